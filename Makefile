@@ -1,0 +1,123 @@
+# triage: build, run, test, bench, install.
+# `make run` and `make test` install any missing Debian package first (see `deps`).
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(PREFIX)/bin
+DATADIR  := $(PREFIX)/share/triage
+MANDIR   := $(PREFIX)/share/man/man1
+CC       ?= cc
+
+# Debian packages the project needs (libraries, test tools, the sanitizer/fuzz compiler).
+DEB_PACKAGES := libncurses-dev libsqlite3-dev libiniparser-dev uuid-dev libsodium-dev libjansson-dev \
+                libcmocka-dev tmux pkg-config clang make gcc
+
+# Libraries with a pkg-config file; iniparser ships none.
+PKGS          := jansson
+PKG_CFLAGS     = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS       = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+INIPARSER_CFLAGS := -I/usr/include/iniparser
+INIPARSER_LIBS   := -liniparser
+
+WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Werror
+HARDEN   := -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection -fPIE
+LDHARDEN := -pie -Wl,-z,relro,-z,now
+CFLAGS   ?=
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(WARN) $(PKG_CFLAGS) $(INIPARSER_CFLAGS) \
+              -DTRIAGE_VERSION='"$(VERSION)"' -DTRIAGE_DATADIR='"$(DATADIR)"'
+LIBS      = $(PKG_LIBS) $(INIPARSER_LIBS) -lm
+
+CORE_SRC := $(sort $(wildcard core/*.c))
+TUI_SRC  := $(sort $(wildcard tui/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+# Two build flavours from one source: release (hardened) and asan (address + undefined sanitizers).
+B        := build
+REL      := $(B)/release
+ASAN     := $(B)/asan
+SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli
+.DELETE_ON_ERROR:
+
+all: triage
+
+# ---- generated: the built-in defaults are the repository's config.ini, byte for byte ----
+$(B)/default_config.c: config.ini tests/gen-embed.sh
+	@mkdir -p $(B)
+	sh tests/gen-embed.sh triage_default_config config.ini > $@
+
+# ---- release flavour ----
+$(REL)/%.o: %.c $(wildcard core/*.h tui/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) -c $< -o $@
+
+$(REL)/default_config.o: $(B)/default_config.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(REL)/libtriage.a: $(CORE_SRC:%.c=$(REL)/%.o) $(REL)/default_config.o
+	rm -f $@
+	ar rcs $@ $^
+
+triage: $(TUI_SRC:%.c=$(REL)/%.o) $(REL)/libtriage.a
+	$(CC) $(LDHARDEN) $(LDFLAGS) -o $@ $(TUI_SRC:%.c=$(REL)/%.o) $(REL)/libtriage.a $(LIBS)
+
+# ---- sanitizer flavour (unit suite and binary) ----
+$(ASAN)/%.o: %.c $(wildcard core/*.h tui/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(ASAN)/default_config.o: $(B)/default_config.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(ASAN)/libtriage.a: $(CORE_SRC:%.c=$(ASAN)/%.o) $(ASAN)/default_config.o
+	rm -f $@
+	ar rcs $@ $^
+
+# ---- unit tests (cmocka), one binary per file, both flavours ----
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+$(REL)/tests/unit/%: $(REL)/tests/unit/%.o $(REL)/libtriage.a
+	$(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS) $(CMOCKA_LIBS)
+$(ASAN)/tests/unit/%: $(ASAN)/tests/unit/%.o $(ASAN)/libtriage.a
+	$(CC) $(SAN_FLAGS) -o $@ $< $(ASAN)/libtriage.a $(LIBS) $(CMOCKA_LIBS)
+
+UNIT_REL  := $(UNIT_SRC:%.c=$(REL)/%)
+UNIT_ASAN := $(UNIT_SRC:%.c=$(ASAN)/%)
+BENCH     := $(REL)/tests/bench/bench
+
+$(BENCH): $(REL)/tests/bench/bench.o $(REL)/libtriage.a
+	$(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
+
+# ---- the contract ----
+deps:
+	@sh tests/deps.sh $(DEB_PACKAGES)
+
+run: deps
+	@$(MAKE) --no-print-directory triage
+	@sh tests/demo.sh
+
+test: deps
+	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN)
+	@sh tests/run-suites.sh "$(UNIT_REL)" "$(UNIT_ASAN)"
+
+bench: deps
+	@$(MAKE) --no-print-directory triage $(BENCH)
+	@$(BENCH)
+
+install: triage
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/forms $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/examples
+	install -m 0755 triage $(DESTDIR)$(BINDIR)/triage
+	install -m 0644 forms/*.ini $(DESTDIR)$(DATADIR)/forms/
+	install -m 0644 assets/counselors.sample.ini config.ini $(DESTDIR)$(DATADIR)/
+	install -m 0644 assets/examples/*.json $(DESTDIR)$(DATADIR)/examples/
+	install -m 0644 assets/triage.1 $(DESTDIR)$(MANDIR)/triage.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/triage $(DESTDIR)$(MANDIR)/triage.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(B) triage

@@ -1,0 +1,67 @@
+#include "clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+static bool fixed;
+static int64_t fixed_at;
+
+void clock_fix(bool set, int64_t t) {
+    fixed = set;
+    fixed_at = t;
+}
+
+static bool leap(long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), without timegm's dependence on TZ. */
+static int64_t days_from_civil(long y, long m, long d) {
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int64_t)era * 146097 + doe - 719468;
+}
+
+bool clock_parse(const char *text, int64_t *out) {
+    long v;
+    if (!text) return false;
+    if (parse_int(text, 0, 253402300799L, &v)) {
+        *out = v;
+        return true;
+    }
+    int y, mo, d, h = 0, mi = 0, s = 0, n = 0;
+    size_t len = strlen(text);
+    if (len == 10 && sscanf(text, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10) {
+    } else if (len == 20 && sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &s, &n) == 6 && n == 20) {
+    } else {
+        return false;
+    }
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
+    if (d > mdays[mo - 1] + (mo == 2 && leap(y))) return false;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    return true;
+}
+
+bool clock_env_ok(const char **bad) {
+    const char *env = getenv("TRIAGE_NOW");
+    int64_t t;
+    if (env && *env && !clock_parse(env, &t)) {
+        *bad = env;
+        return false;
+    }
+    return true;
+}
+
+int64_t clock_now(void) {
+    if (fixed) return fixed_at;
+    const char *env = getenv("TRIAGE_NOW");
+    int64_t t;
+    if (env && *env && clock_parse(env, &t)) return t;
+    return (int64_t)time(NULL);
+}

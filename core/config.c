@@ -1,0 +1,132 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef TRIAGE_DATADIR
+#define TRIAGE_DATADIR "/usr/local/share/triage"
+#endif
+
+static char *program_dir;
+
+void config_set_program_dir(const char *dir) {
+    free(program_dir);
+    program_dir = dir ? xstrdup(dir) : NULL;
+}
+
+static bool exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+char *config_data_path(const char *source_subdir, const char *name) {
+    char path[4096];
+    if (program_dir) {
+        /* a source tree: the binary sits at the top of the checkout */
+        snprintf(path, sizeof path, "%s/%s%s%s", program_dir, source_subdir, *source_subdir ? "/" : "", name);
+        if (exists(path)) return xstrdup(path);
+        /* an installed tree moved as a whole (PREFIX/bin/triage beside PREFIX/share/triage) */
+        snprintf(path, sizeof path, "%s/../share/triage/%s", program_dir, name);
+        if (exists(path)) return xstrdup(path);
+    }
+    snprintf(path, sizeof path, "%s/%s", TRIAGE_DATADIR, name);
+    return xstrdup(path);
+}
+
+void config_check_keys(const ini_file *ini, const char *section, const char *const *allowed, bool as_error,
+                       diag *d) {
+    strlist keys = ini_keys(ini, section);
+    for (int i = 0; i < keys.n; i++) {
+        bool ok = false;
+        for (const char *const *a = allowed; *a && !ok; a++) {
+            size_t n = strlen(*a);
+            ok = (*a)[n - 1] == '*' ? strncmp(keys.v[i], *a, n - 1) == 0 : strcmp(keys.v[i], *a) == 0;
+        }
+        if (!ok) {
+            char k[512];
+            snprintf(k, sizeof k, "%s.%s", section, keys.v[i]);
+            diag_add(d, ini->name, ini_line(ini, section, keys.v[i]), k, !as_error, "unknown key");
+        }
+    }
+    strlist_free(&keys);
+}
+
+/* A relative path in the file is taken from the file's directory; empty means "the default". */
+static char *resolve(const config *c, const char *value, const char *subdir, const char *name) {
+    if (!value || !*value) return config_data_path(subdir, name);
+    if (value[0] == '/' || c->builtin) return xstrdup(value);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", c->source);
+    char *slash = strrchr(dir, '/');
+    if (!slash) return xstrdup(value);
+    *slash = '\0';
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s", dir, value);
+    return xstrdup(path);
+}
+
+static const char *const known_sections[] = {"triage", "risk", "matching", NULL};
+static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_file", NULL};
+
+static bool read_settings(config *c, diag *d) {
+    int before = d->errors;
+    strlist secs = ini_sections(&c->ini);
+    for (int i = 0; i < secs.n; i++) {
+        bool known = false;
+        for (const char *const *k = known_sections; *k; k++) known = known || strcmp(*k, secs.v[i]) == 0;
+        if (!known)
+            diag_add(d, c->ini.name, ini_line(&c->ini, secs.v[i], NULL), secs.v[i], true, "unknown section");
+    }
+    strlist_free(&secs);
+    config_check_keys(&c->ini, "triage", triage_keys, false, d);
+    const char *ui = ini_get(&c->ini, "triage", "ui_language");
+    c->ui_lang = LANG_EN;
+    if (ui && *ui && !lang_parse(ui, &c->ui_lang))
+        diag_add(d, c->ini.name, ini_line(&c->ini, "triage", "ui_language"), "triage.ui_language", false,
+                 "`%s` is not en or zh", ui);
+    c->forms_dir = resolve(c, ini_get(&c->ini, "triage", "forms_dir"), "", "forms");
+    c->roster_file = resolve(c, ini_get(&c->ini, "triage", "roster_file"), "assets", "counselors.sample.ini");
+    return d->errors == before;
+}
+
+bool config_load_builtin(config *c, diag *d) {
+    *c = (config){0};
+    c->builtin = true;
+    c->source = xstrdup("built-in defaults");
+    if (!ini_open_buffer(&c->ini, triage_default_config, triage_default_config_len, "<built-in config.ini>", d))
+        return false;
+    return read_settings(c, d);
+}
+
+static bool load_file(config *c, const char *path, diag *d) {
+    *c = (config){0};
+    c->source = xstrdup(path);
+    if (!ini_open(&c->ini, path, d)) return false;
+    return read_settings(c, d);
+}
+
+bool config_load(config *c, const char *explicit_path, diag *d) {
+    if (explicit_path) return load_file(c, explicit_path, d);
+    const char *env = getenv("TRIAGE_CONFIG");
+    if (env && *env) return load_file(c, env, d);
+    char path[4096];
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg) snprintf(path, sizeof path, "%s/triage/config.ini", xdg);
+    else if (home && *home) snprintf(path, sizeof path, "%s/.config/triage/config.ini", home);
+    else path[0] = '\0';
+    if (path[0] && exists(path)) return load_file(c, path, d);
+    if (exists("/etc/triage/config.ini")) return load_file(c, "/etc/triage/config.ini", d);
+    return config_load_builtin(c, d);
+}
+
+void config_free(config *c) {
+    ini_close(&c->ini);
+    free(c->source);
+    free(c->forms_dir);
+    free(c->roster_file);
+    *c = (config){0};
+}

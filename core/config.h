@@ -1,0 +1,45 @@
+/* Configuration: where config.ini is found, and its [triage] settings. The file stays open so that the
+ * risk rules and the matching weights, each read by its own module, report their own lines. */
+#ifndef TRIAGE_CONFIG_H
+#define TRIAGE_CONFIG_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "ini.h"
+#include "util.h"
+
+typedef struct {
+    ini_file ini;
+    char *source; /* the path read, or "built-in defaults" */
+    bool builtin;
+    lang ui_lang;
+    char *forms_dir;   /* resolved */
+    char *roster_file; /* resolved */
+} config;
+
+/* The built-in defaults: the repository's config.ini, compiled in. */
+extern const char triage_default_config[];
+extern const unsigned triage_default_config_len;
+
+/* Finds the configuration: explicit (from --config; may be NULL), else $TRIAGE_CONFIG, else
+ * $XDG_CONFIG_HOME/triage/config.ini, else /etc/triage/config.ini, else the built-in defaults.
+ * An explicitly named file that cannot be read is an error, never a silent fallback. */
+bool config_load(config *c, const char *explicit_path, diag *d);
+/* Loads the built-in defaults only. */
+bool config_load_builtin(config *c, diag *d);
+void config_free(config *c);
+
+/* Where the program's own data lives: the source tree when the binary runs from it, else the
+ * installed share directory. Set once from main (argv[0] / /proc/self/exe). */
+void config_set_program_dir(const char *dir);
+/* Resolves a data file name (e.g. "forms" or "counselors.sample.ini"): program_dir/SUBDIR/NAME when
+ * it exists (source tree), else program_dir/../share/triage/NAME (an installed tree, wherever it was
+ * put), else the compiled-in share directory. */
+char *config_data_path(const char *source_subdir, const char *name);
+
+/* Reports unknown keys of a section (patterns may end in '*'). as_error: errors, else warnings. */
+void config_check_keys(const ini_file *ini, const char *section, const char *const *allowed, bool as_error,
+                       diag *d);
+
+#endif

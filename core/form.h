@@ -1,0 +1,101 @@
+/* A questionnaire as data: items, response scales, skip logic, scoring, bands and safety items, loaded
+ * from one forms/ID.ini file and checked completely before it is used (see docs/forms.md). */
+#ifndef TRIAGE_FORM_H
+#define TRIAGE_FORM_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "expr.h"
+#include "util.h"
+
+/* Fixed bounds keep a scoring result a plain struct with no allocation on the per-keystroke path. */
+#define FORM_MAX_ITEMS 64
+#define SCALE_MAX_CHOICES 32
+#define FORM_MAX_BANDS 16
+
+typedef enum { ITEM_SCALE, ITEM_TEXT, ITEM_NUMBER, ITEM_DATE, ITEM_CHOICE, ITEM_MULTI } item_type;
+typedef enum { FORM_SCORED, FORM_RECORD } form_kind;
+
+typedef struct {
+    char *code;
+    int value;
+    char *label[LANG_COUNT];
+} scale_choice;
+
+typedef struct {
+    char *id;
+    scale_choice *choices;
+    int n;
+    bool refusable;
+    int min_value, max_value;
+} scale;
+
+typedef struct {
+    char *id;
+    item_type type;
+    char *text[LANG_COUNT];
+    int scale; /* index into form.scales, or -1 */
+    bool score, required, safety;
+    int safety_min;
+    char *flag;
+    char *loinc;
+    expr *show_if;
+    char *show_if_text;
+    long min, max; /* number items */
+    int maxlen;    /* text items, in characters */
+    int line;      /* line of the [item.ID] header */
+} form_item;
+
+typedef struct {
+    char *id;
+    char *label[LANG_COUNT];
+    int min, max; /* total-range bands */
+    expr *when;   /* rule bands */
+    bool positive;
+} form_band;
+
+typedef struct form {
+    char *id, *version, *path;
+    form_kind kind;
+    char *title[LANG_COUNT], *instructions[LANG_COUNT];
+    char *source, *source_zh, *translation_zh, *licence, *loinc, *total_loinc;
+    form_item *items;
+    int n_items;
+    scale *scales;
+    int n_scales;
+    form_band *bands;
+    int n_bands;
+    bool has_total;    /* total = sum */
+    bool rule_bands;   /* bands chosen by `when` rather than by total */
+    int max_total;     /* the highest possible total */
+} form;
+
+typedef struct {
+    form **v;
+    int n;
+    char *dir;
+} formset;
+
+/* Loads and checks one file; on any problem adds diagnostics and returns NULL. */
+form *form_load(const char *path, diag *d);
+void form_free(form *f);
+
+/* Loads every *.ini in dir (sorted by name). Returns false if any file has a problem; the set then holds
+ * only nothing (a half-loaded set is never used). */
+bool formset_load(formset *fs, const char *dir, diag *d);
+void formset_free(formset *fs);
+const form *formset_find(const formset *fs, const char *id);
+int formset_index(const formset *fs, const char *id);
+
+int form_item_index(const form *f, const char *id);
+int form_band_index(const form *f, const char *id);
+/* Index of the choice with this code in scale s, or -1. */
+int scale_code_index(const scale *s, const char *code);
+/* Index of the choice with this value, or -1. */
+int scale_value_index(const scale *s, int value);
+const scale *form_item_scale(const form *f, int item);
+
+const char *item_type_name(item_type t);
+
+#endif

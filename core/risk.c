@@ -1,0 +1,329 @@
+#include "risk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { R_ITEM = 1, R_TOTAL, R_BAND, R_ANSWERED, R_FLAG };
+
+static const char *const level_names[LEVEL_COUNT] = {"green", "yellow", "orange", "red"};
+
+const char *risk_level_name(risk_level l) { return (unsigned)l < LEVEL_COUNT ? level_names[l] : "?"; }
+
+bool risk_level_parse(const char *s, risk_level *out) {
+    for (int i = 0; i < LEVEL_COUNT; i++)
+        if (s && strcmp(s, level_names[i]) == 0) {
+            *out = (risk_level)i;
+            return true;
+        }
+    return false;
+}
+
+/* ---- binding rule names to forms ---- */
+
+static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
+    const formset *fs = vctx;
+    char text[128];
+    snprintf(text, sizeof text, "%s", leaf->ref_text);
+    char *dot = strchr(text, '.');
+    if (!dot) {
+        snprintf(e, es, "`%s` should be FORM.total, FORM.band, FORM.answered, FORM.ITEM or FORM.flag.NAME", text);
+        return false;
+    }
+    *dot = '\0';
+    const char *what = dot + 1;
+    int fi = formset_index(fs, text);
+    if (fi < 0) {
+        snprintf(e, es, "`%s` is not a loaded form", text);
+        return false;
+    }
+    const form *f = fs->v[fi];
+    leaf->ref.form = fi;
+    const scale *sc = NULL;
+    if (strcmp(what, "total") == 0) {
+        if (!f->has_total) {
+            snprintf(e, es, "form `%s` has no total", f->id);
+            return false;
+        }
+        leaf->ref.kind = R_TOTAL;
+    } else if (strcmp(what, "band") == 0) {
+        if (f->n_bands == 0) {
+            snprintf(e, es, "form `%s` has no bands", f->id);
+            return false;
+        }
+        leaf->ref.kind = R_BAND;
+    } else if (strcmp(what, "answered") == 0) {
+        leaf->ref.kind = R_ANSWERED;
+    } else if (strncmp(what, "flag.", 5) == 0) {
+        leaf->ref.kind = R_FLAG;
+        leaf->ref.index = -1;
+        for (int i = 0; i < f->n_items; i++)
+            if (f->items[i].flag && strcmp(f->items[i].flag, what + 5) == 0) leaf->ref.index = i;
+        if (leaf->ref.index < 0) {
+            snprintf(e, es, "form `%s` has no safety flag `%s`", f->id, what + 5);
+            return false;
+        }
+    } else {
+        int i = form_item_index(f, what);
+        if (i < 0) {
+            snprintf(e, es, "form `%s` has no item `%s`", f->id, what);
+            return false;
+        }
+        if (f->items[i].type == ITEM_TEXT || f->items[i].type == ITEM_DATE || f->items[i].type == ITEM_MULTI) {
+            snprintf(e, es, "`%s` is a %s item and cannot be compared", leaf->ref_text, item_type_name(f->items[i].type));
+            return false;
+        }
+        leaf->ref.kind = R_ITEM;
+        leaf->ref.index = i;
+        sc = form_item_scale(f, i);
+    }
+    if (leaf->kind == EX_TRUTH) return true;
+    if (leaf->lit_refused) {
+        if (leaf->ref.kind != R_ITEM || !sc || !sc->refusable) {
+            snprintf(e, es, "`%s` cannot be refused", leaf->ref_text);
+            return false;
+        }
+        return true;
+    }
+    if (leaf->lit_is_num) {
+        if (leaf->ref.kind == R_BAND) {
+            snprintf(e, es, "compare `%s` with a band id, not a number", leaf->ref_text);
+            return false;
+        }
+        leaf->lit_value = (int)leaf->lit_num;
+        return true;
+    }
+    if (leaf->ref.kind == R_BAND) {
+        int b = form_band_index(f, leaf->lit_text);
+        if (b < 0) {
+            snprintf(e, es, "`%s` is not a band of %s", leaf->lit_text, f->id);
+            return false;
+        }
+        leaf->lit_value = b;
+        return true;
+    }
+    int c = sc ? scale_code_index(sc, leaf->lit_text) : -1;
+    if (c < 0) {
+        snprintf(e, es, "`%s` is not a code of `%s`", leaf->lit_text, leaf->ref_text);
+        return false;
+    }
+    leaf->lit_value = sc->choices[c].value;
+    return true;
+}
+
+/* ---- evaluation ---- */
+
+static expr_value rule_lookup(const void *ctx, const expr_ref *ref) {
+    const assessment *a = ctx;
+    expr_value unknown = {false, false, 0};
+    if (!a->given[ref->form]) return unknown;
+    const score_result *r = &a->scores[ref->form];
+    switch (ref->kind) {
+    case R_ITEM: return score_item_value(a->fs->v[ref->form], a->answers[ref->form], r->visible, ref->index);
+    case R_TOTAL: return (expr_value){true, false, r->total};
+    case R_BAND: return r->band >= 0 ? (expr_value){true, false, r->band} : unknown;
+    case R_ANSWERED: return (expr_value){true, false, r->n_answered};
+    case R_FLAG:
+        for (int i = 0; i < r->n_flags; i++)
+            if (r->flags[i].item == ref->index) return (expr_value){true, false, 1};
+        return (expr_value){true, false, 0};
+    }
+    return unknown;
+}
+
+static void rule_describe(const void *ctx, const expr_ref *ref, expr_value v, char *buf, size_t size) {
+    const assessment *a = ctx;
+    const form *f = a->fs->v[ref->form];
+    const score_result *r = &a->scores[ref->form];
+    char extra[96] = "";
+    if (r->provisional || !r->complete)
+        snprintf(extra, sizeof extra, " (provisional, %d/%d answered)", r->n_answered, r->n_visible);
+    switch (ref->kind) {
+    case R_ITEM: {
+        answer ans = a->answers[ref->form][ref->index];
+        answer_format(f, ref->index, ans, buf, size);
+        if (f->items[ref->index].safety && ans.state != ANS_VALUE) {
+            size_t n = strlen(buf);
+            snprintf(buf + n, size - n, ", counts as positive");
+        }
+        return;
+    }
+    case R_TOTAL: snprintf(buf, size, "%d%s", v.v, extra); return;
+    case R_BAND: snprintf(buf, size, "%s%s", v.known ? f->bands[v.v].id : "none", extra); return;
+    case R_FLAG: snprintf(buf, size, "%s", v.v ? "yes" : "no"); return;
+    default: snprintf(buf, size, "%d", v.v);
+    }
+}
+
+void risk_evaluate(const ruleset *rs, const assessment *a, risk_result *out) {
+    expr_env env = {rule_lookup, rule_describe, a};
+    out->level = LEVEL_GREEN;
+    out->n_fired = 0;
+    for (int lvl = LEVEL_RED; lvl > LEVEL_GREEN; lvl--)
+        for (int i = 0; i < rs->n && out->n_fired < RISK_MAX_RULES; i++) {
+            const risk_rule *rule = &rs->v[i];
+            if ((int)rule->level != lvl || !expr_eval(rule->when, &env)) continue;
+            if (out->level < rule->level) out->level = rule->level;
+            risk_reason *rr = &out->fired[out->n_fired++];
+            rr->rule = i;
+            expr_explain(rule->when, &env, rr->because, sizeof rr->because);
+        }
+}
+
+/* ---- loading ---- */
+
+static const char *const rule_fields[] = {"level", "when", "reason.en", "reason.zh"};
+enum { F_LEVEL, F_WHEN, F_REASON_EN, F_REASON_ZH, F_COUNT };
+
+static int rule_index(ruleset *rs, const char *name) {
+    for (int i = 0; i < rs->n; i++)
+        if (strcmp(rs->v[i].name, name) == 0) return i;
+    return -1;
+}
+
+/* Every safety item answered positive on its own (all else at its lowest value) must not be green. */
+static void check_safety_coverage(const ruleset *rs, const ini_file *ini, diag *d) {
+    static assessment a; /* large; only used at load */
+    const formset *fs = rs->fs;
+    for (int fi = 0; fi < fs->n && fi < TRIAGE_MAX_FORMS; fi++) {
+        const form *f = fs->v[fi];
+        for (int si = 0; si < f->n_items; si++) {
+            if (!f->items[si].safety) continue;
+            for (int variant = 0; variant < 3; variant++) {
+                assessment_init(&a, fs);
+                memset(a.answers[fi], 0, sizeof a.answers[fi]);
+                for (int i = 0; i < f->n_items; i++) {
+                    const scale *s = form_item_scale(f, i);
+                    if (s && f->items[i].type != ITEM_MULTI) a.answers[fi][i] = (answer){ANS_VALUE, s->min_value};
+                }
+                static const answer_state states[] = {ANS_VALUE, ANS_REFUSED, ANS_UNANSWERED};
+                a.answers[fi][si] = (answer){states[variant], f->items[si].safety_min};
+                assessment_rescore(&a, fi);
+                risk_result r;
+                risk_evaluate(rs, &a, &r);
+                if (r.level == LEVEL_GREEN) {
+                    char key[256], how[64];
+                    snprintf(key, sizeof key, "%s.%s", f->id, f->items[si].id);
+                    if (variant == 0) snprintf(how, sizeof how, "answered %d", f->items[si].safety_min);
+                    else snprintf(how, sizeof how, "%s", variant == 1 ? "refused" : "unanswered");
+                    diag_add(d, ini->name, ini_line(ini, "risk", NULL), "risk", false,
+                             "unsafe rules: safety item %s %s (all else lowest) would be green; add a rule "
+                             "that raises it (e.g. `%s >= %d`)",
+                             key, how, key, f->items[si].safety_min);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) {
+    *rs = (ruleset){0};
+    rs->fs = fs;
+    int before = d->errors;
+    if (!ini_has_section(ini, "risk")) {
+        diag_add(d, ini->name, 0, "risk", false, "missing [risk] section: triage never runs without its rules");
+        return false;
+    }
+    strlist keys = ini_keys(ini, "risk");
+    /* first pass: names, in file order */
+    for (int k = 0; k < keys.n; k++) {
+        const char *key = keys.v[k];
+        char dotted[512];
+        snprintf(dotted, sizeof dotted, "risk.%s", key);
+        int line = ini_line(ini, "risk", key);
+        int field = -1;
+        size_t name_len = 0;
+        if (strncmp(key, "rule.", 5) == 0)
+            for (int fld = 0; fld < F_COUNT; fld++) {
+                size_t kl = strlen(key), fl = strlen(rule_fields[fld]);
+                if (kl > 5 + fl + 1 && key[kl - fl - 1] == '.' && strcmp(key + kl - fl, rule_fields[fld]) == 0) {
+                    /* "reason.en" also ends in ".en"; prefer the longest field that matches */
+                    if (field < 0 || fl > strlen(rule_fields[field])) {
+                        field = fld;
+                        name_len = kl - fl - 1 - 5;
+                    }
+                }
+            }
+        if (field < 0) {
+            diag_add(d, ini->name, line, dotted, false,
+                     "unknown key (rules are rule.NAME.level, .when, .reason.en, .reason.zh)");
+            continue;
+        }
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)name_len, key + 5);
+        if (!is_ident(name)) {
+            diag_add(d, ini->name, line, dotted, false, "`%s` is not a valid rule name ([a-z0-9_])", name);
+            continue;
+        }
+        int ri = rule_index(rs, name);
+        if (ri < 0) {
+            if (rs->n == RISK_MAX_RULES) {
+                diag_add(d, ini->name, line, dotted, false, "more than %d rules", RISK_MAX_RULES);
+                continue;
+            }
+            rs->v = xrealloc(rs->v, sizeof *rs->v * (size_t)(rs->n + 1));
+            rs->v[rs->n] = (risk_rule){.name = xstrdup(name), .line = line};
+            ri = rs->n++;
+        }
+        risk_rule *r = &rs->v[ri];
+        const char *value = ini_get(ini, "risk", key);
+        if (!value || !*value) {
+            diag_add(d, ini->name, line, dotted, false, "empty value");
+            continue;
+        }
+        switch (field) {
+        case F_LEVEL:
+            if (!risk_level_parse(value, &r->level) || r->level == LEVEL_GREEN)
+                diag_add(d, ini->name, line, dotted, false, "`%s` is not red, orange or yellow", value);
+            break;
+        case F_WHEN: {
+            char e[512];
+            r->when_text = xstrdup(value);
+            r->when = expr_parse(value, e, sizeof e);
+            if (r->when && !expr_bind(r->when, bind_rule_leaf, (void *)fs, e, sizeof e)) {
+                expr_free(r->when);
+                r->when = NULL;
+            }
+            if (!r->when) diag_add(d, ini->name, line, dotted, false, "%s", e);
+            break;
+        }
+        case F_REASON_EN: r->reason[LANG_EN] = xstrdup(value); break;
+        case F_REASON_ZH: r->reason[LANG_ZH] = xstrdup(value); break;
+        }
+    }
+    strlist_free(&keys);
+    /* every rule complete */
+    for (int i = 0; i < rs->n; i++) {
+        risk_rule *r = &rs->v[i];
+        char k[300];
+        const char *missing[F_COUNT];
+        int nm = 0;
+        if (!ini_get(ini, "risk", (snprintf(k, sizeof k, "rule.%s.level", r->name), k))) missing[nm++] = "level";
+        if (!r->when_text) missing[nm++] = "when";
+        if (!r->reason[LANG_EN]) missing[nm++] = "reason.en";
+        if (!r->reason[LANG_ZH]) missing[nm++] = "reason.zh";
+        for (int m = 0; m < nm; m++) {
+            snprintf(k, sizeof k, "risk.rule.%s.%s", r->name, missing[m]);
+            diag_add(d, ini->name, r->line, k, false, "missing (every rule needs level, when, reason.en, reason.zh)");
+        }
+    }
+    if (rs->n == 0) diag_add(d, ini->name, ini_line(ini, "risk", NULL), "risk", false, "no rules");
+    if (d->errors == before) check_safety_coverage(rs, ini, d);
+    if (d->errors > before) {
+        ruleset_free(rs);
+        return false;
+    }
+    return true;
+}
+
+void ruleset_free(ruleset *rs) {
+    for (int i = 0; i < rs->n; i++) {
+        free(rs->v[i].name);
+        expr_free(rs->v[i].when);
+        free(rs->v[i].when_text);
+        for (int l = 0; l < LANG_COUNT; l++) free(rs->v[i].reason[l]);
+    }
+    free(rs->v);
+    *rs = (ruleset){0};
+}

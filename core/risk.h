@@ -1,0 +1,53 @@
+/* Risk rules: data from config.ini [risk], each a level, a condition and a reason in both languages.
+ * The result is the highest level whose rules fire, with every rule that fired and the values that made
+ * it fire. */
+#ifndef TRIAGE_RISK_H
+#define TRIAGE_RISK_H
+
+#include "assessment.h"
+#include "diag.h"
+#include "expr.h"
+#include "ini.h"
+
+typedef enum { LEVEL_GREEN = 0, LEVEL_YELLOW, LEVEL_ORANGE, LEVEL_RED, LEVEL_COUNT } risk_level;
+
+#define RISK_MAX_RULES 64
+
+typedef struct {
+    char *name;
+    risk_level level;
+    expr *when;
+    char *when_text;
+    char *reason[LANG_COUNT];
+    int line;
+} risk_rule;
+
+typedef struct {
+    risk_rule *v;
+    int n;
+    const formset *fs;
+} ruleset;
+
+typedef struct {
+    int rule;
+    char because[256]; /* e.g. "phq9.item9 = 2" or "phq9.total = 12 (provisional, 7/9 answered)" */
+} risk_reason;
+
+typedef struct {
+    risk_level level;
+    risk_reason fired[RISK_MAX_RULES];
+    int n_fired;
+} risk_result;
+
+const char *risk_level_name(risk_level l);
+bool risk_level_parse(const char *s, risk_level *out);
+
+/* Reads the rules of [risk] and binds them to the forms. Refuses (false, with diagnostics naming the
+ * line) a malformed rule, and a rule set that would leave any positive safety item green. */
+bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d);
+void ruleset_free(ruleset *rs);
+
+/* Evaluates every rule; the fired list is ordered by level (highest first), then file order. */
+void risk_evaluate(const ruleset *rs, const assessment *a, risk_result *out);
+
+#endif

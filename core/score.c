@@ -1,0 +1,152 @@
+#include "score.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const expr_value unknown = {false, false, 0};
+
+expr_value score_item_value(const form *f, const answer *a, const bool *visible, int i) {
+    const form_item *it = &f->items[i];
+    if (!visible[i]) return unknown;
+    int worst = it->scale >= 0 ? f->scales[it->scale].max_value : 0;
+    switch (a[i].state) {
+    case ANS_VALUE: return (expr_value){true, false, a[i].value};
+    case ANS_REFUSED: return it->safety ? (expr_value){true, true, worst} : (expr_value){false, true, 0};
+    default: return it->safety ? (expr_value){true, false, worst} : unknown;
+    }
+}
+
+typedef struct {
+    const form *f;
+    const answer *a;
+    const bool *visible;
+} item_env_ctx;
+
+static expr_value item_lookup(const void *vctx, const expr_ref *ref) {
+    const item_env_ctx *c = vctx;
+    return score_item_value(c->f, c->a, c->visible, ref->index);
+}
+
+static void item_describe(const void *vctx, const expr_ref *ref, expr_value v, char *buf, size_t size) {
+    const item_env_ctx *c = vctx;
+    answer_format(c->f, ref->index, c->a[ref->index], buf, size);
+    (void)v;
+}
+
+void score_form(const form *f, const answer *a, score_result *r) {
+    memset(r, 0, sizeof *r);
+    r->f = f;
+    r->band = -1;
+    r->first_missing = -1;
+    r->has_total = f->has_total;
+    item_env_ctx ctx = {f, a, r->visible};
+    expr_env env = {item_lookup, item_describe, &ctx};
+    r->complete = true;
+    for (int i = 0; i < f->n_items; i++) {
+        const form_item *it = &f->items[i];
+        /* show_if refers only to earlier items, whose visibility is already known */
+        r->visible[i] = !it->show_if || expr_eval(it->show_if, &env);
+        if (!r->visible[i]) continue;
+        r->n_visible++;
+        bool answered = a[i].state == ANS_VALUE || a[i].state == ANS_REFUSED;
+        if (answered) r->n_answered++;
+        else if (it->required) {
+            r->complete = false;
+            if (r->first_missing < 0) r->first_missing = i;
+        }
+        if (it->score) {
+            if (a[i].state == ANS_VALUE) r->total += a[i].value;
+            else r->provisional = true;
+        }
+        if (it->safety) {
+            if (a[i].state == ANS_VALUE && a[i].value >= it->safety_min)
+                r->flags[r->n_flags++] = (score_flag){i, FLAG_VALUE};
+            else if (a[i].state == ANS_REFUSED)
+                r->flags[r->n_flags++] = (score_flag){i, FLAG_REFUSED};
+            else if (a[i].state == ANS_UNANSWERED)
+                r->flags[r->n_flags++] = (score_flag){i, FLAG_UNANSWERED};
+        }
+    }
+    if (f->kind != FORM_SCORED || f->n_bands == 0) return;
+    if (f->rule_bands) {
+        for (int b = f->n_bands - 1; b >= 0; b--)
+            if (!f->bands[b].when || expr_eval(f->bands[b].when, &env)) {
+                r->band = b;
+                break;
+            }
+    } else {
+        for (int b = 0; b < f->n_bands; b++)
+            if (r->total >= f->bands[b].min && r->total <= f->bands[b].max) {
+                r->band = b;
+                break;
+            }
+    }
+}
+
+void answer_choices(const form *f, int item, char *buf, size_t size) {
+    const form_item *it = &f->items[item];
+    const scale *s = form_item_scale(f, item);
+    buf[0] = '\0';
+    if (it->type == ITEM_NUMBER) {
+        snprintf(buf, size, "a whole number from %ld to %ld", it->min, it->max);
+        return;
+    }
+    if (!s) {
+        snprintf(buf, size, "%s", it->type == ITEM_DATE ? "a date YYYY-MM-DD" : "text");
+        return;
+    }
+    size_t used = 0;
+    for (int c = 0; c < s->n && used < size; c++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", c ? ", " : "", s->choices[c].code);
+    if (s->refusable && used < size) snprintf(buf + used, size - used, ", refused");
+}
+
+bool answer_parse(const form *f, int item, const char *text, answer *out, char *err, size_t errsize) {
+    const form_item *it = &f->items[item];
+    const scale *s = form_item_scale(f, item);
+    char allowed[512];
+    answer_choices(f, item, allowed, sizeof allowed);
+    if (s && it->type != ITEM_MULTI) {
+        if (strcmp(text, "refused") == 0 && s->refusable) {
+            *out = (answer){ANS_REFUSED, 0};
+            return true;
+        }
+        int c = scale_code_index(s, text);
+        if (c >= 0) {
+            *out = (answer){ANS_VALUE, s->choices[c].value};
+            return true;
+        }
+    } else if (it->type == ITEM_NUMBER) {
+        long v;
+        if (parse_int(text, it->min, it->max, &v)) {
+            *out = (answer){ANS_VALUE, (int32_t)v};
+            return true;
+        }
+    } else {
+        snprintf(err, errsize, "%s.%s: a %s item cannot be given as a single answer here", f->id, it->id,
+                 item_type_name(it->type));
+        return false;
+    }
+    char shown[64];
+    snprintf(shown, sizeof shown, "%.40s%s", text, strlen(text) > 40 ? "..." : "");
+    snprintf(err, errsize, "%s.%s: `%s` is not an answer to this item (expected %s)", f->id, it->id, shown, allowed);
+    return false;
+}
+
+void answer_format(const form *f, int item, answer a, char *buf, size_t size) {
+    const scale *s = form_item_scale(f, item);
+    if (a.state == ANS_REFUSED) snprintf(buf, size, "refused");
+    else if (a.state != ANS_VALUE) snprintf(buf, size, "unanswered");
+    else if (s && f->items[item].type != ITEM_MULTI) {
+        int c = scale_value_index(s, a.value);
+        snprintf(buf, size, "%s", c >= 0 ? s->choices[c].code : "?");
+    } else snprintf(buf, size, "%d", a.value);
+}
+
+const char *flag_cause_name(flag_cause c) {
+    switch (c) {
+    case FLAG_VALUE: return "answered";
+    case FLAG_REFUSED: return "refused";
+    default: return "unanswered";
+    }
+}

@@ -1,0 +1,56 @@
+/* Scoring: a pure function of (form, answers). No allocation, so it can run on every key press. */
+#ifndef TRIAGE_SCORE_H
+#define TRIAGE_SCORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "form.h"
+
+typedef enum { ANS_UNANSWERED = 0, ANS_VALUE, ANS_REFUSED } answer_state;
+
+/* One answer: for scale/choice items the choice's value, for number items the number, for multi items a
+ * bit mask of choice indexes. Text and dates are kept by the caller (the record store). */
+typedef struct {
+    uint8_t state;
+    int32_t value;
+} answer;
+
+typedef enum { FLAG_VALUE, FLAG_REFUSED, FLAG_UNANSWERED } flag_cause;
+
+typedef struct {
+    int item;
+    flag_cause cause;
+} score_flag;
+
+typedef struct {
+    const form *f;
+    bool visible[FORM_MAX_ITEMS]; /* skip logic applied */
+    int n_visible, n_answered;    /* over visible items; a refusal counts as answered */
+    bool complete;                /* every visible required item answered or refused */
+    int first_missing;            /* first visible required item without an answer, or -1 */
+    bool has_total;
+    int total;                    /* sum of the answered scored items */
+    bool provisional;             /* some scored item is unanswered or refused: total is a lower bound */
+    int band;                     /* index into f->bands, or -1 */
+    score_flag flags[FORM_MAX_ITEMS];
+    int n_flags;
+} score_result;
+
+void score_form(const form *f, const answer *answers, score_result *r);
+
+/* The value an expression sees for item i, with skip logic and the safety rule applied: an unanswered or
+ * refused safety item counts as its most severe value. */
+expr_value score_item_value(const form *f, const answer *answers, const bool *visible, int i);
+
+/* Parses one answer given as text (a scale code, `refused`, a number) for item i. On failure writes a
+ * message naming the item and the allowed answers, and returns false. */
+bool answer_parse(const form *f, int item, const char *text, answer *out, char *err, size_t errsize);
+/* Describes the allowed answers of item i, e.g. "0, 1, 2, 3" or "yes, no, refused". */
+void answer_choices(const form *f, int item, char *buf, size_t size);
+/* Writes the answer as its code ("yes", "2", "refused", "unanswered"). */
+void answer_format(const form *f, int item, answer a, char *buf, size_t size);
+
+const char *flag_cause_name(flag_cause c);
+
+#endif

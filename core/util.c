@@ -1,0 +1,130 @@
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const lang_codes[LANG_COUNT] = {"en", "zh"};
+
+const char *lang_code(lang l) { return (unsigned)l < LANG_COUNT ? lang_codes[l] : "?"; }
+
+bool lang_parse(const char *code, lang *out) {
+    for (int i = 0; i < LANG_COUNT; i++)
+        if (code && strcmp(code, lang_codes[i]) == 0) {
+            *out = (lang)i;
+            return true;
+        }
+    return false;
+}
+
+static void out_of_memory(void) {
+    fputs("triage: out of memory\n", stderr);
+    abort();
+}
+
+char *xstrdup(const char *s) {
+    char *d = strdup(s ? s : "");
+    if (!d) out_of_memory();
+    return d;
+}
+
+void *xcalloc(size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) out_of_memory();
+    return p;
+}
+
+void *xrealloc(void *p, size_t size) {
+    void *q = realloc(p, size ? size : 1);
+    if (!q) out_of_memory();
+    return q;
+}
+
+strlist strlist_split(const char *s) {
+    strlist l = {0};
+    const char *p = s ? s : "";
+    while (*p) {
+        while (*p == ' ' || *p == ',' || *p == '\t') p++;
+        const char *start = p;
+        while (*p && *p != ' ' && *p != ',' && *p != '\t') p++;
+        if (p > start) {
+            l.v = xrealloc(l.v, sizeof(char *) * (size_t)(l.n + 1));
+            l.v[l.n] = xcalloc((size_t)(p - start) + 1, 1);
+            memcpy(l.v[l.n], start, (size_t)(p - start));
+            l.n++;
+        }
+    }
+    return l;
+}
+
+void strlist_free(strlist *l) {
+    for (int i = 0; i < l->n; i++) free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+int strlist_find(const strlist *l, const char *s) {
+    for (int i = 0; i < l->n; i++)
+        if (strcmp(l->v[i], s) == 0) return i;
+    return -1;
+}
+
+bool is_ident(const char *s) {
+    if (!s || !(*s >= 'a' && *s <= 'z')) return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')) return false;
+    return true;
+}
+
+bool parse_int(const char *s, long lo, long hi, long *out) {
+    if (!s || !*s || isspace((unsigned char)*s)) return false;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < lo || v > hi) return false;
+    *out = v;
+    return true;
+}
+
+bool parse_double(const char *s, double *out) {
+    if (!s || !*s || isspace((unsigned char)*s)) return false;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !isfinite(v)) return false;
+    *out = v;
+    return true;
+}
+
+bool utf8_valid(const char *str, size_t len) {
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) return false;
+            i++;
+            continue;
+        }
+        int n;
+        unsigned cp;
+        if ((c & 0xe0) == 0xc0) { n = 1; cp = c & 0x1f; }
+        else if ((c & 0xf0) == 0xe0) { n = 2; cp = c & 0x0f; }
+        else if ((c & 0xf8) == 0xf0) { n = 3; cp = c & 0x07; }
+        else return false;
+        for (int k = 1; k <= n; k++) {
+            if (i + (size_t)k >= len || (s[i + k] & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        /* reject overlong forms, surrogates and out-of-range code points */
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+            return false;
+        i += (size_t)n + 1;
+    }
+    return true;
+}

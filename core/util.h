@@ -1,0 +1,40 @@
+/* Small string and list helpers shared by the core. */
+#ifndef TRIAGE_UTIL_H
+#define TRIAGE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Languages every text exists in. The order is the order of the `.en` / `.zh` suffixes. */
+typedef enum { LANG_EN = 0, LANG_ZH = 1, LANG_COUNT } lang;
+
+const char *lang_code(lang l);
+/* Returns true and sets *out when code is "en" or "zh". */
+bool lang_parse(const char *code, lang *out);
+
+/* strdup that aborts on out-of-memory: the program cannot carry on without memory anyway,
+ * and this keeps every caller free of half-handled allocation failures. */
+char *xstrdup(const char *s);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+
+/* A list of words split on spaces and commas. */
+typedef struct {
+    char **v;
+    int n;
+} strlist;
+
+strlist strlist_split(const char *s);
+void strlist_free(strlist *l);
+int strlist_find(const strlist *l, const char *s);
+
+/* True when s is a non-empty identifier of [a-z0-9_] starting with a letter. */
+bool is_ident(const char *s);
+/* Parses a whole base-10 integer in [lo, hi]; false on anything else. */
+bool parse_int(const char *s, long lo, long hi, long *out);
+/* Parses a finite decimal number. */
+bool parse_double(const char *s, double *out);
+/* True when the bytes are valid UTF-8 with no control characters other than those allowed. */
+bool utf8_valid(const char *s, size_t len);
+
+#endif

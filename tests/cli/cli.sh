@@ -1,0 +1,152 @@
+#!/bin/sh
+# Command-line suite: runs the real binary as scripts and cron jobs will, and checks output, exit
+# status and messages. Usage: tests/cli/cli.sh ./triage   Last line: `N passed, N failed`.
+set -u
+T=${1:-./triage}
+case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-cli.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" TZ=UTC LC_ALL=C.UTF-8
+unset TRIAGE_CONFIG TRIAGE_NOW
+mkdir -p "$HOME" "$XDG_CONFIG_HOME"
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
+# run CMD...: sets $out, $err, $rc
+run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err"); }
+expect_out() { # name expected-stdout expected-rc
+    if [ "$out" = "$2" ] && [ "$rc" -eq "$3" ]; then ok "$1"; else bad "$1" "rc=$rc out=$out err=$err"; fi
+}
+expect_err() { # name pattern expected-rc
+    if [ "$rc" -eq "$3" ] && printf '%s' "$err" | grep -q -- "$2"; then ok "$1"; else bad "$1" "rc=$rc err=$err"; fi
+}
+
+# ---- help, version, man page ----
+run "$T" --help
+[ "$rc" -eq 0 ] && printf '%s' "$out" | grep -q 'score FORM ANSWER' && ok "--help" || bad "--help" "$out"
+run "$T" --version
+expect_out "--version" "triage 0.1.0" 0
+"$T" --help | sed -n 's/^  \([a-z][a-z]*\( [a-z][a-z]*\)\{0,1\}\) .*/\1/p' >"$tmp/cmds"
+missing="" n=0
+while read -r c; do
+    n=$((n + 1))
+    grep -qF "\\fB$c\\fR" assets/triage.1 || missing="$missing [$c]"
+done <"$tmp/cmds"
+[ "$n" -ge 5 ] && [ -z "$missing" ] && ok "man page lists all $n subcommands of --help" \
+    || bad "man page lists every subcommand" "missing:$missing (found $n)"
+run "$T" frobnicate
+expect_err "unknown command exits 2" "unknown command" 2
+run "$T" --frob
+expect_err "unknown option exits 2" "unknown option" 2
+run "$T"
+[ "$rc" -eq 2 ] && ok "no command prints usage, exits 2" || bad "no command" "rc=$rc"
+
+# ---- score ----
+run "$T" score phq9 1 1 1 1 1 1 1 1 0
+expect_out "score phq9 moderate, no flags" '{"form":"phq9","total":8,"band":"mild","flags":[]}' 0
+run "$T" score phq9 3 3 3 3 3 3 3 3 3 extremely
+expect_out "score phq9 severe with item 9 flag and difficulty" '{"form":"phq9","total":27,"band":"severe","flags":["self_harm_thoughts"]}' 0
+run "$T" score gad7 2 2 2 2 2 2 3
+expect_out "score gad7 severe" '{"form":"gad7","total":15,"band":"severe","flags":[]}' 0
+run "$T" score asq no no no no
+expect_out "score asq negative" '{"form":"asq","total":null,"band":"negative","flags":[]}' 0
+run "$T" score asq no refused no no no
+expect_out "score asq refusal is positive" '{"form":"asq","total":null,"band":"non_acute_positive","flags":["asq_item2"]}' 0
+run "$T" score asq no no yes no yes
+expect_out "score asq acute" '{"form":"asq","total":null,"band":"acute_positive","flags":["asq_item3"]}' 0
+run "$T" score asq no no no no yes
+expect_err "score asq item5 not asked after four no" "asq.item5 is not asked" 2
+run "$T" score phq9 1 2 3
+expect_err "score wrong count names the item" "phq9.item4: no answer given" 2
+run "$T" score phq9 1 1 1 1 1 1 1 1 4
+expect_err "score out of range names the item" "phq9.item9: .4. is not an answer" 2
+run "$T" score phq9 1 1 1 1 1 1 1 1 refused
+expect_err "score refusal where not allowed" "phq9.item9" 2
+run "$T" score nosuch 1
+expect_err "score unknown form" "unknown form .nosuch." 2
+run "$T" score intake x
+expect_err "score a record form" "record form" 2
+run "$T" score phq2 "$(printf '\377\376')" 1
+expect_err "score non-UTF-8 answer is refused cleanly" "phq2.item1" 2
+
+# ---- assess ----
+for lvl in orange red green; do
+    run "$T" assess assets/examples/$lvl.json
+    printf '%s' "$out" | grep -q "^{\"level\":\"$lvl\"" && [ "$rc" -eq 0 ] && ok "assess example $lvl" || bad "assess $lvl" "$out $err"
+done
+run sh -c "echo '{\"answers\":{\"phq9\":[0,0,0,0,0,0,0,0,2]}}' | '$T' assess -"
+printf '%s' "$out" | grep -q '"level":"orange"' && printf '%s' "$out" | grep -q 'phq9.item9 = 2' \
+    && ok "assess from stdin with reason values" || bad "assess stdin" "$out $err"
+run sh -c "echo '{\"answers\":{\"phq9\":[0,0,0,0' | '$T' assess -"
+expect_err "assess bad JSON names line and column" "<stdin>: input:2:0: not valid JSON" 2
+run sh -c "echo '{\"answers\":{\"gad7\":[0,0,9]}}' | '$T' assess -"
+expect_err "assess out of range names the field" "answers.gad7\[2\]: gad7.item3" 2
+run "$T" assess "$tmp/nonexistent.json"
+expect_err "assess missing file" "nonexistent.json: cannot be read" 2
+head -c 1100000 /dev/zero | tr '\0' ' ' >"$tmp/huge.json"
+run "$T" assess "$tmp/huge.json"
+expect_err "assess refuses input over 1 MiB" "larger than 1 MiB" 2
+
+# ---- forms check ----
+run "$T" forms check
+[ "$rc" -eq 0 ] && printf '%s' "$out" | grep -q '7 forms, no problems' && ok "forms check (shipped forms)" || bad "forms check" "$out $err"
+mkdir -p "$tmp/forms"
+cp forms/gad2.ini "$tmp/forms/"
+sed -e 's/^min = 3$/min = 4/' forms/phq2.ini >"$tmp/forms/phq2.ini"
+line=$(grep -n '^min = 4$' "$tmp/forms/phq2.ini" | cut -d: -f1)
+run "$T" forms check "$tmp/forms"
+[ "$rc" -eq 2 ] && printf '%s' "$out" | grep -q "phq2.ini:$line: band.positive.min: gap" \
+    && ok "forms check reports file:line: section.key: band gap" || bad "forms check band gap" "$out $err"
+printf '[form]\nid = x\n' >"$tmp/forms/broken.ini"
+run "$T" forms check "$tmp/forms"
+[ "$rc" -eq 2 ] && printf '%s' "$out" | grep -q "broken.ini.*form.id: .x. differs from the file name" \
+    && ok "forms check names a malformed file" || bad "forms check malformed" "$out"
+run "$T" forms list
+[ "$rc" -eq 0 ] && printf '%s' "$out" | grep -q '^asq .*unvalidated' && ok "forms list" || bad "forms list" "$out $err"
+
+# ---- configuration lookup and refusal to start ----
+run "$T" config check
+printf '%s' "$out" | grep -q 'configuration: built-in defaults' && ok "no config file: built-in defaults" || bad "builtin" "$out $err"
+mkdir -p "$XDG_CONFIG_HOME/triage"
+sed 's/^ui_language = en/ui_language = zh/' config.ini >"$XDG_CONFIG_HOME/triage/config.ini"
+sed -i "s#^forms_dir =\$#forms_dir = $(pwd)/forms#; s#^roster_file =\$#roster_file = $(pwd)/assets/counselors.sample.ini#" "$XDG_CONFIG_HOME/triage/config.ini"
+run "$T" config check
+printf '%s' "$out" | grep -q "configuration: $XDG_CONFIG_HOME/triage/config.ini" && printf '%s' "$out" | grep -q 'ui language:   zh' \
+    && ok "XDG config is used" || bad "xdg" "$out $err"
+cp "$XDG_CONFIG_HOME/triage/config.ini" "$tmp/env.ini"
+sed -i 's/^ui_language = zh/ui_language = en/' "$tmp/env.ini"
+TRIAGE_CONFIG="$tmp/env.ini" run "$T" config check
+printf '%s' "$out" | grep -q "configuration: $tmp/env.ini" && ok "TRIAGE_CONFIG beats XDG" || bad "env" "$out $err"
+TRIAGE_CONFIG="$tmp/env.ini" run "$T" --config config.ini config check
+printf '%s' "$out" | grep -q "configuration: config.ini" && ok "--config beats TRIAGE_CONFIG" || bad "--config" "$out $err"
+run "$T" --config "$tmp/none.ini" config check
+expect_err "--config missing file: clear error, no fallback" "none.ini: cannot be read" 2
+rm -rf "$XDG_CONFIG_HOME/triage"
+grep -v '^rule.phq9_item9' config.ini >"$tmp/unsafe.ini"
+run "$T" --config "$tmp/unsafe.ini" score phq9 0 0 0 0 0 0 0 0 0
+expect_err "rules that leave PHQ-9 item 9 green are refused" "phq9.item9 answered 1 .* would be green" 2
+sed 's/^rule.gad7_moderate.when = gad7.total >= 10$/rule.gad7_moderate.when = gad7.totl >= 10/' config.ini >"$tmp/badrule.ini"
+line=$(grep -n 'gad7.totl' "$tmp/badrule.ini" | cut -d: -f1)
+run "$T" --config "$tmp/badrule.ini" score gad7 0 0 0 0 0 0 0
+expect_err "malformed rule: line named, refuses to start" "badrule.ini:$line: risk.rule.gad7_moderate.when: form .gad7. has no item .totl." 2
+printf '%s' "$err" | grep -q 'refusing to start' && ok "says it refuses to start" || bad "refusing" "$err"
+printf '[triage]\nui_language = en\n[risk\n' >"$tmp/syntax.ini"
+run "$T" --config "$tmp/syntax.ini" config check
+expect_err "config syntax error names the line" "syntax.ini:3: section header without a closing" 2
+run env TRIAGE_NOW=yesterday "$T" config check
+expect_err "bad TRIAGE_NOW is refused" "TRIAGE_NOW=yesterday" 2
+
+# ---- install (relocatable: PREFIX/bin beside PREFIX/share/triage) ----
+if make -s install DESTDIR="$tmp/stage" PREFIX=/opt/triage >"$tmp/install.log" 2>&1; then
+    run env -u XDG_CONFIG_HOME "$tmp/stage/opt/triage/bin/triage" config check
+    printf '%s' "$out" | grep -q "forms: *$tmp/stage/opt/triage/bin/../share/triage/forms (7 forms)" \
+        && [ -f "$tmp/stage/opt/triage/share/man/man1/triage.1" ] && [ -f "$tmp/stage/opt/triage/share/triage/config.ini" ] \
+        && ok "make install DESTDIR PREFIX: binary, forms, man page, config" || bad "install" "$out $err"
+else
+    bad "make install" "$(cat "$tmp/install.log")"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

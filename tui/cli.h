@@ -1,0 +1,21 @@
+/* The command-line subcommands. Each returns the process exit status:
+ * 0 success, 1 runtime failure, 2 bad usage or bad input (messages on stderr). */
+#ifndef TRIAGE_CLI_H
+#define TRIAGE_CLI_H
+
+#define EXIT_OK 0
+#define EXIT_RUNTIME 1
+#define EXIT_BADINPUT 2
+
+typedef struct {
+    const char *config_path; /* --config */
+    int argc;                /* the subcommand's own arguments */
+    char **argv;
+} cli_args;
+
+int cmd_score(const cli_args *a);
+int cmd_assess(const cli_args *a);
+int cmd_forms(const cli_args *a);
+int cmd_config(const cli_args *a);
+
+#endif

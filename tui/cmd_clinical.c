@@ -1,0 +1,197 @@
+/* Subcommands of the clinical core: score, assess, forms, config. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/assess.h"
+#include "../core/engine.h"
+#include "cli.h"
+
+static void print_json(json_t *o) {
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (s) {
+        puts(s);
+        free(s);
+    }
+}
+
+/* Loads the engine; prints every problem. Returns false when the program must not go on. */
+static bool load(engine *e, const cli_args *a, bool with_roster) {
+    diag d = {0};
+    bool ok = engine_load(e, a->config_path, NULL, with_roster, &d);
+    diag_print(&d, stderr);
+    if (!ok) fprintf(stderr, "triage: refusing to start: fix the problems above (see triage config check)\n");
+    diag_free(&d);
+    return ok;
+}
+
+int cmd_score(const cli_args *a) {
+    if (a->argc < 1) {
+        fprintf(stderr, "usage: triage score FORM ANSWER...\n");
+        return EXIT_BADINPUT;
+    }
+    engine e;
+    if (!load(&e, a, false)) return EXIT_BADINPUT;
+    int status = EXIT_OK;
+    const form *f = formset_find(&e.forms, a->argv[0]);
+    if (!f) {
+        fprintf(stderr, "triage score: unknown form `%s` (forms:", a->argv[0]);
+        for (int i = 0; i < e.forms.n; i++)
+            if (e.forms.v[i]->kind == FORM_SCORED) fprintf(stderr, " %s", e.forms.v[i]->id);
+        fprintf(stderr, ")\n");
+        status = EXIT_BADINPUT;
+    } else {
+        char err[1024];
+        json_t *o = score_answers(f, (const char *const *)a->argv + 1, a->argc - 1, err, sizeof err);
+        if (!o) {
+            fprintf(stderr, "triage score: %s\n", err);
+            status = EXIT_BADINPUT;
+        } else {
+            print_json(o);
+            json_decref(o);
+        }
+    }
+    engine_free(&e);
+    return status;
+}
+
+/* Reads a whole file (or stdin for "-") up to limit bytes. */
+static char *read_input(const char *path, size_t limit, size_t *len, bool *too_big) {
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    *too_big = false;
+    if (!fp) return NULL;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, fp);
+        n += got;
+        if (n > limit) {
+            *too_big = true;
+            break;
+        }
+        if (got == 0) break;
+        if (n == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+            } else {
+                buf = nb;
+            }
+        }
+    }
+    bool failed = fp != stdin ? ferror(fp) : ferror(stdin);
+    if (fp != stdin) fclose(fp);
+    if (failed || *too_big) {
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+int cmd_assess(const cli_args *a) {
+    if (a->argc != 1) {
+        fprintf(stderr, "usage: triage assess FILE|-\n");
+        return EXIT_BADINPUT;
+    }
+    const char *path = a->argv[0];
+    size_t len = 0;
+    bool too_big;
+    char *text = read_input(path, ASSESS_MAX_INPUT, &len, &too_big);
+    if (!text) {
+        if (too_big) fprintf(stderr, "triage assess: %s: larger than 1 MiB\n", path);
+        else fprintf(stderr, "triage assess: %s: cannot be read: %s\n", path, strerror(errno));
+        return EXIT_BADINPUT;
+    }
+    engine e;
+    if (!load(&e, a, true)) {
+        free(text);
+        return EXIT_BADINPUT;
+    }
+    int status = EXIT_OK;
+    assess_input *in = malloc(sizeof *in);
+    char err[1024];
+    if (!in) {
+        fprintf(stderr, "triage assess: out of memory\n");
+        status = EXIT_RUNTIME;
+    } else if (!assess_parse(&e, text, len, in, err, sizeof err)) {
+        fprintf(stderr, "triage assess: %s: %s\n", strcmp(path, "-") == 0 ? "<stdin>" : path, err);
+        status = EXIT_BADINPUT;
+    } else {
+        json_t *o = assess_run(&e, in, e.cfg.ui_lang);
+        print_json(o);
+        json_decref(o);
+    }
+    free(in);
+    free(text);
+    engine_free(&e);
+    return status;
+}
+
+static int forms_check(const cli_args *a) {
+    char *dir = NULL;
+    if (a->argc >= 2) {
+        dir = strdup(a->argv[1]);
+    } else {
+        config c;
+        diag d = {0};
+        bool ok = config_load(&c, a->config_path, &d);
+        diag_print(&d, stderr);
+        diag_free(&d);
+        if (!ok) return EXIT_BADINPUT;
+        dir = strdup(c.forms_dir);
+        config_free(&c);
+    }
+    if (!dir) return EXIT_RUNTIME;
+    formset fs;
+    diag d = {0};
+    bool ok = formset_load(&fs, dir, &d);
+    diag_print(&d, ok ? stderr : stdout);
+    if (ok) {
+        printf("%s: %d forms, no problems\n", dir, fs.n);
+        formset_free(&fs);
+    } else {
+        printf("%s: %d problem%s\n", dir, d.errors, d.errors == 1 ? "" : "s");
+    }
+    diag_free(&d);
+    free(dir);
+    return ok ? EXIT_OK : EXIT_BADINPUT;
+}
+
+static int forms_list(const cli_args *a) {
+    engine e;
+    if (!load(&e, a, false)) return EXIT_BADINPUT;
+    for (int i = 0; i < e.forms.n; i++) {
+        const form *f = e.forms.v[i];
+        printf("%-8s v%-5s %-7s %2d items  zh %-11s %s\n", f->id, f->version, f->kind == FORM_SCORED ? "scored" : "record",
+               f->n_items, f->translation_zh, f->title[LANG_EN]);
+    }
+    engine_free(&e);
+    return EXIT_OK;
+}
+
+int cmd_forms(const cli_args *a) {
+    if (a->argc >= 1 && strcmp(a->argv[0], "check") == 0 && a->argc <= 2) return forms_check(a);
+    if (a->argc == 1 && strcmp(a->argv[0], "list") == 0) return forms_list(a);
+    fprintf(stderr, "usage: triage forms check [DIR] | triage forms list\n");
+    return EXIT_BADINPUT;
+}
+
+int cmd_config(const cli_args *a) {
+    if (a->argc != 1 || strcmp(a->argv[0], "check") != 0) {
+        fprintf(stderr, "usage: triage config check\n");
+        return EXIT_BADINPUT;
+    }
+    engine e;
+    if (!load(&e, a, true)) return EXIT_BADINPUT;
+    printf("configuration: %s\n", e.cfg.source);
+    printf("forms:         %s (%d forms)\n", e.forms.dir, e.forms.n);
+    printf("risk rules:    %d, every safety item covered\n", e.rules.n);
+    printf("matching:      %d dimensions\n", e.needs.n_dims);
+    printf("roster:        %s (%d counselors)\n", e.cfg.roster_file, e.roster.n);
+    printf("ui language:   %s\n", lang_code(e.cfg.ui_lang));
+    engine_free(&e);
+    return EXIT_OK;
+}
