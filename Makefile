@@ -40,6 +40,8 @@ SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanit
 
 .PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli
 .DELETE_ON_ERROR:
+# keep objects of the test binaries between runs
+.SECONDARY:
 
 all: triage
 

@@ -10,6 +10,8 @@
 
 /* Deep enough for any real rule, shallow enough that hostile input cannot exhaust the stack. */
 #define EXPR_MAX_DEPTH 64
+/* Far above any real rule (an INI value is at most about 1 KB). */
+#define EXPR_MAX_TEXT 4096
 
 typedef struct {
     const char *s, *p;
@@ -188,6 +190,11 @@ static expr *parse_or(parser *ps) {
 }
 
 expr *expr_parse(const char *text, char *err, size_t errsize) {
+    if (text && strlen(text) > EXPR_MAX_TEXT) {
+        /* and/or chains are evaluated recursively: bounding the text bounds the depth of every tree */
+        snprintf(err, errsize, "condition longer than %d characters", EXPR_MAX_TEXT);
+        return NULL;
+    }
     parser ps = {text ? text : "", text ? text : "", err, errsize, 0, false};
     skip_space(&ps);
     if (!*ps.p) {
@@ -246,6 +253,15 @@ bool expr_eval(const expr *e, const expr_env *env) {
     }
 }
 
+/* True when text is already one of the ", "-separated entries of buf (not merely a substring of one). */
+static bool has_entry(const char *buf, const char *text) {
+    size_t n = strlen(text);
+    for (const char *p = strstr(buf, text); p; p = strstr(p + 1, text))
+        if ((p == buf || (p >= buf + 2 && p[-2] == ',' && p[-1] == ' ')) && (p[n] == '\0' || p[n] == ','))
+            return true;
+    return false;
+}
+
 static void append(char *buf, size_t size, const char *text) {
     size_t used = strlen(buf);
     if (used + 1 >= size) return;
@@ -262,7 +278,7 @@ static void describe_all(const expr *e, const expr_env *env, char *buf, size_t s
     char val[128] = "", text[256];
     env->describe(env->ctx, &e->ref, env->lookup(env->ctx, &e->ref), val, sizeof val);
     snprintf(text, sizeof text, "%s = %s", e->ref_text, val);
-    if (!strstr(buf, text)) append(buf, size, text);
+    if (!has_entry(buf, text)) append(buf, size, text);
 }
 
 static void explain(const expr *e, const expr_env *env, char *buf, size_t size) {
@@ -283,7 +299,7 @@ static void explain(const expr *e, const expr_env *env, char *buf, size_t size) 
             char val[128] = "", text[256];
             env->describe(env->ctx, &e->ref, env->lookup(env->ctx, &e->ref), val, sizeof val);
             snprintf(text, sizeof text, "%s = %s", e->ref_text, val);
-            if (!strstr(buf, text)) append(buf, size, text);
+            if (!has_entry(buf, text)) append(buf, size, text);
         }
     }
 }

@@ -138,7 +138,7 @@ static void load_scale(loader *ld, const char *section, scale *s) {
         s->choices = xcalloc((size_t)values.n, sizeof *s->choices);
         s->n = values.n;
         for (int i = 0; i < values.n; i++) {
-            long v;
+            long v = 0;
             scale_choice *c = &s->choices[i];
             c->code = xstrdup(codes.v[i]);
             if (!parse_int(values.v[i], 0, 1000, &v))
@@ -618,7 +618,7 @@ bool formset_load(formset *fs, const char *dir, diag *d) {
         }
     }
     closedir(dp);
-    qsort(names.v, (size_t)names.n, sizeof(char *), by_name);
+    if (names.n > 1) qsort(names.v, (size_t)names.n, sizeof(char *), by_name);
     int before = d->errors;
     if (names.n == 0) diag_add(d, dir, 0, NULL, false, "no form files (*.ini) in the forms directory");
     for (int i = 0; i < names.n; i++) {

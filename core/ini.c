@@ -12,6 +12,8 @@
 
 /* iniparser's longest line (ASCIILINESZ is 1024 including the terminator). */
 #define INI_MAX_LINE 1023
+/* No configuration, form or roster comes near this; a larger file is refused, not read into memory. */
+#define INI_MAX_FILE (16u << 20)
 
 /* iniparser reports problems through one global callback; we collect them here while a file loads. */
 static char captured[2048];
@@ -39,15 +41,41 @@ static char *trimmed_copy(const char *start, const char *end) {
     return s;
 }
 
+/* FNV-1a: the line index is a small open-addressing hash so that a roster of thousands of keys loads
+ * in linear time. */
+static unsigned hash_key(const char *s) {
+    unsigned h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
 static int find_line_entry(const ini_file *f, const char *key) {
-    for (int i = 0; i < f->n_lines; i++)
-        if (strcmp(f->lines[i].key, key) == 0) return i;
-    return -1;
+    if (!f->hash_cap) return -1;
+    for (unsigned i = hash_key(key) & (unsigned)(f->hash_cap - 1);; i = (i + 1) & (unsigned)(f->hash_cap - 1)) {
+        int e = f->hash[i];
+        if (e < 0) return -1;
+        if (strcmp(f->lines[e].key, key) == 0) return e;
+    }
+}
+
+static void hash_insert(ini_file *f, int e) {
+    unsigned i = hash_key(f->lines[e].key) & (unsigned)(f->hash_cap - 1);
+    while (f->hash[i] >= 0) i = (i + 1) & (unsigned)(f->hash_cap - 1);
+    f->hash[i] = e;
 }
 
 static void add_line_entry(ini_file *f, char *key, int line) {
     f->lines = xrealloc(f->lines, sizeof *f->lines * (size_t)(f->n_lines + 1));
     f->lines[f->n_lines++] = (ini_line_entry){key, line};
+    if ((f->n_lines + 1) * 2 > f->hash_cap) { /* keep the table at most half full */
+        free(f->hash);
+        f->hash_cap = f->hash_cap ? f->hash_cap * 2 : 64;
+        f->hash = xcalloc((size_t)f->hash_cap, sizeof *f->hash);
+        for (int i = 0; i < f->hash_cap; i++) f->hash[i] = -1;
+        for (int e = 0; e < f->n_lines; e++) hash_insert(f, e);
+    } else {
+        hash_insert(f, f->n_lines - 1);
+    }
 }
 
 /* Indexes sections and keys by line and finds what iniparser would accept silently. */
@@ -136,7 +164,7 @@ static void report_captured(ini_file *f, diag *d) {
             if (paren) line = atoi(paren + 1);
             const char *what = strncmp(msg, "iniparser: ", 11) == 0 ? msg + 11 : msg;
             char text[256];
-            snprintf(text, sizeof text, "%s", what);
+            snprintf(text, sizeof text, "%.255s", what);
             char *in = strstr(text, " in ");
             if (in) *in = '\0';
             diag_add(d, f->name, line, NULL, false, "%s", text);
@@ -172,6 +200,12 @@ static bool read_whole(const char *path, char **out, size_t *len) {
     size_t got;
     while ((got = fread(buf + n, 1, cap - n, fp)) > 0) {
         n += got;
+        if (n > INI_MAX_FILE) {
+            fclose(fp);
+            free(buf);
+            errno = EFBIG;
+            return false;
+        }
         if (n == cap) buf = xrealloc(buf, cap *= 2);
     }
     bool ok = !ferror(fp);
@@ -191,7 +225,8 @@ bool ini_open(ini_file *f, const char *path, diag *d) {
     char *buf;
     size_t len;
     if (!read_whole(path, &buf, &len)) {
-        diag_add(d, path, 0, NULL, false, "cannot be read: %s", strerror(errno));
+        diag_add(d, path, 0, NULL, false, "cannot be read: %s",
+                 errno == EFBIG ? "larger than 16 MiB" : strerror(errno));
         ini_close(f);
         return false;
     }
@@ -232,6 +267,7 @@ void ini_close(ini_file *f) {
     if (f->dict) iniparser_freedict(f->dict);
     for (int i = 0; i < f->n_lines; i++) free(f->lines[i].key);
     free(f->lines);
+    free(f->hash);
     free(f->name);
     *f = (ini_file){0};
 }
@@ -272,7 +308,10 @@ strlist ini_keys(const ini_file *f, const char *section) {
     char prefix[1100];
     full_key(prefix, sizeof prefix, section, NULL);
     size_t pl = strlen(prefix);
-    for (int i = 0; i < f->n_lines; i++) {
+    int start = find_line_entry(f, prefix);
+    if (start < 0) return l;
+    /* a section's keys follow its header in file order, up to the next header */
+    for (int i = start + 1; i < f->n_lines && strchr(f->lines[i].key, ':'); i++) {
         const char *k = f->lines[i].key;
         if (strncmp(k, prefix, pl) == 0 && k[pl] == ':') {
             l.v = xrealloc(l.v, sizeof(char *) * (size_t)(l.n + 1));

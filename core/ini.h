@@ -20,6 +20,8 @@ typedef struct {
     char *name; /* the file name used in messages */
     ini_line_entry *lines;
     int n_lines;
+    int *hash; /* open-addressing index into lines */
+    int hash_cap;
 } ini_file;
 
 /* Loads path; on any problem adds diagnostics and returns false (nothing is half-loaded). */

@@ -17,6 +17,7 @@ bool parse_weights(const char *text, const need_model *m, float *w, char *err, s
     memset(w, 0, sizeof(float) * MATCH_MAX_DIMS);
     strlist pairs = strlist_split(text);
     bool ok = true;
+    uint32_t seen = 0; /* by dimension, not by weight: `grief:0 grief:1` is a repeat too */
     for (int i = 0; i < pairs.n && ok; i++) {
         char *colon = strchr(pairs.v[i], ':');
         double v;
@@ -33,10 +34,11 @@ bool parse_weights(const char *text, const need_model *m, float *w, char *err, s
         } else if (!parse_double(colon + 1, &v) || v < 0 || v > 100) {
             snprintf(err, errsize, "weight `%s` of %s is not a number from 0 to 100", colon + 1, pairs.v[i]);
             ok = false;
-        } else if (w[d] != 0) {
+        } else if (seen & (1u << d)) {
             snprintf(err, errsize, "dimension `%s` is given twice", pairs.v[i]);
             ok = false;
         } else {
+            seen |= 1u << d;
             w[d] = (float)v;
         }
     }
@@ -326,6 +328,9 @@ void match_rank(const need_model *m, const roster *r, const assessment *a, risk_
         out->considered++;
         float s = 0;
         for (int i = 0; i < nd; i++) s += unit[i] * co->w[i];
+        /* Counselors whose weights point the same way at another scale have the same cosine, but float
+         * rounding can differ in the last place; round so that such ties go to the tie-breakers. */
+        s = roundf(s * 1e5f) / 1e5f;
         int pos = out->n;
         while (pos > 0 && ranks_above(r, s, c, &out->top[pos - 1])) pos--;
         if (pos >= MATCH_TOP) continue;

@@ -181,35 +181,45 @@ static int rule_index(ruleset *rs, const char *name) {
     return -1;
 }
 
-/* Every safety item answered positive on its own (all else at its lowest value) must not be green. */
+/* Every safety item answered positive on its own (all else at its lowest value) must not be green: each
+ * positive value of its scale, a refusal and no answer at all. */
 static void check_safety_coverage(const ruleset *rs, const ini_file *ini, diag *d) {
     static assessment a; /* large; only used at load */
     const formset *fs = rs->fs;
     for (int fi = 0; fi < fs->n && fi < TRIAGE_MAX_FORMS; fi++) {
         const form *f = fs->v[fi];
         for (int si = 0; si < f->n_items; si++) {
-            if (!f->items[si].safety) continue;
-            for (int variant = 0; variant < 3; variant++) {
+            const form_item *it = &f->items[si];
+            const scale *ss = form_item_scale(f, si);
+            if (!it->safety || !ss) continue;
+            /* variants: one per scale choice (positive ones only), then refused, then unanswered */
+            for (int variant = 0; variant < ss->n + 2; variant++) {
+                answer probe;
+                if (variant < ss->n) {
+                    if (ss->choices[variant].value < it->safety_min) continue;
+                    probe = (answer){ANS_VALUE, ss->choices[variant].value};
+                } else {
+                    probe = (answer){variant == ss->n ? ANS_REFUSED : ANS_UNANSWERED, 0};
+                }
                 assessment_init(&a, fs);
                 memset(a.answers[fi], 0, sizeof a.answers[fi]);
                 for (int i = 0; i < f->n_items; i++) {
                     const scale *s = form_item_scale(f, i);
                     if (s && f->items[i].type != ITEM_MULTI) a.answers[fi][i] = (answer){ANS_VALUE, s->min_value};
                 }
-                static const answer_state states[] = {ANS_VALUE, ANS_REFUSED, ANS_UNANSWERED};
-                a.answers[fi][si] = (answer){states[variant], f->items[si].safety_min};
+                a.answers[fi][si] = probe;
                 assessment_rescore(&a, fi);
                 risk_result r;
                 risk_evaluate(rs, &a, &r);
                 if (r.level == LEVEL_GREEN) {
                     char key[256], how[64];
-                    snprintf(key, sizeof key, "%s.%s", f->id, f->items[si].id);
-                    if (variant == 0) snprintf(how, sizeof how, "answered %d", f->items[si].safety_min);
-                    else snprintf(how, sizeof how, "%s", variant == 1 ? "refused" : "unanswered");
+                    snprintf(key, sizeof key, "%s.%s", f->id, it->id);
+                    if (probe.state == ANS_VALUE) snprintf(how, sizeof how, "answered %d", probe.value);
+                    else snprintf(how, sizeof how, "%s", probe.state == ANS_REFUSED ? "refused" : "unanswered");
                     diag_add(d, ini->name, ini_line(ini, "risk", NULL), "risk", false,
                              "unsafe rules: safety item %s %s (all else lowest) would be green; add a rule "
                              "that raises it (e.g. `%s >= %d`)",
-                             key, how, key, f->items[si].safety_min);
+                             key, how, key, it->safety_min);
                     break;
                 }
             }

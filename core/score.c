@@ -127,8 +127,8 @@ bool answer_parse(const form *f, int item, const char *text, answer *out, char *
                  item_type_name(it->type));
         return false;
     }
-    char shown[64];
-    snprintf(shown, sizeof shown, "%.40s%s", text, strlen(text) > 40 ? "..." : "");
+    char shown[256];
+    text_for_display(text, 40, shown, sizeof shown);
     snprintf(err, errsize, "%s.%s: `%s` is not an answer to this item (expected %s)", f->id, it->id, shown, allowed);
     return false;
 }

@@ -128,3 +128,27 @@ bool utf8_valid(const char *str, size_t len) {
     }
     return true;
 }
+
+void text_for_display(const char *in, size_t max_chars, char *out, size_t size) {
+    if (!size) return;
+    size_t o = 0, chars = 0;
+    const unsigned char *s = (const unsigned char *)(in ? in : "");
+    while (*s && o + 8 < size) {
+        if (chars == max_chars) {
+            snprintf(out + o, size - o, "...");
+            return;
+        }
+        size_t n = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 : (*s & 0xf8) == 0xf0 ? 4 : 0;
+        size_t avail = strnlen((const char *)s, 4);
+        if (n && n <= avail && utf8_valid((const char *)s, n) && !(n == 1 && (*s == '\t' || *s == '\n'))) {
+            memcpy(out + o, s, n);
+            o += n;
+            s += n;
+        } else {
+            o += (size_t)snprintf(out + o, size - o, "\\x%02x", *s);
+            s++;
+        }
+        chars++;
+    }
+    out[o] = '\0';
+}

@@ -36,7 +36,9 @@ int cmd_score(const cli_args *a) {
     int status = EXIT_OK;
     const form *f = formset_find(&e.forms, a->argv[0]);
     if (!f) {
-        fprintf(stderr, "triage score: unknown form `%s` (forms:", a->argv[0]);
+        char shown[256];
+        text_for_display(a->argv[0], 40, shown, sizeof shown);
+        fprintf(stderr, "triage score: unknown form `%s` (forms:", shown);
         for (int i = 0; i < e.forms.n; i++)
             if (e.forms.v[i]->kind == FORM_SCORED) fprintf(stderr, " %s", e.forms.v[i]->id);
         fprintf(stderr, ")\n");

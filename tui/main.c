@@ -8,6 +8,7 @@
 
 #include "../core/clock.h"
 #include "../core/config.h"
+#include "../core/util.h"
 #include "cli.h"
 
 #ifndef TRIAGE_VERSION
@@ -76,7 +77,9 @@ int main(int argc, char **argv) {
         } else if (strncmp(arg, "--config=", 9) == 0) {
             a.config_path = arg + 9;
         } else if (arg[0] == '-' && arg[1]) {
-            fprintf(stderr, "triage: unknown option %s (see triage --help)\n", arg);
+            char shown[256];
+            text_for_display(arg, 40, shown, sizeof shown);
+            fprintf(stderr, "triage: unknown option %s (see triage --help)\n", shown);
             return EXIT_BADINPUT;
         } else {
             break;
@@ -106,7 +109,11 @@ int main(int argc, char **argv) {
             status = commands[c].run(&a);
             found = true;
         }
-    if (!found) fprintf(stderr, "triage: unknown command `%s` (see triage --help)\n", cmd);
+    if (!found) {
+        char shown[256];
+        text_for_display(cmd, 40, shown, sizeof shown);
+        fprintf(stderr, "triage: unknown command `%s` (see triage --help)\n", shown);
+    }
     config_set_program_dir(NULL);
     return status;
 }

@@ -69,7 +69,7 @@ expect_err "score unknown form" "unknown form .nosuch." 2
 run "$T" score intake x
 expect_err "score a record form" "record form" 2
 run "$T" score phq2 "$(printf '\377\376')" 1
-expect_err "score non-UTF-8 answer is refused cleanly" "phq2.item1" 2
+expect_err "score non-UTF-8 answer is refused, shown escaped" "phq2.item1: .\\\\xff\\\\xfe. is not an answer" 2
 
 # ---- assess ----
 for lvl in orange red green; do

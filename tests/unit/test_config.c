@@ -1,0 +1,423 @@
+/* Configuration: where config.ini is found (explicit, $TRIAGE_CONFIG, XDG, /etc, built-in), the
+ * built-in defaults being the repository's config.ini, and the [triage] settings. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../core/config.h"
+#include "../../core/diag.h"
+#include "../../core/engine.h"
+#include "../../core/form.h"
+#include "../../core/match.h"
+#include "../../core/risk.h"
+
+#define FIX "tests/fixtures/config/"
+#define ETC_CONFIG "/etc/triage/config.ini"
+
+/* ---- environment and temporary files ---- */
+
+static const char *const env_names[] = {"TRIAGE_CONFIG", "XDG_CONFIG_HOME", "HOME"};
+static char *saved_env[3];
+
+static char tmp[256];        /* the temporary directory of a test */
+static char created[16][512]; /* files and directories made under it, in creation order */
+static int n_created;
+
+static void restore_env(void) {
+    for (int i = 0; i < 3; i++) {
+        if (saved_env[i]) setenv(env_names[i], saved_env[i], 1);
+        else unsetenv(env_names[i]);
+    }
+}
+
+static int group_setup(void **state) {
+    (void)state;
+    for (int i = 0; i < 3; i++) {
+        const char *v = getenv(env_names[i]);
+        saved_env[i] = v ? strdup(v) : NULL;
+    }
+    return 0;
+}
+
+static int group_teardown(void **state) {
+    (void)state;
+    restore_env();
+    for (int i = 0; i < 3; i++) free(saved_env[i]);
+    config_set_program_dir(NULL);
+    return 0;
+}
+
+static int make_tmp(void **state) {
+    (void)state;
+    snprintf(tmp, sizeof tmp, "/tmp/triage-test-config.XXXXXX");
+    if (!mkdtemp(tmp)) return -1;
+    n_created = 0;
+    return 0;
+}
+
+static int remove_tmp(void **state) {
+    (void)state;
+    for (int i = n_created - 1; i >= 0; i--) remove(created[i]);
+    rmdir(tmp);
+    restore_env();
+    return 0;
+}
+
+/* Path under the temporary directory (into buf). */
+static const char *tpath(char *buf, size_t size, const char *rel) {
+    snprintf(buf, size, "%s/%s", tmp, rel);
+    return buf;
+}
+
+static void make_dir(const char *rel) {
+    assert_true(n_created < 16);
+    tpath(created[n_created], sizeof created[0], rel);
+    assert_int_equal(mkdir(created[n_created], 0700), 0);
+    n_created++;
+}
+
+static void write_file(const char *rel, const char *text) {
+    assert_true(n_created < 16);
+    tpath(created[n_created], sizeof created[0], rel);
+    FILE *fp = fopen(created[n_created], "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    n_created++;
+}
+
+static const char *const en_config = "[triage]\nui_language = en\n";
+static const char *const zh_config = "[triage]\nui_language = zh\n";
+
+/* Files for every step of the lookup: explicit.ini, env.ini, xdg/triage/config.ini, home/.config/triage/config.ini */
+static void make_all_candidates(void) {
+    write_file("explicit.ini", en_config);
+    write_file("env.ini", en_config);
+    make_dir("xdg");
+    make_dir("xdg/triage");
+    write_file("xdg/triage/config.ini", zh_config);
+    make_dir("home");
+    make_dir("home/.config");
+    make_dir("home/.config/triage");
+    write_file("home/.config/triage/config.ini", en_config);
+    char p[512];
+    setenv("TRIAGE_CONFIG", tpath(p, sizeof p, "env.ini"), 1);
+    setenv("XDG_CONFIG_HOME", tpath(p, sizeof p, "xdg"), 1);
+    setenv("HOME", tpath(p, sizeof p, "home"), 1);
+}
+
+/* Loads and expects success from the given source, with no diagnostics. */
+static void expect_source(const char *explicit_path, const char *want_source, bool want_builtin) {
+    config c;
+    diag d = {0};
+    bool ok = config_load(&c, explicit_path, &d);
+    if (!ok || d.n) diag_print(&d, stderr);
+    assert_true(ok);
+    assert_int_equal(d.n, 0);
+    assert_string_equal(c.source, want_source);
+    assert_int_equal(c.builtin, want_builtin);
+    config_free(&c);
+    diag_free(&d);
+}
+
+static char *read_all(const char *path, size_t *len) {
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((got = fread(buf + n, 1, cap - n, fp)) > 0) {
+        n += got;
+        if (n == cap) {
+            buf = realloc(buf, cap *= 2);
+            assert_non_null(buf);
+        }
+    }
+    fclose(fp);
+    *len = n;
+    return buf;
+}
+
+static int fixture_line(const char *path, const char *prefix) {
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char buf[2048];
+    int n = 0, found = 0;
+    while (!found && fgets(buf, sizeof buf, fp)) {
+        n++;
+        if (strncmp(buf, prefix, strlen(prefix)) == 0) found = n;
+    }
+    fclose(fp);
+    assert_true(found > 0);
+    return found;
+}
+
+/* ---- lookup order ---- */
+
+static void test_explicit_beats_env(void **state) {
+    (void)state;
+    make_all_candidates();
+    char p[512];
+    expect_source(tpath(p, sizeof p, "explicit.ini"), p, false);
+}
+
+static void test_env_beats_xdg(void **state) {
+    (void)state;
+    make_all_candidates();
+    char p[512];
+    expect_source(NULL, tpath(p, sizeof p, "env.ini"), false);
+}
+
+static void test_xdg_beats_builtin(void **state) {
+    (void)state;
+    make_all_candidates();
+    unsetenv("TRIAGE_CONFIG");
+    char p[512];
+    config c;
+    diag d = {0};
+    assert_true(config_load(&c, NULL, &d));
+    assert_string_equal(c.source, tpath(p, sizeof p, "xdg/triage/config.ini"));
+    assert_int_equal(c.ui_lang, LANG_ZH); /* that file's setting was read */
+    config_free(&c);
+    diag_free(&d);
+
+    setenv("TRIAGE_CONFIG", "", 1); /* empty: as if unset */
+    expect_source(NULL, p, false);
+}
+
+static void test_home_config_without_xdg(void **state) {
+    (void)state;
+    make_all_candidates();
+    unsetenv("TRIAGE_CONFIG");
+    unsetenv("XDG_CONFIG_HOME");
+    char p[512];
+    expect_source(NULL, tpath(p, sizeof p, "home/.config/triage/config.ini"), false);
+}
+
+static void test_builtin_when_nothing_found(void **state) {
+    (void)state;
+    struct stat st;
+    if (stat(ETC_CONFIG, &st) == 0) skip(); /* /etc/triage/config.ini would be read first */
+    char p[512];
+    make_dir("xdg"); /* XDG_CONFIG_HOME exists but holds no triage/config.ini */
+    make_dir("home");
+    unsetenv("TRIAGE_CONFIG");
+    setenv("XDG_CONFIG_HOME", tpath(p, sizeof p, "xdg"), 1);
+    setenv("HOME", tpath(p, sizeof p, "home"), 1);
+    expect_source(NULL, "built-in defaults", true);
+}
+
+static void test_explicit_missing_fails(void **state) {
+    (void)state;
+    make_all_candidates(); /* every fallback exists: none may be used */
+    char p[512], line[1024];
+    tpath(p, sizeof p, "no-such-config.ini");
+    config c;
+    diag d = {0};
+    assert_false(config_load(&c, p, &d));
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.v[0].file, p);
+    assert_non_null(strstr(d.v[0].msg, "cannot be read"));
+    diag_format(&d, 0, line, sizeof line);
+    assert_non_null(strstr(line, p));
+    assert_false(c.builtin);
+    config_free(&c);
+    diag_free(&d);
+}
+
+static void test_env_missing_fails(void **state) {
+    (void)state;
+    make_all_candidates();
+    char p[512];
+    setenv("TRIAGE_CONFIG", tpath(p, sizeof p, "missing-env.ini"), 1);
+    config c;
+    diag d = {0};
+    assert_false(config_load(&c, NULL, &d));
+    assert_true(d.errors >= 1);
+    assert_string_equal(d.v[0].file, p);
+    config_free(&c);
+    diag_free(&d);
+}
+
+/* ---- built-in defaults ---- */
+
+static void test_builtin_equals_config_ini(void **state) {
+    (void)state;
+    size_t len;
+    char *file = read_all("config.ini", &len);
+    assert_true(len > 1000);
+    assert_int_equal(triage_default_config_len, len);
+    assert_memory_equal(triage_default_config, file, len);
+    assert_int_equal(triage_default_config[len], '\0');
+    free(file);
+}
+
+static void test_builtin_loads_clean(void **state) {
+    (void)state;
+    config c;
+    diag d = {0};
+    assert_true(config_load_builtin(&c, &d));
+    assert_int_equal(d.n, 0);
+    assert_true(c.builtin);
+    assert_string_equal(c.source, "built-in defaults");
+    assert_int_equal(c.ui_lang, LANG_EN);
+    assert_string_equal(ini_get(&c.ini, "risk", "rule.phq9_item9.when"), "phq9.item9 >= 1");
+    /* its rules and weights load against the repository's forms without a word */
+    formset fs;
+    ruleset rs;
+    need_model m;
+    assert_true(formset_load(&fs, "forms", &d));
+    assert_true(ruleset_load(&rs, &c.ini, &fs, &d));
+    assert_true(need_model_load(&m, &c.ini, &fs, &d));
+    assert_int_equal(d.n, 0);
+    assert_int_equal(rs.n, 9);
+    assert_int_equal(m.n_dims, 12);
+    need_model_free(&m);
+    ruleset_free(&rs);
+    formset_free(&fs);
+    config_free(&c);
+    diag_free(&d);
+}
+
+/* ---- [triage] settings ---- */
+
+static void test_ui_language_fr_error(void **state) {
+    (void)state;
+    const char *path = FIX "ui_fr.ini";
+    config c;
+    diag d = {0};
+    assert_false(config_load(&c, path, &d));
+    assert_int_equal(d.errors, 1);
+    assert_false(d.v[0].warning);
+    assert_string_equal(d.v[0].file, path);
+    assert_non_null(d.v[0].key);
+    assert_string_equal(d.v[0].key, "triage.ui_language");
+    assert_int_equal(d.v[0].line, fixture_line(path, "ui_language"));
+    assert_non_null(strstr(d.v[0].msg, "`fr`"));
+    config_free(&c);
+    diag_free(&d);
+}
+
+static void test_ui_language_zh(void **state) {
+    (void)state;
+    config c;
+    diag d = {0};
+    assert_true(config_load(&c, FIX "ui_zh.ini", &d));
+    assert_int_equal(d.n, 0);
+    assert_int_equal(c.ui_lang, LANG_ZH);
+    config_free(&c);
+    diag_free(&d);
+}
+
+static void test_unknown_triage_key_warning(void **state) {
+    (void)state;
+    const char *path = FIX "triage_unknown_key.ini";
+    config c;
+    diag d = {0};
+    assert_true(config_load(&c, path, &d));
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.n, 1);
+    assert_true(d.v[0].warning);
+    assert_string_equal(d.v[0].key, "triage.colour");
+    assert_int_equal(d.v[0].line, fixture_line(path, "colour"));
+    char line[1024];
+    diag_format(&d, 0, line, sizeof line);
+    assert_non_null(strstr(line, "warning"));
+    config_free(&c);
+    diag_free(&d);
+}
+
+static void test_unknown_section_warning(void **state) {
+    (void)state;
+    const char *path = FIX "unknown_section.ini";
+    config c;
+    diag d = {0};
+    assert_true(config_load(&c, path, &d));
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(d.n, 1);
+    assert_true(d.v[0].warning);
+    assert_string_equal(d.v[0].key, "extras");
+    assert_int_equal(d.v[0].line, fixture_line(path, "[extras]"));
+    config_free(&c);
+    diag_free(&d);
+}
+
+static void test_relative_dirs_from_config_dir(void **state) {
+    (void)state;
+    const char *path = FIX "relative_dirs.ini";
+    config c;
+    diag d = {0};
+    assert_true(config_load(&c, path, &d));
+    assert_int_equal(d.n, 0);
+    assert_string_equal(c.forms_dir, FIX "../../../forms");
+    assert_string_equal(c.roster_file, FIX "../roster/ties.ini");
+    config_free(&c);
+
+    /* the whole engine follows them: forms from the repository, the roster of the fixture */
+    engine e;
+    assert_true(engine_load(&e, path, NULL, true, &d));
+    assert_int_equal(d.n, 0);
+    assert_int_equal(e.forms.n, 7);
+    assert_true(e.has_roster);
+    assert_int_equal(e.roster.n, 5);
+    assert_string_equal(e.roster.v[0].id, "t_alice");
+    engine_free(&e);
+    diag_free(&d);
+}
+
+static void test_absolute_dirs_kept(void **state) {
+    (void)state;
+    char p[512], text[1024];
+    snprintf(text, sizeof text, "[triage]\nforms_dir = /srv/triage/forms\nroster_file = %s/roster.ini\n", tmp);
+    write_file("abs.ini", text);
+    config c;
+    diag d = {0};
+    assert_true(config_load(&c, tpath(p, sizeof p, "abs.ini"), &d));
+    assert_string_equal(c.forms_dir, "/srv/triage/forms");
+    assert_string_equal(c.roster_file, tpath(p, sizeof p, "roster.ini"));
+    config_free(&c);
+    diag_free(&d);
+}
+
+static void test_empty_dirs_use_program_dir(void **state) {
+    (void)state;
+    config_set_program_dir(".");
+    config c;
+    diag d = {0};
+    assert_true(config_load(&c, "config.ini", &d));
+    assert_string_equal(c.forms_dir, "./forms");
+    assert_string_equal(c.roster_file, "./assets/counselors.sample.ini");
+    config_free(&c);
+    config_set_program_dir(NULL);
+    diag_free(&d);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_explicit_beats_env, make_tmp, remove_tmp),
+        cmocka_unit_test_setup_teardown(test_env_beats_xdg, make_tmp, remove_tmp),
+        cmocka_unit_test_setup_teardown(test_xdg_beats_builtin, make_tmp, remove_tmp),
+        cmocka_unit_test_setup_teardown(test_home_config_without_xdg, make_tmp, remove_tmp),
+        cmocka_unit_test_setup_teardown(test_builtin_when_nothing_found, make_tmp, remove_tmp),
+        cmocka_unit_test_setup_teardown(test_explicit_missing_fails, make_tmp, remove_tmp),
+        cmocka_unit_test_setup_teardown(test_env_missing_fails, make_tmp, remove_tmp),
+        cmocka_unit_test(test_builtin_equals_config_ini),
+        cmocka_unit_test(test_builtin_loads_clean),
+        cmocka_unit_test(test_ui_language_fr_error),
+        cmocka_unit_test(test_ui_language_zh),
+        cmocka_unit_test(test_unknown_triage_key_warning),
+        cmocka_unit_test(test_unknown_section_warning),
+        cmocka_unit_test(test_relative_dirs_from_config_dir),
+        cmocka_unit_test_setup_teardown(test_absolute_dirs_kept, make_tmp, remove_tmp),
+        cmocka_unit_test(test_empty_dirs_use_program_dir),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
