@@ -48,50 +48,48 @@ all: triage
 # ---- generated: the built-in defaults are the repository's config.ini, byte for byte ----
 $(B)/default_config.c: config.ini tests/gen-embed.sh
 	@mkdir -p $(B)
-	sh tests/gen-embed.sh triage_default_config config.ini > $@
+	@echo "  GEN   $@"; sh tests/gen-embed.sh triage_default_config config.ini > $@
 
 # ---- release flavour ----
 $(REL)/%.o: %.c $(wildcard core/*.h tui/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) -c $< -o $@
+	@echo "  CC    $@"; $(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) -c $< -o $@
 
 $(REL)/default_config.o: $(B)/default_config.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
+	@echo "  CC    $@"; $(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(REL)/libtriage.a: $(CORE_SRC:%.c=$(REL)/%.o) $(REL)/default_config.o
-	rm -f $@
-	ar rcs $@ $^
+	@rm -f $@; echo "  AR    $@"; ar rcs $@ $^
 
 triage: $(TUI_SRC:%.c=$(REL)/%.o) $(REL)/libtriage.a
-	$(CC) $(LDHARDEN) $(LDFLAGS) -o $@ $(TUI_SRC:%.c=$(REL)/%.o) $(REL)/libtriage.a $(LIBS)
+	@echo "  CC    $@"; $(CC) $(LDHARDEN) $(LDFLAGS) -o $@ $(TUI_SRC:%.c=$(REL)/%.o) $(REL)/libtriage.a $(LIBS)
 
 # ---- sanitizer flavour (unit suite and binary) ----
 $(ASAN)/%.o: %.c $(wildcard core/*.h tui/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	@echo "  CC    $@"; $(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 $(ASAN)/default_config.o: $(B)/default_config.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -Wno-missing-prototypes -c $< -o $@
+	@echo "  CC    $@"; $(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(ASAN)/libtriage.a: $(CORE_SRC:%.c=$(ASAN)/%.o) $(ASAN)/default_config.o
-	rm -f $@
-	ar rcs $@ $^
+	@rm -f $@; echo "  AR    $@"; ar rcs $@ $^
 
 # ---- unit tests (cmocka), one binary per file, both flavours ----
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
-$(REL)/tests/unit/%: $(REL)/tests/unit/%.o $(REL)/libtriage.a
-	$(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS) $(CMOCKA_LIBS)
-$(ASAN)/tests/unit/%: $(ASAN)/tests/unit/%.o $(ASAN)/libtriage.a
-	$(CC) $(SAN_FLAGS) -o $@ $< $(ASAN)/libtriage.a $(LIBS) $(CMOCKA_LIBS)
+$(REL)/tests/unit/%: $(REL)/tests/unit/%.o $(REL)/tests/unit/support.o $(REL)/libtriage.a
+	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/tests/unit/support.o $(REL)/libtriage.a $(LIBS) $(CMOCKA_LIBS)
+$(ASAN)/tests/unit/%: $(ASAN)/tests/unit/%.o $(ASAN)/tests/unit/support.o $(ASAN)/libtriage.a
+	@echo "  CC    $@"; $(CC) $(SAN_FLAGS) -o $@ $< $(ASAN)/tests/unit/support.o $(ASAN)/libtriage.a $(LIBS) $(CMOCKA_LIBS)
 
 UNIT_REL  := $(UNIT_SRC:%.c=$(REL)/%)
 UNIT_ASAN := $(UNIT_SRC:%.c=$(ASAN)/%)
 BENCH     := $(REL)/tests/bench/bench
 
 $(BENCH): $(REL)/tests/bench/bench.o $(REL)/libtriage.a
-	$(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
+	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
 
 # ---- the contract ----
 deps:

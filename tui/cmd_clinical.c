@@ -9,7 +9,7 @@
 #include "cli.h"
 
 static void print_json(json_t *o) {
-    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     if (s) {
         puts(s);
         free(s);

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "support.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,38 +128,6 @@ static void expect_source(const char *explicit_path, const char *want_source, bo
     assert_int_equal(c.builtin, want_builtin);
     config_free(&c);
     diag_free(&d);
-}
-
-static char *read_all(const char *path, size_t *len) {
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n, fp)) > 0) {
-        n += got;
-        if (n == cap) {
-            buf = realloc(buf, cap *= 2);
-            assert_non_null(buf);
-        }
-    }
-    fclose(fp);
-    *len = n;
-    return buf;
-}
-
-static int fixture_line(const char *path, const char *prefix) {
-    FILE *fp = fopen(path, "r");
-    assert_non_null(fp);
-    char buf[2048];
-    int n = 0, found = 0;
-    while (!found && fgets(buf, sizeof buf, fp)) {
-        n++;
-        if (strncmp(buf, prefix, strlen(prefix)) == 0) found = n;
-    }
-    fclose(fp);
-    assert_true(found > 0);
-    return found;
 }
 
 /* ---- lookup order ---- */

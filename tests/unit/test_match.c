@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "support.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,26 +111,6 @@ static void expect_excluded(const match_result *res, int considered, int unavail
     assert_int_equal(res->excluded_language, language);
     assert_int_equal(res->excluded_risk, risk);
     assert_int_equal(res->excluded_gender, gender);
-}
-
-static int fixture_line(const char *path, const char *prefix) {
-    FILE *fp = fopen(path, "r");
-    assert_non_null(fp);
-    char buf[2048];
-    int n = 0, found = 0;
-    while (!found && fgets(buf, sizeof buf, fp)) {
-        n++;
-        if (strncmp(buf, prefix, strlen(prefix)) == 0) found = n;
-    }
-    fclose(fp);
-    assert_true(found > 0);
-    return found;
-}
-
-static const diag_entry *find_diag(const diag *d, const char *key) {
-    for (int i = 0; i < d->n; i++)
-        if (d->v[i].key && strcmp(d->v[i].key, key) == 0) return &d->v[i];
-    return NULL;
 }
 
 static void expect_entry(const diag *d, const char *path, const char *key, const char *line_prefix,

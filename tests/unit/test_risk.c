@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "support.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,27 +98,6 @@ static void evaluate(const ruleset *rs, risk_result *r) {
     memset(r, 0xA5, sizeof *r); /* catch fields left unset */
     risk_evaluate(rs, &A, r);
     assert_ordered_by_level(rs, r);
-}
-
-/* 1-based number of the first line of path that starts with prefix (0 when none). */
-static int fixture_line(const char *path, const char *prefix) {
-    FILE *fp = fopen(path, "r");
-    assert_non_null(fp);
-    char buf[2048];
-    int n = 0, found = 0;
-    while (!found && fgets(buf, sizeof buf, fp)) {
-        n++;
-        if (strncmp(buf, prefix, strlen(prefix)) == 0) found = n;
-    }
-    fclose(fp);
-    assert_true(found > 0);
-    return found;
-}
-
-static const diag_entry *find_diag(const diag *d, const char *key) {
-    for (int i = 0; i < d->n; i++)
-        if (d->v[i].key && strcmp(d->v[i].key, key) == 0) return &d->v[i];
-    return NULL;
 }
 
 static bool any_diag_mentions(const diag *d, const char *a, const char *b) {

@@ -1,0 +1,49 @@
+#include "support.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+char *read_all(const char *path, size_t *len) {
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap + 1);
+    assert_non_null(buf);
+    while ((got = fread(buf + n, 1, cap - n, fp)) > 0) {
+        n += got;
+        if (n == cap) {
+            buf = realloc(buf, (cap *= 2) + 1);
+            assert_non_null(buf);
+        }
+    }
+    fclose(fp);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+int fixture_line(const char *path, const char *prefix) {
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char buf[2048];
+    int n = 0, found = 0;
+    while (!found && fgets(buf, sizeof buf, fp)) {
+        n++;
+        if (strncmp(buf, prefix, strlen(prefix)) == 0) found = n;
+    }
+    fclose(fp);
+    assert_true(found > 0);
+    return found;
+}
+
+const diag_entry *find_diag(const diag *d, const char *key) {
+    for (int i = 0; i < d->n; i++)
+        if (d->v[i].key && strcmp(d->v[i].key, key) == 0) return &d->v[i];
+    return NULL;
+}
