@@ -11,10 +11,10 @@ CC       ?= cc
 
 # Debian packages the project needs (libraries, test tools, the sanitizer/fuzz compiler).
 DEB_PACKAGES := libncurses-dev libsqlite3-dev libiniparser-dev uuid-dev libsodium-dev libjansson-dev \
-                libcmocka-dev tmux pkg-config clang make gcc
+                libcmocka-dev tmux pkg-config clang make gcc sqlite3
 
 # Libraries with a pkg-config file; iniparser ships none.
-PKGS          := jansson
+PKGS          := jansson sqlite3 libsodium uuid
 PKG_CFLAGS     = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS       = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 INIPARSER_CFLAGS := -I/usr/include/iniparser
@@ -86,9 +86,9 @@ $(ASAN)/tests/unit/%: $(ASAN)/tests/unit/%.o $(ASAN)/tests/unit/support.o $(ASAN
 
 UNIT_REL  := $(UNIT_SRC:%.c=$(REL)/%)
 UNIT_ASAN := $(UNIT_SRC:%.c=$(ASAN)/%)
-BENCH     := $(REL)/tests/bench/bench
+BENCH     := $(REL)/tests/bench/bench $(REL)/tests/bench/bench_store
 
-$(BENCH): $(REL)/tests/bench/bench.o $(REL)/libtriage.a
+$(REL)/tests/bench/%: $(REL)/tests/bench/%.o $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
 
 # ---- the contract ----
@@ -105,7 +105,7 @@ test: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory triage $(BENCH)
-	@$(BENCH)
+	@for b in $(BENCH); do $$b || exit 1; echo; done
 
 install: triage
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/forms $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/examples

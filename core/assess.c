@@ -140,17 +140,33 @@ static bool short_code(json_t *v, char *out, size_t size) {
     return true;
 }
 
+json_t *assess_load_json(const char *text, size_t len, char *err, size_t errsize) {
+    if (len > ASSESS_MAX_INPUT) {
+        fail(err, errsize, "input", "larger than 1 MiB");
+        return NULL;
+    }
+    json_error_t je;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) snprintf(err, errsize, "input:%d:%d: not valid JSON: %s", je.line, je.column, je.text);
+    return root;
+}
+
 bool assess_parse(const engine *e, const char *text, size_t len, assess_input *in, char *err, size_t errsize) {
+    json_t *root = assess_load_json(text, len, err, errsize);
+    if (!root) {
+        memset(in, 0, sizeof *in);
+        return false;
+    }
+    bool ok = assess_parse_value(e, root, NULL, in, err, errsize);
+    json_decref(root);
+    return ok;
+}
+
+bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_fields, assess_input *in, char *err,
+                        size_t errsize) {
     memset(in, 0, sizeof *in);
     assessment_init(&in->a, &e->forms);
     snprintf(in->language, sizeof in->language, "en");
-    if (len > ASSESS_MAX_INPUT) return fail(err, errsize, "input", "larger than 1 MiB");
-    json_error_t je;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        snprintf(err, errsize, "input:%d:%d: not valid JSON: %s", je.line, je.column, je.text);
-        return false;
-    }
     bool ok = false;
     const char *key;
     json_t *v;
@@ -159,7 +175,10 @@ bool assess_parse(const engine *e, const char *text, size_t len, assess_input *i
         goto done;
     }
     json_object_foreach(root, key, v) {
-        if (strcmp(key, "language") && strcmp(key, "concerns") && strcmp(key, "preferences") && strcmp(key, "answers")) {
+        bool extra = false;
+        for (const char *const *x = extra_fields; x && *x && !extra; x++) extra = strcmp(key, *x) == 0;
+        if (!extra && strcmp(key, "language") && strcmp(key, "concerns") && strcmp(key, "preferences") &&
+            strcmp(key, "answers")) {
             char field[80];
             snprintf(field, sizeof field, "%.60s", key);
             fail(err, errsize, field, "unknown field (expected language, concerns, preferences, answers)");
@@ -220,7 +239,6 @@ bool assess_parse(const engine *e, const char *text, size_t len, assess_input *i
     }
     ok = true;
 done:
-    json_decref(root);
     return ok;
 }
 

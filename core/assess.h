@@ -20,6 +20,12 @@ typedef struct {
 /* Parses the assess JSON. On bad input returns false and writes a message naming the field
  * (e.g. `answers.phq9[8]: ...`). */
 bool assess_parse(const engine *e, const char *text, size_t len, assess_input *in, char *err, size_t errsize);
+/* Parses JSON text (at most ASSESS_MAX_INPUT bytes); NULL with `input:LINE:COLUMN: why` on failure. */
+json_t *assess_load_json(const char *text, size_t len, char *err, size_t errsize);
+/* As assess_parse, from a parsed object; extra_fields (NULL-terminated, may be NULL) are top-level keys
+ * the caller handles itself (e.g. "client" for `triage intake new`). */
+bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_fields, assess_input *in, char *err,
+                        size_t errsize);
 /* Runs risk and matching and builds the output object (reasons in ui language). */
 json_t *assess_run(const engine *e, const assess_input *in, lang ui);
 

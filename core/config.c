@@ -69,8 +69,33 @@ static char *resolve(const config *c, const char *value, const char *subdir, con
     return xstrdup(path);
 }
 
-static const char *const known_sections[] = {"triage", "risk", "matching", NULL};
+static const char *const known_sections[] = {"triage", "risk", "matching", "store", "security", NULL};
 static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_file", NULL};
+static const char *const store_keys[] = {"db_path", "busy_timeout_ms", NULL};
+static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_bits", NULL};
+
+/* An integer setting in [lo, hi]; a bad value is an error naming the line. */
+static int int_setting(config *c, const char *section, const char *key, int lo, int hi, int def, diag *d) {
+    const char *v = ini_get(&c->ini, section, key);
+    long n;
+    if (!v || !*v) return def;
+    if (!parse_int(v, lo, hi, &n)) {
+        char k[128];
+        snprintf(k, sizeof k, "%s.%s", section, key);
+        diag_add(d, c->ini.name, ini_line(&c->ini, section, key), k, false, "`%s` is not a whole number from %d to %d",
+                 v, lo, hi);
+        return def;
+    }
+    return (int)n;
+}
+
+static char *default_db_path(void) {
+    char path[4096];
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg) snprintf(path, sizeof path, "%s/triage/triage.db", xdg);
+    else snprintf(path, sizeof path, "%s/.local/share/triage/triage.db", home && *home ? home : ".");
+    return xstrdup(path);
+}
 
 static bool read_settings(config *c, diag *d) {
     int before = d->errors;
@@ -90,6 +115,25 @@ static bool read_settings(config *c, diag *d) {
                  "`%s` is not en or zh", ui);
     c->forms_dir = resolve(c, ini_get(&c->ini, "triage", "forms_dir"), "", "forms");
     c->roster_file = resolve(c, ini_get(&c->ini, "triage", "roster_file"), "assets", "counselors.sample.ini");
+    config_check_keys(&c->ini, "store", store_keys, false, d);
+    config_check_keys(&c->ini, "security", security_keys, false, d);
+    const char *db = ini_get(&c->ini, "store", "db_path");
+    c->db_path = db && *db ? resolve(c, db, "", "") : default_db_path();
+    c->busy_timeout_ms = int_setting(c, "store", "busy_timeout_ms", 100, 600000, 5000, d);
+    c->lock_after = int_setting(c, "security", "lock_after", 1, 100, 5, d);
+    c->blind_index_bits = int_setting(c, "security", "blind_index_bits", 8, 32, 16, d);
+    const char *cost = ini_get(&c->ini, "security", "kdf_cost");
+    static const char *const costs[] = {"interactive", "moderate", "sensitive"};
+    c->kdf_cost = 1;
+    if (cost && *cost) {
+        int found = -1;
+        for (int i = 0; i < 3; i++)
+            if (strcmp(cost, costs[i]) == 0) found = i;
+        if (found < 0)
+            diag_add(d, c->ini.name, ini_line(&c->ini, "security", "kdf_cost"), "security.kdf_cost", false,
+                     "`%s` is not interactive, moderate or sensitive", cost);
+        else c->kdf_cost = found;
+    }
     return d->errors == before;
 }
 
@@ -128,5 +172,6 @@ void config_free(config *c) {
     free(c->source);
     free(c->forms_dir);
     free(c->roster_file);
+    free(c->db_path);
     *c = (config){0};
 }

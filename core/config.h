@@ -16,6 +16,11 @@ typedef struct {
     lang ui_lang;
     char *forms_dir;   /* resolved */
     char *roster_file; /* resolved */
+    char *db_path;     /* resolved: [store] db_path, else $XDG_DATA_HOME/triage/triage.db */
+    int busy_timeout_ms;
+    int kdf_cost;      /* 0 interactive, 1 moderate, 2 sensitive (vault_cost) */
+    int lock_after;    /* failed logins before a lock */
+    int blind_index_bits;
 } config;
 
 /* The built-in defaults: the repository's config.ini, compiled in. */

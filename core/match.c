@@ -184,9 +184,56 @@ static int intern(char **tags, int *n, const char *s) {
 static const char *const counselor_keys[] = {"name", "gender", "languages", "orientations", "high_risk", "capacity",
                                              "caseload", "available", "weights", NULL};
 
-bool roster_load(roster *r, const char *path, const need_model *m, diag *d) {
+bool roster_add(roster *r, const need_model *m, const counselor_fields *in, char *field, size_t fieldsize, char *err,
+                size_t errsize) {
+#define FAIL(f, ...) (snprintf(field, fieldsize, "%s", f), snprintf(err, errsize, __VA_ARGS__), false)
+    if (!in->name || !*in->name) return FAIL("name", "missing (required)");
+    if (!utf8_valid(in->name, strlen(in->name))) return FAIL("name", "not valid UTF-8 text");
+    if (!in->gender || !*in->gender) return FAIL("gender", "missing (required)");
+    if (!is_ident(in->gender)) return FAIL("gender", "`%.40s` is not a valid code", in->gender);
+    if (in->capacity < 0) return FAIL("capacity", "needs a whole number of clients from 0");
+    if (in->caseload < 0) return FAIL("caseload", "needs a whole number of clients from 0");
+    if (!in->weights || !*in->weights) return FAIL("weights", "missing (required): DIMENSION:WEIGHT pairs");
+    counselor c;
+    memset(&c, 0, sizeof c);
+    char why[256];
+    if (!parse_weights(in->weights, m, c.w, why, sizeof why)) return FAIL("weights", "%s", why);
+    strlist langs = strlist_split(in->languages);
+    bool ok = langs.n > 0;
+    if (!ok) (void)FAIL("languages", "missing (required)");
+    for (int i = 0; ok && i < langs.n; i++) {
+        int li = is_ident(langs.v[i]) ? intern(r->languages, &r->n_languages, langs.v[i]) : -1;
+        if (li < 0) ok = FAIL("languages", "`%.40s` is not a valid language code (or too many)", langs.v[i]);
+        else c.languages |= 1u << li;
+    }
+    strlist_free(&langs);
+    if (!ok) return false;
+    if ((c.gender = intern(r->genders, &r->n_genders, in->gender)) < 0) return FAIL("gender", "too many distinct genders");
+#undef FAIL
+    float norm = 0;
+    for (int i = 0; i < m->n_dims; i++) norm += c.w[i] * c.w[i];
+    norm = sqrtf(norm);
+    if (norm > 0)
+        for (int i = 0; i < m->n_dims; i++) c.w[i] /= norm;
+    c.id = xstrdup(in->id);
+    c.name = xstrdup(in->name);
+    c.orientations = xstrdup(in->orientations ? in->orientations : "");
+    c.high_risk = in->high_risk;
+    c.available = in->available;
+    c.capacity = in->capacity;
+    c.caseload = in->caseload;
+    r->v = xrealloc(r->v, sizeof *r->v * (size_t)(r->n + 1));
+    r->v[r->n++] = c;
+    return true;
+}
+
+void roster_init(roster *r, const need_model *m) {
     memset(r, 0, sizeof *r);
     r->n_dims = m->n_dims;
+}
+
+bool roster_load(roster *r, const char *path, const need_model *m, diag *d) {
+    roster_init(r, m);
     int before = d->errors;
     ini_file ini;
     if (!ini_open(&ini, path, d)) return false;
@@ -199,57 +246,40 @@ bool roster_load(roster *r, const char *path, const need_model *m, diag *d) {
             continue;
         }
         config_check_keys(&ini, sec, counselor_keys, true, d);
-        r->v = xrealloc(r->v, sizeof *r->v * (size_t)(r->n + 1));
-        counselor *c = &r->v[r->n++];
-        memset(c, 0, sizeof *c);
-        c->id = xstrdup(sec + 10);
-        char k[300];
-#define FIELD_ERR(key, ...)                                                                                    \
-    (snprintf(k, sizeof k, "%s.%s", sec, key), diag_add(d, path, ini_line(&ini, sec, key) ? ini_line(&ini, sec, key) : line, k, false, __VA_ARGS__))
-        const char *v;
-        c->name = xstrdup((v = ini_get(&ini, sec, "name")) ? v : "");
-        if (!*c->name) FIELD_ERR("name", "missing (required)");
-        else if (!utf8_valid(c->name, strlen(c->name))) FIELD_ERR("name", "not valid UTF-8 text");
-        v = ini_get(&ini, sec, "gender");
-        if (!v || !*v) FIELD_ERR("gender", "missing (required)");
-        else if (!is_ident(v)) FIELD_ERR("gender", "`%s` is not a valid code", v);
-        else if ((c->gender = intern(r->genders, &r->n_genders, v)) < 0) FIELD_ERR("gender", "too many distinct genders");
-        strlist langs = strlist_split(ini_get(&ini, sec, "languages"));
-        if (langs.n == 0) FIELD_ERR("languages", "missing (required)");
-        for (int i = 0; i < langs.n; i++) {
-            int li = is_ident(langs.v[i]) ? intern(r->languages, &r->n_languages, langs.v[i]) : -1;
-            if (li < 0) FIELD_ERR("languages", "`%s` is not a valid language code (or too many)", langs.v[i]);
-            else c->languages |= 1u << li;
-        }
-        strlist_free(&langs);
-        c->orientations = xstrdup((v = ini_get(&ini, sec, "orientations")) ? v : "");
-        long n;
+        counselor_fields in = {sec + 10, ini_get(&ini, sec, "name"), ini_get(&ini, sec, "gender"),
+                               ini_get(&ini, sec, "languages"), ini_get(&ini, sec, "orientations"),
+                               ini_get(&ini, sec, "weights"), false, true, -1, -1};
+        char k[300], field[32], why[512];
+        bool fields_ok = true;
         static const char *const yn[] = {"high_risk", "available"};
         for (int i = 0; i < 2; i++) {
-            v = ini_get(&ini, sec, yn[i]);
-            bool b = i == 1; /* available defaults to yes, high_risk to no */
-            if (v && strcmp(v, "yes") == 0) b = true;
-            else if (v && strcmp(v, "no") == 0) b = false;
-            else if (v) FIELD_ERR(yn[i], "must be yes or no, not `%s`", v);
-            if (i == 0) c->high_risk = b;
-            else c->available = b;
+            const char *v = ini_get(&ini, sec, yn[i]);
+            bool *dst = i == 0 ? &in.high_risk : &in.available;
+            if (v && strcmp(v, "yes") == 0) *dst = true;
+            else if (v && strcmp(v, "no") == 0) *dst = false;
+            else if (v) {
+                snprintf(k, sizeof k, "%s.%s", sec, yn[i]);
+                diag_add(d, path, ini_line(&ini, sec, yn[i]), k, false, "must be yes or no, not `%s`", v);
+                fields_ok = false;
+            }
         }
-        v = ini_get(&ini, sec, "capacity");
-        if (!v || !parse_int(v, 0, 100000, &n)) FIELD_ERR("capacity", "needs a whole number of clients from 0");
-        else c->capacity = (int)n;
-        v = ini_get(&ini, sec, "caseload");
-        if (!v || !parse_int(v, 0, 100000, &n)) FIELD_ERR("caseload", "needs a whole number of clients from 0");
-        else c->caseload = (int)n;
-        v = ini_get(&ini, sec, "weights");
-        char e[256];
-        if (!v || !*v) FIELD_ERR("weights", "missing (required): DIMENSION:WEIGHT pairs");
-        else if (!parse_weights(v, m, c->w, e, sizeof e)) FIELD_ERR("weights", "%s", e);
-        float norm = 0;
-        for (int i = 0; i < m->n_dims; i++) norm += c->w[i] * c->w[i];
-        norm = sqrtf(norm);
-        if (norm > 0)
-            for (int i = 0; i < m->n_dims; i++) c->w[i] /= norm;
-#undef FIELD_ERR
+        static const char *const nums[] = {"capacity", "caseload"};
+        for (int i = 0; i < 2; i++) {
+            const char *v = ini_get(&ini, sec, nums[i]);
+            long n;
+            if (v && parse_int(v, 0, 100000, &n)) *(i == 0 ? &in.capacity : &in.caseload) = (int)n;
+            else {
+                snprintf(k, sizeof k, "%s.%s", sec, nums[i]);
+                diag_add(d, path, ini_line(&ini, sec, nums[i]) ? ini_line(&ini, sec, nums[i]) : line, k, false,
+                         "needs a whole number of clients from 0");
+                fields_ok = false;
+            }
+        }
+        if (fields_ok && !roster_add(r, m, &in, field, sizeof field, why, sizeof why)) {
+            snprintf(k, sizeof k, "%s.%s", sec, field);
+            int fl = ini_line(&ini, sec, field);
+            diag_add(d, path, fl ? fl : line, k, false, "%s", why);
+        }
     }
     if (secs.n == 0) diag_add(d, path, 0, NULL, false, "no counselors ([counselor.ID] sections)");
     strlist_free(&secs);

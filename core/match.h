@@ -74,6 +74,18 @@ typedef struct {
 bool need_model_load(need_model *m, const ini_file *ini, const formset *fs, diag *d);
 void need_model_free(need_model *m);
 
+/* One counselor as given (from a roster file or the database), before checking. */
+typedef struct {
+    const char *id, *name, *gender, *languages, *orientations, *weights;
+    bool high_risk, available;
+    int capacity, caseload;
+} counselor_fields;
+
+void roster_init(roster *r, const need_model *m);
+/* Checks and adds one counselor; on failure names the field and says why. */
+bool roster_add(roster *r, const need_model *m, const counselor_fields *in, char *field, size_t fieldsize, char *err,
+                size_t errsize);
+
 /* Reads a roster file ([counselor.ID] sections). Weights are DIMENSION:WEIGHT pairs over m's dimensions. */
 bool roster_load(roster *r, const char *path, const need_model *m, diag *d);
 void roster_free(roster *r);

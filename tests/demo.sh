@@ -1,11 +1,12 @@
 #!/bin/sh
 # `make run`: the interactive front desk is not built yet, so this shows, honestly, what exists today:
-# the command-line front end, on the shipped forms, rules and sample roster.
+# the command-line front end on the shipped forms, rules and sample roster, and a demo database
+# (build/demo/, DEMO DATA ONLY, with the demo passphrases printed below).
 set -eu
 cd "$(dirname "$0")/.."
 ./triage --help
 echo
-echo "== The program as it stands: no TUI yet. A worked example with the sample roster =="
+echo "== No TUI yet. A worked example with the sample roster =="
 echo "\$ ./triage score phq9 2 2 3 2 1 2 1 1 1"
 ./triage score phq9 2 2 3 2 1 2 1 1 1
 echo "\$ ./triage score asq no yes no no no"
@@ -13,4 +14,28 @@ echo "\$ ./triage score asq no yes no no no"
 echo "\$ ./triage assess assets/examples/orange.json"
 ./triage assess assets/examples/orange.json
 echo
-echo "Try: ./triage assess assets/examples/red.json, ./triage forms list, ./triage config check"
+demo=build/demo
+pass=demo-passphrase
+if [ ! -f "$demo/triage.db" ]; then
+    mkdir -p "$demo"
+    # demo only: fast key derivation so the demo starts at once on old machines
+    sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
+        config.ini >"$demo/config.ini"
+    T="./triage --config $demo/config.ini --db $demo/triage.db --passphrase-fd 3"
+    printf '%s\n' "$pass" | $T --user demo init 3<&0 >/dev/null
+    printf '%s\n%s\n' "$pass" "$pass" | $T --user demo user add desk --role reception 3<&0 >/dev/null
+    printf '%s\n' "$pass" | $T --user demo roster import assets/counselors.sample.ini 3<&0 >/dev/null
+    for f in red orange green; do
+        sed "s/^{/{\"client\":{\"name\":\"Demo Client $f\",\"phone\":\"555-010$(printf '%s' $f | wc -c)\"},/" \
+            assets/examples/$f.json | { printf '%s\n' "$pass" >"$demo/.p"; $T --user desk intake new - 3<"$demo/.p"; } >/dev/null
+    done
+    rm -f "$demo/.p"
+fi
+T="./triage --config $demo/config.ini --db $demo/triage.db --passphrase-fd 3"
+echo "== DEMO DATA: a demo database in $demo (users: demo = supervisor, desk = reception; passphrase: $pass) =="
+echo "\$ triage --user desk client find 'demo client red'"
+printf '%s\n' "$pass" | $T --user desk client find 'demo client red' 3<&0
+echo "\$ triage --user demo verify"
+printf '%s\n' "$pass" | $T --user demo verify 3<&0
+echo
+echo "Try: ./triage --config $demo/config.ini --db $demo/triage.db --user desk client find 'Demo Client green'"

@@ -9,6 +9,9 @@
 
 typedef struct {
     const char *config_path; /* --config */
+    const char *db_path;     /* --db */
+    const char *user;        /* --user */
+    int passphrase_fd;       /* --passphrase-fd, or -1 for the terminal */
     int argc;                /* the subcommand's own arguments */
     char **argv;
 } cli_args;
@@ -17,5 +20,14 @@ int cmd_score(const cli_args *a);
 int cmd_assess(const cli_args *a);
 int cmd_forms(const cli_args *a);
 int cmd_config(const cli_args *a);
+int cmd_init(const cli_args *a);
+int cmd_user(const cli_args *a);
+int cmd_roster(const cli_args *a);
+int cmd_intake(const cli_args *a);
+int cmd_client(const cli_args *a);
+int cmd_verify(const cli_args *a);
+int cmd_audit(const cli_args *a);
+int cmd_backup(const cli_args *a);
+int cmd_rekey(const cli_args *a);
 
 #endif

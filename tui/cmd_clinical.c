@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/assess.h"
 #include "../core/engine.h"
@@ -194,6 +195,8 @@ int cmd_config(const cli_args *a) {
     printf("matching:      %d dimensions\n", e.needs.n_dims);
     printf("roster:        %s (%d counselors)\n", e.cfg.roster_file, e.roster.n);
     printf("ui language:   %s\n", lang_code(e.cfg.ui_lang));
+    const char *db = a->db_path ? a->db_path : e.cfg.db_path;
+    printf("database:      %s%s\n", db, access(db, F_OK) == 0 ? "" : " (not created yet: triage --user NAME init)");
     engine_free(&e);
     return EXIT_OK;
 }

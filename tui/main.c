@@ -1,6 +1,7 @@
 /* triage: entry point. Parses the global options and runs a subcommand. The interactive front desk
  * (the ncurses TUI) is not built yet; until then the subcommands are the whole program. */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "../core/clock.h"
 #include "../core/config.h"
+#include "../core/secret.h"
 #include "../core/util.h"
 #include "cli.h"
 
@@ -16,7 +18,7 @@
 #endif
 
 static const char usage[] =
-    "Usage: triage [--config FILE] COMMAND [ARGS]\n"
+    "Usage: triage [--config FILE] [--db PATH] [--user NAME] [--passphrase-fd N] COMMAND [ARGS]\n"
     "\n"
     "triage helps the front desk of a counseling centre or crisis line walk a client through\n"
     "structured questionnaires, see their risk level live with reasons, and suggest a counselor.\n"
@@ -31,10 +33,32 @@ static const char usage[] =
     "  config check            load and check everything (configuration, forms, risk rules,\n"
     "                          matching weights, roster) and say which configuration file is used\n"
     "\n"
+    "Records (encrypted database; these ask for the passphrase of --user):\n"
+    "  init                    create the database and its first supervisor (--user)\n"
+    "  user add NAME --role R  add staff; R is reception, clinician or supervisor\n"
+    "  user passwd [NAME]      change your passphrase; a supervisor naming someone resets theirs\n"
+    "  user lock NAME          lock an account (supervisors); user unlock NAME unlocks it\n"
+    "  user role NAME ROLE     change someone's role (supervisors)\n"
+    "  user list               list staff, roles and locks\n"
+    "  roster import FILE      add or update counselors from a roster file (supervisors)\n"
+    "  roster list             list the counselors in the database\n"
+    "  intake new FILE|-       save a client and a completed intake from assess JSON plus\n"
+    "                          \"client\":{\"name\",\"phone\",\"birth_date\"}; prints ids, level, reasons\n"
+    "  client find TEXT        find clients by name, a word of the name, or phone (--json)\n"
+    "  verify                  integrity check, open every sealed field, walk the audit chain\n"
+    "                          (--checkpoint SEQ:HASH also checks an earlier checkpoint)\n"
+    "  audit checkpoint        print the audit sequence and head hash, to keep elsewhere\n"
+    "  backup FILE             online copy of the database while desks keep working\n"
+    "  rekey                   rotate the data key: every field re-sealed (supervisors)\n"
+    "\n"
     "Options:\n"
     "  --config FILE   use this configuration file (else $TRIAGE_CONFIG, then\n"
     "                  $XDG_CONFIG_HOME/triage/config.ini, then /etc/triage/config.ini, then the\n"
     "                  built-in defaults)\n"
+    "  --db PATH       the database (else [store] db_path, else $XDG_DATA_HOME/triage/triage.db)\n"
+    "  --user NAME     the staff member acting\n"
+    "  --passphrase-fd N  read passphrases from file descriptor N, one per line (for scripts);\n"
+    "                  otherwise they are asked on the terminal with echo off\n"
     "  -h, --help      show this help\n"
     "  -V, --version   show the version\n"
     "\n"
@@ -44,6 +68,21 @@ static const char usage[] =
     "\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad input.\n"
     "The interactive front desk is not built yet: see README.md for what exists today.\n";
+
+/* The value of an option that takes one (--opt VALUE or --opt=VALUE); NULL when absent. */
+static const char *option_value(int argc, char **argv, int *i, const char *name, bool *bad) {
+    size_t n = strlen(name);
+    const char *arg = argv[*i];
+    if (strncmp(arg, name, n) != 0) return NULL;
+    if (arg[n] == '=') return arg + n + 1;
+    if (arg[n] != '\0') return NULL;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "triage: %s needs a value\n", name);
+        *bad = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
 
 /* Data files (forms/, assets/) sit beside the binary in a source tree. */
 static void find_program_dir(void) {
@@ -58,24 +97,34 @@ static void find_program_dir(void) {
 }
 
 int main(int argc, char **argv) {
+    secret_harden_process();
     cli_args a = {0};
+    a.passphrase_fd = -1;
     int i = 1;
+    bool bad = false;
     for (; i < argc; i++) {
-        const char *arg = argv[i];
+        const char *arg = argv[i], *v;
         if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             fputs(usage, stdout);
             return EXIT_OK;
         } else if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
             printf("triage %s\n", TRIAGE_VERSION);
             return EXIT_OK;
-        } else if (strcmp(arg, "--config") == 0) {
-            if (++i >= argc) {
-                fprintf(stderr, "triage: --config needs a file name\n");
+        } else if ((v = option_value(argc, argv, &i, "--config", &bad))) {
+            a.config_path = v;
+        } else if ((v = option_value(argc, argv, &i, "--db", &bad))) {
+            a.db_path = v;
+        } else if ((v = option_value(argc, argv, &i, "--user", &bad))) {
+            a.user = v;
+        } else if ((v = option_value(argc, argv, &i, "--passphrase-fd", &bad))) {
+            long fd;
+            if (!parse_int(v, 0, 1 << 20, &fd)) {
+                fprintf(stderr, "triage: --passphrase-fd needs a file descriptor number\n");
                 return EXIT_BADINPUT;
             }
-            a.config_path = argv[i];
-        } else if (strncmp(arg, "--config=", 9) == 0) {
-            a.config_path = arg + 9;
+            a.passphrase_fd = (int)fd;
+        } else if (bad) {
+            return EXIT_BADINPUT;
         } else if (arg[0] == '-' && arg[1]) {
             char shown[256];
             text_for_display(arg, 40, shown, sizeof shown);
@@ -85,9 +134,9 @@ int main(int argc, char **argv) {
             break;
         }
     }
-    const char *bad;
-    if (!clock_env_ok(&bad)) {
-        fprintf(stderr, "triage: TRIAGE_NOW=%s is not ISO-8601 UTC (2026-11-24T09:00:00Z) or epoch seconds\n", bad);
+    const char *bad_now;
+    if (!clock_env_ok(&bad_now)) {
+        fprintf(stderr, "triage: TRIAGE_NOW=%s is not ISO-8601 UTC (2026-11-24T09:00:00Z) or epoch seconds\n", bad_now);
         return EXIT_BADINPUT;
     }
     find_program_dir();
@@ -101,7 +150,10 @@ int main(int argc, char **argv) {
     static const struct {
         const char *name;
         int (*run)(const cli_args *);
-    } commands[] = {{"score", cmd_score}, {"assess", cmd_assess}, {"forms", cmd_forms}, {"config", cmd_config}};
+    } commands[] = {{"score", cmd_score},   {"assess", cmd_assess}, {"forms", cmd_forms},   {"config", cmd_config},
+                    {"init", cmd_init},     {"user", cmd_user},     {"roster", cmd_roster}, {"intake", cmd_intake},
+                    {"client", cmd_client}, {"verify", cmd_verify}, {"audit", cmd_audit},   {"backup", cmd_backup},
+                    {"rekey", cmd_rekey}};
     int status = EXIT_BADINPUT;
     bool found = false;
     for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)

@@ -1,0 +1,60 @@
+#include "db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void db_settings_from_config(const config *c, db_settings *out) {
+    out->busy_timeout_ms = c->busy_timeout_ms;
+    out->kdf_cost = (vault_cost)c->kdf_cost;
+    out->lock_after = c->lock_after;
+    out->blind_index_bits = c->blind_index_bits;
+}
+
+bool db_open(database *db, const char *path, bool create, const db_settings *set, char *err, size_t errsize) {
+    memset(db, 0, sizeof *db);
+    if (!vault_init()) {
+        snprintf(err, errsize, "the cryptography library could not start");
+        return false;
+    }
+    db->ops = &store_sqlite;
+    db->set = *set;
+    snprintf(db->path, sizeof db->path, "%s", path);
+    store_status st = db->ops->open(path, create, set->busy_timeout_ms, &db->st, err, errsize);
+    if (st != ST_OK) {
+        if (st == ST_NOTFOUND && !create)
+            snprintf(err, errsize, "%s: no database here (create one with `triage init`)", path);
+        db->st = NULL;
+        return false;
+    }
+    return true;
+}
+
+void db_close(database *db) {
+    if (db->st) db->ops->close(db->st);
+    db->st = NULL;
+}
+
+void db_error(database *db, store_status st, const char *what, char *err, size_t errsize) {
+    const char *msg = db->st ? db->ops->errmsg(db->st) : "";
+    snprintf(err, errsize, "%s: %s (%s)%s%s", db->path, what, store_status_name(st), msg && *msg ? ": " : "",
+             msg ? msg : "");
+}
+
+bool db_begin(database *db, char *err, size_t errsize) {
+    store_status st = db->ops->begin(db->st);
+    if (st != ST_OK) db_error(db, st, "cannot start a write", err, errsize);
+    return st == ST_OK;
+}
+
+bool db_commit(database *db, char *err, size_t errsize) {
+    store_status st = db->ops->commit(db->st);
+    if (st != ST_OK) {
+        db_error(db, st, st == ST_FULL ? "nothing was saved: the disk is full" : "nothing was saved", err, errsize);
+        db->ops->rollback(db->st);
+    }
+    return st == ST_OK;
+}
+
+void db_rollback(database *db) {
+    if (db->st) db->ops->rollback(db->st);
+}

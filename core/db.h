@@ -1,0 +1,39 @@
+/* The triage database as the rest of the core sees it: one open store (behind store_ops) plus the
+ * settings that govern keys and logins. Sessions, clients, intakes, drafts, audit and maintenance are
+ * built on this; none of them writes SQL. */
+#ifndef TRIAGE_DB_H
+#define TRIAGE_DB_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "store.h"
+#include "vault.h"
+
+typedef struct {
+    int busy_timeout_ms;
+    vault_cost kdf_cost;
+    int lock_after;
+    int blind_index_bits;
+} db_settings;
+
+typedef struct {
+    const store_ops *ops;
+    store *st;
+    char path[4096];
+    db_settings set;
+} database;
+
+void db_settings_from_config(const config *c, db_settings *out);
+/* Opens (or, with create, makes) the database at path. On failure err names the file and the reason. */
+bool db_open(database *db, const char *path, bool create, const db_settings *set, char *err, size_t errsize);
+void db_close(database *db);
+
+/* A write transaction; on failure err says why (busy, disk full, ...), naming the file. */
+bool db_begin(database *db, char *err, size_t errsize);
+bool db_commit(database *db, char *err, size_t errsize);
+void db_rollback(database *db);
+/* Formats the store's last error for status st into err. */
+void db_error(database *db, store_status st, const char *what, char *err, size_t errsize);
+
+#endif

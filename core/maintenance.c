@@ -1,0 +1,213 @@
+#include "maintenance.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "records.h"
+#include "secret.h"
+#include "util.h"
+
+typedef struct {
+    const vault *v;
+    int64_t n;
+    char problem[600];
+} open_ctx;
+
+static int open_one(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
+                    size_t n) {
+    open_ctx *c = vctx;
+    char *plain;
+    size_t len;
+    if (!vault_open(c->v, table, column, row, ct, n, &plain, &len)) {
+        snprintf(c->problem, sizeof c->problem,
+                 "tampering: %s.%s of record %s does not open (edited, moved from another record, or not sealed)", table,
+                 column, row);
+        return 1;
+    }
+    vault_wipe_free(plain);
+    c->n++;
+    return 0;
+}
+
+bool db_verify(session *s, verify_report *r, char *err, size_t errsize) {
+    memset(r, 0, sizeof *r);
+    if (!session_allowed(s, ACT_VERIFY, err, errsize)) return false;
+    database *db = s->db;
+    char msg[512] = "";
+    store_status st = db->ops->integrity_check(db->st, msg, sizeof msg);
+    if (st != ST_OK) {
+        snprintf(r->problem, sizeof r->problem, "integrity check failed: %.500s", msg);
+        return true;
+    }
+    open_ctx c = {s->v, 0, ""};
+    st = db->ops->each_sealed(db->st, open_one, &c);
+    r->sealed_checked = c.n;
+    if (c.problem[0]) {
+        snprintf(r->problem, sizeof r->problem, "%s", c.problem);
+        return true;
+    }
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read sealed fields", err, errsize);
+        return false;
+    }
+    if (!audit_verify(db, s->v, &r->audit)) {
+        snprintf(r->problem, sizeof r->problem, "%s", r->audit.problem);
+        return true;
+    }
+    r->ok = true;
+    if (db_begin(db, err, errsize)) {
+        if (!audit_log(db, s->v, s->me.id, "verify", "", "sound", err, errsize) || !db_commit(db, err, errsize))
+            db_rollback(db);
+    }
+    return true;
+}
+
+/* ---- rekey ---- */
+
+typedef struct {
+    char table[16], column[16], row[STORE_ID_LEN];
+    unsigned char *ct; /* the value re-sealed under the new key */
+    size_t n;
+} resealed;
+
+typedef struct {
+    char id[STORE_ID_LEN];
+    char *name, *phone; /* secret memory */
+} client_keys;
+
+typedef struct {
+    const vault *old, *fresh;
+    resealed *list;
+    size_t n, cap;
+    client_keys *clients;
+    size_t nc, capc;
+    char problem[600];
+} rekey_ctx;
+
+static client_keys *client_slot(rekey_ctx *c, const char *row) {
+    /* each_sealed visits a client's name and phone one after the other */
+    if (c->nc && strcmp(c->clients[c->nc - 1].id, row) == 0) return &c->clients[c->nc - 1];
+    for (size_t i = 0; i < c->nc; i++)
+        if (strcmp(c->clients[i].id, row) == 0) return &c->clients[i];
+    if (c->nc == c->capc) c->clients = xrealloc(c->clients, sizeof *c->clients * (c->capc = c->capc ? c->capc * 2 : 64));
+    client_keys *k = &c->clients[c->nc++];
+    memset(k, 0, sizeof *k);
+    snprintf(k->id, sizeof k->id, "%s", row);
+    return k;
+}
+
+static int reseal_one(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
+                      size_t n) {
+    rekey_ctx *c = vctx;
+    char *plain;
+    size_t len;
+    if (!vault_open(c->old, table, column, row, ct, n, &plain, &len)) {
+        snprintf(c->problem, sizeof c->problem, "tampering: %s.%s of record %s does not open; nothing was changed",
+                 table, column, row);
+        return 1;
+    }
+    if (c->n == c->cap) c->list = xrealloc(c->list, sizeof *c->list * (c->cap = c->cap ? c->cap * 2 : 256));
+    resealed *r = &c->list[c->n];
+    snprintf(r->table, sizeof r->table, "%s", table);
+    snprintf(r->column, sizeof r->column, "%s", column);
+    snprintf(r->row, sizeof r->row, "%s", row);
+    bool ok = vault_seal(c->fresh, table, column, row, plain, len, &r->ct, &r->n);
+    if (ok && strcmp(table, "clients") == 0 && (strcmp(column, "name") == 0 || strcmp(column, "phone") == 0)) {
+        client_keys *k = client_slot(c, row);
+        char **slot = strcmp(column, "name") == 0 ? &k->name : &k->phone;
+        *slot = plain; /* kept (in secret memory) for the new blind indexes */
+        plain = NULL;
+    }
+    vault_wipe_free(plain);
+    if (!ok) {
+        snprintf(c->problem, sizeof c->problem, "cannot seal %s.%s of record %s", table, column, row);
+        return 1;
+    }
+    c->n++;
+    return 0;
+}
+
+static void rekey_ctx_free(rekey_ctx *c) {
+    for (size_t i = 0; i < c->n; i++) free(c->list[i].ct);
+    free(c->list);
+    for (size_t i = 0; i < c->nc; i++) {
+        vault_wipe_free(c->clients[i].name);
+        vault_wipe_free(c->clients[i].phone);
+    }
+    free(c->clients);
+}
+
+bool db_rekey(session *s, char *err, size_t errsize) {
+    if (!session_allowed(s, ACT_KEY_MANAGE, err, errsize)) return false;
+    database *db = s->db;
+    vault *fresh = vault_create();
+    if (!fresh) {
+        snprintf(err, errsize, "cannot create a data key");
+        return false;
+    }
+    rekey_ctx c = {s->v, fresh, NULL, 0, 0, NULL, 0, 0, ""};
+    if (!db_begin(db, err, errsize)) {
+        vault_free(fresh);
+        return false;
+    }
+    store_status st = db->ops->each_sealed(db->st, reseal_one, &c);
+    bool ok = !c.problem[0] && st == ST_OK;
+    if (c.problem[0]) snprintf(err, errsize, "%s", c.problem);
+    else if (st != ST_OK) db_error(db, st, "cannot read sealed fields", err, errsize);
+    for (size_t i = 0; ok && i < c.n; i++) {
+        st = db->ops->update_sealed(db->st, c.list[i].table, c.list[i].column, c.list[i].row, c.list[i].ct, c.list[i].n);
+        if (st != ST_OK) {
+            db_error(db, st, "cannot re-seal", err, errsize);
+            ok = false;
+        }
+    }
+    /* blind indexes are keyed by the data key: recompute them all */
+    for (size_t i = 0; ok && i < c.nc; i++) {
+        uint32_t vals[16];
+        int n = client_index_values(fresh, db->set.blind_index_bits, c.clients[i].name, c.clients[i].phone, vals, 16);
+        st = db->ops->bidx_clear(db->st, c.clients[i].id);
+        for (int k = 0; st == ST_OK && k < n; k++) st = db->ops->bidx_add(db->st, vals[k], c.clients[i].id);
+        if (st != ST_OK) {
+            db_error(db, st, "cannot rewrite the search index", err, errsize);
+            ok = false;
+        }
+    }
+    /* every staff member gets the new key sealed to their public key: no passphrase needed */
+    staff_rec *staff = NULL;
+    int ns = 0;
+    if (ok && (st = db->ops->staff_list(db->st, &staff, &ns)) != ST_OK) {
+        db_error(db, st, "cannot read staff", err, errsize);
+        ok = false;
+    }
+    for (int i = 0; ok && i < ns; i++) {
+        if (!vault_seal_data_key(fresh, staff[i].keys.public_key, staff[i].keys.sealed_data_key) ||
+            (st = db->ops->staff_update(db->st, &staff[i])) != ST_OK) {
+            db_error(db, st, "cannot seal the new key for staff", err, errsize);
+            ok = false;
+        }
+    }
+    free(staff);
+    ok = ok && session_key_check_write(db, fresh, err, errsize) && audit_remac_all(db, fresh, err, errsize) &&
+         audit_log(db, fresh, s->me.id, "rekey", "", "data key rotated", err, errsize) && db_commit(db, err, errsize);
+    if (!ok) db_rollback(db);
+    rekey_ctx_free(&c);
+    if (ok) {
+        vault_free(s->v);
+        s->v = fresh;
+    } else {
+        vault_free(fresh);
+    }
+    return ok;
+}
+
+bool db_backup(session *s, const char *dest, char *err, size_t errsize) {
+    if (!session_allowed(s, ACT_BACKUP, err, errsize)) return false;
+    store_status st = s->db->ops->backup(s->db->st, dest, err, errsize);
+    if (st != ST_OK) return false;
+    if (db_begin(s->db, err, errsize)) {
+        if (!audit_log(s->db, s->v, s->me.id, "backup", "", "", err, errsize) || !db_commit(s->db, err, errsize))
+            db_rollback(s->db);
+    }
+    return true;
+}

@@ -1,0 +1,23 @@
+/* Whole-database work for supervisors: verify, rotate the data key, back up. */
+#ifndef TRIAGE_MAINTENANCE_H
+#define TRIAGE_MAINTENANCE_H
+
+#include "audit.h"
+#include "session.h"
+
+typedef struct {
+    bool ok;
+    int64_t sealed_checked;
+    audit_report audit;
+    char problem[600]; /* the first problem, named */
+} verify_report;
+
+/* integrity_check, every sealed field opened, the audit chain walked; the first problem is named. */
+bool db_verify(session *s, verify_report *r, char *err, size_t errsize);
+/* A new data key: every sealed field re-sealed, every blind index recomputed, the audit trail re-sealed,
+ * the new key sealed to every staff member's public key; all in one transaction. */
+bool db_rekey(session *s, char *err, size_t errsize);
+/* An online copy (the SQLite backup API) while other desks keep working. */
+bool db_backup(session *s, const char *dest, char *err, size_t errsize);
+
+#endif

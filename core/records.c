@@ -1,0 +1,403 @@
+#include "records.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "ids.h"
+#include "secret.h"
+#include "util.h"
+
+#define NAME_MAX_BYTES 400
+#define PHONE_MAX_BYTES 64
+#define BIRTH_MAX_BYTES 16
+#define NOTES_MAX_BYTES (64 * 1024)
+#define BODY_MAX_BYTES (4 * 1024 * 1024)
+
+void client_plain_free(client_plain *c) {
+    if (!c) return;
+    vault_wipe_free(c->name);
+    vault_wipe_free(c->phone);
+    vault_wipe_free(c->birth);
+    c->name = c->phone = c->birth = NULL;
+}
+
+void client_list_free(client_plain *list, int n) {
+    for (int i = 0; i < n; i++) client_plain_free(&list[i]);
+    free(list);
+}
+
+void normalise_name(const char *in, char *out, size_t size) {
+    size_t o = 0;
+    bool space = false;
+    for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p && o + 1 < size; p++) {
+        bool is_space = isspace(*p) || (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80); /* U+3000 */
+        if (is_space) {
+            if (p[0] == 0xe3) p += 2;
+            space = o > 0;
+            continue;
+        }
+        if (space && o + 2 < size) out[o++] = ' ';
+        space = false;
+        out[o++] = (char)tolower(*p);
+    }
+    out[o] = '\0';
+}
+
+void normalise_phone(const char *in, char *out, size_t size) {
+    size_t o = 0;
+    for (const char *p = in ? in : ""; *p && o + 1 < size; p++)
+        if (*p >= '0' && *p <= '9') out[o++] = *p;
+    out[o] = '\0';
+}
+
+/* A number is typed with or without its country or trunk prefix (+86 138..., 0138..., 138...): the index
+ * covers the last 7 digits, and candidates are compared in memory. */
+#define PHONE_KEY_DIGITS 7
+static const char *phone_key(const char *digits) {
+    size_t n = strlen(digits);
+    return n > PHONE_KEY_DIGITS ? digits + n - PHONE_KEY_DIGITS : digits;
+}
+
+/* True when one number ends with the other and they share at least 7 digits (or are equal). */
+static bool phone_same(const char *a, const char *b) {
+    size_t na = strlen(a), nb = strlen(b);
+    if (na < 4 || nb < 4) return false;
+    if (na == nb) return strcmp(a, b) == 0;
+    const char *lng = na > nb ? a : b, *shrt = na > nb ? b : a;
+    size_t ns = na > nb ? nb : na, nl = na > nb ? na : nb;
+    return ns >= PHONE_KEY_DIGITS && strcmp(lng + nl - ns, shrt) == 0;
+}
+
+/* The blind-index values of a client: the whole name, each word of a name of several words, the phone. */
+int client_index_values(const vault *v, int bits, const char *name, const char *phone, uint32_t *out, int max) {
+    char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
+    int n = 0;
+    normalise_name(name, norm, sizeof norm);
+    if (*norm) out[n++] = vault_blind_index(v, "name", norm, bits);
+    if (strchr(norm, ' ')) {
+        strlist words = strlist_split(norm);
+        for (int i = 0; i < words.n && n < max - 1; i++) out[n++] = vault_blind_index(v, "name", words.v[i], bits);
+        strlist_free(&words);
+    }
+    normalise_phone(phone, digits, sizeof digits);
+    if (strlen(digits) >= 4 && n < max) out[n++] = vault_blind_index(v, "phone", phone_key(digits), bits);
+    secret_wipe(norm, sizeof norm);
+    secret_wipe(digits, sizeof digits);
+    return n;
+}
+
+static bool check_text(const char *field, const char *text, size_t max, bool required, char *err, size_t errsize) {
+    size_t n = text ? strlen(text) : 0;
+    if (required && n == 0) snprintf(err, errsize, "%s: required", field);
+    else if (n > max) snprintf(err, errsize, "%s: longer than %zu bytes", field, max);
+    else if (n && !utf8_valid(text, n)) snprintf(err, errsize, "%s: not valid UTF-8 text (or has control characters)", field);
+    else return true;
+    return false;
+}
+
+static bool seal_into(session *s, const char *table, const char *column, const char *row, const char *text, blob *b,
+                      char *err, size_t errsize) {
+    b->p = NULL;
+    b->n = 0;
+    if (!text || !*text) return true;
+    if (vault_seal(s->v, table, column, row, text, strlen(text), &b->p, &b->n)) return true;
+    snprintf(err, errsize, "cannot seal %s.%s", table, column);
+    return false;
+}
+
+static bool replace_index(session *s, const char *id, const char *name, const char *phone, char *err, size_t errsize) {
+    uint32_t vals[16];
+    int n = client_index_values(s->v, s->db->set.blind_index_bits, name, phone, vals, 16);
+    store_status st = s->db->ops->bidx_clear(s->db->st, id);
+    for (int i = 0; st == ST_OK && i < n; i++) st = s->db->ops->bidx_add(s->db->st, vals[i], id);
+    if (st != ST_OK) db_error(s->db, st, "cannot write the search index", err, errsize);
+    return st == ST_OK;
+}
+
+bool client_create(session *s, const char *name, const char *phone, const char *birth, char id[STORE_ID_LEN],
+                   char *err, size_t errsize) {
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
+    if (!check_text("client.name", name, NAME_MAX_BYTES, true, err, errsize) ||
+        !check_text("client.phone", phone, PHONE_MAX_BYTES, false, err, errsize) ||
+        !check_text("client.birth_date", birth, BIRTH_MAX_BYTES, false, err, errsize))
+        return false;
+    client_rec r;
+    memset(&r, 0, sizeof r);
+    id_new(r.id);
+    r.created_at = clock_now();
+    snprintf(r.created_by, sizeof r.created_by, "%s", s->me.id);
+    bool ok = seal_into(s, "clients", "name", r.id, name, &r.name_ct, err, errsize) &&
+              seal_into(s, "clients", "phone", r.id, phone, &r.phone_ct, err, errsize) &&
+              seal_into(s, "clients", "birth", r.id, birth, &r.birth_ct, err, errsize);
+    if (ok && db_begin(s->db, err, errsize)) {
+        store_status st = s->db->ops->client_insert(s->db->st, &r);
+        if (st != ST_OK) db_error(s->db, st, "cannot save the client", err, errsize);
+        ok = st == ST_OK && replace_index(s, r.id, name, phone, err, errsize) &&
+             audit_log(s->db, s->v, s->me.id, "client_create", r.id, "", err, errsize) && db_commit(s->db, err, errsize);
+        if (!ok) db_rollback(s->db);
+    } else {
+        ok = false;
+    }
+    if (ok) memcpy(id, r.id, STORE_ID_LEN);
+    client_rec_free(&r);
+    return ok;
+}
+
+/* Opens the sealed fields of r into out; a failure names the record as tampered with. */
+static bool open_client(session *s, const client_rec *r, client_plain *out, char *err, size_t errsize) {
+    memset(out, 0, sizeof *out);
+    memcpy(out->id, r->id, STORE_ID_LEN);
+    out->created_at = r->created_at;
+    const blob *fields[3] = {&r->name_ct, &r->phone_ct, &r->birth_ct};
+    char **dest[3] = {&out->name, &out->phone, &out->birth};
+    static const char *const cols[3] = {"name", "phone", "birth"};
+    for (int i = 0; i < 3; i++) {
+        size_t len;
+        if (fields[i]->n == 0) {
+            *dest[i] = secret_alloc(1);
+            if (*dest[i]) continue;
+        } else if (vault_open(s->v, "clients", cols[i], r->id, fields[i]->p, fields[i]->n, dest[i], &len)) {
+            continue;
+        }
+        snprintf(err, errsize, "tampering detected: clients.%s of record %s does not open (edited or moved)", cols[i],
+                 r->id);
+        client_plain_free(out);
+        return false;
+    }
+    return true;
+}
+
+static bool matches(const client_plain *c, const char *norm_query, const char *digits) {
+    char name[NAME_MAX_BYTES + 1], phone[PHONE_MAX_BYTES + 1];
+    normalise_name(c->name, name, sizeof name);
+    normalise_phone(c->phone, phone, sizeof phone);
+    bool hit = *norm_query && strcmp(name, norm_query) == 0;
+    if (!hit && *norm_query && !strchr(norm_query, ' ')) {
+        strlist words = strlist_split(name);
+        hit = strlist_find(&words, norm_query) >= 0;
+        strlist_free(&words);
+    }
+    if (!hit && strlen(digits) >= 4) hit = phone_same(phone, digits);
+    secret_wipe(name, sizeof name);
+    secret_wipe(phone, sizeof phone);
+    return hit;
+}
+
+bool client_find(session *s, const char *query, client_plain **out, int *n, char *err, size_t errsize) {
+    *out = NULL;
+    *n = 0;
+    if (!session_allowed(s, ACT_CLIENT_SEARCH, err, errsize)) return false;
+    if (!check_text("query", query, NAME_MAX_BYTES, true, err, errsize)) return false;
+    char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
+    normalise_name(query, norm, sizeof norm);
+    normalise_phone(query, digits, sizeof digits);
+    uint32_t keys[2];
+    int nk = 0;
+    keys[nk++] = vault_blind_index(s->v, "name", norm, s->db->set.blind_index_bits);
+    if (strlen(digits) >= 4) keys[nk++] = vault_blind_index(s->v, "phone", phone_key(digits), s->db->set.blind_index_bits);
+    bool ok = true;
+    int cap = 0;
+    for (int k = 0; k < nk && ok; k++) {
+        char(*ids)[STORE_ID_LEN] = NULL;
+        int nids = 0;
+        store_status st = s->db->ops->bidx_find(s->db->st, keys[k], &ids, &nids);
+        if (st != ST_OK) {
+            db_error(s->db, st, "cannot search", err, errsize);
+            ok = false;
+        }
+        for (int i = 0; ok && i < nids; i++) {
+            bool dup = false;
+            for (int j = 0; j < *n && !dup; j++) dup = strcmp((*out)[j].id, ids[i]) == 0;
+            if (dup) continue;
+            client_rec r;
+            st = s->db->ops->client_get(s->db->st, ids[i], &r);
+            if (st != ST_OK) {
+                db_error(s->db, st, "cannot read a client", err, errsize);
+                ok = false;
+                break;
+            }
+            client_plain c;
+            ok = open_client(s, &r, &c, err, errsize);
+            client_rec_free(&r);
+            if (!ok) break;
+            if (!matches(&c, norm, digits)) {
+                client_plain_free(&c);
+                continue;
+            }
+            if (*n == cap) *out = xrealloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 8));
+            (*out)[(*n)++] = c;
+        }
+        free(ids);
+    }
+    secret_wipe(norm, sizeof norm);
+    secret_wipe(digits, sizeof digits);
+    if (!ok) {
+        client_list_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return false;
+    }
+    char detail[32];
+    snprintf(detail, sizeof detail, "%d found", *n);
+    if (db_begin(s->db, err, errsize)) {
+        if (!audit_log(s->db, s->v, s->me.id, "client_search", "", detail, err, errsize) || !db_commit(s->db, err, errsize))
+            db_rollback(s->db);
+    }
+    return true;
+}
+
+bool client_open(session *s, const char *id, client_plain *out, char *err, size_t errsize) {
+    memset(out, 0, sizeof *out);
+    if (!session_allowed(s, ACT_CLIENT_OPEN, err, errsize)) return false;
+    client_rec r;
+    store_status st = id && *id ? s->db->ops->client_get(s->db->st, id, &r) : ST_INVALID;
+    if (st == ST_NOTFOUND) snprintf(err, errsize, "no client %s", id);
+    if (st != ST_OK) {
+        if (st != ST_NOTFOUND) db_error(s->db, st, "cannot read the client", err, errsize);
+        return false;
+    }
+    bool ok = open_client(s, &r, out, err, errsize);
+    client_rec_free(&r);
+    if (db_begin(s->db, err, errsize)) {
+        if (!audit_log(s->db, s->v, s->me.id, ok ? "client_open" : "tamper_detected", id, ok ? "" : "clients", err, errsize) ||
+            !db_commit(s->db, err, errsize))
+            db_rollback(s->db);
+    }
+    return ok;
+}
+
+static bool level_valid(const char *l) {
+    return l && (!strcmp(l, "red") || !strcmp(l, "orange") || !strcmp(l, "yellow") || !strcmp(l, "green"));
+}
+
+bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], char *err, size_t errsize) {
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
+    if (!in || !level_valid(in->level)) {
+        snprintf(err, errsize, "intake: level must be red, orange, yellow or green");
+        return false;
+    }
+    if (!check_text("intake.body", in->body, BODY_MAX_BYTES, true, err, errsize) ||
+        !check_text("intake.notes", in->notes, NOTES_MAX_BYTES, false, err, errsize))
+        return false;
+    client_rec c;
+    store_status st = in->client_id ? s->db->ops->client_get(s->db->st, in->client_id, &c) : ST_INVALID;
+    if (st != ST_OK) {
+        snprintf(err, errsize, "intake: no client %s", in->client_id ? in->client_id : "(none)");
+        return false;
+    }
+    client_rec_free(&c);
+    intake_rec r;
+    memset(&r, 0, sizeof r);
+    id_new(r.id);
+    snprintf(r.client_id, sizeof r.client_id, "%s", in->client_id);
+    r.created_at = clock_now();
+    snprintf(r.created_by, sizeof r.created_by, "%s", s->me.id);
+    snprintf(r.level, sizeof r.level, "%s", in->level);
+    snprintf(r.suggested, sizeof r.suggested, "%s", in->suggested ? in->suggested : "");
+    snprintf(r.chosen, sizeof r.chosen, "%s", in->chosen ? in->chosen : "");
+    bool ok = seal_into(s, "intakes", "body", r.id, in->body, &r.body_ct, err, errsize) &&
+              seal_into(s, "intakes", "notes", r.id, in->notes, &r.notes_ct, err, errsize) &&
+              db_begin(s->db, err, errsize);
+    if (ok) {
+        st = s->db->ops->intake_insert(s->db->st, &r);
+        if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err, errsize);
+        ok = st == ST_OK && audit_log(s->db, s->v, s->me.id, "intake_create", r.id, r.level, err, errsize) &&
+             db_commit(s->db, err, errsize);
+        if (!ok) db_rollback(s->db);
+    }
+    if (ok) memcpy(id, r.id, STORE_ID_LEN);
+    intake_rec_free(&r);
+    return ok;
+}
+
+bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char **notes, char *err, size_t errsize) {
+    *body = *notes = NULL;
+    if (!session_allowed(s, ACT_CLIENT_OPEN, err, errsize)) return false;
+    store_status st = id && *id ? s->db->ops->intake_get(s->db->st, id, meta) : ST_INVALID;
+    if (st != ST_OK) {
+        if (st == ST_NOTFOUND) snprintf(err, errsize, "no intake %s", id);
+        else db_error(s->db, st, "cannot read the intake", err, errsize);
+        return false;
+    }
+    size_t len;
+    bool ok = vault_open(s->v, "intakes", "body", meta->id, meta->body_ct.p, meta->body_ct.n, body, &len);
+    bool may_read_notes = strcmp(meta->created_by, s->me.id) == 0 || s->me.role != ROLE_RECEPTION;
+    if (ok && meta->notes_ct.n && may_read_notes)
+        ok = vault_open(s->v, "intakes", "notes", meta->id, meta->notes_ct.p, meta->notes_ct.n, notes, &len);
+    if (!ok) {
+        snprintf(err, errsize, "tampering detected: intake %s does not open (edited or moved)", meta->id);
+        vault_wipe_free(*body);
+        *body = NULL;
+    }
+    if (db_begin(s->db, err, errsize)) {
+        if (!audit_log(s->db, s->v, s->me.id, ok ? "intake_open" : "tamper_detected", meta->id, ok ? "" : "intakes", err,
+                       errsize) ||
+            !db_commit(s->db, err, errsize))
+            db_rollback(s->db);
+    }
+    if (!ok) intake_rec_free(meta);
+    return ok;
+}
+
+bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, char *err, size_t errsize) {
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
+    if (!check_text("draft", body, BODY_MAX_BYTES, true, err, errsize)) return false;
+    draft_rec r;
+    memset(&r, 0, sizeof r);
+    if (!*id) id_new(id);
+    memcpy(r.id, id, STORE_ID_LEN);
+    snprintf(r.staff_id, sizeof r.staff_id, "%s", s->me.id);
+    r.updated_at = clock_now();
+    bool ok = seal_into(s, "drafts", "body", r.id, body, &r.body_ct, err, errsize) && db_begin(s->db, err, errsize);
+    if (ok) {
+        /* drafts are saved after every answer: no audit entry each time, only the record itself */
+        store_status st = s->db->ops->draft_put(s->db->st, &r);
+        if (st != ST_OK) db_error(s->db, st, "cannot save the draft", err, errsize);
+        ok = st == ST_OK && db_commit(s->db, err, errsize);
+        if (!ok) db_rollback(s->db);
+    }
+    draft_rec_free(&r);
+    return ok;
+}
+
+bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, char *err, size_t errsize) {
+    *body = NULL;
+    *found = false;
+    draft_rec r;
+    store_status st = s->db->ops->draft_for_staff(s->db->st, s->me.id, &r);
+    if (st == ST_NOTFOUND) return true;
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read drafts", err, errsize);
+        return false;
+    }
+    size_t len;
+    bool ok = vault_open(s->v, "drafts", "body", r.id, r.body_ct.p, r.body_ct.n, body, &len);
+    if (!ok) snprintf(err, errsize, "tampering detected: draft %s does not open (edited or moved)", r.id);
+    else {
+        memcpy(id, r.id, STORE_ID_LEN);
+        *found = true;
+    }
+    draft_rec_free(&r);
+    return ok;
+}
+
+bool draft_discard(session *s, const char *id, char *err, size_t errsize) {
+    draft_rec mine;
+    store_status own = s->db->ops->draft_for_staff(s->db->st, s->me.id, &mine);
+    bool is_mine = own == ST_OK && id && strcmp(mine.id, id) == 0;
+    if (own == ST_OK) draft_rec_free(&mine);
+    if (!is_mine) {
+        snprintf(err, errsize, "draft %s is not the current draft of %s", id ? id : "(none)", s->me.name);
+        return false;
+    }
+    if (!db_begin(s->db, err, errsize)) return false;
+    store_status st = s->db->ops->draft_delete(s->db->st, id);
+    if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot discard the draft", err, errsize);
+    bool ok = (st == ST_OK || st == ST_NOTFOUND) && db_commit(s->db, err, errsize);
+    if (!ok) db_rollback(s->db);
+    return ok;
+}

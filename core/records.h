@@ -1,0 +1,57 @@
+/* Client records, intakes and drafts: what is sealed, what is in clear, and who may see it.
+ * Sealed: client name, phone, date of birth; every answer, score, reason and note (intake body, notes);
+ * drafts. In clear: ids, times, the risk level, counselor ids. */
+#ifndef TRIAGE_RECORDS_H
+#define TRIAGE_RECORDS_H
+
+#include "session.h"
+
+/* An opened client: strings in wiped-on-free memory. */
+typedef struct {
+    char id[STORE_ID_LEN];
+    int64_t created_at;
+    char *name, *phone, *birth; /* phone and birth may be "" */
+} client_plain;
+
+void client_plain_free(client_plain *c);
+void client_list_free(client_plain *list, int n);
+
+/* The forms of a name and a phone number that blind indexes are computed from: case folded (ASCII),
+ * spaces (including the ideographic space) collapsed and trimmed; phone: digits only. */
+void normalise_name(const char *in, char *out, size_t size);
+void normalise_phone(const char *in, char *out, size_t size);
+
+/* The blind-index values of a client (at most max): the whole name, each word of a name of several
+ * words, the phone digits. */
+int client_index_values(const vault *v, int bits, const char *name, const char *phone, uint32_t *out, int max);
+
+bool client_create(session *s, const char *name, const char *phone, const char *birth, char id[STORE_ID_LEN],
+                   char *err, size_t errsize);
+/* Finds clients whose normalised name, a word of it, or phone digits equal the query. Candidates come from
+ * the blind index and are opened and filtered in memory. Audited (no query text is recorded). */
+bool client_find(session *s, const char *query, client_plain **out, int *n, char *err, size_t errsize);
+/* Opens one record (audited). A field that fails to open is reported as tampering with the record id. */
+bool client_open(session *s, const char *id, client_plain *out, char *err, size_t errsize);
+
+typedef struct {
+    const char *client_id;
+    const char *level;     /* red, orange, yellow, green */
+    const char *suggested; /* counselor code or NULL */
+    const char *chosen;    /* counselor code or NULL */
+    const char *body;      /* JSON text: answers, scores, reasons, matches */
+    const char *notes;     /* free text or NULL */
+} intake_input;
+
+bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], char *err, size_t errsize);
+/* Opens an intake's sealed body (and notes, when the role may read them: the author, clinicians and
+ * supervisors). *body and *notes are wiped on free with secret_free; *notes may be NULL. */
+bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char **notes, char *err, size_t errsize);
+
+/* Drafts: an unfinished intake sealed after every answer, so nothing entered is lost. id: in/out ("" for
+ * a new draft). */
+bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, char *err, size_t errsize);
+/* The newest draft of the logged-in worker; false with *found = false when there is none. */
+bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, char *err, size_t errsize);
+bool draft_discard(session *s, const char *id, char *err, size_t errsize);
+
+#endif

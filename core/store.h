@@ -1,0 +1,184 @@
+/* The record store: SQL only, behind one table of functions (store_ops) so that a second backend can be
+ * added later and pass the same conformance tests (tests/unit/test_store.c). The store never sees a key
+ * or a plaintext: sealed fields arrive and leave as opaque blobs; only what the queues need is in clear.
+ * Every statement is prepared; every write runs inside begin()/commit() (BEGIN IMMEDIATE). */
+#ifndef TRIAGE_STORE_H
+#define TRIAGE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vault.h"
+
+#define STORE_ID_LEN 37 /* a UUID as text, with its NUL */
+
+typedef enum {
+    ST_OK = 0,
+    ST_NOTFOUND,   /* no such row */
+    ST_EXISTS,     /* unique key taken (e.g. a staff name) */
+    ST_BUSY,       /* locked by another program for longer than busy_timeout */
+    ST_FULL,       /* disk or database full: nothing was written */
+    ST_READONLY,   /* the file or its directory cannot be written */
+    ST_CORRUPT,    /* not a database, or a damaged one: left untouched */
+    ST_NOT_TRIAGE, /* a database of some other program: left untouched */
+    ST_TOO_NEW,    /* written by a newer triage: left untouched */
+    ST_NETWORK_FS, /* on a network filesystem, where WAL is unsafe: refused */
+    ST_IO,         /* any other I/O or SQLite failure */
+    ST_INVALID     /* a degenerate call (NULL, empty id, unknown column): refused, nothing done */
+} store_status;
+
+const char *store_status_name(store_status s);
+
+typedef struct {
+    unsigned char *p; /* malloc'd, or NULL */
+    size_t n;
+} blob;
+
+void blob_free(blob *b);
+
+typedef enum { ROLE_RECEPTION = 0, ROLE_CLINICIAN, ROLE_SUPERVISOR } staff_role;
+const char *staff_role_name(staff_role r);
+bool staff_role_parse(const char *s, staff_role *out);
+
+typedef struct {
+    char id[STORE_ID_LEN];
+    char name[65]; /* login name, in clear (it must be found before any key is open) */
+    staff_role role;
+    vault_staff_keys keys;
+    bool locked;
+    int failed_logins;
+    int64_t last_failed_at;
+    int64_t created_at;
+} staff_rec;
+
+/* Counselors are staff of the centre, not clients: stored in clear. */
+typedef struct {
+    char id[STORE_ID_LEN];
+    char code[65]; /* the roster's own id (e.g. c01), unique */
+    char name[129];
+    char gender[33];
+    char languages[129];    /* space-separated codes */
+    char orientations[257]; /* space-separated */
+    bool high_risk, available;
+    int capacity, caseload;
+    char weights[1024]; /* DIMENSION:WEIGHT pairs */
+    int64_t updated_at;
+} counselor_rec;
+
+typedef struct {
+    char id[STORE_ID_LEN];
+    int64_t created_at;
+    char created_by[STORE_ID_LEN];
+    blob name_ct, phone_ct, birth_ct; /* sealed; phone and birth may be empty (n == 0) */
+} client_rec;
+
+typedef struct {
+    char id[STORE_ID_LEN];
+    char client_id[STORE_ID_LEN];
+    int64_t created_at;
+    char created_by[STORE_ID_LEN];
+    char level[8];                    /* red, orange, yellow, green: in clear for the queues */
+    char suggested[STORE_ID_LEN];     /* counselor id or "" */
+    char chosen[STORE_ID_LEN];        /* counselor id or "" */
+    blob body_ct;                     /* sealed JSON: answers, scores, reasons, matches */
+    blob notes_ct;                    /* sealed free text, may be empty */
+} intake_rec;
+
+typedef struct {
+    char id[STORE_ID_LEN];
+    char staff_id[STORE_ID_LEN];
+    int64_t updated_at;
+    blob body_ct; /* sealed JSON of the unfinished intake */
+} draft_rec;
+
+typedef struct {
+    int64_t seq; /* 1, 2, 3, ... assigned by audit_append */
+    int64_t at;
+    char staff_id[STORE_ID_LEN]; /* "" when no one is logged in (e.g. a failed login of an unknown name) */
+    char action[33];
+    char object_id[65];
+    char detail[257]; /* never personal data */
+    unsigned char hash[VAULT_MAC_BYTES];
+    unsigned char mac[VAULT_MAC_BYTES];
+    bool has_mac; /* false until a session holding the key seals it (entries written before login) */
+} audit_rec;
+
+/* Called for every sealed value of the database; return non-zero to stop. */
+typedef int (*sealed_cb)(void *ctx, const char *table, const char *column, const char *row_id,
+                         const unsigned char *ct, size_t n);
+typedef int (*audit_cb)(void *ctx, const audit_rec *rec);
+
+typedef struct store store;
+
+typedef struct store_ops {
+    const char *name;
+    /* Opens (create: make a new database when the file does not exist). A file that is not a triage
+     * database, is newer, corrupted or on a network filesystem is refused and never modified; err says
+     * which, naming the file. */
+    store_status (*open)(const char *path, bool create, int busy_timeout_ms, store **out, char *err, size_t errsize);
+    void (*close)(store *s);
+    /* The last error, in words, naming the file. */
+    const char *(*errmsg)(const store *s);
+    int (*schema_version)(const store *s);
+
+    store_status (*begin)(store *s); /* a write transaction (BEGIN IMMEDIATE) */
+    store_status (*commit)(store *s);
+    void (*rollback)(store *s);
+
+    store_status (*meta_get)(store *s, const char *key, blob *out);
+    store_status (*meta_set)(store *s, const char *key, const void *value, size_t n);
+
+    store_status (*staff_insert)(store *s, const staff_rec *r);
+    store_status (*staff_update)(store *s, const staff_rec *r); /* by id: everything but id and created_at */
+    store_status (*staff_by_name)(store *s, const char *name, staff_rec *out);
+    store_status (*staff_by_id)(store *s, const char *id, staff_rec *out);
+    store_status (*staff_list)(store *s, staff_rec **out, int *n); /* by name; free() the array */
+
+    store_status (*counselor_upsert)(store *s, const counselor_rec *r); /* by code */
+    store_status (*counselor_list)(store *s, counselor_rec **out, int *n); /* by code; free() */
+
+    store_status (*client_insert)(store *s, const client_rec *r);
+    store_status (*client_update)(store *s, const client_rec *r);
+    store_status (*client_get)(store *s, const char *id, client_rec *out);
+    store_status (*client_count)(store *s, int64_t *n);
+
+    /* Blind-index entries: several per client (name, each name token, phone). */
+    store_status (*bidx_add)(store *s, uint32_t value, const char *client_id);
+    store_status (*bidx_clear)(store *s, const char *client_id);
+    store_status (*bidx_find)(store *s, uint32_t value, char (**ids)[STORE_ID_LEN], int *n); /* free() */
+
+    store_status (*intake_insert)(store *s, const intake_rec *r);
+    store_status (*intake_get)(store *s, const char *id, intake_rec *out);
+    /* every intake of a client, oldest first; free each with intake_rec_free and the array with free() */
+    store_status (*intake_list_for_client)(store *s, const char *client_id, intake_rec **out, int *n);
+
+    store_status (*draft_put)(store *s, const draft_rec *r); /* insert or replace by id */
+    store_status (*draft_for_staff)(store *s, const char *staff_id, draft_rec *out); /* the newest */
+    store_status (*draft_delete)(store *s, const char *id);
+
+    store_status (*audit_append)(store *s, audit_rec *r); /* sets r->seq */
+    store_status (*audit_last)(store *s, audit_rec *out);
+    store_status (*audit_each)(store *s, audit_cb cb, void *ctx); /* in seq order */
+    store_status (*audit_set_mac)(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]);
+
+    /* Every sealed value: clients.name/phone/birth, intakes.body/notes, drafts.body. */
+    store_status (*each_sealed)(store *s, sealed_cb cb, void *ctx);
+    store_status (*update_sealed)(store *s, const char *table, const char *column, const char *row_id,
+                                  const unsigned char *ct, size_t n);
+
+    /* PRAGMA integrity_check; ST_CORRUPT with the first problem in msg. */
+    store_status (*integrity_check)(store *s, char *msg, size_t size);
+    /* An online copy with the backup API while others keep writing; dest must not exist; mode 0600. */
+    store_status (*backup)(store *s, const char *dest, char *err, size_t errsize);
+    /* Changes whenever another connection commits (PRAGMA data_version). */
+    store_status (*data_version)(store *s, int64_t *v);
+} store_ops;
+
+extern const store_ops store_sqlite;
+
+void client_rec_free(client_rec *r);
+void intake_rec_free(intake_rec *r);
+void draft_rec_free(draft_rec *r);
+
+#endif

@@ -1,0 +1,523 @@
+/* All cryptography of triage, with libsodium only (see vault.h and shared/SECURITY.md).
+ *
+ * Secrets (data key, sub-keys, passphrase-derived KEK, X25519 secret key, opened plaintexts) are only
+ * ever held in sodium_malloc memory and released with sodium_free, which wipes them, on every path.
+ * The unlocked vault is made read-only once its keys are derived. */
+#include "vault.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+/* The stored sizes in vault.h are the libsodium sizes: checked at compile time so that a mismatch can
+ * never turn into a length confusion at run time. */
+#define AEAD_NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define AEAD_TAG crypto_aead_xchacha20poly1305_ietf_ABYTES
+_Static_assert(VAULT_KEY_BYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES, "field key size");
+_Static_assert(VAULT_KEY_BYTES == crypto_kdf_KEYBYTES, "kdf master key size");
+_Static_assert(VAULT_KEY_BYTES >= crypto_generichash_KEYBYTES_MIN && VAULT_KEY_BYTES <= crypto_generichash_KEYBYTES_MAX,
+               "generichash key size");
+_Static_assert(VAULT_PK_BYTES == crypto_box_PUBLICKEYBYTES, "public key size");
+_Static_assert(VAULT_SALT_BYTES == crypto_pwhash_SALTBYTES, "salt size");
+_Static_assert(VAULT_WRAPPED_BYTES == AEAD_NONCE + crypto_box_SECRETKEYBYTES + AEAD_TAG, "wrapped secret size");
+_Static_assert(VAULT_SEALED_KEY_BYTES == crypto_box_SEALBYTES + VAULT_KEY_BYTES, "sealed data key size");
+_Static_assert(VAULT_FIELD_OVERHEAD == 1 + AEAD_NONCE + AEAD_TAG, "field overhead");
+_Static_assert(VAULT_MAC_BYTES >= crypto_generichash_BYTES_MIN && VAULT_MAC_BYTES <= crypto_generichash_BYTES_MAX,
+               "mac size");
+_Static_assert(VAULT_FIELD_VERSION >= 0 && VAULT_FIELD_VERSION <= 255, "field version fits a byte");
+_Static_assert(crypto_kdf_CONTEXTBYTES == 8, "kdf context size");
+
+#define KDF_CONTEXT "triage__"
+enum { SUBKEY_FIELD = 1, SUBKEY_BLIND = 2, SUBKEY_AUDIT = 3 };
+
+#define WRAP_LABEL "triage-wrap-v1"
+#define WRAP_PARAMS_BYTES (4 + 8 + 8 + VAULT_SALT_BYTES)
+
+/* Bounds for stored Argon2id parameters (see vault_kdf_check in vault.h). */
+#define OPS_MIN ((uint64_t)crypto_pwhash_OPSLIMIT_INTERACTIVE)
+#define OPS_MAX ((uint64_t)crypto_pwhash_OPSLIMIT_SENSITIVE * 4u)
+#define MEM_MIN ((uint64_t)crypto_pwhash_MEMLIMIT_INTERACTIVE)
+#define MEM_MAX ((uint64_t)4u << 30)
+
+/* The one message for every failure of an unlock after the bounds check: it must not tell which part
+ * (passphrase, staff id, parameters, wrapped or sealed key) was wrong. */
+#define UNLOCK_FAILED "wrong passphrase or damaged key material"
+
+struct vault {
+    unsigned char data_key[VAULT_KEY_BYTES];
+    unsigned char field_key[VAULT_KEY_BYTES];
+    unsigned char blind_key[VAULT_KEY_BYTES];
+    unsigned char audit_key[VAULT_KEY_BYTES];
+};
+
+__attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errsize, const char *fmt, ...) {
+    if (!err || errsize == 0) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errsize, fmt, ap);
+    va_end(ap);
+}
+
+static void put_le(unsigned char *p, uint64_t x, int n) {
+    for (int i = 0; i < n; i++) p[i] = (unsigned char)(x >> (8 * i));
+}
+
+bool vault_init(void) { return sodium_init() >= 0; }
+
+/* ---- the unlocked vault ---- */
+
+/* A vault whose data key the caller fills in, then passes to vault_finish. */
+static vault *vault_alloc(void) {
+    vault *v = sodium_malloc(sizeof *v);
+    if (v) sodium_memzero(v, sizeof *v);
+    return v;
+}
+
+/* Derives the sub-keys from the data key and makes the block read-only; frees v and returns NULL on
+ * failure. */
+static vault *vault_finish(vault *v) {
+    if (crypto_kdf_derive_from_key(v->field_key, sizeof v->field_key, SUBKEY_FIELD, KDF_CONTEXT, v->data_key) != 0 ||
+        crypto_kdf_derive_from_key(v->blind_key, sizeof v->blind_key, SUBKEY_BLIND, KDF_CONTEXT, v->data_key) != 0 ||
+        crypto_kdf_derive_from_key(v->audit_key, sizeof v->audit_key, SUBKEY_AUDIT, KDF_CONTEXT, v->data_key) != 0) {
+        sodium_free(v);
+        return NULL;
+    }
+    (void)sodium_mprotect_readonly(v);
+    return v;
+}
+
+vault *vault_create(void) {
+    if (sodium_init() < 0) return NULL;
+    vault *v = vault_alloc();
+    if (!v) return NULL;
+    randombytes_buf(v->data_key, sizeof v->data_key);
+    return vault_finish(v);
+}
+
+void vault_free(vault *v) {
+    if (v) sodium_free(v); /* sodium_free makes the block writable, wipes it and unmaps it */
+}
+
+/* ---- KDF parameters ---- */
+
+void vault_kdf_params(vault_cost cost, vault_kdf *out) {
+    if (!out) return;
+    memset(out, 0, sizeof *out);
+    out->alg = crypto_pwhash_ALG_ARGON2ID13;
+    switch (cost) {
+    case KDF_INTERACTIVE:
+        out->opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+        out->memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+        break;
+    case KDF_SENSITIVE:
+        out->opslimit = crypto_pwhash_OPSLIMIT_SENSITIVE;
+        out->memlimit = crypto_pwhash_MEMLIMIT_SENSITIVE;
+        break;
+    case KDF_MODERATE:
+    default:
+        out->opslimit = crypto_pwhash_OPSLIMIT_MODERATE;
+        out->memlimit = crypto_pwhash_MEMLIMIT_MODERATE;
+        break;
+    }
+    randombytes_buf(out->salt, sizeof out->salt);
+}
+
+bool vault_kdf_check(const vault_kdf *k, char *err, size_t errsize) {
+    if (!k) {
+        set_err(err, errsize, "missing key derivation parameters");
+        return false;
+    }
+    if (k->alg != crypto_pwhash_ALG_ARGON2ID13) {
+        set_err(err, errsize, "key derivation algorithm %d is not Argon2id (%d)", k->alg,
+                crypto_pwhash_ALG_ARGON2ID13);
+        return false;
+    }
+    if (k->opslimit < OPS_MIN || k->opslimit > OPS_MAX) {
+        set_err(err, errsize, "key derivation opslimit %llu is outside [%llu, %llu]", (unsigned long long)k->opslimit,
+                (unsigned long long)OPS_MIN, (unsigned long long)OPS_MAX);
+        return false;
+    }
+    if (k->memlimit < MEM_MIN || k->memlimit > MEM_MAX || k->memlimit > SIZE_MAX) {
+        set_err(err, errsize, "key derivation memlimit %llu is outside [%llu, %llu]", (unsigned long long)k->memlimit,
+                (unsigned long long)MEM_MIN, (unsigned long long)MEM_MAX);
+        return false;
+    }
+    return true;
+}
+
+/* ---- wrapping the staff secret key ---- */
+
+/* KEK = Argon2id(passphrase, salt) under the stored (already checked) parameters. */
+static bool derive_kek(unsigned char kek[VAULT_KEY_BYTES], const char *pass, size_t passlen, const vault_kdf *k) {
+    if (passlen > crypto_pwhash_PASSWD_MAX) return false;
+    return crypto_pwhash(kek, VAULT_KEY_BYTES, pass, (unsigned long long)passlen, k->salt,
+                         (unsigned long long)k->opslimit, (size_t)k->memlimit, k->alg) == 0;
+}
+
+/* Associated data of a wrap: label || staff_id || NUL || alg (4 LE) || opslimit (8 LE) || memlimit (8 LE) ||
+ * salt. malloc'd (nothing secret); NULL when out of memory. */
+static unsigned char *wrap_ad(const char *staff_id, const vault_kdf *k, size_t *adlen) {
+    size_t label = sizeof WRAP_LABEL - 1, id = strlen(staff_id);
+    if (id > SIZE_MAX - label - 1 - WRAP_PARAMS_BYTES) return NULL;
+    size_t n = label + id + 1 + WRAP_PARAMS_BYTES;
+    unsigned char *ad = malloc(n), *p = ad;
+    if (!ad) return NULL;
+    memcpy(p, WRAP_LABEL, label), p += label;
+    memcpy(p, staff_id, id + 1), p += id + 1; /* with its NUL */
+    put_le(p, (uint32_t)k->alg, 4), p += 4;
+    put_le(p, k->opslimit, 8), p += 8;
+    put_le(p, k->memlimit, 8), p += 8;
+    memcpy(p, k->salt, VAULT_SALT_BYTES);
+    *adlen = n;
+    return ad;
+}
+
+/* wrapped = nonce || XChaCha20-Poly1305(sk) under kek. */
+static bool wrap_secret(const unsigned char *sk, const unsigned char *kek, const char *staff_id, const vault_kdf *k,
+                        unsigned char wrapped[VAULT_WRAPPED_BYTES]) {
+    size_t adlen;
+    unsigned char *ad = wrap_ad(staff_id, k, &adlen);
+    if (!ad) return false;
+    unsigned long long clen = 0;
+    randombytes_buf(wrapped, AEAD_NONCE);
+    int rc = crypto_aead_xchacha20poly1305_ietf_encrypt(wrapped + AEAD_NONCE, &clen, sk, crypto_box_SECRETKEYBYTES,
+                                                        ad, adlen, NULL, wrapped, kek);
+    free(ad);
+    return rc == 0 && clen == VAULT_WRAPPED_BYTES - AEAD_NONCE;
+}
+
+/* Opens the wrapped secret key of k into sk (sodium_malloc'd, crypto_box_SECRETKEYBYTES) and checks that
+ * it belongs to k->public_key. Parameters must have been checked. */
+static bool unwrap_secret(const char *staff_id, const char *pass, size_t passlen, const vault_staff_keys *k,
+                          unsigned char *sk) {
+    bool ok = false;
+    unsigned char *kek = sodium_malloc(VAULT_KEY_BYTES);
+    unsigned char *ad = NULL;
+    size_t adlen = 0;
+    unsigned long long mlen = 0;
+    unsigned char pk[crypto_box_PUBLICKEYBYTES];
+    if (!kek) goto out;
+    if (!derive_kek(kek, pass, passlen, &k->kdf)) goto out;
+    if (!(ad = wrap_ad(staff_id, &k->kdf, &adlen))) goto out;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(sk, &mlen, NULL, k->wrapped_secret + AEAD_NONCE,
+                                                   VAULT_WRAPPED_BYTES - AEAD_NONCE, ad, adlen, k->wrapped_secret,
+                                                   kek) != 0 ||
+        mlen != crypto_box_SECRETKEYBYTES)
+        goto out;
+    /* The stored public key must be the one of this secret key. */
+    if (crypto_scalarmult_base(pk, sk) != 0 || sodium_memcmp(pk, k->public_key, sizeof pk) != 0) goto out;
+    ok = true;
+out:
+    if (!ok) sodium_memzero(sk, crypto_box_SECRETKEYBYTES);
+    free(ad);
+    sodium_free(kek);
+    return ok;
+}
+
+/* Common argument checks of enroll / unlock / rewrap. */
+static bool check_staff_id(const char *staff_id, char *err, size_t errsize) {
+    if (!staff_id || !*staff_id) {
+        set_err(err, errsize, "missing staff id");
+        return false;
+    }
+    return true;
+}
+
+static bool check_new_passphrase(const char *pass, size_t passlen, char *err, size_t errsize) {
+    if (!pass && passlen) {
+        set_err(err, errsize, "missing passphrase");
+        return false;
+    }
+    if (passlen < VAULT_PASSPHRASE_MIN) {
+        set_err(err, errsize, "the passphrase is too short: it needs at least %d bytes", VAULT_PASSPHRASE_MIN);
+        return false;
+    }
+    if (passlen > crypto_pwhash_PASSWD_MAX) {
+        set_err(err, errsize, "the passphrase is too long");
+        return false;
+    }
+    return true;
+}
+
+bool vault_enroll(const vault *v, const char *staff_id, const char *passphrase, size_t passlen,
+                  const vault_kdf *kdf, vault_staff_keys *out, char *err, size_t errsize) {
+    if (!v || !out) {
+        set_err(err, errsize, "no unlocked vault to enrol with");
+        return false;
+    }
+    if (!check_staff_id(staff_id, err, errsize) || !check_new_passphrase(passphrase, passlen, err, errsize) ||
+        !vault_kdf_check(kdf, err, errsize))
+        return false;
+
+    bool ok = false;
+    vault_staff_keys nk;
+    memset(&nk, 0, sizeof nk);
+    nk.kdf = *kdf;
+    unsigned char *sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
+    unsigned char *kek = sodium_malloc(VAULT_KEY_BYTES);
+    if (!sk || !kek) {
+        set_err(err, errsize, "out of secure memory");
+        goto out;
+    }
+    if (crypto_box_keypair(nk.public_key, sk) != 0) {
+        set_err(err, errsize, "could not create a key pair");
+        goto out;
+    }
+    if (!derive_kek(kek, passphrase, passlen, &nk.kdf)) {
+        set_err(err, errsize, "could not derive a key from the passphrase (out of memory?)");
+        goto out;
+    }
+    if (!wrap_secret(sk, kek, staff_id, &nk.kdf, nk.wrapped_secret)) {
+        set_err(err, errsize, "could not wrap the secret key");
+        goto out;
+    }
+    if (!vault_seal_data_key(v, nk.public_key, nk.sealed_data_key)) {
+        set_err(err, errsize, "could not seal the data key");
+        goto out;
+    }
+    *out = nk;
+    ok = true;
+out:
+    sodium_free(kek);
+    sodium_free(sk);
+    return ok;
+}
+
+vault *vault_unlock(const char *staff_id, const char *passphrase, size_t passlen, const vault_staff_keys *k,
+                    char *err, size_t errsize) {
+    if (!k) {
+        set_err(err, errsize, "missing key material");
+        return NULL;
+    }
+    if (!check_staff_id(staff_id, err, errsize) || !vault_kdf_check(&k->kdf, err, errsize)) return NULL;
+    if (!passphrase && passlen) {
+        set_err(err, errsize, "missing passphrase");
+        return NULL;
+    }
+
+    vault *v = NULL;
+    unsigned char *sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
+    if (!sk || !(v = vault_alloc())) {
+        set_err(err, errsize, "out of secure memory");
+        goto fail;
+    }
+    if (!unwrap_secret(staff_id, passphrase, passlen, k, sk)) goto bad;
+    if (crypto_box_seal_open(v->data_key, k->sealed_data_key, VAULT_SEALED_KEY_BYTES, k->public_key, sk) != 0) goto bad;
+    sodium_free(sk);
+    sk = NULL;
+    if (!(v = vault_finish(v))) set_err(err, errsize, "could not derive the sub-keys");
+    return v;
+bad:
+    set_err(err, errsize, UNLOCK_FAILED);
+fail:
+    sodium_free(sk);
+    vault_free(v);
+    return NULL;
+}
+
+bool vault_rewrap(const char *staff_id, const char *old_pass, size_t old_len, const char *new_pass, size_t new_len,
+                  const vault_kdf *new_kdf, vault_staff_keys *k, char *err, size_t errsize) {
+    if (!k) {
+        set_err(err, errsize, "missing key material");
+        return false;
+    }
+    /* Everything that needs no derivation first. */
+    if (!check_staff_id(staff_id, err, errsize) || !check_new_passphrase(new_pass, new_len, err, errsize) ||
+        !vault_kdf_check(new_kdf, err, errsize) || !vault_kdf_check(&k->kdf, err, errsize))
+        return false;
+    if (!old_pass && old_len) {
+        set_err(err, errsize, "missing passphrase");
+        return false;
+    }
+
+    bool ok = false;
+    unsigned char wrapped[VAULT_WRAPPED_BYTES];
+    vault_kdf nkdf = *new_kdf;
+    unsigned char *sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
+    unsigned char *kek = sodium_malloc(VAULT_KEY_BYTES);
+    if (!sk || !kek) {
+        set_err(err, errsize, "out of secure memory");
+        goto out;
+    }
+    if (!unwrap_secret(staff_id, old_pass, old_len, k, sk)) {
+        set_err(err, errsize, UNLOCK_FAILED);
+        goto out;
+    }
+    if (!derive_kek(kek, new_pass, new_len, &nkdf)) {
+        set_err(err, errsize, "could not derive a key from the new passphrase (out of memory?)");
+        goto out;
+    }
+    if (!wrap_secret(sk, kek, staff_id, &nkdf, wrapped)) {
+        set_err(err, errsize, "could not wrap the secret key");
+        goto out;
+    }
+    memcpy(k->wrapped_secret, wrapped, sizeof wrapped);
+    k->kdf = nkdf;
+    ok = true;
+out:
+    sodium_free(kek);
+    sodium_free(sk);
+    return ok;
+}
+
+bool vault_seal_data_key(const vault *v, const unsigned char pk[VAULT_PK_BYTES],
+                         unsigned char out[VAULT_SEALED_KEY_BYTES]) {
+    if (!v || !pk || !out) return false;
+    return crypto_box_seal(out, v->data_key, VAULT_KEY_BYTES, pk) == 0;
+}
+
+/* ---- fields ---- */
+
+/* Associated data of a field: version || table || NUL || column || NUL || row_id. malloc'd; NULL when an
+ * argument is missing or empty, or out of memory. */
+static unsigned char *field_ad(const char *table, const char *column, const char *row_id, size_t *adlen) {
+    if (!table || !column || !row_id || !*table || !*column || !*row_id) return NULL;
+    size_t t = strlen(table), c = strlen(column), r = strlen(row_id);
+    if (t > SIZE_MAX / 4 || c > SIZE_MAX / 4 || r > SIZE_MAX / 4) return NULL;
+    size_t n = 1 + t + 1 + c + 1 + r;
+    unsigned char *ad = malloc(n), *p = ad;
+    if (!ad) return NULL;
+    *p++ = VAULT_FIELD_VERSION;
+    memcpy(p, table, t + 1), p += t + 1;
+    memcpy(p, column, c + 1), p += c + 1;
+    memcpy(p, row_id, r);
+    *adlen = n;
+    return ad;
+}
+
+bool vault_seal(const vault *v, const char *table, const char *column, const char *row_id, const void *plain,
+                size_t len, unsigned char **out, size_t *outlen) {
+    if (out) *out = NULL;
+    if (outlen) *outlen = 0;
+    if (!v || !out || !outlen || (!plain && len)) return false;
+    if (len > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX || len > SIZE_MAX - VAULT_FIELD_OVERHEAD)
+        return false;
+    size_t adlen;
+    unsigned char *ad = field_ad(table, column, row_id, &adlen);
+    if (!ad) return false;
+    size_t n = VAULT_FIELD_OVERHEAD + len;
+    unsigned char *ct = malloc(n);
+    if (!ct) {
+        free(ad);
+        return false;
+    }
+    unsigned long long clen = 0;
+    ct[0] = VAULT_FIELD_VERSION;
+    randombytes_buf(ct + 1, AEAD_NONCE);
+    int rc = crypto_aead_xchacha20poly1305_ietf_encrypt(ct + 1 + AEAD_NONCE, &clen, plain, len, ad, adlen, NULL,
+                                                        ct + 1, v->field_key);
+    free(ad);
+    if (rc != 0 || clen != len + AEAD_TAG) {
+        free(ct);
+        return false;
+    }
+    *out = ct;
+    *outlen = n;
+    return true;
+}
+
+bool vault_open(const vault *v, const char *table, const char *column, const char *row_id, const unsigned char *ct,
+                size_t ctlen, char **plain, size_t *len) {
+    if (plain) *plain = NULL;
+    if (len) *len = 0;
+    if (!v || !ct || !plain || !len) return false;
+    if (ctlen < VAULT_FIELD_OVERHEAD || ct[0] != VAULT_FIELD_VERSION) return false;
+    size_t mlen = ctlen - VAULT_FIELD_OVERHEAD;
+    size_t adlen;
+    unsigned char *ad = field_ad(table, column, row_id, &adlen);
+    if (!ad) return false;
+    unsigned char *m = sodium_malloc(mlen + 1);
+    if (!m) {
+        free(ad);
+        return false;
+    }
+    unsigned long long got = 0;
+    int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(m, &got, NULL, ct + 1 + AEAD_NONCE, ctlen - 1 - AEAD_NONCE,
+                                                        ad, adlen, ct + 1, v->field_key);
+    free(ad);
+    if (rc != 0 || got != mlen) {
+        sodium_free(m); /* wipes whatever may have been written */
+        return false;
+    }
+    m[mlen] = '\0';
+    *plain = (char *)m;
+    *len = mlen;
+    return true;
+}
+
+void vault_wipe_free(void *p) {
+    if (p) sodium_free(p);
+}
+
+/* ---- blind indexes ---- */
+
+uint32_t vault_blind_index(const vault *v, const char *kind, const char *normalised, int bits) {
+    if (!v || !kind || !normalised) return 0;
+    if (bits < 8) bits = 8;
+    if (bits > 32) bits = 32;
+    /* libsodium's BLAKE2b does not produce fewer than crypto_generichash_BYTES_MIN (16) bytes; the first
+     * four are used. */
+    unsigned char h[crypto_generichash_BYTES_MIN];
+    crypto_generichash_state st;
+    static const unsigned char nul = 0;
+    uint32_t x = 0;
+    if (crypto_generichash_init(&st, v->blind_key, VAULT_KEY_BYTES, sizeof h) == 0 &&
+        crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind)) == 0 &&
+        crypto_generichash_update(&st, &nul, 1) == 0 &&
+        crypto_generichash_update(&st, (const unsigned char *)normalised, strlen(normalised)) == 0 &&
+        crypto_generichash_final(&st, h, sizeof h) == 0)
+        x = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
+    sodium_memzero(&st, sizeof st); /* holds the keyed state */
+    sodium_memzero(h, sizeof h);
+    return bits == 32 ? x : x & ((UINT32_C(1) << bits) - 1u);
+}
+
+/* ---- audit ---- */
+
+void vault_chain_hash(const unsigned char prev[VAULT_MAC_BYTES], const void *entry, size_t len,
+                      unsigned char out[VAULT_MAC_BYTES]) {
+    static const unsigned char zero[VAULT_MAC_BYTES];
+    crypto_generichash_state st;
+    if (!out) return;
+    if (!prev) prev = zero;
+    if (!entry) len = 0;
+    if (crypto_generichash_init(&st, NULL, 0, VAULT_MAC_BYTES) != 0 ||
+        crypto_generichash_update(&st, prev, VAULT_MAC_BYTES) != 0 ||
+        (len && crypto_generichash_update(&st, entry, len) != 0) ||
+        crypto_generichash_final(&st, out, VAULT_MAC_BYTES) != 0)
+        memset(out, 0, VAULT_MAC_BYTES); /* cannot happen with these sizes */
+}
+
+void vault_audit_mac(const vault *v, const unsigned char hash[VAULT_MAC_BYTES], unsigned char out[VAULT_MAC_BYTES]) {
+    if (!out) return;
+    if (!v || !hash || crypto_generichash(out, VAULT_MAC_BYTES, hash, VAULT_MAC_BYTES, v->audit_key,
+                                          VAULT_KEY_BYTES) != 0)
+        memset(out, 0, VAULT_MAC_BYTES);
+}
+
+bool vault_equal(const void *a, const void *b, size_t len) {
+    if (len == 0) return true;
+    if (!a || !b) return false;
+    return sodium_memcmp(a, b, len) == 0;
+}
+
+/* ---- process ---- */
+
+void vault_harden_process(void) {
+    struct rlimit rl = {0, 0};
+    (void)setrlimit(RLIMIT_CORE, &rl);
+#ifdef __linux__
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+    (void)umask(077);
+}

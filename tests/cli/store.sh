@@ -1,0 +1,208 @@
+#!/bin/sh
+# The encrypted record store through the command line, as a centre's scripts and staff would use it:
+# init, staff and roles, lockout, intakes, search, sealing (no plaintext on disk), tampering detected by
+# verify, audit checkpoints, passphrase change, rekey, backup, foreign files refused.
+# Usage: tests/cli/store.sh ./triage   Last line: `N passed, N failed`.
+set -u
+T=${1:-./triage}
+case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-store.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8
+unset TRIAGE_CONFIG TRIAGE_NOW
+mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
+# fast key derivation and a short lockout for the test; everything else as shipped
+sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e 's/^lock_after = 5/lock_after = 3/' \
+    -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" config.ini >"$tmp/config.ini"
+DB="$tmp/centre.db"
+ADMIN=admin-passphrase-1
+ALICE=alice-passphrase-1
+BOB=bob-passphrase-123
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
+# tri USER PASSLINES ARGS...: runs triage as USER with passphrases (one per line) on fd 3
+tri() {
+    u=$1 p=$2
+    shift 2
+    printf '%b' "$p" >"$tmp/pass"
+    "$T" --config "$tmp/config.ini" --db "$DB" --user "$u" --passphrase-fd 3 "$@" 3<"$tmp/pass" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    out=$(cat "$tmp/out")
+    err=$(cat "$tmp/err")
+}
+check() { # name condition-command...
+    name=$1
+    shift
+    if "$@"; then ok "$name"; else bad "$name" "rc=$rc out=$out err=$err"; fi
+}
+has_out() { printf '%s' "$out" | grep -q -- "$1"; }
+has_err() { printf '%s' "$err" | grep -q -- "$1"; }
+
+tri admin "$ADMIN\n" init
+check "init creates the database and first supervisor" [ "$rc" -eq 0 ]
+tri admin "$ADMIN\n" init
+check "init refuses an initialised database" has_err "already initialised"
+tri admin "short\n" --db "$tmp/other.db" init
+check "passphrase under 12 characters refused" has_err "at least 12"
+tri admin "$ADMIN\n$ALICE\n" user add alice --role reception
+check "supervisor adds reception" has_out "added alice (reception)"
+tri admin "$ADMIN\n$BOB\n" user add bob --role clinician
+check "supervisor adds clinician" has_out "added bob (clinician)"
+tri alice "$ALICE\nwhatever-pass-1\n" user add mallory --role supervisor
+check "reception may not add staff: denied, exit 2" [ "$rc" -eq 2 ]
+check "denial says why" has_err "denied: a reception may not manage staff"
+tri admin "$ADMIN\n" roster import assets/counselors.sample.ini
+check "roster import" has_out "imported 10 counselors"
+tri alice "$ALICE\n" roster list
+check "roster list" has_out "李静 Li Jing"
+
+# an intake with sentinel identity and notes
+cat >"$tmp/intake.json" <<'JSON'
+{"client":{"name":"Zorblax Quuxington","phone":"+86 138 0013 8000","birth_date":"1990-01-02"},
+ "notes":"SENTINELNOTE talked about the bridge",
+ "language":"en","concerns":["self_harm","relationship"],
+ "answers":{"phq9":[3,3,2,3,2,3,2,1,2],"asq":["yes","yes","yes","no","yes"]}}
+JSON
+tri alice "$ALICE\n" intake new "$tmp/intake.json"
+check "intake new saves and prints ids and level" has_out '"level":"red"'
+client_id=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+check "intake new suggests a counselor from the database roster" has_out '"suggested":"c0'
+printf '{"client":{"name":"李小龙","phone":"13912345678"},"answers":{"gad7":[1,1,1,1,1,1,1]}}' >"$tmp/zh.json"
+tri alice "$ALICE\n" intake new "$tmp/zh.json"
+check "intake with a Chinese name" has_out '"level":"green"'
+tri alice "$ALICE\n" client find "zorblax quuxington" --json
+check "find by full name, case-folded" has_out "$client_id"
+tri alice "$ALICE\n" client find "Quuxington"
+check "find by one word of the name" has_out "Zorblax Quuxington"
+tri alice "$ALICE\n" client find "138-0013-8000"
+check "find by phone, any punctuation" has_out "Zorblax Quuxington"
+tri alice "$ALICE\n" client find "李小龙"
+check "find a Chinese name" has_out "13912345678"
+tri alice "$ALICE\n" client find "Nobody Here"
+check "no match says so" has_out "no client found"
+tri alice "$ALICE\n" intake new - </dev/null
+check "intake from empty input: clear error" has_err "not valid JSON"
+
+# nothing identifying or clinical in clear anywhere on disk (database, WAL, shared memory)
+for s in Zorblax Quuxington 13800138000 "0013 8000" 1990-01-02 SENTINELNOTE "李小龙" "ASQ acute positive" self_harm; do
+    if cat "$DB" "$DB-wal" "$DB-shm" 2>/dev/null | grep -a -q -- "$s"; then bad "no plaintext of '$s' on disk"; else ok "no plaintext of '$s' on disk"; fi
+done
+
+tri admin "$ADMIN\n" verify
+check "verify: sound" has_out "^sound"
+tri admin "$ADMIN\n" audit checkpoint
+checkpoint=$out
+check "audit checkpoint prints SEQ:HASH" sh -c "printf '%s' '$checkpoint' | grep -Eq '^[0-9]+:[0-9a-f]{64}$'"
+tri alice "$ALICE\n" verify
+check "reception may not verify" has_err "denied"
+
+# failed logins: growing delay, then a lock a supervisor lifts
+tri bob "wrong-passphrase-1\n" client find x
+check "wrong passphrase refused" has_err "wrong user name or passphrase"
+tri bob "$BOB\n" client find x
+check "next attempt must wait" has_err "too soon after a failed login"
+for n in 2 3; do
+    TRIAGE_NOW=$(( $(date +%s) + 100 * n )) tri bob "wrong-passphrase-$n\n" client find x
+done
+check "third failure locks the account" has_err "locked"
+TRIAGE_NOW=$(( $(date +%s) + 1000 )) tri bob "$BOB\n" client find x
+check "locked account refused even with the right passphrase" has_err "is locked"
+tri admin "$ADMIN\n" user unlock bob
+check "supervisor unlocks" has_out "bob unlocked"
+TRIAGE_NOW=$(( $(date +%s) + 2000 )) tri bob "$BOB\n" client find Zorblax
+check "unlocked account works" has_out "Zorblax"
+tri nosuchuser "whatever-pass-1\n" client find x
+check "unknown user: same message as a wrong passphrase" has_err "wrong user name or passphrase"
+
+# passphrase change for one user leaves the others working
+tri alice "$ALICE\nalice-new-passphrase\n" user passwd
+check "alice changes her passphrase" has_out "passphrase changed for alice"
+tri alice "$ALICE\n" client find Zorblax
+check "old passphrase no longer works" has_err "wrong user name or passphrase"
+TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri alice "alice-new-passphrase\n" client find Zorblax
+check "new passphrase works" has_out "Zorblax"
+TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri bob "$BOB\n" client find Zorblax
+check "bob unaffected" has_out "Zorblax"
+
+# rotation, then everything still opens for everyone
+TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri admin "$ADMIN\n" rekey
+check "rekey" has_out "data key rotated"
+TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri alice "alice-new-passphrase\n" client find "quuxington"
+check "after rekey: search works (blind index rebuilt)" has_out "Zorblax"
+TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri admin "$ADMIN\n" verify --checkpoint "$checkpoint"
+check "after rekey: verify sound and the old checkpoint still matches" has_out "checkpoint matches"
+
+# backup while the database is in use, and the copy verifies
+TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri admin "$ADMIN\n" backup "$tmp/backup.db"
+check "backup" has_out "backed up"
+check "backup file is private (0600)" sh -c "[ \"\$(stat -c %a '$tmp/backup.db')\" = 600 ]"
+DB_SAVE=$DB
+DB="$tmp/backup.db"
+TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri admin "$ADMIN\n" verify
+check "the backup verifies" has_out "^sound"
+DB=$DB_SAVE
+
+# tampering: each on a copy, each named by verify
+if command -v sqlite3 >/dev/null 2>&1; then
+    tamper() { # name sql expected-message
+        cp "$DB_SAVE" "$tmp/t.db"
+        rm -f "$tmp/t.db-wal" "$tmp/t.db-shm"
+        sqlite3 "$tmp/t.db" "$2" 2>"$tmp/sqlerr" || bad "$1 (sql)" "$(cat "$tmp/sqlerr")"
+        DB="$tmp/t.db"
+        TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri admin "$ADMIN\n" verify
+        DB=$DB_SAVE
+        if [ "$rc" -ne 0 ] && has_err "$3"; then ok "$1"; else bad "$1" "rc=$rc err=$err"; fi
+    }
+    # make sure the WAL is folded into the main file first
+    sqlite3 "$DB_SAVE" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+    tamper "two names swapped between clients: tampering named" \
+        "UPDATE clients SET name_ct = (SELECT name_ct FROM clients WHERE id <> '$client_id' LIMIT 1) WHERE id = '$client_id';" \
+        "tampering: clients.name of record $client_id"
+    tamper "one byte flipped in a sealed field" \
+        "UPDATE clients SET phone_ct = CAST(substr(phone_ct, 1, 30) || X'00' || substr(phone_ct, 32) AS BLOB) WHERE id = '$client_id';" \
+        "tampering: clients.phone of record $client_id"
+    tamper "plaintext where ciphertext belongs" \
+        "UPDATE clients SET name_ct = CAST('Plain Name' AS BLOB) WHERE id = '$client_id';" "tampering: clients.name"
+    # the append-only triggers stop mistakes, not an attacker with the file: drop them as one would
+    notrig="DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
+    tamper "audit entry edited" "$notrig UPDATE audit SET detail = 'nothing to see' WHERE seq = 3;" "audit entry 3"
+    tamper "audit entry deleted" "$notrig DELETE FROM audit WHERE seq = 4;" "audit entry 4 is missing"
+    tamper "audit entries reordered" \
+        "$notrig UPDATE audit SET action = CASE seq WHEN 5 THEN (SELECT action FROM audit WHERE seq = 6) ELSE (SELECT action FROM audit WHERE seq = 5) END WHERE seq IN (5, 6);" \
+        "audit entry 5"
+else
+    bad "sqlite3 command-line tool missing (make deps installs it)"
+fi
+
+# foreign, damaged and newer files are refused and left as they were
+printf 'just some text, not a database\n' >"$tmp/notes.txt"
+cp "$tmp/notes.txt" "$tmp/notes.orig"
+DB="$tmp/notes.txt" tri admin "$ADMIN\n" verify
+check "a text file is refused as not a database" has_err "not a database"
+check "...and left untouched" cmp -s "$tmp/notes.txt" "$tmp/notes.orig"
+if command -v sqlite3 >/dev/null 2>&1; then
+    sqlite3 "$tmp/foreign.db" "CREATE TABLE recipes(name TEXT); INSERT INTO recipes VALUES ('soup');"
+    cp "$tmp/foreign.db" "$tmp/foreign.orig"
+    DB="$tmp/foreign.db"
+    tri admin "$ADMIN\n" verify
+    DB=$DB_SAVE
+    check "another program's database is refused" has_err "not a triage database"
+    check "...and left untouched" cmp -s "$tmp/foreign.db" "$tmp/foreign.orig"
+    cp "$DB_SAVE" "$tmp/newer.db"
+    rm -f "$tmp/newer.db-wal"
+    sqlite3 "$tmp/newer.db" "PRAGMA user_version = 999;"
+    cp "$tmp/newer.db" "$tmp/newer.orig"
+    DB="$tmp/newer.db"
+    tri admin "$ADMIN\n" verify
+    DB=$DB_SAVE
+    check "a database from a newer triage is refused" has_err "newer"
+    check "...and left untouched" cmp -s "$tmp/newer.db" "$tmp/newer.orig"
+fi
+DB="$tmp/missing.db" tri admin "$ADMIN\n" verify
+check "a missing database says how to create one" has_err "triage init"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

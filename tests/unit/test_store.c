@@ -1,0 +1,2428 @@
+/* The record store.
+ *
+ * First the CONFORMANCE tests: they use nothing but a `const store_ops *` (given to each test as its
+ * prestate) and a fresh database made by its open(), so a second backend runs the same list by adding
+ * CONFORMANCE(its_ops) to the table in main(). They cover round trips of every entity (blobs byte-equal,
+ * empty optional blobs, key material), updates, unique keys, missing rows, references, writes outside a
+ * transaction, rollback, degenerate calls, the audit sequence, every sealed value, the blind index,
+ * integrity, a second connection, and locking.
+ *
+ * Then the SQLite backend itself: reopening, files it must refuse and leave byte-identical (text, another
+ * program's database, a newer schema, damaged pages), migrations from every earlier version, pragmas, file
+ * modes, backups (also while another process writes), read-only files and directories (as an unprivileged
+ * user when run as root), network filesystems (through the TRIAGE_TEST_FSTYPE hook), damaged rows.
+ *
+ * Everything happens in directories made with mkdtemp under /tmp and removed afterwards. Only one cmocka
+ * group is run, so that tests/run-suites.sh counts every test. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "../../core/store.h"
+
+#define TRIG 0x54524947
+#define NEWEST 1 /* the schema version this build writes */
+
+#define STAFF1 "5a000000-0000-4000-8000-000000000001"
+#define STAFF2 "5a000000-0000-4000-8000-000000000002"
+#define STAFF3 "5a000000-0000-4000-8000-000000000003"
+#define CLIENT1 "c1000000-0000-4000-8000-000000000001"
+#define CLIENT2 "c1000000-0000-4000-8000-000000000002"
+#define CLIENT3 "c1000000-0000-4000-8000-000000000003"
+#define INTAKE1 "1a000000-0000-4000-8000-000000000001"
+#define INTAKE2 "1a000000-0000-4000-8000-000000000002"
+#define INTAKE3 "1a000000-0000-4000-8000-000000000003"
+#define INTAKE4 "1a000000-0000-4000-8000-000000000004"
+#define DRAFT1 "d0000000-0000-4000-8000-000000000001"
+#define DRAFT2 "d0000000-0000-4000-8000-000000000002"
+#define COUNS1 "c0000000-0000-4000-8000-000000000001"
+#define COUNS2 "c0000000-0000-4000-8000-000000000002"
+#define COUNS3 "c0000000-0000-4000-8000-000000000003"
+#define MISSING "00000000-0000-4000-8000-00000000dead"
+
+/* ---- fixture ---- */
+
+typedef struct {
+    const store_ops *ops;
+    char dir[64];
+    char path[160];
+    store *s;
+} fx;
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+static int open_up(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
+    (void)sb;
+    (void)ftw;
+    if (flag == FTW_D || flag == FTW_DNR) (void)chmod(p, 0700);
+    return 0;
+}
+
+static void remove_tree(const char *dir) {
+    (void)chmod(dir, 0700);
+    (void)nftw(dir, open_up, 16, FTW_PHYS); /* directories a test made read-only, first */
+    (void)nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static fx *fx_new(void **state) {
+    fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->ops = *state ? (const store_ops *)*state : &store_sqlite;
+    snprintf(f->dir, sizeof f->dir, "/tmp/triage-store-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/triage.db", f->dir);
+    return f;
+}
+
+/* A fresh, empty database of the backend given as prestate. */
+static int setup_store(void **state) {
+    fx *f = fx_new(state);
+    char err[512];
+    store_status st = f->ops->open(f->path, true, 2000, &f->s, err, sizeof err);
+    if (st != ST_OK) {
+        print_error("open %s: %s: %s\n", f->path, store_status_name(st), err);
+        remove_tree(f->dir);
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+/* Only a temporary directory (tests that make their own files). */
+static int setup_dir(void **state) {
+    *state = fx_new(state);
+    return 0;
+}
+
+static int teardown(void **state) {
+    fx *f = *state;
+    if (f->s) f->ops->close(f->s);
+    remove_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+/* ---- helpers ---- */
+
+#define OK(f, call)                                                                                           \
+    do {                                                                                                      \
+        store_status st_ = (call);                                                                            \
+        if (st_ != ST_OK)                                                                                     \
+            fail_msg("%s -> %s: %s", #call, store_status_name(st_), (f)->ops->errmsg((f)->s));                \
+    } while (0)
+
+#define EXPECT(f, want, call)                                                                                 \
+    do {                                                                                                      \
+        store_status st_ = (call);                                                                            \
+        if (st_ != (want))                                                                                    \
+            fail_msg("%s -> %s, expected %s: %s", #call, store_status_name(st_), store_status_name(want),     \
+                     (f)->ops->errmsg((f)->s));                                                               \
+    } while (0)
+
+static void fill(unsigned char *p, size_t n, unsigned seed) {
+    for (size_t i = 0; i < n; i++) p[i] = (unsigned char)(seed * 131u + i * 7u + (i % 3 == 0 ? 0 : 1));
+    if (n) p[0] = 0; /* a NUL inside every blob */
+}
+
+static blob mkb(size_t n, unsigned seed) {
+    blob b = {NULL, n};
+    if (n) {
+        b.p = malloc(n);
+        assert_non_null(b.p);
+        fill(b.p, n, seed);
+    }
+    return b;
+}
+
+static void assert_blob_eq(const blob *a, const blob *b) {
+    assert_int_equal(a->n, b->n);
+    if (a->n) assert_memory_equal(a->p, b->p, a->n);
+    else assert_null(b->p);
+}
+
+static staff_rec mk_staff(const char *id, const char *name, staff_role role, unsigned seed) {
+    staff_rec r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.id, sizeof r.id, "%s", id);
+    snprintf(r.name, sizeof r.name, "%s", name);
+    r.role = role;
+    fill(r.keys.public_key, sizeof r.keys.public_key, seed);
+    fill(r.keys.wrapped_secret, sizeof r.keys.wrapped_secret, seed + 1);
+    fill(r.keys.kdf.salt, sizeof r.keys.kdf.salt, seed + 2);
+    fill(r.keys.sealed_data_key, sizeof r.keys.sealed_data_key, seed + 3);
+    r.keys.kdf.alg = 2;
+    r.keys.kdf.opslimit = 3 + seed;
+    r.keys.kdf.memlimit = 268435456u + seed;
+    r.locked = seed & 1;
+    r.failed_logins = (int)(seed % 5);
+    r.last_failed_at = 1700000000 + seed;
+    r.created_at = 1690000000 + seed;
+    return r;
+}
+
+static void assert_staff_eq(const staff_rec *a, const staff_rec *b) {
+    assert_string_equal(a->id, b->id);
+    assert_string_equal(a->name, b->name);
+    assert_int_equal(a->role, b->role);
+    assert_memory_equal(a->keys.public_key, b->keys.public_key, sizeof a->keys.public_key);
+    assert_memory_equal(a->keys.wrapped_secret, b->keys.wrapped_secret, sizeof a->keys.wrapped_secret);
+    assert_int_equal(a->keys.kdf.alg, b->keys.kdf.alg);
+    assert_true(a->keys.kdf.opslimit == b->keys.kdf.opslimit);
+    assert_true(a->keys.kdf.memlimit == b->keys.kdf.memlimit);
+    assert_memory_equal(a->keys.kdf.salt, b->keys.kdf.salt, sizeof a->keys.kdf.salt);
+    assert_memory_equal(a->keys.sealed_data_key, b->keys.sealed_data_key, sizeof a->keys.sealed_data_key);
+    assert_int_equal(a->locked, b->locked);
+    assert_int_equal(a->failed_logins, b->failed_logins);
+    assert_true(a->last_failed_at == b->last_failed_at);
+    assert_true(a->created_at == b->created_at);
+}
+
+static client_rec mk_client(const char *id, const char *by, size_t name_n, size_t phone_n, size_t birth_n,
+                            unsigned seed) {
+    client_rec r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.id, sizeof r.id, "%s", id);
+    snprintf(r.created_by, sizeof r.created_by, "%s", by);
+    r.created_at = 1700000100 + seed;
+    r.name_ct = mkb(name_n, seed);
+    r.phone_ct = mkb(phone_n, seed + 1);
+    r.birth_ct = mkb(birth_n, seed + 2);
+    return r;
+}
+
+static void assert_client_eq(const client_rec *a, const client_rec *b) {
+    assert_string_equal(a->id, b->id);
+    assert_true(a->created_at == b->created_at);
+    assert_string_equal(a->created_by, b->created_by);
+    assert_blob_eq(&a->name_ct, &b->name_ct);
+    assert_blob_eq(&a->phone_ct, &b->phone_ct);
+    assert_blob_eq(&a->birth_ct, &b->birth_ct);
+}
+
+static intake_rec mk_intake(const char *id, const char *client, const char *by, int64_t at, const char *level,
+                            size_t body_n, size_t notes_n, unsigned seed) {
+    intake_rec r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.id, sizeof r.id, "%s", id);
+    snprintf(r.client_id, sizeof r.client_id, "%s", client);
+    snprintf(r.created_by, sizeof r.created_by, "%s", by);
+    snprintf(r.level, sizeof r.level, "%s", level);
+    r.created_at = at;
+    r.body_ct = mkb(body_n, seed);
+    r.notes_ct = mkb(notes_n, seed + 1);
+    return r;
+}
+
+static void assert_intake_eq(const intake_rec *a, const intake_rec *b) {
+    assert_string_equal(a->id, b->id);
+    assert_string_equal(a->client_id, b->client_id);
+    assert_true(a->created_at == b->created_at);
+    assert_string_equal(a->created_by, b->created_by);
+    assert_string_equal(a->level, b->level);
+    assert_string_equal(a->suggested, b->suggested);
+    assert_string_equal(a->chosen, b->chosen);
+    assert_blob_eq(&a->body_ct, &b->body_ct);
+    assert_blob_eq(&a->notes_ct, &b->notes_ct);
+}
+
+static draft_rec mk_draft(const char *id, const char *staff, int64_t at, size_t n, unsigned seed) {
+    draft_rec r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.id, sizeof r.id, "%s", id);
+    snprintf(r.staff_id, sizeof r.staff_id, "%s", staff);
+    r.updated_at = at;
+    r.body_ct = mkb(n, seed);
+    return r;
+}
+
+static counselor_rec mk_counselor(const char *id, const char *code, unsigned seed) {
+    counselor_rec r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.id, sizeof r.id, "%s", id);
+    snprintf(r.code, sizeof r.code, "%s", code);
+    snprintf(r.name, sizeof r.name, "Counselor %u 李", seed);
+    snprintf(r.gender, sizeof r.gender, "%s", seed & 1 ? "female" : "male");
+    snprintf(r.languages, sizeof r.languages, "en zh");
+    snprintf(r.orientations, sizeof r.orientations, "cbt act");
+    r.high_risk = seed & 1;
+    r.available = !(seed & 2);
+    r.capacity = (int)(10 + seed);
+    r.caseload = (int)seed;
+    snprintf(r.weights, sizeof r.weights, "anxiety:%u depression:0.5", seed);
+    r.updated_at = 1700000200 + seed;
+    return r;
+}
+
+static void assert_counselor_eq(const counselor_rec *a, const counselor_rec *b) {
+    assert_string_equal(a->id, b->id);
+    assert_string_equal(a->code, b->code);
+    assert_string_equal(a->name, b->name);
+    assert_string_equal(a->gender, b->gender);
+    assert_string_equal(a->languages, b->languages);
+    assert_string_equal(a->orientations, b->orientations);
+    assert_int_equal(a->high_risk, b->high_risk);
+    assert_int_equal(a->available, b->available);
+    assert_int_equal(a->capacity, b->capacity);
+    assert_int_equal(a->caseload, b->caseload);
+    assert_string_equal(a->weights, b->weights);
+    assert_true(a->updated_at == b->updated_at);
+}
+
+static audit_rec mk_audit(const char *staff, const char *action, unsigned seed, bool with_mac) {
+    audit_rec r;
+    memset(&r, 0, sizeof r);
+    r.at = 1700000300 + seed;
+    snprintf(r.staff_id, sizeof r.staff_id, "%s", staff);
+    snprintf(r.action, sizeof r.action, "%s", action);
+    snprintf(r.object_id, sizeof r.object_id, "obj-%u", seed);
+    snprintf(r.detail, sizeof r.detail, "detail %u", seed);
+    fill(r.hash, sizeof r.hash, seed);
+    if (with_mac) fill(r.mac, sizeof r.mac, seed + 50);
+    r.has_mac = with_mac;
+    return r;
+}
+
+static void assert_audit_eq(const audit_rec *a, const audit_rec *b) {
+    assert_true(a->seq == b->seq);
+    assert_true(a->at == b->at);
+    assert_string_equal(a->staff_id, b->staff_id);
+    assert_string_equal(a->action, b->action);
+    assert_string_equal(a->object_id, b->object_id);
+    assert_string_equal(a->detail, b->detail);
+    assert_memory_equal(a->hash, b->hash, sizeof a->hash);
+    assert_int_equal(a->has_mac, b->has_mac);
+    if (a->has_mac) assert_memory_equal(a->mac, b->mac, sizeof a->mac);
+}
+
+static void add_staff(fx *f, const char *id, const char *name) {
+    staff_rec r = mk_staff(id, name, ROLE_CLINICIAN, 7);
+    OK(f, f->ops->staff_insert(f->s, &r));
+}
+
+static void add_client(fx *f, const char *id, size_t name_n, size_t phone_n, size_t birth_n, unsigned seed) {
+    client_rec c = mk_client(id, STAFF1, name_n, phone_n, birth_n, seed);
+    OK(f, f->ops->client_insert(f->s, &c));
+    client_rec_free(&c);
+}
+
+/* ---- sealed-value collector ---- */
+
+typedef struct {
+    char table[16], column[16], row[STORE_ID_LEN];
+    blob ct;
+} sealed_seen;
+
+typedef struct {
+    sealed_seen *v;
+    int n, cap;
+    int stop_after; /* 0: never */
+    /* re-seal while iterating: every value gets a 0xEE byte in front */
+    const store_ops *ops;
+    store *s;
+    store_status reseal_st;
+} sealed_ctx;
+
+static int collect_sealed(void *ctx, const char *table, const char *column, const char *row_id,
+                          const unsigned char *ct, size_t n) {
+    sealed_ctx *c = ctx;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->v = realloc(c->v, (size_t)c->cap * sizeof *c->v);
+        assert_non_null(c->v);
+    }
+    sealed_seen *e = &c->v[c->n++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->table, sizeof e->table, "%s", table);
+    snprintf(e->column, sizeof e->column, "%s", column);
+    snprintf(e->row, sizeof e->row, "%s", row_id);
+    assert_true(n > 0);
+    e->ct.p = malloc(n);
+    assert_non_null(e->ct.p);
+    memcpy(e->ct.p, ct, n);
+    e->ct.n = n;
+    if (c->ops) {
+        unsigned char *re = malloc(n + 1);
+        assert_non_null(re);
+        re[0] = 0xEE;
+        memcpy(re + 1, ct, n);
+        store_status st = c->ops->update_sealed(c->s, table, column, row_id, re, n + 1);
+        if (st != ST_OK && c->reseal_st == ST_OK) c->reseal_st = st;
+        free(re);
+    }
+    return c->stop_after && c->n >= c->stop_after;
+}
+
+static void sealed_ctx_free(sealed_ctx *c) {
+    for (int i = 0; i < c->n; i++) blob_free(&c->v[i].ct);
+    free(c->v);
+    memset(c, 0, sizeof *c);
+}
+
+/* The value was visited exactly once, with these bytes (prefix: 0 or a 0xEE byte expected in front). */
+static void expect_sealed(const sealed_ctx *c, const char *table, const char *column, const char *row, const blob *ct,
+                          bool reseal_prefix) {
+    int found = 0;
+    for (int i = 0; i < c->n; i++) {
+        const sealed_seen *e = &c->v[i];
+        if (strcmp(e->table, table) || strcmp(e->column, column) || strcmp(e->row, row)) continue;
+        found++;
+        if (reseal_prefix) {
+            assert_int_equal(e->ct.n, ct->n + 1);
+            assert_int_equal(e->ct.p[0], 0xEE);
+            assert_memory_equal(e->ct.p + 1, ct->p, ct->n);
+        } else {
+            assert_int_equal(e->ct.n, ct->n);
+            assert_memory_equal(e->ct.p, ct->p, ct->n);
+        }
+    }
+    if (found != 1) fail_msg("%s.%s of %s visited %d times", table, column, row, found);
+}
+
+/* ---- audit collector ---- */
+
+typedef struct {
+    audit_rec *v;
+    int n, cap;
+    int stop_after;
+    const store_ops *ops; /* set: seal each entry from inside the callback */
+    store *s;
+    store_status mac_st;
+} audit_ctx;
+
+static int collect_audit(void *ctx, const audit_rec *rec) {
+    audit_ctx *c = ctx;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->v = realloc(c->v, (size_t)c->cap * sizeof *c->v);
+        assert_non_null(c->v);
+    }
+    c->v[c->n++] = *rec;
+    if (c->ops) {
+        unsigned char mac[VAULT_MAC_BYTES];
+        fill(mac, sizeof mac, (unsigned)rec->seq + 900);
+        store_status st = c->ops->audit_set_mac(c->s, rec->seq, mac);
+        if (st != ST_OK && c->mac_st == ST_OK) c->mac_st = st;
+    }
+    return c->stop_after && c->n >= c->stop_after;
+}
+
+/* =====================================================================================================
+ * Conformance
+ * ===================================================================================================== */
+
+static void c_meta(void **state) {
+    fx *f = *state;
+    blob b = {NULL, 0};
+    EXPECT(f, ST_NOTFOUND, f->ops->meta_get(f->s, "salt", &b));
+    unsigned char v[40];
+    fill(v, sizeof v, 3);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->meta_set(f->s, "salt", v, sizeof v));
+    OK(f, f->ops->meta_set(f->s, "empty", NULL, 0));
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->meta_get(f->s, "salt", &b));
+    assert_int_equal(b.n, sizeof v);
+    assert_memory_equal(b.p, v, sizeof v);
+    blob_free(&b);
+    OK(f, f->ops->meta_get(f->s, "empty", &b)); /* present, zero length: not "not found" */
+    assert_int_equal(b.n, 0);
+    assert_null(b.p);
+    /* replace */
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->meta_set(f->s, "salt", v, 5));
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->meta_get(f->s, "salt", &b));
+    assert_int_equal(b.n, 5);
+    assert_memory_equal(b.p, v, 5);
+    blob_free(&b);
+}
+
+static void c_staff_roundtrip(void **state) {
+    fx *f = *state;
+    staff_rec a = mk_staff(STAFF1, "zoe", ROLE_RECEPTION, 1);
+    staff_rec b = mk_staff(STAFF2, "amy", ROLE_SUPERVISOR, 2);
+    memset(&b.keys, 0, sizeof b.keys); /* all-zero key material round-trips at its exact length */
+    b.keys.kdf.opslimit = (uint64_t)INT64_MAX;
+    b.keys.kdf.memlimit = 4294967296u;
+    b.last_failed_at = INT64_MIN;
+    b.created_at = INT64_MAX;
+    staff_rec c = mk_staff(STAFF3, "王小明", ROLE_CLINICIAN, 3);
+    memset(c.name, 'n', sizeof c.name - 1); /* the longest name that fits */
+    c.name[sizeof c.name - 1] = '\0';
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->staff_insert(f->s, &a));
+    OK(f, f->ops->staff_insert(f->s, &b));
+    OK(f, f->ops->staff_insert(f->s, &c));
+    OK(f, f->ops->commit(f->s));
+
+    staff_rec got;
+    OK(f, f->ops->staff_by_name(f->s, "zoe", &got));
+    assert_staff_eq(&a, &got);
+    OK(f, f->ops->staff_by_id(f->s, STAFF2, &got));
+    assert_staff_eq(&b, &got);
+    OK(f, f->ops->staff_by_id(f->s, STAFF3, &got));
+    assert_staff_eq(&c, &got);
+
+    staff_rec *list = NULL;
+    int n = -1;
+    OK(f, f->ops->staff_list(f->s, &list, &n));
+    assert_int_equal(n, 3);
+    assert_staff_eq(&list[0], &b); /* by name: amy, nnn..., zoe */
+    assert_staff_eq(&list[1], &c);
+    assert_staff_eq(&list[2], &a);
+    free(list);
+}
+
+static void c_staff_update(void **state) {
+    fx *f = *state;
+    staff_rec a = mk_staff(STAFF1, "amy", ROLE_RECEPTION, 1);
+    staff_rec b = mk_staff(STAFF2, "bob", ROLE_CLINICIAN, 2);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->staff_insert(f->s, &a));
+    OK(f, f->ops->staff_insert(f->s, &b));
+    OK(f, f->ops->commit(f->s));
+
+    staff_rec u = mk_staff(STAFF1, "amy.w", ROLE_SUPERVISOR, 10);
+    u.locked = true;
+    u.failed_logins = 4;
+    u.created_at = 1; /* not updated */
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->staff_update(f->s, &u));
+    OK(f, f->ops->commit(f->s));
+    staff_rec got;
+    OK(f, f->ops->staff_by_id(f->s, STAFF1, &got));
+    u.created_at = a.created_at;
+    assert_staff_eq(&u, &got);
+    EXPECT(f, ST_NOTFOUND, f->ops->staff_by_name(f->s, "amy", &got));
+    OK(f, f->ops->staff_by_name(f->s, "bob", &got)); /* the other row is untouched */
+    assert_staff_eq(&b, &got);
+
+    OK(f, f->ops->begin(f->s));
+    staff_rec ghost = mk_staff(MISSING, "ghost", ROLE_RECEPTION, 5);
+    EXPECT(f, ST_NOTFOUND, f->ops->staff_update(f->s, &ghost));
+    u.created_at = 1;
+    snprintf(u.name, sizeof u.name, "bob");
+    EXPECT(f, ST_EXISTS, f->ops->staff_update(f->s, &u)); /* the name is taken */
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->staff_by_id(f->s, STAFF1, &got));
+    assert_string_equal(got.name, "amy.w");
+}
+
+static void c_staff_unique(void **state) {
+    fx *f = *state;
+    staff_rec a = mk_staff(STAFF1, "amy", ROLE_RECEPTION, 1);
+    staff_rec same_name = mk_staff(STAFF2, "amy", ROLE_CLINICIAN, 2);
+    staff_rec same_id = mk_staff(STAFF1, "other", ROLE_CLINICIAN, 3);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->staff_insert(f->s, &a));
+    EXPECT(f, ST_EXISTS, f->ops->staff_insert(f->s, &same_name));
+    EXPECT(f, ST_EXISTS, f->ops->staff_insert(f->s, &same_id));
+    /* the transaction is still usable */
+    staff_rec c = mk_staff(STAFF3, "cat", ROLE_CLINICIAN, 4);
+    OK(f, f->ops->staff_insert(f->s, &c));
+    OK(f, f->ops->commit(f->s));
+    staff_rec *list = NULL;
+    int n = 0;
+    OK(f, f->ops->staff_list(f->s, &list, &n));
+    assert_int_equal(n, 2);
+    assert_staff_eq(&list[0], &a);
+    assert_staff_eq(&list[1], &c);
+    free(list);
+}
+
+static void c_counselors(void **state) {
+    fx *f = *state;
+    counselor_rec a = mk_counselor(COUNS1, "c02", 1), b = mk_counselor(COUNS2, "c01", 2);
+    memset(b.weights, 'w', sizeof b.weights - 1);
+    b.weights[sizeof b.weights - 1] = '\0';
+    counselor_rec *list = NULL;
+    int n = -1;
+    OK(f, f->ops->counselor_list(f->s, &list, &n));
+    assert_int_equal(n, 0);
+    assert_null(list);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->counselor_upsert(f->s, &a));
+    OK(f, f->ops->counselor_upsert(f->s, &b));
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->counselor_list(f->s, &list, &n));
+    assert_int_equal(n, 2);
+    assert_counselor_eq(&list[0], &b); /* by code */
+    assert_counselor_eq(&list[1], &a);
+    free(list);
+
+    /* upsert by code: the row of c02 changes, its id stays */
+    counselor_rec a2 = mk_counselor(COUNS3, "c02", 6);
+    a2.available = false;
+    a2.caseload = 9;
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->counselor_upsert(f->s, &a2));
+    counselor_rec neg = mk_counselor(COUNS3, "c03", 1);
+    neg.capacity = -1;
+    EXPECT(f, ST_INVALID, f->ops->counselor_upsert(f->s, &neg));
+    neg.capacity = 1;
+    neg.caseload = -2;
+    EXPECT(f, ST_INVALID, f->ops->counselor_upsert(f->s, &neg));
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->counselor_list(f->s, &list, &n));
+    assert_int_equal(n, 2);
+    snprintf(a2.id, sizeof a2.id, "%s", COUNS1);
+    assert_counselor_eq(&list[1], &a2);
+    assert_counselor_eq(&list[0], &b);
+    free(list);
+}
+
+static void c_client_roundtrip(void **state) {
+    fx *f = *state;
+    client_rec a = mk_client(CLIENT1, STAFF1, 57, 41, 43, 1);
+    client_rec b = mk_client(CLIENT2, STAFF1, 1, 0, 0, 2);        /* no phone, no birth */
+    client_rec c = mk_client(CLIENT3, STAFF1, 300000, 0, 45, 3); /* a large value */
+    int64_t count = -1;
+    OK(f, f->ops->client_count(f->s, &count));
+    assert_true(count == 0);
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    OK(f, f->ops->client_insert(f->s, &a));
+    OK(f, f->ops->client_insert(f->s, &b));
+    OK(f, f->ops->client_insert(f->s, &c));
+    EXPECT(f, ST_EXISTS, f->ops->client_insert(f->s, &a));
+    OK(f, f->ops->commit(f->s));
+    client_rec got;
+    OK(f, f->ops->client_get(f->s, CLIENT1, &got));
+    assert_client_eq(&a, &got);
+    client_rec_free(&got);
+    OK(f, f->ops->client_get(f->s, CLIENT2, &got));
+    assert_client_eq(&b, &got);
+    client_rec_free(&got);
+    OK(f, f->ops->client_get(f->s, CLIENT3, &got));
+    assert_client_eq(&c, &got);
+    client_rec_free(&got);
+    OK(f, f->ops->client_count(f->s, &count));
+    assert_true(count == 3);
+    client_rec_free(&a);
+    client_rec_free(&b);
+    client_rec_free(&c);
+}
+
+static void c_client_update(void **state) {
+    fx *f = *state;
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_staff(f, STAFF2, "bob");
+    add_client(f, CLIENT1, 50, 40, 30, 1);
+    add_client(f, CLIENT2, 50, 0, 0, 2);
+    OK(f, f->ops->commit(f->s));
+
+    client_rec u = mk_client(CLIENT1, STAFF2, 60, 0, 33, 20); /* drops the phone */
+    u.created_at = 5;                                         /* provenance is not updated */
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->client_update(f->s, &u));
+    client_rec ghost = mk_client(MISSING, STAFF1, 5, 0, 0, 3);
+    EXPECT(f, ST_NOTFOUND, f->ops->client_update(f->s, &ghost));
+    client_rec_free(&ghost);
+    OK(f, f->ops->commit(f->s));
+    client_rec got, orig = mk_client(CLIENT1, STAFF1, 50, 40, 30, 1), other = mk_client(CLIENT2, STAFF1, 50, 0, 0, 2);
+    OK(f, f->ops->client_get(f->s, CLIENT1, &got));
+    assert_true(got.created_at == orig.created_at);
+    assert_string_equal(got.created_by, STAFF1);
+    assert_blob_eq(&u.name_ct, &got.name_ct);
+    assert_int_equal(got.phone_ct.n, 0);
+    assert_blob_eq(&u.birth_ct, &got.birth_ct);
+    client_rec_free(&got);
+    OK(f, f->ops->client_get(f->s, CLIENT2, &got));
+    assert_client_eq(&other, &got);
+    client_rec_free(&got);
+    client_rec_free(&u);
+    client_rec_free(&orig);
+    client_rec_free(&other);
+}
+
+/* A record naming a row that is not there is refused with ST_NOTFOUND and nothing is written. */
+static void c_references(void **state) {
+    fx *f = *state;
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    client_rec c = mk_client(CLIENT1, MISSING, 10, 0, 0, 1);
+    EXPECT(f, ST_NOTFOUND, f->ops->client_insert(f->s, &c));
+    client_rec_free(&c);
+    add_client(f, CLIENT1, 10, 0, 0, 1);
+    intake_rec i = mk_intake(INTAKE1, MISSING, STAFF1, 5, "red", 10, 0, 1);
+    EXPECT(f, ST_NOTFOUND, f->ops->intake_insert(f->s, &i));
+    intake_rec_free(&i);
+    i = mk_intake(INTAKE1, CLIENT1, MISSING, 5, "red", 10, 0, 1);
+    EXPECT(f, ST_NOTFOUND, f->ops->intake_insert(f->s, &i));
+    intake_rec_free(&i);
+    draft_rec d = mk_draft(DRAFT1, MISSING, 5, 10, 1);
+    EXPECT(f, ST_NOTFOUND, f->ops->draft_put(f->s, &d));
+    draft_rec_free(&d);
+    EXPECT(f, ST_NOTFOUND, f->ops->bidx_add(f->s, 42, MISSING));
+    OK(f, f->ops->commit(f->s));
+    int64_t n = 0;
+    OK(f, f->ops->client_count(f->s, &n));
+    assert_true(n == 1);
+    intake_rec got;
+    EXPECT(f, ST_NOTFOUND, f->ops->intake_get(f->s, INTAKE1, &got));
+    draft_rec dg;
+    EXPECT(f, ST_NOTFOUND, f->ops->draft_for_staff(f->s, MISSING, &dg));
+    char(*ids)[STORE_ID_LEN] = NULL;
+    int k = -1;
+    OK(f, f->ops->bidx_find(f->s, 42, &ids, &k));
+    assert_int_equal(k, 0);
+    assert_null(ids);
+}
+
+static bool has_id(char (*ids)[STORE_ID_LEN], int n, const char *id) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(ids[i], id) == 0) return true;
+    return false;
+}
+
+static void c_blind_index(void **state) {
+    fx *f = *state;
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_client(f, CLIENT1, 10, 0, 0, 1);
+    add_client(f, CLIENT2, 10, 0, 0, 2);
+    add_client(f, CLIENT3, 10, 0, 0, 3);
+    OK(f, f->ops->bidx_add(f->s, 7, CLIENT3));
+    OK(f, f->ops->bidx_add(f->s, 7, CLIENT1));
+    OK(f, f->ops->bidx_add(f->s, 7, CLIENT1)); /* the same pair twice: still one match */
+    OK(f, f->ops->bidx_add(f->s, 9, CLIENT2));
+    OK(f, f->ops->bidx_add(f->s, 0, CLIENT2));
+    OK(f, f->ops->bidx_add(f->s, UINT32_MAX, CLIENT2));
+    OK(f, f->ops->commit(f->s));
+
+    char(*ids)[STORE_ID_LEN] = NULL;
+    int n = 0;
+    OK(f, f->ops->bidx_find(f->s, 7, &ids, &n));
+    assert_int_equal(n, 2);
+    assert_true(has_id(ids, n, CLIENT1) && has_id(ids, n, CLIENT3));
+    free(ids);
+    OK(f, f->ops->bidx_find(f->s, 9, &ids, &n));
+    assert_int_equal(n, 1);
+    assert_string_equal(ids[0], CLIENT2);
+    free(ids);
+    OK(f, f->ops->bidx_find(f->s, UINT32_MAX, &ids, &n));
+    assert_int_equal(n, 1);
+    assert_string_equal(ids[0], CLIENT2);
+    free(ids);
+    OK(f, f->ops->bidx_find(f->s, 0, &ids, &n));
+    assert_int_equal(n, 1);
+    free(ids);
+    OK(f, f->ops->bidx_find(f->s, 12345, &ids, &n));
+    assert_int_equal(n, 0);
+    assert_null(ids);
+
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->bidx_clear(f->s, CLIENT1));
+    OK(f, f->ops->bidx_clear(f->s, CLIENT1)); /* nothing left to clear: fine */
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->bidx_find(f->s, 7, &ids, &n));
+    assert_int_equal(n, 1);
+    assert_string_equal(ids[0], CLIENT3);
+    free(ids);
+}
+
+static void c_intakes(void **state) {
+    fx *f = *state;
+    intake_rec i1 = mk_intake(INTAKE1, CLIENT1, STAFF1, 300, "red", 120, 0, 1);
+    intake_rec i2 = mk_intake(INTAKE2, CLIENT1, STAFF1, 100, "green", 80, 33, 2);
+    snprintf(i2.suggested, sizeof i2.suggested, "%s", COUNS1);
+    snprintf(i2.chosen, sizeof i2.chosen, "%s", COUNS2);
+    intake_rec i3 = mk_intake(INTAKE3, CLIENT1, STAFF1, 200, "orange", 1, 1, 3);
+    intake_rec i4 = mk_intake(INTAKE4, CLIENT2, STAFF1, 150, "yellow", 10, 0, 4);
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_client(f, CLIENT1, 10, 0, 0, 1);
+    add_client(f, CLIENT2, 10, 0, 0, 2);
+    add_client(f, CLIENT3, 10, 0, 0, 3);
+    OK(f, f->ops->intake_insert(f->s, &i1));
+    OK(f, f->ops->intake_insert(f->s, &i2));
+    OK(f, f->ops->intake_insert(f->s, &i3));
+    OK(f, f->ops->intake_insert(f->s, &i4));
+    EXPECT(f, ST_EXISTS, f->ops->intake_insert(f->s, &i1));
+    intake_rec bad = mk_intake(INTAKE1, CLIENT1, STAFF1, 5, "purple", 10, 0, 9);
+    snprintf(bad.id, sizeof bad.id, "1a000000-0000-4000-8000-0000000000ff");
+    EXPECT(f, ST_INVALID, f->ops->intake_insert(f->s, &bad));
+    intake_rec_free(&bad);
+    OK(f, f->ops->commit(f->s));
+
+    intake_rec got;
+    OK(f, f->ops->intake_get(f->s, INTAKE1, &got));
+    assert_intake_eq(&i1, &got);
+    intake_rec_free(&got);
+    OK(f, f->ops->intake_get(f->s, INTAKE2, &got));
+    assert_intake_eq(&i2, &got);
+    intake_rec_free(&got);
+
+    intake_rec *list = NULL;
+    int n = 0;
+    OK(f, f->ops->intake_list_for_client(f->s, CLIENT1, &list, &n));
+    assert_int_equal(n, 3); /* oldest first */
+    assert_intake_eq(&list[0], &i2);
+    assert_intake_eq(&list[1], &i3);
+    assert_intake_eq(&list[2], &i1);
+    for (int k = 0; k < n; k++) intake_rec_free(&list[k]);
+    free(list);
+    OK(f, f->ops->intake_list_for_client(f->s, CLIENT3, &list, &n));
+    assert_int_equal(n, 0);
+    assert_null(list);
+    intake_rec_free(&i1);
+    intake_rec_free(&i2);
+    intake_rec_free(&i3);
+    intake_rec_free(&i4);
+}
+
+static void c_drafts(void **state) {
+    fx *f = *state;
+    draft_rec d1 = mk_draft(DRAFT1, STAFF1, 100, 50, 1), d2 = mk_draft(DRAFT2, STAFF1, 200, 60, 2);
+    draft_rec got;
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_staff(f, STAFF2, "bob");
+    OK(f, f->ops->draft_put(f->s, &d1));
+    OK(f, f->ops->draft_put(f->s, &d2));
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->draft_for_staff(f->s, STAFF1, &got));
+    assert_string_equal(got.id, DRAFT2);
+    assert_string_equal(got.staff_id, STAFF1);
+    assert_true(got.updated_at == 200);
+    assert_blob_eq(&d2.body_ct, &got.body_ct);
+    draft_rec_free(&got);
+    EXPECT(f, ST_NOTFOUND, f->ops->draft_for_staff(f->s, STAFF2, &got));
+
+    /* put again replaces by id */
+    draft_rec d1b = mk_draft(DRAFT1, STAFF1, 300, 70, 3);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->draft_put(f->s, &d1b));
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->draft_for_staff(f->s, STAFF1, &got));
+    assert_string_equal(got.id, DRAFT1);
+    assert_true(got.updated_at == 300);
+    assert_blob_eq(&d1b.body_ct, &got.body_ct);
+    draft_rec_free(&got);
+
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->draft_delete(f->s, DRAFT1));
+    EXPECT(f, ST_NOTFOUND, f->ops->draft_delete(f->s, DRAFT1));
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->draft_for_staff(f->s, STAFF1, &got));
+    assert_string_equal(got.id, DRAFT2);
+    draft_rec_free(&got);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->draft_delete(f->s, DRAFT2));
+    OK(f, f->ops->commit(f->s));
+    EXPECT(f, ST_NOTFOUND, f->ops->draft_for_staff(f->s, STAFF1, &got));
+    draft_rec_free(&d1);
+    draft_rec_free(&d2);
+    draft_rec_free(&d1b);
+}
+
+static void c_audit(void **state) {
+    fx *f = *state;
+    audit_rec last;
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_last(f->s, &last));
+    audit_rec e[4] = {mk_audit("", "login_failed", 1, false), mk_audit(STAFF1, "login", 2, true),
+                      mk_audit(STAFF1, "client_create", 3, false), mk_audit(STAFF1, "logout", 4, true)};
+    OK(f, f->ops->begin(f->s));
+    for (int i = 0; i < 3; i++) {
+        e[i].seq = 99;
+        OK(f, f->ops->audit_append(f->s, &e[i]));
+        assert_true(e[i].seq == i + 1);
+    }
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->audit_last(f->s, &last));
+    assert_audit_eq(&e[2], &last);
+
+    /* a rolled-back entry does not use up its number */
+    OK(f, f->ops->begin(f->s));
+    audit_rec tmp = mk_audit(STAFF1, "temp", 9, false);
+    OK(f, f->ops->audit_append(f->s, &tmp));
+    assert_true(tmp.seq == 4);
+    f->ops->rollback(f->s);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->audit_append(f->s, &e[3]));
+    assert_true(e[3].seq == 4);
+    unsigned char mac[VAULT_MAC_BYTES];
+    fill(mac, sizeof mac, 77);
+    OK(f, f->ops->audit_set_mac(f->s, 1, mac));
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_set_mac(f->s, 99, mac));
+    OK(f, f->ops->commit(f->s));
+    memcpy(e[0].mac, mac, sizeof mac);
+    e[0].has_mac = true;
+
+    audit_ctx c = {0};
+    OK(f, f->ops->audit_each(f->s, collect_audit, &c));
+    assert_int_equal(c.n, 4);
+    for (int i = 0; i < 4; i++) assert_audit_eq(&e[i], &c.v[i]);
+    free(c.v);
+    memset(&c, 0, sizeof c);
+    c.stop_after = 2;
+    OK(f, f->ops->audit_each(f->s, collect_audit, &c));
+    assert_int_equal(c.n, 2);
+    free(c.v);
+}
+
+/* Many entries (more than any page a backend reads at once), in order; and a callback that seals each entry
+ * it is given, inside a transaction, as a session does for entries written before login. */
+static void c_audit_many(void **state) {
+    fx *f = *state;
+    const int N = 600;
+    OK(f, f->ops->begin(f->s));
+    for (int i = 0; i < N; i++) {
+        audit_rec r = mk_audit(i % 2 ? STAFF1 : "", "view", (unsigned)i, false);
+        OK(f, f->ops->audit_append(f->s, &r));
+        assert_true(r.seq == i + 1);
+    }
+    OK(f, f->ops->commit(f->s));
+    audit_ctx c = {0};
+    c.ops = f->ops;
+    c.s = f->s;
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->audit_each(f->s, collect_audit, &c));
+    OK(f, f->ops->commit(f->s));
+    assert_int_equal(c.mac_st, ST_OK);
+    assert_int_equal(c.n, N);
+    for (int i = 0; i < N; i++) {
+        assert_true(c.v[i].seq == i + 1);
+        assert_false(c.v[i].has_mac);
+    }
+    free(c.v);
+    memset(&c, 0, sizeof c);
+    OK(f, f->ops->audit_each(f->s, collect_audit, &c));
+    assert_int_equal(c.n, N);
+    for (int i = 0; i < N; i++) {
+        unsigned char mac[VAULT_MAC_BYTES];
+        fill(mac, sizeof mac, (unsigned)c.v[i].seq + 900);
+        assert_true(c.v[i].has_mac);
+        assert_memory_equal(c.v[i].mac, mac, sizeof mac);
+    }
+    free(c.v);
+}
+
+typedef struct {
+    client_rec c[2];
+    intake_rec i[2];
+    draft_rec d;
+} sealed_set;
+
+static void make_sealed_set(fx *f, sealed_set *x) {
+    x->c[0] = mk_client(CLIENT1, STAFF1, 51, 31, 21, 1);
+    x->c[1] = mk_client(CLIENT2, STAFF1, 52, 0, 0, 2);
+    x->i[0] = mk_intake(INTAKE1, CLIENT1, STAFF1, 10, "red", 200, 40, 3);
+    x->i[1] = mk_intake(INTAKE2, CLIENT2, STAFF1, 11, "green", 150, 0, 4);
+    x->d = mk_draft(DRAFT1, STAFF1, 12, 90, 5);
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    OK(f, f->ops->client_insert(f->s, &x->c[0]));
+    OK(f, f->ops->client_insert(f->s, &x->c[1]));
+    OK(f, f->ops->intake_insert(f->s, &x->i[0]));
+    OK(f, f->ops->intake_insert(f->s, &x->i[1]));
+    OK(f, f->ops->draft_put(f->s, &x->d));
+    OK(f, f->ops->commit(f->s));
+}
+
+static void free_sealed_set(sealed_set *x) {
+    client_rec_free(&x->c[0]);
+    client_rec_free(&x->c[1]);
+    intake_rec_free(&x->i[0]);
+    intake_rec_free(&x->i[1]);
+    draft_rec_free(&x->d);
+}
+
+static void c_each_sealed(void **state) {
+    fx *f = *state;
+    sealed_set x;
+    make_sealed_set(f, &x);
+    sealed_ctx c = {0};
+    OK(f, f->ops->each_sealed(f->s, collect_sealed, &c));
+    assert_int_equal(c.n, 8); /* empty optional values are skipped */
+    expect_sealed(&c, "clients", "name", CLIENT1, &x.c[0].name_ct, false);
+    expect_sealed(&c, "clients", "phone", CLIENT1, &x.c[0].phone_ct, false);
+    expect_sealed(&c, "clients", "birth", CLIENT1, &x.c[0].birth_ct, false);
+    expect_sealed(&c, "clients", "name", CLIENT2, &x.c[1].name_ct, false);
+    expect_sealed(&c, "intakes", "body", INTAKE1, &x.i[0].body_ct, false);
+    expect_sealed(&c, "intakes", "notes", INTAKE1, &x.i[0].notes_ct, false);
+    expect_sealed(&c, "intakes", "body", INTAKE2, &x.i[1].body_ct, false);
+    expect_sealed(&c, "drafts", "body", DRAFT1, &x.d.body_ct, false);
+    sealed_ctx_free(&c);
+    c.stop_after = 3;
+    OK(f, f->ops->each_sealed(f->s, collect_sealed, &c));
+    assert_int_equal(c.n, 3);
+    sealed_ctx_free(&c);
+    free_sealed_set(&x);
+}
+
+/* A key rotation re-seals every value from inside each_sealed, in one transaction: every value is visited
+ * exactly once (also across pages) and every value is replaced. */
+static void c_each_sealed_reseal(void **state) {
+    fx *f = *state;
+    enum { N = 150 };
+    blob names[N];
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    for (int i = 0; i < N; i++) {
+        char id[STORE_ID_LEN];
+        snprintf(id, sizeof id, "c2000000-0000-4000-8000-%012d", i);
+        client_rec c = mk_client(id, STAFF1, 20 + (size_t)i, 0, 0, (unsigned)i);
+        OK(f, f->ops->client_insert(f->s, &c));
+        names[i] = c.name_ct;
+        c.name_ct = (blob){NULL, 0};
+        client_rec_free(&c);
+    }
+    OK(f, f->ops->commit(f->s));
+    sealed_ctx c = {0};
+    c.ops = f->ops;
+    c.s = f->s;
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->each_sealed(f->s, collect_sealed, &c));
+    OK(f, f->ops->commit(f->s));
+    assert_int_equal(c.reseal_st, ST_OK);
+    assert_int_equal(c.n, N);
+    sealed_ctx_free(&c);
+    OK(f, f->ops->each_sealed(f->s, collect_sealed, &c));
+    assert_int_equal(c.n, N);
+    for (int i = 0; i < N; i++) {
+        char id[STORE_ID_LEN];
+        snprintf(id, sizeof id, "c2000000-0000-4000-8000-%012d", i);
+        expect_sealed(&c, "clients", "name", id, &names[i], true);
+        blob_free(&names[i]);
+    }
+    sealed_ctx_free(&c);
+}
+
+static void c_update_sealed(void **state) {
+    fx *f = *state;
+    sealed_set x;
+    make_sealed_set(f, &x);
+    blob nv = mkb(77, 40);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->update_sealed(f->s, "clients", "phone", CLIENT1, nv.p, nv.n));
+    EXPECT(f, ST_INVALID, f->ops->update_sealed(f->s, "clients", "name", CLIENT1, NULL, 0)); /* required */
+    EXPECT(f, ST_INVALID, f->ops->update_sealed(f->s, "staff", "name", STAFF1, nv.p, nv.n));
+    EXPECT(f, ST_INVALID, f->ops->update_sealed(f->s, "clients", "name_ct", CLIENT1, nv.p, nv.n));
+    EXPECT(f, ST_INVALID, f->ops->update_sealed(f->s, "clients", "id", CLIENT1, nv.p, nv.n));
+    EXPECT(f, ST_INVALID, f->ops->update_sealed(f->s, "clients; DROP TABLE clients", "name", CLIENT1, nv.p, nv.n));
+    EXPECT(f, ST_INVALID, f->ops->update_sealed(f->s, "intakes", "level", INTAKE1, nv.p, nv.n));
+    EXPECT(f, ST_NOTFOUND, f->ops->update_sealed(f->s, "drafts", "body", MISSING, nv.p, nv.n));
+    OK(f, f->ops->commit(f->s));
+
+    sealed_ctx c = {0};
+    OK(f, f->ops->each_sealed(f->s, collect_sealed, &c));
+    assert_int_equal(c.n, 8);
+    expect_sealed(&c, "clients", "phone", CLIENT1, &nv, false); /* exactly this one changed */
+    expect_sealed(&c, "clients", "name", CLIENT1, &x.c[0].name_ct, false);
+    expect_sealed(&c, "clients", "birth", CLIENT1, &x.c[0].birth_ct, false);
+    expect_sealed(&c, "clients", "name", CLIENT2, &x.c[1].name_ct, false);
+    expect_sealed(&c, "intakes", "body", INTAKE1, &x.i[0].body_ct, false);
+    expect_sealed(&c, "intakes", "notes", INTAKE1, &x.i[0].notes_ct, false);
+    expect_sealed(&c, "intakes", "body", INTAKE2, &x.i[1].body_ct, false);
+    expect_sealed(&c, "drafts", "body", DRAFT1, &x.d.body_ct, false);
+    sealed_ctx_free(&c);
+
+    /* each of the six columns, and emptying an optional one */
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->update_sealed(f->s, "clients", "name", CLIENT2, nv.p, nv.n));
+    OK(f, f->ops->update_sealed(f->s, "clients", "birth", CLIENT2, nv.p, nv.n));
+    OK(f, f->ops->update_sealed(f->s, "intakes", "body", INTAKE2, nv.p, nv.n));
+    OK(f, f->ops->update_sealed(f->s, "intakes", "notes", INTAKE2, nv.p, nv.n));
+    OK(f, f->ops->update_sealed(f->s, "drafts", "body", DRAFT1, nv.p, nv.n));
+    OK(f, f->ops->update_sealed(f->s, "intakes", "notes", INTAKE1, NULL, 0));
+    OK(f, f->ops->commit(f->s));
+    client_rec cg;
+    OK(f, f->ops->client_get(f->s, CLIENT2, &cg));
+    assert_blob_eq(&nv, &cg.name_ct);
+    assert_blob_eq(&nv, &cg.birth_ct);
+    assert_int_equal(cg.phone_ct.n, 0);
+    client_rec_free(&cg);
+    intake_rec ig;
+    OK(f, f->ops->intake_get(f->s, INTAKE2, &ig));
+    assert_blob_eq(&nv, &ig.body_ct);
+    assert_blob_eq(&nv, &ig.notes_ct);
+    intake_rec_free(&ig);
+    OK(f, f->ops->intake_get(f->s, INTAKE1, &ig));
+    assert_int_equal(ig.notes_ct.n, 0);
+    assert_blob_eq(&x.i[0].body_ct, &ig.body_ct);
+    intake_rec_free(&ig);
+    draft_rec dg;
+    OK(f, f->ops->draft_for_staff(f->s, STAFF1, &dg));
+    assert_blob_eq(&nv, &dg.body_ct);
+    draft_rec_free(&dg);
+    OK(f, f->ops->each_sealed(f->s, collect_sealed, &c));
+    assert_int_equal(c.n, 9); /* INTAKE1 notes gone, CLIENT2 birth and INTAKE2 notes added */
+    sealed_ctx_free(&c);
+    blob_free(&nv);
+    free_sealed_set(&x);
+}
+
+static void c_not_found(void **state) {
+    fx *f = *state;
+    staff_rec s;
+    client_rec c;
+    intake_rec i;
+    draft_rec d;
+    audit_rec a;
+    blob b;
+    EXPECT(f, ST_NOTFOUND, f->ops->staff_by_name(f->s, "nobody", &s));
+    EXPECT(f, ST_NOTFOUND, f->ops->staff_by_id(f->s, MISSING, &s));
+    EXPECT(f, ST_NOTFOUND, f->ops->client_get(f->s, MISSING, &c));
+    assert_null(c.name_ct.p);
+    EXPECT(f, ST_NOTFOUND, f->ops->intake_get(f->s, MISSING, &i));
+    EXPECT(f, ST_NOTFOUND, f->ops->draft_for_staff(f->s, MISSING, &d));
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_last(f->s, &a));
+    EXPECT(f, ST_NOTFOUND, f->ops->meta_get(f->s, "nothing", &b));
+    assert_null(b.p);
+    OK(f, f->ops->begin(f->s));
+    client_rec gc = mk_client(MISSING, STAFF1, 3, 0, 0, 1);
+    EXPECT(f, ST_NOTFOUND, f->ops->client_update(f->s, &gc));
+    client_rec_free(&gc);
+    staff_rec gs = mk_staff(MISSING, "x", ROLE_CLINICIAN, 1);
+    EXPECT(f, ST_NOTFOUND, f->ops->staff_update(f->s, &gs));
+    EXPECT(f, ST_NOTFOUND, f->ops->draft_delete(f->s, MISSING));
+    unsigned char mac[VAULT_MAC_BYTES] = {0};
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_set_mac(f->s, 1, mac));
+    unsigned char v[3] = {1, 2, 3};
+    EXPECT(f, ST_NOTFOUND, f->ops->update_sealed(f->s, "clients", "name", MISSING, v, sizeof v));
+    f->ops->rollback(f->s);
+    const char *m = f->ops->errmsg(f->s);
+    assert_non_null(m);
+    assert_true(strlen(m) > 0);
+}
+
+/* Every write refuses to run outside a transaction, and writes nothing. */
+static void c_outside_transaction(void **state) {
+    fx *f = *state;
+    sealed_set x;
+    make_sealed_set(f, &x);
+    audit_rec a0 = mk_audit(STAFF1, "login", 1, false);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->audit_append(f->s, &a0));
+    OK(f, f->ops->bidx_add(f->s, 5, CLIENT1));
+    OK(f, f->ops->commit(f->s));
+
+    staff_rec s = mk_staff(STAFF2, "bob", ROLE_CLINICIAN, 1), su = mk_staff(STAFF1, "renamed", ROLE_SUPERVISOR, 9);
+    counselor_rec co = mk_counselor(COUNS1, "c01", 1);
+    client_rec c = mk_client(CLIENT3, STAFF1, 5, 0, 0, 1), cu = mk_client(CLIENT1, STAFF1, 9, 9, 9, 9);
+    intake_rec i = mk_intake(INTAKE3, CLIENT1, STAFF1, 1, "red", 5, 0, 1);
+    draft_rec d = mk_draft(DRAFT2, STAFF1, 1, 5, 1);
+    audit_rec a = mk_audit(STAFF1, "view", 2, false);
+    unsigned char mac[VAULT_MAC_BYTES] = {1}, v[4] = {9, 9, 9, 9};
+    EXPECT(f, ST_INVALID, f->ops->meta_set(f->s, "k", v, sizeof v));
+    EXPECT(f, ST_INVALID, f->ops->staff_insert(f->s, &s));
+    EXPECT(f, ST_INVALID, f->ops->staff_update(f->s, &su));
+    EXPECT(f, ST_INVALID, f->ops->counselor_upsert(f->s, &co));
+    EXPECT(f, ST_INVALID, f->ops->client_insert(f->s, &c));
+    EXPECT(f, ST_INVALID, f->ops->client_update(f->s, &cu));
+    EXPECT(f, ST_INVALID, f->ops->bidx_add(f->s, 6, CLIENT1));
+    EXPECT(f, ST_INVALID, f->ops->bidx_clear(f->s, CLIENT1));
+    EXPECT(f, ST_INVALID, f->ops->intake_insert(f->s, &i));
+    EXPECT(f, ST_INVALID, f->ops->draft_put(f->s, &d));
+    EXPECT(f, ST_INVALID, f->ops->draft_delete(f->s, DRAFT1));
+    EXPECT(f, ST_INVALID, f->ops->audit_append(f->s, &a));
+    EXPECT(f, ST_INVALID, f->ops->audit_set_mac(f->s, 1, mac));
+    EXPECT(f, ST_INVALID, f->ops->update_sealed(f->s, "clients", "name", CLIENT1, v, sizeof v));
+
+    /* nothing was written */
+    blob b;
+    EXPECT(f, ST_NOTFOUND, f->ops->meta_get(f->s, "k", &b));
+    staff_rec *sl = NULL;
+    int n = 0;
+    OK(f, f->ops->staff_list(f->s, &sl, &n));
+    assert_int_equal(n, 1);
+    assert_string_equal(sl[0].name, "amy");
+    free(sl);
+    counselor_rec *cl = NULL;
+    OK(f, f->ops->counselor_list(f->s, &cl, &n));
+    assert_int_equal(n, 0);
+    int64_t count = 0;
+    OK(f, f->ops->client_count(f->s, &count));
+    assert_true(count == 2);
+    client_rec cg;
+    OK(f, f->ops->client_get(f->s, CLIENT1, &cg));
+    assert_client_eq(&x.c[0], &cg);
+    client_rec_free(&cg);
+    char(*ids)[STORE_ID_LEN] = NULL;
+    OK(f, f->ops->bidx_find(f->s, 5, &ids, &n));
+    assert_int_equal(n, 1);
+    free(ids);
+    OK(f, f->ops->bidx_find(f->s, 6, &ids, &n));
+    assert_int_equal(n, 0);
+    intake_rec ig;
+    EXPECT(f, ST_NOTFOUND, f->ops->intake_get(f->s, INTAKE3, &ig));
+    draft_rec dg;
+    OK(f, f->ops->draft_for_staff(f->s, STAFF1, &dg));
+    assert_string_equal(dg.id, DRAFT1);
+    draft_rec_free(&dg);
+    audit_rec last;
+    OK(f, f->ops->audit_last(f->s, &last));
+    assert_true(last.seq == 1);
+    assert_false(last.has_mac);
+    client_rec_free(&c);
+    client_rec_free(&cu);
+    intake_rec_free(&i);
+    draft_rec_free(&d);
+    free_sealed_set(&x);
+}
+
+static void c_rollback(void **state) {
+    fx *f = *state;
+    f->ops->rollback(f->s); /* no transaction: harmless */
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_client(f, CLIENT1, 10, 5, 5, 1);
+    OK(f, f->ops->bidx_add(f->s, 3, CLIENT1));
+    audit_rec a = mk_audit(STAFF1, "x", 1, false);
+    OK(f, f->ops->audit_append(f->s, &a));
+    unsigned char v[2] = {1, 2};
+    OK(f, f->ops->meta_set(f->s, "k", v, 2));
+    /* visible inside the transaction */
+    int64_t n = 0;
+    OK(f, f->ops->client_count(f->s, &n));
+    assert_true(n == 1);
+    f->ops->rollback(f->s);
+    f->ops->rollback(f->s); /* twice: harmless */
+    OK(f, f->ops->client_count(f->s, &n));
+    assert_true(n == 0);
+    staff_rec s;
+    EXPECT(f, ST_NOTFOUND, f->ops->staff_by_id(f->s, STAFF1, &s));
+    audit_rec last;
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_last(f->s, &last));
+    blob b;
+    EXPECT(f, ST_NOTFOUND, f->ops->meta_get(f->s, "k", &b));
+    char(*ids)[STORE_ID_LEN] = NULL;
+    int k = 0;
+    OK(f, f->ops->bidx_find(f->s, 3, &ids, &k));
+    assert_int_equal(k, 0);
+    /* and writes are refused again until the next begin */
+    EXPECT(f, ST_INVALID, f->ops->meta_set(f->s, "k", v, 2));
+}
+
+static void c_transaction_misuse(void **state) {
+    fx *f = *state;
+    EXPECT(f, ST_INVALID, f->ops->commit(f->s)); /* nothing open */
+    OK(f, f->ops->begin(f->s));
+    EXPECT(f, ST_INVALID, f->ops->begin(f->s)); /* no nesting */
+    add_staff(f, STAFF1, "amy");                /* the open transaction is still usable */
+    OK(f, f->ops->commit(f->s));
+    EXPECT(f, ST_INVALID, f->ops->commit(f->s));
+    staff_rec s;
+    OK(f, f->ops->staff_by_id(f->s, STAFF1, &s));
+    /* reads inside a transaction */
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->staff_by_name(f->s, "amy", &s));
+    f->ops->rollback(f->s);
+}
+
+static int count_cb(void *ctx, const audit_rec *r) {
+    (void)r;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static int count_sealed_cb(void *ctx, const char *t, const char *c, const char *r, const unsigned char *ct, size_t n) {
+    (void)t, (void)c, (void)r, (void)ct, (void)n;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* Every operation with no store: refused, no crash. */
+static void c_degenerate_no_store(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    staff_rec s = mk_staff(STAFF1, "amy", ROLE_CLINICIAN, 1), *sl = NULL;
+    counselor_rec co = mk_counselor(COUNS1, "c01", 1), *cl = NULL;
+    client_rec c = mk_client(CLIENT1, STAFF1, 3, 0, 0, 1);
+    intake_rec i = mk_intake(INTAKE1, CLIENT1, STAFF1, 1, "red", 3, 0, 1), *il = NULL;
+    draft_rec d = mk_draft(DRAFT1, STAFF1, 1, 3, 1);
+    audit_rec a = mk_audit(STAFF1, "x", 1, false);
+    blob b;
+    int n = 0, cnt = 0;
+    int64_t v = 0;
+    char(*ids)[STORE_ID_LEN] = NULL;
+    unsigned char mac[VAULT_MAC_BYTES] = {0}, ct[3] = {1, 2, 3};
+    char msg[64];
+    assert_int_equal(o->begin(NULL), ST_INVALID);
+    assert_int_equal(o->commit(NULL), ST_INVALID);
+    o->rollback(NULL);
+    o->close(NULL);
+    assert_non_null(o->errmsg(NULL));
+    assert_true(o->schema_version(NULL) < 0);
+    assert_int_equal(o->meta_get(NULL, "k", &b), ST_INVALID);
+    assert_int_equal(o->meta_set(NULL, "k", ct, 3), ST_INVALID);
+    assert_int_equal(o->staff_insert(NULL, &s), ST_INVALID);
+    assert_int_equal(o->staff_update(NULL, &s), ST_INVALID);
+    assert_int_equal(o->staff_by_name(NULL, "amy", &s), ST_INVALID);
+    assert_int_equal(o->staff_by_id(NULL, STAFF1, &s), ST_INVALID);
+    assert_int_equal(o->staff_list(NULL, &sl, &n), ST_INVALID);
+    assert_int_equal(o->counselor_upsert(NULL, &co), ST_INVALID);
+    assert_int_equal(o->counselor_list(NULL, &cl, &n), ST_INVALID);
+    assert_int_equal(o->client_insert(NULL, &c), ST_INVALID);
+    assert_int_equal(o->client_update(NULL, &c), ST_INVALID);
+    assert_int_equal(o->client_get(NULL, CLIENT1, &c), ST_INVALID);
+    assert_int_equal(o->client_count(NULL, &v), ST_INVALID);
+    assert_int_equal(o->bidx_add(NULL, 1, CLIENT1), ST_INVALID);
+    assert_int_equal(o->bidx_clear(NULL, CLIENT1), ST_INVALID);
+    assert_int_equal(o->bidx_find(NULL, 1, &ids, &n), ST_INVALID);
+    assert_int_equal(o->intake_insert(NULL, &i), ST_INVALID);
+    assert_int_equal(o->intake_get(NULL, INTAKE1, &i), ST_INVALID);
+    assert_int_equal(o->intake_list_for_client(NULL, CLIENT1, &il, &n), ST_INVALID);
+    assert_int_equal(o->draft_put(NULL, &d), ST_INVALID);
+    assert_int_equal(o->draft_for_staff(NULL, STAFF1, &d), ST_INVALID);
+    assert_int_equal(o->draft_delete(NULL, DRAFT1), ST_INVALID);
+    assert_int_equal(o->audit_append(NULL, &a), ST_INVALID);
+    assert_int_equal(o->audit_last(NULL, &a), ST_INVALID);
+    assert_int_equal(o->audit_each(NULL, count_cb, &cnt), ST_INVALID);
+    assert_int_equal(o->audit_set_mac(NULL, 1, mac), ST_INVALID);
+    assert_int_equal(o->each_sealed(NULL, count_sealed_cb, &cnt), ST_INVALID);
+    assert_int_equal(o->update_sealed(NULL, "clients", "name", CLIENT1, ct, 3), ST_INVALID);
+    assert_int_equal(o->integrity_check(NULL, msg, sizeof msg), ST_INVALID);
+    assert_int_equal(o->backup(NULL, "/tmp/x", msg, sizeof msg), ST_INVALID);
+    assert_int_equal(o->data_version(NULL, &v), ST_INVALID);
+    assert_int_equal(cnt, 0);
+    /* open */
+    store *out = (store *)&cnt; /* not NULL: open must clear it when it refuses */
+    assert_int_equal(o->open(NULL, true, 100, &out, msg, sizeof msg), ST_INVALID);
+    assert_null(out);
+    assert_int_equal(o->open("", true, 100, &out, msg, sizeof msg), ST_INVALID);
+    assert_int_equal(o->open(f->path, true, 100, NULL, msg, sizeof msg), ST_INVALID);
+    assert_int_equal(o->open(f->path, true, -1, &out, NULL, 0), ST_INVALID);
+    client_rec_free(&c);
+    intake_rec_free(&i);
+    draft_rec_free(&d);
+}
+
+/* Bad arguments with a good store: refused with ST_INVALID, nothing written. */
+static void c_degenerate_args(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    store *s = f->s;
+    staff_rec st = mk_staff(STAFF1, "amy", ROLE_CLINICIAN, 1);
+    OK(f, o->begin(s));
+    OK(f, o->staff_insert(s, &st));
+    add_client(f, CLIENT1, 10, 0, 0, 1);
+    OK(f, o->commit(s));
+
+    int n = 7, cnt = 0;
+    int64_t v = 0;
+    blob b;
+    char(*ids)[STORE_ID_LEN] = NULL;
+    char msg[64];
+    unsigned char ct[3] = {1, 2, 3}, mac[VAULT_MAC_BYTES] = {0};
+    staff_rec *sl = NULL;
+    counselor_rec *cl = NULL;
+    intake_rec *il = NULL;
+    /* NULL results and callbacks */
+    EXPECT(f, ST_INVALID, o->meta_get(s, "k", NULL));
+    EXPECT(f, ST_INVALID, o->meta_get(s, NULL, &b));
+    EXPECT(f, ST_INVALID, o->meta_get(s, "", &b));
+    EXPECT(f, ST_INVALID, o->staff_by_name(s, "amy", NULL));
+    EXPECT(f, ST_INVALID, o->staff_by_name(s, NULL, &st));
+    EXPECT(f, ST_INVALID, o->staff_by_name(s, "", &st));
+    EXPECT(f, ST_INVALID, o->staff_by_id(s, STAFF1, NULL));
+    EXPECT(f, ST_INVALID, o->staff_by_id(s, "", &st));
+    EXPECT(f, ST_INVALID, o->staff_by_id(s, NULL, &st));
+    EXPECT(f, ST_INVALID, o->staff_list(s, NULL, &n));
+    EXPECT(f, ST_INVALID, o->staff_list(s, &sl, NULL));
+    EXPECT(f, ST_INVALID, o->counselor_list(s, &cl, NULL));
+    EXPECT(f, ST_INVALID, o->client_get(s, "", NULL));
+    client_rec cg;
+    EXPECT(f, ST_INVALID, o->client_get(s, "", &cg));
+    EXPECT(f, ST_INVALID, o->client_count(s, NULL));
+    EXPECT(f, ST_INVALID, o->bidx_find(s, 1, NULL, &n));
+    EXPECT(f, ST_INVALID, o->bidx_find(s, 1, &ids, NULL));
+    intake_rec ig;
+    EXPECT(f, ST_INVALID, o->intake_get(s, "", &ig));
+    EXPECT(f, ST_INVALID, o->intake_list_for_client(s, "", &il, &n));
+    EXPECT(f, ST_INVALID, o->intake_list_for_client(s, CLIENT1, NULL, &n));
+    draft_rec dg;
+    EXPECT(f, ST_INVALID, o->draft_for_staff(s, "", &dg));
+    EXPECT(f, ST_INVALID, o->draft_for_staff(s, STAFF1, NULL));
+    EXPECT(f, ST_INVALID, o->audit_last(s, NULL));
+    EXPECT(f, ST_INVALID, o->audit_each(s, NULL, &cnt));
+    EXPECT(f, ST_INVALID, o->each_sealed(s, NULL, &cnt));
+    EXPECT(f, ST_INVALID, o->integrity_check(s, NULL, 0));
+    EXPECT(f, ST_INVALID, o->data_version(s, NULL));
+    EXPECT(f, ST_INVALID, o->backup(s, NULL, msg, sizeof msg));
+    EXPECT(f, ST_INVALID, o->backup(s, "", msg, sizeof msg));
+
+    /* bad records and values, inside a transaction */
+    OK(f, o->begin(s));
+    EXPECT(f, ST_INVALID, o->meta_set(s, NULL, ct, 3));
+    EXPECT(f, ST_INVALID, o->meta_set(s, "", ct, 3));
+    EXPECT(f, ST_INVALID, o->meta_set(s, "k", NULL, 3));
+    EXPECT(f, ST_INVALID, o->staff_insert(s, NULL));
+    EXPECT(f, ST_INVALID, o->staff_update(s, NULL));
+    staff_rec bad = mk_staff(STAFF2, "bob", ROLE_CLINICIAN, 2);
+    bad.id[0] = '\0';
+    EXPECT(f, ST_INVALID, o->staff_insert(s, &bad));
+    bad = mk_staff(STAFF2, "", ROLE_CLINICIAN, 2);
+    EXPECT(f, ST_INVALID, o->staff_insert(s, &bad));
+    bad = mk_staff(STAFF2, "bob", ROLE_CLINICIAN, 2);
+    memset(bad.name, 'x', sizeof bad.name); /* not terminated */
+    EXPECT(f, ST_INVALID, o->staff_insert(s, &bad));
+    bad = mk_staff(STAFF2, "bob", ROLE_CLINICIAN, 2);
+    memset(bad.id, 'a', sizeof bad.id); /* not terminated */
+    EXPECT(f, ST_INVALID, o->staff_insert(s, &bad));
+    bad = mk_staff(STAFF2, "bob", (staff_role)7, 2);
+    EXPECT(f, ST_INVALID, o->staff_insert(s, &bad));
+    bad = mk_staff(STAFF2, "bob", ROLE_CLINICIAN, 2);
+    bad.failed_logins = -1;
+    EXPECT(f, ST_INVALID, o->staff_insert(s, &bad));
+    EXPECT(f, ST_INVALID, o->counselor_upsert(s, NULL));
+    counselor_rec co = mk_counselor(COUNS1, "", 1);
+    EXPECT(f, ST_INVALID, o->counselor_upsert(s, &co));
+    EXPECT(f, ST_INVALID, o->client_insert(s, NULL));
+    EXPECT(f, ST_INVALID, o->client_update(s, NULL));
+    client_rec c = mk_client(CLIENT2, STAFF1, 0, 0, 0, 1); /* no name */
+    EXPECT(f, ST_INVALID, o->client_insert(s, &c));
+    c.name_ct.n = 5; /* length without bytes */
+    EXPECT(f, ST_INVALID, o->client_insert(s, &c));
+    c = mk_client(CLIENT2, "", 4, 0, 0, 1);
+    EXPECT(f, ST_INVALID, o->client_insert(s, &c));
+    client_rec_free(&c);
+    c = mk_client(CLIENT2, STAFF1, 4, 0, 0, 1);
+    c.phone_ct.n = 3; /* length without bytes */
+    EXPECT(f, ST_INVALID, o->client_insert(s, &c));
+    c.phone_ct.n = 0;
+    client_rec_free(&c);
+    EXPECT(f, ST_INVALID, o->bidx_add(s, 1, ""));
+    EXPECT(f, ST_INVALID, o->bidx_add(s, 1, NULL));
+    EXPECT(f, ST_INVALID, o->bidx_clear(s, ""));
+    EXPECT(f, ST_INVALID, o->intake_insert(s, NULL));
+    intake_rec i = mk_intake(INTAKE1, CLIENT1, STAFF1, 1, "", 5, 0, 1);
+    EXPECT(f, ST_INVALID, o->intake_insert(s, &i));
+    intake_rec_free(&i);
+    i = mk_intake(INTAKE1, CLIENT1, STAFF1, 1, "red", 0, 0, 1); /* no body */
+    EXPECT(f, ST_INVALID, o->intake_insert(s, &i));
+    intake_rec_free(&i);
+    EXPECT(f, ST_INVALID, o->draft_put(s, NULL));
+    draft_rec d = mk_draft(DRAFT1, STAFF1, 1, 0, 1); /* no body */
+    EXPECT(f, ST_INVALID, o->draft_put(s, &d));
+    d = mk_draft(DRAFT1, "", 1, 3, 1);
+    EXPECT(f, ST_INVALID, o->draft_put(s, &d));
+    draft_rec_free(&d);
+    EXPECT(f, ST_INVALID, o->draft_delete(s, ""));
+    EXPECT(f, ST_INVALID, o->draft_delete(s, NULL));
+    EXPECT(f, ST_INVALID, o->audit_append(s, NULL));
+    audit_rec a = mk_audit(STAFF1, "", 1, false); /* no action */
+    EXPECT(f, ST_INVALID, o->audit_append(s, &a));
+    a = mk_audit(STAFF1, "x", 1, false);
+    memset(a.detail, 'd', sizeof a.detail);
+    EXPECT(f, ST_INVALID, o->audit_append(s, &a));
+    EXPECT(f, ST_INVALID, o->audit_set_mac(s, 0, mac));
+    EXPECT(f, ST_INVALID, o->audit_set_mac(s, -1, mac));
+    EXPECT(f, ST_INVALID, o->audit_set_mac(s, 1, NULL));
+    EXPECT(f, ST_INVALID, o->update_sealed(s, NULL, "name", CLIENT1, ct, 3));
+    EXPECT(f, ST_INVALID, o->update_sealed(s, "clients", NULL, CLIENT1, ct, 3));
+    EXPECT(f, ST_INVALID, o->update_sealed(s, "clients", "name", "", ct, 3));
+    EXPECT(f, ST_INVALID, o->update_sealed(s, "clients", "name", NULL, ct, 3));
+    EXPECT(f, ST_INVALID, o->update_sealed(s, "clients", "name", CLIENT1, NULL, 3));
+    EXPECT(f, ST_INVALID, o->update_sealed(s, "clients", "nom", CLIENT1, ct, 3));
+    EXPECT(f, ST_INVALID, o->update_sealed(s, "Clients", "name", CLIENT1, ct, 3));
+    OK(f, o->commit(s));
+
+    /* nothing of that was written */
+    OK(f, o->staff_list(s, &sl, &n));
+    assert_int_equal(n, 1);
+    free(sl);
+    OK(f, o->client_count(s, &v));
+    assert_true(v == 1);
+    OK(f, o->client_get(s, CLIENT1, &cg));
+    client_rec orig = mk_client(CLIENT1, STAFF1, 10, 0, 0, 1);
+    assert_client_eq(&orig, &cg);
+    client_rec_free(&orig);
+    client_rec_free(&cg);
+    audit_rec last;
+    EXPECT(f, ST_NOTFOUND, o->audit_last(s, &last));
+    OK(f, o->counselor_list(s, &cl, &n));
+    assert_int_equal(n, 0);
+    EXPECT(f, ST_NOTFOUND, o->meta_get(s, "k", &b));
+}
+
+static void c_integrity_ok(void **state) {
+    fx *f = *state;
+    sealed_set x;
+    make_sealed_set(f, &x);
+    char msg[256] = "x";
+    OK(f, f->ops->integrity_check(f->s, msg, sizeof msg));
+    assert_string_equal(msg, "ok");
+    free_sealed_set(&x);
+}
+
+/* Two connections (two desks): each sees what the other committed; data_version tells the reader. */
+static void c_second_connection(void **state) {
+    fx *f = *state;
+    store *b = NULL;
+    char err[512];
+    assert_int_equal(f->ops->open(f->path, false, 2000, &b, err, sizeof err), ST_OK);
+    int64_t v1 = 0, v2 = 0, v3 = 0;
+    assert_int_equal(f->ops->data_version(b, &v1), ST_OK);
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_client(f, CLIENT1, 10, 0, 0, 1);
+    /* not visible before commit */
+    int64_t n = -1;
+    assert_int_equal(f->ops->client_count(b, &n), ST_OK);
+    assert_true(n == 0);
+    OK(f, f->ops->commit(f->s));
+    assert_int_equal(f->ops->data_version(b, &v2), ST_OK);
+    assert_true(v2 != v1);
+    assert_int_equal(f->ops->client_count(b, &n), ST_OK);
+    assert_true(n == 1);
+    client_rec c;
+    assert_int_equal(f->ops->client_get(b, CLIENT1, &c), ST_OK);
+    client_rec_free(&c);
+    /* and the other way round */
+    int64_t a1 = 0, a2 = 0;
+    OK(f, f->ops->data_version(f->s, &a1));
+    assert_int_equal(f->ops->begin(b), ST_OK);
+    staff_rec s = mk_staff(STAFF2, "bob", ROLE_SUPERVISOR, 4);
+    assert_int_equal(f->ops->staff_insert(b, &s), ST_OK);
+    assert_int_equal(f->ops->commit(b), ST_OK);
+    OK(f, f->ops->data_version(f->s, &a2));
+    assert_true(a1 != a2);
+    staff_rec got;
+    OK(f, f->ops->staff_by_name(f->s, "bob", &got));
+    assert_staff_eq(&s, &got);
+    /* nothing new: no change */
+    assert_int_equal(f->ops->data_version(b, &v3), ST_OK);
+    int64_t v4 = 0;
+    assert_int_equal(f->ops->data_version(b, &v4), ST_OK);
+    assert_true(v3 == v4);
+    f->ops->close(b);
+}
+
+/* A desk holding the write lock: another desk's begin gives up with ST_BUSY after its timeout; reads go on. */
+static void c_busy(void **state) {
+    fx *f = *state;
+    store *b = NULL;
+    char err[512];
+    assert_int_equal(f->ops->open(f->path, false, 50, &b, err, sizeof err), ST_OK);
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    assert_int_equal(f->ops->begin(b), ST_BUSY);
+    assert_non_null(strstr(f->ops->errmsg(b), f->path));
+    int64_t n = -1;
+    assert_int_equal(f->ops->client_count(b, &n), ST_OK);
+    staff_rec s = mk_staff(STAFF2, "bob", ROLE_SUPERVISOR, 4);
+    assert_int_equal(f->ops->staff_insert(b, &s), ST_INVALID); /* its begin failed: no transaction */
+    OK(f, f->ops->commit(f->s));
+    assert_int_equal(f->ops->begin(b), ST_OK);
+    assert_int_equal(f->ops->staff_insert(b, &s), ST_OK);
+    assert_int_equal(f->ops->commit(b), ST_OK);
+    f->ops->close(b);
+    staff_rec *list = NULL;
+    int k = 0;
+    OK(f, f->ops->staff_list(f->s, &list, &k));
+    assert_int_equal(k, 2);
+    free(list);
+}
+
+/* =====================================================================================================
+ * The SQLite backend
+ * ===================================================================================================== */
+
+static void raw_exec(const char *path, const char *sql) {
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    assert_int_equal(rc, SQLITE_OK);
+    char *e = NULL;
+    rc = sqlite3_exec(db, sql, NULL, NULL, &e);
+    if (rc != SQLITE_OK) fail_msg("%s: %s", sql, e ? e : sqlite3_errstr(rc));
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* rc of a statement expected to fail */
+static int raw_exec_rc(const char *path, const char *sql) {
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    return rc;
+}
+
+static int64_t raw_int(const char *path, const char *sql) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+    return v;
+}
+
+static void raw_text(const char *path, const char *sql, char *buf, size_t size) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const unsigned char *t = sqlite3_column_text(st, 0);
+    snprintf(buf, size, "%s", t ? (const char *)t : "");
+    assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
+    assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static bool exists(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+static bool side_file(const char *path, const char *suffix) {
+    char p[256];
+    snprintf(p, sizeof p, "%s%s", path, suffix);
+    return exists(p);
+}
+
+static void assert_no_side_files(const char *path) {
+    assert_false(side_file(path, "-wal"));
+    assert_false(side_file(path, "-shm"));
+    assert_false(side_file(path, "-journal"));
+}
+
+static void write_file(const char *path, const void *data, size_t n) {
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(data, 1, n, fp), n);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static void assert_file_is(const char *path, const char *bytes, size_t n) {
+    size_t len = 0;
+    char *now = read_all(path, &len);
+    assert_int_equal(len, n);
+    assert_memory_equal(now, bytes, n);
+    free(now);
+}
+
+static store_status try_open(fx *f, bool create, char *err, size_t size) {
+    store *s = NULL;
+    err[0] = '\0';
+    store_status st = f->ops->open(f->path, create, 500, &s, err, size);
+    if (st == ST_OK) {
+        assert_non_null(s);
+        f->ops->close(s);
+    } else {
+        assert_null(s);
+        assert_true(strlen(err) > 0);
+    }
+    return st;
+}
+
+/* A triage database with some rows in every table, closed. */
+static void make_triage_db(fx *f, int clients) {
+    store *s = NULL;
+    char err[512];
+    assert_int_equal(f->ops->open(f->path, true, 2000, &s, err, sizeof err), ST_OK);
+    f->s = s;
+    OK(f, f->ops->begin(s));
+    add_staff(f, STAFF1, "amy");
+    for (int i = 0; i < clients; i++) {
+        char id[STORE_ID_LEN];
+        snprintf(id, sizeof id, "c3000000-0000-4000-8000-%012d", i);
+        client_rec c = mk_client(id, STAFF1, 900, 20, 0, (unsigned)i);
+        OK(f, f->ops->client_insert(s, &c));
+        OK(f, f->ops->bidx_add(s, (uint32_t)i % 7, id));
+        client_rec_free(&c);
+    }
+    audit_rec a = mk_audit(STAFF1, "init", 1, true);
+    OK(f, f->ops->audit_append(s, &a));
+    OK(f, f->ops->commit(s));
+    f->ops->close(s);
+    f->s = NULL;
+}
+
+static void s_reopen_keeps_data(void **state) {
+    fx *f = *state;
+    make_triage_db(f, 5);
+    char err[512];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    assert_int_equal(f->ops->schema_version(f->s), NEWEST);
+    int64_t n = 0;
+    OK(f, f->ops->client_count(f->s, &n));
+    assert_true(n == 5);
+    client_rec c, want = mk_client("c3000000-0000-4000-8000-000000000003", STAFF1, 900, 20, 0, 3);
+    OK(f, f->ops->client_get(f->s, "c3000000-0000-4000-8000-000000000003", &c));
+    assert_client_eq(&want, &c);
+    client_rec_free(&c);
+    client_rec_free(&want);
+    audit_rec a, wa = mk_audit(STAFF1, "init", 1, true);
+    wa.seq = 1;
+    OK(f, f->ops->audit_last(f->s, &a));
+    assert_audit_eq(&wa, &a);
+    /* and the next entry continues the sequence */
+    OK(f, f->ops->begin(f->s));
+    audit_rec b = mk_audit(STAFF1, "again", 2, false);
+    OK(f, f->ops->audit_append(f->s, &b));
+    assert_true(b.seq == 2);
+    OK(f, f->ops->commit(f->s));
+}
+
+static void s_missing_file(void **state) {
+    fx *f = *state;
+    char err[512];
+    assert_int_equal(try_open(f, false, err, sizeof err), ST_NOTFOUND);
+    assert_non_null(strstr(err, f->path));
+    assert_false(exists(f->path));
+    assert_no_side_files(f->path);
+}
+
+static void s_missing_directory(void **state) {
+    fx *f = *state;
+    char dir[128], err[512];
+    snprintf(dir, sizeof dir, "%s/nowhere", f->dir);
+    snprintf(f->path, sizeof f->path, "%s/triage.db", dir);
+    assert_int_equal(try_open(f, true, err, sizeof err), ST_IO);
+    assert_non_null(strstr(err, dir));
+    assert_false(exists(dir));
+}
+
+static void s_new_file_mode(void **state) {
+    fx *f = *state;
+    char err[512];
+    mode_t old = umask(0);
+    store_status st = f->ops->open(f->path, true, 1000, &f->s, err, sizeof err);
+    umask(old);
+    assert_int_equal(st, ST_OK);
+    struct stat sb;
+    assert_int_equal(stat(f->path, &sb), 0);
+    assert_int_equal(sb.st_mode & 07777, 0600);
+    char wal[200];
+    snprintf(wal, sizeof wal, "%s-wal", f->path);
+    assert_int_equal(stat(wal, &sb), 0); /* SQLite gives -wal and -shm the database's mode */
+    assert_int_equal(sb.st_mode & 07777, 0600);
+}
+
+static void s_text_file(void **state) {
+    fx *f = *state;
+    const char text[] = "name,phone\nAlice,555-0100\nthis is not a database at all, just a text file\n";
+    write_file(f->path, text, sizeof text - 1);
+    char err[512];
+    assert_int_equal(try_open(f, true, err, sizeof err), ST_CORRUPT);
+    assert_non_null(strstr(err, f->path));
+    assert_non_null(strstr(err, "not a database"));
+    assert_file_is(f->path, text, sizeof text - 1);
+    assert_no_side_files(f->path);
+    /* also short binary junk */
+    const char junk[5] = {0, 1, 2, 3, 4};
+    write_file(f->path, junk, sizeof junk);
+    assert_int_equal(try_open(f, false, err, sizeof err), ST_CORRUPT);
+    assert_file_is(f->path, junk, sizeof junk);
+    assert_no_side_files(f->path);
+}
+
+static void s_other_program(void **state) {
+    fx *f = *state;
+    char err[512];
+    static const char *const scripts[] = {
+        "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes(body) VALUES ('hello');",
+        "PRAGMA journal_mode = WAL; CREATE TABLE t(x); INSERT INTO t VALUES (1);",
+        "PRAGMA application_id = 305419896; CREATE TABLE t(x);",
+        "PRAGMA user_version = 1; CREATE TABLE staff(id);", /* a version number alone does not make it ours */
+    };
+    for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
+        (void)unlink(f->path);
+        raw_exec(f->path, scripts[i]);
+        assert_no_side_files(f->path);
+        size_t n = 0;
+        char *before = read_all(f->path, &n);
+        assert_int_equal(try_open(f, true, err, sizeof err), ST_NOT_TRIAGE);
+        assert_non_null(strstr(err, f->path));
+        assert_non_null(strstr(err, "is not a triage database"));
+        assert_file_is(f->path, before, n);
+        assert_no_side_files(f->path);
+        free(before);
+    }
+}
+
+static void s_too_new(void **state) {
+    fx *f = *state;
+    make_triage_db(f, 2);
+    raw_exec(f->path, "PRAGMA user_version = 99");
+    assert_no_side_files(f->path);
+    size_t n = 0;
+    char *before = read_all(f->path, &n);
+    char err[512];
+    assert_int_equal(try_open(f, false, err, sizeof err), ST_TOO_NEW);
+    assert_non_null(strstr(err, f->path));
+    assert_non_null(strstr(err, "99"));
+    assert_non_null(strstr(err, "up to 1"));
+    assert_file_is(f->path, before, n);
+    free(before);
+}
+
+static void overwrite_page(const char *path, long page, long from, long to) {
+    FILE *fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, (page - 1) * 4096 + from, SEEK_SET), 0);
+    for (long i = from; i < to; i++) assert_int_not_equal(fputc((int)((i * 37 + 11) & 0xff), fp), EOF);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static void s_damaged_first_page(void **state) {
+    fx *f = *state;
+    make_triage_db(f, 30);
+    assert_int_equal(raw_int(f->path, "PRAGMA page_size"), 4096);
+    overwrite_page(f->path, 1, 100, 4096); /* the header survives, the schema page does not */
+    size_t n = 0;
+    char *before = read_all(f->path, &n);
+    char err[512];
+    assert_int_equal(try_open(f, false, err, sizeof err), ST_CORRUPT);
+    assert_non_null(strstr(err, f->path));
+    assert_file_is(f->path, before, n);
+    free(before);
+}
+
+static void s_damaged_later_page(void **state) {
+    fx *f = *state;
+    make_triage_db(f, 30);
+    int64_t root = raw_int(f->path, "SELECT rootpage FROM sqlite_schema WHERE name = 'clients'");
+    int64_t pages = raw_int(f->path, "PRAGMA page_count");
+    assert_true(root > 1 && root <= pages);
+    assert_true(pages > 10);
+    overwrite_page(f->path, (long)root, 0, 4096);
+    size_t n = 0;
+    char *before = read_all(f->path, &n);
+    char err[512];
+    store_status st = f->ops->open(f->path, false, 500, &f->s, err, sizeof err);
+    if (st == ST_OK) {
+        char msg[512];
+        assert_int_equal(f->ops->integrity_check(f->s, msg, sizeof msg), ST_CORRUPT);
+        assert_true(strlen(msg) > 0 && strcmp(msg, "ok") != 0);
+        client_rec c;
+        assert_int_equal(f->ops->client_get(f->s, "c3000000-0000-4000-8000-000000000001", &c), ST_CORRUPT);
+        assert_non_null(strstr(f->ops->errmsg(f->s), f->path));
+        f->ops->close(f->s);
+        f->s = NULL;
+    } else {
+        assert_int_equal(st, ST_CORRUPT);
+    }
+    assert_file_is(f->path, before, n);
+    free(before);
+}
+
+/* Earlier versions, each opened and upgraded to the newest. v0: an empty file; also the state a crash right
+ * after claiming a new file leaves (application_id set, nothing else). Add a builder per new version. */
+static void make_v0_empty(const char *path) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(close(fd), 0);
+}
+
+static void make_v0_claimed(const char *path) { raw_exec(path, "PRAGMA application_id = 1414678855"); }
+
+static void check_newest_schema(fx *f) {
+    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), NEWEST);
+    assert_int_equal(raw_int(f->path, "PRAGMA application_id"), TRIG);
+    char mode[16];
+    raw_text(f->path, "PRAGMA journal_mode", mode, sizeof mode);
+    assert_string_equal(mode, "wal");
+    char names[1024];
+    raw_text(f->path,
+             "SELECT group_concat(type || ':' || name, ' ') FROM (SELECT type, name FROM sqlite_schema WHERE name NOT "
+             "LIKE 'sqlite_%' ORDER BY type, name)",
+             names, sizeof names);
+    assert_string_equal(names, "index:blind_index_client index:drafts_staff index:intakes_client table:audit "
+                               "table:blind_index table:clients table:counselors table:drafts table:intakes "
+                               "table:meta table:staff trigger:audit_no_delete trigger:audit_no_update");
+    /* no index on any clinical value */
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_index_list('intakes') AS il, "
+                                      "pragma_index_info(il.name) AS ii WHERE ii.name = 'level'"),
+                     0);
+}
+
+static void s_migrations(void **state) {
+    fx *f = *state;
+    void (*const builders[])(const char *) = {make_v0_empty, make_v0_claimed};
+    for (size_t i = 0; i < sizeof builders / sizeof builders[0]; i++) {
+        (void)unlink(f->path);
+        builders[i](f->path);
+        char err[512];
+        assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+        assert_int_equal(f->ops->schema_version(f->s), NEWEST);
+        OK(f, f->ops->begin(f->s));
+        add_staff(f, STAFF1, "amy");
+        OK(f, f->ops->commit(f->s));
+        f->ops->close(f->s);
+        f->s = NULL;
+        check_newest_schema(f);
+        /* opening again changes nothing */
+        size_t n = 0;
+        char *before = read_all(f->path, &n);
+        assert_int_equal(try_open(f, false, err, sizeof err), ST_OK);
+        assert_file_is(f->path, before, n);
+        free(before);
+    }
+}
+
+static void s_pragmas(void **state) {
+    fx *f = *state;
+    char err[512];
+    assert_int_equal(f->ops->open(f->path, true, 1000, &f->s, err, sizeof err), ST_OK);
+    /* a second connection on the same file while the store holds it open */
+    char mode[16];
+    raw_text(f->path, "PRAGMA journal_mode", mode, sizeof mode);
+    assert_string_equal(mode, "wal");
+    assert_int_equal(raw_int(f->path, "PRAGMA application_id"), TRIG);
+    assert_int_equal(raw_int(f->path, "PRAGMA user_version"), NEWEST);
+    /* foreign_keys is a setting of each connection, seen only through its effect (c_references) */
+    OK(f, f->ops->begin(f->s));
+    client_rec c = mk_client(CLIENT1, MISSING, 10, 0, 0, 1);
+    EXPECT(f, ST_NOTFOUND, f->ops->client_insert(f->s, &c));
+    client_rec_free(&c);
+    f->ops->rollback(f->s);
+}
+
+static void s_backup(void **state) {
+    fx *f = *state;
+    make_triage_db(f, 40);
+    char err[512], dest[200];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    sealed_set x;
+    x.c[0] = mk_client(CLIENT1, STAFF1, 51, 31, 21, 1);
+    x.c[1] = mk_client(CLIENT2, STAFF1, 52, 0, 0, 2);
+    x.i[0] = mk_intake(INTAKE1, CLIENT1, STAFF1, 10, "red", 200, 40, 3);
+    x.i[1] = mk_intake(INTAKE2, CLIENT2, STAFF1, 11, "green", 150, 0, 4);
+    x.d = mk_draft(DRAFT1, STAFF1, 12, 90, 5);
+    counselor_rec co = mk_counselor(COUNS1, "c01", 1);
+    unsigned char mv[9] = {9, 8, 7, 6, 5, 4, 3, 2, 1};
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->client_insert(f->s, &x.c[0]));
+    OK(f, f->ops->client_insert(f->s, &x.c[1]));
+    OK(f, f->ops->intake_insert(f->s, &x.i[0]));
+    OK(f, f->ops->intake_insert(f->s, &x.i[1]));
+    OK(f, f->ops->draft_put(f->s, &x.d));
+    OK(f, f->ops->counselor_upsert(f->s, &co));
+    OK(f, f->ops->meta_set(f->s, "k", mv, sizeof mv));
+    /* not inside a transaction */
+    snprintf(dest, sizeof dest, "%s/copy.db", f->dir);
+    EXPECT(f, ST_INVALID, f->ops->backup(f->s, dest, err, sizeof err));
+    assert_false(exists(dest));
+    OK(f, f->ops->commit(f->s));
+
+    mode_t old = umask(0);
+    store_status st = f->ops->backup(f->s, dest, err, sizeof err);
+    umask(old);
+    if (st != ST_OK) fail_msg("backup: %s", err);
+    struct stat sb;
+    assert_int_equal(stat(dest, &sb), 0);
+    assert_int_equal(sb.st_mode & 07777, 0600);
+    assert_no_side_files(dest);
+
+    /* an existing file is never overwritten */
+    size_t n = 0;
+    char *before = read_all(dest, &n);
+    EXPECT(f, ST_EXISTS, f->ops->backup(f->s, dest, err, sizeof err));
+    assert_non_null(strstr(err, dest));
+    assert_file_is(dest, before, n);
+    free(before);
+    char nodir[200];
+    snprintf(nodir, sizeof nodir, "%s/nowhere/copy.db", f->dir);
+    EXPECT(f, ST_IO, f->ops->backup(f->s, nodir, err, sizeof err));
+
+    /* the copy is a complete triage database with the same rows */
+    store *b = NULL;
+    assert_int_equal(f->ops->open(dest, false, 1000, &b, err, sizeof err), ST_OK);
+    assert_int_equal(f->ops->schema_version(b), NEWEST);
+    char msg[128];
+    assert_int_equal(f->ops->integrity_check(b, msg, sizeof msg), ST_OK);
+    sealed_ctx c1 = {0}, c2 = {0};
+    OK(f, f->ops->each_sealed(f->s, collect_sealed, &c1));
+    assert_int_equal(f->ops->each_sealed(b, collect_sealed, &c2), ST_OK);
+    assert_int_equal(c1.n, c2.n);
+    for (int i = 0; i < c1.n; i++) expect_sealed(&c2, c1.v[i].table, c1.v[i].column, c1.v[i].row, &c1.v[i].ct, false);
+    sealed_ctx_free(&c1);
+    sealed_ctx_free(&c2);
+    staff_rec *l1 = NULL, *l2 = NULL;
+    int n1 = 0, n2 = 0;
+    OK(f, f->ops->staff_list(f->s, &l1, &n1));
+    assert_int_equal(f->ops->staff_list(b, &l2, &n2), ST_OK);
+    assert_int_equal(n1, n2);
+    for (int i = 0; i < n1; i++) assert_staff_eq(&l1[i], &l2[i]);
+    free(l1);
+    free(l2);
+    audit_ctx a1 = {0}, a2 = {0};
+    OK(f, f->ops->audit_each(f->s, collect_audit, &a1));
+    assert_int_equal(f->ops->audit_each(b, collect_audit, &a2), ST_OK);
+    assert_int_equal(a1.n, a2.n);
+    for (int i = 0; i < a1.n; i++) assert_audit_eq(&a1.v[i], &a2.v[i]);
+    free(a1.v);
+    free(a2.v);
+    counselor_rec *cl = NULL;
+    assert_int_equal(f->ops->counselor_list(b, &cl, &n1), ST_OK);
+    assert_int_equal(n1, 1);
+    assert_counselor_eq(&co, &cl[0]);
+    free(cl);
+    blob mb;
+    assert_int_equal(f->ops->meta_get(b, "k", &mb), ST_OK);
+    assert_int_equal(mb.n, sizeof mv);
+    assert_memory_equal(mb.p, mv, sizeof mv);
+    blob_free(&mb);
+    intake_rec *il = NULL;
+    assert_int_equal(f->ops->intake_list_for_client(b, CLIENT1, &il, &n1), ST_OK);
+    assert_int_equal(n1, 1);
+    assert_intake_eq(&x.i[0], &il[0]);
+    intake_rec_free(&il[0]);
+    free(il);
+    char(*ids)[STORE_ID_LEN] = NULL;
+    assert_int_equal(f->ops->bidx_find(b, 3, &ids, &n1), ST_OK);
+    assert_int_equal(n1, 6); /* clients 3, 10, 17, 24, 31, 38 */
+    free(ids);
+    f->ops->close(b);
+    free_sealed_set(&x);
+}
+
+/* Online: another process commits continually while this one takes backups; each copy is complete. */
+static void s_backup_while_writing(void **state) {
+    fx *f = *state;
+    make_triage_db(f, 60);
+    int go[2];
+    assert_int_equal(pipe(go), 0);
+    pid_t pid = fork(); /* before any connection is open in this process: SQLite must not cross a fork */
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char c;
+        close(go[1]);
+        if (read(go[0], &c, 1) != 1) _exit(2);
+        store *w = NULL;
+        char err[512];
+        if (store_sqlite.open(f->path, false, 5000, &w, err, sizeof err) != ST_OK) _exit(3);
+        for (int i = 0; i < 300; i++) {
+            audit_rec a = mk_audit(STAFF1, "write", (unsigned)i, false);
+            if (store_sqlite.begin(w) != ST_OK) _exit(4);
+            if (store_sqlite.audit_append(w, &a) != ST_OK) _exit(5);
+            if (store_sqlite.meta_set(w, "tick", &i, sizeof i) != ST_OK) _exit(6);
+            if (store_sqlite.commit(w) != ST_OK) _exit(7);
+        }
+        store_sqlite.close(w);
+        _exit(0);
+    }
+    close(go[0]);
+    char err[512];
+    assert_int_equal(f->ops->open(f->path, false, 5000, &f->s, err, sizeof err), ST_OK);
+    assert_int_equal(write(go[1], "g", 1), 1);
+    close(go[1]);
+    int64_t prev = 0;
+    for (int k = 0; k < 6; k++) {
+        char dest[200];
+        snprintf(dest, sizeof dest, "%s/copy%d.db", f->dir, k);
+        if (f->ops->backup(f->s, dest, err, sizeof err) != ST_OK) fail_msg("backup %d: %s", k, err);
+        store *b = NULL;
+        assert_int_equal(f->ops->open(dest, false, 1000, &b, err, sizeof err), ST_OK);
+        char msg[128];
+        assert_int_equal(f->ops->integrity_check(b, msg, sizeof msg), ST_OK);
+        int64_t n = 0;
+        assert_int_equal(f->ops->client_count(b, &n), ST_OK);
+        assert_true(n == 60);
+        /* a consistent snapshot: as many audit entries after the first as ticks written */
+        audit_rec last;
+        assert_int_equal(f->ops->audit_last(b, &last), ST_OK);
+        assert_true(last.seq >= prev);
+        prev = last.seq;
+        blob tick;
+        store_status ts = f->ops->meta_get(b, "tick", &tick);
+        if (last.seq == 1) {
+            assert_int_equal(ts, ST_NOTFOUND);
+        } else {
+            assert_int_equal(ts, ST_OK);
+            int t = -1;
+            assert_int_equal(tick.n, sizeof t);
+            memcpy(&t, tick.p, sizeof t);
+            assert_true(t + 2 == last.seq);
+            blob_free(&tick);
+        }
+        f->ops->close(b);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    audit_rec last;
+    OK(f, f->ops->audit_last(f->s, &last));
+    assert_true(last.seq == 301);
+}
+
+/* Several desks starting at once on a database that does not exist yet: one creates and upgrades it, the
+ * others wait and use it; every desk's write is there. */
+static void s_concurrent_create(void **state) {
+    fx *f = *state;
+    enum { DESKS = 6 };
+    int go[2];
+    assert_int_equal(pipe(go), 0);
+    pid_t pids[DESKS];
+    for (int d = 0; d < DESKS; d++) {
+        pids[d] = fork();
+        assert_true(pids[d] >= 0);
+        if (pids[d] == 0) {
+            char c, err[512];
+            close(go[1]);
+            if (read(go[0], &c, 1) != 0) _exit(2); /* released all at once when the parent closes the pipe */
+            store *s = NULL;
+            store_status st = store_sqlite.open(f->path, true, 5000, &s, err, sizeof err);
+            if (st != ST_OK) {
+                fprintf(stderr, "desk %d: %s: %s\n", d, store_status_name(st), err);
+                _exit(3);
+            }
+            if (store_sqlite.schema_version(s) != NEWEST) _exit(4);
+            char id[STORE_ID_LEN], name[16];
+            snprintf(id, sizeof id, "5a000000-0000-4000-8000-%012d", d);
+            snprintf(name, sizeof name, "desk%d", d);
+            staff_rec r = mk_staff(id, name, ROLE_RECEPTION, (unsigned)d);
+            if (store_sqlite.begin(s) != ST_OK || store_sqlite.staff_insert(s, &r) != ST_OK ||
+                store_sqlite.commit(s) != ST_OK)
+                _exit(5);
+            store_sqlite.close(s);
+            _exit(0);
+        }
+    }
+    close(go[0]);
+    close(go[1]);
+    for (int d = 0; d < DESKS; d++) {
+        int status = 0;
+        assert_int_equal(waitpid(pids[d], &status, 0), pids[d]);
+        assert_true(WIFEXITED(status));
+        if (WEXITSTATUS(status) != 0) fail_msg("desk %d failed at step %d", d, WEXITSTATUS(status));
+    }
+    check_newest_schema(f);
+    char err[512], msg[128];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    OK(f, f->ops->integrity_check(f->s, msg, sizeof msg));
+    staff_rec *list = NULL;
+    int n = 0;
+    OK(f, f->ops->staff_list(f->s, &list, &n));
+    assert_int_equal(n, DESKS);
+    free(list);
+}
+
+/* The checks of s_read_only, as plain C returning the first failing step (run as an unprivileged user in a
+ * child when the tests run as root). 0: all good; 77: skip (this user can write anyway). */
+static int read_only_checks(const char *rodir, const char *rwdir) {
+    char db[200], ro_file[200], fresh[200], err[512];
+    snprintf(db, sizeof db, "%s/triage.db", rodir);
+    snprintf(ro_file, sizeof ro_file, "%s/triage.db", rwdir);
+    snprintf(fresh, sizeof fresh, "%s/new.db", rodir);
+    if (access(rodir, W_OK) == 0 || access(ro_file, W_OK) == 0) return 77;
+    store *s = NULL;
+    /* a database in a read-only directory */
+    store_status st = store_sqlite.open(db, false, 200, &s, err, sizeof err);
+    if (st != ST_READONLY || s) return 1;
+    if (!strstr(err, db) && !strstr(err, rodir)) return 2;
+    /* a read-only file in a writable directory */
+    st = store_sqlite.open(ro_file, false, 200, &s, err, sizeof err);
+    if (st != ST_READONLY || s) return 3;
+    if (!strstr(err, ro_file)) return 4;
+    /* creating in a read-only directory */
+    st = store_sqlite.open(fresh, true, 200, &s, err, sizeof err);
+    if (st != ST_READONLY || s) return 5;
+    if (access(fresh, F_OK) == 0) return 6;
+    return 0;
+}
+
+static void s_read_only(void **state) {
+    fx *f = *state;
+    char rodir[128], rwdir[128];
+    snprintf(rodir, sizeof rodir, "%s/ro", f->dir);
+    snprintf(rwdir, sizeof rwdir, "%s/rw", f->dir);
+    assert_int_equal(mkdir(rodir, 0755), 0);
+    assert_int_equal(mkdir(rwdir, 0755), 0);
+    snprintf(f->path, sizeof f->path, "%s/triage.db", rodir);
+    make_triage_db(f, 3);
+    snprintf(f->path, sizeof f->path, "%s/triage.db", rwdir);
+    make_triage_db(f, 3);
+    char a[200], b[200];
+    snprintf(a, sizeof a, "%s/triage.db", rodir);
+    snprintf(b, sizeof b, "%s/triage.db", rwdir);
+    assert_int_equal(chmod(a, 0644), 0);
+    assert_int_equal(chmod(b, 0444), 0);
+    assert_int_equal(chmod(rodir, 0555), 0);
+    assert_int_equal(chmod(rwdir, 0777), 0);
+    assert_int_equal(chmod(f->dir, 0755), 0);
+    size_t na = 0, nb = 0;
+    char *before_a = read_all(a, &na), *before_b = read_all(b, &nb);
+
+    int rc;
+    if (geteuid() != 0) {
+        rc = read_only_checks(rodir, rwdir);
+    } else {
+        /* root writes anywhere: run the checks as nobody */
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0) _exit(77);
+            _exit(read_only_checks(rodir, rwdir));
+        }
+        int status = 0;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        rc = WEXITSTATUS(status);
+    }
+    (void)chmod(rodir, 0755);
+    assert_file_is(a, before_a, na);
+    assert_file_is(b, before_b, nb);
+    free(before_a);
+    free(before_b);
+    if (rc == 77) skip();
+    if (rc != 0) fail_msg("read-only check %d failed", rc);
+}
+
+/* The checks of s_disk_full, as plain C returning the first failing step, in a child that has its own small
+ * tmpfs on dir. 0: all good. */
+static int disk_full_checks(const char *dir) {
+    char path[200], err[512];
+    snprintf(path, sizeof path, "%s/triage.db", dir);
+    store *s = NULL;
+    if (store_sqlite.open(path, true, 200, &s, err, sizeof err) != ST_OK) return 10;
+    staff_rec st = mk_staff(STAFF1, "amy", ROLE_CLINICIAN, 1);
+    if (store_sqlite.begin(s) != ST_OK || store_sqlite.staff_insert(s, &st) != ST_OK || store_sqlite.commit(s) != ST_OK)
+        return 11;
+    int rc = 0;
+    client_rec big = mk_client(CLIENT1, STAFF1, 1 << 20, 0, 0, 1), small = mk_client(CLIENT2, STAFF1, 10, 0, 0, 2);
+    if (store_sqlite.begin(s) != ST_OK) rc = 12;
+    store_status x = rc ? ST_OK : store_sqlite.client_insert(s, &big);
+    if (!rc && x == ST_OK) x = store_sqlite.commit(s);
+    if (!rc && x != ST_FULL) rc = 13;
+    if (!rc && !strstr(store_sqlite.errmsg(s), "the disk is full")) rc = 14;
+    if (!rc && !strstr(store_sqlite.errmsg(s), path)) rc = 15;
+    if (!rc && store_sqlite.meta_set(s, "k", "v", 1) != ST_INVALID) rc = 16; /* rolled back: no transaction */
+    int64_t n = -1;
+    if (!rc && (store_sqlite.client_count(s, &n) != ST_OK || n != 0)) rc = 17;
+    /* the space is usable again */
+    if (!rc && (store_sqlite.begin(s) != ST_OK || store_sqlite.client_insert(s, &small) != ST_OK ||
+                store_sqlite.commit(s) != ST_OK))
+        rc = 18;
+    store_sqlite.close(s);
+    s = NULL;
+    char msg[256];
+    if (!rc && store_sqlite.open(path, false, 200, &s, err, sizeof err) != ST_OK) rc = 19;
+    if (!rc && store_sqlite.integrity_check(s, msg, sizeof msg) != ST_OK) rc = 20;
+    if (!rc && (store_sqlite.client_count(s, &n) != ST_OK || n != 1)) rc = 21;
+    if (!rc && store_sqlite.staff_by_id(s, STAFF1, &st) != ST_OK) rc = 22;
+    store_sqlite.close(s);
+    client_rec_free(&big);
+    client_rec_free(&small);
+    return rc;
+}
+
+/* A full disk: ST_FULL, "the disk is full", the transaction rolled back, the database intact. Needs a small
+ * filesystem: a tmpfs mounted in a private mount namespace of a child (root only; skipped otherwise). */
+static void s_disk_full(void **state) {
+    fx *f = *state;
+    char dir[128];
+    snprintf(dir, sizeof dir, "%s/small", f->dir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    pid_t pid = fork(); /* no connection is open in this process */
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+            mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=512k,mode=0700") != 0)
+            _exit(77);
+        _exit(disk_full_checks(dir));
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    int rc = WEXITSTATUS(status);
+    if (rc == 77) skip();
+    if (rc != 0) fail_msg("disk-full check %d failed", rc);
+}
+
+static void s_network_filesystem(void **state) {
+    fx *f = *state;
+    static const unsigned long magics[] = {0x6969,     0x517B,     0xFF534D42, 0xFE534D42, 0x65735546,
+                                           0x01021997, 0x00C36400, 0x5346414F, 0x73757245, 0x564C};
+    char err[512], v[32];
+    /* a new file is not even created */
+    for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++) {
+        snprintf(v, sizeof v, "0x%lx", magics[i]);
+        assert_int_equal(setenv("TRIAGE_TEST_FSTYPE", v, 1), 0);
+        store_status st = try_open(f, true, err, sizeof err);
+        if (st != ST_NETWORK_FS) fail_msg("type %s: %s (%s)", v, store_status_name(st), err);
+        assert_non_null(strstr(err, f->path));
+        assert_false(exists(f->path));
+    }
+    /* an existing database is left as it is */
+    assert_int_equal(unsetenv("TRIAGE_TEST_FSTYPE"), 0);
+    make_triage_db(f, 1);
+    size_t n = 0;
+    char *before = read_all(f->path, &n);
+    assert_int_equal(setenv("TRIAGE_TEST_FSTYPE", "0x6969", 1), 0);
+    assert_int_equal(try_open(f, false, err, sizeof err), ST_NETWORK_FS);
+    assert_file_is(f->path, before, n);
+    assert_no_side_files(f->path);
+    free(before);
+    /* local types are accepted (ext4, tmpfs, xfs, btrfs) */
+    static const char *const local[] = {"0xEF53", "0x01021994", "0x58465342", "0x9123683E"};
+    for (size_t i = 0; i < sizeof local / sizeof local[0]; i++) {
+        assert_int_equal(setenv("TRIAGE_TEST_FSTYPE", local[i], 1), 0);
+        assert_int_equal(try_open(f, false, err, sizeof err), ST_OK);
+    }
+    assert_int_equal(unsetenv("TRIAGE_TEST_FSTYPE"), 0);
+    assert_int_equal(try_open(f, false, err, sizeof err), ST_OK); /* the real one: this machine's /tmp */
+}
+
+/* Rows damaged behind the store's back (through another connection that ignores CHECK constraints) are
+ * reported as ST_CORRUPT naming the table and the row, never returned. */
+static void s_damaged_rows(void **state) {
+    fx *f = *state;
+    make_triage_db(f, 2);
+    char err[512];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    OK(f, f->ops->begin(f->s));
+    counselor_rec co = mk_counselor(COUNS1, "c01", 1);
+    OK(f, f->ops->counselor_upsert(f->s, &co));
+    intake_rec i = mk_intake(INTAKE1, "c3000000-0000-4000-8000-000000000001", STAFF1, 1, "red", 10, 0, 1);
+    OK(f, f->ops->intake_insert(f->s, &i));
+    intake_rec_free(&i);
+    OK(f, f->ops->commit(f->s));
+
+    raw_exec(f->path, "PRAGMA ignore_check_constraints = ON;"
+                      "UPDATE staff SET public_key = x'0011' WHERE id = '" STAFF1 "';"
+                      "UPDATE counselors SET code = printf('%.70c', 'x');"
+                      "UPDATE intakes SET level = 'purple';");
+    staff_rec s;
+    EXPECT(f, ST_CORRUPT, f->ops->staff_by_id(f->s, STAFF1, &s));
+    const char *m = f->ops->errmsg(f->s);
+    assert_non_null(strstr(m, "staff"));
+    assert_non_null(strstr(m, STAFF1));
+    assert_non_null(strstr(m, "public_key"));
+    assert_non_null(strstr(m, f->path));
+    EXPECT(f, ST_CORRUPT, f->ops->staff_by_name(f->s, "amy", &s));
+    staff_rec *sl = NULL;
+    int n = 0;
+    EXPECT(f, ST_CORRUPT, f->ops->staff_list(f->s, &sl, &n));
+    assert_null(sl);
+    counselor_rec *cl = NULL;
+    EXPECT(f, ST_CORRUPT, f->ops->counselor_list(f->s, &cl, &n));
+    assert_non_null(strstr(f->ops->errmsg(f->s), COUNS1));
+    intake_rec ig;
+    EXPECT(f, ST_CORRUPT, f->ops->intake_get(f->s, INTAKE1, &ig));
+    assert_null(ig.body_ct.p);
+    assert_non_null(strstr(f->ops->errmsg(f->s), "level"));
+}
+
+/* The audit table is append-only in the schema too: only the MAC of an entry can be set later. */
+static void s_audit_append_only(void **state) {
+    fx *f = *state;
+    make_triage_db(f, 1);
+    assert_int_equal(raw_exec_rc(f->path, "DELETE FROM audit") & 0xff, SQLITE_CONSTRAINT);
+    assert_int_equal(raw_exec_rc(f->path, "UPDATE audit SET detail = 'edited'") & 0xff, SQLITE_CONSTRAINT);
+    assert_int_equal(raw_exec_rc(f->path, "UPDATE audit SET seq = 7") & 0xff, SQLITE_CONSTRAINT);
+    assert_int_equal(raw_exec_rc(f->path, "UPDATE audit SET mac = zeroblob(32)"), SQLITE_OK);
+    assert_int_equal(raw_exec_rc(f->path, "UPDATE audit SET mac = zeroblob(31)") & 0xff, SQLITE_CONSTRAINT);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit"), 1);
+}
+
+/* An integrity problem in the references is reported too. */
+static void s_integrity_references(void **state) {
+    fx *f = *state;
+    make_triage_db(f, 2);
+    raw_exec(f->path, "PRAGMA foreign_keys = OFF; DELETE FROM staff;");
+    char err[512], msg[256];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    EXPECT(f, ST_CORRUPT, f->ops->integrity_check(f->s, msg, sizeof msg));
+    assert_non_null(strstr(msg, "clients"));
+}
+
+static void t_names(void **state) {
+    (void)state;
+    for (int s = ST_OK; s <= ST_INVALID; s++) {
+        const char *n = store_status_name((store_status)s);
+        assert_non_null(n);
+        assert_true(strlen(n) > 0);
+        for (int t = ST_OK; t < s; t++) assert_string_not_equal(n, store_status_name((store_status)t));
+    }
+    assert_non_null(store_status_name((store_status)99));
+    for (int r = ROLE_RECEPTION; r <= ROLE_SUPERVISOR; r++) {
+        staff_role back = ROLE_RECEPTION;
+        assert_true(staff_role_parse(staff_role_name((staff_role)r), &back));
+        assert_int_equal(back, r);
+    }
+    assert_string_equal(staff_role_name(ROLE_CLINICIAN), "clinician");
+    assert_string_equal(staff_role_name(ROLE_SUPERVISOR), "supervisor");
+    assert_string_equal(staff_role_name(ROLE_RECEPTION), "reception");
+    staff_role out = ROLE_SUPERVISOR;
+    assert_false(staff_role_parse("Clinician", &out));
+    assert_false(staff_role_parse("", &out));
+    assert_false(staff_role_parse(NULL, &out));
+    assert_false(staff_role_parse("clinician", NULL));
+    assert_int_equal(out, ROLE_SUPERVISOR);
+    assert_string_equal(staff_role_name((staff_role)9), "unknown");
+    blob b = mkb(10, 1);
+    blob_free(&b);
+    assert_null(b.p);
+    assert_int_equal(b.n, 0);
+    blob_free(&b);
+    blob_free(NULL);
+    client_rec_free(NULL);
+    intake_rec_free(NULL);
+    draft_rec_free(NULL);
+}
+
+/* Every conformance test, for one backend (its store_ops as the prestate). */
+#define CT(fn, backend) cmocka_unit_test_prestate_setup_teardown(fn, setup_store, teardown, (void *)(uintptr_t)&(backend))
+#define CONFORMANCE(b)                                                                                        \
+    CT(c_meta, b), CT(c_staff_roundtrip, b), CT(c_staff_update, b), CT(c_staff_unique, b), CT(c_counselors, b), \
+        CT(c_client_roundtrip, b), CT(c_client_update, b), CT(c_references, b), CT(c_blind_index, b),         \
+        CT(c_intakes, b), CT(c_drafts, b), CT(c_audit, b), CT(c_audit_many, b), CT(c_each_sealed, b),         \
+        CT(c_each_sealed_reseal, b), CT(c_update_sealed, b), CT(c_not_found, b), CT(c_outside_transaction, b), \
+        CT(c_rollback, b), CT(c_transaction_misuse, b), CT(c_degenerate_no_store, b),                         \
+        CT(c_degenerate_args, b), CT(c_integrity_ok, b), CT(c_second_connection, b), CT(c_busy, b)
+
+#define ST(fn) cmocka_unit_test_prestate_setup_teardown(fn, setup_dir, teardown, (void *)(uintptr_t)&store_sqlite)
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(t_names),
+        CONFORMANCE(store_sqlite),
+        ST(s_reopen_keeps_data),
+        ST(s_missing_file),
+        ST(s_missing_directory),
+        ST(s_new_file_mode),
+        ST(s_text_file),
+        ST(s_other_program),
+        ST(s_too_new),
+        ST(s_damaged_first_page),
+        ST(s_damaged_later_page),
+        ST(s_migrations),
+        ST(s_pragmas),
+        ST(s_backup),
+        ST(s_backup_while_writing),
+        ST(s_concurrent_create),
+        ST(s_read_only),
+        ST(s_disk_full),
+        ST(s_network_filesystem),
+        ST(s_damaged_rows),
+        ST(s_audit_append_only),
+        ST(s_integrity_references),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,713 @@
+/* The vault: field sealing (round trips, every single-byte change, moved and truncated ciphertexts, fresh
+ * nonces), staff enrolment and unlock (wrong passphrase, short passphrase, changed staff id, tampered and
+ * out-of-bounds KDF parameters, tampered key material), passphrase change, data key rotation, blind
+ * indexes, the audit chain hash and MAC, process hardening.
+ * Argon2id runs at KDF_INTERACTIVE (64 MiB); the whole file does about two dozen derivations. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "../../core/vault.h"
+
+#define ALICE "alice"
+#define ALICE_PASS "correct horse battery staple"
+#define BOB "bob"
+#define BOB_PASS "\xe6\x88\x91\xe7\x9a\x84\xe5\xaf\x86\xe7\xa0\x81\xe5\xbe\x88\xe9\x95\xbf" /* 我的密码很长 */
+#define UNLOCK_MSG "wrong passphrase or damaged key material"
+
+/* One vault with two enrolled staff members, shared by the whole group (enrolment costs a derivation). */
+static vault *V;
+static vault_staff_keys alice_keys, bob_keys;
+
+static int group_setup(void **state) {
+    (void)state;
+    if (!vault_init() || !vault_init()) return -1;
+    V = vault_create();
+    if (!V) return -1;
+    vault_kdf k;
+    char err[200];
+    vault_kdf_params(KDF_INTERACTIVE, &k);
+    if (!vault_enroll(V, ALICE, ALICE_PASS, strlen(ALICE_PASS), &k, &alice_keys, err, sizeof err)) return -1;
+    vault_kdf_params(KDF_INTERACTIVE, &k);
+    if (!vault_enroll(V, BOB, BOB_PASS, strlen(BOB_PASS), &k, &bob_keys, err, sizeof err)) return -1;
+    return 0;
+}
+
+static int group_teardown(void **state) {
+    (void)state;
+    vault_free(V);
+    V = NULL;
+    return 0;
+}
+
+/* ---- helpers ---- */
+
+static unsigned char *seal_str(const vault *v, const char *t, const char *c, const char *r, const char *s,
+                               size_t *ctlen) {
+    unsigned char *ct = NULL;
+    assert_true(vault_seal(v, t, c, r, s, strlen(s), &ct, ctlen));
+    assert_non_null(ct);
+    assert_int_equal(*ctlen, VAULT_FIELD_OVERHEAD + strlen(s));
+    return ct;
+}
+
+static void assert_opens_to(const vault *v, const char *t, const char *c, const char *r, const unsigned char *ct,
+                            size_t ctlen, const void *want, size_t wantlen) {
+    char *p = NULL;
+    size_t n = 12345;
+    assert_true(vault_open(v, t, c, r, ct, ctlen, &p, &n));
+    assert_non_null(p);
+    assert_int_equal(n, wantlen);
+    if (wantlen) assert_memory_equal(p, want, wantlen);
+    assert_int_equal(p[n], '\0');
+    vault_wipe_free(p);
+}
+
+static void assert_open_fails(const vault *v, const char *t, const char *c, const char *r, const unsigned char *ct,
+                              size_t ctlen) {
+    char *p = (char *)"sentinel";
+    size_t n = 12345;
+    assert_false(vault_open(v, t, c, r, ct, ctlen, &p, &n));
+    assert_null(p);
+    assert_int_equal(n, 0);
+}
+
+/* a and b hold the same data key: each opens what the other sealed, same blind index, same audit MAC. */
+static void assert_same_key(const vault *a, const vault *b) {
+    static const char *msg = "Li Na, 138 0013 8000";
+    size_t n;
+    unsigned char *ct = seal_str(a, "clients", "name", "row-1", msg, &n);
+    assert_opens_to(b, "clients", "name", "row-1", ct, n, msg, strlen(msg));
+    free(ct);
+    ct = seal_str(b, "clients", "name", "row-2", msg, &n);
+    assert_opens_to(a, "clients", "name", "row-2", ct, n, msg, strlen(msg));
+    free(ct);
+    assert_int_equal(vault_blind_index(a, "name", "li na", 32), vault_blind_index(b, "name", "li na", 32));
+    unsigned char h[VAULT_MAC_BYTES] = {7}, ma[VAULT_MAC_BYTES], mb[VAULT_MAC_BYTES];
+    vault_audit_mac(a, h, ma);
+    vault_audit_mac(b, h, mb);
+    assert_memory_equal(ma, mb, VAULT_MAC_BYTES);
+}
+
+/* b cannot open what a sealed. */
+static void assert_other_key(const vault *a, const vault *b) {
+    size_t n;
+    unsigned char *ct = seal_str(a, "clients", "name", "row-1", "Wang Fang", &n);
+    assert_opens_to(a, "clients", "name", "row-1", ct, n, "Wang Fang", 9);
+    assert_open_fails(b, "clients", "name", "row-1", ct, n);
+    free(ct);
+}
+
+/* Unlocks and checks the result holds V's data key; returns it for more checks. */
+static vault *unlock_ok(const char *id, const char *pass, const vault_staff_keys *k) {
+    char err[200] = "";
+    vault *u = vault_unlock(id, pass, strlen(pass), k, err, sizeof err);
+    if (!u) fail_msg("unlock of %s failed: %s", id, err);
+    return u;
+}
+
+/* Unlocking fails with the one message that does not tell which part was wrong. */
+static void unlock_fails(const char *id, const char *pass, const vault_staff_keys *k) {
+    char err[200] = "";
+    vault *u = vault_unlock(id, pass, strlen(pass), k, err, sizeof err);
+    if (u) {
+        vault_free(u);
+        fail_msg("unlock of %s should have failed", id);
+    }
+    assert_string_equal(err, UNLOCK_MSG);
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- fields ---- */
+
+static void test_seal_open_round_trip(void **state) {
+    (void)state;
+    static const char *values[] = {
+        "Zhang Wei",
+        "\xe5\xbc\xa0\xe4\xbc\x9f\xef\xbc\x8c\xe6\x9c\x80\xe8\xbf\x91\xe5\xa4\xb1\xe7\x9c\xa0", /* 张伟，最近失眠 */
+        "x",
+        "line one\nline two\ttab",
+    };
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        size_t n;
+        unsigned char *ct = seal_str(V, "clients", "notes", "0b8f-uuid", values[i], &n);
+        assert_int_equal(ct[0], VAULT_FIELD_VERSION);
+        assert_opens_to(V, "clients", "notes", "0b8f-uuid", ct, n, values[i], strlen(values[i]));
+        free(ct);
+    }
+}
+
+static void test_seal_open_empty(void **state) {
+    (void)state;
+    unsigned char *ct = NULL;
+    size_t n = 0;
+    assert_true(vault_seal(V, "clients", "phone", "r1", NULL, 0, &ct, &n));
+    assert_int_equal(n, VAULT_FIELD_OVERHEAD);
+    assert_opens_to(V, "clients", "phone", "r1", ct, n, "", 0);
+    /* the tag still covers an empty value */
+    ct[n - 1] ^= 1;
+    assert_open_fails(V, "clients", "phone", "r1", ct, n);
+    free(ct);
+    assert_true(vault_seal(V, "clients", "phone", "r1", "", 0, &ct, &n));
+    assert_opens_to(V, "clients", "phone", "r1", ct, n, "", 0);
+    free(ct);
+}
+
+static void test_seal_open_64k_binary(void **state) {
+    (void)state;
+    size_t len = 64 * 1024;
+    unsigned char *big = malloc(len);
+    assert_non_null(big);
+    randombytes_buf(big, len);
+    big[0] = 0;
+    big[len / 2] = 0; /* embedded NULs survive */
+    unsigned char *ct = NULL;
+    size_t n = 0;
+    assert_true(vault_seal(V, "answers", "free_text", "r64k", big, len, &ct, &n));
+    assert_int_equal(n, VAULT_FIELD_OVERHEAD + len);
+    assert_opens_to(V, "answers", "free_text", "r64k", ct, n, big, len);
+    ct[n / 2] ^= 0x40;
+    assert_open_fails(V, "answers", "free_text", "r64k", ct, n);
+    free(ct);
+    free(big);
+}
+
+static void test_ciphertext_hides_plaintext(void **state) {
+    (void)state;
+    const char *s = "Zhang Wei Zhang Wei Zhang Wei Zhang Wei";
+    size_t n;
+    unsigned char *ct = seal_str(V, "clients", "name", "r1", s, &n);
+    assert_null(memmem(ct, n, "Zhang", 5));
+    free(ct);
+}
+
+static void test_every_byte_flip_fails(void **state) {
+    (void)state;
+    const char *s = "Chen Jie";
+    size_t n;
+    unsigned char *ct = seal_str(V, "clients", "name", "row-7", s, &n);
+    unsigned char *bad = malloc(n);
+    assert_non_null(bad);
+    static const unsigned char masks[] = {0x01, 0x80, 0xff};
+    int tried = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t m = 0; m < sizeof masks; m++) {
+            memcpy(bad, ct, n);
+            bad[i] ^= masks[m];
+            assert_open_fails(V, "clients", "name", "row-7", bad, n);
+            tried++;
+        }
+    assert_int_equal(tried, 3 * (int)(VAULT_FIELD_OVERHEAD + strlen(s)));
+    /* control: the untouched value still opens */
+    assert_opens_to(V, "clients", "name", "row-7", ct, n, s, strlen(s));
+    free(bad);
+    free(ct);
+}
+
+static void test_moved_ciphertext_fails(void **state) {
+    (void)state;
+    const char *s = "13800138000";
+    size_t n;
+    unsigned char *ct = seal_str(V, "clients", "phone", "r1", s, &n);
+    assert_opens_to(V, "clients", "phone", "r1", ct, n, s, strlen(s));
+    assert_open_fails(V, "clients", "phone", "r2", ct, n);      /* another row */
+    assert_open_fails(V, "clients", "phone", "r10", ct, n);     /* row id with the same prefix */
+    assert_open_fails(V, "clients", "name", "r1", ct, n);       /* another column */
+    assert_open_fails(V, "intakes", "phone", "r1", ct, n);      /* another table */
+    assert_open_fails(V, "clients", "phone", "R1", ct, n);      /* case matters */
+    free(ct);
+
+    /* the separators make table/column boundaries part of the binding */
+    ct = seal_str(V, "ab", "c", "r", s, &n);
+    assert_open_fails(V, "a", "bc", "r", ct, n);
+    assert_open_fails(V, "ab", "cr", "", ct, n);
+    assert_opens_to(V, "ab", "c", "r", ct, n, s, strlen(s));
+    free(ct);
+
+    /* another database's key */
+    vault *w = vault_create();
+    assert_non_null(w);
+    assert_other_key(V, w);
+    assert_other_key(w, V);
+    vault_free(w);
+}
+
+static void test_truncated_and_short_fail(void **state) {
+    (void)state;
+    const char *s = "Liu Yang";
+    size_t n;
+    unsigned char *ct = seal_str(V, "clients", "name", "r1", s, &n);
+    for (size_t len = 0; len < n; len++) assert_open_fails(V, "clients", "name", "r1", ct, len);
+    /* dropping the first byte, or one more byte at the end */
+    assert_open_fails(V, "clients", "name", "r1", ct + 1, n - 1);
+    unsigned char *longer = malloc(n + 1);
+    assert_non_null(longer);
+    memcpy(longer, ct, n);
+    longer[n] = 0;
+    assert_open_fails(V, "clients", "name", "r1", longer, n + 1);
+    free(longer);
+    /* a wrong version byte with an otherwise plausible length */
+    ct[0] = VAULT_FIELD_VERSION + 1;
+    assert_open_fails(V, "clients", "name", "r1", ct, n);
+    ct[0] = VAULT_FIELD_VERSION;
+    assert_opens_to(V, "clients", "name", "r1", ct, n, s, strlen(s));
+    free(ct);
+    /* plaintext where a ciphertext belongs, and missing input */
+    const char *plain = "this is not a sealed value at all, just text";
+    assert_open_fails(V, "clients", "name", "r1", (const unsigned char *)plain, strlen(plain));
+    assert_open_fails(V, "clients", "name", "r1", NULL, 0);
+    assert_open_fails(NULL, "clients", "name", "r1", (const unsigned char *)plain, strlen(plain));
+}
+
+static void test_fresh_nonce(void **state) {
+    (void)state;
+    const char *s = "Zhou Min";
+    size_t n1, n2;
+    unsigned char *a = seal_str(V, "clients", "name", "r1", s, &n1);
+    unsigned char *b = seal_str(V, "clients", "name", "r1", s, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_not_equal(a, b, n1);
+    assert_memory_not_equal(a + 1, b + 1, 24); /* the nonces themselves */
+    assert_opens_to(V, "clients", "name", "r1", a, n1, s, strlen(s));
+    assert_opens_to(V, "clients", "name", "r1", b, n2, s, strlen(s));
+    free(a);
+    free(b);
+}
+
+static void test_seal_bad_arguments(void **state) {
+    (void)state;
+    unsigned char *ct = (unsigned char *)"x";
+    size_t n = 99;
+    assert_false(vault_seal(V, NULL, "c", "r", "v", 1, &ct, &n));
+    assert_null(ct);
+    assert_int_equal(n, 0);
+    assert_false(vault_seal(V, "t", "c", "", "v", 1, &ct, &n));
+    assert_false(vault_seal(V, "t", "", "r", "v", 1, &ct, &n));
+    assert_false(vault_seal(V, "t", "c", "r", NULL, 1, &ct, &n));
+    assert_false(vault_seal(NULL, "t", "c", "r", "v", 1, &ct, &n));
+    assert_null(ct);
+    vault_wipe_free(NULL);
+}
+
+/* ---- KDF parameters ---- */
+
+static void test_kdf_params_and_bounds(void **state) {
+    (void)state;
+    char err[200];
+    vault_kdf a, b;
+    vault_cost costs[] = {KDF_INTERACTIVE, KDF_MODERATE, KDF_SENSITIVE};
+    uint64_t ops[] = {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_OPSLIMIT_MODERATE,
+                      crypto_pwhash_OPSLIMIT_SENSITIVE};
+    uint64_t mem[] = {crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_MODERATE,
+                      crypto_pwhash_MEMLIMIT_SENSITIVE};
+    for (int i = 0; i < 3; i++) {
+        vault_kdf_params(costs[i], &a);
+        assert_int_equal(a.alg, crypto_pwhash_ALG_ARGON2ID13);
+        assert_int_equal(a.opslimit, ops[i]);
+        assert_int_equal(a.memlimit, mem[i]);
+        assert_true(vault_kdf_check(&a, err, sizeof err));
+    }
+    vault_kdf_params(KDF_MODERATE, &a);
+    vault_kdf_params(KDF_MODERATE, &b);
+    assert_memory_not_equal(a.salt, b.salt, VAULT_SALT_BYTES);
+
+    /* boundaries accepted */
+    b = a;
+    b.opslimit = 4 * crypto_pwhash_OPSLIMIT_SENSITIVE;
+    b.memlimit = (uint64_t)4 << 30;
+    assert_true(vault_kdf_check(&b, err, sizeof err));
+
+    struct {
+        int alg;
+        uint64_t ops, mem;
+        const char *word;
+    } bad[] = {
+        {crypto_pwhash_ALG_ARGON2ID13, 0, crypto_pwhash_MEMLIMIT_INTERACTIVE, "opslimit"},
+        {crypto_pwhash_ALG_ARGON2ID13, crypto_pwhash_OPSLIMIT_INTERACTIVE - 1, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+         "opslimit"},
+        {crypto_pwhash_ALG_ARGON2ID13, 4 * crypto_pwhash_OPSLIMIT_SENSITIVE + 1, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+         "opslimit"},
+        {crypto_pwhash_ALG_ARGON2ID13, UINT64_MAX, crypto_pwhash_MEMLIMIT_INTERACTIVE, "opslimit"},
+        {crypto_pwhash_ALG_ARGON2ID13, crypto_pwhash_OPSLIMIT_INTERACTIVE, (uint64_t)1 << 40, "memlimit"},
+        {crypto_pwhash_ALG_ARGON2ID13, crypto_pwhash_OPSLIMIT_INTERACTIVE, ((uint64_t)4 << 30) + 1, "memlimit"},
+        {crypto_pwhash_ALG_ARGON2ID13, crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE - 1,
+         "memlimit"},
+        {crypto_pwhash_ALG_ARGON2ID13, crypto_pwhash_OPSLIMIT_INTERACTIVE, 0, "memlimit"},
+        {crypto_pwhash_ALG_ARGON2I13, crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+         "Argon2id"},
+        {0, crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE, "Argon2id"},
+        {-1, crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE, "Argon2id"},
+    };
+    double t0 = now_s();
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        b = alice_keys.kdf;
+        b.alg = bad[i].alg;
+        b.opslimit = bad[i].ops;
+        b.memlimit = bad[i].mem;
+        err[0] = 0;
+        assert_false(vault_kdf_check(&b, err, sizeof err));
+        assert_non_null(strstr(err, bad[i].word));
+
+        /* unlock, rewrap and enroll refuse before any derivation: the message is the bounds one (a
+         * derivation with a 1 TiB memlimit or 17 passes would fail differently, or take seconds) */
+        vault_staff_keys k = alice_keys;
+        k.kdf = b;
+        err[0] = 0;
+        vault *u = vault_unlock(ALICE, ALICE_PASS, strlen(ALICE_PASS), &k, err, sizeof err);
+        if (u) {
+            vault_free(u);
+            fail_msg("unlock with bad parameters %zu succeeded", i);
+        }
+        assert_non_null(strstr(err, bad[i].word));
+        err[0] = 0;
+        assert_false(vault_rewrap(ALICE, ALICE_PASS, strlen(ALICE_PASS), "another long passphrase", 23, &b,
+                                  &alice_keys, err, sizeof err));
+        assert_non_null(strstr(err, bad[i].word));
+        vault_staff_keys out;
+        err[0] = 0;
+        assert_false(vault_enroll(V, "carol", "carol's long passphrase", 23, &b, &out, err, sizeof err));
+        assert_non_null(strstr(err, bad[i].word));
+    }
+    assert_true(now_s() - t0 < 0.25);
+    assert_false(vault_kdf_check(NULL, err, sizeof err));
+    assert_false(vault_kdf_check(&b, NULL, 0)); /* no message buffer is fine */
+}
+
+/* ---- staff keys ---- */
+
+static void test_enroll_unlock(void **state) {
+    (void)state;
+    assert_memory_not_equal(alice_keys.public_key, bob_keys.public_key, VAULT_PK_BYTES);
+    assert_memory_not_equal(alice_keys.wrapped_secret, bob_keys.wrapped_secret, VAULT_WRAPPED_BYTES);
+    assert_memory_not_equal(alice_keys.kdf.salt, bob_keys.kdf.salt, VAULT_SALT_BYTES);
+    assert_int_equal(alice_keys.kdf.alg, crypto_pwhash_ALG_ARGON2ID13);
+    assert_int_equal(alice_keys.kdf.opslimit, crypto_pwhash_OPSLIMIT_INTERACTIVE);
+    vault *u = unlock_ok(ALICE, ALICE_PASS, &alice_keys);
+    assert_same_key(V, u);
+    vault_free(u);
+}
+
+static void test_two_staff_same_data_key(void **state) {
+    (void)state;
+    vault *a = unlock_ok(ALICE, ALICE_PASS, &alice_keys);
+    vault *b = unlock_ok(BOB, BOB_PASS, &bob_keys);
+    assert_same_key(a, b);
+    size_t n;
+    unsigned char *ct = seal_str(a, "clients", "notes", "r9", "sealed by alice", &n);
+    assert_opens_to(b, "clients", "notes", "r9", ct, n, "sealed by alice", 15);
+    free(ct);
+    vault_free(a);
+    vault_free(b);
+}
+
+static void test_wrong_passphrase(void **state) {
+    (void)state;
+    unlock_fails(ALICE, "correct horse battery stapler", &alice_keys);
+    unlock_fails(ALICE, BOB_PASS, &alice_keys); /* someone else's */
+}
+
+static void test_short_passphrase_rejected(void **state) {
+    (void)state;
+    char err[200] = "";
+    vault_kdf k;
+    vault_kdf_params(KDF_INTERACTIVE, &k);
+    vault_staff_keys out;
+    memset(&out, 0xab, sizeof out);
+    vault_staff_keys before = out;
+    assert_false(vault_enroll(V, "carol", "elevenbytes", 11, &k, &out, err, sizeof err));
+    assert_non_null(strstr(err, "short"));
+    assert_non_null(strstr(err, "12"));
+    assert_memory_equal(&out, &before, sizeof out);
+    assert_false(vault_enroll(V, "carol", "", 0, &k, &out, err, sizeof err));
+    assert_false(vault_enroll(V, "carol", NULL, 0, &k, &out, err, sizeof err));
+    /* no staff id, no vault */
+    assert_false(vault_enroll(V, "", "twelve bytes", 12, &k, &out, err, sizeof err));
+    assert_false(vault_enroll(NULL, "carol", "twelve bytes", 12, &k, &out, err, sizeof err));
+    /* exactly the minimum is accepted */
+    assert_true(vault_enroll(V, "carol", "twelve bytes", 12, &k, &out, err, sizeof err));
+    assert_memory_not_equal(&out, &before, sizeof out);
+}
+
+static void test_changed_staff_id_fails(void **state) {
+    (void)state;
+    unlock_fails(BOB, ALICE_PASS, &alice_keys);
+}
+
+static void test_tampered_kdf_params_fail(void **state) {
+    (void)state;
+    vault_staff_keys k = alice_keys;
+    k.kdf.opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE + 1; /* still in bounds */
+    unlock_fails(ALICE, ALICE_PASS, &k);
+    /* Argon2 counts memory in KiB, so +1 byte derives the very same key: only the associated data of
+     * the wrap can catch this one */
+    k = alice_keys;
+    k.kdf.memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE + 1;
+    unlock_fails(ALICE, ALICE_PASS, &k);
+    k = alice_keys;
+    k.kdf.salt[VAULT_SALT_BYTES - 1] ^= 1;
+    unlock_fails(ALICE, ALICE_PASS, &k);
+}
+
+static void test_tampered_key_material_fails(void **state) {
+    (void)state;
+    vault_staff_keys k = alice_keys;
+    k.wrapped_secret[0] ^= 1; /* nonce */
+    unlock_fails(ALICE, ALICE_PASS, &k);
+    k = alice_keys;
+    k.wrapped_secret[30] ^= 1; /* wrapped key */
+    unlock_fails(ALICE, ALICE_PASS, &k);
+    k = alice_keys;
+    k.sealed_data_key[VAULT_SEALED_KEY_BYTES - 1] ^= 1;
+    unlock_fails(ALICE, ALICE_PASS, &k);
+    k = alice_keys;
+    memcpy(k.public_key, bob_keys.public_key, VAULT_PK_BYTES); /* swapped public key */
+    unlock_fails(ALICE, ALICE_PASS, &k);
+}
+
+static void test_rewrap(void **state) {
+    (void)state;
+    char err[200] = "";
+    const char *np = "a new and longer passphrase";
+    vault_kdf nk;
+    vault_kdf_params(KDF_INTERACTIVE, &nk);
+    vault_staff_keys k = alice_keys;
+
+    /* wrong old passphrase: false, nothing changed */
+    assert_false(vault_rewrap(ALICE, "not the passphrase", 18, np, strlen(np), &nk, &k, err, sizeof err));
+    assert_string_equal(err, UNLOCK_MSG);
+    assert_memory_equal(&k, &alice_keys, sizeof k);
+    /* too short a new passphrase: refused before anything */
+    assert_false(vault_rewrap(ALICE, ALICE_PASS, strlen(ALICE_PASS), "short", 5, &nk, &k, err, sizeof err));
+    assert_non_null(strstr(err, "short"));
+    assert_memory_equal(&k, &alice_keys, sizeof k);
+
+    assert_true(vault_rewrap(ALICE, ALICE_PASS, strlen(ALICE_PASS), np, strlen(np), &nk, &k, err, sizeof err));
+    assert_memory_equal(k.public_key, alice_keys.public_key, VAULT_PK_BYTES);
+    assert_memory_equal(k.sealed_data_key, alice_keys.sealed_data_key, VAULT_SEALED_KEY_BYTES);
+    assert_memory_equal(k.kdf.salt, nk.salt, VAULT_SALT_BYTES);
+    assert_memory_not_equal(k.wrapped_secret, alice_keys.wrapped_secret, VAULT_WRAPPED_BYTES);
+
+    unlock_fails(ALICE, ALICE_PASS, &k);
+    vault *u = unlock_ok(ALICE, np, &k);
+    assert_same_key(V, u);
+    vault_free(u);
+    u = unlock_ok(BOB, BOB_PASS, &bob_keys);
+    assert_same_key(V, u);
+    vault_free(u);
+}
+
+static void test_rotation_seal_data_key(void **state) {
+    (void)state;
+    vault *nv = vault_create();
+    assert_non_null(nv);
+    assert_other_key(V, nv);
+    vault_staff_keys k = alice_keys;
+    assert_true(vault_seal_data_key(nv, k.public_key, k.sealed_data_key));
+    assert_memory_not_equal(k.sealed_data_key, alice_keys.sealed_data_key, VAULT_SEALED_KEY_BYTES);
+    vault *u = unlock_ok(ALICE, ALICE_PASS, &k);
+    size_t n;
+    unsigned char *ct = seal_str(nv, "clients", "name", "r1", "after rotation", &n);
+    assert_opens_to(u, "clients", "name", "r1", ct, n, "after rotation", 14);
+    free(ct);
+    assert_same_key(nv, u);
+    assert_other_key(V, u); /* the old key is gone for this wrap */
+    vault_free(u);
+    vault_free(nv);
+    unsigned char out[VAULT_SEALED_KEY_BYTES];
+    assert_false(vault_seal_data_key(NULL, alice_keys.public_key, out));
+}
+
+/* ---- blind indexes ---- */
+
+static void test_blind_index_deterministic_and_keyed(void **state) {
+    (void)state;
+    vault *w = vault_create();
+    assert_non_null(w);
+    int same_vault = 0, same_kind = 0;
+    char name[64];
+    for (int i = 0; i < 50; i++) {
+        snprintf(name, sizeof name, "client %d", i);
+        uint32_t a = vault_blind_index(V, "name", name, 32);
+        assert_int_equal(a, vault_blind_index(V, "name", name, 32));
+        if (a == vault_blind_index(w, "name", name, 32)) same_vault++;
+        if (a == vault_blind_index(V, "phone", name, 32)) same_kind++;
+    }
+    assert_int_equal(same_vault, 0);
+    assert_int_equal(same_kind, 0);
+    /* the kind/value boundary is part of the input */
+    assert_int_not_equal(vault_blind_index(V, "nam", "ename", 32), vault_blind_index(V, "name", "name", 32));
+    assert_int_equal(vault_blind_index(V, "name", "", 32), vault_blind_index(V, "name", "", 32));
+    vault_free(w);
+}
+
+static void test_blind_index_bits(void **state) {
+    (void)state;
+    char name[64];
+    for (int i = 0; i < 200; i++) {
+        snprintf(name, sizeof name, "\xe6\x9d\x8e %d", i);
+        uint32_t full = vault_blind_index(V, "name", name, 32);
+        for (int b = 8; b < 32; b++) {
+            uint32_t x = vault_blind_index(V, "name", name, b);
+            assert_true(x < (UINT32_C(1) << b));
+            assert_int_equal(x, full & ((UINT32_C(1) << b) - 1));
+        }
+        /* clamped to 8..32 */
+        assert_int_equal(vault_blind_index(V, "name", name, 0), vault_blind_index(V, "name", name, 8));
+        assert_int_equal(vault_blind_index(V, "name", name, -3), vault_blind_index(V, "name", name, 8));
+        assert_int_equal(vault_blind_index(V, "name", name, 40), full);
+    }
+}
+
+static void test_blind_index_spreads(void **state) {
+    (void)state;
+    unsigned char *seen16 = calloc(1u << 16, 1);
+    unsigned char seen8[256] = {0};
+    assert_non_null(seen16);
+    int distinct16 = 0, distinct8 = 0;
+    char name[64];
+    for (int i = 0; i < 10000; i++) {
+        snprintf(name, sizeof name, "wang %d li", i);
+        uint32_t x = vault_blind_index(V, "name", name, 16);
+        assert_true(x < 65536);
+        if (!seen16[x]++) distinct16++;
+        uint32_t y = vault_blind_index(V, "name", name, 8);
+        if (!seen8[y]++) distinct8++;
+    }
+    /* ~9,270 expected: spread out, yet records share values */
+    assert_true(distinct16 > 5000);
+    assert_true(distinct16 < 10000);
+    assert_int_equal(distinct8, 256);
+    free(seen16);
+}
+
+/* ---- audit ---- */
+
+static void test_chain_hash(void **state) {
+    (void)state;
+    unsigned char prev[VAULT_MAC_BYTES], h1[VAULT_MAC_BYTES], h2[VAULT_MAC_BYTES], want[VAULT_MAC_BYTES];
+    memset(prev, 0x11, sizeof prev);
+    const char *entry = "42|2024-05-01T10:00:00Z|alice|open|client-7";
+    vault_chain_hash(prev, entry, strlen(entry), h1);
+    vault_chain_hash(prev, entry, strlen(entry), h2);
+    assert_memory_equal(h1, h2, VAULT_MAC_BYTES);
+    /* BLAKE2b-256 of prev || entry, unkeyed */
+    unsigned char buf[VAULT_MAC_BYTES + 64];
+    memcpy(buf, prev, VAULT_MAC_BYTES);
+    memcpy(buf + VAULT_MAC_BYTES, entry, strlen(entry));
+    crypto_generichash(want, sizeof want, buf, VAULT_MAC_BYTES + strlen(entry), NULL, 0);
+    assert_memory_equal(h1, want, VAULT_MAC_BYTES);
+    /* any change shows */
+    prev[31] ^= 1;
+    vault_chain_hash(prev, entry, strlen(entry), h2);
+    assert_memory_not_equal(h1, h2, VAULT_MAC_BYTES);
+    prev[31] ^= 1;
+    vault_chain_hash(prev, entry, strlen(entry) - 1, h2);
+    assert_memory_not_equal(h1, h2, VAULT_MAC_BYTES);
+    /* an empty entry is the hash of prev alone */
+    vault_chain_hash(prev, NULL, 0, h2);
+    crypto_generichash(want, sizeof want, prev, VAULT_MAC_BYTES, NULL, 0);
+    assert_memory_equal(h2, want, VAULT_MAC_BYTES);
+}
+
+static void test_audit_mac(void **state) {
+    (void)state;
+    unsigned char h[VAULT_MAC_BYTES], m1[VAULT_MAC_BYTES], m2[VAULT_MAC_BYTES], m3[VAULT_MAC_BYTES];
+    memset(h, 0, sizeof h);
+    vault_chain_hash(h, "entry", 5, h); /* out may be prev */
+    vault_audit_mac(V, h, m1);
+    vault_audit_mac(V, h, m2);
+    assert_memory_equal(m1, m2, VAULT_MAC_BYTES);
+    assert_memory_not_equal(m1, h, VAULT_MAC_BYTES);
+    unsigned char unkeyed[VAULT_MAC_BYTES];
+    crypto_generichash(unkeyed, sizeof unkeyed, h, sizeof h, NULL, 0);
+    assert_memory_not_equal(m1, unkeyed, VAULT_MAC_BYTES);
+    vault *w = vault_create();
+    assert_non_null(w);
+    vault_audit_mac(w, h, m3);
+    assert_memory_not_equal(m1, m3, VAULT_MAC_BYTES);
+    vault_free(w);
+    h[0] ^= 1;
+    vault_audit_mac(V, h, m2);
+    assert_memory_not_equal(m1, m2, VAULT_MAC_BYTES);
+    assert_true(vault_equal(m1, m1, VAULT_MAC_BYTES));
+    assert_false(vault_equal(m1, m2, VAULT_MAC_BYTES));
+}
+
+static void test_equal(void **state) {
+    (void)state;
+    unsigned char a[40], b[40];
+    memset(a, 5, sizeof a);
+    memcpy(b, a, sizeof b);
+    assert_true(vault_equal(a, b, sizeof a));
+    for (size_t i = 0; i < sizeof a; i++) {
+        b[i] ^= 0x80;
+        assert_false(vault_equal(a, b, sizeof a));
+        b[i] ^= 0x80;
+    }
+    assert_true(vault_equal(a, b, 0));
+}
+
+/* ---- process (last: it changes the process) ---- */
+
+static void test_harden_process(void **state) {
+    (void)state;
+    umask(022);
+    vault_harden_process();
+    struct rlimit rl;
+    assert_int_equal(getrlimit(RLIMIT_CORE, &rl), 0);
+    assert_int_equal(rl.rlim_cur, 0);
+    assert_int_equal(rl.rlim_max, 0);
+    assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+    mode_t old = umask(077);
+    assert_int_equal(old, 077);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seal_open_round_trip),
+        cmocka_unit_test(test_seal_open_empty),
+        cmocka_unit_test(test_seal_open_64k_binary),
+        cmocka_unit_test(test_ciphertext_hides_plaintext),
+        cmocka_unit_test(test_every_byte_flip_fails),
+        cmocka_unit_test(test_moved_ciphertext_fails),
+        cmocka_unit_test(test_truncated_and_short_fail),
+        cmocka_unit_test(test_fresh_nonce),
+        cmocka_unit_test(test_seal_bad_arguments),
+        cmocka_unit_test(test_kdf_params_and_bounds),
+        cmocka_unit_test(test_enroll_unlock),
+        cmocka_unit_test(test_two_staff_same_data_key),
+        cmocka_unit_test(test_wrong_passphrase),
+        cmocka_unit_test(test_short_passphrase_rejected),
+        cmocka_unit_test(test_changed_staff_id_fails),
+        cmocka_unit_test(test_tampered_kdf_params_fail),
+        cmocka_unit_test(test_tampered_key_material_fails),
+        cmocka_unit_test(test_rewrap),
+        cmocka_unit_test(test_rotation_seal_data_key),
+        cmocka_unit_test(test_blind_index_deterministic_and_keyed),
+        cmocka_unit_test(test_blind_index_bits),
+        cmocka_unit_test(test_blind_index_spreads),
+        cmocka_unit_test(test_chain_hash),
+        cmocka_unit_test(test_audit_mac),
+        cmocka_unit_test(test_equal),
+        cmocka_unit_test(test_harden_process),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

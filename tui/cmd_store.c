@@ -1,0 +1,521 @@
+/* Subcommands over the encrypted record store: init, user, roster, intake, client, verify, audit,
+ * backup, rekey. Each opens the database, logs the --user in with a passphrase from the terminal or
+ * --passphrase-fd, and leaves every rule (roles, audit) to the core. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../core/assess.h"
+#include "../core/audit.h"
+#include "../core/engine.h"
+#include "../core/maintenance.h"
+#include "../core/records.h"
+#include "../core/roster_db.h"
+#include "../core/secret.h"
+#include "cli.h"
+#include "passphrase.h"
+
+#define ERR_SIZE 1024
+
+/* Everything a store command needs, opened in order and closed in reverse. */
+typedef struct {
+    engine e;
+    bool have_engine;
+    database db;
+    bool have_db;
+    session *s;
+} ctx;
+
+static void ctx_close(ctx *c) {
+    session_end(c->s);
+    if (c->have_db) db_close(&c->db);
+    if (c->have_engine) engine_free(&c->e);
+    memset(c, 0, sizeof *c);
+}
+
+/* Makes the directories above path (mode 0700) when it is the default location. */
+static bool make_parent_dirs(const char *path, char *err, size_t errsize) {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir) return true;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(dir, 0700) != 0 && errno != EEXIST) break;
+            *p = '/';
+        }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        snprintf(err, errsize, "%.900s: cannot create the directory: %s", dir, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static int open_ctx(const cli_args *a, ctx *c, bool create, bool with_login) {
+    memset(c, 0, sizeof *c);
+    diag d = {0};
+    bool ok = engine_load(&c->e, a->config_path, NULL, false, &d);
+    diag_print(&d, stderr);
+    diag_free(&d);
+    if (!ok) {
+        fprintf(stderr, "triage: refusing to start: fix the problems above (see triage config check)\n");
+        return EXIT_BADINPUT;
+    }
+    c->have_engine = true;
+    char err[ERR_SIZE];
+    db_settings set;
+    db_settings_from_config(&c->e.cfg, &set);
+    const char *path = a->db_path ? a->db_path : c->e.cfg.db_path;
+    if (create && !a->db_path && !make_parent_dirs(path, err, sizeof err)) {
+        fprintf(stderr, "triage: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    if (!db_open(&c->db, path, create, &set, err, sizeof err)) {
+        fprintf(stderr, "triage: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    c->have_db = true;
+    if (!with_login) return EXIT_OK;
+    if (!a->user) {
+        fprintf(stderr, "triage: which staff member? give --user NAME\n");
+        return EXIT_BADINPUT;
+    }
+    char *pass;
+    size_t len;
+    char prompt[128];
+    snprintf(prompt, sizeof prompt, "Passphrase for %.64s: ", a->user);
+    if (!passphrase_read(a->passphrase_fd, prompt, false, &pass, &len, err, sizeof err)) {
+        fprintf(stderr, "triage: %s\n", err);
+        return EXIT_BADINPUT;
+    }
+    int wait;
+    login_status ls = session_login(&c->db, a->user, pass, len, &c->s, &wait, err, sizeof err);
+    secret_free(pass);
+    if (ls != LOGIN_OK) {
+        fprintf(stderr, "triage: %s\n", err);
+        return ls == LOGIN_ERROR ? EXIT_RUNTIME : EXIT_BADINPUT;
+    }
+    return EXIT_OK;
+}
+
+static int fail(ctx *c, const char *err, int status) {
+    fprintf(stderr, "triage: %s\n", err);
+    ctx_close(c);
+    return status;
+}
+
+static bool denied(const char *err) { return strncmp(err, "denied:", 7) == 0; }
+
+int cmd_init(const cli_args *a) {
+    if (a->argc != 0) {
+        fprintf(stderr, "usage: triage --user NAME init\n");
+        return EXIT_BADINPUT;
+    }
+    if (!a->user) {
+        fprintf(stderr, "triage init: name the first supervisor with --user NAME\n");
+        return EXIT_BADINPUT;
+    }
+    ctx c;
+    int status = open_ctx(a, &c, true, false);
+    if (status != EXIT_OK) {
+        ctx_close(&c);
+        return status;
+    }
+    char err[ERR_SIZE], prompt[160];
+    char *pass;
+    size_t len;
+    snprintf(prompt, sizeof prompt, "New passphrase for %.64s (at least %d characters): ", a->user, VAULT_PASSPHRASE_MIN);
+    if (!passphrase_read(a->passphrase_fd, prompt, true, &pass, &len, err, sizeof err)) return fail(&c, err, EXIT_BADINPUT);
+    bool ok = db_initialise(&c.db, a->user, pass, len, err, sizeof err);
+    secret_free(pass);
+    if (!ok) return fail(&c, err, EXIT_BADINPUT);
+    printf("created %s with supervisor %s\n", c.db.path, a->user);
+    ctx_close(&c);
+    return EXIT_OK;
+}
+
+static int user_add(const cli_args *a, ctx *c) {
+    const char *name = NULL, *role_text = NULL;
+    for (int i = 1; i < a->argc; i++) {
+        if (strcmp(a->argv[i], "--role") == 0 && i + 1 < a->argc) role_text = a->argv[++i];
+        else if (!name) name = a->argv[i];
+        else name = NULL, i = a->argc;
+    }
+    staff_role role;
+    if (!name || !role_text || !staff_role_parse(role_text, &role)) {
+        fprintf(stderr, "usage: triage user add NAME --role reception|clinician|supervisor\n");
+        return EXIT_BADINPUT;
+    }
+    char err[ERR_SIZE], prompt[160];
+    char *pass;
+    size_t len;
+    snprintf(prompt, sizeof prompt, "New passphrase for %.64s (at least %d characters): ", name, VAULT_PASSPHRASE_MIN);
+    if (!passphrase_read(a->passphrase_fd, prompt, true, &pass, &len, err, sizeof err)) {
+        fprintf(stderr, "triage: %s\n", err);
+        return EXIT_BADINPUT;
+    }
+    bool ok = staff_add(c->s, name, role, pass, len, err, sizeof err);
+    secret_free(pass);
+    if (!ok) {
+        fprintf(stderr, "triage: %s\n", err);
+        return EXIT_BADINPUT;
+    }
+    printf("added %s (%s)\n", name, staff_role_name(role));
+    return EXIT_OK;
+}
+
+static int user_list(ctx *c) {
+    staff_rec *list = NULL;
+    int n = 0;
+    char err[ERR_SIZE];
+    if (!session_allowed(c->s, ACT_STAFF_MANAGE, err, sizeof err)) {
+        fprintf(stderr, "triage: %s\n", err);
+        return EXIT_BADINPUT;
+    }
+    store_status st = c->db.ops->staff_list(c->db.st, &list, &n);
+    if (st != ST_OK) {
+        db_error(&c->db, st, "cannot read staff", err, sizeof err);
+        fprintf(stderr, "triage: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    for (int i = 0; i < n; i++)
+        printf("%-20s %-10s %s%s\n", list[i].name, staff_role_name(list[i].role), list[i].locked ? "locked" : "active",
+               list[i].failed_logins ? " (recent failed logins)" : "");
+    free(list);
+    return EXIT_OK;
+}
+
+int cmd_user(const cli_args *a) {
+    const char *sub = a->argc ? a->argv[0] : "";
+    bool known = !strcmp(sub, "add") || !strcmp(sub, "passwd") || !strcmp(sub, "lock") || !strcmp(sub, "unlock") ||
+                 !strcmp(sub, "role") || !strcmp(sub, "list");
+    if (!known) {
+        fprintf(stderr, "usage: triage --user ME user add NAME --role ROLE | passwd [NAME] | lock NAME | unlock NAME | "
+                        "role NAME ROLE | list\n");
+        return EXIT_BADINPUT;
+    }
+    char err[ERR_SIZE];
+    ctx c;
+    if (!strcmp(sub, "passwd") && (a->argc == 1 || (a->user && !strcmp(a->argv[1], a->user)))) {
+        /* your own passphrase: the old one, then the new one */
+        int status = open_ctx(a, &c, false, false);
+        if (status != EXIT_OK || !a->user) {
+            if (!a->user) fprintf(stderr, "triage: which staff member? give --user NAME\n");
+            ctx_close(&c);
+            return status != EXIT_OK ? status : EXIT_BADINPUT;
+        }
+        char *old_pass = NULL, *new_pass = NULL;
+        size_t ol = 0, nl = 0;
+        bool ok = passphrase_read(a->passphrase_fd, "Current passphrase: ", false, &old_pass, &ol, err, sizeof err) &&
+                  passphrase_read(a->passphrase_fd, "New passphrase: ", true, &new_pass, &nl, err, sizeof err) &&
+                  staff_change_passphrase(&c.db, a->user, old_pass, ol, new_pass, nl, err, sizeof err);
+        secret_free(old_pass);
+        secret_free(new_pass);
+        if (!ok) return fail(&c, err, EXIT_BADINPUT);
+        printf("passphrase changed for %s\n", a->user);
+        ctx_close(&c);
+        return EXIT_OK;
+    }
+    int status = open_ctx(a, &c, false, true);
+    if (status != EXIT_OK) {
+        ctx_close(&c);
+        return status;
+    }
+    bool ok = true;
+    if (!strcmp(sub, "add")) status = user_add(a, &c);
+    else if (!strcmp(sub, "list")) status = user_list(&c);
+    else if (a->argc < 2) {
+        fprintf(stderr, "usage: triage user %s NAME%s\n", sub, !strcmp(sub, "role") ? " ROLE" : "");
+        status = EXIT_BADINPUT;
+    } else if (!strcmp(sub, "lock") || !strcmp(sub, "unlock")) {
+        ok = staff_set_locked(c.s, a->argv[1], !strcmp(sub, "lock"), err, sizeof err);
+        if (ok) printf("%s %sed\n", a->argv[1], sub);
+    } else if (!strcmp(sub, "role")) {
+        staff_role role;
+        if (a->argc != 3 || !staff_role_parse(a->argv[2], &role)) {
+            fprintf(stderr, "usage: triage user role NAME reception|clinician|supervisor\n");
+            status = EXIT_BADINPUT;
+        } else if ((ok = staff_set_role(c.s, a->argv[1], role, err, sizeof err))) {
+            printf("%s is now %s\n", a->argv[1], staff_role_name(role));
+        }
+    } else { /* passwd NAME: a supervisor resets someone else's */
+        char *pass;
+        size_t len;
+        char prompt[160];
+        snprintf(prompt, sizeof prompt, "New passphrase for %.64s: ", a->argv[1]);
+        ok = passphrase_read(a->passphrase_fd, prompt, true, &pass, &len, err, sizeof err);
+        if (ok) {
+            ok = staff_reset_passphrase(c.s, a->argv[1], pass, len, err, sizeof err);
+            secret_free(pass);
+        }
+        if (ok) printf("passphrase reset for %s\n", a->argv[1]);
+    }
+    if (!ok) {
+        fprintf(stderr, "triage: %s\n", err);
+        status = EXIT_BADINPUT;
+    }
+    ctx_close(&c);
+    return status;
+}
+
+int cmd_roster(const cli_args *a) {
+    bool import = a->argc == 2 && !strcmp(a->argv[0], "import"), list = a->argc == 1 && !strcmp(a->argv[0], "list");
+    if (!import && !list) {
+        fprintf(stderr, "usage: triage --user ME roster import FILE.ini | roster list\n");
+        return EXIT_BADINPUT;
+    }
+    ctx c;
+    int status = open_ctx(a, &c, false, true);
+    if (status != EXIT_OK) {
+        ctx_close(&c);
+        return status;
+    }
+    char err[ERR_SIZE];
+    if (import) {
+        diag d = {0};
+        int n;
+        bool ok = roster_import(c.s, &c.e.needs, a->argv[1], &n, &d, err, sizeof err);
+        diag_print(&d, stderr);
+        diag_free(&d);
+        if (!ok) return fail(&c, err, EXIT_BADINPUT);
+        printf("imported %d counselors from %s\n", n, a->argv[1]);
+    } else {
+        counselor_rec *rs = NULL;
+        int n = 0;
+        store_status st = c.db.ops->counselor_list(c.db.st, &rs, &n);
+        if (st != ST_OK) {
+            db_error(&c.db, st, "cannot read the roster", err, sizeof err);
+            return fail(&c, err, EXIT_RUNTIME);
+        }
+        for (int i = 0; i < n; i++)
+            printf("%-6s %-24s %-7s %-8s %-9s %3d/%-3d %s\n", rs[i].code, rs[i].name, rs[i].gender, rs[i].languages,
+                   rs[i].high_risk ? "high-risk" : "", rs[i].caseload, rs[i].capacity,
+                   rs[i].available ? "" : "unavailable");
+        free(rs);
+    }
+    ctx_close(&c);
+    return EXIT_OK;
+}
+
+static const char *json_str(json_t *o, const char *key) {
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int cmd_intake(const cli_args *a) {
+    if (a->argc != 2 || strcmp(a->argv[0], "new") != 0) {
+        fprintf(stderr, "usage: triage --user ME intake new FILE|-\n");
+        return EXIT_BADINPUT;
+    }
+    const char *path = a->argv[1];
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!fp) {
+        fprintf(stderr, "triage intake: %s: cannot be read: %s\n", path, strerror(errno));
+        return EXIT_BADINPUT;
+    }
+    static char text[ASSESS_MAX_INPUT + 1];
+    size_t len = fread(text, 1, sizeof text, fp);
+    if (fp != stdin) fclose(fp);
+    const char *where = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char err[ERR_SIZE];
+    json_t *root = assess_load_json(text, len, err, sizeof err);
+    if (!root) {
+        fprintf(stderr, "triage intake: %s: %s\n", where, err);
+        return EXIT_BADINPUT;
+    }
+    ctx c;
+    int status = open_ctx(a, &c, false, true);
+    assess_input *in = status == EXIT_OK ? malloc(sizeof *in) : NULL;
+    static const char *const extra[] = {"client", "notes", NULL};
+    json_t *client = json_object_get(root, "client");
+    const char *name = json_str(client, "name"), *phone = json_str(client, "phone"), *birth = json_str(client, "birth_date");
+    const char *notes = json_str(root, "notes");
+    if (status != EXIT_OK) {
+    } else if (!in) {
+        fprintf(stderr, "triage intake: out of memory\n");
+        status = EXIT_RUNTIME;
+    } else if (!json_is_object(client) || !name) {
+        fprintf(stderr, "triage intake: %s: client.name: required (\"client\":{\"name\":..,\"phone\":..,\"birth_date\":..})\n",
+                where);
+        status = EXIT_BADINPUT;
+    } else if (!assess_parse_value(&c.e, root, extra, in, err, sizeof err)) {
+        fprintf(stderr, "triage intake: %s: %s\n", where, err);
+        status = EXIT_BADINPUT;
+    } else {
+        roster r;
+        c.e.has_roster = roster_from_db(&c.db, &c.e.needs, &r, err, sizeof err);
+        if (!c.e.has_roster) fprintf(stderr, "triage intake: %s (saving without counselor suggestions)\n", err);
+        else c.e.roster = r;
+        json_t *result = assess_run(&c.e, in, c.e.cfg.ui_lang);
+        json_t *body = json_object();
+        json_t *input = json_deep_copy(root);
+        json_object_del(input, "client"); /* identity is sealed in the client record, not in the intake */
+        json_object_del(input, "notes");  /* sealed separately, readable only by roles allowed notes */
+        json_object_set_new(body, "input", input);
+        json_object_set(body, "assessment", result);
+        char *body_text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
+        json_t *matches = json_object_get(result, "matches");
+        const char *suggested = json_str(json_array_get(matches, 0), "id");
+        char client_id[STORE_ID_LEN], intake_id[STORE_ID_LEN];
+        const char *level = json_str(result, "level");
+        intake_input ii = {client_id, level, suggested, NULL, body_text, notes};
+        bool ok = body_text && client_create(c.s, name, phone, birth, client_id, err, sizeof err) &&
+                  intake_save(c.s, &ii, intake_id, err, sizeof err);
+        if (body_text) {
+            secret_wipe(body_text, strlen(body_text));
+            free(body_text);
+        }
+        if (ok) {
+            json_t *out = json_object();
+            json_object_set_new(out, "intake_id", json_string(intake_id));
+            json_object_set_new(out, "client_id", json_string(client_id));
+            json_object_set_new(out, "level", json_string(level));
+            json_object_set(out, "reasons", json_object_get(result, "reasons"));
+            json_object_set_new(out, "suggested", suggested ? json_string(suggested) : json_null());
+            char *s = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            puts(s);
+            free(s);
+            json_decref(out);
+        } else {
+            fprintf(stderr, "triage intake: %s\n", err);
+            status = denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME;
+        }
+        json_decref(result);
+        json_decref(body);
+    }
+    free(in);
+    json_decref(root);
+    secret_wipe(text, len);
+    ctx_close(&c);
+    return status;
+}
+
+int cmd_client(const cli_args *a) {
+    bool as_json = a->argc == 3 && !strcmp(a->argv[2], "--json");
+    if ((a->argc != 2 && !as_json) || strcmp(a->argv[0], "find") != 0) {
+        fprintf(stderr, "usage: triage --user ME client find TEXT [--json]\n");
+        return EXIT_BADINPUT;
+    }
+    ctx c;
+    int status = open_ctx(a, &c, false, true);
+    if (status != EXIT_OK) {
+        ctx_close(&c);
+        return status;
+    }
+    char err[ERR_SIZE];
+    client_plain *list;
+    int n;
+    if (!client_find(c.s, a->argv[1], &list, &n, err, sizeof err))
+        return fail(&c, err, denied(err) || strncmp(err, "query", 5) == 0 ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (as_json) {
+        json_t *arr = json_array();
+        for (int i = 0; i < n; i++) {
+            json_t *o = json_object();
+            json_object_set_new(o, "id", json_string(list[i].id));
+            json_object_set_new(o, "name", json_string(list[i].name));
+            json_object_set_new(o, "phone", json_string(list[i].phone));
+            json_object_set_new(o, "birth_date", json_string(list[i].birth));
+            json_object_set_new(o, "created_at", json_integer(list[i].created_at));
+            json_array_append_new(arr, o);
+        }
+        char *s = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        puts(s);
+        free(s);
+        json_decref(arr);
+    } else {
+        for (int i = 0; i < n; i++) printf("%s  %s  %s  %s\n", list[i].id, list[i].name, list[i].phone, list[i].birth);
+        if (n == 0) printf("no client found\n");
+    }
+    client_list_free(list, n);
+    ctx_close(&c);
+    return EXIT_OK;
+}
+
+int cmd_verify(const cli_args *a) {
+    const char *checkpoint = NULL;
+    if (a->argc == 2 && !strcmp(a->argv[0], "--checkpoint")) checkpoint = a->argv[1];
+    else if (a->argc != 0) {
+        fprintf(stderr, "usage: triage --user ME verify [--checkpoint SEQ:HASH]\n");
+        return EXIT_BADINPUT;
+    }
+    ctx c;
+    int status = open_ctx(a, &c, false, true);
+    if (status != EXIT_OK) {
+        ctx_close(&c);
+        return status;
+    }
+    char err[ERR_SIZE];
+    verify_report r;
+    if (!db_verify(c.s, &r, err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (!r.ok) return fail(&c, r.problem, EXIT_RUNTIME);
+    if (checkpoint) {
+        long long seq;
+        char hex[2 * VAULT_MAC_BYTES + 2] = "";
+        if (sscanf(checkpoint, "%lld:%65s", &seq, hex) != 2 || strlen(hex) != 2 * VAULT_MAC_BYTES)
+            return fail(&c, "--checkpoint takes SEQ:HASH as printed by `triage audit checkpoint`", EXIT_BADINPUT);
+        if (!audit_check_checkpoint(&c.db, seq, hex, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
+    }
+    printf("sound: integrity check passed, %lld sealed fields open, %lld audit entries chained%s\n",
+           (long long)r.sealed_checked, (long long)r.audit.entries, checkpoint ? ", checkpoint matches" : "");
+    ctx_close(&c);
+    return EXIT_OK;
+}
+
+int cmd_audit(const cli_args *a) {
+    if (a->argc != 1 || strcmp(a->argv[0], "checkpoint") != 0) {
+        fprintf(stderr, "usage: triage audit checkpoint\n");
+        return EXIT_BADINPUT;
+    }
+    ctx c;
+    int status = open_ctx(a, &c, false, false);
+    if (status != EXIT_OK) {
+        ctx_close(&c);
+        return status;
+    }
+    char err[ERR_SIZE], hex[2 * VAULT_MAC_BYTES + 1];
+    int64_t seq;
+    if (!audit_checkpoint(&c.db, &seq, hex, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
+    printf("%lld:%s\n", (long long)seq, hex);
+    ctx_close(&c);
+    return EXIT_OK;
+}
+
+int cmd_backup(const cli_args *a) {
+    if (a->argc != 1) {
+        fprintf(stderr, "usage: triage --user ME backup FILE\n");
+        return EXIT_BADINPUT;
+    }
+    ctx c;
+    int status = open_ctx(a, &c, false, true);
+    if (status != EXIT_OK) {
+        ctx_close(&c);
+        return status;
+    }
+    char err[ERR_SIZE];
+    if (!db_backup(c.s, a->argv[0], err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    printf("backed up to %s\n", a->argv[0]);
+    ctx_close(&c);
+    return EXIT_OK;
+}
+
+int cmd_rekey(const cli_args *a) {
+    if (a->argc != 0) {
+        fprintf(stderr, "usage: triage --user ME rekey\n");
+        return EXIT_BADINPUT;
+    }
+    ctx c;
+    int status = open_ctx(a, &c, false, true);
+    if (status != EXIT_OK) {
+        ctx_close(&c);
+        return status;
+    }
+    char err[ERR_SIZE];
+    if (!db_rekey(c.s, err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    printf("data key rotated: every sealed field re-sealed\n");
+    ctx_close(&c);
+    return EXIT_OK;
+}
