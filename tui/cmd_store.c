@@ -55,7 +55,15 @@ static bool make_parent_dirs(const char *path, char *err, size_t errsize) {
     return true;
 }
 
+/* Opens everything; on failure prints why, closes what was opened, and returns the exit status. */
+static int open_ctx_inner(const cli_args *a, ctx *c, bool create, bool with_login);
 static int open_ctx(const cli_args *a, ctx *c, bool create, bool with_login) {
+    int status = open_ctx_inner(a, c, create, with_login);
+    if (status != EXIT_OK) ctx_close(c);
+    return status;
+}
+
+static int open_ctx_inner(const cli_args *a, ctx *c, bool create, bool with_login) {
     memset(c, 0, sizeof *c);
     diag d = {0};
     bool ok = engine_load(&c->e, a->config_path, NULL, false, &d);
@@ -121,10 +129,7 @@ int cmd_init(const cli_args *a) {
     }
     ctx c;
     int status = open_ctx(a, &c, true, false);
-    if (status != EXIT_OK) {
-        ctx_close(&c);
-        return status;
-    }
+    if (status != EXIT_OK) return status;
     char err[ERR_SIZE], prompt[160];
     char *pass;
     size_t len;
@@ -202,12 +207,12 @@ int cmd_user(const cli_args *a) {
     ctx c;
     if (!strcmp(sub, "passwd") && (a->argc == 1 || (a->user && !strcmp(a->argv[1], a->user)))) {
         /* your own passphrase: the old one, then the new one */
-        int status = open_ctx(a, &c, false, false);
-        if (status != EXIT_OK || !a->user) {
-            if (!a->user) fprintf(stderr, "triage: which staff member? give --user NAME\n");
-            ctx_close(&c);
-            return status != EXIT_OK ? status : EXIT_BADINPUT;
+        if (!a->user) {
+            fprintf(stderr, "triage: which staff member? give --user NAME\n");
+            return EXIT_BADINPUT;
         }
+        int status = open_ctx(a, &c, false, false);
+        if (status != EXIT_OK) return status;
         char *old_pass = NULL, *new_pass = NULL;
         size_t ol = 0, nl = 0;
         bool ok = passphrase_read(a->passphrase_fd, "Current passphrase: ", false, &old_pass, &ol, err, sizeof err) &&
@@ -221,10 +226,7 @@ int cmd_user(const cli_args *a) {
         return EXIT_OK;
     }
     int status = open_ctx(a, &c, false, true);
-    if (status != EXIT_OK) {
-        ctx_close(&c);
-        return status;
-    }
+    if (status != EXIT_OK) return status;
     bool ok = true;
     if (!strcmp(sub, "add")) status = user_add(a, &c);
     else if (!strcmp(sub, "list")) status = user_list(&c);
@@ -270,10 +272,7 @@ int cmd_roster(const cli_args *a) {
     }
     ctx c;
     int status = open_ctx(a, &c, false, true);
-    if (status != EXIT_OK) {
-        ctx_close(&c);
-        return status;
-    }
+    if (status != EXIT_OK) return status;
     char err[ERR_SIZE];
     if (import) {
         diag d = {0};
@@ -402,10 +401,7 @@ int cmd_client(const cli_args *a) {
     }
     ctx c;
     int status = open_ctx(a, &c, false, true);
-    if (status != EXIT_OK) {
-        ctx_close(&c);
-        return status;
-    }
+    if (status != EXIT_OK) return status;
     char err[ERR_SIZE];
     client_plain *list;
     int n;
@@ -444,10 +440,7 @@ int cmd_verify(const cli_args *a) {
     }
     ctx c;
     int status = open_ctx(a, &c, false, true);
-    if (status != EXIT_OK) {
-        ctx_close(&c);
-        return status;
-    }
+    if (status != EXIT_OK) return status;
     char err[ERR_SIZE];
     verify_report r;
     if (!db_verify(c.s, &r, err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
@@ -472,10 +465,7 @@ int cmd_audit(const cli_args *a) {
     }
     ctx c;
     int status = open_ctx(a, &c, false, false);
-    if (status != EXIT_OK) {
-        ctx_close(&c);
-        return status;
-    }
+    if (status != EXIT_OK) return status;
     char err[ERR_SIZE], hex[2 * VAULT_MAC_BYTES + 1];
     int64_t seq;
     if (!audit_checkpoint(&c.db, &seq, hex, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
@@ -491,10 +481,7 @@ int cmd_backup(const cli_args *a) {
     }
     ctx c;
     int status = open_ctx(a, &c, false, true);
-    if (status != EXIT_OK) {
-        ctx_close(&c);
-        return status;
-    }
+    if (status != EXIT_OK) return status;
     char err[ERR_SIZE];
     if (!db_backup(c.s, a->argv[0], err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("backed up to %s\n", a->argv[0]);
@@ -509,10 +496,7 @@ int cmd_rekey(const cli_args *a) {
     }
     ctx c;
     int status = open_ctx(a, &c, false, true);
-    if (status != EXIT_OK) {
-        ctx_close(&c);
-        return status;
-    }
+    if (status != EXIT_OK) return status;
     char err[ERR_SIZE];
     if (!db_rekey(c.s, err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("data key rotated: every sealed field re-sealed\n");
