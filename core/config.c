@@ -69,7 +69,7 @@ static char *resolve(const config *c, const char *value, const char *subdir, con
     return xstrdup(path);
 }
 
-static const char *const known_sections[] = {"triage", "risk", "matching", "store", "security", NULL};
+static const char *const known_sections[] = {"triage", "risk", "matching", "store", "security", "queue", NULL};
 static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_file", NULL};
 static const char *const store_keys[] = {"db_path", "busy_timeout_ms", NULL};
 static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_bits", NULL};
@@ -121,7 +121,7 @@ static bool read_settings(config *c, diag *d) {
     c->db_path = db && *db ? resolve(c, db, "", "") : default_db_path();
     c->busy_timeout_ms = int_setting(c, "store", "busy_timeout_ms", 100, 600000, 5000, d);
     c->lock_after = int_setting(c, "security", "lock_after", 1, 100, 5, d);
-    c->blind_index_bits = int_setting(c, "security", "blind_index_bits", 8, 32, 16, d);
+    c->blind_index_bits = int_setting(c, "security", "blind_index_bits", 8, 28, 16, d); /* the kind sits above */
     const char *cost = ini_get(&c->ini, "security", "kdf_cost");
     static const char *const costs[] = {"interactive", "moderate", "sensitive"};
     c->kdf_cost = 1;

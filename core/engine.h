@@ -6,6 +6,7 @@
 #include "config.h"
 #include "form.h"
 #include "match.h"
+#include "queue.h"
 #include "risk.h"
 
 typedef struct {
@@ -15,6 +16,7 @@ typedef struct {
     need_model needs;
     roster roster;
     bool has_roster;
+    queue_policy queue;
 } engine;
 
 /* config_path: from --config, or NULL for the usual lookup. forms_dir: overrides the configured one

@@ -40,6 +40,10 @@ bool db_verify(session *s, verify_report *r, char *err, size_t errsize) {
         snprintf(r->problem, sizeof r->problem, "integrity check failed: %.500s", msg);
         return true;
     }
+    if (!session_key_current(s)) {
+        snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
+        return false;
+    }
     open_ctx c = {s->v, 0, ""};
     st = db->ops->each_sealed(db->st, open_one, &c);
     r->sealed_checked = c.n;
@@ -56,7 +60,7 @@ bool db_verify(session *s, verify_report *r, char *err, size_t errsize) {
         return true;
     }
     r->ok = true;
-    if (db_begin(db, err, errsize)) {
+    if (session_begin(s, err, errsize)) {
         if (!audit_log(db, s->v, s->me.id, "verify", "", "sound", err, errsize) || !db_commit(db, err, errsize))
             db_rollback(db);
     }
@@ -147,7 +151,7 @@ bool db_rekey(session *s, char *err, size_t errsize) {
         return false;
     }
     rekey_ctx c = {s->v, fresh, NULL, 0, 0, NULL, 0, 0, ""};
-    if (!db_begin(db, err, errsize)) {
+    if (!session_begin(s, err, errsize)) {
         vault_free(fresh);
         return false;
     }
@@ -205,7 +209,7 @@ bool db_backup(session *s, const char *dest, char *err, size_t errsize) {
     if (!session_allowed(s, ACT_BACKUP, err, errsize)) return false;
     store_status st = s->db->ops->backup(s->db->st, dest, err, errsize);
     if (st != ST_OK) return false;
-    if (db_begin(s->db, err, errsize)) {
+    if (session_begin(s, err, errsize)) {
         if (!audit_log(s->db, s->v, s->me.id, "backup", "", "", err, errsize) || !db_commit(s->db, err, errsize))
             db_rollback(s->db);
     }

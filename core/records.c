@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "queues.h"
 #include "clock.h"
 #include "ids.h"
 #include "secret.h"
@@ -72,19 +73,28 @@ static bool phone_same(const char *a, const char *b) {
     return ns >= PHONE_KEY_DIGITS && strcmp(lng + nl - ns, shrt) == 0;
 }
 
+/* Kinds of blind-index value. Each kind has its own range of values (the kind sits above the truncated
+ * hash), so a full-name search never lands among the many clients who share a common word. */
+enum { BIDX_FULL_NAME = 1, BIDX_NAME_WORD = 2, BIDX_PHONE = 3 };
+
+static uint32_t bidx(const vault *v, int kind, const char *text, int bits) {
+    static const char *const kinds[] = {"", "name", "word", "phone"};
+    return ((uint32_t)kind << bits) | vault_blind_index(v, kinds[kind], text, bits);
+}
+
 /* The blind-index values of a client: the whole name, each word of a name of several words, the phone. */
 int client_index_values(const vault *v, int bits, const char *name, const char *phone, uint32_t *out, int max) {
     char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
     int n = 0;
     normalise_name(name, norm, sizeof norm);
-    if (*norm) out[n++] = vault_blind_index(v, "name", norm, bits);
+    if (*norm) out[n++] = bidx(v, BIDX_FULL_NAME, norm, bits);
     if (strchr(norm, ' ')) {
         strlist words = strlist_split(norm);
-        for (int i = 0; i < words.n && n < max - 1; i++) out[n++] = vault_blind_index(v, "name", words.v[i], bits);
+        for (int i = 0; i < words.n && n < max - 1; i++) out[n++] = bidx(v, BIDX_NAME_WORD, words.v[i], bits);
         strlist_free(&words);
     }
     normalise_phone(phone, digits, sizeof digits);
-    if (strlen(digits) >= 4 && n < max) out[n++] = vault_blind_index(v, "phone", phone_key(digits), bits);
+    if (strlen(digits) >= 4 && n < max) out[n++] = bidx(v, BIDX_PHONE, phone_key(digits), bits);
     secret_wipe(norm, sizeof norm);
     secret_wipe(digits, sizeof digits);
     return n;
@@ -133,7 +143,7 @@ bool client_create(session *s, const char *name, const char *phone, const char *
     bool ok = seal_into(s, "clients", "name", r.id, name, &r.name_ct, err, errsize) &&
               seal_into(s, "clients", "phone", r.id, phone, &r.phone_ct, err, errsize) &&
               seal_into(s, "clients", "birth", r.id, birth, &r.birth_ct, err, errsize);
-    if (ok && db_begin(s->db, err, errsize)) {
+    if (ok && session_begin(s, err, errsize)) {
         store_status st = s->db->ops->client_insert(s->db->st, &r);
         if (st != ST_OK) db_error(s->db, st, "cannot save the client", err, errsize);
         ok = st == ST_OK && replace_index(s, r.id, name, phone, err, errsize) &&
@@ -163,28 +173,52 @@ static bool open_client(session *s, const client_rec *r, client_plain *out, char
         } else if (vault_open(s->v, "clients", cols[i], r->id, fields[i]->p, fields[i]->n, dest[i], &len)) {
             continue;
         }
-        snprintf(err, errsize, "tampering detected: clients.%s of record %s does not open (edited or moved)", cols[i],
-                 r->id);
+        if (!session_key_current(s))
+            snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
+        else
+            snprintf(err, errsize, "tampering detected: clients.%s of record %s does not open (edited or moved)",
+                     cols[i], r->id);
         client_plain_free(out);
         return false;
     }
     return true;
 }
 
-static bool matches(const client_plain *c, const char *norm_query, const char *digits) {
-    char name[NAME_MAX_BYTES + 1], phone[PHONE_MAX_BYTES + 1];
-    normalise_name(c->name, name, sizeof name);
-    normalise_phone(c->phone, phone, sizeof phone);
-    bool hit = *norm_query && strcmp(name, norm_query) == 0;
-    if (!hit && *norm_query && !strchr(norm_query, ' ')) {
-        strlist words = strlist_split(name);
-        hit = strlist_find(&words, norm_query) >= 0;
-        strlist_free(&words);
+/* Opens only the field the query is about and decides; the other fields are opened for matches only.
+ * A field that does not open is reported as tampering. */
+static bool candidate_hit(session *s, const client_rec *r, const char *norm, const char *digits, bool by_name,
+                          bool *hit, char *err, size_t errsize) {
+    const blob *b = by_name ? &r->name_ct : &r->phone_ct;
+    const char *col = by_name ? "name" : "phone";
+    *hit = false;
+    if (b->n == 0) return true;
+    char *plain;
+    size_t len;
+    if (!vault_open(s->v, "clients", col, r->id, b->p, b->n, &plain, &len)) {
+        if (!session_key_current(s))
+            snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
+        else
+            snprintf(err, errsize, "tampering detected: clients.%s of record %s does not open (edited or moved)", col,
+                     r->id);
+        return false;
     }
-    if (!hit && strlen(digits) >= 4) hit = phone_same(phone, digits);
-    secret_wipe(name, sizeof name);
-    secret_wipe(phone, sizeof phone);
-    return hit;
+    char buf[NAME_MAX_BYTES + 1];
+    if (by_name) {
+        normalise_name(plain, buf, sizeof buf);
+        *hit = strcmp(buf, norm) == 0;
+        if (!*hit && !strchr(norm, ' ')) {
+            strlist words = strlist_split(buf);
+            *hit = strlist_find(&words, norm) >= 0;
+            for (int i = 0; i < words.n; i++) secret_wipe(words.v[i], strlen(words.v[i]));
+            strlist_free(&words);
+        }
+    } else {
+        normalise_phone(plain, buf, sizeof buf);
+        *hit = phone_same(buf, digits);
+    }
+    secret_wipe(buf, sizeof buf);
+    vault_wipe_free(plain);
+    return true;
 }
 
 bool client_find(session *s, const char *query, client_plain **out, int *n, char *err, size_t errsize) {
@@ -195,10 +229,18 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
     char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
     normalise_name(query, norm, sizeof norm);
     normalise_phone(query, digits, sizeof digits);
-    uint32_t keys[2];
-    int nk = 0;
-    keys[nk++] = vault_blind_index(s->v, "name", norm, s->db->set.blind_index_bits);
-    if (strlen(digits) >= 4) keys[nk++] = vault_blind_index(s->v, "phone", phone_key(digits), s->db->set.blind_index_bits);
+    /* a query of digits is a phone number; one word may be a whole name or one word of a name */
+    bool has_letters = false;
+    for (const char *c = norm; *c; c++) has_letters = has_letters || !(*c == ' ' || *c == '-' || *c == '+' || *c == '(' ||
+                                                                      *c == ')' || (*c >= '0' && *c <= '9'));
+    uint32_t keys[3];
+    int nk = 0, bits = s->db->set.blind_index_bits;
+    if (has_letters) {
+        keys[nk++] = bidx(s->v, BIDX_FULL_NAME, norm, bits);
+        if (!strchr(norm, ' ')) keys[nk++] = bidx(s->v, BIDX_NAME_WORD, norm, bits);
+    } else if (strlen(digits) >= 4) {
+        keys[nk++] = bidx(s->v, BIDX_PHONE, phone_key(digits), bits);
+    }
     bool ok = true;
     int cap = 0;
     for (int k = 0; k < nk && ok; k++) {
@@ -220,14 +262,13 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
                 ok = false;
                 break;
             }
+            bool hit;
+            ok = candidate_hit(s, &r, norm, digits, has_letters, &hit, err, errsize);
             client_plain c;
-            ok = open_client(s, &r, &c, err, errsize);
+            if (ok && hit) ok = open_client(s, &r, &c, err, errsize);
             client_rec_free(&r);
             if (!ok) break;
-            if (!matches(&c, norm, digits)) {
-                client_plain_free(&c);
-                continue;
-            }
+            if (!hit) continue;
             if (*n == cap) *out = xrealloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 8));
             (*out)[(*n)++] = c;
         }
@@ -243,7 +284,7 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
     }
     char detail[32];
     snprintf(detail, sizeof detail, "%d found", *n);
-    if (db_begin(s->db, err, errsize)) {
+    if (session_begin(s, err, errsize)) {
         if (!audit_log(s->db, s->v, s->me.id, "client_search", "", detail, err, errsize) || !db_commit(s->db, err, errsize))
             db_rollback(s->db);
     }
@@ -262,7 +303,7 @@ bool client_open(session *s, const char *id, client_plain *out, char *err, size_
     }
     bool ok = open_client(s, &r, out, err, errsize);
     client_rec_free(&r);
-    if (db_begin(s->db, err, errsize)) {
+    if (session_begin(s, err, errsize)) {
         if (!audit_log(s->db, s->v, s->me.id, ok ? "client_open" : "tamper_detected", id, ok ? "" : "clients", err, errsize) ||
             !db_commit(s->db, err, errsize))
             db_rollback(s->db);
@@ -275,6 +316,11 @@ static bool level_valid(const char *l) {
 }
 
 bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], char *err, size_t errsize) {
+    return intake_save_queued(s, in, NULL, id, err, errsize);
+}
+
+bool intake_save_queued(session *s, const intake_input *in, const queue_policy *queue, char id[STORE_ID_LEN], char *err,
+                        size_t errsize) {
     if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
     if (!in || !level_valid(in->level)) {
         snprintf(err, errsize, "intake: level must be red, orange, yellow or green");
@@ -301,11 +347,15 @@ bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], char
     snprintf(r.chosen, sizeof r.chosen, "%s", in->chosen ? in->chosen : "");
     bool ok = seal_into(s, "intakes", "body", r.id, in->body, &r.body_ct, err, errsize) &&
               seal_into(s, "intakes", "notes", r.id, in->notes, &r.notes_ct, err, errsize) &&
-              db_begin(s->db, err, errsize);
+              session_begin(s, err, errsize);
     if (ok) {
         st = s->db->ops->intake_insert(s->db->st, &r);
         if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err, errsize);
+        risk_level level = LEVEL_GREEN;
+        risk_level_parse(r.level, &level);
+        /* the intake and its place in the queue are saved together or not at all */
         ok = st == ST_OK && audit_log(s->db, s->v, s->me.id, "intake_create", r.id, r.level, err, errsize) &&
+             (!queue || queues_enqueue(s, queue, r.client_id, r.id, level, err, errsize)) &&
              db_commit(s->db, err, errsize);
         if (!ok) db_rollback(s->db);
     }
@@ -328,12 +378,20 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
     bool may_read_notes = strcmp(meta->created_by, s->me.id) == 0 || s->me.role != ROLE_RECEPTION;
     if (ok && meta->notes_ct.n && may_read_notes)
         ok = vault_open(s->v, "intakes", "notes", meta->id, meta->notes_ct.p, meta->notes_ct.n, notes, &len);
+    bool stale = !ok && !session_key_current(s);
+    if (stale) {
+        snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
+        vault_wipe_free(*body);
+        *body = NULL;
+        intake_rec_free(meta);
+        return false;
+    }
     if (!ok) {
         snprintf(err, errsize, "tampering detected: intake %s does not open (edited or moved)", meta->id);
         vault_wipe_free(*body);
         *body = NULL;
     }
-    if (db_begin(s->db, err, errsize)) {
+    if (session_begin(s, err, errsize)) {
         if (!audit_log(s->db, s->v, s->me.id, ok ? "intake_open" : "tamper_detected", meta->id, ok ? "" : "intakes", err,
                        errsize) ||
             !db_commit(s->db, err, errsize))
@@ -352,11 +410,12 @@ bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, char *err, 
     memcpy(r.id, id, STORE_ID_LEN);
     snprintf(r.staff_id, sizeof r.staff_id, "%s", s->me.id);
     r.updated_at = clock_now();
-    bool ok = seal_into(s, "drafts", "body", r.id, body, &r.body_ct, err, errsize) && db_begin(s->db, err, errsize);
+    bool ok = seal_into(s, "drafts", "body", r.id, body, &r.body_ct, err, errsize) && session_begin(s, err, errsize);
     if (ok) {
         /* drafts are saved after every answer: no audit entry each time, only the record itself */
         store_status st = s->db->ops->draft_put(s->db->st, &r);
-        if (st != ST_OK) db_error(s->db, st, "cannot save the draft", err, errsize);
+        if (st == ST_EXISTS) snprintf(err, errsize, "draft %s belongs to another worker", r.id);
+        else if (st != ST_OK) db_error(s->db, st, "cannot save the draft", err, errsize);
         ok = st == ST_OK && db_commit(s->db, err, errsize);
         if (!ok) db_rollback(s->db);
     }
@@ -394,7 +453,7 @@ bool draft_discard(session *s, const char *id, char *err, size_t errsize) {
         snprintf(err, errsize, "draft %s is not the current draft of %s", id ? id : "(none)", s->me.name);
         return false;
     }
-    if (!db_begin(s->db, err, errsize)) return false;
+    if (!session_begin(s, err, errsize)) return false;
     store_status st = s->db->ops->draft_delete(s->db->st, id);
     if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot discard the draft", err, errsize);
     bool ok = (st == ST_OK || st == ST_NOTFOUND) && db_commit(s->db, err, errsize);

@@ -4,6 +4,7 @@
 #ifndef TRIAGE_RECORDS_H
 #define TRIAGE_RECORDS_H
 
+#include "queue.h"
 #include "session.h"
 
 /* An opened client: strings in wiped-on-free memory. */
@@ -43,6 +44,10 @@ typedef struct {
 } intake_input;
 
 bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], char *err, size_t errsize);
+/* The same, and the client enters (or moves in) the escalation queue of the intake's level, in the same
+ * transaction. queue NULL: no queue (as intake_save). */
+bool intake_save_queued(session *s, const intake_input *in, const queue_policy *queue, char id[STORE_ID_LEN],
+                        char *err, size_t errsize);
 /* Opens an intake's sealed body (and notes, when the role may read them: the author, clinicians and
  * supervisors). *body and *notes are wiped on free with secret_free; *notes may be NULL. */
 bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char **notes, char *err, size_t errsize);

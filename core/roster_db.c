@@ -25,7 +25,7 @@ bool roster_import(session *s, const need_model *m, const char *path, int *count
     counselor_rec *existing = NULL;
     int n_existing = 0;
     store_status st = s->db->ops->counselor_list(s->db->st, &existing, &n_existing);
-    bool ok = st == ST_OK && db_begin(s->db, err, errsize);
+    bool ok = st == ST_OK && session_begin(s, err, errsize);
     if (st != ST_OK) db_error(s->db, st, "cannot read the roster", err, errsize);
     strlist secs = ini_sections(&ini);
     for (int i = 0; ok && i < secs.n; i++) {

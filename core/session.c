@@ -40,11 +40,15 @@ bool staff_name_valid(const char *name) {
     return true;
 }
 
-/* Writes one audit entry in its own transaction (for events that change nothing else). */
+static bool key_check_ok(database *db, const vault *v);
+
+/* Writes one audit entry in its own transaction (for events that change nothing else). A key that is no
+ * longer the database's (rotated meanwhile) does not seal it: the next current login does. */
 static void audit_alone(database *db, const vault *v, const char *staff, const char *act, const char *obj,
                         const char *detail) {
     char err[512];
     if (!db_begin(db, err, sizeof err)) return;
+    if (v && !key_check_ok(db, v)) v = NULL;
     if (!audit_log(db, v, staff, act, obj, detail, err, sizeof err) || !db_commit(db, err, sizeof err)) db_rollback(db);
 }
 
@@ -166,6 +170,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     int64_t ready = r.last_failed_at + login_delay(r.failed_logins), now = clock_now();
     if (r.failed_logins > 0 && now < ready) {
         *wait = (int)(ready - now);
+        audit_alone(db, NULL, r.id, "login_refused", r.id, "too soon after a failed login");
         snprintf(err, errsize, "too soon after a failed login: wait %d second%s", *wait, *wait == 1 ? "" : "s");
         return LOGIN_WAIT;
     }
@@ -228,6 +233,17 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     return LOGIN_OK;
 }
 
+bool session_key_current(session *s) { return s && key_check_ok(s->db, s->v); }
+
+bool session_begin(session *s, char *err, size_t errsize) {
+    if (!db_begin(s->db, err, errsize)) return false;
+    if (key_check_ok(s->db, s->v)) return true;
+    db_rollback(s->db);
+    snprintf(err, errsize, "the data key was rotated by a supervisor since %s logged in: log in again (nothing was "
+                           "saved)", s->me.name);
+    return false;
+}
+
 void session_end(session *s) {
     if (!s) return;
     vault_free(s->v);
@@ -247,7 +263,7 @@ static bool target(session *s, action a, const char *name, staff_rec *r, char *e
 /* Saves r and one audit entry in one transaction. */
 static bool save_staff(session *s, const staff_rec *r, bool insert, const char *act, const char *detail, char *err,
                        size_t errsize) {
-    if (!db_begin(s->db, err, errsize)) return false;
+    if (!session_begin(s, err, errsize)) return false;
     store_status st = insert ? s->db->ops->staff_insert(s->db->st, r) : s->db->ops->staff_update(s->db->st, r);
     if (st == ST_EXISTS) snprintf(err, errsize, "a user `%s` already exists", r->name);
     else if (st != ST_OK) db_error(s->db, st, "cannot save staff", err, errsize);

@@ -48,6 +48,12 @@ bool session_key_check_write(database *db, const vault *v, char *err, size_t err
  * next attempt wait longer. */
 login_status session_login(database *db, const char *name, const char *pass, size_t passlen, session **out,
                            int *wait, char *err, size_t errsize);
+/* A write transaction for a session: refused (rolled back, with a message) when a supervisor rotated the
+ * data key since this session logged in, so nothing is ever sealed under a key no one holds any more. */
+bool session_begin(session *s, char *err, size_t errsize);
+/* False when the session's key is no longer the database's (rotated meanwhile). */
+bool session_key_current(session *s);
+
 /* Wipes the keys and frees the session (NULL is fine). */
 void session_end(session *s);
 

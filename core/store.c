@@ -63,3 +63,7 @@ void draft_rec_free(draft_rec *r) {
     if (!r) return;
     blob_free(&r->body_ct);
 }
+
+void queue_event_rec_free(queue_event_rec *r) {
+    if (r) blob_free(&r->reason_ct);
+}

@@ -104,6 +104,35 @@ typedef struct {
     bool has_mac; /* false until a session holding the key seals it (entries written before login) */
 } audit_rec;
 
+/* An escalation-queue item (core/queue.h gives the meaning); all in clear: the queues need it. */
+typedef struct {
+    char id[STORE_ID_LEN];
+    char client_id[STORE_ID_LEN];
+    char intake_id[STORE_ID_LEN];
+    char level[8];         /* red, orange, yellow, green */
+    char state[16];        /* open, acknowledged, confirmed, assigned, contacted, closed */
+    char outcome[16];      /* none, first_session, declined, referred, unreachable, duplicate */
+    char pending_level[8]; /* a lower level awaiting a clinician, or "" */
+    char counselor[65];    /* counselor code, or "" */
+    int64_t created_at, level_since, deadline, updated_at;
+    bool overdue, match_by_hand;
+    int escalations, declines_in_row, contact_attempts;
+} queue_rec;
+
+/* One step in an item's history: who did what, when, and why (the reason is sealed: it may be clinical). */
+typedef struct {
+    char id[STORE_ID_LEN];
+    char item_id[STORE_ID_LEN];
+    int64_t at;
+    char staff_id[STORE_ID_LEN]; /* "" for the system (overdue escalation) */
+    char action[16];
+    char from_state[16], to_state[16];
+    char level_before[8], level_after[8];
+    blob reason_ct; /* sealed, may be empty */
+} queue_event_rec;
+
+void queue_event_rec_free(queue_event_rec *r);
+
 /* Called for every sealed value of the database; return non-zero to stop. */
 typedef int (*sealed_cb)(void *ctx, const char *table, const char *column, const char *row_id,
                          const unsigned char *ct, size_t n);
@@ -162,7 +191,16 @@ typedef struct store_ops {
     store_status (*audit_each)(store *s, audit_cb cb, void *ctx); /* in seq order */
     store_status (*audit_set_mac)(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]);
 
-    /* Every sealed value: clients.name/phone/birth, intakes.body/notes, drafts.body. */
+    /* Escalation queues (schema 2). */
+    store_status (*queue_put)(store *s, const queue_rec *r); /* insert or replace by id */
+    store_status (*queue_get)(store *s, const char *id, queue_rec *out);
+    store_status (*queue_open_for_client)(store *s, const char *client_id, queue_rec *out); /* not closed */
+    store_status (*queue_list_open)(store *s, queue_rec **out, int *n); /* every item not closed; free() */
+    store_status (*queue_event_add)(store *s, const queue_event_rec *r);
+    /* an item's history, oldest first; free each with queue_event_rec_free and the array with free() */
+    store_status (*queue_events)(store *s, const char *item_id, queue_event_rec **out, int *n);
+
+    /* Every sealed value: clients.name/phone/birth, intakes.body/notes, drafts.body, queue_events.reason. */
     store_status (*each_sealed)(store *s, sealed_cb cb, void *ctx);
     store_status (*update_sealed)(store *s, const char *table, const char *column, const char *row_id,
                                   const unsigned char *ct, size_t n);

@@ -142,6 +142,45 @@ static const migration migrations[] = {
      " ON audit\n"
      "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;\n",
      "PRAGMA user_version = 1"},
+    /* 2: escalation queues. An item is in clear (ids, level, state, times, counselor code: what the queues
+     * need); the reason of each step is sealed. Open items are found through a partial index on the
+     * state, which is queue metadata, not a clinical value; the level is not indexed. */
+    {"CREATE TABLE queue_items(\n"
+     "  id TEXT PRIMARY KEY NOT NULL,\n"
+     "  client_id TEXT NOT NULL REFERENCES clients(id),\n"
+     "  intake_id TEXT NOT NULL REFERENCES intakes(id),\n"
+     "  level TEXT NOT NULL CHECK (level IN ('red', 'orange', 'yellow', 'green')),\n"
+     "  state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'confirmed', 'assigned', 'contacted', 'closed')),\n"
+     "  outcome TEXT NOT NULL CHECK (outcome IN ('none', 'first_session', 'declined', 'referred', 'unreachable', "
+     "'duplicate')),\n"
+     "  pending_level TEXT CHECK (pending_level IS NULL OR pending_level IN ('red', 'orange', 'yellow', 'green')),\n"
+     "  counselor TEXT,\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  level_since INTEGER NOT NULL,\n"
+     "  deadline INTEGER NOT NULL,\n"
+     "  updated_at INTEGER NOT NULL,\n"
+     "  overdue INTEGER NOT NULL CHECK (overdue IN (0, 1)),\n"
+     "  match_by_hand INTEGER NOT NULL CHECK (match_by_hand IN (0, 1)),\n"
+     "  escalations INTEGER NOT NULL CHECK (escalations >= 0),\n"
+     "  declines_in_row INTEGER NOT NULL CHECK (declines_in_row >= 0),\n"
+     "  contact_attempts INTEGER NOT NULL CHECK (contact_attempts >= 0)\n"
+     ") STRICT;\n"
+     "CREATE INDEX queue_open ON queue_items(state) WHERE state <> 'closed';\n"
+     "CREATE INDEX queue_client ON queue_items(client_id) WHERE state <> 'closed';\n"
+     "CREATE TABLE queue_events(\n"
+     "  id TEXT PRIMARY KEY NOT NULL,\n"
+     "  item_id TEXT NOT NULL REFERENCES queue_items(id),\n"
+     "  at INTEGER NOT NULL,\n"
+     "  staff_id TEXT,\n"
+     "  action TEXT NOT NULL CHECK (length(action) > 0),\n"
+     "  from_state TEXT NOT NULL,\n"
+     "  to_state TEXT NOT NULL,\n"
+     "  level_before TEXT NOT NULL,\n"
+     "  level_after TEXT NOT NULL,\n"
+     "  reason_ct BLOB CHECK (reason_ct IS NULL OR length(reason_ct) > 0)\n"
+     ") STRICT;\n"
+     "CREATE INDEX queue_events_item ON queue_events(item_id, at);\n",
+     "PRAGMA user_version = 2"},
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -188,6 +227,14 @@ enum sid {
     S_SET_INTAKE_NOTES,
     S_SET_DRAFT_BODY,
     S_DATA_VERSION,
+    S_QUEUE_PUT,
+    S_QUEUE_GET,
+    S_QUEUE_FOR_CLIENT,
+    S_QUEUE_LIST_OPEN,
+    S_EVENT_ADD,
+    S_EVENT_LIST,
+    S_SEALED_EVENTS,
+    S_SET_EVENT_REASON,
     S_COUNT
 };
 
@@ -201,6 +248,10 @@ enum sid {
 #define INTAKE_COLS "id, client_id, created_at, created_by, level, suggested, chosen, body_ct, notes_ct"
 #define DRAFT_COLS "id, staff_id, updated_at, body_ct"
 #define AUDIT_COLS "seq, at, staff_id, action, object_id, detail, hash, mac"
+#define QUEUE_COLS                                                                                        \
+    "id, client_id, intake_id, level, state, outcome, pending_level, counselor, created_at, level_since, " \
+    "deadline, updated_at, overdue, match_by_hand, escalations, declines_in_row, contact_attempts"
+#define EVENT_COLS "id, item_id, at, staff_id, action, from_state, to_state, level_before, level_after, reason_ct"
 
 static const char *const sql_text[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
@@ -232,8 +283,9 @@ static const char *const sql_text[S_COUNT] = {
     [S_INTAKE_INSERT] = "INSERT INTO intakes(" INTAKE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [S_INTAKE_GET] = "SELECT " INTAKE_COLS " FROM intakes WHERE id = ?1",
     [S_INTAKE_LIST] = "SELECT " INTAKE_COLS " FROM intakes WHERE client_id = ?1 ORDER BY created_at, rowid",
+    /* a draft stays its author's: saving over someone else's changes nothing (and is reported) */
     [S_DRAFT_PUT] = "INSERT INTO drafts(" DRAFT_COLS ") VALUES (?1, ?2, ?3, ?4) ON CONFLICT(id) DO UPDATE SET "
-                    "staff_id = excluded.staff_id, updated_at = excluded.updated_at, body_ct = excluded.body_ct",
+                    "updated_at = excluded.updated_at, body_ct = excluded.body_ct WHERE drafts.staff_id = excluded.staff_id",
     [S_DRAFT_FOR_STAFF] = "SELECT " DRAFT_COLS " FROM drafts WHERE staff_id = ?1 ORDER BY updated_at DESC, rowid DESC "
                           "LIMIT 1",
     [S_DRAFT_DELETE] = "DELETE FROM drafts WHERE id = ?1",
@@ -252,6 +304,16 @@ static const char *const sql_text[S_COUNT] = {
     [S_SET_INTAKE_NOTES] = "UPDATE intakes SET notes_ct = ?2 WHERE id = ?1",
     [S_SET_DRAFT_BODY] = "UPDATE drafts SET body_ct = ?2 WHERE id = ?1",
     [S_DATA_VERSION] = "PRAGMA data_version",
+    [S_QUEUE_PUT] = "INSERT OR REPLACE INTO queue_items(" QUEUE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                    "?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    [S_QUEUE_GET] = "SELECT " QUEUE_COLS " FROM queue_items WHERE id = ?1",
+    [S_QUEUE_FOR_CLIENT] = "SELECT " QUEUE_COLS " FROM queue_items WHERE client_id = ?1 AND state <> 'closed' "
+                           "ORDER BY created_at DESC LIMIT 1",
+    [S_QUEUE_LIST_OPEN] = "SELECT " QUEUE_COLS " FROM queue_items WHERE state <> 'closed'",
+    [S_EVENT_ADD] = "INSERT INTO queue_events(" EVENT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [S_EVENT_LIST] = "SELECT " EVENT_COLS " FROM queue_events WHERE item_id = ?1 ORDER BY at, rowid",
+    [S_SEALED_EVENTS] = "SELECT rowid, id, reason_ct FROM queue_events WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+    [S_SET_EVENT_REASON] = "UPDATE queue_events SET reason_ct = ?2 WHERE id = ?1",
 };
 
 /* The sealed columns: each_sealed walks them, update_sealed accepts exactly these names. */
@@ -266,6 +328,7 @@ static const sealed_table sealed_tables[] = {
     {"clients", S_SEALED_CLIENTS, 3, {"name", "phone", "birth"}},
     {"intakes", S_SEALED_INTAKES, 2, {"body", "notes"}},
     {"drafts", S_SEALED_DRAFTS, 1, {"body", NULL, NULL}},
+    {"queue_events", S_SEALED_EVENTS, 1, {"reason", NULL, NULL}},
 };
 
 static const struct {
@@ -276,6 +339,7 @@ static const struct {
     {"clients", "name", S_SET_CLIENT_NAME, false},  {"clients", "phone", S_SET_CLIENT_PHONE, true},
     {"clients", "birth", S_SET_CLIENT_BIRTH, true}, {"intakes", "body", S_SET_INTAKE_BODY, false},
     {"intakes", "notes", S_SET_INTAKE_NOTES, true}, {"drafts", "body", S_SET_DRAFT_BODY, false},
+    {"queue_events", "reason", S_SET_EVENT_REASON, true},
 };
 
 struct store {
@@ -1715,6 +1779,204 @@ static store_status sq_intake_list_for_client(store *s, const char *client_id, i
     return ST_OK;
 }
 
+/* ---- escalation queues ---- */
+
+static store_status read_queue(store *s, sqlite3_stmt *st, queue_rec *o) {
+    reader r = {st, "queue_items", NULL, NULL};
+    memset(o, 0, sizeof *o);
+    rd_text(&r, 0, "id", o->id, sizeof o->id, false);
+    r.row = o->id;
+    rd_text(&r, 1, "client_id", o->client_id, sizeof o->client_id, false);
+    rd_text(&r, 2, "intake_id", o->intake_id, sizeof o->intake_id, false);
+    rd_text(&r, 3, "level", o->level, sizeof o->level, false);
+    rd_text(&r, 4, "state", o->state, sizeof o->state, false);
+    rd_text(&r, 5, "outcome", o->outcome, sizeof o->outcome, false);
+    rd_text(&r, 6, "pending_level", o->pending_level, sizeof o->pending_level, true);
+    rd_text(&r, 7, "counselor", o->counselor, sizeof o->counselor, true);
+    o->created_at = rd_int(&r, 8, "created_at", INT64_MIN, INT64_MAX);
+    o->level_since = rd_int(&r, 9, "level_since", INT64_MIN, INT64_MAX);
+    o->deadline = rd_int(&r, 10, "deadline", INT64_MIN, INT64_MAX);
+    o->updated_at = rd_int(&r, 11, "updated_at", INT64_MIN, INT64_MAX);
+    o->overdue = rd_int(&r, 12, "overdue", 0, 1) != 0;
+    o->match_by_hand = rd_int(&r, 13, "match_by_hand", 0, 1) != 0;
+    o->escalations = (int)rd_int(&r, 14, "escalations", 0, INT_MAX);
+    o->declines_in_row = (int)rd_int(&r, 15, "declines_in_row", 0, INT_MAX);
+    o->contact_attempts = (int)rd_int(&r, 16, "contact_attempts", 0, INT_MAX);
+    if (!r.bad && !level_ok(o->level)) rd_bad(&r, "level");
+    return rd_end(s, &r);
+}
+
+static store_status read_event(store *s, sqlite3_stmt *st, queue_event_rec *o) {
+    reader r = {st, "queue_events", NULL, NULL};
+    memset(o, 0, sizeof *o);
+    rd_text(&r, 0, "id", o->id, sizeof o->id, false);
+    r.row = o->id;
+    rd_text(&r, 1, "item_id", o->item_id, sizeof o->item_id, false);
+    o->at = rd_int(&r, 2, "at", INT64_MIN, INT64_MAX);
+    rd_text(&r, 3, "staff_id", o->staff_id, sizeof o->staff_id, true);
+    rd_text(&r, 4, "action", o->action, sizeof o->action, false);
+    rd_text(&r, 5, "from_state", o->from_state, sizeof o->from_state, false);
+    rd_text(&r, 6, "to_state", o->to_state, sizeof o->to_state, false);
+    rd_text(&r, 7, "level_before", o->level_before, sizeof o->level_before, false);
+    rd_text(&r, 8, "level_after", o->level_after, sizeof o->level_after, false);
+    rd_blob(&r, 9, "reason_ct", &o->reason_ct, true);
+    store_status x = rd_end(s, &r);
+    if (x != ST_OK) queue_event_rec_free(o);
+    return x;
+}
+
+static store_status sq_queue_put(store *s, const queue_rec *r) {
+    if (!s) return ST_INVALID;
+    const char *what = "save a queue item";
+    if (!r || !field_ok(r->id, sizeof r->id) || !id_ok(r->id) || !field_ok(r->client_id, sizeof r->client_id) ||
+        !id_ok(r->client_id) || !field_ok(r->intake_id, sizeof r->intake_id) || !id_ok(r->intake_id) ||
+        !field_ok(r->level, sizeof r->level) || !level_ok(r->level) || !field_ok(r->state, sizeof r->state) ||
+        !field_ok(r->outcome, sizeof r->outcome) || !field_ok(r->pending_level, sizeof r->pending_level) ||
+        !field_ok(r->counselor, sizeof r->counselor) || r->escalations < 0 || r->declines_in_row < 0 ||
+        r->contact_attempts < 0)
+        return invalid(s, what, "the record is missing, incomplete or has a negative count");
+    store_status x = need_txn(s, what);
+    if (x != ST_OK) return x;
+    sqlite3_stmt *st = NULL;
+    int rc = stmt(s, S_QUEUE_PUT, &st);
+    rc = b_text(st, 1, r->id, rc);
+    rc = b_text(st, 2, r->client_id, rc);
+    rc = b_text(st, 3, r->intake_id, rc);
+    rc = b_text(st, 4, r->level, rc);
+    rc = b_text(st, 5, r->state, rc);
+    rc = b_text(st, 6, r->outcome, rc);
+    rc = b_text_or_null(st, 7, r->pending_level, rc);
+    rc = b_text_or_null(st, 8, r->counselor, rc);
+    rc = b_int(st, 9, r->created_at, rc);
+    rc = b_int(st, 10, r->level_since, rc);
+    rc = b_int(st, 11, r->deadline, rc);
+    rc = b_int(st, 12, r->updated_at, rc);
+    rc = b_int(st, 13, r->overdue ? 1 : 0, rc);
+    rc = b_int(st, 14, r->match_by_hand ? 1 : 0, rc);
+    rc = b_int(st, 15, r->escalations, rc);
+    rc = b_int(st, 16, r->declines_in_row, rc);
+    rc = b_int(st, 17, r->contact_attempts, rc);
+    rc = run_write(s, st, rc, NULL);
+    return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "save the queue item %s", r->id);
+}
+
+/* One queue row by a key, with statement sid. */
+static store_status queue_one(store *s, enum sid sid, const char *key, queue_rec *out, const char *what) {
+    if (!s) return ST_INVALID;
+    if (out) memset(out, 0, sizeof *out);
+    if (!id_ok(key) || !out) return invalid(s, what, "no valid id or no result was given");
+    sqlite3_stmt *st = NULL;
+    int rc = stmt(s, sid, &st);
+    rc = b_text(st, 1, key, rc);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        store_status x = read_queue(s, st, out);
+        stmt_done(st);
+        return x;
+    }
+    stmt_done(st);
+    if (rc == SQLITE_DONE) return fail(s, ST_NOTFOUND, "Database %s: no queue item for %s.", s->path, key);
+    return fail_rc(s, rc, "%s %s", what, key);
+}
+
+static store_status sq_queue_get(store *s, const char *id, queue_rec *out) {
+    return queue_one(s, S_QUEUE_GET, id, out, "read the queue item");
+}
+
+static store_status sq_queue_open_for_client(store *s, const char *client_id, queue_rec *out) {
+    return queue_one(s, S_QUEUE_FOR_CLIENT, client_id, out, "read the open queue item of the client");
+}
+
+static store_status sq_queue_list_open(store *s, queue_rec **out, int *n) {
+    if (!s) return ST_INVALID;
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!out || !n) return invalid(s, "list the queues", "no result was given");
+    sqlite3_stmt *st = NULL;
+    queue_rec *v = NULL;
+    int cnt = 0, cap = 0;
+    int rc = stmt(s, S_QUEUE_LIST_OPEN, &st);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        v = grow(v, &cap, cnt, sizeof *v);
+        store_status x = read_queue(s, st, &v[cnt]);
+        if (x != ST_OK) {
+            stmt_done(st);
+            free(v);
+            return x;
+        }
+        cnt++;
+        rc = SQLITE_OK;
+    }
+    stmt_done(st);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return fail_rc(s, rc, "list the queues");
+    }
+    *out = v;
+    *n = cnt;
+    return ST_OK;
+}
+
+static store_status sq_queue_event_add(store *s, const queue_event_rec *r) {
+    if (!s) return ST_INVALID;
+    const char *what = "add a queue event";
+    if (!r || !field_ok(r->id, sizeof r->id) || !id_ok(r->id) || !field_ok(r->item_id, sizeof r->item_id) ||
+        !id_ok(r->item_id) || !opt_id_ok(r->staff_id, sizeof r->staff_id) || !field_ok(r->action, sizeof r->action) ||
+        !r->action[0] || !field_ok(r->from_state, sizeof r->from_state) || !field_ok(r->to_state, sizeof r->to_state) ||
+        !field_ok(r->level_before, sizeof r->level_before) || !field_ok(r->level_after, sizeof r->level_after) ||
+        !blob_ok(&r->reason_ct, false))
+        return invalid(s, what, "the record is missing or incomplete");
+    store_status x = need_txn(s, what);
+    if (x != ST_OK) return x;
+    sqlite3_stmt *st = NULL;
+    int rc = stmt(s, S_EVENT_ADD, &st);
+    rc = b_text(st, 1, r->id, rc);
+    rc = b_text(st, 2, r->item_id, rc);
+    rc = b_int(st, 3, r->at, rc);
+    rc = b_text_or_null(st, 4, r->staff_id, rc);
+    rc = b_text(st, 5, r->action, rc);
+    rc = b_text(st, 6, r->from_state, rc);
+    rc = b_text(st, 7, r->to_state, rc);
+    rc = b_text(st, 8, r->level_before, rc);
+    rc = b_text(st, 9, r->level_after, rc);
+    rc = b_blob_or_null(st, 10, r->reason_ct.p, r->reason_ct.n, rc);
+    rc = run_write(s, st, rc, NULL);
+    return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "add the queue event %s", r->id);
+}
+
+static store_status sq_queue_events(store *s, const char *item_id, queue_event_rec **out, int *n) {
+    if (!s) return ST_INVALID;
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!id_ok(item_id) || !out || !n) return invalid(s, "list queue events", "no valid id or no result was given");
+    sqlite3_stmt *st = NULL;
+    queue_event_rec *v = NULL;
+    int cnt = 0, cap = 0;
+    int rc = stmt(s, S_EVENT_LIST, &st);
+    rc = b_text(st, 1, item_id, rc);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        v = grow(v, &cap, cnt, sizeof *v);
+        store_status x = read_event(s, st, &v[cnt]);
+        if (x != ST_OK) {
+            stmt_done(st);
+            for (int i = 0; i < cnt; i++) queue_event_rec_free(&v[i]);
+            free(v);
+            return x;
+        }
+        cnt++;
+        rc = SQLITE_OK;
+    }
+    stmt_done(st);
+    if (rc != SQLITE_DONE) {
+        for (int i = 0; i < cnt; i++) queue_event_rec_free(&v[i]);
+        free(v);
+        return fail_rc(s, rc, "list the events of %s", item_id);
+    }
+    *out = v;
+    *n = cnt;
+    return ST_OK;
+}
+
 /* ---- drafts ---- */
 
 static store_status sq_draft_put(store *s, const draft_rec *r) {
@@ -1731,7 +1993,10 @@ static store_status sq_draft_put(store *s, const draft_rec *r) {
     rc = b_text(st, 2, r->staff_id, rc);
     rc = b_int(st, 3, r->updated_at, rc);
     rc = b_blob(st, 4, r->body_ct.p, r->body_ct.n, rc);
-    rc = run_write(s, st, rc, NULL);
+    int changes = 0;
+    rc = run_write(s, st, rc, &changes);
+    if (rc == SQLITE_OK && changes == 0)
+        return fail(s, ST_EXISTS, "Database %s: the draft %s belongs to another worker.", s->path, r->id);
     return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "save the draft %s", r->id);
 }
 
@@ -2167,4 +2432,10 @@ const store_ops store_sqlite = {
     .integrity_check = sq_integrity_check,
     .backup = sq_backup,
     .data_version = sq_data_version,
+    .queue_put = sq_queue_put,
+    .queue_get = sq_queue_get,
+    .queue_open_for_client = sq_queue_open_for_client,
+    .queue_list_open = sq_queue_list_open,
+    .queue_event_add = sq_queue_event_add,
+    .queue_events = sq_queue_events,
 };

@@ -29,5 +29,6 @@ int cmd_verify(const cli_args *a);
 int cmd_audit(const cli_args *a);
 int cmd_backup(const cli_args *a);
 int cmd_rekey(const cli_args *a);
+int cmd_queue(const cli_args *a);
 
 #endif

@@ -15,108 +15,10 @@
 #include "../core/roster_db.h"
 #include "../core/secret.h"
 #include "cli.h"
+#include "cmd_common.h"
 #include "passphrase.h"
 
 #define ERR_SIZE 1024
-
-/* Everything a store command needs, opened in order and closed in reverse. */
-typedef struct {
-    engine e;
-    bool have_engine;
-    database db;
-    bool have_db;
-    session *s;
-} ctx;
-
-static void ctx_close(ctx *c) {
-    session_end(c->s);
-    if (c->have_db) db_close(&c->db);
-    if (c->have_engine) engine_free(&c->e);
-    memset(c, 0, sizeof *c);
-}
-
-/* Makes the directories above path (mode 0700) when it is the default location. */
-static bool make_parent_dirs(const char *path, char *err, size_t errsize) {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir) return true;
-    *slash = '\0';
-    for (char *p = dir + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(dir, 0700) != 0 && errno != EEXIST) break;
-            *p = '/';
-        }
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        snprintf(err, errsize, "%.900s: cannot create the directory: %s", dir, strerror(errno));
-        return false;
-    }
-    return true;
-}
-
-/* Opens everything; on failure prints why, closes what was opened, and returns the exit status. */
-static int open_ctx_inner(const cli_args *a, ctx *c, bool create, bool with_login);
-static int open_ctx(const cli_args *a, ctx *c, bool create, bool with_login) {
-    int status = open_ctx_inner(a, c, create, with_login);
-    if (status != EXIT_OK) ctx_close(c);
-    return status;
-}
-
-static int open_ctx_inner(const cli_args *a, ctx *c, bool create, bool with_login) {
-    memset(c, 0, sizeof *c);
-    diag d = {0};
-    bool ok = engine_load(&c->e, a->config_path, NULL, false, &d);
-    diag_print(&d, stderr);
-    diag_free(&d);
-    if (!ok) {
-        fprintf(stderr, "triage: refusing to start: fix the problems above (see triage config check)\n");
-        return EXIT_BADINPUT;
-    }
-    c->have_engine = true;
-    char err[ERR_SIZE];
-    db_settings set;
-    db_settings_from_config(&c->e.cfg, &set);
-    const char *path = a->db_path ? a->db_path : c->e.cfg.db_path;
-    if (create && !a->db_path && !make_parent_dirs(path, err, sizeof err)) {
-        fprintf(stderr, "triage: %s\n", err);
-        return EXIT_RUNTIME;
-    }
-    if (!db_open(&c->db, path, create, &set, err, sizeof err)) {
-        fprintf(stderr, "triage: %s\n", err);
-        return EXIT_RUNTIME;
-    }
-    c->have_db = true;
-    if (!with_login) return EXIT_OK;
-    if (!a->user) {
-        fprintf(stderr, "triage: which staff member? give --user NAME\n");
-        return EXIT_BADINPUT;
-    }
-    char *pass;
-    size_t len;
-    char prompt[128];
-    snprintf(prompt, sizeof prompt, "Passphrase for %.64s: ", a->user);
-    if (!passphrase_read(a->passphrase_fd, prompt, false, &pass, &len, err, sizeof err)) {
-        fprintf(stderr, "triage: %s\n", err);
-        return EXIT_BADINPUT;
-    }
-    int wait;
-    login_status ls = session_login(&c->db, a->user, pass, len, &c->s, &wait, err, sizeof err);
-    secret_free(pass);
-    if (ls != LOGIN_OK) {
-        fprintf(stderr, "triage: %s\n", err);
-        return ls == LOGIN_ERROR ? EXIT_RUNTIME : EXIT_BADINPUT;
-    }
-    return EXIT_OK;
-}
-
-static int fail(ctx *c, const char *err, int status) {
-    fprintf(stderr, "triage: %s\n", err);
-    ctx_close(c);
-    return status;
-}
-
-static bool denied(const char *err) { return strncmp(err, "denied:", 7) == 0; }
 
 int cmd_init(const cli_args *a) {
     if (a->argc != 0) {
@@ -363,7 +265,7 @@ int cmd_intake(const cli_args *a) {
         const char *level = json_str(result, "level");
         intake_input ii = {client_id, level, suggested, NULL, body_text, notes};
         bool ok = body_text && client_create(c.s, name, phone, birth, client_id, err, sizeof err) &&
-                  intake_save(c.s, &ii, intake_id, err, sizeof err);
+                  intake_save_queued(c.s, &ii, &c.e.queue, intake_id, err, sizeof err);
         if (body_text) {
             secret_wipe(body_text, strlen(body_text));
             free(body_text);

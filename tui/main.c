@@ -51,6 +51,21 @@ static const char usage[] =
     "  backup FILE             online copy of the database while desks keep working\n"
     "  rekey                   rotate the data key: every field re-sealed (supervisors)\n"
     "\n"
+    "Escalation queues (listing and tick need no login):\n"
+    "  queue [--level L] [--overdue] [--json]\n"
+    "                          open items by urgency then deadline, with time left or overdue\n"
+    "  queue tick              escalate overdue items (safe from cron, any frequency, any desk)\n"
+    "  queue ack ID            a person has seen it\n"
+    "  queue confirm ID [LEVEL] [--reason TEXT|-]\n"
+    "                          a clinician confirms, raises or (with a reason) lowers the level\n"
+    "  queue raise ID LEVEL    anyone raises the level at any time\n"
+    "  queue assign ID COUNSELOR\n"
+    "                          a counselor accepted\n"
+    "  queue contact ID        log a contact attempt\n"
+    "  queue decline ID --reason TEXT|-\n"
+    "                          the client declined the suggestion (three in a row: match by hand)\n"
+    "  queue close ID OUTCOME  first_session, declined, referred, unreachable or duplicate\n"
+    "\n"
     "Options:\n"
     "  --config FILE   use this configuration file (else $TRIAGE_CONFIG, then\n"
     "                  $XDG_CONFIG_HOME/triage/config.ini, then /etc/triage/config.ini, then the\n"
@@ -153,7 +168,7 @@ int main(int argc, char **argv) {
     } commands[] = {{"score", cmd_score},   {"assess", cmd_assess}, {"forms", cmd_forms},   {"config", cmd_config},
                     {"init", cmd_init},     {"user", cmd_user},     {"roster", cmd_roster}, {"intake", cmd_intake},
                     {"client", cmd_client}, {"verify", cmd_verify}, {"audit", cmd_audit},   {"backup", cmd_backup},
-                    {"rekey", cmd_rekey}};
+                    {"rekey", cmd_rekey},   {"queue", cmd_queue}};
     int status = EXIT_BADINPUT;
     bool found = false;
     for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)

@@ -43,7 +43,7 @@
 #include "../../core/store.h"
 
 #define TRIG 0x54524947
-#define NEWEST 1 /* the schema version this build writes */
+#define NEWEST 2 /* the schema version this build writes */
 
 #define STAFF1 "5a000000-0000-4000-8000-000000000001"
 #define STAFF2 "5a000000-0000-4000-8000-000000000002"
@@ -1775,7 +1775,7 @@ static void s_too_new(void **state) {
     assert_int_equal(try_open(f, false, err, sizeof err), ST_TOO_NEW);
     assert_non_null(strstr(err, f->path));
     assert_non_null(strstr(err, "99"));
-    assert_non_null(strstr(err, "up to 1"));
+    assert_non_null(strstr(err, "up to 2"));
     assert_file_is(f->path, before, n);
     free(before);
 }
@@ -1840,6 +1840,17 @@ static void make_v0_empty(const char *path) {
 
 static void make_v0_claimed(const char *path) { raw_exec(path, "PRAGMA application_id = 1414678855"); }
 
+/* Version 1 as it shipped (tests/fixtures/store/schema_v1.sql), with one staff member in it. */
+static void make_v1(const char *path) {
+    size_t n = 0;
+    char *sql = read_all("tests/fixtures/store/schema_v1.sql", &n);
+    raw_exec(path, "PRAGMA application_id = 1414678855");
+    raw_exec(path, sql);
+    raw_exec(path, "INSERT INTO meta(key, value) VALUES ('kept', X'2a')");
+    raw_exec(path, "PRAGMA user_version = 1");
+    free(sql);
+}
+
 static void check_newest_schema(fx *f) {
     assert_int_equal(raw_int(f->path, "PRAGMA user_version"), NEWEST);
     assert_int_equal(raw_int(f->path, "PRAGMA application_id"), TRIG);
@@ -1851,9 +1862,11 @@ static void check_newest_schema(fx *f) {
              "SELECT group_concat(type || ':' || name, ' ') FROM (SELECT type, name FROM sqlite_schema WHERE name NOT "
              "LIKE 'sqlite_%' ORDER BY type, name)",
              names, sizeof names);
-    assert_string_equal(names, "index:blind_index_client index:drafts_staff index:intakes_client table:audit "
+    assert_string_equal(names, "index:blind_index_client index:drafts_staff index:intakes_client index:queue_client "
+                               "index:queue_events_item index:queue_open table:audit "
                                "table:blind_index table:clients table:counselors table:drafts table:intakes "
-                               "table:meta table:staff trigger:audit_no_delete trigger:audit_no_update");
+                               "table:meta table:queue_events table:queue_items table:staff trigger:audit_no_delete "
+                               "trigger:audit_no_update");
     /* no index on any clinical value */
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_index_list('intakes') AS il, "
                                       "pragma_index_info(il.name) AS ii WHERE ii.name = 'level'"),
@@ -1862,13 +1875,20 @@ static void check_newest_schema(fx *f) {
 
 static void s_migrations(void **state) {
     fx *f = *state;
-    void (*const builders[])(const char *) = {make_v0_empty, make_v0_claimed};
+    void (*const builders[])(const char *) = {make_v0_empty, make_v0_claimed, make_v1};
     for (size_t i = 0; i < sizeof builders / sizeof builders[0]; i++) {
         (void)unlink(f->path);
         builders[i](f->path);
         char err[512];
         assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
         assert_int_equal(f->ops->schema_version(f->s), NEWEST);
+        if (builders[i] == make_v1) { /* what version 1 held is still there */
+            blob kept = {0};
+            assert_int_equal(f->ops->meta_get(f->s, "kept", &kept), ST_OK);
+            assert_int_equal(kept.n, 1);
+            assert_int_equal(kept.p[0], 0x2a);
+            blob_free(&kept);
+        }
         OK(f, f->ops->begin(f->s));
         add_staff(f, STAFF1, "amy");
         OK(f, f->ops->commit(f->s));

@@ -1,0 +1,234 @@
+#include "queues.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "ids.h"
+#include "util.h"
+
+void queue_item_from_rec(const queue_rec *r, queue_item *it) {
+    memset(it, 0, sizeof *it);
+    memcpy(it->id, r->id, sizeof it->id);
+    memcpy(it->client_id, r->client_id, sizeof it->client_id);
+    memcpy(it->intake_id, r->intake_id, sizeof it->intake_id);
+    risk_level_parse(r->level, &it->level);
+    queue_state_parse(r->state, &it->state);
+    queue_outcome_parse(r->outcome, &it->outcome);
+    risk_level pending;
+    it->pending_level = r->pending_level[0] && risk_level_parse(r->pending_level, &pending) ? (int)pending : -1;
+    snprintf(it->counselor, sizeof it->counselor, "%s", r->counselor);
+    it->created_at = r->created_at;
+    it->level_since = r->level_since;
+    it->deadline = r->deadline;
+    it->updated_at = r->updated_at;
+    it->overdue = r->overdue;
+    it->match_by_hand = r->match_by_hand;
+    it->escalations = r->escalations;
+    it->declines_in_row = r->declines_in_row;
+    it->contact_attempts = r->contact_attempts;
+}
+
+void queue_item_to_rec(const queue_item *it, queue_rec *r) {
+    memset(r, 0, sizeof *r);
+    memcpy(r->id, it->id, sizeof r->id);
+    memcpy(r->client_id, it->client_id, sizeof r->client_id);
+    memcpy(r->intake_id, it->intake_id, sizeof r->intake_id);
+    snprintf(r->level, sizeof r->level, "%s", risk_level_name(it->level));
+    snprintf(r->state, sizeof r->state, "%s", queue_state_name(it->state));
+    snprintf(r->outcome, sizeof r->outcome, "%s", queue_outcome_name(it->outcome));
+    if (it->pending_level >= 0) snprintf(r->pending_level, sizeof r->pending_level, "%s", risk_level_name((risk_level)it->pending_level));
+    snprintf(r->counselor, sizeof r->counselor, "%s", it->counselor);
+    r->created_at = it->created_at;
+    r->level_since = it->level_since;
+    r->deadline = it->deadline;
+    r->updated_at = it->updated_at;
+    r->overdue = it->overdue;
+    r->match_by_hand = it->match_by_hand;
+    r->escalations = it->escalations;
+    r->declines_in_row = it->declines_in_row;
+    r->contact_attempts = it->contact_attempts;
+}
+
+/* Saves the item and one history event (inside the caller's transaction). v seals the reason; without a
+ * key (tick) there is no reason to seal. */
+static bool save_with_event(database *db, const vault *v, const char *staff_id, const queue_item *before,
+                            const queue_item *after, const char *what, const char *reason, char *err,
+                            size_t errsize) {
+    queue_rec r;
+    queue_item_to_rec(after, &r);
+    store_status st = db->ops->queue_put(db->st, &r);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot save the queue item", err, errsize);
+        return false;
+    }
+    queue_event_rec e;
+    memset(&e, 0, sizeof e);
+    id_new(e.id);
+    memcpy(e.item_id, after->id, sizeof e.item_id);
+    e.at = after->updated_at;
+    snprintf(e.staff_id, sizeof e.staff_id, "%s", staff_id ? staff_id : "");
+    snprintf(e.action, sizeof e.action, "%s", what);
+    snprintf(e.from_state, sizeof e.from_state, "%s", before ? queue_state_name(before->state) : "none");
+    snprintf(e.to_state, sizeof e.to_state, "%s", queue_state_name(after->state));
+    snprintf(e.level_before, sizeof e.level_before, "%s", before ? risk_level_name(before->level) : "none");
+    snprintf(e.level_after, sizeof e.level_after, "%s", risk_level_name(after->level));
+    if (reason && *reason && v &&
+        !vault_seal(v, "queue_events", "reason", e.id, reason, strlen(reason), &e.reason_ct.p, &e.reason_ct.n)) {
+        snprintf(err, errsize, "cannot seal the reason");
+        return false;
+    }
+    st = db->ops->queue_event_add(db->st, &e);
+    queue_event_rec_free(&e);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot save the queue history", err, errsize);
+        return false;
+    }
+    char detail[96];
+    snprintf(detail, sizeof detail, "%s %s->%s %s->%s", what, e.from_state, e.to_state, e.level_before, e.level_after);
+    return audit_log(db, v, staff_id, "queue", after->id, detail, err, errsize);
+}
+
+bool queues_enqueue(session *s, const queue_policy *p, const char *client_id, const char *intake_id,
+                    risk_level level, char *err, size_t errsize) {
+    queue_rec r;
+    int64_t now = clock_now();
+    store_status st = s->db->ops->queue_open_for_client(s->db->st, client_id, &r);
+    if (st == ST_OK) {
+        queue_item before, it;
+        queue_item_from_rec(&r, &before);
+        it = before;
+        if (!queue_new_intake(p, &it, intake_id, level, now)) return true;
+        it.updated_at = now;
+        return save_with_event(s->db, s->v, s->me.id, &before, &it, "new_intake", NULL, err, errsize);
+    }
+    if (st != ST_NOTFOUND) {
+        db_error(s->db, st, "cannot read the queues", err, errsize);
+        return false;
+    }
+    queue_item it;
+    char id[STORE_ID_LEN];
+    id_new(id);
+    queue_item_new(p, &it, id, client_id, intake_id, level, now);
+    return save_with_event(s->db, s->v, s->me.id, NULL, &it, "enqueue", NULL, err, errsize);
+}
+
+bool queues_find(database *db, const char *key, queue_item *out, char *err, size_t errsize) {
+    queue_rec r;
+    size_t n = key ? strlen(key) : 0;
+    if (n == STORE_ID_LEN - 1) {
+        store_status st = db->ops->queue_get(db->st, key, &r);
+        if (st == ST_OK) {
+            queue_item_from_rec(&r, out);
+            return true;
+        }
+    }
+    if (n < 6) {
+        snprintf(err, errsize, "`%s`: give a queue item id (at least its first 6 characters)", key ? key : "");
+        return false;
+    }
+    /* a prefix: only open items are looked through (what a person acts on) */
+    queue_rec *list = NULL;
+    int count = 0, hits = 0;
+    store_status st = db->ops->queue_list_open(db->st, &list, &count);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the queues", err, errsize);
+        return false;
+    }
+    for (int i = 0; i < count; i++)
+        if (strncmp(list[i].id, key, n) == 0) {
+            if (hits++ == 0) queue_item_from_rec(&list[i], out);
+        }
+    free(list);
+    if (hits == 1) return true;
+    snprintf(err, errsize, hits ? "`%s` matches %d open items: give more of the id" : "no open queue item `%s`", key, hits);
+    return false;
+}
+
+bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_request rq, char *err, size_t errsize) {
+    if (!s) {
+        snprintf(err, errsize, "not logged in");
+        return false;
+    }
+    rq.role = s->me.role;
+    if (!session_begin(s, err, errsize)) return false;
+    /* read inside the transaction: another desk may have moved the item a moment ago */
+    queue_rec r;
+    store_status st = s->db->ops->queue_get(s->db->st, item_id, &r);
+    if (st != ST_OK) {
+        if (st == ST_NOTFOUND) snprintf(err, errsize, "no queue item %s", item_id);
+        else db_error(s->db, st, "cannot read the queue item", err, errsize);
+        db_rollback(s->db);
+        return false;
+    }
+    queue_item before, it;
+    queue_item_from_rec(&r, &before);
+    it = before;
+    char why[256];
+    if (!queue_apply(p, &it, &rq, clock_now(), why, sizeof why)) {
+        db_rollback(s->db);
+        snprintf(err, errsize, "denied: %s", why);
+        char detail[96];
+        snprintf(detail, sizeof detail, "queue %s", queue_action_name(rq.action));
+        if (session_begin(s, why, sizeof why)) { /* a refused move is audited like any denial */
+            if (!audit_log(s->db, s->v, s->me.id, "denied", item_id, detail, why, sizeof why) ||
+                !db_commit(s->db, why, sizeof why))
+                db_rollback(s->db);
+        }
+        return false;
+    }
+    bool ok = save_with_event(s->db, s->v, s->me.id, &before, &it, queue_action_name(rq.action), rq.reason, err, errsize) &&
+              db_commit(s->db, err, errsize);
+    if (!ok) db_rollback(s->db);
+    return ok;
+}
+
+bool queues_tick(database *db, const queue_policy *p, int *escalated, char *err, size_t errsize) {
+    *escalated = 0;
+    if (!db_begin(db, err, errsize)) return false;
+    queue_rec *list = NULL;
+    int n = 0;
+    store_status st = db->ops->queue_list_open(db->st, &list, &n);
+    bool ok = st == ST_OK;
+    if (!ok) db_error(db, st, "cannot read the queues", err, errsize);
+    int64_t now = clock_now();
+    for (int i = 0; ok && i < n; i++) {
+        queue_item before, it;
+        queue_item_from_rec(&list[i], &before);
+        it = before;
+        if (!queue_tick(p, &it, now)) continue;
+        it.updated_at = now;
+        ok = save_with_event(db, NULL, "", &before, &it, "overdue", NULL, err, errsize);
+        if (ok) (*escalated)++;
+    }
+    free(list);
+    ok = ok && db_commit(db, err, errsize);
+    if (!ok) {
+        db_rollback(db);
+        *escalated = 0;
+    }
+    return ok;
+}
+
+static int by_urgency(const void *a, const void *b) { return queue_compare(a, b); }
+
+bool queues_list_open(database *db, queue_item **out, int *n, char *err, size_t errsize) {
+    *out = NULL;
+    *n = 0;
+    queue_rec *list = NULL;
+    int count = 0;
+    store_status st = db->ops->queue_list_open(db->st, &list, &count);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the queues", err, errsize);
+        return false;
+    }
+    queue_item *items = xcalloc((size_t)(count ? count : 1), sizeof *items);
+    for (int i = 0; i < count; i++) queue_item_from_rec(&list[i], &items[i]);
+    free(list);
+    qsort(items, (size_t)count, sizeof *items, by_urgency);
+    *out = items;
+    *n = count;
+    return true;
+}

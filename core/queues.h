@@ -1,0 +1,32 @@
+/* The escalation queues over the record store: every change goes through queue.c's rules with the
+ * session's role, and is saved with a history event (its reason sealed) and an audit entry in one
+ * transaction. Overdue escalation (tick) needs no login: cron and every open desk may run it at once,
+ * and each item is escalated exactly once, because each tick re-reads the items inside its write
+ * transaction. */
+#ifndef TRIAGE_QUEUES_H
+#define TRIAGE_QUEUES_H
+
+#include "queue.h"
+#include "session.h"
+
+/* Puts a completed intake's client in the queue of its level, or updates the client's open item (a higher
+ * level takes over at once; a lower one waits for a clinician). Runs inside the caller's transaction. */
+bool queues_enqueue(session *s, const queue_policy *p, const char *client_id, const char *intake_id,
+                    risk_level level, char *err, size_t errsize);
+
+/* Finds an open or closed item by its id or a unique prefix of it (at least 6 characters). */
+bool queues_find(database *db, const char *id_or_prefix, queue_item *out, char *err, size_t errsize);
+
+/* A person's request (the role is the session's). The reason, when given, is sealed in the history. */
+bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_request rq, char *err, size_t errsize);
+
+/* Applies overdue escalations to every open item; *escalated counts the items raised. */
+bool queues_tick(database *db, const queue_policy *p, int *escalated, char *err, size_t errsize);
+
+/* Every open item, sorted by urgency then deadline (queue_compare); free() the array. */
+bool queues_list_open(database *db, queue_item **out, int *n, char *err, size_t errsize);
+
+void queue_item_from_rec(const queue_rec *r, queue_item *it);
+void queue_item_to_rec(const queue_item *it, queue_rec *r);
+
+#endif

@@ -1,0 +1,130 @@
+#!/bin/sh
+# Escalation queues through the command line: an intake enters the queue of its level with its deadline;
+# the deadline holds to the second; overdue items are raised, exactly once even with several desks
+# ticking at the same instant; roles and rules of every move; three declines go to a person.
+# Usage: tests/cli/queue.sh ./triage   Last line: `N passed, N failed`.
+set -u
+T=${1:-./triage}
+case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-queue.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8
+unset TRIAGE_CONFIG
+mkdir -p "$HOME"
+sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
+    config.ini >"$tmp/config.ini"
+DB="$tmp/q.db"
+T0=1795000000 # a fixed instant (2026-11-18T...Z); every step sets TRIAGE_NOW from it
+export TRIAGE_NOW=$T0
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
+tri() {
+    u=$1 p=$2
+    shift 2
+    printf '%b' "$p" >"$tmp/pass"
+    "$T" --config "$tmp/config.ini" --db "$DB" --user "$u" --passphrase-fd 3 "$@" 3<"$tmp/pass" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    out=$(cat "$tmp/out")
+    err=$(cat "$tmp/err")
+}
+nol() { "$T" --config "$tmp/config.ini" --db "$DB" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err"); }
+check() { name=$1; shift; if "$@"; then ok "$name"; else bad "$name" "rc=$rc out=$out err=$err"; fi; }
+has_out() { printf '%s' "$out" | grep -q -- "$1"; }
+has_err() { printf '%s' "$err" | grep -q -- "$1"; }
+P=admin-passphrase-1 R=desk-passphrase-12 C=clin-passphrase-12
+
+tri admin "$P\n" init
+tri admin "$P\n$R\n" user add desk --role reception
+tri admin "$P\n$C\n" user add clin --role clinician
+tri admin "$P\n" roster import assets/counselors.sample.ini
+check "set up: staff and roster" has_out "imported 10"
+
+intake() { # name json-answers -> sets item id
+    printf '{"client":{"name":"%s"},"language":"zh","answers":%s}' "$1" "$2" >"$tmp/in.json"
+    tri desk "$R\n" intake new "$tmp/in.json"
+}
+intake "Yellow Person" '{"phq9":[2,2,1,1,1,1,1,1,0]}'
+check "yellow intake saved" has_out '"level":"yellow"'
+nol queue --json
+yid=$(printf '%s' "$out" | sed -n 's/.*"id":"\([^"]*\)".*"level":"yellow".*/\1/p')
+check "the client is in the yellow queue" [ -n "$yid" ]
+check "with 72 hours to be confirmed" has_out '"seconds_left":259200'
+nol queue
+check "plain listing shows time left" has_out "yellow  open          3d 00h left"
+
+export TRIAGE_NOW=$((T0 + 72 * 3600 - 1))
+nol queue tick
+check "71:59:59 is not overdue" has_out "0 items escalated"
+export TRIAGE_NOW=$((T0 + 72 * 3600))
+nol queue tick
+check "72:00:00 is overdue: escalated" has_out "1 item escalated"
+nol queue --json --overdue
+check "raised to orange and marked overdue" sh -c "printf '%s' '$out' | grep -q '\"level\":\"orange\",\"state\":\"open\",\"overdue\":true'"
+check "with the orange deadline from now (24 h)" has_out '"seconds_left":86400'
+
+# several desks ticking at the same instant escalate it exactly once
+export TRIAGE_NOW=$((T0 + 96 * 3600))
+for i in 1 2 3 4; do
+    "$T" --config "$tmp/config.ini" --db "$DB" queue tick >"$tmp/tick$i" 2>&1 &
+done
+wait
+total=0
+for f in "$tmp"/tick*; do
+    n=$(sed -n 's/^\([0-9]*\) items\{0,1\} escalated$/\1/p' "$f")
+    total=$((total + ${n:-100}))
+done
+check "four concurrent ticks escalate the item exactly once (got $total)" [ "$total" = 1 ]
+nol queue --json
+check "now red" has_out '"level":"red"'
+
+# roles and rules
+tri desk "$R\n" queue confirm "$yid"
+check "reception may not confirm: denied with the reason" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'denied'"
+tri desk "$R\n" queue ack "$yid"
+check "reception acknowledges" has_out "acknowledged"
+tri clin "$C\n" queue confirm "$yid" yellow
+check "lowering without a reason is refused" has_err "reason"
+tri clin "$C\n" queue confirm "$yid" yellow --reason "SENTINELREASON reviewed in person, risk lower"
+check "a clinician lowers with a written reason" has_out "yellow  confirmed"
+if cat "$DB" "$DB-wal" 2>/dev/null | grep -a -q SENTINELREASON; then bad "the reason is sealed (not on disk in clear)"; else ok "the reason is sealed (not on disk in clear)"; fi
+
+# three declines in a row go to a person
+for i in 1 2 3; do tri desk "$R\n" queue decline "${yid%%-*}" --reason "prefers another time"; done
+check "three declines: match by hand" has_out "MATCH BY HAND"
+nol queue --json
+check "...shown in the listing" has_out '"match_by_hand":true'
+tri desk "$R\n" queue decline "$yid"
+check "a decline needs a reason" [ "$rc" -eq 2 ]
+tri desk "$R\n" queue assign "$yid" c05
+check "assign a counselor" has_out "assigned"
+tri desk "$R\n" queue contact "$yid"
+check "log a contact" has_out "contacted"
+tri desk "$R\n" queue close "$yid" first_session
+check "reception may not close" [ "$rc" -eq 2 ]
+tri clin "$C\n" queue close "$yid" unreachable
+check "unreachable needs enough attempts" has_err "denied"
+tri clin "$C\n" queue close "$yid" first_session
+check "a clinician closes with an outcome" has_out "closed"
+nol queue
+check "closed items leave the open list" has_out "no open items"
+
+# a red intake goes to the top; a newer, higher intake for a queued client takes over at once
+intake "Green Person" '{"phq2":[0,1]}'
+gid_client=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+intake "Red Person" '{"asq":["yes","no","no","no","yes"]}'
+nol queue --json
+first=$(printf '%s' "$out" | sed -n 's/^\[{"id":"[^"]*","client_id":"[^"]*","level":"\([a-z]*\)".*/\1/p')
+check "red is listed first" [ "$first" = red ]
+check "red must be acknowledged within 15 minutes" has_out '"level":"red","state":"open","overdue":false,"deadline":[0-9]*,"seconds_left":900'
+nol queue --level green --json
+check "--level filters" sh -c "printf '%s' '$out' | grep -q green && ! printf '%s' '$out' | grep -q '\"level\":\"red\"'"
+nol queue bogus
+check "unknown queue command: usage, exit 2" [ "$rc" -eq 2 ]
+tri admin "$P\n" verify
+check "verify still sound (queue history sealed and audited)" has_out "^sound"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,213 @@
+/* `triage queue`: the escalation queues from the command line (scripts, cron, monitoring). Listing and
+ * tick need no login (they show and move only what is in clear); every transition is made by the
+ * --user with the same rules and role checks as the screens. */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/clock.h"
+#include "../core/engine.h"
+#include "../core/queues.h"
+#include "../core/secret.h"
+#include "cli.h"
+#include "cmd_common.h"
+
+typedef struct {
+    const char *level_filter;
+    bool overdue_only, as_json;
+} list_options;
+
+static bool parse_list_options(const cli_args *a, list_options *o) {
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < a->argc; i++) {
+        risk_level l;
+        if (!strcmp(a->argv[i], "--overdue")) o->overdue_only = true;
+        else if (!strcmp(a->argv[i], "--json")) o->as_json = true;
+        else if (!strcmp(a->argv[i], "--level") && i + 1 < a->argc && risk_level_parse(a->argv[i + 1], &l))
+            o->level_filter = a->argv[++i];
+        else {
+            fprintf(stderr, "usage: triage queue [--level red|orange|yellow|green] [--overdue] [--json]\n");
+            return false;
+        }
+    }
+    return true;
+}
+
+static int queue_list(const list_options *opt, ctx *c) {
+    const char *level_filter = opt->level_filter;
+    bool overdue_only = opt->overdue_only, as_json = opt->as_json;
+    char err[1024];
+    queue_item *items;
+    int n;
+    if (!queues_list_open(&c->db, &items, &n, err, sizeof err)) {
+        fprintf(stderr, "triage: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    int64_t now = clock_now();
+    json_t *arr = as_json ? json_array() : NULL;
+    int shown = 0;
+    for (int i = 0; i < n; i++) {
+        const queue_item *it = &items[i];
+        if (level_filter && strcmp(risk_level_name(it->level), level_filter) != 0) continue;
+        if (overdue_only && !it->overdue) continue;
+        char left[64];
+        queue_format_remaining(it, now, left, sizeof left);
+        shown++;
+        if (as_json) {
+            json_t *o = json_object();
+            json_object_set_new(o, "id", json_string(it->id));
+            json_object_set_new(o, "client_id", json_string(it->client_id));
+            json_object_set_new(o, "level", json_string(risk_level_name(it->level)));
+            json_object_set_new(o, "state", json_string(queue_state_name(it->state)));
+            json_object_set_new(o, "overdue", json_boolean(it->overdue));
+            json_object_set_new(o, "deadline", it->deadline ? json_integer(it->deadline) : json_null());
+            json_object_set_new(o, "seconds_left", it->deadline ? json_integer(it->deadline - now) : json_null());
+            json_object_set_new(o, "time", json_string(left));
+            json_object_set_new(o, "escalations", json_integer(it->escalations));
+            json_object_set_new(o, "match_by_hand", json_boolean(it->match_by_hand));
+            json_object_set_new(o, "pending_level",
+                                it->pending_level >= 0 ? json_string(risk_level_name((risk_level)it->pending_level)) : json_null());
+            json_object_set_new(o, "counselor", it->counselor[0] ? json_string(it->counselor) : json_null());
+            json_object_set_new(o, "created_at", json_integer(it->created_at));
+            json_array_append_new(arr, o);
+        } else {
+            printf("%.8s  %-6s  %-12s  %-16s  client %.8s%s%s\n", it->id, risk_level_name(it->level),
+                   queue_state_name(it->state), left, it->client_id, it->match_by_hand ? "  MATCH BY HAND" : "",
+                   it->pending_level >= 0 ? "  (lower level pending)" : "");
+        }
+    }
+    if (as_json) {
+        char *s = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        puts(s);
+        free(s);
+        json_decref(arr);
+    } else if (shown == 0) {
+        printf("no open items\n");
+    }
+    free(items);
+    return EXIT_OK;
+}
+
+/* --reason TEXT, or --reason - to read it from standard input (keeps it out of the process list). */
+static bool take_reason(const cli_args *a, int *i, char **reason) {
+    if (strcmp(a->argv[*i], "--reason") != 0 || *i + 1 >= a->argc) return false;
+    const char *v = a->argv[++*i];
+    free(*reason);
+    if (strcmp(v, "-") == 0) {
+        char buf[4096];
+        size_t n = fread(buf, 1, sizeof buf - 1, stdin);
+        buf[n] = '\0';
+        while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) buf[--n] = '\0';
+        *reason = strdup(buf);
+        secret_wipe(buf, sizeof buf);
+    } else {
+        *reason = strdup(v);
+    }
+    return *reason != NULL;
+}
+
+static int queue_move(const cli_args *a, ctx *c) {
+    const char *verb = a->argv[0];
+    static const struct {
+        const char *verb;
+        queue_action action;
+    } verbs[] = {{"ack", QA_ACK},       {"confirm", QA_CONFIRM}, {"raise", QA_RAISE}, {"assign", QA_ASSIGN},
+                 {"contact", QA_CONTACT}, {"decline", QA_DECLINE}, {"close", QA_CLOSE}};
+    queue_request rq;
+    memset(&rq, 0, sizeof rq);
+    bool known = false;
+    for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++)
+        if (!strcmp(verb, verbs[v].verb)) {
+            rq.action = verbs[v].action;
+            known = true;
+        }
+    if (!known || a->argc < 2) return -1;
+    char err[1024];
+    queue_item it;
+    if (!queues_find(&c->db, a->argv[1], &it, err, sizeof err)) {
+        fprintf(stderr, "triage: %s\n", err);
+        return EXIT_BADINPUT;
+    }
+    rq.level = it.level;
+    char *reason = NULL;
+    const char *arg = NULL;
+    bool bad = false;
+    for (int i = 2; i < a->argc && !bad; i++) {
+        if (take_reason(a, &i, &reason)) continue;
+        if (arg) bad = true;
+        else arg = a->argv[i];
+    }
+    if (rq.action == QA_CONFIRM || rq.action == QA_RAISE) {
+        if (arg && !risk_level_parse(arg, &rq.level)) bad = true;
+        if (rq.action == QA_RAISE && !arg) bad = true;
+    } else if (rq.action == QA_ASSIGN) {
+        rq.counselor = arg;
+        bad = bad || !arg;
+    } else if (rq.action == QA_CLOSE) {
+        bad = bad || !arg || !queue_outcome_parse(arg, &rq.outcome);
+    } else if (arg) {
+        bad = true;
+    }
+    if (bad) {
+        free(reason);
+        return -1;
+    }
+    rq.reason = reason;
+    bool ok = queues_act(c->s, &c->e.queue, it.id, rq, err, sizeof err);
+    if (reason) secret_wipe(reason, strlen(reason));
+    free(reason);
+    if (!ok) {
+        fprintf(stderr, "triage: %s\n", err);
+        return strncmp(err, "denied:", 7) == 0 ? EXIT_BADINPUT : EXIT_RUNTIME;
+    }
+    queue_item now_it;
+    if (queues_find(&c->db, it.id, &now_it, err, sizeof err)) {
+        char left[64];
+        queue_format_remaining(&now_it, clock_now(), left, sizeof left);
+        printf("%.8s  %s  %s  %s%s\n", now_it.id, risk_level_name(now_it.level), queue_state_name(now_it.state), left,
+               now_it.match_by_hand ? "  MATCH BY HAND (three declines)" : "");
+    }
+    return EXIT_OK;
+}
+
+static const char queue_usage[] =
+    "usage: triage queue [--level L] [--overdue] [--json]\n"
+    "       triage queue tick\n"
+    "       triage --user ME queue ack ID\n"
+    "       triage --user ME queue confirm ID [LEVEL] [--reason TEXT|-]   (a lower level needs a reason)\n"
+    "       triage --user ME queue raise ID LEVEL [--reason TEXT|-]\n"
+    "       triage --user ME queue assign ID COUNSELOR\n"
+    "       triage --user ME queue contact ID [--reason TEXT|-]\n"
+    "       triage --user ME queue decline ID --reason TEXT|-\n"
+    "       triage --user ME queue close ID first_session|declined|referred|unreachable|duplicate [--reason TEXT|-]\n";
+
+int cmd_queue(const cli_args *a) {
+    bool listing = a->argc == 0 || a->argv[0][0] == '-';
+    bool tick = a->argc == 1 && !strcmp(a->argv[0], "tick");
+    list_options lo;
+    if (listing && !parse_list_options(a, &lo)) return EXIT_BADINPUT;
+    ctx c;
+    int status = open_ctx(a, &c, false, !listing && !tick);
+    if (status != EXIT_OK) return status;
+    if (listing) status = queue_list(&lo, &c);
+    else if (tick) {
+        char err[1024];
+        int n;
+        if (!queues_tick(&c.db, &c.e.queue, &n, err, sizeof err)) {
+            fprintf(stderr, "triage: %s\n", err);
+            status = EXIT_RUNTIME;
+        } else {
+            printf("%d item%s escalated\n", n, n == 1 ? "" : "s");
+        }
+    } else {
+        status = queue_move(a, &c);
+        if (status < 0) {
+            fputs(queue_usage, stderr);
+            status = EXIT_BADINPUT;
+        }
+    }
+    ctx_close(&c);
+    return status;
+}
