@@ -1452,20 +1452,24 @@ static void *grow(void *v, int *cap, int n, size_t elem) {
     return v;
 }
 
-static store_status sq_staff_list(store *s, staff_rec **out, int *n) {
-    if (!s) return ST_INVALID;
-    if (out) *out = NULL;
-    if (n) *n = 0;
-    if (!out || !n) return invalid(s, "list the staff", "no result was given");
+/* Reads every row of statement sid (bound to key when key is not NULL) into a malloc'd array of elem-size
+ * records with read(); on failure frees what was read (with drop(), when records own memory). */
+typedef store_status (*row_reader)(store *s, sqlite3_stmt *st, void *out);
+typedef void (*row_drop)(void *rec);
+
+static store_status list_rows(store *s, enum sid sid, const char *key, size_t elem, row_reader read, row_drop drop,
+                              void **out, int *n, const char *what) {
     sqlite3_stmt *st = NULL;
-    staff_rec *v = NULL;
+    char *v = NULL;
     int cnt = 0, cap = 0;
-    int rc = stmt(s, S_STAFF_LIST, &st);
+    int rc = stmt(s, sid, &st);
+    if (key) rc = b_text(st, 1, key, rc);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        v = grow(v, &cap, cnt, sizeof *v);
-        store_status x = read_staff(s, st, &v[cnt]);
+        v = grow(v, &cap, cnt, elem);
+        store_status x = read(s, st, v + (size_t)cnt * elem);
         if (x != ST_OK) {
             stmt_done(st);
+            for (int i = 0; drop && i < cnt; i++) drop(v + (size_t)i * elem);
             free(v);
             return x;
         }
@@ -1474,8 +1478,9 @@ static store_status sq_staff_list(store *s, staff_rec **out, int *n) {
     }
     stmt_done(st);
     if (rc != SQLITE_DONE) {
+        for (int i = 0; drop && i < cnt; i++) drop(v + (size_t)i * elem);
         free(v);
-        return fail_rc(s, rc, "list the staff");
+        return fail_rc(s, rc, "%s", what);
     }
     if (cnt == 0) {
         free(v);
@@ -1484,6 +1489,17 @@ static store_status sq_staff_list(store *s, staff_rec **out, int *n) {
     *out = v;
     *n = cnt;
     return ST_OK;
+}
+
+static store_status rd_staff_row(store *s, sqlite3_stmt *st, void *o) { return read_staff(s, st, o); }
+static store_status rd_counselor_row(store *s, sqlite3_stmt *st, void *o) { return read_counselor(s, st, o); }
+
+static store_status sq_staff_list(store *s, staff_rec **out, int *n) {
+    if (!s) return ST_INVALID;
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!out || !n) return invalid(s, "list the staff", "no result was given");
+    return list_rows(s, S_STAFF_LIST, NULL, sizeof **out, rd_staff_row, NULL, (void **)out, n, "list the staff");
 }
 
 /* ---- counselors ---- */
@@ -1521,33 +1537,8 @@ static store_status sq_counselor_list(store *s, counselor_rec **out, int *n) {
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n) return invalid(s, "list the counselors", "no result was given");
-    sqlite3_stmt *st = NULL;
-    counselor_rec *v = NULL;
-    int cnt = 0, cap = 0;
-    int rc = stmt(s, S_COUNSELOR_LIST, &st);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        v = grow(v, &cap, cnt, sizeof *v);
-        store_status x = read_counselor(s, st, &v[cnt]);
-        if (x != ST_OK) {
-            stmt_done(st);
-            free(v);
-            return x;
-        }
-        cnt++;
-        rc = SQLITE_OK;
-    }
-    stmt_done(st);
-    if (rc != SQLITE_DONE) {
-        free(v);
-        return fail_rc(s, rc, "list the counselors");
-    }
-    if (cnt == 0) {
-        free(v);
-        v = NULL;
-    }
-    *out = v;
-    *n = cnt;
-    return ST_OK;
+    return list_rows(s, S_COUNSELOR_LIST, NULL, sizeof **out, rd_counselor_row, NULL, (void **)out, n,
+                     "list the counselors");
 }
 
 /* ---- clients ---- */
@@ -1741,42 +1732,17 @@ static store_status sq_intake_get(store *s, const char *id, intake_rec *out) {
     return fail_rc(s, rc, "read the intake %s", id);
 }
 
+static store_status rd_intake_row(store *s, sqlite3_stmt *st, void *o) { return read_intake(s, st, o); }
+static void drop_intake(void *r) { intake_rec_free(r); }
+
 static store_status sq_intake_list_for_client(store *s, const char *client_id, intake_rec **out, int *n) {
     if (!s) return ST_INVALID;
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!id_ok(client_id) || !out || !n)
         return invalid(s, "list the intakes of a client", "no valid client id or no result was given");
-    sqlite3_stmt *st = NULL;
-    intake_rec *v = NULL;
-    int cnt = 0, cap = 0;
-    int rc = stmt(s, S_INTAKE_LIST, &st);
-    rc = b_text(st, 1, client_id, rc);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        v = grow(v, &cap, cnt, sizeof *v);
-        store_status x = read_intake(s, st, &v[cnt]);
-        if (x != ST_OK) {
-            stmt_done(st);
-            for (int i = 0; i < cnt; i++) intake_rec_free(&v[i]);
-            free(v);
-            return x;
-        }
-        cnt++;
-        rc = SQLITE_OK;
-    }
-    stmt_done(st);
-    if (rc != SQLITE_DONE) {
-        for (int i = 0; i < cnt; i++) intake_rec_free(&v[i]);
-        free(v);
-        return fail_rc(s, rc, "list the intakes of the client %s", client_id);
-    }
-    if (cnt == 0) {
-        free(v);
-        v = NULL;
-    }
-    *out = v;
-    *n = cnt;
-    return ST_OK;
+    return list_rows(s, S_INTAKE_LIST, client_id, sizeof **out, rd_intake_row, drop_intake, (void **)out, n,
+                     "list the intakes of a client");
 }
 
 /* ---- escalation queues ---- */
@@ -1887,34 +1853,16 @@ static store_status sq_queue_open_for_client(store *s, const char *client_id, qu
     return queue_one(s, S_QUEUE_FOR_CLIENT, client_id, out, "read the open queue item of the client");
 }
 
+static store_status rd_queue_row(store *s, sqlite3_stmt *st, void *o) { return read_queue(s, st, o); }
+static store_status rd_event_row(store *s, sqlite3_stmt *st, void *o) { return read_event(s, st, o); }
+static void drop_event(void *r) { queue_event_rec_free(r); }
+
 static store_status sq_queue_list_open(store *s, queue_rec **out, int *n) {
     if (!s) return ST_INVALID;
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n) return invalid(s, "list the queues", "no result was given");
-    sqlite3_stmt *st = NULL;
-    queue_rec *v = NULL;
-    int cnt = 0, cap = 0;
-    int rc = stmt(s, S_QUEUE_LIST_OPEN, &st);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        v = grow(v, &cap, cnt, sizeof *v);
-        store_status x = read_queue(s, st, &v[cnt]);
-        if (x != ST_OK) {
-            stmt_done(st);
-            free(v);
-            return x;
-        }
-        cnt++;
-        rc = SQLITE_OK;
-    }
-    stmt_done(st);
-    if (rc != SQLITE_DONE) {
-        free(v);
-        return fail_rc(s, rc, "list the queues");
-    }
-    *out = v;
-    *n = cnt;
-    return ST_OK;
+    return list_rows(s, S_QUEUE_LIST_OPEN, NULL, sizeof **out, rd_queue_row, NULL, (void **)out, n, "list the queues");
 }
 
 static store_status sq_queue_event_add(store *s, const queue_event_rec *r) {
@@ -1949,32 +1897,8 @@ static store_status sq_queue_events(store *s, const char *item_id, queue_event_r
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!id_ok(item_id) || !out || !n) return invalid(s, "list queue events", "no valid id or no result was given");
-    sqlite3_stmt *st = NULL;
-    queue_event_rec *v = NULL;
-    int cnt = 0, cap = 0;
-    int rc = stmt(s, S_EVENT_LIST, &st);
-    rc = b_text(st, 1, item_id, rc);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        v = grow(v, &cap, cnt, sizeof *v);
-        store_status x = read_event(s, st, &v[cnt]);
-        if (x != ST_OK) {
-            stmt_done(st);
-            for (int i = 0; i < cnt; i++) queue_event_rec_free(&v[i]);
-            free(v);
-            return x;
-        }
-        cnt++;
-        rc = SQLITE_OK;
-    }
-    stmt_done(st);
-    if (rc != SQLITE_DONE) {
-        for (int i = 0; i < cnt; i++) queue_event_rec_free(&v[i]);
-        free(v);
-        return fail_rc(s, rc, "list the events of %s", item_id);
-    }
-    *out = v;
-    *n = cnt;
-    return ST_OK;
+    return list_rows(s, S_EVENT_LIST, item_id, sizeof **out, rd_event_row, drop_event, (void **)out, n,
+                     "list the events of a queue item");
 }
 
 /* ---- drafts ---- */
