@@ -14,7 +14,7 @@ DEB_PACKAGES := libncurses-dev libsqlite3-dev libiniparser-dev uuid-dev libsodiu
                 libcmocka-dev tmux pkg-config clang make gcc sqlite3
 
 # Libraries with a pkg-config file; iniparser ships none.
-PKGS          := jansson sqlite3 libsodium uuid
+PKGS          := jansson sqlite3 libsodium uuid ncursesw
 PKG_CFLAGS     = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS       = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 INIPARSER_CFLAGS := -I/usr/include/iniparser
@@ -84,9 +84,15 @@ $(REL)/tests/unit/%: $(REL)/tests/unit/%.o $(REL)/tests/unit/support.o $(REL)/li
 $(ASAN)/tests/unit/%: $(ASAN)/tests/unit/%.o $(ASAN)/tests/unit/support.o $(ASAN)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(SAN_FLAGS) -o $@ $< $(ASAN)/tests/unit/support.o $(ASAN)/libtriage.a $(LIBS) $(CMOCKA_LIBS)
 
+# the layout test also links the front end's layout, which is plain geometry with no curses in it
+$(REL)/tests/unit/test_layout: $(REL)/tests/unit/test_layout.o $(REL)/tui/layout.o
+	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $^ $(CMOCKA_LIBS)
+$(ASAN)/tests/unit/test_layout: $(ASAN)/tests/unit/test_layout.o $(ASAN)/tui/layout.o
+	@echo "  CC    $@"; $(CC) $(SAN_FLAGS) -o $@ $^ $(CMOCKA_LIBS)
+
 UNIT_REL  := $(UNIT_SRC:%.c=$(REL)/%)
 UNIT_ASAN := $(UNIT_SRC:%.c=$(ASAN)/%)
-BENCH     := $(REL)/tests/bench/bench $(REL)/tests/bench/bench_store
+BENCH     := $(REL)/tests/bench/bench $(REL)/tests/bench/bench_store $(REL)/tests/bench/bench_queue
 
 $(REL)/tests/bench/%: $(REL)/tests/bench/%.o $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)

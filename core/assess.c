@@ -260,7 +260,8 @@ json_t *assess_run(const engine *e, const assess_input *in, lang ui) {
     json_object_set_new(o, "reasons", reasons);
     json_t *scores = json_object();
     for (int f = 0; f < e->forms.n; f++)
-        if (in->a.given[f]) json_object_set_new(scores, e->forms.v[f]->id, score_result_json(e->forms.v[f], &in->a.scores[f]));
+        if (in->a.given[f] && e->forms.v[f]->kind == FORM_SCORED) /* a record form (intake) has no score */
+            json_object_set_new(scores, e->forms.v[f]->id, score_result_json(e->forms.v[f], &in->a.scores[f]));
     json_object_set_new(o, "scores", scores);
     json_t *matches = json_array();
     json_t *info = json_object();

@@ -69,10 +69,13 @@ static char *resolve(const config *c, const char *value, const char *subdir, con
     return xstrdup(path);
 }
 
-static const char *const known_sections[] = {"triage", "risk", "matching", "store", "security", "queue", NULL};
-static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_file", NULL};
+static const char *const known_sections[] = {"triage", "risk", "matching", "store", "security", "queue", "intake",
+                                             "safety", NULL};
+static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_file", "demo", NULL};
+static const char *const intake_keys[] = {"forms", NULL};
+static const char *const safety_keys[] = {"steps.en", "steps.zh", NULL};
 static const char *const store_keys[] = {"db_path", "busy_timeout_ms", NULL};
-static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_bits", NULL};
+static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_bits", "idle_lock_minutes", NULL};
 
 /* An integer setting in [lo, hi]; a bad value is an error naming the line. */
 static int int_setting(config *c, const char *section, const char *key, int lo, int hi, int def, diag *d) {
@@ -87,6 +90,20 @@ static int int_setting(config *c, const char *section, const char *key, int lo, 
         return def;
     }
     return (int)n;
+}
+
+/* A value of the built-in configuration (for a key a centre's file leaves out). */
+static char *builtin_value(const char *section, const char *key) {
+    ini_file ini;
+    diag d = {0};
+    char *v = NULL;
+    if (ini_open_buffer(&ini, triage_default_config, triage_default_config_len, "<built-in config.ini>", &d)) {
+        const char *s = ini_get(&ini, section, key);
+        v = xstrdup(s ? s : "");
+        ini_close(&ini);
+    }
+    diag_free(&d);
+    return v ? v : xstrdup("");
 }
 
 static char *default_db_path(void) {
@@ -122,6 +139,25 @@ static bool read_settings(config *c, diag *d) {
     c->busy_timeout_ms = int_setting(c, "store", "busy_timeout_ms", 100, 600000, 5000, d);
     c->lock_after = int_setting(c, "security", "lock_after", 1, 100, 5, d);
     c->blind_index_bits = int_setting(c, "security", "blind_index_bits", 8, 28, 16, d); /* the kind sits above */
+    c->idle_lock_minutes = int_setting(c, "security", "idle_lock_minutes", 1, 240, 5, d);
+    const char *demo = ini_get(&c->ini, "triage", "demo");
+    c->demo = demo && strcmp(demo, "yes") == 0;
+    config_check_keys(&c->ini, "intake", intake_keys, false, d);
+    config_check_keys(&c->ini, "safety", safety_keys, false, d);
+    const char *forms = ini_get(&c->ini, "intake", "forms");
+    c->intake_forms = xstrdup(forms && *forms ? forms : "intake phq9 gad7 asq");
+    for (int l = 0; l < LANG_COUNT; l++) {
+        char key[16];
+        snprintf(key, sizeof key, "steps.%s", lang_code((lang)l));
+        const char *v = ini_get(&c->ini, "safety", key);
+        if (!v || !*v) {
+            /* never a red level without steps: the built-in ones (config check says so) */
+            c->safety_steps[l] = builtin_value("safety", key);
+            c->safety_steps_builtin = true;
+        } else {
+            c->safety_steps[l] = xstrdup(v);
+        }
+    }
     const char *cost = ini_get(&c->ini, "security", "kdf_cost");
     static const char *const costs[] = {"interactive", "moderate", "sensitive"};
     c->kdf_cost = 1;
@@ -173,5 +209,7 @@ void config_free(config *c) {
     free(c->forms_dir);
     free(c->roster_file);
     free(c->db_path);
+    free(c->intake_forms);
+    for (int l = 0; l < LANG_COUNT; l++) free(c->safety_steps[l]);
     *c = (config){0};
 }

@@ -21,6 +21,11 @@ typedef struct {
     int kdf_cost;      /* 0 interactive, 1 moderate, 2 sensitive (vault_cost) */
     int lock_after;    /* failed logins before a lock */
     int blind_index_bits;
+    int idle_lock_minutes;
+    bool demo;                          /* a demonstration database: every screen says so */
+    char *intake_forms;                 /* [intake] forms, in the order the wizard asks them */
+    char *safety_steps[LANG_COUNT];     /* [safety] steps shown the moment a level becomes red */
+    bool safety_steps_builtin;          /* the file has none of its own: the built-in steps are used */
 } config;
 
 /* The built-in defaults: the repository's config.ini, compiled in. */

@@ -106,6 +106,29 @@ bool need_model_load(need_model *m, const ini_file *ini, const formset *fs, diag
             cs = form_item_scale(fs->v[fi], ii);
         }
     }
+    /* where the interview's language and counselor-gender preference come from (choice items) */
+    static const char *const from_keys[2] = {"language_from", "gender_preference_from"};
+    int *from_slots[2][2] = {{&m->language_form, &m->language_item}, {&m->gender_form, &m->gender_item}};
+    for (int k = 0; k < 2; k++) {
+        *from_slots[k][0] = *from_slots[k][1] = -1;
+        const char *v = ini_get(ini, "matching", from_keys[k]);
+        if (!v || !*v) continue;
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", v);
+        char *dot = strchr(buf, '.');
+        if (dot) *dot = '\0';
+        int fi = dot ? formset_index(fs, buf) : -1;
+        int ii = fi >= 0 ? form_item_index(fs->v[fi], dot + 1) : -1;
+        char kk[64];
+        snprintf(kk, sizeof kk, "matching.%s", from_keys[k]);
+        if (ii < 0 || fs->v[fi]->items[ii].type != ITEM_CHOICE)
+            diag_add(d, name, ini_line(ini, "matching", from_keys[k]), kk, false,
+                     "`%s` is not a choice item of a loaded form (FORM.ITEM)", v);
+        else {
+            *from_slots[k][0] = fi;
+            *from_slots[k][1] = ii;
+        }
+    }
     strlist keys = ini_keys(ini, "matching");
     if (m->n_dims && d->errors == before) {
         if (cs)
@@ -125,7 +148,8 @@ bool need_model_load(need_model *m, const ini_file *ini, const formset *fs, diag
             char kk[300];
             snprintf(kk, sizeof kk, "matching.%s", key);
             int line = ini_line(ini, "matching", key);
-            if (strcmp(key, "dimensions") == 0 || strcmp(key, "concerns_from") == 0 || strncmp(key, "label.", 6) == 0) {
+            if (strcmp(key, "dimensions") == 0 || strcmp(key, "concerns_from") == 0 || strcmp(key, "language_from") == 0 ||
+                strcmp(key, "gender_preference_from") == 0 || strncmp(key, "label.", 6) == 0) {
                 if (strncmp(key, "label.", 6) == 0) {
                     char dim[128];
                     snprintf(dim, sizeof dim, "%s", key + 6);

@@ -21,6 +21,8 @@ typedef struct {
     char *dims[MATCH_MAX_DIMS];
     char *label[MATCH_MAX_DIMS][LANG_COUNT];
     int concern_form, concern_item; /* the multi item the concerns come from */
+    int language_form, language_item; /* the choice item of the client's language (-1: none) */
+    int gender_form, gender_item;     /* the choice item of the counselor-gender preference (-1: none) */
     float concern_w[MATCH_MAX_CONCERNS][MATCH_MAX_DIMS];
     float score_w[TRIAGE_MAX_FORMS][MATCH_MAX_DIMS];
     float level_w[LEVEL_COUNT][MATCH_MAX_DIMS];

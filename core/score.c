@@ -12,6 +12,7 @@ expr_value score_item_value(const form *f, const answer *a, const bool *visible,
     switch (a[i].state) {
     case ANS_VALUE: return (expr_value){true, false, a[i].value};
     case ANS_REFUSED: return it->safety ? (expr_value){true, true, worst} : (expr_value){false, true, 0};
+    case ANS_NOT_ASKED: return unknown;
     default: return it->safety ? (expr_value){true, false, worst} : unknown;
     }
 }
@@ -136,6 +137,7 @@ bool answer_parse(const form *f, int item, const char *text, answer *out, char *
 void answer_format(const form *f, int item, answer a, char *buf, size_t size) {
     const scale *s = form_item_scale(f, item);
     if (a.state == ANS_REFUSED) snprintf(buf, size, "refused");
+    else if (a.state == ANS_NOT_ASKED) snprintf(buf, size, "not asked yet");
     else if (a.state != ANS_VALUE) snprintf(buf, size, "unanswered");
     else if (s && f->items[item].type != ITEM_MULTI) {
         int c = scale_value_index(s, a.value);

@@ -7,7 +7,10 @@
 
 #include "form.h"
 
-typedef enum { ANS_UNANSWERED = 0, ANS_VALUE, ANS_REFUSED } answer_state;
+/* ANS_NOT_ASKED: an item the interview has not reached yet (the live wizard). It is not answered, but a
+ * safety item not yet asked is not counted as positive until the interview passes it; once passed
+ * without an answer it is ANS_UNANSWERED and counts as positive. */
+typedef enum { ANS_UNANSWERED = 0, ANS_VALUE, ANS_REFUSED, ANS_NOT_ASKED } answer_state;
 
 /* One answer: for scale/choice items the choice's value, for number items the number, for multi items a
  * bit mask of choice indexes. Text and dates are kept by the caller (the record store). */

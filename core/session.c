@@ -233,6 +233,10 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     return LOGIN_OK;
 }
 
+void session_audit(session *s, const char *what, const char *object_id, const char *detail) {
+    if (s) audit_alone(s->db, s->v, s->me.id, what, object_id, detail);
+}
+
 bool session_key_current(session *s) { return s && key_check_ok(s->db, s->v); }
 
 bool session_begin(session *s, char *err, size_t errsize) {

@@ -51,6 +51,8 @@ login_status session_login(database *db, const char *name, const char *pass, siz
 /* A write transaction for a session: refused (rolled back, with a message) when a supervisor rotated the
  * data key since this session logged in, so nothing is ever sealed under a key no one holds any more. */
 bool session_begin(session *s, char *err, size_t errsize);
+/* Records an event that changes nothing else (e.g. the safety steps were acknowledged). */
+void session_audit(session *s, const char *what, const char *object_id, const char *detail);
 /* False when the session's key is no longer the database's (rotated meanwhile). */
 bool session_key_current(session *s);
 

@@ -1,7 +1,6 @@
 #!/bin/sh
-# `make run`: the interactive front desk is not built yet, so this shows, honestly, what exists today:
-# the command-line front end on the shipped forms, rules and sample roster, and a demo database
-# (build/demo/, DEMO DATA ONLY, with the demo passphrases printed below).
+# `make run`: builds a demo database (build/demo/, DEMO DATA ONLY, demo passphrases printed below),
+# shows the command line on it, then opens the front desk on it when run in a terminal.
 set -eu
 cd "$(dirname "$0")/.."
 ./triage --help
@@ -19,7 +18,7 @@ pass=demo-passphrase
 if [ ! -f "$demo/triage.db" ]; then
     mkdir -p "$demo"
     # demo only: fast key derivation so the demo starts at once on old machines
-    sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
+    sed -e "s/^kdf_cost = moderate/kdf_cost = interactive/" -e "s/^demo = no/demo = yes/" -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
         config.ini >"$demo/config.ini"
     T="./triage --config $demo/config.ini --db $demo/triage.db --passphrase-fd 3"
     printf '%s\n' "$pass" | $T --user demo init 3<&0 >/dev/null
@@ -38,4 +37,10 @@ printf '%s\n' "$pass" | $T --user desk client find 'demo client red' 3<&0
 echo "\$ triage --user demo verify"
 printf '%s\n' "$pass" | $T --user demo verify 3<&0
 echo
-echo "Try: ./triage --config $demo/config.ini --db $demo/triage.db --user desk client find 'Demo Client green'"
+echo "DEMO LOGIN: user desk (reception) or demo (supervisor), passphrase $pass"
+if [ -t 0 ] && [ -t 1 ]; then
+    echo "Opening the front desk on the demo database (q quits; ? shows the keys)..."
+    sleep 2
+    exec ./triage --config "$demo/config.ini" --db "$demo/triage.db" --user desk
+fi
+echo "(no terminal here: open the front desk with ./triage --config $demo/config.ini --db $demo/triage.db)"

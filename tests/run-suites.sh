@@ -42,10 +42,11 @@ run_cmocka() {
 for b in $unit_rel; do run_cmocka unit "$b"; done
 for b in $unit_asan; do run_cmocka unit-asan "$b"; done
 
-# Command-line suite: prints its own "N passed, N failed" as its last line.
-for s in tests/cli/*.sh; do
+# Command-line, scripted-screen and real-terminal (tmux) suites: each prints "N passed, N failed" last.
+for s in tests/cli/*.sh tests/e2e/*.sh; do
     [ -f "$s" ] || continue
-    log="$log_dir/cli_$(basename "$s" .sh).log"
+    kind=$(basename "$(dirname "$s")")
+    log="$log_dir/${kind}_$(basename "$s" .sh).log"
     timeout 300 sh "$s" ./triage >"$log" 2>&1
     rc=$?
     last=$(tail -n 1 "$log")
@@ -54,7 +55,7 @@ for s in tests/cli/*.sh; do
     p=${p:-0} f=${f:-1}
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     add "$p" "$f"
-    printf '%-40s %4d passed, %d failed\n' "cli/$(basename "$s" .sh)" "$p" "$f"
+    printf '%-40s %4d passed, %d failed\n' "$kind/$(basename "$s" .sh)" "$p" "$f"
     [ "$f" -eq 0 ] || grep '^FAIL' "$log" | head -n 40
 done
 

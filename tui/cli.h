@@ -3,6 +3,8 @@
 #ifndef TRIAGE_CLI_H
 #define TRIAGE_CLI_H
 
+#include <stdbool.h>
+
 #define EXIT_OK 0
 #define EXIT_RUNTIME 1
 #define EXIT_BADINPUT 2
@@ -12,6 +14,7 @@ typedef struct {
     const char *db_path;     /* --db */
     const char *user;        /* --user */
     int passphrase_fd;       /* --passphrase-fd, or -1 for the terminal */
+    bool no_color;           /* --no-color */
     int argc;                /* the subcommand's own arguments */
     char **argv;
 } cli_args;
@@ -30,5 +33,6 @@ int cmd_audit(const cli_args *a);
 int cmd_backup(const cli_args *a);
 int cmd_rekey(const cli_args *a);
 int cmd_queue(const cli_args *a);
+int cmd_tui(const cli_args *a);
 
 #endif

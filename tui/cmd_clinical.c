@@ -195,6 +195,9 @@ int cmd_config(const cli_args *a) {
     printf("matching:      %d dimensions\n", e.needs.n_dims);
     printf("roster:        %s (%d counselors)\n", e.cfg.roster_file, e.roster.n);
     printf("ui language:   %s\n", lang_code(e.cfg.ui_lang));
+    printf("safety steps:  %s\n", e.cfg.safety_steps_builtin || e.cfg.builtin
+                                       ? "the built-in ones: write the centre's own in [safety] (who to call, numbers)"
+                                       : "the centre's own");
     const char *db = a->db_path ? a->db_path : e.cfg.db_path;
     printf("database:      %s%s\n", db, access(db, F_OK) == 0 ? "" : " (not created yet: triage --user NAME init)");
     engine_free(&e);

@@ -18,10 +18,14 @@
 #endif
 
 static const char usage[] =
-    "Usage: triage [--config FILE] [--db PATH] [--user NAME] [--passphrase-fd N] COMMAND [ARGS]\n"
+    "Usage: triage [--config FILE] [--db PATH] [--user NAME] [--no-color]   (the front desk)\n"
+    "       triage [--config FILE] [--db PATH] [--user NAME] [--passphrase-fd N] COMMAND [ARGS]\n"
     "\n"
     "triage helps the front desk of a counseling centre or crisis line walk a client through\n"
     "structured questionnaires, see their risk level live with reasons, and suggest a counselor.\n"
+    "\n"
+    "Without a command, triage opens the front desk in the terminal: log in, the queues at a glance,\n"
+    "and the intake wizard with the live risk panel (press ? or F1 there for the keys).\n"
     "\n"
     "Commands:\n"
     "  score FORM ANSWER...    score one questionnaire and print JSON {form,total,band,flags}\n"
@@ -74,15 +78,19 @@ static const char usage[] =
     "  --user NAME     the staff member acting\n"
     "  --passphrase-fd N  read passphrases from file descriptor N, one per line (for scripts);\n"
     "                  otherwise they are asked on the terminal with echo off\n"
+    "  --no-color      monochrome screens (also when NO_COLOR is set or the terminal has no colour)\n"
     "  -h, --help      show this help\n"
     "  -V, --version   show the version\n"
     "\n"
     "Environment:\n"
     "  TRIAGE_CONFIG   configuration file, when --config is not given\n"
     "  TRIAGE_NOW      fix the clock (ISO-8601 UTC such as 2026-11-24T09:00:00Z, or epoch seconds)\n"
+    "  TRIAGE_SCRIPT   run the front desk headless from a script of keys (type TEXT, key NAME,\n"
+    "                  dump FILE, resize COLS ROWS): for tests\n"
+    "  NO_COLOR        monochrome screens\n"
     "\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad input.\n"
-    "The interactive front desk is not built yet: see README.md for what exists today.\n";
+    "";
 
 /* The value of an option that takes one (--opt VALUE or --opt=VALUE); NULL when absent. */
 static const char *option_value(int argc, char **argv, int *i, const char *name, bool *bad) {
@@ -138,6 +146,8 @@ int main(int argc, char **argv) {
                 return EXIT_BADINPUT;
             }
             a.passphrase_fd = (int)fd;
+        } else if (strcmp(arg, "--no-color") == 0) {
+            a.no_color = true;
         } else if (bad) {
             return EXIT_BADINPUT;
         } else if (arg[0] == '-' && arg[1]) {
@@ -155,10 +165,7 @@ int main(int argc, char **argv) {
         return EXIT_BADINPUT;
     }
     find_program_dir();
-    if (i >= argc) {
-        fputs(usage, stderr);
-        return EXIT_BADINPUT;
-    }
+    if (i >= argc) return cmd_tui(&a);
     const char *cmd = argv[i];
     a.argc = argc - i - 1;
     a.argv = argv + i + 1;

@@ -1,0 +1,78 @@
+/* The intake wizard as a model, apart from any screen: which question is current, the answers so far
+ * (choices and typed text), skip logic, and the risk level and counselor suggestions recomputed after
+ * every answer. The TUI draws it and feeds it keys; tests drive it directly. Its state round-trips
+ * through JSON so that every answer can be saved as a sealed draft and resumed after a crash or an
+ * idle lock. */
+#ifndef TRIAGE_WIZARD_H
+#define TRIAGE_WIZARD_H
+
+#include <jansson.h>
+
+#include "assess.h"
+#include "engine.h"
+
+#define WIZARD_MAX_FORMS 8
+#define WIZARD_TEXT_MAX 256
+
+typedef enum { WZ_QUESTIONS, WZ_REVIEW, WZ_SAVED } wizard_stage;
+
+typedef struct {
+    const engine *e;
+    int forms[WIZARD_MAX_FORMS]; /* indexes into e->forms, in the order asked */
+    int n_forms;
+    int pos;  /* which of forms[] is current */
+    int item; /* current item of that form */
+    wizard_stage stage;
+    lang client_lang;
+    assess_input in; /* answers of every form, concerns, language, preferences */
+    char *text[WIZARD_MAX_FORMS][FORM_MAX_ITEMS]; /* typed answers (text, number, date items), secret memory */
+    risk_result risk;
+    risk_level level;
+    bool red_seen; /* the safety steps were acknowledged for the current red level */
+    char client_id[STORE_ID_LEN]; /* an existing client, or "" for a new one */
+    char draft_id[STORE_ID_LEN];
+} wizard;
+
+/* Starts an intake over the given form ids (e.g. intake phq9 gad7 asq); false with why when one is unknown. */
+bool wizard_start(wizard *w, const engine *e, const char *const *form_ids, int n, lang client_lang, char *err,
+                  size_t errsize);
+void wizard_free(wizard *w);
+
+const form *wizard_form(const wizard *w);
+const form_item *wizard_item(const wizard *w);
+/* Position for "question 3 of 9": the current item's number among the visible items, and their count. */
+void wizard_progress(const wizard *w, int *number, int *count);
+
+/* Answers the current item with choice c of its scale (choice/scale items), or toggles choice c (multi
+ * items, which then stay current until wizard_next). Moves on after a single choice. */
+bool wizard_choose(wizard *w, int c);
+/* "Refused to answer" where the scale allows it. */
+bool wizard_refuse(wizard *w);
+/* Sets the typed answer of a text, number or date item; false with why when it does not fit (a number out
+ * of range, a date that is not YYYY-MM-DD, too long, not valid UTF-8). Does not move on. */
+bool wizard_type(wizard *w, const char *text, char *err, size_t errsize);
+/* Moves to the next visible item (an optional item may be skipped); at the end of the last form, to the
+ * review. False when the current item is required and unanswered. */
+bool wizard_next(wizard *w);
+/* Back to the previous visible item (across forms); from the review, to the last question. */
+bool wizard_back(wizard *w);
+
+/* Recomputes scores, the risk level with reasons, and the matches (called by every change). */
+void wizard_recompute(wizard *w);
+/* True once after the level becomes red: the screen must show the safety steps and have them acknowledged. */
+bool wizard_needs_safety_steps(const wizard *w);
+void wizard_safety_acknowledged(wizard *w);
+
+/* The typed answer of an item of the intake form by item id ("preferred_name", "phone", ...), or "". */
+const char *wizard_text(const wizard *w, const char *form_id, const char *item_id);
+/* The client's name for the record: the intake form's preferred_name. */
+const char *wizard_client_name(const wizard *w);
+
+/* The draft: everything needed to resume, as JSON text (malloc'd; wipe and free it). */
+char *wizard_to_json(const wizard *w);
+bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, size_t errsize);
+
+/* The intake body to store: the assessment input and result, as `triage intake new` stores it. */
+json_t *wizard_result_json(const wizard *w, lang ui);
+
+#endif

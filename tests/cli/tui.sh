@@ -1,0 +1,169 @@
+#!/bin/sh
+# The front desk driven headless through the keyboard's own input path (TRIAGE_SCRIPT), reading what a
+# person would see from screen dumps: login, a whole intake in Chinese with the live panel turning orange
+# at PHQ-9 item 9 and red at ASQ question 5, the safety steps, review, save, the queue; an unfinished
+# intake resumed after the program ends; the too-small message and recovery on resize.
+# Usage: tests/cli/tui.sh ./triage   Last line: `N passed, N failed`.
+set -u
+T=${1:-./triage}
+case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-tui.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
+unset TRIAGE_CONFIG NO_COLOR TRIAGE_NOW
+mkdir -p "$HOME"
+sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
+    config.ini >"$tmp/config.ini"
+DB="$tmp/t.db"
+P=admin-passphrase-1 R=desk-passphrase-12
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" 2>/dev/null | head -40; }
+cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
+cli "$P\n" --user admin init >/dev/null
+cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
+cli "$P\n" --user admin roster import assets/counselors.sample.ini >/dev/null
+tui() { # script cols rows
+    TRIAGE_SCRIPT="$1" LINES=$3 COLUMNS=$2 timeout 60 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/tui.out" 2>&1
+}
+shows() { grep -q -- "$2" "$1"; }
+expect() { # name dumpfile pattern
+    if shows "$2" "$3"; then ok "$1"; else bad "$1 (looked for: $3)" "$2"; fi
+}
+
+D=$tmp/dump
+mkdir -p "$D"
+cat >"$tmp/wrong.script" <<SCRIPT
+type nobody
+key enter
+type wrong-passphrase
+key enter
+dump $D/login_failed
+SCRIPT
+tui "$tmp/wrong.script" 100 30
+cat >"$tmp/intake.script" <<SCRIPT
+type desk
+key enter
+type $R
+key enter
+dump $D/home
+key n
+key enter
+type 2
+dump $D/q1
+type 李小明
+key enter
+type 34
+key enter
+key enter
+type 1
+type 13800138000
+key enter
+type 2
+key enter
+type 1
+type 1
+type 8
+key enter
+type 1
+type 2
+dump $D/phq9_start
+type 2
+type 2
+type 2
+type 2
+type 2
+type 2
+type 2
+type 2
+dump $D/phq9_item9_pending
+type 2
+dump $D/phq9_item9_answered
+type 2
+type 1
+type 1
+type 1
+type 1
+type 1
+type 1
+type 1
+type 2
+type 1
+type 1
+type 1
+dump $D/asq5
+type 2
+dump $D/safety
+key enter
+dump $D/review
+key ctrl-s
+dump $D/saved
+key enter
+dump $D/home_after
+SCRIPT
+tui "$tmp/intake.script" 120 36
+expect "a wrong passphrase is refused on screen" "$D/login_failed" "wrong user name or passphrase"
+expect "home shows the queues and who is logged in" "$D/home" "desk (reception)"
+expect "the questionnaire is in the client's language (Chinese)" "$D/q1" "您希望我们怎样称呼您"
+expect "with the live panel beside it" "$D/q1" "Live assessment"
+expect "PHQ-9 starts green" "$D/phq9_start" "Risk level: GREEN"
+expect "still green while item 9 is not yet asked" "$D/phq9_item9_pending" "Risk level: GREEN"
+expect "orange right after item 9 is answered several days" "$D/phq9_item9_answered" "Risk level: ORANGE"
+expect "...with the reason that fired and its value" "$D/phq9_item9_answered" "phq9.item9 = 1"
+expect "ASQ question 5 is asked after a yes" "$D/asq5" "您现在有想要自杀的念头吗"
+expect "red after question 5 yes: the safety steps must be acknowledged" "$D/safety" "RED: SAFETY STEPS NOW"
+expect "...with the centre's steps" "$D/safety" "Do not leave the client alone"
+expect "review page" "$D/review" "Review, then save"
+expect "saved: the summary shows the level" "$D/saved" "Risk level: RED"
+expect "...and the deadline of its queue item (15 minutes)" "$D/saved" "1[45]m left"
+expect "home counts the new red item" "$D/home_after" "RED ALERT"
+"$T" --config "$tmp/config.ini" --db "$DB" queue --json >"$tmp/q.json"
+if grep -q '"level":"red"' "$tmp/q.json"; then ok "the client is in the red queue"; else bad "red queue" "$tmp/q.json"; fi
+cli "$R\n" --user desk client find 李小明 >"$tmp/found"
+if grep -q 13800138000 "$tmp/found"; then ok "the client record was saved (found by name)"; else bad "client saved" "$tmp/found"; fi
+cli "$P\n" --user admin verify >"$tmp/verify" 2>&1
+if grep -q '^sound' "$tmp/verify"; then ok "verify sound (safety acknowledgement audited)"; else bad "verify" "$tmp/verify"; fi
+
+# an intake left unfinished when the program ends is resumed, every answer kept
+cat >"$tmp/part1.script" <<SCRIPT
+type desk
+key enter
+type $R
+key enter
+key n
+key enter
+type 1
+type Ada Lovelace
+key enter
+dump $D/part1
+SCRIPT
+tui "$tmp/part1.script" 100 30
+cat >"$tmp/part2.script" <<SCRIPT
+type desk
+key enter
+type $R
+key enter
+dump $D/resumed
+key esc
+dump $D/back
+SCRIPT
+tui "$tmp/part2.script" 100 30
+expect "after login the unfinished intake continues where it stopped" "$D/resumed" "Question 2 of"
+expect "...and the earlier answer is kept" "$D/back" "Ada Lovelace"
+
+# too small, then resized back
+cat >"$tmp/resize.script" <<SCRIPT
+dump $D/login_big
+resize 60 20
+dump $D/small
+resize 100 30
+dump $D/big_again
+SCRIPT
+tui "$tmp/resize.script" 100 30
+expect "60x20: a clear enlarge message" "$D/small" "enlarge the terminal"
+expect "resized back: the login screen returns" "$D/big_again" "Log in"
+expect "80x24 and larger draw the login" "$D/login_big" "Passphrase"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

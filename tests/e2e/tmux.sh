@@ -1,0 +1,95 @@
+#!/bin/sh
+# End to end in a real terminal (tmux): what a person sees. Login, an intake with a Chinese name, the panel
+# turning orange, a resize in the middle of the wizard, kill -9 mid-intake, then login again: the intake
+# continues with every answer kept; the terminal is restored when the program quits.
+# Usage: tests/e2e/tmux.sh ./triage   Last line: `N passed, N failed`.
+set -u
+T=${1:-./triage}
+case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-e2e.XXXXXX")
+S="triage-e2e-$$"
+export TMUX_TMPDIR="$tmp"
+trap 'tmux kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8
+unset TRIAGE_CONFIG TRIAGE_NOW TRIAGE_SCRIPT NO_COLOR
+mkdir -p "$HOME"
+sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
+    config.ini >"$tmp/config.ini"
+DB="$tmp/e.db"
+R=desk-passphrase-12
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; tmux capture-pane -p -t "$S" 2>/dev/null | sed 's/^/     /' | head -40; }
+cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
+cli "admin-passphrase-1\n" --user admin init >/dev/null
+cli "admin-passphrase-1\n$R\n" --user admin user add desk --role reception >/dev/null
+cli "admin-passphrase-1\n" --user admin roster import assets/counselors.sample.ini >/dev/null
+
+# waits (polling, bounded) until the screen shows a pattern
+wait_for() { # pattern [seconds]
+    n=0 limit=$(( ${2:-10} * 10 ))
+    while [ $n -lt $limit ]; do
+        tmux capture-pane -p -t "$S" 2>/dev/null | grep -q -- "$1" && return 0
+        sleep 0.1
+        n=$((n + 1))
+    done
+    return 1
+}
+start() { tmux new-session -d -s "$S" -x 100 -y 30 "TERM=${1:-xterm-256color} '$T' --config '$tmp/config.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"; }
+keys() { tmux send-keys -t "$S" "$@"; }
+step() { # name pattern
+    if wait_for "$2"; then ok "$1"; else bad "$1 (waiting for: $2)"; fi
+}
+
+start
+step "the login screen appears in a real terminal" "Passphrase"
+keys "$R" Enter
+step "logged in: the front desk" "desk (reception)"
+keys n
+step "new intake: find the client first" "Find the client"
+keys Enter
+step "choose the client's language" "简体中文"
+keys 2
+step "the intake in Chinese" "您希望我们怎样称呼您"
+keys "王小红" Enter
+step "the Chinese name was accepted" "Question 2 of"
+keys 35 Enter Enter 1 13911112222 Enter 2 Enter 1 1 Enter 1 2
+step "into the PHQ-9" "PHQ-9"
+tmux resize-window -t "$S" -x 70 -y 20
+step "resized below the minimum: the enlarge message" "enlarge the terminal"
+tmux resize-window -t "$S" -x 120 -y 32
+step "resized back: the wizard reflows" "Live assessment"
+keys 2 2 2 2 2 2 2 2 2
+step "orange right after PHQ-9 item 9 is answered several days" "Risk level: ORANGE"
+# kill -9 in the middle of the intake
+pid=$(pgrep -f -- "--db $DB --user desk" | head -1)
+[ -n "$pid" ] && kill -9 "$pid"
+step "killed with SIGKILL" "EXITED 137"
+tmux kill-session -t "$S"
+start
+step "restarted" "Passphrase"
+keys "$R" Enter
+step "after login the intake continues where it stopped" "Unfinished intake resumed"
+step "...at the question after the last answer" "PHQ-9"
+step "...with the risk level it had" "Risk level: ORANGE"
+keys Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape
+step "going back shows the answers were all kept" "王小红"
+keys Escape
+step "Esc at the first question goes back to the front desk" "Resume the unfinished intake"
+keys q
+step "q asks first, since an intake is unfinished" "Quit?"
+keys y
+step "quit: the process exits cleanly" "EXITED 0"
+tmux kill-session -t "$S"
+# monochrome and other terminal types still work
+for term in vt100 linux screen; do
+    start "$term"
+    if wait_for "Passphrase" 5; then ok "TERM=$term draws the login"; else bad "TERM=$term"; fi
+    keys Escape
+    wait_for "EXITED 0" 5 || bad "TERM=$term exits cleanly on Esc"
+    tmux kill-session -t "$S"
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,1136 @@
+/* The intake wizard as a model: position and progress, typed answers (text, number, date), required and
+ * optional items, multi items, the live risk level (a safety item not yet reached does not count; passed
+ * unanswered it does), skip logic, going back across forms, language and preferences, the stored result,
+ * and drafts that round-trip through JSON. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/assess.h"
+#include "../../core/config.h"
+#include "../../core/engine.h"
+#include "../../core/wizard.h"
+
+static engine e;
+static char err[1024];
+static const char *const FORMS4[] = {"intake", "phq9", "gad7", "asq"};
+
+static int setup(void **state) {
+    (void)state;
+    config_set_program_dir(".");
+    diag d = {0};
+    bool ok = engine_load(&e, "config.ini", "forms", true, &d);
+    if (!ok || d.n) diag_print(&d, stderr);
+    int n = d.n;
+    diag_free(&d);
+    return ok && n == 0 && e.has_roster ? 0 : -1;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    engine_free(&e);
+    config_set_program_dir(NULL);
+    return 0;
+}
+
+/* ---- helpers ---- */
+
+/* Everything a test allocates is registered here and released by the per-test teardown, so that a
+ * failing assertion (which leaves the test by longjmp) leaks nothing either. */
+#define MAX_HELD 32
+static wizard *held_w[MAX_HELD];
+static json_t *held_j[MAX_HELD];
+static void *held_m[MAX_HELD];
+
+static wizard *hold_wizard(wizard *w) {
+    for (int i = 0; i < MAX_HELD; i++)
+        if (!held_w[i]) return held_w[i] = w;
+    fail_msg("too many wizards held");
+    return NULL;
+}
+
+static json_t *hold_json(json_t *j) {
+    assert_non_null(j);
+    for (int i = 0; i < MAX_HELD; i++)
+        if (!held_j[i]) return held_j[i] = j;
+    fail_msg("too many JSON values held");
+    return NULL;
+}
+
+static void *hold_mem(void *m) {
+    assert_non_null(m);
+    for (int i = 0; i < MAX_HELD; i++)
+        if (!held_m[i]) return held_m[i] = m;
+    fail_msg("too many buffers held");
+    return NULL;
+}
+
+static int release_all(void **state) {
+    (void)state;
+    for (int i = 0; i < MAX_HELD; i++) {
+        if (held_w[i]) {
+            wizard_free(held_w[i]);
+            free(held_w[i]);
+        }
+        json_decref(held_j[i]);
+        free(held_m[i]);
+        held_w[i] = NULL;
+        held_j[i] = NULL;
+        held_m[i] = NULL;
+    }
+    return 0;
+}
+
+/* A zeroed wizard, held. */
+static wizard *blank_wizard(void) {
+    wizard *w = calloc(1, sizeof *w);
+    assert_non_null(w);
+    return hold_wizard(w);
+}
+
+static int fidx(const char *id) {
+    int f = formset_index(&e.forms, id);
+    if (f < 0) fail_msg("form %s not loaded", id);
+    return f;
+}
+
+static int iidx(const char *form_id, const char *item_id) {
+    int i = form_item_index(e.forms.v[fidx(form_id)], item_id);
+    if (i < 0) fail_msg("item %s.%s not found", form_id, item_id);
+    return i;
+}
+
+static const answer *ans(const wizard *w, const char *form_id, const char *item_id) {
+    return &w->in.a.answers[fidx(form_id)][iidx(form_id, item_id)];
+}
+
+/* A fresh wizard (large: on the heap) started over intake, phq9, gad7, asq. */
+static wizard *new_wizard(lang client_lang) {
+    wizard *w = blank_wizard();
+    err[0] = '\0';
+    if (!wizard_start(w, &e, FORMS4, 4, client_lang, err, sizeof err)) fail_msg("wizard_start: %s", err);
+    return w;
+}
+
+/* Frees a held wizard now (the teardown would otherwise). */
+static void done(wizard *w) {
+    for (int i = 0; i < MAX_HELD; i++)
+        if (held_w[i] == w) held_w[i] = NULL;
+    wizard_free(w);
+    free(w);
+}
+
+static void expect_at(const wizard *w, const char *form_id, const char *item_id) {
+    assert_int_equal(w->stage, WZ_QUESTIONS);
+    if (strcmp(wizard_form(w)->id, form_id) != 0 || strcmp(wizard_item(w)->id, item_id) != 0)
+        fail_msg("at %s.%s, expected %s.%s", wizard_form(w)->id, wizard_item(w)->id, form_id, item_id);
+}
+
+/* Index of a code in the current item's scale. */
+static int code_index(const wizard *w, const char *code) {
+    const scale *s = form_item_scale(wizard_form(w), w->item);
+    if (!s) fail_msg("%s.%s has no scale", wizard_form(w)->id, wizard_item(w)->id);
+    int c = scale_code_index(s, code);
+    if (c < 0) fail_msg("%s.%s has no choice %s", wizard_form(w)->id, wizard_item(w)->id, code);
+    return c;
+}
+
+static void choose(wizard *w, const char *code) {
+    if (!wizard_choose(w, code_index(w, code)))
+        fail_msg("wizard_choose %s at %s.%s refused", code, wizard_form(w)->id, wizard_item(w)->id);
+}
+
+static void type(wizard *w, const char *text) {
+    err[0] = '\0';
+    if (!wizard_type(w, text, err, sizeof err)) fail_msg("wizard_type `%s` refused: %s", text, err);
+}
+
+/* The text is refused and err names the field. */
+static void type_refused(wizard *w, const char *text, const char *field) {
+    err[0] = '\0';
+    if (wizard_type(w, text, err, sizeof err)) fail_msg("wizard_type `%s` accepted at %s", text, field);
+    if (!strstr(err, field)) fail_msg("message `%s` does not name %s", err, field);
+}
+
+static void next(wizard *w) {
+    if (!wizard_next(w)) fail_msg("wizard_next refused at %s.%s", wizard_form(w)->id, wizard_item(w)->id);
+}
+
+static uint32_t concern_bit(const char *code) {
+    const scale *s = form_item_scale(e.forms.v[fidx("intake")], iidx("intake", "concerns"));
+    assert_non_null(s);
+    int c = scale_code_index(s, code);
+    assert_true(c >= 0);
+    return 1u << c;
+}
+
+/* Answers the whole intake form: name, gender, language, concerns (NULL-terminated; NULL: "other", the item
+ * is required), counselor gender (NULL: passed over), consent. Ends at phq9.item1. */
+static void fill_intake(wizard *w, const char *name, const char *language, const char *const *concerns,
+                        const char *counselor_gender) {
+    expect_at(w, "intake", "preferred_name");
+    type(w, name);
+    next(w);
+    expect_at(w, "intake", "age");
+    next(w);
+    expect_at(w, "intake", "birth_date");
+    next(w);
+    expect_at(w, "intake", "gender");
+    choose(w, "female");
+    expect_at(w, "intake", "phone");
+    next(w);
+    expect_at(w, "intake", "language");
+    choose(w, language);
+    expect_at(w, "intake", "occupation");
+    next(w);
+    expect_at(w, "intake", "channel");
+    choose(w, "walk_in");
+    expect_at(w, "intake", "concerns");
+    static const char *const other[] = {"other", NULL};
+    for (const char *const *c = concerns ? concerns : other; *c; c++) assert_true(wizard_choose(w, code_index(w, *c)));
+    next(w);
+    expect_at(w, "intake", "counselor_gender");
+    if (counselor_gender) choose(w, counselor_gender);
+    else next(w);
+    expect_at(w, "intake", "consent");
+    choose(w, "yes");
+    expect_at(w, "phq9", "item1");
+}
+
+/* Answers items of the current form in order with the given codes (NULL-terminated). */
+static void answer_items(wizard *w, const char *form_id, const char *const *codes) {
+    for (const char *const *c = codes; *c; c++) {
+        assert_int_equal(w->stage, WZ_QUESTIONS);
+        assert_string_equal(wizard_form(w)->id, form_id);
+        choose(w, *c);
+    }
+}
+
+static const char *const ZERO9[] = {"0", "0", "0", "0", "0", "0", "0", "0", "0", NULL};
+static const char *const ZERO7[] = {"0", "0", "0", "0", "0", "0", "0", NULL};
+static const char *const ASQ_NO[] = {"no", "no", "no", "no", NULL};
+
+static bool fired(const wizard *w, const char *rule) {
+    for (int i = 0; i < w->risk.n_fired; i++)
+        if (strcmp(e.rules.v[w->risk.fired[i].rule].name, rule) == 0) return true;
+    return false;
+}
+
+static const counselor *find_counselor(const char *id) {
+    for (int i = 0; i < e.roster.n; i++)
+        if (strcmp(e.roster.v[i].id, id) == 0) return &e.roster.v[i];
+    fail_msg("counselor %s not in the roster", id);
+    return NULL;
+}
+
+static int roster_tag(char *const *tags, int n, const char *tag) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(tags[i], tag) == 0) return i;
+    fail_msg("roster has no tag %s", tag);
+    return -1;
+}
+
+/* A draft of w, edited by fn (may be NULL), as text (held). */
+static char *edited_draft(const wizard *w, void (*fn)(json_t *)) {
+    char *s = hold_mem(wizard_to_json(w));
+    json_error_t je;
+    json_t *o = hold_json(json_loads(s, 0, &je));
+    if (fn) fn(o);
+    return hold_mem(json_dumps(o, JSON_COMPACT));
+}
+
+/* ---- start, position, progress ---- */
+
+static void test_start_first_item_and_progress(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    assert_int_equal(w->n_forms, 4);
+    assert_int_equal(w->forms[0], fidx("intake"));
+    assert_int_equal(w->forms[3], fidx("asq"));
+    expect_at(w, "intake", "preferred_name");
+    assert_int_equal(w->level, LEVEL_GREEN);
+    assert_int_equal(w->risk.n_fired, 0);
+    int number, count;
+    wizard_progress(w, &number, &count);
+    assert_int_equal(number, 1);
+    assert_int_equal(count, 11);
+    type(w, "Ann");
+    next(w);
+    wizard_progress(w, &number, &count);
+    assert_int_equal(number, 2);
+    assert_int_equal(count, 11);
+    next(w); /* age */
+    next(w); /* birth_date */
+    wizard_progress(w, &number, &count);
+    assert_int_equal(number, 4);
+    done(w);
+
+    /* PHQ-9: the difficulty question is hidden until a problem is checked, so the count changes */
+    w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    wizard_progress(w, &number, &count);
+    assert_int_equal(number, 1);
+    assert_int_equal(count, 9);
+    choose(w, "1");
+    expect_at(w, "phq9", "item2");
+    wizard_progress(w, &number, &count);
+    assert_int_equal(number, 2);
+    assert_int_equal(count, 10);
+    done(w);
+}
+
+static void test_start_refuses_unknown_form(void **state) {
+    (void)state;
+    wizard *w = blank_wizard();
+    const char *const ids[] = {"intake", "nosuch", "asq"};
+    err[0] = '\0';
+    assert_false(wizard_start(w, &e, ids, 3, LANG_EN, err, sizeof err));
+    assert_non_null(strstr(err, "nosuch"));
+    wizard_free(w);
+    err[0] = '\0';
+    assert_false(wizard_start(w, &e, ids, 0, LANG_EN, err, sizeof err));
+    assert_true(err[0] != '\0');
+    wizard_free(w);
+    const char *const many[WIZARD_MAX_FORMS + 1] = {"intake", "phq9", "gad7", "asq", "k6", "phq2", "gad2", "phq9", "gad7"};
+    err[0] = '\0';
+    assert_false(wizard_start(w, &e, many, WIZARD_MAX_FORMS + 1, LANG_EN, err, sizeof err));
+    assert_true(err[0] != '\0');
+    done(w);
+}
+
+/* ---- typing ---- */
+
+static void test_type_text(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_ZH);
+    expect_at(w, "intake", "preferred_name");
+    type(w, "李静");
+    assert_string_equal(wizard_text(w, "intake", "preferred_name"), "李静");
+    assert_int_equal(ans(w, "intake", "preferred_name")->state, ANS_VALUE);
+
+    char buf[512];
+    memset(buf, 'a', 81);
+    buf[81] = '\0';
+    type_refused(w, buf, "intake.preferred_name"); /* 81 characters > maxlen 80 */
+    buf[80] = '\0';
+    type(w, buf); /* exactly 80 */
+    assert_string_equal(wizard_client_name(w), buf);
+    /* 80 Chinese characters are 240 bytes: accepted; 81 are refused by characters */
+    buf[0] = '\0';
+    for (int i = 0; i < 80; i++) strcat(buf, "静");
+    type(w, buf);
+    strcat(buf, "静");
+    type_refused(w, buf, "intake.preferred_name");
+    /* more bytes than a typed answer holds */
+    memset(buf, 'b', 300);
+    buf[300] = '\0';
+    type_refused(w, buf, "intake.preferred_name");
+
+    type(w, "李静");
+    type_refused(w, "\xff\xfe", "intake.preferred_name");         /* not UTF-8 */
+    type_refused(w, "Li \xe9\x9d", "intake.preferred_name");      /* cut sequence */
+    type_refused(w, "\xc0\xae", "intake.preferred_name");         /* overlong */
+    type_refused(w, "Li\nJing", "intake.preferred_name");         /* a newline */
+    type_refused(w, "Li\tJing", "intake.preferred_name");         /* a tab */
+    type_refused(w, "Li\x1b[2JJing", "intake.preferred_name");    /* a control character */
+    /* refusals leave the answer as it was */
+    assert_string_equal(wizard_client_name(w), "李静");
+    assert_int_equal(ans(w, "intake", "preferred_name")->state, ANS_VALUE);
+
+    /* an empty string clears the answer: the required item blocks again */
+    type(w, "");
+    assert_string_equal(wizard_client_name(w), "");
+    assert_int_not_equal(ans(w, "intake", "preferred_name")->state, ANS_VALUE);
+    assert_false(wizard_next(w));
+    expect_at(w, "intake", "preferred_name");
+    type(w, "李静");
+    next(w);
+    expect_at(w, "intake", "age");
+    done(w);
+}
+
+static void test_type_number(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    type(w, "Ann");
+    next(w);
+    expect_at(w, "intake", "age");
+    type_refused(w, "121", "intake.age");
+    type_refused(w, "abc", "intake.age");
+    type_refused(w, "-1", "intake.age");
+    type_refused(w, "12abc", "intake.age");
+    type_refused(w, " 12", "intake.age");
+    type_refused(w, "1e2", "intake.age");
+    assert_int_not_equal(ans(w, "intake", "age")->state, ANS_VALUE);
+    type(w, "0");
+    assert_int_equal(ans(w, "intake", "age")->state, ANS_VALUE);
+    assert_int_equal(ans(w, "intake", "age")->value, 0);
+    type(w, "120");
+    assert_int_equal(ans(w, "intake", "age")->value, 120);
+    assert_string_equal(wizard_text(w, "intake", "age"), "120");
+    type(w, "34");
+    assert_int_equal(ans(w, "intake", "age")->value, 34);
+    type_refused(w, "121", "intake.age");
+    assert_int_equal(ans(w, "intake", "age")->value, 34);
+    type(w, "");
+    assert_int_not_equal(ans(w, "intake", "age")->state, ANS_VALUE);
+    assert_string_equal(wizard_text(w, "intake", "age"), "");
+    next(w); /* optional */
+    expect_at(w, "intake", "birth_date");
+    done(w);
+}
+
+static void test_type_date(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    type(w, "Ann");
+    next(w);
+    next(w);
+    expect_at(w, "intake", "birth_date");
+    type_refused(w, "2026-02-29", "intake.birth_date"); /* not a leap year */
+    type_refused(w, "2026-13-01", "intake.birth_date");
+    type_refused(w, "2026-00-10", "intake.birth_date");
+    type_refused(w, "2026-04-31", "intake.birth_date");
+    type_refused(w, "2100-02-29", "intake.birth_date"); /* century, not a leap year */
+    type_refused(w, "26-01-01", "intake.birth_date");
+    type_refused(w, "2026/01/01", "intake.birth_date");
+    type_refused(w, "2026-01-01x", "intake.birth_date");
+    type_refused(w, "tomorrow", "intake.birth_date");
+    assert_int_not_equal(ans(w, "intake", "birth_date")->state, ANS_VALUE);
+    type(w, "2028-02-29");
+    assert_string_equal(wizard_text(w, "intake", "birth_date"), "2028-02-29");
+    type(w, "2000-02-29"); /* divisible by 400 */
+    type(w, "1990-05-20");
+    assert_string_equal(wizard_text(w, "intake", "birth_date"), "1990-05-20");
+    assert_int_equal(ans(w, "intake", "birth_date")->state, ANS_VALUE);
+    next(w);
+    expect_at(w, "intake", "gender");
+    done(w);
+}
+
+/* "not YYYY-MM-DD" includes signs and spaces that sscanf's %d skips or accepts. */
+static void test_type_date_strict_format(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    type(w, "Ann");
+    next(w);
+    next(w);
+    expect_at(w, "intake", "birth_date");
+    type_refused(w, "2026-+1-01", "intake.birth_date");
+    type_refused(w, "2026- 1-01", "intake.birth_date");
+    type_refused(w, " 2026-1-01", "intake.birth_date");
+    type_refused(w, "2026-01-+1", "intake.birth_date");
+    assert_string_equal(wizard_text(w, "intake", "birth_date"), "");
+    done(w);
+}
+
+static void test_type_on_choice_refused(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    /* choosing on a text item */
+    assert_false(wizard_choose(w, 0));
+    expect_at(w, "intake", "preferred_name");
+    type(w, "Ann");
+    next(w);
+    next(w);
+    next(w);
+    expect_at(w, "intake", "gender");
+    type_refused(w, "female", "intake.gender");
+    assert_int_not_equal(ans(w, "intake", "gender")->state, ANS_VALUE);
+    expect_at(w, "intake", "gender");
+    /* out-of-range choices */
+    assert_false(wizard_choose(w, -1));
+    assert_false(wizard_choose(w, 5));
+    expect_at(w, "intake", "gender");
+    /* not refusable */
+    assert_false(wizard_refuse(w));
+    expect_at(w, "intake", "gender");
+    choose(w, "nonbinary");
+    expect_at(w, "intake", "phone");
+    done(w);
+}
+
+/* ---- required, optional, multi, choice ---- */
+
+static void test_required_and_optional(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    assert_false(wizard_next(w)); /* preferred_name required */
+    expect_at(w, "intake", "preferred_name");
+    type(w, "Ann");
+    next(w);
+    expect_at(w, "intake", "age");
+    next(w); /* optional: passed */
+    assert_int_equal(ans(w, "intake", "age")->state, ANS_UNANSWERED);
+    expect_at(w, "intake", "birth_date");
+    next(w);
+    expect_at(w, "intake", "gender");
+    assert_false(wizard_next(w)); /* required choice */
+    expect_at(w, "intake", "gender");
+    choose(w, "male"); /* a choice moves on */
+    assert_int_equal(ans(w, "intake", "gender")->state, ANS_VALUE);
+    assert_int_equal(ans(w, "intake", "gender")->value, 1);
+    expect_at(w, "intake", "phone");
+    type(w, "+86 138 0000 0000");
+    next(w);
+    expect_at(w, "intake", "language");
+    assert_false(wizard_next(w));
+    choose(w, "en");
+    next(w); /* occupation */
+    expect_at(w, "intake", "channel");
+    assert_false(wizard_next(w));
+    choose(w, "phone");
+    expect_at(w, "intake", "concerns");
+    assert_false(wizard_next(w)); /* required multi, nothing chosen */
+    assert_true(wizard_choose(w, code_index(w, "career")));
+    next(w);
+    expect_at(w, "intake", "counselor_gender");
+    next(w); /* optional */
+    expect_at(w, "intake", "consent");
+    assert_false(wizard_next(w));
+    choose(w, "no");
+    expect_at(w, "phq9", "item1");
+    assert_string_equal(wizard_text(w, "intake", "phone"), "+86 138 0000 0000");
+    done(w);
+}
+
+static void test_multi_toggles(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    type(w, "Ann");
+    next(w);
+    next(w);
+    next(w);
+    choose(w, "female");
+    next(w);
+    choose(w, "en");
+    next(w);
+    choose(w, "online");
+    expect_at(w, "intake", "concerns");
+    assert_int_equal(w->in.concerns, 0);
+    assert_true(wizard_choose(w, code_index(w, "emotional")));
+    expect_at(w, "intake", "concerns"); /* stays */
+    assert_int_equal(w->in.concerns, concern_bit("emotional"));
+    assert_true(wizard_choose(w, code_index(w, "sleep")));
+    assert_true(wizard_choose(w, code_index(w, "self_harm")));
+    expect_at(w, "intake", "concerns");
+    assert_int_equal(w->in.concerns, concern_bit("emotional") | concern_bit("sleep") | concern_bit("self_harm"));
+    assert_true(wizard_choose(w, code_index(w, "self_harm"))); /* toggled off */
+    assert_int_equal(w->in.concerns, concern_bit("emotional") | concern_bit("sleep"));
+    assert_false(wizard_choose(w, 12));
+    assert_false(wizard_choose(w, -1));
+    assert_int_equal(w->in.concerns, concern_bit("emotional") | concern_bit("sleep"));
+    expect_at(w, "intake", "concerns");
+    /* a self-harm concern is a data field, not a safety item */
+    assert_int_equal(w->level, LEVEL_GREEN);
+    next(w);
+    expect_at(w, "intake", "counselor_gender");
+    assert_int_equal(w->in.concerns, concern_bit("emotional") | concern_bit("sleep"));
+    done(w);
+}
+
+/* A required multi item toggled on and off again holds no choice: it is unanswered and must block. */
+static void test_multi_emptied_blocks(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    type(w, "Ann");
+    next(w);
+    next(w);
+    next(w);
+    choose(w, "female");
+    next(w);
+    choose(w, "en");
+    next(w);
+    choose(w, "online");
+    expect_at(w, "intake", "concerns");
+    assert_true(wizard_choose(w, code_index(w, "career")));
+    assert_true(wizard_choose(w, code_index(w, "career")));
+    assert_int_equal(w->in.concerns, 0);
+    assert_false(wizard_next(w));
+    expect_at(w, "intake", "concerns");
+    done(w);
+}
+
+/* ---- the live risk level ---- */
+
+static void test_phq9_item9_not_reached_is_green(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    /* the safety item ahead is "not asked" */
+    assert_int_equal(ans(w, "phq9", "item9")->state, ANS_NOT_ASKED);
+    assert_int_equal(w->level, LEVEL_GREEN);
+    for (int i = 1; i <= 8; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "item%d", i);
+        expect_at(w, "phq9", id);
+        choose(w, "1");
+        if (w->level != LEVEL_GREEN) fail_msg("level %s after phq9.item%d", risk_level_name(w->level), i);
+        assert_false(fired(w, "phq9_item9"));
+    }
+    expect_at(w, "phq9", "item9");
+    assert_int_equal(ans(w, "phq9", "item9")->state, ANS_NOT_ASKED);
+    assert_int_equal(w->level, LEVEL_GREEN);
+    assert_int_equal(w->in.a.scores[fidx("phq9")].total, 8);
+    /* item 9 is required: it cannot be passed unanswered */
+    assert_false(wizard_next(w));
+    expect_at(w, "phq9", "item9");
+    assert_int_equal(w->level, LEVEL_GREEN);
+    choose(w, "1"); /* several days */
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    assert_true(fired(w, "phq9_item9"));
+    assert_false(fired(w, "phq9_moderate")); /* total 9 */
+    assert_false(wizard_needs_safety_steps(w));
+    expect_at(w, "phq9", "difficulty"); /* shown: problems were checked */
+    /* the result says the same */
+    json_t *r = hold_json(wizard_result_json(w, LANG_EN));
+    json_t *as = json_object_get(r, "assessment");
+    assert_string_equal(json_string_value(json_object_get(as, "level")), "orange");
+    json_t *reasons = json_object_get(as, "reasons");
+    bool listed = false;
+    for (size_t i = 0; i < json_array_size(reasons); i++)
+        listed |= strcmp(json_string_value(json_object_get(json_array_get(reasons, i), "rule")), "phq9_item9") == 0;
+    assert_true(listed);
+    done(w);
+}
+
+static void test_phq9_item9_zero_stays_green(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    const char *const low[] = {"1", "0", "1", "0", "1", "0", "0", "0", "0", NULL};
+    answer_items(w, "phq9", low);
+    assert_int_equal(ans(w, "phq9", "item9")->state, ANS_VALUE);
+    assert_int_equal(ans(w, "phq9", "item9")->value, 0);
+    assert_int_equal(w->level, LEVEL_GREEN);
+    assert_int_equal(w->risk.n_fired, 0);
+    expect_at(w, "phq9", "difficulty");
+    next(w); /* optional */
+    expect_at(w, "gad7", "item1");
+    assert_int_equal(w->level, LEVEL_GREEN);
+    done(w);
+}
+
+/* The review cannot be reached with a required item unanswered: every required item blocks wizard_next. */
+static void test_no_review_with_unanswered_required(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    answer_items(w, "phq9", ZERO9);
+    expect_at(w, "gad7", "item1");
+    const char *const six[] = {"0", "0", "0", "0", "0", "0", NULL};
+    answer_items(w, "gad7", six);
+    expect_at(w, "gad7", "item7");
+    assert_false(wizard_next(w));
+    expect_at(w, "gad7", "item7");
+    choose(w, "0");
+    const char *const three[] = {"no", "no", "no", NULL};
+    answer_items(w, "asq", three);
+    expect_at(w, "asq", "item4");
+    assert_false(wizard_next(w));
+    assert_false(wizard_next(w));
+    expect_at(w, "asq", "item4");
+    assert_int_equal(w->level, LEVEL_GREEN); /* asq.item4 not passed: not positive */
+    assert_true(wizard_refuse(w));          /* refused: moves on, counts as positive */
+    expect_at(w, "asq", "item5");
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    assert_false(wizard_next(w)); /* item 5 is required too */
+    expect_at(w, "asq", "item5");
+    choose(w, "no");
+    assert_int_equal(w->stage, WZ_REVIEW);
+    for (int p = 0; p < w->n_forms; p++) assert_true(w->in.a.scores[w->forms[p]].complete);
+    /* in the review nothing more is answered */
+    assert_false(wizard_next(w));
+    assert_false(wizard_choose(w, 0));
+    assert_false(wizard_refuse(w));
+    assert_false(wizard_type(w, "x", err, sizeof err));
+    assert_int_equal(w->stage, WZ_REVIEW);
+    done(w);
+}
+
+static void test_asq_yes_shows_item5_and_red(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    expect_at(w, "asq", "item1");
+    assert_int_equal(w->level, LEVEL_GREEN);
+    int asq = fidx("asq"), item5 = iidx("asq", "item5");
+    assert_false(w->in.a.scores[asq].visible[item5]);
+    choose(w, "yes");
+    assert_true(w->in.a.scores[asq].visible[item5]);
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    const char *const no3[] = {"no", "no", "no", NULL};
+    answer_items(w, "asq", no3);
+    expect_at(w, "asq", "item5");
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    assert_true(fired(w, "asq_positive"));
+    assert_false(wizard_needs_safety_steps(w));
+    int number, count;
+    wizard_progress(w, &number, &count);
+    assert_int_equal(number, 5);
+    assert_int_equal(count, 5);
+    choose(w, "yes");
+    assert_int_equal(w->stage, WZ_REVIEW);
+    assert_int_equal(w->level, LEVEL_RED);
+    assert_true(fired(w, "asq_acute"));
+    assert_true(wizard_needs_safety_steps(w));
+    assert_true(wizard_needs_safety_steps(w)); /* asking does not acknowledge */
+    wizard_safety_acknowledged(w);
+    assert_false(wizard_needs_safety_steps(w));
+    wizard_recompute(w); /* still red: stays acknowledged */
+    assert_int_equal(w->level, LEVEL_RED);
+    assert_false(wizard_needs_safety_steps(w));
+    /* lowered to orange and raised to red again: the steps are due again */
+    assert_true(wizard_back(w));
+    expect_at(w, "asq", "item5");
+    assert_false(wizard_needs_safety_steps(w));
+    choose(w, "no");
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    assert_false(wizard_needs_safety_steps(w));
+    assert_true(wizard_back(w));
+    expect_at(w, "asq", "item5");
+    assert_true(wizard_refuse(w)); /* refused counts as acute */
+    assert_int_equal(w->level, LEVEL_RED);
+    assert_true(wizard_needs_safety_steps(w));
+    done(w);
+}
+
+static void test_asq_all_no_skips_item5(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    answer_items(w, "asq", ASQ_NO);
+    assert_int_equal(w->stage, WZ_REVIEW);
+    assert_int_equal(w->level, LEVEL_GREEN);
+    assert_int_equal(w->risk.n_fired, 0);
+    assert_false(w->in.a.scores[fidx("asq")].visible[iidx("asq", "item5")]);
+    assert_int_not_equal(ans(w, "asq", "item5")->state, ANS_VALUE);
+    /* back from the review: the last question asked */
+    assert_true(wizard_back(w));
+    expect_at(w, "asq", "item4");
+    next(w);
+    assert_int_equal(w->stage, WZ_REVIEW);
+    done(w);
+}
+
+/* ---- back ---- */
+
+static void test_back_across_forms(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    assert_false(wizard_back(w)); /* nothing before the first item */
+    expect_at(w, "intake", "preferred_name");
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    assert_true(wizard_back(w));
+    expect_at(w, "intake", "consent");
+    assert_true(wizard_back(w));
+    expect_at(w, "intake", "counselor_gender");
+    next(w);
+    expect_at(w, "intake", "consent");
+    choose(w, "yes");
+    expect_at(w, "phq9", "item1");
+    answer_items(w, "phq9", ZERO9);
+    expect_at(w, "gad7", "item1");
+    /* the hidden difficulty item is stepped over backwards too */
+    assert_true(wizard_back(w));
+    expect_at(w, "phq9", "item9");
+    assert_true(wizard_back(w));
+    expect_at(w, "phq9", "item8");
+    /* answers are kept while going back */
+    assert_int_equal(ans(w, "phq9", "item9")->state, ANS_VALUE);
+    choose(w, "0");
+    expect_at(w, "phq9", "item9");
+    choose(w, "0");
+    expect_at(w, "gad7", "item1");
+    done(w);
+}
+
+static void test_back_change_rescores(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    const char *const item9_one[] = {"0", "0", "0", "0", "0", "0", "0", "0", "1", NULL};
+    answer_items(w, "phq9", item9_one);
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    expect_at(w, "phq9", "difficulty");
+    next(w);
+    expect_at(w, "gad7", "item1");
+    choose(w, "1");
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    assert_true(wizard_back(w));
+    expect_at(w, "gad7", "item1");
+    assert_true(wizard_back(w));
+    expect_at(w, "phq9", "difficulty");
+    assert_true(wizard_back(w));
+    expect_at(w, "phq9", "item9");
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    assert_true(wizard_choose(w, code_index(w, "0")));
+    assert_int_equal(w->level, LEVEL_GREEN);
+    assert_false(fired(w, "phq9_item9"));
+    assert_int_equal(w->risk.n_fired, 0);
+    expect_at(w, "gad7", "item1"); /* difficulty hidden again */
+    /* and back up */
+    assert_true(wizard_back(w));
+    expect_at(w, "phq9", "item9");
+    choose(w, "2");
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    assert_true(fired(w, "phq9_item9"));
+    done(w);
+}
+
+/* ---- language, preferences, result ---- */
+
+static void test_language_and_preferences(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    assert_string_equal(w->in.language, "en"); /* the client's language until the item is answered */
+    const char *const concerns[] = {"emotional", "sleep", NULL};
+    fill_intake(w, "李静", "zh", concerns, "female");
+    assert_string_equal(w->in.language, "zh");
+    assert_string_equal(w->in.counselor_gender, "female");
+    assert_int_equal(w->in.concerns, concern_bit("emotional") | concern_bit("sleep"));
+    const char *const phq[] = {"1", "2", "1", "0", "0", "0", "1", "0", "0", NULL};
+    answer_items(w, "phq9", phq);
+    expect_at(w, "phq9", "difficulty");
+    choose(w, "somewhat");
+    answer_items(w, "gad7", ZERO7);
+    answer_items(w, "asq", ASQ_NO);
+    assert_int_equal(w->stage, WZ_REVIEW);
+    assert_int_equal(w->level, LEVEL_GREEN);
+
+    json_t *r = hold_json(wizard_result_json(w, LANG_EN));
+    json_t *as = json_object_get(r, "assessment");
+    assert_true(json_is_object(as));
+    assert_string_equal(json_string_value(json_object_get(as, "level")), risk_level_name(w->level));
+    json_t *matches = json_object_get(as, "matches");
+    assert_true(json_is_array(matches));
+    assert_true(json_array_size(matches) >= 1);
+    int zh = roster_tag(e.roster.languages, e.roster.n_languages, "zh");
+    int female = roster_tag(e.roster.genders, e.roster.n_genders, "female");
+    for (size_t i = 0; i < json_array_size(matches); i++) {
+        const char *id = json_string_value(json_object_get(json_array_get(matches, i), "id"));
+        assert_non_null(id);
+        const counselor *c = find_counselor(id);
+        if (!(c->languages & (1u << zh))) fail_msg("match %s does not speak zh", id);
+        if (c->gender != female) fail_msg("match %s is not female", id);
+    }
+    json_t *input = json_object_get(r, "input");
+    assert_string_equal(json_string_value(json_object_get(input, "language")), "zh");
+    json_t *answers = json_object_get(input, "answers");
+    assert_true(json_is_object(answers));
+    assert_null(json_object_get(answers, "intake")); /* a record form: not scored input */
+    json_t *p = json_object_get(answers, "phq9");
+    assert_int_equal(json_array_size(p), 10);
+    const char *const want[] = {"1", "2", "1", "0", "0", "0", "1", "0", "0", "somewhat"};
+    for (size_t i = 0; i < 10; i++) {
+        const char *got = json_string_value(json_array_get(p, i));
+        if (!got || strcmp(got, want[i]) != 0) fail_msg("phq9[%zu] = %s, expected %s", i, got ? got : "(not a string)", want[i]);
+    }
+    json_t *a = json_object_get(answers, "asq");
+    assert_int_equal(json_array_size(a), 5);
+    assert_string_equal(json_string_value(json_array_get(a, 0)), "no");
+    assert_true(json_is_null(json_array_get(a, 4)));
+    assert_int_equal(json_array_size(json_object_get(answers, "gad7")), 7);
+
+    /* a male preference filters the other way; "any" is no preference */
+    w->stage = WZ_QUESTIONS; /* back to the intake form by hand is long: set the answer directly */
+    int f = fidx("intake"), g = iidx("intake", "counselor_gender");
+    const scale *s = form_item_scale(e.forms.v[f], g);
+    w->in.a.answers[f][g] = (answer){ANS_VALUE, s->choices[scale_code_index(s, "male")].value};
+    wizard_recompute(w);
+    assert_string_equal(w->in.counselor_gender, "male");
+    w->in.a.answers[f][g] = (answer){ANS_VALUE, s->choices[scale_code_index(s, "any")].value};
+    wizard_recompute(w);
+    assert_string_equal(w->in.counselor_gender, "any");
+    done(w);
+}
+
+static json_t *assess_run_held(const assess_input *in) { return hold_json(assess_run(&e, in, LANG_EN)); }
+
+/* The stored input is what `triage intake new` would take: parsed again, it gives the same assessment
+ * (the concerns and the counselor-gender preference that shaped the matches are part of it). */
+static void test_result_input_reproduces_assessment(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    const char *const concerns[] = {"family", "relationship", NULL};
+    fill_intake(w, "Ann", "zh", concerns, "male");
+    const char *const phq[] = {"1", "1", "0", "0", "0", "0", "0", "0", "0", NULL};
+    answer_items(w, "phq9", phq);
+    next(w); /* difficulty */
+    answer_items(w, "gad7", ZERO7);
+    answer_items(w, "asq", ASQ_NO);
+    assert_int_equal(w->stage, WZ_REVIEW);
+    json_t *r = hold_json(wizard_result_json(w, LANG_EN));
+    json_t *input = json_object_get(r, "input");
+    assess_input *in = hold_mem(malloc(sizeof *in));
+    err[0] = '\0';
+    if (!assess_parse_value(&e, input, NULL, in, err, sizeof err)) fail_msg("stored input refused: %s", err);
+    assert_int_equal(in->concerns, w->in.concerns);
+    assert_string_equal(in->counselor_gender, "male");
+    json_t *again = assess_run_held(in);
+    assert_true(json_equal(json_object_get(again, "matches"), json_object_get(json_object_get(r, "assessment"), "matches")));
+    assert_true(json_equal(again, json_object_get(r, "assessment")));
+}
+
+/* An answer to an item that skip logic hid again (ASQ item 5 after item 1 changed to no) is not part of
+ * the stored input: it was not asked, and `assess` refuses answers to items not asked. */
+static void test_result_input_drops_hidden_answers(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    const char *const asq[] = {"yes", "no", "no", "no", "no", NULL};
+    answer_items(w, "asq", asq);
+    assert_int_equal(w->stage, WZ_REVIEW);
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    for (int i = 0; i < 5; i++) assert_true(wizard_back(w));
+    expect_at(w, "asq", "item1");
+    choose(w, "no");
+    next(w);
+    next(w);
+    next(w);
+    assert_int_equal(w->stage, WZ_REVIEW);
+    assert_int_equal(w->level, LEVEL_GREEN);
+    json_t *r = hold_json(wizard_result_json(w, LANG_EN));
+    json_t *a = json_object_get(json_object_get(json_object_get(r, "input"), "answers"), "asq");
+    assess_input *in = hold_mem(malloc(sizeof *in));
+    err[0] = '\0';
+    if (!assess_parse_value(&e, json_object_get(r, "input"), NULL, in, err, sizeof err))
+        fail_msg("stored input refused: %s", err);
+    assert_true(json_is_null(json_array_get(a, 4)));
+    assert_string_equal(json_string_value(json_object_get(assess_run_held(in), "level")), "green");
+}
+
+/* ---- drafts ---- */
+
+static void expect_same(const wizard *a, const wizard *b) {
+    assert_int_equal(a->n_forms, b->n_forms);
+    assert_int_equal(a->pos, b->pos);
+    assert_int_equal(a->item, b->item);
+    assert_int_equal(a->stage, b->stage);
+    assert_int_equal(a->client_lang, b->client_lang);
+    assert_int_equal(a->level, b->level);
+    assert_int_equal(a->red_seen, b->red_seen);
+    assert_int_equal(a->risk.n_fired, b->risk.n_fired);
+    assert_int_equal(a->in.concerns, b->in.concerns);
+    assert_string_equal(a->in.language, b->in.language);
+    assert_string_equal(a->in.counselor_gender, b->in.counselor_gender);
+    for (int p = 0; p < a->n_forms; p++) {
+        int f = a->forms[p];
+        assert_int_equal(f, b->forms[p]);
+        assert_int_equal(a->in.a.given[f], b->in.a.given[f]);
+        for (int i = 0; i < e.forms.v[f]->n_items; i++) {
+            const answer *x = &a->in.a.answers[f][i], *y = &b->in.a.answers[f][i];
+            if (x->state != y->state || x->value != y->value)
+                fail_msg("%s.%s: (%d,%d) restored as (%d,%d)", e.forms.v[f]->id, e.forms.v[f]->items[i].id, x->state,
+                         x->value, y->state, y->value);
+            if (!a->text[p][i] != !b->text[p][i]) fail_msg("%s.%s: text lost", e.forms.v[f]->id, e.forms.v[f]->items[i].id);
+            if (a->text[p][i]) assert_string_equal(a->text[p][i], b->text[p][i]);
+        }
+    }
+}
+
+static wizard *restore(const wizard *w) {
+    char *s = hold_mem(wizard_to_json(w));
+    wizard *b = blank_wizard();
+    err[0] = '\0';
+    if (!wizard_from_json(b, &e, s, err, sizeof err)) fail_msg("draft refused: %s", err);
+    return b;
+}
+
+static void test_draft_roundtrip_mid_interview(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_ZH);
+    type(w, "李静");
+    next(w);
+    type(w, "34");
+    next(w);
+    type(w, "1990-05-20");
+    next(w);
+    choose(w, "female");
+    type(w, "138 0000 0000");
+    next(w);
+    choose(w, "zh");
+    type(w, "教师 teacher");
+    next(w);
+    choose(w, "referral");
+    assert_true(wizard_choose(w, code_index(w, "grief")));
+    assert_true(wizard_choose(w, code_index(w, "trauma")));
+    next(w);
+    choose(w, "female");
+    choose(w, "yes");
+    const char *const first[] = {"2", "1", "3", "0", NULL};
+    answer_items(w, "phq9", first);
+    expect_at(w, "phq9", "item5");
+
+    wizard *b = restore(w);
+    expect_same(w, b);
+    expect_at(b, "phq9", "item5");
+    assert_string_equal(wizard_client_name(b), "李静");
+    assert_string_equal(wizard_text(b, "intake", "occupation"), "教师 teacher");
+    assert_string_equal(wizard_text(b, "intake", "age"), "34");
+    assert_string_equal(wizard_text(b, "intake", "birth_date"), "1990-05-20");
+    assert_string_equal(b->in.language, "zh");
+    assert_int_equal(ans(b, "phq9", "item9")->state, ANS_NOT_ASKED); /* still ahead: not positive */
+    assert_int_equal(b->level, LEVEL_GREEN);
+    /* the restored interview carries on like the original */
+    const char *const rest[] = {"1", "1", "1", "1", "1", NULL};
+    answer_items(w, "phq9", rest);
+    answer_items(b, "phq9", rest);
+    expect_same(w, b);
+    expect_at(b, "phq9", "difficulty");
+    assert_int_equal(b->level, LEVEL_ORANGE);
+    assert_true(fired(b, "phq9_item9"));
+    done(b);
+    done(w);
+}
+
+static void test_draft_roundtrip_red_review(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann Lee", "en", NULL, NULL);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    const char *const asq[] = {"no", "yes", "no", "no", "yes", NULL};
+    answer_items(w, "asq", asq);
+    assert_int_equal(w->stage, WZ_REVIEW);
+    assert_int_equal(w->level, LEVEL_RED);
+
+    /* not yet acknowledged: still due after the restore */
+    wizard *b = restore(w);
+    expect_same(w, b);
+    assert_int_equal(b->stage, WZ_REVIEW);
+    assert_int_equal(b->level, LEVEL_RED);
+    assert_true(wizard_needs_safety_steps(b));
+    done(b);
+
+    /* acknowledged: stays acknowledged */
+    wizard_safety_acknowledged(w);
+    b = restore(w);
+    expect_same(w, b);
+    assert_true(b->red_seen);
+    assert_false(wizard_needs_safety_steps(b));
+    assert_string_equal(wizard_client_name(b), "Ann Lee");
+    assert_true(wizard_back(b));
+    expect_at(b, "asq", "item5");
+    done(b);
+    done(w);
+}
+
+static void drop_last_phq9_answer(json_t *o) {
+    json_t *forms = json_object_get(o, "forms");
+    for (size_t i = 0; i < json_array_size(forms); i++) {
+        json_t *f = json_array_get(forms, i);
+        if (strcmp(json_string_value(json_object_get(f, "id")), "phq9") == 0) {
+            json_t *a = json_object_get(f, "answers");
+            assert_int_equal(json_array_remove(a, json_array_size(a) - 1), 0);
+        }
+    }
+}
+
+static void set_version2(json_t *o) { json_object_set_new(o, "version", json_integer(2)); }
+
+static void unknown_form(json_t *o) {
+    json_object_set_new(json_array_get(json_object_get(o, "forms"), 2), "id", json_string("nosuch"));
+}
+
+static void bad_state(json_t *o) {
+    json_t *a = json_object_get(json_array_get(json_object_get(o, "forms"), 1), "answers");
+    json_array_set_new(json_array_get(a, 0), 0, json_integer(9));
+}
+
+static void expect_draft_refused(const char *text, const char *part) {
+    wizard *b = blank_wizard();
+    err[0] = '\0';
+    bool ok = wizard_from_json(b, &e, text, err, sizeof err);
+    done(b);
+    if (ok) fail_msg("draft accepted: %.200s", text);
+    if (!strstr(err, part)) fail_msg("message `%s` lacks `%s`", err, part);
+}
+
+static void test_draft_refused(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_ZH);
+    type(w, "李静");
+    next(w);
+    next(w);
+    next(w);
+    choose(w, "female");
+    char *s;
+    s = edited_draft(w, NULL);
+    assert_non_null(strstr(s, "\"version\":1"));
+
+    s = edited_draft(w, drop_last_phq9_answer);
+    expect_draft_refused(s, "phq9");
+    s = edited_draft(w, set_version2);
+    expect_draft_refused(s, "version 1");
+    s = edited_draft(w, unknown_form);
+    expect_draft_refused(s, "nosuch");
+    s = edited_draft(w, bad_state);
+    expect_draft_refused(s, "phq9");
+    expect_draft_refused("this is not JSON", "cannot be read");
+    expect_draft_refused("", "cannot be read");
+    expect_draft_refused("{\"version\":1,\"forms\":[]}", "no forms");
+    expect_draft_refused("[1,2,3]", "cannot be read");
+    done(w);
+}
+
+static void test_client_name(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    assert_string_equal(wizard_client_name(w), "");
+    type(w, "Wang Fang 王芳");
+    assert_string_equal(wizard_client_name(w), "Wang Fang 王芳");
+    next(w);
+    type(w, "40");
+    assert_string_equal(wizard_client_name(w), "Wang Fang 王芳");
+    assert_string_equal(wizard_text(w, "intake", "nosuch"), "");
+    assert_string_equal(wizard_text(w, "nosuch", "preferred_name"), "");
+    assert_true(wizard_back(w));
+    type(w, "Fang");
+    assert_string_equal(wizard_client_name(w), "Fang");
+    done(w);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_start_first_item_and_progress, release_all),
+        cmocka_unit_test_teardown(test_start_refuses_unknown_form, release_all),
+        cmocka_unit_test_teardown(test_type_text, release_all),
+        cmocka_unit_test_teardown(test_type_number, release_all),
+        cmocka_unit_test_teardown(test_type_date, release_all),
+        cmocka_unit_test_teardown(test_type_date_strict_format, release_all),
+        cmocka_unit_test_teardown(test_type_on_choice_refused, release_all),
+        cmocka_unit_test_teardown(test_required_and_optional, release_all),
+        cmocka_unit_test_teardown(test_multi_toggles, release_all),
+        cmocka_unit_test_teardown(test_multi_emptied_blocks, release_all),
+        cmocka_unit_test_teardown(test_phq9_item9_not_reached_is_green, release_all),
+        cmocka_unit_test_teardown(test_phq9_item9_zero_stays_green, release_all),
+        cmocka_unit_test_teardown(test_no_review_with_unanswered_required, release_all),
+        cmocka_unit_test_teardown(test_asq_yes_shows_item5_and_red, release_all),
+        cmocka_unit_test_teardown(test_asq_all_no_skips_item5, release_all),
+        cmocka_unit_test_teardown(test_back_across_forms, release_all),
+        cmocka_unit_test_teardown(test_back_change_rescores, release_all),
+        cmocka_unit_test_teardown(test_language_and_preferences, release_all),
+        cmocka_unit_test_teardown(test_result_input_reproduces_assessment, release_all),
+        cmocka_unit_test_teardown(test_result_input_drops_hidden_answers, release_all),
+        cmocka_unit_test_teardown(test_draft_roundtrip_mid_interview, release_all),
+        cmocka_unit_test_teardown(test_draft_roundtrip_red_review, release_all),
+        cmocka_unit_test_teardown(test_draft_refused, release_all),
+        cmocka_unit_test_teardown(test_client_name, release_all),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,147 @@
+/* The event loop: one event, one handler, one redraw. Handlers change state; only the loop draws. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/clock.h"
+#include "../core/secret.h"
+#include "ui.h"
+
+void app_message(app *a, bool error, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    va_end(ap);
+    a->message_error = error;
+}
+
+static void draw_frame(app *a, const layout *l) {
+    attr_t bar = theme(C_HILITE);
+    attron(bar);
+    mvhline(l->header.y, 0, ' ', l->header.w);
+    attroff(bar);
+    int x = 1 + draw_text(0, 1, 20, tr("app"), bar | A_BOLD);
+    if (a->demo) x += 2 + draw_text(0, x + 2, 16, tr("demo"), theme(C_DEMO));
+    if (a->s) {
+        char who[128];
+        snprintf(who, sizeof who, "%s (%s)", a->s->me.name, staff_role_name(a->s->me.role));
+        draw_text(0, l->header.w - text_width(who) - 1, text_width(who), who, bar);
+    }
+    (void)x;
+    mvhline(l->footer.y, 0, ' ', l->footer.w);
+    if (a->message[0])
+        draw_text(l->footer.y, 1, l->footer.w - 2, a->message, a->message_error ? theme(C_ERROR) : theme(C_TITLE));
+}
+
+static void draw(app *a) {
+    erase();
+    layout l = layout_for(LINES, COLS);
+    if (l.too_small) {
+        draw_wrapped(LINES / 2, 1, COLS - 2, 3, tr("too_small"), theme(C_ERROR));
+        refresh();
+        return;
+    }
+    draw_frame(a, &l);
+    switch (a->screen) {
+    case SCR_LOGIN: login_draw(a, &l); break;
+    case SCR_HOME: home_draw(a, &l); break;
+    default: intake_draw(a, &l); break;
+    }
+    if (a->help) help_draw(a, &l);
+    if (a->quit_confirm) {
+        int w = l.body.w - 8;
+        mvhline(l.body.y + l.body.h / 2, 4, ' ', w);
+        draw_text(l.body.y + l.body.h / 2, 5, w - 2, tr("quit_confirm"), theme(C_HILITE));
+    }
+    refresh();
+}
+
+/* Locks after inactivity: the unfinished intake is kept as a sealed draft, the keys are wiped. */
+static void idle_check(app *a) {
+    if (!a->s || a->idle_minutes <= 0) return;
+    if (clock_now() - a->last_key < (int64_t)a->idle_minutes * 60) return;
+    if (a->w_active) intake_autosave(a);
+    if (a->w_active) {
+        wizard_free(a->w);
+        a->w_active = false;
+    }
+    session_end(a->s);
+    a->s = NULL;
+    a->screen = SCR_LOGIN;
+    a->help = a->quit_confirm = false;
+    secret_wipe(a->login_pass, sizeof a->login_pass);
+    app_message(a, false, "%s", tr("idle_locked"));
+}
+
+static void handle(app *a, const event *ev) {
+    if (ev->kind == EV_KEY || ev->kind == EV_CHAR) a->last_key = clock_now();
+    if (a->help) {
+        if (ev->kind == EV_KEY || ev->kind == EV_CHAR) a->help = false;
+        return;
+    }
+    if (a->quit_confirm) {
+        if (ev->kind == EV_CHAR && (ev->ch == L'y' || ev->ch == L'Y')) a->quit = true;
+        else if (ev->kind == EV_CHAR || ev->kind == EV_KEY) a->quit_confirm = false;
+        return;
+    }
+    bool typing = a->screen == SCR_LOGIN || a->screen == SCR_FIND ||
+                  (a->screen == SCR_WIZARD && a->w_active && wizard_item(a->w)->type != ITEM_SCALE &&
+                   wizard_item(a->w)->type != ITEM_CHOICE && wizard_item(a->w)->type != ITEM_MULTI);
+    if ((ev->kind == EV_KEY && ev->key == KEY_F(1)) || (ev->kind == EV_CHAR && ev->ch == L'?' && !typing)) {
+        a->help = true;
+        return;
+    }
+    if (ev->kind == EV_KEY && ev->key == K_CTRL_L) {
+        clearok(curscr, TRUE);
+        return;
+    }
+    switch (a->screen) {
+    case SCR_LOGIN: login_handle(a, ev); break;
+    case SCR_HOME: home_handle(a, ev); break;
+    default: intake_handle(a, ev); break;
+    }
+}
+
+int run_tui(engine *e, database *db, const char *user, bool headless, bool no_color, bool demo) {
+    char err[512];
+    const char *script = getenv("TRIAGE_SCRIPT");
+    if (script && *script && !input_open_script(script, err, sizeof err)) {
+        fprintf(stderr, "triage: %s\n", err);
+        return 2;
+    }
+    if (!term_start(headless || (script && *script), no_color, err, sizeof err)) {
+        fprintf(stderr, "triage: %s\n", err);
+        return 1;
+    }
+    static app a;
+    memset(&a, 0, sizeof a);
+    a.e = e;
+    a.db = db;
+    a.demo = demo;
+    a.idle_minutes = e->cfg.idle_lock_minutes;
+    a.w = calloc(1, sizeof *a.w);
+    a.last_key = clock_now();
+    ui_set_lang(e->cfg.ui_lang);
+    if (user) snprintf(a.login_name, sizeof a.login_name, "%s", user);
+    a.login_field = user ? 1 : 0;
+    a.screen = SCR_LOGIN;
+    if (demo) app_message(&a, false, "DEMO DATA: users demo (supervisor) and desk (reception), passphrase demo-passphrase");
+    while (!a.quit && a.w) {
+        draw(&a);
+        event ev = input_next();
+        if (ev.kind == EV_QUIT) break;
+        if (ev.kind == EV_TICK) idle_check(&a);
+        handle(&a, &ev);
+    }
+    if (a.w_active) intake_autosave(&a); /* nothing entered is ever lost */
+    if (a.w) {
+        wizard_free(a.w);
+        free(a.w);
+    }
+    client_list_free(a.found, a.n_found);
+    session_end(a.s);
+    secret_wipe(a.login_pass, sizeof a.login_pass);
+    term_stop();
+    return 0;
+}

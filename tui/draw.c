@@ -1,0 +1,125 @@
+/* Drawing: colour roles (with a monochrome scheme), text measured in screen columns, and the layout
+ * computed apart from drawing. A risk level is always written as a word, never shown by colour alone. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui.h"
+
+static attr_t roles[C_COUNT];
+
+void theme_init(bool color) {
+    /* monochrome: emphasis by bold, reverse and underline only */
+    attr_t mono[C_COUNT] = {A_NORMAL, A_BOLD, A_DIM, A_REVERSE, A_BOLD | A_REVERSE, A_BOLD | A_UNDERLINE,
+                            A_UNDERLINE, A_NORMAL, A_BOLD, A_BOLD};
+    memcpy(roles, mono, sizeof roles);
+    if (!color) return;
+    static const short fg[C_COUNT] = {-1, COLOR_CYAN, -1, COLOR_BLACK, COLOR_WHITE, COLOR_BLACK, COLOR_BLACK,
+                                      COLOR_BLACK, COLOR_RED, COLOR_BLACK};
+    static const short bg[C_COUNT] = {-1, -1, -1, COLOR_CYAN, COLOR_RED, COLOR_MAGENTA, COLOR_YELLOW, COLOR_GREEN,
+                                      -1, COLOR_YELLOW};
+    for (int i = 1; i < C_COUNT; i++) {
+        init_pair((short)i, fg[i], bg[i]);
+        roles[i] = COLOR_PAIR(i) | (i == C_TITLE || i == C_RED || i == C_ERROR ? A_BOLD : 0) | (i == C_DIM ? A_DIM : 0);
+    }
+}
+
+attr_t theme(color_role r) { return r < C_COUNT ? roles[r] : A_NORMAL; }
+
+color_role level_color(risk_level l) {
+    switch (l) {
+    case LEVEL_RED: return C_RED;
+    case LEVEL_ORANGE: return C_ORANGE;
+    case LEVEL_YELLOW: return C_YELLOW;
+    default: return C_GREEN;
+    }
+}
+
+/* Decodes the next character; invalid bytes show as U+FFFD, control characters as a space. */
+static int next_char(const char **p, wchar_t *wc) {
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t n = mbrtowc(wc, *p, MB_CUR_MAX, &st);
+    if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+        *wc = 0xfffd;
+        n = 1;
+    }
+    *p += n;
+    if (*wc < 32 || *wc == 127) *wc = L' ';
+    int w = wcwidth(*wc);
+    return w < 0 ? 1 : w;
+}
+
+int text_width(const char *utf8) {
+    int w = 0;
+    wchar_t wc;
+    for (const char *p = utf8 ? utf8 : ""; *p;) w += next_char(&p, &wc);
+    return w;
+}
+
+int draw_text(int y, int x, int width, const char *utf8, attr_t attr) {
+    int used = 0;
+    wchar_t wc;
+    attr_on(attr, NULL);
+    for (const char *p = utf8 ? utf8 : ""; *p;) {
+        int w = next_char(&p, &wc);
+        if (used + w > width) break;
+        wchar_t s[2] = {wc, 0};
+        mvaddnwstr(y, x + used, s, 1);
+        used += w;
+    }
+    attr_off(attr, NULL);
+    return used;
+}
+
+int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_t attr) {
+    const char *p = utf8 ? utf8 : "";
+    int line = 0;
+    while (*p && line < max_lines) {
+        /* take as many characters as fit; prefer to break after a space (Chinese breaks anywhere) */
+        const char *q = p, *brk = NULL;
+        int used = 0;
+        wchar_t wc;
+        while (*q) {
+            const char *before = q;
+            int w = next_char(&q, &wc);
+            if (used + w > width) {
+                q = before;
+                break;
+            }
+            used += w;
+            if (wc == L' ') brk = q;
+        }
+        const char *end = (*q && brk) ? brk : q;
+        if (end == p) end = q; /* a single character wider than the box */
+        char buf[1024];
+        size_t n = (size_t)(end - p) < sizeof buf - 1 ? (size_t)(end - p) : sizeof buf - 1;
+        memcpy(buf, p, n);
+        buf[n] = '\0';
+        draw_text(y + line, x, width, buf, attr);
+        line++;
+        p = end;
+        while (*p == ' ') p++;
+        if (end == q && !*q) break;
+    }
+    return line;
+}
+
+void draw_box_title(int y, int x, int h, int w, const char *title) {
+    if (h < 2 || w < 4) return;
+    /* Unicode line drawing (the terminal is UTF-8): the VT100 alternate character set shows as letters
+     * in terminals and multiplexers that do not switch it */
+    mvhline_set(y, x + 1, WACS_HLINE, w - 2);
+    mvhline_set(y + h - 1, x + 1, WACS_HLINE, w - 2);
+    mvvline_set(y + 1, x, WACS_VLINE, h - 2);
+    mvvline_set(y + 1, x + w - 1, WACS_VLINE, h - 2);
+    mvadd_wch(y, x, WACS_ULCORNER);
+    mvadd_wch(y, x + w - 1, WACS_URCORNER);
+    mvadd_wch(y + h - 1, x, WACS_LLCORNER);
+    mvadd_wch(y + h - 1, x + w - 1, WACS_LRCORNER);
+    if (title && *title) {
+        draw_text(y, x + 2, w - 4, " ", A_NORMAL);
+        int tw = draw_text(y, x + 3, w - 6, title, theme(C_TITLE));
+        draw_text(y, x + 3 + tw, 1, " ", A_NORMAL);
+    }
+}
+

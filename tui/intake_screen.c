@@ -1,0 +1,425 @@
+/* The intake: find the client, choose the client's language, then one question at a time with the live
+ * panel (scores, level in words and colour, every reason, the top counselors), the safety steps the moment
+ * the level becomes red, the review, and the saved summary. Every answer is autosaved as a sealed draft. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/clock.h"
+#include "../core/secret.h"
+#include "ui.h"
+
+static const char *level_word(risk_level l) {
+    static const char *const k[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
+    return tr(k[l]);
+}
+
+void intake_autosave(app *a) {
+    if (!a->s || !a->w_active || a->w->stage == WZ_SAVED) return;
+    char *body = wizard_to_json(a->w);
+    char err[512];
+    if (!body || !draft_save(a->s, a->w->draft_id, body, err, sizeof err))
+        app_message(a, true, "%s", body ? err : "cannot save the draft");
+    if (body) {
+        secret_wipe(body, strlen(body));
+        free(body);
+    }
+}
+
+void intake_begin(app *a, bool resume) {
+    char err[512];
+    if (resume) {
+        char id[STORE_ID_LEN] = "";
+        char *body = NULL;
+        bool found = false;
+        if (!draft_resume(a->s, id, &body, &found, err, sizeof err)) {
+            app_message(a, true, "%s", err);
+            return;
+        }
+        if (!found) return;
+        if (a->w_active) wizard_free(a->w);
+        a->w_active = wizard_from_json(a->w, a->e, body, err, sizeof err);
+        vault_wipe_free(body);
+        if (!a->w_active) {
+            app_message(a, true, "%s", err);
+            return;
+        }
+        memcpy(a->w->draft_id, id, sizeof id);
+        app_message(a, false, "%s", tr("draft_resumed"));
+        a->screen = a->w->stage == WZ_REVIEW ? SCR_REVIEW : SCR_WIZARD;
+        return;
+    }
+    strlist ids = strlist_split(a->e->cfg.intake_forms);
+    if (a->w_active) wizard_free(a->w);
+    a->w_active = wizard_start(a->w, a->e, (const char *const *)ids.v, ids.n, LANG_EN, err, sizeof err);
+    strlist_free(&ids);
+    if (!a->w_active) app_message(a, true, "%s", err);
+    a->typed[0] = '\0';
+}
+
+/* ---- drawing ---- */
+
+static void draw_find(app *a, const layout *l) {
+    int y = l->body.y + 1;
+    draw_text(y++, 2, l->body.w - 4, tr("find_title"), theme(C_TITLE));
+    draw_wrapped(y++, 2, l->body.w - 4, 2, tr("find_hint"), theme(C_DIM));
+    y += 2;
+    draw_text(y, 2, 4, "> ", A_BOLD);
+    draw_text(y++, 4, l->body.w - 6, a->query, A_UNDERLINE);
+    y++;
+    if (a->picked == -2) draw_text(y++, 4, l->body.w - 6, tr("found_none"), A_NORMAL);
+    if (a->picked == -1) draw_text(y++, 4, l->body.w - 6, tr("found_pick"), theme(C_DIM));
+    for (int i = 0; i < a->n_found && i < 9; i++) {
+        char line[512];
+        snprintf(line, sizeof line, "%d  %s  %s  %s", i + 1, a->found[i].name, a->found[i].phone, a->found[i].birth);
+        draw_text(y++, 4, l->body.w - 6, line, A_NORMAL);
+    }
+}
+
+static void draw_panel(app *a, const rect *r) {
+    wizard *w = a->w;
+    draw_box_title(r->y, r->x, r->h, r->w, tr("panel"));
+    int y = r->y + 1, x = r->x + 2, width = r->w - 4, bottom = r->y + r->h - 1;
+    char line[512];
+    snprintf(line, sizeof line, " %s: %s ", tr("level"), level_word(w->level));
+    draw_text(y++, x, width, line, theme(level_color(w->level)));
+    for (int p = 0; p < w->n_forms && y < bottom; p++) {
+        int f = w->forms[p];
+        const form *fm = a->e->forms.v[f];
+        if (!w->in.a.given[f] || fm->kind != FORM_SCORED) continue;
+        const score_result *s = &w->in.a.scores[f];
+        char total[32] = "";
+        if (s->has_total) snprintf(total, sizeof total, "%d ", s->total);
+        snprintf(line, sizeof line, "%-5s %s%s  %d/%d %s%s", fm->id, total, s->band >= 0 ? fm->bands[s->band].label[ui_lang()] : "",
+                 s->n_answered, s->n_visible, tr("answered"), s->complete && !s->provisional ? "" : "");
+        draw_text(y++, x, width, line, A_NORMAL);
+    }
+    if (y < bottom) draw_text(y++, x, width, tr("reasons"), theme(C_TITLE));
+    if (w->risk.n_fired == 0 && y < bottom) draw_text(y++, x, width, tr("no_reasons"), theme(C_DIM));
+    for (int i = 0; i < w->risk.n_fired && y < bottom - 1; i++) {
+        const risk_rule *rule = &a->e->rules.v[w->risk.fired[i].rule];
+        snprintf(line, sizeof line, "%s: %s", level_word(rule->level), w->risk.fired[i].because);
+        draw_text(y++, x, width, line, theme(level_color(rule->level)));
+        if (y < bottom - 1) y += draw_wrapped(y, x + 2, width - 2, 2, rule->reason[ui_lang()], A_NORMAL);
+    }
+    if (!a->e->has_roster || y >= bottom) return;
+    draw_text(y++, x, width, tr("matches"), theme(C_TITLE));
+    match_result mr;
+    match_request req = {w->in.language, w->in.counselor_gender[0] ? w->in.counselor_gender : NULL, w->in.concerns};
+    match_rank(&a->e->needs, &a->e->roster, &w->in.a, w->level, &req, &mr);
+    if (mr.n == 0 && y < bottom) draw_text(y++, x, width, tr("no_match"), theme(C_ERROR));
+    for (int k = 0; k < mr.n && y < bottom; k++) {
+        const counselor *c = &a->e->roster.v[mr.top[k].counselor];
+        char why[160] = "";
+        for (int j = 0; j < mr.top[k].n_why; j++) {
+            size_t n = strlen(why);
+            snprintf(why + n, sizeof why - n, "%s%s", j ? ", " : "", a->e->needs.label[mr.top[k].why[j]][ui_lang()]);
+        }
+        snprintf(line, sizeof line, "%.2f %s: %s", (double)mr.top[k].score, c->name, why);
+        draw_text(y++, x, width, line, A_NORMAL);
+    }
+}
+
+static void draw_question(app *a, const rect *r) {
+    wizard *w = a->w;
+    const form *f = wizard_form(w);
+    const form_item *it = wizard_item(w);
+    lang cl = w->client_lang;
+    int y = r->y + 1, x = r->x + 2, width = r->w - 4;
+    int num, count;
+    wizard_progress(w, &num, &count);
+    char line[512];
+    snprintf(line, sizeof line, "%s   %s %d %s %d", f->title[cl], tr("question"), num, tr("of"), count);
+    draw_text(y++, x, width, line, theme(C_TITLE));
+    if (num == 1) y += draw_wrapped(y, x, width, 3, f->instructions[cl], theme(C_DIM));
+    y++;
+    y += draw_wrapped(y, x, width, 4, it->text[cl], A_BOLD);
+    y++;
+    const scale *s = form_item_scale(f, w->item);
+    const answer *ans = &w->in.a.answers[w->forms[w->pos]][w->item];
+    if (s) {
+        for (int c = 0; c < s->n && y < r->y + r->h - 1; c++) {
+            bool chosen = it->type == ITEM_MULTI ? ans->state == ANS_VALUE && ((uint32_t)ans->value & (1u << c))
+                                                 : ans->state == ANS_VALUE && ans->value == s->choices[c].value;
+            snprintf(line, sizeof line, "%s %d  %s", chosen ? (it->type == ITEM_MULTI ? "[x]" : " > ") : (it->type == ITEM_MULTI ? "[ ]" : "   "),
+                     c + 1, s->choices[c].label[cl]);
+            draw_text(y++, x, width, line, c == a->choice ? theme(C_HILITE) : A_NORMAL);
+        }
+        if (s->refusable) {
+            snprintf(line, sizeof line, "%s r  %s", ans->state == ANS_REFUSED ? " > " : "   ", tr("refused"));
+            draw_text(y++, x, width, line, A_NORMAL);
+        }
+        y++;
+        draw_wrapped(y, x, width, 2, it->type == ITEM_MULTI ? tr("multi_hint") : tr("wiz_hint"), theme(C_DIM));
+    } else {
+        draw_text(y, x, 2, "> ", A_BOLD);
+        draw_text(y++, x + 2, width - 2, a->typed, A_UNDERLINE);
+        y++;
+        draw_wrapped(y, x, width, 2, tr("type_hint"), theme(C_DIM));
+    }
+}
+
+static void draw_safety(app *a, const layout *l) {
+    int w = l->body.w - 6, h = l->body.h - 2, y = l->body.y + 1, x = 3;
+    for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
+    draw_box_title(y, x, h, w, tr("safety_title"));
+    draw_text(y + 1, x + 2, w - 4, tr("safety_title"), theme(C_RED));
+    int row = y + 3;
+    strlist steps = {0};
+    char *copy = xstrdup(a->e->cfg.safety_steps[ui_lang()]);
+    for (char *tok = strtok(copy, "|"); tok && row < y + h - 3; tok = strtok(NULL, "|")) {
+        while (*tok == ' ') tok++;
+        char line[1024];
+        snprintf(line, sizeof line, "- %s", tok);
+        row += draw_wrapped(row, x + 2, w - 4, 3, line, A_BOLD);
+    }
+    free(copy);
+    strlist_free(&steps);
+    draw_text(y + h - 2, x + 2, w - 4, tr("safety_ack"), theme(C_HILITE));
+}
+
+static void draw_review(app *a, const layout *l) {
+    wizard *w = a->w;
+    int y = l->question.y + 1, x = 2, width = l->question.w - 4, bottom = l->question.y + l->question.h - 1;
+    draw_text(y++, x, width, tr("review_title"), theme(C_TITLE));
+    for (int p = 0; p < w->n_forms && y < bottom - 2; p++) {
+        int f = w->forms[p];
+        const form *fm = a->e->forms.v[f];
+        char line[1024];
+        size_t n = (size_t)snprintf(line, sizeof line, "%s:", fm->id);
+        for (int i = 0; i < fm->n_items && n < sizeof line - 64; i++) {
+            if (!w->in.a.scores[f].visible[i]) continue;
+            const answer *an = &w->in.a.answers[f][i];
+            char code[64];
+            if (w->text[p][i] && an->state == ANS_VALUE) snprintf(code, sizeof code, "%.40s", w->text[p][i]);
+            else answer_format(fm, i, *an, code, sizeof code);
+            n += (size_t)snprintf(line + n, sizeof line - n, " %s", code);
+        }
+        y += draw_wrapped(y, x, width, 3, line, A_NORMAL);
+    }
+    y++;
+    draw_wrapped(y, x, width, 2, tr("review_hint"), theme(C_DIM));
+}
+
+static void draw_summary(app *a, const layout *l) {
+    int y = l->body.y + 1, x = 2, width = l->body.w - 4;
+    char line[512];
+    draw_text(y++, x, width, tr("saved_title"), theme(C_TITLE));
+    y++;
+    snprintf(line, sizeof line, " %s: %s ", tr("level"), level_word(a->saved_item.level));
+    draw_text(y++, x, width, line, theme(level_color(a->saved_item.level)));
+    for (int i = 0; i < a->w->risk.n_fired && y < l->body.y + l->body.h - 6; i++)
+        y += draw_wrapped(y, x, width, 2, a->e->rules.v[a->w->risk.fired[i].rule].reason[ui_lang()], A_NORMAL);
+    char left[64];
+    queue_format_remaining(&a->saved_item, clock_now(), left, sizeof left);
+    snprintf(line, sizeof line, "%s: %s (%s)", tr("deadline"), left, queue_state_name(a->saved_item.state));
+    draw_text(++y, x, width, line, A_BOLD);
+    y++;
+    match_result mr;
+    match_request req = {a->w->in.language, a->w->in.counselor_gender[0] ? a->w->in.counselor_gender : NULL, a->w->in.concerns};
+    if (a->e->has_roster) {
+        match_rank(&a->e->needs, &a->e->roster, &a->w->in.a, a->w->level, &req, &mr);
+        snprintf(line, sizeof line, "%s: %s", tr("suggested"), mr.n ? a->e->roster.v[mr.top[0].counselor].name : tr("no_match"));
+        draw_text(++y, x, width, line, A_NORMAL);
+    }
+    draw_text(y + 2, x, width, tr("saved_hint"), theme(C_DIM));
+}
+
+void intake_draw(app *a, const layout *l) {
+    switch (a->screen) {
+    case SCR_FIND: draw_find(a, l); return;
+    case SCR_LANG:
+        draw_text(l->body.y + 2, 2, l->body.w - 4, tr("lang_title"), theme(C_TITLE));
+        draw_text(l->body.y + 4, 4, l->body.w - 6, tr("lang_hint"), A_NORMAL);
+        return;
+    case SCR_SUMMARY: draw_summary(a, l); return;
+    default: break;
+    }
+    if (!a->w_active) return;
+    if (a->screen == SCR_REVIEW) draw_review(a, l);
+    else draw_question(a, &l->question);
+    draw_panel(a, &l->panel);
+    if (wizard_needs_safety_steps(a->w)) draw_safety(a, l);
+}
+
+/* ---- handling ---- */
+
+static void after_change(app *a) {
+    a->choice = 0;
+    a->typed[0] = '\0';
+    if (a->w->stage == WZ_QUESTIONS) {
+        const char *t = a->w->text[a->w->pos][a->w->item];
+        if (t && a->w->in.a.answers[a->w->forms[a->w->pos]][a->w->item].state == ANS_VALUE)
+            snprintf(a->typed, sizeof a->typed, "%s", t);
+    }
+    a->screen = a->w->stage == WZ_REVIEW ? SCR_REVIEW : SCR_WIZARD;
+    intake_autosave(a);
+}
+
+static void save_intake(app *a) {
+    wizard *w = a->w;
+    char err[512];
+    const char *consent = NULL;
+    for (int p = 0; p < w->n_forms; p++) {
+        const form *fm = a->e->forms.v[w->forms[p]];
+        int ci = form_item_index(fm, "consent");
+        if (ci < 0) continue;
+        const answer *an = &w->in.a.answers[w->forms[p]][ci];
+        const scale *s = form_item_scale(fm, ci);
+        int c = an->state == ANS_VALUE && s ? scale_value_index(s, an->value) : -1;
+        consent = c >= 0 ? s->choices[c].code : "no";
+    }
+    if (consent && strcmp(consent, "yes") != 0) {
+        app_message(a, true, "%s", tr("no_consent"));
+        return;
+    }
+    /* what was not asked at the end counts now (a safety item left unanswered is positive) */
+    for (int p = 0; p < w->n_forms; p++)
+        for (int i = 0; i < FORM_MAX_ITEMS; i++)
+            if (w->in.a.answers[w->forms[p]][i].state == ANS_NOT_ASKED) w->in.a.answers[w->forms[p]][i].state = ANS_UNANSWERED;
+    wizard_recompute(w);
+    json_t *body = wizard_result_json(w, ui_lang());
+    char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
+    json_t *matches = json_object_get(json_object_get(body, "assessment"), "matches");
+    const char *suggested = json_string_value(json_object_get(json_array_get(matches, 0), "id"));
+    char client_id[STORE_ID_LEN], intake_id[STORE_ID_LEN];
+    bool ok = true;
+    if (w->client_id[0]) snprintf(client_id, sizeof client_id, "%s", w->client_id);
+    else
+        ok = client_create(a->s, wizard_client_name(w), wizard_text(w, "intake", "phone"),
+                           wizard_text(w, "intake", "birth_date"), client_id, err, sizeof err);
+    intake_input in = {client_id, risk_level_name(w->level), suggested, NULL, text, NULL};
+    ok = ok && text && intake_save_queued(a->s, &in, &a->e->queue, intake_id, err, sizeof err);
+    if (text) {
+        secret_wipe(text, strlen(text));
+        free(text);
+    }
+    json_decref(body);
+    if (!ok) {
+        app_message(a, true, "%s", err);
+        return;
+    }
+    draft_discard(a->s, w->draft_id, err, sizeof err);
+    w->stage = WZ_SAVED;
+    memcpy(a->saved_intake, intake_id, sizeof intake_id);
+    queue_rec qr;
+    if (a->db->ops->queue_open_for_client(a->db->st, client_id, &qr) == ST_OK) queue_item_from_rec(&qr, &a->saved_item);
+    a->screen = SCR_SUMMARY;
+    a->message[0] = '\0';
+}
+
+void intake_handle(app *a, const event *ev) {
+    char err[512];
+    wizard *w = a->w;
+    if (a->screen == SCR_FIND) {
+        bool results = a->picked != -3; /* -3: editing the search; -1: results shown; -2: none found */
+        if (!results) {
+            if (ev->kind == EV_KEY && ev->key == K_ESC) a->screen = SCR_HOME;
+            else if (ev->kind == EV_KEY && ev->key == K_ENTER && !a->query[0]) {
+                intake_begin(a, false);
+                a->screen = a->w_active ? SCR_LANG : SCR_HOME;
+            } else if (ev->kind == EV_KEY && ev->key == K_ENTER) {
+                client_list_free(a->found, a->n_found);
+                a->found = NULL;
+                a->n_found = 0;
+                if (!client_find(a->s, a->query, &a->found, &a->n_found, err, sizeof err)) app_message(a, true, "%s", err);
+                a->picked = a->n_found ? -1 : -2;
+            } else {
+                edit_field(a->query, sizeof a->query, ev);
+            }
+        } else if (ev->kind == EV_CHAR && ev->ch >= L'1' && ev->ch <= L'9' && ev->ch - L'1' < a->n_found) {
+            int pick = (int)(ev->ch - L'1');
+            intake_begin(a, false);
+            if (a->w_active) snprintf(w->client_id, sizeof w->client_id, "%s", a->found[pick].id);
+            a->screen = a->w_active ? SCR_LANG : SCR_HOME;
+        } else if (ev->kind == EV_CHAR && (ev->ch == L'n' || ev->ch == L'N')) {
+            intake_begin(a, false);
+            a->screen = a->w_active ? SCR_LANG : SCR_HOME;
+        } else if (ev->kind == EV_KEY && ev->key == K_ESC) {
+            a->picked = -3;
+        }
+        return;
+    }
+    if (a->screen == SCR_LANG) {
+        if (ev->kind == EV_CHAR && (ev->ch == L'1' || ev->ch == L'2')) {
+            w->client_lang = ev->ch == L'1' ? LANG_EN : LANG_ZH;
+            after_change(a);
+        } else if (ev->kind == EV_KEY && ev->key == K_ESC) {
+            a->screen = SCR_FIND;
+        }
+        return;
+    }
+    if (a->screen == SCR_SUMMARY) {
+        if (ev->kind == EV_KEY && ev->key == K_ENTER) {
+            wizard_free(w);
+            a->w_active = false;
+            a->screen = SCR_HOME;
+        }
+        return;
+    }
+    if (!a->w_active) {
+        a->screen = SCR_HOME;
+        return;
+    }
+    if (wizard_needs_safety_steps(w)) { /* the safety steps must be acknowledged before anything else */
+        if (ev->kind == EV_KEY && ev->key == K_ENTER) {
+            wizard_safety_acknowledged(w);
+            session_audit(a->s, "safety_steps_acknowledged", w->draft_id, "red level");
+            intake_autosave(a);
+        }
+        return;
+    }
+    if (ev->kind == EV_CHAR && (ev->ch == L'q' || ev->ch == L'Q') && a->screen == SCR_REVIEW) {
+        a->quit_confirm = true;
+        return;
+    }
+    if (a->screen == SCR_REVIEW) {
+        if (ev->kind == EV_KEY && (ev->key == K_ENTER || ev->key == K_CTRL_S)) save_intake(a);
+        else if (ev->kind == EV_KEY && ev->key == K_ESC && wizard_back(w)) after_change(a);
+        return;
+    }
+    const form_item *it = wizard_item(w);
+    const scale *s = form_item_scale(wizard_form(w), w->item);
+    if (ev->kind == EV_KEY && ev->key == K_ESC) {
+        if (wizard_back(w)) after_change(a);
+        else a->screen = SCR_HOME;
+        return;
+    }
+    if (s) {
+        if (ev->kind == EV_KEY && (ev->key == KEY_DOWN || ev->key == K_TAB)) a->choice = (a->choice + 1) % s->n;
+        else if (ev->kind == EV_KEY && (ev->key == KEY_UP || ev->key == KEY_BTAB)) a->choice = (a->choice + s->n - 1) % s->n;
+        else if (ev->kind == EV_CHAR && ev->ch >= L'1' && ev->ch <= L'9' && ev->ch - L'1' < s->n) {
+            int c = (int)(ev->ch - L'1');
+            if (wizard_choose(w, c) || it->type == ITEM_MULTI) after_change(a);
+            if (it->type == ITEM_MULTI) a->choice = c;
+        } else if (ev->kind == EV_CHAR && (ev->ch == L'r' || ev->ch == L'R') && s->refusable) {
+            if (wizard_refuse(w)) after_change(a);
+        } else if (ev->kind == EV_KEY && ev->key == K_ENTER) {
+            if (it->type == ITEM_MULTI || w->in.a.answers[w->forms[w->pos]][w->item].state == ANS_VALUE) {
+                if (wizard_next(w)) after_change(a);
+            } else if (wizard_choose(w, a->choice)) {
+                after_change(a);
+            }
+        } else if (ev->kind == EV_KEY && ev->key == K_CTRL_S) {
+            app_message(a, false, "%s", tr("review_hint"));
+        } else if (ev->kind == EV_CHAR && (ev->ch == L'q' || ev->ch == L'Q')) {
+            a->quit_confirm = true;
+        }
+        return;
+    }
+    /* a typed answer */
+    if (ev->kind == EV_KEY && ev->key == K_ENTER) {
+        if (!wizard_type(w, a->typed, err, sizeof err)) {
+            app_message(a, true, "%s", err);
+            return;
+        }
+        if (!wizard_next(w)) {
+            app_message(a, true, "%s", tr("type_hint"));
+            return;
+        }
+        a->message[0] = '\0';
+        after_change(a);
+        return;
+    }
+    edit_field(a->typed, sizeof a->typed, ev);
+}

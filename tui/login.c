@@ -1,0 +1,75 @@
+/* The login screen: user name and masked passphrase; growing delays and lock-outs are explained. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/secret.h"
+#include "ui.h"
+
+/* Edits a UTF-8 buffer with one event: a character appended, Backspace removes the last character. */
+bool edit_field(char *buf, size_t size, const event *ev) {
+    size_t n = strlen(buf);
+    if (ev->kind == EV_KEY && (ev->key == KEY_BACKSPACE || ev->key == 8)) {
+        while (n > 0 && ((unsigned char)buf[n - 1] & 0xc0) == 0x80) n--;
+        if (n > 0) n--;
+        buf[n] = '\0';
+        return true;
+    }
+    if (ev->kind != EV_CHAR) return false;
+    char mb[8];
+    int len = wctomb(mb, ev->ch);
+    if (len <= 0 || n + (size_t)len + 1 > size) return false;
+    memcpy(buf + n, mb, (size_t)len);
+    buf[n + (size_t)len] = '\0';
+    return true;
+}
+
+void login_draw(app *a, const layout *l) {
+    int w = 56, h = 9, y = l->body.y + (l->body.h - h) / 2, x = (l->body.w - w) / 2;
+    draw_box_title(y, x, h, w, tr("login_title"));
+    draw_text(y + 2, x + 3, 16, tr("user"), a->login_field == 0 ? theme(C_TITLE) : A_NORMAL);
+    draw_text(y + 2, x + 20, w - 23, a->login_name, A_UNDERLINE);
+    char stars[64];
+    size_t n = strlen(a->login_pass) < sizeof stars - 1 ? strlen(a->login_pass) : sizeof stars - 1;
+    memset(stars, '*', n);
+    stars[n] = '\0';
+    draw_text(y + 4, x + 3, 16, tr("passphrase"), a->login_field == 1 ? theme(C_TITLE) : A_NORMAL);
+    draw_text(y + 4, x + 20, w - 23, stars, A_UNDERLINE);
+    draw_wrapped(y + 6, x + 3, w - 6, 2, tr("login_hint"), theme(C_DIM));
+}
+
+void login_handle(app *a, const event *ev) {
+    if (ev->kind == EV_KEY && ev->key == KEY_F(2)) {
+        ui_set_lang(ui_lang() == LANG_EN ? LANG_ZH : LANG_EN);
+        return;
+    }
+    if (ev->kind == EV_KEY && ev->key == K_ESC) {
+        a->quit = true;
+        return;
+    }
+    if (ev->kind == EV_KEY && (ev->key == K_TAB || ev->key == KEY_DOWN || ev->key == KEY_UP || ev->key == KEY_BTAB)) {
+        a->login_field = !a->login_field;
+        return;
+    }
+    if (ev->kind == EV_KEY && ev->key == K_ENTER) {
+        if (a->login_field == 0) {
+            a->login_field = 1;
+            return;
+        }
+        int wait;
+        char err[512];
+        login_status st =
+            session_login(a->db, a->login_name, a->login_pass, strlen(a->login_pass), &a->s, &wait, err, sizeof err);
+        secret_wipe(a->login_pass, sizeof a->login_pass);
+        if (st != LOGIN_OK) {
+            app_message(a, true, "%s", err);
+            return;
+        }
+        a->message[0] = '\0';
+        a->screen = SCR_HOME;
+        /* an intake left unfinished (crash, power cut, idle lock) continues where it stopped */
+        intake_begin(a, true);
+        return;
+    }
+    edit_field(a->login_field == 0 ? a->login_name : a->login_pass,
+               a->login_field == 0 ? sizeof a->login_name : sizeof a->login_pass, ev);
+}

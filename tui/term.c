@@ -1,0 +1,96 @@
+/* Terminal set-up and, above all, its restoration on every way out: normal exit, error, and fatal
+ * signals (the handler restores the terminal, then lets the signal do what it would have done). */
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ui.h"
+
+static bool started, headless_mode, colors;
+static SCREEN *headless_screen;
+static FILE *null_out;
+volatile sig_atomic_t term_resized;
+
+static void restore(void) {
+    if (!started) return;
+    started = false;
+    endwin();
+    if (headless_screen) {
+        delscreen(headless_screen);
+        headless_screen = NULL;
+    }
+    if (null_out) {
+        fclose(null_out);
+        null_out = NULL;
+    }
+}
+
+static void on_fatal(int sig) {
+    /* endwin is not async-signal-safe, but the terminal left in raw mode is worse; then die as asked */
+    restore();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void on_winch(int sig) {
+    (void)sig;
+    term_resized = 1;
+}
+
+bool term_has_color(void) { return colors; }
+
+bool term_start(bool headless, bool no_color, char *err, size_t errsize) {
+    setlocale(LC_ALL, "");
+    if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0 && !setlocale(LC_ALL, "C.UTF-8")) {
+        snprintf(err, errsize, "no UTF-8 locale (not even C.UTF-8) is available");
+        return false;
+    }
+    headless_mode = headless;
+    if (headless) {
+        /* a virtual screen of LINES x COLUMNS that nobody sees: what tests read with `dump` */
+        null_out = fopen("/dev/null", "w");
+        headless_screen = null_out ? newterm("xterm-256color", null_out, stdin) : NULL;
+        if (!headless_screen) {
+            snprintf(err, errsize, "cannot set up a virtual terminal for the script");
+            return false;
+        }
+        set_term(headless_screen);
+    } else {
+        if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+            snprintf(err, errsize, "the front desk needs a terminal (use the subcommands in scripts)");
+            return false;
+        }
+        if (!initscr()) {
+            snprintf(err, errsize, "cannot start the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+            return false;
+        }
+    }
+    started = true;
+    atexit(restore);
+    static const int fatal[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL};
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) signal(fatal[i], on_fatal);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_winch;
+    sigaction(SIGWINCH, &sa, NULL);
+    sigaction(SIGCONT, &sa, NULL);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    colors = !no_color && !getenv("NO_COLOR") && has_colors();
+    if (colors) {
+        start_color();
+        use_default_colors();
+    }
+    theme_init(colors);
+    return true;
+}
+
+void term_stop(void) { restore(); }

@@ -1,0 +1,125 @@
+/* The terminal front desk: shared types of the screens, the event loop, input and drawing. Screens hold
+ * no SQL and no keys: they call the core (sessions, records, queues, the wizard model). */
+#ifndef TRIAGE_UI_H
+#define TRIAGE_UI_H
+
+#define _XOPEN_SOURCE_EXTENDED 1
+#include <ncursesw/curses.h>
+#include <stdbool.h>
+#include <wchar.h>
+
+#include "../core/engine.h"
+#include "../core/queues.h"
+#include "../core/records.h"
+#include "../core/session.h"
+#include "../core/wizard.h"
+
+/* ---- input: the keyboard, or a script through the same path (TRIAGE_SCRIPT) ---- */
+typedef enum { EV_NONE, EV_KEY, EV_CHAR, EV_RESIZE, EV_TICK, EV_QUIT } event_kind;
+typedef struct {
+    event_kind kind;
+    int key;    /* EV_KEY: a curses KEY_* code or a control character (27 Esc, 10 Enter, 9 Tab, 19 Ctrl-S) */
+    wchar_t ch; /* EV_CHAR: a printable character */
+} event;
+
+#define K_ESC 27
+#define K_ENTER 10
+#define K_TAB 9
+#define K_CTRL_S 19
+#define K_CTRL_L 12
+
+bool input_open_script(const char *path, char *err, size_t errsize);
+/* The next event: a key, a resize (SIGWINCH/SIGCONT), a tick once a second, or EV_QUIT at the end of a
+ * script. Script lines: `type TEXT`, `key NAME`, `dump FILE`, `resize COLS ROWS`, `tick`, `# comment`. */
+event input_next(void);
+/* Writes the screen as plain text (for scripted tests). */
+bool screen_dump(const char *path);
+
+/* ---- terminal ---- */
+/* Sets up curses (UTF-8, falling back to C.UTF-8), colours unless no_color; headless for scripts. Installs
+ * handlers so that every exit path, fatal signals included, restores the terminal. */
+bool term_start(bool headless, bool no_color, char *err, size_t errsize);
+void term_stop(void);
+bool term_has_color(void);
+
+/* ---- drawing ---- */
+typedef enum { C_NORMAL, C_TITLE, C_DIM, C_HILITE, C_RED, C_ORANGE, C_YELLOW, C_GREEN, C_ERROR, C_DEMO, C_COUNT } color_role;
+void theme_init(bool color);
+attr_t theme(color_role r);
+color_role level_color(risk_level l);
+/* Draws UTF-8 text at (y, x) within width columns (Chinese counts two); returns the columns used. */
+int draw_text(int y, int x, int width, const char *utf8, attr_t attr);
+/* Wraps text into the box; returns the lines used. */
+int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_t attr);
+int text_width(const char *utf8);
+void draw_box_title(int y, int x, int h, int w, const char *title);
+
+/* ---- strings of the staff interface ---- */
+const char *tr(const char *key); /* in the current UI language; the key itself when unknown */
+void ui_set_lang(lang l);
+lang ui_lang(void);
+
+#include "layout.h"
+
+/* ---- the application ---- */
+typedef enum { SCR_LOGIN, SCR_HOME, SCR_FIND, SCR_LANG, SCR_WIZARD, SCR_REVIEW, SCR_SUMMARY, SCR_COUNT } screen_id;
+
+typedef struct app {
+    engine *e;
+    database *db;
+    session *s;
+    const char *user_hint;
+    screen_id screen;
+    bool help, quit, quit_confirm, demo;
+    char message[512];
+    bool message_error;
+    /* login */
+    char login_name[65], login_pass[256];
+    int login_field;
+    /* find client */
+    char query[128];
+    client_plain *found;
+    int n_found, picked;
+    /* intake */
+    wizard *w;
+    bool w_active;
+    char typed[WIZARD_TEXT_MAX];
+    int choice; /* highlighted choice */
+    bool safety_modal;
+    char saved_intake[STORE_ID_LEN];
+    queue_item saved_item;
+    int64_t last_key;
+    int idle_minutes;
+} app;
+
+void app_message(app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The screens: draw, and handle one event (returning true when it was used). */
+void login_draw(app *a, const layout *l);
+void login_handle(app *a, const event *ev);
+void home_draw(app *a, const layout *l);
+void home_handle(app *a, const event *ev);
+void intake_draw(app *a, const layout *l);
+void intake_handle(app *a, const event *ev);
+void help_draw(app *a, const layout *l);
+
+/* Edits a UTF-8 text buffer with one event (a character, or Backspace); true when it changed. */
+bool edit_field(char *buf, size_t size, const event *ev);
+
+/* Saves the unfinished intake as a sealed draft (after every answer). */
+void intake_autosave(app *a);
+/* Starts (or resumes) an intake. */
+void intake_begin(app *a, bool resume);
+
+/* ---- keys: one table drives dispatch hints, the help overlay and the man page's key list ---- */
+typedef struct {
+    const char *keys; /* as shown */
+    const char *help; /* a string key for tr() */
+    unsigned screens; /* bit mask of screen_id; 0 = everywhere */
+} key_action;
+extern const key_action key_actions[];
+extern const int n_key_actions;
+
+int run_tui(engine *e, database *db, const char *user, bool headless, bool no_color, bool demo);
+
+#endif
