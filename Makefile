@@ -112,6 +112,7 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory triage $(BENCH)
 	@for b in $(BENCH); do $$b || exit 1; echo; done
+	@sh tests/bench/bench_tui.sh
 
 install: triage
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/forms $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/examples

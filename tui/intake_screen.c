@@ -222,7 +222,13 @@ static void draw_summary(app *a, const layout *l) {
         snprintf(line, sizeof line, "%s: %s", tr("suggested"), mr.n ? a->e->roster.v[mr.top[0].counselor].name : tr("no_match"));
         draw_text(++y, x, width, line, A_NORMAL);
     }
-    draw_text(y + 2, x, width, tr("saved_hint"), theme(C_DIM));
+    if (a->declining) {
+        draw_text(y + 2, x, width, tr("decline_why"), theme(C_TITLE));
+        draw_text(y + 3, x, 2, "> ", A_BOLD);
+        draw_text(y + 3, x + 2, width - 2, a->typed, A_UNDERLINE);
+    } else {
+        draw_text(y + 2, x, width, tr("saved_hint"), theme(C_DIM));
+    }
 }
 
 void intake_draw(app *a, const layout *l) {
@@ -350,6 +356,29 @@ void intake_handle(app *a, const event *ev) {
         return;
     }
     if (a->screen == SCR_SUMMARY) {
+        if (a->declining) { /* the client declined the suggested counselor: recorded with the reason */
+            if (ev->kind == EV_KEY && ev->key == K_ESC) a->declining = false;
+            else if (ev->kind == EV_KEY && ev->key == K_ENTER && a->typed[0]) {
+                queue_request rq = {.action = QA_DECLINE, .reason = a->typed};
+                if (queues_act(a->s, &a->e->queue, a->saved_item.id, rq, err, sizeof err)) {
+                    queue_rec qr;
+                    if (a->db->ops->queue_get(a->db->st, a->saved_item.id, &qr) == ST_OK) queue_item_from_rec(&qr, &a->saved_item);
+                    app_message(a, false, "%s", a->saved_item.match_by_hand ? tr("declined_by_hand") : tr("declined"));
+                } else {
+                    app_message(a, true, "%s", err);
+                }
+                secret_wipe(a->typed, sizeof a->typed);
+                a->declining = false;
+            } else {
+                edit_field(a->typed, sizeof a->typed, ev);
+            }
+            return;
+        }
+        if (ev->kind == EV_CHAR && (ev->ch == L'd' || ev->ch == L'D')) {
+            a->typed[0] = '\0';
+            a->declining = true;
+            return;
+        }
         if (ev->kind == EV_KEY && ev->key == K_ENTER) {
             wizard_free(w);
             a->w_active = false;

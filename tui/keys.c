@@ -11,6 +11,7 @@ const key_action key_actions[] = {
     {"1-9", "k_digits", ON(SCR_WIZARD)},
     {"r", "k_refuse", ON(SCR_WIZARD)},
     {"Ctrl-S", "k_save", ON(SCR_REVIEW) | ON(SCR_WIZARD)},
+    {"d", "k_decline", ON(SCR_SUMMARY)},
     {"n", "k_new", ON(SCR_HOME)},
     {"r", "k_resume", ON(SCR_HOME)},
     {"F2", "k_lang", ON(SCR_LOGIN)},

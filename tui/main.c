@@ -12,6 +12,7 @@
 #include "../core/secret.h"
 #include "../core/util.h"
 #include "cli.h"
+#include "ui.h"
 
 #ifndef TRIAGE_VERSION
 #define TRIAGE_VERSION "0.1.0"
@@ -78,6 +79,7 @@ static const char usage[] =
     "  --user NAME     the staff member acting\n"
     "  --passphrase-fd N  read passphrases from file descriptor N, one per line (for scripts);\n"
     "                  otherwise they are asked on the terminal with echo off\n"
+    "  --keys          list the front desk's keys (the same table as its help overlay)\n"
     "  --no-color      monochrome screens (also when NO_COLOR is set or the terminal has no colour)\n"
     "  -h, --help      show this help\n"
     "  -V, --version   show the version\n"
@@ -146,6 +148,9 @@ int main(int argc, char **argv) {
                 return EXIT_BADINPUT;
             }
             a.passphrase_fd = (int)fd;
+        } else if (strcmp(arg, "--keys") == 0) {
+            for (int k = 0; k < n_key_actions; k++) printf("%s\t%s\n", key_actions[k].keys, tr(key_actions[k].help));
+            return EXIT_OK;
         } else if (strcmp(arg, "--no-color") == 0) {
             a.no_color = true;
         } else if (bad) {

@@ -86,6 +86,7 @@ typedef struct app {
     char typed[WIZARD_TEXT_MAX];
     int choice; /* highlighted choice */
     bool safety_modal;
+    bool declining; /* the summary is asking why the client declined the suggestion */
     char saved_intake[STORE_ID_LEN];
     queue_item saved_item;
     int64_t last_key;

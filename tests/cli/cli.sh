@@ -36,6 +36,12 @@ while read -r c; do
 done <"$tmp/cmds"
 [ "$n" -ge 5 ] && [ -z "$missing" ] && ok "man page lists all $n subcommands of --help" \
     || bad "man page lists every subcommand" "missing:$missing (found $n)"
+"$T" --keys >"$tmp/keys"
+missing=""
+while IFS="$(printf '\t')" read -r k h; do
+    grep -qF "\\fB$k\\fR" assets/triage.1 && grep -qF "$h" assets/triage.1 || missing="$missing [$k]"
+done <"$tmp/keys"
+[ -s "$tmp/keys" ] && [ -z "$missing" ] && ok "man page KEYS equals the key table (triage --keys)" || bad "man page keys" "missing:$missing"
 run "$T" frobnicate
 expect_err "unknown command exits 2" "unknown command" 2
 run "$T" --frob

@@ -99,6 +99,10 @@ key enter
 dump $D/review
 key ctrl-s
 dump $D/saved
+key d
+type prefers a woman counselor
+key enter
+dump $D/declined
 key enter
 dump $D/home_after
 SCRIPT
@@ -117,6 +121,7 @@ expect "...with the centre's steps" "$D/safety" "Do not leave the client alone"
 expect "review page" "$D/review" "Review, then save"
 expect "saved: the summary shows the level" "$D/saved" "Risk level: RED"
 expect "...and the deadline of its queue item (15 minutes)" "$D/saved" "1[45]m left"
+expect "the worker records that the client declined the suggestion" "$D/declined" "declined the suggestion"
 expect "home counts the new red item" "$D/home_after" "RED ALERT"
 "$T" --config "$tmp/config.ini" --db "$DB" queue --json >"$tmp/q.json"
 if grep -q '"level":"red"' "$tmp/q.json"; then ok "the client is in the red queue"; else bad "red queue" "$tmp/q.json"; fi
