@@ -48,10 +48,20 @@ bool audit_log(database *db, const vault *v, const char *staff_id, const char *a
         vault_audit_mac(v, r.hash, r.mac);
         r.has_mac = true;
     }
+    bool starts_unsealed_run = !v && (st == ST_NOTFOUND || last.has_mac);
     st = db->ops->audit_append(db->st, &r);
     if (st != ST_OK) {
         db_error(db, st, "cannot write the audit trail", err, errsize);
         return false;
+    }
+    if (starts_unsealed_run) {
+        char num[24];
+        int n = snprintf(num, sizeof num, "%lld", (long long)r.seq);
+        st = db->ops->meta_set(db->st, "audit_first_unsealed", num, (size_t)n);
+        if (st != ST_OK) {
+            db_error(db, st, "cannot write the audit trail", err, errsize);
+            return false;
+        }
     }
     return true;
 }
@@ -82,9 +92,9 @@ static int collect(void *vctx, const audit_rec *r) {
     return 0;
 }
 
-static bool remac(database *db, const vault *v, bool all, char *err, size_t errsize) {
+static bool remac(database *db, const vault *v, bool all, int64_t after, char *err, size_t errsize) {
     collect_ctx c = {v, all, NULL, 0, 0};
-    store_status st = db->ops->audit_each(db->st, collect, &c);
+    store_status st = db->ops->audit_each_from(db->st, after, collect, &c);
     for (int64_t i = 0; st == ST_OK && i < c.n; i++) st = db->ops->audit_set_mac(db->st, c.list[i].seq, c.list[i].mac);
     free(c.list);
     if (st != ST_OK) db_error(db, st, "cannot seal the audit trail", err, errsize);
@@ -100,10 +110,23 @@ bool audit_seal_pending(database *db, const vault *v, char *err, size_t errsize)
         db_error(db, st, "cannot read the audit trail", err, errsize);
         return false;
     }
-    return remac(db, v, false, err, errsize);
+    /* where the unsealed run starts was noted when it began: no walk over the whole trail */
+    blob b = {0};
+    int64_t after = 0;
+    if (db->ops->meta_get(db->st, "audit_first_unsealed", &b) == ST_OK && b.n > 0 && b.n < 24) {
+        char num[24];
+        memcpy(num, b.p, b.n);
+        num[b.n] = '\0';
+        long v0;
+        if (parse_int(num, 1, 0x7fffffffL, &v0)) after = v0 - 1;
+    }
+    blob_free(&b);
+    return remac(db, v, false, after, err, errsize);
 }
 
-bool audit_remac_all(database *db, const vault *v, char *err, size_t errsize) { return remac(db, v, true, err, errsize); }
+bool audit_remac_all(database *db, const vault *v, char *err, size_t errsize) {
+    return remac(db, v, true, 0, err, errsize);
+}
 
 typedef struct {
     const vault *v;

@@ -190,10 +190,11 @@ bool queues_tick(database *db, const queue_policy *p, int *escalated, char *err,
     if (!db_begin(db, err, errsize)) return false;
     queue_rec *list = NULL;
     int n = 0;
-    store_status st = db->ops->queue_list_open(db->st, &list, &n);
+    int64_t now = clock_now();
+    /* only the items whose deadline has come, found through an index: a tick with nothing due is cheap */
+    store_status st = db->ops->queue_due(db->st, now, &list, &n);
     bool ok = st == ST_OK;
     if (!ok) db_error(db, st, "cannot read the queues", err, errsize);
-    int64_t now = clock_now();
     for (int i = 0; ok && i < n; i++) {
         queue_item before, it;
         queue_item_from_rec(&list[i], &before);
@@ -213,6 +214,24 @@ bool queues_tick(database *db, const queue_policy *p, int *escalated, char *err,
 }
 
 static int by_urgency(const void *a, const void *b) { return queue_compare(a, b); }
+
+bool queues_first_page(database *db, int limit, queue_item **out, int *n, char *err, size_t errsize) {
+    *out = NULL;
+    *n = 0;
+    queue_rec *list = NULL;
+    int count = 0;
+    store_status st = db->ops->queue_first(db->st, limit, &list, &count);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the queues", err, errsize);
+        return false;
+    }
+    queue_item *items = xcalloc((size_t)(count ? count : 1), sizeof *items);
+    for (int i = 0; i < count; i++) queue_item_from_rec(&list[i], &items[i]);
+    free(list);
+    *out = items;
+    *n = count;
+    return true;
+}
 
 bool queues_list_open(database *db, queue_item **out, int *n, char *err, size_t errsize) {
     *out = NULL;

@@ -26,6 +26,9 @@ bool queues_tick(database *db, const queue_policy *p, int *escalated, char *err,
 /* Every open item, sorted by urgency then deadline (queue_compare); free() the array. */
 bool queues_list_open(database *db, queue_item **out, int *n, char *err, size_t errsize);
 
+/* The first `limit` open items in the same order, read through an index (the screens' first page). */
+bool queues_first_page(database *db, int limit, queue_item **out, int *n, char *err, size_t errsize);
+
 void queue_item_from_rec(const queue_rec *r, queue_item *it);
 void queue_item_to_rec(const queue_item *it, queue_rec *r);
 

@@ -189,6 +189,7 @@ typedef struct store_ops {
     store_status (*audit_append)(store *s, audit_rec *r); /* sets r->seq */
     store_status (*audit_last)(store *s, audit_rec *out);
     store_status (*audit_each)(store *s, audit_cb cb, void *ctx); /* in seq order */
+    store_status (*audit_each_from)(store *s, int64_t after_seq, audit_cb cb, void *ctx); /* entries after a seq */
     store_status (*audit_set_mac)(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]);
 
     /* Escalation queues (schema 2). */
@@ -196,6 +197,11 @@ typedef struct store_ops {
     store_status (*queue_get)(store *s, const char *id, queue_rec *out);
     store_status (*queue_open_for_client)(store *s, const char *client_id, queue_rec *out); /* not closed */
     store_status (*queue_list_open)(store *s, queue_rec **out, int *n); /* every item not closed; free() */
+    /* the first `limit` open items in urgency order: overdue first, then level (red first), then the earliest
+     * deadline (none last), then the oldest; free() */
+    store_status (*queue_first)(store *s, int limit, queue_rec **out, int *n);
+    /* the open items whose deadline has come (0 < deadline <= now); free() */
+    store_status (*queue_due)(store *s, int64_t now, queue_rec **out, int *n);
     store_status (*queue_event_add)(store *s, const queue_event_rec *r);
     /* an item's history, oldest first; free each with queue_event_rec_free and the array with free() */
     store_status (*queue_events)(store *s, const char *item_id, queue_event_rec **out, int *n);

@@ -166,6 +166,11 @@ static const migration migrations[] = {
      "  contact_attempts INTEGER NOT NULL CHECK (contact_attempts >= 0)\n"
      ") STRICT;\n"
      "CREATE INDEX queue_open ON queue_items(state) WHERE state <> 'closed';\n"
+     /* the first page of the queues in their urgency order, and the items falling due (tick): both read
+      * a handful of index entries instead of every open item */
+     "CREATE INDEX queue_urgency ON queue_items(overdue DESC, (CASE level WHEN 'red' THEN 3 WHEN 'orange' THEN 2 "
+     "WHEN 'yellow' THEN 1 ELSE 0 END) DESC, deadline = 0, deadline, created_at, id) WHERE state <> 'closed';\n"
+     "CREATE INDEX queue_due ON queue_items(deadline) WHERE state <> 'closed' AND deadline > 0;\n"
      "CREATE INDEX queue_client ON queue_items(client_id) WHERE state <> 'closed';\n"
      "CREATE TABLE queue_events(\n"
      "  id TEXT PRIMARY KEY NOT NULL,\n"
@@ -234,6 +239,8 @@ enum sid {
     S_EVENT_ADD,
     S_EVENT_LIST,
     S_SEALED_EVENTS,
+    S_QUEUE_FIRST,
+    S_QUEUE_DUE,
     S_SET_EVENT_REASON,
     S_COUNT
 };
@@ -310,6 +317,11 @@ static const char *const sql_text[S_COUNT] = {
     [S_QUEUE_FOR_CLIENT] = "SELECT " QUEUE_COLS " FROM queue_items WHERE client_id = ?1 AND state <> 'closed' "
                            "ORDER BY created_at DESC LIMIT 1",
     [S_QUEUE_LIST_OPEN] = "SELECT " QUEUE_COLS " FROM queue_items WHERE state <> 'closed'",
+    /* the ORDER BY repeats queue_urgency's expressions exactly, so SQLite walks that index */
+    [S_QUEUE_FIRST] = "SELECT " QUEUE_COLS " FROM queue_items WHERE state <> 'closed' ORDER BY overdue DESC, (CASE level "
+                      "WHEN 'red' THEN 3 WHEN 'orange' THEN 2 WHEN 'yellow' THEN 1 ELSE 0 END) DESC, deadline = 0, "
+                      "deadline, created_at, id LIMIT ?1",
+    [S_QUEUE_DUE] = "SELECT " QUEUE_COLS " FROM queue_items WHERE state <> 'closed' AND deadline > 0 AND deadline <= ?1",
     [S_EVENT_ADD] = "INSERT INTO queue_events(" EVENT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [S_EVENT_LIST] = "SELECT " EVENT_COLS " FROM queue_events WHERE item_id = ?1 ORDER BY at, rowid",
     [S_SEALED_EVENTS] = "SELECT rowid, id, reason_ct FROM queue_events WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
@@ -1857,6 +1869,52 @@ static store_status rd_queue_row(store *s, sqlite3_stmt *st, void *o) { return r
 static store_status rd_event_row(store *s, sqlite3_stmt *st, void *o) { return read_event(s, st, o); }
 static void drop_event(void *r) { queue_event_rec_free(r); }
 
+/* Rows of a statement whose one parameter is an integer. */
+static store_status list_rows_int(store *s, enum sid sid, int64_t value, size_t elem, row_reader read, void **out,
+                                  int *n, const char *what) {
+    sqlite3_stmt *st = NULL;
+    char *v = NULL;
+    int cnt = 0, cap = 0;
+    int rc = stmt(s, sid, &st);
+    rc = b_int(st, 1, value, rc);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        v = grow(v, &cap, cnt, elem);
+        store_status x = read(s, st, v + (size_t)cnt * elem);
+        if (x != ST_OK) {
+            stmt_done(st);
+            free(v);
+            return x;
+        }
+        cnt++;
+        rc = SQLITE_OK;
+    }
+    stmt_done(st);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return fail_rc(s, rc, "%s", what);
+    }
+    *out = v;
+    *n = cnt;
+    return ST_OK;
+}
+
+static store_status sq_queue_first(store *s, int limit, queue_rec **out, int *n) {
+    if (!s) return ST_INVALID;
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!out || !n || limit < 1) return invalid(s, "read the first page of the queues", "no limit or no result given");
+    return list_rows_int(s, S_QUEUE_FIRST, limit, sizeof **out, rd_queue_row, (void **)out, n,
+                         "read the first page of the queues");
+}
+
+static store_status sq_queue_due(store *s, int64_t now, queue_rec **out, int *n) {
+    if (!s) return ST_INVALID;
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!out || !n) return invalid(s, "read the items falling due", "no result was given");
+    return list_rows_int(s, S_QUEUE_DUE, now, sizeof **out, rd_queue_row, (void **)out, n, "read the items falling due");
+}
+
 static store_status sq_queue_list_open(store *s, queue_rec **out, int *n) {
     if (!s) return ST_INVALID;
     if (out) *out = NULL;
@@ -2006,11 +2064,14 @@ static store_status sq_audit_last(store *s, audit_rec *out) {
 
 /* In pages: the statement is reset before the callback runs, so the callback may use the store (e.g. set
  * the MAC of the entry it is given). */
-static store_status sq_audit_each(store *s, audit_cb cb, void *ctx) {
+static store_status sq_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx);
+
+static store_status sq_audit_each(store *s, audit_cb cb, void *ctx) { return sq_audit_each_from(s, 0, cb, ctx); }
+
+static store_status sq_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx) {
     if (!s) return ST_INVALID;
-    if (!cb) return invalid(s, "read the audit log", "no callback was given");
+    if (!cb || after < 0) return invalid(s, "read the audit log", "no callback was given");
     audit_rec *page = xcalloc(AUDIT_BATCH, sizeof *page);
-    int64_t after = 0;
     store_status result = ST_OK;
     for (;;) {
         sqlite3_stmt *st = NULL;
@@ -2362,4 +2423,7 @@ const store_ops store_sqlite = {
     .queue_list_open = sq_queue_list_open,
     .queue_event_add = sq_queue_event_add,
     .queue_events = sq_queue_events,
+    .queue_first = sq_queue_first,
+    .queue_due = sq_queue_due,
+    .audit_each_from = sq_audit_each_from,
 };

@@ -17,6 +17,7 @@
 typedef struct {
     const char *level_filter;
     bool overdue_only, as_json;
+    long limit; /* 0: every open item */
 } list_options;
 
 static bool parse_list_options(const cli_args *a, list_options *o) {
@@ -27,8 +28,10 @@ static bool parse_list_options(const cli_args *a, list_options *o) {
         else if (!strcmp(a->argv[i], "--json")) o->as_json = true;
         else if (!strcmp(a->argv[i], "--level") && i + 1 < a->argc && risk_level_parse(a->argv[i + 1], &l))
             o->level_filter = a->argv[++i];
+        else if (!strcmp(a->argv[i], "--limit") && i + 1 < a->argc && parse_int(a->argv[i + 1], 1, 100000, &o->limit))
+            i++;
         else {
-            fprintf(stderr, "usage: triage queue [--level red|orange|yellow|green] [--overdue] [--json]\n");
+            fprintf(stderr, "usage: triage queue [--level red|orange|yellow|green] [--overdue] [--limit N] [--json]\n");
             return false;
         }
     }
@@ -41,14 +44,17 @@ static int queue_list(const list_options *opt, ctx *c) {
     char err[1024];
     queue_item *items;
     int n;
-    if (!queues_list_open(&c->db, &items, &n, err, sizeof err)) {
+    /* the most urgent N straight from the index; filters need every open item */
+    bool page = opt->limit > 0 && !level_filter && !overdue_only;
+    if (!(page ? queues_first_page(&c->db, (int)opt->limit, &items, &n, err, sizeof err)
+               : queues_list_open(&c->db, &items, &n, err, sizeof err))) {
         fprintf(stderr, "triage: %s\n", err);
         return EXIT_RUNTIME;
     }
     int64_t now = clock_now();
     json_t *arr = as_json ? json_array() : NULL;
     int shown = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && (!opt->limit || shown < opt->limit); i++) {
         const queue_item *it = &items[i];
         if (level_filter && strcmp(risk_level_name(it->level), level_filter) != 0) continue;
         if (overdue_only && !it->overdue) continue;
@@ -174,6 +180,7 @@ static int queue_move(const cli_args *a, ctx *c) {
 
 static const char queue_usage[] =
     "usage: triage queue [--level L] [--overdue] [--json]\n"
+    "       triage queue [--limit N]     (the N most urgent)\n"
     "       triage queue tick\n"
     "       triage --user ME queue ack ID\n"
     "       triage --user ME queue confirm ID [LEVEL] [--reason TEXT|-]   (a lower level needs a reason)\n"

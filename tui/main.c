@@ -57,7 +57,7 @@ static const char usage[] =
     "  rekey                   rotate the data key: every field re-sealed (supervisors)\n"
     "\n"
     "Escalation queues (listing and tick need no login):\n"
-    "  queue [--level L] [--overdue] [--json]\n"
+    "  queue [--level L] [--overdue] [--limit N] [--json]\n"
     "                          open items by urgency then deadline, with time left or overdue\n"
     "  queue tick              escalate overdue items (safe from cron, any frequency, any desk)\n"
     "  queue ack ID            a person has seen it\n"

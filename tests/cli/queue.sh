@@ -119,6 +119,8 @@ nol queue --json
 first=$(printf '%s' "$out" | sed -n 's/^\[{"id":"[^"]*","client_id":"[^"]*","level":"\([a-z]*\)".*/\1/p')
 check "red is listed first" [ "$first" = red ]
 check "red must be acknowledged within 15 minutes" has_out '"level":"red","state":"open","overdue":false,"deadline":[0-9]*,"seconds_left":900'
+nol queue --limit 1 --json
+check "--limit 1 shows only the most urgent (red)" sh -c "printf '%s' '$out' | grep -q red && [ \$(printf '%s' '$out' | grep -o '\"id\"' | wc -l) -eq 1 ]"
 nol queue --level green --json
 check "--level filters" sh -c "printf '%s' '$out' | grep -q green && ! printf '%s' '$out' | grep -q '\"level\":\"red\"'"
 nol queue bogus

@@ -1863,7 +1863,7 @@ static void check_newest_schema(fx *f) {
              "LIKE 'sqlite_%' ORDER BY type, name)",
              names, sizeof names);
     assert_string_equal(names, "index:blind_index_client index:drafts_staff index:intakes_client index:queue_client "
-                               "index:queue_events_item index:queue_open table:audit "
+                               "index:queue_due index:queue_events_item index:queue_open index:queue_urgency table:audit "
                                "table:blind_index table:clients table:counselors table:drafts table:intakes "
                                "table:meta table:queue_events table:queue_items table:staff trigger:audit_no_delete "
                                "trigger:audit_no_update");
