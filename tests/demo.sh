@@ -24,7 +24,7 @@ if [ ! -f "$demo/triage.db" ]; then
     printf '%s\n' "$pass" | $T --user demo init 3<&0 >/dev/null
     printf '%s\n%s\n' "$pass" "$pass" | $T --user demo user add desk --role reception 3<&0 >/dev/null
     printf '%s\n' "$pass" | $T --user demo roster import assets/counselors.sample.ini 3<&0 >/dev/null
-    for f in red orange green; do
+    for f in red orange yellow green; do
         sed "s/^{/{\"client\":{\"name\":\"Demo Client $f\",\"phone\":\"555-010$(printf '%s' $f | wc -c)\"},/" \
             assets/examples/$f.json | { printf '%s\n' "$pass" >"$demo/.p"; $T --user desk intake new - 3<"$demo/.p"; } >/dev/null
     done

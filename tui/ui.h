@@ -30,7 +30,8 @@ typedef struct {
 
 bool input_open_script(const char *path, char *err, size_t errsize);
 /* The next event: a key, a resize (SIGWINCH/SIGCONT), a tick once a second, or EV_QUIT at the end of a
- * script. Script lines: `type TEXT`, `key NAME`, `dump FILE`, `resize COLS ROWS`, `tick`, `# comment`. */
+ * script. Script lines: `type TEXT`, `key NAME`, `dump FILE`, `resize COLS ROWS`, `tick`, `advance SECONDS` (moves the
+ * script's clock on, then ticks), `# comment`. */
 event input_next(void);
 /* Writes the screen as plain text (for scripted tests). */
 bool screen_dump(const char *path);

@@ -157,6 +157,26 @@ tui "$tmp/part2.script" 100 30
 expect "after login the unfinished intake continues where it stopped" "$D/resumed" "Question 2 of"
 expect "...and the earlier answer is kept" "$D/back" "Ada Lovelace"
 
+# the idle lock: the screen locks, the keys are wiped, and the intake continues after login
+cat >"$tmp/idle.script" <<SCRIPT
+type desk
+key enter
+type $R
+key enter
+dump $D/idle_home
+key r
+dump $D/idle_before
+advance 301
+dump $D/idle_locked
+type $R
+key enter
+dump $D/idle_after
+SCRIPT
+tui "$tmp/idle.script" 100 30
+expect "after 5 idle minutes the screen locks" "$D/idle_locked" "Locked after inactivity"
+if grep -q "Ada Lovelace\|Question" "$D/idle_locked"; then bad "the locked screen shows nothing of the intake" "$D/idle_locked"; else ok "the locked screen shows nothing of the intake"; fi
+expect "after login the intake continues" "$D/idle_after" "Unfinished intake resumed"
+
 # too small, then resized back
 cat >"$tmp/resize.script" <<SCRIPT
 dump $D/login_big
