@@ -142,6 +142,13 @@ void answer_format(const form *f, int item, answer a, char *buf, size_t size) {
     else if (s && f->items[item].type != ITEM_MULTI) {
         int c = scale_value_index(s, a.value);
         snprintf(buf, size, "%s", c >= 0 ? s->choices[c].code : "?");
+    } else if (s) { /* a multi answer: the codes ticked, joined by + */
+        size_t used = 0;
+        buf[0] = '\0';
+        for (int c = 0; c < s->n && used + 1 < size; c++)
+            if ((uint32_t)a.value & (1u << c))
+                used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? "+" : "", s->choices[c].code);
+        if (!used) snprintf(buf, size, "none");
     } else snprintf(buf, size, "%d", a.value);
 }
 

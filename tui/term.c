@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "ui.h"
@@ -79,6 +80,13 @@ bool term_start(bool headless, bool no_color, char *err, size_t errsize) {
     sigaction(SIGWINCH, &sa, NULL);
     sigaction(SIGCONT, &sa, NULL);
     cbreak();
+    /* Ctrl-S saves: take it back from the terminal's XON/XOFF flow control */
+    struct termios tio;
+    if (!headless && tcgetattr(STDIN_FILENO, &tio) == 0) {
+        tio.c_iflag &= (tcflag_t)~(IXON | IXOFF);
+        tcsetattr(STDIN_FILENO, TCSANOW, &tio);
+        def_prog_mode(); /* curses restores this mode after endwin/refresh, and the shell's mode on exit */
+    }
     noecho();
     nonl();
     keypad(stdscr, TRUE);

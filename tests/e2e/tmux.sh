@@ -73,13 +73,21 @@ keys "$R" Enter
 step "after login the intake continues where it stopped" "Unfinished intake resumed"
 step "...at the question after the last answer" "PHQ-9"
 step "...with the risk level it had" "Risk level: ORANGE"
-keys Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape Escape
-step "going back shows the answers were all kept" "王小红"
-keys Escape
-step "Esc at the first question goes back to the front desk" "Resume the unfinished intake"
+keys 2
+step "into the GAD-7" "GAD-7"
+keys 1 1 1 1 1 1 1
+step "into the ASQ" "ASQ"
+keys 2 1 1 1
+step "ASQ question 5 after a yes" "您现在有想要自杀的念头吗"
+keys 2
+step "red after question 5 yes: the safety steps cover the screen" "RED: SAFETY STEPS NOW"
+keys Enter
+step "acknowledged: the review, with every answer kept across the kill" "王小红"
+tmux send-keys -t "$S" C-s
+step "saved: the summary with the queue deadline" "m left"
+keys Enter
+step "the front desk shows the red item" "RED ALERT"
 keys q
-step "q asks first, since an intake is unfinished" "Quit?"
-keys y
 step "quit: the process exits cleanly" "EXITED 0"
 tmux kill-session -t "$S"
 # monochrome and other terminal types still work
