@@ -215,6 +215,16 @@ bool queues_tick(database *db, const queue_policy *p, int *escalated, char *err,
 
 static int by_urgency(const void *a, const void *b) { return queue_compare(a, b); }
 
+/* Turns store records into items (freeing the records); sorted when asked. */
+static void records_to_items(queue_rec *list, int count, bool sort, queue_item **out, int *n) {
+    queue_item *items = xcalloc((size_t)(count ? count : 1), sizeof *items);
+    for (int i = 0; i < count; i++) queue_item_from_rec(&list[i], &items[i]);
+    free(list);
+    if (sort) qsort(items, (size_t)count, sizeof *items, by_urgency);
+    *out = items;
+    *n = count;
+}
+
 bool queues_first_page(database *db, int limit, queue_item **out, int *n, char *err, size_t errsize) {
     *out = NULL;
     *n = 0;
@@ -225,11 +235,7 @@ bool queues_first_page(database *db, int limit, queue_item **out, int *n, char *
         db_error(db, st, "cannot read the queues", err, errsize);
         return false;
     }
-    queue_item *items = xcalloc((size_t)(count ? count : 1), sizeof *items);
-    for (int i = 0; i < count; i++) queue_item_from_rec(&list[i], &items[i]);
-    free(list);
-    *out = items;
-    *n = count;
+    records_to_items(list, count, false, out, n); /* the index gives them in order already */
     return true;
 }
 
@@ -243,11 +249,6 @@ bool queues_list_open(database *db, queue_item **out, int *n, char *err, size_t 
         db_error(db, st, "cannot read the queues", err, errsize);
         return false;
     }
-    queue_item *items = xcalloc((size_t)(count ? count : 1), sizeof *items);
-    for (int i = 0; i < count; i++) queue_item_from_rec(&list[i], &items[i]);
-    free(list);
-    qsort(items, (size_t)count, sizeof *items, by_urgency);
-    *out = items;
-    *n = count;
+    records_to_items(list, count, true, out, n);
     return true;
 }

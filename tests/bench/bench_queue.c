@@ -911,8 +911,9 @@ int main(int argc, char **argv) {
     row("baseline: ops->queue_list_open, open rows together", base2.median, base2.p99, 0);
     snprintf(label, sizeof label, "queues_list_open + first %d, open rows together", PAGE);
     row(label, list2.median, list2.p99, base2.median);
-    printf("\ntarget on this layout: first page median under 10 ms: %s (median %.2f ms, p99 %.2f ms)\n\n",
-           list2.median < 10.0 ? "met" : "NOT MET", list2.median, list2.p99);
+    printf("\ncontext: reading and sorting every open item on this layout takes median %.2f ms (p99 %.2f ms); the "
+           "screens' first page reads 20 through the queue_urgency index instead (section 1)\n\n",
+           list2.median, list2.p99);
 
     printf("## 2d. What-if (NOT triage's schema): two partial indexes made on this database at the end\n\n");
     printf("bench_urgency ON queue_items(overdue DESC, level rank DESC, deadline = 0, deadline, created_at, id) and "
