@@ -82,6 +82,30 @@ static uint32_t bidx(const vault *v, int kind, const char *text, int bits) {
     return ((uint32_t)kind << bits) | vault_blind_index(v, kinds[kind], text, bits);
 }
 
+/* True when a normalised query has anything but digits and phone punctuation: it is a name. */
+static bool query_has_letters(const char *norm) {
+    for (const char *c = norm; *c; c++)
+        if (!(*c == ' ' || *c == '-' || *c == '+' || *c == '(' || *c == ')' || (*c >= '0' && *c <= '9'))) return true;
+    return false;
+}
+
+int client_query_keys(const vault *v, int bits, const char *query, uint32_t *keys, int max) {
+    char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
+    normalise_name(query, norm, sizeof norm);
+    normalise_phone(query, digits, sizeof digits);
+    int nk = 0;
+    /* a query of digits is a phone number; one word may be a whole name or one word of a name */
+    if (query_has_letters(norm)) {
+        if (nk < max) keys[nk++] = bidx(v, BIDX_FULL_NAME, norm, bits);
+        if (!strchr(norm, ' ') && nk < max) keys[nk++] = bidx(v, BIDX_NAME_WORD, norm, bits);
+    } else if (strlen(digits) >= 4 && nk < max) {
+        keys[nk++] = bidx(v, BIDX_PHONE, phone_key(digits), bits);
+    }
+    secret_wipe(norm, sizeof norm);
+    secret_wipe(digits, sizeof digits);
+    return nk;
+}
+
 /* The blind-index values of a client: the whole name, each word of a name of several words, the phone. */
 int client_index_values(const vault *v, int bits, const char *name, const char *phone, uint32_t *out, int max) {
     char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
@@ -229,18 +253,9 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
     char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
     normalise_name(query, norm, sizeof norm);
     normalise_phone(query, digits, sizeof digits);
-    /* a query of digits is a phone number; one word may be a whole name or one word of a name */
-    bool has_letters = false;
-    for (const char *c = norm; *c; c++) has_letters = has_letters || !(*c == ' ' || *c == '-' || *c == '+' || *c == '(' ||
-                                                                      *c == ')' || (*c >= '0' && *c <= '9'));
     uint32_t keys[3];
-    int nk = 0, bits = s->db->set.blind_index_bits;
-    if (has_letters) {
-        keys[nk++] = bidx(s->v, BIDX_FULL_NAME, norm, bits);
-        if (!strchr(norm, ' ')) keys[nk++] = bidx(s->v, BIDX_NAME_WORD, norm, bits);
-    } else if (strlen(digits) >= 4) {
-        keys[nk++] = bidx(s->v, BIDX_PHONE, phone_key(digits), bits);
-    }
+    int nk = client_query_keys(s->v, s->db->set.blind_index_bits, query, keys, 3);
+    bool has_letters = query_has_letters(norm);
     bool ok = true;
     int cap = 0;
     for (int k = 0; k < nk && ok; k++) {

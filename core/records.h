@@ -26,6 +26,10 @@ void normalise_phone(const char *in, char *out, size_t size);
  * words, the phone digits. */
 int client_index_values(const vault *v, int bits, const char *name, const char *phone, uint32_t *out, int max);
 
+/* The blind-index values a search looks up (at most max): a name query, its full-name and (one word) word
+ * values; a number, its phone value. */
+int client_query_keys(const vault *v, int bits, const char *query, uint32_t *keys, int max);
+
 bool client_create(session *s, const char *name, const char *phone, const char *birth, char id[STORE_ID_LEN],
                    char *err, size_t errsize);
 /* Finds clients whose normalised name, a word of it, or phone digits equal the query. Candidates come from

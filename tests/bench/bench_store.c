@@ -391,25 +391,19 @@ static double audit_alone_us(session *s) {
 
 /* The keys client_find derives from a query, and the bidx_find of each: the index lookup alone. */
 typedef struct {
-    char (*ids[2])[STORE_ID_LEN];
-    int n[2], nk;
+    char (*ids[3])[STORE_ID_LEN];
+    int n[3], nk;
 } lookup;
 
 static void lookup_free(lookup *l) {
-    for (int k = 0; k < 2; k++) free(l->ids[k]);
+    for (int k = 0; k < 3; k++) free(l->ids[k]);
     memset(l, 0, sizeof *l);
 }
 
 static void index_lookup(session *s, const char *query, lookup *l) {
-    char norm[512], digits[128];
     memset(l, 0, sizeof *l);
-    normalise_name(query, norm, sizeof norm);
-    normalise_phone(query, digits, sizeof digits);
-    uint32_t keys[2];
-    keys[l->nk++] = vault_blind_index(s->v, "name", norm, s->db->set.blind_index_bits);
-    size_t nd = strlen(digits);
-    if (nd >= 4)
-        keys[l->nk++] = vault_blind_index(s->v, "phone", nd > 7 ? digits + nd - 7 : digits, s->db->set.blind_index_bits);
+    uint32_t keys[3];
+    l->nk = client_query_keys(s->v, s->db->set.blind_index_bits, query, keys, 3); /* exactly client_find's keys */
     for (int k = 0; k < l->nk; k++)
         if (s->db->ops->bidx_find(s->db->st, keys[k], &l->ids[k], &l->n[k]) != ST_OK)
             die("bidx_find", s->db->ops->errmsg(s->db->st));
