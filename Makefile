@@ -11,7 +11,7 @@ CC       ?= cc
 
 # Debian packages the project needs (libraries, test tools, the sanitizer/fuzz compiler).
 DEB_PACKAGES := libncurses-dev libsqlite3-dev libiniparser-dev uuid-dev libsodium-dev libjansson-dev \
-                libcmocka-dev tmux pkg-config clang make gcc sqlite3
+                libcmocka-dev tmux pkg-config clang make gcc sqlite3 tzdata procps
 
 # Libraries with a pkg-config file; iniparser ships none.
 PKGS          := jansson sqlite3 libsodium uuid ncursesw

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/clock.h"
 #include "../core/engine.h"
@@ -79,8 +80,15 @@ static int queue_list(const list_options *opt, ctx *c) {
             json_object_set_new(o, "created_at", json_integer(it->created_at));
             json_array_append_new(arr, o);
         } else {
-            printf("%.8s  %-6s  %-12s  %-16s  client %.8s%s%s\n", it->id, risk_level_name(it->level),
-                   queue_state_name(it->state), left, it->client_id, it->match_by_hand ? "  MATCH BY HAND" : "",
+            /* stored in UTC, shown in local time */
+            char due[32] = "";
+            if (it->deadline) {
+                time_t t = (time_t)it->deadline;
+                struct tm tm;
+                if (localtime_r(&t, &tm)) strftime(due, sizeof due, "due %a %m-%d %H:%M", &tm);
+            }
+            printf("%.8s  %-6s  %-12s  %-16s  %-20s  client %.8s%s%s\n", it->id, risk_level_name(it->level),
+                   queue_state_name(it->state), left, due, it->client_id, it->match_by_hand ? "  MATCH BY HAND" : "",
                    it->pending_level >= 0 ? "  (lower level pending)" : "");
         }
     }

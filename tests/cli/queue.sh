@@ -54,6 +54,10 @@ check "the client is in the yellow queue" [ -n "$yid" ]
 check "with 72 hours to be confirmed" has_out '"seconds_left":259200'
 nol queue
 check "plain listing shows time left" has_out "yellow  open          3d 00h left"
+TZ=UTC nol queue
+check "deadlines stored in UTC are shown in local time (UTC)" has_out "due Sat 11-21 11:06"
+TZ=Asia/Shanghai nol queue
+check "...and in Shanghai, 8 hours later on the clock" has_out "due Sat 11-21 19:06"
 
 export TRIAGE_NOW=$((T0 + 72 * 3600 - 1))
 nol queue tick
