@@ -81,6 +81,19 @@ static void idle_check(app *a) {
     app_message(a, false, "%s", tr("idle_locked"));
 }
 
+/* Whether a text field takes printable characters on the current screen. */
+static bool typing_now(const app *a) {
+    switch (a->screen) {
+    case SCR_LOGIN: return true;
+    case SCR_FIND: return a->picked == -3;
+    case SCR_SUMMARY: return a->declining;
+    case SCR_WIZARD:
+        return a->w_active && a->w->stage == WZ_QUESTIONS && !wizard_needs_safety_steps(a->w) &&
+               !form_item_scale(wizard_form(a->w), a->w->item);
+    default: return false;
+    }
+}
+
 static void handle(app *a, const event *ev) {
     if (ev->kind == EV_KEY || ev->kind == EV_CHAR) a->last_key = clock_now();
     if (a->help) {
@@ -92,21 +105,19 @@ static void handle(app *a, const event *ev) {
         else if (ev->kind == EV_CHAR || ev->kind == EV_KEY) a->quit_confirm = false;
         return;
     }
-    bool typing = a->screen == SCR_LOGIN || a->screen == SCR_FIND ||
-                  (a->screen == SCR_WIZARD && a->w_active && wizard_item(a->w)->type != ITEM_SCALE &&
-                   wizard_item(a->w)->type != ITEM_CHOICE && wizard_item(a->w)->type != ITEM_MULTI);
-    if ((ev->kind == EV_KEY && ev->key == KEY_F(1)) || (ev->kind == EV_CHAR && ev->ch == L'?' && !typing)) {
+    ui_action act = key_action_for(a->screen, typing_now(a), ev); /* every key goes through the key table */
+    if (act == UA_HELP) {
         a->help = true;
         return;
     }
-    if (ev->kind == EV_KEY && ev->key == K_CTRL_L) {
+    if (act == UA_REDRAW) {
         clearok(curscr, TRUE);
         return;
     }
     switch (a->screen) {
-    case SCR_LOGIN: login_handle(a, ev); break;
-    case SCR_HOME: home_handle(a, ev); break;
-    default: intake_handle(a, ev); break;
+    case SCR_LOGIN: login_handle(a, ev, act); break;
+    case SCR_HOME: home_handle(a, ev, act); break;
+    default: intake_handle(a, ev, act); break;
     }
 }
 

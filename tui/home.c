@@ -35,18 +35,18 @@ void home_draw(app *a, const layout *l) {
     draw_text(y++, 4, l->body.w - 6, tr("home_help"), A_NORMAL);
 }
 
-void home_handle(app *a, const event *ev) {
-    if (ev->kind != EV_CHAR) return;
-    if (ev->ch == L'n' || ev->ch == L'N') {
+void home_handle(app *a, const event *ev, ui_action act) {
+    (void)ev;
+    if (act == UA_NEW) {
         a->query[0] = '\0';
         client_list_free(a->found, a->n_found);
         a->found = NULL;
         a->n_found = 0;
         a->picked = -3;
         a->screen = SCR_FIND;
-    } else if ((ev->ch == L'r' || ev->ch == L'R') && a->w_active) {
+    } else if (act == UA_RESUME && a->w_active) {
         a->screen = a->w->stage == WZ_REVIEW ? SCR_REVIEW : SCR_WIZARD;
-    } else if (ev->ch == L'q' || ev->ch == L'Q') {
+    } else if (act == UA_QUIT) {
         if (a->w_active) a->quit_confirm = true;
         else a->quit = true;
     }

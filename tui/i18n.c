@@ -70,6 +70,8 @@ static const struct {
     {"help_title", "Keys", "按键"},
     {"help_close", "Any key closes this help.", "按任意键关闭帮助。"},
     {"k_move", "move between fields and choices", "在栏位和选项之间移动"},
+    {"k_move_back", "move back between fields and choices", "在栏位和选项之间向回移动"},
+    {"k_redraw", "redraw the screen", "重绘屏幕"},
     {"k_enter", "choose, go on, log in", "选择、继续、登录"},
     {"k_esc", "go back", "返回"},
     {"k_digits", "answer a scale question directly", "直接回答量表题"},

@@ -314,130 +314,101 @@ static void save_intake(app *a) {
     a->message[0] = '\0';
 }
 
-void intake_handle(app *a, const event *ev) {
+static void start_new(app *a, const char *existing_client) {
+    intake_begin(a, false);
+    if (a->w_active && existing_client) snprintf(a->w->client_id, sizeof a->w->client_id, "%s", existing_client);
+    a->screen = a->w_active ? SCR_LANG : SCR_HOME;
+}
+
+static void handle_find(app *a, const event *ev, ui_action act) {
+    char err[512];
+    if (a->picked == -3) { /* editing the search */
+        if (act == UA_BACK) a->screen = SCR_HOME;
+        else if (act == UA_CHOOSE && !a->query[0]) start_new(a, NULL);
+        else if (act == UA_CHOOSE) {
+            client_list_free(a->found, a->n_found);
+            a->found = NULL;
+            a->n_found = 0;
+            if (!client_find(a->s, a->query, &a->found, &a->n_found, err, sizeof err)) app_message(a, true, "%s", err);
+            a->picked = a->n_found ? -1 : -2;
+        } else if (act == UA_NONE) {
+            edit_field(a->query, sizeof a->query, ev);
+        }
+        return;
+    }
+    if (act == UA_DIGIT && ev->ch - L'1' < a->n_found) start_new(a, a->found[ev->ch - L'1'].id);
+    else if (act == UA_NEW) start_new(a, NULL);
+    else if (act == UA_BACK) a->picked = -3;
+}
+
+static void handle_summary(app *a, const event *ev, ui_action act) {
+    char err[512];
+    if (a->declining) { /* the client declined the suggested counselor: recorded with the reason */
+        if (act == UA_BACK) a->declining = false;
+        else if (act == UA_CHOOSE && a->typed[0]) {
+            queue_request rq = {.action = QA_DECLINE, .reason = a->typed};
+            if (queues_act(a->s, &a->e->queue, a->saved_item.id, rq, err, sizeof err)) {
+                queue_rec qr;
+                if (a->db->ops->queue_get(a->db->st, a->saved_item.id, &qr) == ST_OK) queue_item_from_rec(&qr, &a->saved_item);
+                app_message(a, false, "%s", a->saved_item.match_by_hand ? tr("declined_by_hand") : tr("declined"));
+            } else {
+                app_message(a, true, "%s", err);
+            }
+            secret_wipe(a->typed, sizeof a->typed);
+            a->declining = false;
+        } else if (act == UA_NONE) {
+            edit_field(a->typed, sizeof a->typed, ev);
+        }
+        return;
+    }
+    if (act == UA_DECLINE) {
+        a->typed[0] = '\0';
+        a->declining = true;
+    } else if (act == UA_CHOOSE) {
+        wizard_free(a->w);
+        a->w_active = false;
+        a->screen = SCR_HOME;
+    }
+}
+
+static void handle_question(app *a, const event *ev, ui_action act) {
     char err[512];
     wizard *w = a->w;
-    if (a->screen == SCR_FIND) {
-        bool results = a->picked != -3; /* -3: editing the search; -1: results shown; -2: none found */
-        if (!results) {
-            if (ev->kind == EV_KEY && ev->key == K_ESC) a->screen = SCR_HOME;
-            else if (ev->kind == EV_KEY && ev->key == K_ENTER && !a->query[0]) {
-                intake_begin(a, false);
-                a->screen = a->w_active ? SCR_LANG : SCR_HOME;
-            } else if (ev->kind == EV_KEY && ev->key == K_ENTER) {
-                client_list_free(a->found, a->n_found);
-                a->found = NULL;
-                a->n_found = 0;
-                if (!client_find(a->s, a->query, &a->found, &a->n_found, err, sizeof err)) app_message(a, true, "%s", err);
-                a->picked = a->n_found ? -1 : -2;
-            } else {
-                edit_field(a->query, sizeof a->query, ev);
-            }
-        } else if (ev->kind == EV_CHAR && ev->ch >= L'1' && ev->ch <= L'9' && ev->ch - L'1' < a->n_found) {
-            int pick = (int)(ev->ch - L'1');
-            intake_begin(a, false);
-            if (a->w_active) snprintf(w->client_id, sizeof w->client_id, "%s", a->found[pick].id);
-            a->screen = a->w_active ? SCR_LANG : SCR_HOME;
-        } else if (ev->kind == EV_CHAR && (ev->ch == L'n' || ev->ch == L'N')) {
-            intake_begin(a, false);
-            a->screen = a->w_active ? SCR_LANG : SCR_HOME;
-        } else if (ev->kind == EV_KEY && ev->key == K_ESC) {
-            a->picked = -3;
-        }
-        return;
-    }
-    if (a->screen == SCR_LANG) {
-        if (ev->kind == EV_CHAR && (ev->ch == L'1' || ev->ch == L'2')) {
-            w->client_lang = ev->ch == L'1' ? LANG_EN : LANG_ZH;
-            after_change(a);
-        } else if (ev->kind == EV_KEY && ev->key == K_ESC) {
-            a->screen = SCR_FIND;
-        }
-        return;
-    }
-    if (a->screen == SCR_SUMMARY) {
-        if (a->declining) { /* the client declined the suggested counselor: recorded with the reason */
-            if (ev->kind == EV_KEY && ev->key == K_ESC) a->declining = false;
-            else if (ev->kind == EV_KEY && ev->key == K_ENTER && a->typed[0]) {
-                queue_request rq = {.action = QA_DECLINE, .reason = a->typed};
-                if (queues_act(a->s, &a->e->queue, a->saved_item.id, rq, err, sizeof err)) {
-                    queue_rec qr;
-                    if (a->db->ops->queue_get(a->db->st, a->saved_item.id, &qr) == ST_OK) queue_item_from_rec(&qr, &a->saved_item);
-                    app_message(a, false, "%s", a->saved_item.match_by_hand ? tr("declined_by_hand") : tr("declined"));
-                } else {
-                    app_message(a, true, "%s", err);
-                }
-                secret_wipe(a->typed, sizeof a->typed);
-                a->declining = false;
-            } else {
-                edit_field(a->typed, sizeof a->typed, ev);
-            }
-            return;
-        }
-        if (ev->kind == EV_CHAR && (ev->ch == L'd' || ev->ch == L'D')) {
-            a->typed[0] = '\0';
-            a->declining = true;
-            return;
-        }
-        if (ev->kind == EV_KEY && ev->key == K_ENTER) {
-            wizard_free(w);
-            a->w_active = false;
-            a->screen = SCR_HOME;
-        }
-        return;
-    }
-    if (!a->w_active) {
-        a->screen = SCR_HOME;
-        return;
-    }
-    if (wizard_needs_safety_steps(w)) { /* the safety steps must be acknowledged before anything else */
-        if (ev->kind == EV_KEY && ev->key == K_ENTER) {
-            wizard_safety_acknowledged(w);
-            session_audit(a->s, "safety_steps_acknowledged", w->draft_id, "red level");
-            intake_autosave(a);
-        }
-        return;
-    }
-    if (ev->kind == EV_CHAR && (ev->ch == L'q' || ev->ch == L'Q') && a->screen == SCR_REVIEW) {
-        a->quit_confirm = true;
-        return;
-    }
-    if (a->screen == SCR_REVIEW) {
-        if (ev->kind == EV_KEY && (ev->key == K_ENTER || ev->key == K_CTRL_S)) save_intake(a);
-        else if (ev->kind == EV_KEY && ev->key == K_ESC && wizard_back(w)) after_change(a);
-        return;
-    }
     const form_item *it = wizard_item(w);
     const scale *s = form_item_scale(wizard_form(w), w->item);
-    if (ev->kind == EV_KEY && ev->key == K_ESC) {
+    if (act == UA_BACK) {
         if (wizard_back(w)) after_change(a);
         else a->screen = SCR_HOME;
         return;
     }
+    if (act == UA_QUIT) {
+        a->quit_confirm = true;
+        return;
+    }
+    if (act == UA_SAVE) {
+        app_message(a, false, "%s", tr("review_hint"));
+        return;
+    }
     if (s) {
-        if (ev->kind == EV_KEY && (ev->key == KEY_DOWN || ev->key == K_TAB)) a->choice = (a->choice + 1) % s->n;
-        else if (ev->kind == EV_KEY && (ev->key == KEY_UP || ev->key == KEY_BTAB)) a->choice = (a->choice + s->n - 1) % s->n;
-        else if (ev->kind == EV_CHAR && ev->ch >= L'1' && ev->ch <= L'9' && ev->ch - L'1' < s->n) {
+        if (act == UA_NEXT) a->choice = (a->choice + 1) % s->n;
+        else if (act == UA_PREV) a->choice = (a->choice + s->n - 1) % s->n;
+        else if (act == UA_DIGIT && ev->ch - L'1' < s->n) {
             int c = (int)(ev->ch - L'1');
             if (wizard_choose(w, c) || it->type == ITEM_MULTI) after_change(a);
             if (it->type == ITEM_MULTI) a->choice = c;
-        } else if (ev->kind == EV_CHAR && (ev->ch == L'r' || ev->ch == L'R') && s->refusable) {
+        } else if (act == UA_REFUSE && s->refusable) {
             if (wizard_refuse(w)) after_change(a);
-        } else if (ev->kind == EV_KEY && ev->key == K_ENTER) {
+        } else if (act == UA_CHOOSE) {
             if (it->type == ITEM_MULTI || w->in.a.answers[w->forms[w->pos]][w->item].state == ANS_VALUE) {
                 if (wizard_next(w)) after_change(a);
             } else if (wizard_choose(w, a->choice)) {
                 after_change(a);
             }
-        } else if (ev->kind == EV_KEY && ev->key == K_CTRL_S) {
-            app_message(a, false, "%s", tr("review_hint"));
-        } else if (ev->kind == EV_CHAR && (ev->ch == L'q' || ev->ch == L'Q')) {
-            a->quit_confirm = true;
         }
         return;
     }
     /* a typed answer */
-    if (ev->kind == EV_KEY && ev->key == K_ENTER) {
+    if (act == UA_CHOOSE) {
         if (!wizard_type(w, a->typed, err, sizeof err)) {
             app_message(a, true, "%s", err);
             return;
@@ -448,7 +419,43 @@ void intake_handle(app *a, const event *ev) {
         }
         a->message[0] = '\0';
         after_change(a);
+    } else if (act == UA_NONE) {
+        edit_field(a->typed, sizeof a->typed, ev);
+    }
+}
+
+void intake_handle(app *a, const event *ev, ui_action act) {
+    wizard *w = a->w;
+    switch (a->screen) {
+    case SCR_FIND: handle_find(a, ev, act); return;
+    case SCR_LANG:
+        if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) {
+            w->client_lang = ev->ch == L'1' ? LANG_EN : LANG_ZH;
+            after_change(a);
+        } else if (act == UA_BACK) {
+            a->screen = SCR_FIND;
+        }
+        return;
+    case SCR_SUMMARY: handle_summary(a, ev, act); return;
+    default: break;
+    }
+    if (!a->w_active) {
+        a->screen = SCR_HOME;
         return;
     }
-    edit_field(a->typed, sizeof a->typed, ev);
+    if (wizard_needs_safety_steps(w)) { /* the safety steps must be acknowledged before anything else */
+        if (act == UA_CHOOSE) {
+            wizard_safety_acknowledged(w);
+            session_audit(a->s, "safety_steps_acknowledged", w->draft_id, "red level");
+            intake_autosave(a);
+        }
+        return;
+    }
+    if (a->screen == SCR_REVIEW) {
+        if (act == UA_QUIT) a->quit_confirm = true;
+        else if (act == UA_CHOOSE || act == UA_SAVE) save_intake(a);
+        else if (act == UA_BACK && wizard_back(w)) after_change(a);
+        return;
+    }
+    handle_question(a, ev, act);
 }

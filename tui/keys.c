@@ -1,24 +1,47 @@
-/* One table of keys: the help overlay is drawn from it, and the man page's key list is checked against it,
- * so the three cannot drift apart. */
+/* One table of keys: dispatch goes through it (key_action_for), the help overlay is drawn from it, and
+ * `triage --keys` prints it for the man page's KEYS section (a test checks the two agree). */
 #include "ui.h"
 
 #define ON(s) (1u << (s))
+#define QUESTIONS (ON(SCR_WIZARD) | ON(SCR_REVIEW))
 
 const key_action key_actions[] = {
-    {"Tab  Up  Down", "k_move", 0},
-    {"Enter", "k_enter", 0},
-    {"Esc", "k_esc", 0},
-    {"1-9", "k_digits", ON(SCR_WIZARD)},
-    {"r", "k_refuse", ON(SCR_WIZARD)},
-    {"Ctrl-S", "k_save", ON(SCR_REVIEW) | ON(SCR_WIZARD)},
-    {"d", "k_decline", ON(SCR_SUMMARY)},
-    {"n", "k_new", ON(SCR_HOME)},
-    {"r", "k_resume", ON(SCR_HOME)},
-    {"F2", "k_lang", ON(SCR_LOGIN)},
-    {"? F1", "k_help", 0},
-    {"q", "k_quit", ON(SCR_HOME) | ON(SCR_WIZARD)},
+    {UA_NEXT, "Tab  Down", "k_move", 0, true, {K_TAB, KEY_DOWN}, {0}},
+    {UA_PREV, "Shift-Tab  Up", "k_move_back", 0, true, {KEY_BTAB, KEY_UP}, {0}},
+    {UA_CHOOSE, "Enter", "k_enter", 0, true, {K_ENTER}, {0}},
+    {UA_BACK, "Esc", "k_esc", 0, true, {K_ESC}, {0}},
+    {UA_DIGIT, "1-9", "k_digits", ON(SCR_WIZARD) | ON(SCR_LANG) | ON(SCR_FIND), false, {0}, {0}},
+    {UA_REFUSE, "r", "k_refuse", ON(SCR_WIZARD), false, {0}, {L'r', L'R'}},
+    {UA_SAVE, "Ctrl-S", "k_save", QUESTIONS, true, {K_CTRL_S}, {0}},
+    {UA_DECLINE, "d", "k_decline", ON(SCR_SUMMARY), false, {0}, {L'd', L'D'}},
+    {UA_NEW, "n", "k_new", ON(SCR_HOME) | ON(SCR_FIND), false, {0}, {L'n', L'N'}},
+    {UA_RESUME, "r", "k_resume", ON(SCR_HOME), false, {0}, {L'r', L'R'}},
+    {UA_LANG, "F2", "k_lang", ON(SCR_LOGIN), true, {KEY_F(2)}, {0}},
+    {UA_HELP, "? F1", "k_help", 0, false, {KEY_F(1)}, {L'?'}},
+    {UA_QUIT, "q", "k_quit", ON(SCR_HOME) | QUESTIONS, false, {0}, {L'q', L'Q'}},
+    {UA_REDRAW, "Ctrl-L", "k_redraw", 0, true, {K_CTRL_L}, {0}},
 };
 const int n_key_actions = (int)(sizeof key_actions / sizeof key_actions[0]);
+
+ui_action key_action_for(screen_id screen, bool typing, const event *ev) {
+    if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return UA_NONE;
+    for (int i = 0; i < n_key_actions; i++) {
+        const key_action *k = &key_actions[i];
+        if (k->screens && !(k->screens & (1u << screen))) continue;
+        /* function keys (F1) work everywhere; a printable character in a text field is text */
+        bool is_fkey = ev->kind == EV_KEY && ev->key >= KEY_F(1) && ev->key <= KEY_F(12);
+        if (typing && !k->in_text && !is_fkey) continue;
+        if (k->act == UA_DIGIT) {
+            if (ev->kind == EV_CHAR && ev->ch >= L'1' && ev->ch <= L'9') return UA_DIGIT;
+            continue;
+        }
+        for (int c = 0; c < 3; c++) {
+            if (ev->kind == EV_KEY && k->codes[c] && ev->key == k->codes[c]) return k->act;
+            if (ev->kind == EV_CHAR && k->chars[c] && ev->ch == k->chars[c]) return k->act;
+        }
+    }
+    return UA_NONE;
+}
 
 void help_draw(app *a, const layout *l) {
     int w = 70 < l->body.w - 4 ? 70 : l->body.w - 4, h = n_key_actions + 5;

@@ -37,39 +37,33 @@ void login_draw(app *a, const layout *l) {
     draw_wrapped(y + 6, x + 3, w - 6, 2, tr("login_hint"), theme(C_DIM));
 }
 
-void login_handle(app *a, const event *ev) {
-    if (ev->kind == EV_KEY && ev->key == KEY_F(2)) {
-        ui_set_lang(ui_lang() == LANG_EN ? LANG_ZH : LANG_EN);
+void login_handle(app *a, const event *ev, ui_action act) {
+    switch (act) {
+    case UA_LANG: ui_set_lang(ui_lang() == LANG_EN ? LANG_ZH : LANG_EN); return;
+    case UA_BACK: a->quit = true; return;
+    case UA_NEXT:
+    case UA_PREV: a->login_field = !a->login_field; return;
+    case UA_CHOOSE: break;
+    default:
+        edit_field(a->login_field == 0 ? a->login_name : a->login_pass,
+                   a->login_field == 0 ? sizeof a->login_name : sizeof a->login_pass, ev);
         return;
     }
-    if (ev->kind == EV_KEY && ev->key == K_ESC) {
-        a->quit = true;
+    if (a->login_field == 0) {
+        a->login_field = 1;
         return;
     }
-    if (ev->kind == EV_KEY && (ev->key == K_TAB || ev->key == KEY_DOWN || ev->key == KEY_UP || ev->key == KEY_BTAB)) {
-        a->login_field = !a->login_field;
+    int wait;
+    char err[512];
+    login_status st =
+        session_login(a->db, a->login_name, a->login_pass, strlen(a->login_pass), &a->s, &wait, err, sizeof err);
+    secret_wipe(a->login_pass, sizeof a->login_pass);
+    if (st != LOGIN_OK) {
+        app_message(a, true, "%s", err);
         return;
     }
-    if (ev->kind == EV_KEY && ev->key == K_ENTER) {
-        if (a->login_field == 0) {
-            a->login_field = 1;
-            return;
-        }
-        int wait;
-        char err[512];
-        login_status st =
-            session_login(a->db, a->login_name, a->login_pass, strlen(a->login_pass), &a->s, &wait, err, sizeof err);
-        secret_wipe(a->login_pass, sizeof a->login_pass);
-        if (st != LOGIN_OK) {
-            app_message(a, true, "%s", err);
-            return;
-        }
-        a->message[0] = '\0';
-        a->screen = SCR_HOME;
-        /* an intake left unfinished (crash, power cut, idle lock) continues where it stopped */
-        intake_begin(a, true);
-        return;
-    }
-    edit_field(a->login_field == 0 ? a->login_name : a->login_pass,
-               a->login_field == 0 ? sizeof a->login_name : sizeof a->login_pass, ev);
+    a->message[0] = '\0';
+    a->screen = SCR_HOME;
+    /* an intake left unfinished (crash, power cut, idle lock) continues where it stopped */
+    intake_begin(a, true);
 }

@@ -98,11 +98,8 @@ void app_message(app *a, bool error, const char *fmt, ...) __attribute__((format
 
 /* The screens: draw, and handle one event (returning true when it was used). */
 void login_draw(app *a, const layout *l);
-void login_handle(app *a, const event *ev);
 void home_draw(app *a, const layout *l);
-void home_handle(app *a, const event *ev);
 void intake_draw(app *a, const layout *l);
-void intake_handle(app *a, const event *ev);
 void help_draw(app *a, const layout *l);
 
 /* Edits a UTF-8 text buffer with one event (a character, or Backspace); true when it changed. */
@@ -113,14 +110,43 @@ void intake_autosave(app *a);
 /* Starts (or resumes) an intake. */
 void intake_begin(app *a, bool resume);
 
-/* ---- keys: one table drives dispatch hints, the help overlay and the man page's key list ---- */
+/* ---- keys: one table drives dispatch, the help overlay and the man page's key list ---- */
+typedef enum {
+    UA_NONE, /* not a bound key: text for a field, or nothing */
+    UA_NEXT,
+    UA_PREV,
+    UA_CHOOSE,
+    UA_BACK,
+    UA_DIGIT, /* 1-9: answer or pick directly */
+    UA_REFUSE,
+    UA_SAVE,
+    UA_DECLINE,
+    UA_NEW,
+    UA_RESUME,
+    UA_LANG,
+    UA_HELP,
+    UA_QUIT,
+    UA_REDRAW
+} ui_action;
+
 typedef struct {
-    const char *keys; /* as shown */
-    const char *help; /* a string key for tr() */
-    unsigned screens; /* bit mask of screen_id; 0 = everywhere */
+    ui_action act;
+    const char *keys;  /* as shown in the help and the man page */
+    const char *help;  /* a string key for tr() */
+    unsigned screens;  /* bit mask of screen_id; 0 = everywhere */
+    bool in_text;      /* also while a text field takes the typing (else the character is text) */
+    int codes[3];      /* curses key codes or control characters */
+    wchar_t chars[3];  /* printable characters */
 } key_action;
 extern const key_action key_actions[];
 extern const int n_key_actions;
+/* The action of an event on a screen; typing: a text field takes printable characters. */
+ui_action key_action_for(screen_id screen, bool typing, const event *ev);
+
+/* The screens' handlers: one event, and its action from the key table. */
+void login_handle(app *a, const event *ev, ui_action act);
+void home_handle(app *a, const event *ev, ui_action act);
+void intake_handle(app *a, const event *ev, ui_action act);
 
 int run_tui(engine *e, database *db, const char *user, bool headless, bool no_color, bool demo);
 
