@@ -192,6 +192,14 @@ bool db_rekey(session *s, char *err, size_t errsize) {
         }
     }
     free(staff);
+    /* desks still holding the old key see the generation change and must log in again */
+    char gen[24];
+    int64_t next_gen = session_key_generation(db) + 1;
+    int gl = snprintf(gen, sizeof gen, "%lld", (long long)next_gen);
+    if (ok && (st = db->ops->meta_set(db->st, "key_generation", gen, (size_t)gl)) != ST_OK) {
+        db_error(db, st, "cannot record the key rotation", err, errsize);
+        ok = false;
+    }
     ok = ok && session_key_check_write(db, fresh, err, errsize) && audit_remac_all(db, fresh, err, errsize) &&
          audit_log(db, fresh, s->me.id, "rekey", "", "data key rotated", err, errsize) && db_commit(db, err, errsize);
     if (!ok) db_rollback(db);
@@ -199,6 +207,7 @@ bool db_rekey(session *s, char *err, size_t errsize) {
     if (ok) {
         vault_free(s->v);
         s->v = fresh;
+        s->key_generation = next_gen;
     } else {
         vault_free(fresh);
     }

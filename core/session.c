@@ -229,6 +229,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     s->db = db;
     s->v = v;
     s->me = r;
+    s->key_generation = session_key_generation(db);
     *out = s;
     return LOGIN_OK;
 }
@@ -237,11 +238,26 @@ void session_audit(session *s, const char *what, const char *object_id, const ch
     if (s) audit_alone(s->db, s->v, s->me.id, what, object_id, detail);
 }
 
-bool session_key_current(session *s) { return s && key_check_ok(s->db, s->v); }
+/* The data key's generation, counted up by every rotation (meta key_generation; 0 before the first). */
+int64_t session_key_generation(database *db) {
+    blob b = {0};
+    long g = 0;
+    if (db->ops->meta_get(db->st, "key_generation", &b) == ST_OK && b.n > 0 && b.n < 24) {
+        char num[24];
+        memcpy(num, b.p, b.n);
+        num[b.n] = '\0';
+        if (!parse_int(num, 0, 0x7fffffffL, &g)) g = -1;
+    }
+    blob_free(&b);
+    return g;
+}
+
+/* Cheap enough for every write: one small read, no cryptography (the key itself was checked at login). */
+bool session_key_current(session *s) { return s && session_key_generation(s->db) == s->key_generation; }
 
 bool session_begin(session *s, char *err, size_t errsize) {
     if (!db_begin(s->db, err, errsize)) return false;
-    if (key_check_ok(s->db, s->v)) return true;
+    if (session_key_current(s)) return true;
     db_rollback(s->db);
     snprintf(err, errsize, "the data key was rotated by a supervisor since %s logged in: log in again (nothing was "
                            "saved)", s->me.name);

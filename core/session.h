@@ -11,6 +11,7 @@ typedef struct {
     database *db;
     vault *v;
     staff_rec me;
+    int64_t key_generation; /* of the data key this session holds; a rotation counts it up */
 } session;
 
 typedef enum {
@@ -53,6 +54,8 @@ login_status session_login(database *db, const char *name, const char *pass, siz
 bool session_begin(session *s, char *err, size_t errsize);
 /* Records an event that changes nothing else (e.g. the safety steps were acknowledged). */
 void session_audit(session *s, const char *what, const char *object_id, const char *detail);
+/* The generation of the database's data key (counted up by every rotation). */
+int64_t session_key_generation(database *db);
 /* False when the session's key is no longer the database's (rotated meanwhile). */
 bool session_key_current(session *s);
 
