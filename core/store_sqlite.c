@@ -1426,33 +1426,44 @@ static store_status sq_staff_update(store *s, const staff_rec *r) {
     return ST_OK;
 }
 
-static store_status staff_one(store *s, enum sid id, const char *key, staff_rec *out, const char *what) {
+/* The one row of statement sid for key, read with read(); ST_NOTFOUND names what was missing. */
+static store_status one_row(store *s, enum sid sid, const char *key, store_status (*read)(store *, sqlite3_stmt *, void *),
+                            void *out, const char *what) {
     sqlite3_stmt *st = NULL;
-    int rc = stmt(s, id, &st);
+    int rc = stmt(s, sid, &st);
     rc = b_text(st, 1, key, rc);
     if (rc == SQLITE_OK) rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        store_status x = read_staff(s, st, out);
+        store_status x = read(s, st, out);
         stmt_done(st);
         return x;
     }
     stmt_done(st);
-    if (rc == SQLITE_DONE) return fail(s, ST_NOTFOUND, "Database %s: no such staff member (%s).", s->path, what);
-    return fail_rc(s, rc, "find a staff member %s", what);
+    if (rc == SQLITE_DONE) return fail(s, ST_NOTFOUND, "Database %s: no %s %s.", s->path, what, key);
+    return fail_rc(s, rc, "read the %s %s", what, key);
+}
+
+static store_status rd_staff_one(store *s, sqlite3_stmt *st, void *o) { return read_staff(s, st, o); }
+static store_status rd_client_one(store *s, sqlite3_stmt *st, void *o) { return read_client(s, st, o); }
+static store_status rd_intake_one(store *s, sqlite3_stmt *st, void *o) { return read_intake(s, st, o); }
+static store_status rd_draft_one(store *s, sqlite3_stmt *st, void *o) { return read_draft(s, st, o); }
+
+static store_status staff_one(store *s, enum sid id, const char *key, staff_rec *out, const char *what) {
+    return one_row(s, id, key, rd_staff_one, out, what);
 }
 
 static store_status sq_staff_by_name(store *s, const char *name, staff_rec *out) {
     if (!s) return ST_INVALID;
     if (out) memset(out, 0, sizeof *out);
     if (!name || !name[0] || !out) return invalid(s, "find a staff member", "no name or no result was given");
-    return staff_one(s, S_STAFF_BY_NAME, name, out, "by name");
+    return staff_one(s, S_STAFF_BY_NAME, name, out, "staff member named");
 }
 
 static store_status sq_staff_by_id(store *s, const char *id, staff_rec *out) {
     if (!s) return ST_INVALID;
     if (out) memset(out, 0, sizeof *out);
     if (!id_ok(id) || !out) return invalid(s, "find a staff member", "no valid id or no result was given");
-    return staff_one(s, S_STAFF_BY_ID, id, out, "by id");
+    return staff_one(s, S_STAFF_BY_ID, id, out, "staff member");
 }
 
 /* Grows a result array by one element (zeroed); aborts on out-of-memory like every x* helper. */
@@ -1503,7 +1514,6 @@ static store_status list_rows(store *s, enum sid sid, const char *key, size_t el
     return ST_OK;
 }
 
-static store_status rd_staff_row(store *s, sqlite3_stmt *st, void *o) { return read_staff(s, st, o); }
 static store_status rd_counselor_row(store *s, sqlite3_stmt *st, void *o) { return read_counselor(s, st, o); }
 
 static store_status sq_staff_list(store *s, staff_rec **out, int *n) {
@@ -1511,7 +1521,7 @@ static store_status sq_staff_list(store *s, staff_rec **out, int *n) {
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n) return invalid(s, "list the staff", "no result was given");
-    return list_rows(s, S_STAFF_LIST, NULL, sizeof **out, rd_staff_row, NULL, (void **)out, n, "list the staff");
+    return list_rows(s, S_STAFF_LIST, NULL, sizeof **out, rd_staff_one, NULL, (void **)out, n, "list the staff");
 }
 
 /* ---- counselors ---- */
@@ -1605,18 +1615,7 @@ static store_status sq_client_get(store *s, const char *id, client_rec *out) {
     if (!s) return ST_INVALID;
     if (out) memset(out, 0, sizeof *out);
     if (!id_ok(id) || !out) return invalid(s, "read a client", "no valid id or no result was given");
-    sqlite3_stmt *st = NULL;
-    int rc = stmt(s, S_CLIENT_GET, &st);
-    rc = b_text(st, 1, id, rc);
-    if (rc == SQLITE_OK) rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        store_status x = read_client(s, st, out);
-        stmt_done(st);
-        return x;
-    }
-    stmt_done(st);
-    if (rc == SQLITE_DONE) return fail(s, ST_NOTFOUND, "Database %s: no client %s.", s->path, id);
-    return fail_rc(s, rc, "read the client %s", id);
+    return one_row(s, S_CLIENT_GET, id, rd_client_one, out, "client");
 }
 
 static store_status sq_client_count(store *s, int64_t *n) {
@@ -1730,21 +1729,9 @@ static store_status sq_intake_get(store *s, const char *id, intake_rec *out) {
     if (!s) return ST_INVALID;
     if (out) memset(out, 0, sizeof *out);
     if (!id_ok(id) || !out) return invalid(s, "read an intake", "no valid id or no result was given");
-    sqlite3_stmt *st = NULL;
-    int rc = stmt(s, S_INTAKE_GET, &st);
-    rc = b_text(st, 1, id, rc);
-    if (rc == SQLITE_OK) rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        store_status x = read_intake(s, st, out);
-        stmt_done(st);
-        return x;
-    }
-    stmt_done(st);
-    if (rc == SQLITE_DONE) return fail(s, ST_NOTFOUND, "Database %s: no intake %s.", s->path, id);
-    return fail_rc(s, rc, "read the intake %s", id);
+    return one_row(s, S_INTAKE_GET, id, rd_intake_one, out, "intake");
 }
 
-static store_status rd_intake_row(store *s, sqlite3_stmt *st, void *o) { return read_intake(s, st, o); }
 static void drop_intake(void *r) { intake_rec_free(r); }
 
 static store_status sq_intake_list_for_client(store *s, const char *client_id, intake_rec **out, int *n) {
@@ -1753,7 +1740,7 @@ static store_status sq_intake_list_for_client(store *s, const char *client_id, i
     if (n) *n = 0;
     if (!id_ok(client_id) || !out || !n)
         return invalid(s, "list the intakes of a client", "no valid client id or no result was given");
-    return list_rows(s, S_INTAKE_LIST, client_id, sizeof **out, rd_intake_row, drop_intake, (void **)out, n,
+    return list_rows(s, S_INTAKE_LIST, client_id, sizeof **out, rd_intake_one, drop_intake, (void **)out, n,
                      "list the intakes of a client");
 }
 
@@ -1839,22 +1826,13 @@ static store_status sq_queue_put(store *s, const queue_rec *r) {
 }
 
 /* One queue row by a key, with statement sid. */
+static store_status rd_queue_one(store *s, sqlite3_stmt *st, void *o) { return read_queue(s, st, o); }
+
 static store_status queue_one(store *s, enum sid sid, const char *key, queue_rec *out, const char *what) {
     if (!s) return ST_INVALID;
     if (out) memset(out, 0, sizeof *out);
     if (!id_ok(key) || !out) return invalid(s, what, "no valid id or no result was given");
-    sqlite3_stmt *st = NULL;
-    int rc = stmt(s, sid, &st);
-    rc = b_text(st, 1, key, rc);
-    if (rc == SQLITE_OK) rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        store_status x = read_queue(s, st, out);
-        stmt_done(st);
-        return x;
-    }
-    stmt_done(st);
-    if (rc == SQLITE_DONE) return fail(s, ST_NOTFOUND, "Database %s: no queue item for %s.", s->path, key);
-    return fail_rc(s, rc, "%s %s", what, key);
+    return one_row(s, sid, key, rd_queue_one, out, "queue item for");
 }
 
 static store_status sq_queue_get(store *s, const char *id, queue_rec *out) {
@@ -1865,7 +1843,6 @@ static store_status sq_queue_open_for_client(store *s, const char *client_id, qu
     return queue_one(s, S_QUEUE_FOR_CLIENT, client_id, out, "read the open queue item of the client");
 }
 
-static store_status rd_queue_row(store *s, sqlite3_stmt *st, void *o) { return read_queue(s, st, o); }
 static store_status rd_event_row(store *s, sqlite3_stmt *st, void *o) { return read_event(s, st, o); }
 static void drop_event(void *r) { queue_event_rec_free(r); }
 
@@ -1903,7 +1880,7 @@ static store_status sq_queue_first(store *s, int limit, queue_rec **out, int *n)
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n || limit < 1) return invalid(s, "read the first page of the queues", "no limit or no result given");
-    return list_rows_int(s, S_QUEUE_FIRST, limit, sizeof **out, rd_queue_row, (void **)out, n,
+    return list_rows_int(s, S_QUEUE_FIRST, limit, sizeof **out, rd_queue_one, (void **)out, n,
                          "read the first page of the queues");
 }
 
@@ -1912,7 +1889,7 @@ static store_status sq_queue_due(store *s, int64_t now, queue_rec **out, int *n)
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n) return invalid(s, "read the items falling due", "no result was given");
-    return list_rows_int(s, S_QUEUE_DUE, now, sizeof **out, rd_queue_row, (void **)out, n, "read the items falling due");
+    return list_rows_int(s, S_QUEUE_DUE, now, sizeof **out, rd_queue_one, (void **)out, n, "read the items falling due");
 }
 
 static store_status sq_queue_list_open(store *s, queue_rec **out, int *n) {
@@ -1920,7 +1897,7 @@ static store_status sq_queue_list_open(store *s, queue_rec **out, int *n) {
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n) return invalid(s, "list the queues", "no result was given");
-    return list_rows(s, S_QUEUE_LIST_OPEN, NULL, sizeof **out, rd_queue_row, NULL, (void **)out, n, "list the queues");
+    return list_rows(s, S_QUEUE_LIST_OPEN, NULL, sizeof **out, rd_queue_one, NULL, (void **)out, n, "list the queues");
 }
 
 static store_status sq_queue_event_add(store *s, const queue_event_rec *r) {
@@ -1986,19 +1963,7 @@ static store_status sq_draft_for_staff(store *s, const char *staff_id, draft_rec
     if (!s) return ST_INVALID;
     if (out) memset(out, 0, sizeof *out);
     if (!id_ok(staff_id) || !out) return invalid(s, "read a draft", "no valid staff id or no result was given");
-    sqlite3_stmt *st = NULL;
-    int rc = stmt(s, S_DRAFT_FOR_STAFF, &st);
-    rc = b_text(st, 1, staff_id, rc);
-    if (rc == SQLITE_OK) rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        store_status x = read_draft(s, st, out);
-        stmt_done(st);
-        return x;
-    }
-    stmt_done(st);
-    if (rc == SQLITE_DONE)
-        return fail(s, ST_NOTFOUND, "Database %s: no draft of the staff member %s.", s->path, staff_id);
-    return fail_rc(s, rc, "read the draft of the staff member %s", staff_id);
+    return one_row(s, S_DRAFT_FOR_STAFF, staff_id, rd_draft_one, out, "draft of the staff member");
 }
 
 static store_status sq_draft_delete(store *s, const char *id) {
