@@ -45,6 +45,7 @@ void intake_begin(app *a, bool resume) {
             return;
         }
         memcpy(a->w->draft_id, id, sizeof id);
+        a->matches_stale = true;
         app_message(a, false, "%s", tr("draft_resumed"));
         a->screen = a->w->stage == WZ_REVIEW ? SCR_REVIEW : SCR_WIZARD;
         return;
@@ -55,6 +56,18 @@ void intake_begin(app *a, bool resume) {
     strlist_free(&ids);
     if (!a->w_active) app_message(a, true, "%s", err);
     a->typed[0] = '\0';
+    a->matches_stale = true;
+}
+
+/* The counselor suggestions for the current answers, ranked again only after a change. */
+static const match_result *current_matches(app *a) {
+    if (a->matches_stale) {
+        wizard *w = a->w;
+        match_request req = {w->in.language, w->in.counselor_gender[0] ? w->in.counselor_gender : NULL, w->in.concerns};
+        match_rank(&a->e->needs, &a->e->roster, &w->in.a, w->level, &req, &a->matches);
+        a->matches_stale = false;
+    }
+    return &a->matches;
 }
 
 /* ---- drawing ---- */
@@ -104,18 +117,16 @@ static void draw_panel(app *a, const rect *r) {
     }
     if (!a->e->has_roster || y >= bottom) return;
     draw_text(y++, x, width, tr("matches"), theme(C_TITLE));
-    match_result mr;
-    match_request req = {w->in.language, w->in.counselor_gender[0] ? w->in.counselor_gender : NULL, w->in.concerns};
-    match_rank(&a->e->needs, &a->e->roster, &w->in.a, w->level, &req, &mr);
-    if (mr.n == 0 && y < bottom) draw_text(y++, x, width, tr("no_match"), theme(C_ERROR));
-    for (int k = 0; k < mr.n && y < bottom; k++) {
-        const counselor *c = &a->e->roster.v[mr.top[k].counselor];
+    const match_result *mr = current_matches(a);
+    if (mr->n == 0 && y < bottom) draw_text(y++, x, width, tr("no_match"), theme(C_ERROR));
+    for (int k = 0; k < mr->n && y < bottom; k++) {
+        const counselor *c = &a->e->roster.v[mr->top[k].counselor];
         char why[160] = "";
-        for (int j = 0; j < mr.top[k].n_why; j++) {
+        for (int j = 0; j < mr->top[k].n_why; j++) {
             size_t n = strlen(why);
-            snprintf(why + n, sizeof why - n, "%s%s", j ? ", " : "", a->e->needs.label[mr.top[k].why[j]][ui_lang()]);
+            snprintf(why + n, sizeof why - n, "%s%s", j ? ", " : "", a->e->needs.label[mr->top[k].why[j]][ui_lang()]);
         }
-        snprintf(line, sizeof line, "%.2f %s: %s", (double)mr.top[k].score, c->name, why);
+        snprintf(line, sizeof line, "%.2f %s: %s", (double)mr->top[k].score, c->name, why);
         draw_text(y++, x, width, line, A_NORMAL);
     }
 }
@@ -215,11 +226,9 @@ static void draw_summary(app *a, const layout *l) {
     snprintf(line, sizeof line, "%s: %s (%s)", tr("deadline"), left, queue_state_name(a->saved_item.state));
     draw_text(++y, x, width, line, A_BOLD);
     y++;
-    match_result mr;
-    match_request req = {a->w->in.language, a->w->in.counselor_gender[0] ? a->w->in.counselor_gender : NULL, a->w->in.concerns};
     if (a->e->has_roster) {
-        match_rank(&a->e->needs, &a->e->roster, &a->w->in.a, a->w->level, &req, &mr);
-        snprintf(line, sizeof line, "%s: %s", tr("suggested"), mr.n ? a->e->roster.v[mr.top[0].counselor].name : tr("no_match"));
+        const match_result *mr = current_matches(a);
+        snprintf(line, sizeof line, "%s: %s", tr("suggested"), mr->n ? a->e->roster.v[mr->top[0].counselor].name : tr("no_match"));
         draw_text(++y, x, width, line, A_NORMAL);
     }
     if (a->declining) {
@@ -251,6 +260,7 @@ void intake_draw(app *a, const layout *l) {
 /* ---- handling ---- */
 
 static void after_change(app *a) {
+    a->matches_stale = true;
     a->choice = 0;
     a->typed[0] = '\0';
     if (a->w->stage == WZ_QUESTIONS) {
@@ -284,6 +294,7 @@ static void save_intake(app *a) {
         for (int i = 0; i < FORM_MAX_ITEMS; i++)
             if (w->in.a.answers[w->forms[p]][i].state == ANS_NOT_ASKED) w->in.a.answers[w->forms[p]][i].state = ANS_UNANSWERED;
     wizard_recompute(w);
+    a->matches_stale = true;
     json_t *body = wizard_result_json(w, ui_lang());
     char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
     json_t *matches = json_object_get(json_object_get(body, "assessment"), "matches");

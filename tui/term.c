@@ -11,6 +11,8 @@
 
 #include "ui.h"
 
+bool term_can_move_cursor(void); /* termcap.c: terminfo's own names clash with ours, so it stands apart */
+
 static bool started, headless_mode, colors;
 static SCREEN *headless_screen;
 static FILE *null_out;
@@ -65,8 +67,23 @@ bool term_start(bool headless, bool no_color, char *err, size_t errsize) {
             snprintf(err, errsize, "the front desk needs a terminal (use the subcommands in scripts)");
             return false;
         }
-        if (!initscr()) {
-            snprintf(err, errsize, "cannot start the terminal (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+        /* newterm, not initscr: a terminal curses cannot drive (TERM=dumb, unknown TERM) gets a message and
+         * the shell back, instead of curses exiting on its own */
+        const char *term = getenv("TERM");
+        SCREEN *scr = newterm(NULL, stdout, stdin);
+        if (!scr) {
+            snprintf(err, errsize, "this terminal (TERM=%s) cannot show the front desk: use a full-screen terminal "
+                                   "(xterm, linux, screen, tmux) or the subcommands (triage --help)",
+                     term && *term ? term : "unset");
+            return false;
+        }
+        set_term(scr);
+        if (!term_can_move_cursor()) {
+            endwin();
+            delscreen(scr);
+            snprintf(err, errsize, "this terminal (TERM=%s) cannot move the cursor: use a full-screen terminal "
+                                   "(xterm, linux, screen, tmux) or the subcommands (triage --help)",
+                     term && *term ? term : "unset");
             return false;
         }
     }

@@ -88,6 +88,8 @@ typedef struct app {
     int choice; /* highlighted choice */
     bool safety_modal;
     bool declining; /* the summary is asking why the client declined the suggestion */
+    match_result matches; /* the panel's suggestions, ranked once per change, not once per draw */
+    bool matches_stale;
     char saved_intake[STORE_ID_LEN];
     queue_item saved_item;
     int64_t last_key;

@@ -90,6 +90,30 @@ step "the front desk shows the red item" "RED ALERT"
 keys q
 step "quit: the process exits cleanly" "EXITED 0"
 tmux kill-session -t "$S"
+# the terminal closed under it (SIGHUP) in the middle of an intake: nothing entered is lost
+start
+step "again: login" "Passphrase"
+keys "$R" Enter
+step "home" "desk (reception)"
+keys n Enter 1
+step "a new intake" "What name would you like us to call you"
+keys "Grace Hopper" Enter 40 Enter
+step "two answers in" "Question 3 of"
+pid=$(pgrep -f -- "--db $DB --user desk" | head -1)
+[ -n "$pid" ] && kill -HUP "$pid"
+step "SIGHUP ends it (the terminal is restored by the handler)" "EXITED 129"
+tmux kill-session -t "$S"
+start
+step "restarted after the hang-up" "Passphrase"
+keys "$R" Enter
+step "the intake continues after the hang-up" "Question 3 of"
+keys Escape Escape
+step "...with the answers typed before it" "Grace Hopper"
+tmux kill-session -t "$S"
+# a terminal curses cannot drive gets a clear message, not a broken screen
+start dumb
+step "TERM=dumb: a clear message" "cannot move the cursor"
+tmux kill-session -t "$S"
 # monochrome and other terminal types still work
 for term in vt100 linux screen; do
     start "$term"
