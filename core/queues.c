@@ -115,6 +115,13 @@ bool queues_enqueue(session *s, const queue_policy *p, const char *client_id, co
     return save_with_event(s->db, s->v, s->me.id, NULL, &it, "enqueue", NULL, err, errsize);
 }
 
+bool queues_open_for_client(database *db, const char *client_id, queue_item *out) {
+    queue_rec r;
+    if (db->ops->queue_open_for_client(db->st, client_id, &r) != ST_OK) return false;
+    queue_item_from_rec(&r, out);
+    return true;
+}
+
 bool queues_find(database *db, const char *key, queue_item *out, char *err, size_t errsize) {
     queue_rec r;
     size_t n = key ? strlen(key) : 0;

@@ -14,6 +14,8 @@
 bool queues_enqueue(session *s, const queue_policy *p, const char *client_id, const char *intake_id,
                     risk_level level, char *err, size_t errsize);
 
+/* The client's open item, if any. */
+bool queues_open_for_client(database *db, const char *client_id, queue_item *out);
 /* Finds an open or closed item by its id or a unique prefix of it (at least 6 characters). */
 bool queues_find(database *db, const char *id_or_prefix, queue_item *out, char *err, size_t errsize);
 

@@ -319,8 +319,7 @@ static void save_intake(app *a) {
     draft_discard(a->s, w->draft_id, err, sizeof err);
     w->stage = WZ_SAVED;
     memcpy(a->saved_intake, intake_id, sizeof intake_id);
-    queue_rec qr;
-    if (a->db->ops->queue_open_for_client(a->db->st, client_id, &qr) == ST_OK) queue_item_from_rec(&qr, &a->saved_item);
+    queues_open_for_client(a->db, client_id, &a->saved_item);
     a->screen = SCR_SUMMARY;
     a->message[0] = '\0';
 }
@@ -359,8 +358,8 @@ static void handle_summary(app *a, const event *ev, ui_action act) {
         else if (act == UA_CHOOSE && a->typed[0]) {
             queue_request rq = {.action = QA_DECLINE, .reason = a->typed};
             if (queues_act(a->s, &a->e->queue, a->saved_item.id, rq, err, sizeof err)) {
-                queue_rec qr;
-                if (a->db->ops->queue_get(a->db->st, a->saved_item.id, &qr) == ST_OK) queue_item_from_rec(&qr, &a->saved_item);
+                queue_item now_item;
+                if (queues_find(a->db, a->saved_item.id, &now_item, err, sizeof err)) a->saved_item = now_item;
                 app_message(a, false, "%s", a->saved_item.match_by_hand ? tr("declined_by_hand") : tr("declined"));
             } else {
                 app_message(a, true, "%s", err);
