@@ -1480,13 +1480,21 @@ static void *grow(void *v, int *cap, int n, size_t elem) {
 typedef store_status (*row_reader)(store *s, sqlite3_stmt *st, void *out);
 typedef void (*row_drop)(void *rec);
 
-static store_status list_rows(store *s, enum sid sid, const char *key, size_t elem, row_reader read, row_drop drop,
-                              void **out, int *n, const char *what) {
+/* The parameter of a list statement: none, a text key, or an integer. */
+typedef struct {
+    const char *text;
+    bool has_int;
+    int64_t integer;
+} list_param;
+
+static store_status list_rows_by(store *s, enum sid sid, list_param p, size_t elem, row_reader read, row_drop drop,
+                                 void **out, int *n, const char *what) {
     sqlite3_stmt *st = NULL;
     char *v = NULL;
     int cnt = 0, cap = 0;
     int rc = stmt(s, sid, &st);
-    if (key) rc = b_text(st, 1, key, rc);
+    if (p.text) rc = b_text(st, 1, p.text, rc);
+    else if (p.has_int) rc = b_int(st, 1, p.integer, rc);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         v = grow(v, &cap, cnt, elem);
         store_status x = read(s, st, v + (size_t)cnt * elem);
@@ -1512,6 +1520,11 @@ static store_status list_rows(store *s, enum sid sid, const char *key, size_t el
     *out = v;
     *n = cnt;
     return ST_OK;
+}
+
+static store_status list_rows(store *s, enum sid sid, const char *key, size_t elem, row_reader read, row_drop drop,
+                              void **out, int *n, const char *what) {
+    return list_rows_by(s, sid, (list_param){key, false, 0}, elem, read, drop, out, n, what);
 }
 
 static store_status rd_counselor_row(store *s, sqlite3_stmt *st, void *o) { return read_counselor(s, st, o); }
@@ -1846,41 +1859,12 @@ static store_status sq_queue_open_for_client(store *s, const char *client_id, qu
 static store_status rd_event_row(store *s, sqlite3_stmt *st, void *o) { return read_event(s, st, o); }
 static void drop_event(void *r) { queue_event_rec_free(r); }
 
-/* Rows of a statement whose one parameter is an integer. */
-static store_status list_rows_int(store *s, enum sid sid, int64_t value, size_t elem, row_reader read, void **out,
-                                  int *n, const char *what) {
-    sqlite3_stmt *st = NULL;
-    char *v = NULL;
-    int cnt = 0, cap = 0;
-    int rc = stmt(s, sid, &st);
-    rc = b_int(st, 1, value, rc);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        v = grow(v, &cap, cnt, elem);
-        store_status x = read(s, st, v + (size_t)cnt * elem);
-        if (x != ST_OK) {
-            stmt_done(st);
-            free(v);
-            return x;
-        }
-        cnt++;
-        rc = SQLITE_OK;
-    }
-    stmt_done(st);
-    if (rc != SQLITE_DONE) {
-        free(v);
-        return fail_rc(s, rc, "%s", what);
-    }
-    *out = v;
-    *n = cnt;
-    return ST_OK;
-}
-
 static store_status sq_queue_first(store *s, int limit, queue_rec **out, int *n) {
     if (!s) return ST_INVALID;
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n || limit < 1) return invalid(s, "read the first page of the queues", "no limit or no result given");
-    return list_rows_int(s, S_QUEUE_FIRST, limit, sizeof **out, rd_queue_one, (void **)out, n,
+    return list_rows_by(s, S_QUEUE_FIRST, (list_param){NULL, true, limit}, sizeof **out, rd_queue_one, NULL, (void **)out, n,
                          "read the first page of the queues");
 }
 
@@ -1889,7 +1873,8 @@ static store_status sq_queue_due(store *s, int64_t now, queue_rec **out, int *n)
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n) return invalid(s, "read the items falling due", "no result was given");
-    return list_rows_int(s, S_QUEUE_DUE, now, sizeof **out, rd_queue_one, (void **)out, n, "read the items falling due");
+    return list_rows_by(s, S_QUEUE_DUE, (list_param){NULL, true, now}, sizeof **out, rd_queue_one, NULL, (void **)out, n,
+                        "read the items falling due");
 }
 
 static store_status sq_queue_list_open(store *s, queue_rec **out, int *n) {

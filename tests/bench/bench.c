@@ -4,6 +4,9 @@
  *   assess (core)   score every form, evaluate every rule, rank 1,000 counselors   target: median < 20 us
  *   assess (JSON)   the same from JSON text to JSON text, as `triage assess` does
  */
+#define BENCH_NAME "bench"
+#include "bench_common.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,25 +22,6 @@
 #define COUNSELORS 1000
 #define POOL 64
 
-static double now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-typedef struct {
-    double median, p99;
-} stats;
-
-static stats summarise(double *t, int n) {
-    qsort(t, (size_t)n, sizeof *t, cmp_double);
-    return (stats){t[n / 2], t[(n * 99) / 100]};
-}
 
 static unsigned rng = 12345;
 static unsigned next(void) {

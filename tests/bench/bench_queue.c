@@ -17,6 +17,9 @@
  * TRIAGE_BENCH_QUEUE_BUILD_SECONDS do the same). The build stops at the time limit and says so; the 10,000
  * open items are always there (topped up on extra intakes when the build stopped early).
  * Everything happens in a directory made with mkdtemp under /tmp, removed at the end. */
+#define BENCH_NAME "bench_queue"
+#include "bench_common.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -57,76 +60,11 @@
 
 /* ---- timing and statistics ---- */
 
-static double now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-typedef struct {
-    double median, p99, max;
-} stats;
-
-static stats summarise(double *t, int n) {
-    stats r = {0, 0, 0};
-    if (n <= 0) return r;
-    qsort(t, (size_t)n, sizeof *t, cmp_double);
-    r.median = t[n / 2];
-    r.p99 = t[(n * 99) / 100];
-    r.max = t[n - 1];
-    return r;
-}
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15u;
-static uint64_t rnd(void) {
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545f4914f6cdd1dull;
-}
-static unsigned rnd_below(unsigned n) { return (unsigned)(rnd() % n); }
 static int64_t rnd64_below(int64_t n) { return n > 0 ? (int64_t)(rnd() % (uint64_t)n) : 0; }
 
 /* ---- the temporary directory ---- */
 
-static char tmpdir[] = "/tmp/triage-bench-queue.XXXXXX";
-static bool tmpdir_made = false;
-
-static void remove_tmpdir(void) {
-    if (!tmpdir_made) return;
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        char p[sizeof tmpdir + 300];
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-            (void)unlink(p);
-        }
-        closedir(d);
-    }
-    (void)rmdir(tmpdir);
-    tmpdir_made = false;
-}
-
-static void die(const char *what, const char *err) {
-    fprintf(stderr, "bench_queue: %s: %s\n", what, err ? err : "");
-    exit(1); /* atexit removes the directory */
-}
-
-static void path_in(char *out, size_t size, const char *name) { snprintf(out, size, "%s/%s", tmpdir, name); }
-
-static long long file_size(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 ? (long long)st.st_size : 0;
-}
 
 static long current_rss_kib(void) {
     FILE *f = fopen("/proc/self/status", "r");
@@ -445,9 +383,7 @@ int main(int argc, char **argv) {
          limit_s = env_or("TRIAGE_BENCH_QUEUE_BUILD_SECONDS", BUILD_SECONDS_DEFAULT);
     if (argc > 1 && !parse_int(argv[1], 1, 100000000, &target)) die("usage", "bench_queue [intakes [build_seconds]]");
     if (argc > 2 && !parse_int(argv[2], 1, 100000, &limit_s)) die("usage", "bench_queue [intakes [build_seconds]]");
-    if (!mkdtemp(tmpdir)) die("mkdtemp", strerror(errno));
-    tmpdir_made = true;
-    atexit(remove_tmpdir);
+    make_tmpdir();
     if (!vault_init()) die("libsodium", "cannot start");
     char err[1024];
     int64_t t_now = clock_now();
@@ -647,7 +583,7 @@ int main(int argc, char **argv) {
         t_cli_od[r] = run_cli(oargv, now_text, &cli_od_bytes) / 1000.0;
         if (t_ver[r] < 0 || t_cli[r] < 0 || t_cli_od[r] < 0) cli_ok = false;
     }
-    stats cli = {0, 0, 0}, ver = {0, 0, 0}, cli_od = {0, 0, 0};
+    stats cli = {0, 0, 0, 0}, ver = {0, 0, 0, 0}, cli_od = {0, 0, 0, 0};
     if (cli_ok) {
         cli = summarise(t_cli, CLI_RUNS);
         ver = summarise(t_ver, CLI_RUNS);

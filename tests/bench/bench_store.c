@@ -11,6 +11,9 @@
  * Usage: bench_store [clients [build_seconds]]  (defaults 1000000 and 300; TRIAGE_BENCH_CLIENTS and
  * TRIAGE_BENCH_BUILD_SECONDS do the same). The client build stops at the time limit and says so.
  * Everything happens in a directory made with mkdtemp under /tmp, removed at the end. */
+#define BENCH_NAME "bench_store"
+#include "bench_common.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -48,78 +51,10 @@
 
 /* ---- timing and statistics ---- */
 
-static double now_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-typedef struct {
-    double median, p99, mean, max;
-} stats;
-
-static stats summarise(double *t, int n) {
-    stats r = {0, 0, 0, 0};
-    if (n <= 0) return r;
-    double sum = 0;
-    for (int i = 0; i < n; i++) sum += t[i];
-    qsort(t, (size_t)n, sizeof *t, cmp_double);
-    r.median = t[n / 2];
-    r.p99 = t[(n * 99) / 100];
-    r.mean = sum / n;
-    r.max = t[n - 1];
-    return r;
-}
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15u;
-static uint64_t rnd(void) {
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545f4914f6cdd1dull;
-}
-static unsigned rnd_below(unsigned n) { return (unsigned)(rnd() % n); }
 
 /* ---- the temporary directory ---- */
 
-static char tmpdir[] = "/tmp/triage-bench-store.XXXXXX";
-static bool tmpdir_made = false;
-
-static void remove_tmpdir(void) {
-    if (!tmpdir_made) return;
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        struct dirent *e;
-        char p[sizeof tmpdir + 300];
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-            (void)unlink(p);
-        }
-        closedir(d);
-    }
-    (void)rmdir(tmpdir);
-    tmpdir_made = false;
-}
-
-static void die(const char *what, const char *err) {
-    fprintf(stderr, "bench_store: %s: %s\n", what, err ? err : "");
-    exit(1); /* atexit removes the directory */
-}
-
-static void path_in(char *out, size_t size, const char *name) { snprintf(out, size, "%s/%s", tmpdir, name); }
-
-static long long file_size(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 ? (long long)st.st_size : 0;
-}
 
 /* Checkpoints the WAL through a separate connection and returns the bytes of the main file plus the WAL
  * (which TRUNCATE leaves empty when nothing reads). */
@@ -592,9 +527,7 @@ int main(int argc, char **argv) {
          limit_s = env_or("TRIAGE_BENCH_BUILD_SECONDS", BUILD_SECONDS_DEFAULT);
     if (argc > 1 && !parse_int(argv[1], 1, 10L * NAME_COMBOS, &target)) die("usage", "bench_store [clients [build_seconds]]");
     if (argc > 2 && !parse_int(argv[2], 1, 100000, &limit_s)) die("usage", "bench_store [clients [build_seconds]]");
-    if (!mkdtemp(tmpdir)) die("mkdtemp", strerror(errno));
-    tmpdir_made = true;
-    atexit(remove_tmpdir);
+    make_tmpdir();
     if (!vault_init()) die("libsodium", "cannot start");
     check_word_lists();
     char err[1024];
