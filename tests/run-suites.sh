@@ -56,7 +56,8 @@ for s in tests/cli/*.sh tests/e2e/*.sh; do
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     add "$p" "$f"
     printf '%-40s %4d passed, %d failed\n' "$kind/$(basename "$s" .sh)" "$p" "$f"
-    [ "$f" -eq 0 ] || grep '^FAIL' "$log" | head -n 40
+    # a failure shows what the screen held then (the suites print the pane under each FAIL)
+    [ "$f" -eq 0 ] || grep -A 12 "^FAIL" "$log" | head -n 120
 done
 
 echo "$total_pass passed, $total_fail failed"

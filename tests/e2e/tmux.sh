@@ -36,7 +36,15 @@ wait_for() { # pattern [seconds]
     done
     return 1
 }
-start() { tmux new-session -d -s "$S" -x 100 -y 30 "TERM=${1:-xterm-256color} '$T' --config '$tmp/config.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"; }
+# One idle session keeps the tmux server alive between tests: killing the last session makes the server
+# exit, and a new session started while it is still going away can be lost (seen once under CI load).
+tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"
+start() { # [TERM]: a fresh session, waiting (bounded) until tmux has it
+    tmux kill-session -t "$S" 2>/dev/null
+    tmux new-session -d -s "$S" -x 100 -y 30 "TERM=${1:-xterm-256color} '$T' --config '$tmp/config.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"
+    n=0
+    until tmux has-session -t "$S" 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+}
 keys() { tmux send-keys -t "$S" "$@"; }
 step() { # name pattern
     if wait_for "$2"; then ok "$1"; else bad "$1 (waiting for: $2)"; fi
@@ -117,9 +125,9 @@ tmux kill-session -t "$S"
 # monochrome and other terminal types still work
 for term in vt100 linux screen; do
     start "$term"
-    if wait_for "Passphrase" 5; then ok "TERM=$term draws the login"; else bad "TERM=$term"; fi
+    if wait_for "Passphrase" 10; then ok "TERM=$term draws the login"; else bad "TERM=$term"; fi
     keys Escape
-    wait_for "EXITED 0" 5 || bad "TERM=$term exits cleanly on Esc"
+    wait_for "EXITED 0" 10 || bad "TERM=$term exits cleanly on Esc"
     tmux kill-session -t "$S"
 done
 
