@@ -42,8 +42,9 @@ run_cmocka() {
 for b in $unit_rel; do run_cmocka unit "$b"; done
 for b in $unit_asan; do run_cmocka unit-asan "$b"; done
 
-# Command-line, scripted-screen and real-terminal (tmux) suites: each prints "N passed, N failed" last.
-for s in tests/cli/*.sh tests/e2e/*.sh; do
+# Command-line, fault, fuzz-corpus, scripted-screen and real-terminal (tmux) suites: each prints
+# "N passed, N failed" last.
+for s in tests/cli/*.sh tests/faults/*.sh tests/fuzz/*.sh tests/e2e/*.sh; do
     [ -f "$s" ] || continue
     kind=$(basename "$(dirname "$s")")
     log="$log_dir/${kind}_$(basename "$s" .sh).log"
