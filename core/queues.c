@@ -192,8 +192,25 @@ bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_re
     return ok;
 }
 
+/* True when some open item is due for escalation now (a read, no lock): every open desk ticks once a
+ * second, and a tick with nothing due must not take the write lock or touch the file. */
+static bool tick_due(database *db, const queue_policy *p, int64_t now) {
+    queue_rec *list = NULL;
+    int n = 0;
+    if (db->ops->queue_due(db->st, now, &list, &n) != ST_OK) return true; /* let the locked pass report it */
+    bool due = false;
+    for (int i = 0; i < n && !due; i++) {
+        queue_item it;
+        queue_item_from_rec(&list[i], &it);
+        due = queue_tick(p, &it, now);
+    }
+    free(list);
+    return due;
+}
+
 bool queues_tick(database *db, const queue_policy *p, int *escalated, char *err, size_t errsize) {
     *escalated = 0;
+    if (!tick_due(db, p, clock_now())) return true;
     if (!db_begin(db, err, errsize)) return false;
     queue_rec *list = NULL;
     int n = 0;
@@ -257,5 +274,80 @@ bool queues_list_open(database *db, queue_item **out, int *n, char *err, size_t 
         return false;
     }
     records_to_items(list, count, true, out, n);
+    return true;
+}
+
+bool queues_counts(database *db, queue_counts_rec *out, char *err, size_t errsize) {
+    store_status st = db->ops->queue_counts(db->st, out);
+    if (st != ST_OK) db_error(db, st, "cannot count the queues", err, errsize);
+    return st == ST_OK;
+}
+
+bool queues_page(database *db, const queue_filter *f, int offset, int limit, queue_item **out, int *n, char *err,
+                 size_t errsize) {
+    *out = NULL;
+    *n = 0;
+    queue_rec *list = NULL;
+    int count = 0;
+    store_status st = db->ops->queue_page(db->st, f, offset, limit, &list, &count);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the queues", err, errsize);
+        return false;
+    }
+    records_to_items(list, count, false, out, n);
+    return true;
+}
+
+int queues_caseload(database *db, const char *counselor_code) {
+    int64_t n = 0;
+    if (db->ops->queue_count_assigned(db->st, counselor_code, &n) != ST_OK) return -1;
+    return (int)n;
+}
+
+void queue_history_free(queue_history_entry *h, int n) {
+    for (int i = 0; h && i < n; i++) vault_wipe_free(h[i].reason);
+    free(h);
+}
+
+bool queues_history(session *s, const char *item_id, queue_history_entry **out, int *n, char *err, size_t errsize) {
+    *out = NULL;
+    *n = 0;
+    queue_event_rec *ev = NULL;
+    int count = 0;
+    store_status st = s->db->ops->queue_events(s->db->st, item_id, &ev, &count);
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read the queue history", err, errsize);
+        return false;
+    }
+    queue_history_entry *h = xcalloc((size_t)(count ? count : 1), sizeof *h);
+    bool ok = true;
+    for (int i = 0; i < count; i++) {
+        queue_history_entry *e = &h[i];
+        e->at = ev[i].at;
+        snprintf(e->action, sizeof e->action, "%s", ev[i].action);
+        snprintf(e->from_state, sizeof e->from_state, "%s", ev[i].from_state);
+        snprintf(e->to_state, sizeof e->to_state, "%s", ev[i].to_state);
+        snprintf(e->level_before, sizeof e->level_before, "%s", ev[i].level_before);
+        snprintf(e->level_after, sizeof e->level_after, "%s", ev[i].level_after);
+        staff_rec who;
+        if (!ev[i].staff_id[0]) snprintf(e->who, sizeof e->who, "system");
+        else if (s->db->ops->staff_by_id(s->db->st, ev[i].staff_id, &who) == ST_OK)
+            snprintf(e->who, sizeof e->who, "%s", who.name);
+        else snprintf(e->who, sizeof e->who, "(unknown staff)");
+        size_t len = 0;
+        if (ok && ev[i].reason_ct.n &&
+            !vault_open(s->v, "queue_events", "reason", ev[i].id, ev[i].reason_ct.p, ev[i].reason_ct.n, &e->reason, &len)) {
+            snprintf(err, errsize, "tampering detected: the reason of queue event %s does not open", ev[i].id);
+            ok = false;
+        }
+    }
+    for (int i = 0; i < count; i++) queue_event_rec_free(&ev[i]);
+    free(ev);
+    if (!ok) {
+        queue_history_free(h, count);
+        return false;
+    }
+    *out = h;
+    *n = count;
     return true;
 }

@@ -31,6 +31,30 @@ bool queues_list_open(database *db, queue_item **out, int *n, char *err, size_t 
 /* The first `limit` open items in the same order, read through an index (the screens' first page). */
 bool queues_first_page(database *db, int limit, queue_item **out, int *n, char *err, size_t errsize);
 
+/* Counts of the open items by level, overdue and "match by hand" (the home screen and the queue tabs). */
+bool queues_counts(database *db, queue_counts_rec *out, char *err, size_t errsize);
+
+/* One page of the open items matching f, in urgency order (the queue screen reads only what it shows). */
+bool queues_page(database *db, const queue_filter *f, int offset, int limit, queue_item **out, int *n, char *err,
+                 size_t errsize);
+
+/* Open items assigned to a counselor: the live caseload the roster screen shows. */
+int queues_caseload(database *db, const char *counselor_code);
+
+/* One step of an item's history as a person reads it: who (a login name, or "system"), what, when, why. */
+typedef struct {
+    int64_t at;
+    char who[65];
+    char action[16];
+    char from_state[16], to_state[16];
+    char level_before[8], level_after[8];
+    char *reason; /* opened from its seal (secure memory: free with queue_history_free), or NULL */
+} queue_history_entry;
+
+/* An item's history, oldest first. A reason that does not open is reported as tampering with its id. */
+bool queues_history(session *s, const char *item_id, queue_history_entry **out, int *n, char *err, size_t errsize);
+void queue_history_free(queue_history_entry *h, int n);
+
 void queue_item_from_rec(const queue_rec *r, queue_item *it);
 void queue_item_to_rec(const queue_item *it, queue_rec *r);
 

@@ -326,6 +326,36 @@ bool client_open(session *s, const char *id, client_plain *out, char *err, size_
     return ok;
 }
 
+bool client_peek_name(session *s, const char *client_id, char **out, char *err, size_t errsize) {
+    *out = NULL;
+    client_rec r;
+    store_status st = client_id && *client_id ? s->db->ops->client_get(s->db->st, client_id, &r) : ST_INVALID;
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read the client", err, errsize);
+        return false;
+    }
+    size_t len;
+    bool ok = vault_open(s->v, "clients", "name", r.id, r.name_ct.p, r.name_ct.n, out, &len);
+    if (!ok) snprintf(err, errsize, "tampering detected: clients.name of record %s does not open", r.id);
+    client_rec_free(&r);
+    return ok;
+}
+
+bool intake_peek_body(session *s, const char *intake_id, char **out, char *err, size_t errsize) {
+    *out = NULL;
+    intake_rec r;
+    store_status st = intake_id && *intake_id ? s->db->ops->intake_get(s->db->st, intake_id, &r) : ST_INVALID;
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read the intake", err, errsize);
+        return false;
+    }
+    size_t len;
+    bool ok = vault_open(s->v, "intakes", "body", r.id, r.body_ct.p, r.body_ct.n, out, &len);
+    if (!ok) snprintf(err, errsize, "tampering detected: intake %s does not open", r.id);
+    intake_rec_free(&r);
+    return ok;
+}
+
 static bool level_valid(const char *l) {
     return l && (!strcmp(l, "red") || !strcmp(l, "orange") || !strcmp(l, "yellow") || !strcmp(l, "green"));
 }

@@ -88,3 +88,46 @@ bool roster_from_db(database *db, const need_model *m, roster *out, char *err, s
     if (!ok) roster_free(out);
     return ok;
 }
+
+bool roster_list(database *db, counselor_rec **out, int *n, char *err, size_t errsize) {
+    store_status st = db->ops->counselor_list(db->st, out, n);
+    if (st != ST_OK) db_error(db, st, "cannot read the roster", err, errsize);
+    return st == ST_OK;
+}
+
+bool roster_put(session *s, const need_model *m, const counselor_rec *in, char *field, size_t fieldsize, char *err,
+                size_t errsize) {
+    field[0] = '\0';
+    if (!session_allowed(s, ACT_ROSTER_MANAGE, err, errsize)) return false;
+    if (!is_ident(in->code)) {
+        snprintf(field, fieldsize, "code");
+        snprintf(err, errsize, "a code is letters, digits and '_' (e.g. c07)");
+        return false;
+    }
+    /* the same checks as a roster file: a counselor that could not be matched is never saved */
+    roster check;
+    roster_init(&check, m);
+    counselor_fields cf = {in->code, in->name, in->gender, in->languages, in->orientations,
+                           in->weights, in->high_risk, in->available, in->capacity, in->caseload};
+    bool ok = roster_add(&check, m, &cf, field, fieldsize, err, errsize);
+    roster_free(&check);
+    if (!ok) return false;
+    counselor_rec *existing = NULL;
+    int n = 0;
+    if (!roster_list(s->db, &existing, &n, err, errsize)) return false;
+    counselor_rec r = *in;
+    r.id[0] = '\0';
+    for (int k = 0; k < n; k++)
+        if (strcmp(existing[k].code, in->code) == 0) memcpy(r.id, existing[k].id, sizeof r.id);
+    free(existing);
+    bool is_new = !r.id[0];
+    if (is_new) id_new(r.id);
+    r.updated_at = clock_now();
+    if (!session_begin(s, err, errsize)) return false;
+    store_status st = s->db->ops->counselor_upsert(s->db->st, &r);
+    if (st != ST_OK) db_error(s->db, st, "cannot save the counselor", err, errsize);
+    ok = st == ST_OK && audit_log(s->db, s->v, s->me.id, is_new ? "counselor_add" : "counselor_edit", r.code, "", err, errsize) &&
+         db_commit(s->db, err, errsize);
+    if (!ok) db_rollback(s->db);
+    return ok;
+}

@@ -12,4 +12,12 @@ bool roster_import(session *s, const need_model *m, const char *path, int *count
 /* Builds a matching roster from the database. */
 bool roster_from_db(database *db, const need_model *m, roster *out, char *err, size_t errsize);
 
+/* Every counselor in the database, by code (free() the array). */
+bool roster_list(database *db, counselor_rec **out, int *n, char *err, size_t errsize);
+
+/* Adds or edits one counselor (by code), checked like a roster file's entry (field names what is wrong),
+ * saved and audited in one transaction. Supervisors only. */
+bool roster_put(session *s, const need_model *m, const counselor_rec *in, char *field, size_t fieldsize, char *err,
+                size_t errsize);
+
 #endif

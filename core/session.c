@@ -369,3 +369,12 @@ bool staff_change_passphrase(database *db, const char *name, const char *old_pas
     session_end(s);
     return ok;
 }
+
+bool staff_list_all(session *s, staff_rec **out, int *n, char *err, size_t errsize) {
+    *out = NULL;
+    *n = 0;
+    if (!session_allowed(s, ACT_STAFF_MANAGE, err, errsize)) return false;
+    store_status st = s->db->ops->staff_list(s->db->st, out, n);
+    if (st != ST_OK) db_error(s->db, st, "cannot list the staff", err, errsize);
+    return st == ST_OK;
+}

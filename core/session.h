@@ -78,6 +78,10 @@ bool staff_reset_passphrase(session *s, const char *name, const char *pass, size
 bool staff_change_passphrase(database *db, const char *name, const char *old_pass, size_t old_len,
                              const char *new_pass, size_t new_len, char *err, size_t errsize);
 
+/* Every staff member, by name (supervisors; free() the array). The key material stays in the records but
+ * is wrapped: nothing in it opens without the member's passphrase. */
+bool staff_list_all(session *s, staff_rec **out, int *n, char *err, size_t errsize);
+
 /* A valid login name: 1 to 64 bytes of letters, digits, '.', '_', '-'. */
 bool staff_name_valid(const char *name);
 

@@ -133,6 +133,20 @@ typedef struct {
 
 void queue_event_rec_free(queue_event_rec *r);
 
+/* The open items at a glance: counts by level (green, yellow, orange, red), overdue, matched by hand. */
+typedef struct {
+    int open[4], overdue[4];
+    int by_hand, total;
+} queue_counts_rec;
+
+/* Which open items a queue page shows; empty or false fields do not filter. */
+typedef struct {
+    const char *level;     /* "red", ..., or NULL/"" for every level */
+    bool overdue_only;
+    bool by_hand_only;     /* "match by hand": declined three suggestions in a row */
+    const char *id_prefix; /* hex digits and '-' only: the item's or the client's id starts with it */
+} queue_filter;
+
 /* Called for every sealed value of the database; return non-zero to stop. */
 typedef int (*sealed_cb)(void *ctx, const char *table, const char *column, const char *row_id,
                          const unsigned char *ct, size_t n);
@@ -202,6 +216,12 @@ typedef struct store_ops {
     store_status (*queue_first)(store *s, int limit, queue_rec **out, int *n);
     /* the open items whose deadline has come (0 < deadline <= now); free() */
     store_status (*queue_due)(store *s, int64_t now, queue_rec **out, int *n);
+    /* counts of the open items (read through the partial index of open items) */
+    store_status (*queue_counts)(store *s, queue_counts_rec *out);
+    /* one page of the open items matching f, in queue_first's urgency order; free() */
+    store_status (*queue_page)(store *s, const queue_filter *f, int offset, int limit, queue_rec **out, int *n);
+    /* open items assigned to a counselor (their live caseload) */
+    store_status (*queue_count_assigned)(store *s, const char *counselor, int64_t *n);
     store_status (*queue_event_add)(store *s, const queue_event_rec *r);
     /* an item's history, oldest first; free each with queue_event_rec_free and the array with free() */
     store_status (*queue_events)(store *s, const char *item_id, queue_event_rec **out, int *n);
@@ -217,6 +237,8 @@ typedef struct store_ops {
     store_status (*backup)(store *s, const char *dest, char *err, size_t errsize);
     /* Changes whenever another connection commits (PRAGMA data_version). */
     store_status (*data_version)(store *s, int64_t *v);
+    /* Rows this connection has changed since it opened (its own commits do not move data_version). */
+    int64_t (*local_changes)(store *s);
 } store_ops;
 
 extern const store_ops store_sqlite;

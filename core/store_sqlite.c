@@ -242,6 +242,9 @@ enum sid {
     S_QUEUE_FIRST,
     S_QUEUE_DUE,
     S_SET_EVENT_REASON,
+    S_QUEUE_COUNTS,
+    S_QUEUE_PAGE,
+    S_QUEUE_ASSIGNED,
     S_COUNT
 };
 
@@ -326,6 +329,16 @@ static const char *const sql_text[S_COUNT] = {
     [S_EVENT_LIST] = "SELECT " EVENT_COLS " FROM queue_events WHERE item_id = ?1 ORDER BY at, rowid",
     [S_SEALED_EVENTS] = "SELECT rowid, id, reason_ct FROM queue_events WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
     [S_SET_EVENT_REASON] = "UPDATE queue_events SET reason_ct = ?2 WHERE id = ?1",
+    [S_QUEUE_COUNTS] = "SELECT level, overdue, match_by_hand, count(*) FROM queue_items WHERE state <> 'closed' "
+                       "GROUP BY level, overdue, match_by_hand",
+    /* the same order as S_QUEUE_FIRST (queue_urgency's expressions), so the page is read off that index and
+     * stops after offset + limit entries; the filters are checked on the way */
+    [S_QUEUE_PAGE] = "SELECT " QUEUE_COLS " FROM queue_items WHERE state <> 'closed' AND (?1 = '' OR level = ?1) "
+                     "AND (?2 = 0 OR overdue = 1) AND (?3 = 0 OR match_by_hand = 1) AND (?4 = '' OR "
+                     "substr(id, 1, length(?4)) = ?4 OR substr(client_id, 1, length(?4)) = ?4) ORDER BY overdue DESC, "
+                     "(CASE level WHEN 'red' THEN 3 WHEN 'orange' THEN 2 WHEN 'yellow' THEN 1 ELSE 0 END) DESC, "
+                     "deadline = 0, deadline, created_at, id LIMIT ?6 OFFSET ?5",
+    [S_QUEUE_ASSIGNED] = "SELECT count(*) FROM queue_items WHERE state <> 'closed' AND counselor = ?1",
 };
 
 /* The sealed columns: each_sealed walks them, update_sealed accepts exactly these names. */
@@ -1487,14 +1500,24 @@ typedef struct {
     int64_t integer;
 } list_param;
 
+static store_status collect_rows(store *s, sqlite3_stmt *st, int rc, size_t elem, row_reader read, row_drop drop,
+                                 void **out, int *n, const char *what);
+
 static store_status list_rows_by(store *s, enum sid sid, list_param p, size_t elem, row_reader read, row_drop drop,
                                  void **out, int *n, const char *what) {
     sqlite3_stmt *st = NULL;
-    char *v = NULL;
-    int cnt = 0, cap = 0;
     int rc = stmt(s, sid, &st);
     if (p.text) rc = b_text(st, 1, p.text, rc);
     else if (p.has_int) rc = b_int(st, 1, p.integer, rc);
+    return collect_rows(s, st, rc, elem, read, drop, out, n, what);
+}
+
+/* Steps a prepared, bound statement (rc: the binding's result) and reads every row into a malloc'd array
+ * of elem-size records; resets the statement. */
+static store_status collect_rows(store *s, sqlite3_stmt *st, int rc, size_t elem, row_reader read, row_drop drop,
+                                 void **out, int *n, const char *what) {
+    char *v = NULL;
+    int cnt = 0, cap = 0;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         v = grow(v, &cap, cnt, elem);
         store_status x = read(s, st, v + (size_t)cnt * elem);
@@ -1875,6 +1898,78 @@ static store_status sq_queue_due(store *s, int64_t now, queue_rec **out, int *n)
     if (!out || !n) return invalid(s, "read the items falling due", "no result was given");
     return list_rows_by(s, S_QUEUE_DUE, (list_param){NULL, true, now}, sizeof **out, rd_queue_one, NULL, (void **)out, n,
                         "read the items falling due");
+}
+
+static store_status sq_queue_counts(store *s, queue_counts_rec *out) {
+    if (!s) return ST_INVALID;
+    if (out) memset(out, 0, sizeof *out);
+    if (!out) return invalid(s, "count the queues", "no result was given");
+    static const char *const levels[4] = {"green", "yellow", "orange", "red"};
+    sqlite3_stmt *st = NULL;
+    int rc = stmt(s, S_QUEUE_COUNTS, &st);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *lv = (const char *)sqlite3_column_text(st, 0);
+        int count = sqlite3_column_int(st, 3);
+        for (int i = 0; i < 4 && lv; i++)
+            if (strcmp(lv, levels[i]) == 0) {
+                out->open[i] += count;
+                if (sqlite3_column_int(st, 1)) out->overdue[i] += count;
+            }
+        if (sqlite3_column_int(st, 2)) out->by_hand += count;
+        out->total += count;
+        rc = SQLITE_OK;
+    }
+    stmt_done(st);
+    if (rc != SQLITE_DONE) {
+        memset(out, 0, sizeof *out);
+        return fail_rc(s, rc, "count the queues");
+    }
+    return ST_OK;
+}
+
+/* An id prefix may hold only what an id holds, so it can never widen a match. */
+static bool id_prefix_ok(const char *p) {
+    if (!p) return true;
+    size_t n = strlen(p);
+    if (n > STORE_ID_LEN - 1) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("0123456789abcdef-", p[i])) return false;
+    return true;
+}
+
+static store_status sq_queue_page(store *s, const queue_filter *f, int offset, int limit, queue_rec **out, int *n) {
+    if (!s) return ST_INVALID;
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    const char *what = "read a page of the queues";
+    if (!f || !out || !n || offset < 0 || limit < 1) return invalid(s, what, "no filter, page or result was given");
+    if (f->level && *f->level && !level_ok(f->level)) return invalid(s, what, "the level is not red, orange, yellow or green");
+    if (!id_prefix_ok(f->id_prefix)) return invalid(s, what, "an id holds only hex digits and '-'");
+    sqlite3_stmt *st = NULL;
+    int rc = stmt(s, S_QUEUE_PAGE, &st);
+    rc = b_text(st, 1, f->level ? f->level : "", rc);
+    rc = b_int(st, 2, f->overdue_only, rc);
+    rc = b_int(st, 3, f->by_hand_only, rc);
+    rc = b_text(st, 4, f->id_prefix ? f->id_prefix : "", rc);
+    rc = b_int(st, 5, offset, rc);
+    rc = b_int(st, 6, limit, rc);
+    return collect_rows(s, st, rc, sizeof **out, rd_queue_one, NULL, (void **)out, n, what);
+}
+
+static store_status sq_queue_count_assigned(store *s, const char *counselor, int64_t *n) {
+    if (!s) return ST_INVALID;
+    if (n) *n = 0;
+    if (!counselor || !*counselor || !n) return invalid(s, "count a counselor's caseload", "no counselor or result was given");
+    sqlite3_stmt *st = NULL;
+    int rc = stmt(s, S_QUEUE_ASSIGNED, &st);
+    rc = b_text(st, 1, counselor, rc);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *n = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+    }
+    stmt_done(st);
+    return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "count the caseload of %s", counselor);
 }
 
 static store_status sq_queue_list_open(store *s, queue_rec **out, int *n) {
@@ -2327,6 +2422,8 @@ static store_status sq_data_version(store *s, int64_t *v) {
     return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "read the data version");
 }
 
+static int64_t sq_local_changes(store *s) { return s && s->db ? (int64_t)sqlite3_total_changes64(s->db) : 0; }
+
 const store_ops store_sqlite = {
     .name = "sqlite",
     .open = sq_open,
@@ -2376,4 +2473,8 @@ const store_ops store_sqlite = {
     .queue_first = sq_queue_first,
     .queue_due = sq_queue_due,
     .audit_each_from = sq_audit_each_from,
+    .queue_counts = sq_queue_counts,
+    .queue_page = sq_queue_page,
+    .queue_count_assigned = sq_queue_count_assigned,
+    .local_changes = sq_local_changes,
 };

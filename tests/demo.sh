@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 ./triage --help
 echo
-echo "== No TUI yet. A worked example with the sample roster =="
+echo "== A worked example with the sample roster (the command line; the front desk opens below) =="
 echo "\$ ./triage score phq9 2 2 3 2 1 2 1 1 1"
 ./triage score phq9 2 2 3 2 1 2 1 1 1
 echo "\$ ./triage score asq no yes no no no"
@@ -13,7 +13,7 @@ echo "\$ ./triage score asq no yes no no no"
 echo "\$ ./triage assess assets/examples/orange.json"
 ./triage assess assets/examples/orange.json
 echo
-demo=build/demo
+demo=${TRIAGE_DEMO_DIR:-build/demo}
 pass=demo-passphrase
 if [ ! -f "$demo/triage.db" ]; then
     mkdir -p "$demo"

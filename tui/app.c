@@ -53,8 +53,13 @@ static void draw(app *a) {
     switch (a->screen) {
     case SCR_LOGIN: login_draw(a, &l); break;
     case SCR_HOME: home_draw(a, &l); break;
+    case SCR_QUEUE: queue_draw(a, &l); break;
+    case SCR_RECORD: record_draw(a, &l); break;
+    case SCR_ROSTER: roster_draw(a, &l); break;
+    case SCR_STAFF: staff_draw(a, &l); break;
     default: intake_draw(a, &l); break;
     }
+    if (a->screen != SCR_LOGIN) live_banner(a, l.body.y, l.body.w);
     if (a->help) help_draw(a, &l);
     if (a->quit_confirm) {
         int w = l.body.w - 8;
@@ -62,6 +67,14 @@ static void draw(app *a) {
         draw_text(l.body.y + l.body.h / 2, 5, w - 2, tr("quit_confirm"), theme(C_HILITE));
     }
     refresh();
+}
+
+/* Closes whatever record, queue page, roster or staff list is open (they hold opened names and reasons). */
+static void leave_screens(app *a) {
+    if (a->screen == SCR_RECORD || a->rec.open) record_close(a);
+    queue_leave(a);
+    roster_leave(a);
+    staff_leave(a);
 }
 
 /* Locks after inactivity: the unfinished intake is kept as a sealed draft, the keys are wiped. */
@@ -73,6 +86,7 @@ static void idle_check(app *a) {
         wizard_free(a->w);
         a->w_active = false;
     }
+    leave_screens(a); /* nothing opened stays on the screen of a locked desk */
     session_end(a->s);
     a->s = NULL;
     a->screen = SCR_LOGIN;
@@ -87,6 +101,9 @@ static bool typing_now(const app *a) {
     case SCR_LOGIN: return true;
     case SCR_FIND: return a->picked == -3;
     case SCR_SUMMARY: return a->declining;
+    case SCR_QUEUE: return queue_typing(a);
+    case SCR_ROSTER: return roster_typing(a);
+    case SCR_STAFF: return staff_typing(a);
     case SCR_WIZARD:
         return a->w_active && a->w->stage == WZ_QUESTIONS && !wizard_needs_safety_steps(a->w) &&
                !form_item_scale(wizard_form(a->w), a->w->item);
@@ -117,6 +134,10 @@ static void handle(app *a, const event *ev) {
     switch (a->screen) {
     case SCR_LOGIN: login_handle(a, ev, act); break;
     case SCR_HOME: home_handle(a, ev, act); break;
+    case SCR_QUEUE: queue_handle(a, ev, act); break;
+    case SCR_RECORD: record_handle(a, ev, act); break;
+    case SCR_ROSTER: roster_handle(a, ev, act); break;
+    case SCR_STAFF: staff_handle(a, ev, act); break;
     default: intake_handle(a, ev, act); break;
     }
 }
@@ -149,14 +170,19 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
      * screen (two clock reads per key; nothing else changes) */
     const char *timing_path = getenv("TRIAGE_TIMING");
     FILE *timing = timing_path && *timing_path ? fopen(timing_path, "w") : NULL;
+    live_poll(&a, true);
     draw(&a);
     while (!a.quit && a.w) {
         event ev = input_next();
         if (ev.kind == EV_QUIT) break;
         long long t0 = timing ? monotonic_ns() : 0;
         screen_id on = a.screen;
-        if (ev.kind == EV_TICK) idle_check(&a);
+        if (ev.kind == EV_TICK) {
+            idle_check(&a);
+            live_poll(&a, false); /* other desks' changes, overdue escalation, a new red item */
+        }
         handle(&a, &ev);
+        if (ev.kind != EV_TICK) live_poll(&a, false); /* this desk's own saves: counts and pages follow at once */
         draw(&a);
         if (timing && (ev.kind == EV_KEY || ev.kind == EV_CHAR))
             fprintf(timing, "key %d %lld\n", (int)on, monotonic_ns() - t0);
@@ -168,6 +194,8 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
         free(a.w);
     }
     client_list_free(a.found, a.n_found);
+    leave_screens(&a);
+    live_free(&a);
     session_end(a.s);
     secret_wipe(a.login_pass, sizeof a.login_pass);
     term_stop();

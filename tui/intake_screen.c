@@ -74,14 +74,14 @@ static const match_result *current_matches(app *a) {
 
 static void draw_find(app *a, const layout *l) {
     int y = l->body.y + 1;
-    draw_text(y++, 2, l->body.w - 4, tr("find_title"), theme(C_TITLE));
-    draw_wrapped(y++, 2, l->body.w - 4, 2, tr("find_hint"), theme(C_DIM));
+    draw_text(y++, 2, l->body.w - 4, tr(a->find_record ? "find_record_title" : "find_title"), theme(C_TITLE));
+    draw_wrapped(y++, 2, l->body.w - 4, 2, tr(a->find_record ? "find_record_hint" : "find_hint"), theme(C_DIM));
     y += 2;
     draw_text(y, 2, 4, "> ", A_BOLD);
     draw_text(y++, 4, l->body.w - 6, a->query, A_UNDERLINE);
     y++;
-    if (a->picked == -2) draw_text(y++, 4, l->body.w - 6, tr("found_none"), A_NORMAL);
-    if (a->picked == -1) draw_text(y++, 4, l->body.w - 6, tr("found_pick"), theme(C_DIM));
+    if (a->picked == -2) draw_text(y++, 4, l->body.w - 6, tr(a->find_record ? "found_none_record" : "found_none"), A_NORMAL);
+    if (a->picked == -1) draw_text(y++, 4, l->body.w - 6, tr(a->find_record ? "found_pick_record" : "found_pick"), theme(C_DIM));
     for (int i = 0; i < a->n_found && i < 9; i++) {
         char line[512];
         snprintf(line, sizeof line, "%d  %s  %s  %s", i + 1, a->found[i].name, a->found[i].phone, a->found[i].birth);
@@ -334,6 +334,7 @@ static void handle_find(app *a, const event *ev, ui_action act) {
     char err[512];
     if (a->picked == -3) { /* editing the search */
         if (act == UA_BACK) a->screen = SCR_HOME;
+        else if (act == UA_CHOOSE && !a->query[0] && a->find_record) return; /* a record needs a client */
         else if (act == UA_CHOOSE && !a->query[0]) start_new(a, NULL);
         else if (act == UA_CHOOSE) {
             client_list_free(a->found, a->n_found);
@@ -346,8 +347,9 @@ static void handle_find(app *a, const event *ev, ui_action act) {
         }
         return;
     }
-    if (act == UA_DIGIT && ev->ch - L'1' < a->n_found) start_new(a, a->found[ev->ch - L'1'].id);
-    else if (act == UA_NEW) start_new(a, NULL);
+    if (act == UA_DIGIT && ev->ch - L'1' < a->n_found && a->find_record) record_open(a, a->found[ev->ch - L'1'].id, SCR_HOME);
+    else if (act == UA_DIGIT && ev->ch - L'1' < a->n_found) start_new(a, a->found[ev->ch - L'1'].id);
+    else if (act == UA_NEW && !a->find_record) start_new(a, NULL);
     else if (act == UA_BACK) a->picked = -3;
 }
 

@@ -4,21 +4,41 @@
 
 #define ON(s) (1u << (s))
 #define QUESTIONS (ON(SCR_WIZARD) | ON(SCR_REVIEW))
+#define LISTS (ON(SCR_QUEUE) | ON(SCR_RECORD) | ON(SCR_ROSTER) | ON(SCR_STAFF))
 
 const key_action key_actions[] = {
     {UA_NEXT, "Tab  Down", "k_move", 0, true, {K_TAB, KEY_DOWN}, {0}},
     {UA_PREV, "Shift-Tab  Up", "k_move_back", 0, true, {KEY_BTAB, KEY_UP}, {0}},
     {UA_CHOOSE, "Enter", "k_enter", 0, true, {K_ENTER}, {0}},
     {UA_BACK, "Esc", "k_esc", 0, true, {K_ESC}, {0}},
-    {UA_DIGIT, "1-9", "k_digits", ON(SCR_WIZARD) | ON(SCR_LANG) | ON(SCR_FIND), false, {0}, {0}},
+    {UA_DIGIT, "1-9", "k_digits", ON(SCR_WIZARD) | ON(SCR_LANG) | ON(SCR_FIND) | ON(SCR_QUEUE) | ON(SCR_STAFF), false, {0}, {0}},
     {UA_REFUSE, "r", "k_refuse", ON(SCR_WIZARD), false, {0}, {L'r', L'R'}},
-    {UA_SAVE, "Ctrl-S", "k_save", QUESTIONS, true, {K_CTRL_S}, {0}},
-    {UA_DECLINE, "d", "k_decline", ON(SCR_SUMMARY), false, {0}, {L'd', L'D'}},
-    {UA_NEW, "n", "k_new", ON(SCR_HOME) | ON(SCR_FIND), false, {0}, {L'n', L'N'}},
+    {UA_SAVE, "Ctrl-S", "k_save", QUESTIONS | ON(SCR_ROSTER) | ON(SCR_STAFF), true, {K_CTRL_S}, {0}},
+    {UA_DECLINE, "d", "k_decline", ON(SCR_SUMMARY) | ON(SCR_QUEUE), false, {0}, {L'd', L'D'}},
+    {UA_NEW, "n", "k_new", ON(SCR_HOME) | ON(SCR_FIND) | ON(SCR_ROSTER) | ON(SCR_STAFF), false, {0}, {L'n', L'N'}},
+    {UA_QUEUES, "e", "k_queues", ON(SCR_HOME), false, {0}, {L'e', L'E'}},
+    {UA_RECORDS, "f", "k_records", ON(SCR_HOME), false, {0}, {L'f', L'F'}},
+    {UA_ROSTER, "c", "k_roster", ON(SCR_HOME), false, {0}, {L'c', L'C'}},
+    {UA_STAFF, "s", "k_staff", ON(SCR_HOME), false, {0}, {L's', L'S'}},
+    {UA_TAB_NEXT, "Right", "k_tab_next", ON(SCR_QUEUE), false, {KEY_RIGHT}, {0}},
+    {UA_TAB_PREV, "Left", "k_tab_prev", ON(SCR_QUEUE), false, {KEY_LEFT}, {0}},
+    {UA_PAGE_DOWN, "PgDn", "k_page_down", LISTS, false, {KEY_NPAGE}, {0}},
+    {UA_PAGE_UP, "PgUp", "k_page_up", LISTS, false, {KEY_PPAGE}, {0}},
+    {UA_FILTER, "/", "k_filter", ON(SCR_QUEUE), false, {0}, {L'/'}},
+    {UA_ACK, "a", "k_ack", ON(SCR_QUEUE), false, {0}, {L'a', L'A'}},
+    {UA_CONFIRM, "c", "k_confirm", ON(SCR_QUEUE), false, {0}, {L'c', L'C'}},
+    {UA_RAISE, "u", "k_raise", ON(SCR_QUEUE), false, {0}, {L'u', L'U'}},
+    {UA_ASSIGN, "g", "k_assign", ON(SCR_QUEUE), false, {0}, {L'g', L'G'}},
+    {UA_CONTACT, "t", "k_contact", ON(SCR_QUEUE), false, {0}, {L't', L'T'}},
+    {UA_CLOSE, "x", "k_close", ON(SCR_QUEUE), false, {0}, {L'x', L'X'}},
+    {UA_AVAILABLE, "v", "k_available", ON(SCR_ROSTER), false, {0}, {L'v', L'V'}},
+    {UA_LOCK, "l", "k_lock", ON(SCR_STAFF), false, {0}, {L'l', L'L'}},
+    {UA_RESET, "p", "k_reset", ON(SCR_STAFF), false, {0}, {L'p', L'P'}},
+    {UA_ROLE, "o", "k_role", ON(SCR_STAFF), false, {0}, {L'o', L'O'}},
     {UA_RESUME, "r", "k_resume", ON(SCR_HOME), false, {0}, {L'r', L'R'}},
     {UA_LANG, "F2", "k_lang", ON(SCR_LOGIN), true, {KEY_F(2)}, {0}},
     {UA_HELP, "? F1", "k_help", 0, false, {KEY_F(1)}, {L'?'}},
-    {UA_QUIT, "q", "k_quit", ON(SCR_HOME) | QUESTIONS, false, {0}, {L'q', L'Q'}},
+    {UA_QUIT, "q", "k_quit", ON(SCR_HOME) | QUESTIONS | LISTS, false, {0}, {L'q', L'Q'}},
     {UA_REDRAW, "Ctrl-L", "k_redraw", 0, true, {K_CTRL_L}, {0}},
 };
 const int n_key_actions = (int)(sizeof key_actions / sizeof key_actions[0]);
@@ -44,12 +64,15 @@ ui_action key_action_for(screen_id screen, bool typing, const event *ev) {
 }
 
 void help_draw(app *a, const layout *l) {
-    int w = 70 < l->body.w - 4 ? 70 : l->body.w - 4, h = n_key_actions + 5;
-    int y = l->body.y + 1, x = (l->body.w - w) / 2;
+    int shown = 0;
+    for (int i = 0; i < n_key_actions; i++) shown += !key_actions[i].screens || (key_actions[i].screens & (1u << a->screen));
+    int w = 76 < l->body.w - 4 ? 76 : l->body.w - 4, h = shown + 5;
+    if (h > l->body.h) h = l->body.h; /* a small terminal shows what fits; the man page has them all */
+    int y = l->body.y, x = (l->body.w - w) / 2;
     for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
     draw_box_title(y, x, h, w, tr("help_title"));
     int row = y + 2;
-    for (int i = 0; i < n_key_actions; i++) {
+    for (int i = 0; i < n_key_actions && row < y + h - 2; i++) {
         const key_action *k = &key_actions[i];
         if (k->screens && !(k->screens & (1u << a->screen))) continue;
         draw_text(row, x + 2, 16, k->keys, theme(C_TITLE));

@@ -10,6 +10,7 @@
 
 #include "../core/engine.h"
 #include "../core/queues.h"
+#include "../core/record_view.h"
 #include "../core/records.h"
 #include "../core/session.h"
 #include "../core/wizard.h"
@@ -63,7 +64,111 @@ lang ui_lang(void);
 #include "layout.h"
 
 /* ---- the application ---- */
-typedef enum { SCR_LOGIN, SCR_HOME, SCR_FIND, SCR_LANG, SCR_WIZARD, SCR_REVIEW, SCR_SUMMARY, SCR_COUNT } screen_id;
+typedef enum {
+    SCR_LOGIN,
+    SCR_HOME,
+    SCR_FIND,
+    SCR_LANG,
+    SCR_WIZARD,
+    SCR_REVIEW,
+    SCR_SUMMARY,
+    SCR_QUEUE,
+    SCR_RECORD,
+    SCR_ROSTER,
+    SCR_STAFF,
+    SCR_COUNT
+} screen_id;
+
+/* The queue screen's tabs: one per level, then the overdue items and those to be matched by hand. */
+typedef enum { QT_RED, QT_ORANGE, QT_YELLOW, QT_GREEN, QT_OVERDUE, QT_BY_HAND, QT_COUNT } queue_tab;
+
+/* What a key on the queue screen is waiting for before it becomes a request. */
+typedef enum { QP_NONE, QP_LEVEL, QP_REASON, QP_COUNSELOR, QP_OUTCOME, QP_FILTER } queue_prompt;
+
+#define QUEUE_PAGE_MAX 64
+
+typedef struct {
+    queue_tab tab;
+    char filter[64];           /* an id prefix, or a name or phone (looked up through the blind index) */
+    bool filter_by_client;     /* the filter is a name or phone: items of the clients found */
+    queue_item items[QUEUE_PAGE_MAX];
+    queue_row_view views[QUEUE_PAGE_MAX];
+    int n, offset, sel, page; /* the rows read, the first row's place in the tab, the selected row, rows that fit */
+    int total;                 /* rows in the tab (or found by the filter) */
+    bool reload;               /* read the page again before drawing */
+    /* the selected item's history (who did what and when) */
+    queue_history_entry *hist;
+    int n_hist;
+    char hist_of[STORE_ID_LEN];
+    int64_t hist_updated;
+    /* a request being put together */
+    queue_prompt prompt;
+    queue_request rq;
+    char item_id[STORE_ID_LEN];
+    char reason[256];
+    int choice;
+    counselor_rec *counselors;
+    int n_counselors;
+} queue_screen;
+
+/* A screen of text lines that scrolls (the client record). */
+typedef struct {
+    char *text;
+    int attr; /* a color_role */
+} view_line;
+
+typedef struct {
+    client_record rec;
+    bool open;
+    view_line *lines;
+    int n_lines, top;
+    screen_id back; /* where Esc goes */
+} record_screen;
+
+/* A small form of text fields (roster and staff editors). */
+#define FORM_FIELDS_MAX 10
+typedef struct {
+    const char *label; /* a string key for tr() */
+    char value[1024];
+    bool secret;       /* drawn as stars; wiped after use */
+} edit_field_t;
+
+typedef struct {
+    bool active;
+    int kind; /* what the form edits: screen-specific */
+    edit_field_t f[FORM_FIELDS_MAX];
+    int n, at;
+} field_form;
+
+typedef struct {
+    counselor_rec *list;
+    int n, sel, top;
+    int *caseload; /* live: open items assigned, per counselor */
+    field_form form;
+    bool reload;
+} roster_screen;
+
+typedef struct {
+    staff_rec *list;
+    int n, sel, top;
+    field_form form;
+    int role_prompt; /* choosing a new role for the selected member */
+    bool reload;
+} staff_screen;
+
+/* What every desk shares, polled once a second: the database's data_version (it changes whenever another
+ * connection commits), the counts of the queues, and the red items seen so far (a new one rings the bell). */
+typedef struct {
+    int64_t data_version, local_changes;
+    bool known;
+    queue_counts_rec counts;
+    int red_unacknowledged;
+    char (*red_seen)[STORE_ID_LEN];
+    int n_red_seen;
+    bool red_new; /* a red item appeared since this desk last looked at the red queue */
+    int bells;
+    int64_t last_poll_ms;
+} live_state;
 
 typedef struct app {
     engine *e;
@@ -94,6 +199,12 @@ typedef struct app {
     queue_item saved_item;
     int64_t last_key;
     int idle_minutes;
+    bool find_record; /* the find screen opens a record instead of starting an intake */
+    queue_screen q;
+    record_screen rec;
+    roster_screen ros;
+    staff_screen stf;
+    live_state live;
 } app;
 
 void app_message(app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -103,6 +214,12 @@ void login_draw(app *a, const layout *l);
 void home_draw(app *a, const layout *l);
 void intake_draw(app *a, const layout *l);
 void help_draw(app *a, const layout *l);
+void queue_draw(app *a, const layout *l);
+void record_draw(app *a, const layout *l);
+void roster_draw(app *a, const layout *l);
+void staff_draw(app *a, const layout *l);
+/* The red banner on every screen while a red item waits for a person; returns the rows it used. */
+int live_banner(app *a, int y, int width);
 
 /* Edits a UTF-8 text buffer with one event (a character, or Backspace); true when it changed. */
 bool edit_field(char *buf, size_t size, const event *ev);
@@ -128,7 +245,26 @@ typedef enum {
     UA_LANG,
     UA_HELP,
     UA_QUIT,
-    UA_REDRAW
+    UA_REDRAW,
+    UA_QUEUES,     /* home: the escalation queues */
+    UA_RECORDS,    /* home: find a client's record */
+    UA_ROSTER,     /* home: the counselor roster (supervisors) */
+    UA_STAFF,      /* home: staff (supervisors) */
+    UA_TAB_NEXT,   /* queue tabs */
+    UA_TAB_PREV,
+    UA_PAGE_DOWN,
+    UA_PAGE_UP,
+    UA_FILTER,
+    UA_ACK,
+    UA_CONFIRM,
+    UA_RAISE,
+    UA_ASSIGN,
+    UA_CONTACT,
+    UA_CLOSE,
+    UA_AVAILABLE, /* roster: available or not */
+    UA_LOCK,      /* staff: lock or unlock */
+    UA_RESET,     /* staff: a new passphrase */
+    UA_ROLE       /* staff: change role */
 } ui_action;
 
 typedef struct {
@@ -149,6 +285,39 @@ ui_action key_action_for(screen_id screen, bool typing, const event *ev);
 void login_handle(app *a, const event *ev, ui_action act);
 void home_handle(app *a, const event *ev, ui_action act);
 void intake_handle(app *a, const event *ev, ui_action act);
+void queue_handle(app *a, const event *ev, ui_action act);
+void record_handle(app *a, const event *ev, ui_action act);
+void roster_handle(app *a, const event *ev, ui_action act);
+void staff_handle(app *a, const event *ev, ui_action act);
+
+/* Screens that take typing right now (a text field or a prompt). */
+bool queue_typing(const app *a);
+bool roster_typing(const app *a);
+bool staff_typing(const app *a);
+
+/* Opens the client's record screen (audited); Esc returns to `back`. */
+void record_open(app *a, const char *client_id, screen_id back);
+void record_close(app *a);
+void queue_enter(app *a);
+void queue_leave(app *a);
+void roster_enter(app *a);
+void roster_leave(app *a);
+void staff_enter(app *a);
+void staff_leave(app *a);
+
+/* Once a second (and after every change on this desk): escalates what fell overdue, and when the
+ * database changed, re-reads the counts, rings the bell for a new red item, and marks the open screen for
+ * re-reading. Cheap when nothing changed: one PRAGMA. */
+void live_poll(app *a, bool force);
+/* "2026-11-24 14:02  desk  confirm  open->confirmed  yellow->orange: reason" */
+void queue_history_line(const queue_history_entry *h, char *out, size_t size);
+void live_free(app *a);
+
+/* The small field forms (roster, staff). */
+void field_form_draw(const field_form *f, int y, int x, int width);
+/* One event into the current field; true when it was used. */
+bool field_form_handle(field_form *f, const event *ev, ui_action act);
+void field_form_clear(field_form *f);
 
 int run_tui(engine *e, database *db, const char *user, bool headless, bool no_color, bool demo);
 

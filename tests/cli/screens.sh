@@ -1,0 +1,330 @@
+#!/bin/sh
+# The queue, record, roster and staff screens driven headless through the keyboard's own input path
+# (TRIAGE_SCRIPT), read from screen dumps: every tab and every transition key of the queue screen (with
+# who did what and when), role refusals, the record with its score trajectory, the roster and staff
+# editors, and a countdown across the 72-hour boundary with the overdue escalation happening on screen.
+# (Two desks at once, with real time passing, are in tests/e2e/desks.sh.)
+# Usage: tests/cli/screens.sh ./triage   Last line: `N passed, N failed`.
+set -u
+T=${1:-./triage}
+case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-screens.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
+unset TRIAGE_CONFIG NO_COLOR
+mkdir -p "$HOME"
+sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
+    config.ini >"$tmp/config.ini"
+DB="$tmp/s.db"
+P=admin-passphrase-1 R=desk-passphrase-12 C=clin-passphrase-12
+T0=1795000000 # a fixed instant; every run sets TRIAGE_NOW from it
+export TRIAGE_NOW=$T0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" 2>/dev/null | head -40; }
+cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
+cli "$P\n" --user admin init >/dev/null
+cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
+cli "$P\n$C\n" --user admin user add clin --role clinician >/dev/null
+cli "$P\n" --user admin roster import assets/counselors.sample.ini >/dev/null
+for pair in "red:Ruth Redmond" "orange:Olive Orr" "yellow:Yusuf Yates" "green:Grace Green"; do
+    lv=${pair%%:*} name=${pair#*:}
+    sed "s/^{/{\"client\":{\"name\":\"$name\",\"phone\":\"555 0100\"},/" assets/examples/$lv.json >"$tmp/$lv.json"
+    cli "$R\n" --user desk intake new "$tmp/$lv.json" >/dev/null || echo "setup: intake $lv failed"
+done
+D=$tmp/dump
+mkdir -p "$D"
+tui() { # user script [cols rows]
+    TRIAGE_SCRIPT="$2" LINES=${4:-30} COLUMNS=${3:-110} timeout 60 "$T" --config "$tmp/config.ini" --db "$DB" --user "$1" \
+        >"$tmp/tui.out" 2>&1
+}
+expect() { # name dumpfile pattern
+    if grep -q -- "$3" "$2" 2>/dev/null; then ok "$1"; else bad "$1 (looked for: $3)" "$2"; fi
+}
+absent() { # name dumpfile pattern
+    if [ -f "$2" ] && ! grep -q -- "$3" "$2"; then ok "$1"; else bad "$1 (should not show: $3)" "$2"; fi
+}
+login() { printf 'type %s\nkey enter\n' "$1"; }
+
+# ---- reception: the queues, tabs, acknowledge, a refused confirm, filter, the record ----
+{
+    login "$R"
+    echo "dump $D/home"
+    echo "key e"
+    echo "dump $D/red"
+    echo "key 2"
+    echo "dump $D/orange"
+    echo "key right"
+    echo "dump $D/yellow"
+    echo "key left"
+    echo "key left"
+    echo "dump $D/red2"
+    echo "key 5"
+    echo "dump $D/overdue"
+    echo "key 6"
+    echo "dump $D/byhand"
+    echo "key 1"
+    echo "key a"
+    echo "dump $D/acked"
+    echo "key c"
+    echo "dump $D/denied"
+    echo "key /"
+    echo "type olive orr"
+    echo "key enter"
+    echo "dump $D/filtered"
+    echo "key enter"
+    echo "dump $D/record"
+    echo "key esc"
+    echo "dump $D/back"
+    echo "key esc"
+    echo "key esc"
+    echo "key f"
+    echo "type grace green"
+    echo "key enter"
+    echo "key 1"
+    echo "dump $D/record_found"
+    echo "key esc"
+    echo "key c"
+    echo "dump $D/roster_denied"
+    echo "key q"
+} >"$tmp/desk.script"
+tui desk "$tmp/desk.script"
+expect "home: the counts per level" "$D/home" "RED .*1 open"
+expect "home: the red banner" "$D/home" "RED ALERT"
+expect "home: the queues key" "$D/home" "e  Escalation queues"
+absent "home: no roster or staff for reception" "$D/home" "Counselor roster"
+expect "queue: opens on the red tab" "$D/red" "\[1 Red 1\]"
+expect "queue: a row with initials and a short id" "$D/red" "R.R. "
+absent "queue: no full name on the queue screen" "$D/red" "Ruth Redmond"
+expect "queue: the level in words" "$D/red" "RED *open"
+expect "queue: a live countdown" "$D/red" "15m left"
+expect "queue: the main reason" "$D/red" "ASQ"
+expect "queue: the history of the selected item" "$D/red" "desk *enqueue"
+expect "queue: tab 2 is orange" "$D/orange" "\[2 Orange 1\]"
+expect "queue: the orange row" "$D/orange" "O.O. "
+expect "queue: Right moves to yellow" "$D/yellow" "\[3 Yellow 1\]"
+expect "queue: Left twice back to red" "$D/red2" "\[1 Red 1\]"
+expect "queue: the overdue tab, empty" "$D/overdue" "Nothing in this queue"
+expect "queue: the by-hand tab" "$D/byhand" "\[6 By hand 0\]"
+expect "a: acknowledged, with who and when" "$D/acked" "Done: ack (desk"
+expect "a: the row's state" "$D/acked" "RED *acknowledged"
+expect "a: the history line" "$D/acked" "desk *ack *open->acknowledged"
+expect "c: reception may not confirm, and says why" "$D/denied" "denied: a reception may not confirm"
+expect "/: a name filter finds the client's item" "$D/filtered" "Filter \"olive orr\": 1"
+expect "/: the row found" "$D/filtered" "O.O. "
+expect "Enter: the record with the full name" "$D/record" "Name: Olive Orr"
+expect "record: the PHQ-9 trajectory" "$D/record" "PHQ-9 (0-27)"
+expect "record: a bar per visit" "$D/record" "#####"
+expect "record: the queue history" "$D/record" "enqueue"
+expect "record: the intake with its reasons" "$D/record" "Intakes (1)"
+expect "Esc: back to the queue" "$D/back" "Main reason"
+expect "f: find a record by name" "$D/record_found" "Name: Grace Green"
+expect "c on home: the roster is for supervisors" "$D/roster_denied" "denied\|not allowed\|supervisor"
+# opening records is audited
+sqlite3 "$DB" "SELECT action FROM audit" >"$tmp/audit" 2>&1 # actions are in clear; details never hold personal data
+expect "audit: the records opened are recorded" "$tmp/audit" "client_open"
+expect "audit: the queue view is recorded" "$tmp/audit" "queue_view"
+
+# ---- a clinician: confirm lower with a reason, raise, assign, contact, decline, close ----
+# the client is picked with the filter, so the test never depends on the order of equal rows
+{
+    login "$C"
+    echo "key e"
+    echo "key /"
+    echo "type olive orr"
+    echo "key enter"
+    echo "key c"
+    echo "dump $D/level_prompt"
+    echo "key 4"
+    echo "dump $D/reason_prompt"
+    echo "key enter"
+    echo "dump $D/reason_needed"
+    echo "type seen in person, calm, safety plan in place"
+    echo "key enter"
+    echo "dump $D/lowered"
+    echo "key u"
+    echo "key 3"
+    echo "type worse on the phone"
+    echo "key enter"
+    echo "dump $D/raised"
+    echo "key c"
+    echo "key enter"
+    echo "dump $D/confirmed"
+    echo "key g"
+    echo "dump $D/assign_prompt"
+    echo "key 1"
+    echo "dump $D/assigned"
+    echo "key t"
+    echo "dump $D/contacted"
+    echo "key d"
+    echo "type prefers a woman"
+    echo "key enter"
+    echo "dump $D/declined"
+    echo "key d"
+    echo "type times do not fit"
+    echo "key enter"
+    echo "key d"
+    echo "type wants Mandarin"
+    echo "key enter"
+    echo "key esc"
+    echo "key 6"
+    echo "dump $D/byhand_now"
+    echo "key x"
+    echo "dump $D/outcome_prompt"
+    echo "key 5"
+    echo "dump $D/closed"
+    echo "key q"
+    echo "key q"
+} >"$tmp/clin.script"
+tui clin "$tmp/clin.script"
+expect "c: the level prompt" "$D/level_prompt" "Confirm the level"
+expect "c 4: lowering asks for a reason" "$D/reason_prompt" "Reason (needed to lower"
+expect "c: an empty reason is refused" "$D/reason_needed" "A reason is needed"
+expect "c: lowered to green" "$D/lowered" "Done: confirm (clin"
+expect "c: the row is green now" "$D/lowered" "O.O. .*GREEN"
+expect "c: who, what and why in the history" "$D/lowered" "clin *confirm .*orange->green: seen in person"
+expect "u: raised to yellow" "$D/raised" "Done: raise (clin"
+expect "u: the reason of the raise" "$D/raised" "green->yellow: worse on the phone"
+expect "c Enter: confirmed as it stands" "$D/confirmed" "O.O. .*YELLOW *confirmed"
+expect "g: the counselor list" "$D/assign_prompt" "Assign a counselor"
+expect "g 1: assigned" "$D/assigned" "Done: assign (clin"
+expect "g: the row says assigned" "$D/assigned" "O.O. .*assigned"
+expect "t: a contact attempt" "$D/contacted" "contacts 1"
+expect "d: a decline with its reason" "$D/declined" "prefers a woman"
+expect "d x3: the client goes to a person for matching" "$D/byhand_now" "\[6 By hand 1\]"
+expect "d x3: the row is marked by hand" "$D/byhand_now" "\[by hand\]"
+expect "x: the outcome prompt" "$D/outcome_prompt" "Close with the outcome"
+expect "x 5: closed (duplicate)" "$D/closed" "Done: close (clin"
+expect "x: the by-hand tab is empty again" "$D/closed" "\[6 By hand 0\]"
+
+# ---- supervisor: roster and staff editors ----
+{
+    login "$P"
+    echo "dump $D/admin_home"
+    echo "key c"
+    echo "dump $D/roster"
+    echo "key n"
+    echo "type c99"
+    echo "key tab"
+    echo "type Dr Test Counselor"
+    echo "key tab"
+    echo "type female"
+    echo "key tab"
+    echo "type en zh"
+    echo "key tab"
+    echo "type cbt"
+    echo "key tab"
+    echo "key tab"
+    echo "key tab"
+    echo "key tab"
+    echo "type nowhere:1"
+    echo "key ctrl-s"
+    echo "dump $D/roster_bad"
+    echo "key esc"
+    echo "key n"
+    echo "type c99"
+    echo "key tab"
+    echo "type Dr Test Counselor"
+    echo "key tab"
+    echo "type female"
+    echo "key tab"
+    echo "type en zh"
+    echo "key tab"
+    echo "type cbt"
+    echo "key tab"
+    echo "key tab"
+    echo "key tab"
+    echo "key tab"
+    echo "type anxiety:0.9 sleep:0.5"
+    echo "key ctrl-s"
+    echo "dump $D/roster_saved"
+    echo "key down"
+    echo "key v"
+    echo "dump $D/roster_toggled"
+    echo "key esc"
+    echo "key s"
+    echo "dump $D/staff"
+    echo "key n"
+    echo "type newdesk"
+    echo "key tab"
+    echo "key tab"
+    echo "type new-desk-pass-12"
+    echo "key tab"
+    echo "type new-desk-pass-12"
+    echo "key enter"
+    echo "dump $D/staff_added"
+    echo "key q"
+} >"$tmp/admin.script"
+tui admin "$tmp/admin.script"
+expect "supervisor home: roster and staff" "$D/admin_home" "c  Counselor roster"
+expect "roster: the list with live caseload" "$D/roster" "Code   Name"
+expect "roster: a counselor from the sample roster" "$D/roster" "c01"
+expect "roster: a bad weight names the field" "$D/roster_bad" "weights\|Weights"
+expect "roster: a new counselor saved" "$D/roster_saved" "Saved counselor c99"
+expect "roster: in the list" "$D/roster_saved" "Dr Test Counselor"
+expect "roster v: availability toggled" "$D/roster_toggled" "c02: not available"
+cli "$P\n" --user admin roster list >"$tmp/roster" 2>&1
+expect "roster: the database has it (roster list)" "$tmp/roster" "c99"
+expect "staff: the list" "$D/staff" "desk *reception"
+expect "staff: n adds a member" "$D/staff_added" "newdesk: added"
+expect "staff: the new member in the list" "$D/staff_added" "newdesk *reception"
+printf 'type new-desk-pass-12\nkey enter\ndump %s/newdesk_home\n' "$D" >"$tmp/nd.script"
+tui newdesk "$tmp/nd.script"
+expect "staff: the new member can log in" "$D/newdesk_home" "newdesk (reception)"
+{
+    login "$P"
+    echo "key s"
+    echo "key down"
+    echo "key down"
+    echo "key down"
+    echo "key l"
+    echo "dump $D/staff_locked"
+    echo "key o"
+    echo "key 2"
+    echo "dump $D/staff_role"
+    echo "key p"
+    echo "type reset-pass-12345"
+    echo "key tab"
+    echo "type reset-pass-12345"
+    echo "key enter"
+    echo "dump $D/staff_reset"
+    echo "key l"
+    echo "key q"
+} >"$tmp/admin2.script"
+tui admin "$tmp/admin2.script"
+expect "staff l: locked" "$D/staff_locked" "newdesk: locked"
+expect "staff o 2: role changed" "$D/staff_role" "newdesk: clinician"
+expect "staff p: a new passphrase" "$D/staff_reset" "newdesk: new passphrase set"
+printf 'type reset-pass-12345\nkey enter\ndump %s/reset_home\n' "$D" >"$tmp/nd2.script"
+tui newdesk "$tmp/nd2.script"
+expect "staff: the reset passphrase works (and unlocked again)" "$D/reset_home" "newdesk (clinician)"
+
+# ---- the 72-hour boundary: a yellow item counts down, then is overdue and raised on screen ----
+# the yellow item was created at T0 and confirmed/raised above; a fresh one for a new client:
+export TRIAGE_NOW=$((T0 + 100))
+sed "s/^{/{\"client\":{\"name\":\"Boundary Case\",\"phone\":\"555 0199\"},/" assets/examples/yellow.json >"$tmp/b.json"
+cli "$R\n" --user desk intake new "$tmp/b.json" >/dev/null
+export TRIAGE_NOW=$((T0 + 100 + 72 * 3600 - 120))
+{
+    login "$R"
+    echo "key e"
+    echo "key 3"
+    echo "dump $D/before72"
+    echo "advance 119"
+    echo "dump $D/at72m1"
+    echo "advance 1"
+    echo "dump $D/at72"
+    echo "key 5"
+    echo "dump $D/at72_overdue"
+    echo "key q"
+} >"$tmp/b.script"
+tui desk "$tmp/b.script"
+expect "72h: two minutes before, 2m left" "$D/before72" "B.C. .*2m left"
+expect "72h: one second before, still not overdue" "$D/at72m1" "B.C. .*0m left"
+expect "72h: at 72:00:00, it left the yellow tab while the screen was open" "$D/at72" "\[3 Yellow 0\]"
+expect "72h: the overdue row stands out without colour" "$D/at72_overdue" "!! B.C."
+expect "72h: raised to orange, counting down again" "$D/at72_overdue" "B.C. .*ORANGE *open .*1d 00h left"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,502 @@
+/* The escalation queues: one tab per level, then "overdue" and "match by hand". A row shows only what a
+ * passer-by may see (initials, a short id, the level in words, the main reason, the item's age and a live
+ * countdown); the name appears only in the opened record. Every move of an item is a key away, and the
+ * selected item's history says who did what and when. The screen reads one page, through the index. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/clock.h"
+#include "../core/roster_db.h"
+#include "../core/secret.h"
+#include "ui.h"
+
+static const char *const tab_keys[QT_COUNT] = {"tab_red", "tab_orange", "tab_yellow", "tab_green", "tab_overdue", "tab_by_hand_short"};
+
+static const char *level_word(risk_level l) {
+    static const char *const k[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
+    return tr(k[l]);
+}
+
+static int tab_total(const app *a, queue_tab t) {
+    const queue_counts_rec *c = &a->live.counts;
+    switch (t) {
+    case QT_RED: return c->open[3];
+    case QT_ORANGE: return c->open[2];
+    case QT_YELLOW: return c->open[1];
+    case QT_GREEN: return c->open[0];
+    case QT_OVERDUE: return c->overdue[0] + c->overdue[1] + c->overdue[2] + c->overdue[3];
+    default: return c->by_hand;
+    }
+}
+
+/* "45m", "3h 05m", "2d 03h": how long ago an item came in. */
+static void format_age(int64_t secs, char *buf, size_t size) {
+    if (secs < 60) snprintf(buf, size, "<1m");
+    else if (secs < 3600) snprintf(buf, size, "%dm", (int)(secs / 60));
+    else if (secs < 86400) snprintf(buf, size, "%dh %02dm", (int)(secs / 3600), (int)(secs % 3600 / 60));
+    else snprintf(buf, size, "%dd %02dh", (int)(secs / 86400), (int)(secs % 86400 / 3600));
+}
+
+static void format_time(int64_t t, char *buf, size_t size) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (localtime_r(&tt, &tm)) strftime(buf, size, "%Y-%m-%d %H:%M", &tm);
+    else snprintf(buf, size, "?");
+}
+
+static bool id_like(const char *s) {
+    if (strlen(s) < 2) return false;
+    for (const char *p = s; *p; p++)
+        if (!strchr("0123456789abcdef-", *p)) return false;
+    return true;
+}
+
+static void history_drop(queue_screen *q) {
+    queue_history_free(q->hist, q->n_hist);
+    q->hist = NULL;
+    q->n_hist = 0;
+    q->hist_of[0] = '\0';
+}
+
+static void load_history(app *a) {
+    queue_screen *q = &a->q;
+    if (q->sel < 0 || q->sel >= q->n) {
+        history_drop(q);
+        return;
+    }
+    const queue_item *it = &q->items[q->sel];
+    if (strcmp(q->hist_of, it->id) == 0 && q->hist_updated == it->updated_at) return;
+    history_drop(q);
+    char err[512];
+    if (!queues_history(a->s, it->id, &q->hist, &q->n_hist, err, sizeof err)) app_message(a, true, "%s", err);
+    memcpy(q->hist_of, it->id, sizeof q->hist_of);
+    q->hist_updated = it->updated_at;
+}
+
+/* The items of the clients a name or phone finds (the blind index; the search is audited). */
+static void load_by_client(app *a) {
+    queue_screen *q = &a->q;
+    client_plain *found = NULL;
+    int n = 0;
+    char err[512];
+    q->n = 0;
+    if (!client_find(a->s, q->filter, &found, &n, err, sizeof err)) {
+        app_message(a, true, "%s", err);
+        return;
+    }
+    for (int i = 0; i < n && q->n < QUEUE_PAGE_MAX; i++)
+        if (queues_open_for_client(a->db, found[i].id, &q->items[q->n])) q->n++;
+    client_list_free(found, n);
+    q->total = q->n;
+    q->offset = 0;
+}
+
+static void load_page(app *a) {
+    queue_screen *q = &a->q;
+    q->reload = false;
+    if (!a->s) return;
+    char err[512];
+    if (q->filter[0] && q->filter_by_client) {
+        load_by_client(a);
+    } else {
+        static const char *const lv[QT_COUNT] = {"red", "orange", "yellow", "green", "", ""};
+        queue_filter f = {lv[q->tab], q->tab == QT_OVERDUE, q->tab == QT_BY_HAND, q->filter[0] ? q->filter : NULL};
+        queue_item *items = NULL;
+        int n = 0;
+        int limit = q->page < 1 ? 1 : q->page > QUEUE_PAGE_MAX ? QUEUE_PAGE_MAX : q->page;
+        for (int tries = 0; tries < 2; tries++) {
+            if (!queues_page(a->db, &f, q->offset, limit, &items, &n, err, sizeof err)) {
+                app_message(a, true, "%s", err);
+                return;
+            }
+            if (n > 0 || q->offset == 0) break;
+            free(items); /* the page emptied under us (items closed on another desk): step back */
+            q->offset = q->offset > limit ? q->offset - limit : 0;
+        }
+        memcpy(q->items, items, (size_t)n * sizeof *items);
+        free(items);
+        q->n = n;
+        q->total = q->filter[0] ? q->offset + n : tab_total(a, q->tab);
+    }
+    for (int i = 0; i < q->n; i++)
+        if (!queue_row_view_load(a->s, &q->items[i], &q->views[i], err, sizeof err)) {
+            memset(&q->views[i], 0, sizeof q->views[i]);
+            snprintf(q->views[i].reason, sizeof q->views[i].reason, "%.180s", err);
+        }
+    if (q->sel >= q->n) q->sel = q->n ? q->n - 1 : 0;
+    q->hist_of[0] = '\0'; /* the database changed: the history too may have grown */
+    load_history(a);
+}
+
+void queue_enter(app *a) {
+    queue_screen *q = &a->q;
+    q->prompt = QP_NONE;
+    q->reload = true;
+    q->sel = q->offset = 0;
+    /* open on the most urgent tab that has something in it */
+    q->tab = QT_RED;
+    if (tab_total(a, QT_OVERDUE)) q->tab = QT_OVERDUE;
+    else
+        for (int t = QT_RED; t <= QT_GREEN; t++)
+            if (tab_total(a, (queue_tab)t)) {
+                q->tab = (queue_tab)t;
+                break;
+            }
+    a->screen = SCR_QUEUE;
+    session_audit(a->s, "queue_view", "", ""); /* who looked at the queues, not what each row held */
+}
+
+void queue_leave(app *a) {
+    queue_screen *q = &a->q;
+    history_drop(q);
+    free(q->counselors);
+    q->counselors = NULL;
+    q->n_counselors = 0;
+    secret_wipe(q->reason, sizeof q->reason);
+    q->prompt = QP_NONE;
+    a->screen = SCR_HOME;
+}
+
+bool queue_typing(const app *a) { return a->q.prompt == QP_REASON || a->q.prompt == QP_FILTER; }
+
+/* ---- drawing ---- */
+
+static void draw_tabs(app *a, int y, int width) {
+    int x = 2;
+    for (int t = 0; t < QT_COUNT && x < width; t++) {
+        char label[64];
+        bool on = (int)a->q.tab == t && !(a->q.filter[0] && a->q.filter_by_client);
+        snprintf(label, sizeof label, "%s%d %s %d%s", on ? "[" : " ", t + 1, tr(tab_keys[t]), tab_total(a, (queue_tab)t), on ? "]" : " ");
+        attr_t at = on ? theme(C_HILITE) | A_BOLD : A_NORMAL;
+        if (t == QT_RED && tab_total(a, QT_RED)) at |= on ? 0 : theme(C_RED);
+        x += draw_text(y, x, width - x, label, at) + 1;
+    }
+}
+
+/* The columns of a row, in screen columns (names may be Chinese: two columns a character). */
+static const struct {
+    int x, w;
+    const char *head;
+} cols[] = {{1, 2, ""},           {4, 6, "col_client"}, {11, 8, "col_id"},        {20, 6, "col_level"},
+            {27, 12, "col_state"}, {40, 7, "col_age"},   {48, 14, "col_deadline"}, {63, 0, "col_reason"}};
+
+static void draw_columns(int y, int width) {
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+        draw_text(y, cols[c].x, cols[c].w ? cols[c].w : width - cols[c].x - 1, tr(cols[c].head), theme(C_DIM) | A_UNDERLINE);
+}
+
+static void draw_row(app *a, int y, int width, int i) {
+    queue_screen *q = &a->q;
+    const queue_item *it = &q->items[i];
+    const queue_row_view *v = &q->views[i];
+    int64_t now = clock_now();
+    char age[24], left[40], reason[256];
+    format_age(now - it->created_at, age, sizeof age);
+    queue_format_remaining(it, now, left, sizeof left);
+    snprintf(reason, sizeof reason, "%s%s", it->match_by_hand ? "[by hand] " : "", v->reason);
+    /* overdue rows stand out without colour: a mark, the capitals of "OVERDUE", and bold */
+    attr_t at = i == q->sel ? theme(C_HILITE) : it->overdue ? A_BOLD : A_NORMAL;
+    if (i == q->sel) {
+        attron(at);
+        mvhline(y, 1, ' ', width - 2);
+        attroff(at);
+    }
+    const char *cells[] = {it->overdue ? "!!" : "", v->initials, v->short_id, level_word(it->level),
+                           queue_state_name(it->state), age, left, reason};
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+        attr_t cell = at;
+        if (c == 3 && i != q->sel) cell = theme(level_color(it->level));
+        draw_text(y, cols[c].x, cols[c].w ? cols[c].w : width - cols[c].x - 1, cells[c], cell);
+    }
+}
+
+static void draw_detail(app *a, int y, int bottom, int width) {
+    queue_screen *q = &a->q;
+    if (q->sel >= q->n) return;
+    const queue_item *it = &q->items[q->sel];
+    char line[700];
+    mvhline(y, 1, ACS_HLINE, width - 2);
+    snprintf(line, sizeof line, " %s %.8s  %s %s  %s %d  %s %d  %s %d ", tr("item"), it->id, tr("counselor"),
+             it->counselor[0] ? it->counselor : "-", tr("contacts"), it->contact_attempts, tr("declines"), it->declines_in_row,
+             tr("escalations"), it->escalations);
+    draw_text(y++, 3, width - 6, line, theme(C_TITLE));
+    for (int k = q->n_hist > bottom - y ? q->n_hist - (bottom - y) : 0; k < q->n_hist && y < bottom; k++) {
+        queue_history_line(&q->hist[k], line, sizeof line);
+        draw_text(y++, 3, width - 6, line, A_NORMAL);
+    }
+}
+
+void queue_history_line(const queue_history_entry *h, char *out, size_t size) {
+    char when[32], level[32] = "";
+    format_time(h->at, when, sizeof when);
+    if (strcmp(h->level_before, h->level_after) != 0) snprintf(level, sizeof level, "  %s->%s", h->level_before, h->level_after);
+    snprintf(out, size, "%s  %-10s %-10s %s->%s%s%s%s", when, h->who, h->action, h->from_state, h->to_state, level,
+             h->reason ? ": " : "", h->reason ? h->reason : "");
+}
+
+static void draw_prompt(app *a, int y, int width) {
+    queue_screen *q = &a->q;
+    char line[1024];
+    switch (q->prompt) {
+    case QP_LEVEL:
+        snprintf(line, sizeof line, "%s  1 %s  2 %s  3 %s  4 %s   Esc", tr(q->rq.action == QA_RAISE ? "prompt_raise" : "prompt_confirm"),
+                 level_word(LEVEL_RED), level_word(LEVEL_ORANGE), level_word(LEVEL_YELLOW), level_word(LEVEL_GREEN));
+        break;
+    case QP_REASON: snprintf(line, sizeof line, "%s %s_", tr(q->rq.action == QA_DECLINE ? "prompt_decline" : "prompt_reason"), q->reason); break;
+    case QP_OUTCOME:
+        snprintf(line, sizeof line, "%s  1 %s  2 %s  3 %s  4 %s  5 %s", tr("prompt_outcome"), tr("out_first_session"), tr("out_declined"),
+                 tr("out_referred"), tr("out_unreachable"), tr("out_duplicate"));
+        break;
+    case QP_FILTER: snprintf(line, sizeof line, "%s %s_", tr("prompt_filter"), q->filter); break;
+    case QP_COUNSELOR: snprintf(line, sizeof line, "%s", tr("prompt_counselor")); break;
+    default: snprintf(line, sizeof line, "%s", tr("queue_hint")); break;
+    }
+    draw_text(y, 1, width - 2, line, q->prompt == QP_NONE ? theme(C_DIM) : theme(C_HILITE));
+}
+
+static void draw_counselors(app *a, int y, int bottom, int width) {
+    queue_screen *q = &a->q;
+    draw_text(y++, 2, width - 4, tr("prompt_counselor"), theme(C_TITLE));
+    for (int i = 0; i < q->n_counselors && y < bottom; i++) {
+        const counselor_rec *c = &q->counselors[i];
+        char line[1024];
+        snprintf(line, sizeof line, "%d  %-6s %-24s %-10s %s", i + 1, c->code, c->name, c->languages, c->orientations);
+        draw_text(y++, 2, width - 4, line, i == q->choice ? theme(C_HILITE) : A_NORMAL);
+    }
+}
+
+void queue_draw(app *a, const layout *l) {
+    queue_screen *q = &a->q;
+    int top = l->body.y + 1, bottom = l->body.y + l->body.h - 1, width = l->body.w;
+    int detail_h = l->body.h >= 30 ? 10 : 7;
+    int rows = bottom - (top + 3) - detail_h;
+    if (rows < 1) rows = 1;
+    if (rows > QUEUE_PAGE_MAX) rows = QUEUE_PAGE_MAX;
+    if (rows != q->page) {
+        q->page = rows;
+        q->reload = true;
+    }
+    if (q->reload) load_page(a);
+    draw_tabs(a, top, width);
+    char line[256];
+    if (q->filter[0] && q->prompt != QP_FILTER) {
+        snprintf(line, sizeof line, "%s \"%s\": %d   (%s)", tr("filtered"), q->filter, q->n, tr("filter_clear"));
+        draw_text(top + 1, 2, width - 4, line, theme(C_TITLE));
+    } else if (q->total > q->page) {
+        snprintf(line, sizeof line, "%d-%d / %d   PgUp PgDn", q->total ? q->offset + 1 : 0, q->offset + q->n, q->total);
+        draw_text(top + 1, 2, width - 4, line, theme(C_DIM));
+    }
+    draw_columns(top + 2, width);
+    if (q->prompt == QP_COUNSELOR) {
+        draw_counselors(a, top + 3, bottom - 1, width);
+    } else {
+        if (q->n == 0) draw_text(top + 3, 3, width - 6, tr("queue_empty"), theme(C_DIM));
+        for (int i = 0; i < q->n && i < rows; i++) draw_row(a, top + 3 + i, width, i);
+        draw_detail(a, top + 3 + rows, bottom - 1, width);
+    }
+    draw_prompt(a, bottom - 1, width);
+}
+
+/* ---- keys ---- */
+
+static void submit(app *a) {
+    queue_screen *q = &a->q;
+    char err[512];
+    queue_request rq = q->rq;
+    rq.reason = q->reason[0] ? q->reason : NULL;
+    bool ok = queues_act(a->s, &a->e->queue, q->item_id, rq, err, sizeof err);
+    if (ok) {
+        char now[32];
+        format_time(clock_now(), now, sizeof now);
+        app_message(a, false, "%s: %s (%s, %s)", tr("done"), queue_action_name(rq.action), a->s->me.name, now);
+    } else {
+        app_message(a, true, "%s", err);
+    }
+    secret_wipe(q->reason, sizeof q->reason);
+    q->prompt = QP_NONE;
+    live_poll(a, true);
+}
+
+static bool begin_request(app *a, queue_action what) {
+    queue_screen *q = &a->q;
+    if (q->sel >= q->n) {
+        app_message(a, true, "%s", tr("queue_none_selected"));
+        return false;
+    }
+    memset(&q->rq, 0, sizeof q->rq);
+    q->rq.action = what;
+    memcpy(q->item_id, q->items[q->sel].id, sizeof q->item_id);
+    secret_wipe(q->reason, sizeof q->reason);
+    q->choice = 0;
+    return true;
+}
+
+static void start_assign(app *a) {
+    queue_screen *q = &a->q;
+    counselor_rec *all = NULL;
+    int n = 0;
+    char err[512];
+    free(q->counselors);
+    q->counselors = NULL;
+    q->n_counselors = 0;
+    if (!roster_list(a->db, &all, &n, err, sizeof err)) {
+        app_message(a, true, "%s", err);
+        return;
+    }
+    q->counselors = calloc((size_t)(n ? n : 1), sizeof *q->counselors);
+    for (int i = 0; q->counselors && i < n; i++)
+        if (all[i].available) q->counselors[q->n_counselors++] = all[i];
+    free(all);
+    if (q->n_counselors == 0) {
+        app_message(a, true, "%s", tr("no_counselor_available"));
+        return;
+    }
+    q->prompt = QP_COUNSELOR;
+}
+
+static void move_sel(app *a, int by) {
+    queue_screen *q = &a->q;
+    int at = q->sel + by;
+    if (at >= 0 && at < q->n) {
+        q->sel = at;
+    } else if (at >= q->n && q->offset + q->n < q->total && !q->filter_by_client) {
+        q->offset += q->page;
+        q->sel = 0;
+        q->reload = true;
+    } else if (at < 0 && q->offset > 0) {
+        q->offset = q->offset > q->page ? q->offset - q->page : 0;
+        q->sel = q->page - 1;
+        q->reload = true;
+    }
+    if (!q->reload) load_history(a);
+}
+
+static void handle_prompt(app *a, const event *ev, ui_action act) {
+    queue_screen *q = &a->q;
+    if (act == UA_BACK) {
+        if (q->prompt == QP_FILTER) q->filter[0] = '\0', q->reload = true;
+        q->prompt = QP_NONE;
+        secret_wipe(q->reason, sizeof q->reason);
+        return;
+    }
+    const queue_item *it = q->sel < q->n ? &q->items[q->sel] : NULL;
+    switch (q->prompt) {
+    case QP_FILTER:
+        if (act == UA_CHOOSE) {
+            q->prompt = QP_NONE;
+            q->filter_by_client = q->filter[0] && !id_like(q->filter);
+            q->offset = q->sel = 0;
+            q->reload = true;
+        } else {
+            edit_field(q->filter, sizeof q->filter, ev);
+        }
+        return;
+    case QP_LEVEL:
+        if (act == UA_DIGIT && ev->ch >= L'1' && ev->ch <= L'4') {
+            q->rq.level = (risk_level)(LEVEL_RED - (ev->ch - L'1'));
+            /* lowering a level needs a written reason; raising may have one */
+            if (it && q->rq.level < it->level) q->prompt = QP_REASON;
+            else if (q->rq.action == QA_RAISE) q->prompt = QP_REASON;
+            else submit(a);
+        } else if (act == UA_CHOOSE && it && q->rq.action == QA_CONFIRM) {
+            q->rq.level = it->level; /* Enter: the level stands as it is */
+            submit(a);
+        }
+        return;
+    case QP_REASON:
+        if (act == UA_CHOOSE) {
+            bool needed = q->rq.action == QA_DECLINE || (it && q->rq.level < it->level && q->rq.action == QA_CONFIRM);
+            if (needed && !q->reason[0]) app_message(a, true, "%s", tr("reason_needed"));
+            else submit(a);
+        } else {
+            edit_field(q->reason, sizeof q->reason, ev);
+        }
+        return;
+    case QP_OUTCOME:
+        if (act == UA_DIGIT && ev->ch >= L'1' && ev->ch <= L'5') {
+            q->rq.outcome = (queue_outcome)(QO_FIRST_SESSION + (ev->ch - L'1'));
+            submit(a);
+        }
+        return;
+    case QP_COUNSELOR:
+        if (act == UA_NEXT) q->choice = (q->choice + 1) % q->n_counselors;
+        else if (act == UA_PREV) q->choice = (q->choice + q->n_counselors - 1) % q->n_counselors;
+        else if (act == UA_DIGIT && ev->ch - L'1' < q->n_counselors) q->choice = ev->ch - L'1';
+        if (act == UA_CHOOSE || act == UA_DIGIT) {
+            q->rq.counselor = q->counselors[q->choice].code;
+            submit(a);
+        }
+        return;
+    default: return;
+    }
+}
+
+void queue_handle(app *a, const event *ev, ui_action act) {
+    queue_screen *q = &a->q;
+    if (q->prompt != QP_NONE) {
+        handle_prompt(a, ev, act);
+        return;
+    }
+    switch (act) {
+    case UA_BACK:
+        if (q->filter[0]) {
+            q->filter[0] = '\0';
+            q->filter_by_client = false;
+            q->reload = true;
+        } else {
+            queue_leave(a);
+        }
+        return;
+    case UA_NEXT: move_sel(a, 1); return;
+    case UA_PREV: move_sel(a, -1); return;
+    case UA_PAGE_DOWN: move_sel(a, q->page - q->sel); return;
+    case UA_PAGE_UP: move_sel(a, -q->sel - 1); return;
+    case UA_TAB_NEXT:
+    case UA_TAB_PREV:
+    case UA_DIGIT: {
+        int t = act == UA_DIGIT ? ev->ch - L'1' : ((int)q->tab + (act == UA_TAB_NEXT ? 1 : QT_COUNT - 1)) % QT_COUNT;
+        if (t < 0 || t >= QT_COUNT) return;
+        q->tab = (queue_tab)t;
+        q->filter[0] = '\0';
+        q->filter_by_client = false;
+        q->offset = q->sel = 0;
+        q->reload = true;
+        return;
+    }
+    case UA_FILTER:
+        q->prompt = QP_FILTER;
+        q->filter[0] = '\0';
+        return;
+    case UA_CHOOSE:
+        if (q->sel < q->n) record_open(a, q->items[q->sel].client_id, SCR_QUEUE);
+        return;
+    case UA_ACK:
+        if (begin_request(a, QA_ACK)) submit(a);
+        return;
+    case UA_CONTACT:
+        if (begin_request(a, QA_CONTACT)) submit(a);
+        return;
+    case UA_CONFIRM: {
+        char why[256]; /* asked before the prompt, so no one types a level they may not set */
+        if (!session_allowed(a->s, ACT_LEVEL_CONFIRM, why, sizeof why)) app_message(a, true, "%s", why);
+        else if (begin_request(a, QA_CONFIRM)) q->prompt = QP_LEVEL;
+        return;
+    }
+    case UA_RAISE:
+        if (begin_request(a, QA_RAISE)) q->prompt = QP_LEVEL;
+        return;
+    case UA_DECLINE:
+        if (begin_request(a, QA_DECLINE)) q->prompt = QP_REASON;
+        return;
+    case UA_CLOSE:
+        if (begin_request(a, QA_CLOSE)) q->prompt = QP_OUTCOME;
+        return;
+    case UA_ASSIGN:
+        if (begin_request(a, QA_ASSIGN)) start_assign(a);
+        return;
+    case UA_QUIT: queue_leave(a); return;
+    default: return;
+    }
+}

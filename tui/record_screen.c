@@ -1,0 +1,152 @@
+/* A client's record: identity, every intake with its scores, level and reasons, the score trajectory across
+ * visits (a bar a visit for PHQ-9 and GAD-7), the open queue item's history, and the notes. Opening it is
+ * audited (by the core); the lines are built once when it opens and scroll with the arrows. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/clock.h"
+#include "../core/secret.h"
+#include "../core/util.h"
+#include "ui.h"
+
+static void add(record_screen *r, int attr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add(record_screen *r, int attr, const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    r->lines = xrealloc(r->lines, (size_t)(r->n_lines + 1) * sizeof *r->lines);
+    r->lines[r->n_lines].text = xstrdup(buf);
+    r->lines[r->n_lines].attr = attr;
+    r->n_lines++;
+}
+
+static void day_of(int64_t t, char *buf, size_t size, bool with_time) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (localtime_r(&tt, &tm)) strftime(buf, size, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d", &tm);
+    else snprintf(buf, size, "?");
+}
+
+static int level_attr(const char *level) {
+    risk_level l;
+    return risk_level_parse(level, &l) ? (int)level_color(l) : C_NORMAL;
+}
+
+/* One bar per visit, scaled to the instrument's maximum (PHQ-9 27, GAD-7 21): the trajectory at a glance. */
+static void add_trajectory(record_screen *r, const char *form_id, const char *title, int max) {
+    int points = 0;
+    for (int i = 0; i < r->rec.n_intakes; i++) points += intake_summary_score(&r->rec.intakes[i], form_id) >= 0;
+    if (points == 0) return;
+    add(r, C_TITLE, "%s (0-%d)", title, max);
+    for (int i = 0; i < r->rec.n_intakes; i++) {
+        int v = intake_summary_score(&r->rec.intakes[i], form_id);
+        if (v < 0) continue;
+        char day[32], bar[128] = "";
+        day_of(r->rec.intakes[i].at, day, sizeof day, false);
+        int n = max > 0 ? v * 30 / max : 0;
+        for (int k = 0; k < 30; k++) strcat(bar, k < n ? "#" : ".");
+        add(r, C_NORMAL, "  %s  %s %2d", day, bar, v);
+    }
+    add(r, C_NORMAL, "%s", "");
+}
+
+static void build(app *a) {
+    record_screen *r = &a->rec;
+    const client_record *c = &r->rec;
+    char day[32];
+    day_of(c->client.created_at, day, sizeof day, false);
+    add(r, C_TITLE, "%s", tr("record_identity"));
+    add(r, C_NORMAL, "  %s: %s", tr("record_name"), c->client.name);
+    add(r, C_NORMAL, "  %s: %s   %s: %s", tr("record_phone"), c->client.phone[0] ? c->client.phone : "-", tr("record_birth"),
+        c->client.birth[0] ? c->client.birth : "-");
+    add(r, C_DIM, "  %s %s   %s %.8s", tr("record_since"), day, tr("record_id"), c->client.id);
+    add(r, C_NORMAL, "%s", "");
+    if (c->has_item) {
+        char left[40];
+        queue_format_remaining(&c->item, clock_now(), left, sizeof left);
+        add(r, C_TITLE, "%s", tr("record_queue"));
+        static const char *const words[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
+        add(r, level_attr(risk_level_name(c->item.level)), "  %s  %s  %s%s", tr(words[c->item.level]),
+            queue_state_name(c->item.state), left, c->item.match_by_hand ? "  [by hand]" : "");
+        for (int i = 0; i < c->n_history; i++) {
+            char line[1024];
+            queue_history_line(&c->history[i], line, sizeof line);
+            add(r, C_NORMAL, "  %s", line);
+        }
+        add(r, C_NORMAL, "%s", "");
+    }
+    add_trajectory(r, "phq9", "PHQ-9", 27);
+    add_trajectory(r, "gad7", "GAD-7", 21);
+    add(r, C_TITLE, "%s (%d)", tr("record_intakes"), c->n_intakes);
+    for (int i = c->n_intakes - 1; i >= 0; i--) { /* newest first */
+        const intake_summary *s = &c->intakes[i];
+        day_of(s->at, day, sizeof day, true);
+        char scores[256] = "";
+        for (int k = 0; k < s->n_scores; k++) {
+            size_t n = strlen(scores);
+            snprintf(scores + n, sizeof scores - n, "%s%s %d", k ? ", " : "", s->scores[k].form, s->scores[k].total);
+        }
+        add(r, level_attr(s->level), "  %s  %-6s  %s  (%s)", day, s->level, scores, s->by[0] ? s->by : "?");
+        for (int k = 0; k < s->n_reasons; k++) add(r, C_NORMAL, "      - %s", s->reasons[k]);
+        if (s->notes && *s->notes) add(r, C_DIM, "      %s: %s", tr("record_notes"), s->notes);
+    }
+}
+
+void record_open(app *a, const char *client_id, screen_id back) {
+    char err[512], id[STORE_ID_LEN];
+    snprintf(id, sizeof id, "%s", client_id); /* client_id may point into a list the close below frees */
+    record_close(a);
+    record_screen *r = &a->rec;
+    r->back = back;
+    if (!client_record_open(a->s, id, &r->rec, err, sizeof err)) {
+        app_message(a, true, "%s", err);
+        return;
+    }
+    r->open = true;
+    build(a);
+    a->screen = SCR_RECORD;
+}
+
+void record_close(app *a) {
+    record_screen *r = &a->rec;
+    for (int i = 0; i < r->n_lines; i++) {
+        secret_wipe(r->lines[i].text, strlen(r->lines[i].text)); /* names, notes and reasons were here */
+        free(r->lines[i].text);
+    }
+    free(r->lines);
+    client_record_free(&r->rec);
+    screen_id back = r->back;
+    memset(r, 0, sizeof *r);
+    r->back = back;
+}
+
+void record_draw(app *a, const layout *l) {
+    record_screen *r = &a->rec;
+    int top = l->body.y + 1, rows = l->body.h - 3;
+    if (r->top > r->n_lines - rows) r->top = r->n_lines - rows > 0 ? r->n_lines - rows : 0;
+    for (int i = 0; i < rows && r->top + i < r->n_lines; i++) {
+        const view_line *v = &r->lines[r->top + i];
+        draw_text(top + i, 2, l->body.w - 4, v->text, theme((color_role)v->attr));
+    }
+    draw_text(l->body.y + l->body.h - 1, 1, l->body.w - 2, tr("record_hint"), theme(C_DIM));
+}
+
+void record_handle(app *a, const event *ev, ui_action act) {
+    (void)ev;
+    record_screen *r = &a->rec;
+    if (act == UA_NEXT && r->top < r->n_lines - 1) r->top++;
+    else if (act == UA_PREV && r->top > 0) r->top--;
+    else if (act == UA_PAGE_DOWN) r->top += 10;
+    else if (act == UA_PAGE_UP) r->top = r->top > 10 ? r->top - 10 : 0;
+    else if (act == UA_BACK || act == UA_QUIT) {
+        screen_id back = r->back;
+        record_close(a);
+        a->screen = back == SCR_QUEUE ? SCR_QUEUE : SCR_HOME;
+        if (back == SCR_QUEUE) a->q.reload = true;
+    }
+}
