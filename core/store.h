@@ -137,6 +137,8 @@ void queue_event_rec_free(queue_event_rec *r);
 typedef struct {
     int open[4], overdue[4];
     int by_hand, total;
+    int red_waiting;      /* red items no person has acknowledged yet (state open) */
+    int64_t red_newest;   /* the latest level_since among red items: a new red item moves it on */
 } queue_counts_rec;
 
 /* Which open items a queue page shows; empty or false fields do not filter. */

@@ -245,6 +245,8 @@ enum sid {
     S_QUEUE_COUNTS,
     S_QUEUE_PAGE,
     S_QUEUE_ASSIGNED,
+    S_QUEUE_BY_HAND,
+    S_QUEUE_RED,
     S_COUNT
 };
 
@@ -329,8 +331,10 @@ static const char *const sql_text[S_COUNT] = {
     [S_EVENT_LIST] = "SELECT " EVENT_COLS " FROM queue_events WHERE item_id = ?1 ORDER BY at, rowid",
     [S_SEALED_EVENTS] = "SELECT rowid, id, reason_ct FROM queue_events WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
     [S_SET_EVENT_REASON] = "UPDATE queue_events SET reason_ct = ?2 WHERE id = ?1",
-    [S_QUEUE_COUNTS] = "SELECT level, overdue, match_by_hand, count(*) FROM queue_items WHERE state <> 'closed' "
-                       "GROUP BY level, overdue, match_by_hand",
+    /* grouped by queue_urgency's own leading expressions: SQLite answers it from that index alone, in order
+     * (no table rows, no sort), so a desk recounting after every change elsewhere stays cheap */
+    [S_QUEUE_COUNTS] = "SELECT overdue, (CASE level WHEN 'red' THEN 3 WHEN 'orange' THEN 2 WHEN 'yellow' THEN 1 ELSE 0 "
+                       "END), count(*) FROM queue_items WHERE state <> 'closed' GROUP BY 1, 2",
     /* the same order as S_QUEUE_FIRST (queue_urgency's expressions), so the page is read off that index and
      * stops after offset + limit entries; the filters are checked on the way */
     [S_QUEUE_PAGE] = "SELECT " QUEUE_COLS " FROM queue_items WHERE state <> 'closed' AND (?1 = '' OR level = ?1) "
@@ -339,6 +343,12 @@ static const char *const sql_text[S_COUNT] = {
                      "(CASE level WHEN 'red' THEN 3 WHEN 'orange' THEN 2 WHEN 'yellow' THEN 1 ELSE 0 END) DESC, "
                      "deadline = 0, deadline, created_at, id LIMIT ?6 OFFSET ?5",
     [S_QUEUE_ASSIGNED] = "SELECT count(*) FROM queue_items WHERE state <> 'closed' AND counselor = ?1",
+    [S_QUEUE_BY_HAND] = "SELECT count(*) FROM queue_items WHERE state <> 'closed' AND match_by_hand = 1",
+    /* the red rows only, found through queue_urgency's two leading columns (the planner would otherwise walk
+     * every open row) */
+    [S_QUEUE_RED] = "SELECT count(*), coalesce(sum(state = 'open'), 0), coalesce(max(level_since), 0) FROM queue_items "
+                    "INDEXED BY queue_urgency WHERE state <> 'closed' AND overdue IN (0, 1) AND (CASE level WHEN 'red' "
+                    "THEN 3 WHEN 'orange' THEN 2 WHEN 'yellow' THEN 1 ELSE 0 END) = 3",
 };
 
 /* The sealed columns: each_sealed walks them, update_sealed accepts exactly these names. */
@@ -1900,30 +1910,44 @@ static store_status sq_queue_due(store *s, int64_t now, queue_rec **out, int *n)
                         "read the items falling due");
 }
 
+/* Steps a statement that yields one row of integers into v[0..n). */
+static int one_row_ints(store *s, enum sid sid, int64_t *v, int n) {
+    sqlite3_stmt *st = NULL;
+    int rc = stmt(s, sid, &st);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        for (int i = 0; i < n; i++) v[i] = sqlite3_column_int64(st, i);
+        rc = SQLITE_OK;
+    }
+    stmt_done(st);
+    return rc;
+}
+
 static store_status sq_queue_counts(store *s, queue_counts_rec *out) {
     if (!s) return ST_INVALID;
     if (out) memset(out, 0, sizeof *out);
     if (!out) return invalid(s, "count the queues", "no result was given");
-    static const char *const levels[4] = {"green", "yellow", "orange", "red"};
     sqlite3_stmt *st = NULL;
     int rc = stmt(s, S_QUEUE_COUNTS, &st);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *lv = (const char *)sqlite3_column_text(st, 0);
-        int count = sqlite3_column_int(st, 3);
-        for (int i = 0; i < 4 && lv; i++)
-            if (strcmp(lv, levels[i]) == 0) {
-                out->open[i] += count;
-                if (sqlite3_column_int(st, 1)) out->overdue[i] += count;
-            }
-        if (sqlite3_column_int(st, 2)) out->by_hand += count;
+        int level = sqlite3_column_int(st, 1), count = sqlite3_column_int(st, 2);
+        if (level < 0 || level > 3) continue;
+        out->open[level] += count;
+        if (sqlite3_column_int(st, 0)) out->overdue[level] += count;
         out->total += count;
         rc = SQLITE_OK;
     }
     stmt_done(st);
-    if (rc != SQLITE_DONE) {
+    int64_t hand = 0, red[3] = {0, 0, 0};
+    if (rc == SQLITE_DONE) rc = one_row_ints(s, S_QUEUE_BY_HAND, &hand, 1);
+    if (rc == SQLITE_OK) rc = one_row_ints(s, S_QUEUE_RED, red, 3);
+    if (rc != SQLITE_OK) {
         memset(out, 0, sizeof *out);
         return fail_rc(s, rc, "count the queues");
     }
+    out->by_hand = (int)hand;
+    out->red_waiting = (int)red[1];
+    out->red_newest = red[2];
     return ST_OK;
 }
 

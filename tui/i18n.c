@@ -74,7 +74,7 @@ static const struct {
     {"k_redraw", "redraw the screen", "重绘屏幕"},
     {"k_enter", "choose, go on, log in", "选择、继续、登录"},
     {"k_esc", "go back", "返回"},
-    {"k_digits", "answer a scale question directly", "直接回答量表题"},
+    {"k_digits", "answer a scale question, pick a tab or a choice directly", "直接回答量表题、选择标签或选项"},
     {"k_refuse", "record that the client refused to answer (where allowed)", "记录来访者拒答（如允许）"},
     {"k_save", "save (the review page)", "保存（核对页）"},
     {"k_help", "this help", "本帮助"},

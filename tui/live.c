@@ -1,7 +1,7 @@
 /* Several desks at once: every open triage polls the database's data_version once a second. It changes
  * only when another connection commits, so an idle desk costs one PRAGMA a second; a change re-reads the
- * queue counts and the open screen, and a red item this desk has not seen rings the bell and raises the
- * banner on every screen. Overdue escalation runs here too: each desk asks once a second, the store
+ * queue counts and the open screen, and a new red item rings the bell; the banner stays on every screen
+ * while a red item waits for a person to acknowledge it. Overdue escalation runs here too: each desk asks once a second, the store
  * escalates each item exactly once whichever desk gets there first. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,37 +10,11 @@
 #include "../core/clock.h"
 #include "ui.h"
 
-static bool seen_red(const live_state *l, const char *id) {
-    for (int i = 0; i < l->n_red_seen; i++)
-        if (strcmp(l->red_seen[i], id) == 0) return true;
-    return false;
-}
-
-/* Reads the red items (they are few: red is the exception) and compares them with those seen before. */
-static void check_reds(app *a, bool first) {
+/* A new red item (or one raised to red) moves the newest red level_since on, or adds to the red count. */
+static void check_reds(app *a, const queue_counts_rec *before, bool first) {
     live_state *l = &a->live;
-    queue_filter f = {"red", false, false, NULL};
-    queue_item *items = NULL;
-    int n = 0;
-    char err[256];
-    if (!queues_page(a->db, &f, 0, 500, &items, &n, err, sizeof err)) return;
-    char(*now_seen)[STORE_ID_LEN] = calloc((size_t)(n ? n : 1), STORE_ID_LEN);
-    if (!now_seen) {
-        free(items);
-        return;
-    }
-    int unacked = 0;
-    bool fresh = false;
-    for (int i = 0; i < n; i++) {
-        memcpy(now_seen[i], items[i].id, STORE_ID_LEN);
-        if (items[i].state == QS_OPEN) unacked++;
-        if (!first && !seen_red(l, items[i].id)) fresh = true;
-    }
-    free(items);
-    free(l->red_seen);
-    l->red_seen = now_seen;
-    l->n_red_seen = n;
-    l->red_unacknowledged = unacked;
+    bool fresh = !first && (l->counts.open[LEVEL_RED] > before->open[LEVEL_RED] || l->counts.red_newest > before->red_newest);
+    l->red_unacknowledged = l->counts.red_waiting;
     if (fresh) {
         l->red_new = true;
         l->bells++;
@@ -61,8 +35,9 @@ void live_poll(app *a, bool force) {
     l->known = true;
     l->data_version = v;
     l->local_changes = mine;
+    queue_counts_rec before = l->counts;
     if (!queues_counts(a->db, &l->counts, err, sizeof err)) app_message(a, true, "%s", err);
-    check_reds(a, first);
+    check_reds(a, &before, first);
     /* the open screen reads its rows again before it is drawn */
     a->q.reload = true;
     a->ros.reload = true;
@@ -81,8 +56,4 @@ int live_banner(app *a, int y, int width) {
     return 1;
 }
 
-void live_free(app *a) {
-    free(a->live.red_seen);
-    a->live.red_seen = NULL;
-    a->live.n_red_seen = 0;
-}
+void live_free(app *a) { memset(&a->live, 0, sizeof a->live); }

@@ -217,7 +217,7 @@ static void draw_detail(app *a, int y, int bottom, int width) {
     if (q->sel >= q->n) return;
     const queue_item *it = &q->items[q->sel];
     char line[700];
-    mvhline(y, 1, ACS_HLINE, width - 2);
+    mvhline(y, 1, '-', width - 2);
     snprintf(line, sizeof line, " %s %.8s  %s %s  %s %d  %s %d  %s %d ", tr("item"), it->id, tr("counselor"),
              it->counselor[0] ? it->counselor : "-", tr("contacts"), it->contact_attempts, tr("declines"), it->declines_in_row,
              tr("escalations"), it->escalations);

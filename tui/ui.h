@@ -163,8 +163,6 @@ typedef struct {
     bool known;
     queue_counts_rec counts;
     int red_unacknowledged;
-    char (*red_seen)[STORE_ID_LEN];
-    int n_red_seen;
     bool red_new; /* a red item appeared since this desk last looked at the red queue */
     int bells;
     int64_t last_poll_ms;

@@ -1,0 +1,86 @@
+#!/bin/sh
+# Two desks at once in real terminals (tmux), one database: desk A saves a red intake, desk B's open queue
+# shows it within 2 seconds with the banner and the bell, nobody touching B's keyboard; B confirms it and
+# A's queue shows the change within 2 seconds. Both quit cleanly.
+# Usage: tests/e2e/desks.sh ./triage   Last line: `N passed, N failed`.
+set -u
+T=${1:-./triage}
+case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-desks.XXXXXX")
+export TMUX_TMPDIR="$tmp"
+trap 'tmux kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8
+unset TRIAGE_CONFIG TRIAGE_NOW TRIAGE_SCRIPT NO_COLOR
+mkdir -p "$HOME"
+sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
+    config.ini >"$tmp/config.ini"
+DB="$tmp/d.db"
+R=desk-passphrase-12 C=clin-passphrase-12
+cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
+cli "admin-passphrase-1\n" --user admin init >/dev/null
+cli "admin-passphrase-1\n$R\n" --user admin user add desk --role reception >/dev/null
+cli "admin-passphrase-1\n$C\n" --user admin user add clin --role clinician >/dev/null
+cli "admin-passphrase-1\n" --user admin roster import assets/counselors.sample.ini >/dev/null
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; tmux capture-pane -p -t "$2" 2>/dev/null | sed 's/^/     /' | head -40; }
+wait_for() { # session pattern tenths-of-a-second
+    n=0
+    while [ $n -lt "$3" ]; do
+        tmux capture-pane -p -t "$1" 2>/dev/null | grep -q -- "$2" && return 0
+        sleep 0.1
+        n=$((n + 1))
+    done
+    return 1
+}
+step() { # name session pattern [tenths]
+    if wait_for "$2" "$3" "${4:-100}"; then ok "$1"; else bad "$1 (waiting for: $3)" "$2"; fi
+}
+tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"
+tmux set-option -g monitor-bell on 2>/dev/null
+desk() { # session user
+    tmux new-session -d -s "$1" -x 110 -y 32 "TERM=xterm-256color '$T' --config '$tmp/config.ini' --db '$DB' --user $2; echo EXITED \$?; sleep 30"
+}
+desk A desk
+desk B clin
+step "desk A: login" A "Passphrase"
+step "desk B: login" B "Passphrase"
+tmux send-keys -t A "$R" Enter
+tmux send-keys -t B "$C" Enter
+step "desk A: the front desk" A "desk (reception)"
+step "desk B: the front desk" B "clin (clinician)"
+tmux send-keys -t B e
+step "desk B: the queue screen, nothing red" B "\[1 Red 0\]"
+# desk A takes an intake that ends red (ASQ question 5 yes)
+tmux send-keys -t A n Enter 2
+step "desk A: the intake" A "您希望我们怎样称呼您"
+tmux send-keys -t A "Two Desks" Enter 35 Enter Enter 1 13911112222 Enter 2 Enter 1 1 Enter 1 2
+step "desk A: the PHQ-9" A "PHQ-9"
+tmux send-keys -t A 2 2 2 2 2 2 2 2 2 2 # nine items and the difficulty question
+step "desk A: the GAD-7" A "GAD-7"
+tmux send-keys -t A 1 1 1 1 1 1 1
+step "desk A: the ASQ" A "ASQ"
+tmux send-keys -t A 2 1 1 1 2
+step "desk A: red, the safety steps" A "RED: SAFETY STEPS NOW"
+tmux send-keys -t A Enter
+step "desk A: the review" A "Two Desks"
+tmux send-keys -t A C-s
+step "desk A: saved" A "m left"
+# from here on nobody touches desk B
+if wait_for B "\[1 Red 1\]" 20; then ok "desk B: the red item within 2 seconds"; else bad "desk B: the red item within 2 seconds" B; fi
+if wait_for B "RED ALERT" 20; then ok "desk B: the banner within 2 seconds"; else bad "desk B: the banner" B; fi
+step "desk B: the row (initials only)" B "T.D. "
+if [ "$(tmux display-message -p -t B '#{window_bell_flag}')" = 1 ]; then ok "desk B: the terminal bell rang"; else bad "desk B: the bell" B; fi
+tmux send-keys -t A Enter e
+step "desk A: its own queue with the red item" A "RED *open"
+tmux send-keys -t B c Enter
+step "desk B: confirmed" B "Done: confirm (clin"
+if wait_for A "RED *confirmed" 20; then ok "desk A: B's confirmation within 2 seconds"; else bad "desk A: B's confirmation within 2 seconds" A; fi
+if wait_for A "clin *confirm" 20; then ok "desk A: the history says who"; else bad "desk A: the history" A; fi
+tmux send-keys -t A q q
+tmux send-keys -t B q q
+step "desk A quits cleanly" A "EXITED 0"
+step "desk B quits cleanly" B "EXITED 0"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
