@@ -109,10 +109,15 @@ test: deps
 	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN)
 	@sh tests/run-suites.sh "$(UNIT_REL)" "$(UNIT_ASAN)"
 
+# every benchmark appends its headline rows to one file; summary.sh prints them as one table and writes
+# bench/results.md
+BENCH_ROWS := $(B)/bench-rows.tsv
 bench: deps
 	@$(MAKE) --no-print-directory triage $(BENCH)
-	@for b in $(BENCH); do $$b || exit 1; echo; done
-	@sh tests/bench/bench_tui.sh
+	@mkdir -p $(B); : > $(BENCH_ROWS)
+	@for b in $(BENCH); do TRIAGE_BENCH_ROWS=$(abspath $(BENCH_ROWS)) $$b || exit 1; echo; done
+	@TRIAGE_BENCH_ROWS=$(abspath $(BENCH_ROWS)) sh tests/bench/bench_tui.sh
+	@echo; sh tests/bench/summary.sh $(BENCH_ROWS) bench/results.md
 
 install: triage
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/forms $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/examples

@@ -93,6 +93,28 @@ static inline void make_tmpdir(void) {
 
 static inline void path_in(char *out, size_t size, const char *name) { snprintf(out, size, "%s/%s", tmpdir, name); }
 
+/* One line of make bench's summary table, appended to the file TRIAGE_BENCH_ROWS names (nothing when it
+ * is unset): what was measured, on how much data, its median and p99, the plain baseline measured in the
+ * same run (its name and median; ratio = median / baseline), the target and whether it was met (1 met,
+ * 0 not met, -1 no target). Tabs and newlines in the text are replaced, so each row stays one line. */
+static inline void bench_row(const char *what, const char *data, double median, double p99, const char *unit,
+                             const char *baseline, double base_median, const char *target, int met) {
+    const char *path = getenv("TRIAGE_BENCH_ROWS");
+    if (!path || !*path) return;
+    FILE *fp = fopen(path, "a");
+    if (!fp) return;
+    const char *text[5] = {what, data, unit, baseline ? baseline : "", target ? target : ""};
+    char clean[5][256];
+    for (int i = 0; i < 5; i++) {
+        snprintf(clean[i], sizeof clean[i], "%s", text[i]);
+        for (char *c = clean[i]; *c; c++)
+            if (*c == '\t' || *c == '\n') *c = ' ';
+    }
+    fprintf(fp, "%s\t%s\t%s\t%.4f\t%.4f\t%s\t%s\t%.4f\t%s\t%d\n", BENCH_NAME, clean[0], clean[1], median, p99, clean[2],
+            clean[3], base_median, clean[4], met);
+    fclose(fp);
+}
+
 static inline long long file_size(const char *path) {
     struct stat st;
     return stat(path, &st) == 0 ? (long long)st.st_size : 0;
