@@ -128,7 +128,7 @@ $(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ)/libtriage.a
 
 fuzz-build:
 	@command -v $(FUZZ_CC) >/dev/null || { echo "fuzz: $(FUZZ_CC) is missing (make deps installs it)" >&2; exit 1; }
-	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@$(MAKE) -s --no-print-directory $(FUZZ_BIN)
 
 fuzz: deps fuzz-build
 	@sh tests/fuzz-run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
