@@ -11,7 +11,8 @@ CC       ?= cc
 
 # Debian packages the project needs (libraries, test tools, the sanitizer/fuzz compiler).
 DEB_PACKAGES := libncurses-dev libsqlite3-dev libiniparser-dev uuid-dev libsodium-dev libjansson-dev \
-                libcmocka-dev tmux pkg-config clang make gcc sqlite3 tzdata procps
+                libcmocka-dev tmux pkg-config clang make gcc sqlite3 tzdata procps \
+                libclang-rt-14-dev valgrind binutils
 
 # Libraries with a pkg-config file; iniparser ships none.
 PKGS          := jansson sqlite3 libsodium uuid ncursesw
@@ -22,7 +23,7 @@ INIPARSER_LIBS   := -liniparser
 
 WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Werror
 HARDEN   := -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection -fPIE
-LDHARDEN := -pie -Wl,-z,relro,-z,now
+LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 CFLAGS   ?=
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(WARN) $(PKG_CFLAGS) $(INIPARSER_CFLAGS) \
               -DTRIAGE_VERSION='"$(VERSION)"' -DTRIAGE_DATADIR='"$(DATADIR)"'
@@ -38,7 +39,7 @@ REL      := $(B)/release
 ASAN     := $(B)/asan
 SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli
+.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build
 .DELETE_ON_ERROR:
 # keep objects of the test binaries between runs
 .SECONDARY:
@@ -77,6 +78,10 @@ $(ASAN)/default_config.o: $(B)/default_config.c
 $(ASAN)/libtriage.a: $(CORE_SRC:%.c=$(ASAN)/%.o) $(ASAN)/default_config.o
 	@rm -f $@; echo "  AR    $@"; ar rcs $@ $^
 
+# the program itself under the sanitizers: the scripted-screen suite runs against it too (make test)
+$(ASAN)/triage: $(TUI_SRC:%.c=$(ASAN)/%.o) $(ASAN)/libtriage.a
+	@echo "  CC    $@"; $(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+
 # ---- unit tests (cmocka), one binary per file, both flavours ----
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 $(REL)/tests/unit/%: $(REL)/tests/unit/%.o $(REL)/tests/unit/support.o $(REL)/libtriage.a
@@ -97,6 +102,37 @@ BENCH     := $(REL)/tests/bench/bench $(REL)/tests/bench/bench_store $(REL)/test
 $(REL)/tests/bench/%: $(REL)/tests/bench/%.o $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
 
+# ---- fuzzing: libFuzzer harnesses (tests/fuzz/fuzz_*.c), clang with address and undefined sanitizers ----
+# `make fuzz` runs each for FUZZ_SECONDS; `make test` replays each seed corpus once (tests/fuzz/corpus.sh).
+FUZZ_CC      := clang
+FUZZ         := $(B)/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+                -DFUZZ_ROOT='"$(CURDIR)"'
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ)/%)
+
+$(FUZZ)/%.o: %.c $(wildcard core/*.h tui/script.h tests/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CLANG $@"; $(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_FLAGS) -c $< -o $@
+
+$(FUZZ)/default_config.o: $(B)/default_config.c
+	@mkdir -p $(dir $@)
+	@echo "  CLANG $@"; $(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_FLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(FUZZ)/libtriage.a: $(CORE_SRC:%.c=$(FUZZ)/%.o) $(FUZZ)/default_config.o $(FUZZ)/tui/script.o
+	@rm -f $@; echo "  AR    $@"; ar rcs $@ $^
+
+$(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ)/libtriage.a
+	@echo "  CLANG $@"; $(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+
+fuzz-build:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "fuzz: $(FUZZ_CC) is missing (make deps installs it)" >&2; exit 1; }
+	@$(MAKE) -s --no-print-directory $(FUZZ_BIN)
+
+fuzz: deps fuzz-build
+	@sh tests/fuzz-run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
 # ---- the contract ----
 deps:
 	@sh tests/deps.sh $(DEB_PACKAGES)
@@ -106,7 +142,7 @@ run: deps
 	@sh tests/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN)
+	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN)
 	@sh tests/run-suites.sh "$(UNIT_REL)" "$(UNIT_ASAN)"
 
 # every benchmark appends its headline rows to one file; summary.sh prints them as one table and writes

@@ -449,10 +449,11 @@ static char *file_id(const char *path) {
     return id;
 }
 
-form *form_load(const char *path, diag *d) {
+/* buf NULL: read the file at path; else the form is buf, named path (its id must match that name). */
+static form *form_load_from(const char *path, const char *buf, size_t len, diag *d) {
     int before = d->errors;
     loader ld = {.d = d, .errors_before = before};
-    if (!ini_open(&ld.ini, path, d)) return NULL;
+    if (!(buf ? ini_open_buffer(&ld.ini, buf, len, path, d) : ini_open(&ld.ini, path, d))) return NULL;
     form *f = ld.f = xcalloc(1, sizeof *f);
     f->path = xstrdup(path);
     if (!ini_has_section(&ld.ini, "form")) {
@@ -553,6 +554,12 @@ done:
         return NULL;
     }
     return f;
+}
+
+form *form_load(const char *path, diag *d) { return form_load_from(path, NULL, 0, d); }
+
+form *form_load_buffer(const char *buf, size_t len, const char *path, diag *d) {
+    return form_load_from(path, buf ? buf : "", len, d);
 }
 
 void form_free(form *f) {

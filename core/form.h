@@ -79,6 +79,9 @@ typedef struct {
 
 /* Loads and checks one file; on any problem adds diagnostics and returns NULL. */
 form *form_load(const char *path, diag *d);
+/* The same from memory (a form received as bytes, and the fuzz harness): path names it in messages and
+ * gives its id (forms/phq9.ini holds phq9). */
+form *form_load_buffer(const char *buf, size_t len, const char *path, diag *d);
 void form_free(form *f);
 
 /* Loads every *.ini in dir (sorted by name). Returns false if any file has a problem; the set then holds

@@ -17,7 +17,8 @@
 
 /* iniparser reports problems through one global callback; we collect them here while a file loads. */
 static char captured[2048];
-static int capture_errors(const char *fmt, ...) {
+/* printf-like: lets the compiler check the forwarding (clang's -Wformat-nonliteral asks for it) */
+__attribute__((format(printf, 1, 2))) static int capture_errors(const char *fmt, ...) {
     size_t used = strlen(captured);
     if (used < sizeof captured - 1) {
         va_list ap;

@@ -134,6 +134,26 @@ bool answer_parse(const form *f, int item, const char *text, answer *out, char *
     return false;
 }
 
+bool answer_valid(const form *f, int item, answer a) {
+    const form_item *it = &f->items[item];
+    const scale *s = form_item_scale(f, item);
+    switch (a.state) {
+    case ANS_UNANSWERED:
+    case ANS_NOT_ASKED: return true;
+    case ANS_REFUSED: return s && s->refusable;
+    case ANS_VALUE: break;
+    default: return false;
+    }
+    if (it->type == ITEM_MULTI) { /* a bit mask over the choices */
+        if (!s) return false;
+        uint32_t all = s->n >= 32 ? UINT32_MAX : (UINT32_C(1) << s->n) - 1u;
+        return ((uint32_t)a.value & ~all) == 0;
+    }
+    if (s) return scale_value_index(s, a.value) >= 0;
+    if (it->type == ITEM_NUMBER) return a.value >= it->min && a.value <= it->max;
+    return a.value == 0;
+}
+
 void answer_format(const form *f, int item, answer a, char *buf, size_t size) {
     const scale *s = form_item_scale(f, item);
     if (a.state == ANS_REFUSED) snprintf(buf, size, "refused");

@@ -49,6 +49,10 @@ expr_value score_item_value(const form *f, const answer *answers, const bool *vi
 /* Parses one answer given as text (a scale code, `refused`, a number) for item i. On failure writes a
  * message naming the item and the allowed answers, and returns false. */
 bool answer_parse(const form *f, int item, const char *text, answer *out, char *err, size_t errsize);
+/* True when a is an answer item i can have: a value of its scale (a set of its choices for a multi item),
+ * a number in its range, 0 for text and date items (their text is kept apart), a refusal only where the
+ * scale allows one. Answers read back from storage are checked with it: scoring trusts its input. */
+bool answer_valid(const form *f, int item, answer a);
 /* Describes the allowed answers of item i, e.g. "0, 1, 2, 3" or "yes, no, refused". */
 void answer_choices(const form *f, int item, char *buf, size_t size);
 /* Writes the answer as its code ("yes", "2", "refused", "unanswered"). */

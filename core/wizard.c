@@ -323,9 +323,13 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, s
         for (int i = 0; ok && i < fm->n_items; i++) {
             json_t *ji = json_array_get(items, (size_t)i);
             json_int_t st = json_integer_value(json_array_get(ji, 0));
+            json_int_t v = json_integer_value(json_array_get(ji, 1));
             json_t *t = json_array_get(ji, 2);
-            if (st < ANS_UNANSWERED || st > ANS_NOT_ASKED) ok = false;
-            w->in.a.answers[f][i] = (answer){(uint8_t)st, (int32_t)json_integer_value(json_array_get(ji, 1))};
+            if (st < ANS_UNANSWERED || st > ANS_NOT_ASKED || v < INT32_MIN || v > INT32_MAX) ok = false;
+            w->in.a.answers[f][i] = (answer){(uint8_t)st, (int32_t)v};
+            /* Scoring trusts its answers: a value no item can have (a draft of an older form version, or a
+             * damaged one) once reached the totals unchecked and overflowed them (found by fuzz_wizard). */
+            if (ok && !answer_valid(fm, i, w->in.a.answers[f][i])) ok = false;
             if (json_is_string(t)) {
                 w->text[p][i] = secret_alloc(WIZARD_TEXT_MAX);
                 if (w->text[p][i]) snprintf(w->text[p][i], WIZARD_TEXT_MAX, "%s", json_string_value(t));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/clock.h"
+#include "script.h"
 #include "ui.h"
 
 extern volatile sig_atomic_t term_resized;
@@ -42,36 +43,32 @@ static event script_event(void) {
         ev.kind = EV_QUIT;
         return ev;
     }
-    line[strcspn(line, "\r\n")] = '\0';
-    if (line[0] == '#' || line[0] == '\0') return ev;
-    if (strncmp(line, "type ", 5) == 0) {
-        n_pending = (int)mbstowcs(pending, line + 5, sizeof pending / sizeof pending[0] - 1);
+    script_line sl = script_parse_line(line);
+    switch (sl.kind) {
+    case SL_TYPE:
+        n_pending = script_decode(sl.arg, pending, sizeof pending / sizeof pending[0]);
         at_pending = 0;
-        if (n_pending < 0) n_pending = 0; /* invalid UTF-8 in a script types nothing */
         return script_event();
-    }
-    if (strncmp(line, "key ", 4) == 0) {
-        const char *k = line + 4;
+    case SL_KEY: {
         for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
-            if (strcmp(k, key_names[i].name) == 0) return (event){EV_KEY, key_names[i].key, 0};
+            if (strcmp(sl.arg, key_names[i].name) == 0) return (event){EV_KEY, key_names[i].key, 0};
         wchar_t wc;
-        if (mbtowc(&wc, k, strlen(k)) > 0) return (event){EV_CHAR, 0, wc};
+        if (mbtowc(&wc, sl.arg, strlen(sl.arg)) > 0) return (event){EV_CHAR, 0, wc};
         return ev;
     }
-    if (strncmp(line, "dump ", 5) == 0) {
-        screen_dump(line + 5);
+    case SL_DUMP:
+        screen_dump(sl.arg);
         return ev;
-    }
-    int cols, rows;
-    if (sscanf(line, "resize %d %d", &cols, &rows) == 2) {
-        resizeterm(rows, cols);
+    case SL_RESIZE:
+        resizeterm(sl.rows, sl.cols);
         return (event){EV_RESIZE, 0, 0};
-    }
-    if (strcmp(line, "tick") == 0) return (event){EV_TICK, 0, 0};
-    long secs;
-    if (strncmp(line, "advance ", 8) == 0 && parse_int(line + 8, 1, 100000000, &secs)) {
-        clock_fix(true, clock_now() + secs); /* the script's own clock: idle lock and deadlines without waiting */
+    case SL_TICK:
         return (event){EV_TICK, 0, 0};
+    case SL_ADVANCE:
+        clock_fix(true, clock_now() + sl.secs); /* the script's own clock: idle lock and deadlines without waiting */
+        return (event){EV_TICK, 0, 0};
+    case SL_NONE:
+        break;
     }
     return ev;
 }

@@ -1052,6 +1052,21 @@ static void bad_state(json_t *o) {
     json_array_set_new(json_array_get(a, 0), 0, json_integer(9));
 }
 
+/* PHQ-9 item 1 given a value its scale does not have, or one past int32 (fuzz_wizard: the total overflowed) */
+static void value_off_scale(json_t *o) {
+    json_t *a = json_object_get(json_array_get(json_object_get(o, "forms"), 1), "answers");
+    json_array_set_new(a, 0, json_pack("[i,i,n]", 1, 1777777777));
+}
+static void value_past_int32(json_t *o) {
+    json_t *a = json_object_get(json_array_get(json_object_get(o, "forms"), 1), "answers");
+    json_array_set_new(a, 0, json_pack("[i,I,n]", 1, (json_int_t)4294967297LL));
+}
+/* a refusal where the scale has none (the intake form's age is a number item) */
+static void refused_number(json_t *o) {
+    json_t *a = json_object_get(json_array_get(json_object_get(o, "forms"), 0), "answers");
+    json_array_set_new(a, 1, json_pack("[i,i,n]", 2, 0));
+}
+
 static void expect_draft_refused(const char *text, const char *part) {
     wizard *b = blank_wizard();
     err[0] = '\0';
@@ -1081,6 +1096,12 @@ static void test_draft_refused(void **state) {
     expect_draft_refused(s, "nosuch");
     s = edited_draft(w, bad_state);
     expect_draft_refused(s, "phq9");
+    s = edited_draft(w, value_off_scale);
+    expect_draft_refused(s, "phq9");
+    s = edited_draft(w, value_past_int32);
+    expect_draft_refused(s, "phq9");
+    s = edited_draft(w, refused_number);
+    expect_draft_refused(s, "intake");
     expect_draft_refused("this is not JSON", "cannot be read");
     expect_draft_refused("", "cannot be read");
     expect_draft_refused("{\"version\":1,\"forms\":[]}", "no forms");

@@ -1,0 +1,40 @@
+#!/bin/sh
+# The scripted-screen suite (tests/cli/tui.sh, every screen: login, home, find, language, the whole
+# intake, safety steps, review, save, summary, resume, idle lock, resize) once more against the program
+# built with AddressSanitizer and UndefinedBehaviorSanitizer (build/asan/triage, `make test` builds it).
+# Every sanitizer report (an error, undefined behaviour, a leak) is written to a log file of its own and
+# fails this suite, whatever the screens showed.
+# Usage: tests/cli/tui_asan.sh [ignored]   Last line: `N passed, N failed`.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+A=build/asan/triage
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-tui-asan.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+if [ ! -x "$A" ]; then
+    echo "FAIL $A is missing (make $A)"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+mkdir -p "$tmp/san"
+export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:log_path=$tmp/san/asan"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$tmp/san/ubsan"
+sh tests/cli/tui.sh "$A" >"$tmp/out" 2>&1
+rc=$?
+last=$(tail -n 1 "$tmp/out")
+pass=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+fail=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+pass=${pass:-0} fail=${fail:-1}
+[ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
+sed '$d' "$tmp/out"
+reports=0
+for f in "$tmp"/san/*; do
+    [ -f "$f" ] || continue
+    reports=$((reports + 1))
+    echo "FAIL sanitizer report $(basename "$f"):"
+    grep -m 1 -E 'ERROR: |runtime error:' "$f" | sed 's/^/     /'
+    head -n 40 "$f" | sed 's/^/     /'
+done
+if [ "$reports" -eq 0 ]; then pass=$((pass + 1)); echo "ok   no AddressSanitizer, LeakSanitizer or UBSan report"
+else fail=$((fail + reports)); fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,33 @@
+/* The line format of TRIAGE_SCRIPT files, parsed apart from curses so that the parser can be fuzzed and
+ * tested on its own (tests/fuzz/fuzz_script.c); tui/input.c turns a parsed line into an event. */
+#ifndef TRIAGE_SCRIPT_H
+#define TRIAGE_SCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <wchar.h>
+
+typedef enum {
+    SL_NONE,    /* empty line, comment, or a line that is not understood (ignored, as before) */
+    SL_TYPE,    /* type TEXT */
+    SL_KEY,     /* key NAME (a named key, or one character) */
+    SL_DUMP,    /* dump PATH */
+    SL_RESIZE,  /* resize COLS ROWS */
+    SL_TICK,    /* tick */
+    SL_ADVANCE  /* advance SECONDS */
+} script_kind;
+
+typedef struct {
+    script_kind kind;
+    const char *arg; /* SL_TYPE text, SL_KEY name, SL_DUMP path: points into the parsed line */
+    int cols, rows;  /* SL_RESIZE */
+    long secs;       /* SL_ADVANCE, 1..100000000 */
+} script_line;
+
+/* Parses one line as read by fgets (its end of line is cut off in place). */
+script_line script_parse_line(char *line);
+/* Decodes UTF-8 text into at most cap - 1 wide characters (NUL-terminated); returns how many, 0 for text
+ * that is not valid in the current locale (a script with invalid UTF-8 types nothing). */
+int script_decode(const char *text, wchar_t *out, size_t cap);
+
+#endif
