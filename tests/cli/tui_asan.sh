@@ -1,6 +1,7 @@
 #!/bin/sh
-# The scripted-screen suite (tests/cli/tui.sh, every screen: login, home, find, language, the whole
-# intake, safety steps, review, save, summary, resume, idle lock, resize) once more against the program
+# The scripted-screen suites (tests/cli/tui.sh: login, home, find, language, the whole intake, safety
+# steps, review, save, summary, resume, idle lock, resize; tests/cli/screens.sh: the queues with every
+# transition key, records, roster, staff, the 72-hour boundary) once more against the program
 # built with AddressSanitizer and UndefinedBehaviorSanitizer (build/asan/triage, `make test` builds it).
 # Every sanitizer report (an error, undefined behaviour, a leak) is written to a log file of its own and
 # fails this suite, whatever the screens showed.
@@ -18,14 +19,18 @@ fi
 mkdir -p "$tmp/san"
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:log_path=$tmp/san/asan"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$tmp/san/ubsan"
-sh tests/cli/tui.sh "$A" >"$tmp/out" 2>&1
-rc=$?
-last=$(tail -n 1 "$tmp/out")
-pass=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-fail=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
-pass=${pass:-0} fail=${fail:-1}
-[ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
-sed '$d' "$tmp/out"
+pass=0 fail=0
+for suite in tests/cli/tui.sh tests/cli/screens.sh; do
+    sh "$suite" "$A" >"$tmp/out" 2>&1
+    rc=$?
+    last=$(tail -n 1 "$tmp/out")
+    p=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+    f=$(echo "$last" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+    p=${p:-0} f=${f:-1}
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+    pass=$((pass + p)) fail=$((fail + f))
+    sed '$d' "$tmp/out"
+done
 reports=0
 for f in "$tmp"/san/*; do
     [ -f "$f" ] || continue
