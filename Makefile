@@ -97,6 +97,11 @@ BENCH     := $(REL)/tests/bench/bench $(REL)/tests/bench/bench_store $(REL)/test
 $(REL)/tests/bench/%: $(REL)/tests/bench/%.o $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
 
+# fault and load drivers (tests/faults/*.sh run them; built by `make test` and `make bench`)
+FAULTS    := $(REL)/tests/faults/writer $(REL)/tests/faults/crash $(REL)/tests/faults/load
+$(REL)/tests/faults/%: $(REL)/tests/faults/%.o $(REL)/libtriage.a
+	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
+
 # ---- the contract ----
 deps:
 	@sh tests/deps.sh $(DEB_PACKAGES)
@@ -106,13 +111,14 @@ run: deps
 	@sh tests/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN)
+	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(FAULTS)
 	@sh tests/run-suites.sh "$(UNIT_REL)" "$(UNIT_ASAN)"
 
 bench: deps
-	@$(MAKE) --no-print-directory triage $(BENCH)
+	@$(MAKE) --no-print-directory triage $(BENCH) $(FAULTS)
 	@for b in $(BENCH); do $$b || exit 1; echo; done
 	@sh tests/bench/bench_tui.sh
+	@echo; LOAD_SECONDS=$${LOAD_SECONDS:-180} LOAD_BASELINE=$${LOAD_BASELINE:-30} sh tests/faults/load.sh ./triage
 
 install: triage
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/forms $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/examples
