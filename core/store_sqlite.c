@@ -361,6 +361,8 @@ struct store {
     int busy_ms;
     sqlite3_stmt *st[S_COUNT];
     char err[PATH_MAX + 512];
+    int64_t busy_since; /* when the current wait for another desk's lock began (busy_wait) */
+    uint32_t jitter;
 };
 
 /* ---- errors ---- */
@@ -1097,6 +1099,22 @@ static int read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64
     return rc;
 }
 
+/* Waiting for another desk's lock, for at most busy_ms in all. SQLite's own busy_timeout handler sleeps ever
+ * longer, up to 100 ms at a time: with eight desks saving at once the lock was mostly free while every
+ * waiter slept (tests/faults/load.sh measured eight desks saving 5x fewer intakes per second than one,
+ * p99 330 ms). Short sleeps with jitter hand the lock on as soon as it is free (then: 2x the throughput,
+ * p99 60 ms). */
+static int busy_wait(void *ctx, int count) {
+    store *s = ctx;
+    int64_t now = now_ms();
+    if (count == 0) s->busy_since = now;
+    if (now - s->busy_since >= s->busy_ms) return 0; /* SQLITE_BUSY to the caller, as busy_timeout does */
+    s->jitter = s->jitter * 1103515245u + 12345u;
+    struct timespec ts = {0, (long)(200 + (s->jitter >> 16) % 800) * 1000}; /* 0.2 to 1 ms */
+    (void)nanosleep(&ts, NULL); /* an interrupted sleep only retries sooner */
+    return 1;
+}
+
 /* The read-write connection on a file that passed check_existing (or is new and empty). */
 static store_status connect_rw(store *s) {
     int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE, NULL);
@@ -1104,7 +1122,8 @@ static store_status connect_rw(store *s) {
     if (sqlite3_db_readonly(s->db, "main") == 1)
         return fail(s, ST_READONLY, "Database %s is read-only; triage needs to write to it.", s->path);
     rc = sqlite3_extended_result_codes(s->db, 1);
-    if (rc == SQLITE_OK) rc = sqlite3_busy_timeout(s->db, s->busy_ms);
+    s->jitter = (uint32_t)getpid();
+    if (rc == SQLITE_OK) rc = sqlite3_busy_handler(s->db, busy_wait, s);
     /* defensive: no writable_schema, no shadow-table writes; the schema is not trusted to call functions */
     if (rc == SQLITE_OK) rc = sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     if (rc == SQLITE_OK) rc = sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
