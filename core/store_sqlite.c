@@ -1316,6 +1316,16 @@ static store_status sq_begin(store *s) {
     if (!s) return ST_INVALID;
     if (!sqlite3_get_autocommit(s->db))
         return invalid(s, "start a transaction", "a transaction is already open");
+    /* A file moved or deleted under an open desk (e.g. a backup restored with mv over the path): this
+     * connection would go on committing into the old, unlinked file, and its WAL (still at PATH-wal) would
+     * later be applied to the new file, damaging it. Refuse to write; a new start opens the new file.
+     * (tests/faults/store_faults.sh: "replaced while open".) */
+    int moved = 0;
+    if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved)
+        return fail(s, ST_IO,
+                    "Database %s: the file was replaced or removed by another program while triage had it open; "
+                    "nothing was written. Quit and start triage again to use the file now at that path.",
+                    s->path);
     sqlite3_stmt *st = NULL;
     int rc = stmt(s, S_BEGIN, &st);
     if (rc != SQLITE_OK) return fail_rc(s, rc, "start a transaction");

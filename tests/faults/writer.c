@@ -239,7 +239,12 @@ int main(int argc, char **argv) {
     if (!login(path, user, pass)) return 2;
     secret_wipe(pass, sizeof pass);
     if (strcmp(mode, "crash") == 0) return crash_mode(path);
-    if (strcmp(mode, "once") == 0) return write_forever();
+    if (strcmp(mode, "once") == 0) { /* a failed write ends it the way a person quits: logged out, closed */
+        int rc = write_forever();
+        session_end(me);
+        db_close(&db);
+        return rc;
+    }
     if (strcmp(mode, "load") == 0 && argc > 5) return load_mode(strtol(argv[5], NULL, 10));
     fprintf(stderr, "writer: unknown mode %s\n", mode);
     return 2;
