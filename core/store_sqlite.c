@@ -435,6 +435,17 @@ static const char *reason_of(int rc) {
     }
 }
 
+/* A write that failed with ENOSPC is reported by SQLite as SQLITE_FULL, but running out of room for the
+ * shared-memory file (opening in WAL mode on a full disk) comes back as an I/O error: the errno says it was
+ * the disk being full, which is what a person must be told. */
+static int full_if_no_space(sqlite3 *db, int rc) {
+    if (db && (rc & 0xff) == SQLITE_IOERR) {
+        int e = sqlite3_system_errno(db);
+        if (e == ENOSPC || e == EDQUOT) return SQLITE_FULL;
+    }
+    return rc;
+}
+
 static bool is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
 
 /* Kinds of failure after which SQLite may already have rolled the transaction back, or left it in a state
@@ -478,6 +489,7 @@ __attribute__((format(printf, 3, 4))) static store_status fail_rc(store *s, int 
     va_start(ap, what);
     vsnprintf(w, sizeof w, what, ap);
     va_end(ap);
+    rc = full_if_no_space(s->db, rc);
     char detail[256];
     snprintf(detail, sizeof detail, "%s", s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
     bool rolled = false;
@@ -958,7 +970,13 @@ static int read_header(const char *path, unsigned char hdr[DB_HEADER_BYTES], boo
 /* The refusal for an SQLite failure while checking a file that is not open for writing yet. */
 static store_status refuse_rc(sqlite3 *db, int rc, const char *path, const char *dir, char *err, size_t size) {
     const char *why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    rc = full_if_no_space(db, rc);
     switch (rc & 0xff) {
+    case SQLITE_FULL:
+        return put_err(err, size, ST_FULL,
+                       "%s cannot be opened: the disk holding %s is full (SQLite needs room for %s-wal and %s-shm; "
+                       "%s). Free some space and try again.",
+                       path, dir, path, path, why);
     case SQLITE_NOTADB:
         return put_err(err, size, ST_CORRUPT, "%s is not a database (%s); it was left untouched.", path, why);
     case SQLITE_CORRUPT:
@@ -1264,6 +1282,11 @@ static store_status sq_open(const char *path, bool create, int busy_timeout_ms, 
                            "%s is on a network filesystem (%s): SQLite in WAL mode needs a local disk. Move the "
                            "database to a local disk.",
                            path, net);
+        /* before check_existing: its read-only connection would create -wal and -shm with the file's own
+         * (read-only) mode, and that -shm kept the database unwritable after the file was made writable */
+        if (eaccess(path, R_OK | W_OK) != 0)
+            return put_err(err, errsize, ST_READONLY, "%s is read-only (%s); triage needs to write to it.", path,
+                           strerror(errno));
         if (fst.st_size > 0) {
             store_status st = check_existing(path, dir, busy_timeout_ms, err, errsize);
             if (st != ST_OK) return st;
@@ -1277,6 +1300,16 @@ static store_status sq_open(const char *path, bool create, int busy_timeout_ms, 
                        "The directory %s is read-only (%s); SQLite needs to create %s-wal and %s-shm next to the "
                        "database.",
                        dir, strerror(errno), path, path);
+
+    /* -wal and -shm left read-only (e.g. by another program) make every write fail: say which file */
+    static const char *const side[] = {"-wal", "-shm"};
+    for (int i = 0; i < 2; i++) {
+        char p[PATH_MAX + 8];
+        snprintf(p, sizeof p, "%s%s", path, side[i]);
+        if (eaccess(p, F_OK) == 0 && eaccess(p, R_OK | W_OK) != 0)
+            return put_err(err, errsize, ST_READONLY, "%s is read-only (%s); triage needs to write to it.", p,
+                           strerror(errno));
+    }
 
     store *s = xcalloc(1, sizeof *s);
     s->path = xstrdup(path);
@@ -1352,6 +1385,7 @@ static store_status sq_commit(store *s) {
     /* a commit that failed leaves no transaction open: everything is rolled back */
     char detail[256];
     snprintf(detail, sizeof detail, "%s", sqlite3_errmsg(s->db));
+    rc = full_if_no_space(s->db, rc);
     do_rollback(s);
     fail(s, ST_IO, "Database %s: could not commit the transaction: %s (%s); it was rolled back, nothing was written.",
          s->path, reason_of(rc), detail);
