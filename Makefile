@@ -133,6 +133,11 @@ fuzz-build:
 fuzz: deps fuzz-build
 	@sh tests/fuzz-run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
+# fault and load drivers (tests/faults/*.sh run them; built by `make test` and `make bench`)
+FAULTS    := $(REL)/tests/faults/writer $(REL)/tests/faults/crash $(REL)/tests/faults/load
+$(REL)/tests/faults/%: $(REL)/tests/faults/%.o $(REL)/libtriage.a
+	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
+
 # ---- the contract ----
 deps:
 	@sh tests/deps.sh $(DEB_PACKAGES)
@@ -142,17 +147,19 @@ run: deps
 	@sh tests/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS)
 	@sh tests/run-suites.sh "$(UNIT_REL)" "$(UNIT_ASAN)"
 
 # every benchmark appends its headline rows to one file; summary.sh prints them as one table and writes
 # bench/results.md
 BENCH_ROWS := $(B)/bench-rows.tsv
 bench: deps
-	@$(MAKE) --no-print-directory triage $(BENCH)
+	@$(MAKE) --no-print-directory triage $(BENCH) $(FAULTS)
 	@mkdir -p $(B); : > $(BENCH_ROWS)
 	@for b in $(BENCH); do TRIAGE_BENCH_ROWS=$(abspath $(BENCH_ROWS)) $$b || exit 1; echo; done
 	@TRIAGE_BENCH_ROWS=$(abspath $(BENCH_ROWS)) sh tests/bench/bench_tui.sh
+	@echo; TRIAGE_BENCH_ROWS=$(abspath $(BENCH_ROWS)) LOAD_SECONDS=$${LOAD_SECONDS:-180} LOAD_BASELINE=$${LOAD_BASELINE:-30} \
+	    sh tests/faults/load.sh ./triage
 	@echo; sh tests/bench/summary.sh $(BENCH_ROWS) bench/results.md
 
 install: triage
