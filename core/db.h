@@ -15,6 +15,7 @@ typedef struct {
     vault_cost kdf_cost;
     int lock_after;
     int blind_index_bits;
+    char age_bands[128]; /* [reports] age_bands: the band kept in an intake's report facts; "" = the default */
 } db_settings;
 
 typedef struct {
