@@ -302,6 +302,7 @@ int cmd_intake(const cli_args *a) {
 }
 
 int cmd_client(const cli_args *a) {
+    if (a->argc >= 1 && !strcmp(a->argv[0], "erase")) return cmd_client_erase(a);
     bool as_json = a->argc == 3 && !strcmp(a->argv[2], "--json");
     if ((a->argc != 2 && !as_json) || strcmp(a->argv[0], "find") != 0) {
         fprintf(stderr, "usage: triage --user ME client find TEXT [--json]\n");
