@@ -79,7 +79,7 @@ static const char *const safety_keys[] = {"steps.en", "steps.zh", NULL};
 static const char *const store_keys[] = {"db_path", "busy_timeout_ms", NULL};
 static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_bits", "idle_lock_minutes", NULL};
 static const char *const reports_keys[] = {"k_floor", "retention_sessions", "retention_days", "lapse_days", "age_bands",
-                                           NULL};
+                                           "concern_groups", NULL};
 static const char *const retention_keys[] = {"draft_days", "closed_years", NULL};
 
 /* An integer setting in [lo, hi]; a bad value is an error naming the line. */
@@ -178,6 +178,13 @@ static bool read_settings(config *c, diag *d) {
         bands = NULL;
     }
     c->age_bands = xstrdup(bands && *bands ? bands : "0-17 18-24 25-34 35-44 45-64 65-");
+    const char *groups = ini_get(&c->ini, "reports", "concern_groups");
+    if (groups && *groups && !concern_groups_valid(groups, why, sizeof why)) {
+        diag_add(d, c->ini.name, ini_line(&c->ini, "reports", "concern_groups"), "reports.concern_groups", false, "%s",
+                 why);
+        groups = NULL;
+    }
+    c->concern_groups = xstrdup(groups && *groups ? groups : FACTS_DEFAULT_CONCERN_GROUPS);
     const char *cost = ini_get(&c->ini, "security", "kdf_cost");
     static const char *const costs[] = {"interactive", "moderate", "sensitive"};
     c->kdf_cost = 1;
@@ -231,6 +238,7 @@ void config_free(config *c) {
     free(c->db_path);
     free(c->intake_forms);
     free(c->age_bands);
+    free(c->concern_groups);
     for (int l = 0; l < LANG_COUNT; l++) free(c->safety_steps[l]);
     *c = (config){0};
 }

@@ -32,6 +32,7 @@ typedef struct {
     int retention_days;                 /* ... within this many days of the first */
     int lapse_days;                     /* no attended session for this long: the client has lapsed */
     char *age_bands;                    /* "0-17 18-24 ... 65-": bands reported instead of ages */
+    char *concern_groups;               /* "CODE:CATEGORY ...": concern categories kept in clear; others: other */
     /* [retention] */
     int draft_days;                     /* unfinished intakes older than this are erased */
     int closed_years;                   /* closed records older than this are erased */

@@ -104,21 +104,58 @@ bool facts_token_ok(const char *s, size_t max) {
     return true;
 }
 
-/* The concern codes of an intake body (input.concerns), space separated; a code that is not a plain token is
- * left out (the body was already checked against the form by assess). */
-static void concerns_of(json_t *root, char *out, size_t size) {
+bool concern_groups_valid(const char *groups, char *why, size_t whysize) {
+    strlist l = strlist_split(groups ? groups : "");
+    bool ok = true;
+    for (int i = 0; ok && i < l.n; i++) {
+        const char *colon = strchr(l.v[i], ':');
+        char code[40];
+        size_t n = colon ? (size_t)(colon - l.v[i]) : 0;
+        if (!colon || n == 0 || n >= sizeof code || !facts_token_ok(colon + 1, 32)) {
+            snprintf(why, whysize, "`%.40s` is not CODE:CATEGORY (e.g. family:relationship)", l.v[i]);
+            ok = false;
+            break;
+        }
+        memcpy(code, l.v[i], n);
+        code[n] = '\0';
+        if (!facts_token_ok(code, 32)) {
+            snprintf(why, whysize, "`%.40s`: the concern code is not a plain word", l.v[i]);
+            ok = false;
+        }
+    }
+    strlist_free(&l);
+    return ok;
+}
+
+/* The category of a concern code: its group, else "other". */
+static const char *category_of(const strlist *groups, const char *code) {
+    size_t n = strlen(code);
+    for (int i = 0; i < groups->n; i++)
+        if (!strncmp(groups->v[i], code, n) && groups->v[i][n] == ':') return groups->v[i] + n + 1;
+    return "other";
+}
+
+/* The concern categories of an intake body (input.concerns), space separated, each once. */
+static void concerns_of(json_t *root, const char *concern_groups, char *out, size_t size) {
     out[0] = '\0';
     json_t *list = json_object_get(json_object_get(root, "input"), "concerns");
+    strlist groups = strlist_split(concern_groups);
     size_t i, o = 0;
     json_t *c;
     json_array_foreach(list, i, c) {
-        const char *code = json_string_value(c);
-        size_t n = code ? strlen(code) : 0;
-        if (!facts_token_ok(code, 32) || o + n + 2 > size) continue;
+        const char *raw = json_string_value(c);
+        if (!facts_token_ok(raw, 32)) continue;
+        const char *code = category_of(&groups, raw);
+        size_t n = strlen(code);
+        strlist have = strlist_split(out);
+        bool dup = strlist_find(&have, code) >= 0;
+        strlist_free(&have);
+        if (dup || o + n + 2 > size) continue;
         if (o) out[o++] = ' ';
         memcpy(out + o, code, n + 1);
         o += n;
     }
+    strlist_free(&groups);
 }
 
 /* The client's age at `at` from the sealed date of birth; -1 when none. */
@@ -135,8 +172,8 @@ static int client_age(session *s, const char *client_id, int64_t at) {
     return age;
 }
 
-bool facts_record_intake(session *s, const intake_rec *r, const char *body, const char *age_bands, char *err,
-                         size_t errsize) {
+bool facts_record_intake(session *s, const intake_rec *r, const char *body, const char *age_bands,
+                         const char *concern_groups, char *err, size_t errsize) {
     json_error_t e;
     json_t *root = body ? json_loads(body, JSON_REJECT_DUPLICATES, &e) : NULL;
     json_t *record = json_object_get(root, "record");
@@ -152,7 +189,7 @@ bool facts_record_intake(session *s, const intake_rec *r, const char *body, cons
     f.created_at = r->created_at;
     snprintf(f.level, sizeof f.level, "%s", r->level);
     if (facts_token_ok(channel, sizeof f.channel - 1)) snprintf(f.channel, sizeof f.channel, "%s", channel);
-    concerns_of(root, f.concerns, sizeof f.concerns);
+    concerns_of(root, concern_groups, f.concerns, sizeof f.concerns);
     json_decref(root);
     if (age < 0) age = client_age(s, r->client_id, r->created_at);
     age_band_of(age_bands, age, f.age_band, sizeof f.age_band);

@@ -2,8 +2,8 @@
  *
  * Why a facts row: the reports must cover a million intakes in under a second, which rules out opening a
  * million sealed bodies. So when an intake is saved, in the same transaction, a row of the few facts the
- * KPIs need is written in clear: the time, the level triage gave, the channel, the presenting-concern
- * codes, an age band (never the age or the date of birth), the suggested counselor's code. Queue steps and
+ * KPIs need is written in clear: the time, the level triage gave, the channel, the broad presenting-concern
+ * categories ([reports] concern_groups: emotional, relationship, career, other), an age band (never the age or the date of birth), the suggested counselor's code. Queue steps and
  * recorded sessions update it (confirmation and its level, first contact, declines, overdue, sessions,
  * closing outcome). Nothing in it names or reaches a person: no name, phone, birth date, answer, score or
  * free text; the ids are random UUIDs, replaced by fresh random ones when the client is erased, so the row
@@ -27,14 +27,20 @@ bool day_parse(const char *date, int64_t *day);
 int64_t day_of(int64_t t);
 void day_format(int64_t day, char *out, size_t size);
 
+/* The concern categories kept in clear: "CODE:CATEGORY" pairs; a concern code not listed counts as `other`.
+ * Only broad categories (the centre's problem dimensions) are kept, never a specific code such as self_harm:
+ * the facts are in clear, and the risk level already carries the risk. */
+#define FACTS_DEFAULT_CONCERN_GROUPS "emotional:emotional relationship:relationship family:relationship career:career"
+bool concern_groups_valid(const char *groups, char *why, size_t whysize);
+
 /* A code (channel, concern, counselor) is kept only when it is a plain token: [A-Za-z0-9_-], 1..max bytes. */
 bool facts_token_ok(const char *s, size_t max);
 
 /* The facts of a newly saved intake r (inside the caller's transaction), from its JSON body: the concern
  * codes of input.concerns, and record.channel and record.age (the intake form's answers, when given). With
  * no age, the client's sealed date of birth is opened in memory (and wiped) for the band. */
-bool facts_record_intake(session *s, const intake_rec *r, const char *body, const char *age_bands, char *err,
-                         size_t errsize);
+bool facts_record_intake(session *s, const intake_rec *r, const char *body, const char *age_bands,
+                         const char *concern_groups, char *err, size_t errsize);
 
 /* A queue step moved an item (inside the caller's transaction): the facts of its intake follow (deadline,
  * confirmation, contact, assignment, declines, overdue, closing). A missing facts row (an intake saved

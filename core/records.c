@@ -374,6 +374,7 @@ bool intake_save_queued(session *s, const intake_input *in, const queue_policy *
         ok = st == ST_OK &&
              facts_record_intake(s, &r, in->body,
                                  s->db->set.age_bands[0] ? s->db->set.age_bands : "0-17 18-24 25-34 35-44 45-64 65-",
+                                 s->db->set.concern_groups[0] ? s->db->set.concern_groups : FACTS_DEFAULT_CONCERN_GROUPS,
                                  err, errsize) &&
              audit_log(s->db, s->v, s->me.id, "intake_create", r.id, r.level, err, errsize) &&
              (!queue || queues_enqueue(s, queue, r.client_id, r.id, level, err, errsize)) &&

@@ -53,7 +53,7 @@
 #define MISSING_ID "00000000-0000-4000-8000-00000000dead"
 #define T0 ((int64_t)2000000000) /* a fixed instant for the login-delay tests */
 
-static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 16, ""};
+static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 16, "", ""};
 
 /* ---- the shared world ---- */
 
