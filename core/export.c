@@ -562,8 +562,14 @@ bool export_run(session *s, const engine *e, const export_options *o, const char
     bool ok;
     if (o->format == EXPORT_FHIR) {
         json_t *bundle = export_fhir_bundle(s, e, o, &x.count, err, errsize);
-        ok = bundle && json_dumpfd(bundle, fd, JSON_INDENT(1) | JSON_PRESERVE_ORDER) == 0 && write_all(fd, "\n", 1);
+        /* dumped to memory first: jansson's own file output writes token by token */
+        char *text = bundle ? json_dumps(bundle, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
+        ok = text && write_all(fd, text, strlen(text)) && write_all(fd, "\n", 1);
         if (bundle && !ok) snprintf(err, errsize, "cannot write the export: %s", strerror(errno));
+        if (text) {
+            secret_wipe(text, strlen(text));
+            free(text);
+        }
         json_decref(bundle);
     } else {
         if (o->format == EXPORT_CSV) csv_header(&x);

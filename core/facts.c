@@ -242,8 +242,12 @@ static const char *const stage_names[STAGE_COUNT] = {"prospective", "first_sessi
 
 const char *lifecycle_stage_name(lifecycle_stage s) { return (unsigned)s < STAGE_COUNT ? stage_names[s] : "?"; }
 
+lifecycle_stage lifecycle_stage_at(int sessions_attended, int64_t last_session_day, int64_t asof_day, int lapse_days) {
+    if (sessions_attended <= 0) return STAGE_PROSPECTIVE;
+    if (last_session_day < asof_day - lapse_days) return STAGE_LAPSED;
+    return sessions_attended == 1 ? STAGE_FIRST_SESSION : STAGE_ACTIVE;
+}
+
 lifecycle_stage lifecycle_of(const facts_rec *f, int64_t asof_day, int lapse_days) {
-    if (f->sessions_attended <= 0) return STAGE_PROSPECTIVE;
-    if (f->last_session_day < asof_day - lapse_days) return STAGE_LAPSED;
-    return f->sessions_attended == 1 ? STAGE_FIRST_SESSION : STAGE_ACTIVE;
+    return lifecycle_stage_at(f->sessions_attended, f->last_session_day, asof_day, lapse_days);
 }

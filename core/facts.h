@@ -54,5 +54,7 @@ const char *lifecycle_stage_name(lifecycle_stage s);
 /* prospective: no attended session yet; lapsed: none attended within lapse_days before asof; first session:
  * exactly one attended; active: two or more, the last within lapse_days. */
 lifecycle_stage lifecycle_of(const facts_rec *f, int64_t asof_day, int lapse_days);
+/* The same from the count of attended sessions and the day of the last one. */
+lifecycle_stage lifecycle_stage_at(int sessions_attended, int64_t last_session_day, int64_t asof_day, int lapse_days);
 
 #endif

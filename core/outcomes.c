@@ -59,6 +59,7 @@ bool outcome_record_session(session *s, const char *client_id, int64_t day, bool
         r.attended = attended;
         snprintf(r.counselor, sizeof r.counselor, "%s", counselor ? counselor : "");
         r.recorded_at = clock_now();
+        r.intake_at = f->created_at;
         snprintf(r.recorded_by, sizeof r.recorded_by, "%s", s->me.id);
         st = s->db->ops->outcome_session_add(s->db->st, &r);
         if (st == ST_OK) st = s->db->ops->facts_put(s->db->st, f);

@@ -124,52 +124,48 @@ static const struct combo *combo_of(groups *g, const char *concerns) {
     return c;
 }
 
-static void add(groups *g, int row, const facts_rec *f, bool retained) {
+static void add(groups *g, int row, const facts_brief *f) {
     report_row *r = &g->rows[row];
+    unsigned fl = f->flags;
     r->intakes++;
-    if (f->confirmed_at > 0) {
-        r->confirmed++;
-        r->confirmed_same += strcmp(f->confirmed_level, f->level) == 0;
-        if (f->deadline > 0) {
-            r->confirmed_with_deadline++;
-            r->confirmed_in_time += f->confirmed_at <= f->deadline;
-        }
-    }
-    if (f->first_session_attended == 1) {
+    r->confirmed += (fl & FB_CONFIRMED) != 0;
+    r->confirmed_same += (fl & FB_CONFIRMED_SAME) != 0;
+    r->confirmed_with_deadline += (fl & FB_WITH_DEADLINE) != 0;
+    r->confirmed_in_time += (fl & FB_IN_TIME) != 0;
+    if (fl & FB_FIRST_ATTENDED) {
         r->first_attended++;
-        r->retained += retained;
+        r->retained += (fl & FB_RETAINED) != 0;
     }
-    if (f->first_contact_at > 0) {
+    if (f->contact_delay >= 0) {
         r->contacted++;
         delays *d = &g->dl[row];
         if (d->n == d->cap) {
             d->cap = d->cap ? d->cap * 2 : 64;
             d->v = xrealloc(d->v, sizeof *d->v * d->cap);
         }
-        int64_t s = f->first_contact_at - f->created_at;
-        d->v[d->n++] = (int32_t)(s < 0 ? 0 : s > INT32_MAX ? INT32_MAX : s);
+        d->v[d->n++] = (int32_t)(f->contact_delay > INT32_MAX ? INT32_MAX : f->contact_delay);
     }
-    r->overdue += f->overdue;
+    r->overdue += (fl & FB_OVERDUE) != 0;
     r->suggestions += f->suggestions;
     r->declines += f->declines;
 }
 
-static int on_facts(void *ctx, const facts_rec *f, bool retained) {
+static int on_facts(void *ctx, const facts_brief *f) {
     groups *g = ctx;
-    add(g, 0, f, retained);
+    add(g, 0, f);
     risk_level l;
     if (risk_level_parse(f->level, &l)) {
         if (g->level_row[l] < 0) g->level_row[l] = row_of(g, RD_LEVEL, f->level);
-        add(g, g->level_row[l], f, retained);
+        add(g, g->level_row[l], f);
     }
-    add(g, row_of(g, RD_CHANNEL, f->channel), f, retained);
+    add(g, row_of(g, RD_CHANNEL, f->channel), f);
     const struct combo *c = combo_of(g, f->concerns);
-    for (int i = 0; i < c->n; i++) add(g, c->rows[i], f, retained);
-    add(g, row_of(g, RD_AGE_BAND, f->age_band), f, retained);
-    add(g, row_of(g, RD_COUNSELOR, f->counselor), f, retained);
-    lifecycle_stage st = lifecycle_of(f, g->asof_day, g->lapse_days);
+    for (int i = 0; i < c->n; i++) add(g, c->rows[i], f);
+    add(g, row_of(g, RD_AGE_BAND, f->age_band), f);
+    add(g, row_of(g, RD_COUNSELOR, f->counselor), f);
+    lifecycle_stage st = lifecycle_stage_at(f->sessions_attended, f->last_session_day, g->asof_day, g->lapse_days);
     if (g->stage_row[st] < 0) g->stage_row[st] = row_of(g, RD_STAGE, lifecycle_stage_name(st));
-    add(g, g->stage_row[st], f, retained);
+    add(g, g->stage_row[st], f);
     return 0;
 }
 

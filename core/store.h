@@ -175,10 +175,30 @@ typedef struct {
     char counselor[65];
     int64_t recorded_at;
     char recorded_by[STORE_ID_LEN];
+    int64_t intake_at;             /* the episode's created_at: a report selects sessions by it */
 } outcome_session_rec;
 
-/* Called for each facts row of a scan; retained: N or more attended sessions within D days of the first. */
-typedef int (*facts_cb)(void *ctx, const facts_rec *r, bool retained);
+/* What a report reads of one facts row: the comparisons are made by the store (SQLite evaluates them while
+ * it reads), so a million rows cost a few calls each. Strings are valid during the callback only. */
+enum {
+    FB_CONFIRMED = 1,       /* confirmed by a clinician */
+    FB_CONFIRMED_SAME = 2,  /* ... at the level triage gave */
+    FB_WITH_DEADLINE = 4,   /* confirmed, and the item had a deadline */
+    FB_IN_TIME = 8,         /* ... confirmed by it */
+    FB_OVERDUE = 16,
+    FB_FIRST_ATTENDED = 32, /* the first session was attended */
+    FB_RETAINED = 64        /* N or more attended sessions within D days of the first */
+};
+typedef struct {
+    const char *id; /* NULL unless the store needed it (the report does not) */
+    const char *level, *channel, *concerns, *age_band, *counselor;
+    int64_t created_at;
+    unsigned flags;
+    int64_t contact_delay; /* seconds from intake to the first contact, -1 for none */
+    int suggestions, declines, sessions_attended;
+    int64_t last_session_day;
+} facts_brief;
+typedef int (*facts_cb)(void *ctx, const facts_brief *r);
 /* Called for each intake of an export (sealed fields as stored). */
 typedef int (*intake_cb)(void *ctx, const intake_rec *r);
 

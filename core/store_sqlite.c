@@ -216,6 +216,13 @@ static const migration migrations[] = {
      "  last_session_day INTEGER NOT NULL,\n"
      "  closed_reason TEXT NOT NULL,\n"
      "  closed_at INTEGER NOT NULL,\n"
+     /* what a report reads, worked out once when a row is written rather than a million times per report
+      * (bits as store.h FB_*; the seconds to the first contact, -1 for none) */
+     "  kpi_flags INTEGER GENERATED ALWAYS AS ((confirmed_at > 0) | ((confirmed_at > 0 AND confirmed_level = level) << 1) "
+     "| ((confirmed_at > 0 AND deadline > 0) << 2) | ((confirmed_at > 0 AND deadline > 0 AND confirmed_at <= deadline) << 3) "
+     "| (overdue << 4) | ((first_session_attended = 1) << 5)) STORED,\n"
+     "  contact_delay INTEGER GENERATED ALWAYS AS (CASE WHEN first_contact_at > 0 THEN max(first_contact_at - created_at, 0) "
+     "ELSE -1 END) STORED,\n"
      "  PRIMARY KEY (created_at, id)\n"
      ") STRICT, WITHOUT ROWID;\n"
      "CREATE INDEX intake_facts_client ON intake_facts(client_key, created_at);\n"
@@ -227,9 +234,13 @@ static const migration migrations[] = {
      "  attended INTEGER NOT NULL CHECK (attended IN (0, 1)),\n"
      "  counselor TEXT NOT NULL,\n"
      "  recorded_at INTEGER NOT NULL,\n"
-     "  recorded_by TEXT NOT NULL\n"
+     "  recorded_by TEXT NOT NULL,\n"
+     "  intake_at INTEGER NOT NULL\n"
      ") STRICT;\n"
      "CREATE INDEX outcome_sessions_facts ON outcome_sessions(facts_id, day);\n"
+     /* covering, in the facts' own order (created_at, id): a report reads the sessions of its range beside
+      * the facts, a merge of two sorted reads with no lookup */
+     "CREATE INDEX outcome_sessions_time ON outcome_sessions(intake_at, facts_id, day, attended);\n"
      "CREATE INDEX queue_items_client ON queue_items(client_id);\n"
      "CREATE INDEX intakes_time ON intakes(created_at);\n",
      "PRAGMA user_version = 3"},
@@ -308,6 +319,7 @@ enum sid {
     S_DRAFTS_BEFORE,
     S_CLIENTS_CLOSED_BEFORE,
     S_DRAFT_OVERWRITE,
+    S_FACTS_SESSIONS,
     S_COUNT
 };
 
@@ -329,7 +341,7 @@ enum sid {
     "id, client_key, created_at, level, channel, concerns, age_band, counselor, deadline, confirmed_at, "   \
     "confirmed_level, first_contact_at, suggestions, declines, overdue, first_session_day, "                \
     "first_session_attended, sessions_attended, last_session_day, closed_reason, closed_at"
-#define OSESSION_COLS "id, facts_id, client_key, day, attended, counselor, recorded_at, recorded_by"
+#define OSESSION_COLS "id, facts_id, client_key, day, attended, counselor, recorded_at, recorded_by, intake_at"
 
 static const char *const sql_text[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
@@ -401,18 +413,15 @@ static const char *const sql_text[S_COUNT] = {
                     "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
     [S_FACTS_GET] = "SELECT " FACTS_COLS ", 0 FROM intake_facts WHERE id = ?1",
     [S_FACTS_FOR_CLIENT] = "SELECT " FACTS_COLS ", 0 FROM intake_facts WHERE client_key = ?1 ORDER BY created_at, id",
-    /* the retention flag comes from the sessions of the episodes in the range only: the N-th attended session
-     * no later than D days after the first */
-    [S_FACTS_SCAN] = "SELECT " FACTS_COLS ", coalesce(r.ok, 0) FROM intake_facts LEFT JOIN (SELECT facts_id, 1 AS ok "
-                     "FROM (SELECT facts_id, day, min(day) OVER w AS first, row_number() OVER w AS k FROM "
-                     "outcome_sessions WHERE attended = 1 AND facts_id IN (SELECT id FROM intake_facts WHERE "
-                     "created_at >= ?1 AND created_at < ?2) WINDOW w AS (PARTITION BY facts_id ORDER BY day, rowid)) "
-                     "WHERE k = ?3 AND day - first <= ?4) AS r ON r.facts_id = intake_facts.id WHERE created_at >= ?1 "
-                     "AND created_at < ?2",
+    /* one contiguous read: the table is stored in created_at order */
+    /* in primary-key order (created_at, id), which the retained episodes' merge relies on */
+    [S_FACTS_SCAN] = "SELECT id, level, channel, concerns, age_band, counselor, created_at, kpi_flags, contact_delay, "
+                     "suggestions, declines, sessions_attended, last_session_day FROM intake_facts WHERE created_at >= ?1 "
+                     "AND created_at < ?2 ORDER BY created_at, id",
     [S_FACTS_REKEY] = "UPDATE intake_facts SET id = ?2, client_key = ?3 WHERE id = ?1",
     [S_FACTS_REKEY_SESSIONS] = "UPDATE outcome_sessions SET facts_id = ?2, client_key = ?3, recorded_by = '' WHERE "
                                "facts_id = ?1",
-    [S_OSESSION_ADD] = "INSERT INTO outcome_sessions(" OSESSION_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_OSESSION_ADD] = "INSERT INTO outcome_sessions(" OSESSION_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [S_OSESSION_LIST] = "SELECT " OSESSION_COLS " FROM outcome_sessions WHERE facts_id = ?1 ORDER BY day, rowid",
     [S_INTAKE_PAGE] = "SELECT rowid, " INTAKE_COLS " FROM intakes WHERE created_at >= ?1 AND created_at < ?2 AND "
                       "(created_at > ?3 OR (created_at = ?3 AND rowid > ?4)) ORDER BY created_at, rowid LIMIT ?5",
@@ -433,6 +442,9 @@ static const char *const sql_text[S_COUNT] = {
                                 "c.id AND (q.state <> 'closed' OR q.updated_at >= ?1)) AND NOT EXISTS (SELECT 1 FROM "
                                 "intakes AS i WHERE i.client_id = c.id AND i.created_at >= ?1) ORDER BY c.id",
     [S_DRAFT_OVERWRITE] = "UPDATE drafts SET body_ct = randomblob(length(body_ct)) WHERE id = ?1",
+    /* the attended sessions of the range's episodes, in episode then day order, from the covering index */
+    [S_FACTS_SESSIONS] = "SELECT intake_at, facts_id, day FROM outcome_sessions INDEXED BY outcome_sessions_time WHERE "
+                         "intake_at >= ?1 AND intake_at < ?2 AND attended = 1 ORDER BY intake_at, facts_id, day",
 };
 
 /* The sealed columns: each_sealed walks them, update_sealed accepts exactly these names. */
@@ -1206,7 +1218,8 @@ static int read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64
 
 /* The read-write connection on a file that passed check_existing (or is new and empty). */
 static store_status connect_rw(store *s) {
-    int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+    /* a store is used by one thread only: no mutex around every call (a report makes millions of them) */
+    int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) return fail_rc(s, rc, "open the database for writing");
     if (sqlite3_db_readonly(s->db, "main") == 1)
         return fail(s, ST_READONLY, "Database %s is read-only; triage needs to write to it.", s->path);
@@ -2528,32 +2541,111 @@ static store_status sq_facts_for_client(store *s, const char *client_key, facts_
                      "list the facts of a client");
 }
 
+/* The episodes retained (retain_n attended sessions within retain_days of the first), in the facts' order
+ * (created_at, id), so the scan meets them by a merge: no lookup per row. */
+typedef struct {
+    int64_t at;
+    char id[STORE_ID_LEN];
+} retained_key;
+
+typedef struct {
+    retained_key *v;
+    size_t n, cap, next; /* next: the merge's position */
+} retained_list;
+
+static int retained_of(store *s, int64_t from, int64_t to, int retain_n, int retain_days, retained_list *out) {
+    sqlite3_stmt *st = NULL;
+    int rc = stmt(s, S_FACTS_SESSIONS, &st);
+    rc = b_int(st, 1, from, rc);
+    rc = b_int(st, 2, to, rc);
+    char cur[STORE_ID_LEN] = "";
+    int64_t cur_at = 0, first = 0;
+    int k = 0;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t at = sqlite3_column_int64(st, 0);
+        const unsigned char *id = sqlite3_column_text(st, 1);
+        int len = sqlite3_column_bytes(st, 1);
+        int64_t day = sqlite3_column_int64(st, 2);
+        if (!id || len >= STORE_ID_LEN) {
+            rc = SQLITE_CORRUPT;
+            break;
+        }
+        if (at != cur_at || strcmp(cur, (const char *)id) != 0) {
+            memcpy(cur, id, (size_t)len + 1);
+            cur_at = at;
+            first = day;
+            k = 0;
+        }
+        if (++k == retain_n && day - first <= retain_days) {
+            if (out->n == out->cap) {
+                out->cap = out->cap ? out->cap * 2 : 1024;
+                out->v = xrealloc(out->v, sizeof *out->v * out->cap);
+            }
+            out->v[out->n].at = at;
+            memcpy(out->v[out->n].id, cur, sizeof cur);
+            out->n++;
+        }
+        rc = SQLITE_OK;
+    }
+    stmt_done(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* True when (at, id) is retained; the scan asks in ascending (at, id) order. */
+static bool retained_next(retained_list *l, int64_t at, const char *id) {
+    while (l->next < l->n) {
+        const retained_key *k = &l->v[l->next];
+        if (k->at > at) return false;
+        int c = k->at < at ? -1 : strcmp(k->id, id);
+        if (c > 0) return false;
+        l->next++;
+        if (c == 0) return true;
+    }
+    return false;
+}
+
 /* One pass over the range, straight from the statement: a million rows are read without an array. */
 static store_status sq_facts_scan(store *s, int64_t from, int64_t to, int retain_n, int retain_days, facts_cb cb,
                                   void *ctx) {
     if (!s) return ST_INVALID;
     if (!cb || retain_n < 1 || retain_days < 0) return invalid(s, "read the facts", "no callback or a bad retention rule");
+    /* both reads in one read transaction: the same snapshot */
+    bool own = sqlite3_get_autocommit(s->db) != 0;
+    int rc = own ? exec_script(s->db, "BEGIN") : SQLITE_OK;
+    retained_list kept = {NULL, 0, 0, 0};
+    if (rc == SQLITE_OK) rc = retained_of(s, from, to, retain_n, retain_days, &kept);
     sqlite3_stmt *st = NULL;
-    int rc = stmt(s, S_FACTS_SCAN, &st);
+    if (rc == SQLITE_OK) rc = stmt(s, S_FACTS_SCAN, &st);
     rc = b_int(st, 1, from, rc);
     rc = b_int(st, 2, to, rc);
-    rc = b_int(st, 3, retain_n, rc);
-    rc = b_int(st, 4, retain_days, rc);
-    facts_rec r;
+    facts_brief r;
+    store_status x = ST_OK;
+    const char **text[6] = {&r.id, &r.level, &r.channel, &r.concerns, &r.age_band, &r.counselor};
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        store_status x = read_facts(s, st, &r);
-        if (x != ST_OK) {
-            stmt_done(st);
-            return x;
+        r.id = NULL; /* read only where a retained episode has the same time: most rows never need it */
+        for (int i = 1; i < 6; i++) {
+            *text[i] = (const char *)sqlite3_column_text(st, i);
+            if (!*text[i]) *text[i] = ""; /* NOT NULL columns: only out of memory gives NULL */
         }
-        if (cb(ctx, &r, sqlite3_column_int64(st, 21) != 0)) {
-            stmt_done(st);
-            return ST_OK;
+        r.created_at = sqlite3_column_int64(st, 6);
+        r.flags = (unsigned)sqlite3_column_int64(st, 7);
+        r.contact_delay = sqlite3_column_int64(st, 8);
+        r.suggestions = (int)sqlite3_column_int64(st, 9);
+        r.declines = (int)sqlite3_column_int64(st, 10);
+        r.sessions_attended = (int)sqlite3_column_int64(st, 11);
+        r.last_session_day = sqlite3_column_int64(st, 12);
+        if (kept.next < kept.n && kept.v[kept.next].at <= r.created_at) {
+            r.id = (const char *)sqlite3_column_text(st, 0);
+            if (r.id && retained_next(&kept, r.created_at, r.id)) r.flags |= FB_RETAINED;
         }
+        if (cb(ctx, &r)) break;
         rc = SQLITE_OK;
     }
     stmt_done(st);
-    return rc == SQLITE_DONE ? ST_OK : fail_rc(s, rc, "read the facts");
+    free(kept.v);
+    if (own) (void)exec_script(s->db, "COMMIT");
+    if (x != ST_OK) return x;
+    return rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "read the facts");
 }
 
 static store_status sq_facts_rekey(store *s, const char *old_id, const char *new_id, const char *new_client_key) {
@@ -2592,6 +2684,7 @@ static store_status read_osession(store *s, sqlite3_stmt *st, outcome_session_re
     rd_text(&r, 5, "counselor", o->counselor, sizeof o->counselor, false);
     o->recorded_at = rd_int(&r, 6, "recorded_at", INT64_MIN, INT64_MAX);
     rd_text(&r, 7, "recorded_by", o->recorded_by, sizeof o->recorded_by, false);
+    o->intake_at = rd_int(&r, 8, "intake_at", INT64_MIN, INT64_MAX);
     return rd_end(s, &r);
 }
 
@@ -2616,6 +2709,7 @@ static store_status sq_outcome_session_add(store *s, const outcome_session_rec *
     rc = b_text(st, 6, r->counselor, rc);
     rc = b_int(st, 7, r->recorded_at, rc);
     rc = b_text(st, 8, r->recorded_by, rc);
+    rc = b_int(st, 9, r->intake_at, rc);
     rc = run_write(s, st, rc, NULL);
     return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "record the session %s", r->id);
 }

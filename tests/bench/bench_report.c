@@ -21,7 +21,7 @@
 #define PASSPHRASE "bench-passphrase-1"
 #define T0 ((int64_t)1767225600) /* 2026-01-01 */
 #define DAY 86400
-#define RUNS 7
+#define RUNS 7 /* each: the baseline, the whole year, one month */
 #define BATCH 50000
 
 static long env_or(const char *name, long dflt) {
@@ -89,6 +89,7 @@ static void build_facts(database *db, long n) {
             memcpy(s.client_key, f.client_key, sizeof s.client_key);
             s.day = d0 + 30 * k;
             s.attended = true;
+            s.intake_at = f.created_at;
             if (db->ops->outcome_session_add(db->st, &s) != ST_OK) die("session", db->ops->errmsg(db->st));
         }
         if ((i + 1) % BATCH == 0 || i + 1 == n)
@@ -179,7 +180,7 @@ int main(void) {
     stats sb = summarise(tb, RUNS), sr = summarise(tr, RUNS), sm = summarise(th, RUNS);
     printf("%-58s %10s %10s %10s\n", "operation", "median", "p99", "ratio");
     printf("%-58s %8.0f ms %8.0f ms %10s\n", "baseline: bare SQL count over the same rows", sb.median / 1e3, sb.p99 / 1e3, "1.0");
-    printf("%-58s %8.0f ms %8.0f ms %9.1fx  %s\n", "report: every KPI, every group, 1,000,000 intakes (1 year)",
+    printf("%-58s %8.0f ms %8.0f ms %9.1fx  %s\n", "report: every KPI and group over all intakes (1 year)",
            sr.median / 1e3, sr.p99 / 1e3, sr.median / sb.median, sr.median < 1e6 ? "target < 1 s: met" : "target < 1 s: MISSED");
     printf("%-58s %8.1f ms %8.1f ms\n", "report: one month of them", sm.median / 1e3, sm.p99 / 1e3);
     sqlite3_close(c);

@@ -10,6 +10,7 @@ case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
 pass=0
 fail=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-report.XXXXXX")
+# KEEP=1 keeps the temporary directory (databases, exports) for a look after a failure
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8
 unset TRIAGE_CONFIG

@@ -122,6 +122,7 @@ static void put_session(const facts_rec *f, int64_t day, bool attended) {
     memcpy(s.client_key, f->client_key, sizeof s.client_key);
     s.day = day;
     s.attended = attended;
+    s.intake_at = f->created_at;
     assert_int_equal(W.db.ops->outcome_session_add(W.db.st, &s), ST_OK);
 }
 
@@ -512,6 +513,38 @@ static void t_outcomes_and_stage(void **state) {
     assert_true(age_bands_valid("0-17 18-", msg, sizeof msg));
 }
 
+/* Only broad concern categories reach the facts in clear: self_harm counts as other, family as relationship. */
+static void t_concern_categories(void **state) {
+    (void)state;
+    char c[STORE_ID_LEN], i[STORE_ID_LEN];
+    const char *answers = "{\"phq9\":[1,1,1,1,1,1,1,1,0,\"somewhat\"]},\"concerns\":[\"self_harm\",\"family\",\"emotional\",\"relationship\"]";
+    char text[512];
+    snprintf(text, sizeof text, "{\"answers\":%s}", answers);
+    assess_input *in = malloc(sizeof *in);
+    OK(assess_parse(&W.e, text, strlen(text), in, msg, sizeof msg));
+    json_t *result = assess_run(&W.e, in, LANG_EN);
+    json_t *body = json_object();
+    json_object_set_new(body, "input", json_loads(text, 0, NULL));
+    json_object_set_new(body, "assessment", result);
+    json_t *record = json_object();
+    json_object_set_new(record, "channel", json_string("online"));
+    json_object_set_new(record, "age", json_integer(19));
+    json_object_set_new(body, "record", record);
+    char *b = json_dumps(body, JSON_COMPACT);
+    OK(client_create(W.desk, "Cat Person", NULL, NULL, c, msg, sizeof msg));
+    intake_input ii = {c, json_string_value(json_object_get(result, "level")), NULL, NULL, b, NULL};
+    OK(intake_save_queued(W.desk, &ii, &W.e.queue, i, msg, sizeof msg));
+    facts_rec f;
+    assert_int_equal(W.db.ops->facts_get(W.db.st, i, &f), ST_OK);
+    assert_string_equal(f.concerns, "other relationship emotional");
+    assert_string_equal(f.channel, "online");
+    assert_string_equal(f.age_band, "18-24");
+    assert_true(f.deadline > 0); /* set by the queue step of the same transaction */
+    free(b);
+    json_decref(body);
+    free(in);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(t_kpis_known_by_construction, setup, teardown),
@@ -521,6 +554,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_import_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(t_outcomes_and_stage, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_concern_categories, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

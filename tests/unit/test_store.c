@@ -1879,7 +1879,8 @@ static void check_newest_schema(fx *f) {
              "LIKE 'sqlite_%' ORDER BY type, name)",
              names, sizeof names);
     assert_string_equal(names, "index:blind_index_client index:drafts_staff index:intake_facts_client "
-                               "index:intakes_client index:intakes_time index:outcome_sessions_facts index:queue_client "
+                               "index:intakes_client index:intakes_time index:outcome_sessions_facts index:outcome_sessions_time "
+                               "index:queue_client "
                                "index:queue_due index:queue_events_item index:queue_items_client index:queue_open "
                                "index:queue_urgency table:audit table:blind_index table:clients table:counselors "
                                "table:drafts table:intake_facts table:intakes table:meta table:outcome_sessions "
