@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "facts.h"
+
 #ifndef TRIAGE_DATADIR
 #define TRIAGE_DATADIR "/usr/local/share/triage"
 #endif
@@ -70,12 +72,15 @@ static char *resolve(const config *c, const char *value, const char *subdir, con
 }
 
 static const char *const known_sections[] = {"triage", "risk", "matching", "store", "security", "queue", "intake",
-                                             "safety", NULL};
+                                             "safety", "reports", "retention", NULL};
 static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_file", "demo", NULL};
 static const char *const intake_keys[] = {"forms", NULL};
 static const char *const safety_keys[] = {"steps.en", "steps.zh", NULL};
 static const char *const store_keys[] = {"db_path", "busy_timeout_ms", NULL};
 static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_bits", "idle_lock_minutes", NULL};
+static const char *const reports_keys[] = {"k_floor", "retention_sessions", "retention_days", "lapse_days", "age_bands",
+                                           "concern_groups", NULL};
+static const char *const retention_keys[] = {"draft_days", "closed_years", NULL};
 
 /* An integer setting in [lo, hi]; a bad value is an error naming the line. */
 static int int_setting(config *c, const char *section, const char *key, int lo, int hi, int def, diag *d) {
@@ -158,6 +163,28 @@ static bool read_settings(config *c, diag *d) {
             c->safety_steps[l] = xstrdup(v);
         }
     }
+    config_check_keys(&c->ini, "reports", reports_keys, false, d);
+    config_check_keys(&c->ini, "retention", retention_keys, false, d);
+    c->report_k = int_setting(c, "reports", "k_floor", 1, 1000, 5, d);
+    c->retention_sessions = int_setting(c, "reports", "retention_sessions", 1, 100, 3, d);
+    c->retention_days = int_setting(c, "reports", "retention_days", 1, 3650, 90, d);
+    c->lapse_days = int_setting(c, "reports", "lapse_days", 1, 3650, 60, d);
+    c->draft_days = int_setting(c, "retention", "draft_days", 1, 3650, 30, d);
+    c->closed_years = int_setting(c, "retention", "closed_years", 1, 100, 7, d);
+    const char *bands = ini_get(&c->ini, "reports", "age_bands");
+    char why[256];
+    if (bands && *bands && !age_bands_valid(bands, why, sizeof why)) {
+        diag_add(d, c->ini.name, ini_line(&c->ini, "reports", "age_bands"), "reports.age_bands", false, "%s", why);
+        bands = NULL;
+    }
+    c->age_bands = xstrdup(bands && *bands ? bands : "0-17 18-24 25-34 35-44 45-64 65-");
+    const char *groups = ini_get(&c->ini, "reports", "concern_groups");
+    if (groups && *groups && !concern_groups_valid(groups, why, sizeof why)) {
+        diag_add(d, c->ini.name, ini_line(&c->ini, "reports", "concern_groups"), "reports.concern_groups", false, "%s",
+                 why);
+        groups = NULL;
+    }
+    c->concern_groups = xstrdup(groups && *groups ? groups : FACTS_DEFAULT_CONCERN_GROUPS);
     const char *cost = ini_get(&c->ini, "security", "kdf_cost");
     static const char *const costs[] = {"interactive", "moderate", "sensitive"};
     c->kdf_cost = 1;
@@ -210,6 +237,8 @@ void config_free(config *c) {
     free(c->roster_file);
     free(c->db_path);
     free(c->intake_forms);
+    free(c->age_bands);
+    free(c->concern_groups);
     for (int l = 0; l < LANG_COUNT; l++) free(c->safety_steps[l]);
     *c = (config){0};
 }

@@ -26,6 +26,16 @@ typedef struct {
     char *intake_forms;                 /* [intake] forms, in the order the wizard asks them */
     char *safety_steps[LANG_COUNT];     /* [safety] steps shown the moment a level becomes red */
     bool safety_steps_builtin;          /* the file has none of its own: the built-in steps are used */
+    /* [reports] */
+    int report_k;                       /* a group of fewer intakes is shown as "<k" (k-anonymity floor) */
+    int retention_sessions;             /* retention: this many attended sessions ... */
+    int retention_days;                 /* ... within this many days of the first */
+    int lapse_days;                     /* no attended session for this long: the client has lapsed */
+    char *age_bands;                    /* "0-17 18-24 ... 65-": bands reported instead of ages */
+    char *concern_groups;               /* "CODE:CATEGORY ...": concern categories kept in clear; others: other */
+    /* [retention] */
+    int draft_days;                     /* unfinished intakes older than this are erased */
+    int closed_years;                   /* closed records older than this are erased */
 } config;
 
 /* The built-in defaults: the repository's config.ini, compiled in. */

@@ -8,6 +8,8 @@ void db_settings_from_config(const config *c, db_settings *out) {
     out->kdf_cost = (vault_cost)c->kdf_cost;
     out->lock_after = c->lock_after;
     out->blind_index_bits = c->blind_index_bits;
+    snprintf(out->age_bands, sizeof out->age_bands, "%s", c->age_bands ? c->age_bands : "");
+    snprintf(out->concern_groups, sizeof out->concern_groups, "%s", c->concern_groups ? c->concern_groups : "");
 }
 
 bool db_open(database *db, const char *path, bool create, const db_settings *set, char *err, size_t errsize) {

@@ -15,6 +15,8 @@ typedef struct {
     vault_cost kdf_cost;
     int lock_after;
     int blind_index_bits;
+    char age_bands[128]; /* [reports] age_bands: the band kept in an intake's report facts; "" = the default */
+    char concern_groups[512]; /* [reports] concern_groups: the concern categories kept; "" = the default */
 } db_settings;
 
 typedef struct {

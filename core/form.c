@@ -30,6 +30,27 @@ static void err(loader *ld, const char *section, const char *key, const char *fm
     diag_add(ld->d, ld->ini.name, line, k, false, "%s", msg);
 }
 
+/* A LOINC code: digits, a hyphen and the mod-10 check digit (LOINC's own algorithm), e.g. 44249-1. Exports
+ * carry these codes to other systems, so a typo is caught here rather than there. */
+static bool loinc_valid(const char *code) {
+    const char *dash = code ? strchr(code, '-') : NULL;
+    if (!dash || dash == code || dash - code > 7 || dash[1] < '0' || dash[1] > '9' || dash[2]) return false;
+    int sum = 0;
+    for (const char *p = dash - 1, *q; p >= code; p--) {
+        if (*p < '0' || *p > '9') return false;
+        int d = *p - '0';
+        q = dash - 1;
+        if ((q - p) % 2 == 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+        sum += d;
+    }
+    return (10 - sum % 10) % 10 == dash[1] - '0';
+}
+
+static void check_loinc(loader *ld, const char *section, const char *key, const char *code) {
+    if (code && !loinc_valid(code))
+        err(ld, section, key, "`%s` is not a LOINC code (digits, a hyphen and the check digit, e.g. 44249-1)", code);
+}
+
 static const char *get(loader *ld, const char *section, const char *key) { return ini_get(&ld->ini, section, key); }
 
 static char *req(loader *ld, const char *section, const char *key) {
@@ -317,6 +338,7 @@ static void load_item(loader *ld, int index) {
     it->safety = yes_no(ld, section, "safety", false);
     it->flag = opt(ld, section, "flag");
     it->loinc = opt(ld, section, "loinc");
+    check_loinc(ld, section, "loinc", it->loinc);
     const scale *s = it->scale >= 0 ? &f->scales[it->scale] : NULL;
     if (it->safety) {
         if (it->type != ITEM_SCALE && it->type != ITEM_CHOICE)
@@ -483,6 +505,8 @@ static form *form_load_from(const char *path, const char *buf, size_t len, diag 
     f->licence = req(&ld, "form", "licence");
     f->loinc = opt(&ld, "form", "loinc");
     f->total_loinc = opt(&ld, "form", "total_loinc");
+    check_loinc(&ld, "form", "loinc", f->loinc);
+    check_loinc(&ld, "form", "total_loinc", f->total_loinc);
     const char *total = get(&ld, "form", "total");
     if (f->kind == FORM_SCORED) {
         if (!total) err(&ld, "form", "total", "missing (sum or none)");

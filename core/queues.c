@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "facts.h"
 #include "clock.h"
 #include "ids.h"
 #include "util.h"
@@ -88,7 +89,9 @@ static bool save_with_event(database *db, const vault *v, const char *staff_id, 
     }
     char detail[96];
     snprintf(detail, sizeof detail, "%s %s->%s %s->%s", what, e.from_state, e.to_state, e.level_before, e.level_after);
-    return audit_log(db, v, staff_id, "queue", after->id, detail, err, errsize);
+    /* the intake's de-identified report facts follow the step, in the same transaction */
+    return facts_on_queue_step(db, before, after, what, err, errsize) &&
+           audit_log(db, v, staff_id, "queue", after->id, detail, err, errsize);
 }
 
 bool queues_enqueue(session *s, const queue_policy *p, const char *client_id, const char *intake_id,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "facts.h"
 #include "queues.h"
 #include "clock.h"
 #include "ids.h"
@@ -399,7 +400,13 @@ bool intake_save_queued(session *s, const intake_input *in, const queue_policy *
         risk_level level = LEVEL_GREEN;
         risk_level_parse(r.level, &level);
         /* the intake and its place in the queue are saved together or not at all */
-        ok = st == ST_OK && audit_log(s->db, s->v, s->me.id, "intake_create", r.id, r.level, err, errsize) &&
+        /* the de-identified report facts are written with the intake, before the queue step updates them */
+        ok = st == ST_OK &&
+             facts_record_intake(s, &r, in->body,
+                                 s->db->set.age_bands[0] ? s->db->set.age_bands : "0-17 18-24 25-34 35-44 45-64 65-",
+                                 s->db->set.concern_groups[0] ? s->db->set.concern_groups : FACTS_DEFAULT_CONCERN_GROUPS,
+                                 err, errsize) &&
+             audit_log(s->db, s->v, s->me.id, "intake_create", r.id, r.level, err, errsize) &&
              (!queue || queues_enqueue(s, queue, r.client_id, r.id, level, err, errsize)) &&
              db_commit(s->db, err, errsize);
         if (!ok) db_rollback(s->db);

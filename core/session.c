@@ -12,7 +12,8 @@
 static const char *const action_names[ACT_COUNT] = {
     "create intakes", "search clients", "open client records", "read other staff's clinical notes",
     "confirm risk levels", "lower risk levels", "manage staff", "manage the roster", "manage keys",
-    "make backups", "verify the database"};
+    "make backups", "verify the database", "record session outcomes", "see reports", "export records",
+    "erase client records"};
 
 const char *action_name(action a) { return (unsigned)a < ACT_COUNT ? action_names[a] : "?"; }
 
@@ -25,7 +26,9 @@ static bool role_allows(staff_role r, action a) {
     case ACT_CLIENT_OPEN: return true;
     case ACT_NOTES_OF_OTHERS:
     case ACT_LEVEL_CONFIRM:
-    case ACT_LEVEL_LOWER: return r == ROLE_CLINICIAN || r == ROLE_SUPERVISOR;
+    case ACT_LEVEL_LOWER:
+    case ACT_OUTCOME_RECORD:
+    case ACT_REPORT: return r == ROLE_CLINICIAN || r == ROLE_SUPERVISOR;
     default: return r == ROLE_SUPERVISOR;
     }
 }

@@ -34,6 +34,10 @@ typedef enum {
     ACT_KEY_MANAGE,
     ACT_BACKUP,
     ACT_VERIFY,
+    ACT_OUTCOME_RECORD, /* sessions attended or missed (clinicians, supervisors) */
+    ACT_REPORT,         /* de-identified KPIs (clinicians, supervisors) */
+    ACT_EXPORT,         /* records out of the database (supervisors) */
+    ACT_CLIENT_ERASE,   /* the right to erasure, retention (supervisors) */
     ACT_COUNT
 } action;
 

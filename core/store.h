@@ -154,6 +154,70 @@ typedef int (*sealed_cb)(void *ctx, const char *table, const char *column, const
                          const unsigned char *ct, size_t n);
 typedef int (*audit_cb)(void *ctx, const audit_rec *rec);
 
+/* De-identified facts of one intake, for the outcome KPIs (schema 3). Only categories and times: no name,
+ * phone, birth date, answer, score or free text. Written with the intake, updated by its queue steps and
+ * recorded sessions, and kept when the client is erased (then re-keyed to fresh random ids, so nothing
+ * links them back to the audit trail or an old backup). See core/facts.h. */
+typedef struct {
+    char id[STORE_ID_LEN];         /* the intake id (a fresh random id once the client is erased) */
+    char client_key[STORE_ID_LEN]; /* the client id (likewise) */
+    int64_t created_at;
+    char level[8];                 /* the level triage gave */
+    char channel[17];              /* walk_in, phone, online, referral, or "" */
+    char concerns[129];            /* concern codes, space separated */
+    char age_band[17];             /* a band of [reports] age_bands, or "" */
+    char counselor[65];            /* the suggested, later the assigned, counselor code, or "" */
+    int64_t deadline;              /* the first deadline of its queue step, 0 for none */
+    int64_t confirmed_at;          /* the first confirmation by a clinician, 0 for none */
+    char confirmed_level[8];       /* the level confirmed, "" until then */
+    int64_t first_contact_at;      /* the first contact attempt, 0 for none */
+    int suggestions, declines;     /* counselors suggested, and declined by the client */
+    bool overdue;                  /* its queue item went overdue at least once */
+    int64_t first_session_day;     /* days since 1970-01-01 of the first session, -1 for none */
+    int first_session_attended;    /* -1 not recorded, 0 missed, 1 attended */
+    int sessions_attended;
+    int64_t last_session_day;      /* of the last attended session, -1 for none */
+    char closed_reason[16];        /* the queue outcome once closed, else "" */
+    int64_t closed_at;
+} facts_rec;
+
+/* One counseling session recorded as an outcome (schema 3): in clear, no clinical content. */
+typedef struct {
+    char id[STORE_ID_LEN];
+    char facts_id[STORE_ID_LEN];   /* the intake (episode) it follows */
+    char client_key[STORE_ID_LEN];
+    int64_t day;                   /* days since 1970-01-01 */
+    bool attended;
+    char counselor[65];
+    int64_t recorded_at;
+    char recorded_by[STORE_ID_LEN];
+    int64_t intake_at;             /* the episode's created_at: a report selects sessions by it */
+} outcome_session_rec;
+
+/* What a report reads of one facts row: the comparisons are made by the store (SQLite evaluates them while
+ * it reads), so a million rows cost a few calls each. Strings are valid during the callback only. */
+enum {
+    FB_CONFIRMED = 1,       /* confirmed by a clinician */
+    FB_CONFIRMED_SAME = 2,  /* ... at the level triage gave */
+    FB_WITH_DEADLINE = 4,   /* confirmed, and the item had a deadline */
+    FB_IN_TIME = 8,         /* ... confirmed by it */
+    FB_OVERDUE = 16,
+    FB_FIRST_ATTENDED = 32, /* the first session was attended */
+    FB_RETAINED = 64        /* N or more attended sessions within D days of the first */
+};
+typedef struct {
+    const char *id; /* NULL unless the store needed it (the report does not) */
+    const char *level, *channel, *concerns, *age_band, *counselor;
+    int64_t created_at;
+    unsigned flags;
+    int64_t contact_delay; /* seconds from intake to the first contact, -1 for none */
+    int suggestions, declines, sessions_attended;
+    int64_t last_session_day;
+} facts_brief;
+typedef int (*facts_cb)(void *ctx, const facts_brief *r);
+/* Called for each intake of an export (sealed fields as stored). */
+typedef int (*intake_cb)(void *ctx, const intake_rec *r);
+
 typedef struct store store;
 
 typedef struct store_ops {
@@ -241,6 +305,34 @@ typedef struct store_ops {
     store_status (*data_version)(store *s, int64_t *v);
     /* Rows this connection has changed since it opened (its own commits do not move data_version). */
     int64_t (*local_changes)(store *s);
+
+    /* Outcomes, reports, export and erasure (schema 3). */
+    store_status (*facts_put)(store *s, const facts_rec *r); /* insert or replace by id */
+    store_status (*facts_get)(store *s, const char *id, facts_rec *out);
+    /* every facts row of a client, oldest first; free() */
+    store_status (*facts_for_client)(store *s, const char *client_key, facts_rec **out, int *n);
+    /* every row with from <= created_at < to, in no particular order, with its retention flag
+     * (retain_n or more attended sessions within retain_days of the first); stops when cb returns non-zero */
+    store_status (*facts_scan)(store *s, int64_t from, int64_t to, int retain_n, int retain_days, facts_cb cb, void *ctx);
+    /* gives a facts row (and its sessions) new ids */
+    store_status (*facts_rekey)(store *s, const char *old_id, const char *new_id, const char *new_client_key);
+    store_status (*outcome_session_add)(store *s, const outcome_session_rec *r);
+    /* the sessions of one episode, by day; free() */
+    store_status (*outcome_sessions)(store *s, const char *facts_id, outcome_session_rec **out, int *n);
+    /* every intake with from <= created_at < to, oldest first, in pages (cb may not write) */
+    store_status (*intake_each_between)(store *s, int64_t from, int64_t to, intake_cb cb, void *ctx);
+    /* Erasure: overwrites every sealed value of the client (name, phone, birth, intake bodies and notes,
+     * queue-step reasons) with random bytes, then deletes its queue history, queue items, intakes, blind-index
+     * entries and the client row. Inside a transaction; secure_delete is on for every connection. */
+    store_status (*client_erase)(store *s, const char *client_id);
+    /* drafts last saved before cutoff (every draft: INT64_MAX); free each with draft_rec_free, then free() */
+    store_status (*drafts_before)(store *s, int64_t cutoff, draft_rec **out, int *n);
+    /* clients with queue items, all closed before cutoff, and no intake since; free() */
+    store_status (*clients_closed_before)(store *s, int64_t cutoff, char (**ids)[STORE_ID_LEN], int *n);
+    /* PRAGMA wal_checkpoint(TRUNCATE): *complete false when another desk's reader kept part of the WAL */
+    store_status (*checkpoint)(store *s, bool *complete);
+    /* overwrites a draft's sealed body with random bytes and deletes it */
+    store_status (*draft_erase)(store *s, const char *id);
 } store_ops;
 
 extern const store_ops store_sqlite;

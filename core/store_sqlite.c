@@ -186,6 +186,68 @@ static const migration migrations[] = {
      ") STRICT;\n"
      "CREATE INDEX queue_events_item ON queue_events(item_id, at);\n",
      "PRAGMA user_version = 2"},
+    /* 3: outcomes and reports. The KPIs over a million intakes must not open a million sealed bodies, so each
+     * intake gets a row of de-identified facts (core/facts.h): times, the level, the channel, concern codes, an
+     * age band and counselor codes; no name, phone, birth date, answer, score or free text. They are kept when
+     * a client is erased (re-keyed to fresh random ids) so that the centre's counts stay true. Sessions
+     * recorded as outcomes are in clear likewise (a day, attended or not, a counselor code). The facts are
+     * stored in time order (the primary key starts with created_at), so a report's date range is one
+     * contiguous read; no clinical value is indexed. queue_items_client finds every item of a
+     * client, closed ones too (erasure and retention). */
+    {"CREATE TABLE intake_facts(\n"
+     "  id TEXT NOT NULL UNIQUE,\n"
+     "  client_key TEXT NOT NULL,\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  level TEXT NOT NULL CHECK (level IN ('red', 'orange', 'yellow', 'green')),\n"
+     "  channel TEXT NOT NULL,\n"
+     "  concerns TEXT NOT NULL,\n"
+     "  age_band TEXT NOT NULL,\n"
+     "  counselor TEXT NOT NULL,\n"
+     "  deadline INTEGER NOT NULL,\n"
+     "  confirmed_at INTEGER NOT NULL,\n"
+     "  confirmed_level TEXT NOT NULL CHECK (confirmed_level IN ('', 'red', 'orange', 'yellow', 'green')),\n"
+     "  first_contact_at INTEGER NOT NULL,\n"
+     "  suggestions INTEGER NOT NULL CHECK (suggestions >= 0),\n"
+     "  declines INTEGER NOT NULL CHECK (declines >= 0),\n"
+     "  overdue INTEGER NOT NULL CHECK (overdue IN (0, 1)),\n"
+     "  first_session_day INTEGER NOT NULL,\n"
+     "  first_session_attended INTEGER NOT NULL CHECK (first_session_attended IN (-1, 0, 1)),\n"
+     "  sessions_attended INTEGER NOT NULL CHECK (sessions_attended >= 0),\n"
+     "  last_session_day INTEGER NOT NULL,\n"
+     "  closed_reason TEXT NOT NULL,\n"
+     "  closed_at INTEGER NOT NULL,\n"
+     /* what a report reads, worked out once when a row is written rather than a million times per report
+      * (bits as store.h FB_*; the seconds to the first contact, -1 for none) */
+     "  kpi_flags INTEGER GENERATED ALWAYS AS ((confirmed_at > 0) | ((confirmed_at > 0 AND confirmed_level = level) << 1) "
+     "| ((confirmed_at > 0 AND deadline > 0) << 2) | ((confirmed_at > 0 AND deadline > 0 AND confirmed_at <= deadline) << 3) "
+     "| (overdue << 4) | ((first_session_attended = 1) << 5)) STORED,\n"
+     "  contact_delay INTEGER GENERATED ALWAYS AS (CASE WHEN first_contact_at > 0 THEN max(first_contact_at - created_at, 0) "
+     "ELSE -1 END) STORED,\n"
+     "  PRIMARY KEY (created_at, id)\n"
+     ") STRICT, WITHOUT ROWID;\n"
+     "CREATE INDEX intake_facts_client ON intake_facts(client_key, created_at);\n"
+     "CREATE TABLE outcome_sessions(\n"
+     "  id TEXT PRIMARY KEY NOT NULL,\n"
+     "  facts_id TEXT NOT NULL,\n"
+     "  client_key TEXT NOT NULL,\n"
+     "  day INTEGER NOT NULL,\n"
+     "  attended INTEGER NOT NULL CHECK (attended IN (0, 1)),\n"
+     "  counselor TEXT NOT NULL,\n"
+     "  recorded_at INTEGER NOT NULL,\n"
+     "  recorded_by TEXT NOT NULL,\n"
+     "  intake_at INTEGER NOT NULL\n"
+     ") STRICT;\n"
+     "CREATE INDEX outcome_sessions_facts ON outcome_sessions(facts_id, day);\n"
+     /* covering, in the facts' own order (created_at, id): a report reads the sessions of its range beside
+      * the facts, a merge of two sorted reads with no lookup */
+     "CREATE INDEX outcome_sessions_time ON outcome_sessions(intake_at, facts_id, day, attended);\n"
+     "CREATE INDEX queue_items_client ON queue_items(client_id);\n"
+     "CREATE INDEX intakes_time ON intakes(created_at);\n",
+     "PRAGMA user_version = 3"},
+    /* 4: the items to be matched by hand (three declines in a row), counted by every desk after every change:
+     * a partial index holding only them, so the count reads a handful of entries, not every open row */
+    {"CREATE INDEX queue_by_hand ON queue_items(match_by_hand) WHERE state <> 'closed' AND match_by_hand = 1;\n",
+     "PRAGMA user_version = 4"},
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -247,6 +309,26 @@ enum sid {
     S_QUEUE_ASSIGNED,
     S_QUEUE_BY_HAND,
     S_QUEUE_RED,
+    S_FACTS_PUT,
+    S_FACTS_GET,
+    S_FACTS_FOR_CLIENT,
+    S_FACTS_SCAN,
+    S_FACTS_REKEY,
+    S_FACTS_REKEY_SESSIONS,
+    S_OSESSION_ADD,
+    S_OSESSION_LIST,
+    S_INTAKE_PAGE,
+    S_ERASE_OVERWRITE_CLIENT,
+    S_ERASE_OVERWRITE_INTAKES,
+    S_ERASE_OVERWRITE_REASONS,
+    S_ERASE_EVENTS,
+    S_ERASE_ITEMS,
+    S_ERASE_INTAKES,
+    S_ERASE_CLIENT,
+    S_DRAFTS_BEFORE,
+    S_CLIENTS_CLOSED_BEFORE,
+    S_DRAFT_OVERWRITE,
+    S_FACTS_SESSIONS,
     S_COUNT
 };
 
@@ -264,6 +346,11 @@ enum sid {
     "id, client_id, intake_id, level, state, outcome, pending_level, counselor, created_at, level_since, " \
     "deadline, updated_at, overdue, match_by_hand, escalations, declines_in_row, contact_attempts"
 #define EVENT_COLS "id, item_id, at, staff_id, action, from_state, to_state, level_before, level_after, reason_ct"
+#define FACTS_COLS                                                                                          \
+    "id, client_key, created_at, level, channel, concerns, age_band, counselor, deadline, confirmed_at, "   \
+    "confirmed_level, first_contact_at, suggestions, declines, overdue, first_session_day, "                \
+    "first_session_attended, sessions_attended, last_session_day, closed_reason, closed_at"
+#define OSESSION_COLS "id, facts_id, client_key, day, attended, counselor, recorded_at, recorded_by, intake_at"
 
 static const char *const sql_text[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
@@ -349,6 +436,42 @@ static const char *const sql_text[S_COUNT] = {
     [S_QUEUE_RED] = "SELECT count(*), coalesce(sum(state = 'open'), 0), coalesce(max(level_since), 0) FROM queue_items "
                     "INDEXED BY queue_urgency WHERE state <> 'closed' AND overdue IN (0, 1) AND (CASE level WHEN 'red' "
                     "THEN 3 WHEN 'orange' THEN 2 WHEN 'yellow' THEN 1 ELSE 0 END) = 3",
+    [S_FACTS_PUT] = "INSERT OR REPLACE INTO intake_facts(" FACTS_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    [S_FACTS_GET] = "SELECT " FACTS_COLS ", 0 FROM intake_facts WHERE id = ?1",
+    [S_FACTS_FOR_CLIENT] = "SELECT " FACTS_COLS ", 0 FROM intake_facts WHERE client_key = ?1 ORDER BY created_at, id",
+    /* one contiguous read: the table is stored in created_at order */
+    /* in primary-key order (created_at, id), which the retained episodes' merge relies on */
+    [S_FACTS_SCAN] = "SELECT id, level, channel, concerns, age_band, counselor, created_at, kpi_flags, contact_delay, "
+                     "suggestions, declines, sessions_attended, last_session_day FROM intake_facts WHERE created_at >= ?1 "
+                     "AND created_at < ?2 ORDER BY created_at, id",
+    [S_FACTS_REKEY] = "UPDATE intake_facts SET id = ?2, client_key = ?3 WHERE id = ?1",
+    [S_FACTS_REKEY_SESSIONS] = "UPDATE outcome_sessions SET facts_id = ?2, client_key = ?3, recorded_by = '' WHERE "
+                               "facts_id = ?1",
+    [S_OSESSION_ADD] = "INSERT INTO outcome_sessions(" OSESSION_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [S_OSESSION_LIST] = "SELECT " OSESSION_COLS " FROM outcome_sessions WHERE facts_id = ?1 ORDER BY day, rowid",
+    [S_INTAKE_PAGE] = "SELECT rowid, " INTAKE_COLS " FROM intakes WHERE created_at >= ?1 AND created_at < ?2 AND "
+                      "(created_at > ?3 OR (created_at = ?3 AND rowid > ?4)) ORDER BY created_at, rowid LIMIT ?5",
+    [S_ERASE_OVERWRITE_CLIENT] = "UPDATE clients SET name_ct = randomblob(length(name_ct)), phone_ct = CASE WHEN phone_ct "
+                                 "IS NULL THEN NULL ELSE randomblob(length(phone_ct)) END, birth_ct = CASE WHEN birth_ct "
+                                 "IS NULL THEN NULL ELSE randomblob(length(birth_ct)) END WHERE id = ?1",
+    [S_ERASE_OVERWRITE_INTAKES] = "UPDATE intakes SET body_ct = randomblob(length(body_ct)), notes_ct = CASE WHEN notes_ct "
+                                  "IS NULL THEN NULL ELSE randomblob(length(notes_ct)) END WHERE client_id = ?1",
+    [S_ERASE_OVERWRITE_REASONS] = "UPDATE queue_events SET reason_ct = randomblob(length(reason_ct)) WHERE reason_ct IS "
+                                  "NOT NULL AND item_id IN (SELECT id FROM queue_items WHERE client_id = ?1)",
+    [S_ERASE_EVENTS] = "DELETE FROM queue_events WHERE item_id IN (SELECT id FROM queue_items WHERE client_id = ?1)",
+    [S_ERASE_ITEMS] = "DELETE FROM queue_items WHERE client_id = ?1",
+    [S_ERASE_INTAKES] = "DELETE FROM intakes WHERE client_id = ?1",
+    [S_ERASE_CLIENT] = "DELETE FROM clients WHERE id = ?1",
+    [S_DRAFTS_BEFORE] = "SELECT " DRAFT_COLS " FROM drafts WHERE updated_at < ?1 ORDER BY updated_at, rowid",
+    [S_CLIENTS_CLOSED_BEFORE] = "SELECT c.id FROM clients AS c WHERE EXISTS (SELECT 1 FROM queue_items AS q WHERE "
+                                "q.client_id = c.id) AND NOT EXISTS (SELECT 1 FROM queue_items AS q WHERE q.client_id = "
+                                "c.id AND (q.state <> 'closed' OR q.updated_at >= ?1)) AND NOT EXISTS (SELECT 1 FROM "
+                                "intakes AS i WHERE i.client_id = c.id AND i.created_at >= ?1) ORDER BY c.id",
+    [S_DRAFT_OVERWRITE] = "UPDATE drafts SET body_ct = randomblob(length(body_ct)) WHERE id = ?1",
+    /* the attended sessions of the range's episodes, in episode then day order, from the covering index */
+    [S_FACTS_SESSIONS] = "SELECT intake_at, facts_id, day FROM outcome_sessions INDEXED BY outcome_sessions_time WHERE "
+                         "intake_at >= ?1 AND intake_at < ?2 AND attended = 1 ORDER BY intake_at, facts_id, day",
 };
 
 /* The sealed columns: each_sealed walks them, update_sealed accepts exactly these names. */
@@ -1158,7 +1281,8 @@ static int busy_wait(void *ctx, int count) {
 
 /* The read-write connection on a file that passed check_existing (or is new and empty). */
 static store_status connect_rw(store *s) {
-    int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+    /* a store is used by one thread only: no mutex around every call (a report makes millions of them) */
+    int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) return fail_rc(s, rc, "open the database for writing");
     if (sqlite3_db_readonly(s->db, "main") == 1)
         return fail(s, ST_READONLY, "Database %s is read-only; triage needs to write to it.", s->path);
@@ -2510,6 +2634,432 @@ static store_status sq_data_version(store *s, int64_t *v) {
 }
 
 static int64_t sq_local_changes(store *s) { return s && s->db ? (int64_t)sqlite3_total_changes64(s->db) : 0; }
+/* ---- outcomes, reports, export and erasure (schema 3) ---- */
+
+static bool facts_ok(const facts_rec *r) {
+    return r && field_ok(r->id, sizeof r->id) && id_ok(r->id) && field_ok(r->client_key, sizeof r->client_key) &&
+           id_ok(r->client_key) && field_ok(r->level, sizeof r->level) && level_ok(r->level) &&
+           field_ok(r->channel, sizeof r->channel) && field_ok(r->concerns, sizeof r->concerns) &&
+           field_ok(r->age_band, sizeof r->age_band) && field_ok(r->counselor, sizeof r->counselor) &&
+           field_ok(r->confirmed_level, sizeof r->confirmed_level) &&
+           (!r->confirmed_level[0] || level_ok(r->confirmed_level)) &&
+           field_ok(r->closed_reason, sizeof r->closed_reason) && r->suggestions >= 0 && r->declines >= 0 &&
+           r->sessions_attended >= 0 && r->first_session_attended >= -1 && r->first_session_attended <= 1;
+}
+
+static store_status read_facts(store *s, sqlite3_stmt *st, facts_rec *o) {
+    reader r = {st, "intake_facts", NULL, NULL};
+    memset(o, 0, sizeof *o);
+    rd_text(&r, 0, "id", o->id, sizeof o->id, false);
+    r.row = o->id;
+    rd_text(&r, 1, "client_key", o->client_key, sizeof o->client_key, false);
+    o->created_at = rd_int(&r, 2, "created_at", INT64_MIN, INT64_MAX);
+    rd_text(&r, 3, "level", o->level, sizeof o->level, false);
+    rd_text(&r, 4, "channel", o->channel, sizeof o->channel, false);
+    rd_text(&r, 5, "concerns", o->concerns, sizeof o->concerns, false);
+    rd_text(&r, 6, "age_band", o->age_band, sizeof o->age_band, false);
+    rd_text(&r, 7, "counselor", o->counselor, sizeof o->counselor, false);
+    o->deadline = rd_int(&r, 8, "deadline", INT64_MIN, INT64_MAX);
+    o->confirmed_at = rd_int(&r, 9, "confirmed_at", INT64_MIN, INT64_MAX);
+    rd_text(&r, 10, "confirmed_level", o->confirmed_level, sizeof o->confirmed_level, false);
+    o->first_contact_at = rd_int(&r, 11, "first_contact_at", INT64_MIN, INT64_MAX);
+    o->suggestions = (int)rd_int(&r, 12, "suggestions", 0, INT_MAX);
+    o->declines = (int)rd_int(&r, 13, "declines", 0, INT_MAX);
+    o->overdue = rd_int(&r, 14, "overdue", 0, 1) != 0;
+    o->first_session_day = rd_int(&r, 15, "first_session_day", INT64_MIN, INT64_MAX);
+    o->first_session_attended = (int)rd_int(&r, 16, "first_session_attended", -1, 1);
+    o->sessions_attended = (int)rd_int(&r, 17, "sessions_attended", 0, INT_MAX);
+    o->last_session_day = rd_int(&r, 18, "last_session_day", INT64_MIN, INT64_MAX);
+    rd_text(&r, 19, "closed_reason", o->closed_reason, sizeof o->closed_reason, false);
+    o->closed_at = rd_int(&r, 20, "closed_at", INT64_MIN, INT64_MAX);
+    if (!r.bad && !level_ok(o->level)) rd_bad(&r, "level");
+    return rd_end(s, &r);
+}
+
+static store_status rd_facts_one(store *s, sqlite3_stmt *st, void *o) { return read_facts(s, st, o); }
+
+static store_status sq_facts_put(store *s, const facts_rec *r) {
+    if (!s) return ST_INVALID;
+    const char *what = "save the facts of an intake";
+    if (!facts_ok(r)) return invalid(s, what, "the record is missing, incomplete or has a bad value");
+    store_status x = need_txn(s, what);
+    if (x != ST_OK) return x;
+    sqlite3_stmt *st = NULL;
+    int rc = stmt(s, S_FACTS_PUT, &st);
+    rc = b_text(st, 1, r->id, rc);
+    rc = b_text(st, 2, r->client_key, rc);
+    rc = b_int(st, 3, r->created_at, rc);
+    rc = b_text(st, 4, r->level, rc);
+    rc = b_text(st, 5, r->channel, rc);
+    rc = b_text(st, 6, r->concerns, rc);
+    rc = b_text(st, 7, r->age_band, rc);
+    rc = b_text(st, 8, r->counselor, rc);
+    rc = b_int(st, 9, r->deadline, rc);
+    rc = b_int(st, 10, r->confirmed_at, rc);
+    rc = b_text(st, 11, r->confirmed_level, rc);
+    rc = b_int(st, 12, r->first_contact_at, rc);
+    rc = b_int(st, 13, r->suggestions, rc);
+    rc = b_int(st, 14, r->declines, rc);
+    rc = b_int(st, 15, r->overdue ? 1 : 0, rc);
+    rc = b_int(st, 16, r->first_session_day, rc);
+    rc = b_int(st, 17, r->first_session_attended, rc);
+    rc = b_int(st, 18, r->sessions_attended, rc);
+    rc = b_int(st, 19, r->last_session_day, rc);
+    rc = b_text(st, 20, r->closed_reason, rc);
+    rc = b_int(st, 21, r->closed_at, rc);
+    rc = run_write(s, st, rc, NULL);
+    return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "save the facts of the intake %s", r->id);
+}
+
+static store_status sq_facts_get(store *s, const char *id, facts_rec *out) {
+    if (!s) return ST_INVALID;
+    if (out) memset(out, 0, sizeof *out);
+    if (!id_ok(id) || !out) return invalid(s, "read the facts of an intake", "no valid id or no result was given");
+    return one_row(s, S_FACTS_GET, id, rd_facts_one, out, "facts of intake");
+}
+
+static store_status sq_facts_for_client(store *s, const char *client_key, facts_rec **out, int *n) {
+    if (!s) return ST_INVALID;
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!id_ok(client_key) || !out || !n)
+        return invalid(s, "list the facts of a client", "no valid client id or no result was given");
+    return list_rows(s, S_FACTS_FOR_CLIENT, client_key, sizeof **out, rd_facts_one, NULL, (void **)out, n,
+                     "list the facts of a client");
+}
+
+/* The episodes retained (retain_n attended sessions within retain_days of the first), in the facts' order
+ * (created_at, id), so the scan meets them by a merge: no lookup per row. */
+typedef struct {
+    int64_t at;
+    char id[STORE_ID_LEN];
+} retained_key;
+
+typedef struct {
+    retained_key *v;
+    size_t n, cap, next; /* next: the merge's position */
+} retained_list;
+
+static int retained_of(store *s, int64_t from, int64_t to, int retain_n, int retain_days, retained_list *out) {
+    sqlite3_stmt *st = NULL;
+    int rc = stmt(s, S_FACTS_SESSIONS, &st);
+    rc = b_int(st, 1, from, rc);
+    rc = b_int(st, 2, to, rc);
+    char cur[STORE_ID_LEN] = "";
+    int64_t cur_at = 0, first = 0;
+    int k = 0;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t at = sqlite3_column_int64(st, 0);
+        const unsigned char *id = sqlite3_column_text(st, 1);
+        int len = sqlite3_column_bytes(st, 1);
+        int64_t day = sqlite3_column_int64(st, 2);
+        if (!id || len >= STORE_ID_LEN) {
+            rc = SQLITE_CORRUPT;
+            break;
+        }
+        if (at != cur_at || strcmp(cur, (const char *)id) != 0) {
+            memcpy(cur, id, (size_t)len + 1);
+            cur_at = at;
+            first = day;
+            k = 0;
+        }
+        if (++k == retain_n && day - first <= retain_days) {
+            if (out->n == out->cap) {
+                out->cap = out->cap ? out->cap * 2 : 1024;
+                out->v = xrealloc(out->v, sizeof *out->v * out->cap);
+            }
+            out->v[out->n].at = at;
+            memcpy(out->v[out->n].id, cur, sizeof cur);
+            out->n++;
+        }
+        rc = SQLITE_OK;
+    }
+    stmt_done(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* True when (at, id) is retained; the scan asks in ascending (at, id) order. */
+static bool retained_next(retained_list *l, int64_t at, const char *id) {
+    while (l->next < l->n) {
+        const retained_key *k = &l->v[l->next];
+        if (k->at > at) return false;
+        int c = k->at < at ? -1 : strcmp(k->id, id);
+        if (c > 0) return false;
+        l->next++;
+        if (c == 0) return true;
+    }
+    return false;
+}
+
+/* One pass over the range, straight from the statement: a million rows are read without an array. */
+static store_status sq_facts_scan(store *s, int64_t from, int64_t to, int retain_n, int retain_days, facts_cb cb,
+                                  void *ctx) {
+    if (!s) return ST_INVALID;
+    if (!cb || retain_n < 1 || retain_days < 0) return invalid(s, "read the facts", "no callback or a bad retention rule");
+    /* both reads in one read transaction: the same snapshot */
+    bool own = sqlite3_get_autocommit(s->db) != 0;
+    int rc = own ? exec_script(s->db, "BEGIN") : SQLITE_OK;
+    retained_list kept = {NULL, 0, 0, 0};
+    if (rc == SQLITE_OK) rc = retained_of(s, from, to, retain_n, retain_days, &kept);
+    sqlite3_stmt *st = NULL;
+    if (rc == SQLITE_OK) rc = stmt(s, S_FACTS_SCAN, &st);
+    rc = b_int(st, 1, from, rc);
+    rc = b_int(st, 2, to, rc);
+    facts_brief r;
+    store_status x = ST_OK;
+    const char **text[6] = {&r.id, &r.level, &r.channel, &r.concerns, &r.age_band, &r.counselor};
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        r.id = NULL; /* read only where a retained episode has the same time: most rows never need it */
+        for (int i = 1; i < 6; i++) {
+            *text[i] = (const char *)sqlite3_column_text(st, i);
+            if (!*text[i]) *text[i] = ""; /* NOT NULL columns: only out of memory gives NULL */
+        }
+        r.created_at = sqlite3_column_int64(st, 6);
+        r.flags = (unsigned)sqlite3_column_int64(st, 7);
+        r.contact_delay = sqlite3_column_int64(st, 8);
+        r.suggestions = (int)sqlite3_column_int64(st, 9);
+        r.declines = (int)sqlite3_column_int64(st, 10);
+        r.sessions_attended = (int)sqlite3_column_int64(st, 11);
+        r.last_session_day = sqlite3_column_int64(st, 12);
+        if (kept.next < kept.n && kept.v[kept.next].at <= r.created_at) {
+            r.id = (const char *)sqlite3_column_text(st, 0);
+            if (r.id && retained_next(&kept, r.created_at, r.id)) r.flags |= FB_RETAINED;
+        }
+        if (cb(ctx, &r)) break;
+        rc = SQLITE_OK;
+    }
+    stmt_done(st);
+    free(kept.v);
+    if (own) (void)exec_script(s->db, "COMMIT");
+    if (x != ST_OK) return x;
+    return rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "read the facts");
+}
+
+static store_status sq_facts_rekey(store *s, const char *old_id, const char *new_id, const char *new_client_key) {
+    if (!s) return ST_INVALID;
+    const char *what = "re-key the facts of an intake";
+    if (!id_ok(old_id) || !id_ok(new_id) || !id_ok(new_client_key)) return invalid(s, what, "no valid ids were given");
+    store_status x = need_txn(s, what);
+    if (x != ST_OK) return x;
+    sqlite3_stmt *st = NULL;
+    int changes = 0;
+    int rc = stmt(s, S_FACTS_REKEY, &st);
+    rc = b_text(st, 1, old_id, rc);
+    rc = b_text(st, 2, new_id, rc);
+    rc = b_text(st, 3, new_client_key, rc);
+    rc = run_write(s, st, rc, &changes);
+    if (rc == SQLITE_OK && changes == 0) return fail(s, ST_NOTFOUND, "Database %s: no facts %s.", s->path, old_id);
+    if (rc == SQLITE_OK) rc = stmt(s, S_FACTS_REKEY_SESSIONS, &st);
+    if (rc == SQLITE_OK) {
+        rc = b_text(st, 1, old_id, rc);
+        rc = b_text(st, 2, new_id, rc);
+        rc = b_text(st, 3, new_client_key, rc);
+        rc = run_write(s, st, rc, NULL);
+    }
+    return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "re-key the facts %s", old_id);
+}
+
+static store_status read_osession(store *s, sqlite3_stmt *st, outcome_session_rec *o) {
+    reader r = {st, "outcome_sessions", NULL, NULL};
+    memset(o, 0, sizeof *o);
+    rd_text(&r, 0, "id", o->id, sizeof o->id, false);
+    r.row = o->id;
+    rd_text(&r, 1, "facts_id", o->facts_id, sizeof o->facts_id, false);
+    rd_text(&r, 2, "client_key", o->client_key, sizeof o->client_key, false);
+    o->day = rd_int(&r, 3, "day", INT64_MIN, INT64_MAX);
+    o->attended = rd_int(&r, 4, "attended", 0, 1) != 0;
+    rd_text(&r, 5, "counselor", o->counselor, sizeof o->counselor, false);
+    o->recorded_at = rd_int(&r, 6, "recorded_at", INT64_MIN, INT64_MAX);
+    rd_text(&r, 7, "recorded_by", o->recorded_by, sizeof o->recorded_by, false);
+    o->intake_at = rd_int(&r, 8, "intake_at", INT64_MIN, INT64_MAX);
+    return rd_end(s, &r);
+}
+
+static store_status rd_osession_row(store *s, sqlite3_stmt *st, void *o) { return read_osession(s, st, o); }
+
+static store_status sq_outcome_session_add(store *s, const outcome_session_rec *r) {
+    if (!s) return ST_INVALID;
+    const char *what = "record a session";
+    if (!r || !field_ok(r->id, sizeof r->id) || !id_ok(r->id) || !field_ok(r->facts_id, sizeof r->facts_id) ||
+        !id_ok(r->facts_id) || !field_ok(r->client_key, sizeof r->client_key) || !id_ok(r->client_key) ||
+        !field_ok(r->counselor, sizeof r->counselor) || !opt_id_ok(r->recorded_by, sizeof r->recorded_by))
+        return invalid(s, what, "the record is missing or incomplete");
+    store_status x = need_txn(s, what);
+    if (x != ST_OK) return x;
+    sqlite3_stmt *st = NULL;
+    int rc = stmt(s, S_OSESSION_ADD, &st);
+    rc = b_text(st, 1, r->id, rc);
+    rc = b_text(st, 2, r->facts_id, rc);
+    rc = b_text(st, 3, r->client_key, rc);
+    rc = b_int(st, 4, r->day, rc);
+    rc = b_int(st, 5, r->attended ? 1 : 0, rc);
+    rc = b_text(st, 6, r->counselor, rc);
+    rc = b_int(st, 7, r->recorded_at, rc);
+    rc = b_text(st, 8, r->recorded_by, rc);
+    rc = b_int(st, 9, r->intake_at, rc);
+    rc = run_write(s, st, rc, NULL);
+    return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "record the session %s", r->id);
+}
+
+static store_status sq_outcome_sessions(store *s, const char *facts_id, outcome_session_rec **out, int *n) {
+    if (!s) return ST_INVALID;
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!id_ok(facts_id) || !out || !n) return invalid(s, "list sessions", "no valid id or no result was given");
+    return list_rows(s, S_OSESSION_LIST, facts_id, sizeof **out, rd_osession_row, NULL, (void **)out, n,
+                     "list the sessions of an intake");
+}
+
+#define INTAKE_PAGE 256
+
+/* Pages by (created_at, rowid), each copied out before the callbacks run. */
+static store_status sq_intake_each_between(store *s, int64_t from, int64_t to, intake_cb cb, void *ctx) {
+    if (!s) return ST_INVALID;
+    if (!cb) return invalid(s, "read the intakes", "no callback was given");
+    intake_rec *page = xcalloc(INTAKE_PAGE, sizeof *page);
+    int64_t after_at = INT64_MIN, after_row = 0;
+    store_status result = ST_OK;
+    bool stop = false;
+    while (!stop && result == ST_OK) {
+        sqlite3_stmt *st = NULL;
+        int k = 0, rc = stmt(s, S_INTAKE_PAGE, &st);
+        rc = b_int(st, 1, from, rc);
+        rc = b_int(st, 2, to, rc);
+        rc = b_int(st, 3, after_at, rc);
+        rc = b_int(st, 4, after_row, rc);
+        rc = b_int(st, 5, INTAKE_PAGE, rc);
+        /* column 0 is the rowid (where the next page starts), then INTAKE_COLS */
+        while (rc == SQLITE_OK && k < INTAKE_PAGE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int64_t rowid = sqlite3_column_int64(st, 0);
+            reader r = {st, "intakes", NULL, NULL};
+            intake_rec *o = &page[k];
+            memset(o, 0, sizeof *o);
+            rd_text(&r, 1, "id", o->id, sizeof o->id, false);
+            r.row = o->id;
+            rd_text(&r, 2, "client_id", o->client_id, sizeof o->client_id, false);
+            o->created_at = rd_int(&r, 3, "created_at", INT64_MIN, INT64_MAX);
+            rd_text(&r, 4, "created_by", o->created_by, sizeof o->created_by, false);
+            rd_text(&r, 5, "level", o->level, sizeof o->level, false);
+            rd_text(&r, 6, "suggested", o->suggested, sizeof o->suggested, true);
+            rd_text(&r, 7, "chosen", o->chosen, sizeof o->chosen, true);
+            rd_blob(&r, 8, "body_ct", &o->body_ct, false);
+            rd_blob(&r, 9, "notes_ct", &o->notes_ct, true);
+            if (!r.bad && !level_ok(o->level)) rd_bad(&r, "level");
+            k++;
+            if (r.bad) {
+                result = rd_end(s, &r);
+                break;
+            }
+            after_at = o->created_at;
+            after_row = rowid;
+            rc = SQLITE_OK;
+        }
+        stmt_done(st);
+        if (result == ST_OK && rc != SQLITE_OK && rc != SQLITE_DONE) result = fail_rc(s, rc, "read the intakes");
+        for (int i = 0; i < k && result == ST_OK && !stop; i++) stop = cb(ctx, &page[i]) != 0;
+        for (int i = 0; i < k; i++) intake_rec_free(&page[i]);
+        if (k < INTAKE_PAGE) break;
+    }
+    free(page);
+    return result;
+}
+
+static store_status sq_client_erase(store *s, const char *client_id) {
+    if (!s) return ST_INVALID;
+    const char *what = "erase a client";
+    if (!id_ok(client_id)) return invalid(s, what, "no valid client id was given");
+    store_status x = need_txn(s, what);
+    if (x != ST_OK) return x;
+    /* overwritten first, then deleted: with secure_delete the freed space is zeroed as well */
+    static const enum sid steps[] = {S_ERASE_OVERWRITE_CLIENT, S_ERASE_OVERWRITE_INTAKES, S_ERASE_OVERWRITE_REASONS,
+                                     S_ERASE_EVENTS, S_ERASE_ITEMS, S_ERASE_INTAKES, S_BIDX_CLEAR, S_ERASE_CLIENT};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        sqlite3_stmt *st = NULL;
+        int changes = 0;
+        int rc = stmt(s, steps[i], &st);
+        rc = b_text(st, 1, client_id, rc);
+        rc = run_write(s, st, rc, &changes);
+        if (rc != SQLITE_OK) return fail_rc(s, rc, "erase the client %s", client_id);
+        if (steps[i] == S_ERASE_OVERWRITE_CLIENT && changes == 0)
+            return fail(s, ST_NOTFOUND, "Database %s: no client %s.", s->path, client_id);
+    }
+    return ST_OK;
+}
+
+static store_status rd_draft_row(store *s, sqlite3_stmt *st, void *o) { return read_draft(s, st, o); }
+static void drop_draft(void *r) { draft_rec_free(r); }
+
+static store_status sq_drafts_before(store *s, int64_t cutoff, draft_rec **out, int *n) {
+    if (!s) return ST_INVALID;
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!out || !n) return invalid(s, "list old drafts", "no result was given");
+    return list_rows_by(s, S_DRAFTS_BEFORE, (list_param){NULL, true, cutoff}, sizeof **out, rd_draft_row, drop_draft,
+                        (void **)out, n, "list old drafts");
+}
+
+static store_status sq_clients_closed_before(store *s, int64_t cutoff, char (**ids)[STORE_ID_LEN], int *n) {
+    if (!s) return ST_INVALID;
+    if (ids) *ids = NULL;
+    if (n) *n = 0;
+    if (!ids || !n) return invalid(s, "list closed records", "no result was given");
+    sqlite3_stmt *st = NULL;
+    char(*v)[STORE_ID_LEN] = NULL;
+    int cnt = 0, cap = 0;
+    int rc = stmt(s, S_CLIENTS_CLOSED_BEFORE, &st);
+    rc = b_int(st, 1, cutoff, rc);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        v = grow(v, &cap, cnt, sizeof *v);
+        reader r = {st, "clients", NULL, NULL};
+        rd_text(&r, 0, "id", v[cnt], sizeof v[cnt], false);
+        if (r.bad) {
+            stmt_done(st);
+            free(v);
+            return rd_end(s, &r);
+        }
+        cnt++;
+        rc = SQLITE_OK;
+    }
+    stmt_done(st);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return fail_rc(s, rc, "list closed records");
+    }
+    if (cnt == 0) {
+        free(v);
+        v = NULL;
+    }
+    *ids = v;
+    *n = cnt;
+    return ST_OK;
+}
+
+static store_status sq_checkpoint(store *s, bool *complete) {
+    if (!s) return ST_INVALID;
+    if (!complete) return invalid(s, "checkpoint the WAL", "no result was given");
+    *complete = false;
+    if (!sqlite3_get_autocommit(s->db)) return invalid(s, "checkpoint the WAL", "a transaction is open");
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    if (is_busy(rc)) return ST_OK; /* another desk is reading: the frames are overwritten later */
+    if (rc != SQLITE_OK) return fail_rc(s, rc, "checkpoint the WAL");
+    *complete = log == done;
+    return ST_OK;
+}
+
+static store_status sq_draft_erase(store *s, const char *id) {
+    if (!s) return ST_INVALID;
+    const char *what = "erase a draft";
+    if (!id_ok(id)) return invalid(s, what, "no valid id was given");
+    store_status x = need_txn(s, what);
+    if (x != ST_OK) return x;
+    sqlite3_stmt *st = NULL;
+    int rc = stmt(s, S_DRAFT_OVERWRITE, &st);
+    rc = b_text(st, 1, id, rc);
+    rc = run_write(s, st, rc, NULL);
+    if (rc != SQLITE_OK) return fail_rc(s, rc, "erase the draft %s", id);
+    return sq_draft_delete(s, id);
+}
 
 const store_ops store_sqlite = {
     .name = "sqlite",
@@ -2564,4 +3114,17 @@ const store_ops store_sqlite = {
     .queue_page = sq_queue_page,
     .queue_count_assigned = sq_queue_count_assigned,
     .local_changes = sq_local_changes,
+    .facts_put = sq_facts_put,
+    .facts_get = sq_facts_get,
+    .facts_for_client = sq_facts_for_client,
+    .facts_scan = sq_facts_scan,
+    .facts_rekey = sq_facts_rekey,
+    .outcome_session_add = sq_outcome_session_add,
+    .outcome_sessions = sq_outcome_sessions,
+    .intake_each_between = sq_intake_each_between,
+    .client_erase = sq_client_erase,
+    .drafts_before = sq_drafts_before,
+    .clients_closed_before = sq_clients_closed_before,
+    .checkpoint = sq_checkpoint,
+    .draft_erase = sq_draft_erase,
 };

@@ -38,7 +38,7 @@ _Static_assert(VAULT_FIELD_VERSION >= 0 && VAULT_FIELD_VERSION <= 255, "field ve
 _Static_assert(crypto_kdf_CONTEXTBYTES == 8, "kdf context size");
 
 #define KDF_CONTEXT "triage__"
-enum { SUBKEY_FIELD = 1, SUBKEY_BLIND = 2, SUBKEY_AUDIT = 3 };
+enum { SUBKEY_FIELD = 1, SUBKEY_BLIND = 2, SUBKEY_AUDIT = 3, SUBKEY_PSEUDONYM = 4 };
 
 #define WRAP_LABEL "triage-wrap-v1"
 #define WRAP_PARAMS_BYTES (4 + 8 + 8 + VAULT_SALT_BYTES)
@@ -480,6 +480,27 @@ uint32_t vault_blind_index(const vault *v, const char *kind, const char *normali
     sodium_memzero(&st, sizeof st); /* holds the keyed state */
     sodium_memzero(h, sizeof h);
     return bits == 32 ? x : x & ((UINT32_C(1) << bits) - 1u);
+}
+
+void vault_pseudonym(const vault *v, const char *kind, const char *id, char out[VAULT_PSEUDONYM_HEX]) {
+    out[0] = '\0';
+    if (!v || !kind || !id) return;
+    /* derived when needed, in guarded memory, and wiped: exports are rare */
+    unsigned char *key = sodium_malloc(VAULT_KEY_BYTES);
+    if (!key) return;
+    unsigned char h[16];
+    crypto_generichash_state st;
+    static const unsigned char nul = 0;
+    if (crypto_kdf_derive_from_key(key, VAULT_KEY_BYTES, SUBKEY_PSEUDONYM, KDF_CONTEXT, v->data_key) == 0 &&
+        crypto_generichash_init(&st, key, VAULT_KEY_BYTES, sizeof h) == 0 &&
+        crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind)) == 0 &&
+        crypto_generichash_update(&st, &nul, 1) == 0 &&
+        crypto_generichash_update(&st, (const unsigned char *)id, strlen(id)) == 0 &&
+        crypto_generichash_final(&st, h, sizeof h) == 0)
+        sodium_bin2hex(out, VAULT_PSEUDONYM_HEX, h, sizeof h);
+    sodium_memzero(&st, sizeof st);
+    sodium_memzero(h, sizeof h);
+    sodium_free(key);
 }
 
 /* ---- audit ---- */

@@ -89,6 +89,13 @@ void vault_wipe_free(void *p);
  * records share each value. kind separates name and phone indexes. */
 uint32_t vault_blind_index(const vault *v, const char *kind, const char *normalised, int bits);
 
+/* A keyed pseudonym for de-identified exports: BLAKE2b (crypto_generichash) of kind and id under a sub-key
+ * derived from the data key for this purpose only, as 32 hex digits. The same id gives the same pseudonym in
+ * every export of one database (so exports can be joined), and without the key nobody can compute or
+ * reverse it. */
+#define VAULT_PSEUDONYM_HEX 33
+void vault_pseudonym(const vault *v, const char *kind, const char *id, char out[VAULT_PSEUDONYM_HEX]);
+
 /* Audit: hash = BLAKE2b(prev_hash || entry) (no key: checkpoints survive a key rotation);
  * mac = keyed BLAKE2b of hash under the audit sub-key. */
 void vault_chain_hash(const unsigned char prev[VAULT_MAC_BYTES], const void *entry, size_t len,

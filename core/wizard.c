@@ -397,6 +397,23 @@ json_t *wizard_result_json(const wizard *w, lang ui) {
     json_object_set_new(input, "answers", answers);
     json_t *out = json_object();
     json_object_set_new(out, "input", input);
+    /* the record forms' choice and number answers (channel, age, ...): the report facts read channel and age
+     * from here (core/facts.h); text and dates (name, phone, birth date) stay in the client record */
+    json_t *record = json_object();
+    for (int p = 0; p < w->n_forms; p++) {
+        const form *fm = w->e->forms.v[w->forms[p]];
+        if (!w->in.a.given[w->forms[p]] || fm->kind != FORM_RECORD) continue;
+        for (int i = 0; i < fm->n_items; i++) {
+            const answer *a = &w->in.a.answers[w->forms[p]][i];
+            const scale *sc = form_item_scale(fm, i);
+            int c = sc && a->state == ANS_VALUE ? scale_value_index(sc, a->value) : -1;
+            if (fm->items[i].type == ITEM_CHOICE && c >= 0)
+                json_object_set_new(record, fm->items[i].id, json_string(sc->choices[c].code));
+            else if (fm->items[i].type == ITEM_NUMBER && a->state == ANS_VALUE)
+                json_object_set_new(record, fm->items[i].id, json_integer(a->value));
+        }
+    }
+    json_object_set_new(out, "record", record);
     json_object_set_new(out, "assessment", assess_run(w->e, &w->in, ui));
     return out;
 }

@@ -34,5 +34,11 @@ int cmd_backup(const cli_args *a);
 int cmd_rekey(const cli_args *a);
 int cmd_queue(const cli_args *a);
 int cmd_tui(const cli_args *a);
+int cmd_report(const cli_args *a);
+int cmd_outcome(const cli_args *a);
+int cmd_export(const cli_args *a);
+int cmd_import(const cli_args *a);
+int cmd_client_erase(const cli_args *a);
+int cmd_retention(const cli_args *a);
 
 #endif

@@ -231,7 +231,7 @@ int cmd_intake(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, false, true);
     assess_input *in = status == EXIT_OK ? malloc(sizeof *in) : NULL;
-    static const char *const extra[] = {"client", "notes", NULL};
+    static const char *const extra[] = {"client", "notes", "record", NULL};
     json_t *client = json_object_get(root, "client");
     const char *name = json_str(client, "name"), *phone = json_str(client, "phone"), *birth = json_str(client, "birth_date");
     const char *notes = json_str(root, "notes");
@@ -242,6 +242,9 @@ int cmd_intake(const cli_args *a) {
     } else if (!json_is_object(client) || !name) {
         fprintf(stderr, "triage intake: %s: client.name: required (\"client\":{\"name\":..,\"phone\":..,\"birth_date\":..})\n",
                 where);
+        status = EXIT_BADINPUT;
+    } else if (json_object_get(root, "record") && !json_is_object(json_object_get(root, "record"))) {
+        fprintf(stderr, "triage intake: %s: record: must be an object such as {\"channel\":\"phone\",\"age\":34}\n", where);
         status = EXIT_BADINPUT;
     } else if (!assess_parse_value(&c.e, root, extra, in, err, sizeof err)) {
         fprintf(stderr, "triage intake: %s: %s\n", where, err);
@@ -256,6 +259,9 @@ int cmd_intake(const cli_args *a) {
         json_t *input = json_deep_copy(root);
         json_object_del(input, "client"); /* identity is sealed in the client record, not in the intake */
         json_object_del(input, "notes");  /* sealed separately, readable only by roles allowed notes */
+        json_t *record = json_object_get(input, "record"); /* intake-form answers such as channel and age */
+        if (record) json_object_set(body, "record", record);
+        json_object_del(input, "record");
         json_object_set_new(body, "input", input);
         json_object_set(body, "assessment", result);
         char *body_text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
@@ -296,6 +302,7 @@ int cmd_intake(const cli_args *a) {
 }
 
 int cmd_client(const cli_args *a) {
+    if (a->argc >= 1 && !strcmp(a->argv[0], "erase")) return cmd_client_erase(a);
     bool as_json = a->argc == 3 && !strcmp(a->argv[2], "--json");
     if ((a->argc != 2 && !as_json) || strcmp(a->argv[0], "find") != 0) {
         fprintf(stderr, "usage: triage --user ME client find TEXT [--json]\n");

@@ -72,6 +72,23 @@ static const char usage[] =
     "                          the client declined the suggestion (three in a row: match by hand)\n"
     "  queue close ID OUTCOME  first_session, declined, referred, unreachable or duplicate\n"
     "\n"
+    "Outcomes, reports, export and erasure:\n"
+    "  report [--from DATE] [--to DATE] [--json|--csv]\n"
+    "                          outcome KPIs per level, channel, concern, age band, counselor and\n"
+    "                          stage; groups under [reports] k_floor shown as <k (clinicians, supervisors)\n"
+    "  outcome session CLIENT|ITEM --date DATE --attended yes|no [--counselor CODE]\n"
+    "                          record a session attended or missed (clinicians, supervisors)\n"
+    "  outcome show CLIENT|ITEM [--json]\n"
+    "                          level confirmed, first session, sessions, closing, lifecycle stage\n"
+    "  export --format csv|json|fhir [--from DATE] [--to DATE] [--deidentify] [--bom] --out FILE\n"
+    "                          intakes to a new file (mode 0600); FHIR R4 Bundle with LOINC codes;\n"
+    "                          --deidentify: no names, phones, birth dates; keyed pseudonyms (supervisors)\n"
+    "  import fhir FILE|- [--client ID]\n"
+    "                          QuestionnaireResponses scored with triage's forms and queued as intakes;\n"
+    "                          any response that does not fit: nothing imported, every problem named\n"
+    "  client erase CLIENT_ID  erase a client's personal data and answers for good (supervisors)\n"
+    "  retention [apply]       show (apply: erase) drafts and closed records past [retention]\n"
+    "\n"
     "Options:\n"
     "  --config FILE   use this configuration file (else $TRIAGE_CONFIG, then\n"
     "                  $XDG_CONFIG_HOME/triage/config.ini, then /etc/triage/config.ini, then the\n"
@@ -181,7 +198,9 @@ int main(int argc, char **argv) {
     } commands[] = {{"score", cmd_score},   {"assess", cmd_assess}, {"forms", cmd_forms},   {"config", cmd_config},
                     {"init", cmd_init},     {"user", cmd_user},     {"roster", cmd_roster}, {"intake", cmd_intake},
                     {"client", cmd_client}, {"verify", cmd_verify}, {"audit", cmd_audit},   {"backup", cmd_backup},
-                    {"rekey", cmd_rekey},   {"queue", cmd_queue}};
+                    {"rekey", cmd_rekey},   {"queue", cmd_queue},
+                    {"report", cmd_report}, {"outcome", cmd_outcome}, {"export", cmd_export},
+                    {"import", cmd_import}, {"retention", cmd_retention}};
     int status = EXIT_BADINPUT;
     bool found = false;
     for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)

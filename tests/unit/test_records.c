@@ -53,7 +53,7 @@
 #define MISSING_ID "00000000-0000-4000-8000-00000000dead"
 #define T0 ((int64_t)2000000000) /* a fixed instant for the login-delay tests */
 
-static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 16};
+static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 16, "", ""};
 
 /* ---- the shared world ---- */
 
@@ -412,11 +412,13 @@ static void t_role_matrix(void **state) {
     static const bool allowed[3][ACT_COUNT] = {
         [ROLE_RECEPTION] = {[ACT_INTAKE_CREATE] = true, [ACT_CLIENT_SEARCH] = true, [ACT_CLIENT_OPEN] = true},
         [ROLE_CLINICIAN] = {[ACT_INTAKE_CREATE] = true, [ACT_CLIENT_SEARCH] = true, [ACT_CLIENT_OPEN] = true,
-                            [ACT_NOTES_OF_OTHERS] = true, [ACT_LEVEL_CONFIRM] = true, [ACT_LEVEL_LOWER] = true},
+                            [ACT_NOTES_OF_OTHERS] = true, [ACT_LEVEL_CONFIRM] = true, [ACT_LEVEL_LOWER] = true,
+                            [ACT_OUTCOME_RECORD] = true, [ACT_REPORT] = true},
         [ROLE_SUPERVISOR] = {[ACT_INTAKE_CREATE] = true, [ACT_CLIENT_SEARCH] = true, [ACT_CLIENT_OPEN] = true,
                              [ACT_NOTES_OF_OTHERS] = true, [ACT_LEVEL_CONFIRM] = true, [ACT_LEVEL_LOWER] = true,
                              [ACT_STAFF_MANAGE] = true, [ACT_ROSTER_MANAGE] = true, [ACT_KEY_MANAGE] = true,
-                             [ACT_BACKUP] = true, [ACT_VERIFY] = true},
+                             [ACT_BACKUP] = true, [ACT_VERIFY] = true, [ACT_OUTCOME_RECORD] = true,
+                             [ACT_REPORT] = true, [ACT_EXPORT] = true, [ACT_CLIENT_ERASE] = true},
     };
     session *who[3] = {W.alice, W.bob, W.admin};
     assert_int_equal(W.alice->me.role, ROLE_RECEPTION);
@@ -451,7 +453,7 @@ static void t_role_matrix(void **state) {
             assert_true(e.has_mac);
         }
     }
-    assert_int_equal(denials, 8 + 5); /* 8 for reception, 5 for a clinician */
+    assert_int_equal(denials, 12 + 7); /* 12 for reception, 7 for a clinician */
     /* names are words, distinct, and out-of-range is "?" */
     assert_string_equal(action_name(ACT_STAFF_MANAGE), "manage staff");
     assert_string_equal(action_name(ACT_KEY_MANAGE), "manage keys");

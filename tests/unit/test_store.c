@@ -43,7 +43,7 @@
 #include "../../core/store.h"
 
 #define TRIG 0x54524947
-#define NEWEST 2 /* the schema version this build writes */
+#define NEWEST 4 /* the schema version this build writes */
 
 #define STAFF1 "5a000000-0000-4000-8000-000000000001"
 #define STAFF2 "5a000000-0000-4000-8000-000000000002"
@@ -1775,7 +1775,7 @@ static void s_too_new(void **state) {
     assert_int_equal(try_open(f, false, err, sizeof err), ST_TOO_NEW);
     assert_non_null(strstr(err, f->path));
     assert_non_null(strstr(err, "99"));
-    assert_non_null(strstr(err, "up to 2"));
+    assert_non_null(strstr(err, "up to 4"));
     assert_file_is(f->path, before, n);
     free(before);
 }
@@ -1851,6 +1851,22 @@ static void make_v1(const char *path) {
     free(sql);
 }
 
+/* Version 2 as it shipped (schema_v1.sql then schema_v2.sql), with a client, an intake and a queue item. */
+static void make_v2(const char *path) {
+    make_v1(path);
+    size_t n = 0;
+    char *sql = read_all("tests/fixtures/store/schema_v2.sql", &n);
+    raw_exec(path, sql);
+    raw_exec(path, "INSERT INTO staff VALUES ('s1', 'amy0', 'supervisor', zeroblob(32), zeroblob(72), 2, 2, 67108864, "
+                   "zeroblob(16), zeroblob(80), 0, 0, 0, 1)");
+    raw_exec(path, "INSERT INTO clients VALUES ('c1', 1, 's1', X'01', NULL, NULL)");
+    raw_exec(path, "INSERT INTO intakes VALUES ('i1', 'c1', 1, 's1', 'yellow', NULL, NULL, X'02', NULL)");
+    raw_exec(path, "INSERT INTO queue_items VALUES ('q1', 'c1', 'i1', 'yellow', 'open', 'none', NULL, NULL, 1, 1, 100, "
+                   "1, 0, 0, 0, 0, 0)");
+    raw_exec(path, "PRAGMA user_version = 2");
+    free(sql);
+}
+
 static void check_newest_schema(fx *f) {
     assert_int_equal(raw_int(f->path, "PRAGMA user_version"), NEWEST);
     assert_int_equal(raw_int(f->path, "PRAGMA application_id"), TRIG);
@@ -1862,11 +1878,18 @@ static void check_newest_schema(fx *f) {
              "SELECT group_concat(type || ':' || name, ' ') FROM (SELECT type, name FROM sqlite_schema WHERE name NOT "
              "LIKE 'sqlite_%' ORDER BY type, name)",
              names, sizeof names);
-    assert_string_equal(names, "index:blind_index_client index:drafts_staff index:intakes_client index:queue_client "
-                               "index:queue_due index:queue_events_item index:queue_open index:queue_urgency table:audit "
-                               "table:blind_index table:clients table:counselors table:drafts table:intakes "
-                               "table:meta table:queue_events table:queue_items table:staff trigger:audit_no_delete "
+    assert_string_equal(names, "index:blind_index_client index:drafts_staff index:intake_facts_client "
+                               "index:intakes_client index:intakes_time index:outcome_sessions_facts index:outcome_sessions_time "
+                               "index:queue_by_hand index:queue_client "
+                               "index:queue_due index:queue_events_item index:queue_items_client index:queue_open "
+                               "index:queue_urgency table:audit table:blind_index table:clients table:counselors "
+                               "table:drafts table:intake_facts table:intakes table:meta table:outcome_sessions "
+                               "table:queue_events table:queue_items table:staff trigger:audit_no_delete "
                                "trigger:audit_no_update");
+    /* the report facts hold no personal column */
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_table_info('intake_facts') WHERE name IN ('name', "
+                                      "'phone', 'birth', 'birth_date', 'age', 'body_ct', 'notes_ct')"),
+                     0);
     /* no index on any clinical value */
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM pragma_index_list('intakes') AS il, "
                                       "pragma_index_info(il.name) AS ii WHERE ii.name = 'level'"),
@@ -1875,7 +1898,7 @@ static void check_newest_schema(fx *f) {
 
 static void s_migrations(void **state) {
     fx *f = *state;
-    void (*const builders[])(const char *) = {make_v0_empty, make_v0_claimed, make_v1};
+    void (*const builders[])(const char *) = {make_v0_empty, make_v0_claimed, make_v1, make_v2};
     for (size_t i = 0; i < sizeof builders / sizeof builders[0]; i++) {
         (void)unlink(f->path);
         builders[i](f->path);
@@ -1888,6 +1911,16 @@ static void s_migrations(void **state) {
             assert_int_equal(kept.n, 1);
             assert_int_equal(kept.p[0], 0x2a);
             blob_free(&kept);
+        }
+        if (builders[i] == make_v2) { /* what version 2 held is still there, and the new tables work */
+            queue_rec q;
+            assert_int_equal(f->ops->queue_get(f->s, "q1", &q), ST_OK);
+            assert_string_equal(q.level, "yellow");
+            facts_rec *fr = NULL;
+            int nf = -1;
+            assert_int_equal(f->ops->facts_for_client(f->s, "c1", &fr, &nf), ST_OK);
+            assert_int_equal(nf, 0); /* intakes saved before version 3 have no report facts */
+            free(fr);
         }
         OK(f, f->ops->begin(f->s));
         add_staff(f, STAFF1, "amy");

@@ -1,0 +1,152 @@
+#include "erasure.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "ids.h"
+
+#define DAY 86400
+#define YEAR (365 * DAY + DAY / 4)
+
+/* True when the draft's sealed body names the client (a draft resumed for an existing client). */
+static bool draft_names(session *s, const draft_rec *d, const char *client_id) {
+    char *body = NULL;
+    size_t len;
+    if (!vault_open(s->v, "drafts", "body", d->id, d->body_ct.p, d->body_ct.n, &body, &len)) return false;
+    json_error_t e;
+    json_t *root = json_loadb(body, len, 0, &e);
+    const char *cid = json_string_value(json_object_get(root, "client_id"));
+    bool hit = cid && strcmp(cid, client_id) == 0;
+    json_decref(root);
+    vault_wipe_free(body);
+    return hit;
+}
+
+/* The body of client_erase, inside the caller's transaction. */
+static bool erase_in_txn(session *s, const char *client_id, erase_result *out, char *err, size_t errsize) {
+    database *db = s->db;
+    client_rec c;
+    store_status st = db->ops->client_get(db->st, client_id, &c);
+    if (st != ST_OK) {
+        if (st == ST_NOTFOUND) snprintf(err, errsize, "no client %s", client_id);
+        else db_error(db, st, "cannot read the client", err, errsize);
+        return false;
+    }
+    client_rec_free(&c);
+    draft_rec *drafts = NULL;
+    int nd = 0;
+    st = db->ops->drafts_before(db->st, INT64_MAX, &drafts, &nd);
+    for (int i = 0; st == ST_OK && i < nd; i++)
+        if (draft_names(s, &drafts[i], client_id)) {
+            st = db->ops->draft_erase(db->st, drafts[i].id);
+            out->drafts++;
+        }
+    for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
+    free(drafts);
+    /* the facts stay, under fresh random ids: one new key for the client, so its episodes still count as one
+     * client's, linked to nothing else */
+    facts_rec *facts = NULL;
+    int nf = 0;
+    if (st == ST_OK) st = db->ops->facts_for_client(db->st, client_id, &facts, &nf);
+    char key[STORE_ID_LEN];
+    id_new(key);
+    for (int i = 0; st == ST_OK && i < nf; i++) {
+        char nid[STORE_ID_LEN];
+        id_new(nid);
+        st = db->ops->facts_rekey(db->st, facts[i].id, nid, key);
+    }
+    free(facts);
+    out->intakes = nf;
+    if (st == ST_OK) st = db->ops->client_erase(db->st, client_id);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot erase the client", err, errsize);
+        return false;
+    }
+    char detail[96];
+    snprintf(detail, sizeof detail, "%d intakes kept as de-identified facts, %d drafts", nf, out->drafts);
+    return audit_log(db, s->v, s->me.id, "client_erase", client_id, detail, err, errsize);
+}
+
+bool client_erase(session *s, const char *client_id, erase_result *out, char *err, size_t errsize) {
+    memset(out, 0, sizeof *out);
+    if (!session_allowed(s, ACT_CLIENT_ERASE, err, errsize)) return false;
+    if (!client_id || !*client_id) {
+        snprintf(err, errsize, "which client? give its id");
+        return false;
+    }
+    if (!session_begin(s, err, errsize)) return false;
+    if (!erase_in_txn(s, client_id, out, err, errsize) || !db_commit(s->db, err, errsize)) {
+        db_rollback(s->db);
+        return false;
+    }
+    /* old page images of the erased rows may still sit in the WAL until it is checkpointed */
+    store_status st = s->db->ops->checkpoint(s->db->st, &out->wal_cleared);
+    if (st != ST_OK) out->wal_cleared = false;
+    return true;
+}
+
+bool retention_due(database *db, int draft_days, int closed_years, int64_t now, retention_counts *out, char *err,
+                   size_t errsize) {
+    memset(out, 0, sizeof *out);
+    draft_rec *drafts = NULL;
+    int nd = 0;
+    store_status st = db->ops->drafts_before(db->st, now - (int64_t)draft_days * DAY, &drafts, &nd);
+    for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
+    free(drafts);
+    char(*ids)[STORE_ID_LEN] = NULL;
+    int nc = 0;
+    if (st == ST_OK) st = db->ops->clients_closed_before(db->st, now - (int64_t)closed_years * YEAR, &ids, &nc);
+    free(ids);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot count the records due for erasure", err, errsize);
+        return false;
+    }
+    out->drafts = nd;
+    out->clients = nc;
+    return true;
+}
+
+bool retention_apply(session *s, int draft_days, int closed_years, retention_counts *done, char *err, size_t errsize) {
+    memset(done, 0, sizeof *done);
+    if (!session_allowed(s, ACT_CLIENT_ERASE, err, errsize)) return false;
+    int64_t now = clock_now();
+    database *db = s->db;
+    if (!session_begin(s, err, errsize)) return false;
+    draft_rec *drafts = NULL;
+    int nd = 0;
+    store_status st = db->ops->drafts_before(db->st, now - (int64_t)draft_days * DAY, &drafts, &nd);
+    for (int i = 0; st == ST_OK && i < nd; i++) st = db->ops->draft_erase(db->st, drafts[i].id);
+    for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
+    free(drafts);
+    char detail[64];
+    snprintf(detail, sizeof detail, "%d drafts older than %d days", nd, draft_days);
+    bool ok = st == ST_OK;
+    if (!ok) db_error(db, st, "cannot erase old drafts", err, errsize);
+    ok = ok && (nd == 0 || audit_log(db, s->v, s->me.id, "retention", "", detail, err, errsize)) &&
+         db_commit(db, err, errsize);
+    if (!ok) {
+        db_rollback(db);
+        return false;
+    }
+    done->drafts = nd;
+    char(*ids)[STORE_ID_LEN] = NULL;
+    int nc = 0;
+    st = db->ops->clients_closed_before(db->st, now - (int64_t)closed_years * YEAR, &ids, &nc);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot list the closed records", err, errsize);
+        return false;
+    }
+    for (int i = 0; ok && i < nc; i++) {
+        erase_result r;
+        ok = client_erase(s, ids[i], &r, err, errsize);
+        if (ok) done->clients++;
+    }
+    free(ids);
+    bool cleared;
+    if (ok && nd) db->ops->checkpoint(db->st, &cleared);
+    return ok;
+}

@@ -1,0 +1,33 @@
+/* The right to erasure and retention. Erasing a client removes for good its name, phone, date of birth,
+ * every intake's answers, scores and notes, the reasons written for its queue steps, its blind-index
+ * entries and any draft that names it: sealed values are overwritten with random bytes before their rows
+ * are deleted, secure_delete zeroes the freed space, and the WAL is checkpointed and truncated so no old
+ * page survives in it. The de-identified report facts stay (re-keyed to fresh random ids) so the centre's
+ * counts remain true; an audit entry records who erased which record id, with no personal data.
+ * Copies made before (backups) are not reached: they age out by the centre's backup rotation. */
+#ifndef TRIAGE_ERASURE_H
+#define TRIAGE_ERASURE_H
+
+#include "session.h"
+
+typedef struct {
+    int intakes;      /* facts rows kept, de-identified */
+    int drafts;       /* drafts naming the client, erased */
+    bool wal_cleared; /* false when another desk was reading: the old frames are overwritten later */
+} erase_result;
+
+/* Supervisors. Everything in one transaction; audited. */
+bool client_erase(session *s, const char *client_id, erase_result *out, char *err, size_t errsize);
+
+typedef struct {
+    int drafts;  /* unfinished intakes older than [retention] draft_days */
+    int clients; /* clients whose items are all closed, with nothing new, for [retention] closed_years */
+} retention_counts;
+
+/* What is due for erasure at now (no login needed: only counts, from what is in clear). */
+bool retention_due(database *db, int draft_days, int closed_years, int64_t now, retention_counts *out, char *err,
+                   size_t errsize);
+/* Erases what is due (supervisors), each record as client_erase does; *done counts what was erased. */
+bool retention_apply(session *s, int draft_days, int closed_years, retention_counts *done, char *err, size_t errsize);
+
+#endif

@@ -1,0 +1,404 @@
+#include "fhir_import.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assess.h"
+#include "fhir.h"
+#include "records.h"
+#include "score.h"
+#include "secret.h"
+#include "util.h"
+
+#define MAX_RESPONSES 4096
+
+typedef struct {
+    json_t *resource;
+    const char *url; /* fullUrl, or "" */
+    int entry;       /* index in the bundle, -1 for a lone resource */
+} res;
+
+typedef struct {
+    const form *f;
+    answer answers[FORM_MAX_ITEMS];
+    const char *subject; /* reference, or "" */
+    int group;           /* index into the subjects */
+} response;
+
+typedef struct {
+    const char *ref;
+    char client_id[STORE_ID_LEN];
+    bool create;
+    const char *name, *phone, *birth;
+} subject;
+
+typedef struct {
+    char *err;
+    size_t size, used;
+    int problems;
+} problems;
+
+__attribute__((format(printf, 2, 3))) static void problem(problems *p, const char *fmt, ...) {
+    p->problems++;
+    if (p->used + 2 >= p->size) return;
+    if (p->used) p->err[p->used++] = '\n';
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(p->err + p->used, p->size - p->used, fmt, ap);
+    va_end(ap);
+    if (n > 0) p->used += (size_t)n < p->size - p->used ? (size_t)n : p->size - p->used - 1;
+}
+
+static void where(const res *r, char *out, size_t size) {
+    const char *id = json_string_value(json_object_get(r->resource, "id"));
+    char shown[80];
+    text_for_display(id ? id : "(no id)", 40, shown, sizeof shown);
+    if (r->entry >= 0) snprintf(out, size, "entry[%d] QuestionnaireResponse %s", r->entry, shown);
+    else snprintf(out, size, "QuestionnaireResponse %s", shown);
+}
+
+/* The answer of an item as triage's answer text: a Coding's code, a string, an integer, a boolean (yes/no). */
+static bool answer_text(json_t *item, char *out, size_t size) {
+    json_t *a = json_array_get(json_object_get(item, "answer"), 0), *v;
+    if ((v = json_object_get(json_object_get(a, "valueCoding"), "code")) && json_is_string(v))
+        snprintf(out, size, "%s", json_string_value(v));
+    else if ((v = json_object_get(a, "valueString")) && json_is_string(v))
+        snprintf(out, size, "%s", json_string_value(v));
+    else if ((v = json_object_get(a, "valueInteger")) && json_is_integer(v))
+        snprintf(out, size, "%lld", (long long)json_integer_value(v));
+    else if ((v = json_object_get(a, "valueBoolean")) && json_is_boolean(v))
+        snprintf(out, size, "%s", json_is_true(v) ? "yes" : "no");
+    else return false;
+    return true;
+}
+
+/* A stated total: an item `total` (or the total's code) of the response itself, or an Observation of the
+ * bundle derived from it with the form's total code. */
+static bool stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item, long long *out) {
+    if (total_item) {
+        json_t *a = json_array_get(json_object_get(total_item, "answer"), 0);
+        json_t *v = json_object_get(a, "valueInteger");
+        if (json_is_integer(v)) {
+            *out = json_integer_value(v);
+            return true;
+        }
+    }
+    const char *sys, *code;
+    fhir_total_code(f, &sys, &code);
+    const char *qid = json_string_value(json_object_get(qr->resource, "id"));
+    char local[160] = "";
+    if (qid) snprintf(local, sizeof local, "QuestionnaireResponse/%s", qid);
+    for (int i = 0; i < n; i++) {
+        json_t *o = all[i].resource;
+        if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) continue;
+        bool from_it = false, coded = false;
+        size_t k;
+        json_t *d;
+        json_array_foreach(json_object_get(o, "derivedFrom"), k, d) {
+            const char *r = json_string_value(json_object_get(d, "reference"));
+            if (r && ((*qr->url && !strcmp(r, qr->url)) || (*local && !strcmp(r, local)))) from_it = true;
+        }
+        json_array_foreach(json_object_get(json_object_get(o, "code"), "coding"), k, d) {
+            const char *s = json_string_value(json_object_get(d, "system")), *c = json_string_value(json_object_get(d, "code"));
+            if (s && c && !strcmp(s, sys) && !strcmp(c, code)) coded = true;
+        }
+        json_t *v = json_object_get(o, "valueInteger");
+        if (from_it && coded && json_is_integer(v)) {
+            *out = json_integer_value(v);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool is_total_link(const form *f, const char *link) {
+    if (!link) return false;
+    if (link[0] == '/') link++;
+    return !strcmp(link, "total") || (f->total_loinc && !strcmp(link, f->total_loinc));
+}
+
+/* Reads one response into r; problems are listed, naming the resource and the linkId. */
+static void read_response(const engine *e, const res *all, int n, const res *qr, response *r, problems *p) {
+    char w[160];
+    where(qr, w, sizeof w);
+    json_t *o = qr->resource;
+    const char *canon = json_string_value(json_object_get(o, "questionnaire"));
+    r->f = fhir_form_of(&e->forms, canon);
+    r->subject = json_string_value(json_object_get(json_object_get(o, "subject"), "reference")) ?: "";
+    if (!r->f || r->f->kind != FORM_SCORED) {
+        char shown[120];
+        text_for_display(canon ? canon : "(none)", 80, shown, sizeof shown);
+        problem(p, "%s: questionnaire `%s` is not a questionnaire triage scores", w, shown);
+        r->f = NULL;
+        return;
+    }
+    const form *f = r->f;
+    for (int i = 0; i < FORM_MAX_ITEMS; i++) r->answers[i] = (answer){ANS_UNANSWERED, 0};
+    bool seen[FORM_MAX_ITEMS] = {false};
+    json_t *total_item = NULL;
+    /* items, and the items of groups one level down */
+    json_t *flat = json_array();
+    size_t k;
+    json_t *it;
+    json_array_foreach(json_object_get(o, "item"), k, it) {
+        json_t *sub = json_object_get(it, "item");
+        if (json_is_array(sub) && !json_object_get(it, "answer")) json_array_extend(flat, sub);
+        else json_array_append(flat, it);
+    }
+    if (!json_is_array(json_object_get(o, "item"))) problem(p, "%s: no item array", w);
+    json_array_foreach(flat, k, it) {
+        const char *link = json_string_value(json_object_get(it, "linkId"));
+        char shown[80];
+        text_for_display(link ? link : "(none)", 40, shown, sizeof shown);
+        if (is_total_link(f, link)) {
+            total_item = it;
+            continue;
+        }
+        int idx = fhir_item_of(f, link);
+        if (idx < 0) {
+            problem(p, "%s: linkId `%s` is not an item of %s", w, shown, f->id);
+            continue;
+        }
+        if (seen[idx]) {
+            problem(p, "%s: linkId `%s` (%s.%s) is answered twice", w, shown, f->id, f->items[idx].id);
+            continue;
+        }
+        seen[idx] = true;
+        char text[128], why[512];
+        if (!answer_text(it, text, sizeof text)) {
+            problem(p, "%s: linkId `%s` (%s.%s): no answer (valueCoding, valueString, valueInteger or valueBoolean)", w,
+                    shown, f->id, f->items[idx].id);
+            continue;
+        }
+        if (!answer_parse(f, idx, text, &r->answers[idx], why, sizeof why))
+            problem(p, "%s: linkId `%s`: %s", w, shown, why);
+    }
+    json_decref(flat);
+    score_result sr;
+    score_form(f, r->answers, &sr);
+    long long stated;
+    if (stated_total(all, n, qr, f, total_item, &stated)) {
+        if (!sr.has_total) problem(p, "%s: states a total, but %s has none", w, f->id);
+        else if (!sr.complete) problem(p, "%s: states a total %lld, but %s is incomplete (%d of %d answered)", w, stated,
+                                       f->id, sr.n_answered, sr.n_visible);
+        else if (stated != sr.total)
+            problem(p, "%s: the stated total %lld disagrees with the total of its answers, %d (%s)", w, stated, sr.total,
+                    f->id);
+    }
+}
+
+/* A Patient of the bundle by reference. */
+static json_t *patient_of(const res *all, int n, const char *ref) {
+    if (!ref || !*ref) return NULL;
+    for (int i = 0; i < n; i++) {
+        json_t *o = all[i].resource;
+        if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Patient") != 0) continue;
+        const char *id = json_string_value(json_object_get(o, "id"));
+        char local[120] = "";
+        if (id) snprintf(local, sizeof local, "Patient/%s", id);
+        if ((*all[i].url && !strcmp(all[i].url, ref)) || (*local && !strcmp(local, ref))) return o;
+    }
+    return NULL;
+}
+
+static const char *patient_name(json_t *p) {
+    json_t *n = json_array_get(json_object_get(p, "name"), 0);
+    return json_string_value(json_object_get(n, "text"));
+}
+
+static const char *patient_phone(json_t *p) {
+    size_t k;
+    json_t *t;
+    json_array_foreach(json_object_get(p, "telecom"), k, t) {
+        const char *sys = json_string_value(json_object_get(t, "system"));
+        if (sys && !strcmp(sys, "phone")) return json_string_value(json_object_get(t, "value"));
+    }
+    return NULL;
+}
+
+/* The existing client with this name and the same phone or date of birth; "" when none. */
+static bool match_client(session *s, subject *sj, char *err, size_t errsize) {
+    client_plain *list = NULL;
+    int n = 0;
+    sj->client_id[0] = '\0';
+    if (!client_find(s, sj->name, &list, &n, err, errsize)) return false;
+    char a[72], b[72];
+    normalise_phone(sj->phone, a, sizeof a);
+    int hits = 0;
+    for (int i = 0; i < n; i++) {
+        normalise_phone(list[i].phone, b, sizeof b);
+        bool same = (*a && !strcmp(a, b)) || (sj->birth && *sj->birth && !strcmp(sj->birth, list[i].birth));
+        if (same && hits++ == 0) snprintf(sj->client_id, sizeof sj->client_id, "%s", list[i].id);
+    }
+    client_list_free(list, n);
+    if (hits > 1) {
+        snprintf(err, errsize, "several clients are named like Patient %s with the same phone or birth date: give --client ID",
+                 sj->ref);
+        return false;
+    }
+    return true;
+}
+
+static int subject_index(subject *subjects, int *ns, const char *ref) {
+    for (int i = 0; i < *ns; i++)
+        if (!strcmp(subjects[i].ref, ref)) return i;
+    subjects[*ns].ref = ref;
+    return (*ns)++;
+}
+
+/* Saves the responses of one subject as one intake. */
+static bool save_group(session *s, const engine *e, response *rs, int nr, int g, const subject *sj, import_result *out,
+                       char *err, size_t errsize) {
+    json_t *answers = json_object();
+    for (int i = 0; i < nr; i++) {
+        if (rs[i].group != g) continue;
+        json_t *arr = json_array();
+        for (int k = 0; k < rs[i].f->n_items; k++) {
+            char code[64];
+            if (rs[i].answers[k].state == ANS_VALUE || rs[i].answers[k].state == ANS_REFUSED) {
+                answer_format(rs[i].f, k, rs[i].answers[k], code, sizeof code);
+                json_array_append_new(arr, json_string(code));
+            } else {
+                json_array_append_new(arr, json_null());
+            }
+        }
+        json_object_set_new(answers, rs[i].f->id, arr);
+    }
+    json_t *input = json_object();
+    json_object_set_new(input, "answers", answers);
+    assess_input *in = malloc(sizeof *in);
+    bool ok = in && assess_parse_value(e, input, NULL, in, err, errsize);
+    if (ok) {
+        json_t *result = assess_run(e, in, e->cfg.ui_lang);
+        json_t *body = json_object();
+        json_object_set(body, "input", input);
+        json_object_set_new(body, "assessment", result);
+        json_t *record = json_object();
+        json_object_set_new(record, "source", json_string("fhir_import"));
+        json_object_set_new(body, "record", record);
+        char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
+        const char *suggested = json_string_value(json_object_get(json_array_get(json_object_get(result, "matches"), 0), "id"));
+        char client_id[STORE_ID_LEN], intake_id[STORE_ID_LEN];
+        snprintf(client_id, sizeof client_id, "%s", sj->client_id);
+        ok = text != NULL;
+        if (ok && sj->create) {
+            ok = client_create(s, sj->name, sj->phone, sj->birth, client_id, err, errsize);
+            if (ok) out->clients_created++;
+        } else if (ok) {
+            out->clients_matched++;
+        }
+        intake_input ii = {client_id, json_string_value(json_object_get(result, "level")), suggested, NULL, text, NULL};
+        ok = ok && intake_save_queued(s, &ii, &e->queue, intake_id, err, errsize);
+        if (ok) {
+            out->intakes++;
+            if (!out->first_intake[0]) memcpy(out->first_intake, intake_id, sizeof intake_id);
+        }
+        if (text) {
+            secret_wipe(text, strlen(text));
+            free(text);
+        }
+        json_decref(body);
+    }
+    free(in);
+    json_decref(input);
+    return ok;
+}
+
+bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
+                 char *err, size_t errsize) {
+    memset(out, 0, sizeof *out);
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
+    json_error_t je;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        snprintf(err, errsize, "not valid JSON: line %d, column %d: %s", je.line, je.column, je.text);
+        return false;
+    }
+    const char *type = json_string_value(json_object_get(root, "resourceType"));
+    int n = 0;
+    res *all = NULL;
+    if (type && !strcmp(type, "Bundle")) {
+        json_t *entries = json_object_get(root, "entry");
+        size_t k;
+        json_t *en;
+        all = xcalloc(json_array_size(entries) + 1, sizeof *all);
+        json_array_foreach(entries, k, en) {
+            json_t *r = json_object_get(en, "resource");
+            if (!json_is_object(r)) continue;
+            all[n++] = (res){r, json_string_value(json_object_get(en, "fullUrl")) ?: "", (int)k};
+        }
+    } else if (type && !strcmp(type, "QuestionnaireResponse")) {
+        all = xcalloc(1, sizeof *all);
+        all[n++] = (res){root, "", -1};
+    } else {
+        snprintf(err, errsize, "resourceType: expected a Bundle or a QuestionnaireResponse");
+        json_decref(root);
+        return false;
+    }
+    problems p = {err, errsize, 0, 0};
+    err[0] = '\0';
+    response *rs = xcalloc((size_t)n + 1, sizeof *rs);
+    subject *subjects = xcalloc((size_t)n + 1, sizeof *subjects);
+    int nr = 0, ns = 0;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(json_string_value(json_object_get(all[i].resource, "resourceType")) ?: "", "QuestionnaireResponse"))
+            continue;
+        if (nr >= MAX_RESPONSES) {
+            problem(&p, "more than %d responses in one file: split it", MAX_RESPONSES);
+            break;
+        }
+        read_response(e, all, n, &all[i], &rs[nr], &p);
+        if (!rs[nr].f) continue;
+        rs[nr].group = subject_index(subjects, &ns, client_id ? "" : rs[nr].subject);
+        subject *sj = &subjects[rs[nr].group];
+        if (!client_id && !sj->name) {
+            json_t *pt = patient_of(all, n, sj->ref);
+            sj->name = patient_name(pt);
+            sj->phone = patient_phone(pt);
+            sj->birth = json_string_value(json_object_get(pt, "birthDate"));
+            if (!sj->name || !*sj->name) {
+                char w[160];
+                where(&all[i], w, sizeof w);
+                problem(&p, "%s: its subject names no Patient with a name in this file: give --client ID", w);
+                sj->name = "";
+            }
+        }
+        nr++;
+    }
+    if (nr == 0 && p.problems == 0) problem(&p, "no QuestionnaireResponse in the file");
+    /* clients: the one given, else found or to be created; all decided before anything is saved */
+    for (int g = 0; g < ns && p.problems == 0; g++) {
+        if (client_id) {
+            client_plain c;
+            if (!client_open(s, client_id, &c, err, errsize)) p.problems++;
+            else {
+                snprintf(subjects[g].client_id, sizeof subjects[g].client_id, "%s", client_id);
+                client_plain_free(&c);
+            }
+            continue;
+        }
+        if (!match_client(s, &subjects[g], err, errsize)) p.problems++;
+        else subjects[g].create = !subjects[g].client_id[0];
+    }
+    bool ok = p.problems == 0;
+    if (!ok && p.problems > 1) {
+        char more[64];
+        snprintf(more, sizeof more, "\n%d problems: nothing was imported", p.problems);
+        if (strlen(err) + strlen(more) < errsize) strcat(err, more);
+    }
+    out->responses = nr;
+    for (int g = 0; ok && g < ns; g++) ok = save_group(s, e, rs, nr, g, &subjects[g], out, err, errsize);
+    if (ok) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "fhir %d responses, %d intakes", nr, out->intakes);
+        session_audit(s, "import", "", detail);
+    }
+    free(rs);
+    free(subjects);
+    free(all);
+    json_decref(root);
+    return ok;
+}

@@ -1,0 +1,82 @@
+/* Outcome KPIs over a date range, from the de-identified report facts (core/facts.h) only: no sealed value
+ * is opened, so a report over a million intakes takes well under a second. Curses-free: `triage report`
+ * prints it, the front desk's Reports screen draws it (report_bar gives its bars).
+ *
+ * Every figure is given for the whole range and per group: per level (the level triage gave), channel,
+ * presenting concern, age band, counselor, and lifecycle stage at the end of the range. A group with fewer
+ * intakes than the k floor ([reports] k_floor, default 5) is suppressed: its count is shown as "<k" and
+ * none of its figures, so that a report never singles out a client. */
+#ifndef TRIAGE_REPORT_H
+#define TRIAGE_REPORT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "session.h"
+
+typedef enum { RD_ALL, RD_LEVEL, RD_CHANNEL, RD_CONCERN, RD_AGE_BAND, RD_COUNSELOR, RD_STAGE, RD_COUNT } report_dim;
+
+const char *report_dim_name(report_dim d);
+
+typedef struct {
+    report_dim dim;
+    char value[65];            /* "all", "red", "phone", "emotional", "25-34", "c05", "active"; "" = unknown */
+    int64_t intakes;
+    bool suppressed;           /* fewer than k intakes: show "<k" and no figure */
+    /* identification accuracy = confirmed_same / confirmed: the clinician confirmed the level triage gave */
+    int64_t confirmed, confirmed_same;
+    /* first-session completion = first_attended / intakes */
+    int64_t first_attended;
+    /* retention = retained / first_attended: N or more attended sessions within D days of the first */
+    int64_t retained;
+    /* time from intake to the first contact attempt: median over the intakes contacted */
+    int64_t contacted;
+    double median_contact_hours;
+    /* confirmations made by their deadline = confirmed_in_time / confirmed_with_deadline */
+    int64_t confirmed_with_deadline, confirmed_in_time;
+    int64_t overdue;           /* intakes whose queue item went overdue */
+    /* decline rate of suggested counselors = declines / suggestions */
+    int64_t suggestions, declines;
+} report_row;
+
+typedef struct {
+    int k;                  /* the k-anonymity floor */
+    int retention_sessions; /* N */
+    int retention_days;     /* D */
+    int lapse_days;
+} report_settings;
+
+typedef struct {
+    int64_t from, to; /* UTC seconds, [from, to) */
+    report_settings set;
+    report_row *rows; /* RD_ALL first, then by dimension, then by value */
+    int n;
+} report;
+
+void report_settings_from_config(const config *c, report_settings *out);
+
+/* Computes the KPIs for intakes with from <= created_at < to, with the k floor applied and flagged. Needs no
+ * key (only de-identified facts are read). */
+bool report_compute(database *db, const report_settings *set, int64_t from, int64_t to, report *out, char *err,
+                    size_t errsize);
+/* The same for a logged-in clinician or supervisor, audited (the range only in the entry). */
+bool report_run(session *s, const report_settings *set, int64_t from, int64_t to, report *out, char *err,
+                size_t errsize);
+void report_free(report *r);
+
+/* A share num / den: false when it cannot be shown (den == 0). */
+bool report_rate(int64_t num, int64_t den, double *out);
+/* The share of the whole range's intakes that a row's intakes are (e.g. a concern's share). */
+double report_share(const report *r, const report_row *row);
+/* A bar of `width` cells for a share 0..1 ('#' filled, '.' empty); out holds width + 1 bytes. */
+void report_bar(double share, int width, char *out, size_t size);
+
+/* The report as a text table (with bars for the concern distribution), as JSON, or as CSV (RFC 4180; one
+ * row per group). Suppressed groups show "<k" and no figures. malloc'd / new references. */
+char *report_text(const report *r);
+json_t *report_json(const report *r);
+char *report_csv(const report *r);
+
+#endif

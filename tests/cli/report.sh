@@ -1,0 +1,208 @@
+#!/bin/sh
+# Outcomes, reports, export and import, erasure and retention through the command line: KPIs on intakes whose
+# outcomes are known, the k floor, roles, CSV quoting, exports of mode 0600 that never overwrite, the FHIR
+# export read back by the import with the same scores, import refusals that name the item, and erasure that
+# leaves no trace of a client in the database files.
+# Usage: tests/cli/report.sh ./triage   Last line: `N passed, N failed`.
+set -u
+T=${1:-./triage}
+case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-report.XXXXXX")
+# KEEP=1 keeps the temporary directory (databases, exports) for a look after a failure
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8
+unset TRIAGE_CONFIG
+mkdir -p "$HOME"
+sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
+    -e 's/^k_floor = 5/k_floor = 2/' config.ini >"$tmp/config.ini"
+DB="$tmp/r.db"
+export TRIAGE_NOW=2026-03-02T09:00:00Z
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
+tri() {
+    u=$1 p=$2
+    shift 2
+    printf '%b' "$p" >"$tmp/pass"
+    "$T" --config "$tmp/config.ini" --db "$DB" --user "$u" --passphrase-fd 3 "$@" 3<"$tmp/pass" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    out=$(cat "$tmp/out")
+    err=$(cat "$tmp/err")
+}
+nol() { "$T" --config "$tmp/config.ini" --db "$DB" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err"); }
+check() { name=$1; shift; if "$@"; then ok "$name"; else bad "$name" "rc=$rc out=$out err=$err"; fi; }
+has_out() { printf '%s' "$out" | grep -q -- "$1"; }
+has_err() { printf '%s' "$err" | grep -q -- "$1"; }
+P=admin-passphrase-1 R=desk-passphrase-12 C=clin-passphrase-12
+
+tri admin "$P\n" init
+tri admin "$P\n$R\n" user add desk --role reception
+tri admin "$P\n$C\n" user add clin --role clinician
+tri admin "$P\n" roster import assets/counselors.sample.ini
+check "set up: staff and roster" has_out "imported 10"
+
+# intake NAME CHANNEL AGE CONCERNS ANSWERS -> client id in $cid, item in $iid
+intake() {
+    printf '{"client":{"name":"%s","phone":"13800000%s"},"record":{"channel":"%s","age":%s},"concerns":%s,"answers":%s}' \
+        "$1" "$2" "$3" "$4" "$5" "$6" >"$tmp/in.json"
+    tri desk "$R\n" intake new "$tmp/in.json"
+    cid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+    nol queue --json
+    iid=$(printf '%s' "$out" | tr '{' '\n' | grep "\"client_id\":\"$cid\"" | sed -n 's/^"id":"\([^"]*\)".*/\1/p')
+}
+Y='{"phq9":[2,2,1,1,1,1,1,1,0,"somewhat"]}'
+G='{"phq9":[0,0,0,1,0,0,0,0,0,"somewhat"]}'
+# four yellow clients by phone (two confirmed yellow, one lowered to green), two green walk-ins
+intake "Yi Yellow" 101 phone 22 '["emotional"]' "$Y"; c1=$cid i1=$iid
+intake "Er Yellow" 102 phone 30 '["emotional","relationship"]' "$Y"; c2=$cid i2=$iid
+intake "San Yellow" 103 phone 40 '["career"]' "$Y"; c3=$cid i3=$iid
+intake "Si Green" 104 walk_in 23 '["emotional"]' "$G"; c4=$cid i4=$iid
+intake "Wu Green" 105 walk_in 70 '["relationship"]' "$G"; c5=$cid i5=$iid
+check "five intakes saved and queued" [ -n "$i5" ]
+export TRIAGE_NOW=2026-03-02T12:00:00Z
+tri clin "$C\n" queue confirm "$i1"
+tri clin "$C\n" queue confirm "$i2"
+tri desk "$R\n" queue assign "$i1" c01
+tri desk "$R\n" queue assign "$i2" c01
+tri clin "$C\n" queue confirm "$i3" green --reason "reviewed: lower"
+check "confirmations made" has_out "green"
+tri desk "$R\n" queue contact "$i1"
+export TRIAGE_NOW=2026-03-02T15:00:00Z
+tri desk "$R\n" queue contact "$i2"
+tri desk "$R\n" queue decline "$i4" --reason "prefers a woman"
+export TRIAGE_NOW=2026-03-20T09:00:00Z
+tri desk "$R\n" outcome session "$c1" --date 2026-03-05 --attended yes
+check "reception may not record outcomes" [ "$rc" -eq 2 ]
+for d in 2026-03-05 2026-03-12 2026-03-19; do tri clin "$C\n" outcome session "$c1" --date $d --attended yes; done
+check "a clinician records sessions" has_out "attended recorded"
+tri clin "$C\n" outcome session "$i2" --date 2026-03-06 --attended yes
+check "...by queue item too" has_out "recorded"
+tri clin "$C\n" outcome session "$c3" --date 2026-03-06 --attended no
+tri clin "$C\n" outcome session "$c1" --date 2026-13-05 --attended yes
+check "a bad date is refused" [ "$rc" -eq 2 ]
+tri clin "$C\n" outcome show "$c1" --json
+check "outcome show: first session, three attended, active" has_out '"first_session":"attended","first_session_date":"2026-03-05","sessions_attended":3,"last_session_date":"2026-03-19","closed":null,"stage":"active"'
+
+tri desk "$R\n" report
+check "reception may not see reports" [ "$rc" -eq 2 ]
+tri clin "$C\n" report --from 2026-03-01 --to 2026-03-31 --json
+printf '%s' "$out" >"$tmp/report.json"
+row() { printf '%s' "$out" | tr '{' '\n' | grep "\"group\":\"$1\",\"value\":\"$2\""; }
+all=$(row all all)
+check "all: 5 intakes" sh -c "printf '%s' '$all' | grep -q '\"intakes\":5,'"
+check "identification accuracy 2 of 3 confirmed" sh -c "printf '%s' '$all' | grep -q '\"identification_accuracy\":0.6667'"
+check "first-session completion 2 of 5" sh -c "printf '%s' '$all' | grep -q '\"first_session_rate\":0.4,'"
+check "retention 1 of 2 (3 sessions within 90 days)" sh -c "printf '%s' '$all' | grep -q '\"retention_rate\":0.5,'"
+check "median time to contact 4.5 hours (3 h and 6 h)" sh -c "printf '%s' '$all' | grep -q '\"median_hours_to_contact\":4.5,'"
+check "decline rate 1 of 6 suggestions" sh -c "printf '%s' '$all' | grep -q '\"decline_rate\":0.1667'"
+check "phone channel: 3 intakes" sh -c "printf '%s' '$(row channel phone)' | grep -q '\"intakes\":3,'"
+check "emotional concern: 3 intakes, 60%" sh -c "printf '%s' '$(row concern emotional)' | grep -q '\"intakes\":3,.*\"share_of_intakes\":0.6,'"
+check "career (one client) is under the floor of 2: <2, no figures" sh -c "printf '%s' '$(row concern career)' | grep -q '\"suppressed\":true,\"intakes\":\"<2\",\"identification_accuracy\":null'"
+check "age bands: two 18-24" sh -c "printf '%s' '$(row age_band 18-24)' | grep -q '\"intakes\":2,'"
+check "no report row holds a name" sh -c "! grep -q 'Yellow\|Green' '$tmp/report.json'"
+tri clin "$C\n" report --from 2026-03-01 --to 2026-03-31
+check "text report with bars" has_out "emotional .* 60.0% ########################"
+tri clin "$C\n" report --from 2026-03-01 --to 2026-03-31 --csv
+check "csv report: header and the floor" sh -c "printf '%s' '$out' | head -1 | grep -q '^group,value,intakes,identification_accuracy' && printf '%s' '$out' | grep -q '^concern,career,<2,,'"
+tri clin "$C\n" report --from 2026-04-01 --to 2026-04-30 --json
+check "an empty range: everything under the floor" has_out '"group":"all","value":"all","suppressed":true'
+tri clin "$C\n" report --from 2026-03-31 --to 2026-03-01
+check "--to before --from: bad input" [ "$rc" -eq 2 ]
+
+# export: CSV quoting with commas, quotes, newlines and Chinese
+printf '{"client":{"name":"王, \\"小明\\"\\n二行","phone":"139"},"answers":%s}' "$G" >"$tmp/q.json"
+tri desk "$R\n" intake new "$tmp/q.json"
+cq=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+tri clin "$C\n" export --format csv --out "$tmp/x.csv"
+check "export is a supervisor's" [ "$rc" -eq 2 ]
+tri admin "$P\n" export --format csv --bom --out "$tmp/x.csv"
+check "csv export" has_out "exported 6 intakes"
+check "the file has mode 0600" [ "$(stat -c %a "$tmp/x.csv")" = 600 ]
+check "a UTF-8 byte-order mark first (--bom)" [ "$(head -c 3 "$tmp/x.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
+check "a field with a comma, quotes and a newline is quoted, quotes doubled" grep -q '"王, ""小明""' "$tmp/x.csv"
+check "...and keeps its newline inside the field" grep -q '^二行",139,' "$tmp/x.csv"
+check "rows end with CRLF" sh -c "head -1 '$tmp/x.csv' | od -c | grep -q '\\\\r  \\\\n'"
+tri admin "$P\n" export --format csv --out "$tmp/x.csv"
+check "an existing file is never overwritten" sh -c "[ $rc -eq 1 ] && printf '%s' '$err' | grep -q 'already exists'"
+tri admin "$P\n" export --format json --deidentify --out "$tmp/d.jsonl"
+check "de-identified JSON lines" has_out "de-identified"
+check "...without names, phones or birth dates" sh -c "! grep -q 'Yellow\|小明\|13800000\|\"name\"\|\"phone\":\|birth' '$tmp/d.jsonl'"
+check "...with age bands and pseudonyms instead of ids" sh -c "grep -q '\"age_band\":\"18-24\"' '$tmp/d.jsonl' && ! grep -q '$c1' '$tmp/d.jsonl'"
+tri admin "$P\n" export --format json --deidentify --out "$tmp/d2.jsonl"
+check "pseudonyms are stable from one export to the next" cmp -s "$tmp/d.jsonl" "$tmp/d2.jsonl"
+tri admin "$P\n" export --format fhir --from 2026-03-01 --to 2026-03-02 --out "$tmp/b.json"
+check "FHIR export" has_out "exported 5 intakes"
+check "a Bundle with LOINC-coded PHQ-9 responses" sh -c "grep -q '\"questionnaire\": \"http://loinc.org/q/44249-1|1.0\"' '$tmp/b.json' && grep -q '\"linkId\": \"44250-9\"' '$tmp/b.json'"
+check "an Observation per total (LOINC 44261-6)" grep -q '"code": "44261-6"' "$tmp/b.json"
+check "a Task per open escalation with its deadline" sh -c "grep -q '\"resourceType\": \"Task\"' '$tmp/b.json' && grep -q '\"end\": \"2026-0' '$tmp/b.json'"
+
+# FHIR round trip into a second database: same scores
+DB2=$DB DB="$tmp/r2.db"
+tri admin "$P\n" init
+tri admin "$P\n$R\n" user add desk --role reception
+tri desk "$R\n" import fhir "$tmp/b.json"
+check "the FHIR export imports: 5 responses, 5 intakes, 5 new clients" has_out "imported 5 responses as 5 intakes (5 clients new, 0 found)"
+tri admin "$P\n" export --format csv --out "$tmp/y.csv"
+DB=$DB2
+cols() { cut -d, -f7,13- "$1" | sed 1d | sort; }
+tri admin "$P\n" export --format csv --from 2026-03-01 --to 2026-03-02 --out "$tmp/x2.csv"
+check "...with the same levels, totals, bands and answers" sh -c "[ \"\$(cut -d, -f7,13- '$tmp/x2.csv' | sed 1d | sort)\" = \"\$(cut -d, -f7,13- '$tmp/y.csv' | sed 1d | sort)\" ]"
+DB="$tmp/r2.db"
+tri desk "$R\n" import fhir "$tmp/b.json"
+check "importing again finds the same clients" has_out "(0 clients new, 5 found)"
+DB=$DB2
+
+# import refusals name the item
+python_free_edit() { sed "$1" "$tmp/b.json" >"$tmp/bad.json"; tri desk "$R\n" import fhir "$tmp/bad.json"; }
+python_free_edit '0,/"code": "2",/s//"code": "7",/'
+check "a wrong answer code is refused naming the linkId" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'linkId \`44[0-9-]*\`.*phq9.item'"
+check "...and nothing is imported" has_err "nothing was imported\|QuestionnaireResponse"
+python_free_edit '0,/"valueInteger": \([0-9]*\)/s//"valueInteger": 99/'
+check "a wrong total is refused naming the response" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'stated total 99 disagrees'"
+python_free_edit '0,/"linkId": "44250-9"/s//"linkId": "44250-X"/'
+check "an unknown linkId is refused" has_err 'linkId `44250-X` is not an item of phq9'
+printf '{"resourceType": "Bundle", "entry": [' >"$tmp/bad.json"
+tri desk "$R\n" import fhir "$tmp/bad.json"
+check "malformed JSON is refused with line and column" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'not valid JSON: line 1, column'"
+
+# erasure: no trace of a sentinel left in the files
+printf '{"client":{"name":"SENTINELNAME Qq","phone":"13955550000","birth_date":"1990-01-02"},"notes":"SENTINELNOTE","answers":%s}' "$Y" >"$tmp/s.json"
+tri desk "$R\n" intake new "$tmp/s.json"
+cs=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+tri clin "$C\n" report --from 2026-03-20 --to 2026-03-20 --json
+before=$(printf '%s' "$out" | tr '{' '\n' | grep '"group":"all"')
+tri clin "$C\n" client erase "$cs"
+check "erasure is a supervisor's" [ "$rc" -eq 2 ]
+tri admin "$P\n" client erase "$cs"
+check "a supervisor erases the client" has_out "erased client $cs"
+tri admin "$P\n" client find SENTINELNAME
+check "the client is no longer found" has_out "no client found"
+check "no trace of the name or the note in the database or its WAL" sh -c "! cat '$DB' '$DB-wal' 2>/dev/null | grep -a -q 'SENTINEL'"
+tri clin "$C\n" report --from 2026-03-20 --to 2026-03-20 --json
+after=$(printf '%s' "$out" | tr '{' '\n' | grep '"group":"all"')
+check "the KPIs still count the erased intake" [ "$before" = "$after" ]
+tri admin "$P\n" verify
+check "verify is sound after erasure" has_out "^sound"
+tri admin "$P\n" client erase "$cs"
+check "erasing again: no such client" [ "$rc" -eq 2 ]
+
+# retention
+nol retention
+check "retention: nothing due yet" has_out "due for erasure: 0 unfinished intakes older than 30 days, 0 closed records"
+tri clin "$C\n" queue confirm "$i5"
+tri clin "$C\n" queue close "$i5" referred
+check "an item closed (referred)" has_out "closed"
+export TRIAGE_NOW=2033-06-01T00:00:00Z
+nol retention
+check "seven years after closing: one closed record due" has_out "1 closed record older than 7 years"
+tri clin "$C\n" retention apply
+check "retention apply is a supervisor's" [ "$rc" -eq 2 ]
+tri admin "$P\n" retention apply
+check "retention apply erases it" has_out "erased 0 unfinished intakes and 1 closed record"
+nol retention
+check "nothing due afterwards" has_out "0 closed records"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

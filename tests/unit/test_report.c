@@ -1,0 +1,560 @@
+/* Outcomes and reports, export and import, erasure (core/report.h, core/export.h, core/fhir_import.h,
+ * core/erasure.h): KPIs on a data set whose true values are known by construction, the k floor, CSV quoting,
+ * the FHIR export read back by the import with the same scores, import refusals that name the item, and
+ * erasure that leaves no byte of a client in the database files. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include <ftw.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../core/assess.h"
+#include "../../core/clock.h"
+#include "../../core/csv.h"
+#include "../../core/db.h"
+#include "../../core/engine.h"
+#include "../../core/erasure.h"
+#include "../../core/export.h"
+#include "../../core/facts.h"
+#include "../../core/fhir_import.h"
+#include "../../core/ids.h"
+#include "../../core/outcomes.h"
+#include "../../core/records.h"
+#include "../../core/report.h"
+
+#define ADMIN_PASS "admin-passphrase-1"
+#define CLIN_PASS "clin-passphrase-12"
+#define DESK_PASS "desk-passphrase-12"
+#define T0 ((int64_t)1772438400) /* 2026-03-02T08:00:00Z */
+#define DAY 86400
+
+static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 16, "", ""};
+
+static struct {
+    char dir[64], path[160];
+    database db;
+    engine e;
+    session *admin, *clin, *desk;
+} W;
+static char msg[4096];
+
+#define OK(call)                                                                                              \
+    do {                                                                                                      \
+        msg[0] = '\0';                                                                                        \
+        if (!(call)) fail_msg("%s failed: %s", #call, msg);                                                   \
+    } while (0)
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
+    (void)sb, (void)flag, (void)ftw;
+    return remove(p);
+}
+
+static session *login(const char *name, const char *pass) {
+    session *s = NULL;
+    int wait;
+    if (session_login(&W.db, name, pass, strlen(pass), &s, &wait, msg, sizeof msg) != LOGIN_OK)
+        fail_msg("login %s: %s", name, msg);
+    return s;
+}
+
+static int setup(void **state) {
+    (void)state;
+    memset(&W, 0, sizeof W);
+    snprintf(W.dir, sizeof W.dir, "/tmp/triage-report-XXXXXX");
+    if (!mkdtemp(W.dir)) return -1;
+    snprintf(W.path, sizeof W.path, "%s/t.db", W.dir);
+    clock_fix(true, T0);
+    diag d = {0};
+    bool ok = engine_load(&W.e, "config.ini", "forms", false, &d);
+    diag_free(&d);
+    if (!ok || !db_open(&W.db, W.path, true, &SETTINGS, msg, sizeof msg) ||
+        !db_initialise(&W.db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), msg, sizeof msg))
+        return -1;
+    W.admin = login("admin", ADMIN_PASS);
+    if (!staff_add(W.admin, "clin", ROLE_CLINICIAN, CLIN_PASS, strlen(CLIN_PASS), msg, sizeof msg) ||
+        !staff_add(W.admin, "desk", ROLE_RECEPTION, DESK_PASS, strlen(DESK_PASS), msg, sizeof msg))
+        return -1;
+    W.clin = login("clin", CLIN_PASS);
+    W.desk = login("desk", DESK_PASS);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    session_end(W.admin);
+    session_end(W.clin);
+    session_end(W.desk);
+    db_close(&W.db);
+    engine_free(&W.e);
+    clock_fix(false, 0);
+    (void)nftw(W.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return 0;
+}
+
+static int cmp_double_for_tests(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static const report_row *row(const report *r, report_dim d, const char *value) {
+    for (int i = 0; i < r->n; i++)
+        if (r->rows[i].dim == d && !strcmp(r->rows[i].value, value)) return &r->rows[i];
+    fail_msg("no report row %s=%s", report_dim_name(d), value);
+    return NULL;
+}
+
+static void put_session(const facts_rec *f, int64_t day, bool attended) {
+    outcome_session_rec s;
+    memset(&s, 0, sizeof s);
+    id_new(s.id);
+    memcpy(s.facts_id, f->id, sizeof s.facts_id);
+    memcpy(s.client_key, f->client_key, sizeof s.client_key);
+    s.day = day;
+    s.attended = attended;
+    s.intake_at = f->created_at;
+    assert_int_equal(W.db.ops->outcome_session_add(W.db.st, &s), ST_OK);
+}
+
+/* 600 intakes whose facts follow i: the true values are counted here by construction, apart from the code. */
+#define N 600
+static void t_kpis_known_by_construction(void **state) {
+    (void)state;
+    static const char *const levels[4] = {"red", "orange", "yellow", "green"};
+    static const char *const channels[3] = {"phone", "walk_in", "online"};
+    int64_t confirmed = 0, same = 0, first = 0, retained = 0, overdue = 0, in_time = 0, with_deadline = 0, sugg = 0,
+            decl = 0, emotional = 0, phone = 0;
+    double delays[N];
+    int nd = 0;
+    OK(db_begin(&W.db, msg, sizeof msg));
+    for (int i = 0; i < N; i++) {
+        facts_rec f;
+        memset(&f, 0, sizeof f);
+        id_new(f.id);
+        id_new(f.client_key);
+        f.created_at = T0 + i * 600; /* every 10 minutes: all within 5 days */
+        snprintf(f.level, sizeof f.level, "%s", levels[i % 4]);
+        snprintf(f.channel, sizeof f.channel, "%s", channels[i % 3]);
+        phone += i % 3 == 0;
+        snprintf(f.concerns, sizeof f.concerns, "%s", i % 2 ? "emotional relationship" : "career");
+        emotional += i % 2;
+        snprintf(f.age_band, sizeof f.age_band, "%s", i % 7 ? "25-34" : "65-");
+        snprintf(f.counselor, sizeof f.counselor, "c%02d", i % 5);
+        f.deadline = f.created_at + DAY;
+        if (i % 3 == 0) { /* confirmed; a third of those changed; every other one late */
+            f.confirmed_at = f.created_at + (i % 2 ? 2 * DAY : 3600);
+            snprintf(f.confirmed_level, sizeof f.confirmed_level, "%s", i % 9 == 0 ? "green" : f.level);
+            confirmed++;
+            same += strcmp(f.confirmed_level, f.level) == 0;
+            with_deadline++;
+            in_time += f.confirmed_at <= f.deadline;
+        }
+        if (i % 4 != 3) { /* contacted (i % 17) hours after intake */
+            f.first_contact_at = f.created_at + (i % 17) * 3600;
+            delays[nd++] = i % 17;
+        }
+        f.suggestions = 1 + i % 3;
+        f.declines = i % 3;
+        sugg += f.suggestions;
+        decl += f.declines;
+        f.overdue = i % 10 == 0;
+        overdue += f.overdue;
+        f.first_session_day = f.last_session_day = -1;
+        f.first_session_attended = -1;
+        int64_t d0 = day_of(f.created_at) + 2;
+        if (i % 5 == 0) { /* three sessions within 20 days: retained */
+            f.first_session_attended = 1, f.first_session_day = d0, f.sessions_attended = 3, f.last_session_day = d0 + 20;
+            first++, retained++;
+        } else if (i % 5 == 1) { /* three sessions over 120 days: not retained (D = 90) */
+            f.first_session_attended = 1, f.first_session_day = d0, f.sessions_attended = 3, f.last_session_day = d0 + 120;
+            first++;
+        } else if (i % 5 == 2) { /* missed the first */
+            f.first_session_attended = 0, f.first_session_day = d0;
+        }
+        assert_int_equal(W.db.ops->facts_put(W.db.st, &f), ST_OK);
+        if (i % 5 == 0)
+            for (int k = 0; k < 3; k++) put_session(&f, d0 + k * 10, true);
+        if (i % 5 == 1)
+            for (int k = 0; k < 3; k++) put_session(&f, d0 + k * 60, true);
+        if (i % 5 == 2) put_session(&f, d0, false);
+    }
+    OK(db_commit(&W.db, msg, sizeof msg));
+    qsort(delays, (size_t)nd, sizeof *delays, cmp_double_for_tests);
+    double median = nd % 2 ? delays[nd / 2] : (delays[nd / 2 - 1] + delays[nd / 2]) / 2;
+
+    report_settings set = {5, 3, 90, 60};
+    report r;
+    OK(report_run(W.clin, &set, T0, T0 + 10 * DAY, &r, msg, sizeof msg));
+    const report_row *all = row(&r, RD_ALL, "all");
+    assert_int_equal(all->intakes, N);
+    assert_int_equal(all->confirmed, confirmed);
+    assert_int_equal(all->confirmed_same, same);
+    assert_int_equal(all->first_attended, first);
+    assert_int_equal(all->retained, retained);
+    assert_int_equal(all->confirmed_in_time, in_time);
+    assert_int_equal(all->confirmed_with_deadline, with_deadline);
+    assert_int_equal(all->overdue, overdue);
+    assert_int_equal(all->suggestions, sugg);
+    assert_int_equal(all->declines, decl);
+    assert_int_equal(all->contacted, nd);
+    assert_true(fabs(all->median_contact_hours - median) < 1e-9);
+    double v;
+    assert_true(report_rate(all->retained, all->first_attended, &v));
+    assert_true(fabs(v - 0.5) < 1e-9); /* half of those who came stayed */
+    assert_int_equal(row(&r, RD_CONCERN, "emotional")->intakes, emotional);
+    assert_int_equal(row(&r, RD_CONCERN, "relationship")->intakes, emotional);
+    assert_int_equal(row(&r, RD_CHANNEL, "phone")->intakes, phone);
+    assert_int_equal(row(&r, RD_LEVEL, "red")->intakes, N / 4);
+    assert_int_equal(row(&r, RD_COUNSELOR, "c03")->intakes, N / 5);
+    assert_false(all->suppressed);
+    /* a narrower range counts only its own intakes */
+    report r2;
+    OK(report_compute(&W.db, &set, T0, T0 + 100 * 600, &r2, msg, sizeof msg));
+    assert_int_equal(row(&r2, RD_ALL, "all")->intakes, 100);
+    report_free(&r2);
+    /* the three output forms carry the same figures */
+    json_t *j = report_json(&r);
+    char *js = json_dumps(j, JSON_COMPACT);
+    char want[64];
+    snprintf(want, sizeof want, "\"intakes\":%d,", N);
+    assert_non_null(strstr(js, want));
+    free(js);
+    json_decref(j);
+    char *csv = report_csv(&r), *text = report_text(&r);
+    snprintf(want, sizeof want, "all,all,%d,", N);
+    assert_non_null(strstr(csv, want));
+    assert_non_null(strstr(text, "emotional"));
+    free(csv);
+    free(text);
+    report_free(&r);
+    /* reception may not */
+    assert_false(report_run(W.desk, &set, T0, T0 + DAY, &r, msg, sizeof msg));
+    assert_non_null(strstr(msg, "denied"));
+}
+
+/* A group of k - 1 intakes is suppressed with every figure; one of k is shown. */
+static void t_k_floor(void **state) {
+    (void)state;
+    OK(db_begin(&W.db, msg, sizeof msg));
+    for (int i = 0; i < 9; i++) {
+        facts_rec f;
+        memset(&f, 0, sizeof f);
+        id_new(f.id);
+        id_new(f.client_key);
+        f.created_at = T0 + i;
+        snprintf(f.level, sizeof f.level, "yellow");
+        snprintf(f.concerns, sizeof f.concerns, "%s", i < 4 ? "grief" : "sleep");
+        f.first_session_day = f.last_session_day = -1;
+        f.first_session_attended = -1;
+        assert_int_equal(W.db.ops->facts_put(W.db.st, &f), ST_OK);
+    }
+    OK(db_commit(&W.db, msg, sizeof msg));
+    report_settings set = {5, 3, 90, 60};
+    report r;
+    OK(report_compute(&W.db, &set, T0, T0 + DAY, &r, msg, sizeof msg));
+    assert_true(row(&r, RD_CONCERN, "grief")->suppressed);  /* 4 < 5 */
+    assert_false(row(&r, RD_CONCERN, "sleep")->suppressed); /* 5 */
+    char *csv = report_csv(&r), *text = report_text(&r);
+    assert_non_null(strstr(csv, "concern,grief,<5,,,,,,,,\r\n"));
+    assert_non_null(strstr(csv, "concern,sleep,5,"));
+    assert_non_null(strstr(text, "<5"));
+    json_t *j = report_json(&r);
+    char *js = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    assert_non_null(strstr(js, "\"value\":\"grief\",\"suppressed\":true,\"intakes\":\"<5\",\"identification_accuracy\":null"));
+    free(js);
+    json_decref(j);
+    free(csv);
+    free(text);
+    report_free(&r);
+}
+
+static void t_csv_quoting(void **state) {
+    (void)state;
+    csv_buf b;
+    csv_init(&b);
+    csv_raw(&b, CSV_BOM);
+    csv_field(&b, "plain");
+    csv_field(&b, "a, b");
+    csv_field(&b, "say \"hi\"");
+    csv_field(&b, "two\nlines");
+    csv_field(&b, "王小明，心理");
+    csv_field(&b, NULL);
+    csv_end_row(&b);
+    csv_field_int(&b, -3);
+    csv_end_row(&b);
+    char *s = csv_take(&b);
+    assert_string_equal(s, "\xef\xbb\xbfplain,\"a, b\",\"say \"\"hi\"\"\",\"two\nlines\",王小明，心理,\r\n-3\r\n");
+    free(s);
+}
+
+/* A saved intake with PHQ-9 and GAD-7 answers, queued; its client is named. */
+static void save_intake(session *s, const char *name, const char *phone, const char *answers, char client[STORE_ID_LEN],
+                        char intake[STORE_ID_LEN]) {
+    char text[1024];
+    snprintf(text, sizeof text, "{\"answers\":%s}", answers);
+    assess_input *in = malloc(sizeof *in);
+    OK(assess_parse(&W.e, text, strlen(text), in, msg, sizeof msg));
+    json_t *result = assess_run(&W.e, in, LANG_EN);
+    json_t *body = json_object();
+    json_object_set_new(body, "input", json_loads(text, 0, NULL));
+    json_object_set_new(body, "assessment", result);
+    char *b = json_dumps(body, JSON_COMPACT);
+    OK(client_create(s, name, phone, "1990-05-06", client, msg, sizeof msg));
+    intake_input ii = {client, json_string_value(json_object_get(result, "level")), NULL, NULL, b, NULL};
+    OK(intake_save_queued(s, &ii, &W.e.queue, intake, msg, sizeof msg));
+    free(b);
+    json_decref(body);
+    free(in);
+}
+
+static json_t *total_of(session *s, const char *intake, const char *form_id) {
+    intake_rec meta;
+    char *body, *notes;
+    OK(intake_open(s, intake, &meta, &body, &notes, msg, sizeof msg));
+    json_t *root = json_loads(body, 0, NULL);
+    json_t *t = json_incref(json_object_get(json_object_get(json_object_get(json_object_get(root, "assessment"), "scores"),
+                                                            form_id),
+                                            "total"));
+    json_decref(root);
+    vault_wipe_free(body);
+    vault_wipe_free(notes);
+    intake_rec_free(&meta);
+    return t;
+}
+
+static void t_fhir_round_trip(void **state) {
+    (void)state;
+    char c1[STORE_ID_LEN], i1[STORE_ID_LEN], c2[STORE_ID_LEN], i2[STORE_ID_LEN];
+    save_intake(W.desk, "Round Trip", "13911112222", "{\"phq9\":[3,2,1,0,3,2,1,0,1,\"very\"],\"gad7\":[1,1,2,2,3,0,1]}", c1, i1);
+    save_intake(W.desk, "Second Person", "13933334444", "{\"phq9\":[0,0,1,0,0,0,0,0,0,\"not_difficult\"]}", c2, i2);
+    export_options o = {EXPORT_FHIR, T0, T0 + DAY, false, false};
+    int64_t n;
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    assert_non_null(bundle);
+    assert_int_equal(n, 2);
+    char *text = json_dumps(bundle, 0);
+    json_decref(bundle);
+    assert_non_null(strstr(text, "\"http://loinc.org/q/44249-1|1.0\""));
+    assert_non_null(strstr(text, "\"70274-6\"")); /* the GAD-7 total's Observation */
+    import_result res;
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.responses, 3);
+    assert_int_equal(res.intakes, 2);
+    assert_int_equal(res.clients_matched, 2); /* the same name and phone: the same clients */
+    assert_int_equal(res.clients_created, 0);
+    /* the newest intake of each client has the scores of the first */
+    intake_rec *list;
+    int cnt;
+    assert_int_equal(W.db.ops->intake_list_for_client(W.db.st, c1, &list, &cnt), ST_OK);
+    assert_int_equal(cnt, 2);
+    char newest[STORE_ID_LEN];
+    memcpy(newest, list[1].id, sizeof newest);
+    for (int i = 0; i < cnt; i++) intake_rec_free(&list[i]);
+    free(list);
+    json_t *a = total_of(W.admin, i1, "phq9"), *b = total_of(W.admin, newest, "phq9");
+    assert_int_equal(json_integer_value(a), 13);
+    assert_true(json_equal(a, b));
+    json_decref(a);
+    json_decref(b);
+    a = total_of(W.admin, i1, "gad7"), b = total_of(W.admin, newest, "gad7");
+    assert_int_equal(json_integer_value(a), 10);
+    assert_true(json_equal(a, b));
+    json_decref(a);
+    json_decref(b);
+    free(text);
+    /* de-identified: no name, phone or birth date; keyed pseudonyms, the same each time */
+    o.deidentify = true;
+    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    text = json_dumps(bundle, JSON_SORT_KEYS);
+    json_decref(bundle);
+    assert_null(strstr(text, "Round Trip"));
+    assert_null(strstr(text, "13911112222"));
+    assert_null(strstr(text, "1990-05-06"));
+    assert_null(strstr(text, c1));
+    assert_non_null(strstr(text, "urn:triage:age-band"));
+    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    char *again = json_dumps(bundle, JSON_SORT_KEYS);
+    json_decref(bundle);
+    char *ts1 = strstr(text, "\"timestamp\""), *ts2 = strstr(again, "\"timestamp\"");
+    assert_non_null(ts1);
+    assert_int_equal(strlen(text), strlen(again));
+    (void)ts2;
+    free(text);
+    free(again);
+    /* a clinician may not export */
+    assert_null(export_fhir_bundle(W.clin, &W.e, &o, &n, msg, sizeof msg));
+}
+
+static void expect_refusal(const char *text, const char *needle) {
+    import_result res;
+    msg[0] = '\0';
+    if (fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg))
+        fail_msg("import succeeded, expected a refusal mentioning %s", needle);
+    if (!strstr(msg, needle)) fail_msg("refusal \"%s\" does not mention \"%s\"", msg, needle);
+    assert_int_equal(res.intakes, 0);
+}
+
+#define QR_HEAD                                                                                                     \
+    "{\"resourceType\":\"Bundle\",\"entry\":[{\"fullUrl\":\"urn:uuid:p1\",\"resource\":{\"resourceType\":\"Patient\"," \
+    "\"name\":[{\"text\":\"Pre Screen\"}]}},{\"fullUrl\":\"urn:uuid:q1\",\"resource\":{\"resourceType\":"           \
+    "\"QuestionnaireResponse\",\"id\":\"q1\",\"questionnaire\":\"http://loinc.org/q/69737-5\",\"subject\":{"          \
+    "\"reference\":\"urn:uuid:p1\"},\"item\":["
+#define ITEM(link, code) "{\"linkId\":\"" link "\",\"answer\":[{\"valueCoding\":{\"code\":\"" code "\"}}]}"
+#define GAD7_OK(third)                                                                                            \
+    ITEM("69725-0", "1") "," ITEM("68509-9", "1") "," ITEM("69733-4", third) "," ITEM("69734-2", "0") "," ITEM( \
+        "69735-9", "0") "," ITEM("69689-8", "0") "," ITEM("69736-7", "0")
+
+static void t_import_refusals(void **state) {
+    (void)state;
+    expect_refusal("{\"resourceType\":\"Bundle\",\"entry\":[", "not valid JSON: line 1");
+    expect_refusal(QR_HEAD GAD7_OK("5") "]}}]}", "linkId `69733-4`: gad7.item3");
+    expect_refusal(QR_HEAD GAD7_OK("1") "," ITEM("99999-9", "1") "]}}]}", "linkId `99999-9` is not an item of gad7");
+    expect_refusal(QR_HEAD GAD7_OK("1") ",{\"linkId\":\"70274-6\",\"answer\":[{\"valueInteger\":9}]}]}}]}",
+                   "entry[1] QuestionnaireResponse q1: the stated total 9 disagrees with the total of its answers, 3");
+    expect_refusal("{\"resourceType\":\"Patient\"}", "resourceType");
+    /* the right total is taken, as one intake of a new client */
+    const char *good = QR_HEAD GAD7_OK("1") ",{\"linkId\":\"70274-6\",\"answer\":[{\"valueInteger\":3}]}]}}]}";
+    import_result res;
+    OK(fhir_import(W.desk, &W.e, good, strlen(good), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+    assert_int_equal(res.clients_created, 1);
+}
+
+/* Erasure: the name, the note and even the sealed bytes of the name are gone from the files; the facts stay. */
+static bool file_has(const char *path, const void *needle, size_t n) {
+    size_t len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    fclose(f);
+    char *data = read_all(path, &len);
+    bool hit = memmem(data, len, needle, n) != NULL;
+    free(data);
+    return hit;
+}
+
+static void t_erasure_leaves_no_trace(void **state) {
+    (void)state;
+    char c[STORE_ID_LEN], i[STORE_ID_LEN];
+    save_intake(W.desk, "Zq SENTINELNAME", "13955550000", "{\"phq9\":[1,1,1,1,1,1,1,1,0,\"somewhat\"]}", c, i);
+    client_rec rec;
+    assert_int_equal(W.db.ops->client_get(W.db.st, c, &rec), ST_OK);
+    unsigned char sealed[32];
+    memcpy(sealed, rec.name_ct.p + 1, sizeof sealed); /* nonce and the start of the ciphertext */
+    client_rec_free(&rec);
+    char wal[200];
+    snprintf(wal, sizeof wal, "%s-wal", W.path);
+    assert_true(file_has(W.path, sealed, sizeof sealed) || file_has(wal, sealed, sizeof sealed));
+    report_settings set = {1, 3, 90, 60};
+    report before, after;
+    OK(report_compute(&W.db, &set, T0, T0 + DAY, &before, msg, sizeof msg));
+    erase_result r;
+    assert_false(client_erase(W.clin, c, &r, msg, sizeof msg)); /* supervisors only */
+    OK(client_erase(W.admin, c, &r, msg, sizeof msg));
+    assert_int_equal(r.intakes, 1);
+    assert_true(r.wal_cleared);
+    assert_false(file_has(W.path, "SENTINELNAME", 12));
+    assert_false(file_has(wal, "SENTINELNAME", 12));
+    assert_false(file_has(W.path, sealed, sizeof sealed));
+    assert_false(file_has(wal, sealed, sizeof sealed));
+    assert_int_equal(W.db.ops->client_get(W.db.st, c, &rec), ST_NOTFOUND);
+    facts_rec *f;
+    int n;
+    assert_int_equal(W.db.ops->facts_for_client(W.db.st, c, &f, &n), ST_OK);
+    assert_int_equal(n, 0); /* re-keyed: nothing links to the old id */
+    free(f);
+    OK(report_compute(&W.db, &set, T0, T0 + DAY, &after, msg, sizeof msg));
+    assert_int_equal(row(&after, RD_ALL, "all")->intakes, row(&before, RD_ALL, "all")->intakes);
+    report_free(&before);
+    report_free(&after);
+}
+
+static void t_outcomes_and_stage(void **state) {
+    (void)state;
+    char c[STORE_ID_LEN], i[STORE_ID_LEN];
+    save_intake(W.desk, "Stage Person", "13966667777", "{\"phq9\":[1,1,1,1,1,1,1,1,0,\"somewhat\"]}", c, i);
+    int64_t d = day_of(T0);
+    assert_false(outcome_record_session(W.desk, c, d + 1, true, NULL, msg, sizeof msg));
+    OK(outcome_record_session(W.clin, c, d + 3, false, "c01", msg, sizeof msg));
+    OK(outcome_record_session(W.clin, c, d + 1, true, NULL, msg, sizeof msg)); /* an earlier one, recorded later */
+    OK(outcome_record_session(W.clin, c, d + 8, true, NULL, msg, sizeof msg));
+    facts_rec *f;
+    int n;
+    OK(outcome_client_facts(W.clin, c, &f, &n, msg, sizeof msg));
+    assert_int_equal(n, 1);
+    assert_int_equal(f[0].first_session_day, d + 1);
+    assert_int_equal(f[0].first_session_attended, 1);
+    assert_int_equal(f[0].sessions_attended, 2);
+    assert_int_equal(f[0].last_session_day, d + 8);
+    assert_int_equal(lifecycle_of(&f[0], d + 10, 60), STAGE_ACTIVE);
+    assert_int_equal(lifecycle_of(&f[0], d + 69, 60), STAGE_LAPSED);
+    f[0].sessions_attended = 1;
+    assert_int_equal(lifecycle_of(&f[0], d + 10, 60), STAGE_FIRST_SESSION);
+    f[0].sessions_attended = 0;
+    assert_int_equal(lifecycle_of(&f[0], d + 10, 60), STAGE_PROSPECTIVE);
+    free(f);
+    char band[16];
+    age_band_of("0-17 18-24 25-34 35-44 45-64 65-", 17, band, sizeof band);
+    assert_string_equal(band, "0-17");
+    age_band_of("0-17 18-24 25-34 35-44 45-64 65-", 90, band, sizeof band);
+    assert_string_equal(band, "65-");
+    assert_int_equal(age_at("1990-05-06", T0), 35);
+    assert_false(age_bands_valid("0-17 19-24", msg, sizeof msg));
+    assert_false(age_bands_valid("0- 18-24", msg, sizeof msg));
+    assert_true(age_bands_valid("0-17 18-", msg, sizeof msg));
+}
+
+/* Only broad concern categories reach the facts in clear: self_harm counts as other, family as relationship. */
+static void t_concern_categories(void **state) {
+    (void)state;
+    char c[STORE_ID_LEN], i[STORE_ID_LEN];
+    const char *answers = "{\"phq9\":[1,1,1,1,1,1,1,1,0,\"somewhat\"]},\"concerns\":[\"self_harm\",\"family\",\"emotional\",\"relationship\"]";
+    char text[512];
+    snprintf(text, sizeof text, "{\"answers\":%s}", answers);
+    assess_input *in = malloc(sizeof *in);
+    OK(assess_parse(&W.e, text, strlen(text), in, msg, sizeof msg));
+    json_t *result = assess_run(&W.e, in, LANG_EN);
+    json_t *body = json_object();
+    json_object_set_new(body, "input", json_loads(text, 0, NULL));
+    json_object_set_new(body, "assessment", result);
+    json_t *record = json_object();
+    json_object_set_new(record, "channel", json_string("online"));
+    json_object_set_new(record, "age", json_integer(19));
+    json_object_set_new(body, "record", record);
+    char *b = json_dumps(body, JSON_COMPACT);
+    OK(client_create(W.desk, "Cat Person", NULL, NULL, c, msg, sizeof msg));
+    intake_input ii = {c, json_string_value(json_object_get(result, "level")), NULL, NULL, b, NULL};
+    OK(intake_save_queued(W.desk, &ii, &W.e.queue, i, msg, sizeof msg));
+    facts_rec f;
+    assert_int_equal(W.db.ops->facts_get(W.db.st, i, &f), ST_OK);
+    assert_string_equal(f.concerns, "other relationship emotional");
+    assert_string_equal(f.channel, "online");
+    assert_string_equal(f.age_band, "18-24");
+    assert_true(f.deadline > 0); /* set by the queue step of the same transaction */
+    free(b);
+    json_decref(body);
+    free(in);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(t_kpis_known_by_construction, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_k_floor, setup, teardown),
+        cmocka_unit_test(t_csv_quoting),
+        cmocka_unit_test_setup_teardown(t_fhir_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_outcomes_and_stage, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_concern_categories, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,56 @@
+/* `triage client erase` and `triage retention`: the right to erasure and the retention rules of config.ini
+ * [retention]. What is removed and what is kept is decided in the core (core/erasure.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/clock.h"
+#include "../core/erasure.h"
+#include "cli.h"
+#include "cmd_common.h"
+
+int cmd_client_erase(const cli_args *a) {
+    if (a->argc != 2) {
+        fprintf(stderr, "usage: triage --user ME client erase CLIENT_ID   (the whole id; supervisors)\n");
+        return EXIT_BADINPUT;
+    }
+    ctx c;
+    int status = open_ctx(a, &c, false, true);
+    if (status != EXIT_OK) return status;
+    char err[1024];
+    erase_result r;
+    if (!client_erase(c.s, a->argv[1], &r, err, sizeof err))
+        return fail(&c, err, denied(err) || strncmp(err, "no client", 9) == 0 ? EXIT_BADINPUT : EXIT_RUNTIME);
+    printf("erased client %s: name, phone, date of birth, answers, notes and queue history removed; %d intake%s kept "
+           "as de-identified counts; %d draft%s erased\n",
+           a->argv[1], r.intakes, r.intakes == 1 ? "" : "s", r.drafts, r.drafts == 1 ? "" : "s");
+    if (!r.wal_cleared)
+        printf("note: another desk was reading; old pages leave the write-ahead log at its next checkpoint\n");
+    ctx_close(&c);
+    return EXIT_OK;
+}
+
+int cmd_retention(const cli_args *a) {
+    bool apply = a->argc == 1 && !strcmp(a->argv[0], "apply");
+    if (a->argc != 0 && !apply) {
+        fprintf(stderr, "usage: triage retention            (what is due for erasure)\n"
+                        "       triage --user ME retention apply   (erase it; supervisors)\n");
+        return EXIT_BADINPUT;
+    }
+    ctx c;
+    int status = open_ctx(a, &c, false, apply);
+    if (status != EXIT_OK) return status;
+    char err[1024];
+    retention_counts n;
+    int dd = c.e.cfg.draft_days, cy = c.e.cfg.closed_years;
+    if (!apply) {
+        if (!retention_due(&c.db, dd, cy, clock_now(), &n, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
+        printf("due for erasure: %d unfinished intake%s older than %d days, %d closed record%s older than %d years\n",
+               n.drafts, n.drafts == 1 ? "" : "s", dd, n.clients, n.clients == 1 ? "" : "s", cy);
+    } else {
+        if (!retention_apply(c.s, dd, cy, &n, err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+        printf("erased %d unfinished intake%s and %d closed record%s\n", n.drafts, n.drafts == 1 ? "" : "s", n.clients,
+               n.clients == 1 ? "" : "s");
+    }
+    ctx_close(&c);
+    return EXIT_OK;
+}

@@ -1,0 +1,105 @@
+/* `triage export` and `triage import fhir`: records out (CSV, JSON lines, FHIR R4) and screens done
+ * elsewhere in. The formats, the de-identification and the checks live in the core (core/export.h,
+ * core/fhir_import.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/assess.h"
+#include "../core/clock.h"
+#include "../core/export.h"
+#include "../core/facts.h"
+#include "../core/fhir_import.h"
+#include "../core/roster_db.h"
+#include "../core/secret.h"
+#include "cli.h"
+#include "cmd_common.h"
+
+#define DAY 86400
+
+static const char export_usage[] =
+    "usage: triage --user ME export --format csv|json|fhir [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--deidentify]\n"
+    "                               [--bom] --out FILE\n";
+
+int cmd_export(const cli_args *a) {
+    export_options o = {EXPORT_CSV, 0, 0, false, false};
+    int64_t from_day = 0, to_day = day_of(clock_now());
+    const char *out = NULL;
+    bool have_format = false;
+    for (int i = 0; i < a->argc; i++) {
+        const char *v = a->argv[i];
+        if (!strcmp(v, "--format") && i + 1 < a->argc && export_format_parse(a->argv[i + 1], &o.format))
+            i++, have_format = true;
+        else if (!strcmp(v, "--from") && i + 1 < a->argc && day_parse(a->argv[i + 1], &from_day)) i++;
+        else if (!strcmp(v, "--to") && i + 1 < a->argc && day_parse(a->argv[i + 1], &to_day)) i++;
+        else if (!strcmp(v, "--out") && i + 1 < a->argc) out = a->argv[++i];
+        else if (!strcmp(v, "--deidentify")) o.deidentify = true;
+        else if (!strcmp(v, "--bom")) o.bom = true;
+        else {
+            fprintf(stderr, "triage export: `%.40s`: not understood\n%s", v, export_usage);
+            return EXIT_BADINPUT;
+        }
+    }
+    if (!have_format || !out || to_day < from_day || (o.bom && o.format != EXPORT_CSV)) {
+        fputs(export_usage, stderr);
+        return EXIT_BADINPUT;
+    }
+    o.from = from_day * DAY;
+    o.to = (to_day + 1) * DAY;
+    ctx c;
+    int status = open_ctx(a, &c, false, true);
+    if (status != EXIT_OK) return status;
+    char err[1024];
+    int64_t n;
+    if (!export_run(c.s, &c.e, &o, out, &n, err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    printf("exported %lld intake%s to %s (%s%s)\n", (long long)n, n == 1 ? "" : "s", out, export_format_name(o.format),
+           o.deidentify ? ", de-identified" : "");
+    ctx_close(&c);
+    return EXIT_OK;
+}
+
+int cmd_import(const cli_args *a) {
+    const char *client = NULL;
+    if (a->argc == 4 && !strcmp(a->argv[2], "--client")) client = a->argv[3];
+    if ((a->argc != 2 && !client) || strcmp(a->argv[0], "fhir") != 0) {
+        fprintf(stderr, "usage: triage --user ME import fhir FILE|- [--client ID]\n");
+        return EXIT_BADINPUT;
+    }
+    const char *path = a->argv[1];
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!fp) {
+        fprintf(stderr, "triage import: %s: cannot be read: %s\n", path, strerror(errno));
+        return EXIT_BADINPUT;
+    }
+    size_t cap = 4 * ASSESS_MAX_INPUT;
+    char *text = malloc(cap + 1);
+    size_t len = text ? fread(text, 1, cap + 1, fp) : 0;
+    if (fp != stdin) fclose(fp);
+    if (!text || len > cap) {
+        fprintf(stderr, "triage import: %s: larger than %zu bytes: split it\n", path, cap);
+        free(text);
+        return EXIT_BADINPUT;
+    }
+    ctx c;
+    int status = open_ctx(a, &c, false, true);
+    if (status == EXIT_OK) {
+        char err[4096];
+        roster r;
+        c.e.has_roster = roster_from_db(&c.db, &c.e.needs, &r, err, sizeof err);
+        if (c.e.has_roster) c.e.roster = r;
+        import_result res;
+        if (!fhir_import(c.s, &c.e, text, len, client, &res, err, sizeof err)) {
+            fprintf(stderr, "triage import: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err);
+            status = denied(err) || res.intakes == 0 ? EXIT_BADINPUT : EXIT_RUNTIME;
+        } else {
+            printf("imported %d response%s as %d intake%s (%d client%s new, %d found)\n", res.responses,
+                   res.responses == 1 ? "" : "s", res.intakes, res.intakes == 1 ? "" : "s", res.clients_created,
+                   res.clients_created == 1 ? "" : "s", res.clients_matched);
+        }
+        ctx_close(&c);
+    }
+    secret_wipe(text, len);
+    free(text);
+    return status;
+}
