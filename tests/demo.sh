@@ -24,9 +24,14 @@ if [ ! -f "$demo/triage.db" ]; then
     printf '%s\n' "$pass" | $T --user demo init 3<&0 >/dev/null
     printf '%s\n%s\n' "$pass" "$pass" | $T --user demo user add desk --role reception 3<&0 >/dev/null
     printf '%s\n' "$pass" | $T --user demo roster import assets/counselors.sample.ini 3<&0 >/dev/null
-    for f in red orange yellow green; do
-        sed "s/^{/{\"client\":{\"name\":\"Demo Client $f\",\"phone\":\"555-010$(printf '%s' $f | wc -c)\"},/" \
-            assets/examples/$f.json | { printf '%s\n' "$pass" >"$demo/.p"; $T --user desk intake new - 3<"$demo/.p"; } >/dev/null
+    # three clients per level, so that the reports have groups above the k floor of 5
+    for n in 1 2 3; do
+        for f in red orange yellow green; do
+            name="Demo Client $f"
+            [ $n -gt 1 ] && name="Demo Client $f $n"
+            sed "s/^{/{\"client\":{\"name\":\"$name\",\"phone\":\"555-01$n$(printf '%s' $f | wc -c)\"},/" \
+                assets/examples/$f.json | { printf '%s\n' "$pass" >"$demo/.p"; $T --user desk intake new - 3<"$demo/.p"; } >/dev/null
+        done
     done
     rm -f "$demo/.p"
 fi

@@ -57,6 +57,7 @@ static void draw(app *a) {
     case SCR_RECORD: record_draw(a, &l); break;
     case SCR_ROSTER: roster_draw(a, &l); break;
     case SCR_STAFF: staff_draw(a, &l); break;
+    case SCR_REPORT: report_draw(a, &l); break;
     default: intake_draw(a, &l); break;
     }
     if (a->screen != SCR_LOGIN) live_banner(a, l.body.y, l.body.w);
@@ -75,6 +76,7 @@ static void leave_screens(app *a) {
     queue_leave(a);
     roster_leave(a);
     staff_leave(a);
+    report_leave(a);
 }
 
 /* Locks after inactivity: the unfinished intake is kept as a sealed draft, the keys are wiped. */
@@ -104,6 +106,7 @@ static bool typing_now(const app *a) {
     case SCR_QUEUE: return queue_typing(a);
     case SCR_ROSTER: return roster_typing(a);
     case SCR_STAFF: return staff_typing(a);
+    case SCR_REPORT: return report_typing(a);
     case SCR_WIZARD:
         return a->w_active && a->w->stage == WZ_QUESTIONS && !wizard_needs_safety_steps(a->w) &&
                !form_item_scale(wizard_form(a->w), a->w->item);
@@ -138,6 +141,7 @@ static void handle(app *a, const event *ev) {
     case SCR_RECORD: record_handle(a, ev, act); break;
     case SCR_ROSTER: roster_handle(a, ev, act); break;
     case SCR_STAFF: staff_handle(a, ev, act); break;
+    case SCR_REPORT: report_handle(a, ev, act); break;
     default: intake_handle(a, ev, act); break;
     }
 }

@@ -31,9 +31,17 @@ void home_draw(app *a, const layout *l) {
     if (a->w_active) draw_text(y++, 4, l->body.w - 6, tr("home_resume"), A_BOLD);
     draw_text(y++, 4, l->body.w - 6, tr("home_queues"), A_NORMAL);
     draw_text(y++, 4, l->body.w - 6, tr("home_records"), A_NORMAL);
+    if (a->s && a->s->me.role != ROLE_RECEPTION) draw_text(y++, 4, l->body.w - 6, tr("home_reports"), A_NORMAL);
     if (a->s && a->s->me.role == ROLE_SUPERVISOR) {
         draw_text(y++, 4, l->body.w - 6, tr("home_roster"), A_NORMAL);
         draw_text(y++, 4, l->body.w - 6, tr("home_staff"), A_NORMAL);
+        if (a->live.retention_drafts || a->live.retention_clients) {
+            char line[256];
+            snprintf(line, sizeof line, "%s %d %s, %d %s", tr("retention_due"), a->live.retention_drafts, tr("retention_drafts"),
+                     a->live.retention_clients, tr("retention_clients"));
+            draw_text(++y, 4, l->body.w - 6, line, theme(C_TITLE));
+            y++;
+        }
     }
     draw_text(y++, 4, l->body.w - 6, tr("home_help"), A_NORMAL);
 }
@@ -54,6 +62,7 @@ void home_handle(app *a, const event *ev, ui_action act) {
     else if (act == UA_RECORDS) open_find(a, true);
     else if (act == UA_ROSTER) roster_enter(a);
     else if (act == UA_STAFF) staff_enter(a);
+    else if (act == UA_REPORTS) report_enter(a);
     else if (act == UA_NEW) {
         open_find(a, false);
     } else if (act == UA_RESUME && a->w_active) {

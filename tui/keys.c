@@ -4,7 +4,7 @@
 
 #define ON(s) (1u << (s))
 #define QUESTIONS (ON(SCR_WIZARD) | ON(SCR_REVIEW))
-#define LISTS (ON(SCR_QUEUE) | ON(SCR_RECORD) | ON(SCR_ROSTER) | ON(SCR_STAFF))
+#define LISTS (ON(SCR_QUEUE) | ON(SCR_RECORD) | ON(SCR_ROSTER) | ON(SCR_STAFF) | ON(SCR_REPORT))
 
 const key_action key_actions[] = {
     {UA_NEXT, "Tab  Down", "k_move", 0, true, {K_TAB, KEY_DOWN}, {0}},
@@ -13,13 +13,14 @@ const key_action key_actions[] = {
     {UA_BACK, "Esc", "k_esc", 0, true, {K_ESC}, {0}},
     {UA_DIGIT, "1-9", "k_digits", ON(SCR_WIZARD) | ON(SCR_LANG) | ON(SCR_FIND) | ON(SCR_QUEUE) | ON(SCR_STAFF), false, {0}, {0}},
     {UA_REFUSE, "r", "k_refuse", ON(SCR_WIZARD), false, {0}, {L'r', L'R'}},
-    {UA_SAVE, "Ctrl-S", "k_save", QUESTIONS | ON(SCR_ROSTER) | ON(SCR_STAFF), true, {K_CTRL_S}, {0}},
+    {UA_SAVE, "Ctrl-S", "k_save", QUESTIONS | ON(SCR_ROSTER) | ON(SCR_STAFF) | ON(SCR_REPORT), true, {K_CTRL_S}, {0}},
     {UA_DECLINE, "d", "k_decline", ON(SCR_SUMMARY) | ON(SCR_QUEUE), false, {0}, {L'd', L'D'}},
     {UA_NEW, "n", "k_new", ON(SCR_HOME) | ON(SCR_FIND) | ON(SCR_ROSTER) | ON(SCR_STAFF), false, {0}, {L'n', L'N'}},
     {UA_QUEUES, "e", "k_queues", ON(SCR_HOME), false, {0}, {L'e', L'E'}},
     {UA_RECORDS, "f", "k_records", ON(SCR_HOME), false, {0}, {L'f', L'F'}},
     {UA_ROSTER, "c", "k_roster", ON(SCR_HOME), false, {0}, {L'c', L'C'}},
     {UA_STAFF, "s", "k_staff", ON(SCR_HOME), false, {0}, {L's', L'S'}},
+    {UA_REPORTS, "k", "k_reports", ON(SCR_HOME), false, {0}, {L'k', L'K'}},
     {UA_TAB_NEXT, "Right", "k_tab_next", ON(SCR_QUEUE), false, {KEY_RIGHT}, {0}},
     {UA_TAB_PREV, "Left", "k_tab_prev", ON(SCR_QUEUE), false, {KEY_LEFT}, {0}},
     {UA_PAGE_DOWN, "PgDn", "k_page_down", LISTS, false, {KEY_NPAGE}, {0}},

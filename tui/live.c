@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../core/clock.h"
+#include "../core/erasure.h"
 #include "ui.h"
 
 /* A new red item (or one raised to red) moves the newest red level_since on, or adds to the red count. */
@@ -38,6 +39,12 @@ void live_poll(app *a, bool force) {
     queue_counts_rec before = l->counts;
     if (!queues_counts(a->db, &l->counts, err, sizeof err)) app_message(a, true, "%s", err);
     check_reds(a, &before, first);
+    /* what [retention] says is due for erasure: counts only, from what is in clear (supervisors see it) */
+    retention_counts due;
+    if (retention_due(a->db, a->e->cfg.draft_days, a->e->cfg.closed_years, clock_now(), &due, err, sizeof err)) {
+        l->retention_drafts = due.drafts;
+        l->retention_clients = due.clients;
+    }
     /* the open screen reads its rows again before it is drawn */
     a->q.reload = true;
     a->ros.reload = true;

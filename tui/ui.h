@@ -76,6 +76,7 @@ typedef enum {
     SCR_RECORD,
     SCR_ROSTER,
     SCR_STAFF,
+    SCR_REPORT,
     SCR_COUNT
 } screen_id;
 
@@ -156,6 +157,13 @@ typedef struct {
     bool reload;
 } staff_screen;
 
+typedef struct {
+    field_form form; /* the date range: from, to (YYYY-MM-DD) */
+    view_line *lines;
+    int n_lines, top;
+    char k_text[16]; /* "<5": a group under the k floor */
+} report_screen;
+
 /* What every desk shares, polled once a second: the database's data_version (it changes whenever another
  * connection commits), the counts of the queues, and the red items seen so far (a new one rings the bell). */
 typedef struct {
@@ -163,7 +171,8 @@ typedef struct {
     bool known;
     queue_counts_rec counts;
     int red_unacknowledged;
-    bool red_new; /* a red item appeared since this desk last looked at the red queue */
+    bool red_new;
+    int retention_drafts, retention_clients; /* due for erasure ([retention]); shown to supervisors */ /* a red item appeared since this desk last looked at the red queue */
     int bells;
     int64_t last_poll_ms;
 } live_state;
@@ -202,6 +211,7 @@ typedef struct app {
     record_screen rec;
     roster_screen ros;
     staff_screen stf;
+    report_screen rep;
     live_state live;
 } app;
 
@@ -216,6 +226,7 @@ void queue_draw(app *a, const layout *l);
 void record_draw(app *a, const layout *l);
 void roster_draw(app *a, const layout *l);
 void staff_draw(app *a, const layout *l);
+void report_draw(app *a, const layout *l);
 /* The red banner on every screen while a red item waits for a person; returns the rows it used. */
 int live_banner(app *a, int y, int width);
 
@@ -262,7 +273,8 @@ typedef enum {
     UA_AVAILABLE, /* roster: available or not */
     UA_LOCK,      /* staff: lock or unlock */
     UA_RESET,     /* staff: a new passphrase */
-    UA_ROLE       /* staff: change role */
+    UA_ROLE,      /* staff: change role */
+    UA_REPORTS    /* home: the KPI reports (clinicians, supervisors) */
 } ui_action;
 
 typedef struct {
@@ -287,11 +299,13 @@ void queue_handle(app *a, const event *ev, ui_action act);
 void record_handle(app *a, const event *ev, ui_action act);
 void roster_handle(app *a, const event *ev, ui_action act);
 void staff_handle(app *a, const event *ev, ui_action act);
+void report_handle(app *a, const event *ev, ui_action act);
 
 /* Screens that take typing right now (a text field or a prompt). */
 bool queue_typing(const app *a);
 bool roster_typing(const app *a);
 bool staff_typing(const app *a);
+bool report_typing(const app *a);
 
 /* Opens the client's record screen (audited); Esc returns to `back`. */
 void record_open(app *a, const char *client_id, screen_id back);
@@ -302,6 +316,8 @@ void roster_enter(app *a);
 void roster_leave(app *a);
 void staff_enter(app *a);
 void staff_leave(app *a);
+void report_enter(app *a);
+void report_leave(app *a);
 
 /* Once a second (and after every change on this desk): escalates what fell overdue, and when the
  * database changed, re-reads the counts, rings the bell for a new red item, and marks the open screen for

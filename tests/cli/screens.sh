@@ -326,5 +326,27 @@ expect "72h: at 72:00:00, it left the yellow tab while the screen was open" "$D/
 expect "72h: the overdue row stands out without colour" "$D/at72_overdue" "!! B.C."
 expect "72h: raised to orange, counting down again" "$D/at72_overdue" "B.C. .*ORANGE *open .*1d 00h left"
 
+# ---- reports: the KPIs over the last 30 days (five intakes by now: the k floor of 5 lets "all" show) ----
+{
+    login "$C"
+    echo "key k"
+    echo "dump $D/report_form"
+    echo "key enter"
+    echo "dump $D/report"
+    echo "key pgdn"
+    echo "key pgdn"
+    echo "dump $D/report_more"
+    echo "key esc"
+    echo "key q"
+} >"$tmp/rep.script"
+tui clin "$tmp/rep.script"
+expect "k: the report's date range" "$D/report_form" "From (YYYY-MM-DD)"
+expect "k Enter: the KPI table" "$D/report" "All intakes *5 "
+expect "k: a group under the k floor shows <5" "$D/report" "<5"
+expect "k PgDn: the concern chart further down" "$D/report_more" "Presenting concerns"
+printf 'type %s\nkey enter\nkey k\ndump %s/report_denied\nkey q\n' "$R" "$D" >"$tmp/rep2.script"
+tui desk "$tmp/rep2.script"
+expect "k: reception may not run reports, and is told why" "$D/report_denied" "denied"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,206 @@
+/* Reports (clinicians and supervisors): the centre's KPIs over a date range, from the de-identified report
+ * facts (core/report.h): identification accuracy, first-session completion, retention, time to first
+ * contact, confirmations in time, overdue items, declined suggestions, per level, channel, concern, age
+ * band, counselor and lifecycle stage, with a bar chart of the presenting concerns. Groups under the k floor
+ * show "<k" and no figure. Running a report is audited by the core. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/clock.h"
+#include "../core/report.h"
+#include "../core/util.h"
+#include "ui.h"
+
+static void add(report_screen *r, int attr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add(report_screen *r, int attr, const char *fmt, ...) {
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    r->lines = xrealloc(r->lines, (size_t)(r->n_lines + 1) * sizeof *r->lines);
+    r->lines[r->n_lines].text = xstrdup(buf);
+    r->lines[r->n_lines].attr = attr;
+    r->n_lines++;
+}
+
+static void clear_lines(report_screen *r) {
+    for (int i = 0; i < r->n_lines; i++) free(r->lines[i].text);
+    free(r->lines);
+    r->lines = NULL;
+    r->n_lines = r->top = 0;
+}
+
+static void day_text(int64_t t, char *buf, size_t size) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (gmtime_r(&tt, &tm)) strftime(buf, size, "%Y-%m-%d", &tm);
+    else snprintf(buf, size, "?");
+}
+
+/* A date as YYYY-MM-DD (UTC midnight), as the command line reads --from and --to. */
+static bool day_parse(const char *s, int64_t *out) {
+    int y, m, d;
+    char extra;
+    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 || d < 1 || d > 31 || y < 1970) return false;
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = d;
+    time_t t = timegm(&tm);
+    struct tm back;
+    if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_mday != d) return false; /* 2026-02-30 */
+    *out = (int64_t)t;
+    return true;
+}
+
+static void pct(int64_t num, int64_t den, char *buf, size_t size) {
+    double v;
+    if (report_rate(num, den, &v)) snprintf(buf, size, "%.0f%%", v * 100);
+    else snprintf(buf, size, "-");
+}
+
+static void add_row(report_screen *r, const report *rep, const report_row *x, const char *label) {
+    if (x->suppressed) {
+        add(r, C_DIM, "  %-22.22s %7s", label, r->k_text);
+        return;
+    }
+    char acc[16], first[16], ret[16], intime[16], dec[16], contact[16];
+    pct(x->confirmed_same, x->confirmed, acc, sizeof acc);
+    pct(x->first_attended, x->intakes, first, sizeof first);
+    pct(x->retained, x->first_attended, ret, sizeof ret);
+    pct(x->confirmed_in_time, x->confirmed_with_deadline, intime, sizeof intime);
+    pct(x->declines, x->suggestions, dec, sizeof dec);
+    if (x->contacted) snprintf(contact, sizeof contact, "%.1f", x->median_contact_hours);
+    else snprintf(contact, sizeof contact, "-");
+    (void)rep;
+    add(r, C_NORMAL, "  %-22.22s %7lld %8s %8s %8s %8s %8s %7lld %8s", label, (long long)x->intakes, acc, first, ret,
+        contact, intime, (long long)x->overdue, dec);
+}
+
+static void build(app *a, const report *rep) {
+    report_screen *r = &a->rep;
+    char from[16], to[16];
+    day_text(rep->from, from, sizeof from);
+    day_text(rep->to - 1, to, sizeof to);
+    snprintf(r->k_text, sizeof r->k_text, "<%d", rep->set.k);
+    add(r, C_TITLE, "%s %s .. %s   (k = %d; %s %d %s %d %s)", tr("rep_range"), from, to, rep->set.k, tr("rep_retention_is"),
+        rep->set.retention_sessions, tr("rep_sessions_within"), rep->set.retention_days, tr("rep_days"));
+    add(r, C_DIM, "  %-22s %7s %8s %8s %8s %8s %8s %7s %8s", "", tr("rep_intakes"), tr("rep_accuracy"), tr("rep_first"),
+        tr("rep_retained"), tr("rep_contact_h"), tr("rep_in_time"), tr("rep_overdue"), tr("rep_declines"));
+    report_dim last = RD_COUNT;
+    for (int i = 0; i < rep->n; i++) {
+        const report_row *x = &rep->rows[i];
+        if (x->dim != last && x->dim != RD_ALL) {
+            char key[48];
+            snprintf(key, sizeof key, "rep_dim_%s", report_dim_name(x->dim));
+            add(r, C_NORMAL, "%s", "");
+            add(r, C_TITLE, "%s", tr(key));
+        }
+        last = x->dim;
+        add_row(r, rep, x, x->dim == RD_ALL ? tr("rep_all") : x->value[0] ? x->value : tr("rep_unknown"));
+    }
+    /* the presenting concerns as bars: what the centre is asked for */
+    add(r, C_NORMAL, "%s", "");
+    add(r, C_TITLE, "%s", tr("rep_concerns_chart"));
+    for (int i = 0; i < rep->n; i++) {
+        const report_row *x = &rep->rows[i];
+        if (x->dim != RD_CONCERN) continue;
+        if (x->suppressed) {
+            add(r, C_DIM, "  %-16.16s %s", x->value, r->k_text);
+            continue;
+        }
+        double share = report_share(rep, x);
+        char bar[64];
+        report_bar(share, 40, bar, sizeof bar);
+        add(r, C_NORMAL, "  %-16.16s %s %3.0f%%", x->value[0] ? x->value : tr("rep_unknown"), bar, share * 100);
+    }
+}
+
+static void run(app *a) {
+    report_screen *r = &a->rep;
+    int64_t from, to;
+    if (!day_parse(r->form.f[0].value, &from)) {
+        app_message(a, true, "%s: %s", tr("rep_from"), tr("rep_date_format"));
+        return;
+    }
+    if (!day_parse(r->form.f[1].value, &to) || to < from) {
+        app_message(a, true, "%s: %s", tr("rep_to"), tr("rep_date_format"));
+        return;
+    }
+    report_settings set;
+    report_settings_from_config(&a->e->cfg, &set);
+    report rep;
+    char err[512];
+    if (!report_run(a->s, &set, from, to + 86400, &rep, err, sizeof err)) { /* the last day counts whole */
+        app_message(a, true, "%s", err);
+        return;
+    }
+    clear_lines(r);
+    build(a, &rep);
+    report_free(&rep);
+    r->form.active = false;
+}
+
+void report_enter(app *a) {
+    char why[256];
+    if (!session_allowed(a->s, ACT_REPORT, why, sizeof why)) {
+        app_message(a, true, "%s", why);
+        return;
+    }
+    report_screen *r = &a->rep;
+    clear_lines(r);
+    field_form_clear(&r->form);
+    r->form.active = true;
+    r->form.n = 2;
+    r->form.f[0].label = "rep_from";
+    r->form.f[1].label = "rep_to";
+    int64_t now = clock_now();
+    day_text(now - 29 * 86400, r->form.f[0].value, sizeof r->form.f[0].value); /* the last 30 days */
+    day_text(now, r->form.f[1].value, sizeof r->form.f[1].value);
+    a->screen = SCR_REPORT;
+}
+
+void report_leave(app *a) {
+    clear_lines(&a->rep);
+    field_form_clear(&a->rep.form);
+    a->screen = SCR_HOME;
+}
+
+bool report_typing(const app *a) { return a->rep.form.active; }
+
+void report_draw(app *a, const layout *l) {
+    report_screen *r = &a->rep;
+    int top = l->body.y + 1, rows = l->body.h - 3, width = l->body.w;
+    draw_text(top, 2, width - 4, tr("rep_title"), theme(C_TITLE));
+    if (r->form.active) {
+        field_form_draw(&r->form, top + 2, 3, width - 4);
+        draw_wrapped(top + 5, 3, width - 6, 3, tr("rep_form_hint"), theme(C_DIM));
+        return;
+    }
+    rows -= 1;
+    if (r->top > r->n_lines - rows) r->top = r->n_lines - rows > 0 ? r->n_lines - rows : 0;
+    for (int i = 0; i < rows && r->top + i < r->n_lines; i++)
+        draw_text(top + 1 + i, 1, width - 2, r->lines[r->top + i].text, theme((color_role)r->lines[r->top + i].attr));
+    draw_text(l->body.y + l->body.h - 1, 1, width - 2, tr("rep_hint"), theme(C_DIM));
+}
+
+void report_handle(app *a, const event *ev, ui_action act) {
+    report_screen *r = &a->rep;
+    if (r->form.active) {
+        if (act == UA_BACK) report_leave(a);
+        else if (act == UA_CHOOSE || act == UA_SAVE) run(a);
+        else field_form_handle(&r->form, ev, act);
+        return;
+    }
+    if (act == UA_NEXT && r->top < r->n_lines - 1) r->top++;
+    else if (act == UA_PREV && r->top > 0) r->top--;
+    else if (act == UA_PAGE_DOWN) r->top += 10;
+    else if (act == UA_PAGE_UP) r->top = r->top > 10 ? r->top - 10 : 0;
+    else if (act == UA_CHOOSE) r->form.active = true; /* another range */
+    else if (act == UA_BACK || act == UA_QUIT) report_leave(a);
+}
