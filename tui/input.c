@@ -73,6 +73,62 @@ static event script_event(void) {
     return ev;
 }
 
+/* The keyboard is read byte by byte (wgetch still turns function keys into KEY_* codes) and UTF-8 is
+ * decoded here, because ncurses' wget_wch, given a byte that is not valid UTF-8 (a Latin-1 terminal's
+ * "\xe9", a stray continuation byte), keeps reading until a second passes with no key and then drops all
+ * it read: "\xff" followed at once by "AB" and Enter typed nothing at all. Here an invalid byte is dropped
+ * alone and what follows it is kept. */
+static int next_byte(int wait_ms) {
+    timeout(wait_ms);
+    return wgetch(stdscr);
+}
+
+/* The rest of a character whose first byte is b0; false (and nothing consumed that belongs to the next
+ * character) when the bytes are not UTF-8: overlong forms, surrogates and code points past U+10FFFF too. */
+static bool utf8_rest(int b0, wchar_t *wc) {
+    int need = b0 >= 0xc2 && b0 <= 0xdf ? 1 : b0 >= 0xe0 && b0 <= 0xef ? 2 : b0 >= 0xf0 && b0 <= 0xf4 ? 3 : -1;
+    if (need < 0) return false; /* a lone continuation byte, 0xc0, 0xc1 or 0xf5..0xff */
+    unsigned long cp = (unsigned long)b0 & (0x3fu >> need);
+    for (int i = 0; i < need; i++) {
+        int b = next_byte(50);
+        if (b == ERR) return false;
+        if (b > 0xff || (b & 0xc0) != 0x80) { /* not a continuation: it starts the next key */
+            ungetch(b);
+            return false;
+        }
+        cp = cp << 6 | ((unsigned long)b & 0x3f);
+    }
+    static const unsigned long least[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < least[need] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    *wc = (wchar_t)cp;
+    return true;
+}
+
+/* After Esc: a control sequence the terminal's description does not name (ncurses hands those on as Esc
+ * and then the rest as typed keys: "\e[999;999H" was Esc, which leaves the screen, then "999" answered
+ * the question before) is read whole and ignored. CSI and SS3 end at their final byte; OSC, DCS, APC, PM
+ * at BEL or ESC \. Esc alone (no byte right behind it) is the Esc key; Esc and another key is Alt+key,
+ * kept as Esc and that key. */
+static bool skip_sequence(void) {
+    int b = next_byte(0);
+    if (b == ERR) return false;
+    if (b == '[' || b == 'O') {
+        for (int n = 0; n < 64; n++) {
+            int c = next_byte(10);
+            if (c == ERR || c > 0xff) break;
+            if (b == 'O' || (c >= 0x40 && c <= 0x7e)) break; /* the final byte */
+        }
+        return true;
+    }
+    if (b == ']' || b == 'P' || b == '_' || b == '^' || b == 'X') {
+        for (int n = 0, prev = 0, c; n < 4096 && (c = next_byte(10)) != ERR; n++, prev = c)
+            if (c == 7 || (prev == 27 && c == '\\')) break;
+        return true;
+    }
+    ungetch(b);
+    return false;
+}
+
 event input_next(void) {
     if (script) {
         event ev;
@@ -80,23 +136,25 @@ event input_next(void) {
         while (ev.kind == EV_NONE);
         return ev;
     }
-    if (term_resized) {
-        term_resized = 0;
-        endwin(); /* the loop reads the real size and redraws everything */
-        refresh();
-        return (event){EV_RESIZE, 0, 0};
-    }
-    timeout(1000);
-    wint_t ch;
-    int r = wget_wch(stdscr, &ch);
-    if (r == ERR) return (event){term_resized ? EV_RESIZE : EV_TICK, 0, 0};
-    if (r == KEY_CODE_YES) {
+    for (;;) {
+        if (term_resized) {
+            term_resized = 0;
+            endwin(); /* the loop reads the real size and redraws everything */
+            refresh();
+            return (event){EV_RESIZE, 0, 0};
+        }
+        int ch = next_byte(1000);
+        if (ch == ERR) return (event){term_resized ? EV_RESIZE : EV_TICK, 0, 0};
         if (ch == KEY_RESIZE) return (event){EV_RESIZE, 0, 0};
-        return (event){EV_KEY, (int)ch, 0};
+        if (ch > 0xff) return (event){EV_KEY, ch, 0};
+        if (ch == 27 && skip_sequence()) continue;
+        if (ch == 13) ch = K_ENTER; /* nonl(): Enter arrives as CR */
+        if (ch < 32 || ch == 127) return (event){EV_KEY, ch == 127 ? KEY_BACKSPACE : ch, 0};
+        if (ch < 0x80) return (event){EV_CHAR, 0, (wchar_t)ch};
+        wchar_t wc;
+        if (utf8_rest(ch, &wc)) return (event){EV_CHAR, 0, wc};
+        /* an invalid byte: dropped, and the loop reads on */
     }
-    if (ch == 13) ch = K_ENTER; /* nonl(): Enter arrives as CR */
-    if (ch < 32 || ch == 127) return (event){EV_KEY, ch == 127 ? KEY_BACKSPACE : (int)ch, 0};
-    return (event){EV_CHAR, 0, (wchar_t)ch};
 }
 
 bool screen_dump(const char *path) {

@@ -20,6 +20,8 @@ void intake_autosave(app *a) {
     char err[512];
     if (!body || !draft_save(a->s, a->w->draft_id, body, err, sizeof err))
         app_message(a, true, "%s", body ? err : "cannot save the draft");
+    else if (a->message_error) /* saved: a failure shown before ("the disk is full") no longer holds */
+        a->message[0] = '\0';
     if (body) {
         secret_wipe(body, strlen(body));
         free(body);

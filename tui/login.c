@@ -1,6 +1,7 @@
 /* The login screen: user name and masked passphrase; growing delays and lock-outs are explained. */
 #include <stdio.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "../core/secret.h"
 #include "ui.h"
@@ -15,6 +16,10 @@ bool edit_field(char *buf, size_t size, const event *ev) {
         return true;
     }
     if (ev->kind != EV_CHAR) return false;
+    /* only printable characters are stored: a script's `type` line (or a terminal sending C1 codes) can
+     * carry control characters, and glibc's wctomb writes code points past U+10FFFF (which its mbtowc
+     * accepts) as bytes that are not UTF-8 */
+    if (!iswprint((wint_t)ev->ch)) return false;
     char mb[8];
     int len = wctomb(mb, ev->ch);
     if (len <= 0 || n + (size_t)len + 1 > size) return false;

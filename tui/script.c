@@ -27,8 +27,23 @@ script_line script_parse_line(char *line) {
 
 int script_decode(const char *text, wchar_t *out, size_t cap) {
     if (cap == 0) return 0;
-    size_t n = mbstowcs(out, text, cap - 1);
-    if (n == (size_t)-1) n = 0; /* invalid UTF-8 types nothing */
+    /* as the keyboard does (input.c): a byte that is not UTF-8 is dropped alone and the rest is typed
+     * (it used to drop the whole line); glibc's mbrtowc takes code points past U+10FFFF, UTF-8 does not */
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t n = 0, len = strlen(text);
+    while (len > 0 && n + 1 < cap) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, text, len, &st);
+        if (k == (size_t)-1 || k == (size_t)-2 || (unsigned long)wc > 0x10ffff) {
+            memset(&st, 0, sizeof st);
+            k = 1;
+        } else {
+            out[n++] = wc;
+        }
+        text += k;
+        len -= k;
+    }
     out[n] = L'\0';
     return (int)n;
 }

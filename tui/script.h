@@ -26,8 +26,8 @@ typedef struct {
 
 /* Parses one line as read by fgets (its end of line is cut off in place). */
 script_line script_parse_line(char *line);
-/* Decodes UTF-8 text into at most cap - 1 wide characters (NUL-terminated); returns how many, 0 for text
- * that is not valid in the current locale (a script with invalid UTF-8 types nothing). */
+/* Decodes UTF-8 text into at most cap - 1 wide characters (NUL-terminated); returns how many. Bytes that
+ * are not UTF-8 are dropped one by one and the rest is kept, as from the keyboard. */
 int script_decode(const char *text, wchar_t *out, size_t cap);
 
 #endif
