@@ -304,9 +304,13 @@ static void save_intake(app *a) {
     char client_id[STORE_ID_LEN], intake_id[STORE_ID_LEN];
     bool ok = true;
     if (w->client_id[0]) snprintf(client_id, sizeof client_id, "%s", w->client_id);
-    else
-        ok = client_create(a->s, wizard_client_name(w), wizard_text(w, "intake", "phone"),
-                           wizard_text(w, "intake", "birth_date"), client_id, err, sizeof err);
+    else if ((ok = client_create(a->s, wizard_client_name(w), wizard_text(w, "intake", "phone"),
+                                 wizard_text(w, "intake", "birth_date"), client_id, err, sizeof err))) {
+        /* the client is saved in its own transaction: should the intake's save fail (a full disk), the
+         * retry and the draft (saved below) use this client rather than create a second one */
+        memcpy(w->client_id, client_id, sizeof w->client_id);
+        intake_autosave(a);
+    }
     intake_input in = {client_id, risk_level_name(w->level), suggested, NULL, text, NULL};
     ok = ok && text && intake_save_queued(a->s, &in, &a->e->queue, intake_id, err, sizeof err);
     if (text) {
