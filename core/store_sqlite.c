@@ -1895,40 +1895,24 @@ static store_status sq_bidx_clear(store *s, const char *client_id) {
     return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "clear the search entries of the client %s", client_id);
 }
 
+/* Lists of ids (one text column): the row readers of collect_rows. */
+static store_status rd_id_column(store *s, sqlite3_stmt *st, void *o, const char *table, const char *col) {
+    reader r = {st, table, NULL, NULL};
+    rd_text(&r, 0, col, o, STORE_ID_LEN, false);
+    return rd_end(s, &r);
+}
+static store_status rd_bidx_id(store *s, sqlite3_stmt *st, void *o) { return rd_id_column(s, st, o, "blind_index", "client_id"); }
+static store_status rd_clients_id(store *s, sqlite3_stmt *st, void *o) { return rd_id_column(s, st, o, "clients", "id"); }
+
 static store_status sq_bidx_find(store *s, uint32_t value, char (**ids)[STORE_ID_LEN], int *n) {
     if (!s) return ST_INVALID;
     if (ids) *ids = NULL;
     if (n) *n = 0;
     if (!ids || !n) return invalid(s, "search the clients", "no result was given");
     sqlite3_stmt *st = NULL;
-    char(*v)[STORE_ID_LEN] = NULL;
-    int cnt = 0, cap = 0;
     int rc = stmt(s, S_BIDX_FIND, &st);
     rc = b_int(st, 1, (int64_t)value, rc);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        v = grow(v, &cap, cnt, sizeof *v);
-        reader r = {st, "blind_index", NULL, NULL};
-        rd_text(&r, 0, "client_id", v[cnt], sizeof v[cnt], false);
-        if (r.bad) {
-            stmt_done(st);
-            free(v);
-            return rd_end(s, &r);
-        }
-        cnt++;
-        rc = SQLITE_OK;
-    }
-    stmt_done(st);
-    if (rc != SQLITE_DONE) {
-        free(v);
-        return fail_rc(s, rc, "search the clients");
-    }
-    if (cnt == 0) {
-        free(v);
-        v = NULL;
-    }
-    *ids = v;
-    *n = cnt;
-    return ST_OK;
+    return collect_rows(s, st, rc, sizeof **ids, rd_bidx_id, NULL, (void **)ids, n, "search the clients");
 }
 
 /* ---- intakes ---- */
@@ -3004,34 +2988,9 @@ static store_status sq_clients_closed_before(store *s, int64_t cutoff, char (**i
     if (n) *n = 0;
     if (!ids || !n) return invalid(s, "list closed records", "no result was given");
     sqlite3_stmt *st = NULL;
-    char(*v)[STORE_ID_LEN] = NULL;
-    int cnt = 0, cap = 0;
     int rc = stmt(s, S_CLIENTS_CLOSED_BEFORE, &st);
     rc = b_int(st, 1, cutoff, rc);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        v = grow(v, &cap, cnt, sizeof *v);
-        reader r = {st, "clients", NULL, NULL};
-        rd_text(&r, 0, "id", v[cnt], sizeof v[cnt], false);
-        if (r.bad) {
-            stmt_done(st);
-            free(v);
-            return rd_end(s, &r);
-        }
-        cnt++;
-        rc = SQLITE_OK;
-    }
-    stmt_done(st);
-    if (rc != SQLITE_DONE) {
-        free(v);
-        return fail_rc(s, rc, "list closed records");
-    }
-    if (cnt == 0) {
-        free(v);
-        v = NULL;
-    }
-    *ids = v;
-    *n = cnt;
-    return ST_OK;
+    return collect_rows(s, st, rc, sizeof **ids, rd_clients_id, NULL, (void **)ids, n, "list closed records");
 }
 
 static store_status sq_checkpoint(store *s, bool *complete) {

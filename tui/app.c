@@ -89,6 +89,7 @@ static void idle_check(app *a) {
         a->w_active = false;
     }
     leave_screens(a); /* nothing opened stays on the screen of a locked desk */
+    live_logout(a);
     session_end(a->s);
     a->s = NULL;
     a->screen = SCR_LOGIN;
@@ -174,6 +175,7 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
      * screen (two clock reads per key; nothing else changes) */
     const char *timing_path = getenv("TRIAGE_TIMING");
     FILE *timing = timing_path && *timing_path ? fopen(timing_path, "w") : NULL;
+    live_tick(&a);
     live_poll(&a, true);
     draw(&a);
     while (!a.quit && a.w) {
@@ -183,7 +185,7 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
         screen_id on = a.screen;
         if (ev.kind == EV_TICK) {
             idle_check(&a);
-            live_poll(&a, false); /* other desks' changes, overdue escalation, a new red item */
+            live_tick(&a); /* overdue escalation, other desks' changes, a new red item */
         }
         handle(&a, &ev);
         if (ev.kind != EV_TICK) live_poll(&a, false); /* this desk's own saves: counts and pages follow at once */

@@ -23,15 +23,37 @@ static void check_reds(app *a, const queue_counts_rec *before, bool first) {
     }
 }
 
+/* What [retention] makes due for erasure, for a supervisor's home screen: counts only, from what is in clear.
+ * It reads every client (about half a second at a million), and what is due changes by the day: once at
+ * login, then hourly, always on a tick, never on a key. */
+static void retention_check(app *a) {
+    live_state *l = &a->live;
+    int64_t now = clock_now();
+    if (!a->s || a->s->me.role != ROLE_SUPERVISOR || (l->retention_at && now - l->retention_at < 3600)) return;
+    l->retention_at = now;
+    retention_counts due;
+    char err[512];
+    if (retention_due(a->db, a->e->cfg.draft_days, a->e->cfg.closed_years, now, &due, err, sizeof err)) {
+        l->retention_drafts = due.drafts;
+        l->retention_clients = due.clients;
+    }
+}
+
+void live_tick(app *a) {
+    char err[512];
+    int escalated = 0;
+    retention_check(a);
+    /* overdue items are raised whoever is logged in (or no one): the queue must never wait for a login */
+    if (!queues_tick(a->db, &a->e->queue, &escalated, err, sizeof err)) app_message(a, true, "%s", err);
+    live_poll(a, escalated > 0);
+}
+
 void live_poll(app *a, bool force) {
     live_state *l = &a->live;
     char err[512];
-    int escalated = 0;
-    /* overdue items are raised whoever is logged in (or no one): the queue must never wait for a login */
-    if (!queues_tick(a->db, &a->e->queue, &escalated, err, sizeof err)) app_message(a, true, "%s", err);
     int64_t v = 0, mine = a->db->ops->local_changes(a->db->st);
     if (a->db->ops->data_version(a->db->st, &v) != ST_OK) return;
-    if (l->known && v == l->data_version && mine == l->local_changes && !force && escalated == 0) return;
+    if (l->known && v == l->data_version && mine == l->local_changes && !force) return;
     bool first = !l->known;
     l->known = true;
     l->data_version = v;
@@ -39,12 +61,6 @@ void live_poll(app *a, bool force) {
     queue_counts_rec before = l->counts;
     if (!queues_counts(a->db, &l->counts, err, sizeof err)) app_message(a, true, "%s", err);
     check_reds(a, &before, first);
-    /* what [retention] says is due for erasure: counts only, from what is in clear (supervisors see it) */
-    retention_counts due;
-    if (retention_due(a->db, a->e->cfg.draft_days, a->e->cfg.closed_years, clock_now(), &due, err, sizeof err)) {
-        l->retention_drafts = due.drafts;
-        l->retention_clients = due.clients;
-    }
     /* the open screen reads its rows again before it is drawn */
     a->q.reload = true;
     a->ros.reload = true;
@@ -64,3 +80,8 @@ int live_banner(app *a, int y, int width) {
 }
 
 void live_free(app *a) { memset(&a->live, 0, sizeof a->live); }
+
+void live_logout(app *a) {
+    a->live.retention_at = 0; /* the next supervisor to log in gets fresh counts */
+    a->live.retention_drafts = a->live.retention_clients = 0;
+}

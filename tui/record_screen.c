@@ -12,18 +12,7 @@
 #include "../core/util.h"
 #include "ui.h"
 
-static void add(record_screen *r, int attr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void add(record_screen *r, int attr, const char *fmt, ...) {
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    r->lines = xrealloc(r->lines, (size_t)(r->n_lines + 1) * sizeof *r->lines);
-    r->lines[r->n_lines].text = xstrdup(buf);
-    r->lines[r->n_lines].attr = attr;
-    r->n_lines++;
-}
+#define add(r, attr, ...) view_add(&(r)->lines, &(r)->n_lines, (attr), __VA_ARGS__)
 
 static void day_of(int64_t t, char *buf, size_t size, bool with_time) {
     time_t tt = (time_t)t;
@@ -114,11 +103,7 @@ void record_open(app *a, const char *client_id, screen_id back) {
 
 void record_close(app *a) {
     record_screen *r = &a->rec;
-    for (int i = 0; i < r->n_lines; i++) {
-        secret_wipe(r->lines[i].text, strlen(r->lines[i].text)); /* names, notes and reasons were here */
-        free(r->lines[i].text);
-    }
-    free(r->lines);
+    view_clear(&r->lines, &r->n_lines); /* names, notes and reasons were here: wiped */
     client_record_free(&r->rec);
     screen_id back = r->back;
     memset(r, 0, sizeof *r);

@@ -14,24 +14,11 @@
 #include "../core/util.h"
 #include "ui.h"
 
-static void add(report_screen *r, int attr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void add(report_screen *r, int attr, const char *fmt, ...) {
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    r->lines = xrealloc(r->lines, (size_t)(r->n_lines + 1) * sizeof *r->lines);
-    r->lines[r->n_lines].text = xstrdup(buf);
-    r->lines[r->n_lines].attr = attr;
-    r->n_lines++;
-}
+#define add(r, attr, ...) view_add(&(r)->lines, &(r)->n_lines, (attr), __VA_ARGS__)
 
 static void clear_lines(report_screen *r) {
-    for (int i = 0; i < r->n_lines; i++) free(r->lines[i].text);
-    free(r->lines);
-    r->lines = NULL;
-    r->n_lines = r->top = 0;
+    view_clear(&r->lines, &r->n_lines);
+    r->top = 0;
 }
 
 static void day_text(int64_t t, char *buf, size_t size) {

@@ -118,6 +118,10 @@ typedef struct {
     int attr; /* a color_role */
 } view_line;
 
+/* Adds a formatted line; frees (and wipes) every line. */
+void view_add(view_line **lines, int *n, int attr, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void view_clear(view_line **lines, int *n);
+
 typedef struct {
     client_record rec;
     bool open;
@@ -172,7 +176,8 @@ typedef struct {
     queue_counts_rec counts;
     int red_unacknowledged;
     bool red_new;
-    int retention_drafts, retention_clients; /* due for erasure ([retention]); shown to supervisors */ /* a red item appeared since this desk last looked at the red queue */
+    int retention_drafts, retention_clients; /* due for erasure ([retention]); shown to supervisors */
+    int64_t retention_at;                     /* when they were counted (0: not yet) */ /* a red item appeared since this desk last looked at the red queue */
     int bells;
     int64_t last_poll_ms;
 } live_state;
@@ -319,13 +324,17 @@ void staff_leave(app *a);
 void report_enter(app *a);
 void report_leave(app *a);
 
-/* Once a second (and after every change on this desk): escalates what fell overdue, and when the
- * database changed, re-reads the counts, rings the bell for a new red item, and marks the open screen for
- * re-reading. Cheap when nothing changed: one PRAGMA. */
+/* After every key: when the database changed (another desk's commit moves data_version, this desk's own
+ * its change counter), re-reads the counts, rings the bell for a new red item, and marks the open screen
+ * for re-reading. Cheap when nothing changed: one PRAGMA. */
 void live_poll(app *a, bool force);
+/* Once a second: escalates what fell overdue (a read of the items due; no lock when none is), then polls. */
+void live_tick(app *a);
 /* "2026-11-24 14:02  desk  confirm  open->confirmed  yellow->orange: reason" */
 void queue_history_line(const queue_history_entry *h, char *out, size_t size);
 void live_free(app *a);
+/* Forgets what belonged to the session that ended (the retention counts). */
+void live_logout(app *a);
 
 /* The small field forms (roster, staff). */
 void field_form_draw(const field_form *f, int y, int x, int width);

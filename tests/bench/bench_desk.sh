@@ -16,7 +16,7 @@ DB=$1 PASS=$2 USER_NAME=$3
 T="$(pwd)/triage"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-bench-desk.XXXXXX")
 export TMUX_TMPDIR="$tmp"
-trap 'tmux kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
+trap 'tmux kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT INT TERM
 export TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
 runs=${TRIAGE_BENCH_DESK_RUNS:-40}
 # TRIAGE_BENCH_KEEP_DB=FILE keeps a copy of the database for profiling by hand

@@ -245,7 +245,7 @@ int main(void) {
             unlink(out);
         }
         stats sr2 = summarise(rate, 3), sms = summarise(ms, 3);
-        char label[80], row_label[120], data2[64];
+        char label[80], row_label[200], data2[64];
         snprintf(label, sizeof label, "%s%s", export_format_name(o.format), o.deidentify ? " --deidentify" : "");
         printf("%-58s %8.0f ms %14.0f %10lld\n", label, sms.median, sr2.median, bytes);
         snprintf(row_label, sizeof row_label, "export %s: intakes per second (p99 = slowest of 3)", label);

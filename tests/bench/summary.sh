@@ -18,7 +18,7 @@ mkdir -p "$(dirname "$out")"
     echo "| bench | what | data | median | p99 | unit | baseline (same run) | baseline median | ratio | target | met |"
     echo "|---|---|---|---:|---:|---|---|---:|---:|---|---|"
     awk -F '\t' '{
-        ratio = ($8 + 0 > 0) ? sprintf("%.2f", $4 / $8) : "";
+        ratio = ($8 + 0 > 0) ? sprintf("%.3g", $4 / $8) : "";
         met = $10 == 1 ? "yes" : ($10 == 0 ? "**NO**" : "");
         base = $8 + 0 > 0 ? sprintf("%.3f", $8) : "";
         printf "| %s | %s | %s | %.3f | %.3f | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, base, ratio, $9, met
