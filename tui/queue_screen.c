@@ -75,20 +75,33 @@ static void load_history(app *a) {
     q->hist_updated = it->updated_at;
 }
 
-/* The items of the clients a name or phone finds (the blind index; the search is audited). */
+static void filter_forget(queue_screen *q) {
+    free(q->filter_clients);
+    q->filter_clients = NULL;
+    q->n_filter_clients = 0;
+}
+
+/* The items of the clients a name or phone finds. The search (through the blind index) runs once, when the
+ * filter is applied: it is audited, and a desk re-reading its page after every change must not write. */
 static void load_by_client(app *a) {
     queue_screen *q = &a->q;
-    client_plain *found = NULL;
-    int n = 0;
     char err[512];
     q->n = 0;
-    if (!client_find(a->s, q->filter, &found, &n, err, sizeof err)) {
-        app_message(a, true, "%s", err);
-        return;
+    if (q->filter_search) {
+        client_plain *found = NULL;
+        int n = 0;
+        q->filter_search = false;
+        filter_forget(q);
+        if (!client_find(a->s, q->filter, &found, &n, err, sizeof err)) {
+            app_message(a, true, "%s", err);
+            return;
+        }
+        q->filter_clients = calloc((size_t)(n ? n : 1), STORE_ID_LEN);
+        for (int i = 0; q->filter_clients && i < n; i++) memcpy(q->filter_clients[q->n_filter_clients++], found[i].id, STORE_ID_LEN);
+        client_list_free(found, n);
     }
-    for (int i = 0; i < n && q->n < QUEUE_PAGE_MAX; i++)
-        if (queues_open_for_client(a->db, found[i].id, &q->items[q->n])) q->n++;
-    client_list_free(found, n);
+    for (int i = 0; i < q->n_filter_clients && q->n < QUEUE_PAGE_MAX; i++)
+        if (queues_open_for_client(a->db, q->filter_clients[i], &q->items[q->n])) q->n++;
     q->total = q->n;
     q->offset = 0;
 }
@@ -151,6 +164,7 @@ void queue_enter(app *a) {
 void queue_leave(app *a) {
     queue_screen *q = &a->q;
     history_drop(q);
+    filter_forget(q);
     free(q->counselors);
     q->counselors = NULL;
     q->n_counselors = 0;
@@ -387,6 +401,7 @@ static void handle_prompt(app *a, const event *ev, ui_action act) {
         if (act == UA_CHOOSE) {
             q->prompt = QP_NONE;
             q->filter_by_client = q->filter[0] && !id_like(q->filter);
+            q->filter_search = q->filter_by_client;
             q->offset = q->sel = 0;
             q->reload = true;
         } else {

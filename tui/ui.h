@@ -92,6 +92,9 @@ typedef struct {
     queue_tab tab;
     char filter[64];           /* an id prefix, or a name or phone (looked up through the blind index) */
     bool filter_by_client;     /* the filter is a name or phone: items of the clients found */
+    bool filter_search;        /* the name or phone is to be looked up (once: a search is audited) */
+    char (*filter_clients)[STORE_ID_LEN]; /* the clients it found, re-read when the database changes */
+    int n_filter_clients;
     queue_item items[QUEUE_PAGE_MAX];
     queue_row_view views[QUEUE_PAGE_MAX];
     int n, offset, sel, page; /* the rows read, the first row's place in the tab, the selected row, rows that fit */

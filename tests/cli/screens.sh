@@ -126,6 +126,27 @@ sqlite3 "$DB" "SELECT action FROM audit" >"$tmp/audit" 2>&1 # actions are in cle
 expect "audit: the records opened are recorded" "$tmp/audit" "client_open"
 expect "audit: the queue view is recorded" "$tmp/audit" "queue_view"
 
+# a name filter searches once (the search is audited); an open screen re-reading its page as time passes and
+# other desks write must not search again
+before=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'client_search'")
+{
+    login "$R"
+    echo "key e"
+    echo "key /"
+    echo "type yusuf yates"
+    echo "key enter"
+    for k in 1 2 3 4 5; do echo "advance 1"; done
+    echo "key down"
+    echo "key up"
+    echo "dump $D/filter_idle"
+    echo "key q"
+} >"$tmp/filter.script"
+tui desk "$tmp/filter.script"
+after=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'client_search'")
+expect "/: the filter still shows its client after five ticks" "$D/filter_idle" "Y.Y. "
+if [ $((after - before)) -eq 1 ]; then ok "/: one search, one audit entry, however long the screen stays open"
+else bad "/: one search audited (found $((after - before)))"; fi
+
 # ---- a clinician: confirm lower with a reason, raise, assign, contact, decline, close ----
 # the client is picked with the filter, so the test never depends on the order of equal rows
 {
