@@ -60,3 +60,8 @@ bool db_commit(database *db, char *err, size_t errsize) {
 void db_rollback(database *db) {
     if (db->st) db->ops->rollback(db->st);
 }
+
+bool db_change_marks(database *db, int64_t *version, int64_t *local) {
+    *local = db->ops->local_changes(db->st);
+    return db->ops->data_version(db->st, version) == ST_OK;
+}

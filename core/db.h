@@ -35,6 +35,10 @@ void db_close(database *db);
 bool db_begin(database *db, char *err, size_t errsize);
 bool db_commit(database *db, char *err, size_t errsize);
 void db_rollback(database *db);
+/* What tells a desk that the database changed: another connection's commits move *version (SQLite's
+ * data_version), this connection's own move *local. False when the database cannot be read. */
+bool db_change_marks(database *db, int64_t *version, int64_t *local);
+
 /* Formats the store's last error for status st into err. */
 void db_error(database *db, store_status st, const char *what, char *err, size_t errsize);
 

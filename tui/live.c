@@ -51,8 +51,8 @@ void live_tick(app *a) {
 void live_poll(app *a, bool force) {
     live_state *l = &a->live;
     char err[512];
-    int64_t v = 0, mine = a->db->ops->local_changes(a->db->st);
-    if (a->db->ops->data_version(a->db->st, &v) != ST_OK) return;
+    int64_t v = 0, mine = 0;
+    if (!db_change_marks(a->db, &v, &mine)) return;
     if (l->known && v == l->data_version && mine == l->local_changes && !force) return;
     bool first = !l->known;
     l->known = true;
