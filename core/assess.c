@@ -5,8 +5,15 @@
 
 json_t *score_result_json(const form *f, const score_result *r) {
     json_t *o = json_object();
-    json_object_set_new(o, "total", r->has_total ? json_integer(r->total) : json_null());
+    json_object_set_new(o, "total", r->has_total && !r->incomplete ? json_integer(r->total) : json_null());
     json_object_set_new(o, "band", r->band >= 0 ? json_string(f->bands[r->band].id) : json_null());
+    if (r->has_total) {
+        /* how missing items were handled, as the form's scoring says (score.h) */
+        json_object_set_new(o, "prorated", json_boolean(r->prorated));
+        json_object_set_new(o, "incomplete", json_boolean(r->incomplete));
+        json_object_set_new(o, "missing", json_integer(r->n_missing));
+        if (r->prorated) json_object_set_new(o, "sum_answered", json_integer(r->raw_total));
+    }
     json_object_set_new(o, "answered", json_integer(r->n_answered));
     json_object_set_new(o, "asked", json_integer(r->n_visible));
     json_object_set_new(o, "complete", json_boolean(r->complete));
@@ -209,6 +216,14 @@ bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_
                 goto done;
             }
             in->concerns |= 1u << ci;
+        }
+        /* the concerns are the intake form's answer too, so that the rules see them (intake.concerns has
+         * self_harm) by every way in, as the wizard's do */
+        if (in->concerns) {
+            int cfi = e->needs.concern_form;
+            in->a.given[cfi] = true;
+            in->a.answers[cfi][e->needs.concern_item] = (answer){ANS_VALUE, (int32_t)in->concerns};
+            assessment_rescore(&in->a, cfi);
         }
     }
     if ((v = json_object_get(root, "preferences"))) {

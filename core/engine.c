@@ -13,6 +13,7 @@ bool engine_load(engine *e, const char *config_path, const char *forms_dir, bool
     if (!ruleset_load(&e->rules, &e->cfg.ini, &e->forms, d)) goto fail;
     if (!need_model_load(&e->needs, &e->cfg.ini, &e->forms, d)) goto fail;
     if (!queue_policy_load(&e->queue, &e->cfg.ini, d)) goto fail;
+    if (!intake_plan_load(&e->plan, &e->cfg, &e->forms, d)) goto fail;
     if (with_roster) {
         if (!roster_load(&e->roster, e->cfg.roster_file, &e->needs, d)) goto fail;
         e->has_roster = true;
@@ -25,6 +26,7 @@ fail:
 
 void engine_free(engine *e) {
     if (e->has_roster) roster_free(&e->roster);
+    intake_plan_free(&e->plan);
     need_model_free(&e->needs);
     ruleset_free(&e->rules);
     formset_free(&e->forms);

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "form.h"
+#include "intake_plan.h"
 #include "match.h"
 #include "queue.h"
 #include "risk.h"
@@ -17,6 +18,7 @@ typedef struct {
     roster roster;
     bool has_roster;
     queue_policy queue;
+    intake_plan plan;
 } engine;
 
 /* config_path: from --config, or NULL for the usual lookup. forms_dir: overrides the configured one

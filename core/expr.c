@@ -99,28 +99,45 @@ static expr *parse_leaf(parser *ps) {
         const char *text;
         expr_op op;
     } ops[] = {{"==", OP_EQ}, {"!=", OP_NE}, {"<=", OP_LE}, {">=", OP_GE}, {"<", OP_LT}, {">", OP_GT}};
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
-        size_t ol = strlen(ops[i].text);
-        if (strncmp(ps->p, ops[i].text, ol) == 0) {
+    /* `has` is a word: it must stand alone (not the start of a name such as `hash`) */
+    bool is_has = strncmp(ps->p, "has", 3) == 0 && !is_word_char(ps->p[3]);
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0] + 1; i++) {
+        bool last = i == sizeof ops / sizeof ops[0];
+        size_t ol = last ? 3 : strlen(ops[i].text);
+        if (last ? is_has : strncmp(ps->p, ops[i].text, ol) == 0) {
+            const char *op_text = last ? "has" : ops[i].text;
             ps->p += ol;
             e->kind = EX_CMP;
-            e->op = ops[i].op;
+            e->op = last ? OP_HAS : ops[i].op;
             n = peek_word(ps, w, sizeof w);
             if (!n || n >= sizeof w || strchr(w, '.')) {
-                fail(ps, "expected a number or a code after `%s`", ops[i].text);
+                fail(ps, "expected a number or a code after `%s`", op_text);
                 expr_free(e);
                 return NULL;
             }
             ps->p += n;
             e->lit_text = xstrdup(w);
             long v;
-            if (parse_int(w, -1000000, 1000000, &v)) {
+            if (e->op == OP_HAS) {
+                if (!is_ident(w) || strcmp(w, "refused") == 0 || strcmp(w, "unanswered") == 0) {
+                    fail(ps, "expected a choice code after `has`, not `%s`", w);
+                    expr_free(e);
+                    return NULL;
+                }
+            } else if (parse_int(w, -1000000, 1000000, &v)) {
                 e->lit_is_num = true;
                 e->lit_num = v;
             } else if (strcmp(w, "refused") == 0) {
                 e->lit_refused = true;
                 if (e->op != OP_EQ && e->op != OP_NE) {
                     fail(ps, "`refused` can only be compared with == or !=");
+                    expr_free(e);
+                    return NULL;
+                }
+            } else if (strcmp(w, "unanswered") == 0) {
+                e->lit_unanswered = true;
+                if (e->op != OP_EQ && e->op != OP_NE) {
+                    fail(ps, "`unanswered` can only be compared with == or !=");
                     expr_free(e);
                     return NULL;
                 }
@@ -231,7 +248,10 @@ static bool leaf_holds(const expr *e, const expr_env *env) {
     expr_value v = env->lookup(env->ctx, &e->ref);
     if (e->kind == EX_TRUTH) return v.known && v.v != 0;
     if (e->lit_refused) return e->op == OP_EQ ? v.refused : (v.known && !v.refused);
+    /* `!= unanswered`: answered (a value or a refusal); not asked yet is neither */
+    if (e->lit_unanswered) return e->op == OP_EQ ? v.unanswered : (!v.unanswered && (v.known || v.refused));
     if (!v.known) return false;
+    if (e->op == OP_HAS) return e->lit_value >= 0 && e->lit_value < 31 && ((unsigned)v.v & (1u << e->lit_value));
     int a = v.v, b = e->lit_value;
     switch (e->op) {
     case OP_EQ: return a == b;
@@ -240,6 +260,7 @@ static bool leaf_holds(const expr *e, const expr_env *env) {
     case OP_LE: return a <= b;
     case OP_GT: return a > b;
     case OP_GE: return a >= b;
+    case OP_HAS: break;
     }
     return false;
 }

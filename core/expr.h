@@ -1,5 +1,6 @@
 /* The small condition language used by skip logic (`show_if`), rule-based bands (`when`) and risk rules:
- *   comparisons  REF == 2, REF >= moderate, REF != no, REF == refused
+ *   comparisons  REF == 2, REF >= moderate, REF != no, REF == refused, REF == unanswered
+ *   membership   REF has CODE (a multi-choice answer that includes CODE, e.g. intake.concerns has self_harm)
  *   logic        and, or, not, parentheses; a bare REF means REF != 0
  * Parsing gives names only; a binder (forms, risk rules) resolves names to references and codes to numbers
  * once, at load time, so evaluation is a walk over integers. */
@@ -10,7 +11,7 @@
 #include <stddef.h>
 
 typedef enum { EX_OR, EX_AND, EX_NOT, EX_CMP, EX_TRUTH } expr_kind;
-typedef enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE } expr_op;
+typedef enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_HAS } expr_op;
 
 /* What a name resolved to; the meaning of kind/form/index belongs to the binder. */
 typedef struct {
@@ -26,16 +27,20 @@ typedef struct expr {
     bool lit_is_num;
     long lit_num;
     bool lit_refused; /* the literal `refused` */
+    bool lit_unanswered; /* the literal `unanswered`: asked (passed) without an answer */
     expr_ref ref;     /* set by the binder */
     int lit_value;    /* set by the binder */
 } expr;
 
 /* A value as the evaluator sees it. An unknown value (not asked, not answered, form not given) makes every
- * comparison false; `== refused` is true only for a refusal. */
+ * comparison false; `== refused` is true only for a refusal, `== unanswered` only for an item the interview
+ * passed (or an import left out) without an answer. For `has`, v is the bit mask of the choices ticked and
+ * the literal is a choice index. */
 typedef struct {
     bool known;
     bool refused;
     int v;
+    bool unanswered;
 } expr_value;
 
 typedef struct {

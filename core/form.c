@@ -53,6 +53,43 @@ static void check_loinc(loader *ld, const char *section, const char *key, const 
 
 static const char *get(loader *ld, const char *section, const char *key) { return ini_get(&ld->ini, section, key); }
 
+/* A LOINC answer code: LA, the number, a hyphen and one check digit (LA6568-5). Only the shape is checked:
+ * answer ids are not built with the Mod 10 check of LOINC terms (LA6568-5 would fail it). */
+static bool answer_loinc_valid(const char *code) {
+    if (strncmp(code, "LA", 2) != 0) return false;
+    const char *p = code + 2, *dash = strchr(p, '-');
+    if (!dash || dash == p || dash - p > 8 || !dash[1] || dash[2]) return false;
+    for (const char *q = p; q < dash; q++)
+        if (*q < '0' || *q > '9') return false;
+    return dash[1] >= '0' && dash[1] <= '9';
+}
+
+/* A list of LOINC answer codes, one per choice of a scale of n choices, in the order of its values. */
+static char **answer_loinc_list(loader *ld, const char *section, const char *key, int n) {
+    const char *text = get(ld, section, key);
+    if (!text) return NULL;
+    strlist codes = strlist_split(text);
+    char **out = NULL;
+    if (codes.n != n) {
+        err(ld, section, key, "has %d codes, but the scale has %d choices", codes.n, n);
+    } else {
+        out = xcalloc((size_t)n, sizeof *out);
+        for (int i = 0; i < n; i++) {
+            if (!answer_loinc_valid(codes.v[i]))
+                err(ld, section, key, "`%s` is not a LOINC answer code (LA, digits, a hyphen and a check digit)",
+                    codes.v[i]);
+            out[i] = xstrdup(codes.v[i]);
+        }
+    }
+    strlist_free(&codes);
+    return out;
+}
+
+static void free_list(char **v, int n) {
+    for (int i = 0; v && i < n; i++) free(v[i]);
+    free(v);
+}
+
 static char *req(loader *ld, const char *section, const char *key) {
     const char *v = get(ld, section, key);
     if (!v || !*v) {
@@ -123,10 +160,10 @@ static void unknown_keys(loader *ld, const char *section, const char *const *all
 
 static const char *const form_keys[] = {"id", "version", "kind", "title.en", "title.zh", "instructions.en",
     "instructions.zh", "source", "source.zh", "translation.zh", "licence", "loinc", "total_loinc", "items", "total",
-    "bands", NULL};
-static const char *const scale_keys[] = {"values", "codes", "refusable", "label.*", NULL};
+    "bands", "missing_items", "missing_source", NULL};
+static const char *const scale_keys[] = {"values", "codes", "refusable", "label.*", "loinc", NULL};
 static const char *const item_keys[] = {"type", "text.en", "text.zh", "scale", "score", "required", "show_if",
-    "safety", "safety_min", "flag", "loinc", "min", "max", "maxlen", NULL};
+    "safety", "safety_min", "safety_codes", "flag", "loinc", "answer_loinc", "min", "max", "maxlen", NULL};
 static const char *const band_keys[] = {"min", "max", "when", "label.en", "label.zh", "positive", NULL};
 
 static const char *const type_names[] = {"scale", "text", "number", "date", "choice", "multi"};
@@ -197,6 +234,8 @@ static void load_scale(loader *ld, const char *section, scale *s) {
         strlist_free(&keys);
     }
     s->refusable = yes_no(ld, section, "refusable", false);
+    if (s->n) s->loinc = answer_loinc_list(ld, section, "loinc", s->n);
+    else if (get(ld, section, "loinc")) err(ld, section, "loinc", "the scale has no choices");
     strlist_free(&values);
     strlist_free(&codes);
 }
@@ -223,6 +262,14 @@ int form_band_index(const form *f, const char *id) {
     for (int i = 0; i < f->n_bands; i++)
         if (strcmp(f->bands[i].id, id) == 0) return i;
     return -1;
+}
+
+const char *form_answer_loinc(const form *f, int item, int c) {
+    const form_item *it = &f->items[item];
+    const scale *s = form_item_scale(f, item);
+    if (!s || c < 0 || c >= s->n) return NULL;
+    if (it->answer_loinc) return it->answer_loinc[c];
+    return s->loinc ? s->loinc[c] : NULL;
 }
 
 const scale *form_item_scale(const form *f, int item) {
@@ -257,6 +304,18 @@ static bool bind_form_leaf(void *vctx, expr *leaf, char *e, size_t es) {
     leaf->ref = (expr_ref){0, 0, i};
     if (leaf->kind == EX_TRUTH) return true;
     const scale *s = form_item_scale(ctx->f, i);
+    bool multi = ctx->f->items[i].type == ITEM_MULTI;
+    if (leaf->lit_unanswered) return true;
+    if ((leaf->op == OP_HAS) != multi) {
+        snprintf(e, es, multi ? "`%s` is a multi-choice item: test it with `has CODE`"
+                              : "`has` tests a multi-choice item, and `%s` is not one", leaf->ref_text);
+        return false;
+    }
+    if (multi) {
+        leaf->lit_value = s ? scale_code_index(s, leaf->lit_text) : -1;
+        if (leaf->lit_value < 0) snprintf(e, es, "`%s` is not a code of item `%s`", leaf->lit_text, leaf->ref_text);
+        return leaf->lit_value >= 0;
+    }
     if (leaf->lit_refused) {
         if (!s || !s->refusable) {
             snprintf(e, es, "`%s` cannot be refused (its scale is not refusable)", leaf->ref_text);
@@ -340,12 +399,30 @@ static void load_item(loader *ld, int index) {
     it->loinc = opt(ld, section, "loinc");
     check_loinc(ld, section, "loinc", it->loinc);
     const scale *s = it->scale >= 0 ? &f->scales[it->scale] : NULL;
+    if (s && s->n) it->answer_loinc = answer_loinc_list(ld, section, "answer_loinc", s->n);
+    else if (get(ld, section, "answer_loinc")) err(ld, section, "answer_loinc", "only for an item with a scale");
+    const char *codes = get(ld, section, "safety_codes");
+    if (codes && it->type != ITEM_MULTI) err(ld, section, "safety_codes", "only for a multi item (use safety = yes)");
+    else if (codes && s) {
+        /* e.g. the presenting concern self_harm: the client's own report is a positive suicide-risk screen */
+        strlist cl = strlist_split(codes);
+        for (int c = 0; c < cl.n; c++) {
+            int ci = scale_code_index(s, cl.v[c]);
+            if (ci < 0) err(ld, section, "safety_codes", "`%s` is not a code of scale %s", cl.v[c], s->id);
+            else it->safety_codes |= 1u << ci;
+        }
+        if (!cl.n) err(ld, section, "safety_codes", "empty");
+        strlist_free(&cl);
+    }
     if (it->safety) {
         if (it->type != ITEM_SCALE && it->type != ITEM_CHOICE)
             err(ld, section, "safety", "only scale and choice items can be safety items");
         it->safety_min = (int)number(ld, section, "safety_min", 0, 1000, 1);
         if (s && (it->safety_min <= s->min_value || it->safety_min > s->max_value))
             err(ld, section, "safety_min", "must be above the scale's lowest value and at most its highest");
+        if (!it->flag) it->flag = xstrdup(it->id);
+        if (!is_ident(it->flag)) err(ld, section, "flag", "`%s` is not a valid flag name", it->flag);
+    } else if (it->safety_codes) {
         if (!it->flag) it->flag = xstrdup(it->id);
         if (!is_ident(it->flag)) err(ld, section, "flag", "`%s` is not a valid flag name", it->flag);
     } else {
@@ -516,6 +593,13 @@ static form *form_load_from(const char *path, const char *buf, size_t len, diag 
         err(&ld, "form", "total", "a record form has no total");
     }
     if (f->total_loinc && !f->has_total) err(&ld, "form", "total_loinc", "the form has no total");
+    /* missing items: how many the instrument's own scoring lets be replaced by the mean, and its source */
+    f->missing_items = (int)number(&ld, "form", "missing_items", 0, FORM_MAX_ITEMS, 0);
+    f->missing_source = opt(&ld, "form", "missing_source");
+    if (get(&ld, "form", "missing_items") && !f->has_total)
+        err(&ld, "form", "missing_items", "the form has no total");
+    if (f->missing_items > 0 && !f->missing_source)
+        err(&ld, "form", "missing_source", "missing: say where the rule for missing items comes from");
 
     /* scales first: items refer to them */
     strlist secs = ini_sections(&ld.ini);
@@ -594,6 +678,7 @@ void form_free(form *f) {
         for (int l = 0; l < LANG_COUNT; l++) free(it->text[l]);
         free(it->flag);
         free(it->loinc);
+        free_list(it->answer_loinc, it->scale >= 0 && it->scale < f->n_scales ? f->scales[it->scale].n : 0);
         expr_free(it->show_if);
         free(it->show_if_text);
     }
@@ -604,6 +689,7 @@ void form_free(form *f) {
             free(s->choices[c].code);
             for (int l = 0; l < LANG_COUNT; l++) free(s->choices[c].label[l]);
         }
+        free_list(s->loinc, s->n);
         free(s->choices);
         free(s->id);
     }
@@ -627,6 +713,7 @@ void form_free(form *f) {
     free(f->licence);
     free(f->loinc);
     free(f->total_loinc);
+    free(f->missing_source);
     free(f);
 }
 

@@ -4,6 +4,7 @@
 #define TRIAGE_FORM_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "expr.h"
@@ -25,6 +26,7 @@ typedef struct {
 
 typedef struct {
     char *id;
+    char **loinc; /* the LOINC answer code of each choice (LA....-.), or NULL */
     scale_choice *choices;
     int n;
     bool refusable;
@@ -38,8 +40,10 @@ typedef struct {
     int scale; /* index into form.scales, or -1 */
     bool score, required, safety;
     int safety_min;
+    uint32_t safety_codes; /* multi items: the choices (bit mask) that are a positive safety screen when ticked */
     char *flag;
     char *loinc;
+    char **answer_loinc; /* the LOINC answer code of each choice of its scale (NULL: none, or the scale's) */
     expr *show_if;
     char *show_if_text;
     long min, max; /* number items */
@@ -67,6 +71,8 @@ typedef struct form {
     form_band *bands;
     int n_bands;
     bool has_total;    /* total = sum */
+    int missing_items; /* scored items that may be missing and prorated (0: any missing, no valid total) */
+    char *missing_source; /* where that rule comes from */
     bool rule_bands;   /* bands chosen by `when` rather than by total */
     int max_total;     /* the highest possible total */
 } form;
@@ -98,6 +104,8 @@ int scale_code_index(const scale *s, const char *code);
 /* Index of the choice with this value, or -1. */
 int scale_value_index(const scale *s, int value);
 const scale *form_item_scale(const form *f, int item);
+/* The LOINC answer code of choice c of item i (the item's own list, else its scale's), or NULL. */
+const char *form_answer_loinc(const form *f, int item, int c);
 
 const char *item_type_name(item_type t);
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { R_ITEM = 1, R_TOTAL, R_BAND, R_ANSWERED, R_FLAG };
+enum { R_ITEM = 1, R_TOTAL, R_BAND, R_ANSWERED, R_FLAG, R_ANY_INCOMPLETE };
 
 static const char *const level_names[LEVEL_COUNT] = {"green", "yellow", "orange", "red"};
 
@@ -27,11 +27,18 @@ static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
     snprintf(text, sizeof text, "%s", leaf->ref_text);
     char *dot = strchr(text, '.');
     if (!dot) {
-        snprintf(e, es, "`%s` should be FORM.total, FORM.band, FORM.answered, FORM.ITEM or FORM.flag.NAME", text);
+        snprintf(e, es, "`%s` should be FORM.total, FORM.band, FORM.answered, FORM.incomplete, FORM.ITEM, FORM.flag.NAME or any.incomplete", text);
         return false;
     }
     *dot = '\0';
     const char *what = dot + 1;
+    /* any.incomplete: some questionnaire given has no valid total (more items missing than it allows) */
+    if (strcmp(text, "any") == 0 && strcmp(what, "incomplete") == 0 && formset_index(fs, "any") < 0) {
+        leaf->ref = (expr_ref){R_ANY_INCOMPLETE, 0, 0};
+        if (leaf->kind == EX_TRUTH) return true;
+        snprintf(e, es, "`any.incomplete` is a condition on its own, not compared");
+        return false;
+    }
     int fi = formset_index(fs, text);
     if (fi < 0) {
         snprintf(e, es, "`%s` is not a loaded form", text);
@@ -54,6 +61,18 @@ static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
         leaf->ref.kind = R_BAND;
     } else if (strcmp(what, "answered") == 0) {
         leaf->ref.kind = R_ANSWERED;
+    } else if (strcmp(what, "incomplete") == 0 && form_item_index(f, what) < 0) {
+        if (!f->has_total) {
+            snprintf(e, es, "form `%s` has no total, so it cannot be incomplete", f->id);
+            return false;
+        }
+        leaf->ref.kind = R_ANY_INCOMPLETE;
+        leaf->ref.index = 1; /* this form only */
+        if (leaf->kind != EX_TRUTH) {
+            snprintf(e, es, "`%s` is a condition on its own, not compared", leaf->ref_text);
+            return false;
+        }
+        return true;
     } else if (strncmp(what, "flag.", 5) == 0) {
         leaf->ref.kind = R_FLAG;
         leaf->ref.index = -1;
@@ -69,15 +88,41 @@ static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
             snprintf(e, es, "form `%s` has no item `%s`", f->id, what);
             return false;
         }
-        if (f->items[i].type == ITEM_TEXT || f->items[i].type == ITEM_DATE || f->items[i].type == ITEM_MULTI) {
+        if (f->items[i].type == ITEM_TEXT || f->items[i].type == ITEM_DATE) {
             snprintf(e, es, "`%s` is a %s item and cannot be compared", leaf->ref_text, item_type_name(f->items[i].type));
             return false;
         }
         leaf->ref.kind = R_ITEM;
         leaf->ref.index = i;
         sc = form_item_scale(f, i);
+        bool multi = f->items[i].type == ITEM_MULTI;
+        if (leaf->kind == EX_CMP && !leaf->lit_unanswered && (leaf->op == OP_HAS) != multi) {
+            snprintf(e, es, multi ? "`%s` is a multi-choice item: test it with `has CODE`"
+                                  : "`has` tests a multi-choice item, and `%s` is not one", leaf->ref_text);
+            return false;
+        }
+        if (leaf->kind == EX_TRUTH && multi) {
+            snprintf(e, es, "`%s` is a multi-choice item: test it with `has CODE`", leaf->ref_text);
+            return false;
+        }
+        if (leaf->kind == EX_CMP && multi && !leaf->lit_unanswered) {
+            leaf->lit_value = sc ? scale_code_index(sc, leaf->lit_text) : -1;
+            if (leaf->lit_value < 0) snprintf(e, es, "`%s` is not a code of `%s`", leaf->lit_text, leaf->ref_text);
+            return leaf->lit_value >= 0;
+        }
     }
     if (leaf->kind == EX_TRUTH) return true;
+    if (leaf->lit_unanswered) {
+        if (leaf->ref.kind != R_ITEM) {
+            snprintf(e, es, "only an item can be `unanswered`, not `%s`", leaf->ref_text);
+            return false;
+        }
+        return true;
+    }
+    if (leaf->op == OP_HAS) {
+        snprintf(e, es, "`has` tests a multi-choice item, and `%s` is not one", leaf->ref_text);
+        return false;
+    }
     if (leaf->lit_refused) {
         if (leaf->ref.kind != R_ITEM || !sc || !sc->refusable) {
             snprintf(e, es, "`%s` cannot be refused", leaf->ref_text);
@@ -113,31 +158,58 @@ static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
 
 /* ---- evaluation ---- */
 
+/* The forms given whose total is not valid (too many items missing); one form when only is set. */
+static int incomplete_forms(const assessment *a, const expr_ref *ref, char *names, size_t size) {
+    int n = 0;
+    if (names && size) names[0] = '\0';
+    for (int f = 0; f < a->fs->n && f < TRIAGE_MAX_FORMS; f++) {
+        if (!a->given[f] || !a->scores[f].incomplete || (ref->index == 1 && f != ref->form)) continue;
+        if (names) {
+            size_t used = strlen(names);
+            snprintf(names + used, size - used, "%s%s", n ? ", " : "", a->fs->v[f]->id);
+        }
+        n++;
+    }
+    return n;
+}
+
 static expr_value rule_lookup(const void *ctx, const expr_ref *ref) {
     const assessment *a = ctx;
-    expr_value unknown = {false, false, 0};
+    expr_value unknown = {false, false, 0, false};
+    if (ref->kind == R_ANY_INCOMPLETE) return (expr_value){true, false, incomplete_forms(a, ref, NULL, 0), false};
     if (!a->given[ref->form]) return unknown;
     const score_result *r = &a->scores[ref->form];
     switch (ref->kind) {
     case R_ITEM: return score_item_value(a->fs->v[ref->form], a->answers[ref->form], r->visible, ref->index);
-    case R_TOTAL: return (expr_value){true, false, r->total};
-    case R_BAND: return r->band >= 0 ? (expr_value){true, false, r->band} : unknown;
-    case R_ANSWERED: return (expr_value){true, false, r->n_answered};
+    case R_TOTAL: return r->incomplete ? unknown : (expr_value){true, false, r->total, false};
+    case R_BAND: return r->band >= 0 ? (expr_value){true, false, r->band, false} : unknown;
+    case R_ANSWERED: return (expr_value){true, false, r->n_answered, false};
     case R_FLAG:
         for (int i = 0; i < r->n_flags; i++)
-            if (r->flags[i].item == ref->index) return (expr_value){true, false, 1};
-        return (expr_value){true, false, 0};
+            if (r->flags[i].item == ref->index) return (expr_value){true, false, 1, false};
+        return (expr_value){true, false, 0, false};
     }
     return unknown;
 }
 
 static void rule_describe(const void *ctx, const expr_ref *ref, expr_value v, char *buf, size_t size) {
     const assessment *a = ctx;
+    if (ref->kind == R_ANY_INCOMPLETE) {
+        char names[256];
+        incomplete_forms(a, ref, names, sizeof names);
+        snprintf(buf, size, "%s (too many items missing for a valid total)", v.v ? names : "none");
+        return;
+    }
     const form *f = a->fs->v[ref->form];
     const score_result *r = &a->scores[ref->form];
     char extra[96] = "";
-    if (r->provisional || !r->complete)
+    if (r->prorated)
+        snprintf(extra, sizeof extra, " (prorated: %d missing replaced by the mean of %d answered)", r->n_missing,
+                 r->n_scored_answered);
+    else if (r->provisional)
         snprintf(extra, sizeof extra, " (provisional, %d/%d answered)", r->n_answered, r->n_visible);
+    else if (!r->complete)
+        snprintf(extra, sizeof extra, " (%d/%d answered)", r->n_answered, r->n_visible);
     switch (ref->kind) {
     case R_ITEM: {
         answer ans = a->answers[ref->form][ref->index];
@@ -153,6 +225,20 @@ static void rule_describe(const void *ctx, const expr_ref *ref, expr_value v, ch
     case R_FLAG: snprintf(buf, size, "%s", v.v ? "yes" : "no"); return;
     default: snprintf(buf, size, "%d", v.v);
     }
+}
+
+expr *risk_condition_load(const char *text, const formset *fs, char *err, size_t errsize) {
+    expr *x = expr_parse(text ? text : "", err, errsize);
+    if (x && !expr_bind(x, bind_rule_leaf, (void *)fs, err, errsize)) {
+        expr_free(x);
+        x = NULL;
+    }
+    return x;
+}
+
+bool risk_condition_holds(const expr *x, const assessment *a) {
+    expr_env env = {rule_lookup, rule_describe, a};
+    return x && expr_eval(x, &env);
 }
 
 void risk_evaluate(const ruleset *rs, const assessment *a, risk_result *out) {
@@ -181,8 +267,66 @@ static int rule_index(ruleset *rs, const char *name) {
     return -1;
 }
 
-/* Every safety item answered positive on its own (all else at its lowest value) must not be green: each
- * positive value of its scale, a refusal and no answer at all. */
+/* All of form fi at its lowest value (choice and scale items), nothing else given. */
+static void probe_lowest(assessment *a, const formset *fs, int fi) {
+    const form *f = fs->v[fi];
+    assessment_init(a, fs);
+    memset(a->answers[fi], 0, sizeof a->answers[fi]);
+    for (int i = 0; i < f->n_items; i++) {
+        const scale *s = form_item_scale(f, i);
+        if (s && f->items[i].type != ITEM_MULTI) a->answers[fi][i] = (answer){ANS_VALUE, s->min_value};
+    }
+}
+
+static void check_multi_coverage(const ruleset *rs, const ini_file *ini, diag *d, assessment *a) {
+    const formset *fs = rs->fs;
+    for (int fi = 0; fi < fs->n && fi < TRIAGE_MAX_FORMS; fi++) {
+        const form *f = fs->v[fi];
+        for (int si = 0; si < f->n_items; si++) {
+            const scale *s = form_item_scale(f, si);
+            for (int c = 0; s && c < s->n; c++) {
+                if (!(f->items[si].safety_codes & (1u << c))) continue;
+                probe_lowest(a, fs, fi);
+                a->answers[fi][si] = (answer){ANS_VALUE, (int32_t)(1u << c)};
+                assessment_rescore(a, fi);
+                risk_result r;
+                risk_evaluate(rs, a, &r);
+                if (r.level < LEVEL_ORANGE)
+                    diag_add(d, ini->name, ini_line(ini, "risk", NULL), "risk", false,
+                             "unsafe rules: %s.%s with `%s` ticked (all else lowest) would be %s, not at least "
+                             "orange; add a rule such as `%s.%s has %s`",
+                             f->id, f->items[si].id, s->choices[c].code, risk_level_name(r.level), f->id,
+                             f->items[si].id, s->choices[c].code);
+            }
+        }
+    }
+}
+
+static void check_incomplete_coverage(const ruleset *rs, const ini_file *ini, diag *d, assessment *a) {
+    const formset *fs = rs->fs;
+    for (int fi = 0; fi < fs->n && fi < TRIAGE_MAX_FORMS; fi++) {
+        const form *f = fs->v[fi];
+        if (!f->has_total) continue;
+        /* every scored item passed without an answer; safety items at their lowest, so only the gap counts */
+        probe_lowest(a, fs, fi);
+        for (int i = 0; i < f->n_items; i++)
+            if (f->items[i].score && !f->items[i].safety) a->answers[fi][i] = (answer){ANS_UNANSWERED, 0};
+        assessment_rescore(a, fi);
+        if (!a->scores[fi].incomplete) continue;
+        risk_result r;
+        risk_evaluate(rs, a, &r);
+        if (r.level < LEVEL_YELLOW)
+            diag_add(d, ini->name, ini_line(ini, "risk", NULL), "risk", false,
+                     "unsafe rules: %s without a valid total (items missing) would be green; add a rule such as "
+                     "`any.incomplete` at yellow or above",
+                     f->id);
+    }
+}
+
+/* Every safety item answered positive on its own (all else at its lowest value) must be at least orange:
+ * each positive value of its scale, a refusal and no answer at all; so must each safety code of a multi item
+ * ticked on its own (the client's own report of self-harm). A form with a total left without a valid one
+ * (too many items missing) must be at least yellow, so that a clinician reviews it. */
 static void check_safety_coverage(const ruleset *rs, const ini_file *ini, diag *d) {
     static assessment a; /* large; only used at load */
     const formset *fs = rs->fs;
@@ -211,20 +355,22 @@ static void check_safety_coverage(const ruleset *rs, const ini_file *ini, diag *
                 assessment_rescore(&a, fi);
                 risk_result r;
                 risk_evaluate(rs, &a, &r);
-                if (r.level == LEVEL_GREEN) {
+                if (r.level < LEVEL_ORANGE) {
                     char key[256], how[64];
                     snprintf(key, sizeof key, "%s.%s", f->id, it->id);
                     if (probe.state == ANS_VALUE) snprintf(how, sizeof how, "answered %d", probe.value);
                     else snprintf(how, sizeof how, "%s", probe.state == ANS_REFUSED ? "refused" : "unanswered");
                     diag_add(d, ini->name, ini_line(ini, "risk", NULL), "risk", false,
-                             "unsafe rules: safety item %s %s (all else lowest) would be green; add a rule "
-                             "that raises it (e.g. `%s >= %d`)",
-                             key, how, key, it->safety_min);
+                             "unsafe rules: safety item %s %s (all else lowest) would be %s, not at least orange; "
+                             "add a rule that raises it (e.g. `%s >= %d`)",
+                             key, how, risk_level_name(r.level), key, it->safety_min);
                     break;
                 }
             }
         }
     }
+    check_multi_coverage(rs, ini, d, &a);
+    check_incomplete_coverage(rs, ini, d, &a);
 }
 
 bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) {

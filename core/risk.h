@@ -47,6 +47,11 @@ bool risk_level_parse(const char *s, risk_level *out);
 bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d);
 void ruleset_free(ruleset *rs);
 
+/* A condition in the rules' language (FORM.ITEM, FORM.total, intake.concerns has CODE, ...) outside a rule,
+ * e.g. [intake] ask.FORM: parsed and bound to the forms; NULL with why on failure. */
+expr *risk_condition_load(const char *text, const formset *fs, char *err, size_t errsize);
+bool risk_condition_holds(const expr *x, const assessment *a);
+
 /* Evaluates every rule; the fired list is ordered by level (highest first), then file order. */
 void risk_evaluate(const ruleset *rs, const assessment *a, risk_result *out);
 

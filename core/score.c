@@ -3,17 +3,17 @@
 #include <stdio.h>
 #include <string.h>
 
-static const expr_value unknown = {false, false, 0};
+static const expr_value unknown = {false, false, 0, false};
 
 expr_value score_item_value(const form *f, const answer *a, const bool *visible, int i) {
     const form_item *it = &f->items[i];
     if (!visible[i]) return unknown;
     int worst = it->scale >= 0 ? f->scales[it->scale].max_value : 0;
     switch (a[i].state) {
-    case ANS_VALUE: return (expr_value){true, false, a[i].value};
-    case ANS_REFUSED: return it->safety ? (expr_value){true, true, worst} : (expr_value){false, true, 0};
+    case ANS_VALUE: return (expr_value){true, false, a[i].value, false};
+    case ANS_REFUSED: return it->safety ? (expr_value){true, true, worst, false} : (expr_value){false, true, 0, false};
     case ANS_NOT_ASKED: return unknown;
-    default: return it->safety ? (expr_value){true, false, worst} : unknown;
+    default: return it->safety ? (expr_value){true, false, worst, true} : (expr_value){false, false, 0, true};
     }
 }
 
@@ -55,10 +55,19 @@ void score_form(const form *f, const answer *a, score_result *r) {
             r->complete = false;
             if (r->first_missing < 0) r->first_missing = i;
         }
-        if (it->score) {
-            if (a[i].state == ANS_VALUE) r->total += a[i].value;
-            else r->provisional = true;
+        if (it->score && f->has_total) {
+            r->n_scored++;
+            if (a[i].state == ANS_VALUE) {
+                r->raw_total += a[i].value;
+                r->n_scored_answered++;
+            } else if (a[i].state == ANS_NOT_ASKED) {
+                r->provisional = true;
+            } else {
+                r->n_missing++;
+            }
         }
+        if (it->safety_codes && a[i].state == ANS_VALUE && ((uint32_t)a[i].value & it->safety_codes))
+            r->flags[r->n_flags++] = (score_flag){i, FLAG_VALUE};
         if (it->safety) {
             if (a[i].state == ANS_VALUE && a[i].value >= it->safety_min)
                 r->flags[r->n_flags++] = (score_flag){i, FLAG_VALUE};
@@ -68,7 +77,18 @@ void score_form(const form *f, const answer *a, score_result *r) {
                 r->flags[r->n_flags++] = (score_flag){i, FLAG_UNANSWERED};
         }
     }
-    if (f->kind != FORM_SCORED || f->n_bands == 0) return;
+    r->total = r->raw_total;
+    if (f->has_total && r->n_missing > 0) {
+        if (r->n_missing > f->missing_items || r->n_scored_answered == 0) {
+            r->incomplete = true;
+        } else if (!r->provisional) {
+            /* mean replacement: raw * scored / answered, rounded half up, in integers */
+            long num = 2L * r->raw_total * r->n_scored + r->n_scored_answered, den = 2L * r->n_scored_answered;
+            r->total = (int)(num / den);
+            r->prorated = true;
+        }
+    }
+    if (f->kind != FORM_SCORED || f->n_bands == 0 || r->incomplete) return;
     if (f->rule_bands) {
         for (int b = f->n_bands - 1; b >= 0; b--)
             if (!f->bands[b].when || expr_eval(f->bands[b].when, &env)) {

@@ -1,4 +1,9 @@
-/* Scoring: a pure function of (form, answers). No allocation, so it can run on every key press. */
+/* Scoring: a pure function of (form, answers). No allocation, so it can run on every key press.
+ * Missing items are handled as the instrument's scoring says (the form's missing_items, with its source):
+ * up to that many missing are each replaced by the mean of the answered items (prorated, rounded half up);
+ * more makes the form incomplete (no valid total, no band), never a sum of what is there. Items the
+ * interview has not reached yet are not missing: the total is then provisional, a lower bound that more
+ * answers can only raise. */
 #ifndef TRIAGE_SCORE_H
 #define TRIAGE_SCORE_H
 
@@ -33,8 +38,13 @@ typedef struct {
     bool complete;                /* every visible required item answered or refused */
     int first_missing;            /* first visible required item without an answer, or -1 */
     bool has_total;
-    int total;                    /* sum of the answered scored items */
-    bool provisional;             /* some scored item is unanswered or refused: total is a lower bound */
+    int total;                    /* the total: exact, prorated, or (provisional) a lower bound */
+    int raw_total;                /* the sum of the answered scored items */
+    int n_scored, n_scored_answered; /* visible scored items, and those answered with a value */
+    int n_missing;                /* visible scored items passed without a value (unanswered or refused) */
+    bool provisional;             /* some scored item is not asked yet: total is a lower bound */
+    bool prorated;                /* 1..missing_items missing, each replaced by the mean of the answered */
+    bool incomplete;              /* more missing than the form's scoring allows: no valid total, no band */
     int band;                     /* index into f->bands, or -1 */
     score_flag flags[FORM_MAX_ITEMS];
     int n_flags;

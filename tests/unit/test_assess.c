@@ -119,11 +119,12 @@ static void test_example_red(void **state) {
     assert_string_equal(str(r0, "level"), "red");
     assert_string_equal(str(r0, "because"), "asq.band = acute_positive");
     assert_non_null(strstr(str(r0, "text"), "ASQ acute positive"));
-    /* PHQ-9 21 with item 9 = 2 also fires its three rules */
-    assert_int_equal(json_array_size(json_object_get(o, "reasons")), 4);
+    /* PHQ-9 21 with item 9 = 2 also fires its three rules, and the self-harm concern its own */
+    assert_int_equal(json_array_size(json_object_get(o, "reasons")), 5);
     assert_string_equal(reason_rule(o, 1), "phq9_item9");
-    assert_string_equal(reason_rule(o, 2), "phq9_severe");
-    assert_string_equal(reason_rule(o, 3), "phq9_moderate");
+    assert_string_equal(reason_rule(o, 2), "self_harm_concern");
+    assert_string_equal(reason_rule(o, 3), "phq9_severe");
+    assert_string_equal(reason_rule(o, 4), "phq9_moderate");
     json_decref(o);
 }
 

@@ -248,7 +248,7 @@ static void test_builtin_loads_clean(void **state) {
     assert_true(ruleset_load(&rs, &c.ini, &fs, &d));
     assert_true(need_model_load(&m, &c.ini, &fs, &d));
     assert_int_equal(d.n, 0);
-    assert_int_equal(rs.n, 9);
+    assert_int_equal(rs.n, 12);
     assert_int_equal(m.n_dims, 12);
     need_model_free(&m);
     ruleset_free(&rs);

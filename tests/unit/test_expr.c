@@ -34,7 +34,7 @@ static bool test_binder(void *vctx, expr *leaf, char *err, size_t errsize) {
         return false;
     }
     leaf->ref = (expr_ref){REF_KIND, 0, idx};
-    if (leaf->kind == EX_TRUTH || leaf->lit_refused) return true;
+    if (leaf->kind == EX_TRUTH || leaf->lit_refused || leaf->lit_unanswered) return true;
     if (leaf->lit_is_num) {
         leaf->lit_value = (int)leaf->lit_num;
         return true;
@@ -72,10 +72,11 @@ static void test_describe(const void *ctx, const expr_ref *ref, expr_value v, ch
 
 static const expr_env env = {test_lookup, test_describe, NULL};
 
-static expr_value V(int v) { return (expr_value){true, false, v}; }
-static const expr_value UNKNOWN = {false, false, 0};
-static const expr_value REFUSED = {false, true, 0};      /* a refused ordinary item */
-static const expr_value REFUSED_SAFE = {true, true, 3};  /* a refused safety item: its worst value */
+static expr_value V(int v) { return (expr_value){true, false, v, false}; }
+static const expr_value UNKNOWN = {false, false, 0, false};
+static const expr_value REFUSED = {false, true, 0, false};      /* a refused ordinary item */
+static const expr_value REFUSED_SAFE = {true, true, 3, false};  /* a refused safety item: its worst value */
+static const expr_value UNANSWERED = {false, false, 0, true};  /* passed without an answer */
 
 static void set_all(expr_value v) {
     for (int i = 0; i < N_NAMES; i++) vals[i] = v;
@@ -123,6 +124,7 @@ static bool apply(expr_op op, int a, int b) {
     case OP_LE: return a <= b;
     case OP_GT: return a > b;
     case OP_GE: return a >= b;
+    case OP_HAS: return (a >> b) & 1;
     }
     return false;
 }
@@ -336,6 +338,53 @@ static void test_bare_truth_refs(void **state) {
     vals[NXY] = V(1);
     assert_false(expr_eval(e, &env));
     expr_free(e);
+}
+
+/* `unanswered`: true only for an item passed without an answer; not asked yet is neither answered nor that. */
+static void test_unanswered_literal(void **state) {
+    (void)state;
+    expr *eq = pb("a == unanswered");
+    expr *ne = pb("a != unanswered");
+    assert_true(eq->lit_unanswered);
+    vals[NA] = UNANSWERED;
+    assert_true(expr_eval(eq, &env));
+    assert_false(expr_eval(ne, &env));
+    expr_value unanswered_safety = {true, false, 3, true}; /* a safety item: its worst value, and unanswered */
+    vals[NA] = unanswered_safety;
+    assert_true(expr_eval(eq, &env));
+    assert_false(expr_eval(ne, &env));
+    vals[NA] = V(0);
+    assert_false(expr_eval(eq, &env));
+    assert_true(expr_eval(ne, &env));
+    vals[NA] = REFUSED;
+    assert_false(expr_eval(eq, &env));
+    assert_true(expr_eval(ne, &env));
+    vals[NA] = UNKNOWN; /* not asked yet */
+    assert_false(expr_eval(eq, &env));
+    assert_false(expr_eval(ne, &env));
+    expr_free(eq);
+    expr_free(ne);
+    expect_parse_error("a < unanswered", "only be compared with == or !=");
+}
+
+/* `has`: a multi-choice answer (a bit mask) that includes the code's choice. */
+static void test_has_operator(void **state) {
+    (void)state;
+    expr *e = pb("a has yes"); /* the test binder gives yes the value 1: choice 1 */
+    assert_int_equal(e->op, OP_HAS);
+    vals[NA] = V(0x2);
+    assert_true(expr_eval(e, &env));
+    vals[NA] = V(0x5);
+    assert_false(expr_eval(e, &env));
+    vals[NA] = UNKNOWN;
+    assert_false(expr_eval(e, &env));
+    vals[NA] = UNANSWERED;
+    assert_false(expr_eval(e, &env));
+    expr_free(e);
+    /* `has` is a word, not the start of a name */
+    expect_parse_error("a hasyes", "unexpected");
+    expect_parse_error("a has 3", "expected a choice code after `has`");
+    expect_parse_error("a has", "expected a number or a code after `has`");
 }
 
 static void test_refused_literal(void **state) {
@@ -754,6 +803,8 @@ int main(void) {
         cmocka_unit_test(test_parentheses),
         cmocka_unit_test(test_bare_truth_refs),
         cmocka_unit_test(test_refused_literal),
+        cmocka_unit_test(test_unanswered_literal),
+        cmocka_unit_test(test_has_operator),
         cmocka_unit_test(test_negative_numbers),
         cmocka_unit_test(test_codes),
         cmocka_unit_test(test_parse_errors),

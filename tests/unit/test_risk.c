@@ -21,7 +21,7 @@
 
 #define FIX "tests/fixtures/config/"
 
-enum { SKIP = -1, REF = -2 }; /* pseudo-values for answers(): unanswered, refused */
+enum { SKIP = -1, REF = -2, LATER = -3 }; /* pseudo-values for answers(): unanswered, refused, not asked yet */
 
 static formset fs;
 static config cfg;
@@ -36,7 +36,8 @@ static int form_idx(const char *id) {
     return f;
 }
 
-/* Gives the first n items of a form: a value, SKIP (unanswered) or REF (refused). The form counts as given. */
+/* Gives the first n items of a form: a value, SKIP (passed unanswered), REF (refused) or LATER (the interview has
+ * not reached it yet). The form counts as given. */
 static void answers(const char *form_id, const int *vals, int n) {
     int f = form_idx(form_id);
     assert_true(n <= fs.v[f]->n_items);
@@ -44,6 +45,7 @@ static void answers(const char *form_id, const int *vals, int n) {
         answer ans = {ANS_VALUE, vals[i]};
         if (vals[i] == SKIP) ans = (answer){ANS_UNANSWERED, 0};
         if (vals[i] == REF) ans = (answer){ANS_REFUSED, 0};
+        if (vals[i] == LATER) ans = (answer){ANS_NOT_ASKED, 0};
         assessment_answer(&A, f, i, ans);
     }
 }
@@ -151,18 +153,21 @@ static int reset(void **state) {
 
 static void test_default_rules_loaded(void **state) {
     (void)state;
-    assert_int_equal(rules.n, 9);
-    static const char *const names[] = {"asq_acute", "asq_positive", "phq9_item9", "phq9_severe", "phq9_moderate",
-                                        "gad7_moderate", "phq2_positive", "gad2_positive", "k6_serious"};
-    static const risk_level levels[] = {LEVEL_RED, LEVEL_ORANGE, LEVEL_ORANGE, LEVEL_ORANGE, LEVEL_YELLOW,
+    assert_int_equal(rules.n, 12);
+    static const char *const names[] = {"asq_acute",     "asq_q5_unknown", "asq_positive",  "phq9_item9",
+                                        "self_harm_concern", "phq9_severe", "phq9_moderate", "gad7_moderate",
+                                        "incomplete",    "phq2_positive",  "gad2_positive", "k6_serious"};
+    static const risk_level levels[] = {LEVEL_RED,    LEVEL_RED,    LEVEL_ORANGE, LEVEL_ORANGE,
+                                        LEVEL_ORANGE, LEVEL_ORANGE, LEVEL_YELLOW, LEVEL_YELLOW,
                                         LEVEL_YELLOW, LEVEL_YELLOW, LEVEL_YELLOW, LEVEL_YELLOW};
-    for (int i = 0; i < 9; i++) {
+    for (int i = 0; i < 12; i++) {
         assert_string_equal(rules.v[i].name, names[i]);
         assert_int_equal(rules.v[i].level, levels[i]);
         assert_non_null(rules.v[i].reason[LANG_EN]);
         assert_non_null(rules.v[i].reason[LANG_ZH]);
     }
-    assert_string_equal(rules.v[2].when_text, "phq9.item9 >= 1");
+    assert_string_equal(rules.v[3].when_text, "phq9.item9 >= 1");
+    assert_string_equal(rules.v[4].when_text, "intake.concerns has self_harm");
 }
 
 static void test_level_names(void **state) {
@@ -215,21 +220,38 @@ static void test_asq_non_acute_orange(void **state) {
     assert_string_equal(fired_name(&rules, &r, 0), "asq_positive");
     assert_string_equal(r.fired[0].because, "asq.band = non_acute_positive");
 
-    /* item 5 not answered: still non-acute positive */
+    /* item 5 not asked yet (the live interview): non-acute for now, question 5 comes next */
     assessment_init(&A, &fs);
-    asq(1, 0, 0, 0, SKIP);
+    asq(1, 0, 0, 0, LATER);
     evaluate(&rules, &r);
     assert_int_equal(r.level, LEVEL_ORANGE);
     assert_string_equal(fired_name(&rules, &r, 0), "asq_positive");
+
+    /* item 5 not answered after a positive (skipped, interrupted, imported without it): acute, with the reason
+     * that names it. NIMH never reads an unknown answer to 5 as "no". */
+    assessment_init(&A, &fs);
+    asq(1, 0, 0, 0, SKIP);
+    evaluate(&rules, &r);
+    assert_int_equal(r.level, LEVEL_RED);
+    const risk_reason *q5 = fired(&rules, &r, "asq_q5_unknown");
+    assert_non_null(q5);
+    assert_non_null(strstr(q5->because, "asq.item5 = unanswered"));
+    assert_non_null(strstr(rules.v[1].reason[LANG_EN], "question 5 not answered"));
+    assert_null(fired(&rules, &r, "asq_positive"));
 }
 
 static void test_asq_refusal_positive(void **state) {
     (void)state;
     risk_result r;
-    asq(0, 0, 0, REF, SKIP);
+    asq(0, 0, 0, REF, 0);
     evaluate(&rules, &r);
     assert_int_equal(r.level, LEVEL_ORANGE);
     assert_non_null(fired(&rules, &r, "asq_positive"));
+    /* a refusal of 1-4 with 5 never answered: acute */
+    asq(0, 0, 0, REF, SKIP);
+    evaluate(&rules, &r);
+    assert_int_equal(r.level, LEVEL_RED);
+    assert_non_null(fired(&rules, &r, "asq_q5_unknown"));
 }
 
 static void test_asq_negative_green(void **state) {
@@ -395,8 +417,8 @@ static void test_yellow_and_orange_together(void **state) {
 static void test_incomplete_never_lowers(void **state) {
     (void)state;
     risk_result r;
-    int v[4] = {3, 3, 3, 3};
-    answers("phq9", v, 4); /* items 5-9 unanswered: total 12, provisional */
+    int v[9] = {3, 3, 3, 3, LATER, LATER, LATER, LATER, LATER};
+    answers("phq9", v, 9); /* items 5-9 not asked yet: total 12, provisional */
     int f = form_idx("phq9");
     assert_int_equal(A.scores[f].total, 12);
     assert_true(A.scores[f].provisional);
@@ -406,15 +428,58 @@ static void test_incomplete_never_lowers(void **state) {
     assert_non_null(rr);
     assert_non_null(strstr(rr->because, "phq9.total = 12"));
     assert_non_null(strstr(rr->because, "provisional"));
-    /* item 9 unanswered counts as positive: orange */
+    /* item 9 not reached yet is not counted; once passed without an answer it counts as positive: orange, and
+     * with five items missing the PHQ-9 is incomplete (no valid total): yellow for that, never green */
+    assert_int_equal(r.level, LEVEL_YELLOW);
+    for (int i = 4; i < 9; i++) v[i] = SKIP;
+    answers("phq9", v, 9);
+    evaluate(&rules, &r);
     assert_int_equal(r.level, LEVEL_ORANGE);
     assert_non_null(fired(&rules, &r, "phq9_item9"));
+    assert_true(A.scores[f].incomplete);
+    assert_null(fired(&rules, &r, "phq9_moderate"));
+    const risk_reason *inc = fired(&rules, &r, "incomplete");
+    assert_non_null(inc);
+    assert_non_null(strstr(inc->because, "phq9"));
+}
+
+/* The case: 19 over 8 answered items is 21 by the published scoring (severe, orange), never 19. */
+static void test_prorated_total_drives_rules(void **state) {
+    (void)state;
+    risk_result r;
+    int v[9] = {3, 3, 3, 3, 3, 2, 2, SKIP, 0};
+    answers("phq9", v, 9);
+    evaluate(&rules, &r);
+    assert_int_equal(r.level, LEVEL_ORANGE);
+    const risk_reason *sev = fired(&rules, &r, "phq9_severe");
+    assert_non_null(sev);
+    assert_non_null(strstr(sev->because, "phq9.total = 21 (prorated"));
+}
+
+/* The client's own report of self-harm (a presenting concern) is a positive screen whatever else says. */
+static void test_self_harm_concern_orange(void **state) {
+    (void)state;
+    risk_result r;
+    int intake = form_idx("intake");
+    const form *fi = fs.v[intake];
+    int ci = form_item_index(fi, "concerns");
+    const scale *cs = form_item_scale(fi, ci);
+    phq9(0, 0);
+    asq(0, 0, 0, 0, SKIP);
+    assessment_answer(&A, intake, ci, (answer){ANS_VALUE, (int32_t)(1u << scale_code_index(cs, "self_harm"))});
+    evaluate(&rules, &r);
+    assert_int_equal(r.level, LEVEL_ORANGE);
+    assert_non_null(fired(&rules, &r, "self_harm_concern"));
+    /* any other concern alone: green */
+    assessment_answer(&A, intake, ci, (answer){ANS_VALUE, (int32_t)(1u << scale_code_index(cs, "grief"))});
+    evaluate(&rules, &r);
+    assert_int_equal(r.level, LEVEL_GREEN);
 }
 
 static void test_provisional_because_text(void **state) {
     (void)state;
     risk_result r;
-    int v[9] = {3, 3, 3, 3, SKIP, SKIP, SKIP, SKIP, 0};
+    int v[9] = {3, 3, 3, 3, LATER, LATER, LATER, LATER, 0};
     answers("phq9", v, 9);
     evaluate(&rules, &r);
     assert_int_equal(r.level, LEVEL_YELLOW);
@@ -728,6 +793,8 @@ int main(void) {
         cmocka_unit_test_setup(test_highest_level_wins, reset),
         cmocka_unit_test_setup(test_yellow_and_orange_together, reset),
         cmocka_unit_test_setup(test_incomplete_never_lowers, reset),
+        cmocka_unit_test_setup(test_prorated_total_drives_rules, reset),
+        cmocka_unit_test_setup(test_self_harm_concern_orange, reset),
         cmocka_unit_test_setup(test_provisional_because_text, reset),
         cmocka_unit_test_setup_teardown(test_ops_comparisons, setup_ops, teardown_ops),
         cmocka_unit_test_setup_teardown(test_ops_because, setup_ops, teardown_ops),

@@ -328,44 +328,58 @@ static void test_incomplete_phq9(void **state) {
     const form *f = PHQ9;
     answer a[FORM_MAX_ITEMS] = {{0}};
     score_result r;
+    assert_int_equal(f->missing_items, 2);
+    assert_non_null(f->missing_source);
 
-    /* nothing answered: item 9 (safety) counts as its worst value for skip logic, so difficulty is asked */
+    /* nothing answered (every item passed): no valid total, never a sum of what is there */
     score_form(f, a, &r);
     assert_int_equal(r.n_answered, 0);
     assert_int_equal(r.n_visible, 10);
-    assert_true(r.visible[9]);
+    assert_true(r.visible[9]); /* item 9 (safety) counts as its worst value for skip logic */
     assert_false(r.complete);
-    assert_true(r.provisional);
-    assert_int_equal(r.total, 0);
+    assert_true(r.incomplete);
+    assert_false(r.prorated);
+    assert_int_equal(r.band, -1);
     assert_int_equal(r.first_missing, 0);
     assert_int_equal(r.n_flags, 1);
     assert_int_equal(r.flags[0].item, 8);
     assert_int_equal(r.flags[0].cause, FLAG_UNANSWERED);
 
-    /* items 1-4 answered 2: total is the sum of the answered items */
-    for (int i = 0; i < 4; i++) a[i] = val(2);
+    /* items 1-4 answered 2, the rest not asked yet (the live interview): a provisional lower bound */
+    for (int i = 0; i < 9; i++) a[i] = i < 4 ? val(2) : (answer){ANS_NOT_ASKED, 0};
     score_form(f, a, &r);
     assert_int_equal(r.n_answered, 4);
     assert_int_equal(r.total, 8);
     assert_string_equal(band_id(f, &r), "mild");
     assert_true(r.provisional);
+    assert_false(r.incomplete);
+    assert_false(r.prorated);
     assert_false(r.complete);
     assert_int_equal(r.first_missing, 4);
 
-    /* all but item 5 */
+    /* the same items passed without an answer: five missing, more than two: incomplete, no band */
+    for (int i = 4; i < 9; i++) a[i] = NONE;
+    score_form(f, a, &r);
+    assert_true(r.incomplete);
+    assert_int_equal(r.n_missing, 5);
+    assert_int_equal(r.band, -1);
+
+    /* all but item 5: one missing, replaced by the mean (24 over 8 answered: 27) */
     for (int i = 0; i < 9; i++) a[i] = val(i == 4 ? 0 : 3);
     a[4] = NONE;
     score_form(f, a, &r);
     assert_int_equal(r.n_answered, 8);
-    assert_int_equal(r.total, 24);
+    assert_int_equal(r.raw_total, 24);
+    assert_int_equal(r.total, 27);
+    assert_true(r.prorated);
+    assert_false(r.incomplete);
     assert_string_equal(band_id(f, &r), "severe");
     assert_int_equal(r.first_missing, 4);
     assert_false(r.complete);
-    assert_true(r.provisional);
     assert_int_equal(r.n_flags, 1);
     assert_int_equal(r.flags[0].cause, FLAG_VALUE);
 
-    /* items 1-8 zero, item 9 unanswered: the difficulty question is asked (item 9 counts as worst) */
+    /* items 1-8 zero, item 9 unanswered: prorated 0, and item 9 still flagged (counts as positive) */
     for (int i = 0; i < 8; i++) a[i] = val(0);
     a[8] = NONE;
     a[9] = NONE;
@@ -375,24 +389,60 @@ static void test_incomplete_phq9(void **state) {
     assert_int_equal(r.n_answered, 8);
     assert_int_equal(r.first_missing, 8);
     assert_false(r.complete);
-    assert_true(r.provisional);
+    assert_true(r.prorated);
     assert_int_equal(r.total, 0);
+    assert_int_equal(r.n_flags, 1);
 
     /* complete once item 9 is answered; the optional difficulty item may stay empty */
     a[8] = val(0);
     score_form(f, a, &r);
     assert_true(r.complete);
     assert_false(r.provisional);
+    assert_false(r.prorated);
     assert_int_equal(r.first_missing, -1);
     assert_int_equal(r.n_flags, 0);
 
-    /* a refused scored item: answered, but the total is provisional (a lower bound) */
+    /* a refused scored item: answered for completeness, missing for the total (prorated) */
     a[2] = REF;
     score_form(f, a, &r);
     assert_true(r.complete);
-    assert_true(r.provisional);
+    assert_true(r.prorated);
+    assert_int_equal(r.n_missing, 1);
     assert_int_equal(r.n_answered, 9);
     assert_int_equal(r.total, 0);
+}
+
+/* The issue's own case: 19 over 8 items is 21 (19 x 9/8 = 21.4, severe), not 19 (moderately severe). */
+static void test_prorated_phq9_rounding(void **state) {
+    (void)state;
+    answer a[FORM_MAX_ITEMS] = {{0}};
+    score_result r;
+    int v[9] = {3, 3, 3, 3, 3, 2, 2, 0, 0};
+    for (int i = 0; i < 9; i++) a[i] = val(v[i]);
+    a[7] = NONE; /* item 8 missing: 19 over the 8 answered */
+    a[8] = val(0);
+    score_form(PHQ9, a, &r);
+    assert_int_equal(r.raw_total, 19);
+    assert_int_equal(r.total, 21);
+    assert_string_equal(band_id(PHQ9, &r), "severe");
+    /* two missing: 16 x 9/7 = 20.57 -> 21 (half up); three missing: incomplete */
+    a[6] = NONE;
+    score_form(PHQ9, a, &r);
+    assert_int_equal(r.raw_total, 17);
+    assert_int_equal(r.total, 22); /* 17 x 9 / 7 = 21.86 */
+    a[5] = NONE;
+    score_form(PHQ9, a, &r);
+    assert_true(r.incomplete);
+    /* half up: 1 x 9 / 2 = 4.5 -> 5 needs 7 missing: beyond the rule; check with GAD-7 (7 items, 1 may miss):
+     * 3 over 6 answered x 7/6 = 3.5 -> 4 */
+    answer g[FORM_MAX_ITEMS] = {{0}};
+    int gv[7] = {1, 1, 1, 0, 0, 0, 0};
+    for (int i = 0; i < 7; i++) g[i] = val(gv[i]);
+    g[6] = NONE;
+    score_form(GAD7, g, &r);
+    assert_int_equal(r.raw_total, 3);
+    assert_int_equal(r.total, 4);
+    assert_true(r.prorated);
 }
 
 static void test_incomplete_gad7_and_k6(void **state) {
@@ -404,19 +454,32 @@ static void test_incomplete_gad7_and_k6(void **state) {
     score_form(GAD7, a, &r);
     assert_int_equal(r.n_answered, 2);
     assert_int_equal(r.n_visible, 7);
-    assert_int_equal(r.total, 5);
-    assert_true(r.provisional);
+    assert_true(r.incomplete); /* five missing; GAD-7 allows one */
+    assert_int_equal(r.band, -1);
     assert_false(r.complete);
     assert_int_equal(r.first_missing, 1);
     assert_int_equal(r.n_flags, 0);
+    /* one missing: prorated */
+    for (int i = 0; i < 6; i++) a[i] = val(2);
+    a[6] = NONE;
+    score_form(GAD7, a, &r);
+    assert_true(r.prorated);
+    assert_int_equal(r.total, 14);
+    /* K6 allows none missing: five answered at 4 is incomplete, not 20 "serious" */
     memset(a, 0, sizeof a);
     for (int i = 0; i < 5; i++) a[i] = val(4);
     score_form(K6, a, &r);
-    assert_int_equal(r.total, 20);
-    assert_string_equal(band_id(K6, &r), "serious");
+    assert_true(r.incomplete);
+    assert_int_equal(r.band, -1);
+    assert_int_equal(r.raw_total, 20);
     assert_int_equal(r.first_missing, 5);
-    assert_true(r.provisional);
     assert_int_equal(r.n_answered, 5);
+    /* while the interview has not reached item 6, the 20 is a provisional lower bound */
+    a[5] = (answer){ANS_NOT_ASKED, 0};
+    score_form(K6, a, &r);
+    assert_false(r.incomplete);
+    assert_true(r.provisional);
+    assert_string_equal(band_id(K6, &r), "serious");
 }
 
 /* ---- safety: PHQ-9 item 9 ---- */
@@ -462,7 +525,7 @@ static void test_phq9_item9_safety(void **state) {
     score_form(f, a, &r);
     assert_int_equal(r.n_flags, 1);
     assert_int_equal(r.flags[0].cause, FLAG_REFUSED);
-    assert_true(r.provisional);
+    assert_true(r.prorated); /* missing for the total, positive for safety */
 
     /* as an expression value: unanswered and refused are the worst value */
     bool visible[FORM_MAX_ITEMS];
@@ -519,8 +582,9 @@ static asq_expect asq_reference(const asq_answer q[5]) {
     for (int i = 0; i < 4; i++) screen_positive = screen_positive || q[i] != Q_NO; /* yes, refusal or no answer */
     e.item5_asked = screen_positive;
     if (!screen_positive) e.band = "negative";
-    else if (q[4] == Q_YES || q[4] == Q_REFUSED) e.band = "acute_positive";
-    else e.band = "non_acute_positive"; /* item 5 no, or not answered */
+    /* NIMH never reads an unknown answer to 5 as "no": yes, a refusal or no answer at all is acute */
+    else if (q[4] == Q_YES || q[4] == Q_REFUSED || q[4] == Q_UNANSWERED) e.band = "acute_positive";
+    else e.band = "non_acute_positive"; /* only an explicit no to item 5 */
     e.positive = screen_positive;
     e.n_visible = 4 + (e.item5_asked ? 1 : 0);
     e.first_missing = -1;
@@ -601,7 +665,8 @@ static void test_asq_branches(void **state) {
     assert_int_equal(r.n_flags, 0);
     assert_int_equal(r.n_visible, 4);
 
-    /* any single yes with item 5 no: non-acute; item 5 yes: acute; refused: acute; unanswered: non-acute */
+    /* any single yes with item 5 no: non-acute; item 5 yes: acute; refused: acute; unanswered: acute (NIMH
+     * never reads an unknown 5 as no); not asked yet (the live interview before question 5): non-acute */
     for (int y = 0; y < 4; y++) {
         for (int i = 0; i < 4; i++) a[i] = val(i == y ? 1 : 0);
         a[4] = val(0);
@@ -620,8 +685,12 @@ static void test_asq_branches(void **state) {
         assert_string_equal(band_id(ASQ, &r), "acute_positive");
         a[4] = NONE;
         score_form(ASQ, a, &r);
-        assert_string_equal(band_id(ASQ, &r), "non_acute_positive");
+        assert_string_equal(band_id(ASQ, &r), "acute_positive");
         assert_false(r.complete);
+        assert_int_equal(r.first_missing, 4);
+        a[4] = (answer){ANS_NOT_ASKED, 0};
+        score_form(ASQ, a, &r);
+        assert_string_equal(band_id(ASQ, &r), "non_acute_positive");
         assert_int_equal(r.first_missing, 4);
     }
 
@@ -644,7 +713,7 @@ static void test_asq_branches(void **state) {
         a[4] = NONE;
         score_form(ASQ, a, &r);
         assert_true(r.visible[4]);
-        assert_string_equal(band_id(ASQ, &r), "non_acute_positive");
+        assert_string_equal(band_id(ASQ, &r), "acute_positive"); /* question 5 unknown too */
         assert_int_equal(r.n_flags, 1);
         assert_int_equal(r.flags[0].item, y);
         assert_int_equal(r.flags[0].cause, FLAG_UNANSWERED);
@@ -655,10 +724,10 @@ static void test_asq_branches(void **state) {
         assert_string_equal(band_id(ASQ, &r), "acute_positive");
     }
 
-    /* nothing answered at all: positive, never negative */
+    /* nothing answered at all: positive, and with question 5 unknown, acute; never negative */
     memset(a, 0, sizeof a);
     score_form(ASQ, a, &r);
-    assert_string_equal(band_id(ASQ, &r), "non_acute_positive");
+    assert_string_equal(band_id(ASQ, &r), "acute_positive");
     assert_int_equal(r.n_flags, 4);
     assert_int_equal(r.n_answered, 0);
     assert_int_equal(r.n_visible, 5);
@@ -903,11 +972,14 @@ static void test_score_result_json(void **state) {
     answer a[FORM_MAX_ITEMS] = {{0}};
     a[0] = val(2);
     a[1] = val(3);
+    for (int i = 2; i < 8; i++) a[i] = (answer){ANS_NOT_ASKED, 0}; /* the interview has not reached them */
     score_result r;
     score_form(PHQ9, a, &r);
     json_t *o = score_result_json(PHQ9, &r);
     assert_int_equal(json_integer_value(json_object_get(o, "total")), 5);
     assert_string_equal(json_string_value(json_object_get(o, "band")), "mild");
+    assert_true(json_is_false(json_object_get(o, "prorated")));
+    assert_true(json_is_false(json_object_get(o, "incomplete")));
     assert_int_equal(json_integer_value(json_object_get(o, "answered")), 2);
     assert_int_equal(json_integer_value(json_object_get(o, "asked")), 10);
     assert_true(json_is_false(json_object_get(o, "complete")));
@@ -919,6 +991,25 @@ static void test_score_result_json(void **state) {
     assert_string_equal(json_string_value(json_object_get(fl, "flag")), "self_harm_thoughts");
     assert_string_equal(json_string_value(json_object_get(fl, "item")), "item9");
     assert_string_equal(json_string_value(json_object_get(fl, "because")), "unanswered");
+    json_decref(o);
+
+    /* a prorated total says so, with the sum it came from; an incomplete one has no total and no band */
+    for (int i = 0; i < 9; i++) a[i] = val(2);
+    a[3] = NONE;
+    score_form(PHQ9, a, &r);
+    o = score_result_json(PHQ9, &r);
+    assert_int_equal(json_integer_value(json_object_get(o, "total")), 18);
+    assert_true(json_is_true(json_object_get(o, "prorated")));
+    assert_int_equal(json_integer_value(json_object_get(o, "sum_answered")), 16);
+    assert_int_equal(json_integer_value(json_object_get(o, "missing")), 1);
+    json_decref(o);
+    a[4] = NONE;
+    a[5] = NONE;
+    score_form(PHQ9, a, &r);
+    o = score_result_json(PHQ9, &r);
+    assert_true(json_is_null(json_object_get(o, "total")));
+    assert_true(json_is_null(json_object_get(o, "band")));
+    assert_true(json_is_true(json_object_get(o, "incomplete")));
     json_decref(o);
 }
 
@@ -933,6 +1024,7 @@ int main(void) {
         cmocka_unit_test(test_k6_all_combinations),
         cmocka_unit_test(test_band_edges),
         cmocka_unit_test(test_incomplete_phq9),
+        cmocka_unit_test(test_prorated_phq9_rounding),
         cmocka_unit_test(test_incomplete_gad7_and_k6),
         cmocka_unit_test(test_phq9_item9_safety),
         cmocka_unit_test(test_asq_all_combinations),
