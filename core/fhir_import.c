@@ -8,6 +8,7 @@
 
 #include "assess.h"
 #include "fhir.h"
+#include "intake_finish.h"
 #include "records.h"
 #include "score.h"
 #include "secret.h"
@@ -272,35 +273,21 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
     assess_input *in = malloc(sizeof *in);
     bool ok = in && assess_parse_value(e, input, NULL, in, err, errsize);
     if (ok) {
-        json_t *result = assess_run(e, in, e->cfg.ui_lang);
-        json_t *body = json_object();
-        json_object_set(body, "input", input);
-        json_object_set_new(body, "assessment", result);
+        /* the one core use case: the client (when new) and the intake in one transaction */
         json_t *record = json_object();
         json_object_set_new(record, "source", json_string("fhir_import"));
-        json_object_set_new(body, "record", record);
-        char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
-        const char *suggested = json_string_value(json_object_get(json_array_get(json_object_get(result, "matches"), 0), "id"));
-        char client_id[STORE_ID_LEN], intake_id[STORE_ID_LEN];
-        snprintf(client_id, sizeof client_id, "%s", sj->client_id);
-        ok = text != NULL;
-        if (ok && sj->create) {
-            ok = client_create(s, sj->name, sj->phone, sj->birth, client_id, err, errsize);
-            if (ok) out->clients_created++;
-        } else if (ok) {
-            out->clients_matched++;
-        }
-        intake_input ii = {client_id, json_string_value(json_object_get(result, "level")), suggested, NULL, text, NULL};
-        ok = ok && intake_save_queued(s, &ii, &e->queue, intake_id, err, errsize);
+        intake_subject who = {sj->create ? NULL : sj->client_id, sj->name, sj->phone, sj->birth, NULL, record,
+                              e->cfg.ui_lang};
+        intake_saved saved;
+        ok = intake_finish(s, e, in, &who, &saved, err, errsize);
+        json_decref(record);
         if (ok) {
+            json_decref(saved.assessment);
+            if (sj->create) out->clients_created++;
+            else out->clients_matched++;
             out->intakes++;
-            if (!out->first_intake[0]) memcpy(out->first_intake, intake_id, sizeof intake_id);
+            if (!out->first_intake[0]) memcpy(out->first_intake, saved.intake_id, sizeof saved.intake_id);
         }
-        if (text) {
-            secret_wipe(text, strlen(text));
-            free(text);
-        }
-        json_decref(body);
     }
     free(in);
     json_decref(input);

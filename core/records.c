@@ -153,26 +153,38 @@ static bool replace_index(session *s, const char *id, const char *name, const ch
     return st == ST_OK;
 }
 
-bool client_create(session *s, const char *name, const char *phone, const char *birth, char id[STORE_ID_LEN],
-                   char *err, size_t errsize) {
-    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
+/* A new client, sealed and ready to insert (outside any transaction: sealing takes time). */
+static bool client_prepare(session *s, const char *name, const char *phone, const char *birth, client_rec *r, char *err,
+                           size_t errsize) {
+    memset(r, 0, sizeof *r);
     if (!check_text("client.name", name, NAME_MAX_BYTES, true, err, errsize) ||
         !check_text("client.phone", phone, PHONE_MAX_BYTES, false, err, errsize) ||
         !check_text("client.birth_date", birth, BIRTH_MAX_BYTES, false, err, errsize))
         return false;
+    id_new(r->id);
+    r->created_at = clock_now();
+    snprintf(r->created_by, sizeof r->created_by, "%s", s->me.id);
+    return seal_into(s, "clients", "name", r->id, name, &r->name_ct, err, errsize) &&
+           seal_into(s, "clients", "phone", r->id, phone, &r->phone_ct, err, errsize) &&
+           seal_into(s, "clients", "birth", r->id, birth, &r->birth_ct, err, errsize);
+}
+
+/* Inside an open transaction: the client row, its search index and its audit entry. */
+static bool client_insert_tx(session *s, const client_rec *r, const char *name, const char *phone, char *err,
+                             size_t errsize) {
+    store_status st = s->db->ops->client_insert(s->db->st, r);
+    if (st != ST_OK) db_error(s->db, st, "cannot save the client", err, errsize);
+    return st == ST_OK && replace_index(s, r->id, name, phone, err, errsize) &&
+           audit_log(s->db, s->v, s->me.id, "client_create", r->id, "", err, errsize);
+}
+
+bool client_create(session *s, const char *name, const char *phone, const char *birth, char id[STORE_ID_LEN],
+                   char *err, size_t errsize) {
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
     client_rec r;
-    memset(&r, 0, sizeof r);
-    id_new(r.id);
-    r.created_at = clock_now();
-    snprintf(r.created_by, sizeof r.created_by, "%s", s->me.id);
-    bool ok = seal_into(s, "clients", "name", r.id, name, &r.name_ct, err, errsize) &&
-              seal_into(s, "clients", "phone", r.id, phone, &r.phone_ct, err, errsize) &&
-              seal_into(s, "clients", "birth", r.id, birth, &r.birth_ct, err, errsize);
+    bool ok = client_prepare(s, name, phone, birth, &r, err, errsize);
     if (ok && session_begin(s, err, errsize)) {
-        store_status st = s->db->ops->client_insert(s->db->st, &r);
-        if (st != ST_OK) db_error(s->db, st, "cannot save the client", err, errsize);
-        ok = st == ST_OK && replace_index(s, r.id, name, phone, err, errsize) &&
-             audit_log(s->db, s->v, s->me.id, "client_create", r.id, "", err, errsize) && db_commit(s->db, err, errsize);
+        ok = client_insert_tx(s, &r, name, phone, err, errsize) && db_commit(s->db, err, errsize);
         if (!ok) db_rollback(s->db);
     } else {
         ok = false;
@@ -365,9 +377,10 @@ bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], char
     return intake_save_queued(s, in, NULL, id, err, errsize);
 }
 
-bool intake_save_queued(session *s, const intake_input *in, const queue_policy *queue, char id[STORE_ID_LEN], char *err,
-                        size_t errsize) {
-    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
+/* A new intake, checked and sealed, ready to insert (outside any transaction). */
+static bool intake_prepare(session *s, const intake_input *in, const char *client_id, intake_rec *r, char *err,
+                           size_t errsize) {
+    memset(r, 0, sizeof *r);
     if (!in || !level_valid(in->level)) {
         snprintf(err, errsize, "intake: level must be red, orange, yellow or green");
         return false;
@@ -375,44 +388,74 @@ bool intake_save_queued(session *s, const intake_input *in, const queue_policy *
     if (!check_text("intake.body", in->body, BODY_MAX_BYTES, true, err, errsize) ||
         !check_text("intake.notes", in->notes, NOTES_MAX_BYTES, false, err, errsize))
         return false;
-    client_rec c;
-    store_status st = in->client_id ? s->db->ops->client_get(s->db->st, in->client_id, &c) : ST_INVALID;
-    if (st != ST_OK) {
-        snprintf(err, errsize, "intake: no client %s", in->client_id ? in->client_id : "(none)");
+    id_new(r->id);
+    snprintf(r->client_id, sizeof r->client_id, "%s", client_id);
+    r->created_at = clock_now();
+    snprintf(r->created_by, sizeof r->created_by, "%s", s->me.id);
+    snprintf(r->level, sizeof r->level, "%s", in->level);
+    snprintf(r->suggested, sizeof r->suggested, "%s", in->suggested ? in->suggested : "");
+    snprintf(r->chosen, sizeof r->chosen, "%s", in->chosen ? in->chosen : "");
+    return seal_into(s, "intakes", "body", r->id, in->body, &r->body_ct, err, errsize) &&
+           seal_into(s, "intakes", "notes", r->id, in->notes, &r->notes_ct, err, errsize);
+}
+
+/* Inside an open transaction: the intake, its report facts, its audit entry and its place in the queue
+ * (the facts are written with the intake, before the queue step updates them). */
+static bool intake_insert_tx(session *s, const intake_rec *r, const char *body, const queue_policy *queue, char *err,
+                             size_t errsize) {
+    store_status st = s->db->ops->intake_insert(s->db->st, r);
+    if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err, errsize);
+    risk_level level = LEVEL_GREEN;
+    risk_level_parse(r->level, &level);
+    return st == ST_OK &&
+           facts_record_intake(s, r, body,
+                               s->db->set.age_bands[0] ? s->db->set.age_bands : "0-17 18-24 25-34 35-44 45-64 65-",
+                               s->db->set.concern_groups[0] ? s->db->set.concern_groups : FACTS_DEFAULT_CONCERN_GROUPS,
+                               err, errsize) &&
+           audit_log(s->db, s->v, s->me.id, "intake_create", r->id, r->level, err, errsize) &&
+           (!queue || queues_enqueue(s, queue, r->client_id, r->id, level, err, errsize));
+}
+
+bool intake_save_queued(session *s, const intake_input *in, const queue_policy *queue, char id[STORE_ID_LEN], char *err,
+                        size_t errsize) {
+    return intake_save_with_client(s, NULL, in, queue, NULL, id, err, errsize);
+}
+
+bool intake_save_with_client(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
+                             char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], char *err, size_t errsize) {
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
+    if (!in || !level_valid(in->level)) {
+        snprintf(err, errsize, "intake: level must be red, orange, yellow or green");
         return false;
     }
-    client_rec_free(&c);
+    client_rec c;
+    memset(&c, 0, sizeof c);
+    if (nc) {
+        if (!client_prepare(s, nc->name, nc->phone, nc->birth, &c, err, errsize)) {
+            client_rec_free(&c);
+            return false;
+        }
+    } else {
+        store_status st = in && in->client_id ? s->db->ops->client_get(s->db->st, in->client_id, &c) : ST_INVALID;
+        if (st != ST_OK) {
+            snprintf(err, errsize, "intake: no client %s", in && in->client_id ? in->client_id : "(none)");
+            return false;
+        }
+    }
     intake_rec r;
-    memset(&r, 0, sizeof r);
-    id_new(r.id);
-    snprintf(r.client_id, sizeof r.client_id, "%s", in->client_id);
-    r.created_at = clock_now();
-    snprintf(r.created_by, sizeof r.created_by, "%s", s->me.id);
-    snprintf(r.level, sizeof r.level, "%s", in->level);
-    snprintf(r.suggested, sizeof r.suggested, "%s", in->suggested ? in->suggested : "");
-    snprintf(r.chosen, sizeof r.chosen, "%s", in->chosen ? in->chosen : "");
-    bool ok = seal_into(s, "intakes", "body", r.id, in->body, &r.body_ct, err, errsize) &&
-              seal_into(s, "intakes", "notes", r.id, in->notes, &r.notes_ct, err, errsize) &&
-              session_begin(s, err, errsize);
+    bool ok = intake_prepare(s, in, c.id, &r, err, errsize) && session_begin(s, err, errsize);
     if (ok) {
-        st = s->db->ops->intake_insert(s->db->st, &r);
-        if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err, errsize);
-        risk_level level = LEVEL_GREEN;
-        risk_level_parse(r.level, &level);
-        /* the intake and its place in the queue are saved together or not at all */
-        /* the de-identified report facts are written with the intake, before the queue step updates them */
-        ok = st == ST_OK &&
-             facts_record_intake(s, &r, in->body,
-                                 s->db->set.age_bands[0] ? s->db->set.age_bands : "0-17 18-24 25-34 35-44 45-64 65-",
-                                 s->db->set.concern_groups[0] ? s->db->set.concern_groups : FACTS_DEFAULT_CONCERN_GROUPS,
-                                 err, errsize) &&
-             audit_log(s->db, s->v, s->me.id, "intake_create", r.id, r.level, err, errsize) &&
-             (!queue || queues_enqueue(s, queue, r.client_id, r.id, level, err, errsize)) &&
-             db_commit(s->db, err, errsize);
+        /* the client (when new), the intake and its place in the queue: saved together or not at all */
+        ok = (!nc || client_insert_tx(s, &c, nc->name, nc->phone, err, errsize)) &&
+             intake_insert_tx(s, &r, in->body, queue, err, errsize) && db_commit(s->db, err, errsize);
         if (!ok) db_rollback(s->db);
     }
-    if (ok) memcpy(id, r.id, STORE_ID_LEN);
+    if (ok) {
+        memcpy(intake_id, r.id, STORE_ID_LEN);
+        if (client_id) memcpy(client_id, c.id, STORE_ID_LEN);
+    }
     intake_rec_free(&r);
+    client_rec_free(&c);
     return ok;
 }
 

@@ -59,6 +59,17 @@ bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], char
  * transaction. queue NULL: no queue (as intake_save). */
 bool intake_save_queued(session *s, const intake_input *in, const queue_policy *queue, char id[STORE_ID_LEN],
                         char *err, size_t errsize);
+
+/* A client to create with an intake. */
+typedef struct {
+    const char *name, *phone, *birth; /* phone and birth may be NULL */
+} client_new;
+
+/* As intake_save_queued, and when nc is given the client is created in the same transaction (in->client_id
+ * is then ignored): a failure leaves neither. client_id (may be NULL) receives the client's id. Only the
+ * intake use case (intake_finish.h) calls this. */
+bool intake_save_with_client(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
+                             char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], char *err, size_t errsize);
 /* Opens an intake's sealed body (and notes, when the role may read them: the author, clinicians and
  * supervisors). *body and *notes are wiped on free with secret_free; *notes may be NULL. */
 bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char **notes, char *err, size_t errsize);

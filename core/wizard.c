@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intake_finish.h"
 #include "secret.h"
 #include "util.h"
 
@@ -44,6 +45,12 @@ void wizard_recompute(wizard *w) {
     choice_code(w, m->language_form, m->language_item, w->in.language, sizeof w->in.language);
     w->in.counselor_gender[0] = '\0';
     choice_code(w, m->gender_form, m->gender_item, w->in.counselor_gender, sizeof w->in.counselor_gender);
+    /* a form the centre asks only when a condition holds (the ASQ when the client reports self-harm) joins
+     * the interview after the others, and stays once added */
+    int add;
+    while (w->n_forms < WIZARD_MAX_FORMS &&
+           (add = intake_plan_addition(&w->e->plan, &w->in.a, w->forms, w->n_forms)) >= 0)
+        w->forms[w->n_forms++] = add;
     risk_level before = w->level;
     risk_evaluate(&w->e->rules, &w->in.a, &w->risk);
     w->level = w->risk.level;
@@ -124,6 +131,23 @@ static bool step(wizard *w, int dir) {
     return true;
 }
 
+/* The first required question still without an answer, across the forms asked so far (the review cannot be
+ * reached past one: e.g. ASQ question 5 after a positive, or a form added since). */
+bool wizard_goto_missing(wizard *w) {
+    for (int p = 0; p < w->n_forms; p++) {
+        int f = w->forms[p];
+        if (!w->in.a.given[f]) enter_form(w, p);
+        int m = w->in.a.scores[f].first_missing;
+        if (m >= 0) {
+            w->pos = p;
+            w->item = m;
+            w->stage = WZ_QUESTIONS;
+            return true;
+        }
+    }
+    return false;
+}
+
 bool wizard_next(wizard *w) {
     if (w->stage != WZ_QUESTIONS) return false;
     answer *a = cur_answer(w);
@@ -131,7 +155,14 @@ bool wizard_next(wizard *w) {
     if (!answered && wizard_item(w)->required) return false;
     if (!answered) *a = (answer){ANS_UNANSWERED, 0}; /* passed over: from now on it counts (safety) */
     wizard_recompute(w);
-    if (!step(w, +1)) w->stage = WZ_REVIEW;
+    if (!step(w, +1) && !wizard_goto_missing(w)) w->stage = WZ_REVIEW;
+    return true;
+}
+
+bool wizard_ready(const wizard *w) {
+    if (w->stage == WZ_QUESTIONS) return false;
+    for (int p = 0; p < w->n_forms; p++)
+        if (!w->in.a.given[w->forms[p]] || w->in.a.scores[w->forms[p]].first_missing >= 0) return false;
     return true;
 }
 
@@ -349,6 +380,9 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, s
             const char *cid = json_string_value(json_object_get(o, "client_id"));
             snprintf(w->client_id, sizeof w->client_id, "%s", cid ? cid : "");
             wizard_recompute(w);
+            /* a draft saved at the review with a question still owed (a form added since, an older draft)
+             * resumes at that question */
+            if (w->stage == WZ_REVIEW) wizard_goto_missing(w);
             w->red_seen = json_is_true(json_object_get(o, "red_seen"));
         }
     }
@@ -357,46 +391,7 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, s
     return ok;
 }
 
-json_t *wizard_result_json(const wizard *w, lang ui) {
-    /* what is stored: the interview as `assess` input (answers by form; identity lives in the client record)
-     * and the assessment at the moment of saving */
-    json_t *input = json_object();
-    json_object_set_new(input, "language", json_string(w->in.language));
-    const need_model *m = &w->e->needs;
-    if (m->concern_form >= 0) {
-        const scale *cs = form_item_scale(w->e->forms.v[m->concern_form], m->concern_item);
-        json_t *concerns = json_array();
-        for (int c = 0; cs && c < cs->n; c++)
-            if (w->in.concerns & (1u << c)) json_array_append_new(concerns, json_string(cs->choices[c].code));
-        json_object_set_new(input, "concerns", concerns);
-    }
-    if (w->in.counselor_gender[0]) {
-        json_t *prefs = json_object();
-        json_object_set_new(prefs, "counselor_gender", json_string(w->in.counselor_gender));
-        json_object_set_new(input, "preferences", prefs);
-    }
-    json_t *answers = json_object();
-    for (int p = 0; p < w->n_forms; p++) {
-        int f = w->forms[p];
-        const form *fm = w->e->forms.v[f];
-        if (!w->in.a.given[f] || fm->kind != FORM_SCORED) continue;
-        json_t *arr = json_array();
-        for (int i = 0; i < fm->n_items; i++) {
-            const answer *a = &w->in.a.answers[f][i];
-            char code[64];
-            /* an answer to an item that skip logic hid again (an earlier answer changed) is not kept */
-            if (w->in.a.scores[f].visible[i] && (a->state == ANS_VALUE || a->state == ANS_REFUSED)) {
-                answer_format(fm, i, *a, code, sizeof code);
-                json_array_append_new(arr, json_string(code));
-            } else {
-                json_array_append_new(arr, json_null());
-            }
-        }
-        json_object_set_new(answers, fm->id, arr);
-    }
-    json_object_set_new(input, "answers", answers);
-    json_t *out = json_object();
-    json_object_set_new(out, "input", input);
+json_t *wizard_record_json(const wizard *w) {
     /* the record forms' choice and number answers (channel, age, ...): the report facts read channel and age
      * from here (core/facts.h); text and dates (name, phone, birth date) stay in the client record */
     json_t *record = json_object();
@@ -413,7 +408,15 @@ json_t *wizard_result_json(const wizard *w, lang ui) {
                 json_object_set_new(record, fm->items[i].id, json_integer(a->value));
         }
     }
-    json_object_set_new(out, "record", record);
-    json_object_set_new(out, "assessment", assess_run(w->e, &w->in, ui));
+    return record;
+}
+
+json_t *wizard_result_json(const wizard *w, lang ui) {
+    /* what is stored: the interview as `assess` input (answers by form; identity lives in the client record),
+     * the record form's answers and the assessment at the moment of saving, built as every way in builds it */
+    json_t *record = wizard_record_json(w);
+    json_t *out = intake_body_build(w->e, &w->in, record, ui);
+    json_decref(record);
     return out;
 }
+

@@ -11,7 +11,7 @@
 #include "assess.h"
 #include "engine.h"
 
-#define WIZARD_MAX_FORMS 8
+#define WIZARD_MAX_FORMS INTAKE_MAX_FORMS
 #define WIZARD_TEXT_MAX 256
 
 typedef enum { WZ_QUESTIONS, WZ_REVIEW, WZ_SAVED } wizard_stage;
@@ -52,7 +52,8 @@ bool wizard_refuse(wizard *w);
  * of range, a date that is not YYYY-MM-DD, too long, not valid UTF-8). Does not move on. */
 bool wizard_type(wizard *w, const char *text, char *err, size_t errsize);
 /* Moves to the next visible item (an optional item may be skipped); at the end of the last form, to the
- * review. False when the current item is required and unanswered. */
+ * first required question still unanswered, else to the review. False when the current item is required and
+ * unanswered: nothing is ever recorded by moving on. */
 bool wizard_next(wizard *w);
 /* Back to the previous visible item (across forms); from the review, to the last question. */
 bool wizard_back(wizard *w);
@@ -72,7 +73,15 @@ const char *wizard_client_name(const wizard *w);
 char *wizard_to_json(const wizard *w);
 bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, size_t errsize);
 
-/* The intake body to store: the assessment input and result, as `triage intake new` stores it. */
+/* The record forms' choice and number answers (channel, age, ...), as stored in the intake body. */
+json_t *wizard_record_json(const wizard *w);
+/* The intake body to store: the assessment input and result, built as every way in builds it
+ * (intake_body_build). */
 json_t *wizard_result_json(const wizard *w, lang ui);
+/* True at the review with every required question of every form asked answered (or refused): the only
+ * state an interview is saved from. */
+bool wizard_ready(const wizard *w);
+/* Moves to the first required question still unanswered (false when there is none). */
+bool wizard_goto_missing(wizard *w);
 
 #endif

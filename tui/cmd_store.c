@@ -10,6 +10,7 @@
 #include "../core/assess.h"
 #include "../core/audit.h"
 #include "../core/engine.h"
+#include "../core/intake_finish.h"
 #include "../core/maintenance.h"
 #include "../core/records.h"
 #include "../core/roster_db.h"
@@ -254,33 +255,18 @@ int cmd_intake(const cli_args *a) {
         c.e.has_roster = roster_from_db(&c.db, &c.e.needs, &r, err, sizeof err);
         if (!c.e.has_roster) fprintf(stderr, "triage intake: %s (saving without counselor suggestions)\n", err);
         else c.e.roster = r;
-        json_t *result = assess_run(&c.e, in, c.e.cfg.ui_lang);
-        json_t *body = json_object();
-        json_t *input = json_deep_copy(root);
-        json_object_del(input, "client"); /* identity is sealed in the client record, not in the intake */
-        json_object_del(input, "notes");  /* sealed separately, readable only by roles allowed notes */
-        json_t *record = json_object_get(input, "record"); /* intake-form answers such as channel and age */
-        if (record) json_object_set(body, "record", record);
-        json_object_del(input, "record");
-        json_object_set_new(body, "input", input);
-        json_object_set(body, "assessment", result);
-        char *body_text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
-        json_t *matches = json_object_get(result, "matches");
-        const char *suggested = json_str(json_array_get(matches, 0), "id");
-        char client_id[STORE_ID_LEN], intake_id[STORE_ID_LEN];
-        const char *level = json_str(result, "level");
-        intake_input ii = {client_id, level, suggested, NULL, body_text, notes};
-        bool ok = body_text && client_create(c.s, name, phone, birth, client_id, err, sizeof err) &&
-                  intake_save_queued(c.s, &ii, &c.e.queue, intake_id, err, sizeof err);
-        if (body_text) {
-            secret_wipe(body_text, strlen(body_text));
-            free(body_text);
-        }
+        /* identity is sealed in the client record and notes apart; the intake-form answers such as channel
+         * and age go with the body; the one core use case finishes and saves it as every way in does */
+        intake_subject who = {NULL, name, phone, birth, notes, json_object_get(root, "record"), c.e.cfg.ui_lang};
+        intake_saved saved;
+        bool ok = intake_finish(c.s, &c.e, in, &who, &saved, err, sizeof err);
+        json_t *result = saved.assessment;
         if (ok) {
+            const char *suggested = json_str(json_array_get(json_object_get(result, "matches"), 0), "id");
             json_t *out = json_object();
-            json_object_set_new(out, "intake_id", json_string(intake_id));
-            json_object_set_new(out, "client_id", json_string(client_id));
-            json_object_set_new(out, "level", json_string(level));
+            json_object_set_new(out, "intake_id", json_string(saved.intake_id));
+            json_object_set_new(out, "client_id", json_string(saved.client_id));
+            json_object_set_new(out, "level", json_string(risk_level_name(saved.level)));
             json_object_set(out, "reasons", json_object_get(result, "reasons"));
             json_object_set_new(out, "suggested", suggested ? json_string(suggested) : json_null());
             char *s = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -292,7 +278,6 @@ int cmd_intake(const cli_args *a) {
             status = denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME;
         }
         json_decref(result);
-        json_decref(body);
     }
     free(in);
     json_decref(root);

@@ -291,37 +291,28 @@ static void save_intake(app *a) {
         app_message(a, true, "%s", tr("no_consent"));
         return;
     }
-    /* what was not asked at the end counts now (a safety item left unanswered is positive) */
-    for (int p = 0; p < w->n_forms; p++)
-        for (int i = 0; i < FORM_MAX_ITEMS; i++)
-            if (w->in.a.answers[w->forms[p]][i].state == ANS_NOT_ASKED) w->in.a.answers[w->forms[p]][i].state = ANS_UNANSWERED;
-    wizard_recompute(w);
+    if (!wizard_ready(w)) { /* a question still owed (a resumed draft, a form added since): ask it first */
+        if (wizard_goto_missing(w)) after_change(a);
+        app_message(a, true, "%s", tr("question_owed"));
+        return;
+    }
+    /* one core use case saves it, as every way in does: the client (when new), the intake, its queue item */
+    json_t *record = wizard_record_json(w);
+    intake_subject who = {w->client_id, wizard_client_name(w), wizard_text(w, "intake", "phone"),
+                          wizard_text(w, "intake", "birth_date"), NULL, record, ui_lang()};
+    intake_saved saved;
+    bool ok = intake_finish(a->s, a->e, &w->in, &who, &saved, err, sizeof err);
+    json_decref(record);
+    wizard_recompute(w); /* the panel and the summary show what was saved */
     a->matches_stale = true;
-    json_t *body = wizard_result_json(w, ui_lang());
-    char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
-    json_t *matches = json_object_get(json_object_get(body, "assessment"), "matches");
-    const char *suggested = json_string_value(json_object_get(json_array_get(matches, 0), "id"));
-    char client_id[STORE_ID_LEN], intake_id[STORE_ID_LEN];
-    bool ok = true;
-    if (w->client_id[0]) snprintf(client_id, sizeof client_id, "%s", w->client_id);
-    else if ((ok = client_create(a->s, wizard_client_name(w), wizard_text(w, "intake", "phone"),
-                                 wizard_text(w, "intake", "birth_date"), client_id, err, sizeof err))) {
-        /* the client is saved in its own transaction: should the intake's save fail (a full disk), the
-         * retry and the draft (saved below) use this client rather than create a second one */
-        memcpy(w->client_id, client_id, sizeof w->client_id);
-        intake_autosave(a);
-    }
-    intake_input in = {client_id, risk_level_name(w->level), suggested, NULL, text, NULL};
-    ok = ok && text && intake_save_queued(a->s, &in, &a->e->queue, intake_id, err, sizeof err);
-    if (text) {
-        secret_wipe(text, strlen(text));
-        free(text);
-    }
-    json_decref(body);
     if (!ok) {
         app_message(a, true, "%s", err);
         return;
     }
+    json_decref(saved.assessment);
+    char client_id[STORE_ID_LEN], intake_id[STORE_ID_LEN];
+    memcpy(client_id, saved.client_id, sizeof client_id);
+    memcpy(intake_id, saved.intake_id, sizeof intake_id);
     draft_discard(a->s, w->draft_id, err, sizeof err);
     w->stage = WZ_SAVED;
     memcpy(a->saved_intake, intake_id, sizeof intake_id);

@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "../core/engine.h"
+#include "../core/intake_finish.h"
 #include "../core/queues.h"
 #include "../core/record_view.h"
 #include "../core/records.h"
