@@ -133,6 +133,11 @@ rm -rf "$XDG_CONFIG_HOME/triage"
 grep -v '^rule.phq9_item9' config.ini >"$tmp/unsafe.ini"
 run "$T" --config "$tmp/unsafe.ini" score phq9 0 0 0 0 0 0 0 0 0
 expect_err "rules that leave PHQ-9 item 9 green are refused" "phq9.item9 answered 1 .* would be green" 2
+sed 's/^forms = intake phq9 gad7 asq$/forms = intake phq2 gad2/' config.ini >"$tmp/noscreen.ini"
+line=$(grep -n '^forms = intake phq2 gad2' "$tmp/noscreen.ini" | cut -d: -f1)
+run "$T" --config "$tmp/noscreen.ini" config check
+expect_err "an intake that asks no suicide-risk screen is refused, line named" \
+    "noscreen.ini:$line: intake.forms: the intake asks no suicide-risk screen" 2
 sed 's/^rule.gad7_moderate.when = gad7.total >= 10$/rule.gad7_moderate.when = gad7.totl >= 10/' config.ini >"$tmp/badrule.ini"
 line=$(grep -n 'gad7.totl' "$tmp/badrule.ini" | cut -d: -f1)
 run "$T" --config "$tmp/badrule.ini" score gad7 0 0 0 0 0 0 0

@@ -722,6 +722,30 @@ static void test_bad_refused_not_refusable(void **state) {
 
 /* ---- safety refusal ---- */
 
+/* Each of the new load checks refuses a rule set that would under-triage, naming what is missing. */
+static void expect_unsafe(const char *fixture, const char *a, const char *b) {
+    ruleset rs;
+    diag d = {0};
+    char path[256];
+    snprintf(path, sizeof path, FIX "%s", fixture);
+    bool ok = load_fixture(path, &rs, &d);
+    if (ok) ruleset_free(&rs);
+    assert_false(ok);
+    if (!any_diag_mentions(&d, a, b)) {
+        diag_print(&d, stderr);
+        diag_free(&d);
+        fail_msg("%s: no diagnostic mentions `%s` and `%s`", fixture, a, b ? b : "");
+    }
+    diag_free(&d);
+}
+
+static void test_unsafe_new_checks(void **state) {
+    (void)state;
+    expect_unsafe("unsafe_no_self_harm.ini", "intake.concerns with `self_harm` ticked", "not at least orange");
+    expect_unsafe("unsafe_no_incomplete.ini", "phq9 without a valid total", "any.incomplete");
+    expect_unsafe("unsafe_item9_yellow.ini", "phq9.item9 answered 1", "would be yellow, not at least orange");
+}
+
 static void test_unsafe_without_item9_rule(void **state) {
     (void)state;
     ruleset rs;
@@ -811,6 +835,7 @@ int main(void) {
         cmocka_unit_test(test_bad_missing_reason_zh),
         cmocka_unit_test(test_bad_unknown_key),
         cmocka_unit_test(test_bad_syntax),
+        cmocka_unit_test(test_unsafe_new_checks),
         cmocka_unit_test(test_unsafe_without_item9_rule),
         cmocka_unit_test(test_bad_refused_not_refusable),
         cmocka_unit_test(test_unsafe_without_asq_rules),

@@ -17,6 +17,7 @@
 #include "../../core/assess.h"
 #include "../../core/config.h"
 #include "../../core/engine.h"
+#include "../../core/intake_finish.h"
 #include "../../core/wizard.h"
 
 static engine e;
@@ -725,6 +726,109 @@ static void test_asq_all_no_skips_item5(void **state) {
     done(w);
 }
 
+/* ---- forms added during the interview ([intake] ask.asq) and what can reach the review ---- */
+
+static const char *const FORMS3[] = {"intake", "phq9", "gad7"};
+
+/* The self-harm concern alone: at least orange, and the ASQ is asked though the intake does not list it. */
+static void test_self_harm_adds_asq(void **state) {
+    (void)state;
+    wizard *w = blank_wizard();
+    if (!wizard_start(w, &e, FORMS3, 3, LANG_EN, err, sizeof err)) fail_msg("wizard_start: %s", err);
+    assert_int_equal(w->n_forms, 3);
+    static const char *const harm[] = {"self_harm", NULL};
+    fill_intake(w, "Ann", "en", harm, NULL);
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    assert_true(fired(w, "self_harm_concern"));
+    assert_int_equal(w->n_forms, 4);
+    assert_string_equal(e.forms.v[w->forms[3]]->id, "asq");
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    expect_at(w, "asq", "item1");
+    answer_items(w, "asq", ASQ_NO);
+    assert_int_equal(w->stage, WZ_REVIEW);
+    assert_int_equal(w->level, LEVEL_ORANGE); /* the ASQ negative never lowers it */
+    assert_true(wizard_ready(w));
+    /* without the concern, the three forms only */
+    wizard *g = blank_wizard();
+    if (!wizard_start(g, &e, FORMS3, 3, LANG_EN, err, sizeof err)) fail_msg("wizard_start: %s", err);
+    fill_intake(g, "Bo", "en", NULL, NULL);
+    answer_items(g, "phq9", ZERO9);
+    answer_items(g, "gad7", ZERO7);
+    assert_int_equal(g->stage, WZ_REVIEW);
+    assert_int_equal(g->n_forms, 3);
+    assert_int_equal(g->level, LEVEL_GREEN);
+}
+
+/* PHQ-9 item 9 positive also brings the ASQ in, and its draft keeps it. */
+static void test_phq9_item9_adds_asq(void **state) {
+    (void)state;
+    wizard *w = blank_wizard();
+    if (!wizard_start(w, &e, FORMS3, 3, LANG_EN, err, sizeof err)) fail_msg("wizard_start: %s", err);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    static const char *const item9[] = {"0", "0", "0", "0", "0", "0", "0", "0", "1", NULL};
+    answer_items(w, "phq9", item9);
+    assert_int_equal(w->n_forms, 4);
+    char *draft = edited_draft(w, NULL);
+    wizard *r = blank_wizard();
+    if (!wizard_from_json(r, &e, draft, err, sizeof err)) fail_msg("resume: %s", err);
+    assert_int_equal(r->n_forms, 4);
+    assert_string_equal(e.forms.v[r->forms[3]]->id, "asq");
+}
+
+static void q5_not_asked(json_t *o) {
+    /* the ASQ's answers in the draft: item 5 back to "not asked", the draft at the review */
+    json_t *forms = json_object_get(o, "forms");
+    for (size_t p = 0; p < json_array_size(forms); p++) {
+        json_t *f = json_array_get(forms, p);
+        if (strcmp(json_string_value(json_object_get(f, "id")), "asq") != 0) continue;
+        json_t *item5 = json_array_get(json_object_get(f, "answers"), 4);
+        json_array_set_new(item5, 0, json_integer(ANS_NOT_ASKED));
+        json_array_set_new(item5, 1, json_integer(0));
+    }
+    json_object_set_new(o, "review", json_true());
+}
+
+/* A positive ASQ can never reach the review with question 5 unasked, even from a draft that says so. */
+static void test_review_unreachable_with_q5_owed(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    static const char *const yes1[] = {"yes", "no", "no", "no", "no", NULL};
+    answer_items(w, "asq", yes1);
+    assert_int_equal(w->stage, WZ_REVIEW);
+    char *draft = edited_draft(w, q5_not_asked);
+    wizard *r = blank_wizard();
+    if (!wizard_from_json(r, &e, draft, err, sizeof err)) fail_msg("resume: %s", err);
+    expect_at(r, "asq", "item5");
+    assert_false(wizard_ready(r));
+    assert_false(wizard_next(r)); /* Enter on it records nothing and does not move on */
+    expect_at(r, "asq", "item5");
+    assert_int_equal(ans(r, "asq", "item5")->state, ANS_NOT_ASKED);
+    /* saved anyway through the core (a crash between the two): question 5 unknown is acute */
+    intake_answers_final(&e, &r->in);
+    wizard_recompute(r);
+    assert_int_equal(r->level, LEVEL_RED);
+    assert_true(fired(r, "asq_q5_unknown"));
+}
+
+/* The core's finishing step counts what the interview never reached: a safety item then counts as positive. */
+static void test_finish_counts_unreached_safety_items(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    static const char *const eight[] = {"0", "0", "0", "0", "0", "0", "0", "0", NULL};
+    answer_items(w, "phq9", eight);
+    expect_at(w, "phq9", "item9");
+    assert_int_equal(w->level, LEVEL_GREEN); /* not reached yet: not counted */
+    intake_answers_final(&e, &w->in);
+    wizard_recompute(w);
+    assert_true(fired(w, "phq9_item9"));
+    assert_true(w->level >= LEVEL_ORANGE);
+}
+
 /* ---- back ---- */
 
 static void test_back_across_forms(void **state) {
@@ -1143,6 +1247,10 @@ int main(void) {
         cmocka_unit_test_teardown(test_no_review_with_unanswered_required, release_all),
         cmocka_unit_test_teardown(test_asq_yes_shows_item5_and_red, release_all),
         cmocka_unit_test_teardown(test_asq_all_no_skips_item5, release_all),
+        cmocka_unit_test_teardown(test_self_harm_adds_asq, release_all),
+        cmocka_unit_test_teardown(test_phq9_item9_adds_asq, release_all),
+        cmocka_unit_test_teardown(test_review_unreachable_with_q5_owed, release_all),
+        cmocka_unit_test_teardown(test_finish_counts_unreached_safety_items, release_all),
         cmocka_unit_test_teardown(test_back_across_forms, release_all),
         cmocka_unit_test_teardown(test_back_change_rescores, release_all),
         cmocka_unit_test_teardown(test_language_and_preferences, release_all),
