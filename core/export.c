@@ -159,6 +159,10 @@ static void csv_header(exporter *x) {
         csv_field(b, col);
         snprintf(col, sizeof col, "%s.band", fs->v[f]->id);
         csv_field(b, col);
+        if (fs->v[f]->has_total) { /* exact, prorated (missing items replaced by the mean) or incomplete */
+            snprintf(col, sizeof col, "%s.scoring", fs->v[f]->id);
+            csv_field(b, col);
+        }
         for (int i = 0; i < fs->v[f]->n_items; i++) {
             snprintf(col, sizeof col, "%s.%s", fs->v[f]->id, fs->v[f]->items[i].id);
             csv_field(b, col);
@@ -195,6 +199,9 @@ static void csv_row(exporter *x, const opened *op) {
         if (json_is_integer(total)) csv_field_int(b, (long long)json_integer_value(total));
         else csv_field(b, "");
         csv_field(b, json_string_value(json_object_get(sc, "band")));
+        if (fs->v[f]->has_total)
+            csv_field(b, !sc ? "" : json_is_true(json_object_get(sc, "incomplete")) ? "incomplete"
+                           : json_is_true(json_object_get(sc, "prorated")) ? "prorated" : "exact");
         for (int i = 0; i < fs->v[f]->n_items; i++) {
             char code[64];
             csv_field(b, answer_code(json_array_get(ans, (size_t)i), code, sizeof code) ? code : "");
@@ -386,6 +393,17 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
                 json_object_set_new(ic, "text", json_string(band));
                 json_array_append_new(interp, ic);
                 json_object_set_new(ob, "interpretation", interp);
+            }
+            if (json_is_true(json_object_get(sc, "prorated"))) {
+                /* a prorated total says so: missing items replaced by the mean of the answered ones */
+                char note[200];
+                snprintf(note, sizeof note, "prorated: %lld missing item(s) replaced by the mean of the answered items (sum of answered: %lld)",
+                         (long long)json_integer_value(json_object_get(sc, "missing")),
+                         (long long)json_integer_value(json_object_get(sc, "sum_answered")));
+                json_t *notes = json_array(), *nt = json_object();
+                json_object_set_new(nt, "text", json_string(note));
+                json_array_append_new(notes, nt);
+                json_object_set_new(ob, "note", notes);
             }
             json_t *from = json_array();
             json_array_append_new(from, ref(qurl));

@@ -65,10 +65,12 @@ bool intake_summary_parse(const char *body, intake_summary *out) {
     json_t *sc;
     json_object_foreach(scores, form_id, sc) {
         json_t *total = json_object_get(sc, "total");
-        if (!json_is_integer(total) || out->n_scores >= VIEW_MAX_SCORES) continue;
+        bool incomplete = json_is_true(json_object_get(sc, "incomplete"));
+        if ((!json_is_integer(total) && !incomplete) || out->n_scores >= VIEW_MAX_SCORES) continue;
         score_point *p = &out->scores[out->n_scores++];
         snprintf(p->form, sizeof p->form, "%s", form_id);
-        p->total = (int)json_integer_value(total);
+        p->total = incomplete ? -1 : (int)json_integer_value(total);
+        p->prorated = json_is_true(json_object_get(sc, "prorated"));
     }
     size_t i;
     json_t *r;

@@ -25,7 +25,8 @@ void name_initials(const char *name, char *out, size_t size);
 
 typedef struct {
     char form[33];
-    int total;
+    int total;       /* -1 when the form has no valid total (incomplete) */
+    bool prorated;   /* missing items replaced by the mean of the answered ones */
 } score_point;
 
 typedef struct {

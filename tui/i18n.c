@@ -54,6 +54,8 @@ static const struct {
     {"safety_ack", "Enter: I have read these steps and am acting on them", "Enter：我已阅读并正在执行这些步骤"},
     {"review_title", "Review, then save", "核对后保存"},
     {"review_hint", "Ctrl-S or Enter: save   Esc: back to the questions", "Ctrl-S 或 Enter：保存   Esc：返回问题"},
+    {"score_prorated", " (prorated)", "（按比例推算）"},
+    {"score_incomplete", "incomplete (too many items missing)", "不完整（缺答题目过多）"},
     {"question_owed", "A question still needs an answer before saving: it is shown now.", "保存前仍有问题需要回答：现已显示该问题。"},
     {"no_consent", "The client has not consented to storing the record: it cannot be saved.",
      "来访者未同意保存记录：不能保存。"},

@@ -103,8 +103,9 @@ static void draw_panel(app *a, const rect *r) {
         const form *fm = a->e->forms.v[f];
         if (!w->in.a.given[f] || fm->kind != FORM_SCORED) continue;
         const score_result *s = &w->in.a.scores[f];
-        char total[32] = "";
-        if (s->has_total) snprintf(total, sizeof total, "%d ", s->total);
+        char total[96] = "";
+        if (s->has_total && s->incomplete) snprintf(total, sizeof total, "%s ", tr("score_incomplete"));
+        else if (s->has_total) snprintf(total, sizeof total, "%d%s ", s->total, s->prorated ? tr("score_prorated") : "");
         snprintf(line, sizeof line, "%-5s %s%s  %d/%d %s%s", fm->id, total, s->band >= 0 ? fm->bands[s->band].label[ui_lang()] : "",
                  s->n_answered, s->n_visible, tr("answered"), s->complete && !s->provisional ? "" : "");
         draw_text(y++, x, width, line, A_NORMAL);

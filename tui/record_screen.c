@@ -78,7 +78,10 @@ static void build(app *a) {
         char scores[256] = "";
         for (int k = 0; k < s->n_scores; k++) {
             size_t n = strlen(scores);
-            snprintf(scores + n, sizeof scores - n, "%s%s %d", k ? ", " : "", s->scores[k].form, s->scores[k].total);
+            const score_point *sp = &s->scores[k];
+            if (sp->total < 0) snprintf(scores + n, sizeof scores - n, "%s%s %s", k ? ", " : "", sp->form, tr("score_incomplete"));
+            else snprintf(scores + n, sizeof scores - n, "%s%s %d%s", k ? ", " : "", sp->form, sp->total,
+                          sp->prorated ? tr("score_prorated") : "");
         }
         add(r, level_attr(s->level), "  %s  %-6s  %s  (%s)", day, s->level, scores, s->by[0] ? s->by : "?");
         for (int k = 0; k < s->n_reasons; k++) add(r, C_NORMAL, "      - %s", s->reasons[k]);
