@@ -253,7 +253,7 @@ typedef enum {
     UA_PREV,
     UA_CHOOSE,
     UA_BACK,
-    UA_DIGIT, /* 1-9: answer or pick directly */
+    UA_DIGIT, /* 1-9 (0 on a question): answer or pick directly */
     UA_REFUSE,
     UA_SAVE,
     UA_DECLINE,
@@ -282,7 +282,8 @@ typedef enum {
     UA_LOCK,      /* staff: lock or unlock */
     UA_RESET,     /* staff: a new passphrase */
     UA_ROLE,      /* staff: change role */
-    UA_REPORTS    /* home: the KPI reports (clinicians, supervisors) */
+    UA_REPORTS,   /* home: the KPI reports (clinicians, supervisors) */
+    UA_TICK       /* a question: choose or tick the highlighted option (Space) */
 } ui_action;
 
 typedef struct {
