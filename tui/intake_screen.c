@@ -421,8 +421,8 @@ static void say_what_to_press(app *a, const form_item *it, const scale *s) {
     char keys[32] = "";
     if (answer_key_range(f, a->w->item, &lo, &hi, &every)) snprintf(keys, sizeof keys, "%d-%d", lo, hi);
     bool multi = it->type == ITEM_MULTI;
-    app_message(a, true, "%s%s%s%s%s%s", tr("press_pre"), keys, tr(multi ? "press_tick" : "press_answer"),
-                every ? "" : tr("press_arrows"), s->refusable ? tr("press_refuse") : "", multi ? tr("press_then_enter") : "");
+    app_message(a, true, "%s%s%s%s%s%s", tr("press_pre"), keys, every ? "" : tr("press_arrows"),
+                tr(multi ? "press_tick" : "press_answer"), s->refusable ? tr("press_refuse") : "", multi ? tr("press_then_enter") : "");
 }
 
 /* Picks choice c: a single choice answers and moves on (a deliberate key for that option), a multi
