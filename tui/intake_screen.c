@@ -222,17 +222,19 @@ static void draw_review(app *a, const layout *l) {
     for (int p = 0; p < w->n_forms && y < bottom - 2; p++) {
         int f = w->forms[p];
         const form *fm = a->e->forms.v[f];
-        char line[1024];
+        char line[2048];
         size_t n = (size_t)snprintf(line, sizeof line, "%s:", fm->id);
-        for (int i = 0; i < fm->n_items && n < sizeof line - 64; i++) {
+        for (int i = 0; i < fm->n_items && n < sizeof line - 320; i++) {
             if (!w->in.a.scores[f].visible[i]) continue;
             const answer *an = &w->in.a.answers[f][i];
-            char code[64];
+            char code[256]; /* a multi answer is every code ticked: the twelve concerns take ~100 */
             if (w->text[p][i] && an->state == ANS_VALUE) snprintf(code, sizeof code, "%.40s", w->text[p][i]);
             else answer_format(fm, i, *an, code, sizeof code);
             n += (size_t)snprintf(line + n, sizeof line - n, " %s", code);
         }
-        y += draw_wrapped(y, x, width, 3, line, A_NORMAL);
+        /* as many lines as the form needs while they fit: every answer is reviewed (twelve concerns) */
+        int lines = bottom - 2 - y > 3 ? bottom - 2 - y : 3;
+        y += draw_wrapped(y, x, width, lines, line, A_NORMAL);
     }
     y++;
     draw_wrapped(y, x, width, 2, tr("review_hint"), theme(C_DIM));
