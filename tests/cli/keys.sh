@@ -9,7 +9,8 @@
 #   Space (the presenting concerns 10-12: substance, self_harm, other), and the review and the saved
 #   intake show them;
 # - a PHQ-9 copied from paper digit for digit (0 1 2 3 0 1 2 3 1) scores what the paper says (13) on the
-#   live panel and in the saved intake; 0 is a key, and a key that picks nothing records nothing.
+#   live panel and in the saved intake; 0 is a key, and a key that picks nothing records nothing; the
+#   what-to-press message in the Chinese staff interface too.
 # Usage: tests/cli/keys.sh ./triage   Last line: `N passed, N failed`.
 set -u
 T=${1:-./triage}
@@ -190,6 +191,17 @@ tui c "$tmp/d.script" 80 24
 expect "80x24: twelve Downs bring the 12th concern (Other) into sight" "$D/scrolled" "Other"
 if grep -q '\[x\] *Other' "$D/ticked_other"; then ok "...and Space ticks it"; else bad "Space ticks Other" "$D/ticked_other"; fi
 expect "...with the help line under the list" "$D/ticked_other" "Up/Down, Space: tick/untick"
+
+# the staff interface in Chinese says what to press in Chinese
+{
+    printf 'key f2\n'
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Zh Staff\nkey enter\nkey enter\nkey enter\n'
+    enter_then zh_gender
+} >"$tmp/zh.script"
+tui a "$tmp/zh.script" 80 24
+expect "Chinese staff interface: Enter on an unanswered question says what to press" "$D/zh_gender" "请按 1-5 作答"
+if marked "$D/zh_gender"; then bad "...and records nothing (Chinese)" "$D/zh_gender"; else ok "...and records nothing (Chinese)"; fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
