@@ -170,7 +170,8 @@ static void draw_question(app *a, const rect *r) {
         int end = r->y + r->h, room = end - y - (s->refusable ? 1 : 0) - 1;
         if (room < 1) room = 1;
         int shown = s->n < room ? s->n : room;
-        int first = a->choice >= shown ? a->choice - shown + 1 : 0;
+        int hl = a->choice < s->n ? a->choice : -1; /* a highlight left from another question shows nothing */
+        int first = hl >= shown ? hl - shown + 1 : 0;
         for (int c = first; c < first + shown; c++) {
             bool chosen = it->type == ITEM_MULTI ? ans->state == ANS_VALUE && ((uint32_t)ans->value & (1u << c))
                                                  : ans->state == ANS_VALUE && ans->value == s->choices[c].value;
@@ -180,14 +181,14 @@ static void draw_question(app *a, const rect *r) {
             bool more = (c == first && first > 0) || (c == first + shown - 1 && first + shown < s->n);
             snprintf(line, sizeof line, "%s %s  %s%s", chosen ? (it->type == ITEM_MULTI ? "[x]" : " > ") : (it->type == ITEM_MULTI ? "[ ]" : "   "),
                      key_text, s->choices[c].label[cl], more ? (c == first ? "   ^" : "   v") : "");
-            draw_text(y++, x, width, line, c == a->choice ? theme(C_HILITE) : A_NORMAL);
+            draw_text(y++, x, width, line, c == hl ? theme(C_HILITE) : A_NORMAL);
         }
         if (s->refusable) {
             snprintf(line, sizeof line, "%s r  %s", ans->state == ANS_REFUSED ? " > " : "   ", tr("refused"));
             draw_text(y++, x, width, line, A_NORMAL);
         }
         if (end - y > 2) y++;
-        draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, it->type == ITEM_MULTI ? tr("multi_hint") : tr("wiz_hint"), theme(C_DIM));
+        if (y < end) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, it->type == ITEM_MULTI ? tr("multi_hint") : tr("wiz_hint"), theme(C_DIM));
     } else {
         draw_text(y, x, 2, "> ", A_BOLD);
         draw_text(y++, x + 2, width - 2, a->typed, A_UNDERLINE);
