@@ -431,6 +431,7 @@ static void say_what_to_press(app *a, const form_item *it, const scale *s) {
 /* Picks choice c: a single choice answers and moves on (a deliberate key for that option), a multi
  * choice ticks or unticks and stays. */
 static void pick(app *a, const form_item *it, int c) {
+    a->message[0] = '\0'; /* a what-to-press message is answered */
     if (it->type == ITEM_MULTI) {
         if (wizard_choose(a->w, c)) {
             after_change(a);
@@ -438,7 +439,6 @@ static void pick(app *a, const form_item *it, int c) {
         }
         return;
     }
-    a->message[0] = '\0';
     if (wizard_choose(a->w, c)) after_change(a);
 }
 
