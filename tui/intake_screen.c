@@ -460,6 +460,8 @@ static void handle_choice(app *a, const event *ev, ui_action act, const form_ite
     } else if (act == UA_REFUSE && s->refusable) {
         a->message[0] = '\0';
         if (wizard_refuse(w)) after_change(a);
+    } else if (act == UA_REFUSE) {
+        say_what_to_press(a, it, s); /* this scale has no refusal: say what does answer it */
     } else if (act == UA_CHOOSE) {
         bool answered = an->state == ANS_VALUE || an->state == ANS_REFUSED;
         if (!answered && it->required) {

@@ -168,11 +168,13 @@ fi
     printf 'type Small Screen\nkey enter\nkey enter\nkey enter\n'
     printf 'type 0\ndump %s/zero_on_list\n' "$D"  # 0 picks nothing on a list counted from 1
     printf 'key space\ndump %s/space_unhighlighted\n' "$D" # nothing highlighted: Space picks nothing
+    printf 'key r\ndump %s/r_not_refusable\n' "$D"        # the gender list has no refusal
     printf 'key down\nkey down\nkey space\ndump %s/space_second\n' "$D"
 } >"$tmp/c.script"
 tui c "$tmp/c.script" 80 24
 stayed zero_on_list "Intake form" 4 "Press 1-5 to answer"
 stayed space_unhighlighted "Intake form" 4 "Press 1-5 to answer"
+stayed r_not_refusable "Intake form" 4 "Press 1-5 to answer"
 expect "Down Down Space chooses the 2nd option and moves on" "$D/space_second" "Question 5 of"
 {
     login
