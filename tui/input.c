@@ -52,6 +52,7 @@ static event script_event(void) {
     case SL_KEY: {
         for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
             if (strcmp(sl.arg, key_names[i].name) == 0) return (event){EV_KEY, key_names[i].key, 0};
+        if (strcmp(sl.arg, "space") == 0) return (event){EV_CHAR, 0, L' '}; /* a character, as the keyboard gives it */
         wchar_t wc;
         if (mbtowc(&wc, sl.arg, strlen(sl.arg)) > 0) return (event){EV_CHAR, 0, wc};
         return ev;

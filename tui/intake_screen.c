@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/answer_keys.h"
 #include "../core/clock.h"
 #include "../core/secret.h"
 #include "ui.h"
@@ -12,6 +13,17 @@
 static const char *level_word(risk_level l) {
     static const char *const k[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
     return tr(k[l]);
+}
+
+/* Nothing is highlighted on an unanswered question, so that no key can take a default for an answer (a
+ * stray Space picks nothing); an answered single choice starts on its answer. */
+static void reset_highlight(app *a) {
+    a->choice = -1;
+    wizard *w = a->w;
+    if (!a->w_active || w->stage != WZ_QUESTIONS) return;
+    const scale *s = form_item_scale(wizard_form(w), w->item);
+    const answer *an = &w->in.a.answers[w->forms[w->pos]][w->item];
+    if (s && wizard_item(w)->type != ITEM_MULTI && an->state == ANS_VALUE) a->choice = scale_value_index(s, an->value);
 }
 
 void intake_autosave(app *a) {
@@ -50,6 +62,7 @@ void intake_begin(app *a, bool resume) {
         a->matches_stale = true;
         app_message(a, false, "%s", tr("draft_resumed"));
         a->screen = a->w->stage == WZ_REVIEW ? SCR_REVIEW : SCR_WIZARD;
+        reset_highlight(a);
         return;
     }
     strlist ids = strlist_split(a->e->cfg.intake_forms);
@@ -59,6 +72,7 @@ void intake_begin(app *a, bool resume) {
     if (!a->w_active) app_message(a, true, "%s", err);
     a->typed[0] = '\0';
     a->matches_stale = true;
+    reset_highlight(a);
 }
 
 /* The counselor suggestions for the current answers, ranked again only after a change. */
@@ -152,19 +166,30 @@ static void draw_question(app *a, const rect *r) {
     const scale *s = form_item_scale(f, w->item);
     const answer *ans = &w->in.a.answers[w->forms[w->pos]][w->item];
     if (s) {
-        for (int c = 0; c < s->n && y < r->y + r->h - 1; c++) {
+        /* the list scrolls so that the highlighted option stays in sight (12 concerns on 80x24); the
+         * refusal and one line of help stay below it */
+        int end = r->y + r->h, room = end - y - (s->refusable ? 1 : 0) - 1;
+        if (room < 1) room = 1;
+        int shown = s->n < room ? s->n : room;
+        int hl = a->choice < s->n ? a->choice : -1; /* a highlight left from another question shows nothing */
+        int first = hl >= shown ? hl - shown + 1 : 0;
+        for (int c = first; c < first + shown; c++) {
             bool chosen = it->type == ITEM_MULTI ? ans->state == ANS_VALUE && ((uint32_t)ans->value & (1u << c))
                                                  : ans->state == ANS_VALUE && ans->value == s->choices[c].value;
-            snprintf(line, sizeof line, "%s %d  %s", chosen ? (it->type == ITEM_MULTI ? "[x]" : " > ") : (it->type == ITEM_MULTI ? "[ ]" : "   "),
-                     c + 1, s->choices[c].label[cl]);
-            draw_text(y++, x, width, line, c == a->choice ? theme(C_HILITE) : A_NORMAL);
+            /* the number beside an option is exactly the key that picks it; none past the ninth */
+            int key = answer_key_for_choice(f, w->item, c);
+            char key_text[2] = {key >= 0 && key <= 9 ? (char)('0' + key) : ' ', '\0'};
+            bool more = (c == first && first > 0) || (c == first + shown - 1 && first + shown < s->n);
+            snprintf(line, sizeof line, "%s %s  %s%s", chosen ? (it->type == ITEM_MULTI ? "[x]" : " > ") : (it->type == ITEM_MULTI ? "[ ]" : "   "),
+                     key_text, s->choices[c].label[cl], more ? (c == first ? "   ^" : "   v") : "");
+            draw_text(y++, x, width, line, c == hl ? theme(C_HILITE) : A_NORMAL);
         }
         if (s->refusable) {
             snprintf(line, sizeof line, "%s r  %s", ans->state == ANS_REFUSED ? " > " : "   ", tr("refused"));
             draw_text(y++, x, width, line, A_NORMAL);
         }
-        y++;
-        draw_wrapped(y, x, width, 2, it->type == ITEM_MULTI ? tr("multi_hint") : tr("wiz_hint"), theme(C_DIM));
+        if (end - y > 2) y++;
+        if (y < end) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, it->type == ITEM_MULTI ? tr("multi_hint") : tr("wiz_hint"), theme(C_DIM));
     } else {
         draw_text(y, x, 2, "> ", A_BOLD);
         draw_text(y++, x + 2, width - 2, a->typed, A_UNDERLINE);
@@ -199,17 +224,19 @@ static void draw_review(app *a, const layout *l) {
     for (int p = 0; p < w->n_forms && y < bottom - 2; p++) {
         int f = w->forms[p];
         const form *fm = a->e->forms.v[f];
-        char line[1024];
+        char line[2048];
         size_t n = (size_t)snprintf(line, sizeof line, "%s:", fm->id);
-        for (int i = 0; i < fm->n_items && n < sizeof line - 64; i++) {
+        for (int i = 0; i < fm->n_items && n < sizeof line - 320; i++) {
             if (!w->in.a.scores[f].visible[i]) continue;
             const answer *an = &w->in.a.answers[f][i];
-            char code[64];
+            char code[256]; /* a multi answer is every code ticked: the twelve concerns take ~100 */
             if (w->text[p][i] && an->state == ANS_VALUE) snprintf(code, sizeof code, "%.40s", w->text[p][i]);
             else answer_format(fm, i, *an, code, sizeof code);
             n += (size_t)snprintf(line + n, sizeof line - n, " %s", code);
         }
-        y += draw_wrapped(y, x, width, 3, line, A_NORMAL);
+        /* as many lines as the form needs while they fit: every answer is reviewed (twelve concerns) */
+        int lines = bottom - 2 - y > 3 ? bottom - 2 - y : 3;
+        y += draw_wrapped(y, x, width, lines, line, A_NORMAL);
     }
     y++;
     draw_wrapped(y, x, width, 2, tr("review_hint"), theme(C_DIM));
@@ -264,7 +291,6 @@ void intake_draw(app *a, const layout *l) {
 
 static void after_change(app *a) {
     a->matches_stale = true;
-    a->choice = 0;
     a->typed[0] = '\0';
     if (a->w->stage == WZ_QUESTIONS) {
         const char *t = a->w->text[a->w->pos][a->w->item];
@@ -272,6 +298,7 @@ static void after_change(app *a) {
             snprintf(a->typed, sizeof a->typed, "%s", t);
     }
     a->screen = a->w->stage == WZ_REVIEW ? SCR_REVIEW : SCR_WIZARD;
+    reset_highlight(a);
     intake_autosave(a);
 }
 
@@ -381,6 +408,63 @@ static void handle_summary(app *a, const event *ev, ui_action act) {
     }
 }
 
+/* "Press 0-3 to answer, r if the client refuses": what answers this question, from its keys. */
+static void say_what_to_press(app *a, const form_item *it, const scale *s) {
+    const form *f = wizard_form(a->w);
+    int lo, hi;
+    bool every;
+    char keys[32] = "";
+    if (answer_key_range(f, a->w->item, &lo, &hi, &every)) snprintf(keys, sizeof keys, "%d-%d", lo, hi);
+    bool multi = it->type == ITEM_MULTI;
+    app_message(a, true, "%s%s%s%s%s%s", tr("press_pre"), keys, every ? "" : tr("press_arrows"),
+                tr(multi ? "press_tick" : "press_answer"), s->refusable ? tr("press_refuse") : "", multi ? tr("press_then_enter") : "");
+}
+
+/* Picks choice c: a single choice answers and moves on (a deliberate key for that option), a multi
+ * choice ticks or unticks and stays. */
+static void pick(app *a, const form_item *it, int c) {
+    a->message[0] = '\0'; /* a what-to-press message is answered */
+    if (it->type == ITEM_MULTI) {
+        if (wizard_choose(a->w, c)) {
+            after_change(a);
+            a->choice = c;
+        }
+        return;
+    }
+    if (wizard_choose(a->w, c)) after_change(a);
+}
+
+/* A choice question. The safety rule: a key that moves on never picks an answer. Enter only goes on
+ * (on a required question with no answer it says what to press instead); the arrows only move the
+ * highlight; a digit picks the option it is printed beside; Space picks the highlighted one. */
+static void handle_choice(app *a, const event *ev, ui_action act, const form_item *it, const scale *s) {
+    wizard *w = a->w;
+    const answer *an = &w->in.a.answers[w->forms[w->pos]][w->item];
+    if (act == UA_NEXT) a->choice = a->choice < 0 ? 0 : (a->choice + 1) % s->n;
+    else if (act == UA_PREV) a->choice = a->choice < 0 ? s->n - 1 : (a->choice + s->n - 1) % s->n;
+    else if (act == UA_DIGIT) {
+        int c = answer_choice_for_key(wizard_form(w), w->item, (int)(ev->ch - L'0'));
+        if (c >= 0) pick(a, it, c);
+        else say_what_to_press(a, it, s);
+    } else if (act == UA_TICK) {
+        if (a->choice >= 0 && a->choice < s->n) pick(a, it, a->choice);
+        else say_what_to_press(a, it, s);
+    } else if (act == UA_REFUSE && s->refusable) {
+        a->message[0] = '\0';
+        if (wizard_refuse(w)) after_change(a);
+    } else if (act == UA_REFUSE) {
+        say_what_to_press(a, it, s); /* this scale has no refusal: say what does answer it */
+    } else if (act == UA_CHOOSE) {
+        bool answered = an->state == ANS_VALUE || an->state == ANS_REFUSED;
+        if (!answered && it->required) {
+            say_what_to_press(a, it, s); /* never a default answer, never on */
+            return;
+        }
+        a->message[0] = '\0';
+        if (wizard_next(w)) after_change(a); /* an optional question left unanswered records nothing */
+    }
+}
+
 static void handle_question(app *a, const event *ev, ui_action act) {
     char err[512];
     wizard *w = a->w;
@@ -400,21 +484,7 @@ static void handle_question(app *a, const event *ev, ui_action act) {
         return;
     }
     if (s) {
-        if (act == UA_NEXT) a->choice = (a->choice + 1) % s->n;
-        else if (act == UA_PREV) a->choice = (a->choice + s->n - 1) % s->n;
-        else if (act == UA_DIGIT && ev->ch - L'1' < s->n) {
-            int c = (int)(ev->ch - L'1');
-            if (wizard_choose(w, c) || it->type == ITEM_MULTI) after_change(a);
-            if (it->type == ITEM_MULTI) a->choice = c;
-        } else if (act == UA_REFUSE && s->refusable) {
-            if (wizard_refuse(w)) after_change(a);
-        } else if (act == UA_CHOOSE) {
-            if (it->type == ITEM_MULTI || w->in.a.answers[w->forms[w->pos]][w->item].state == ANS_VALUE) {
-                if (wizard_next(w)) after_change(a);
-            } else if (wizard_choose(w, a->choice)) {
-                after_change(a);
-            }
-        }
+        handle_choice(a, ev, act, it, s);
         return;
     }
     /* a typed answer */

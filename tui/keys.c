@@ -12,6 +12,9 @@ const key_action key_actions[] = {
     {UA_CHOOSE, "Enter", "k_enter", 0, true, {K_ENTER}, {0}},
     {UA_BACK, "Esc", "k_esc", 0, true, {K_ESC}, {0}},
     {UA_DIGIT, "1-9", "k_digits", ON(SCR_WIZARD) | ON(SCR_LANG) | ON(SCR_FIND) | ON(SCR_QUEUE) | ON(SCR_STAFF), false, {0}, {0}},
+    /* 0 is a score (PHQ-9 "Not at all"): a key on the questions only, where lists count from 1 it picks nothing */
+    {UA_DIGIT, "0", "k_digit0", ON(SCR_WIZARD), false, {0}, {L'0'}},
+    {UA_TICK, "Space", "k_space", ON(SCR_WIZARD), false, {0}, {L' '}},
     {UA_REFUSE, "r", "k_refuse", ON(SCR_WIZARD), false, {0}, {L'r', L'R'}},
     {UA_SAVE, "Ctrl-S", "k_save", QUESTIONS | ON(SCR_ROSTER) | ON(SCR_STAFF) | ON(SCR_REPORT), true, {K_CTRL_S}, {0}},
     {UA_DECLINE, "d", "k_decline", ON(SCR_SUMMARY) | ON(SCR_QUEUE), false, {0}, {L'd', L'D'}},
@@ -52,7 +55,7 @@ ui_action key_action_for(screen_id screen, bool typing, const event *ev) {
         /* function keys (F1) work everywhere; a printable character in a text field is text */
         bool is_fkey = ev->kind == EV_KEY && ev->key >= KEY_F(1) && ev->key <= KEY_F(12);
         if (typing && !k->in_text && !is_fkey) continue;
-        if (k->act == UA_DIGIT) {
+        if (k->act == UA_DIGIT && !k->chars[0]) { /* the 1-9 row: a range rather than listed characters */
             if (ev->kind == EV_CHAR && ev->ch >= L'1' && ev->ch <= L'9') return UA_DIGIT;
             continue;
         }

@@ -254,7 +254,7 @@ typedef enum {
     UA_PREV,
     UA_CHOOSE,
     UA_BACK,
-    UA_DIGIT, /* 1-9: answer or pick directly */
+    UA_DIGIT, /* 1-9 (0 on a question): answer or pick directly */
     UA_REFUSE,
     UA_SAVE,
     UA_DECLINE,
@@ -283,7 +283,8 @@ typedef enum {
     UA_LOCK,      /* staff: lock or unlock */
     UA_RESET,     /* staff: a new passphrase */
     UA_ROLE,      /* staff: change role */
-    UA_REPORTS    /* home: the KPI reports (clinicians, supervisors) */
+    UA_REPORTS,   /* home: the KPI reports (clinicians, supervisors) */
+    UA_TICK       /* a question: choose or tick the highlighted option (Space) */
 } ui_action;
 
 typedef struct {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The scripted-screen suites (tests/cli/tui.sh: login, home, find, language, the whole intake, safety
 # steps, review, save, summary, resume, idle lock, resize; tests/cli/screens.sh: the queues with every
-# transition key, records, roster, staff, the 72-hour boundary) once more against the program
+# transition key, records, roster, staff, the 72-hour boundary; tests/cli/keys.sh: the intake wizard's
+# keys, Enter on every unanswered question, every option reachable) once more against the program
 # built with AddressSanitizer and UndefinedBehaviorSanitizer (build/asan/triage, `make test` builds it).
 # Every sanitizer report (an error, undefined behaviour, a leak) is written to a log file of its own and
 # fails this suite, whatever the screens showed.
@@ -20,7 +21,7 @@ mkdir -p "$tmp/san"
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:log_path=$tmp/san/asan"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$tmp/san/ubsan"
 pass=0 fail=0
-for suite in tests/cli/tui.sh tests/cli/screens.sh; do
+for suite in tests/cli/tui.sh tests/cli/screens.sh tests/cli/keys.sh; do
     sh "$suite" "$A" >"$tmp/out" 2>&1
     rc=$?
     last=$(tail -n 1 "$tmp/out")

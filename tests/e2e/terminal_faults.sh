@@ -186,9 +186,9 @@ part_desk() {
     shows "intake phone: the digits only" "> 13912345678 "
     keys Enter 2 Enter 1 1 Enter 1 2
     need "the PHQ-9" "PHQ-9" || return
-    keys 1 1 1 1 1 1 1 1 2 2
+    keys 0 0 0 0 0 0 0 0 1 2 # PHQ-9 typed as its scores (item 9: 1), the difficulty (2nd option)
     need "the GAD-7" "GAD-7" || return
-    keys 1 1 1 1 1 1 1
+    keys 0 0 0 0 0 0 0 # GAD-7: scores 0
     need "the ASQ" "ASQ" || return
     keys 1 1 1 1 # no, four times
     need "the review" "Review, then save" || return

@@ -82,7 +82,7 @@ need "the disk is full: an answer still moves on" "Question 5 of"
 step "...and its autosave failing says the disk is full" "disk is full"
 keys 13911112222 Enter 1 Enter 1 1 Enter 1 2 # phone, language, occupation, channel, concerns, preference, consent
 need "answers go on while the disk is full: the PHQ-9" "PHQ-9"
-keys 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 # PHQ-9 and its difficulty, GAD-7, ASQ: none
+keys 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 1 1 1 # PHQ-9 and GAD-7 typed as their scores (0; no difficulty question then), ASQ: no
 need "the review" "Review, then save"
 keys C-s
 step "Ctrl-S on a full disk: a clear message that the disk is full" "nothing was saved: the disk is full\|disk is full"
