@@ -1,6 +1,26 @@
 #include "engine.h"
 
+#include <stdio.h>
 #include <string.h>
+
+/* A rule's `steps` names a [safety] step set (e.g. bssa for the ASQ non-acute positive); an unknown name is an
+ * error on the rule's line, never a set silently not shown. */
+static bool bind_rule_steps(ruleset *rs, const config *c, diag *d) {
+    int before = d->errors;
+    for (int i = 0; i < rs->n; i++) {
+        risk_rule *r = &rs->v[i];
+        if (!r->steps) continue;
+        r->steps_set = safety_set_index(&c->safety, r->steps);
+        if (r->steps_set < 0) {
+            char key[300];
+            snprintf(key, sizeof key, "risk.rule.%s.steps", r->name);
+            diag_add(d, c->ini.name, ini_line(&c->ini, "risk", key + 5), key, false,
+                     "`%s` is not a step set of [safety] (write %s.title.en, %s.in_person.en, %s.remote.en, ...)",
+                     r->steps, r->steps, r->steps, r->steps);
+        }
+    }
+    return d->errors == before;
+}
 
 bool engine_load(engine *e, const char *config_path, const char *forms_dir, bool with_roster, diag *d) {
     memset(e, 0, sizeof *e);
@@ -11,6 +31,7 @@ bool engine_load(engine *e, const char *config_path, const char *forms_dir, bool
         goto fail;
     }
     if (!ruleset_load(&e->rules, &e->cfg.ini, &e->forms, d)) goto fail;
+    if (!bind_rule_steps(&e->rules, &e->cfg, d)) goto fail;
     if (!need_model_load(&e->needs, &e->cfg.ini, &e->forms, d)) goto fail;
     if (!queue_policy_load(&e->queue, &e->cfg.ini, d)) goto fail;
     if (with_roster) {

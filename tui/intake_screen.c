@@ -172,22 +172,45 @@ static void draw_question(app *a, const rect *r) {
     }
 }
 
-static void draw_safety(app *a, const layout *l) {
-    int w = l->body.w - 6, h = l->body.h - 2, y = l->body.y + 1, x = 3;
-    for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
-    draw_box_title(y, x, h, w, tr("safety_title"));
-    draw_text(y + 1, x + 2, w - 4, tr("safety_title"), theme(C_RED));
-    int row = y + 3;
-    strlist steps = {0};
-    char *copy = xstrdup(a->e->cfg.safety_steps[ui_lang()]);
-    for (char *tok = strtok(copy, "|"); tok && row < y + h - 3; tok = strtok(NULL, "|")) {
+/* One list of steps (`|` between steps), each wrapped to at most per_step lines; returns the next row. */
+static int draw_steps(int row, int x, int width, int bottom, int per_step, const char *steps) {
+    char *copy = xstrdup(steps);
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, "|", &save); tok && row < bottom; tok = strtok_r(NULL, "|", &save)) {
         while (*tok == ' ') tok++;
         char line[1024];
         snprintf(line, sizeof line, "- %s", tok);
-        row += draw_wrapped(row, x + 2, w - 4, 3, line, A_BOLD);
+        int room = bottom - row;
+        row += draw_wrapped(row, x, width, room < per_step ? room : per_step, line, A_BOLD);
     }
     free(copy);
-    strlist_free(&steps);
+    return row;
+}
+
+/* The step set due now (core/wizard.c decides which), for the interview's channel: in the room, or on the
+ * phone/online; while the channel is not known, both, the in-person list first. */
+static void draw_safety(app *a, const layout *l) {
+    const safety_config *sc = &a->e->cfg.safety;
+    int set = wizard_safety_set(a->w);
+    safety_channel ch = wizard_channel(a->w);
+    int w = l->body.w - 6, h = l->body.h - 2, y = l->body.y + 1, x = 3, bottom = y + h - 3;
+    for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
+    const char *title = safety_title(sc, set, ui_lang());
+    draw_box_title(y, x, h, w, title);
+    draw_text(y + 1, x + 2, w - 4, title, theme(C_RED));
+    int row = y + 3;
+    if (ch == SAFETY_CHANNEL_UNKNOWN) row += draw_wrapped(row, x + 2, w - 4, 2, tr("safety_channel_unknown"), theme(C_DIM));
+    if (ch != SAFETY_CHANNEL_REMOTE) {
+        draw_text(row++, x + 2, w - 4, tr("safety_in_person"), theme(C_TITLE));
+        row = draw_steps(row, x + 2, w - 4, bottom, ch == SAFETY_CHANNEL_UNKNOWN ? 2 : 3,
+                         safety_steps(sc, set, SAFETY_IN_PERSON, ui_lang()));
+    }
+    if (ch != SAFETY_CHANNEL_IN_PERSON && row < bottom) {
+        if (ch == SAFETY_CHANNEL_UNKNOWN) row++;
+        draw_text(row++, x + 2, w - 4, tr("safety_remote"), theme(C_TITLE));
+        draw_steps(row, x + 2, w - 4, bottom, ch == SAFETY_CHANNEL_UNKNOWN ? 2 : 3,
+                   safety_steps(sc, set, SAFETY_REMOTE, ui_lang()));
+    }
     draw_text(y + h - 2, x + 2, w - 4, tr("safety_ack"), theme(C_HILITE));
 }
 
@@ -463,8 +486,10 @@ void intake_handle(app *a, const event *ev, ui_action act) {
     }
     if (wizard_needs_safety_steps(w)) { /* the safety steps must be acknowledged before anything else */
         if (act == UA_CHOOSE) {
+            char what[160];
+            wizard_safety_describe(w, what, sizeof what); /* which set, for which channel (before it is done) */
             wizard_safety_acknowledged(w);
-            session_audit(a->s, "safety_steps_acknowledged", w->draft_id, "red level");
+            session_audit(a->s, "safety_steps_acknowledged", w->draft_id, what);
             intake_autosave(a);
         }
         return;
