@@ -251,6 +251,10 @@ static void draw_summary(app *a, const layout *l) {
     snprintf(line, sizeof line, "%s: %s (%s)", tr("deadline"), left, queue_state_name(a->saved_item.state));
     draw_text(++y, x, width, line, A_BOLD);
     y++;
+    /* red owes two steps: say both, so the desk knows a clinician must still evaluate the client */
+    if (a->saved_item.level == LEVEL_RED && a->saved_item.state != QS_CLOSED)
+        y += draw_wrapped(y, x, width, 2, tr(queue_in_evaluation(&a->e->queue, &a->saved_item) ? "next_red_evaluate" : "next_red_ack"),
+                          theme(C_RED));
     if (a->e->has_roster) {
         const match_result *mr = current_matches(a);
         snprintf(line, sizeof line, "%s: %s", tr("suggested"), mr->n ? a->e->roster.v[mr->top[0].counselor].name : tr("no_match"));
