@@ -543,6 +543,29 @@ static void test_safety_rule_steps(void **state) {
     assert_int_equal(x->line, at);
     assert_non_null(strstr(x->msg, "`bsa` is not a step set"));
     diag_free(&d);
+
+    /* a misspelt remote channel would give a caller the in-person steps: refused on its line */
+    in = fopen("config.ini", "r");
+    out = fopen(path, "w");
+    at = n = 0;
+    while (fgets(line, sizeof line, in)) {
+        n++;
+        if (strncmp(line, "remote_channels", 15) == 0) {
+            fputs("remote_channels = phone onlin\n", out);
+            at = n;
+        } else {
+            fputs(line, out);
+        }
+    }
+    fclose(in);
+    fclose(out);
+    d = (diag){0};
+    assert_false(engine_load(&e, path, "forms", false, &d));
+    x = find_key(&d, "safety.remote_channels");
+    assert_non_null(x);
+    assert_int_equal(x->line, at);
+    assert_non_null(strstr(x->msg, "`onlin` is not a code of intake.channel"));
+    diag_free(&d);
     remove(path);
     config_set_program_dir(NULL);
 }
