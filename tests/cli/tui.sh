@@ -222,5 +222,37 @@ expect "60x20: a clear enlarge message" "$D/small" "enlarge the terminal"
 expect "resized back: the login screen returns" "$D/big_again" "Log in"
 expect "80x24 and larger draw the login" "$D/login_big" "Passphrase"
 
+# red's second step on the desks: acknowledged, then not evaluated in 4 hours: the banner comes back
+DB="$tmp/t2.db"
+cli "$P\n" --user admin init >/dev/null
+cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
+printf '{"client":{"name":"Red Later"},"language":"en","answers":{"asq":["yes","no","no","no","yes"]}}' >"$tmp/red.json"
+cli "$R\n" --user desk intake new "$tmp/red.json" >/dev/null
+cat >"$tmp/evaluate.script" <<SCRIPT
+type desk
+key enter
+type $R
+key enter
+key e
+dump $D/red_open
+key a
+dump $D/red_acked
+advance 14401
+tick
+type $R
+key enter
+key e
+tick
+dump $D/red_late
+SCRIPT
+tui "$tmp/evaluate.script" 120 36
+expect "a red item waiting: the banner" "$D/red_open" "RED ALERT"
+expect "...and its next step under it" "$D/red_open" "Next: acknowledge"
+if shows "$D/red_acked" "RED ALERT\|RED OVERDUE"; then bad "acknowledged: no banner while the evaluation is in time" "$D/red_acked"
+else ok "acknowledged: no banner while the evaluation is in time"; fi
+expect "...the clinician's evaluation is next" "$D/red_acked" "Next: a clinician evaluates"
+expect "not evaluated in 4 hours (the idle lock came and went): the banner on the desk" "$D/red_late" "RED OVERDUE"
+expect "...and the row marked overdue" "$D/red_late" "!!"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
