@@ -324,6 +324,11 @@ static void save_intake(app *a) {
             if (w->in.a.answers[w->forms[p]][i].state == ANS_NOT_ASKED) w->in.a.answers[w->forms[p]][i].state = ANS_UNANSWERED;
     wizard_recompute(w);
     a->matches_stale = true;
+    /* what now counts may need steps not yet shown (a safety item left unanswered): shown before saving */
+    if (wizard_needs_safety_steps(w)) {
+        intake_autosave(a);
+        return;
+    }
     json_t *body = wizard_result_json(w, ui_lang());
     char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
     json_t *matches = json_object_get(json_object_get(body, "assessment"), "matches");
