@@ -75,7 +75,6 @@ static const char *const known_sections[] = {"triage", "risk", "matching", "stor
                                              "safety", "reports", "retention", NULL};
 static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_file", "demo", NULL};
 static const char *const intake_keys[] = {"forms", "ask.*", NULL};
-static const char *const safety_keys[] = {"steps.en", "steps.zh", NULL};
 static const char *const store_keys[] = {"db_path", "busy_timeout_ms", NULL};
 static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_bits", "idle_lock_minutes", NULL};
 static const char *const reports_keys[] = {"k_floor", "retention_sessions", "retention_days", "lapse_days", "age_bands",
@@ -95,20 +94,6 @@ static int int_setting(config *c, const char *section, const char *key, int lo, 
         return def;
     }
     return (int)n;
-}
-
-/* A value of the built-in configuration (for a key a centre's file leaves out). */
-static char *builtin_value(const char *section, const char *key) {
-    ini_file ini;
-    diag d = {0};
-    char *v = NULL;
-    if (ini_open_buffer(&ini, triage_default_config, triage_default_config_len, "<built-in config.ini>", &d)) {
-        const char *s = ini_get(&ini, section, key);
-        v = xstrdup(s ? s : "");
-        ini_close(&ini);
-    }
-    diag_free(&d);
-    return v ? v : xstrdup("");
 }
 
 static char *default_db_path(void) {
@@ -148,21 +133,9 @@ static bool read_settings(config *c, diag *d) {
     const char *demo = ini_get(&c->ini, "triage", "demo");
     c->demo = demo && strcmp(demo, "yes") == 0;
     config_check_keys(&c->ini, "intake", intake_keys, false, d);
-    config_check_keys(&c->ini, "safety", safety_keys, false, d);
     const char *forms = ini_get(&c->ini, "intake", "forms");
     c->intake_forms = xstrdup(forms && *forms ? forms : "intake phq9 gad7 asq");
-    for (int l = 0; l < LANG_COUNT; l++) {
-        char key[16];
-        snprintf(key, sizeof key, "steps.%s", lang_code((lang)l));
-        const char *v = ini_get(&c->ini, "safety", key);
-        if (!v || !*v) {
-            /* never a red level without steps: the built-in ones (config check says so) */
-            c->safety_steps[l] = builtin_value("safety", key);
-            c->safety_steps_builtin = true;
-        } else {
-            c->safety_steps[l] = xstrdup(v);
-        }
-    }
+    safety_load(&c->safety, &c->ini, d); /* errors name their lines; a red level never goes without steps */
     config_check_keys(&c->ini, "reports", reports_keys, false, d);
     config_check_keys(&c->ini, "retention", retention_keys, false, d);
     c->report_k = int_setting(c, "reports", "k_floor", 1, 1000, 5, d);
@@ -239,6 +212,6 @@ void config_free(config *c) {
     free(c->intake_forms);
     free(c->age_bands);
     free(c->concern_groups);
-    for (int l = 0; l < LANG_COUNT; l++) free(c->safety_steps[l]);
+    safety_free(&c->safety);
     *c = (config){0};
 }

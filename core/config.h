@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "ini.h"
+#include "safety.h"
 #include "util.h"
 
 typedef struct {
@@ -24,8 +25,7 @@ typedef struct {
     int idle_lock_minutes;
     bool demo;                          /* a demonstration database: every screen says so */
     char *intake_forms;                 /* [intake] forms, in the order the wizard asks them */
-    char *safety_steps[LANG_COUNT];     /* [safety] steps shown the moment a level becomes red */
-    bool safety_steps_builtin;          /* the file has none of its own: the built-in steps are used */
+    safety_config safety;               /* [safety] step sets: red, and those a risk rule names (bssa) */
     /* [reports] */
     int report_k;                       /* a group of fewer intakes is shown as "<k" (k-anonymity floor) */
     int retention_sessions;             /* retention: this many attended sessions ... */

@@ -11,6 +11,12 @@
  *   step at once and never be acknowledged as red. The counselor code stays recorded.
  * - `overdue` is sticky: it stays set after the escalation (so the item stays at the top for supervisors)
  *   until the required step is reached or a clinician confirms the level.
+ * - Red takes two steps (queue_in_evaluation): its own step (acknowledged within 15 minutes), then a
+ *   clinician's evaluation by level_since + red_evaluate: a CONFIRM, whose reason must say the outcome (any
+ *   confirm that leaves or makes the level red needs one), or a CLOSE as referred (emergency services), which
+ *   for red needs no earlier step. The evaluation's deadline is derived from level_since, so no new field is
+ *   stored. An overdue evaluation is marked once by queue_tick (red cannot be raised) and the item keeps its
+ *   state, so nobody has to acknowledge it again to make the clock run again.
  * - A clinician may also CONFIRM an item that is already confirmed, assigned or contacted while a lower
  *   pending_level awaits review (otherwise a lower intake for an assigned client could never be confirmed);
  *   the state is then unchanged.
@@ -82,6 +88,7 @@ void queue_policy_defaults(queue_policy *p) {
     p->step[LEVEL_YELLOW] = QS_CONFIRMED;
     p->within[LEVEL_GREEN] = 28LL * DAY;
     p->step[LEVEL_GREEN] = QS_CONTACTED;
+    p->red_evaluate = 4 * 3600;
     p->escalate_by = 1;
     p->decline_limit = 3;
     p->unreachable_after = 3;
@@ -158,7 +165,7 @@ int64_t queue_deadline(const queue_policy *p, risk_level level, int64_t from) {
 
 static const char *const queue_keys[] = {"red",      "orange",      "yellow",        "green",
                                          "business_days", "holidays", "escalate_by", "decline_limit",
-                                         "unreachable_after", NULL};
+                                         "unreachable_after", "red_evaluate", NULL};
 
 typedef struct {
     const ini_file *ini;
@@ -217,6 +224,20 @@ static void load_level(loader *L, queue_policy *p, risk_level level) {
         p->within[level] = within;
     }
     strlist_free(&w);
+}
+
+/* red_evaluate: the second step of red (a clinician's evaluation, or a referral to emergency services),
+ * counted from when the level became red; it must leave time after red's own step. */
+static void load_red_evaluate(loader *L, queue_policy *p) {
+    const char *v = ini_get(L->ini, "queue", "red_evaluate");
+    int64_t within;
+    if (!v || !*v) return;
+    if (!parse_duration(v, &within))
+        load_error(L, "red_evaluate", "`%s` is not a time: a whole number with s, m, h or d (e.g. 4h), at most 365d", v);
+    else if (p->step[LEVEL_RED] < QS_CONFIRMED && within <= p->within[LEVEL_RED])
+        load_error(L, "red_evaluate", "`%s` must be longer than red's own time (the evaluation comes after the %s step)",
+                   v, queue_state_name(p->step[LEVEL_RED]));
+    else p->red_evaluate = within;
 }
 
 static int digits(const char *s, int n) {
@@ -303,6 +324,7 @@ bool queue_policy_load(queue_policy *p, const ini_file *ini, diag *d) {
         strlist_free(&w);
     }
 
+    load_red_evaluate(&L, p);
     p->escalate_by = int_key(&L, "escalate_by", 1, 3, p->escalate_by);
     p->decline_limit = int_key(&L, "decline_limit", 1, 100, p->decline_limit);
     p->unreachable_after = int_key(&L, "unreachable_after", 1, 100, p->unreachable_after);
@@ -313,13 +335,29 @@ bool queue_policy_load(queue_policy *p, const ini_file *ini, diag *d) {
 
 static void copy_id(char *dst, const char *src) { snprintf(dst, STORE_ID_LEN, "%s", src ? src : ""); }
 
-/* The deadline follows the state: 0 once the level's step is reached (and no longer overdue); counting
- * again from level_since when the state fell back below the step. */
-static void settle(const queue_policy *p, queue_item *it) {
-    if (it->state == QS_CLOSED || it->state >= p->step[it->level]) {
+bool queue_in_evaluation(const queue_policy *p, const queue_item *it) {
+    return it->state != QS_CLOSED && it->level == LEVEL_RED && it->state >= p->step[LEVEL_RED] &&
+           it->state < QS_CONFIRMED;
+}
+
+queue_state queue_next_step(const queue_policy *p, const queue_item *it) {
+    if (it->state == QS_CLOSED || !valid_level(it->level)) return QS_CLOSED;
+    if (it->state < p->step[it->level]) return p->step[it->level];
+    return queue_in_evaluation(p, it) ? QS_CONFIRMED : QS_CLOSED;
+}
+
+/* The deadline follows the state: 0 once no step is owed (and no longer overdue); counting again from
+ * level_since when the state fell back below the step. A red item whose first step is done owes the
+ * clinician's evaluation by level_since + red_evaluate: reaching it clears the first step's overdue mark,
+ * while an evaluation already overdue stays marked until a clinician confirms or closes the item. */
+static void settle(const queue_policy *p, const queue_item *before, queue_item *it) {
+    if (queue_next_step(p, it) == QS_CLOSED) {
         it->deadline = 0;
         it->overdue = false;
-    } else if (it->deadline == 0) {
+    } else if (queue_in_evaluation(p, it)) {
+        if (!queue_in_evaluation(p, before)) it->overdue = false; /* the first step is done */
+        it->deadline = it->level_since + p->red_evaluate;
+    } else if (it->deadline == 0 || queue_in_evaluation(p, before)) {
         it->deadline = queue_deadline(p, it->level, it->level_since);
     }
 }
@@ -383,6 +421,7 @@ static void enter_level(const queue_policy *p, queue_item *n, risk_level level, 
 
 static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq, int64_t now, char *why,
                   size_t whysize) {
+    const queue_item before = *n;
     const char *sname = queue_state_name(n->state);
     if (n->state == QS_CLOSED) REFUSE("the item is closed; it accepts nothing more");
     if ((unsigned)rq->action >= QA_COUNT) REFUSE("unknown action");
@@ -401,6 +440,9 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
         if (n->state >= QS_CONFIRMED && n->pending_level < 0)
             REFUSE("cannot confirm: the item is already %s and no lower level awaits review", sname);
         if (rq->level < n->level && !has_text(rq->reason)) REFUSE("lowering a level needs a written reason");
+        /* red: the confirm is the clinician's evaluation, and says what it found (sealed in the history) */
+        if (rq->level == LEVEL_RED && !has_text(rq->reason))
+            REFUSE("confirming red needs the evaluation's outcome as the reason");
         if (rq->level != n->level) enter_level(p, n, rq->level, now);
         if (n->state < QS_CONFIRMED) n->state = QS_CONFIRMED;
         n->pending_level = -1;
@@ -460,8 +502,14 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
             if (n->state != QS_ASSIGNED && n->state != QS_CONTACTED)
                 REFUSE("cannot close as first session: the item is %s; assign a counselor first", sname);
             break;
-        case QO_DECLINED:
         case QO_REFERRED:
+            /* red: sent to emergency services, which is the evaluation; no earlier step is needed */
+            if (n->level == LEVEL_RED) break;
+            if (n->state < QS_CONFIRMED)
+                REFUSE("cannot close as %s: the item is %s; a clinician must confirm it first",
+                       queue_outcome_name(rq->outcome), sname);
+            break;
+        case QO_DECLINED:
             if (n->state < QS_CONFIRMED)
                 REFUSE("cannot close as %s: the item is %s; a clinician must confirm it first",
                        queue_outcome_name(rq->outcome), sname);
@@ -474,7 +522,7 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
 
     default: REFUSE("unknown action");
     }
-    settle(p, n);
+    settle(p, &before, n);
     n->updated_at = now;
     return true;
 }
@@ -490,8 +538,17 @@ bool queue_apply(const queue_policy *p, queue_item *it, const queue_request *rq,
 }
 
 bool queue_tick(const queue_policy *p, queue_item *it, int64_t now) {
-    if (it->state == QS_CLOSED || it->deadline == 0 || now < it->deadline || it->state >= p->step[it->level])
-        return false;
+    if (it->state == QS_CLOSED || it->deadline == 0 || now < it->deadline) return false;
+    if (queue_in_evaluation(p, it)) {
+        /* red is already the highest level: marked once (the banner and the supervisors' Overdue tab) and
+         * kept at its deadline, so the time shown says how late the evaluation is */
+        if (it->overdue) return false;
+        it->overdue = true;
+        it->escalations++;
+        it->updated_at = now;
+        return true;
+    }
+    if (it->state >= p->step[it->level]) return false;
     int raised = (int)it->level + (p->escalate_by > 0 ? p->escalate_by : 1);
     it->overdue = true;
     it->escalations++;

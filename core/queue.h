@@ -33,6 +33,8 @@ typedef struct {
     int64_t within[LEVEL_COUNT];      /* seconds from entering a level to its required step */
     queue_state step[LEVEL_COUNT];    /* the step each level requires by its deadline */
     bool business_days[LEVEL_COUNT];  /* count `within` as whole business days in local time */
+    int64_t red_evaluate;             /* red's second step: evaluated (confirmed) or closed as referred, within
+                                         this many seconds of level_since (default 4 hours) */
     int escalate_by;                  /* levels raised when overdue (default 1) */
     int decline_limit;                /* declines in a row before "match by hand" (default 3) */
     int unreachable_after;            /* contact attempts before "unreachable" may close (default 3) */
@@ -97,9 +99,18 @@ bool queue_new_intake(const queue_policy *p, queue_item *it, const char *intake_
 bool queue_apply(const queue_policy *p, queue_item *it, const queue_request *rq, int64_t now, char *why, size_t whysize);
 
 /* Overdue handling: an open item past its deadline without its required step is marked overdue, raised by
- * escalate_by (red stays red) and given the new level's deadline from now. Returns true when it changed.
+ * escalate_by (red stays red) and given the new level's deadline from now. A red item past its evaluation
+ * deadline (queue_in_evaluation) is marked overdue once and keeps its state and deadline: it is already red,
+ * and it stays marked until a clinician confirms it or closes it. Returns true when it changed.
  * Exactly at the deadline counts as overdue (71:59:59 is not, 72:00:00 is). */
 bool queue_tick(const queue_policy *p, queue_item *it, int64_t now);
+
+/* Red takes two steps: its own step (acknowledged within 15 minutes) and then a clinician's evaluation (a
+ * confirm whose reason says the outcome) or a close as referred to emergency services, by level_since +
+ * red_evaluate. True while a red item has done the first and owes the second. */
+bool queue_in_evaluation(const queue_policy *p, const queue_item *it);
+/* The step the item owes next (the one its deadline is for), or QS_CLOSED when it owes none. */
+queue_state queue_next_step(const queue_policy *p, const queue_item *it);
 
 /* Sort order of open items: overdue first, then by level (red first), then earliest deadline, then oldest. */
 int queue_compare(const queue_item *a, const queue_item *b);

@@ -21,8 +21,14 @@ bool risk_level_parse(const char *s, risk_level *out) {
 
 /* ---- binding rule names to forms ---- */
 
+typedef struct {
+    const formset *fs;
+    uint32_t forms; /* the forms the rule reads, one bit each */
+} bind_ctx;
+
 static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
-    const formset *fs = vctx;
+    bind_ctx *ctx = vctx;
+    const formset *fs = ctx->fs;
     char text[128];
     snprintf(text, sizeof text, "%s", leaf->ref_text);
     char *dot = strchr(text, '.');
@@ -46,6 +52,7 @@ static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
     }
     const form *f = fs->v[fi];
     leaf->ref.form = fi;
+    if (fi < 32) ctx->forms |= 1u << fi;
     const scale *sc = NULL;
     if (strcmp(what, "total") == 0) {
         if (!f->has_total) {
@@ -229,7 +236,8 @@ static void rule_describe(const void *ctx, const expr_ref *ref, expr_value v, ch
 
 expr *risk_condition_load(const char *text, const formset *fs, char *err, size_t errsize) {
     expr *x = expr_parse(text ? text : "", err, errsize);
-    if (x && !expr_bind(x, bind_rule_leaf, (void *)fs, err, errsize)) {
+    bind_ctx ctx = {fs, 0};
+    if (x && !expr_bind(x, bind_rule_leaf, &ctx, err, errsize)) {
         expr_free(x);
         x = NULL;
     }
@@ -258,8 +266,8 @@ void risk_evaluate(const ruleset *rs, const assessment *a, risk_result *out) {
 
 /* ---- loading ---- */
 
-static const char *const rule_fields[] = {"level", "when", "reason.en", "reason.zh"};
-enum { F_LEVEL, F_WHEN, F_REASON_EN, F_REASON_ZH, F_COUNT };
+static const char *const rule_fields[] = {"level", "when", "reason.en", "reason.zh", "steps"};
+enum { F_LEVEL, F_WHEN, F_REASON_EN, F_REASON_ZH, F_STEPS, F_COUNT };
 
 static int rule_index(ruleset *rs, const char *name) {
     for (int i = 0; i < rs->n; i++)
@@ -403,7 +411,7 @@ bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) 
             }
         if (field < 0) {
             diag_add(d, ini->name, line, dotted, false,
-                     "unknown key (rules are rule.NAME.level, .when, .reason.en, .reason.zh)");
+                     "unknown key (rules are rule.NAME.level, .when, .reason.en, .reason.zh, and optional .steps)");
             continue;
         }
         char name[256];
@@ -419,7 +427,7 @@ bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) 
                 continue;
             }
             rs->v = xrealloc(rs->v, sizeof *rs->v * (size_t)(rs->n + 1));
-            rs->v[rs->n] = (risk_rule){.name = xstrdup(name), .line = line};
+            rs->v[rs->n] = (risk_rule){.name = xstrdup(name), .line = line, .steps_set = -1};
             ri = rs->n++;
         }
         risk_rule *r = &rs->v[ri];
@@ -437,15 +445,22 @@ bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) 
             char e[512];
             r->when_text = xstrdup(value);
             r->when = expr_parse(value, e, sizeof e);
-            if (r->when && !expr_bind(r->when, bind_rule_leaf, (void *)fs, e, sizeof e)) {
+            bind_ctx ctx = {fs, 0};
+            if (r->when && !expr_bind(r->when, bind_rule_leaf, &ctx, e, sizeof e)) {
                 expr_free(r->when);
                 r->when = NULL;
             }
             if (!r->when) diag_add(d, ini->name, line, dotted, false, "%s", e);
+            r->forms = ctx.forms;
             break;
         }
         case F_REASON_EN: r->reason[LANG_EN] = xstrdup(value); break;
         case F_REASON_ZH: r->reason[LANG_ZH] = xstrdup(value); break;
+        case F_STEPS:
+            /* which set is checked against [safety] by engine_load (risk rules do not read the config) */
+            if (!is_ident(value)) diag_add(d, ini->name, line, dotted, false, "`%s` is not a step set name", value);
+            else r->steps = xstrdup(value);
+            break;
         }
     }
     strlist_free(&keys);
@@ -453,7 +468,7 @@ bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) 
     for (int i = 0; i < rs->n; i++) {
         risk_rule *r = &rs->v[i];
         char k[300];
-        const char *missing[F_COUNT];
+        const char *missing[F_COUNT] = {NULL};
         int nm = 0;
         if (!ini_get(ini, "risk", (snprintf(k, sizeof k, "rule.%s.level", r->name), k))) missing[nm++] = "level";
         if (!r->when_text) missing[nm++] = "when";
@@ -478,6 +493,7 @@ void ruleset_free(ruleset *rs) {
         free(rs->v[i].name);
         expr_free(rs->v[i].when);
         free(rs->v[i].when_text);
+        free(rs->v[i].steps);
         for (int l = 0; l < LANG_COUNT; l++) free(rs->v[i].reason[l]);
     }
     free(rs->v);

@@ -19,6 +19,10 @@ typedef struct {
     expr *when;
     char *when_text;
     char *reason[LANG_COUNT];
+    char *steps;   /* optional rule.NAME.steps: the safety step set it needs shown and acknowledged, or NULL */
+    uint32_t forms; /* the forms its condition reads, one bit per form index (a step set waits until the
+                       interview has left them: the ASQ's outcome is known only after its last question) */
+    int steps_set; /* its index in the configuration's [safety] sets (bound by engine_load), or -1 */
     int line;
 } risk_rule;
 

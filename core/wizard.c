@@ -32,6 +32,18 @@ static void choice_code(const wizard *w, int f, int item, char *out, size_t size
     if (c >= 0) snprintf(out, size, "%s", s->choices[c].code);
 }
 
+/* The step sets whose cause holds: red for a red level, and the set of every fired rule that names one. */
+static uint32_t steps_firing(const wizard *w) {
+    uint32_t m = 0;
+    int red = w->e->cfg.safety.red;
+    if (w->level == LEVEL_RED && red >= 0) m |= 1u << red;
+    for (int i = 0; i < w->risk.n_fired; i++) {
+        int set = w->e->rules.v[w->risk.fired[i].rule].steps_set;
+        if (set >= 0 && set < 32) m |= 1u << set;
+    }
+    return m;
+}
+
 void wizard_recompute(wizard *w) {
     for (int p = 0; p < w->n_forms; p++)
         if (w->in.a.given[w->forms[p]]) assessment_rescore(&w->in.a, w->forms[p]);
@@ -51,10 +63,11 @@ void wizard_recompute(wizard *w) {
     while (w->n_forms < WIZARD_MAX_FORMS &&
            (add = intake_plan_addition(&w->e->plan, &w->in.a, w->forms, w->n_forms)) >= 0)
         w->forms[w->n_forms++] = add;
-    risk_level before = w->level;
     risk_evaluate(&w->e->rules, &w->in.a, &w->risk);
     w->level = w->risk.level;
-    if (w->level != before && w->level == LEVEL_RED) w->red_seen = false;
+    uint32_t firing = steps_firing(w);
+    w->steps_acked &= ~(firing & ~w->steps_firing); /* a cause that comes back is asked again */
+    w->steps_firing = firing;
 }
 
 static void enter_form(wizard *w, int pos) {
@@ -263,9 +276,52 @@ bool wizard_type(wizard *w, const char *text, char *err, size_t errsize) {
     return true;
 }
 
-bool wizard_needs_safety_steps(const wizard *w) { return w->level == LEVEL_RED && !w->red_seen; }
+/* A rule's set waits while the interview is still on a form the rule reads (its outcome is not known yet). */
+static bool rule_set_ready(const wizard *w, int set) {
+    if (w->stage != WZ_QUESTIONS) return true;
+    int current = w->forms[w->pos];
+    for (int i = 0; i < w->risk.n_fired; i++) {
+        const risk_rule *r = &w->e->rules.v[w->risk.fired[i].rule];
+        if (r->steps_set == set && !(current < 32 && (r->forms >> current) & 1u)) return true;
+    }
+    return false;
+}
 
-void wizard_safety_acknowledged(wizard *w) { w->red_seen = true; }
+int wizard_safety_set(const wizard *w) {
+    uint32_t due = w->steps_firing & ~w->steps_acked;
+    int red = w->e->cfg.safety.red;
+    if (red >= 0 && (due >> red) & 1u) return red; /* red at once, before anything else */
+    for (int set = 0; set < w->e->cfg.safety.n && set < 32; set++)
+        if ((due >> set) & 1u && rule_set_ready(w, set)) return set;
+    return -1;
+}
+
+bool wizard_needs_safety_steps(const wizard *w) { return wizard_safety_set(w) >= 0; }
+
+void wizard_safety_acknowledged(wizard *w) {
+    int set = wizard_safety_set(w);
+    if (set >= 0) w->steps_acked |= 1u << set;
+}
+
+safety_channel wizard_channel(const wizard *w) {
+    const safety_config *sc = &w->e->cfg.safety;
+    char from[128], code[64] = "";
+    snprintf(from, sizeof from, "%s", sc->channel_from ? sc->channel_from : "");
+    char *dot = strchr(from, '.');
+    if (!dot) return SAFETY_CHANNEL_UNKNOWN;
+    *dot = '\0';
+    int f = formset_index(&w->e->forms, from);
+    int item = f >= 0 ? form_item_index(w->e->forms.v[f], dot + 1) : -1;
+    if (item < 0 || form_item_scale(w->e->forms.v[f], item) == NULL) return SAFETY_CHANNEL_UNKNOWN;
+    choice_code(w, f, item, code, sizeof code);
+    return safety_channel_of(sc, code);
+}
+
+void wizard_safety_describe(const wizard *w, char *buf, size_t size) {
+    int set = wizard_safety_set(w);
+    snprintf(buf, size, "set=%s channel=%s level=%s", set >= 0 ? w->e->cfg.safety.name[set] : "none",
+             safety_channel_name(wizard_channel(w)), risk_level_name(w->level));
+}
 
 const char *wizard_text(const wizard *w, const char *form_id, const char *item_id) {
     for (int p = 0; p < w->n_forms; p++) {
@@ -289,7 +345,13 @@ char *wizard_to_json(const wizard *w) {
     json_object_set_new(o, "pos", json_integer(w->pos));
     json_object_set_new(o, "item", json_integer(w->item));
     json_object_set_new(o, "review", json_boolean(w->stage == WZ_REVIEW));
-    json_object_set_new(o, "red_seen", json_boolean(w->red_seen));
+    /* red_seen: what drafts written before the step sets said (and still read by older versions) */
+    int red = w->e->cfg.safety.red;
+    json_object_set_new(o, "red_seen", json_boolean(red >= 0 && (w->steps_acked >> red) & 1u));
+    json_t *acked = json_array();
+    for (int set = 0; set < w->e->cfg.safety.n && set < 32; set++)
+        if ((w->steps_acked >> set) & 1u) json_array_append_new(acked, json_string(w->e->cfg.safety.name[set]));
+    json_object_set_new(o, "safety_acknowledged", acked);
     json_t *forms = json_array();
     for (int p = 0; p < w->n_forms; p++) {
         int f = w->forms[p];
@@ -313,6 +375,23 @@ char *wizard_to_json(const wizard *w) {
     char *s = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     return s;
+}
+
+/* The acknowledged step sets by name; a draft written before them (only red_seen) had the red set only. A name
+ * the configuration no longer has is dropped (its steps, if due, are asked again). */
+static void restore_acks(wizard *w, json_t *o) {
+    const safety_config *sc = &w->e->cfg.safety;
+    json_t *acked = json_object_get(o, "safety_acknowledged");
+    uint32_t m = 0;
+    if (json_is_array(acked)) {
+        for (size_t i = 0; i < json_array_size(acked); i++) {
+            int set = safety_set_index(sc, json_string_value(json_array_get(acked, i)));
+            if (set >= 0 && set < 32) m |= 1u << set;
+        }
+    } else if (json_is_true(json_object_get(o, "red_seen")) && sc->red >= 0) {
+        m |= 1u << sc->red;
+    }
+    w->steps_acked = m & w->steps_firing; /* only a cause that holds now stays acknowledged */
 }
 
 bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, size_t errsize) {
@@ -380,10 +459,10 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, s
             const char *cid = json_string_value(json_object_get(o, "client_id"));
             snprintf(w->client_id, sizeof w->client_id, "%s", cid ? cid : "");
             wizard_recompute(w);
+            restore_acks(w, o);
             /* a draft saved at the review with a question still owed (a form added since, an older draft)
              * resumes at that question */
             if (w->stage == WZ_REVIEW) wizard_goto_missing(w);
-            w->red_seen = json_is_true(json_object_get(o, "red_seen"));
         }
     }
     json_decref(o);

@@ -28,7 +28,8 @@ typedef struct {
     char *text[WIZARD_MAX_FORMS][FORM_MAX_ITEMS]; /* typed answers (text, number, date items), secret memory */
     risk_result risk;
     risk_level level;
-    bool red_seen; /* the safety steps were acknowledged for the current red level */
+    uint32_t steps_firing; /* [safety] step sets whose cause holds now (red level, a rule with .steps fired) */
+    uint32_t steps_acked;  /* of those, acknowledged; a set whose cause goes and comes back is asked again */
     char client_id[STORE_ID_LEN]; /* an existing client, or "" for a new one */
     char draft_id[STORE_ID_LEN];
 } wizard;
@@ -60,9 +61,18 @@ bool wizard_back(wizard *w);
 
 /* Recomputes scores, the risk level with reasons, and the matches (called by every change). */
 void wizard_recompute(wizard *w);
-/* True once after the level becomes red: the screen must show the safety steps and have them acknowledged. */
+/* Safety steps. A set is due when its cause holds and it is not yet acknowledged: the red set the moment the
+ * level becomes red; a set a fired rule names (bssa for the ASQ non-acute positive) once the interview has
+ * left the forms the rule reads (the ASQ's outcome is known after its last question) or is at its review.
+ * While one is due the screen shows it and nothing else goes on until it is acknowledged. */
 bool wizard_needs_safety_steps(const wizard *w);
+/* The set due now (red first), or -1. */
+int wizard_safety_set(const wizard *w);
+/* The channel from the configured channel item: which list of steps applies (unknown: show both). */
+safety_channel wizard_channel(const wizard *w);
+/* Acknowledges the set due now (for the audit: which set and channel, as "set=bssa channel=remote"). */
 void wizard_safety_acknowledged(wizard *w);
+void wizard_safety_describe(const wizard *w, char *buf, size_t size);
 
 /* The typed answer of an item of the intake form by item id ("preferred_name", "phone", ...), or "". */
 const char *wizard_text(const wizard *w, const char *form_id, const char *item_id);

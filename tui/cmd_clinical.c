@@ -195,9 +195,14 @@ int cmd_config(const cli_args *a) {
     printf("matching:      %d dimensions\n", e.needs.n_dims);
     printf("roster:        %s (%d counselors)\n", e.cfg.roster_file, e.roster.n);
     printf("ui language:   %s\n", lang_code(e.cfg.ui_lang));
-    printf("safety steps:  %s\n", e.cfg.safety_steps_builtin || e.cfg.builtin
-                                       ? "the built-in ones: write the centre's own in [safety] (who to call, numbers)"
-                                       : "the centre's own");
+    /* the sample steps hold placeholders ([duty clinician's number]): a warning for each, with its line */
+    diag pd = {0};
+    int samples = safety_check_placeholders(&e.cfg.safety, &pd);
+    diag_print(&pd, stderr);
+    diag_free(&pd);
+    printf("safety steps:  %d sets (%s)%s\n", e.cfg.safety.n,
+           e.cfg.safety.builtin_used || e.cfg.builtin ? "some are the built-in ones" : "the centre's own",
+           samples ? ": sample placeholders still there (see the warnings): write the centre's own numbers" : "");
     const char *db = a->db_path ? a->db_path : e.cfg.db_path;
     printf("database:      %s%s\n", db, access(db, F_OK) == 0 ? "" : " (not created yet: triage --user NAME init)");
     engine_free(&e);

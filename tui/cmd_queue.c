@@ -39,6 +39,13 @@ static bool parse_list_options(const cli_args *a, list_options *o) {
     return true;
 }
 
+/* The step the item owes next: "evaluation" for red's clinician evaluation, else the step's name; null if none. */
+static json_t *next_step_json(const queue_policy *p, const queue_item *it) {
+    queue_state next = queue_next_step(p, it);
+    if (next == QS_CLOSED) return json_null();
+    return json_string(queue_in_evaluation(p, it) ? "evaluation" : queue_state_name(next));
+}
+
 static int queue_list(const list_options *opt, ctx *c) {
     const char *level_filter = opt->level_filter;
     bool overdue_only = opt->overdue_only, as_json = opt->as_json;
@@ -72,6 +79,7 @@ static int queue_list(const list_options *opt, ctx *c) {
             json_object_set_new(o, "deadline", it->deadline ? json_integer(it->deadline) : json_null());
             json_object_set_new(o, "seconds_left", it->deadline ? json_integer(it->deadline - now) : json_null());
             json_object_set_new(o, "time", json_string(left));
+            json_object_set_new(o, "next_step", next_step_json(&c->e.queue, it));
             json_object_set_new(o, "escalations", json_integer(it->escalations));
             json_object_set_new(o, "match_by_hand", json_boolean(it->match_by_hand));
             json_object_set_new(o, "pending_level",
@@ -87,9 +95,10 @@ static int queue_list(const list_options *opt, ctx *c) {
                 struct tm tm;
                 if (localtime_r(&t, &tm)) strftime(due, sizeof due, "due %a %m-%d %H:%M", &tm);
             }
-            printf("%.8s  %-6s  %-12s  %-16s  %-20s  client %.8s%s%s\n", it->id, risk_level_name(it->level),
+            printf("%.8s  %-6s  %-12s  %-16s  %-20s  client %.8s%s%s%s\n", it->id, risk_level_name(it->level),
                    queue_state_name(it->state), left, due, it->client_id, it->match_by_hand ? "  MATCH BY HAND" : "",
-                   it->pending_level >= 0 ? "  (lower level pending)" : "");
+                   it->pending_level >= 0 ? "  (lower level pending)" : "",
+                   queue_in_evaluation(&c->e.queue, it) ? "  EVALUATION DUE (confirm with the outcome, or close referred)" : "");
         }
     }
     if (as_json) {
@@ -182,6 +191,10 @@ static int queue_move(const cli_args *a, ctx *c) {
         queue_format_remaining(&now_it, clock_now(), left, sizeof left);
         printf("%.8s  %s  %s  %s%s\n", now_it.id, risk_level_name(now_it.level), queue_state_name(now_it.state), left,
                now_it.match_by_hand ? "  MATCH BY HAND (three declines)" : "");
+        /* red's second step, said where the first was just taken */
+        if (queue_in_evaluation(&c->e.queue, &now_it))
+            printf("next: a clinician evaluates the client (queue confirm %.8s --reason OUTCOME) or closes it as "
+                   "referred to emergency services (queue close %.8s referred)\n", now_it.id, now_it.id);
     }
     return EXIT_OK;
 }
@@ -191,7 +204,7 @@ static const char queue_usage[] =
     "       triage queue [--limit N]     (the N most urgent)\n"
     "       triage queue tick\n"
     "       triage --user ME queue ack ID\n"
-    "       triage --user ME queue confirm ID [LEVEL] [--reason TEXT|-]   (a lower level needs a reason)\n"
+    "       triage --user ME queue confirm ID [LEVEL] [--reason TEXT|-]   (a lower level, and red, need a reason)\n"
     "       triage --user ME queue raise ID LEVEL [--reason TEXT|-]\n"
     "       triage --user ME queue assign ID COUNSELOR\n"
     "       triage --user ME queue contact ID [--reason TEXT|-]\n"

@@ -198,22 +198,45 @@ static void draw_question(app *a, const rect *r) {
     }
 }
 
-static void draw_safety(app *a, const layout *l) {
-    int w = l->body.w - 6, h = l->body.h - 2, y = l->body.y + 1, x = 3;
-    for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
-    draw_box_title(y, x, h, w, tr("safety_title"));
-    draw_text(y + 1, x + 2, w - 4, tr("safety_title"), theme(C_RED));
-    int row = y + 3;
-    strlist steps = {0};
-    char *copy = xstrdup(a->e->cfg.safety_steps[ui_lang()]);
-    for (char *tok = strtok(copy, "|"); tok && row < y + h - 3; tok = strtok(NULL, "|")) {
+/* One list of steps (`|` between steps), each wrapped to at most per_step lines; returns the next row. */
+static int draw_steps(int row, int x, int width, int bottom, int per_step, const char *steps) {
+    char *copy = xstrdup(steps);
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, "|", &save); tok && row < bottom; tok = strtok_r(NULL, "|", &save)) {
         while (*tok == ' ') tok++;
         char line[1024];
         snprintf(line, sizeof line, "- %s", tok);
-        row += draw_wrapped(row, x + 2, w - 4, 3, line, A_BOLD);
+        int room = bottom - row;
+        row += draw_wrapped(row, x, width, room < per_step ? room : per_step, line, A_BOLD);
     }
     free(copy);
-    strlist_free(&steps);
+    return row;
+}
+
+/* The step set due now (core/wizard.c decides which), for the interview's channel: in the room, or on the
+ * phone/online; while the channel is not known, both, the in-person list first. */
+static void draw_safety(app *a, const layout *l) {
+    const safety_config *sc = &a->e->cfg.safety;
+    int set = wizard_safety_set(a->w);
+    safety_channel ch = wizard_channel(a->w);
+    int w = l->body.w - 6, h = l->body.h - 2, y = l->body.y + 1, x = 3, bottom = y + h - 3;
+    for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
+    const char *title = safety_title(sc, set, ui_lang());
+    draw_box_title(y, x, h, w, title);
+    draw_text(y + 1, x + 2, w - 4, title, theme(C_RED));
+    int row = y + 3;
+    if (ch == SAFETY_CHANNEL_UNKNOWN) row += draw_wrapped(row, x + 2, w - 4, 2, tr("safety_channel_unknown"), theme(C_DIM));
+    if (ch != SAFETY_CHANNEL_REMOTE) {
+        draw_text(row++, x + 2, w - 4, tr("safety_in_person"), theme(C_TITLE));
+        row = draw_steps(row, x + 2, w - 4, bottom, ch == SAFETY_CHANNEL_UNKNOWN ? 2 : 3,
+                         safety_steps(sc, set, SAFETY_IN_PERSON, ui_lang()));
+    }
+    if (ch != SAFETY_CHANNEL_IN_PERSON && row < bottom) {
+        if (ch == SAFETY_CHANNEL_UNKNOWN) row++;
+        draw_text(row++, x + 2, w - 4, tr("safety_remote"), theme(C_TITLE));
+        draw_steps(row, x + 2, w - 4, bottom, ch == SAFETY_CHANNEL_UNKNOWN ? 2 : 3,
+                   safety_steps(sc, set, SAFETY_REMOTE, ui_lang()));
+    }
     draw_text(y + h - 2, x + 2, w - 4, tr("safety_ack"), theme(C_HILITE));
 }
 
@@ -256,6 +279,10 @@ static void draw_summary(app *a, const layout *l) {
     snprintf(line, sizeof line, "%s: %s (%s)", tr("deadline"), left, queue_state_name(a->saved_item.state));
     draw_text(++y, x, width, line, A_BOLD);
     y++;
+    /* red owes two steps: say both, so the desk knows a clinician must still evaluate the client */
+    if (a->saved_item.level == LEVEL_RED && a->saved_item.state != QS_CLOSED)
+        y += draw_wrapped(y, x, width, 2, tr(queue_in_evaluation(&a->e->queue, &a->saved_item) ? "next_red_evaluate" : "next_red_ack"),
+                          theme(C_RED));
     if (a->e->has_roster) {
         const match_result *mr = current_matches(a);
         snprintf(line, sizeof line, "%s: %s", tr("suggested"), mr->n ? a->e->roster.v[mr->top[0].counselor].name : tr("no_match"));
@@ -322,6 +349,13 @@ static void save_intake(app *a) {
     if (!wizard_ready(w)) { /* a question still owed (a resumed draft, a form added since): ask it first */
         if (wizard_goto_missing(w)) after_change(a);
         app_message(a, true, "%s", tr("question_owed"));
+        return;
+    }
+    /* what now counts (an item never reached counts as passed) may need steps not yet shown: shown first */
+    intake_answers_final(a->e, &w->in);
+    wizard_recompute(w);
+    if (wizard_needs_safety_steps(w)) {
+        intake_autosave(a);
         return;
     }
     /* one core use case saves it, as every way in does: the client (when new), the intake, its queue item */
@@ -525,8 +559,10 @@ void intake_handle(app *a, const event *ev, ui_action act) {
     }
     if (wizard_needs_safety_steps(w)) { /* the safety steps must be acknowledged before anything else */
         if (act == UA_CHOOSE) {
+            char what[160];
+            wizard_safety_describe(w, what, sizeof what); /* which set, for which channel (before it is done) */
             wizard_safety_acknowledged(w);
-            session_audit(a->s, "safety_steps_acknowledged", w->draft_id, "red level");
+            session_audit(a->s, "safety_steps_acknowledged", w->draft_id, what);
             intake_autosave(a);
         }
         return;

@@ -1,7 +1,7 @@
 /* Several desks at once: every open triage polls the database's data_version once a second. It changes
  * only when another connection commits, so an idle desk costs one PRAGMA a second; a change re-reads the
  * queue counts and the open screen, and a new red item rings the bell; the banner stays on every screen
- * while a red item waits for a person to acknowledge it. Overdue escalation runs here too: each desk asks once a second, the store
+ * while a red item waits for a person to acknowledge it or is overdue on either of its steps. Overdue escalation runs here too: each desk asks once a second, the store
  * escalates each item exactly once whichever desk gets there first. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,10 +11,12 @@
 #include "../core/erasure.h"
 #include "ui.h"
 
-/* A new red item (or one raised to red) moves the newest red level_since on, or adds to the red count. */
+/* A new red item (or one raised to red) moves the newest red level_since on, or adds to the red count; a red
+ * item late on either of its steps (acknowledgement, evaluation) adds to the red overdue count. */
 static void check_reds(app *a, const queue_counts_rec *before, bool first) {
     live_state *l = &a->live;
-    bool fresh = !first && (l->counts.open[LEVEL_RED] > before->open[LEVEL_RED] || l->counts.red_newest > before->red_newest);
+    bool fresh = !first && (l->counts.open[LEVEL_RED] > before->open[LEVEL_RED] || l->counts.red_newest > before->red_newest ||
+                            l->counts.overdue[LEVEL_RED] > before->overdue[LEVEL_RED]);
     l->red_unacknowledged = l->counts.red_waiting;
     if (fresh) {
         l->red_new = true;
@@ -69,9 +71,12 @@ void live_poll(app *a, bool force) {
 
 int live_banner(app *a, int y, int width) {
     live_state *l = &a->live;
-    if (!a->s || l->red_unacknowledged == 0) return 0;
+    int late = l->counts.overdue[LEVEL_RED];
+    if (!a->s || (l->red_unacknowledged == 0 && late == 0)) return 0;
     char line[256];
-    snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_banner"), l->red_unacknowledged, tr("red_banner_key"));
+    /* waiting for a person first; else a red item whose evaluation (or acknowledgement) is late */
+    if (l->red_unacknowledged) snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_banner"), l->red_unacknowledged, tr("red_banner_key"));
+    else snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_overdue_banner"), late, tr("red_banner_key"));
     attron(theme(C_RED));
     mvhline(y, 0, ' ', width);
     attroff(theme(C_RED));

@@ -226,6 +226,17 @@ static void draw_row(app *a, int y, int width, int i) {
     }
 }
 
+/* Confirming red is the clinician's evaluation: its outcome is written down (core/queue.c refuses it without). */
+static bool evaluation(const queue_request *rq) { return rq->action == QA_CONFIRM && rq->level == LEVEL_RED; }
+
+/* What the selected item owes next, in words; red says both of its steps. */
+static const char *next_step_key(const app *a, const queue_item *it) {
+    const queue_policy *p = &a->e->queue;
+    if (queue_in_evaluation(p, it)) return "next_red_evaluate";
+    if (it->level == LEVEL_RED && it->state < p->step[LEVEL_RED]) return "next_red_ack";
+    return NULL;
+}
+
 static void draw_detail(app *a, int y, int bottom, int width) {
     queue_screen *q = &a->q;
     if (q->sel >= q->n) return;
@@ -236,6 +247,8 @@ static void draw_detail(app *a, int y, int bottom, int width) {
              it->counselor[0] ? it->counselor : "-", tr("contacts"), it->contact_attempts, tr("declines"), it->declines_in_row,
              tr("escalations"), it->escalations);
     draw_text(y++, 3, width - 6, line, theme(C_TITLE));
+    const char *next = next_step_key(a, it);
+    if (next && y < bottom) draw_text(y++, 3, width - 6, tr(next), it->overdue ? theme(C_RED) : A_BOLD);
     for (int k = q->n_hist > bottom - y ? q->n_hist - (bottom - y) : 0; k < q->n_hist && y < bottom; k++) {
         queue_history_line(&q->hist[k], line, sizeof line);
         draw_text(y++, 3, width - 6, line, A_NORMAL);
@@ -258,7 +271,11 @@ static void draw_prompt(app *a, int y, int width) {
         snprintf(line, sizeof line, "%s  1 %s  2 %s  3 %s  4 %s   Esc", tr(q->rq.action == QA_RAISE ? "prompt_raise" : "prompt_confirm"),
                  level_word(LEVEL_RED), level_word(LEVEL_ORANGE), level_word(LEVEL_YELLOW), level_word(LEVEL_GREEN));
         break;
-    case QP_REASON: snprintf(line, sizeof line, "%s %s_", tr(q->rq.action == QA_DECLINE ? "prompt_decline" : "prompt_reason"), q->reason); break;
+    case QP_REASON:
+        snprintf(line, sizeof line, "%s %s_",
+                 tr(q->rq.action == QA_DECLINE ? "prompt_decline" : evaluation(&q->rq) ? "prompt_evaluation" : "prompt_reason"),
+                 q->reason);
+        break;
     case QP_OUTCOME:
         snprintf(line, sizeof line, "%s  1 %s  2 %s  3 %s  4 %s  5 %s", tr("prompt_outcome"), tr("out_first_session"), tr("out_declined"),
                  tr("out_referred"), tr("out_unreachable"), tr("out_duplicate"));
@@ -413,16 +430,18 @@ static void handle_prompt(app *a, const event *ev, ui_action act) {
             q->rq.level = (risk_level)(LEVEL_RED - (ev->ch - L'1'));
             /* lowering a level needs a written reason; raising may have one */
             if (it && q->rq.level < it->level) q->prompt = QP_REASON;
-            else if (q->rq.action == QA_RAISE) q->prompt = QP_REASON;
+            else if (q->rq.action == QA_RAISE || evaluation(&q->rq)) q->prompt = QP_REASON;
             else submit(a);
         } else if (act == UA_CHOOSE && it && q->rq.action == QA_CONFIRM) {
             q->rq.level = it->level; /* Enter: the level stands as it is */
-            submit(a);
+            if (evaluation(&q->rq)) q->prompt = QP_REASON;
+            else submit(a);
         }
         return;
     case QP_REASON:
         if (act == UA_CHOOSE) {
-            bool needed = q->rq.action == QA_DECLINE || (it && q->rq.level < it->level && q->rq.action == QA_CONFIRM);
+            bool needed = q->rq.action == QA_DECLINE || evaluation(&q->rq) ||
+                          (it && q->rq.level < it->level && q->rq.action == QA_CONFIRM);
             if (needed && !q->reason[0]) app_message(a, true, "%s", tr("reason_needed"));
             else submit(a);
         } else {

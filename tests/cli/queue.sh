@@ -127,6 +127,36 @@ nol queue --limit 1 --json
 check "--limit 1 shows only the most urgent (red)" sh -c "printf '%s' '$out' | grep -q red && [ \$(printf '%s' '$out' | grep -o '\"id\"' | wc -l) -eq 1 ]"
 nol queue --level green --json
 check "--level filters" sh -c "printf '%s' '$out' | grep -q green && ! printf '%s' '$out' | grep -q '\"level\":\"red\"'"
+
+# red takes two steps: acknowledged within 15 minutes, then a clinician's evaluation within 4 hours
+RED0=$TRIAGE_NOW
+nol queue --level red --json
+rid=$(printf '%s' "$out" | sed -n 's/^\[{"id":"\([^"]*\)".*/\1/p')
+check "red owes its acknowledgement first" has_out '"next_step":"acknowledged"'
+export TRIAGE_NOW=$((RED0 + 5 * 60))
+tri desk "$R\n" queue ack "$rid"
+check "acknowledged: the clinician's evaluation is said to come next" has_out "next: a clinician evaluates the client"
+nol queue --level red --json
+check "...due 4 hours after red began" has_out '"state":"acknowledged","overdue":false,"deadline":[0-9]*,"seconds_left":14100,.*"next_step":"evaluation"'
+export TRIAGE_NOW=$((RED0 + 4 * 3600 - 1))
+nol queue tick
+check "not overdue a second before the 4 hours" has_out "0 items escalated"
+export TRIAGE_NOW=$((RED0 + 4 * 3600))
+nol queue tick
+check "not evaluated in 4 hours: marked overdue" has_out "1 item escalated"
+nol queue --overdue --json
+check "...in the overdue list, still red and acknowledged" has_out '"level":"red","state":"acknowledged","overdue":true'
+nol queue tick
+check "...marked once (no write every tick)" has_out "0 items escalated"
+tri desk "$R\n" queue confirm "$rid" --reason "looked fine"
+check "reception may not evaluate" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'reception'"
+tri clin "$C\n" queue confirm "$rid"
+check "confirming red without the evaluation's outcome is refused" has_err "evaluation's outcome"
+tri clin "$C\n" queue confirm "$rid" --reason "evaluated in person: safety plan made, stays red"
+check "a clinician's evaluation with its outcome confirms red" has_out "red  confirmed  no deadline"
+nol queue --level red --json
+check "...no longer overdue, nothing owed" has_out '"overdue":false,"deadline":null,"seconds_left":null,"time":"no deadline","next_step":null'
+export TRIAGE_NOW=$RED0
 nol queue bogus
 check "unknown queue command: usage, exit 2" [ "$rc" -eq 2 ]
 tri admin "$P\n" verify

@@ -130,6 +130,38 @@ if grep -q 13800138000 "$tmp/found"; then ok "the client record was saved (found
 cli "$P\n" --user admin verify >"$tmp/verify" 2>&1
 if grep -q '^sound' "$tmp/verify"; then ok "verify sound (safety acknowledgement audited)"; else bad "verify" "$tmp/verify"; fi
 
+# the safety steps follow the set and the channel: the audit says which were acknowledged
+if [ "$(sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'safety_steps_acknowledged'")" = "set=red channel=in_person level=red" ]; then
+    ok "the red steps' acknowledgement is audited with the set and the channel"
+else bad "red acknowledgement audited" "$DB"; fi
+expect "a walk-in client: the in-person steps" "$D/safety" "The client is here in the room"
+if shows "$D/safety" "Stay on the line"; then bad "a walk-in client: not the phone steps" "$D/safety"; else ok "a walk-in client: not the phone steps"; fi
+expect "the summary says what red still needs" "$D/saved" "Next: acknowledge"
+sed 's/^forms = intake phq9 gad7 asq$/forms = intake asq/' "$tmp/config.ini" >"$tmp/asq_only.ini"
+tui_asq() { # script: a caller by phone, intake and ASQ only (choice lists numbered from 1)
+    TRIAGE_SCRIPT="$1" LINES=36 COLUMNS=120 timeout 60 "$T" --config "$tmp/asq_only.ini" --db "$DB" >"$tmp/tui.out" 2>&1
+}
+phone_intake() { # name, then the ASQ answers; ends at the first safety screen
+    printf 'type desk\nkey enter\ntype %s\nkey enter\nkey n\nkey enter\ntype 1\ntype %s\nkey enter\nkey enter\nkey enter\n' "$R" "$1"
+    printf 'type 1\nkey enter\ntype 1\nkey enter\ntype 2\ntype 1\nkey enter\ntype 1\ntype 2\n'
+    for k in $2; do printf 'type %s\n' "$k"; done
+}
+{ phone_intake "Bo Caller" "2 1 1 1 1"; printf 'dump %s\nkey enter\ndump %s\nkey ctrl-s\ndump %s\n' "$D/bssa" "$D/bssa_review" "$D/bssa_saved"; } >"$tmp/bssa.script"
+tui_asq "$tmp/bssa.script"
+expect "ASQ non-acute positive: the brief suicide safety assessment steps" "$D/bssa" "BRIEF SUICIDE SAFETY ASSESSMENT"
+expect "...for a caller: kept on the line" "$D/bssa" "Keep the caller on the line"
+expect "...acknowledged, the review follows" "$D/bssa_review" "Review, then save"
+expect "...saved orange" "$D/bssa_saved" "Risk level: ORANGE"
+{ phone_intake "Cy Caller" "2 1 1 1 2"; printf 'dump %s\nkey enter\nkey ctrl-s\ndump %s\n' "$D/red_phone" "$D/red_phone_saved"; } >"$tmp/redphone.script"
+tui_asq "$tmp/redphone.script"
+expect "red by phone: the remote steps" "$D/red_phone" "Stay on the line"
+expect "...get where the caller is" "$D/red_phone" "where they are right now"
+expect "red saved: the summary names the clinician's evaluation still to come" "$D/red_phone_saved" "clinician evaluates"
+sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'safety_steps_acknowledged' ORDER BY seq" >"$tmp/acks"
+if grep -qx "set=bssa channel=remote level=orange" "$tmp/acks" && grep -qx "set=red channel=remote level=red" "$tmp/acks"; then
+    ok "both acknowledgements audited with their set and channel"
+else bad "both acknowledgements audited" "$tmp/acks"; fi
+
 # an intake left unfinished when the program ends is resumed, every answer kept
 cat >"$tmp/part1.script" <<SCRIPT
 type desk
@@ -189,6 +221,38 @@ tui "$tmp/resize.script" 100 30
 expect "60x20: a clear enlarge message" "$D/small" "enlarge the terminal"
 expect "resized back: the login screen returns" "$D/big_again" "Log in"
 expect "80x24 and larger draw the login" "$D/login_big" "Passphrase"
+
+# red's second step on the desks: acknowledged, then not evaluated in 4 hours: the banner comes back
+DB="$tmp/t2.db"
+cli "$P\n" --user admin init >/dev/null
+cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
+printf '{"client":{"name":"Red Later"},"language":"en","answers":{"asq":["yes","no","no","no","yes"]}}' >"$tmp/red.json"
+cli "$R\n" --user desk intake new "$tmp/red.json" >/dev/null
+cat >"$tmp/evaluate.script" <<SCRIPT
+type desk
+key enter
+type $R
+key enter
+key e
+dump $D/red_open
+key a
+dump $D/red_acked
+advance 14401
+tick
+type $R
+key enter
+key e
+tick
+dump $D/red_late
+SCRIPT
+tui "$tmp/evaluate.script" 120 36
+expect "a red item waiting: the banner" "$D/red_open" "RED ALERT"
+expect "...and its next step under it" "$D/red_open" "Next: acknowledge"
+if shows "$D/red_acked" "RED ALERT\|RED OVERDUE"; then bad "acknowledged: no banner while the evaluation is in time" "$D/red_acked"
+else ok "acknowledged: no banner while the evaluation is in time"; fi
+expect "...the clinician's evaluation is next" "$D/red_acked" "Next: a clinician evaluates"
+expect "not evaluated in 4 hours (the idle lock came and went): the banner on the desk" "$D/red_late" "RED OVERDUE"
+expect "...and the row marked overdue" "$D/red_late" "!!"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -75,6 +75,9 @@ if [ "$(tmux display-message -p -t B '#{window_bell_flag}')" = 1 ]; then ok "des
 tmux send-keys -t A Enter e
 step "desk A: its own queue with the red item" A "RED *open"
 tmux send-keys -t B c Enter
+step "desk B: confirming red asks for the evaluation's outcome" B "Evaluation outcome"
+tmux send-keys -t B -l "evaluated in person: safety plan made"
+tmux send-keys -t B Enter
 step "desk B: confirmed" B "Done: confirm (clin"
 if wait_for A "RED *confirmed" 20; then ok "desk A: B's confirmation within 2 seconds"; else bad "desk A: B's confirmation within 2 seconds" A; fi
 if wait_for A "clin *confirm" 20; then ok "desk A: the history says who"; else bad "desk A: the history" A; fi

@@ -370,6 +370,206 @@ static void test_empty_dirs_use_program_dir(void **state) {
     diag_free(&d);
 }
 
+/* ---- [safety] step sets ---- */
+
+static const diag_entry *find_key(const diag *d, const char *key) {
+    for (int i = 0; i < d->n; i++)
+        if (d->v[i].key && strcmp(d->v[i].key, key) == 0) return &d->v[i];
+    return NULL;
+}
+
+/* The shipped steps: red and bssa, both channels, both languages; no number but the public emergency ones. */
+static void test_safety_builtin_sets(void **state) {
+    (void)state;
+    config c;
+    diag d = {0};
+    assert_true(config_load_builtin(&c, &d));
+    const safety_config *s = &c.safety;
+    assert_int_equal(s->n, 2);
+    assert_int_equal(s->red, safety_set_index(s, "red"));
+    assert_true(safety_set_index(s, "bssa") >= 0);
+    assert_string_equal(s->channel_from, "intake.channel");
+    assert_int_equal(safety_channel_of(s, "phone"), SAFETY_CHANNEL_REMOTE);
+    assert_int_equal(safety_channel_of(s, "online"), SAFETY_CHANNEL_REMOTE);
+    assert_int_equal(safety_channel_of(s, "walk_in"), SAFETY_CHANNEL_IN_PERSON);
+    assert_int_equal(safety_channel_of(s, "referral"), SAFETY_CHANNEL_IN_PERSON);
+    assert_int_equal(safety_channel_of(s, ""), SAFETY_CHANNEL_UNKNOWN);
+    for (int set = 0; set < s->n; set++)
+        for (int l = 0; l < LANG_COUNT; l++)
+            for (int v = 0; v < SAFETY_VARIANTS; v++) {
+                const char *t = safety_steps(s, set, (safety_variant)v, (lang)l);
+                assert_true(strlen(t) > 40);
+                /* every run of digits is 120 or 110 (no invented extension or hotline number) */
+                for (const char *p = t; *p; p++) {
+                    if (*p < '0' || *p > '9') continue;
+                    size_t n = strspn(p, "0123456789");
+                    if (!((n == 3 && strncmp(p, "120", 3) == 0) || (n == 3 && strncmp(p, "110", 3) == 0)))
+                        fail_msg("set %s: a number `%.*s` the centre did not write", s->name[set], (int)n, p);
+                    p += n - 1;
+                }
+            }
+    assert_non_null(strstr(safety_steps(s, s->red, SAFETY_REMOTE, LANG_EN), "Stay on the line"));
+    assert_non_null(strstr(safety_steps(s, s->red, SAFETY_REMOTE, LANG_EN), "call them back"));
+    assert_non_null(strstr(safety_steps(s, s->red, SAFETY_REMOTE, LANG_EN), "address"));
+    config_free(&c);
+    diag_free(&d);
+}
+
+/* config check: a warning naming file, line and key for each sample placeholder; none once replaced. */
+static void test_safety_placeholders_warned(void **state) {
+    (void)state;
+    config c;
+    diag d = {0};
+    assert_true(config_load(&c, "config.ini", &d));
+    assert_int_equal(d.n, 0); /* loading alone says nothing: only config check warns */
+    assert_int_equal(safety_check_placeholders(&c.safety, &d), 8);
+    const diag_entry *w = find_key(&d, "safety.red.in_person.en");
+    assert_non_null(w);
+    assert_true(w->warning);
+    assert_string_equal(w->file, "config.ini");
+    assert_int_equal(w->line, fixture_line("config.ini", "red.in_person.en"));
+    assert_non_null(strstr(w->msg, "[duty clinician's number]"));
+    assert_int_equal(d.errors, 0);
+    config_free(&c);
+    diag_free(&d);
+
+    /* the centre wrote its own numbers everywhere: no warning */
+    char path[512];
+    snprintf(path, sizeof path, "/tmp/triage-test-safety.%d.ini", (int)getpid());
+    FILE *in = fopen("config.ini", "r"), *out = fopen(path, "w");
+    assert_non_null(in);
+    assert_non_null(out);
+    char line[8192];
+    while (fgets(line, sizeof line, in)) {
+        char *lb;
+        while ((lb = strchr(line, '[')) && strchr(lb, ']') && lb != line) { /* a section header starts the line */
+            char *rb = strchr(lb, ']');
+            memmove(lb + 8, rb + 1, strlen(rb + 1) + 1);
+            memcpy(lb, "555 0100", 8);
+        }
+        fputs(line, out);
+    }
+    fclose(in);
+    fclose(out);
+    d = (diag){0};
+    assert_true(config_load(&c, path, &d));
+    assert_int_equal(safety_check_placeholders(&c.safety, &d), 0);
+    assert_int_equal(d.n, 0);
+    assert_false(c.safety.builtin_used);
+    config_free(&c);
+    diag_free(&d);
+    remove(path);
+}
+
+static void test_safety_old_steps_key(void **state) {
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "/tmp/triage-test-safety-old.%d.ini", (int)getpid());
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("[triage]\nui_language = en\n[safety]\nsteps.en = \"Call Dr Wu on 8123.\"\n", fp);
+    fclose(fp);
+    config c;
+    diag d = {0};
+    assert_true(config_load(&c, path, &d));
+    const diag_entry *w = find_key(&d, "safety.steps");
+    assert_non_null(w);
+    assert_true(w->warning);
+    assert_int_equal(w->line, 4);
+    assert_non_null(strstr(w->msg, "red.in_person.en"));
+    assert_string_equal(safety_steps(&c.safety, c.safety.red, SAFETY_IN_PERSON, LANG_EN), "Call Dr Wu on 8123.");
+    /* the rest is the built-in text, said by config check */
+    assert_non_null(strstr(safety_steps(&c.safety, c.safety.red, SAFETY_REMOTE, LANG_EN), "Stay on the line"));
+    assert_true(c.safety.builtin_used);
+    config_free(&c);
+    diag_free(&d);
+
+    /* an incomplete new set and an unknown field: errors naming the line */
+    fp = fopen(path, "w");
+    fputs("[triage]\nui_language = en\n[safety]\ncrisis.title.en = \"Crisis\"\nred.inperson.en = \"x\"\n", fp);
+    fclose(fp);
+    d = (diag){0};
+    assert_false(config_load(&c, path, &d));
+    const diag_entry *e1 = find_key(&d, "safety.crisis.in_person.en");
+    assert_non_null(e1);
+    assert_false(e1->warning);
+    const diag_entry *e2 = find_key(&d, "safety.red.inperson.en");
+    assert_non_null(e2);
+    assert_int_equal(e2->line, 5);
+    config_free(&c);
+    diag_free(&d);
+    remove(path);
+}
+
+/* rule.NAME.steps names a set; an unknown one is refused on its line. */
+static void test_safety_rule_steps(void **state) {
+    (void)state;
+    engine e;
+    diag d = {0};
+    config_set_program_dir(".");
+    assert_true(engine_load(&e, "config.ini", "forms", false, &d));
+    int bssa = safety_set_index(&e.cfg.safety, "bssa");
+    bool found = false;
+    for (int i = 0; i < e.rules.n; i++) {
+        if (strcmp(e.rules.v[i].name, "asq_positive") == 0) {
+            assert_int_equal(e.rules.v[i].steps_set, bssa);
+            found = true;
+        } else {
+            assert_int_equal(e.rules.v[i].steps_set, -1);
+        }
+    }
+    assert_true(found);
+    engine_free(&e);
+    char path[512];
+    snprintf(path, sizeof path, "/tmp/triage-test-steps.%d.ini", (int)getpid());
+    FILE *in = fopen("config.ini", "r"), *out = fopen(path, "w");
+    char line[8192];
+    int at = 0, n = 0;
+    while (fgets(line, sizeof line, in)) {
+        n++;
+        if (strncmp(line, "rule.asq_positive.steps", 23) == 0) {
+            fputs("rule.asq_positive.steps = bsa\n", out);
+            at = n;
+        } else {
+            fputs(line, out);
+        }
+    }
+    fclose(in);
+    fclose(out);
+    assert_true(at > 0);
+    assert_false(engine_load(&e, path, "forms", false, &d));
+    const diag_entry *x = find_key(&d, "risk.rule.asq_positive.steps");
+    assert_non_null(x);
+    assert_int_equal(x->line, at);
+    assert_non_null(strstr(x->msg, "`bsa` is not a step set"));
+    diag_free(&d);
+
+    /* a misspelt remote channel would give a caller the in-person steps: refused on its line */
+    in = fopen("config.ini", "r");
+    out = fopen(path, "w");
+    at = n = 0;
+    while (fgets(line, sizeof line, in)) {
+        n++;
+        if (strncmp(line, "remote_channels", 15) == 0) {
+            fputs("remote_channels = phone onlin\n", out);
+            at = n;
+        } else {
+            fputs(line, out);
+        }
+    }
+    fclose(in);
+    fclose(out);
+    d = (diag){0};
+    assert_false(engine_load(&e, path, "forms", false, &d));
+    x = find_key(&d, "safety.remote_channels");
+    assert_non_null(x);
+    assert_int_equal(x->line, at);
+    assert_non_null(strstr(x->msg, "`onlin` is not a code of intake.channel"));
+    diag_free(&d);
+    remove(path);
+    config_set_program_dir(NULL);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_explicit_beats_env, make_tmp, remove_tmp),
@@ -388,6 +588,10 @@ int main(void) {
         cmocka_unit_test(test_relative_dirs_from_config_dir),
         cmocka_unit_test_setup_teardown(test_absolute_dirs_kept, make_tmp, remove_tmp),
         cmocka_unit_test(test_empty_dirs_use_program_dir),
+        cmocka_unit_test(test_safety_builtin_sets),
+        cmocka_unit_test(test_safety_placeholders_warned),
+        cmocka_unit_test(test_safety_old_steps_key),
+        cmocka_unit_test(test_safety_rule_steps),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -106,6 +106,7 @@ static queue_item item_in(risk_level level, queue_state s) {
     if (s >= QS_CONFIRMED) {
         queue_request rq = rq_of(QA_CONFIRM, ROLE_CLINICIAN);
         rq.level = level;
+        if (level == LEVEL_RED) rq.reason = "evaluated: safety plan made";
         must_apply(&it, rq, t += MIN);
     }
     if (s >= QS_ASSIGNED) {
@@ -426,10 +427,12 @@ static void test_confirm_same_raise_lower(void **state) {
     assert_int_equal(it.level_since, T0 + 3 * HOUR);
     assert_int_equal(it.deadline, T0 + 3 * HOUR + 28 * DAY);
 
-    /* a supervisor may confirm too */
+    /* a supervisor may confirm too; red is confirmed with the evaluation's outcome */
     it = item_in(LEVEL_RED, QS_OPEN);
     rq = rq_of(QA_CONFIRM, ROLE_SUPERVISOR);
     rq.level = LEVEL_RED;
+    must_refuse(&it, rq, T0 + MIN, "confirming red needs the evaluation's outcome as the reason");
+    rq.reason = "evaluated: stays red, seen by the psychiatrist today";
     must_apply(&it, rq, T0 + MIN);
     assert_int_equal(it.deadline, 0);
 }
@@ -450,7 +453,8 @@ static void test_raise_goes_back_to_open(void **state) {
     assert_true(queue_tick(&P, &it, T0 + DAY + 15 * MIN));
     assert_true(it.overdue);
     must_apply(&it, ack_rq, T0 + DAY + 16 * MIN);
-    assert_int_equal(it.deadline, 0);
+    /* acknowledged: the first step's overdue mark goes; the evaluation is due 4 h after it became red */
+    assert_int_equal(it.deadline, T0 + DAY + 15 * MIN + 4 * HOUR);
     assert_false(it.overdue);
 }
 
@@ -547,10 +551,10 @@ static void test_red_boundary_and_stays_red(void **state) {
     assert_int_equal(it.level_since, T0 + 31 * MIN);
     assert_int_equal(it.deadline, T0 + 46 * MIN);
     must_apply(&it, ack_rq, T0 + 32 * MIN);
-    assert_int_equal(it.deadline, 0);
+    assert_int_equal(it.deadline, T0 + 31 * MIN + 4 * HOUR); /* the evaluation, from the last level_since */
     assert_false(it.overdue);
     assert_int_equal(it.escalations, 2);
-    expect_not_overdue(&it, T0 + 365 * DAY);
+    expect_not_overdue(&it, T0 + 31 * MIN + 4 * HOUR - 1);
 }
 
 static void test_orange_and_green_boundaries(void **state) {
@@ -596,13 +600,12 @@ static void test_confirmed_never_overdue(void **state) {
         assert_int_equal(it.deadline, 0);
         expect_not_overdue(&it, T0 + 10 * 365 * DAY);
     }
-    queue_item red = item_in(LEVEL_RED, QS_ACKNOWLEDGED);
-    expect_not_overdue(&red, T0 + 10 * 365 * DAY);
     queue_item green = item_in(LEVEL_GREEN, QS_CONTACTED);
     expect_not_overdue(&green, T0 + 10 * 365 * DAY);
     queue_item closed = item_in(LEVEL_RED, QS_CLOSED);
     expect_not_overdue(&closed, T0 + 10 * 365 * DAY);
 }
+
 
 /* ---- business days in local time ---- */
 
@@ -1086,6 +1089,7 @@ static void expect_defaults(const queue_policy *p) {
         assert_int_equal(p->business_days[l], def.business_days[l]);
     }
     assert_int_equal(p->escalate_by, def.escalate_by);
+    assert_int_equal(p->red_evaluate, def.red_evaluate);
     assert_int_equal(p->decline_limit, def.decline_limit);
     assert_int_equal(p->unreachable_after, def.unreachable_after);
     assert_int_equal(p->n_holidays, def.n_holidays);
@@ -1100,7 +1104,7 @@ static void test_repository_config_is_the_defaults(void **state) {
     assert_true(ini_has_section(&ini, "queue"));
     /* every key is spelled out in the file */
     static const char *const keys[] = {"red", "orange", "yellow", "green", "business_days", "holidays",
-                                       "escalate_by", "decline_limit", "unreachable_after"};
+                                       "escalate_by", "decline_limit", "unreachable_after", "red_evaluate"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) assert_true(ini_line(&ini, "queue", keys[i]) > 0);
     queue_policy p;
     memset(&p, 0x33, sizeof p);
@@ -1124,6 +1128,131 @@ static void test_repository_config_is_the_defaults(void **state) {
     assert_int_equal(d.n, 0);
     config_free(&c);
     diag_free(&d);
+}
+
+/* ---- red takes two steps: acknowledged within 15 minutes, then evaluated within 4 hours ---- */
+
+static queue_item red_at(int64_t t) {
+    queue_item it;
+    queue_item_new(&P, &it, "r", "c", "k", LEVEL_RED, t);
+    return it;
+}
+
+static queue_request red_confirm(staff_role r, const char *outcome) {
+    queue_request rq = rq_of(QA_CONFIRM, r);
+    rq.level = LEVEL_RED;
+    rq.reason = outcome;
+    return rq;
+}
+
+static void test_red_not_acknowledged_in_15m(void **state) {
+    (void)state;
+    queue_item it = red_at(T0);
+    assert_int_equal(queue_next_step(&P, &it), QS_ACKNOWLEDGED);
+    assert_false(queue_in_evaluation(&P, &it));
+    expect_not_overdue(&it, T0 + 15 * MIN - 1);
+    assert_true(queue_tick(&P, &it, T0 + 15 * MIN)); /* exactly at the deadline */
+    assert_true(it.overdue);
+    assert_int_equal(it.level, LEVEL_RED);
+    assert_int_equal(it.state, QS_OPEN);
+}
+
+static void test_red_acknowledged_not_evaluated_in_4h(void **state) {
+    (void)state;
+    queue_item it = red_at(T0);
+    must_apply(&it, ack_rq, T0 + 5 * MIN);
+    assert_true(queue_in_evaluation(&P, &it));
+    assert_int_equal(queue_next_step(&P, &it), QS_CONFIRMED);
+    assert_int_equal(it.deadline, T0 + 4 * HOUR); /* from when it became red, not from the acknowledgement */
+    assert_false(it.overdue);
+    expect_not_overdue(&it, T0 + 4 * HOUR - 1);
+    assert_true(queue_tick(&P, &it, T0 + 4 * HOUR)); /* exactly at the deadline */
+    assert_true(it.overdue);                         /* marked for the supervisors and the banner */
+    assert_int_equal(it.escalations, 1);
+    assert_int_equal(it.level, LEVEL_RED);
+    assert_int_equal(it.state, QS_ACKNOWLEDGED);   /* nobody has to acknowledge it again */
+    assert_int_equal(it.deadline, T0 + 4 * HOUR); /* "OVERDUE 2h" says how late the evaluation is */
+    assert_int_equal(it.updated_at, T0 + 4 * HOUR);
+    expect_not_overdue(&it, T0 + 6 * HOUR); /* marked once: no write every second */
+    /* the mark stays through other steps (a declined counselor) until a clinician evaluates */
+    queue_request dec = rq_of(QA_DECLINE, ROLE_RECEPTION);
+    dec.reason = "wants a female counselor";
+    must_apply(&it, dec, T0 + 5 * HOUR);
+    assert_true(it.overdue);
+    assert_int_equal(it.deadline, T0 + 4 * HOUR);
+    must_apply(&it, red_confirm(ROLE_CLINICIAN, "evaluated late: safety plan made, stays red"), T0 + 6 * HOUR);
+    assert_false(it.overdue);
+    assert_int_equal(it.deadline, 0);
+    assert_int_equal(it.state, QS_CONFIRMED);
+    assert_int_equal(queue_next_step(&P, &it), QS_CLOSED);
+}
+
+static void test_red_confirmed_in_time(void **state) {
+    (void)state;
+    queue_item it = red_at(T0);
+    must_apply(&it, ack_rq, T0 + MIN);
+    must_apply(&it, red_confirm(ROLE_CLINICIAN, "evaluated: not acute after all details, stays red"), T0 + 4 * HOUR - 1);
+    assert_int_equal(it.state, QS_CONFIRMED);
+    assert_int_equal(it.deadline, 0);
+    assert_false(it.overdue);
+    expect_not_overdue(&it, T0 + 365 * DAY);
+}
+
+static void test_red_closed_as_referred_in_time(void **state) {
+    (void)state;
+    queue_request close = rq_of(QA_CLOSE, ROLE_CLINICIAN);
+    close.outcome = QO_REFERRED;
+    /* acknowledged, then referred to emergency services */
+    queue_item it = red_at(T0);
+    must_apply(&it, ack_rq, T0 + MIN);
+    must_apply(&it, close, T0 + 30 * MIN);
+    assert_int_equal(it.state, QS_CLOSED);
+    assert_int_equal(it.outcome, QO_REFERRED);
+    assert_int_equal(it.deadline, 0);
+    expect_not_overdue(&it, T0 + 365 * DAY);
+    /* or referred at once, before anyone acknowledged it on the queue */
+    it = red_at(T0);
+    must_apply(&it, close, T0 + MIN);
+    assert_int_equal(it.state, QS_CLOSED);
+    /* reception may not close it, and an orange item still needs a confirmation before a referral */
+    it = red_at(T0);
+    must_refuse(&it, rq_of(QA_CLOSE, ROLE_RECEPTION), T0 + MIN, "a reception worker may not close an item");
+    it = item_in(LEVEL_ORANGE, QS_ACKNOWLEDGED);
+    must_refuse(&it, close, T0 + MIN, NULL);
+}
+
+static void test_red_reception_cannot_evaluate(void **state) {
+    (void)state;
+    queue_item it = red_at(T0);
+    must_apply(&it, ack_rq, T0 + MIN);
+    must_refuse(&it, red_confirm(ROLE_RECEPTION, "looked fine to me"), T0 + 2 * MIN,
+                "a reception worker may not confirm a level");
+    must_refuse(&it, red_confirm(ROLE_CLINICIAN, "  "), T0 + 2 * MIN,
+                "confirming red needs the evaluation's outcome as the reason");
+    must_apply(&it, red_confirm(ROLE_SUPERVISOR, "evaluated: admitted voluntarily"), T0 + 2 * MIN);
+}
+
+static void test_red_evaluate_setting(void **state) {
+    (void)state;
+    diag d = {0};
+    write_cfg("red_evaluate = 2h\n");
+    assert_true(load_cfg(&P, &d));
+    assert_int_equal(P.red_evaluate, 2 * HOUR);
+    queue_item it = red_at(T0);
+    must_apply(&it, ack_rq, T0 + MIN);
+    assert_int_equal(it.deadline, T0 + 2 * HOUR);
+    /* not longer than red's own time: refused, naming the line */
+    write_cfg("red = acknowledged 30m\nred_evaluate = 20m\n");
+    assert_false(load_cfg(&P, &d));
+    expect_diag(&d, "queue.red_evaluate", "red_evaluate", "must be longer than red's own time");
+    diag_free(&d);
+    /* a centre whose red step is already the confirmation has no second step */
+    queue_policy_defaults(&P);
+    P.step[LEVEL_RED] = QS_CONFIRMED;
+    it = red_at(T0);
+    must_apply(&it, ack_rq, T0 + MIN);
+    assert_false(queue_in_evaluation(&P, &it));
+    assert_int_equal(it.deadline, T0 + 15 * MIN);
 }
 
 /* ---- sort order and remaining time ---- */
@@ -1230,6 +1359,12 @@ int main(void) {
         cmocka_unit_test_setup(test_orange_and_green_boundaries, reset),
         cmocka_unit_test_setup(test_escalate_by, reset),
         cmocka_unit_test_setup(test_confirmed_never_overdue, reset),
+        cmocka_unit_test_setup(test_red_not_acknowledged_in_15m, reset),
+        cmocka_unit_test_setup(test_red_acknowledged_not_evaluated_in_4h, reset),
+        cmocka_unit_test_setup(test_red_confirmed_in_time, reset),
+        cmocka_unit_test_setup(test_red_closed_as_referred_in_time, reset),
+        cmocka_unit_test_setup(test_red_reception_cannot_evaluate, reset),
+        cmocka_unit_test_setup(test_red_evaluate_setting, reset),
         cmocka_unit_test_setup(test_business_weekend_shanghai, reset),
         cmocka_unit_test_setup(test_business_green_weeks, reset),
         cmocka_unit_test_setup(test_business_holidays, reset),

@@ -175,6 +175,8 @@ static uint32_t concern_bit(const char *code) {
 
 /* Answers the whole intake form: name, gender, language, concerns (NULL-terminated; NULL: "other", the item
  * is required), counselor gender (NULL: passed over), consent. Ends at phq9.item1. */
+static const char *intake_channel = "walk_in"; /* the channel fill_intake answers */
+
 static void fill_intake(wizard *w, const char *name, const char *language, const char *const *concerns,
                         const char *counselor_gender) {
     expect_at(w, "intake", "preferred_name");
@@ -193,7 +195,7 @@ static void fill_intake(wizard *w, const char *name, const char *language, const
     expect_at(w, "intake", "occupation");
     next(w);
     expect_at(w, "intake", "channel");
-    choose(w, "walk_in");
+    choose(w, intake_channel);
     expect_at(w, "intake", "concerns");
     static const char *const other[] = {"other", NULL};
     for (const char *const *c = concerns ? concerns : other; *c; c++) assert_true(wizard_choose(w, code_index(w, *c)));
@@ -697,6 +699,9 @@ static void test_asq_yes_shows_item5_and_red(void **state) {
     assert_false(wizard_needs_safety_steps(w));
     choose(w, "no");
     assert_int_equal(w->level, LEVEL_ORANGE);
+    /* non-acute positive, the ASQ finished: the brief suicide safety assessment steps are due */
+    assert_int_equal(wizard_safety_set(w), safety_set_index(&e.cfg.safety, "bssa"));
+    wizard_safety_acknowledged(w);
     assert_false(wizard_needs_safety_steps(w));
     assert_true(wizard_back(w));
     expect_at(w, "asq", "item5");
@@ -1027,7 +1032,8 @@ static void expect_same(const wizard *a, const wizard *b) {
     assert_int_equal(a->stage, b->stage);
     assert_int_equal(a->client_lang, b->client_lang);
     assert_int_equal(a->level, b->level);
-    assert_int_equal(a->red_seen, b->red_seen);
+    assert_int_equal(a->steps_acked, b->steps_acked);
+    assert_int_equal(a->steps_firing, b->steps_firing);
     assert_int_equal(a->risk.n_fired, b->risk.n_fired);
     assert_int_equal(a->in.concerns, b->in.concerns);
     assert_string_equal(a->in.language, b->in.language);
@@ -1125,7 +1131,7 @@ static void test_draft_roundtrip_red_review(void **state) {
     wizard_safety_acknowledged(w);
     b = restore(w);
     expect_same(w, b);
-    assert_true(b->red_seen);
+    assert_true(b->steps_acked & (1u << b->e->cfg.safety.red));
     assert_false(wizard_needs_safety_steps(b));
     assert_string_equal(wizard_client_name(b), "Ann Lee");
     assert_true(wizard_back(b));
@@ -1230,6 +1236,153 @@ static void test_client_name(void **state) {
     done(w);
 }
 
+/* ---- safety steps by set and channel ---- */
+
+static int set_of(const char *name) {
+    int i = safety_set_index(&e.cfg.safety, name);
+    assert_true(i >= 0);
+    return i;
+}
+
+static void expect_described(const wizard *w, const char *expect) {
+    char what[160];
+    wizard_safety_describe(w, what, sizeof what);
+    if (strcmp(what, expect) != 0) fail_msg("described `%s`, expected `%s`", what, expect);
+}
+
+/* An intake through the PHQ-9 and GAD-7 (all 0) to the ASQ's first question, by the given channel. */
+static wizard *to_asq(const char *channel) {
+    intake_channel = channel;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    intake_channel = "walk_in";
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    expect_at(w, "asq", "item1");
+    return w;
+}
+
+static void test_safety_bssa_for_asq_non_acute(void **state) {
+    (void)state;
+    wizard *w = to_asq("walk_in");
+    choose(w, "yes");
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    assert_true(fired(w, "asq_positive"));
+    /* still inside the ASQ: its outcome (question 5) is not known yet, nothing interrupts the questions */
+    assert_false(wizard_needs_safety_steps(w));
+    const char *const rest[] = {"no", "no", "no", "no", NULL};
+    answer_items(w, "asq", rest);
+    assert_int_equal(w->stage, WZ_REVIEW);
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    /* the ASQ done, non-acute positive: the brief suicide safety assessment, for a client in the room */
+    assert_int_equal(wizard_safety_set(w), set_of("bssa"));
+    assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_IN_PERSON);
+    expect_described(w, "set=bssa channel=in_person level=orange");
+    wizard_safety_acknowledged(w);
+    assert_false(wizard_needs_safety_steps(w));
+    wizard_recompute(w); /* the cause holds: stays acknowledged */
+    assert_false(wizard_needs_safety_steps(w));
+    done(w);
+}
+
+static void test_safety_red_by_phone_is_remote(void **state) {
+    (void)state;
+    wizard *w = to_asq("phone");
+    const char *const acute[] = {"yes", "no", "no", "no", "yes", NULL};
+    answer_items(w, "asq", acute);
+    assert_int_equal(w->level, LEVEL_RED);
+    assert_int_equal(wizard_safety_set(w), set_of("red"));
+    assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_REMOTE);
+    expect_described(w, "set=red channel=remote level=red");
+    assert_non_null(strstr(safety_steps(&e.cfg.safety, set_of("red"), SAFETY_REMOTE, LANG_EN), "Stay on the line"));
+    wizard_safety_acknowledged(w);
+    assert_false(wizard_needs_safety_steps(w)); /* acute: the non-acute rule (bssa) does not fire */
+    done(w);
+    w = to_asq("online");
+    assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_REMOTE);
+    done(w);
+    w = to_asq("referral");
+    assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_IN_PERSON);
+    done(w);
+}
+
+/* Red first, then the BSSA once the level comes down to the non-acute positive: each its own acknowledgement. */
+static void test_safety_both_sets_each_acknowledged(void **state) {
+    (void)state;
+    wizard *w = to_asq("phone");
+    const char *const acute[] = {"yes", "no", "no", "no", "yes", NULL};
+    answer_items(w, "asq", acute);
+    assert_int_equal(wizard_safety_set(w), set_of("red"));
+    wizard_safety_acknowledged(w);
+    assert_true(wizard_back(w));
+    expect_at(w, "asq", "item5");
+    choose(w, "no"); /* question 5 answered no: non-acute positive */
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    assert_int_equal(wizard_safety_set(w), set_of("bssa"));
+    expect_described(w, "set=bssa channel=remote level=orange");
+    wizard_safety_acknowledged(w);
+    assert_false(wizard_needs_safety_steps(w));
+    done(w);
+}
+
+static void test_safety_channel_unknown(void **state) {
+    (void)state;
+    static const char *const forms[] = {"phq9", "asq"};
+    wizard *w = blank_wizard();
+    assert_true(wizard_start(w, &e, forms, 2, LANG_EN, err, sizeof err));
+    answer_items(w, "phq9", ZERO9);
+    const char *const acute[] = {"no", "yes", "no", "no", "yes", NULL};
+    answer_items(w, "asq", acute);
+    assert_int_equal(w->level, LEVEL_RED);
+    assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_UNKNOWN); /* the screen shows both lists */
+    expect_described(w, "set=red channel=unknown level=red");
+    done(w);
+}
+
+static void test_safety_draft_keeps_acks(void **state) {
+    (void)state;
+    wizard *w = to_asq("walk_in");
+    const char *const non_acute[] = {"yes", "no", "no", "no", "no", NULL};
+    answer_items(w, "asq", non_acute);
+    assert_int_equal(wizard_safety_set(w), set_of("bssa"));
+    wizard *b = restore(w); /* not acknowledged: due again after a crash */
+    assert_int_equal(wizard_safety_set(b), set_of("bssa"));
+    done(b);
+    wizard_safety_acknowledged(w);
+    b = restore(w);
+    assert_false(wizard_needs_safety_steps(b));
+    assert_int_equal(b->steps_acked, 1u << set_of("bssa"));
+    done(b);
+    done(w);
+}
+
+/* A draft written by the version before step sets says only red_seen: read as the red set acknowledged. */
+static void test_safety_old_draft_red_seen(void **state) {
+    (void)state;
+    wizard *w = to_asq("walk_in");
+    const char *const acute[] = {"yes", "no", "no", "no", "yes", NULL};
+    answer_items(w, "asq", acute);
+    char *text = hold_mem(wizard_to_json(w));
+    json_error_t je;
+    json_t *o = hold_json(json_loads(text, 0, &je));
+    assert_non_null(o);
+    json_object_del(o, "safety_acknowledged");
+    json_object_set_new(o, "red_seen", json_true());
+    char *old = hold_mem(json_dumps(o, JSON_COMPACT));
+    wizard *b = blank_wizard();
+    assert_true(wizard_from_json(b, &e, old, err, sizeof err));
+    assert_int_equal(b->level, LEVEL_RED);
+    assert_false(wizard_needs_safety_steps(b));
+    json_object_set_new(o, "red_seen", json_false());
+    char *old2 = hold_mem(json_dumps(o, JSON_COMPACT));
+    wizard *c = blank_wizard();
+    assert_true(wizard_from_json(c, &e, old2, err, sizeof err));
+    assert_int_equal(wizard_safety_set(c), set_of("red"));
+    done(b);
+    done(c);
+    done(w);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_start_first_item_and_progress, release_all),
@@ -1260,6 +1413,12 @@ int main(void) {
         cmocka_unit_test_teardown(test_draft_roundtrip_red_review, release_all),
         cmocka_unit_test_teardown(test_draft_refused, release_all),
         cmocka_unit_test_teardown(test_client_name, release_all),
+        cmocka_unit_test_teardown(test_safety_bssa_for_asq_non_acute, release_all),
+        cmocka_unit_test_teardown(test_safety_red_by_phone_is_remote, release_all),
+        cmocka_unit_test_teardown(test_safety_both_sets_each_acknowledged, release_all),
+        cmocka_unit_test_teardown(test_safety_channel_unknown, release_all),
+        cmocka_unit_test_teardown(test_safety_draft_keeps_acks, release_all),
+        cmocka_unit_test_teardown(test_safety_old_draft_red_seen, release_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
