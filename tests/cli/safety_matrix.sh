@@ -14,8 +14,11 @@
 #   F  `triage import fhir`: a Bundle with a Patient and QuestionnaireResponses (intake concerns as a
 #      response to urn:triage:questionnaire:intake, linkId `concerns`, valueCoding code self_harm)
 #   W  the front desk driven by TRIAGE_SCRIPT (the keyboard's own input path)
-#   K  a draft resumed after kill -9, in a real terminal (tmux): only the representative rows marked K,
-#      because each costs two program starts and a login (the full cross would take minutes)
+#   K  a draft resumed after kill -9, in a real terminal (tmux): only the four representative rows marked
+#      K (a positive kept across the kill; an unanswered safety item and an unanswered question 5 still
+#      asked after it; the self-harm concern kept), because each costs a new login, two program starts
+#      and waiting on a real terminal (the full cross would take minutes)
+#   W is not run for the two rows whose question 5 keys another row already covers (marked ANF).
 #
 # What each `how` means per way:
 #   positive    A/N/F: the item answered positive (PHQ-9 item 9 = 1, the lowest positive; ASQ yes);
@@ -46,7 +49,7 @@ MATRIX=$(cat <<'TABLE'
 phq9     item9     positive         -        orange      ANFWK
 phq9     item9     refused          -        orange|rej  ANFW
 phq9     item9     unanswered       -        orange      ANFWK
-asq      item1     positive         no       orange      ANFWK
+asq      item1     positive         no       orange      ANFW
 asq      item1     positive         yes      red         ANFW
 asq      item1     positive         refused  red         ANFW
 asq      item1     positive         missing  red         ANFW
@@ -65,7 +68,7 @@ asq      item2     unanswered       missing  red         ANFW
 asq      item3     positive         no       orange      ANFW
 asq      item3     positive         missing  red         ANFW
 asq      item3     refused          no       orange      ANFW
-asq      item3     refused          yes      red         ANFW
+asq      item3     refused          yes      red         ANF
 asq      item3     refused          missing  red         ANFW
 asq      item3     unanswered       no       orange      ANFW
 asq      item3     unanswered       missing  red         ANFW
@@ -73,7 +76,7 @@ asq      item4     positive         no       orange      ANFW
 asq      item4     positive         refused  red         ANFW
 asq      item4     positive         missing  red         ANFW
 asq      item4     refused          no       orange      ANFW
-asq      item4     refused          refused  red         ANFW
+asq      item4     refused          refused  red         ANF
 asq      item4     refused          missing  red         ANFW
 asq      item4     unanswered       no       orange      ANFW
 asq      item4     unanswered       missing  red         ANFW
@@ -85,13 +88,16 @@ TABLE
 pass=0
 fail=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-matrix.XXXXXX")
+# with $TMUX set (run from inside tmux) tmux would talk to that server: unset, our own server is in $tmp
+unset TMUX TMUX_PANE
 export TMUX_TMPDIR="$tmp"
 # the tmux server lives in $tmp (its socket): killing it ends only this suite's terminals
-if [ -n "${MATRIX_KEEP:-}" ]; then
-    trap 'tmux kill-server 2>/dev/null; echo "kept: $tmp"' EXIT INT TERM
-else
-    trap 'tmux kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
-fi
+cleanup() {
+    tmux kill-server 2>/dev/null
+    if [ -n "${MATRIX_KEEP:-}" ]; then echo "kept: $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP PIPE
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8
 export TERM=xterm-256color
 unset TRIAGE_CONFIG TRIAGE_NOW TRIAGE_SCRIPT NO_COLOR
@@ -517,20 +523,6 @@ way_kill() { # label expect form item how q5
         sleep 0.3
         expect_stays "$label: Enter on the resumed unanswered item 9 records nothing" "$(pane)" 9 "$Q_PHQ9_9"
         keys 1 1 0 0 0 0 0 0 0
-        ;;
-    asq.item1.positive)
-        keys 1 2
-        kstep "$label: into the PHQ-9" "PHQ-9" || return
-        keys 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
-        kstep "$label: into the ASQ" "$Q_ASQ1" || return
-        keys 2 Enter
-        kstep "$label: question 1 yes, on to question 2" "$Q_ASQ2" || return
-        kill_desk "$U"
-        resume_desk "$label" "$U"
-        kstep "$label: resumed after kill -9 at question 2" "$Q_ASQ2" || return
-        keys 1 Enter 1 Enter 1 Enter
-        kstep "$label: question 5 asked after the yes kept across the kill" "$Q_ASQ5" || return
-        keys 1
         ;;
     asq.item2.refused)
         keys 1 2
