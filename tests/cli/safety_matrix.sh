@@ -25,7 +25,8 @@
 #               W/K: the key of that answer (PHQ-9: the score's digit, 1; ASQ: 2 = Yes)
 #   refused     A/N/F: the answer "refused"; W/K: `r`. PHQ-9's 0-3 scale offers no refusal: there the
 #               expectation `orange|rej` also accepts the input refused with exit 2 naming phq9.item9 and
-#               nothing saved (A/N/F), and in the wizard `r` must record nothing and stay on item 9.
+#               nothing saved (A/N/F), and in the wizard `r` must record nothing and stay on item 9
+#               (should forms/phq9.ini ever make that scale refusable: `r` moves on, at least orange).
 #   unanswered  A/N: null; F: the item left out of the response; W: Enter on the unanswered item must
 #               record nothing and stay on it (then it is answered positive, so that the intake can be
 #               saved); K: the program was killed on that item, and on resume the item is still asked.
@@ -296,6 +297,9 @@ new_desk_user() {
 }
 new_desk_user
 Q_PHQ9_9="better off dead"
+# whether the form offers a refusal on PHQ-9 item 9's scale (the published 0-3 scale has none)
+PHQ9_REFUSABLE=no
+sed -n '/^\[scale.freq4\]/,/^\[/p' forms/phq9.ini | grep -q '^refusable *= *yes' && PHQ9_REFUSABLE=yes
 Q_ASQ1="wished you were dead"
 Q_ASQ2="you or your family"
 Q_ASQ3="thoughts about killing yourself"
@@ -351,7 +355,11 @@ way_wizard() { # label expect form item how q5 rowid
             echo "type 00000000"
             case $h in
             positive) echo "type 1" ;;
-            refused) printf 'key r\ndump %s.stay\ntype 1\n' "$pre" ;;
+            refused)
+                # no refusal on the scale: r does nothing, item 9 is then answered 1; else r answers it
+                if [ "$PHQ9_REFUSABLE" = yes ]; then printf 'key r\ndump %s.stay\n' "$pre"
+                else printf 'key r\ndump %s.stay\ntype 1\n' "$pre"; fi
+                ;;
             unanswered) printf 'key enter\ndump %s.stay\ntype 1\n' "$pre" ;;
             esac
             echo "type 1" # difficulty: Not difficult at all (position 1)
@@ -397,7 +405,14 @@ way_wizard() { # label expect form item how q5 rowid
         else bad "$label: self_harm (11th of 12) ticked with Down and Space" "$pre.concerns"; fi
     fi
     case $f.$h in
-    phq9.refused) expect_stays "$label: r on PHQ-9 item 9 (no refusal on its scale) records nothing, stays" "$pre.stay" 9 "$Q_PHQ9_9" ;;
+    phq9.refused)
+        if [ "$PHQ9_REFUSABLE" = yes ]; then
+            if grep -q "Question 9 of" "$pre.stay"; then bad "$label: r refuses PHQ-9 item 9 and moves on" "$pre.stay"
+            else ok "$label: r refuses PHQ-9 item 9 and moves on"; fi
+        else
+            expect_stays "$label: r on PHQ-9 item 9 (no refusal on its scale) records nothing, stays" "$pre.stay" 9 "$Q_PHQ9_9"
+        fi
+        ;;
     phq9.unanswered) expect_stays "$label: Enter on unanswered PHQ-9 item 9 records nothing, stays" "$pre.stay" 9 "$Q_PHQ9_9" ;;
     asq.unanswered)
         n=${i#item}
