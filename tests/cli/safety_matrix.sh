@@ -231,6 +231,13 @@ way_assess() { # label expect form item how q5
     else
         bad "$1: rc=$rc level=${lv:-none}, expected at least ${2%%|*}: $(head -c 300 "$tmp/err")"
     fi
+    q5_reason "$1" "$6"
+}
+# issue 11: question 5 unknown after a positive is red "with the reason `question 5 not answered`"
+q5_reason() { # label q5
+    [ "$2" = missing ] || return 0
+    if grep -qi 'question 5 not answered' "$tmp/out"; then ok "$1: the reason says question 5 not answered"
+    else bad "$1: the reason says question 5 not answered: $(head -c 300 "$tmp/out")"; fi
 }
 way_new() { # label expect form item how q5
     printf '{"client":{"name":"Matrix N%s","phone":"139%08d"},"language":"en",%s}\n' "$cellno" "$cellno" \
@@ -244,6 +251,7 @@ way_new() { # label expect form item how q5
     fi
     [ "$rc" -eq 0 ] || { bad "$1: rc=$rc $(head -c 300 "$tmp/err")"; return; }
     check_saved "$1" "$2" "$(new_client)"
+    q5_reason "$1" "$6"
 }
 bundle() { printf '{"resourceType":"Bundle","type":"collection","entry":[%s]}\n' "$1"; }
 # The rows expected to import are imported together, one Patient each, in one Bundle after the table
@@ -579,6 +587,11 @@ way_kill() { # label expect form item how q5
         kill_desk "$U"
         resume_desk "$label" "$U"
         kstep "$label: resumed after kill -9: question 5 is still asked" "$Q_ASQ5" || return
+        # issue 11: question 5 unanswered after a positive is red "in a resumed draft"
+        if wait_for "Risk level: RED" 2; then ok "$label: the resumed draft with question 5 unanswered is red"
+        else bad "$label: the resumed draft with question 5 unanswered is red" "$(pane)"; fi
+        if wait_for "[Qq]uestion 5 not answered" 1; then ok "$label: ...with the reason question 5 not answered"
+        else bad "$label: ...with the reason question 5 not answered" "$(pane)"; fi
         keys Enter C-s
         sleep 0.3
         expect_stays "$label: Enter and Ctrl-S on the resumed unanswered question 5 do not pass it" "$(pane)" 5 "$Q_ASQ5"
