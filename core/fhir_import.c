@@ -129,11 +129,10 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     const char *canon = json_string_value(json_object_get(o, "questionnaire"));
     r->f = fhir_form_of(&e->forms, canon);
     r->subject = json_string_value(json_object_get(json_object_get(o, "subject"), "reference")) ?: "";
-    if (!r->f || r->f->kind != FORM_SCORED) {
+    if (!r->f) {
         char shown[120];
         text_for_display(canon ? canon : "(none)", 80, shown, sizeof shown);
         problem(p, "%s: questionnaire `%s` is not a questionnaire triage scores", w, shown);
-        r->f = NULL;
         return;
     }
     const form *f = r->f;
@@ -169,6 +168,28 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
         }
         seen[idx] = true;
         char text[128], why[512];
+        const form_item *fi = &f->items[idx];
+        /* the record form (the intake): identity comes from the Patient, so its text and date items are not
+         * read here; a multi item (the presenting concerns) takes every answer given */
+        if (f->kind == FORM_RECORD && (fi->type == ITEM_TEXT || fi->type == ITEM_DATE)) continue;
+        if (fi->type == ITEM_MULTI) {
+            const scale *sc = form_item_scale(f, idx);
+            uint32_t mask = 0;
+            size_t ai;
+            json_t *a;
+            json_array_foreach(json_object_get(it, "answer"), ai, a) {
+                const char *code = json_string_value(json_object_get(json_object_get(a, "valueCoding"), "code"));
+                int ci = code && sc ? scale_code_index(sc, code) : -1;
+                if (ci < 0) {
+                    answer_choices(f, idx, why, sizeof why);
+                    problem(p, "%s: linkId `%s` (%s.%s): answer %zu is not one of %s", w, shown, f->id, fi->id, ai, why);
+                } else {
+                    mask |= 1u << ci;
+                }
+            }
+            if (mask) r->answers[idx] = (answer){ANS_VALUE, (int32_t)mask};
+            continue;
+        }
         if (!answer_text(it, text, sizeof text)) {
             problem(p, "%s: linkId `%s` (%s.%s): no answer (valueCoding, valueString, valueInteger or valueBoolean)", w,
                     shown, f->id, f->items[idx].id);
@@ -250,12 +271,53 @@ static int subject_index(subject *subjects, int *ns, const char *ref) {
     return (*ns)++;
 }
 
+/* The intake form's answers, as `triage intake new` takes them: the presenting concerns, the client's language
+ * and counselor preference into the assessment input, the other choice and number answers (channel, age)
+ * into the record kept with the intake (the report facts read them there). */
+static void record_answers(const engine *e, const response *r, json_t *input, json_t *record) {
+    const form *f = r->f;
+    const need_model *m = &e->needs;
+    for (int k = 0; k < f->n_items; k++) {
+        const answer *a = &r->answers[k];
+        if (a->state != ANS_VALUE) continue;
+        const scale *sc = form_item_scale(f, k);
+        bool is = f == e->forms.v[m->concern_form >= 0 ? m->concern_form : 0];
+        if (is && m->concern_form >= 0 && k == m->concern_item && sc) {
+            json_t *codes = json_array();
+            for (int c = 0; c < sc->n; c++)
+                if ((uint32_t)a->value & (1u << c)) json_array_append_new(codes, json_string(sc->choices[c].code));
+            json_object_set_new(input, "concerns", codes);
+            continue;
+        }
+        int c = sc ? scale_value_index(sc, a->value) : -1;
+        if (f->items[k].type == ITEM_CHOICE && c >= 0) {
+            const char *code = sc->choices[c].code;
+            if (m->language_form >= 0 && f == e->forms.v[m->language_form] && k == m->language_item)
+                json_object_set_new(input, "language", json_string(code));
+            else if (m->gender_form >= 0 && f == e->forms.v[m->gender_form] && k == m->gender_item) {
+                json_t *prefs = json_object();
+                json_object_set_new(prefs, "counselor_gender", json_string(code));
+                json_object_set_new(input, "preferences", prefs);
+            } else {
+                json_object_set_new(record, f->items[k].id, json_string(code));
+            }
+        } else if (f->items[k].type == ITEM_NUMBER) {
+            json_object_set_new(record, f->items[k].id, json_integer(a->value));
+        }
+    }
+}
+
 /* Saves the responses of one subject as one intake. */
 static bool save_group(session *s, const engine *e, response *rs, int nr, int g, const subject *sj, import_result *out,
                        char *err, size_t errsize) {
-    json_t *answers = json_object();
+    json_t *answers = json_object(), *input = json_object(), *record = json_object();
+    json_object_set_new(record, "source", json_string("fhir_import"));
     for (int i = 0; i < nr; i++) {
         if (rs[i].group != g) continue;
+        if (rs[i].f->kind == FORM_RECORD) {
+            record_answers(e, &rs[i], input, record);
+            continue;
+        }
         json_t *arr = json_array();
         for (int k = 0; k < rs[i].f->n_items; k++) {
             char code[64];
@@ -268,19 +330,15 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
         }
         json_object_set_new(answers, rs[i].f->id, arr);
     }
-    json_t *input = json_object();
     json_object_set_new(input, "answers", answers);
     assess_input *in = malloc(sizeof *in);
     bool ok = in && assess_parse_value(e, input, NULL, in, err, errsize);
     if (ok) {
         /* the one core use case: the client (when new) and the intake in one transaction */
-        json_t *record = json_object();
-        json_object_set_new(record, "source", json_string("fhir_import"));
         intake_subject who = {sj->create ? NULL : sj->client_id, sj->name, sj->phone, sj->birth, NULL, record,
                               e->cfg.ui_lang};
         intake_saved saved;
         ok = intake_finish(s, e, in, &who, &saved, err, errsize);
-        json_decref(record);
         if (ok) {
             json_decref(saved.assessment);
             if (sj->create) out->clients_created++;
@@ -290,6 +348,7 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
         }
     }
     free(in);
+    json_decref(record);
     json_decref(input);
     return ok;
 }

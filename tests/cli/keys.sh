@@ -152,10 +152,14 @@ expect "...PHQ-2 3 0 scores 3" "$D/k6_done" "phq2  3 "
 expect "...GAD-2 0 3 scores 3" "$D/k6_done" "gad2  3 "
 {
     login
-    printf 'dump %s/resumed_q5\n' "$D"
+    printf 'dump %s/resumed_q5_steps\n' "$D"
+    # interrupted with question 5 unanswered after a positive: acuity unknown, acute (red) until it is
+    # answered; the red steps come first
+    printf 'key enter\ndump %s/resumed_q5\n' "$D"
 } >"$tmp/b2.script"
 tui b "$tmp/b2.script" 120 36
-if shows "$D/resumed_q5" "Unfinished intake resumed" && shows "$D/resumed_q5" "Question 5 of" && ! marked "$D/resumed_q5"; then
+expect "resumed with question 5 unanswered: red, the safety steps first" "$D/resumed_q5_steps" "RED: SAFETY STEPS NOW"
+if shows "$D/resumed_q5" "Question 5 of" && ! marked "$D/resumed_q5" && shows "$D/resumed_q5" "RED"; then
     ok "the draft left after Enter on ASQ question 5 resumes there, unanswered"
 else
     bad "draft resumed at question 5, unanswered" "$D/resumed_q5"

@@ -31,7 +31,7 @@
 #               record nothing and stay on it (then it is answered positive, so that the intake can be
 #               saved); K: the program was killed on that item, and on resume the item is still asked.
 #   self_harm   the presenting concern self_harm ticked, everything else negative. W/K tick it with Space
-#               after Down x10 (12 options: digits reach only nine). self_harm_noasq: the centre's intake
+#               after Down x11 (12 options: digits reach only nine; the first Down lands on option 1). self_harm_noasq: the centre's intake
 #               asks no ASQ (forms = intake phq9); ticking self_harm must bring the ASQ in.
 # q5 (ASQ question 5, asked after any yes, refusal or unknown on 1-4): no, yes, refused, or missing
 #   (A/N: an array of four answers; F: item5 left out; W: Enter and Ctrl-S on question 5 must neither
@@ -335,7 +335,9 @@ type 1
 key enter
 type 1
 SCRIPT
-    if [ "$2" = self_harm ]; then for _ in 1 2 3 4 5 6 7 8 9 10; do echo "key down"; done; fi
+    # nothing is highlighted until an arrow moves: the first Down lands on option 1, the 11th on self_harm
+    if [ "$2" = self_harm ]; then for _ in 1 2 3 4 5 6 7 8 9 10 11; do echo "key down"; done
+    else echo "key down"; fi
     # Space ticks the highlighted option (`key ` followed by a space is the space bar)
     echo "key  "
     echo "dump $3.concerns"
@@ -409,7 +411,7 @@ way_wizard() { # label expect form item how q5 rowid
     TRIAGE_SCRIPT="$s" LINES=40 COLUMNS=100 timeout 60 "$T" --config "$cfg" --db "$DB" >"$tmp/tui.out" 2>&1
     # the checks along the way
     if [ "$f" = intake ]; then
-        if grep -q '\[x\] 11 ' "$pre.concerns"; then ok "$label: self_harm (11th of 12) ticked with Down and Space"
+        if grep -q '\[x\] .*Self-harm' "$pre.concerns"; then ok "$label: self_harm (11th of 12) ticked with Down and Space"
         else bad "$label: self_harm (11th of 12) ticked with Down and Space" "$pre.concerns"; fi
     fi
     case $f.$h in
@@ -450,7 +452,7 @@ way_wizard_noasq() { # label expect ...
     snapshot
     { script_intake "Matrix W$cellno" self_harm "$pre"; echo "dump $pre.p1"; } >"$tmp/w1.script"
     w_run "$tmp/w1.script"
-    if grep -q '\[x\] 11 ' "$pre.concerns"; then ok "$label: self_harm (11th of 12) ticked with Down and Space"
+    if grep -q '\[x\] .*Self-harm' "$pre.concerns"; then ok "$label: self_harm (11th of 12) ticked with Down and Space"
     else bad "$label: self_harm (11th of 12) ticked with Down and Space" "$pre.concerns"; fi
     # back in: the draft continues by itself, or with r from home
     { w_login; echo "dump $pre.p2"; } >"$tmp/w2.script"
@@ -518,7 +520,7 @@ k_intake() { # name concern: from login to the PHQ-9
     wait_for "Question 1 of" 5 || return 1
     keys "$1" Enter Enter Enter 1 Enter 1 Enter 1
     wait_for "Choose all that apply" 5 || return 1
-    if [ "$2" = self_harm ]; then keys Down Down Down Down Down Down Down Down Down Down; fi
+    if [ "$2" = self_harm ]; then keys Down Down Down Down Down Down Down Down Down Down Down; else keys Down; fi
     keys Space
     sleep 0.2
     keys Enter
@@ -586,6 +588,10 @@ way_kill() { # label expect form item how q5
         kstep "$label: question 5 asked after a refusal" "$Q_ASQ5" || return
         kill_desk "$U"
         resume_desk "$label" "$U"
+        # interrupted with question 5 unanswered after a positive: acuity unknown, acute: the red steps first
+        if wait_for "RED: SAFETY STEPS" 3; then ok "$label: resumed: the red safety steps come first"
+        else bad "$label: resumed: the red safety steps come first" "$(pane)"; fi
+        keys Enter
         kstep "$label: resumed after kill -9: question 5 is still asked" "$Q_ASQ5" || return
         # issue 11: question 5 unanswered after a positive is red "in a resumed draft"
         if wait_for "Risk level: RED" 2; then ok "$label: the resumed draft with question 5 unanswered is red"
