@@ -8,11 +8,14 @@
 typedef struct {
     bool ok;
     int64_t sealed_checked;
+    int64_t rows_checked; /* queue items and intakes whose row MAC verified */
     audit_report audit;
     char problem[600]; /* the first problem, named */
 } verify_report;
 
-/* integrity_check, every sealed field opened, the audit chain walked; the first problem is named. */
+/* integrity_check, every sealed field opened, every row MAC checked (core/rowmac.h: a queue item or intake
+ * whose clear columns were edited is named with its table and id), the audit chain walked; the first problem
+ * is named. */
 bool db_verify(session *s, verify_report *r, char *err, size_t errsize);
 /* A new data key: every sealed field re-sealed, every blind index recomputed, the audit trail re-sealed,
  * the new key sealed to every staff member's public key; all in one transaction. */

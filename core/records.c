@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "ids.h"
 #include "secret.h"
+#include "rowmac.h"
 #include "util.h"
 
 #define NAME_MAX_BYTES 400
@@ -394,6 +395,7 @@ bool intake_save_queued(session *s, const intake_input *in, const queue_policy *
     bool ok = seal_into(s, "intakes", "body", r.id, in->body, &r.body_ct, err, errsize) &&
               seal_into(s, "intakes", "notes", r.id, in->notes, &r.notes_ct, err, errsize) &&
               session_begin(s, err, errsize);
+    rowmac_seal_intake(s->v, &r); /* the clear level is bound to the data key (core/rowmac.h) */
     if (ok) {
         st = s->db->ops->intake_insert(s->db->st, &r);
         if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err, errsize);
