@@ -219,7 +219,7 @@ static void draw_row(app *a, int y, int width, int i) {
         mvhline(y, 1, ' ', width - 2);
         attroff(at);
     }
-    const char *cells[] = {it->overdue ? "!!" : "", v->initials, v->short_id, it->tampered ? tr("tampered") : level_word(it->level),
+    const char *cells[] = {it->overdue ? "!!" : "", v->initials, v->short_id, it->tampered ? tr("tampered_short") : level_word(it->level),
                            queue_state_name(it->state), age, left, reason};
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         attr_t cell = at;
