@@ -95,6 +95,20 @@ size_t rowmac_encode_intake(const intake_rec *r, unsigned char *out, size_t cap)
     return done(&e);
 }
 
+size_t rowmac_encode_facts(const facts_rec *r, unsigned char *out, size_t cap) {
+    enc e = {out, 0, cap, !r || !out};
+    if (e.full) return 0;
+    put_str(&e, ROWMAC_FORMAT);
+    put_str(&e, "intake_facts");
+    put_str(&e, r->id);
+    put_str(&e, r->client_key);
+    put_i64(&e, r->created_at);
+    put_str(&e, r->level);
+    put_i64(&e, r->confirmed_at);
+    put_str(&e, r->confirmed_level);
+    return done(&e);
+}
+
 typedef struct {
     const unsigned char *p;
     size_t n, at;
@@ -193,6 +207,14 @@ void rowmac_seal_intake(const vault *v, intake_rec *r) {
     else memset(r->mac, 0, sizeof r->mac);
 }
 
+void rowmac_seal_facts(const vault *v, facts_rec *r) {
+    unsigned char b[STORE_MAC_STATE_MAX];
+    size_t n = rowmac_encode_facts(r, b, sizeof b);
+    r->has_mac = v && n;
+    if (r->has_mac) vault_row_mac(v, b, n, r->mac);
+    else memset(r->mac, 0, sizeof r->mac);
+}
+
 void rowmac_carry_queue(const queue_rec *before, queue_rec *after) {
     memcpy(after->mac, before->mac, sizeof after->mac);
     after->has_mac = before->has_mac;
@@ -278,6 +300,21 @@ row_trust rowmac_check_intake(const vault *v, bool required, const intake_rec *r
     return ROW_TAMPERED;
 }
 
+row_trust rowmac_check_facts(const vault *v, bool required, const facts_rec *r, char *why, size_t whysize) {
+    say(why, whysize, "");
+    if (!v || !r) return ROW_UNCHECKED;
+    if (!r->has_mac) {
+        if (!required) return ROW_UNCHECKED;
+        say(why, whysize, "its MAC is missing");
+        return ROW_TAMPERED;
+    }
+    unsigned char b[STORE_MAC_STATE_MAX];
+    size_t n = rowmac_encode_facts(r, b, sizeof b);
+    if (n && vault_row_mac_ok(v, b, n, r->mac)) return ROW_SOUND;
+    say(why, whysize, "its MAC does not verify (a clear column was edited, or the MAC is another row's)");
+    return ROW_TAMPERED;
+}
+
 bool rowmac_required(database *db) {
     blob b = {0};
     bool yes = db->ops->meta_get(db->st, ROWMAC_META, &b) == ST_OK && b.n == 1 && b.p[0] == '1';
@@ -304,6 +341,9 @@ static bool mac_missing(database *db, const vault *v, const char *table, int64_t
         if (strcmp(table, "queue_items") == 0) {
             queue_rec q;
             if ((st = db->ops->queue_get(db->st, ids[i], &q)) == ST_OK) len = rowmac_encode_queue(&q, b, sizeof b);
+        } else if (strcmp(table, "intake_facts") == 0) {
+            facts_rec f;
+            if ((st = db->ops->facts_get(db->st, ids[i], &f)) == ST_OK) len = rowmac_encode_facts(&f, b, sizeof b);
         } else {
             intake_rec r;
             if ((st = db->ops->intake_get(db->st, ids[i], &r)) == ST_OK) len = rowmac_encode_intake(&r, b, sizeof b);
@@ -332,7 +372,8 @@ bool rowmac_first_login(session *s, char *err, size_t errsize) {
         /* the flag was removed from the file: blessing the rows without a MAC now would bless forged ones */
         snprintf(detail, sizeof detail, "meta rowmac was missing after the row MACs were made: nothing re-MACed");
     } else {
-        ok = mac_missing(db, s->v, "queue_items", &n, err, errsize) && mac_missing(db, s->v, "intakes", &n, err, errsize);
+        ok = mac_missing(db, s->v, "queue_items", &n, err, errsize) && mac_missing(db, s->v, "intakes", &n, err, errsize) &&
+             mac_missing(db, s->v, "intake_facts", &n, err, errsize);
         snprintf(detail, sizeof detail, "row MACs made for %lld rows written before schema 5", (long long)n);
     }
     store_status st = ok ? db->ops->meta_set(db->st, ROWMAC_META, "1", 1) : ST_OK;
@@ -362,6 +403,11 @@ static bool remac_table(database *db, const vault *old, const vault *fresh, cons
             if ((st = db->ops->queue_get(db->st, ids[i], &q)) != ST_OK) break;
             t = rowmac_check_queue(old, required, db->row_policy, now, &q, NULL, 0);
             len = rowmac_encode_queue(&q, b, sizeof b);
+        } else if (strcmp(table, "intake_facts") == 0) {
+            facts_rec f;
+            if ((st = db->ops->facts_get(db->st, ids[i], &f)) != ST_OK) break;
+            t = rowmac_check_facts(old, required, &f, NULL, 0);
+            len = rowmac_encode_facts(&f, b, sizeof b);
         } else {
             intake_rec r;
             if ((st = db->ops->intake_get(db->st, ids[i], &r)) != ST_OK) break;
@@ -380,7 +426,7 @@ static bool remac_table(database *db, const vault *old, const vault *fresh, cons
 
 bool rowmac_remac_all(database *db, const vault *old, const vault *fresh, char *err, size_t errsize) {
     return remac_table(db, old, fresh, "queue_items", err, errsize) &&
-           remac_table(db, old, fresh, "intakes", err, errsize);
+           remac_table(db, old, fresh, "intakes", err, errsize) && remac_table(db, old, fresh, "intake_facts", err, errsize);
 }
 
 /* ---- verify ---- */
@@ -398,7 +444,7 @@ static void body_level(const vault *v, const intake_rec *r, char *out, size_t si
 }
 
 bool rowmac_verify_all(database *db, const vault *v, char *problem, size_t size, int64_t *checked) {
-    static const char *const tables[] = {"queue_items", "intakes"};
+    static const char *const tables[] = {"queue_items", "intakes", "intake_facts"};
     bool required = rowmac_required(db);
     int64_t now = clock_now(), bad = 0;
     *checked = 0;
@@ -414,7 +460,11 @@ bool rowmac_verify_all(database *db, const vault *v, char *problem, size_t size,
         for (int i = 0; i < n; i++) {
             char why[160] = "";
             row_trust trust = ROW_TAMPERED;
-            if (t == 0) {
+            if (t == 2) {
+                facts_rec f;
+                if (db->ops->facts_get(db->st, ids[i], &f) == ST_OK) trust = rowmac_check_facts(v, required, &f, why, sizeof why);
+                else snprintf(why, sizeof why, "it cannot be read");
+            } else if (t == 0) {
                 queue_rec q;
                 if (db->ops->queue_get(db->st, ids[i], &q) == ST_OK)
                     trust = rowmac_check_queue(v, required, db->row_policy, now, &q, why, sizeof why);

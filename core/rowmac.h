@@ -32,12 +32,15 @@ const char *row_trust_name(row_trust t);
 /* The canonical encodings (0 when out does not hold it). */
 size_t rowmac_encode_queue(const queue_rec *r, unsigned char *out, size_t cap);
 size_t rowmac_encode_intake(const intake_rec *r, unsigned char *out, size_t cap);
+/* A facts row: its ids, time, level, confirmed level and time (what a report's levels come from). */
+size_t rowmac_encode_facts(const facts_rec *r, unsigned char *out, size_t cap);
 /* Reads an encoding made by rowmac_encode_queue back (false for anything else). */
 bool rowmac_decode_queue(const unsigned char *p, size_t n, queue_rec *out);
 
 /* With the key: a MAC over the row itself (mac_state emptied). */
 void rowmac_seal_queue(const vault *v, queue_rec *r);
 void rowmac_seal_intake(const vault *v, intake_rec *r);
+void rowmac_seal_facts(const vault *v, facts_rec *r);
 /* Without the key (a tick): after keeps before's MAC and the encoding it covers. */
 void rowmac_carry_queue(const queue_rec *before, queue_rec *after);
 
@@ -47,6 +50,7 @@ void rowmac_carry_queue(const queue_rec *before, queue_rec *after);
 row_trust rowmac_check_queue(const vault *v, bool required, const queue_policy *p, int64_t now, const queue_rec *r,
                              char *why, size_t whysize);
 row_trust rowmac_check_intake(const vault *v, bool required, const intake_rec *r, char *why, size_t whysize);
+row_trust rowmac_check_facts(const vault *v, bool required, const facts_rec *r, char *why, size_t whysize);
 
 /* True once every row has its MAC (meta rowmac set by the first login after the upgrade). */
 bool rowmac_required(database *db);
@@ -58,7 +62,7 @@ bool rowmac_first_login(session *s, char *err, size_t errsize);
  * does not verify under old keeps its MAC (it stays reported as tampered). */
 bool rowmac_remac_all(database *db, const vault *old, const vault *fresh, char *err, size_t errsize);
 
-/* `triage verify`: every queue item and intake checked; the first problem named by table and id (false,
+/* `triage verify`: every queue item, intake and facts row checked; the first problem named by table and id (false,
  * with problem). *checked counts the rows. */
 bool rowmac_verify_all(database *db, const vault *v, char *problem, size_t size, int64_t *checked);
 

@@ -189,6 +189,10 @@ typedef struct {
     int64_t last_session_day;      /* of the last attended session, -1 for none */
     char closed_reason[16];        /* the queue outcome once closed, else "" */
     int64_t closed_at;
+    /* row MAC (core/rowmac.h, schema 5) over the ids, the time, the level and the confirmed level: what a
+     * report's levels come from; the operational counts a keyless tick updates are not covered */
+    unsigned char mac[VAULT_MAC_BYTES];
+    bool has_mac;
 } facts_rec;
 
 /* One counseling session recorded as an outcome (schema 3): in clear, no clinical content. */

@@ -451,10 +451,10 @@ static const char *const sql_text[S_COUNT] = {
     [S_QUEUE_RED] = "SELECT count(*), coalesce(sum(state = 'open'), 0), coalesce(max(level_since), 0) FROM queue_items "
                     "INDEXED BY queue_urgency WHERE state <> 'closed' AND overdue IN (0, 1) AND (CASE level WHEN 'red' "
                     "THEN 3 WHEN 'orange' THEN 2 WHEN 'yellow' THEN 1 ELSE 0 END) = 3",
-    [S_FACTS_PUT] = "INSERT OR REPLACE INTO intake_facts(" FACTS_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-                    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-    [S_FACTS_GET] = "SELECT " FACTS_COLS ", 0 FROM intake_facts WHERE id = ?1",
-    [S_FACTS_FOR_CLIENT] = "SELECT " FACTS_COLS ", 0 FROM intake_facts WHERE client_key = ?1 ORDER BY created_at, id",
+    [S_FACTS_PUT] = "INSERT OR REPLACE INTO intake_facts(" FACTS_COLS ", mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+    [S_FACTS_GET] = "SELECT " FACTS_COLS ", 0, mac FROM intake_facts WHERE id = ?1",
+    [S_FACTS_FOR_CLIENT] = "SELECT " FACTS_COLS ", 0, mac FROM intake_facts WHERE client_key = ?1 ORDER BY created_at, id",
     /* one contiguous read: the table is stored in created_at order */
     /* in primary-key order (created_at, id), which the retained episodes' merge relies on */
     [S_FACTS_SCAN] = "SELECT id, level, channel, concerns, age_band, counselor, created_at, kpi_flags, contact_delay, "
@@ -2700,6 +2700,7 @@ static store_status read_facts(store *s, sqlite3_stmt *st, facts_rec *o) {
     o->last_session_day = rd_int(&r, 18, "last_session_day", INT64_MIN, INT64_MAX);
     rd_text(&r, 19, "closed_reason", o->closed_reason, sizeof o->closed_reason, false);
     o->closed_at = rd_int(&r, 20, "closed_at", INT64_MIN, INT64_MAX);
+    rd_mac(&r, 22, o->mac, &o->has_mac);
     if (!r.bad && !level_ok(o->level)) rd_bad(&r, "level");
     return rd_end(s, &r);
 }
@@ -2735,6 +2736,7 @@ static store_status sq_facts_put(store *s, const facts_rec *r) {
     rc = b_int(st, 19, r->last_session_day, rc);
     rc = b_text(st, 20, r->closed_reason, rc);
     rc = b_int(st, 21, r->closed_at, rc);
+    rc = b_blob_or_null(st, 22, r->mac, r->has_mac ? VAULT_MAC_BYTES : 0, rc);
     rc = run_write(s, st, rc, NULL);
     return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "save the facts of the intake %s", r->id);
 }

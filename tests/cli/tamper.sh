@@ -67,7 +67,7 @@ check "every queue item and intake has its MAC" \
 
 tri admin "$P\n" verify
 check "the untouched database verifies" [ "$rc" -eq 0 ]
-check "...and says how many row MACs it checked" has_out "4 row MACs verified"
+check "...and says how many row MACs it checked (2 items, 2 intakes, 2 report facts)" has_out "6 row MACs verified"
 tri desk "$R\n" queue
 check "queue --user: nothing tampered" sh -c '! printf "%s" "$1" | grep -q TAMPERED' x "$out"
 
@@ -76,11 +76,11 @@ copy() { DB="$tmp/$1.db"; cp "$GOOD" "$DB"; }
 
 # 1. red -> green in the clear columns (queue item, intake and its report facts)
 copy green
-sql "UPDATE queue_items SET level = 'green' WHERE id = '$RED_ITEM'; UPDATE intakes SET level = 'green' WHERE id = '$RED_INTAKE'"
+sql "UPDATE queue_items SET level = 'green' WHERE id = '$RED_ITEM'; UPDATE intakes SET level = 'green' WHERE id = '$RED_INTAKE'; UPDATE intake_facts SET level = 'green' WHERE id = '$RED_INTAKE'"
 tri admin "$P\n" verify
 check "red->green: verify fails" [ "$rc" -ne 0 ]
 check "...naming the table and the row" has_err "tampering: queue_items row $RED_ITEM"
-check "...and counting the other edited row" has_err "and 1 more rows"
+check "...and counting the other edited rows" has_err "and 2 more rows"
 tri desk "$R\n" queue
 check "queue --user: the item is marked TAMPERED" has_out "^$(printf %.8s "$RED_ITEM")  red .*TAMPERED"
 check "...and read as red, at the top" sh -c 'printf "%s\n" "$1" | head -1 | grep -q "TAMPERED"' x "$out"
@@ -159,6 +159,23 @@ copy intake_level
 sql "UPDATE intakes SET level = 'green' WHERE id = '$RED_INTAKE'"
 tri admin "$P\n" verify
 check "intake level edited: verify names the intake" has_err "tampering: intakes row $RED_INTAKE"
+
+# 5b. the report facts' level alone (what the KPIs count)
+copy facts
+sql "UPDATE intake_facts SET level = 'green' WHERE id = '$RED_INTAKE'"
+tri admin "$P\n" verify
+check "report facts red->green: verify names the facts row" has_err "tampering: intake_facts row $RED_INTAKE"
+
+# 5c. the steps that change what the facts MAC covers re-MAC it: a confirmation, an erasure (new ids)
+copy steps
+tri desk "$R\n" queue ack "$RED_ITEM"
+tri clin "$C\n" queue confirm "$RED_ITEM"
+check "a clinician confirms the red item" [ "$rc" -eq 0 ]
+YEL_CLIENT=$(sqlite3 "$DB" "SELECT client_id FROM queue_items WHERE id = '$YEL_ITEM'")
+tri admin "$P\n" client erase "$YEL_CLIENT"
+check "a supervisor erases the yellow client" [ "$rc" -eq 0 ]
+tri admin "$P\n" verify
+check "after a confirmation and an erasure every row MAC verifies" [ "$rc" -eq 0 ]
 
 # 6. a keyless tick raises and stays sound; an edit on top of the raise is caught
 copy tick
