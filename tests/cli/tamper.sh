@@ -68,6 +68,8 @@ check "every queue item and intake has its MAC" \
 tri admin "$P\n" verify
 check "the untouched database verifies" [ "$rc" -eq 0 ]
 check "...and says how many row MACs it checked (2 items, 2 intakes, 2 report facts)" has_out "6 row MACs verified"
+tri admin "$P\n" report
+check "report: says when the levels' MACs were last checked, and sound" has_out "last checked their row MACs .*: sound"
 tri desk "$R\n" queue
 check "queue --user: nothing tampered" sh -c '! printf "%s" "$1" | grep -q TAMPERED' x "$out"
 
@@ -99,6 +101,8 @@ check "...and the item is still reported" [ "$rc" -ne 0 ]
 tri admin "$P\n" audit checkpoint
 sqlite3 "$DB" "SELECT action, detail FROM audit WHERE action = 'tamper_detected'" >"$tmp/audit"
 check "verify's finding is in the audit" grep -q "queue_items row $RED_ITEM" "$tmp/audit"
+tri admin "$P\n" report
+check "report: marks its levels as found tampered by the last verify" has_out "TAMPERING FOUND"
 
 # the queue screen and the record view (TRIAGE_SCRIPT dumps)
 D=$tmp/dump
