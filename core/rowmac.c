@@ -443,6 +443,27 @@ static void body_level(const vault *v, const intake_rec *r, char *out, size_t si
     vault_wipe_free(body);
 }
 
+/* A MAC cannot tell an older copy of the same row (with its own, once valid, MAC) from the current one. Each
+ * write of an item adds a history event at its updated_at with its state and level after, so the newest
+ * event must be the row's: a row put back from an earlier state is older than its own history (the events
+ * are not MACed: someone who also deletes the later events is not caught here, only by the audit trail). */
+static bool history_matches(database *db, const queue_rec *q, char *why, size_t whysize) {
+    queue_event_rec *ev = NULL;
+    int n = 0;
+    if (db->ops->queue_events(db->st, q->id, &ev, &n) != ST_OK) {
+        say(why, whysize, "its history cannot be read");
+        return false;
+    }
+    /* the store gives them in time order, then in the order written: the last one is the newest step */
+    const queue_event_rec *last = n ? &ev[n - 1] : NULL;
+    bool ok = !last || (last->at == q->updated_at && !strcmp(last->to_state, q->state) &&
+                        !strcmp(last->level_after, q->level));
+    for (int i = 0; i < n; i++) queue_event_rec_free(&ev[i]);
+    free(ev);
+    if (!ok) say(why, whysize, "it is not the state its newest history step left (an older copy of the row put back?)");
+    return ok;
+}
+
 bool rowmac_verify_all(database *db, const vault *v, char *problem, size_t size, int64_t *checked) {
     static const char *const tables[] = {"queue_items", "intakes", "intake_facts"};
     bool required = rowmac_required(db);
@@ -466,9 +487,12 @@ bool rowmac_verify_all(database *db, const vault *v, char *problem, size_t size,
                 else snprintf(why, sizeof why, "it cannot be read");
             } else if (t == 0) {
                 queue_rec q;
-                if (db->ops->queue_get(db->st, ids[i], &q) == ST_OK)
+                if (db->ops->queue_get(db->st, ids[i], &q) == ST_OK) {
                     trust = rowmac_check_queue(v, required, db->row_policy, now, &q, why, sizeof why);
-                else snprintf(why, sizeof why, "it cannot be read");
+                    if (trust != ROW_TAMPERED && !history_matches(db, &q, why, sizeof why)) trust = ROW_TAMPERED;
+                } else {
+                    snprintf(why, sizeof why, "it cannot be read");
+                }
             } else {
                 intake_rec r;
                 if (db->ops->intake_get(db->st, ids[i], &r) == ST_OK) {

@@ -164,6 +164,17 @@ sql "UPDATE intakes SET level = 'green' WHERE id = '$RED_INTAKE'"
 tri admin "$P\n" verify
 check "intake level edited: verify names the intake" has_err "tampering: intakes row $RED_INTAKE"
 
+# 5a. an older copy of the same row, with its own once-valid MAC, put back over a raise (yellow -> red)
+copy replay
+cp "$DB" "$tmp/replay_old.db"
+tri desk "$R\n" queue raise "$YEL_ITEM" red --reason "sounded worse on the phone"
+check "replay: the yellow item raised to red" [ "$rc" -eq 0 ]
+sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+sql "ATTACH '$tmp/replay_old.db' AS o; UPDATE queue_items SET (level, state, level_since, deadline, updated_at, mac, mac_state) = (SELECT level, state, level_since, deadline, updated_at, mac, mac_state FROM o.queue_items WHERE id = '$YEL_ITEM') WHERE id = '$YEL_ITEM'"
+check "replay: the row reads yellow again" [ "$(sqlite3 "$DB" "SELECT level FROM queue_items WHERE id = '$YEL_ITEM'")" = yellow ]
+tri admin "$P\n" verify
+check "replay: verify finds the row older than its own history" has_err "tampering: queue_items row $YEL_ITEM: it is not the state its newest history step left"
+
 # 5b. the report facts' level alone (what the KPIs count)
 copy facts
 sql "UPDATE intake_facts SET level = 'green' WHERE id = '$RED_INTAKE'"
