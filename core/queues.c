@@ -59,15 +59,21 @@ static bool macs_required(database *db) { return db->row_key && rowmac_required(
 
 /* An item as the desks may trust it: a row whose MAC fails stays visible, marked tampered, and reads as red
  * and overdue (the safe reading) whatever its clear columns say. Returns the row's trust. */
-static row_trust item_from_row(database *db, bool required, int64_t now, const queue_rec *r, queue_item *it) {
+static row_trust item_checked(database *db, const vault *key, bool required, int64_t now, const queue_rec *r,
+                              queue_item *it) {
     queue_item_from_rec(r, it);
-    row_trust t = rowmac_check_queue(db->row_key, required, db->row_policy, now, r, NULL, 0);
+    row_trust t = rowmac_check_queue(key, required, db->row_policy, now, r, NULL, 0);
     if (t == ROW_TAMPERED) {
         it->tampered = true;
         it->level = LEVEL_RED;
         it->overdue = true;
     }
     return t;
+}
+
+/* The same with the key the database lends (a logged-in desk), or unchecked without one. */
+static row_trust item_from_row(database *db, bool required, int64_t now, const queue_rec *r, queue_item *it) {
+    return item_checked(db, db->row_key, required, now, r, it);
 }
 
 /* Saves the item and one history event (inside the caller's transaction). v seals the reason; without a
@@ -202,7 +208,8 @@ bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_re
         return false;
     }
     queue_item before, it;
-    bool tampered = item_from_row(s->db, rowmac_required(s->db), clock_now(), &r, &before) == ROW_TAMPERED;
+    /* checked with the acting session's own key: this step MACs the row again */
+    bool tampered = item_checked(s->db, s->v, rowmac_required(s->db), clock_now(), &r, &before) == ROW_TAMPERED;
     it = before;
     char why[256];
     /* acting on an edited row would re-MAC it: only a supervisor may, on its safe reading (red, overdue) */
