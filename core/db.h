@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "queue.h"
 #include "store.h"
 #include "vault.h"
 
@@ -24,6 +25,11 @@ typedef struct {
     store *st;
     char path[4096];
     db_settings set;
+    /* Row MACs (core/rowmac.h): the data key a logged-in session lends for checking them on every read (NULL
+     * with no login, e.g. `queue tick` from cron: rows are then read unchecked), and the queue policy a
+     * keyless tick's raise is checked against (NULL: the built-in defaults). */
+    const vault *row_key;
+    const queue_policy *row_policy;
 } database;
 
 void db_settings_from_config(const config *c, db_settings *out);

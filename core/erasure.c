@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "clock.h"
 #include "ids.h"
+#include "rowmac.h"
 
 #define DAY 86400
 #define YEAR (365 * DAY + DAY / 4)
@@ -58,6 +59,13 @@ static bool erase_in_txn(session *s, const char *client_id, erase_result *out, c
         char nid[STORE_ID_LEN];
         id_new(nid);
         st = db->ops->facts_rekey(db->st, facts[i].id, nid, key);
+        /* the row MAC covers the ids: MACed again under the new ones, unless the row did not verify */
+        facts_rec f;
+        if (st == ST_OK && rowmac_check_facts(s->v, rowmac_required(db), &facts[i], NULL, 0) != ROW_TAMPERED &&
+            (st = db->ops->facts_get(db->st, nid, &f)) == ST_OK) {
+            rowmac_seal_facts(s->v, &f);
+            st = db->ops->row_mac_set(db->st, "intake_facts", nid, f.mac);
+        }
     }
     free(facts);
     out->intakes = nf;

@@ -16,6 +16,7 @@
 #include "queues.h"
 #include "records.h"
 #include "secret.h"
+#include "rowmac.h"
 #include "util.h"
 
 static const char *const format_names[] = {"csv", "json", "fhir"};
@@ -39,6 +40,7 @@ typedef struct {
     client_plain client; /* empty when de-identified */
     facts_rec facts;
     bool has_facts;
+    char level[8];   /* the sealed assessment's level (never the clear column alone: core/rowmac.h) */
     queue_item task; /* the open queue item this intake set, when there is one */
     bool has_task;
     char id[64], client_id[64]; /* ids or pseudonyms */
@@ -78,6 +80,12 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     json_error_t je;
     op->body = json_loadb(body, len, 0, &je);
     vault_wipe_free(body);
+    /* an edit of the clear level in the file never reaches an export: the sealed one is written; a body
+     * without one falls back to the clear column only when its row MAC holds (else red, the safe reading) */
+    const char *sealed = json_string_value(json_object_get(json_object_get(op->body, "assessment"), "level"));
+    if (sealed && *sealed) snprintf(op->level, sizeof op->level, "%s", sealed);
+    else snprintf(op->level, sizeof op->level, "%s",
+                  rowmac_check_intake(s->v, rowmac_required(s->db), r, NULL, 0) == ROW_TAMPERED ? "red" : r->level);
     op->has_facts = s->db->ops->facts_get(s->db->st, r->id, &op->facts) == ST_OK;
     queue_item it;
     op->has_task = queues_open_for_client(s->db, r->client_id, &it) && strcmp(it.intake_id, r->id) == 0 &&
@@ -184,7 +192,7 @@ static void csv_row(exporter *x, const opened *op) {
         csv_field(b, op->client.phone);
         csv_field(b, op->client.birth);
     }
-    csv_field(b, op->meta->level);
+    csv_field(b, op->level);
     csv_field(b, op->has_facts ? op->facts.channel : "");
     csv_field(b, op->has_facts ? op->facts.concerns : "");
     csv_field(b, op->has_facts ? op->facts.counselor : op->meta->suggested);
@@ -228,7 +236,7 @@ static json_t *json_line(exporter *x, const opened *op) {
     json_object_set_new(o, "client", c);
     iso_time(op->meta->created_at, t, sizeof t);
     json_object_set_new(o, "created_at", json_string(t));
-    json_object_set_new(o, "level", json_string(op->meta->level));
+    json_object_set_new(o, "level", json_string(op->level));
     if (op->has_facts) {
         json_object_set_new(o, "channel", op->facts.channel[0] ? json_string(op->facts.channel) : json_null());
         json_t *cs = json_array();

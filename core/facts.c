@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "rowmac.h"
 #include "util.h"
 
 #define DAY 86400
@@ -200,6 +201,7 @@ bool facts_record_intake(session *s, const intake_rec *r, const char *body, cons
     f.first_session_day = -1;
     f.first_session_attended = -1;
     f.last_session_day = -1;
+    rowmac_seal_facts(s->v, &f); /* the level a report counts is bound to the data key (core/rowmac.h) */
     store_status st = s->db->ops->facts_put(s->db->st, &f);
     if (st != ST_OK) db_error(s->db, st, "cannot save the intake's report facts", err, errsize);
     return st == ST_OK;
@@ -214,6 +216,7 @@ bool facts_on_queue_step(database *db, const queue_item *before, const queue_ite
         db_error(db, st, "cannot read the intake's report facts", err, errsize);
         return false;
     }
+    facts_rec read = f;
     int64_t at = after->updated_at;
     if (f.deadline == 0 && after->deadline > 0) f.deadline = after->deadline;
     if (!strcmp(what, "confirm") && f.confirmed_at == 0) {
@@ -233,6 +236,11 @@ bool facts_on_queue_step(database *db, const queue_item *before, const queue_ite
         f.closed_at = at;
     }
     (void)before;
+    /* a confirmation changes what the row MAC covers: MACed again with the desk's key, after the row read
+     * verified (an edited row is never blessed; it stays reported). Other steps keep the MAC as it was. */
+    if (f.confirmed_at == at && !strcmp(what, "confirm") && db->row_key &&
+        rowmac_check_facts(db->row_key, rowmac_required(db), &read, NULL, 0) != ROW_TAMPERED)
+        rowmac_seal_facts(db->row_key, &f);
     st = db->ops->facts_put(db->st, &f);
     if (st != ST_OK) db_error(db, st, "cannot save the intake's report facts", err, errsize);
     return st == ST_OK;

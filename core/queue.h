@@ -60,6 +60,8 @@ typedef struct {
     char counselor[65];            /* counselor code once assigned, else "" */
     queue_outcome outcome;
     int64_t updated_at;
+    bool tampered;                 /* its row MAC failed (core/rowmac.h): shown as TAMPERED, read as red and
+                                      overdue whatever its clear columns say (set by core/queues.c) */
 } queue_item;
 
 typedef struct {

@@ -8,6 +8,7 @@
 #include "facts.h"
 #include "clock.h"
 #include "ids.h"
+#include "rowmac.h"
 #include "util.h"
 
 void queue_item_from_rec(const queue_rec *r, queue_item *it) {
@@ -53,13 +54,39 @@ void queue_item_to_rec(const queue_item *it, queue_rec *r) {
     r->contact_attempts = it->contact_attempts;
 }
 
+/* Whether reads must find a MAC on every row (looked up once per read, and only when there is a key). */
+static bool macs_required(database *db) { return db->row_key && rowmac_required(db); }
+
+/* An item as the desks may trust it: a row whose MAC fails stays visible, marked tampered, and reads as red
+ * and overdue (the safe reading) whatever its clear columns say. Returns the row's trust. */
+static row_trust item_checked(database *db, const vault *key, bool required, int64_t now, const queue_rec *r,
+                              queue_item *it) {
+    queue_item_from_rec(r, it);
+    row_trust t = rowmac_check_queue(key, required, db->row_policy, now, r, NULL, 0);
+    if (t == ROW_TAMPERED) {
+        it->tampered = true;
+        it->level = LEVEL_RED;
+        it->overdue = true;
+    }
+    return t;
+}
+
+/* The same with the key the database lends (a logged-in desk), or unchecked without one. */
+static row_trust item_from_row(database *db, bool required, int64_t now, const queue_rec *r, queue_item *it) {
+    return item_checked(db, db->row_key, required, now, r, it);
+}
+
 /* Saves the item and one history event (inside the caller's transaction). v seals the reason; without a
- * key (tick) there is no reason to seal. */
-static bool save_with_event(database *db, const vault *v, const char *staff_id, const queue_item *before,
-                            const queue_item *after, const char *what, const char *reason, char *err,
-                            size_t errsize) {
+ * key (tick) there is no reason to seal. mac_key MACs the row; without it (a keyless tick, or a row that did
+ * not verify) the row keeps the MAC it had, over the row as it was (before_rec), so a reader can check that
+ * only a tick's raise happened since. */
+static bool save_with_event(database *db, const vault *v, const vault *mac_key, const char *staff_id,
+                            const queue_rec *before_rec, const queue_item *before, const queue_item *after,
+                            const char *what, const char *reason, char *err, size_t errsize) {
     queue_rec r;
     queue_item_to_rec(after, &r);
+    if (mac_key) rowmac_seal_queue(mac_key, &r);
+    else if (before_rec) rowmac_carry_queue(before_rec, &r);
     store_status st = db->ops->queue_put(db->st, &r);
     if (st != ST_OK) {
         db_error(db, st, "cannot save the queue item", err, errsize);
@@ -101,11 +128,17 @@ bool queues_enqueue(session *s, const queue_policy *p, const char *client_id, co
     store_status st = s->db->ops->queue_open_for_client(s->db->st, client_id, &r);
     if (st == ST_OK) {
         queue_item before, it;
+        if (rowmac_check_queue(s->v, rowmac_required(s->db), s->db->row_policy, now, &r, NULL, 0) == ROW_TAMPERED) {
+            /* a new intake must not re-MAC (bless) an edited row: the item stays as it is, shown as tampered
+             * and read as red, for a supervisor; the intake itself is saved */
+            return audit_log(s->db, s->v, s->me.id, "tamper_detected", r.id, "queue item row MAC fails; new intake not applied",
+                             err, errsize);
+        }
         queue_item_from_rec(&r, &before);
         it = before;
         if (!queue_new_intake(p, &it, intake_id, level, now)) return true;
         it.updated_at = now;
-        return save_with_event(s->db, s->v, s->me.id, &before, &it, "new_intake", NULL, err, errsize);
+        return save_with_event(s->db, s->v, s->v, s->me.id, &r, &before, &it, "new_intake", NULL, err, errsize);
     }
     if (st != ST_NOTFOUND) {
         db_error(s->db, st, "cannot read the queues", err, errsize);
@@ -115,13 +148,13 @@ bool queues_enqueue(session *s, const queue_policy *p, const char *client_id, co
     char id[STORE_ID_LEN];
     id_new(id);
     queue_item_new(p, &it, id, client_id, intake_id, level, now);
-    return save_with_event(s->db, s->v, s->me.id, NULL, &it, "enqueue", NULL, err, errsize);
+    return save_with_event(s->db, s->v, s->v, s->me.id, NULL, NULL, &it, "enqueue", NULL, err, errsize);
 }
 
 bool queues_open_for_client(database *db, const char *client_id, queue_item *out) {
     queue_rec r;
     if (db->ops->queue_open_for_client(db->st, client_id, &r) != ST_OK) return false;
-    queue_item_from_rec(&r, out);
+    item_from_row(db, macs_required(db), clock_now(), &r, out);
     return true;
 }
 
@@ -131,7 +164,7 @@ bool queues_find(database *db, const char *key, queue_item *out, char *err, size
     if (n == STORE_ID_LEN - 1) {
         store_status st = db->ops->queue_get(db->st, key, &r);
         if (st == ST_OK) {
-            queue_item_from_rec(&r, out);
+            item_from_row(db, macs_required(db), clock_now(), &r, out);
             return true;
         }
     }
@@ -147,9 +180,10 @@ bool queues_find(database *db, const char *key, queue_item *out, char *err, size
         db_error(db, st, "cannot read the queues", err, errsize);
         return false;
     }
+    bool required = macs_required(db);
     for (int i = 0; i < count; i++)
         if (strncmp(list[i].id, key, n) == 0) {
-            if (hits++ == 0) queue_item_from_rec(&list[i], out);
+            if (hits++ == 0) item_from_row(db, required, clock_now(), &list[i], out);
         }
     free(list);
     if (hits == 1) return true;
@@ -174,9 +208,17 @@ bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_re
         return false;
     }
     queue_item before, it;
-    queue_item_from_rec(&r, &before);
+    /* checked with the acting session's own key: this step MACs the row again */
+    bool tampered = item_checked(s->db, s->v, rowmac_required(s->db), clock_now(), &r, &before) == ROW_TAMPERED;
     it = before;
     char why[256];
+    /* acting on an edited row would re-MAC it: only a supervisor may, on its safe reading (red, overdue) */
+    if (tampered && s->me.role != ROLE_SUPERVISOR) {
+        db_rollback(s->db);
+        snprintf(err, errsize, "tampering: queue item %s does not match its row MAC (its clear columns were edited in "
+                               "the file); it is shown as red; a supervisor must look at it", item_id);
+        return false;
+    }
     if (!queue_apply(p, &it, &rq, clock_now(), why, sizeof why)) {
         db_rollback(s->db);
         snprintf(err, errsize, "denied: %s", why);
@@ -189,7 +231,10 @@ bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_re
         }
         return false;
     }
-    bool ok = save_with_event(s->db, s->v, s->me.id, &before, &it, queue_action_name(rq.action), rq.reason, err, errsize) &&
+    bool ok = (!tampered || audit_log(s->db, s->v, s->me.id, "tamper_resolved", item_id,
+                                      "a supervisor acted on a tampered item, read as red", err, errsize)) &&
+              save_with_event(s->db, s->v, s->v, s->me.id, &r, &before, &it, queue_action_name(rq.action), rq.reason, err,
+                              errsize) &&
               db_commit(s->db, err, errsize);
     if (!ok) db_rollback(s->db);
     return ok;
@@ -222,13 +267,18 @@ bool queues_tick(database *db, const queue_policy *p, int *escalated, char *err,
     store_status st = db->ops->queue_due(db->st, now, &list, &n);
     bool ok = st == ST_OK;
     if (!ok) db_error(db, st, "cannot read the queues", err, errsize);
+    bool required = macs_required(db);
     for (int i = 0; ok && i < n; i++) {
         queue_item before, it;
         queue_item_from_rec(&list[i], &before);
         it = before;
         if (!queue_tick(p, &it, now)) continue;
         it.updated_at = now;
-        ok = save_with_event(db, NULL, "", &before, &it, "overdue", NULL, err, errsize);
+        /* a desk with a key re-MACs a row it verified; cron's tick (no key), or a row that did not verify,
+         * keeps the old MAC and the row it covers: a tick only raises */
+        row_trust t = rowmac_check_queue(db->row_key, required, db->row_policy, now, &list[i], NULL, 0);
+        const vault *mac_key = t == ROW_SOUND || t == ROW_RAISED ? db->row_key : NULL;
+        ok = save_with_event(db, NULL, mac_key, "", &list[i], &before, &it, "overdue", NULL, err, errsize);
         if (ok) (*escalated)++;
     }
     free(list);
@@ -242,10 +292,12 @@ bool queues_tick(database *db, const queue_policy *p, int *escalated, char *err,
 
 static int by_urgency(const void *a, const void *b) { return queue_compare(a, b); }
 
-/* Turns store records into items (freeing the records); sorted when asked. */
-static void records_to_items(queue_rec *list, int count, bool sort, queue_item **out, int *n) {
+/* Turns store records into items, each checked against its row MAC (freeing the records); sorted when asked. */
+static void records_to_items(database *db, queue_rec *list, int count, bool sort, queue_item **out, int *n) {
     queue_item *items = xcalloc((size_t)(count ? count : 1), sizeof *items);
-    for (int i = 0; i < count; i++) queue_item_from_rec(&list[i], &items[i]);
+    bool required = macs_required(db);
+    int64_t now = clock_now();
+    for (int i = 0; i < count; i++) item_from_row(db, required, now, &list[i], &items[i]);
     free(list);
     if (sort) qsort(items, (size_t)count, sizeof *items, by_urgency);
     *out = items;
@@ -262,7 +314,7 @@ bool queues_first_page(database *db, int limit, queue_item **out, int *n, char *
         db_error(db, st, "cannot read the queues", err, errsize);
         return false;
     }
-    records_to_items(list, count, false, out, n); /* the index gives them in order already */
+    records_to_items(db, list, count, false, out, n); /* the index gives them in order already */
     return true;
 }
 
@@ -276,7 +328,7 @@ bool queues_list_open(database *db, queue_item **out, int *n, char *err, size_t 
         db_error(db, st, "cannot read the queues", err, errsize);
         return false;
     }
-    records_to_items(list, count, true, out, n);
+    records_to_items(db, list, count, true, out, n);
     return true;
 }
 
@@ -297,7 +349,7 @@ bool queues_page(database *db, const queue_filter *f, int offset, int limit, que
         db_error(db, st, "cannot read the queues", err, errsize);
         return false;
     }
-    records_to_items(list, count, false, out, n);
+    records_to_items(db, list, count, false, out, n);
     return true;
 }
 

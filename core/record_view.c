@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rowmac.h"
 #include "util.h"
 #include "vault.h"
 
@@ -109,17 +110,21 @@ bool client_record_open(session *s, const char *client_id, client_record *out, c
         return false;
     }
     out->intakes = xcalloc((size_t)(n ? n : 1), sizeof *out->intakes);
-    bool ok = true;
+    bool ok = true, required = rowmac_required(s->db);
     for (int i = 0; i < n; i++) {
         intake_rec meta;
         char *body = NULL, *notes = NULL;
         if (ok && !intake_open(s, list[i].id, &meta, &body, &notes, err, errsize)) ok = false;
         if (ok) {
             intake_summary *sum = &out->intakes[out->n_intakes++];
-            if (!intake_summary_parse(body, sum)) snprintf(sum->level, sizeof sum->level, "%s", meta.level);
+            bool parsed = intake_summary_parse(body, sum) && sum->level[0];
             memcpy(sum->id, meta.id, sizeof sum->id);
             sum->at = meta.created_at;
-            snprintf(sum->level, sizeof sum->level, "%s", meta.level); /* the stored level is the record's */
+            /* the level shown is the sealed assessment's, never the clear column alone: an edit of the file
+             * (its row MAC fails, or it differs from the sealed level) is shown as tampering */
+            sum->tampered = rowmac_check_intake(s->v, required, &meta, NULL, 0) == ROW_TAMPERED ||
+                            (parsed && strcmp(sum->level, meta.level) != 0);
+            if (!parsed) snprintf(sum->level, sizeof sum->level, "%s", sum->tampered ? "red" : meta.level);
             staff_rec by;
             if (s->db->ops->staff_by_id(s->db->st, meta.created_by, &by) == ST_OK) snprintf(sum->by, sizeof sum->by, "%s", by.name);
             sum->notes = notes;

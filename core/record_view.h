@@ -39,6 +39,7 @@ typedef struct {
     char reasons[VIEW_MAX_REASONS][192];
     int n_reasons;
     char *notes; /* secure memory, or NULL (none, or not the reader's to read) */
+    bool tampered; /* the clear row was edited in the file (core/rowmac.h); level is the sealed one */
 } intake_summary;
 
 /* Reads the level, totals and reasons of a stored intake body (the JSON `intake_save` keeps). False when

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "ids.h"
 #include "secret.h"
+#include "rowmac.h"
 #include "util.h"
 
 #define NAME_MAX_BYTES 400
@@ -395,8 +396,10 @@ static bool intake_prepare(session *s, const intake_input *in, const char *clien
     snprintf(r->level, sizeof r->level, "%s", in->level);
     snprintf(r->suggested, sizeof r->suggested, "%s", in->suggested ? in->suggested : "");
     snprintf(r->chosen, sizeof r->chosen, "%s", in->chosen ? in->chosen : "");
-    return seal_into(s, "intakes", "body", r->id, in->body, &r->body_ct, err, errsize) &&
-           seal_into(s, "intakes", "notes", r->id, in->notes, &r->notes_ct, err, errsize);
+    bool ok = seal_into(s, "intakes", "body", r->id, in->body, &r->body_ct, err, errsize) &&
+              seal_into(s, "intakes", "notes", r->id, in->notes, &r->notes_ct, err, errsize);
+    rowmac_seal_intake(s->v, r); /* the clear level is bound to the data key (core/rowmac.h) */
+    return ok;
 }
 
 /* Inside an open transaction: the intake, its report facts, its audit entry and its place in the queue

@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "clock.h"
 #include "ids.h"
+#include "rowmac.h"
 #include "util.h"
 
 static const char *const action_names[ACT_COUNT] = {
@@ -233,6 +234,12 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     s->v = v;
     s->me = r;
     s->key_generation = session_key_generation(db);
+    /* from now on every read of a queue item or an intake checks its row MAC with this key */
+    if (!db->row_key) db->row_key = v; /* another live session of this process may have lent it already */
+    if (!rowmac_first_login(s, err, errsize)) {
+        session_end(s);
+        return LOGIN_ERROR;
+    }
     *out = s;
     return LOGIN_OK;
 }
@@ -269,6 +276,7 @@ bool session_begin(session *s, char *err, size_t errsize) {
 
 void session_end(session *s) {
     if (!s) return;
+    if (s->db && s->db->row_key == s->v) s->db->row_key = NULL;
     vault_free(s->v);
     memset(s, 0, sizeof *s);
     free(s);

@@ -12,6 +12,7 @@
 #include "vault.h"
 
 #define STORE_ID_LEN 37 /* a UUID as text, with its NUL */
+#define STORE_MAC_STATE_MAX 512 /* a queue row's canonical encoding (core/rowmac.c) fits in this */
 
 typedef enum {
     ST_OK = 0,
@@ -83,6 +84,8 @@ typedef struct {
     char chosen[STORE_ID_LEN];        /* counselor id or "" */
     blob body_ct;                     /* sealed JSON: answers, scores, reasons, matches */
     blob notes_ct;                    /* sealed free text, may be empty */
+    unsigned char mac[VAULT_MAC_BYTES]; /* row MAC over the clear columns (core/rowmac.h, schema 5) */
+    bool has_mac;                       /* false: NULL in the file */
 } intake_rec;
 
 typedef struct {
@@ -117,6 +120,13 @@ typedef struct {
     int64_t created_at, level_since, deadline, updated_at;
     bool overdue, match_by_hand;
     int escalations, declines_in_row, contact_attempts;
+    /* Row MAC (core/rowmac.h, schema 5) over the row as a key holder last wrote it. When a tick without a
+     * key has raised the item since, mac_state holds that earlier row's encoding (which the MAC covers), so
+     * the raise can be checked against it; otherwise mac_state_n is 0 and the MAC covers the row itself. */
+    unsigned char mac[VAULT_MAC_BYTES];
+    bool has_mac;
+    unsigned char mac_state[STORE_MAC_STATE_MAX];
+    size_t mac_state_n;
 } queue_rec;
 
 /* One step in an item's history: who did what, when, and why (the reason is sealed: it may be clinical). */
@@ -179,6 +189,10 @@ typedef struct {
     int64_t last_session_day;      /* of the last attended session, -1 for none */
     char closed_reason[16];        /* the queue outcome once closed, else "" */
     int64_t closed_at;
+    /* row MAC (core/rowmac.h, schema 5) over the ids, the time, the level and the confirmed level: what a
+     * report's levels come from; the operational counts a keyless tick updates are not covered */
+    unsigned char mac[VAULT_MAC_BYTES];
+    bool has_mac;
 } facts_rec;
 
 /* One counseling session recorded as an outcome (schema 3): in clear, no clinical content. */
@@ -333,6 +347,13 @@ typedef struct store_ops {
     store_status (*checkpoint)(store *s, bool *complete);
     /* overwrites a draft's sealed body with random bytes and deletes it */
     store_status (*draft_erase)(store *s, const char *id);
+
+    /* Row MACs (schema 5; the MACs are computed in core/rowmac.c, the store keeps a blob per row). The ids
+     * of every row of table ("queue_items", "intakes" or "intake_facts"), or only of those without a MAC
+     * (missing_only); free(). */
+    store_status (*row_ids)(store *s, const char *table, bool missing_only, char (**ids)[STORE_ID_LEN], int *n);
+    /* Sets one row's MAC; for a queue item it also empties mac_state (the MAC covers the row itself again). */
+    store_status (*row_mac_set)(store *s, const char *table, const char *id, const unsigned char mac[VAULT_MAC_BYTES]);
 } store_ops;
 
 extern const store_ops store_sqlite;

@@ -248,6 +248,15 @@ static const migration migrations[] = {
      * a partial index holding only them, so the count reads a handful of entries, not every open row */
     {"CREATE INDEX queue_by_hand ON queue_items(match_by_hand) WHERE state <> 'closed' AND match_by_hand = 1;\n",
      "PRAGMA user_version = 4"},
+    /* 5: row MACs (core/rowmac.h). The clear columns the queues act on are bound to the data key by a keyed MAC
+     * per row, computed above the store; the store keeps the blob. A queue item also keeps, after a tick
+     * without a key raised it, the encoding of the row its MAC covers (mac_state). Rows written before this
+     * version get their MACs at the first login after the upgrade (meta rowmac). */
+    {"ALTER TABLE queue_items ADD COLUMN mac BLOB CHECK (mac IS NULL OR length(mac) = 32);\n"
+     "ALTER TABLE queue_items ADD COLUMN mac_state BLOB CHECK (mac_state IS NULL OR length(mac_state) BETWEEN 1 AND 512);\n"
+     "ALTER TABLE intakes ADD COLUMN mac BLOB CHECK (mac IS NULL OR length(mac) = 32);\n"
+     "ALTER TABLE intake_facts ADD COLUMN mac BLOB CHECK (mac IS NULL OR length(mac) = 32);\n",
+     "PRAGMA user_version = 5"},
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -329,6 +338,12 @@ enum sid {
     S_CLIENTS_CLOSED_BEFORE,
     S_DRAFT_OVERWRITE,
     S_FACTS_SESSIONS,
+    S_ROW_IDS_QUEUE,
+    S_ROW_IDS_INTAKES,
+    S_ROW_IDS_FACTS,
+    S_ROW_MAC_QUEUE,
+    S_ROW_MAC_INTAKES,
+    S_ROW_MAC_FACTS,
     S_COUNT
 };
 
@@ -339,12 +354,12 @@ enum sid {
     "id, code, name, gender, languages, orientations, high_risk, available, capacity, caseload, weights, " \
     "updated_at"
 #define CLIENT_COLS "id, created_at, created_by, name_ct, phone_ct, birth_ct"
-#define INTAKE_COLS "id, client_id, created_at, created_by, level, suggested, chosen, body_ct, notes_ct"
+#define INTAKE_COLS "id, client_id, created_at, created_by, level, suggested, chosen, body_ct, notes_ct, mac"
 #define DRAFT_COLS "id, staff_id, updated_at, body_ct"
 #define AUDIT_COLS "seq, at, staff_id, action, object_id, detail, hash, mac"
 #define QUEUE_COLS                                                                                        \
     "id, client_id, intake_id, level, state, outcome, pending_level, counselor, created_at, level_since, " \
-    "deadline, updated_at, overdue, match_by_hand, escalations, declines_in_row, contact_attempts"
+    "deadline, updated_at, overdue, match_by_hand, escalations, declines_in_row, contact_attempts, mac, mac_state"
 #define EVENT_COLS "id, item_id, at, staff_id, action, from_state, to_state, level_before, level_after, reason_ct"
 #define FACTS_COLS                                                                                          \
     "id, client_key, created_at, level, channel, concerns, age_band, counselor, deadline, confirmed_at, "   \
@@ -379,7 +394,7 @@ static const char *const sql_text[S_COUNT] = {
     [S_BIDX_ADD] = "INSERT INTO blind_index(value, client_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     [S_BIDX_CLEAR] = "DELETE FROM blind_index WHERE client_id = ?1",
     [S_BIDX_FIND] = "SELECT client_id FROM blind_index WHERE value = ?1 ORDER BY client_id",
-    [S_INTAKE_INSERT] = "INSERT INTO intakes(" INTAKE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [S_INTAKE_INSERT] = "INSERT INTO intakes(" INTAKE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [S_INTAKE_GET] = "SELECT " INTAKE_COLS " FROM intakes WHERE id = ?1",
     [S_INTAKE_LIST] = "SELECT " INTAKE_COLS " FROM intakes WHERE client_id = ?1 ORDER BY created_at, rowid",
     /* a draft stays its author's: saving over someone else's changes nothing (and is reported) */
@@ -404,7 +419,7 @@ static const char *const sql_text[S_COUNT] = {
     [S_SET_DRAFT_BODY] = "UPDATE drafts SET body_ct = ?2 WHERE id = ?1",
     [S_DATA_VERSION] = "PRAGMA data_version",
     [S_QUEUE_PUT] = "INSERT OR REPLACE INTO queue_items(" QUEUE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-                    "?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     [S_QUEUE_GET] = "SELECT " QUEUE_COLS " FROM queue_items WHERE id = ?1",
     [S_QUEUE_FOR_CLIENT] = "SELECT " QUEUE_COLS " FROM queue_items WHERE client_id = ?1 AND state <> 'closed' "
                            "ORDER BY created_at DESC LIMIT 1",
@@ -436,10 +451,10 @@ static const char *const sql_text[S_COUNT] = {
     [S_QUEUE_RED] = "SELECT count(*), coalesce(sum(state = 'open'), 0), coalesce(max(level_since), 0) FROM queue_items "
                     "INDEXED BY queue_urgency WHERE state <> 'closed' AND overdue IN (0, 1) AND (CASE level WHEN 'red' "
                     "THEN 3 WHEN 'orange' THEN 2 WHEN 'yellow' THEN 1 ELSE 0 END) = 3",
-    [S_FACTS_PUT] = "INSERT OR REPLACE INTO intake_facts(" FACTS_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-                    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-    [S_FACTS_GET] = "SELECT " FACTS_COLS ", 0 FROM intake_facts WHERE id = ?1",
-    [S_FACTS_FOR_CLIENT] = "SELECT " FACTS_COLS ", 0 FROM intake_facts WHERE client_key = ?1 ORDER BY created_at, id",
+    [S_FACTS_PUT] = "INSERT OR REPLACE INTO intake_facts(" FACTS_COLS ", mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+    [S_FACTS_GET] = "SELECT " FACTS_COLS ", 0, mac FROM intake_facts WHERE id = ?1",
+    [S_FACTS_FOR_CLIENT] = "SELECT " FACTS_COLS ", 0, mac FROM intake_facts WHERE client_key = ?1 ORDER BY created_at, id",
     /* one contiguous read: the table is stored in created_at order */
     /* in primary-key order (created_at, id), which the retained episodes' merge relies on */
     [S_FACTS_SCAN] = "SELECT id, level, channel, concerns, age_band, counselor, created_at, kpi_flags, contact_delay, "
@@ -472,6 +487,13 @@ static const char *const sql_text[S_COUNT] = {
     /* the attended sessions of the range's episodes, in episode then day order, from the covering index */
     [S_FACTS_SESSIONS] = "SELECT intake_at, facts_id, day FROM outcome_sessions INDEXED BY outcome_sessions_time WHERE "
                          "intake_at >= ?1 AND intake_at < ?2 AND attended = 1 ORDER BY intake_at, facts_id, day",
+    /* ?1 = 1: only the rows without a MAC */
+    [S_ROW_IDS_QUEUE] = "SELECT id FROM queue_items WHERE ?1 = 0 OR mac IS NULL ORDER BY id",
+    [S_ROW_IDS_INTAKES] = "SELECT id FROM intakes WHERE ?1 = 0 OR mac IS NULL ORDER BY id",
+    [S_ROW_IDS_FACTS] = "SELECT id FROM intake_facts WHERE ?1 = 0 OR mac IS NULL ORDER BY id",
+    [S_ROW_MAC_QUEUE] = "UPDATE queue_items SET mac = ?2, mac_state = NULL WHERE id = ?1",
+    [S_ROW_MAC_INTAKES] = "UPDATE intakes SET mac = ?2 WHERE id = ?1",
+    [S_ROW_MAC_FACTS] = "UPDATE intake_facts SET mac = ?2 WHERE id = ?1",
 };
 
 /* The sealed columns: each_sealed walks them, update_sealed accepts exactly these names. */
@@ -855,6 +877,17 @@ static void rd_fixed(reader *r, int i, const char *col, unsigned char *dst, size
     memcpy(dst, p, n);
 }
 
+/* A row MAC: NULL or anything but 32 bytes reads as "no MAC" (core/rowmac.c then decides: after the upgrade
+ * a row without its MAC is tampering), so a damaged MAC never hides the row itself. */
+static void rd_mac(reader *r, int i, unsigned char dst[VAULT_MAC_BYTES], bool *has) {
+    memset(dst, 0, VAULT_MAC_BYTES);
+    *has = false;
+    const void *p = sqlite3_column_type(r->st, i) == SQLITE_BLOB ? sqlite3_column_blob(r->st, i) : NULL;
+    if (!p || sqlite3_column_bytes(r->st, i) != VAULT_MAC_BYTES) return;
+    memcpy(dst, p, VAULT_MAC_BYTES);
+    *has = true;
+}
+
 /* A sealed value: copied into malloc'd memory; NULL (allowed when nullable) and empty give {NULL, 0}. */
 static void rd_blob(reader *r, int i, const char *col, blob *out, bool nullable) {
     out->p = NULL;
@@ -963,6 +996,7 @@ static store_status read_intake(store *s, sqlite3_stmt *st, intake_rec *o) {
     rd_blob(&r, 7, "body_ct", &o->body_ct, false);
     if (!r.bad && o->body_ct.n == 0) rd_bad(&r, "body_ct");
     rd_blob(&r, 8, "notes_ct", &o->notes_ct, true);
+    rd_mac(&r, 9, o->mac, &o->has_mac);
     store_status x = rd_end(s, &r);
     if (x != ST_OK) intake_rec_free(o);
     return x;
@@ -1938,6 +1972,7 @@ static store_status sq_intake_insert(store *s, const intake_rec *r) {
     rc = b_text_or_null(st, 7, r->chosen, rc);
     rc = b_blob(st, 8, r->body_ct.p, r->body_ct.n, rc);
     rc = b_blob_or_null(st, 9, r->notes_ct.p, r->notes_ct.n, rc);
+    rc = b_blob_or_null(st, 10, r->mac, r->has_mac ? VAULT_MAC_BYTES : 0, rc);
     rc = run_write(s, st, rc, NULL);
     return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "add the intake %s", r->id);
 }
@@ -1984,6 +2019,13 @@ static store_status read_queue(store *s, sqlite3_stmt *st, queue_rec *o) {
     o->escalations = (int)rd_int(&r, 14, "escalations", 0, INT_MAX);
     o->declines_in_row = (int)rd_int(&r, 15, "declines_in_row", 0, INT_MAX);
     o->contact_attempts = (int)rd_int(&r, 16, "contact_attempts", 0, INT_MAX);
+    rd_mac(&r, 17, o->mac, &o->has_mac);
+    const void *ms = sqlite3_column_type(st, 18) == SQLITE_BLOB ? sqlite3_column_blob(st, 18) : NULL;
+    int msn = ms ? sqlite3_column_bytes(st, 18) : 0;
+    if (ms && msn > 0 && (size_t)msn <= sizeof o->mac_state) {
+        memcpy(o->mac_state, ms, (size_t)msn);
+        o->mac_state_n = (size_t)msn;
+    }
     if (!r.bad && !level_ok(o->level)) rd_bad(&r, "level");
     return rd_end(s, &r);
 }
@@ -2015,7 +2057,7 @@ static store_status sq_queue_put(store *s, const queue_rec *r) {
         !field_ok(r->level, sizeof r->level) || !level_ok(r->level) || !field_ok(r->state, sizeof r->state) ||
         !field_ok(r->outcome, sizeof r->outcome) || !field_ok(r->pending_level, sizeof r->pending_level) ||
         !field_ok(r->counselor, sizeof r->counselor) || r->escalations < 0 || r->declines_in_row < 0 ||
-        r->contact_attempts < 0)
+        r->contact_attempts < 0 || r->mac_state_n > sizeof r->mac_state)
         return invalid(s, what, "the record is missing, incomplete or has a negative count");
     store_status x = need_txn(s, what);
     if (x != ST_OK) return x;
@@ -2038,6 +2080,8 @@ static store_status sq_queue_put(store *s, const queue_rec *r) {
     rc = b_int(st, 15, r->escalations, rc);
     rc = b_int(st, 16, r->declines_in_row, rc);
     rc = b_int(st, 17, r->contact_attempts, rc);
+    rc = b_blob_or_null(st, 18, r->mac, r->has_mac ? VAULT_MAC_BYTES : 0, rc);
+    rc = b_blob_or_null(st, 19, r->mac_state, r->mac_state_n, rc);
     rc = run_write(s, st, rc, NULL);
     return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "save the queue item %s", r->id);
 }
@@ -2656,6 +2700,7 @@ static store_status read_facts(store *s, sqlite3_stmt *st, facts_rec *o) {
     o->last_session_day = rd_int(&r, 18, "last_session_day", INT64_MIN, INT64_MAX);
     rd_text(&r, 19, "closed_reason", o->closed_reason, sizeof o->closed_reason, false);
     o->closed_at = rd_int(&r, 20, "closed_at", INT64_MIN, INT64_MAX);
+    rd_mac(&r, 22, o->mac, &o->has_mac);
     if (!r.bad && !level_ok(o->level)) rd_bad(&r, "level");
     return rd_end(s, &r);
 }
@@ -2691,6 +2736,7 @@ static store_status sq_facts_put(store *s, const facts_rec *r) {
     rc = b_int(st, 19, r->last_session_day, rc);
     rc = b_text(st, 20, r->closed_reason, rc);
     rc = b_int(st, 21, r->closed_at, rc);
+    rc = b_blob_or_null(st, 22, r->mac, r->has_mac ? VAULT_MAC_BYTES : 0, rc);
     rc = run_write(s, st, rc, NULL);
     return rc == SQLITE_OK ? ST_OK : fail_rc(s, rc, "save the facts of the intake %s", r->id);
 }
@@ -2928,6 +2974,7 @@ static store_status sq_intake_each_between(store *s, int64_t from, int64_t to, i
             rd_text(&r, 7, "chosen", o->chosen, sizeof o->chosen, true);
             rd_blob(&r, 8, "body_ct", &o->body_ct, false);
             rd_blob(&r, 9, "notes_ct", &o->notes_ct, true);
+            rd_mac(&r, 10, o->mac, &o->has_mac);
             if (!r.bad && !level_ok(o->level)) rd_bad(&r, "level");
             k++;
             if (r.bad) {
@@ -3020,6 +3067,56 @@ static store_status sq_draft_erase(store *s, const char *id) {
     return sq_draft_delete(s, id);
 }
 
+/* ---- row MACs ---- */
+
+/* The statements of a table that carries row MACs; false for any other name. */
+static bool mac_table(const char *table, enum sid *ids, enum sid *set) {
+    static const struct {
+        const char *name;
+        enum sid ids, set;
+    } t[] = {{"queue_items", S_ROW_IDS_QUEUE, S_ROW_MAC_QUEUE},
+             {"intakes", S_ROW_IDS_INTAKES, S_ROW_MAC_INTAKES},
+             {"intake_facts", S_ROW_IDS_FACTS, S_ROW_MAC_FACTS}};
+    for (size_t i = 0; table && i < sizeof t / sizeof t[0]; i++)
+        if (strcmp(table, t[i].name) == 0) {
+            *ids = t[i].ids;
+            *set = t[i].set;
+            return true;
+        }
+    return false;
+}
+
+static store_status rd_row_id(store *s, sqlite3_stmt *st, void *o) { return rd_id_column(s, st, o, "row MACs", "id"); }
+
+static store_status sq_row_ids(store *s, const char *table, bool missing_only, char (**ids)[STORE_ID_LEN], int *n) {
+    if (!s) return ST_INVALID;
+    if (ids) *ids = NULL;
+    if (n) *n = 0;
+    enum sid list, set;
+    if (!ids || !n || !mac_table(table, &list, &set))
+        return invalid(s, "list rows", "no result was given, or the table carries no row MAC");
+    return list_rows_by(s, list, (list_param){NULL, true, missing_only ? 1 : 0}, sizeof **ids, rd_row_id, NULL,
+                        (void **)ids, n, "list rows");
+}
+
+static store_status sq_row_mac_set(store *s, const char *table, const char *id, const unsigned char mac[VAULT_MAC_BYTES]) {
+    if (!s) return ST_INVALID;
+    const char *what = "set a row MAC";
+    enum sid list, set;
+    if (!mac_table(table, &list, &set) || !id_ok(id) || !mac)
+        return invalid(s, what, "no valid table, id or MAC was given");
+    store_status x = need_txn(s, what);
+    if (x != ST_OK) return x;
+    sqlite3_stmt *st = NULL;
+    int rc = stmt(s, set, &st);
+    rc = b_text(st, 1, id, rc);
+    rc = b_blob(st, 2, mac, VAULT_MAC_BYTES, rc);
+    int changed = 0;
+    rc = run_write(s, st, rc, &changed);
+    if (rc != SQLITE_OK) return fail_rc(s, rc, "set the MAC of %s %s", table, id);
+    return changed ? ST_OK : ST_NOTFOUND;
+}
+
 const store_ops store_sqlite = {
     .name = "sqlite",
     .open = sq_open,
@@ -3086,4 +3183,6 @@ const store_ops store_sqlite = {
     .clients_closed_before = sq_clients_closed_before,
     .checkpoint = sq_checkpoint,
     .draft_erase = sq_draft_erase,
+    .row_ids = sq_row_ids,
+    .row_mac_set = sq_row_mac_set,
 };

@@ -101,6 +101,12 @@ void vault_pseudonym(const vault *v, const char *kind, const char *id, char out[
 void vault_chain_hash(const unsigned char prev[VAULT_MAC_BYTES], const void *entry, size_t len,
                       unsigned char out[VAULT_MAC_BYTES]);
 void vault_audit_mac(const vault *v, const unsigned char hash[VAULT_MAC_BYTES], unsigned char out[VAULT_MAC_BYTES]);
+/* Row MACs: crypto_auth (HMAC-SHA-512-256) under a sub-key derived from the data key with the context
+ * "qitemmac", over a canonical encoding of the clear columns of a row (core/rowmac.h). They bind what the
+ * queues must read in clear (level, deadline, state ...) to the data key: an edit in the file does not verify.
+ * vault_row_mac_ok compares in constant time. */
+void vault_row_mac(const vault *v, const void *msg, size_t len, unsigned char out[VAULT_MAC_BYTES]);
+bool vault_row_mac_ok(const vault *v, const void *msg, size_t len, const unsigned char mac[VAULT_MAC_BYTES]);
 /* Constant-time comparison. */
 bool vault_equal(const void *a, const void *b, size_t len);
 

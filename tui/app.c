@@ -162,6 +162,7 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
     memset(&a, 0, sizeof a);
     a.e = e;
     a.db = db;
+    db->row_policy = &e->queue;
     a.demo = demo;
     a.idle_minutes = e->cfg.idle_lock_minutes;
     a.w = calloc(1, sizeof *a.w);

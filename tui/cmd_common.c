@@ -70,6 +70,7 @@ static int open_ctx_inner(const cli_args *a, ctx *c, bool create, bool with_logi
         return EXIT_RUNTIME;
     }
     c->have_db = true;
+    c->db.row_policy = &c->e.queue; /* a keyless tick's raise is checked against the centre's own policy */
     if (!with_login) return EXIT_OK;
     if (!a->user) {
         fprintf(stderr, "triage: which staff member? give --user NAME\n");

@@ -61,7 +61,8 @@ static int queue_list(const list_options *opt, ctx *c) {
     }
     int64_t now = clock_now();
     json_t *arr = as_json ? json_array() : NULL;
-    int shown = 0;
+    int shown = 0, tampered = 0;
+    for (int i = 0; i < n; i++) tampered += items[i].tampered;
     for (int i = 0; i < n && (!opt->limit || shown < opt->limit); i++) {
         const queue_item *it = &items[i];
         if (level_filter && strcmp(risk_level_name(it->level), level_filter) != 0) continue;
@@ -74,6 +75,7 @@ static int queue_list(const list_options *opt, ctx *c) {
             json_object_set_new(o, "id", json_string(it->id));
             json_object_set_new(o, "client_id", json_string(it->client_id));
             json_object_set_new(o, "level", json_string(risk_level_name(it->level)));
+            if (it->tampered) json_object_set_new(o, "tampered", json_true());
             json_object_set_new(o, "state", json_string(queue_state_name(it->state)));
             json_object_set_new(o, "overdue", json_boolean(it->overdue));
             json_object_set_new(o, "deadline", it->deadline ? json_integer(it->deadline) : json_null());
@@ -95,10 +97,11 @@ static int queue_list(const list_options *opt, ctx *c) {
                 struct tm tm;
                 if (localtime_r(&t, &tm)) strftime(due, sizeof due, "due %a %m-%d %H:%M", &tm);
             }
-            printf("%.8s  %-6s  %-12s  %-16s  %-20s  client %.8s%s%s%s\n", it->id, risk_level_name(it->level),
+            printf("%.8s  %-6s  %-12s  %-16s  %-20s  client %.8s%s%s%s%s\n", it->id, risk_level_name(it->level),
                    queue_state_name(it->state), left, due, it->client_id, it->match_by_hand ? "  MATCH BY HAND" : "",
                    it->pending_level >= 0 ? "  (lower level pending)" : "",
-                   queue_in_evaluation(&c->e.queue, it) ? "  EVALUATION DUE (confirm with the outcome, or close referred)" : "");
+                   queue_in_evaluation(&c->e.queue, it) ? "  EVALUATION DUE (confirm with the outcome, or close referred)" : "",
+                   it->tampered ? "  TAMPERED: row edited in the file, read as red" : "");
         }
     }
     if (as_json) {
@@ -109,6 +112,10 @@ static int queue_list(const list_options *opt, ctx *c) {
     } else if (shown == 0) {
         printf("no open items\n");
     }
+    /* without a login there is no key to check the rows' MACs with: say so rather than vouch for them */
+    if (!c->db.row_key) fprintf(stderr, "triage: note: rows not checked for tampering (give --user to check them)\n");
+    else if (tampered) fprintf(stderr, "triage: %d open item%s failed the row MAC check (tampering): see `triage verify`\n",
+                               tampered, tampered == 1 ? "" : "s");
     free(items);
     return EXIT_OK;
 }
@@ -200,7 +207,7 @@ static int queue_move(const cli_args *a, ctx *c) {
 }
 
 static const char queue_usage[] =
-    "usage: triage queue [--level L] [--overdue] [--json]\n"
+    "usage: triage [--user ME] queue [--level L] [--overdue] [--json]   (--user: rows checked for tampering)\n"
     "       triage queue [--limit N]     (the N most urgent)\n"
     "       triage queue tick\n"
     "       triage --user ME queue ack ID\n"
@@ -217,7 +224,8 @@ int cmd_queue(const cli_args *a) {
     list_options lo;
     if (listing && !parse_list_options(a, &lo)) return EXIT_BADINPUT;
     ctx c;
-    int status = open_ctx(a, &c, false, !listing && !tick);
+    /* a listing logs in when --user is given, so that it can check every row's MAC */
+    int status = open_ctx(a, &c, false, (!listing && !tick) || (listing && a->user));
     if (status != EXIT_OK) return status;
     if (listing) status = queue_list(&lo, &c);
     else if (tick) {

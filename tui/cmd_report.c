@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/clock.h"
 #include "../core/facts.h"
+#include "../core/maintenance.h"
 #include "../core/outcomes.h"
 #include "../core/queues.h"
 #include "../core/report.h"
@@ -60,6 +62,18 @@ int cmd_report(const cli_args *a) {
         char *s = as_csv ? report_csv(&r) : report_text(&r);
         fputs(s, stdout);
         free(s);
+        if (!as_csv) { /* the levels above are the facts' clear copies: say when their MACs were last checked */
+            int64_t at;
+            bool sound;
+            verify_last(c.s, &at, &sound);
+            char when[32] = "";
+            time_t t = (time_t)at;
+            struct tm tm;
+            if (at && gmtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+            if (!at) printf("\nLevels: from the report facts; their row MACs were never checked by `triage verify` under this key.\n");
+            else printf("\nLevels: from the report facts; `triage verify` last checked their row MACs %s: %s.\n", when,
+                        sound ? "sound" : "TAMPERING FOUND, these figures may count edited levels");
+        }
     }
     report_free(&r);
     ctx_close(&c);

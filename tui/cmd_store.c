@@ -346,8 +346,9 @@ int cmd_verify(const cli_args *a) {
             return fail(&c, "--checkpoint takes SEQ:HASH as printed by `triage audit checkpoint`", EXIT_BADINPUT);
         if (!audit_check_checkpoint(&c.db, seq, hex, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
     }
-    printf("sound: integrity check passed, %lld sealed fields open, %lld audit entries chained%s\n",
-           (long long)r.sealed_checked, (long long)r.audit.entries, checkpoint ? ", checkpoint matches" : "");
+    printf("sound: integrity check passed, %lld sealed fields open, %lld audit entries chained, %lld row MACs verified%s\n",
+           (long long)r.sealed_checked, (long long)r.audit.entries, (long long)r.rows_checked,
+           checkpoint ? ", checkpoint matches" : "");
     ctx_close(&c);
     return EXIT_OK;
 }

@@ -209,7 +209,9 @@ static void draw_row(app *a, int y, int width, int i) {
     char age[24], left[40], reason[256];
     format_age(now - it->created_at, age, sizeof age);
     queue_format_remaining(it, now, left, sizeof left);
-    snprintf(reason, sizeof reason, "%s%s", it->match_by_hand ? "[by hand] " : "", v->reason);
+    /* an item whose row MAC failed: the level cell says so and the row reads as red (core/queues.c) */
+    snprintf(reason, sizeof reason, "%s%s%s", it->tampered ? tr("queue_tampered") : "", it->match_by_hand ? "[by hand] " : "",
+             v->reason);
     /* overdue rows stand out without colour: a mark, the capitals of "OVERDUE", and bold */
     attr_t at = i == q->sel ? theme(C_HILITE) : it->overdue ? A_BOLD : A_NORMAL;
     if (i == q->sel) {
@@ -217,7 +219,7 @@ static void draw_row(app *a, int y, int width, int i) {
         mvhline(y, 1, ' ', width - 2);
         attroff(at);
     }
-    const char *cells[] = {it->overdue ? "!!" : "", v->initials, v->short_id, level_word(it->level),
+    const char *cells[] = {it->overdue ? "!!" : "", v->initials, v->short_id, it->tampered ? tr("tampered_short") : level_word(it->level),
                            queue_state_name(it->state), age, left, reason};
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         attr_t cell = at;

@@ -60,8 +60,9 @@ static void build(app *a) {
         queue_format_remaining(&c->item, clock_now(), left, sizeof left);
         add(r, C_TITLE, "%s", tr("record_queue"));
         static const char *const words[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
-        add(r, level_attr(risk_level_name(c->item.level)), "  %s  %s  %s%s", tr(words[c->item.level]),
+        add(r, level_attr(risk_level_name(c->item.level)), "  %s  %s  %s%s", c->item.tampered ? tr("tampered") : tr(words[c->item.level]),
             queue_state_name(c->item.state), left, c->item.match_by_hand ? "  [by hand]" : "");
+        if (c->item.tampered) add(r, level_attr("red"), "  %s", tr("record_tampered"));
         for (int i = 0; i < c->n_history; i++) {
             char line[1024];
             queue_history_line(&c->history[i], line, sizeof line);
@@ -84,6 +85,7 @@ static void build(app *a) {
                           sp->prorated ? tr("score_prorated") : "");
         }
         add(r, level_attr(s->level), "  %s  %-6s  %s  (%s)", day, s->level, scores, s->by[0] ? s->by : "?");
+        if (s->tampered) add(r, level_attr("red"), "      %s", tr("record_tampered"));
         for (int k = 0; k < s->n_reasons; k++) add(r, C_NORMAL, "      - %s", s->reasons[k]);
         if (s->notes && *s->notes) add(r, C_DIM, "      %s: %s", tr("record_notes"), s->notes);
     }

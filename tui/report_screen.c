@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "../core/clock.h"
+#include "../core/maintenance.h"
 #include "../core/report.h"
 #include "../core/util.h"
 #include "ui.h"
@@ -130,6 +131,16 @@ static void run(app *a) {
     clear_lines(r);
     build(a, &rep);
     report_free(&rep);
+    /* the levels are the facts' clear copies: when their row MACs were last checked (core/rowmac.h) */
+    int64_t at;
+    bool sound;
+    verify_last(a->s, &at, &sound);
+    char when[24] = "";
+    if (at) day_text(at, when, sizeof when);
+    add(r, C_NORMAL, "%s", "");
+    if (!at) add(r, C_DIM, "%s", tr("rep_levels_unchecked"));
+    else add(r, sound ? C_DIM : level_color(LEVEL_RED), "%s %s: %s", tr("rep_levels_checked"), when,
+             tr(sound ? "rep_levels_sound" : "rep_levels_tampered"));
     r->form.active = false;
 }
 

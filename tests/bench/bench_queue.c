@@ -38,6 +38,7 @@
 #include <sqlite3.h>
 
 #include "../../core/audit.h"
+#include "../../core/rowmac.h"
 #include "../../core/clock.h"
 #include "../../core/ids.h"
 #include "../../core/queues.h"
@@ -165,6 +166,7 @@ static void put_open_item(builder *b, const char *client_id, const char *intake_
     it.updated_at = since;
     queue_rec rec;
     queue_item_to_rec(&it, &rec);
+    rowmac_seal_queue(b->s->v, &rec); /* as triage writes them: every read checks the row MAC */
     if (b->s->db->ops->queue_put(b->s->db->st, &rec) != ST_OK)
         die("build: queue_put", b->s->db->ops->errmsg(b->s->db->st));
     add_event(b, it.id, it.created_at, "enqueue", "none", "open", "none", levels[level]);
@@ -195,6 +197,7 @@ static void put_closed_item(builder *b, const char *client_id, const char *intak
     it.updated_at = created + 86400 + rnd64_below(30 * 86400);
     queue_rec rec;
     queue_item_to_rec(&it, &rec);
+    rowmac_seal_queue(b->s->v, &rec); /* as triage writes them: every read checks the row MAC */
     if (b->s->db->ops->queue_put(b->s->db->st, &rec) != ST_OK)
         die("build: queue_put", b->s->db->ops->errmsg(b->s->db->st));
     add_event(b, it.id, it.created_at, "enqueue", "none", "open", "none", levels[level]);
@@ -255,6 +258,7 @@ static void build_one(builder *b, long long i, bool force_open) {
     snprintf(r.created_by, sizeof r.created_by, "%s", b->s->me.id);
     snprintf(r.level, sizeof r.level, "%s", levels[rnd_below(LEVEL_COUNT)]);
     r.body_ct = opens ? own_body : b->body_ct; /* borrowed */
+    rowmac_seal_intake(b->s->v, &r);
     if (db->ops->intake_insert(db->st, &r) != ST_OK) die("build: intake_insert", db->ops->errmsg(db->st));
     blob_free(&own_name);
     blob_free(&own_body);

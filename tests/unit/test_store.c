@@ -43,7 +43,7 @@
 #include "../../core/store.h"
 
 #define TRIG 0x54524947
-#define NEWEST 4 /* the schema version this build writes */
+#define NEWEST 5 /* the schema version this build writes */
 
 #define STAFF1 "5a000000-0000-4000-8000-000000000001"
 #define STAFF2 "5a000000-0000-4000-8000-000000000002"
@@ -1775,7 +1775,7 @@ static void s_too_new(void **state) {
     assert_int_equal(try_open(f, false, err, sizeof err), ST_TOO_NEW);
     assert_non_null(strstr(err, f->path));
     assert_non_null(strstr(err, "99"));
-    assert_non_null(strstr(err, "up to 4"));
+    assert_non_null(strstr(err, "up to 5"));
     assert_file_is(f->path, before, n);
     free(before);
 }
@@ -2440,6 +2440,87 @@ static void t_names(void **state) {
     draft_rec_free(NULL);
 }
 
+
+/* Row MACs (schema 5): the store keeps a blob per row and lists the rows without one; it never computes. */
+static void c_row_macs(void **state) {
+    fx *f = *state;
+    intake_rec i1 = mk_intake(INTAKE1, CLIENT1, STAFF1, 300, "red", 120, 0, 1);
+    intake_rec i2 = mk_intake(INTAKE2, CLIENT1, STAFF1, 100, "green", 80, 0, 2);
+    memset(i1.mac, 0xa1, sizeof i1.mac);
+    i1.has_mac = true;
+    queue_rec q;
+    memset(&q, 0, sizeof q);
+    snprintf(q.id, sizeof q.id, "%s", "4a000000-0000-4000-8000-000000000001");
+    snprintf(q.client_id, sizeof q.client_id, "%s", CLIENT1);
+    snprintf(q.intake_id, sizeof q.intake_id, "%s", INTAKE1);
+    snprintf(q.level, sizeof q.level, "red");
+    snprintf(q.state, sizeof q.state, "open");
+    snprintf(q.outcome, sizeof q.outcome, "none");
+    q.deadline = 900;
+    memset(q.mac, 0xb2, sizeof q.mac);
+    q.has_mac = true;
+    memset(q.mac_state, 0xc3, 40);
+    q.mac_state_n = 40;
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_client(f, CLIENT1, 10, 0, 0, 1);
+    OK(f, f->ops->intake_insert(f->s, &i1));
+    OK(f, f->ops->intake_insert(f->s, &i2));
+    OK(f, f->ops->queue_put(f->s, &q));
+    OK(f, f->ops->commit(f->s));
+
+    intake_rec got;
+    OK(f, f->ops->intake_get(f->s, INTAKE1, &got));
+    assert_true(got.has_mac);
+    assert_memory_equal(got.mac, i1.mac, sizeof got.mac);
+    intake_rec_free(&got);
+    OK(f, f->ops->intake_get(f->s, INTAKE2, &got));
+    assert_false(got.has_mac);
+    intake_rec_free(&got);
+    queue_rec qg;
+    OK(f, f->ops->queue_get(f->s, q.id, &qg));
+    assert_true(qg.has_mac);
+    assert_memory_equal(qg.mac, q.mac, sizeof q.mac);
+    assert_int_equal(qg.mac_state_n, 40);
+    assert_memory_equal(qg.mac_state, q.mac_state, 40);
+
+    char (*ids)[STORE_ID_LEN] = NULL;
+    int n = -1;
+    OK(f, f->ops->row_ids(f->s, "intakes", true, &ids, &n));
+    assert_int_equal(n, 1);
+    assert_string_equal(ids[0], INTAKE2);
+    free(ids);
+    OK(f, f->ops->row_ids(f->s, "intakes", false, &ids, &n));
+    assert_int_equal(n, 2);
+    free(ids);
+    OK(f, f->ops->row_ids(f->s, "queue_items", true, &ids, &n));
+    assert_int_equal(n, 0);
+    free(ids);
+    EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, "clients", false, &ids, &n));
+
+    unsigned char mac[VAULT_MAC_BYTES];
+    memset(mac, 0xd4, sizeof mac);
+    EXPECT(f, ST_INVALID, f->ops->row_mac_set(f->s, "intakes", INTAKE2, mac)); /* outside a transaction */
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->row_mac_set(f->s, "intakes", INTAKE2, mac));
+    OK(f, f->ops->row_mac_set(f->s, "queue_items", q.id, mac));
+    EXPECT(f, ST_NOTFOUND, f->ops->row_mac_set(f->s, "intakes", MISSING, mac));
+    EXPECT(f, ST_INVALID, f->ops->row_mac_set(f->s, "staff", STAFF1, mac));
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->intake_get(f->s, INTAKE2, &got));
+    assert_true(got.has_mac);
+    assert_memory_equal(got.mac, mac, sizeof mac);
+    intake_rec_free(&got);
+    OK(f, f->ops->queue_get(f->s, q.id, &qg));
+    assert_memory_equal(qg.mac, mac, sizeof mac);
+    assert_int_equal(qg.mac_state_n, 0); /* the MAC covers the row itself again */
+    OK(f, f->ops->row_ids(f->s, "intakes", true, &ids, &n));
+    assert_int_equal(n, 0);
+    free(ids);
+    intake_rec_free(&i1);
+    intake_rec_free(&i2);
+}
+
 /* Every conformance test, for one backend (its store_ops as the prestate). */
 #define CT(fn, backend) cmocka_unit_test_prestate_setup_teardown(fn, setup_store, teardown, (void *)(uintptr_t)&(backend))
 #define CONFORMANCE(b)                                                                                        \
@@ -2448,7 +2529,8 @@ static void t_names(void **state) {
         CT(c_intakes, b), CT(c_drafts, b), CT(c_audit, b), CT(c_audit_many, b), CT(c_each_sealed, b),         \
         CT(c_each_sealed_reseal, b), CT(c_update_sealed, b), CT(c_not_found, b), CT(c_outside_transaction, b), \
         CT(c_rollback, b), CT(c_transaction_misuse, b), CT(c_degenerate_no_store, b),                         \
-        CT(c_degenerate_args, b), CT(c_integrity_ok, b), CT(c_second_connection, b), CT(c_busy, b)
+        CT(c_degenerate_args, b), CT(c_integrity_ok, b), CT(c_second_connection, b), CT(c_busy, b), \
+        CT(c_row_macs, b)
 
 #define ST(fn) cmocka_unit_test_prestate_setup_teardown(fn, setup_dir, teardown, (void *)(uintptr_t)&store_sqlite)
 
