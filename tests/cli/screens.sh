@@ -333,6 +333,8 @@ expect "72h: raised to orange, counting down again" "$D/at72_overdue" "B.C. .*OR
     echo "key pgdn"
     echo "key pgdn"
     echo "dump $D/report_more"
+    for i in 1 2 3 4 5 6; do echo "key pgdn"; done
+    echo "dump $D/report_validation"
     echo "key esc"
     echo "key q"
 } >"$tmp/rep.script"
@@ -341,6 +343,13 @@ expect "k: the report's date range" "$D/report_form" "From (YYYY-MM-DD)"
 expect "k Enter: the KPI table" "$D/report" "All intakes *5 "
 expect "k: a group under the k floor shows <5" "$D/report" "<5"
 expect "k PgDn: the concern chart further down" "$D/report_more" "Presenting concerns"
+expect "k PgDn: the validation table at the end (one of five confirmed: both counts under the floor)" \
+    "$D/report_validation" "<5 confirmed by a clinician; <5 not confirmed, left out"
+expect "k: the orange item a clinician lowered to green is one cell, shown as <5" "$D/report_validation" \
+    "ORANGE  *0  *0  *0  *<5  *<5"
+expect "k: the matrix, triage's level against the confirmed one" "$D/report_validation" "triage \\\\ confirmed *RED *ORANGE *YELLOW *GREEN *total"
+expect "k: no share without a confirmed intake" "$D/report_validation" "RED  *PPV n/a (0/0) "
+expect "k: no share from a count under the floor" "$D/report_validation" "ORANGE  *PPV - (0/<5) "
 printf 'type %s\nkey enter\nkey k\ndump %s/report_denied\nkey q\n' "$R" "$D" >"$tmp/rep2.script"
 tui desk "$tmp/rep2.script"
 expect "k: reception may not run reports, and is told why" "$D/report_denied" "denied"
