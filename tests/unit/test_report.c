@@ -725,6 +725,20 @@ static void t_validation_zero_and_floor(void **state) {
     assert_non_null(strstr(text, "22 intakes confirmed by a clinician; <5 not confirmed"));
     free(text);
     report_free(&r);
+    /* 13 orange, 3 of them confirmed orange: the group is over the floor but the share would give the 3 back */
+    OK(db_begin(&W.db, msg, sizeof msg));
+    put_confirmed("orange", "orange", 3, &t);
+    put_confirmed("orange", "yellow", 10, &t);
+    OK(db_commit(&W.db, msg, sizeof msg));
+    OK(report_compute(&W.db, &set, T0, T0 + DAY, &r, msg, sizeof msg));
+    p = report_ppv(&r, LEVEL_ORANGE);
+    assert_int_equal(p.x, 3), assert_int_equal(p.n, 13);
+    assert_true(p.have);
+    assert_false(p.shown);
+    text = report_validation_text(&r);
+    assert_non_null(strstr(text, "orange   - (<5/13)"));
+    free(text);
+    report_free(&r);
 }
 
 int main(void) {
