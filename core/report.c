@@ -155,7 +155,10 @@ static void add(groups *g, int row, const facts_brief *f) {
 static void add_validation(report_validation *v, bool triaged, risk_level l, const char *confirmed_level) {
     risk_level c;
     if (triaged && confirmed_level && confirmed_level[0] && risk_level_parse(confirmed_level, &c)) v->cells[l][c]++;
-    else v->unconfirmed++;
+    else {
+        v->unconfirmed++;
+        if (triaged) v->unconfirmed_at[l]++;
+    }
 }
 
 static int on_facts(void *ctx, const facts_brief *f) {
@@ -605,17 +608,34 @@ void report_share_text(const report_share_ci *s, int k, char *out, size_t size) 
 /* Levels from the most urgent down, as the queues show them. */
 static risk_level level_at(int i) { return (risk_level)(LEVEL_COUNT - 1 - i); }
 
-/* The levels at or above l, e.g. "red or orange", and those below, e.g. "yellow or green". */
+/* The levels at or above l, e.g. "red or orange", or those below, e.g. "yellow or green"; three as
+ * "red, orange or yellow". */
 static void levels_from(risk_level l, bool above, char *out, size_t size) {
-    size_t used = 0;
+    const char *names[LEVEL_COUNT];
+    int n = 0;
+    for (int i = 0; i < LEVEL_COUNT; i++)
+        if ((level_at(i) >= l) == above) names[n++] = risk_level_name(level_at(i));
     out[0] = '\0';
-    for (int i = 0; i < LEVEL_COUNT; i++) {
-        risk_level x = level_at(i);
-        if ((x >= l) != above) continue;
-        used += (size_t)snprintf(out + used, used < size ? size - used : 0, "%s%s", used ? " or " : "",
-                                 risk_level_name(x));
-        if (used >= size) break;
+    for (int i = 0; i < n; i++) {
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
     }
+}
+
+/* "At or above orange": sensitivity, under-triage and PPV for the levels from l up. */
+static void text_at_or_above(csv_buf *b, const report *r, risk_level l, const char *why) {
+    int k = r->set.k;
+    char hi[48], lo[48], st[96], pt[96], under[24];
+    levels_from(l, true, hi, sizeof hi);
+    levels_from(l, false, lo, sizeof lo);
+    report_share_ci s = report_sensitivity_at_or_above(r, l), p = report_ppv_at_or_above(r, l);
+    report_share_text(&s, k, st, sizeof st);
+    report_share_text(&p, k, pt, sizeof pt);
+    report_count_text(s.n - s.x, k, under, sizeof under);
+    app(b, "\nAt or above %s (%s):\n", risk_level_name(l), why);
+    app(b, "  sensitivity %s: of those a clinician confirmed %s, the share triage put %s\n", st, hi, hi);
+    app(b, "  under-triaged: %s confirmed %s that triage put %s\n", under, hi, lo);
+    app(b, "  PPV %s: of those triage put %s, the share a clinician confirmed %s\n", pt, hi, hi);
 }
 
 char *report_validation_text(const report *r) {
@@ -629,12 +649,12 @@ char *report_validation_text(const report *r) {
     report_count_text(v->unconfirmed, k, t2, sizeof t2);
     app(&b, "Validation %s to %s: the level triage gave (rows) against the level a clinician confirmed (columns).\n",
         a, z);
-    app(&b, "%s intakes confirmed by a clinician; %s not confirmed, left out. Counts from 1 to %d are shown as <%d, "
-            "and no share is given from them.\n\n",
-        t1, t2, k - 1, k);
+    app(&b, "%s intakes confirmed by a clinician; %s not confirmed, left out. A count under %d is shown as <%d (a zero "
+            "as 0), and no share is given from it.\n\n",
+        t1, t2, k, k);
     app(&b, "%-18s", "triage \\ confirmed");
     for (int i = 0; i < LEVEL_COUNT; i++) app(&b, " %7s", risk_level_name(level_at(i)));
-    app(&b, " %7s\n", "total");
+    app(&b, " %7s   %s\n", "total", "not confirmed");
     for (int i = 0; i < LEVEL_COUNT; i++) {
         risk_level t = level_at(i);
         app(&b, "%-18s", risk_level_name(t));
@@ -643,7 +663,8 @@ char *report_validation_text(const report *r) {
             app(&b, " %7s", t1);
         }
         report_count_text(report_triaged_at(v, t), k, t1, sizeof t1);
-        app(&b, " %7s\n", t1);
+        report_count_text(v->unconfirmed_at[t], k, t2, sizeof t2);
+        app(&b, " %7s   %s\n", t1, t2);
     }
     app(&b, "%-18s", "total");
     for (int j = 0; j < LEVEL_COUNT; j++) {
@@ -663,17 +684,9 @@ char *report_validation_text(const report *r) {
         app(&b, "%-8s %-34s %s\n", risk_level_name(l), pt, st);
     }
 
-    char hi[48], lo[48], st[96], pt[96];
-    levels_from(LEVEL_ORANGE, true, hi, sizeof hi);
-    levels_from(LEVEL_ORANGE, false, lo, sizeof lo);
-    report_share_ci s = report_sensitivity_at_or_above(r, LEVEL_ORANGE), p = report_ppv_at_or_above(r, LEVEL_ORANGE);
-    report_share_text(&s, k, st, sizeof st);
-    report_share_text(&p, k, pt, sizeof pt);
-    report_count_text(s.n - s.x, k, t1, sizeof t1);
-    app(&b, "\nAt or above orange (the safety question):\n");
-    app(&b, "  sensitivity %s: of those a clinician confirmed %s, the share triage put %s\n", st, hi, hi);
-    app(&b, "  under-triaged: %s confirmed %s that triage put %s\n", t1, hi, lo);
-    app(&b, "  PPV %s: of those triage put %s, the share a clinician confirmed %s\n", pt, hi, hi);
+    text_at_or_above(&b, r, LEVEL_ORANGE, "the safety question");
+    text_at_or_above(&b, r, LEVEL_YELLOW, "a positive screen, e.g. PHQ-9 10 or more");
+    char st[96];
     int64_t same = 0;
     for (int l = 0; l < LEVEL_COUNT; l++) same += v->cells[l][l];
     report_share_ci ag = share_ci(same, report_confirmed_total(v), k);
@@ -681,6 +694,8 @@ char *report_validation_text(const report *r) {
     report_count_text(report_under_triaged(v), k, t1, sizeof t1);
     report_count_text(report_over_triaged(v), k, t2, sizeof t2);
     app(&b, "\nAll confirmed: agreement %s; triage lower than the clinician %s, higher %s.\n", st, t1, t2);
+    app(&b, "Only confirmed intakes count: where a level is seldom confirmed (see \"not confirmed\"), the clients it "
+            "missed are not seen and the sensitivities read high.\n");
     return csv_take(&b);
 }
 
@@ -725,6 +740,7 @@ json_t *report_validation_json(const report *r) {
         for (int j = 0; j < LEVEL_COUNT; j++)
             json_object_set_new(row, risk_level_name(level_at(j)), count_json(v->cells[t][level_at(j)], k));
         json_object_set_new(row, "total", count_json(report_triaged_at(v, t), k));
+        json_object_set_new(row, "not_confirmed", count_json(v->unconfirmed_at[t], k));
         json_object_set_new(m, risk_level_name(t), row);
         json_object_set_new(tot, risk_level_name(t), count_json(report_confirmed_at(v, t), k));
     }
@@ -742,12 +758,16 @@ json_t *report_validation_json(const report *r) {
         json_array_append_new(levels, x);
     }
     json_object_set_new(o, "levels", levels);
-    report_share_ci s = report_sensitivity_at_or_above(r, LEVEL_ORANGE), p = report_ppv_at_or_above(r, LEVEL_ORANGE);
-    json_t *safety = json_object();
-    json_object_set_new(safety, "sensitivity", share_json(&s, k));
-    json_object_set_new(safety, "ppv", share_json(&p, k));
-    json_object_set_new(safety, "under_triaged", count_json(s.n - s.x, k));
-    json_object_set_new(o, "orange_or_above", safety);
+    for (risk_level l = LEVEL_ORANGE; l >= LEVEL_YELLOW; l--) {
+        report_share_ci s = report_sensitivity_at_or_above(r, l), p = report_ppv_at_or_above(r, l);
+        json_t *x = json_object();
+        json_object_set_new(x, "sensitivity", share_json(&s, k));
+        json_object_set_new(x, "ppv", share_json(&p, k));
+        json_object_set_new(x, "under_triaged", count_json(s.n - s.x, k));
+        char key[32];
+        snprintf(key, sizeof key, "%s_or_above", risk_level_name(l));
+        json_object_set_new(o, key, x);
+    }
     json_object_set_new(o, "under_triaged", count_json(report_under_triaged(v), k));
     json_object_set_new(o, "over_triaged", count_json(report_over_triaged(v), k));
     return o;
@@ -797,6 +817,8 @@ char *report_validation_csv(const report *r) {
     for (int i = 0; i < LEVEL_COUNT; i++)
         val_row(&b, "confirmed_total", "", risk_level_name(level_at(i)), report_confirmed_at(v, level_at(i)), NULL, k);
     val_row(&b, "confirmed", "", "", report_confirmed_total(v), NULL, k);
+    for (int i = 0; i < LEVEL_COUNT; i++)
+        val_row(&b, "not_confirmed", risk_level_name(level_at(i)), "", v->unconfirmed_at[level_at(i)], NULL, k);
     val_row(&b, "not_confirmed", "", "", v->unconfirmed, NULL, k);
     for (int i = 0; i < LEVEL_COUNT; i++) {
         risk_level l = level_at(i);
@@ -804,10 +826,17 @@ char *report_validation_csv(const report *r) {
         val_row(&b, "ppv", risk_level_name(l), risk_level_name(l), p.x, &p, k);
         val_row(&b, "sensitivity", risk_level_name(l), risk_level_name(l), s.x, &s, k);
     }
-    report_share_ci s = report_sensitivity_at_or_above(r, LEVEL_ORANGE), p = report_ppv_at_or_above(r, LEVEL_ORANGE);
-    val_row(&b, "sensitivity_orange_or_above", "orange+", "orange+", s.x, &s, k);
-    val_row(&b, "ppv_orange_or_above", "orange+", "orange+", p.x, &p, k);
-    val_row(&b, "under_triaged_orange_or_above", "", "orange+", s.n - s.x, NULL, k);
+    for (risk_level l = LEVEL_ORANGE; l >= LEVEL_YELLOW; l--) {
+        report_share_ci s = report_sensitivity_at_or_above(r, l), p = report_ppv_at_or_above(r, l);
+        char m[64], lv[16];
+        snprintf(lv, sizeof lv, "%s+", risk_level_name(l));
+        snprintf(m, sizeof m, "sensitivity_%s_or_above", risk_level_name(l));
+        val_row(&b, m, lv, lv, s.x, &s, k);
+        snprintf(m, sizeof m, "ppv_%s_or_above", risk_level_name(l));
+        val_row(&b, m, lv, lv, p.x, &p, k);
+        snprintf(m, sizeof m, "under_triaged_%s_or_above", risk_level_name(l));
+        val_row(&b, m, "", lv, s.n - s.x, NULL, k);
+    }
     val_row(&b, "under_triaged", "", "", report_under_triaged(v), NULL, k);
     val_row(&b, "over_triaged", "", "", report_over_triaged(v), NULL, k);
     return csv_take(&b);

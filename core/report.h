@@ -55,6 +55,9 @@ typedef struct {
 typedef struct {
     int64_t cells[LEVEL_COUNT][LEVEL_COUNT]; /* [triage's level][the confirmed level] */
     int64_t unconfirmed;                      /* intakes of the range with no confirmed level: left out */
+    /* ... of them, per triage's level: a level a clinician rarely confirms (green) leaves its missed cases
+     * unseen, so the sensitivities read high (verification bias); the report shows these beside the matrix */
+    int64_t unconfirmed_at[LEVEL_COUNT];
 } report_validation;
 
 typedef struct {
@@ -106,7 +109,8 @@ int64_t report_confirmed_total(const report_validation *v);
 report_share_ci report_ppv(const report *r, risk_level l);
 /* Sensitivity of level l: of those the clinician confirmed at l, the share triage put at l. */
 report_share_ci report_sensitivity(const report *r, risk_level l);
-/* The same for "at l or above" (l = LEVEL_ORANGE: the safety question): sensitivity = of those confirmed at
+/* The same for "at l or above" (LEVEL_ORANGE: the safety question; LEVEL_YELLOW: a positive screen such as
+ * PHQ-9 10 or more, the figure to hold against a screening PPV): sensitivity = of those confirmed at
  * l or above, the share triage put at l or above; PPV = of those triage put at l or above, the share
  * confirmed at l or above. */
 report_share_ci report_sensitivity_at_or_above(const report *r, risk_level l);

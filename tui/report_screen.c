@@ -89,17 +89,38 @@ static const char *level_label(risk_level l) {
     return tr(keys[l]);
 }
 
-/* One line of the matrix: a label, then a count per confirmed level (red first) and the total. */
+/* One line of the matrix: a label, then a count per confirmed level (red first), the total, and those left
+ * out (not confirmed). */
 static void add_matrix_line(report_screen *r, color_role attr, const char *label, const int64_t counts[LEVEL_COUNT],
-                            int64_t total, int k) {
+                            int64_t total, int64_t left_out, int k) {
     char line[256], cell[32], padded[64];
     pad_right(label, 20, line, sizeof line);
-    for (int i = 0; i <= LEVEL_COUNT; i++) {
-        report_count_text(i < LEVEL_COUNT ? counts[LEVEL_RED - i] : total, k, cell, sizeof cell);
-        pad_left(cell, 9, padded, sizeof padded);
+    for (int i = 0; i <= LEVEL_COUNT + 1; i++) {
+        int64_t n = i < LEVEL_COUNT ? counts[LEVEL_RED - i] : i == LEVEL_COUNT ? total : left_out;
+        report_count_text(n, k, cell, sizeof cell);
+        pad_left(cell, i <= LEVEL_COUNT ? 9 : 16, padded, sizeof padded);
         strncat(line, padded, sizeof line - strlen(line) - 1);
     }
     add(r, attr, "  %s", line);
+}
+
+/* Sensitivity, under-triage and PPV for the levels from l up; keys: rep_val_<what>_<part>. */
+static void add_at_or_above(report_screen *r, const report *rep, risk_level l, const char *what) {
+    int k = rep->set.k;
+    report_share_ci s = report_sensitivity_at_or_above(rep, l), p = report_ppv_at_or_above(rep, l);
+    char st[96], pt[96], under[24], key[48];
+    report_share_text(&s, k, st, sizeof st);
+    report_share_text(&p, k, pt, sizeof pt);
+    report_count_text(s.n - s.x, k, under, sizeof under);
+    add(r, C_NORMAL, "%s", "");
+    snprintf(key, sizeof key, "rep_val_%s", what);
+    add(r, C_TITLE, "%s", tr(key));
+    snprintf(key, sizeof key, "rep_val_%s_sens", what);
+    add(r, C_NORMAL, "  %s %s: %s", tr("rep_val_sens"), st, tr(key));
+    snprintf(key, sizeof key, "rep_val_%s_under", what);
+    add(r, s.n - s.x > 0 ? C_ORANGE : C_NORMAL, "  %s: %s", tr(key), under);
+    snprintf(key, sizeof key, "rep_val_%s_ppv", what);
+    add(r, C_NORMAL, "  %s %s: %s", tr("rep_val_ppv"), pt, tr(key));
 }
 
 /* How well the levels work: the confusion matrix, then PPV and sensitivity per level and at or above orange. */
@@ -118,14 +139,16 @@ static void build_validation(report_screen *r, const report *rep) {
                  sizeof padded);
         strncat(line, padded, sizeof line - strlen(line) - 1);
     }
+    pad_left(tr("rep_val_left_out"), 16, padded, sizeof padded);
+    strncat(line, padded, sizeof line - strlen(line) - 1);
     add(r, C_DIM, "  %s", line);
     int64_t col[LEVEL_COUNT];
     for (int t = LEVEL_RED; t >= LEVEL_GREEN; t--) {
         add_matrix_line(r, level_color((risk_level)t), level_label((risk_level)t), v->cells[t],
-                        report_triaged_at(v, (risk_level)t), k);
+                        report_triaged_at(v, (risk_level)t), v->unconfirmed_at[t], k);
         col[t] = report_confirmed_at(v, (risk_level)t);
     }
-    add_matrix_line(r, C_NORMAL, tr("rep_val_total"), col, report_confirmed_total(v), k);
+    add_matrix_line(r, C_NORMAL, tr("rep_val_total"), col, report_confirmed_total(v), v->unconfirmed, k);
     add(r, C_NORMAL, "%s", "");
     add(r, C_DIM, "  %s", tr("rep_val_legend_ppv"));
     add(r, C_DIM, "  %s", tr("rep_val_legend_sens"));
@@ -137,16 +160,9 @@ static void build_validation(report_screen *r, const report *rep) {
         pad_right(level_label((risk_level)t), 8, lv, sizeof lv);
         add(r, C_NORMAL, "  %s %s %-30s %s %s", lv, tr("rep_val_ppv"), pt, tr("rep_val_sens"), st);
     }
-    report_share_ci s = report_sensitivity_at_or_above(rep, LEVEL_ORANGE), p = report_ppv_at_or_above(rep, LEVEL_ORANGE);
-    char st[96], pt[96];
-    report_share_text(&s, k, st, sizeof st);
-    report_share_text(&p, k, pt, sizeof pt);
-    report_count_text(s.n - s.x, k, a, sizeof a);
-    add(r, C_NORMAL, "%s", "");
-    add(r, C_TITLE, "%s", tr("rep_val_safety"));
-    add(r, C_NORMAL, "  %s %s: %s", tr("rep_val_sens"), st, tr("rep_val_sens_hi"));
-    add(r, s.n - s.x > 0 ? C_ORANGE : C_NORMAL, "  %s: %s", tr("rep_val_under"), a);
-    add(r, C_NORMAL, "  %s %s: %s", tr("rep_val_ppv"), pt, tr("rep_val_ppv_hi"));
+    add_at_or_above(r, rep, LEVEL_ORANGE, "safety");
+    add_at_or_above(r, rep, LEVEL_YELLOW, "screen");
+    add(r, C_DIM, "  %s", tr("rep_val_bias"));
 }
 
 static void build(app *a, const report *rep) {

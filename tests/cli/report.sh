@@ -117,12 +117,13 @@ tri desk "$R\n" report --validation
 check "validation: reception may not see it" [ "$rc" -eq 2 ]
 tri clin "$C\n" report --validation --from 2026-03-01 --to 2026-03-31
 check "validation: 3 confirmed, the 2 unconfirmed left out and counted" has_out "^3 intakes confirmed by a clinician; 2 not confirmed, left out"
-check "validation: the yellow row, the single lowered one under the floor" has_out "^yellow  *0  *0  *2  *<2  *3$"
+check "validation: the yellow row, the single lowered one under the floor" has_out "^yellow  *0  *0  *2  *<2  *3   0$"
+check "validation: the green row, both left out" has_out "^green  *0  *0  *0  *0  *0   2$"
 check "validation: PPV of yellow 2 of 3 with its Wilson interval (0.2077-0.9385)" has_out "^yellow  *67% (2/3, 95% CI 21-94%)  *100% (2/2, 95% CI 34-100%)"
 check "validation: no share from a group under the floor (green: 0 of 1)" has_out "^green  *n/a (0/0)  *- (0/<2)"
 check "validation: nothing confirmed red or orange, no division by zero" has_out "sensitivity n/a (0/0): of those a clinician confirmed red or orange"
 tri clin "$C\n" report --validation --from 2026-03-01 --to 2026-03-31 --json
-check "validation JSON: the matrix row and the unconfirmed" sh -c "printf '%s' '$out' | grep -q '\"not_confirmed\":2,.*\"yellow\":{\"red\":0,\"orange\":0,\"yellow\":2,\"green\":\"<2\",\"total\":3}'"
+check "validation JSON: the matrix row and the unconfirmed" sh -c "printf '%s' '$out' | grep -q '\"not_confirmed\":2,.*\"yellow\":{\"red\":0,\"orange\":0,\"yellow\":2,\"green\":\"<2\",\"total\":3,\"not_confirmed\":0}'"
 check "validation JSON: PPV of yellow" has_out '"level":"yellow","ppv":{"x":2,"n":3,"value":0.6667,"ci_low":0.2077,"ci_high":0.9385}'
 tri clin "$C\n" report --validation --from 2026-03-01 --to 2026-03-31 --csv
 check "validation CSV: header, a cell under the floor, a PPV" sh -c "printf '%s' '$out' | head -1 | grep -q '^measure,triage_level,confirmed_level,count,n,value,ci_low,ci_high' && printf '%s' '$out' | grep -q '^cell,yellow,green,<2,' && printf '%s' '$out' | grep -q '^ppv,yellow,yellow,2,3,0.6667,0.2077,0.9385'"

@@ -626,6 +626,7 @@ static void t_validation_known_matrix(void **state) {
         for (int j = 0; j < LEVEL_COUNT; j++)
             assert_int_equal(r.val.cells[LEVEL_RED - i][LEVEL_RED - j], MATRIX[i][j]);
     assert_int_equal(r.val.unconfirmed, 17);
+    for (int i = 0; i < LEVEL_COUNT; i++) assert_int_equal(r.val.unconfirmed_at[LEVEL_RED - i], MATRIX[i][LEVEL_COUNT]);
     assert_int_equal(report_confirmed_total(&r.val), 162);
     assert_int_equal(report_triaged_at(&r.val, LEVEL_ORANGE), 50);
     assert_int_equal(report_confirmed_at(&r.val, LEVEL_ORANGE), 52);
@@ -652,6 +653,12 @@ static void t_validation_known_matrix(void **state) {
     assert_int_equal(s.x, 74), assert_int_equal(s.n, 78);
     assert_int_equal(p.x, 74), assert_int_equal(p.n, 77);
     near(s.lo, 0.8754), near(s.hi, 0.9799);
+    /* at or above yellow (a positive screen): of 121 confirmed yellow or above, 111 put so (the 10 confirmed
+     * yellow that triage put green are under-triaged); of 117 put yellow or above, 111 confirmed so */
+    s = report_sensitivity_at_or_above(&r, LEVEL_YELLOW);
+    p = report_ppv_at_or_above(&r, LEVEL_YELLOW);
+    assert_int_equal(s.x, 111), assert_int_equal(s.n, 121);
+    assert_int_equal(p.x, 111), assert_int_equal(p.n, 117);
     assert_int_equal(report_under_triaged(&r.val), 20); /* 6 + 4 + 10 */
     assert_int_equal(report_over_triaged(&r.val), 16);  /* 7 + 3 + 6 */
 
@@ -662,12 +669,17 @@ static void t_validation_known_matrix(void **state) {
     assert_non_null(strstr(text, "82% (41/50, 95% CI 69-90%)"));
     assert_non_null(strstr(text, "162 intakes confirmed by a clinician; 17 not confirmed, left out"));
     /* the cell of 4 (triage yellow, confirmed orange) is under the floor: <5 in every form */
-    assert_non_null(strstr(text, "yellow                   0      <5      30       6      40"));
+    assert_non_null(strstr(text, "yellow                   0      <5      30       6      40   <5\n"));
+    assert_non_null(strstr(text, "red                     20       7       0       0      27   5\n"));
+    assert_non_null(strstr(text, "under-triaged: 10 confirmed red, orange or yellow that triage put green"));
     assert_non_null(strstr(text, "under-triaged: <5 confirmed red or orange that triage put yellow or green"));
     assert_non_null(strstr(csv, "cell,yellow,orange,<5,,,,\r\n"));
     assert_non_null(strstr(csv, "ppv,orange,orange,41,50,0.8200,0.6920,0.9023\r\n"));
     assert_non_null(strstr(csv, "not_confirmed,,,17,"));
-    assert_non_null(strstr(js, "\"yellow\":{\"red\":0,\"orange\":\"<5\",\"yellow\":30"));
+    assert_non_null(strstr(csv, "not_confirmed,red,,5,"));
+    assert_non_null(strstr(csv, "sensitivity_yellow_or_above,yellow+,yellow+,111,121,"));
+    assert_non_null(strstr(js, "\"yellow\":{\"red\":0,\"orange\":\"<5\",\"yellow\":30,\"green\":6,\"total\":40,\"not_confirmed\":\"<5\"}"));
+    assert_non_null(strstr(js, "\"yellow_or_above\":{\"sensitivity\":{\"x\":111,\"n\":121,"));
     assert_non_null(strstr(js, "\"ppv\":{\"x\":41,\"n\":50,\"value\":0.82,\"ci_low\":0.692,\"ci_high\":0.9023}"));
     assert_non_null(strstr(js, "\"confirmed\":162,\"not_confirmed\":17"));
     free(js);
