@@ -649,9 +649,9 @@ char *report_validation_text(const report *r) {
     report_count_text(v->unconfirmed, k, t2, sizeof t2);
     app(&b, "Validation %s to %s: the level triage gave (rows) against the level a clinician confirmed (columns).\n",
         a, z);
-    app(&b, "%s intakes confirmed by a clinician; %s not confirmed, left out. A count under %d is shown as <%d (a zero "
-            "as 0), and no share is given from it.\n\n",
-        t1, t2, k, k);
+    app(&b, "%s intakes confirmed by a clinician; %s not confirmed, left out.", t1, t2);
+    if (k > 1) app(&b, " A count under %d is shown as <%d (a zero as 0), and no share is given from it.", k, k);
+    app(&b, "\n\n");
     app(&b, "%-18s", "triage \\ confirmed");
     for (int i = 0; i < LEVEL_COUNT; i++) app(&b, " %7s", risk_level_name(level_at(i)));
     app(&b, " %7s   %s\n", "total", "not confirmed");
