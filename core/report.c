@@ -49,6 +49,7 @@ typedef struct {
     int level_row[LEVEL_COUNT], stage_row[STAGE_COUNT];
     int64_t asof_day;
     int lapse_days;
+    report_validation val;
 } groups;
 
 static uint32_t fnv(const char *s, uint32_t h) {
@@ -150,14 +151,26 @@ static void add(groups *g, int row, const facts_brief *f) {
     r->declines += f->declines;
 }
 
+/* The validation matrix: an intake counts when a clinician confirmed a level, else it is left out. */
+static void add_validation(report_validation *v, bool triaged, risk_level l, const char *confirmed_level) {
+    risk_level c;
+    if (triaged && confirmed_level && confirmed_level[0] && risk_level_parse(confirmed_level, &c)) v->cells[l][c]++;
+    else {
+        v->unconfirmed++;
+        if (triaged) v->unconfirmed_at[l]++;
+    }
+}
+
 static int on_facts(void *ctx, const facts_brief *f) {
     groups *g = ctx;
     add(g, 0, f);
-    risk_level l;
-    if (risk_level_parse(f->level, &l)) {
+    risk_level l = LEVEL_GREEN;
+    bool triaged = risk_level_parse(f->level, &l);
+    if (triaged) {
         if (g->level_row[l] < 0) g->level_row[l] = row_of(g, RD_LEVEL, f->level);
         add(g, g->level_row[l], f);
     }
+    add_validation(&g->val, triaged, l, f->confirmed_level);
     add(g, row_of(g, RD_CHANNEL, f->channel), f);
     const struct combo *c = combo_of(g, f->concerns);
     for (int i = 0; i < c->n; i++) add(g, c->rows[i], f);
@@ -254,6 +267,7 @@ bool report_compute(database *db, const report_settings *set, int64_t from, int6
     qsort(g.rows, (size_t)g.n, sizeof *g.rows, by_group);
     out->rows = g.rows;
     out->n = g.n;
+    out->val = g.val;
     return true;
 }
 
@@ -489,5 +503,341 @@ char *report_text(const report *r) {
         report_bar(s, 40, bar, sizeof bar);
         app(&b, "  %-16s %8lld %6.1f%% %s\n", shown, (long long)x->intakes, s * 100, bar);
     }
+    return csv_take(&b);
+}
+
+/* ---- the validation report: triage's level against the level a clinician confirmed ---- */
+
+#define WILSON_Z 1.959964 /* the 97.5th percentile of the normal: a two-sided 95% interval */
+
+bool report_wilson(int64_t x, int64_t n, double *lo, double *hi) {
+    if (n <= 0 || x < 0 || x > n) return false;
+    double nn = (double)n, p = (double)x / nn, z2 = WILSON_Z * WILSON_Z;
+    double denom = 1 + z2 / nn;
+    double centre = (p + z2 / (2 * nn)) / denom;
+    double half = WILSON_Z * sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
+    *lo = centre - half < 0 ? 0 : centre - half; /* rounding only: the bounds are within 0..1 */
+    *hi = centre + half > 1 ? 1 : centre + half;
+    return true;
+}
+
+int64_t report_triaged_at(const report_validation *v, risk_level l) {
+    int64_t n = 0;
+    for (int c = 0; c < LEVEL_COUNT; c++) n += v->cells[l][c];
+    return n;
+}
+
+int64_t report_confirmed_at(const report_validation *v, risk_level l) {
+    int64_t n = 0;
+    for (int t = 0; t < LEVEL_COUNT; t++) n += v->cells[t][l];
+    return n;
+}
+
+int64_t report_confirmed_total(const report_validation *v) {
+    int64_t n = 0;
+    for (int l = 0; l < LEVEL_COUNT; l++) n += report_triaged_at(v, (risk_level)l);
+    return n;
+}
+
+int64_t report_under_triaged(const report_validation *v) {
+    int64_t n = 0;
+    for (int t = 0; t < LEVEL_COUNT; t++)
+        for (int c = t + 1; c < LEVEL_COUNT; c++) n += v->cells[t][c];
+    return n;
+}
+
+int64_t report_over_triaged(const report_validation *v) {
+    int64_t n = 0;
+    for (int t = 0; t < LEVEL_COUNT; t++)
+        for (int c = 0; c < t; c++) n += v->cells[t][c];
+    return n;
+}
+
+static bool under_floor(int64_t n, int k) { return n > 0 && n < k; }
+
+static report_share_ci share_ci(int64_t x, int64_t n, int k) {
+    report_share_ci s;
+    memset(&s, 0, sizeof s);
+    s.x = x;
+    s.n = n;
+    s.have = report_rate(x, n, &s.p) && report_wilson(x, n, &s.lo, &s.hi);
+    /* the share of a group under the floor is not given (as the other reports), nor one whose count is
+     * under it: the share and n would give that count back */
+    s.shown = s.have && n >= k && !under_floor(x, k);
+    return s;
+}
+
+report_share_ci report_ppv(const report *r, risk_level l) {
+    return share_ci(r->val.cells[l][l], report_triaged_at(&r->val, l), r->set.k);
+}
+
+report_share_ci report_sensitivity(const report *r, risk_level l) {
+    return share_ci(r->val.cells[l][l], report_confirmed_at(&r->val, l), r->set.k);
+}
+
+/* x: triage and clinician both at l or above; n: the clinician (by_confirmed) or triage at l or above. */
+static report_share_ci at_or_above(const report *r, risk_level l, bool by_confirmed) {
+    int64_t x = 0, n = 0;
+    for (int t = 0; t < LEVEL_COUNT; t++)
+        for (int c = 0; c < LEVEL_COUNT; c++) {
+            int64_t v = r->val.cells[t][c];
+            if (t >= (int)l && c >= (int)l) x += v;
+            if ((by_confirmed ? c : t) >= (int)l) n += v;
+        }
+    return share_ci(x, n, r->set.k);
+}
+
+report_share_ci report_sensitivity_at_or_above(const report *r, risk_level l) { return at_or_above(r, l, true); }
+report_share_ci report_ppv_at_or_above(const report *r, risk_level l) { return at_or_above(r, l, false); }
+
+void report_count_text(int64_t n, int k, char *out, size_t size) {
+    if (under_floor(n, k)) snprintf(out, size, "<%d", k);
+    else snprintf(out, size, "%lld", (long long)n);
+}
+
+void report_share_text(const report_share_ci *s, int k, char *out, size_t size) {
+    char x[24], n[24];
+    report_count_text(s->x, k, x, sizeof x);
+    report_count_text(s->n, k, n, sizeof n);
+    if (!s->have) snprintf(out, size, "n/a (%s/%s)", x, n);
+    else if (!s->shown) snprintf(out, size, "- (%s/%s)", x, n);
+    else
+        snprintf(out, size, "%.0f%% (%s/%s, 95%% CI %.0f-%.0f%%)", s->p * 100, x, n, s->lo * 100, s->hi * 100);
+}
+
+/* Levels from the most urgent down, as the queues show them. */
+static risk_level level_at(int i) { return (risk_level)(LEVEL_COUNT - 1 - i); }
+
+/* The levels at or above l, e.g. "red or orange", or those below, e.g. "yellow or green"; three as
+ * "red, orange or yellow". */
+static void levels_from(risk_level l, bool above, char *out, size_t size) {
+    const char *names[LEVEL_COUNT];
+    int n = 0;
+    for (int i = 0; i < LEVEL_COUNT; i++)
+        if ((level_at(i) >= l) == above) names[n++] = risk_level_name(level_at(i));
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
+    }
+}
+
+/* "At or above orange": sensitivity, under-triage and PPV for the levels from l up. */
+static void text_at_or_above(csv_buf *b, const report *r, risk_level l, const char *why) {
+    int k = r->set.k;
+    char hi[48], lo[48], st[96], pt[96], under[24];
+    levels_from(l, true, hi, sizeof hi);
+    levels_from(l, false, lo, sizeof lo);
+    report_share_ci s = report_sensitivity_at_or_above(r, l), p = report_ppv_at_or_above(r, l);
+    report_share_text(&s, k, st, sizeof st);
+    report_share_text(&p, k, pt, sizeof pt);
+    report_count_text(s.n - s.x, k, under, sizeof under);
+    app(b, "\nAt or above %s (%s):\n", risk_level_name(l), why);
+    app(b, "  sensitivity %s: of those a clinician confirmed %s, the share triage put %s\n", st, hi, hi);
+    app(b, "  under-triaged: %s confirmed %s that triage put %s\n", under, hi, lo);
+    app(b, "  PPV %s: of those triage put %s, the share a clinician confirmed %s\n", pt, hi, hi);
+}
+
+char *report_validation_text(const report *r) {
+    csv_buf b;
+    csv_init(&b);
+    const report_validation *v = &r->val;
+    int k = r->set.k;
+    char a[16], z[16], t1[24], t2[24];
+    range_text(r, a, z);
+    report_count_text(report_confirmed_total(v), k, t1, sizeof t1);
+    report_count_text(v->unconfirmed, k, t2, sizeof t2);
+    app(&b, "Validation %s to %s: the level triage gave (rows) against the level a clinician confirmed (columns).\n",
+        a, z);
+    app(&b, "%s intakes confirmed by a clinician; %s not confirmed, left out.", t1, t2);
+    if (k > 1) app(&b, " A count under %d is shown as <%d (a zero as 0), and no share is given from it.", k, k);
+    app(&b, "\n\n");
+    app(&b, "%-18s", "triage \\ confirmed");
+    for (int i = 0; i < LEVEL_COUNT; i++) app(&b, " %7s", risk_level_name(level_at(i)));
+    app(&b, " %7s   %s\n", "total", "not confirmed");
+    for (int i = 0; i < LEVEL_COUNT; i++) {
+        risk_level t = level_at(i);
+        app(&b, "%-18s", risk_level_name(t));
+        for (int j = 0; j < LEVEL_COUNT; j++) {
+            report_count_text(v->cells[t][level_at(j)], k, t1, sizeof t1);
+            app(&b, " %7s", t1);
+        }
+        report_count_text(report_triaged_at(v, t), k, t1, sizeof t1);
+        report_count_text(v->unconfirmed_at[t], k, t2, sizeof t2);
+        app(&b, " %7s   %s\n", t1, t2);
+    }
+    app(&b, "%-18s", "total");
+    for (int j = 0; j < LEVEL_COUNT; j++) {
+        report_count_text(report_confirmed_at(v, level_at(j)), k, t1, sizeof t1);
+        app(&b, " %7s", t1);
+    }
+    report_count_text(report_confirmed_total(v), k, t1, sizeof t1);
+    app(&b, " %7s\n\n", t1);
+
+    app(&b, "%-8s %-34s %s\n", "level", "PPV (confirmed at triage's level)", "sensitivity (confirmed level found)");
+    for (int i = 0; i < LEVEL_COUNT; i++) {
+        risk_level l = level_at(i);
+        report_share_ci p = report_ppv(r, l), s = report_sensitivity(r, l);
+        char pt[96], st[96];
+        report_share_text(&p, k, pt, sizeof pt);
+        report_share_text(&s, k, st, sizeof st);
+        app(&b, "%-8s %-34s %s\n", risk_level_name(l), pt, st);
+    }
+
+    text_at_or_above(&b, r, LEVEL_ORANGE, "the safety question");
+    text_at_or_above(&b, r, LEVEL_YELLOW, "a positive screen, e.g. PHQ-9 10 or more");
+    char st[96];
+    int64_t same = 0;
+    for (int l = 0; l < LEVEL_COUNT; l++) same += v->cells[l][l];
+    report_share_ci ag = share_ci(same, report_confirmed_total(v), k);
+    report_share_text(&ag, k, st, sizeof st);
+    report_count_text(report_under_triaged(v), k, t1, sizeof t1);
+    report_count_text(report_over_triaged(v), k, t2, sizeof t2);
+    app(&b, "\nAll confirmed: agreement %s; triage lower than the clinician %s, higher %s.\n", st, t1, t2);
+    app(&b, "Only confirmed intakes count: where a level is seldom confirmed (see \"not confirmed\"), the clients it "
+            "missed are not seen and the sensitivities read high.\n");
+    return csv_take(&b);
+}
+
+/* A count for JSON: the number, or "<k" under the floor. */
+static json_t *count_json(int64_t n, int k) {
+    if (under_floor(n, k)) {
+        char t[16];
+        snprintf(t, sizeof t, "<%d", k);
+        return json_string(t);
+    }
+    return json_integer((json_int_t)n);
+}
+
+static json_t *fig_json(bool shown, double v) { return shown ? json_real(round(v * 10000) / 10000) : json_null(); }
+
+static json_t *share_json(const report_share_ci *s, int k) {
+    json_t *o = json_object();
+    json_object_set_new(o, "x", count_json(s->x, k));
+    json_object_set_new(o, "n", count_json(s->n, k));
+    json_object_set_new(o, "value", fig_json(s->shown, s->p));
+    json_object_set_new(o, "ci_low", fig_json(s->shown, s->lo));
+    json_object_set_new(o, "ci_high", fig_json(s->shown, s->hi));
+    return o;
+}
+
+json_t *report_validation_json(const report *r) {
+    const report_validation *v = &r->val;
+    int k = r->set.k;
+    json_t *o = json_object();
+    char a[16], z[16];
+    range_text(r, a, z);
+    json_object_set_new(o, "from", json_string(a));
+    json_object_set_new(o, "to", json_string(z));
+    json_object_set_new(o, "k_floor", json_integer(k));
+    json_object_set_new(o, "confirmed", count_json(report_confirmed_total(v), k));
+    json_object_set_new(o, "not_confirmed", count_json(v->unconfirmed, k));
+    /* matrix[triage's level][confirmed level], with the totals */
+    json_t *m = json_object(), *tot = json_object();
+    for (int i = 0; i < LEVEL_COUNT; i++) {
+        risk_level t = level_at(i);
+        json_t *row = json_object();
+        for (int j = 0; j < LEVEL_COUNT; j++)
+            json_object_set_new(row, risk_level_name(level_at(j)), count_json(v->cells[t][level_at(j)], k));
+        json_object_set_new(row, "total", count_json(report_triaged_at(v, t), k));
+        json_object_set_new(row, "not_confirmed", count_json(v->unconfirmed_at[t], k));
+        json_object_set_new(m, risk_level_name(t), row);
+        json_object_set_new(tot, risk_level_name(t), count_json(report_confirmed_at(v, t), k));
+    }
+    json_object_set_new(tot, "total", count_json(report_confirmed_total(v), k));
+    json_object_set_new(m, "total", tot);
+    json_object_set_new(o, "matrix", m);
+    json_t *levels = json_array();
+    for (int i = 0; i < LEVEL_COUNT; i++) {
+        risk_level l = level_at(i);
+        report_share_ci p = report_ppv(r, l), s = report_sensitivity(r, l);
+        json_t *x = json_object();
+        json_object_set_new(x, "level", json_string(risk_level_name(l)));
+        json_object_set_new(x, "ppv", share_json(&p, k));
+        json_object_set_new(x, "sensitivity", share_json(&s, k));
+        json_array_append_new(levels, x);
+    }
+    json_object_set_new(o, "levels", levels);
+    for (risk_level l = LEVEL_ORANGE; l >= LEVEL_YELLOW; l--) {
+        report_share_ci s = report_sensitivity_at_or_above(r, l), p = report_ppv_at_or_above(r, l);
+        json_t *x = json_object();
+        json_object_set_new(x, "sensitivity", share_json(&s, k));
+        json_object_set_new(x, "ppv", share_json(&p, k));
+        json_object_set_new(x, "under_triaged", count_json(s.n - s.x, k));
+        char key[32];
+        snprintf(key, sizeof key, "%s_or_above", risk_level_name(l));
+        json_object_set_new(o, key, x);
+    }
+    json_object_set_new(o, "under_triaged", count_json(report_under_triaged(v), k));
+    json_object_set_new(o, "over_triaged", count_json(report_over_triaged(v), k));
+    return o;
+}
+
+static void count_csv(csv_buf *b, int64_t n, int k) {
+    char t[24];
+    report_count_text(n, k, t, sizeof t);
+    csv_field(b, t);
+}
+
+/* One CSV row: measure, triage's level, confirmed level, count, then n and the share with its interval. */
+static void val_row(csv_buf *b, const char *measure, const char *triaged, const char *confirmed, int64_t count,
+                    const report_share_ci *s, int k) {
+    csv_field(b, measure);
+    csv_field(b, triaged);
+    csv_field(b, confirmed);
+    count_csv(b, count, k);
+    if (s) {
+        count_csv(b, s->n, k);
+        double f[3] = {s->p, s->lo, s->hi};
+        for (int i = 0; i < 3; i++) {
+            char t[24] = "";
+            if (s->shown) snprintf(t, sizeof t, "%.4f", f[i]);
+            csv_field(b, t);
+        }
+    } else {
+        for (int i = 0; i < 4; i++) csv_field(b, "");
+    }
+    csv_end_row(b);
+}
+
+char *report_validation_csv(const report *r) {
+    const report_validation *v = &r->val;
+    int k = r->set.k;
+    csv_buf b;
+    csv_init(&b);
+    const char *head[] = {"measure", "triage_level", "confirmed_level", "count", "n", "value", "ci_low", "ci_high"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) csv_field(&b, head[i]);
+    csv_end_row(&b);
+    for (int i = 0; i < LEVEL_COUNT; i++)
+        for (int j = 0; j < LEVEL_COUNT; j++)
+            val_row(&b, "cell", risk_level_name(level_at(i)), risk_level_name(level_at(j)),
+                    v->cells[level_at(i)][level_at(j)], NULL, k);
+    for (int i = 0; i < LEVEL_COUNT; i++)
+        val_row(&b, "triaged_total", risk_level_name(level_at(i)), "", report_triaged_at(v, level_at(i)), NULL, k);
+    for (int i = 0; i < LEVEL_COUNT; i++)
+        val_row(&b, "confirmed_total", "", risk_level_name(level_at(i)), report_confirmed_at(v, level_at(i)), NULL, k);
+    val_row(&b, "confirmed", "", "", report_confirmed_total(v), NULL, k);
+    for (int i = 0; i < LEVEL_COUNT; i++)
+        val_row(&b, "not_confirmed", risk_level_name(level_at(i)), "", v->unconfirmed_at[level_at(i)], NULL, k);
+    val_row(&b, "not_confirmed", "", "", v->unconfirmed, NULL, k);
+    for (int i = 0; i < LEVEL_COUNT; i++) {
+        risk_level l = level_at(i);
+        report_share_ci p = report_ppv(r, l), s = report_sensitivity(r, l);
+        val_row(&b, "ppv", risk_level_name(l), risk_level_name(l), p.x, &p, k);
+        val_row(&b, "sensitivity", risk_level_name(l), risk_level_name(l), s.x, &s, k);
+    }
+    for (risk_level l = LEVEL_ORANGE; l >= LEVEL_YELLOW; l--) {
+        report_share_ci s = report_sensitivity_at_or_above(r, l), p = report_ppv_at_or_above(r, l);
+        char m[64], lv[16];
+        snprintf(lv, sizeof lv, "%s+", risk_level_name(l));
+        snprintf(m, sizeof m, "sensitivity_%s_or_above", risk_level_name(l));
+        val_row(&b, m, lv, lv, s.x, &s, k);
+        snprintf(m, sizeof m, "ppv_%s_or_above", risk_level_name(l));
+        val_row(&b, m, lv, lv, p.x, &p, k);
+        snprintf(m, sizeof m, "under_triaged_%s_or_above", risk_level_name(l));
+        val_row(&b, m, "", lv, s.n - s.x, NULL, k);
+    }
+    val_row(&b, "under_triaged", "", "", report_under_triaged(v), NULL, k);
+    val_row(&b, "over_triaged", "", "", report_over_triaged(v), NULL, k);
     return csv_take(&b);
 }

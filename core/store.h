@@ -222,6 +222,7 @@ enum {
 typedef struct {
     const char *id; /* NULL unless the store needed it (the report does not) */
     const char *level, *channel, *concerns, *age_band, *counselor;
+    const char *confirmed_level; /* the level a clinician confirmed, "" when not confirmed (the validation report) */
     int64_t created_at;
     unsigned flags;
     int64_t contact_delay; /* seconds from intake to the first contact, -1 for none */

@@ -458,7 +458,8 @@ static const char *const sql_text[S_COUNT] = {
     /* one contiguous read: the table is stored in created_at order */
     /* in primary-key order (created_at, id), which the retained episodes' merge relies on */
     [S_FACTS_SCAN] = "SELECT id, level, channel, concerns, age_band, counselor, created_at, kpi_flags, contact_delay, "
-                     "suggestions, declines, sessions_attended, last_session_day FROM intake_facts WHERE created_at >= ?1 "
+                     "suggestions, declines, sessions_attended, last_session_day, confirmed_level FROM intake_facts WHERE "
+                     "created_at >= ?1 "
                      "AND created_at < ?2 ORDER BY created_at, id",
     [S_FACTS_REKEY] = "UPDATE intake_facts SET id = ?2, client_key = ?3 WHERE id = ?1",
     [S_FACTS_REKEY_SESSIONS] = "UPDATE outcome_sessions SET facts_id = ?2, client_key = ?3, recorded_by = '' WHERE "
@@ -2851,6 +2852,8 @@ static store_status sq_facts_scan(store *s, int64_t from, int64_t to, int retain
         r.declines = (int)sqlite3_column_int64(st, 10);
         r.sessions_attended = (int)sqlite3_column_int64(st, 11);
         r.last_session_day = sqlite3_column_int64(st, 12);
+        r.confirmed_level = (const char *)sqlite3_column_text(st, 13);
+        if (!r.confirmed_level) r.confirmed_level = "";
         if (kept.next < kept.n && kept.v[kept.next].at <= r.created_at) {
             r.id = (const char *)sqlite3_column_text(st, 0);
             if (r.id && retained_next(&kept, r.created_at, r.id)) r.flags |= FB_RETAINED;

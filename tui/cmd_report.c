@@ -18,15 +18,17 @@
 #define DAY 86400
 
 static const char report_usage[] =
-    "usage: triage --user ME report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json|--csv]\n"
-    "       (intakes from --from to --to, both days included; default: everything up to today)\n";
+    "usage: triage --user ME report [--validation] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--json|--csv]\n"
+    "       (intakes from --from to --to, both days included; default: everything up to today;\n"
+    "       --validation: triage's level against the level a clinician confirmed, PPV and sensitivity)\n";
 
 int cmd_report(const cli_args *a) {
     int64_t from_day = 0, to_day = day_of(clock_now());
-    bool as_json = false, as_csv = false;
+    bool as_json = false, as_csv = false, validation = false;
     for (int i = 0; i < a->argc; i++) {
         const char *o = a->argv[i];
         if (!strcmp(o, "--json")) as_json = true;
+        else if (!strcmp(o, "--validation")) validation = true;
         else if (!strcmp(o, "--csv")) as_csv = true;
         else if (!strcmp(o, "--from") && i + 1 < a->argc && day_parse(a->argv[i + 1], &from_day)) i++;
         else if (!strcmp(o, "--to") && i + 1 < a->argc && day_parse(a->argv[i + 1], &to_day)) i++;
@@ -53,13 +55,15 @@ int cmd_report(const cli_args *a) {
     if (!report_run(c.s, &set, from_day * DAY, (to_day + 1) * DAY, &r, err, sizeof err))
         return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
     if (as_json) {
-        json_t *j = report_json(&r);
+        json_t *j = validation ? report_validation_json(&r) : report_json(&r);
         char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
         puts(s);
         free(s);
         json_decref(j);
     } else {
-        char *s = as_csv ? report_csv(&r) : report_text(&r);
+        char *s = validation ? (as_csv ? report_validation_csv(&r) : report_validation_text(&r))
+                             : as_csv     ? report_csv(&r)
+                                          : report_text(&r);
         fputs(s, stdout);
         free(s);
         if (!as_csv) { /* the levels above are the facts' clear copies: say when their MACs were last checked */

@@ -1,8 +1,10 @@
 /* Reports (clinicians and supervisors): the centre's KPIs over a date range, from the de-identified report
  * facts (core/report.h): identification accuracy, first-session completion, retention, time to first
  * contact, confirmations in time, overdue items, declined suggestions, per level, channel, concern, age
- * band, counselor and lifecycle stage, with a bar chart of the presenting concerns. Groups under the k floor
- * show "<k" and no figure. Running a report is audited by the core. */
+ * band, counselor and lifecycle stage, with a bar chart of the presenting concerns; then how well the levels
+ * work (the validation table of `triage report --validation`: triage's level against the level a clinician
+ * confirmed, PPV and sensitivity with 95% Wilson intervals). Groups and counts under the k floor show "<k"
+ * and no figure. Running a report is audited by the core. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +72,100 @@ static void add_row(report_screen *r, const report *rep, const report_row *x, co
         contact, intime, (long long)x->overdue, dec);
 }
 
+/* s padded on the left to `width` columns (Chinese counts two), for the matrix's columns. */
+static void pad_left(const char *s, int width, char *out, size_t size) {
+    int fill = width - text_width(s);
+    if (fill < 0) fill = 0;
+    snprintf(out, size, "%*s%s", fill, "", s);
+}
+
+static void pad_right(const char *s, int width, char *out, size_t size) {
+    int fill = width - text_width(s);
+    if (fill < 0) fill = 0;
+    snprintf(out, size, "%s%*s", s, fill, "");
+}
+
+static const char *level_label(risk_level l) {
+    static const char *const keys[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
+    return tr(keys[l]);
+}
+
+/* One line of the matrix: a label, then a count per confirmed level (red first), the total, and those left
+ * out (not confirmed). */
+static void add_matrix_line(report_screen *r, color_role attr, const char *label, const int64_t counts[LEVEL_COUNT],
+                            int64_t total, int64_t left_out, int k) {
+    char line[256], cell[32], padded[64];
+    pad_right(label, 20, line, sizeof line);
+    for (int i = 0; i <= LEVEL_COUNT + 1; i++) {
+        int64_t n = i < LEVEL_COUNT ? counts[LEVEL_RED - i] : i == LEVEL_COUNT ? total : left_out;
+        report_count_text(n, k, cell, sizeof cell);
+        pad_left(cell, i <= LEVEL_COUNT ? 9 : 16, padded, sizeof padded);
+        strncat(line, padded, sizeof line - strlen(line) - 1);
+    }
+    add(r, attr, "  %s", line);
+}
+
+/* Sensitivity, under-triage and PPV for the levels from l up; keys: rep_val_<what>_<part>. */
+static void add_at_or_above(report_screen *r, const report *rep, risk_level l, const char *what) {
+    int k = rep->set.k;
+    report_share_ci s = report_sensitivity_at_or_above(rep, l), p = report_ppv_at_or_above(rep, l);
+    char st[96], pt[96], under[24], key[48];
+    report_share_text(&s, k, st, sizeof st);
+    report_share_text(&p, k, pt, sizeof pt);
+    report_count_text(s.n - s.x, k, under, sizeof under);
+    add(r, C_NORMAL, "%s", "");
+    snprintf(key, sizeof key, "rep_val_%s", what);
+    add(r, C_TITLE, "%s", tr(key));
+    snprintf(key, sizeof key, "rep_val_%s_sens", what);
+    add(r, C_NORMAL, "  %s %s: %s", tr("rep_val_sens"), st, tr(key));
+    snprintf(key, sizeof key, "rep_val_%s_under", what);
+    add(r, s.n - s.x > 0 ? C_ORANGE : C_NORMAL, "  %s: %s", tr(key), under);
+    snprintf(key, sizeof key, "rep_val_%s_ppv", what);
+    add(r, C_NORMAL, "  %s %s: %s", tr("rep_val_ppv"), pt, tr(key));
+}
+
+/* How well the levels work: the confusion matrix, then PPV and sensitivity per level and at or above orange. */
+static void build_validation(report_screen *r, const report *rep) {
+    const report_validation *v = &rep->val;
+    int k = rep->set.k;
+    char a[16], b[16], line[256], padded[64];
+    add(r, C_NORMAL, "%s", "");
+    add(r, C_TITLE, "%s", tr("rep_val_title"));
+    report_count_text(report_confirmed_total(v), k, a, sizeof a);
+    report_count_text(v->unconfirmed, k, b, sizeof b);
+    add(r, C_DIM, "  %s %s; %s %s", a, tr("rep_val_confirmed"), b, tr("rep_val_unconfirmed"));
+    pad_right(tr("rep_val_corner"), 20, line, sizeof line);
+    for (int i = 0; i <= LEVEL_COUNT; i++) {
+        pad_left(i < LEVEL_COUNT ? level_label((risk_level)(LEVEL_RED - i)) : tr("rep_val_total"), 9, padded,
+                 sizeof padded);
+        strncat(line, padded, sizeof line - strlen(line) - 1);
+    }
+    pad_left(tr("rep_val_left_out"), 16, padded, sizeof padded);
+    strncat(line, padded, sizeof line - strlen(line) - 1);
+    add(r, C_DIM, "  %s", line);
+    int64_t col[LEVEL_COUNT];
+    for (int t = LEVEL_RED; t >= LEVEL_GREEN; t--) {
+        add_matrix_line(r, level_color((risk_level)t), level_label((risk_level)t), v->cells[t],
+                        report_triaged_at(v, (risk_level)t), v->unconfirmed_at[t], k);
+        col[t] = report_confirmed_at(v, (risk_level)t);
+    }
+    add_matrix_line(r, C_NORMAL, tr("rep_val_total"), col, report_confirmed_total(v), v->unconfirmed, k);
+    add(r, C_NORMAL, "%s", "");
+    add(r, C_DIM, "  %s", tr("rep_val_legend_ppv"));
+    add(r, C_DIM, "  %s", tr("rep_val_legend_sens"));
+    for (int t = LEVEL_RED; t >= LEVEL_GREEN; t--) {
+        report_share_ci p = report_ppv(rep, (risk_level)t), s = report_sensitivity(rep, (risk_level)t);
+        char pt[96], st[96], lv[48];
+        report_share_text(&p, k, pt, sizeof pt);
+        report_share_text(&s, k, st, sizeof st);
+        pad_right(level_label((risk_level)t), 8, lv, sizeof lv);
+        add(r, C_NORMAL, "  %s %s %-30s %s %s", lv, tr("rep_val_ppv"), pt, tr("rep_val_sens"), st);
+    }
+    add_at_or_above(r, rep, LEVEL_ORANGE, "safety");
+    add_at_or_above(r, rep, LEVEL_YELLOW, "screen");
+    add(r, C_DIM, "  %s", tr("rep_val_bias"));
+}
+
 static void build(app *a, const report *rep) {
     report_screen *r = &a->rep;
     char from[16], to[16];
@@ -107,6 +203,7 @@ static void build(app *a, const report *rep) {
         report_bar(share, 40, bar, sizeof bar);
         add(r, C_NORMAL, "  %-16.16s %s %3.0f%%", x->value[0] ? x->value : tr("rep_unknown"), bar, share * 100);
     }
+    build_validation(r, rep);
 }
 
 static void run(app *a) {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Outcomes, reports, export and import, erasure and retention through the command line: KPIs on intakes whose
-# outcomes are known, the k floor, roles, CSV quoting, exports of mode 0600 that never overwrite, the FHIR
+# outcomes are known, the validation report (confusion matrix, PPV and sensitivity), the k floor, roles, CSV quoting, exports of mode 0600 that never overwrite, the FHIR
 # export read back by the import with the same scores, import refusals that name the item, and erasure that
 # leaves no trace of a client in the database files.
 # Usage: tests/cli/report.sh ./triage   Last line: `N passed, N failed`.
@@ -110,6 +110,26 @@ tri clin "$C\n" report --from 2026-04-01 --to 2026-04-30 --json
 check "an empty range: everything under the floor" has_out '"group":"all","value":"all","suppressed":true'
 tri clin "$C\n" report --from 2026-03-31 --to 2026-03-01
 check "--to before --from: bad input" [ "$rc" -eq 2 ]
+
+# the validation report: triage's level against the level a clinician confirmed. Known by construction above:
+# three yellow confirmed (two yellow, one lowered to green), two green never confirmed (left out); k = 2.
+tri desk "$R\n" report --validation
+check "validation: reception may not see it" [ "$rc" -eq 2 ]
+tri clin "$C\n" report --validation --from 2026-03-01 --to 2026-03-31
+check "validation: 3 confirmed, the 2 unconfirmed left out and counted" has_out "^3 intakes confirmed by a clinician; 2 not confirmed, left out"
+check "validation: the yellow row, the single lowered one under the floor" has_out "^yellow  *0  *0  *2  *<2  *3   0$"
+check "validation: the green row, both left out" has_out "^green  *0  *0  *0  *0  *0   2$"
+check "validation: PPV of yellow 2 of 3 with its Wilson interval (0.2077-0.9385)" has_out "^yellow  *67% (2/3, 95% CI 21-94%)  *100% (2/2, 95% CI 34-100%)"
+check "validation: no share from a group under the floor (green: 0 of 1)" has_out "^green  *n/a (0/0)  *- (0/<2)"
+check "validation: nothing confirmed red or orange, no division by zero" has_out "sensitivity n/a (0/0): of those a clinician confirmed red or orange"
+tri clin "$C\n" report --validation --from 2026-03-01 --to 2026-03-31 --json
+check "validation JSON: the matrix row and the unconfirmed" sh -c "printf '%s' '$out' | grep -q '\"not_confirmed\":2,.*\"yellow\":{\"red\":0,\"orange\":0,\"yellow\":2,\"green\":\"<2\",\"total\":3,\"not_confirmed\":0}'"
+check "validation JSON: PPV of yellow" has_out '"level":"yellow","ppv":{"x":2,"n":3,"value":0.6667,"ci_low":0.2077,"ci_high":0.9385}'
+tri clin "$C\n" report --validation --from 2026-03-01 --to 2026-03-31 --csv
+check "validation CSV: header, a cell under the floor, a PPV" sh -c "printf '%s' '$out' | head -1 | grep -q '^measure,triage_level,confirmed_level,count,n,value,ci_low,ci_high' && printf '%s' '$out' | grep -q '^cell,yellow,green,<2,' && printf '%s' '$out' | grep -q '^ppv,yellow,yellow,2,3,0.6667,0.2077,0.9385'"
+tri clin "$C\n" report --validation --from 2026-04-01 --to 2026-04-30
+check "validation of an empty range: zeros" has_out "^0 intakes confirmed by a clinician; 0 not confirmed"
+check "...and n/a, never a division by zero" sh -c "grep -q '^red  *n/a (0/0)  *n/a (0/0)' '$tmp/out' && ! grep -q 'nan%\|inf%' '$tmp/out'"
 
 # export: CSV quoting with commas, quotes, newlines and Chinese
 printf '{"client":{"name":"王, \\"小明\\"\\n二行","phone":"139"},"answers":%s}' "$G" >"$tmp/q.json"

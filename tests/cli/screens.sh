@@ -11,7 +11,7 @@ case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
 pass=0
 fail=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-screens.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
 unset TRIAGE_CONFIG NO_COLOR
 mkdir -p "$HOME"
@@ -333,14 +333,25 @@ expect "72h: raised to orange, counting down again" "$D/at72_overdue" "B.C. .*OR
     echo "key pgdn"
     echo "key pgdn"
     echo "dump $D/report_more"
+    for i in 1 2 3 4 5 6 7 8; do echo "key pgdn"; done
+    echo "dump $D/report_validation"
     echo "key esc"
     echo "key q"
 } >"$tmp/rep.script"
-tui clin "$tmp/rep.script"
+tui clin "$tmp/rep.script" 110 60 # tall enough for the validation table at the end
 expect "k: the report's date range" "$D/report_form" "From (YYYY-MM-DD)"
 expect "k Enter: the KPI table" "$D/report" "All intakes *5 "
 expect "k: a group under the k floor shows <5" "$D/report" "<5"
 expect "k PgDn: the concern chart further down" "$D/report_more" "Presenting concerns"
+expect "k PgDn: the validation table at the end (one of five confirmed: both counts under the floor)" \
+    "$D/report_validation" "<5 confirmed by a clinician; <5 not confirmed, left out"
+expect "k: the orange item a clinician lowered to green is one cell, shown as <5" "$D/report_validation" \
+    "ORANGE  *0  *0  *0  *<5  *<5  *0$"
+expect "k: the four never confirmed are counted beside the matrix" "$D/report_validation" "total  *0  *0  *0  *<5  *<5  *<5$"
+expect "k: at or above orange, the safety question" "$D/report_validation" "under-triaged: confirmed red or orange, triage put yellow or green: 0"
+expect "k: the matrix, triage's level against the confirmed one" "$D/report_validation" "triage \\\\ confirmed *RED *ORANGE *YELLOW *GREEN *total *not confirmed"
+expect "k: no share without a confirmed intake" "$D/report_validation" "RED  *PPV n/a (0/0) "
+expect "k: no share from a count under the floor" "$D/report_validation" "ORANGE  *PPV - (0/<5) "
 printf 'type %s\nkey enter\nkey k\ndump %s/report_denied\nkey q\n' "$R" "$D" >"$tmp/rep2.script"
 tui desk "$tmp/rep2.script"
 expect "k: reception may not run reports, and is told why" "$D/report_denied" "denied"

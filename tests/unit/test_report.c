@@ -545,6 +545,214 @@ static void t_concern_categories(void **state) {
     free(in);
 }
 
+
+/* ---- the validation report: a confusion matrix known by construction ---- */
+
+/* Intakes of triage's level `level`, confirmed at `confirmed` ("" = not confirmed), from T0 + *t on. */
+static void put_confirmed(const char *level, const char *confirmed, int count, int64_t *t) {
+    for (int i = 0; i < count; i++) {
+        facts_rec f;
+        memset(&f, 0, sizeof f);
+        id_new(f.id);
+        id_new(f.client_key);
+        f.created_at = T0 + (*t)++;
+        snprintf(f.level, sizeof f.level, "%s", level);
+        snprintf(f.channel, sizeof f.channel, "phone");
+        f.first_session_day = f.last_session_day = -1;
+        f.first_session_attended = -1;
+        if (confirmed[0]) {
+            f.confirmed_at = f.created_at + 3600;
+            snprintf(f.confirmed_level, sizeof f.confirmed_level, "%s", confirmed);
+        }
+        assert_int_equal(W.db.ops->facts_put(W.db.st, &f), ST_OK);
+    }
+}
+
+static void near(double got, double want) {
+    if (fabs(got - want) > 5e-5) fail_msg("got %.6f, want %.4f", got, want);
+}
+
+/* The matrix, readable as a table: rows triage's level, columns the level a clinician confirmed.
+ *                 red  orange  yellow  green | total      not confirmed
+ *   red            20       7       0      0 |   27        5
+ *   orange          6      41       3      0 |   50        4
+ *   yellow          0       4      30      6 |   40        3
+ *   green           0       0      10     35 |   45        5
+ *   total          26      52      43     41 |  162       17          */
+static const int MATRIX[LEVEL_COUNT][LEVEL_COUNT + 1] = {
+    /* indexed from red down; the last column: not confirmed */
+    {20, 7, 0, 0, 5},
+    {6, 41, 3, 0, 4},
+    {0, 4, 30, 6, 3},
+    {0, 0, 10, 35, 5},
+};
+static const char *const LV[LEVEL_COUNT] = {"red", "orange", "yellow", "green"};
+
+static void seed_matrix(void) {
+    int64_t t = 0;
+    OK(db_begin(&W.db, msg, sizeof msg));
+    for (int i = 0; i < LEVEL_COUNT; i++) {
+        for (int j = 0; j < LEVEL_COUNT; j++) put_confirmed(LV[i], LV[j], MATRIX[i][j], &t);
+        put_confirmed(LV[i], "", MATRIX[i][LEVEL_COUNT], &t);
+    }
+    OK(db_commit(&W.db, msg, sizeof msg));
+}
+
+/* Published Wilson 95% bounds (z = 1.959964), e.g. Newcombe 1998 / statsmodels proportion_confint
+ * method="wilson": 41/50 -> 0.6920-0.9023, 0/10 -> 0-0.2775, 10/10 -> 0.7225-1. */
+static void t_wilson_interval(void **state) {
+    (void)state;
+    double lo, hi;
+    assert_true(report_wilson(41, 50, &lo, &hi));
+    near(lo, 0.6920), near(hi, 0.9023);
+    assert_true(report_wilson(0, 10, &lo, &hi));
+    near(lo, 0.0), near(hi, 0.2775);
+    assert_true(report_wilson(10, 10, &lo, &hi));
+    near(lo, 0.7225), near(hi, 1.0);
+    assert_true(report_wilson(1, 2, &lo, &hi));
+    near(lo, 0.0945), near(hi, 0.9055);
+    assert_false(report_wilson(0, 0, &lo, &hi)); /* no interval without data */
+    assert_false(report_wilson(3, 2, &lo, &hi));
+}
+
+static void t_validation_known_matrix(void **state) {
+    (void)state;
+    seed_matrix();
+    report_settings set = {5, 3, 90, 60};
+    report r;
+    OK(report_run(W.clin, &set, T0, T0 + DAY, &r, msg, sizeof msg));
+    /* every cell as seeded, rows triage, columns the clinician; the unconfirmed left out and counted */
+    for (int i = 0; i < LEVEL_COUNT; i++)
+        for (int j = 0; j < LEVEL_COUNT; j++)
+            assert_int_equal(r.val.cells[LEVEL_RED - i][LEVEL_RED - j], MATRIX[i][j]);
+    assert_int_equal(r.val.unconfirmed, 17);
+    for (int i = 0; i < LEVEL_COUNT; i++) assert_int_equal(r.val.unconfirmed_at[LEVEL_RED - i], MATRIX[i][LEVEL_COUNT]);
+    assert_int_equal(report_confirmed_total(&r.val), 162);
+    assert_int_equal(report_triaged_at(&r.val, LEVEL_ORANGE), 50);
+    assert_int_equal(report_confirmed_at(&r.val, LEVEL_ORANGE), 52);
+    /* PPV of orange: 41 of the 50 triage put orange were confirmed orange */
+    report_share_ci p = report_ppv(&r, LEVEL_ORANGE);
+    assert_int_equal(p.x, 41);
+    assert_int_equal(p.n, 50);
+    assert_true(p.shown);
+    near(p.p, 0.82), near(p.lo, 0.6920), near(p.hi, 0.9023);
+    /* sensitivity of orange: 41 of the 52 confirmed orange; by hand 0.7885 (0.6597 to 0.8776) */
+    report_share_ci s = report_sensitivity(&r, LEVEL_ORANGE);
+    assert_int_equal(s.x, 41);
+    assert_int_equal(s.n, 52);
+    near(s.p, 41.0 / 52), near(s.lo, 0.6597), near(s.hi, 0.8776);
+    /* red: PPV 20/27, sensitivity 20/26 */
+    p = report_ppv(&r, LEVEL_RED);
+    s = report_sensitivity(&r, LEVEL_RED);
+    assert_int_equal(p.x, 20), assert_int_equal(p.n, 27);
+    assert_int_equal(s.x, 20), assert_int_equal(s.n, 26);
+    /* at or above orange: of 78 confirmed red or orange, 74 put red or orange (4 under-triaged); of 77 put
+     * red or orange, 74 confirmed so */
+    s = report_sensitivity_at_or_above(&r, LEVEL_ORANGE);
+    p = report_ppv_at_or_above(&r, LEVEL_ORANGE);
+    assert_int_equal(s.x, 74), assert_int_equal(s.n, 78);
+    assert_int_equal(p.x, 74), assert_int_equal(p.n, 77);
+    near(s.lo, 0.8754), near(s.hi, 0.9799);
+    /* at or above yellow (a positive screen): of 121 confirmed yellow or above, 111 put so (the 10 confirmed
+     * yellow that triage put green are under-triaged); of 117 put yellow or above, 111 confirmed so */
+    s = report_sensitivity_at_or_above(&r, LEVEL_YELLOW);
+    p = report_ppv_at_or_above(&r, LEVEL_YELLOW);
+    assert_int_equal(s.x, 111), assert_int_equal(s.n, 121);
+    assert_int_equal(p.x, 111), assert_int_equal(p.n, 117);
+    assert_int_equal(report_under_triaged(&r.val), 20); /* 6 + 4 + 10 */
+    assert_int_equal(report_over_triaged(&r.val), 16);  /* 7 + 3 + 6 */
+
+    char *text = report_validation_text(&r), *csv = report_validation_csv(&r);
+    json_t *j = report_validation_json(&r);
+    char *js = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)); /* as `triage report --json` */
+    /* the figure the brief asks for, as a person reads it */
+    assert_non_null(strstr(text, "82% (41/50, 95% CI 69-90%)"));
+    assert_non_null(strstr(text, "162 intakes confirmed by a clinician; 17 not confirmed, left out"));
+    /* the cell of 4 (triage yellow, confirmed orange) is under the floor: <5 in every form */
+    assert_non_null(strstr(text, "yellow                   0      <5      30       6      40   <5\n"));
+    assert_non_null(strstr(text, "red                     20       7       0       0      27   5\n"));
+    assert_non_null(strstr(text, "under-triaged: 10 confirmed red, orange or yellow that triage put green"));
+    assert_non_null(strstr(text, "under-triaged: <5 confirmed red or orange that triage put yellow or green"));
+    assert_non_null(strstr(csv, "cell,yellow,orange,<5,,,,\r\n"));
+    assert_non_null(strstr(csv, "ppv,orange,orange,41,50,0.8200,0.6920,0.9023\r\n"));
+    assert_non_null(strstr(csv, "not_confirmed,,,17,"));
+    assert_non_null(strstr(csv, "not_confirmed,red,,5,"));
+    assert_non_null(strstr(csv, "sensitivity_yellow_or_above,yellow+,yellow+,111,121,"));
+    assert_non_null(strstr(js, "\"yellow\":{\"red\":0,\"orange\":\"<5\",\"yellow\":30,\"green\":6,\"total\":40,\"not_confirmed\":\"<5\"}"));
+    assert_non_null(strstr(js, "\"yellow_or_above\":{\"sensitivity\":{\"x\":111,\"n\":121,"));
+    assert_non_null(strstr(js, "\"ppv\":{\"x\":41,\"n\":50,\"value\":0.82,\"ci_low\":0.692,\"ci_high\":0.9023}"));
+    assert_non_null(strstr(js, "\"confirmed\":162,\"not_confirmed\":17"));
+    free(js);
+    json_decref(j);
+    free(text);
+    free(csv);
+    report_free(&r);
+}
+
+/* Nothing confirmed, or nothing at all: every share is "n/a", nothing divides by zero; a share whose count is
+ * under the floor is withheld. */
+static void t_validation_zero_and_floor(void **state) {
+    (void)state;
+    report_settings set = {5, 3, 90, 60};
+    report r;
+    OK(report_compute(&W.db, &set, T0, T0 + DAY, &r, msg, sizeof msg)); /* an empty range */
+    report_share_ci p = report_ppv(&r, LEVEL_RED), s = report_sensitivity_at_or_above(&r, LEVEL_ORANGE);
+    assert_false(p.have);
+    assert_false(p.shown);
+    assert_false(s.have);
+    char *text = report_validation_text(&r), *csv = report_validation_csv(&r);
+    json_t *j = report_validation_json(&r);
+    char *js = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    assert_non_null(strstr(text, "n/a (0/0)"));
+    assert_null(strstr(text, "nan"));
+    assert_non_null(strstr(csv, "ppv,red,red,0,0,,,\r\n"));
+    assert_non_null(strstr(js, "\"ppv\":{\"x\":0,\"n\":0,\"value\":null"));
+    free(js);
+    json_decref(j);
+    free(text);
+    free(csv);
+    report_free(&r);
+
+    /* 3 red of which 2 confirmed red (and 1 unconfirmed), 20 green all confirmed green */
+    int64_t t = 0;
+    OK(db_begin(&W.db, msg, sizeof msg));
+    put_confirmed("red", "red", 2, &t);
+    put_confirmed("red", "", 1, &t);
+    put_confirmed("green", "green", 20, &t);
+    OK(db_commit(&W.db, msg, sizeof msg));
+    OK(report_compute(&W.db, &set, T0, T0 + DAY, &r, msg, sizeof msg));
+    p = report_ppv(&r, LEVEL_RED);
+    assert_true(p.have);
+    assert_false(p.shown); /* 2 of 2: a group under the floor */
+    p = report_ppv(&r, LEVEL_GREEN);
+    assert_true(p.shown); /* 20 of 20 */
+    near(p.lo, 0.8389);
+    p = report_ppv(&r, LEVEL_YELLOW); /* triage put no one yellow */
+    assert_false(p.have);
+    s = report_sensitivity(&r, LEVEL_ORANGE); /* no one confirmed orange */
+    assert_false(s.have);
+    text = report_validation_text(&r);
+    assert_non_null(strstr(text, "- (<5/<5)")); /* red: counts shown as <5, no share */
+    assert_non_null(strstr(text, "100% (20/20, 95% CI 84-100%)"));
+    assert_non_null(strstr(text, "22 intakes confirmed by a clinician; <5 not confirmed"));
+    free(text);
+    report_free(&r);
+    /* 13 orange, 3 of them confirmed orange: the group is over the floor but the share would give the 3 back */
+    OK(db_begin(&W.db, msg, sizeof msg));
+    put_confirmed("orange", "orange", 3, &t);
+    put_confirmed("orange", "yellow", 10, &t);
+    OK(db_commit(&W.db, msg, sizeof msg));
+    OK(report_compute(&W.db, &set, T0, T0 + DAY, &r, msg, sizeof msg));
+    p = report_ppv(&r, LEVEL_ORANGE);
+    assert_int_equal(p.x, 3), assert_int_equal(p.n, 13);
+    assert_true(p.have);
+    assert_false(p.shown);
+    text = report_validation_text(&r);
+    assert_non_null(strstr(text, "orange   - (<5/13)"));
+    free(text);
+    report_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(t_kpis_known_by_construction, setup, teardown),
@@ -555,6 +763,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(t_outcomes_and_stage, setup, teardown),
         cmocka_unit_test_setup_teardown(t_concern_categories, setup, teardown),
+        cmocka_unit_test(t_wilson_interval),
+        cmocka_unit_test_setup_teardown(t_validation_known_matrix, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_validation_zero_and_floor, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
