@@ -190,6 +190,12 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
             if (mask) r->answers[idx] = (answer){ANS_VALUE, (int32_t)mask};
             continue;
         }
+        if (json_array_size(json_object_get(it, "answer")) > 1) {
+            /* a single-choice item with several answers: which one the client gave is not known */
+            problem(p, "%s: linkId `%s` (%s.%s) has %zu answers; a single-choice item takes one", w, shown, f->id,
+                    fi->id, json_array_size(json_object_get(it, "answer")));
+            continue;
+        }
         if (!answer_text(it, text, sizeof text)) {
             problem(p, "%s: linkId `%s` (%s.%s): no answer (valueCoding, valueString, valueInteger or valueBoolean)", w,
                     shown, f->id, f->items[idx].id);
@@ -399,6 +405,17 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
         read_response(e, all, n, &all[i], &rs[nr], &p);
         if (!rs[nr].f) continue;
         rs[nr].group = subject_index(subjects, &ns, client_id ? "" : rs[nr].subject);
+        /* one intake takes one response per form: a second one (a later ASQ all "no" after an acute one) would
+         * silently replace the first, so it is refused, naming both */
+        for (int j = 0; j < nr; j++)
+            if (rs[j].group == rs[nr].group && rs[j].f == rs[nr].f) {
+                char w[160];
+                where(&all[i], w, sizeof w);
+                problem(&p, "%s: a second response to %s for the same client in this file (one intake takes one "
+                            "response per questionnaire: import them one at a time)",
+                        w, rs[nr].f->id);
+                break;
+            }
         subject *sj = &subjects[rs[nr].group];
         if (!client_id && !sj->name) {
             json_t *pt = patient_of(all, n, sj->ref);

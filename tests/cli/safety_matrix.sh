@@ -662,5 +662,29 @@ else
     bad "export of the saved cells: $(cat "$tmp/err")"
 fi
 
+# ---- found by the clinician's outside tryout: answers that an import must not drop ----
+# A second response to the same questionnaire for the same client (an acute ASQ, then one all "no") once
+# replaced the first and saved green; an item with several answers kept only the first. Both are refused,
+# naming the response, and nothing is saved.
+fhir_refused() { # label bundle-entries expected-message
+    printf '{"resourceType":"Bundle","type":"collection","entry":[%s]}' "$2" >"$tmp/dup.json"
+    before=$(cli "$R\n" --user desk queue --json 2>/dev/null | grep -o '"id"' | wc -l)
+    cli "$R\n" --user desk import fhir "$tmp/dup.json" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    after=$(cli "$R\n" --user desk queue --json 2>/dev/null | grep -o '"id"' | wc -l)
+    if [ "$rc" -eq 2 ] && grep -q -- "$3" "$tmp/err" && [ "$before" = "$after" ]; then ok "$1"
+    else bad "$1 (rc=$rc, items $before -> $after): $(head -c 300 "$tmp/err")"; fi
+}
+cellno=dup1
+pt='{"fullUrl":"urn:uuid:pt-dup1","resource":{"resourceType":"Patient","id":"pt-dup1","name":[{"text":"Dup One"}]}}'
+acute=$(fhir_qr qr-dup1-a "urn:triage:questionnaire:asq|1.0" "$(fhir_answer item1 asq yes),$(fhir_answer item2 asq no),$(fhir_answer item3 asq no),$(fhir_answer item4 asq no),$(fhir_answer item5 asq yes)")
+neg=$(fhir_qr qr-dup1-b "urn:triage:questionnaire:asq|1.0" "$(fhir_answer item1 asq no),$(fhir_answer item2 asq no),$(fhir_answer item3 asq no),$(fhir_answer item4 asq no)")
+fhir_refused "import fhir | two ASQ responses for one client (acute, then all no): refused, nothing saved" \
+    "$pt,$acute,$neg" "a second response to asq for the same client"
+two='{"linkId":"item1","answer":[{"valueCoding":{"code":"no"}},{"valueCoding":{"code":"yes"}}]}'
+multi=$(fhir_qr qr-dup1-c "urn:triage:questionnaire:asq|1.0" "$two,$(fhir_answer item2 asq no),$(fhir_answer item3 asq no),$(fhir_answer item4 asq no)")
+fhir_refused "import fhir | an ASQ item with two answers (no, yes): refused, nothing saved" \
+    "$pt,$multi" "has 2 answers; a single-choice item takes one"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
