@@ -18,6 +18,8 @@ typedef struct {
     json_t *record;                   /* the record form's choice and number answers (channel, age): kept in the
                                        * body for the report facts; may be NULL */
     lang reasons_lang;                /* the language the stored reasons are written in */
+    risk_level kept;                  /* a level shown with its safety steps acknowledged during the interview:
+                                       * the saved level is never below it (LEVEL_GREEN: none) */
 } intake_subject;
 
 typedef struct {

@@ -65,6 +65,7 @@ void wizard_recompute(wizard *w) {
         w->forms[w->n_forms++] = add;
     risk_evaluate(&w->e->rules, &w->in.a, &w->risk);
     w->level = w->risk.level;
+    if (w->kept > w->level) w->level = w->kept; /* shown with its steps acknowledged: kept (see wizard.h) */
     uint32_t firing = steps_firing(w);
     w->steps_acked &= ~(firing & ~w->steps_firing); /* a cause that comes back is asked again */
     w->steps_firing = firing;
@@ -301,6 +302,7 @@ bool wizard_needs_safety_steps(const wizard *w) { return wizard_safety_set(w) >=
 void wizard_safety_acknowledged(wizard *w) {
     int set = wizard_safety_set(w);
     if (set >= 0) w->steps_acked |= 1u << set;
+    if (w->level > w->kept) w->kept = w->level;
 }
 
 safety_channel wizard_channel(const wizard *w) {
@@ -347,6 +349,7 @@ char *wizard_to_json(const wizard *w) {
     json_object_set_new(o, "review", json_boolean(w->stage == WZ_REVIEW));
     /* red_seen: what drafts written before the step sets said (and still read by older versions) */
     int red = w->e->cfg.safety.red;
+    json_object_set_new(o, "kept", json_string(risk_level_name(w->kept)));
     json_object_set_new(o, "red_seen", json_boolean(red >= 0 && (w->steps_acked >> red) & 1u));
     json_t *acked = json_array();
     for (int set = 0; set < w->e->cfg.safety.n && set < 32; set++)
@@ -465,6 +468,8 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, s
             if (w->stage == WZ_QUESTIONS && cur->state == ANS_NOT_ASKED) *cur = (answer){ANS_UNANSWERED, 0};
             wizard_recompute(w);
             restore_acks(w, o);
+            risk_level kept = LEVEL_GREEN;
+            if (risk_level_parse(json_string_value(json_object_get(o, "kept")), &kept)) w->kept = kept;
             /* a draft saved at the review with a question still owed (a form added since, an older draft)
              * resumes at that question */
             if (w->stage == WZ_REVIEW) wizard_goto_missing(w);

@@ -30,6 +30,8 @@ typedef struct {
     risk_level level;
     uint32_t steps_firing; /* [safety] step sets whose cause holds now (red level, a rule with .steps fired) */
     uint32_t steps_acked;  /* of those, acknowledged; a set whose cause goes and comes back is asked again */
+    risk_level kept; /* the highest level whose safety steps were acknowledged in this interview: answers
+                      * changed afterwards never lower the saved level below it (a clinician may, with a reason) */
     char client_id[STORE_ID_LEN]; /* an existing client, or "" for a new one */
     char draft_id[STORE_ID_LEN];
 } wizard;

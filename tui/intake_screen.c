@@ -361,7 +361,7 @@ static void save_intake(app *a) {
     /* one core use case saves it, as every way in does: the client (when new), the intake, its queue item */
     json_t *record = wizard_record_json(w);
     intake_subject who = {w->client_id, wizard_client_name(w), wizard_text(w, "intake", "phone"),
-                          wizard_text(w, "intake", "birth_date"), NULL, record, ui_lang()};
+                          wizard_text(w, "intake", "birth_date"), NULL, record, ui_lang(), w->kept};
     intake_saved saved;
     bool ok = intake_finish(a->s, a->e, &w->in, &who, &saved, err, sizeof err);
     json_decref(record);

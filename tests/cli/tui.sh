@@ -254,5 +254,61 @@ expect "...the clinician's evaluation is next" "$D/red_acked" "Next: a clinician
 expect "not evaluated in 4 hours (the idle lock came and went): the banner on the desk" "$D/red_late" "RED OVERDUE"
 expect "...and the row marked overdue" "$D/red_late" "!!"
 
+# ---- found by the clinician's outside tryout: red shown and its steps acknowledged, then the answers changed
+# back (Esc to question 1, No): the intake once saved green with no trace. A level shown with its safety steps
+# acknowledged is kept; only a clinician lowers it, with a written reason.
+cat >"$tmp/kept.script" <<SCRIPT
+type desk
+key enter
+type $R
+key enter
+key n
+key enter
+type 1
+type Kept Red
+key enter
+key enter
+key enter
+type 1
+key enter
+type 1
+key enter
+type 1
+key down
+key space
+key enter
+type 1
+type 2
+type 000000000
+type 0000000
+type 2
+key enter
+type 1
+key enter
+type 1
+key enter
+type 1
+key enter
+type 2
+dump $D/kept_steps
+key enter
+key esc
+key esc
+key esc
+key esc
+key esc
+type 1
+key enter
+key enter
+key enter
+dump $D/kept_review
+key ctrl-s
+dump $D/kept_saved
+SCRIPT
+tui "$tmp/kept.script" 100 40
+expect "kept: the red steps were shown" "$D/kept_steps" "SAFETY STEPS"
+expect "kept: answers changed to all no after the red steps, the level shown stays red" "$D/kept_review" "RED"
+expect "kept: saved red, not green" "$D/kept_saved" "Risk level: RED"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
