@@ -164,7 +164,7 @@ static const char *const form_keys[] = {"id", "version", "kind", "title.en", "ti
 static const char *const scale_keys[] = {"values", "codes", "refusable", "label.*", "loinc", NULL};
 static const char *const item_keys[] = {"type", "text.en", "text.zh", "scale", "score", "required", "show_if",
     "safety", "safety_min", "safety_codes", "flag", "loinc", "answer_loinc", "min", "max", "maxlen", NULL};
-static const char *const band_keys[] = {"min", "max", "when", "label.en", "label.zh", "positive", NULL};
+static const char *const band_keys[] = {"min", "max", "when", "label.en", "label.zh", "positive", "min_level", NULL};
 
 static const char *const type_names[] = {"scale", "text", "number", "date", "choice", "multi"};
 
@@ -477,6 +477,12 @@ static void load_bands(loader *ld) {
         unknown_keys(ld, section, band_keys);
         texts(ld, section, "label", b->label);
         b->positive = yes_no(ld, section, "positive", false);
+        b->min_level = -1;
+        const char *ml = get(ld, section, "min_level");
+        static const char *const levels[] = {"green", "yellow", "orange", "red"};
+        for (int l = 0; ml && l < 4; l++)
+            if (strcmp(ml, levels[l]) == 0) b->min_level = l;
+        if (ml && b->min_level < 0) err(ld, section, "min_level", "`%s` is not yellow, orange or red", ml);
         if (f->rule_bands) {
             if (get(ld, section, "min") || get(ld, section, "max"))
                 err(ld, section, "min", "a form without a total chooses bands by `when`, not min/max");

@@ -57,6 +57,8 @@ typedef struct {
     int min, max; /* total-range bands */
     expr *when;   /* rule bands */
     bool positive;
+    int min_level; /* the least risk level the rules must give a client in this band (0 green .. 3 red, as
+                    * risk_level), checked at load; -1: none declared */
 } form_band;
 
 typedef struct form {

@@ -294,11 +294,26 @@ static void check_multi_coverage(const ruleset *rs, const ini_file *ini, diag *d
             const scale *s = form_item_scale(f, si);
             for (int c = 0; s && c < s->n; c++) {
                 if (!(f->items[si].safety_codes & (1u << c))) continue;
-                probe_lowest(a, fs, fi);
-                a->answers[fi][si] = (answer){ANS_VALUE, (int32_t)(1u << c)};
-                assessment_rescore(a, fi);
-                risk_result r;
-                risk_evaluate(rs, a, &r);
+                /* alone, with each other code ticked too, and with every other form given at its lowest (an ASQ
+                 * all no): "at least orange, whatever the questionnaires say" */
+                risk_result r = {.level = LEVEL_RED};
+                for (int with = -2; with < s->n && r.level >= LEVEL_ORANGE; with++) {
+                    probe_lowest(a, fs, fi);
+                    if (with == -1)
+                        for (int g = 0; g < fs->n && g < TRIAGE_MAX_FORMS; g++) {
+                            if (g == fi || fs->v[g]->kind != FORM_SCORED) continue;
+                            for (int i = 0; i < fs->v[g]->n_items; i++) {
+                                const scale *gs = form_item_scale(fs->v[g], i);
+                                if (gs) a->answers[g][i] = (answer){ANS_VALUE, gs->min_value};
+                            }
+                            assessment_rescore(a, g);
+                        }
+                    uint32_t mask = 1u << c;
+                    if (with >= 0) mask |= 1u << with;
+                    a->answers[fi][si] = (answer){ANS_VALUE, (int32_t)mask};
+                    assessment_rescore(a, fi);
+                    risk_evaluate(rs, a, &r);
+                }
                 if (r.level < LEVEL_ORANGE)
                     diag_add(d, ini->name, ini_line(ini, "risk", NULL), "risk", false,
                              "unsafe rules: %s.%s with `%s` ticked (all else lowest) would be %s, not at least "
@@ -306,6 +321,88 @@ static void check_multi_coverage(const ruleset *rs, const ini_file *ini, diag *d
                              f->id, f->items[si].id, s->choices[c].code, risk_level_name(r.level), f->id,
                              f->items[si].id, s->choices[c].code);
             }
+        }
+    }
+}
+
+/* The answers of form fi for combination k: each item one of its choices, a refusal or no answer. */
+static void combination(const form *f, long k, answer *out) {
+    for (int i = 0; i < f->n_items; i++) {
+        const scale *s = form_item_scale(f, i);
+        int n = s ? s->n + (s->refusable ? 1 : 0) + 1 : 1;
+        int v = (int)(k % n);
+        k /= n;
+        if (!s || v == n - 1) out[i] = (answer){ANS_UNANSWERED, 0};
+        else if (v == s->n) out[i] = (answer){ANS_REFUSED, 0};
+        else out[i] = (answer){ANS_VALUE, s->choices[v].value};
+    }
+}
+
+static long combinations(const form *f) {
+    long n = 1;
+    for (int i = 0; i < f->n_items && n <= 100000; i++) {
+        const scale *s = form_item_scale(f, i);
+        n *= s ? s->n + (s->refusable ? 1 : 0) + 1 : 1;
+    }
+    return n;
+}
+
+/* A band that declares the least level it needs (forms' min_level, from shared/CLINICAL.md) must get it for
+ * every answers that land in it: for a form chosen by conditions (the ASQ), every combination of answers;
+ * for a total, every total of the band, reached with the high answers first and last. */
+static void check_band_coverage(const ruleset *rs, const ini_file *ini, diag *d, assessment *a) {
+    const formset *fs = rs->fs;
+    for (int fi = 0; fi < fs->n && fi < TRIAGE_MAX_FORMS; fi++) {
+        const form *f = fs->v[fi];
+        bool any = false;
+        for (int b = 0; b < f->n_bands; b++) any = any || f->bands[b].min_level > 0;
+        if (!any || f->kind != FORM_SCORED) continue;
+        long n = f->rule_bands ? combinations(f) : 0;
+        if (n > 100000) continue; /* too many to try at load */
+        bool reported[FORM_MAX_BANDS] = {false};
+        for (long k = 0; f->rule_bands && k < n; k++) {
+            assessment_init(a, fs);
+            combination(f, k, a->answers[fi]);
+            assessment_rescore(a, fi);
+            int b = a->scores[fi].band;
+            if (b < 0 || f->bands[b].min_level <= 0 || reported[b]) continue;
+            risk_result r;
+            risk_evaluate(rs, a, &r);
+            if ((int)r.level >= f->bands[b].min_level) continue;
+            reported[b] = true;
+            diag_add(d, ini->name, ini_line(ini, "risk", NULL), "risk", false,
+                     "unsafe rules: %s band %s (answers %ld of %ld tried) would be %s, not at least %s as the form "
+                     "requires; add a rule such as `%s.band == %s`",
+                     f->id, f->bands[b].id, k + 1, n, risk_level_name(r.level),
+                     risk_level_name((risk_level)f->bands[b].min_level), f->id, f->bands[b].id);
+        }
+        for (int b = 0; !f->rule_bands && b < f->n_bands; b++) {
+            if (f->bands[b].min_level <= 0) continue;
+            for (int t = f->bands[b].min; t <= f->bands[b].max && !reported[b]; t++)
+                for (int from_end = 0; from_end < 2 && !reported[b]; from_end++) {
+                    assessment_init(a, fs);
+                    int left = t;
+                    for (int j = 0; j < f->n_items; j++) {
+                        int i = from_end ? f->n_items - 1 - j : j;
+                        const scale *s = form_item_scale(f, i);
+                        if (!s) continue;
+                        int v = f->items[i].score ? (left > s->max_value ? s->max_value : left) : s->min_value;
+                        if (scale_value_index(s, v) < 0) v = s->min_value;
+                        if (f->items[i].score) left -= v;
+                        a->answers[fi][i] = (answer){ANS_VALUE, v};
+                    }
+                    assessment_rescore(a, fi);
+                    if (left != 0 || a->scores[fi].band != b) continue;
+                    risk_result r;
+                    risk_evaluate(rs, a, &r);
+                    if ((int)r.level >= f->bands[b].min_level) continue;
+                    reported[b] = true;
+                    diag_add(d, ini->name, ini_line(ini, "risk", NULL), "risk", false,
+                             "unsafe rules: %s total %d (band %s) would be %s, not at least %s as the form requires; "
+                             "add a rule such as `%s.total >= %d`",
+                             f->id, t, f->bands[b].id, risk_level_name(r.level),
+                             risk_level_name((risk_level)f->bands[b].min_level), f->id, f->bands[b].min);
+                }
         }
     }
 }
@@ -344,7 +441,10 @@ static void check_safety_coverage(const ruleset *rs, const ini_file *ini, diag *
             const form_item *it = &f->items[si];
             const scale *ss = form_item_scale(f, si);
             if (!it->safety || !ss) continue;
-            /* variants: one per scale choice (positive ones only), then refused, then unanswered */
+            /* variants: one per scale choice (positive ones only), then refused, then unanswered; each with
+             * every other item at its u-th choice (a rule such as `item9 >= 1 and not item1 >= 1` fails one) */
+            bool reported = false;
+            for (int probe_u = 0; probe_u < SCALE_MAX_CHOICES && !reported; probe_u++)
             for (int variant = 0; variant < ss->n + 2; variant++) {
                 answer probe;
                 if (variant < ss->n) {
@@ -355,10 +455,15 @@ static void check_safety_coverage(const ruleset *rs, const ini_file *ini, diag *
                 }
                 assessment_init(&a, fs);
                 memset(a.answers[fi], 0, sizeof a.answers[fi]);
+                bool any_left = false;
                 for (int i = 0; i < f->n_items; i++) {
                     const scale *s = form_item_scale(f, i);
-                    if (s && f->items[i].type != ITEM_MULTI) a.answers[fi][i] = (answer){ANS_VALUE, s->min_value};
+                    if (!s || f->items[i].type == ITEM_MULTI) continue;
+                    int u = probe_u < s->n ? probe_u : s->n - 1;
+                    any_left = any_left || probe_u < s->n - 1;
+                    a.answers[fi][i] = (answer){ANS_VALUE, s->choices[u].value};
                 }
+                if (probe_u > 0 && !any_left && variant == 0) reported = true; /* the last uniform row done */
                 a.answers[fi][si] = probe;
                 assessment_rescore(&a, fi);
                 risk_result r;
@@ -369,9 +474,11 @@ static void check_safety_coverage(const ruleset *rs, const ini_file *ini, diag *
                     if (probe.state == ANS_VALUE) snprintf(how, sizeof how, "answered %d", probe.value);
                     else snprintf(how, sizeof how, "%s", probe.state == ANS_REFUSED ? "refused" : "unanswered");
                     diag_add(d, ini->name, ini_line(ini, "risk", NULL), "risk", false,
-                             "unsafe rules: safety item %s %s (all else lowest) would be %s, not at least orange; "
+                             "unsafe rules: safety item %s %s (all else %s) would be %s, not at least orange; "
                              "add a rule that raises it (e.g. `%s >= %d`)",
-                             key, how, risk_level_name(r.level), key, it->safety_min);
+                             key, how, probe_u ? "at a higher answer" : "lowest", risk_level_name(r.level), key,
+                             it->safety_min);
+                    reported = true;
                     break;
                 }
             }
@@ -379,6 +486,7 @@ static void check_safety_coverage(const ruleset *rs, const ini_file *ini, diag *
     }
     check_multi_coverage(rs, ini, d, &a);
     check_incomplete_coverage(rs, ini, d, &a);
+    check_band_coverage(rs, ini, d, &a);
 }
 
 bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) {

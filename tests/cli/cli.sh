@@ -138,6 +138,31 @@ line=$(grep -n '^forms = intake phq2 gad2' "$tmp/noscreen.ini" | cut -d: -f1)
 run "$T" --config "$tmp/noscreen.ini" config check
 expect_err "an intake that asks no suicide-risk screen is refused, line named" \
     "noscreen.ini:$line: intake.forms: the intake asks no suicide-risk screen" 2
+# weakened rule sets found by the clinician's outside tryout: each once loaded "every safety item covered" and
+# under-triaged; each is refused now, naming what it would leave too low
+weak() { # label sed-program expected
+    sed -e "$2" config.ini >"$tmp/weak.ini"
+    run "$T" --config "$tmp/weak.ini" config check
+    expect_err "weakened rules refused: $1" "$3" 2
+}
+weak "no asq_acute rule (an acute ASQ green)" '/^rule.asq_acute\./d' "would be green, not at least orange"
+weak "asq_acute only for 5 yes, no q5_unknown" \
+    's/^rule.asq_acute.when = .*/rule.asq_acute.when = asq.band == acute_positive and asq.item5 == yes/; /^rule.asq_q5_unknown\./d' \
+    "asq band acute_positive .* would be green, not at least red"
+weak "acute folded into the orange rule" \
+    '/^rule.asq_acute\./d; /^rule.asq_q5_unknown\./d; s/^rule.asq_positive.when = .*/rule.asq_positive.when = asq.band == non_acute_positive or asq.band == acute_positive/' \
+    "asq band acute_positive .* would be orange, not at least red"
+weak "no phq9_severe rule (21 yellow)" '/^rule.phq9_severe\./d' "phq9 total 20 (band severe) would be yellow, not at least orange"
+weak "no moderate rules (PHQ-9 18 green)" '/^rule.phq9_moderate\./d; /^rule.gad7_moderate\./d' "would be green, not at least yellow"
+weak "item 9 rule excused by item 1" \
+    's/^rule.phq9_item9.when = .*/rule.phq9_item9.when = phq9.item9 >= 1 and not (phq9.item1 >= 1)/' \
+    "safety item phq9.item9 answered 1 (all else at a higher answer) would be green"
+weak "self-harm excused by another concern" \
+    's/^rule.self_harm_concern.when = .*/rule.self_harm_concern.when = intake.concerns has self_harm and not (intake.concerns has grief)/' \
+    "intake.concerns with .self_harm. ticked"
+weak "self-harm excused by a negative ASQ" \
+    's/^rule.self_harm_concern.when = .*/rule.self_harm_concern.when = intake.concerns has self_harm and not (asq.band == negative)/' \
+    "intake.concerns with .self_harm. ticked"
 sed 's/^rule.gad7_moderate.when = gad7.total >= 10$/rule.gad7_moderate.when = gad7.totl >= 10/' config.ini >"$tmp/badrule.ini"
 line=$(grep -n 'gad7.totl' "$tmp/badrule.ini" | cut -d: -f1)
 run "$T" --config "$tmp/badrule.ini" score gad7 0 0 0 0 0 0 0

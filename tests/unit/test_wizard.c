@@ -693,13 +693,16 @@ static void test_asq_yes_shows_item5_and_red(void **state) {
     wizard_recompute(w); /* still red: stays acknowledged */
     assert_int_equal(w->level, LEVEL_RED);
     assert_false(wizard_needs_safety_steps(w));
-    /* lowered to orange and raised to red again: the steps are due again */
+    /* question 5 changed to no after the red steps were acknowledged: the answers now say non-acute, but a
+     * level shown with its steps acknowledged is kept (only a clinician lowers it, with a reason) */
     assert_true(wizard_back(w));
     expect_at(w, "asq", "item5");
     assert_false(wizard_needs_safety_steps(w));
     choose(w, "no");
-    assert_int_equal(w->level, LEVEL_ORANGE);
-    /* non-acute positive, the ASQ finished: the brief suicide safety assessment steps are due */
+    assert_int_equal(w->risk.level, LEVEL_ORANGE);
+    assert_int_equal(w->level, LEVEL_RED);
+    assert_int_equal(w->kept, LEVEL_RED);
+    /* non-acute positive, the ASQ finished: the brief suicide safety assessment steps are due as well */
     assert_int_equal(wizard_safety_set(w), safety_set_index(&e.cfg.safety, "bssa"));
     wizard_safety_acknowledged(w);
     assert_false(wizard_needs_safety_steps(w));
@@ -707,7 +710,29 @@ static void test_asq_yes_shows_item5_and_red(void **state) {
     expect_at(w, "asq", "item5");
     assert_true(wizard_refuse(w)); /* refused counts as acute */
     assert_int_equal(w->level, LEVEL_RED);
-    assert_true(wizard_needs_safety_steps(w));
+    /* the kept level survives a draft */
+    char *draft = edited_draft(w, NULL);
+    wizard *b = blank_wizard();
+    if (!wizard_from_json(b, &e, draft, err, sizeof err)) fail_msg("resume: %s", err);
+    assert_int_equal(b->kept, LEVEL_RED);
+    done(w);
+}
+
+/* Without any steps acknowledged, a changed answer lowers the live level as it should (a mis-keyed answer
+ * corrected before anything was shown). */
+static void test_level_follows_answers_before_steps(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    static const char *const item9[] = {"0", "0", "0", "0", "0", "0", "0", "0", "1", NULL};
+    answer_items(w, "phq9", item9);
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    assert_true(wizard_back(w)); /* the difficulty question, then item 9 */
+    if (strcmp(wizard_item(w)->id, "item9") != 0) assert_true(wizard_back(w));
+    expect_at(w, "phq9", "item9");
+    choose(w, "0");
+    assert_int_equal(w->kept, LEVEL_GREEN);
+    assert_true(w->level < LEVEL_ORANGE);
     done(w);
 }
 
@@ -1319,10 +1344,11 @@ static void test_safety_both_sets_each_acknowledged(void **state) {
     wizard_safety_acknowledged(w);
     assert_true(wizard_back(w));
     expect_at(w, "asq", "item5");
-    choose(w, "no"); /* question 5 answered no: non-acute positive */
-    assert_int_equal(w->level, LEVEL_ORANGE);
+    choose(w, "no"); /* question 5 answered no: non-acute positive; red, acknowledged, is kept */
+    assert_int_equal(w->risk.level, LEVEL_ORANGE);
+    assert_int_equal(w->level, LEVEL_RED);
     assert_int_equal(wizard_safety_set(w), set_of("bssa"));
-    expect_described(w, "set=bssa channel=remote level=orange");
+    expect_described(w, "set=bssa channel=remote level=red");
     wizard_safety_acknowledged(w);
     assert_false(wizard_needs_safety_steps(w));
     done(w);
@@ -1403,6 +1429,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_no_review_with_unanswered_required, release_all),
         cmocka_unit_test_teardown(test_asq_yes_shows_item5_and_red, release_all),
         cmocka_unit_test_teardown(test_asq_all_no_skips_item5, release_all),
+        cmocka_unit_test_teardown(test_level_follows_answers_before_steps, release_all),
         cmocka_unit_test_teardown(test_self_harm_adds_asq, release_all),
         cmocka_unit_test_teardown(test_phq9_item9_adds_asq, release_all),
         cmocka_unit_test_teardown(test_review_unreachable_with_q5_owed, release_all),
