@@ -117,6 +117,9 @@ static bool typing_now(const app *a) {
 
 static void handle(app *a, const event *ev) {
     if (ev->kind == EV_KEY || ev->kind == EV_CHAR) a->last_key = clock_now();
+    /* while the screen only asks for a larger terminal, no key acts: an answer or a safety acknowledgement must
+     * never be given to a question nobody can see (found by the receptionist's tryout) */
+    if ((ev->kind == EV_KEY || ev->kind == EV_CHAR) && layout_for(LINES, COLS).too_small) return;
     if (a->help) {
         if (ev->kind == EV_KEY || ev->kind == EV_CHAR) a->help = false;
         return;

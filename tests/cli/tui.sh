@@ -310,5 +310,45 @@ expect "kept: the red steps were shown" "$D/kept_steps" "SAFETY STEPS"
 expect "kept: answers changed to all no after the red steps, the level shown stays red" "$D/kept_review" "RED"
 expect "kept: saved red, not green" "$D/kept_saved" "Risk level: RED"
 
+# ---- found by the receptionist's tryout: keys typed while the screen only says "enlarge the terminal" once
+# answered a question nobody could see (PHQ-9 item 9 answered 3 behind the message)
+cat >"$tmp/small.script" <<SCRIPT
+type desk
+key enter
+type $R
+key enter
+key n
+key enter
+type 1
+type Small Screen
+key enter
+key enter
+key enter
+type 1
+key enter
+type 1
+key enter
+type 1
+key down
+key space
+key enter
+type 1
+type 2
+type 00000000
+dump $D/small_before
+resize 70 20
+type 3
+key enter
+resize 100 40
+dump $D/small_after
+SCRIPT
+tui "$tmp/small.script" 100 40
+expect "small: on PHQ-9 item 9 before the resize" "$D/small_before" "Question 9 of"
+if shows "$D/small_after" "Question 9 of" && ! grep -q '>  *3  *Nearly every day\|phq9  3 ' "$D/small_after"; then
+    ok "small: a digit typed while the terminal was too small answered nothing"
+else
+    bad "small: a digit typed while the terminal was too small answered nothing" "$D/small_after"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
