@@ -71,7 +71,7 @@ int draw_text(int y, int x, int width, const char *utf8, attr_t attr) {
     return used;
 }
 
-int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_t attr) {
+static int wrap(int y, int x, int width, int max_lines, const char *utf8, attr_t attr, bool paint) {
     const char *p = utf8 ? utf8 : "";
     int line = 0;
     while (*p && line < max_lines) {
@@ -95,7 +95,7 @@ int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_
         size_t n = (size_t)(end - p) < sizeof buf - 1 ? (size_t)(end - p) : sizeof buf - 1;
         memcpy(buf, p, n);
         buf[n] = '\0';
-        draw_text(y + line, x, width, buf, attr);
+        if (paint) draw_text(y + line, x, width, buf, attr);
         line++;
         p = end;
         while (*p == ' ') p++;
@@ -103,6 +103,12 @@ int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_
     }
     return line;
 }
+
+int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_t attr) {
+    return wrap(y, x, width, max_lines, utf8, attr, true);
+}
+
+int wrapped_lines(int width, const char *utf8) { return width > 0 ? wrap(0, 0, width, 1000, utf8, 0, false) : 0; }
 
 void draw_box_title(int y, int x, int h, int w, const char *title) {
     if (h < 2 || w < 4) return;

@@ -67,6 +67,8 @@ static const struct {
     {"safety_ack", "Enter: I have read these steps and am acting on them", "Enter：我已阅读并正在执行这些步骤"},
     {"review_title", "Review, then save", "核对后保存"},
     {"review_hint", "Ctrl-S or Enter: save   Esc: back to the questions", "Ctrl-S 或 Enter：保存   Esc：返回问题"},
+    {"safety_more", "More steps than fit: make the terminal larger to read them all before acknowledging.",
+     "步骤未能全部显示：请放大终端窗口，读完全部步骤后再确认。"},
     {"score_prorated", " (prorated)", "（按比例推算）"},
     {"score_incomplete", "incomplete (too many items missing)", "不完整（缺答题目过多）"},
     {"question_owed", "A question still needs an answer before saving: it is shown now.", "保存前仍有问题需要回答：现已显示该问题。"},

@@ -199,22 +199,44 @@ static void draw_question(app *a, const rect *r) {
 }
 
 /* One list of steps (`|` between steps), each wrapped to at most per_step lines; returns the next row. */
-static int draw_steps(int row, int x, int width, int bottom, int per_step, const char *steps) {
+/* The lines a step list takes, each step "- STEP" wrapped to width. */
+static int steps_lines(int width, const char *steps) {
     char *copy = xstrdup(steps);
     char *save = NULL;
-    for (char *tok = strtok_r(copy, "|", &save); tok && row < bottom; tok = strtok_r(NULL, "|", &save)) {
+    int n = 0;
+    for (char *tok = strtok_r(copy, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
         while (*tok == ' ') tok++;
         char line[1024];
         snprintf(line, sizeof line, "- %s", tok);
-        int room = bottom - row;
-        row += draw_wrapped(row, x, width, room < per_step ? room : per_step, line, A_BOLD);
+        n += wrapped_lines(width, line);
     }
     free(copy);
-    return row;
+    return n;
+}
+
+/* Draws every step whole while there is room; false when one did not fit (the caller says so). */
+static bool draw_steps(int *row, int x, int width, int bottom, const char *steps) {
+    char *copy = xstrdup(steps);
+    char *save = NULL;
+    bool all = true;
+    for (char *tok = strtok_r(copy, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
+        while (*tok == ' ') tok++;
+        char line[1024];
+        snprintf(line, sizeof line, "- %s", tok);
+        int need = wrapped_lines(width, line);
+        if (*row + need > bottom) {
+            all = false;
+            break;
+        }
+        *row += draw_wrapped(*row, x, width, need, line, A_BOLD);
+    }
+    free(copy);
+    return all;
 }
 
 /* The step set due now (core/wizard.c decides which), for the interview's channel: in the room, or on the
- * phone/online; while the channel is not known, both, the in-person list first. */
+ * phone/online; while the channel is not known, both, the in-person list first. Every step is drawn whole:
+ * a step cut off is a step not done, so when they do not all fit the box says so instead of cutting one. */
 static void draw_safety(app *a, const layout *l) {
     const safety_config *sc = &a->e->cfg.safety;
     int set = wizard_safety_set(a->w);
@@ -223,20 +245,29 @@ static void draw_safety(app *a, const layout *l) {
     for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
     const char *title = safety_title(sc, set, ui_lang());
     draw_box_title(y, x, h, w, title);
-    draw_text(y + 1, x + 2, w - 4, title, theme(C_RED));
-    int row = y + 3;
+    int row = y + 1;
+    /* the title again inside the box only when there is room to spare */
+    const char *in_person = safety_steps(sc, set, SAFETY_IN_PERSON, ui_lang());
+    const char *remote = safety_steps(sc, set, SAFETY_REMOTE, ui_lang());
+    int need = (ch != SAFETY_CHANNEL_REMOTE ? 1 + steps_lines(w - 4, in_person) : 0) +
+               (ch != SAFETY_CHANNEL_IN_PERSON ? 1 + steps_lines(w - 4, remote) : 0) +
+               (ch == SAFETY_CHANNEL_UNKNOWN ? wrapped_lines(w - 4, tr("safety_channel_unknown")) + 1 : 0);
+    if (row + 2 + need <= bottom) {
+        draw_text(row, x + 2, w - 4, title, theme(C_RED));
+        row += 2;
+    }
+    bool all = true;
     if (ch == SAFETY_CHANNEL_UNKNOWN) row += draw_wrapped(row, x + 2, w - 4, 2, tr("safety_channel_unknown"), theme(C_DIM));
     if (ch != SAFETY_CHANNEL_REMOTE) {
         draw_text(row++, x + 2, w - 4, tr("safety_in_person"), theme(C_TITLE));
-        row = draw_steps(row, x + 2, w - 4, bottom, ch == SAFETY_CHANNEL_UNKNOWN ? 2 : 3,
-                         safety_steps(sc, set, SAFETY_IN_PERSON, ui_lang()));
+        all = draw_steps(&row, x + 2, w - 4, bottom, in_person);
     }
-    if (ch != SAFETY_CHANNEL_IN_PERSON && row < bottom) {
+    if (ch != SAFETY_CHANNEL_IN_PERSON && all) {
         if (ch == SAFETY_CHANNEL_UNKNOWN) row++;
-        draw_text(row++, x + 2, w - 4, tr("safety_remote"), theme(C_TITLE));
-        draw_steps(row, x + 2, w - 4, bottom, ch == SAFETY_CHANNEL_UNKNOWN ? 2 : 3,
-                   safety_steps(sc, set, SAFETY_REMOTE, ui_lang()));
+        if (row < bottom) draw_text(row++, x + 2, w - 4, tr("safety_remote"), theme(C_TITLE));
+        all = row < bottom && draw_steps(&row, x + 2, w - 4, bottom, remote);
     }
+    if (!all) draw_text(bottom, x + 2, w - 4, tr("safety_more"), theme(C_ERROR) | A_BOLD);
     draw_text(y + h - 2, x + 2, w - 4, tr("safety_ack"), theme(C_HILITE));
 }
 

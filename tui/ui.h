@@ -54,6 +54,8 @@ color_role level_color(risk_level l);
 int draw_text(int y, int x, int width, const char *utf8, attr_t attr);
 /* Wraps text into the box; returns the lines used. */
 int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_t attr);
+/* How many lines draw_wrapped would take for the whole text. */
+int wrapped_lines(int width, const char *utf8);
 int text_width(const char *utf8);
 void draw_box_title(int y, int x, int h, int w, const char *title);
 

@@ -310,6 +310,49 @@ expect "kept: the red steps were shown" "$D/kept_steps" "SAFETY STEPS"
 expect "kept: answers changed to all no after the red steps, the level shown stays red" "$D/kept_review" "RED"
 expect "kept: saved red, not green" "$D/kept_saved" "Risk level: RED"
 
+# ---- found by the receptionist's tryout: at 80x24 a safety step wrapping past three lines lost its end, and the
+# last steps of a caller's lists were not shown at all. Every step is whole, or the box says more are there.
+for q5 in 2 1; do
+    cat >"$tmp/steps$q5.script" <<SCRIPT
+type desk
+key enter
+type $R
+key enter
+key n
+key enter
+type 1
+type Phone Caller $q5
+key enter
+key enter
+key enter
+type 1
+key enter
+type 1
+key enter
+type 2
+key down
+key space
+key enter
+type 1
+type 2
+type 000000000
+type 0000000
+type 2
+type 1
+type 1
+type 1
+type $q5
+dump $D/steps80_$q5
+key enter
+key ctrl-s
+SCRIPT
+    tui "$tmp/steps$q5.script" 80 24
+done
+expect "80x24: a caller's red steps are whole, the last one included" "$D/steps80_2" "Note what was said and done, with times"
+expect "...the step about staying on the line is whole" "$D/steps80_2" "on the line until help arrives"
+expect "80x24: a caller's BSSA steps are whole, the emergency numbers included" "$D/steps80_1" "China: 120, 110"
+expect "...and the last step" "$D/steps80_1" "follow the red"
+
 # ---- found by the receptionist's tryout: keys typed while the screen only says "enlarge the terminal" once
 # answered a question nobody could see (PHQ-9 item 9 answered 3 behind the message)
 cat >"$tmp/small.script" <<SCRIPT
