@@ -49,7 +49,7 @@ static const struct {
     {"press_answer", " to answer", " 作答"},
     {"press_tick", " to tick at least one", " 勾选至少一项"},
     {"press_arrows", ", or Up/Down then Space,", "（或上/下键移动后按空格）"},
-    {"press_refuse", ", r if the client refuses", "，来访者拒答时按 r"},
+    {"press_refuse", ", r if the client refuses or cannot answer", "，来访者拒答或无法回答时按 r"},
     {"press_then_enter", "; then Enter", "；然后按 Enter"},
     {"panel", "Live assessment", "实时评估"},
     {"level", "Risk level", "风险等级"},

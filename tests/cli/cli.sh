@@ -68,8 +68,11 @@ run "$T" score phq9 1 2 3
 expect_err "score wrong count names the item" "phq9.item4: no answer given" 2
 run "$T" score phq9 1 1 1 1 1 1 1 1 4
 expect_err "score out of range names the item" "phq9.item9: .4. is not an answer" 2
+run "$T" score phq2 1 refused
+expect_err "score refusal where not allowed" "phq2.item2" 2
 run "$T" score phq9 1 1 1 1 1 1 1 1 refused
-expect_err "score refusal where not allowed" "phq9.item9" 2
+printf '%s' "$out" | grep -q '"total":9' && printf '%s' "$out" | grep -q 'self_harm_thoughts' \
+    && ok "score: PHQ-9 item 9 refused is prorated out of the total and flagged" || bad "score refused item 9" "$out $err"
 run "$T" score nosuch 1
 expect_err "score unknown form" "unknown form .nosuch." 2
 run "$T" score intake x

@@ -513,12 +513,12 @@ static void test_phq9_item9_safety(void **state) {
         assert_int_equal(r.total, v);
     }
 
-    /* the PHQ-9 scale is not refusable: "refused" is not an answer */
+    /* a refusal is an answer of the PHQ-9 (a client may decline an item): missing for the total, positive for
+     * item 9 */
     answer out = {0};
     char err[512] = "";
-    assert_false(answer_parse(f, 8, "refused", &out, err, sizeof err));
-    assert_non_null(strstr(err, "phq9.item9"));
-    assert_int_equal(out.state, ANS_UNANSWERED);
+    assert_true(answer_parse(f, 8, "refused", &out, err, sizeof err));
+    assert_int_equal(out.state, ANS_REFUSED);
 
     /* a refusal reaching the scorer anyway is still flagged, never counted as zero */
     a[8] = REF;
@@ -749,14 +749,14 @@ static void test_answer_parse(void **state) {
             assert_int_equal(out.state, ANS_VALUE);
             assert_int_equal(out.value, v);
         }
-    static const char *const bad[] = {"4", "-1", "", "abc", "refused", "00", "+1", " 1", "1 ", "3.0", "yes"};
+    static const char *const bad[] = {"4", "-1", "", "abc", "REFUSED", "00", "+1", " 1", "1 ", "3.0", "yes"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
         if (answer_parse(PHQ9, 8, bad[i], &out, err, sizeof err)) fail_msg("phq9.item9 accepted `%s`", bad[i]);
         if (!strstr(err, "phq9.item9")) fail_msg("message for `%s` does not name phq9.item9: %s", bad[i], err);
     }
     assert_false(answer_parse(PHQ9, 8, "4", &out, err, sizeof err));
-    assert_string_equal(err, "phq9.item9: `4` is not an answer to this item (expected 0, 1, 2, 3)");
+    assert_string_equal(err, "phq9.item9: `4` is not an answer to this item (expected 0, 1, 2, 3, refused)");
     assert_false(answer_parse(PHQ9, 0, "9", &out, err, sizeof err));
     assert_non_null(strstr(err, "phq9.item1"));
 
@@ -807,7 +807,7 @@ static void test_answer_parse(void **state) {
     answer_choices(ASQ, 2, buf, sizeof buf);
     assert_string_equal(buf, "no, yes, refused");
     answer_choices(PHQ9, 0, buf, sizeof buf);
-    assert_string_equal(buf, "0, 1, 2, 3");
+    assert_string_equal(buf, "0, 1, 2, 3, refused");
     answer_format(ASQ, 0, val(1), buf, sizeof buf);
     assert_string_equal(buf, "yes");
     answer_format(ASQ, 0, REF, buf, sizeof buf);
@@ -892,9 +892,13 @@ static void test_score_answers_phq9(void **state) {
     assert_null(score_texts(PHQ9, t6, 9, err, sizeof err));
     assert_non_null(strstr(err, "phq9.item3"));
     assert_non_null(strstr(err, "`x`"));
+    /* item 9 refused: a valid answer, missing for the total (8 answered: 7 x 9/8 = 8, prorated), flagged */
     static const char *const t7[] = {"1", "0", "2", "0", "3", "0", "1", "0", "refused"};
-    assert_null(score_texts(PHQ9, t7, 9, err, sizeof err));
-    assert_non_null(strstr(err, "phq9.item9"));
+    json_t *o7 = score_texts(PHQ9, t7, 9, err, sizeof err);
+    assert_non_null(o7);
+    assert_int_equal(json_integer_value(json_object_get(o7, "total")), 8);
+    assert_int_equal(json_array_size(json_object_get(o7, "flags")), 1);
+    json_decref(o7);
 }
 
 static void test_score_answers_asq(void **state) {
