@@ -58,12 +58,23 @@ static void open_find(app *a, bool for_record) {
 
 void home_handle(app *a, const event *ev, ui_action act) {
     (void)ev;
+    if (act != UA_NEW) a->new_confirm = false;
     if (act == UA_QUEUES) queue_enter(a);
     else if (act == UA_RECORDS) open_find(a, true);
     else if (act == UA_ROSTER) roster_enter(a);
     else if (act == UA_STAFF) staff_enter(a);
     else if (act == UA_REPORTS) report_enter(a);
-    else if (act == UA_NEW) {
+    else if (act == UA_NEW && a->w_active && a->w->stage != WZ_SAVED && !a->new_confirm) {
+        /* an unfinished intake (perhaps a caller at risk) is never set aside by one key: say whose and at what
+         * level, and take a second n as the decision (the unfinished one stays saved as a draft) */
+        static const char *const lv[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
+        const char *name = wizard_client_name(a->w);
+        app_message(a, true, "%s %s (%s). %s", tr("new_draft_label"), name[0] ? name : "?", tr(lv[a->w->level]),
+                    tr("new_draft_rest"));
+        a->new_confirm = true;
+        return;
+    } else if (act == UA_NEW) {
+        a->new_confirm = false;
         open_find(a, false);
     } else if (act == UA_RESUME && a->w_active) {
         a->screen = a->w->stage == WZ_REVIEW ? SCR_REVIEW : SCR_WIZARD;

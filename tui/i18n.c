@@ -69,6 +69,8 @@ static const struct {
     {"review_hint", "Ctrl-S or Enter: save   Esc: back to the questions", "Ctrl-S 或 Enter：保存   Esc：返回问题"},
     {"safety_more", "More steps than fit: make the terminal larger to read them all before acknowledging.",
      "步骤未能全部显示：请放大终端窗口，读完全部步骤后再确认。"},
+    {"new_draft_label", "Unfinished intake:", "未完成的接案："},
+    {"new_draft_rest", "r resumes it; n again starts another (it stays saved).", "按 r 继续；再按 n 开始新的接案（未完成的仍会保存）。"},
     {"score_prorated", " (prorated)", "（按比例推算）"},
     {"score_incomplete", "incomplete (too many items missing)", "不完整（缺答题目过多）"},
     {"question_owed", "A question still needs an answer before saving: it is shown now.", "保存前仍有问题需要回答：现已显示该问题。"},

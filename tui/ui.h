@@ -195,6 +195,7 @@ typedef struct app {
     const char *user_hint;
     screen_id screen;
     bool help, quit, quit_confirm, demo;
+    bool new_confirm; /* n pressed once while an unfinished intake waits: a second n starts another */
     char message[512];
     bool message_error;
     /* login */

@@ -393,5 +393,20 @@ else
     bad "small: a digit typed while the terminal was too small answered nothing" "$D/small_after"
 fi
 
+# ---- found by the receptionist's tryout: n on home set the unfinished intake (a caller at risk) aside without a
+# word. One n now says whose intake is unfinished and at what level; a second n starts another (the draft stays).
+{
+    printf 'type desk\nkey enter\ntype %s\nkey enter\n' "$R"   # the unfinished intake above resumes at login
+    for _ in $(seq 30); do echo "key esc"; done
+    printf 'dump %s/draft_home\nkey n\ndump %s/draft_n1\nkey r\ndump %s/draft_r\n' "$D" "$D" "$D"
+    for _ in $(seq 30); do echo "key esc"; done
+    printf 'key n\nkey n\ndump %s/draft_n2\n' "$D"
+} >"$tmp/draftn.script"
+tui "$tmp/draftn.script" 100 40
+expect "draft: home offers to resume the unfinished intake" "$D/draft_home" "Resume the unfinished intake"
+expect "draft: one n names the unfinished intake and its level" "$D/draft_n1" "Unfinished intake: Small Screen (ORANGE)"
+expect "draft: ...and r resumes it" "$D/draft_r" "> Small Screen"
+expect "draft: a second n starts another" "$D/draft_n2" "Find the client"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
