@@ -74,7 +74,8 @@ static char *resolve(const config *c, const char *value, const char *subdir, con
 static const char *const known_sections[] = {"triage", "risk", "matching", "store", "security", "queue", "intake",
                                              "safety", "reports", "retention", NULL};
 static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_file", "demo", NULL};
-static const char *const intake_keys[] = {"forms", "ask.*", "kept_level.reason.en", "kept_level.reason.zh", NULL};
+static const char *const intake_keys[] = {"forms", "ask.*", "kept_level.reason.en", "kept_level.reason.zh",
+                                          "unscreened.reason.en", "unscreened.reason.zh", NULL};
 static const char *const store_keys[] = {"db_path", "busy_timeout_ms", NULL};
 static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_bits", "idle_lock_minutes", NULL};
 static const char *const reports_keys[] = {"k_floor", "retention_sessions", "retention_days", "lapse_days", "age_bands",

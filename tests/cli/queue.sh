@@ -116,7 +116,7 @@ nol queue
 check "closed items leave the open list" has_out "no open items"
 
 # a red intake goes to the top; a newer, higher intake for a queued client takes over at once
-intake "Green Person" '{"phq2":[0,1]}'
+intake "Green Person" '{"phq2":[0,1],"asq":["no","no","no","no"]}'
 gid_client=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
 intake "Red Person" '{"asq":["yes","no","no","no","yes"]}'
 nol queue --json

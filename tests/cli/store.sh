@@ -72,7 +72,9 @@ client_id=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
 check "intake new suggests a counselor from the database roster" has_out '"suggested":"c0'
 printf '{"client":{"name":"李小龙","phone":"13912345678"},"answers":{"gad7":[1,1,1,1,1,1,1]}}' >"$tmp/zh.json"
 tri alice "$ALICE\n" intake new "$tmp/zh.json"
-check "intake with a Chinese name" has_out '"level":"green"'
+check "intake with a Chinese name" has_out '"client_id"'
+# a GAD-7 alone screens nothing for suicide risk: its safety questions are unanswered, so at least orange, saying why
+check "an intake with no suicide-risk screen is at least orange, with the reason" has_out '"level":"orange".*"rule":"unscreened"'
 tri alice "$ALICE\n" client find "zorblax quuxington" --json
 check "find by full name, case-folded" has_out "$client_id"
 tri alice "$ALICE\n" client find "Quuxington"
