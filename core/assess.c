@@ -257,6 +257,37 @@ done:
     return ok;
 }
 
+void assess_raise(const engine *e, json_t *result, risk_level floor, const char *rule, const char *because, lang l) {
+    risk_level level = LEVEL_GREEN;
+    risk_level_parse(json_string_value(json_object_get(result, "level")), &level);
+    if (floor <= level) return;
+    char key[64];
+    snprintf(key, sizeof key, "%s.reason.%s", rule, lang_code(l));
+    const char *text = ini_get(&e->cfg.ini, "intake", key);
+    json_t *r = json_object();
+    json_object_set_new(r, "rule", json_string(rule));
+    json_object_set_new(r, "level", json_string(risk_level_name(floor)));
+    json_object_set_new(r, "text", json_string(text && *text ? text : rule));
+    json_object_set_new(r, "because", json_string(because));
+    json_t *reasons = json_object_get(result, "reasons");
+    if (json_is_array(reasons)) json_array_insert_new(reasons, 0, r);
+    else json_decref(r);
+    json_object_set_new(result, "level", json_string(risk_level_name(floor)));
+}
+
+/* An assessment that gives no suicide-risk screen at all (no form with a safety item: an `intake new` or an
+ * import with only a GAD-7) has every safety question of the centre's screen unanswered, which counts as
+ * positive: at least orange, saying no screen was done ([intake] unscreened.reason). The wizard never gets
+ * here without one: the centre's intake must ask one (intake_plan.h). */
+static void unscreened(const engine *e, const assess_input *in, json_t *result, lang l) {
+    for (int f = 0; f < e->forms.n && f < TRIAGE_MAX_FORMS; f++) {
+        if (!in->a.given[f]) continue;
+        for (int i = 0; i < e->forms.v[f]->n_items; i++)
+            if (e->forms.v[f]->items[i].safety) return;
+    }
+    assess_raise(e, result, LEVEL_ORANGE, "unscreened", "no form with a safety item (ASQ, PHQ-9) was given", l);
+}
+
 json_t *assess_run(const engine *e, const assess_input *in, lang ui) {
     risk_result rr;
     risk_evaluate(&e->rules, &in->a, &rr);
@@ -273,6 +304,7 @@ json_t *assess_run(const engine *e, const assess_input *in, lang ui) {
         json_array_append_new(reasons, r);
     }
     json_object_set_new(o, "reasons", reasons);
+    unscreened(e, in, o, ui);
     json_t *scores = json_object();
     for (int f = 0; f < e->forms.n; f++)
         if (in->a.given[f] && e->forms.v[f]->kind == FORM_SCORED) /* a record form (intake) has no score */

@@ -26,7 +26,12 @@ json_t *assess_load_json(const char *text, size_t len, char *err, size_t errsize
  * the caller handles itself (e.g. "client" for `triage intake new`). */
 bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_fields, assess_input *in, char *err,
                         size_t errsize);
-/* Runs risk and matching and builds the output object (reasons in ui language). */
+/* Raises result's level to floor (when below) with a reason of its own, first: rule, the text of
+ * [intake] RULE.reason.LANG, and because. */
+void assess_raise(const engine *e, json_t *result, risk_level floor, const char *rule, const char *because, lang l);
+
+/* Runs risk and matching and builds the output object (reasons in ui language). An assessment that gives no
+ * suicide-risk screen at all is at least orange (rule `unscreened`). */
 json_t *assess_run(const engine *e, const assess_input *in, lang ui);
 
 /* Scores one complete form from answer texts (codes), as `triage score` does. On bad input returns NULL

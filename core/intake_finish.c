@@ -64,43 +64,11 @@ json_t *intake_body_build(const engine *e, const assess_input *in, json_t *recor
 /* A level shown during the interview with its safety steps acknowledged is not lowered by answers changed
  * afterwards: only a clinician lowers a level, with a written reason (the queue's confirm). The saved level is
  * raised to it with a reason that says so ([intake] kept_level.reason.LANG). */
-static void raise_to(const engine *e, json_t *result, risk_level floor, const char *rule, const char *because,
-                     lang l) {
-    risk_level level = LEVEL_GREEN;
-    risk_level_parse(json_string_value(json_object_get(result, "level")), &level);
-    if (floor <= level) return;
-    char key[64];
-    snprintf(key, sizeof key, "%s.reason.%s", rule, lang_code(l));
-    const char *text = ini_get(&e->cfg.ini, "intake", key);
-    json_t *r = json_object();
-    json_object_set_new(r, "rule", json_string(rule));
-    json_object_set_new(r, "level", json_string(risk_level_name(floor)));
-    json_object_set_new(r, "text", json_string(text && *text ? text : rule));
-    json_object_set_new(r, "because", json_string(because));
-    json_t *reasons = json_object_get(result, "reasons");
-    if (json_is_array(reasons)) json_array_insert_new(reasons, 0, r);
-    else json_decref(r);
-    json_object_set_new(result, "level", json_string(risk_level_name(floor)));
-}
-
 static void keep_level(const engine *e, json_t *result, risk_level kept, lang l) {
     char because[96];
     snprintf(because, sizeof because, "shown during the interview = %s, answers now = %s", risk_level_name(kept),
              json_string_value(json_object_get(result, "level")) ?: "?");
-    raise_to(e, result, kept, "kept_level", because, l);
-}
-
-/* An intake that gave no suicide-risk screen at all (no form with a safety item: an `intake new` or an import
- * with only a GAD-7) has every safety item of the centre's screen unanswered, which counts as positive: at
- * least orange, with a reason that says no screen was done ([intake] unscreened.reason). */
-static void unscreened(const engine *e, const assess_input *in, json_t *result, lang l) {
-    for (int f = 0; f < e->forms.n && f < TRIAGE_MAX_FORMS; f++) {
-        if (!in->a.given[f]) continue;
-        const form *fm = e->forms.v[f];
-        for (int i = 0; i < fm->n_items; i++)
-            if (fm->items[i].safety) return; /* a questionnaire with a safety item was given */
-    }
-    raise_to(e, result, LEVEL_ORANGE, "unscreened", "no form with a safety item (ASQ, PHQ-9) was given", l);
+    assess_raise(e, result, kept, "kept_level", because, l);
 }
 
 bool intake_finish(session *s, const engine *e, assess_input *in, const intake_subject *who, intake_saved *out,
@@ -110,7 +78,6 @@ bool intake_finish(session *s, const engine *e, assess_input *in, const intake_s
     json_t *body = intake_body_build(e, in, who->record, who->reasons_lang);
     json_t *result = json_object_get(body, "assessment");
     keep_level(e, result, who->kept, who->reasons_lang);
-    unscreened(e, in, result, who->reasons_lang);
     char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
     const char *level = json_string_value(json_object_get(result, "level"));
     const char *suggested = json_string_value(json_object_get(json_array_get(json_object_get(result, "matches"), 0), "id"));

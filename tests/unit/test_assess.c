@@ -215,7 +215,7 @@ static void test_output_shape(void **state) {
 
 static void test_output_ui_language(void **state) {
     (void)state;
-    json_t *o = run("{\"answers\": {\"gad7\": [3, 3, 3, 1, 0, 0, 0]}}", LANG_ZH);
+    json_t *o = run("{\"answers\": {\"gad7\": [3, 3, 3, 1, 0, 0, 0], \"asq\": [\"no\", \"no\", \"no\", \"no\"]}}", LANG_ZH);
     assert_string_equal(str(o, "level"), "yellow");
     json_t *r0 = json_array_get(json_object_get(o, "reasons"), 0);
     assert_string_equal(str(r0, "rule"), "gad7_moderate");
@@ -224,11 +224,15 @@ static void test_output_ui_language(void **state) {
     json_decref(o);
 }
 
+/* Nothing given at all: no suicide-risk screen was done, and its unanswered safety questions count as positive
+ * (orange, rule unscreened), never a silent green (found by the clinician's tryout). */
 static void test_empty_input_green(void **state) {
     (void)state;
     json_t *o = run("{}", LANG_EN);
-    assert_string_equal(str(o, "level"), "green");
-    assert_int_equal(json_array_size(json_object_get(o, "reasons")), 0);
+    assert_string_equal(str(o, "level"), "orange");
+    assert_int_equal(json_array_size(json_object_get(o, "reasons")), 1);
+    assert_string_equal(str(json_array_get(json_object_get(o, "reasons"), 0), "rule"), "unscreened");
+    assert_non_null(strstr(str(json_array_get(json_object_get(o, "reasons"), 0), "text"), "No suicide-risk screen"));
     assert_int_equal(json_object_size(json_object_get(o, "scores")), 0);
     assert_string_equal(in.language, "en"); /* the default */
     /* no needs: ranked by free capacity, with a note */
