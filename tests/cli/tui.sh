@@ -254,31 +254,19 @@ expect "...the clinician's evaluation is next" "$D/red_acked" "Next: a clinician
 expect "not evaluated in 4 hours (the idle lock came and went): the banner on the desk" "$D/red_late" "RED OVERDUE"
 expect "...and the row marked overdue" "$D/red_late" "!!"
 
+# The script lines from login to the first PHQ-9 question of a new client: name, gender 1, language 1 (English),
+# channel (1 walk-in, 2 phone), the first concern ticked, no counselor preference, consent yes.
+intake_start() { # name channel
+    printf 'type desk\nkey enter\ntype %s\nkey enter\nkey n\nkey enter\ntype 1\ntype %s\n' "$R" "$1"
+    printf 'key enter\nkey enter\nkey enter\ntype 1\nkey enter\ntype 1\nkey enter\ntype %s\n' "$2"
+    printf 'key down\nkey space\nkey enter\ntype 1\ntype 2'
+}
+
 # ---- found by the clinician's outside tryout: red shown and its steps acknowledged, then the answers changed
 # back (Esc to question 1, No): the intake once saved green with no trace. A level shown with its safety steps
 # acknowledged is kept; only a clinician lowers it, with a written reason.
 cat >"$tmp/kept.script" <<SCRIPT
-type desk
-key enter
-type $R
-key enter
-key n
-key enter
-type 1
-type Kept Red
-key enter
-key enter
-key enter
-type 1
-key enter
-type 1
-key enter
-type 1
-key down
-key space
-key enter
-type 1
-type 2
+$(intake_start 'Kept Red' 1)
 type 000000000
 type 0000000
 type 2
@@ -314,27 +302,7 @@ expect "kept: saved red, not green" "$D/kept_saved" "Risk level: RED"
 # last steps of a caller's lists were not shown at all. Every step is whole, or the box says more are there.
 for q5 in 2 1; do
     cat >"$tmp/steps$q5.script" <<SCRIPT
-type desk
-key enter
-type $R
-key enter
-key n
-key enter
-type 1
-type Phone Caller $q5
-key enter
-key enter
-key enter
-type 1
-key enter
-type 1
-key enter
-type 2
-key down
-key space
-key enter
-type 1
-type 2
+$(intake_start "Phone Caller $q5" 2)
 type 000000000
 type 0000000
 type 2
@@ -356,27 +324,7 @@ expect "...and the last step" "$D/steps80_1" "follow the red"
 # ---- found by the receptionist's tryout: keys typed while the screen only says "enlarge the terminal" once
 # answered a question nobody could see (PHQ-9 item 9 answered 3 behind the message)
 cat >"$tmp/small.script" <<SCRIPT
-type desk
-key enter
-type $R
-key enter
-key n
-key enter
-type 1
-type Small Screen
-key enter
-key enter
-key enter
-type 1
-key enter
-type 1
-key enter
-type 1
-key down
-key space
-key enter
-type 1
-type 2
+$(intake_start 'Small Screen' 1)
 type 00000000
 dump $D/small_before
 resize 70 20
