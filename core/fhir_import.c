@@ -287,8 +287,8 @@ static void record_answers(const engine *e, const response *r, json_t *input, js
         const answer *a = &r->answers[k];
         if (a->state != ANS_VALUE) continue;
         const scale *sc = form_item_scale(f, k);
-        bool is = f == e->forms.v[m->concern_form >= 0 ? m->concern_form : 0];
-        if (is && m->concern_form >= 0 && k == m->concern_item && sc) {
+        bool concerns = m->concern_form >= 0 && f == e->forms.v[m->concern_form] && k == m->concern_item;
+        if (concerns && sc) {
             json_t *codes = json_array();
             for (int c = 0; c < sc->n; c++)
                 if ((uint32_t)a->value & (1u << c)) json_array_append_new(codes, json_string(sc->choices[c].code));

@@ -275,6 +275,28 @@ static int rule_index(ruleset *rs, const char *name) {
     return -1;
 }
 
+/* The most choices any single-choice item of f has: the uniform probes below run over them. */
+static int widest_scale(const form *f) {
+    int n = 1;
+    for (int i = 0; i < f->n_items; i++) {
+        const scale *s = form_item_scale(f, i);
+        if (s && f->items[i].type != ITEM_MULTI && s->n > n) n = s->n;
+    }
+    return n;
+}
+
+/* Every single-choice item of form fi at its u-th choice (its last when it has fewer), nothing else given. */
+static void probe_uniform(assessment *a, const formset *fs, int fi, int u) {
+    const form *f = fs->v[fi];
+    assessment_init(a, fs);
+    memset(a->answers[fi], 0, sizeof a->answers[fi]);
+    for (int i = 0; i < f->n_items; i++) {
+        const scale *s = form_item_scale(f, i);
+        if (s && f->items[i].type != ITEM_MULTI)
+            a->answers[fi][i] = (answer){ANS_VALUE, s->choices[u < s->n ? u : s->n - 1].value};
+    }
+}
+
 /* All of form fi at its lowest value (choice and scale items), nothing else given. */
 static void probe_lowest(assessment *a, const formset *fs, int fi) {
     const form *f = fs->v[fi];
@@ -444,7 +466,7 @@ static void check_safety_coverage(const ruleset *rs, const ini_file *ini, diag *
             /* variants: one per scale choice (positive ones only), then refused, then unanswered; each with
              * every other item at its u-th choice (a rule such as `item9 >= 1 and not item1 >= 1` fails one) */
             bool reported = false;
-            for (int probe_u = 0; probe_u < SCALE_MAX_CHOICES && !reported; probe_u++)
+            for (int probe_u = 0; probe_u < widest_scale(f) && !reported; probe_u++)
             for (int variant = 0; variant < ss->n + 2; variant++) {
                 answer probe;
                 if (variant < ss->n) {
@@ -453,17 +475,7 @@ static void check_safety_coverage(const ruleset *rs, const ini_file *ini, diag *
                 } else {
                     probe = (answer){variant == ss->n ? ANS_REFUSED : ANS_UNANSWERED, 0};
                 }
-                assessment_init(&a, fs);
-                memset(a.answers[fi], 0, sizeof a.answers[fi]);
-                bool any_left = false;
-                for (int i = 0; i < f->n_items; i++) {
-                    const scale *s = form_item_scale(f, i);
-                    if (!s || f->items[i].type == ITEM_MULTI) continue;
-                    int u = probe_u < s->n ? probe_u : s->n - 1;
-                    any_left = any_left || probe_u < s->n - 1;
-                    a.answers[fi][i] = (answer){ANS_VALUE, s->choices[u].value};
-                }
-                if (probe_u > 0 && !any_left && variant == 0) reported = true; /* the last uniform row done */
+                probe_uniform(&a, fs, fi, probe_u);
                 a.answers[fi][si] = probe;
                 assessment_rescore(&a, fi);
                 risk_result r;

@@ -461,15 +461,15 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, s
             w->stage = json_is_true(json_object_get(o, "review")) ? WZ_REVIEW : WZ_QUESTIONS;
             const char *cid = json_string_value(json_object_get(o, "client_id"));
             snprintf(w->client_id, sizeof w->client_id, "%s", cid ? cid : "");
-            wizard_recompute(w);
             /* the question on screen when the interview was interrupted was asked: unanswered, it now counts as
              * such (a safety item as positive; ASQ question 5 after a positive as acute) until it is answered */
             answer *cur = &w->in.a.answers[w->forms[w->pos]][w->item];
             if (w->stage == WZ_QUESTIONS && cur->state == ANS_NOT_ASKED) *cur = (answer){ANS_UNANSWERED, 0};
-            wizard_recompute(w);
-            restore_acks(w, o);
+            /* the kept level first: the level, and so the step sets due, are computed with it */
             risk_level kept = LEVEL_GREEN;
             if (risk_level_parse(json_string_value(json_object_get(o, "kept")), &kept)) w->kept = kept;
+            wizard_recompute(w);
+            restore_acks(w, o);
             /* a draft saved at the review with a question still owed (a form added since, an older draft)
              * resumes at that question */
             if (w->stage == WZ_REVIEW) wizard_goto_missing(w);

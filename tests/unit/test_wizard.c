@@ -710,11 +710,16 @@ static void test_asq_yes_shows_item5_and_red(void **state) {
     expect_at(w, "asq", "item5");
     assert_true(wizard_refuse(w)); /* refused counts as acute */
     assert_int_equal(w->level, LEVEL_RED);
-    /* the kept level survives a draft */
+    /* the kept level survives a draft, and the resumed level is computed with it (answers now say orange) */
+    assert_true(wizard_back(w));
+    expect_at(w, "asq", "item5");
+    choose(w, "no");
+    assert_int_equal(w->risk.level, LEVEL_ORANGE);
     char *draft = edited_draft(w, NULL);
     wizard *b = blank_wizard();
     if (!wizard_from_json(b, &e, draft, err, sizeof err)) fail_msg("resume: %s", err);
     assert_int_equal(b->kept, LEVEL_RED);
+    assert_int_equal(b->level, LEVEL_RED); /* the resumed level is computed with it */
     done(w);
 }
 
