@@ -358,6 +358,27 @@ typedef struct store_ops {
 
 extern const store_ops store_sqlite;
 
+/* What the core opens a database through: store_checked.open(URL, ...) picks the backend by the URL
+ * (store_backend_for) and checks every call's arguments before the backend sees it. */
+extern const store_ops store_checked;
+
+/* The backend a database URL names, and the address it is given (*location): "sqlite:PATH",
+ * "sqlite://PATH" or a plain path are SQLite; any other scheme (for example "postgresql://") is refused with
+ * err naming the URL and the backends this build has. */
+const store_ops *store_backend_for(const char *url, const char **location, char *err, size_t errsize);
+
+/* How many operations of the table have been called through store_checked in this process (the
+ * conformance suite's coverage); up to max names of those never called go to missing; *total: how many
+ * there are. */
+int store_ops_called(const char **missing, int max, int *total);
+
+/* The checks every backend can rely on having been made (store_checked.c). */
+bool store_id_ok(const char *id);                        /* 1..36 printable ASCII, no space */
+bool store_field_ok(const char *buf, size_t size);       /* NUL-terminated inside its array */
+bool store_opt_id_ok(const char *buf, size_t size);      /* "" or an id */
+bool store_blob_ok(const blob *b, bool required);
+bool store_level_ok(const char *level);                  /* red, orange, yellow or green */
+
 void client_rec_free(client_rec *r);
 void intake_rec_free(intake_rec *r);
 void draft_rec_free(draft_rec *r);
