@@ -141,6 +141,18 @@ line=$(grep -n '^forms = intake phq2 gad2' "$tmp/noscreen.ini" | cut -d: -f1)
 run "$T" --config "$tmp/noscreen.ini" config check
 expect_err "an intake that asks no suicide-risk screen is refused, line named" \
     "noscreen.ini:$line: intake.forms: the intake asks no suicide-risk screen" 2
+# the hotline's quick path is an intake too: the same checks (issue 14)
+sed 's/^hotline_forms = .*/hotline_forms = caller phq2 gad2/' config.ini >"$tmp/hotnoscreen.ini"
+line=$(grep -n '^hotline_forms' "$tmp/hotnoscreen.ini" | cut -d: -f1)
+run "$T" --config "$tmp/hotnoscreen.ini" config check
+expect_err "a hotline path that asks no suicide-risk screen is refused, line named" \
+    "hotnoscreen.ini:$line: intake.hotline_forms: the intake asks no suicide-risk screen" 2
+sed 's/^hotline_forms = .*/hotline_forms = caller phq2 gad2 asq callr/' config.ini >"$tmp/hotunknown.ini"
+run "$T" --config "$tmp/hotunknown.ini" config check
+expect_err "a hotline form that is not loaded is refused, named" "intake.hotline_forms: .callr. is not a loaded form" 2
+sed 's/^remote_channels = .*/remote_channels = phone onlien/' config.ini >"$tmp/remote.ini"
+run "$T" --config "$tmp/remote.ini" config check
+expect_err "a remote channel that no channel item has is refused" "safety.remote_channels: .onlien. is not a code of intake.channel caller.channel" 2
 # weakened rule sets found by the clinician's outside tryout: each once loaded "every safety item covered" and
 # under-triaged; each is refused now, naming what it would leave too low
 weak() { # label sed-program expected
