@@ -94,7 +94,9 @@ static int addition_place(const wizard *w, int add) {
         for (int p = 0; p < w->n_forms; p++) {
             const form *g = w->e->forms.v[w->forms[p]];
             for (int j = 0; j < g->n_items; j++)
-                if (g->items[j].loinc && strcmp(g->items[j].loinc, f->items[i].loinc) == 0 && p > after) after = p;
+                if (g->items[j].loinc && strcmp(g->items[j].loinc, f->items[i].loinc) == 0 &&
+                    same_values(form_item_scale(f, i), form_item_scale(g, j)) && p > after)
+                    after = p;
         }
     }
     return after >= 0 ? after + 1 : w->n_forms;

@@ -8,8 +8,8 @@
 # the form answers + the characters typed into the search + 10; an anonymous hotline quick screen that stays
 # negative in at most 12 keys from home to saved.
 # A row over its budget prints FAIL and is marked not met (**NO**) in make bench's summary, as every bench's
-# target is; the script exits 1 only when a walk went astray (the bench itself is then out of step with the
-# screens).
+# target is. A walk that went astray (the screens changed under the script) is marked ASTRAY, not met, and
+# named at the end: its count is not a result, and the walk must follow the screens again.
 # Usage: tests/bench/bench_keys.sh [./triage]
 set -u
 cd "$(dirname "$0")/../.."
@@ -55,6 +55,7 @@ echo "|------------------------------------------------------------|------|-----
 row() { # what keys budget ok(1|0) data
     met=yes
     [ "$4" -eq 1 ] || { met=FAIL; failed=$((failed + 1)); }
+    [ "$walk_ok" -eq 1 ] || met=ASTRAY
     printf '| %-58s | %4s | %6s | %-4s |\n' "$1" "$2" "$3" "$met"
     bench_row bench_keys "$1" "$5" "$2" "$2" keys "budget" "$3" "<= $3 keys" "$4"
 }
@@ -83,11 +84,11 @@ new_user
 run "$tmp/forms.script"
 phq9=$(count phq9) gad7=$(count gad7) asqn=$(count asq_negative)
 ok=1; at "$D/phq9_start" "PHQ-9.*Question 1 of" "PHQ-9 walk" || ok=0; at "$D/gad7_start" "GAD-7.*Question 1 of" "PHQ-9 walk" || ok=0
-row "PHQ-9: 9 answers + the optional difficulty" "$phq9" 10 "$([ $ok -eq 1 ] && [ "$phq9" -le 10 ] && echo 1 || echo 0)" "9+1 items"
+walk_ok=$ok; row "PHQ-9: 9 answers + the optional difficulty" "$phq9" 10 "$([ $ok -eq 1 ] && [ "$phq9" -le 10 ] && echo 1 || echo 0)" "9+1 items"
 ok=1; at "$D/asq_start" "Ask Suicide-Screening\|ASQ.*Question 1 of" "GAD-7 walk" || ok=0
-row "GAD-7: 7 answers" "$gad7" 7 "$([ $ok -eq 1 ] && [ "$gad7" -le 7 ] && echo 1 || echo 0)" "7 items"
+walk_ok=$ok; row "GAD-7: 7 answers" "$gad7" 7 "$([ $ok -eq 1 ] && [ "$gad7" -le 7 ] && echo 1 || echo 0)" "7 items"
 ok=1; at "$D/review" "Review" "ASQ negative walk" || ok=0
-row "ASQ negative: 4 answers to the review" "$asqn" 4 "$([ $ok -eq 1 ] && [ "$asqn" -le 4 ] && echo 1 || echo 0)" "4 items"
+walk_ok=$ok; row "ASQ negative: 4 answers to the review" "$asqn" 4 "$([ $ok -eq 1 ] && [ "$asqn" -le 4 ] && echo 1 || echo 0)" "4 items"
 
 # ASQ positive (non-acute): question 5 asked; its answers, then the BSSA steps acknowledged (one deliberate key,
 # reported apart: a safety step is never skipped to save a key)
@@ -112,7 +113,7 @@ run "$tmp/asqp.script"
 asqp=$(count asq_positive) ack=$(count asq_ack)
 ok=1; at "$D/asqp_start" "ASQ\|Ask Suicide" "ASQ positive walk" || ok=0; at "$D/asqp_steps" "BRIEF SUICIDE SAFETY" "ASQ positive walk" || ok=0
 at "$D/asqp_review" "Review" "ASQ positive walk" || ok=0
-row "ASQ positive: 5 answers (then $ack to acknowledge the BSSA)" "$asqp" 5 "$([ $ok -eq 1 ] && [ "$asqp" -le 5 ] && echo 1 || echo 0)" "4+1 items"
+walk_ok=$ok; row "ASQ positive: 5 answers (then $ack to acknowledge the BSSA)" "$asqp" 5 "$([ $ok -eq 1 ] && [ "$asqp" -le 5 ] && echo 1 || echo 0)" "4+1 items"
 
 # ---- a returning client's full intake: find by phone, confirm identity, the forms, save ----
 # answers: one key per question of this visit (PHQ-9 10, GAD-7 7, ASQ 4, and the intake's channel, one
@@ -160,7 +161,7 @@ answers=$(count_prefix answers:) search=$(count search) other=$(count_prefix oth
 total=$((answers + search + other)) budget=$((answers + search + 10))
 ok=1; at "$D/ret_found" "Wang Fang" "returning client walk" || ok=0; at "$D/ret_phq9" "PHQ-9.*Question 1 of" "returning client walk" || ok=0
 at "$D/ret_saved" "Saved\|已保存" "returning client walk" || ok=0
-row "returning client: find by phone, forms, save" "$total" "$budget" "$([ $ok -eq 1 ] && [ "$total" -le "$budget" ] && echo 1 || echo 0)" "$answers answers, $search search"
+walk_ok=$ok; row "returning client: find by phone, forms, save" "$total" "$budget" "$([ $ok -eq 1 ] && [ "$total" -le "$budget" ] && echo 1 || echo 0)" "$answers answers, $search search"
 echo
 echo "  returning client: $answers answers + $search search characters + $other other keys (at most 10):"
 awk -F '\t' 'index($1, "other:") == 1 && $2 > 0 { printf "    %-32s %3d\n", substr($1, 7), $2 }' "$tmp/counts"
@@ -184,9 +185,8 @@ run "$tmp/hot.script"
 hot=$(count hotline)
 ok=1; at "$D/hot_home" "Hotline call" "hotline walk" || ok=0; at "$D/hot_saved" "Caller id" "hotline walk" || ok=0
 echo
-row "hotline: anonymous negative quick screen, home to saved" "$hot" 12 "$([ $ok -eq 1 ] && [ "$hot" -le 12 ] && echo 1 || echo 0)" "PHQ-2, GAD-2, ASQ"
+walk_ok=$ok; row "hotline: anonymous negative quick screen, home to saved" "$hot" 12 "$([ $ok -eq 1 ] && [ "$hot" -le 12 ] && echo 1 || echo 0)" "PHQ-2, GAD-2, ASQ"
 
 [ -z "$astray" ] || echo "walks that went astray (their counts are not results)${astray}"
 echo
-if [ "$failed" -eq 0 ] && [ -z "$astray" ]; then echo "key budget: every walk within its budget"; else echo "key budget: $failed over budget or astray"; fi
-[ -z "$astray" ]
+if [ "$failed" -eq 0 ]; then echo "key budget: every walk within its budget"; else echo "key budget: $failed not met (over budget or astray)"; fi
