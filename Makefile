@@ -154,6 +154,7 @@ bench: deps
 	@mkdir -p $(B); : > $(BENCH_ROWS)
 	@for b in $(BENCH); do TRIAGE_BENCH_ROWS=$(abspath $(BENCH_ROWS)) $$b || exit 1; echo; done
 	@TRIAGE_BENCH_ROWS=$(abspath $(BENCH_ROWS)) sh tests/bench/bench_tui.sh
+	@echo; TRIAGE_BENCH_ROWS=$(abspath $(BENCH_ROWS)) sh tests/bench/bench_keys.sh ./triage
 	@echo; TRIAGE_BENCH_ROWS=$(abspath $(BENCH_ROWS)) LOAD_SECONDS=$${LOAD_SECONDS:-180} LOAD_BASELINE=$${LOAD_BASELINE:-30} \
 	    sh tests/faults/load.sh ./triage
 	@echo; sh tests/bench/summary.sh $(BENCH_ROWS) bench/results.md

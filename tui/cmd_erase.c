@@ -7,6 +7,7 @@
 #include "erasure.h"
 #include "cli.h"
 #include "cmd_common.h"
+#include "cmd_progress.h"
 
 int cmd_client_erase(const cli_args *a) {
     if (a->argc != 2) {
@@ -47,7 +48,11 @@ int cmd_retention(const cli_args *a) {
         printf("due for erasure: %d unfinished intake%s older than %d days, %d closed record%s older than %d years\n",
                n.drafts, n.drafts == 1 ? "" : "s", dd, n.clients, n.clients == 1 ? "" : "s", cy);
     } else {
-        if (!retention_apply(c.s, dd, cy, &n, err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+        cmd_progress pr;
+        cmd_progress_attach(&pr, c.s, "retention apply");
+        bool erased = retention_apply(c.s, dd, cy, &n, err, sizeof err);
+        cmd_progress_end(&pr, c.s);
+        if (!erased) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
         printf("erased %d unfinished intake%s and %d closed record%s\n", n.drafts, n.drafts == 1 ? "" : "s", n.clients,
                n.clients == 1 ? "" : "s");
     }

@@ -15,6 +15,7 @@
 #include "secret.h"
 #include "cli.h"
 #include "cmd_common.h"
+#include "cmd_progress.h"
 
 #define DAY 86400
 
@@ -52,7 +53,11 @@ int cmd_export(const cli_args *a) {
     if (status != EXIT_OK) return status;
     char err[1024];
     int64_t n;
-    if (!export_run(c.s, &c.e, &o, out, &n, err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    cmd_progress pr;
+    cmd_progress_attach(&pr, c.s, "export");
+    bool written = export_run(c.s, &c.e, &o, out, &n, err, sizeof err);
+    cmd_progress_end(&pr, c.s);
+    if (!written) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("exported %lld intake%s to %s (%s%s)\n", (long long)n, n == 1 ? "" : "s", out, export_format_name(o.format),
            o.deidentify ? ", de-identified" : "");
     ctx_close(&c);
@@ -89,7 +94,11 @@ int cmd_import(const cli_args *a) {
         c.e.has_roster = roster_from_db(&c.db, &c.e.needs, &r, err, sizeof err);
         if (c.e.has_roster) c.e.roster = r;
         import_result res;
-        if (!fhir_import(c.s, &c.e, text, len, client, &res, err, sizeof err)) {
+        cmd_progress pr;
+        cmd_progress_attach(&pr, c.s, "import");
+        bool imported = fhir_import(c.s, &c.e, text, len, client, &res, err, sizeof err);
+        cmd_progress_end(&pr, c.s);
+        if (!imported) {
             fprintf(stderr, "triage import: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err);
             status = denied(err) || res.intakes == 0 ? EXIT_BADINPUT : EXIT_RUNTIME;
         } else {

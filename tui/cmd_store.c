@@ -17,6 +17,7 @@
 #include "secret.h"
 #include "cli.h"
 #include "cmd_common.h"
+#include "cmd_progress.h"
 #include "passphrase.h"
 
 #define ERR_SIZE 1024
@@ -337,7 +338,11 @@ int cmd_verify(const cli_args *a) {
     if (status != EXIT_OK) return status;
     char err[ERR_SIZE];
     verify_report r;
-    if (!db_verify(c.s, &r, err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    cmd_progress pr;
+    cmd_progress_attach(&pr, c.s, "verify");
+    bool verified = db_verify(c.s, &r, err, sizeof err);
+    cmd_progress_end(&pr, c.s);
+    if (!verified) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
     if (!r.ok) return fail(&c, r.problem, EXIT_RUNTIME);
     if (checkpoint) {
         long long seq;
@@ -378,7 +383,11 @@ int cmd_backup(const cli_args *a) {
     int status = open_ctx(a, &c, false, true);
     if (status != EXIT_OK) return status;
     char err[ERR_SIZE];
-    if (!db_backup(c.s, a->argv[0], err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    cmd_progress pr;
+    cmd_progress_attach(&pr, c.s, "backup");
+    bool copied = db_backup(c.s, a->argv[0], err, sizeof err);
+    cmd_progress_end(&pr, c.s);
+    if (!copied) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("backed up to %s\n", a->argv[0]);
     ctx_close(&c);
     return EXIT_OK;
@@ -393,7 +402,11 @@ int cmd_rekey(const cli_args *a) {
     int status = open_ctx(a, &c, false, true);
     if (status != EXIT_OK) return status;
     char err[ERR_SIZE];
-    if (!db_rekey(c.s, err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    cmd_progress pr;
+    cmd_progress_attach(&pr, c.s, "rekey");
+    bool rotated = db_rekey(c.s, err, sizeof err);
+    cmd_progress_end(&pr, c.s);
+    if (!rotated) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("data key rotated: every sealed field re-sealed\n");
     ctx_close(&c);
     return EXIT_OK;

@@ -28,6 +28,7 @@ void home_draw(app *a, const layout *l) {
     }
     y++;
     draw_text(y++, 4, l->body.w - 6, tr("home_new"), A_NORMAL);
+    if (a->e->plan.n_hotline) draw_text(y++, 4, l->body.w - 6, tr("home_hotline"), A_NORMAL);
     if (a->w_active) draw_text(y++, 4, l->body.w - 6, tr("home_resume"), A_BOLD);
     draw_text(y++, 4, l->body.w - 6, tr("home_queues"), A_NORMAL);
     draw_text(y++, 4, l->body.w - 6, tr("home_records"), A_NORMAL);
@@ -58,13 +59,14 @@ static void open_find(app *a, bool for_record) {
 
 void home_handle(app *a, const event *ev, ui_action act) {
     (void)ev;
-    if (act != UA_NEW) a->new_confirm = false;
+    bool starts = act == UA_NEW || act == UA_HOTLINE;
+    if (!starts) a->new_confirm = false;
     if (act == UA_QUEUES) queue_enter(a);
     else if (act == UA_RECORDS) open_find(a, true);
     else if (act == UA_ROSTER) roster_enter(a);
     else if (act == UA_STAFF) staff_enter(a);
     else if (act == UA_REPORTS) report_enter(a);
-    else if (act == UA_NEW && a->w_active && a->w->stage != WZ_SAVED && !a->new_confirm) {
+    else if (starts && a->w_active && a->w->stage != WZ_SAVED && !a->new_confirm) {
         /* an unfinished intake (perhaps a caller at risk) is never set aside by one key: say whose and at what
          * level, and take a second n as the decision (the unfinished one stays saved as a draft) */
         static const char *const lv[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
@@ -73,6 +75,9 @@ void home_handle(app *a, const event *ev, ui_action act) {
                     tr("new_draft_rest"));
         a->new_confirm = true;
         return;
+    } else if (act == UA_HOTLINE) {
+        a->new_confirm = false;
+        intake_begin_hotline(a);
     } else if (act == UA_NEW) {
         a->new_confirm = false;
         open_find(a, false);

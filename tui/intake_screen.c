@@ -75,6 +75,29 @@ void intake_begin(app *a, bool resume) {
     reset_highlight(a);
 }
 
+static void after_change(app *a);
+
+void intake_begin_hotline(app *a) {
+    char err[512];
+    const intake_plan *plan = &a->e->plan;
+    if (plan->n_hotline == 0) {
+        app_message(a, true, "%s", tr("hotline_none"));
+        return;
+    }
+    const char *ids[INTAKE_MAX_FORMS];
+    for (int i = 0; i < plan->n_hotline; i++) ids[i] = a->e->forms.v[plan->hotline[i]]->id;
+    if (a->w_active) wizard_free(a->w);
+    /* a call is screened in the worker's language: the worker reads the questions out */
+    a->w_active = wizard_start(a->w, a->e, ids, plan->n_hotline, ui_lang(), err, sizeof err);
+    if (!a->w_active) {
+        app_message(a, true, "%s", err);
+        return;
+    }
+    wizard_set_anonymous(a->w, tr("anonymous_caller"));
+    a->typed[0] = '\0';
+    after_change(a); /* the first question, and the draft saved at once */
+}
+
 /* The counselor suggestions for the current answers, ranked again only after a change. */
 static const match_result *current_matches(app *a) {
     if (a->matches_stale) {
@@ -305,6 +328,12 @@ static void draw_summary(app *a, const layout *l) {
     draw_text(y++, x, width, line, theme(level_color(a->saved_item.level)));
     for (int i = 0; i < a->w->risk.n_fired && y < l->body.y + l->body.h - 6; i++)
         y += draw_wrapped(y, x, width, 2, a->e->rules.v[a->w->risk.fired[i].rule].reason[ui_lang()], A_NORMAL);
+    if (a->w->caller_id[0]) { /* an anonymous caller: the id to call back by and search for */
+        const char *cb = wizard_client_phone(a->w);
+        snprintf(line, sizeof line, "%s %s%s%s%s%s", tr("caller_id_line"), a->w->caller_id, *cb ? "   " : "",
+                 *cb ? tr("callback_line") : "", *cb ? " " : "", cb);
+        draw_text(y++, x, width, line, A_BOLD);
+    }
     char left[64];
     queue_format_remaining(&a->saved_item, clock_now(), left, sizeof left);
     snprintf(line, sizeof line, "%s: %s (%s)", tr("deadline"), left, queue_state_name(a->saved_item.state));
@@ -391,7 +420,7 @@ static void save_intake(app *a) {
     }
     /* one core use case saves it, as every way in does: the client (when new), the intake, its queue item */
     json_t *record = wizard_record_json(w);
-    intake_subject who = {w->client_id, wizard_client_name(w), wizard_text(w, "intake", "phone"),
+    intake_subject who = {w->client_id, wizard_client_name(w), wizard_client_phone(w),
                           wizard_text(w, "intake", "birth_date"), NULL, record, ui_lang(), w->kept};
     intake_saved saved;
     bool ok = intake_finish(a->s, a->e, &w->in, &who, &saved, err, sizeof err);

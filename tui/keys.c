@@ -40,6 +40,7 @@ const key_action key_actions[] = {
     {UA_RESET, "p", "k_reset", ON(SCR_STAFF), false, {0}, {L'p', L'P'}},
     {UA_ROLE, "o", "k_role", ON(SCR_STAFF), false, {0}, {L'o', L'O'}},
     {UA_RESUME, "r", "k_resume", ON(SCR_HOME), false, {0}, {L'r', L'R'}},
+    {UA_HOTLINE, "h", "k_hotline", ON(SCR_HOME), false, {0}, {L'h', L'H'}},
     {UA_LANG, "F2", "k_lang", ON(SCR_LOGIN), true, {KEY_F(2)}, {0}},
     {UA_HELP, "? F1", "k_help", 0, false, {KEY_F(1)}, {L'?'}},
     {UA_QUIT, "q", "k_quit", ON(SCR_HOME) | QUESTIONS | LISTS, false, {0}, {L'q', L'Q'}},

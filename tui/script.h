@@ -14,12 +14,13 @@ typedef enum {
     SL_DUMP,    /* dump PATH */
     SL_RESIZE,  /* resize COLS ROWS */
     SL_TICK,    /* tick */
-    SL_ADVANCE  /* advance SECONDS */
+    SL_ADVANCE, /* advance SECONDS */
+    SL_MARK     /* mark LABEL: the key presses since the last mark are written to $TRIAGE_KEYCOUNT (make bench) */
 } script_kind;
 
 typedef struct {
     script_kind kind;
-    const char *arg; /* SL_TYPE text, SL_KEY name, SL_DUMP path: points into the parsed line */
+    const char *arg; /* SL_TYPE text, SL_KEY name, SL_DUMP path, SL_MARK label: points into the parsed line */
     int cols, rows;  /* SL_RESIZE */
     long secs;       /* SL_ADVANCE, 1..100000000 */
 } script_line;

@@ -249,6 +249,9 @@ bool edit_field(char *buf, size_t size, const event *ev);
 void intake_autosave(app *a);
 /* Starts (or resumes) an intake. */
 void intake_begin(app *a, bool resume);
+/* The hotline's quick path ([intake] hotline_forms): an anonymous caller with a short id, straight to the
+ * first question in the staff's language. */
+void intake_begin_hotline(app *a);
 
 /* ---- keys: one table drives dispatch, the help overlay and the man page's key list ---- */
 typedef enum {
@@ -287,7 +290,8 @@ typedef enum {
     UA_RESET,     /* staff: a new passphrase */
     UA_ROLE,      /* staff: change role */
     UA_REPORTS,   /* home: the KPI reports (clinicians, supervisors) */
-    UA_TICK       /* a question: choose or tick the highlighted option (Space) */
+    UA_TICK,      /* a question: choose or tick the highlighted option (Space) */
+    UA_HOTLINE    /* home: a phone or online call, the hotline's quick path */
 } ui_action;
 
 typedef struct {

@@ -56,7 +56,7 @@ static char *resolve(const config *c, const char *value, const char *subdir, con
 static const char *const known_sections[] = {"triage", "risk", "matching", "store", "security", "queue", "intake",
                                              "safety", "reports", "retention", NULL};
 static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_file", "demo", NULL};
-static const char *const intake_keys[] = {"forms", "ask.*", "kept_level.reason.en", "kept_level.reason.zh",
+static const char *const intake_keys[] = {"forms", "hotline_forms", "ask.*", "kept_level.reason.en", "kept_level.reason.zh",
                                           "unscreened.reason.en", "unscreened.reason.zh", NULL};
 static const char *const store_keys[] = {"db_path", "busy_timeout_ms", NULL};
 static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_bits", "idle_lock_minutes", NULL};
@@ -118,6 +118,8 @@ static bool read_settings(config *c, diag *d) {
     ini_check_keys(&c->ini, "intake", intake_keys, false, d);
     const char *forms = ini_get(&c->ini, "intake", "forms");
     c->intake_forms = xstrdup(forms && *forms ? forms : "intake phq9 gad7 asq");
+    const char *hotline = ini_get(&c->ini, "intake", "hotline_forms");
+    c->intake_hotline_forms = xstrdup(hotline ? hotline : "");
     safety_load(&c->safety, &c->ini, d); /* errors name their lines; a red level never goes without steps */
     ini_check_keys(&c->ini, "reports", reports_keys, false, d);
     ini_check_keys(&c->ini, "retention", retention_keys, false, d);
@@ -193,6 +195,7 @@ void config_free(config *c) {
     free(c->roster_file);
     free(c->db_path);
     free(c->intake_forms);
+    free(c->intake_hotline_forms);
     free(c->age_bands);
     free(c->concern_groups);
     safety_free(&c->safety);

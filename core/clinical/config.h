@@ -25,6 +25,7 @@ typedef struct {
     int idle_lock_minutes;
     bool demo;                          /* a demonstration database: every screen says so */
     char *intake_forms;                 /* [intake] forms, in the order the wizard asks them */
+    char *intake_hotline_forms;         /* [intake] hotline_forms: phone and online quick path ("": none) */
     safety_config safety;               /* [safety] step sets: red, and those a risk rule names (bssa) */
     /* [reports] */
     int report_k;                       /* a group of fewer intakes is shown as "<k" (k-anonymity floor) */

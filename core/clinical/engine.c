@@ -22,22 +22,19 @@ static bool bind_rule_steps(ruleset *rs, const config *c, diag *d) {
     return d->errors == before;
 }
 
-/* [safety] channel_from names a choice item, and remote_channels are codes of its scale: a misspelt code would
- * otherwise give a caller the in-person steps. A form not loaded at all leaves the channel unknown (both lists
- * are shown), said as a warning. */
-static bool check_safety_channel(const config *c, const formset *fs, diag *d) {
-    const safety_config *sc = &c->safety;
-    int before = d->errors;
+/* [safety] channel_from names choice items (the intake's channel, the hotline caller form's), and
+ * remote_channels are codes of their scales: a misspelt code would otherwise give a caller the in-person steps.
+ * A form not loaded at all leaves that item's channel unknown (both lists are shown), said as a warning. */
+static bool check_channel_item(const config *c, const formset *fs, const char *from, bool *loaded, diag *d) {
     const char *file = c->ini.name;
     int line = ini_line(&c->ini, "safety", "channel_from");
     char form_id[128];
-    snprintf(form_id, sizeof form_id, "%s", sc->channel_from ? sc->channel_from : "");
+    snprintf(form_id, sizeof form_id, "%s", from);
     char *dot = strchr(form_id, '.');
     if (dot) *dot = '\0';
     int f = dot ? formset_index(fs, form_id) : -1;
-    if (!dot || !*sc->channel_from) {
-        diag_add(d, file, line, "safety.channel_from", false, "`%s` should be FORM.ITEM (e.g. intake.channel)",
-                 sc->channel_from ? sc->channel_from : "");
+    if (!dot) {
+        diag_add(d, file, line, "safety.channel_from", false, "`%s` should be FORM.ITEM (e.g. intake.channel)", from);
         return false;
     }
     if (f < 0) {
@@ -48,13 +45,43 @@ static bool check_safety_channel(const config *c, const formset *fs, diag *d) {
     int item = form_item_index(fs->v[f], dot + 1);
     const scale *s = item >= 0 ? form_item_scale(fs->v[f], item) : NULL;
     if (!s || fs->v[f]->items[item].type != ITEM_CHOICE) {
-        diag_add(d, file, line, "safety.channel_from", false, "`%s` is not a choice item", sc->channel_from);
+        diag_add(d, file, line, "safety.channel_from", false, "`%s` is not a choice item", from);
         return false;
     }
-    for (int i = 0; i < sc->remote.n; i++)
-        if (scale_code_index(s, sc->remote.v[i]) < 0)
-            diag_add(d, file, ini_line(&c->ini, "safety", "remote_channels"), "safety.remote_channels", false,
+    *loaded = true;
+    return true;
+}
+
+/* A remote code is a code of some channel item named (the caller form has no walk-in, the intake has more). */
+static bool remote_code_known(const formset *fs, const strlist *from, const char *code) {
+    for (int k = 0; k < from->n; k++) {
+        char form_id[128];
+        snprintf(form_id, sizeof form_id, "%s", from->v[k]);
+        char *dot = strchr(form_id, '.');
+        if (!dot) continue;
+        *dot = '\0';
+        int f = formset_index(fs, form_id);
+        int item = f >= 0 ? form_item_index(fs->v[f], dot + 1) : -1;
+        const scale *s = item >= 0 ? form_item_scale(fs->v[f], item) : NULL;
+        if (s && scale_code_index(s, code) >= 0) return true;
+    }
+    return false;
+}
+
+static bool check_safety_channel(const config *c, const formset *fs, diag *d) {
+    const safety_config *sc = &c->safety;
+    int before = d->errors;
+    strlist from = strlist_split(sc->channel_from ? sc->channel_from : "");
+    if (from.n == 0)
+        diag_add(d, c->ini.name, ini_line(&c->ini, "safety", "channel_from"), "safety.channel_from", false,
+                 "`` should be FORM.ITEM (e.g. intake.channel)");
+    bool items_ok = from.n > 0, loaded = false;
+    for (int k = 0; k < from.n; k++) items_ok = check_channel_item(c, fs, from.v[k], &loaded, d) && items_ok;
+    for (int i = 0; items_ok && loaded && i < sc->remote.n; i++)
+        if (!remote_code_known(fs, &from, sc->remote.v[i]))
+            diag_add(d, c->ini.name, ini_line(&c->ini, "safety", "remote_channels"), "safety.remote_channels", false,
                      "`%s` is not a code of %s", sc->remote.v[i], sc->channel_from);
+    strlist_free(&from);
     return d->errors == before;
 }
 

@@ -12,35 +12,39 @@ static bool has_safety_item(const form *f) {
     return false;
 }
 
-static bool load_forms(intake_plan *p, const config *c, const formset *fs, diag *d) {
+/* One list of forms ([intake] forms, or hotline_forms): each loaded, none twice, one a suicide-risk screen. */
+static bool load_forms(int *forms, int *n, const char *key, const char *list, const config *c, const formset *fs,
+                       diag *d) {
     const char *file = c->ini.name;
-    int line = ini_line(&c->ini, "intake", "forms");
-    strlist ids = strlist_split(c->intake_forms);
+    int line = ini_line(&c->ini, "intake", key);
+    char field[64];
+    snprintf(field, sizeof field, "intake.%s", key);
+    strlist ids = strlist_split(list);
     bool ok = true, screens = false;
     if (ids.n == 0 || ids.n > INTAKE_MAX_FORMS) {
-        diag_add(d, file, line, "intake.forms", false, "an intake asks 1 to %d forms, not %d", INTAKE_MAX_FORMS, ids.n);
+        diag_add(d, file, line, field, false, "an intake asks 1 to %d forms, not %d", INTAKE_MAX_FORMS, ids.n);
         ok = false;
     }
     for (int i = 0; ok && i < ids.n; i++) {
         int fi = formset_index(fs, ids.v[i]);
         if (fi < 0) {
-            diag_add(d, file, line, "intake.forms", false, "`%s` is not a loaded form (forms/%s.ini)", ids.v[i], ids.v[i]);
+            diag_add(d, file, line, field, false, "`%s` is not a loaded form (forms/%s.ini)", ids.v[i], ids.v[i]);
             ok = false;
             continue;
         }
-        for (int j = 0; j < p->n; j++)
-            if (p->forms[j] == fi) {
-                diag_add(d, file, line, "intake.forms", false, "`%s` is listed twice", ids.v[i]);
+        for (int j = 0; j < *n; j++)
+            if (forms[j] == fi) {
+                diag_add(d, file, line, field, false, "`%s` is listed twice", ids.v[i]);
                 ok = false;
             }
-        p->forms[p->n++] = fi;
+        forms[(*n)++] = fi;
         screens = screens || has_safety_item(fs->v[fi]);
     }
     if (ok && !screens)
-        diag_add(d, file, line, "intake.forms", false,
+        diag_add(d, file, line, field, false,
                  "the intake asks no suicide-risk screen (none of `%s` has a safety item): add one, e.g. asq or "
                  "phq9, so that no client at risk can leave unscreened",
-                 c->intake_forms);
+                 list);
     strlist_free(&ids);
     return ok && screens;
 }
@@ -74,7 +78,10 @@ static bool load_additions(intake_plan *p, const config *c, const formset *fs, d
 
 bool intake_plan_load(intake_plan *p, const config *c, const formset *fs, diag *d) {
     memset(p, 0, sizeof *p);
-    bool ok = load_forms(p, c, fs, d);
+    bool ok = load_forms(p->forms, &p->n, "forms", c->intake_forms, c, fs, d);
+    /* the hotline's quick path is an intake too: the same checks, when the centre has one */
+    if (c->intake_hotline_forms && *c->intake_hotline_forms)
+        ok = load_forms(p->hotline, &p->n_hotline, "hotline_forms", c->intake_hotline_forms, c, fs, d) && ok;
     ok = load_additions(p, c, fs, d) && ok;
     if (!ok) intake_plan_free(p);
     return ok;

@@ -20,11 +20,13 @@ typedef struct {
 typedef struct {
     int forms[INTAKE_MAX_FORMS]; /* the configured forms, in the order asked */
     int n;
+    int hotline[INTAKE_MAX_FORMS]; /* [intake] hotline_forms: the quick path of phone and online intakes */
+    int n_hotline;                 /* 0: the centre has no hotline path */
     intake_ask ask[INTAKE_MAX_FORMS];
     int n_ask;
 } intake_plan;
 
-/* Reads [intake] forms and ask.FORM; false, with diagnostics naming the line, when a form is unknown, the
+/* Reads [intake] forms, hotline_forms and ask.FORM; false, with diagnostics naming the line, when a form is unknown, the
  * list is empty or too long, a condition does not parse, or no configured form screens for suicide risk. */
 bool intake_plan_load(intake_plan *p, const config *c, const formset *fs, diag *d);
 void intake_plan_free(intake_plan *p);

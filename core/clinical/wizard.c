@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ids.h"
 #include "intake_body.h"
 #include "secret.h"
 #include "util.h"
@@ -32,6 +33,86 @@ static void choice_code(const wizard *w, int f, int item, char *out, size_t size
     if (c >= 0) snprintf(out, size, "%s", s->choices[c].code);
 }
 
+/* ---- items carried over from an earlier form of the interview ----
+ * A question two forms share (the same LOINC item code on the same answer values: the PHQ-2's two items are
+ * the PHQ-9's first two, the GAD-2's the GAD-7's) is asked once: a later form takes the earlier form's answer
+ * and the interview passes over it. The copy follows the source when the source is changed. */
+
+/* Every answer the source item can have is an answer of the target item (values, and a refusal). */
+static bool same_values(const scale *target, const scale *source) {
+    const scale *a = target, *b = source;
+    if (!a || !b || a->n != b->n || (b->refusable && !a->refusable)) return false;
+    for (int c = 0; c < a->n; c++)
+        if (a->choices[c].value != b->choices[c].value) return false;
+    return true;
+}
+
+/* The position and item of an earlier form in the interview that asks the same question, or false. */
+static bool carried_from(const wizard *w, int pos, int item, int *src_pos, int *src_item) {
+    const form *f = w->e->forms.v[w->forms[pos]];
+    const form_item *it = &f->items[item];
+    if (!it->loinc || !*it->loinc) return false;
+    for (int p = 0; p < pos; p++) {
+        const form *g = w->e->forms.v[w->forms[p]];
+        for (int i = 0; i < g->n_items; i++)
+            if (g->items[i].loinc && strcmp(g->items[i].loinc, it->loinc) == 0 &&
+                same_values(form_item_scale(f, item), form_item_scale(g, i))) {
+                *src_pos = p;
+                *src_item = i;
+                return true;
+            }
+    }
+    return false;
+}
+
+bool wizard_item_carried(const wizard *w, int pos, int item) {
+    int sp, si;
+    return carried_from(w, pos, item, &sp, &si);
+}
+
+/* Copies every carried answer from its source (a form entered since, or a source answer changed). */
+static void sync_carried(wizard *w) {
+    for (int p = 1; p < w->n_forms; p++) {
+        int f = w->forms[p];
+        if (!w->in.a.given[f]) continue;
+        for (int i = 0; i < w->e->forms.v[f]->n_items; i++) {
+            int sp, si;
+            if (carried_from(w, p, i, &sp, &si) && w->in.a.given[w->forms[sp]])
+                w->in.a.answers[f][i] = w->in.a.answers[w->forms[sp]][si];
+        }
+    }
+}
+
+/* Where an added form goes: right after the last form it carries questions from (the PHQ-9 straight after a
+ * positive PHQ-2), else after every other form. */
+static int addition_place(const wizard *w, int add) {
+    const form *f = w->e->forms.v[add];
+    int after = -1;
+    for (int i = 0; i < f->n_items; i++) {
+        if (!f->items[i].loinc || !*f->items[i].loinc) continue;
+        for (int p = 0; p < w->n_forms; p++) {
+            const form *g = w->e->forms.v[w->forms[p]];
+            for (int j = 0; j < g->n_items; j++)
+                if (g->items[j].loinc && strcmp(g->items[j].loinc, f->items[i].loinc) == 0 &&
+                    same_values(form_item_scale(f, i), form_item_scale(g, j)) && p > after)
+                    after = p;
+        }
+    }
+    return after >= 0 ? after + 1 : w->n_forms;
+}
+
+static void insert_form(wizard *w, int add) {
+    int at = addition_place(w, add);
+    for (int p = w->n_forms; p > at; p--) {
+        w->forms[p] = w->forms[p - 1];
+        memcpy(w->text[p], w->text[p - 1], sizeof w->text[p]);
+    }
+    memset(w->text[at], 0, sizeof w->text[at]);
+    w->forms[at] = add;
+    w->n_forms++;
+    if (w->pos >= at) w->pos++; /* the current form moved one down */
+}
+
 /* The step sets whose cause holds: red for a red level, and the set of every fired rule that names one. */
 static uint32_t steps_firing(const wizard *w) {
     uint32_t m = 0;
@@ -45,6 +126,7 @@ static uint32_t steps_firing(const wizard *w) {
 }
 
 void wizard_recompute(wizard *w) {
+    sync_carried(w);
     for (int p = 0; p < w->n_forms; p++)
         if (w->in.a.given[w->forms[p]]) answer_set_rescore(&w->in.a, w->forms[p]);
     const need_model *m = &w->e->needs;
@@ -62,7 +144,7 @@ void wizard_recompute(wizard *w) {
     int add;
     while (w->n_forms < WIZARD_MAX_FORMS &&
            (add = intake_plan_addition(&w->e->plan, &w->in.a, w->forms, w->n_forms)) >= 0)
-        w->forms[w->n_forms++] = add;
+        insert_form(w, add);
     risk_evaluate(&w->e->rules, &w->in.a, &w->risk);
     w->level = w->risk.level;
     if (w->kept > w->level) w->level = w->kept; /* shown with its steps acknowledged: kept (see wizard.h) */
@@ -77,6 +159,7 @@ static void enter_form(wizard *w, int pos) {
         memset(w->in.a.answers[f], 0, sizeof w->in.a.answers[f]);
         w->in.a.given[f] = true;
         mark_not_asked(w, pos, 0);
+        sync_carried(w);
         answer_set_rescore(&w->in.a, f);
     }
 }
@@ -138,7 +221,7 @@ static bool step(wizard *w, int dir) {
             item = -1;
             continue;
         }
-        if (w->in.a.scores[w->forms[pos]].visible[item]) break;
+        if (w->in.a.scores[w->forms[pos]].visible[item] && !wizard_item_carried(w, pos, item)) break;
     }
     w->pos = pos;
     w->item = item;
@@ -305,18 +388,25 @@ void wizard_safety_acknowledged(wizard *w) {
     if (w->level > w->kept) w->kept = w->level;
 }
 
+/* The first channel item of [safety] channel_from (the intake's, the hotline caller form's) answered in this
+ * interview says which list of steps applies; none answered: unknown (both are shown). */
 safety_channel wizard_channel(const wizard *w) {
     const safety_config *sc = &w->e->cfg.safety;
-    char from[128], code[64] = "";
-    snprintf(from, sizeof from, "%s", sc->channel_from ? sc->channel_from : "");
-    char *dot = strchr(from, '.');
-    if (!dot) return SAFETY_CHANNEL_UNKNOWN;
-    *dot = '\0';
-    int f = formset_index(&w->e->forms, from);
-    int item = f >= 0 ? form_item_index(w->e->forms.v[f], dot + 1) : -1;
-    if (item < 0 || form_item_scale(w->e->forms.v[f], item) == NULL) return SAFETY_CHANNEL_UNKNOWN;
-    choice_code(w, f, item, code, sizeof code);
-    return safety_channel_of(sc, code);
+    strlist from = strlist_split(sc->channel_from ? sc->channel_from : "");
+    safety_channel ch = SAFETY_CHANNEL_UNKNOWN;
+    for (int k = 0; k < from.n && ch == SAFETY_CHANNEL_UNKNOWN; k++) {
+        char *dot = strchr(from.v[k], '.');
+        if (!dot) continue;
+        *dot = '\0';
+        int f = formset_index(&w->e->forms, from.v[k]);
+        int item = f >= 0 ? form_item_index(w->e->forms.v[f], dot + 1) : -1;
+        if (item < 0 || form_item_scale(w->e->forms.v[f], item) == NULL) continue;
+        char code[64] = "";
+        choice_code(w, f, item, code, sizeof code);
+        ch = safety_channel_of(sc, code);
+    }
+    strlist_free(&from);
+    return ch;
 }
 
 void wizard_safety_describe(const wizard *w, char *buf, size_t size) {
@@ -335,7 +425,20 @@ const char *wizard_text(const wizard *w, const char *form_id, const char *item_i
     return "";
 }
 
-const char *wizard_client_name(const wizard *w) { return wizard_text(w, "intake", "preferred_name"); }
+const char *wizard_client_name(const wizard *w) {
+    const char *name = wizard_text(w, "intake", "preferred_name");
+    return *name ? name : w->anonymous_name;
+}
+
+const char *wizard_client_phone(const wizard *w) {
+    const char *phone = wizard_text(w, "intake", "phone");
+    return *phone ? phone : wizard_text(w, "caller", "callback");
+}
+
+void wizard_set_anonymous(wizard *w, const char *label) {
+    if (!w->caller_id[0]) id_short_new(w->caller_id);
+    snprintf(w->anonymous_name, sizeof w->anonymous_name, "%s %s", label, w->caller_id);
+}
 
 /* ---- drafts ---- */
 
@@ -344,6 +447,10 @@ char *wizard_to_json(const wizard *w) {
     json_object_set_new(o, "version", json_integer(1));
     json_object_set_new(o, "client_lang", json_string(lang_code(w->client_lang)));
     json_object_set_new(o, "client_id", json_string(w->client_id));
+    if (w->caller_id[0]) { /* an anonymous caller keeps the id they were given when the call resumes */
+        json_object_set_new(o, "caller_id", json_string(w->caller_id));
+        json_object_set_new(o, "anonymous_name", json_string(w->anonymous_name));
+    }
     json_object_set_new(o, "pos", json_integer(w->pos));
     json_object_set_new(o, "item", json_integer(w->item));
     json_object_set_new(o, "review", json_boolean(w->stage == WZ_REVIEW));
@@ -461,6 +568,12 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, s
             w->stage = json_is_true(json_object_get(o, "review")) ? WZ_REVIEW : WZ_QUESTIONS;
             const char *cid = json_string_value(json_object_get(o, "client_id"));
             snprintf(w->client_id, sizeof w->client_id, "%s", cid ? cid : "");
+            const char *caller = json_string_value(json_object_get(o, "caller_id"));
+            const char *anon = json_string_value(json_object_get(o, "anonymous_name"));
+            if (caller && anon && strlen(caller) < sizeof w->caller_id) {
+                snprintf(w->caller_id, sizeof w->caller_id, "%s", caller);
+                snprintf(w->anonymous_name, sizeof w->anonymous_name, "%s", anon);
+            }
             /* the question on screen when the interview was interrupted was asked: unanswered, it now counts as
              * such (a safety item as positive; ASQ question 5 after a positive as acute) until it is answered */
             answer *cur = &w->in.a.answers[w->forms[w->pos]][w->item];

@@ -13,6 +13,7 @@
 
 #define WIZARD_MAX_FORMS INTAKE_MAX_FORMS
 #define WIZARD_TEXT_MAX 256
+#define WIZARD_CALLER_ID_LEN 8
 
 typedef enum { WZ_QUESTIONS, WZ_REVIEW, WZ_SAVED } wizard_stage;
 
@@ -34,6 +35,8 @@ typedef struct {
                       * changed afterwards never lower the saved level below it (a clinician may, with a reason) */
     char client_id[ID_TEXT_LEN]; /* an existing client, or "" for a new one */
     char draft_id[ID_TEXT_LEN];
+    char caller_id[WIZARD_CALLER_ID_LEN]; /* an anonymous caller's short id (hotline), or "" */
+    char anonymous_name[96];              /* "Anonymous caller KMT4821": the record's name when none is given */
 } wizard;
 
 /* Starts an intake over the given form ids (e.g. intake phq9 gad7 asq); false with why when one is unknown. */
@@ -78,8 +81,17 @@ void wizard_safety_describe(const wizard *w, char *buf, size_t size);
 
 /* The typed answer of an item of the intake form by item id ("preferred_name", "phone", ...), or "". */
 const char *wizard_text(const wizard *w, const char *form_id, const char *item_id);
-/* The client's name for the record: the intake form's preferred_name. */
+/* The client's name for the record: the intake form's preferred_name, else an anonymous caller's name with
+ * the short id (wizard_set_anonymous), else "". */
 const char *wizard_client_name(const wizard *w);
+/* The client's phone: the intake form's phone, else the hotline caller form's call-back number, else "". */
+const char *wizard_client_phone(const wizard *w);
+/* The hotline: the caller may stay anonymous. Gives the interview a short id a worker can call back by and
+ * search for (kept in the draft), and the name "LABEL ID" the record gets when no name is given. */
+void wizard_set_anonymous(wizard *w, const char *label);
+/* True when item `item` of the form at position pos takes its answer from an earlier form of the interview
+ * (the same question: PHQ-2 items 1-2 in the PHQ-9): the interview passes over it. */
+bool wizard_item_carried(const wizard *w, int pos, int item);
 
 /* The draft: everything needed to resume, as JSON text (malloc'd; wipe and free it). */
 char *wizard_to_json(const wizard *w);

@@ -486,7 +486,14 @@ static bool seen_add(seen_set *s, const char *id) {
 typedef struct {
     exporter *x;
     seen_set patients;
+    int64_t total; /* for the progress: the intakes in the range (0: nobody watches) */
 } walk;
+
+static int count_intake(void *ctx, const intake_rec *r) {
+    (void)r;
+    (*(int64_t *)ctx)++;
+    return 0;
+}
 
 static int on_intake(void *ctx, const intake_rec *r) {
     walk *w = ctx;
@@ -512,6 +519,7 @@ static int on_intake(void *ctx, const intake_rec *r) {
     }
     close_one(&op);
     x->count++;
+    progress_report(x->s->progress, "intakes exported", x->count, w->total);
     if (x->out.n > FLUSH_AT && !flush(x)) {
         x->failed = true;
         return 1;
@@ -520,7 +528,11 @@ static int on_intake(void *ctx, const intake_rec *r) {
 }
 
 static bool walk_range(exporter *x) {
-    walk w = {x, {NULL, 0, 0}};
+    walk w = {x, {NULL, 0, 0}, 0};
+    /* a total for whoever watches the progress: one pass that only counts */
+    if (progress_wanted(x->s->progress) &&
+        x->s->db->ops->intake_each_between(x->s->db->st, x->o->from, x->o->to, count_intake, &w.total) != ST_OK)
+        w.total = 0;
     store_status st = x->s->db->ops->intake_each_between(x->s->db->st, x->o->from, x->o->to, on_intake, &w);
     free(w.patients.ids);
     if (st != ST_OK && !x->failed) {

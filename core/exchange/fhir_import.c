@@ -453,7 +453,10 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
         if (strlen(err) + strlen(more) < errsize) strcat(err, more);
     }
     out->responses = nr;
-    for (int g = 0; ok && g < ns; g++) ok = save_group(s, e, rs, nr, g, &subjects[g], out, err, errsize);
+    for (int g = 0; ok && g < ns; g++) {
+        ok = save_group(s, e, rs, nr, g, &subjects[g], out, err, errsize);
+        progress_report(s->progress, "clients' intakes saved", g + 1, ns);
+    }
     if (ok) {
         char detail[64];
         snprintf(detail, sizeof detail, "fhir %d responses, %d intakes", nr, out->intakes);

@@ -127,7 +127,10 @@ bool retention_apply(session *s, int draft_days, int closed_years, retention_cou
     draft_rec *drafts = NULL;
     int nd = 0;
     store_status st = db->ops->drafts_before(db->st, now - (int64_t)draft_days * DAY, &drafts, &nd);
-    for (int i = 0; st == ST_OK && i < nd; i++) st = db->ops->draft_erase(db->st, drafts[i].id);
+    for (int i = 0; st == ST_OK && i < nd; i++) {
+        st = db->ops->draft_erase(db->st, drafts[i].id);
+        progress_report(s->progress, "old drafts erased", i + 1, nd);
+    }
     for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
     free(drafts);
     char detail[64];
@@ -152,6 +155,7 @@ bool retention_apply(session *s, int draft_days, int closed_years, retention_cou
         erase_result r;
         ok = client_erase(s, ids[i], &r, err, errsize);
         if (ok) done->clients++;
+        progress_report(s->progress, "closed clients erased", i + 1, nc);
     }
     free(ids);
     bool cleared;

@@ -14,7 +14,24 @@ typedef struct {
     const vault *v;
     int64_t n;
     char problem[600];
+    progress *progress; /* verify: how many of total have been opened */
+    int64_t total;
 } open_ctx;
+
+/* The sealed fields there are, for a progress total: a pass that only counts (nothing is opened). Taken only
+ * when someone watches the progress (see progress.h). */
+static int count_one(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
+                     size_t n) {
+    (void)table, (void)column, (void)row, (void)ct, (void)n;
+    (*(int64_t *)vctx)++;
+    return 0;
+}
+
+static int64_t sealed_total(session *s) {
+    int64_t n = 0;
+    if (progress_wanted(s->progress) && s->db->ops->each_sealed(s->db->st, count_one, &n) != ST_OK) n = 0;
+    return n;
+}
 
 static int open_one(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
                     size_t n) {
@@ -29,6 +46,7 @@ static int open_one(void *vctx, const char *table, const char *column, const cha
     }
     vault_wipe_free(plain);
     c->n++;
+    progress_report(c->progress, "sealed fields opened", c->n, c->total);
     return 0;
 }
 
@@ -81,7 +99,7 @@ bool db_verify(session *s, verify_report *r, char *err, size_t errsize) {
         snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
         return false;
     }
-    open_ctx c = {s->v, 0, ""};
+    open_ctx c = {s->v, 0, "", s->progress, sealed_total(s)};
     st = db->ops->each_sealed(db->st, open_one, &c);
     r->sealed_checked = c.n;
     if (c.problem[0]) {
@@ -140,6 +158,8 @@ typedef struct {
     client_keys *clients;
     size_t nc, capc;
     char problem[600];
+    progress *progress; /* how many of total have been sealed under the new key */
+    int64_t total;
 } rekey_ctx;
 
 static client_keys *client_slot(rekey_ctx *c, const char *row) {
@@ -182,6 +202,7 @@ static int reseal_one(void *vctx, const char *table, const char *column, const c
         return 1;
     }
     c->n++;
+    progress_report(c->progress, "sealed fields re-sealed", (int64_t)c->n, c->total);
     return 0;
 }
 
@@ -203,7 +224,7 @@ bool db_rekey(session *s, char *err, size_t errsize) {
         snprintf(err, errsize, "cannot create a data key");
         return false;
     }
-    rekey_ctx c = {s->v, fresh, NULL, 0, 0, NULL, 0, 0, ""};
+    rekey_ctx c = {s->v, fresh, NULL, 0, 0, NULL, 0, 0, "", s->progress, sealed_total(s)};
     if (!session_begin(s, err, errsize)) {
         vault_free(fresh);
         return false;
@@ -218,6 +239,7 @@ bool db_rekey(session *s, char *err, size_t errsize) {
             db_error(db, st, "cannot re-seal", err, errsize);
             ok = false;
         }
+        progress_report(s->progress, "sealed fields written", (int64_t)i + 1, (int64_t)c.n);
     }
     /* blind indexes are keyed by the data key: recompute them all */
     for (size_t i = 0; ok && i < c.nc; i++) {
@@ -271,8 +293,12 @@ bool db_rekey(session *s, char *err, size_t errsize) {
 
 bool db_backup(session *s, const char *dest, char *err, size_t errsize) {
     if (!session_allowed(s, ACT_BACKUP, err, errsize)) return false;
+    /* the copy is taken in one step (one consistent read of the database), so there is no count inside it:
+     * watchers are told it started and when it is done */
+    progress_report(s->progress, "database copied", 0, 1);
     store_status st = s->db->ops->backup(s->db->st, dest, err, errsize);
     if (st != ST_OK) return false;
+    progress_report(s->progress, "database copied", 1, 1);
     if (session_begin(s, err, errsize)) {
         if (!audit_log(s->db, s->v, s->me.id, "backup", "", "", err, errsize) || !db_commit(s->db, err, errsize))
             db_rollback(s->db);

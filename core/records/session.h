@@ -6,12 +6,14 @@
 #define TRIAGE_SESSION_H
 
 #include "db.h"
+#include "progress.h"
 
 typedef struct {
     database *db;
     vault *v;
     staff_rec me;
     int64_t key_generation; /* of the data key this session holds; a rotation counts it up */
+    progress *progress;     /* long commands report how far they are here (NULL: nobody watches) */
 } session;
 
 typedef enum {

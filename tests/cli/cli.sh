@@ -68,8 +68,8 @@ run "$T" score phq9 1 2 3
 expect_err "score wrong count names the item" "phq9.item4: no answer given" 2
 run "$T" score phq9 1 1 1 1 1 1 1 1 4
 expect_err "score out of range names the item" "phq9.item9: .4. is not an answer" 2
-run "$T" score phq2 1 refused
-expect_err "score refusal where not allowed" "phq2.item2" 2
+run "$T" score k6 1 1 1 1 1 refused
+expect_err "score refusal where not allowed" "k6.item6" 2
 run "$T" score phq9 1 1 1 1 1 1 1 1 refused
 printf '%s' "$out" | grep -q '"total":9' && printf '%s' "$out" | grep -q 'self_harm_thoughts' \
     && ok "score: PHQ-9 item 9 refused is prorated out of the total and flagged" || bad "score refused item 9" "$out $err"
@@ -100,7 +100,7 @@ expect_err "assess refuses input over 1 MiB" "larger than 1 MiB" 2
 
 # ---- forms check ----
 run "$T" forms check
-[ "$rc" -eq 0 ] && printf '%s' "$out" | grep -q '7 forms, no problems' && ok "forms check (shipped forms)" || bad "forms check" "$out $err"
+[ "$rc" -eq 0 ] && printf '%s' "$out" | grep -q '8 forms, no problems' && ok "forms check (shipped forms)" || bad "forms check" "$out $err"
 mkdir -p "$tmp/forms"
 cp forms/gad2.ini "$tmp/forms/"
 sed -e 's/^min = 3$/min = 4/' forms/phq2.ini >"$tmp/forms/phq2.ini"
@@ -141,6 +141,18 @@ line=$(grep -n '^forms = intake phq2 gad2' "$tmp/noscreen.ini" | cut -d: -f1)
 run "$T" --config "$tmp/noscreen.ini" config check
 expect_err "an intake that asks no suicide-risk screen is refused, line named" \
     "noscreen.ini:$line: intake.forms: the intake asks no suicide-risk screen" 2
+# the hotline's quick path is an intake too: the same checks (issue 14)
+sed 's/^hotline_forms = .*/hotline_forms = caller phq2 gad2/' config.ini >"$tmp/hotnoscreen.ini"
+line=$(grep -n '^hotline_forms' "$tmp/hotnoscreen.ini" | cut -d: -f1)
+run "$T" --config "$tmp/hotnoscreen.ini" config check
+expect_err "a hotline path that asks no suicide-risk screen is refused, line named" \
+    "hotnoscreen.ini:$line: intake.hotline_forms: the intake asks no suicide-risk screen" 2
+sed 's/^hotline_forms = .*/hotline_forms = caller phq2 gad2 asq callr/' config.ini >"$tmp/hotunknown.ini"
+run "$T" --config "$tmp/hotunknown.ini" config check
+expect_err "a hotline form that is not loaded is refused, named" "intake.hotline_forms: .callr. is not a loaded form" 2
+sed 's/^remote_channels = .*/remote_channels = phone onlien/' config.ini >"$tmp/remote.ini"
+run "$T" --config "$tmp/remote.ini" config check
+expect_err "a remote channel that no channel item has is refused" "safety.remote_channels: .onlien. is not a code of intake.channel caller.channel" 2
 # weakened rule sets found by the clinician's outside tryout: each once loaded "every safety item covered" and
 # under-triaged; each is refused now, naming what it would leave too low
 weak() { # label sed-program expected
@@ -180,7 +192,7 @@ expect_err "bad TRIAGE_NOW is refused" "TRIAGE_NOW=yesterday" 2
 # ---- install (relocatable: PREFIX/bin beside PREFIX/share/triage) ----
 if make -s install DESTDIR="$tmp/stage" PREFIX=/opt/triage >"$tmp/install.log" 2>&1; then
     run env -u XDG_CONFIG_HOME "$tmp/stage/opt/triage/bin/triage" config check
-    printf '%s' "$out" | grep -q "forms: *$tmp/stage/opt/triage/bin/../share/triage/forms (7 forms)" \
+    printf '%s' "$out" | grep -q "forms: *$tmp/stage/opt/triage/bin/../share/triage/forms (8 forms)" \
         && [ -f "$tmp/stage/opt/triage/share/man/man1/triage.1" ] && [ -f "$tmp/stage/opt/triage/share/triage/config.ini" ] \
         && ok "make install DESTDIR PREFIX: binary, forms, man page, config" || bad "install" "$out $err"
 else

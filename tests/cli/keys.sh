@@ -126,10 +126,12 @@ done
     login
     printf 'key n\nkey enter\ntype 1\n'
     printf 'type Short Forms\nkey enter\nkey enter\nkey enter\ntype 1\nkey enter\ntype 1\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'
-    enter_then phq2_item1 3
+    # negative screens (2 each): a positive PHQ-2 or GAD-2 would continue into the PHQ-9 or GAD-7
+    # (config.ini [intake] ask.phq9, ask.gad7; tests/cli/hotline.sh holds that)
+    enter_then phq2_item1 2
     enter_then phq2_item2 0
     enter_then gad2_item1 0
-    enter_then gad2_item2 3
+    enter_then gad2_item2 2
     for i in 1 2 3 4 5 6; do
         v=$(echo "4 3 2 1 0 4" | cut -d' ' -f"$i")
         enter_then "k6_item$i" "$v"
@@ -148,8 +150,8 @@ for i in 1 2 3 4 5 6; do stayed "k6_item$i" "K6" "$i" "Press 0-4 to answer"; don
 for i in 1 2 3 4; do stayed "b_asq_item$i" "ASQ" "$i" "Press 1-2 to answer, r if the client refuses"; done
 stayed asq_item5 "ASQ" 5 "Press 1-2 to answer, r if the client refuses"
 expect "the K6 typed 4 3 2 1 0 4 scores 14" "$D/k6_done" "k6    14 "
-expect "...PHQ-2 3 0 scores 3" "$D/k6_done" "phq2  3 "
-expect "...GAD-2 0 3 scores 3" "$D/k6_done" "gad2  3 "
+expect "...PHQ-2 2 0 scores 2" "$D/k6_done" "phq2  2 "
+expect "...GAD-2 0 2 scores 2" "$D/k6_done" "gad2  2 "
 {
     login
     printf 'dump %s/resumed_q5_steps\n' "$D"

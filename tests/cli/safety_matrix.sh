@@ -18,6 +18,9 @@
 #      K (a positive kept across the kill; an unanswered safety item and an unanswered question 5 still
 #      asked after it; the self-harm concern kept), because each costs a new login, two program starts
 #      and waiting on a real terminal (the full cross would take minutes)
+#   H  the hotline's quick path (issue 14; home h: an anonymous phone caller, PHQ-2, GAD-2, ASQ) through
+#      TRIAGE_SCRIPT: the ASQ rows as W asks them; the PHQ-9 rows by a positive PHQ-2 (1, 2) that continues
+#      into the PHQ-9 at its item 3 (items 1-2 carried over), item 9 entered as the row says
 #   W is not run for the two rows whose question 5 keys another row already covers (marked ANF).
 #
 # What each `how` means per way:
@@ -47,40 +50,40 @@ case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
 
 MATRIX=$(cat <<'TABLE'
 # form   item      how              q5       expect      ways
-phq9     item9     positive         -        orange      ANFWK
-phq9     item9     refused          -        orange|rej  ANFW
-phq9     item9     unanswered       -        orange      ANFWK
-asq      item1     positive         no       orange      ANFW
-asq      item1     positive         yes      red         ANFW
-asq      item1     positive         refused  red         ANFW
-asq      item1     positive         missing  red         ANFW
-asq      item1     refused          no       orange      ANFW
-asq      item1     refused          missing  red         ANFW
-asq      item1     unanswered       no       orange      ANFW
-asq      item1     unanswered       missing  red         ANFW
-asq      item2     positive         no       orange      ANFW
-asq      item2     positive         yes      red         ANFW
-asq      item2     positive         missing  red         ANFW
-asq      item2     refused          no       orange      ANFW
-asq      item2     refused          missing  red         ANFWK
-asq      item2     unanswered       no       orange      ANFW
-asq      item2     unanswered       yes      red         ANFW
-asq      item2     unanswered       missing  red         ANFW
-asq      item3     positive         no       orange      ANFW
-asq      item3     positive         missing  red         ANFW
-asq      item3     refused          no       orange      ANFW
+phq9     item9     positive         -        orange      ANFWKH
+phq9     item9     refused          -        orange|rej  ANFWH
+phq9     item9     unanswered       -        orange      ANFWKH
+asq      item1     positive         no       orange      ANFWH
+asq      item1     positive         yes      red         ANFWH
+asq      item1     positive         refused  red         ANFWH
+asq      item1     positive         missing  red         ANFWH
+asq      item1     refused          no       orange      ANFWH
+asq      item1     refused          missing  red         ANFWH
+asq      item1     unanswered       no       orange      ANFWH
+asq      item1     unanswered       missing  red         ANFWH
+asq      item2     positive         no       orange      ANFWH
+asq      item2     positive         yes      red         ANFWH
+asq      item2     positive         missing  red         ANFWH
+asq      item2     refused          no       orange      ANFWH
+asq      item2     refused          missing  red         ANFWKH
+asq      item2     unanswered       no       orange      ANFWH
+asq      item2     unanswered       yes      red         ANFWH
+asq      item2     unanswered       missing  red         ANFWH
+asq      item3     positive         no       orange      ANFWH
+asq      item3     positive         missing  red         ANFWH
+asq      item3     refused          no       orange      ANFWH
 asq      item3     refused          yes      red         ANF
-asq      item3     refused          missing  red         ANFW
-asq      item3     unanswered       no       orange      ANFW
-asq      item3     unanswered       missing  red         ANFW
-asq      item4     positive         no       orange      ANFW
-asq      item4     positive         refused  red         ANFW
-asq      item4     positive         missing  red         ANFW
-asq      item4     refused          no       orange      ANFW
+asq      item3     refused          missing  red         ANFWH
+asq      item3     unanswered       no       orange      ANFWH
+asq      item3     unanswered       missing  red         ANFWH
+asq      item4     positive         no       orange      ANFWH
+asq      item4     positive         refused  red         ANFWH
+asq      item4     positive         missing  red         ANFWH
+asq      item4     refused          no       orange      ANFWH
 asq      item4     refused          refused  red         ANF
-asq      item4     refused          missing  red         ANFW
-asq      item4     unanswered       no       orange      ANFW
-asq      item4     unanswered       missing  red         ANFW
+asq      item4     refused          missing  red         ANFWH
+asq      item4     unanswered       no       orange      ANFWH
+asq      item4     unanswered       missing  red         ANFWH
 intake   concerns  self_harm        -        orange      ANFWK
 intake   concerns  self_harm_noasq  -        orange      W
 TABLE
@@ -477,6 +480,92 @@ way_wizard_noasq() { # label expect ...
     [ -n "$c" ] || new_desk_user
 }
 
+# ---- H: the hotline's quick path through TRIAGE_SCRIPT ----
+way_hotline() { # label expect form item how q5 rowid
+    label=$1 expect=$2 f=$3 i=$4 h=$5 q=$6 id=$7
+    s="$tmp/h.script" pre="$D/h-$id"
+    rm -f "$pre".*
+    {
+        printf 'type %s\nkey enter\ntype %s\nkey enter\n' "$U" "$R"
+        echo "key h"
+        echo "type 1"    # phone
+        echo "key enter" # no call-back number: anonymous
+        if [ "$f" = phq9 ]; then
+            echo "type 12" # PHQ-2 positive (3): the PHQ-9 follows at its item 3
+            echo "dump $pre.phq9"
+            echo "type 000000"
+            case $h in
+            positive) echo "type 1" ;;
+            refused)
+                if [ "$PHQ9_REFUSABLE" = yes ]; then printf 'key r\ndump %s.stay\n' "$pre"
+                else printf 'key r\ndump %s.stay\ntype 1\n' "$pre"; fi
+                ;;
+            unanswered) printf 'key enter\ndump %s.stay\ntype 1\n' "$pre" ;;
+            esac
+            echo "type 1" # difficulty (items 1-2 are not 0: always asked)
+        else
+            echo "type 00"
+        fi
+        echo "type 00" # GAD-2
+        for n in 1 2 3 4; do
+            if [ "$f" = asq ] && [ "item$n" = "$i" ]; then
+                case $h in
+                positive) echo "type 2" ;;
+                refused) echo "key r" ;;
+                unanswered) printf 'key enter\ndump %s.stay\ntype 2\n' "$pre" ;;
+                esac
+            else
+                echo "type 1"
+            fi
+            [ "$n" -lt 4 ] || [ "$f" = asq ] && echo "key enter"
+        done
+        if [ "$f" = asq ]; then
+            case $q in
+            no) echo "type 1" ;;
+            yes) echo "type 2" ;;
+            refused) echo "key r" ;;
+            missing) printf 'dump %s.q5\nkey ctrl-s\ndump %s.q5save\ntype 2\n' "$pre" "$pre" ;;
+            esac
+        fi
+        echo "key enter"
+        echo "dump $pre.end"
+        echo "key ctrl-s"
+        echo "dump $pre.end2"
+    } >"$s"
+    snapshot
+    TRIAGE_SCRIPT="$s" LINES=40 COLUMNS=100 timeout 60 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/tui.out" 2>&1
+    if [ "$f" = phq9 ]; then
+        expect_stays "$label: the positive PHQ-2 continues into the PHQ-9 at item 3" "$pre.phq9" 3 "PHQ-9"
+        case $h in
+        refused)
+            if [ "$PHQ9_REFUSABLE" = yes ]; then
+                if grep -q "Question 9 of" "$pre.stay"; then bad "$label: r refuses PHQ-9 item 9 and moves on" "$pre.stay"
+                else ok "$label: r refuses PHQ-9 item 9 and moves on"; fi
+            else
+                expect_stays "$label: r on PHQ-9 item 9 records nothing, stays" "$pre.stay" 9 "$Q_PHQ9_9"
+            fi
+            ;;
+        unanswered) expect_stays "$label: Enter on unanswered PHQ-9 item 9 records nothing, stays" "$pre.stay" 9 "$Q_PHQ9_9" ;;
+        esac
+    fi
+    if [ "$f.$h" = asq.unanswered ]; then
+        n=${i#item}
+        expect_stays "$label: Enter on unanswered ASQ question $n records nothing, stays" "$pre.stay" "$n" "$(asq_text "$n")"
+    fi
+    if [ "$q" = missing ] && [ "$f" = asq ]; then
+        expect_stays "$label: question 5 is asked after the positive; Enter does not pass it" "$pre.q5" 5 "$Q_ASQ5"
+        expect_stays "$label: Ctrl-S with question 5 unanswered does not reach the review" "$pre.q5save" 5 "$Q_ASQ5"
+    fi
+    c=$(new_client)
+    cat "$pre.end" "$pre.end2" >"$pre.ends" 2>/dev/null
+    check_saved "$label" "$expect" "$c" "$pre.ends"
+    # a caller at red or orange by phone sees the phone steps, never the in-person list alone
+    if grep -q "SAFETY STEPS\|SAFETY ASSESSMENT" "$pre.ends" && grep -q "Do not leave the client alone; stay" "$pre.ends"; then
+        bad "$label: the caller was shown the in-person steps" "$pre.ends"
+    fi
+    [ -n "$c" ] || new_desk_user
+}
+
 # ---- K: a draft resumed after kill -9, in a real terminal ----
 S="matrix-$$"
 wait_for() { # pattern [seconds]
@@ -632,15 +721,16 @@ while read -r form item how q5 expect ways <&4; do
     row="$form.$item $how"
     [ "$q5" != - ] && row="$row, q5 $q5"
     rowid=$(echo "$form-$item-$how-$q5" | tr -c 'a-z0-9\n-' '_')
-    for w in A N F W K; do
+    for w in A N F W H K; do
         case $ways in *$w*) ;; *) continue ;; esac
-        case ${MATRIX_WAYS:-ANFWK} in *$w*) ;; *) continue ;; esac
+        case ${MATRIX_WAYS:-ANFWHK} in *$w*) ;; *) continue ;; esac
         cellno=$((cellno + 1))
         case $w in
         A) way_assess "assess  | $row" "$expect" "$form" "$item" "$how" "$q5" ;;
         N) way_new "intake new | $row" "$expect" "$form" "$item" "$how" "$q5" ;;
         F) way_fhir "import fhir | $row" "$expect" "$form" "$item" "$how" "$q5" ;;
         W) way_wizard "wizard  | $row" "$expect" "$form" "$item" "$how" "$q5" "$rowid" ;;
+        H) way_hotline "hotline | $row" "$expect" "$form" "$item" "$how" "$q5" "$rowid" ;;
         K) if [ "$have_tmux" = yes ]; then way_kill "kill -9 | $row" "$expect" "$form" "$item" "$how" "$q5"
            else bad "kill -9 | $row: tmux is missing (make deps installs it)"; fi ;;
         esac

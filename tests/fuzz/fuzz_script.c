@@ -26,6 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             break;
         }
         case SL_DUMP:
+        case SL_MARK:
             if (!sl.arg) abort();
             break;
         case SL_RESIZE:

@@ -317,8 +317,8 @@ static void test_err_bad_code(void **state) {
     (void)state;
     expect_error("{\"answers\": {\"asq\": [\"maybe\"]}}", "answers.asq[0]", "asq.item1: `maybe` is not an answer");
     assert_non_null(strstr(err, "no, yes, refused"));
-    /* PHQ-2 items cannot be refused (the PHQ-9's can: a client may decline an item) */
-    expect_error("{\"answers\": {\"phq2\": [\"refused\"]}}", "answers.phq2[0]", "phq2.item1");
+    /* K6 items cannot be refused (the PHQ-9's, PHQ-2's, GAD-7's and GAD-2's can: a client may decline an item) */
+    expect_error("{\"answers\": {\"k6\": [\"refused\"]}}", "answers.k6[0]", "k6.item1");
     expect_error("{\"answers\": {\"phq9\": [true]}}", "answers.phq9[0]", "must be a number");
 }
 

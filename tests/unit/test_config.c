@@ -335,7 +335,7 @@ static void test_relative_dirs_from_config_dir(void **state) {
     engine e;
     assert_true(engine_load(&e, path, NULL, true, &d));
     assert_int_equal(d.n, 0);
-    assert_int_equal(e.forms.n, 7);
+    assert_int_equal(e.forms.n, 8);
     assert_true(e.has_roster);
     assert_int_equal(e.roster.n, 5);
     assert_string_equal(e.roster.v[0].id, "t_alice");
@@ -388,7 +388,7 @@ static void test_safety_builtin_sets(void **state) {
     assert_int_equal(s->n, 2);
     assert_int_equal(s->red, safety_set_index(s, "red"));
     assert_true(safety_set_index(s, "bssa") >= 0);
-    assert_string_equal(s->channel_from, "intake.channel");
+    assert_string_equal(s->channel_from, "intake.channel caller.channel");
     assert_int_equal(safety_channel_of(s, "phone"), SAFETY_CHANNEL_REMOTE);
     assert_int_equal(safety_channel_of(s, "online"), SAFETY_CHANNEL_REMOTE);
     assert_int_equal(safety_channel_of(s, "walk_in"), SAFETY_CHANNEL_IN_PERSON);

@@ -74,10 +74,10 @@ static void test_shipped_forms_load_clean(void **state) {
     assert_true(ok);
     assert_int_equal(d.n, 0);
     assert_int_equal(d.errors, 0);
-    assert_int_equal(fs.n, 7);
+    assert_int_equal(fs.n, 8);
     /* sorted by file name */
-    static const char *const ids[] = {"asq", "gad2", "gad7", "intake", "k6", "phq2", "phq9"};
-    for (int i = 0; i < 7; i++) {
+    static const char *const ids[] = {"asq", "caller", "gad2", "gad7", "intake", "k6", "phq2", "phq9"};
+    for (int i = 0; i < 8; i++) {
         assert_string_equal(fs.v[i]->id, ids[i]);
         assert_int_equal(formset_index(&fs, ids[i]), i);
         assert_ptr_equal(formset_find(&fs, ids[i]), fs.v[i]);

@@ -1124,6 +1124,64 @@ static void t_verify(void **state) {
     db_close(&db);
 }
 
+/* Long commands report how far they are (core/progress.h): verify and rekey count every sealed field up to a
+ * total known in advance, and nothing is reported when no one listens. */
+typedef struct {
+    progress base;
+    int calls;
+    int64_t last_done, last_total;
+    bool rising; /* every count one more than the one before, within its phase */
+    char what[64];
+} progress_log;
+
+static void log_progress(progress *p, const char *what, int64_t done, int64_t total) {
+    progress_log *l = (progress_log *)p;
+    if (strcmp(l->what, what) != 0) {
+        snprintf(l->what, sizeof l->what, "%s", what);
+        l->last_done = 0;
+    }
+    if (done != l->last_done + 1 || done > total) l->rising = false;
+    l->calls++;
+    l->last_done = done;
+    l->last_total = total;
+}
+
+static void t_progress(void **state) {
+    (void)state;
+    database db;
+    session *s = fresh_db(&db, "progress.db");
+    char a[STORE_ID_LEN], b[STORE_ID_LEN], i1[STORE_ID_LEN];
+    new_client(s, "Progress Person", "+1 555 0100 201", "1980-05-06", a); /* 3 sealed values */
+    new_client(s, "Onlyname", "", "", b);                                  /* 1 */
+    new_intake(s, a, "yellow", "{\"answers\":[1]}", "some notes", i1);    /* 2 */
+    progress_log l = {{log_progress}, 0, 0, 0, true, ""};
+    s->progress = &l.base;
+    verify_report r;
+    OK(db_verify(s, &r, msg, sizeof msg));
+    assert_true(r.ok);
+    assert_string_equal(l.what, "sealed fields opened");
+    assert_int_equal(l.calls, 6);
+    assert_int_equal(l.last_done, 6);
+    assert_int_equal(l.last_total, 6); /* the total was known before the first field was opened */
+    assert_true(l.rising);
+    /* rekey: every field sealed under the new key, then written, each counted to its total */
+    l = (progress_log){{log_progress}, 0, 0, 0, true, ""};
+    OK(db_rekey(s, msg, sizeof msg));
+    assert_string_equal(l.what, "sealed fields written");
+    assert_int_equal(l.calls, 12);
+    assert_int_equal(l.last_done, 6);
+    assert_int_equal(l.last_total, 6);
+    assert_true(l.rising);
+    /* no one listening: nothing reported, the same result */
+    s->progress = NULL;
+    l = (progress_log){{log_progress}, 0, 0, 0, true, ""};
+    OK(db_verify(s, &r, msg, sizeof msg));
+    assert_true(r.ok);
+    assert_int_equal(l.calls, 0);
+    session_end(s);
+    db_close(&db);
+}
+
 /* Verifies a copy of the shared database after sql ran on the file; returns the report. */
 static audit_report tampered_copy(const char *name, const char *sql, const vault *v, bool *sound) {
     char path[256];
@@ -1495,6 +1553,7 @@ int main(void) {
         T(t_drafts),
         T(t_draft_not_taken_over),
         T(t_verify),
+        T(t_progress),
         T(t_audit_tamper),
         T(t_rekey),
         T(t_roster),

@@ -717,7 +717,7 @@ static void test_bad_syntax(void **state) {
 
 static void test_bad_refused_not_refusable(void **state) {
     (void)state;
-    expect_refused(FIX "bad_refused.ini", "risk.rule.bad.when", "rule.bad.when", "`phq2.item1` cannot be refused");
+    expect_refused(FIX "bad_refused.ini", "risk.rule.bad.when", "rule.bad.when", "`k6.item1` cannot be refused");
 }
 
 /* ---- safety refusal ---- */

@@ -1417,6 +1417,112 @@ static void test_safety_old_draft_red_seen(void **state) {
     done(w);
 }
 
+
+/* ---- the hotline's quick path ([intake] hotline_forms = caller phq2 gad2 asq) ---- */
+
+/* A wizard over the hotline forms, past the caller form (channel given, no call-back number). */
+static wizard *hotline_call(const char *channel) {
+    wizard *w = blank_wizard();
+    const char *ids[INTAKE_MAX_FORMS];
+    assert_true(e.plan.n_hotline >= 2);
+    for (int i = 0; i < e.plan.n_hotline; i++) ids[i] = e.forms.v[e.plan.hotline[i]]->id;
+    if (!wizard_start(w, &e, ids, e.plan.n_hotline, LANG_EN, err, sizeof err)) fail_msg("wizard_start: %s", err);
+    wizard_set_anonymous(w, "Anonymous caller");
+    expect_at(w, "caller", "channel");
+    choose(w, channel);
+    expect_at(w, "caller", "callback");
+    assert_true(wizard_next(w)); /* optional: nothing typed, nothing recorded */
+    expect_at(w, "phq2", "item1");
+    return w;
+}
+
+/* A positive PHQ-2 continues into the PHQ-9 at once, at its item 3: items 1 and 2 carry over (the same
+ * questions) and follow the PHQ-2 when it is changed. */
+static void test_hotline_phq2_positive_continues_into_phq9(void **state) {
+    (void)state;
+    wizard *w = hotline_call("phone");
+    choose(w, "2");
+    choose(w, "1"); /* total 3: positive */
+    expect_at(w, "phq9", "item3");
+    assert_int_equal(ans(w, "phq9", "item1")->state, ANS_VALUE);
+    assert_int_equal(ans(w, "phq9", "item1")->value, 2);
+    assert_int_equal(ans(w, "phq9", "item2")->value, 1);
+    int num, count;
+    wizard_progress(w, &num, &count);
+    assert_int_equal(num, 3);
+    assert_true(wizard_item_carried(w, w->pos, iidx("phq9", "item1")));
+    assert_false(wizard_item_carried(w, w->pos, iidx("phq9", "item3")));
+    /* back from item 3 goes to the PHQ-2, not to the carried items */
+    assert_true(wizard_back(w));
+    expect_at(w, "phq2", "item2");
+    choose(w, "3");
+    expect_at(w, "phq9", "item3");
+    assert_int_equal(ans(w, "phq9", "item2")->value, 3);
+    const char *const rest[] = {"0", "0", "0", "0", "0", "0", "1", NULL}; /* items 3-9: item 9 positive */
+    answer_items(w, "phq9", rest);
+    assert_true(fired(w, "phq9_item9"));
+    assert_true(w->level >= LEVEL_ORANGE);
+    /* the difficulty question, then the GAD-2: the PHQ-9 sits right after the PHQ-2 */
+    choose(w, "not_difficult");
+    expect_at(w, "gad2", "item1");
+    assert_string_equal(e.forms.v[w->forms[2]]->id, "phq9");
+}
+
+/* A negative PHQ-2 adds nothing; a positive GAD-2 continues into the GAD-7 at its item 3. */
+static void test_hotline_gad2_positive_continues_into_gad7(void **state) {
+    (void)state;
+    wizard *w = hotline_call("online");
+    choose(w, "0");
+    choose(w, "0");
+    expect_at(w, "gad2", "item1");
+    choose(w, "3");
+    choose(w, "0");
+    expect_at(w, "gad7", "item3");
+    assert_int_equal(ans(w, "gad7", "item1")->value, 3);
+}
+
+/* An anonymous caller with a positive ASQ: red with the phone steps, a short id in the record's name, kept
+ * across a draft. */
+static void test_hotline_anonymous_positive_asq_red(void **state) {
+    (void)state;
+    wizard *w = hotline_call("phone");
+    assert_int_equal(strlen(w->caller_id), 7);
+    for (int i = 0; i < 7; i++) assert_true(i < 3 ? (w->caller_id[i] >= 'A' && w->caller_id[i] <= 'Z') : (w->caller_id[i] >= '0' && w->caller_id[i] <= '9'));
+    char name[128];
+    snprintf(name, sizeof name, "Anonymous caller %s", w->caller_id);
+    assert_string_equal(wizard_client_name(w), name);
+    assert_string_equal(wizard_client_phone(w), "");
+    choose(w, "0");
+    choose(w, "0");
+    choose(w, "0");
+    choose(w, "0");
+    const char *const acute[] = {"yes", "no", "no", "no", "yes", NULL};
+    answer_items(w, "asq", acute);
+    assert_int_equal(w->level, LEVEL_RED);
+    assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_REMOTE);
+    assert_int_equal(wizard_safety_set(w), set_of("red"));
+    char *json = hold_mem(wizard_to_json(w));
+    wizard *r = blank_wizard();
+    assert_true(wizard_from_json(r, &e, json, err, sizeof err));
+    assert_string_equal(r->caller_id, w->caller_id);
+    assert_string_equal(wizard_client_name(r), name);
+    assert_int_equal(r->level, LEVEL_RED);
+}
+
+/* The call-back number is the client's phone. */
+static void test_hotline_callback_is_phone(void **state) {
+    (void)state;
+    wizard *w = blank_wizard();
+    const char *ids[INTAKE_MAX_FORMS];
+    for (int i = 0; i < e.plan.n_hotline; i++) ids[i] = e.forms.v[e.plan.hotline[i]]->id;
+    assert_true(wizard_start(w, &e, ids, e.plan.n_hotline, LANG_EN, err, sizeof err));
+    choose(w, "phone");
+    type(w, "13900001111");
+    assert_true(wizard_next(w));
+    assert_string_equal(wizard_client_phone(w), "13900001111");
+    assert_string_equal(wizard_client_name(w), ""); /* not anonymous: the worker gives a name elsewhere */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_start_first_item_and_progress, release_all),
@@ -1454,6 +1560,10 @@ int main(void) {
         cmocka_unit_test_teardown(test_safety_channel_unknown, release_all),
         cmocka_unit_test_teardown(test_safety_draft_keeps_acks, release_all),
         cmocka_unit_test_teardown(test_safety_old_draft_red_seen, release_all),
+        cmocka_unit_test_teardown(test_hotline_phq2_positive_continues_into_phq9, release_all),
+        cmocka_unit_test_teardown(test_hotline_gad2_positive_continues_into_gad7, release_all),
+        cmocka_unit_test_teardown(test_hotline_anonymous_positive_asq_red, release_all),
+        cmocka_unit_test_teardown(test_hotline_callback_is_phone, release_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,193 @@
+#!/bin/sh
+# The hotline's quick path (issue 14), driven headless through the keyboard's own input path
+# (TRIAGE_SCRIPT) and read back from the saved queue: an anonymous caller who stays negative is saved in at
+# most 12 keys from home; a positive PHQ-2 continues into the PHQ-9 at its third question (items 1-2 carry
+# over, not asked again) and a positive GAD-2 into the GAD-7; an anonymous caller with a positive ASQ lands
+# red with the phone steps, a short caller id on the summary, and can be found by that id; a draft keeps
+# the id across a resume.
+# Usage: tests/cli/hotline.sh ./triage   Last line: `N passed, N failed`.
+set -u
+T=${1:-./triage}
+case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-hotline.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
+unset TRIAGE_CONFIG NO_COLOR TRIAGE_NOW TRIAGE_SCRIPT
+mkdir -p "$HOME"
+sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
+    config.ini >"$tmp/config.ini"
+DB="$tmp/h.db"
+P=admin-passphrase-1 R=desk-passphrase-12
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" 2>/dev/null | grep -v '^ *$' | head -40; return 0; }
+cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
+cli "$P\n" --user admin init >/dev/null
+cli "$P\n" --user admin roster import assets/counselors.sample.ini >/dev/null
+users=0
+new_user() { users=$((users + 1)); U="desk$users"; cli "$P\n$R\n" --user admin user add "$U" --role reception >/dev/null; }
+tui() { # script
+    TRIAGE_SCRIPT="$1" LINES=40 COLUMNS=100 timeout 60 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/tui.out" 2>&1
+}
+login() { printf 'type %s\nkey enter\ntype %s\nkey enter\n' "$U" "$R"; }
+expect() { # name dump pattern
+    if grep -q -- "$3" "$2" 2>/dev/null; then ok "$1"; else bad "$1 (looked for: $3)" "$2"; fi
+}
+absent() { # name dump pattern
+    if [ -f "$2" ] && ! grep -q -- "$3" "$2"; then ok "$1"; else bad "$1 (should not show: $3)" "$2"; fi
+}
+queue_json() { "$T" --config "$tmp/config.ini" --db "$DB" queue --json 2>/dev/null | tr '{' '\n'; }
+queue_clients() { queue_json | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p' | sort; }
+queue_level() { queue_json | grep "\"client_id\":\"$1\"" | sed -n 's/.*"level":"\([a-z]*\)".*/\1/p' | head -1; }
+snapshot() { queue_clients >"$tmp/before"; }
+new_client() { queue_clients | comm -13 "$tmp/before" - | head -1; }
+# keys between two marks of a script: every `key` line is one press, every `type` line one per character
+keys_in() { awk '/^# home$/ { on = 1; next } /^# saved$/ { on = 0 } on && /^key / { n++ } on && /^type / { n += length(substr($0, 6)) } END { print n + 0 }' "$1"; }
+D=$tmp/dump
+mkdir -p "$D"
+
+# ---- an anonymous caller who stays negative: home to saved in at most 12 keys ----
+new_user
+snapshot
+{
+    login
+    echo "dump $D/home"
+    echo "# home"
+    echo "key h"           # a hotline call
+    echo "dump $D/neg_q1"
+    echo "type 1"          # phone
+    echo "key enter"       # no call-back number
+    echo "dump $D/neg_phq2"
+    echo "type 00"         # PHQ-2
+    echo "type 00"         # GAD-2
+    echo "type 1111"       # ASQ: no, no, no, no
+    echo "dump $D/neg_review"
+    echo "key enter"       # save
+    echo "# saved"
+    echo "dump $D/neg_saved"
+} >"$tmp/neg.script"
+tui "$tmp/neg.script"
+expect "home offers the hotline call on h" "$D/home" "h  Hotline call"
+expect "h opens the caller form at its first question (the channel)" "$D/neg_q1" "How is the caller reaching us"
+absent "...and asks no name" "$D/neg_q1" "What name"
+expect "the call-back number is optional: Enter goes on to the PHQ-2" "$D/neg_phq2" "PHQ-2"
+expect "the negative quick screen reaches the review" "$D/neg_review" "Review"
+expect "saved: the summary" "$D/neg_saved" "Saved"
+expect "saved: the summary gives the caller id" "$D/neg_saved" "Caller id .*[A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9]"
+c=$(new_client)
+lv=$(queue_level "$c")
+if [ -n "$c" ] && [ "$lv" = green ]; then ok "the negative caller is saved green"; else bad "the negative caller is saved green (got '${lv:-nothing}')" "$D/neg_saved"; fi
+n=$(keys_in "$tmp/neg.script")
+if [ "$n" -le 12 ]; then ok "anonymous negative quick screen: $n keys from home to saved (budget 12)"
+else bad "anonymous negative quick screen: $n keys from home to saved (budget 12)"; fi
+
+# ---- a positive PHQ-2 continues into the PHQ-9 without asking items 1 and 2 again ----
+new_user
+snapshot
+{
+    login
+    echo "key h"
+    echo "type 2"          # online
+    echo "type 13900001111"
+    echo "key enter"
+    echo "type 2"          # PHQ-2 item 1: 2
+    echo "type 1"          # PHQ-2 item 2: 1 (total 3: positive)
+    echo "dump $D/pos_next"
+    echo "type 0000000"    # PHQ-9 items 3-9
+    echo "dump $D/pos_difficulty"
+    echo "type 1"          # difficulty
+    echo "dump $D/pos_gad2"
+    echo "type 00"         # GAD-2 negative: no GAD-7
+    echo "type 1111"       # ASQ all no
+    echo "dump $D/pos_review"
+    echo "key enter"
+    echo "dump $D/pos_saved"
+} >"$tmp/pos.script"
+tui "$tmp/pos.script"
+expect "PHQ-2 positive: the PHQ-9 follows at once" "$D/pos_next" "PHQ-9"
+expect "...at its question 3 (items 1 and 2 carry over, not asked again)" "$D/pos_next" "Question 3 of"
+absent "...item 1 is not asked again" "$D/pos_next" "Little interest or pleasure"
+expect "after the PHQ-9, the GAD-2" "$D/pos_gad2" "GAD-2"
+expect "the review lists the PHQ-9 with the carried answers" "$D/pos_review" "phq9: 2 1 0 0 0 0 0 0 0"
+c=$(new_client)
+lv=$(queue_level "$c")
+# PHQ-9 total 3, the PHQ-2 positive: yellow (complete the PHQ-9 is the centre's rule; nothing lowers it)
+if [ -n "$c" ] && [ "$lv" = yellow ]; then ok "PHQ-2 positive, PHQ-9 3: saved yellow"; else bad "PHQ-2 positive, PHQ-9 3: saved yellow (got '${lv:-nothing}')" "$D/pos_saved"; fi
+cli "$P\n" --user admin export --format json --out "$tmp/x.json" >/dev/null 2>&1
+if grep -q "13900001111" "$tmp/x.json" 2>/dev/null; then ok "the call-back number is the client's phone"; else bad "the call-back number is the client's phone"; fi
+
+# ---- a positive GAD-2 continues into the GAD-7 at its third question ----
+new_user
+{
+    login
+    echo "key h"
+    echo "type 1"
+    echo "key enter"
+    echo "type 00"         # PHQ-2 negative
+    echo "type 30"         # GAD-2: 3 (positive)
+    echo "dump $D/gad_next"
+} >"$tmp/gad.script"
+tui "$tmp/gad.script"
+expect "GAD-2 positive: the GAD-7 follows at its question 3" "$D/gad_next" "GAD-7.*Question 3 of"
+
+# ---- an anonymous caller with a positive ASQ: red, the phone steps, a short id to call back by ----
+new_user
+snapshot
+{
+    login
+    echo "key h"
+    echo "type 1"          # phone
+    echo "key enter"       # no call-back number
+    echo "type 00"
+    echo "type 00"
+    echo "type 2"          # ASQ 1: yes
+    echo "key enter"
+    echo "type 1"
+    echo "key enter"
+    echo "type 1"
+    echo "key enter"
+    echo "type 1"
+    echo "key enter"
+    echo "type 2"          # question 5: yes, acute
+    echo "dump $D/red_steps"
+    echo "key enter"       # acknowledged
+    echo "dump $D/red_review"
+    echo "key enter"
+    echo "dump $D/red_saved"
+} >"$tmp/red.script"
+tui "$tmp/red.script"
+expect "ASQ acute: the red steps for a caller (stay on the line)" "$D/red_steps" "Stay on the line"
+absent "...and not the in-person list" "$D/red_steps" "Do not leave the client alone; stay"
+expect "saved: the summary is red" "$D/red_saved" "RED"
+id=$(grep -o 'Caller id[^A-Z]*[A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9]' "$D/red_saved" | grep -o '[A-Z][A-Z][A-Z][0-9]*$' | head -1)
+if [ -n "$id" ]; then ok "the summary gives the caller id $id"; else bad "the summary gives the caller id" "$D/red_saved"; fi
+c=$(new_client)
+lv=$(queue_level "$c")
+if [ -n "$c" ] && [ "$lv" = red ]; then ok "the anonymous caller is in the red queue"; else bad "the anonymous caller is in the red queue (got '${lv:-nothing}')"; fi
+if [ -n "$id" ] && cli "$R\n" --user "$U" client find "$id" 2>&1 | grep -q "Anonymous caller $id"; then
+    ok "the caller is found by the id ($id)"
+else
+    bad "the caller is found by the id ($id)"
+fi
+
+# ---- a call interrupted keeps its caller id when the draft resumes ----
+new_user
+{
+    login
+    echo "key h"
+    echo "type 1"
+    echo "key enter"
+    echo "type 0"
+    echo "key enter"
+    echo "dump $D/draft_before"
+} >"$tmp/d1.script"
+tui "$tmp/d1.script"
+{ login; echo "key r"; echo "type 0"; echo "type 00"; echo "type 1111"; echo "key enter"; echo "dump $D/draft_saved"; } >"$tmp/d2.script"
+snapshot
+tui "$tmp/d2.script"
+c=$(new_client)
+if [ -n "$c" ] && grep -q "Caller id" "$D/draft_saved"; then ok "a resumed call is saved with its caller id"; else bad "a resumed call is saved with its caller id" "$D/draft_saved"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
