@@ -2497,6 +2497,9 @@ static void c_row_macs(void **state) {
     assert_int_equal(n, 0);
     free(ids);
     EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, "clients", false, &ids, &n));
+    EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, NULL, false, &ids, &n));
+    EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, "intakes", false, NULL, &n));
+    EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, "intakes", false, &ids, NULL));
 
     unsigned char mac[VAULT_MAC_BYTES];
     memset(mac, 0xd4, sizeof mac);
@@ -2506,6 +2509,9 @@ static void c_row_macs(void **state) {
     OK(f, f->ops->row_mac_set(f->s, "queue_items", q.id, mac));
     EXPECT(f, ST_NOTFOUND, f->ops->row_mac_set(f->s, "intakes", MISSING, mac));
     EXPECT(f, ST_INVALID, f->ops->row_mac_set(f->s, "staff", STAFF1, mac));
+    EXPECT(f, ST_INVALID, f->ops->row_mac_set(f->s, NULL, INTAKE1, mac));
+    EXPECT(f, ST_INVALID, f->ops->row_mac_set(f->s, "intakes", "", mac));
+    EXPECT(f, ST_INVALID, f->ops->row_mac_set(f->s, "intakes", INTAKE1, NULL));
     OK(f, f->ops->commit(f->s));
     OK(f, f->ops->intake_get(f->s, INTAKE2, &got));
     assert_true(got.has_mac);
@@ -2737,10 +2743,14 @@ static void c_queue_order(void **state) {
     EXPECT(f, ST_INVALID, o->queue_open_for_client(f->s, NULL, &q));
     EXPECT(f, ST_INVALID, o->queue_open_for_client(f->s, "c1 0", &q));
     EXPECT(f, ST_INVALID, o->queue_open_for_client(f->s, CLIENT3, NULL));
+    EXPECT(f, ST_INVALID, o->queue_get(f->s, "", &q));
+    EXPECT(f, ST_INVALID, o->queue_get(f->s, NULL, &q));
+    EXPECT(f, ST_INVALID, o->queue_get(f->s, QA, NULL));
     assert_int_equal(o->queue_first(NULL, 5, &v, &n), ST_INVALID);
     assert_int_equal(o->queue_list_open(NULL, &v, &n), ST_INVALID);
     assert_int_equal(o->queue_due(NULL, 5, &v, &n), ST_INVALID);
     assert_int_equal(o->queue_open_for_client(NULL, CLIENT3, &q), ST_INVALID);
+    assert_int_equal(o->queue_get(NULL, QA, &q), ST_INVALID);
 }
 
 /* queue_counts: the open items by level (green, yellow, orange, red), overdue, by hand, red waiting and the
@@ -3484,7 +3494,7 @@ static int collect_between(void *ctx, const intake_rec *r) {
     c->last_at = r->created_at;
     intake_rec want = mk_intake(r->id, CLIENT1, STAFF1, r->created_at, idx % 4 ? "green" : "red", 10 + idx % 7,
                                 idx % 2 ? 3 : 0, idx);
-    assert_true(r->created_at == 1000 + idx / 4);
+    assert_true(r->created_at == 1000 + idx / 3);
     assert_intake_eq(&want, r);
     intake_rec_free(&want);
     c->n++;
@@ -3492,7 +3502,8 @@ static int collect_between(void *ctx, const intake_rec *r) {
 }
 
 /* intake_each_between: every intake with from <= created_at < to, once each, oldest first, across as many
- * pages as it takes (many intakes share a time, so a page may end inside a run of equal times). */
+ * pages as it takes (three intakes share each time, so a page whose size is not a multiple of three ends
+ * inside a run of equal times). */
 static void c_intake_each_between(void **state) {
     fx *f = *state;
     const store_ops *o = f->ops;
@@ -3503,7 +3514,7 @@ static void c_intake_each_between(void **state) {
     for (int i = N - 1; i >= 0; i--) { /* newest first: the order must come from the times */
         char id[STORE_ID_LEN];
         snprintf(id, sizeof id, "1b000000-0000-4000-8000-%012d", i);
-        intake_rec r = mk_intake(id, CLIENT1, STAFF1, 1000 + i / 4, i % 4 ? "green" : "red", 10 + (size_t)(i % 7),
+        intake_rec r = mk_intake(id, CLIENT1, STAFF1, 1000 + i / 3, i % 4 ? "green" : "red", 10 + (size_t)(i % 7),
                                  i % 2 ? 3 : 0, (unsigned)i);
         OK(f, o->intake_insert(f->s, &r));
         intake_rec_free(&r);
@@ -3513,8 +3524,8 @@ static void c_intake_each_between(void **state) {
     struct {
         int64_t from, to;
         int lo, hi; /* the indexes expected: lo <= i < hi */
-    } cases[] = {{INT64_MIN, INT64_MAX, 0, N}, {1000, 1275, 0, 1100}, {1000, 1100, 0, 400}, {1010, 1011, 40, 44},
-                 {1100, 1250, 400, 1000}, {1275, 2000, 0, 0}, {900, 1000, 0, 0}, {1050, 1050, 0, 0}};
+    } cases[] = {{INT64_MIN, INT64_MAX, 0, N}, {1000, 1367, 0, 1100}, {1000, 1100, 0, 300}, {1010, 1011, 30, 33},
+                 {1100, 1250, 300, 750}, {1367, 2000, 0, 0}, {900, 1000, 0, 0}, {1050, 1050, 0, 0}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         memset(seen, 0, sizeof seen);
         between_ctx c = {seen, 0, 0, INT64_MIN, true, 0};
