@@ -486,6 +486,8 @@ static store_status ck_queue_get(store *s, const char *id, queue_rec *out) {
     COUNT(queue_get);
     if (!s) return ST_INVALID;
     checked *c = C(s);
+    if (out) memset(out, 0, sizeof *out);
+    if (!store_id_ok(id) || !out) return invalid(c, "read the queue item", "no valid id or no result was given");
     c->own_error = false;
     return c->b->queue_get(c->in, id, out);
 }
@@ -494,6 +496,9 @@ static store_status ck_queue_open_for_client(store *s, const char *client_id, qu
     COUNT(queue_open_for_client);
     if (!s) return ST_INVALID;
     checked *c = C(s);
+    if (out) memset(out, 0, sizeof *out);
+    if (!store_id_ok(client_id) || !out)
+        return invalid(c, "read the open queue item of the client", "no valid client id or no result was given");
     c->own_error = false;
     return c->b->queue_open_for_client(c->in, client_id, out);
 }
@@ -771,6 +776,8 @@ static store_status ck_row_ids(store *s, const char *table, bool missing_only, c
     checked *c = C(s);
     if (ids) *ids = NULL;
     if (n) *n = 0;
+    /* which tables carry row MACs is the backend's to check */
+    if (!table || !ids || !n) return invalid(c, "list rows", "no table or no result was given");
     c->own_error = false;
     return c->b->row_ids(c->in, table, missing_only, ids, n);
 }
@@ -779,6 +786,7 @@ static store_status ck_row_mac_set(store *s, const char *table, const char *id, 
     COUNT(row_mac_set);
     if (!s) return ST_INVALID;
     checked *c = C(s);
+    if (!table || !store_id_ok(id) || !mac) return invalid(c, "set a row MAC", "no table, valid id or MAC was given");
     c->own_error = false;
     return c->b->row_mac_set(c->in, table, id, mac);
 }

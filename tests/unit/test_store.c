@@ -2497,6 +2497,9 @@ static void c_row_macs(void **state) {
     assert_int_equal(n, 0);
     free(ids);
     EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, "clients", false, &ids, &n));
+    EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, NULL, false, &ids, &n));
+    EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, "intakes", false, NULL, &n));
+    EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, "intakes", false, &ids, NULL));
 
     unsigned char mac[VAULT_MAC_BYTES];
     memset(mac, 0xd4, sizeof mac);
@@ -2506,6 +2509,9 @@ static void c_row_macs(void **state) {
     OK(f, f->ops->row_mac_set(f->s, "queue_items", q.id, mac));
     EXPECT(f, ST_NOTFOUND, f->ops->row_mac_set(f->s, "intakes", MISSING, mac));
     EXPECT(f, ST_INVALID, f->ops->row_mac_set(f->s, "staff", STAFF1, mac));
+    EXPECT(f, ST_INVALID, f->ops->row_mac_set(f->s, NULL, INTAKE1, mac));
+    EXPECT(f, ST_INVALID, f->ops->row_mac_set(f->s, "intakes", "", mac));
+    EXPECT(f, ST_INVALID, f->ops->row_mac_set(f->s, "intakes", INTAKE1, NULL));
     OK(f, f->ops->commit(f->s));
     OK(f, f->ops->intake_get(f->s, INTAKE2, &got));
     assert_true(got.has_mac);
@@ -2521,6 +2527,1423 @@ static void c_row_macs(void **state) {
     intake_rec_free(&i2);
 }
 
+/* ---- the operations of the queues, the outcomes, the reports and erasure ---- */
+
+#define CLIENT4 "c1000000-0000-4000-8000-000000000004"
+#define QA "4a000000-0000-4000-8000-00000000000a"
+#define QB "4a000000-0000-4000-8000-00000000000b"
+#define QC "4a000000-0000-4000-8000-00000000000c"
+#define QD "4a000000-0000-4000-8000-00000000000d"
+#define QE "4a000000-0000-4000-8000-00000000000e"
+#define QF "4a000000-0000-4000-8000-00000000000f"
+#define QG "4a000000-0000-4000-8000-000000000010"
+#define QH "4b000000-0000-4000-8000-000000000011" /* a prefix of its own */
+#define EV1 "e0000000-0000-4000-8000-000000000001"
+#define EV2 "e0000000-0000-4000-8000-000000000002"
+#define EV3 "e0000000-0000-4000-8000-000000000003"
+#define EV4 "e0000000-0000-4000-8000-000000000004"
+#define FACTS1 "fa000000-0000-4000-8000-000000000001"
+#define FACTS2 "fa000000-0000-4000-8000-000000000002"
+#define FACTS3 "fa000000-0000-4000-8000-000000000003"
+#define FACTS4 "fa000000-0000-4000-8000-000000000004"
+#define FACTS5 "fa000000-0000-4000-8000-000000000005"
+#define NEWFACTS "fb000000-0000-4000-8000-000000000001"
+#define NEWKEY "fc000000-0000-4000-8000-000000000001"
+#define SESS(n) "5e000000-0000-4000-8000-00000000000" #n
+#define DRAFT3 "d0000000-0000-4000-8000-000000000003"
+
+static queue_rec mk_queue(const char *id, const char *client, const char *intake, const char *level, const char *state,
+                          int64_t deadline, int64_t created_at) {
+    queue_rec q;
+    memset(&q, 0, sizeof q);
+    snprintf(q.id, sizeof q.id, "%s", id);
+    snprintf(q.client_id, sizeof q.client_id, "%s", client);
+    snprintf(q.intake_id, sizeof q.intake_id, "%s", intake);
+    snprintf(q.level, sizeof q.level, "%s", level);
+    snprintf(q.state, sizeof q.state, "%s", state);
+    snprintf(q.outcome, sizeof q.outcome, "none");
+    q.deadline = deadline;
+    q.created_at = created_at;
+    q.level_since = created_at;
+    q.updated_at = created_at;
+    return q;
+}
+
+static void assert_queue_eq(const queue_rec *a, const queue_rec *b) {
+    assert_string_equal(a->id, b->id);
+    assert_string_equal(a->client_id, b->client_id);
+    assert_string_equal(a->intake_id, b->intake_id);
+    assert_string_equal(a->level, b->level);
+    assert_string_equal(a->state, b->state);
+    assert_string_equal(a->outcome, b->outcome);
+    assert_string_equal(a->pending_level, b->pending_level);
+    assert_string_equal(a->counselor, b->counselor);
+    assert_true(a->created_at == b->created_at);
+    assert_true(a->level_since == b->level_since);
+    assert_true(a->deadline == b->deadline);
+    assert_true(a->updated_at == b->updated_at);
+    assert_int_equal(a->overdue, b->overdue);
+    assert_int_equal(a->match_by_hand, b->match_by_hand);
+    assert_int_equal(a->escalations, b->escalations);
+    assert_int_equal(a->declines_in_row, b->declines_in_row);
+    assert_int_equal(a->contact_attempts, b->contact_attempts);
+    assert_int_equal(a->has_mac, b->has_mac);
+    assert_int_equal(a->mac_state_n, b->mac_state_n);
+}
+
+/* The items of a list, in its order, are exactly these ids. */
+static void assert_queue_ids(const queue_rec *v, int n, const char *const *want, int k) {
+    if (n != k) fail_msg("%d items, expected %d (first: %s)", n, k, n ? v[0].id : "-");
+    for (int i = 0; i < k; i++)
+        if (strcmp(v[i].id, want[i])) fail_msg("item %d is %s, expected %s", i, v[i].id, want[i]);
+}
+
+/* The same ids in any order. */
+static void assert_queue_set(const queue_rec *v, int n, const char *const *want, int k) {
+    assert_int_equal(n, k);
+    for (int i = 0; i < k; i++) {
+        int seen = 0;
+        for (int j = 0; j < n; j++) seen += strcmp(v[j].id, want[i]) == 0;
+        if (seen != 1) fail_msg("%s listed %d times", want[i], seen);
+    }
+}
+
+/* Eight items, one closed. In urgency order (overdue, level, earliest deadline with none last, oldest):
+ * QD (overdue orange), QG (overdue yellow), QH (red, 300, older), QC (red, 300), QB (red, 500), QE (red, no
+ * deadline), QA (green, no deadline). QF is closed and never listed. */
+static queue_rec qset[8];
+static const char *const urgency[] = {QD, QG, QH, QC, QB, QE, QA};
+
+static void make_queue_set(fx *f) {
+    qset[0] = mk_queue(QA, CLIENT1, INTAKE1, "green", "open", 0, 10);
+    qset[1] = mk_queue(QB, CLIENT1, INTAKE1, "red", "assigned", 500, 20);
+    snprintf(qset[1].counselor, sizeof qset[1].counselor, "c01");
+    qset[1].match_by_hand = true;
+    qset[1].declines_in_row = 3;
+    qset[2] = mk_queue(QC, CLIENT1, INTAKE1, "red", "acknowledged", 300, 30);
+    qset[2].level_since = 35;
+    snprintf(qset[2].pending_level, sizeof qset[2].pending_level, "orange");
+    qset[3] = mk_queue(QD, CLIENT1, INTAKE1, "orange", "open", 100, 5);
+    qset[3].overdue = true;
+    qset[3].match_by_hand = true;
+    qset[3].escalations = 2;
+    qset[4] = mk_queue(QE, CLIENT1, INTAKE1, "red", "open", 0, 1);
+    qset[5] = mk_queue(QF, CLIENT2, INTAKE2, "red", "closed", 50, 0);
+    snprintf(qset[5].counselor, sizeof qset[5].counselor, "c01");
+    snprintf(qset[5].outcome, sizeof qset[5].outcome, "first_session");
+    qset[5].overdue = qset[5].match_by_hand = true;
+    qset[5].level_since = 999;
+    qset[6] = mk_queue(QG, CLIENT3, INTAKE3, "yellow", "assigned", 300, 40);
+    snprintf(qset[6].counselor, sizeof qset[6].counselor, "c01");
+    qset[6].overdue = true;
+    qset[6].contact_attempts = 4;
+    memset(qset[6].mac, 0x5c, sizeof qset[6].mac);
+    qset[6].has_mac = true;
+    memset(qset[6].mac_state, 0x3d, 17);
+    qset[6].mac_state_n = 17;
+    qset[7] = mk_queue(QH, CLIENT1, INTAKE1, "red", "open", 300, 25);
+    intake_rec i1 = mk_intake(INTAKE1, CLIENT1, STAFF1, 1, "red", 10, 0, 1);
+    intake_rec i2 = mk_intake(INTAKE2, CLIENT2, STAFF1, 1, "red", 10, 0, 2);
+    intake_rec i3 = mk_intake(INTAKE3, CLIENT3, STAFF1, 1, "yellow", 10, 0, 3);
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_client(f, CLIENT1, 10, 0, 0, 1);
+    add_client(f, CLIENT2, 10, 0, 0, 2);
+    add_client(f, CLIENT3, 10, 0, 0, 3);
+    OK(f, f->ops->intake_insert(f->s, &i1));
+    OK(f, f->ops->intake_insert(f->s, &i2));
+    OK(f, f->ops->intake_insert(f->s, &i3));
+    for (int i = 0; i < 8; i++) OK(f, f->ops->queue_put(f->s, &qset[i]));
+    OK(f, f->ops->commit(f->s));
+    intake_rec_free(&i1);
+    intake_rec_free(&i2);
+    intake_rec_free(&i3);
+}
+
+/* queue_first: the first `limit` open items in urgency order; queue_list_open: every item not closed;
+ * queue_due: the open items with 0 < deadline <= now; queue_open_for_client: an item of the client not
+ * closed. */
+static void c_queue_order(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    queue_rec *v = NULL, q;
+    int n = -1;
+    OK(f, o->queue_first(f->s, 10, &v, &n)); /* empty */
+    assert_int_equal(n, 0);
+    free(v);
+    make_queue_set(f);
+
+    OK(f, o->queue_first(f->s, 100, &v, &n));
+    assert_queue_ids(v, n, urgency, 7);
+    for (int i = 0; i < n; i++) {
+        for (int k = 0; k < 8; k++)
+            if (strcmp(qset[k].id, v[i].id) == 0) assert_queue_eq(&qset[k], &v[i]); /* every field comes back */
+    }
+    free(v);
+    OK(f, o->queue_first(f->s, 3, &v, &n));
+    assert_queue_ids(v, n, urgency, 3);
+    free(v);
+    OK(f, o->queue_first(f->s, 1, &v, &n));
+    assert_queue_ids(v, n, urgency, 1);
+    free(v);
+
+    OK(f, o->queue_list_open(f->s, &v, &n));
+    assert_queue_set(v, n, urgency, 7);
+    free(v);
+
+    static const char *const due300[] = {QD, QG, QH, QC};
+    OK(f, o->queue_due(f->s, 300, &v, &n)); /* the deadline itself is due; QB (500) is not; QF is closed */
+    assert_queue_set(v, n, due300, 4);
+    free(v);
+    static const char *const due_all[] = {QD, QG, QH, QC, QB};
+    OK(f, o->queue_due(f->s, INT64_MAX, &v, &n)); /* never the items without a deadline (0) */
+    assert_queue_set(v, n, due_all, 5);
+    free(v);
+    OK(f, o->queue_due(f->s, 99, &v, &n));
+    assert_int_equal(n, 0);
+    free(v);
+    OK(f, o->queue_due(f->s, 0, &v, &n));
+    assert_int_equal(n, 0);
+    free(v);
+
+    OK(f, o->queue_open_for_client(f->s, CLIENT3, &q));
+    assert_queue_eq(&qset[6], &q);
+    OK(f, o->queue_open_for_client(f->s, CLIENT1, &q));
+    assert_string_equal(q.client_id, CLIENT1);
+    assert_string_not_equal(q.state, "closed");
+    EXPECT(f, ST_NOTFOUND, o->queue_open_for_client(f->s, CLIENT2, &q)); /* its only item is closed */
+    EXPECT(f, ST_NOTFOUND, o->queue_open_for_client(f->s, MISSING, &q));
+
+    /* closing an item takes it off every list */
+    queue_rec closed = qset[3];
+    snprintf(closed.state, sizeof closed.state, "closed");
+    OK(f, o->begin(f->s));
+    OK(f, o->queue_put(f->s, &closed));
+    OK(f, o->commit(f->s));
+    OK(f, o->queue_first(f->s, 100, &v, &n));
+    assert_queue_ids(v, n, urgency + 1, 6);
+    free(v);
+    OK(f, o->queue_due(f->s, 300, &v, &n));
+    assert_queue_set(v, n, due300 + 1, 3);
+    free(v);
+
+    /* degenerate calls: refused, results emptied */
+    v = (queue_rec *)&n;
+    EXPECT(f, ST_INVALID, o->queue_first(f->s, 0, &v, &n));
+    assert_null(v);
+    assert_int_equal(n, 0);
+    EXPECT(f, ST_INVALID, o->queue_first(f->s, -1, &v, &n));
+    EXPECT(f, ST_INVALID, o->queue_first(f->s, 5, NULL, &n));
+    EXPECT(f, ST_INVALID, o->queue_first(f->s, 5, &v, NULL));
+    EXPECT(f, ST_INVALID, o->queue_list_open(f->s, NULL, &n));
+    EXPECT(f, ST_INVALID, o->queue_list_open(f->s, &v, NULL));
+    EXPECT(f, ST_INVALID, o->queue_due(f->s, 300, NULL, &n));
+    EXPECT(f, ST_INVALID, o->queue_due(f->s, 300, &v, NULL));
+    EXPECT(f, ST_INVALID, o->queue_open_for_client(f->s, "", &q));
+    EXPECT(f, ST_INVALID, o->queue_open_for_client(f->s, NULL, &q));
+    EXPECT(f, ST_INVALID, o->queue_open_for_client(f->s, "c1 0", &q));
+    EXPECT(f, ST_INVALID, o->queue_open_for_client(f->s, CLIENT3, NULL));
+    EXPECT(f, ST_INVALID, o->queue_get(f->s, "", &q));
+    EXPECT(f, ST_INVALID, o->queue_get(f->s, NULL, &q));
+    EXPECT(f, ST_INVALID, o->queue_get(f->s, QA, NULL));
+    assert_int_equal(o->queue_first(NULL, 5, &v, &n), ST_INVALID);
+    assert_int_equal(o->queue_list_open(NULL, &v, &n), ST_INVALID);
+    assert_int_equal(o->queue_due(NULL, 5, &v, &n), ST_INVALID);
+    assert_int_equal(o->queue_open_for_client(NULL, CLIENT3, &q), ST_INVALID);
+    assert_int_equal(o->queue_get(NULL, QA, &q), ST_INVALID);
+}
+
+/* queue_counts: the open items by level (green, yellow, orange, red), overdue, by hand, red waiting and the
+ * newest red; queue_page: a page of the open items matching the filter, in urgency order;
+ * queue_count_assigned: the open items assigned to a counselor. */
+static void c_queue_counts_page(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    queue_counts_rec c;
+    memset(&c, 0xff, sizeof c);
+    OK(f, o->queue_counts(f->s, &c));
+    assert_int_equal(c.total, 0);
+    assert_int_equal(c.open[3], 0);
+    assert_true(c.red_newest == 0);
+    make_queue_set(f);
+
+    OK(f, o->queue_counts(f->s, &c));
+    assert_int_equal(c.total, 7);
+    assert_int_equal(c.open[0], 1); /* QA */
+    assert_int_equal(c.open[1], 1); /* QG */
+    assert_int_equal(c.open[2], 1); /* QD */
+    assert_int_equal(c.open[3], 4); /* QB QC QE QH; QF is closed */
+    assert_int_equal(c.overdue[0], 0);
+    assert_int_equal(c.overdue[1], 1);
+    assert_int_equal(c.overdue[2], 1);
+    assert_int_equal(c.overdue[3], 0);
+    assert_int_equal(c.by_hand, 2);     /* QB QD */
+    assert_int_equal(c.red_waiting, 2); /* QE QH: state open */
+    assert_true(c.red_newest == 35);    /* QC; the closed QF's 999 does not count */
+
+    int64_t k = -1;
+    OK(f, o->queue_count_assigned(f->s, "c01", &k));
+    assert_true(k == 2); /* QB QG; QF is closed */
+    OK(f, o->queue_count_assigned(f->s, "c02", &k));
+    assert_true(k == 0);
+
+    queue_rec *v = NULL;
+    int n = -1;
+    queue_filter all = {NULL, false, false, NULL};
+    OK(f, o->queue_page(f->s, &all, 0, 100, &v, &n));
+    assert_queue_ids(v, n, urgency, 7);
+    free(v);
+    queue_filter none = {"", false, false, ""};
+    OK(f, o->queue_page(f->s, &none, 0, 100, &v, &n));
+    assert_queue_ids(v, n, urgency, 7);
+    free(v);
+    OK(f, o->queue_page(f->s, &all, 2, 2, &v, &n));
+    assert_queue_ids(v, n, urgency + 2, 2);
+    free(v);
+    OK(f, o->queue_page(f->s, &all, 6, 5, &v, &n));
+    assert_queue_ids(v, n, urgency + 6, 1);
+    free(v);
+    OK(f, o->queue_page(f->s, &all, 7, 5, &v, &n));
+    assert_int_equal(n, 0);
+    free(v);
+    static const char *const red[] = {QH, QC, QB, QE};
+    queue_filter fr = {"red", false, false, NULL};
+    OK(f, o->queue_page(f->s, &fr, 0, 100, &v, &n));
+    assert_queue_ids(v, n, red, 4);
+    free(v);
+    OK(f, o->queue_page(f->s, &fr, 1, 2, &v, &n));
+    assert_queue_ids(v, n, red + 1, 2);
+    free(v);
+    static const char *const late[] = {QD, QG};
+    queue_filter fo = {NULL, true, false, NULL};
+    OK(f, o->queue_page(f->s, &fo, 0, 100, &v, &n));
+    assert_queue_ids(v, n, late, 2);
+    free(v);
+    static const char *const hand[] = {QD, QB};
+    queue_filter fh = {NULL, false, true, NULL};
+    OK(f, o->queue_page(f->s, &fh, 0, 100, &v, &n));
+    assert_queue_ids(v, n, hand, 2);
+    free(v);
+    queue_filter frh = {"red", false, true, NULL};
+    OK(f, o->queue_page(f->s, &frh, 0, 100, &v, &n));
+    assert_queue_ids(v, n, hand + 1, 1);
+    free(v);
+    queue_filter fro = {"red", true, false, NULL};
+    OK(f, o->queue_page(f->s, &fro, 0, 100, &v, &n));
+    assert_int_equal(n, 0);
+    free(v);
+    static const char *const qh[] = {QH}, *const qg[] = {QG}, *const qc[] = {QC};
+    queue_filter fp = {NULL, false, false, "4b"}; /* the item's id */
+    OK(f, o->queue_page(f->s, &fp, 0, 100, &v, &n));
+    assert_queue_ids(v, n, qh, 1);
+    free(v);
+    fp.id_prefix = QC; /* a whole id */
+    OK(f, o->queue_page(f->s, &fp, 0, 100, &v, &n));
+    assert_queue_ids(v, n, qc, 1);
+    free(v);
+    fp.id_prefix = "c1000000-0000-4000-8000-000000000003"; /* the client's id */
+    OK(f, o->queue_page(f->s, &fp, 0, 100, &v, &n));
+    assert_queue_ids(v, n, qg, 1);
+    free(v);
+    fp.id_prefix = "c1"; /* every client */
+    OK(f, o->queue_page(f->s, &fp, 0, 100, &v, &n));
+    assert_queue_ids(v, n, urgency, 7);
+    free(v);
+    fp.id_prefix = "ff";
+    OK(f, o->queue_page(f->s, &fp, 0, 100, &v, &n));
+    assert_int_equal(n, 0);
+    free(v);
+
+    /* degenerate calls: refused, results emptied */
+    v = (queue_rec *)&n;
+    n = 9;
+    EXPECT(f, ST_INVALID, o->queue_page(f->s, NULL, 0, 10, &v, &n));
+    assert_null(v);
+    assert_int_equal(n, 0);
+    EXPECT(f, ST_INVALID, o->queue_page(f->s, &all, -1, 10, &v, &n));
+    EXPECT(f, ST_INVALID, o->queue_page(f->s, &all, 0, 0, &v, &n));
+    EXPECT(f, ST_INVALID, o->queue_page(f->s, &all, 0, 10, NULL, &n));
+    EXPECT(f, ST_INVALID, o->queue_page(f->s, &all, 0, 10, &v, NULL));
+    static const char *const bad_levels[] = {"purple", "Red", "red ", "closed"};
+    for (size_t i = 0; i < sizeof bad_levels / sizeof bad_levels[0]; i++) {
+        queue_filter b = {bad_levels[i], false, false, NULL};
+        EXPECT(f, ST_INVALID, o->queue_page(f->s, &b, 0, 10, &v, &n));
+    }
+    static const char *const bad_prefixes[] = {"4A", "%", "_", "' OR 1=1 --", "4a*", "c1000000-0000-4000-8000-0000000000031"};
+    for (size_t i = 0; i < sizeof bad_prefixes / sizeof bad_prefixes[0]; i++) {
+        queue_filter b = {NULL, false, false, bad_prefixes[i]};
+        EXPECT(f, ST_INVALID, o->queue_page(f->s, &b, 0, 10, &v, &n));
+    }
+    EXPECT(f, ST_INVALID, o->queue_counts(f->s, NULL));
+    EXPECT(f, ST_INVALID, o->queue_count_assigned(f->s, "", &k));
+    EXPECT(f, ST_INVALID, o->queue_count_assigned(f->s, NULL, &k));
+    EXPECT(f, ST_INVALID, o->queue_count_assigned(f->s, "c01", NULL));
+    assert_int_equal(o->queue_counts(NULL, &c), ST_INVALID);
+    assert_int_equal(o->queue_page(NULL, &all, 0, 10, &v, &n), ST_INVALID);
+    assert_int_equal(o->queue_count_assigned(NULL, "c01", &k), ST_INVALID);
+}
+
+static queue_event_rec mk_event(const char *id, const char *item, int64_t at, const char *staff, size_t reason_n,
+                                unsigned seed) {
+    queue_event_rec e;
+    memset(&e, 0, sizeof e);
+    snprintf(e.id, sizeof e.id, "%s", id);
+    snprintf(e.item_id, sizeof e.item_id, "%s", item);
+    e.at = at;
+    snprintf(e.staff_id, sizeof e.staff_id, "%s", staff);
+    snprintf(e.action, sizeof e.action, "confirm");
+    snprintf(e.from_state, sizeof e.from_state, "open");
+    snprintf(e.to_state, sizeof e.to_state, "confirmed");
+    snprintf(e.level_before, sizeof e.level_before, "red");
+    snprintf(e.level_after, sizeof e.level_after, "orange");
+    e.reason_ct = mkb(reason_n, seed);
+    return e;
+}
+
+static void assert_event_eq(const queue_event_rec *a, const queue_event_rec *b) {
+    assert_string_equal(a->id, b->id);
+    assert_string_equal(a->item_id, b->item_id);
+    assert_true(a->at == b->at);
+    assert_string_equal(a->staff_id, b->staff_id);
+    assert_string_equal(a->action, b->action);
+    assert_string_equal(a->from_state, b->from_state);
+    assert_string_equal(a->to_state, b->to_state);
+    assert_string_equal(a->level_before, b->level_before);
+    assert_string_equal(a->level_after, b->level_after);
+    assert_blob_eq(&a->reason_ct, &b->reason_ct);
+}
+
+static void free_events(queue_event_rec *v, int n) {
+    for (int i = 0; i < n; i++) queue_event_rec_free(&v[i]);
+    free(v);
+}
+
+/* queue_event_add / queue_events: an item's history, oldest first, every field back (the reason sealed,
+ * optional); another item's steps are not mixed in; an event names an item that is there. */
+static void c_queue_events(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    make_queue_set(f);
+    queue_event_rec e1 = mk_event(EV1, QA, 300, STAFF1, 40, 1), e2 = mk_event(EV2, QA, 100, "", 0, 2),
+                    e3 = mk_event(EV3, QA, 200, STAFF1, 1, 3), e4 = mk_event(EV4, QB, 50, STAFF1, 20, 4);
+    snprintf(e2.action, sizeof e2.action, "escalate"); /* the system's step: no staff, no reason */
+    OK(f, o->begin(f->s));
+    OK(f, o->queue_event_add(f->s, &e1));
+    OK(f, o->queue_event_add(f->s, &e2));
+    OK(f, o->queue_event_add(f->s, &e3));
+    OK(f, o->queue_event_add(f->s, &e4));
+    EXPECT(f, ST_EXISTS, o->queue_event_add(f->s, &e1));
+    queue_event_rec orphan = mk_event("e0000000-0000-4000-8000-0000000000ff", MISSING, 1, STAFF1, 0, 5);
+    EXPECT(f, ST_NOTFOUND, o->queue_event_add(f->s, &orphan));
+    OK(f, o->commit(f->s));
+
+    queue_event_rec *v = NULL;
+    int n = -1;
+    OK(f, o->queue_events(f->s, QA, &v, &n));
+    assert_int_equal(n, 3);
+    assert_event_eq(&e2, &v[0]);
+    assert_event_eq(&e3, &v[1]);
+    assert_event_eq(&e1, &v[2]);
+    free_events(v, n);
+    OK(f, o->queue_events(f->s, QB, &v, &n));
+    assert_int_equal(n, 1);
+    assert_event_eq(&e4, &v[0]);
+    free_events(v, n);
+    OK(f, o->queue_events(f->s, QC, &v, &n)); /* no history yet */
+    assert_int_equal(n, 0);
+    assert_null(v);
+    OK(f, o->queue_events(f->s, MISSING, &v, &n));
+    assert_int_equal(n, 0);
+    /* the reasons are sealed values like any other */
+    sealed_ctx sc = {0};
+    OK(f, o->each_sealed(f->s, collect_sealed, &sc));
+    expect_sealed(&sc, "queue_events", "reason", EV1, &e1.reason_ct, false);
+    expect_sealed(&sc, "queue_events", "reason", EV3, &e3.reason_ct, false);
+    expect_sealed(&sc, "queue_events", "reason", EV4, &e4.reason_ct, false);
+    sealed_ctx_free(&sc);
+
+    /* outside a transaction, and degenerate records: refused, nothing written */
+    queue_event_rec e5 = mk_event("e0000000-0000-4000-8000-000000000005", QC, 1, STAFF1, 5, 6);
+    EXPECT(f, ST_INVALID, o->queue_event_add(f->s, &e5));
+    OK(f, o->begin(f->s));
+    EXPECT(f, ST_INVALID, o->queue_event_add(f->s, NULL));
+    queue_event_rec b = e5;
+    b.id[0] = '\0';
+    EXPECT(f, ST_INVALID, o->queue_event_add(f->s, &b));
+    b = e5;
+    b.item_id[0] = '\0';
+    EXPECT(f, ST_INVALID, o->queue_event_add(f->s, &b));
+    b = e5;
+    b.action[0] = '\0';
+    EXPECT(f, ST_INVALID, o->queue_event_add(f->s, &b));
+    b = e5;
+    memset(b.to_state, 's', sizeof b.to_state); /* not terminated */
+    EXPECT(f, ST_INVALID, o->queue_event_add(f->s, &b));
+    b = e5;
+    snprintf(b.staff_id, sizeof b.staff_id, "a b");
+    EXPECT(f, ST_INVALID, o->queue_event_add(f->s, &b));
+    b = e5;
+    b.reason_ct.p = NULL; /* a length without bytes */
+    EXPECT(f, ST_INVALID, o->queue_event_add(f->s, &b));
+    OK(f, o->commit(f->s));
+    OK(f, o->queue_events(f->s, QC, &v, &n));
+    assert_int_equal(n, 0);
+    v = (queue_event_rec *)&n;
+    EXPECT(f, ST_INVALID, o->queue_events(f->s, "", &v, &n));
+    assert_null(v);
+    EXPECT(f, ST_INVALID, o->queue_events(f->s, NULL, &v, &n));
+    EXPECT(f, ST_INVALID, o->queue_events(f->s, QA, NULL, &n));
+    EXPECT(f, ST_INVALID, o->queue_events(f->s, QA, &v, NULL));
+    assert_int_equal(o->queue_event_add(NULL, &e5), ST_INVALID);
+    assert_int_equal(o->queue_events(NULL, QA, &v, &n), ST_INVALID);
+    queue_event_rec *pv[] = {&e1, &e2, &e3, &e4, &orphan, &e5};
+    for (size_t i = 0; i < sizeof pv / sizeof pv[0]; i++) queue_event_rec_free(pv[i]);
+}
+
+/* audit_each_from: the entries after a sequence number, in order, the same as audit_each gives. */
+static void c_audit_each_from(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    audit_ctx c = {0};
+    OK(f, o->audit_each_from(f->s, 0, collect_audit, &c)); /* empty log */
+    assert_int_equal(c.n, 0);
+    enum { N = 7 };
+    audit_rec e[N];
+    OK(f, o->begin(f->s));
+    for (int i = 0; i < N; i++) {
+        e[i] = mk_audit(i % 2 ? STAFF1 : "", "view", (unsigned)i, i % 3 == 0);
+        OK(f, o->audit_append(f->s, &e[i]));
+    }
+    OK(f, o->commit(f->s));
+    for (int after = 0; after <= N + 2; after++) {
+        memset(&c, 0, sizeof c);
+        OK(f, o->audit_each_from(f->s, after, collect_audit, &c));
+        int want = after < N ? N - after : 0;
+        assert_int_equal(c.n, want);
+        for (int i = 0; i < want; i++) assert_audit_eq(&e[after + i], &c.v[i]);
+        free(c.v);
+    }
+    memset(&c, 0, sizeof c);
+    c.stop_after = 2;
+    OK(f, o->audit_each_from(f->s, 3, collect_audit, &c));
+    assert_int_equal(c.n, 2);
+    assert_true(c.v[0].seq == 4 && c.v[1].seq == 5);
+    free(c.v);
+    int cnt = 0;
+    EXPECT(f, ST_INVALID, o->audit_each_from(f->s, 0, NULL, &cnt));
+    EXPECT(f, ST_INVALID, o->audit_each_from(f->s, -1, count_cb, &cnt));
+    assert_int_equal(o->audit_each_from(NULL, 0, count_cb, &cnt), ST_INVALID);
+    assert_int_equal(cnt, 0);
+}
+
+/* local_changes: the rows this connection changed since it opened; reads and another connection's
+ * commits do not move it. */
+static void c_local_changes(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    int64_t v0 = o->local_changes(f->s);
+    assert_true(v0 >= 0);
+    OK(f, o->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_client(f, CLIENT1, 10, 0, 0, 1);
+    add_client(f, CLIENT2, 10, 0, 0, 2);
+    OK(f, o->commit(f->s));
+    assert_true(o->local_changes(f->s) == v0 + 3);
+    int64_t n = 0;
+    OK(f, o->client_count(f->s, &n));
+    client_rec c;
+    OK(f, o->client_get(f->s, CLIENT1, &c));
+    client_rec_free(&c);
+    assert_true(o->local_changes(f->s) == v0 + 3);
+    store *b = NULL;
+    char err[512];
+    assert_int_equal(o->open(f->path, false, 2000, &b, err, sizeof err), ST_OK);
+    int64_t b0 = o->local_changes(b);
+    assert_int_equal(o->begin(b), ST_OK);
+    staff_rec s2 = mk_staff(STAFF2, "bob", ROLE_CLINICIAN, 2);
+    assert_int_equal(o->staff_insert(b, &s2), ST_OK);
+    assert_int_equal(o->commit(b), ST_OK);
+    assert_true(o->local_changes(b) == b0 + 1);
+    assert_true(o->local_changes(f->s) == v0 + 3); /* the other desk's row is not this one's */
+    o->close(b);
+    OK(f, o->begin(f->s));
+    OK(f, o->bidx_add(f->s, 1, CLIENT1));
+    OK(f, o->commit(f->s));
+    assert_true(o->local_changes(f->s) == v0 + 4);
+    assert_true(o->local_changes(NULL) == 0);
+}
+
+static facts_rec mk_facts(const char *id, const char *client, int64_t at, const char *level, unsigned seed) {
+    facts_rec r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.id, sizeof r.id, "%s", id);
+    snprintf(r.client_key, sizeof r.client_key, "%s", client);
+    r.created_at = at;
+    snprintf(r.level, sizeof r.level, "%s", level);
+    snprintf(r.channel, sizeof r.channel, "%s", seed & 1 ? "phone" : "walk_in");
+    snprintf(r.concerns, sizeof r.concerns, "anxiety sleep %u", seed);
+    snprintf(r.age_band, sizeof r.age_band, "18-24");
+    snprintf(r.counselor, sizeof r.counselor, "c0%u", seed % 10);
+    r.first_session_day = -1;
+    r.first_session_attended = -1;
+    r.last_session_day = -1;
+    return r;
+}
+
+static void assert_facts_eq(const facts_rec *a, const facts_rec *b) {
+    assert_string_equal(a->id, b->id);
+    assert_string_equal(a->client_key, b->client_key);
+    assert_true(a->created_at == b->created_at);
+    assert_string_equal(a->level, b->level);
+    assert_string_equal(a->channel, b->channel);
+    assert_string_equal(a->concerns, b->concerns);
+    assert_string_equal(a->age_band, b->age_band);
+    assert_string_equal(a->counselor, b->counselor);
+    assert_true(a->deadline == b->deadline);
+    assert_true(a->confirmed_at == b->confirmed_at);
+    assert_string_equal(a->confirmed_level, b->confirmed_level);
+    assert_true(a->first_contact_at == b->first_contact_at);
+    assert_int_equal(a->suggestions, b->suggestions);
+    assert_int_equal(a->declines, b->declines);
+    assert_int_equal(a->overdue, b->overdue);
+    assert_true(a->first_session_day == b->first_session_day);
+    assert_int_equal(a->first_session_attended, b->first_session_attended);
+    assert_int_equal(a->sessions_attended, b->sessions_attended);
+    assert_true(a->last_session_day == b->last_session_day);
+    assert_string_equal(a->closed_reason, b->closed_reason);
+    assert_true(a->closed_at == b->closed_at);
+    assert_int_equal(a->has_mac, b->has_mac);
+    if (a->has_mac) assert_memory_equal(a->mac, b->mac, sizeof a->mac);
+}
+
+static outcome_session_rec mk_session(const char *id, const char *facts, const char *client, int64_t day,
+                                      bool attended, int64_t intake_at) {
+    outcome_session_rec r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.id, sizeof r.id, "%s", id);
+    snprintf(r.facts_id, sizeof r.facts_id, "%s", facts);
+    snprintf(r.client_key, sizeof r.client_key, "%s", client);
+    r.day = day;
+    r.attended = attended;
+    snprintf(r.counselor, sizeof r.counselor, "c01");
+    r.recorded_at = 1700000000 + day;
+    snprintf(r.recorded_by, sizeof r.recorded_by, "%s", STAFF1);
+    r.intake_at = intake_at;
+    return r;
+}
+
+static void assert_session_eq(const outcome_session_rec *a, const outcome_session_rec *b) {
+    assert_string_equal(a->id, b->id);
+    assert_string_equal(a->facts_id, b->facts_id);
+    assert_string_equal(a->client_key, b->client_key);
+    assert_true(a->day == b->day);
+    assert_int_equal(a->attended, b->attended);
+    assert_string_equal(a->counselor, b->counselor);
+    assert_true(a->recorded_at == b->recorded_at);
+    assert_string_equal(a->recorded_by, b->recorded_by);
+    assert_true(a->intake_at == b->intake_at);
+}
+
+/* facts_put (insert or replace by id) / facts_get / facts_for_client (oldest first) / outcome_session_add /
+ * outcome_sessions (by day) / facts_rekey (the row and its sessions get new ids; nothing links them back). */
+static void c_facts(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    facts_rec a = mk_facts(FACTS1, CLIENT1, 300, "red", 1), b = mk_facts(FACTS2, CLIENT1, 100, "green", 2),
+              c = mk_facts(FACTS3, CLIENT2, 200, "yellow", 3);
+    a.deadline = 900;
+    a.confirmed_at = 400;
+    snprintf(a.confirmed_level, sizeof a.confirmed_level, "orange");
+    a.first_contact_at = 500;
+    a.suggestions = 3;
+    a.declines = 1;
+    a.overdue = true;
+    a.first_session_day = 20000;
+    a.first_session_attended = 1;
+    a.sessions_attended = 2;
+    a.last_session_day = 20010;
+    snprintf(a.closed_reason, sizeof a.closed_reason, "first_session");
+    a.closed_at = 800;
+    memset(a.mac, 0x6e, sizeof a.mac);
+    a.has_mac = true;
+    facts_rec *v = NULL;
+    int n = -1;
+    OK(f, o->facts_for_client(f->s, CLIENT1, &v, &n));
+    assert_int_equal(n, 0);
+    OK(f, o->begin(f->s));
+    OK(f, o->facts_put(f->s, &a));
+    OK(f, o->facts_put(f->s, &b));
+    OK(f, o->facts_put(f->s, &c));
+    OK(f, o->commit(f->s));
+    facts_rec got;
+    OK(f, o->facts_get(f->s, FACTS1, &got));
+    assert_facts_eq(&a, &got);
+    OK(f, o->facts_get(f->s, FACTS2, &got));
+    assert_facts_eq(&b, &got);
+    EXPECT(f, ST_NOTFOUND, o->facts_get(f->s, MISSING, &got));
+    OK(f, o->facts_for_client(f->s, CLIENT1, &v, &n));
+    assert_int_equal(n, 2);
+    assert_facts_eq(&b, &v[0]); /* oldest first */
+    assert_facts_eq(&a, &v[1]);
+    free(v);
+    OK(f, o->facts_for_client(f->s, MISSING, &v, &n));
+    assert_int_equal(n, 0);
+
+    /* replace by id: a queue step updates the row */
+    facts_rec b2 = b;
+    b2.confirmed_at = 150;
+    snprintf(b2.confirmed_level, sizeof b2.confirmed_level, "green");
+    b2.suggestions = 2;
+    snprintf(b2.counselor, sizeof b2.counselor, "c07");
+    OK(f, o->begin(f->s));
+    OK(f, o->facts_put(f->s, &b2));
+    OK(f, o->commit(f->s));
+    OK(f, o->facts_get(f->s, FACTS2, &got));
+    assert_facts_eq(&b2, &got);
+    OK(f, o->facts_for_client(f->s, CLIENT1, &v, &n));
+    assert_int_equal(n, 2);
+    free(v);
+
+    /* sessions, by day */
+    outcome_session_rec s1 = mk_session(SESS(1), FACTS1, CLIENT1, 20010, true, 300),
+                        s2 = mk_session(SESS(2), FACTS1, CLIENT1, 20000, true, 300),
+                        s3 = mk_session(SESS(3), FACTS1, CLIENT1, 20005, false, 300),
+                        s4 = mk_session(SESS(4), FACTS3, CLIENT2, 20001, true, 200);
+    s3.recorded_by[0] = '\0'; /* recorded by no one known */
+    OK(f, o->begin(f->s));
+    OK(f, o->outcome_session_add(f->s, &s1));
+    OK(f, o->outcome_session_add(f->s, &s2));
+    OK(f, o->outcome_session_add(f->s, &s3));
+    OK(f, o->outcome_session_add(f->s, &s4));
+    EXPECT(f, ST_EXISTS, o->outcome_session_add(f->s, &s1));
+    OK(f, o->commit(f->s));
+    outcome_session_rec *sv = NULL;
+    OK(f, o->outcome_sessions(f->s, FACTS1, &sv, &n));
+    assert_int_equal(n, 3);
+    assert_session_eq(&s2, &sv[0]);
+    assert_session_eq(&s3, &sv[1]);
+    assert_session_eq(&s1, &sv[2]);
+    free(sv);
+    OK(f, o->outcome_sessions(f->s, FACTS2, &sv, &n));
+    assert_int_equal(n, 0);
+
+    /* re-keyed: the old ids are gone everywhere; the facts are otherwise the same; the sessions follow and no
+     * longer name who recorded them */
+    OK(f, o->begin(f->s));
+    OK(f, o->facts_rekey(f->s, FACTS1, NEWFACTS, NEWKEY));
+    EXPECT(f, ST_NOTFOUND, o->facts_rekey(f->s, FACTS1, NEWFACTS, NEWKEY));
+    EXPECT(f, ST_NOTFOUND, o->facts_rekey(f->s, MISSING, FACTS5, NEWKEY));
+    OK(f, o->commit(f->s));
+    EXPECT(f, ST_NOTFOUND, o->facts_get(f->s, FACTS1, &got));
+    OK(f, o->facts_get(f->s, NEWFACTS, &got));
+    facts_rec want = a;
+    snprintf(want.id, sizeof want.id, "%s", NEWFACTS);
+    snprintf(want.client_key, sizeof want.client_key, "%s", NEWKEY);
+    assert_facts_eq(&want, &got);
+    OK(f, o->facts_for_client(f->s, CLIENT1, &v, &n));
+    assert_int_equal(n, 1);
+    assert_facts_eq(&b2, &v[0]);
+    free(v);
+    OK(f, o->facts_for_client(f->s, NEWKEY, &v, &n));
+    assert_int_equal(n, 1);
+    free(v);
+    OK(f, o->outcome_sessions(f->s, FACTS1, &sv, &n));
+    assert_int_equal(n, 0);
+    OK(f, o->outcome_sessions(f->s, NEWFACTS, &sv, &n));
+    assert_int_equal(n, 3);
+    outcome_session_rec *ws[] = {&s2, &s3, &s1};
+    for (int i = 0; i < 3; i++) {
+        snprintf(ws[i]->facts_id, sizeof ws[i]->facts_id, "%s", NEWFACTS);
+        snprintf(ws[i]->client_key, sizeof ws[i]->client_key, "%s", NEWKEY);
+        ws[i]->recorded_by[0] = '\0';
+        assert_session_eq(ws[i], &sv[i]);
+    }
+    free(sv);
+    OK(f, o->outcome_sessions(f->s, FACTS3, &sv, &n)); /* another episode's sessions are untouched */
+    assert_int_equal(n, 1);
+    assert_session_eq(&s4, &sv[0]);
+    free(sv);
+
+    /* outside a transaction, and degenerate calls: refused, nothing written */
+    facts_rec d = mk_facts(FACTS4, CLIENT2, 50, "orange", 4);
+    outcome_session_rec s5 = mk_session(SESS(5), FACTS3, CLIENT2, 20002, true, 200);
+    EXPECT(f, ST_INVALID, o->facts_put(f->s, &d));
+    EXPECT(f, ST_INVALID, o->outcome_session_add(f->s, &s5));
+    EXPECT(f, ST_INVALID, o->facts_rekey(f->s, FACTS3, FACTS5, NEWKEY));
+    OK(f, o->begin(f->s));
+    EXPECT(f, ST_INVALID, o->facts_put(f->s, NULL));
+    facts_rec bad = d;
+    bad.id[0] = '\0';
+    EXPECT(f, ST_INVALID, o->facts_put(f->s, &bad));
+    bad = d;
+    bad.client_key[0] = '\0';
+    EXPECT(f, ST_INVALID, o->facts_put(f->s, &bad));
+    bad = d;
+    snprintf(bad.level, sizeof bad.level, "purple");
+    EXPECT(f, ST_INVALID, o->facts_put(f->s, &bad));
+    bad = d;
+    snprintf(bad.confirmed_level, sizeof bad.confirmed_level, "none");
+    EXPECT(f, ST_INVALID, o->facts_put(f->s, &bad));
+    bad = d;
+    memset(bad.concerns, 'x', sizeof bad.concerns); /* not terminated */
+    EXPECT(f, ST_INVALID, o->facts_put(f->s, &bad));
+    bad = d;
+    bad.suggestions = -1;
+    EXPECT(f, ST_INVALID, o->facts_put(f->s, &bad));
+    bad = d;
+    bad.sessions_attended = -1;
+    EXPECT(f, ST_INVALID, o->facts_put(f->s, &bad));
+    bad = d;
+    bad.first_session_attended = 2;
+    EXPECT(f, ST_INVALID, o->facts_put(f->s, &bad));
+    EXPECT(f, ST_INVALID, o->outcome_session_add(f->s, NULL));
+    outcome_session_rec bs = s5;
+    bs.facts_id[0] = '\0';
+    EXPECT(f, ST_INVALID, o->outcome_session_add(f->s, &bs));
+    bs = s5;
+    bs.client_key[0] = '\0';
+    EXPECT(f, ST_INVALID, o->outcome_session_add(f->s, &bs));
+    bs = s5;
+    snprintf(bs.recorded_by, sizeof bs.recorded_by, "a b");
+    EXPECT(f, ST_INVALID, o->outcome_session_add(f->s, &bs));
+    EXPECT(f, ST_INVALID, o->facts_rekey(f->s, "", FACTS5, NEWKEY));
+    EXPECT(f, ST_INVALID, o->facts_rekey(f->s, FACTS3, NULL, NEWKEY));
+    EXPECT(f, ST_INVALID, o->facts_rekey(f->s, FACTS3, FACTS5, ""));
+    OK(f, o->commit(f->s));
+    EXPECT(f, ST_NOTFOUND, o->facts_get(f->s, FACTS4, &got));
+    OK(f, o->facts_get(f->s, FACTS3, &got));
+    assert_facts_eq(&c, &got);
+    OK(f, o->outcome_sessions(f->s, FACTS3, &sv, &n));
+    assert_int_equal(n, 1);
+    free(sv);
+    v = (facts_rec *)&n;
+    EXPECT(f, ST_INVALID, o->facts_get(f->s, "", &got));
+    EXPECT(f, ST_INVALID, o->facts_get(f->s, FACTS3, NULL));
+    EXPECT(f, ST_INVALID, o->facts_for_client(f->s, "", &v, &n));
+    assert_null(v);
+    EXPECT(f, ST_INVALID, o->facts_for_client(f->s, CLIENT1, NULL, &n));
+    EXPECT(f, ST_INVALID, o->facts_for_client(f->s, CLIENT1, &v, NULL));
+    EXPECT(f, ST_INVALID, o->outcome_sessions(f->s, "", &sv, &n));
+    EXPECT(f, ST_INVALID, o->outcome_sessions(f->s, FACTS3, NULL, &n));
+    EXPECT(f, ST_INVALID, o->outcome_sessions(f->s, FACTS3, &sv, NULL));
+    assert_int_equal(o->facts_put(NULL, &d), ST_INVALID);
+    assert_int_equal(o->facts_get(NULL, FACTS3, &got), ST_INVALID);
+    assert_int_equal(o->facts_for_client(NULL, CLIENT1, &v, &n), ST_INVALID);
+    assert_int_equal(o->facts_rekey(NULL, FACTS3, FACTS5, NEWKEY), ST_INVALID);
+    assert_int_equal(o->outcome_session_add(NULL, &s5), ST_INVALID);
+    assert_int_equal(o->outcome_sessions(NULL, FACTS3, &sv, &n), ST_INVALID);
+}
+
+typedef struct {
+    char id[8][STORE_ID_LEN];
+    facts_brief r[8];
+    char level[8][8], channel[8][17], concerns[8][129], age_band[8][17], counselor[8][65], confirmed[8][8];
+    int n, stop_after;
+} scan_ctx;
+
+/* Copies what the callback is given (its strings are valid during the callback only). */
+static int collect_facts(void *ctx, const facts_brief *r) {
+    scan_ctx *c = ctx;
+    assert_true(c->n < 8);
+    int i = c->n++;
+    c->r[i] = *r;
+    snprintf(c->level[i], sizeof c->level[i], "%s", r->level);
+    snprintf(c->channel[i], sizeof c->channel[i], "%s", r->channel);
+    snprintf(c->concerns[i], sizeof c->concerns[i], "%s", r->concerns);
+    snprintf(c->age_band[i], sizeof c->age_band[i], "%s", r->age_band);
+    snprintf(c->counselor[i], sizeof c->counselor[i], "%s", r->counselor);
+    snprintf(c->confirmed[i], sizeof c->confirmed[i], "%s", r->confirmed_level);
+    return c->stop_after && c->n >= c->stop_after;
+}
+
+/* The row of the scan that came from these facts (found by its distinct concerns), or -1. */
+static int scan_row(const scan_ctx *c, const facts_rec *want) {
+    int at = -1;
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->concerns[i], want->concerns) == 0) {
+            if (at >= 0) fail_msg("%s given twice", want->id);
+            at = i;
+        }
+    return at;
+}
+
+static void assert_brief_of(const scan_ctx *c, const facts_rec *want, unsigned flags, int64_t delay) {
+    int i = scan_row(c, want);
+    if (i < 0) fail_msg("%s was not given", want->id);
+    assert_string_equal(c->level[i], want->level);
+    assert_string_equal(c->channel[i], want->channel);
+    assert_string_equal(c->age_band[i], want->age_band);
+    assert_string_equal(c->counselor[i], want->counselor);
+    assert_string_equal(c->confirmed[i], want->confirmed_level);
+    assert_true(c->r[i].created_at == want->created_at);
+    if (c->r[i].flags != flags) fail_msg("%s: flags %u, expected %u", want->id, c->r[i].flags, flags);
+    assert_true(c->r[i].contact_delay == delay);
+    assert_int_equal(c->r[i].suggestions, want->suggestions);
+    assert_int_equal(c->r[i].declines, want->declines);
+    assert_int_equal(c->r[i].sessions_attended, want->sessions_attended);
+    assert_true(c->r[i].last_session_day == want->last_session_day);
+}
+
+/* facts_scan: every row with from <= created_at < to, with what a report reads of it, and its retention flag:
+ * retain_n or more attended sessions within retain_days of the first. */
+static void c_facts_scan(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    /* two episodes at the same time (200), so the flag must follow the id, not the time */
+    facts_rec a = mk_facts(FACTS1, CLIENT1, 200, "red", 1), b = mk_facts(FACTS2, CLIENT2, 200, "orange", 2),
+              c = mk_facts(FACTS3, CLIENT3, 300, "yellow", 3), early = mk_facts(FACTS4, CLIENT1, 100, "green", 4),
+              edge = mk_facts(FACTS5, CLIENT1, 400, "green", 5);
+    /* a: confirmed at its level, in time, contacted after 50 s, first session attended */
+    a.deadline = 260;
+    a.confirmed_at = 250;
+    snprintf(a.confirmed_level, sizeof a.confirmed_level, "red");
+    a.first_contact_at = 250;
+    a.first_session_attended = 1;
+    a.first_session_day = 1000;
+    a.sessions_attended = 2;
+    a.last_session_day = 1030;
+    a.suggestions = 2;
+    a.declines = 1;
+    /* b: confirmed lower, after its deadline, went overdue; contacted before it was created (delay 0) */
+    b.deadline = 210;
+    b.confirmed_at = 220;
+    snprintf(b.confirmed_level, sizeof b.confirmed_level, "yellow");
+    b.overdue = true;
+    b.first_contact_at = 150;
+    b.first_session_attended = 0;
+    b.sessions_attended = 2;
+    b.last_session_day = 1045;
+    /* c: confirmed, no deadline; sessions a missed one between two attended */
+    c.confirmed_at = 310;
+    snprintf(c.confirmed_level, sizeof c.confirmed_level, "yellow");
+    c.first_session_attended = 1;
+    c.sessions_attended = 2;
+    outcome_session_rec ss[] = {
+        mk_session(SESS(1), FACTS1, CLIENT1, 1000, true, 200),  mk_session(SESS(2), FACTS1, CLIENT1, 1030, true, 200),
+        mk_session(SESS(3), FACTS2, CLIENT2, 1005, true, 200),  mk_session(SESS(4), FACTS2, CLIENT2, 1045, true, 200),
+        mk_session(SESS(5), FACTS3, CLIENT3, 1000, true, 300),  mk_session(SESS(6), FACTS3, CLIENT3, 1010, false, 300),
+        mk_session(SESS(7), FACTS3, CLIENT3, 1020, true, 300),  mk_session(SESS(8), FACTS4, CLIENT1, 1000, true, 100),
+        mk_session(SESS(9), FACTS4, CLIENT1, 1001, true, 100),
+    };
+    OK(f, o->begin(f->s));
+    facts_rec *all[] = {&a, &b, &c, &early, &edge};
+    for (size_t i = 0; i < 5; i++) OK(f, o->facts_put(f->s, all[i]));
+    for (size_t i = 0; i < sizeof ss / sizeof ss[0]; i++) OK(f, o->outcome_session_add(f->s, &ss[i]));
+    OK(f, o->commit(f->s));
+
+    scan_ctx x;
+    memset(&x, 0, sizeof x);
+    OK(f, o->facts_scan(f->s, 200, 400, 2, 30, collect_facts, &x));
+    assert_int_equal(x.n, 3); /* not 100 (before), not 400 (the end is excluded) */
+    assert_brief_of(&x, &a, FB_CONFIRMED | FB_CONFIRMED_SAME | FB_WITH_DEADLINE | FB_IN_TIME | FB_FIRST_ATTENDED | FB_RETAINED,
+                    50);
+    assert_brief_of(&x, &b, FB_CONFIRMED | FB_WITH_DEADLINE | FB_OVERDUE, 0); /* 40 days apart: not retained */
+    assert_brief_of(&x, &c, FB_CONFIRMED | FB_CONFIRMED_SAME | FB_FIRST_ATTENDED | FB_RETAINED, -1);
+    assert_true(scan_row(&x, &early) < 0 && scan_row(&x, &edge) < 0);
+
+    /* the rule is the caller's: within 45 days b is retained too; three sessions retain no one */
+    memset(&x, 0, sizeof x);
+    OK(f, o->facts_scan(f->s, 200, 400, 2, 45, collect_facts, &x));
+    assert_int_equal(x.n, 3);
+    assert_true(x.r[scan_row(&x, &b)].flags & FB_RETAINED);
+    memset(&x, 0, sizeof x);
+    OK(f, o->facts_scan(f->s, 200, 400, 3, 365, collect_facts, &x));
+    for (int i = 0; i < x.n; i++) assert_false(x.r[i].flags & FB_RETAINED);
+    memset(&x, 0, sizeof x);
+    OK(f, o->facts_scan(f->s, 200, 400, 1, 0, collect_facts, &x)); /* one attended session retains */
+    assert_true(x.r[scan_row(&x, &a)].flags & FB_RETAINED);
+    assert_true(x.r[scan_row(&x, &b)].flags & FB_RETAINED);
+    memset(&x, 0, sizeof x);
+    OK(f, o->facts_scan(f->s, INT64_MIN, INT64_MAX, 2, 30, collect_facts, &x));
+    assert_int_equal(x.n, 5);
+    assert_brief_of(&x, &early, FB_RETAINED, -1);
+    memset(&x, 0, sizeof x);
+    OK(f, o->facts_scan(f->s, 400, 200, 2, 30, collect_facts, &x)); /* an empty range */
+    assert_int_equal(x.n, 0);
+    OK(f, o->facts_scan(f->s, 201, 300, 2, 30, collect_facts, &x));
+    assert_int_equal(x.n, 0);
+    memset(&x, 0, sizeof x);
+    x.stop_after = 2;
+    OK(f, o->facts_scan(f->s, INT64_MIN, INT64_MAX, 2, 30, collect_facts, &x));
+    assert_int_equal(x.n, 2);
+
+    memset(&x, 0, sizeof x);
+    EXPECT(f, ST_INVALID, o->facts_scan(f->s, 0, 1000, 2, 30, NULL, &x));
+    EXPECT(f, ST_INVALID, o->facts_scan(f->s, 0, 1000, 0, 30, collect_facts, &x));
+    EXPECT(f, ST_INVALID, o->facts_scan(f->s, 0, 1000, -1, 30, collect_facts, &x));
+    EXPECT(f, ST_INVALID, o->facts_scan(f->s, 0, 1000, 2, -1, collect_facts, &x));
+    assert_int_equal(o->facts_scan(NULL, 0, 1000, 2, 30, collect_facts, &x), ST_INVALID);
+    assert_int_equal(x.n, 0);
+}
+
+typedef struct {
+    bool *seen;
+    int n, stop_after;
+    int64_t last_at;
+    bool ordered;
+    int nulls;
+} between_ctx;
+
+static int collect_between(void *ctx, const intake_rec *r) {
+    between_ctx *c = ctx;
+    unsigned idx = 0;
+    if (sscanf(r->id, "1b000000-0000-4000-8000-%12u", &idx) != 1) fail_msg("unexpected intake %s", r->id);
+    if (c->seen[idx]) fail_msg("%s given twice", r->id);
+    c->seen[idx] = true;
+    if (r->created_at < c->last_at) c->ordered = false;
+    c->last_at = r->created_at;
+    intake_rec want = mk_intake(r->id, CLIENT1, STAFF1, r->created_at, idx % 4 ? "green" : "red", 10 + idx % 7,
+                                idx % 2 ? 3 : 0, idx);
+    assert_true(r->created_at == 1000 + idx / 3);
+    assert_intake_eq(&want, r);
+    intake_rec_free(&want);
+    c->n++;
+    return c->stop_after && c->n >= c->stop_after;
+}
+
+/* intake_each_between: every intake with from <= created_at < to, once each, oldest first, across as many
+ * pages as it takes (three intakes share each time, so a page whose size is not a multiple of three ends
+ * inside a run of equal times). */
+static void c_intake_each_between(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    enum { N = 1100 };
+    OK(f, o->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_client(f, CLIENT1, 10, 0, 0, 1);
+    for (int i = N - 1; i >= 0; i--) { /* newest first: the order must come from the times */
+        char id[STORE_ID_LEN];
+        snprintf(id, sizeof id, "1b000000-0000-4000-8000-%012d", i);
+        intake_rec r = mk_intake(id, CLIENT1, STAFF1, 1000 + i / 3, i % 4 ? "green" : "red", 10 + (size_t)(i % 7),
+                                 i % 2 ? 3 : 0, (unsigned)i);
+        OK(f, o->intake_insert(f->s, &r));
+        intake_rec_free(&r);
+    }
+    OK(f, o->commit(f->s));
+    bool seen[N];
+    struct {
+        int64_t from, to;
+        int lo, hi; /* the indexes expected: lo <= i < hi */
+    } cases[] = {{INT64_MIN, INT64_MAX, 0, N}, {1000, 1367, 0, 1100}, {1000, 1100, 0, 300}, {1010, 1011, 30, 33},
+                 {1100, 1250, 300, 750}, {1367, 2000, 0, 0}, {900, 1000, 0, 0}, {1050, 1050, 0, 0}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        memset(seen, 0, sizeof seen);
+        between_ctx c = {seen, 0, 0, INT64_MIN, true, 0};
+        OK(f, o->intake_each_between(f->s, cases[k].from, cases[k].to, collect_between, &c));
+        assert_true(c.ordered);
+        assert_int_equal(c.n, cases[k].hi - cases[k].lo);
+        for (int i = cases[k].lo; i < cases[k].hi; i++)
+            if (!seen[i]) fail_msg("case %zu: intake %d was not given", k, i);
+    }
+    memset(seen, 0, sizeof seen);
+    between_ctx c = {seen, 0, 300, INT64_MIN, true, 0};
+    OK(f, o->intake_each_between(f->s, INT64_MIN, INT64_MAX, collect_between, &c));
+    assert_int_equal(c.n, 300);
+    for (int i = 0; i < 300; i++) assert_true(seen[i]); /* the oldest 300 */
+    EXPECT(f, ST_INVALID, o->intake_each_between(f->s, 0, 2000, NULL, &c));
+    assert_int_equal(o->intake_each_between(NULL, 0, 2000, collect_between, &c), ST_INVALID);
+    assert_int_equal(c.n, 300);
+}
+
+/* Bytes no other value of a test shares (fill() repeats a pattern across seeds). */
+static blob rnd_blob(size_t n, uint64_t seed) {
+    blob b = {malloc(n), n};
+    assert_non_null(b.p);
+    uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        b.p[i] = (unsigned char)(x >> 24);
+    }
+    return b;
+}
+
+/* Whether any 24-byte stretch of v occurs in hay. */
+static bool holds_part_of(const char *hay, size_t hn, const blob *v) {
+    const size_t w = v->n < 24 ? v->n : 24;
+    for (size_t off = 0; off + w <= v->n; off += w)
+        for (size_t i = 0; i + w <= hn; i++)
+            if (memcmp(hay + i, v->p + off, w) == 0) return true;
+    return false;
+}
+
+/* A backup of the database as it is now (the portable way to see everything a backend keeps). */
+static char *backup_bytes(fx *f, const char *name, size_t *n) {
+    char dest[256], err[512];
+    snprintf(dest, sizeof dest, "%s/%s", f->dir, name);
+    OK(f, f->ops->backup(f->s, dest, err, sizeof err));
+    return read_all(dest, n);
+}
+
+/* client_erase: every row of the client goes (its queue history, queue items, intakes, blind-index entries,
+ * the client row), its sealed values are overwritten first so no copy can be recovered, and nothing of
+ * another client changes; the de-identified facts stay. */
+static void c_client_erase(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    client_rec gone = mk_client(CLIENT1, STAFF1, 1, 0, 0, 1), kept = mk_client(CLIENT2, STAFF1, 1, 0, 0, 2);
+    blob_free(&gone.name_ct);
+    blob_free(&kept.name_ct);
+    gone.name_ct = rnd_blob(64, 1);
+    gone.phone_ct = rnd_blob(40, 2);
+    gone.birth_ct = rnd_blob(40, 3);
+    kept.name_ct = rnd_blob(64, 4);
+    intake_rec ig1 = mk_intake(INTAKE1, CLIENT1, STAFF1, 10, "red", 1, 0, 1),
+               ig2 = mk_intake(INTAKE2, CLIENT1, STAFF1, 20, "orange", 1, 0, 2),
+               ik = mk_intake(INTAKE3, CLIENT2, STAFF1, 30, "green", 1, 0, 3);
+    blob_free(&ig1.body_ct);
+    blob_free(&ig2.body_ct);
+    blob_free(&ik.body_ct);
+    ig1.body_ct = rnd_blob(9000, 5); /* larger than a page */
+    ig1.notes_ct = rnd_blob(300, 6);
+    ig2.body_ct = rnd_blob(500, 7);
+    ik.body_ct = rnd_blob(500, 8);
+    queue_rec qg = mk_queue(QA, CLIENT1, INTAKE1, "red", "open", 100, 10),
+              qg2 = mk_queue(QB, CLIENT1, INTAKE2, "orange", "closed", 0, 20),
+              qk = mk_queue(QC, CLIENT2, INTAKE3, "green", "open", 0, 30);
+    queue_event_rec eg = mk_event(EV1, QA, 11, STAFF1, 0, 1), eg2 = mk_event(EV2, QB, 21, "", 0, 2),
+                    ek = mk_event(EV3, QC, 31, STAFF1, 0, 3);
+    eg.reason_ct = rnd_blob(120, 9);
+    ek.reason_ct = rnd_blob(120, 10);
+    facts_rec fg = mk_facts(INTAKE1, CLIENT1, 10, "red", 1);
+    draft_rec d = mk_draft(DRAFT1, STAFF1, 5, 1, 1);
+    blob_free(&d.body_ct);
+    d.body_ct = rnd_blob(200, 11);
+    OK(f, o->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    OK(f, o->client_insert(f->s, &gone));
+    OK(f, o->client_insert(f->s, &kept));
+    OK(f, o->intake_insert(f->s, &ig1));
+    OK(f, o->intake_insert(f->s, &ig2));
+    OK(f, o->intake_insert(f->s, &ik));
+    OK(f, o->queue_put(f->s, &qg));
+    OK(f, o->queue_put(f->s, &qg2));
+    OK(f, o->queue_put(f->s, &qk));
+    OK(f, o->queue_event_add(f->s, &eg));
+    OK(f, o->queue_event_add(f->s, &eg2));
+    OK(f, o->queue_event_add(f->s, &ek));
+    OK(f, o->bidx_add(f->s, 7, CLIENT1));
+    OK(f, o->bidx_add(f->s, 8, CLIENT1));
+    OK(f, o->bidx_add(f->s, 7, CLIENT2));
+    OK(f, o->facts_put(f->s, &fg));
+    OK(f, o->draft_put(f->s, &d));
+    OK(f, o->commit(f->s));
+    const blob *secrets[] = {&gone.name_ct, &gone.phone_ct, &gone.birth_ct, &ig1.body_ct, &ig1.notes_ct, &ig2.body_ct,
+                             &eg.reason_ct};
+    size_t bn = 0;
+    char *before = backup_bytes(f, "before.db", &bn);
+    for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
+        assert_true(holds_part_of(before, bn, secrets[i])); /* the search finds what is there */
+    free(before);
+
+    /* refused: outside a transaction, degenerate ids, a client that is not there; nothing erased */
+    EXPECT(f, ST_INVALID, o->client_erase(f->s, CLIENT1));
+    OK(f, o->begin(f->s));
+    EXPECT(f, ST_INVALID, o->client_erase(f->s, ""));
+    EXPECT(f, ST_INVALID, o->client_erase(f->s, NULL));
+    EXPECT(f, ST_INVALID, o->client_erase(f->s, "c1 x"));
+    EXPECT(f, ST_NOTFOUND, o->client_erase(f->s, MISSING));
+    OK(f, o->commit(f->s));
+    assert_int_equal(o->client_erase(NULL, CLIENT1), ST_INVALID);
+    client_rec cg;
+    OK(f, o->client_get(f->s, CLIENT1, &cg));
+    assert_client_eq(&gone, &cg);
+    client_rec_free(&cg);
+
+    OK(f, o->begin(f->s));
+    OK(f, o->client_erase(f->s, CLIENT1));
+    OK(f, o->commit(f->s));
+
+    EXPECT(f, ST_NOTFOUND, o->client_get(f->s, CLIENT1, &cg));
+    int64_t cnt = 0;
+    OK(f, o->client_count(f->s, &cnt));
+    assert_true(cnt == 1);
+    intake_rec ig;
+    EXPECT(f, ST_NOTFOUND, o->intake_get(f->s, INTAKE1, &ig));
+    EXPECT(f, ST_NOTFOUND, o->intake_get(f->s, INTAKE2, &ig));
+    intake_rec *il = NULL;
+    int n = -1;
+    OK(f, o->intake_list_for_client(f->s, CLIENT1, &il, &n));
+    assert_int_equal(n, 0);
+    queue_rec q;
+    EXPECT(f, ST_NOTFOUND, o->queue_get(f->s, QA, &q));
+    EXPECT(f, ST_NOTFOUND, o->queue_get(f->s, QB, &q)); /* closed items too */
+    EXPECT(f, ST_NOTFOUND, o->queue_open_for_client(f->s, CLIENT1, &q));
+    queue_event_rec *ev = NULL;
+    OK(f, o->queue_events(f->s, QA, &ev, &n));
+    assert_int_equal(n, 0);
+    OK(f, o->queue_events(f->s, QB, &ev, &n));
+    assert_int_equal(n, 0);
+    char(*ids)[STORE_ID_LEN] = NULL;
+    OK(f, o->bidx_find(f->s, 7, &ids, &n));
+    assert_int_equal(n, 1);
+    assert_string_equal(ids[0], CLIENT2);
+    free(ids);
+    OK(f, o->bidx_find(f->s, 8, &ids, &n));
+    assert_int_equal(n, 0);
+    facts_rec fr;
+    OK(f, o->facts_get(f->s, INTAKE1, &fr)); /* the facts stay (the caller re-keys them) */
+    assert_facts_eq(&fg, &fr);
+
+    /* the other client, its rows and the draft are untouched */
+    OK(f, o->client_get(f->s, CLIENT2, &cg));
+    assert_client_eq(&kept, &cg);
+    client_rec_free(&cg);
+    OK(f, o->intake_get(f->s, INTAKE3, &ig));
+    assert_intake_eq(&ik, &ig);
+    intake_rec_free(&ig);
+    OK(f, o->queue_get(f->s, QC, &q));
+    assert_queue_eq(&qk, &q);
+    OK(f, o->queue_events(f->s, QC, &ev, &n));
+    assert_int_equal(n, 1);
+    assert_event_eq(&ek, &ev[0]);
+    free_events(ev, n);
+    draft_rec dg;
+    OK(f, o->draft_for_staff(f->s, STAFF1, &dg));
+    assert_blob_eq(&d.body_ct, &dg.body_ct);
+    draft_rec_free(&dg);
+    sealed_ctx sc = {0};
+    OK(f, o->each_sealed(f->s, collect_sealed, &sc));
+    assert_int_equal(sc.n, 4); /* kept's name, ik's body, ek's reason, the draft */
+    expect_sealed(&sc, "clients", "name", CLIENT2, &kept.name_ct, false);
+    expect_sealed(&sc, "intakes", "body", INTAKE3, &ik.body_ct, false);
+    expect_sealed(&sc, "queue_events", "reason", EV3, &ek.reason_ct, false);
+    expect_sealed(&sc, "drafts", "body", DRAFT1, &d.body_ct, false);
+    sealed_ctx_free(&sc);
+    char msg[256];
+    OK(f, o->integrity_check(f->s, msg, sizeof msg));
+
+    /* no copy of an erased value anywhere in the database, free space included */
+    char *after = backup_bytes(f, "after.db", &bn);
+    for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
+        if (holds_part_of(after, bn, secrets[i])) fail_msg("sealed value %zu of the erased client is still there", i);
+    assert_true(holds_part_of(after, bn, &kept.name_ct));
+    assert_true(holds_part_of(after, bn, &ik.body_ct));
+    free(after);
+
+    client_rec_free(&gone);
+    client_rec_free(&kept);
+    intake_rec_free(&ig1);
+    intake_rec_free(&ig2);
+    intake_rec_free(&ik);
+    queue_event_rec_free(&eg);
+    queue_event_rec_free(&eg2);
+    queue_event_rec_free(&ek);
+    draft_rec_free(&d);
+}
+
+static bool draft_listed(const draft_rec *v, int n, const char *id) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(v[i].id, id) == 0) return true;
+    return false;
+}
+
+static void free_drafts(draft_rec *v, int n) {
+    for (int i = 0; i < n; i++) draft_rec_free(&v[i]);
+    free(v);
+}
+
+/* drafts_before: the drafts last saved before the cutoff, every field back; draft_erase: the body
+ * overwritten and the draft deleted, no copy left, the others untouched. */
+static void c_drafts_erase(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    draft_rec d1 = mk_draft(DRAFT1, STAFF1, 100, 1, 1), d2 = mk_draft(DRAFT2, STAFF2, 200, 1, 2),
+              d3 = mk_draft(DRAFT3, STAFF3, 300, 1, 3);
+    draft_rec *all[] = {&d1, &d2, &d3};
+    for (int i = 0; i < 3; i++) {
+        blob_free(&all[i]->body_ct);
+        all[i]->body_ct = rnd_blob(150 + 2000 * (size_t)i, 20 + (uint64_t)i);
+    }
+    draft_rec *v = NULL;
+    int n = -1;
+    OK(f, o->drafts_before(f->s, INT64_MAX, &v, &n));
+    assert_int_equal(n, 0);
+    OK(f, o->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_staff(f, STAFF2, "bob");
+    add_staff(f, STAFF3, "cat");
+    for (int i = 0; i < 3; i++) OK(f, o->draft_put(f->s, all[i]));
+    OK(f, o->commit(f->s));
+
+    OK(f, o->drafts_before(f->s, 200, &v, &n)); /* saved at 200 is not before 200 */
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].id, DRAFT1);
+    assert_string_equal(v[0].staff_id, STAFF1);
+    assert_true(v[0].updated_at == 100);
+    assert_blob_eq(&d1.body_ct, &v[0].body_ct);
+    free_drafts(v, n);
+    OK(f, o->drafts_before(f->s, 100, &v, &n));
+    assert_int_equal(n, 0);
+    OK(f, o->drafts_before(f->s, INT64_MAX, &v, &n));
+    assert_int_equal(n, 3);
+    for (int i = 0; i < 3; i++) assert_true(draft_listed(v, n, all[i]->id));
+    free_drafts(v, n);
+
+    /* refused: outside a transaction, degenerate ids, a missing draft */
+    EXPECT(f, ST_INVALID, o->draft_erase(f->s, DRAFT2));
+    OK(f, o->begin(f->s));
+    EXPECT(f, ST_INVALID, o->draft_erase(f->s, ""));
+    EXPECT(f, ST_INVALID, o->draft_erase(f->s, NULL));
+    EXPECT(f, ST_NOTFOUND, o->draft_erase(f->s, MISSING));
+    OK(f, o->commit(f->s));
+    assert_int_equal(o->draft_erase(NULL, DRAFT2), ST_INVALID);
+    OK(f, o->drafts_before(f->s, INT64_MAX, &v, &n));
+    assert_int_equal(n, 3);
+    free_drafts(v, n);
+
+    OK(f, o->begin(f->s));
+    OK(f, o->draft_erase(f->s, DRAFT2));
+    EXPECT(f, ST_NOTFOUND, o->draft_erase(f->s, DRAFT2));
+    OK(f, o->commit(f->s));
+    draft_rec dg;
+    EXPECT(f, ST_NOTFOUND, o->draft_for_staff(f->s, STAFF2, &dg));
+    OK(f, o->draft_for_staff(f->s, STAFF3, &dg));
+    assert_blob_eq(&d3.body_ct, &dg.body_ct);
+    draft_rec_free(&dg);
+    OK(f, o->drafts_before(f->s, INT64_MAX, &v, &n));
+    assert_int_equal(n, 2);
+    assert_false(draft_listed(v, n, DRAFT2));
+    free_drafts(v, n);
+    size_t bn = 0;
+    char *after = backup_bytes(f, "after.db", &bn);
+    assert_false(holds_part_of(after, bn, &d2.body_ct));
+    assert_true(holds_part_of(after, bn, &d3.body_ct));
+    free(after);
+
+    v = (draft_rec *)&n;
+    EXPECT(f, ST_INVALID, o->drafts_before(f->s, 10, &v, NULL));
+    assert_null(v);
+    EXPECT(f, ST_INVALID, o->drafts_before(f->s, 10, NULL, &n));
+    assert_int_equal(o->drafts_before(NULL, 10, &v, &n), ST_INVALID);
+    for (int i = 0; i < 3; i++) draft_rec_free(all[i]);
+}
+
+/* clients_closed_before: the clients that have queue items, all of them closed before the cutoff, and no
+ * intake since. */
+static void c_clients_closed_before(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    char(*ids)[STORE_ID_LEN] = NULL;
+    int n = -1;
+    OK(f, o->clients_closed_before(f->s, INT64_MAX, &ids, &n));
+    assert_int_equal(n, 0);
+    intake_rec i1 = mk_intake(INTAKE1, CLIENT1, STAFF1, 50, "red", 10, 0, 1),
+               i2 = mk_intake(INTAKE2, CLIENT2, STAFF1, 50, "red", 10, 0, 2),
+               i3 = mk_intake(INTAKE3, CLIENT3, STAFF1, 50, "red", 10, 0, 3),
+               i4 = mk_intake(INTAKE4, CLIENT4, STAFF1, 60, "red", 10, 0, 4),
+               i4b = mk_intake("1a000000-0000-4000-8000-000000000005", CLIENT4, STAFF1, 160, "red", 10, 0, 5);
+    queue_rec q1 = mk_queue(QA, CLIENT1, INTAKE1, "red", "closed", 0, 50), /* closed at 100 */
+        q1b = mk_queue(QB, CLIENT1, INTAKE1, "red", "closed", 0, 50),     /* closed at 90 */
+        q2 = mk_queue(QC, CLIENT2, INTAKE2, "red", "closed", 0, 50),      /* one closed ... */
+        q2b = mk_queue(QD, CLIENT2, INTAKE2, "red", "contacted", 0, 50),  /* ... one still open */
+        q4 = mk_queue(QE, CLIENT4, INTAKE4, "red", "closed", 0, 60);      /* closed, then a new intake at 160 */
+    q1.updated_at = 100;
+    q1b.updated_at = 90;
+    q2.updated_at = 100;
+    q4.updated_at = 100;
+    OK(f, o->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_client(f, CLIENT1, 10, 0, 0, 1);
+    add_client(f, CLIENT2, 10, 0, 0, 2);
+    add_client(f, CLIENT3, 10, 0, 0, 3); /* never queued */
+    add_client(f, CLIENT4, 10, 0, 0, 4);
+    intake_rec *in[] = {&i1, &i2, &i3, &i4, &i4b};
+    for (int i = 0; i < 5; i++) OK(f, o->intake_insert(f->s, in[i]));
+    queue_rec *qs[] = {&q1, &q1b, &q2, &q2b, &q4};
+    for (int i = 0; i < 5; i++) OK(f, o->queue_put(f->s, qs[i]));
+    OK(f, o->commit(f->s));
+
+    OK(f, o->clients_closed_before(f->s, 100, &ids, &n)); /* closed at 100 is not before 100 */
+    assert_int_equal(n, 0);
+    OK(f, o->clients_closed_before(f->s, 150, &ids, &n));
+    assert_int_equal(n, 1);
+    assert_string_equal(ids[0], CLIENT1);
+    free(ids);
+    OK(f, o->clients_closed_before(f->s, 200, &ids, &n)); /* CLIENT4's last intake (160) is before it now */
+    assert_int_equal(n, 2);
+    assert_true(has_id(ids, n, CLIENT1) && has_id(ids, n, CLIENT4));
+    free(ids);
+    OK(f, o->clients_closed_before(f->s, INT64_MAX, &ids, &n));
+    assert_int_equal(n, 2);
+    assert_false(has_id(ids, n, CLIENT2) || has_id(ids, n, CLIENT3));
+    free(ids);
+
+    ids = (char(*)[STORE_ID_LEN]) & n;
+    EXPECT(f, ST_INVALID, o->clients_closed_before(f->s, 10, &ids, NULL));
+    assert_null(ids);
+    EXPECT(f, ST_INVALID, o->clients_closed_before(f->s, 10, NULL, &n));
+    assert_int_equal(o->clients_closed_before(NULL, 10, &ids, &n), ST_INVALID);
+    for (int i = 0; i < 5; i++) intake_rec_free(in[i]);
+}
+
+typedef struct {
+    const store_ops *ops;
+    store *writer;
+    bool complete;
+    store_status st;
+    int calls;
+} ckpt_ctx;
+
+/* While the scan's connection reads (its callback runs), another desk commits and checkpoints: the reader
+ * keeps part of the WAL, so the checkpoint is not complete. */
+static int checkpoint_while_reading(void *ctx, const facts_brief *r) {
+    (void)r;
+    ckpt_ctx *c = ctx;
+    if (c->calls++) return 1;
+    unsigned char v[4] = {1, 2, 3, 4};
+    c->st = c->ops->begin(c->writer);
+    if (c->st == ST_OK) c->st = c->ops->meta_set(c->writer, "k", v, sizeof v);
+    if (c->st == ST_OK) c->st = c->ops->commit(c->writer);
+    c->complete = true;
+    if (c->st == ST_OK) c->st = c->ops->checkpoint(c->writer, &c->complete);
+    return 1;
+}
+
+/* checkpoint: complete when no other desk is reading; not complete (and not an error) while one is; refused
+ * inside a transaction. */
+static void c_checkpoint(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    bool done = false;
+    OK(f, o->checkpoint(f->s, &done));
+    assert_true(done);
+    facts_rec a = mk_facts(FACTS1, CLIENT1, 10, "red", 1);
+    OK(f, o->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    OK(f, o->facts_put(f->s, &a));
+    OK(f, o->commit(f->s));
+    done = false;
+    OK(f, o->checkpoint(f->s, &done));
+    assert_true(done);
+
+    store *w = NULL;
+    char err[512];
+    assert_int_equal(o->open(f->path, false, 50, &w, err, sizeof err), ST_OK);
+    ckpt_ctx c = {o, w, true, ST_IO, 0};
+    OK(f, o->facts_scan(f->s, 0, 100, 1, 1, checkpoint_while_reading, &c));
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.st, ST_OK);
+    assert_false(c.complete);
+    done = false;
+    assert_int_equal(o->checkpoint(w, &done), ST_OK); /* the reader is done: now it completes */
+    assert_true(done);
+    o->close(w);
+    blob b;
+    OK(f, o->meta_get(f->s, "k", &b)); /* nothing was lost */
+    assert_int_equal(b.n, 4);
+    blob_free(&b);
+
+    OK(f, o->begin(f->s));
+    done = true;
+    EXPECT(f, ST_INVALID, o->checkpoint(f->s, &done));
+    assert_false(done);
+    f->ops->rollback(f->s);
+    EXPECT(f, ST_INVALID, o->checkpoint(f->s, NULL));
+    assert_int_equal(o->checkpoint(NULL, &done), ST_INVALID);
+}
+
 /* Every conformance test, for one backend (its store_ops as the prestate). */
 #define CT(fn, backend) cmocka_unit_test_prestate_setup_teardown(fn, setup_store, teardown, (void *)(uintptr_t)&(backend))
 #define CONFORMANCE(b)                                                                                        \
@@ -2530,7 +3953,10 @@ static void c_row_macs(void **state) {
         CT(c_each_sealed_reseal, b), CT(c_update_sealed, b), CT(c_not_found, b), CT(c_outside_transaction, b), \
         CT(c_rollback, b), CT(c_transaction_misuse, b), CT(c_degenerate_no_store, b),                         \
         CT(c_degenerate_args, b), CT(c_integrity_ok, b), CT(c_second_connection, b), CT(c_busy, b), \
-        CT(c_row_macs, b), cmocka_unit_test(c_every_op_called)
+        CT(c_row_macs, b), CT(c_queue_order, b), CT(c_queue_counts_page, b), CT(c_queue_events, b),          \
+        CT(c_audit_each_from, b), CT(c_local_changes, b), CT(c_facts, b), CT(c_facts_scan, b),               \
+        CT(c_intake_each_between, b), CT(c_client_erase, b), CT(c_drafts_erase, b),                          \
+        CT(c_clients_closed_before, b), CT(c_checkpoint, b), cmocka_unit_test(c_every_op_called)
 
 /* Last of the conformance list: every operation of the table was called through it above (counted by
  * store_checked), so a second backend that passes this list has run every operation. */
