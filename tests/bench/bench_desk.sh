@@ -10,13 +10,13 @@
 #      run: the same program idle on its login screen (no database polling). And its resident memory.
 # Usage: tests/bench/bench_desk.sh DB PASSPHRASE USER
 set -eu
+. "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.."
 . tests/bench/rows.sh
 DB=$1 PASS=$2 USER_NAME=$3
 T="$(pwd)/triage"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-bench-desk.XXXXXX")
+make_tmp bench-desk 'tmux kill-server 2>/dev/null || true'
 export TMUX_TMPDIR="$tmp"
-trap 'tmux kill-server 2>/dev/null || true; rm -rf "$tmp"' EXIT INT TERM
 export TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
 runs=${TRIAGE_BENCH_DESK_RUNS:-40}
 # TRIAGE_BENCH_KEEP_DB=FILE keeps a copy of the database for profiling by hand

@@ -4,19 +4,18 @@
 # and from a key to the refreshed screen during the wizard. Baselines in the same run: starting the same
 # binary for `--version` (process start alone), and keys on the login screen (a static screen).
 set -eu
+. "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.."
 . tests/bench/rows.sh
 T=./triage
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-bench-tui.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp bench-tui
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 DB="$tmp/b.db"
-cli() { printf '%b' "$1" >"$tmp/p"; shift; $T --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p" >/dev/null; }
-cli "admin-passphrase-1\n" --user admin init
-cli "admin-passphrase-1\ndesk-passphrase-12\n" --user admin user add desk --role reception
-cli "admin-passphrase-1\n" --user admin roster import assets/counselors.sample.ini
+cli "admin-passphrase-1\n" --user admin init >/dev/null
+cli "admin-passphrase-1\ndesk-passphrase-12\n" --user admin user add desk --role reception >/dev/null
+cli "admin-passphrase-1\n" --user admin roster import assets/counselors.sample.ini >/dev/null
 {
     printf 'key tab\nkey tab\nkey tab\nkey tab\nkey tab\nkey tab\nkey tab\nkey tab\n'
     printf 'type desk\nkey enter\ntype desk-passphrase-12\nkey enter\nkey n\nkey enter\ntype 2\n'

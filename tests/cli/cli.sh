@@ -2,18 +2,14 @@
 # Command-line suite: runs the real binary as scripts and cron jobs will, and checks output, exit
 # status and messages. Usage: tests/cli/cli.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-cli.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp cli
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" TZ=UTC LC_ALL=C.UTF-8
 unset TRIAGE_CONFIG TRIAGE_NOW
 mkdir -p "$HOME" "$XDG_CONFIG_HOME"
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
 # run CMD...: sets $out, $err, $rc
 run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err"); }
 expect_out() { # name expected-stdout expected-rc
@@ -199,5 +195,4 @@ else
     bad "make install" "$(cat "$tmp/install.log")"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

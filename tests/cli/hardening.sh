@@ -7,19 +7,14 @@
 # -fstack-clash-protection leaves no trace in the ELF file that readelf can show; it is not checked here.
 # Usage: tests/cli/hardening.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-harden.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp harden
 export LC_ALL=C
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
 
 if ! command -v readelf >/dev/null 2>&1; then
     bad "readelf is missing (binutils; make deps installs it)"
-    echo "$pass passed, $fail failed"
-    exit 1
+    finish
 fi
 
 # Each check prints nothing and succeeds when the binary has the property.
@@ -60,5 +55,4 @@ else
     done
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -13,22 +13,18 @@
 #   what-to-press message in the Chinese staff interface too.
 # Usage: tests/cli/keys.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-keys.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp keys
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
 unset TRIAGE_CONFIG NO_COLOR TRIAGE_NOW
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/a.ini"
+test_config "$tmp/a.ini"
 # the other shipped forms: the short screens and the K6 before the ASQ
 sed -e 's/^forms = intake phq9 gad7 asq$/forms = intake phq2 gad2 k6 asq/' "$tmp/a.ini" >"$tmp/b.ini"
 P=admin-passphrase-1 R=desk-passphrase-12
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" 2>/dev/null | head -40; }
+fail_show=show_file
 cli() { # config db passphrases args...
     c=$1 db=$2
     printf '%b' "$3" >"$tmp/p"
@@ -212,5 +208,4 @@ tui a "$tmp/zh.script" 80 24
 expect "Chinese staff interface: Enter on an unanswered question says what to press" "$D/zh_gender" "请按 1-5 作答"
 if marked "$D/zh_gender"; then bad "...and records nothing (Chinese)" "$D/zh_gender"; else ok "...and records nothing (Chinese)"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

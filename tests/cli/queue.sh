@@ -4,36 +4,18 @@
 # ticking at the same instant; roles and rules of every move; three declines go to a person.
 # Usage: tests/cli/queue.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-queue.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp queue
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8
 unset TRIAGE_CONFIG
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 DB="$tmp/q.db"
 T0=1795000000 # a fixed instant (2026-11-18T...Z); every step sets TRIAGE_NOW from it
 export TRIAGE_NOW=$T0
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
-tri() {
-    u=$1 p=$2
-    shift 2
-    printf '%b' "$p" >"$tmp/pass"
-    "$T" --config "$tmp/config.ini" --db "$DB" --user "$u" --passphrase-fd 3 "$@" 3<"$tmp/pass" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-}
-nol() { "$T" --config "$tmp/config.ini" --db "$DB" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err"); }
-check() { name=$1; shift; if "$@"; then ok "$name"; else bad "$name" "rc=$rc out=$out err=$err"; fi; }
-has_out() { printf '%s' "$out" | grep -q -- "$1"; }
-has_err() { printf '%s' "$err" | grep -q -- "$1"; }
 P=admin-passphrase-1 R=desk-passphrase-12 C=clin-passphrase-12
 
 tri admin "$P\n" init
@@ -162,5 +144,4 @@ check "unknown queue command: usage, exit 2" [ "$rc" -eq 2 ]
 tri admin "$P\n" verify
 check "verify still sound (queue history sealed and audited)" has_out "^sound"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

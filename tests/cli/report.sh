@@ -5,36 +5,17 @@
 # leaves no trace of a client in the database files.
 # Usage: tests/cli/report.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-report.XXXXXX")
-# KEEP=1 keeps the temporary directory (databases, exports) for a look after a failure
-trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
+make_tmp report
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8
 unset TRIAGE_CONFIG
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    -e 's/^k_floor = 5/k_floor = 2/' config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini" -e 's/^k_floor = 5/k_floor = 2/'
 DB="$tmp/r.db"
 export TRIAGE_NOW=2026-03-02T09:00:00Z
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
-tri() {
-    u=$1 p=$2
-    shift 2
-    printf '%b' "$p" >"$tmp/pass"
-    "$T" --config "$tmp/config.ini" --db "$DB" --user "$u" --passphrase-fd 3 "$@" 3<"$tmp/pass" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-}
-nol() { "$T" --config "$tmp/config.ini" --db "$DB" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err"); }
-check() { name=$1; shift; if "$@"; then ok "$name"; else bad "$name" "rc=$rc out=$out err=$err"; fi; }
-has_out() { printf '%s' "$out" | grep -q -- "$1"; }
-has_err() { printf '%s' "$err" | grep -q -- "$1"; }
 P=admin-passphrase-1 R=desk-passphrase-12 C=clin-passphrase-12
 
 tri admin "$P\n" init
@@ -224,5 +205,4 @@ check "retention apply erases it" has_out "erased 0 unfinished intakes and 1 clo
 nol retention
 check "nothing due afterwards" has_out "0 closed records"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

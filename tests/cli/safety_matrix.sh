@@ -45,6 +45,7 @@
 # digit of its score (0-3), other choice items by their position from 1 (ASQ: 1 No, 2 Yes), `r` refuses,
 # multi-choice lists Down/Up and Space, Enter moves on.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
 
@@ -106,8 +107,7 @@ export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=
 export TERM=xterm-256color
 unset TRIAGE_CONFIG TRIAGE_NOW TRIAGE_SCRIPT NO_COLOR
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 # the centre that asks no ASQ (still a suicide screen: PHQ-9 item 9), for self_harm_noasq
 sed 's/^forms = .*/forms = intake phq9/' "$tmp/config.ini" >"$tmp/noasq.ini"
 DB="$tmp/m.db"
@@ -115,7 +115,6 @@ P=admin-passphrase-1 R=desk-passphrase-12
 D="$tmp/dump"
 mkdir -p "$D"
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
 bad() { # name [file to show]
     fail=$((fail + 1))
     echo "FAIL $1"
@@ -776,5 +775,4 @@ multi=$(fhir_qr qr-dup1-c "urn:triage:questionnaire:asq|1.0" "$two,$(fhir_answer
 fhir_refused "import fhir | an ASQ item with two answers (no, yes): refused, nothing saved" \
     "$pt,$multi" "has 2 answers; a single-choice item takes one"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,24 +6,19 @@
 # (Two desks at once, with real time passing, are in tests/e2e/desks.sh.)
 # Usage: tests/cli/screens.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-screens.XXXXXX")
-trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
+make_tmp screens
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
 unset TRIAGE_CONFIG NO_COLOR
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 DB="$tmp/s.db"
 P=admin-passphrase-1 R=desk-passphrase-12 C=clin-passphrase-12
 T0=1795000000 # a fixed instant; every run sets TRIAGE_NOW from it
 export TRIAGE_NOW=$T0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" 2>/dev/null | head -40; }
-cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
+fail_show=show_file
 cli "$P\n" --user admin init >/dev/null
 cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
 cli "$P\n$C\n" --user admin user add clin --role clinician >/dev/null
@@ -356,5 +351,4 @@ printf 'type %s\nkey enter\nkey k\ndump %s/report_denied\nkey q\n' "$R" "$D" >"$
 tui desk "$tmp/rep2.script"
 expect "k: reception may not run reports, and is told why" "$D/report_denied" "denied"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,42 +4,19 @@
 # verify, audit checkpoints, passphrase change, rekey, backup, foreign files refused.
 # Usage: tests/cli/store.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-store.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp store
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8
 unset TRIAGE_CONFIG TRIAGE_NOW
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
 # fast key derivation and a short lockout for the test; everything else as shipped
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e 's/^lock_after = 5/lock_after = 3/' \
-    -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini" -e 's/^lock_after = 5/lock_after = 3/'
 DB="$tmp/centre.db"
 ADMIN=admin-passphrase-1
 ALICE=alice-passphrase-1
 BOB=bob-passphrase-123
-
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
-# tri USER PASSLINES ARGS...: runs triage as USER with passphrases (one per line) on fd 3
-tri() {
-    u=$1 p=$2
-    shift 2
-    printf '%b' "$p" >"$tmp/pass"
-    "$T" --config "$tmp/config.ini" --db "$DB" --user "$u" --passphrase-fd 3 "$@" 3<"$tmp/pass" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-}
-check() { # name condition-command...
-    name=$1
-    shift
-    if "$@"; then ok "$name"; else bad "$name" "rc=$rc out=$out err=$err"; fi
-}
-has_out() { printf '%s' "$out" | grep -q -- "$1"; }
-has_err() { printf '%s' "$err" | grep -q -- "$1"; }
 
 tri admin "$ADMIN\n" init
 check "init creates the database and first supervisor" [ "$rc" -eq 0 ]
@@ -206,5 +183,4 @@ fi
 DB="$tmp/missing.db" tri admin "$ADMIN\n" verify
 check "a missing database says how to create one" has_err "triage init"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,43 +7,24 @@
 # top of a tick's raise is still caught.
 # Usage: tests/cli/tamper.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-tamper.XXXXXX")
-trap "" EXIT
+make_tmp tamper
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
 unset TRIAGE_CONFIG NO_COLOR
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 GOOD="$tmp/good.db"
 DB="$GOOD"
 T0=1795000000
 export TRIAGE_NOW=$T0
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
-tri() {
-    u=$1 p=$2
-    shift 2
-    printf '%b' "$p" >"$tmp/pass"
-    "$T" --config "$tmp/config.ini" --db "$DB" --user "$u" --passphrase-fd 3 "$@" 3<"$tmp/pass" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-}
-nol() { "$T" --config "$tmp/config.ini" --db "$DB" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err"); }
-check() { name=$1; shift; if "$@"; then ok "$name"; else bad "$name" "rc=$rc out=$out err=$err"; fi; }
-has_out() { printf '%s' "$out" | grep -q -- "$1"; }
-has_err() { printf '%s' "$err" | grep -q -- "$1"; }
 P=admin-passphrase-1 R=desk-passphrase-12 C=clin-passphrase-12
 
 if ! command -v sqlite3 >/dev/null 2>&1; then
     bad "sqlite3 command-line tool missing (make deps installs it)"
-    echo "$pass passed, $fail failed"
-    exit 1
+    finish
 fi
 
 tri admin "$P\n" init
@@ -226,5 +207,4 @@ tri admin "$P\n" rekey
 tri admin "$P\n" verify
 check "rekey does not bless an edited row" has_err "tampering: queue_items row $RED_ITEM"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

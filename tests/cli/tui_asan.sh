@@ -8,14 +8,13 @@
 # fails this suite, whatever the screens showed.
 # Usage: tests/cli/tui_asan.sh [ignored]   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.." || exit 2
 A=build/asan/triage
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-tui-asan.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp tui-asan
 if [ ! -x "$A" ]; then
-    echo "FAIL $A is missing (make $A)"
-    echo "0 passed, 1 failed"
-    exit 1
+    bad "$A is missing (make $A)"
+    finish
 fi
 mkdir -p "$tmp/san"
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0:log_path=$tmp/san/asan"
@@ -42,5 +41,4 @@ for f in "$tmp"/san/*; do
 done
 if [ "$reports" -eq 0 ]; then pass=$((pass + 1)); echo "ok   no AddressSanitizer, LeakSanitizer or UBSan report"
 else fail=$((fail + reports)); fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

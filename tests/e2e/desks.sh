@@ -4,27 +4,22 @@
 # A's queue shows the change within 2 seconds. Both quit cleanly.
 # Usage: tests/e2e/desks.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-desks.XXXXXX")
+make_tmp desks 'tmux kill-server 2>/dev/null'
 export TMUX_TMPDIR="$tmp"
-trap 'tmux kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8
 unset TRIAGE_CONFIG TRIAGE_NOW TRIAGE_SCRIPT NO_COLOR
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 DB="$tmp/d.db"
 R=desk-passphrase-12 C=clin-passphrase-12
-cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
 cli "admin-passphrase-1\n" --user admin init >/dev/null
 cli "admin-passphrase-1\n$R\n" --user admin user add desk --role reception >/dev/null
 cli "admin-passphrase-1\n$C\n" --user admin user add clin --role clinician >/dev/null
 cli "admin-passphrase-1\n" --user admin roster import assets/counselors.sample.ini >/dev/null
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; tmux capture-pane -p -t "$2" 2>/dev/null | sed 's/^/     /' | head -40; }
+fail_show=show_pane
 wait_for() { # session pattern tenths-of-a-second
     n=0
     while [ $n -lt "$3" ]; do
@@ -85,5 +80,4 @@ tmux send-keys -t A q q
 tmux send-keys -t B q q
 step "desk A quits cleanly" A "EXITED 0"
 step "desk B quits cleanly" B "EXITED 0"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -13,24 +13,19 @@
 # Also the same bytes through TRIAGE_SCRIPT `type` lines (headless).
 # Usage: tests/e2e/terminal_faults.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-tfault.XXXXXX")
+make_tmp tfault 'tmux kill-server 2>/dev/null'
 S="triage-tfault-$$"
 export TMUX_TMPDIR="$tmp"
-trap 'tmux kill-server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8
 unset TRIAGE_CONFIG TRIAGE_NOW TRIAGE_SCRIPT NO_COLOR
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 DB="$tmp/t.db"
 A=admin-passphrase-1 C=clin-passphrase-12
-cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; tmux capture-pane -p -t "$S" 2>/dev/null | sed 's/^/     /' | head -40; }
+fail_show=show_pane
 pane() { tmux capture-pane -p -t "$S" 2>/dev/null; }
 wait_for() { # pattern [seconds]: polls, bounded
     n=0 limit=$(( ${2:-10} * 10 ))
@@ -338,5 +333,4 @@ part_queue
 part_admin
 part_script
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

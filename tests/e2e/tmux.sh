@@ -4,24 +4,19 @@
 # continues with every answer kept; the terminal is restored when the program quits.
 # Usage: tests/e2e/tmux.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-e2e.XXXXXX")
+make_tmp e2e 'tmux kill-server 2>/dev/null'
 S="triage-e2e-$$"
 export TMUX_TMPDIR="$tmp"
-trap 'tmux kill-server 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8
 unset TRIAGE_CONFIG TRIAGE_NOW TRIAGE_SCRIPT NO_COLOR
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 DB="$tmp/e.db"
 R=desk-passphrase-12
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; tmux capture-pane -p -t "$S" 2>/dev/null | sed 's/^/     /' | head -40; }
-cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
+fail_show=show_pane
 cli "admin-passphrase-1\n" --user admin init >/dev/null
 cli "admin-passphrase-1\n$R\n" --user admin user add desk --role reception >/dev/null
 cli "admin-passphrase-1\n" --user admin roster import assets/counselors.sample.ini >/dev/null
@@ -131,5 +126,4 @@ for term in vt100 linux screen; do
     tmux kill-session -t "$S"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,27 +6,21 @@
 # until exit by design) and libsodium's guarded sodium_malloc pages are not errors. No suppressions needed.
 # Usage: tests/e2e/valgrind.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-vg.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp vg
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
 unset TRIAGE_CONFIG NO_COLOR TRIAGE_NOW
 mkdir -p "$HOME"
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" 2>/dev/null | head -60; }
+fail_show=show_file show_lines=60
 if ! command -v valgrind >/dev/null 2>&1; then
     bad "valgrind is missing (make deps installs it)"
-    echo "$pass passed, $fail failed"
-    exit 1
+    finish
 fi
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 DB="$tmp/t.db"
 P=admin-passphrase-1 R=desk-passphrase-12
-cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
 cli "$P\n" --user admin init >/dev/null
 cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
 cli "$P\n" --user admin roster import assets/counselors.sample.ini >/dev/null
@@ -101,5 +95,4 @@ if [ "$rc" -eq 0 ]; then ok "quit cleanly under valgrind (exit 0)"; else bad "ex
 if [ -s "$tmp/vg.log" ]; then bad "valgrind reported errors or leaks" "$tmp/vg.log"; else ok "no memory error, no definite or indirect leak"; fi
 "$T" --config "$tmp/config.ini" --db "$DB" queue --json >"$tmp/q.json"
 grep -q '"level":"red"' "$tmp/q.json" && ok "the intake was stored (red queue item)" || bad "stored" "$tmp/q.json"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,21 +7,18 @@
 # Usage: tests/faults/crash.sh ./triage   Last line: `N passed, N failed`.
 # CRASH_ROUNDS and CRASH_COPIES change the counts (defaults 1000 and 240); CRASH_SEED repeats a run.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
 BIN=$(pwd)/build/release/tests/faults
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-crash.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp crash
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8
 unset TRIAGE_CONFIG TRIAGE_NOW
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 A=admin-passphrase-1 R=desk-passphrase-12
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" | grep -v '^     ok' | tail -n 30; }
+show_log() { [ -z "${1:-}" ] || sed 's/^/     /' "$1" | grep -v '^     ok' | tail -n 30; } # its last lines, not the ok ones
+fail_show=show_log
 cli() { db=$1 p=$2; shift 2; printf '%b' "$p" >"$tmp/p"; "$T" --config "$tmp/config.ini" --db "$db" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
 setup() { # dir: a database with a supervisor and one reception desk
     mkdir -p "$1"
@@ -30,7 +27,7 @@ setup() { # dir: a database with a supervisor and one reception desk
 }
 
 for b in writer crash; do
-    [ -x "$BIN/$b" ] || { bad "$BIN/$b is built (make $BIN/$b)"; echo "$pass passed, $fail failed"; exit 1; }
+    [ -x "$BIN/$b" ] || { bad "$BIN/$b is built (make $BIN/$b)"; finish; }
 done
 
 # 1. SIGKILL at random moments
@@ -64,5 +61,4 @@ fi
 cli "$tmp/copy/t.db" "$A\n" --user admin verify >"$tmp/v.out" 2>&1
 if grep -q '^sound' "$tmp/v.out"; then ok "the original after the copies: triage verify says sound"; else bad "triage verify of the original" "$tmp/v.out"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,29 +6,25 @@
 # make test runs it for LOAD_SECONDS=15; make bench for 180 s (LOAD_SECONDS overrides) after a single-desk
 # baseline of LOAD_BASELINE seconds in the same run. LOAD_DESKS changes the number of desks (8).
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
 BIN=$(pwd)/build/release/tests/faults
 SECONDS_=${LOAD_SECONDS:-15}
 BASE=${LOAD_BASELINE:-0}
 DESKS=${LOAD_DESKS:-8}
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-load.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp load
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8
 unset TRIAGE_CONFIG TRIAGE_NOW
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 A=admin-passphrase-1 R=desk-passphrase-12
 DB=$tmp/load.db
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" | tail -n 30; }
-cli() { p=$1; shift; printf '%b' "$p" >"$tmp/p"; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
+show_log() { [ -z "${1:-}" ] || sed 's/^/     /' "$1" | tail -n 30; } # a log's last lines
+fail_show=show_log
 
 for b in writer load; do
-    [ -x "$BIN/$b" ] || { bad "$BIN/$b is built (make $BIN/$b)"; echo "$pass passed, $fail failed"; exit 1; }
+    [ -x "$BIN/$b" ] || { bad "$BIN/$b is built (make $BIN/$b)"; finish; }
 done
 cli "$A\n" --user admin init >/dev/null
 i=1
@@ -46,5 +42,4 @@ if [ $rc -eq 0 ] && grep -q '^load: ok' "$tmp/load.log"; then ok "every desk fin
 cli "$A\n" --user admin verify >"$tmp/v.out" 2>&1
 if grep -q '^sound' "$tmp/v.out"; then ok "after the load: triage verify says sound"; else bad "verify after the load" "$tmp/v.out"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

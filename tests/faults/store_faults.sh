@@ -6,26 +6,20 @@
 # the write is refused whole, and works once the fault is gone.
 # Usage: tests/faults/store_faults.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
 BIN=$(pwd)/build/release/tests/faults
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-sfault.XXXXXX")
+make_tmp sfault '[ -n "$mnt" ] && umount "$mnt" 2>/dev/null'
 chmod 755 "$tmp" # the read-only cases run as nobody, who must reach the files
 mnt=""
-cleanup() { [ -n "$mnt" ] && umount "$mnt" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8
 unset TRIAGE_CONFIG TRIAGE_NOW
 mkdir -p "$HOME"
 # a short busy timeout, so that "locked for longer than busy_timeout" takes a fraction of a second
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e 's/^busy_timeout_ms = 5000/busy_timeout_ms = 300/' \
-    -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini" -e 's/^busy_timeout_ms = 5000/busy_timeout_ms = 300/'
 chmod 644 "$tmp/config.ini"
 A=admin-passphrase-1 R=desk-passphrase-12
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
 skip() { echo "skip $1"; }
 # tri DB PASSLINES ARGS...: sets rc, out, err
 tri() {
@@ -39,9 +33,6 @@ tri() {
     err=$(cat "$tmp/err")
 }
 AS=""
-check() { name=$1; shift; if "$@"; then ok "$name"; else bad "$name" "rc=$rc out=$out err=$err"; fi; }
-has_out() { printf '%s' "$out" | grep -q -- "$1"; }
-has_err() { printf '%s' "$err" | grep -q -- "$1"; }
 setup() { # db: a database with a supervisor and a reception desk
     tri "$1" "$A\n" --user admin init && tri "$1" "$A\n$R\n" --user admin user add desk --role reception
 }
@@ -168,5 +159,4 @@ else
     skip "disk full: mount -t tmpfs is not allowed here (needs root with CAP_SYS_ADMIN)"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

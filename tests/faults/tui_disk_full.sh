@@ -7,29 +7,24 @@
 # the summary, `triage verify` sound, the client stored once.
 # Usage: tests/faults/tui_disk_full.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-tdisk.XXXXXX")
+make_tmp tdisk unmount_scratch
 S="triage-tdisk-$$"
 mnt=""
 export TMUX_TMPDIR="$tmp"
-cleanup() {
+unmount_scratch() {
     tmux kill-server 2>/dev/null
     n=0 # the desk may still be closing the database: the unmount waits for it (bounded)
     while [ -n "$mnt" ] && ! umount "$mnt" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-    rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8
 unset TRIAGE_CONFIG TRIAGE_NOW TRIAGE_SCRIPT NO_COLOR
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 A=admin-passphrase-1 R=desk-passphrase-12
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; tmux capture-pane -p -t "$S" 2>/dev/null | sed 's/^/     /' | head -34; }
+fail_show=show_pane show_lines=34
 pane() { tmux capture-pane -p -t "$S" 2>/dev/null; }
 wait_for() { # pattern [seconds]: polls, bounded
     n=0 limit=$(( ${2:-10} * 10 ))
@@ -47,7 +42,6 @@ need() { # a step the rest depends on: the test stops when it fails
 }
 step() { if wait_for "$2" "${3:-10}"; then ok "$1"; else bad "$1 (waiting for: $2)"; fi; }
 keys() { tmux send-keys -t "$S" "$@"; }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
 fill() { dd if=/dev/zero of="$mnt/filler" bs=4k 2>/dev/null; }
 
 mkdir -p "$tmp/small"
@@ -57,7 +51,6 @@ if ! mount -t tmpfs -o size=8m tmpfs "$tmp/small" 2>/dev/null; then
 fi
 mnt="$tmp/small"
 DB="$mnt/t.db"
-cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
 cli "$A\n" --user admin init >/dev/null
 cli "$A\n$R\n" --user admin user add desk --role reception >/dev/null
 tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"

@@ -5,19 +5,16 @@
 # built here when missing (make fuzz-build); without clang this fails, it does not skip.
 # Usage: tests/fuzz/corpus.sh [ignored]   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.." || exit 2
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-fuzz.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp fuzz
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LC_ALL=C.UTF-8 TZ=UTC
 
 if ! make --no-print-directory -s fuzz-build >"$tmp/build" 2>&1; then
-    echo "FAIL building the fuzz harnesses (clang with libFuzzer is needed: make deps)"
+    bad "building the fuzz harnesses (clang with libFuzzer is needed: make deps)"
     sed 's/^/     /' "$tmp/build" | tail -n 20
-    echo "0 passed, 1 failed"
-    exit 1
+    finish
 fi
 for dir in tests/fuzz/corpus/*/; do
     h=$(basename "$dir")
@@ -37,5 +34,4 @@ for dir in tests/fuzz/corpus/*/; do
         grep -B 2 -A 25 'ERROR: \|runtime error:' "$tmp/$h.log" | head -n 60 | sed 's/^/     /'
     fi
 done
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,15 +7,13 @@
 # Usage: sh tests/structure/layers.sh [ROOT]  (ROOT: a checkout, default this one; the negative test points
 # it at a copy with a deliberate upward include).
 set -u
+. "$(dirname "$0")/../lib.sh"
 root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 [ "${1:-}" = "./triage" ] && root=$(cd "$(dirname "$0")/../.." && pwd) # run-suites passes the binary
 cd "$root" || exit 2
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 layers=core/LAYERS
-[ -f "$layers" ] || { echo "FAIL: $layers is missing"; echo "0 passed, 1 failed"; exit 1; }
+[ -f "$layers" ] || { bad "$layers is missing"; finish; }
 # folder -> rank, from the file's non-comment lines
 ranks=$(awk '!/^#/ && NF { r++; for (i = 1; i <= NF; i++) print $i, r }' "$layers")
 rank_of() { echo "$ranks" | awk -v f="$1" '$1 == f { print $2 }'; }
@@ -73,8 +71,7 @@ if echo "$edges" | tsort >/dev/null 2>&1; then ok; else bad "headers include eac
 # The check itself can fail: a copy with one deliberate upward include (base reaching up to records) and
 # one header circle must be refused, naming them.
 if [ -z "${LAYERS_SELFTEST:-}" ]; then
-    tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-layers.XXXXXX")
-    trap 'rm -rf "$tmp"' EXIT INT TERM
+    make_tmp layers
     cp -r core tui "$tmp/"
     sed -i '0,/^#include "util.h"$/s//#include "util.h"\n#include "session.h"/' "$tmp/core/base/csv.c"
     printf '#include "bands.h"\n' >> "$tmp/core/base/util.h"
@@ -86,5 +83,4 @@ if [ -z "${LAYERS_SELFTEST:-}" ]; then
     else bad "a header circle in a copy was not refused: $out"; fi
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

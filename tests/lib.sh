@@ -1,0 +1,80 @@
+# The scaffolding every shell suite shares (sourced, not run). A suite under tests/<kind>/ starts with
+#     . "$(dirname "$0")/../lib.sh"
+# which works from any working directory (the path is the suite's own), and ends with `finish`.
+# What it gives:
+#   ok NAME / bad NAME [DETAIL]   count a pass or a failure; `FAIL NAME` starts a line, which is what
+#                                 run-suites.sh shows the lines under. DETAIL is shown by $fail_show:
+#                                 show_text (default: DETAIL is text), show_file (DETAIL is a file: its first
+#                                 $show_lines lines), show_pane (the tmux pane of session DETAIL, or $S:
+#                                 what the screen held at the failure), or a function of the suite's own.
+#   finish                        prints `N passed, N failed` and exits 0 only when nothing failed.
+#   make_tmp NAME [COMMAND]       $tmp, a new directory triage-NAME.XXXXXX, removed on exit (kept when KEEP
+#                                 is set, for a look after a failure); COMMAND (stop tmux, unmount) runs first.
+#   test_config FILE [SED-ARGS]   FILE: the shipped config.ini with a fast key derivation (kdf_cost) and the
+#                                 forms of this checkout, plus the suite's own `-e 's/.../.../'` edits.
+#   cli PASSLINES ARGS...         runs $T on $tmp/config.ini and $DB, passphrases (one per line) on fd 3.
+#   tri USER PASSLINES ARGS...    the same as USER, keeping the outcome in $rc, $out and $err;
+#   nol ARGS...                   the same with no login; check NAME COMMAND... counts COMMAND's outcome
+#                                 (showing rc, out and err on a failure); has_out / has_err PATTERN.
+lib_root=$(cd "$(dirname "$0")/../.." && pwd)
+pass=0
+fail=0
+fail_show=show_text
+show_lines=40
+
+ok() {
+    pass=$((pass + 1))
+    [ $# -eq 0 ] || echo "ok   $1"
+}
+bad() { # name [detail]
+    fail=$((fail + 1))
+    echo "FAIL $1"
+    shift
+    "$fail_show" "$@"
+    return 0
+}
+show_text() { [ -z "${1:-}" ] || echo "     $1"; }
+show_file() { [ -z "${1:-}" ] || sed 's/^/     /' "$1" 2>/dev/null | head -n "$show_lines"; }
+show_pane() { tmux capture-pane -p -t "${1:-${S:-}}" 2>/dev/null | sed 's/^/     /' | head -n "$show_lines"; }
+
+finish() {
+    echo "$pass passed, $fail failed"
+    [ "$fail" -eq 0 ] && exit 0
+    exit 1
+}
+
+make_tmp() { # name [command run before the directory goes]
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-$1.XXXXXX")
+    lib_at_exit=${2:-}
+    trap lib_cleanup EXIT INT TERM
+}
+lib_cleanup() {
+    [ -z "$lib_at_exit" ] || eval "$lib_at_exit"
+    [ -n "${KEEP:-}" ] || rm -rf "$tmp"
+}
+
+test_config() { # file [sed arguments]
+    lib_ini=$1
+    shift
+    sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $lib_root/forms#" \
+        "$@" "$lib_root/config.ini" >"$lib_ini"
+}
+
+cli() { # passlines args...
+    printf '%b' "$1" >"$tmp/p"
+    shift
+    "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"
+}
+tri() { # user passlines args...: sets rc, out, err
+    u=$1 p=$2
+    shift 2
+    printf '%b' "$p" >"$tmp/pass"
+    "$T" --config "$tmp/config.ini" --db "$DB" --user "$u" --passphrase-fd 3 "$@" 3<"$tmp/pass" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    out=$(cat "$tmp/out")
+    err=$(cat "$tmp/err")
+}
+nol() { "$T" --config "$tmp/config.ini" --db "$DB" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; out=$(cat "$tmp/out"); err=$(cat "$tmp/err"); }
+check() { name=$1; shift; if "$@"; then ok "$name"; else bad "$name" "rc=$rc out=$out err=$err"; fi; }
+has_out() { printf '%s' "$out" | grep -q -- "$1"; }
+has_err() { printf '%s' "$err" | grep -q -- "$1"; }
