@@ -18,19 +18,20 @@ static const char *level_word(risk_level l) {
 /* Nothing is highlighted on an unanswered question, so that no key can take a default for an answer (a
  * stray Space picks nothing); an answered single choice starts on its answer. */
 static void reset_highlight(app *a) {
-    a->choice = -1;
-    wizard *w = a->w;
-    if (!a->w_active || w->stage != WZ_QUESTIONS) return;
+    a->in.choice.on = false;
+    wizard *w = a->in.w;
+    if (!a->in.active || w->stage != WZ_QUESTIONS) return;
     const scale *s = form_item_scale(wizard_form(w), w->item);
     const answer *an = &w->in.a.answers[w->forms[w->pos]][w->item];
-    if (s && wizard_item(w)->type != ITEM_MULTI && an->state == ANS_VALUE) a->choice = scale_value_index(s, an->value);
+    int at = s && wizard_item(w)->type != ITEM_MULTI && an->state == ANS_VALUE ? scale_value_index(s, an->value) : -1;
+    if (at >= 0) a->in.choice = (highlight){true, at};
 }
 
 void intake_autosave(app *a) {
-    if (!a->s || !a->w_active || a->w->stage == WZ_SAVED) return;
-    char *body = wizard_to_json(a->w);
+    if (!a->s || !a->in.active || a->in.w->stage == WZ_SAVED) return;
+    char *body = wizard_to_json(a->in.w);
     char err[512];
-    if (!body || !draft_save(a->s, a->w->draft_id, body, err, sizeof err))
+    if (!body || !draft_save(a->s, a->in.w->draft_id, body, err, sizeof err))
         app_message(a, true, "%s", body ? err : "cannot save the draft");
     else if (a->message_error) /* saved: a failure shown before ("the disk is full") no longer holds */
         a->message[0] = '\0';
@@ -40,73 +41,87 @@ void intake_autosave(app *a) {
     }
 }
 
-void intake_begin(app *a, bool resume) {
-    char err[512];
-    if (resume) {
-        char id[STORE_ID_LEN] = "";
-        char *body = NULL;
-        bool found = false;
-        if (!draft_resume(a->s, id, &body, &found, err, sizeof err)) {
-            app_message(a, true, "%s", err);
-            return;
-        }
-        if (!found) return;
-        if (a->w_active) wizard_free(a->w);
-        a->w_active = wizard_from_json(a->w, a->e, body, err, sizeof err);
-        vault_wipe_free(body);
-        if (!a->w_active) {
-            app_message(a, true, "%s", err);
-            return;
-        }
-        memcpy(a->w->draft_id, id, sizeof id);
-        a->matches_stale = true;
-        app_message(a, false, "%s", tr("draft_resumed"));
-        a->screen = a->w->stage == WZ_REVIEW ? SCR_REVIEW : SCR_WIZARD;
-        reset_highlight(a);
-        return;
-    }
-    strlist ids = strlist_split(a->e->cfg.intake_forms);
-    if (a->w_active) wizard_free(a->w);
-    a->w_active = wizard_start(a->w, a->e, (const char *const *)ids.v, ids.n, LANG_EN, err, sizeof err);
-    strlist_free(&ids);
-    if (!a->w_active) app_message(a, true, "%s", err);
-    a->typed[0] = '\0';
-    a->matches_stale = true;
-    reset_highlight(a);
+void intake_drop(app *a) {
+    if (a->in.active) wizard_free(a->in.w);
+    a->in.active = false;
+    secret_wipe(a->in.typed, sizeof a->in.typed);
 }
 
-/* The counselor suggestions for the current answers, ranked again only after a change. */
-static const match_result *current_matches(app *a) {
-    if (a->matches_stale) {
-        wizard *w = a->w;
-        match_request req = {w->in.language, w->in.counselor_gender[0] ? w->in.counselor_gender : NULL, w->in.concerns};
-        match_rank(&a->e->needs, &a->e->roster, &w->in.a, w->level, &req, &a->matches);
-        a->matches_stale = false;
+screen_id intake_screen_now(const app *a) {
+    if (!a->in.active) return SCR_HOME;
+    return a->in.w->stage == WZ_REVIEW ? SCR_REVIEW : a->in.w->stage == WZ_SAVED ? SCR_SUMMARY : SCR_WIZARD;
+}
+
+reaction intake_resume(app *a) {
+    char err[512], id[STORE_ID_LEN] = "";
+    char *body = NULL;
+    bool found = false;
+    if (!draft_resume(a->s, id, &body, &found, err, sizeof err)) {
+        app_message(a, true, "%s", err);
+        return switch_to(SCR_HOME);
     }
-    return &a->matches;
+    if (!found) return switch_to(SCR_HOME);
+    intake_drop(a);
+    a->in.active = wizard_from_json(a->in.w, a->e, body, err, sizeof err);
+    vault_wipe_free(body);
+    if (!a->in.active) {
+        app_message(a, true, "%s", err);
+        return switch_to(SCR_HOME);
+    }
+    memcpy(a->in.w->draft_id, id, sizeof id);
+    a->in.matches_stale = true;
+    app_message(a, false, "%s", tr("draft_resumed"));
+    reset_highlight(a);
+    return switch_to(intake_screen_now(a));
+}
+
+/* A new intake with the configured forms; false (with the message) when it cannot start. */
+static bool intake_start(app *a) {
+    char err[512];
+    strlist ids = strlist_split(a->e->cfg.intake_forms);
+    intake_drop(a);
+    a->in.active = wizard_start(a->in.w, a->e, (const char *const *)ids.v, ids.n, LANG_EN, err, sizeof err);
+    strlist_free(&ids);
+    if (!a->in.active) app_message(a, true, "%s", err);
+    a->in.typed[0] = '\0';
+    a->in.matches_stale = true;
+    reset_highlight(a);
+    return a->in.active;
+}
+
+/* The counselor suggestions for the current answers, ranked again only after a change (the screens' load). */
+static void intake_load(app *a, const layout *l) {
+    (void)l;
+    if (!a->in.active || !a->in.matches_stale) return;
+    wizard *w = a->in.w;
+    match_request req = {w->in.language, w->in.counselor_gender[0] ? w->in.counselor_gender : NULL, w->in.concerns};
+    match_rank(&a->e->needs, &a->e->roster, &w->in.a, w->level, &req, &a->in.matches);
+    a->in.matches_stale = false;
 }
 
 /* ---- drawing ---- */
 
-static void draw_find(app *a, const layout *l) {
+static void find_draw(app *a, const layout *l) {
     int y = l->body.y + 1;
-    draw_text(y++, 2, l->body.w - 4, tr(a->find_record ? "find_record_title" : "find_title"), theme(C_TITLE));
-    draw_wrapped(y++, 2, l->body.w - 4, 2, tr(a->find_record ? "find_record_hint" : "find_hint"), theme(C_DIM));
+    draw_text(y++, 2, l->body.w - 4, tr(a->find.for_record ? "find_record_title" : "find_title"), theme(C_TITLE));
+    draw_wrapped(y++, 2, l->body.w - 4, 2, keyed(a->find.for_record ? "find_record_hint" : "find_hint"), theme(C_DIM));
     y += 2;
     draw_text(y, 2, 4, "> ", A_BOLD);
-    draw_text(y++, 4, l->body.w - 6, a->query, A_UNDERLINE);
+    draw_text(y++, 4, l->body.w - 6, a->find.query, A_UNDERLINE);
     y++;
-    if (a->picked == -2) draw_text(y++, 4, l->body.w - 6, tr(a->find_record ? "found_none_record" : "found_none"), A_NORMAL);
-    if (a->picked == -1) draw_text(y++, 4, l->body.w - 6, tr(a->find_record ? "found_pick_record" : "found_pick"), theme(C_DIM));
-    for (int i = 0; i < a->n_found && i < 9; i++) {
+    if (a->find.mode == FIND_NONE_FOUND)
+        draw_text(y++, 4, l->body.w - 6, keyed(a->find.for_record ? "found_none_record" : "found_none"), A_NORMAL);
+    if (a->find.mode == FIND_PICKING)
+        draw_text(y++, 4, l->body.w - 6, keyed(a->find.for_record ? "found_pick_record" : "found_pick"), theme(C_DIM));
+    for (int i = 0; i < a->find.n_found && i < 9; i++) {
         char line[512];
-        snprintf(line, sizeof line, "%d  %s  %s  %s", i + 1, a->found[i].name, a->found[i].phone, a->found[i].birth);
+        snprintf(line, sizeof line, "%d  %s  %s  %s", i + 1, a->find.found[i].name, a->find.found[i].phone, a->find.found[i].birth);
         draw_text(y++, 4, l->body.w - 6, line, A_NORMAL);
     }
 }
 
 static void draw_panel(app *a, const rect *r) {
-    wizard *w = a->w;
+    wizard *w = a->in.w;
     draw_box_title(r->y, r->x, r->h, r->w, tr("panel"));
     int y = r->y + 1, x = r->x + 2, width = r->w - 4, bottom = r->y + r->h - 1;
     char line[512];
@@ -134,7 +149,7 @@ static void draw_panel(app *a, const rect *r) {
     }
     if (!a->e->has_roster || y >= bottom) return;
     draw_text(y++, x, width, tr("matches"), theme(C_TITLE));
-    const match_result *mr = current_matches(a);
+    const match_result *mr = &a->in.matches;
     if (mr->n == 0 && y < bottom) draw_text(y++, x, width, tr("no_match"), theme(C_ERROR));
     for (int k = 0; k < mr->n && y < bottom; k++) {
         const counselor *c = &a->e->roster.v[mr->top[k].counselor];
@@ -149,7 +164,7 @@ static void draw_panel(app *a, const rect *r) {
 }
 
 static void draw_question(app *a, const rect *r) {
-    wizard *w = a->w;
+    wizard *w = a->in.w;
     const form *f = wizard_form(w);
     const form_item *it = wizard_item(w);
     lang cl = w->client_lang;
@@ -171,7 +186,8 @@ static void draw_question(app *a, const rect *r) {
         int end = r->y + r->h, room = end - y - (s->refusable ? 1 : 0) - 1;
         if (room < 1) room = 1;
         int shown = s->n < room ? s->n : room;
-        int hl = a->choice < s->n ? a->choice : -1; /* a highlight left from another question shows nothing */
+        /* a highlight left from another question shows nothing */
+        int hl = a->in.choice.on && a->in.choice.at < s->n ? a->in.choice.at : -1;
         int first = hl >= shown ? hl - shown + 1 : 0;
         for (int c = first; c < first + shown; c++) {
             bool chosen = it->type == ITEM_MULTI ? ans->state == ANS_VALUE && ((uint32_t)ans->value & (1u << c))
@@ -185,16 +201,16 @@ static void draw_question(app *a, const rect *r) {
             draw_text(y++, x, width, line, c == hl ? theme(C_HILITE) : A_NORMAL);
         }
         if (s->refusable) {
-            snprintf(line, sizeof line, "%s r  %s", ans->state == ANS_REFUSED ? " > " : "   ", tr("refused"));
+            snprintf(line, sizeof line, "%s %s  %s", ans->state == ANS_REFUSED ? " > " : "   ", key_of(UA_REFUSE, 1), tr("refused"));
             draw_text(y++, x, width, line, A_NORMAL);
         }
         if (end - y > 2) y++;
-        if (y < end) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, it->type == ITEM_MULTI ? tr("multi_hint") : tr("wiz_hint"), theme(C_DIM));
+        if (y < end) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, it->type == ITEM_MULTI ? keyed("multi_hint") : keyed("wiz_hint"), theme(C_DIM));
     } else {
         draw_text(y, x, 2, "> ", A_BOLD);
-        draw_text(y++, x + 2, width - 2, a->typed, A_UNDERLINE);
+        draw_text(y++, x + 2, width - 2, a->in.typed, A_UNDERLINE);
         y++;
-        draw_wrapped(y, x, width, 2, tr("type_hint"), theme(C_DIM));
+        draw_wrapped(y, x, width, 2, keyed("type_hint"), theme(C_DIM));
     }
 }
 
@@ -239,8 +255,8 @@ static bool draw_steps(int *row, int x, int width, int bottom, const char *steps
  * a step cut off is a step not done, so when they do not all fit the box says so instead of cutting one. */
 static void draw_safety(app *a, const layout *l) {
     const safety_config *sc = &a->e->cfg.safety;
-    int set = wizard_safety_set(a->w);
-    safety_channel ch = wizard_channel(a->w);
+    int set = wizard_safety_set(a->in.w);
+    safety_channel ch = wizard_channel(a->in.w);
     int w = l->body.w - 6, h = l->body.h - 2, y = l->body.y + 1, x = 3, bottom = y + h - 3;
     for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
     const char *title = safety_title(sc, set, ui_lang());
@@ -268,11 +284,11 @@ static void draw_safety(app *a, const layout *l) {
         all = row < bottom && draw_steps(&row, x + 2, w - 4, bottom, remote);
     }
     if (!all) draw_text(bottom, x + 2, w - 4, tr("safety_more"), theme(C_ERROR) | A_BOLD);
-    draw_text(y + h - 2, x + 2, w - 4, tr("safety_ack"), theme(C_HILITE));
+    draw_text(y + h - 2, x + 2, w - 4, keyed("safety_ack"), theme(C_HILITE));
 }
 
 static void draw_review(app *a, const layout *l) {
-    wizard *w = a->w;
+    wizard *w = a->in.w;
     int y = l->question.y + 1, x = 2, width = l->question.w - 4, bottom = l->question.y + l->question.h - 1;
     draw_text(y++, x, width, tr("review_title"), theme(C_TITLE));
     for (int p = 0; p < w->n_forms && y < bottom - 2; p++) {
@@ -293,75 +309,79 @@ static void draw_review(app *a, const layout *l) {
         y += draw_wrapped(y, x, width, lines, line, A_NORMAL);
     }
     y++;
-    draw_wrapped(y, x, width, 2, tr("review_hint"), theme(C_DIM));
+    draw_wrapped(y, x, width, 2, keyed("review_hint"), theme(C_DIM));
 }
 
-static void draw_summary(app *a, const layout *l) {
+static void summary_draw(app *a, const layout *l) {
     int y = l->body.y + 1, x = 2, width = l->body.w - 4;
     char line[512];
     draw_text(y++, x, width, tr("saved_title"), theme(C_TITLE));
     y++;
-    snprintf(line, sizeof line, " %s: %s ", tr("level"), level_word(a->saved_item.level));
-    draw_text(y++, x, width, line, theme(level_color(a->saved_item.level)));
-    for (int i = 0; i < a->w->risk.n_fired && y < l->body.y + l->body.h - 6; i++)
-        y += draw_wrapped(y, x, width, 2, a->e->rules.v[a->w->risk.fired[i].rule].reason[ui_lang()], A_NORMAL);
+    snprintf(line, sizeof line, " %s: %s ", tr("level"), level_word(a->sum.item.level));
+    draw_text(y++, x, width, line, theme(level_color(a->sum.item.level)));
+    for (int i = 0; i < a->in.w->risk.n_fired && y < l->body.y + l->body.h - 6; i++)
+        y += draw_wrapped(y, x, width, 2, a->e->rules.v[a->in.w->risk.fired[i].rule].reason[ui_lang()], A_NORMAL);
     char left[64];
-    queue_format_remaining(&a->saved_item, clock_now(), left, sizeof left);
-    snprintf(line, sizeof line, "%s: %s (%s)", tr("deadline"), left, queue_state_name(a->saved_item.state));
+    queue_format_remaining(&a->sum.item, clock_now(), left, sizeof left);
+    snprintf(line, sizeof line, "%s: %s (%s)", tr("deadline"), left, queue_state_name(a->sum.item.state));
     draw_text(++y, x, width, line, A_BOLD);
     y++;
     /* red owes two steps: say both, so the desk knows a clinician must still evaluate the client */
-    if (a->saved_item.level == LEVEL_RED && a->saved_item.state != QS_CLOSED)
-        y += draw_wrapped(y, x, width, 2, tr(queue_in_evaluation(&a->e->queue, &a->saved_item) ? "next_red_evaluate" : "next_red_ack"),
+    if (a->sum.item.level == LEVEL_RED && a->sum.item.state != QS_CLOSED)
+        y += draw_wrapped(y, x, width, 2, tr(queue_in_evaluation(&a->e->queue, &a->sum.item) ? "next_red_evaluate" : "next_red_ack"),
                           theme(C_RED));
     if (a->e->has_roster) {
-        const match_result *mr = current_matches(a);
+        const match_result *mr = &a->in.matches;
         snprintf(line, sizeof line, "%s: %s", tr("suggested"), mr->n ? a->e->roster.v[mr->top[0].counselor].name : tr("no_match"));
         draw_text(++y, x, width, line, A_NORMAL);
     }
-    if (a->declining) {
-        draw_text(y + 2, x, width, tr("decline_why"), theme(C_TITLE));
+    if (a->sum.declining) {
+        draw_text(y + 2, x, width, keyed("decline_why"), theme(C_TITLE));
         draw_text(y + 3, x, 2, "> ", A_BOLD);
-        draw_text(y + 3, x + 2, width - 2, a->typed, A_UNDERLINE);
+        draw_text(y + 3, x + 2, width - 2, a->sum.reason, A_UNDERLINE);
     } else {
-        draw_text(y + 2, x, width, tr("saved_hint"), theme(C_DIM));
+        draw_text(y + 2, x, width, keyed("saved_hint"), theme(C_DIM));
     }
 }
 
-void intake_draw(app *a, const layout *l) {
-    switch (a->screen) {
-    case SCR_FIND: draw_find(a, l); return;
-    case SCR_LANG:
-        draw_text(l->body.y + 2, 2, l->body.w - 4, tr("lang_title"), theme(C_TITLE));
-        draw_text(l->body.y + 4, 4, l->body.w - 6, tr("lang_hint"), A_NORMAL);
-        return;
-    case SCR_SUMMARY: draw_summary(a, l); return;
-    default: break;
-    }
-    if (!a->w_active) return;
+static void lang_draw(app *a, const layout *l) {
+    (void)a;
+    draw_text(l->body.y + 2, 2, l->body.w - 4, tr("lang_title"), theme(C_TITLE));
+    draw_text(l->body.y + 4, 4, l->body.w - 6, keyed("lang_hint"), A_NORMAL);
+}
+
+/* A question (or the review) beside the live panel, and the safety steps over them when they are due. */
+static void wizard_draw(app *a, const layout *l) {
+    if (!a->in.active) return;
     if (a->screen == SCR_REVIEW) draw_review(a, l);
     else draw_question(a, &l->question);
     draw_panel(a, &l->panel);
-    if (wizard_needs_safety_steps(a->w)) draw_safety(a, l);
+    if (wizard_needs_safety_steps(a->in.w)) draw_safety(a, l);
 }
 
 /* ---- handling ---- */
 
 static void after_change(app *a) {
-    a->matches_stale = true;
-    a->typed[0] = '\0';
-    if (a->w->stage == WZ_QUESTIONS) {
-        const char *t = a->w->text[a->w->pos][a->w->item];
-        if (t && a->w->in.a.answers[a->w->forms[a->w->pos]][a->w->item].state == ANS_VALUE)
-            snprintf(a->typed, sizeof a->typed, "%s", t);
+    a->in.matches_stale = true;
+    a->in.typed[0] = '\0';
+    if (a->in.w->stage == WZ_QUESTIONS) {
+        const char *t = a->in.w->text[a->in.w->pos][a->in.w->item];
+        if (t && a->in.w->in.a.answers[a->in.w->forms[a->in.w->pos]][a->in.w->item].state == ANS_VALUE)
+            snprintf(a->in.typed, sizeof a->in.typed, "%s", t);
     }
-    a->screen = a->w->stage == WZ_REVIEW ? SCR_REVIEW : SCR_WIZARD;
     reset_highlight(a);
     intake_autosave(a);
 }
 
+/* Where the intake is now (its questions, its review, its summary): the screen follows the wizard. */
+static reaction follow(app *a) {
+    screen_id now = intake_screen_now(a);
+    if (now != a->screen) return switch_to(now);
+    return react(a->in.matches_stale ? RE_RELOAD : RE_REDRAW);
+}
+
 static void save_intake(app *a) {
-    wizard *w = a->w;
+    wizard *w = a->in.w;
     char err[512];
     const char *consent = NULL;
     for (int p = 0; p < w->n_forms; p++) {
@@ -397,7 +417,7 @@ static void save_intake(app *a) {
     bool ok = intake_finish(a->s, a->e, &w->in, &who, &saved, err, sizeof err);
     json_decref(record);
     wizard_recompute(w); /* the panel and the summary show what was saved */
-    a->matches_stale = true;
+    a->in.matches_stale = true;
     if (!ok) {
         app_message(a, true, "%s", err);
         return;
@@ -408,81 +428,130 @@ static void save_intake(app *a) {
     memcpy(intake_id, saved.intake_id, sizeof intake_id);
     draft_discard(a->s, w->draft_id, err, sizeof err);
     w->stage = WZ_SAVED;
-    memcpy(a->saved_intake, intake_id, sizeof intake_id);
-    queues_open_for_client(a->db, client_id, &a->saved_item);
-    a->screen = SCR_SUMMARY;
+    memcpy(a->sum.intake_id, intake_id, sizeof intake_id);
+    queues_open_for_client(a->db, client_id, &a->sum.item);
+    a->sum.declining = false;
     a->message[0] = '\0';
 }
 
-static void start_new(app *a, const char *existing_client) {
-    intake_begin(a, false);
-    if (a->w_active && existing_client) snprintf(a->w->client_id, sizeof a->w->client_id, "%s", existing_client);
-    a->screen = a->w_active ? SCR_LANG : SCR_HOME;
+/* A new intake, for a client found or a new one: the client's language is asked first. */
+static reaction start_new(app *a, const char *existing_client) {
+    if (!intake_start(a)) return switch_to(SCR_HOME);
+    if (existing_client) snprintf(a->in.w->client_id, sizeof a->in.w->client_id, "%s", existing_client);
+    return switch_to(SCR_LANG);
 }
 
-static void handle_find(app *a, const event *ev, ui_action act) {
+static bool find_enter(app *a) {
+    find_screen *f = &a->find;
+    f->query[0] = '\0';
+    client_list_free(f->found, f->n_found);
+    f->found = NULL;
+    f->n_found = 0;
+    f->mode = FIND_TYPING;
+    return true;
+}
+
+static void find_leave(app *a) {
+    find_screen *f = &a->find;
+    client_list_free(f->found, f->n_found);
+    f->found = NULL;
+    f->n_found = 0;
+    secret_wipe(f->query, sizeof f->query);
+}
+
+static bool find_typing(const app *a) { return a->find.mode == FIND_TYPING; }
+
+static reaction find_search(app *a) {
+    find_screen *f = &a->find;
     char err[512];
-    if (a->picked == -3) { /* editing the search */
-        if (act == UA_BACK) a->screen = SCR_HOME;
-        else if (act == UA_CHOOSE && !a->query[0] && a->find_record) return; /* a record needs a client */
-        else if (act == UA_CHOOSE && !a->query[0]) start_new(a, NULL);
-        else if (act == UA_CHOOSE) {
-            client_list_free(a->found, a->n_found);
-            a->found = NULL;
-            a->n_found = 0;
-            if (!client_find(a->s, a->query, &a->found, &a->n_found, err, sizeof err)) app_message(a, true, "%s", err);
-            a->picked = a->n_found ? -1 : -2;
-        } else if (act == UA_NONE) {
-            edit_field(a->query, sizeof a->query, ev);
-        }
-        return;
+    client_list_free(f->found, f->n_found);
+    f->found = NULL;
+    f->n_found = 0;
+    if (!client_find(a->s, f->query, &f->found, &f->n_found, err, sizeof err)) app_message(a, true, "%s", err);
+    f->mode = f->n_found ? FIND_PICKING : FIND_NONE_FOUND;
+    return react(RE_REDRAW);
+}
+
+static reaction find_handle(app *a, const event *ev, ui_action act) {
+    find_screen *f = &a->find;
+    if (f->mode == FIND_TYPING) {
+        if (act == UA_BACK) return switch_to(SCR_HOME);
+        if (act == UA_CHOOSE && !f->query[0] && f->for_record) return react(RE_REDRAW); /* a record needs a client */
+        if (act == UA_CHOOSE && !f->query[0]) return start_new(a, NULL);
+        if (act == UA_CHOOSE) return find_search(a);
+        if (act == UA_NONE) edit_field(f->query, sizeof f->query, ev);
+        return react(RE_REDRAW);
     }
-    if (act == UA_DIGIT && ev->ch - L'1' < a->n_found && a->find_record) record_open(a, a->found[ev->ch - L'1'].id, SCR_HOME);
-    else if (act == UA_DIGIT && ev->ch - L'1' < a->n_found) start_new(a, a->found[ev->ch - L'1'].id);
-    else if (act == UA_NEW && !a->find_record) start_new(a, NULL);
-    else if (act == UA_BACK) a->picked = -3;
+    int picked = act == UA_DIGIT ? (int)(ev->ch - L'1') : -1;
+    if (picked >= 0 && picked < f->n_found && f->for_record) {
+        snprintf(a->rec.want, sizeof a->rec.want, "%s", f->found[picked].id);
+        a->rec.back = SCR_HOME;
+        return switch_to(SCR_RECORD);
+    }
+    if (picked >= 0 && picked < f->n_found) return start_new(a, f->found[picked].id);
+    if (act == UA_NEW && !f->for_record) return start_new(a, NULL);
+    if (act == UA_BACK) f->mode = FIND_TYPING;
+    return react(RE_REDRAW);
 }
 
-static void handle_summary(app *a, const event *ev, ui_action act) {
+static reaction lang_handle(app *a, const event *ev, ui_action act) {
+    if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) {
+        a->in.w->client_lang = ev->ch == L'1' ? LANG_EN : LANG_ZH;
+        after_change(a);
+        return follow(a);
+    }
+    if (act == UA_BACK) return switch_to(SCR_FIND);
+    return react(RE_REDRAW);
+}
+
+static bool summary_typing(const app *a) { return a->sum.declining; }
+
+static reaction summary_handle(app *a, const event *ev, ui_action act) {
+    summary_screen *m = &a->sum;
     char err[512];
-    if (a->declining) { /* the client declined the suggested counselor: recorded with the reason */
-        if (act == UA_BACK) a->declining = false;
-        else if (act == UA_CHOOSE && a->typed[0]) {
-            queue_request rq = {.action = QA_DECLINE, .reason = a->typed};
-            if (queues_act(a->s, &a->e->queue, a->saved_item.id, rq, err, sizeof err)) {
+    if (m->declining) { /* the client declined the suggested counselor: recorded with the reason */
+        if (act == UA_BACK) m->declining = false;
+        else if (act == UA_CHOOSE && m->reason[0]) {
+            queue_request rq = {.action = QA_DECLINE, .reason = m->reason};
+            if (queues_act(a->s, &a->e->queue, m->item.id, rq, err, sizeof err)) {
                 queue_item now_item;
-                if (queues_find(a->db, a->saved_item.id, &now_item, err, sizeof err)) a->saved_item = now_item;
-                app_message(a, false, "%s", a->saved_item.match_by_hand ? tr("declined_by_hand") : tr("declined"));
+                if (queues_find(a->db, m->item.id, &now_item, err, sizeof err)) m->item = now_item;
+                app_message(a, false, "%s", m->item.match_by_hand ? tr("declined_by_hand") : tr("declined"));
             } else {
                 app_message(a, true, "%s", err);
             }
-            secret_wipe(a->typed, sizeof a->typed);
-            a->declining = false;
+            secret_wipe(m->reason, sizeof m->reason);
+            m->declining = false;
         } else if (act == UA_NONE) {
-            edit_field(a->typed, sizeof a->typed, ev);
+            edit_field(m->reason, sizeof m->reason, ev);
         }
-        return;
+        return react(RE_REDRAW);
     }
     if (act == UA_DECLINE) {
-        a->typed[0] = '\0';
-        a->declining = true;
+        m->reason[0] = '\0';
+        m->declining = true;
     } else if (act == UA_CHOOSE) {
-        wizard_free(a->w);
-        a->w_active = false;
-        a->screen = SCR_HOME;
+        intake_drop(a);
+        return switch_to(SCR_HOME);
     }
+    return react(RE_REDRAW);
+}
+
+static void summary_leave(app *a) {
+    secret_wipe(a->sum.reason, sizeof a->sum.reason);
+    a->sum.declining = false;
 }
 
 /* "Press 0-3 to answer, r if the client refuses": what answers this question, from its keys. */
 static void say_what_to_press(app *a, const form_item *it, const scale *s) {
-    const form *f = wizard_form(a->w);
+    const form *f = wizard_form(a->in.w);
     int lo, hi;
     bool every;
     char keys[32] = "";
-    if (answer_key_range(f, a->w->item, &lo, &hi, &every)) snprintf(keys, sizeof keys, "%d-%d", lo, hi);
+    if (answer_key_range(f, a->in.w->item, &lo, &hi, &every)) snprintf(keys, sizeof keys, "%d-%d", lo, hi);
     bool multi = it->type == ITEM_MULTI;
-    app_message(a, true, "%s%s%s%s%s%s", tr("press_pre"), keys, every ? "" : tr("press_arrows"),
-                tr(multi ? "press_tick" : "press_answer"), s->refusable ? tr("press_refuse") : "", multi ? tr("press_then_enter") : "");
+    app_message(a, true, "%s%s%s%s%s%s", tr("press_pre"), keys, every ? "" : keyed("press_arrows"),
+                tr(multi ? "press_tick" : "press_answer"), s->refusable ? keyed("press_refuse") : "", multi ? keyed("press_then_enter") : "");
 }
 
 /* Picks choice c: a single choice answers and moves on (a deliberate key for that option), a multi
@@ -490,29 +559,30 @@ static void say_what_to_press(app *a, const form_item *it, const scale *s) {
 static void pick(app *a, const form_item *it, int c) {
     a->message[0] = '\0'; /* a what-to-press message is answered */
     if (it->type == ITEM_MULTI) {
-        if (wizard_choose(a->w, c)) {
+        if (wizard_choose(a->in.w, c)) {
             after_change(a);
-            a->choice = c;
+            a->in.choice = (highlight){true, c};
         }
         return;
     }
-    if (wizard_choose(a->w, c)) after_change(a);
+    if (wizard_choose(a->in.w, c)) after_change(a);
 }
 
 /* A choice question. The safety rule: a key that moves on never picks an answer. Enter only goes on
  * (on a required question with no answer it says what to press instead); the arrows only move the
  * highlight; a digit picks the option it is printed beside; Space picks the highlighted one. */
 static void handle_choice(app *a, const event *ev, ui_action act, const form_item *it, const scale *s) {
-    wizard *w = a->w;
+    wizard *w = a->in.w;
     const answer *an = &w->in.a.answers[w->forms[w->pos]][w->item];
-    if (act == UA_NEXT) a->choice = a->choice < 0 ? 0 : (a->choice + 1) % s->n;
-    else if (act == UA_PREV) a->choice = a->choice < 0 ? s->n - 1 : (a->choice + s->n - 1) % s->n;
+    highlight *hl = &a->in.choice;
+    if (act == UA_NEXT) *hl = (highlight){true, hl->on ? (hl->at + 1) % s->n : 0};
+    else if (act == UA_PREV) *hl = (highlight){true, hl->on ? (hl->at + s->n - 1) % s->n : s->n - 1};
     else if (act == UA_DIGIT) {
         int c = answer_choice_for_key(wizard_form(w), w->item, (int)(ev->ch - L'0'));
         if (c >= 0) pick(a, it, c);
         else say_what_to_press(a, it, s);
     } else if (act == UA_TICK) {
-        if (a->choice >= 0 && a->choice < s->n) pick(a, it, a->choice);
+        if (hl->on && hl->at < s->n) pick(a, it, hl->at);
         else say_what_to_press(a, it, s);
     } else if (act == UA_REFUSE && s->refusable) {
         a->message[0] = '\0';
@@ -530,79 +600,81 @@ static void handle_choice(app *a, const event *ev, ui_action act, const form_ite
     }
 }
 
-static void handle_question(app *a, const event *ev, ui_action act) {
+static reaction handle_question(app *a, const event *ev, ui_action act) {
     char err[512];
-    wizard *w = a->w;
+    wizard *w = a->in.w;
     const form_item *it = wizard_item(w);
     const scale *s = form_item_scale(wizard_form(w), w->item);
     if (act == UA_BACK) {
-        if (wizard_back(w)) after_change(a);
-        else a->screen = SCR_HOME;
-        return;
+        if (!wizard_back(w)) return switch_to(SCR_HOME);
+        after_change(a);
+        return follow(a);
     }
-    if (act == UA_QUIT) {
-        a->quit_confirm = true;
-        return;
-    }
+    if (act == UA_QUIT) return react(RE_ASK_QUIT);
     if (act == UA_SAVE) {
-        app_message(a, false, "%s", tr("review_hint"));
-        return;
+        app_message(a, false, "%s", keyed("review_hint"));
+        return react(RE_REDRAW);
     }
     if (s) {
         handle_choice(a, ev, act, it, s);
-        return;
+        return follow(a);
     }
     /* a typed answer */
     if (act == UA_CHOOSE) {
-        if (!wizard_type(w, a->typed, err, sizeof err)) {
+        if (!wizard_type(w, a->in.typed, err, sizeof err)) {
             app_message(a, true, "%s", err);
-            return;
+            return react(RE_REDRAW);
         }
         if (!wizard_next(w)) {
-            app_message(a, true, "%s", tr("type_hint"));
-            return;
+            app_message(a, true, "%s", keyed("type_hint"));
+            return react(RE_REDRAW);
         }
         a->message[0] = '\0';
         after_change(a);
     } else if (act == UA_NONE) {
-        edit_field(a->typed, sizeof a->typed, ev);
+        edit_field(a->in.typed, sizeof a->in.typed, ev);
     }
+    return follow(a);
 }
 
-void intake_handle(app *a, const event *ev, ui_action act) {
-    wizard *w = a->w;
-    switch (a->screen) {
-    case SCR_FIND: handle_find(a, ev, act); return;
-    case SCR_LANG:
-        if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) {
-            w->client_lang = ev->ch == L'1' ? LANG_EN : LANG_ZH;
-            after_change(a);
-        } else if (act == UA_BACK) {
-            a->screen = SCR_FIND;
-        }
-        return;
-    case SCR_SUMMARY: handle_summary(a, ev, act); return;
-    default: break;
+/* The safety steps must be acknowledged before anything else: true when they held the key. */
+static bool safety_steps_hold(app *a, ui_action act) {
+    wizard *w = a->in.w;
+    if (!wizard_needs_safety_steps(w)) return false;
+    if (act == UA_CHOOSE) {
+        char what[160];
+        wizard_safety_describe(w, what, sizeof what); /* which set, for which channel (before it is done) */
+        wizard_safety_acknowledged(w);
+        session_audit(a->s, "safety_steps_acknowledged", w->draft_id, what);
+        intake_autosave(a);
     }
-    if (!a->w_active) {
-        a->screen = SCR_HOME;
-        return;
-    }
-    if (wizard_needs_safety_steps(w)) { /* the safety steps must be acknowledged before anything else */
-        if (act == UA_CHOOSE) {
-            char what[160];
-            wizard_safety_describe(w, what, sizeof what); /* which set, for which channel (before it is done) */
-            wizard_safety_acknowledged(w);
-            session_audit(a->s, "safety_steps_acknowledged", w->draft_id, what);
-            intake_autosave(a);
-        }
-        return;
-    }
-    if (a->screen == SCR_REVIEW) {
-        if (act == UA_QUIT) a->quit_confirm = true;
-        else if (act == UA_CHOOSE || act == UA_SAVE) save_intake(a);
-        else if (act == UA_BACK && wizard_back(w)) after_change(a);
-        return;
-    }
-    handle_question(a, ev, act);
+    return true;
 }
+
+static reaction wizard_handle(app *a, const event *ev, ui_action act) {
+    if (!a->in.active) return switch_to(SCR_HOME);
+    if (safety_steps_hold(a, act)) return react(RE_REDRAW);
+    return handle_question(a, ev, act);
+}
+
+static reaction review_handle(app *a, const event *ev, ui_action act) {
+    (void)ev;
+    if (!a->in.active) return switch_to(SCR_HOME);
+    if (safety_steps_hold(a, act)) return react(RE_REDRAW);
+    if (act == UA_QUIT) return react(RE_ASK_QUIT);
+    if (act == UA_CHOOSE || act == UA_SAVE) save_intake(a);
+    else if (act == UA_BACK && wizard_back(a->in.w)) after_change(a);
+    return follow(a);
+}
+
+/* A typed answer takes printable characters (a choice question takes them as keys). */
+static bool wizard_typing(const app *a) {
+    const wizard *w = a->in.w;
+    return a->in.active && w->stage == WZ_QUESTIONS && !wizard_needs_safety_steps(w) && !form_item_scale(wizard_form(w), w->item);
+}
+
+const screen_ops find_ops = {"find", find_enter, NULL, find_draw, find_handle, find_leave, find_typing};
+const screen_ops lang_ops = {"language", NULL, NULL, lang_draw, lang_handle, NULL, NULL};
+const screen_ops wizard_ops = {"wizard", NULL, intake_load, wizard_draw, wizard_handle, NULL, wizard_typing};
+const screen_ops review_ops = {"review", NULL, intake_load, wizard_draw, review_handle, NULL, NULL};
+const screen_ops summary_ops = {"summary", NULL, intake_load, summary_draw, summary_handle, summary_leave, summary_typing};

@@ -1,5 +1,8 @@
 /* One table of keys: dispatch goes through it (key_action_for), the help overlay is drawn from it, and
  * `triage --keys` prints it for the man page's KEYS section (a test checks the two agree). */
+#include <stdio.h>
+#include <string.h>
+
 #include "ui.h"
 
 #define ON(s) (1u << (s))
@@ -65,6 +68,93 @@ ui_action key_action_for(screen_id screen, bool typing, const event *ev) {
         }
     }
     return UA_NONE;
+}
+
+/* The names by which hints refer to actions: "{queues}" in a string of the staff interface. */
+static const struct {
+    const char *name;
+    ui_action act;
+} action_names[] = {
+    {"next", UA_NEXT},         {"prev", UA_PREV},           {"choose", UA_CHOOSE},     {"back", UA_BACK},
+    {"digit", UA_DIGIT},       {"refuse", UA_REFUSE},       {"save", UA_SAVE},         {"decline", UA_DECLINE},
+    {"new", UA_NEW},           {"resume", UA_RESUME},       {"lang", UA_LANG},         {"help", UA_HELP},
+    {"quit", UA_QUIT},         {"redraw", UA_REDRAW},       {"queues", UA_QUEUES},     {"records", UA_RECORDS},
+    {"roster", UA_ROSTER},     {"staff", UA_STAFF},         {"tab_next", UA_TAB_NEXT}, {"tab_prev", UA_TAB_PREV},
+    {"page_down", UA_PAGE_DOWN}, {"page_up", UA_PAGE_UP},   {"filter", UA_FILTER},     {"ack", UA_ACK},
+    {"confirm", UA_CONFIRM},   {"raise", UA_RAISE},         {"assign", UA_ASSIGN},     {"contact", UA_CONTACT},
+    {"close", UA_CLOSE},       {"available", UA_AVAILABLE}, {"lock", UA_LOCK},         {"reset", UA_RESET},
+    {"role", UA_ROLE},         {"reports", UA_REPORTS},     {"tick", UA_TICK},
+};
+
+/* A few static buffers taken in turn: one message may name several hints (keyed() six times). */
+static char *scratch(void) {
+    static char bufs[16][1024];
+    static int next;
+    next = (next + 1) % 16;
+    return bufs[next];
+}
+
+const char *key_of(ui_action act, int which) {
+    for (int i = 0; i < n_key_actions; i++) {
+        if (key_actions[i].act != act) continue;
+        /* the key names are separated by spaces ("Shift-Tab  Up", "? F1"); past the last, the first */
+        const char *p = key_actions[i].keys, *first = NULL;
+        size_t first_n = 0;
+        for (int n = 1; *p; n++) {
+            while (*p == ' ') p++;
+            size_t len = strcspn(p, " ");
+            if (!len) break;
+            if (n == 1) first = p, first_n = len;
+            if (n == which) {
+                first = p;
+                first_n = len;
+                break;
+            }
+            p += len;
+        }
+        if (!first) return "?";
+        char name[64], lookup[80];
+        snprintf(name, sizeof name, "%.*s", (int)first_n, first);
+        snprintf(lookup, sizeof lookup, "key:%s", name);
+        const char *t = tr(lookup); /* a key name in the staff language, where it differs */
+        char *out = scratch();
+        snprintf(out, 1024, "%s", t == lookup ? name : t);
+        return out;
+    }
+    return "?";
+}
+
+const char *keyed(const char *key) {
+    const char *in = tr(key);
+    char *out = scratch();
+    size_t o = 0;
+    for (const char *p = in; *p && o < 1023;) {
+        const char *end = *p == '{' ? strchr(p, '}') : NULL;
+        if (!end || end - p > 32) {
+            out[o++] = *p++;
+            continue;
+        }
+        char name[40];
+        snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
+        int which = 1;
+        char *dot = strchr(name, '.');
+        if (dot) {
+            which = dot[1] - '0';
+            *dot = '\0';
+        }
+        const char *k = NULL;
+        for (size_t i = 0; i < sizeof action_names / sizeof action_names[0]; i++)
+            if (strcmp(action_names[i].name, name) == 0) k = key_of(action_names[i].act, which);
+        if (!k) { /* not a key: the brace is text */
+            out[o++] = *p++;
+            continue;
+        }
+        o += (size_t)snprintf(out + o, 1024 - o, "%s", k);
+        if (o > 1023) o = 1023;
+        p = end + 1;
+    }
+    out[o] = '\0';
+    return out;
 }
 
 void help_draw(app *a, const layout *l) {
