@@ -188,6 +188,17 @@ bool wizard_back(wizard *w) {
     return w->stage == WZ_QUESTIONS && step(w, -1);
 }
 
+bool wizard_goto(wizard *w, int pos, int item) {
+    if (w->stage == WZ_SAVED || pos < 0 || pos >= w->n_forms) return false;
+    int f = w->forms[pos];
+    /* only a question the interview shows now (skip logic applied): never one hidden by the answers */
+    if (item < 0 || item >= w->e->forms.v[f]->n_items || !w->in.a.scores[f].visible[item]) return false;
+    w->pos = pos;
+    w->item = item;
+    w->stage = WZ_QUESTIONS;
+    return true;
+}
+
 bool wizard_choose(wizard *w, int c) {
     if (w->stage != WZ_QUESTIONS) return false;
     const form_item *it = wizard_item(w);

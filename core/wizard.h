@@ -60,6 +60,9 @@ bool wizard_type(wizard *w, const char *text, char *err, size_t errsize);
 bool wizard_next(wizard *w);
 /* Back to the previous visible item (across forms); from the review, to the last question. */
 bool wizard_back(wizard *w);
+/* To item `item` of forms[pos] (the review's "change this answer"); false when that question is not shown
+ * now or the intake is saved. Nothing is answered by going there. */
+bool wizard_goto(wizard *w, int pos, int item);
 
 /* Recomputes scores, the risk level with reasons, and the matches (called by every change). */
 void wizard_recompute(wizard *w);

@@ -23,6 +23,7 @@ void app_message(app *a, bool error, const char *fmt, ...) {
     vsnprintf(a->message, sizeof a->message, fmt, ap);
     va_end(ap);
     a->message_error = error;
+    a->message_fresh = true;
 }
 
 static void draw_frame(app *a, const layout *l) {
@@ -61,6 +62,24 @@ static void load(app *a) {
     if (ops->load) ops->load(a, &l);
 }
 
+/* The yes/no question over the screen, wrapped whole. */
+static void draw_question_box(app *a, const layout *l) {
+    char text[768];
+    if (a->ask == ASK_DISCARD) {
+        char who[256], where[160];
+        intake_whose(a, who, sizeof who);
+        intake_where(a, where, sizeof where);
+        snprintf(text, sizeof text, "%s %s (%s). %s", tr("discard_ask"), who, where, tr("discard_ask_rest"));
+    } else {
+        snprintf(text, sizeof text, "%s", keyed("quit_confirm"));
+    }
+    int w = l->body.w - 8, lines = wrapped_lines(w - 2, text), y = l->body.y + l->body.h / 2;
+    attron(theme(C_HILITE));
+    for (int r = 0; r < lines; r++) mvhline(y + r, 4, ' ', w);
+    attroff(theme(C_HILITE));
+    draw_wrapped(y, 5, w - 2, lines, text, theme(C_HILITE));
+}
+
 static void draw(app *a) {
     erase();
     layout l = layout_for(LINES, COLS);
@@ -73,11 +92,7 @@ static void draw(app *a) {
     screen_ops_of(a->screen)->draw(a, &l);
     if (a->screen != SCR_LOGIN) live_banner(a, l.body.y, l.body.w);
     if (a->help) help_draw(a, &l);
-    if (a->quit_confirm) {
-        int w = l.body.w - 8;
-        mvhline(l.body.y + l.body.h / 2, 4, ' ', w);
-        draw_text(l.body.y + l.body.h / 2, 5, w - 2, keyed("quit_confirm"), theme(C_HILITE));
-    }
+    if (a->ask != ASK_NONE) draw_question_box(a, &l);
     refresh();
 }
 
@@ -95,7 +110,8 @@ static void apply(app *a, reaction r) {
     case RE_REPAINT: clearok(curscr, TRUE); return;
     case RE_RELOAD: a->reload = true; return;
     case RE_QUIT: a->quit = true; return;
-    case RE_ASK_QUIT: a->quit_confirm = true; return;
+    case RE_ASK_QUIT: a->ask = ASK_QUIT; return;
+    case RE_ASK_DISCARD: a->ask = ASK_DISCARD; return;
     case RE_SWITCH:
     case RE_OPEN:
         if (r.to == a->screen) { /* the same screen again: read it again */
@@ -109,14 +125,16 @@ static void apply(app *a, reaction r) {
         if (from->leave) from->leave(a);
         break;
     }
+    /* a message belongs to the screen it was said on ("denied", "Done: assign"), unless the event that
+     * leads to the next screen said it ("Unfinished intake resumed") */
+    if (!a->message_fresh) a->message[0] = '\0';
     a->screen = r.to;
     a->reload = true;
 }
 
-/* Locks after inactivity: the unfinished intake is kept as a sealed draft, the keys are wiped. */
-static void idle_check(app *a) {
-    if (!a->s || a->idle_minutes <= 0) return;
-    if (clock_now() - a->last_key < (int64_t)a->idle_minutes * 60) return;
+/* Ends the session: the unfinished intake is kept as a sealed draft, whatever was opened is closed, the keys
+ * are wiped; the login screen says why. */
+static void logout(app *a, const char *why) {
     if (a->in.active) intake_autosave(a);
     intake_drop(a);
     leave_screens(a); /* nothing opened stays on the screen of a locked desk */
@@ -124,13 +142,35 @@ static void idle_check(app *a) {
     session_end(a->s);
     a->s = NULL;
     a->screen = SCR_LOGIN;
-    a->help = a->quit_confirm = false;
+    a->help = false;
+    a->ask = ASK_NONE;
+    a->reload = true;
     secret_wipe(a->login.pass, sizeof a->login.pass);
-    app_message(a, false, "%s", tr("idle_locked"));
+    app_message(a, false, "%s", tr(why));
+}
+
+/* Locks after inactivity. */
+static void idle_check(app *a) {
+    if (!a->s || a->idle_minutes <= 0) return;
+    if (clock_now() - a->last_key < (int64_t)a->idle_minutes * 60) return;
+    logout(a, "idle_locked");
+}
+
+/* The answer to the yes/no question over the screen: y does it, any other key does not. */
+static void answer_question(app *a, const event *ev) {
+    bool yes = ev->kind == EV_CHAR && (ev->ch == L'y' || ev->ch == L'Y');
+    ask_kind was = a->ask;
+    a->ask = ASK_NONE;
+    if (!yes) return;
+    if (was == ASK_QUIT) a->quit = true;
+    else if (was == ASK_DISCARD) intake_discard(a);
 }
 
 static void handle(app *a, const event *ev) {
-    if (ev->kind == EV_KEY || ev->kind == EV_CHAR) a->last_key = clock_now();
+    if (ev->kind == EV_KEY || ev->kind == EV_CHAR) {
+        a->last_key = clock_now();
+        a->message_fresh = false;
+    }
     if (ev->kind == EV_RESIZE) a->reload = true; /* a page holds as many rows as fit */
     /* while the screen only asks for a larger terminal, no key acts: an answer or a safety acknowledgement must
      * never be given to a question nobody can see (found by the receptionist's tryout) */
@@ -139,9 +179,8 @@ static void handle(app *a, const event *ev) {
         if (ev->kind == EV_KEY || ev->kind == EV_CHAR) a->help = false;
         return;
     }
-    if (a->quit_confirm) {
-        if (ev->kind == EV_CHAR && (ev->ch == L'y' || ev->ch == L'Y')) a->quit = true;
-        else if (ev->kind == EV_CHAR || ev->kind == EV_KEY) a->quit_confirm = false;
+    if (a->ask != ASK_NONE) {
+        if (ev->kind == EV_CHAR || ev->kind == EV_KEY) answer_question(a, ev);
         return;
     }
     const screen_ops *ops = screen_ops_of(a->screen);
@@ -153,6 +192,10 @@ static void handle(app *a, const event *ev) {
     }
     if (act == UA_REDRAW) {
         apply(a, react(RE_REPAINT));
+        return;
+    }
+    if (act == UA_LOGOUT && a->s) {
+        logout(a, "logged_out");
         return;
     }
     apply(a, ops->handle(a, ev, act));

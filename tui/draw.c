@@ -129,3 +129,58 @@ void draw_box_title(int y, int x, int h, int w, const char *title) {
     }
 }
 
+void text_fit(char *out, size_t size, const char *utf8, int cols) {
+    const char *p = utf8 ? utf8 : "";
+    int total = text_width(p), used = 0;
+    size_t o = 0;
+    wchar_t wc;
+    /* cut with an ellipsis only when the whole text does not fit; then pad to the column's width */
+    int room = total > cols ? cols - 1 : cols;
+    while (*p && o + 8 < size) {
+        const char *before = p;
+        int w = next_char(&p, &wc);
+        if (used + w > room) {
+            p = before;
+            break;
+        }
+        char mb[8];
+        int n = wctomb(mb, wc);
+        if (n <= 0) continue;
+        memcpy(out + o, mb, (size_t)n);
+        o += (size_t)n;
+        used += w;
+    }
+    if (total > cols && o + 4 < size) {
+        memcpy(out + o, "\u2026", 3);
+        o += 3;
+        used++;
+    }
+    while (used < cols && o + 1 < size) {
+        out[o++] = ' ';
+        used++;
+    }
+    out[o] = '\0';
+}
+
+const char *text_take(const char *utf8, int cols, char *out, size_t size) {
+    const char *p = utf8 ? utf8 : "", *brk = NULL;
+    int used = 0;
+    wchar_t wc;
+    while (*p) {
+        const char *before = p;
+        int w = next_char(&p, &wc);
+        if (used + w > cols) {
+            p = before;
+            break;
+        }
+        used += w;
+        if (wc == L' ') brk = p;
+    }
+    const char *end = *p && brk ? brk : p; /* break after a space when there is one (Chinese breaks anywhere) */
+    if (end == utf8 && *p) end = p;
+    size_t n = (size_t)(end - utf8) < size - 1 ? (size_t)(end - utf8) : size - 1;
+    memcpy(out, utf8, n);
+    out[n] = '\0';
+    while (*end == ' ') end++;
+    return end;
+}

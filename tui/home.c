@@ -28,7 +28,14 @@ static void home_draw(app *a, const layout *l) {
     }
     y++;
     draw_text(y++, 4, l->body.w - 6, keyed("home_new"), A_NORMAL);
-    if (a->in.active) draw_text(y++, 4, l->body.w - 6, keyed("home_resume"), A_BOLD);
+    if (a->in.active) { /* whose, and where it stopped: r goes back to that very question */
+        char who[256], where[160], line[600];
+        intake_whose(a, who, sizeof who);
+        intake_where(a, where, sizeof where);
+        snprintf(line, sizeof line, "%s %s (%s)", keyed("home_resume"), who, where);
+        draw_text(y++, 4, l->body.w - 6, line, A_BOLD);
+        draw_text(y++, 4, l->body.w - 6, keyed("home_discard"), A_NORMAL);
+    }
     draw_text(y++, 4, l->body.w - 6, keyed("home_queues"), A_NORMAL);
     draw_text(y++, 4, l->body.w - 6, keyed("home_records"), A_NORMAL);
     if (a->s && a->s->me.role != ROLE_RECEPTION) draw_text(y++, 4, l->body.w - 6, keyed("home_reports"), A_NORMAL);
@@ -76,6 +83,7 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
         h->new_confirm = false;
         return open_find(a, false);
     case UA_RESUME: return a->in.active ? switch_to(intake_screen_now(a)) : react(RE_REDRAW);
+    case UA_DISCARD: return react(a->in.active ? RE_ASK_DISCARD : RE_REDRAW);
     case UA_QUIT: return react(a->in.active ? RE_ASK_QUIT : RE_QUIT);
     default: return react(RE_REDRAW);
     }

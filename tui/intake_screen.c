@@ -70,7 +70,10 @@ reaction intake_resume(app *a) {
     }
     memcpy(a->in.w->draft_id, id, sizeof id);
     a->in.matches_stale = true;
-    app_message(a, false, "%s", tr("draft_resumed"));
+    char who[256], where[160];
+    intake_whose(a, who, sizeof who);
+    intake_where(a, where, sizeof where);
+    app_message(a, false, "%s %s (%s)", tr("draft_resumed"), who, where);
     reset_highlight(a);
     return switch_to(intake_screen_now(a));
 }
@@ -97,6 +100,98 @@ static void intake_load(app *a, const layout *l) {
     match_request req = {w->in.language, w->in.counselor_gender[0] ? w->in.counselor_gender : NULL, w->in.concerns};
     match_rank(&a->e->needs, &a->e->roster, &w->in.a, w->level, &req, &a->in.matches);
     a->in.matches_stale = false;
+}
+
+/* ---- whose intake, and where it stands ---- */
+
+/* The label of a choice answered on the intake form (the channel), in the staff language; "" when none. */
+static const char *intake_choice_label(const app *a, const char *item_id) {
+    const wizard *w = a->in.w;
+    for (int p = 0; p < w->n_forms; p++) {
+        const form *fm = a->e->forms.v[w->forms[p]];
+        int i = form_item_index(fm, item_id);
+        if (i < 0) continue;
+        const answer *an = &w->in.a.answers[w->forms[p]][i];
+        const scale *sc = form_item_scale(fm, i);
+        int c = an->state == ANS_VALUE && sc ? scale_value_index(sc, an->value) : -1;
+        if (c >= 0) return sc->choices[c].label[ui_lang()];
+    }
+    return "";
+}
+
+void intake_whose(const app *a, char *buf, size_t size) {
+    if (!a->in.active) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    const wizard *w = a->in.w;
+    const char *name = wizard_client_name(w);
+    const char *channel = intake_choice_label(a, "channel");
+    char who[160];
+    /* no name (yet, or a caller who stays anonymous): the draft's short id tells two such intakes apart */
+    if (name[0]) snprintf(who, sizeof who, "%s", name);
+    else snprintf(who, sizeof who, "%s %.6s", tr("anonymous"), w->draft_id[0] ? w->draft_id : "");
+    /* the channel's label up to its first bracket: "Walk-in (came to the centre in person)" reads "Walk-in" */
+    size_t cut = strcspn(channel, "(（");
+    while (cut > 0 && channel[cut - 1] == ' ') cut--;
+    if (channel[0]) snprintf(buf, size, "%s \u00b7 %.*s", who, (int)cut, channel);
+    else snprintf(buf, size, "%s", who);
+}
+
+/* A form's short name for one line: the abbreviation its title ends with in brackets ("PHQ-9"), else the title. */
+static void short_title(const form *f, char *buf, size_t size) {
+    const char *t = f->title[ui_lang()];
+    size_t n = strlen(t);
+    const char *open = NULL;
+    if (n > 1 && t[n - 1] == ')') open = strrchr(t, '(');
+    if (n > 3 && strcmp(t + n - 3, "）") == 0) {
+        const char *p = strstr(t, "（"), *q;
+        while (p && (q = strstr(p + 3, "（")) != NULL) p = q;
+        if (p) snprintf(buf, size, "%.*s", (int)(n - 3 - (size_t)(p + 3 - t)), p + 3);
+        else snprintf(buf, size, "%s", t);
+        return;
+    }
+    if (open) snprintf(buf, size, "%.*s", (int)(t + n - 1 - open - 1), open + 1);
+    else snprintf(buf, size, "%s", t);
+}
+
+void intake_where(const app *a, char *buf, size_t size) {
+    if (!a->in.active) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    const wizard *w = a->in.w;
+    if (w->stage != WZ_QUESTIONS) {
+        snprintf(buf, size, "%s", tr("at_review"));
+        return;
+    }
+    int num, count;
+    wizard_progress(w, &num, &count);
+    char title[96];
+    short_title(wizard_form(w), title, sizeof title);
+    snprintf(buf, size, "%s, %s %d %s %d", title, tr("question"), num, tr("of"), count);
+}
+
+void intake_discard(app *a) {
+    char err[512];
+    if (!a->in.active) return;
+    static const char *const lv[LEVEL_COUNT] = {"green", "yellow", "orange", "red"};
+    if (!a->in.w->draft_id[0] || draft_abandon(a->s, a->in.w->draft_id, lv[a->in.w->level], err, sizeof err)) {
+        intake_drop(a);
+        app_message(a, false, "%s", tr("draft_discarded"));
+    } else {
+        app_message(a, true, "%s", err);
+    }
+}
+
+/* The header of every question: whose intake (name or anonymous caller, channel) and which form of how many. */
+static int draw_whose(app *a, int y, int x, int width) {
+    char who[256], line[400];
+    intake_whose(a, who, sizeof who);
+    snprintf(line, sizeof line, "%s: %s   %s %d %s %d", tr("intake_of"), who, tr("form_word"), a->in.w->pos + 1, tr("of"),
+             a->in.w->n_forms);
+    draw_text(y, x, width, line, A_BOLD | A_UNDERLINE);
+    return 1;
 }
 
 /* ---- drawing ---- */
@@ -171,6 +266,7 @@ static void draw_question(app *a, const rect *r) {
     int y = r->y + 1, x = r->x + 2, width = r->w - 4;
     int num, count;
     wizard_progress(w, &num, &count);
+    y += draw_whose(a, y, x, width);
     char line[512];
     snprintf(line, sizeof line, "%s   %s %d %s %d", f->title[cl], tr("question"), num, tr("of"), count);
     draw_text(y++, x, width, line, theme(C_TITLE));
@@ -287,29 +383,152 @@ static void draw_safety(app *a, const layout *l) {
     draw_text(y + h - 2, x + 2, w - 4, keyed("safety_ack"), theme(C_HILITE));
 }
 
-static void draw_review(app *a, const layout *l) {
-    wizard *w = a->in.w;
-    int y = l->question.y + 1, x = 2, width = l->question.w - 4, bottom = l->question.y + l->question.h - 1;
-    draw_text(y++, x, width, tr("review_title"), theme(C_TITLE));
-    for (int p = 0; p < w->n_forms && y < bottom - 2; p++) {
+/* ---- the review: one labelled section per form, each answer as its text and score ---- */
+
+#define REVIEW_ROWS_MAX (WIZARD_MAX_FORMS * (FORM_MAX_ITEMS + 1) + 64 + RISK_MAX_RULES)
+
+typedef struct {
+    int pos, item; /* the answer this row shows (item -1: a heading or the level, not an answer) */
+    char text[640];
+    color_role color;
+} review_row;
+
+static review_row review_rows[REVIEW_ROWS_MAX]; /* built from the wizard for each use: no state of its own */
+
+/* An answer as the staff read it: the option's words (and its score on a scored form), what was typed,
+ * refused, or not answered. */
+static void answer_words(const app *a, int p, int i, char *buf, size_t size) {
+    const wizard *w = a->in.w;
+    int f = w->forms[p];
+    const form *fm = a->e->forms.v[f];
+    const form_item *it = &fm->items[i];
+    const answer *an = &w->in.a.answers[f][i];
+    const scale *sc = form_item_scale(fm, i);
+    if (an->state == ANS_REFUSED) {
+        snprintf(buf, size, "%s", tr("refused"));
+    } else if (an->state != ANS_VALUE) {
+        snprintf(buf, size, "%s", tr("unanswered"));
+    } else if (w->text[p][i]) {
+        snprintf(buf, size, "%s", w->text[p][i]);
+    } else if (sc && it->type == ITEM_MULTI) {
+        size_t n = 0;
+        buf[0] = '\0';
+        for (int c = 0; c < sc->n && n + 2 < size; c++)
+            if ((uint32_t)an->value & (1u << c)) n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "", sc->choices[c].label[ui_lang()]);
+    } else if (sc) {
+        int c = scale_value_index(sc, an->value);
+        if (c < 0) snprintf(buf, size, "%d", an->value);
+        else if (fm->kind == FORM_SCORED && it->score) snprintf(buf, size, "%s (%d)", sc->choices[c].label[ui_lang()], an->value);
+        else snprintf(buf, size, "%s", sc->choices[c].label[ui_lang()]);
+    } else {
+        snprintf(buf, size, "%d", an->value);
+    }
+}
+
+/* A form's heading: its name, and for a scored form the total and band so far. */
+static void form_heading(const app *a, int p, char *buf, size_t size) {
+    const wizard *w = a->in.w;
+    int f = w->forms[p];
+    const form *fm = a->e->forms.v[f];
+    const score_result *sc = &w->in.a.scores[f];
+    char title[96];
+    short_title(fm, title, sizeof title);
+    if (fm->kind != FORM_SCORED || !w->in.a.given[f]) snprintf(buf, size, "%s", title);
+    else if (sc->has_total && sc->incomplete) snprintf(buf, size, "%s   %s", title, tr("score_incomplete"));
+    else if (sc->has_total)
+        snprintf(buf, size, "%s   %s %d%s  %s", title, tr("total"), sc->total, sc->prorated ? tr("score_prorated") : "",
+                 sc->band >= 0 ? fm->bands[sc->band].label[ui_lang()] : "");
+    else snprintf(buf, size, "%s   %s", title, sc->band >= 0 ? fm->bands[sc->band].label[ui_lang()] : "");
+}
+
+static int review_build(const app *a, review_row *rows, int width) {
+    const wizard *w = a->in.w;
+    int n = 0, label_w = width * 2 / 5 > 32 ? 32 : width * 2 / 5;
+    for (int p = 0; p < w->n_forms; p++) {
         int f = w->forms[p];
         const form *fm = a->e->forms.v[f];
-        char line[2048];
-        size_t n = (size_t)snprintf(line, sizeof line, "%s:", fm->id);
-        for (int i = 0; i < fm->n_items && n < sizeof line - 320; i++) {
+        rows[n] = (review_row){p, -1, "", C_TITLE};
+        form_heading(a, p, rows[n].text, sizeof rows[n].text);
+        n++;
+        for (int i = 0; i < fm->n_items; i++) {
             if (!w->in.a.scores[f].visible[i]) continue;
-            const answer *an = &w->in.a.answers[f][i];
-            char code[256]; /* a multi answer is every code ticked: the twelve concerns take ~100 */
-            if (w->text[p][i] && an->state == ANS_VALUE) snprintf(code, sizeof code, "%.40s", w->text[p][i]);
-            else answer_format(fm, i, *an, code, sizeof code);
-            n += (size_t)snprintf(line + n, sizeof line - n, " %s", code);
+            char label[200], words[1600], line[400];
+            text_fit(label, sizeof label, fm->items[i].text[ui_lang()], label_w);
+            answer_words(a, p, i, words, sizeof words);
+            /* the answer wraps under itself: every answer is reviewed whole (twelve concerns ticked) */
+            const char *rest = text_take(words, width - label_w - 12, line, sizeof line); /* room for "more" */
+            rows[n] = (review_row){p, i, "", C_NORMAL};
+            snprintf(rows[n].text, sizeof rows[n].text, "  %s %s", label, line);
+            while (*rest && n + 2 < REVIEW_ROWS_MAX) { /* the rest across the whole width, indented */
+                rest = text_take(rest, width - 14, line, sizeof line);
+                n++;
+                rows[n] = (review_row){p, -2, "", C_NORMAL}; /* -2: the rest of the answer above */
+                snprintf(rows[n].text, sizeof rows[n].text, "      %s", line);
+            }
+            n++;
         }
-        /* as many lines as the form needs while they fit: every answer is reviewed (twelve concerns) */
-        int lines = bottom - 2 - y > 3 ? bottom - 2 - y : 3;
-        y += draw_wrapped(y, x, width, lines, line, A_NORMAL);
+    }
+    rows[n] = (review_row){-1, -1, "", level_color(w->level)};
+    snprintf(rows[n++].text, sizeof rows[0].text, " %s: %s ", tr("level"), level_word(w->level));
+    for (int i = 0; i < w->risk.n_fired && n < REVIEW_ROWS_MAX; i++) {
+        const risk_rule *rule = &a->e->rules.v[w->risk.fired[i].rule];
+        rows[n] = (review_row){-1, -1, "", C_NORMAL};
+        snprintf(rows[n++].text, sizeof rows[0].text, "  %s: %s", level_word(rule->level), rule->reason[ui_lang()]);
+    }
+    return n;
+}
+
+/* The next answer row from row `from` in direction dir (+1/-1), or from itself when none is further. */
+static int review_step(const review_row *rows, int n, int from, int dir) {
+    for (int r = from + dir; r >= 0 && r < n; r += dir)
+        if (rows[r].item >= 0) return r;
+    return from;
+}
+
+static void draw_review(app *a, const layout *l) {
+    int y = l->question.y + 1, x = 2, width = l->question.w - 4, bottom = l->question.y + l->question.h - 1;
+    review_row *rows = review_rows;
+    int n = review_build(a, rows, width);
+    intake_state *in = &a->in;
+    if (in->review_sel >= n || rows[in->review_sel].item < 0) in->review_sel = review_step(rows, n, in->review_sel < n ? in->review_sel : -1, 1);
+    draw_text(y++, x, width, tr("review_title"), theme(C_TITLE));
+    int hint_h = wrapped_lines(width, keyed("review_hint"));
+    int room = bottom - y - hint_h - 1;
+    if (room < 3) room = 3;
+    int sel_end = in->review_sel; /* the highlighted answer with the lines it wraps onto */
+    while (sel_end + 1 < n && rows[sel_end + 1].item == -2) sel_end++;
+    if (in->review_sel < in->review_top) in->review_top = in->review_sel;
+    if (sel_end >= in->review_top + room) in->review_top = sel_end - room + 1;
+    if (in->review_top > 0 && rows[in->review_top - 1].item < 0 && in->review_sel - in->review_top + 1 < room) in->review_top--; /* its heading */
+    for (int r = in->review_top; r < n && r < in->review_top + room; r++) {
+        bool sel = r == in->review_sel;
+        bool more = (r == in->review_top && r > 0) || (r == in->review_top + room - 1 && r < n - 1);
+        attr_t at = sel ? theme(C_HILITE) : theme(rows[r].color);
+        draw_text(y, x, width - (more ? 8 : 0), rows[r].text, at);
+        if (more) draw_text(y, x + width - 7, 7, r == in->review_top ? tr("more_up") : tr("more_down"), theme(C_DIM) | A_BOLD);
+        y++;
     }
     y++;
-    draw_wrapped(y, x, width, 2, keyed("review_hint"), theme(C_DIM));
+    draw_wrapped(y < bottom - hint_h + 1 ? y : bottom - hint_h + 1, x, width, hint_h, keyed("review_hint"), theme(C_DIM));
+}
+
+/* e on the review: back to the highlighted answer to change it; once it is given, the interview returns
+ * to the review over the answers already given (stopping at any question that is now owed). */
+static void review_edit(app *a) {
+    review_row *rows = review_rows;
+    int n = review_build(a, rows, 80);
+    if (a->in.review_sel < 0 || a->in.review_sel >= n || rows[a->in.review_sel].item < 0) return;
+    const review_row *r = &rows[a->in.review_sel];
+    if (!wizard_goto(a->in.w, r->pos, r->item)) return;
+    a->in.back_to_review = true;
+    a->in.jumped_pos = r->pos;
+    a->in.jumped_item = r->item;
+}
+
+static void review_move(app *a, int dir) {
+    review_row *rows = review_rows;
+    int n = review_build(a, rows, 80);
+    a->in.review_sel = review_step(rows, n, a->in.review_sel < n ? a->in.review_sel : 0, dir);
 }
 
 static void summary_draw(app *a, const layout *l) {
@@ -361,7 +580,23 @@ static void wizard_draw(app *a, const layout *l) {
 
 /* ---- handling ---- */
 
+/* After an answer changed from the review: past the answers already given, back to the review. It stops at
+ * any question without an answer (one the change made visible: ASQ question 5) and at due safety steps. */
+static void back_to_review(app *a) {
+    wizard *w = a->in.w;
+    if (!a->in.back_to_review) return;
+    if (w->stage == WZ_QUESTIONS && w->pos == a->in.jumped_pos && w->item == a->in.jumped_item) return; /* still on it */
+    while (w->stage == WZ_QUESTIONS && !wizard_needs_safety_steps(w)) {
+        const answer *an = &w->in.a.answers[w->forms[w->pos]][w->item];
+        bool given = an->state == ANS_VALUE || an->state == ANS_REFUSED;
+        if (!given && wizard_item(w)->required) break; /* owed: asked now */
+        if (!wizard_next(w)) break;                   /* an optional one passed records nothing, as Enter does */
+    }
+    if (w->stage != WZ_QUESTIONS) a->in.back_to_review = false;
+}
+
 static void after_change(app *a) {
+    back_to_review(a);
     a->in.matches_stale = true;
     a->in.typed[0] = '\0';
     if (a->in.w->stage == WZ_QUESTIONS) {
@@ -434,6 +669,15 @@ static void save_intake(app *a) {
     a->message[0] = '\0';
 }
 
+/* Back to the front desk with the intake kept, where it stopped: r (or the next login) returns to this question. */
+static reaction leave_intake(app *a) {
+    intake_autosave(a);
+    char who[256];
+    intake_whose(a, who, sizeof who);
+    app_message(a, false, "%s %s", tr("intake_kept"), who);
+    return switch_to(SCR_HOME);
+}
+
 /* A new intake, for a client found or a new one: the client's language is asked first. */
 static reaction start_new(app *a, const char *existing_client) {
     if (!intake_start(a)) return switch_to(SCR_HOME);
@@ -495,6 +739,7 @@ static reaction find_handle(app *a, const event *ev, ui_action act) {
 }
 
 static reaction lang_handle(app *a, const event *ev, ui_action act) {
+    if (act == UA_LEAVE) return leave_intake(a);
     if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) {
         a->in.w->client_lang = ev->ch == L'1' ? LANG_EN : LANG_ZH;
         after_change(a);
@@ -610,7 +855,7 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         after_change(a);
         return follow(a);
     }
-    if (act == UA_QUIT) return react(RE_ASK_QUIT);
+    if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);
     if (act == UA_SAVE) {
         app_message(a, false, "%s", keyed("review_hint"));
         return react(RE_REDRAW);
@@ -661,9 +906,14 @@ static reaction review_handle(app *a, const event *ev, ui_action act) {
     (void)ev;
     if (!a->in.active) return switch_to(SCR_HOME);
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
-    if (act == UA_QUIT) return react(RE_ASK_QUIT);
+    if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);
     if (act == UA_CHOOSE || act == UA_SAVE) save_intake(a);
     else if (act == UA_BACK && wizard_back(a->in.w)) after_change(a);
+    else if (act == UA_NEXT || act == UA_PREV) review_move(a, act == UA_NEXT ? 1 : -1);
+    else if (act == UA_EDIT) {
+        review_edit(a);
+        after_change(a);
+    }
     return follow(a);
 }
 

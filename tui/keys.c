@@ -7,6 +7,8 @@
 
 #define ON(s) (1u << (s))
 #define QUESTIONS (ON(SCR_WIZARD) | ON(SCR_REVIEW))
+#define INTAKE (ON(SCR_LANG) | QUESTIONS)
+#define AFTER_LOGIN (~ON(SCR_LOGIN) & ((1u << SCR_COUNT) - 1))
 #define LISTS (ON(SCR_QUEUE) | ON(SCR_RECORD) | ON(SCR_ROSTER) | ON(SCR_STAFF) | ON(SCR_REPORT))
 
 const key_action key_actions[] = {
@@ -47,6 +49,10 @@ const key_action key_actions[] = {
     {UA_HELP, "? F1", "k_help", 0, false, {KEY_F(1)}, {L'?'}},
     {UA_QUIT, "q", "k_quit", ON(SCR_HOME) | QUESTIONS | LISTS, false, {0}, {L'q', L'Q'}},
     {UA_REDRAW, "Ctrl-L", "k_redraw", 0, true, {K_CTRL_L}, {0}},
+    {UA_LEAVE, "Ctrl-Q", "k_leave", INTAKE, true, {K_CTRL_Q}, {0}},
+    {UA_LOGOUT, "Ctrl-O", "k_logout", AFTER_LOGIN, true, {K_CTRL_O}, {0}},
+    {UA_DISCARD, "x", "k_discard", ON(SCR_HOME), false, {0}, {L'x', L'X'}},
+    {UA_EDIT, "e", "k_edit", ON(SCR_REVIEW), false, {0}, {L'e', L'E'}},
 };
 const int n_key_actions = (int)(sizeof key_actions / sizeof key_actions[0]);
 
@@ -83,7 +89,8 @@ static const struct {
     {"page_down", UA_PAGE_DOWN}, {"page_up", UA_PAGE_UP},   {"filter", UA_FILTER},     {"ack", UA_ACK},
     {"confirm", UA_CONFIRM},   {"raise", UA_RAISE},         {"assign", UA_ASSIGN},     {"contact", UA_CONTACT},
     {"close", UA_CLOSE},       {"available", UA_AVAILABLE}, {"lock", UA_LOCK},         {"reset", UA_RESET},
-    {"role", UA_ROLE},         {"reports", UA_REPORTS},     {"tick", UA_TICK},
+    {"role", UA_ROLE},         {"reports", UA_REPORTS},     {"tick", UA_TICK},         {"leave", UA_LEAVE},
+    {"logout", UA_LOGOUT},     {"discard", UA_DISCARD},     {"edit", UA_EDIT},
 };
 
 /* A few static buffers taken in turn: one message may name several hints (keyed() six times). */

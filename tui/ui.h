@@ -29,6 +29,8 @@ typedef struct {
 #define K_TAB 9
 #define K_CTRL_S 19
 #define K_CTRL_L 12
+#define K_CTRL_O 15
+#define K_CTRL_Q 17
 
 bool input_open_script(const char *path, char *err, size_t errsize);
 /* The next event: a key, a resize (SIGWINCH/SIGCONT), a tick once a second, or EV_QUIT at the end of a
@@ -57,6 +59,11 @@ int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_
 /* How many lines draw_wrapped would take for the whole text. */
 int wrapped_lines(int width, const char *utf8);
 int text_width(const char *utf8);
+/* The text cut (with an ellipsis) or padded with spaces to exactly cols screen columns: columns of a list
+ * stay aligned whatever the script (a Chinese character takes two). */
+void text_fit(char *out, size_t size, const char *utf8, int cols);
+/* The first line of the text that fits in cols columns (into out); returns the rest ("" at the end). */
+const char *text_take(const char *utf8, int cols, char *out, size_t size);
 void draw_box_title(int y, int x, int h, int w, const char *title);
 
 /* ---- strings of the staff interface ---- */
@@ -223,7 +230,11 @@ typedef enum {
     UA_RESET,     /* staff: a new passphrase */
     UA_ROLE,      /* staff: change role */
     UA_REPORTS,   /* home: the KPI reports (clinicians, supervisors) */
-    UA_TICK       /* a question: choose or tick the highlighted option (Space) */
+    UA_TICK,      /* a question: choose or tick the highlighted option (Space) */
+    UA_LEAVE,     /* the intake: back to the front desk, keeping its draft where it stopped */
+    UA_LOGOUT,    /* every screen after login: end the session (an unfinished intake stays a draft) */
+    UA_DISCARD,   /* home: discard the unfinished intake (asks first; audited) */
+    UA_EDIT       /* the review: change the highlighted answer */
 } ui_action;
 
 typedef struct {
@@ -255,7 +266,8 @@ typedef enum {
     RE_SWITCH,  /* leave this screen, enter `to` */
     RE_OPEN,    /* enter `to` over this screen, which stays as it is (the record over the queue) */
     RE_RETURN,  /* leave this screen and go back to `to` as it was (no enter; it loads again) */
-    RE_ASK_QUIT, /* something would be lost: ask before quitting */
+    RE_ASK_QUIT,    /* ask before quitting (an unfinished intake waits) */
+    RE_ASK_DISCARD, /* ask before discarding the unfinished intake */
     RE_QUIT
 } reaction_kind;
 
@@ -306,6 +318,10 @@ typedef struct {
     highlight choice;
     match_result matches; /* the panel's suggestions, ranked once per change (by load), not once per draw */
     bool matches_stale;
+    int review_sel, review_top; /* the review's highlighted answer (a row), and its first row shown */
+    bool back_to_review;        /* an answer changed from the review: once it is given, back to the review */
+    int jumped_pos, jumped_item;
+    int panel_top;              /* the live panel's first line shown below its level (PgDn scrolls) */
 } intake_state;
 
 typedef struct {
@@ -315,16 +331,21 @@ typedef struct {
     char reason[WIZARD_TEXT_MAX];
 } summary_screen;
 
+/* A question asked before something is done that cannot be undone. */
+typedef enum { ASK_NONE, ASK_QUIT, ASK_DISCARD } ask_kind;
+
 typedef struct app {
     engine *e;
     database *db;
     session *s;
     screen_id screen;
-    bool help, quit_confirm; /* the overlays: the keys, the question before quitting */
+    bool help;   /* the overlay of keys */
+    ask_kind ask; /* a yes/no question over the screen */
     bool quit, demo;
     bool reload; /* the open screen reads its data again before the next draw */
     char message[512];
     bool message_error;
+    bool message_fresh; /* set during this event: it is about where the event leads, so a switch keeps it */
     int64_t last_key;
     int idle_minutes;
     login_screen login;
@@ -377,6 +398,12 @@ reaction intake_resume(app *a);
 screen_id intake_screen_now(const app *a);
 /* Forgets the intake in memory (its draft stays in the database). */
 void intake_drop(app *a);
+/* Whose intake: the client's name, or "anonymous caller" and a short id; with the channel when known. */
+void intake_whose(const app *a, char *buf, size_t size);
+/* Where it stopped: "PHQ-9, question 5 of 10" (or "review"). */
+void intake_where(const app *a, char *buf, size_t size);
+/* Discards the unfinished intake for good (the worker said yes): deleted and audited by the core. */
+void intake_discard(app *a);
 
 /* Opens the client's record screen over the current one (audited); Esc returns to it. */
 reaction record_open(app *a, const char *client_id);

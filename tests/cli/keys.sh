@@ -89,6 +89,8 @@ stayed() { # name title k message
     printf 'dump %s/phq9_difficulty\nkey enter\ndump %s/after_difficulty\n' "$D" "$D" # optional: skipped
     for i in 1 2 3 4 5 6 7; do enter_then "gad7_item$i" 0; done
     for i in 1 2 3 4; do enter_then "asq_item$i" 1; done
+    # the review labels every answer: the concerns (the 9th answer) shown whole once highlighted
+    printf 'key down\nkey down\nkey down\nkey down\nkey down\nkey down\nkey down\nkey down\n'
     printf 'dump %s/review_a\nkey ctrl-s\ndump %s/saved_a\nkey enter\nkey q\ny\n' "$D" "$D"
 } >"$tmp/a.script"
 tui a "$tmp/a.script" 120 36
@@ -111,7 +113,7 @@ expect "Enter on the optional PHQ-9 difficulty goes on to the GAD-7" "$D/after_d
 expect "the live panel: the PHQ-9 copied from paper scores 13" "$D/asq_item1" "phq9  13 "
 sed 's/[│┌└].*//' "$D/review_a" | tr -d ' \n' >"$tmp/review_a.flat" # the review's own column, wrapped lines joined
 expect "the review lists all twelve concerns, 10-12 (substance, self_harm, other) too" "$tmp/review_a.flat" \
-    "emotional+relationship+family+career+study+grief+trauma+sleep+perinatal+substance+self_harm+otherunansweredyes"
+    "Emotional(lowmood,anxiety,stress),Relationships.*Alcoholordruguse,Self-harmorthoughtsofsuicide,Other"
 expect "saved" "$D/saved_a" "Risk level"
 cli "$tmp/a.ini" "$tmp/a.db" "$P\n" --user admin export --format json --out "$tmp/a.jsonl" >/dev/null 2>&1
 tr -d ' \n' <"$tmp/a.jsonl" >"$tmp/a.flat"

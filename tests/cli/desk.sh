@@ -1,0 +1,113 @@
+#!/bin/sh
+# The front desk for real people (issue 14): each walk below is a stumble of the receptionist's tryout,
+# driven headless through the keyboard's own input path (TRIAGE_SCRIPT) and read from screen dumps.
+# Every walk failed on the code before its fix.
+# Usage: tests/cli/desk.sh ./triage   Last line: `N passed, N failed`.
+set -u
+T=${1:-./triage}
+case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-desk.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
+unset TRIAGE_CONFIG NO_COLOR TRIAGE_NOW
+mkdir -p "$HOME"
+sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
+    config.ini >"$tmp/config.ini"
+DB="$tmp/t.db"
+P=admin-passphrase-1 R=desk-passphrase-12
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" 2>/dev/null | head -40; }
+cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
+cli "$P\n" --user admin init >/dev/null
+cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
+cli "$P\n" --user admin roster import assets/counselors.sample.ini >/dev/null
+tui() { # script cols rows
+    TRIAGE_SCRIPT="$1" LINES=$3 COLUMNS=$2 timeout 60 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/tui.out" 2>&1
+}
+shows() { grep -q -- "$2" "$1"; }
+expect() { # name dumpfile pattern
+    if shows "$2" "$3"; then ok "$1"; else bad "$1 (looked for: $3)" "$2"; fi
+}
+absent() { # name dumpfile pattern
+    if [ -f "$2" ] && ! shows "$2" "$3"; then ok "$1"; else bad "$1 (should not show: $3)" "$2"; fi
+}
+D=$tmp/dump
+mkdir -p "$D"
+login() { printf 'type desk\nkey enter\ntype %s\nkey enter\n' "$R"; }
+# a new client's intake up to PHQ-9 question 3: name, age, (birth skipped), gender, phone, language, (occupation
+# skipped), channel CHANNEL (1 walk-in, 2 phone), concern 1, no preference, consent
+intake_to_phq9() { # name channel
+    printf 'key n\nkey enter\ntype 1\ntype %s\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\ntype 13800138000\nkey enter\n' "$1"
+    printf 'type 1\nkey enter\ntype %s\ntype 1\nkey enter\nkey enter\ntype 2\ntype 1\ntype 0\n' "$2"
+}
+
+# ---- whose intake: the header names the client and the channel on every question; q leaves keeping the draft
+# where it stopped; home's r names whose and returns to that very question; the next login says whose
+{
+    login
+    intake_to_phq9 "Wang Fang" 1
+    printf 'dump %s/whose_q\nkey q\ndump %s/whose_home\nkey r\ndump %s/whose_r\n' "$D" "$D" "$D"
+} >"$tmp/whose.script"
+tui "$tmp/whose.script" 100 30
+expect "whose: the question's header names the client" "$D/whose_q" "Intake: Wang Fang"
+expect "whose: ...and the channel" "$D/whose_q" "Wang Fang · Walk-in"
+expect "whose: q leaves the intake for home in one key" "$D/whose_home" "Front desk"
+expect "whose: home's resume line names the client and where it stopped" "$D/whose_home" "Resume the unfinished intake: Wang Fang.*Question 3 of"
+if shows "$D/whose_home" "Front desk" && shows "$D/whose_r" "Question 3 of"; then
+    ok "whose: q then r returns to the question where the worker stopped"
+else
+    bad "whose: q then r returns to the question where the worker stopped" "$D/whose_r"
+fi
+printf '%s' "$(login)" >"$tmp/relogin.script"
+printf '\ndump %s/whose_login\n' "$D" >>"$tmp/relogin.script"
+tui "$tmp/relogin.script" 100 30
+expect "whose: at login the resumed intake is named" "$D/whose_login" "Unfinished intake resumed: Wang Fang"
+expect "whose: ...and continues where it stopped (held before too)" "$D/whose_login" "Question 3 of"
+
+# ---- a draft can be discarded, with a question first, and the audit says so; Ctrl-O logs out
+{
+    login
+    printf 'key q\nkey x\ndump %s/discard_ask\nkey n\ndump %s/discard_kept\nkey x\ntype y\ndump %s/discarded\n' "$D" "$D" "$D"
+    printf 'key ctrl-o\ndump %s/logged_out\n' "$D"
+} >"$tmp/discard.script"
+tui "$tmp/discard.script" 100 30
+expect "discard: x asks first, naming whose" "$D/discard_ask" "Discard the unfinished intake of Wang Fang"
+expect "discard: any other key keeps it" "$D/discard_kept" "Resume the unfinished intake: Wang Fang"
+if shows "$D/discard_ask" "Discard the unfinished" && ! shows "$D/discarded" "Resume the unfinished intake"; then
+    ok "discard: y discards it"
+else
+    bad "discard: y discards it" "$D/discarded"
+fi
+if [ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'draft_discarded'")" = 1 ]; then
+    ok "discard: the audit log records it"
+else
+    bad "discard: the audit log records it"
+fi
+expect "logout: Ctrl-O ends the session on any screen" "$D/logged_out" "Log in"
+
+# ---- the review: one labelled section per form, each answer in words with its score, the totals and the
+# level; Up/Down then e goes back to any answer, and once it is changed the interview returns to the review
+{
+    login
+    intake_to_phq9 "Li Review" 1
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nkey enter\n' # PHQ-9 3-9, the difficulty skipped
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\n' # GAD-7, ASQ no
+    printf 'dump %s/review\n' "$D"
+    for _ in $(seq 11); do echo "key down"; done
+    printf 'dump %s/review_sel\nkey e\ndump %s/review_jump\ntype 3\ndump %s/review_back\n' "$D" "$D" "$D"
+    printf 'key ctrl-s\nkey enter\n'
+} >"$tmp/review.script"
+tui "$tmp/review.script" 120 36
+expect "review: a section per form with its total and band" "$D/review" "PHQ-9   total 1  Minimal"
+expect "review: each answer labelled, in words, with its score" "$D/review" "Feeling down.* Not at all (0)"
+expect "review: the intake form's answers in words" "$D/review" "How did you contact us? *Walk-in"
+expect "review: the level" "$D/review" "Risk level: GREEN"
+expect "review: Up/Down highlights an answer (scrolling with a more mark)" "$D/review_sel" "more"
+expect "review: e goes back to that answer" "$D/review_jump" "PHQ-9)   Question 1 of"
+expect "review: once changed, back to the review" "$D/review_back" "Review, then save"
+expect "review: ...rescored" "$D/review_back" "PHQ-9   total 3"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
