@@ -184,6 +184,40 @@ void intake_discard(app *a) {
     }
 }
 
+static void short_title(const form *f, char *buf, size_t size);
+
+/* Optional questions announced, so that a form never grows unannounced (the PHQ-9's difficulty question
+ * appears only after a symptom): ", then 1 optional" while the required ones are asked when the form's
+ * optional questions all come last, " (5 optional)" when they are among the others, and on an optional
+ * question, that Enter skips it. */
+static int announce_optional(const app *a, int count, char *buf, size_t size) {
+    const wizard *w = a->in.w;
+    const form *f = wizard_form(w);
+    const bool *visible = w->in.a.scores[w->forms[w->pos]].visible;
+    int n_opt = 0, n_required = 0, last_required = -1, first_optional = -1;
+    for (int i = 0; i < f->n_items; i++) {
+        if (f->items[i].required) {
+            last_required = i;
+            n_required += visible[i];
+        } else {
+            n_opt++;
+            if (first_optional < 0) first_optional = i;
+        }
+    }
+    buf[0] = '\0';
+    if (n_opt == 0) return count;
+    if (!wizard_item(w)->required) {
+        snprintf(buf, size, "  \u00b7 %s", keyed("optional_now"));
+        return count;
+    }
+    if (first_optional > last_required) { /* "of 9, then 1 optional": the count does not grow when it appears */
+        snprintf(buf, size, ", %s %d %s", tr("then"), n_opt, tr("optional"));
+        return n_required;
+    }
+    snprintf(buf, size, " (%d %s)", n_opt, tr("optional"));
+    return count;
+}
+
 /* The header of every question: whose intake (name or anonymous caller, channel) and which form of how many. */
 static int draw_whose(app *a, int y, int x, int width) {
     char who[256], line[400];
@@ -215,46 +249,110 @@ static void find_draw(app *a, const layout *l) {
     }
 }
 
-static void draw_panel(app *a, const rect *r) {
-    wizard *w = a->in.w;
-    draw_box_title(r->y, r->x, r->h, r->w, tr("panel"));
-    int y = r->y + 1, x = r->x + 2, width = r->w - 4, bottom = r->y + r->h - 1;
+/* ---- the live panel: every line wrapped, the level and its first reason pinned, the rest scrolls ---- */
+
+#define PANEL_LINES_MAX 256
+
+typedef struct {
+    char text[320];
+    attr_t attr;
+} panel_line;
+
+static panel_line panel_lines[PANEL_LINES_MAX];
+
+/* Adds text wrapped to width (continuation lines indented by indent); returns the new count. */
+static int panel_add(int n, int width, int indent, const char *text, attr_t attr) {
+    const char *rest = text;
+    bool first = true;
+    do {
+        if (n >= PANEL_LINES_MAX) return n;
+        char part[256];
+        int lead = first ? 0 : indent;
+        rest = text_take(rest, width - lead, part, sizeof part);
+        snprintf(panel_lines[n].text, sizeof panel_lines[n].text, "%*s%s", lead, "", part);
+        panel_lines[n++].attr = attr;
+        first = false;
+    } while (*rest);
+    return n;
+}
+
+static int panel_reason(const app *a, int n, int width, int i) {
+    const risk_rule *rule = &a->e->rules.v[a->in.w->risk.fired[i].rule];
+    char line[512];
+    snprintf(line, sizeof line, "%s: %s", level_word(rule->level), a->in.w->risk.fired[i].because);
+    n = panel_add(n, width, 2, line, theme(level_color(rule->level)));
+    snprintf(line, sizeof line, "  %s", rule->reason[ui_lang()]);
+    return panel_add(n, width, 2, line, A_NORMAL);
+}
+
+/* The pinned head: the level and the first reason (what must never scroll out of sight). */
+static int panel_head(const app *a, int width) {
+    const wizard *w = a->in.w;
     char line[512];
     snprintf(line, sizeof line, " %s: %s ", tr("level"), level_word(w->level));
-    draw_text(y++, x, width, line, theme(level_color(w->level)));
-    for (int p = 0; p < w->n_forms && y < bottom; p++) {
+    int n = panel_add(0, width, 1, line, theme(level_color(w->level)));
+    if (w->risk.n_fired > 0) n = panel_reason(a, n, width, 0);
+    return n;
+}
+
+/* The rest, from line `from`: the scores of the forms begun, the other reasons, the counselors. */
+static int panel_body(const app *a, int n, int width) {
+    const wizard *w = a->in.w;
+    char line[512];
+    for (int p = 0; p < w->n_forms; p++) {
         int f = w->forms[p];
         const form *fm = a->e->forms.v[f];
-        if (!w->in.a.given[f] || fm->kind != FORM_SCORED) continue;
         const score_result *s = &w->in.a.scores[f];
+        /* a form's score once one of its questions was asked: "Negative screen 0/4" before that says what is
+         * not known */
+        if (!w->in.a.given[f] || fm->kind != FORM_SCORED || s->n_answered == 0) continue;
         char total[96] = "";
         if (s->has_total && s->incomplete) snprintf(total, sizeof total, "%s ", tr("score_incomplete"));
         else if (s->has_total) snprintf(total, sizeof total, "%d%s ", s->total, s->prorated ? tr("score_prorated") : "");
-        snprintf(line, sizeof line, "%-5s %s%s  %d/%d %s%s", fm->id, total, s->band >= 0 ? fm->bands[s->band].label[ui_lang()] : "",
-                 s->n_answered, s->n_visible, tr("answered"), s->complete && !s->provisional ? "" : "");
-        draw_text(y++, x, width, line, A_NORMAL);
+        snprintf(line, sizeof line, "%-5s %s%s  %d/%d %s", fm->id, total, s->band >= 0 ? fm->bands[s->band].label[ui_lang()] : "",
+                 s->n_answered, s->n_visible, tr("answered"));
+        n = panel_add(n, width, 6, line, A_NORMAL);
     }
-    if (y < bottom) draw_text(y++, x, width, tr("reasons"), theme(C_TITLE));
-    if (w->risk.n_fired == 0 && y < bottom) draw_text(y++, x, width, tr("no_reasons"), theme(C_DIM));
-    for (int i = 0; i < w->risk.n_fired && y < bottom - 1; i++) {
-        const risk_rule *rule = &a->e->rules.v[w->risk.fired[i].rule];
-        snprintf(line, sizeof line, "%s: %s", level_word(rule->level), w->risk.fired[i].because);
-        draw_text(y++, x, width, line, theme(level_color(rule->level)));
-        if (y < bottom - 1) y += draw_wrapped(y, x + 2, width - 2, 2, rule->reason[ui_lang()], A_NORMAL);
-    }
-    if (!a->e->has_roster || y >= bottom) return;
-    draw_text(y++, x, width, tr("matches"), theme(C_TITLE));
+    n = panel_add(n, width, 0, tr("reasons"), theme(C_TITLE));
+    if (w->risk.n_fired == 0) n = panel_add(n, width, 0, tr("no_reasons"), theme(C_DIM));
+    else if (w->risk.n_fired == 1) n = panel_add(n, width, 0, tr("reason_above"), theme(C_DIM));
+    for (int i = 1; i < w->risk.n_fired; i++) n = panel_reason(a, n, width, i);
+    if (!a->e->has_roster) return n;
+    n = panel_add(n, width, 0, tr("matches"), theme(C_TITLE));
     const match_result *mr = &a->in.matches;
-    if (mr->n == 0 && y < bottom) draw_text(y++, x, width, tr("no_match"), theme(C_ERROR));
-    for (int k = 0; k < mr->n && y < bottom; k++) {
+    if (mr->n == 0) n = panel_add(n, width, 0, tr("no_match"), theme(C_ERROR));
+    for (int k = 0; k < mr->n; k++) {
         const counselor *c = &a->e->roster.v[mr->top[k].counselor];
-        char why[160] = "";
+        char why[320] = "";
         for (int j = 0; j < mr->top[k].n_why; j++) {
-            size_t n = strlen(why);
-            snprintf(why + n, sizeof why - n, "%s%s", j ? ", " : "", a->e->needs.label[mr->top[k].why[j]][ui_lang()]);
+            size_t len = strlen(why);
+            snprintf(why + len, sizeof why - len, "%s%s", j ? ", " : "", a->e->needs.label[mr->top[k].why[j]][ui_lang()]);
         }
         snprintf(line, sizeof line, "%.2f %s: %s", (double)mr->top[k].score, c->name, why);
-        draw_text(y++, x, width, line, A_NORMAL);
+        n = panel_add(n, width, 5, line, A_NORMAL);
+    }
+    return n;
+}
+
+static void draw_panel(app *a, const rect *r) {
+    draw_box_title(r->y, r->x, r->h, r->w, tr("panel"));
+    int y = r->y + 1, x = r->x + 2, width = r->w - 4, rows = r->h - 2;
+    int head = panel_head(a, width);
+    int n = panel_body(a, head, width);
+    if (head > rows) head = rows; /* never: a level and one reason fit the smallest panel */
+    for (int i = 0; i < head; i++) draw_text(y++, x, width, panel_lines[i].text, panel_lines[i].attr);
+    int room = rows - head, body = n - head;
+    if (room <= 0) return;
+    int top = a->in.panel_top;
+    if (top > body - room) top = body - room > 0 ? body - room : 0;
+    if (top < 0) top = 0;
+    a->in.panel_top = top;
+    bool above = top > 0, below = top + room < body;
+    for (int i = 0; i < room && head + top + i < n; i++) {
+        const panel_line *pl = &panel_lines[head + top + i];
+        bool mark = (i == 0 && above) || (i == room - 1 && below);
+        draw_text(y + i, x, width - (mark ? 10 : 0), pl->text, pl->attr);
+        if (mark) draw_text(y + i, x + width - 9, 9, keyed(i == 0 && above ? "panel_more_up" : "panel_more_down"), theme(C_DIM) | A_BOLD);
     }
 }
 
@@ -268,7 +366,10 @@ static void draw_question(app *a, const rect *r) {
     wizard_progress(w, &num, &count);
     y += draw_whose(a, y, x, width);
     char line[512];
-    snprintf(line, sizeof line, "%s   %s %d %s %d", f->title[cl], tr("question"), num, tr("of"), count);
+    char optional[160], title[96];
+    count = announce_optional(a, count, optional, sizeof optional);
+    short_title(f, title, sizeof title);
+    snprintf(line, sizeof line, "%s   %s %d %s %d%s", title, tr("question"), num, tr("of"), count, optional);
     draw_text(y++, x, width, line, theme(C_TITLE));
     if (num == 1) y += draw_wrapped(y, x, width, 3, f->instructions[cl], theme(C_DIM));
     y++;
@@ -896,9 +997,18 @@ static bool safety_steps_hold(app *a, ui_action act) {
     return true;
 }
 
+/* PgDn/PgUp scroll the live panel (its level and first reason stay); true when the key was one of them. */
+static bool panel_scroll(app *a, ui_action act) {
+    if (act != UA_PAGE_DOWN && act != UA_PAGE_UP) return false;
+    a->in.panel_top += act == UA_PAGE_DOWN ? 4 : -4;
+    if (a->in.panel_top < 0) a->in.panel_top = 0;
+    return true;
+}
+
 static reaction wizard_handle(app *a, const event *ev, ui_action act) {
     if (!a->in.active) return switch_to(SCR_HOME);
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
+    if (panel_scroll(a, act)) return react(RE_REDRAW);
     return handle_question(a, ev, act);
 }
 
@@ -906,6 +1016,7 @@ static reaction review_handle(app *a, const event *ev, ui_action act) {
     (void)ev;
     if (!a->in.active) return switch_to(SCR_HOME);
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
+    if (panel_scroll(a, act)) return react(RE_REDRAW);
     if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);
     if (act == UA_CHOOSE || act == UA_SAVE) save_intake(a);
     else if (act == UA_BACK && wizard_back(a->in.w)) after_change(a);

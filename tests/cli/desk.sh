@@ -105,9 +105,42 @@ expect "review: each answer labelled, in words, with its score" "$D/review" "Fee
 expect "review: the intake form's answers in words" "$D/review" "How did you contact us? *Walk-in"
 expect "review: the level" "$D/review" "Risk level: GREEN"
 expect "review: Up/Down highlights an answer (scrolling with a more mark)" "$D/review_sel" "more"
-expect "review: e goes back to that answer" "$D/review_jump" "PHQ-9)   Question 1 of"
+expect "review: e goes back to that answer" "$D/review_jump" "PHQ-9   Question 1 of"
 expect "review: once changed, back to the review" "$D/review_back" "Review, then save"
 expect "review: ...rescored" "$D/review_back" "PHQ-9   total 3"
+
+# ---- the live panel at 80x24: the level and its first reason always in sight, every line wrapped (not cut
+# mid-word), a "more" mark when the rest does not fit, and PgDn brings the rest (the counselors)
+{
+    login
+    intake_to_phq9 "Pan Panel" 1
+    printf 'type 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 1\n' # PHQ-9 3-9: item 9 several days
+    printf 'dump %s/panel80\nkey pgdn\nkey pgdn\nkey pgdn\ndump %s/panel80_down\nkey q\nkey x\ntype y\n' "$D" "$D"
+} >"$tmp/panel.script"
+tui "$tmp/panel.script" 80 24
+expect "panel 80x24: the level" "$D/panel80" "Risk level: ORANGE"
+expect "panel 80x24: the first reason's rule" "$D/panel80" "ORANGE: phq9.item9 = 1"
+expect "panel 80x24: ...and its text whole, wrapped (its last words)" "$D/panel80" "self-harm)"
+expect "panel 80x24: a mark says there is more" "$D/panel80" "v PgDn"
+expect "panel 80x24: PgDn shows the rest, the counselors" "$D/panel80_down" "Li Jing"
+expect "panel 80x24: ...with the level still in sight" "$D/panel80_down" "Risk level: ORANGE"
+
+# ---- optional questions announced; a form's score only once one of its questions was asked
+expect "optional: the PHQ-9 announces its optional question from the start" "$D/panel80" "Question 10 of 10  · optional"
+{
+    login
+    intake_to_phq9 "Opal Optional" 1
+    printf 'dump %s/opt_phq9\n' "$D"
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nkey enter\ndump %s/opt_gad7\nkey q\nkey x\ntype y\n' "$D"
+} >"$tmp/opt.script"
+tui "$tmp/opt.script" 120 36
+expect "optional: PHQ-9 question 3 says one optional follows" "$D/opt_phq9" "Question 3 of 9, then 1 optional"
+if shows "$D/opt_gad7" "gad7  " || shows "$D/opt_gad7" "asq  "; then
+    bad "score: no GAD-7 or ASQ score before one of their questions was asked" "$D/opt_gad7"
+else
+    ok "score: no GAD-7 or ASQ score before one of their questions was asked"
+fi
+expect "score: ...the PHQ-9's is shown (held before too)" "$D/opt_gad7" "phq9  1 "
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
