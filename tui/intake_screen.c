@@ -406,6 +406,7 @@ static void draw_question(app *a, const rect *r) {
     } else {
         draw_text(y, x, 2, "> ", A_BOLD);
         draw_text(y++, x + 2, width - 2, a->in.typed, A_UNDERLINE);
+        if (a->in.field_error[0]) y += draw_wrapped(y, x + 2, width - 2, 2, a->in.field_error, theme(C_ERROR)); /* beside it */
         y++;
         draw_wrapped(y, x, width, 2, keyed("type_hint"), theme(C_DIM));
     }
@@ -697,6 +698,7 @@ static void back_to_review(app *a) {
 }
 
 static void after_change(app *a) {
+    a->in.field_error[0] = '\0';
     back_to_review(a);
     a->in.matches_stale = true;
     a->in.typed[0] = '\0';
@@ -946,6 +948,22 @@ static void handle_choice(app *a, const event *ev, ui_action act, const form_ite
     }
 }
 
+/* What a typed answer must be, in the staff language, with the question's words as the field's label: shown
+ * beside the field (never "intake.age: ..."). */
+static void field_error(app *a, const form_item *it, bool empty) {
+    char label[160], need[160];
+    text_fit(label, sizeof label, it->text[ui_lang()], 40);
+    size_t n = strlen(label);
+    while (n > 0 && label[n - 1] == ' ') label[--n] = '\0';
+    if (empty) snprintf(need, sizeof need, "%s", tr("need_answer"));
+    else if (it->type == ITEM_NUMBER) snprintf(need, sizeof need, "%s %ld %s %ld", tr("need_number"), it->min, tr("need_to"), it->max);
+    else if (it->type == ITEM_DATE) snprintf(need, sizeof need, "%s", tr("need_date"));
+    else if (it->maxlen > 0) snprintf(need, sizeof need, "%s %d", tr("need_chars"), it->maxlen);
+    else snprintf(need, sizeof need, "%s", tr("need_line"));
+    snprintf(a->in.field_error, sizeof a->in.field_error, "%s: %s", label, need);
+    a->message[0] = '\0';
+}
+
 static reaction handle_question(app *a, const event *ev, ui_action act) {
     char err[512];
     wizard *w = a->in.w;
@@ -967,15 +985,16 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
     }
     /* a typed answer */
     if (act == UA_CHOOSE) {
-        if (!wizard_type(w, a->in.typed, err, sizeof err)) {
-            app_message(a, true, "%s", err);
+        if (!wizard_type(w, a->in.typed, err, sizeof err)) { /* the core's reason names ids: say it in words */
+            field_error(a, it, false);
             return react(RE_REDRAW);
         }
         if (!wizard_next(w)) {
-            app_message(a, true, "%s", keyed("type_hint"));
+            field_error(a, it, true);
             return react(RE_REDRAW);
         }
         a->message[0] = '\0';
+        a->in.field_error[0] = '\0';
         after_change(a);
     } else if (act == UA_NONE) {
         edit_field(a->in.typed, sizeof a->in.typed, ev);

@@ -30,8 +30,8 @@ shows() { grep -q -- "$2" "$1"; }
 expect() { # name dumpfile pattern
     if shows "$2" "$3"; then ok "$1"; else bad "$1 (looked for: $3)" "$2"; fi
 }
-absent() { # name dumpfile pattern
-    if [ -f "$2" ] && ! shows "$2" "$3"; then ok "$1"; else bad "$1 (should not show: $3)" "$2"; fi
+absent() { # name dumpfile pattern-that-must-show pattern-that-must-not
+    if shows "$2" "$3" && ! shows "$2" "$4"; then ok "$1"; else bad "$1 (shows: $3, not: $4)" "$2"; fi
 }
 D=$tmp/dump
 mkdir -p "$D"
@@ -141,6 +141,20 @@ else
     ok "score: no GAD-7 or ASQ score before one of their questions was asked"
 fi
 expect "score: ...the PHQ-9's is shown (held before too)" "$D/opt_gad7" "phq9  1 "
+
+# ---- messages: in words with the field's label beside the field (not "intake.age: ..."); a required field
+# left empty says so; a message of one screen is gone on the next (denied on the queue, then home)
+{
+    login
+    printf 'key n\nkey enter\ntype 1\nkey enter\ndump %s/msg_empty\ntype Mo Message\nkey enter\ntype 300\nkey enter\ndump %s/msg_age\n' "$D" "$D"
+    printf 'key ctrl-q\nkey x\ntype y\nkey e\nkey c\ndump %s/msg_denied\nkey esc\ndump %s/msg_home\n' "$D" "$D"
+} >"$tmp/msg.script"
+tui "$tmp/msg.script" 100 30
+expect "message: a required field left empty says an answer is needed" "$D/msg_empty" "an answer is needed"
+expect "message: a bad age names the question and what it takes" "$D/msg_age" "How old are you?.*a whole number from 0 to 120"
+absent "message: ...never the internal id" "$D/msg_age" "How old are you" "intake.age"
+expect "message: denied on the queue" "$D/msg_denied" "denied"
+absent "message: ...gone once home" "$D/msg_home" "Front desk" "denied"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
