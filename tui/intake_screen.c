@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/answer_keys.h"
 #include "../core/clock.h"
@@ -633,6 +634,28 @@ static void review_move(app *a, int dir) {
     a->in.review_sel = review_step(rows, n, a->in.review_sel < n ? a->in.review_sel : 0, dir);
 }
 
+/* The deadline as a local clock time and day with the time left, the step due and who may take it. */
+static int draw_deadline(app *a, int y, int x, int width) {
+    const queue_item *it = &a->sum.item;
+    char left[64], when[48] = "-", line[512];
+    queue_format_remaining(it, clock_now(), left, sizeof left);
+    time_t t = (time_t)it->deadline;
+    struct tm tm;
+    if (it->deadline && localtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    snprintf(line, sizeof line, "%s: %s (%s, %s)", tr("deadline"), when, left, queue_state_name(it->state));
+    draw_text(y, x, width, line, A_BOLD);
+    int used = 1;
+    queue_state next = queue_next_step(&a->e->queue, it);
+    const char *who = next == QS_CLOSED ? NULL
+                      : queue_in_evaluation(&a->e->queue, it) || next == QS_CONFIRMED ? "role_clinician"
+                                                                                     : "role_anyone";
+    if (who) {
+        snprintf(line, sizeof line, "%s: %s, %s", tr("due_step"), tr(queue_in_evaluation(&a->e->queue, it) ? "step_evaluate" : queue_state_name(next)), tr(who));
+        used += draw_wrapped(y + used, x, width, 2, line, A_NORMAL);
+    }
+    return used;
+}
+
 static void summary_draw(app *a, const layout *l) {
     int y = l->body.y + 1, x = 2, width = l->body.w - 4;
     char line[512];
@@ -640,13 +663,16 @@ static void summary_draw(app *a, const layout *l) {
     y++;
     snprintf(line, sizeof line, " %s: %s ", tr("level"), level_word(a->sum.item.level));
     draw_text(y++, x, width, line, theme(level_color(a->sum.item.level)));
-    for (int i = 0; i < a->in.w->risk.n_fired && y < l->body.y + l->body.h - 6; i++)
+    /* the queue keeps a higher level than this visit's answers give: say so and why, next to this visit's */
+    if (a->sum.item.level > a->in.w->level) {
+        snprintf(line, sizeof line, "%s %s; %s %s. %s", tr("kept_this_intake"), level_word(a->in.w->level), tr("kept_queue"),
+                 level_word(a->sum.item.level), tr("kept_why"));
+        y += draw_wrapped(y, x, width, 3, line, A_BOLD);
+    }
+    for (int i = 0; i < a->in.w->risk.n_fired && y < l->body.y + l->body.h - 8; i++)
         y += draw_wrapped(y, x, width, 2, a->e->rules.v[a->in.w->risk.fired[i].rule].reason[ui_lang()], A_NORMAL);
-    char left[64];
-    queue_format_remaining(&a->sum.item, clock_now(), left, sizeof left);
-    snprintf(line, sizeof line, "%s: %s (%s)", tr("deadline"), left, queue_state_name(a->sum.item.state));
-    draw_text(++y, x, width, line, A_BOLD);
     y++;
+    y += draw_deadline(a, y, x, width);
     /* red owes two steps: say both, so the desk knows a clinician must still evaluate the client */
     if (a->sum.item.level == LEVEL_RED && a->sum.item.state != QS_CLOSED)
         y += draw_wrapped(y, x, width, 2, tr(queue_in_evaluation(&a->e->queue, &a->sum.item) ? "next_red_evaluate" : "next_red_ack"),

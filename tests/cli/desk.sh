@@ -156,5 +156,21 @@ absent "message: ...never the internal id" "$D/msg_age" "How old are you" "intak
 expect "message: denied on the queue" "$D/msg_denied" "denied"
 absent "message: ...gone once home" "$D/msg_home" "Front desk" "denied"
 
+# ---- the summary: the deadline as a clock time with the time left, the step due and who takes it; a lower
+# repeat visit says the queue keeps the client's higher level, and why
+sed 's/^{/{"client":{"name":"Kay Kept","phone":"13700000001"},/' assets/examples/orange.json >"$tmp/kept.json"
+cli "$R\n" --user desk intake new "$tmp/kept.json" >/dev/null 2>&1
+{
+    login
+    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\ntype 1\n' # found: this client; English
+    printf 'type Kay Kept\nkey enter\nkey enter\nkey enter\ntype 1\ntype 13700000001\nkey enter\ntype 1\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\n' # PHQ-9 all 0 (no difficulty)
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\nkey ctrl-s\ndump %s/kept_summary\nkey enter\n' "$D"
+} >"$tmp/kept.script"
+tui "$tmp/kept.script" 100 30
+expect "summary: the deadline as a clock time and the time left" "$D/kept_summary" "Deadline: 2026-12-0[5-9] [0-9][0-9]:[0-9][0-9] ([0-9].* left"
+expect "summary: the step due and who takes it" "$D/kept_summary" "Due by then: .*by a clinician or supervisor\\|Due by then: .*by anyone at the desk"
+expect "summary: a lower visit says the queue keeps the higher level" "$D/kept_summary" "This intake's answers give GREEN; the queue keeps ORANGE"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
