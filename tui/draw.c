@@ -13,14 +13,21 @@ void theme_init(bool color) {
                             A_UNDERLINE, A_NORMAL, A_BOLD, A_BOLD};
     memcpy(roles, mono, sizeof roles);
     if (!color) return;
-    static const short fg[C_COUNT] = {-1, COLOR_CYAN, -1, COLOR_BLACK, COLOR_WHITE, COLOR_BLACK, COLOR_BLACK,
-                                      COLOR_BLACK, COLOR_RED, COLOR_BLACK};
-    static const short bg[C_COUNT] = {-1, -1, -1, COLOR_CYAN, COLOR_RED, COLOR_MAGENTA, COLOR_YELLOW, COLOR_GREEN,
-                                      -1, COLOR_YELLOW};
+    short fg[C_COUNT] = {-1, COLOR_CYAN, -1, COLOR_BLACK, COLOR_WHITE, COLOR_BLACK, COLOR_BLACK,
+                         COLOR_BLACK, COLOR_RED, COLOR_BLACK};
+    short bg[C_COUNT] = {-1, -1, -1, COLOR_CYAN, COLOR_RED, 208, COLOR_YELLOW, COLOR_GREEN, -1, COLOR_YELLOW};
+    /* orange is orange (xterm colour 208) where 256 colours exist; with eight it is red on yellow, bold and
+     * underlined: apart from red (white on red) and yellow (black on yellow), never magenta */
+    bool orange = COLORS >= 256;
+    if (!orange) {
+        fg[C_ORANGE] = COLOR_RED;
+        bg[C_ORANGE] = COLOR_YELLOW;
+    }
     for (int i = 1; i < C_COUNT; i++) {
         init_pair((short)i, fg[i], bg[i]);
         roles[i] = COLOR_PAIR(i) | (i == C_TITLE || i == C_RED || i == C_ERROR ? A_BOLD : 0) | (i == C_DIM ? A_DIM : 0);
     }
+    if (!orange) roles[C_ORANGE] |= A_BOLD | A_UNDERLINE;
 }
 
 attr_t theme(color_role r) { return r < C_COUNT ? roles[r] : A_NORMAL; }

@@ -165,19 +165,28 @@ const char *keyed(const char *key) {
 }
 
 void help_draw(app *a, const layout *l) {
-    int shown = 0;
-    for (int i = 0; i < n_key_actions; i++) shown += !key_actions[i].screens || (key_actions[i].screens & (1u << a->screen));
-    int w = 76 < l->body.w - 4 ? 76 : l->body.w - 4, h = shown + 5;
-    if (h > l->body.h) h = l->body.h; /* a small terminal shows what fits; the man page has them all */
+    int w = 76 < l->body.w - 4 ? 76 : l->body.w - 4;
+    int text_w = w - 21, need = 0;
+    for (int i = 0; i < n_key_actions; i++)
+        if (!key_actions[i].screens || (key_actions[i].screens & (1u << a->screen))) need += wrapped_lines(text_w, tr(key_actions[i].help));
+    int h = need + 5;
+    if (h > l->body.h) h = l->body.h; /* a small terminal shows the keys that fit whole, and says there are more */
     int y = l->body.y, x = (l->body.w - w) / 2;
     for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
     draw_box_title(y, x, h, w, tr("help_title"));
-    int row = y + 2;
-    for (int i = 0; i < n_key_actions && row < y + h - 2; i++) {
+    int row = y + 2, last = y + h - 2;
+    bool all = true;
+    for (int i = 0; i < n_key_actions; i++) {
         const key_action *k = &key_actions[i];
         if (k->screens && !(k->screens & (1u << a->screen))) continue;
+        int lines = wrapped_lines(text_w, tr(k->help));
+        if (row + lines > last - (i < n_key_actions - 1 ? 1 : 0)) { /* never a line cut: the rest is named below */
+            all = false;
+            break;
+        }
         draw_text(row, x + 2, 16, k->keys, theme(C_TITLE));
-        draw_text(row++, x + 19, w - 21, tr(k->help), A_NORMAL);
+        row += draw_wrapped(row, x + 19, text_w, lines, tr(k->help), A_NORMAL);
     }
-    draw_text(y + h - 2, x + 2, w - 4, tr("help_close"), theme(C_DIM));
+    if (!all) draw_text(last - 1, x + 2, w - 4, tr("help_more"), theme(C_ERROR));
+    draw_text(last, x + 2, w - 4, tr("help_close"), theme(C_DIM));
 }

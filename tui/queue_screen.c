@@ -247,6 +247,13 @@ static const char *next_step_key(const app *a, const queue_item *it) {
     return NULL;
 }
 
+/* A counselor by name (the roster's), the code only when the roster no longer has them. */
+static const char *counselor_name(const app *a, const char *code) {
+    for (int i = 0; a->e->has_roster && i < a->e->roster.n; i++)
+        if (strcmp(a->e->roster.v[i].id, code) == 0) return a->e->roster.v[i].name;
+    return code;
+}
+
 static void draw_detail(app *a, int y, int bottom, int width) {
     queue_screen *q = &a->q;
     if (q->sel >= q->n) return;
@@ -254,7 +261,7 @@ static void draw_detail(app *a, int y, int bottom, int width) {
     char line[700];
     mvhline(y, 1, '-', width - 2);
     snprintf(line, sizeof line, " %s %.8s  %s %s  %s %d  %s %d  %s %d ", tr("item"), it->id, tr("counselor"),
-             it->counselor[0] ? it->counselor : "-", tr("contacts"), it->contact_attempts, tr("declines"), it->declines_in_row,
+             it->counselor[0] ? counselor_name(a, it->counselor) : "-", tr("contacts"), it->contact_attempts, tr("declines"), it->declines_in_row,
              tr("escalations"), it->escalations);
     draw_text(y++, 3, width - 6, line, theme(C_TITLE));
     const char *next = next_step_key(a, it);
@@ -302,8 +309,10 @@ static void draw_counselors(app *a, int y, int bottom, int width) {
     draw_text(y++, 2, width - 4, keyed("prompt_counselor"), theme(C_TITLE));
     for (int i = 0; i < q->n_counselors && y < bottom; i++) {
         const counselor_rec *c = &q->counselors[i];
-        char line[1024];
-        snprintf(line, sizeof line, "%d  %-6s %-24s %-10s %s", i + 1, c->code, c->name, c->languages, c->orientations);
+        char line[1024], name[160], langs[64];
+        text_fit(name, sizeof name, c->name, 24); /* screen columns: Chinese names keep the columns aligned */
+        text_fit(langs, sizeof langs, c->languages, 10);
+        snprintf(line, sizeof line, "%d  %s %s %s", i + 1, name, langs, c->orientations);
         draw_text(y++, 2, width - 4, line, i == q->choice ? theme(C_HILITE) : A_NORMAL);
     }
 }

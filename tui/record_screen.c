@@ -36,7 +36,7 @@ static void add_trajectory(record_screen *r, const char *form_id, const char *ti
         int v = intake_summary_score(&r->rec.intakes[i], form_id);
         if (v < 0) continue;
         char day[32], bar[128] = "";
-        day_of(r->rec.intakes[i].at, day, sizeof day, false);
+        day_of(r->rec.intakes[i].at, day, sizeof day, true); /* two visits on one day are told apart */
         int n = max > 0 ? v * 30 / max : 0;
         for (int k = 0; k < 30; k++) strcat(bar, k < n ? "#" : ".");
         add(r, C_NORMAL, "  %s  %s %2d", day, bar, v);

@@ -322,7 +322,7 @@ typedef struct {
     bool back_to_review;        /* an answer changed from the review: once it is given, back to the review */
     int jumped_pos, jumped_item;
     int panel_top;              /* the live panel's first line shown below its level (PgDn scrolls) */
-    char field_error[320];      /* what the typed answer must be, shown beside the field */
+    char field_error[400];      /* what the typed answer must be, shown beside the field */
 } intake_state;
 
 typedef struct {

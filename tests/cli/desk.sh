@@ -172,5 +172,26 @@ expect "summary: the deadline as a clock time and the time left" "$D/kept_summar
 expect "summary: the step due and who takes it" "$D/kept_summary" "Due by then: .*by a clinician or supervisor\\|Due by then: .*by anyone at the desk"
 expect "summary: a lower visit says the queue keeps the higher level" "$D/kept_summary" "This intake's answers give GREEN; the queue keeps ORANGE"
 
+# ---- help wrapped, never cut; the queue's column says what it counts; counselors by name; the assign list
+# aligned in screen columns with Chinese names; the trajectory tells two visits on one day apart
+{
+    login
+    printf 'key ?\ndump %s/help\nkey esc\n' "$D"
+    printf 'key e\nkey 4\ndump %s/queue\nkey g\ndump %s/assign\ntype 2\ndump %s/assigned\nkey esc\n' "$D" "$D" "$D"
+    printf 'key f\ntype Kay Kept\nkey enter\ntype 1\ndump %s/record\nkey esc\n' "$D"
+} >"$tmp/lists.script"
+tui "$tmp/lists.script" 100 40
+expect "help: a long line wraps (its end on the next line), not cut" "$D/help" "│  *answer)  *│"
+expect "queue: the column counts the waiting, not the client's age" "$D/queue" "Waiting"
+absent "queue: ...no column named Age" "$D/queue" "Waiting" " Age "
+expect "queue: the assigned counselor by name, not code" "$D/assigned" "counselor 王伟 Wang Wei"
+widths=$(grep '^  [1-9]  ' "$D/assign" | sed 's/ \(zh\|en\) .*//' | while IFS= read -r l; do printf '%s' "$l" | wc -L; done | sort -u)
+if [ -n "$widths" ] && [ "$(echo "$widths" | wc -l)" -eq 1 ]; then
+    ok "assign: the languages column starts at one screen column for Chinese and Latin names"
+else
+    bad "assign: the columns are aligned in screen columns (prefix widths: $(echo $widths))" "$D/assign"
+fi
+expect "record: each visit of the trajectory with its date and time" "$D/record" "  20[0-9-]* [0-9][0-9]:[0-9][0-9]  [#.][#.]*"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
