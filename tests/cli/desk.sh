@@ -193,5 +193,13 @@ else
 fi
 expect "record: each visit of the trajectory with its date and time" "$D/record" "  20[0-9-]* [0-9][0-9]:[0-9][0-9]  [#.][#.]*"
 
+# ---- DEMO DATA whenever the database is a demo, however it is opened (here with the default configuration)
+sed 's/^demo = no/demo = yes/' "$tmp/config.ini" >"$tmp/demo.ini"
+printf 'demo-passphrase\n' >"$tmp/p"
+"$T" --config "$tmp/demo.ini" --db "$tmp/demo.db" --user demo --passphrase-fd 3 init 3<"$tmp/p" >/dev/null
+printf 'dump %s/demo_login\n' "$D" >"$tmp/demo.script"
+TRIAGE_SCRIPT="$tmp/demo.script" LINES=30 COLUMNS=100 timeout 60 "$T" --config "$tmp/config.ini" --db "$tmp/demo.db" >/dev/null 2>&1
+expect "demo: a demo database opened with --db and the default configuration says DEMO DATA" "$D/demo_login" "DEMO DATA"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
