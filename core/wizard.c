@@ -520,3 +520,30 @@ json_t *wizard_result_json(const wizard *w, lang ui) {
     return out;
 }
 
+bool wizard_prefill(wizard *w, const char *form_id, const char *item_id, const char *value) {
+    if (w->stage != WZ_QUESTIONS || !value || !*value) return false;
+    for (int p = 0; p < w->n_forms; p++) {
+        const form *f = w->e->forms.v[w->forms[p]];
+        if (strcmp(f->id, form_id) != 0) continue;
+        int i = form_item_index(f, item_id);
+        if (i < 0 || f->items[i].safety) return false; /* identity and language only: never a safety answer */
+        int pos = w->pos, item = w->item;
+        w->pos = p;
+        w->item = i;
+        bool ok;
+        const scale *s = form_item_scale(f, i);
+        if (s) { /* a choice, by its code */
+            int c = scale_code_index(s, value);
+            ok = c >= 0 && f->items[i].type != ITEM_MULTI;
+            if (ok) *cur_answer(w) = (answer){ANS_VALUE, s->choices[c].value};
+        } else {
+            char err[256];
+            ok = wizard_type(w, value, err, sizeof err); /* checked as if typed: a bad date is not taken */
+        }
+        w->pos = pos;
+        w->item = item;
+        wizard_recompute(w);
+        return ok;
+    }
+    return false;
+}

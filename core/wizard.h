@@ -79,6 +79,11 @@ safety_channel wizard_channel(const wizard *w);
 void wizard_safety_acknowledged(wizard *w);
 void wizard_safety_describe(const wizard *w, char *buf, size_t size);
 
+/* Answers an identity or language item from what is already known (the client's record, the language chosen
+ * before the forms, the search just typed) without moving: value is the text, or the choice's code. False
+ * when the form or item is not asked, the value does not fit it, or the item is a safety item. */
+bool wizard_prefill(wizard *w, const char *form_id, const char *item_id, const char *value);
+
 /* The typed answer of an item of the intake form by item id ("preferred_name", "phone", ...), or "". */
 const char *wizard_text(const wizard *w, const char *form_id, const char *item_id);
 /* The client's name for the record: the intake form's preferred_name. */

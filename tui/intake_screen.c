@@ -53,6 +53,8 @@ screen_id intake_screen_now(const app *a) {
     return a->in.w->stage == WZ_REVIEW ? SCR_REVIEW : a->in.w->stage == WZ_SAVED ? SCR_SUMMARY : SCR_WIZARD;
 }
 
+static void mark_known(app *a);
+
 reaction intake_resume(app *a) {
     char err[512], id[STORE_ID_LEN] = "";
     char *body = NULL;
@@ -71,6 +73,7 @@ reaction intake_resume(app *a) {
     }
     memcpy(a->in.w->draft_id, id, sizeof id);
     a->in.matches_stale = true;
+    mark_known(a);
     char who[256], where[160];
     intake_whose(a, who, sizeof who);
     intake_where(a, where, sizeof where);
@@ -725,10 +728,51 @@ static void back_to_review(app *a) {
     if (w->stage != WZ_QUESTIONS) a->in.back_to_review = false;
 }
 
-static void after_change(app *a) {
+/* ---- what is known already is not asked again ---- */
+
+/* The item of the intake form, as a position in the interview; false when it is not asked. */
+static bool intake_item_at(const app *a, const char *item_id, int *pos, int *item) {
+    const wizard *w = a->in.w;
+    for (int p = 0; p < w->n_forms; p++) {
+        const form *f = a->e->forms.v[w->forms[p]];
+        if (strcmp(f->id, "intake") != 0) continue;
+        *pos = p;
+        *item = form_item_index(f, item_id);
+        return *item >= 0;
+    }
+    return false;
+}
+
+/* Answers an intake item from what is known; given: it is not asked again (the review shows it, e edits it). */
+static void prefill(app *a, const char *item_id, const char *value, bool given) {
+    int p, i;
+    if (!intake_item_at(a, item_id, &p, &i) || !wizard_prefill(a->in.w, "intake", item_id, value)) return;
+    if (given) a->in.given[p] |= 1ull << i;
+}
+
+/* A returning client's identity comes from the record, and the language chosen before the forms, so neither is
+ * asked again; after a resume (the set is not in the draft) they are known again from the client id. */
+static void mark_known(app *a) {
+    static const char *const identity[] = {"preferred_name", "phone", "birth_date", "language"};
+    memset(a->in.given, 0, sizeof a->in.given);
+    if (!a->in.active || !a->in.w->client_id[0]) return;
+    for (size_t k = 0; k < sizeof identity / sizeof identity[0]; k++) {
+        int p, i;
+        if (!intake_item_at(a, identity[k], &p, &i)) continue;
+        if (a->in.w->in.a.answers[a->in.w->forms[p]][i].state == ANS_VALUE) a->in.given[p] |= 1ull << i;
+    }
+}
+
+static bool on_given(const app *a) {
+    const wizard *w = a->in.w;
+    if (w->stage != WZ_QUESTIONS || !((a->in.given[w->pos] >> w->item) & 1)) return false;
+    /* gone back to from the review, to change it: asked */
+    return !(a->in.back_to_review && w->pos == a->in.jumped_pos && w->item == a->in.jumped_item);
+}
+
+/* The screen's own state follows the question now current. */
+static void settle(app *a) {
     a->in.field_error[0] = '\0';
-    back_to_review(a);
-    a->in.matches_stale = true;
     a->in.typed[0] = '\0';
     if (a->in.w->stage == WZ_QUESTIONS) {
         const char *t = a->in.w->text[a->in.w->pos][a->in.w->item];
@@ -737,6 +781,27 @@ static void after_change(app *a) {
     }
     reset_highlight(a);
     intake_autosave(a);
+}
+
+static void after_change(app *a) {
+    back_to_review(a);
+    while (on_given(a) && !wizard_needs_safety_steps(a->in.w) && wizard_next(a->in.w)) {
+    }
+    settle(a);
+}
+
+/* Esc: back one question, past what is known already; before the first question asked, home. */
+static bool step_back(app *a) {
+    wizard *w = a->in.w;
+    if (!wizard_back(w)) return false;
+    while (on_given(a)) {
+        if (!wizard_back(w)) { /* nothing asked before it: stay on the first question asked */
+            after_change(a);
+            return false;
+        }
+    }
+    settle(a);
+    return true;
 }
 
 /* Where the intake is now (its questions, its review, its summary): the screen follows the wizard. */
@@ -810,9 +875,32 @@ static reaction leave_intake(app *a) {
 }
 
 /* A new intake, for a client found or a new one: the client's language is asked first. */
-static reaction start_new(app *a, const char *existing_client) {
+/* Digits, spaces, + and - only: a phone number rather than a name. */
+static bool phone_like(const char *s) {
+    bool digit = false;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9') digit = true;
+        else if (!strchr(" +-()", *s)) return false;
+    }
+    return digit;
+}
+
+/* A new intake, for a client found (their identity from the record, not asked again) or a new one (the name
+ * or phone just searched for carried into the form, shown and editable: the first key typed replaces it). */
+static reaction start_new(app *a, const client_plain *known) {
     if (!intake_start(a)) return switch_to(SCR_HOME);
-    if (existing_client) snprintf(a->in.w->client_id, sizeof a->in.w->client_id, "%s", existing_client);
+    memset(a->in.given, 0, sizeof a->in.given);
+    a->in.carried = false;
+    if (known) {
+        snprintf(a->in.w->client_id, sizeof a->in.w->client_id, "%s", known->id);
+        prefill(a, "preferred_name", known->name, true);
+        prefill(a, "phone", known->phone, true);
+        prefill(a, "birth_date", known->birth, true);
+    } else if (a->find.query[0]) {
+        const char *item = phone_like(a->find.query) ? "phone" : "preferred_name";
+        prefill(a, item, a->find.query, false);
+        a->in.carried = intake_item_at(a, item, &a->in.carried_pos, &a->in.carried_item);
+    }
     return switch_to(SCR_LANG);
 }
 
@@ -863,7 +951,7 @@ static reaction find_handle(app *a, const event *ev, ui_action act) {
         a->rec.back = SCR_HOME;
         return switch_to(SCR_RECORD);
     }
-    if (picked >= 0 && picked < f->n_found) return start_new(a, f->found[picked].id);
+    if (picked >= 0 && picked < f->n_found) return start_new(a, &f->found[picked]);
     if (act == UA_NEW && !f->for_record) return start_new(a, NULL);
     if (act == UA_BACK) f->mode = FIND_TYPING;
     return react(RE_REDRAW);
@@ -873,6 +961,9 @@ static reaction lang_handle(app *a, const event *ev, ui_action act) {
     if (act == UA_LEAVE) return leave_intake(a);
     if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) {
         a->in.w->client_lang = ev->ch == L'1' ? LANG_EN : LANG_ZH;
+        /* the language is chosen once: the intake form's language question holds it (a new client's is still
+         * shown with it chosen, a returning client's is not asked again) */
+        prefill(a, "language", ev->ch == L'1' ? "en" : "zh", a->in.w->client_id[0] != '\0');
         after_change(a);
         return follow(a);
     }
@@ -998,8 +1089,7 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
     const form_item *it = wizard_item(w);
     const scale *s = form_item_scale(wizard_form(w), w->item);
     if (act == UA_BACK) {
-        if (!wizard_back(w)) return switch_to(SCR_HOME);
-        after_change(a);
+        if (!step_back(a)) return switch_to(SCR_HOME);
         return follow(a);
     }
     if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);
@@ -1025,6 +1115,8 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         a->in.field_error[0] = '\0';
         after_change(a);
     } else if (act == UA_NONE) {
+        if (a->in.carried && w->pos == a->in.carried_pos && w->item == a->in.carried_item) a->in.typed[0] = '\0';
+        a->in.carried = false; /* the carried search text is replaced by the first key typed, kept by Enter */
         edit_field(a->in.typed, sizeof a->in.typed, ev);
     }
     return follow(a);

@@ -323,6 +323,9 @@ typedef struct {
     int jumped_pos, jumped_item;
     int panel_top;              /* the live panel's first line shown below its level (PgDn scrolls) */
     char field_error[400];      /* what the typed answer must be, shown beside the field */
+    uint64_t given[WIZARD_MAX_FORMS]; /* per form, the items known already (not asked again) */
+    bool carried;               /* the search text was carried into this question: the first key replaces it */
+    int carried_pos, carried_item;
 } intake_state;
 
 typedef struct {

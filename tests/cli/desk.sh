@@ -162,12 +162,26 @@ sed 's/^{/{"client":{"name":"Kay Kept","phone":"13700000001"},/' assets/examples
 cli "$R\n" --user desk intake new "$tmp/kept.json" >/dev/null 2>&1
 {
     login
-    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\ntype 1\n' # found: this client; English
-    printf 'type Kay Kept\nkey enter\nkey enter\nkey enter\ntype 1\ntype 13700000001\nkey enter\ntype 1\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'
+    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\ntype 1\ndump %s/returning_first\n' "$D" # found: this client; English
+    # her name, phone and language come from the record and the choice before the forms: not asked again
+    printf 'key enter\nkey enter\ntype 1\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'
     printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\n' # PHQ-9 all 0 (no difficulty)
     printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\nkey ctrl-s\ndump %s/kept_summary\nkey enter\n' "$D"
 } >"$tmp/kept.script"
 tui "$tmp/kept.script" 100 30
+expect "returning: the first question asked is not her name (from the record)" "$D/returning_first" "Intake form   Question 2 of"
+expect "returning: ...which heads the intake" "$D/returning_first" "Intake: Kay Kept"
+
+# ---- a new client: the name just searched for is carried into the form (shown; the first key typed replaces it)
+{
+    login
+    printf 'key n\ntype Nina Nobody\nkey enter\nkey n\ntype 1\ndump %s/carried\nkey ctrl-q\nkey x\ntype y\n' "$D"
+    printf 'key n\ntype 13600000009\nkey enter\nkey n\ntype 1\ntype Pat Phone\nkey enter\nkey enter\nkey enter\ntype 1\ndump %s/carried_phone\nkey ctrl-q\nkey x\ntype y\n' "$D"
+} >"$tmp/carry.script"
+tui "$tmp/carry.script" 100 30
+expect "search: the name searched for is in the new client's form" "$D/carried" "> Nina Nobody"
+expect "search: a phone searched for is in the phone question" "$D/carried_phone" "> 13600000009"
+
 expect "summary: the deadline as a clock time and the time left" "$D/kept_summary" "Deadline: 2026-12-0[5-9] [0-9][0-9]:[0-9][0-9] ([0-9].* left"
 expect "summary: the step due and who takes it" "$D/kept_summary" "Due by then: .*by a clinician or supervisor\\|Due by then: .*by anyone at the desk"
 expect "summary: a lower visit says the queue keeps the higher level" "$D/kept_summary" "This intake's answers give GREEN; the queue keeps ORANGE"
