@@ -39,7 +39,7 @@ REL      := $(B)/release
 ASAN     := $(B)/asan
 SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build
+.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build golden
 .DELETE_ON_ERROR:
 # keep objects of the test binaries between runs
 .SECONDARY:
@@ -142,6 +142,10 @@ $(REL)/tests/faults/%: $(REL)/tests/faults/%.o $(REL)/libtriage.a
 # ---- the contract ----
 deps:
 	@sh tests/deps.sh $(DEB_PACKAGES)
+
+# the golden screen dumps (tests/golden/): regenerated after a deliberate change to a screen, then reviewed as a diff
+golden: triage
+	@sh tests/cli/golden.sh ./triage --update
 
 run: deps
 	@$(MAKE) --no-print-directory triage

@@ -90,7 +90,9 @@ static void draw(app *a) {
     }
     draw_frame(a, &l);
     screen_ops_of(a->screen)->draw(a, &l);
-    if (a->screen != SCR_LOGIN) live_banner(a, l.body.y, l.body.w);
+    /* beside the live panel the banner stays over the question, so that the panel keeps its border and title */
+    bool beside = (a->screen == SCR_WIZARD || a->screen == SCR_REVIEW) && l.panel.x > 0;
+    if (a->screen != SCR_LOGIN) live_banner(a, l.body.y, beside ? l.question.w : l.body.w);
     if (a->help) help_draw(a, &l);
     if (a->ask != ASK_NONE) draw_question_box(a, &l);
     refresh();

@@ -84,18 +84,23 @@ static int wrap(int y, int x, int width, int max_lines, const char *utf8, attr_t
     while (*p && line < max_lines) {
         /* take as many characters as fit; prefer to break after a space (Chinese breaks anywhere) */
         const char *q = p, *brk = NULL;
-        int used = 0;
+        int used = 0, last_w = 1;
         wchar_t wc;
+        bool wide_next = false;
         while (*q) {
             const char *before = q;
             int w = next_char(&q, &wc);
             if (used + w > width) {
+                wide_next = w == 2;
                 q = before;
                 break;
             }
             used += w;
+            last_w = w;
             if (wc == L' ') brk = q;
         }
+        /* Chinese breaks between any two characters: a space further back is no better a place */
+        if (wide_next || last_w == 2) brk = NULL;
         const char *end = (*q && brk) ? brk : q;
         if (end == p) end = q; /* a single character wider than the box */
         char buf[1024];
@@ -171,18 +176,22 @@ void text_fit(char *out, size_t size, const char *utf8, int cols) {
 
 const char *text_take(const char *utf8, int cols, char *out, size_t size) {
     const char *p = utf8 ? utf8 : "", *brk = NULL;
-    int used = 0;
+    int used = 0, last_w = 1;
     wchar_t wc;
+    bool wide_next = false;
     while (*p) {
         const char *before = p;
         int w = next_char(&p, &wc);
         if (used + w > cols) {
+            wide_next = w == 2;
             p = before;
             break;
         }
         used += w;
+        last_w = w;
         if (wc == L' ') brk = p;
     }
+    if (wide_next || last_w == 2) brk = NULL; /* Chinese breaks between any two characters */
     const char *end = *p && brk ? brk : p; /* break after a space when there is one (Chinese breaks anywhere) */
     if (end == utf8 && *p) end = p;
     size_t n = (size_t)(end - utf8) < size - 1 ? (size_t)(end - utf8) : size - 1;

@@ -49,8 +49,9 @@ const key_action key_actions[] = {
     {UA_HELP, "? F1", "k_help", 0, false, {KEY_F(1)}, {L'?'}},
     {UA_QUIT, "q", "k_quit", ON(SCR_HOME) | QUESTIONS | LISTS, false, {0}, {L'q', L'Q'}},
     {UA_REDRAW, "Ctrl-L", "k_redraw", 0, true, {K_CTRL_L}, {0}},
-    {UA_LEAVE, "Ctrl-Q", "k_leave", INTAKE, true, {K_CTRL_Q}, {0}},
-    {UA_LOGOUT, "Ctrl-O", "k_logout", AFTER_LOGIN, true, {K_CTRL_O}, {0}},
+    /* function keys: they act in a text field too, where a control character typed by mistake must not */
+    {UA_LEAVE, "F3", "k_leave", INTAKE, true, {KEY_F(3)}, {0}},
+    {UA_LOGOUT, "F4", "k_logout", AFTER_LOGIN, true, {KEY_F(4)}, {0}},
     {UA_DISCARD, "x", "k_discard", ON(SCR_HOME), false, {0}, {L'x', L'X'}},
     {UA_EDIT, "e", "k_edit", ON(SCR_REVIEW), false, {0}, {L'e', L'E'}},
 };

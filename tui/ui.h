@@ -29,8 +29,6 @@ typedef struct {
 #define K_TAB 9
 #define K_CTRL_S 19
 #define K_CTRL_L 12
-#define K_CTRL_O 15
-#define K_CTRL_Q 17
 
 bool input_open_script(const char *path, char *err, size_t errsize);
 /* The next event: a key, a resize (SIGWINCH/SIGCONT), a tick once a second, or EV_QUIT at the end of a

@@ -66,11 +66,11 @@ tui "$tmp/relogin.script" 100 30
 expect "whose: at login the resumed intake is named" "$D/whose_login" "Unfinished intake resumed: Wang Fang"
 expect "whose: ...and continues where it stopped (held before too)" "$D/whose_login" "Question 3 of"
 
-# ---- a draft can be discarded, with a question first, and the audit says so; Ctrl-O logs out
+# ---- a draft can be discarded, with a question first, and the audit says so; F4 logs out
 {
     login
     printf 'key q\nkey x\ndump %s/discard_ask\nkey n\ndump %s/discard_kept\nkey x\ntype y\ndump %s/discarded\n' "$D" "$D" "$D"
-    printf 'key ctrl-o\ndump %s/logged_out\n' "$D"
+    printf 'key f4\ndump %s/logged_out\n' "$D"
 } >"$tmp/discard.script"
 tui "$tmp/discard.script" 100 30
 expect "discard: x asks first, naming whose" "$D/discard_ask" "Discard the unfinished intake of Wang Fang"
@@ -85,7 +85,7 @@ if [ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'draft_discarde
 else
     bad "discard: the audit log records it"
 fi
-expect "logout: Ctrl-O ends the session on any screen" "$D/logged_out" "Log in"
+expect "logout: F4 ends the session on any screen" "$D/logged_out" "Log in"
 
 # ---- the review: one labelled section per form, each answer in words with its score, the totals and the
 # level; Up/Down then e goes back to any answer, and once it is changed the interview returns to the review
@@ -147,7 +147,7 @@ expect "score: ...the PHQ-9's is shown (held before too)" "$D/opt_gad7" "phq9  1
 {
     login
     printf 'key n\nkey enter\ntype 1\nkey enter\ndump %s/msg_empty\ntype Mo Message\nkey enter\ntype 300\nkey enter\ndump %s/msg_age\n' "$D" "$D"
-    printf 'key ctrl-q\nkey x\ntype y\nkey e\nkey c\ndump %s/msg_denied\nkey esc\ndump %s/msg_home\n' "$D" "$D"
+    printf 'key f3\nkey x\ntype y\nkey e\nkey c\ndump %s/msg_denied\nkey esc\ndump %s/msg_home\n' "$D" "$D"
 } >"$tmp/msg.script"
 tui "$tmp/msg.script" 100 30
 expect "message: a required field left empty says an answer is needed" "$D/msg_empty" "an answer is needed"
@@ -175,8 +175,8 @@ expect "returning: ...which heads the intake" "$D/returning_first" "Intake: Kay 
 # ---- a new client: the name just searched for is carried into the form (shown; the first key typed replaces it)
 {
     login
-    printf 'key n\ntype Nina Nobody\nkey enter\nkey n\ntype 1\ndump %s/carried\nkey ctrl-q\nkey x\ntype y\n' "$D"
-    printf 'key n\ntype 13600000009\nkey enter\nkey n\ntype 1\ntype Pat Phone\nkey enter\nkey enter\nkey enter\ntype 1\ndump %s/carried_phone\nkey ctrl-q\nkey x\ntype y\n' "$D"
+    printf 'key n\ntype Nina Nobody\nkey enter\nkey n\ntype 1\ndump %s/carried\nkey f3\nkey x\ntype y\n' "$D"
+    printf 'key n\ntype 13600000009\nkey enter\nkey n\ntype 1\ntype Pat Phone\nkey enter\nkey enter\nkey enter\ntype 1\ndump %s/carried_phone\nkey f3\nkey x\ntype y\n' "$D"
 } >"$tmp/carry.script"
 tui "$tmp/carry.script" 100 30
 expect "search: the name searched for is in the new client's form" "$D/carried" "> Nina Nobody"
