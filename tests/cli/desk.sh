@@ -97,7 +97,10 @@ expect "logout: F4 ends the session on any screen" "$D/logged_out" "Log in"
     printf 'dump %s/review\n' "$D"
     for _ in $(seq 11); do echo "key down"; done
     printf 'dump %s/review_sel\nkey e\ndump %s/review_jump\ntype 3\ndump %s/review_back\n' "$D" "$D" "$D"
-    printf 'key ctrl-s\nkey enter\n'
+    # the safety rule holds on the way back: ASQ question 1 changed to yes makes question 5 owed, and the
+    # interview stops there instead of returning to the review
+    for _ in $(seq 17); do echo "key down"; done
+    printf 'key e\ntype 2\ndump %s/review_q5\ntype 1\nkey enter\nkey ctrl-s\nkey enter\n' "$D"
 } >"$tmp/review.script"
 tui "$tmp/review.script" 120 36
 expect "review: a section per form with its total and band" "$D/review" "PHQ-9   total 1  Minimal"
@@ -108,6 +111,8 @@ expect "review: Up/Down highlights an answer (scrolling with a more mark)" "$D/r
 expect "review: e goes back to that answer" "$D/review_jump" "PHQ-9   Question 1 of"
 expect "review: once changed, back to the review" "$D/review_back" "Review, then save"
 expect "review: ...rescored" "$D/review_back" "PHQ-9   total 3"
+expect "review: an answer changed to ASQ yes stops at question 5, now owed (never back to the review past it)" \
+    "$D/review_q5" "ASQ   Question 5 of 5"
 
 # ---- the live panel at 80x24: the level and its first reason always in sight, every line wrapped (not cut
 # mid-word), a "more" mark when the rest does not fit, and PgDn brings the rest (the counselors)
@@ -188,6 +193,8 @@ expect "summary: a lower visit says the queue keeps the higher level" "$D/kept_s
 
 # ---- help wrapped, never cut; the queue's column says what it counts; counselors by name; the assign list
 # aligned in screen columns with Chinese names; the trajectory tells two visits on one day apart
+sed 's/^{/{"client":{"name":"Gina Green","phone":"13700000002"},/' assets/examples/green.json >"$tmp/green.json"
+cli "$R\n" --user desk intake new "$tmp/green.json" >/dev/null 2>&1 # a green item to assign
 {
     login
     printf 'key ?\ndump %s/help\nkey esc\n' "$D"

@@ -87,5 +87,11 @@ for size in 80x24 120x36; do
         [ "$n_want" -eq "$n_got" ] && ok "$name: every screen dumped ($n_got)" || bad "$name: $n_got dumps, $n_want golden"
     done
 done
+# the README opens with the wizard as a golden dump: it must be that dump, whole
+if [ "$update" != --update ]; then
+    sed -n '/^What a receptionist sees/,/^## Set up/p' README.md | sed '1,/^```$/d' | sed '/^```$/,$d' >"$tmp/readme"
+    if diff -u "$G/80x24-en/07-panel" "$tmp/readme" >"$tmp/diff"; then ok "README's screen is the golden dump"
+    else bad "README's screen is not tests/golden/80x24-en/07-panel (copy it after make golden)" "$tmp/diff"; fi
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
