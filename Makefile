@@ -42,7 +42,7 @@ REL      := $(B)/release
 ASAN     := $(B)/asan
 SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build
+.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build golden
 .DELETE_ON_ERROR:
 # keep the objects of the test binaries between runs (made through pattern rules, they would count as
 # intermediate and be deleted); unlike a bare .SECONDARY this still rebuilds an object that is missing
@@ -133,6 +133,10 @@ $(REL)/tests/faults/%: $(REL)/tests/faults/%.o $(REL)/libtriage.a
 # ---- the contract ----
 deps:
 	@sh tests/deps.sh $(DEB_PACKAGES)
+
+# the golden screen dumps (tests/golden/): regenerated after a deliberate change to a screen, then reviewed as a diff
+golden: triage
+	@sh tests/cli/golden.sh ./triage --update
 
 run: deps
 	@$(MAKE) --no-print-directory triage

@@ -1,4 +1,6 @@
-/* The event loop: one event, one handler, one redraw. Handlers change state; only the loop draws. */
+/* The event loop: one event, one handler, one reaction, one load, one draw. Each screen is a row of operations
+ * (enter, load, draw, handle, leave, as tig's view ops); handlers return what must happen (htop's reactions) and
+ * only the loop switches screens, reads the database for a screen (load) and draws. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@ void app_message(app *a, bool error, const char *fmt, ...) {
     vsnprintf(a->message, sizeof a->message, fmt, ap);
     va_end(ap);
     a->message_error = error;
+    a->message_fresh = true;
 }
 
 static void draw_frame(app *a, const layout *l) {
@@ -41,6 +44,42 @@ static void draw_frame(app *a, const layout *l) {
         draw_text(l->footer.y, 1, l->footer.w - 2, a->message, a->message_error ? theme(C_ERROR) : theme(C_TITLE));
 }
 
+/* One table of screen operations, indexed by screen id: no screen falls through to another's code. */
+static const screen_ops *const all_screens[SCR_COUNT] = {
+    [SCR_LOGIN] = &login_ops,   [SCR_HOME] = &home_ops,     [SCR_FIND] = &find_ops,       [SCR_LANG] = &lang_ops,
+    [SCR_WIZARD] = &wizard_ops, [SCR_REVIEW] = &review_ops, [SCR_SUMMARY] = &summary_ops, [SCR_QUEUE] = &queue_ops,
+    [SCR_RECORD] = &record_ops, [SCR_ROSTER] = &roster_ops, [SCR_STAFF] = &staff_ops,     [SCR_REPORT] = &report_ops,
+};
+
+const screen_ops *screen_ops_of(screen_id s) { return all_screens[s < SCR_COUNT ? s : SCR_HOME]; }
+
+/* Reads what the open screen shows, when it changed: before the draw, never inside it. */
+static void load(app *a) {
+    layout l = layout_for(LINES, COLS);
+    const screen_ops *ops = screen_ops_of(a->screen);
+    if (!a->reload || l.too_small) return; /* a screen too small shows no data: it loads once it is drawn */
+    a->reload = false;
+    if (ops->load) ops->load(a, &l);
+}
+
+/* The yes/no question over the screen, wrapped whole. */
+static void draw_question_box(app *a, const layout *l) {
+    char text[768];
+    if (a->ask == ASK_DISCARD) {
+        char who[256], where[160];
+        intake_whose(a, who, sizeof who);
+        intake_where(a, where, sizeof where);
+        snprintf(text, sizeof text, "%s %s (%s). %s", tr("discard_ask"), who, where, tr("discard_ask_rest"));
+    } else {
+        snprintf(text, sizeof text, "%s", keyed("quit_confirm"));
+    }
+    int w = l->body.w - 8, lines = wrapped_lines(w - 2, text), y = l->body.y + l->body.h / 2;
+    attron(theme(C_HILITE));
+    for (int r = 0; r < lines; r++) mvhline(y + r, 4, ' ', w);
+    attroff(theme(C_HILITE));
+    draw_wrapped(y, 5, w - 2, lines, text, theme(C_HILITE));
+}
+
 static void draw(app *a) {
     erase();
     layout l = layout_for(LINES, COLS);
@@ -50,73 +89,91 @@ static void draw(app *a) {
         return;
     }
     draw_frame(a, &l);
-    switch (a->screen) {
-    case SCR_LOGIN: login_draw(a, &l); break;
-    case SCR_HOME: home_draw(a, &l); break;
-    case SCR_QUEUE: queue_draw(a, &l); break;
-    case SCR_RECORD: record_draw(a, &l); break;
-    case SCR_ROSTER: roster_draw(a, &l); break;
-    case SCR_STAFF: staff_draw(a, &l); break;
-    case SCR_REPORT: report_draw(a, &l); break;
-    default: intake_draw(a, &l); break;
-    }
-    if (a->screen != SCR_LOGIN) live_banner(a, l.body.y, l.body.w);
+    screen_ops_of(a->screen)->draw(a, &l);
+    /* beside the live panel the banner stays over the question, so that the panel keeps its border and title */
+    bool beside = (a->screen == SCR_WIZARD || a->screen == SCR_REVIEW) && l.panel.x > 0;
+    if (a->screen != SCR_LOGIN) live_banner(a, l.body.y, beside ? l.question.w : l.body.w);
     if (a->help) help_draw(a, &l);
-    if (a->quit_confirm) {
-        int w = l.body.w - 8;
-        mvhline(l.body.y + l.body.h / 2, 4, ' ', w);
-        draw_text(l.body.y + l.body.h / 2, 5, w - 2, tr("quit_confirm"), theme(C_HILITE));
-    }
+    if (a->ask != ASK_NONE) draw_question_box(a, &l);
     refresh();
 }
 
-/* Closes whatever record, queue page, roster or staff list is open (they hold opened names and reasons). */
+/* Closes every screen that may hold something opened (names, reasons, the record under the queue). */
 static void leave_screens(app *a) {
-    if (a->screen == SCR_RECORD || a->rec.open) record_close(a);
-    queue_leave(a);
-    roster_leave(a);
-    staff_leave(a);
-    report_leave(a);
+    for (int s = 0; s < SCR_COUNT; s++)
+        if (all_screens[s]->leave) all_screens[s]->leave(a);
 }
 
-/* Locks after inactivity: the unfinished intake is kept as a sealed draft, the keys are wiped. */
-static void idle_check(app *a) {
-    if (!a->s || a->idle_minutes <= 0) return;
-    if (clock_now() - a->last_key < (int64_t)a->idle_minutes * 60) return;
-    if (a->w_active) intake_autosave(a);
-    if (a->w_active) {
-        wizard_free(a->w);
-        a->w_active = false;
+/* Does what a handler asked: the only place that changes the screen. */
+static void apply(app *a, reaction r) {
+    const screen_ops *from = screen_ops_of(a->screen), *to = screen_ops_of(r.to);
+    switch (r.kind) {
+    case RE_REDRAW: return;
+    case RE_REPAINT: clearok(curscr, TRUE); return;
+    case RE_RELOAD: a->reload = true; return;
+    case RE_QUIT: a->quit = true; return;
+    case RE_ASK_QUIT: a->ask = ASK_QUIT; return;
+    case RE_ASK_DISCARD: a->ask = ASK_DISCARD; return;
+    case RE_SWITCH:
+    case RE_OPEN:
+        if (r.to == a->screen) { /* the same screen again: read it again */
+            a->reload = true;
+            return;
+        }
+        if (to->enter && !to->enter(a)) return; /* refused (its message says why): stay */
+        if (r.kind == RE_SWITCH && from->leave) from->leave(a);
+        break;
+    case RE_RETURN:
+        if (from->leave) from->leave(a);
+        break;
     }
+    /* a message belongs to the screen it was said on ("denied", "Done: assign"), unless the event that
+     * leads to the next screen said it ("Unfinished intake resumed") */
+    if (!a->message_fresh) a->message[0] = '\0';
+    a->screen = r.to;
+    a->reload = true;
+}
+
+/* Ends the session: the unfinished intake is kept as a sealed draft, whatever was opened is closed, the keys
+ * are wiped; the login screen says why. */
+static void logout(app *a, const char *why) {
+    if (a->in.active) intake_autosave(a);
+    intake_drop(a);
     leave_screens(a); /* nothing opened stays on the screen of a locked desk */
     live_logout(a);
     session_end(a->s);
     a->s = NULL;
     a->screen = SCR_LOGIN;
-    a->help = a->quit_confirm = false;
-    secret_wipe(a->login_pass, sizeof a->login_pass);
-    app_message(a, false, "%s", tr("idle_locked"));
+    a->help = false;
+    a->ask = ASK_NONE;
+    a->reload = true;
+    secret_wipe(a->login.pass, sizeof a->login.pass);
+    app_message(a, false, "%s", tr(why));
 }
 
-/* Whether a text field takes printable characters on the current screen. */
-static bool typing_now(const app *a) {
-    switch (a->screen) {
-    case SCR_LOGIN: return true;
-    case SCR_FIND: return a->picked == -3;
-    case SCR_SUMMARY: return a->declining;
-    case SCR_QUEUE: return queue_typing(a);
-    case SCR_ROSTER: return roster_typing(a);
-    case SCR_STAFF: return staff_typing(a);
-    case SCR_REPORT: return report_typing(a);
-    case SCR_WIZARD:
-        return a->w_active && a->w->stage == WZ_QUESTIONS && !wizard_needs_safety_steps(a->w) &&
-               !form_item_scale(wizard_form(a->w), a->w->item);
-    default: return false;
-    }
+/* Locks after inactivity. */
+static void idle_check(app *a) {
+    if (!a->s || a->idle_minutes <= 0) return;
+    if (clock_now() - a->last_key < (int64_t)a->idle_minutes * 60) return;
+    logout(a, "idle_locked");
+}
+
+/* The answer to the yes/no question over the screen: y does it, any other key does not. */
+static void answer_question(app *a, const event *ev) {
+    bool yes = ev->kind == EV_CHAR && (ev->ch == L'y' || ev->ch == L'Y');
+    ask_kind was = a->ask;
+    a->ask = ASK_NONE;
+    if (!yes) return;
+    if (was == ASK_QUIT) a->quit = true;
+    else if (was == ASK_DISCARD) intake_discard(a);
 }
 
 static void handle(app *a, const event *ev) {
-    if (ev->kind == EV_KEY || ev->kind == EV_CHAR) a->last_key = clock_now();
+    if (ev->kind == EV_KEY || ev->kind == EV_CHAR) {
+        a->last_key = clock_now();
+        a->message_fresh = false;
+    }
+    if (ev->kind == EV_RESIZE) a->reload = true; /* a page holds as many rows as fit */
     /* while the screen only asks for a larger terminal, no key acts: an answer or a safety acknowledgement must
      * never be given to a question nobody can see (found by the receptionist's tryout) */
     if ((ev->kind == EV_KEY || ev->kind == EV_CHAR) && layout_for(LINES, COLS).too_small) return;
@@ -124,30 +181,26 @@ static void handle(app *a, const event *ev) {
         if (ev->kind == EV_KEY || ev->kind == EV_CHAR) a->help = false;
         return;
     }
-    if (a->quit_confirm) {
-        if (ev->kind == EV_CHAR && (ev->ch == L'y' || ev->ch == L'Y')) a->quit = true;
-        else if (ev->kind == EV_CHAR || ev->kind == EV_KEY) a->quit_confirm = false;
+    if (a->ask != ASK_NONE) {
+        if (ev->kind == EV_CHAR || ev->kind == EV_KEY) answer_question(a, ev);
         return;
     }
-    ui_action act = key_action_for(a->screen, typing_now(a), ev); /* every key goes through the key table */
+    const screen_ops *ops = screen_ops_of(a->screen);
+    bool typing = ops->typing && ops->typing(a);
+    ui_action act = key_action_for(a->screen, typing, ev); /* every key goes through the key table */
     if (act == UA_HELP) {
         a->help = true;
         return;
     }
     if (act == UA_REDRAW) {
-        clearok(curscr, TRUE);
+        apply(a, react(RE_REPAINT));
         return;
     }
-    switch (a->screen) {
-    case SCR_LOGIN: login_handle(a, ev, act); break;
-    case SCR_HOME: home_handle(a, ev, act); break;
-    case SCR_QUEUE: queue_handle(a, ev, act); break;
-    case SCR_RECORD: record_handle(a, ev, act); break;
-    case SCR_ROSTER: roster_handle(a, ev, act); break;
-    case SCR_STAFF: staff_handle(a, ev, act); break;
-    case SCR_REPORT: report_handle(a, ev, act); break;
-    default: intake_handle(a, ev, act); break;
+    if (act == UA_LOGOUT && a->s) {
+        logout(a, "logged_out");
+        return;
     }
+    apply(a, ops->handle(a, ev, act));
 }
 
 int run_tui(engine *e, database *db, const char *user, bool headless, bool no_color, bool demo) {
@@ -168,11 +221,11 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
     db->row_policy = &e->queue;
     a.demo = demo;
     a.idle_minutes = e->cfg.idle_lock_minutes;
-    a.w = calloc(1, sizeof *a.w);
+    a.in.w = calloc(1, sizeof *a.in.w);
     a.last_key = clock_now();
     ui_set_lang(e->cfg.ui_lang);
-    if (user) snprintf(a.login_name, sizeof a.login_name, "%s", user);
-    a.login_field = user ? 1 : 0;
+    if (user) snprintf(a.login.name, sizeof a.login.name, "%s", user);
+    a.login.field = user ? 1 : 0;
     a.screen = SCR_LOGIN;
     if (demo) app_message(&a, false, "DEMO DATA: users demo (supervisor) and desk (reception), passphrase demo-passphrase");
     /* make bench: TRIAGE_TIMING=FILE records how long each key takes from arriving to the refreshed
@@ -181,8 +234,9 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
     FILE *timing = timing_path && *timing_path ? fopen(timing_path, "w") : NULL;
     live_tick(&a);
     live_poll(&a, true);
+    load(&a);
     draw(&a);
-    while (!a.quit && a.w) {
+    while (!a.quit && a.in.w) {
         event ev = input_next();
         if (ev.kind == EV_QUIT) break;
         long long t0 = timing ? monotonic_ns() : 0;
@@ -193,21 +247,19 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
         }
         handle(&a, &ev);
         if (ev.kind != EV_TICK) live_poll(&a, false); /* this desk's own saves: counts and pages follow at once */
+        load(&a);
         draw(&a);
         if (timing && (ev.kind == EV_KEY || ev.kind == EV_CHAR))
             fprintf(timing, "key %d %lld\n", (int)on, monotonic_ns() - t0);
     }
     if (timing) fclose(timing);
-    if (a.w_active) intake_autosave(&a); /* nothing entered is ever lost */
-    if (a.w) {
-        wizard_free(a.w);
-        free(a.w);
-    }
-    client_list_free(a.found, a.n_found);
+    if (a.in.active) intake_autosave(&a); /* nothing entered is ever lost */
+    intake_drop(&a);
+    free(a.in.w);
     leave_screens(&a);
     live_free(&a);
     session_end(a.s);
-    secret_wipe(a.login_pass, sizeof a.login_pass);
+    secret_wipe(a.login.pass, sizeof a.login.pass);
     term_stop();
     return 0;
 }

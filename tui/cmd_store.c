@@ -42,6 +42,7 @@ int cmd_init(const cli_args *a) {
     bool ok = db_initialise(&c.db, a->user, pass, len, err, sizeof err);
     secret_free(pass);
     if (!ok) return fail(&c, err, EXIT_BADINPUT);
+    if (c.e.cfg.demo && !db_mark_demo(&c.db, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
     printf("created %s with supervisor %s\n", c.db.path, a->user);
     ctx_close(&c);
     return EXIT_OK;

@@ -19,7 +19,7 @@ int cmd_tui(const cli_args *a) {
     } else if (c.e.has_roster == false) {
         roster_free(&r);
     }
-    status = run_tui(&c.e, &c.db, a->user, false, a->no_color, c.e.cfg.demo);
+    status = run_tui(&c.e, &c.db, a->user, false, a->no_color, c.e.cfg.demo || db_is_demo(&c.db));
     ctx_close(&c);
     return status;
 }

@@ -13,14 +13,21 @@ void theme_init(bool color) {
                             A_UNDERLINE, A_NORMAL, A_BOLD, A_BOLD};
     memcpy(roles, mono, sizeof roles);
     if (!color) return;
-    static const short fg[C_COUNT] = {-1, COLOR_CYAN, -1, COLOR_BLACK, COLOR_WHITE, COLOR_BLACK, COLOR_BLACK,
-                                      COLOR_BLACK, COLOR_RED, COLOR_BLACK};
-    static const short bg[C_COUNT] = {-1, -1, -1, COLOR_CYAN, COLOR_RED, COLOR_MAGENTA, COLOR_YELLOW, COLOR_GREEN,
-                                      -1, COLOR_YELLOW};
+    short fg[C_COUNT] = {-1, COLOR_CYAN, -1, COLOR_BLACK, COLOR_WHITE, COLOR_BLACK, COLOR_BLACK,
+                         COLOR_BLACK, COLOR_RED, COLOR_BLACK};
+    short bg[C_COUNT] = {-1, -1, -1, COLOR_CYAN, COLOR_RED, 208, COLOR_YELLOW, COLOR_GREEN, -1, COLOR_YELLOW};
+    /* orange is orange (xterm colour 208) where 256 colours exist; with eight it is red on yellow, bold and
+     * underlined: apart from red (white on red) and yellow (black on yellow), never magenta */
+    bool orange = COLORS >= 256;
+    if (!orange) {
+        fg[C_ORANGE] = COLOR_RED;
+        bg[C_ORANGE] = COLOR_YELLOW;
+    }
     for (int i = 1; i < C_COUNT; i++) {
         init_pair((short)i, fg[i], bg[i]);
         roles[i] = COLOR_PAIR(i) | (i == C_TITLE || i == C_RED || i == C_ERROR ? A_BOLD : 0) | (i == C_DIM ? A_DIM : 0);
     }
+    if (!orange) roles[C_ORANGE] |= A_BOLD | A_UNDERLINE;
 }
 
 attr_t theme(color_role r) { return r < C_COUNT ? roles[r] : A_NORMAL; }
@@ -77,18 +84,23 @@ static int wrap(int y, int x, int width, int max_lines, const char *utf8, attr_t
     while (*p && line < max_lines) {
         /* take as many characters as fit; prefer to break after a space (Chinese breaks anywhere) */
         const char *q = p, *brk = NULL;
-        int used = 0;
+        int used = 0, last_w = 1;
         wchar_t wc;
+        bool wide_next = false;
         while (*q) {
             const char *before = q;
             int w = next_char(&q, &wc);
             if (used + w > width) {
+                wide_next = w == 2;
                 q = before;
                 break;
             }
             used += w;
+            last_w = w;
             if (wc == L' ') brk = q;
         }
+        /* Chinese breaks between any two characters: a space further back is no better a place */
+        if (wide_next || last_w == 2) brk = NULL;
         const char *end = (*q && brk) ? brk : q;
         if (end == p) end = q; /* a single character wider than the box */
         char buf[1024];
@@ -129,3 +141,62 @@ void draw_box_title(int y, int x, int h, int w, const char *title) {
     }
 }
 
+void text_fit(char *out, size_t size, const char *utf8, int cols) {
+    const char *p = utf8 ? utf8 : "";
+    int total = text_width(p), used = 0;
+    size_t o = 0;
+    wchar_t wc;
+    /* cut with an ellipsis only when the whole text does not fit; then pad to the column's width */
+    int room = total > cols ? cols - 1 : cols;
+    while (*p && o + 8 < size) {
+        const char *before = p;
+        int w = next_char(&p, &wc);
+        if (used + w > room) {
+            p = before;
+            break;
+        }
+        char mb[8];
+        int n = wctomb(mb, wc);
+        if (n <= 0) continue;
+        memcpy(out + o, mb, (size_t)n);
+        o += (size_t)n;
+        used += w;
+    }
+    if (total > cols && o + 4 < size) {
+        memcpy(out + o, "\u2026", 3);
+        o += 3;
+        used++;
+    }
+    while (used < cols && o + 1 < size) {
+        out[o++] = ' ';
+        used++;
+    }
+    out[o] = '\0';
+}
+
+const char *text_take(const char *utf8, int cols, char *out, size_t size) {
+    const char *p = utf8 ? utf8 : "", *brk = NULL;
+    int used = 0, last_w = 1;
+    wchar_t wc;
+    bool wide_next = false;
+    while (*p) {
+        const char *before = p;
+        int w = next_char(&p, &wc);
+        if (used + w > cols) {
+            wide_next = w == 2;
+            p = before;
+            break;
+        }
+        used += w;
+        last_w = w;
+        if (wc == L' ') brk = p;
+    }
+    if (wide_next || last_w == 2) brk = NULL; /* Chinese breaks between any two characters */
+    const char *end = *p && brk ? brk : p; /* break after a space when there is one (Chinese breaks anywhere) */
+    if (end == utf8 && *p) end = p;
+    size_t n = (size_t)(end - utf8) < size - 1 ? (size_t)(end - utf8) : size - 1;
+    memcpy(out, utf8, n);
+    out[n] = '\0';
+    while (*end == ' ') end++;
+    return end;
+}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "answer_keys.h"
 #include "clock.h"
@@ -18,19 +19,20 @@ static const char *level_word(risk_level l) {
 /* Nothing is highlighted on an unanswered question, so that no key can take a default for an answer (a
  * stray Space picks nothing); an answered single choice starts on its answer. */
 static void reset_highlight(app *a) {
-    a->choice = -1;
-    wizard *w = a->w;
-    if (!a->w_active || w->stage != WZ_QUESTIONS) return;
+    a->in.choice.on = false;
+    wizard *w = a->in.w;
+    if (!a->in.active || w->stage != WZ_QUESTIONS) return;
     const scale *s = form_item_scale(wizard_form(w), w->item);
     const answer *an = &w->in.a.answers[w->forms[w->pos]][w->item];
-    if (s && wizard_item(w)->type != ITEM_MULTI && an->state == ANS_VALUE) a->choice = scale_value_index(s, an->value);
+    int at = s && wizard_item(w)->type != ITEM_MULTI && an->state == ANS_VALUE ? scale_value_index(s, an->value) : -1;
+    if (at >= 0) a->in.choice = (highlight){true, at};
 }
 
 void intake_autosave(app *a) {
-    if (!a->s || !a->w_active || a->w->stage == WZ_SAVED) return;
-    char *body = wizard_to_json(a->w);
+    if (!a->s || !a->in.active || a->in.w->stage == WZ_SAVED) return;
+    char *body = wizard_to_json(a->in.w);
     char err[512];
-    if (!body || !draft_save(a->s, a->w->draft_id, body, err, sizeof err))
+    if (!body || !draft_save(a->s, a->in.w->draft_id, body, err, sizeof err))
         app_message(a, true, "%s", body ? err : "cannot save the draft");
     else if (a->message_error) /* saved: a failure shown before ("the disk is full") no longer holds */
         a->message[0] = '\0';
@@ -40,147 +42,369 @@ void intake_autosave(app *a) {
     }
 }
 
-void intake_begin(app *a, bool resume) {
-    char err[512];
-    if (resume) {
-        char id[STORE_ID_LEN] = "";
-        char *body = NULL;
-        bool found = false;
-        if (!draft_resume(a->s, id, &body, &found, err, sizeof err)) {
-            app_message(a, true, "%s", err);
-            return;
-        }
-        if (!found) return;
-        if (a->w_active) wizard_free(a->w);
-        a->w_active = wizard_from_json(a->w, a->e, body, err, sizeof err);
-        vault_wipe_free(body);
-        if (!a->w_active) {
-            app_message(a, true, "%s", err);
-            return;
-        }
-        memcpy(a->w->draft_id, id, sizeof id);
-        a->matches_stale = true;
-        app_message(a, false, "%s", tr("draft_resumed"));
-        a->screen = a->w->stage == WZ_REVIEW ? SCR_REVIEW : SCR_WIZARD;
-        reset_highlight(a);
-        return;
+void intake_drop(app *a) {
+    if (a->in.active) wizard_free(a->in.w);
+    a->in.active = false;
+    secret_wipe(a->in.typed, sizeof a->in.typed);
+}
+
+screen_id intake_screen_now(const app *a) {
+    if (!a->in.active) return SCR_HOME;
+    return a->in.w->stage == WZ_REVIEW ? SCR_REVIEW : a->in.w->stage == WZ_SAVED ? SCR_SUMMARY : SCR_WIZARD;
+}
+
+static void mark_known(app *a);
+
+reaction intake_resume(app *a) {
+    char err[512], id[STORE_ID_LEN] = "";
+    char *body = NULL;
+    bool found = false;
+    if (!draft_resume(a->s, id, &body, &found, err, sizeof err)) {
+        app_message(a, true, "%s", err);
+        return switch_to(SCR_HOME);
     }
-    strlist ids = strlist_split(a->e->cfg.intake_forms);
-    if (a->w_active) wizard_free(a->w);
-    a->w_active = wizard_start(a->w, a->e, (const char *const *)ids.v, ids.n, LANG_EN, err, sizeof err);
-    strlist_free(&ids);
-    if (!a->w_active) app_message(a, true, "%s", err);
-    a->typed[0] = '\0';
-    a->matches_stale = true;
+    if (!found) return switch_to(SCR_HOME);
+    intake_drop(a);
+    a->in.active = wizard_from_json(a->in.w, a->e, body, err, sizeof err);
+    vault_wipe_free(body);
+    if (!a->in.active) {
+        app_message(a, true, "%s", err);
+        return switch_to(SCR_HOME);
+    }
+    memcpy(a->in.w->draft_id, id, sizeof id);
+    a->in.matches_stale = true;
+    mark_known(a);
+    char who[256], where[160];
+    intake_whose(a, who, sizeof who);
+    intake_where(a, where, sizeof where);
+    app_message(a, false, "%s %s (%s)", tr("draft_resumed"), who, where);
     reset_highlight(a);
+    return switch_to(intake_screen_now(a));
+}
+
+/* A new intake with the configured forms; false (with the message) when it cannot start. */
+static bool intake_start(app *a) {
+    char err[512];
+    strlist ids = strlist_split(a->e->cfg.intake_forms);
+    intake_drop(a);
+    a->in.active = wizard_start(a->in.w, a->e, (const char *const *)ids.v, ids.n, LANG_EN, err, sizeof err);
+    strlist_free(&ids);
+    if (!a->in.active) app_message(a, true, "%s", err);
+    a->in.typed[0] = '\0';
+    a->in.matches_stale = true;
+    reset_highlight(a);
+    return a->in.active;
 }
 
 static void after_change(app *a);
 
-void intake_begin_hotline(app *a) {
+/* The hotline's quick path ([intake] hotline_forms): an anonymous caller with a short id, straight to the
+ * first question in the staff's language (the worker reads the questions out). */
+reaction intake_begin_hotline(app *a) {
     char err[512];
     const intake_plan *plan = &a->e->plan;
     if (plan->n_hotline == 0) {
         app_message(a, true, "%s", tr("hotline_none"));
-        return;
+        return react(RE_REDRAW);
     }
     const char *ids[INTAKE_MAX_FORMS];
     for (int i = 0; i < plan->n_hotline; i++) ids[i] = a->e->forms.v[plan->hotline[i]]->id;
-    if (a->w_active) wizard_free(a->w);
-    /* a call is screened in the worker's language: the worker reads the questions out */
-    a->w_active = wizard_start(a->w, a->e, ids, plan->n_hotline, ui_lang(), err, sizeof err);
-    if (!a->w_active) {
+    intake_drop(a);
+    a->in.active = wizard_start(a->in.w, a->e, ids, plan->n_hotline, ui_lang(), err, sizeof err);
+    if (!a->in.active) {
         app_message(a, true, "%s", err);
-        return;
+        return switch_to(SCR_HOME);
     }
-    wizard_set_anonymous(a->w, tr("anonymous_caller"));
-    a->typed[0] = '\0';
+    wizard_set_anonymous(a->in.w, tr("anonymous_caller"));
+    memset(a->in.given, 0, sizeof a->in.given);
+    a->in.carried = false;
+    a->in.typed[0] = '\0';
+    a->in.matches_stale = true;
+    reset_highlight(a);
     after_change(a); /* the first question, and the draft saved at once */
+    return switch_to(intake_screen_now(a));
 }
 
-/* The counselor suggestions for the current answers, ranked again only after a change. */
-static const match_result *current_matches(app *a) {
-    if (a->matches_stale) {
-        wizard *w = a->w;
-        match_request req = {w->in.language, w->in.counselor_gender[0] ? w->in.counselor_gender : NULL, w->in.concerns};
-        match_rank(&a->e->needs, &a->e->roster, &w->in.a, w->level, &req, &a->matches);
-        a->matches_stale = false;
+/* The counselor suggestions for the current answers, ranked again only after a change (the screens' load). */
+static void intake_load(app *a, const layout *l) {
+    (void)l;
+    if (!a->in.active || !a->in.matches_stale) return;
+    wizard *w = a->in.w;
+    match_request req = {w->in.language, w->in.counselor_gender[0] ? w->in.counselor_gender : NULL, w->in.concerns};
+    match_rank(&a->e->needs, &a->e->roster, &w->in.a, w->level, &req, &a->in.matches);
+    a->in.matches_stale = false;
+}
+
+/* ---- whose intake, and where it stands ---- */
+
+/* The label of a choice answered on the intake form (the channel), in the staff language; "" when none. */
+static const char *intake_choice_label(const app *a, const char *item_id) {
+    const wizard *w = a->in.w;
+    for (int p = 0; p < w->n_forms; p++) {
+        const form *fm = a->e->forms.v[w->forms[p]];
+        int i = form_item_index(fm, item_id);
+        if (i < 0) continue;
+        const answer *an = &w->in.a.answers[w->forms[p]][i];
+        const scale *sc = form_item_scale(fm, i);
+        int c = an->state == ANS_VALUE && sc ? scale_value_index(sc, an->value) : -1;
+        if (c >= 0) return sc->choices[c].label[ui_lang()];
     }
-    return &a->matches;
+    return "";
+}
+
+void intake_whose(const app *a, char *buf, size_t size) {
+    if (!a->in.active) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    const wizard *w = a->in.w;
+    const char *name = wizard_client_name(w);
+    const char *channel = intake_choice_label(a, "channel");
+    char who[160];
+    /* no name (yet, or a caller who stays anonymous): the draft's short id tells two such intakes apart */
+    if (name[0]) snprintf(who, sizeof who, "%s", name);
+    else snprintf(who, sizeof who, "%s %.6s", tr("anonymous"), w->draft_id[0] ? w->draft_id : "");
+    /* the channel's label up to its first bracket: "Walk-in (came to the centre in person)" reads "Walk-in" */
+    size_t cut = strcspn(channel, "(（");
+    while (cut > 0 && channel[cut - 1] == ' ') cut--;
+    if (channel[0]) snprintf(buf, size, "%s \u00b7 %.*s", who, (int)cut, channel);
+    else snprintf(buf, size, "%s", who);
+}
+
+/* A form's short name for one line: the abbreviation its title ends with in brackets ("PHQ-9"), else the title. */
+static void short_title(const form *f, char *buf, size_t size) {
+    const char *t = f->title[ui_lang()];
+    size_t n = strlen(t);
+    const char *open = NULL;
+    if (n > 1 && t[n - 1] == ')') open = strrchr(t, '(');
+    if (n > 3 && strcmp(t + n - 3, "）") == 0) {
+        const char *p = strstr(t, "（"), *q;
+        while (p && (q = strstr(p + 3, "（")) != NULL) p = q;
+        if (p) snprintf(buf, size, "%.*s", (int)(n - 3 - (size_t)(p + 3 - t)), p + 3);
+        else snprintf(buf, size, "%s", t);
+        return;
+    }
+    if (open) snprintf(buf, size, "%.*s", (int)(t + n - 1 - open - 1), open + 1);
+    else snprintf(buf, size, "%s", t);
+}
+
+void intake_where(const app *a, char *buf, size_t size) {
+    if (!a->in.active) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    const wizard *w = a->in.w;
+    if (w->stage != WZ_QUESTIONS) {
+        snprintf(buf, size, "%s", tr("at_review"));
+        return;
+    }
+    int num, count;
+    wizard_progress(w, &num, &count);
+    char title[96];
+    short_title(wizard_form(w), title, sizeof title);
+    snprintf(buf, size, "%s, %s %d %s %d", title, tr("question"), num, tr("of"), count);
+}
+
+void intake_discard(app *a) {
+    char err[512];
+    if (!a->in.active) return;
+    static const char *const lv[LEVEL_COUNT] = {"green", "yellow", "orange", "red"};
+    if (!a->in.w->draft_id[0] || draft_abandon(a->s, a->in.w->draft_id, lv[a->in.w->level], err, sizeof err)) {
+        intake_drop(a);
+        app_message(a, false, "%s", tr("draft_discarded"));
+    } else {
+        app_message(a, true, "%s", err);
+    }
+}
+
+static void short_title(const form *f, char *buf, size_t size);
+
+/* Optional questions announced, so that a form never grows unannounced (the PHQ-9's difficulty question
+ * appears only after a symptom): ", then 1 optional" while the required ones are asked when the form's
+ * optional questions all come last, " (5 optional)" when they are among the others, and on an optional
+ * question, that Enter skips it. */
+static int announce_optional(const app *a, int count, char *buf, size_t size) {
+    const wizard *w = a->in.w;
+    const form *f = wizard_form(w);
+    const bool *visible = w->in.a.scores[w->forms[w->pos]].visible;
+    int n_opt = 0, n_required = 0, last_required = -1, first_optional = -1;
+    for (int i = 0; i < f->n_items; i++) {
+        if (f->items[i].required) {
+            last_required = i;
+            n_required += visible[i];
+        } else {
+            n_opt++;
+            if (first_optional < 0) first_optional = i;
+        }
+    }
+    buf[0] = '\0';
+    if (n_opt == 0) return count;
+    if (!wizard_item(w)->required) {
+        snprintf(buf, size, "  \u00b7 %s", keyed("optional_now"));
+        return count;
+    }
+    if (first_optional > last_required) { /* "of 9, then 1 optional": the count does not grow when it appears */
+        snprintf(buf, size, ", %s %d %s", tr("then"), n_opt, tr("optional"));
+        return n_required;
+    }
+    snprintf(buf, size, " (%d %s)", n_opt, tr("optional"));
+    return count;
+}
+
+/* The header of every question: whose intake (name or anonymous caller, channel) and which form of how many. */
+static int draw_whose(app *a, int y, int x, int width) {
+    char who[256], line[400];
+    intake_whose(a, who, sizeof who);
+    snprintf(line, sizeof line, "%s: %s   %s %d %s %d", tr("intake_of"), who, tr("form_word"), a->in.w->pos + 1, tr("of"),
+             a->in.w->n_forms);
+    draw_text(y, x, width, line, A_BOLD | A_UNDERLINE);
+    return 1;
 }
 
 /* ---- drawing ---- */
 
-static void draw_find(app *a, const layout *l) {
+static void find_draw(app *a, const layout *l) {
     int y = l->body.y + 1;
-    draw_text(y++, 2, l->body.w - 4, tr(a->find_record ? "find_record_title" : "find_title"), theme(C_TITLE));
-    draw_wrapped(y++, 2, l->body.w - 4, 2, tr(a->find_record ? "find_record_hint" : "find_hint"), theme(C_DIM));
+    draw_text(y++, 2, l->body.w - 4, tr(a->find.for_record ? "find_record_title" : "find_title"), theme(C_TITLE));
+    draw_wrapped(y++, 2, l->body.w - 4, 2, keyed(a->find.for_record ? "find_record_hint" : "find_hint"), theme(C_DIM));
     y += 2;
     draw_text(y, 2, 4, "> ", A_BOLD);
-    draw_text(y++, 4, l->body.w - 6, a->query, A_UNDERLINE);
+    draw_text(y++, 4, l->body.w - 6, a->find.query, A_UNDERLINE);
     y++;
-    if (a->picked == -2) draw_text(y++, 4, l->body.w - 6, tr(a->find_record ? "found_none_record" : "found_none"), A_NORMAL);
-    if (a->picked == -1) draw_text(y++, 4, l->body.w - 6, tr(a->find_record ? "found_pick_record" : "found_pick"), theme(C_DIM));
-    for (int i = 0; i < a->n_found && i < 9; i++) {
-        char line[512];
-        snprintf(line, sizeof line, "%d  %s  %s  %s", i + 1, a->found[i].name, a->found[i].phone, a->found[i].birth);
+    if (a->find.mode == FIND_NONE_FOUND)
+        draw_text(y++, 4, l->body.w - 6, keyed(a->find.for_record ? "found_none_record" : "found_none"), A_NORMAL);
+    if (a->find.mode == FIND_PICKING)
+        draw_text(y++, 4, l->body.w - 6, keyed(a->find.for_record ? "found_pick_record" : "found_pick"), theme(C_DIM));
+    for (int i = 0; i < a->find.n_found && i < 9; i++) {
+        char line[512], name[160], phone[64];
+        text_fit(name, sizeof name, a->find.found[i].name, 24); /* aligned in screen columns (Chinese names) */
+        text_fit(phone, sizeof phone, a->find.found[i].phone, 16);
+        snprintf(line, sizeof line, "%d  %s %s %s", i + 1, name, phone, a->find.found[i].birth);
         draw_text(y++, 4, l->body.w - 6, line, A_NORMAL);
     }
 }
 
-static void draw_panel(app *a, const rect *r) {
-    wizard *w = a->w;
-    draw_box_title(r->y, r->x, r->h, r->w, tr("panel"));
-    int y = r->y + 1, x = r->x + 2, width = r->w - 4, bottom = r->y + r->h - 1;
+/* ---- the live panel: every line wrapped, the level and its first reason pinned, the rest scrolls ---- */
+
+#define PANEL_LINES_MAX 256
+
+typedef struct {
+    char text[320];
+    attr_t attr;
+} panel_line;
+
+static panel_line panel_lines[PANEL_LINES_MAX];
+
+/* Adds text wrapped to width (continuation lines indented by indent); returns the new count. */
+static int panel_add(int n, int width, int indent, const char *text, attr_t attr) {
+    const char *rest = text;
+    bool first = true;
+    do {
+        if (n >= PANEL_LINES_MAX) return n;
+        char part[256];
+        int lead = first ? 0 : indent;
+        rest = text_take(rest, width - lead, part, sizeof part);
+        snprintf(panel_lines[n].text, sizeof panel_lines[n].text, "%*s%s", lead, "", part);
+        panel_lines[n++].attr = attr;
+        first = false;
+    } while (*rest);
+    return n;
+}
+
+static int panel_reason(const app *a, int n, int width, int i) {
+    const risk_rule *rule = &a->e->rules.v[a->in.w->risk.fired[i].rule];
+    char line[512];
+    snprintf(line, sizeof line, "%s: %s", level_word(rule->level), a->in.w->risk.fired[i].because);
+    n = panel_add(n, width, 2, line, theme(level_color(rule->level)));
+    snprintf(line, sizeof line, "  %s", rule->reason[ui_lang()]);
+    return panel_add(n, width, 2, line, A_NORMAL);
+}
+
+/* The pinned head: the level and the first reason (what must never scroll out of sight). */
+static int panel_head(const app *a, int width) {
+    const wizard *w = a->in.w;
     char line[512];
     snprintf(line, sizeof line, " %s: %s ", tr("level"), level_word(w->level));
-    draw_text(y++, x, width, line, theme(level_color(w->level)));
-    for (int p = 0; p < w->n_forms && y < bottom; p++) {
+    int n = panel_add(0, width, 1, line, theme(level_color(w->level)));
+    if (w->risk.n_fired > 0) n = panel_reason(a, n, width, 0);
+    return n;
+}
+
+/* The rest, from line `from`: the scores of the forms begun, the other reasons, the counselors. */
+static int panel_body(const app *a, int n, int width) {
+    const wizard *w = a->in.w;
+    char line[512];
+    for (int p = 0; p < w->n_forms; p++) {
         int f = w->forms[p];
         const form *fm = a->e->forms.v[f];
-        if (!w->in.a.given[f] || fm->kind != FORM_SCORED) continue;
         const score_result *s = &w->in.a.scores[f];
+        /* a form's score once one of its questions was asked: "Negative screen 0/4" before that says what is
+         * not known */
+        if (!w->in.a.given[f] || fm->kind != FORM_SCORED || s->n_answered == 0) continue;
         char total[96] = "";
         if (s->has_total && s->incomplete) snprintf(total, sizeof total, "%s ", tr("score_incomplete"));
         else if (s->has_total) snprintf(total, sizeof total, "%d%s ", s->total, s->prorated ? tr("score_prorated") : "");
-        snprintf(line, sizeof line, "%-5s %s%s  %d/%d %s%s", fm->id, total, s->band >= 0 ? fm->bands[s->band].label[ui_lang()] : "",
-                 s->n_answered, s->n_visible, tr("answered"), s->complete && !s->provisional ? "" : "");
-        draw_text(y++, x, width, line, A_NORMAL);
+        snprintf(line, sizeof line, "%-5s %s%s  %d/%d %s", fm->id, total, s->band >= 0 ? fm->bands[s->band].label[ui_lang()] : "",
+                 s->n_answered, s->n_visible, tr("answered"));
+        n = panel_add(n, width, 6, line, A_NORMAL);
     }
-    if (y < bottom) draw_text(y++, x, width, tr("reasons"), theme(C_TITLE));
-    if (w->risk.n_fired == 0 && y < bottom) draw_text(y++, x, width, tr("no_reasons"), theme(C_DIM));
-    for (int i = 0; i < w->risk.n_fired && y < bottom - 1; i++) {
-        const risk_rule *rule = &a->e->rules.v[w->risk.fired[i].rule];
-        snprintf(line, sizeof line, "%s: %s", level_word(rule->level), w->risk.fired[i].because);
-        draw_text(y++, x, width, line, theme(level_color(rule->level)));
-        if (y < bottom - 1) y += draw_wrapped(y, x + 2, width - 2, 2, rule->reason[ui_lang()], A_NORMAL);
-    }
-    if (!a->e->has_roster || y >= bottom) return;
-    draw_text(y++, x, width, tr("matches"), theme(C_TITLE));
-    const match_result *mr = current_matches(a);
-    if (mr->n == 0 && y < bottom) draw_text(y++, x, width, tr("no_match"), theme(C_ERROR));
-    for (int k = 0; k < mr->n && y < bottom; k++) {
+    n = panel_add(n, width, 0, tr("reasons"), theme(C_TITLE));
+    if (w->risk.n_fired == 0) n = panel_add(n, width, 0, tr("no_reasons"), theme(C_DIM));
+    else if (w->risk.n_fired == 1) n = panel_add(n, width, 0, tr("reason_above"), theme(C_DIM));
+    for (int i = 1; i < w->risk.n_fired; i++) n = panel_reason(a, n, width, i);
+    if (!a->e->has_roster) return n;
+    n = panel_add(n, width, 0, tr("matches"), theme(C_TITLE));
+    const match_result *mr = &a->in.matches;
+    if (mr->n == 0) n = panel_add(n, width, 0, tr("no_match"), theme(C_ERROR));
+    for (int k = 0; k < mr->n; k++) {
         const counselor *c = &a->e->roster.v[mr->top[k].counselor];
-        char why[160] = "";
+        char why[320] = "";
         for (int j = 0; j < mr->top[k].n_why; j++) {
-            size_t n = strlen(why);
-            snprintf(why + n, sizeof why - n, "%s%s", j ? ", " : "", a->e->needs.label[mr->top[k].why[j]][ui_lang()]);
+            size_t len = strlen(why);
+            snprintf(why + len, sizeof why - len, "%s%s", j ? ", " : "", a->e->needs.label[mr->top[k].why[j]][ui_lang()]);
         }
         snprintf(line, sizeof line, "%.2f %s: %s", (double)mr->top[k].score, c->name, why);
-        draw_text(y++, x, width, line, A_NORMAL);
+        n = panel_add(n, width, 5, line, A_NORMAL);
+    }
+    return n;
+}
+
+static void draw_panel(app *a, const rect *r) {
+    draw_box_title(r->y, r->x, r->h, r->w, tr("panel"));
+    int y = r->y + 1, x = r->x + 2, width = r->w - 4, rows = r->h - 2;
+    int head = panel_head(a, width);
+    int n = panel_body(a, head, width);
+    if (head > rows) head = rows; /* never: a level and one reason fit the smallest panel */
+    for (int i = 0; i < head; i++) draw_text(y++, x, width, panel_lines[i].text, panel_lines[i].attr);
+    int room = rows - head, body = n - head;
+    if (room <= 0) return;
+    int top = a->in.panel_top;
+    if (top > body - room) top = body - room > 0 ? body - room : 0;
+    if (top < 0) top = 0;
+    a->in.panel_top = top;
+    bool above = top > 0, below = top + room < body;
+    for (int i = 0; i < room && head + top + i < n; i++) {
+        const panel_line *pl = &panel_lines[head + top + i];
+        bool mark = (i == 0 && above) || (i == room - 1 && below);
+        draw_text(y + i, x, width - (mark ? 10 : 0), pl->text, pl->attr);
+        if (mark) draw_text(y + i, x + width - 9, 9, keyed(i == 0 && above ? "panel_more_up" : "panel_more_down"), theme(C_DIM) | A_BOLD);
     }
 }
 
 static void draw_question(app *a, const rect *r) {
-    wizard *w = a->w;
+    wizard *w = a->in.w;
     const form *f = wizard_form(w);
     const form_item *it = wizard_item(w);
     lang cl = w->client_lang;
     int y = r->y + 1, x = r->x + 2, width = r->w - 4;
     int num, count;
     wizard_progress(w, &num, &count);
+    y += draw_whose(a, y, x, width);
     char line[512];
-    snprintf(line, sizeof line, "%s   %s %d %s %d", f->title[cl], tr("question"), num, tr("of"), count);
+    char optional[160], title[96];
+    count = announce_optional(a, count, optional, sizeof optional);
+    short_title(f, title, sizeof title);
+    snprintf(line, sizeof line, "%s   %s %d %s %d%s", title, tr("question"), num, tr("of"), count, optional);
     draw_text(y++, x, width, line, theme(C_TITLE));
     if (num == 1) y += draw_wrapped(y, x, width, 3, f->instructions[cl], theme(C_DIM));
     y++;
@@ -194,7 +418,8 @@ static void draw_question(app *a, const rect *r) {
         int end = r->y + r->h, room = end - y - (s->refusable ? 1 : 0) - 1;
         if (room < 1) room = 1;
         int shown = s->n < room ? s->n : room;
-        int hl = a->choice < s->n ? a->choice : -1; /* a highlight left from another question shows nothing */
+        /* a highlight left from another question shows nothing */
+        int hl = a->in.choice.on && a->in.choice.at < s->n ? a->in.choice.at : -1;
         int first = hl >= shown ? hl - shown + 1 : 0;
         for (int c = first; c < first + shown; c++) {
             bool chosen = it->type == ITEM_MULTI ? ans->state == ANS_VALUE && ((uint32_t)ans->value & (1u << c))
@@ -208,16 +433,17 @@ static void draw_question(app *a, const rect *r) {
             draw_text(y++, x, width, line, c == hl ? theme(C_HILITE) : A_NORMAL);
         }
         if (s->refusable) {
-            snprintf(line, sizeof line, "%s r  %s", ans->state == ANS_REFUSED ? " > " : "   ", tr("refused"));
+            snprintf(line, sizeof line, "%s %s  %s", ans->state == ANS_REFUSED ? " > " : "   ", key_of(UA_REFUSE, 1), tr("refused"));
             draw_text(y++, x, width, line, A_NORMAL);
         }
         if (end - y > 2) y++;
-        if (y < end) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, it->type == ITEM_MULTI ? tr("multi_hint") : tr("wiz_hint"), theme(C_DIM));
+        if (y < end) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, it->type == ITEM_MULTI ? keyed("multi_hint") : keyed("wiz_hint"), theme(C_DIM));
     } else {
         draw_text(y, x, 2, "> ", A_BOLD);
-        draw_text(y++, x + 2, width - 2, a->typed, A_UNDERLINE);
+        draw_text(y++, x + 2, width - 2, a->in.typed, A_UNDERLINE);
+        if (a->in.field_error[0]) y += draw_wrapped(y, x + 2, width - 2, 2, a->in.field_error, theme(C_ERROR)); /* beside it */
         y++;
-        draw_wrapped(y, x, width, 2, tr("type_hint"), theme(C_DIM));
+        draw_wrapped(y, x, width, 2, keyed("type_hint"), theme(C_DIM));
     }
 }
 
@@ -262,8 +488,8 @@ static bool draw_steps(int *row, int x, int width, int bottom, const char *steps
  * a step cut off is a step not done, so when they do not all fit the box says so instead of cutting one. */
 static void draw_safety(app *a, const layout *l) {
     const safety_config *sc = &a->e->cfg.safety;
-    int set = wizard_safety_set(a->w);
-    safety_channel ch = wizard_channel(a->w);
+    int set = wizard_safety_set(a->in.w);
+    safety_channel ch = wizard_channel(a->in.w);
     int w = l->body.w - 6, h = l->body.h - 2, y = l->body.y + 1, x = 3, bottom = y + h - 3;
     for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
     const char *title = safety_title(sc, set, ui_lang());
@@ -291,106 +517,337 @@ static void draw_safety(app *a, const layout *l) {
         all = row < bottom && draw_steps(&row, x + 2, w - 4, bottom, remote);
     }
     if (!all) draw_text(bottom, x + 2, w - 4, tr("safety_more"), theme(C_ERROR) | A_BOLD);
-    draw_text(y + h - 2, x + 2, w - 4, tr("safety_ack"), theme(C_HILITE));
+    draw_text(y + h - 2, x + 2, w - 4, keyed("safety_ack"), theme(C_HILITE));
+}
+
+/* ---- the review: one labelled section per form, each answer as its text and score ---- */
+
+#define REVIEW_ROWS_MAX (WIZARD_MAX_FORMS * (FORM_MAX_ITEMS + 1) + 64 + RISK_MAX_RULES)
+
+typedef struct {
+    int pos, item; /* the answer this row shows (item -1: a heading or the level, not an answer) */
+    char text[640];
+    color_role color;
+} review_row;
+
+static review_row review_rows[REVIEW_ROWS_MAX]; /* built from the wizard for each use: no state of its own */
+
+/* An answer as the staff read it: the option's words (and its score on a scored form), what was typed,
+ * refused, or not answered. */
+static void answer_words(const app *a, int p, int i, char *buf, size_t size) {
+    const wizard *w = a->in.w;
+    int f = w->forms[p];
+    const form *fm = a->e->forms.v[f];
+    const form_item *it = &fm->items[i];
+    const answer *an = &w->in.a.answers[f][i];
+    const scale *sc = form_item_scale(fm, i);
+    if (an->state == ANS_REFUSED) {
+        snprintf(buf, size, "%s", tr("refused"));
+    } else if (an->state != ANS_VALUE) {
+        snprintf(buf, size, "%s", tr("unanswered"));
+    } else if (w->text[p][i]) {
+        snprintf(buf, size, "%s", w->text[p][i]);
+    } else if (sc && it->type == ITEM_MULTI) {
+        size_t n = 0;
+        buf[0] = '\0';
+        for (int c = 0; c < sc->n && n + 2 < size; c++)
+            if ((uint32_t)an->value & (1u << c)) n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "", sc->choices[c].label[ui_lang()]);
+    } else if (sc) {
+        int c = scale_value_index(sc, an->value);
+        if (c < 0) snprintf(buf, size, "%d", an->value);
+        else if (fm->kind == FORM_SCORED && it->score) snprintf(buf, size, "%s (%d)", sc->choices[c].label[ui_lang()], an->value);
+        else snprintf(buf, size, "%s", sc->choices[c].label[ui_lang()]);
+    } else {
+        snprintf(buf, size, "%d", an->value);
+    }
+}
+
+/* A form's heading: its name, and for a scored form the total and band so far. */
+static void form_heading(const app *a, int p, char *buf, size_t size) {
+    const wizard *w = a->in.w;
+    int f = w->forms[p];
+    const form *fm = a->e->forms.v[f];
+    const score_result *sc = &w->in.a.scores[f];
+    char title[96];
+    short_title(fm, title, sizeof title);
+    if (fm->kind != FORM_SCORED || !w->in.a.given[f]) snprintf(buf, size, "%s", title);
+    else if (sc->has_total && sc->incomplete) snprintf(buf, size, "%s   %s", title, tr("score_incomplete"));
+    else if (sc->has_total)
+        snprintf(buf, size, "%s   %s %d%s  %s", title, tr("total"), sc->total, sc->prorated ? tr("score_prorated") : "",
+                 sc->band >= 0 ? fm->bands[sc->band].label[ui_lang()] : "");
+    else snprintf(buf, size, "%s   %s", title, sc->band >= 0 ? fm->bands[sc->band].label[ui_lang()] : "");
+}
+
+static int review_build(const app *a, review_row *rows, int width) {
+    const wizard *w = a->in.w;
+    int n = 0, label_w = width * 2 / 5 > 32 ? 32 : width * 2 / 5;
+    for (int p = 0; p < w->n_forms; p++) {
+        int f = w->forms[p];
+        const form *fm = a->e->forms.v[f];
+        rows[n] = (review_row){p, -1, "", C_TITLE};
+        form_heading(a, p, rows[n].text, sizeof rows[n].text);
+        n++;
+        for (int i = 0; i < fm->n_items; i++) {
+            if (!w->in.a.scores[f].visible[i]) continue;
+            char label[200], words[1600], line[400];
+            text_fit(label, sizeof label, fm->items[i].text[ui_lang()], label_w);
+            answer_words(a, p, i, words, sizeof words);
+            /* the answer wraps under itself: every answer is reviewed whole (twelve concerns ticked) */
+            const char *rest = text_take(words, width - label_w - 12, line, sizeof line); /* room for "more" */
+            rows[n] = (review_row){p, i, "", C_NORMAL};
+            snprintf(rows[n].text, sizeof rows[n].text, "  %s %s", label, line);
+            while (*rest && n + 2 < REVIEW_ROWS_MAX) { /* the rest across the whole width, indented */
+                rest = text_take(rest, width - 14, line, sizeof line);
+                n++;
+                rows[n] = (review_row){p, -2, "", C_NORMAL}; /* -2: the rest of the answer above */
+                snprintf(rows[n].text, sizeof rows[n].text, "      %s", line);
+            }
+            n++;
+        }
+    }
+    rows[n] = (review_row){-1, -1, "", level_color(w->level)};
+    snprintf(rows[n++].text, sizeof rows[0].text, " %s: %s ", tr("level"), level_word(w->level));
+    for (int i = 0; i < w->risk.n_fired && n < REVIEW_ROWS_MAX; i++) {
+        const risk_rule *rule = &a->e->rules.v[w->risk.fired[i].rule];
+        rows[n] = (review_row){-1, -1, "", C_NORMAL};
+        snprintf(rows[n++].text, sizeof rows[0].text, "  %s: %s", level_word(rule->level), rule->reason[ui_lang()]);
+    }
+    return n;
+}
+
+/* The next answer row from row `from` in direction dir (+1/-1), or from itself when none is further. */
+static int review_step(const review_row *rows, int n, int from, int dir) {
+    for (int r = from + dir; r >= 0 && r < n; r += dir)
+        if (rows[r].item >= 0) return r;
+    return from;
 }
 
 static void draw_review(app *a, const layout *l) {
-    wizard *w = a->w;
     int y = l->question.y + 1, x = 2, width = l->question.w - 4, bottom = l->question.y + l->question.h - 1;
+    review_row *rows = review_rows;
+    int n = review_build(a, rows, width);
+    intake_state *in = &a->in;
+    if (in->review_sel >= n || rows[in->review_sel].item < 0) in->review_sel = review_step(rows, n, in->review_sel < n ? in->review_sel : -1, 1);
     draw_text(y++, x, width, tr("review_title"), theme(C_TITLE));
-    for (int p = 0; p < w->n_forms && y < bottom - 2; p++) {
-        int f = w->forms[p];
-        const form *fm = a->e->forms.v[f];
-        char line[2048];
-        size_t n = (size_t)snprintf(line, sizeof line, "%s:", fm->id);
-        for (int i = 0; i < fm->n_items && n < sizeof line - 320; i++) {
-            if (!w->in.a.scores[f].visible[i]) continue;
-            const answer *an = &w->in.a.answers[f][i];
-            char code[256]; /* a multi answer is every code ticked: the twelve concerns take ~100 */
-            if (w->text[p][i] && an->state == ANS_VALUE) snprintf(code, sizeof code, "%.40s", w->text[p][i]);
-            else answer_format(fm, i, *an, code, sizeof code);
-            n += (size_t)snprintf(line + n, sizeof line - n, " %s", code);
-        }
-        /* as many lines as the form needs while they fit: every answer is reviewed (twelve concerns) */
-        int lines = bottom - 2 - y > 3 ? bottom - 2 - y : 3;
-        y += draw_wrapped(y, x, width, lines, line, A_NORMAL);
+    int hint_h = wrapped_lines(width, keyed("review_hint"));
+    int room = bottom - y - hint_h - 1;
+    if (room < 3) room = 3;
+    int sel_end = in->review_sel; /* the highlighted answer with the lines it wraps onto */
+    while (sel_end + 1 < n && rows[sel_end + 1].item == -2) sel_end++;
+    if (in->review_sel < in->review_top) in->review_top = in->review_sel;
+    if (sel_end >= in->review_top + room) in->review_top = sel_end - room + 1;
+    if (in->review_top > 0 && rows[in->review_top - 1].item < 0 && in->review_sel - in->review_top + 1 < room) in->review_top--; /* its heading */
+    for (int r = in->review_top; r < n && r < in->review_top + room; r++) {
+        bool sel = r == in->review_sel;
+        bool more = (r == in->review_top && r > 0) || (r == in->review_top + room - 1 && r < n - 1);
+        attr_t at = sel ? theme(C_HILITE) : theme(rows[r].color);
+        draw_text(y, x, width - (more ? 8 : 0), rows[r].text, at);
+        if (more) draw_text(y, x + width - 7, 7, r == in->review_top ? tr("more_up") : tr("more_down"), theme(C_DIM) | A_BOLD);
+        y++;
     }
     y++;
-    draw_wrapped(y, x, width, 2, tr("review_hint"), theme(C_DIM));
+    draw_wrapped(y < bottom - hint_h + 1 ? y : bottom - hint_h + 1, x, width, hint_h, keyed("review_hint"), theme(C_DIM));
 }
 
-static void draw_summary(app *a, const layout *l) {
+/* e on the review: back to the highlighted answer to change it; once it is given, the interview returns
+ * to the review over the answers already given (stopping at any question that is now owed). */
+static void review_edit(app *a) {
+    review_row *rows = review_rows;
+    int n = review_build(a, rows, 80);
+    if (a->in.review_sel < 0 || a->in.review_sel >= n || rows[a->in.review_sel].item < 0) return;
+    const review_row *r = &rows[a->in.review_sel];
+    if (!wizard_goto(a->in.w, r->pos, r->item)) return;
+    a->in.back_to_review = true;
+    a->in.jumped_pos = r->pos;
+    a->in.jumped_item = r->item;
+}
+
+static void review_move(app *a, int dir) {
+    review_row *rows = review_rows;
+    int n = review_build(a, rows, 80);
+    a->in.review_sel = review_step(rows, n, a->in.review_sel < n ? a->in.review_sel : 0, dir);
+}
+
+/* The deadline as a local clock time and day with the time left, the step due and who may take it. */
+static int draw_deadline(app *a, int y, int x, int width) {
+    const queue_item *it = &a->sum.item;
+    char left[64], when[48] = "-", line[512];
+    queue_format_remaining(it, clock_now(), left, sizeof left);
+    time_t t = (time_t)it->deadline;
+    struct tm tm;
+    if (it->deadline && localtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    snprintf(line, sizeof line, "%s: %s (%s, %s)", tr("deadline"), when, left, queue_state_name(it->state));
+    draw_text(y, x, width, line, A_BOLD);
+    int used = 1;
+    queue_state next = queue_next_step(&a->e->queue, it);
+    const char *who = next == QS_CLOSED ? NULL
+                      : queue_in_evaluation(&a->e->queue, it) || next == QS_CONFIRMED ? "role_clinician"
+                                                                                     : "role_anyone";
+    if (who) {
+        snprintf(line, sizeof line, "%s: %s, %s", tr("due_step"), tr(queue_in_evaluation(&a->e->queue, it) ? "step_evaluate" : queue_state_name(next)), tr(who));
+        used += draw_wrapped(y + used, x, width, 2, line, A_NORMAL);
+    }
+    return used;
+}
+
+static void summary_draw(app *a, const layout *l) {
     int y = l->body.y + 1, x = 2, width = l->body.w - 4;
     char line[512];
     draw_text(y++, x, width, tr("saved_title"), theme(C_TITLE));
     y++;
-    snprintf(line, sizeof line, " %s: %s ", tr("level"), level_word(a->saved_item.level));
-    draw_text(y++, x, width, line, theme(level_color(a->saved_item.level)));
-    for (int i = 0; i < a->w->risk.n_fired && y < l->body.y + l->body.h - 6; i++)
-        y += draw_wrapped(y, x, width, 2, a->e->rules.v[a->w->risk.fired[i].rule].reason[ui_lang()], A_NORMAL);
-    if (a->w->caller_id[0]) { /* an anonymous caller: the id to call back by and search for */
-        const char *cb = wizard_client_phone(a->w);
-        snprintf(line, sizeof line, "%s %s%s%s%s%s", tr("caller_id_line"), a->w->caller_id, *cb ? "   " : "",
+    snprintf(line, sizeof line, " %s: %s ", tr("level"), level_word(a->sum.item.level));
+    draw_text(y++, x, width, line, theme(level_color(a->sum.item.level)));
+    /* the queue keeps a higher level than this visit's answers give: say so and why, next to this visit's */
+    if (a->sum.item.level > a->in.w->level) {
+        snprintf(line, sizeof line, "%s %s; %s %s. %s", tr("kept_this_intake"), level_word(a->in.w->level), tr("kept_queue"),
+                 level_word(a->sum.item.level), tr("kept_why"));
+        y += draw_wrapped(y, x, width, 3, line, A_BOLD);
+    }
+    for (int i = 0; i < a->in.w->risk.n_fired && y < l->body.y + l->body.h - 8; i++)
+        y += draw_wrapped(y, x, width, 2, a->e->rules.v[a->in.w->risk.fired[i].rule].reason[ui_lang()], A_NORMAL);
+    if (a->in.w->caller_id[0]) { /* an anonymous caller: the id to call back by and search for */
+        const char *cb = wizard_client_phone(a->in.w);
+        snprintf(line, sizeof line, "%s %s%s%s%s%s", tr("caller_id_line"), a->in.w->caller_id, *cb ? "   " : "",
                  *cb ? tr("callback_line") : "", *cb ? " " : "", cb);
         draw_text(y++, x, width, line, A_BOLD);
     }
-    char left[64];
-    queue_format_remaining(&a->saved_item, clock_now(), left, sizeof left);
-    snprintf(line, sizeof line, "%s: %s (%s)", tr("deadline"), left, queue_state_name(a->saved_item.state));
-    draw_text(++y, x, width, line, A_BOLD);
     y++;
+    y += draw_deadline(a, y, x, width);
     /* red owes two steps: say both, so the desk knows a clinician must still evaluate the client */
-    if (a->saved_item.level == LEVEL_RED && a->saved_item.state != QS_CLOSED)
-        y += draw_wrapped(y, x, width, 2, tr(queue_in_evaluation(&a->e->queue, &a->saved_item) ? "next_red_evaluate" : "next_red_ack"),
+    if (a->sum.item.level == LEVEL_RED && a->sum.item.state != QS_CLOSED)
+        y += draw_wrapped(y, x, width, 2, tr(queue_in_evaluation(&a->e->queue, &a->sum.item) ? "next_red_evaluate" : "next_red_ack"),
                           theme(C_RED));
     if (a->e->has_roster) {
-        const match_result *mr = current_matches(a);
+        const match_result *mr = &a->in.matches;
         snprintf(line, sizeof line, "%s: %s", tr("suggested"), mr->n ? a->e->roster.v[mr->top[0].counselor].name : tr("no_match"));
         draw_text(++y, x, width, line, A_NORMAL);
     }
-    if (a->declining) {
-        draw_text(y + 2, x, width, tr("decline_why"), theme(C_TITLE));
+    if (a->sum.declining) {
+        draw_text(y + 2, x, width, keyed("decline_why"), theme(C_TITLE));
         draw_text(y + 3, x, 2, "> ", A_BOLD);
-        draw_text(y + 3, x + 2, width - 2, a->typed, A_UNDERLINE);
+        draw_text(y + 3, x + 2, width - 2, a->sum.reason, A_UNDERLINE);
     } else {
-        draw_text(y + 2, x, width, tr("saved_hint"), theme(C_DIM));
+        draw_text(y + 2, x, width, keyed("saved_hint"), theme(C_DIM));
     }
 }
 
-void intake_draw(app *a, const layout *l) {
-    switch (a->screen) {
-    case SCR_FIND: draw_find(a, l); return;
-    case SCR_LANG:
-        draw_text(l->body.y + 2, 2, l->body.w - 4, tr("lang_title"), theme(C_TITLE));
-        draw_text(l->body.y + 4, 4, l->body.w - 6, tr("lang_hint"), A_NORMAL);
-        return;
-    case SCR_SUMMARY: draw_summary(a, l); return;
-    default: break;
-    }
-    if (!a->w_active) return;
+static void lang_draw(app *a, const layout *l) {
+    (void)a;
+    draw_text(l->body.y + 2, 2, l->body.w - 4, tr("lang_title"), theme(C_TITLE));
+    draw_text(l->body.y + 4, 4, l->body.w - 6, keyed("lang_hint"), A_NORMAL);
+}
+
+/* A question (or the review) beside the live panel, and the safety steps over them when they are due. */
+static void wizard_draw(app *a, const layout *l) {
+    if (!a->in.active) return;
     if (a->screen == SCR_REVIEW) draw_review(a, l);
     else draw_question(a, &l->question);
     draw_panel(a, &l->panel);
-    if (wizard_needs_safety_steps(a->w)) draw_safety(a, l);
+    if (wizard_needs_safety_steps(a->in.w)) draw_safety(a, l);
 }
 
 /* ---- handling ---- */
 
-static void after_change(app *a) {
-    a->matches_stale = true;
-    a->typed[0] = '\0';
-    if (a->w->stage == WZ_QUESTIONS) {
-        const char *t = a->w->text[a->w->pos][a->w->item];
-        if (t && a->w->in.a.answers[a->w->forms[a->w->pos]][a->w->item].state == ANS_VALUE)
-            snprintf(a->typed, sizeof a->typed, "%s", t);
+/* After an answer changed from the review: past the answers already given, back to the review. It stops at
+ * any question without an answer (one the change made visible: ASQ question 5) and at due safety steps. */
+static void back_to_review(app *a) {
+    wizard *w = a->in.w;
+    if (!a->in.back_to_review) return;
+    if (w->stage == WZ_QUESTIONS && w->pos == a->in.jumped_pos && w->item == a->in.jumped_item) return; /* still on it */
+    while (w->stage == WZ_QUESTIONS && !wizard_needs_safety_steps(w)) {
+        const answer *an = &w->in.a.answers[w->forms[w->pos]][w->item];
+        bool given = an->state == ANS_VALUE || an->state == ANS_REFUSED;
+        if (!given && wizard_item(w)->required) break; /* owed: asked now */
+        if (!wizard_next(w)) break;                   /* an optional one passed records nothing, as Enter does */
     }
-    a->screen = a->w->stage == WZ_REVIEW ? SCR_REVIEW : SCR_WIZARD;
+    if (w->stage != WZ_QUESTIONS) a->in.back_to_review = false;
+}
+
+/* ---- what is known already is not asked again ---- */
+
+/* The item of the intake form, as a position in the interview; false when it is not asked. */
+static bool intake_item_at(const app *a, const char *item_id, int *pos, int *item) {
+    const wizard *w = a->in.w;
+    for (int p = 0; p < w->n_forms; p++) {
+        const form *f = a->e->forms.v[w->forms[p]];
+        if (strcmp(f->id, "intake") != 0) continue;
+        *pos = p;
+        *item = form_item_index(f, item_id);
+        return *item >= 0;
+    }
+    return false;
+}
+
+/* Answers an intake item from what is known; given: it is not asked again (the review shows it, e edits it). */
+static void prefill(app *a, const char *item_id, const char *value, bool given) {
+    int p, i;
+    if (!intake_item_at(a, item_id, &p, &i) || !wizard_prefill(a->in.w, "intake", item_id, value)) return;
+    if (given) a->in.given[p] |= 1ull << i;
+}
+
+/* A returning client's identity comes from the record, and the language chosen before the forms, so neither is
+ * asked again; after a resume (the set is not in the draft) they are known again from the client id. */
+static void mark_known(app *a) {
+    static const char *const identity[] = {"preferred_name", "phone", "birth_date", "language"};
+    memset(a->in.given, 0, sizeof a->in.given);
+    if (!a->in.active || !a->in.w->client_id[0]) return;
+    for (size_t k = 0; k < sizeof identity / sizeof identity[0]; k++) {
+        int p, i;
+        if (!intake_item_at(a, identity[k], &p, &i)) continue;
+        if (a->in.w->in.a.answers[a->in.w->forms[p]][i].state == ANS_VALUE) a->in.given[p] |= 1ull << i;
+    }
+}
+
+static bool on_given(const app *a) {
+    const wizard *w = a->in.w;
+    if (w->stage != WZ_QUESTIONS || !((a->in.given[w->pos] >> w->item) & 1)) return false;
+    /* gone back to from the review, to change it: asked */
+    return !(a->in.back_to_review && w->pos == a->in.jumped_pos && w->item == a->in.jumped_item);
+}
+
+/* The screen's own state follows the question now current. */
+static void settle(app *a) {
+    a->in.field_error[0] = '\0';
+    a->in.typed[0] = '\0';
+    if (a->in.w->stage == WZ_QUESTIONS) {
+        const char *t = a->in.w->text[a->in.w->pos][a->in.w->item];
+        if (t && a->in.w->in.a.answers[a->in.w->forms[a->in.w->pos]][a->in.w->item].state == ANS_VALUE)
+            snprintf(a->in.typed, sizeof a->in.typed, "%s", t);
+    }
     reset_highlight(a);
     intake_autosave(a);
 }
 
+static void after_change(app *a) {
+    back_to_review(a);
+    while (on_given(a) && !wizard_needs_safety_steps(a->in.w) && wizard_next(a->in.w)) {
+    }
+    settle(a);
+}
+
+/* Esc: back one question, past what is known already; before the first question asked, home. */
+static bool step_back(app *a) {
+    wizard *w = a->in.w;
+    if (!wizard_back(w)) return false;
+    while (on_given(a)) {
+        if (!wizard_back(w)) { /* nothing asked before it: stay on the first question asked */
+            after_change(a);
+            return false;
+        }
+    }
+    settle(a);
+    return true;
+}
+
+/* Where the intake is now (its questions, its review, its summary): the screen follows the wizard. */
+static reaction follow(app *a) {
+    screen_id now = intake_screen_now(a);
+    if (now != a->screen) return switch_to(now);
+    return react(a->in.matches_stale ? RE_RELOAD : RE_REDRAW);
+}
+
 static void save_intake(app *a) {
-    wizard *w = a->w;
+    wizard *w = a->in.w;
     char err[512];
     const char *consent = NULL;
     for (int p = 0; p < w->n_forms; p++) {
@@ -426,7 +883,7 @@ static void save_intake(app *a) {
     bool ok = intake_finish(a->s, a->e, &w->in, &who, &saved, err, sizeof err);
     json_decref(record);
     wizard_recompute(w); /* the panel and the summary show what was saved */
-    a->matches_stale = true;
+    a->in.matches_stale = true;
     if (!ok) {
         app_message(a, true, "%s", err);
         return;
@@ -437,81 +894,166 @@ static void save_intake(app *a) {
     memcpy(intake_id, saved.intake_id, sizeof intake_id);
     draft_discard(a->s, w->draft_id, err, sizeof err);
     w->stage = WZ_SAVED;
-    memcpy(a->saved_intake, intake_id, sizeof intake_id);
-    queues_open_for_client(a->db, client_id, &a->saved_item);
-    a->screen = SCR_SUMMARY;
+    memcpy(a->sum.intake_id, intake_id, sizeof intake_id);
+    queues_open_for_client(a->db, client_id, &a->sum.item);
+    a->sum.declining = false;
     a->message[0] = '\0';
 }
 
-static void start_new(app *a, const char *existing_client) {
-    intake_begin(a, false);
-    if (a->w_active && existing_client) snprintf(a->w->client_id, sizeof a->w->client_id, "%s", existing_client);
-    a->screen = a->w_active ? SCR_LANG : SCR_HOME;
+/* Back to the front desk with the intake kept, where it stopped: r (or the next login) returns to this question. */
+static reaction leave_intake(app *a) {
+    intake_autosave(a);
+    char who[256];
+    intake_whose(a, who, sizeof who);
+    app_message(a, false, "%s %s", tr("intake_kept"), who);
+    return switch_to(SCR_HOME);
 }
 
-static void handle_find(app *a, const event *ev, ui_action act) {
-    char err[512];
-    if (a->picked == -3) { /* editing the search */
-        if (act == UA_BACK) a->screen = SCR_HOME;
-        else if (act == UA_CHOOSE && !a->query[0] && a->find_record) return; /* a record needs a client */
-        else if (act == UA_CHOOSE && !a->query[0]) start_new(a, NULL);
-        else if (act == UA_CHOOSE) {
-            client_list_free(a->found, a->n_found);
-            a->found = NULL;
-            a->n_found = 0;
-            if (!client_find(a->s, a->query, &a->found, &a->n_found, err, sizeof err)) app_message(a, true, "%s", err);
-            a->picked = a->n_found ? -1 : -2;
-        } else if (act == UA_NONE) {
-            edit_field(a->query, sizeof a->query, ev);
-        }
-        return;
+/* A new intake, for a client found or a new one: the client's language is asked first. */
+/* Digits, spaces, + and - only: a phone number rather than a name. */
+static bool phone_like(const char *s) {
+    bool digit = false;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9') digit = true;
+        else if (!strchr(" +-()", *s)) return false;
     }
-    if (act == UA_DIGIT && ev->ch - L'1' < a->n_found && a->find_record) record_open(a, a->found[ev->ch - L'1'].id, SCR_HOME);
-    else if (act == UA_DIGIT && ev->ch - L'1' < a->n_found) start_new(a, a->found[ev->ch - L'1'].id);
-    else if (act == UA_NEW && !a->find_record) start_new(a, NULL);
-    else if (act == UA_BACK) a->picked = -3;
+    return digit;
 }
 
-static void handle_summary(app *a, const event *ev, ui_action act) {
+/* A new intake, for a client found (their identity from the record, not asked again) or a new one (the name
+ * or phone just searched for carried into the form, shown and editable: the first key typed replaces it). */
+static reaction start_new(app *a, const client_plain *known) {
+    if (!intake_start(a)) return switch_to(SCR_HOME);
+    memset(a->in.given, 0, sizeof a->in.given);
+    a->in.carried = false;
+    if (known) {
+        snprintf(a->in.w->client_id, sizeof a->in.w->client_id, "%s", known->id);
+        prefill(a, "preferred_name", known->name, true);
+        prefill(a, "phone", known->phone, true);
+        prefill(a, "birth_date", known->birth, true);
+    } else if (a->find.query[0]) {
+        const char *item = phone_like(a->find.query) ? "phone" : "preferred_name";
+        prefill(a, item, a->find.query, false);
+        a->in.carried = intake_item_at(a, item, &a->in.carried_pos, &a->in.carried_item);
+    }
+    return switch_to(SCR_LANG);
+}
+
+static bool find_enter(app *a) {
+    find_screen *f = &a->find;
+    f->query[0] = '\0';
+    client_list_free(f->found, f->n_found);
+    f->found = NULL;
+    f->n_found = 0;
+    f->mode = FIND_TYPING;
+    return true;
+}
+
+static void find_leave(app *a) {
+    find_screen *f = &a->find;
+    client_list_free(f->found, f->n_found);
+    f->found = NULL;
+    f->n_found = 0;
+    secret_wipe(f->query, sizeof f->query);
+}
+
+static bool find_typing(const app *a) { return a->find.mode == FIND_TYPING; }
+
+static reaction find_search(app *a) {
+    find_screen *f = &a->find;
     char err[512];
-    if (a->declining) { /* the client declined the suggested counselor: recorded with the reason */
-        if (act == UA_BACK) a->declining = false;
-        else if (act == UA_CHOOSE && a->typed[0]) {
-            queue_request rq = {.action = QA_DECLINE, .reason = a->typed};
-            if (queues_act(a->s, &a->e->queue, a->saved_item.id, rq, err, sizeof err)) {
+    client_list_free(f->found, f->n_found);
+    f->found = NULL;
+    f->n_found = 0;
+    if (!client_find(a->s, f->query, &f->found, &f->n_found, err, sizeof err)) app_message(a, true, "%s", err);
+    f->mode = f->n_found ? FIND_PICKING : FIND_NONE_FOUND;
+    return react(RE_REDRAW);
+}
+
+static reaction find_handle(app *a, const event *ev, ui_action act) {
+    find_screen *f = &a->find;
+    if (f->mode == FIND_TYPING) {
+        if (act == UA_BACK) return switch_to(SCR_HOME);
+        if (act == UA_CHOOSE && !f->query[0] && f->for_record) return react(RE_REDRAW); /* a record needs a client */
+        if (act == UA_CHOOSE && !f->query[0]) return start_new(a, NULL);
+        if (act == UA_CHOOSE) return find_search(a);
+        if (act == UA_NONE) edit_field(f->query, sizeof f->query, ev);
+        return react(RE_REDRAW);
+    }
+    int picked = act == UA_DIGIT ? (int)(ev->ch - L'1') : -1;
+    if (picked >= 0 && picked < f->n_found && f->for_record) {
+        snprintf(a->rec.want, sizeof a->rec.want, "%s", f->found[picked].id);
+        a->rec.back = SCR_HOME;
+        return switch_to(SCR_RECORD);
+    }
+    if (picked >= 0 && picked < f->n_found) return start_new(a, &f->found[picked]);
+    if (act == UA_NEW && !f->for_record) return start_new(a, NULL);
+    if (act == UA_BACK) f->mode = FIND_TYPING;
+    return react(RE_REDRAW);
+}
+
+static reaction lang_handle(app *a, const event *ev, ui_action act) {
+    if (act == UA_LEAVE) return leave_intake(a);
+    if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) {
+        a->in.w->client_lang = ev->ch == L'1' ? LANG_EN : LANG_ZH;
+        /* the language is chosen once: the intake form's language question holds it (a new client's is still
+         * shown with it chosen, a returning client's is not asked again) */
+        prefill(a, "language", ev->ch == L'1' ? "en" : "zh", a->in.w->client_id[0] != '\0');
+        after_change(a);
+        return follow(a);
+    }
+    if (act == UA_BACK) return switch_to(SCR_FIND);
+    return react(RE_REDRAW);
+}
+
+static bool summary_typing(const app *a) { return a->sum.declining; }
+
+static reaction summary_handle(app *a, const event *ev, ui_action act) {
+    summary_screen *m = &a->sum;
+    char err[512];
+    if (m->declining) { /* the client declined the suggested counselor: recorded with the reason */
+        if (act == UA_BACK) m->declining = false;
+        else if (act == UA_CHOOSE && m->reason[0]) {
+            queue_request rq = {.action = QA_DECLINE, .reason = m->reason};
+            if (queues_act(a->s, &a->e->queue, m->item.id, rq, err, sizeof err)) {
                 queue_item now_item;
-                if (queues_find(a->db, a->saved_item.id, &now_item, err, sizeof err)) a->saved_item = now_item;
-                app_message(a, false, "%s", a->saved_item.match_by_hand ? tr("declined_by_hand") : tr("declined"));
+                if (queues_find(a->db, m->item.id, &now_item, err, sizeof err)) m->item = now_item;
+                app_message(a, false, "%s", m->item.match_by_hand ? tr("declined_by_hand") : tr("declined"));
             } else {
                 app_message(a, true, "%s", err);
             }
-            secret_wipe(a->typed, sizeof a->typed);
-            a->declining = false;
+            secret_wipe(m->reason, sizeof m->reason);
+            m->declining = false;
         } else if (act == UA_NONE) {
-            edit_field(a->typed, sizeof a->typed, ev);
+            edit_field(m->reason, sizeof m->reason, ev);
         }
-        return;
+        return react(RE_REDRAW);
     }
     if (act == UA_DECLINE) {
-        a->typed[0] = '\0';
-        a->declining = true;
+        m->reason[0] = '\0';
+        m->declining = true;
     } else if (act == UA_CHOOSE) {
-        wizard_free(a->w);
-        a->w_active = false;
-        a->screen = SCR_HOME;
+        intake_drop(a);
+        return switch_to(SCR_HOME);
     }
+    return react(RE_REDRAW);
+}
+
+static void summary_leave(app *a) {
+    secret_wipe(a->sum.reason, sizeof a->sum.reason);
+    a->sum.declining = false;
 }
 
 /* "Press 0-3 to answer, r if the client refuses": what answers this question, from its keys. */
 static void say_what_to_press(app *a, const form_item *it, const scale *s) {
-    const form *f = wizard_form(a->w);
+    const form *f = wizard_form(a->in.w);
     int lo, hi;
     bool every;
     char keys[32] = "";
-    if (answer_key_range(f, a->w->item, &lo, &hi, &every)) snprintf(keys, sizeof keys, "%d-%d", lo, hi);
+    if (answer_key_range(f, a->in.w->item, &lo, &hi, &every)) snprintf(keys, sizeof keys, "%d-%d", lo, hi);
     bool multi = it->type == ITEM_MULTI;
-    app_message(a, true, "%s%s%s%s%s%s", tr("press_pre"), keys, every ? "" : tr("press_arrows"),
-                tr(multi ? "press_tick" : "press_answer"), s->refusable ? tr("press_refuse") : "", multi ? tr("press_then_enter") : "");
+    app_message(a, true, "%s%s%s%s%s%s", tr("press_pre"), keys, every ? "" : keyed("press_arrows"),
+                tr(multi ? "press_tick" : "press_answer"), s->refusable ? keyed("press_refuse") : "", multi ? keyed("press_then_enter") : "");
 }
 
 /* Picks choice c: a single choice answers and moves on (a deliberate key for that option), a multi
@@ -519,29 +1061,30 @@ static void say_what_to_press(app *a, const form_item *it, const scale *s) {
 static void pick(app *a, const form_item *it, int c) {
     a->message[0] = '\0'; /* a what-to-press message is answered */
     if (it->type == ITEM_MULTI) {
-        if (wizard_choose(a->w, c)) {
+        if (wizard_choose(a->in.w, c)) {
             after_change(a);
-            a->choice = c;
+            a->in.choice = (highlight){true, c};
         }
         return;
     }
-    if (wizard_choose(a->w, c)) after_change(a);
+    if (wizard_choose(a->in.w, c)) after_change(a);
 }
 
 /* A choice question. The safety rule: a key that moves on never picks an answer. Enter only goes on
  * (on a required question with no answer it says what to press instead); the arrows only move the
  * highlight; a digit picks the option it is printed beside; Space picks the highlighted one. */
 static void handle_choice(app *a, const event *ev, ui_action act, const form_item *it, const scale *s) {
-    wizard *w = a->w;
+    wizard *w = a->in.w;
     const answer *an = &w->in.a.answers[w->forms[w->pos]][w->item];
-    if (act == UA_NEXT) a->choice = a->choice < 0 ? 0 : (a->choice + 1) % s->n;
-    else if (act == UA_PREV) a->choice = a->choice < 0 ? s->n - 1 : (a->choice + s->n - 1) % s->n;
+    highlight *hl = &a->in.choice;
+    if (act == UA_NEXT) *hl = (highlight){true, hl->on ? (hl->at + 1) % s->n : 0};
+    else if (act == UA_PREV) *hl = (highlight){true, hl->on ? (hl->at + s->n - 1) % s->n : s->n - 1};
     else if (act == UA_DIGIT) {
         int c = answer_choice_for_key(wizard_form(w), w->item, (int)(ev->ch - L'0'));
         if (c >= 0) pick(a, it, c);
         else say_what_to_press(a, it, s);
     } else if (act == UA_TICK) {
-        if (a->choice >= 0 && a->choice < s->n) pick(a, it, a->choice);
+        if (hl->on && hl->at < s->n) pick(a, it, hl->at);
         else say_what_to_press(a, it, s);
     } else if (act == UA_REFUSE && s->refusable) {
         a->message[0] = '\0';
@@ -559,79 +1102,114 @@ static void handle_choice(app *a, const event *ev, ui_action act, const form_ite
     }
 }
 
-static void handle_question(app *a, const event *ev, ui_action act) {
+/* What a typed answer must be, in the staff language, with the question's words as the field's label: shown
+ * beside the field (never "intake.age: ..."). */
+static void field_error(app *a, const form_item *it, bool empty) {
+    char label[160], need[160];
+    text_fit(label, sizeof label, it->text[ui_lang()], 40);
+    size_t n = strlen(label);
+    while (n > 0 && label[n - 1] == ' ') label[--n] = '\0';
+    if (empty) snprintf(need, sizeof need, "%s", tr("need_answer"));
+    else if (it->type == ITEM_NUMBER) snprintf(need, sizeof need, "%s %ld %s %ld", tr("need_number"), it->min, tr("need_to"), it->max);
+    else if (it->type == ITEM_DATE) snprintf(need, sizeof need, "%s", tr("need_date"));
+    else if (it->maxlen > 0) snprintf(need, sizeof need, "%s %d", tr("need_chars"), it->maxlen);
+    else snprintf(need, sizeof need, "%s", tr("need_line"));
+    snprintf(a->in.field_error, sizeof a->in.field_error, "%s: %s", label, need);
+    a->message[0] = '\0';
+}
+
+static reaction handle_question(app *a, const event *ev, ui_action act) {
     char err[512];
-    wizard *w = a->w;
+    wizard *w = a->in.w;
     const form_item *it = wizard_item(w);
     const scale *s = form_item_scale(wizard_form(w), w->item);
     if (act == UA_BACK) {
-        if (wizard_back(w)) after_change(a);
-        else a->screen = SCR_HOME;
-        return;
+        if (!step_back(a)) return switch_to(SCR_HOME);
+        return follow(a);
     }
-    if (act == UA_QUIT) {
-        a->quit_confirm = true;
-        return;
-    }
+    if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);
     if (act == UA_SAVE) {
-        app_message(a, false, "%s", tr("review_hint"));
-        return;
+        app_message(a, false, "%s", keyed("review_hint"));
+        return react(RE_REDRAW);
     }
     if (s) {
         handle_choice(a, ev, act, it, s);
-        return;
+        return follow(a);
     }
     /* a typed answer */
     if (act == UA_CHOOSE) {
-        if (!wizard_type(w, a->typed, err, sizeof err)) {
-            app_message(a, true, "%s", err);
-            return;
+        if (!wizard_type(w, a->in.typed, err, sizeof err)) { /* the core's reason names ids: say it in words */
+            field_error(a, it, false);
+            return react(RE_REDRAW);
         }
         if (!wizard_next(w)) {
-            app_message(a, true, "%s", tr("type_hint"));
-            return;
+            field_error(a, it, true);
+            return react(RE_REDRAW);
         }
         a->message[0] = '\0';
+        a->in.field_error[0] = '\0';
         after_change(a);
     } else if (act == UA_NONE) {
-        edit_field(a->typed, sizeof a->typed, ev);
+        if (a->in.carried && w->pos == a->in.carried_pos && w->item == a->in.carried_item) a->in.typed[0] = '\0';
+        a->in.carried = false; /* the carried search text is replaced by the first key typed, kept by Enter */
+        edit_field(a->in.typed, sizeof a->in.typed, ev);
     }
+    return follow(a);
 }
 
-void intake_handle(app *a, const event *ev, ui_action act) {
-    wizard *w = a->w;
-    switch (a->screen) {
-    case SCR_FIND: handle_find(a, ev, act); return;
-    case SCR_LANG:
-        if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) {
-            w->client_lang = ev->ch == L'1' ? LANG_EN : LANG_ZH;
-            after_change(a);
-        } else if (act == UA_BACK) {
-            a->screen = SCR_FIND;
-        }
-        return;
-    case SCR_SUMMARY: handle_summary(a, ev, act); return;
-    default: break;
+/* The safety steps must be acknowledged before anything else: true when they held the key. */
+static bool safety_steps_hold(app *a, ui_action act) {
+    wizard *w = a->in.w;
+    if (!wizard_needs_safety_steps(w)) return false;
+    if (act == UA_CHOOSE) {
+        char what[160];
+        wizard_safety_describe(w, what, sizeof what); /* which set, for which channel (before it is done) */
+        wizard_safety_acknowledged(w);
+        session_audit(a->s, "safety_steps_acknowledged", w->draft_id, what);
+        intake_autosave(a);
     }
-    if (!a->w_active) {
-        a->screen = SCR_HOME;
-        return;
-    }
-    if (wizard_needs_safety_steps(w)) { /* the safety steps must be acknowledged before anything else */
-        if (act == UA_CHOOSE) {
-            char what[160];
-            wizard_safety_describe(w, what, sizeof what); /* which set, for which channel (before it is done) */
-            wizard_safety_acknowledged(w);
-            session_audit(a->s, "safety_steps_acknowledged", w->draft_id, what);
-            intake_autosave(a);
-        }
-        return;
-    }
-    if (a->screen == SCR_REVIEW) {
-        if (act == UA_QUIT) a->quit_confirm = true;
-        else if (act == UA_CHOOSE || act == UA_SAVE) save_intake(a);
-        else if (act == UA_BACK && wizard_back(w)) after_change(a);
-        return;
-    }
-    handle_question(a, ev, act);
+    return true;
 }
+
+/* PgDn/PgUp scroll the live panel (its level and first reason stay); true when the key was one of them. */
+static bool panel_scroll(app *a, ui_action act) {
+    if (act != UA_PAGE_DOWN && act != UA_PAGE_UP) return false;
+    a->in.panel_top += act == UA_PAGE_DOWN ? 4 : -4;
+    if (a->in.panel_top < 0) a->in.panel_top = 0;
+    return true;
+}
+
+static reaction wizard_handle(app *a, const event *ev, ui_action act) {
+    if (!a->in.active) return switch_to(SCR_HOME);
+    if (safety_steps_hold(a, act)) return react(RE_REDRAW);
+    if (panel_scroll(a, act)) return react(RE_REDRAW);
+    return handle_question(a, ev, act);
+}
+
+static reaction review_handle(app *a, const event *ev, ui_action act) {
+    (void)ev;
+    if (!a->in.active) return switch_to(SCR_HOME);
+    if (safety_steps_hold(a, act)) return react(RE_REDRAW);
+    if (panel_scroll(a, act)) return react(RE_REDRAW);
+    if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);
+    if (act == UA_CHOOSE || act == UA_SAVE) save_intake(a);
+    else if (act == UA_BACK && wizard_back(a->in.w)) after_change(a);
+    else if (act == UA_NEXT || act == UA_PREV) review_move(a, act == UA_NEXT ? 1 : -1);
+    else if (act == UA_EDIT) {
+        review_edit(a);
+        after_change(a);
+    }
+    return follow(a);
+}
+
+/* A typed answer takes printable characters (a choice question takes them as keys). */
+static bool wizard_typing(const app *a) {
+    const wizard *w = a->in.w;
+    return a->in.active && w->stage == WZ_QUESTIONS && !wizard_needs_safety_steps(w) && !form_item_scale(wizard_form(w), w->item);
+}
+
+const screen_ops find_ops = {"find", find_enter, NULL, find_draw, find_handle, find_leave, find_typing};
+const screen_ops lang_ops = {"language", NULL, NULL, lang_draw, lang_handle, NULL, NULL};
+const screen_ops wizard_ops = {"wizard", NULL, intake_load, wizard_draw, wizard_handle, NULL, wizard_typing};
+const screen_ops review_ops = {"review", NULL, intake_load, wizard_draw, review_handle, NULL, NULL};
+const screen_ops summary_ops = {"summary", NULL, intake_load, summary_draw, summary_handle, summary_leave, summary_typing};

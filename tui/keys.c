@@ -1,9 +1,14 @@
 /* One table of keys: dispatch goes through it (key_action_for), the help overlay is drawn from it, and
  * `triage --keys` prints it for the man page's KEYS section (a test checks the two agree). */
+#include <stdio.h>
+#include <string.h>
+
 #include "ui.h"
 
 #define ON(s) (1u << (s))
 #define QUESTIONS (ON(SCR_WIZARD) | ON(SCR_REVIEW))
+#define INTAKE (ON(SCR_LANG) | QUESTIONS)
+#define AFTER_LOGIN (~ON(SCR_LOGIN) & ((1u << SCR_COUNT) - 1))
 #define LISTS (ON(SCR_QUEUE) | ON(SCR_RECORD) | ON(SCR_ROSTER) | ON(SCR_STAFF) | ON(SCR_REPORT))
 
 const key_action key_actions[] = {
@@ -26,8 +31,8 @@ const key_action key_actions[] = {
     {UA_REPORTS, "k", "k_reports", ON(SCR_HOME), false, {0}, {L'k', L'K'}},
     {UA_TAB_NEXT, "Right", "k_tab_next", ON(SCR_QUEUE), false, {KEY_RIGHT}, {0}},
     {UA_TAB_PREV, "Left", "k_tab_prev", ON(SCR_QUEUE), false, {KEY_LEFT}, {0}},
-    {UA_PAGE_DOWN, "PgDn", "k_page_down", LISTS, false, {KEY_NPAGE}, {0}},
-    {UA_PAGE_UP, "PgUp", "k_page_up", LISTS, false, {KEY_PPAGE}, {0}},
+    {UA_PAGE_DOWN, "PgDn", "k_page_down", LISTS | QUESTIONS, true, {KEY_NPAGE}, {0}},
+    {UA_PAGE_UP, "PgUp", "k_page_up", LISTS | QUESTIONS, true, {KEY_PPAGE}, {0}},
     {UA_FILTER, "/", "k_filter", ON(SCR_QUEUE), false, {0}, {L'/'}},
     {UA_ACK, "a", "k_ack", ON(SCR_QUEUE), false, {0}, {L'a', L'A'}},
     {UA_CONFIRM, "c", "k_confirm", ON(SCR_QUEUE), false, {0}, {L'c', L'C'}},
@@ -45,6 +50,11 @@ const key_action key_actions[] = {
     {UA_HELP, "? F1", "k_help", 0, false, {KEY_F(1)}, {L'?'}},
     {UA_QUIT, "q", "k_quit", ON(SCR_HOME) | QUESTIONS | LISTS, false, {0}, {L'q', L'Q'}},
     {UA_REDRAW, "Ctrl-L", "k_redraw", 0, true, {K_CTRL_L}, {0}},
+    /* function keys: they act in a text field too, where a control character typed by mistake must not */
+    {UA_LEAVE, "F3", "k_leave", INTAKE, true, {KEY_F(3)}, {0}},
+    {UA_LOGOUT, "F4", "k_logout", AFTER_LOGIN, true, {KEY_F(4)}, {0}},
+    {UA_DISCARD, "x", "k_discard", ON(SCR_HOME), false, {0}, {L'x', L'X'}},
+    {UA_EDIT, "e", "k_edit", ON(SCR_REVIEW), false, {0}, {L'e', L'E'}},
 };
 const int n_key_actions = (int)(sizeof key_actions / sizeof key_actions[0]);
 
@@ -68,20 +78,117 @@ ui_action key_action_for(screen_id screen, bool typing, const event *ev) {
     return UA_NONE;
 }
 
+/* The names by which hints refer to actions: "{queues}" in a string of the staff interface. */
+static const struct {
+    const char *name;
+    ui_action act;
+} action_names[] = {
+    {"next", UA_NEXT},         {"prev", UA_PREV},           {"choose", UA_CHOOSE},     {"back", UA_BACK},
+    {"digit", UA_DIGIT},       {"refuse", UA_REFUSE},       {"save", UA_SAVE},         {"decline", UA_DECLINE},
+    {"new", UA_NEW},           {"resume", UA_RESUME},       {"lang", UA_LANG},         {"help", UA_HELP},
+    {"quit", UA_QUIT},         {"redraw", UA_REDRAW},       {"queues", UA_QUEUES},     {"records", UA_RECORDS},
+    {"roster", UA_ROSTER},     {"staff", UA_STAFF},         {"tab_next", UA_TAB_NEXT}, {"tab_prev", UA_TAB_PREV},
+    {"page_down", UA_PAGE_DOWN}, {"page_up", UA_PAGE_UP},   {"filter", UA_FILTER},     {"ack", UA_ACK},
+    {"confirm", UA_CONFIRM},   {"raise", UA_RAISE},         {"assign", UA_ASSIGN},     {"contact", UA_CONTACT},
+    {"close", UA_CLOSE},       {"available", UA_AVAILABLE}, {"lock", UA_LOCK},         {"reset", UA_RESET},
+    {"role", UA_ROLE},         {"reports", UA_REPORTS},     {"tick", UA_TICK},         {"leave", UA_LEAVE},
+    {"logout", UA_LOGOUT},     {"discard", UA_DISCARD},     {"edit", UA_EDIT},
+};
+
+/* A few static buffers taken in turn: one message may name several hints (keyed() six times). */
+static char *scratch(void) {
+    static char bufs[16][1024];
+    static int next;
+    next = (next + 1) % 16;
+    return bufs[next];
+}
+
+const char *key_of(ui_action act, int which) {
+    for (int i = 0; i < n_key_actions; i++) {
+        if (key_actions[i].act != act) continue;
+        /* the key names are separated by spaces ("Shift-Tab  Up", "? F1"); past the last, the first */
+        const char *p = key_actions[i].keys, *first = NULL;
+        size_t first_n = 0;
+        for (int n = 1; *p; n++) {
+            while (*p == ' ') p++;
+            size_t len = strcspn(p, " ");
+            if (!len) break;
+            if (n == 1) first = p, first_n = len;
+            if (n == which) {
+                first = p;
+                first_n = len;
+                break;
+            }
+            p += len;
+        }
+        if (!first) return "?";
+        char name[64], lookup[80];
+        snprintf(name, sizeof name, "%.*s", (int)first_n, first);
+        snprintf(lookup, sizeof lookup, "key:%s", name);
+        const char *t = tr(lookup); /* a key name in the staff language, where it differs */
+        char *out = scratch();
+        snprintf(out, 1024, "%s", t == lookup ? name : t);
+        return out;
+    }
+    return "?";
+}
+
+const char *keyed(const char *key) {
+    const char *in = tr(key);
+    char *out = scratch();
+    size_t o = 0;
+    for (const char *p = in; *p && o < 1023;) {
+        const char *end = *p == '{' ? strchr(p, '}') : NULL;
+        if (!end || end - p > 32) {
+            out[o++] = *p++;
+            continue;
+        }
+        char name[40];
+        snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
+        int which = 1;
+        char *dot = strchr(name, '.');
+        if (dot) {
+            which = dot[1] - '0';
+            *dot = '\0';
+        }
+        const char *k = NULL;
+        for (size_t i = 0; i < sizeof action_names / sizeof action_names[0]; i++)
+            if (strcmp(action_names[i].name, name) == 0) k = key_of(action_names[i].act, which);
+        if (!k) { /* not a key: the brace is text */
+            out[o++] = *p++;
+            continue;
+        }
+        o += (size_t)snprintf(out + o, 1024 - o, "%s", k);
+        if (o > 1023) o = 1023;
+        p = end + 1;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 void help_draw(app *a, const layout *l) {
-    int shown = 0;
-    for (int i = 0; i < n_key_actions; i++) shown += !key_actions[i].screens || (key_actions[i].screens & (1u << a->screen));
-    int w = 76 < l->body.w - 4 ? 76 : l->body.w - 4, h = shown + 5;
-    if (h > l->body.h) h = l->body.h; /* a small terminal shows what fits; the man page has them all */
+    int w = 76 < l->body.w - 4 ? 76 : l->body.w - 4;
+    int text_w = w - 21, need = 0;
+    for (int i = 0; i < n_key_actions; i++)
+        if (!key_actions[i].screens || (key_actions[i].screens & (1u << a->screen))) need += wrapped_lines(text_w, tr(key_actions[i].help));
+    int h = need + 5;
+    if (h > l->body.h) h = l->body.h; /* a small terminal shows the keys that fit whole, and says there are more */
     int y = l->body.y, x = (l->body.w - w) / 2;
     for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
     draw_box_title(y, x, h, w, tr("help_title"));
-    int row = y + 2;
-    for (int i = 0; i < n_key_actions && row < y + h - 2; i++) {
+    int row = y + 2, last = y + h - 2;
+    bool all = true;
+    for (int i = 0; i < n_key_actions; i++) {
         const key_action *k = &key_actions[i];
         if (k->screens && !(k->screens & (1u << a->screen))) continue;
+        int lines = wrapped_lines(text_w, tr(k->help));
+        if (row + lines > last - (i < n_key_actions - 1 ? 1 : 0)) { /* never a line cut: the rest is named below */
+            all = false;
+            break;
+        }
         draw_text(row, x + 2, 16, k->keys, theme(C_TITLE));
-        draw_text(row++, x + 19, w - 21, tr(k->help), A_NORMAL);
+        row += draw_wrapped(row, x + 19, text_w, lines, tr(k->help), A_NORMAL);
     }
-    draw_text(y + h - 2, x + 2, w - 4, tr("help_close"), theme(C_DIM));
+    if (!all) draw_text(last - 1, x + 2, w - 4, tr("help_more"), theme(C_ERROR));
+    draw_text(last, x + 2, w - 4, tr("help_close"), theme(C_DIM));
 }

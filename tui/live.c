@@ -64,9 +64,7 @@ void live_poll(app *a, bool force) {
     if (!queues_counts(a->db, &l->counts, err, sizeof err)) app_message(a, true, "%s", err);
     check_reds(a, &before, first);
     /* the open screen reads its rows again before it is drawn */
-    a->q.reload = true;
-    a->ros.reload = true;
-    a->stf.reload = true;
+    a->reload = true;
 }
 
 int live_banner(app *a, int y, int width) {
@@ -75,8 +73,8 @@ int live_banner(app *a, int y, int width) {
     if (!a->s || (l->red_unacknowledged == 0 && late == 0)) return 0;
     char line[256];
     /* waiting for a person first; else a red item whose evaluation (or acknowledgement) is late */
-    if (l->red_unacknowledged) snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_banner"), l->red_unacknowledged, tr("red_banner_key"));
-    else snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_overdue_banner"), late, tr("red_banner_key"));
+    if (l->red_unacknowledged) snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_banner"), l->red_unacknowledged, keyed("red_banner_key"));
+    else snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_overdue_banner"), late, keyed("red_banner_key"));
     attron(theme(C_RED));
     mvhline(y, 0, ' ', width);
     attroff(theme(C_RED));

@@ -28,47 +28,55 @@ bool edit_field(char *buf, size_t size, const event *ev) {
     return true;
 }
 
-void login_draw(app *a, const layout *l) {
+static void login_draw(app *a, const layout *l) {
+    const login_screen *g = &a->login;
     int w = 56, h = 9, y = l->body.y + (l->body.h - h) / 2, x = (l->body.w - w) / 2;
     draw_box_title(y, x, h, w, tr("login_title"));
-    draw_text(y + 2, x + 3, 16, tr("user"), a->login_field == 0 ? theme(C_TITLE) : A_NORMAL);
-    draw_text(y + 2, x + 20, w - 23, a->login_name, A_UNDERLINE);
+    draw_text(y + 2, x + 3, 16, tr("user"), g->field == 0 ? theme(C_TITLE) : A_NORMAL);
+    draw_text(y + 2, x + 20, w - 23, g->name, A_UNDERLINE);
     char stars[64];
-    size_t n = strlen(a->login_pass) < sizeof stars - 1 ? strlen(a->login_pass) : sizeof stars - 1;
+    size_t n = strlen(g->pass) < sizeof stars - 1 ? strlen(g->pass) : sizeof stars - 1;
     memset(stars, '*', n);
     stars[n] = '\0';
-    draw_text(y + 4, x + 3, 16, tr("passphrase"), a->login_field == 1 ? theme(C_TITLE) : A_NORMAL);
+    draw_text(y + 4, x + 3, 16, tr("passphrase"), g->field == 1 ? theme(C_TITLE) : A_NORMAL);
     draw_text(y + 4, x + 20, w - 23, stars, A_UNDERLINE);
-    draw_wrapped(y + 6, x + 3, w - 6, 2, tr("login_hint"), theme(C_DIM));
+    draw_wrapped(y + 6, x + 3, w - 6, 2, keyed("login_hint"), theme(C_DIM));
 }
 
-void login_handle(app *a, const event *ev, ui_action act) {
+static reaction login_handle(app *a, const event *ev, ui_action act) {
+    login_screen *g = &a->login;
     switch (act) {
-    case UA_LANG: ui_set_lang(ui_lang() == LANG_EN ? LANG_ZH : LANG_EN); return;
-    case UA_BACK: a->quit = true; return;
+    case UA_LANG: ui_set_lang(ui_lang() == LANG_EN ? LANG_ZH : LANG_EN); return react(RE_REDRAW);
+    case UA_BACK: return react(RE_QUIT);
     case UA_NEXT:
-    case UA_PREV: a->login_field = !a->login_field; return;
+    case UA_PREV: g->field = !g->field; return react(RE_REDRAW);
     case UA_CHOOSE: break;
     default:
-        edit_field(a->login_field == 0 ? a->login_name : a->login_pass,
-                   a->login_field == 0 ? sizeof a->login_name : sizeof a->login_pass, ev);
-        return;
+        edit_field(g->field == 0 ? g->name : g->pass, g->field == 0 ? sizeof g->name : sizeof g->pass, ev);
+        return react(RE_REDRAW);
     }
-    if (a->login_field == 0) {
-        a->login_field = 1;
-        return;
+    if (g->field == 0) {
+        g->field = 1;
+        return react(RE_REDRAW);
     }
     int wait;
     char err[512];
-    login_status st =
-        session_login(a->db, a->login_name, a->login_pass, strlen(a->login_pass), &a->s, &wait, err, sizeof err);
-    secret_wipe(a->login_pass, sizeof a->login_pass);
+    login_status st = session_login(a->db, g->name, g->pass, strlen(g->pass), &a->s, &wait, err, sizeof err);
+    secret_wipe(g->pass, sizeof g->pass);
     if (st != LOGIN_OK) {
         app_message(a, true, "%s", err);
-        return;
+        return react(RE_REDRAW);
     }
     a->message[0] = '\0';
-    a->screen = SCR_HOME;
     /* an intake left unfinished (crash, power cut, idle lock) continues where it stopped */
-    intake_begin(a, true);
+    return intake_resume(a);
 }
+
+static void login_leave(app *a) { secret_wipe(a->login.pass, sizeof a->login.pass); }
+
+static bool login_typing(const app *a) {
+    (void)a;
+    return true;
+}
+
+const screen_ops login_ops = {"login", NULL, NULL, login_draw, login_handle, login_leave, login_typing};

@@ -106,9 +106,19 @@ static void load_by_client(app *a) {
     q->offset = 0;
 }
 
-static void load_page(app *a) {
+/* The rows of items that fit under the tabs, with the selected item's history below them. */
+static int page_rows(const layout *l) {
+    int top = l->body.y + 1, bottom = l->body.y + l->body.h - 1;
+    int detail_h = l->body.h >= 30 ? 10 : 7;
+    int rows = bottom - (top + 3) - detail_h;
+    if (rows < 1) rows = 1;
+    return rows > QUEUE_PAGE_MAX ? QUEUE_PAGE_MAX : rows;
+}
+
+/* Reads the page (as many rows as fit) and the selected item's history. */
+static void queue_load(app *a, const layout *l) {
     queue_screen *q = &a->q;
-    q->reload = false;
+    q->page = page_rows(l);
     if (!a->s) return;
     char err[512];
     if (q->filter[0] && q->filter_by_client) {
@@ -143,10 +153,9 @@ static void load_page(app *a) {
     load_history(a);
 }
 
-void queue_enter(app *a) {
+static bool queue_enter(app *a) {
     queue_screen *q = &a->q;
     q->prompt = QP_NONE;
-    q->reload = true;
     q->sel = q->offset = 0;
     /* open on the most urgent tab that has something in it */
     q->tab = QT_RED;
@@ -157,11 +166,11 @@ void queue_enter(app *a) {
                 q->tab = (queue_tab)t;
                 break;
             }
-    a->screen = SCR_QUEUE;
     session_audit(a->s, "queue_view", "", ""); /* who looked at the queues, not what each row held */
+    return true;
 }
 
-void queue_leave(app *a) {
+static void queue_leave(app *a) {
     queue_screen *q = &a->q;
     history_drop(q);
     filter_forget(q);
@@ -170,10 +179,9 @@ void queue_leave(app *a) {
     q->n_counselors = 0;
     secret_wipe(q->reason, sizeof q->reason);
     q->prompt = QP_NONE;
-    a->screen = SCR_HOME;
 }
 
-bool queue_typing(const app *a) { return a->q.prompt == QP_REASON || a->q.prompt == QP_FILTER; }
+static bool queue_typing(const app *a) { return a->q.prompt == QP_REASON || a->q.prompt == QP_FILTER; }
 
 /* ---- drawing ---- */
 
@@ -239,6 +247,13 @@ static const char *next_step_key(const app *a, const queue_item *it) {
     return NULL;
 }
 
+/* A counselor by name (the roster's), the code only when the roster no longer has them. */
+static const char *counselor_name(const app *a, const char *code) {
+    for (int i = 0; a->e->has_roster && i < a->e->roster.n; i++)
+        if (strcmp(a->e->roster.v[i].id, code) == 0) return a->e->roster.v[i].name;
+    return code;
+}
+
 static void draw_detail(app *a, int y, int bottom, int width) {
     queue_screen *q = &a->q;
     if (q->sel >= q->n) return;
@@ -246,7 +261,7 @@ static void draw_detail(app *a, int y, int bottom, int width) {
     char line[700];
     mvhline(y, 1, '-', width - 2);
     snprintf(line, sizeof line, " %s %.8s  %s %s  %s %d  %s %d  %s %d ", tr("item"), it->id, tr("counselor"),
-             it->counselor[0] ? it->counselor : "-", tr("contacts"), it->contact_attempts, tr("declines"), it->declines_in_row,
+             it->counselor[0] ? counselor_name(a, it->counselor) : "-", tr("contacts"), it->contact_attempts, tr("declines"), it->declines_in_row,
              tr("escalations"), it->escalations);
     draw_text(y++, 3, width - 6, line, theme(C_TITLE));
     const char *next = next_step_key(a, it);
@@ -270,55 +285,49 @@ static void draw_prompt(app *a, int y, int width) {
     char line[1024];
     switch (q->prompt) {
     case QP_LEVEL:
-        snprintf(line, sizeof line, "%s  1 %s  2 %s  3 %s  4 %s   Esc", tr(q->rq.action == QA_RAISE ? "prompt_raise" : "prompt_confirm"),
-                 level_word(LEVEL_RED), level_word(LEVEL_ORANGE), level_word(LEVEL_YELLOW), level_word(LEVEL_GREEN));
+        snprintf(line, sizeof line, "%s  1 %s  2 %s  3 %s  4 %s   %s", keyed(q->rq.action == QA_RAISE ? "prompt_raise" : "prompt_confirm"),
+                 level_word(LEVEL_RED), level_word(LEVEL_ORANGE), level_word(LEVEL_YELLOW), level_word(LEVEL_GREEN), key_of(UA_BACK, 1));
         break;
     case QP_REASON:
         snprintf(line, sizeof line, "%s %s_",
-                 tr(q->rq.action == QA_DECLINE ? "prompt_decline" : evaluation(&q->rq) ? "prompt_evaluation" : "prompt_reason"),
+                 keyed(q->rq.action == QA_DECLINE ? "prompt_decline" : evaluation(&q->rq) ? "prompt_evaluation" : "prompt_reason"),
                  q->reason);
         break;
     case QP_OUTCOME:
         snprintf(line, sizeof line, "%s  1 %s  2 %s  3 %s  4 %s  5 %s", tr("prompt_outcome"), tr("out_first_session"), tr("out_declined"),
                  tr("out_referred"), tr("out_unreachable"), tr("out_duplicate"));
         break;
-    case QP_FILTER: snprintf(line, sizeof line, "%s %s_", tr("prompt_filter"), q->filter); break;
-    case QP_COUNSELOR: snprintf(line, sizeof line, "%s", tr("prompt_counselor")); break;
-    default: snprintf(line, sizeof line, "%s", tr("queue_hint")); break;
+    case QP_FILTER: snprintf(line, sizeof line, "%s %s_", keyed("prompt_filter"), q->filter); break;
+    case QP_COUNSELOR: snprintf(line, sizeof line, "%s", keyed("prompt_counselor")); break;
+    default: snprintf(line, sizeof line, "%s", keyed("queue_hint")); break;
     }
     draw_text(y, 1, width - 2, line, q->prompt == QP_NONE ? theme(C_DIM) : theme(C_HILITE));
 }
 
 static void draw_counselors(app *a, int y, int bottom, int width) {
     queue_screen *q = &a->q;
-    draw_text(y++, 2, width - 4, tr("prompt_counselor"), theme(C_TITLE));
+    draw_text(y++, 2, width - 4, keyed("prompt_counselor"), theme(C_TITLE));
     for (int i = 0; i < q->n_counselors && y < bottom; i++) {
         const counselor_rec *c = &q->counselors[i];
-        char line[1024];
-        snprintf(line, sizeof line, "%d  %-6s %-24s %-10s %s", i + 1, c->code, c->name, c->languages, c->orientations);
+        char line[1024], name[160], langs[64];
+        text_fit(name, sizeof name, c->name, 24); /* screen columns: Chinese names keep the columns aligned */
+        text_fit(langs, sizeof langs, c->languages, 10);
+        snprintf(line, sizeof line, "%d  %s %s %s", i + 1, name, langs, c->orientations);
         draw_text(y++, 2, width - 4, line, i == q->choice ? theme(C_HILITE) : A_NORMAL);
     }
 }
 
-void queue_draw(app *a, const layout *l) {
+static void queue_draw(app *a, const layout *l) {
     queue_screen *q = &a->q;
     int top = l->body.y + 1, bottom = l->body.y + l->body.h - 1, width = l->body.w;
-    int detail_h = l->body.h >= 30 ? 10 : 7;
-    int rows = bottom - (top + 3) - detail_h;
-    if (rows < 1) rows = 1;
-    if (rows > QUEUE_PAGE_MAX) rows = QUEUE_PAGE_MAX;
-    if (rows != q->page) {
-        q->page = rows;
-        q->reload = true;
-    }
-    if (q->reload) load_page(a);
+    int rows = page_rows(l);
     draw_tabs(a, top, width);
     char line[256];
     if (q->filter[0] && q->prompt != QP_FILTER) {
-        snprintf(line, sizeof line, "%s \"%s\": %d   (%s)", tr("filtered"), q->filter, q->n, tr("filter_clear"));
+        snprintf(line, sizeof line, "%s \"%s\": %d   (%s)", tr("filtered"), q->filter, q->n, keyed("filter_clear"));
         draw_text(top + 1, 2, width - 4, line, theme(C_TITLE));
     } else if (q->total > q->page) {
-        snprintf(line, sizeof line, "%d-%d / %d   PgUp PgDn", q->total ? q->offset + 1 : 0, q->offset + q->n, q->total);
+        snprintf(line, sizeof line, "%d-%d / %d   %s", q->total ? q->offset + 1 : 0, q->offset + q->n, q->total, keyed("queue_pages"));
         draw_text(top + 1, 2, width - 4, line, theme(C_DIM));
     }
     draw_columns(top + 2, width);
@@ -389,7 +398,8 @@ static void start_assign(app *a) {
     q->prompt = QP_COUNSELOR;
 }
 
-static void move_sel(app *a, int by) {
+/* Moves the selection; past the page's end, to the next page (which is read again). */
+static reaction move_sel(app *a, int by) {
     queue_screen *q = &a->q;
     int at = q->sel + by;
     if (at >= 0 && at < q->n) {
@@ -397,36 +407,37 @@ static void move_sel(app *a, int by) {
     } else if (at >= q->n && q->offset + q->n < q->total && !q->filter_by_client) {
         q->offset += q->page;
         q->sel = 0;
-        q->reload = true;
+        return react(RE_RELOAD);
     } else if (at < 0 && q->offset > 0) {
         q->offset = q->offset > q->page ? q->offset - q->page : 0;
         q->sel = q->page - 1;
-        q->reload = true;
+        return react(RE_RELOAD);
     }
-    if (!q->reload) load_history(a);
+    load_history(a);
+    return react(RE_REDRAW);
 }
 
-static void handle_prompt(app *a, const event *ev, ui_action act) {
+static reaction handle_prompt(app *a, const event *ev, ui_action act) {
     queue_screen *q = &a->q;
     if (act == UA_BACK) {
-        if (q->prompt == QP_FILTER) q->filter[0] = '\0', q->reload = true;
+        bool was_filter = q->prompt == QP_FILTER;
+        if (was_filter) q->filter[0] = '\0';
         q->prompt = QP_NONE;
         secret_wipe(q->reason, sizeof q->reason);
-        return;
+        return react(was_filter ? RE_RELOAD : RE_REDRAW);
     }
     const queue_item *it = q->sel < q->n ? &q->items[q->sel] : NULL;
     switch (q->prompt) {
     case QP_FILTER:
-        if (act == UA_CHOOSE) {
-            q->prompt = QP_NONE;
-            q->filter_by_client = q->filter[0] && !id_like(q->filter);
-            q->filter_search = q->filter_by_client;
-            q->offset = q->sel = 0;
-            q->reload = true;
-        } else {
+        if (act != UA_CHOOSE) {
             edit_field(q->filter, sizeof q->filter, ev);
+            return react(RE_REDRAW);
         }
-        return;
+        q->prompt = QP_NONE;
+        q->filter_by_client = q->filter[0] && !id_like(q->filter);
+        q->filter_search = q->filter_by_client;
+        q->offset = q->sel = 0;
+        return react(RE_RELOAD);
     case QP_LEVEL:
         if (act == UA_DIGIT && ev->ch >= L'1' && ev->ch <= L'4') {
             q->rq.level = (risk_level)(LEVEL_RED - (ev->ch - L'1'));
@@ -439,7 +450,7 @@ static void handle_prompt(app *a, const event *ev, ui_action act) {
             if (evaluation(&q->rq)) q->prompt = QP_REASON;
             else submit(a);
         }
-        return;
+        return react(RE_REDRAW);
     case QP_REASON:
         if (act == UA_CHOOSE) {
             bool needed = q->rq.action == QA_DECLINE || evaluation(&q->rq) ||
@@ -449,13 +460,13 @@ static void handle_prompt(app *a, const event *ev, ui_action act) {
         } else {
             edit_field(q->reason, sizeof q->reason, ev);
         }
-        return;
+        return react(RE_REDRAW);
     case QP_OUTCOME:
         if (act == UA_DIGIT && ev->ch >= L'1' && ev->ch <= L'5') {
             q->rq.outcome = (queue_outcome)(QO_FIRST_SESSION + (ev->ch - L'1'));
             submit(a);
         }
-        return;
+        return react(RE_REDRAW);
     case QP_COUNSELOR:
         if (act == UA_NEXT) q->choice = (q->choice + 1) % q->n_counselors;
         else if (act == UA_PREV) q->choice = (q->choice + q->n_counselors - 1) % q->n_counselors;
@@ -464,75 +475,87 @@ static void handle_prompt(app *a, const event *ev, ui_action act) {
             q->rq.counselor = q->counselors[q->choice].code;
             submit(a);
         }
-        return;
-    default: return;
+        return react(RE_REDRAW);
+    default: return react(RE_REDRAW);
     }
 }
 
-void queue_handle(app *a, const event *ev, ui_action act) {
+/* Opens the selected item's client record over the queue; Esc comes back to this page. */
+static reaction open_record(app *a) {
     queue_screen *q = &a->q;
-    if (q->prompt != QP_NONE) {
-        handle_prompt(a, ev, act);
-        return;
-    }
+    if (q->sel >= q->n) return react(RE_REDRAW);
+    snprintf(a->rec.want, sizeof a->rec.want, "%s", q->items[q->sel].client_id);
+    a->rec.back = SCR_QUEUE;
+    return (reaction){RE_OPEN, SCR_RECORD};
+}
+
+static reaction show_tab(app *a, int t) {
+    queue_screen *q = &a->q;
+    if (t < 0 || t >= QT_COUNT) return react(RE_REDRAW);
+    q->tab = (queue_tab)t;
+    q->filter[0] = '\0';
+    q->filter_by_client = false;
+    q->offset = q->sel = 0;
+    return react(RE_RELOAD);
+}
+
+/* A request on the selected item: some go at once, others ask for a level, a reason or an outcome first. */
+static reaction request(app *a, ui_action act) {
+    queue_screen *q = &a->q;
     switch (act) {
-    case UA_BACK:
-        if (q->filter[0]) {
-            q->filter[0] = '\0';
-            q->filter_by_client = false;
-            q->reload = true;
-        } else {
-            queue_leave(a);
-        }
-        return;
-    case UA_NEXT: move_sel(a, 1); return;
-    case UA_PREV: move_sel(a, -1); return;
-    case UA_PAGE_DOWN: move_sel(a, q->page - q->sel); return;
-    case UA_PAGE_UP: move_sel(a, -q->sel - 1); return;
-    case UA_TAB_NEXT:
-    case UA_TAB_PREV:
-    case UA_DIGIT: {
-        int t = act == UA_DIGIT ? ev->ch - L'1' : ((int)q->tab + (act == UA_TAB_NEXT ? 1 : QT_COUNT - 1)) % QT_COUNT;
-        if (t < 0 || t >= QT_COUNT) return;
-        q->tab = (queue_tab)t;
-        q->filter[0] = '\0';
-        q->filter_by_client = false;
-        q->offset = q->sel = 0;
-        q->reload = true;
-        return;
-    }
-    case UA_FILTER:
-        q->prompt = QP_FILTER;
-        q->filter[0] = '\0';
-        return;
-    case UA_CHOOSE:
-        if (q->sel < q->n) record_open(a, q->items[q->sel].client_id, SCR_QUEUE);
-        return;
     case UA_ACK:
         if (begin_request(a, QA_ACK)) submit(a);
-        return;
+        break;
     case UA_CONTACT:
         if (begin_request(a, QA_CONTACT)) submit(a);
-        return;
+        break;
     case UA_CONFIRM: {
         char why[256]; /* asked before the prompt, so no one types a level they may not set */
         if (!session_allowed(a->s, ACT_LEVEL_CONFIRM, why, sizeof why)) app_message(a, true, "%s", why);
         else if (begin_request(a, QA_CONFIRM)) q->prompt = QP_LEVEL;
-        return;
+        break;
     }
     case UA_RAISE:
         if (begin_request(a, QA_RAISE)) q->prompt = QP_LEVEL;
-        return;
+        break;
     case UA_DECLINE:
         if (begin_request(a, QA_DECLINE)) q->prompt = QP_REASON;
-        return;
+        break;
     case UA_CLOSE:
         if (begin_request(a, QA_CLOSE)) q->prompt = QP_OUTCOME;
-        return;
+        break;
     case UA_ASSIGN:
         if (begin_request(a, QA_ASSIGN)) start_assign(a);
-        return;
-    case UA_QUIT: queue_leave(a); return;
-    default: return;
+        break;
+    default: break;
+    }
+    return react(RE_REDRAW);
+}
+
+static reaction queue_handle(app *a, const event *ev, ui_action act) {
+    queue_screen *q = &a->q;
+    if (q->prompt != QP_NONE) return handle_prompt(a, ev, act);
+    switch (act) {
+    case UA_BACK:
+        if (!q->filter[0]) return switch_to(SCR_HOME);
+        q->filter[0] = '\0';
+        q->filter_by_client = false;
+        return react(RE_RELOAD);
+    case UA_NEXT: return move_sel(a, 1);
+    case UA_PREV: return move_sel(a, -1);
+    case UA_PAGE_DOWN: return move_sel(a, q->page - q->sel);
+    case UA_PAGE_UP: return move_sel(a, -q->sel - 1);
+    case UA_TAB_NEXT:
+    case UA_TAB_PREV: return show_tab(a, ((int)q->tab + (act == UA_TAB_NEXT ? 1 : QT_COUNT - 1)) % QT_COUNT);
+    case UA_DIGIT: return show_tab(a, ev->ch - L'1');
+    case UA_FILTER:
+        q->prompt = QP_FILTER;
+        q->filter[0] = '\0';
+        return react(RE_REDRAW);
+    case UA_CHOOSE: return open_record(a);
+    case UA_QUIT: return switch_to(SCR_HOME);
+    default: return request(a, act);
     }
 }
+
+const screen_ops queue_ops = {"queue", queue_enter, queue_load, queue_draw, queue_handle, queue_leave, queue_typing};

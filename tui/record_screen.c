@@ -36,7 +36,7 @@ static void add_trajectory(record_screen *r, const char *form_id, const char *ti
         int v = intake_summary_score(&r->rec.intakes[i], form_id);
         if (v < 0) continue;
         char day[32], bar[128] = "";
-        day_of(r->rec.intakes[i].at, day, sizeof day, false);
+        day_of(r->rec.intakes[i].at, day, sizeof day, true); /* two visits on one day are told apart */
         int n = max > 0 ? v * 30 / max : 0;
         for (int k = 0; k < 30; k++) strcat(bar, k < n ? "#" : ".");
         add(r, C_NORMAL, "  %s  %s %2d", day, bar, v);
@@ -91,31 +91,36 @@ static void build(app *a) {
     }
 }
 
-void record_open(app *a, const char *client_id, screen_id back) {
+/* Opens the record of the client in `want` (audited by the core); false (with the message) when it cannot. */
+static bool record_enter(app *a) {
     char err[512], id[STORE_ID_LEN];
-    snprintf(id, sizeof id, "%s", client_id); /* client_id may point into a list the close below frees */
-    record_close(a);
     record_screen *r = &a->rec;
+    snprintf(id, sizeof id, "%s", r->want);
+    screen_id back = r->back;
+    view_clear(&r->lines, &r->n_lines);
+    client_record_free(&r->rec);
+    memset(r, 0, sizeof *r);
     r->back = back;
     if (!client_record_open(a->s, id, &r->rec, err, sizeof err)) {
         app_message(a, true, "%s", err);
-        return;
+        return false;
     }
     r->open = true;
     build(a);
-    a->screen = SCR_RECORD;
+    return true;
 }
 
-void record_close(app *a) {
+/* Names, notes and reasons were here: wiped. */
+static void record_leave(app *a) {
     record_screen *r = &a->rec;
-    view_clear(&r->lines, &r->n_lines); /* names, notes and reasons were here: wiped */
+    view_clear(&r->lines, &r->n_lines);
     client_record_free(&r->rec);
     screen_id back = r->back;
     memset(r, 0, sizeof *r);
     r->back = back;
 }
 
-void record_draw(app *a, const layout *l) {
+static void record_draw(app *a, const layout *l) {
     record_screen *r = &a->rec;
     int top = l->body.y + 1, rows = l->body.h - 3;
     if (r->top > r->n_lines - rows) r->top = r->n_lines - rows > 0 ? r->n_lines - rows : 0;
@@ -123,20 +128,18 @@ void record_draw(app *a, const layout *l) {
         const view_line *v = &r->lines[r->top + i];
         draw_text(top + i, 2, l->body.w - 4, v->text, theme((color_role)v->attr));
     }
-    draw_text(l->body.y + l->body.h - 1, 1, l->body.w - 2, tr("record_hint"), theme(C_DIM));
+    draw_text(l->body.y + l->body.h - 1, 1, l->body.w - 2, keyed("record_hint"), theme(C_DIM));
 }
 
-void record_handle(app *a, const event *ev, ui_action act) {
+static reaction record_handle(app *a, const event *ev, ui_action act) {
     (void)ev;
     record_screen *r = &a->rec;
     if (act == UA_NEXT && r->top < r->n_lines - 1) r->top++;
     else if (act == UA_PREV && r->top > 0) r->top--;
     else if (act == UA_PAGE_DOWN) r->top += 10;
     else if (act == UA_PAGE_UP) r->top = r->top > 10 ? r->top - 10 : 0;
-    else if (act == UA_BACK || act == UA_QUIT) {
-        screen_id back = r->back;
-        record_close(a);
-        a->screen = back == SCR_QUEUE ? SCR_QUEUE : SCR_HOME;
-        if (back == SCR_QUEUE) a->q.reload = true;
-    }
+    else if (act == UA_BACK || act == UA_QUIT) return (reaction){RE_RETURN, r->back == SCR_QUEUE ? SCR_QUEUE : SCR_HOME};
+    return react(RE_REDRAW);
 }
+
+const screen_ops record_ops = {"record", record_enter, NULL, record_draw, record_handle, record_leave, NULL};

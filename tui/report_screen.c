@@ -241,11 +241,11 @@ static void run(app *a) {
     r->form.active = false;
 }
 
-void report_enter(app *a) {
+static bool report_enter(app *a) {
     char why[256];
     if (!session_allowed(a->s, ACT_REPORT, why, sizeof why)) {
         app_message(a, true, "%s", why);
-        return;
+        return false;
     }
     report_screen *r = &a->rep;
     clear_lines(r);
@@ -257,45 +257,47 @@ void report_enter(app *a) {
     int64_t now = clock_now();
     day_text(now - 29 * 86400, r->form.f[0].value, sizeof r->form.f[0].value); /* the last 30 days */
     day_text(now, r->form.f[1].value, sizeof r->form.f[1].value);
-    a->screen = SCR_REPORT;
+    return true;
 }
 
-void report_leave(app *a) {
+static void report_leave(app *a) {
     clear_lines(&a->rep);
     field_form_clear(&a->rep.form);
-    a->screen = SCR_HOME;
 }
 
-bool report_typing(const app *a) { return a->rep.form.active; }
+static bool report_typing(const app *a) { return a->rep.form.active; }
 
-void report_draw(app *a, const layout *l) {
+static void report_draw(app *a, const layout *l) {
     report_screen *r = &a->rep;
     int top = l->body.y + 1, rows = l->body.h - 3, width = l->body.w;
     draw_text(top, 2, width - 4, tr("rep_title"), theme(C_TITLE));
     if (r->form.active) {
         field_form_draw(&r->form, top + 2, 3, width - 4);
-        draw_wrapped(top + 5, 3, width - 6, 3, tr("rep_form_hint"), theme(C_DIM));
+        draw_wrapped(top + 5, 3, width - 6, 3, keyed("rep_form_hint"), theme(C_DIM));
         return;
     }
     rows -= 1;
     if (r->top > r->n_lines - rows) r->top = r->n_lines - rows > 0 ? r->n_lines - rows : 0;
     for (int i = 0; i < rows && r->top + i < r->n_lines; i++)
         draw_text(top + 1 + i, 1, width - 2, r->lines[r->top + i].text, theme((color_role)r->lines[r->top + i].attr));
-    draw_text(l->body.y + l->body.h - 1, 1, width - 2, tr("rep_hint"), theme(C_DIM));
+    draw_text(l->body.y + l->body.h - 1, 1, width - 2, keyed("rep_hint"), theme(C_DIM));
 }
 
-void report_handle(app *a, const event *ev, ui_action act) {
+static reaction report_handle(app *a, const event *ev, ui_action act) {
     report_screen *r = &a->rep;
     if (r->form.active) {
-        if (act == UA_BACK) report_leave(a);
-        else if (act == UA_CHOOSE || act == UA_SAVE) run(a);
+        if (act == UA_BACK) return switch_to(SCR_HOME);
+        if (act == UA_CHOOSE || act == UA_SAVE) run(a);
         else field_form_handle(&r->form, ev, act);
-        return;
+        return react(RE_REDRAW);
     }
     if (act == UA_NEXT && r->top < r->n_lines - 1) r->top++;
     else if (act == UA_PREV && r->top > 0) r->top--;
     else if (act == UA_PAGE_DOWN) r->top += 10;
     else if (act == UA_PAGE_UP) r->top = r->top > 10 ? r->top - 10 : 0;
     else if (act == UA_CHOOSE) r->form.active = true; /* another range */
-    else if (act == UA_BACK || act == UA_QUIT) report_leave(a);
+    else if (act == UA_BACK || act == UA_QUIT) return switch_to(SCR_HOME);
+    return react(RE_REDRAW);
 }
+
+const screen_ops report_ops = {"report", report_enter, NULL, report_draw, report_handle, report_leave, report_typing};

@@ -12,9 +12,9 @@ enum { RF_CODE, RF_NAME, RF_GENDER, RF_LANGUAGES, RF_ORIENTATIONS, RF_HIGH_RISK,
 static const char *const labels[RF_COUNT] = {"f_code",     "f_name",      "f_gender",   "f_languages", "f_orientations",
                                              "f_high_risk", "f_available", "f_capacity", "f_weights"};
 
-static void load(app *a) {
+static void roster_list_load(app *a, const layout *l) {
+    (void)l;
     roster_screen *r = &a->ros;
-    r->reload = false;
     free(r->list);
     free(r->caseload);
     r->list = NULL;
@@ -41,30 +41,28 @@ static void reload_engine_roster(app *a) {
     if (a->e->has_roster) roster_free(&a->e->roster);
     a->e->roster = fresh;
     a->e->has_roster = fresh.n > 0;
-    a->matches_stale = true;
+    a->in.matches_stale = true;
 }
 
-void roster_enter(app *a) {
+static bool roster_enter(app *a) {
     char why[256];
     if (!session_allowed(a->s, ACT_ROSTER_MANAGE, why, sizeof why)) {
         app_message(a, true, "%s", why);
-        return;
+        return false;
     }
     a->ros.sel = a->ros.top = 0;
-    a->ros.reload = true;
-    a->screen = SCR_ROSTER;
+    return true;
 }
 
-void roster_leave(app *a) {
+static void roster_leave(app *a) {
     roster_screen *r = &a->ros;
     field_form_clear(&r->form);
     free(r->list);
     free(r->caseload);
     memset(r, 0, sizeof *r);
-    a->screen = SCR_HOME;
 }
 
-bool roster_typing(const app *a) { return a->ros.form.active; }
+static bool roster_typing(const app *a) { return a->ros.form.active; }
 
 static void open_form(app *a, const counselor_rec *c) {
     field_form *f = &a->ros.form;
@@ -105,7 +103,6 @@ static bool save_counselor(app *a, counselor_rec *c) {
         return false;
     }
     reload_engine_roster(a);
-    a->ros.reload = true;
     return true;
 }
 
@@ -152,15 +149,14 @@ static void save_form(app *a) {
     }
 }
 
-void roster_draw(app *a, const layout *l) {
+static void roster_draw(app *a, const layout *l) {
     roster_screen *r = &a->ros;
-    if (r->reload) load(a);
     int top = l->body.y + 1, bottom = l->body.y + l->body.h - 1, width = l->body.w;
     draw_text(top, 2, width - 4, tr("roster_title"), theme(C_TITLE));
     if (r->form.active) {
         draw_text(top + 1, 2, width - 4, tr(r->form.kind ? "roster_edit" : "roster_new"), theme(C_DIM));
         field_form_draw(&r->form, top + 3, 3, width - 4);
-        draw_wrapped(top + 4 + RF_COUNT, 3, width - 6, 3, tr("roster_form_hint"), theme(C_DIM));
+        draw_wrapped(top + 4 + RF_COUNT, 3, width - 6, 3, keyed("roster_form_hint"), theme(C_DIM));
         return;
     }
     /* columns placed by screen position: Chinese names take two columns a character */
@@ -186,27 +182,33 @@ void roster_draw(app *a, const layout *l) {
         }
         for (int k = 0; k < 9; k++) draw_text(y, x[k], k < 8 ? x[k + 1] - x[k] - 1 : width - x[k] - 1, cells[k], at);
     }
-    if (r->n == 0) draw_text(top + 3, 3, width - 6, tr("roster_empty"), theme(C_DIM));
-    draw_text(bottom - 1, 1, width - 2, tr("roster_hint"), theme(C_DIM));
+    if (r->n == 0) draw_text(top + 3, 3, width - 6, keyed("roster_empty"), theme(C_DIM));
+    draw_text(bottom - 1, 1, width - 2, keyed("roster_hint"), theme(C_DIM));
 }
 
-void roster_handle(app *a, const event *ev, ui_action act) {
+static reaction roster_handle(app *a, const event *ev, ui_action act) {
     roster_screen *r = &a->ros;
     if (r->form.active) {
         if (act == UA_BACK) field_form_clear(&r->form);
         else if (act == UA_SAVE) save_form(a);
         else if (act == UA_CHOOSE) r->form.at = (r->form.at + 1) % r->form.n;
-        else if (r->form.kind == 1 && r->form.at == RF_CODE && act == UA_NONE) return; /* a code names the counselor */
+        else if (r->form.kind == 1 && r->form.at == RF_CODE && act == UA_NONE) return react(RE_REDRAW); /* a code names the counselor */
         else field_form_handle(&r->form, ev, act);
-        return;
+        return react(act == UA_SAVE ? RE_RELOAD : RE_REDRAW); /* saved: the list is read again */
     }
     switch (act) {
     case UA_BACK:
-    case UA_QUIT: roster_leave(a); return;
-    case UA_NEXT: if (r->sel < r->n - 1) r->sel++; return;
-    case UA_PREV: if (r->sel > 0) r->sel--; return;
-    case UA_NEW: open_form(a, NULL); return;
-    case UA_CHOOSE: if (r->sel < r->n) open_form(a, &r->list[r->sel]); return;
+    case UA_QUIT: return switch_to(SCR_HOME);
+    case UA_NEXT:
+        if (r->sel < r->n - 1) r->sel++;
+        break;
+    case UA_PREV:
+        if (r->sel > 0) r->sel--;
+        break;
+    case UA_NEW: open_form(a, NULL); break;
+    case UA_CHOOSE:
+        if (r->sel < r->n) open_form(a, &r->list[r->sel]);
+        break;
     case UA_AVAILABLE:
         if (r->sel < r->n) {
             counselor_rec c = r->list[r->sel];
@@ -214,7 +216,10 @@ void roster_handle(app *a, const event *ev, ui_action act) {
             if (save_counselor(a, &c))
                 app_message(a, false, "%s: %s", c.code, tr(c.available ? "now_available" : "now_unavailable"));
         }
-        return;
-    default: return;
+        return react(RE_RELOAD);
+    default: break;
     }
+    return react(RE_REDRAW);
 }
+
+const screen_ops roster_ops = {"roster", roster_enter, roster_list_load, roster_draw, roster_handle, roster_leave, roster_typing};

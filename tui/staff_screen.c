@@ -10,9 +10,9 @@
 enum { SF_NEW, SF_RESET };
 enum { NF_NAME, NF_ROLE, NF_PASS, NF_PASS2 };
 
-static void load(app *a) {
+static void staff_load(app *a, const layout *l) {
+    (void)l;
     staff_screen *s = &a->stf;
-    s->reload = false;
     free(s->list);
     s->list = NULL;
     s->n = 0;
@@ -21,26 +21,24 @@ static void load(app *a) {
     if (s->sel >= s->n) s->sel = s->n ? s->n - 1 : 0;
 }
 
-void staff_enter(app *a) {
+static bool staff_enter(app *a) {
     char why[256];
     if (!session_allowed(a->s, ACT_STAFF_MANAGE, why, sizeof why)) {
         app_message(a, true, "%s", why);
-        return;
+        return false;
     }
     a->stf.sel = a->stf.top = 0;
-    a->stf.reload = true;
-    a->screen = SCR_STAFF;
+    return true;
 }
 
-void staff_leave(app *a) {
+static void staff_leave(app *a) {
     staff_screen *s = &a->stf;
     field_form_clear(&s->form);
     free(s->list);
     memset(s, 0, sizeof *s);
-    a->screen = SCR_HOME;
 }
 
-bool staff_typing(const app *a) { return a->stf.form.active; }
+static bool staff_typing(const app *a) { return a->stf.form.active; }
 
 static void open_form(app *a, int kind) {
     field_form *f = &a->stf.form;
@@ -97,12 +95,10 @@ static void save_form(app *a) {
     }
     app_message(a, false, "%s: %s", who, tr(f->kind == SF_NEW ? "staff_added" : "pass_reset"));
     field_form_clear(f);
-    s->reload = true;
 }
 
-void staff_draw(app *a, const layout *l) {
+static void staff_draw(app *a, const layout *l) {
     staff_screen *s = &a->stf;
-    if (s->reload) load(a);
     int top = l->body.y + 1, bottom = l->body.y + l->body.h - 1, width = l->body.w;
     draw_text(top, 2, width - 4, tr("staff_title"), theme(C_TITLE));
     if (s->form.active) {
@@ -111,7 +107,7 @@ void staff_draw(app *a, const layout *l) {
                  s->form.kind == SF_RESET && s->sel < s->n ? s->list[s->sel].name : "");
         draw_text(top + 1, 2, width - 4, title, theme(C_DIM));
         field_form_draw(&s->form, top + 3, 3, width - 4);
-        draw_wrapped(top + 4 + s->form.n, 3, width - 6, 3, tr("staff_form_hint"), theme(C_DIM));
+        draw_wrapped(top + 4 + s->form.n, 3, width - 6, 3, keyed("staff_form_hint"), theme(C_DIM));
         return;
     }
     draw_text(top + 2, 1, width - 2, tr("staff_columns"), theme(C_DIM) | A_UNDERLINE);
@@ -125,11 +121,11 @@ void staff_draw(app *a, const layout *l) {
                  r->failed_logins);
         draw_text(top + 3 + i - s->top, 1, width - 2, line, i == s->sel ? theme(C_HILITE) : r->locked ? A_BOLD : A_NORMAL);
     }
-    if (s->role_prompt) draw_text(bottom - 1, 1, width - 2, tr("role_prompt"), theme(C_HILITE));
-    else draw_text(bottom - 1, 1, width - 2, tr("staff_hint"), theme(C_DIM));
+    if (s->role_prompt) draw_text(bottom - 1, 1, width - 2, keyed("role_prompt"), theme(C_HILITE));
+    else draw_text(bottom - 1, 1, width - 2, keyed("staff_hint"), theme(C_DIM));
 }
 
-void staff_handle(app *a, const event *ev, ui_action act) {
+static reaction staff_handle(app *a, const event *ev, ui_action act) {
     staff_screen *s = &a->stf;
     char err[512];
     if (s->form.active) {
@@ -139,35 +135,45 @@ void staff_handle(app *a, const event *ev, ui_action act) {
             if (s->form.at == s->form.n - 1) save_form(a);
             else s->form.at++;
         } else field_form_handle(&s->form, ev, act);
-        return;
+        return react(act == UA_SAVE || act == UA_CHOOSE ? RE_RELOAD : RE_REDRAW); /* saved: the list is read again */
     }
     const staff_rec *r = s->sel < s->n ? &s->list[s->sel] : NULL;
     if (s->role_prompt) {
-        s->role_prompt = 0;
+        s->role_prompt = false;
         if (act == UA_DIGIT && r && ev->ch >= L'1' && ev->ch <= L'3') {
             staff_role role = (staff_role)(ev->ch - L'1');
             if (staff_set_role(a->s, r->name, role, err, sizeof err))
                 app_message(a, false, "%s: %s", r->name, staff_role_name(role));
             else app_message(a, true, "%s", err);
-            s->reload = true;
+            return react(RE_RELOAD);
         }
-        return;
+        return react(RE_REDRAW);
     }
     switch (act) {
     case UA_BACK:
-    case UA_QUIT: staff_leave(a); return;
-    case UA_NEXT: if (s->sel < s->n - 1) s->sel++; return;
-    case UA_PREV: if (s->sel > 0) s->sel--; return;
-    case UA_NEW: open_form(a, SF_NEW); return;
-    case UA_RESET: if (r) open_form(a, SF_RESET); return;
-    case UA_ROLE: if (r) s->role_prompt = 1; return;
+    case UA_QUIT: return switch_to(SCR_HOME);
+    case UA_NEXT:
+        if (s->sel < s->n - 1) s->sel++;
+        break;
+    case UA_PREV:
+        if (s->sel > 0) s->sel--;
+        break;
+    case UA_NEW: open_form(a, SF_NEW); break;
+    case UA_RESET:
+        if (r) open_form(a, SF_RESET);
+        break;
+    case UA_ROLE:
+        if (r) s->role_prompt = true;
+        break;
     case UA_LOCK:
-        if (!r) return;
+        if (!r) break;
         if (staff_set_locked(a->s, r->name, !r->locked, err, sizeof err))
             app_message(a, false, "%s: %s", r->name, tr(r->locked ? "unlocked" : "locked"));
         else app_message(a, true, "%s", err);
-        s->reload = true;
-        return;
-    default: return;
+        return react(RE_RELOAD);
+    default: break;
     }
+    return react(RE_REDRAW);
 }
+
+const screen_ops staff_ops = {"staff", staff_enter, staff_load, staff_draw, staff_handle, staff_leave, staff_typing};

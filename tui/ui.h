@@ -57,6 +57,11 @@ int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_
 /* How many lines draw_wrapped would take for the whole text. */
 int wrapped_lines(int width, const char *utf8);
 int text_width(const char *utf8);
+/* The text cut (with an ellipsis) or padded with spaces to exactly cols screen columns: columns of a list
+ * stay aligned whatever the script (a Chinese character takes two). */
+void text_fit(char *out, size_t size, const char *utf8, int cols);
+/* The first line of the text that fits in cols columns (into out); returns the rest ("" at the end). */
+const char *text_take(const char *utf8, int cols, char *out, size_t size);
 void draw_box_title(int y, int x, int h, int w, const char *title);
 
 /* ---- strings of the staff interface ---- */
@@ -102,7 +107,6 @@ typedef struct {
     queue_row_view views[QUEUE_PAGE_MAX];
     int n, offset, sel, page; /* the rows read, the first row's place in the tab, the selected row, rows that fit */
     int total;                 /* rows in the tab (or found by the filter) */
-    bool reload;               /* read the page again before drawing */
     /* the selected item's history (who did what and when) */
     queue_history_entry *hist;
     int n_hist;
@@ -133,7 +137,8 @@ typedef struct {
     bool open;
     view_line *lines;
     int n_lines, top;
-    screen_id back; /* where Esc goes */
+    char want[STORE_ID_LEN]; /* the client to open (set before entering) */
+    screen_id back;          /* where Esc goes */
 } record_screen;
 
 /* A small form of text fields (roster and staff editors). */
@@ -156,15 +161,13 @@ typedef struct {
     int n, sel, top;
     int *caseload; /* live: open items assigned, per counselor */
     field_form form;
-    bool reload;
 } roster_screen;
 
 typedef struct {
     staff_rec *list;
     int n, sel, top;
     field_form form;
-    int role_prompt; /* choosing a new role for the selected member */
-    bool reload;
+    bool role_prompt; /* choosing a new role for the selected member */
 } staff_screen;
 
 typedef struct {
@@ -187,71 +190,6 @@ typedef struct {
     int bells;
     int64_t last_poll_ms;
 } live_state;
-
-typedef struct app {
-    engine *e;
-    database *db;
-    session *s;
-    const char *user_hint;
-    screen_id screen;
-    bool help, quit, quit_confirm, demo;
-    bool new_confirm; /* n pressed once while an unfinished intake waits: a second n starts another */
-    char message[512];
-    bool message_error;
-    /* login */
-    char login_name[65], login_pass[256];
-    int login_field;
-    /* find client */
-    char query[128];
-    client_plain *found;
-    int n_found, picked;
-    /* intake */
-    wizard *w;
-    bool w_active;
-    char typed[WIZARD_TEXT_MAX];
-    int choice; /* highlighted choice */
-    bool safety_modal;
-    bool declining; /* the summary is asking why the client declined the suggestion */
-    match_result matches; /* the panel's suggestions, ranked once per change, not once per draw */
-    bool matches_stale;
-    char saved_intake[STORE_ID_LEN];
-    queue_item saved_item;
-    int64_t last_key;
-    int idle_minutes;
-    bool find_record; /* the find screen opens a record instead of starting an intake */
-    queue_screen q;
-    record_screen rec;
-    roster_screen ros;
-    staff_screen stf;
-    report_screen rep;
-    live_state live;
-} app;
-
-void app_message(app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* The screens: draw, and handle one event (returning true when it was used). */
-void login_draw(app *a, const layout *l);
-void home_draw(app *a, const layout *l);
-void intake_draw(app *a, const layout *l);
-void help_draw(app *a, const layout *l);
-void queue_draw(app *a, const layout *l);
-void record_draw(app *a, const layout *l);
-void roster_draw(app *a, const layout *l);
-void staff_draw(app *a, const layout *l);
-void report_draw(app *a, const layout *l);
-/* The red banner on every screen while a red item waits for a person; returns the rows it used. */
-int live_banner(app *a, int y, int width);
-
-/* Edits a UTF-8 text buffer with one event (a character, or Backspace); true when it changed. */
-bool edit_field(char *buf, size_t size, const event *ev);
-
-/* Saves the unfinished intake as a sealed draft (after every answer). */
-void intake_autosave(app *a);
-/* Starts (or resumes) an intake. */
-void intake_begin(app *a, bool resume);
-/* The hotline's quick path ([intake] hotline_forms): an anonymous caller with a short id, straight to the
- * first question in the staff's language. */
-void intake_begin_hotline(app *a);
 
 /* ---- keys: one table drives dispatch, the help overlay and the man page's key list ---- */
 typedef enum {
@@ -291,6 +229,10 @@ typedef enum {
     UA_ROLE,      /* staff: change role */
     UA_REPORTS,   /* home: the KPI reports (clinicians, supervisors) */
     UA_TICK,      /* a question: choose or tick the highlighted option (Space) */
+    UA_LEAVE,     /* the intake: back to the front desk, keeping its draft where it stopped */
+    UA_LOGOUT,    /* every screen after login: end the session (an unfinished intake stays a draft) */
+    UA_DISCARD,   /* home: discard the unfinished intake (asks first; audited) */
+    UA_EDIT,      /* the review: change the highlighted answer */
     UA_HOTLINE    /* home: a phone or online call, the hotline's quick path */
 } ui_action;
 
@@ -307,34 +249,169 @@ extern const key_action key_actions[];
 extern const int n_key_actions;
 /* The action of an event on a screen; typing: a text field takes printable characters. */
 ui_action key_action_for(screen_id screen, bool typing, const event *ev);
+/* A string of the staff interface (tr) whose key names come from the key table: "{queues}  Escalation
+ * queues" shows the key bound to UA_QUEUES ("e  Escalation queues"); "{next.2}" its second key ("Down"),
+ * named in the staff language ("下" in Chinese). Every hint and help line that names a key is written so. */
+const char *keyed(const char *key);
+/* The which-th key (from 1) of an action as the key table names it, in the staff language ("Esc"). */
+const char *key_of(ui_action act, int which);
 
-/* The screens' handlers: one event, and its action from the key table. */
-void login_handle(app *a, const event *ev, ui_action act);
-void home_handle(app *a, const event *ev, ui_action act);
-void intake_handle(app *a, const event *ev, ui_action act);
-void queue_handle(app *a, const event *ev, ui_action act);
-void record_handle(app *a, const event *ev, ui_action act);
-void roster_handle(app *a, const event *ev, ui_action act);
-void staff_handle(app *a, const event *ev, ui_action act);
-void report_handle(app *a, const event *ev, ui_action act);
 
-/* Screens that take typing right now (a text field or a prompt). */
-bool queue_typing(const app *a);
-bool roster_typing(const app *a);
-bool staff_typing(const app *a);
-bool report_typing(const app *a);
+/* ---- what a handler asks of the loop (as htop's reactions): the loop alone switches and draws ---- */
+typedef enum {
+    RE_REDRAW,  /* draw again (every turn draws once) */
+    RE_REPAINT, /* the terminal may show garbage: repaint every cell */
+    RE_RELOAD,  /* the open screen's data changed: load it again, then draw */
+    RE_SWITCH,  /* leave this screen, enter `to` */
+    RE_OPEN,    /* enter `to` over this screen, which stays as it is (the record over the queue) */
+    RE_RETURN,  /* leave this screen and go back to `to` as it was (no enter; it loads again) */
+    RE_ASK_QUIT,    /* ask before quitting (an unfinished intake waits) */
+    RE_ASK_DISCARD, /* ask before discarding the unfinished intake */
+    RE_QUIT
+} reaction_kind;
 
-/* Opens the client's record screen (audited); Esc returns to `back`. */
-void record_open(app *a, const char *client_id, screen_id back);
-void record_close(app *a);
-void queue_enter(app *a);
-void queue_leave(app *a);
-void roster_enter(app *a);
-void roster_leave(app *a);
-void staff_enter(app *a);
-void staff_leave(app *a);
-void report_enter(app *a);
-void report_leave(app *a);
+typedef struct {
+    reaction_kind kind;
+    screen_id to;
+} reaction;
+
+static inline reaction react(reaction_kind k) { return (reaction){k, SCR_LOGIN}; }
+static inline reaction switch_to(screen_id s) { return (reaction){RE_SWITCH, s}; }
+
+/* ---- the state of each screen ---- */
+typedef struct {
+    char name[65], pass[256];
+    int field; /* 0 the user name, 1 the passphrase */
+} login_screen;
+
+typedef struct {
+    bool new_confirm; /* n pressed once while an unfinished intake waits: a second n starts another */
+} home_screen;
+
+/* Where the search for a client stands. */
+typedef enum {
+    FIND_TYPING,     /* the search text is being typed */
+    FIND_NONE_FOUND, /* searched, nobody found */
+    FIND_PICKING     /* searched, a list to pick from */
+} find_mode;
+
+typedef struct {
+    char query[128];
+    client_plain *found;
+    int n_found;
+    find_mode mode;
+    bool for_record; /* opens a record instead of starting an intake */
+} find_screen;
+
+/* The highlighted option of a question; none at first, so that no key takes a default for an answer. */
+typedef struct {
+    bool on;
+    int at;
+} highlight;
+
+/* The intake in progress (the language, question, review screens share it). */
+typedef struct {
+    wizard *w;
+    bool active;
+    char typed[WIZARD_TEXT_MAX];
+    highlight choice;
+    match_result matches; /* the panel's suggestions, ranked once per change (by load), not once per draw */
+    bool matches_stale;
+    int review_sel, review_top; /* the review's highlighted answer (a row), and its first row shown */
+    bool back_to_review;        /* an answer changed from the review: once it is given, back to the review */
+    int jumped_pos, jumped_item;
+    int panel_top;              /* the live panel's first line shown below its level (PgDn scrolls) */
+    char field_error[400];      /* what the typed answer must be, shown beside the field */
+    uint64_t given[WIZARD_MAX_FORMS]; /* per form, the items known already (not asked again) */
+    bool carried;               /* the search text was carried into this question: the first key replaces it */
+    int carried_pos, carried_item;
+} intake_state;
+
+typedef struct {
+    char intake_id[STORE_ID_LEN];
+    queue_item item;
+    bool declining; /* asking why the client declined the suggestion */
+    char reason[WIZARD_TEXT_MAX];
+} summary_screen;
+
+/* A question asked before something is done that cannot be undone. */
+typedef enum { ASK_NONE, ASK_QUIT, ASK_DISCARD } ask_kind;
+
+typedef struct app {
+    engine *e;
+    database *db;
+    session *s;
+    screen_id screen;
+    bool help;   /* the overlay of keys */
+    ask_kind ask; /* a yes/no question over the screen */
+    bool quit, demo;
+    bool reload; /* the open screen reads its data again before the next draw */
+    char message[512];
+    bool message_error;
+    bool message_fresh; /* set during this event: it is about where the event leads, so a switch keeps it */
+    int64_t last_key;
+    int idle_minutes;
+    login_screen login;
+    home_screen home;
+    find_screen find;
+    intake_state in;
+    summary_screen sum;
+    queue_screen q;
+    record_screen rec;
+    roster_screen ros;
+    staff_screen stf;
+    report_screen rep;
+    live_state live;
+} app;
+
+void app_message(app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- one table of screen operations (as tig's view ops) ----
+ * enter: prepares the screen (may refuse, e.g. a role that may not see it: false, with a message);
+ * load: reads what the screen shows from the database (only here: draw never reads it);
+ * draw: paints from memory; handle: one event with its action from the key table, returns a reaction;
+ * leave: forgets and wipes what the screen held; typing: a text field takes printable characters now.
+ * Any of enter, load, leave, typing may be NULL. */
+typedef struct {
+    const char *name;
+    bool (*enter)(app *a);
+    void (*load)(app *a, const layout *l);
+    void (*draw)(app *a, const layout *l);
+    reaction (*handle)(app *a, const event *ev, ui_action act);
+    void (*leave)(app *a);
+    bool (*typing)(const app *a);
+} screen_ops;
+
+extern const screen_ops login_ops, home_ops, find_ops, lang_ops, wizard_ops, review_ops, summary_ops, queue_ops,
+    record_ops, roster_ops, staff_ops, report_ops;
+const screen_ops *screen_ops_of(screen_id s);
+
+void help_draw(app *a, const layout *l);
+/* The red banner on every screen while a red item waits for a person; returns the rows it used. */
+int live_banner(app *a, int y, int width);
+
+/* Edits a UTF-8 text buffer with one event (a character, or Backspace); true when it changed. */
+bool edit_field(char *buf, size_t size, const event *ev);
+
+/* Saves the unfinished intake as a sealed draft (after every answer). */
+void intake_autosave(app *a);
+/* Resumes the unfinished intake kept as a draft (after login): where it goes, or home when there is none. */
+reaction intake_resume(app *a);
+/* Starts the hotline's quick path: an anonymous caller ([intake] hotline_forms). */
+reaction intake_begin_hotline(app *a);
+/* The screen an unfinished intake continues on (its questions, or its review). */
+screen_id intake_screen_now(const app *a);
+/* Forgets the intake in memory (its draft stays in the database). */
+void intake_drop(app *a);
+/* Whose intake: the client's name, or "anonymous caller" and a short id; with the channel when known. */
+void intake_whose(const app *a, char *buf, size_t size);
+/* Where it stopped: "PHQ-9, question 5 of 10" (or "review"). */
+void intake_where(const app *a, char *buf, size_t size);
+/* Discards the unfinished intake for good (the worker said yes): deleted and audited by the core. */
+void intake_discard(app *a);
+
+/* Opens the client's record screen over the current one (audited); Esc returns to it. */
+reaction record_open(app *a, const char *client_id);
 
 /* After every key: when the database changed (another desk's commit moves data_version, this desk's own
  * its change counter), re-reads the counts, rings the bell for a new red item, and marks the open screen

@@ -271,6 +271,17 @@ bool wizard_back(wizard *w) {
     return w->stage == WZ_QUESTIONS && step(w, -1);
 }
 
+bool wizard_goto(wizard *w, int pos, int item) {
+    if (w->stage == WZ_SAVED || pos < 0 || pos >= w->n_forms) return false;
+    int f = w->forms[pos];
+    /* only a question the interview shows now (skip logic applied): never one hidden by the answers */
+    if (item < 0 || item >= w->e->forms.v[f]->n_items || !w->in.a.scores[f].visible[item]) return false;
+    w->pos = pos;
+    w->item = item;
+    w->stage = WZ_QUESTIONS;
+    return true;
+}
+
 bool wizard_choose(wizard *w, int c) {
     if (w->stage != WZ_QUESTIONS) return false;
     const form_item *it = wizard_item(w);
@@ -622,3 +633,30 @@ json_t *wizard_result_json(const wizard *w, lang ui) {
     return out;
 }
 
+bool wizard_prefill(wizard *w, const char *form_id, const char *item_id, const char *value) {
+    if (w->stage != WZ_QUESTIONS || !value || !*value) return false;
+    for (int p = 0; p < w->n_forms; p++) {
+        const form *f = w->e->forms.v[w->forms[p]];
+        if (strcmp(f->id, form_id) != 0) continue;
+        int i = form_item_index(f, item_id);
+        if (i < 0 || f->items[i].safety) return false; /* identity and language only: never a safety answer */
+        int pos = w->pos, item = w->item;
+        w->pos = p;
+        w->item = i;
+        bool ok;
+        const scale *s = form_item_scale(f, i);
+        if (s) { /* a choice, by its code */
+            int c = scale_code_index(s, value);
+            ok = c >= 0 && f->items[i].type != ITEM_MULTI;
+            if (ok) *cur_answer(w) = (answer){ANS_VALUE, s->choices[c].value};
+        } else {
+            char err[256];
+            ok = wizard_type(w, value, err, sizeof err); /* checked as if typed: a bad date is not taken */
+        }
+        w->pos = pos;
+        w->item = item;
+        wizard_recompute(w);
+        return ok;
+    }
+    return false;
+}

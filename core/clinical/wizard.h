@@ -63,6 +63,9 @@ bool wizard_type(wizard *w, const char *text, char *err, size_t errsize);
 bool wizard_next(wizard *w);
 /* Back to the previous visible item (across forms); from the review, to the last question. */
 bool wizard_back(wizard *w);
+/* To item `item` of forms[pos] (the review's "change this answer"); false when that question is not shown
+ * now or the intake is saved. Nothing is answered by going there. */
+bool wizard_goto(wizard *w, int pos, int item);
 
 /* Recomputes scores, the risk level with reasons, and the matches (called by every change). */
 void wizard_recompute(wizard *w);
@@ -78,6 +81,11 @@ safety_channel wizard_channel(const wizard *w);
 /* Acknowledges the set due now (for the audit: which set and channel, as "set=bssa channel=remote"). */
 void wizard_safety_acknowledged(wizard *w);
 void wizard_safety_describe(const wizard *w, char *buf, size_t size);
+
+/* Answers an identity or language item from what is already known (the client's record, the language chosen
+ * before the forms, the search just typed) without moving: value is the text, or the choice's code. False
+ * when the form or item is not asked, the value does not fit it, or the item is a safety item. */
+bool wizard_prefill(wizard *w, const char *form_id, const char *item_id, const char *value);
 
 /* The typed answer of an item of the intake form by item id ("preferred_name", "phone", ...), or "". */
 const char *wizard_text(const wizard *w, const char *form_id, const char *item_id);

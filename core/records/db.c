@@ -65,3 +65,23 @@ bool db_change_marks(database *db, int64_t *version, int64_t *local) {
     *local = db->ops->local_changes(db->st);
     return db->ops->data_version(db->st, version) == ST_OK;
 }
+
+/* A demonstration database is marked when it is made with [triage] demo = yes, so that every desk says DEMO
+ * DATA whatever configuration opens it later (make run's database opened with --db and the defaults). */
+bool db_mark_demo(database *db, char *err, size_t errsize) {
+    if (!db_begin(db, err, errsize)) return false;
+    store_status st = db->ops->meta_set(db->st, "demo", "1", 1);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot mark the demonstration database", err, errsize);
+        db_rollback(db);
+        return false;
+    }
+    return db_commit(db, err, errsize);
+}
+
+bool db_is_demo(database *db) {
+    blob b = {0};
+    bool yes = db->ops->meta_get(db->st, "demo", &b) == ST_OK && b.n == 1 && ((const char *)b.p)[0] == '1';
+    blob_free(&b);
+    return yes;
+}

@@ -45,6 +45,10 @@ void db_rollback(database *db);
  * data_version), this connection's own move *local. False when the database cannot be read. */
 bool db_change_marks(database *db, int64_t *version, int64_t *local);
 
+/* A demonstration database: marked at init when [triage] demo = yes; every desk opening it shows DEMO DATA. */
+bool db_mark_demo(database *db, char *err, size_t errsize);
+bool db_is_demo(database *db);
+
 /* Formats the store's last error for status st into err. */
 void db_error(database *db, store_status st, const char *what, char *err, size_t errsize);
 

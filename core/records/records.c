@@ -558,3 +558,24 @@ bool draft_discard(session *s, const char *id, char *err, size_t errsize) {
     if (!ok) db_rollback(s->db);
     return ok;
 }
+
+/* A worker's decision to throw an unfinished intake away (a duplicate, a caller who was never there): the
+ * draft goes and the audit says who did it, of which draft, at what level, in one transaction. */
+bool draft_abandon(session *s, const char *id, const char *level, char *err, size_t errsize) {
+    draft_rec mine;
+    store_status own = s->db->ops->draft_for_staff(s->db->st, s->me.id, &mine);
+    bool is_mine = own == ST_OK && id && strcmp(mine.id, id) == 0;
+    if (own == ST_OK) draft_rec_free(&mine);
+    if (!is_mine) {
+        snprintf(err, errsize, "draft %s is not the current draft of %s", id ? id : "(none)", s->me.name);
+        return false;
+    }
+    if (!session_begin(s, err, errsize)) return false;
+    store_status st = s->db->ops->draft_delete(s->db->st, id);
+    if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot discard the draft", err, errsize);
+    bool ok = (st == ST_OK || st == ST_NOTFOUND) &&
+              audit_log(s->db, s->v, s->me.id, "draft_discarded", id, level ? level : "", err, errsize) &&
+              db_commit(s->db, err, errsize);
+    if (!ok) db_rollback(s->db);
+    return ok;
+}

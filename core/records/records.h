@@ -80,5 +80,8 @@ bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, char *err, 
 /* The newest draft of the logged-in worker; false with *found = false when there is none. */
 bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, char *err, size_t errsize);
 bool draft_discard(session *s, const char *id, char *err, size_t errsize);
+/* The worker discards the unfinished intake (not saved, never to be resumed): deleted and audited
+ * ("draft_discarded", with the level it had) in one transaction. */
+bool draft_abandon(session *s, const char *id, const char *level, char *err, size_t errsize);
 
 #endif

@@ -69,7 +69,8 @@ stayed() { # name title k message
     printf 'type Paper Copy\nkey enter\nkey enter\nkey enter\n' # name; age and birth date skipped
     enter_then intake_gender 5                                      # prefer not to say: the 5th option
     printf 'type 13911112222\nkey enter\n'
-    enter_then intake_language 1
+    # the language was chosen before the forms: its question holds that choice (chosen once), Enter goes on
+    printf 'dump %s/intake_language\nkey enter\n' "$D"
     printf 'key enter\n'                                             # occupation skipped
     enter_then intake_channel 4                                      # referral: the 4th
     enter_then intake_concerns                                       # nothing ticked yet
@@ -85,11 +86,13 @@ stayed() { # name title k message
     printf 'dump %s/phq9_difficulty\nkey enter\ndump %s/after_difficulty\n' "$D" "$D" # optional: skipped
     for i in 1 2 3 4 5 6 7; do enter_then "gad7_item$i" 0; done
     for i in 1 2 3 4; do enter_then "asq_item$i" 1; done
+    # the review labels every answer: the concerns (the 9th answer) shown whole once highlighted
+    printf 'key down\nkey down\nkey down\nkey down\nkey down\nkey down\nkey down\nkey down\n'
     printf 'dump %s/review_a\nkey ctrl-s\ndump %s/saved_a\nkey enter\nkey q\ny\n' "$D" "$D"
 } >"$tmp/a.script"
 tui a "$tmp/a.script" 120 36
 stayed intake_gender "Intake form" 4 "Press 1-5 to answer"
-stayed intake_language "Intake form" 6 "Press 1-2 to answer"
+expect "the intake's language question holds the language chosen before the forms" "$D/intake_language" ">  1  English"
 stayed intake_channel "Intake form" 8 "Press 1-4 to answer"
 stayed intake_concerns "Intake form" 9 "Press 1-9, or Up/Down then Space, to tick at least one; then Enter"
 stayed intake_consent "Intake form" 11 "Press 1-2 to answer"
@@ -107,7 +110,7 @@ expect "Enter on the optional PHQ-9 difficulty goes on to the GAD-7" "$D/after_d
 expect "the live panel: the PHQ-9 copied from paper scores 13" "$D/asq_item1" "phq9  13 "
 sed 's/[│┌└].*//' "$D/review_a" | tr -d ' \n' >"$tmp/review_a.flat" # the review's own column, wrapped lines joined
 expect "the review lists all twelve concerns, 10-12 (substance, self_harm, other) too" "$tmp/review_a.flat" \
-    "emotional+relationship+family+career+study+grief+trauma+sleep+perinatal+substance+self_harm+otherunansweredyes"
+    "Emotional(lowmood,anxiety,stress),Relationships.*Alcoholordruguse,Self-harmorthoughtsofsuicide,Other"
 expect "saved" "$D/saved_a" "Risk level"
 cli "$tmp/a.ini" "$tmp/a.db" "$P\n" --user admin export --format json --out "$tmp/a.jsonl" >/dev/null 2>&1
 tr -d ' \n' <"$tmp/a.jsonl" >"$tmp/a.flat"

@@ -1,0 +1,226 @@
+#!/bin/sh
+# The front desk for real people (issue 14): each walk below is a stumble of the receptionist's tryout,
+# driven headless through the keyboard's own input path (TRIAGE_SCRIPT) and read from screen dumps.
+# Every walk failed on the code before its fix.
+# Usage: tests/cli/desk.sh ./triage   Last line: `N passed, N failed`.
+set -u
+T=${1:-./triage}
+case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-desk.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
+unset TRIAGE_CONFIG NO_COLOR TRIAGE_NOW
+mkdir -p "$HOME"
+sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
+    config.ini >"$tmp/config.ini"
+DB="$tmp/t.db"
+P=admin-passphrase-1 R=desk-passphrase-12
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" 2>/dev/null | head -40; }
+cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
+cli "$P\n" --user admin init >/dev/null
+cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
+cli "$P\n" --user admin roster import assets/counselors.sample.ini >/dev/null
+tui() { # script cols rows
+    TRIAGE_SCRIPT="$1" LINES=$3 COLUMNS=$2 timeout 60 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/tui.out" 2>&1
+}
+shows() { grep -q -- "$2" "$1"; }
+expect() { # name dumpfile pattern
+    if shows "$2" "$3"; then ok "$1"; else bad "$1 (looked for: $3)" "$2"; fi
+}
+absent() { # name dumpfile pattern-that-must-show pattern-that-must-not
+    if shows "$2" "$3" && ! shows "$2" "$4"; then ok "$1"; else bad "$1 (shows: $3, not: $4)" "$2"; fi
+}
+D=$tmp/dump
+mkdir -p "$D"
+login() { printf 'type desk\nkey enter\ntype %s\nkey enter\n' "$R"; }
+# a new client's intake up to PHQ-9 question 3: name, age, (birth skipped), gender, phone, language, (occupation
+# skipped), channel CHANNEL (1 walk-in, 2 phone), concern 1, no preference, consent
+intake_to_phq9() { # name channel
+    printf 'key n\nkey enter\ntype 1\ntype %s\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\ntype 13800138000\nkey enter\n' "$1"
+    printf 'type 1\nkey enter\ntype %s\ntype 1\nkey enter\nkey enter\ntype 2\ntype 1\ntype 0\n' "$2"
+}
+
+# ---- whose intake: the header names the client and the channel on every question; q leaves keeping the draft
+# where it stopped; home's r names whose and returns to that very question; the next login says whose
+{
+    login
+    intake_to_phq9 "Wang Fang" 1
+    printf 'dump %s/whose_q\nkey q\ndump %s/whose_home\nkey r\ndump %s/whose_r\n' "$D" "$D" "$D"
+} >"$tmp/whose.script"
+tui "$tmp/whose.script" 100 30
+expect "whose: the question's header names the client" "$D/whose_q" "Intake: Wang Fang"
+expect "whose: ...and the channel" "$D/whose_q" "Wang Fang · Walk-in"
+expect "whose: q leaves the intake for home in one key" "$D/whose_home" "Front desk"
+expect "whose: home's resume line names the client and where it stopped" "$D/whose_home" "Resume the unfinished intake: Wang Fang.*Question 3 of"
+if shows "$D/whose_home" "Front desk" && shows "$D/whose_r" "Question 3 of"; then
+    ok "whose: q then r returns to the question where the worker stopped"
+else
+    bad "whose: q then r returns to the question where the worker stopped" "$D/whose_r"
+fi
+printf '%s' "$(login)" >"$tmp/relogin.script"
+printf '\ndump %s/whose_login\n' "$D" >>"$tmp/relogin.script"
+tui "$tmp/relogin.script" 100 30
+expect "whose: at login the resumed intake is named" "$D/whose_login" "Unfinished intake resumed: Wang Fang"
+expect "whose: ...and continues where it stopped (held before too)" "$D/whose_login" "Question 3 of"
+
+# ---- a draft can be discarded, with a question first, and the audit says so; F4 logs out
+{
+    login
+    printf 'key q\nkey x\ndump %s/discard_ask\nkey n\ndump %s/discard_kept\nkey x\ntype y\ndump %s/discarded\n' "$D" "$D" "$D"
+    printf 'key f4\ndump %s/logged_out\n' "$D"
+} >"$tmp/discard.script"
+tui "$tmp/discard.script" 100 30
+expect "discard: x asks first, naming whose" "$D/discard_ask" "Discard the unfinished intake of Wang Fang"
+expect "discard: any other key keeps it" "$D/discard_kept" "Resume the unfinished intake: Wang Fang"
+if shows "$D/discard_ask" "Discard the unfinished" && ! shows "$D/discarded" "Resume the unfinished intake"; then
+    ok "discard: y discards it"
+else
+    bad "discard: y discards it" "$D/discarded"
+fi
+if [ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'draft_discarded'")" = 1 ]; then
+    ok "discard: the audit log records it"
+else
+    bad "discard: the audit log records it"
+fi
+expect "logout: F4 ends the session on any screen" "$D/logged_out" "Log in"
+
+# ---- the review: one labelled section per form, each answer in words with its score, the totals and the
+# level; Up/Down then e goes back to any answer, and once it is changed the interview returns to the review
+{
+    login
+    intake_to_phq9 "Li Review" 1
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nkey enter\n' # PHQ-9 3-9, the difficulty skipped
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\n' # GAD-7, ASQ no
+    printf 'dump %s/review\n' "$D"
+    for _ in $(seq 11); do echo "key down"; done
+    printf 'dump %s/review_sel\nkey e\ndump %s/review_jump\ntype 3\ndump %s/review_back\n' "$D" "$D" "$D"
+    # the safety rule holds on the way back: ASQ question 1 changed to yes makes question 5 owed, and the
+    # interview stops there instead of returning to the review
+    for _ in $(seq 17); do echo "key down"; done
+    printf 'key e\ntype 2\ndump %s/review_q5\ntype 1\nkey enter\nkey ctrl-s\nkey enter\n' "$D"
+} >"$tmp/review.script"
+tui "$tmp/review.script" 120 36
+expect "review: a section per form with its total and band" "$D/review" "PHQ-9   total 1  Minimal"
+expect "review: each answer labelled, in words, with its score" "$D/review" "Feeling down.* Not at all (0)"
+expect "review: the intake form's answers in words" "$D/review" "How did you contact us? *Walk-in"
+expect "review: the level" "$D/review" "Risk level: GREEN"
+expect "review: Up/Down highlights an answer (scrolling with a more mark)" "$D/review_sel" "more"
+expect "review: e goes back to that answer" "$D/review_jump" "PHQ-9   Question 1 of"
+expect "review: once changed, back to the review" "$D/review_back" "Review, then save"
+expect "review: ...rescored" "$D/review_back" "PHQ-9   total 3"
+expect "review: an answer changed to ASQ yes stops at question 5, now owed (never back to the review past it)" \
+    "$D/review_q5" "ASQ   Question 5 of 5"
+
+# ---- the live panel at 80x24: the level and its first reason always in sight, every line wrapped (not cut
+# mid-word), a "more" mark when the rest does not fit, and PgDn brings the rest (the counselors)
+{
+    login
+    intake_to_phq9 "Pan Panel" 1
+    printf 'type 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 1\n' # PHQ-9 3-9: item 9 several days
+    printf 'dump %s/panel80\nkey pgdn\nkey pgdn\nkey pgdn\ndump %s/panel80_down\nkey q\nkey x\ntype y\n' "$D" "$D"
+} >"$tmp/panel.script"
+tui "$tmp/panel.script" 80 24
+expect "panel 80x24: the level" "$D/panel80" "Risk level: ORANGE"
+expect "panel 80x24: the first reason's rule" "$D/panel80" "ORANGE: phq9.item9 = 1"
+expect "panel 80x24: ...and its text whole, wrapped (its last words)" "$D/panel80" "self-harm)"
+expect "panel 80x24: a mark says there is more" "$D/panel80" "v PgDn"
+expect "panel 80x24: PgDn shows the rest, the counselors" "$D/panel80_down" "Li Jing"
+expect "panel 80x24: ...with the level still in sight" "$D/panel80_down" "Risk level: ORANGE"
+
+# ---- optional questions announced; a form's score only once one of its questions was asked
+expect "optional: the PHQ-9 announces its optional question from the start" "$D/panel80" "Question 10 of 10  · optional"
+{
+    login
+    intake_to_phq9 "Opal Optional" 1
+    printf 'dump %s/opt_phq9\n' "$D"
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nkey enter\ndump %s/opt_gad7\nkey q\nkey x\ntype y\n' "$D"
+} >"$tmp/opt.script"
+tui "$tmp/opt.script" 120 36
+expect "optional: PHQ-9 question 3 says one optional follows" "$D/opt_phq9" "Question 3 of 9, then 1 optional"
+if shows "$D/opt_gad7" "gad7  " || shows "$D/opt_gad7" "asq  "; then
+    bad "score: no GAD-7 or ASQ score before one of their questions was asked" "$D/opt_gad7"
+else
+    ok "score: no GAD-7 or ASQ score before one of their questions was asked"
+fi
+expect "score: ...the PHQ-9's is shown (held before too)" "$D/opt_gad7" "phq9  1 "
+
+# ---- messages: in words with the field's label beside the field (not "intake.age: ..."); a required field
+# left empty says so; a message of one screen is gone on the next (denied on the queue, then home)
+{
+    login
+    printf 'key n\nkey enter\ntype 1\nkey enter\ndump %s/msg_empty\ntype Mo Message\nkey enter\ntype 300\nkey enter\ndump %s/msg_age\n' "$D" "$D"
+    printf 'key f3\nkey x\ntype y\nkey e\nkey c\ndump %s/msg_denied\nkey esc\ndump %s/msg_home\n' "$D" "$D"
+} >"$tmp/msg.script"
+tui "$tmp/msg.script" 100 30
+expect "message: a required field left empty says an answer is needed" "$D/msg_empty" "an answer is needed"
+expect "message: a bad age names the question and what it takes" "$D/msg_age" "How old are you?.*a whole number from 0 to 120"
+absent "message: ...never the internal id" "$D/msg_age" "How old are you" "intake.age"
+expect "message: denied on the queue" "$D/msg_denied" "denied"
+absent "message: ...gone once home" "$D/msg_home" "Front desk" "denied"
+
+# ---- the summary: the deadline as a clock time with the time left, the step due and who takes it; a lower
+# repeat visit says the queue keeps the client's higher level, and why
+sed 's/^{/{"client":{"name":"Kay Kept","phone":"13700000001"},/' assets/examples/orange.json >"$tmp/kept.json"
+cli "$R\n" --user desk intake new "$tmp/kept.json" >/dev/null 2>&1
+{
+    login
+    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\ntype 1\ndump %s/returning_first\n' "$D" # found: this client; English
+    # her name, phone and language come from the record and the choice before the forms: not asked again
+    printf 'key enter\nkey enter\ntype 1\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\n' # PHQ-9 all 0 (no difficulty)
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\nkey ctrl-s\ndump %s/kept_summary\nkey enter\n' "$D"
+} >"$tmp/kept.script"
+tui "$tmp/kept.script" 100 30
+expect "returning: the first question asked is not her name (from the record)" "$D/returning_first" "Intake form   Question 2 of"
+expect "returning: ...which heads the intake" "$D/returning_first" "Intake: Kay Kept"
+
+# ---- a new client: the name just searched for is carried into the form (shown; the first key typed replaces it)
+{
+    login
+    printf 'key n\ntype Nina Nobody\nkey enter\nkey n\ntype 1\ndump %s/carried\nkey f3\nkey x\ntype y\n' "$D"
+    printf 'key n\ntype 13600000009\nkey enter\nkey n\ntype 1\ntype Pat Phone\nkey enter\nkey enter\nkey enter\ntype 1\ndump %s/carried_phone\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/carry.script"
+tui "$tmp/carry.script" 100 30
+expect "search: the name searched for is in the new client's form" "$D/carried" "> Nina Nobody"
+expect "search: a phone searched for is in the phone question" "$D/carried_phone" "> 13600000009"
+
+expect "summary: the deadline as a clock time and the time left" "$D/kept_summary" "Deadline: 2026-12-0[5-9] [0-9][0-9]:[0-9][0-9] ([0-9].* left"
+expect "summary: the step due and who takes it" "$D/kept_summary" "Due by then: .*by a clinician or supervisor\\|Due by then: .*by anyone at the desk"
+expect "summary: a lower visit says the queue keeps the higher level" "$D/kept_summary" "This intake's answers give GREEN; the queue keeps ORANGE"
+
+# ---- help wrapped, never cut; the queue's column says what it counts; counselors by name; the assign list
+# aligned in screen columns with Chinese names; the trajectory tells two visits on one day apart
+sed 's/^{/{"client":{"name":"Gina Green","phone":"13700000002"},/' assets/examples/green.json >"$tmp/green.json"
+cli "$R\n" --user desk intake new "$tmp/green.json" >/dev/null 2>&1 # a green item to assign
+{
+    login
+    printf 'key ?\ndump %s/help\nkey esc\n' "$D"
+    printf 'key e\nkey 4\ndump %s/queue\nkey g\ndump %s/assign\ntype 2\ndump %s/assigned\nkey esc\n' "$D" "$D" "$D"
+    printf 'key f\ntype Kay Kept\nkey enter\ntype 1\ndump %s/record\nkey esc\n' "$D"
+} >"$tmp/lists.script"
+tui "$tmp/lists.script" 100 40
+expect "help: a long line wraps (its end on the next line), not cut" "$D/help" "│  *answer)  *│"
+expect "queue: the column counts the waiting, not the client's age" "$D/queue" "Waiting"
+absent "queue: ...no column named Age" "$D/queue" "Waiting" " Age "
+expect "queue: the assigned counselor by name, not code" "$D/assigned" "counselor 王伟 Wang Wei"
+widths=$(grep '^  [1-9]  ' "$D/assign" | sed 's/ \(zh\|en\) .*//' | while IFS= read -r l; do printf '%s' "$l" | wc -L; done | sort -u)
+if [ -n "$widths" ] && [ "$(echo "$widths" | wc -l)" -eq 1 ]; then
+    ok "assign: the languages column starts at one screen column for Chinese and Latin names"
+else
+    bad "assign: the columns are aligned in screen columns (prefix widths: $(echo $widths))" "$D/assign"
+fi
+expect "record: each visit of the trajectory with its date and time" "$D/record" "  20[0-9-]* [0-9][0-9]:[0-9][0-9]  [#.][#.]*"
+
+# ---- DEMO DATA whenever the database is a demo, however it is opened (here with the default configuration)
+sed 's/^demo = no/demo = yes/' "$tmp/config.ini" >"$tmp/demo.ini"
+printf 'demo-passphrase\n' >"$tmp/p"
+"$T" --config "$tmp/demo.ini" --db "$tmp/demo.db" --user demo --passphrase-fd 3 init 3<"$tmp/p" >/dev/null
+printf 'dump %s/demo_login\n' "$D" >"$tmp/demo.script"
+TRIAGE_SCRIPT="$tmp/demo.script" LINES=30 COLUMNS=100 timeout 60 "$T" --config "$tmp/config.ini" --db "$tmp/demo.db" >/dev/null 2>&1
+expect "demo: a demo database opened with --db and the default configuration says DEMO DATA" "$D/demo_login" "DEMO DATA"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
