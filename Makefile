@@ -37,7 +37,8 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 B        := build
 REL      := $(B)/release
 ASAN     := $(B)/asan
-SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+# a test flavour: its clock honours TRIAGE_NOW (core/clock.h)
+SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -DTRIAGE_TEST_CLOCK
 
 .PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build
 .DELETE_ON_ERROR:
@@ -65,6 +66,17 @@ $(REL)/libtriage.a: $(CORE_SRC:%.c=$(REL)/%.o) $(REL)/default_config.o
 
 triage: $(TUI_SRC:%.c=$(REL)/%.o) $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) $(LDFLAGS) -o $@ $(TUI_SRC:%.c=$(REL)/%.o) $(REL)/libtriage.a $(LIBS)
+
+# ---- test build: the release program whose clock honours TRIAGE_NOW (core/clock.h); the suites run it.
+# It sits beside ./triage at the top of the checkout, where the program finds forms/ and config.ini. ----
+TESTB    := $(B)/test
+$(TESTB)/core/clock.o: core/clock.c core/clock.h core/util.h
+	@mkdir -p $(dir $@)
+	@echo "  CC    $@"; $(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) -DTRIAGE_TEST_CLOCK -c $< -o $@
+
+# the test clock comes first on the link line, so the archive's release clock.o is never pulled in
+triage-test: $(TUI_SRC:%.c=$(REL)/%.o) $(TESTB)/core/clock.o $(REL)/libtriage.a
+	@echo "  CC    $@"; $(CC) $(LDHARDEN) $(LDFLAGS) -o $@ $(TUI_SRC:%.c=$(REL)/%.o) $(TESTB)/core/clock.o $(REL)/libtriage.a $(LIBS)
 
 # ---- sanitizer flavour (unit suite and binary) ----
 $(ASAN)/%.o: %.c $(wildcard core/*.h tui/*.h tests/unit/*.h)
@@ -148,14 +160,14 @@ run: deps
 	@sh tests/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS)
+	@$(MAKE) --no-print-directory triage triage-test $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS)
 	@sh tests/run-suites.sh "$(UNIT_REL)" "$(UNIT_ASAN)"
 
 # every benchmark appends its headline rows to one file; summary.sh prints them as one table and writes
 # bench/results.md
 BENCH_ROWS := $(B)/bench-rows.tsv
 bench: deps
-	@$(MAKE) --no-print-directory triage $(BENCH) $(FAULTS)
+	@$(MAKE) --no-print-directory triage triage-test $(BENCH) $(FAULTS)
 	@mkdir -p $(B); : > $(BENCH_ROWS)
 	@for b in $(BENCH); do TRIAGE_BENCH_ROWS=$(abspath $(BENCH_ROWS)) $$b || exit 1; echo; done
 	@TRIAGE_BENCH_ROWS=$(abspath $(BENCH_ROWS)) sh tests/bench/bench_tui.sh
@@ -176,4 +188,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf $(B) triage
+	rm -rf $(B) triage triage-test

@@ -179,6 +179,14 @@ login_status session_login(database *db, const char *name, const char *pass, siz
         return LOGIN_WAIT;
     }
     char why[256];
+    /* planted parameters (4 GiB, 16 passes) would make every login allocate them: refused before any
+     * derivation or allocation, and named as tampering rather than counted as a wrong passphrase */
+    if (!vault_kdf_check(&r.keys.kdf, why, sizeof why)) {
+        audit_alone(db, NULL, r.id, "tamper_detected", r.id, "key derivation parameters out of bounds");
+        snprintf(err, errsize, "%s: the key of `%s` was altered in the file (%s): a supervisor must reset the passphrase",
+                 db->path, r.name, why);
+        return LOGIN_ERROR;
+    }
     vault *v = vault_unlock(r.id, pass, passlen, &r.keys, why, sizeof why);
     if (v && !key_check_ok(db, v)) {
         /* the passphrase was right but the data key it opened is not this database's */

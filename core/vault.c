@@ -49,11 +49,13 @@ _Static_assert(VAULT_MAC_BYTES == crypto_auth_BYTES, "row MAC size");
 #define WRAP_LABEL "triage-wrap-v1"
 #define WRAP_PARAMS_BYTES (4 + 8 + 8 + VAULT_SALT_BYTES)
 
-/* Bounds for stored Argon2id parameters (see vault_kdf_check in vault.h). */
+/* Bounds for stored Argon2id parameters (see vault_kdf_check in vault.h): from the cheapest preset to the
+ * dearest one triage itself ever writes ([security] kdf_cost = sensitive: 4 passes, 1 GiB). Anything above
+ * was planted: a wrap of 4 GiB and 16 passes would make every login allocate 4 GiB on a desk machine. */
 #define OPS_MIN ((uint64_t)crypto_pwhash_OPSLIMIT_INTERACTIVE)
-#define OPS_MAX ((uint64_t)crypto_pwhash_OPSLIMIT_SENSITIVE * 4u)
+#define OPS_MAX ((uint64_t)crypto_pwhash_OPSLIMIT_SENSITIVE)
 #define MEM_MIN ((uint64_t)crypto_pwhash_MEMLIMIT_INTERACTIVE)
-#define MEM_MAX ((uint64_t)4u << 30)
+#define MEM_MAX ((uint64_t)crypto_pwhash_MEMLIMIT_SENSITIVE)
 
 /* The one message for every failure of an unlock after the bounds check: it must not tell which part
  * (passphrase, staff id, parameters, wrapped or sealed key) was wrong. */

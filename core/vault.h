@@ -57,7 +57,8 @@ void vault_free(vault *v);
 /* Parameters for a cost level, with a fresh random salt. */
 void vault_kdf_params(vault_cost cost, vault_kdf *out);
 /* False (with why) when stored parameters are outside sane bounds: not Argon2id, opslimit outside
- * [INTERACTIVE, 4 x SENSITIVE], memlimit outside [INTERACTIVE, 4 GiB]. Checked before every derivation. */
+ * [INTERACTIVE, SENSITIVE] (2..4 passes), memlimit outside [INTERACTIVE, SENSITIVE] (64 MiB..1 GiB): the
+ * presets triage writes, nothing more. Checked before every derivation and before any allocation. */
 bool vault_kdf_check(const vault_kdf *k, char *err, size_t errsize);
 
 /* Enrols a staff member: a new key pair; the secret wrapped under the passphrase; v's data key sealed
