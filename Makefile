@@ -151,6 +151,11 @@ FAULTS    := $(REL)/tests/faults/writer $(REL)/tests/faults/crash $(REL)/tests/f
 $(REL)/tests/faults/%: $(REL)/tests/faults/%.o $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
 
+# the attacker of the scripts in tests/attacks (forged audit trails, planted keys), built by `make test`
+ATTACKER  := $(REL)/tests/attacks/attacker
+$(REL)/tests/attacks/%: $(REL)/tests/attacks/%.o $(REL)/libtriage.a
+	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
+
 # ---- the contract ----
 deps:
 	@sh tests/deps.sh $(DEB_PACKAGES)
@@ -160,7 +165,7 @@ run: deps
 	@sh tests/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory triage triage-test $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS)
+	@$(MAKE) --no-print-directory triage triage-test $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS) $(ATTACKER)
 	@sh tests/run-suites.sh "$(UNIT_REL)" "$(UNIT_ASAN)"
 
 # every benchmark appends its headline rows to one file; summary.sh prints them as one table and writes

@@ -37,6 +37,7 @@ _Static_assert(VAULT_WRAPPED_BYTES == 72, "schema v1: staff.wrapped_secret is 72
 _Static_assert(VAULT_SALT_BYTES == 16, "schema v1: staff.kdf_salt is 16 bytes");
 _Static_assert(VAULT_SEALED_KEY_BYTES == 80, "schema v1: staff.sealed_data_key is 80 bytes");
 _Static_assert(VAULT_MAC_BYTES == 32, "schema v1: audit.hash and audit.mac are 32 bytes");
+_Static_assert(VAULT_SIG_BYTES == 64, "schema v6: audit.sig is 64 bytes");
 _Static_assert(STORE_ID_LEN == 37, "a UUID as text and its NUL");
 
 #define APP_ID 0x54524947 /* "TRIG" */
@@ -257,6 +258,15 @@ static const migration migrations[] = {
      "ALTER TABLE intakes ADD COLUMN mac BLOB CHECK (mac IS NULL OR length(mac) = 32);\n"
      "ALTER TABLE intake_facts ADD COLUMN mac BLOB CHECK (mac IS NULL OR length(mac) = 32);\n",
      "PRAGMA user_version = 5"},
+    /* 6: audit signatures (core/audit.h). Each entry carries its writer's Ed25519 signature; entries written
+     * without a login have none. Entries of version 5 and before keep their keyed MAC. The signature, like
+     * the entry, cannot be changed once written (the MAC of a legacy entry still can: a rotation re-MACs). */
+    {"ALTER TABLE audit ADD COLUMN sig BLOB CHECK (sig IS NULL OR length(sig) = 64);\n"
+     "DROP TRIGGER audit_no_update;\n"
+     "CREATE TRIGGER audit_no_update BEFORE UPDATE OF seq, at, staff_id, action, object_id, detail, hash, sig"
+     " ON audit\n"
+     "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;\n",
+     "PRAGMA user_version = 6"},
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -356,7 +366,7 @@ enum sid {
 #define CLIENT_COLS "id, created_at, created_by, name_ct, phone_ct, birth_ct"
 #define INTAKE_COLS "id, client_id, created_at, created_by, level, suggested, chosen, body_ct, notes_ct, mac"
 #define DRAFT_COLS "id, staff_id, updated_at, body_ct"
-#define AUDIT_COLS "seq, at, staff_id, action, object_id, detail, hash, mac"
+#define AUDIT_COLS "seq, at, staff_id, action, object_id, detail, hash, mac, sig"
 #define QUEUE_COLS                                                                                        \
     "id, client_id, intake_id, level, state, outcome, pending_level, counselor, created_at, level_since, " \
     "deadline, updated_at, overdue, match_by_hand, escalations, declines_in_row, contact_attempts, mac, mac_state"
@@ -403,7 +413,7 @@ static const char *const sql_text[S_COUNT] = {
     [S_DRAFT_FOR_STAFF] = "SELECT " DRAFT_COLS " FROM drafts WHERE staff_id = ?1 ORDER BY updated_at DESC, rowid DESC "
                           "LIMIT 1",
     [S_DRAFT_DELETE] = "DELETE FROM drafts WHERE id = ?1",
-    [S_AUDIT_APPEND] = "INSERT INTO audit(" AUDIT_COLS ") SELECT coalesce(max(seq), 0) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7 "
+    [S_AUDIT_APPEND] = "INSERT INTO audit(" AUDIT_COLS ") SELECT coalesce(max(seq), 0) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
                        "FROM audit",
     [S_AUDIT_LAST] = "SELECT " AUDIT_COLS " FROM audit ORDER BY seq DESC LIMIT 1",
     [S_AUDIT_PAGE] = "SELECT " AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
@@ -1033,6 +1043,10 @@ static store_status read_audit(store *s, sqlite3_stmt *st, audit_rec *o) {
         rd_fixed(&r, 7, "mac", o->mac, sizeof o->mac);
         o->has_mac = true;
     }
+    if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
+        rd_fixed(&r, 8, "sig", o->sig, sizeof o->sig);
+        o->has_sig = true;
+    }
     return rd_end(s, &r);
 }
 
@@ -1175,8 +1189,98 @@ static store_status refuse_rc(sqlite3 *db, int rc, const char *path, const char 
     }
 }
 
+/* ---- the schema as triage created it ---- */
+
+/* One object of sqlite_schema. */
+typedef struct {
+    char type[16], name[128], table[128];
+    char *sql; /* malloc'd; "" for the automatic indexes */
+} schema_obj;
+
+static void schema_free(schema_obj *o, int n) {
+    for (int i = 0; i < n; i++) free(o[i].sql);
+    free(o);
+}
+
+/* Every object of db's schema (the planner's statistics tables aside: ANALYZE may make them). */
+static int schema_read(sqlite3 *db, schema_obj **out, int *n) {
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db,
+                                "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema "
+                                "WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' ORDER BY type, name",
+                                -1, &st, NULL);
+    int cap = 0;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) *out = xrealloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 64));
+        schema_obj *o = &(*out)[(*n)++];
+        const unsigned char *t = sqlite3_column_text(st, 0), *nm = sqlite3_column_text(st, 1),
+                            *tb = sqlite3_column_text(st, 2), *sq = sqlite3_column_text(st, 3);
+        snprintf(o->type, sizeof o->type, "%s", t ? (const char *)t : "");
+        snprintf(o->name, sizeof o->name, "%s", nm ? (const char *)nm : "");
+        snprintf(o->table, sizeof o->table, "%s", tb ? (const char *)tb : "");
+        o->sql = xstrdup(sq ? (const char *)sq : "");
+        rc = SQLITE_OK;
+    }
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    int frc = sqlite3_finalize(st);
+    if (rc == SQLITE_OK) rc = frc;
+    if (rc != SQLITE_OK) {
+        schema_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+/* The schema the migrations up to version ver make, in a scratch database in memory. */
+static int schema_expected(int64_t ver, schema_obj **out, int *n) {
+    sqlite3 *mem = NULL;
+    int rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    for (int v = 0; rc == SQLITE_OK && v < ver && v < SCHEMA_VERSION; v++) rc = exec_script(mem, migrations[v].sql);
+    if (rc == SQLITE_OK) rc = schema_read(mem, out, n);
+    (void)sqlite3_close_v2(mem);
+    return rc;
+}
+
+/* False, with the first difference named, when db's schema is not what triage's migrations up to ver made:
+ * a trigger, view, table or index planted in the file (a trigger would run inside every desk's writes, e.g.
+ * turning each new red item green), or one of triage's changed or dropped. */
+static bool schema_as_created(sqlite3 *db, int64_t ver, char *msg, size_t size) {
+    schema_obj *want = NULL, *have = NULL;
+    int nw = 0, nh = 0;
+    int rc = schema_expected(ver, &want, &nw);
+    if (rc == SQLITE_OK) rc = schema_read(db, &have, &nh);
+    bool ok = rc == SQLITE_OK;
+    if (!ok) snprintf(msg, size, "the schema cannot be read (%s)", sqlite3_errstr(rc));
+    for (int i = 0; ok && i < nh; i++) {
+        int j = 0;
+        while (j < nw && (strcmp(want[j].type, have[i].type) || strcmp(want[j].name, have[i].name))) j++;
+        if (j == nw) {
+            snprintf(msg, size, "unknown %s `%s` on table `%s`: triage did not create it", have[i].type, have[i].name,
+                     have[i].table);
+            ok = false;
+        } else if (strcmp(want[j].table, have[i].table) || strcmp(want[j].sql, have[i].sql)) {
+            snprintf(msg, size, "the %s `%s` differs from what triage created", have[i].type, have[i].name);
+            ok = false;
+        }
+    }
+    for (int j = 0; ok && j < nw; j++) {
+        int i = 0;
+        while (i < nh && (strcmp(want[j].type, have[i].type) || strcmp(want[j].name, have[i].name))) i++;
+        if (i == nh) {
+            snprintf(msg, size, "the %s `%s` that triage created is missing", want[j].type, want[j].name);
+            ok = false;
+        }
+    }
+    schema_free(want, nw);
+    schema_free(have, nh);
+    return ok;
+}
+
 /* An existing, non-empty file, before anything may write to it: an SQLite database, triage's, not newer,
- * with a readable schema. */
+ * with a readable schema that is exactly the one triage created. */
 static store_status check_existing(const char *path, const char *dir, int busy_ms, char *err, size_t errsize) {
     /* 1. The header alone: magic and application_id. These bytes never change once written (triage sets
      * its application_id before switching to WAL), so the file's own header is authoritative even while
@@ -1219,6 +1323,11 @@ static store_status check_existing(const char *path, const char *dir, int busy_m
     else if (ver < 0)
         st = put_err(err, errsize, ST_CORRUPT, "%s has an invalid schema version (%" PRId64 "); it was left untouched.",
                      path, ver);
+    char why[400];
+    if (st == ST_OK && (ver > 0 || objects > 0) && !schema_as_created(db, ver, why, sizeof why))
+        st = put_err(err, errsize, ST_CORRUPT,
+                     "%s was altered outside triage: %s. It was left untouched and is refused; restore a backup.", path,
+                     why);
     (void)sqlite3_close_v2(db);
     return st;
 }
@@ -2324,6 +2433,10 @@ static store_status sq_audit_append(store *s, audit_rec *r) {
         rc = b_blob(st, 7, r->mac, sizeof r->mac, rc);
     else if (rc == SQLITE_OK)
         rc = sqlite3_bind_null(st, 7);
+    if (r->has_sig)
+        rc = b_blob(st, 8, r->sig, sizeof r->sig, rc);
+    else if (rc == SQLITE_OK)
+        rc = sqlite3_bind_null(st, 8);
     rc = run_write(s, st, rc, NULL);
     if (rc != SQLITE_OK) return fail_rc(s, rc, "%s", what);
     r->seq = sqlite3_last_insert_rowid(s->db); /* seq is the rowid */
@@ -2544,6 +2657,9 @@ static store_status sq_integrity_check(store *s, char *msg, size_t size) {
         return x;
     }
     if (!ok) return fail(s, ST_CORRUPT, "Database %s is damaged: %s", s->path, msg);
+    /* the schema as triage created it (also checked at open): a trigger planted since is named */
+    if (!schema_as_created(s->db, s->version, msg, size))
+        return fail(s, ST_CORRUPT, "Database %s was altered outside triage: %s", s->path, msg);
     snprintf(msg, size, "ok");
     return ST_OK;
 }

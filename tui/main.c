@@ -46,6 +46,7 @@ static const char usage[] =
     "  user passwd [NAME]      change your passphrase; a supervisor naming someone resets theirs\n"
     "  user lock NAME          lock an account (supervisors); user unlock NAME unlocks it\n"
     "  user role NAME ROLE     change someone's role (supervisors)\n"
+    "  user remove NAME        remove a staff member for good: locked, keys destroyed (supervisors)\n"
     "  user list               list staff, roles and locks\n"
     "  roster import FILE      add or update counselors from a roster file (supervisors)\n"
     "  roster list             list the counselors in the database\n"
