@@ -42,10 +42,10 @@ run_cmocka() {
 for b in $unit_rel; do run_cmocka unit "$b"; done
 for b in $unit_asan; do run_cmocka unit-asan "$b"; done
 
-# Command-line, fault, fuzz-corpus, scripted-screen, real-terminal (tmux) and attack suites: each prints
-# "N passed, N failed" last. They run the test build (./triage-test: the release program whose clock
+# Structure, command-line, fault, fuzz-corpus, scripted-screen, real-terminal (tmux) and attack suites: each
+# prints "N passed, N failed" last. They run the test build (./triage-test: the release program whose clock
 # honours TRIAGE_NOW); the hardening checks and the attacks run the release binary itself.
-for s in tests/cli/*.sh tests/faults/*.sh tests/fuzz/*.sh tests/e2e/*.sh tests/attacks/*.sh; do
+for s in tests/structure/*.sh tests/cli/*.sh tests/faults/*.sh tests/fuzz/*.sh tests/e2e/*.sh tests/attacks/*.sh; do
     [ -f "$s" ] || continue
     kind=$(basename "$(dirname "$s")")
     log="$log_dir/${kind}_$(basename "$s" .sh).log"

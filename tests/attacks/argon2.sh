@@ -7,7 +7,7 @@
 # under the address-space limit set here it fails as a wrong passphrase, and these checks fail.
 # Usage: tests/attacks/argon2.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.inc"
 need_sqlite3
 
 centre

@@ -10,7 +10,7 @@
 # Each check fails on a build without its protection (see the report of issue 12 for how it was shown).
 # Usage: tests/attacks/audit.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.inc"
 need_sqlite3
 A="$(pwd)/build/release/tests/attacks/attacker"
 [ -x "$A" ] || { bad "build/release/tests/attacks/attacker is missing (make test builds it)"; finish; exit 1; }

@@ -6,7 +6,7 @@
 # build with the protection removed, and these checks fail there.
 # Usage: tests/attacks/clock.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.inc"
 need_sqlite3
 
 centre

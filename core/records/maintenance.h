@@ -1,0 +1,32 @@
+/* Whole-database work for supervisors: verify, rotate the data key, back up. */
+#ifndef TRIAGE_MAINTENANCE_H
+#define TRIAGE_MAINTENANCE_H
+
+#include "audit.h"
+#include "session.h"
+
+typedef struct {
+    bool ok;
+    int64_t sealed_checked;
+    int64_t rows_checked; /* queue items and intakes whose row MAC verified */
+    audit_report audit;
+    char problem[600]; /* the first problem, named */
+} verify_report;
+
+/* integrity_check, every sealed field opened, every row MAC checked (core/records/rowmac.h: a queue item or intake
+ * whose clear columns were edited is named with its table and id), the audit chain walked; the first problem
+ * is named. */
+bool db_verify(session *s, verify_report *r, char *err, size_t errsize);
+/* The last verify's finding, for the reports' mark (a report reads a million facts rows and cannot check
+ * a MAC on each: 6 us a row on the bench machine): *at its time (0: none on record under this key) and
+ * *sound. Sealed in meta verify_last, so the file cannot make up a "sound". */
+void verify_last(session *s, int64_t *at, bool *sound);
+
+/* A new data key: every sealed field re-sealed, every blind index recomputed, the legacy audit MACs
+ * recomputed, the new key sealed to every staff member's public key except locked accounts (left out: an
+ * unlock by a supervisor gives them the key again); all in one transaction. */
+bool db_rekey(session *s, char *err, size_t errsize);
+/* An online copy (the SQLite backup API) while other desks keep working. */
+bool db_backup(session *s, const char *dest, char *err, size_t errsize);
+
+#endif
