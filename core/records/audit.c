@@ -369,7 +369,16 @@ typedef struct {
     char await_id[STORE_ID_LEN];
     unsigned char await_hash[VAULT_MAC_BYTES], await_sig[VAULT_SIG_BYTES];
     bool failed, sig_failed;
+    staff_rec *staff; /* the staff table, for names in the messages */
+    int nstaff;
 } verify_ctx;
+
+/* A staff member's login name for a message, or their id when the table does not have them. */
+static const char *who(const verify_ctx *c, const char *id) {
+    for (int i = 0; i < c->nstaff; i++)
+        if (!strcmp(c->staff[i].id, id)) return c->staff[i].name;
+    return id[0] ? id : "no one";
+}
 
 __attribute__((format(printf, 3, 4))) static int problem(verify_ctx *c, int64_t seq, const char *fmt, ...) {
     va_list ap;
@@ -526,7 +535,7 @@ static int check_signed(verify_ctx *c, const audit_rec *e) {
     if (c->every_sig) {
         if (!entry_sig_ok(m->pk, e->hash, e->sig))
             return problem(c, e->seq, "audit entry %lld is not signed by %s, whose entry it claims to be: the trail was "
-                                      "rewritten or re-signed from here", (long long)e->seq, e->staff_id);
+                                      "rewritten or re-signed from here", (long long)e->seq, who(c, e->staff_id));
     } else {
         m->pending = true;
         m->last_seq = e->seq;
@@ -563,7 +572,7 @@ static int check_unsigned(verify_ctx *c, const audit_rec *e) {
     } else if (!keyless_action(e)) {
         return problem(c, e->seq, "audit entry %lld (%s by %s) has no signature: only entries written without a login "
                                   "may lack one; its signature was stripped",
-                       (long long)e->seq, e->action, e->staff_id[0] ? e->staff_id : "no one");
+                       (long long)e->seq, e->action, who(c, e->staff_id));
     }
     r->unauthenticated++;
     if (!c->run_first) c->run_first = e->seq;
@@ -581,6 +590,34 @@ static int resolve_await(verify_ctx *c, const audit_rec *e) {
                        (long long)c->await_seq, c->await_id);
     c->await_seq = 0;
     return 0;
+}
+
+/* The least role an action needs (session.c's permissions), for the entries a role raised in the file would
+ * let someone write: -1 for actions every role may take. */
+static int role_needed(const char *action) {
+    static const char *const supervisor[] = {"staff_add", "staff_role", "staff_lock", "staff_unlock",
+                                             "staff_reset_passphrase", "staff_remove", "rekey", "backup", "verify",
+                                             "roster_import", "counselor_add", "counselor_edit", "export",
+                                             "client_erase", "retention", "tamper_resolved", NULL};
+    static const char *const clinician[] = {"report", "outcome", NULL};
+    for (const char *const *a = supervisor; *a; a++)
+        if (!strcmp(*a, action)) return ROLE_SUPERVISOR;
+    for (const char *const *a = clinician; *a; a++)
+        if (!strcmp(*a, action)) return ROLE_CLINICIAN;
+    return -1;
+}
+
+/* An entry whose action its writer's role (as the trail set it) does not allow: the role was raised in the
+ * staff table, used, and perhaps put back. */
+static int check_role(verify_ctx *c, const audit_rec *e) {
+    int need = role_needed(e->action);
+    if (need < 0 || !e->staff_id[0]) return 0;
+    member *m = member_get(c, e->staff_id);
+    if (!m->has_role || (int)m->role >= need) return 0;
+    return problem(c, e->seq, "audit entry %lld: %s did %s, which needs a %s, but the trail made them a %s (entry %lld): "
+                              "their role was raised in the staff table",
+                   (long long)e->seq, who(c, e->staff_id), e->action, staff_role_name((staff_role)need), staff_role_name(m->role),
+                   (long long)m->role_seq);
 }
 
 static int check_entry(void *vctx, const audit_rec *e) {
@@ -607,6 +644,7 @@ static int check_entry(void *vctx, const audit_rec *e) {
     if (e->has_sig ? check_signed(c, e) : check_unsigned(c, e)) return 1;
     if (c->sig_failed && !c->every_sig) return 1;
     if (c->await_seq && e->seq == c->await_seq + 1 && resolve_await(c, e)) return 1;
+    if (check_role(c, e)) return 1;
     follow_staff(c, e);
     memcpy(c->prev, e->hash, sizeof c->prev);
     c->expect++;
@@ -698,6 +736,7 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
     unsigned char hash[VAULT_MAC_BYTES], sig[VAULT_SIG_BYTES];
     char id[STORE_ID_LEN];
     bool present;
+    if (db->ops->staff_list(db->st, &c->staff, &c->nstaff) != ST_OK) c->nstaff = 0;
     c->head_seq = -1;
     if (!read_head(db, &c->head_seq, hash, sig, id, &present)) c->head_seq = -1;
     store_status st = db->ops->audit_each(db->st, check_entry, c);
@@ -720,6 +759,7 @@ bool audit_verify(database *db, const vault *v, audit_report *r) {
     if (!ok && c.sig_failed && !c.failed) {
         /* a newest signature failed: walk again checking every one, to name the first bad entry */
         free(c.m);
+        free(c.staff);
         ok = walk(db, v, r, true, &c);
         if (ok) ok = !problem(&c, 0, "an audit signature does not verify: the trail was rewritten or re-signed");
     }
@@ -735,6 +775,7 @@ bool audit_verify(database *db, const vault *v, audit_report *r) {
     }
     if (ok) ok = check_staff(&c, db);
     free(c.m);
+    free(c.staff);
     return ok;
 }
 
