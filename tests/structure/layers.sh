@@ -27,6 +27,10 @@ headers=$(find core tui -name '*.h' | sort)
 dups=$(for h in $headers; do basename "$h"; done | sort | uniq -d)
 if [ -z "$dups" ]; then ok; else bad "header names used twice: $dups"; fi
 
+# every source name is one file too: the core library is an ar archive, which keeps members by file name
+cdups=$(find core -name '*.c' -exec basename {} \; | sort | uniq -d)
+if [ -z "$cdups" ]; then ok; else bad "core source names used twice (ar would keep one): $cdups"; fi
+
 where() { echo "$headers" | awk -v n="$1" '{ k = $0; sub(/.*\//, "", k) } k == n { print; exit }'; }
 
 for f in $(find core -name '*.[ch]' | sort); do
