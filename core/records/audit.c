@@ -496,10 +496,9 @@ static int check_signed(verify_ctx *c, const audit_rec *e) {
                        (long long)e->seq);
     if (!e->staff_id[0])
         return problem(c, e->seq, "audit entry %lld is signed but names no staff member: forged", (long long)e->seq);
-    if (c->legacy_unsealed)
-        return problem(c, e->seq, "audit entry %lld is signed, but %lld older entries before it have neither a seal "
-                                  "nor a witness: they were inserted or stripped", (long long)e->seq,
-                       (long long)c->legacy_unsealed);
+    /* the legacy part ends here; its unsealed tail (failed logins before the upgrade) is a run like any other:
+     * this entry must witness it (below) */
+    c->legacy_unsealed = 0;
     c->signing = true;
     if (!strcmp(e->action, ACT_WITNESS)) {
         long long a = 0, b = 0;
