@@ -44,13 +44,13 @@ for b in $unit_asan; do run_cmocka unit-asan "$b"; done
 
 # Structure, command-line, fault, fuzz-corpus, scripted-screen, real-terminal (tmux) and attack suites: each
 # prints "N passed, N failed" last. They run the test build (./triage-test: the release program whose clock
-# honours TRIAGE_NOW); the hardening checks and the attacks run the release binary itself.
+# honours TRIAGE_NOW); the structure and hardening checks and the attacks are given the release binary.
 for s in tests/structure/*.sh tests/cli/*.sh tests/faults/*.sh tests/fuzz/*.sh tests/e2e/*.sh tests/attacks/*.sh; do
     [ -f "$s" ] || continue
     kind=$(basename "$(dirname "$s")")
     log="$log_dir/${kind}_$(basename "$s" .sh).log"
     bin=./triage-test
-    case "$s" in tests/cli/hardening.sh | tests/attacks/*) bin=./triage ;; esac
+    case "$s" in tests/cli/hardening.sh | tests/attacks/* | tests/structure/*) bin=./triage ;; esac
     timeout 300 sh "$s" "$bin" >"$log" 2>&1
     rc=$?
     last=$(tail -n 1 "$log")
