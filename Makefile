@@ -40,7 +40,8 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 B        := build
 REL      := $(B)/release
 ASAN     := $(B)/asan
-SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+# a test flavour: its clock honours TRIAGE_NOW (core/clock.h)
+SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -DTRIAGE_TEST_CLOCK
 
 .PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build golden
 .DELETE_ON_ERROR:
@@ -78,6 +79,17 @@ $(eval $(call FLAVOUR,$(ASAN),$(CC),$(SAN_FLAGS)))
 triage: $(TUI_SRC:%.c=$(REL)/%.o) $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) $(LDFLAGS) -o $@ $(TUI_SRC:%.c=$(REL)/%.o) $(REL)/libtriage.a $(LIBS)
 
+# ---- test build: the release program whose clock honours TRIAGE_NOW (clock.h); the suites run it.
+# It sits beside ./triage at the top of the checkout, where the program finds forms/ and config.ini. ----
+TESTB    := $(B)/test
+$(TESTB)/clock.o: core/base/clock.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $@"; $(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) -DTRIAGE_TEST_CLOCK -c $< -o $@
+
+# the test clock comes first on the link line, so the archive's release clock.o is never pulled in
+triage-test: $(TUI_SRC:%.c=$(REL)/%.o) $(TESTB)/clock.o $(REL)/libtriage.a
+	@echo "  CC    $@"; $(CC) $(LDHARDEN) $(LDFLAGS) -o $@ $(TUI_SRC:%.c=$(REL)/%.o) $(TESTB)/clock.o $(REL)/libtriage.a $(LIBS)
+
 # the program itself under the sanitizers: the scripted-screen suite runs against it too (make test)
 $(ASAN)/triage: $(TUI_SRC:%.c=$(ASAN)/%.o) $(ASAN)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
@@ -98,7 +110,7 @@ $(ASAN)/tests/unit/test_layout: $(ASAN)/tests/unit/test_layout.o $(ASAN)/tui/lay
 UNIT_REL  := $(UNIT_SRC:%.c=$(REL)/%)
 UNIT_ASAN := $(UNIT_SRC:%.c=$(ASAN)/%)
 BENCH     := $(REL)/tests/bench/bench $(REL)/tests/bench/bench_store $(REL)/tests/bench/bench_queue \
-             $(REL)/tests/bench/bench_report
+             $(REL)/tests/bench/bench_report $(REL)/tests/bench/bench_audit
 
 $(REL)/tests/bench/%: $(REL)/tests/bench/%.o $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
@@ -130,6 +142,11 @@ FAULTS    := $(REL)/tests/faults/writer $(REL)/tests/faults/crash $(REL)/tests/f
 $(REL)/tests/faults/%: $(REL)/tests/faults/%.o $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
 
+# the attacker of the scripts in tests/attacks (forged audit trails, planted keys), built by `make test`
+ATTACKER  := $(REL)/tests/attacks/attacker
+$(REL)/tests/attacks/%: $(REL)/tests/attacks/%.o $(REL)/libtriage.a
+	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
+
 # ---- the contract ----
 deps:
 	@sh tests/deps.sh $(DEB_PACKAGES)
@@ -144,17 +161,17 @@ run: deps
 
 # everything `make test` runs, built (no package installed, nothing run)
 check-build:
-	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS) $(BENCH)
+	@$(MAKE) --no-print-directory triage triage-test $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS) $(BENCH) $(ATTACKER)
 
 test: deps
-	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS)
+	@$(MAKE) --no-print-directory triage triage-test $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS) $(ATTACKER)
 	@sh tests/run-suites.sh "$(UNIT_REL)" "$(UNIT_ASAN)"
 
 # every benchmark appends its headline rows to one file; summary.sh prints them as one table and writes
 # bench/results.md
 BENCH_ROWS := $(B)/bench-rows.tsv
 bench: deps
-	@$(MAKE) --no-print-directory triage $(BENCH) $(FAULTS)
+	@$(MAKE) --no-print-directory triage triage-test $(BENCH) $(FAULTS)
 	@mkdir -p $(B); : > $(BENCH_ROWS)
 	@for b in $(BENCH); do TRIAGE_BENCH_ROWS=$(abspath $(BENCH_ROWS)) $$b || exit 1; echo; done
 	@TRIAGE_BENCH_ROWS=$(abspath $(BENCH_ROWS)) sh tests/bench/bench_tui.sh
@@ -176,7 +193,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf $(B) triage
+	rm -rf $(B) triage triage-test
 
 # the header dependencies the compiler wrote (-MMD -MP)
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -102,10 +102,10 @@ static int user_list(ctx *c) {
 int cmd_user(const cli_args *a) {
     const char *sub = a->argc ? a->argv[0] : "";
     bool known = !strcmp(sub, "add") || !strcmp(sub, "passwd") || !strcmp(sub, "lock") || !strcmp(sub, "unlock") ||
-                 !strcmp(sub, "role") || !strcmp(sub, "list");
+                 !strcmp(sub, "role") || !strcmp(sub, "list") || !strcmp(sub, "remove");
     if (!known) {
         fprintf(stderr, "usage: triage --user ME user add NAME --role ROLE | passwd [NAME] | lock NAME | unlock NAME | "
-                        "role NAME ROLE | list\n");
+                        "role NAME ROLE | remove NAME | list\n");
         return EXIT_BADINPUT;
     }
     char err[ERR_SIZE];
@@ -138,6 +138,9 @@ int cmd_user(const cli_args *a) {
     else if (a->argc < 2) {
         fprintf(stderr, "usage: triage user %s NAME%s\n", sub, !strcmp(sub, "role") ? " ROLE" : "");
         status = EXIT_BADINPUT;
+    } else if (!strcmp(sub, "remove")) {
+        ok = staff_remove(c.s, a->argv[1], err, sizeof err);
+        if (ok) printf("%s removed: the account is locked and its keys destroyed\n", a->argv[1]);
     } else if (!strcmp(sub, "lock") || !strcmp(sub, "unlock")) {
         ok = staff_set_locked(c.s, a->argv[1], !strcmp(sub, "lock"), err, sizeof err);
         if (ok) printf("%s %sed\n", a->argv[1], sub);
@@ -355,6 +358,14 @@ int cmd_verify(const cli_args *a) {
     printf("sound: integrity check passed, %lld sealed fields open, %lld audit entries chained, %lld row MACs verified%s\n",
            (long long)r.sealed_checked, (long long)r.audit.entries, (long long)r.rows_checked,
            checkpoint ? ", checkpoint matches" : "");
+    /* what the trail's signatures vouch for, and what they cannot */
+    printf("audit: %lld signed by their writers, %lld from before signatures (MAC-sealed), %lld written without a "
+           "login (unauthenticated)%s%s\n",
+           (long long)r.audit.signed_entries, (long long)r.audit.legacy, (long long)r.audit.unauthenticated,
+           r.audit.unauthenticated ? ": entries " : "", r.audit.unauth_where);
+    if (r.audit.backwards)
+        printf("audit: time goes backwards at %lld entr%s, first at entry %lld (a clock set back, or entries backdated)\n",
+               (long long)r.audit.backwards, r.audit.backwards == 1 ? "y" : "ies", (long long)r.audit.first_backwards);
     ctx_close(&c);
     return EXIT_OK;
 }

@@ -46,6 +46,7 @@ static const char usage[] =
     "  user passwd [NAME]      change your passphrase; a supervisor naming someone resets theirs\n"
     "  user lock NAME          lock an account (supervisors); user unlock NAME unlocks it\n"
     "  user role NAME ROLE     change someone's role (supervisors)\n"
+    "  user remove NAME        remove a staff member for good: locked, keys destroyed (supervisors)\n"
     "  user list               list staff, roles and locks\n"
     "  roster import FILE      add or update counselors from a roster file (supervisors)\n"
     "  roster list             list the counselors in the database\n"
@@ -115,7 +116,8 @@ static const char usage[] =
     "\n"
     "Environment:\n"
     "  TRIAGE_CONFIG   configuration file, when --config is not given\n"
-    "  TRIAGE_NOW      fix the clock (ISO-8601 UTC such as 2026-11-24T09:00:00Z, or epoch seconds)\n"
+    "  TRIAGE_NOW      test build only (./triage-test): fix the clock (ISO-8601 UTC such as\n"
+    "                  2026-11-24T09:00:00Z, or epoch seconds); the release build refuses to run with it set\n"
     "  TRIAGE_SCRIPT   run the front desk headless from a script of keys (type TEXT, key NAME,\n"
     "                  dump FILE, resize COLS ROWS, mark LABEL): for tests\n"
     "  TRIAGE_KEYCOUNT with TRIAGE_SCRIPT: the file each mark LABEL appends the key presses to (bench)\n"
@@ -195,6 +197,12 @@ int main(int argc, char **argv) {
         }
     }
     const char *bad_now;
+    if (!clock_env_absent_or_honoured()) {
+        /* never silently: a test or a person who set it must learn that the time is the system's */
+        fprintf(stderr, "triage: TRIAGE_NOW is set, but this release build takes the time from the system clock "
+                        "only (a fixed clock is for the test build, ./triage-test); unset it\n");
+        return EXIT_BADINPUT;
+    }
     if (!clock_env_ok(&bad_now)) {
         fprintf(stderr, "triage: TRIAGE_NOW=%s is not ISO-8601 UTC (2026-11-24T09:00:00Z) or epoch seconds\n", bad_now);
         return EXIT_BADINPUT;

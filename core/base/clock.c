@@ -48,6 +48,17 @@ bool clock_parse(const char *text, int64_t *out) {
     return true;
 }
 
+#ifdef TRIAGE_TEST_CLOCK
+bool clock_env_honoured(void) { return true; }
+#else
+bool clock_env_honoured(void) { return false; }
+#endif
+
+bool clock_env_absent_or_honoured(void) {
+    const char *env = getenv("TRIAGE_NOW");
+    return clock_env_honoured() || !env || !*env;
+}
+
 bool clock_env_ok(const char **bad) {
     const char *env = getenv("TRIAGE_NOW");
     int64_t t;
@@ -60,8 +71,10 @@ bool clock_env_ok(const char **bad) {
 
 int64_t clock_now(void) {
     if (fixed) return fixed_at;
+#ifdef TRIAGE_TEST_CLOCK
     const char *env = getenv("TRIAGE_NOW");
     int64_t t;
     if (env && *env && clock_parse(env, &t)) return t;
+#endif
     return (int64_t)time(NULL);
 }

@@ -1,5 +1,9 @@
-/* The one source of time. TRIAGE_NOW (ISO-8601 UTC such as 2026-11-24T09:00:00Z, or epoch seconds)
- * fixes it, so tests and demos can stand at any instant, e.g. exactly on a deadline. */
+/* The one source of time. The release binary takes it from the system clock only: the time an audit entry
+ * or a deadline records is never the user's to choose (a staff member with a shell could otherwise backdate
+ * entries, or make a keyless `queue tick` escalate early). The test build (core/clock.c compiled with
+ * TRIAGE_TEST_CLOCK: ./triage-test and the sanitizer flavour) honours TRIAGE_NOW (ISO-8601 UTC such as
+ * 2026-11-24T09:00:00Z, or epoch seconds), so tests can stand at any instant, e.g. exactly on a deadline;
+ * the release binary refuses to run with TRIAGE_NOW set rather than ignore it silently. */
 #ifndef TRIAGE_CLOCK_H
 #define TRIAGE_CLOCK_H
 
@@ -12,6 +16,10 @@ int64_t clock_now(void);
 bool clock_parse(const char *text, int64_t *out);
 /* Checks TRIAGE_NOW once; false (with the bad value in *bad) when it is set but unreadable. */
 bool clock_env_ok(const char **bad);
+/* True in the test build, where TRIAGE_NOW is honoured. */
+bool clock_env_honoured(void);
+/* The release build: false when TRIAGE_NOW is set (the caller refuses to run, naming it). */
+bool clock_env_absent_or_honoured(void);
 /* Tests: fix the clock (set=false returns to TRIAGE_NOW / the system clock). */
 void clock_fix(bool set, int64_t t);
 

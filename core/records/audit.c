@@ -1,5 +1,6 @@
 #include "audit.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,18 @@
 #include "clock.h"
 #include "util.h"
 
-/* The bytes an entry's hash covers: every field but the hash and MAC, unit-separated. */
+#define SIG_LABEL "triage-audit-v2"       /* an entry's signature: label || its hash */
+#define HEAD_LABEL "triage-audit-head-v1" /* the head's signature: label || seq (8 LE) || hash */
+#define META_HEAD "audit_head"
+#define META_RUN "audit_first_unsealed" /* the first entry of the current run written without a login */
+#define META_KEY_PREFIX "sign_pk:"
+#define ACT_WITNESS "audit_witness"
+#define ACT_SIGN_KEY "sign_key"
+#define ACT_TRAIL "audit_trail" /* the object of a tamper_detected entry about the trail itself */
+
+/* ---- encodings ---- */
+
+/* The bytes an entry's hash covers: every field but the hash, MAC and signature, unit-separated. */
 static size_t entry_bytes(const audit_rec *r, char *buf, size_t size) {
     int n = snprintf(buf, size, "%lld\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s", (long long)r->seq, (long long)r->at, r->staff_id,
                      r->action, r->object_id, r->detail);
@@ -20,179 +32,25 @@ static void entry_hash(const unsigned char prev[VAULT_MAC_BYTES], const audit_re
     vault_chain_hash(prev, buf, n, out);
 }
 
-static void copy_field(char *dst, size_t size, const char *src) {
-    /* details never carry personal data; they are short ASCII words, so truncation is harmless */
-    snprintf(dst, size, "%s", src ? src : "");
+static size_t sig_message(const unsigned char hash[VAULT_MAC_BYTES], unsigned char *m) {
+    memcpy(m, SIG_LABEL, sizeof SIG_LABEL - 1);
+    memcpy(m + sizeof SIG_LABEL - 1, hash, VAULT_MAC_BYTES);
+    return sizeof SIG_LABEL - 1 + VAULT_MAC_BYTES;
 }
 
-bool audit_log(database *db, const vault *v, const char *staff_id, const char *action, const char *object_id,
-               const char *detail, char *err, size_t errsize) {
-    audit_rec last, r;
-    memset(&r, 0, sizeof r);
-    unsigned char prev[VAULT_MAC_BYTES] = {0};
-    store_status st = db->ops->audit_last(db->st, &last);
-    if (st == ST_OK) memcpy(prev, last.hash, sizeof prev);
-    else if (st != ST_NOTFOUND) {
-        db_error(db, st, "cannot read the audit trail", err, errsize);
-        return false;
-    }
-    if (v && st == ST_OK && !last.has_mac && !audit_seal_pending(db, v, err, errsize)) return false;
-    r.seq = st == ST_OK ? last.seq + 1 : 1;
-    r.at = clock_now();
-    copy_field(r.staff_id, sizeof r.staff_id, staff_id);
-    copy_field(r.action, sizeof r.action, action);
-    copy_field(r.object_id, sizeof r.object_id, object_id);
-    copy_field(r.detail, sizeof r.detail, detail);
-    entry_hash(prev, &r, r.hash);
-    if (v) {
-        vault_audit_mac(v, r.hash, r.mac);
-        r.has_mac = true;
-    }
-    bool starts_unsealed_run = !v && (st == ST_NOTFOUND || last.has_mac);
-    st = db->ops->audit_append(db->st, &r);
-    if (st != ST_OK) {
-        db_error(db, st, "cannot write the audit trail", err, errsize);
-        return false;
-    }
-    if (starts_unsealed_run) {
-        char num[24];
-        int n = snprintf(num, sizeof num, "%lld", (long long)r.seq);
-        st = db->ops->meta_set(db->st, "audit_first_unsealed", num, (size_t)n);
-        if (st != ST_OK) {
-            db_error(db, st, "cannot write the audit trail", err, errsize);
-            return false;
-        }
-    }
-    return true;
+static size_t head_message(int64_t seq, const unsigned char hash[VAULT_MAC_BYTES], unsigned char *m) {
+    size_t l = sizeof HEAD_LABEL - 1;
+    memcpy(m, HEAD_LABEL, l);
+    for (int i = 0; i < 8; i++) m[l + (size_t)i] = (unsigned char)((uint64_t)seq >> (8 * i));
+    memcpy(m + l + 8, hash, VAULT_MAC_BYTES);
+    return l + 8 + VAULT_MAC_BYTES;
 }
 
-/* audit_each holds a read cursor; the MACs are collected first and written after it ends. */
-typedef struct {
-    int64_t seq;
-    unsigned char mac[VAULT_MAC_BYTES];
-} pending_mac;
-
-typedef struct {
-    const vault *v;
-    bool all;
-    pending_mac *list;
-    int64_t n, cap;
-} collect_ctx;
-
-static int collect(void *vctx, const audit_rec *r) {
-    collect_ctx *c = vctx;
-    if (!c->all && r->has_mac) return 0;
-    if (c->n == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 64;
-        c->list = xrealloc(c->list, sizeof *c->list * (size_t)c->cap);
-    }
-    c->list[c->n].seq = r->seq;
-    vault_audit_mac(c->v, r->hash, c->list[c->n].mac);
-    c->n++;
-    return 0;
-}
-
-static bool remac(database *db, const vault *v, bool all, int64_t after, char *err, size_t errsize) {
-    collect_ctx c = {v, all, NULL, 0, 0};
-    store_status st = db->ops->audit_each_from(db->st, after, collect, &c);
-    for (int64_t i = 0; st == ST_OK && i < c.n; i++) st = db->ops->audit_set_mac(db->st, c.list[i].seq, c.list[i].mac);
-    free(c.list);
-    if (st != ST_OK) db_error(db, st, "cannot seal the audit trail", err, errsize);
-    return st == ST_OK;
-}
-
-bool audit_seal_pending(database *db, const vault *v, char *err, size_t errsize) {
-    audit_rec last;
-    store_status st = db->ops->audit_last(db->st, &last);
-    /* keyed writes always seal what is pending first, so unsealed entries only ever sit at the end */
-    if (st == ST_NOTFOUND || (st == ST_OK && last.has_mac)) return true;
-    if (st != ST_OK) {
-        db_error(db, st, "cannot read the audit trail", err, errsize);
-        return false;
-    }
-    /* where the unsealed run starts was noted when it began: no walk over the whole trail */
-    blob b = {0};
-    int64_t after = 0;
-    if (db->ops->meta_get(db->st, "audit_first_unsealed", &b) == ST_OK && b.n > 0 && b.n < 24) {
-        char num[24];
-        memcpy(num, b.p, b.n);
-        num[b.n] = '\0';
-        long v0;
-        if (parse_int(num, 1, 0x7fffffffL, &v0)) after = v0 - 1;
-    }
-    blob_free(&b);
-    return remac(db, v, false, after, err, errsize);
-}
-
-bool audit_remac_all(database *db, const vault *v, char *err, size_t errsize) {
-    return remac(db, v, true, 0, err, errsize);
-}
-
-typedef struct {
-    const vault *v;
-    audit_report *r;
-    unsigned char prev[VAULT_MAC_BYTES];
-    int64_t expect;
-    bool failed;
-} verify_ctx;
-
-static int check_entry(void *vctx, const audit_rec *e) {
-    verify_ctx *c = vctx;
-    audit_report *r = c->r;
-    unsigned char h[VAULT_MAC_BYTES];
-    r->entries++;
-    if (e->seq != c->expect) {
-        snprintf(r->problem, sizeof r->problem, "audit entry %lld is missing (found %lld next): entries were deleted",
-                 (long long)c->expect, (long long)e->seq);
-        r->bad_seq = c->expect;
-        c->failed = true;
-        return 1;
-    }
-    entry_hash(c->prev, e, h);
-    if (!vault_equal(h, e->hash, sizeof h)) {
-        snprintf(r->problem, sizeof r->problem,
-                 "audit entry %lld does not follow from the one before: it was edited, reordered or inserted",
-                 (long long)e->seq);
-        r->bad_seq = e->seq;
-        c->failed = true;
-        return 1;
-    }
-    if (e->has_mac && r->unsealed_tail) {
-        snprintf(r->problem, sizeof r->problem, "audit entry %lld lost its seal (a sealed entry follows it)",
-                 (long long)(e->seq - r->unsealed_tail));
-        r->bad_seq = e->seq - r->unsealed_tail;
-        c->failed = true;
-        return 1;
-    }
-    if (!e->has_mac) {
-        r->unsealed_tail++;
-    } else if (c->v) {
-        unsigned char mac[VAULT_MAC_BYTES];
-        vault_audit_mac(c->v, e->hash, mac);
-        if (!vault_equal(mac, e->mac, sizeof mac)) {
-            snprintf(r->problem, sizeof r->problem,
-                     "audit entry %lld has a seal that does not match: the trail was rewritten", (long long)e->seq);
-            r->bad_seq = e->seq;
-            c->failed = true;
-            return 1;
-        }
-    }
-    memcpy(c->prev, e->hash, sizeof c->prev);
-    c->expect++;
-    return 0;
-}
-
-bool audit_verify(database *db, const vault *v, audit_report *r) {
-    memset(r, 0, sizeof *r);
-    verify_ctx c = {v, r, {0}, 1, false};
-    store_status st = db->ops->audit_each(db->st, check_entry, &c);
-    if (st != ST_OK && !c.failed) {
-        char err[400];
-        db_error(db, st, "cannot read the audit trail", err, sizeof err);
-        snprintf(r->problem, sizeof r->problem, "%s", err);
-        return false;
-    }
-    return !c.failed;
+static bool entry_sig_ok(const unsigned char pk[VAULT_SIGN_PK_BYTES], const unsigned char hash[VAULT_MAC_BYTES],
+                         const unsigned char sig[VAULT_SIG_BYTES]) {
+    unsigned char m[64];
+    size_t n = sig_message(hash, m);
+    return vault_sig_ok(pk, m, n, sig);
 }
 
 static void to_hex(const unsigned char *b, size_t n, char *out) {
@@ -203,6 +61,724 @@ static void to_hex(const unsigned char *b, size_t n, char *out) {
     }
     out[2 * n] = '\0';
 }
+
+static bool from_hex(const char *hex, size_t hexlen, unsigned char *out, size_t n) {
+    if (hexlen != 2 * n) return false;
+    for (size_t i = 0; i < n; i++) {
+        int v = 0;
+        for (int k = 0; k < 2; k++) {
+            char c = hex[2 * i + (size_t)k];
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (d < 0) return false;
+            v = v * 16 + d;
+        }
+        out[i] = (unsigned char)v;
+    }
+    return true;
+}
+
+/* A sign_key entry's detail: "ed25519:<key hex> pop:<proof hex>". */
+static bool parse_key_detail(const char *detail, unsigned char pk[VAULT_SIGN_PK_BYTES], unsigned char pop[VAULT_SIG_BYTES]) {
+    const char *k = "ed25519:", *p = " pop:";
+    size_t kl = strlen(k), pl = strlen(p);
+    if (strncmp(detail, k, kl) != 0) return false;
+    const char *key = detail + kl;
+    if (strlen(key) != 2 * VAULT_SIGN_PK_BYTES + pl + 2 * VAULT_SIG_BYTES) return false;
+    if (strncmp(key + 2 * VAULT_SIGN_PK_BYTES, p, pl) != 0) return false;
+    return from_hex(key, 2 * VAULT_SIGN_PK_BYTES, pk, VAULT_SIGN_PK_BYTES) &&
+           from_hex(key + 2 * VAULT_SIGN_PK_BYTES + pl, 2 * VAULT_SIG_BYTES, pop, VAULT_SIG_BYTES);
+}
+
+static void copy_field(char *dst, size_t size, const char *src) {
+    /* details never carry personal data; they are short ASCII words, so truncation is harmless */
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+static bool meta_int(database *db, const char *key, int64_t *out) {
+    blob b = {0};
+    bool ok = false;
+    if (db->ops->meta_get(db->st, key, &b) == ST_OK && b.n > 0 && b.n < 24) {
+        char num[24];
+        memcpy(num, b.p, b.n);
+        num[b.n] = '\0';
+        long v;
+        if (parse_int(num, 1, 0x7fffffffL, &v)) {
+            *out = v;
+            ok = true;
+        }
+    }
+    blob_free(&b);
+    return ok;
+}
+
+/* ---- writing ---- */
+
+/* Appends one entry after prev (NULL: the first), signed by v's signer when v has one. */
+static bool append_entry(database *db, const vault *v, const audit_rec *prev, const char *staff_id, const char *action,
+                         const char *object_id, const char *detail, audit_rec *r, char *err, size_t errsize) {
+    static const unsigned char zero[VAULT_MAC_BYTES];
+    memset(r, 0, sizeof *r);
+    r->seq = prev ? prev->seq + 1 : 1;
+    r->at = clock_now();
+    copy_field(r->staff_id, sizeof r->staff_id, staff_id);
+    copy_field(r->action, sizeof r->action, action);
+    copy_field(r->object_id, sizeof r->object_id, object_id);
+    copy_field(r->detail, sizeof r->detail, detail);
+    entry_hash(prev ? prev->hash : zero, r, r->hash);
+    unsigned char m[64];
+    if (v) {
+        size_t n = sig_message(r->hash, m);
+        if (!vault_sign(v, m, n, r->sig)) {
+            snprintf(err, errsize, "cannot sign the audit entry");
+            return false;
+        }
+        r->has_sig = true;
+    }
+    store_status st = db->ops->audit_append(db->st, r);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot write the audit trail", err, errsize);
+        return false;
+    }
+    return true;
+}
+
+/* meta audit_head = seq (8 LE) || hash || signature || staff id: the chain's head as its writer signed it. */
+static bool write_head(database *db, const vault *v, const audit_rec *r, char *err, size_t errsize) {
+    unsigned char m[128], buf[8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + STORE_ID_LEN];
+    size_t n = head_message(r->seq, r->hash, m);
+    size_t idlen = strlen(r->staff_id);
+    memcpy(buf, m + sizeof HEAD_LABEL - 1, 8 + VAULT_MAC_BYTES);
+    if (!vault_sign(v, m, n, buf + 8 + VAULT_MAC_BYTES)) {
+        snprintf(err, errsize, "cannot sign the audit head");
+        return false;
+    }
+    memcpy(buf + 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES, r->staff_id, idlen);
+    store_status st = db->ops->meta_set(db->st, META_HEAD, buf, 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + idlen);
+    if (st != ST_OK) db_error(db, st, "cannot write the audit head", err, errsize);
+    return st == ST_OK;
+}
+
+static bool read_head(database *db, int64_t *seq, unsigned char hash[VAULT_MAC_BYTES], unsigned char sig[VAULT_SIG_BYTES],
+                      char id[STORE_ID_LEN], bool *present);
+
+typedef struct {
+    int64_t seq;
+    unsigned char hash[VAULT_MAC_BYTES];
+    bool found;
+} hash_at_ctx;
+
+static int hash_at(void *vctx, const audit_rec *e) {
+    hash_at_ctx *c = vctx;
+    c->found = e->seq == c->seq;
+    memcpy(c->hash, e->hash, sizeof c->hash);
+    return 1; /* the first entry after seq - 1 is all that is needed */
+}
+
+/* Before a signed write: does the signed head still name the trail's last signed entry, with a signature
+ * of the key its writer introduced? Entries removed from the end would otherwise be covered by this very
+ * write's new head. Writes what is wrong into why (false), for an audit entry of its own. */
+static bool head_consistent(database *db, const audit_rec *last, char *why, size_t whysize) {
+    int64_t seq = 0;
+    unsigned char hash[VAULT_MAC_BYTES], sig[VAULT_SIG_BYTES], m[128], pk[VAULT_SIGN_PK_BYTES];
+    char id[STORE_ID_LEN];
+    bool present;
+    bool ok = read_head(db, &seq, hash, sig, id, &present);
+    if (!present) {
+        if (last->has_sig) snprintf(why, whysize, "the signed head of the trail is missing (entry %lld is signed)", (long long)last->seq);
+        return !last->has_sig; /* a legacy or new trail has none yet */
+    }
+    if (!ok) {
+        snprintf(why, whysize, "the signed head of the trail is damaged");
+        return false;
+    }
+    if (seq > last->seq) {
+        snprintf(why, whysize, "the trail was truncated: its signed head was entry %lld, it ended at entry %lld",
+                 (long long)seq, (long long)last->seq);
+        return false;
+    }
+    hash_at_ctx c = {seq, {0}, false};
+    if (seq == last->seq) {
+        memcpy(c.hash, last->hash, sizeof c.hash);
+        c.found = true;
+    } else {
+        (void)db->ops->audit_each_from(db->st, seq - 1, hash_at, &c);
+    }
+    blob b = {0};
+    char name[64];
+    snprintf(name, sizeof name, "%s%s", META_KEY_PREFIX, id);
+    bool have_key = db->ops->meta_get(db->st, name, &b) == ST_OK && b.n == VAULT_SIGN_PK_BYTES;
+    if (have_key) memcpy(pk, b.p, sizeof pk);
+    blob_free(&b);
+    size_t n = head_message(seq, hash, m);
+    if (!c.found || !vault_equal(c.hash, hash, sizeof hash)) {
+        snprintf(why, whysize, "entry %lld is not the one the signed head names: the trail was rewritten", (long long)seq);
+        return false;
+    }
+    if (!have_key || !vault_sig_ok(pk, m, n, sig)) {
+        snprintf(why, whysize, "the head of the trail (entry %lld) is not signed by %s: forged", (long long)seq, id);
+        return false;
+    }
+    return true;
+}
+
+/* An entry that closes a run of entries written without a login: signed, or a legacy MAC. */
+static bool closes_run(const audit_rec *r) { return r->has_sig || r->has_mac; }
+
+bool audit_log(database *db, const vault *v, const char *staff_id, const char *action, const char *object_id,
+               const char *detail, char *err, size_t errsize) {
+    unsigned char pk[VAULT_SIGN_PK_BYTES];
+    /* an entry signed for no one would not verify: only a named staff member signs */
+    const vault *signer = v && staff_id && *staff_id && vault_signer_pk(v, pk) ? v : NULL;
+    audit_rec last, r;
+    store_status st = db->ops->audit_last(db->st, &last);
+    if (st != ST_OK && st != ST_NOTFOUND) {
+        db_error(db, st, "cannot read the audit trail", err, errsize);
+        return false;
+    }
+    bool have_last = st == ST_OK;
+    char why[200];
+    if (signer && have_last && !head_consistent(db, &last, why, sizeof why)) {
+        /* found by this write: recorded, signed, before the write's new head covers it */
+        if (!append_entry(db, signer, &last, staff_id, "tamper_detected", ACT_TRAIL, why, &r, err, errsize)) return false;
+        last = r;
+    }
+    if (signer && have_last && !closes_run(&last)) {
+        /* entries written without a login since the last signed one: witnessed, never signed in place */
+        int64_t first = last.seq;
+        if (!meta_int(db, META_RUN, &first) || first > last.seq) first = last.seq;
+        char what[96];
+        snprintf(what, sizeof what, "entries %lld-%lld written without a login", (long long)first, (long long)last.seq);
+        if (!append_entry(db, signer, &last, staff_id, ACT_WITNESS, "", what, &r, err, errsize)) return false;
+        last = r;
+    }
+    if (!append_entry(db, signer, have_last ? &last : NULL, staff_id, action, object_id, detail, &r, err, errsize))
+        return false;
+    if (signer) return write_head(db, signer, &r, err, errsize);
+    if (!have_last || closes_run(&last)) {
+        /* a new run without a login starts here: the next signed write witnesses it from this entry */
+        char num[24];
+        int n = snprintf(num, sizeof num, "%lld", (long long)r.seq);
+        st = db->ops->meta_set(db->st, META_RUN, num, (size_t)n);
+        if (st != ST_OK) {
+            db_error(db, st, "cannot write the audit trail", err, errsize);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void key_meta_name(const char *member_id, char *name, size_t size) {
+    snprintf(name, size, "%s%s", META_KEY_PREFIX, member_id);
+}
+
+bool audit_introduce_key(database *db, const vault *v, const char *introducer_id, const char *member_id,
+                         const unsigned char pk[VAULT_SIGN_PK_BYTES], const unsigned char pop[VAULT_SIG_BYTES],
+                         char *err, size_t errsize) {
+    char detail[257], pkhex[2 * VAULT_SIGN_PK_BYTES + 1], pophex[2 * VAULT_SIG_BYTES + 1];
+    to_hex(pk, VAULT_SIGN_PK_BYTES, pkhex);
+    to_hex(pop, VAULT_SIG_BYTES, pophex);
+    snprintf(detail, sizeof detail, "ed25519:%s pop:%s", pkhex, pophex);
+    if (!audit_log(db, v, introducer_id, ACT_SIGN_KEY, member_id, detail, err, errsize)) return false;
+    char name[64];
+    key_meta_name(member_id, name, sizeof name);
+    store_status st = db->ops->meta_set(db->st, name, pk, VAULT_SIGN_PK_BYTES);
+    if (st != ST_OK) db_error(db, st, "cannot record the signing key", err, errsize);
+    return st == ST_OK;
+}
+
+bool audit_key_known(database *db, const char *member_id, const unsigned char pk[VAULT_SIGN_PK_BYTES]) {
+    char name[64];
+    key_meta_name(member_id, name, sizeof name);
+    blob b = {0};
+    bool ok = db->ops->meta_get(db->st, name, &b) == ST_OK && b.n == VAULT_SIGN_PK_BYTES && vault_equal(b.p, pk, b.n);
+    blob_free(&b);
+    return ok;
+}
+
+/* ---- legacy MACs (entries from before schema 6) ---- */
+
+typedef struct {
+    int64_t seq;
+    unsigned char mac[VAULT_MAC_BYTES];
+} pending_mac;
+
+typedef struct {
+    const vault *v;
+    pending_mac *list;
+    int64_t n, cap;
+} collect_ctx;
+
+static int collect(void *vctx, const audit_rec *r) {
+    collect_ctx *c = vctx;
+    if (!r->has_mac) return 0;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->list = xrealloc(c->list, sizeof *c->list * (size_t)c->cap);
+    }
+    c->list[c->n].seq = r->seq;
+    vault_audit_mac(c->v, r->hash, c->list[c->n].mac);
+    c->n++;
+    return 0;
+}
+
+bool audit_remac_all(database *db, const vault *v, char *err, size_t errsize) {
+    /* audit_each holds a read cursor; the MACs are collected first and written after it ends */
+    collect_ctx c = {v, NULL, 0, 0};
+    store_status st = db->ops->audit_each(db->st, collect, &c);
+    for (int64_t i = 0; st == ST_OK && i < c.n; i++) st = db->ops->audit_set_mac(db->st, c.list[i].seq, c.list[i].mac);
+    free(c.list);
+    if (st != ST_OK) db_error(db, st, "cannot re-seal the audit trail", err, errsize);
+    return st == ST_OK;
+}
+
+/* ---- verify ---- */
+
+/* What the trail says of one staff member, and the newest entry signed under their current key (checked
+ * when the key changes and at the end: every signature covers the whole chain before it, so the newest one
+ * per key vouches for all the others of that key; on a failure every signature is checked to name the
+ * first bad entry). */
+typedef struct {
+    char id[STORE_ID_LEN];
+    bool added, removed, locked, has_role, has_pk;
+    staff_role role;
+    int64_t role_seq, lock_seq, remove_seq;
+    unsigned char pk[VAULT_SIGN_PK_BYTES];
+    bool pending;
+    int64_t last_seq;
+    unsigned char last_hash[VAULT_MAC_BYTES], last_sig[VAULT_SIG_BYTES];
+} member;
+
+typedef struct {
+    const vault *v;
+    audit_report *r;
+    bool every_sig; /* the second pass: check each signature at once */
+    unsigned char prev[VAULT_MAC_BYTES];
+    int64_t expect, last_at;
+    bool signing;               /* a signed entry has been seen: legacy entries are over */
+    int64_t run_first, run_last; /* the current run of unsigned entries (0: none) */
+    int64_t legacy_unsealed;    /* legacy entries without a MAC, pending (only at the end of the legacy part) */
+    member *m;
+    int nm, capm;
+    int64_t head_seq; /* from meta, -1 without */
+    unsigned char head_hash_seen[VAULT_MAC_BYTES];
+    bool head_found;
+    int64_t last_signed_seq;
+    char last_signed_id[STORE_ID_LEN];
+    /* the witness a member's first login after the upgrade writes just before introducing their own key */
+    int64_t await_seq;
+    char await_id[STORE_ID_LEN];
+    unsigned char await_hash[VAULT_MAC_BYTES], await_sig[VAULT_SIG_BYTES];
+    bool failed, sig_failed;
+    staff_rec *staff; /* the staff table, for names in the messages */
+    int nstaff;
+} verify_ctx;
+
+/* A staff member's login name for a message, or their id when the table does not have them. */
+static const char *who(const verify_ctx *c, const char *id) {
+    for (int i = 0; i < c->nstaff; i++)
+        if (!strcmp(c->staff[i].id, id)) return c->staff[i].name;
+    return id[0] ? id : "no one";
+}
+
+__attribute__((format(printf, 3, 4))) static int problem(verify_ctx *c, int64_t seq, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->r->problem, sizeof c->r->problem, fmt, ap);
+    va_end(ap);
+    c->r->bad_seq = seq;
+    c->failed = true;
+    return 1;
+}
+
+static member *member_get(verify_ctx *c, const char *id) {
+    for (int i = 0; i < c->nm; i++)
+        if (strcmp(c->m[i].id, id) == 0) return &c->m[i];
+    if (c->nm == c->capm) c->m = xrealloc(c->m, sizeof *c->m * (size_t)(c->capm = c->capm ? c->capm * 2 : 16));
+    member *m = &c->m[c->nm++];
+    memset(m, 0, sizeof *m);
+    snprintf(m->id, sizeof m->id, "%s", id);
+    return m;
+}
+
+/* The pending check of m's newest signature; false when it fails. */
+static bool flush_member(verify_ctx *c, member *m) {
+    if (!m->pending) return true;
+    m->pending = false;
+    if (entry_sig_ok(m->pk, m->last_hash, m->last_sig)) return true;
+    c->sig_failed = true;
+    return false;
+}
+
+static void note_run(verify_ctx *c, bool at_end) {
+    if (!c->run_first) return;
+    char part[48];
+    if (c->run_first == c->run_last) snprintf(part, sizeof part, "%lld", (long long)c->run_first);
+    else snprintf(part, sizeof part, "%lld-%lld", (long long)c->run_first, (long long)c->run_last);
+    size_t used = strlen(c->r->unauth_where);
+    if (used + strlen(part) + 12 < sizeof c->r->unauth_where)
+        snprintf(c->r->unauth_where + used, sizeof c->r->unauth_where - used, "%s%s%s", used ? ", " : "", part,
+                 at_end ? " (end)" : "");
+    else if (!strstr(c->r->unauth_where, "..."))
+        snprintf(c->r->unauth_where + used, sizeof c->r->unauth_where - used, ", ...");
+    c->run_first = c->run_last = 0;
+}
+
+/* Roles, locks, members and keys as the trail sets them. Keyless entries may only lock (the safe way). */
+static int follow_staff(verify_ctx *c, const audit_rec *e) {
+    staff_role role;
+    if (!strcmp(e->action, "init") && e->staff_id[0]) {
+        member *m = member_get(c, e->staff_id);
+        m->added = m->has_role = true;
+        m->role = ROLE_SUPERVISOR;
+        m->role_seq = e->seq;
+    } else if ((!strcmp(e->action, "staff_add") || !strcmp(e->action, "staff_role")) && e->object_id[0] &&
+               staff_role_parse(e->detail, &role)) {
+        member *m = member_get(c, e->object_id);
+        m->added = m->has_role = true;
+        m->role = role;
+        m->role_seq = e->seq;
+    } else if (!strcmp(e->action, "staff_lock") || !strcmp(e->action, "staff_unlock")) {
+        member *m = member_get(c, e->object_id);
+        m->locked = !strcmp(e->action, "staff_lock");
+        m->lock_seq = e->seq;
+    } else if (!strcmp(e->action, "login_failed") && e->staff_id[0] && strstr(e->detail, "account locked")) {
+        member *m = member_get(c, e->staff_id);
+        m->locked = true;
+        m->lock_seq = e->seq;
+    } else if (!strcmp(e->action, "staff_remove")) {
+        member *m = member_get(c, e->object_id);
+        m->removed = true;
+        m->remove_seq = e->seq;
+    }
+    return 0;
+}
+
+/* A sign_key entry (signed; by e->staff_id). */
+static int follow_key(verify_ctx *c, const audit_rec *e) {
+    unsigned char pk[VAULT_SIGN_PK_BYTES], pop[VAULT_SIG_BYTES];
+    if (!parse_key_detail(e->detail, pk, pop) || !vault_pop_ok(e->object_id, pk, pop))
+        return problem(c, e->seq, "audit entry %lld introduces a signing key for %s without the member's proof that "
+                                  "they hold it: a planted key", (long long)e->seq, e->object_id);
+    member *target = member_get(c, e->object_id);
+    bool self = !strcmp(e->staff_id, e->object_id);
+    if (self) {
+        /* trust on first use, for a member the trail added (or the first supervisor, at the very start) */
+        if (!target->added && e->seq != 1)
+            return problem(c, e->seq, "audit entry %lld introduces a key for %s, whom the trail never added: forged",
+                           (long long)e->seq, e->object_id);
+        if (target->has_pk && !vault_equal(target->pk, pk, sizeof pk))
+            return problem(c, e->seq, "audit entry %lld: %s introduces a second key of their own: a planted key",
+                           (long long)e->seq, e->object_id);
+    } else {
+        member *by = member_get(c, e->staff_id);
+        if (!by->has_role || by->role != ROLE_SUPERVISOR)
+            return problem(c, e->seq, "audit entry %lld: %s, who is not a supervisor in the trail, introduces a key for %s",
+                           (long long)e->seq, e->staff_id, e->object_id);
+    }
+    if (target->has_pk && !vault_equal(target->pk, pk, sizeof pk) && !flush_member(c, target) && !c->every_sig)
+        return 1; /* the old key's newest signature fails: the second pass names it */
+    memcpy(target->pk, pk, sizeof pk);
+    target->has_pk = true;
+    return 0;
+}
+
+/* The actions a process without a login writes (session.c: failed and refused logins, a planted key found;
+ * queues.c: a keyless tick's steps, with no staff id). */
+static bool keyless_action(const audit_rec *e) {
+    return !strcmp(e->action, "login_failed") || !strcmp(e->action, "login_refused") ||
+           !strcmp(e->action, "tamper_detected") || (!strcmp(e->action, "queue") && !e->staff_id[0]);
+}
+
+static int check_signed(verify_ctx *c, const audit_rec *e) {
+    audit_report *r = c->r;
+    if (e->has_mac)
+        return problem(c, e->seq, "audit entry %lld carries a keyed seal that signed entries never have: forged",
+                       (long long)e->seq);
+    if (!e->staff_id[0])
+        return problem(c, e->seq, "audit entry %lld is signed but names no staff member: forged", (long long)e->seq);
+    /* the legacy part ends here; its unsealed tail (failed logins before the upgrade) is a run like any other:
+     * this entry must witness it (below) */
+    c->legacy_unsealed = 0;
+    c->signing = true;
+    if (!strcmp(e->action, ACT_WITNESS)) {
+        long long a = 0, b = 0;
+        if (!c->run_first || sscanf(e->detail, "entries %lld-%lld", &a, &b) != 2 || a != c->run_first || b != c->run_last)
+            return problem(c, e->seq, "audit entry %lld witnesses %s, but the unsigned entries before it are %lld-%lld: "
+                                      "entries were inserted, removed or stripped of their signatures",
+                           (long long)e->seq, e->detail, (long long)c->run_first, (long long)c->run_last);
+        note_run(c, false);
+    } else if (c->run_first) {
+        return problem(c, e->seq, "audit entries %lld-%lld have no signature and no witness (entry %lld is signed "
+                                  "without witnessing them): their signatures were stripped or they were inserted",
+                       (long long)c->run_first, (long long)c->run_last, (long long)e->seq);
+    }
+    if (!strcmp(e->action, ACT_SIGN_KEY) && follow_key(c, e)) return 1;
+    if (!strcmp(e->action, "tamper_detected") && !strcmp(e->object_id, ACT_TRAIL))
+        return problem(c, e->seq, "audit entry %lld records that the trail was tampered with before it: %s",
+                       (long long)e->seq, e->detail);
+    member *m = member_get(c, e->staff_id);
+    if (!m->has_pk && !strcmp(e->action, ACT_WITNESS) && !c->await_seq) {
+        /* checked when the next entry introduces the writer's own key */
+        c->await_seq = e->seq;
+        snprintf(c->await_id, sizeof c->await_id, "%s", e->staff_id);
+        memcpy(c->await_hash, e->hash, sizeof c->await_hash);
+        memcpy(c->await_sig, e->sig, sizeof c->await_sig);
+        r->signed_entries++;
+        c->last_signed_seq = e->seq;
+        snprintf(c->last_signed_id, sizeof c->last_signed_id, "%s", e->staff_id);
+        return 0;
+    }
+    if (!m->has_pk)
+        return problem(c, e->seq, "audit entry %lld is signed as %s, who has no signing key in the trail: forged",
+                       (long long)e->seq, e->staff_id);
+    if (c->every_sig) {
+        if (!entry_sig_ok(m->pk, e->hash, e->sig))
+            return problem(c, e->seq, "audit entry %lld is not signed by %s, whose entry it claims to be: the trail was "
+                                      "rewritten or re-signed from here", (long long)e->seq, who(c, e->staff_id));
+    } else {
+        m->pending = true;
+        m->last_seq = e->seq;
+        memcpy(m->last_hash, e->hash, sizeof m->last_hash);
+        memcpy(m->last_sig, e->sig, sizeof m->last_sig);
+    }
+    r->signed_entries++;
+    c->last_signed_seq = e->seq;
+    snprintf(c->last_signed_id, sizeof c->last_signed_id, "%s", e->staff_id);
+    return 0;
+}
+
+static int check_unsigned(verify_ctx *c, const audit_rec *e) {
+    audit_report *r = c->r;
+    if (!c->signing) { /* legacy: a keyed MAC, or none yet at the end of the legacy part */
+        if (e->has_mac) {
+            if (c->legacy_unsealed)
+                return problem(c, e->seq - c->legacy_unsealed, "audit entry %lld lost its seal (a sealed entry follows it)",
+                               (long long)(e->seq - c->legacy_unsealed));
+            unsigned char mac[VAULT_MAC_BYTES];
+            if (c->v) {
+                vault_audit_mac(c->v, e->hash, mac);
+                if (!vault_equal(mac, e->mac, sizeof mac))
+                    return problem(c, e->seq, "audit entry %lld has a seal that does not match: the trail was rewritten",
+                                   (long long)e->seq);
+            }
+            r->legacy++;
+            return 0;
+        }
+        c->legacy_unsealed++;
+    } else if (e->has_mac) {
+        return problem(c, e->seq, "audit entry %lld carries the old keyed seal instead of a signature: forged",
+                       (long long)e->seq);
+    } else if (!keyless_action(e)) {
+        return problem(c, e->seq, "audit entry %lld (%s by %s) has no signature: only entries written without a login "
+                                  "may lack one; its signature was stripped",
+                       (long long)e->seq, e->action, who(c, e->staff_id));
+    }
+    r->unauthenticated++;
+    if (!c->run_first) c->run_first = e->seq;
+    c->run_last = e->seq;
+    return 0;
+}
+
+/* The entry after an awaiting witness must be its writer's own key, and the witness signed with it. */
+static int resolve_await(verify_ctx *c, const audit_rec *e) {
+    member *w = member_get(c, c->await_id);
+    bool ok = e->has_sig && !strcmp(e->action, ACT_SIGN_KEY) && !strcmp(e->staff_id, c->await_id) &&
+              !strcmp(e->object_id, c->await_id) && w->has_pk && entry_sig_ok(w->pk, c->await_hash, c->await_sig);
+    if (!ok)
+        return problem(c, c->await_seq, "audit entry %lld is signed as %s, who has no signing key in the trail: forged",
+                       (long long)c->await_seq, c->await_id);
+    c->await_seq = 0;
+    return 0;
+}
+
+/* The least role an action needs (session.c's permissions), for the entries a role raised in the file would
+ * let someone write: -1 for actions every role may take. */
+static int role_needed(const char *action) {
+    static const char *const supervisor[] = {"staff_add", "staff_role", "staff_lock", "staff_unlock",
+                                             "staff_reset_passphrase", "staff_remove", "rekey", "backup", "verify",
+                                             "roster_import", "counselor_add", "counselor_edit", "export",
+                                             "client_erase", "retention", "tamper_resolved", NULL};
+    static const char *const clinician[] = {"report", "outcome", NULL};
+    for (const char *const *a = supervisor; *a; a++)
+        if (!strcmp(*a, action)) return ROLE_SUPERVISOR;
+    for (const char *const *a = clinician; *a; a++)
+        if (!strcmp(*a, action)) return ROLE_CLINICIAN;
+    return -1;
+}
+
+/* An entry whose action its writer's role (as the trail set it) does not allow: the role was raised in the
+ * staff table, used, and perhaps put back. */
+static int check_role(verify_ctx *c, const audit_rec *e) {
+    int need = role_needed(e->action);
+    if (need < 0 || !e->staff_id[0]) return 0;
+    member *m = member_get(c, e->staff_id);
+    if (!m->has_role || (int)m->role >= need) return 0;
+    return problem(c, e->seq, "audit entry %lld: %s did %s, which needs a %s, but the trail made them a %s (entry %lld): "
+                              "their role was raised in the staff table",
+                   (long long)e->seq, who(c, e->staff_id), e->action, staff_role_name((staff_role)need), staff_role_name(m->role),
+                   (long long)m->role_seq);
+}
+
+static int check_entry(void *vctx, const audit_rec *e) {
+    verify_ctx *c = vctx;
+    audit_report *r = c->r;
+    unsigned char h[VAULT_MAC_BYTES];
+    r->entries++;
+    if (e->seq != c->expect)
+        return problem(c, c->expect, "audit entry %lld is missing (found %lld next): entries were deleted",
+                       (long long)c->expect, (long long)e->seq);
+    entry_hash(c->prev, e, h);
+    if (!vault_equal(h, e->hash, sizeof h))
+        return problem(c, e->seq, "audit entry %lld does not follow from the one before: it was edited, reordered or inserted",
+                       (long long)e->seq);
+    if (e->seq > 1 && e->at < c->last_at) {
+        if (!r->backwards) r->first_backwards = e->seq;
+        r->backwards++;
+    }
+    c->last_at = e->at;
+    if (e->seq == c->head_seq) {
+        memcpy(c->head_hash_seen, e->hash, sizeof h);
+        c->head_found = true;
+    }
+    if (e->has_sig ? check_signed(c, e) : check_unsigned(c, e)) return 1;
+    if (c->sig_failed && !c->every_sig) return 1;
+    if (c->await_seq && e->seq == c->await_seq + 1 && resolve_await(c, e)) return 1;
+    if (check_role(c, e)) return 1;
+    follow_staff(c, e);
+    memcpy(c->prev, e->hash, sizeof c->prev);
+    c->expect++;
+    return 0;
+}
+
+/* meta audit_head: seq, hash, signature, signer. */
+static bool read_head(database *db, int64_t *seq, unsigned char hash[VAULT_MAC_BYTES], unsigned char sig[VAULT_SIG_BYTES],
+                      char id[STORE_ID_LEN], bool *present) {
+    blob b = {0};
+    *present = db->ops->meta_get(db->st, META_HEAD, &b) == ST_OK;
+    bool ok = *present && b.n > 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES && b.n < 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + STORE_ID_LEN;
+    if (ok) {
+        uint64_t s = 0;
+        for (int i = 7; i >= 0; i--) s = s << 8 | b.p[i];
+        *seq = (int64_t)s;
+        memcpy(hash, b.p + 8, VAULT_MAC_BYTES);
+        memcpy(sig, b.p + 8 + VAULT_MAC_BYTES, VAULT_SIG_BYTES);
+        size_t idlen = b.n - 8 - VAULT_MAC_BYTES - VAULT_SIG_BYTES;
+        memcpy(id, b.p + 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES, idlen);
+        id[idlen] = '\0';
+    }
+    blob_free(&b);
+    return ok;
+}
+
+static bool check_head(verify_ctx *c, database *db) {
+    audit_report *r = c->r;
+    int64_t seq = 0;
+    unsigned char hash[VAULT_MAC_BYTES], sig[VAULT_SIG_BYTES], m[128];
+    char id[STORE_ID_LEN];
+    bool present;
+    bool ok = read_head(db, &seq, hash, sig, id, &present);
+    if (!c->signing) return true; /* a legacy trail: no head yet */
+    if (!present) return !problem(c, 0, "the signed head of the audit trail is missing: entries were removed from its end");
+    if (!ok) return !problem(c, 0, "the signed head of the audit trail is damaged");
+    if (seq > r->entries)
+        return !problem(c, r->entries + 1, "the audit trail was truncated: its signed head is entry %lld, but it ends at "
+                                           "entry %lld", (long long)seq, (long long)r->entries);
+    if (!c->head_found || !vault_equal(hash, c->head_hash_seen, sizeof hash))
+        return !problem(c, seq, "audit entry %lld is not the one the signed head names: the trail was rewritten",
+                        (long long)seq);
+    if (seq != c->last_signed_seq)
+        return !problem(c, c->last_signed_seq, "the signed head (entry %lld) is not the last signed entry (%lld): the "
+                        "head was put back or entries were added", (long long)seq, (long long)c->last_signed_seq);
+    member *by = member_get(c, id);
+    size_t n = head_message(seq, hash, m);
+    if (strcmp(id, c->last_signed_id) != 0 || !by->has_pk || !vault_sig_ok(by->pk, m, n, sig))
+        return !problem(c, seq, "the head of the audit trail is not signed by %s, its writer: forged", id);
+    return true;
+}
+
+/* The staff table as the trail left it: every member added, none removed, roles and locks the same. */
+static bool check_staff(verify_ctx *c, database *db) {
+    staff_rec *list = NULL;
+    int n = 0;
+    if (db->ops->staff_list(db->st, &list, &n) != ST_OK) {
+        free(list);
+        return !problem(c, 0, "cannot read the staff table");
+    }
+    bool ok = true;
+    for (int i = 0; ok && i < n; i++) {
+        member *m = member_get(c, list[i].id);
+        if (!m->added)
+            ok = !problem(c, 0, "staff `%s` is in the staff table, but no audit entry added them: inserted in the file",
+                          list[i].name);
+        else if (m->removed)
+            ok = !problem(c, m->remove_seq, "staff `%s` was removed (audit entry %lld) but is back in the staff table",
+                          list[i].name, (long long)m->remove_seq);
+        else if (m->has_role && m->role != list[i].role)
+            ok = !problem(c, m->role_seq, "staff `%s` is a %s in the staff table, but the audit trail made them a %s "
+                          "(entry %lld): the staff table was edited", list[i].name, staff_role_name(list[i].role),
+                          staff_role_name(m->role), (long long)m->role_seq);
+        else if (m->locked && !list[i].locked)
+            ok = !problem(c, m->lock_seq, "the lock of `%s` (audit entry %lld) was cleared in the staff table",
+                          list[i].name, (long long)m->lock_seq);
+    }
+    free(list);
+    return ok;
+}
+
+static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, verify_ctx *c) {
+    memset(r, 0, sizeof *r);
+    memset(c, 0, sizeof *c);
+    c->v = v;
+    c->r = r;
+    c->every_sig = every_sig;
+    c->expect = 1;
+    unsigned char hash[VAULT_MAC_BYTES], sig[VAULT_SIG_BYTES];
+    char id[STORE_ID_LEN];
+    bool present;
+    if (db->ops->staff_list(db->st, &c->staff, &c->nstaff) != ST_OK) c->nstaff = 0;
+    c->head_seq = -1;
+    if (!read_head(db, &c->head_seq, hash, sig, id, &present)) c->head_seq = -1;
+    store_status st = db->ops->audit_each(db->st, check_entry, c);
+    if (st != ST_OK && !c->failed && !c->sig_failed) {
+        char err[400];
+        db_error(db, st, "cannot read the audit trail", err, sizeof err);
+        snprintf(r->problem, sizeof r->problem, "%s", err);
+        c->failed = true;
+    }
+    if (!c->failed && c->await_seq)
+        problem(c, c->await_seq, "audit entry %lld is signed as %s, who has no signing key in the trail: forged",
+                (long long)c->await_seq, c->await_id);
+    for (int i = 0; !c->failed && i < c->nm; i++) flush_member(c, &c->m[i]);
+    return !c->failed && !c->sig_failed;
+}
+
+bool audit_verify(database *db, const vault *v, audit_report *r) {
+    verify_ctx c;
+    bool ok = walk(db, v, r, false, &c);
+    if (!ok && c.sig_failed && !c.failed) {
+        /* a newest signature failed: walk again checking every one, to name the first bad entry */
+        free(c.m);
+        free(c.staff);
+        ok = walk(db, v, r, true, &c);
+        if (ok) ok = !problem(&c, 0, "an audit signature does not verify: the trail was rewritten or re-signed");
+    }
+    if (ok) note_run(&c, true);
+    if (ok) ok = check_head(&c, db);
+    if (ok && c.signing) {
+        unsigned char mine[VAULT_SIGN_PK_BYTES];
+        bool found = false;
+        if (vault_signer_pk(v, mine)) {
+            for (int i = 0; i < c.nm && !found; i++) found = c.m[i].has_pk && vault_equal(c.m[i].pk, mine, sizeof mine);
+            if (!found) ok = !problem(&c, 0, "your own signing key is not in the audit trail: the trail was replaced");
+        }
+    }
+    if (ok) ok = check_staff(&c, db);
+    free(c.m);
+    free(c.staff);
+    return ok;
+}
+
+/* ---- checkpoints ---- */
 
 bool audit_checkpoint(database *db, int64_t *seq, char hex[2 * VAULT_MAC_BYTES + 1], char *err, size_t errsize) {
     audit_rec last;

@@ -1,28 +1,62 @@
-/* The audit trail: append-only, each entry chained to the one before by hash and sealed with a keyed MAC
- * (shared/SECURITY.md). Entries carry who, what, which object and a detail without personal data.
- * An entry written while no key is open (a failed login) gets its MAC from the next session that holds
- * the key; verify accepts unsealed entries only at the end of the chain. */
+/* The audit trail: append-only, each entry chained to the one before by hash (BLAKE2b over the previous hash
+ * and the entry) and signed by the staff member who wrote it (Ed25519, their own key: vault.h), so that no
+ * other staff member, and no one with only the file, can forge, edit, remove, reorder or re-sign an entry
+ * without `verify` naming it. Entries carry who, what, which object and a detail without personal data.
+ *
+ * Keys: a staff member's signing public key enters the trail in a signed `sign_key` entry (object: the
+ * member; detail: the key and the member's own proof of possession). It is introduced by a supervisor when
+ * the member is added or their passphrase reset, by the first supervisor itself at init, and, for staff
+ * enrolled before schema 6, by the member's own first login after the upgrade (trust on first use; a second
+ * self-introduction of another key is reported). Roles, locks and removals are followed through the trail
+ * too, and verify compares them with the staff table.
+ *
+ * Entries written without a login (failed or refused logins, a keyless `queue tick`) cannot be signed. They
+ * are never sealed later in place: the next signed write first appends its own signed `audit_witness` entry
+ * naming them ("entries A-B written without a login"), which fixes them in the chain from then on; verify
+ * counts them and says where they are, as unauthenticated (anyone with the file could have written them).
+ * Only those actions may lack a signature; any other unsigned entry had its signature stripped.
+ *
+ * The head of the chain (its sequence and hash) is signed again by each signed write and kept in meta
+ * audit_head, so entries removed from the end are named. A whole file put back from an older copy is
+ * consistent in itself: only a checkpoint kept elsewhere (audit_checkpoint) shows it.
+ *
+ * Entries from before schema 6 (legacy) keep their chain and their keyed MAC under the data key; verify checks
+ * both and counts them. */
 #ifndef TRIAGE_AUDIT_H
 #define TRIAGE_AUDIT_H
 
 #include "db.h"
 
-/* Appends an entry inside the caller's transaction. v may be NULL (no key open). */
+/* Appends an entry inside the caller's transaction, signed when v holds a signer (a logged-in staff member;
+ * staff_id must be theirs), unsigned when v is NULL (no login). */
 bool audit_log(database *db, const vault *v, const char *staff_id, const char *action, const char *object_id,
                const char *detail, char *err, size_t errsize);
-/* Seals every entry still without a MAC (inside the caller's transaction). */
-bool audit_seal_pending(database *db, const vault *v, char *err, size_t errsize);
-/* Recomputes every MAC under v (after a key rotation, inside the rekey transaction). */
+/* Introduces member_id's signing key (a `sign_key` entry signed by v's signer, inside the caller's
+ * transaction) and records it in meta as the member's key (a hint: the trail is what verify trusts). */
+bool audit_introduce_key(database *db, const vault *v, const char *introducer_id, const char *member_id,
+                         const unsigned char pk[VAULT_SIGN_PK_BYTES], const unsigned char pop[VAULT_SIG_BYTES],
+                         char *err, size_t errsize);
+/* True when meta records pk as member_id's key (it was introduced). */
+bool audit_key_known(database *db, const char *member_id, const unsigned char pk[VAULT_SIGN_PK_BYTES]);
+/* Recomputes the legacy MACs under v (after a key rotation, inside the rekey transaction). */
 bool audit_remac_all(database *db, const vault *v, char *err, size_t errsize);
 
 typedef struct {
-    int64_t entries, unsealed_tail;
-    int64_t bad_seq; /* first bad entry, 0 when sound */
+    int64_t entries;
+    int64_t legacy;          /* from before schema 6: chained and MAC-sealed, not signed */
+    int64_t signed_entries;
+    int64_t unauthenticated; /* written without a login: no signature */
+    char unauth_where[160];  /* where, as runs of sequence numbers ("7-9, 15, 40-41 (end)") */
+    int64_t backwards;       /* entries whose time is earlier than the entry before */
+    int64_t first_backwards; /* the first of them, 0 for none */
+    int64_t bad_seq;         /* first bad entry, 0 when sound (or when the problem is not one entry's) */
     char problem[512];
 } audit_report;
 
-/* Walks the chain: sequence without gaps, each hash from the previous, each MAC (when v is given).
- * False with the first problem named. */
+/* Walks the chain: sequence without gaps, each hash from the previous, each signature under its writer's
+ * key as introduced in the trail, unsigned entries only where no login could sign and witnessed by the next
+ * signed entry, the signed head, legacy MACs (when v is given), v's own signing key present, the staff
+ * table's roles, locks and members as the trail left them. False with the first problem named. */
 bool audit_verify(database *db, const vault *v, audit_report *r);
 /* The head of the chain: its sequence and hash in hex, to be kept elsewhere and checked later. */
 bool audit_checkpoint(database *db, int64_t *seq, char hex[2 * VAULT_MAC_BYTES + 1], char *err, size_t errsize);

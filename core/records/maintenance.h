@@ -22,8 +22,9 @@ bool db_verify(session *s, verify_report *r, char *err, size_t errsize);
  * *sound. Sealed in meta verify_last, so the file cannot make up a "sound". */
 void verify_last(session *s, int64_t *at, bool *sound);
 
-/* A new data key: every sealed field re-sealed, every blind index recomputed, the audit trail re-sealed,
- * the new key sealed to every staff member's public key; all in one transaction. */
+/* A new data key: every sealed field re-sealed, every blind index recomputed, the legacy audit MACs
+ * recomputed, the new key sealed to every staff member's public key except locked accounts (left out: an
+ * unlock by a supervisor gives them the key again); all in one transaction. */
 bool db_rekey(session *s, char *err, size_t errsize);
 /* An online copy (the SQLite backup API) while other desks keep working. */
 bool db_backup(session *s, const char *dest, char *err, size_t errsize);

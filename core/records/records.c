@@ -342,6 +342,7 @@ bool client_open(session *s, const char *id, client_plain *out, char *err, size_
 
 bool client_peek_name(session *s, const char *client_id, char **out, char *err, size_t errsize) {
     *out = NULL;
+    if (!session_allowed(s, ACT_CLIENT_SEARCH, err, errsize)) return false; /* the role that sees the queues */
     client_rec r;
     store_status st = client_id && *client_id ? s->db->ops->client_get(s->db->st, client_id, &r) : ST_INVALID;
     if (st != ST_OK) {
@@ -357,6 +358,7 @@ bool client_peek_name(session *s, const char *client_id, char **out, char *err, 
 
 bool intake_peek_body(session *s, const char *intake_id, char **out, char *err, size_t errsize) {
     *out = NULL;
+    if (!session_allowed(s, ACT_CLIENT_SEARCH, err, errsize)) return false; /* the role that sees the queues */
     intake_rec r;
     store_status st = intake_id && *intake_id ? s->db->ops->intake_get(s->db->st, intake_id, &r) : ST_INVALID;
     if (st != ST_OK) {

@@ -38,10 +38,12 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
 /* Opens one record (audited). A field that fails to open is reported as tampering with the record id. */
 bool client_open(session *s, const char *id, client_plain *out, char *err, size_t errsize);
 
-/* Opens only what a queue row shows (the name, for its initials; the intake body, for its main reason),
- * without an audit entry: every open desk redraws its queue once a second, and a row is not a record.
- * Screens must never show more of them than initials and a reason. *out: secure memory
- * (vault_wipe_free). */
+/* Opens only what a queue row shows (the name, for its initials; the intake body, for its main reason).
+ * The role is checked (the roles that may see the queues; a denial is audited like any other), but an
+ * allowed peek writes no audit entry, deliberately: every open desk redraws its queue once a second, and an
+ * entry per row per redraw would take the write lock every second on every desk and bury the trail; a row
+ * is not a record, and opening the record itself (client_open) is audited. Screens must never show more of
+ * them than initials and a reason. *out: secure memory (vault_wipe_free). */
 bool client_peek_name(session *s, const char *client_id, char **out, char *err, size_t errsize);
 bool intake_peek_body(session *s, const char *intake_id, char **out, char *err, size_t errsize);
 

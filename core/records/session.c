@@ -22,13 +22,13 @@ bool staff_name_valid(const char *name) {
 
 static bool key_check_ok(database *db, const vault *v);
 
-/* Writes one audit entry in its own transaction (for events that change nothing else). A key that is no
- * longer the database's (rotated meanwhile) does not seal it: the next current login does. */
+/* Writes one audit entry in its own transaction (for events that change nothing else), signed by v's staff
+ * member when v is given: the signing key is theirs, not the data key's, so a rotation meanwhile does not
+ * matter. */
 static void audit_alone(database *db, const vault *v, const char *staff, const char *act, const char *obj,
                         const char *detail) {
     char err[512];
     if (!db_begin(db, err, sizeof err)) return;
-    if (v && !key_check_ok(db, v)) v = NULL;
     if (!audit_log(db, v, staff, act, obj, detail, err, sizeof err) || !db_commit(db, err, sizeof err)) db_rollback(db);
 }
 
@@ -43,11 +43,18 @@ bool session_allowed(session *s, staff_action a, char *why, size_t whysize) {
     return false;
 }
 
-static bool enroll_new(database *db, const vault *v, staff_rec *r, const char *pass, size_t passlen, char *err,
-                       size_t errsize) {
+/* A new member's signing key, to be introduced in the trail by whoever enrols them (audit_introduce_key). */
+typedef struct {
+    unsigned char pk[VAULT_SIGN_PK_BYTES];
+    unsigned char pop[VAULT_SIG_BYTES];
+} new_signer;
+
+/* self (init only): v then signs as the new member. */
+static bool enroll_new(database *db, const vault *v, vault *self, staff_rec *r, const char *pass, size_t passlen,
+                       new_signer *ns, char *err, size_t errsize) {
     vault_kdf kdf;
     vault_kdf_params(db->set.kdf_cost, &kdf);
-    return vault_enroll(v, r->id, pass, passlen, &kdf, &r->keys, err, errsize);
+    return vault_enroll_signed(v, self, r->id, pass, passlen, &kdf, &r->keys, ns->pk, ns->pop, err, errsize);
 }
 
 bool db_initialise(database *db, const char *name, const char *pass, size_t passlen, char *err, size_t errsize) {
@@ -78,11 +85,14 @@ bool db_initialise(database *db, const char *name, const char *pass, size_t pass
     snprintf(r.name, sizeof r.name, "%s", name);
     r.role = ROLE_SUPERVISOR;
     r.created_at = clock_now();
-    bool ok = enroll_new(db, v, &r, pass, passlen, err, errsize) && db_begin(db, err, errsize);
+    new_signer ns;
+    bool ok = enroll_new(db, v, v, &r, pass, passlen, &ns, err, errsize) && db_begin(db, err, errsize);
     if (ok) {
         st = db->ops->staff_insert(db->st, &r);
         if (st != ST_OK) db_error(db, st, "cannot save the first supervisor", err, errsize);
+        /* the trail starts with the first supervisor's own signing key, then signs everything after it */
         ok = st == ST_OK && session_key_check_write(db, v, err, errsize) &&
+             audit_introduce_key(db, v, r.id, r.id, ns.pk, ns.pop, err, errsize) &&
              audit_log(db, v, r.id, "init", r.id, "database created", err, errsize) && db_commit(db, err, errsize);
         if (!ok) db_rollback(db);
     }
@@ -120,6 +130,20 @@ static bool key_check_ok(database *db, const vault *v) {
     return ok;
 }
 
+/* Staff enrolled before schema 6 have a signing key (derived from their X25519 secret) that the trail does not
+ * know yet: their first login after the upgrade introduces it, signed by itself (inside the login's
+ * transaction). Later logins find it recorded and write nothing more. */
+static bool own_key_introduced(database *db, const vault *v, const char *id, char *err, size_t errsize) {
+    unsigned char pk[VAULT_SIGN_PK_BYTES], pop[VAULT_SIG_BYTES];
+    if (!vault_signer_pk(v, pk)) return true;
+    if (audit_key_known(db, id, pk)) return true;
+    if (!vault_signer_pop(v, id, pop)) {
+        snprintf(err, errsize, "cannot prove the signing key");
+        return false;
+    }
+    return audit_introduce_key(db, v, id, id, pk, pop, err, errsize);
+}
+
 static int login_delay(int failures) {
     if (failures <= 0) return 0;
     return failures >= 7 ? 60 : 1 << (failures - 1);
@@ -155,6 +179,14 @@ login_status session_login(database *db, const char *name, const char *pass, siz
         return LOGIN_WAIT;
     }
     char why[256];
+    /* planted parameters (4 GiB, 16 passes) would make every login allocate them: refused before any
+     * derivation or allocation, and named as tampering rather than counted as a wrong passphrase */
+    if (!vault_kdf_check(&r.keys.kdf, why, sizeof why)) {
+        audit_alone(db, NULL, r.id, "tamper_detected", r.id, "key derivation parameters out of bounds");
+        snprintf(err, errsize, "%s: the key of `%s` was altered in the file (%s): a supervisor must reset the passphrase",
+                 db->path, r.name, why);
+        return LOGIN_ERROR;
+    }
     vault *v = vault_unlock(r.id, pass, passlen, &r.keys, why, sizeof why);
     if (v && !key_check_ok(db, v)) {
         /* the passphrase was right but the data key it opened is not this database's */
@@ -190,7 +222,8 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     char detail[64];
     snprintf(detail, sizeof detail, "%s", v ? "" : locked_now ? "wrong passphrase; account locked" : "wrong passphrase");
     st = db->ops->staff_update(db->st, &r);
-    bool ok = st == ST_OK && audit_log(db, v, r.id, v ? "login" : "login_failed", r.id, detail, err, errsize) &&
+    bool ok = st == ST_OK && (!v || own_key_introduced(db, v, r.id, err, errsize)) &&
+              audit_log(db, v, r.id, v ? "login" : "login_failed", r.id, detail, err, errsize) &&
               db_commit(db, err, errsize);
     if (st != ST_OK) db_error(db, st, "cannot record the login", err, errsize);
     if (!ok) {
@@ -267,15 +300,17 @@ static bool target(session *s, staff_action a, const char *name, staff_rec *r, c
     return st == ST_OK;
 }
 
-/* Saves r and one audit entry in one transaction. */
-static bool save_staff(session *s, const staff_rec *r, bool insert, const char *act, const char *detail, char *err,
-                       size_t errsize) {
+/* Saves r and one audit entry in one transaction; ns (may be NULL): r's new signing key, introduced in the
+ * trail just before that entry. */
+static bool save_staff(session *s, const staff_rec *r, bool insert, const char *act, const char *detail,
+                       const new_signer *ns, char *err, size_t errsize) {
     if (!session_begin(s, err, errsize)) return false;
     store_status st = insert ? s->db->ops->staff_insert(s->db->st, r) : s->db->ops->staff_update(s->db->st, r);
     if (st == ST_EXISTS) snprintf(err, errsize, "a user `%s` already exists", r->name);
     else if (st != ST_OK) db_error(s->db, st, "cannot save staff", err, errsize);
-    bool ok = st == ST_OK && audit_log(s->db, s->v, s->me.id, act, r->id, detail, err, errsize) &&
-              db_commit(s->db, err, errsize);
+    bool ok = st == ST_OK &&
+              (!ns || audit_introduce_key(s->db, s->v, s->me.id, r->id, ns->pk, ns->pop, err, errsize)) &&
+              audit_log(s->db, s->v, s->me.id, act, r->id, detail, err, errsize) && db_commit(s->db, err, errsize);
     if (!ok) db_rollback(s->db);
     return ok;
 }
@@ -297,8 +332,9 @@ bool staff_add(session *s, const char *name, staff_role role, const char *pass, 
     snprintf(r.name, sizeof r.name, "%s", name);
     r.role = role;
     r.created_at = clock_now();
-    if (!enroll_new(s->db, s->v, &r, pass, passlen, err, errsize)) return false;
-    return save_staff(s, &r, true, "staff_add", staff_role_name(role), err, errsize);
+    new_signer ns;
+    if (!enroll_new(s->db, s->v, NULL, &r, pass, passlen, &ns, err, errsize)) return false;
+    return save_staff(s, &r, true, "staff_add", staff_role_name(role), &ns, err, errsize);
 }
 
 static int count_supervisors(session *s) {
@@ -318,8 +354,16 @@ bool staff_set_locked(session *s, const char *name, bool locked, char *err, size
         return false;
     }
     r.locked = locked;
-    if (!locked) r.failed_logins = 0;
-    return save_staff(s, &r, false, locked ? "staff_lock" : "staff_unlock", "", err, errsize);
+    if (!locked) {
+        r.failed_logins = 0;
+        /* a rotation while the account was locked left it out: it gets the current data key back only now,
+         * from a supervisor (clearing the lock in the file gives nothing back) */
+        if (!vault_seal_data_key(s->v, r.keys.public_key, r.keys.sealed_data_key)) {
+            snprintf(err, errsize, "cannot seal the data key for `%s`", r.name);
+            return false;
+        }
+    }
+    return save_staff(s, &r, false, locked ? "staff_lock" : "staff_unlock", "", NULL, err, errsize);
 }
 
 bool staff_set_role(session *s, const char *name, staff_role role, char *err, size_t errsize) {
@@ -330,16 +374,17 @@ bool staff_set_role(session *s, const char *name, staff_role role, char *err, si
         return false;
     }
     r.role = role;
-    return save_staff(s, &r, false, "staff_role", staff_role_name(role), err, errsize);
+    return save_staff(s, &r, false, "staff_role", staff_role_name(role), NULL, err, errsize);
 }
 
 bool staff_reset_passphrase(session *s, const char *name, const char *pass, size_t passlen, char *err,
                             size_t errsize) {
     staff_rec r;
     if (!target(s, ACT_STAFF_MANAGE, name, &r, err, errsize)) return false;
-    if (!enroll_new(s->db, s->v, &r, pass, passlen, err, errsize)) return false;
+    new_signer ns;
+    if (!enroll_new(s->db, s->v, NULL, &r, pass, passlen, &ns, err, errsize)) return false;
     r.failed_logins = 0;
-    return save_staff(s, &r, false, "staff_reset_passphrase", "", err, errsize);
+    return save_staff(s, &r, false, "staff_reset_passphrase", "", &ns, err, errsize);
 }
 
 bool staff_change_passphrase(database *db, const char *name, const char *old_pass, size_t old_len,
@@ -352,9 +397,29 @@ bool staff_change_passphrase(database *db, const char *name, const char *old_pas
     vault_kdf_params(db->set.kdf_cost, &kdf);
     staff_rec r = s->me;
     bool ok = vault_rewrap(r.id, old_pass, old_len, new_pass, new_len, &kdf, &r.keys, err, errsize) &&
-              save_staff(s, &r, false, "passphrase_change", "", err, errsize);
+              save_staff(s, &r, false, "passphrase_change", "", NULL, err, errsize);
     session_end(s);
     return ok;
+}
+
+bool staff_remove(session *s, const char *name, char *err, size_t errsize) {
+    staff_rec r;
+    if (!target(s, ACT_STAFF_MANAGE, name, &r, err, errsize)) return false;
+    if (strcmp(r.id, s->me.id) == 0) {
+        snprintf(err, errsize, "you cannot remove your own account");
+        return false;
+    }
+    if (r.role == ROLE_SUPERVISOR && !r.locked && count_supervisors(s) <= 1) {
+        snprintf(err, errsize, "`%s` is the last supervisor: make someone else supervisor first", r.name);
+        return false;
+    }
+    /* the row stays (records name their author by id), but nothing in it opens any more: the wrapped secret,
+     * public key and sealed data key are replaced by random bytes, and the account is locked */
+    vault_random(r.keys.public_key, sizeof r.keys.public_key);
+    vault_random(r.keys.wrapped_secret, sizeof r.keys.wrapped_secret);
+    vault_random(r.keys.sealed_data_key, sizeof r.keys.sealed_data_key);
+    r.locked = true;
+    return save_staff(s, &r, false, "staff_remove", "", NULL, err, errsize);
 }
 
 bool staff_list_all(session *s, staff_rec **out, int *n, char *err, size_t errsize) {

@@ -64,6 +64,11 @@ bool staff_reset_passphrase(session *s, const char *name, const char *pass, size
 bool staff_change_passphrase(database *db, const char *name, const char *old_pass, size_t old_len,
                              const char *new_pass, size_t new_len, char *err, size_t errsize);
 
+/* A supervisor removes a member for good: the row stays (records name their author by id), locked, with its
+ * key material replaced by random bytes, so that nothing it held opens again even if the lock is cleared in
+ * the file; audited (staff_remove) and followed by verify. Not oneself, not the last supervisor. */
+bool staff_remove(session *s, const char *name, char *err, size_t errsize);
+
 /* Every staff member, by name (supervisors; free() the array). The key material stays in the records but
  * is wrapped: nothing in it opens without the member's passphrase. */
 bool staff_list_all(session *s, staff_rec **out, int *n, char *err, size_t errsize);

@@ -112,7 +112,9 @@ typedef struct {
     char detail[257]; /* never personal data */
     unsigned char hash[VAULT_MAC_BYTES];
     unsigned char mac[VAULT_MAC_BYTES];
-    bool has_mac; /* false until a session holding the key seals it (entries written before login) */
+    bool has_mac; /* the keyed MAC of entries written before schema 6 (legacy; new entries have none) */
+    unsigned char sig[VAULT_SIG_BYTES]; /* schema 6: the writer's Ed25519 signature (core/audit.h) */
+    bool has_sig; /* false for entries written without a login (and legacy ones) */
 } audit_rec;
 
 /* An escalation-queue item (core/queue/queue_policy.h gives the meaning); all in clear: the queues need it. */

@@ -45,21 +45,34 @@ enum { SUBKEY_ROWMAC = 1 };
 _Static_assert(sizeof ROWMAC_CONTEXT - 1 == crypto_kdf_CONTEXTBYTES, "row MAC context size");
 _Static_assert(VAULT_KEY_BYTES == crypto_auth_KEYBYTES, "row MAC key size");
 _Static_assert(VAULT_MAC_BYTES == crypto_auth_BYTES, "row MAC size");
+/* The signing key is derived from the X25519 secret key with a context of its own. */
+#define SIGN_CONTEXT "sign_key"
+#define POP_LABEL "triage-sign-key-v1"
+_Static_assert(sizeof SIGN_CONTEXT - 1 == crypto_kdf_CONTEXTBYTES, "signing key context size");
+_Static_assert(VAULT_SIGN_PK_BYTES == crypto_sign_PUBLICKEYBYTES, "signing public key size");
+_Static_assert(VAULT_SIG_BYTES == crypto_sign_BYTES, "signature size");
+_Static_assert(crypto_box_SECRETKEYBYTES == crypto_kdf_KEYBYTES, "an X25519 secret key is a kdf master key");
+_Static_assert(crypto_sign_SEEDBYTES == 32, "signing seed size");
 
 #define WRAP_LABEL "triage-wrap-v1"
 #define WRAP_PARAMS_BYTES (4 + 8 + 8 + VAULT_SALT_BYTES)
 
-/* Bounds for stored Argon2id parameters (see vault_kdf_check in vault.h). */
+/* Bounds for stored Argon2id parameters (see vault_kdf_check in vault.h): from the cheapest preset to the
+ * dearest one triage itself ever writes ([security] kdf_cost = sensitive: 4 passes, 1 GiB). Anything above
+ * was planted: a wrap of 4 GiB and 16 passes would make every login allocate 4 GiB on a desk machine. */
 #define OPS_MIN ((uint64_t)crypto_pwhash_OPSLIMIT_INTERACTIVE)
-#define OPS_MAX ((uint64_t)crypto_pwhash_OPSLIMIT_SENSITIVE * 4u)
+#define OPS_MAX ((uint64_t)crypto_pwhash_OPSLIMIT_SENSITIVE)
 #define MEM_MIN ((uint64_t)crypto_pwhash_MEMLIMIT_INTERACTIVE)
-#define MEM_MAX ((uint64_t)4u << 30)
+#define MEM_MAX ((uint64_t)crypto_pwhash_MEMLIMIT_SENSITIVE)
 
 /* The one message for every failure of an unlock after the bounds check: it must not tell which part
  * (passphrase, staff id, parameters, wrapped or sealed key) was wrong. */
 #define UNLOCK_FAILED "wrong passphrase or damaged key material"
 
 struct vault {
+    unsigned char sign_sk[crypto_sign_SECRETKEYBYTES]; /* the unlocking staff member's Ed25519 key */
+    unsigned char sign_pk[VAULT_SIGN_PK_BYTES];
+    bool has_signer;
     unsigned char data_key[VAULT_KEY_BYTES];
     unsigned char field_key[VAULT_KEY_BYTES];
     unsigned char blind_key[VAULT_KEY_BYTES];
@@ -114,6 +127,73 @@ vault *vault_create(void) {
 
 void vault_free(vault *v) {
     if (v) sodium_free(v); /* sodium_free makes the block writable, wipes it and unmaps it */
+}
+
+/* ---- signing keys ---- */
+
+/* The Ed25519 key pair of the staff member whose X25519 secret key is x_sk. */
+static bool derive_signer(const unsigned char *x_sk, unsigned char pk[VAULT_SIGN_PK_BYTES],
+                          unsigned char sk[crypto_sign_SECRETKEYBYTES]) {
+    unsigned char *seed = sodium_malloc(crypto_sign_SEEDBYTES);
+    if (!seed) return false;
+    bool ok = crypto_kdf_derive_from_key(seed, crypto_sign_SEEDBYTES, 1, SIGN_CONTEXT, x_sk) == 0 &&
+              crypto_sign_seed_keypair(pk, sk, seed) == 0;
+    sodium_free(seed);
+    return ok;
+}
+
+/* label || staff_id || NUL || pk: what a proof of possession signs. */
+static size_t pop_message(const char *staff_id, const unsigned char *pk, unsigned char *buf, size_t cap) {
+    size_t l = sizeof POP_LABEL - 1, id = strlen(staff_id);
+    if (l + id + 1 + VAULT_SIGN_PK_BYTES > cap) return 0;
+    memcpy(buf, POP_LABEL, l);
+    memcpy(buf + l, staff_id, id + 1);
+    memcpy(buf + l + id + 1, pk, VAULT_SIGN_PK_BYTES);
+    return l + id + 1 + VAULT_SIGN_PK_BYTES;
+}
+
+static bool pop_sign(const unsigned char *sk, const unsigned char *pk, const char *staff_id,
+                     unsigned char pop[VAULT_SIG_BYTES]) {
+    unsigned char m[256];
+    size_t n = staff_id ? pop_message(staff_id, pk, m, sizeof m) : 0;
+    return n && crypto_sign_detached(pop, NULL, m, n, sk) == 0;
+}
+
+bool vault_pop_ok(const char *staff_id, const unsigned char pk[VAULT_SIGN_PK_BYTES], const unsigned char pop[VAULT_SIG_BYTES]) {
+    unsigned char m[256];
+    size_t n = staff_id && pk && pop ? pop_message(staff_id, pk, m, sizeof m) : 0;
+    return n && crypto_sign_verify_detached(pop, m, n, pk) == 0;
+}
+
+bool vault_signer_pk(const vault *v, unsigned char pk[VAULT_SIGN_PK_BYTES]) {
+    if (!v || !v->has_signer || !pk) return false;
+    memcpy(pk, v->sign_pk, VAULT_SIGN_PK_BYTES);
+    return true;
+}
+
+bool vault_signer_pop(const vault *v, const char *staff_id, unsigned char pop[VAULT_SIG_BYTES]) {
+    return v && v->has_signer && pop && pop_sign(v->sign_sk, v->sign_pk, staff_id, pop);
+}
+
+bool vault_sign(const vault *v, const void *msg, size_t len, unsigned char sig[VAULT_SIG_BYTES]) {
+    if (!v || !v->has_signer || !sig || (!msg && len)) return false;
+    return crypto_sign_detached(sig, NULL, msg, (unsigned long long)len, v->sign_sk) == 0;
+}
+
+bool vault_sig_ok(const unsigned char pk[VAULT_SIGN_PK_BYTES], const void *msg, size_t len,
+                  const unsigned char sig[VAULT_SIG_BYTES]) {
+    return pk && sig && (msg || !len) && crypto_sign_verify_detached(sig, msg, (unsigned long long)len, pk) == 0;
+}
+
+vault *vault_create_signing_as(const vault *from) {
+    if (!from || !from->has_signer || sodium_init() < 0) return NULL;
+    vault *v = vault_alloc();
+    if (!v) return NULL;
+    randombytes_buf(v->data_key, sizeof v->data_key);
+    memcpy(v->sign_sk, from->sign_sk, sizeof v->sign_sk);
+    memcpy(v->sign_pk, from->sign_pk, sizeof v->sign_pk);
+    v->has_signer = true;
+    return vault_finish(v);
 }
 
 /* ---- KDF parameters ---- */
@@ -259,7 +339,23 @@ static bool check_new_passphrase(const char *pass, size_t passlen, char *err, si
 
 bool vault_enroll(const vault *v, const char *staff_id, const char *passphrase, size_t passlen,
                   const vault_kdf *kdf, vault_staff_keys *out, char *err, size_t errsize) {
-    if (!v || !out) {
+    unsigned char pk[VAULT_SIGN_PK_BYTES], pop[VAULT_SIG_BYTES];
+    return vault_enroll_signed(v, NULL, staff_id, passphrase, passlen, kdf, out, pk, pop, err, errsize);
+}
+
+/* Installs the signing key derived from x_sk in self (writable for the moment). */
+static bool install_signer(vault *self, const unsigned char *x_sk) {
+    if (sodium_mprotect_readwrite(self) != 0) return false;
+    bool ok = derive_signer(x_sk, self->sign_pk, self->sign_sk);
+    self->has_signer = ok;
+    (void)sodium_mprotect_readonly(self);
+    return ok;
+}
+
+bool vault_enroll_signed(const vault *v, vault *self, const char *staff_id, const char *passphrase, size_t passlen,
+                         const vault_kdf *kdf, vault_staff_keys *out, unsigned char sign_pk[VAULT_SIGN_PK_BYTES],
+                         unsigned char pop[VAULT_SIG_BYTES], char *err, size_t errsize) {
+    if (!v || !out || !sign_pk || !pop) {
         set_err(err, errsize, "no unlocked vault to enrol with");
         return false;
     }
@@ -273,12 +369,18 @@ bool vault_enroll(const vault *v, const char *staff_id, const char *passphrase, 
     nk.kdf = *kdf;
     unsigned char *sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
     unsigned char *kek = sodium_malloc(VAULT_KEY_BYTES);
-    if (!sk || !kek) {
+    unsigned char *ssk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+    if (!sk || !kek || !ssk) {
         set_err(err, errsize, "out of secure memory");
         goto out;
     }
     if (crypto_box_keypair(nk.public_key, sk) != 0) {
         set_err(err, errsize, "could not create a key pair");
+        goto out;
+    }
+    if (!derive_signer(sk, sign_pk, ssk) || !pop_sign(ssk, sign_pk, staff_id, pop) ||
+        (self && !install_signer(self, sk))) {
+        set_err(err, errsize, "could not create a signing key");
         goto out;
     }
     if (!derive_kek(kek, passphrase, passlen, &nk.kdf)) {
@@ -296,6 +398,7 @@ bool vault_enroll(const vault *v, const char *staff_id, const char *passphrase, 
     *out = nk;
     ok = true;
 out:
+    sodium_free(ssk);
     sodium_free(kek);
     sodium_free(sk);
     return ok;
@@ -321,6 +424,9 @@ vault *vault_unlock(const char *staff_id, const char *passphrase, size_t passlen
     }
     if (!unwrap_secret(staff_id, passphrase, passlen, k, sk)) goto bad;
     if (crypto_box_seal_open(v->data_key, k->sealed_data_key, VAULT_SEALED_KEY_BYTES, k->public_key, sk) != 0) goto bad;
+    /* the staff member's signing key, for the audit trail: derived from the secret just unwrapped */
+    if (!derive_signer(sk, v->sign_pk, v->sign_sk)) goto bad;
+    v->has_signer = true;
     sodium_free(sk);
     sk = NULL;
     if (!(v = vault_finish(v))) set_err(err, errsize, "could not derive the sub-keys");
@@ -541,6 +647,10 @@ void vault_row_mac(const vault *v, const void *msg, size_t len, unsigned char ou
 
 bool vault_row_mac_ok(const vault *v, const void *msg, size_t len, const unsigned char mac[VAULT_MAC_BYTES]) {
     return v && mac && (msg || !len) && crypto_auth_verify(mac, msg, len, v->row_key) == 0;
+}
+
+void vault_random(void *buf, size_t n) {
+    if (buf && n) randombytes_buf(buf, n);
 }
 
 bool vault_equal(const void *a, const void *b, size_t len) {

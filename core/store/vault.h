@@ -24,6 +24,9 @@
 #define VAULT_MAC_BYTES 32
 #define VAULT_FIELD_VERSION 1
 #define VAULT_PASSPHRASE_MIN 12
+#define VAULT_SIGN_PK_BYTES 32 /* Ed25519 public key */
+#define VAULT_SIG_BYTES 64     /* Ed25519 signature */
+#define VAULT_SIGN_PK_HEX (2 * VAULT_SIGN_PK_BYTES + 1)
 
 typedef enum { KDF_INTERACTIVE, KDF_MODERATE, KDF_SENSITIVE } vault_cost;
 
@@ -57,13 +60,38 @@ void vault_free(vault *v);
 /* Parameters for a cost level, with a fresh random salt. */
 void vault_kdf_params(vault_cost cost, vault_kdf *out);
 /* False (with why) when stored parameters are outside sane bounds: not Argon2id, opslimit outside
- * [INTERACTIVE, 4 x SENSITIVE], memlimit outside [INTERACTIVE, 4 GiB]. Checked before every derivation. */
+ * [INTERACTIVE, SENSITIVE] (2..4 passes), memlimit outside [INTERACTIVE, SENSITIVE] (64 MiB..1 GiB): the
+ * presets triage writes, nothing more. Checked before every derivation and before any allocation. */
 bool vault_kdf_check(const vault_kdf *k, char *err, size_t errsize);
 
 /* Enrols a staff member: a new key pair; the secret wrapped under the passphrase; v's data key sealed
  * to the public key. The caller (a supervisor's session, or init) holds v. */
 bool vault_enroll(const vault *v, const char *staff_id, const char *passphrase, size_t passlen,
                   const vault_kdf *kdf, vault_staff_keys *out, char *err, size_t errsize);
+
+/* Signing keys (the audit trail, core/audit.h). Each staff member has an Ed25519 key pair derived from their
+ * X25519 secret key (crypto_kdf, context "sign_key"), so its secret is exactly as well kept as that one: it
+ * exists only while their passphrase has unwrapped it, in a vault that vault_unlock returns. A passphrase
+ * change keeps it; a reset by a supervisor makes a new one. Nothing else in the file can produce it.
+ *
+ * vault_enroll_signed is vault_enroll that also gives the new member's signing public key and a proof of
+ * possession (their own signature over "triage-sign-key-v1", their id and that key: vault_pop_ok), so that
+ * whoever introduces the key in the trail cannot introduce a key the member does not hold. self (init only):
+ * the new member's signing key is installed in self, which then signs as them. */
+bool vault_enroll_signed(const vault *v, vault *self, const char *staff_id, const char *passphrase, size_t passlen,
+                         const vault_kdf *kdf, vault_staff_keys *out, unsigned char sign_pk[VAULT_SIGN_PK_BYTES],
+                         unsigned char pop[VAULT_SIG_BYTES], char *err, size_t errsize);
+/* The signing public key of the staff member whose passphrase opened v (false: v signs for no one). */
+bool vault_signer_pk(const vault *v, unsigned char pk[VAULT_SIGN_PK_BYTES]);
+/* A proof of possession by v's signer for staff_id (their own key: see vault_enroll_signed). */
+bool vault_signer_pop(const vault *v, const char *staff_id, unsigned char pop[VAULT_SIG_BYTES]);
+bool vault_pop_ok(const char *staff_id, const unsigned char pk[VAULT_SIGN_PK_BYTES], const unsigned char pop[VAULT_SIG_BYTES]);
+/* Ed25519 over msg with v's signer (false without one). */
+bool vault_sign(const vault *v, const void *msg, size_t len, unsigned char sig[VAULT_SIG_BYTES]);
+bool vault_sig_ok(const unsigned char pk[VAULT_SIGN_PK_BYTES], const void *msg, size_t len,
+                  const unsigned char sig[VAULT_SIG_BYTES]);
+/* A new data key (a rotation) that signs as the same staff member as from (who must have a signer). */
+vault *vault_create_signing_as(const vault *from);
 /* Opens the data key with a staff member's passphrase. NULL, with a message that does not say which
  * part failed, when the passphrase is wrong or the material was altered. */
 vault *vault_unlock(const char *staff_id, const char *passphrase, size_t passlen, const vault_staff_keys *k,
@@ -107,6 +135,8 @@ void vault_audit_mac(const vault *v, const unsigned char hash[VAULT_MAC_BYTES], 
  * vault_row_mac_ok compares in constant time. */
 void vault_row_mac(const vault *v, const void *msg, size_t len, unsigned char out[VAULT_MAC_BYTES]);
 bool vault_row_mac_ok(const vault *v, const void *msg, size_t len, const unsigned char mac[VAULT_MAC_BYTES]);
+/* Random bytes (libsodium's generator). */
+void vault_random(void *buf, size_t n);
 /* Constant-time comparison. */
 bool vault_equal(const void *a, const void *b, size_t len);
 

@@ -348,7 +348,8 @@ static long long query_count(sqlite3 *c, const char *sql) {
 
 /* ---- the command line, end to end ---- */
 
-/* Runs ./triage with argv (stdout and stderr to files in tmpdir); returns microseconds, or -1. */
+/* Runs ./triage-test (the test build: it honours TRIAGE_NOW) with argv (stdout and stderr to files in
+ * tmpdir); returns microseconds, or -1. */
 static double run_cli(char *const argv[], const char *now_text, long long *out_bytes) {
     char out_path[4200], err_path[4200];
     path_in(out_path, sizeof out_path, "cli.out");
@@ -593,13 +594,13 @@ int main(int argc, char **argv) {
     /* the command line, end to end */
     double t_cli[CLI_RUNS], t_ver[CLI_RUNS], t_cli_od[CLI_RUNS];
     long long cli_bytes = 0, cli_od_bytes = 0;
-    bool cli_ok = access("./triage", X_OK) == 0 && access("config.ini", R_OK) == 0;
+    bool cli_ok = access("./triage-test", X_OK) == 0 && access("config.ini", R_OK) == 0;
     char now_text[32];
     snprintf(now_text, sizeof now_text, "%lld", (long long)t_now);
     for (int r = 0; cli_ok && r < CLI_RUNS; r++) {
-        char *qargv[] = {"./triage", "--config", "config.ini", "--db", dbpath, "queue", "--json", NULL};
-        char *oargv[] = {"./triage", "--config", "config.ini", "--db", dbpath, "queue", "--overdue", "--json", NULL};
-        char *vargv[] = {"./triage", "--version", NULL};
+        char *qargv[] = {"./triage-test", "--config", "config.ini", "--db", dbpath, "queue", "--json", NULL};
+        char *oargv[] = {"./triage-test", "--config", "config.ini", "--db", dbpath, "queue", "--overdue", "--json", NULL};
+        char *vargv[] = {"./triage-test", "--version", NULL};
         t_ver[r] = run_cli(vargv, now_text, NULL) / 1000.0;
         t_cli[r] = run_cli(qargv, now_text, &cli_bytes) / 1000.0;
         t_cli_od[r] = run_cli(oargv, now_text, &cli_od_bytes) / 1000.0;

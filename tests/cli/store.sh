@@ -145,12 +145,14 @@ if command -v sqlite3 >/dev/null 2>&1; then
         "tampering: clients.phone of record $client_id"
     tamper "plaintext where ciphertext belongs" \
         "UPDATE clients SET name_ct = CAST('Plain Name' AS BLOB) WHERE id = '$client_id';" "tampering: clients.name"
-    # the append-only triggers stop mistakes, not an attacker with the file: drop them as one would
+    # the append-only triggers stop mistakes, not an attacker with the file: drop them as one would, and put
+    # them back as they were (a schema that differs from triage's is refused at open: tests/attacks/trigger.sh)
     notrig="DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
-    tamper "audit entry edited" "$notrig UPDATE audit SET detail = 'nothing to see' WHERE seq = 3;" "audit entry 3"
-    tamper "audit entry deleted" "$notrig DELETE FROM audit WHERE seq = 4;" "audit entry 4 is missing"
+    retrig=$(sqlite3 "$DB_SAVE" "SELECT group_concat(sql, '; ') || ';' FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit'")
+    tamper "audit entry edited" "$notrig UPDATE audit SET detail = 'nothing to see' WHERE seq = 3; $retrig" "audit entry 3"
+    tamper "audit entry deleted" "$notrig DELETE FROM audit WHERE seq = 4; $retrig" "audit entry 4 is missing"
     tamper "audit entries reordered" \
-        "$notrig UPDATE audit SET action = CASE seq WHEN 5 THEN (SELECT action FROM audit WHERE seq = 6) ELSE (SELECT action FROM audit WHERE seq = 5) END WHERE seq IN (5, 6);" \
+        "$notrig UPDATE audit SET action = CASE seq WHEN 5 THEN (SELECT action FROM audit WHERE seq = 6) ELSE (SELECT action FROM audit WHERE seq = 5) END WHERE seq IN (5, 6); $retrig" \
         "audit entry 5"
 else
     bad "sqlite3 command-line tool missing (make deps installs it)"

@@ -313,11 +313,29 @@ static void put_sealed(database *db, const char *table, const char *column, cons
 
 /* ---- raw SQLite on a file (what someone holding the file could do) ---- */
 
+/* Collects the triggers' SQL ("sql;" each) into ctx (a 4096-byte buffer). */
+static int keep_sql(void *ctx, int n, char **col, char **name) {
+    (void)name;
+    char *buf = ctx;
+    if (n == 1 && col[0]) snprintf(buf + strlen(buf), 4096 - strlen(buf), "%s;\n", col[0]);
+    return 0;
+}
+
+/* Runs sql on the file as an attacker with the sqlite3 library would, putting back afterwards the triggers it
+ * dropped, exactly as they were (a schema that differs from triage's is refused at open). */
 static void raw_exec(const char *path, const char *sql) {
     sqlite3 *db = NULL;
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
     char *e = NULL;
+    char triggers[4096] = "", drop[4096] = "";
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, &e);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "SELECT 'DROP TRIGGER IF EXISTS ' || name FROM sqlite_schema WHERE type = 'trigger'",
+                          keep_sql, drop, &e);
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql, NULL, NULL, &e);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, drop, NULL, NULL, &e);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, triggers, NULL, NULL, &e);
     char why[512];
     snprintf(why, sizeof why, "%s", e ? e : sqlite3_errstr(rc));
     sqlite3_free(e);
@@ -451,7 +469,7 @@ static void t_role_matrix(void **state) {
             assert_string_equal(e.action, "denied");
             assert_string_equal(e.staff_id, s->me.id);
             assert_string_equal(e.detail, action_name((staff_action)a));
-            assert_true(e.has_mac);
+            assert_true(e.has_sig); /* signed by the staff member denied */
         }
     }
     assert_int_equal(denials, 14 + 8); /* 14 for reception, 8 for a clinician */
@@ -471,7 +489,6 @@ static void t_role_matrix(void **state) {
     audit_report ar;
     assert_true(audit_verify(&W.db, W.admin->v, &ar));
     assert_int_equal(ar.bad_seq, 0);
-    assert_int_equal(ar.unsealed_tail, 0);
 }
 
 static void t_staff_admin(void **state) {
@@ -556,9 +573,12 @@ static void t_login_failures(void **state) {
     assert_string_equal(e.staff_id, fr.id);
     assert_string_equal(e.detail, "wrong passphrase");
     assert_false(e.has_mac); /* no key was open */
+    assert_false(e.has_sig);
     audit_report ar;
-    assert_true(audit_verify(&W.db, W.admin->v, &ar)); /* an unsealed tail is accepted */
-    assert_int_equal(ar.unsealed_tail, 1);
+    assert_true(audit_verify(&W.db, W.admin->v, &ar)); /* an unsigned entry without a login is accepted, counted */
+    int64_t unauth = ar.unauthenticated;
+    assert_true(unauth >= 1);
+    HAS(ar.unauth_where, "(end)");
     staff_rec r = staff_get(&W.db, "frank");
     assert_int_equal(r.failed_logins, 1);
     assert_int_equal(r.last_failed_at, T0);
@@ -571,7 +591,8 @@ static void t_login_failures(void **state) {
     HAS(msg, "too soon");
     int first_wait = wait;
 
-    /* later, the right passphrase works and seals the failure's entry */
+    /* later, the right passphrase works; the failure's entry is never signed in place: the login witnesses it
+     * first in an entry of its own, signed */
     clock_fix(true, T0 + 10);
     s = login(&W.db, "frank", FRANK_PASS);
     assert_int_equal(s->me.failed_logins, 0);
@@ -579,9 +600,18 @@ static void t_login_failures(void **state) {
     s = NULL;
     e = audit_at(&W.db, failed_seq);
     assert_string_equal(e.action, "login_failed");
-    assert_true(e.has_mac);
+    assert_false(e.has_mac);
+    assert_false(e.has_sig);
+    audit_rec wit = audit_at(&W.db, failed_seq + 2); /* the refused attempt (too soon) is failed_seq + 1 */
+    assert_string_equal(wit.action, "audit_witness");
+    assert_true(wit.has_sig);
+    char expect[96];
+    snprintf(expect, sizeof expect, "entries %lld-%lld written without a login", (long long)failed_seq,
+             (long long)failed_seq + 1);
+    assert_string_equal(wit.detail, expect);
     assert_true(audit_verify(&W.db, W.admin->v, &ar));
-    assert_int_equal(ar.unsealed_tail, 0);
+    assert_int_equal(ar.unauthenticated, unauth + 1);
+    assert_null(strstr(ar.unauth_where, "(end)"));
     assert_int_equal(staff_get(&W.db, "frank").failed_logins, 0);
 
     /* three failures in a row lock the account; the delay grows on the way */
@@ -836,7 +866,7 @@ static void t_client_tamper(void **state) {
     audit_rec e = audit_tail(&W.db);
     assert_string_equal(e.action, "tamper_detected");
     assert_string_equal(e.object_id, a);
-    assert_true(e.has_mac);
+    assert_true(e.has_sig);
     /* b itself is intact; a search reaching a is refused as tampering rather than showing garbage */
     find_one(W.alice, "Tampertwo Source", b);
     client_plain *list = (client_plain *)&out;
@@ -1196,6 +1226,24 @@ static audit_report tampered_copy(const char *name, const char *sql, const vault
     return r;
 }
 
+/* Time going backwards between entries (a clock set back, or a binary built to backdate) is reported by
+ * verify, without failing it: clocks are set back for honest reasons too. */
+static void t_audit_time_backwards(void **state) {
+    (void)state;
+    audit_report r;
+    assert_true(audit_verify(&W.db, W.admin->v, &r));
+    int64_t before = r.backwards;
+    clock_fix(true, T0 + 900000);
+    session_audit(W.admin, "safety_steps_acknowledged", "", "later");
+    clock_fix(true, T0 + 800000);
+    session_audit(W.admin, "safety_steps_acknowledged", "", "earlier");
+    int64_t seq = audit_tail(&W.db).seq;
+    clock_fix(false, 0);
+    assert_true(audit_verify(&W.db, W.admin->v, &r));
+    assert_int_equal(r.backwards, before + 1);
+    if (before == 0) assert_int_equal(r.first_backwards, seq);
+}
+
 static void t_audit_tamper(void **state) {
     (void)state;
     int64_t total = audit_count(&W.db);
@@ -1224,18 +1272,27 @@ static void t_audit_tamper(void **state) {
     assert_false(sound);
     assert_int_equal(r.bad_seq, 4);
     HAS(r.problem, "audit entry 4 is missing");
-    /* a seal replaced (the MAC may be set later, so no trigger stops this): only the key finds it */
-    r = tampered_copy("audit-mac.db", "UPDATE audit SET mac = randomblob(32) WHERE seq = 6;", W.admin->v, &sound);
+    /* a keyed seal added to a signed entry (the old MAC column): forged, found without any key */
+    r = tampered_copy("audit-mac.db", "UPDATE audit SET mac = randomblob(32) WHERE seq = 6;", NULL, &sound);
     assert_false(sound);
     assert_int_equal(r.bad_seq, 6);
     HAS(r.problem, "audit entry 6 ");
-    r = tampered_copy("audit-mac2.db", "UPDATE audit SET mac = randomblob(32) WHERE seq = 6;", NULL, &sound);
-    assert_true(sound);
-    /* a seal removed in the middle of the chain */
-    r = tampered_copy("audit-nomac.db", "UPDATE audit SET mac = NULL WHERE seq = 3;", W.admin->v, &sound);
+    /* a signature stripped in the middle of the chain: only a login-less entry may lack one */
+    r = tampered_copy("audit-nosig.db", "DROP TRIGGER audit_no_update; UPDATE audit SET sig = NULL WHERE seq = 3;", NULL,
+                      &sound);
     assert_false(sound);
     assert_int_equal(r.bad_seq, 3);
     HAS(r.problem, "audit entry 3 ");
+    HAS(r.problem, "stripped");
+    /* the newest entry's signature replaced: not its writer's */
+    int64_t last = audit_tail(&W.db).seq;
+    char sql[256];
+    snprintf(sql, sizeof sql, "DROP TRIGGER audit_no_update; UPDATE audit SET sig = randomblob(64) WHERE seq = %lld;",
+             (long long)last);
+    r = tampered_copy("audit-badsig.db", sql, NULL, &sound);
+    assert_false(sound);
+    assert_int_equal(r.bad_seq, last);
+    HAS(r.problem, "is not signed by");
 
     /* checkpoints */
     int64_t seq = 0;
@@ -1250,17 +1307,18 @@ static void t_audit_tamper(void **state) {
     wrong[10] = wrong[10] == '0' ? '1' : '0';
     REFUSED(audit_check_checkpoint(&W.db, seq, wrong, msg, sizeof msg), "differs from the checkpoint");
     REFUSED(audit_check_checkpoint(&W.db, seq + 1000, hex, msg, sizeof msg), "gone");
-    /* truncation: the last entries deleted. The chain that is left is consistent, so only the checkpoint
-     * tells (the copy is taken before db_backup audits itself: it ends at the checkpoint) */
+    /* truncation: the last entries deleted. The chain that is left is consistent, but the signed head names
+     * an entry that is gone; the checkpoint tells too (the copy is taken before db_backup audits itself: it
+     * ends at the checkpoint) */
     char path[256];
     path_in(path, sizeof path, "audit-truncated.db");
     OK(db_backup(W.admin, path, msg, sizeof msg));
-    char sql[256];
     snprintf(sql, sizeof sql, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq >= %lld;", (long long)seq - 1);
     raw_exec(path, sql);
     database db;
     open_db(&db, path, false);
-    assert_true(audit_verify(&db, W.admin->v, &r));
+    assert_false(audit_verify(&db, W.admin->v, &r));
+    HAS(r.problem, "truncated");
     assert_int_equal(r.entries, seq - 2);
     REFUSED(audit_check_checkpoint(&db, seq, hex, msg, sizeof msg), "truncated");
     HAS(msg, "audit entry");
@@ -1555,6 +1613,7 @@ int main(void) {
         T(t_verify),
         T(t_progress),
         T(t_audit_tamper),
+        T(t_audit_time_backwards),
         T(t_rekey),
         T(t_roster),
         T(t_backup),

@@ -331,8 +331,8 @@ static void test_kdf_params_and_bounds(void **state) {
 
     /* boundaries accepted */
     b = a;
-    b.opslimit = 4 * crypto_pwhash_OPSLIMIT_SENSITIVE;
-    b.memlimit = (uint64_t)4 << 30;
+    b.opslimit = crypto_pwhash_OPSLIMIT_SENSITIVE;
+    b.memlimit = crypto_pwhash_MEMLIMIT_SENSITIVE;
     assert_true(vault_kdf_check(&b, err, sizeof err));
 
     struct {
@@ -343,11 +343,14 @@ static void test_kdf_params_and_bounds(void **state) {
         {crypto_pwhash_ALG_ARGON2ID13, 0, crypto_pwhash_MEMLIMIT_INTERACTIVE, "opslimit"},
         {crypto_pwhash_ALG_ARGON2ID13, crypto_pwhash_OPSLIMIT_INTERACTIVE - 1, crypto_pwhash_MEMLIMIT_INTERACTIVE,
          "opslimit"},
-        {crypto_pwhash_ALG_ARGON2ID13, 4 * crypto_pwhash_OPSLIMIT_SENSITIVE + 1, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+        {crypto_pwhash_ALG_ARGON2ID13, crypto_pwhash_OPSLIMIT_SENSITIVE + 1, crypto_pwhash_MEMLIMIT_INTERACTIVE,
          "opslimit"},
         {crypto_pwhash_ALG_ARGON2ID13, UINT64_MAX, crypto_pwhash_MEMLIMIT_INTERACTIVE, "opslimit"},
         {crypto_pwhash_ALG_ARGON2ID13, crypto_pwhash_OPSLIMIT_INTERACTIVE, (uint64_t)1 << 40, "memlimit"},
-        {crypto_pwhash_ALG_ARGON2ID13, crypto_pwhash_OPSLIMIT_INTERACTIVE, ((uint64_t)4 << 30) + 1, "memlimit"},
+        {crypto_pwhash_ALG_ARGON2ID13, crypto_pwhash_OPSLIMIT_INTERACTIVE, (uint64_t)crypto_pwhash_MEMLIMIT_SENSITIVE + 1, "memlimit"},
+        /* the planted wrap of the issue: 4 GiB and 16 passes */
+        {crypto_pwhash_ALG_ARGON2ID13, 16, (uint64_t)4 << 30, "opslimit"},
+        {crypto_pwhash_ALG_ARGON2ID13, crypto_pwhash_OPSLIMIT_INTERACTIVE, (uint64_t)4 << 30, "memlimit"},
         {crypto_pwhash_ALG_ARGON2ID13, crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE - 1,
          "memlimit"},
         {crypto_pwhash_ALG_ARGON2ID13, crypto_pwhash_OPSLIMIT_INTERACTIVE, 0, "memlimit"},

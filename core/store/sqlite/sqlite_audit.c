@@ -52,6 +52,10 @@ store_status sq_audit_append(store *s, audit_rec *r) {
         rc = sq_b_blob(st, 7, r->mac, sizeof r->mac, rc);
     else if (rc == SQLITE_OK)
         rc = sqlite3_bind_null(st, 7);
+    if (r->has_sig)
+        rc = sq_b_blob(st, 8, r->sig, sizeof r->sig, rc);
+    else if (rc == SQLITE_OK)
+        rc = sqlite3_bind_null(st, 8);
     rc = sq_run_write(s, st, rc, NULL);
     if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "%s", what);
     r->seq = sqlite3_last_insert_rowid(s->db); /* seq is the rowid */

@@ -51,7 +51,7 @@
 #define CLIENT_COLS "id, created_at, created_by, name_ct, phone_ct, birth_ct"
 #define INTAKE_COLS "id, client_id, created_at, created_by, level, suggested, chosen, body_ct, notes_ct, mac"
 #define DRAFT_COLS "id, staff_id, updated_at, body_ct"
-#define AUDIT_COLS "seq, at, staff_id, action, object_id, detail, hash, mac"
+#define AUDIT_COLS "seq, at, staff_id, action, object_id, detail, hash, mac, sig"
 #define QUEUE_COLS                                                                                        \
     "id, client_id, intake_id, level, state, outcome, pending_level, counselor, created_at, level_since, " \
     "deadline, updated_at, overdue, match_by_hand, escalations, declines_in_row, contact_attempts, mac, mac_state"
@@ -79,6 +79,8 @@ _Static_assert(VAULT_SALT_BYTES == 16, "schema v1: staff.kdf_salt is 16 bytes");
 _Static_assert(VAULT_SEALED_KEY_BYTES == 80, "schema v1: staff.sealed_data_key is 80 bytes");
 
 _Static_assert(VAULT_MAC_BYTES == 32, "schema v1: audit.hash and audit.mac are 32 bytes");
+
+_Static_assert(VAULT_SIG_BYTES == 64, "schema v6: audit.sig is 64 bytes");
 
 _Static_assert(STORE_ID_LEN == 37, "a UUID as text and its NUL");
 
@@ -243,6 +245,9 @@ typedef struct {
 
 extern const migration sq_migrations[];
 extern const int sq_schema_versions;
+/* False, with the first difference named in msg, when db's schema (tables, indexes, triggers, views) is not
+ * exactly what the migrations up to version ver create (sqlite_schema.c). */
+bool sq_schema_as_created(sqlite3 *db, int64_t ver, char *msg, size_t size);
 extern const char *const sq_sql_text[S_COUNT];
 
 __attribute__((format(printf, 4, 5))) store_status sq_put_err(char *err, size_t size, store_status st,

@@ -46,6 +46,9 @@ store_status sq_integrity_check(store *s, char *msg, size_t size) {
         return x;
     }
     if (!ok) return sq_fail(s, ST_CORRUPT, "Database %s is damaged: %s", s->path, msg);
+    /* the schema as triage created it (also checked at open): a trigger planted since is named */
+    if (!sq_schema_as_created(s->db, s->version, msg, size))
+        return sq_fail(s, ST_CORRUPT, "Database %s was altered outside triage: %s", s->path, msg);
     snprintf(msg, size, "ok");
     return ST_OK;
 }

@@ -139,6 +139,11 @@ static store_status check_existing(const char *path, const char *dir, int busy_m
     else if (ver < 0)
         st = sq_put_err(err, errsize, ST_CORRUPT, "%s has an invalid schema version (%" PRId64 "); it was left untouched.",
                      path, ver);
+    char why[400];
+    if (st == ST_OK && (ver > 0 || objects > 0) && !sq_schema_as_created(db, ver, why, sizeof why))
+        st = sq_put_err(err, errsize, ST_CORRUPT,
+                        "%s was altered outside triage: %s. It was left untouched and is refused; restore a backup.",
+                        path, why);
     (void)sqlite3_close_v2(db);
     return st;
 }

@@ -211,5 +211,9 @@ store_status sq_read_audit(store *s, sqlite3_stmt *st, audit_rec *o) {
         rd_fixed(&r, 7, "mac", o->mac, sizeof o->mac);
         o->has_mac = true;
     }
+    if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
+        rd_fixed(&r, 8, "sig", o->sig, sizeof o->sig);
+        o->has_sig = true;
+    }
     return sq_rd_end(s, &r);
 }

@@ -205,6 +205,106 @@ const migration sq_migrations[] = {
      "ALTER TABLE intakes ADD COLUMN mac BLOB CHECK (mac IS NULL OR length(mac) = 32);\n"
      "ALTER TABLE intake_facts ADD COLUMN mac BLOB CHECK (mac IS NULL OR length(mac) = 32);\n",
      "PRAGMA user_version = 5"},
+    /* 6: audit signatures (core/records/audit.h). Each entry carries its writer's Ed25519 signature; entries
+     * written without a login have none. Entries of version 5 and before keep their keyed MAC. The signature,
+     * like the entry, cannot be changed once written (the MAC of a legacy entry still can: a rotation
+     * re-MACs). */
+    {"ALTER TABLE audit ADD COLUMN sig BLOB CHECK (sig IS NULL OR length(sig) = 64);\n"
+     "DROP TRIGGER audit_no_update;\n"
+     "CREATE TRIGGER audit_no_update BEFORE UPDATE OF seq, at, staff_id, action, object_id, detail, hash, sig"
+     " ON audit\n"
+     "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;\n",
+     "PRAGMA user_version = 6"},
 };
 
 const int sq_schema_versions = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);
+
+/* ---- the schema as triage created it ---- */
+
+/* One object of sqlite_schema. */
+typedef struct {
+    char type[16], name[128], table[128];
+    char *sql; /* malloc'd; "" for the automatic indexes */
+} schema_obj;
+
+static void schema_free(schema_obj *o, int n) {
+    for (int i = 0; i < n; i++) free(o[i].sql);
+    free(o);
+}
+
+/* Every object of db's schema (the planner's statistics tables aside: ANALYZE may make them). */
+static int schema_read(sqlite3 *db, schema_obj **out, int *n) {
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db,
+                                "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema "
+                                "WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' ORDER BY type, name",
+                                -1, &st, NULL);
+    int cap = 0;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) *out = xrealloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 64));
+        schema_obj *o = &(*out)[(*n)++];
+        const unsigned char *t = sqlite3_column_text(st, 0), *nm = sqlite3_column_text(st, 1),
+                            *tb = sqlite3_column_text(st, 2), *sq = sqlite3_column_text(st, 3);
+        snprintf(o->type, sizeof o->type, "%s", t ? (const char *)t : "");
+        snprintf(o->name, sizeof o->name, "%s", nm ? (const char *)nm : "");
+        snprintf(o->table, sizeof o->table, "%s", tb ? (const char *)tb : "");
+        o->sql = xstrdup(sq ? (const char *)sq : "");
+        rc = SQLITE_OK;
+    }
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    int frc = sqlite3_finalize(st);
+    if (rc == SQLITE_OK) rc = frc;
+    if (rc != SQLITE_OK) {
+        schema_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+/* The schema the migrations up to version ver make, in a scratch database in memory. */
+static int schema_expected(int64_t ver, schema_obj **out, int *n) {
+    sqlite3 *mem = NULL;
+    int rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    for (int v = 0; rc == SQLITE_OK && v < ver && v < SCHEMA_VERSION; v++) rc = sq_exec_script(mem, sq_migrations[v].sql);
+    if (rc == SQLITE_OK) rc = schema_read(mem, out, n);
+    (void)sqlite3_close_v2(mem);
+    return rc;
+}
+
+/* False, with the first difference named, when db's schema is not what triage's migrations up to ver made:
+ * a trigger, view, table or index planted in the file (a trigger would run inside every desk's writes, e.g.
+ * turning each new red item green), or one of triage's changed or dropped. */
+bool sq_schema_as_created(sqlite3 *db, int64_t ver, char *msg, size_t size) {
+    schema_obj *want = NULL, *have = NULL;
+    int nw = 0, nh = 0;
+    int rc = schema_expected(ver, &want, &nw);
+    if (rc == SQLITE_OK) rc = schema_read(db, &have, &nh);
+    bool ok = rc == SQLITE_OK;
+    if (!ok) snprintf(msg, size, "the schema cannot be read (%s)", sqlite3_errstr(rc));
+    for (int i = 0; ok && i < nh; i++) {
+        int j = 0;
+        while (j < nw && (strcmp(want[j].type, have[i].type) || strcmp(want[j].name, have[i].name))) j++;
+        if (j == nw) {
+            snprintf(msg, size, "unknown %s `%s` on table `%s`: triage did not create it", have[i].type, have[i].name,
+                     have[i].table);
+            ok = false;
+        } else if (strcmp(want[j].table, have[i].table) || strcmp(want[j].sql, have[i].sql)) {
+            snprintf(msg, size, "the %s `%s` differs from what triage created", have[i].type, have[i].name);
+            ok = false;
+        }
+    }
+    for (int j = 0; ok && j < nw; j++) {
+        int i = 0;
+        while (i < nh && (strcmp(want[j].type, have[i].type) || strcmp(want[j].name, have[i].name))) i++;
+        if (i == nh) {
+            snprintf(msg, size, "the %s `%s` that triage created is missing", want[j].type, want[j].name);
+            ok = false;
+        }
+    }
+    schema_free(want, nw);
+    schema_free(have, nh);
+    return ok;
+}

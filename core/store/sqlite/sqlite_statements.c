@@ -38,7 +38,7 @@ const char *const sq_sql_text[S_COUNT] = {
     [S_DRAFT_FOR_STAFF] = "SELECT " DRAFT_COLS " FROM drafts WHERE staff_id = ?1 ORDER BY updated_at DESC, rowid DESC "
                           "LIMIT 1",
     [S_DRAFT_DELETE] = "DELETE FROM drafts WHERE id = ?1",
-    [S_AUDIT_APPEND] = "INSERT INTO audit(" AUDIT_COLS ") SELECT coalesce(max(seq), 0) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7 "
+    [S_AUDIT_APPEND] = "INSERT INTO audit(" AUDIT_COLS ") SELECT coalesce(max(seq), 0) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
                        "FROM audit",
     [S_AUDIT_LAST] = "SELECT " AUDIT_COLS " FROM audit ORDER BY seq DESC LIMIT 1",
     [S_AUDIT_PAGE] = "SELECT " AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",

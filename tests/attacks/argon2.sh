@@ -1,0 +1,28 @@
+#!/bin/sh
+# Attack: someone with write access to the file plants Argon2 parameters of 4 GiB and 16 passes in a staff
+# member's wrap, so that every login allocates 4 GiB (and a desk machine swaps or dies). Parameters outside
+# the presets triage writes must be refused before any derivation or allocation, with a message naming the
+# tampering, quickly, and without counting a failed login.
+# Without the bound (vault.c MEM_MAX 4 GiB, OPS_MAX 16, as before issue 12) the login tries to allocate 4 GiB:
+# under the address-space limit set here it fails as a wrong passphrase, and these checks fail.
+# Usage: tests/attacks/argon2.sh ./triage   Last line: `N passed, N failed`.
+T=${1:-./triage}
+. "$(dirname "$0")/lib.inc"
+need_sqlite3
+
+centre
+sql "UPDATE staff SET kdf_mem = 4294967296, kdf_ops = 16 WHERE name = 'alice';"
+start=$(date +%s)
+# 3 GiB of address space: a program that tries to allocate 4 GiB fails instead of swapping the machine
+(ulimit -v 3000000 2>/dev/null; tri alice "$ALICE\n" client find "Nobody"; echo "$rc" >"$tmp/rc"; cp "$tmp/err" "$tmp/err2")
+rc=$(cat "$tmp/rc") err=$(cat "$tmp/err2") out=
+took=$(( $(date +%s) - start ))
+check "the login is refused" [ "$rc" -ne 0 ]
+check "...as tampering, naming the parameter" has_err "altered in the file (key derivation opslimit 16"
+check "...within 2 seconds (no 4 GiB derivation)" [ "$took" -le 2 ]
+check "not counted as a failed login" [ "$(sql "SELECT failed_logins FROM staff WHERE name = 'alice'")" -eq 0 ]
+check "audited as tamper_detected" [ "$(sql "SELECT count(*) FROM audit WHERE action = 'tamper_detected'")" -ge 1 ]
+sql "UPDATE staff SET kdf_ops = 4 WHERE name = 'alice';"
+tri alice "$ALICE\n" client find "Nobody"
+check "4 GiB alone (4 passes) is refused as well, naming memlimit" has_err "memlimit 4294967296"
+finish

@@ -1,0 +1,228 @@
+/* The attacker of the threat model (README), as a program: someone with the source and write access to the
+ * database file between sessions, and possibly a staff login of their own. the scripts of tests/attacks run it.
+ *
+ *   attacker strip DB SEQ
+ *       removes audit entry SEQ, renumbers and re-chains every later entry (the hash uses no key), strips
+ *       their signatures and the signed head, and marks them as written without a login, so that the next
+ *       login would witness (before issue 12: seal) them. Triggers are dropped and put back as they were.
+ *   attacker resign CONFIG DB USER SEQ      (USER's passphrase on the first line of stdin)
+ *       the same removal, but every later entry and the head re-signed with USER's own signing key, as a
+ *       staff member with the source would: the trail is consistent again, signed by the wrong person.
+ *   attacker plant-key DB NAME
+ *       a data key of the attacker's own, sealed to NAME's public key (which needs no secret), with the key
+ *       check re-sealed under it, so that NAME's next login would seal new records under a key the
+ *       attacker holds.
+ * Exit status: 0 done, 1 failed, 2 bad usage. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "../../core/config.h"
+#include "../../core/session.h"
+
+static sqlite3 *raw;
+
+static bool run(const char *sql) {
+    char *e = NULL;
+    if (sqlite3_exec(raw, sql, NULL, NULL, &e) == SQLITE_OK) return true;
+    fprintf(stderr, "attacker: %s: %s\n", sql, e ? e : "?");
+    sqlite3_free(e);
+    return false;
+}
+
+static int keep_sql(void *ctx, int n, char **col, char **name) {
+    (void)name;
+    char *buf = ctx;
+    if (n == 1 && col[0]) snprintf(buf + strlen(buf), 8192 - strlen(buf), "%s;\n", col[0]);
+    return 0;
+}
+
+static bool open_raw(const char *path) {
+    if (sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) return false;
+    return run("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+typedef struct {
+    int64_t seq, at;
+    char staff[64], action[64], object[96], detail[300];
+    unsigned char hash[VAULT_MAC_BYTES];
+    bool was_signed; /* entries written without a login stay unsigned: they look as they did */
+} entry;
+
+static void entry_hash(const unsigned char prev[VAULT_MAC_BYTES], entry *e) {
+    char buf[1024];
+    int n = snprintf(buf, sizeof buf, "%lld\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s", (long long)e->seq, (long long)e->at,
+                     e->staff, e->action, e->object, e->detail);
+    vault_chain_hash(prev, buf, (size_t)n, e->hash);
+}
+
+/* Removes entry seq and re-chains the rest; signer (NULL: strip) re-signs each later entry and the head. */
+static bool rewrite(int64_t seq, const vault *signer, const char *signer_id) {
+    char triggers[8192] = "", drops[8192] = "";
+    if (sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) != SQLITE_OK ||
+        sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql, drops,
+                     NULL) != SQLITE_OK)
+        return false;
+    if (!run("BEGIN IMMEDIATE") || !run(drops)) return false;
+    char sql[256];
+    snprintf(sql, sizeof sql, "DELETE FROM audit WHERE seq = %lld", (long long)seq);
+    if (!run(sql)) return false;
+    snprintf(sql, sizeof sql, "UPDATE audit SET seq = seq - 1 WHERE seq > %lld", (long long)seq);
+    if (!run(sql)) return false;
+    sqlite3_stmt *rd = NULL, *up = NULL;
+    sqlite3_prepare_v2(raw,
+                       "SELECT seq, at, coalesce(staff_id, ''), action, object_id, detail, hash, sig IS NOT NULL FROM audit "
+                       "ORDER BY seq",
+                       -1, &rd, NULL);
+    sqlite3_prepare_v2(raw, "UPDATE audit SET hash = ?2, sig = ?3, mac = NULL WHERE seq = ?1", -1, &up, NULL);
+    unsigned char prev[VAULT_MAC_BYTES] = {0};
+    entry e, last;
+    memset(&last, 0, sizeof last);
+    bool ok = rd && up;
+    /* entries are collected first: the read cursor must end before the updates */
+    entry *all = NULL;
+    size_t n = 0, cap = 0;
+    while (ok && sqlite3_step(rd) == SQLITE_ROW) {
+        memset(&e, 0, sizeof e);
+        e.seq = sqlite3_column_int64(rd, 0);
+        e.at = sqlite3_column_int64(rd, 1);
+        snprintf(e.staff, sizeof e.staff, "%s", (const char *)sqlite3_column_text(rd, 2));
+        snprintf(e.action, sizeof e.action, "%s", (const char *)sqlite3_column_text(rd, 3));
+        snprintf(e.object, sizeof e.object, "%s", (const char *)sqlite3_column_text(rd, 4));
+        snprintf(e.detail, sizeof e.detail, "%s", (const char *)sqlite3_column_text(rd, 5));
+        memcpy(e.hash, sqlite3_column_blob(rd, 6), VAULT_MAC_BYTES);
+        e.was_signed = sqlite3_column_int(rd, 7) != 0;
+        if (n == cap) all = realloc(all, sizeof *all * (cap = cap ? cap * 2 : 256));
+        all[n++] = e;
+    }
+    sqlite3_finalize(rd);
+    for (size_t i = 0; ok && i < n; i++) {
+        long long a, b;
+        if (all[i].seq >= seq && !strcmp(all[i].action, "audit_witness") &&
+            sscanf(all[i].detail, "entries %lld-%lld", &a, &b) == 2 && a > seq) {
+            /* the witnessed run moved down by one too: the witness is made to say so */
+            snprintf(all[i].detail, sizeof all[i].detail, "entries %lld-%lld written without a login", a - 1, b - 1);
+            sqlite3_stmt *dt = NULL;
+            sqlite3_prepare_v2(raw, "UPDATE audit SET detail = ?2 WHERE seq = ?1", -1, &dt, NULL);
+            sqlite3_bind_int64(dt, 1, all[i].seq);
+            sqlite3_bind_text(dt, 2, all[i].detail, -1, SQLITE_TRANSIENT);
+            ok = sqlite3_step(dt) == SQLITE_DONE;
+            sqlite3_finalize(dt);
+        }
+        if (all[i].seq >= seq) {
+            entry_hash(prev, &all[i]);
+            unsigned char m[64], sig[VAULT_SIG_BYTES];
+            memcpy(m, "triage-audit-v2", 15);
+            memcpy(m + 15, all[i].hash, VAULT_MAC_BYTES);
+            sqlite3_reset(up);
+            sqlite3_bind_int64(up, 1, all[i].seq);
+            sqlite3_bind_blob(up, 2, all[i].hash, VAULT_MAC_BYTES, SQLITE_TRANSIENT);
+            if (signer && all[i].was_signed && vault_sign(signer, m, 15 + VAULT_MAC_BYTES, sig))
+                sqlite3_bind_blob(up, 3, sig, VAULT_SIG_BYTES, SQLITE_TRANSIENT);
+            else
+                sqlite3_bind_null(up, 3);
+            ok = sqlite3_step(up) == SQLITE_DONE;
+        }
+        memcpy(prev, all[i].hash, VAULT_MAC_BYTES);
+        if (all[i].was_signed) last = all[i]; /* the head names the last signed entry */
+    }
+    sqlite3_finalize(up);
+    free(all);
+    if (ok && !signer) {
+        snprintf(sql, sizeof sql,
+                 "DELETE FROM meta WHERE key = 'audit_head'; INSERT OR REPLACE INTO meta VALUES ('audit_first_unsealed', "
+                 "CAST('%lld' AS BLOB))",
+                 (long long)seq);
+        ok = run(sql);
+    } else if (ok) { /* the head, re-signed too */
+        unsigned char m[128], buf[8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + 64];
+        size_t l = strlen("triage-audit-head-v1");
+        memcpy(m, "triage-audit-head-v1", l);
+        for (int i = 0; i < 8; i++) m[l + (size_t)i] = (unsigned char)((uint64_t)last.seq >> (8 * i));
+        memcpy(m + l + 8, last.hash, VAULT_MAC_BYTES);
+        memcpy(buf, m + l, 8 + VAULT_MAC_BYTES);
+        ok = vault_sign(signer, m, l + 8 + VAULT_MAC_BYTES, buf + 8 + VAULT_MAC_BYTES);
+        size_t idlen = strlen(signer_id);
+        memcpy(buf + 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES, signer_id, idlen);
+        sqlite3_stmt *hs = NULL;
+        sqlite3_prepare_v2(raw, "INSERT OR REPLACE INTO meta VALUES ('audit_head', ?1)", -1, &hs, NULL);
+        sqlite3_bind_blob(hs, 1, buf, (int)(8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + idlen), SQLITE_TRANSIENT);
+        ok = ok && sqlite3_step(hs) == SQLITE_DONE;
+        sqlite3_finalize(hs);
+    }
+    ok = ok && run(triggers) && run("COMMIT");
+    return ok;
+}
+
+static int plant_key(const char *path, const char *name) {
+    if (!vault_init() || !open_raw(path)) return 1;
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(raw, "SELECT public_key FROM staff WHERE name = ?1", -1, &st, NULL);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW) return 1;
+    unsigned char pk[VAULT_PK_BYTES], sealed[VAULT_SEALED_KEY_BYTES];
+    memcpy(pk, sqlite3_column_blob(st, 0), sizeof pk);
+    sqlite3_finalize(st);
+    vault *mine = vault_create();
+    unsigned char *check = NULL;
+    size_t cn = 0;
+    const char *text = "triage data key check v1";
+    if (!mine || !vault_seal_data_key(mine, pk, sealed) ||
+        !vault_seal(mine, "meta", "key_check", "database", text, strlen(text), &check, &cn))
+        return 1;
+    sqlite3_prepare_v2(raw, "UPDATE staff SET sealed_data_key = ?1 WHERE name = ?2", -1, &st, NULL);
+    sqlite3_bind_blob(st, 1, sealed, sizeof sealed, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    bool ok = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    sqlite3_prepare_v2(raw, "UPDATE meta SET value = ?1 WHERE key = 'key_check'", -1, &st, NULL);
+    sqlite3_bind_blob(st, 1, check, (int)cn, SQLITE_STATIC);
+    ok = ok && sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    free(check);
+    vault_free(mine);
+    sqlite3_close(raw);
+    return ok ? 0 : 1;
+}
+
+static int resign(const char *cfg_path, const char *path, const char *user, int64_t seq) {
+    config cfg;
+    diag d = {NULL, 0, 0};
+    if (!config_load(&cfg, cfg_path, &d)) return 2;
+    db_settings set;
+    db_settings_from_config(&cfg, &set);
+    char pass[256], err[1024];
+    if (!fgets(pass, sizeof pass, stdin)) return 2;
+    pass[strcspn(pass, "\n")] = '\0';
+    database db;
+    session *s = NULL;
+    int wait = 0;
+    if (!db_open(&db, path, false, &set, err, sizeof err) ||
+        session_login(&db, user, pass, strlen(pass), &s, &wait, err, sizeof err) != LOGIN_OK) {
+        fprintf(stderr, "attacker: login: %s\n", err);
+        return 1;
+    }
+    db_close(&db); /* the session keeps its keys; the file is edited raw */
+    bool ok = open_raw(path) && rewrite(seq, s->v, s->me.id);
+    sqlite3_close(raw);
+    s->db = NULL;
+    session_end(s);
+    return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 4 && !strcmp(argv[1], "strip")) {
+        if (!vault_init() || !open_raw(argv[2])) return 1;
+        bool ok = rewrite(atoll(argv[3]), NULL, NULL);
+        sqlite3_close(raw);
+        return ok ? 0 : 1;
+    }
+    if (argc == 6 && !strcmp(argv[1], "resign")) return resign(argv[2], argv[3], argv[4], atoll(argv[5]));
+    if (argc == 4 && !strcmp(argv[1], "plant-key")) return plant_key(argv[2], argv[3]);
+    fprintf(stderr, "usage: attacker strip DB SEQ | resign CONFIG DB USER SEQ | plant-key DB NAME\n");
+    return 2;
+}

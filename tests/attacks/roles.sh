@@ -1,0 +1,66 @@
+#!/bin/sh
+# Attacks on roles and locks by someone with write access to the file:
+#   - a reception login raised to supervisor in the staff table, used to export identifiable records, the
+#     row then put back: verify names the export as done by a reception (the trail keeps roles), and while
+#     the row is raised verify names the edited row. Not prevented at login (see README: the staff table is
+#     not yet signed by a supervisor key that each member pins): detected.
+#   - a lock cleared in the file after a rekey: the locked account was left out of the rekey, so its
+#     envelope holds the old key, and the login is refused as not matching the database.
+#   - `user remove`: the lock cleared in the file gives nothing back either (the key material is destroyed).
+# Without the protections (role checks in verify's walk, locked accounts sealed the new key by rekey) the
+# checks marked so fail.
+# Usage: tests/attacks/roles.sh ./triage   Last line: `N passed, N failed`.
+T=${1:-./triage}
+. "$(dirname "$0")/lib.inc"
+need_sqlite3
+
+centre
+printf '{"client":{"name":"Some Client","phone":"555 0100"},"language":"en","answers":{"phq9":[1,1,1,1,0,0,0,0,0]}}' >"$tmp/in.json"
+tri alice "$ALICE\n" intake new "$tmp/in.json"
+check "set up: an intake" [ "$rc" -eq 0 ]
+
+# 1. a role raised and not (yet) used: the staff row itself is named
+sql "UPDATE staff SET role = 'supervisor' WHERE name = 'bob';"
+tri admin "$ADMIN\n" verify
+check "bob raised in the file: verify names the staff row" has_err "staff \`bob\` is a supervisor in the staff table, but the audit trail made them a clinician"
+sql "UPDATE staff SET role = 'clinician' WHERE name = 'bob';"
+tri admin "$ADMIN\n" verify
+check "...put back: sound" has_out "^sound"
+
+# ...raised, used to export identifiable records, put back
+sql "UPDATE staff SET role = 'supervisor' WHERE name = 'alice';"
+tri alice "$ALICE\n" export --format csv --out "$tmp/out.csv"
+raised_rc=$rc
+tri admin "$ADMIN\n" verify
+check "while raised: verify fails naming alice's export (the first sign of it in the trail)" has_err "alice did export, which needs a supervisor"
+sql "UPDATE staff SET role = 'reception' WHERE name = 'alice';"
+tri admin "$ADMIN\n" verify
+check "row put back: verify still fails" [ "$rc" -ne 0 ]
+if [ "$raised_rc" -eq 0 ]; then
+    check "row put back: verify still names the export done by a reception" has_err "did export, which needs a supervisor, but the trail made them a reception"
+else
+    check "the raised role was refused outright" [ "$raised_rc" -ne 0 ]
+fi
+
+# 2. lock cleared after a rekey
+tri admin "$ADMIN\n" user lock bob
+check "bob locked" has_out "bob locked"
+tri admin "$ADMIN\n" rekey
+check "rekey" has_out "data key rotated"
+sql "UPDATE staff SET locked = 0, failed_logins = 0 WHERE name = 'bob';"
+tri bob "$BOB\n" client find "Some Client"
+check "lock cleared in the file: bob's login is refused" [ "$rc" -ne 0 ]
+check "...as a key that does not match the database" has_err "does not match this database"
+check "...and nothing of the client was shown" sh -c '! grep -q "Some Client" "$1"' x "$tmp/out"
+tri admin "$ADMIN\n" user unlock bob
+tri bob "$BOB\n" client find "Some Client"
+check "a supervisor's unlock gives the current key back" has_out "Some Client"
+
+# 3. a removed account, its lock cleared in the file
+tri admin "$ADMIN\n" user remove bob
+check "user remove" has_out "bob removed"
+sql "UPDATE staff SET locked = 0, failed_logins = 0 WHERE name = 'bob';"
+tri bob "$BOB\n" client find "Some Client"
+check "removed, lock cleared in the file: nothing opens" [ "$rc" -ne 0 ]
+check "...and nothing of the client was shown" sh -c '! grep -q "Some Client" "$1"' x "$tmp/out"
+finish

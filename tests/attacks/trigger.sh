@@ -1,0 +1,32 @@
+#!/bin/sh
+# Attack: someone with write access plants a trigger in the file that turns every new red intake and queue
+# item green (it would run inside every desk's transactions), or a view, table or index of their own; or
+# drops one of triage's. The schema is compared with what triage created, at open and by verify: anything
+# else is refused by name and nothing runs on the file.
+# Without the comparison (store_sqlite.c schema_as_created) the red intake saved after the plant is green.
+# Usage: tests/attacks/trigger.sh ./triage   Last line: `N passed, N failed`.
+T=${1:-./triage}
+. "$(dirname "$0")/lib.inc"
+need_sqlite3
+
+centre
+sql "CREATE TRIGGER make_green AFTER INSERT ON queue_items BEGIN UPDATE queue_items SET level = 'green' WHERE id = new.id; END;
+     CREATE TRIGGER make_green_too AFTER INSERT ON intakes BEGIN UPDATE intakes SET level = 'green' WHERE id = new.id; END;"
+printf '{"client":{"name":"Red Person"},"language":"en","answers":{"phq9":[3,3,2,3,2,3,2,1,2],"asq":["yes","yes","yes","no","yes"]}}' >"$tmp/in.json"
+tri alice "$ALICE\n" intake new "$tmp/in.json"
+check "a planted trigger: the database is refused" [ "$rc" -ne 0 ]
+check "...naming the trigger" has_err "unknown trigger \`make_green"
+check "...and nothing was saved" [ "$(sql "SELECT count(*) FROM intakes")" -eq 0 ]
+check "nothing was turned green" [ "$(sql "SELECT count(*) FROM queue_items WHERE level = 'green'")" -eq 0 ]
+bare queue tick
+check "a keyless tick is refused too" has_err "unknown trigger"
+sql "DROP TRIGGER make_green; DROP TRIGGER make_green_too;"
+tri alice "$ALICE\n" intake new "$tmp/in.json"
+check "the trigger removed: the red intake is saved red" has_out '"level":"red"'
+sql "CREATE VIEW everyone AS SELECT * FROM clients;"
+tri admin "$ADMIN\n" verify
+check "a planted view is named" has_err "unknown view \`everyone\`"
+sql "DROP VIEW everyone; DROP TRIGGER audit_no_delete;"
+tri admin "$ADMIN\n" verify
+check "one of triage's triggers dropped is named" has_err "the trigger \`audit_no_delete\` that triage created is missing"
+finish

@@ -1,0 +1,192 @@
+/* make bench: the signed audit trail (issue 12).
+ *
+ *   1. login (session_login: Argon2id at the configured cost, the signing key derived, the login entry signed
+ *      and the head checked) against vault_unlock alone (what a login cost before signatures, all but the
+ *      audit write), at the interactive cost so that the runs are many
+ *   2. one audit entry in its own transaction: signed (the writer's signature, the head checked and signed
+ *      again) against the same entry unsigned (as written without a login: the chain hash only)
+ *   3. intake_save (seal, insert, facts, signed audit, commit with fsync): the median, to compare with the
+ *      0.386 ms measured before signatures (README "Measured")
+ *   4. verify of the audit trail over N entries (default 1,000,000; TRIAGE_BENCH_AUDIT or the first
+ *      argument): chain, signatures, roles, head                                      target: < 10 s
+ * Everything happens in a directory made with mkdtemp under /tmp, removed at the end. */
+#define BENCH_NAME "bench_audit"
+#include "bench_common.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "records.h"
+#include "session.h"
+#include "util.h"
+
+#define PASSPHRASE "bench passphrase 0123456789"
+#define LOGINS 20
+#define ENTRY_RUNS 400
+#define SAVES 300
+#define BATCH 20000
+
+static database db;
+static char err[1024];
+
+static session *login_admin(void) {
+    session *s = NULL;
+    int wait = 0;
+    if (session_login(&db, "admin", PASSPHRASE, strlen(PASSPHRASE), &s, &wait, err, sizeof err) != LOGIN_OK)
+        die("login", err);
+    return s;
+}
+
+static void bench_login(void) {
+    double with[LOGINS], alone[LOGINS];
+    staff_rec r;
+    if (db.ops->staff_by_name(db.st, "admin", &r) != ST_OK) die("staff", "admin");
+    for (int i = 0; i < LOGINS; i++) {
+        double t0 = now_us();
+        session *s = login_admin();
+        with[i] = now_us() - t0;
+        session_end(s);
+        t0 = now_us();
+        vault *v = vault_unlock(r.id, PASSPHRASE, strlen(PASSPHRASE), &r.keys, err, sizeof err);
+        alone[i] = now_us() - t0;
+        if (!v) die("unlock", err);
+        vault_free(v);
+    }
+    stats a = summarise(with, LOGINS), b = summarise(alone, LOGINS);
+    printf("login (interactive cost)          median %8.2f ms  p99 %8.2f ms   vault_unlock alone %8.2f ms  (+%.2f ms)\n",
+           a.median / 1e3, a.p99 / 1e3, b.median / 1e3, (a.median - b.median) / 1e3);
+    bench_row("login, signed audit entry (interactive Argon2id)", "1 staff", a.median / 1e3, a.p99 / 1e3, "ms",
+              "vault_unlock alone", b.median / 1e3, "", -1);
+}
+
+static void bench_entry(session *s) {
+    double sig[ENTRY_RUNS], plain[ENTRY_RUNS];
+    for (int i = 0; i < ENTRY_RUNS; i++) {
+        double t0 = now_us();
+        if (!db_begin(&db, err, sizeof err) || !audit_log(&db, s->v, s->me.id, "client_search", "", "1 result", err, sizeof err) ||
+            !db_commit(&db, err, sizeof err))
+            die("signed entry", err);
+        sig[i] = now_us() - t0;
+        t0 = now_us();
+        if (!db_begin(&db, err, sizeof err) || !audit_log(&db, NULL, "", "login_failed", "", "unknown user", err, sizeof err) ||
+            !db_commit(&db, err, sizeof err))
+            die("unsigned entry", err);
+        plain[i] = now_us() - t0;
+    }
+    stats a = summarise(sig, ENTRY_RUNS), b = summarise(plain, ENTRY_RUNS);
+    printf("audit entry, own transaction      median %8.3f ms  p99 %8.3f ms   unsigned %8.3f ms  (x%.2f)\n",
+           a.median / 1e3, a.p99 / 1e3, b.median / 1e3, a.median / b.median);
+    bench_row("audit entry alone (signed, head checked; commit)", "", a.median / 1e3, a.p99 / 1e3, "ms",
+              "unsigned entry", b.median / 1e3, "", -1);
+}
+
+static void bench_save(session *s) {
+    double t[SAVES];
+    char body[2048];
+    memset(body, 0, sizeof body);
+    int n = snprintf(body, sizeof body, "{\"answers\":{\"phq9\":[1,2,1,0,1,2,1,0,0]},\"pad\":\"");
+    while (n < 2000) body[n++] = 'x';
+    snprintf(body + n, sizeof body - (size_t)n, "\"}");
+    for (int i = 0; i < SAVES; i++) {
+        char cid[STORE_ID_LEN], iid[STORE_ID_LEN];
+        if (!client_create(s, "Bench Person", "555 0100", "1990-01-01", cid, err, sizeof err)) die("client", err);
+        intake_input in = {cid, "yellow", NULL, NULL, body, "a short note"};
+        double t0 = now_us();
+        if (!intake_save(s, &in, iid, err, sizeof err)) die("save", err);
+        t[i] = now_us() - t0;
+    }
+    stats a = summarise(t, SAVES);
+    printf("intake_save (signed audit entry)  median %8.3f ms  p99 %8.3f ms   (0.386 ms before signatures)\n",
+           a.median / 1e3, a.p99 / 1e3);
+    bench_row("save a completed intake (signed audit entry)", "", a.median / 1e3, a.p99 / 1e3, "ms",
+              "before signatures (2026-11-24)", 0.386, "", -1);
+}
+
+/* N entries appended straight through the store, each hashed and signed by s as audit_log would, with the
+ * head written at the end: building them through audit_log would check the head N times. */
+static void build_trail(session *s, long n) {
+    audit_rec last;
+    if (db.ops->audit_last(db.st, &last) != ST_OK) die("audit_last", "");
+    double t0 = now_us();
+    for (long done = 0; done < n;) {
+        if (!db_begin(&db, err, sizeof err)) die("begin", err);
+        for (int k = 0; k < BATCH && done < n; k++, done++) {
+            audit_rec r;
+            memset(&r, 0, sizeof r);
+            r.seq = last.seq + 1;
+            r.at = clock_now();
+            snprintf(r.staff_id, sizeof r.staff_id, "%s", s->me.id);
+            snprintf(r.action, sizeof r.action, "client_search");
+            snprintf(r.detail, sizeof r.detail, "%d results", k % 7);
+            char buf[512];
+            int bl = snprintf(buf, sizeof buf, "%lld\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s", (long long)r.seq, (long long)r.at,
+                              r.staff_id, r.action, r.object_id, r.detail);
+            vault_chain_hash(last.hash, buf, (size_t)bl, r.hash);
+            unsigned char m[64];
+            memcpy(m, "triage-audit-v2", 15);
+            memcpy(m + 15, r.hash, VAULT_MAC_BYTES);
+            if (!vault_sign(s->v, m, 15 + VAULT_MAC_BYTES, r.sig)) die("sign", "");
+            r.has_sig = true;
+            if (db.ops->audit_append(db.st, &r) != ST_OK) die("append", db.ops->errmsg(db.st));
+            last = r;
+        }
+        if (!db_commit(&db, err, sizeof err)) die("commit", err);
+    }
+    /* one entry through audit_log: it writes the head over the last of them */
+    unsigned char m[128], head[8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + STORE_ID_LEN];
+    size_t l = strlen("triage-audit-head-v1");
+    memcpy(m, "triage-audit-head-v1", l);
+    for (int i = 0; i < 8; i++) m[l + (size_t)i] = (unsigned char)((uint64_t)last.seq >> (8 * i));
+    memcpy(m + l + 8, last.hash, VAULT_MAC_BYTES);
+    memcpy(head, m + l, 8 + VAULT_MAC_BYTES);
+    if (!vault_sign(s->v, m, l + 8 + VAULT_MAC_BYTES, head + 8 + VAULT_MAC_BYTES)) die("head", "");
+    size_t idl = strlen(s->me.id);
+    memcpy(head + 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES, s->me.id, idl);
+    if (!db_begin(&db, err, sizeof err) ||
+        db.ops->meta_set(db.st, "audit_head", head, 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + idl) != ST_OK ||
+        !audit_log(&db, s->v, s->me.id, "client_search", "", "last", err, sizeof err) || !db_commit(&db, err, sizeof err))
+        die("head", err);
+    printf("built %ld signed entries in %.1f s\n", n, (now_us() - t0) / 1e6);
+}
+
+static void bench_verify(session *s, long n) {
+    build_trail(s, n);
+    audit_report r;
+    double t0 = now_us();
+    bool ok = audit_verify(&db, s->v, &r);
+    double t = now_us() - t0;
+    if (!ok) die("verify", r.problem);
+    printf("verify of the audit trail         %lld entries (%lld signed) in %.2f s   target < 10 s: %s\n",
+           (long long)r.entries, (long long)r.signed_entries, t / 1e6, t < 10e6 ? "met" : "NOT met");
+    char data[64];
+    snprintf(data, sizeof data, "%lld entries", (long long)r.entries);
+    bench_row("verify the audit trail (chain, signatures, roles, head)", data, t / 1e6, t / 1e6, "s", "", 0, "< 10 s",
+              t < 10e6 ? 1 : 0);
+}
+
+int main(int argc, char **argv) {
+    long n = argc > 1 ? atol(argv[1]) : getenv("TRIAGE_BENCH_AUDIT") ? atol(getenv("TRIAGE_BENCH_AUDIT")) : 1000000;
+    make_tmpdir();
+    char path[512];
+    path_in(path, sizeof path, "audit.db");
+    db_settings set = {5000, KDF_INTERACTIVE, 5, 16, "", ""};
+    if (!db_open(&db, path, true, &set, err, sizeof err)) die("open", err);
+    if (!db_initialise(&db, "admin", PASSPHRASE, strlen(PASSPHRASE), err, sizeof err)) die("init", err);
+    printf("bench_audit: the signed audit trail (issue 12)\n");
+    bench_login();
+    session *s = login_admin();
+    bench_entry(s);
+    bench_save(s);
+    bench_verify(s, n);
+    session_end(s);
+    db_close(&db);
+    return 0;
+}
