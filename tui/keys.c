@@ -92,7 +92,7 @@ static const struct {
     {"confirm", UA_CONFIRM},   {"raise", UA_RAISE},         {"assign", UA_ASSIGN},     {"contact", UA_CONTACT},
     {"close", UA_CLOSE},       {"available", UA_AVAILABLE}, {"lock", UA_LOCK},         {"reset", UA_RESET},
     {"role", UA_ROLE},         {"reports", UA_REPORTS},     {"tick", UA_TICK},         {"leave", UA_LEAVE},
-    {"logout", UA_LOGOUT},     {"discard", UA_DISCARD},     {"edit", UA_EDIT},
+    {"logout", UA_LOGOUT},     {"discard", UA_DISCARD},     {"edit", UA_EDIT},         {"hotline", UA_HOTLINE},
 };
 
 /* A few static buffers taken in turn: one message may name several hints (keyed() six times). */

@@ -21,8 +21,8 @@
 
 #include <sqlite3.h>
 
-#include "../../core/config.h"
-#include "../../core/session.h"
+#include "config.h"
+#include "session.h"
 
 static sqlite3 *raw;
 

@@ -109,7 +109,7 @@ expect "PHQ-2 positive: the PHQ-9 follows at once" "$D/pos_next" "PHQ-9"
 expect "...at its question 3 (items 1 and 2 carry over, not asked again)" "$D/pos_next" "Question 3 of"
 absent "...item 1 is not asked again" "$D/pos_next" "Little interest or pleasure"
 expect "after the PHQ-9, the GAD-2" "$D/pos_gad2" "GAD-2"
-expect "the review lists the PHQ-9 with the carried answers" "$D/pos_review" "phq9: 2 1 0 0 0 0 0 0 0"
+expect "the review lists the PHQ-9 with the carried answers (2 + 1 from the PHQ-2)" "$D/pos_review" "PHQ-9   total 3"
 c=$(new_client)
 lv=$(queue_level "$c")
 # PHQ-9 total 3, the PHQ-2 positive: yellow (complete the PHQ-9 is the centre's rule; nothing lowers it)

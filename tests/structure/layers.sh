@@ -74,8 +74,8 @@ if [ -z "${LAYERS_SELFTEST:-}" ]; then
     make_tmp layers
     cp -r core tui "$tmp/"
     sed -i '0,/^#include "util.h"$/s//#include "util.h"\n#include "session.h"/' "$tmp/core/base/csv.c"
-    printf '#include "bands.h"\n' >> "$tmp/core/base/util.h"
-    printf '#include "util.h"\n' >> "$tmp/core/base/bands.h"
+    printf '\n#include "bands.h"\n' >> "$tmp/core/base/util.h"
+    printf '\n#include "util.h"\n' >> "$tmp/core/base/bands.h"
     out=$(LAYERS_SELFTEST=1 sh "$0" "$tmp" 2>&1)
     if echo "$out" | grep -q 'core/base/csv.c (base) includes core/records/session.h (records)'; then ok
     else bad "an upward include in a copy was not refused: $out"; fi
