@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "clock.h"
 #include "csv.h"
 #include "facts.h"
@@ -53,6 +55,8 @@ typedef struct {
     int fd;                /* CSV and JSON lines are written as they come */
     csv_buf out;           /* pending output */
     json_t *bundle_entries; /* FHIR */
+    unsigned char uuid_key[crypto_generichash_KEYBYTES]; /* FHIR: this export's fullUrls (url_of) */
+    int64_t entries_written; /* FHIR to a file: entries streamed so far */
     int64_t count;
     bool failed;
     char *err;
@@ -286,10 +290,29 @@ static void entry(json_t *entries, const char *url, json_t *resource) {
     json_array_append_new(entries, e);
 }
 
+/* Every entry's fullUrl is a urn:uuid (what FHIR servers and validators resolve references by). The uuid is
+ * a keyed BLAKE2b of the resource's kind and id under a random key drawn for this export: the same resource
+ * has one uuid throughout the Bundle (a Patient of several intakes, a response its Observation derives
+ * from), and nothing links it to another export or, de-identified, to the record. */
 static void url_of(const exporter *x, const char *id, const char *suffix, char *out, size_t size) {
-    if (x->o->deidentify) snprintf(out, size, "urn:triage:pseudonym:%s%s", id, suffix);
-    else if (*suffix) snprintf(out, size, "urn:triage:%s%s", id, suffix);
-    else snprintf(out, size, "urn:uuid:%s", id);
+    unsigned char h[16];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, x->uuid_key, sizeof x->uuid_key, sizeof h);
+    crypto_generichash_update(&st, (const unsigned char *)id, strlen(id) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)suffix, strlen(suffix));
+    crypto_generichash_final(&st, h, sizeof h);
+    h[6] = (unsigned char)((h[6] & 0x0f) | 0x40); /* version 4 */
+    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    static const char hex[] = "0123456789abcdef";
+    char u[37];
+    int k = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) u[k++] = '-';
+        u[k++] = hex[h[i] >> 4];
+        u[k++] = hex[h[i] & 15];
+    }
+    u[k] = '\0';
+    snprintf(out, size, "urn:uuid:%s", u);
 }
 
 static json_t *patient(const exporter *x, const opened *op) {
@@ -329,9 +352,162 @@ static const char *priority_of(const char *level) {
     return "routine";
 }
 
+/* The FHIR Task status of a queue step: waiting for someone, taken, under way. */
+static const char *task_status(queue_state s) {
+    switch (s) {
+    case QS_OPEN: return "requested";
+    case QS_ACKNOWLEDGED: return "accepted";
+    case QS_CLOSED: return "completed";
+    default: return "in-progress";
+    }
+}
+
+static json_t *concept(json_t *coding_value, const char *text) {
+    json_t *cc = json_object(), *codings = json_array();
+    json_array_append_new(codings, coding_value);
+    json_object_set_new(cc, "coding", codings);
+    if (text) json_object_set_new(cc, "text", json_string(text));
+    return cc;
+}
+
+static json_t *one(json_t *v) {
+    json_t *a = json_array();
+    json_array_append_new(a, v);
+    return a;
+}
+
+/* One answer as FHIR: the LOINC answer where LOINC has one, else triage's local code (ASQ, a refusal). */
+static json_t *answer_value(const form *fm, int i, const char *code) {
+    const scale *s = form_item_scale(fm, i);
+    int ci = s ? scale_code_index(s, code) : -1;
+    json_t *a = json_object();
+    if (ci >= 0) {
+        char system[160];
+        const char *c;
+        fhir_answer_coding(fm, i, ci, system, sizeof system, &c);
+        json_object_set_new(a, "valueCoding", coding(system, c, s->choices[ci].label[LANG_EN]));
+    } else if (fm->items[i].type == ITEM_NUMBER && code[0] >= '0' && code[0] <= '9') {
+        json_object_set_new(a, "valueInteger", json_integer(strtoll(code, NULL, 10)));
+    } else {
+        char system[160];
+        snprintf(system, sizeof system, "%s%s", FHIR_ANSWERS, fm->id);
+        json_object_set_new(a, "valueCoding",
+                            coding(system, code, !strcmp(code, "refused") ? "Refused or cannot answer" : NULL));
+    }
+    return a;
+}
+
+static json_t *questionnaire_response(const exporter *x, const opened *op, const form *fm, json_t *ans,
+                                      const char *purl, const char *t) {
+    (void)x;
+    char qid[160], qcanon[200];
+    snprintf(qid, sizeof qid, "%s-%s", op->id, fm->id);
+    fhir_questionnaire_url(fm, qcanon, sizeof qcanon);
+    json_t *qr = json_object();
+    json_object_set_new(qr, "resourceType", json_string("QuestionnaireResponse"));
+    json_object_set_new(qr, "id", json_string(qid));
+    json_object_set_new(qr, "questionnaire", json_string(qcanon));
+    json_t *sc = score_of(op, fm);
+    json_object_set_new(qr, "status",
+                        json_string(json_is_true(json_object_get(sc, "complete")) ? "completed" : "in-progress"));
+    json_object_set_new(qr, "subject", ref(purl));
+    json_object_set_new(qr, "authored", json_string(t));
+    json_t *items = json_array();
+    for (int i = 0; i < fm->n_items; i++) {
+        char code[64];
+        if (!answer_code(json_array_get(ans, (size_t)i), code, sizeof code)) continue;
+        json_t *it = json_object();
+        json_object_set_new(it, "linkId", json_string(fhir_link_id(fm, i)));
+        if (fm->items[i].text[LANG_EN]) json_object_set_new(it, "text", json_string(fm->items[i].text[LANG_EN]));
+        json_object_set_new(it, "answer", one(answer_value(fm, i, code)));
+        json_array_append_new(items, it);
+    }
+    json_object_set_new(qr, "item", items);
+    return qr;
+}
+
+/* The total as an Observation: category survey, the total as valueInteger with its band as a coded
+ * interpretation, derived from its response; a prorated total says so in an extension and a note (a
+ * reader must not take 18 from seven answers for 18 from nine). */
+static json_t *total_observation(const opened *op, const form *fm, const char *purl, const char *qurl,
+                                 const char *t) {
+    json_t *sc = score_of(op, fm);
+    const char *sys, *code;
+    fhir_total_code(fm, &sys, &code);
+    char oid[160], txt[200];
+    snprintf(oid, sizeof oid, "%s-%s-total", op->id, fm->id);
+    json_t *ob = json_object();
+    json_object_set_new(ob, "resourceType", json_string("Observation"));
+    json_object_set_new(ob, "id", json_string(oid));
+    bool prorated = json_is_true(json_object_get(sc, "prorated"));
+    if (prorated) {
+        json_t *ext = json_object();
+        json_object_set_new(ext, "url", json_string(FHIR_PRORATED));
+        json_object_set_new(ext, "valueBoolean", json_true());
+        json_object_set_new(ob, "extension", one(ext));
+    }
+    json_object_set_new(ob, "status", json_string("final"));
+    json_object_set_new(ob, "category",
+                        one(concept(coding("http://terminology.hl7.org/CodeSystem/observation-category", "survey",
+                                           "Survey"), NULL)));
+    snprintf(txt, sizeof txt, "%s total score", fm->title[LANG_EN] ? fm->title[LANG_EN] : fm->id);
+    json_object_set_new(ob, "code", concept(coding(sys, code, NULL), txt));
+    json_object_set_new(ob, "subject", ref(purl));
+    json_object_set_new(ob, "effectiveDateTime", json_string(t));
+    json_object_set_new(ob, "valueInteger", json_integer(json_integer_value(json_object_get(sc, "total"))));
+    const char *band = json_string_value(json_object_get(sc, "band"));
+    int bi = band ? form_band_index(fm, band) : -1;
+    if (bi >= 0) {
+        char bsys[160];
+        snprintf(bsys, sizeof bsys, "%s%s", FHIR_BANDS, fm->id);
+        const char *label = fm->bands[bi].label[LANG_EN];
+        json_object_set_new(ob, "interpretation", one(concept(coding(bsys, band, label), label ? label : band)));
+    }
+    if (prorated) {
+        snprintf(txt, sizeof txt,
+                 "prorated: %lld missing item(s) replaced by the mean of the answered items (sum of answered: %lld)",
+                 (long long)json_integer_value(json_object_get(sc, "missing")),
+                 (long long)json_integer_value(json_object_get(sc, "sum_answered")));
+        json_t *nt = json_object();
+        json_object_set_new(nt, "text", json_string(txt));
+        json_object_set_new(ob, "note", one(nt));
+    }
+    json_object_set_new(ob, "derivedFrom", one(ref(qurl)));
+    return ob;
+}
+
+/* The open queue item as a Task: who is for, which response it is about, what level and step, and by when. */
+static json_t *queue_task(const opened *op, const char *purl, const char *focus, const char *t) {
+    char tid[160], text[96], when[32];
+    snprintf(tid, sizeof tid, "%s-task", op->id);
+    json_t *task = json_object();
+    json_object_set_new(task, "resourceType", json_string("Task"));
+    json_object_set_new(task, "id", json_string(tid));
+    json_object_set_new(task, "status", json_string(task_status(op->task.state)));
+    json_object_set_new(task, "businessStatus", concept(coding(FHIR_QUEUE_STEPS, queue_state_name(op->task.state), NULL),
+                                                        queue_state_name(op->task.state)));
+    json_object_set_new(task, "intent", json_string("order"));
+    const char *level = risk_level_name(op->task.level);
+    json_object_set_new(task, "priority", json_string(priority_of(level)));
+    snprintf(text, sizeof text, "triage %s: %s", level, queue_state_name(op->task.state));
+    char code[32];
+    snprintf(code, sizeof code, "escalation-%s", level);
+    json_object_set_new(task, "code", concept(coding(FHIR_TASKS, code, NULL), text));
+    if (focus) json_object_set_new(task, "focus", ref(focus));
+    json_object_set_new(task, "for", ref(purl));
+    json_object_set_new(task, "authoredOn", json_string(t));
+    iso_time(op->task.deadline, when, sizeof when);
+    json_t *restr = json_object(), *period = json_object();
+    json_object_set_new(period, "start", json_string(t));
+    json_object_set_new(period, "end", json_string(when));
+    json_object_set_new(restr, "period", period);
+    json_object_set_new(task, "restriction", restr);
+    return task;
+}
+
 static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
-    char purl[128], t[32];
-    url_of(x, op->client_id, "", purl, sizeof purl);
+    char purl[64], t[32], first_qr[64] = "";
+    url_of(x, op->client_id, "/patient", purl, sizeof purl);
     if (!patient_done) entry(x->bundle_entries, purl, patient(x, op));
     iso_time(op->meta->created_at, t, sizeof t);
     const formset *fs = &x->e->forms;
@@ -339,111 +515,41 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
         const form *fm = fs->v[f];
         json_t *ans = answers_of(op, fm);
         if (fm->kind != FORM_SCORED || !json_is_array(ans)) continue;
-        char qurl[160], qid[160], sfx[40], qcanon[200];
-        snprintf(sfx, sizeof sfx, "-%s", fm->id);
-        snprintf(qid, sizeof qid, "%s-%s", op->id, fm->id);
-        url_of(x, op->id, sfx, qurl, sizeof qurl);
-        fhir_questionnaire_url(fm, qcanon, sizeof qcanon);
-        json_t *qr = json_object();
-        json_object_set_new(qr, "resourceType", json_string("QuestionnaireResponse"));
-        json_object_set_new(qr, "id", json_string(qid));
-        char canon[240];
-        snprintf(canon, sizeof canon, "%s|%s", qcanon, fm->version);
-        json_object_set_new(qr, "questionnaire", json_string(canon));
-        json_t *sc = score_of(op, fm);
-        json_object_set_new(qr, "status",
-                            json_string(json_is_true(json_object_get(sc, "complete")) ? "completed" : "in-progress"));
-        json_object_set_new(qr, "subject", ref(purl));
-        json_object_set_new(qr, "authored", json_string(t));
-        json_t *items = json_array();
-        char system[96];
-        snprintf(system, sizeof system, "%s%s", FHIR_ANSWERS, fm->id);
-        for (int i = 0; i < fm->n_items; i++) {
-            char code[64];
-            if (!answer_code(json_array_get(ans, (size_t)i), code, sizeof code)) continue;
-            json_t *it = json_object();
-            json_object_set_new(it, "linkId", json_string(fhir_link_id(fm, i)));
-            if (fm->items[i].text[LANG_EN]) json_object_set_new(it, "text", json_string(fm->items[i].text[LANG_EN]));
-            const scale *s = form_item_scale(fm, i);
-            int ci = s ? scale_code_index(s, code) : -1;
-            json_t *a = json_object(), *al = json_array();
-            json_object_set_new(a, "valueCoding", coding(system, code, ci >= 0 ? s->choices[ci].label[LANG_EN] : NULL));
-            json_array_append_new(al, a);
-            json_object_set_new(it, "answer", al);
-            json_array_append_new(items, it);
-        }
-        json_object_set_new(qr, "item", items);
-        entry(x->bundle_entries, qurl, qr);
-        json_t *total = json_object_get(sc, "total");
-        if (fm->has_total && json_is_integer(total)) {
-            const char *sys, *code;
-            fhir_total_code(fm, &sys, &code);
-            char ourl[160], osfx[48];
-            snprintf(osfx, sizeof osfx, "-%s-total", fm->id);
+        char qurl[64], ourl[64];
+        url_of(x, op->id, fm->id, qurl, sizeof qurl);
+        if (!first_qr[0]) memcpy(first_qr, qurl, sizeof qurl);
+        entry(x->bundle_entries, qurl, questionnaire_response(x, op, fm, ans, purl, t));
+        if (fm->has_total && json_is_integer(json_object_get(score_of(op, fm), "total"))) {
+            char osfx[96];
+            snprintf(osfx, sizeof osfx, "%s/total", fm->id);
             url_of(x, op->id, osfx, ourl, sizeof ourl);
-            json_t *ob = json_object();
-            json_object_set_new(ob, "resourceType", json_string("Observation"));
-            json_object_set_new(ob, "id", json_string(qid));
-            json_object_set_new(ob, "status", json_string("final"));
-            json_t *cc = json_object(), *codings = json_array();
-            json_array_append_new(codings, coding(sys, code, NULL));
-            json_object_set_new(cc, "coding", codings);
-            char txt[96];
-            snprintf(txt, sizeof txt, "%s total score", fm->id);
-            json_object_set_new(cc, "text", json_string(txt));
-            json_object_set_new(ob, "code", cc);
-            json_object_set_new(ob, "subject", ref(purl));
-            json_object_set_new(ob, "effectiveDateTime", json_string(t));
-            json_object_set_new(ob, "valueInteger", json_integer(json_integer_value(total)));
-            const char *band = json_string_value(json_object_get(sc, "band"));
-            if (band) {
-                json_t *interp = json_array(), *ic = json_object();
-                json_object_set_new(ic, "text", json_string(band));
-                json_array_append_new(interp, ic);
-                json_object_set_new(ob, "interpretation", interp);
-            }
-            if (json_is_true(json_object_get(sc, "prorated"))) {
-                /* a prorated total says so: missing items replaced by the mean of the answered ones */
-                char note[200];
-                snprintf(note, sizeof note, "prorated: %lld missing item(s) replaced by the mean of the answered items (sum of answered: %lld)",
-                         (long long)json_integer_value(json_object_get(sc, "missing")),
-                         (long long)json_integer_value(json_object_get(sc, "sum_answered")));
-                json_t *notes = json_array(), *nt = json_object();
-                json_object_set_new(nt, "text", json_string(note));
-                json_array_append_new(notes, nt);
-                json_object_set_new(ob, "note", notes);
-            }
-            json_t *from = json_array();
-            json_array_append_new(from, ref(qurl));
-            json_object_set_new(ob, "derivedFrom", from);
-            entry(x->bundle_entries, ourl, ob);
+            entry(x->bundle_entries, ourl, total_observation(op, fm, purl, qurl, t));
         }
     }
     if (op->has_task) {
-        char turl[160];
-        url_of(x, op->id, "-task", turl, sizeof turl);
-        json_t *task = json_object();
-        json_object_set_new(task, "resourceType", json_string("Task"));
-        json_object_set_new(task, "status", json_string("requested"));
-        json_object_set_new(task, "intent", json_string("order"));
-        const char *level = risk_level_name(op->task.level);
-        json_object_set_new(task, "priority", json_string(priority_of(level)));
-        json_t *code = json_object();
-        char text[96];
-        snprintf(text, sizeof text, "triage %s: %s", level, queue_state_name(op->task.state));
-        json_object_set_new(code, "text", json_string(text));
-        json_object_set_new(task, "code", code);
-        json_object_set_new(task, "for", ref(purl));
-        iso_time(op->task.deadline, t, sizeof t);
-        json_t *restr = json_object(), *period = json_object();
-        json_object_set_new(period, "end", json_string(t));
-        json_object_set_new(restr, "period", period);
-        json_object_set_new(task, "restriction", restr);
-        entry(x->bundle_entries, turl, task);
+        char turl[64];
+        url_of(x, op->id, "/task", turl, sizeof turl);
+        entry(x->bundle_entries, turl, queue_task(op, purl, first_qr[0] ? first_qr : NULL, t));
     }
 }
 
 /* ---- the walk ---- */
+
+/* The export to a file writes the Bundle's entries as they come (one compact line each) rather than holding
+ * the whole Bundle in memory and dumping it at the end. */
+static void fhir_stream(exporter *x) {
+    size_t k;
+    json_t *en;
+    json_array_foreach(x->bundle_entries, k, en) {
+        char *s = json_dumps(en, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!s) continue;
+        csv_raw(&x->out, x->entries_written++ ? ",\n  " : "\n  ");
+        csv_raw(&x->out, s);
+        secret_wipe(s, strlen(s));
+        free(s);
+    }
+    json_array_clear(x->bundle_entries);
+}
 
 #define FLUSH_AT (1 << 16)
 
@@ -468,17 +574,42 @@ static bool flush(exporter *x) {
     return ok;
 }
 
-/* a client's Patient goes into the bundle once */
+/* a client's Patient goes into the bundle once: a hash set of the ids seen (open addressing), so a large
+ * export does not compare every client with every other */
 typedef struct {
     char (*ids)[64];
-    int n, cap;
+    size_t n, cap; /* cap a power of two, or 0 */
 } seen_set;
 
+static size_t seen_hash(const char *id) {
+    size_t h = 1469598103934665603u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++) h = (h ^ *p) * 1099511628211u;
+    return h;
+}
+
+static void seen_grow(seen_set *s) {
+    seen_set bigger = {xcalloc(s->cap ? s->cap * 2 : 256, sizeof *s->ids), 0, s->cap ? s->cap * 2 : 256};
+    for (size_t i = 0; i < s->cap; i++) {
+        if (!s->ids[i][0]) continue;
+        size_t j = seen_hash(s->ids[i]) & (bigger.cap - 1);
+        while (bigger.ids[j][0]) j = (j + 1) & (bigger.cap - 1);
+        memcpy(bigger.ids[j], s->ids[i], sizeof bigger.ids[j]);
+        bigger.n++;
+    }
+    free(s->ids);
+    *s = bigger;
+}
+
+/* True when id was seen before; else remembers it. */
 static bool seen_add(seen_set *s, const char *id) {
-    for (int i = 0; i < s->n; i++)
-        if (!strcmp(s->ids[i], id)) return true;
-    if (s->n == s->cap) s->ids = xrealloc(s->ids, sizeof *s->ids * (size_t)(s->cap = s->cap ? s->cap * 2 : 64));
-    snprintf(s->ids[s->n++], 64, "%s", id);
+    if ((s->n + 1) * 2 > s->cap) seen_grow(s);
+    size_t j = seen_hash(id) & (s->cap - 1);
+    while (s->ids[j][0]) {
+        if (!strcmp(s->ids[j], id)) return true;
+        j = (j + 1) & (s->cap - 1);
+    }
+    snprintf(s->ids[j], sizeof s->ids[j], "%s", id);
+    s->n++;
     return false;
 }
 
@@ -508,6 +639,7 @@ static int on_intake(void *ctx, const intake_rec *r) {
         }
     } else {
         fhir_intake(x, &op, seen_add(&w->patients, op.client_id));
+        if (x->fd >= 0) fhir_stream(x);
     }
     close_one(&op);
     x->count++;
@@ -540,11 +672,20 @@ static json_t *bundle_of(json_t *entries) {
     return b;
 }
 
+/* The Bundle's opening, up to its entries, as the streamed export writes it. */
+static void bundle_head(exporter *x) {
+    char t[32], head[160];
+    iso_time(clock_now(), t, sizeof t);
+    snprintf(head, sizeof head, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":\"%s\",\"entry\":[", t);
+    csv_raw(&x->out, head);
+}
+
 json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o, int64_t *count, char *err,
                            size_t errsize) {
     *count = 0;
     if (!session_allowed(s, ACT_EXPORT, err, errsize)) return NULL;
-    exporter x = {s, e, o, -1, {0}, json_array(), 0, false, err, errsize};
+    exporter x = {.s = s, .e = e, .o = o, .fd = -1, .bundle_entries = json_array(), .err = err, .errsize = errsize};
+    randombytes_buf(x.uuid_key, sizeof x.uuid_key);
     csv_init(&x.out);
     bool ok = walk_range(&x);
     csv_free(&x.out);
@@ -583,24 +724,21 @@ bool export_run(session *s, const engine *e, const export_options *o, const char
         return false;
     }
     (void)fchmod(fd, 0600);
-    exporter x = {s, e, o, fd, {0}, NULL, 0, false, err, errsize};
+    exporter x = {.s = s, .e = e, .o = o, .fd = fd, .err = err, .errsize = errsize};
+    randombytes_buf(x.uuid_key, sizeof x.uuid_key);
     csv_init(&x.out);
     bool ok;
     if (o->format == EXPORT_FHIR) {
-        json_t *bundle = export_fhir_bundle(s, e, o, &x.count, err, errsize);
-        /* dumped to memory first: jansson's own file output writes token by token */
-        char *text = bundle ? json_dumps(bundle, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
-        ok = text && write_all(fd, text, strlen(text)) && write_all(fd, "\n", 1);
-        if (bundle && !ok) snprintf(err, errsize, "cannot write the export: %s", strerror(errno));
-        if (text) {
-            secret_wipe(text, strlen(text));
-            free(text);
-        }
-        json_decref(bundle);
-    } else {
-        if (o->format == EXPORT_CSV) csv_header(&x);
-        ok = walk_range(&x) && flush(&x);
+        x.bundle_entries = json_array();
+        bundle_head(&x);
+    } else if (o->format == EXPORT_CSV) {
+        csv_header(&x);
     }
+    ok = walk_range(&x);
+    if (ok && o->format == EXPORT_FHIR) csv_raw(&x.out, "\n]}\n");
+    ok = ok && flush(&x);
+    json_decref(x.bundle_entries);
+    sodium_memzero(x.uuid_key, sizeof x.uuid_key);
     csv_free(&x.out);
     if (ok && fsync(fd) != 0) {
         snprintf(err, errsize, "cannot write the export to disk: %s", strerror(errno));

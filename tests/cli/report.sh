@@ -154,9 +154,9 @@ tri admin "$P\n" export --format json --deidentify --out "$tmp/d2.jsonl"
 check "pseudonyms are stable from one export to the next" cmp -s "$tmp/d.jsonl" "$tmp/d2.jsonl"
 tri admin "$P\n" export --format fhir --from 2026-03-01 --to 2026-03-02 --out "$tmp/b.json"
 check "FHIR export" has_out "exported 5 intakes"
-check "a Bundle with LOINC-coded PHQ-9 responses" sh -c "grep -q '\"questionnaire\": \"http://loinc.org/q/44249-1|1.0\"' '$tmp/b.json' && grep -q '\"linkId\": \"44250-9\"' '$tmp/b.json'"
-check "an Observation per total (LOINC 44261-6)" grep -q '"code": "44261-6"' "$tmp/b.json"
-check "a Task per open escalation with its deadline" sh -c "grep -q '\"resourceType\": \"Task\"' '$tmp/b.json' && grep -q '\"end\": \"2026-0' '$tmp/b.json'"
+check "a Bundle with LOINC-coded PHQ-9 responses" sh -c "grep -q '\"questionnaire\":\"http://loinc.org/q/44249-1\"' '$tmp/b.json' && grep -q '\"linkId\":\"44250-9\"' '$tmp/b.json' && ! grep -q '44249-1|' '$tmp/b.json'"
+check "an Observation per total (LOINC 44261-6)" grep -q '"code":"44261-6"' "$tmp/b.json"
+check "a Task per open escalation with its deadline" sh -c "grep -q '\"resourceType\":\"Task\"' '$tmp/b.json' && grep -q '\"end\":\"2026-0' '$tmp/b.json'"
 
 # FHIR round trip into a second database: same scores
 DB2=$DB DB="$tmp/r2.db"
@@ -176,12 +176,12 @@ DB=$DB2
 
 # import refusals name the item
 python_free_edit() { sed "$1" "$tmp/b.json" >"$tmp/bad.json"; tri desk "$R\n" import fhir "$tmp/bad.json"; }
-python_free_edit '0,/"code": "2",/s//"code": "7",/'
+python_free_edit '0,/"code":"LA6570-1"/s//"code":"LA0000-0"/'
 check "a wrong answer code is refused naming the linkId" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'linkId \`44[0-9-]*\`.*phq9.item'"
 check "...and nothing is imported" has_err "nothing was imported\|QuestionnaireResponse"
-python_free_edit '0,/"valueInteger": \([0-9]*\)/s//"valueInteger": 99/'
+python_free_edit '0,/"valueInteger":\([0-9]*\)/s//"valueInteger":99/'
 check "a wrong total is refused naming the response" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'stated total 99 disagrees'"
-python_free_edit '0,/"linkId": "44250-9"/s//"linkId": "44250-X"/'
+python_free_edit '0,/"linkId":"44250-9"/s//"linkId":"44250-X"/'
 check "an unknown linkId is refused" has_err 'linkId `44250-X` is not an item of phq9'
 printf '{"resourceType": "Bundle", "entry": [' >"$tmp/bad.json"
 tri desk "$R\n" import fhir "$tmp/bad.json"
