@@ -180,7 +180,7 @@ python_free_edit '0,/"code":"LA6570-1"/s//"code":"LA0000-0"/'
 check "a wrong answer code is refused naming the linkId" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'linkId \`44[0-9-]*\`.*phq9.item'"
 check "...and nothing is imported" has_err "nothing was imported\|QuestionnaireResponse"
 python_free_edit '0,/"valueInteger":\([0-9]*\)/s//"valueInteger":99/'
-check "a wrong total is refused naming the response" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'stated total 99 disagrees'"
+check "a wrong total is refused naming the response" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'stated total 99 (its Observation) disagrees'"
 python_free_edit '0,/"linkId":"44250-9"/s//"linkId":"44250-X"/'
 check "an unknown linkId is refused" has_err 'linkId `44250-X` is not an item of phq9'
 printf '{"resourceType": "Bundle", "entry": [' >"$tmp/bad.json"

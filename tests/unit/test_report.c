@@ -27,6 +27,7 @@
 #include "../../core/erasure.h"
 #include "../../core/export.h"
 #include "../../core/facts.h"
+#include "../../core/fhir.h"
 #include "../../core/fhir_import.h"
 #include "../../core/ids.h"
 #include "../../core/outcomes.h"
@@ -332,6 +333,20 @@ static json_t *total_of(session *s, const char *intake, const char *form_id) {
     return t;
 }
 
+/* The saved assessment of an intake (level, reasons, scores). */
+static json_t *assessment_of(session *s, const char *intake) {
+    intake_rec meta;
+    char *body, *notes;
+    OK(intake_open(s, intake, &meta, &body, &notes, msg, sizeof msg));
+    json_t *root = json_loads(body, 0, NULL);
+    json_t *a = json_incref(json_object_get(root, "assessment"));
+    json_decref(root);
+    vault_wipe_free(body);
+    vault_wipe_free(notes);
+    intake_rec_free(&meta);
+    return a;
+}
+
 static void t_fhir_round_trip(void **state) {
     (void)state;
     char c1[STORE_ID_LEN], i1[STORE_ID_LEN], c2[STORE_ID_LEN], i2[STORE_ID_LEN];
@@ -370,6 +385,14 @@ static void t_fhir_round_trip(void **state) {
     a = total_of(W.admin, i1, "gad7"), b = total_of(W.admin, newest, "gad7");
     assert_int_equal(json_integer_value(a), 10);
     assert_true(json_equal(a, b));
+    json_decref(a);
+    json_decref(b);
+    /* ...the same level and the same reasons */
+    a = assessment_of(W.admin, i1), b = assessment_of(W.admin, newest);
+    assert_string_equal(json_string_value(json_object_get(a, "level")), json_string_value(json_object_get(b, "level")));
+    assert_true(json_array_size(json_object_get(a, "reasons")) > 0);
+    assert_true(json_equal(json_object_get(a, "reasons"), json_object_get(b, "reasons")));
+    assert_true(json_equal(json_object_get(a, "scores"), json_object_get(b, "scores")));
     json_decref(a);
     json_decref(b);
     free(text);
@@ -429,6 +452,203 @@ static void t_import_refusals(void **state) {
     OK(fhir_import(W.desk, &W.e, good, strlen(good), NULL, &res, msg, sizeof msg));
     assert_int_equal(res.intakes, 1);
     assert_int_equal(res.clients_created, 1);
+}
+
+/* ---- public FHIR examples (tests/fixtures/fhir/README.md names their sources, commits and licences) ---- */
+
+static char *fixture(const char *name, size_t *len) {
+    char path[200];
+    snprintf(path, sizeof path, "tests/fixtures/fhir/%s", name);
+    char *text = read_all(path, len);
+    if (!text) fail_msg("cannot read %s", path);
+    return text;
+}
+
+static long long saved_total(const char *intake, const char *form_id) {
+    json_t *t = total_of(W.admin, intake, form_id);
+    long long v = json_is_integer(t) ? json_integer_value(t) : -1;
+    json_decref(t);
+    return v;
+}
+
+/* HL7 US Core's PHQ-9 QuestionnaireResponse (HL7/US-Core, input/examples/QuestionnaireResponse-phq-9-example.json,
+ * commit 2a82499393a6327704b2c010bc3fbfc6f603168a): a canonical of its own, linkIds "/44250-9", LOINC answer
+ * codes (LA6570-1 ...), the total 12 as valueDecimal, and a subject (Patient/example) that is not in the file. */
+static void t_import_us_core_phq9(void **state) {
+    (void)state;
+    size_t len;
+    char *text = fixture("uscore-phq9-response.json", &len);
+    import_result res;
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, text, len, NULL, &res, msg, sizeof msg));
+    assert_non_null(strstr(msg, "give --client ID"));
+    assert_non_null(strstr(msg, "Patient/example"));
+    assert_null(strstr(msg, "not a questionnaire triage scores"));
+    assert_null(strstr(msg, "not an answer"));
+    char c[STORE_ID_LEN];
+    OK(client_create(W.desk, "Us Core", "13900002222", "1990-05-06", c, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, len, c, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+    assert_int_equal(saved_total(res.first_intake, "phq9"), 12);
+    free(text);
+}
+
+/* Responses as an LHC-Forms renderer sends them (constructed from the LHC-Forms PHQ-9 Questionnaire and
+ * LOINC's GAD-7 panel: see the fixtures' README), in a transaction Bundle with the Patient as a urn:uuid:
+ * LOINC answers, GAD-7 item 68509-9 answered LA18938-3 "More days than not" (2), totals as valueDecimal. */
+static void t_import_lhc_forms(void **state) {
+    (void)state;
+    size_t len;
+    char *text = fixture("lhcforms-phq9-gad7-bundle.json", &len);
+    import_result res;
+    OK(fhir_import(W.desk, &W.e, text, len, NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.responses, 2);
+    assert_int_equal(res.intakes, 1);
+    assert_int_equal(res.clients_created, 1);
+    assert_int_equal(saved_total(res.first_intake, "phq9"), 11);
+    assert_int_equal(saved_total(res.first_intake, "gad7"), 10);
+    free(text);
+}
+
+/* HL7 SDC's PHQ-9 example response (HL7/sdc, input/fsh/examples/questionnaireresponse-sdc-profile-example-PHQ9.fsh,
+ * commit 11f050cb801b6602ab9acb8c5bce72e56a256849, as JSON): it states a total of 13 while its answers add up to
+ * 10; it is refused naming the total, and nothing is saved. */
+static void t_import_sdc_phq9_wrong_total(void **state) {
+    (void)state;
+    size_t len;
+    char *text = fixture("sdc-phq9-response.json", &len);
+    char c[STORE_ID_LEN];
+    OK(client_create(W.desk, "Sdc Example", "13900003333", "1990-05-06", c, msg, sizeof msg));
+    import_result res;
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, text, len, c, &res, msg, sizeof msg));
+    if (!strstr(msg, "the stated total 13 (linkId `H1/TS`) disagrees with the total of its answers, 10 (phq9)"))
+        fail_msg("refusal: %s", msg);
+    assert_int_equal(res.intakes, 0);
+    /* with the total removed, the same answers are read (display of the SDC code system's own codes) */
+    json_t *root = json_loadb(text, len, 0, NULL);
+    json_t *items = json_object_get(json_array_get(json_object_get(root, "item"), 0), "item");
+    json_array_remove(items, json_array_size(items) - 1);
+    char *fixed = json_dumps(root, 0);
+    OK(fhir_import(W.desk, &W.e, fixed, strlen(fixed), c, &res, msg, sizeof msg));
+    assert_int_equal(saved_total(res.first_intake, "phq9"), 10);
+    free(fixed);
+    json_decref(root);
+    free(text);
+}
+
+/* The LOINC answer codes of forms/phq9.ini are LHC-Forms' own (lhncbc/lforms, test/data/R4/phq9.json, commit
+ * 182044b83b07fe6e7d1decc749fb81b6eb8b2115): every answerOption code, in order, and its ordinalValue. */
+static void t_phq9_codes_are_lhc_forms(void **state) {
+    (void)state;
+    size_t len;
+    char *text = fixture("lforms-phq9-questionnaire.json", &len);
+    json_t *q = json_loadb(text, len, 0, NULL);
+    const form *f = formset_find(&W.e.forms, "phq9");
+    size_t k, c;
+    json_t *it, *opt;
+    int checked = 0;
+    json_array_foreach(json_object_get(q, "item"), k, it) {
+        int idx = fhir_item_of(f, json_string_value(json_object_get(it, "linkId")));
+        json_t *opts = json_object_get(it, "answerOption");
+        if (idx < 0 || !json_is_array(opts)) continue;
+        assert_int_equal(json_array_size(opts), form_item_scale(f, idx)->n);
+        json_array_foreach(opts, c, opt) {
+            assert_string_equal(json_string_value(json_object_get(json_object_get(opt, "valueCoding"), "code")),
+                                form_answer_loinc(f, idx, (int)c));
+            bool refused;
+            assert_int_equal(fhir_answer_choice(f, idx, opt, &refused), (int)c);
+            checked++;
+        }
+    }
+    assert_int_equal(checked, 9 * 4 + 4);
+    json_decref(q);
+    free(text);
+}
+
+#define ONE_QR(answer9)                                                                                            \
+    "{\"resourceType\":\"QuestionnaireResponse\",\"questionnaire\":\"http://loinc.org/q/44249-1|2.72\",\"item\":["        \
+    "{\"linkId\":\"/44250-9\",\"answer\":[{\"valueInteger\":1}]},"                                                  \
+    "{\"linkId\":\"44255-8\",\"answer\":[{\"valueDecimal\":2}]},"                                                   \
+    "{\"linkId\":\"44259-0\",\"answer\":[{\"valueCoding\":{\"system\":\"urn:x\",\"code\":\"x\",\"extension\":[{\"url\":" \
+    "\"http://hl7.org/fhir/StructureDefinition/ordinalValue\",\"valueDecimal\":3}]}}]},"                               \
+    "{\"linkId\":\"44254-1\",\"answer\":[{\"valueCoding\":{\"code\":\"0\"}}]},"                                     \
+    "{\"linkId\":\"44251-7\",\"answer\":[{\"valueCoding\":{\"system\":\"urn:triage:answers:phq9\",\"code\":\"1\"}}]}," \
+    "{\"linkId\":\"44258-2\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}]}," \
+    "{\"linkId\":\"44252-5\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}]}," \
+    "{\"linkId\":\"44253-3\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}]}," \
+    "{\"linkId\":\"44260-8\",\"answer\":[" answer9 "]}]}"
+
+/* Every way an answer comes: valueInteger, valueDecimal, the ordinalValue extension, triage's code with or
+ * without its system, LOINC; a lone response; a decimal that is no choice is refused naming the item. */
+static void t_import_answer_forms(void **state) {
+    (void)state;
+    char c[STORE_ID_LEN];
+    OK(client_create(W.desk, "Answer Forms", "13900004444", "1990-05-06", c, msg, sizeof msg));
+    const char *good = ONE_QR("{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}");
+    import_result res;
+    OK(fhir_import(W.desk, &W.e, good, strlen(good), c, &res, msg, sizeof msg));
+    assert_int_equal(saved_total(res.first_intake, "phq9"), 7);
+    const char *bad = ONE_QR("{\"valueDecimal\":1.5}");
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, bad, strlen(bad), c, &res, msg, sizeof msg));
+    assert_non_null(strstr(msg, "linkId `44260-8` (phq9.item9)"));
+    /* LA18938-3 is item 68509-9's own code, not the PHQ-9's */
+    const char *wrong = ONE_QR("{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA18938-3\"}}");
+    assert_false(fhir_import(W.desk, &W.e, wrong, strlen(wrong), c, &res, msg, sizeof msg));
+    assert_non_null(strstr(msg, "code `LA18938-3` (http://loinc.org) is not an answer to this item"));
+}
+
+/* Bundles: searchset accepted, a history refused naming its type; two clients in one file where the second
+ * cannot be saved (a phone number past the limit) leave nothing saved, not the first. */
+static void t_import_bundles_all_or_nothing(void **state) {
+    (void)state;
+    char long_phone[300];
+    memset(long_phone, '1', sizeof long_phone - 1);
+    long_phone[sizeof long_phone - 1] = '\0';
+    const char *gad = "\"item\":[" ITEM("69725-0", "1") "," ITEM("68509-9", "1") "," ITEM("69733-4", "1") ","
+                      ITEM("69734-2", "0") "," ITEM("69735-9", "0") "," ITEM("69689-8", "0") "," ITEM("69736-7", "0") "]";
+    char text[8192];
+    snprintf(text, sizeof text,
+             "{\"resourceType\":\"Bundle\",\"type\":\"%s\",\"entry\":["
+             "{\"fullUrl\":\"urn:uuid:a\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"pa\",\"name\":[{\"text\":\"First Saved\"}]}},"
+             "{\"resource\":{\"resourceType\":\"QuestionnaireResponse\",\"questionnaire\":\"http://loinc.org/q/69737-5\","
+             "\"subject\":{\"reference\":\"Patient/pa\"},%s}},"
+             "{\"fullUrl\":\"http://example.org/fhir/Patient/pb\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"pb\",\"name\":[{\"text\":\"%s\"}]}},"
+             "{\"resource\":{\"resourceType\":\"QuestionnaireResponse\",\"questionnaire\":\"http://loinc.org/q/69737-5\","
+             "\"subject\":{\"reference\":\"http://example.org/fhir/Patient/pb\"},%s}}]}",
+             "history", gad, "Second Person", gad);
+    import_result res;
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_non_null(strstr(msg, "Bundle.type `history`"));
+    char again[8192];
+    snprintf(again, sizeof again, "%s", text);
+    memcpy(strstr(again, "history"), "searchs", 7); /* same length: "searchset" needs two more */
+    snprintf(text, sizeof text, "%.*ssearchset%s", (int)(strstr(again, "searchs") - again), again,
+             strstr(again, "searchs") + 7);
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 2);
+    client_plain *list = NULL;
+    int n = 0;
+    OK(client_find(W.desk, "First Saved", &list, &n, msg, sizeof msg));
+    assert_int_equal(n, 1);
+    client_list_free(list, n);
+    /* now the second client's phone number is too long to save (found only when saving, after the first
+     * client's intake was written): the first is not saved either */
+    char *second = strstr(text, "\"Second Person\"}]");
+    char big[16384];
+    snprintf(big, sizeof big, "%.*s\"Second Person\"}],\"telecom\":[{\"system\":\"phone\",\"value\":\"%s\"}]%s",
+             (int)(second - text), text, long_phone, second + strlen("\"Second Person\"}]"));
+    char *first = strstr(big, "First Saved");
+    memcpy(first, "Never Saved", 11);
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, big, strlen(big), NULL, &res, msg, sizeof msg));
+    assert_non_null(strstr(msg, "client.phone"));
+    assert_int_equal(res.intakes, 0);
+    OK(client_find(W.desk, "Never Saved", &list, &n, msg, sizeof msg));
+    assert_int_equal(n, 0);
+    client_list_free(list, n);
 }
 
 /* Erasure: the name, the note and even the sealed bytes of the name are gone from the files; the facts stay. */
@@ -760,6 +980,12 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_k_floor, setup, teardown),
         cmocka_unit_test(t_csv_quoting),
         cmocka_unit_test_setup_teardown(t_fhir_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_us_core_phq9, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_lhc_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_sdc_phq9_wrong_total, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_phq9_codes_are_lhc_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_answer_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_bundles_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(t_outcomes_and_stage, setup, teardown),
