@@ -12,7 +12,7 @@ CC       ?= cc
 # Debian packages the project needs (libraries, test tools, the sanitizer/fuzz compiler).
 DEB_PACKAGES := libncurses-dev libsqlite3-dev libiniparser-dev uuid-dev libsodium-dev libjansson-dev \
                 libcmocka-dev tmux pkg-config clang make gcc sqlite3 tzdata procps \
-                libclang-rt-14-dev valgrind binutils
+                libclang-rt-14-dev valgrind binutils nodejs
 
 # Libraries with a pkg-config file; iniparser ships none.
 PKGS          := jansson sqlite3 libsodium uuid ncursesw
@@ -39,7 +39,7 @@ REL      := $(B)/release
 ASAN     := $(B)/asan
 SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build
+.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build fhir-validator
 .DELETE_ON_ERROR:
 # keep objects of the test binaries between runs
 .SECONDARY:
@@ -139,6 +139,16 @@ FAULTS    := $(REL)/tests/faults/writer $(REL)/tests/faults/crash $(REL)/tests/f
 $(REL)/tests/faults/%: $(REL)/tests/faults/%.o $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
 
+# ---- the FHIR R4 validator the export tests run (tests/fhir-validate/validate.js): node with the packages
+# pinned in its package-lock.json (the official R4 JSON schema and ajv), installed from the npm registry ----
+FHIR_VALIDATOR := tests/fhir-validate/node_modules/.installed
+$(FHIR_VALIDATOR): tests/fhir-validate/package.json tests/fhir-validate/package-lock.json
+	@command -v npm >/dev/null || sh tests/deps.sh npm
+	@echo "  NPM   tests/fhir-validate"; cd tests/fhir-validate && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+fhir-validator: $(FHIR_VALIDATOR)
+
 # ---- the contract ----
 deps:
 	@sh tests/deps.sh $(DEB_PACKAGES)
@@ -148,7 +158,7 @@ run: deps
 	@sh tests/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS)
+	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS) $(FHIR_VALIDATOR)
 	@sh tests/run-suites.sh "$(UNIT_REL)" "$(UNIT_ASAN)"
 
 # every benchmark appends its headline rows to one file; summary.sh prints them as one table and writes

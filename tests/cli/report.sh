@@ -158,6 +158,20 @@ check "a Bundle with LOINC-coded PHQ-9 responses" sh -c "grep -q '\"questionnair
 check "an Observation per total (LOINC 44261-6)" grep -q '"code":"44261-6"' "$tmp/b.json"
 check "a Task per open escalation with its deadline" sh -c "grep -q '\"resourceType\":\"Task\"' '$tmp/b.json' && grep -q '\"end\":\"2026-0' '$tmp/b.json'"
 
+# an independent FHIR R4 check (tests/fhir-validate, installed by `make test`): the official R4 JSON schema and
+# every reference resolving inside its Bundle; a Bundle with a dangling reference must fail it
+tri admin "$P\n" export --format fhir --deidentify --from 2026-03-01 --to 2026-03-02 --out "$tmp/bd.json"
+sed '0,/"derivedFrom":\[{"reference":"urn:uuid:[0-9a-f]/s//"derivedFrom":[{"reference":"urn:uuid:x/' "$tmp/b.json" >"$tmp/dangling.json"
+sed '0,/"status":"final"/s//"status":"done"/' "$tmp/b.json" >"$tmp/badstatus.json"
+if [ -f tests/fhir-validate/node_modules/.installed ]; then
+    check "the FHIR exports are valid FHIR R4 with every reference resolved (independent validator)" \
+        node tests/fhir-validate/validate.js "$tmp/b.json" "$tmp/bd.json"
+    check "...and the validator fails a dangling reference and a status R4 has not" \
+        sh -c "node tests/fhir-validate/validate.js '$tmp/dangling.json' '$tmp/badstatus.json' | grep -c '^FAIL' | grep -qx 2"
+else
+    check "the FHIR validator is installed (make fhir-validator)" false
+fi
+
 # FHIR round trip into a second database: same scores
 DB2=$DB DB="$tmp/r2.db"
 tri admin "$P\n" init

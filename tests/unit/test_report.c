@@ -29,6 +29,7 @@
 #include "../../core/facts.h"
 #include "../../core/fhir.h"
 #include "../../core/fhir_import.h"
+#include "../../core/fhir_questionnaire.h"
 #include "../../core/ids.h"
 #include "../../core/outcomes.h"
 #include "../../core/records.h"
@@ -651,6 +652,72 @@ static void t_import_bundles_all_or_nothing(void **state) {
     client_list_free(list, n);
 }
 
+/* What `forms export --fhir` writes comes back: for every scored form, a response filled from its own
+ * Questionnaire (each item's second answerOption, its ordinal summed into the total item, items behind an
+ * enableWhen left out) imports as one intake with that total; ASQ question 5 is behind an enableWhen on
+ * questions 1-4, and the texts carry their Chinese. */
+static void t_questionnaires_round_trip(void **state) {
+    (void)state;
+    char c[STORE_ID_LEN];
+    OK(client_create(W.desk, "Form Filler", "13900005555", "1990-05-06", c, msg, sizeof msg));
+    int scored = 0;
+    for (int f = 0; f < W.e.forms.n; f++) {
+        const form *fm = W.e.forms.v[f];
+        if (fm->kind != FORM_SCORED) continue;
+        json_t *q = fhir_questionnaire(fm);
+        json_t *qr = json_object(), *items = json_array();
+        json_object_set_new(qr, "resourceType", json_string("QuestionnaireResponse"));
+        json_object_set(qr, "questionnaire", json_object_get(q, "url"));
+        long long total = 0;
+        json_t *total_item = NULL;
+        size_t k;
+        json_t *it;
+        json_array_foreach(json_object_get(q, "item"), k, it) {
+            if (json_object_get(it, "enableWhen")) continue;
+            if (json_is_true(json_object_get(it, "readOnly"))) {
+                total_item = it;
+                continue;
+            }
+            json_t *opt = json_array_get(json_object_get(it, "answerOption"), 1);
+            json_t *ord = json_object_get(json_array_get(json_object_get(opt, "extension"), 0), "valueDecimal");
+            total += json_integer_value(ord);
+            json_t *a = json_object(), *ri = json_object();
+            json_object_set(a, "valueCoding", json_object_get(opt, "valueCoding"));
+            json_object_set(ri, "linkId", json_object_get(it, "linkId"));
+            json_object_set_new(ri, "answer", json_pack("[o]", a));
+            json_array_append_new(items, ri);
+        }
+        if (total_item) {
+            json_t *ri = json_object();
+            json_object_set(ri, "linkId", json_object_get(total_item, "linkId"));
+            json_object_set_new(ri, "answer", json_pack("[{s:I}]", "valueInteger", (json_int_t)total));
+            json_array_append_new(items, ri);
+            char *ext = json_dumps(json_object_get(total_item, "extension"), 0);
+            assert_non_null(strstr(ext, "calculatedExpression"));
+            free(ext);
+        }
+        json_object_set_new(qr, "item", items);
+        char *text = json_dumps(qr, 0);
+        import_result res;
+        OK(fhir_import(W.desk, &W.e, text, strlen(text), c, &res, msg, sizeof msg));
+        if (fm->has_total) assert_int_equal(saved_total(res.first_intake, fm->id), total);
+        if (!strcmp(fm->id, "asq")) {
+            json_t *q5 = json_array_get(json_object_get(q, "item"), 4);
+            assert_int_equal(json_array_size(json_object_get(q5, "enableWhen")), 4);
+            assert_string_equal(json_string_value(json_object_get(q5, "enableBehavior")), "any");
+        }
+        char *qtext = json_dumps(q, 0);
+        assert_non_null(strstr(qtext, "\"zh-CN\""));
+        assert_non_null(strstr(qtext, FHIR_ORDINAL));
+        free(qtext);
+        free(text);
+        json_decref(qr);
+        json_decref(q);
+        scored++;
+    }
+    assert_true(scored >= 4);
+}
+
 /* Erasure: the name, the note and even the sealed bytes of the name are gone from the files; the facts stay. */
 static bool file_has(const char *path, const void *needle, size_t n) {
     size_t len = 0;
@@ -986,6 +1053,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_phq9_codes_are_lhc_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_answer_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_bundles_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_questionnaires_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(t_outcomes_and_stage, setup, teardown),
