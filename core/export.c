@@ -21,6 +21,8 @@
 #include "rowmac.h"
 #include "util.h"
 
+static bool write_all(int fd, const char *p, size_t n);
+
 static const char *const format_names[] = {"csv", "json", "fhir"};
 
 bool export_format_parse(const char *s, export_format *out) {
@@ -220,6 +222,176 @@ static void csv_row(exporter *x, const opened *op) {
         }
     }
     csv_end_row(b);
+}
+
+/* ---- the CSV's data dictionary: every column, its meaning, type, codes and unit, from the same forms and
+ * settings the export uses, so an analyst needs no source code ---- */
+
+typedef struct {
+    csv_buf *b;
+    char values[4096];
+    size_t used;
+} dict;
+
+/* Adds "code=meaning" (or a bare text when meaning is NULL) to the row's values. */
+static void dict_value(dict *d, const char *code, const char *meaning) {
+    if (d->used + 2 >= sizeof d->values) return;
+    int n = snprintf(d->values + d->used, sizeof d->values - d->used, "%s", d->used ? "; " : "");
+    if (n > 0) d->used += (size_t)n;
+    n = snprintf(d->values + d->used, sizeof d->values - d->used, "%s%s%s", code, meaning ? "=" : "",
+                 meaning ? meaning : "");
+    if (n > 0) d->used = d->used + (size_t)n < sizeof d->values ? d->used + (size_t)n : sizeof d->values - 1;
+}
+
+static void dict_row(dict *d, const char *column, const char *meaning, const char *type, const char *unit,
+                     const char *loinc) {
+    csv_field(d->b, column);
+    csv_field(d->b, meaning);
+    csv_field(d->b, type);
+    csv_field(d->b, d->values);
+    csv_field(d->b, unit ? unit : "");
+    csv_field(d->b, loinc ? loinc : "");
+    csv_end_row(d->b);
+    d->values[0] = '\0';
+    d->used = 0;
+}
+
+static void dict_levels(dict *d) {
+    static const char *const levels[][2] = {{"red", "acute risk: act now"}, {"orange", "high: same day"},
+                                            {"yellow", "moderate: soon"}, {"green", "routine"}};
+    for (int i = 0; i < 4; i++) dict_value(d, levels[i][0], levels[i][1]);
+}
+
+/* The choices of item i of f as code=label (the code is what a cell holds), and refused where it may be. */
+static void dict_choices(dict *d, const form *f, int i) {
+    const scale *s = form_item_scale(f, i);
+    for (int c = 0; s && c < s->n; c++) {
+        const char *la = form_answer_loinc(f, i, c);
+        char label[300];
+        snprintf(label, sizeof label, "%s%s%s%s", s->choices[c].label[LANG_EN] ? s->choices[c].label[LANG_EN] : "",
+                 la ? " (LOINC " : "", la ? la : "", la ? ")" : "");
+        dict_value(d, s->choices[c].code, label);
+    }
+    if (s && s->refusable) dict_value(d, "refused", "refused or could not answer (missing for the total)");
+    dict_value(d, "empty", "not asked (skip logic) or not answered");
+}
+
+static void dict_record_item(dict *d, const engine *e, const char *item_id) {
+    for (int f = 0; f < e->forms.n; f++) {
+        const form *fm = e->forms.v[f];
+        int i = fm->kind == FORM_RECORD ? form_item_index(fm, item_id) : -1;
+        if (i >= 0) {
+            dict_choices(d, fm, i);
+            return;
+        }
+    }
+}
+
+static void dictionary(const engine *e, const export_options *o, csv_buf *b) {
+    dict d = {b, "", 0};
+    static const char *const head[] = {"column", "meaning", "type", "values", "unit", "loinc"};
+    for (int i = 0; i < 6; i++) csv_field(b, head[i]);
+    csv_end_row(b);
+    const char *id_note = o->deidentify ? " (de-identified: a keyed pseudonym, the same in every export of this "
+                                          "database, not reversible without the data key)"
+                                        : "";
+    char meaning[600];
+    snprintf(meaning, sizeof meaning, "the intake (one row per intake)%s", id_note);
+    dict_row(&d, "intake", meaning, "text", NULL, NULL);
+    snprintf(meaning, sizeof meaning, "the client; several intakes of one client share it%s", id_note);
+    dict_row(&d, "client", meaning, "text", NULL, NULL);
+    dict_row(&d, "created_at", "when the intake was saved", "date-time, UTC, YYYY-MM-DDThh:mm:ssZ", NULL, NULL);
+    if (o->deidentify) {
+        dict_value(&d, e->cfg.age_bands ? e->cfg.age_bands : "", NULL);
+        dict_row(&d, "age_band", "the client's age band at intake (from the age given, else the date of birth)",
+                 "text", "years", NULL);
+    } else {
+        dict_row(&d, "name", "the client's name", "text", NULL, NULL);
+        dict_row(&d, "phone", "the client's phone number as given", "text", NULL, NULL);
+        dict_row(&d, "birth_date", "the client's date of birth", "date, YYYY-MM-DD", NULL, NULL);
+    }
+    dict_levels(&d);
+    dict_row(&d, "level", "the risk level of the saved assessment (triage's rules over every answer)", "code", NULL,
+             NULL);
+    dict_record_item(&d, e, "channel");
+    dict_row(&d, "channel", "how the client came in (intake form)", "code", NULL, NULL);
+    dict_value(&d, e->cfg.concern_groups ? e->cfg.concern_groups : "", NULL);
+    dict_value(&d, "other", "any other concern");
+    dict_row(&d, "concerns", "the broad presenting-concern categories, space separated (concern CODE:CATEGORY pairs "
+                             "as configured; specific concerns such as self-harm are not exported)",
+             "codes", NULL, NULL);
+    dict_row(&d, "counselor", "the counselor suggested (or assigned) for the client, by code", "text", NULL, NULL);
+    dict_levels(&d);
+    dict_value(&d, "empty", "not confirmed yet");
+    dict_row(&d, "confirmed_level", "the level a clinician confirmed (or lowered, with a written reason)", "code",
+             NULL, NULL);
+    dict_row(&d, "deadline", "when the open escalation step is due; empty when the intake has none open",
+             "date-time, UTC, YYYY-MM-DDThh:mm:ssZ", NULL, NULL);
+    for (int f = 0; f < e->forms.n; f++) {
+        const form *fm = e->forms.v[f];
+        if (!csv_form(fm)) continue;
+        const char *title = fm->title[LANG_EN] ? fm->title[LANG_EN] : fm->id;
+        char col[160], range[64];
+        snprintf(col, sizeof col, "%s.total", fm->id);
+        snprintf(range, sizeof range, "0-%d", fm->max_total);
+        if (fm->has_total) dict_value(&d, range, NULL);
+        dict_value(&d, "empty", fm->has_total ? "no valid total" : "the form has no total");
+        snprintf(meaning, sizeof meaning, "%s: the total score (sum of the scored items; prorated as %s.scoring says)",
+                 title, fm->id);
+        dict_row(&d, col, meaning, "integer", fm->has_total ? "{score}" : NULL, fm->total_loinc);
+        snprintf(col, sizeof col, "%s.band", fm->id);
+        for (int k = 0; k < fm->n_bands; k++) {
+            char what[200];
+            if (fm->rule_bands) snprintf(what, sizeof what, "%s", fm->bands[k].label[LANG_EN] ? fm->bands[k].label[LANG_EN] : "");
+            else snprintf(what, sizeof what, "%s (total %d-%d)", fm->bands[k].label[LANG_EN] ? fm->bands[k].label[LANG_EN] : "",
+                          fm->bands[k].min, fm->bands[k].max);
+            dict_value(&d, fm->bands[k].id, what);
+        }
+        snprintf(meaning, sizeof meaning, "%s: the severity band of the result", title);
+        dict_row(&d, col, meaning, "code", NULL, NULL);
+        if (fm->has_total) {
+            snprintf(col, sizeof col, "%s.scoring", fm->id);
+            dict_value(&d, "exact", "every scored item answered");
+            char why[400];
+            snprintf(why, sizeof why, "up to %d missing item(s) replaced by the mean of the answered ones (%s)",
+                     fm->missing_items, fm->missing_source ? fm->missing_source : "the instrument's scoring");
+            if (fm->missing_items > 0) dict_value(&d, "prorated", why);
+            dict_value(&d, "incomplete", "too many items missing: no valid total");
+            snprintf(meaning, sizeof meaning, "%s: how the total was reached (a prorated total is an estimate)", title);
+            dict_row(&d, col, meaning, "code", NULL, NULL);
+        }
+        for (int i = 0; i < fm->n_items; i++) {
+            const form_item *it = &fm->items[i];
+            snprintf(col, sizeof col, "%s.%s", fm->id, it->id);
+            dict_choices(&d, fm, i);
+            snprintf(meaning, sizeof meaning, "%s: %s%s%s", title, it->text[LANG_EN] ? it->text[LANG_EN] : it->id,
+                     it->safety ? " [safety item: positive when answered at or above its threshold, refused or "
+                                  "unanswered]" : "",
+                     it->score ? "" : " [not part of the total]");
+            dict_row(&d, col, meaning, "code", NULL, it->loinc);
+        }
+    }
+}
+
+bool export_dictionary_write(const engine *e, const export_options *o, const char *path, char *err, size_t errsize) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errsize, "%s: cannot create the data dictionary: %s%s", path, strerror(errno),
+                 errno == EEXIST ? " (an export never overwrites a file)" : "");
+        return false;
+    }
+    csv_buf b;
+    csv_init(&b);
+    if (o->bom) csv_raw(&b, CSV_BOM);
+    dictionary(e, o, &b);
+    bool ok = write_all(fd, b.p, b.n) && fsync(fd) == 0;
+    if (close(fd) != 0) ok = false;
+    if (!ok) {
+        snprintf(err, errsize, "%s: cannot write the data dictionary: %s", path, strerror(errno));
+        unlink(path);
+    }
+    csv_free(&b);
+    return ok;
 }
 
 /* ---- JSON lines ---- */
