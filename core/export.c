@@ -59,6 +59,14 @@ typedef struct {
     json_t *bundle_entries; /* FHIR */
     unsigned char uuid_key[crypto_generichash_KEYBYTES]; /* FHIR: this export's fullUrls (url_of) */
     int64_t entries_written; /* FHIR to a file: entries streamed so far */
+    /* the opened fields of the intake at hand, in buffers kept for the whole export and wiped after each
+     * intake (vault_open_buf), and the pseudonym key derived once */
+    vault_buf body, name, phone, birth;
+    unsigned char *pseudo_key;
+    /* the open queue items, read (and their row MACs checked) once for the whole export, sorted by intake:
+     * one query instead of two per intake */
+    queue_item *open_items;
+    int n_open;
     int64_t count;
     bool failed;
     char *err;
@@ -72,20 +80,29 @@ static void iso_time(int64_t t, char *out, size_t size) {
     else strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static int by_intake(const void *a, const void *b) {
+    return strcmp(((const queue_item *)a)->intake_id, ((const queue_item *)b)->intake_id);
+}
+
+/* The open queue item this intake set, or NULL. */
+static const queue_item *open_item_of(const exporter *x, const char *intake_id) {
+    queue_item key;
+    snprintf(key.intake_id, sizeof key.intake_id, "%s", intake_id);
+    return x->n_open ? bsearch(&key, x->open_items, (size_t)x->n_open, sizeof *x->open_items, by_intake) : NULL;
+}
+
 static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     memset(op, 0, sizeof *op);
     op->meta = r;
     session *s = x->s;
-    char *body = NULL;
-    size_t len;
-    if (!vault_open(s->v, "intakes", "body", r->id, r->body_ct.p, r->body_ct.n, &body, &len)) {
+    if (!vault_open_buf(s->v, "intakes", "body", r->id, r->body_ct.p, r->body_ct.n, &x->body)) {
         snprintf(x->err, x->errsize, "tampering detected: intake %s does not open (edited or moved); nothing exported",
                  r->id);
         return false;
     }
     json_error_t je;
-    op->body = json_loadb(body, len, 0, &je);
-    vault_wipe_free(body);
+    op->body = json_loadb((const char *)x->body.p, x->body.len, 0, &je);
+    vault_buf_wipe(&x->body);
     /* an edit of the clear level in the file never reaches an export: the sealed one is written; a body
      * without one falls back to the clear column only when its row MAC holds (else red, the safe reading) */
     const char *sealed = json_string_value(json_object_get(json_object_get(op->body, "assessment"), "level"));
@@ -93,13 +110,13 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     else snprintf(op->level, sizeof op->level, "%s",
                   rowmac_check_intake(s->v, rowmac_required(s->db), r, NULL, 0) == ROW_TAMPERED ? "red" : r->level);
     op->has_facts = s->db->ops->facts_get(s->db->st, r->id, &op->facts) == ST_OK;
-    queue_item it;
-    op->has_task = queues_open_for_client(s->db, r->client_id, &it) && strcmp(it.intake_id, r->id) == 0 &&
-                   it.state != QS_CLOSED && it.deadline > 0;
-    if (op->has_task) op->task = it;
+    const queue_item *it = open_item_of(x, r->id);
+    op->has_task = it && !strcmp(it->client_id, r->client_id) && it->state != QS_CLOSED && it->deadline > 0;
+    if (op->has_task) op->task = *it;
     if (x->o->deidentify) {
-        vault_pseudonym(s->v, "intake", r->id, op->id);
-        vault_pseudonym(s->v, "client", r->client_id, op->client_id);
+        if (!x->pseudo_key) x->pseudo_key = vault_pseudonym_key(s->v);
+        vault_pseudonym_with(x->pseudo_key, "intake", r->id, op->id);
+        vault_pseudonym_with(x->pseudo_key, "client", r->client_id, op->client_id);
         return true;
     }
     snprintf(op->id, sizeof op->id, "%s", r->id);
@@ -111,25 +128,44 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
         return false;
     }
     const blob *fields[3] = {&c.name_ct, &c.phone_ct, &c.birth_ct};
+    vault_buf *bufs[3] = {&x->name, &x->phone, &x->birth};
     char **dest[3] = {&op->client.name, &op->client.phone, &op->client.birth};
     static const char *const cols[3] = {"name", "phone", "birth"};
     bool ok = true;
     for (int i = 0; i < 3 && ok; i++) {
-        if (fields[i]->n == 0) *dest[i] = NULL;
-        else ok = vault_open(s->v, "clients", cols[i], c.id, fields[i]->p, fields[i]->n, dest[i], &len);
+        *dest[i] = NULL;
+        if (fields[i]->n == 0) continue;
+        ok = vault_open_buf(s->v, "clients", cols[i], c.id, fields[i]->p, fields[i]->n, bufs[i]);
+        if (ok) *dest[i] = (char *)bufs[i]->p;
     }
     client_rec_free(&c);
     if (!ok) {
         snprintf(x->err, x->errsize, "tampering detected: client %s does not open; nothing exported", r->client_id);
-        client_plain_free(&op->client);
         json_decref(op->body);
     }
     return ok;
 }
 
-static void close_one(opened *op) {
-    client_plain_free(&op->client);
+/* The intake's opened fields are wiped as soon as its rows are written (the buffers stay for the next). */
+static void close_one(exporter *x, opened *op) {
+    vault_buf_wipe(&x->name);
+    vault_buf_wipe(&x->phone);
+    vault_buf_wipe(&x->birth);
+    memset(&op->client, 0, sizeof op->client);
     json_decref(op->body);
+}
+
+static void exporter_end(exporter *x) {
+    vault_buf_free(&x->body);
+    vault_buf_free(&x->name);
+    vault_buf_free(&x->phone);
+    vault_buf_free(&x->birth);
+    vault_wipe_free(x->pseudo_key);
+    x->pseudo_key = NULL;
+    free(x->open_items);
+    x->open_items = NULL;
+    x->n_open = 0;
+    sodium_memzero(x->uuid_key, sizeof x->uuid_key);
 }
 
 static json_t *answers_of(const opened *op, const form *f) {
@@ -813,7 +849,7 @@ static int on_intake(void *ctx, const intake_rec *r) {
         fhir_intake(x, &op, seen_add(&w->patients, op.client_id));
         if (x->fd >= 0) fhir_stream(x);
     }
-    close_one(&op);
+    close_one(x, &op);
     x->count++;
     if (x->out.n > FLUSH_AT && !flush(x)) {
         x->failed = true;
@@ -823,6 +859,11 @@ static int on_intake(void *ctx, const intake_rec *r) {
 }
 
 static bool walk_range(exporter *x) {
+    if (!queues_list_open(x->s->db, &x->open_items, &x->n_open, x->err, x->errsize)) {
+        x->failed = true;
+        return false;
+    }
+    if (x->n_open) qsort(x->open_items, (size_t)x->n_open, sizeof *x->open_items, by_intake);
     walk w = {x, {NULL, 0, 0}};
     store_status st = x->s->db->ops->intake_each_between(x->s->db->st, x->o->from, x->o->to, on_intake, &w);
     free(w.patients.ids);
@@ -860,6 +901,7 @@ json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o,
     randombytes_buf(x.uuid_key, sizeof x.uuid_key);
     csv_init(&x.out);
     bool ok = walk_range(&x);
+    exporter_end(&x);
     csv_free(&x.out);
     if (!ok) {
         json_decref(x.bundle_entries);
@@ -910,7 +952,7 @@ bool export_run(session *s, const engine *e, const export_options *o, const char
     if (ok && o->format == EXPORT_FHIR) csv_raw(&x.out, "\n]}\n");
     ok = ok && flush(&x);
     json_decref(x.bundle_entries);
-    sodium_memzero(x.uuid_key, sizeof x.uuid_key);
+    exporter_end(&x);
     csv_free(&x.out);
     if (ok && fsync(fd) != 0) {
         snprintf(err, errsize, "cannot write the export to disk: %s", strerror(errno));
