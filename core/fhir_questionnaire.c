@@ -212,7 +212,7 @@ static json_t *total_item(const form *f) {
         used += (size_t)snprintf(links + used, sizeof links - used, "%s'%s'", scored ? " | " : "", fhir_link_id(f, i));
         scored++;
     }
-    char expression[4096];
+    char expression[2 * sizeof links + 256];
     snprintf(expression, sizeof expression,
              "iif(%%resource.repeat(item).where(linkId in (%s)).answer.value.ordinal().count() = %d, "
              "%%resource.repeat(item).where(linkId in (%s)).answer.value.ordinal().sum(), {})",
