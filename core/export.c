@@ -745,16 +745,18 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
 
 /* The export to a file writes the Bundle's entries as they come (one compact line each) rather than holding
  * the whole Bundle in memory and dumping it at the end. */
+/* jansson writes the JSON straight into the pending output: no string per entry to copy, wipe and free */
+static int to_out(const char *buffer, size_t size, void *data) {
+    csv_raw_n(data, buffer, size);
+    return 0;
+}
+
 static void fhir_stream(exporter *x) {
     size_t k;
     json_t *en;
     json_array_foreach(x->bundle_entries, k, en) {
-        char *s = json_dumps(en, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (!s) continue;
         csv_raw(&x->out, x->entries_written++ ? ",\n  " : "\n  ");
-        csv_raw(&x->out, s);
-        secret_wipe(s, strlen(s));
-        free(s);
+        json_dump_callback(en, to_out, &x->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
     }
     json_array_clear(x->bundle_entries);
 }
@@ -837,14 +839,9 @@ static int on_intake(void *ctx, const intake_rec *r) {
     if (x->o->format == EXPORT_CSV) csv_row(x, &op);
     else if (x->o->format == EXPORT_JSON) {
         json_t *line = json_line(x, &op);
-        char *s = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+        json_dump_callback(line, to_out, &x->out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
         json_decref(line);
-        if (s) {
-            csv_raw(&x->out, s);
-            csv_raw(&x->out, "\n");
-            secret_wipe(s, strlen(s));
-            free(s);
-        }
+        csv_raw(&x->out, "\n");
     } else {
         fhir_intake(x, &op, seen_add(&w->patients, op.client_id));
         if (x->fd >= 0) fhir_stream(x);

@@ -652,6 +652,59 @@ static void t_import_bundles_all_or_nothing(void **state) {
     client_list_free(list, n);
 }
 
+/* The export's Observation for a total: category survey, valueInteger, its band as a coded interpretation,
+ * derivedFrom the fullUrl of its response in the same Bundle; a prorated total (one PHQ-9 item missing) is
+ * marked with the prorated extension and a note; the Task of the open escalation points at a response of the
+ * Bundle (focus) and its Patient (for), with the deadline as restriction.period.end. */
+static void t_fhir_observation_and_task(void **state) {
+    (void)state;
+    char c[STORE_ID_LEN], i[STORE_ID_LEN];
+    save_intake(W.desk, "Pro Rated", "13911113333", "{\"phq9\":[null,2,2,2,2,2,2,2,0,\"very\"]}", c, i);
+    export_options o = {EXPORT_FHIR, T0, T0 + DAY, false, false};
+    int64_t n;
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    assert_non_null(bundle);
+    json_t *obs = NULL, *task = NULL;
+    size_t k;
+    json_t *en;
+    json_array_foreach(json_object_get(bundle, "entry"), k, en) {
+        json_t *r = json_object_get(en, "resource");
+        const char *type = json_string_value(json_object_get(r, "resourceType"));
+        if (!strcmp(type, "Observation")) obs = r;
+        if (!strcmp(type, "Task")) task = r;
+        assert_int_equal(strncmp(json_string_value(json_object_get(en, "fullUrl")), "urn:uuid:", 9), 0);
+    }
+    assert_non_null(obs);
+    assert_non_null(task); /* orange at least (no suicide-risk screen): an open escalation */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(
+                            json_object_get(obs, "category"), 0), "coding"), 0), "code")),
+                        "survey");
+    assert_int_equal(json_integer_value(json_object_get(obs, "valueInteger")), 16); /* 14 x 9 / 8 = 15.75 */
+    json_t *ext = json_array_get(json_object_get(obs, "extension"), 0);
+    assert_string_equal(json_string_value(json_object_get(ext, "url")), FHIR_PRORATED);
+    assert_true(json_is_true(json_object_get(ext, "valueBoolean")));
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(json_object_get(obs, "note"), 0), "text")),
+                           "prorated: 1 missing"));
+    json_t *interp = json_array_get(json_object_get(json_array_get(json_object_get(obs, "interpretation"), 0), "coding"), 0);
+    assert_string_equal(json_string_value(json_object_get(interp, "code")), "moderately_severe");
+    const char *from = json_string_value(json_object_get(json_array_get(json_object_get(obs, "derivedFrom"), 0), "reference"));
+    const char *focus = task ? json_string_value(json_object_get(json_object_get(task, "focus"), "reference")) : NULL;
+    bool from_found = false, focus_found = !task;
+    json_array_foreach(json_object_get(bundle, "entry"), k, en) {
+        const char *url = json_string_value(json_object_get(en, "fullUrl"));
+        const char *type = json_string_value(json_object_get(json_object_get(en, "resource"), "resourceType"));
+        if (!strcmp(url, from) && !strcmp(type, "QuestionnaireResponse")) from_found = true;
+        if (focus && !strcmp(url, focus) && !strcmp(type, "QuestionnaireResponse")) focus_found = true;
+    }
+    assert_true(from_found);
+    assert_true(focus_found);
+    if (task) {
+        assert_non_null(json_object_get(task, "code"));
+        assert_non_null(json_object_get(json_object_get(json_object_get(task, "restriction"), "period"), "end"));
+    }
+    json_decref(bundle);
+}
+
 /* What `forms export --fhir` writes comes back: for every scored form, a response filled from its own
  * Questionnaire (each item's second answerOption, its ordinal summed into the total item, items behind an
  * enableWhen left out) imports as one intake with that total; ASQ question 5 is behind an enableWhen on
@@ -1054,6 +1107,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_import_answer_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_bundles_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(t_questionnaires_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_fhir_observation_and_task, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(t_outcomes_and_stage, setup, teardown),
