@@ -559,6 +559,7 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
         }
     }
     if (!ok) {
+        out->save_failed = p.problems == 0;
         out->intakes = out->clients_created = out->clients_matched = 0;
         out->first_intake[0] = '\0';
     }

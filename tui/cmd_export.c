@@ -96,7 +96,7 @@ int cmd_import(const cli_args *a) {
         import_result res;
         if (!fhir_import(c.s, &c.e, text, len, client, &res, err, sizeof err)) {
             fprintf(stderr, "triage import: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err);
-            status = denied(err) || res.intakes == 0 ? EXIT_BADINPUT : EXIT_RUNTIME;
+            status = res.save_failed ? EXIT_RUNTIME : EXIT_BADINPUT;
         } else {
             printf("imported %d response%s as %d intake%s (%d client%s new, %d found)\n", res.responses,
                    res.responses == 1 ? "" : "s", res.intakes, res.intakes == 1 ? "" : "s", res.clients_created,
