@@ -12,7 +12,7 @@ CC       ?= cc
 # Debian packages the project needs (libraries, test tools, the sanitizer/fuzz compiler).
 DEB_PACKAGES := libncurses-dev libsqlite3-dev libiniparser-dev uuid-dev libsodium-dev libjansson-dev \
                 libcmocka-dev tmux pkg-config clang make gcc sqlite3 tzdata procps \
-                libclang-rt-14-dev valgrind binutils
+                libclang-rt-14-dev valgrind binutils nodejs
 
 # Libraries with a pkg-config file; iniparser ships none.
 PKGS          := jansson sqlite3 libsodium uuid ncursesw
@@ -43,7 +43,7 @@ ASAN     := $(B)/asan
 # a test flavour: its clock honours TRIAGE_NOW (core/clock.h)
 SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -DTRIAGE_TEST_CLOCK
 
-.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build golden
+.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build golden fhir-validator
 .DELETE_ON_ERROR:
 # keep the objects of the test binaries between runs (made through pattern rules, they would count as
 # intermediate and be deleted); unlike a bare .SECONDARY this still rebuilds an object that is missing
@@ -147,6 +147,16 @@ ATTACKER  := $(REL)/tests/attacks/attacker
 $(REL)/tests/attacks/%: $(REL)/tests/attacks/%.o $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
 
+# ---- the FHIR R4 validator the export tests run (tests/fhir-validate/validate.js): node with the packages
+# pinned in its package-lock.json (the official R4 JSON schema and ajv), installed from the npm registry ----
+FHIR_VALIDATOR := tests/fhir-validate/node_modules/.installed
+$(FHIR_VALIDATOR): tests/fhir-validate/package.json tests/fhir-validate/package-lock.json
+	@command -v npm >/dev/null || sh tests/deps.sh npm
+	@echo "  NPM   tests/fhir-validate"; cd tests/fhir-validate && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+fhir-validator: $(FHIR_VALIDATOR)
+
 # ---- the contract ----
 deps:
 	@sh tests/deps.sh $(DEB_PACKAGES)
@@ -165,6 +175,8 @@ check-build:
 
 test: deps
 	@$(MAKE) --no-print-directory triage triage-test $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS) $(ATTACKER)
+
+	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS) $(FHIR_VALIDATOR)
 	@sh tests/run-suites.sh "$(UNIT_REL)" "$(UNIT_ASAN)"
 
 # every benchmark appends its headline rows to one file; summary.sh prints them as one table and writes

@@ -7,6 +7,7 @@
 
 #include "assess.h"
 #include "engine.h"
+#include "fhir_questionnaire.h"
 #include "cli.h"
 
 static void print_json(json_t *o) {
@@ -175,10 +176,24 @@ static int forms_list(const cli_args *a) {
     return EXIT_OK;
 }
 
+/* Every loaded form as an R4 SDC Questionnaire, DIR/ID.json (core/fhir_questionnaire.h). */
+static int forms_export(const cli_args *a) {
+    engine e;
+    if (!load(&e, a, false)) return EXIT_BADINPUT;
+    char err[1024];
+    int n;
+    bool ok = fhir_questionnaires_write(&e.forms, a->argv[2], &n, err, sizeof err);
+    if (ok) printf("wrote %d FHIR R4 Questionnaire%s to %s\n", n, n == 1 ? "" : "s", a->argv[2]);
+    else fprintf(stderr, "triage forms export: %s\n", err);
+    engine_free(&e);
+    return ok ? EXIT_OK : EXIT_RUNTIME;
+}
+
 int cmd_forms(const cli_args *a) {
     if (a->argc >= 1 && strcmp(a->argv[0], "check") == 0 && a->argc <= 2) return forms_check(a);
     if (a->argc == 1 && strcmp(a->argv[0], "list") == 0) return forms_list(a);
-    fprintf(stderr, "usage: triage forms check [DIR] | triage forms list\n");
+    if (a->argc == 3 && strcmp(a->argv[0], "export") == 0 && strcmp(a->argv[1], "--fhir") == 0) return forms_export(a);
+    fprintf(stderr, "usage: triage forms check [DIR] | triage forms list | triage forms export --fhir DIR\n");
     return EXIT_BADINPUT;
 }
 

@@ -21,12 +21,12 @@
 
 static const char export_usage[] =
     "usage: triage --user ME export --format csv|json|fhir [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--deidentify]\n"
-    "                               [--bom] --out FILE\n";
+    "                               [--bom] [--dictionary FILE] --out FILE\n";
 
 int cmd_export(const cli_args *a) {
     export_options o = {EXPORT_CSV, 0, 0, false, false};
     int64_t from_day = 0, to_day = day_of(clock_now());
-    const char *out = NULL;
+    const char *out = NULL, *dictionary = NULL;
     bool have_format = false;
     for (int i = 0; i < a->argc; i++) {
         const char *v = a->argv[i];
@@ -35,6 +35,7 @@ int cmd_export(const cli_args *a) {
         else if (!strcmp(v, "--from") && i + 1 < a->argc && day_parse(a->argv[i + 1], &from_day)) i++;
         else if (!strcmp(v, "--to") && i + 1 < a->argc && day_parse(a->argv[i + 1], &to_day)) i++;
         else if (!strcmp(v, "--out") && i + 1 < a->argc) out = a->argv[++i];
+        else if (!strcmp(v, "--dictionary") && i + 1 < a->argc) dictionary = a->argv[++i];
         else if (!strcmp(v, "--deidentify")) o.deidentify = true;
         else if (!strcmp(v, "--bom")) o.bom = true;
         else {
@@ -42,7 +43,7 @@ int cmd_export(const cli_args *a) {
             return EXIT_BADINPUT;
         }
     }
-    if (!have_format || !out || to_day < from_day || (o.bom && o.format != EXPORT_CSV)) {
+    if (!have_format || !out || to_day < from_day || ((o.bom || dictionary) && o.format != EXPORT_CSV)) {
         fputs(export_usage, stderr);
         return EXIT_BADINPUT;
     }
@@ -60,6 +61,10 @@ int cmd_export(const cli_args *a) {
     if (!written) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("exported %lld intake%s to %s (%s%s)\n", (long long)n, n == 1 ? "" : "s", out, export_format_name(o.format),
            o.deidentify ? ", de-identified" : "");
+    if (dictionary) {
+        if (!export_dictionary_write(&c.e, &o, dictionary, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
+        printf("its data dictionary: %s\n", dictionary);
+    }
     ctx_close(&c);
     return EXIT_OK;
 }
@@ -100,7 +105,7 @@ int cmd_import(const cli_args *a) {
         cmd_progress_end(&pr, c.s);
         if (!imported) {
             fprintf(stderr, "triage import: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err);
-            status = denied(err) || res.intakes == 0 ? EXIT_BADINPUT : EXIT_RUNTIME;
+            status = res.save_failed ? EXIT_RUNTIME : EXIT_BADINPUT;
         } else {
             printf("imported %d response%s as %d intake%s (%d client%s new, %d found)\n", res.responses,
                    res.responses == 1 ? "" : "s", res.intakes, res.intakes == 1 ? "" : "s", res.clients_created,

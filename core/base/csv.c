@@ -29,6 +29,8 @@ static void put(csv_buf *b, const char *s, size_t n) {
 
 void csv_raw(csv_buf *b, const char *text) { put(b, text, strlen(text)); }
 
+void csv_raw_n(csv_buf *b, const char *p, size_t n) { put(b, p, n); }
+
 void csv_field(csv_buf *b, const char *text) {
     if (b->fields++) put(b, ",", 1);
     if (!text) return;

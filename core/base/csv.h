@@ -23,6 +23,8 @@ void csv_field_int(csv_buf *b, long long v);
 void csv_end_row(csv_buf *b);
 /* Appends raw bytes (a byte-order mark). */
 void csv_raw(csv_buf *b, const char *text);
+/* Appends n raw bytes (JSON written straight into the buffer by the exports). */
+void csv_raw_n(csv_buf *b, const char *p, size_t n);
 /* Hands the text over (the buffer is emptied). */
 char *csv_take(csv_buf *b);
 

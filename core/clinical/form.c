@@ -160,10 +160,10 @@ static void unknown_keys(loader *ld, const char *section, const char *const *all
 
 static const char *const form_keys[] = {"id", "version", "kind", "title.en", "title.zh", "instructions.en",
     "instructions.zh", "source", "source.zh", "translation.zh", "licence", "loinc", "total_loinc", "items", "total",
-    "bands", "missing_items", "missing_source", NULL};
+    "bands", "missing_items", "missing_source", "fhir_aliases", "fhir_total_links", NULL};
 static const char *const scale_keys[] = {"values", "codes", "refusable", "label.*", "loinc", NULL};
 static const char *const item_keys[] = {"type", "text.en", "text.zh", "scale", "score", "required", "show_if",
-    "safety", "safety_min", "safety_codes", "flag", "loinc", "answer_loinc", "min", "max", "maxlen", NULL};
+    "safety", "safety_min", "safety_codes", "flag", "loinc", "answer_loinc", "fhir_links", "min", "max", "maxlen", NULL};
 static const char *const band_keys[] = {"min", "max", "when", "label.en", "label.zh", "positive", "min_level", NULL};
 
 static const char *const type_names[] = {"scale", "text", "number", "date", "choice", "multi"};
@@ -398,6 +398,7 @@ static void load_item(loader *ld, int index) {
     it->flag = opt(ld, section, "flag");
     it->loinc = opt(ld, section, "loinc");
     check_loinc(ld, section, "loinc", it->loinc);
+    it->fhir_links = opt(ld, section, "fhir_links");
     const scale *s = it->scale >= 0 ? &f->scales[it->scale] : NULL;
     if (s && s->n) it->answer_loinc = answer_loinc_list(ld, section, "answer_loinc", s->n);
     else if (get(ld, section, "answer_loinc")) err(ld, section, "answer_loinc", "only for an item with a scale");
@@ -590,6 +591,8 @@ static form *form_load_from(const char *path, const char *buf, size_t len, diag 
     f->total_loinc = opt(&ld, "form", "total_loinc");
     check_loinc(&ld, "form", "loinc", f->loinc);
     check_loinc(&ld, "form", "total_loinc", f->total_loinc);
+    f->fhir_aliases = opt(&ld, "form", "fhir_aliases");
+    f->fhir_total_links = opt(&ld, "form", "fhir_total_links");
     const char *total = get(&ld, "form", "total");
     if (f->kind == FORM_SCORED) {
         if (!total) err(&ld, "form", "total", "missing (sum or none)");
@@ -599,6 +602,7 @@ static form *form_load_from(const char *path, const char *buf, size_t len, diag 
         err(&ld, "form", "total", "a record form has no total");
     }
     if (f->total_loinc && !f->has_total) err(&ld, "form", "total_loinc", "the form has no total");
+    if (f->fhir_total_links && !f->has_total) err(&ld, "form", "fhir_total_links", "the form has no total");
     /* missing items: how many the instrument's own scoring lets be replaced by the mean, and its source */
     f->missing_items = (int)number(&ld, "form", "missing_items", 0, FORM_MAX_ITEMS, 0);
     f->missing_source = opt(&ld, "form", "missing_source");
@@ -684,6 +688,7 @@ void form_free(form *f) {
         for (int l = 0; l < LANG_COUNT; l++) free(it->text[l]);
         free(it->flag);
         free(it->loinc);
+        free(it->fhir_links);
         free_list(it->answer_loinc, it->scale >= 0 && it->scale < f->n_scales ? f->scales[it->scale].n : 0);
         expr_free(it->show_if);
         free(it->show_if_text);
@@ -719,6 +724,8 @@ void form_free(form *f) {
     free(f->licence);
     free(f->loinc);
     free(f->total_loinc);
+    free(f->fhir_aliases);
+    free(f->fhir_total_links);
     free(f->missing_source);
     free(f);
 }

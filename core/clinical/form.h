@@ -44,6 +44,7 @@ typedef struct {
     char *flag;
     char *loinc;
     char **answer_loinc; /* the LOINC answer code of each choice of its scale (NULL: none, or the scale's) */
+    char *fhir_links;    /* other linkIds that name this item in responses from elsewhere (space-separated) */
     expr *show_if;
     char *show_if_text;
     long min, max; /* number items */
@@ -66,6 +67,8 @@ typedef struct form {
     form_kind kind;
     char *title[LANG_COUNT], *instructions[LANG_COUNT];
     char *source, *source_zh, *translation_zh, *licence, *loinc, *total_loinc;
+    char *fhir_aliases;     /* other Questionnaire canonicals that are this instrument (space-separated) */
+    char *fhir_total_links; /* other linkIds of a stated total item (space-separated) */
     form_item *items;
     int n_items;
     scale *scales;

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "clock.h"
 #include "csv.h"
 #include "facts.h"
@@ -19,6 +21,8 @@
 #include "secret.h"
 #include "rowmac.h"
 #include "util.h"
+
+static bool write_all(int fd, const char *p, size_t n);
 
 static const char *const format_names[] = {"csv", "json", "fhir"};
 
@@ -54,6 +58,16 @@ typedef struct {
     int fd;                /* CSV and JSON lines are written as they come */
     csv_buf out;           /* pending output */
     json_t *bundle_entries; /* FHIR */
+    unsigned char uuid_key[crypto_generichash_KEYBYTES]; /* FHIR: this export's fullUrls (url_of) */
+    int64_t entries_written; /* FHIR to a file: entries streamed so far */
+    /* the opened fields of the intake at hand, in buffers kept for the whole export and wiped after each
+     * intake (vault_open_buf), and the pseudonym key derived once */
+    vault_buf body, name, phone, birth;
+    unsigned char *pseudo_key;
+    /* the open queue items, read (and their row MACs checked) once for the whole export, sorted by intake:
+     * one query instead of two per intake */
+    queue_item *open_items;
+    int n_open;
     int64_t count;
     bool failed;
     char *err;
@@ -67,20 +81,29 @@ static void iso_time(int64_t t, char *out, size_t size) {
     else strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static int by_intake(const void *a, const void *b) {
+    return strcmp(((const queue_item *)a)->intake_id, ((const queue_item *)b)->intake_id);
+}
+
+/* The open queue item this intake set, or NULL. */
+static const queue_item *open_item_of(const exporter *x, const char *intake_id) {
+    queue_item key;
+    snprintf(key.intake_id, sizeof key.intake_id, "%s", intake_id);
+    return x->n_open ? bsearch(&key, x->open_items, (size_t)x->n_open, sizeof *x->open_items, by_intake) : NULL;
+}
+
 static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     memset(op, 0, sizeof *op);
     op->meta = r;
     session *s = x->s;
-    char *body = NULL;
-    size_t len;
-    if (!vault_open(s->v, "intakes", "body", r->id, r->body_ct.p, r->body_ct.n, &body, &len)) {
+    if (!vault_open_buf(s->v, "intakes", "body", r->id, r->body_ct.p, r->body_ct.n, &x->body)) {
         snprintf(x->err, x->errsize, "tampering detected: intake %s does not open (edited or moved); nothing exported",
                  r->id);
         return false;
     }
     json_error_t je;
-    op->body = json_loadb(body, len, 0, &je);
-    vault_wipe_free(body);
+    op->body = json_loadb((const char *)x->body.p, x->body.len, 0, &je);
+    vault_buf_wipe(&x->body);
     /* an edit of the clear level in the file never reaches an export: the sealed one is written; a body
      * without one falls back to the clear column only when its row MAC holds (else red, the safe reading) */
     const char *sealed = intake_body_level(op->body);
@@ -88,13 +111,13 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     else snprintf(op->level, sizeof op->level, "%s",
                   rowmac_check_intake(s->v, rowmac_required(s->db), r, NULL, 0) == ROW_TAMPERED ? "red" : r->level);
     op->has_facts = s->db->ops->facts_get(s->db->st, r->id, &op->facts) == ST_OK;
-    queue_item it;
-    op->has_task = queues_open_for_client(s->db, r->client_id, &it) && strcmp(it.intake_id, r->id) == 0 &&
-                   it.state != QS_CLOSED && it.deadline > 0;
-    if (op->has_task) op->task = it;
+    const queue_item *it = open_item_of(x, r->id);
+    op->has_task = it && !strcmp(it->client_id, r->client_id) && it->state != QS_CLOSED && it->deadline > 0;
+    if (op->has_task) op->task = *it;
     if (x->o->deidentify) {
-        vault_pseudonym(s->v, "intake", r->id, op->id);
-        vault_pseudonym(s->v, "client", r->client_id, op->client_id);
+        if (!x->pseudo_key) x->pseudo_key = vault_pseudonym_key(s->v);
+        vault_pseudonym_with(x->pseudo_key, "intake", r->id, op->id);
+        vault_pseudonym_with(x->pseudo_key, "client", r->client_id, op->client_id);
         return true;
     }
     snprintf(op->id, sizeof op->id, "%s", r->id);
@@ -106,25 +129,44 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
         return false;
     }
     const blob *fields[3] = {&c.name_ct, &c.phone_ct, &c.birth_ct};
+    vault_buf *bufs[3] = {&x->name, &x->phone, &x->birth};
     char **dest[3] = {&op->client.name, &op->client.phone, &op->client.birth};
     static const char *const cols[3] = {"name", "phone", "birth"};
     bool ok = true;
     for (int i = 0; i < 3 && ok; i++) {
-        if (fields[i]->n == 0) *dest[i] = NULL;
-        else ok = vault_open(s->v, "clients", cols[i], c.id, fields[i]->p, fields[i]->n, dest[i], &len);
+        *dest[i] = NULL;
+        if (fields[i]->n == 0) continue;
+        ok = vault_open_buf(s->v, "clients", cols[i], c.id, fields[i]->p, fields[i]->n, bufs[i]);
+        if (ok) *dest[i] = (char *)bufs[i]->p;
     }
     client_rec_free(&c);
     if (!ok) {
         snprintf(x->err, x->errsize, "tampering detected: client %s does not open; nothing exported", r->client_id);
-        client_plain_free(&op->client);
         json_decref(op->body);
     }
     return ok;
 }
 
-static void close_one(opened *op) {
-    client_plain_free(&op->client);
+/* The intake's opened fields are wiped as soon as its rows are written (the buffers stay for the next). */
+static void close_one(exporter *x, opened *op) {
+    vault_buf_wipe(&x->name);
+    vault_buf_wipe(&x->phone);
+    vault_buf_wipe(&x->birth);
+    memset(&op->client, 0, sizeof op->client);
     json_decref(op->body);
+}
+
+static void exporter_end(exporter *x) {
+    vault_buf_free(&x->body);
+    vault_buf_free(&x->name);
+    vault_buf_free(&x->phone);
+    vault_buf_free(&x->birth);
+    vault_wipe_free(x->pseudo_key);
+    x->pseudo_key = NULL;
+    free(x->open_items);
+    x->open_items = NULL;
+    x->n_open = 0;
+    sodium_memzero(x->uuid_key, sizeof x->uuid_key);
 }
 
 static json_t *answers_of(const opened *op, const form *f) {
@@ -219,6 +261,176 @@ static void csv_row(exporter *x, const opened *op) {
     csv_end_row(b);
 }
 
+/* ---- the CSV's data dictionary: every column, its meaning, type, codes and unit, from the same forms and
+ * settings the export uses, so an analyst needs no source code ---- */
+
+typedef struct {
+    csv_buf *b;
+    char values[4096];
+    size_t used;
+} dict;
+
+/* Adds "code=meaning" (or a bare text when meaning is NULL) to the row's values. */
+static void dict_value(dict *d, const char *code, const char *meaning) {
+    if (d->used + 2 >= sizeof d->values) return;
+    int n = snprintf(d->values + d->used, sizeof d->values - d->used, "%s", d->used ? "; " : "");
+    if (n > 0) d->used += (size_t)n;
+    n = snprintf(d->values + d->used, sizeof d->values - d->used, "%s%s%s", code, meaning ? "=" : "",
+                 meaning ? meaning : "");
+    if (n > 0) d->used = d->used + (size_t)n < sizeof d->values ? d->used + (size_t)n : sizeof d->values - 1;
+}
+
+static void dict_row(dict *d, const char *column, const char *meaning, const char *type, const char *unit,
+                     const char *loinc) {
+    csv_field(d->b, column);
+    csv_field(d->b, meaning);
+    csv_field(d->b, type);
+    csv_field(d->b, d->values);
+    csv_field(d->b, unit ? unit : "");
+    csv_field(d->b, loinc ? loinc : "");
+    csv_end_row(d->b);
+    d->values[0] = '\0';
+    d->used = 0;
+}
+
+static void dict_levels(dict *d) {
+    static const char *const levels[][2] = {{"red", "acute risk: act now"}, {"orange", "high: same day"},
+                                            {"yellow", "moderate: soon"}, {"green", "routine"}};
+    for (int i = 0; i < 4; i++) dict_value(d, levels[i][0], levels[i][1]);
+}
+
+/* The choices of item i of f as code=label (the code is what a cell holds), and refused where it may be. */
+static void dict_choices(dict *d, const form *f, int i) {
+    const scale *s = form_item_scale(f, i);
+    for (int c = 0; s && c < s->n; c++) {
+        const char *la = form_answer_loinc(f, i, c);
+        char label[300];
+        snprintf(label, sizeof label, "%s%s%s%s", s->choices[c].label[LANG_EN] ? s->choices[c].label[LANG_EN] : "",
+                 la ? " (LOINC " : "", la ? la : "", la ? ")" : "");
+        dict_value(d, s->choices[c].code, label);
+    }
+    if (s && s->refusable) dict_value(d, "refused", "refused or could not answer (missing for the total)");
+    dict_value(d, "empty", "not asked (skip logic) or not answered");
+}
+
+static void dict_record_item(dict *d, const engine *e, const char *item_id) {
+    for (int f = 0; f < e->forms.n; f++) {
+        const form *fm = e->forms.v[f];
+        int i = fm->kind == FORM_RECORD ? form_item_index(fm, item_id) : -1;
+        if (i >= 0) {
+            dict_choices(d, fm, i);
+            return;
+        }
+    }
+}
+
+static void dictionary(const engine *e, const export_options *o, csv_buf *b) {
+    dict d = {b, "", 0};
+    static const char *const head[] = {"column", "meaning", "type", "values", "unit", "loinc"};
+    for (int i = 0; i < 6; i++) csv_field(b, head[i]);
+    csv_end_row(b);
+    const char *id_note = o->deidentify ? " (de-identified: a keyed pseudonym, the same in every export of this "
+                                          "database, not reversible without the data key)"
+                                        : "";
+    char meaning[600];
+    snprintf(meaning, sizeof meaning, "the intake (one row per intake)%s", id_note);
+    dict_row(&d, "intake", meaning, "text", NULL, NULL);
+    snprintf(meaning, sizeof meaning, "the client; several intakes of one client share it%s", id_note);
+    dict_row(&d, "client", meaning, "text", NULL, NULL);
+    dict_row(&d, "created_at", "when the intake was saved", "date-time, UTC, YYYY-MM-DDThh:mm:ssZ", NULL, NULL);
+    if (o->deidentify) {
+        dict_value(&d, e->cfg.age_bands ? e->cfg.age_bands : "", NULL);
+        dict_row(&d, "age_band", "the client's age band at intake (from the age given, else the date of birth)",
+                 "text", "years", NULL);
+    } else {
+        dict_row(&d, "name", "the client's name", "text", NULL, NULL);
+        dict_row(&d, "phone", "the client's phone number as given", "text", NULL, NULL);
+        dict_row(&d, "birth_date", "the client's date of birth", "date, YYYY-MM-DD", NULL, NULL);
+    }
+    dict_levels(&d);
+    dict_row(&d, "level", "the risk level of the saved assessment (triage's rules over every answer)", "code", NULL,
+             NULL);
+    dict_record_item(&d, e, "channel");
+    dict_row(&d, "channel", "how the client came in (intake form)", "code", NULL, NULL);
+    dict_value(&d, e->cfg.concern_groups ? e->cfg.concern_groups : "", NULL);
+    dict_value(&d, "other", "any other concern");
+    dict_row(&d, "concerns", "the broad presenting-concern categories, space separated (concern CODE:CATEGORY pairs "
+                             "as configured; specific concerns such as self-harm are not exported)",
+             "codes", NULL, NULL);
+    dict_row(&d, "counselor", "the counselor suggested (or assigned) for the client, by code", "text", NULL, NULL);
+    dict_levels(&d);
+    dict_value(&d, "empty", "not confirmed yet");
+    dict_row(&d, "confirmed_level", "the level a clinician confirmed (or lowered, with a written reason)", "code",
+             NULL, NULL);
+    dict_row(&d, "deadline", "when the open escalation step is due; empty when the intake has none open",
+             "date-time, UTC, YYYY-MM-DDThh:mm:ssZ", NULL, NULL);
+    for (int f = 0; f < e->forms.n; f++) {
+        const form *fm = e->forms.v[f];
+        if (!csv_form(fm)) continue;
+        const char *title = fm->title[LANG_EN] ? fm->title[LANG_EN] : fm->id;
+        char col[160], range[64];
+        snprintf(col, sizeof col, "%s.total", fm->id);
+        snprintf(range, sizeof range, "0-%d", fm->max_total);
+        if (fm->has_total) dict_value(&d, range, NULL);
+        dict_value(&d, "empty", fm->has_total ? "no valid total" : "the form has no total");
+        snprintf(meaning, sizeof meaning, "%s: the total score (sum of the scored items; prorated as %s.scoring says)",
+                 title, fm->id);
+        dict_row(&d, col, meaning, "integer", fm->has_total ? "{score}" : NULL, fm->total_loinc);
+        snprintf(col, sizeof col, "%s.band", fm->id);
+        for (int k = 0; k < fm->n_bands; k++) {
+            char what[200];
+            if (fm->rule_bands) snprintf(what, sizeof what, "%s", fm->bands[k].label[LANG_EN] ? fm->bands[k].label[LANG_EN] : "");
+            else snprintf(what, sizeof what, "%s (total %d-%d)", fm->bands[k].label[LANG_EN] ? fm->bands[k].label[LANG_EN] : "",
+                          fm->bands[k].min, fm->bands[k].max);
+            dict_value(&d, fm->bands[k].id, what);
+        }
+        snprintf(meaning, sizeof meaning, "%s: the severity band of the result", title);
+        dict_row(&d, col, meaning, "code", NULL, NULL);
+        if (fm->has_total) {
+            snprintf(col, sizeof col, "%s.scoring", fm->id);
+            dict_value(&d, "exact", "every scored item answered");
+            char why[400];
+            snprintf(why, sizeof why, "up to %d missing item(s) replaced by the mean of the answered ones (%s)",
+                     fm->missing_items, fm->missing_source ? fm->missing_source : "the instrument's scoring");
+            if (fm->missing_items > 0) dict_value(&d, "prorated", why);
+            dict_value(&d, "incomplete", "too many items missing: no valid total");
+            snprintf(meaning, sizeof meaning, "%s: how the total was reached (a prorated total is an estimate)", title);
+            dict_row(&d, col, meaning, "code", NULL, NULL);
+        }
+        for (int i = 0; i < fm->n_items; i++) {
+            const form_item *it = &fm->items[i];
+            snprintf(col, sizeof col, "%s.%s", fm->id, it->id);
+            dict_choices(&d, fm, i);
+            snprintf(meaning, sizeof meaning, "%s: %s%s%s", title, it->text[LANG_EN] ? it->text[LANG_EN] : it->id,
+                     it->safety ? " [safety item: positive when answered at or above its threshold, refused or "
+                                  "unanswered]" : "",
+                     it->score ? "" : " [not part of the total]");
+            dict_row(&d, col, meaning, "code", NULL, it->loinc);
+        }
+    }
+}
+
+bool export_dictionary_write(const engine *e, const export_options *o, const char *path, char *err, size_t errsize) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errsize, "%s: cannot create the data dictionary: %s%s", path, strerror(errno),
+                 errno == EEXIST ? " (an export never overwrites a file)" : "");
+        return false;
+    }
+    csv_buf b;
+    csv_init(&b);
+    if (o->bom) csv_raw(&b, CSV_BOM);
+    dictionary(e, o, &b);
+    bool ok = write_all(fd, b.p, b.n) && fsync(fd) == 0;
+    if (close(fd) != 0) ok = false;
+    if (!ok) {
+        snprintf(err, errsize, "%s: cannot write the data dictionary: %s", path, strerror(errno));
+        unlink(path);
+    }
+    csv_free(&b);
+    return ok;
+}
+
 /* ---- JSON lines ---- */
 
 static json_t *json_line(exporter *x, const opened *op) {
@@ -287,10 +499,29 @@ static void entry(json_t *entries, const char *url, json_t *resource) {
     json_array_append_new(entries, e);
 }
 
+/* Every entry's fullUrl is a urn:uuid (what FHIR servers and validators resolve references by). The uuid is
+ * a keyed BLAKE2b of the resource's kind and id under a random key drawn for this export: the same resource
+ * has one uuid throughout the Bundle (a Patient of several intakes, a response its Observation derives
+ * from), and nothing links it to another export or, de-identified, to the record. */
 static void url_of(const exporter *x, const char *id, const char *suffix, char *out, size_t size) {
-    if (x->o->deidentify) snprintf(out, size, "urn:triage:pseudonym:%s%s", id, suffix);
-    else if (*suffix) snprintf(out, size, "urn:triage:%s%s", id, suffix);
-    else snprintf(out, size, "urn:uuid:%s", id);
+    unsigned char h[16];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, x->uuid_key, sizeof x->uuid_key, sizeof h);
+    crypto_generichash_update(&st, (const unsigned char *)id, strlen(id) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)suffix, strlen(suffix));
+    crypto_generichash_final(&st, h, sizeof h);
+    h[6] = (unsigned char)((h[6] & 0x0f) | 0x40); /* version 4 */
+    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    static const char hex[] = "0123456789abcdef";
+    char u[37];
+    int k = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) u[k++] = '-';
+        u[k++] = hex[h[i] >> 4];
+        u[k++] = hex[h[i] & 15];
+    }
+    u[k] = '\0';
+    snprintf(out, size, "urn:uuid:%s", u);
 }
 
 static json_t *patient(const exporter *x, const opened *op) {
@@ -330,9 +561,162 @@ static const char *priority_of(const char *level) {
     return "routine";
 }
 
+/* The FHIR Task status of a queue step: waiting for someone, taken, under way. */
+static const char *task_status(queue_state s) {
+    switch (s) {
+    case QS_OPEN: return "requested";
+    case QS_ACKNOWLEDGED: return "accepted";
+    case QS_CLOSED: return "completed";
+    default: return "in-progress";
+    }
+}
+
+static json_t *concept(json_t *coding_value, const char *text) {
+    json_t *cc = json_object(), *codings = json_array();
+    json_array_append_new(codings, coding_value);
+    json_object_set_new(cc, "coding", codings);
+    if (text) json_object_set_new(cc, "text", json_string(text));
+    return cc;
+}
+
+static json_t *one(json_t *v) {
+    json_t *a = json_array();
+    json_array_append_new(a, v);
+    return a;
+}
+
+/* One answer as FHIR: the LOINC answer where LOINC has one, else triage's local code (ASQ, a refusal). */
+static json_t *answer_value(const form *fm, int i, const char *code) {
+    const scale *s = form_item_scale(fm, i);
+    int ci = s ? scale_code_index(s, code) : -1;
+    json_t *a = json_object();
+    if (ci >= 0) {
+        char system[160];
+        const char *c;
+        fhir_answer_coding(fm, i, ci, system, sizeof system, &c);
+        json_object_set_new(a, "valueCoding", coding(system, c, s->choices[ci].label[LANG_EN]));
+    } else if (fm->items[i].type == ITEM_NUMBER && code[0] >= '0' && code[0] <= '9') {
+        json_object_set_new(a, "valueInteger", json_integer(strtoll(code, NULL, 10)));
+    } else {
+        char system[160];
+        snprintf(system, sizeof system, "%s%s", FHIR_ANSWERS, fm->id);
+        json_object_set_new(a, "valueCoding",
+                            coding(system, code, !strcmp(code, "refused") ? "Refused or cannot answer" : NULL));
+    }
+    return a;
+}
+
+static json_t *questionnaire_response(const exporter *x, const opened *op, const form *fm, json_t *ans,
+                                      const char *purl, const char *t) {
+    (void)x;
+    char qid[160], qcanon[200];
+    snprintf(qid, sizeof qid, "%s-%s", op->id, fm->id);
+    fhir_questionnaire_url(fm, qcanon, sizeof qcanon);
+    json_t *qr = json_object();
+    json_object_set_new(qr, "resourceType", json_string("QuestionnaireResponse"));
+    json_object_set_new(qr, "id", json_string(qid));
+    json_object_set_new(qr, "questionnaire", json_string(qcanon));
+    json_t *sc = score_of(op, fm);
+    json_object_set_new(qr, "status",
+                        json_string(json_is_true(json_object_get(sc, "complete")) ? "completed" : "in-progress"));
+    json_object_set_new(qr, "subject", ref(purl));
+    json_object_set_new(qr, "authored", json_string(t));
+    json_t *items = json_array();
+    for (int i = 0; i < fm->n_items; i++) {
+        char code[64];
+        if (!answer_code(json_array_get(ans, (size_t)i), code, sizeof code)) continue;
+        json_t *it = json_object();
+        json_object_set_new(it, "linkId", json_string(fhir_link_id(fm, i)));
+        if (fm->items[i].text[LANG_EN]) json_object_set_new(it, "text", json_string(fm->items[i].text[LANG_EN]));
+        json_object_set_new(it, "answer", one(answer_value(fm, i, code)));
+        json_array_append_new(items, it);
+    }
+    json_object_set_new(qr, "item", items);
+    return qr;
+}
+
+/* The total as an Observation: category survey, the total as valueInteger with its band as a coded
+ * interpretation, derived from its response; a prorated total says so in an extension and a note (a
+ * reader must not take 18 from seven answers for 18 from nine). */
+static json_t *total_observation(const opened *op, const form *fm, const char *purl, const char *qurl,
+                                 const char *t) {
+    json_t *sc = score_of(op, fm);
+    const char *sys, *code;
+    fhir_total_code(fm, &sys, &code);
+    char oid[160], txt[200];
+    snprintf(oid, sizeof oid, "%s-%s-total", op->id, fm->id);
+    json_t *ob = json_object();
+    json_object_set_new(ob, "resourceType", json_string("Observation"));
+    json_object_set_new(ob, "id", json_string(oid));
+    bool prorated = json_is_true(json_object_get(sc, "prorated"));
+    if (prorated) {
+        json_t *ext = json_object();
+        json_object_set_new(ext, "url", json_string(FHIR_PRORATED));
+        json_object_set_new(ext, "valueBoolean", json_true());
+        json_object_set_new(ob, "extension", one(ext));
+    }
+    json_object_set_new(ob, "status", json_string("final"));
+    json_object_set_new(ob, "category",
+                        one(concept(coding("http://terminology.hl7.org/CodeSystem/observation-category", "survey",
+                                           "Survey"), NULL)));
+    snprintf(txt, sizeof txt, "%s total score", fm->title[LANG_EN] ? fm->title[LANG_EN] : fm->id);
+    json_object_set_new(ob, "code", concept(coding(sys, code, NULL), txt));
+    json_object_set_new(ob, "subject", ref(purl));
+    json_object_set_new(ob, "effectiveDateTime", json_string(t));
+    json_object_set_new(ob, "valueInteger", json_integer(json_integer_value(json_object_get(sc, "total"))));
+    const char *band = json_string_value(json_object_get(sc, "band"));
+    int bi = band ? form_band_index(fm, band) : -1;
+    if (bi >= 0) {
+        char bsys[160];
+        snprintf(bsys, sizeof bsys, "%s%s", FHIR_BANDS, fm->id);
+        const char *label = fm->bands[bi].label[LANG_EN];
+        json_object_set_new(ob, "interpretation", one(concept(coding(bsys, band, label), label ? label : band)));
+    }
+    if (prorated) {
+        snprintf(txt, sizeof txt,
+                 "prorated: %lld missing item(s) replaced by the mean of the answered items (sum of answered: %lld)",
+                 (long long)json_integer_value(json_object_get(sc, "missing")),
+                 (long long)json_integer_value(json_object_get(sc, "sum_answered")));
+        json_t *nt = json_object();
+        json_object_set_new(nt, "text", json_string(txt));
+        json_object_set_new(ob, "note", one(nt));
+    }
+    json_object_set_new(ob, "derivedFrom", one(ref(qurl)));
+    return ob;
+}
+
+/* The open queue item as a Task: who is for, which response it is about, what level and step, and by when. */
+static json_t *queue_task(const opened *op, const char *purl, const char *focus, const char *t) {
+    char tid[160], text[96], when[32];
+    snprintf(tid, sizeof tid, "%s-task", op->id);
+    json_t *task = json_object();
+    json_object_set_new(task, "resourceType", json_string("Task"));
+    json_object_set_new(task, "id", json_string(tid));
+    json_object_set_new(task, "status", json_string(task_status(op->task.state)));
+    json_object_set_new(task, "businessStatus", concept(coding(FHIR_QUEUE_STEPS, queue_state_name(op->task.state), NULL),
+                                                        queue_state_name(op->task.state)));
+    json_object_set_new(task, "intent", json_string("order"));
+    const char *level = risk_level_name(op->task.level);
+    json_object_set_new(task, "priority", json_string(priority_of(level)));
+    snprintf(text, sizeof text, "triage %s: %s", level, queue_state_name(op->task.state));
+    char code[32];
+    snprintf(code, sizeof code, "escalation-%s", level);
+    json_object_set_new(task, "code", concept(coding(FHIR_TASKS, code, NULL), text));
+    if (focus) json_object_set_new(task, "focus", ref(focus));
+    json_object_set_new(task, "for", ref(purl));
+    json_object_set_new(task, "authoredOn", json_string(t));
+    iso_time(op->task.deadline, when, sizeof when);
+    json_t *restr = json_object(), *period = json_object();
+    json_object_set_new(period, "start", json_string(t));
+    json_object_set_new(period, "end", json_string(when));
+    json_object_set_new(restr, "period", period);
+    json_object_set_new(task, "restriction", restr);
+    return task;
+}
+
 static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
-    char purl[128], t[32];
-    url_of(x, op->client_id, "", purl, sizeof purl);
+    char purl[64], t[32], first_qr[64] = "";
+    url_of(x, op->client_id, "/patient", purl, sizeof purl);
     if (!patient_done) entry(x->bundle_entries, purl, patient(x, op));
     iso_time(op->meta->created_at, t, sizeof t);
     const formset *fs = &x->e->forms;
@@ -340,111 +724,43 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
         const form *fm = fs->v[f];
         json_t *ans = answers_of(op, fm);
         if (fm->kind != FORM_SCORED || !json_is_array(ans)) continue;
-        char qurl[160], qid[160], sfx[40], qcanon[200];
-        snprintf(sfx, sizeof sfx, "-%s", fm->id);
-        snprintf(qid, sizeof qid, "%s-%s", op->id, fm->id);
-        url_of(x, op->id, sfx, qurl, sizeof qurl);
-        fhir_questionnaire_url(fm, qcanon, sizeof qcanon);
-        json_t *qr = json_object();
-        json_object_set_new(qr, "resourceType", json_string("QuestionnaireResponse"));
-        json_object_set_new(qr, "id", json_string(qid));
-        char canon[240];
-        snprintf(canon, sizeof canon, "%s|%s", qcanon, fm->version);
-        json_object_set_new(qr, "questionnaire", json_string(canon));
-        json_t *sc = score_of(op, fm);
-        json_object_set_new(qr, "status",
-                            json_string(json_is_true(json_object_get(sc, "complete")) ? "completed" : "in-progress"));
-        json_object_set_new(qr, "subject", ref(purl));
-        json_object_set_new(qr, "authored", json_string(t));
-        json_t *items = json_array();
-        char system[96];
-        snprintf(system, sizeof system, "%s%s", FHIR_ANSWERS, fm->id);
-        for (int i = 0; i < fm->n_items; i++) {
-            char code[64];
-            if (!answer_code(json_array_get(ans, (size_t)i), code, sizeof code)) continue;
-            json_t *it = json_object();
-            json_object_set_new(it, "linkId", json_string(fhir_link_id(fm, i)));
-            if (fm->items[i].text[LANG_EN]) json_object_set_new(it, "text", json_string(fm->items[i].text[LANG_EN]));
-            const scale *s = form_item_scale(fm, i);
-            int ci = s ? scale_code_index(s, code) : -1;
-            json_t *a = json_object(), *al = json_array();
-            json_object_set_new(a, "valueCoding", coding(system, code, ci >= 0 ? s->choices[ci].label[LANG_EN] : NULL));
-            json_array_append_new(al, a);
-            json_object_set_new(it, "answer", al);
-            json_array_append_new(items, it);
-        }
-        json_object_set_new(qr, "item", items);
-        entry(x->bundle_entries, qurl, qr);
-        json_t *total = json_object_get(sc, "total");
-        if (fm->has_total && json_is_integer(total)) {
-            const char *sys, *code;
-            fhir_total_code(fm, &sys, &code);
-            char ourl[160], osfx[48];
-            snprintf(osfx, sizeof osfx, "-%s-total", fm->id);
+        char qurl[64], ourl[64];
+        url_of(x, op->id, fm->id, qurl, sizeof qurl);
+        if (!first_qr[0]) memcpy(first_qr, qurl, sizeof qurl);
+        entry(x->bundle_entries, qurl, questionnaire_response(x, op, fm, ans, purl, t));
+        if (fm->has_total && json_is_integer(json_object_get(score_of(op, fm), "total"))) {
+            char osfx[96];
+            snprintf(osfx, sizeof osfx, "%s/total", fm->id);
             url_of(x, op->id, osfx, ourl, sizeof ourl);
-            json_t *ob = json_object();
-            json_object_set_new(ob, "resourceType", json_string("Observation"));
-            json_object_set_new(ob, "id", json_string(qid));
-            json_object_set_new(ob, "status", json_string("final"));
-            json_t *cc = json_object(), *codings = json_array();
-            json_array_append_new(codings, coding(sys, code, NULL));
-            json_object_set_new(cc, "coding", codings);
-            char txt[96];
-            snprintf(txt, sizeof txt, "%s total score", fm->id);
-            json_object_set_new(cc, "text", json_string(txt));
-            json_object_set_new(ob, "code", cc);
-            json_object_set_new(ob, "subject", ref(purl));
-            json_object_set_new(ob, "effectiveDateTime", json_string(t));
-            json_object_set_new(ob, "valueInteger", json_integer(json_integer_value(total)));
-            const char *band = json_string_value(json_object_get(sc, "band"));
-            if (band) {
-                json_t *interp = json_array(), *ic = json_object();
-                json_object_set_new(ic, "text", json_string(band));
-                json_array_append_new(interp, ic);
-                json_object_set_new(ob, "interpretation", interp);
-            }
-            if (json_is_true(json_object_get(sc, "prorated"))) {
-                /* a prorated total says so: missing items replaced by the mean of the answered ones */
-                char note[200];
-                snprintf(note, sizeof note, "prorated: %lld missing item(s) replaced by the mean of the answered items (sum of answered: %lld)",
-                         (long long)json_integer_value(json_object_get(sc, "missing")),
-                         (long long)json_integer_value(json_object_get(sc, "sum_answered")));
-                json_t *notes = json_array(), *nt = json_object();
-                json_object_set_new(nt, "text", json_string(note));
-                json_array_append_new(notes, nt);
-                json_object_set_new(ob, "note", notes);
-            }
-            json_t *from = json_array();
-            json_array_append_new(from, ref(qurl));
-            json_object_set_new(ob, "derivedFrom", from);
-            entry(x->bundle_entries, ourl, ob);
+            entry(x->bundle_entries, ourl, total_observation(op, fm, purl, qurl, t));
         }
     }
     if (op->has_task) {
-        char turl[160];
-        url_of(x, op->id, "-task", turl, sizeof turl);
-        json_t *task = json_object();
-        json_object_set_new(task, "resourceType", json_string("Task"));
-        json_object_set_new(task, "status", json_string("requested"));
-        json_object_set_new(task, "intent", json_string("order"));
-        const char *level = risk_level_name(op->task.level);
-        json_object_set_new(task, "priority", json_string(priority_of(level)));
-        json_t *code = json_object();
-        char text[96];
-        snprintf(text, sizeof text, "triage %s: %s", level, queue_state_name(op->task.state));
-        json_object_set_new(code, "text", json_string(text));
-        json_object_set_new(task, "code", code);
-        json_object_set_new(task, "for", ref(purl));
-        iso_time(op->task.deadline, t, sizeof t);
-        json_t *restr = json_object(), *period = json_object();
-        json_object_set_new(period, "end", json_string(t));
-        json_object_set_new(restr, "period", period);
-        json_object_set_new(task, "restriction", restr);
-        entry(x->bundle_entries, turl, task);
+        char turl[64];
+        url_of(x, op->id, "/task", turl, sizeof turl);
+        entry(x->bundle_entries, turl, queue_task(op, purl, first_qr[0] ? first_qr : NULL, t));
     }
 }
 
 /* ---- the walk ---- */
+
+/* The export to a file writes the Bundle's entries as they come (one compact line each) rather than holding
+ * the whole Bundle in memory and dumping it at the end. */
+/* jansson writes the JSON straight into the pending output: no string per entry to copy, wipe and free */
+static int to_out(const char *buffer, size_t size, void *data) {
+    csv_raw_n(data, buffer, size);
+    return 0;
+}
+
+static void fhir_stream(exporter *x) {
+    size_t k;
+    json_t *en;
+    json_array_foreach(x->bundle_entries, k, en) {
+        csv_raw(&x->out, x->entries_written++ ? ",\n  " : "\n  ");
+        json_dump_callback(en, to_out, &x->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    }
+    json_array_clear(x->bundle_entries);
+}
 
 #define FLUSH_AT (1 << 16)
 
@@ -469,17 +785,42 @@ static bool flush(exporter *x) {
     return ok;
 }
 
-/* a client's Patient goes into the bundle once */
+/* a client's Patient goes into the bundle once: a hash set of the ids seen (open addressing), so a large
+ * export does not compare every client with every other */
 typedef struct {
     char (*ids)[64];
-    int n, cap;
+    size_t n, cap; /* cap a power of two, or 0 */
 } seen_set;
 
+static size_t seen_hash(const char *id) {
+    size_t h = 1469598103934665603u; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++) h = (h ^ *p) * 1099511628211u;
+    return h;
+}
+
+static void seen_grow(seen_set *s) {
+    seen_set bigger = {xcalloc(s->cap ? s->cap * 2 : 256, sizeof *s->ids), 0, s->cap ? s->cap * 2 : 256};
+    for (size_t i = 0; i < s->cap; i++) {
+        if (!s->ids[i][0]) continue;
+        size_t j = seen_hash(s->ids[i]) & (bigger.cap - 1);
+        while (bigger.ids[j][0]) j = (j + 1) & (bigger.cap - 1);
+        memcpy(bigger.ids[j], s->ids[i], sizeof bigger.ids[j]);
+        bigger.n++;
+    }
+    free(s->ids);
+    *s = bigger;
+}
+
+/* True when id was seen before; else remembers it. */
 static bool seen_add(seen_set *s, const char *id) {
-    for (int i = 0; i < s->n; i++)
-        if (!strcmp(s->ids[i], id)) return true;
-    if (s->n == s->cap) s->ids = xrealloc(s->ids, sizeof *s->ids * (size_t)(s->cap = s->cap ? s->cap * 2 : 64));
-    snprintf(s->ids[s->n++], 64, "%s", id);
+    if ((s->n + 1) * 2 > s->cap) seen_grow(s);
+    size_t j = seen_hash(id) & (s->cap - 1);
+    while (s->ids[j][0]) {
+        if (!strcmp(s->ids[j], id)) return true;
+        j = (j + 1) & (s->cap - 1);
+    }
+    snprintf(s->ids[j], sizeof s->ids[j], "%s", id);
+    s->n++;
     return false;
 }
 
@@ -506,18 +847,14 @@ static int on_intake(void *ctx, const intake_rec *r) {
     if (x->o->format == EXPORT_CSV) csv_row(x, &op);
     else if (x->o->format == EXPORT_JSON) {
         json_t *line = json_line(x, &op);
-        char *s = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+        json_dump_callback(line, to_out, &x->out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
         json_decref(line);
-        if (s) {
-            csv_raw(&x->out, s);
-            csv_raw(&x->out, "\n");
-            secret_wipe(s, strlen(s));
-            free(s);
-        }
+        csv_raw(&x->out, "\n");
     } else {
         fhir_intake(x, &op, seen_add(&w->patients, op.client_id));
+        if (x->fd >= 0) fhir_stream(x);
     }
-    close_one(&op);
+    close_one(x, &op);
     x->count++;
     progress_report(x->s->progress, "intakes exported", x->count, w->total);
     if (x->out.n > FLUSH_AT && !flush(x)) {
@@ -528,6 +865,11 @@ static int on_intake(void *ctx, const intake_rec *r) {
 }
 
 static bool walk_range(exporter *x) {
+    if (!queues_list_open(x->s->db, &x->open_items, &x->n_open, x->err, x->errsize)) {
+        x->failed = true;
+        return false;
+    }
+    if (x->n_open) qsort(x->open_items, (size_t)x->n_open, sizeof *x->open_items, by_intake);
     walk w = {x, {NULL, 0, 0}, 0};
     /* a total for whoever watches the progress: one pass that only counts */
     if (progress_wanted(x->s->progress) &&
@@ -553,13 +895,23 @@ static json_t *bundle_of(json_t *entries) {
     return b;
 }
 
+/* The Bundle's opening, up to its entries, as the streamed export writes it. */
+static void bundle_head(exporter *x) {
+    char t[32], head[160];
+    iso_time(clock_now(), t, sizeof t);
+    snprintf(head, sizeof head, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":\"%s\",\"entry\":[", t);
+    csv_raw(&x->out, head);
+}
+
 json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o, int64_t *count, char *err,
                            size_t errsize) {
     *count = 0;
     if (!session_allowed(s, ACT_EXPORT, err, errsize)) return NULL;
-    exporter x = {s, e, o, -1, {0}, json_array(), 0, false, err, errsize};
+    exporter x = {.s = s, .e = e, .o = o, .fd = -1, .bundle_entries = json_array(), .err = err, .errsize = errsize};
+    randombytes_buf(x.uuid_key, sizeof x.uuid_key);
     csv_init(&x.out);
     bool ok = walk_range(&x);
+    exporter_end(&x);
     csv_free(&x.out);
     if (!ok) {
         json_decref(x.bundle_entries);
@@ -596,24 +948,21 @@ bool export_run(session *s, const engine *e, const export_options *o, const char
         return false;
     }
     (void)fchmod(fd, 0600);
-    exporter x = {s, e, o, fd, {0}, NULL, 0, false, err, errsize};
+    exporter x = {.s = s, .e = e, .o = o, .fd = fd, .err = err, .errsize = errsize};
+    randombytes_buf(x.uuid_key, sizeof x.uuid_key);
     csv_init(&x.out);
     bool ok;
     if (o->format == EXPORT_FHIR) {
-        json_t *bundle = export_fhir_bundle(s, e, o, &x.count, err, errsize);
-        /* dumped to memory first: jansson's own file output writes token by token */
-        char *text = bundle ? json_dumps(bundle, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
-        ok = text && write_all(fd, text, strlen(text)) && write_all(fd, "\n", 1);
-        if (bundle && !ok) snprintf(err, errsize, "cannot write the export: %s", strerror(errno));
-        if (text) {
-            secret_wipe(text, strlen(text));
-            free(text);
-        }
-        json_decref(bundle);
-    } else {
-        if (o->format == EXPORT_CSV) csv_header(&x);
-        ok = walk_range(&x) && flush(&x);
+        x.bundle_entries = json_array();
+        bundle_head(&x);
+    } else if (o->format == EXPORT_CSV) {
+        csv_header(&x);
     }
+    ok = walk_range(&x);
+    if (ok && o->format == EXPORT_FHIR) csv_raw(&x.out, "\n]}\n");
+    ok = ok && flush(&x);
+    json_decref(x.bundle_entries);
+    exporter_end(&x);
     csv_free(&x.out);
     if (ok && fsync(fd) != 0) {
         snprintf(err, errsize, "cannot write the export to disk: %s", strerror(errno));

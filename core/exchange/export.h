@@ -30,6 +30,10 @@ typedef struct {
 bool export_run(session *s, const engine *e, const export_options *o, const char *path, int64_t *count, char *err,
                 size_t errsize);
 
+/* The CSV export's data dictionary (a CSV: column, meaning, type, values, unit, loinc), for the columns an
+ * export with the same options writes; a new file, never an existing one. */
+bool export_dictionary_write(const engine *e, const export_options *o, const char *path, char *err, size_t errsize);
+
 /* The FHIR Bundle of the range as a JSON value (what export_run writes for EXPORT_FHIR). */
 json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o, int64_t *count, char *err,
                            size_t errsize);

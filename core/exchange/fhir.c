@@ -1,26 +1,46 @@
 #include "fhir.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 void fhir_questionnaire_url(const form *f, char *out, size_t size) {
     if (f->loinc && *f->loinc) snprintf(out, size, "http://loinc.org/q/%s", f->loinc);
     else snprintf(out, size, "urn:triage:questionnaire:%s", f->id);
 }
 
+/* Whether word is one of the space-separated words of list. */
+static bool in_words(const char *list, const char *word) {
+    size_t n = strlen(word);
+    for (const char *p = list; p && *p;) {
+        while (*p == ' ' || *p == '\t') p++;
+        const char *end = p;
+        while (*end && *end != ' ' && *end != '\t') end++;
+        if ((size_t)(end - p) == n && n && !strncmp(p, word, n)) return true;
+        p = end;
+    }
+    return false;
+}
+
 const form *fhir_form_of(const formset *fs, const char *url) {
     if (!url) return NULL;
-    char u[256];
+    char u[512];
     snprintf(u, sizeof u, "%s", url);
     char *bar = strchr(u, '|');
     if (bar) *bar = '\0';
     for (int i = 0; i < fs->n; i++) {
         char mine[256];
         fhir_questionnaire_url(fs->v[i], mine, sizeof mine);
-        if (strcmp(mine, u) == 0) return fs->v[i];
+        if (strcmp(mine, u) == 0 || in_words(fs->v[i]->fhir_aliases, u)) return fs->v[i];
     }
     for (int i = 0; i < fs->n; i++) /* the local name also for a form that has a LOINC code */
         if (!strncmp(u, "urn:triage:questionnaire:", 25) && !strcmp(u + 25, fs->v[i]->id)) return fs->v[i];
+    /* LOINC's panel under any base (http://loinc.org/q/44249-1, https://.../Questionnaire/44249-1) */
+    const char *last = strrchr(u, '/');
+    last = last ? last + 1 : u;
+    for (int i = 0; i < fs->n && *last; i++)
+        if (fs->v[i]->loinc && !strcmp(fs->v[i]->loinc, last)) return fs->v[i];
     return NULL;
 }
 
@@ -31,10 +51,47 @@ const char *fhir_link_id(const form *f, int item) {
 
 int fhir_item_of(const form *f, const char *link_id) {
     if (!link_id) return -1;
+    for (int i = 0; i < f->n_items; i++) /* an alias is matched whole: "H1/T1/Q1" has slashes of its own */
+        if (in_words(f->items[i].fhir_links, link_id)) return i;
     if (link_id[0] == '/') link_id++;
     for (int i = 0; i < f->n_items; i++)
         if (!strcmp(fhir_link_id(f, i), link_id) || !strcmp(f->items[i].id, link_id)) return i;
     return -1;
+}
+
+bool fhir_is_total_link(const form *f, const char *link) {
+    if (!link || !f->has_total) return false;
+    if (in_words(f->fhir_total_links, link)) return true;
+    if (link[0] == '/') link++;
+    return !strcmp(link, "total") || (f->total_loinc && !strcmp(link, f->total_loinc));
+}
+
+/* Every linkId of the items (and of groups' items, any depth) that is not a total names an item of f. */
+static bool items_fit(const form *f, json_t *items, int *named) {
+    size_t k;
+    json_t *it;
+    json_array_foreach(items, k, it) {
+        const char *link = json_string_value(json_object_get(it, "linkId"));
+        json_t *sub = json_object_get(it, "item");
+        if (json_is_array(sub) && !json_object_get(it, "answer")) {
+            if (!items_fit(f, sub, named)) return false;
+            continue;
+        }
+        if (fhir_is_total_link(f, link)) continue;
+        if (fhir_item_of(f, link) < 0) return false;
+        (*named)++;
+    }
+    return true;
+}
+
+const form *fhir_form_by_items(const formset *fs, json_t *items) {
+    const form *best = NULL;
+    for (int i = 0; i < fs->n; i++) {
+        int named = 0;
+        if (!items_fit(fs->v[i], items, &named) || named == 0) continue;
+        if (!best || fs->v[i]->n_items < best->n_items) best = fs->v[i];
+    }
+    return best;
 }
 
 void fhir_total_code(const form *f, const char **system, const char **code) {
@@ -45,4 +102,91 @@ void fhir_total_code(const form *f, const char **system, const char **code) {
         *system = FHIR_TOTALS;
         *code = f->id;
     }
+}
+
+void fhir_answer_coding(const form *f, int item, int c, char *system, size_t size, const char **code) {
+    const char *loinc = form_answer_loinc(f, item, c);
+    if (loinc) {
+        snprintf(system, size, "%s", FHIR_LOINC);
+        *code = loinc;
+        return;
+    }
+    snprintf(system, size, "%s%s", FHIR_ANSWERS, f->id);
+    *code = form_item_scale(f, item)->choices[c].code;
+}
+
+/* An ordinalValue (or R5's itemWeight) extension of an element: the scale value it states. */
+static bool ordinal_of(json_t *element, double *out) {
+    size_t k;
+    json_t *x;
+    json_array_foreach(json_object_get(element, "extension"), k, x) {
+        const char *url = json_string_value(json_object_get(x, "url"));
+        json_t *v = json_object_get(x, "valueDecimal");
+        if (url && (!strcmp(url, FHIR_ORDINAL) || !strcmp(url, FHIR_ITEM_WEIGHT)) && json_is_number(v)) {
+            *out = json_number_value(v);
+            return true;
+        }
+    }
+    return false;
+}
+
+static int choice_of_value(const scale *s, double v) {
+    if (v != floor(v) || v < 0 || v > 1000) return -1;
+    return scale_value_index(s, (int)v);
+}
+
+static int choice_of_coding(const form *f, int item, json_t *coding, bool *refused) {
+    const scale *s = form_item_scale(f, item);
+    const char *system = json_string_value(json_object_get(coding, "system"));
+    const char *code = json_string_value(json_object_get(coding, "code"));
+    const char *display = json_string_value(json_object_get(coding, "display"));
+    bool loinc_system = !system || !strcmp(system, FHIR_LOINC);
+    for (int c = 0; code && loinc_system && c < s->n; c++) {
+        const char *la = form_answer_loinc(f, item, c);
+        if (la && !strcmp(la, code)) return c;
+    }
+    /* triage's own codes, in its local system or with none (what older exports and the scripts send) */
+    char local[160];
+    snprintf(local, sizeof local, "%s%s", FHIR_ANSWERS, f->id);
+    bool local_system = !system || !strcmp(system, local);
+    if (code && local_system) {
+        if (!strcmp(code, "refused") && s->refusable) {
+            *refused = true;
+            return -1;
+        }
+        int c = scale_code_index(s, code);
+        if (c >= 0) return c;
+    }
+    double ord;
+    if (ordinal_of(coding, &ord)) return choice_of_value(s, ord);
+    /* a code system of its own whose display is the published label (the HL7 SDC PHQ-9 example) */
+    for (int c = 0; display && !loinc_system && !local_system && c < s->n; c++)
+        if (s->choices[c].label[LANG_EN] && !strcasecmp(s->choices[c].label[LANG_EN], display)) return c;
+    return -1;
+}
+
+int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused) {
+    *refused = false;
+    const scale *s = form_item_scale(f, item);
+    if (!s || !json_is_object(answer)) return -1;
+    json_t *v;
+    double ord;
+    if ((v = json_object_get(answer, "valueCoding")) && json_is_object(v)) {
+        int c = choice_of_coding(f, item, v, refused);
+        if (c < 0 && !*refused && ordinal_of(answer, &ord)) c = choice_of_value(s, ord);
+        return c;
+    }
+    if ((v = json_object_get(answer, "valueInteger")) && json_is_integer(v))
+        return choice_of_value(s, (double)json_integer_value(v));
+    if ((v = json_object_get(answer, "valueDecimal")) && json_is_number(v)) return choice_of_value(s, json_number_value(v));
+    if ((v = json_object_get(answer, "valueString")) && json_is_string(v)) {
+        if (!strcmp(json_string_value(v), "refused") && s->refusable) {
+            *refused = true;
+            return -1;
+        }
+        return scale_code_index(s, json_string_value(v));
+    }
+    if ((v = json_object_get(answer, "valueBoolean")) && json_is_boolean(v))
+        return scale_code_index(s, json_is_true(v) ? "yes" : "no");
+    return -1;
 }

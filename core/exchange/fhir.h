@@ -1,11 +1,21 @@
-/* How triage's forms appear in FHIR R4 (shared by export and import): a form is the Questionnaire
- * http://loinc.org/q/PANEL when it has a LOINC panel code (the `loinc` key of its forms/ file), else
- * urn:triage:questionnaire:ID; an item's linkId is its LOINC code when it has one, else its id; an answer is
- * a Coding in the system urn:triage:answers:FORM with the scale's code; a total is an Observation coded with
- * the form's `total_loinc`, else urn:triage:totals|FORM. ASQ has no LOINC code and uses the local systems. */
+/* How triage's forms appear in FHIR R4 (shared by the export, the import and `forms export --fhir`).
+ *
+ * A form is the Questionnaire http://loinc.org/q/PANEL, as LOINC publishes it (no version: the form file's
+ * own version is not LOINC's), when it has a LOINC panel code (`loinc` in its forms/ file), else
+ * urn:triage:questionnaire:ID. An item's linkId is its LOINC code when it has one, else its id. An answer is
+ * a LOINC answer Coding (`loinc` of the scale or `answer_loinc` of the item) where LOINC has one, else a
+ * Coding in the local system urn:triage:answers:FORM with the scale's code (ASQ, the intake, a refusal). A
+ * total is an Observation coded with the form's `total_loinc`, else urn:triage:totals|FORM.
+ *
+ * What the import accepts is wider, because real systems send it: any canonical whose last path segment is
+ * the panel code (with or without a version), a form's `fhir_aliases`, else the form whose items the
+ * linkIds name; linkIds with or without a leading "/" (or an item's `fhir_links`); LOINC or local answer
+ * codes, valueInteger, an integral valueDecimal, the ordinalValue extension, or a Coding whose display is
+ * the choice's English label. */
 #ifndef TRIAGE_FHIR_H
 #define TRIAGE_FHIR_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "form.h"
@@ -13,14 +23,33 @@
 #define FHIR_LOINC "http://loinc.org"
 #define FHIR_ANSWERS "urn:triage:answers:"
 #define FHIR_TOTALS "urn:triage:totals"
+#define FHIR_BANDS "urn:triage:bands:"            /* + form id: a total's band, as its interpretation */
+#define FHIR_PRORATED "urn:triage:fhir:prorated"  /* extension: a total with missing items replaced by the mean */
+#define FHIR_TASKS "urn:triage:tasks"             /* a queue item's Task.code: escalation-LEVEL */
+#define FHIR_QUEUE_STEPS "urn:triage:queue-steps" /* a queue item's step, its Task.businessStatus */
+#define FHIR_ORDINAL "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+#define FHIR_ITEM_WEIGHT "http://hl7.org/fhir/StructureDefinition/itemWeight"
 
 void fhir_questionnaire_url(const form *f, char *out, size_t size);
-/* The form a Questionnaire canonical names (a version after '|' is ignored), or NULL. */
+/* The form a Questionnaire canonical names (see above), or NULL. */
 const form *fhir_form_of(const formset *fs, const char *url);
+/* The form whose items the linkIds of a QuestionnaireResponse's items (and groups) name: every linkId that is
+ * not a total must be an item of it; of several such forms the smallest (a PHQ-2 is also inside a PHQ-9).
+ * NULL when none. */
+const form *fhir_form_by_items(const formset *fs, json_t *items);
 const char *fhir_link_id(const form *f, int item);
-/* The item a linkId names (LOINC code or item id, with or without a leading '/'), or -1. */
+/* The item a linkId names (LOINC code, item id or one of its fhir_links, with or without a leading '/'), or -1. */
 int fhir_item_of(const form *f, const char *link_id);
+/* Whether a linkId names the form's stated total ("total", the total's LOINC code or a fhir_total_links). */
+bool fhir_is_total_link(const form *f, const char *link_id);
 /* The system and code of a form's total Observation. */
 void fhir_total_code(const form *f, const char **system, const char **code);
+
+/* How choice c of item i is coded: LOINC where it has a code, else the local system (system holds room for
+ * the local name). */
+void fhir_answer_coding(const form *f, int item, int c, char *system, size_t size, const char **code);
+/* The choice of item i one FHIR answer (an element of QuestionnaireResponse.item.answer) gives, or -1; *refused
+ * is set for the local code "refused". */
+int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused);
 
 #endif

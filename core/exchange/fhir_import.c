@@ -76,49 +76,155 @@ static bool answer_text(json_t *item, char *out, size_t size) {
     return true;
 }
 
+/* A number stated as a total: valueInteger, an integral valueDecimal, or valueQuantity.value (the US Core
+ * example states 12 as valueDecimal, the SDC one 13 as a Quantity). */
+static bool stated_number(json_t *holder, long long *out) {
+    json_t *v = json_object_get(holder, "valueInteger");
+    if (!json_is_integer(v)) v = json_object_get(holder, "valueDecimal");
+    if (!json_is_number(v)) v = json_object_get(json_object_get(holder, "valueQuantity"), "value");
+    if (!json_is_number(v)) return false;
+    double d = json_number_value(v);
+    *out = (long long)d;
+    if ((double)*out != d) *out = -1; /* 12.5 is no total of whole answers: disagrees with any */
+    return true;
+}
+
+/* Whether reference r names the resource at qr (its fullUrl, Type/id, or an absolute URL ending in Type/id). */
+static bool names(const res *qr, const char *type, const char *r) {
+    if (!r || !*r) return false;
+    if (*qr->url && !strcmp(r, qr->url)) return true;
+    const char *id = json_string_value(json_object_get(qr->resource, "id"));
+    if (!id) return false;
+    char local[200];
+    snprintf(local, sizeof local, "%s/%s", type, id);
+    size_t n = strlen(local), rn = strlen(r);
+    return !strcmp(r, local) || (rn > n && r[rn - n - 1] == '/' && !strcmp(r + rn - n, local));
+}
+
 /* A stated total: an item `total` (or the total's code) of the response itself, or an Observation of the
  * bundle derived from it with the form's total code. */
 static bool stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item, long long *out) {
-    if (total_item) {
-        json_t *a = json_array_get(json_object_get(total_item, "answer"), 0);
-        json_t *v = json_object_get(a, "valueInteger");
-        if (json_is_integer(v)) {
-            *out = json_integer_value(v);
-            return true;
-        }
-    }
+    if (total_item && stated_number(json_array_get(json_object_get(total_item, "answer"), 0), out)) return true;
     const char *sys, *code;
     fhir_total_code(f, &sys, &code);
-    const char *qid = json_string_value(json_object_get(qr->resource, "id"));
-    char local[160] = "";
-    if (qid) snprintf(local, sizeof local, "QuestionnaireResponse/%s", qid);
     for (int i = 0; i < n; i++) {
         json_t *o = all[i].resource;
         if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) continue;
         bool from_it = false, coded = false;
         size_t k;
         json_t *d;
-        json_array_foreach(json_object_get(o, "derivedFrom"), k, d) {
-            const char *r = json_string_value(json_object_get(d, "reference"));
-            if (r && ((*qr->url && !strcmp(r, qr->url)) || (*local && !strcmp(r, local)))) from_it = true;
-        }
+        json_array_foreach(json_object_get(o, "derivedFrom"), k, d)
+            if (names(qr, "QuestionnaireResponse", json_string_value(json_object_get(d, "reference")))) from_it = true;
         json_array_foreach(json_object_get(json_object_get(o, "code"), "coding"), k, d) {
             const char *s = json_string_value(json_object_get(d, "system")), *c = json_string_value(json_object_get(d, "code"));
             if (s && c && !strcmp(s, sys) && !strcmp(c, code)) coded = true;
         }
-        json_t *v = json_object_get(o, "valueInteger");
-        if (from_it && coded && json_is_integer(v)) {
-            *out = json_integer_value(v);
-            return true;
-        }
+        if (from_it && coded && stated_number(o, out)) return true;
     }
     return false;
 }
 
-static bool is_total_link(const form *f, const char *link) {
-    if (!link) return false;
-    if (link[0] == '/') link++;
-    return !strcmp(link, "total") || (f->total_loinc && !strcmp(link, f->total_loinc));
+/* The items of a response with groups opened (any depth): a group is an item with items and no answer. */
+static void flatten(json_t *items, json_t *flat) {
+    size_t k;
+    json_t *it;
+    json_array_foreach(items, k, it) {
+        json_t *sub = json_object_get(it, "item");
+        if (json_is_array(sub) && !json_object_get(it, "answer")) flatten(sub, flat);
+        else json_array_append(flat, it);
+    }
+}
+
+/* What an answer that fits no choice looked like, for the message. */
+static void answer_shown(json_t *a, char *out, size_t size) {
+    json_t *c = json_object_get(a, "valueCoding");
+    const char *code = json_string_value(json_object_get(c, "code"));
+    const char *system = json_string_value(json_object_get(c, "system"));
+    char t[80], u[100];
+    if (code) {
+        text_for_display(code, 40, t, sizeof t);
+        text_for_display(system ? system : "no system", 60, u, sizeof u);
+        snprintf(out, size, "code `%s` (%s)", t, u);
+    } else {
+        char *d = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+        text_for_display(d ? d : "?", 60, t, sizeof t);
+        free(d);
+        snprintf(out, size, "%s", t);
+    }
+}
+
+/* The codes an item takes, for the message: its LOINC answer codes (when it has them) and triage's own. */
+static void choices_shown(const form *f, int item, char *out, size_t size) {
+    const scale *sc = form_item_scale(f, item);
+    size_t used = 0;
+    out[0] = '\0';
+    for (int c = 0; sc && c < sc->n && used + 2 < size; c++) {
+        const char *la = form_answer_loinc(f, item, c);
+        int w = snprintf(out + used, size - used, "%s%s%s%s%s", c ? ", " : "", la ? la : "", la ? " (" : "",
+                         sc->choices[c].code, la ? ")" : "");
+        if (w < 0) break;
+        used += (size_t)w < size - used ? (size_t)w : size - used - 1;
+    }
+}
+
+/* One item's answer into r->answers[idx]; problems name the linkId. */
+static void read_item(const form *f, int idx, json_t *it, const char *w, const char *shown, response *r, problems *p) {
+    const form_item *fi = &f->items[idx];
+    json_t *answers = json_object_get(it, "answer");
+    char why[512], seen_as[200];
+    /* the record form (the intake): identity comes from the Patient, so its text and date items are not
+     * read here; a multi item (the presenting concerns) takes every answer given */
+    if (f->kind == FORM_RECORD && (fi->type == ITEM_TEXT || fi->type == ITEM_DATE)) return;
+    if (fi->type == ITEM_MULTI) {
+        uint32_t mask = 0;
+        size_t ai;
+        json_t *a;
+        json_array_foreach(answers, ai, a) {
+            bool refused;
+            int ci = fhir_answer_choice(f, idx, a, &refused);
+            if (ci < 0) {
+                answer_shown(a, seen_as, sizeof seen_as);
+                choices_shown(f, idx, why, sizeof why);
+                problem(p, "%s: linkId `%s` (%s.%s): answer %zu, %s, is not one of %s", w, shown, f->id, fi->id, ai,
+                        seen_as, why);
+            } else {
+                mask |= 1u << ci;
+            }
+        }
+        if (mask) r->answers[idx] = (answer){ANS_VALUE, (int32_t)mask};
+        return;
+    }
+    if (json_array_size(answers) > 1) {
+        /* a single-choice item with several answers: which one the client gave is not known */
+        problem(p, "%s: linkId `%s` (%s.%s) has %zu answers; a single-choice item takes one", w, shown, f->id, fi->id,
+                json_array_size(answers));
+        return;
+    }
+    json_t *a = json_array_get(answers, 0);
+    if (!a) {
+        problem(p, "%s: linkId `%s` (%s.%s): no answer (valueCoding, valueInteger, valueDecimal, valueString or "
+                   "valueBoolean)", w, shown, f->id, fi->id);
+        return;
+    }
+    if (form_item_scale(f, idx)) {
+        bool refused;
+        int ci = fhir_answer_choice(f, idx, a, &refused);
+        if (refused) r->answers[idx] = (answer){ANS_REFUSED, 0};
+        else if (ci >= 0) r->answers[idx] = (answer){ANS_VALUE, form_item_scale(f, idx)->choices[ci].value};
+        else {
+            answer_shown(a, seen_as, sizeof seen_as);
+            choices_shown(f, idx, why, sizeof why);
+            problem(p, "%s: linkId `%s` (%s.%s): %s is not an answer to this item (expected one of %s)", w, shown,
+                    f->id, fi->id, seen_as, why);
+        }
+        return;
+    }
+    char text[128];
+    if (!answer_text(it, text, sizeof text)) {
+        problem(p, "%s: linkId `%s` (%s.%s): no answer (valueInteger or valueString)", w, shown, f->id, fi->id);
+        return;
+    }
+    if (!answer_parse(f, idx, text, &r->answers[idx], why, sizeof why)) problem(p, "%s: linkId `%s`: %s", w, shown, why);
 }
 
 /* Reads one response into r; problems are listed, naming the resource and the linkId. */
@@ -127,33 +233,32 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     where(qr, w, sizeof w);
     json_t *o = qr->resource;
     const char *canon = json_string_value(json_object_get(o, "questionnaire"));
+    json_t *flat = json_array();
+    flatten(json_object_get(o, "item"), flat);
+    /* by its canonical (LOINC's panel, ours, an alias), else by what its linkIds name */
     r->f = fhir_form_of(&e->forms, canon);
+    if (!r->f) r->f = fhir_form_by_items(&e->forms, json_object_get(o, "item"));
     r->subject = json_string_value(json_object_get(json_object_get(o, "subject"), "reference")) ?: "";
     if (!r->f) {
         char shown[120];
         text_for_display(canon ? canon : "(none)", 80, shown, sizeof shown);
-        problem(p, "%s: questionnaire `%s` is not a questionnaire triage scores", w, shown);
+        problem(p, "%s: questionnaire `%s` is not a questionnaire triage scores, and its linkIds are not the items of "
+                   "one (LOINC item codes or triage's item ids)", w, shown);
+        json_decref(flat);
         return;
     }
     const form *f = r->f;
     for (int i = 0; i < FORM_MAX_ITEMS; i++) r->answers[i] = (answer){ANS_UNANSWERED, 0};
     bool seen[FORM_MAX_ITEMS] = {false};
     json_t *total_item = NULL;
-    /* items, and the items of groups one level down */
-    json_t *flat = json_array();
+    if (!json_is_array(json_object_get(o, "item"))) problem(p, "%s: no item array", w);
     size_t k;
     json_t *it;
-    json_array_foreach(json_object_get(o, "item"), k, it) {
-        json_t *sub = json_object_get(it, "item");
-        if (json_is_array(sub) && !json_object_get(it, "answer")) json_array_extend(flat, sub);
-        else json_array_append(flat, it);
-    }
-    if (!json_is_array(json_object_get(o, "item"))) problem(p, "%s: no item array", w);
     json_array_foreach(flat, k, it) {
         const char *link = json_string_value(json_object_get(it, "linkId"));
         char shown[80];
         text_for_display(link ? link : "(none)", 40, shown, sizeof shown);
-        if (is_total_link(f, link)) {
+        if (fhir_is_total_link(f, link)) {
             total_item = it;
             continue;
         }
@@ -167,67 +272,36 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
             continue;
         }
         seen[idx] = true;
-        char text[128], why[512];
-        const form_item *fi = &f->items[idx];
-        /* the record form (the intake): identity comes from the Patient, so its text and date items are not
-         * read here; a multi item (the presenting concerns) takes every answer given */
-        if (f->kind == FORM_RECORD && (fi->type == ITEM_TEXT || fi->type == ITEM_DATE)) continue;
-        if (fi->type == ITEM_MULTI) {
-            const scale *sc = form_item_scale(f, idx);
-            uint32_t mask = 0;
-            size_t ai;
-            json_t *a;
-            json_array_foreach(json_object_get(it, "answer"), ai, a) {
-                const char *code = json_string_value(json_object_get(json_object_get(a, "valueCoding"), "code"));
-                int ci = code && sc ? scale_code_index(sc, code) : -1;
-                if (ci < 0) {
-                    answer_choices(f, idx, why, sizeof why);
-                    problem(p, "%s: linkId `%s` (%s.%s): answer %zu is not one of %s", w, shown, f->id, fi->id, ai, why);
-                } else {
-                    mask |= 1u << ci;
-                }
-            }
-            if (mask) r->answers[idx] = (answer){ANS_VALUE, (int32_t)mask};
-            continue;
-        }
-        if (json_array_size(json_object_get(it, "answer")) > 1) {
-            /* a single-choice item with several answers: which one the client gave is not known */
-            problem(p, "%s: linkId `%s` (%s.%s) has %zu answers; a single-choice item takes one", w, shown, f->id,
-                    fi->id, json_array_size(json_object_get(it, "answer")));
-            continue;
-        }
-        if (!answer_text(it, text, sizeof text)) {
-            problem(p, "%s: linkId `%s` (%s.%s): no answer (valueCoding, valueString, valueInteger or valueBoolean)", w,
-                    shown, f->id, f->items[idx].id);
-            continue;
-        }
-        if (!answer_parse(f, idx, text, &r->answers[idx], why, sizeof why))
-            problem(p, "%s: linkId `%s`: %s", w, shown, why);
+        read_item(f, idx, it, w, shown, r, p);
     }
     json_decref(flat);
     score_result sr;
     score_form(f, r->answers, &sr);
     long long stated;
     if (stated_total(all, n, qr, f, total_item, &stated)) {
-        if (!sr.has_total) problem(p, "%s: states a total, but %s has none", w, f->id);
-        else if (!sr.complete) problem(p, "%s: states a total %lld, but %s is incomplete (%d of %d answered)", w, stated,
-                                       f->id, sr.n_answered, sr.n_visible);
+        const char *tl = total_item ? json_string_value(json_object_get(total_item, "linkId")) : NULL;
+        char tw[80];
+        if (tl) {
+            char t[48];
+            text_for_display(tl, 40, t, sizeof t);
+            snprintf(tw, sizeof tw, " (linkId `%s`)", t);
+        } else snprintf(tw, sizeof tw, " (its Observation)");
+        if (!sr.has_total) problem(p, "%s: states a total%s, but %s has none", w, tw, f->id);
+        else if (!sr.complete) problem(p, "%s: states a total %lld%s, but %s is incomplete (%d of %d answered)", w,
+                                       stated, tw, f->id, sr.n_answered, sr.n_visible);
         else if (stated != sr.total)
-            problem(p, "%s: the stated total %lld disagrees with the total of its answers, %d (%s)", w, stated, sr.total,
-                    f->id);
+            problem(p, "%s: the stated total %lld%s disagrees with the total of its answers, %d (%s)", w, stated, tw,
+                    sr.total, f->id);
     }
 }
 
-/* A Patient of the bundle by reference. */
+/* A Patient of the bundle by reference: its fullUrl (urn:uuid:...), Patient/id, or an absolute URL ending so. */
 static json_t *patient_of(const res *all, int n, const char *ref) {
     if (!ref || !*ref) return NULL;
     for (int i = 0; i < n; i++) {
         json_t *o = all[i].resource;
         if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Patient") != 0) continue;
-        const char *id = json_string_value(json_object_get(o, "id"));
-        char local[120] = "";
-        if (id) snprintf(local, sizeof local, "Patient/%s", id);
-        if ((*all[i].url && !strcmp(all[i].url, ref)) || (*local && !strcmp(local, ref))) return o;
+        if (names(&all[i], "Patient", ref)) return o;
     }
     return NULL;
 }
@@ -373,6 +447,19 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
     int n = 0;
     res *all = NULL;
     if (type && !strcmp(type, "Bundle")) {
+        /* what a server or a form filler sends: a collection, a transaction or batch to post, a search result
+         * (a Bundle without a type is read as a collection; a history or a message is not a set of screens) */
+        const char *btype = json_string_value(json_object_get(root, "type"));
+        static const char *const kinds[] = {"collection", "transaction", "batch", "searchset"};
+        bool known = !json_object_get(root, "type");
+        for (int k = 0; k < 4 && btype; k++) known = known || !strcmp(btype, kinds[k]);
+        if (!known) {
+            char shown[60];
+            text_for_display(btype ? btype : "(none)", 40, shown, sizeof shown);
+            snprintf(err, errsize, "Bundle.type `%s`: expected collection, transaction, batch or searchset", shown);
+            json_decref(root);
+            return false;
+        }
         json_t *entries = json_object_get(root, "entry");
         size_t k;
         json_t *en;
@@ -423,9 +510,11 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
             sj->phone = patient_phone(pt);
             sj->birth = json_string_value(json_object_get(pt, "birthDate"));
             if (!sj->name || !*sj->name) {
-                char w[160];
+                char w[160], ref[100];
                 where(&all[i], w, sizeof w);
-                problem(&p, "%s: its subject names no Patient with a name in this file: give --client ID", w);
+                text_for_display(*sj->ref ? sj->ref : "none", 60, ref, sizeof ref);
+                problem(&p, "%s: no Patient with a name in this file for its subject (%s): to import it for a client "
+                            "triage already has, give --client ID (triage import fhir FILE --client ID)", w, ref);
                 sj->name = "";
             }
         }
@@ -453,6 +542,9 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
         if (strlen(err) + strlen(more) < errsize) strcat(err, more);
     }
     out->responses = nr;
+    /* every intake of the file in one transaction: a failure at the last one leaves none saved */
+    bool batch = ok && db_batch_begin(s->db, err, errsize);
+    ok = ok && batch;
     for (int g = 0; ok && g < ns; g++) {
         ok = save_group(s, e, rs, nr, g, &subjects[g], out, err, errsize);
         progress_report(s->progress, "clients' intakes saved", g + 1, ns);
@@ -461,6 +553,18 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
         char detail[64];
         snprintf(detail, sizeof detail, "fhir %d responses, %d intakes", nr, out->intakes);
         session_audit(s, "import", "", detail);
+    }
+    if (batch) {
+        char why[256] = "";
+        if (!db_batch_end(s->db, ok, why, sizeof why) && ok) {
+            snprintf(err, errsize, "%s", why);
+            ok = false;
+        }
+    }
+    if (!ok) {
+        out->save_failed = p.problems == 0;
+        out->intakes = out->clients_created = out->clients_matched = 0;
+        out->first_intake[0] = '\0';
     }
     free(rs);
     free(subjects);

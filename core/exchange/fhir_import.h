@@ -19,6 +19,7 @@ typedef struct {
     int intakes;
     int clients_created, clients_matched;
     char first_intake[STORE_ID_LEN];
+    bool save_failed; /* the file was sound but saving it failed (disk, busy): nothing saved, a runtime error */
 } import_result;
 
 /* client_id: every response is for this existing client (may be NULL). On refusal err holds one line per

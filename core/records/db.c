@@ -43,12 +43,14 @@ void db_error(database *db, store_status st, const char *what, char *err, size_t
 }
 
 bool db_begin(database *db, char *err, size_t errsize) {
+    if (db->batch) return !db->batch_doomed;
     store_status st = db->ops->begin(db->st);
     if (st != ST_OK) db_error(db, st, "cannot start a write", err, errsize);
     return st == ST_OK;
 }
 
 bool db_commit(database *db, char *err, size_t errsize) {
+    if (db->batch) return !db->batch_doomed;
     store_status st = db->ops->commit(db->st);
     if (st != ST_OK) {
         db_error(db, st, st == ST_FULL ? "nothing was saved: the disk is full" : "nothing was saved", err, errsize);
@@ -58,7 +60,29 @@ bool db_commit(database *db, char *err, size_t errsize) {
 }
 
 void db_rollback(database *db) {
-    if (db->st) db->ops->rollback(db->st);
+    if (db->batch) db->batch_doomed = true;
+    else if (db->st) db->ops->rollback(db->st);
+}
+
+bool db_batch_begin(database *db, char *err, size_t errsize) {
+    if (db->batch) {
+        snprintf(err, errsize, "%s: a batch of writes is already open", db->path);
+        return false;
+    }
+    if (!db_begin(db, err, errsize)) return false;
+    db->batch = true;
+    db->batch_doomed = false;
+    return true;
+}
+
+bool db_batch_end(database *db, bool commit, char *err, size_t errsize) {
+    if (!db->batch) return false;
+    bool doomed = db->batch_doomed;
+    db->batch = db->batch_doomed = false;
+    if (commit && !doomed) return db_commit(db, err, errsize);
+    db_rollback(db);
+    if (commit) snprintf(err, errsize, "nothing was saved");
+    return false;
 }
 
 bool db_change_marks(database *db, int64_t *version, int64_t *local) {

@@ -30,6 +30,8 @@ typedef struct {
      * keyless tick's raise is checked against (NULL: the built-in defaults). */
     const vault *row_key;
     const queue_policy *row_policy;
+    /* Inside db_batch_begin .. db_batch_end: the writes join one transaction (see there). */
+    bool batch, batch_doomed;
 } database;
 
 void db_settings_from_config(const config *c, db_settings *out);
@@ -41,6 +43,12 @@ void db_close(database *db);
 bool db_begin(database *db, char *err, size_t errsize);
 bool db_commit(database *db, char *err, size_t errsize);
 void db_rollback(database *db);
+/* Several writes saved as one, each written as usual (db_begin .. db_commit): between these two every
+ * db_begin and db_commit joins the one transaction and a db_rollback dooms it, so a file of many intakes
+ * (`import fhir`) is saved whole or not at all. db_batch_end commits when commit is true and nothing was
+ * rolled back, else rolls back; false with why when nothing was saved. */
+bool db_batch_begin(database *db, char *err, size_t errsize);
+bool db_batch_end(database *db, bool commit, char *err, size_t errsize);
 /* What tells a desk that the database changed: another connection's commits move *version (SQLite's
  * data_version), this connection's own move *local. False when the database cannot be read. */
 bool db_change_marks(database *db, int64_t *version, int64_t *local);

@@ -573,6 +573,45 @@ void vault_wipe_free(void *p) {
     if (p) sodium_free(p);
 }
 
+bool vault_open_buf(const vault *v, const char *table, const char *column, const char *row_id,
+                    const unsigned char *ct, size_t ctlen, vault_buf *out) {
+    out->len = 0;
+    if (!v || !ct || ctlen < VAULT_FIELD_OVERHEAD || ct[0] != VAULT_FIELD_VERSION) return false;
+    size_t mlen = ctlen - VAULT_FIELD_OVERHEAD;
+    if (!out->p || out->cap < mlen + 1) {
+        size_t cap = out->cap ? out->cap : 4096;
+        while (cap < mlen + 1) cap *= 2;
+        if (out->p) sodium_free(out->p); /* wipes the old one */
+        out->p = sodium_malloc(cap);
+        out->cap = out->p ? cap : 0;
+        if (!out->p) return false;
+    }
+    size_t adlen;
+    unsigned char *ad = field_ad(table, column, row_id, &adlen);
+    if (!ad) return false;
+    unsigned long long got = 0;
+    int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(out->p, &got, NULL, ct + 1 + AEAD_NONCE,
+                                                        ctlen - 1 - AEAD_NONCE, ad, adlen, ct + 1, v->field_key);
+    free(ad);
+    if (rc != 0 || got != mlen) {
+        sodium_memzero(out->p, out->cap); /* whatever may have been written */
+        return false;
+    }
+    out->p[mlen] = '\0';
+    out->len = mlen;
+    return true;
+}
+
+void vault_buf_wipe(vault_buf *b) {
+    if (b->p && b->len) sodium_memzero(b->p, b->len + 1);
+    b->len = 0;
+}
+
+void vault_buf_free(vault_buf *b) {
+    if (b->p) sodium_free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
 /* ---- blind indexes ---- */
 
 uint32_t vault_blind_index(const vault *v, const char *kind, const char *normalised, int bits) {
@@ -615,6 +654,31 @@ void vault_pseudonym(const vault *v, const char *kind, const char *id, char out[
     sodium_memzero(&st, sizeof st);
     sodium_memzero(h, sizeof h);
     sodium_free(key);
+}
+
+unsigned char *vault_pseudonym_key(const vault *v) {
+    unsigned char *key = v ? sodium_malloc(VAULT_KEY_BYTES) : NULL;
+    if (key && crypto_kdf_derive_from_key(key, VAULT_KEY_BYTES, SUBKEY_PSEUDONYM, KDF_CONTEXT, v->data_key) != 0) {
+        sodium_free(key);
+        key = NULL;
+    }
+    return key;
+}
+
+void vault_pseudonym_with(const unsigned char *key, const char *kind, const char *id, char out[VAULT_PSEUDONYM_HEX]) {
+    out[0] = '\0';
+    if (!key || !kind || !id) return;
+    unsigned char h[16];
+    crypto_generichash_state st;
+    static const unsigned char nul = 0;
+    if (crypto_generichash_init(&st, key, VAULT_KEY_BYTES, sizeof h) == 0 &&
+        crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind)) == 0 &&
+        crypto_generichash_update(&st, &nul, 1) == 0 &&
+        crypto_generichash_update(&st, (const unsigned char *)id, strlen(id)) == 0 &&
+        crypto_generichash_final(&st, h, sizeof h) == 0)
+        sodium_bin2hex(out, VAULT_PSEUDONYM_HEX, h, sizeof h);
+    sodium_memzero(&st, sizeof st);
+    sodium_memzero(h, sizeof h);
 }
 
 /* ---- audit ---- */

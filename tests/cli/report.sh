@@ -127,6 +127,15 @@ check "...and keeps its newline inside the field" grep -q '^二行",139,' "$tmp/
 check "rows end with CRLF" sh -c "head -1 '$tmp/x.csv' | od -c | grep -q '\\\\r  \\\\n'"
 tri admin "$P\n" export --format csv --out "$tmp/x.csv"
 check "an existing file is never overwritten" sh -c "[ $rc -eq 1 ] && printf '%s' '$err' | grep -q 'already exists'"
+# the CSV's data dictionary: one row per column of the export, with its meaning, codes and units
+tri admin "$P\n" export --format csv --deidentify --dictionary "$tmp/dict.csv" --out "$tmp/xd.csv"
+check "csv --dictionary writes the data dictionary" has_out "its data dictionary: $tmp/dict.csv"
+dict_covers() { [ "$(head -1 "$1" | tr -d '\r' | tr ',' '\n')" = "$(sed 1d "$2" | cut -d, -f1 | tr -d '\r')" ]; }
+check "...a row for every column of the export, in order" dict_covers "$tmp/xd.csv" "$tmp/dict.csv"
+check "...with each answer's code, label and LOINC code, the bands, the units and the prorating rule" \
+    sh -c "grep -q '^phq9.item1,.*0=Not at all (LOINC LA6568-5)' '$tmp/dict.csv' && grep -q '^gad7.item2,.*2=More than half the days (LOINC LA18938-3)' '$tmp/dict.csv' && grep -q '^phq9.total,.*{score},44261-6' '$tmp/dict.csv' && grep -q '^phq9.band,.*moderate=Moderate (total 10-14)' '$tmp/dict.csv' && grep -q '^phq9.scoring,.*prorated=up to 2 missing' '$tmp/dict.csv'"
+tri admin "$P\n" export --format json --dictionary "$tmp/dict2.csv" --out "$tmp/x.jsonl"
+check "...only with the CSV" sh -c "[ $rc -eq 2 ] && [ ! -e '$tmp/dict2.csv' ]"
 tri admin "$P\n" export --format json --deidentify --out "$tmp/d.jsonl"
 check "de-identified JSON lines" has_out "de-identified"
 check "...without names, phones or birth dates" sh -c "! grep -q 'Yellow\|小明\|13800000\|\"name\"\|\"phone\":\|birth' '$tmp/d.jsonl'"
@@ -135,9 +144,35 @@ tri admin "$P\n" export --format json --deidentify --out "$tmp/d2.jsonl"
 check "pseudonyms are stable from one export to the next" cmp -s "$tmp/d.jsonl" "$tmp/d2.jsonl"
 tri admin "$P\n" export --format fhir --from 2026-03-01 --to 2026-03-02 --out "$tmp/b.json"
 check "FHIR export" has_out "exported 5 intakes"
-check "a Bundle with LOINC-coded PHQ-9 responses" sh -c "grep -q '\"questionnaire\": \"http://loinc.org/q/44249-1|1.0\"' '$tmp/b.json' && grep -q '\"linkId\": \"44250-9\"' '$tmp/b.json'"
-check "an Observation per total (LOINC 44261-6)" grep -q '"code": "44261-6"' "$tmp/b.json"
-check "a Task per open escalation with its deadline" sh -c "grep -q '\"resourceType\": \"Task\"' '$tmp/b.json' && grep -q '\"end\": \"2026-0' '$tmp/b.json'"
+check "a Bundle with LOINC-coded PHQ-9 responses" sh -c "grep -q '\"questionnaire\":\"http://loinc.org/q/44249-1\"' '$tmp/b.json' && grep -q '\"linkId\":\"44250-9\"' '$tmp/b.json' && ! grep -q '44249-1|' '$tmp/b.json'"
+check "an Observation per total (LOINC 44261-6)" grep -q '"code":"44261-6"' "$tmp/b.json"
+check "a Task per open escalation with its deadline" sh -c "grep -q '\"resourceType\":\"Task\"' '$tmp/b.json' && grep -q '\"end\":\"2026-0' '$tmp/b.json'"
+
+# an independent FHIR R4 check (tests/fhir-validate, installed by `make test`): the official R4 JSON schema and
+# every reference resolving inside its Bundle; a Bundle with a dangling reference must fail it
+tri admin "$P\n" export --format fhir --deidentify --from 2026-03-01 --to 2026-03-02 --out "$tmp/bd.json"
+sed '0,/"derivedFrom":\[{"reference":"urn:uuid:[0-9a-f]/s//"derivedFrom":[{"reference":"urn:uuid:x/' "$tmp/b.json" >"$tmp/dangling.json"
+sed '0,/"status":"final"/s//"status":"done"/' "$tmp/b.json" >"$tmp/badstatus.json"
+if [ -f tests/fhir-validate/node_modules/.installed ]; then
+    check "the FHIR exports are valid FHIR R4 with every reference resolved (independent validator)" \
+        node tests/fhir-validate/validate.js "$tmp/b.json" "$tmp/bd.json"
+    check "...and the validator fails a dangling reference and a status R4 has not" \
+        sh -c "node tests/fhir-validate/validate.js '$tmp/dangling.json' '$tmp/badstatus.json' | grep -c '^FAIL' | grep -qx 2"
+else
+    check "the FHIR validator is installed (make fhir-validator)" false
+fi
+# triage's forms as FHIR Questionnaires for an online pre-screen
+tri admin "$P\n" forms export --fhir "$tmp/q"
+check "forms export --fhir writes a Questionnaire per form" sh -c "[ $rc -eq 0 ] && [ -f '$tmp/q/phq9.json' ] && [ -f '$tmp/q/asq.json' ]"
+check "...with LOINC answers and their ordinal values, LOINC's canonical, no version of ours, and the Chinese" \
+    sh -c "grep -q '\"url\": \"http://loinc.org/q/44249-1\"' '$tmp/q/phq9.json' && grep -q 'LA6570-1' '$tmp/q/phq9.json' && grep -q 'ordinalValue' '$tmp/q/phq9.json' && grep -q '\"zh-CN\"' '$tmp/q/phq9.json' && ! grep -q '\"version\"' '$tmp/q/phq9.json'"
+check "...ASQ question 5 behind an enableWhen, the PHQ-9 total as a calculatedExpression" \
+    sh -c "grep -q enableWhen '$tmp/q/asq.json' && grep -q calculatedExpression '$tmp/q/phq9.json'"
+if [ -f tests/fhir-validate/node_modules/.installed ]; then
+    check "...each a valid FHIR R4 Questionnaire (independent validator)" node tests/fhir-validate/validate.js "$tmp"/q/*.json
+fi
+tri admin "$P\n" forms export --fhir "$tmp/q"
+check "...and never overwrites one" sh -c "[ $rc -ne 0 ] && printf '%s' '$err' | grep -q 'never overwritten'"
 
 # FHIR round trip into a second database: same scores
 DB2=$DB DB="$tmp/r2.db"
@@ -157,12 +192,12 @@ DB=$DB2
 
 # import refusals name the item
 python_free_edit() { sed "$1" "$tmp/b.json" >"$tmp/bad.json"; tri desk "$R\n" import fhir "$tmp/bad.json"; }
-python_free_edit '0,/"code": "2",/s//"code": "7",/'
+python_free_edit '0,/"code":"LA6570-1"/s//"code":"LA0000-0"/'
 check "a wrong answer code is refused naming the linkId" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'linkId \`44[0-9-]*\`.*phq9.item'"
 check "...and nothing is imported" has_err "nothing was imported\|QuestionnaireResponse"
-python_free_edit '0,/"valueInteger": \([0-9]*\)/s//"valueInteger": 99/'
-check "a wrong total is refused naming the response" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'stated total 99 disagrees'"
-python_free_edit '0,/"linkId": "44250-9"/s//"linkId": "44250-X"/'
+python_free_edit '0,/"valueInteger":\([0-9]*\)/s//"valueInteger":99/'
+check "a wrong total is refused naming the response" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'stated total 99 (its Observation) disagrees'"
+python_free_edit '0,/"linkId":"44250-9"/s//"linkId":"44250-X"/'
 check "an unknown linkId is refused" has_err 'linkId `44250-X` is not an item of phq9'
 printf '{"resourceType": "Bundle", "entry": [' >"$tmp/bad.json"
 tri desk "$R\n" import fhir "$tmp/bad.json"

@@ -27,7 +27,9 @@
 #include "erasure.h"
 #include "export.h"
 #include "facts.h"
+#include "fhir.h"
 #include "fhir_import.h"
+#include "fhir_questionnaire.h"
 #include "ids.h"
 #include "outcomes.h"
 #include "records.h"
@@ -332,6 +334,20 @@ static json_t *total_of(session *s, const char *intake, const char *form_id) {
     return t;
 }
 
+/* The saved assessment of an intake (level, reasons, scores). */
+static json_t *assessment_of(session *s, const char *intake) {
+    intake_rec meta;
+    char *body, *notes;
+    OK(intake_open(s, intake, &meta, &body, &notes, msg, sizeof msg));
+    json_t *root = json_loads(body, 0, NULL);
+    json_t *a = json_incref(json_object_get(root, "assessment"));
+    json_decref(root);
+    vault_wipe_free(body);
+    vault_wipe_free(notes);
+    intake_rec_free(&meta);
+    return a;
+}
+
 static void t_fhir_round_trip(void **state) {
     (void)state;
     char c1[STORE_ID_LEN], i1[STORE_ID_LEN], c2[STORE_ID_LEN], i2[STORE_ID_LEN];
@@ -344,7 +360,8 @@ static void t_fhir_round_trip(void **state) {
     assert_int_equal(n, 2);
     char *text = json_dumps(bundle, 0);
     json_decref(bundle);
-    assert_non_null(strstr(text, "\"http://loinc.org/q/44249-1|1.0\""));
+    assert_non_null(strstr(text, "\"http://loinc.org/q/44249-1\"")); /* LOINC's canonical, no version of ours */
+    assert_null(strstr(text, "44249-1|"));
     assert_non_null(strstr(text, "\"70274-6\"")); /* the GAD-7 total's Observation */
     import_result res;
     OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
@@ -369,6 +386,14 @@ static void t_fhir_round_trip(void **state) {
     a = total_of(W.admin, i1, "gad7"), b = total_of(W.admin, newest, "gad7");
     assert_int_equal(json_integer_value(a), 10);
     assert_true(json_equal(a, b));
+    json_decref(a);
+    json_decref(b);
+    /* ...the same level and the same reasons */
+    a = assessment_of(W.admin, i1), b = assessment_of(W.admin, newest);
+    assert_string_equal(json_string_value(json_object_get(a, "level")), json_string_value(json_object_get(b, "level")));
+    assert_true(json_array_size(json_object_get(a, "reasons")) > 0);
+    assert_true(json_equal(json_object_get(a, "reasons"), json_object_get(b, "reasons")));
+    assert_true(json_equal(json_object_get(a, "scores"), json_object_get(b, "scores")));
     json_decref(a);
     json_decref(b);
     free(text);
@@ -417,10 +442,10 @@ static void expect_refusal(const char *text, const char *needle) {
 static void t_import_refusals(void **state) {
     (void)state;
     expect_refusal("{\"resourceType\":\"Bundle\",\"entry\":[", "not valid JSON: line 1");
-    expect_refusal(QR_HEAD GAD7_OK("5") "]}}]}", "linkId `69733-4`: gad7.item3");
+    expect_refusal(QR_HEAD GAD7_OK("5") "]}}]}", "linkId `69733-4` (gad7.item3)");
     expect_refusal(QR_HEAD GAD7_OK("1") "," ITEM("99999-9", "1") "]}}]}", "linkId `99999-9` is not an item of gad7");
     expect_refusal(QR_HEAD GAD7_OK("1") ",{\"linkId\":\"70274-6\",\"answer\":[{\"valueInteger\":9}]}]}}]}",
-                   "entry[1] QuestionnaireResponse q1: the stated total 9 disagrees with the total of its answers, 3");
+                   "entry[1] QuestionnaireResponse q1: the stated total 9 (linkId `70274-6`) disagrees with the total of its answers, 3");
     expect_refusal("{\"resourceType\":\"Patient\"}", "resourceType");
     /* the right total is taken, as one intake of a new client */
     const char *good = QR_HEAD GAD7_OK("1") ",{\"linkId\":\"70274-6\",\"answer\":[{\"valueInteger\":3}]}]}}]}";
@@ -428,6 +453,322 @@ static void t_import_refusals(void **state) {
     OK(fhir_import(W.desk, &W.e, good, strlen(good), NULL, &res, msg, sizeof msg));
     assert_int_equal(res.intakes, 1);
     assert_int_equal(res.clients_created, 1);
+}
+
+/* ---- public FHIR examples (tests/fixtures/fhir/README.md names their sources, commits and licences) ---- */
+
+static char *fixture(const char *name, size_t *len) {
+    char path[200];
+    snprintf(path, sizeof path, "tests/fixtures/fhir/%s", name);
+    char *text = read_all(path, len);
+    if (!text) fail_msg("cannot read %s", path);
+    return text;
+}
+
+static long long saved_total(const char *intake, const char *form_id) {
+    json_t *t = total_of(W.admin, intake, form_id);
+    long long v = json_is_integer(t) ? json_integer_value(t) : -1;
+    json_decref(t);
+    return v;
+}
+
+/* HL7 US Core's PHQ-9 QuestionnaireResponse (HL7/US-Core, input/examples/QuestionnaireResponse-phq-9-example.json,
+ * commit 2a82499393a6327704b2c010bc3fbfc6f603168a): a canonical of its own, linkIds "/44250-9", LOINC answer
+ * codes (LA6570-1 ...), the total 12 as valueDecimal, and a subject (Patient/example) that is not in the file. */
+static void t_import_us_core_phq9(void **state) {
+    (void)state;
+    size_t len;
+    char *text = fixture("uscore-phq9-response.json", &len);
+    import_result res;
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, text, len, NULL, &res, msg, sizeof msg));
+    assert_non_null(strstr(msg, "give --client ID"));
+    assert_non_null(strstr(msg, "Patient/example"));
+    assert_null(strstr(msg, "not a questionnaire triage scores"));
+    assert_null(strstr(msg, "not an answer"));
+    char c[STORE_ID_LEN];
+    OK(client_create(W.desk, "Us Core", "13900002222", "1990-05-06", c, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, len, c, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+    assert_int_equal(saved_total(res.first_intake, "phq9"), 12);
+    free(text);
+}
+
+/* Responses as an LHC-Forms renderer sends them (constructed from the LHC-Forms PHQ-9 Questionnaire and
+ * LOINC's GAD-7 panel: see the fixtures' README), in a transaction Bundle with the Patient as a urn:uuid:
+ * LOINC answers, GAD-7 item 68509-9 answered LA18938-3 "More days than not" (2), totals as valueDecimal. */
+static void t_import_lhc_forms(void **state) {
+    (void)state;
+    size_t len;
+    char *text = fixture("lhcforms-phq9-gad7-bundle.json", &len);
+    import_result res;
+    OK(fhir_import(W.desk, &W.e, text, len, NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.responses, 2);
+    assert_int_equal(res.intakes, 1);
+    assert_int_equal(res.clients_created, 1);
+    assert_int_equal(saved_total(res.first_intake, "phq9"), 11);
+    assert_int_equal(saved_total(res.first_intake, "gad7"), 10);
+    free(text);
+}
+
+/* HL7 SDC's PHQ-9 example response (HL7/sdc, input/fsh/examples/questionnaireresponse-sdc-profile-example-PHQ9.fsh,
+ * commit 11f050cb801b6602ab9acb8c5bce72e56a256849, as JSON): it states a total of 13 while its answers add up to
+ * 10; it is refused naming the total, and nothing is saved. */
+static void t_import_sdc_phq9_wrong_total(void **state) {
+    (void)state;
+    size_t len;
+    char *text = fixture("sdc-phq9-response.json", &len);
+    char c[STORE_ID_LEN];
+    OK(client_create(W.desk, "Sdc Example", "13900003333", "1990-05-06", c, msg, sizeof msg));
+    import_result res;
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, text, len, c, &res, msg, sizeof msg));
+    if (!strstr(msg, "the stated total 13 (linkId `H1/TS`) disagrees with the total of its answers, 10 (phq9)"))
+        fail_msg("refusal: %s", msg);
+    assert_int_equal(res.intakes, 0);
+    /* with the total removed, the same answers are read (display of the SDC code system's own codes) */
+    json_t *root = json_loadb(text, len, 0, NULL);
+    json_t *items = json_object_get(json_array_get(json_object_get(root, "item"), 0), "item");
+    json_array_remove(items, json_array_size(items) - 1);
+    char *fixed = json_dumps(root, 0);
+    OK(fhir_import(W.desk, &W.e, fixed, strlen(fixed), c, &res, msg, sizeof msg));
+    assert_int_equal(saved_total(res.first_intake, "phq9"), 10);
+    free(fixed);
+    json_decref(root);
+    free(text);
+}
+
+/* The LOINC answer codes of forms/phq9.ini are LHC-Forms' own (lhncbc/lforms, test/data/R4/phq9.json, commit
+ * 182044b83b07fe6e7d1decc749fb81b6eb8b2115): every answerOption code, in order, and its ordinalValue. */
+static void t_phq9_codes_are_lhc_forms(void **state) {
+    (void)state;
+    size_t len;
+    char *text = fixture("lforms-phq9-questionnaire.json", &len);
+    json_t *q = json_loadb(text, len, 0, NULL);
+    const form *f = formset_find(&W.e.forms, "phq9");
+    size_t k, c;
+    json_t *it, *opt;
+    int checked = 0;
+    json_array_foreach(json_object_get(q, "item"), k, it) {
+        int idx = fhir_item_of(f, json_string_value(json_object_get(it, "linkId")));
+        json_t *opts = json_object_get(it, "answerOption");
+        if (idx < 0 || !json_is_array(opts)) continue;
+        assert_int_equal(json_array_size(opts), form_item_scale(f, idx)->n);
+        json_array_foreach(opts, c, opt) {
+            assert_string_equal(json_string_value(json_object_get(json_object_get(opt, "valueCoding"), "code")),
+                                form_answer_loinc(f, idx, (int)c));
+            bool refused;
+            assert_int_equal(fhir_answer_choice(f, idx, opt, &refused), (int)c);
+            checked++;
+        }
+    }
+    assert_int_equal(checked, 9 * 4 + 4);
+    json_decref(q);
+    free(text);
+}
+
+#define ONE_QR(answer9)                                                                                            \
+    "{\"resourceType\":\"QuestionnaireResponse\",\"questionnaire\":\"http://loinc.org/q/44249-1|2.72\",\"item\":["        \
+    "{\"linkId\":\"/44250-9\",\"answer\":[{\"valueInteger\":1}]},"                                                  \
+    "{\"linkId\":\"44255-8\",\"answer\":[{\"valueDecimal\":2}]},"                                                   \
+    "{\"linkId\":\"44259-0\",\"answer\":[{\"valueCoding\":{\"system\":\"urn:x\",\"code\":\"x\",\"extension\":[{\"url\":" \
+    "\"http://hl7.org/fhir/StructureDefinition/ordinalValue\",\"valueDecimal\":3}]}}]},"                               \
+    "{\"linkId\":\"44254-1\",\"answer\":[{\"valueCoding\":{\"code\":\"0\"}}]},"                                     \
+    "{\"linkId\":\"44251-7\",\"answer\":[{\"valueCoding\":{\"system\":\"urn:triage:answers:phq9\",\"code\":\"1\"}}]}," \
+    "{\"linkId\":\"44258-2\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}]}," \
+    "{\"linkId\":\"44252-5\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}]}," \
+    "{\"linkId\":\"44253-3\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}]}," \
+    "{\"linkId\":\"44260-8\",\"answer\":[" answer9 "]}]}"
+
+/* Every way an answer comes: valueInteger, valueDecimal, the ordinalValue extension, triage's code with or
+ * without its system, LOINC; a lone response; a decimal that is no choice is refused naming the item. */
+static void t_import_answer_forms(void **state) {
+    (void)state;
+    char c[STORE_ID_LEN];
+    OK(client_create(W.desk, "Answer Forms", "13900004444", "1990-05-06", c, msg, sizeof msg));
+    const char *good = ONE_QR("{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}");
+    import_result res;
+    OK(fhir_import(W.desk, &W.e, good, strlen(good), c, &res, msg, sizeof msg));
+    assert_int_equal(saved_total(res.first_intake, "phq9"), 7);
+    const char *bad = ONE_QR("{\"valueDecimal\":1.5}");
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, bad, strlen(bad), c, &res, msg, sizeof msg));
+    assert_non_null(strstr(msg, "linkId `44260-8` (phq9.item9)"));
+    /* LA18938-3 is item 68509-9's own code, not the PHQ-9's */
+    const char *wrong = ONE_QR("{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA18938-3\"}}");
+    assert_false(fhir_import(W.desk, &W.e, wrong, strlen(wrong), c, &res, msg, sizeof msg));
+    assert_non_null(strstr(msg, "code `LA18938-3` (http://loinc.org) is not an answer to this item"));
+}
+
+/* Bundles: searchset accepted, a history refused naming its type; two clients in one file where the second
+ * cannot be saved (a phone number past the limit) leave nothing saved, not the first. */
+static void t_import_bundles_all_or_nothing(void **state) {
+    (void)state;
+    char long_phone[300];
+    memset(long_phone, '1', sizeof long_phone - 1);
+    long_phone[sizeof long_phone - 1] = '\0';
+    const char *gad = "\"item\":[" ITEM("69725-0", "1") "," ITEM("68509-9", "1") "," ITEM("69733-4", "1") ","
+                      ITEM("69734-2", "0") "," ITEM("69735-9", "0") "," ITEM("69689-8", "0") "," ITEM("69736-7", "0") "]";
+    char text[8192];
+    snprintf(text, sizeof text,
+             "{\"resourceType\":\"Bundle\",\"type\":\"%s\",\"entry\":["
+             "{\"fullUrl\":\"urn:uuid:a\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"pa\",\"name\":[{\"text\":\"First Saved\"}]}},"
+             "{\"resource\":{\"resourceType\":\"QuestionnaireResponse\",\"questionnaire\":\"http://loinc.org/q/69737-5\","
+             "\"subject\":{\"reference\":\"Patient/pa\"},%s}},"
+             "{\"fullUrl\":\"http://example.org/fhir/Patient/pb\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"pb\",\"name\":[{\"text\":\"%s\"}]}},"
+             "{\"resource\":{\"resourceType\":\"QuestionnaireResponse\",\"questionnaire\":\"http://loinc.org/q/69737-5\","
+             "\"subject\":{\"reference\":\"http://example.org/fhir/Patient/pb\"},%s}}]}",
+             "history", gad, "Second Person", gad);
+    import_result res;
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_non_null(strstr(msg, "Bundle.type `history`"));
+    char again[8192];
+    snprintf(again, sizeof again, "%s", text);
+    memcpy(strstr(again, "history"), "searchs", 7); /* same length: "searchset" needs two more */
+    snprintf(text, sizeof text, "%.*ssearchset%s", (int)(strstr(again, "searchs") - again), again,
+             strstr(again, "searchs") + 7);
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 2);
+    client_plain *list = NULL;
+    int n = 0;
+    OK(client_find(W.desk, "First Saved", &list, &n, msg, sizeof msg));
+    assert_int_equal(n, 1);
+    client_list_free(list, n);
+    /* now the second client's phone number is too long to save (found only when saving, after the first
+     * client's intake was written): the first is not saved either */
+    char *second = strstr(text, "\"Second Person\"}]");
+    char big[16384];
+    snprintf(big, sizeof big, "%.*s\"Second Person\"}],\"telecom\":[{\"system\":\"phone\",\"value\":\"%s\"}]%s",
+             (int)(second - text), text, long_phone, second + strlen("\"Second Person\"}]"));
+    char *first = strstr(big, "First Saved");
+    memcpy(first, "Never Saved", 11);
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, big, strlen(big), NULL, &res, msg, sizeof msg));
+    assert_non_null(strstr(msg, "client.phone"));
+    assert_int_equal(res.intakes, 0);
+    OK(client_find(W.desk, "Never Saved", &list, &n, msg, sizeof msg));
+    assert_int_equal(n, 0);
+    client_list_free(list, n);
+}
+
+/* The export's Observation for a total: category survey, valueInteger, its band as a coded interpretation,
+ * derivedFrom the fullUrl of its response in the same Bundle; a prorated total (one PHQ-9 item missing) is
+ * marked with the prorated extension and a note; the Task of the open escalation points at a response of the
+ * Bundle (focus) and its Patient (for), with the deadline as restriction.period.end. */
+static void t_fhir_observation_and_task(void **state) {
+    (void)state;
+    char c[STORE_ID_LEN], i[STORE_ID_LEN];
+    save_intake(W.desk, "Pro Rated", "13911113333", "{\"phq9\":[null,2,2,2,2,2,2,2,0,\"very\"]}", c, i);
+    export_options o = {EXPORT_FHIR, T0, T0 + DAY, false, false};
+    int64_t n;
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    assert_non_null(bundle);
+    json_t *obs = NULL, *task = NULL;
+    size_t k;
+    json_t *en;
+    json_array_foreach(json_object_get(bundle, "entry"), k, en) {
+        json_t *r = json_object_get(en, "resource");
+        const char *type = json_string_value(json_object_get(r, "resourceType"));
+        if (!strcmp(type, "Observation")) obs = r;
+        if (!strcmp(type, "Task")) task = r;
+        assert_int_equal(strncmp(json_string_value(json_object_get(en, "fullUrl")), "urn:uuid:", 9), 0);
+    }
+    assert_non_null(obs);
+    assert_non_null(task); /* orange at least (no suicide-risk screen): an open escalation */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(
+                            json_object_get(obs, "category"), 0), "coding"), 0), "code")),
+                        "survey");
+    assert_int_equal(json_integer_value(json_object_get(obs, "valueInteger")), 16); /* 14 x 9 / 8 = 15.75 */
+    json_t *ext = json_array_get(json_object_get(obs, "extension"), 0);
+    assert_string_equal(json_string_value(json_object_get(ext, "url")), FHIR_PRORATED);
+    assert_true(json_is_true(json_object_get(ext, "valueBoolean")));
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(json_object_get(obs, "note"), 0), "text")),
+                           "prorated: 1 missing"));
+    json_t *interp = json_array_get(json_object_get(json_array_get(json_object_get(obs, "interpretation"), 0), "coding"), 0);
+    assert_string_equal(json_string_value(json_object_get(interp, "code")), "moderately_severe");
+    const char *from = json_string_value(json_object_get(json_array_get(json_object_get(obs, "derivedFrom"), 0), "reference"));
+    const char *focus = task ? json_string_value(json_object_get(json_object_get(task, "focus"), "reference")) : NULL;
+    bool from_found = false, focus_found = !task;
+    json_array_foreach(json_object_get(bundle, "entry"), k, en) {
+        const char *url = json_string_value(json_object_get(en, "fullUrl"));
+        const char *type = json_string_value(json_object_get(json_object_get(en, "resource"), "resourceType"));
+        if (!strcmp(url, from) && !strcmp(type, "QuestionnaireResponse")) from_found = true;
+        if (focus && !strcmp(url, focus) && !strcmp(type, "QuestionnaireResponse")) focus_found = true;
+    }
+    assert_true(from_found);
+    assert_true(focus_found);
+    if (task) {
+        assert_non_null(json_object_get(task, "code"));
+        assert_non_null(json_object_get(json_object_get(json_object_get(task, "restriction"), "period"), "end"));
+    }
+    json_decref(bundle);
+}
+
+/* What `forms export --fhir` writes comes back: for every scored form, a response filled from its own
+ * Questionnaire (each item's second answerOption, its ordinal summed into the total item, items behind an
+ * enableWhen left out) imports as one intake with that total; ASQ question 5 is behind an enableWhen on
+ * questions 1-4, and the texts carry their Chinese. */
+static void t_questionnaires_round_trip(void **state) {
+    (void)state;
+    char c[STORE_ID_LEN];
+    OK(client_create(W.desk, "Form Filler", "13900005555", "1990-05-06", c, msg, sizeof msg));
+    int scored = 0;
+    for (int f = 0; f < W.e.forms.n; f++) {
+        const form *fm = W.e.forms.v[f];
+        if (fm->kind != FORM_SCORED) continue;
+        json_t *q = fhir_questionnaire(fm);
+        json_t *qr = json_object(), *items = json_array();
+        json_object_set_new(qr, "resourceType", json_string("QuestionnaireResponse"));
+        json_object_set(qr, "questionnaire", json_object_get(q, "url"));
+        long long total = 0;
+        json_t *total_item = NULL;
+        size_t k;
+        json_t *it;
+        json_array_foreach(json_object_get(q, "item"), k, it) {
+            if (json_object_get(it, "enableWhen")) continue;
+            if (json_is_true(json_object_get(it, "readOnly"))) {
+                total_item = it;
+                continue;
+            }
+            json_t *opt = json_array_get(json_object_get(it, "answerOption"), 1);
+            json_t *ord = json_object_get(json_array_get(json_object_get(opt, "extension"), 0), "valueDecimal");
+            total += json_integer_value(ord);
+            json_t *a = json_object(), *ri = json_object();
+            json_object_set(a, "valueCoding", json_object_get(opt, "valueCoding"));
+            json_object_set(ri, "linkId", json_object_get(it, "linkId"));
+            json_object_set_new(ri, "answer", json_pack("[o]", a));
+            json_array_append_new(items, ri);
+        }
+        if (total_item) {
+            json_t *ri = json_object();
+            json_object_set(ri, "linkId", json_object_get(total_item, "linkId"));
+            json_object_set_new(ri, "answer", json_pack("[{s:I}]", "valueInteger", (json_int_t)total));
+            json_array_append_new(items, ri);
+            char *ext = json_dumps(json_object_get(total_item, "extension"), 0);
+            assert_non_null(strstr(ext, "calculatedExpression"));
+            free(ext);
+        }
+        json_object_set_new(qr, "item", items);
+        char *text = json_dumps(qr, 0);
+        import_result res;
+        OK(fhir_import(W.desk, &W.e, text, strlen(text), c, &res, msg, sizeof msg));
+        if (fm->has_total) assert_int_equal(saved_total(res.first_intake, fm->id), total);
+        if (!strcmp(fm->id, "asq")) {
+            json_t *q5 = json_array_get(json_object_get(q, "item"), 4);
+            assert_int_equal(json_array_size(json_object_get(q5, "enableWhen")), 4);
+            assert_string_equal(json_string_value(json_object_get(q5, "enableBehavior")), "any");
+        }
+        char *qtext = json_dumps(q, 0);
+        assert_non_null(strstr(qtext, "\"zh-CN\""));
+        assert_non_null(strstr(qtext, FHIR_ORDINAL));
+        free(qtext);
+        free(text);
+        json_decref(qr);
+        json_decref(q);
+        scored++;
+    }
+    assert_true(scored >= 4);
 }
 
 /* Erasure: the name, the note and even the sealed bytes of the name are gone from the files; the facts stay. */
@@ -759,6 +1100,14 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_k_floor, setup, teardown),
         cmocka_unit_test(t_csv_quoting),
         cmocka_unit_test_setup_teardown(t_fhir_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_us_core_phq9, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_lhc_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_sdc_phq9_wrong_total, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_phq9_codes_are_lhc_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_answer_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_bundles_all_or_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_questionnaires_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_fhir_observation_and_task, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(t_outcomes_and_stage, setup, teardown),

@@ -222,6 +222,46 @@ static void test_every_byte_flip_fails(void **state) {
     free(ct);
 }
 
+/* The export's opener (vault_open_buf): the same plaintext as vault_open into a buffer kept across fields,
+ * grown for a longer one, wiped by vault_buf_wipe; the same refusals for a moved or altered ciphertext; and
+ * the pseudonym key derived once gives the pseudonyms vault_pseudonym gives. */
+static void test_open_buf_and_pseudonym_key(void **state) {
+    (void)state;
+    vault_buf b = {0};
+    size_t n;
+    unsigned char *ct = seal_str(V, "clients", "phone", "r1", "13800138000", &n);
+    assert_true(vault_open_buf(V, "clients", "phone", "r1", ct, n, &b));
+    assert_int_equal(b.len, 11);
+    assert_string_equal((const char *)b.p, "13800138000");
+    unsigned char *keep = b.p;
+    vault_buf_wipe(&b);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(keep[0], 0);
+    assert_false(vault_open_buf(V, "clients", "phone", "r2", ct, n, &b)); /* another row */
+    ct[n - 1] ^= 1;
+    assert_false(vault_open_buf(V, "clients", "phone", "r1", ct, n, &b)); /* altered */
+    free(ct);
+    char big[10000];
+    memset(big, 'z', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    ct = seal_str(V, "intakes", "body", "i1", big, &n);
+    assert_true(vault_open_buf(V, "intakes", "body", "i1", ct, n, &b));
+    assert_true(b.cap > sizeof big - 1);
+    assert_string_equal((const char *)b.p, big);
+    free(ct);
+    vault_buf_free(&b);
+    assert_null(b.p);
+    unsigned char *key = vault_pseudonym_key(V);
+    assert_non_null(key);
+    char a[VAULT_PSEUDONYM_HEX], c[VAULT_PSEUDONYM_HEX];
+    vault_pseudonym(V, "client", "abc", a);
+    vault_pseudonym_with(key, "client", "abc", c);
+    assert_string_equal(a, c);
+    vault_pseudonym_with(key, "intake", "abc", c);
+    assert_string_not_equal(a, c);
+    vault_wipe_free(key);
+}
+
 static void test_moved_ciphertext_fails(void **state) {
     (void)state;
     const char *s = "13800138000";
@@ -691,6 +731,7 @@ int main(void) {
         cmocka_unit_test(test_ciphertext_hides_plaintext),
         cmocka_unit_test(test_every_byte_flip_fails),
         cmocka_unit_test(test_moved_ciphertext_fails),
+        cmocka_unit_test(test_open_buf_and_pseudonym_key),
         cmocka_unit_test(test_truncated_and_short_fail),
         cmocka_unit_test(test_fresh_nonce),
         cmocka_unit_test(test_seal_bad_arguments),
