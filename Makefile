@@ -39,7 +39,7 @@ REL      := $(B)/release
 ASAN     := $(B)/asan
 SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build
+.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build check-fresh
 .DELETE_ON_ERROR:
 # keep objects of the test binaries between runs
 .SECONDARY:
@@ -150,6 +150,11 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS)
 	@sh tests/run-suites.sh "$(UNIT_REL)" "$(UNIT_ASAN)"
+
+# the README's set-up commands on a fresh minimal Debian 12 root (debootstrap), /tmp on tmpfs and on disk;
+# not part of `make test`: it takes many minutes and Debian's package servers (tests/check-fresh.sh)
+check-fresh:
+	@sh tests/check-fresh.sh
 
 # every benchmark appends its headline rows to one file; summary.sh prints them as one table and writes
 # bench/results.md

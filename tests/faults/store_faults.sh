@@ -13,6 +13,12 @@ pass=0
 fail=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-sfault.XXXXXX")
 chmod 755 "$tmp" # the read-only cases run as nobody, who must reach the files
+# ...and the program and forms: a checkout in root's home (mode 0700, as on Debian) is closed to nobody, so
+# nobody gets copies here, in a directory it can read, wherever the checkout is
+mkdir -p "$tmp/share"
+cp "$T" "$tmp/share/triage"
+cp -R forms "$tmp/share/forms"
+chmod -R a+rX "$tmp/share"
 mnt=""
 cleanup() { [ -n "$mnt" ] && umount "$mnt" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
@@ -21,7 +27,7 @@ unset TRIAGE_CONFIG TRIAGE_NOW
 mkdir -p "$HOME"
 # a short busy timeout, so that "locked for longer than busy_timeout" takes a fraction of a second
 sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e 's/^busy_timeout_ms = 5000/busy_timeout_ms = 300/' \
-    -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" config.ini >"$tmp/config.ini"
+    -e "s#^forms_dir =\$#forms_dir = $tmp/share/forms#" config.ini >"$tmp/config.ini"
 chmod 644 "$tmp/config.ini"
 A=admin-passphrase-1 R=desk-passphrase-12
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
@@ -58,7 +64,9 @@ mkdir -p "$tmp/ro"
 chmod 777 "$tmp/ro"
 setup "$tmp/ro/t.db"
 chown -R nobody "$tmp/ro" 2>/dev/null
-if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then AS="setpriv --reuid=nobody --regid=nogroup --clear-groups"; fi
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    AS="setpriv --reuid=nobody --regid=nogroup --clear-groups" T_CHECKOUT=$T T=$tmp/share/triage
+fi
 if [ "$(id -u)" -ne 0 ] || [ -n "$AS" ]; then
     intake_json "Read Only Person"
     chmod 444 "$tmp/ro/t.db"
@@ -79,7 +87,7 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$AS" ]; then
 else
     skip "read-only cases: running as root without setpriv"
 fi
-AS=""
+AS="" T=${T_CHECKOUT:-$T}
 
 # locked by another program for longer than busy_timeout (300 ms here)
 setup "$tmp/lock.db"
