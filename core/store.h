@@ -316,6 +316,13 @@ typedef struct store_ops {
     store_status (*integrity_check)(store *s, char *msg, size_t size);
     /* An online copy with the backup API while others keep writing; dest must not exist; mode 0600. */
     store_status (*backup)(store *s, const char *dest, char *err, size_t errsize);
+    /* Replaces the database's whole content with that of the database file src, as one write: every
+     * connection, this one and other desks' that stay open, then reads either the old content or src's,
+     * never a mix, at its next read; the file at the path stays the file they opened. src is only read; it
+     * must be a triage database of this schema version that passes the integrity check (otherwise
+     * ST_NOT_TRIAGE, ST_TOO_NEW, ST_INVALID or ST_CORRUPT, naming src, and nothing changes). Refused while a
+     * transaction is open or once the file at the path was replaced under this connection. */
+    store_status (*restore)(store *s, const char *src, char *err, size_t errsize);
     /* Changes whenever another connection commits (PRAGMA data_version). */
     store_status (*data_version)(store *s, int64_t *v);
     /* Rows this connection has changed since it opened (its own commits do not move data_version). */

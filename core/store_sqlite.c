@@ -12,6 +12,7 @@
  * Test hook (documented in network_fs_of): TRIAGE_TEST_FSTYPE=<number> makes open treat the database as
  * also being on a filesystem of that type. It can only make open refuse, never accept a network one. */
 #include "store.h"
+#include "store_sqlite_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -532,6 +533,11 @@ struct store {
     char err[PATH_MAX + 512];
     int64_t busy_since; /* when the current wait for another desk's lock began (busy_wait) */
     uint32_t jitter;
+    /* the file this connection opened, and what became of it (store_sqlite_file.h): once it is anything but
+     * DBFILE_SAME this connection writes nothing more, and its WAL's frames were discarded */
+    dbfile_mark mark;
+    dbfile_verdict file;
+    bool file_handled;
 };
 
 /* ---- errors ---- */
@@ -616,6 +622,42 @@ static int full_if_no_space(sqlite3 *db, int rc) {
 }
 
 static bool is_busy(int rc) { return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED; }
+
+/* ---- the file at the path (store_sqlite_file.h) ---- */
+
+/* Whether the file at the path is still the one this connection opened, written by SQLite alone. The first
+ * time it is not, the WAL's frames are discarded (they belong to the old file and would damage the one now
+ * at the path) and closing will not checkpoint; from then on this connection refuses every write. */
+static bool file_still_ours(store *s) {
+    if (s->file == DBFILE_SAME) s->file = dbfile_check(s->db, s->path, &s->mark);
+    if (s->file == DBFILE_SAME) return true;
+    if (!s->file_handled) {
+        if (s->file != DBFILE_DISCARDED) dbfile_discard_wal(s->db); /* else another desk did */
+        (void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+        s->file_handled = true;
+    }
+    return false;
+}
+
+/* The message for a connection whose file was replaced (fail() keeps it as the store's error). */
+static store_status fail_replaced(store *s, const char *what) {
+    return fail(s, ST_IO,
+                "Database %s: the file %s; it was left as it is now and nothing was written (%s). Quit every "
+                "desk on it and start triage again to use the file now at that path; restore backups only with "
+                "`triage restore`.",
+                s->path, dbfile_verdict_text(s->file), what);
+}
+
+/* Runs after every commit in place of SQLite's automatic checkpoint, which would copy the WAL into whatever
+ * file is at the path now: the same 1000-frame threshold, but only while the file is still this one. */
+static int checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames) {
+    store *s = ctx;
+    if (frames < 1000) return SQLITE_OK;
+    if (!file_still_ours(s)) return SQLITE_OK;
+    (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL); /* busy: next commit */
+    (void)dbfile_mark_take(db, s->path, &s->mark); /* this connection's own write of the file */
+    return SQLITE_OK;
+}
 
 /* Kinds of failure after which SQLite may already have rolled the transaction back, or left it in a state
  * that must not be committed: the transaction is ended so that "nothing was written" holds. */
@@ -1392,6 +1434,11 @@ static store_status connect_rw(store *s) {
     rc = query_int(s->db, "PRAGMA foreign_keys", &fk);
     if (rc != SQLITE_OK) return fail_rc(s, rc, "check foreign keys");
     if (fk != 1) return fail(s, ST_IO, "Database %s: this SQLite cannot enforce foreign keys.", s->path);
+    /* the file as opened (its -wal and -shm are open now; while another desk checkpoints, the first check
+     * takes the mark); checkpoints only while it stays this file */
+    (void)dbfile_mark_take(s->db, s->path, &s->mark);
+    if (!file_still_ours(s)) return fail_replaced(s, "it was not opened");
+    (void)sqlite3_wal_hook(s->db, checkpoint_if_ours, s);
     return migrate(s, ver);
 }
 
@@ -1511,6 +1558,8 @@ static void sq_close(store *s) {
     if (!s) return;
     if (s->db) {
         do_rollback(s);
+        /* closing checkpoints the WAL into the file at the path: only if it still is this connection's */
+        if (s->mark.taken) (void)file_still_ours(s);
         /* finalize returns the code of the statement's last step, already handled */
         for (int i = 0; i < S_COUNT; i++)
             if (s->st[i]) (void)sqlite3_finalize(s->st[i]);
@@ -1536,11 +1585,12 @@ static store_status sq_begin(store *s) {
      * later be applied to the new file, damaging it. Refuse to write; a new start opens the new file.
      * (tests/faults/store_faults.sh: "replaced while open".) */
     int moved = 0;
-    if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved)
-        return fail(s, ST_IO,
-                    "Database %s: the file was replaced or removed by another program while triage had it open; "
-                    "nothing was written. Quit and start triage again to use the file now at that path.",
-                    s->path);
+    if (s->file == DBFILE_SAME && sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
+        moved)
+        s->file = DBFILE_MOVED;
+    /* ...and a file copied over the path (same inode, new content) or found replaced by another desk, the
+     * same on tmpfs as on disk (store_sqlite_file.h) */
+    if (!file_still_ours(s)) return fail_replaced(s, "a write was refused");
     sqlite3_stmt *st = NULL;
     int rc = stmt(s, S_BEGIN, &st);
     if (rc != SQLITE_OK) return fail_rc(s, rc, "start a transaction");
@@ -2647,10 +2697,90 @@ static store_status sq_backup(store *s, const char *dest, char *err, size_t errs
     return ST_OK;
 }
 
+/* ---- restore ---- */
+
+/* src, opened read-only: a triage database of this connection's schema version that passes the integrity
+ * check. Returns the SQLite handle, or NULL with the store's error set (*st says which kind). */
+static sqlite3 *open_restore_source(store *s, const char *src, store_status *st) {
+    sqlite3 *from = NULL;
+    int rc = sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_extended_result_codes(from, 1);
+    if (rc == SQLITE_OK) rc = sqlite3_busy_timeout(from, s->busy_ms);
+    int64_t app = 0, ver = 0, objects = 0;
+    if (rc == SQLITE_OK) rc = read_ids(from, true, &app, &ver, &objects);
+    char check[256] = "";
+    if (rc == SQLITE_OK && app == APP_ID && ver == s->version) rc = query_text(from, "PRAGMA integrity_check", check, sizeof check);
+    if (rc != SQLITE_OK) {
+        *st = ST_CORRUPT;
+        fail(s, *st, "%s is not a database that can be read (%s); nothing was restored.", src,
+             from ? sqlite3_errmsg(from) : sqlite3_errstr(rc));
+    } else if (app != APP_ID) {
+        *st = ST_NOT_TRIAGE;
+        fail(s, *st, "%s is not a triage database (application_id 0x%08" PRIX32 "); nothing was restored.", src,
+             (uint32_t)app);
+    } else if (ver != s->version) {
+        *st = ver > s->version ? ST_TOO_NEW : ST_INVALID;
+        fail(s, *st,
+             "%s has schema version %" PRId64 " and %s has %d: restore only a backup of the same version; "
+             "nothing was restored.",
+             src, ver, s->path, s->version);
+    } else if (strcmp(check, "ok") != 0) {
+        *st = ST_CORRUPT;
+        fail(s, *st, "%s fails the integrity check (%s); nothing was restored.", src, check);
+    } else {
+        return from;
+    }
+    (void)sqlite3_close(from);
+    return NULL;
+}
+
+static store_status sq_restore(store *s, const char *src, char *err, size_t errsize) {
+    if (err && errsize) err[0] = '\0';
+    if (!s) return put_err(err, errsize, ST_INVALID, "No database is open.");
+    if (!src || !src[0] || strlen(src) >= PATH_MAX)
+        return put_err(err, errsize, invalid(s, "restore", "no backup file was given"), "%s", s->err);
+    if (!sqlite3_get_autocommit(s->db))
+        return put_err(err, errsize, invalid(s, "restore", "a transaction is open"), "%s", s->err);
+    if (!file_still_ours(s)) return put_err(err, errsize, fail_replaced(s, "nothing was restored"), "%s", s->err);
+    store_status x = ST_OK;
+    sqlite3 *from = open_restore_source(s, src, &x);
+    if (!from) return put_err(err, errsize, x, "%s", s->err);
+    /* Every page of src into this database in one step: one write transaction through this connection's WAL
+     * under the write lock (the backup API, this database as its destination). Other desks wait for the lock
+     * like for any write and read either the old content or src's at their next read, never a mix; the file
+     * stays the same file, so nothing of theirs is invalidated. */
+    int rc = SQLITE_OK;
+    sqlite3_backup *b = sqlite3_backup_init(s->db, "main", from, "main");
+    if (!b) {
+        rc = sqlite3_errcode(s->db);
+    } else {
+        int tries = s->busy_ms / RETRY_SLEEP_MS + LOCK_RETRIES;
+        for (int attempt = 0;; attempt++) {
+            rc = sqlite3_backup_step(b, -1);
+            if (rc == SQLITE_DONE || !is_busy(rc) || attempt >= tries) break;
+            (void)sqlite3_sleep(RETRY_SLEEP_MS);
+        }
+        int frc = sqlite3_backup_finish(b);
+        rc = rc == SQLITE_DONE ? frc : rc;
+    }
+    char why[256];
+    snprintf(why, sizeof why, "%s", sqlite3_errmsg(s->db));
+    (void)sqlite3_close(from);
+    if (rc != SQLITE_OK) {
+        rc = full_if_no_space(s->db, rc);
+        x = status_of(rc);
+        fail(s, x, "Database %s: restoring %s failed: %s (%s); nothing was restored.", s->path, src, reason_of(rc), why);
+        return put_err(err, errsize, x, "%s", s->err);
+    }
+    return ST_OK;
+}
+
 static store_status sq_data_version(store *s, int64_t *v) {
     if (!s) return ST_INVALID;
     if (v) *v = 0;
     if (!v) return invalid(s, "read the data version", "no result was given");
+    /* every desk polls here: a replaced file is found within a poll, and its WAL discarded at once */
+    if (!file_still_ours(s)) return fail_replaced(s, "this desk writes nothing more");
     sqlite3_stmt *st = NULL;
     int rc = stmt(s, S_DATA_VERSION, &st);
     if (rc == SQLITE_OK) rc = sqlite3_step(st);
@@ -3048,8 +3178,15 @@ static store_status sq_checkpoint(store *s, bool *complete) {
     if (!complete) return invalid(s, "checkpoint the WAL", "no result was given");
     *complete = false;
     if (!sqlite3_get_autocommit(s->db)) return invalid(s, "checkpoint the WAL", "a transaction is open");
+    if (!file_still_ours(s)) return fail_replaced(s, "the WAL was not checkpointed");
     int log = 0, done = 0;
-    int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    int rc = SQLITE_BUSY;
+    /* the checkpointer's lock is also held for an instant by each desk's poll (file_still_ours) */
+    for (int attempt = 0; attempt <= LOCK_RETRIES && is_busy(rc); attempt++) {
+        if (attempt) (void)sqlite3_sleep(RETRY_SLEEP_MS);
+        rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    }
+    (void)dbfile_mark_take(s->db, s->path, &s->mark); /* this connection's own write of the file */
     if (is_busy(rc)) return ST_OK; /* another desk is reading: the frames are overwritten later */
     if (rc != SQLITE_OK) return fail_rc(s, rc, "checkpoint the WAL");
     *complete = log == done;
@@ -3159,6 +3296,7 @@ const store_ops store_sqlite = {
     .update_sealed = sq_update_sealed,
     .integrity_check = sq_integrity_check,
     .backup = sq_backup,
+    .restore = sq_restore,
     .data_version = sq_data_version,
     .queue_put = sq_queue_put,
     .queue_get = sq_queue_get,
