@@ -25,11 +25,14 @@ WARN     := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prot
 HARDEN   := -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection -fPIE
 LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 CFLAGS   ?=
-BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(WARN) $(PKG_CFLAGS) $(INIPARSER_CFLAGS) \
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(WARN) $(PKG_CFLAGS) $(INIPARSER_CFLAGS) $(addprefix -I,$(CORE_DIRS)) -Itui -MMD -MP \
               -DTRIAGE_VERSION='"$(VERSION)"' -DTRIAGE_DATADIR='"$(DATADIR)"'
 LIBS      = $(PKG_LIBS) $(INIPARSER_LIBS) -lm
 
-CORE_SRC := $(sort $(wildcard core/*.c))
+# core/ is in sub-folders by layer (tests/layers.sh holds the order); each goes on the include path, so a
+# header is named by its file name alone.
+CORE_SRC := $(sort $(wildcard core/*/*.c core/*/*/*.c))
+CORE_DIRS := $(sort $(dir $(CORE_SRC)))
 TUI_SRC  := $(sort $(wildcard tui/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -41,8 +44,9 @@ SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanit
 
 .PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build check-fresh
 .DELETE_ON_ERROR:
-# keep objects of the test binaries between runs
-.SECONDARY:
+# keep the objects of the test binaries between runs (made through pattern rules, they would count as
+# intermediate and be deleted); unlike a bare .SECONDARY this still rebuilds an object that is missing
+.PRECIOUS: $(B)/%.o
 
 all: triage
 
@@ -51,32 +55,28 @@ $(B)/default_config.c: config.ini tests/gen-embed.sh
 	@mkdir -p $(B)
 	@echo "  GEN   $@"; sh tests/gen-embed.sh triage_default_config config.ini > $@
 
-# ---- release flavour ----
-$(REL)/%.o: %.c $(wildcard core/*.h tui/*.h)
-	@mkdir -p $(dir $@)
-	@echo "  CC    $@"; $(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) -c $< -o $@
+# ---- the build flavours, from one template: objects (with their header dependencies, -MMD -MP), the built-in
+# defaults and the core library. $(1): output folder, $(2): compiler, $(3): its flags, $(4): extra objects
+# in the library.
+define FLAVOUR
+$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	@echo "  CC    $$@"; $(2) $$(BASE_CFLAGS) $(3) -c $$< -o $$@
 
-$(REL)/default_config.o: $(B)/default_config.c
-	@mkdir -p $(dir $@)
-	@echo "  CC    $@"; $(CC) $(BASE_CFLAGS) $(HARDEN) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
+$(1)/default_config.o: $(B)/default_config.c
+	@mkdir -p $$(dir $$@)
+	@echo "  CC    $$@"; $(2) $$(BASE_CFLAGS) $(3) -Wno-missing-prototypes -c $$< -o $$@
 
-$(REL)/libtriage.a: $(CORE_SRC:%.c=$(REL)/%.o) $(REL)/default_config.o
-	@rm -f $@; echo "  AR    $@"; ar rcs $@ $^
+$(1)/libtriage.a: $(CORE_SRC:%.c=$(1)/%.o) $(1)/default_config.o $(4)
+	@rm -f $$@; echo "  AR    $$@"; ar rcs $$@ $$^
+endef
+
+# release (hardened), asan (address + undefined sanitizers), fuzz (clang, libFuzzer; defined below)
+$(eval $(call FLAVOUR,$(REL),$(CC),$(HARDEN) $(CFLAGS)))
+$(eval $(call FLAVOUR,$(ASAN),$(CC),$(SAN_FLAGS)))
 
 triage: $(TUI_SRC:%.c=$(REL)/%.o) $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) $(LDFLAGS) -o $@ $(TUI_SRC:%.c=$(REL)/%.o) $(REL)/libtriage.a $(LIBS)
-
-# ---- sanitizer flavour (unit suite and binary) ----
-$(ASAN)/%.o: %.c $(wildcard core/*.h tui/*.h tests/unit/*.h)
-	@mkdir -p $(dir $@)
-	@echo "  CC    $@"; $(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -c $< -o $@
-
-$(ASAN)/default_config.o: $(B)/default_config.c
-	@mkdir -p $(dir $@)
-	@echo "  CC    $@"; $(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -Wno-missing-prototypes -c $< -o $@
-
-$(ASAN)/libtriage.a: $(CORE_SRC:%.c=$(ASAN)/%.o) $(ASAN)/default_config.o
-	@rm -f $@; echo "  AR    $@"; ar rcs $@ $^
 
 # the program itself under the sanitizers: the scripted-screen suite runs against it too (make test)
 $(ASAN)/triage: $(TUI_SRC:%.c=$(ASAN)/%.o) $(ASAN)/libtriage.a
@@ -113,16 +113,7 @@ FUZZ_FLAGS   := -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,un
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ)/%)
 
-$(FUZZ)/%.o: %.c $(wildcard core/*.h tui/script.h tests/fuzz/*.h)
-	@mkdir -p $(dir $@)
-	@echo "  CLANG $@"; $(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_FLAGS) -c $< -o $@
-
-$(FUZZ)/default_config.o: $(B)/default_config.c
-	@mkdir -p $(dir $@)
-	@echo "  CLANG $@"; $(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_FLAGS) -Wno-missing-prototypes -c $< -o $@
-
-$(FUZZ)/libtriage.a: $(CORE_SRC:%.c=$(FUZZ)/%.o) $(FUZZ)/default_config.o $(FUZZ)/tui/script.o
-	@rm -f $@; echo "  AR    $@"; ar rcs $@ $^
+$(eval $(call FLAVOUR,$(FUZZ),$(FUZZ_CC),$(FUZZ_FLAGS),$(FUZZ)/tui/script.o))
 
 $(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ)/libtriage.a
 	@echo "  CLANG $@"; $(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
@@ -146,6 +137,10 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory triage
 	@sh tests/demo.sh
+
+# everything `make test` runs, built (no package installed, nothing run)
+check-build:
+	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS) $(BENCH)
 
 test: deps
 	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS)
@@ -182,3 +177,6 @@ uninstall:
 
 clean:
 	rm -rf $(B) triage
+
+# the header dependencies the compiler wrote (-MMD -MP)
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

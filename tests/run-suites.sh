@@ -44,7 +44,7 @@ for b in $unit_asan; do run_cmocka unit-asan "$b"; done
 
 # Command-line, fault, fuzz-corpus, scripted-screen and real-terminal (tmux) suites: each prints
 # "N passed, N failed" last.
-for s in tests/cli/*.sh tests/faults/*.sh tests/fuzz/*.sh tests/e2e/*.sh; do
+for s in tests/structure/*.sh tests/cli/*.sh tests/faults/*.sh tests/fuzz/*.sh tests/e2e/*.sh; do
     [ -f "$s" ] || continue
     kind=$(basename "$(dirname "$s")")
     log="$log_dir/${kind}_$(basename "$s" .sh).log"

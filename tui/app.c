@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/clock.h"
-#include "../core/secret.h"
+#include "clock.h"
+#include "secret.h"
 #include "ui.h"
 
 static long long monotonic_ns(void) {

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../core/assess.h"
-#include "../core/engine.h"
+#include "assess.h"
+#include "engine.h"
 #include "cli.h"
 
 static void print_json(json_t *o) {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../core/secret.h"
+#include "secret.h"
 #include "passphrase.h"
 
 

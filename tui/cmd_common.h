@@ -4,8 +4,8 @@
 
 #include <stdbool.h>
 
-#include "../core/engine.h"
-#include "../core/session.h"
+#include "engine.h"
+#include "session.h"
 #include "cli.h"
 
 /* Everything a store command needs, opened in order and closed in reverse. */

@@ -1,10 +1,10 @@
 /* `triage client erase` and `triage retention`: the right to erasure and the retention rules of config.ini
- * [retention]. What is removed and what is kept is decided in the core (core/erasure.h). */
+ * [retention]. What is removed and what is kept is decided in the core (core/records/erasure.h). */
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/clock.h"
-#include "../core/erasure.h"
+#include "clock.h"
+#include "erasure.h"
 #include "cli.h"
 #include "cmd_common.h"
 

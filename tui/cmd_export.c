@@ -1,18 +1,18 @@
 /* `triage export` and `triage import fhir`: records out (CSV, JSON lines, FHIR R4) and screens done
- * elsewhere in. The formats, the de-identification and the checks live in the core (core/export.h,
- * core/fhir_import.h). */
+ * elsewhere in. The formats, the de-identification and the checks live in the core (core/exchange/export.h,
+ * core/exchange/fhir_import.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/assess.h"
-#include "../core/clock.h"
-#include "../core/export.h"
-#include "../core/facts.h"
-#include "../core/fhir_import.h"
-#include "../core/roster_db.h"
-#include "../core/secret.h"
+#include "assess.h"
+#include "clock.h"
+#include "export.h"
+#include "facts.h"
+#include "fhir_import.h"
+#include "counselors.h"
+#include "secret.h"
 #include "cli.h"
 #include "cmd_common.h"
 

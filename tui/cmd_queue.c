@@ -8,10 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/clock.h"
-#include "../core/engine.h"
-#include "../core/queues.h"
-#include "../core/secret.h"
+#include "clock.h"
+#include "engine.h"
+#include "queue_items.h"
+#include "secret.h"
 #include "cli.h"
 #include "cmd_common.h"
 

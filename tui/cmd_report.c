@@ -6,12 +6,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/clock.h"
-#include "../core/facts.h"
-#include "../core/maintenance.h"
-#include "../core/outcomes.h"
-#include "../core/queues.h"
-#include "../core/report.h"
+#include "clock.h"
+#include "facts.h"
+#include "maintenance.h"
+#include "outcomes.h"
+#include "queue_items.h"
+#include "report.h"
 #include "cli.h"
 #include "cmd_common.h"
 

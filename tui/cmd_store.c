@@ -7,14 +7,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../core/assess.h"
-#include "../core/audit.h"
-#include "../core/engine.h"
-#include "../core/intake_finish.h"
-#include "../core/maintenance.h"
-#include "../core/records.h"
-#include "../core/roster_db.h"
-#include "../core/secret.h"
+#include "assess.h"
+#include "audit.h"
+#include "engine.h"
+#include "intake_finish.h"
+#include "maintenance.h"
+#include "records.h"
+#include "counselors.h"
+#include "secret.h"
 #include "cli.h"
 #include "cmd_common.h"
 #include "passphrase.h"

@@ -1,7 +1,7 @@
 /* `triage` with no command: the front desk in the terminal, on the configured database. */
 #include <stdio.h>
 
-#include "../core/roster_db.h"
+#include "counselors.h"
 #include "cli.h"
 #include "cmd_common.h"
 #include "ui.h"

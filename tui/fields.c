@@ -2,7 +2,7 @@
  * fields, typing edits the current one, secret fields show stars and are wiped when the form closes. */
 #include <string.h>
 
-#include "../core/secret.h"
+#include "secret.h"
 #include "ui.h"
 
 void field_form_draw(const field_form *f, int y, int x, int width) {

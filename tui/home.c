@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/clock.h"
+#include "clock.h"
 #include "ui.h"
 
 void home_draw(app *a, const layout *l) {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/clock.h"
+#include "clock.h"
 #include "script.h"
 #include "ui.h"
 

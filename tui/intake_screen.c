@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/answer_keys.h"
-#include "../core/clock.h"
-#include "../core/secret.h"
+#include "answer_keys.h"
+#include "clock.h"
+#include "secret.h"
 #include "ui.h"
 
 static const char *level_word(risk_level l) {
@@ -234,7 +234,7 @@ static bool draw_steps(int *row, int x, int width, int bottom, const char *steps
     return all;
 }
 
-/* The step set due now (core/wizard.c decides which), for the interview's channel: in the room, or on the
+/* The step set due now (core/clinical/wizard.c decides which), for the interview's channel: in the room, or on the
  * phone/online; while the channel is not known, both, the in-person list first. Every step is drawn whole:
  * a step cut off is a step not done, so when they do not all fit the box says so instead of cutting one. */
 static void draw_safety(app *a, const layout *l) {

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/clock.h"
-#include "../core/erasure.h"
+#include "clock.h"
+#include "erasure.h"
 #include "ui.h"
 
 /* A new red item (or one raised to red) moves the newest red level_since on, or adds to the red count; a red

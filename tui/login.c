@@ -3,7 +3,7 @@
 #include <string.h>
 #include <wctype.h>
 
-#include "../core/secret.h"
+#include "secret.h"
 #include "ui.h"
 
 /* Edits a UTF-8 buffer with one event: a character appended, Backspace removes the last character. */

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../core/clock.h"
-#include "../core/config.h"
-#include "../core/secret.h"
-#include "../core/util.h"
+#include "clock.h"
+#include "config.h"
+#include "secret.h"
+#include "util.h"
 #include "cli.h"
 #include "ui.h"
 

@@ -8,7 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../core/secret.h"
+#include "secret.h"
 
 /* One line from fd, byte by byte so that nothing after the newline is consumed (the next passphrase). */
 static bool read_line(int fd, char *buf, size_t size, size_t *len, bool *eof) {

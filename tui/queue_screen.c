@@ -7,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/clock.h"
-#include "../core/roster_db.h"
-#include "../core/secret.h"
+#include "clock.h"
+#include "counselors.h"
+#include "secret.h"
 #include "ui.h"
 
 static const char *const tab_keys[QT_COUNT] = {"tab_red", "tab_orange", "tab_yellow", "tab_green", "tab_overdue", "tab_by_hand_short"};
@@ -209,7 +209,7 @@ static void draw_row(app *a, int y, int width, int i) {
     char age[24], left[40], reason[256];
     format_age(now - it->created_at, age, sizeof age);
     queue_format_remaining(it, now, left, sizeof left);
-    /* an item whose row MAC failed: the level cell says so and the row reads as red (core/queues.c) */
+    /* an item whose row MAC failed: the level cell says so and the row reads as red (core/records/queue_items.c) */
     snprintf(reason, sizeof reason, "%s%s%s", it->tampered ? tr("queue_tampered") : "", it->match_by_hand ? "[by hand] " : "",
              v->reason);
     /* overdue rows stand out without colour: a mark, the capitals of "OVERDUE", and bold */
@@ -228,7 +228,7 @@ static void draw_row(app *a, int y, int width, int i) {
     }
 }
 
-/* Confirming red is the clinician's evaluation: its outcome is written down (core/queue.c refuses it without). */
+/* Confirming red is the clinician's evaluation: its outcome is written down (core/queue/queue_policy.c refuses it without). */
 static bool evaluation(const queue_request *rq) { return rq->action == QA_CONFIRM && rq->level == LEVEL_RED; }
 
 /* What the selected item owes next, in words; red says both of its steps. */

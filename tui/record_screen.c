@@ -7,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/clock.h"
-#include "../core/secret.h"
-#include "../core/util.h"
+#include "clock.h"
+#include "secret.h"
+#include "util.h"
 #include "ui.h"
 
 #define add(r, attr, ...) view_add(&(r)->lines, &(r)->n_lines, (attr), __VA_ARGS__)

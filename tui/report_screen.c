@@ -1,5 +1,5 @@
 /* Reports (clinicians and supervisors): the centre's KPIs over a date range, from the de-identified report
- * facts (core/report.h): identification accuracy, first-session completion, retention, time to first
+ * facts (core/report/report.h): identification accuracy, first-session completion, retention, time to first
  * contact, confirmations in time, overdue items, declined suggestions, per level, channel, concern, age
  * band, counselor and lifecycle stage, with a bar chart of the presenting concerns; then how well the levels
  * work (the validation table of `triage report --validation`: triage's level against the level a clinician
@@ -11,10 +11,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/clock.h"
-#include "../core/maintenance.h"
-#include "../core/report.h"
-#include "../core/util.h"
+#include "clock.h"
+#include "maintenance.h"
+#include "report.h"
+#include "util.h"
 #include "ui.h"
 
 #define add(r, attr, ...) view_add(&(r)->lines, &(r)->n_lines, (attr), __VA_ARGS__)
@@ -228,7 +228,7 @@ static void run(app *a) {
     clear_lines(r);
     build(a, &rep);
     report_free(&rep);
-    /* the levels are the facts' clear copies: when their row MACs were last checked (core/rowmac.h) */
+    /* the levels are the facts' clear copies: when their row MACs were last checked (core/records/rowmac.h) */
     int64_t at;
     bool sound;
     verify_last(a->s, &at, &sound);

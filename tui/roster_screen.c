@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/roster_db.h"
+#include "counselors.h"
 #include "ui.h"
 
 enum { RF_CODE, RF_NAME, RF_GENDER, RF_LANGUAGES, RF_ORIENTATIONS, RF_HIGH_RISK, RF_AVAILABLE, RF_CAPACITY, RF_WEIGHTS, RF_COUNT };

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/util.h"
+#include "util.h"
 
 script_line script_parse_line(char *line) {
     script_line sl = {SL_NONE, NULL, 0, 0, 0};

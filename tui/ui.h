@@ -8,13 +8,13 @@
 #include <stdbool.h>
 #include <wchar.h>
 
-#include "../core/engine.h"
-#include "../core/intake_finish.h"
-#include "../core/queues.h"
-#include "../core/record_view.h"
-#include "../core/records.h"
-#include "../core/session.h"
-#include "../core/wizard.h"
+#include "engine.h"
+#include "intake_finish.h"
+#include "queue_items.h"
+#include "record_view.h"
+#include "records.h"
+#include "session.h"
+#include "wizard.h"
 
 /* ---- input: the keyboard, or a script through the same path (TRIAGE_SCRIPT) ---- */
 typedef enum { EV_NONE, EV_KEY, EV_CHAR, EV_RESIZE, EV_TICK, EV_QUIT } event_kind;

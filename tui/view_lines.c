@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/secret.h"
-#include "../core/util.h"
+#include "secret.h"
+#include "util.h"
 #include "ui.h"
 
 void view_add(view_line **lines, int *n, int attr, const char *fmt, ...) {

@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../core/assess.h"
-#include "../../core/engine.h"
+#include "assess.h"
+#include "engine.h"
 
 #define RUNS 20000
 #define COUNSELORS 1000
@@ -110,10 +110,10 @@ int main(void) {
 
     /* a pool of random complete assessments, so caches and branches see varied input */
     static int raw[POOL][6][9];
-    static assessment pool[POOL];
+    static answer_set pool[POOL];
     static char json[POOL][512];
     for (int p = 0; p < POOL; p++) {
-        assessment_init(&pool[p], &e.forms);
+        answer_set_init(&pool[p], &e.forms);
         int len = snprintf(json[p], sizeof json[p], "{\"language\":\"zh\",\"concerns\":[\"emotional\",\"sleep\"],\"answers\":{");
         for (int f = 0; f < 6; f++) {
             const form *fm = e.forms.v[fidx[f]];
@@ -123,14 +123,14 @@ int main(void) {
                 int max = form_item_scale(fm, i)->max_value;
                 int v = f == 2 ? (next() % 8 == 0) : (int)(next() % (unsigned)(max + 1));
                 raw[p][f][i] = v;
-                assessment_answer(&pool[p], fidx[f], i, (answer){ANS_VALUE, v});
+                answer_set_give(&pool[p], fidx[f], i, (answer){ANS_VALUE, v});
                 len += snprintf(json[p] + len, sizeof json[p] - (size_t)len, "%s%d", i ? "," : "", v);
             }
             if (f == 2) {
                 bool pos = raw[p][2][0] || raw[p][2][1] || raw[p][2][2] || raw[p][2][3];
                 raw[p][2][4] = pos ? (int)(next() % 2) : 0;
                 if (pos) {
-                    assessment_answer(&pool[p], fidx[2], 4, (answer){ANS_VALUE, raw[p][2][4]});
+                    answer_set_give(&pool[p], fidx[2], 4, (answer){ANS_VALUE, raw[p][2][4]});
                     len += snprintf(json[p] + len, sizeof json[p] - (size_t)len, ",%d", raw[p][2][4]);
                 }
             }
@@ -155,7 +155,7 @@ int main(void) {
 
     double *t_core = malloc(sizeof(double) * RUNS), *t_plain = malloc(sizeof(double) * RUNS),
            *t_json = malloc(sizeof(double) * RUNS);
-    static assessment work;
+    static answer_set work;
     risk_result rr;
     match_result mr;
     volatile int sink = 0;
@@ -167,7 +167,7 @@ int main(void) {
             /* core: rescore every form from its answers, evaluate the rules, rank the roster */
             work = pool[p];
             double t0 = now_us();
-            for (int f = 0; f < 6; f++) assessment_rescore(&work, fidx[f]);
+            for (int f = 0; f < 6; f++) answer_set_rescore(&work, fidx[f]);
             risk_evaluate(&e.rules, &work, &rr);
             match_rank(&e.needs, &e.roster, &work, rr.level, &req, &mr);
             double t1 = now_us();
@@ -213,7 +213,7 @@ int main(void) {
     printf("| assess (JSON in, JSON out)                  | %9.2f | %6.2f | %-26.2f |\n", js.median, js.p99,
            js.median / plain.median);
     printf("\ntarget: assess (core) median under 20 us: %s\n", core.median < 20.0 ? "met" : "NOT MET");
-    printf("memory: one assessment %zu bytes; peak RSS %ld KiB\n", sizeof(assessment), ru.ru_maxrss);
+    printf("memory: one assessment %zu bytes; peak RSS %ld KiB\n", sizeof(answer_set), ru.ru_maxrss);
     char data[96];
     snprintf(data, sizeof data, "%d counselors, 6 forms, %d rules", COUNSELORS, e.rules.n);
     bench_row("assess (core): score, rules, rank", data, core.median, core.p99, "us", "same arithmetic hard-coded in C",

@@ -37,13 +37,13 @@
 
 #include <sqlite3.h>
 
-#include "../../core/audit.h"
-#include "../../core/rowmac.h"
-#include "../../core/clock.h"
-#include "../../core/ids.h"
-#include "../../core/queues.h"
-#include "../../core/records.h"
-#include "../../core/util.h"
+#include "audit.h"
+#include "rowmac.h"
+#include "clock.h"
+#include "ids.h"
+#include "queue_items.h"
+#include "records.h"
+#include "util.h"
 
 #define INTAKES_DEFAULT 1000000
 #define BUILD_SECONDS_DEFAULT 180

@@ -9,15 +9,15 @@
 
 #include <sqlite3.h>
 
-#include "../../core/assess.h"
-#include "../../core/db.h"
-#include "../../core/engine.h"
-#include "../../core/export.h"
-#include "../../core/facts.h"
-#include "../../core/ids.h"
-#include "../../core/records.h"
-#include "../../core/report.h"
-#include "../../core/util.h"
+#include "assess.h"
+#include "db.h"
+#include "engine.h"
+#include "export.h"
+#include "facts.h"
+#include "ids.h"
+#include "records.h"
+#include "report.h"
+#include "util.h"
 
 #define PASSPHRASE "bench-passphrase-1"
 #define T0 ((int64_t)1767225600) /* 2026-01-01 */

@@ -28,12 +28,12 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "../../core/audit.h"
-#include "../../core/clock.h"
-#include "../../core/ids.h"
-#include "../../core/facts.h"
-#include "../../core/records.h"
-#include "../../core/util.h"
+#include "audit.h"
+#include "clock.h"
+#include "ids.h"
+#include "facts.h"
+#include "records.h"
+#include "util.h"
 
 #define SAVES 2000          /* intake saves of each kind (sealed, unsealed) */
 #define WARM_SAVES 50       /* of each kind, not recorded */
@@ -284,7 +284,7 @@ static bool plain_save(session *s, const intake_input *in, char id[STORE_ID_LEN]
     if (ok) {
         st = s->db->ops->intake_insert(s->db->st, &r);
         if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err, errsize);
-        /* the de-identified report facts are part of every save, sealed or not (core/records.c) */
+        /* the de-identified report facts are part of every save, sealed or not (core/records/records.c) */
         ok = st == ST_OK &&
              (!audited || facts_record_intake(s, &r, in->body, "0-17 18-24 25-34 35-44 45-64 65-",
                                               FACTS_DEFAULT_CONCERN_GROUPS, err, errsize)) &&

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The level and deadline the queues read in clear are bound to the sealed record by row MACs
-# (core/rowmac.h): an edit of the file with sqlite3 (red to green, a deadline a week later, a MAC nulled
+# (core/records/rowmac.h): an edit of the file with sqlite3 (red to green, a deadline a week later, a MAC nulled
 # after the upgrade, a MAC copied from another row) is caught by `verify` (naming the table and row, exit
 # non-zero), shown as TAMPERED and read as red by `queue --user`, on the queue screen and in the record view,
 # and the export writes the sealed level. A keyless `queue tick` raises and stays sound; an edit made on

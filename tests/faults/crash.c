@@ -43,14 +43,14 @@
 
 #include <sqlite3.h>
 
-#include "../../core/config.h"
-#include "../../core/db.h"
-#include "../../core/maintenance.h"
-#include "../../core/queues.h"
-#include "../../core/records.h"
-#include "../../core/secret.h"
-#include "../../core/session.h"
-#include "../../core/vault.h"
+#include "config.h"
+#include "db.h"
+#include "maintenance.h"
+#include "queue_items.h"
+#include "records.h"
+#include "secret.h"
+#include "session.h"
+#include "vault.h"
 
 #define VERIFY_EVERY 100
 #define EXEC_EVERY 20

@@ -22,9 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../core/config.h"
-#include "../../core/db.h"
-#include "../../core/store.h"
+#include "config.h"
+#include "db.h"
+#include "store.h"
 
 #define MAX_DESKS 64
 

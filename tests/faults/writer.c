@@ -37,13 +37,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../core/config.h"
-#include "../../core/db.h"
-#include "../../core/queues.h"
-#include "../../core/records.h"
-#include "../../core/secret.h"
-#include "../../core/session.h"
-#include "../../core/vault.h"
+#include "config.h"
+#include "db.h"
+#include "queue_items.h"
+#include "records.h"
+#include "secret.h"
+#include "session.h"
+#include "vault.h"
 
 static database db;
 static session *me;

@@ -1,7 +1,7 @@
 /* The JSON of `triage assess` and `triage intake new` (assess_load_json, assess_parse_value) against the
  * repository's forms, rules and roster. Input that parses is assessed and its output serialised, as the
  * command does. */
-#include "../../core/assess.h"
+#include "assess.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {

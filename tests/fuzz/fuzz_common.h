@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/engine.h"
+#include "engine.h"
 
 /* The checkout the harness was built in (the Makefile passes it): the real forms and config.ini. */
 #ifndef FUZZ_ROOT

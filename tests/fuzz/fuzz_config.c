@@ -5,11 +5,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../core/assessment.h"
-#include "../../core/config.h"
-#include "../../core/match.h"
-#include "../../core/queue.h"
-#include "../../core/risk.h"
+#include "answer_set.h"
+#include "config.h"
+#include "match.h"
+#include "queue_policy.h"
+#include "risk.h"
 #include "fuzz_common.h"
 
 static formset forms;
@@ -27,13 +27,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 static void evaluate(const ruleset *rs) {
-    static assessment a;
+    static answer_set a;
     risk_result r;
-    assessment_init(&a, &forms);
+    answer_set_init(&a, &forms);
     risk_evaluate(rs, &a, &r);
     for (int f = 0; f < forms.n; f++) {
         for (int i = 0; i < forms.v[f]->n_items; i++) a.answers[f][i] = (answer){ANS_REFUSED, 0};
-        assessment_rescore(&a, f);
+        answer_set_rescore(&a, f);
     }
     risk_evaluate(rs, &a, &r);
 }
@@ -42,12 +42,12 @@ static void evaluate(const ruleset *rs) {
 static void rank(const need_model *m, diag *d) {
     roster r = {0};
     if (roster_load(&r, FUZZ_ROOT "/assets/counselors.sample.ini", m, d)) {
-        static assessment a;
+        static answer_set a;
         match_result out;
-        assessment_init(&a, &forms);
+        answer_set_init(&a, &forms);
         for (int f = 0; f < forms.n; f++) {
             for (int i = 0; i < forms.v[f]->n_items; i++) a.answers[f][i] = (answer){ANS_REFUSED, 0};
-            assessment_rescore(&a, f);
+            answer_set_rescore(&a, f);
         }
         match_request rq = {"zh", "female", 0xffffffffu};
         match_rank(m, &r, &a, LEVEL_RED, &rq, &out);

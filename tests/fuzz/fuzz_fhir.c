@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../core/fhir_import.h"
-#include "../../core/session.h"
+#include "fhir_import.h"
+#include "session.h"
 #include "fuzz_common.h"
 #include "fuzz_sodium.h"
 

@@ -3,8 +3,8 @@
  * each item's first, last and refused answers, which runs its skip logic and bands. */
 #include <ctype.h>
 
-#include "../../core/form.h"
-#include "../../core/score.h"
+#include "form.h"
+#include "score.h"
 #include "fuzz_common.h"
 
 /* The form's id must match its file name, so the harness names the buffer after the first `id = X` line

@@ -1,9 +1,9 @@
-/* Row MACs as read from the database (core/rowmac.h): a queue item's mac_state and MAC are file bytes an
+/* Row MACs as read from the database (core/records/rowmac.h): a queue item's mac_state and MAC are file bytes an
  * attacker controls. Decoding must never crash or read past the input, a decoded state must encode back to
  * the same bytes (one encoding per row), and a row built from attacker bytes must never verify as sound or
  * raised under the harness's key unless its MAC was made with that key. Input: the stored mac_state. The
  * seeds are real encodings (a fresh item, an overdue red one with a counselor). */
-#include "../../core/rowmac.h"
+#include "rowmac.h"
 #include "fuzz_common.h"
 #include "fuzz_sodium.h"
 

@@ -1,7 +1,7 @@
 /* Sealed fields as read from the database (vault_open): attacker-controlled bytes must be rejected, never
  * crash, never open under the wrong table, column or row. Input: one byte choosing the column (and the
  * row id), then the stored value. The seeds are real values sealed under the harness's fixed key. */
-#include "../../core/vault.h"
+#include "vault.h"
 #include "fuzz_common.h"
 #include "fuzz_sodium.h"
 

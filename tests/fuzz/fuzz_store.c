@@ -9,9 +9,9 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
-#include "../../core/records.h"
-#include "../../core/secret.h"
-#include "../../core/session.h"
+#include "records.h"
+#include "secret.h"
+#include "session.h"
 #include "fuzz_common.h"
 #include "fuzz_sodium.h"
 
@@ -46,7 +46,7 @@ static sqlite3 *raw;
 static char client_id[STORE_ID_LEN], intake_id[STORE_ID_LEN], draft_id[STORE_ID_LEN];
 static sqlite3_value *saved[N_COLS];
 
-/* core/ids.c takes its ids from libuuid; this definition takes precedence over the shared library's, so
+/* core/base/ids.c takes its ids from libuuid; this definition takes precedence over the shared library's, so
  * that the row ids, which every sealed value is bound to, are the same in every run and the seeds open. */
 void uuid_generate_random(uuid_t out) {
     fuzz_rng_buf(out, 16);

@@ -2,7 +2,7 @@
  * Argon2id parameters and salt, sealed data key, then the staff id and the passphrase typed. Anything an
  * attacker with write access to the file puts there must be refused, never crash, and never unlock with
  * the wrong passphrase. The seeds are a real enrolment under the harness's fixed key. */
-#include "../../core/vault.h"
+#include "vault.h"
 #include "fuzz_common.h"
 #include "fuzz_sodium.h"
 

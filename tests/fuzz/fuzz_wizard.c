@@ -1,7 +1,7 @@
 /* The intake draft (wizard_from_json): the JSON of an unfinished intake as it is read back, opened, from
  * the database after a crash or an idle lock. A draft that loads is walked as the screen would: progress,
  * the current item, every text answer, back to the start and forward to the review, and saved again. */
-#include "../../core/wizard.h"
+#include "wizard.h"
 #include "fuzz_common.h"
 
 static void seed(const char *name, const wizard *w) {

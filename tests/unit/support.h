@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "../../core/diag.h"
+#include "diag.h"
 
 /* The whole file, NUL-terminated; *len is its size. Free with free(). */
 char *read_all(const char *path, size_t *len);

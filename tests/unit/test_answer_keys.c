@@ -1,4 +1,4 @@
-/* Which digit answers which option (core/answer_keys.h), on every shipped form: the number drawn beside
+/* Which digit answers which option (core/clinical/answer_keys.h), on every shipped form: the number drawn beside
  * an option is exactly the key that picks it; a scored item is keyed by its score (a PHQ-9 copied from
  * paper digit for digit), every other list from 1; no two options share a key; an option no digit
  * reaches (the 10th to 12th presenting concerns) is left to the arrows and Space; the choice follows the
@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/answer_keys.h"
-#include "../../core/form.h"
+#include "answer_keys.h"
+#include "form.h"
 
 static formset fs;
 

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/assess.h"
-#include "../../core/config.h"
-#include "../../core/engine.h"
+#include "assess.h"
+#include "config.h"
+#include "engine.h"
 
 static engine e;
 static assess_input in; /* large: static */

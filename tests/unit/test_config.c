@@ -14,12 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../core/config.h"
-#include "../../core/diag.h"
-#include "../../core/engine.h"
-#include "../../core/form.h"
-#include "../../core/match.h"
-#include "../../core/risk.h"
+#include "config.h"
+#include "diag.h"
+#include "engine.h"
+#include "form.h"
+#include "match.h"
+#include "risk.h"
 
 #define FIX "tests/fixtures/config/"
 #define ETC_CONFIG "/etc/triage/config.ini"

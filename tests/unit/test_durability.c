@@ -32,13 +32,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../core/audit.h"
-#include "../../core/db.h"
-#include "../../core/maintenance.h"
-#include "../../core/records.h"
-#include "../../core/session.h"
-#include "../../core/store.h"
-#include "../../core/vault.h"
+#include "audit.h"
+#include "db.h"
+#include "maintenance.h"
+#include "records.h"
+#include "session.h"
+#include "store.h"
+#include "vault.h"
 
 #define ADMIN_PASS "admin-passphrase-1"
 #define WRITER_PASS "writer-passphrase-1"

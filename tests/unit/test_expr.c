@@ -1,4 +1,4 @@
-/* Unit tests of the condition language (core/expr.h): parsing, precedence, errors, binding, evaluation
+/* Unit tests of the condition language (core/base/expr.h): parsing, precedence, errors, binding, evaluation
  * with unknown and refused values, and explanations. The binder and the environment are the test's own,
  * so nothing here depends on forms or risk rules. */
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/expr.h"
+#include "expr.h"
 
 /* ---- the test's binder: names a, b, c, d, x.y, ba; codes no=0 yes=1 low=10 high=20 ---- */
 

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../core/diag.h"
-#include "../../core/form.h"
+#include "diag.h"
+#include "form.h"
 
 #define FIX "tests/fixtures/forms/"
 #define BROKEN FIX "broken/"

@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/assessment.h"
-#include "../../core/config.h"
-#include "../../core/diag.h"
-#include "../../core/form.h"
-#include "../../core/match.h"
-#include "../../core/risk.h"
+#include "answer_set.h"
+#include "config.h"
+#include "diag.h"
+#include "form.h"
+#include "match.h"
+#include "risk.h"
 
 #define FIX "tests/fixtures/roster/"
 #define SAMPLE "assets/counselors.sample.ini"
@@ -28,7 +28,7 @@ static formset fs;
 static config cfg;
 static need_model m;
 static roster sample;
-static assessment A;
+static answer_set A;
 
 /* ---- helpers ---- */
 
@@ -135,7 +135,7 @@ static void give_total(const char *form_id, int total) {
         const scale *s = form_item_scale(fo, i);
         int v = total > s->max_value ? s->max_value : total;
         total -= v;
-        assessment_answer(&A, f, i, (answer){ANS_VALUE, v});
+        answer_set_give(&A, f, i, (answer){ANS_VALUE, v});
     }
     assert_int_equal(total, 0);
 }
@@ -162,7 +162,7 @@ static int teardown(void **state) {
 
 static int reset(void **state) {
     (void)state;
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     return 0;
 }
 
@@ -214,13 +214,13 @@ static void test_need_scores_scale(void **state) {
     vec(want, (const char *const[]){"depression"}, (const double[]){1.0}, 1);
     expect_need(need, want);
 
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     give_total("phq9", 0);
     need_vector(&m, &A, LEVEL_GREEN, 0, need);
     vec(want, NULL, NULL, 0);
     expect_need(need, want);
 
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     give_total("phq9", 9);
     give_total("gad7", 14);
     give_total("k6", 12); /* k6: depression 0.5 anxiety 0.5, of 24 */
@@ -552,7 +552,7 @@ static void test_need_empty_cases(void **state) {
     give_total("phq9", 1);
     rank(&sample, LEVEL_YELLOW, "zh", NULL, 0, &res);
     assert_false(res.need_empty);
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     rank(&sample, LEVEL_ORANGE, "zh", NULL, 0, &res); /* orange adds crisis */
     assert_false(res.need_empty);
 }

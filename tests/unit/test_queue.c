@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../core/config.h"
-#include "../../core/queue.h"
+#include "config.h"
+#include "queue_policy.h"
 
 #define MIN 60
 #define HOUR 3600

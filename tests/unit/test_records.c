@@ -31,17 +31,17 @@
 
 #include <sqlite3.h>
 
-#include "../../core/audit.h"
-#include "../../core/clock.h"
-#include "../../core/config.h"
-#include "../../core/db.h"
-#include "../../core/engine.h"
-#include "../../core/maintenance.h"
-#include "../../core/records.h"
-#include "../../core/roster_db.h"
-#include "../../core/session.h"
-#include "../../core/store.h"
-#include "../../core/vault.h"
+#include "audit.h"
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "engine.h"
+#include "maintenance.h"
+#include "records.h"
+#include "counselors.h"
+#include "session.h"
+#include "store.h"
+#include "vault.h"
 
 #define ADMIN_PASS "admin-passphrase-1"
 #define ALICE_PASS "alice-passphrase-1"
@@ -413,12 +413,13 @@ static void t_role_matrix(void **state) {
         [ROLE_RECEPTION] = {[ACT_INTAKE_CREATE] = true, [ACT_CLIENT_SEARCH] = true, [ACT_CLIENT_OPEN] = true},
         [ROLE_CLINICIAN] = {[ACT_INTAKE_CREATE] = true, [ACT_CLIENT_SEARCH] = true, [ACT_CLIENT_OPEN] = true,
                             [ACT_NOTES_OF_OTHERS] = true, [ACT_LEVEL_CONFIRM] = true, [ACT_LEVEL_LOWER] = true,
-                            [ACT_OUTCOME_RECORD] = true, [ACT_REPORT] = true},
+                            [ACT_OUTCOME_RECORD] = true, [ACT_REPORT] = true, [ACT_QUEUE_CLOSE] = true},
         [ROLE_SUPERVISOR] = {[ACT_INTAKE_CREATE] = true, [ACT_CLIENT_SEARCH] = true, [ACT_CLIENT_OPEN] = true,
                              [ACT_NOTES_OF_OTHERS] = true, [ACT_LEVEL_CONFIRM] = true, [ACT_LEVEL_LOWER] = true,
                              [ACT_STAFF_MANAGE] = true, [ACT_ROSTER_MANAGE] = true, [ACT_KEY_MANAGE] = true,
                              [ACT_BACKUP] = true, [ACT_VERIFY] = true, [ACT_OUTCOME_RECORD] = true,
-                             [ACT_REPORT] = true, [ACT_EXPORT] = true, [ACT_CLIENT_ERASE] = true},
+                             [ACT_REPORT] = true, [ACT_EXPORT] = true, [ACT_CLIENT_ERASE] = true,
+                             [ACT_QUEUE_CLOSE] = true, [ACT_TAMPERED_ACT] = true},
     };
     session *who[3] = {W.alice, W.bob, W.admin};
     assert_int_equal(W.alice->me.role, ROLE_RECEPTION);
@@ -430,9 +431,9 @@ static void t_role_matrix(void **state) {
         for (int a = 0; a < ACT_COUNT; a++) {
             int64_t before = audit_count(&W.db);
             char why[256] = "";
-            bool got = session_allowed(s, (action)a, why, sizeof why);
+            bool got = session_allowed(s, (staff_action)a, why, sizeof why);
             if (got != allowed[r][a])
-                fail_msg("%s / %s: allowed %d, expected %d", staff_role_name((staff_role)r), action_name((action)a),
+                fail_msg("%s / %s: allowed %d, expected %d", staff_role_name((staff_role)r), action_name((staff_action)a),
                          got, allowed[r][a]);
             if (got) {
                 assert_int_equal(audit_count(&W.db), before); /* allowed: nothing audited */
@@ -441,25 +442,25 @@ static void t_role_matrix(void **state) {
             denials++;
             char want[256];
             snprintf(want, sizeof want, "denied: a %s may not %s", staff_role_name((staff_role)r),
-                     action_name((action)a));
+                     action_name((staff_action)a));
             assert_string_equal(why, want);
             HAS(why, staff_role_name((staff_role)r));
-            HAS(why, action_name((action)a));
+            HAS(why, action_name((staff_action)a));
             assert_int_equal(audit_count(&W.db), before + 1);
             audit_rec e = audit_tail(&W.db);
             assert_string_equal(e.action, "denied");
             assert_string_equal(e.staff_id, s->me.id);
-            assert_string_equal(e.detail, action_name((action)a));
+            assert_string_equal(e.detail, action_name((staff_action)a));
             assert_true(e.has_mac);
         }
     }
-    assert_int_equal(denials, 12 + 7); /* 12 for reception, 7 for a clinician */
+    assert_int_equal(denials, 14 + 8); /* 14 for reception, 8 for a clinician */
     /* names are words, distinct, and out-of-range is "?" */
     assert_string_equal(action_name(ACT_STAFF_MANAGE), "manage staff");
     assert_string_equal(action_name(ACT_KEY_MANAGE), "manage keys");
     assert_string_equal(action_name(ACT_COUNT), "?");
     for (int a = 0; a < ACT_COUNT; a++)
-        for (int b = 0; b < a; b++) assert_string_not_equal(action_name((action)a), action_name((action)b));
+        for (int b = 0; b < a; b++) assert_string_not_equal(action_name((staff_action)a), action_name((staff_action)b));
     char why[64];
     assert_false(session_allowed(NULL, ACT_CLIENT_SEARCH, why, sizeof why));
     assert_string_equal(why, "not logged in");

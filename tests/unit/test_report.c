@@ -1,5 +1,5 @@
-/* Outcomes and reports, export and import, erasure (core/report.h, core/export.h, core/fhir_import.h,
- * core/erasure.h): KPIs on a data set whose true values are known by construction, the k floor, CSV quoting,
+/* Outcomes and reports, export and import, erasure (core/report/report.h, core/exchange/export.h, core/exchange/fhir_import.h,
+ * core/records/erasure.h): KPIs on a data set whose true values are known by construction, the k floor, CSV quoting,
  * the FHIR export read back by the import with the same scores, import refusals that name the item, and
  * erasure that leaves no byte of a client in the database files. */
 #include <stdarg.h>
@@ -19,19 +19,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../core/assess.h"
-#include "../../core/clock.h"
-#include "../../core/csv.h"
-#include "../../core/db.h"
-#include "../../core/engine.h"
-#include "../../core/erasure.h"
-#include "../../core/export.h"
-#include "../../core/facts.h"
-#include "../../core/fhir_import.h"
-#include "../../core/ids.h"
-#include "../../core/outcomes.h"
-#include "../../core/records.h"
-#include "../../core/report.h"
+#include "assess.h"
+#include "clock.h"
+#include "csv.h"
+#include "db.h"
+#include "engine.h"
+#include "erasure.h"
+#include "export.h"
+#include "facts.h"
+#include "fhir_import.h"
+#include "ids.h"
+#include "outcomes.h"
+#include "records.h"
+#include "report.h"
 
 #define ADMIN_PASS "admin-passphrase-1"
 #define CLIN_PASS "clin-passphrase-12"

@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/assessment.h"
-#include "../../core/config.h"
-#include "../../core/diag.h"
-#include "../../core/form.h"
-#include "../../core/risk.h"
+#include "answer_set.h"
+#include "config.h"
+#include "diag.h"
+#include "form.h"
+#include "risk.h"
 
 #define FIX "tests/fixtures/config/"
 
@@ -26,7 +26,7 @@ enum { SKIP = -1, REF = -2, LATER = -3 }; /* pseudo-values for answers(): unansw
 static formset fs;
 static config cfg;
 static ruleset rules; /* the default rules of config.ini */
-static assessment A;  /* large: static, reset by assessment_init in every test */
+static answer_set A;  /* large: static, reset by answer_set_init in every test */
 
 /* ---- helpers ---- */
 
@@ -46,7 +46,7 @@ static void answers(const char *form_id, const int *vals, int n) {
         if (vals[i] == SKIP) ans = (answer){ANS_UNANSWERED, 0};
         if (vals[i] == REF) ans = (answer){ANS_REFUSED, 0};
         if (vals[i] == LATER) ans = (answer){ANS_NOT_ASKED, 0};
-        assessment_answer(&A, f, i, ans);
+        answer_set_give(&A, f, i, ans);
     }
 }
 
@@ -145,7 +145,7 @@ static int teardown(void **state) {
 
 static int reset(void **state) {
     (void)state;
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     return 0;
 }
 
@@ -221,7 +221,7 @@ static void test_asq_non_acute_orange(void **state) {
     assert_string_equal(r.fired[0].because, "asq.band = non_acute_positive");
 
     /* item 5 not asked yet (the live interview): non-acute for now, question 5 comes next */
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     asq(1, 0, 0, 0, LATER);
     evaluate(&rules, &r);
     assert_int_equal(r.level, LEVEL_ORANGE);
@@ -229,7 +229,7 @@ static void test_asq_non_acute_orange(void **state) {
 
     /* item 5 not answered after a positive (skipped, interrupted, imported without it): acute, with the reason
      * that names it. NIMH never reads an unknown answer to 5 as "no". */
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     asq(1, 0, 0, 0, SKIP);
     evaluate(&rules, &r);
     assert_int_equal(r.level, LEVEL_RED);
@@ -324,7 +324,7 @@ static void test_phq9_moderate_yellow(void **state) {
     static const int yellow[] = {10, 14, 15, 19};
     for (size_t k = 0; k < sizeof yellow / sizeof yellow[0]; k++) {
         risk_result r;
-        assessment_init(&A, &fs);
+        answer_set_init(&A, &fs);
         phq9(yellow[k], 0);
         evaluate(&rules, &r);
         assert_int_equal(r.level, LEVEL_YELLOW);
@@ -355,13 +355,13 @@ static void test_gad7_levels(void **state) {
     assert_string_equal(fired_name(&rules, &r, 0), "gad7_moderate");
     assert_string_equal(r.fired[0].because, "gad7.total = 10");
 
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     gad7(21);
     evaluate(&rules, &r);
     assert_int_equal(r.level, LEVEL_YELLOW);
     assert_string_equal(r.fired[0].because, "gad7.total = 21");
 
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     gad7(9);
     evaluate(&rules, &r);
     assert_int_equal(r.level, LEVEL_GREEN);
@@ -466,12 +466,12 @@ static void test_self_harm_concern_orange(void **state) {
     const scale *cs = form_item_scale(fi, ci);
     phq9(0, 0);
     asq(0, 0, 0, 0, SKIP);
-    assessment_answer(&A, intake, ci, (answer){ANS_VALUE, (int32_t)(1u << scale_code_index(cs, "self_harm"))});
+    answer_set_give(&A, intake, ci, (answer){ANS_VALUE, (int32_t)(1u << scale_code_index(cs, "self_harm"))});
     evaluate(&rules, &r);
     assert_int_equal(r.level, LEVEL_ORANGE);
     assert_non_null(fired(&rules, &r, "self_harm_concern"));
     /* any other concern alone: green */
-    assessment_answer(&A, intake, ci, (answer){ANS_VALUE, (int32_t)(1u << scale_code_index(cs, "grief"))});
+    answer_set_give(&A, intake, ci, (answer){ANS_VALUE, (int32_t)(1u << scale_code_index(cs, "grief"))});
     evaluate(&rules, &r);
     assert_int_equal(r.level, LEVEL_GREEN);
 }
@@ -521,7 +521,7 @@ static void test_ops_comparisons(void **state) {
     for (size_t k = 0; k < sizeof totals / sizeof totals[0]; k++) {
         int t = totals[k];
         risk_result r;
-        assessment_init(&A, &fs);
+        answer_set_init(&A, &fs);
         gad7(t);
         evaluate(&ops, &r);
         expect_fires(&r, "op_eq", t == 7, t);
@@ -566,7 +566,7 @@ static void test_ops_answered(void **state) {
     evaluate(&ops, &r);
     assert_null(fired(&ops, &r, "answered3"));
     v[2] = 0;
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     answers("k6", v, 6);
     evaluate(&ops, &r);
     const risk_reason *rr = fired(&ops, &r, "answered3");
@@ -581,27 +581,27 @@ static void test_ops_flag(void **state) {
     evaluate(&ops, &r);
     assert_null(fired(&ops, &r, "flag_item9"));
 
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     phq9(3, 2);
     evaluate(&ops, &r);
     const risk_reason *rr = fired(&ops, &r, "flag_item9");
     assert_non_null(rr);
     assert_string_equal(rr->because, "phq9.flag.self_harm_thoughts = yes");
 
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     phq9(3, SKIP); /* an unanswered safety item raises its flag */
     evaluate(&ops, &r);
     assert_non_null(fired(&ops, &r, "flag_item9"));
 
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     asq(0, 1, 0, 0, 0);
     evaluate(&ops, &r);
     assert_non_null(fired(&ops, &r, "flag_asq2_eq"));
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     asq(1, 0, 0, 0, 0);
     evaluate(&ops, &r);
     assert_null(fired(&ops, &r, "flag_asq2_eq"));
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     asq(0, REF, 0, 0, 0);
     evaluate(&ops, &r);
     assert_non_null(fired(&ops, &r, "flag_asq2_eq"));
@@ -618,13 +618,13 @@ static void test_ops_refused(void **state) {
     assert_null(fired(&ops, &r, "not_refused1"));
     assert_int_equal(r.level, LEVEL_ORANGE); /* the refusal is also a positive screen */
 
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     asq(1, 0, 0, 0, 0);
     evaluate(&ops, &r);
     assert_null(fired(&ops, &r, "refused1"));
     assert_non_null(fired(&ops, &r, "not_refused1"));
 
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     asq(0, 0, 0, 0, SKIP);
     evaluate(&ops, &r);
     assert_null(fired(&ops, &r, "refused1"));
@@ -638,12 +638,12 @@ static void test_ops_codes_and_not(void **state) {
     evaluate(&ops, &r);
     assert_non_null(fired(&ops, &r, "code_yes"));
 
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     asq(0, 0, 1, 1, 0);
     evaluate(&ops, &r);
     assert_null(fired(&ops, &r, "code_yes"));
 
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     asq(0, 0, 1, SKIP, 0); /* unanswered item 4 counts as yes */
     evaluate(&ops, &r);
     assert_null(fired(&ops, &r, "code_yes"));
@@ -654,7 +654,7 @@ static void test_ops_codes_and_not(void **state) {
 static void expect_refused(const char *path, const char *key, const char *line_prefix, const char *msg_part) {
     ruleset rs;
     diag d = {0};
-    assessment_init(&A, &fs);
+    answer_set_init(&A, &fs);
     bool ok = load_fixture(path, &rs, &d);
     if (ok) ruleset_free(&rs);
     assert_false(ok);
@@ -784,7 +784,7 @@ static void test_unsafe_gap_in_positive_values(void **state) {
     bool ok = load_fixture(FIX "unsafe_item9_gap.ini", &rs, &d);
     if (ok) {
         risk_result r;
-        assessment_init(&A, &fs);
+        answer_set_init(&A, &fs);
         phq9(0, 2);
         risk_evaluate(&rs, &A, &r);
         ruleset_free(&rs);

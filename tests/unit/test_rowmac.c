@@ -1,4 +1,4 @@
-/* Row MACs (core/rowmac.h): every clear column of a queue item and an intake is covered (each change breaks
+/* Row MACs (core/records/rowmac.h): every clear column of a queue item and an intake is covered (each change breaks
  * the MAC), a MAC does not move to another row, table or key, the encoding is length-prefixed (no two rows
  * share one), and a keyless tick's raise verifies only when it is exactly a tick's. */
 #include <setjmp.h>
@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "../../core/queues.h"
-#include "../../core/rowmac.h"
+#include "queue_items.h"
+#include "rowmac.h"
 
 #define T0 1795000000
 

@@ -1,4 +1,4 @@
-/* Unit tests of scoring (core/score.h, score_answers in core/assess.h) on the real forms in forms/.
+/* Unit tests of scoring (core/clinical/score.h, score_answers in core/clinical/assess.h) on the real forms in forms/.
  * Every scored instrument is checked over all of its answer combinations against an independent
  * computation written here from shared/CLINICAL.md (plain sums, the published bands, the NIMH ASQ logic). */
 #include <stdarg.h>
@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/assess.h"
-#include "../../core/form.h"
-#include "../../core/score.h"
+#include "assess.h"
+#include "form.h"
+#include "score.h"
 
 /* ---- the forms, loaded once ---- */
 

@@ -40,7 +40,7 @@
 
 #include <sqlite3.h>
 
-#include "../../core/store.h"
+#include "store.h"
 
 #define TRIG 0x54524947
 #define NEWEST 5 /* the schema version this build writes */

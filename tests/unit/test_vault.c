@@ -20,7 +20,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include "../../core/vault.h"
+#include "vault.h"
 
 #define ALICE "alice"
 #define ALICE_PASS "correct horse battery staple"

@@ -14,13 +14,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../core/clock.h"
-#include "../../core/engine.h"
-#include "../../core/queues.h"
-#include "../../core/record_view.h"
-#include "../../core/records.h"
-#include "../../core/roster_db.h"
-#include "../../core/session.h"
+#include "clock.h"
+#include "engine.h"
+#include "queue_items.h"
+#include "record_view.h"
+#include "records.h"
+#include "counselors.h"
+#include "session.h"
 
 #define ADMIN_PASS "admin-passphrase-1"
 #define DESK_PASS "desk-passphrase-12"

@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/assess.h"
-#include "../../core/config.h"
-#include "../../core/engine.h"
-#include "../../core/intake_finish.h"
-#include "../../core/wizard.h"
+#include "assess.h"
+#include "config.h"
+#include "engine.h"
+#include "intake_finish.h"
+#include "wizard.h"
 
 static engine e;
 static char err[1024];

@@ -1,0 +1,78 @@
+#include "intake_body.h"
+
+#include <string.h>
+
+void intake_answers_final(const engine *e, assess_input *in) {
+    for (int f = 0; f < e->forms.n && f < TRIAGE_MAX_FORMS; f++) {
+        if (!in->a.given[f]) continue;
+        for (int i = 0; i < FORM_MAX_ITEMS; i++)
+            if (in->a.answers[f][i].state == ANS_NOT_ASKED) in->a.answers[f][i] = (answer){ANS_UNANSWERED, 0};
+        answer_set_rescore(&in->a, f);
+    }
+}
+
+static json_t *input_json(const engine *e, const assess_input *in) {
+    json_t *input = json_object();
+    json_object_set_new(input, "language", json_string(in->language));
+    const need_model *m = &e->needs;
+    if (m->concern_form >= 0) {
+        const scale *cs = form_item_scale(e->forms.v[m->concern_form], m->concern_item);
+        json_t *concerns = json_array();
+        for (int c = 0; cs && c < cs->n; c++)
+            if (in->concerns & (1u << c)) json_array_append_new(concerns, json_string(cs->choices[c].code));
+        json_object_set_new(input, "concerns", concerns);
+    }
+    if (in->counselor_gender[0]) {
+        json_t *prefs = json_object();
+        json_object_set_new(prefs, "counselor_gender", json_string(in->counselor_gender));
+        json_object_set_new(input, "preferences", prefs);
+    }
+    json_t *answers = json_object();
+    for (int f = 0; f < e->forms.n && f < TRIAGE_MAX_FORMS; f++) {
+        const form *fm = e->forms.v[f];
+        if (!in->a.given[f] || fm->kind != FORM_SCORED) continue;
+        json_t *arr = json_array();
+        for (int i = 0; i < fm->n_items; i++) {
+            const answer *a = &in->a.answers[f][i];
+            char code[64];
+            /* an answer to an item that skip logic hid again (an earlier answer changed) is not kept */
+            if (in->a.scores[f].visible[i] && (a->state == ANS_VALUE || a->state == ANS_REFUSED)) {
+                answer_format(fm, i, *a, code, sizeof code);
+                json_array_append_new(arr, json_string(code));
+            } else {
+                json_array_append_new(arr, json_null());
+            }
+        }
+        json_object_set_new(answers, fm->id, arr);
+    }
+    json_object_set_new(input, "answers", answers);
+    return input;
+}
+
+json_t *intake_body_build(const engine *e, const assess_input *in, json_t *record, lang ui) {
+    json_t *body = json_object();
+    json_object_set_new(body, "input", input_json(e, in));
+    json_object_set_new(body, "record", record ? json_deep_copy(record) : json_object());
+    json_object_set_new(body, "assessment", assess_run(e, in, ui));
+    return body;
+}
+
+/* ---- reading a stored body ---- */
+
+json_t *intake_body_input(const json_t *body) { return json_object_get(body, "input"); }
+json_t *intake_body_record(const json_t *body) { return json_object_get(body, "record"); }
+json_t *intake_body_assessment(const json_t *body) { return json_object_get(body, "assessment"); }
+
+json_t *intake_body_answers(const json_t *body, const char *form_id) {
+    return json_object_get(json_object_get(intake_body_input(body), "answers"), form_id);
+}
+
+json_t *intake_body_scores(const json_t *body, const char *form_id) {
+    return json_object_get(json_object_get(intake_body_assessment(body), "scores"), form_id);
+}
+
+json_t *intake_body_concerns(const json_t *body) { return json_object_get(intake_body_input(body), "concerns"); }
+
+const char *intake_body_level(const json_t *body) {
+    return json_string_value(json_object_get(intake_body_assessment(body), "level"));
+}

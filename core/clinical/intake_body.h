@@ -1,0 +1,30 @@
+/* The stored intake body, built here and read through here only:
+ *   {"input": the answers as `triage assess` reads them (language, concerns, preferences, answers by form),
+ *    "record": the record form's choice and number answers (channel, age),
+ *    "assessment": the result of assess_run (level, reasons, scores, matches)}.
+ * It is sealed whole by the store; the report facts, the record view and the exports read it back. */
+#ifndef TRIAGE_INTAKE_BODY_H
+#define TRIAGE_INTAKE_BODY_H
+
+#include <jansson.h>
+
+#include "assess.h"
+
+/* Counts every item not reached as passed without an answer, then rescores: after this, what the rules see
+ * is what will be saved. */
+void intake_answers_final(const engine *e, assess_input *in);
+
+/* The stored body: {"input": the answers as `triage assess` reads them, "record": ..., "assessment": ...}.
+ * The assessment is computed here from in (reasons in language ui). */
+json_t *intake_body_build(const engine *e, const assess_input *in, json_t *record, lang ui);
+
+/* Parts of a stored body (NULL when absent; borrowed, not owned). */
+json_t *intake_body_input(const json_t *body);
+json_t *intake_body_record(const json_t *body);
+json_t *intake_body_assessment(const json_t *body);
+json_t *intake_body_answers(const json_t *body, const char *form_id); /* the form's answers, one per item */
+json_t *intake_body_scores(const json_t *body, const char *form_id);  /* the form's score object */
+json_t *intake_body_concerns(const json_t *body);                     /* input.concerns: an array of codes */
+const char *intake_body_level(const json_t *body);                    /* the sealed level, or NULL */
+
+#endif

@@ -1,0 +1,59 @@
+/* Risk rules: data from config.ini [risk], each a level, a condition and a reason in both languages.
+ * The result is the highest level whose rules fire, with every rule that fired and the values that made
+ * it fire. */
+#ifndef TRIAGE_RISK_H
+#define TRIAGE_RISK_H
+
+#include "answer_set.h"
+#include "diag.h"
+#include "expr.h"
+#include "ini.h"
+#include "levels.h"
+
+#define RISK_MAX_RULES 64
+
+typedef struct {
+    char *name;
+    risk_level level;
+    expr *when;
+    char *when_text;
+    char *reason[LANG_COUNT];
+    char *steps;   /* optional rule.NAME.steps: the safety step set it needs shown and acknowledged, or NULL */
+    uint32_t forms; /* the forms its condition reads, one bit per form index (a step set waits until the
+                       interview has left them: the ASQ's outcome is known only after its last question) */
+    int steps_set; /* its index in the configuration's [safety] sets (bound by engine_load), or -1 */
+    int line;
+} risk_rule;
+
+typedef struct {
+    risk_rule *v;
+    int n;
+    const formset *fs;
+} ruleset;
+
+typedef struct {
+    int rule;
+    char because[256]; /* e.g. "phq9.item9 = 2" or "phq9.total = 12 (provisional, 7/9 answered)" */
+} risk_reason;
+
+typedef struct {
+    risk_level level;
+    risk_reason fired[RISK_MAX_RULES];
+    int n_fired;
+} risk_result;
+
+
+/* Reads the rules of [risk] and binds them to the forms. Refuses (false, with diagnostics naming the
+ * line) a malformed rule, and a rule set that would leave any positive safety item green. */
+bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d);
+void ruleset_free(ruleset *rs);
+
+/* A condition in the rules' language (FORM.ITEM, FORM.total, intake.concerns has CODE, ...) outside a rule,
+ * e.g. [intake] ask.FORM: parsed and bound to the forms; NULL with why on failure. */
+expr *risk_condition_load(const char *text, const formset *fs, char *err, size_t errsize);
+bool risk_condition_holds(const expr *x, const answer_set *a);
+
+/* Evaluates every rule; the fired list is ordered by level (highest first), then file order. */
+void risk_evaluate(const ruleset *rs, const answer_set *a, risk_result *out);
+
+#endif

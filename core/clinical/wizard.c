@@ -1,0 +1,511 @@
+#include "wizard.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake_body.h"
+#include "secret.h"
+#include "util.h"
+
+const form *wizard_form(const wizard *w) { return w->e->forms.v[w->forms[w->pos]]; }
+
+const form_item *wizard_item(const wizard *w) { return &wizard_form(w)->items[w->item]; }
+
+static answer *cur_answer(wizard *w) { return &w->in.a.answers[w->forms[w->pos]][w->item]; }
+
+static const score_result *cur_score(const wizard *w) { return &w->in.a.scores[w->forms[w->pos]]; }
+
+/* Everything a form asks from item `from` on is not asked yet (so a safety item ahead does not count). */
+static void mark_not_asked(wizard *w, int pos, int from) {
+    int f = w->forms[pos];
+    for (int i = from; i < w->e->forms.v[f]->n_items; i++)
+        if (w->in.a.answers[f][i].state == ANS_UNANSWERED) w->in.a.answers[f][i] = (answer){ANS_NOT_ASKED, 0};
+}
+
+/* The interview's language and counselor-gender preference come from choice items named in config. */
+static void choice_code(const wizard *w, int f, int item, char *out, size_t size) {
+    if (f < 0 || item < 0 || !w->in.a.given[f]) return;
+    const answer *a = &w->in.a.answers[f][item];
+    const scale *s = form_item_scale(w->e->forms.v[f], item);
+    int c = a->state == ANS_VALUE && s ? scale_value_index(s, a->value) : -1;
+    if (c >= 0) snprintf(out, size, "%s", s->choices[c].code);
+}
+
+/* The step sets whose cause holds: red for a red level, and the set of every fired rule that names one. */
+static uint32_t steps_firing(const wizard *w) {
+    uint32_t m = 0;
+    int red = w->e->cfg.safety.red;
+    if (w->level == LEVEL_RED && red >= 0) m |= 1u << red;
+    for (int i = 0; i < w->risk.n_fired; i++) {
+        int set = w->e->rules.v[w->risk.fired[i].rule].steps_set;
+        if (set >= 0 && set < 32) m |= 1u << set;
+    }
+    return m;
+}
+
+void wizard_recompute(wizard *w) {
+    for (int p = 0; p < w->n_forms; p++)
+        if (w->in.a.given[w->forms[p]]) answer_set_rescore(&w->in.a, w->forms[p]);
+    const need_model *m = &w->e->needs;
+    w->in.concerns = 0;
+    if (m->concern_form >= 0 && w->in.a.given[m->concern_form]) {
+        answer a = w->in.a.answers[m->concern_form][m->concern_item];
+        if (a.state == ANS_VALUE) w->in.concerns = (uint32_t)a.value;
+    }
+    snprintf(w->in.language, sizeof w->in.language, "%s", lang_code(w->client_lang));
+    choice_code(w, m->language_form, m->language_item, w->in.language, sizeof w->in.language);
+    w->in.counselor_gender[0] = '\0';
+    choice_code(w, m->gender_form, m->gender_item, w->in.counselor_gender, sizeof w->in.counselor_gender);
+    /* a form the centre asks only when a condition holds (the ASQ when the client reports self-harm) joins
+     * the interview after the others, and stays once added */
+    int add;
+    while (w->n_forms < WIZARD_MAX_FORMS &&
+           (add = intake_plan_addition(&w->e->plan, &w->in.a, w->forms, w->n_forms)) >= 0)
+        w->forms[w->n_forms++] = add;
+    risk_evaluate(&w->e->rules, &w->in.a, &w->risk);
+    w->level = w->risk.level;
+    if (w->kept > w->level) w->level = w->kept; /* shown with its steps acknowledged: kept (see wizard.h) */
+    uint32_t firing = steps_firing(w);
+    w->steps_acked &= ~(firing & ~w->steps_firing); /* a cause that comes back is asked again */
+    w->steps_firing = firing;
+}
+
+static void enter_form(wizard *w, int pos) {
+    int f = w->forms[pos];
+    if (!w->in.a.given[f]) {
+        memset(w->in.a.answers[f], 0, sizeof w->in.a.answers[f]);
+        w->in.a.given[f] = true;
+        mark_not_asked(w, pos, 0);
+        answer_set_rescore(&w->in.a, f);
+    }
+}
+
+bool wizard_start(wizard *w, const engine *e, const char *const *form_ids, int n, lang client_lang, char *err,
+                  size_t errsize) {
+    memset(w, 0, sizeof *w);
+    w->e = e;
+    w->client_lang = client_lang;
+    answer_set_init(&w->in.a, &e->forms);
+    if (n < 1 || n > WIZARD_MAX_FORMS) {
+        snprintf(err, errsize, "an intake asks 1 to %d forms", WIZARD_MAX_FORMS);
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        int f = formset_index(&e->forms, form_ids[i]);
+        if (f < 0) {
+            snprintf(err, errsize, "`%s` is not a loaded form", form_ids[i]);
+            return false;
+        }
+        w->forms[w->n_forms++] = f;
+    }
+    enter_form(w, 0);
+    wizard_recompute(w);
+    return true;
+}
+
+void wizard_free(wizard *w) {
+    for (int p = 0; p < WIZARD_MAX_FORMS; p++)
+        for (int i = 0; i < FORM_MAX_ITEMS; i++) {
+            secret_free(w->text[p][i]);
+            w->text[p][i] = NULL;
+        }
+}
+
+void wizard_progress(const wizard *w, int *number, int *count) {
+    const score_result *r = cur_score(w);
+    *number = 0;
+    *count = r->n_visible;
+    for (int i = 0; i <= w->item && i < wizard_form(w)->n_items; i++)
+        if (r->visible[i]) (*number)++;
+}
+
+/* The next visible item after the current one, across forms; false at the end. */
+static bool step(wizard *w, int dir) {
+    int pos = w->pos, item = w->item;
+    for (;;) {
+        item += dir;
+        if (item < 0) {
+            if (pos == 0) return false;
+            pos--;
+            item = w->e->forms.v[w->forms[pos]]->n_items;
+            continue;
+        }
+        if (item >= w->e->forms.v[w->forms[pos]]->n_items) {
+            if (pos + 1 >= w->n_forms) return false;
+            pos++;
+            enter_form(w, pos);
+            item = -1;
+            continue;
+        }
+        if (w->in.a.scores[w->forms[pos]].visible[item]) break;
+    }
+    w->pos = pos;
+    w->item = item;
+    return true;
+}
+
+/* The first required question still without an answer, across the forms asked so far (the review cannot be
+ * reached past one: e.g. ASQ question 5 after a positive, or a form added since). */
+bool wizard_goto_missing(wizard *w) {
+    for (int p = 0; p < w->n_forms; p++) {
+        int f = w->forms[p];
+        if (!w->in.a.given[f]) enter_form(w, p);
+        int m = w->in.a.scores[f].first_missing;
+        if (m >= 0) {
+            w->pos = p;
+            w->item = m;
+            w->stage = WZ_QUESTIONS;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool wizard_next(wizard *w) {
+    if (w->stage != WZ_QUESTIONS) return false;
+    answer *a = cur_answer(w);
+    bool answered = a->state == ANS_VALUE || a->state == ANS_REFUSED;
+    if (!answered && wizard_item(w)->required) return false;
+    if (!answered) *a = (answer){ANS_UNANSWERED, 0}; /* passed over: from now on it counts (safety) */
+    wizard_recompute(w);
+    if (!step(w, +1) && !wizard_goto_missing(w)) w->stage = WZ_REVIEW;
+    return true;
+}
+
+bool wizard_ready(const wizard *w) {
+    if (w->stage == WZ_QUESTIONS) return false;
+    for (int p = 0; p < w->n_forms; p++)
+        if (!w->in.a.given[w->forms[p]] || w->in.a.scores[w->forms[p]].first_missing >= 0) return false;
+    return true;
+}
+
+bool wizard_back(wizard *w) {
+    if (w->stage == WZ_REVIEW) {
+        w->stage = WZ_QUESTIONS;
+        return true;
+    }
+    return w->stage == WZ_QUESTIONS && step(w, -1);
+}
+
+bool wizard_choose(wizard *w, int c) {
+    if (w->stage != WZ_QUESTIONS) return false;
+    const form_item *it = wizard_item(w);
+    const scale *s = form_item_scale(wizard_form(w), w->item);
+    if (!s || c < 0 || c >= s->n) return false;
+    answer *a = cur_answer(w);
+    if (it->type == ITEM_MULTI) {
+        uint32_t mask = a->state == ANS_VALUE ? (uint32_t)a->value : 0;
+        mask ^= 1u << c;
+        /* nothing ticked is no answer (a required multi item then blocks, as an untouched one does) */
+        *a = mask ? (answer){ANS_VALUE, (int32_t)mask} : (answer){ANS_NOT_ASKED, 0};
+        wizard_recompute(w);
+        return true;
+    }
+    *a = (answer){ANS_VALUE, s->choices[c].value};
+    wizard_recompute(w);
+    return wizard_next(w);
+}
+
+bool wizard_refuse(wizard *w) {
+    if (w->stage != WZ_QUESTIONS) return false;
+    const scale *s = form_item_scale(wizard_form(w), w->item);
+    if (!s || !s->refusable) return false;
+    *cur_answer(w) = (answer){ANS_REFUSED, 0};
+    wizard_recompute(w);
+    return wizard_next(w);
+}
+
+static bool valid_date(const char *t) {
+    /* exactly YYYY-MM-DD: digits where digits belong (sscanf alone would take signs and spaces) */
+    for (int i = 0; i < 10; i++)
+        if (!t[i] || ((i == 4 || i == 7) ? t[i] != '-' : !(t[i] >= '0' && t[i] <= '9'))) return false;
+    int y, m, d, n = 0;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return strlen(t) == 10 && sscanf(t, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 && y >= 1900 && y <= 2200 &&
+           m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] && !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
+}
+
+bool wizard_type(wizard *w, const char *text, char *err, size_t errsize) {
+    if (w->stage != WZ_QUESTIONS) {
+        snprintf(err, errsize, "no question is open (the intake is at its review)");
+        return false;
+    }
+    const form *f = wizard_form(w);
+    const form_item *it = wizard_item(w);
+    size_t len = text ? strlen(text) : 0;
+    answer *a = cur_answer(w);
+    char **slot = &w->text[w->pos][w->item];
+    if (it->type != ITEM_TEXT && it->type != ITEM_NUMBER && it->type != ITEM_DATE) {
+        snprintf(err, errsize, "%s.%s is answered by choosing", f->id, it->id);
+        return false;
+    }
+    if (len == 0) {
+        secret_free(*slot);
+        *slot = NULL;
+        *a = (answer){ANS_NOT_ASKED, 0};
+        wizard_recompute(w);
+        return true;
+    }
+    if (len >= WIZARD_TEXT_MAX || !utf8_valid(text, len) || strchr(text, '\n') || strchr(text, '\t')) {
+        snprintf(err, errsize, "%s.%s: not valid text (at most %d bytes, one line)", f->id, it->id, WIZARD_TEXT_MAX - 1);
+        return false;
+    }
+    long number = 0;
+    if (it->type == ITEM_NUMBER && !parse_int(text, it->min, it->max, &number)) {
+        snprintf(err, errsize, "%s.%s: a whole number from %ld to %ld", f->id, it->id, it->min, it->max);
+        return false;
+    }
+    if (it->type == ITEM_DATE && !valid_date(text)) {
+        snprintf(err, errsize, "%s.%s: a date as YYYY-MM-DD", f->id, it->id);
+        return false;
+    }
+    size_t chars = 0;
+    for (const char *p = text; *p; p++) chars += ((unsigned char)*p & 0xc0) != 0x80;
+    if (it->type == ITEM_TEXT && chars > (size_t)it->maxlen) {
+        snprintf(err, errsize, "%s.%s: at most %d characters", f->id, it->id, it->maxlen);
+        return false;
+    }
+    if (!*slot) *slot = secret_alloc(WIZARD_TEXT_MAX);
+    if (!*slot) {
+        snprintf(err, errsize, "out of protected memory");
+        return false;
+    }
+    memcpy(*slot, text, len + 1);
+    *a = (answer){ANS_VALUE, (int32_t)number};
+    wizard_recompute(w);
+    return true;
+}
+
+/* A rule's set waits while the interview is still on a form the rule reads (its outcome is not known yet). */
+static bool rule_set_ready(const wizard *w, int set) {
+    if (w->stage != WZ_QUESTIONS) return true;
+    int current = w->forms[w->pos];
+    for (int i = 0; i < w->risk.n_fired; i++) {
+        const risk_rule *r = &w->e->rules.v[w->risk.fired[i].rule];
+        if (r->steps_set == set && !(current < 32 && (r->forms >> current) & 1u)) return true;
+    }
+    return false;
+}
+
+int wizard_safety_set(const wizard *w) {
+    uint32_t due = w->steps_firing & ~w->steps_acked;
+    int red = w->e->cfg.safety.red;
+    if (red >= 0 && (due >> red) & 1u) return red; /* red at once, before anything else */
+    for (int set = 0; set < w->e->cfg.safety.n && set < 32; set++)
+        if ((due >> set) & 1u && rule_set_ready(w, set)) return set;
+    return -1;
+}
+
+bool wizard_needs_safety_steps(const wizard *w) { return wizard_safety_set(w) >= 0; }
+
+void wizard_safety_acknowledged(wizard *w) {
+    int set = wizard_safety_set(w);
+    if (set >= 0) w->steps_acked |= 1u << set;
+    if (w->level > w->kept) w->kept = w->level;
+}
+
+safety_channel wizard_channel(const wizard *w) {
+    const safety_config *sc = &w->e->cfg.safety;
+    char from[128], code[64] = "";
+    snprintf(from, sizeof from, "%s", sc->channel_from ? sc->channel_from : "");
+    char *dot = strchr(from, '.');
+    if (!dot) return SAFETY_CHANNEL_UNKNOWN;
+    *dot = '\0';
+    int f = formset_index(&w->e->forms, from);
+    int item = f >= 0 ? form_item_index(w->e->forms.v[f], dot + 1) : -1;
+    if (item < 0 || form_item_scale(w->e->forms.v[f], item) == NULL) return SAFETY_CHANNEL_UNKNOWN;
+    choice_code(w, f, item, code, sizeof code);
+    return safety_channel_of(sc, code);
+}
+
+void wizard_safety_describe(const wizard *w, char *buf, size_t size) {
+    int set = wizard_safety_set(w);
+    snprintf(buf, size, "set=%s channel=%s level=%s", set >= 0 ? w->e->cfg.safety.name[set] : "none",
+             safety_channel_name(wizard_channel(w)), risk_level_name(w->level));
+}
+
+const char *wizard_text(const wizard *w, const char *form_id, const char *item_id) {
+    for (int p = 0; p < w->n_forms; p++) {
+        const form *f = w->e->forms.v[w->forms[p]];
+        if (strcmp(f->id, form_id) != 0) continue;
+        int i = form_item_index(f, item_id);
+        if (i >= 0 && w->text[p][i] && w->in.a.answers[w->forms[p]][i].state == ANS_VALUE) return w->text[p][i];
+    }
+    return "";
+}
+
+const char *wizard_client_name(const wizard *w) { return wizard_text(w, "intake", "preferred_name"); }
+
+/* ---- drafts ---- */
+
+char *wizard_to_json(const wizard *w) {
+    json_t *o = json_object();
+    json_object_set_new(o, "version", json_integer(1));
+    json_object_set_new(o, "client_lang", json_string(lang_code(w->client_lang)));
+    json_object_set_new(o, "client_id", json_string(w->client_id));
+    json_object_set_new(o, "pos", json_integer(w->pos));
+    json_object_set_new(o, "item", json_integer(w->item));
+    json_object_set_new(o, "review", json_boolean(w->stage == WZ_REVIEW));
+    /* red_seen: what drafts written before the step sets said (and still read by older versions) */
+    int red = w->e->cfg.safety.red;
+    json_object_set_new(o, "kept", json_string(risk_level_name(w->kept)));
+    json_object_set_new(o, "red_seen", json_boolean(red >= 0 && (w->steps_acked >> red) & 1u));
+    json_t *acked = json_array();
+    for (int set = 0; set < w->e->cfg.safety.n && set < 32; set++)
+        if ((w->steps_acked >> set) & 1u) json_array_append_new(acked, json_string(w->e->cfg.safety.name[set]));
+    json_object_set_new(o, "safety_acknowledged", acked);
+    json_t *forms = json_array();
+    for (int p = 0; p < w->n_forms; p++) {
+        int f = w->forms[p];
+        const form *fm = w->e->forms.v[f];
+        json_t *jf = json_object();
+        json_object_set_new(jf, "id", json_string(fm->id));
+        json_object_set_new(jf, "given", json_boolean(w->in.a.given[f]));
+        json_t *items = json_array();
+        for (int i = 0; i < fm->n_items; i++) {
+            const answer *a = &w->in.a.answers[f][i];
+            json_t *ji = json_array();
+            json_array_append_new(ji, json_integer(a->state));
+            json_array_append_new(ji, json_integer(a->value));
+            json_array_append_new(ji, w->text[p][i] ? json_string(w->text[p][i]) : json_null());
+            json_array_append_new(items, ji);
+        }
+        json_object_set_new(jf, "answers", items);
+        json_array_append_new(forms, jf);
+    }
+    json_object_set_new(o, "forms", forms);
+    char *s = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return s;
+}
+
+/* The acknowledged step sets by name; a draft written before them (only red_seen) had the red set only. A name
+ * the configuration no longer has is dropped (its steps, if due, are asked again). */
+static void restore_acks(wizard *w, json_t *o) {
+    const safety_config *sc = &w->e->cfg.safety;
+    json_t *acked = json_object_get(o, "safety_acknowledged");
+    uint32_t m = 0;
+    if (json_is_array(acked)) {
+        for (size_t i = 0; i < json_array_size(acked); i++) {
+            int set = safety_set_index(sc, json_string_value(json_array_get(acked, i)));
+            if (set >= 0 && set < 32) m |= 1u << set;
+        }
+    } else if (json_is_true(json_object_get(o, "red_seen")) && sc->red >= 0) {
+        m |= 1u << sc->red;
+    }
+    w->steps_acked = m & w->steps_firing; /* only a cause that holds now stays acknowledged */
+}
+
+bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, size_t errsize) {
+    memset(w, 0, sizeof *w); /* on any failure the wizard is empty and safe to free */
+    json_error_t je;
+    json_t *o = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+    json_t *forms = json_object_get(o, "forms");
+    if (!o || !json_is_array(forms) || json_integer_value(json_object_get(o, "version")) != 1) {
+        snprintf(err, errsize, "the saved draft cannot be read (%s)", o ? "not a version 1 draft" : je.text);
+        json_decref(o);
+        return false;
+    }
+    const char *ids[WIZARD_MAX_FORMS] = {NULL};
+    size_t n = json_array_size(forms);
+    bool named = n >= 1 && n <= WIZARD_MAX_FORMS;
+    for (size_t p = 0; named && p < n; p++) {
+        ids[p] = json_string_value(json_object_get(json_array_get(forms, p), "id"));
+        named = ids[p] != NULL;
+    }
+    if (!named) {
+        snprintf(err, errsize, "the saved draft names no forms");
+        json_decref(o);
+        return false;
+    }
+    lang cl = LANG_EN;
+    lang_parse(json_string_value(json_object_get(o, "client_lang")), &cl);
+    bool ok = wizard_start(w, e, ids, (int)n, cl, err, errsize);
+    for (size_t p = 0; ok && p < n; p++) {
+        json_t *jf = json_array_get(forms, p);
+        int f = w->forms[p];
+        const form *fm = e->forms.v[f];
+        json_t *items = json_object_get(jf, "answers");
+        if (!json_is_array(items) || (int)json_array_size(items) != fm->n_items) {
+            snprintf(err, errsize, "the saved draft does not fit form %s (it changed since)", fm->id);
+            ok = false;
+            break;
+        }
+        w->in.a.given[f] = json_is_true(json_object_get(jf, "given"));
+        for (int i = 0; ok && i < fm->n_items; i++) {
+            json_t *ji = json_array_get(items, (size_t)i);
+            json_int_t st = json_integer_value(json_array_get(ji, 0));
+            json_int_t v = json_integer_value(json_array_get(ji, 1));
+            json_t *t = json_array_get(ji, 2);
+            if (st < ANS_UNANSWERED || st > ANS_NOT_ASKED || v < INT32_MIN || v > INT32_MAX) ok = false;
+            w->in.a.answers[f][i] = (answer){(uint8_t)st, (int32_t)v};
+            /* Scoring trusts its answers: a value no item can have (a draft of an older form version, or a
+             * damaged one) once reached the totals unchecked and overflowed them (found by fuzz_wizard). */
+            if (ok && !answer_valid(fm, i, w->in.a.answers[f][i])) ok = false;
+            if (json_is_string(t)) {
+                w->text[p][i] = secret_alloc(WIZARD_TEXT_MAX);
+                if (w->text[p][i]) snprintf(w->text[p][i], WIZARD_TEXT_MAX, "%s", json_string_value(t));
+            }
+        }
+        if (!ok) snprintf(err, errsize, "the saved draft has an unreadable answer in form %s", fm->id);
+    }
+    if (ok) {
+        int pos = (int)json_integer_value(json_object_get(o, "pos")), item = (int)json_integer_value(json_object_get(o, "item"));
+        if (pos < 0 || pos >= w->n_forms || item < 0 || item >= e->forms.v[w->forms[pos]]->n_items) {
+            snprintf(err, errsize, "the saved draft points past its forms");
+            ok = false;
+        } else {
+            w->pos = pos;
+            w->item = item;
+            w->stage = json_is_true(json_object_get(o, "review")) ? WZ_REVIEW : WZ_QUESTIONS;
+            const char *cid = json_string_value(json_object_get(o, "client_id"));
+            snprintf(w->client_id, sizeof w->client_id, "%s", cid ? cid : "");
+            /* the question on screen when the interview was interrupted was asked: unanswered, it now counts as
+             * such (a safety item as positive; ASQ question 5 after a positive as acute) until it is answered */
+            answer *cur = &w->in.a.answers[w->forms[w->pos]][w->item];
+            if (w->stage == WZ_QUESTIONS && cur->state == ANS_NOT_ASKED) *cur = (answer){ANS_UNANSWERED, 0};
+            /* the kept level first: the level, and so the step sets due, are computed with it */
+            risk_level kept = LEVEL_GREEN;
+            if (risk_level_parse(json_string_value(json_object_get(o, "kept")), &kept)) w->kept = kept;
+            wizard_recompute(w);
+            restore_acks(w, o);
+            /* a draft saved at the review with a question still owed (a form added since, an older draft)
+             * resumes at that question */
+            if (w->stage == WZ_REVIEW) wizard_goto_missing(w);
+        }
+    }
+    json_decref(o);
+    if (!ok) wizard_free(w);
+    return ok;
+}
+
+json_t *wizard_record_json(const wizard *w) {
+    /* the record forms' choice and number answers (channel, age, ...): the report facts read channel and age
+     * from here (core/records/facts.h); text and dates (name, phone, birth date) stay in the client record */
+    json_t *record = json_object();
+    for (int p = 0; p < w->n_forms; p++) {
+        const form *fm = w->e->forms.v[w->forms[p]];
+        if (!w->in.a.given[w->forms[p]] || fm->kind != FORM_RECORD) continue;
+        for (int i = 0; i < fm->n_items; i++) {
+            const answer *a = &w->in.a.answers[w->forms[p]][i];
+            const scale *sc = form_item_scale(fm, i);
+            int c = sc && a->state == ANS_VALUE ? scale_value_index(sc, a->value) : -1;
+            if (fm->items[i].type == ITEM_CHOICE && c >= 0)
+                json_object_set_new(record, fm->items[i].id, json_string(sc->choices[c].code));
+            else if (fm->items[i].type == ITEM_NUMBER && a->state == ANS_VALUE)
+                json_object_set_new(record, fm->items[i].id, json_integer(a->value));
+        }
+    }
+    return record;
+}
+
+json_t *wizard_result_json(const wizard *w, lang ui) {
+    /* what is stored: the interview as `assess` input (answers by form; identity lives in the client record),
+     * the record form's answers and the assessment at the moment of saving, built as every way in builds it */
+    json_t *record = wizard_record_json(w);
+    json_t *out = intake_body_build(w->e, &w->in, record, ui);
+    json_decref(record);
+    return out;
+}
+

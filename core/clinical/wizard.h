@@ -1,0 +1,99 @@
+/* The intake wizard as a model, apart from any screen: which question is current, the answers so far
+ * (choices and typed text), skip logic, and the risk level and counselor suggestions recomputed after
+ * every answer. The TUI draws it and feeds it keys; tests drive it directly. Its state round-trips
+ * through JSON so that every answer can be saved as a sealed draft and resumed after a crash or an
+ * idle lock. */
+#ifndef TRIAGE_WIZARD_H
+#define TRIAGE_WIZARD_H
+
+#include <jansson.h>
+
+#include "assess.h"
+#include "engine.h"
+
+#define WIZARD_MAX_FORMS INTAKE_MAX_FORMS
+#define WIZARD_TEXT_MAX 256
+
+typedef enum { WZ_QUESTIONS, WZ_REVIEW, WZ_SAVED } wizard_stage;
+
+typedef struct {
+    const engine *e;
+    int forms[WIZARD_MAX_FORMS]; /* indexes into e->forms, in the order asked */
+    int n_forms;
+    int pos;  /* which of forms[] is current */
+    int item; /* current item of that form */
+    wizard_stage stage;
+    lang client_lang;
+    assess_input in; /* answers of every form, concerns, language, preferences */
+    char *text[WIZARD_MAX_FORMS][FORM_MAX_ITEMS]; /* typed answers (text, number, date items), secret memory */
+    risk_result risk;
+    risk_level level;
+    uint32_t steps_firing; /* [safety] step sets whose cause holds now (red level, a rule with .steps fired) */
+    uint32_t steps_acked;  /* of those, acknowledged; a set whose cause goes and comes back is asked again */
+    risk_level kept; /* the highest level whose safety steps were acknowledged in this interview: answers
+                      * changed afterwards never lower the saved level below it (a clinician may, with a reason) */
+    char client_id[ID_TEXT_LEN]; /* an existing client, or "" for a new one */
+    char draft_id[ID_TEXT_LEN];
+} wizard;
+
+/* Starts an intake over the given form ids (e.g. intake phq9 gad7 asq); false with why when one is unknown. */
+bool wizard_start(wizard *w, const engine *e, const char *const *form_ids, int n, lang client_lang, char *err,
+                  size_t errsize);
+void wizard_free(wizard *w);
+
+const form *wizard_form(const wizard *w);
+const form_item *wizard_item(const wizard *w);
+/* Position for "question 3 of 9": the current item's number among the visible items, and their count. */
+void wizard_progress(const wizard *w, int *number, int *count);
+
+/* Answers the current item with choice c of its scale (choice/scale items), or toggles choice c (multi
+ * items, which then stay current until wizard_next). Moves on after a single choice. */
+bool wizard_choose(wizard *w, int c);
+/* "Refused to answer" where the scale allows it. */
+bool wizard_refuse(wizard *w);
+/* Sets the typed answer of a text, number or date item; false with why when it does not fit (a number out
+ * of range, a date that is not YYYY-MM-DD, too long, not valid UTF-8). Does not move on. */
+bool wizard_type(wizard *w, const char *text, char *err, size_t errsize);
+/* Moves to the next visible item (an optional item may be skipped); at the end of the last form, to the
+ * first required question still unanswered, else to the review. False when the current item is required and
+ * unanswered: nothing is ever recorded by moving on. */
+bool wizard_next(wizard *w);
+/* Back to the previous visible item (across forms); from the review, to the last question. */
+bool wizard_back(wizard *w);
+
+/* Recomputes scores, the risk level with reasons, and the matches (called by every change). */
+void wizard_recompute(wizard *w);
+/* Safety steps. A set is due when its cause holds and it is not yet acknowledged: the red set the moment the
+ * level becomes red; a set a fired rule names (bssa for the ASQ non-acute positive) once the interview has
+ * left the forms the rule reads (the ASQ's outcome is known after its last question) or is at its review.
+ * While one is due the screen shows it and nothing else goes on until it is acknowledged. */
+bool wizard_needs_safety_steps(const wizard *w);
+/* The set due now (red first), or -1. */
+int wizard_safety_set(const wizard *w);
+/* The channel from the configured channel item: which list of steps applies (unknown: show both). */
+safety_channel wizard_channel(const wizard *w);
+/* Acknowledges the set due now (for the audit: which set and channel, as "set=bssa channel=remote"). */
+void wizard_safety_acknowledged(wizard *w);
+void wizard_safety_describe(const wizard *w, char *buf, size_t size);
+
+/* The typed answer of an item of the intake form by item id ("preferred_name", "phone", ...), or "". */
+const char *wizard_text(const wizard *w, const char *form_id, const char *item_id);
+/* The client's name for the record: the intake form's preferred_name. */
+const char *wizard_client_name(const wizard *w);
+
+/* The draft: everything needed to resume, as JSON text (malloc'd; wipe and free it). */
+char *wizard_to_json(const wizard *w);
+bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, size_t errsize);
+
+/* The record forms' choice and number answers (channel, age, ...), as stored in the intake body. */
+json_t *wizard_record_json(const wizard *w);
+/* The intake body to store: the assessment input and result, built as every way in builds it
+ * (intake_body_build). */
+json_t *wizard_result_json(const wizard *w, lang ui);
+/* True at the review with every required question of every form asked answered (or refused): the only
+ * state an interview is saved from. */
+bool wizard_ready(const wizard *w);
+/* Moves to the first required question still unanswered (false when there is none). */
+bool wizard_goto_missing(wizard *w);
+
+#endif

@@ -1,0 +1,29 @@
+/* Screens done elsewhere (an online pre-screen, another service) come in as FHIR R4 QuestionnaireResponse
+ * resources, in a Bundle or alone. Each is read against triage's own form (core/exchange/fhir.h maps the
+ * Questionnaire, the linkIds and the answer codes), scored by triage's own scoring, and refused, naming the
+ * resource and the linkId, when an answer does not fit the item or a stated total (an item `total` or the
+ * form's total code, or an Observation derived from the response) disagrees with the recomputed one.
+ *
+ * What a receptionist expects: either the whole file is taken or nothing is, with every problem listed, so
+ * that after fixing the file it can be imported again without duplicates. The responses of one subject
+ * (Patient) become one intake, queued like any other, for the client named by --client, else for the client
+ * found by the Patient's name with the same phone or date of birth, else for a new client. */
+#ifndef TRIAGE_FHIR_IMPORT_H
+#define TRIAGE_FHIR_IMPORT_H
+
+#include "engine.h"
+#include "session.h"
+
+typedef struct {
+    int responses;
+    int intakes;
+    int clients_created, clients_matched;
+    char first_intake[STORE_ID_LEN];
+} import_result;
+
+/* client_id: every response is for this existing client (may be NULL). On refusal err holds one line per
+ * problem (as many as fit). */
+bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
+                 char *err, size_t errsize);
+
+#endif

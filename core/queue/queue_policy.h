@@ -1,0 +1,124 @@
+/* Escalation queues: pure logic over a clock value (no storage, no terminal). Every completed intake puts
+ * its client in the queue of its level with a confirmation deadline; an item moves
+ *   open -> acknowledged -> confirmed -> assigned -> contacted -> closed (with an outcome)
+ * and every move says who may make it. An item past its deadline without the step that level requires is
+ * marked overdue and raised (it never expires); nothing leaves a queue but by a person closing it.
+ * All times are UTC seconds; business days are counted in local time (TZ). */
+#ifndef TRIAGE_QUEUE_POLICY_H
+#define TRIAGE_QUEUE_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "ini.h"
+#include "ids.h"
+#include "levels.h"
+#include "roles.h"
+
+typedef enum { QS_OPEN, QS_ACKNOWLEDGED, QS_CONFIRMED, QS_ASSIGNED, QS_CONTACTED, QS_CLOSED, QS_COUNT } queue_state;
+typedef enum { QO_NONE, QO_FIRST_SESSION, QO_DECLINED, QO_REFERRED, QO_UNREACHABLE, QO_DUPLICATE, QO_COUNT } queue_outcome;
+typedef enum {
+    QA_ACK,     /* a person has seen it (any role) */
+    QA_CONFIRM, /* a clinician reviewed the level: same, raised, or lowered with a written reason */
+    QA_RAISE,   /* anyone raises the level at any time */
+    QA_ASSIGN,  /* a counselor accepted */
+    QA_CONTACT, /* a contact attempt was made (success or not) */
+    QA_DECLINE, /* the client declined the suggested counselor (with a reason) */
+    QA_CLOSE,   /* closed with an outcome */
+    QA_COUNT
+} queue_action;
+
+typedef struct {
+    int64_t within[LEVEL_COUNT];      /* seconds from entering a level to its required step */
+    queue_state step[LEVEL_COUNT];    /* the step each level requires by its deadline */
+    bool business_days[LEVEL_COUNT];  /* count `within` as whole business days in local time */
+    int64_t red_evaluate;             /* red's second step: evaluated (confirmed) or closed as referred, within
+                                         this many seconds of level_since (default 4 hours) */
+    int escalate_by;                  /* levels raised when overdue (default 1) */
+    int decline_limit;                /* declines in a row before "match by hand" (default 3) */
+    int unreachable_after;            /* contact attempts before "unreachable" may close (default 3) */
+    int32_t holidays[64];             /* local dates, as days since 1970-01-01 */
+    int n_holidays;
+} queue_policy;
+
+typedef struct {
+    char id[ID_TEXT_LEN];
+    char client_id[ID_TEXT_LEN];
+    char intake_id[ID_TEXT_LEN];  /* the intake that set the current level */
+    risk_level level;
+    queue_state state;
+    int64_t created_at;
+    int64_t level_since;           /* when the current level was set: the deadline counts from here */
+    int64_t deadline;              /* when the required step is due; 0 once it is done */
+    bool overdue;
+    int escalations;               /* times raised for being overdue */
+    int declines_in_row;
+    bool match_by_hand;            /* three declines in a row: a person must match */
+    int contact_attempts;
+    int pending_level;             /* a lower level from a newer intake awaiting a clinician, or -1 */
+    char counselor[65];            /* counselor code once assigned, else "" */
+    queue_outcome outcome;
+    int64_t updated_at;
+    bool tampered;                 /* its row MAC failed (core/records/rowmac.h): shown as TAMPERED, read as red and
+                                      overdue whatever its clear columns say (set by core/records/queue_items.c) */
+} queue_item;
+
+typedef struct {
+    queue_action action;
+    staff_role role;
+    risk_level level;      /* QA_CONFIRM and QA_RAISE: the level after */
+    const char *reason;    /* required to lower a level and for QA_DECLINE */
+    const char *counselor; /* QA_ASSIGN */
+    queue_outcome outcome; /* QA_CLOSE */
+} queue_request;
+
+const char *queue_state_name(queue_state s);
+bool queue_state_parse(const char *s, queue_state *out);
+const char *queue_outcome_name(queue_outcome o);
+bool queue_outcome_parse(const char *s, queue_outcome *out);
+const char *queue_action_name(queue_action a);
+
+/* The defaults of config.ini [queue]: red acknowledged within 15 minutes, orange confirmed within 24 hours,
+ * yellow confirmed within 72 hours, green contacted within 28 days (its first-appointment target). */
+void queue_policy_defaults(queue_policy *p);
+/* Reads [queue] from config (errors name the line). Missing keys keep the defaults. */
+bool queue_policy_load(queue_policy *p, const ini_file *ini, diag *d);
+
+/* The deadline for a level entered at `from`: from + within, or (business days) the same local clock time
+ * after that many weekdays that are not holidays. */
+int64_t queue_deadline(const queue_policy *p, risk_level level, int64_t from);
+
+/* A new item for a completed intake. */
+void queue_item_new(const queue_policy *p, queue_item *it, const char *id, const char *client_id,
+                    const char *intake_id, risk_level level, int64_t now);
+/* A newer intake for a client already queued: a higher level takes over at once with its shorter deadline;
+ * a lower one is kept as pending_level until a clinician confirms it. Returns true when the item changed. */
+bool queue_new_intake(const queue_policy *p, queue_item *it, const char *intake_id, risk_level level, int64_t now);
+
+/* Applies a person's request. False, with why (the rule or the role that forbids it), when not allowed;
+ * the item is then unchanged. */
+bool queue_apply(const queue_policy *p, queue_item *it, const queue_request *rq, int64_t now, char *why, size_t whysize);
+
+/* Overdue handling: an open item past its deadline without its required step is marked overdue, raised by
+ * escalate_by (red stays red) and given the new level's deadline from now. A red item past its evaluation
+ * deadline (queue_in_evaluation) is marked overdue once and keeps its state and deadline: it is already red,
+ * and it stays marked until a clinician confirms it or closes it. Returns true when it changed.
+ * Exactly at the deadline counts as overdue (71:59:59 is not, 72:00:00 is). */
+bool queue_tick(const queue_policy *p, queue_item *it, int64_t now);
+
+/* Red takes two steps: its own step (acknowledged within 15 minutes) and then a clinician's evaluation (a
+ * confirm whose reason says the outcome) or a close as referred to emergency services, by level_since +
+ * red_evaluate. True while a red item has done the first and owes the second. */
+bool queue_in_evaluation(const queue_policy *p, const queue_item *it);
+/* The step the item owes next (the one its deadline is for), or QS_CLOSED when it owes none. */
+queue_state queue_next_step(const queue_policy *p, const queue_item *it);
+
+/* Sort order of open items: overdue first, then by level (red first), then earliest deadline, then oldest. */
+int queue_compare(const queue_item *a, const queue_item *b);
+
+/* "2d 03h left", "45m left", "OVERDUE 5h", "OVERDUE 1d 02h", or "no deadline". */
+void queue_format_remaining(const queue_item *it, int64_t now, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,51 @@
+/* The triage database as the rest of the core sees it: one open store (behind store_ops) plus the
+ * settings that govern keys and logins. Sessions, clients, intakes, drafts, audit and maintenance are
+ * built on this; none of them writes SQL. */
+#ifndef TRIAGE_DB_H
+#define TRIAGE_DB_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "queue_policy.h"
+#include "store.h"
+#include "vault.h"
+
+typedef struct {
+    int busy_timeout_ms;
+    vault_cost kdf_cost;
+    int lock_after;
+    int blind_index_bits;
+    char age_bands[128]; /* [reports] age_bands: the band kept in an intake's report facts; "" = the default */
+    char concern_groups[512]; /* [reports] concern_groups: the concern categories kept; "" = the default */
+} db_settings;
+
+typedef struct {
+    const store_ops *ops;
+    store *st;
+    char path[4096];
+    db_settings set;
+    /* Row MACs (core/records/rowmac.h): the data key a logged-in session lends for checking them on every read (NULL
+     * with no login, e.g. `queue tick` from cron: rows are then read unchecked), and the queue policy a
+     * keyless tick's raise is checked against (NULL: the built-in defaults). */
+    const vault *row_key;
+    const queue_policy *row_policy;
+} database;
+
+void db_settings_from_config(const config *c, db_settings *out);
+/* Opens (or, with create, makes) the database at path. On failure err names the file and the reason. */
+bool db_open(database *db, const char *path, bool create, const db_settings *set, char *err, size_t errsize);
+void db_close(database *db);
+
+/* A write transaction; on failure err says why (busy, disk full, ...), naming the file. */
+bool db_begin(database *db, char *err, size_t errsize);
+bool db_commit(database *db, char *err, size_t errsize);
+void db_rollback(database *db);
+/* What tells a desk that the database changed: another connection's commits move *version (SQLite's
+ * data_version), this connection's own move *local. False when the database cannot be read. */
+bool db_change_marks(database *db, int64_t *version, int64_t *local);
+
+/* Formats the store's last error for status st into err. */
+void db_error(database *db, store_status st, const char *what, char *err, size_t errsize);
+
+#endif

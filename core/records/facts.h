@@ -1,0 +1,49 @@
+/* De-identified facts per intake: what the outcome KPIs are computed from (store.h facts_rec).
+ *
+ * Why a facts row: the reports must cover a million intakes in under a second, which rules out opening a
+ * million sealed bodies. So when an intake is saved, in the same transaction, a row of the few facts the
+ * KPIs need is written in clear: the time, the level triage gave, the channel, the broad presenting-concern
+ * categories ([reports] concern_groups: emotional, relationship, career, other), an age band (never the age or the date of birth), the suggested counselor's code. Queue steps and
+ * recorded sessions update it (confirmation and its level, first contact, declines, overdue, sessions,
+ * closing outcome). Nothing in it names or reaches a person: no name, phone, birth date, answer, score or
+ * free text; the ids are random UUIDs, replaced by fresh random ones when the client is erased, so the row
+ * keeps counting for the centre's figures and links to nothing. What stays visible to someone holding the
+ * file is listed in the README (threat model): per intake, its time, level, channel, concern categories,
+ * age band and counselor code. */
+#ifndef TRIAGE_FACTS_H
+#define TRIAGE_FACTS_H
+
+#include "bands.h"
+#include "queue_policy.h"
+#include "session.h"
+
+/* Whole years at `at` (UTC seconds) of someone born on YYYY-MM-DD; -1 when the date is unreadable. */
+int age_at(const char *birth, int64_t at);
+/* Days since 1970-01-01 of a YYYY-MM-DD date (or of a time), for session days. */
+bool day_parse(const char *date, int64_t *day);
+int64_t day_of(int64_t t);
+void day_format(int64_t day, char *out, size_t size);
+
+
+/* The facts of a newly saved intake r (inside the caller's transaction), from its JSON body: the concern
+ * codes of input.concerns, and record.channel and record.age (the intake form's answers, when given). With
+ * no age, the client's sealed date of birth is opened in memory (and wiped) for the band. */
+bool facts_record_intake(session *s, const intake_rec *r, const char *body, const char *age_bands,
+                         const char *concern_groups, char *err, size_t errsize);
+
+/* A queue step moved an item (inside the caller's transaction): the facts of its intake follow (deadline,
+ * confirmation, contact, assignment, declines, overdue, closing). A missing facts row (an intake saved
+ * before schema 3) is not an error. */
+bool facts_on_queue_step(database *db, const queue_item *before, const queue_item *after, const char *what,
+                         char *err, size_t errsize);
+
+/* Where a client stands, from the facts of an episode, as of day asof. */
+typedef enum { STAGE_PROSPECTIVE, STAGE_FIRST_SESSION, STAGE_ACTIVE, STAGE_LAPSED, STAGE_COUNT } lifecycle_stage;
+const char *lifecycle_stage_name(lifecycle_stage s);
+/* prospective: no attended session yet; lapsed: none attended within lapse_days before asof; first session:
+ * exactly one attended; active: two or more, the last within lapse_days. */
+lifecycle_stage lifecycle_of(const facts_rec *f, int64_t asof_day, int lapse_days);
+/* The same from the count of attended sessions and the day of the last one. */
+lifecycle_stage lifecycle_stage_at(int sessions_attended, int64_t last_session_day, int64_t asof_day, int lapse_days);
+
+#endif

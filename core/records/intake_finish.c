@@ -1,0 +1,47 @@
+#include "intake_finish.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake_body.h"
+#include "secret.h"
+
+/* A level shown during the interview with its safety steps acknowledged is not lowered by answers changed
+ * afterwards: only a clinician lowers a level, with a written reason (the queue's confirm). The saved level is
+ * raised to it with a reason that says so ([intake] kept_level.reason.LANG). */
+static void keep_level(const engine *e, json_t *result, risk_level kept, lang l) {
+    char because[96];
+    snprintf(because, sizeof because, "shown during the interview = %s, answers now = %s", risk_level_name(kept),
+             json_string_value(json_object_get(result, "level")) ?: "?");
+    assess_raise(e, result, kept, "kept_level", because, l);
+}
+
+bool intake_finish(session *s, const engine *e, assess_input *in, const intake_subject *who, intake_saved *out,
+                   char *err, size_t errsize) {
+    memset(out, 0, sizeof *out);
+    intake_answers_final(e, in);
+    json_t *body = intake_body_build(e, in, who->record, who->reasons_lang);
+    json_t *result = json_object_get(body, "assessment");
+    keep_level(e, result, who->kept, who->reasons_lang);
+    char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
+    const char *level = json_string_value(json_object_get(result, "level"));
+    const char *suggested = json_string_value(json_object_get(json_array_get(json_object_get(result, "matches"), 0), "id"));
+    bool existing = who->client_id && who->client_id[0];
+    client_new nc = {who->name, who->phone, who->birth};
+    intake_input ii = {existing ? who->client_id : NULL, level, suggested, NULL, text, who->notes};
+    bool ok = text != NULL;
+    if (!ok) snprintf(err, errsize, "out of memory");
+    ok = ok && intake_save_with_client(s, existing ? NULL : &nc, &ii, &e->queue, out->client_id, out->intake_id, err,
+                                       errsize);
+    if (ok) {
+        risk_level_parse(level, &out->level);
+        out->assessment = json_incref(result);
+    }
+    if (text) {
+        secret_wipe(text, strlen(text));
+        free(text);
+    }
+    json_decref(body);
+    return ok;
+}

@@ -1,0 +1,37 @@
+/* The one way an intake is finished, whichever way it came in (the wizard, `triage intake new`, FHIR
+ * import, a resumed draft): every item not reached counts as passed without an answer (so a safety item left
+ * unanswered is positive and an ASQ question 5 never asked after a positive is acute), the risk rules and
+ * the matcher run once, the stored body is built here and nowhere else, and the client (when new), the
+ * intake, its report facts, its queue item and the audit entries are saved in one transaction. */
+#ifndef TRIAGE_INTAKE_FINISH_H
+#define TRIAGE_INTAKE_FINISH_H
+
+#include <jansson.h>
+
+#include "assess.h"
+#include "intake_body.h"
+#include "records.h"
+
+typedef struct {
+    const char *client_id;            /* an existing client, or NULL / "" to create one from name, phone, birth */
+    const char *name, *phone, *birth; /* a new client's identity (phone and birth may be NULL) */
+    const char *notes;                /* sealed apart, readable by the roles allowed notes; may be NULL */
+    json_t *record;                   /* the record form's choice and number answers (channel, age): kept in the
+                                       * body for the report facts; may be NULL */
+    lang reasons_lang;                /* the language the stored reasons are written in */
+    risk_level kept;                  /* a level shown with its safety steps acknowledged during the interview:
+                                       * the saved level is never below it (LEVEL_GREEN: none) */
+} intake_subject;
+
+typedef struct {
+    char client_id[STORE_ID_LEN];
+    char intake_id[STORE_ID_LEN];
+    risk_level level;
+    json_t *assessment; /* what was saved: level, reasons, scores, matches (the caller json_decref's it) */
+} intake_saved;
+
+/* Finishes and saves (see above). False with why; nothing is saved then. */
+bool intake_finish(session *s, const engine *e, assess_input *in, const intake_subject *who, intake_saved *out,
+                   char *err, size_t errsize);
+
+#endif

@@ -1,0 +1,43 @@
+/* Whole-database work for supervisors: verify, rotate the data key, back up. */
+#ifndef TRIAGE_MAINTENANCE_H
+#define TRIAGE_MAINTENANCE_H
+
+#include "audit.h"
+#include "session.h"
+
+typedef struct {
+    bool ok;
+    int64_t sealed_checked;
+    int64_t rows_checked; /* queue items and intakes whose row MAC verified */
+    audit_report audit;
+    char problem[600]; /* the first problem, named */
+} verify_report;
+
+/* integrity_check, every sealed field opened, every row MAC checked (core/records/rowmac.h: a queue item or intake
+ * whose clear columns were edited is named with its table and id), the audit chain walked; the first problem
+ * is named. */
+bool db_verify(session *s, verify_report *r, char *err, size_t errsize);
+/* The last verify's finding, for the reports' mark (a report reads a million facts rows and cannot check
+ * a MAC on each: 6 us a row on the bench machine): *at its time (0: none on record under this key) and
+ * *sound. Sealed in meta verify_last, so the file cannot make up a "sound". */
+void verify_last(session *s, int64_t *at, bool *sound);
+
+/* A new data key: every sealed field re-sealed, every blind index recomputed, the audit trail re-sealed,
+ * the new key sealed to every staff member's public key; all in one transaction. */
+bool db_rekey(session *s, char *err, size_t errsize);
+/* An online copy (the SQLite backup API) while other desks keep working. */
+bool db_backup(session *s, const char *dest, char *err, size_t errsize);
+
+typedef struct {
+    bool restored;    /* the content is the backup's (even if a later step failed) */
+    int erased_again; /* clients erased since the backup was made, erased again */
+} restore_result;
+
+/* The one way to restore (supervisors): the backup is copied into a private file and verified there with
+ * this session's key (integrity, sealed fields, row MACs, audit chain, schema version; a backup under a key
+ * rotated since is refused); then its content replaces the live database's through the store's restore
+ * (one write transaction under the write lock: desks that stay open see it at their next poll); audited;
+ * then every client erased on record before the restore and present in the backup is erased again. */
+bool db_restore(session *s, const char *backup, restore_result *out, char *err, size_t errsize);
+
+#endif

@@ -1,0 +1,408 @@
+#include "queue_items.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "facts.h"
+#include "clock.h"
+#include "ids.h"
+#include "rowmac.h"
+#include "util.h"
+
+void queue_item_from_rec(const queue_rec *r, queue_item *it) {
+    memset(it, 0, sizeof *it);
+    memcpy(it->id, r->id, sizeof it->id);
+    memcpy(it->client_id, r->client_id, sizeof it->client_id);
+    memcpy(it->intake_id, r->intake_id, sizeof it->intake_id);
+    risk_level_parse(r->level, &it->level);
+    queue_state_parse(r->state, &it->state);
+    queue_outcome_parse(r->outcome, &it->outcome);
+    risk_level pending;
+    it->pending_level = r->pending_level[0] && risk_level_parse(r->pending_level, &pending) ? (int)pending : -1;
+    snprintf(it->counselor, sizeof it->counselor, "%s", r->counselor);
+    it->created_at = r->created_at;
+    it->level_since = r->level_since;
+    it->deadline = r->deadline;
+    it->updated_at = r->updated_at;
+    it->overdue = r->overdue;
+    it->match_by_hand = r->match_by_hand;
+    it->escalations = r->escalations;
+    it->declines_in_row = r->declines_in_row;
+    it->contact_attempts = r->contact_attempts;
+}
+
+void queue_item_to_rec(const queue_item *it, queue_rec *r) {
+    memset(r, 0, sizeof *r);
+    memcpy(r->id, it->id, sizeof r->id);
+    memcpy(r->client_id, it->client_id, sizeof r->client_id);
+    memcpy(r->intake_id, it->intake_id, sizeof r->intake_id);
+    snprintf(r->level, sizeof r->level, "%s", risk_level_name(it->level));
+    snprintf(r->state, sizeof r->state, "%s", queue_state_name(it->state));
+    snprintf(r->outcome, sizeof r->outcome, "%s", queue_outcome_name(it->outcome));
+    if (it->pending_level >= 0) snprintf(r->pending_level, sizeof r->pending_level, "%s", risk_level_name((risk_level)it->pending_level));
+    snprintf(r->counselor, sizeof r->counselor, "%s", it->counselor);
+    r->created_at = it->created_at;
+    r->level_since = it->level_since;
+    r->deadline = it->deadline;
+    r->updated_at = it->updated_at;
+    r->overdue = it->overdue;
+    r->match_by_hand = it->match_by_hand;
+    r->escalations = it->escalations;
+    r->declines_in_row = it->declines_in_row;
+    r->contact_attempts = it->contact_attempts;
+}
+
+/* Whether reads must find a MAC on every row (looked up once per read, and only when there is a key). */
+static bool macs_required(database *db) { return db->row_key && rowmac_required(db); }
+
+/* An item as the desks may trust it: a row whose MAC fails stays visible, marked tampered, and reads as red
+ * and overdue (the safe reading) whatever its clear columns say. Returns the row's trust. */
+static row_trust item_checked(database *db, const vault *key, bool required, int64_t now, const queue_rec *r,
+                              queue_item *it) {
+    queue_item_from_rec(r, it);
+    row_trust t = rowmac_check_queue(key, required, db->row_policy, now, r, NULL, 0);
+    if (t == ROW_TAMPERED) {
+        it->tampered = true;
+        it->level = LEVEL_RED;
+        it->overdue = true;
+    }
+    return t;
+}
+
+/* The same with the key the database lends (a logged-in desk), or unchecked without one. */
+static row_trust item_from_row(database *db, bool required, int64_t now, const queue_rec *r, queue_item *it) {
+    return item_checked(db, db->row_key, required, now, r, it);
+}
+
+/* Saves the item and one history event (inside the caller's transaction). v seals the reason; without a
+ * key (tick) there is no reason to seal. mac_key MACs the row; without it (a keyless tick, or a row that did
+ * not verify) the row keeps the MAC it had, over the row as it was (before_rec), so a reader can check that
+ * only a tick's raise happened since. */
+static bool save_with_event(database *db, const vault *v, const vault *mac_key, const char *staff_id,
+                            const queue_rec *before_rec, const queue_item *before, const queue_item *after,
+                            const char *what, const char *reason, char *err, size_t errsize) {
+    queue_rec r;
+    queue_item_to_rec(after, &r);
+    if (mac_key) rowmac_seal_queue(mac_key, &r);
+    else if (before_rec) rowmac_carry_queue(before_rec, &r);
+    store_status st = db->ops->queue_put(db->st, &r);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot save the queue item", err, errsize);
+        return false;
+    }
+    queue_event_rec e;
+    memset(&e, 0, sizeof e);
+    id_new(e.id);
+    memcpy(e.item_id, after->id, sizeof e.item_id);
+    e.at = after->updated_at;
+    snprintf(e.staff_id, sizeof e.staff_id, "%s", staff_id ? staff_id : "");
+    snprintf(e.action, sizeof e.action, "%s", what);
+    snprintf(e.from_state, sizeof e.from_state, "%s", before ? queue_state_name(before->state) : "none");
+    snprintf(e.to_state, sizeof e.to_state, "%s", queue_state_name(after->state));
+    snprintf(e.level_before, sizeof e.level_before, "%s", before ? risk_level_name(before->level) : "none");
+    snprintf(e.level_after, sizeof e.level_after, "%s", risk_level_name(after->level));
+    if (reason && *reason && v &&
+        !vault_seal(v, "queue_events", "reason", e.id, reason, strlen(reason), &e.reason_ct.p, &e.reason_ct.n)) {
+        snprintf(err, errsize, "cannot seal the reason");
+        return false;
+    }
+    st = db->ops->queue_event_add(db->st, &e);
+    queue_event_rec_free(&e);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot save the queue history", err, errsize);
+        return false;
+    }
+    char detail[96];
+    snprintf(detail, sizeof detail, "%s %s->%s %s->%s", what, e.from_state, e.to_state, e.level_before, e.level_after);
+    /* the intake's de-identified report facts follow the step, in the same transaction */
+    return facts_on_queue_step(db, before, after, what, err, errsize) &&
+           audit_log(db, v, staff_id, "queue", after->id, detail, err, errsize);
+}
+
+bool queues_enqueue(session *s, const queue_policy *p, const char *client_id, const char *intake_id,
+                    risk_level level, char *err, size_t errsize) {
+    queue_rec r;
+    int64_t now = clock_now();
+    store_status st = s->db->ops->queue_open_for_client(s->db->st, client_id, &r);
+    if (st == ST_OK) {
+        queue_item before, it;
+        if (rowmac_check_queue(s->v, rowmac_required(s->db), s->db->row_policy, now, &r, NULL, 0) == ROW_TAMPERED) {
+            /* a new intake must not re-MAC (bless) an edited row: the item stays as it is, shown as tampered
+             * and read as red, for a supervisor; the intake itself is saved */
+            return audit_log(s->db, s->v, s->me.id, "tamper_detected", r.id, "queue item row MAC fails; new intake not applied",
+                             err, errsize);
+        }
+        queue_item_from_rec(&r, &before);
+        it = before;
+        if (!queue_new_intake(p, &it, intake_id, level, now)) return true;
+        it.updated_at = now;
+        return save_with_event(s->db, s->v, s->v, s->me.id, &r, &before, &it, "new_intake", NULL, err, errsize);
+    }
+    if (st != ST_NOTFOUND) {
+        db_error(s->db, st, "cannot read the queues", err, errsize);
+        return false;
+    }
+    queue_item it;
+    char id[STORE_ID_LEN];
+    id_new(id);
+    queue_item_new(p, &it, id, client_id, intake_id, level, now);
+    return save_with_event(s->db, s->v, s->v, s->me.id, NULL, NULL, &it, "enqueue", NULL, err, errsize);
+}
+
+bool queues_open_for_client(database *db, const char *client_id, queue_item *out) {
+    queue_rec r;
+    if (db->ops->queue_open_for_client(db->st, client_id, &r) != ST_OK) return false;
+    item_from_row(db, macs_required(db), clock_now(), &r, out);
+    return true;
+}
+
+bool queues_find(database *db, const char *key, queue_item *out, char *err, size_t errsize) {
+    queue_rec r;
+    size_t n = key ? strlen(key) : 0;
+    if (n == STORE_ID_LEN - 1) {
+        store_status st = db->ops->queue_get(db->st, key, &r);
+        if (st == ST_OK) {
+            item_from_row(db, macs_required(db), clock_now(), &r, out);
+            return true;
+        }
+    }
+    if (n < 6) {
+        snprintf(err, errsize, "`%s`: give a queue item id (at least its first 6 characters)", key ? key : "");
+        return false;
+    }
+    /* a prefix: only open items are looked through (what a person acts on) */
+    queue_rec *list = NULL;
+    int count = 0, hits = 0;
+    store_status st = db->ops->queue_list_open(db->st, &list, &count);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the queues", err, errsize);
+        return false;
+    }
+    bool required = macs_required(db);
+    for (int i = 0; i < count; i++)
+        if (strncmp(list[i].id, key, n) == 0) {
+            if (hits++ == 0) item_from_row(db, required, clock_now(), &list[i], out);
+        }
+    free(list);
+    if (hits == 1) return true;
+    snprintf(err, errsize, hits ? "`%s` matches %d open items: give more of the id" : "no open queue item `%s`", key, hits);
+    return false;
+}
+
+bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_request rq, char *err, size_t errsize) {
+    if (!s) {
+        snprintf(err, errsize, "not logged in");
+        return false;
+    }
+    rq.role = s->me.role;
+    if (!session_begin(s, err, errsize)) return false;
+    /* read inside the transaction: another desk may have moved the item a moment ago */
+    queue_rec r;
+    store_status st = s->db->ops->queue_get(s->db->st, item_id, &r);
+    if (st != ST_OK) {
+        if (st == ST_NOTFOUND) snprintf(err, errsize, "no queue item %s", item_id);
+        else db_error(s->db, st, "cannot read the queue item", err, errsize);
+        db_rollback(s->db);
+        return false;
+    }
+    queue_item before, it;
+    /* checked with the acting session's own key: this step MACs the row again */
+    bool tampered = item_checked(s->db, s->v, rowmac_required(s->db), clock_now(), &r, &before) == ROW_TAMPERED;
+    it = before;
+    char why[256];
+    /* acting on an edited row would re-MAC it: only a supervisor may, on its safe reading (red, overdue) */
+    if (tampered && !role_may(s->me.role, ACT_TAMPERED_ACT)) {
+        db_rollback(s->db);
+        snprintf(err, errsize, "tampering: queue item %s does not match its row MAC (its clear columns were edited in "
+                               "the file); it is shown as red; a supervisor must look at it", item_id);
+        return false;
+    }
+    if (!queue_apply(p, &it, &rq, clock_now(), why, sizeof why)) {
+        db_rollback(s->db);
+        snprintf(err, errsize, "denied: %s", why);
+        char detail[96];
+        snprintf(detail, sizeof detail, "queue %s", queue_action_name(rq.action));
+        if (session_begin(s, why, sizeof why)) { /* a refused move is audited like any denial */
+            if (!audit_log(s->db, s->v, s->me.id, "denied", item_id, detail, why, sizeof why) ||
+                !db_commit(s->db, why, sizeof why))
+                db_rollback(s->db);
+        }
+        return false;
+    }
+    bool ok = (!tampered || audit_log(s->db, s->v, s->me.id, "tamper_resolved", item_id,
+                                      "a supervisor acted on a tampered item, read as red", err, errsize)) &&
+              save_with_event(s->db, s->v, s->v, s->me.id, &r, &before, &it, queue_action_name(rq.action), rq.reason, err,
+                              errsize) &&
+              db_commit(s->db, err, errsize);
+    if (!ok) db_rollback(s->db);
+    return ok;
+}
+
+/* True when some open item is due for escalation now (a read, no lock): every open desk ticks once a
+ * second, and a tick with nothing due must not take the write lock or touch the file. */
+static bool tick_due(database *db, const queue_policy *p, int64_t now) {
+    queue_rec *list = NULL;
+    int n = 0;
+    if (db->ops->queue_due(db->st, now, &list, &n) != ST_OK) return true; /* let the locked pass report it */
+    bool due = false;
+    for (int i = 0; i < n && !due; i++) {
+        queue_item it;
+        queue_item_from_rec(&list[i], &it);
+        due = queue_tick(p, &it, now);
+    }
+    free(list);
+    return due;
+}
+
+bool queues_tick(database *db, const queue_policy *p, int *escalated, char *err, size_t errsize) {
+    *escalated = 0;
+    if (!tick_due(db, p, clock_now())) return true;
+    if (!db_begin(db, err, errsize)) return false;
+    queue_rec *list = NULL;
+    int n = 0;
+    int64_t now = clock_now();
+    /* only the items whose deadline has come, found through an index: a tick with nothing due is cheap */
+    store_status st = db->ops->queue_due(db->st, now, &list, &n);
+    bool ok = st == ST_OK;
+    if (!ok) db_error(db, st, "cannot read the queues", err, errsize);
+    bool required = macs_required(db);
+    for (int i = 0; ok && i < n; i++) {
+        queue_item before, it;
+        queue_item_from_rec(&list[i], &before);
+        it = before;
+        if (!queue_tick(p, &it, now)) continue;
+        it.updated_at = now;
+        /* a desk with a key re-MACs a row it verified; cron's tick (no key), or a row that did not verify,
+         * keeps the old MAC and the row it covers: a tick only raises */
+        row_trust t = rowmac_check_queue(db->row_key, required, db->row_policy, now, &list[i], NULL, 0);
+        const vault *mac_key = t == ROW_SOUND || t == ROW_RAISED ? db->row_key : NULL;
+        ok = save_with_event(db, NULL, mac_key, "", &list[i], &before, &it, "overdue", NULL, err, errsize);
+        if (ok) (*escalated)++;
+    }
+    free(list);
+    ok = ok && db_commit(db, err, errsize);
+    if (!ok) {
+        db_rollback(db);
+        *escalated = 0;
+    }
+    return ok;
+}
+
+static int by_urgency(const void *a, const void *b) { return queue_compare(a, b); }
+
+/* Turns store records into items, each checked against its row MAC (freeing the records); sorted when asked. */
+static void records_to_items(database *db, queue_rec *list, int count, bool sort, queue_item **out, int *n) {
+    queue_item *items = xcalloc((size_t)(count ? count : 1), sizeof *items);
+    bool required = macs_required(db);
+    int64_t now = clock_now();
+    for (int i = 0; i < count; i++) item_from_row(db, required, now, &list[i], &items[i]);
+    free(list);
+    if (sort) qsort(items, (size_t)count, sizeof *items, by_urgency);
+    *out = items;
+    *n = count;
+}
+
+bool queues_first_page(database *db, int limit, queue_item **out, int *n, char *err, size_t errsize) {
+    *out = NULL;
+    *n = 0;
+    queue_rec *list = NULL;
+    int count = 0;
+    store_status st = db->ops->queue_first(db->st, limit, &list, &count);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the queues", err, errsize);
+        return false;
+    }
+    records_to_items(db, list, count, false, out, n); /* the index gives them in order already */
+    return true;
+}
+
+bool queues_list_open(database *db, queue_item **out, int *n, char *err, size_t errsize) {
+    *out = NULL;
+    *n = 0;
+    queue_rec *list = NULL;
+    int count = 0;
+    store_status st = db->ops->queue_list_open(db->st, &list, &count);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the queues", err, errsize);
+        return false;
+    }
+    records_to_items(db, list, count, true, out, n);
+    return true;
+}
+
+bool queues_counts(database *db, queue_counts_rec *out, char *err, size_t errsize) {
+    store_status st = db->ops->queue_counts(db->st, out);
+    if (st != ST_OK) db_error(db, st, "cannot count the queues", err, errsize);
+    return st == ST_OK;
+}
+
+bool queues_page(database *db, const queue_filter *f, int offset, int limit, queue_item **out, int *n, char *err,
+                 size_t errsize) {
+    *out = NULL;
+    *n = 0;
+    queue_rec *list = NULL;
+    int count = 0;
+    store_status st = db->ops->queue_page(db->st, f, offset, limit, &list, &count);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the queues", err, errsize);
+        return false;
+    }
+    records_to_items(db, list, count, false, out, n);
+    return true;
+}
+
+int queues_caseload(database *db, const char *counselor_code) {
+    int64_t n = 0;
+    if (db->ops->queue_count_assigned(db->st, counselor_code, &n) != ST_OK) return -1;
+    return (int)n;
+}
+
+void queue_history_free(queue_history_entry *h, int n) {
+    for (int i = 0; h && i < n; i++) vault_wipe_free(h[i].reason);
+    free(h);
+}
+
+bool queues_history(session *s, const char *item_id, queue_history_entry **out, int *n, char *err, size_t errsize) {
+    *out = NULL;
+    *n = 0;
+    queue_event_rec *ev = NULL;
+    int count = 0;
+    store_status st = s->db->ops->queue_events(s->db->st, item_id, &ev, &count);
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read the queue history", err, errsize);
+        return false;
+    }
+    queue_history_entry *h = xcalloc((size_t)(count ? count : 1), sizeof *h);
+    bool ok = true;
+    for (int i = 0; i < count; i++) {
+        queue_history_entry *e = &h[i];
+        e->at = ev[i].at;
+        snprintf(e->action, sizeof e->action, "%s", ev[i].action);
+        snprintf(e->from_state, sizeof e->from_state, "%s", ev[i].from_state);
+        snprintf(e->to_state, sizeof e->to_state, "%s", ev[i].to_state);
+        snprintf(e->level_before, sizeof e->level_before, "%s", ev[i].level_before);
+        snprintf(e->level_after, sizeof e->level_after, "%s", ev[i].level_after);
+        staff_rec who;
+        if (!ev[i].staff_id[0]) snprintf(e->who, sizeof e->who, "system");
+        else if (s->db->ops->staff_by_id(s->db->st, ev[i].staff_id, &who) == ST_OK)
+            snprintf(e->who, sizeof e->who, "%s", who.name);
+        else snprintf(e->who, sizeof e->who, "(unknown staff)");
+        size_t len = 0;
+        if (ok && ev[i].reason_ct.n &&
+            !vault_open(s->v, "queue_events", "reason", ev[i].id, ev[i].reason_ct.p, ev[i].reason_ct.n, &e->reason, &len)) {
+            snprintf(err, errsize, "tampering detected: the reason of queue event %s does not open", ev[i].id);
+            ok = false;
+        }
+    }
+    for (int i = 0; i < count; i++) queue_event_rec_free(&ev[i]);
+    free(ev);
+    if (!ok) {
+        queue_history_free(h, count);
+        return false;
+    }
+    *out = h;
+    *n = count;
+    return true;
+}

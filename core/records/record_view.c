@@ -1,0 +1,146 @@
+#include "record_view.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake_body.h"
+#include "rowmac.h"
+#include "util.h"
+#include "vault.h"
+
+/* The length of the UTF-8 sequence a lead byte starts (1 for anything invalid, so a walk always moves on). */
+static size_t utf8_len(unsigned char c) {
+    if (c >= 0xf0 && c <= 0xf4) return 4;
+    if (c >= 0xe0) return c <= 0xef ? 3 : 1;
+    if (c >= 0xc2) return 2;
+    return 1;
+}
+
+void name_initials(const char *name, char *out, size_t size) {
+    size_t o = 0;
+    int words = 0;
+    if (size) out[0] = '\0';
+    for (const unsigned char *p = (const unsigned char *)name; p && *p && words < 3;) {
+        while (*p == ' ' || *p == '\t') p++;
+        if (!*p) break;
+        size_t n = utf8_len(*p);
+        if (strnlen((const char *)p, n) < n || (n == 1 && *p >= 0x80)) break; /* cut or invalid: stop here */
+        if (o + n + 2 >= size) break;
+        for (size_t i = 0; i < n; i++) out[o++] = (char)(n == 1 && p[i] >= 'a' && p[i] <= 'z' ? p[i] - 32 : p[i]);
+        if (n == 1) out[o++] = '.';
+        out[o] = '\0';
+        words++;
+        p += n;
+        while (*p && *p != ' ' && *p != '\t') p++; /* the rest of the word */
+    }
+}
+
+bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, char *err, size_t errsize) {
+    memset(out, 0, sizeof *out);
+    snprintf(out->short_id, sizeof out->short_id, "%.8s", it->client_id);
+    char *name = NULL, *body = NULL;
+    if (!client_peek_name(s, it->client_id, &name, err, errsize)) return false;
+    name_initials(name, out->initials, sizeof out->initials);
+    vault_wipe_free(name);
+    if (!intake_peek_body(s, it->intake_id, &body, err, errsize)) return false;
+    intake_summary sum;
+    if (intake_summary_parse(body, &sum) && sum.n_reasons) snprintf(out->reason, sizeof out->reason, "%s", sum.reasons[0]);
+    vault_wipe_free(body);
+    return true;
+}
+
+bool intake_summary_parse(const char *body, intake_summary *out) {
+    memset(out, 0, sizeof *out);
+    json_error_t je;
+    json_t *root = body ? json_loads(body, JSON_REJECT_DUPLICATES, &je) : NULL;
+    json_t *as = root ? intake_body_assessment(root) : NULL;
+    if (!json_is_object(as)) {
+        json_decref(root);
+        return false;
+    }
+    const char *level = json_string_value(json_object_get(as, "level"));
+    snprintf(out->level, sizeof out->level, "%s", level ? level : "");
+    json_t *scores = json_object_get(as, "scores");
+    const char *form_id;
+    json_t *sc;
+    json_object_foreach(scores, form_id, sc) {
+        json_t *total = json_object_get(sc, "total");
+        bool incomplete = json_is_true(json_object_get(sc, "incomplete"));
+        if ((!json_is_integer(total) && !incomplete) || out->n_scores >= VIEW_MAX_SCORES) continue;
+        score_point *p = &out->scores[out->n_scores++];
+        snprintf(p->form, sizeof p->form, "%s", form_id);
+        p->total = incomplete ? -1 : (int)json_integer_value(total);
+        p->prorated = json_is_true(json_object_get(sc, "prorated"));
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(as, "reasons"), i, r) {
+        const char *text = json_string_value(json_object_get(r, "text"));
+        if (text && out->n_reasons < VIEW_MAX_REASONS) snprintf(out->reasons[out->n_reasons++], sizeof out->reasons[0], "%s", text);
+    }
+    json_decref(root);
+    return true;
+}
+
+int intake_summary_score(const intake_summary *s, const char *form_id) {
+    for (int i = 0; i < s->n_scores; i++)
+        if (strcmp(s->scores[i].form, form_id) == 0) return s->scores[i].total;
+    return -1;
+}
+
+void client_record_free(client_record *r) {
+    if (!r) return;
+    client_plain_free(&r->client);
+    for (int i = 0; i < r->n_intakes; i++) vault_wipe_free(r->intakes[i].notes);
+    free(r->intakes);
+    queue_history_free(r->history, r->n_history);
+    memset(r, 0, sizeof *r);
+}
+
+bool client_record_open(session *s, const char *client_id, client_record *out, char *err, size_t errsize) {
+    memset(out, 0, sizeof *out);
+    if (!client_open(s, client_id, &out->client, err, errsize)) return false;
+    intake_rec *list = NULL;
+    int n = 0;
+    store_status st = s->db->ops->intake_list_for_client(s->db->st, client_id, &list, &n);
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot list the client's intakes", err, errsize);
+        client_record_free(out);
+        return false;
+    }
+    out->intakes = xcalloc((size_t)(n ? n : 1), sizeof *out->intakes);
+    bool ok = true, required = rowmac_required(s->db);
+    for (int i = 0; i < n; i++) {
+        intake_rec meta;
+        char *body = NULL, *notes = NULL;
+        if (ok && !intake_open(s, list[i].id, &meta, &body, &notes, err, errsize)) ok = false;
+        if (ok) {
+            intake_summary *sum = &out->intakes[out->n_intakes++];
+            bool parsed = intake_summary_parse(body, sum) && sum->level[0];
+            memcpy(sum->id, meta.id, sizeof sum->id);
+            sum->at = meta.created_at;
+            /* the level shown is the sealed assessment's, never the clear column alone: an edit of the file
+             * (its row MAC fails, or it differs from the sealed level) is shown as tampering */
+            sum->tampered = rowmac_check_intake(s->v, required, &meta, NULL, 0) == ROW_TAMPERED ||
+                            (parsed && strcmp(sum->level, meta.level) != 0);
+            if (!parsed) snprintf(sum->level, sizeof sum->level, "%s", sum->tampered ? "red" : meta.level);
+            staff_rec by;
+            if (s->db->ops->staff_by_id(s->db->st, meta.created_by, &by) == ST_OK) snprintf(sum->by, sizeof sum->by, "%s", by.name);
+            sum->notes = notes;
+            notes = NULL;
+            intake_rec_free(&meta);
+        }
+        vault_wipe_free(body);
+        vault_wipe_free(notes);
+        intake_rec_free(&list[i]);
+    }
+    free(list);
+    if (ok && queues_open_for_client(s->db, client_id, &out->item)) {
+        out->has_item = true;
+        ok = queues_history(s, out->item.id, &out->history, &out->n_history, err, errsize);
+    }
+    if (!ok) client_record_free(out);
+    return ok;
+}

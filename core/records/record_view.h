@@ -1,0 +1,66 @@
+/* What the front desk's screens read of a client: the little a queue row may show to passers-by
+ * (initials, a short id, the main reason), and the whole record once a person opens it (identity,
+ * every intake with its scores, level and reasons, the score trajectory, the queue history, notes).
+ * Opening the record is audited; a queue row is not a record and is not audited row by row. */
+#ifndef TRIAGE_RECORD_VIEW_H
+#define TRIAGE_RECORD_VIEW_H
+
+#include "queue_items.h"
+#include "records.h"
+
+#define VIEW_MAX_SCORES 8
+#define VIEW_MAX_REASONS 6
+
+typedef struct {
+    char initials[16]; /* "G.H." or "王": the first letter of up to three words of the name */
+    char short_id[9];  /* the first 8 characters of the client id */
+    char reason[192];  /* the first reason of the intake that set the level, or "" */
+} queue_row_view;
+
+/* Reads a queue row's view (opens the client's name and the intake's body; no audit entry). */
+bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, char *err, size_t errsize);
+
+/* The initials of a UTF-8 name, each letter upper-cased (ASCII), at most three. */
+void name_initials(const char *name, char *out, size_t size);
+
+typedef struct {
+    char form[33];
+    int total;       /* -1 when the form has no valid total (incomplete) */
+    bool prorated;   /* missing items replaced by the mean of the answered ones */
+} score_point;
+
+typedef struct {
+    char id[STORE_ID_LEN];
+    int64_t at;
+    char level[8];
+    char by[65]; /* who took the intake (login name) */
+    score_point scores[VIEW_MAX_SCORES];
+    int n_scores;
+    char reasons[VIEW_MAX_REASONS][192];
+    int n_reasons;
+    char *notes; /* secure memory, or NULL (none, or not the reader's to read) */
+    bool tampered; /* the clear row was edited in the file (core/records/rowmac.h); level is the sealed one */
+} intake_summary;
+
+/* Reads the level, totals and reasons of a stored intake body (the JSON `intake_save` keeps). False when
+ * the text is not such a body. */
+bool intake_summary_parse(const char *body, intake_summary *out);
+
+/* A form's total in a summary, or -1. */
+int intake_summary_score(const intake_summary *s, const char *form_id);
+
+typedef struct {
+    client_plain client;
+    intake_summary *intakes; /* oldest first */
+    int n_intakes;
+    bool has_item;           /* the client's open queue item */
+    queue_item item;
+    queue_history_entry *history;
+    int n_history;
+} client_record;
+
+/* Opens a client's whole record (audited: the client and each intake opened). */
+bool client_record_open(session *s, const char *client_id, client_record *out, char *err, size_t errsize);
+void client_record_free(client_record *r);
+
+#endif

@@ -1,0 +1,560 @@
+#include "records.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "facts.h"
+#include "queue_items.h"
+#include "clock.h"
+#include "ids.h"
+#include "secret.h"
+#include "rowmac.h"
+#include "util.h"
+
+#define NAME_MAX_BYTES 400
+#define PHONE_MAX_BYTES 64
+#define BIRTH_MAX_BYTES 16
+#define NOTES_MAX_BYTES (64 * 1024)
+#define BODY_MAX_BYTES (4 * 1024 * 1024)
+
+void client_plain_free(client_plain *c) {
+    if (!c) return;
+    vault_wipe_free(c->name);
+    vault_wipe_free(c->phone);
+    vault_wipe_free(c->birth);
+    c->name = c->phone = c->birth = NULL;
+}
+
+void client_list_free(client_plain *list, int n) {
+    for (int i = 0; i < n; i++) client_plain_free(&list[i]);
+    free(list);
+}
+
+void normalise_name(const char *in, char *out, size_t size) {
+    size_t o = 0;
+    bool space = false;
+    for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p && o + 1 < size; p++) {
+        bool is_space = isspace(*p) || (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80); /* U+3000 */
+        if (is_space) {
+            if (p[0] == 0xe3) p += 2;
+            space = o > 0;
+            continue;
+        }
+        if (space && o + 2 < size) out[o++] = ' ';
+        space = false;
+        out[o++] = (char)tolower(*p);
+    }
+    out[o] = '\0';
+}
+
+void normalise_phone(const char *in, char *out, size_t size) {
+    size_t o = 0;
+    for (const char *p = in ? in : ""; *p && o + 1 < size; p++)
+        if (*p >= '0' && *p <= '9') out[o++] = *p;
+    out[o] = '\0';
+}
+
+/* A number is typed with or without its country or trunk prefix (+86 138..., 0138..., 138...): the index
+ * covers the last 7 digits, and candidates are compared in memory. */
+#define PHONE_KEY_DIGITS 7
+static const char *phone_key(const char *digits) {
+    size_t n = strlen(digits);
+    return n > PHONE_KEY_DIGITS ? digits + n - PHONE_KEY_DIGITS : digits;
+}
+
+/* True when one number ends with the other and they share at least 7 digits (or are equal). */
+static bool phone_same(const char *a, const char *b) {
+    size_t na = strlen(a), nb = strlen(b);
+    if (na < 4 || nb < 4) return false;
+    if (na == nb) return strcmp(a, b) == 0;
+    const char *lng = na > nb ? a : b, *shrt = na > nb ? b : a;
+    size_t ns = na > nb ? nb : na, nl = na > nb ? na : nb;
+    return ns >= PHONE_KEY_DIGITS && strcmp(lng + nl - ns, shrt) == 0;
+}
+
+/* Kinds of blind-index value. Each kind has its own range of values (the kind sits above the truncated
+ * hash), so a full-name search never lands among the many clients who share a common word. */
+enum { BIDX_FULL_NAME = 1, BIDX_NAME_WORD = 2, BIDX_PHONE = 3 };
+
+static uint32_t bidx(const vault *v, int kind, const char *text, int bits) {
+    static const char *const kinds[] = {"", "name", "word", "phone"};
+    return ((uint32_t)kind << bits) | vault_blind_index(v, kinds[kind], text, bits);
+}
+
+/* True when a normalised query has anything but digits and phone punctuation: it is a name. */
+static bool query_has_letters(const char *norm) {
+    for (const char *c = norm; *c; c++)
+        if (!(*c == ' ' || *c == '-' || *c == '+' || *c == '(' || *c == ')' || (*c >= '0' && *c <= '9'))) return true;
+    return false;
+}
+
+int client_query_keys(const vault *v, int bits, const char *query, uint32_t *keys, int max) {
+    char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
+    normalise_name(query, norm, sizeof norm);
+    normalise_phone(query, digits, sizeof digits);
+    int nk = 0;
+    /* a query of digits is a phone number; one word may be a whole name or one word of a name */
+    if (query_has_letters(norm)) {
+        if (nk < max) keys[nk++] = bidx(v, BIDX_FULL_NAME, norm, bits);
+        if (!strchr(norm, ' ') && nk < max) keys[nk++] = bidx(v, BIDX_NAME_WORD, norm, bits);
+    } else if (strlen(digits) >= 4 && nk < max) {
+        keys[nk++] = bidx(v, BIDX_PHONE, phone_key(digits), bits);
+    }
+    secret_wipe(norm, sizeof norm);
+    secret_wipe(digits, sizeof digits);
+    return nk;
+}
+
+/* The blind-index values of a client: the whole name, each word of a name of several words, the phone. */
+int client_index_values(const vault *v, int bits, const char *name, const char *phone, uint32_t *out, int max) {
+    char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
+    int n = 0;
+    normalise_name(name, norm, sizeof norm);
+    if (*norm) out[n++] = bidx(v, BIDX_FULL_NAME, norm, bits);
+    if (strchr(norm, ' ')) {
+        strlist words = strlist_split(norm);
+        for (int i = 0; i < words.n && n < max - 1; i++) out[n++] = bidx(v, BIDX_NAME_WORD, words.v[i], bits);
+        strlist_free(&words);
+    }
+    normalise_phone(phone, digits, sizeof digits);
+    if (strlen(digits) >= 4 && n < max) out[n++] = bidx(v, BIDX_PHONE, phone_key(digits), bits);
+    secret_wipe(norm, sizeof norm);
+    secret_wipe(digits, sizeof digits);
+    return n;
+}
+
+static bool check_text(const char *field, const char *text, size_t max, bool required, char *err, size_t errsize) {
+    size_t n = text ? strlen(text) : 0;
+    if (required && n == 0) snprintf(err, errsize, "%s: required", field);
+    else if (n > max) snprintf(err, errsize, "%s: longer than %zu bytes", field, max);
+    else if (n && !utf8_valid(text, n)) snprintf(err, errsize, "%s: not valid UTF-8 text (or has control characters)", field);
+    else return true;
+    return false;
+}
+
+static bool seal_into(session *s, const char *table, const char *column, const char *row, const char *text, blob *b,
+                      char *err, size_t errsize) {
+    b->p = NULL;
+    b->n = 0;
+    if (!text || !*text) return true;
+    if (vault_seal(s->v, table, column, row, text, strlen(text), &b->p, &b->n)) return true;
+    snprintf(err, errsize, "cannot seal %s.%s", table, column);
+    return false;
+}
+
+static bool replace_index(session *s, const char *id, const char *name, const char *phone, char *err, size_t errsize) {
+    uint32_t vals[16];
+    int n = client_index_values(s->v, s->db->set.blind_index_bits, name, phone, vals, 16);
+    store_status st = s->db->ops->bidx_clear(s->db->st, id);
+    for (int i = 0; st == ST_OK && i < n; i++) st = s->db->ops->bidx_add(s->db->st, vals[i], id);
+    if (st != ST_OK) db_error(s->db, st, "cannot write the search index", err, errsize);
+    return st == ST_OK;
+}
+
+/* A new client, sealed and ready to insert (outside any transaction: sealing takes time). */
+static bool client_prepare(session *s, const char *name, const char *phone, const char *birth, client_rec *r, char *err,
+                           size_t errsize) {
+    memset(r, 0, sizeof *r);
+    if (!check_text("client.name", name, NAME_MAX_BYTES, true, err, errsize) ||
+        !check_text("client.phone", phone, PHONE_MAX_BYTES, false, err, errsize) ||
+        !check_text("client.birth_date", birth, BIRTH_MAX_BYTES, false, err, errsize))
+        return false;
+    id_new(r->id);
+    r->created_at = clock_now();
+    snprintf(r->created_by, sizeof r->created_by, "%s", s->me.id);
+    return seal_into(s, "clients", "name", r->id, name, &r->name_ct, err, errsize) &&
+           seal_into(s, "clients", "phone", r->id, phone, &r->phone_ct, err, errsize) &&
+           seal_into(s, "clients", "birth", r->id, birth, &r->birth_ct, err, errsize);
+}
+
+/* Inside an open transaction: the client row, its search index and its audit entry. */
+static bool client_insert_tx(session *s, const client_rec *r, const char *name, const char *phone, char *err,
+                             size_t errsize) {
+    store_status st = s->db->ops->client_insert(s->db->st, r);
+    if (st != ST_OK) db_error(s->db, st, "cannot save the client", err, errsize);
+    return st == ST_OK && replace_index(s, r->id, name, phone, err, errsize) &&
+           audit_log(s->db, s->v, s->me.id, "client_create", r->id, "", err, errsize);
+}
+
+bool client_create(session *s, const char *name, const char *phone, const char *birth, char id[STORE_ID_LEN],
+                   char *err, size_t errsize) {
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
+    client_rec r;
+    bool ok = client_prepare(s, name, phone, birth, &r, err, errsize);
+    if (ok && session_begin(s, err, errsize)) {
+        ok = client_insert_tx(s, &r, name, phone, err, errsize) && db_commit(s->db, err, errsize);
+        if (!ok) db_rollback(s->db);
+    } else {
+        ok = false;
+    }
+    if (ok) memcpy(id, r.id, STORE_ID_LEN);
+    client_rec_free(&r);
+    return ok;
+}
+
+/* Opens the sealed fields of r into out; a failure names the record as tampered with. */
+static bool open_client(session *s, const client_rec *r, client_plain *out, char *err, size_t errsize) {
+    memset(out, 0, sizeof *out);
+    memcpy(out->id, r->id, STORE_ID_LEN);
+    out->created_at = r->created_at;
+    const blob *fields[3] = {&r->name_ct, &r->phone_ct, &r->birth_ct};
+    char **dest[3] = {&out->name, &out->phone, &out->birth};
+    static const char *const cols[3] = {"name", "phone", "birth"};
+    for (int i = 0; i < 3; i++) {
+        size_t len;
+        if (fields[i]->n == 0) {
+            *dest[i] = secret_alloc(1);
+            if (*dest[i]) continue;
+        } else if (vault_open(s->v, "clients", cols[i], r->id, fields[i]->p, fields[i]->n, dest[i], &len)) {
+            continue;
+        }
+        if (!session_key_current(s))
+            snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
+        else
+            snprintf(err, errsize, "tampering detected: clients.%s of record %s does not open (edited or moved)",
+                     cols[i], r->id);
+        client_plain_free(out);
+        return false;
+    }
+    return true;
+}
+
+/* Opens only the field the query is about and decides; the other fields are opened for matches only.
+ * A field that does not open is reported as tampering. */
+static bool candidate_hit(session *s, const client_rec *r, const char *norm, const char *digits, bool by_name,
+                          bool *hit, char *err, size_t errsize) {
+    const blob *b = by_name ? &r->name_ct : &r->phone_ct;
+    const char *col = by_name ? "name" : "phone";
+    *hit = false;
+    if (b->n == 0) return true;
+    char *plain;
+    size_t len;
+    if (!vault_open(s->v, "clients", col, r->id, b->p, b->n, &plain, &len)) {
+        if (!session_key_current(s))
+            snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
+        else
+            snprintf(err, errsize, "tampering detected: clients.%s of record %s does not open (edited or moved)", col,
+                     r->id);
+        return false;
+    }
+    char buf[NAME_MAX_BYTES + 1];
+    if (by_name) {
+        normalise_name(plain, buf, sizeof buf);
+        *hit = strcmp(buf, norm) == 0;
+        if (!*hit && !strchr(norm, ' ')) {
+            strlist words = strlist_split(buf);
+            *hit = strlist_find(&words, norm) >= 0;
+            for (int i = 0; i < words.n; i++) secret_wipe(words.v[i], strlen(words.v[i]));
+            strlist_free(&words);
+        }
+    } else {
+        normalise_phone(plain, buf, sizeof buf);
+        *hit = phone_same(buf, digits);
+    }
+    secret_wipe(buf, sizeof buf);
+    vault_wipe_free(plain);
+    return true;
+}
+
+bool client_find(session *s, const char *query, client_plain **out, int *n, char *err, size_t errsize) {
+    *out = NULL;
+    *n = 0;
+    if (!session_allowed(s, ACT_CLIENT_SEARCH, err, errsize)) return false;
+    if (!check_text("query", query, NAME_MAX_BYTES, true, err, errsize)) return false;
+    char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
+    normalise_name(query, norm, sizeof norm);
+    normalise_phone(query, digits, sizeof digits);
+    uint32_t keys[3];
+    int nk = client_query_keys(s->v, s->db->set.blind_index_bits, query, keys, 3);
+    bool has_letters = query_has_letters(norm);
+    bool ok = true;
+    int cap = 0;
+    for (int k = 0; k < nk && ok; k++) {
+        char(*ids)[STORE_ID_LEN] = NULL;
+        int nids = 0;
+        store_status st = s->db->ops->bidx_find(s->db->st, keys[k], &ids, &nids);
+        if (st != ST_OK) {
+            db_error(s->db, st, "cannot search", err, errsize);
+            ok = false;
+        }
+        for (int i = 0; ok && i < nids; i++) {
+            bool dup = false;
+            for (int j = 0; j < *n && !dup; j++) dup = strcmp((*out)[j].id, ids[i]) == 0;
+            if (dup) continue;
+            client_rec r;
+            st = s->db->ops->client_get(s->db->st, ids[i], &r);
+            if (st != ST_OK) {
+                db_error(s->db, st, "cannot read a client", err, errsize);
+                ok = false;
+                break;
+            }
+            bool hit;
+            ok = candidate_hit(s, &r, norm, digits, has_letters, &hit, err, errsize);
+            client_plain c;
+            if (ok && hit) ok = open_client(s, &r, &c, err, errsize);
+            client_rec_free(&r);
+            if (!ok) break;
+            if (!hit) continue;
+            if (*n == cap) *out = xrealloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 8));
+            (*out)[(*n)++] = c;
+        }
+        free(ids);
+    }
+    secret_wipe(norm, sizeof norm);
+    secret_wipe(digits, sizeof digits);
+    if (!ok) {
+        client_list_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return false;
+    }
+    char detail[32];
+    snprintf(detail, sizeof detail, "%d found", *n);
+    if (session_begin(s, err, errsize)) {
+        if (!audit_log(s->db, s->v, s->me.id, "client_search", "", detail, err, errsize) || !db_commit(s->db, err, errsize))
+            db_rollback(s->db);
+    }
+    return true;
+}
+
+bool client_open(session *s, const char *id, client_plain *out, char *err, size_t errsize) {
+    memset(out, 0, sizeof *out);
+    if (!session_allowed(s, ACT_CLIENT_OPEN, err, errsize)) return false;
+    client_rec r;
+    store_status st = id && *id ? s->db->ops->client_get(s->db->st, id, &r) : ST_INVALID;
+    if (st == ST_NOTFOUND) snprintf(err, errsize, "no client %s", id);
+    if (st != ST_OK) {
+        if (st != ST_NOTFOUND) db_error(s->db, st, "cannot read the client", err, errsize);
+        return false;
+    }
+    bool ok = open_client(s, &r, out, err, errsize);
+    client_rec_free(&r);
+    if (session_begin(s, err, errsize)) {
+        if (!audit_log(s->db, s->v, s->me.id, ok ? "client_open" : "tamper_detected", id, ok ? "" : "clients", err, errsize) ||
+            !db_commit(s->db, err, errsize))
+            db_rollback(s->db);
+    }
+    return ok;
+}
+
+bool client_peek_name(session *s, const char *client_id, char **out, char *err, size_t errsize) {
+    *out = NULL;
+    client_rec r;
+    store_status st = client_id && *client_id ? s->db->ops->client_get(s->db->st, client_id, &r) : ST_INVALID;
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read the client", err, errsize);
+        return false;
+    }
+    size_t len;
+    bool ok = vault_open(s->v, "clients", "name", r.id, r.name_ct.p, r.name_ct.n, out, &len);
+    if (!ok) snprintf(err, errsize, "tampering detected: clients.name of record %s does not open", r.id);
+    client_rec_free(&r);
+    return ok;
+}
+
+bool intake_peek_body(session *s, const char *intake_id, char **out, char *err, size_t errsize) {
+    *out = NULL;
+    intake_rec r;
+    store_status st = intake_id && *intake_id ? s->db->ops->intake_get(s->db->st, intake_id, &r) : ST_INVALID;
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read the intake", err, errsize);
+        return false;
+    }
+    size_t len;
+    bool ok = vault_open(s->v, "intakes", "body", r.id, r.body_ct.p, r.body_ct.n, out, &len);
+    if (!ok) snprintf(err, errsize, "tampering detected: intake %s does not open", r.id);
+    intake_rec_free(&r);
+    return ok;
+}
+
+static bool level_valid(const char *l) {
+    return l && (!strcmp(l, "red") || !strcmp(l, "orange") || !strcmp(l, "yellow") || !strcmp(l, "green"));
+}
+
+bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], char *err, size_t errsize) {
+    return intake_save_queued(s, in, NULL, id, err, errsize);
+}
+
+/* A new intake, checked and sealed, ready to insert (outside any transaction). */
+static bool intake_prepare(session *s, const intake_input *in, const char *client_id, intake_rec *r, char *err,
+                           size_t errsize) {
+    memset(r, 0, sizeof *r);
+    if (!in || !level_valid(in->level)) {
+        snprintf(err, errsize, "intake: level must be red, orange, yellow or green");
+        return false;
+    }
+    if (!check_text("intake.body", in->body, BODY_MAX_BYTES, true, err, errsize) ||
+        !check_text("intake.notes", in->notes, NOTES_MAX_BYTES, false, err, errsize))
+        return false;
+    id_new(r->id);
+    snprintf(r->client_id, sizeof r->client_id, "%s", client_id);
+    r->created_at = clock_now();
+    snprintf(r->created_by, sizeof r->created_by, "%s", s->me.id);
+    snprintf(r->level, sizeof r->level, "%s", in->level);
+    snprintf(r->suggested, sizeof r->suggested, "%s", in->suggested ? in->suggested : "");
+    snprintf(r->chosen, sizeof r->chosen, "%s", in->chosen ? in->chosen : "");
+    bool ok = seal_into(s, "intakes", "body", r->id, in->body, &r->body_ct, err, errsize) &&
+              seal_into(s, "intakes", "notes", r->id, in->notes, &r->notes_ct, err, errsize);
+    rowmac_seal_intake(s->v, r); /* the clear level is bound to the data key (core/records/rowmac.h) */
+    return ok;
+}
+
+/* Inside an open transaction: the intake, its report facts, its audit entry and its place in the queue
+ * (the facts are written with the intake, before the queue step updates them). */
+static bool intake_insert_tx(session *s, const intake_rec *r, const char *body, const queue_policy *queue, char *err,
+                             size_t errsize) {
+    store_status st = s->db->ops->intake_insert(s->db->st, r);
+    if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err, errsize);
+    risk_level level = LEVEL_GREEN;
+    risk_level_parse(r->level, &level);
+    return st == ST_OK &&
+           facts_record_intake(s, r, body,
+                               s->db->set.age_bands[0] ? s->db->set.age_bands : "0-17 18-24 25-34 35-44 45-64 65-",
+                               s->db->set.concern_groups[0] ? s->db->set.concern_groups : FACTS_DEFAULT_CONCERN_GROUPS,
+                               err, errsize) &&
+           audit_log(s->db, s->v, s->me.id, "intake_create", r->id, r->level, err, errsize) &&
+           (!queue || queues_enqueue(s, queue, r->client_id, r->id, level, err, errsize));
+}
+
+bool intake_save_queued(session *s, const intake_input *in, const queue_policy *queue, char id[STORE_ID_LEN], char *err,
+                        size_t errsize) {
+    return intake_save_with_client(s, NULL, in, queue, NULL, id, err, errsize);
+}
+
+bool intake_save_with_client(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
+                             char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], char *err, size_t errsize) {
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
+    if (!in || !level_valid(in->level)) {
+        snprintf(err, errsize, "intake: level must be red, orange, yellow or green");
+        return false;
+    }
+    client_rec c;
+    memset(&c, 0, sizeof c);
+    if (nc) {
+        if (!client_prepare(s, nc->name, nc->phone, nc->birth, &c, err, errsize)) {
+            client_rec_free(&c);
+            return false;
+        }
+    } else {
+        store_status st = in && in->client_id ? s->db->ops->client_get(s->db->st, in->client_id, &c) : ST_INVALID;
+        if (st != ST_OK) {
+            snprintf(err, errsize, "intake: no client %s", in && in->client_id ? in->client_id : "(none)");
+            return false;
+        }
+    }
+    intake_rec r;
+    bool ok = intake_prepare(s, in, c.id, &r, err, errsize) && session_begin(s, err, errsize);
+    if (ok) {
+        /* the client (when new), the intake and its place in the queue: saved together or not at all */
+        ok = (!nc || client_insert_tx(s, &c, nc->name, nc->phone, err, errsize)) &&
+             intake_insert_tx(s, &r, in->body, queue, err, errsize) && db_commit(s->db, err, errsize);
+        if (!ok) db_rollback(s->db);
+    }
+    if (ok) {
+        memcpy(intake_id, r.id, STORE_ID_LEN);
+        if (client_id) memcpy(client_id, c.id, STORE_ID_LEN);
+    }
+    intake_rec_free(&r);
+    client_rec_free(&c);
+    return ok;
+}
+
+bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char **notes, char *err, size_t errsize) {
+    *body = *notes = NULL;
+    if (!session_allowed(s, ACT_CLIENT_OPEN, err, errsize)) return false;
+    store_status st = id && *id ? s->db->ops->intake_get(s->db->st, id, meta) : ST_INVALID;
+    if (st != ST_OK) {
+        if (st == ST_NOTFOUND) snprintf(err, errsize, "no intake %s", id);
+        else db_error(s->db, st, "cannot read the intake", err, errsize);
+        return false;
+    }
+    size_t len;
+    bool ok = vault_open(s->v, "intakes", "body", meta->id, meta->body_ct.p, meta->body_ct.n, body, &len);
+    bool may_read_notes = strcmp(meta->created_by, s->me.id) == 0 || role_may(s->me.role, ACT_NOTES_OF_OTHERS);
+    if (ok && meta->notes_ct.n && may_read_notes)
+        ok = vault_open(s->v, "intakes", "notes", meta->id, meta->notes_ct.p, meta->notes_ct.n, notes, &len);
+    bool stale = !ok && !session_key_current(s);
+    if (stale) {
+        snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
+        vault_wipe_free(*body);
+        *body = NULL;
+        intake_rec_free(meta);
+        return false;
+    }
+    if (!ok) {
+        snprintf(err, errsize, "tampering detected: intake %s does not open (edited or moved)", meta->id);
+        vault_wipe_free(*body);
+        *body = NULL;
+    }
+    if (session_begin(s, err, errsize)) {
+        if (!audit_log(s->db, s->v, s->me.id, ok ? "intake_open" : "tamper_detected", meta->id, ok ? "" : "intakes", err,
+                       errsize) ||
+            !db_commit(s->db, err, errsize))
+            db_rollback(s->db);
+    }
+    if (!ok) intake_rec_free(meta);
+    return ok;
+}
+
+bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, char *err, size_t errsize) {
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
+    if (!check_text("draft", body, BODY_MAX_BYTES, true, err, errsize)) return false;
+    draft_rec r;
+    memset(&r, 0, sizeof r);
+    if (!*id) id_new(id);
+    memcpy(r.id, id, STORE_ID_LEN);
+    snprintf(r.staff_id, sizeof r.staff_id, "%s", s->me.id);
+    r.updated_at = clock_now();
+    bool ok = seal_into(s, "drafts", "body", r.id, body, &r.body_ct, err, errsize) && session_begin(s, err, errsize);
+    if (ok) {
+        /* drafts are saved after every answer: no audit entry each time, only the record itself */
+        store_status st = s->db->ops->draft_put(s->db->st, &r);
+        if (st == ST_EXISTS) snprintf(err, errsize, "draft %s belongs to another worker", r.id);
+        else if (st != ST_OK) db_error(s->db, st, "cannot save the draft", err, errsize);
+        ok = st == ST_OK && db_commit(s->db, err, errsize);
+        if (!ok) db_rollback(s->db);
+    }
+    draft_rec_free(&r);
+    return ok;
+}
+
+bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, char *err, size_t errsize) {
+    *body = NULL;
+    *found = false;
+    draft_rec r;
+    store_status st = s->db->ops->draft_for_staff(s->db->st, s->me.id, &r);
+    if (st == ST_NOTFOUND) return true;
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read drafts", err, errsize);
+        return false;
+    }
+    size_t len;
+    bool ok = vault_open(s->v, "drafts", "body", r.id, r.body_ct.p, r.body_ct.n, body, &len);
+    if (!ok) snprintf(err, errsize, "tampering detected: draft %s does not open (edited or moved)", r.id);
+    else {
+        memcpy(id, r.id, STORE_ID_LEN);
+        *found = true;
+    }
+    draft_rec_free(&r);
+    return ok;
+}
+
+bool draft_discard(session *s, const char *id, char *err, size_t errsize) {
+    draft_rec mine;
+    store_status own = s->db->ops->draft_for_staff(s->db->st, s->me.id, &mine);
+    bool is_mine = own == ST_OK && id && strcmp(mine.id, id) == 0;
+    if (own == ST_OK) draft_rec_free(&mine);
+    if (!is_mine) {
+        snprintf(err, errsize, "draft %s is not the current draft of %s", id ? id : "(none)", s->me.name);
+        return false;
+    }
+    if (!session_begin(s, err, errsize)) return false;
+    store_status st = s->db->ops->draft_delete(s->db->st, id);
+    if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot discard the draft", err, errsize);
+    bool ok = (st == ST_OK || st == ST_NOTFOUND) && db_commit(s->db, err, errsize);
+    if (!ok) db_rollback(s->db);
+    return ok;
+}

@@ -1,0 +1,84 @@
+/* Client records, intakes and drafts: what is sealed, what is in clear, and who may see it.
+ * Sealed: client name, phone, date of birth; every answer, score, reason and note (intake body, notes);
+ * drafts. In clear: ids, times, the risk level, counselor ids. */
+#ifndef TRIAGE_RECORDS_H
+#define TRIAGE_RECORDS_H
+
+#include "queue_policy.h"
+#include "session.h"
+
+/* An opened client: strings in wiped-on-free memory. */
+typedef struct {
+    char id[STORE_ID_LEN];
+    int64_t created_at;
+    char *name, *phone, *birth; /* phone and birth may be "" */
+} client_plain;
+
+void client_plain_free(client_plain *c);
+void client_list_free(client_plain *list, int n);
+
+/* The forms of a name and a phone number that blind indexes are computed from: case folded (ASCII),
+ * spaces (including the ideographic space) collapsed and trimmed; phone: digits only. */
+void normalise_name(const char *in, char *out, size_t size);
+void normalise_phone(const char *in, char *out, size_t size);
+
+/* The blind-index values of a client (at most max): the whole name, each word of a name of several
+ * words, the phone digits. */
+int client_index_values(const vault *v, int bits, const char *name, const char *phone, uint32_t *out, int max);
+
+/* The blind-index values a search looks up (at most max): a name query, its full-name and (one word) word
+ * values; a number, its phone value. */
+int client_query_keys(const vault *v, int bits, const char *query, uint32_t *keys, int max);
+
+bool client_create(session *s, const char *name, const char *phone, const char *birth, char id[STORE_ID_LEN],
+                   char *err, size_t errsize);
+/* Finds clients whose normalised name, a word of it, or phone digits equal the query. Candidates come from
+ * the blind index and are opened and filtered in memory. Audited (no query text is recorded). */
+bool client_find(session *s, const char *query, client_plain **out, int *n, char *err, size_t errsize);
+/* Opens one record (audited). A field that fails to open is reported as tampering with the record id. */
+bool client_open(session *s, const char *id, client_plain *out, char *err, size_t errsize);
+
+/* Opens only what a queue row shows (the name, for its initials; the intake body, for its main reason),
+ * without an audit entry: every open desk redraws its queue once a second, and a row is not a record.
+ * Screens must never show more of them than initials and a reason. *out: secure memory
+ * (vault_wipe_free). */
+bool client_peek_name(session *s, const char *client_id, char **out, char *err, size_t errsize);
+bool intake_peek_body(session *s, const char *intake_id, char **out, char *err, size_t errsize);
+
+typedef struct {
+    const char *client_id;
+    const char *level;     /* red, orange, yellow, green */
+    const char *suggested; /* counselor code or NULL */
+    const char *chosen;    /* counselor code or NULL */
+    const char *body;      /* JSON text: answers, scores, reasons, matches */
+    const char *notes;     /* free text or NULL */
+} intake_input;
+
+bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], char *err, size_t errsize);
+/* The same, and the client enters (or moves in) the escalation queue of the intake's level, in the same
+ * transaction. queue NULL: no queue (as intake_save). */
+bool intake_save_queued(session *s, const intake_input *in, const queue_policy *queue, char id[STORE_ID_LEN],
+                        char *err, size_t errsize);
+
+/* A client to create with an intake. */
+typedef struct {
+    const char *name, *phone, *birth; /* phone and birth may be NULL */
+} client_new;
+
+/* As intake_save_queued, and when nc is given the client is created in the same transaction (in->client_id
+ * is then ignored): a failure leaves neither. client_id (may be NULL) receives the client's id. Only the
+ * intake use case (intake_finish.h) calls this. */
+bool intake_save_with_client(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
+                             char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], char *err, size_t errsize);
+/* Opens an intake's sealed body (and notes, when the role may read them: the author, clinicians and
+ * supervisors). *body and *notes are wiped on free with secret_free; *notes may be NULL. */
+bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char **notes, char *err, size_t errsize);
+
+/* Drafts: an unfinished intake sealed after every answer, so nothing entered is lost. id: in/out ("" for
+ * a new draft). */
+bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, char *err, size_t errsize);
+/* The newest draft of the logged-in worker; false with *found = false when there is none. */
+bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, char *err, size_t errsize);
+bool draft_discard(session *s, const char *id, char *err, size_t errsize);
+
+#endif

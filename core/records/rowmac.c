@@ -1,0 +1,522 @@
+/* Row MACs over the clear columns of queue items and intakes (see rowmac.h for the design). */
+#include "rowmac.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "queue_items.h"
+#include "record_view.h"
+#include "util.h"
+
+#define ROWMAC_FORMAT "triage-rowmac-1" /* first field of every encoding: a new layout gets a new name */
+#define ROWMAC_META "rowmac"
+#define ROWMAC_AUDIT "rowmac_init"
+#define TICK_SKEW 120      /* seconds a tick time may lie ahead of the reader's clock (another desk's clock) */
+#define TICK_MAX 100000    /* ticks replayed at most when checking a raise (a red item ticks every 15 minutes) */
+
+const char *row_trust_name(row_trust t) {
+    switch (t) {
+    case ROW_SOUND: return "sound";
+    case ROW_RAISED: return "raised by a tick";
+    case ROW_UNCHECKED: return "unchecked";
+    case ROW_TAMPERED: return "tampered";
+    }
+    return "?";
+}
+
+/* ---- the canonical encoding: each field as a 4-byte big-endian length and its bytes ---- */
+
+typedef struct {
+    unsigned char *p;
+    size_t n, cap;
+    bool full;
+} enc;
+
+static void put_bytes(enc *e, const void *b, size_t len) {
+    if (e->full || len > 0xffffffffu || e->cap - e->n < 4 + len) {
+        e->full = true;
+        return;
+    }
+    for (int i = 3; i >= 0; i--) e->p[e->n++] = (unsigned char)(len >> (8 * i));
+    if (len) memcpy(e->p + e->n, b, len);
+    e->n += len;
+}
+
+static void put_str(enc *e, const char *s) { put_bytes(e, s, strlen(s)); }
+
+static void put_i64(enc *e, int64_t x) {
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++) b[i] = (unsigned char)((uint64_t)x >> (8 * (7 - i)));
+    put_bytes(e, b, sizeof b);
+}
+
+static size_t done(const enc *e) { return e->full ? 0 : e->n; }
+
+size_t rowmac_encode_queue(const queue_rec *r, unsigned char *out, size_t cap) {
+    enc e = {out, 0, cap, !r || !out};
+    if (e.full) return 0;
+    put_str(&e, ROWMAC_FORMAT);
+    put_str(&e, "queue_items");
+    put_str(&e, r->id);
+    put_str(&e, r->client_id);
+    put_str(&e, r->intake_id);
+    put_str(&e, r->level);
+    put_str(&e, r->state);
+    put_str(&e, r->outcome);
+    put_str(&e, r->pending_level);
+    put_str(&e, r->counselor);
+    put_i64(&e, r->created_at);
+    put_i64(&e, r->level_since);
+    put_i64(&e, r->deadline);
+    put_i64(&e, r->updated_at);
+    put_i64(&e, r->overdue);
+    put_i64(&e, r->match_by_hand);
+    put_i64(&e, r->escalations);
+    put_i64(&e, r->declines_in_row);
+    put_i64(&e, r->contact_attempts);
+    return done(&e);
+}
+
+size_t rowmac_encode_intake(const intake_rec *r, unsigned char *out, size_t cap) {
+    enc e = {out, 0, cap, !r || !out};
+    if (e.full) return 0;
+    put_str(&e, ROWMAC_FORMAT);
+    put_str(&e, "intakes");
+    put_str(&e, r->id);
+    put_str(&e, r->client_id);
+    put_i64(&e, r->created_at);
+    put_str(&e, r->created_by);
+    put_str(&e, r->level);
+    put_str(&e, r->suggested);
+    put_str(&e, r->chosen);
+    return done(&e);
+}
+
+size_t rowmac_encode_facts(const facts_rec *r, unsigned char *out, size_t cap) {
+    enc e = {out, 0, cap, !r || !out};
+    if (e.full) return 0;
+    put_str(&e, ROWMAC_FORMAT);
+    put_str(&e, "intake_facts");
+    put_str(&e, r->id);
+    put_str(&e, r->client_key);
+    put_i64(&e, r->created_at);
+    put_str(&e, r->level);
+    put_i64(&e, r->confirmed_at);
+    put_str(&e, r->confirmed_level);
+    return done(&e);
+}
+
+typedef struct {
+    const unsigned char *p;
+    size_t n, at;
+    bool bad;
+} dec;
+
+static const unsigned char *get_field(dec *d, size_t *len) {
+    if (d->bad || d->n - d->at < 4) {
+        d->bad = true;
+        return NULL;
+    }
+    size_t l = 0;
+    for (int i = 0; i < 4; i++) l = (l << 8) | d->p[d->at++];
+    if (d->n - d->at < l) {
+        d->bad = true;
+        return NULL;
+    }
+    const unsigned char *f = d->p + d->at;
+    d->at += l;
+    *len = l;
+    return f;
+}
+
+static void get_str(dec *d, char *out, size_t size) {
+    size_t l = 0;
+    const unsigned char *f = get_field(d, &l);
+    if (!f || l >= size || memchr(f, 0, l)) {
+        d->bad = true;
+        return;
+    }
+    memcpy(out, f, l);
+    out[l] = '\0';
+}
+
+static int64_t get_i64(dec *d) {
+    size_t l = 0;
+    const unsigned char *f = get_field(d, &l);
+    if (!f || l != 8) {
+        d->bad = true;
+        return 0;
+    }
+    uint64_t x = 0;
+    for (int i = 0; i < 8; i++) x = (x << 8) | f[i];
+    return (int64_t)x;
+}
+
+static int get_int(dec *d, int64_t lo, int64_t hi) {
+    int64_t x = get_i64(d);
+    if (x < lo || x > hi) d->bad = true;
+    return (int)x;
+}
+
+bool rowmac_decode_queue(const unsigned char *p, size_t n, queue_rec *o) {
+    memset(o, 0, sizeof *o);
+    dec d = {p, n, 0, !p};
+    char format[32], table[16];
+    get_str(&d, format, sizeof format);
+    get_str(&d, table, sizeof table);
+    if (d.bad || strcmp(format, ROWMAC_FORMAT) != 0 || strcmp(table, "queue_items") != 0) return false;
+    get_str(&d, o->id, sizeof o->id);
+    get_str(&d, o->client_id, sizeof o->client_id);
+    get_str(&d, o->intake_id, sizeof o->intake_id);
+    get_str(&d, o->level, sizeof o->level);
+    get_str(&d, o->state, sizeof o->state);
+    get_str(&d, o->outcome, sizeof o->outcome);
+    get_str(&d, o->pending_level, sizeof o->pending_level);
+    get_str(&d, o->counselor, sizeof o->counselor);
+    o->created_at = get_i64(&d);
+    o->level_since = get_i64(&d);
+    o->deadline = get_i64(&d);
+    o->updated_at = get_i64(&d);
+    o->overdue = get_int(&d, 0, 1) != 0;
+    o->match_by_hand = get_int(&d, 0, 1) != 0;
+    o->escalations = get_int(&d, 0, INT32_MAX);
+    o->declines_in_row = get_int(&d, 0, INT32_MAX);
+    o->contact_attempts = get_int(&d, 0, INT32_MAX);
+    return !d.bad && d.at == d.n;
+}
+
+/* ---- sealing ---- */
+
+void rowmac_seal_queue(const vault *v, queue_rec *r) {
+    unsigned char b[STORE_MAC_STATE_MAX];
+    size_t n = rowmac_encode_queue(r, b, sizeof b);
+    r->mac_state_n = 0;
+    r->has_mac = v && n;
+    if (r->has_mac) vault_row_mac(v, b, n, r->mac);
+    else memset(r->mac, 0, sizeof r->mac);
+}
+
+void rowmac_seal_intake(const vault *v, intake_rec *r) {
+    unsigned char b[STORE_MAC_STATE_MAX];
+    size_t n = rowmac_encode_intake(r, b, sizeof b);
+    r->has_mac = v && n;
+    if (r->has_mac) vault_row_mac(v, b, n, r->mac);
+    else memset(r->mac, 0, sizeof r->mac);
+}
+
+void rowmac_seal_facts(const vault *v, facts_rec *r) {
+    unsigned char b[STORE_MAC_STATE_MAX];
+    size_t n = rowmac_encode_facts(r, b, sizeof b);
+    r->has_mac = v && n;
+    if (r->has_mac) vault_row_mac(v, b, n, r->mac);
+    else memset(r->mac, 0, sizeof r->mac);
+}
+
+void rowmac_carry_queue(const queue_rec *before, queue_rec *after) {
+    memcpy(after->mac, before->mac, sizeof after->mac);
+    after->has_mac = before->has_mac;
+    after->mac_state_n = 0;
+    if (!before->has_mac) return; /* from before the upgrade: the first login MACs it as it is then */
+    if (before->mac_state_n) { /* raised before: the MAC still covers that earlier row */
+        memcpy(after->mac_state, before->mac_state, before->mac_state_n);
+        after->mac_state_n = before->mac_state_n;
+    } else {
+        after->mac_state_n = rowmac_encode_queue(before, after->mac_state, sizeof after->mac_state);
+    }
+}
+
+/* ---- checking ---- */
+
+static void say(char *why, size_t size, const char *text) {
+    if (why && size) snprintf(why, size, "%s", text);
+}
+
+/* True when r is exactly what k ticks (k = the escalations added) give from base, the last at r's
+ * updated_at: the earlier ones at their earliest (each deadline as it came), which only decides deadlines
+ * that the last tick replaces. */
+static bool tick_explains(const queue_policy *p, const queue_rec *base, const queue_rec *r, int64_t now) {
+    queue_policy defaults;
+    if (!p) {
+        queue_policy_defaults(&defaults);
+        p = &defaults;
+    }
+    int k = r->escalations - base->escalations;
+    int64_t t = r->updated_at;
+    if (k < 1 || k > TICK_MAX || t > now + TICK_SKEW || t < base->updated_at) return false;
+    queue_item it;
+    queue_item_from_rec(base, &it);
+    for (int i = 1; i < k; i++)
+        if (it.deadline > t || !queue_tick(p, &it, it.deadline)) return false;
+    if (!queue_tick(p, &it, t)) return false;
+    queue_rec expect;
+    queue_item_to_rec(&it, &expect);
+    unsigned char a[STORE_MAC_STATE_MAX], b[STORE_MAC_STATE_MAX];
+    size_t na = rowmac_encode_queue(&expect, a, sizeof a), nb = rowmac_encode_queue(r, b, sizeof b);
+    return na && na == nb && memcmp(a, b, na) == 0;
+}
+
+row_trust rowmac_check_queue(const vault *v, bool required, const queue_policy *p, int64_t now, const queue_rec *r,
+                             char *why, size_t whysize) {
+    say(why, whysize, "");
+    if (!v || !r) return ROW_UNCHECKED;
+    if (!r->has_mac) {
+        if (!required) return ROW_UNCHECKED;
+        say(why, whysize, "its MAC is missing");
+        return ROW_TAMPERED;
+    }
+    if (!r->mac_state_n) {
+        unsigned char b[STORE_MAC_STATE_MAX];
+        size_t n = rowmac_encode_queue(r, b, sizeof b);
+        if (n && vault_row_mac_ok(v, b, n, r->mac)) return ROW_SOUND;
+        say(why, whysize, "its MAC does not verify (a clear column was edited, or the MAC is another row's)");
+        return ROW_TAMPERED;
+    }
+    queue_rec base;
+    if (!vault_row_mac_ok(v, r->mac_state, r->mac_state_n, r->mac) ||
+        !rowmac_decode_queue(r->mac_state, r->mac_state_n, &base)) {
+        say(why, whysize, "its MAC does not verify (a clear column was edited, or the MAC is another row's)");
+        return ROW_TAMPERED;
+    }
+    if (tick_explains(p, &base, r, now)) return ROW_RAISED;
+    say(why, whysize, "it differs from its MACed row by more than an overdue escalation");
+    return ROW_TAMPERED;
+}
+
+row_trust rowmac_check_intake(const vault *v, bool required, const intake_rec *r, char *why, size_t whysize) {
+    say(why, whysize, "");
+    if (!v || !r) return ROW_UNCHECKED;
+    if (!r->has_mac) {
+        if (!required) return ROW_UNCHECKED;
+        say(why, whysize, "its MAC is missing");
+        return ROW_TAMPERED;
+    }
+    unsigned char b[STORE_MAC_STATE_MAX];
+    size_t n = rowmac_encode_intake(r, b, sizeof b);
+    if (n && vault_row_mac_ok(v, b, n, r->mac)) return ROW_SOUND;
+    say(why, whysize, "its MAC does not verify (a clear column was edited, or the MAC is another row's)");
+    return ROW_TAMPERED;
+}
+
+row_trust rowmac_check_facts(const vault *v, bool required, const facts_rec *r, char *why, size_t whysize) {
+    say(why, whysize, "");
+    if (!v || !r) return ROW_UNCHECKED;
+    if (!r->has_mac) {
+        if (!required) return ROW_UNCHECKED;
+        say(why, whysize, "its MAC is missing");
+        return ROW_TAMPERED;
+    }
+    unsigned char b[STORE_MAC_STATE_MAX];
+    size_t n = rowmac_encode_facts(r, b, sizeof b);
+    if (n && vault_row_mac_ok(v, b, n, r->mac)) return ROW_SOUND;
+    say(why, whysize, "its MAC does not verify (a clear column was edited, or the MAC is another row's)");
+    return ROW_TAMPERED;
+}
+
+bool rowmac_required(database *db) {
+    blob b = {0};
+    bool yes = db->ops->meta_get(db->st, ROWMAC_META, &b) == ST_OK && b.n == 1 && b.p[0] == '1';
+    blob_free(&b);
+    return yes;
+}
+
+/* ---- the first login after the upgrade ---- */
+
+static int find_init(void *ctx, const audit_rec *rec) {
+    if (strcmp(rec->action, ROWMAC_AUDIT) != 0) return 0;
+    *(bool *)ctx = true;
+    return 1;
+}
+
+/* MACs every row of table without one (inside the caller's transaction); *n counts them. */
+static bool mac_missing(database *db, const vault *v, const char *table, int64_t *count, char *err, size_t errsize) {
+    char (*ids)[STORE_ID_LEN] = NULL;
+    int n = 0;
+    store_status st = db->ops->row_ids(db->st, table, true, &ids, &n);
+    for (int i = 0; st == ST_OK && i < n; i++) {
+        unsigned char b[STORE_MAC_STATE_MAX], mac[VAULT_MAC_BYTES];
+        size_t len = 0;
+        if (strcmp(table, "queue_items") == 0) {
+            queue_rec q;
+            if ((st = db->ops->queue_get(db->st, ids[i], &q)) == ST_OK) len = rowmac_encode_queue(&q, b, sizeof b);
+        } else if (strcmp(table, "intake_facts") == 0) {
+            facts_rec f;
+            if ((st = db->ops->facts_get(db->st, ids[i], &f)) == ST_OK) len = rowmac_encode_facts(&f, b, sizeof b);
+        } else {
+            intake_rec r;
+            if ((st = db->ops->intake_get(db->st, ids[i], &r)) == ST_OK) len = rowmac_encode_intake(&r, b, sizeof b);
+            intake_rec_free(&r);
+        }
+        if (st != ST_OK) break;
+        vault_row_mac(v, b, len, mac);
+        st = db->ops->row_mac_set(db->st, table, ids[i], mac);
+        (*count)++;
+    }
+    free(ids);
+    if (st != ST_OK) db_error(db, st, "cannot compute the row MACs", err, errsize);
+    return st == ST_OK;
+}
+
+bool rowmac_first_login(session *s, char *err, size_t errsize) {
+    database *db = s->db;
+    if (rowmac_required(db)) return true;
+    bool done_before = false;
+    if (db->ops->audit_each(db->st, find_init, &done_before) != ST_OK) done_before = true; /* the safe reading */
+    if (!session_begin(s, err, errsize)) return false;
+    int64_t n = 0;
+    char detail[96];
+    bool ok = true;
+    if (done_before) {
+        /* the flag was removed from the file: blessing the rows without a MAC now would bless forged ones */
+        snprintf(detail, sizeof detail, "meta rowmac was missing after the row MACs were made: nothing re-MACed");
+    } else {
+        ok = mac_missing(db, s->v, "queue_items", &n, err, errsize) && mac_missing(db, s->v, "intakes", &n, err, errsize) &&
+             mac_missing(db, s->v, "intake_facts", &n, err, errsize);
+        snprintf(detail, sizeof detail, "row MACs made for %lld rows written before schema 5", (long long)n);
+    }
+    store_status st = ok ? db->ops->meta_set(db->st, ROWMAC_META, "1", 1) : ST_OK;
+    if (st != ST_OK) db_error(db, st, "cannot record the row MACs", err, errsize);
+    ok = ok && st == ST_OK &&
+         audit_log(db, s->v, s->me.id, done_before ? "tamper_detected" : ROWMAC_AUDIT, "", detail, err, errsize) &&
+         db_commit(db, err, errsize);
+    if (!ok) db_rollback(db);
+    return ok;
+}
+
+/* ---- key rotation ---- */
+
+static bool remac_table(database *db, const vault *old, const vault *fresh, const char *table, char *err,
+                        size_t errsize) {
+    bool required = rowmac_required(db);
+    char (*ids)[STORE_ID_LEN] = NULL;
+    int n = 0;
+    store_status st = db->ops->row_ids(db->st, table, false, &ids, &n);
+    int64_t now = clock_now();
+    for (int i = 0; st == ST_OK && i < n; i++) {
+        unsigned char b[STORE_MAC_STATE_MAX], mac[VAULT_MAC_BYTES];
+        size_t len = 0;
+        row_trust t;
+        if (strcmp(table, "queue_items") == 0) {
+            queue_rec q;
+            if ((st = db->ops->queue_get(db->st, ids[i], &q)) != ST_OK) break;
+            t = rowmac_check_queue(old, required, db->row_policy, now, &q, NULL, 0);
+            len = rowmac_encode_queue(&q, b, sizeof b);
+        } else if (strcmp(table, "intake_facts") == 0) {
+            facts_rec f;
+            if ((st = db->ops->facts_get(db->st, ids[i], &f)) != ST_OK) break;
+            t = rowmac_check_facts(old, required, &f, NULL, 0);
+            len = rowmac_encode_facts(&f, b, sizeof b);
+        } else {
+            intake_rec r;
+            if ((st = db->ops->intake_get(db->st, ids[i], &r)) != ST_OK) break;
+            t = rowmac_check_intake(old, required, &r, NULL, 0);
+            len = rowmac_encode_intake(&r, b, sizeof b);
+            intake_rec_free(&r);
+        }
+        if (t == ROW_TAMPERED) continue; /* keeps the old MAC: it stays reported */
+        vault_row_mac(fresh, b, len, mac);
+        st = db->ops->row_mac_set(db->st, table, ids[i], mac);
+    }
+    free(ids);
+    if (st != ST_OK) db_error(db, st, "cannot re-MAC the rows", err, errsize);
+    return st == ST_OK;
+}
+
+bool rowmac_remac_all(database *db, const vault *old, const vault *fresh, char *err, size_t errsize) {
+    return remac_table(db, old, fresh, "queue_items", err, errsize) &&
+           remac_table(db, old, fresh, "intakes", err, errsize) && remac_table(db, old, fresh, "intake_facts", err, errsize);
+}
+
+/* ---- verify ---- */
+
+/* The level in an intake's sealed body, or "" when there is none to compare. */
+static void body_level(const vault *v, const intake_rec *r, char *out, size_t size) {
+    out[0] = '\0';
+    char *body = NULL;
+    size_t len = 0;
+    intake_summary sum;
+    if (vault_open(v, "intakes", "body", r->id, r->body_ct.p, r->body_ct.n, &body, &len) &&
+        intake_summary_parse(body, &sum))
+        snprintf(out, size, "%s", sum.level);
+    vault_wipe_free(body);
+}
+
+/* A MAC cannot tell an older copy of the same row (with its own, once valid, MAC) from the current one. Each
+ * write of an item adds a history event at its updated_at with its state and level after, so the newest
+ * event must be the row's: a row put back from an earlier state is older than its own history (the events
+ * are not MACed: someone who also deletes the later events is not caught here, only by the audit trail). */
+static bool history_matches(database *db, const queue_rec *q, char *why, size_t whysize) {
+    queue_event_rec *ev = NULL;
+    int n = 0;
+    if (db->ops->queue_events(db->st, q->id, &ev, &n) != ST_OK) {
+        say(why, whysize, "its history cannot be read");
+        return false;
+    }
+    /* the store gives them in time order, then in the order written: the last one is the newest step */
+    const queue_event_rec *last = n ? &ev[n - 1] : NULL;
+    bool ok = !last || (last->at == q->updated_at && !strcmp(last->to_state, q->state) &&
+                        !strcmp(last->level_after, q->level));
+    for (int i = 0; i < n; i++) queue_event_rec_free(&ev[i]);
+    free(ev);
+    if (!ok) say(why, whysize, "it is not the state its newest history step left (an older copy of the row put back?)");
+    return ok;
+}
+
+bool rowmac_verify_all(database *db, const vault *v, char *problem, size_t size, int64_t *checked) {
+    static const char *const tables[] = {"queue_items", "intakes", "intake_facts"};
+    bool required = rowmac_required(db);
+    int64_t now = clock_now(), bad = 0;
+    *checked = 0;
+    problem[0] = '\0';
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        char (*ids)[STORE_ID_LEN] = NULL;
+        int n = 0;
+        store_status st = db->ops->row_ids(db->st, tables[t], false, &ids, &n);
+        if (st != ST_OK) {
+            snprintf(problem, size, "cannot list %s: %s", tables[t], db->ops->errmsg(db->st));
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char why[160] = "";
+            row_trust trust = ROW_TAMPERED;
+            if (t == 2) {
+                facts_rec f;
+                if (db->ops->facts_get(db->st, ids[i], &f) == ST_OK) trust = rowmac_check_facts(v, required, &f, why, sizeof why);
+                else snprintf(why, sizeof why, "it cannot be read");
+            } else if (t == 0) {
+                queue_rec q;
+                if (db->ops->queue_get(db->st, ids[i], &q) == ST_OK) {
+                    trust = rowmac_check_queue(v, required, db->row_policy, now, &q, why, sizeof why);
+                    if (trust != ROW_TAMPERED && !history_matches(db, &q, why, sizeof why)) trust = ROW_TAMPERED;
+                } else {
+                    snprintf(why, sizeof why, "it cannot be read");
+                }
+            } else {
+                intake_rec r;
+                if (db->ops->intake_get(db->st, ids[i], &r) == ST_OK) {
+                    trust = rowmac_check_intake(v, required, &r, why, sizeof why);
+                    char sealed[8];
+                    body_level(v, &r, sealed, sizeof sealed);
+                    if (trust != ROW_TAMPERED && sealed[0] && strcmp(sealed, r.level) != 0) {
+                        trust = ROW_TAMPERED;
+                        snprintf(why, sizeof why, "its level %s is not the sealed assessment's %s", r.level, sealed);
+                    }
+                    intake_rec_free(&r);
+                } else {
+                    snprintf(why, sizeof why, "it cannot be read");
+                }
+            }
+            (*checked)++;
+            if (trust == ROW_TAMPERED && bad++ == 0)
+                snprintf(problem, size, "tampering: %s row %s: %s", tables[t], ids[i], why);
+        }
+        free(ids);
+    }
+    if (bad > 1) {
+        size_t l = strlen(problem);
+        snprintf(problem + l, size - l, " (and %lld more rows)", (long long)(bad - 1));
+    }
+    return bad == 0;
+}

@@ -1,0 +1,367 @@
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "clock.h"
+#include "ids.h"
+#include "rowmac.h"
+#include "util.h"
+
+bool staff_name_valid(const char *name) {
+    size_t n = name ? strlen(name) : 0;
+    if (n == 0 || n > 64) return false;
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '.' ||
+              *c == '_' || *c == '-'))
+            return false;
+    return true;
+}
+
+static bool key_check_ok(database *db, const vault *v);
+
+/* Writes one audit entry in its own transaction (for events that change nothing else). A key that is no
+ * longer the database's (rotated meanwhile) does not seal it: the next current login does. */
+static void audit_alone(database *db, const vault *v, const char *staff, const char *act, const char *obj,
+                        const char *detail) {
+    char err[512];
+    if (!db_begin(db, err, sizeof err)) return;
+    if (v && !key_check_ok(db, v)) v = NULL;
+    if (!audit_log(db, v, staff, act, obj, detail, err, sizeof err) || !db_commit(db, err, sizeof err)) db_rollback(db);
+}
+
+bool session_allowed(session *s, staff_action a, char *why, size_t whysize) {
+    if (s && role_may(s->me.role, a)) return true;
+    if (!s) {
+        snprintf(why, whysize, "not logged in");
+        return false;
+    }
+    snprintf(why, whysize, "denied: a %s may not %s", staff_role_name(s->me.role), action_name(a));
+    audit_alone(s->db, s->v, s->me.id, "denied", s->me.id, action_name(a));
+    return false;
+}
+
+static bool enroll_new(database *db, const vault *v, staff_rec *r, const char *pass, size_t passlen, char *err,
+                       size_t errsize) {
+    vault_kdf kdf;
+    vault_kdf_params(db->set.kdf_cost, &kdf);
+    return vault_enroll(v, r->id, pass, passlen, &kdf, &r->keys, err, errsize);
+}
+
+bool db_initialise(database *db, const char *name, const char *pass, size_t passlen, char *err, size_t errsize) {
+    if (!staff_name_valid(name)) {
+        snprintf(err, errsize, "`%s` is not a valid user name (letters, digits, . _ -; at most 64)", name ? name : "");
+        return false;
+    }
+    staff_rec *list = NULL;
+    int n = 0;
+    store_status st = db->ops->staff_list(db->st, &list, &n);
+    free(list);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read staff", err, errsize);
+        return false;
+    }
+    if (n > 0) {
+        snprintf(err, errsize, "%s: already initialised (it has %d staff)", db->path, n);
+        return false;
+    }
+    vault *v = vault_create();
+    if (!v) {
+        snprintf(err, errsize, "cannot create a data key");
+        return false;
+    }
+    staff_rec r;
+    memset(&r, 0, sizeof r);
+    id_new(r.id);
+    snprintf(r.name, sizeof r.name, "%s", name);
+    r.role = ROLE_SUPERVISOR;
+    r.created_at = clock_now();
+    bool ok = enroll_new(db, v, &r, pass, passlen, err, errsize) && db_begin(db, err, errsize);
+    if (ok) {
+        st = db->ops->staff_insert(db->st, &r);
+        if (st != ST_OK) db_error(db, st, "cannot save the first supervisor", err, errsize);
+        ok = st == ST_OK && session_key_check_write(db, v, err, errsize) &&
+             audit_log(db, v, r.id, "init", r.id, "database created", err, errsize) && db_commit(db, err, errsize);
+        if (!ok) db_rollback(db);
+    }
+    vault_free(v);
+    return ok;
+}
+
+/* A sealed constant that only the true data key opens. A data key sealed to a staff member's public key
+ * needs no secret, so someone with write access to the file could plant a key of their own; checking
+ * this value right after every unlock refuses such a key before anything is written with it. */
+#define KEY_CHECK_TEXT "triage data key check v1"
+
+bool session_key_check_write(database *db, const vault *v, char *err, size_t errsize) {
+    unsigned char *ct;
+    size_t n;
+    if (!vault_seal(v, "meta", "key_check", "database", KEY_CHECK_TEXT, strlen(KEY_CHECK_TEXT), &ct, &n)) {
+        snprintf(err, errsize, "cannot seal the key check");
+        return false;
+    }
+    store_status st = db->ops->meta_set(db->st, "key_check", ct, n);
+    free(ct);
+    if (st != ST_OK) db_error(db, st, "cannot save the key check", err, errsize);
+    return st == ST_OK;
+}
+
+static bool key_check_ok(database *db, const vault *v) {
+    blob b = {0};
+    if (db->ops->meta_get(db->st, "key_check", &b) != ST_OK) return false;
+    char *plain = NULL;
+    size_t len = 0;
+    bool ok = vault_open(v, "meta", "key_check", "database", b.p, b.n, &plain, &len) && len == strlen(KEY_CHECK_TEXT) &&
+              memcmp(plain, KEY_CHECK_TEXT, len) == 0;
+    vault_wipe_free(plain);
+    blob_free(&b);
+    return ok;
+}
+
+static int login_delay(int failures) {
+    if (failures <= 0) return 0;
+    return failures >= 7 ? 60 : 1 << (failures - 1);
+}
+
+login_status session_login(database *db, const char *name, const char *pass, size_t passlen, session **out,
+                           int *wait, char *err, size_t errsize) {
+    *out = NULL;
+    *wait = 0;
+    staff_rec r;
+    store_status st = staff_name_valid(name) ? db->ops->staff_by_name(db->st, name, &r) : ST_NOTFOUND;
+    if (st == ST_NOTFOUND) {
+        /* the name typed is not recorded: it may be anything, even a client's name */
+        audit_alone(db, NULL, "", "login_failed", "", "unknown user");
+        snprintf(err, errsize, "wrong user name or passphrase");
+        return LOGIN_FAILED;
+    }
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read staff", err, errsize);
+        return LOGIN_ERROR;
+    }
+    if (r.locked) {
+        audit_alone(db, NULL, r.id, "login_refused", r.id, "account locked");
+        snprintf(err, errsize, "the account `%s` is locked after too many failed logins: a supervisor must unlock it",
+                 r.name);
+        return LOGIN_LOCKED;
+    }
+    int64_t ready = r.last_failed_at + login_delay(r.failed_logins), now = clock_now();
+    if (r.failed_logins > 0 && now < ready) {
+        *wait = (int)(ready - now);
+        audit_alone(db, NULL, r.id, "login_refused", r.id, "too soon after a failed login");
+        snprintf(err, errsize, "too soon after a failed login: wait %d second%s", *wait, *wait == 1 ? "" : "s");
+        return LOGIN_WAIT;
+    }
+    char why[256];
+    vault *v = vault_unlock(r.id, pass, passlen, &r.keys, why, sizeof why);
+    if (v && !key_check_ok(db, v)) {
+        /* the passphrase was right but the data key it opened is not this database's */
+        vault_free(v);
+        audit_alone(db, NULL, r.id, "tamper_detected", r.id, "data key does not match the database");
+        snprintf(err, errsize, "%s: the data key sealed to `%s` does not match this database: the staff record was "
+                               "altered; ask a supervisor to reset the passphrase", db->path, r.name);
+        return LOGIN_ERROR;
+    }
+    if (!db_begin(db, err, errsize)) {
+        vault_free(v);
+        return LOGIN_ERROR;
+    }
+    /* re-read inside the transaction: another desk may have counted a failure meanwhile */
+    char id[STORE_ID_LEN];
+    memcpy(id, r.id, sizeof id);
+    st = db->ops->staff_by_id(db->st, id, &r);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read staff", err, errsize);
+        db_rollback(db);
+        vault_free(v);
+        return LOGIN_ERROR;
+    }
+    bool locked_now = false;
+    if (v) {
+        r.failed_logins = 0;
+    } else {
+        r.failed_logins++;
+        r.last_failed_at = clock_now();
+        locked_now = r.failed_logins >= db->set.lock_after;
+        r.locked = r.locked || locked_now;
+    }
+    char detail[64];
+    snprintf(detail, sizeof detail, "%s", v ? "" : locked_now ? "wrong passphrase; account locked" : "wrong passphrase");
+    st = db->ops->staff_update(db->st, &r);
+    bool ok = st == ST_OK && audit_log(db, v, r.id, v ? "login" : "login_failed", r.id, detail, err, errsize) &&
+              db_commit(db, err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot record the login", err, errsize);
+    if (!ok) {
+        db_rollback(db);
+        vault_free(v);
+        return LOGIN_ERROR;
+    }
+    if (!v) {
+        if (locked_now)
+            snprintf(err, errsize, "wrong user name or passphrase; the account is now locked: a supervisor must unlock it");
+        else
+            snprintf(err, errsize, "wrong user name or passphrase");
+        return locked_now ? LOGIN_LOCKED : LOGIN_FAILED;
+    }
+    session *s = xcalloc(1, sizeof *s);
+    s->db = db;
+    s->v = v;
+    s->me = r;
+    s->key_generation = session_key_generation(db);
+    /* from now on every read of a queue item or an intake checks its row MAC with this key */
+    if (!db->row_key) db->row_key = v; /* another live session of this process may have lent it already */
+    if (!rowmac_first_login(s, err, errsize)) {
+        session_end(s);
+        return LOGIN_ERROR;
+    }
+    *out = s;
+    return LOGIN_OK;
+}
+
+void session_audit(session *s, const char *what, const char *object_id, const char *detail) {
+    if (s) audit_alone(s->db, s->v, s->me.id, what, object_id, detail);
+}
+
+/* The data key's generation, counted up by every rotation (meta key_generation; 0 before the first). */
+int64_t session_key_generation(database *db) {
+    blob b = {0};
+    long g = 0;
+    if (db->ops->meta_get(db->st, "key_generation", &b) == ST_OK && b.n > 0 && b.n < 24) {
+        char num[24];
+        memcpy(num, b.p, b.n);
+        num[b.n] = '\0';
+        if (!parse_int(num, 0, 0x7fffffffL, &g)) g = -1;
+    }
+    blob_free(&b);
+    return g;
+}
+
+/* Cheap enough for every write: one small read, no cryptography (the key itself was checked at login). */
+bool session_key_current(session *s) { return s && session_key_generation(s->db) == s->key_generation; }
+
+bool session_begin(session *s, char *err, size_t errsize) {
+    if (!db_begin(s->db, err, errsize)) return false;
+    if (session_key_current(s)) return true;
+    db_rollback(s->db);
+    snprintf(err, errsize, "the data key was rotated by a supervisor since %s logged in: log in again (nothing was "
+                           "saved)", s->me.name);
+    return false;
+}
+
+void session_end(session *s) {
+    if (!s) return;
+    if (s->db && s->db->row_key == s->v) s->db->row_key = NULL;
+    vault_free(s->v);
+    memset(s, 0, sizeof *s);
+    free(s);
+}
+
+/* Loads a staff member by name for a supervisor's change; err says what went wrong. */
+static bool target(session *s, staff_action a, const char *name, staff_rec *r, char *err, size_t errsize) {
+    if (!session_allowed(s, a, err, errsize)) return false;
+    store_status st = s->db->ops->staff_by_name(s->db->st, name ? name : "", r);
+    if (st == ST_NOTFOUND) snprintf(err, errsize, "no user `%s`", name ? name : "");
+    else if (st != ST_OK) db_error(s->db, st, "cannot read staff", err, errsize);
+    return st == ST_OK;
+}
+
+/* Saves r and one audit entry in one transaction. */
+static bool save_staff(session *s, const staff_rec *r, bool insert, const char *act, const char *detail, char *err,
+                       size_t errsize) {
+    if (!session_begin(s, err, errsize)) return false;
+    store_status st = insert ? s->db->ops->staff_insert(s->db->st, r) : s->db->ops->staff_update(s->db->st, r);
+    if (st == ST_EXISTS) snprintf(err, errsize, "a user `%s` already exists", r->name);
+    else if (st != ST_OK) db_error(s->db, st, "cannot save staff", err, errsize);
+    bool ok = st == ST_OK && audit_log(s->db, s->v, s->me.id, act, r->id, detail, err, errsize) &&
+              db_commit(s->db, err, errsize);
+    if (!ok) db_rollback(s->db);
+    return ok;
+}
+
+bool staff_add(session *s, const char *name, staff_role role, const char *pass, size_t passlen, char *err,
+               size_t errsize) {
+    if (!session_allowed(s, ACT_STAFF_MANAGE, err, errsize)) return false;
+    if (!staff_name_valid(name)) {
+        snprintf(err, errsize, "`%s` is not a valid user name (letters, digits, . _ -; at most 64)", name ? name : "");
+        return false;
+    }
+    staff_rec r;
+    if (s->db->ops->staff_by_name(s->db->st, name, &r) == ST_OK) {
+        snprintf(err, errsize, "a user `%s` already exists", name);
+        return false;
+    }
+    memset(&r, 0, sizeof r);
+    id_new(r.id);
+    snprintf(r.name, sizeof r.name, "%s", name);
+    r.role = role;
+    r.created_at = clock_now();
+    if (!enroll_new(s->db, s->v, &r, pass, passlen, err, errsize)) return false;
+    return save_staff(s, &r, true, "staff_add", staff_role_name(role), err, errsize);
+}
+
+static int count_supervisors(session *s) {
+    staff_rec *list = NULL;
+    int n = 0, sup = 0;
+    if (s->db->ops->staff_list(s->db->st, &list, &n) != ST_OK) return -1;
+    for (int i = 0; i < n; i++) sup += list[i].role == ROLE_SUPERVISOR && !list[i].locked;
+    free(list);
+    return sup;
+}
+
+bool staff_set_locked(session *s, const char *name, bool locked, char *err, size_t errsize) {
+    staff_rec r;
+    if (!target(s, ACT_STAFF_MANAGE, name, &r, err, errsize)) return false;
+    if (locked && strcmp(r.id, s->me.id) == 0) {
+        snprintf(err, errsize, "you cannot lock your own account");
+        return false;
+    }
+    r.locked = locked;
+    if (!locked) r.failed_logins = 0;
+    return save_staff(s, &r, false, locked ? "staff_lock" : "staff_unlock", "", err, errsize);
+}
+
+bool staff_set_role(session *s, const char *name, staff_role role, char *err, size_t errsize) {
+    staff_rec r;
+    if (!target(s, ACT_STAFF_MANAGE, name, &r, err, errsize)) return false;
+    if (r.role == ROLE_SUPERVISOR && role != ROLE_SUPERVISOR && count_supervisors(s) <= 1) {
+        snprintf(err, errsize, "`%s` is the last supervisor: make someone else supervisor first", r.name);
+        return false;
+    }
+    r.role = role;
+    return save_staff(s, &r, false, "staff_role", staff_role_name(role), err, errsize);
+}
+
+bool staff_reset_passphrase(session *s, const char *name, const char *pass, size_t passlen, char *err,
+                            size_t errsize) {
+    staff_rec r;
+    if (!target(s, ACT_STAFF_MANAGE, name, &r, err, errsize)) return false;
+    if (!enroll_new(s->db, s->v, &r, pass, passlen, err, errsize)) return false;
+    r.failed_logins = 0;
+    return save_staff(s, &r, false, "staff_reset_passphrase", "", err, errsize);
+}
+
+bool staff_change_passphrase(database *db, const char *name, const char *old_pass, size_t old_len,
+                             const char *new_pass, size_t new_len, char *err, size_t errsize) {
+    session *s;
+    int wait;
+    /* a wrong old passphrase counts as a failed login, like any other guess */
+    if (session_login(db, name, old_pass, old_len, &s, &wait, err, errsize) != LOGIN_OK) return false;
+    vault_kdf kdf;
+    vault_kdf_params(db->set.kdf_cost, &kdf);
+    staff_rec r = s->me;
+    bool ok = vault_rewrap(r.id, old_pass, old_len, new_pass, new_len, &kdf, &r.keys, err, errsize) &&
+              save_staff(s, &r, false, "passphrase_change", "", err, errsize);
+    session_end(s);
+    return ok;
+}
+
+bool staff_list_all(session *s, staff_rec **out, int *n, char *err, size_t errsize) {
+    *out = NULL;
+    *n = 0;
+    if (!session_allowed(s, ACT_STAFF_MANAGE, err, errsize)) return false;
+    store_status st = s->db->ops->staff_list(s->db->st, out, n);
+    if (st != ST_OK) db_error(s->db, st, "cannot list the staff", err, errsize);
+    return st == ST_OK;
+}

@@ -1,0 +1,72 @@
+/* A logged-in staff member holding the unlocked data key. Every operation on records takes a session,
+ * and access control lives here (not in screens): reception creates intakes and sees queues but not the
+ * clinical notes of other staff; clinicians confirm and lower levels; supervisors manage staff, roster
+ * and keys and see everything. A denial returns a clear reason and is audited. */
+#ifndef TRIAGE_SESSION_H
+#define TRIAGE_SESSION_H
+
+#include "db.h"
+
+typedef struct {
+    database *db;
+    vault *v;
+    staff_rec me;
+    int64_t key_generation; /* of the data key this session holds; a rotation counts it up */
+} session;
+
+typedef enum {
+    LOGIN_OK,
+    LOGIN_FAILED, /* unknown name or wrong passphrase: the message does not say which */
+    LOGIN_LOCKED, /* too many failures: a supervisor must unlock */
+    LOGIN_WAIT,   /* too soon after a failure: try again in *wait seconds */
+    LOGIN_ERROR   /* the database failed */
+} login_status;
+
+
+/* Creates the first supervisor of a new, empty database and its data key. */
+bool db_initialise(database *db, const char *name, const char *pass, size_t passlen, char *err, size_t errsize);
+
+/* Seals the key-check value under v (at init and after a key rotation), inside a transaction. */
+bool session_key_check_write(database *db, const vault *v, char *err, size_t errsize);
+
+/* Logs in. Every attempt is audited; failures count towards a lock (settings.lock_after) and make the
+ * next attempt wait longer. */
+login_status session_login(database *db, const char *name, const char *pass, size_t passlen, session **out,
+                           int *wait, char *err, size_t errsize);
+/* A write transaction for a session: refused (rolled back, with a message) when a supervisor rotated the
+ * data key since this session logged in, so nothing is ever sealed under a key no one holds any more. */
+bool session_begin(session *s, char *err, size_t errsize);
+/* Records an event that changes nothing else (e.g. the safety steps were acknowledged). */
+void session_audit(session *s, const char *what, const char *object_id, const char *detail);
+/* The generation of the database's data key (counted up by every rotation). */
+int64_t session_key_generation(database *db);
+/* False when the session's key is no longer the database's (rotated meanwhile). */
+bool session_key_current(session *s);
+
+/* Wipes the keys and frees the session (NULL is fine). */
+void session_end(session *s);
+
+/* True when the role allows a; otherwise writes why, audits the denial, and returns false. */
+bool session_allowed(session *s, staff_action a, char *why, size_t whysize);
+
+/* Staff management (supervisors). */
+bool staff_add(session *s, const char *name, staff_role role, const char *pass, size_t passlen, char *err,
+               size_t errsize);
+bool staff_set_locked(session *s, const char *name, bool locked, char *err, size_t errsize);
+bool staff_set_role(session *s, const char *name, staff_role role, char *err, size_t errsize);
+/* A supervisor sets a new passphrase for someone who forgot theirs: a new key pair for them, the data
+ * key sealed to it (no one else's passphrase is needed). */
+bool staff_reset_passphrase(session *s, const char *name, const char *pass, size_t passlen, char *err,
+                            size_t errsize);
+/* Anyone changes their own passphrase with the old one. */
+bool staff_change_passphrase(database *db, const char *name, const char *old_pass, size_t old_len,
+                             const char *new_pass, size_t new_len, char *err, size_t errsize);
+
+/* Every staff member, by name (supervisors; free() the array). The key material stays in the records but
+ * is wrapped: nothing in it opens without the member's passphrase. */
+bool staff_list_all(session *s, staff_rec **out, int *n, char *err, size_t errsize);
+
+/* A valid login name: 1 to 64 bytes of letters, digits, '.', '_', '-'. */
+bool staff_name_valid(const char *name);
+
+#endif

@@ -1,0 +1,145 @@
+/* Drafts of unfinished intakes, and the append-only audit log read in pages. */
+#include "sqlite_backend.h"
+
+store_status sq_draft_put(store *s, const draft_rec *r) {
+    if (!s) return ST_INVALID;
+    const char *what = "save a draft";
+    if (!r || !sq_field_ok(r->id, sizeof r->id) || !sq_id_ok(r->id) || !sq_field_ok(r->staff_id, sizeof r->staff_id) ||
+        !sq_id_ok(r->staff_id) || !sq_blob_ok(&r->body_ct, true))
+        return sq_invalid(s, what, "the record is missing or incomplete");
+    store_status x = sq_need_txn(s, what);
+    if (x != ST_OK) return x;
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, S_DRAFT_PUT, &st);
+    rc = sq_b_text(st, 1, r->id, rc);
+    rc = sq_b_text(st, 2, r->staff_id, rc);
+    rc = sq_b_int(st, 3, r->updated_at, rc);
+    rc = sq_b_blob(st, 4, r->body_ct.p, r->body_ct.n, rc);
+    int changes = 0;
+    rc = sq_run_write(s, st, rc, &changes);
+    if (rc == SQLITE_OK && changes == 0)
+        return sq_fail(s, ST_EXISTS, "Database %s: the draft %s belongs to another worker.", s->path, r->id);
+    return rc == SQLITE_OK ? ST_OK : sq_fail_rc(s, rc, "save the draft %s", r->id);
+}
+
+store_status sq_draft_for_staff(store *s, const char *staff_id, draft_rec *out) {
+    if (!s) return ST_INVALID;
+    if (out) memset(out, 0, sizeof *out);
+    if (!sq_id_ok(staff_id) || !out) return sq_invalid(s, "read a draft", "no valid staff id or no result was given");
+    return sq_one_row(s, S_DRAFT_FOR_STAFF, staff_id, sq_rd_draft_one, out, "draft of the staff member");
+}
+
+store_status sq_draft_delete(store *s, const char *id) {
+    if (!s) return ST_INVALID;
+    const char *what = "delete a draft";
+    if (!sq_id_ok(id)) return sq_invalid(s, what, "no valid id was given");
+    store_status x = sq_need_txn(s, what);
+    if (x != ST_OK) return x;
+    sqlite3_stmt *st = NULL;
+    int changes = 0;
+    int rc = sq_stmt(s, S_DRAFT_DELETE, &st);
+    rc = sq_b_text(st, 1, id, rc);
+    rc = sq_run_write(s, st, rc, &changes);
+    if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "delete the draft %s", id);
+    if (changes == 0) return sq_fail(s, ST_NOTFOUND, "Database %s: no draft %s.", s->path, id);
+    return ST_OK;
+}
+
+store_status sq_audit_append(store *s, audit_rec *r) {
+    if (!s) return ST_INVALID;
+    const char *what = "append to the audit log";
+    if (!r || !sq_opt_id_ok(r->staff_id, sizeof r->staff_id) || !sq_field_ok(r->action, sizeof r->action) ||
+        !r->action[0] || !sq_field_ok(r->object_id, sizeof r->object_id) || !sq_field_ok(r->detail, sizeof r->detail))
+        return sq_invalid(s, what, "the entry is missing or incomplete");
+    store_status x = sq_need_txn(s, what);
+    if (x != ST_OK) return x;
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, S_AUDIT_APPEND, &st);
+    rc = sq_b_int(st, 1, r->at, rc);
+    rc = sq_b_text_or_null(st, 2, r->staff_id, rc);
+    rc = sq_b_text(st, 3, r->action, rc);
+    rc = sq_b_text(st, 4, r->object_id, rc);
+    rc = sq_b_text(st, 5, r->detail, rc);
+    rc = sq_b_blob(st, 6, r->hash, sizeof r->hash, rc);
+    if (r->has_mac)
+        rc = sq_b_blob(st, 7, r->mac, sizeof r->mac, rc);
+    else if (rc == SQLITE_OK)
+        rc = sqlite3_bind_null(st, 7);
+    rc = sq_run_write(s, st, rc, NULL);
+    if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "%s", what);
+    r->seq = sqlite3_last_insert_rowid(s->db); /* seq is the rowid */
+    return ST_OK;
+}
+
+store_status sq_audit_last(store *s, audit_rec *out) {
+    if (!s) return ST_INVALID;
+    if (out) memset(out, 0, sizeof *out);
+    if (!out) return sq_invalid(s, "read the audit log", "no result was given");
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, S_AUDIT_LAST, &st);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        store_status x = sq_read_audit(s, st, out);
+        sq_stmt_done(st);
+        return x;
+    }
+    sq_stmt_done(st);
+    if (rc == SQLITE_DONE) return sq_fail(s, ST_NOTFOUND, "Database %s: the audit log is empty.", s->path);
+    return sq_fail_rc(s, rc, "read the audit log");
+}
+
+store_status sq_audit_each(store *s, audit_cb cb, void *ctx) { return sq_audit_each_from(s, 0, cb, ctx); }
+
+/* In pages: the statement is reset before the callback runs, so the callback may use the store (e.g. set
+ * the MAC of the entry it is given). */
+store_status sq_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx) {
+    if (!s) return ST_INVALID;
+    if (!cb || after < 0) return sq_invalid(s, "read the audit log", "no callback was given");
+    audit_rec *page = xcalloc(AUDIT_BATCH, sizeof *page);
+    store_status result = ST_OK;
+    for (;;) {
+        sqlite3_stmt *st = NULL;
+        int k = 0;
+        int rc = sq_stmt(s, S_AUDIT_PAGE, &st);
+        rc = sq_b_int(st, 1, after, rc);
+        rc = sq_b_int(st, 2, AUDIT_BATCH, rc);
+        while (rc == SQLITE_OK && k < AUDIT_BATCH && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            store_status x = sq_read_audit(s, st, &page[k]);
+            if (x != ST_OK) {
+                result = x;
+                break;
+            }
+            k++;
+            rc = SQLITE_OK;
+        }
+        sq_stmt_done(st);
+        if (result != ST_OK) break;
+        if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+            result = sq_fail_rc(s, rc, "read the audit log");
+            break;
+        }
+        bool stop = false;
+        for (int i = 0; i < k && !stop; i++) stop = cb(ctx, &page[i]) != 0;
+        if (stop || k < AUDIT_BATCH) break;
+        after = page[k - 1].seq;
+    }
+    free(page);
+    return result;
+}
+
+store_status sq_audit_set_mac(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]) {
+    if (!s) return ST_INVALID;
+    const char *what = "seal an audit entry";
+    if (seq <= 0 || !mac) return sq_invalid(s, what, "no valid sequence number or no MAC was given");
+    store_status x = sq_need_txn(s, what);
+    if (x != ST_OK) return x;
+    sqlite3_stmt *st = NULL;
+    int changes = 0;
+    int rc = sq_stmt(s, S_AUDIT_SET_MAC, &st);
+    rc = sq_b_int(st, 1, seq, rc);
+    rc = sq_b_blob(st, 2, mac, VAULT_MAC_BYTES, rc);
+    rc = sq_run_write(s, st, rc, &changes);
+    if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "seal the audit entry %" PRId64, seq);
+    if (changes == 0) return sq_fail(s, ST_NOTFOUND, "Database %s: no audit entry %" PRId64 ".", s->path, seq);
+    return ST_OK;
+}

@@ -1,0 +1,210 @@
+/* The schema, as forward migrations: version N is reached by running migrations[0..N-1] in order. */
+#include "sqlite_backend.h"
+
+const migration sq_migrations[] = {
+    {/* v1 */
+     "CREATE TABLE meta(\n"
+     "  key TEXT PRIMARY KEY NOT NULL CHECK (length(key) > 0),\n"
+     "  value BLOB NOT NULL\n"
+     ") STRICT;\n"
+     "CREATE TABLE staff(\n"
+     "  id TEXT PRIMARY KEY NOT NULL,\n"
+     "  name TEXT NOT NULL UNIQUE CHECK (length(name) > 0),\n"
+     "  role TEXT NOT NULL CHECK (role IN ('reception', 'clinician', 'supervisor')),\n"
+     "  public_key BLOB NOT NULL CHECK (length(public_key) = 32),\n"
+     "  wrapped_secret BLOB NOT NULL CHECK (length(wrapped_secret) = 72),\n"
+     "  kdf_alg INTEGER NOT NULL,\n"
+     "  kdf_ops INTEGER NOT NULL CHECK (kdf_ops >= 0),\n"
+     "  kdf_mem INTEGER NOT NULL CHECK (kdf_mem >= 0),\n"
+     "  kdf_salt BLOB NOT NULL CHECK (length(kdf_salt) = 16),\n"
+     "  sealed_data_key BLOB NOT NULL CHECK (length(sealed_data_key) = 80),\n"
+     "  locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),\n"
+     "  failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0),\n"
+     "  last_failed_at INTEGER NOT NULL DEFAULT 0,\n"
+     "  created_at INTEGER NOT NULL\n"
+     ") STRICT;\n"
+     "CREATE TABLE counselors(\n"
+     "  id TEXT PRIMARY KEY NOT NULL,\n"
+     "  code TEXT NOT NULL UNIQUE CHECK (length(code) > 0),\n"
+     "  name TEXT NOT NULL,\n"
+     "  gender TEXT NOT NULL,\n"
+     "  languages TEXT NOT NULL,\n"
+     "  orientations TEXT NOT NULL,\n"
+     "  high_risk INTEGER NOT NULL CHECK (high_risk IN (0, 1)),\n"
+     "  available INTEGER NOT NULL CHECK (available IN (0, 1)),\n"
+     "  capacity INTEGER NOT NULL CHECK (capacity >= 0),\n"
+     "  caseload INTEGER NOT NULL CHECK (caseload >= 0),\n"
+     "  weights TEXT NOT NULL,\n"
+     "  updated_at INTEGER NOT NULL\n"
+     ") STRICT;\n"
+     "CREATE TABLE clients(\n"
+     "  id TEXT PRIMARY KEY NOT NULL,\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  created_by TEXT NOT NULL REFERENCES staff(id),\n"
+     "  name_ct BLOB NOT NULL CHECK (length(name_ct) > 0),\n"
+     "  phone_ct BLOB CHECK (phone_ct IS NULL OR length(phone_ct) > 0),\n"
+     "  birth_ct BLOB CHECK (birth_ct IS NULL OR length(birth_ct) > 0)\n"
+     ") STRICT;\n"
+     /* the primary key (value, client_id) is the index on value; one entry per pair */
+     "CREATE TABLE blind_index(\n"
+     "  value INTEGER NOT NULL CHECK (value BETWEEN 0 AND 4294967295),\n"
+     "  client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,\n"
+     "  PRIMARY KEY (value, client_id)\n"
+     ") STRICT, WITHOUT ROWID;\n"
+     "CREATE INDEX blind_index_client ON blind_index(client_id);\n"
+     /* level is in clear for the queues only: deliberately not indexed */
+     "CREATE TABLE intakes(\n"
+     "  id TEXT PRIMARY KEY NOT NULL,\n"
+     "  client_id TEXT NOT NULL REFERENCES clients(id),\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  created_by TEXT NOT NULL REFERENCES staff(id),\n"
+     "  level TEXT NOT NULL CHECK (level IN ('red', 'orange', 'yellow', 'green')),\n"
+     "  suggested TEXT,\n" /* counselor id; NULL when none */
+     "  chosen TEXT,\n"
+     "  body_ct BLOB NOT NULL CHECK (length(body_ct) > 0),\n"
+     "  notes_ct BLOB CHECK (notes_ct IS NULL OR length(notes_ct) > 0)\n"
+     ") STRICT;\n"
+     "CREATE INDEX intakes_client ON intakes(client_id, created_at);\n"
+     "CREATE TABLE drafts(\n"
+     "  id TEXT PRIMARY KEY NOT NULL,\n"
+     "  staff_id TEXT NOT NULL REFERENCES staff(id),\n"
+     "  updated_at INTEGER NOT NULL,\n"
+     "  body_ct BLOB NOT NULL CHECK (length(body_ct) > 0)\n"
+     ") STRICT;\n"
+     "CREATE INDEX drafts_staff ON drafts(staff_id, updated_at);\n"
+     /* append-only: no foreign key (an entry outlives anything it names; staff_id is NULL when no one
+      * is logged in); only mac may be set later */
+     "CREATE TABLE audit(\n"
+     "  seq INTEGER PRIMARY KEY CHECK (seq > 0),\n"
+     "  at INTEGER NOT NULL,\n"
+     "  staff_id TEXT,\n"
+     "  action TEXT NOT NULL CHECK (length(action) > 0),\n"
+     "  object_id TEXT NOT NULL,\n"
+     "  detail TEXT NOT NULL,\n"
+     "  hash BLOB NOT NULL CHECK (length(hash) = 32),\n"
+     "  mac BLOB CHECK (mac IS NULL OR length(mac) = 32)\n"
+     ") STRICT;\n"
+     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit\n"
+     "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be deleted'); END;\n"
+     "CREATE TRIGGER audit_no_update BEFORE UPDATE OF seq, at, staff_id, action, object_id, detail, hash"
+     " ON audit\n"
+     "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;\n",
+     "PRAGMA user_version = 1"},
+    /* 2: escalation queues. An item is in clear (ids, level, state, times, counselor code: what the queues
+     * need); the reason of each step is sealed. Open items are found through a partial index on the
+     * state, which is queue metadata, not a clinical value; the level is not indexed. */
+    {"CREATE TABLE queue_items(\n"
+     "  id TEXT PRIMARY KEY NOT NULL,\n"
+     "  client_id TEXT NOT NULL REFERENCES clients(id),\n"
+     "  intake_id TEXT NOT NULL REFERENCES intakes(id),\n"
+     "  level TEXT NOT NULL CHECK (level IN ('red', 'orange', 'yellow', 'green')),\n"
+     "  state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'confirmed', 'assigned', 'contacted', 'closed')),\n"
+     "  outcome TEXT NOT NULL CHECK (outcome IN ('none', 'first_session', 'declined', 'referred', 'unreachable', "
+     "'duplicate')),\n"
+     "  pending_level TEXT CHECK (pending_level IS NULL OR pending_level IN ('red', 'orange', 'yellow', 'green')),\n"
+     "  counselor TEXT,\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  level_since INTEGER NOT NULL,\n"
+     "  deadline INTEGER NOT NULL,\n"
+     "  updated_at INTEGER NOT NULL,\n"
+     "  overdue INTEGER NOT NULL CHECK (overdue IN (0, 1)),\n"
+     "  match_by_hand INTEGER NOT NULL CHECK (match_by_hand IN (0, 1)),\n"
+     "  escalations INTEGER NOT NULL CHECK (escalations >= 0),\n"
+     "  declines_in_row INTEGER NOT NULL CHECK (declines_in_row >= 0),\n"
+     "  contact_attempts INTEGER NOT NULL CHECK (contact_attempts >= 0)\n"
+     ") STRICT;\n"
+     "CREATE INDEX queue_open ON queue_items(state) WHERE state <> 'closed';\n"
+     /* the first page of the queues in their urgency order, and the items falling due (tick): both read
+      * a handful of index entries instead of every open item */
+     "CREATE INDEX queue_urgency ON queue_items(overdue DESC, (CASE level WHEN 'red' THEN 3 WHEN 'orange' THEN 2 "
+     "WHEN 'yellow' THEN 1 ELSE 0 END) DESC, deadline = 0, deadline, created_at, id) WHERE state <> 'closed';\n"
+     "CREATE INDEX queue_due ON queue_items(deadline) WHERE state <> 'closed' AND deadline > 0;\n"
+     "CREATE INDEX queue_client ON queue_items(client_id) WHERE state <> 'closed';\n"
+     "CREATE TABLE queue_events(\n"
+     "  id TEXT PRIMARY KEY NOT NULL,\n"
+     "  item_id TEXT NOT NULL REFERENCES queue_items(id),\n"
+     "  at INTEGER NOT NULL,\n"
+     "  staff_id TEXT,\n"
+     "  action TEXT NOT NULL CHECK (length(action) > 0),\n"
+     "  from_state TEXT NOT NULL,\n"
+     "  to_state TEXT NOT NULL,\n"
+     "  level_before TEXT NOT NULL,\n"
+     "  level_after TEXT NOT NULL,\n"
+     "  reason_ct BLOB CHECK (reason_ct IS NULL OR length(reason_ct) > 0)\n"
+     ") STRICT;\n"
+     "CREATE INDEX queue_events_item ON queue_events(item_id, at);\n",
+     "PRAGMA user_version = 2"},
+    /* 3: outcomes and reports. The KPIs over a million intakes must not open a million sealed bodies, so each
+     * intake gets a row of de-identified facts (core/records/facts.h): times, the level, the channel, concern codes, an
+     * age band and counselor codes; no name, phone, birth date, answer, score or free text. They are kept when
+     * a client is erased (re-keyed to fresh random ids) so that the centre's counts stay true. Sessions
+     * recorded as outcomes are in clear likewise (a day, attended or not, a counselor code). The facts are
+     * stored in time order (the primary key starts with created_at), so a report's date range is one
+     * contiguous read; no clinical value is indexed. queue_items_client finds every item of a
+     * client, closed ones too (erasure and retention). */
+    {"CREATE TABLE intake_facts(\n"
+     "  id TEXT NOT NULL UNIQUE,\n"
+     "  client_key TEXT NOT NULL,\n"
+     "  created_at INTEGER NOT NULL,\n"
+     "  level TEXT NOT NULL CHECK (level IN ('red', 'orange', 'yellow', 'green')),\n"
+     "  channel TEXT NOT NULL,\n"
+     "  concerns TEXT NOT NULL,\n"
+     "  age_band TEXT NOT NULL,\n"
+     "  counselor TEXT NOT NULL,\n"
+     "  deadline INTEGER NOT NULL,\n"
+     "  confirmed_at INTEGER NOT NULL,\n"
+     "  confirmed_level TEXT NOT NULL CHECK (confirmed_level IN ('', 'red', 'orange', 'yellow', 'green')),\n"
+     "  first_contact_at INTEGER NOT NULL,\n"
+     "  suggestions INTEGER NOT NULL CHECK (suggestions >= 0),\n"
+     "  declines INTEGER NOT NULL CHECK (declines >= 0),\n"
+     "  overdue INTEGER NOT NULL CHECK (overdue IN (0, 1)),\n"
+     "  first_session_day INTEGER NOT NULL,\n"
+     "  first_session_attended INTEGER NOT NULL CHECK (first_session_attended IN (-1, 0, 1)),\n"
+     "  sessions_attended INTEGER NOT NULL CHECK (sessions_attended >= 0),\n"
+     "  last_session_day INTEGER NOT NULL,\n"
+     "  closed_reason TEXT NOT NULL,\n"
+     "  closed_at INTEGER NOT NULL,\n"
+     /* what a report reads, worked out once when a row is written rather than a million times per report
+      * (bits as store.h FB_*; the seconds to the first contact, -1 for none) */
+     "  kpi_flags INTEGER GENERATED ALWAYS AS ((confirmed_at > 0) | ((confirmed_at > 0 AND confirmed_level = level) << 1) "
+     "| ((confirmed_at > 0 AND deadline > 0) << 2) | ((confirmed_at > 0 AND deadline > 0 AND confirmed_at <= deadline) << 3) "
+     "| (overdue << 4) | ((first_session_attended = 1) << 5)) STORED,\n"
+     "  contact_delay INTEGER GENERATED ALWAYS AS (CASE WHEN first_contact_at > 0 THEN max(first_contact_at - created_at, 0) "
+     "ELSE -1 END) STORED,\n"
+     "  PRIMARY KEY (created_at, id)\n"
+     ") STRICT, WITHOUT ROWID;\n"
+     "CREATE INDEX intake_facts_client ON intake_facts(client_key, created_at);\n"
+     "CREATE TABLE outcome_sessions(\n"
+     "  id TEXT PRIMARY KEY NOT NULL,\n"
+     "  facts_id TEXT NOT NULL,\n"
+     "  client_key TEXT NOT NULL,\n"
+     "  day INTEGER NOT NULL,\n"
+     "  attended INTEGER NOT NULL CHECK (attended IN (0, 1)),\n"
+     "  counselor TEXT NOT NULL,\n"
+     "  recorded_at INTEGER NOT NULL,\n"
+     "  recorded_by TEXT NOT NULL,\n"
+     "  intake_at INTEGER NOT NULL\n"
+     ") STRICT;\n"
+     "CREATE INDEX outcome_sessions_facts ON outcome_sessions(facts_id, day);\n"
+     /* covering, in the facts' own order (created_at, id): a report reads the sessions of its range beside
+      * the facts, a merge of two sorted reads with no lookup */
+     "CREATE INDEX outcome_sessions_time ON outcome_sessions(intake_at, facts_id, day, attended);\n"
+     "CREATE INDEX queue_items_client ON queue_items(client_id);\n"
+     "CREATE INDEX intakes_time ON intakes(created_at);\n",
+     "PRAGMA user_version = 3"},
+    /* 4: the items to be matched by hand (three declines in a row), counted by every desk after every change:
+     * a partial index holding only them, so the count reads a handful of entries, not every open row */
+    {"CREATE INDEX queue_by_hand ON queue_items(match_by_hand) WHERE state <> 'closed' AND match_by_hand = 1;\n",
+     "PRAGMA user_version = 4"},
+    /* 5: row MACs (core/records/rowmac.h). The clear columns the queues act on are bound to the data key by a keyed MAC
+     * per row, computed above the store; the store keeps the blob. A queue item also keeps, after a tick
+     * without a key raised it, the encoding of the row its MAC covers (mac_state). Rows written before this
+     * version get their MACs at the first login after the upgrade (meta rowmac). */
+    {"ALTER TABLE queue_items ADD COLUMN mac BLOB CHECK (mac IS NULL OR length(mac) = 32);\n"
+     "ALTER TABLE queue_items ADD COLUMN mac_state BLOB CHECK (mac_state IS NULL OR length(mac_state) BETWEEN 1 AND 512);\n"
+     "ALTER TABLE intakes ADD COLUMN mac BLOB CHECK (mac IS NULL OR length(mac) = 32);\n"
+     "ALTER TABLE intake_facts ADD COLUMN mac BLOB CHECK (mac IS NULL OR length(mac) = 32);\n",
+     "PRAGMA user_version = 5"},
+};
+
+const int sq_schema_versions = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);

@@ -1,0 +1,90 @@
+/* Transactions (BEGIN IMMEDIATE: one writer at a time, others wait up to the busy timeout) and the meta
+ * table of named values. */
+#include "sqlite_backend.h"
+
+store_status sq_begin(store *s) {
+    if (!s) return ST_INVALID;
+    if (!sqlite3_get_autocommit(s->db))
+        return sq_invalid(s, "start a transaction", "a transaction is already open");
+    /* A file moved or deleted under an open desk (e.g. a backup restored with mv over the path): this
+     * connection would go on committing into the old, unlinked file, and its WAL (still at PATH-wal) would
+     * later be applied to the new file, damaging it. Refuse to write; a new start opens the new file.
+     * (tests/faults/store_faults.sh: "replaced while open".) */
+    int moved = 0;
+    if (s->file == DBFILE_SAME && sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
+        moved)
+        s->file = DBFILE_MOVED;
+    /* ...and a file copied over the path (same inode, new content) or found replaced by another desk, the
+     * same on tmpfs as on disk (sqlite_file.h) */
+    if (!sq_file_still_ours(s)) return sq_fail_replaced(s, "a write was refused");
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, S_BEGIN, &st);
+    if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "start a transaction");
+    for (int attempt = 0; attempt <= LOCK_RETRIES; attempt++) {
+        if (attempt) (void)sqlite3_sleep(RETRY_SLEEP_MS * attempt); /* returns the time slept */
+        rc = sq_step_done(s, st, NULL);
+        if (rc == SQLITE_OK) return ST_OK;
+        if (!sq_is_busy(rc)) break;
+    }
+    return sq_fail_rc(s, rc, "start a transaction");
+}
+
+store_status sq_commit(store *s) {
+    if (!s) return ST_INVALID;
+    if (sqlite3_get_autocommit(s->db)) return sq_invalid(s, "commit", "no transaction is open");
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, S_COMMIT, &st);
+    for (int attempt = 0; st && attempt <= LOCK_RETRIES; attempt++) {
+        if (attempt) (void)sqlite3_sleep(RETRY_SLEEP_MS * attempt);
+        rc = sq_step_done(s, st, NULL);
+        if (rc == SQLITE_OK) return ST_OK;
+        if (!sq_is_busy(rc)) break;
+    }
+    /* a commit that failed leaves no transaction open: everything is rolled back */
+    char detail[256];
+    snprintf(detail, sizeof detail, "%s", sqlite3_errmsg(s->db));
+    rc = sq_full_if_no_space(s->db, rc);
+    sq_do_rollback(s);
+    sq_fail(s, ST_IO, "Database %s: could not commit the transaction: %s (%s); it was rolled back, nothing was written.",
+         s->path, sq_reason_of(rc), detail);
+    return sq_status_of(rc);
+}
+
+void sq_rollback(store *s) {
+    if (s && s->db) sq_do_rollback(s);
+}
+
+store_status sq_meta_get(store *s, const char *key, blob *out) {
+    if (!s) return ST_INVALID;
+    if (out) *out = (blob){NULL, 0};
+    if (!out || !key || !key[0]) return sq_invalid(s, "read a setting", "no key or no result was given");
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, S_META_GET, &st);
+    rc = sq_b_text(st, 1, key, rc);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        reader r = {st, "meta", key, NULL};
+        sq_rd_blob(&r, 0, "value", out, false);
+        sq_stmt_done(st);
+        store_status x = sq_rd_end(s, &r);
+        if (x != ST_OK) blob_free(out);
+        return x;
+    }
+    sq_stmt_done(st);
+    if (rc == SQLITE_DONE) return sq_fail(s, ST_NOTFOUND, "Database %s: no setting named %s.", s->path, key);
+    return sq_fail_rc(s, rc, "read a setting");
+}
+
+store_status sq_meta_set(store *s, const char *key, const void *value, size_t n) {
+    if (!s) return ST_INVALID;
+    const char *what = "save a setting";
+    if (!key || !key[0] || (n > 0 && !value) || n > (size_t)INT_MAX) return sq_invalid(s, what, "no key, or no value");
+    store_status x = sq_need_txn(s, what);
+    if (x != ST_OK) return x;
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, S_META_SET, &st);
+    rc = sq_b_text(st, 1, key, rc);
+    rc = sq_b_blob(st, 2, value, n, rc);
+    rc = sq_run_write(s, st, rc, NULL);
+    return rc == SQLITE_OK ? ST_OK : sq_fail_rc(s, rc, "%s", what);
+}

@@ -1,0 +1,372 @@
+/* The record store: SQL only, behind one table of functions (store_ops) so that a second backend can be
+ * added later and pass the same conformance tests (tests/unit/test_store.c). The store never sees a key
+ * or a plaintext: sealed fields arrive and leave as opaque blobs; only what the queues need is in clear.
+ * Every statement is prepared; every write runs inside begin()/commit() (BEGIN IMMEDIATE). */
+#ifndef TRIAGE_STORE_H
+#define TRIAGE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ids.h"
+#include "roles.h"
+#include "vault.h"
+
+#define STORE_ID_LEN ID_TEXT_LEN /* a UUID as text, with its NUL */
+#define STORE_MAC_STATE_MAX 512 /* a queue row's canonical encoding (core/records/rowmac.c) fits in this */
+
+typedef enum {
+    ST_OK = 0,
+    ST_NOTFOUND,   /* no such row */
+    ST_EXISTS,     /* unique key taken (e.g. a staff name) */
+    ST_BUSY,       /* locked by another program for longer than busy_timeout */
+    ST_FULL,       /* disk or database full: nothing was written */
+    ST_READONLY,   /* the file or its directory cannot be written */
+    ST_CORRUPT,    /* not a database, or a damaged one: left untouched */
+    ST_NOT_TRIAGE, /* a database of some other program: left untouched */
+    ST_TOO_NEW,    /* written by a newer triage: left untouched */
+    ST_NETWORK_FS, /* on a network filesystem, where WAL is unsafe: refused */
+    ST_IO,         /* any other I/O or SQLite failure */
+    ST_INVALID     /* a degenerate call (NULL, empty id, unknown column): refused, nothing done */
+} store_status;
+
+const char *store_status_name(store_status s);
+
+typedef struct {
+    unsigned char *p; /* malloc'd, or NULL */
+    size_t n;
+} blob;
+
+void blob_free(blob *b);
+
+
+typedef struct {
+    char id[STORE_ID_LEN];
+    char name[65]; /* login name, in clear (it must be found before any key is open) */
+    staff_role role;
+    vault_staff_keys keys;
+    bool locked;
+    int failed_logins;
+    int64_t last_failed_at;
+    int64_t created_at;
+} staff_rec;
+
+/* Counselors are staff of the centre, not clients: stored in clear. */
+typedef struct {
+    char id[STORE_ID_LEN];
+    char code[65]; /* the roster's own id (e.g. c01), unique */
+    char name[129];
+    char gender[33];
+    char languages[129];    /* space-separated codes */
+    char orientations[257]; /* space-separated */
+    bool high_risk, available;
+    int capacity, caseload;
+    char weights[1024]; /* DIMENSION:WEIGHT pairs */
+    int64_t updated_at;
+} counselor_rec;
+
+typedef struct {
+    char id[STORE_ID_LEN];
+    int64_t created_at;
+    char created_by[STORE_ID_LEN];
+    blob name_ct, phone_ct, birth_ct; /* sealed; phone and birth may be empty (n == 0) */
+} client_rec;
+
+typedef struct {
+    char id[STORE_ID_LEN];
+    char client_id[STORE_ID_LEN];
+    int64_t created_at;
+    char created_by[STORE_ID_LEN];
+    char level[8];                    /* red, orange, yellow, green: in clear for the queues */
+    char suggested[STORE_ID_LEN];     /* counselor id or "" */
+    char chosen[STORE_ID_LEN];        /* counselor id or "" */
+    blob body_ct;                     /* sealed JSON: answers, scores, reasons, matches */
+    blob notes_ct;                    /* sealed free text, may be empty */
+    unsigned char mac[VAULT_MAC_BYTES]; /* row MAC over the clear columns (core/records/rowmac.h, schema 5) */
+    bool has_mac;                       /* false: NULL in the file */
+} intake_rec;
+
+typedef struct {
+    char id[STORE_ID_LEN];
+    char staff_id[STORE_ID_LEN];
+    int64_t updated_at;
+    blob body_ct; /* sealed JSON of the unfinished intake */
+} draft_rec;
+
+typedef struct {
+    int64_t seq; /* 1, 2, 3, ... assigned by audit_append */
+    int64_t at;
+    char staff_id[STORE_ID_LEN]; /* "" when no one is logged in (e.g. a failed login of an unknown name) */
+    char action[33];
+    char object_id[65];
+    char detail[257]; /* never personal data */
+    unsigned char hash[VAULT_MAC_BYTES];
+    unsigned char mac[VAULT_MAC_BYTES];
+    bool has_mac; /* false until a session holding the key seals it (entries written before login) */
+} audit_rec;
+
+/* An escalation-queue item (core/queue/queue_policy.h gives the meaning); all in clear: the queues need it. */
+typedef struct {
+    char id[STORE_ID_LEN];
+    char client_id[STORE_ID_LEN];
+    char intake_id[STORE_ID_LEN];
+    char level[8];         /* red, orange, yellow, green */
+    char state[16];        /* open, acknowledged, confirmed, assigned, contacted, closed */
+    char outcome[16];      /* none, first_session, declined, referred, unreachable, duplicate */
+    char pending_level[8]; /* a lower level awaiting a clinician, or "" */
+    char counselor[65];    /* counselor code, or "" */
+    int64_t created_at, level_since, deadline, updated_at;
+    bool overdue, match_by_hand;
+    int escalations, declines_in_row, contact_attempts;
+    /* Row MAC (core/records/rowmac.h, schema 5) over the row as a key holder last wrote it. When a tick without a
+     * key has raised the item since, mac_state holds that earlier row's encoding (which the MAC covers), so
+     * the raise can be checked against it; otherwise mac_state_n is 0 and the MAC covers the row itself. */
+    unsigned char mac[VAULT_MAC_BYTES];
+    bool has_mac;
+    unsigned char mac_state[STORE_MAC_STATE_MAX];
+    size_t mac_state_n;
+} queue_rec;
+
+/* One step in an item's history: who did what, when, and why (the reason is sealed: it may be clinical). */
+typedef struct {
+    char id[STORE_ID_LEN];
+    char item_id[STORE_ID_LEN];
+    int64_t at;
+    char staff_id[STORE_ID_LEN]; /* "" for the system (overdue escalation) */
+    char action[16];
+    char from_state[16], to_state[16];
+    char level_before[8], level_after[8];
+    blob reason_ct; /* sealed, may be empty */
+} queue_event_rec;
+
+void queue_event_rec_free(queue_event_rec *r);
+
+/* The open items at a glance: counts by level (green, yellow, orange, red), overdue, matched by hand. */
+typedef struct {
+    int open[4], overdue[4];
+    int by_hand, total;
+    int red_waiting;      /* red items no person has acknowledged yet (state open) */
+    int64_t red_newest;   /* the latest level_since among red items: a new red item moves it on */
+} queue_counts_rec;
+
+/* Which open items a queue page shows; empty or false fields do not filter. */
+typedef struct {
+    const char *level;     /* "red", ..., or NULL/"" for every level */
+    bool overdue_only;
+    bool by_hand_only;     /* "match by hand": declined three suggestions in a row */
+    const char *id_prefix; /* hex digits and '-' only: the item's or the client's id starts with it */
+} queue_filter;
+
+/* Called for every sealed value of the database; return non-zero to stop. */
+typedef int (*sealed_cb)(void *ctx, const char *table, const char *column, const char *row_id,
+                         const unsigned char *ct, size_t n);
+typedef int (*audit_cb)(void *ctx, const audit_rec *rec);
+
+/* De-identified facts of one intake, for the outcome KPIs (schema 3). Only categories and times: no name,
+ * phone, birth date, answer, score or free text. Written with the intake, updated by its queue steps and
+ * recorded sessions, and kept when the client is erased (then re-keyed to fresh random ids, so nothing
+ * links them back to the audit trail or an old backup). See core/records/facts.h. */
+typedef struct {
+    char id[STORE_ID_LEN];         /* the intake id (a fresh random id once the client is erased) */
+    char client_key[STORE_ID_LEN]; /* the client id (likewise) */
+    int64_t created_at;
+    char level[8];                 /* the level triage gave */
+    char channel[17];              /* walk_in, phone, online, referral, or "" */
+    char concerns[129];            /* concern codes, space separated */
+    char age_band[17];             /* a band of [reports] age_bands, or "" */
+    char counselor[65];            /* the suggested, later the assigned, counselor code, or "" */
+    int64_t deadline;              /* the first deadline of its queue step, 0 for none */
+    int64_t confirmed_at;          /* the first confirmation by a clinician, 0 for none */
+    char confirmed_level[8];       /* the level confirmed, "" until then */
+    int64_t first_contact_at;      /* the first contact attempt, 0 for none */
+    int suggestions, declines;     /* counselors suggested, and declined by the client */
+    bool overdue;                  /* its queue item went overdue at least once */
+    int64_t first_session_day;     /* days since 1970-01-01 of the first session, -1 for none */
+    int first_session_attended;    /* -1 not recorded, 0 missed, 1 attended */
+    int sessions_attended;
+    int64_t last_session_day;      /* of the last attended session, -1 for none */
+    char closed_reason[16];        /* the queue outcome once closed, else "" */
+    int64_t closed_at;
+    /* row MAC (core/records/rowmac.h, schema 5) over the ids, the time, the level and the confirmed level: what a
+     * report's levels come from; the operational counts a keyless tick updates are not covered */
+    unsigned char mac[VAULT_MAC_BYTES];
+    bool has_mac;
+} facts_rec;
+
+/* One counseling session recorded as an outcome (schema 3): in clear, no clinical content. */
+typedef struct {
+    char id[STORE_ID_LEN];
+    char facts_id[STORE_ID_LEN];   /* the intake (episode) it follows */
+    char client_key[STORE_ID_LEN];
+    int64_t day;                   /* days since 1970-01-01 */
+    bool attended;
+    char counselor[65];
+    int64_t recorded_at;
+    char recorded_by[STORE_ID_LEN];
+    int64_t intake_at;             /* the episode's created_at: a report selects sessions by it */
+} outcome_session_rec;
+
+/* What a report reads of one facts row: the comparisons are made by the store (SQLite evaluates them while
+ * it reads), so a million rows cost a few calls each. Strings are valid during the callback only. */
+enum {
+    FB_CONFIRMED = 1,       /* confirmed by a clinician */
+    FB_CONFIRMED_SAME = 2,  /* ... at the level triage gave */
+    FB_WITH_DEADLINE = 4,   /* confirmed, and the item had a deadline */
+    FB_IN_TIME = 8,         /* ... confirmed by it */
+    FB_OVERDUE = 16,
+    FB_FIRST_ATTENDED = 32, /* the first session was attended */
+    FB_RETAINED = 64        /* N or more attended sessions within D days of the first */
+};
+typedef struct {
+    const char *id; /* NULL unless the store needed it (the report does not) */
+    const char *level, *channel, *concerns, *age_band, *counselor;
+    const char *confirmed_level; /* the level a clinician confirmed, "" when not confirmed (the validation report) */
+    int64_t created_at;
+    unsigned flags;
+    int64_t contact_delay; /* seconds from intake to the first contact, -1 for none */
+    int suggestions, declines, sessions_attended;
+    int64_t last_session_day;
+} facts_brief;
+typedef int (*facts_cb)(void *ctx, const facts_brief *r);
+/* Called for each intake of an export (sealed fields as stored). */
+typedef int (*intake_cb)(void *ctx, const intake_rec *r);
+
+typedef struct store store;
+
+typedef struct store_ops {
+    const char *name;
+    /* Opens (create: make a new database when the file does not exist). A file that is not a triage
+     * database, is newer, corrupted or on a network filesystem is refused and never modified; err says
+     * which, naming the file. */
+    store_status (*open)(const char *path, bool create, int busy_timeout_ms, store **out, char *err, size_t errsize);
+    void (*close)(store *s);
+    /* The last error, in words, naming the file. */
+    const char *(*errmsg)(const store *s);
+    int (*schema_version)(const store *s);
+
+    store_status (*begin)(store *s); /* a write transaction (BEGIN IMMEDIATE) */
+    store_status (*commit)(store *s);
+    void (*rollback)(store *s);
+
+    store_status (*meta_get)(store *s, const char *key, blob *out);
+    store_status (*meta_set)(store *s, const char *key, const void *value, size_t n);
+
+    store_status (*staff_insert)(store *s, const staff_rec *r);
+    store_status (*staff_update)(store *s, const staff_rec *r); /* by id: everything but id and created_at */
+    store_status (*staff_by_name)(store *s, const char *name, staff_rec *out);
+    store_status (*staff_by_id)(store *s, const char *id, staff_rec *out);
+    store_status (*staff_list)(store *s, staff_rec **out, int *n); /* by name; free() the array */
+
+    store_status (*counselor_upsert)(store *s, const counselor_rec *r); /* by code */
+    store_status (*counselor_list)(store *s, counselor_rec **out, int *n); /* by code; free() */
+
+    store_status (*client_insert)(store *s, const client_rec *r);
+    store_status (*client_update)(store *s, const client_rec *r);
+    store_status (*client_get)(store *s, const char *id, client_rec *out);
+    store_status (*client_count)(store *s, int64_t *n);
+
+    /* Blind-index entries: several per client (name, each name token, phone). */
+    store_status (*bidx_add)(store *s, uint32_t value, const char *client_id);
+    store_status (*bidx_clear)(store *s, const char *client_id);
+    store_status (*bidx_find)(store *s, uint32_t value, char (**ids)[STORE_ID_LEN], int *n); /* free() */
+
+    store_status (*intake_insert)(store *s, const intake_rec *r);
+    store_status (*intake_get)(store *s, const char *id, intake_rec *out);
+    /* every intake of a client, oldest first; free each with intake_rec_free and the array with free() */
+    store_status (*intake_list_for_client)(store *s, const char *client_id, intake_rec **out, int *n);
+
+    store_status (*draft_put)(store *s, const draft_rec *r); /* insert or replace by id */
+    store_status (*draft_for_staff)(store *s, const char *staff_id, draft_rec *out); /* the newest */
+    store_status (*draft_delete)(store *s, const char *id);
+
+    store_status (*audit_append)(store *s, audit_rec *r); /* sets r->seq */
+    store_status (*audit_last)(store *s, audit_rec *out);
+    store_status (*audit_each)(store *s, audit_cb cb, void *ctx); /* in seq order */
+    store_status (*audit_each_from)(store *s, int64_t after_seq, audit_cb cb, void *ctx); /* entries after a seq */
+    store_status (*audit_set_mac)(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]);
+
+    /* Escalation queues (schema 2). */
+    store_status (*queue_put)(store *s, const queue_rec *r); /* insert or replace by id */
+    store_status (*queue_get)(store *s, const char *id, queue_rec *out);
+    store_status (*queue_open_for_client)(store *s, const char *client_id, queue_rec *out); /* not closed */
+    store_status (*queue_list_open)(store *s, queue_rec **out, int *n); /* every item not closed; free() */
+    /* the first `limit` open items in urgency order: overdue first, then level (red first), then the earliest
+     * deadline (none last), then the oldest; free() */
+    store_status (*queue_first)(store *s, int limit, queue_rec **out, int *n);
+    /* the open items whose deadline has come (0 < deadline <= now); free() */
+    store_status (*queue_due)(store *s, int64_t now, queue_rec **out, int *n);
+    /* counts of the open items (read through the partial index of open items) */
+    store_status (*queue_counts)(store *s, queue_counts_rec *out);
+    /* one page of the open items matching f, in queue_first's urgency order; free() */
+    store_status (*queue_page)(store *s, const queue_filter *f, int offset, int limit, queue_rec **out, int *n);
+    /* open items assigned to a counselor (their live caseload) */
+    store_status (*queue_count_assigned)(store *s, const char *counselor, int64_t *n);
+    store_status (*queue_event_add)(store *s, const queue_event_rec *r);
+    /* an item's history, oldest first; free each with queue_event_rec_free and the array with free() */
+    store_status (*queue_events)(store *s, const char *item_id, queue_event_rec **out, int *n);
+
+    /* Every sealed value: clients.name/phone/birth, intakes.body/notes, drafts.body, queue_events.reason. */
+    store_status (*each_sealed)(store *s, sealed_cb cb, void *ctx);
+    store_status (*update_sealed)(store *s, const char *table, const char *column, const char *row_id,
+                                  const unsigned char *ct, size_t n);
+
+    /* PRAGMA integrity_check; ST_CORRUPT with the first problem in msg. */
+    store_status (*integrity_check)(store *s, char *msg, size_t size);
+    /* An online copy with the backup API while others keep writing; dest must not exist; mode 0600. */
+    store_status (*backup)(store *s, const char *dest, char *err, size_t errsize);
+    /* Replaces the database's whole content with that of the database file src, as one write: every
+     * connection, this one and other desks' that stay open, then reads either the old content or src's,
+     * never a mix, at its next read; the file at the path stays the file they opened. src is only read; it
+     * must be a triage database of this schema version that passes the integrity check (otherwise
+     * ST_NOT_TRIAGE, ST_TOO_NEW, ST_INVALID or ST_CORRUPT, naming src, and nothing changes). Refused while a
+     * transaction is open or once the file at the path was replaced under this connection. */
+    store_status (*restore)(store *s, const char *src, char *err, size_t errsize);
+    /* Changes whenever another connection commits (PRAGMA data_version). */
+    store_status (*data_version)(store *s, int64_t *v);
+    /* Rows this connection has changed since it opened (its own commits do not move data_version). */
+    int64_t (*local_changes)(store *s);
+
+    /* Outcomes, reports, export and erasure (schema 3). */
+    store_status (*facts_put)(store *s, const facts_rec *r); /* insert or replace by id */
+    store_status (*facts_get)(store *s, const char *id, facts_rec *out);
+    /* every facts row of a client, oldest first; free() */
+    store_status (*facts_for_client)(store *s, const char *client_key, facts_rec **out, int *n);
+    /* every row with from <= created_at < to, in no particular order, with its retention flag
+     * (retain_n or more attended sessions within retain_days of the first); stops when cb returns non-zero */
+    store_status (*facts_scan)(store *s, int64_t from, int64_t to, int retain_n, int retain_days, facts_cb cb, void *ctx);
+    /* gives a facts row (and its sessions) new ids */
+    store_status (*facts_rekey)(store *s, const char *old_id, const char *new_id, const char *new_client_key);
+    store_status (*outcome_session_add)(store *s, const outcome_session_rec *r);
+    /* the sessions of one episode, by day; free() */
+    store_status (*outcome_sessions)(store *s, const char *facts_id, outcome_session_rec **out, int *n);
+    /* every intake with from <= created_at < to, oldest first, in pages (cb may not write) */
+    store_status (*intake_each_between)(store *s, int64_t from, int64_t to, intake_cb cb, void *ctx);
+    /* Erasure: overwrites every sealed value of the client (name, phone, birth, intake bodies and notes,
+     * queue-step reasons) with random bytes, then deletes its queue history, queue items, intakes, blind-index
+     * entries and the client row. Inside a transaction; secure_delete is on for every connection. */
+    store_status (*client_erase)(store *s, const char *client_id);
+    /* drafts last saved before cutoff (every draft: INT64_MAX); free each with draft_rec_free, then free() */
+    store_status (*drafts_before)(store *s, int64_t cutoff, draft_rec **out, int *n);
+    /* clients with queue items, all closed before cutoff, and no intake since; free() */
+    store_status (*clients_closed_before)(store *s, int64_t cutoff, char (**ids)[STORE_ID_LEN], int *n);
+    /* PRAGMA wal_checkpoint(TRUNCATE): *complete false when another desk's reader kept part of the WAL */
+    store_status (*checkpoint)(store *s, bool *complete);
+    /* overwrites a draft's sealed body with random bytes and deletes it */
+    store_status (*draft_erase)(store *s, const char *id);
+
+    /* Row MACs (schema 5; the MACs are computed in core/records/rowmac.c, the store keeps a blob per row). The ids
+     * of every row of table ("queue_items", "intakes" or "intake_facts"), or only of those without a MAC
+     * (missing_only); free(). */
+    store_status (*row_ids)(store *s, const char *table, bool missing_only, char (**ids)[STORE_ID_LEN], int *n);
+    /* Sets one row's MAC; for a queue item it also empties mac_state (the MAC covers the row itself again). */
+    store_status (*row_mac_set)(store *s, const char *table, const char *id, const unsigned char mac[VAULT_MAC_BYTES]);
+} store_ops;
+
+extern const store_ops store_sqlite;
+
+void client_rec_free(client_rec *r);
+void intake_rec_free(intake_rec *r);
+void draft_rec_free(draft_rec *r);
+
+#endif

@@ -1,0 +1,116 @@
+/* All cryptography, with libsodium only (see shared/SECURITY.md):
+ *  - one random 32-byte data key per database;
+ *  - per staff member an X25519 key pair; the secret key is wrapped (XChaCha20-Poly1305) under a key
+ *    derived from the passphrase with Argon2id, associated data binding the staff id and the KDF
+ *    parameters; the data key is sealed to the public key (crypto_box_seal), so adding staff and
+ *    rotating the data key need nobody else's passphrase;
+ *  - fields sealed with XChaCha20-Poly1305, fresh nonce each, associated data = format version, table,
+ *    column, row id: a ciphertext moved to another row or column fails to open;
+ *  - sub-keys for fields, blind indexes and the audit MAC derived from the data key (crypto_kdf).
+ * Every secret lives in sodium_malloc memory and is wiped when freed. */
+#ifndef TRIAGE_VAULT_H
+#define TRIAGE_VAULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VAULT_KEY_BYTES 32
+#define VAULT_PK_BYTES 32
+#define VAULT_SALT_BYTES 16
+#define VAULT_WRAPPED_BYTES (24 + 32 + 16)  /* nonce + secret key + tag */
+#define VAULT_SEALED_KEY_BYTES (48 + 32)    /* crypto_box_SEALBYTES + data key */
+#define VAULT_FIELD_OVERHEAD (1 + 24 + 16)  /* version + nonce + tag */
+#define VAULT_MAC_BYTES 32
+#define VAULT_FIELD_VERSION 1
+#define VAULT_PASSPHRASE_MIN 12
+
+typedef enum { KDF_INTERACTIVE, KDF_MODERATE, KDF_SENSITIVE } vault_cost;
+
+/* Argon2id parameters as stored with each wrap. */
+typedef struct {
+    int alg; /* crypto_pwhash_ALG_ARGON2ID13 */
+    uint64_t opslimit;
+    uint64_t memlimit;
+    unsigned char salt[VAULT_SALT_BYTES];
+} vault_kdf;
+
+/* One staff member's key material as stored: nothing here is secret in clear. */
+typedef struct {
+    unsigned char public_key[VAULT_PK_BYTES];
+    unsigned char wrapped_secret[VAULT_WRAPPED_BYTES];
+    vault_kdf kdf;
+    unsigned char sealed_data_key[VAULT_SEALED_KEY_BYTES];
+} vault_staff_keys;
+
+/* An unlocked vault: the data key and its sub-keys, in sodium_malloc memory. Opaque. */
+typedef struct vault vault;
+
+/* Initialises libsodium; false when it cannot (the program must not go on). Safe to call repeatedly. */
+bool vault_init(void);
+
+/* A new database: a fresh random data key. NULL on failure. */
+vault *vault_create(void);
+/* Wipes and frees (NULL is fine). */
+void vault_free(vault *v);
+
+/* Parameters for a cost level, with a fresh random salt. */
+void vault_kdf_params(vault_cost cost, vault_kdf *out);
+/* False (with why) when stored parameters are outside sane bounds: not Argon2id, opslimit outside
+ * [INTERACTIVE, 4 x SENSITIVE], memlimit outside [INTERACTIVE, 4 GiB]. Checked before every derivation. */
+bool vault_kdf_check(const vault_kdf *k, char *err, size_t errsize);
+
+/* Enrols a staff member: a new key pair; the secret wrapped under the passphrase; v's data key sealed
+ * to the public key. The caller (a supervisor's session, or init) holds v. */
+bool vault_enroll(const vault *v, const char *staff_id, const char *passphrase, size_t passlen,
+                  const vault_kdf *kdf, vault_staff_keys *out, char *err, size_t errsize);
+/* Opens the data key with a staff member's passphrase. NULL, with a message that does not say which
+ * part failed, when the passphrase is wrong or the material was altered. */
+vault *vault_unlock(const char *staff_id, const char *passphrase, size_t passlen, const vault_staff_keys *k,
+                    char *err, size_t errsize);
+/* Changes the passphrase: the secret key is re-wrapped under the new one with fresh parameters; the
+ * sealed data key is untouched. False when the old passphrase is wrong. */
+bool vault_rewrap(const char *staff_id, const char *old_pass, size_t old_len, const char *new_pass, size_t new_len,
+                  const vault_kdf *new_kdf, vault_staff_keys *k, char *err, size_t errsize);
+/* Seals v's data key to a public key (adding staff, or after rotation). */
+bool vault_seal_data_key(const vault *v, const unsigned char pk[VAULT_PK_BYTES],
+                         unsigned char out[VAULT_SEALED_KEY_BYTES]);
+
+/* Field sealing. *out is malloc'd (VAULT_FIELD_OVERHEAD + len bytes); free with free(). */
+bool vault_seal(const vault *v, const char *table, const char *column, const char *row_id, const void *plain,
+                size_t len, unsigned char **out, size_t *outlen);
+/* Opens a field. *plain is sodium_malloc'd with a NUL after the len bytes; release with vault_wipe_free.
+ * False when the ciphertext was altered, moved to another row/column, or is not a sealed value. */
+bool vault_open(const vault *v, const char *table, const char *column, const char *row_id, const unsigned char *ct,
+                size_t ctlen, char **plain, size_t *len);
+void vault_wipe_free(void *p);
+
+/* Blind index of a normalised value: keyed BLAKE2b, truncated to `bits` bits (8..32) so that several
+ * records share each value. kind separates name and phone indexes. */
+uint32_t vault_blind_index(const vault *v, const char *kind, const char *normalised, int bits);
+
+/* A keyed pseudonym for de-identified exports: BLAKE2b (crypto_generichash) of kind and id under a sub-key
+ * derived from the data key for this purpose only, as 32 hex digits. The same id gives the same pseudonym in
+ * every export of one database (so exports can be joined), and without the key nobody can compute or
+ * reverse it. */
+#define VAULT_PSEUDONYM_HEX 33
+void vault_pseudonym(const vault *v, const char *kind, const char *id, char out[VAULT_PSEUDONYM_HEX]);
+
+/* Audit: hash = BLAKE2b(prev_hash || entry) (no key: checkpoints survive a key rotation);
+ * mac = keyed BLAKE2b of hash under the audit sub-key. */
+void vault_chain_hash(const unsigned char prev[VAULT_MAC_BYTES], const void *entry, size_t len,
+                      unsigned char out[VAULT_MAC_BYTES]);
+void vault_audit_mac(const vault *v, const unsigned char hash[VAULT_MAC_BYTES], unsigned char out[VAULT_MAC_BYTES]);
+/* Row MACs: crypto_auth (HMAC-SHA-512-256) under a sub-key derived from the data key with the context
+ * "qitemmac", over a canonical encoding of the clear columns of a row (core/records/rowmac.h). They bind what the
+ * queues must read in clear (level, deadline, state ...) to the data key: an edit in the file does not verify.
+ * vault_row_mac_ok compares in constant time. */
+void vault_row_mac(const vault *v, const void *msg, size_t len, unsigned char out[VAULT_MAC_BYTES]);
+bool vault_row_mac_ok(const vault *v, const void *msg, size_t len, const unsigned char mac[VAULT_MAC_BYTES]);
+/* Constant-time comparison. */
+bool vault_equal(const void *a, const void *b, size_t len);
+
+/* Process hardening: no core dumps, not dumpable, umask 077. */
+void vault_harden_process(void);
+
+#endif

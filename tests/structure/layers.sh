@@ -1,0 +1,90 @@
+#!/bin/sh
+# The shape of the code, checked from its #include lines:
+#   - every core file includes only headers of its own folder or of a lower layer (core/LAYERS);
+#   - core includes nothing of tui/, nor curses; tui includes neither SQLite nor libsodium;
+#   - no two headers include each other, directly or round a circle;
+#   - every quoted include names a header that exists, once.
+# Usage: sh tests/structure/layers.sh [ROOT]  (ROOT: a checkout, default this one; the negative test points
+# it at a copy with a deliberate upward include).
+set -u
+root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
+[ "${1:-}" = "./triage" ] && root=$(cd "$(dirname "$0")/../.." && pwd) # run-suites passes the binary
+cd "$root" || exit 2
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+layers=core/LAYERS
+[ -f "$layers" ] || { echo "FAIL: $layers is missing"; echo "0 passed, 1 failed"; exit 1; }
+# folder -> rank, from the file's non-comment lines
+ranks=$(awk '!/^#/ && NF { r++; for (i = 1; i <= NF; i++) print $i, r }' "$layers")
+rank_of() { echo "$ranks" | awk -v f="$1" '$1 == f { print $2 }'; }
+# the layer folder of a core path: core/store/sqlite/x.c -> store
+folder_of() { echo "$1" | cut -d/ -f2; }
+
+headers=$(find core tui -name '*.h' | sort)
+# every header name is one file (headers are named by file name alone: -I for each folder)
+dups=$(for h in $headers; do basename "$h"; done | sort | uniq -d)
+if [ -z "$dups" ]; then ok; else bad "header names used twice: $dups"; fi
+
+# every source name is one file too: the core library is an ar archive, which keeps members by file name
+cdups=$(find core -name '*.c' -exec basename {} \; | sort | uniq -d)
+if [ -z "$cdups" ]; then ok; else bad "core source names used twice (ar would keep one): $cdups"; fi
+
+where() { echo "$headers" | awk -v n="$1" '{ k = $0; sub(/.*\//, "", k) } k == n { print; exit }'; }
+
+for f in $(find core -name '*.[ch]' | sort); do
+    dir=$(folder_of "$f")
+    r=$(rank_of "$dir")
+    if [ -z "$r" ]; then bad "$f: folder core/$dir is not in $layers"; continue; fi
+    file_ok=1
+    for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
+        h=$(where "$(basename "$inc")")
+        case "$inc" in */*) bad "$f: includes \"$inc\" by a path (name the header alone)"; file_ok=0; continue ;; esac
+        if [ -z "$h" ]; then bad "$f: includes \"$inc\", which is no header of core/ or tui/"; file_ok=0; continue; fi
+        case "$h" in tui/*) bad "$f: core includes the front end's $h"; file_ok=0; continue ;; esac
+        hd=$(folder_of "$h")
+        [ "$hd" = "$dir" ] && continue
+        hr=$(rank_of "$hd")
+        if [ "$hr" -ge "$r" ]; then
+            bad "$f ($dir) includes $h ($hd): a layer may include only lower layers (core/LAYERS)"
+            file_ok=0
+        fi
+    done
+    if grep -Eq '#[[:space:]]*include[[:space:]]*<n?curses' "$f"; then bad "$f: core includes curses"; file_ok=0; fi
+    [ "$file_ok" -eq 1 ] && ok
+done
+
+for f in $(find tui -name '*.[ch]' | sort); do
+    if grep -Eq '#[[:space:]]*include[[:space:]]*<(sqlite3|sodium)' "$f"; then bad "$f: the front end includes SQLite or libsodium"
+    else ok; fi
+done
+
+# header cycles: tsort reports a loop in the graph "includer included" over headers
+edges=$(for h in $headers; do
+    for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$h"); do
+        echo "$(basename "$h") $(basename "$inc")"
+    done
+    echo "$(basename "$h") $(basename "$h")"
+done)
+loop=$(echo "$edges" | tsort 2>&1 >/dev/null | grep -v '^tsort: -: input contains a loop:$' | sed 's/^tsort: //' | tr '\n' ' ')
+if echo "$edges" | tsort >/dev/null 2>&1; then ok; else bad "headers include each other in a circle: $loop"; fi
+
+# The check itself can fail: a copy with one deliberate upward include (base reaching up to records) and
+# one header circle must be refused, naming them.
+if [ -z "${LAYERS_SELFTEST:-}" ]; then
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-layers.XXXXXX")
+    trap 'rm -rf "$tmp"' EXIT INT TERM
+    cp -r core tui "$tmp/"
+    sed -i '0,/^#include "util.h"$/s//#include "util.h"\n#include "session.h"/' "$tmp/core/base/csv.c"
+    printf '#include "bands.h"\n' >> "$tmp/core/base/util.h"
+    printf '#include "util.h"\n' >> "$tmp/core/base/bands.h"
+    out=$(LAYERS_SELFTEST=1 sh "$0" "$tmp" 2>&1)
+    if echo "$out" | grep -q 'core/base/csv.c (base) includes core/records/session.h (records)'; then ok
+    else bad "an upward include in a copy was not refused: $out"; fi
+    if echo "$out" | grep -q 'headers include each other in a circle:.*bands.h'; then ok
+    else bad "a header circle in a copy was not refused: $out"; fi
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
