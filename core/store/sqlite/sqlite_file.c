@@ -19,7 +19,6 @@ enum {
     SHM_BACKFILL_TRIED = 128, /* u32: set before a checkpoint starts writing the database file */
     SHM_CKPT_LOCK = 1,        /* the checkpointer's lock (xShmLock slot) */
     WAL_HDR = 32,             /* -wal header: magic, version, page size, checkpoint sequence, salts, checksum */
-    WAL_CKPT_SEQ = 12,        /* checkpoint sequence and the two salts: 12 bytes, big-endian */
     WAL_SALT = 16
 };
 
@@ -80,6 +79,7 @@ static bool wal_discarded(sqlite3 *db, const volatile unsigned char *shm) {
 typedef struct {
     struct stat st;
     int stat_errno;
+    unsigned char header[100];
     dbfile_ckpt ckpt;
     bool discarded;
 } file_state;
@@ -95,10 +95,20 @@ static bool read_state(sqlite3 *db, const char *path, file_state *fs) {
         locked = true;
     }
     if (stat(path, &fs->st) != 0) fs->stat_errno = errno ? errno : ENOENT;
+    /* through the connection's own handle: the file it has open (for a file moved away, the old one) */
+    if (f && f->pMethods->xRead(f, fs->header, sizeof fs->header, 0) != SQLITE_OK)
+        memset(fs->header, 0, sizeof fs->header);
     if (shm) {
-        unsigned char w[WAL_HDR];
-        wal_header(db, w);
-        memcpy(fs->ckpt.wal_hdr, w + WAL_CKPT_SEQ, sizeof fs->ckpt.wal_hdr);
+        unsigned char a[SHM_HDR], b[SHM_HDR];
+        shm_copy(shm, 0, a, SHM_HDR);
+        shm_copy(shm, SHM_HDR, b, SHM_HDR);
+        if (memcmp(a, b, SHM_HDR) != 0) { /* a writer is updating the header: undecided */
+            (void)f->pMethods->xShmLock(f, SHM_CKPT_LOCK, 1, SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE);
+            return false;
+        }
+        fs->ckpt.salt1 = (uint32_t)a[SHM_SALT] << 24 | (uint32_t)a[SHM_SALT + 1] << 16 | (uint32_t)a[SHM_SALT + 2] << 8 |
+                         (uint32_t)a[SHM_SALT + 3]; /* big-endian, as in the -wal header */
+        memcpy(&fs->ckpt.salt2, a + SHM_SALT + 4, 4);
         fs->ckpt.backfill = shm_u32(shm, SHM_BACKFILL);
         fs->ckpt.backfill_attempted = shm_u32(shm, SHM_BACKFILL_TRIED);
         fs->discarded = wal_discarded(db, shm);
@@ -112,6 +122,7 @@ static void mark_from(dbfile_mark *m, const file_state *fs) {
     m->ino = fs->st.st_ino;
     m->size = fs->st.st_size;
     m->mtime = fs->st.st_mtim;
+    memcpy(m->header, fs->header, sizeof m->header);
     m->ckpt = fs->ckpt;
     m->taken = true;
 }
@@ -120,6 +131,18 @@ bool dbfile_mark_take(sqlite3 *db, const char *path, dbfile_mark *m) {
     file_state fs;
     if (!m || !path || !read_state(db, path, &fs) || fs.stat_errno) return false;
     mark_from(m, &fs);
+    return true;
+}
+
+/* Whether a checkpoint wrote the database file between the two readings of the -shm: in one generation of
+ * the WAL its backfill counters move. A restart (the first commit after a complete checkpoint) begins a new
+ * generation at zero, and a restart alone cannot be told from a checkpoint followed by a restart: it is
+ * taken for a checkpoint. That is the known gap: a copy made over the path just after another program
+ * restarted the WAL is not seen by this check; the program that restarted it sees it at its next check
+ * (each connection checks after each of its own commits, so its own restarts are never the gap). */
+static bool checkpoint_between(const dbfile_ckpt *m, const dbfile_ckpt *c) {
+    if (c->salt1 == m->salt1 && c->salt2 == m->salt2)
+        return c->backfill != m->backfill || c->backfill_attempted != m->backfill_attempted;
     return true;
 }
 
@@ -136,9 +159,8 @@ dbfile_verdict dbfile_check(sqlite3 *db, const char *path, dbfile_mark *m) {
     if (fs.st.st_dev != m->dev || fs.st.st_ino != m->ino) return DBFILE_MOVED;
     if (fs.discarded) return DBFILE_DISCARDED;
     bool file_same = fs.st.st_size == m->size && fs.st.st_mtim.tv_sec == m->mtime.tv_sec &&
-                     fs.st.st_mtim.tv_nsec == m->mtime.tv_nsec;
-    bool ckpt_same = memcmp(&fs.ckpt, &m->ckpt, sizeof fs.ckpt) == 0;
-    if (!file_same && ckpt_same) return DBFILE_OVERWRITTEN;
+                     fs.st.st_mtim.tv_nsec == m->mtime.tv_nsec && memcmp(fs.header, m->header, sizeof m->header) == 0;
+    if (!file_same && !checkpoint_between(&m->ckpt, &fs.ckpt)) return DBFILE_OVERWRITTEN;
     mark_from(m, &fs); /* unchanged, or written by a checkpoint */
     return DBFILE_SAME;
 }
@@ -200,7 +222,8 @@ store_status sq_fail_replaced(store *s, const char *what) {
  * file is at the path now: the same 1000-frame threshold, but only while the file is still this one. */
 int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames) {
     store *s = ctx;
-    if (frames < 1000 || !sq_file_still_ours(s)) return SQLITE_OK;
+    /* checked after every commit, which also moves the mark past a WAL restart this commit made */
+    if (!sq_file_still_ours(s) || frames < 1000) return SQLITE_OK;
     (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL); /* busy: next commit */
     (void)dbfile_mark_take(db, s->path, &s->mark); /* this connection's own write of the file */
     return SQLITE_OK;

@@ -6,16 +6,18 @@
  * (on tmpfs as on disk; a test passed on disk only because the restored copy matched the frames). So a
  * connection marks the file when it opens it and checks the mark before each write and at each poll:
  *   - moved or removed: the path names another inode (st_dev/st_ino), or nothing;
- *   - overwritten in place: the file's size or modification time changed although no checkpoint ran (only a
- *     checkpoint writes the database file itself in WAL mode; each one moves the checkpoint counters of the
- *     -shm or the -wal header, see https://www.sqlite.org/walformat.html);
+ *   - overwritten in place: the file's size, modification time or 100-byte header changed although no
+ *     checkpoint ran (only a checkpoint writes the database file itself in WAL mode; each one moves the
+ *     checkpoint counters of the -shm or the -wal header, see https://www.sqlite.org/walformat.html). The
+ *     header counts because timestamps are coarse (a few ms): a copy right after a checkpoint can keep them;
  *   - its WAL discarded by another desk that found one of the above (the -wal header no longer matches the
  *     -shm's): the file was replaced, though this desk saw nothing change.
  * A desk that finds any of them stops writing and discards the WAL's frames (dbfile_discard_wal), so that
  * they are never applied to the file now at the path, which is left as it was put there.
  * Part of the SQLite backend (it reads the -shm through SQLite's own mapping and locks: a program must never
  * open and close the -shm itself, which would drop the process's POSIX locks on it).
- * Known gap: an overwrite at the very moment another desk checkpoints is taken for that checkpoint. */
+ * Known gaps: an overwrite at the very moment another desk checkpoints is taken for that checkpoint; one just
+ * after another program restarted the WAL is seen by that program's next check, not by this one's. */
 #ifndef TRIAGE_SQLITE_FILE_H
 #define TRIAGE_SQLITE_FILE_H
 
@@ -34,11 +36,10 @@ typedef enum {
     DBFILE_DISCARDED    /* the WAL was discarded by another desk that found the file replaced */
 } dbfile_verdict;
 
-/* The counters SQLite moves whenever it writes the database file: the -wal header's checkpoint sequence and
- * salts, and the -shm's backfill counters. */
+/* What the -shm says about checkpoints: the WAL's generation (salt-1 counts restarts up by one; salt-2 is
+ * random per restart) and how many of its frames were copied into the database file. */
 typedef struct {
-    unsigned char wal_hdr[12];
-    uint32_t backfill, backfill_attempted;
+    uint32_t salt1, salt2, backfill, backfill_attempted;
 } dbfile_ckpt;
 
 typedef struct {
@@ -46,6 +47,7 @@ typedef struct {
     ino_t ino;
     off_t size;
     struct timespec mtime;
+    unsigned char header[100]; /* the database header: a backup's differs (its change counter at least) */
     dbfile_ckpt ckpt;
     bool taken;
 } dbfile_mark;
