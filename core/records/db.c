@@ -18,7 +18,7 @@ bool db_open(database *db, const char *path, bool create, const db_settings *set
         snprintf(err, errsize, "the cryptography library could not start");
         return false;
     }
-    db->ops = &store_sqlite;
+    db->ops = &store_checked; /* the backend is chosen by the URL, below the checks */
     db->set = *set;
     snprintf(db->path, sizeof db->path, "%s", path);
     store_status st = db->ops->open(path, create, set->busy_timeout_ms, &db->st, err, errsize);

@@ -1,6 +1,9 @@
-/* Helpers shared by every store backend: status and role names, freeing records. */
+/* Helpers shared by every store backend: status names, freeing records, the argument checks every backend
+ * relies on, and the choice of a backend by the database URL. */
 #include "store.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,4 +52,66 @@ void draft_rec_free(draft_rec *r) {
 
 void queue_event_rec_free(queue_event_rec *r) {
     if (r) blob_free(&r->reason_ct);
+}
+
+/* ---- the checks every backend relies on ---- */
+
+bool store_id_ok(const char *id) {
+    if (!id || !id[0]) return false;
+    size_t n = strnlen(id, STORE_ID_LEN);
+    if (n >= STORE_ID_LEN) return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)id[i] <= 0x20 || (unsigned char)id[i] >= 0x7f) return false;
+    return true;
+}
+
+bool store_field_ok(const char *buf, size_t size) { return memchr(buf, '\0', size) != NULL; }
+
+bool store_opt_id_ok(const char *buf, size_t size) { return store_field_ok(buf, size) && (!buf[0] || store_id_ok(buf)); }
+
+bool store_blob_ok(const blob *b, bool required) {
+    if (b->n > 0 && !b->p) return false;
+    if (required && b->n == 0) return false;
+    return b->n <= (size_t)INT_MAX;
+}
+
+bool store_level_ok(const char *l) {
+    return l && (strcmp(l, "red") == 0 || strcmp(l, "orange") == 0 || strcmp(l, "yellow") == 0 || strcmp(l, "green") == 0);
+}
+
+/* ---- backends by URL ---- */
+
+static const struct {
+    const char *scheme; /* "sqlite:" */
+    const store_ops *ops;
+} backends[] = {{"sqlite:", &store_sqlite}};
+
+const store_ops *store_backend_for(const char *url, const char **location, char *err, size_t errsize) {
+    if (!url || !url[0]) {
+        snprintf(err, errsize, "No database was given.");
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
+        size_t n = strlen(backends[i].scheme);
+        if (strncmp(url, backends[i].scheme, n) == 0) {
+            const char *rest = url + n;
+            if (strncmp(rest, "//", 2) == 0) rest += 2; /* sqlite://PATH */
+            *location = rest;
+            return backends[i].ops;
+        }
+    }
+    /* a scheme is letters, digits, + - . before "://" (RFC 3986); anything else is a path */
+    const char *colon = strstr(url, "://");
+    bool scheme = colon && colon > url;
+    for (const char *p = url; scheme && p < colon; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '+' ||
+              *p == '-' || *p == '.'))
+            scheme = false;
+    if (scheme) {
+        snprintf(err, errsize, "%.*s: this build of triage has no backend for %.*s databases (it has: sqlite).",
+                 (int)(colon - url) + 3, url, (int)(colon - url), url);
+        return NULL;
+    }
+    *location = url;
+    return &store_sqlite;
 }

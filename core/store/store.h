@@ -1,7 +1,16 @@
-/* The record store: SQL only, behind one table of functions (store_ops) so that a second backend can be
- * added later and pass the same conformance tests (tests/unit/test_store.c). The store never sees a key
- * or a plaintext: sealed fields arrive and leave as opaque blobs; only what the queues need is in clear.
- * Every statement is prepared; every write runs inside begin()/commit() (BEGIN IMMEDIATE). */
+/* The record store's seam: one table of operations (store_ops) that every backend fills (today SQLite,
+ * store/sqlite; a PostgreSQL backend for centres with many sites is next) and that passes one conformance
+ * suite unchanged (tests/unit/test_store.c, run through store_checked). The core opens a database by URL
+ * through store_checked, which checks every call's arguments and picks the backend; nothing above this
+ * header knows which backend it has.
+ *
+ * What every backend must hold:
+ *  - it never sees a key or a plaintext: sealed fields arrive and leave as opaque blobs; only what the queues
+ *    and reports need is in clear;
+ *  - every write runs inside begin()/commit(), and writers are serialised: a transaction that began has the
+ *    write lock until it ends, others wait up to the wait given at open and then get ST_BUSY;
+ *  - a value is never built into a query's text: every value is bound;
+ *  - a refused or failed call changes nothing and names the database and what could not be done. */
 #ifndef TRIAGE_STORE_H
 #define TRIAGE_STORE_H
 
@@ -20,14 +29,14 @@ typedef enum {
     ST_OK = 0,
     ST_NOTFOUND,   /* no such row */
     ST_EXISTS,     /* unique key taken (e.g. a staff name) */
-    ST_BUSY,       /* locked by another program for longer than busy_timeout */
+    ST_BUSY,       /* another writer held the database for longer than the wait given at open */
     ST_FULL,       /* disk or database full: nothing was written */
     ST_READONLY,   /* the file or its directory cannot be written */
     ST_CORRUPT,    /* not a database, or a damaged one: left untouched */
     ST_NOT_TRIAGE, /* a database of some other program: left untouched */
     ST_TOO_NEW,    /* written by a newer triage: left untouched */
-    ST_NETWORK_FS, /* on a network filesystem, where WAL is unsafe: refused */
-    ST_IO,         /* any other I/O or SQLite failure */
+    ST_NETWORK_FS, /* a location the backend cannot keep safe (for SQLite a network filesystem): refused */
+    ST_IO,         /* any other failure of the backend or the system under it */
     ST_INVALID     /* a degenerate call (NULL, empty id, unknown column): refused, nothing done */
 } store_status;
 
@@ -158,8 +167,14 @@ typedef struct {
     const char *id_prefix; /* hex digits and '-' only: the item's or the client's id starts with it */
 } queue_filter;
 
+/* The sealed fields by logical name, a record kind and a field: clients.name, clients.phone, clients.birth,
+ * intakes.body, intakes.notes, drafts.body, queue_events.reason. These names are part of each sealed value's
+ * associated data (vault_seal binds a value to its record, field and row id), so they are fixed for ever,
+ * whatever a backend calls its own tables; each backend maps them to its storage. */
+#define STORE_SEALED_FIELDS 7
+
 /* Called for every sealed value of the database; return non-zero to stop. */
-typedef int (*sealed_cb)(void *ctx, const char *table, const char *column, const char *row_id,
+typedef int (*sealed_cb)(void *ctx, const char *record, const char *field, const char *row_id,
                          const unsigned char *ct, size_t n);
 typedef int (*audit_cb)(void *ctx, const audit_rec *rec);
 
@@ -236,16 +251,17 @@ typedef struct store store;
 
 typedef struct store_ops {
     const char *name;
-    /* Opens (create: make a new database when the file does not exist). A file that is not a triage
-     * database, is newer, corrupted or on a network filesystem is refused and never modified; err says
-     * which, naming the file. */
-    store_status (*open)(const char *path, bool create, int busy_timeout_ms, store **out, char *err, size_t errsize);
+    /* Opens the database at location (a backend's address: for SQLite a file path; through store_checked a
+     * URL) and creates it when create is set and it does not exist. A database that is not triage's, is
+     * newer, damaged or somewhere the backend cannot keep safe is refused and never modified; err says which,
+     * naming it. wait_ms: how long a writer waits for another before ST_BUSY. */
+    store_status (*open)(const char *location, bool create, int wait_ms, store **out, char *err, size_t errsize);
     void (*close)(store *s);
-    /* The last error, in words, naming the file. */
+    /* The last error, in words, naming the database. */
     const char *(*errmsg)(const store *s);
     int (*schema_version)(const store *s);
 
-    store_status (*begin)(store *s); /* a write transaction (BEGIN IMMEDIATE) */
+    store_status (*begin)(store *s); /* a write transaction: holds the write lock from here to its end */
     store_status (*commit)(store *s);
     void (*rollback)(store *s);
 
@@ -296,7 +312,7 @@ typedef struct store_ops {
     store_status (*queue_first)(store *s, int limit, queue_rec **out, int *n);
     /* the open items whose deadline has come (0 < deadline <= now); free() */
     store_status (*queue_due)(store *s, int64_t now, queue_rec **out, int *n);
-    /* counts of the open items (read through the partial index of open items) */
+    /* counts of the open items (cheap: a desk asks once a second) */
     store_status (*queue_counts)(store *s, queue_counts_rec *out);
     /* one page of the open items matching f, in queue_first's urgency order; free() */
     store_status (*queue_page)(store *s, const queue_filter *f, int offset, int limit, queue_rec **out, int *n);
@@ -306,25 +322,27 @@ typedef struct store_ops {
     /* an item's history, oldest first; free each with queue_event_rec_free and the array with free() */
     store_status (*queue_events)(store *s, const char *item_id, queue_event_rec **out, int *n);
 
-    /* Every sealed value: clients.name/phone/birth, intakes.body/notes, drafts.body, queue_events.reason. */
+    /* Every sealed value (the STORE_SEALED_FIELDS above), and replacing one by its logical name. */
     store_status (*each_sealed)(store *s, sealed_cb cb, void *ctx);
-    store_status (*update_sealed)(store *s, const char *table, const char *column, const char *row_id,
+    store_status (*update_sealed)(store *s, const char *record, const char *field, const char *row_id,
                                   const unsigned char *ct, size_t n);
 
-    /* PRAGMA integrity_check; ST_CORRUPT with the first problem in msg. */
+    /* The backend's own check of its structures (every page, index and constraint it can check);
+     * ST_CORRUPT with the first problem in msg. */
     store_status (*integrity_check)(store *s, char *msg, size_t size);
-    /* An online copy with the backup API while others keep writing; dest must not exist; mode 0600. */
+    /* An online backup: a consistent copy of one moment while other desks keep writing, written to dest
+     * (which must not exist) readable by its owner only, and checked before it is called done. */
     store_status (*backup)(store *s, const char *dest, char *err, size_t errsize);
     /* Replaces the database's whole content with that of the database file src, as one write: every
      * connection, this one and other desks' that stay open, then reads either the old content or src's,
-     * never a mix, at its next read; the file at the path stays the file they opened. src is only read; it
-     * must be a triage database of this schema version that passes the integrity check (otherwise
-     * ST_NOT_TRIAGE, ST_TOO_NEW, ST_INVALID or ST_CORRUPT, naming src, and nothing changes). Refused while a
-     * transaction is open or once the file at the path was replaced under this connection. */
+     * never a mix, at its next read, and the file they opened stays the database. src is only read; it must
+     * be a triage database of this schema version that passes the integrity check (otherwise ST_NOT_TRIAGE,
+     * ST_TOO_NEW, ST_INVALID or ST_CORRUPT, naming src, and nothing changes). Refused while a transaction is
+     * open, and once the file at the path was replaced under this connection. */
     store_status (*restore)(store *s, const char *src, char *err, size_t errsize);
-    /* Changes whenever another connection commits (PRAGMA data_version). */
+    /* A change counter desks poll: it moves whenever another connection commits. */
     store_status (*data_version)(store *s, int64_t *v);
-    /* Rows this connection has changed since it opened (its own commits do not move data_version). */
+    /* Rows this connection has changed since it opened (its own commits do not move the change counter). */
     int64_t (*local_changes)(store *s);
 
     /* Outcomes, reports, export and erasure (schema 3). */
@@ -342,21 +360,24 @@ typedef struct store_ops {
     store_status (*outcome_sessions)(store *s, const char *facts_id, outcome_session_rec **out, int *n);
     /* every intake with from <= created_at < to, oldest first, in pages (cb may not write) */
     store_status (*intake_each_between)(store *s, int64_t from, int64_t to, intake_cb cb, void *ctx);
-    /* Erasure: overwrites every sealed value of the client (name, phone, birth, intake bodies and notes,
-     * queue-step reasons) with random bytes, then deletes its queue history, queue items, intakes, blind-index
-     * entries and the client row. Inside a transaction; secure_delete is on for every connection. */
+    /* Erasure: every row of the client (the client, its blind-index entries, intakes, queue items and their
+     * history) is removed and none of its sealed values can be recovered from the store's files afterwards
+     * (overwritten before removal, and removed space cleared), once purge_old_versions has completed.
+     * Inside a transaction. */
     store_status (*client_erase)(store *s, const char *client_id);
     /* drafts last saved before cutoff (every draft: INT64_MAX); free each with draft_rec_free, then free() */
     store_status (*drafts_before)(store *s, int64_t cutoff, draft_rec **out, int *n);
     /* clients with queue items, all closed before cutoff, and no intake since; free() */
     store_status (*clients_closed_before)(store *s, int64_t cutoff, char (**ids)[STORE_ID_LEN], int *n);
-    /* PRAGMA wal_checkpoint(TRUNCATE): *complete false when another desk's reader kept part of the WAL */
+    /* Purges old versions of rows from the store's files (for SQLite the write-ahead log), so erased values
+     * leave no copy; *complete false when another desk's reader kept some, to be purged later. */
     store_status (*checkpoint)(store *s, bool *complete);
-    /* overwrites a draft's sealed body with random bytes and deletes it */
+    /* removes a draft, its sealed body unrecoverable as with client_erase */
     store_status (*draft_erase)(store *s, const char *id);
 
     /* Row MACs (schema 5; the MACs are computed in core/records/rowmac.c, the store keeps a blob per row). The ids
-     * of every row of table ("queue_items", "intakes" or "intake_facts"), or only of those without a MAC
+     * of every row of a record kind ("queue_items", "intakes" or "intake_facts": logical names, bound into
+     * the MAC), or only of those without a MAC
      * (missing_only); free(). */
     store_status (*row_ids)(store *s, const char *table, bool missing_only, char (**ids)[STORE_ID_LEN], int *n);
     /* Sets one row's MAC; for a queue item it also empties mac_state (the MAC covers the row itself again). */
@@ -364,6 +385,27 @@ typedef struct store_ops {
 } store_ops;
 
 extern const store_ops store_sqlite;
+
+/* What the core opens a database through: store_checked.open(URL, ...) picks the backend by the URL
+ * (store_backend_for) and checks every call's arguments before the backend sees it. */
+extern const store_ops store_checked;
+
+/* The backend a database URL names, and the address it is given (*location): "sqlite:PATH",
+ * "sqlite://PATH" or a plain path are SQLite; any other scheme (for example "postgresql://") is refused with
+ * err naming the URL and the backends this build has. */
+const store_ops *store_backend_for(const char *url, const char **location, char *err, size_t errsize);
+
+/* How many operations of the table have been called through store_checked in this process (the
+ * conformance suite's coverage); up to max names of those never called go to missing; *total: how many
+ * there are. */
+int store_ops_called(const char **missing, int max, int *total);
+
+/* The checks every backend can rely on having been made (store_checked.c). */
+bool store_id_ok(const char *id);                        /* 1..36 printable ASCII, no space */
+bool store_field_ok(const char *buf, size_t size);       /* NUL-terminated inside its array */
+bool store_opt_id_ok(const char *buf, size_t size);      /* "" or an id */
+bool store_blob_ok(const blob *b, bool required);
+bool store_level_ok(const char *level);                  /* red, orange, yellow or green */
 
 void client_rec_free(client_rec *r);
 void intake_rec_free(intake_rec *r);

@@ -2,11 +2,7 @@
 #include "sqlite_backend.h"
 
 store_status sq_draft_put(store *s, const draft_rec *r) {
-    if (!s) return ST_INVALID;
     const char *what = "save a draft";
-    if (!r || !sq_field_ok(r->id, sizeof r->id) || !sq_id_ok(r->id) || !sq_field_ok(r->staff_id, sizeof r->staff_id) ||
-        !sq_id_ok(r->staff_id) || !sq_blob_ok(&r->body_ct, true))
-        return sq_invalid(s, what, "the record is missing or incomplete");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -23,16 +19,11 @@ store_status sq_draft_put(store *s, const draft_rec *r) {
 }
 
 store_status sq_draft_for_staff(store *s, const char *staff_id, draft_rec *out) {
-    if (!s) return ST_INVALID;
-    if (out) memset(out, 0, sizeof *out);
-    if (!sq_id_ok(staff_id) || !out) return sq_invalid(s, "read a draft", "no valid staff id or no result was given");
     return sq_one_row(s, S_DRAFT_FOR_STAFF, staff_id, sq_rd_draft_one, out, "draft of the staff member");
 }
 
 store_status sq_draft_delete(store *s, const char *id) {
-    if (!s) return ST_INVALID;
     const char *what = "delete a draft";
-    if (!sq_id_ok(id)) return sq_invalid(s, what, "no valid id was given");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -46,11 +37,7 @@ store_status sq_draft_delete(store *s, const char *id) {
 }
 
 store_status sq_audit_append(store *s, audit_rec *r) {
-    if (!s) return ST_INVALID;
     const char *what = "append to the audit log";
-    if (!r || !sq_opt_id_ok(r->staff_id, sizeof r->staff_id) || !sq_field_ok(r->action, sizeof r->action) ||
-        !r->action[0] || !sq_field_ok(r->object_id, sizeof r->object_id) || !sq_field_ok(r->detail, sizeof r->detail))
-        return sq_invalid(s, what, "the entry is missing or incomplete");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -72,9 +59,6 @@ store_status sq_audit_append(store *s, audit_rec *r) {
 }
 
 store_status sq_audit_last(store *s, audit_rec *out) {
-    if (!s) return ST_INVALID;
-    if (out) memset(out, 0, sizeof *out);
-    if (!out) return sq_invalid(s, "read the audit log", "no result was given");
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_AUDIT_LAST, &st);
     if (rc == SQLITE_OK) rc = sqlite3_step(st);
@@ -93,8 +77,6 @@ store_status sq_audit_each(store *s, audit_cb cb, void *ctx) { return sq_audit_e
 /* In pages: the statement is reset before the callback runs, so the callback may use the store (e.g. set
  * the MAC of the entry it is given). */
 store_status sq_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx) {
-    if (!s) return ST_INVALID;
-    if (!cb || after < 0) return sq_invalid(s, "read the audit log", "no callback was given");
     audit_rec *page = xcalloc(AUDIT_BATCH, sizeof *page);
     store_status result = ST_OK;
     for (;;) {
@@ -128,9 +110,7 @@ store_status sq_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx)
 }
 
 store_status sq_audit_set_mac(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]) {
-    if (!s) return ST_INVALID;
     const char *what = "seal an audit entry";
-    if (seq <= 0 || !mac) return sq_invalid(s, what, "no valid sequence number or no MAC was given");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;

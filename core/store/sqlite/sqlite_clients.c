@@ -2,13 +2,7 @@
 #include "sqlite_backend.h"
 
 store_status sq_counselor_upsert(store *s, const counselor_rec *r) {
-    if (!s) return ST_INVALID;
     const char *what = "save a counselor";
-    if (!r || !sq_field_ok(r->id, sizeof r->id) || !sq_id_ok(r->id) || !sq_field_ok(r->code, sizeof r->code) || !r->code[0] ||
-        !sq_field_ok(r->name, sizeof r->name) || !sq_field_ok(r->gender, sizeof r->gender) ||
-        !sq_field_ok(r->languages, sizeof r->languages) || !sq_field_ok(r->orientations, sizeof r->orientations) ||
-        !sq_field_ok(r->weights, sizeof r->weights) || r->capacity < 0 || r->caseload < 0)
-        return sq_invalid(s, what, "the record is missing, incomplete or has a negative count");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -30,24 +24,12 @@ store_status sq_counselor_upsert(store *s, const counselor_rec *r) {
 }
 
 store_status sq_counselor_list(store *s, counselor_rec **out, int *n) {
-    if (!s) return ST_INVALID;
-    if (out) *out = NULL;
-    if (n) *n = 0;
-    if (!out || !n) return sq_invalid(s, "list the counselors", "no result was given");
     return sq_list_rows(s, S_COUNSELOR_LIST, NULL, sizeof **out, sq_rd_counselor_row, NULL, (void **)out, n,
                      "list the counselors");
 }
 
-static bool client_ok(const client_rec *r) {
-    return sq_field_ok(r->id, sizeof r->id) && sq_id_ok(r->id) && sq_field_ok(r->created_by, sizeof r->created_by) &&
-           sq_id_ok(r->created_by) && sq_blob_ok(&r->name_ct, true) && sq_blob_ok(&r->phone_ct, false) &&
-           sq_blob_ok(&r->birth_ct, false);
-}
-
 store_status sq_client_insert(store *s, const client_rec *r) {
-    if (!s) return ST_INVALID;
     const char *what = "add a client";
-    if (!r || !client_ok(r)) return sq_invalid(s, what, "the record is missing or incomplete");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -64,11 +46,7 @@ store_status sq_client_insert(store *s, const client_rec *r) {
 
 /* The sealed fields only: id, created_at and created_by are the record's provenance. */
 store_status sq_client_update(store *s, const client_rec *r) {
-    if (!s) return ST_INVALID;
     const char *what = "update a client";
-    if (!r || !sq_field_ok(r->id, sizeof r->id) || !sq_id_ok(r->id) || !sq_blob_ok(&r->name_ct, true) ||
-        !sq_blob_ok(&r->phone_ct, false) || !sq_blob_ok(&r->birth_ct, false))
-        return sq_invalid(s, what, "the record is missing or incomplete");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -85,16 +63,10 @@ store_status sq_client_update(store *s, const client_rec *r) {
 }
 
 store_status sq_client_get(store *s, const char *id, client_rec *out) {
-    if (!s) return ST_INVALID;
-    if (out) memset(out, 0, sizeof *out);
-    if (!sq_id_ok(id) || !out) return sq_invalid(s, "read a client", "no valid id or no result was given");
     return sq_one_row(s, S_CLIENT_GET, id, sq_rd_client_one, out, "client");
 }
 
 store_status sq_client_count(store *s, int64_t *n) {
-    if (!s) return ST_INVALID;
-    if (n) *n = 0;
-    if (!n) return sq_invalid(s, "count the clients", "no result was given");
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_CLIENT_COUNT, &st);
     if (rc == SQLITE_OK) rc = sqlite3_step(st);
@@ -107,9 +79,7 @@ store_status sq_client_count(store *s, int64_t *n) {
 }
 
 store_status sq_bidx_add(store *s, uint32_t value, const char *client_id) {
-    if (!s) return ST_INVALID;
     const char *what = "add a search entry";
-    if (!sq_id_ok(client_id)) return sq_invalid(s, what, "no valid client id was given");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -121,9 +91,7 @@ store_status sq_bidx_add(store *s, uint32_t value, const char *client_id) {
 }
 
 store_status sq_bidx_clear(store *s, const char *client_id) {
-    if (!s) return ST_INVALID;
     const char *what = "clear the search entries";
-    if (!sq_id_ok(client_id)) return sq_invalid(s, what, "no valid client id was given");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -145,10 +113,6 @@ static store_status rd_bidx_id(store *s, sqlite3_stmt *st, void *o) { return sq_
 store_status sq_rd_clients_id(store *s, sqlite3_stmt *st, void *o) { return sq_rd_id_column(s, st, o, "clients", "id"); }
 
 store_status sq_bidx_find(store *s, uint32_t value, char (**ids)[STORE_ID_LEN], int *n) {
-    if (!s) return ST_INVALID;
-    if (ids) *ids = NULL;
-    if (n) *n = 0;
-    if (!ids || !n) return sq_invalid(s, "search the clients", "no result was given");
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_BIDX_FIND, &st);
     rc = sq_b_int(st, 1, (int64_t)value, rc);
@@ -156,13 +120,7 @@ store_status sq_bidx_find(store *s, uint32_t value, char (**ids)[STORE_ID_LEN], 
 }
 
 store_status sq_intake_insert(store *s, const intake_rec *r) {
-    if (!s) return ST_INVALID;
     const char *what = "add an intake";
-    if (!r || !sq_field_ok(r->id, sizeof r->id) || !sq_id_ok(r->id) || !sq_field_ok(r->client_id, sizeof r->client_id) ||
-        !sq_id_ok(r->client_id) || !sq_field_ok(r->created_by, sizeof r->created_by) || !sq_id_ok(r->created_by) ||
-        !sq_field_ok(r->level, sizeof r->level) || !sq_level_ok(r->level) || !sq_opt_id_ok(r->suggested, sizeof r->suggested) ||
-        !sq_opt_id_ok(r->chosen, sizeof r->chosen) || !sq_blob_ok(&r->body_ct, true) || !sq_blob_ok(&r->notes_ct, false))
-        return sq_invalid(s, what, "the record is missing or incomplete");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -182,20 +140,12 @@ store_status sq_intake_insert(store *s, const intake_rec *r) {
 }
 
 store_status sq_intake_get(store *s, const char *id, intake_rec *out) {
-    if (!s) return ST_INVALID;
-    if (out) memset(out, 0, sizeof *out);
-    if (!sq_id_ok(id) || !out) return sq_invalid(s, "read an intake", "no valid id or no result was given");
     return sq_one_row(s, S_INTAKE_GET, id, sq_rd_intake_one, out, "intake");
 }
 
 static void drop_intake(void *r) { intake_rec_free(r); }
 
 store_status sq_intake_list_for_client(store *s, const char *client_id, intake_rec **out, int *n) {
-    if (!s) return ST_INVALID;
-    if (out) *out = NULL;
-    if (n) *n = 0;
-    if (!sq_id_ok(client_id) || !out || !n)
-        return sq_invalid(s, "list the intakes of a client", "no valid client id or no result was given");
     return sq_list_rows(s, S_INTAKE_LIST, client_id, sizeof **out, sq_rd_intake_one, drop_intake, (void **)out, n,
                      "list the intakes of a client");
 }

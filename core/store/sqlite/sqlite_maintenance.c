@@ -2,8 +2,6 @@
 #include "sqlite_backend.h"
 
 store_status sq_integrity_check(store *s, char *msg, size_t size) {
-    if (!s) return ST_INVALID;
-    if (!msg || size == 0) return sq_invalid(s, "check the database", "no message buffer was given");
     msg[0] = '\0';
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL);
@@ -152,9 +150,6 @@ store_status sq_backup(store *s, const char *dest, char *err, size_t errsize) {
 }
 
 store_status sq_data_version(store *s, int64_t *v) {
-    if (!s) return ST_INVALID;
-    if (v) *v = 0;
-    if (!v) return sq_invalid(s, "read the data version", "no result was given");
     /* every desk polls here: a replaced file is found within a poll, and its WAL discarded at once */
     if (!sq_file_still_ours(s)) return sq_fail_replaced(s, "this desk writes nothing more");
     sqlite3_stmt *st = NULL;

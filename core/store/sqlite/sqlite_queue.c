@@ -53,15 +53,7 @@ static store_status read_event(store *s, sqlite3_stmt *st, queue_event_rec *o) {
 }
 
 store_status sq_queue_put(store *s, const queue_rec *r) {
-    if (!s) return ST_INVALID;
     const char *what = "save a queue item";
-    if (!r || !sq_field_ok(r->id, sizeof r->id) || !sq_id_ok(r->id) || !sq_field_ok(r->client_id, sizeof r->client_id) ||
-        !sq_id_ok(r->client_id) || !sq_field_ok(r->intake_id, sizeof r->intake_id) || !sq_id_ok(r->intake_id) ||
-        !sq_field_ok(r->level, sizeof r->level) || !sq_level_ok(r->level) || !sq_field_ok(r->state, sizeof r->state) ||
-        !sq_field_ok(r->outcome, sizeof r->outcome) || !sq_field_ok(r->pending_level, sizeof r->pending_level) ||
-        !sq_field_ok(r->counselor, sizeof r->counselor) || r->escalations < 0 || r->declines_in_row < 0 ||
-        r->contact_attempts < 0 || r->mac_state_n > sizeof r->mac_state)
-        return sq_invalid(s, what, "the record is missing, incomplete or has a negative count");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -112,19 +104,11 @@ static store_status rd_event_row(store *s, sqlite3_stmt *st, void *o) { return r
 static void drop_event(void *r) { queue_event_rec_free(r); }
 
 store_status sq_queue_first(store *s, int limit, queue_rec **out, int *n) {
-    if (!s) return ST_INVALID;
-    if (out) *out = NULL;
-    if (n) *n = 0;
-    if (!out || !n || limit < 1) return sq_invalid(s, "read the first page of the queues", "no limit or no result given");
     return sq_list_rows_by(s, S_QUEUE_FIRST, (list_param){NULL, true, limit}, sizeof **out, rd_queue_one, NULL, (void **)out, n,
                          "read the first page of the queues");
 }
 
 store_status sq_queue_due(store *s, int64_t now, queue_rec **out, int *n) {
-    if (!s) return ST_INVALID;
-    if (out) *out = NULL;
-    if (n) *n = 0;
-    if (!out || !n) return sq_invalid(s, "read the items falling due", "no result was given");
     return sq_list_rows_by(s, S_QUEUE_DUE, (list_param){NULL, true, now}, sizeof **out, rd_queue_one, NULL, (void **)out, n,
                         "read the items falling due");
 }
@@ -143,9 +127,6 @@ static int one_row_ints(store *s, enum sid sid, int64_t *v, int n) {
 }
 
 store_status sq_queue_counts(store *s, queue_counts_rec *out) {
-    if (!s) return ST_INVALID;
-    if (out) memset(out, 0, sizeof *out);
-    if (!out) return sq_invalid(s, "count the queues", "no result was given");
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_QUEUE_COUNTS, &st);
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -171,23 +152,8 @@ store_status sq_queue_counts(store *s, queue_counts_rec *out) {
 }
 
 /* An id prefix may hold only what an id holds, so it can never widen a match. */
-static bool id_prefix_ok(const char *p) {
-    if (!p) return true;
-    size_t n = strlen(p);
-    if (n > STORE_ID_LEN - 1) return false;
-    for (size_t i = 0; i < n; i++)
-        if (!strchr("0123456789abcdef-", p[i])) return false;
-    return true;
-}
-
 store_status sq_queue_page(store *s, const queue_filter *f, int offset, int limit, queue_rec **out, int *n) {
-    if (!s) return ST_INVALID;
-    if (out) *out = NULL;
-    if (n) *n = 0;
     const char *what = "read a page of the queues";
-    if (!f || !out || !n || offset < 0 || limit < 1) return sq_invalid(s, what, "no filter, page or result was given");
-    if (f->level && *f->level && !sq_level_ok(f->level)) return sq_invalid(s, what, "the level is not red, orange, yellow or green");
-    if (!id_prefix_ok(f->id_prefix)) return sq_invalid(s, what, "an id holds only hex digits and '-'");
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_QUEUE_PAGE, &st);
     rc = sq_b_text(st, 1, f->level ? f->level : "", rc);
@@ -200,9 +166,6 @@ store_status sq_queue_page(store *s, const queue_filter *f, int offset, int limi
 }
 
 store_status sq_queue_count_assigned(store *s, const char *counselor, int64_t *n) {
-    if (!s) return ST_INVALID;
-    if (n) *n = 0;
-    if (!counselor || !*counselor || !n) return sq_invalid(s, "count a counselor's caseload", "no counselor or result was given");
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_QUEUE_ASSIGNED, &st);
     rc = sq_b_text(st, 1, counselor, rc);
@@ -216,22 +179,11 @@ store_status sq_queue_count_assigned(store *s, const char *counselor, int64_t *n
 }
 
 store_status sq_queue_list_open(store *s, queue_rec **out, int *n) {
-    if (!s) return ST_INVALID;
-    if (out) *out = NULL;
-    if (n) *n = 0;
-    if (!out || !n) return sq_invalid(s, "list the queues", "no result was given");
     return sq_list_rows(s, S_QUEUE_LIST_OPEN, NULL, sizeof **out, rd_queue_one, NULL, (void **)out, n, "list the queues");
 }
 
 store_status sq_queue_event_add(store *s, const queue_event_rec *r) {
-    if (!s) return ST_INVALID;
     const char *what = "add a queue event";
-    if (!r || !sq_field_ok(r->id, sizeof r->id) || !sq_id_ok(r->id) || !sq_field_ok(r->item_id, sizeof r->item_id) ||
-        !sq_id_ok(r->item_id) || !sq_opt_id_ok(r->staff_id, sizeof r->staff_id) || !sq_field_ok(r->action, sizeof r->action) ||
-        !r->action[0] || !sq_field_ok(r->from_state, sizeof r->from_state) || !sq_field_ok(r->to_state, sizeof r->to_state) ||
-        !sq_field_ok(r->level_before, sizeof r->level_before) || !sq_field_ok(r->level_after, sizeof r->level_after) ||
-        !sq_blob_ok(&r->reason_ct, false))
-        return sq_invalid(s, what, "the record is missing or incomplete");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -251,10 +203,6 @@ store_status sq_queue_event_add(store *s, const queue_event_rec *r) {
 }
 
 store_status sq_queue_events(store *s, const char *item_id, queue_event_rec **out, int *n) {
-    if (!s) return ST_INVALID;
-    if (out) *out = NULL;
-    if (n) *n = 0;
-    if (!sq_id_ok(item_id) || !out || !n) return sq_invalid(s, "list queue events", "no valid id or no result was given");
     return sq_list_rows(s, S_EVENT_LIST, item_id, sizeof **out, rd_event_row, drop_event, (void **)out, n,
                      "list the events of a queue item");
 }

@@ -1,17 +1,6 @@
 /* Report facts and recorded sessions, intakes by time for exports, erasure of a client and its rows. */
 #include "sqlite_backend.h"
 
-static bool facts_ok(const facts_rec *r) {
-    return r && sq_field_ok(r->id, sizeof r->id) && sq_id_ok(r->id) && sq_field_ok(r->client_key, sizeof r->client_key) &&
-           sq_id_ok(r->client_key) && sq_field_ok(r->level, sizeof r->level) && sq_level_ok(r->level) &&
-           sq_field_ok(r->channel, sizeof r->channel) && sq_field_ok(r->concerns, sizeof r->concerns) &&
-           sq_field_ok(r->age_band, sizeof r->age_band) && sq_field_ok(r->counselor, sizeof r->counselor) &&
-           sq_field_ok(r->confirmed_level, sizeof r->confirmed_level) &&
-           (!r->confirmed_level[0] || sq_level_ok(r->confirmed_level)) &&
-           sq_field_ok(r->closed_reason, sizeof r->closed_reason) && r->suggestions >= 0 && r->declines >= 0 &&
-           r->sessions_attended >= 0 && r->first_session_attended >= -1 && r->first_session_attended <= 1;
-}
-
 static store_status read_facts(store *s, sqlite3_stmt *st, facts_rec *o) {
     reader r = {st, "intake_facts", NULL, NULL};
     memset(o, 0, sizeof *o);
@@ -45,9 +34,7 @@ static store_status read_facts(store *s, sqlite3_stmt *st, facts_rec *o) {
 static store_status rd_facts_one(store *s, sqlite3_stmt *st, void *o) { return read_facts(s, st, o); }
 
 store_status sq_facts_put(store *s, const facts_rec *r) {
-    if (!s) return ST_INVALID;
     const char *what = "save the facts of an intake";
-    if (!facts_ok(r)) return sq_invalid(s, what, "the record is missing, incomplete or has a bad value");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -79,18 +66,10 @@ store_status sq_facts_put(store *s, const facts_rec *r) {
 }
 
 store_status sq_facts_get(store *s, const char *id, facts_rec *out) {
-    if (!s) return ST_INVALID;
-    if (out) memset(out, 0, sizeof *out);
-    if (!sq_id_ok(id) || !out) return sq_invalid(s, "read the facts of an intake", "no valid id or no result was given");
     return sq_one_row(s, S_FACTS_GET, id, rd_facts_one, out, "facts of intake");
 }
 
 store_status sq_facts_for_client(store *s, const char *client_key, facts_rec **out, int *n) {
-    if (!s) return ST_INVALID;
-    if (out) *out = NULL;
-    if (n) *n = 0;
-    if (!sq_id_ok(client_key) || !out || !n)
-        return sq_invalid(s, "list the facts of a client", "no valid client id or no result was given");
     return sq_list_rows(s, S_FACTS_FOR_CLIENT, client_key, sizeof **out, rd_facts_one, NULL, (void **)out, n,
                      "list the facts of a client");
 }
@@ -149,8 +128,6 @@ static bool retained_next(retained_list *l, int64_t at, const char *id) {
 /* One pass over the range, straight from the statement: a million rows are read without an array. */
 store_status sq_facts_scan(store *s, int64_t from, int64_t to, int retain_n, int retain_days, facts_cb cb,
                                   void *ctx) {
-    if (!s) return ST_INVALID;
-    if (!cb || retain_n < 1 || retain_days < 0) return sq_invalid(s, "read the facts", "no callback or a bad retention rule");
     /* both reads in one read transaction: the same snapshot */
     bool own = sqlite3_get_autocommit(s->db) != 0;
     int rc = own ? sq_exec_script(s->db, "BEGIN") : SQLITE_OK;
@@ -193,9 +170,7 @@ store_status sq_facts_scan(store *s, int64_t from, int64_t to, int retain_n, int
 }
 
 store_status sq_facts_rekey(store *s, const char *old_id, const char *new_id, const char *new_client_key) {
-    if (!s) return ST_INVALID;
     const char *what = "re-key the facts of an intake";
-    if (!sq_id_ok(old_id) || !sq_id_ok(new_id) || !sq_id_ok(new_client_key)) return sq_invalid(s, what, "no valid ids were given");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -235,12 +210,7 @@ static store_status read_osession(store *s, sqlite3_stmt *st, outcome_session_re
 static store_status rd_osession_row(store *s, sqlite3_stmt *st, void *o) { return read_osession(s, st, o); }
 
 store_status sq_outcome_session_add(store *s, const outcome_session_rec *r) {
-    if (!s) return ST_INVALID;
     const char *what = "record a session";
-    if (!r || !sq_field_ok(r->id, sizeof r->id) || !sq_id_ok(r->id) || !sq_field_ok(r->facts_id, sizeof r->facts_id) ||
-        !sq_id_ok(r->facts_id) || !sq_field_ok(r->client_key, sizeof r->client_key) || !sq_id_ok(r->client_key) ||
-        !sq_field_ok(r->counselor, sizeof r->counselor) || !sq_opt_id_ok(r->recorded_by, sizeof r->recorded_by))
-        return sq_invalid(s, what, "the record is missing or incomplete");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -259,18 +229,12 @@ store_status sq_outcome_session_add(store *s, const outcome_session_rec *r) {
 }
 
 store_status sq_outcome_sessions(store *s, const char *facts_id, outcome_session_rec **out, int *n) {
-    if (!s) return ST_INVALID;
-    if (out) *out = NULL;
-    if (n) *n = 0;
-    if (!sq_id_ok(facts_id) || !out || !n) return sq_invalid(s, "list sessions", "no valid id or no result was given");
     return sq_list_rows(s, S_OSESSION_LIST, facts_id, sizeof **out, rd_osession_row, NULL, (void **)out, n,
                      "list the sessions of an intake");
 }
 
 /* Pages by (created_at, rowid), each copied out before the callbacks run. */
 store_status sq_intake_each_between(store *s, int64_t from, int64_t to, intake_cb cb, void *ctx) {
-    if (!s) return ST_INVALID;
-    if (!cb) return sq_invalid(s, "read the intakes", "no callback was given");
     intake_rec *page = xcalloc(INTAKE_PAGE, sizeof *page);
     int64_t after_at = INT64_MIN, after_row = 0;
     store_status result = ST_OK;
@@ -321,9 +285,7 @@ store_status sq_intake_each_between(store *s, int64_t from, int64_t to, intake_c
 }
 
 store_status sq_client_erase(store *s, const char *client_id) {
-    if (!s) return ST_INVALID;
     const char *what = "erase a client";
-    if (!sq_id_ok(client_id)) return sq_invalid(s, what, "no valid client id was given");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     /* overwritten first, then deleted: with secure_delete the freed space is zeroed as well */
@@ -347,19 +309,11 @@ static store_status rd_draft_row(store *s, sqlite3_stmt *st, void *o) { return s
 static void drop_draft(void *r) { draft_rec_free(r); }
 
 store_status sq_drafts_before(store *s, int64_t cutoff, draft_rec **out, int *n) {
-    if (!s) return ST_INVALID;
-    if (out) *out = NULL;
-    if (n) *n = 0;
-    if (!out || !n) return sq_invalid(s, "list old drafts", "no result was given");
     return sq_list_rows_by(s, S_DRAFTS_BEFORE, (list_param){NULL, true, cutoff}, sizeof **out, rd_draft_row, drop_draft,
                         (void **)out, n, "list old drafts");
 }
 
 store_status sq_clients_closed_before(store *s, int64_t cutoff, char (**ids)[STORE_ID_LEN], int *n) {
-    if (!s) return ST_INVALID;
-    if (ids) *ids = NULL;
-    if (n) *n = 0;
-    if (!ids || !n) return sq_invalid(s, "list closed records", "no result was given");
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_CLIENTS_CLOSED_BEFORE, &st);
     rc = sq_b_int(st, 1, cutoff, rc);
@@ -367,8 +321,6 @@ store_status sq_clients_closed_before(store *s, int64_t cutoff, char (**ids)[STO
 }
 
 store_status sq_checkpoint(store *s, bool *complete) {
-    if (!s) return ST_INVALID;
-    if (!complete) return sq_invalid(s, "checkpoint the WAL", "no result was given");
     *complete = false;
     if (!sqlite3_get_autocommit(s->db)) return sq_invalid(s, "checkpoint the WAL", "a transaction is open");
     if (!sq_file_still_ours(s)) return sq_fail_replaced(s, "the WAL was not checkpointed");
@@ -387,9 +339,7 @@ store_status sq_checkpoint(store *s, bool *complete) {
 }
 
 store_status sq_draft_erase(store *s, const char *id) {
-    if (!s) return ST_INVALID;
     const char *what = "erase a draft";
-    if (!sq_id_ok(id)) return sq_invalid(s, what, "no valid id was given");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;

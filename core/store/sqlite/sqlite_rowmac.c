@@ -21,9 +21,6 @@ static bool mac_table(const char *table, enum sid *ids, enum sid *set) {
 static store_status rd_row_id(store *s, sqlite3_stmt *st, void *o) { return sq_rd_id_column(s, st, o, "row MACs", "id"); }
 
 store_status sq_row_ids(store *s, const char *table, bool missing_only, char (**ids)[STORE_ID_LEN], int *n) {
-    if (!s) return ST_INVALID;
-    if (ids) *ids = NULL;
-    if (n) *n = 0;
     enum sid list, set;
     if (!ids || !n || !mac_table(table, &list, &set))
         return sq_invalid(s, "list rows", "no result was given, or the table carries no row MAC");
@@ -32,7 +29,6 @@ store_status sq_row_ids(store *s, const char *table, bool missing_only, char (**
 }
 
 store_status sq_row_mac_set(store *s, const char *table, const char *id, const unsigned char mac[VAULT_MAC_BYTES]) {
-    if (!s) return ST_INVALID;
     const char *what = "set a row MAC";
     enum sid list, set;
     if (!mac_table(table, &list, &set) || !sq_id_ok(id) || !mac)

@@ -16,8 +16,6 @@ static void sealed_rows_free(sealed_row *rows, int n) {
 /* Table by table, row by row, in pages copied out before the callback runs: the callback may call
  * update_sealed (re-sealing every value in one transaction) and still sees every value exactly once. */
 store_status sq_each_sealed(store *s, sealed_cb cb, void *ctx) {
-    if (!s) return ST_INVALID;
-    if (!cb) return sq_invalid(s, "read the sealed values", "no callback was given");
     sealed_row *rows = xcalloc(SEALED_BATCH, sizeof *rows);
     store_status result = ST_OK;
     bool stop = false;
@@ -63,10 +61,7 @@ store_status sq_each_sealed(store *s, sealed_cb cb, void *ctx) {
 
 store_status sq_update_sealed(store *s, const char *table, const char *column, const char *row_id,
                                      const unsigned char *ct, size_t n) {
-    if (!s) return ST_INVALID;
     const char *what = "replace a sealed value";
-    if (!table || !column || !sq_id_ok(row_id) || (n > 0 && !ct) || n > (size_t)INT_MAX)
-        return sq_invalid(s, what, "no table, column, valid row id or value was given");
     int found = -1;
     for (size_t i = 0; i < sizeof sealed_columns / sizeof sealed_columns[0]; i++)
         if (strcmp(table, sealed_columns[i].table) == 0 && strcmp(column, sealed_columns[i].column) == 0)

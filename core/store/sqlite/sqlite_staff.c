@@ -1,12 +1,6 @@
 /* Staff accounts: their keys, role, lock state and failed logins. */
 #include "sqlite_backend.h"
 
-static bool staff_ok(const staff_rec *r) {
-    return sq_field_ok(r->id, sizeof r->id) && sq_id_ok(r->id) && sq_field_ok(r->name, sizeof r->name) && r->name[0] &&
-           (int)r->role >= ROLE_RECEPTION && (int)r->role <= ROLE_SUPERVISOR && r->failed_logins >= 0 &&
-           r->keys.kdf.opslimit <= (uint64_t)INT64_MAX && r->keys.kdf.memlimit <= (uint64_t)INT64_MAX;
-}
-
 /* ?1 to ?13: everything but created_at */
 static int bind_staff(sqlite3_stmt *st, const staff_rec *r, int rc) {
     rc = sq_b_text(st, 1, r->id, rc);
@@ -26,9 +20,7 @@ static int bind_staff(sqlite3_stmt *st, const staff_rec *r, int rc) {
 }
 
 store_status sq_staff_insert(store *s, const staff_rec *r) {
-    if (!s) return ST_INVALID;
     const char *what = "add a staff member";
-    if (!r || !staff_ok(r)) return sq_invalid(s, what, "the record is missing or incomplete");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -40,9 +32,7 @@ store_status sq_staff_insert(store *s, const staff_rec *r) {
 }
 
 store_status sq_staff_update(store *s, const staff_rec *r) {
-    if (!s) return ST_INVALID;
     const char *what = "update a staff member";
-    if (!r || !staff_ok(r)) return sq_invalid(s, what, "the record is missing or incomplete");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;
@@ -85,16 +75,10 @@ static store_status staff_one(store *s, enum sid id, const char *key, staff_rec 
 }
 
 store_status sq_staff_by_name(store *s, const char *name, staff_rec *out) {
-    if (!s) return ST_INVALID;
-    if (out) memset(out, 0, sizeof *out);
-    if (!name || !name[0] || !out) return sq_invalid(s, "find a staff member", "no name or no result was given");
     return staff_one(s, S_STAFF_BY_NAME, name, out, "staff member named");
 }
 
 store_status sq_staff_by_id(store *s, const char *id, staff_rec *out) {
-    if (!s) return ST_INVALID;
-    if (out) memset(out, 0, sizeof *out);
-    if (!sq_id_ok(id) || !out) return sq_invalid(s, "find a staff member", "no valid id or no result was given");
     return staff_one(s, S_STAFF_BY_ID, id, out, "staff member");
 }
 
@@ -157,9 +141,5 @@ store_status sq_list_rows(store *s, enum sid sid, const char *key, size_t elem, 
 store_status sq_rd_counselor_row(store *s, sqlite3_stmt *st, void *o) { return sq_read_counselor(s, st, o); }
 
 store_status sq_staff_list(store *s, staff_rec **out, int *n) {
-    if (!s) return ST_INVALID;
-    if (out) *out = NULL;
-    if (n) *n = 0;
-    if (!out || !n) return sq_invalid(s, "list the staff", "no result was given");
     return sq_list_rows(s, S_STAFF_LIST, NULL, sizeof **out, rd_staff_one, NULL, (void **)out, n, "list the staff");
 }

@@ -3,7 +3,6 @@
 #include "sqlite_backend.h"
 
 store_status sq_begin(store *s) {
-    if (!s) return ST_INVALID;
     if (!sqlite3_get_autocommit(s->db))
         return sq_invalid(s, "start a transaction", "a transaction is already open");
     /* A file moved or deleted under an open desk (e.g. a backup restored with mv over the path): this
@@ -30,7 +29,6 @@ store_status sq_begin(store *s) {
 }
 
 store_status sq_commit(store *s) {
-    if (!s) return ST_INVALID;
     if (sqlite3_get_autocommit(s->db)) return sq_invalid(s, "commit", "no transaction is open");
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_COMMIT, &st);
@@ -55,9 +53,6 @@ void sq_rollback(store *s) {
 }
 
 store_status sq_meta_get(store *s, const char *key, blob *out) {
-    if (!s) return ST_INVALID;
-    if (out) *out = (blob){NULL, 0};
-    if (!out || !key || !key[0]) return sq_invalid(s, "read a setting", "no key or no result was given");
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_META_GET, &st);
     rc = sq_b_text(st, 1, key, rc);
@@ -76,9 +71,7 @@ store_status sq_meta_get(store *s, const char *key, blob *out) {
 }
 
 store_status sq_meta_set(store *s, const char *key, const void *value, size_t n) {
-    if (!s) return ST_INVALID;
     const char *what = "save a setting";
-    if (!key || !key[0] || (n > 0 && !value) || n > (size_t)INT_MAX) return sq_invalid(s, what, "no key, or no value");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;
     sqlite3_stmt *st = NULL;

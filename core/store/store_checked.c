@@ -1,0 +1,955 @@
+/* The store seam's one wrapper: every operation's arguments are checked here, above whichever backend is
+ * open, so a backend only does its work and a degenerate call (NULL, a bad id, an incomplete record) is
+ * refused the same way by every backend (ST_INVALID, nothing done, the message naming the database and what
+ * could not be done). Opening picks the backend by the database's URL (store_backend_for).
+ *
+ * The operations that run (ck_*) were lifted from the SQLite backend's own checks when the seam was made;
+ * what a check needs of a backend's insides (a table's name, the transaction state) stays in the backend. */
+#include "store.h"
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* The handle the rest of the core holds: the backend's own, and what the checks need. */
+typedef struct {
+    const store_ops *b;
+    store *in;
+    char where[4200];   /* the database as messages name it */
+    char err[4600];
+    bool own_error;     /* the last error was a refused call, not the backend's */
+} checked;
+
+static checked *C(store *s) { return (checked *)(void *)s; }
+
+/* Calls per operation, for the conformance suite's coverage line (store_ops_called): one slot per pointer
+ * of store_ops, in its order. A counter costs an increment; it is never read by the program. */
+#define N_SLOTS (sizeof(store_ops) / sizeof(void *))
+static unsigned long calls[N_SLOTS];
+#define SLOT(op) (offsetof(store_ops, op) / sizeof(void *))
+#define COUNT(op) (calls[SLOT(op)]++)
+
+__attribute__((format(printf, 3, 4))) static store_status invalid(checked *c, const char *what, const char *why, ...) {
+    char w[256];
+    va_list ap;
+    va_start(ap, why);
+    vsnprintf(w, sizeof w, why, ap);
+    va_end(ap);
+    snprintf(c->err, sizeof c->err, "Database %s: could not %s: %s.", c->where, what, w);
+    c->own_error = true;
+    return ST_INVALID;
+}
+
+/* ---- what a record must hold to be stored ---- */
+
+static bool staff_ok(const staff_rec *r) {
+    return store_field_ok(r->id, sizeof r->id) && store_id_ok(r->id) && store_field_ok(r->name, sizeof r->name) && r->name[0] &&
+           (int)r->role >= ROLE_RECEPTION && (int)r->role <= ROLE_SUPERVISOR && r->failed_logins >= 0 &&
+           r->keys.kdf.opslimit <= (uint64_t)INT64_MAX && r->keys.kdf.memlimit <= (uint64_t)INT64_MAX;
+}
+
+
+static bool client_ok(const client_rec *r) {
+    return store_field_ok(r->id, sizeof r->id) && store_id_ok(r->id) && store_field_ok(r->created_by, sizeof r->created_by) &&
+           store_id_ok(r->created_by) && store_blob_ok(&r->name_ct, true) && store_blob_ok(&r->phone_ct, false) &&
+           store_blob_ok(&r->birth_ct, false);
+}
+
+
+static bool facts_ok(const facts_rec *r) {
+    return r && store_field_ok(r->id, sizeof r->id) && store_id_ok(r->id) && store_field_ok(r->client_key, sizeof r->client_key) &&
+           store_id_ok(r->client_key) && store_field_ok(r->level, sizeof r->level) && store_level_ok(r->level) &&
+           store_field_ok(r->channel, sizeof r->channel) && store_field_ok(r->concerns, sizeof r->concerns) &&
+           store_field_ok(r->age_band, sizeof r->age_band) && store_field_ok(r->counselor, sizeof r->counselor) &&
+           store_field_ok(r->confirmed_level, sizeof r->confirmed_level) &&
+           (!r->confirmed_level[0] || store_level_ok(r->confirmed_level)) &&
+           store_field_ok(r->closed_reason, sizeof r->closed_reason) && r->suggestions >= 0 && r->declines >= 0 &&
+           r->sessions_attended >= 0 && r->first_session_attended >= -1 && r->first_session_attended <= 1;
+}
+
+
+static bool id_prefix_ok(const char *p) {
+    if (!p) return true;
+    size_t n = strlen(p);
+    if (n > STORE_ID_LEN - 1) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("0123456789abcdef-", p[i])) return false;
+    return true;
+}
+
+
+/* ---- opening, closing, the last error ---- */
+
+static store_status ck_open(const char *url, bool create, int busy_timeout_ms, store **out, char *err,
+                            size_t errsize) {
+    COUNT(open);
+    if (out) *out = NULL;
+    if (err && errsize) err[0] = '\0';
+    const char *location = NULL;
+    const store_ops *b = store_backend_for(url, &location, err, errsize);
+    if (!b) return ST_INVALID;
+    if (!out || busy_timeout_ms < 0) {
+        snprintf(err, errsize, "%s: no result was given, or the wait for a busy database is negative.", url ? url : "");
+        return ST_INVALID;
+    }
+    store *in = NULL;
+    store_status st = b->open(location, create, busy_timeout_ms, &in, err, errsize);
+    if (st != ST_OK) return st;
+    checked *c = xcalloc(1, sizeof *c);
+    c->b = b;
+    c->in = in;
+    snprintf(c->where, sizeof c->where, "%s", location);
+    *out = (store *)(void *)c;
+    return ST_OK;
+}
+
+static void ck_close(store *s) {
+    COUNT(close);
+    if (!s) return;
+    checked *c = C(s);
+    c->b->close(c->in);
+    free(c);
+}
+
+static const char *ck_errmsg(const store *s) {
+    COUNT(errmsg);
+    if (!s) return "No database is open.";
+    const checked *c = (const checked *)(const void *)s;
+    return c->own_error ? c->err : c->b->errmsg(c->in);
+}
+
+static int ck_schema_version(const store *s) {
+    COUNT(schema_version);
+    if (!s) return -1;
+    const checked *c = (const checked *)(const void *)s;
+    return c->b->schema_version(c->in);
+}
+
+static void ck_rollback(store *s) {
+    COUNT(rollback);
+    if (!s) return;
+    checked *c = C(s);
+    c->b->rollback(c->in);
+}
+
+static int64_t ck_local_changes(store *s) {
+    COUNT(local_changes);
+    if (!s) return 0;
+    checked *c = C(s);
+    return c->b->local_changes(c->in);
+}
+
+static store_status ck_audit_each(store *s, audit_cb cb, void *ctx) {
+    COUNT(audit_each);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (!cb) return invalid(c, "read the audit log", "no callback was given");
+    c->own_error = false;
+    return c->b->audit_each(c->in, cb, ctx);
+}
+
+static store_status ck_backup(store *s, const char *dest, char *err, size_t errsize) {
+    COUNT(backup);
+    if (err && errsize) err[0] = '\0';
+    if (!s) {
+        snprintf(err, errsize, "No database is open.");
+        return ST_INVALID;
+    }
+    checked *c = C(s);
+    if (!dest || !dest[0] || strlen(dest) >= PATH_MAX) {
+        invalid(c, "back up", "no destination file was given");
+        snprintf(err, errsize, "%s", c->err);
+        return ST_INVALID;
+    }
+    c->own_error = false;
+    return c->b->backup(c->in, dest, err, errsize);
+}
+
+static store_status ck_restore(store *s, const char *src, char *err, size_t errsize) {
+    COUNT(restore);
+    if (err && errsize) err[0] = '\0';
+    if (!s) {
+        snprintf(err, errsize, "No database is open.");
+        return ST_INVALID;
+    }
+    checked *c = C(s);
+    if (!src || !src[0] || strlen(src) >= PATH_MAX) {
+        invalid(c, "restore", "no backup file was given");
+        snprintf(err, errsize, "%s", c->err);
+        return ST_INVALID;
+    }
+    c->own_error = false;
+    return c->b->restore(c->in, src, err, errsize);
+}
+
+/* ---- the record operations ---- */
+
+static store_status ck_begin(store *s) {
+    COUNT(begin);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    c->own_error = false;
+    return c->b->begin(c->in);
+}
+
+static store_status ck_commit(store *s) {
+    COUNT(commit);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    c->own_error = false;
+    return c->b->commit(c->in);
+}
+
+static store_status ck_meta_get(store *s, const char *key, blob *out) {
+    COUNT(meta_get);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) *out = (blob){NULL, 0};
+    if (!out || !key || !key[0]) return invalid(c, "read a setting", "no key or no result was given");
+    c->own_error = false;
+    return c->b->meta_get(c->in, key, out);
+}
+
+static store_status ck_meta_set(store *s, const char *key, const void *value, size_t n) {
+    COUNT(meta_set);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "save a setting";
+    if (!key || !key[0] || (n > 0 && !value) || n > (size_t)INT_MAX) return invalid(c, what, "no key, or no value");
+    c->own_error = false;
+    return c->b->meta_set(c->in, key, value, n);
+}
+
+static store_status ck_staff_insert(store *s, const staff_rec *r) {
+    COUNT(staff_insert);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "add a staff member";
+    if (!r || !staff_ok(r)) return invalid(c, what, "the record is missing or incomplete");
+    c->own_error = false;
+    return c->b->staff_insert(c->in, r);
+}
+
+static store_status ck_staff_update(store *s, const staff_rec *r) {
+    COUNT(staff_update);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "update a staff member";
+    if (!r || !staff_ok(r)) return invalid(c, what, "the record is missing or incomplete");
+    c->own_error = false;
+    return c->b->staff_update(c->in, r);
+}
+
+static store_status ck_staff_by_name(store *s, const char *name, staff_rec *out) {
+    COUNT(staff_by_name);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) memset(out, 0, sizeof *out);
+    if (!name || !name[0] || !out) return invalid(c, "find a staff member", "no name or no result was given");
+    c->own_error = false;
+    return c->b->staff_by_name(c->in, name, out);
+}
+
+static store_status ck_staff_by_id(store *s, const char *id, staff_rec *out) {
+    COUNT(staff_by_id);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) memset(out, 0, sizeof *out);
+    if (!store_id_ok(id) || !out) return invalid(c, "find a staff member", "no valid id or no result was given");
+    c->own_error = false;
+    return c->b->staff_by_id(c->in, id, out);
+}
+
+static store_status ck_staff_list(store *s, staff_rec **out, int *n) {
+    COUNT(staff_list);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!out || !n) return invalid(c, "list the staff", "no result was given");
+    c->own_error = false;
+    return c->b->staff_list(c->in, out, n);
+}
+
+static store_status ck_counselor_upsert(store *s, const counselor_rec *r) {
+    COUNT(counselor_upsert);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "save a counselor";
+    if (!r || !store_field_ok(r->id, sizeof r->id) || !store_id_ok(r->id) || !store_field_ok(r->code, sizeof r->code) || !r->code[0] ||
+        !store_field_ok(r->name, sizeof r->name) || !store_field_ok(r->gender, sizeof r->gender) ||
+        !store_field_ok(r->languages, sizeof r->languages) || !store_field_ok(r->orientations, sizeof r->orientations) ||
+        !store_field_ok(r->weights, sizeof r->weights) || r->capacity < 0 || r->caseload < 0)
+        return invalid(c, what, "the record is missing, incomplete or has a negative count");
+    c->own_error = false;
+    return c->b->counselor_upsert(c->in, r);
+}
+
+static store_status ck_counselor_list(store *s, counselor_rec **out, int *n) {
+    COUNT(counselor_list);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!out || !n) return invalid(c, "list the counselors", "no result was given");
+    c->own_error = false;
+    return c->b->counselor_list(c->in, out, n);
+}
+
+static store_status ck_client_insert(store *s, const client_rec *r) {
+    COUNT(client_insert);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "add a client";
+    if (!r || !client_ok(r)) return invalid(c, what, "the record is missing or incomplete");
+    c->own_error = false;
+    return c->b->client_insert(c->in, r);
+}
+
+static store_status ck_client_update(store *s, const client_rec *r) {
+    COUNT(client_update);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "update a client";
+    if (!r || !store_field_ok(r->id, sizeof r->id) || !store_id_ok(r->id) || !store_blob_ok(&r->name_ct, true) ||
+        !store_blob_ok(&r->phone_ct, false) || !store_blob_ok(&r->birth_ct, false))
+        return invalid(c, what, "the record is missing or incomplete");
+    c->own_error = false;
+    return c->b->client_update(c->in, r);
+}
+
+static store_status ck_client_get(store *s, const char *id, client_rec *out) {
+    COUNT(client_get);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) memset(out, 0, sizeof *out);
+    if (!store_id_ok(id) || !out) return invalid(c, "read a client", "no valid id or no result was given");
+    c->own_error = false;
+    return c->b->client_get(c->in, id, out);
+}
+
+static store_status ck_client_count(store *s, int64_t *n) {
+    COUNT(client_count);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (n) *n = 0;
+    if (!n) return invalid(c, "count the clients", "no result was given");
+    c->own_error = false;
+    return c->b->client_count(c->in, n);
+}
+
+static store_status ck_bidx_add(store *s, uint32_t value, const char *client_id) {
+    COUNT(bidx_add);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "add a search entry";
+    if (!store_id_ok(client_id)) return invalid(c, what, "no valid client id was given");
+    c->own_error = false;
+    return c->b->bidx_add(c->in, value, client_id);
+}
+
+static store_status ck_bidx_clear(store *s, const char *client_id) {
+    COUNT(bidx_clear);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "clear the search entries";
+    if (!store_id_ok(client_id)) return invalid(c, what, "no valid client id was given");
+    c->own_error = false;
+    return c->b->bidx_clear(c->in, client_id);
+}
+
+static store_status ck_bidx_find(store *s, uint32_t value, char (**ids)[STORE_ID_LEN], int *n) {
+    COUNT(bidx_find);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (ids) *ids = NULL;
+    if (n) *n = 0;
+    if (!ids || !n) return invalid(c, "search the clients", "no result was given");
+    c->own_error = false;
+    return c->b->bidx_find(c->in, value, ids, n);
+}
+
+static store_status ck_intake_insert(store *s, const intake_rec *r) {
+    COUNT(intake_insert);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "add an intake";
+    if (!r || !store_field_ok(r->id, sizeof r->id) || !store_id_ok(r->id) || !store_field_ok(r->client_id, sizeof r->client_id) ||
+        !store_id_ok(r->client_id) || !store_field_ok(r->created_by, sizeof r->created_by) || !store_id_ok(r->created_by) ||
+        !store_field_ok(r->level, sizeof r->level) || !store_level_ok(r->level) || !store_opt_id_ok(r->suggested, sizeof r->suggested) ||
+        !store_opt_id_ok(r->chosen, sizeof r->chosen) || !store_blob_ok(&r->body_ct, true) || !store_blob_ok(&r->notes_ct, false))
+        return invalid(c, what, "the record is missing or incomplete");
+    c->own_error = false;
+    return c->b->intake_insert(c->in, r);
+}
+
+static store_status ck_intake_get(store *s, const char *id, intake_rec *out) {
+    COUNT(intake_get);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) memset(out, 0, sizeof *out);
+    if (!store_id_ok(id) || !out) return invalid(c, "read an intake", "no valid id or no result was given");
+    c->own_error = false;
+    return c->b->intake_get(c->in, id, out);
+}
+
+static store_status ck_intake_list_for_client(store *s, const char *client_id, intake_rec **out, int *n) {
+    COUNT(intake_list_for_client);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!store_id_ok(client_id) || !out || !n)
+        return invalid(c, "list the intakes of a client", "no valid client id or no result was given");
+    c->own_error = false;
+    return c->b->intake_list_for_client(c->in, client_id, out, n);
+}
+
+static store_status ck_draft_put(store *s, const draft_rec *r) {
+    COUNT(draft_put);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "save a draft";
+    if (!r || !store_field_ok(r->id, sizeof r->id) || !store_id_ok(r->id) || !store_field_ok(r->staff_id, sizeof r->staff_id) ||
+        !store_id_ok(r->staff_id) || !store_blob_ok(&r->body_ct, true))
+        return invalid(c, what, "the record is missing or incomplete");
+    c->own_error = false;
+    return c->b->draft_put(c->in, r);
+}
+
+static store_status ck_draft_for_staff(store *s, const char *staff_id, draft_rec *out) {
+    COUNT(draft_for_staff);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) memset(out, 0, sizeof *out);
+    if (!store_id_ok(staff_id) || !out) return invalid(c, "read a draft", "no valid staff id or no result was given");
+    c->own_error = false;
+    return c->b->draft_for_staff(c->in, staff_id, out);
+}
+
+static store_status ck_draft_delete(store *s, const char *id) {
+    COUNT(draft_delete);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "delete a draft";
+    if (!store_id_ok(id)) return invalid(c, what, "no valid id was given");
+    c->own_error = false;
+    return c->b->draft_delete(c->in, id);
+}
+
+static store_status ck_audit_append(store *s, audit_rec *r) {
+    COUNT(audit_append);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "append to the audit log";
+    if (!r || !store_opt_id_ok(r->staff_id, sizeof r->staff_id) || !store_field_ok(r->action, sizeof r->action) ||
+        !r->action[0] || !store_field_ok(r->object_id, sizeof r->object_id) || !store_field_ok(r->detail, sizeof r->detail))
+        return invalid(c, what, "the entry is missing or incomplete");
+    c->own_error = false;
+    return c->b->audit_append(c->in, r);
+}
+
+static store_status ck_audit_last(store *s, audit_rec *out) {
+    COUNT(audit_last);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) memset(out, 0, sizeof *out);
+    if (!out) return invalid(c, "read the audit log", "no result was given");
+    c->own_error = false;
+    return c->b->audit_last(c->in, out);
+}
+
+static store_status ck_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx) {
+    COUNT(audit_each_from);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (!cb || after < 0) return invalid(c, "read the audit log", "no callback was given");
+    c->own_error = false;
+    return c->b->audit_each_from(c->in, after, cb, ctx);
+}
+
+static store_status ck_audit_set_mac(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]) {
+    COUNT(audit_set_mac);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "seal an audit entry";
+    if (seq <= 0 || !mac) return invalid(c, what, "no valid sequence number or no MAC was given");
+    c->own_error = false;
+    return c->b->audit_set_mac(c->in, seq, mac);
+}
+
+static store_status ck_queue_put(store *s, const queue_rec *r) {
+    COUNT(queue_put);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "save a queue item";
+    if (!r || !store_field_ok(r->id, sizeof r->id) || !store_id_ok(r->id) || !store_field_ok(r->client_id, sizeof r->client_id) ||
+        !store_id_ok(r->client_id) || !store_field_ok(r->intake_id, sizeof r->intake_id) || !store_id_ok(r->intake_id) ||
+        !store_field_ok(r->level, sizeof r->level) || !store_level_ok(r->level) || !store_field_ok(r->state, sizeof r->state) ||
+        !store_field_ok(r->outcome, sizeof r->outcome) || !store_field_ok(r->pending_level, sizeof r->pending_level) ||
+        !store_field_ok(r->counselor, sizeof r->counselor) || r->escalations < 0 || r->declines_in_row < 0 ||
+        r->contact_attempts < 0 || r->mac_state_n > sizeof r->mac_state)
+        return invalid(c, what, "the record is missing, incomplete or has a negative count");
+    c->own_error = false;
+    return c->b->queue_put(c->in, r);
+}
+
+static store_status ck_queue_get(store *s, const char *id, queue_rec *out) {
+    COUNT(queue_get);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    c->own_error = false;
+    return c->b->queue_get(c->in, id, out);
+}
+
+static store_status ck_queue_open_for_client(store *s, const char *client_id, queue_rec *out) {
+    COUNT(queue_open_for_client);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    c->own_error = false;
+    return c->b->queue_open_for_client(c->in, client_id, out);
+}
+
+static store_status ck_queue_list_open(store *s, queue_rec **out, int *n) {
+    COUNT(queue_list_open);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!out || !n) return invalid(c, "list the queues", "no result was given");
+    c->own_error = false;
+    return c->b->queue_list_open(c->in, out, n);
+}
+
+static store_status ck_queue_first(store *s, int limit, queue_rec **out, int *n) {
+    COUNT(queue_first);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!out || !n || limit < 1) return invalid(c, "read the first page of the queues", "no limit or no result given");
+    c->own_error = false;
+    return c->b->queue_first(c->in, limit, out, n);
+}
+
+static store_status ck_queue_due(store *s, int64_t now, queue_rec **out, int *n) {
+    COUNT(queue_due);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!out || !n) return invalid(c, "read the items falling due", "no result was given");
+    c->own_error = false;
+    return c->b->queue_due(c->in, now, out, n);
+}
+
+static store_status ck_queue_counts(store *s, queue_counts_rec *out) {
+    COUNT(queue_counts);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) memset(out, 0, sizeof *out);
+    if (!out) return invalid(c, "count the queues", "no result was given");
+    c->own_error = false;
+    return c->b->queue_counts(c->in, out);
+}
+
+static store_status ck_queue_page(store *s, const queue_filter *f, int offset, int limit, queue_rec **out, int *n) {
+    COUNT(queue_page);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "read a page of the queues";
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!f || !out || !n || offset < 0 || limit < 1) return invalid(c, what, "no filter, page or result was given");
+    if (f->level && *f->level && !store_level_ok(f->level)) return invalid(c, what, "the level is not red, orange, yellow or green");
+    if (!id_prefix_ok(f->id_prefix)) return invalid(c, what, "an id holds only hex digits and '-'");
+    c->own_error = false;
+    return c->b->queue_page(c->in, f, offset, limit, out, n);
+}
+
+static store_status ck_queue_count_assigned(store *s, const char *counselor, int64_t *n) {
+    COUNT(queue_count_assigned);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (n) *n = 0;
+    if (!counselor || !*counselor || !n) return invalid(c, "count a counselor's caseload", "no counselor or result was given");
+    c->own_error = false;
+    return c->b->queue_count_assigned(c->in, counselor, n);
+}
+
+static store_status ck_queue_event_add(store *s, const queue_event_rec *r) {
+    COUNT(queue_event_add);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "add a queue event";
+    if (!r || !store_field_ok(r->id, sizeof r->id) || !store_id_ok(r->id) || !store_field_ok(r->item_id, sizeof r->item_id) ||
+        !store_id_ok(r->item_id) || !store_opt_id_ok(r->staff_id, sizeof r->staff_id) || !store_field_ok(r->action, sizeof r->action) ||
+        !r->action[0] || !store_field_ok(r->from_state, sizeof r->from_state) || !store_field_ok(r->to_state, sizeof r->to_state) ||
+        !store_field_ok(r->level_before, sizeof r->level_before) || !store_field_ok(r->level_after, sizeof r->level_after) ||
+        !store_blob_ok(&r->reason_ct, false))
+        return invalid(c, what, "the record is missing or incomplete");
+    c->own_error = false;
+    return c->b->queue_event_add(c->in, r);
+}
+
+static store_status ck_queue_events(store *s, const char *item_id, queue_event_rec **out, int *n) {
+    COUNT(queue_events);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!store_id_ok(item_id) || !out || !n) return invalid(c, "list queue events", "no valid id or no result was given");
+    c->own_error = false;
+    return c->b->queue_events(c->in, item_id, out, n);
+}
+
+static store_status ck_each_sealed(store *s, sealed_cb cb, void *ctx) {
+    COUNT(each_sealed);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (!cb) return invalid(c, "read the sealed values", "no callback was given");
+    c->own_error = false;
+    return c->b->each_sealed(c->in, cb, ctx);
+}
+
+static store_status ck_update_sealed(store *s, const char *table, const char *column, const char *row_id, const unsigned char *ct, size_t n) {
+    COUNT(update_sealed);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "replace a sealed value";
+    if (!table || !column || !store_id_ok(row_id) || (n > 0 && !ct) || n > (size_t)INT_MAX)
+        return invalid(c, what, "no table, column, valid row id or value was given");
+    c->own_error = false;
+    return c->b->update_sealed(c->in, table, column, row_id, ct, n);
+}
+
+static store_status ck_integrity_check(store *s, char *msg, size_t size) {
+    COUNT(integrity_check);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (!msg || size == 0) return invalid(c, "check the database", "no message buffer was given");
+    c->own_error = false;
+    return c->b->integrity_check(c->in, msg, size);
+}
+
+static store_status ck_data_version(store *s, int64_t *v) {
+    COUNT(data_version);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (v) *v = 0;
+    if (!v) return invalid(c, "read the data version", "no result was given");
+    c->own_error = false;
+    return c->b->data_version(c->in, v);
+}
+
+static store_status ck_facts_put(store *s, const facts_rec *r) {
+    COUNT(facts_put);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "save the facts of an intake";
+    if (!facts_ok(r)) return invalid(c, what, "the record is missing, incomplete or has a bad value");
+    c->own_error = false;
+    return c->b->facts_put(c->in, r);
+}
+
+static store_status ck_facts_get(store *s, const char *id, facts_rec *out) {
+    COUNT(facts_get);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) memset(out, 0, sizeof *out);
+    if (!store_id_ok(id) || !out) return invalid(c, "read the facts of an intake", "no valid id or no result was given");
+    c->own_error = false;
+    return c->b->facts_get(c->in, id, out);
+}
+
+static store_status ck_facts_for_client(store *s, const char *client_key, facts_rec **out, int *n) {
+    COUNT(facts_for_client);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!store_id_ok(client_key) || !out || !n)
+        return invalid(c, "list the facts of a client", "no valid client id or no result was given");
+    c->own_error = false;
+    return c->b->facts_for_client(c->in, client_key, out, n);
+}
+
+static store_status ck_facts_scan(store *s, int64_t from, int64_t to, int retain_n, int retain_days, facts_cb cb, void *ctx) {
+    COUNT(facts_scan);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (!cb || retain_n < 1 || retain_days < 0) return invalid(c, "read the facts", "no callback or a bad retention rule");
+    c->own_error = false;
+    return c->b->facts_scan(c->in, from, to, retain_n, retain_days, cb, ctx);
+}
+
+static store_status ck_facts_rekey(store *s, const char *old_id, const char *new_id, const char *new_client_key) {
+    COUNT(facts_rekey);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "re-key the facts of an intake";
+    if (!store_id_ok(old_id) || !store_id_ok(new_id) || !store_id_ok(new_client_key)) return invalid(c, what, "no valid ids were given");
+    c->own_error = false;
+    return c->b->facts_rekey(c->in, old_id, new_id, new_client_key);
+}
+
+static store_status ck_outcome_session_add(store *s, const outcome_session_rec *r) {
+    COUNT(outcome_session_add);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "record a session";
+    if (!r || !store_field_ok(r->id, sizeof r->id) || !store_id_ok(r->id) || !store_field_ok(r->facts_id, sizeof r->facts_id) ||
+        !store_id_ok(r->facts_id) || !store_field_ok(r->client_key, sizeof r->client_key) || !store_id_ok(r->client_key) ||
+        !store_field_ok(r->counselor, sizeof r->counselor) || !store_opt_id_ok(r->recorded_by, sizeof r->recorded_by))
+        return invalid(c, what, "the record is missing or incomplete");
+    c->own_error = false;
+    return c->b->outcome_session_add(c->in, r);
+}
+
+static store_status ck_outcome_sessions(store *s, const char *facts_id, outcome_session_rec **out, int *n) {
+    COUNT(outcome_sessions);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!store_id_ok(facts_id) || !out || !n) return invalid(c, "list sessions", "no valid id or no result was given");
+    c->own_error = false;
+    return c->b->outcome_sessions(c->in, facts_id, out, n);
+}
+
+static store_status ck_intake_each_between(store *s, int64_t from, int64_t to, intake_cb cb, void *ctx) {
+    COUNT(intake_each_between);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (!cb) return invalid(c, "read the intakes", "no callback was given");
+    c->own_error = false;
+    return c->b->intake_each_between(c->in, from, to, cb, ctx);
+}
+
+static store_status ck_client_erase(store *s, const char *client_id) {
+    COUNT(client_erase);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "erase a client";
+    if (!store_id_ok(client_id)) return invalid(c, what, "no valid client id was given");
+    c->own_error = false;
+    return c->b->client_erase(c->in, client_id);
+}
+
+static store_status ck_drafts_before(store *s, int64_t cutoff, draft_rec **out, int *n) {
+    COUNT(drafts_before);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!out || !n) return invalid(c, "list old drafts", "no result was given");
+    c->own_error = false;
+    return c->b->drafts_before(c->in, cutoff, out, n);
+}
+
+static store_status ck_clients_closed_before(store *s, int64_t cutoff, char (**ids)[STORE_ID_LEN], int *n) {
+    COUNT(clients_closed_before);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (ids) *ids = NULL;
+    if (n) *n = 0;
+    if (!ids || !n) return invalid(c, "list closed records", "no result was given");
+    c->own_error = false;
+    return c->b->clients_closed_before(c->in, cutoff, ids, n);
+}
+
+static store_status ck_checkpoint(store *s, bool *complete) {
+    COUNT(checkpoint);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (!complete) return invalid(c, "checkpoint the WAL", "no result was given");
+    c->own_error = false;
+    return c->b->checkpoint(c->in, complete);
+}
+
+static store_status ck_draft_erase(store *s, const char *id) {
+    COUNT(draft_erase);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    const char *what = "erase a draft";
+    if (!store_id_ok(id)) return invalid(c, what, "no valid id was given");
+    c->own_error = false;
+    return c->b->draft_erase(c->in, id);
+}
+
+static store_status ck_row_ids(store *s, const char *table, bool missing_only, char (**ids)[STORE_ID_LEN], int *n) {
+    COUNT(row_ids);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (ids) *ids = NULL;
+    if (n) *n = 0;
+    c->own_error = false;
+    return c->b->row_ids(c->in, table, missing_only, ids, n);
+}
+
+static store_status ck_row_mac_set(store *s, const char *table, const char *id, const unsigned char mac[VAULT_MAC_BYTES]) {
+    COUNT(row_mac_set);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    c->own_error = false;
+    return c->b->row_mac_set(c->in, table, id, mac);
+}
+
+/* What db_open installs: every operation checked, then run by the backend the URL named. */
+const store_ops store_checked = {
+    .name = "checked",
+    .open = ck_open,
+    .close = ck_close,
+    .errmsg = ck_errmsg,
+    .schema_version = ck_schema_version,
+    .rollback = ck_rollback,
+    .local_changes = ck_local_changes,
+    .audit_each = ck_audit_each,
+    .backup = ck_backup,
+    .restore = ck_restore,
+    .begin = ck_begin,
+    .commit = ck_commit,
+    .meta_get = ck_meta_get,
+    .meta_set = ck_meta_set,
+    .staff_insert = ck_staff_insert,
+    .staff_update = ck_staff_update,
+    .staff_by_name = ck_staff_by_name,
+    .staff_by_id = ck_staff_by_id,
+    .staff_list = ck_staff_list,
+    .counselor_upsert = ck_counselor_upsert,
+    .counselor_list = ck_counselor_list,
+    .client_insert = ck_client_insert,
+    .client_update = ck_client_update,
+    .client_get = ck_client_get,
+    .client_count = ck_client_count,
+    .bidx_add = ck_bidx_add,
+    .bidx_clear = ck_bidx_clear,
+    .bidx_find = ck_bidx_find,
+    .intake_insert = ck_intake_insert,
+    .intake_get = ck_intake_get,
+    .intake_list_for_client = ck_intake_list_for_client,
+    .draft_put = ck_draft_put,
+    .draft_for_staff = ck_draft_for_staff,
+    .draft_delete = ck_draft_delete,
+    .audit_append = ck_audit_append,
+    .audit_last = ck_audit_last,
+    .audit_each_from = ck_audit_each_from,
+    .audit_set_mac = ck_audit_set_mac,
+    .queue_put = ck_queue_put,
+    .queue_get = ck_queue_get,
+    .queue_open_for_client = ck_queue_open_for_client,
+    .queue_list_open = ck_queue_list_open,
+    .queue_first = ck_queue_first,
+    .queue_due = ck_queue_due,
+    .queue_counts = ck_queue_counts,
+    .queue_page = ck_queue_page,
+    .queue_count_assigned = ck_queue_count_assigned,
+    .queue_event_add = ck_queue_event_add,
+    .queue_events = ck_queue_events,
+    .each_sealed = ck_each_sealed,
+    .update_sealed = ck_update_sealed,
+    .integrity_check = ck_integrity_check,
+    .data_version = ck_data_version,
+    .facts_put = ck_facts_put,
+    .facts_get = ck_facts_get,
+    .facts_for_client = ck_facts_for_client,
+    .facts_scan = ck_facts_scan,
+    .facts_rekey = ck_facts_rekey,
+    .outcome_session_add = ck_outcome_session_add,
+    .outcome_sessions = ck_outcome_sessions,
+    .intake_each_between = ck_intake_each_between,
+    .client_erase = ck_client_erase,
+    .drafts_before = ck_drafts_before,
+    .clients_closed_before = ck_clients_closed_before,
+    .checkpoint = ck_checkpoint,
+    .draft_erase = ck_draft_erase,
+    .row_ids = ck_row_ids,
+    .row_mac_set = ck_row_mac_set,
+};
+
+static const char *const op_names[N_SLOTS] = {
+    [SLOT(open)] = "open",
+    [SLOT(close)] = "close",
+    [SLOT(errmsg)] = "errmsg",
+    [SLOT(schema_version)] = "schema_version",
+    [SLOT(rollback)] = "rollback",
+    [SLOT(local_changes)] = "local_changes",
+    [SLOT(audit_each)] = "audit_each",
+    [SLOT(backup)] = "backup",
+    [SLOT(restore)] = "restore",
+    [SLOT(begin)] = "begin",
+    [SLOT(commit)] = "commit",
+    [SLOT(meta_get)] = "meta_get",
+    [SLOT(meta_set)] = "meta_set",
+    [SLOT(staff_insert)] = "staff_insert",
+    [SLOT(staff_update)] = "staff_update",
+    [SLOT(staff_by_name)] = "staff_by_name",
+    [SLOT(staff_by_id)] = "staff_by_id",
+    [SLOT(staff_list)] = "staff_list",
+    [SLOT(counselor_upsert)] = "counselor_upsert",
+    [SLOT(counselor_list)] = "counselor_list",
+    [SLOT(client_insert)] = "client_insert",
+    [SLOT(client_update)] = "client_update",
+    [SLOT(client_get)] = "client_get",
+    [SLOT(client_count)] = "client_count",
+    [SLOT(bidx_add)] = "bidx_add",
+    [SLOT(bidx_clear)] = "bidx_clear",
+    [SLOT(bidx_find)] = "bidx_find",
+    [SLOT(intake_insert)] = "intake_insert",
+    [SLOT(intake_get)] = "intake_get",
+    [SLOT(intake_list_for_client)] = "intake_list_for_client",
+    [SLOT(draft_put)] = "draft_put",
+    [SLOT(draft_for_staff)] = "draft_for_staff",
+    [SLOT(draft_delete)] = "draft_delete",
+    [SLOT(audit_append)] = "audit_append",
+    [SLOT(audit_last)] = "audit_last",
+    [SLOT(audit_each_from)] = "audit_each_from",
+    [SLOT(audit_set_mac)] = "audit_set_mac",
+    [SLOT(queue_put)] = "queue_put",
+    [SLOT(queue_get)] = "queue_get",
+    [SLOT(queue_open_for_client)] = "queue_open_for_client",
+    [SLOT(queue_list_open)] = "queue_list_open",
+    [SLOT(queue_first)] = "queue_first",
+    [SLOT(queue_due)] = "queue_due",
+    [SLOT(queue_counts)] = "queue_counts",
+    [SLOT(queue_page)] = "queue_page",
+    [SLOT(queue_count_assigned)] = "queue_count_assigned",
+    [SLOT(queue_event_add)] = "queue_event_add",
+    [SLOT(queue_events)] = "queue_events",
+    [SLOT(each_sealed)] = "each_sealed",
+    [SLOT(update_sealed)] = "update_sealed",
+    [SLOT(integrity_check)] = "integrity_check",
+    [SLOT(data_version)] = "data_version",
+    [SLOT(facts_put)] = "facts_put",
+    [SLOT(facts_get)] = "facts_get",
+    [SLOT(facts_for_client)] = "facts_for_client",
+    [SLOT(facts_scan)] = "facts_scan",
+    [SLOT(facts_rekey)] = "facts_rekey",
+    [SLOT(outcome_session_add)] = "outcome_session_add",
+    [SLOT(outcome_sessions)] = "outcome_sessions",
+    [SLOT(intake_each_between)] = "intake_each_between",
+    [SLOT(client_erase)] = "client_erase",
+    [SLOT(drafts_before)] = "drafts_before",
+    [SLOT(clients_closed_before)] = "clients_closed_before",
+    [SLOT(checkpoint)] = "checkpoint",
+    [SLOT(draft_erase)] = "draft_erase",
+    [SLOT(row_ids)] = "row_ids",
+    [SLOT(row_mac_set)] = "row_mac_set",
+};
+
+int store_ops_called(const char **missing, int max, int *total) {
+    int called = 0, k = 0;
+    *total = 0;
+    for (size_t i = 0; i < N_SLOTS; i++) {
+        if (!op_names[i]) continue; /* the name field */
+        (*total)++;
+        if (calls[i]) called++;
+        else if (k < max) missing[k++] = op_names[i];
+    }
+    return called;
+}
