@@ -303,7 +303,7 @@ static int collect_erasure(void *vctx, const audit_rec *rec) {
         e->ids = more;
         e->cap = cap;
     }
-    snprintf(e->ids[e->n++], STORE_ID_LEN, "%s", rec->object_id);
+    memcpy(e->ids[e->n++], rec->object_id, strlen(rec->object_id) + 1); /* fits: checked above */
     return 0;
 }
 
