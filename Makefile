@@ -43,7 +43,7 @@ ASAN     := $(B)/asan
 # a test flavour: its clock honours TRIAGE_NOW (core/clock.h)
 SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -DTRIAGE_TEST_CLOCK
 
-.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build golden fhir-validator
+.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build golden fhir-validator check-fresh
 .DELETE_ON_ERROR:
 # keep the objects of the test binaries between runs (made through pattern rules, they would count as
 # intermediate and be deleted); unlike a bare .SECONDARY this still rebuilds an object that is missing
@@ -178,6 +178,11 @@ test: deps
 
 	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS) $(FHIR_VALIDATOR)
 	@sh tests/run-suites.sh "$(UNIT_REL)" "$(UNIT_ASAN)"
+
+# the README's set-up commands on a fresh minimal Debian 12 root (debootstrap), /tmp on tmpfs and on disk;
+# not part of `make test`: it takes many minutes and Debian's package servers (tests/check-fresh.sh)
+check-fresh:
+	@sh tests/check-fresh.sh
 
 # every benchmark appends its headline rows to one file; summary.sh prints them as one table and writes
 # bench/results.md

@@ -31,6 +31,7 @@ int cmd_client(const cli_args *a);
 int cmd_verify(const cli_args *a);
 int cmd_audit(const cli_args *a);
 int cmd_backup(const cli_args *a);
+int cmd_restore(const cli_args *a);
 int cmd_rekey(const cli_args *a);
 int cmd_queue(const cli_args *a);
 int cmd_tui(const cli_args *a);

@@ -1,5 +1,5 @@
 /* Subcommands over the encrypted record store: init, user, roster, intake, client, verify, audit,
- * backup, rekey. Each opens the database, logs the --user in with a passphrase from the terminal or
+ * backup, restore, rekey. Each opens the database, logs the --user in with a passphrase from the terminal or
  * --passphrase-fd, and leaves every rule (roles, audit) to the core. */
 #include <errno.h>
 #include <stdio.h>
@@ -401,6 +401,28 @@ int cmd_backup(const cli_args *a) {
     cmd_progress_end(&pr, c.s);
     if (!copied) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("backed up to %s\n", a->argv[0]);
+    ctx_close(&c);
+    return EXIT_OK;
+}
+
+int cmd_restore(const cli_args *a) {
+    if (a->argc != 1) {
+        fprintf(stderr, "usage: triage --user ME restore BACKUP\n");
+        return EXIT_BADINPUT;
+    }
+    ctx c;
+    int status = open_ctx(a, &c, false, true);
+    if (status != EXIT_OK) return status;
+    char err[ERR_SIZE];
+    restore_result r;
+    if (!db_restore(c.s, a->argv[0], &r, err, sizeof err)) {
+        if (!r.restored) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+        char then[ERR_SIZE + 64];
+        snprintf(then, sizeof then, "the backup was restored, but then: %s", err);
+        return fail(&c, then, EXIT_RUNTIME);
+    }
+    printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", a->argv[0],
+           r.erased_again);
     ctx_close(&c);
     return EXIT_OK;
 }

@@ -54,7 +54,17 @@ void live_poll(app *a, bool force) {
     live_state *l = &a->live;
     char err[512];
     int64_t v = 0, mine = 0;
-    if (!db_change_marks(a->db, &v, &mine)) return;
+    if (!db_change_marks(a->db, &v, &mine)) {
+        /* e.g. the database file replaced under this desk (mv or cp over the path): the store refuses every
+         * write from now on; the person must know why, once */
+        if (!l->unreadable) {
+            db_error(a->db, ST_IO, "the database cannot be read", err, sizeof err);
+            app_message(a, true, "%s", err);
+        }
+        l->unreadable = true;
+        return;
+    }
+    l->unreadable = false;
     if (l->known && v == l->data_version && mine == l->local_changes && !force) return;
     bool first = !l->known;
     l->known = true;

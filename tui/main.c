@@ -59,6 +59,10 @@ static const char usage[] =
     "                          (--checkpoint SEQ:HASH also checks an earlier checkpoint)\n"
     "  audit checkpoint        print the audit sequence and head hash, to keep elsewhere\n"
     "  backup FILE             online copy of the database while desks keep working\n"
+    "  restore FILE            the one way to restore a backup (supervisors): checked first (verify,\n"
+    "                          schema version), written in under the write lock while desks stay\n"
+    "                          open (they see it at their next poll), erasures since re-applied;\n"
+    "                          never copy or move a file over the database\n"
     "  rekey                   rotate the data key: every field re-sealed (supervisors)\n"
     "\n"
     "Escalation queues (listing and tick need no login):\n"
@@ -220,7 +224,7 @@ int main(int argc, char **argv) {
     } commands[] = {{"score", cmd_score},   {"assess", cmd_assess}, {"forms", cmd_forms},   {"config", cmd_config},
                     {"init", cmd_init},     {"user", cmd_user},     {"roster", cmd_roster}, {"intake", cmd_intake},
                     {"client", cmd_client}, {"verify", cmd_verify}, {"audit", cmd_audit},   {"backup", cmd_backup},
-                    {"rekey", cmd_rekey},   {"queue", cmd_queue},
+                    {"rekey", cmd_rekey},   {"queue", cmd_queue},     {"restore", cmd_restore},
                     {"report", cmd_report}, {"outcome", cmd_outcome}, {"export", cmd_export},
                     {"import", cmd_import}, {"retention", cmd_retention}};
     int status = EXIT_BADINPUT;

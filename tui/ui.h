@@ -189,6 +189,7 @@ typedef struct {
     int64_t retention_at;                     /* when they were counted (0: not yet) */ /* a red item appeared since this desk last looked at the red queue */
     int bells;
     int64_t last_poll_ms;
+    bool unreadable; /* the last poll failed (e.g. the file was replaced): said once, not every second */
 } live_state;
 
 /* ---- keys: one table drives dispatch, the help overlay and the man page's key list ---- */

@@ -1,10 +1,14 @@
 #include "maintenance.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
+#include "erasure.h"
+#include "ids.h"
 #include "records.h"
 #include "rowmac.h"
 #include "secret.h"
@@ -308,4 +312,128 @@ bool db_backup(session *s, const char *dest, char *err, size_t errsize) {
             db_rollback(s->db);
     }
     return true;
+}
+
+/* ---- restore ---- */
+
+typedef struct {
+    char (*ids)[STORE_ID_LEN];
+    int n, cap;
+} erased_ids;
+
+/* Every client erased on record in the live audit trail (action client_erase, the client's id). */
+static int collect_erasure(void *vctx, const audit_rec *rec) {
+    erased_ids *e = vctx;
+    if (strcmp(rec->action, "client_erase") != 0 || !rec->object_id[0] || strlen(rec->object_id) >= STORE_ID_LEN)
+        return 0;
+    if (e->n == e->cap) {
+        int cap = e->cap ? e->cap * 2 : 16;
+        char(*more)[STORE_ID_LEN] = realloc(e->ids, (size_t)cap * sizeof *more);
+        if (!more) return 1;
+        e->ids = more;
+        e->cap = cap;
+    }
+    memcpy(e->ids[e->n++], rec->object_id, strlen(rec->object_id) + 1); /* fits: checked above */
+    return 0;
+}
+
+/* The erasures the live database recorded that the backup predates: erased again in the restored content,
+ * so that a restore never brings back a client someone erased. *n counts those erased again. */
+static bool reapply_erasures(session *s, const erased_ids *e, int *n, char *err, size_t errsize) {
+    *n = 0;
+    for (int i = 0; i < e->n; i++) {
+        client_rec c;
+        store_status st = s->db->ops->client_get(s->db->st, e->ids[i], &c);
+        if (st == ST_NOTFOUND) continue; /* erased before the backup was made, or never in it */
+        if (st != ST_OK) {
+            db_error(s->db, st, "cannot read a client erased since the backup", err, errsize);
+            return false;
+        }
+        client_rec_free(&c);
+        erase_result r;
+        if (!client_erase(s, e->ids[i], &r, err, errsize)) return false;
+        (*n)++;
+    }
+    return true;
+}
+
+static void remove_with_sidecars(const char *path) {
+    static const char *const side[] = {"", "-wal", "-shm", "-journal"};
+    for (int i = 0; i < 4; i++) {
+        char p[sizeof ((database *)0)->path + 64];
+        snprintf(p, sizeof p, "%s%s", path, side[i]);
+        (void)unlink(p);
+    }
+}
+
+/* The backup, copied into a private database next to the live one and verified there with this session's
+ * key (the backup file itself is only read): integrity, every sealed field, the row MACs, the audit chain,
+ * the schema version. On success the copy stays at tmp for the caller. */
+static bool check_backup(session *s, const char *backup, const char *tmp, char *err, size_t errsize) {
+    database t;
+    if (!db_open(&t, tmp, true, &s->db->set, err, errsize)) return false;
+    store_status st = t.ops->restore(t.st, backup, err, errsize);
+    if (st != ST_OK) {
+        db_close(&t);
+        return false;
+    }
+    database *live = s->db;
+    verify_report r;
+    s->db = &t;
+    bool ran = db_verify(s, &r, err, errsize);
+    s->db = live;
+    db_close(&t);
+    if (!ran) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", err);
+        snprintf(err, errsize, "the backup %s cannot be checked: %s; nothing was restored", backup, why);
+        return false;
+    }
+    if (!r.ok) {
+        snprintf(err, errsize, "the backup %s does not verify: %s; nothing was restored", backup, r.problem);
+        return false;
+    }
+    return true;
+}
+
+bool db_restore(session *s, const char *backup, restore_result *out, char *err, size_t errsize) {
+    memset(out, 0, sizeof *out);
+    if (!session_allowed(s, ACT_BACKUP, err, errsize) || !session_allowed(s, ACT_CLIENT_ERASE, err, errsize))
+        return false;
+    if (!backup || !backup[0]) {
+        snprintf(err, errsize, "which backup? give its file");
+        return false;
+    }
+    if (access(backup, R_OK) != 0) {
+        snprintf(err, errsize, "the backup %s cannot be read: %s; nothing was restored", backup, strerror(errno));
+        return false;
+    }
+    /* the erasures on record now: the backup may still hold those clients */
+    erased_ids erased = {0};
+    store_status st = s->db->ops->audit_each(s->db->st, collect_erasure, &erased);
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read the audit trail", err, errsize);
+        free(erased.ids);
+        return false;
+    }
+    char tmp[sizeof s->db->path + 48], nonce[ID_TEXT_LEN];
+    id_new(nonce);
+    snprintf(tmp, sizeof tmp, "%s.restore-%.8s", s->db->path, nonce);
+    bool ok = check_backup(s, backup, tmp, err, errsize);
+    /* the verified copy goes in through the write lock, all at once: desks see it at their next poll */
+    if (ok && (st = s->db->ops->restore(s->db->st, tmp, err, errsize)) != ST_OK) ok = false;
+    remove_with_sidecars(tmp);
+    if (ok) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "database content replaced by a verified backup");
+        ok = session_begin(s, err, errsize);
+        if (ok && (!audit_log(s->db, s->v, s->me.id, "restore", "", detail, err, errsize) || !db_commit(s->db, err, errsize))) {
+            db_rollback(s->db);
+            ok = false;
+        }
+        out->restored = true;
+    }
+    if (ok) ok = reapply_erasures(s, &erased, &out->erased_again, err, errsize);
+    free(erased.ids);
+    return ok;
 }

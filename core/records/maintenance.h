@@ -29,4 +29,16 @@ bool db_rekey(session *s, char *err, size_t errsize);
 /* An online copy (the SQLite backup API) while other desks keep working. */
 bool db_backup(session *s, const char *dest, char *err, size_t errsize);
 
+typedef struct {
+    bool restored;    /* the content is the backup's (even if a later step failed) */
+    int erased_again; /* clients erased since the backup was made, erased again */
+} restore_result;
+
+/* The one way to restore (supervisors): the backup is copied into a private file and verified there with
+ * this session's key (integrity, sealed fields, row MACs, audit chain, schema version; a backup under a key
+ * rotated since is refused); then its content replaces the live database's through the store's restore
+ * (one write transaction under the write lock: desks that stay open see it at their next poll); audited;
+ * then every client erased on record before the restore and present in the backup is erased again. */
+bool db_restore(session *s, const char *backup, restore_result *out, char *err, size_t errsize);
+
 #endif

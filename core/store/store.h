@@ -335,6 +335,13 @@ typedef struct store_ops {
     /* An online backup: a consistent copy of one moment while other desks keep writing, written to dest
      * (which must not exist) readable by its owner only, and checked before it is called done. */
     store_status (*backup)(store *s, const char *dest, char *err, size_t errsize);
+    /* Replaces the database's whole content with that of the database file src, as one write: every
+     * connection, this one and other desks' that stay open, then reads either the old content or src's,
+     * never a mix, at its next read, and the file they opened stays the database. src is only read; it must
+     * be a triage database of this schema version that passes the integrity check (otherwise ST_NOT_TRIAGE,
+     * ST_TOO_NEW, ST_INVALID or ST_CORRUPT, naming src, and nothing changes). Refused while a transaction is
+     * open, and once the file at the path was replaced under this connection. */
+    store_status (*restore)(store *s, const char *src, char *err, size_t errsize);
     /* A change counter desks poll: it moves whenever another connection commits. */
     store_status (*data_version)(store *s, int64_t *v);
     /* Rows this connection has changed since it opened (its own commits do not move the change counter). */

@@ -170,6 +170,23 @@ static store_status ck_backup(store *s, const char *dest, char *err, size_t errs
     return c->b->backup(c->in, dest, err, errsize);
 }
 
+static store_status ck_restore(store *s, const char *src, char *err, size_t errsize) {
+    COUNT(restore);
+    if (err && errsize) err[0] = '\0';
+    if (!s) {
+        snprintf(err, errsize, "No database is open.");
+        return ST_INVALID;
+    }
+    checked *c = C(s);
+    if (!src || !src[0] || strlen(src) >= PATH_MAX) {
+        invalid(c, "restore", "no backup file was given");
+        snprintf(err, errsize, "%s", c->err);
+        return ST_INVALID;
+    }
+    c->own_error = false;
+    return c->b->restore(c->in, src, err, errsize);
+}
+
 /* ---- the record operations ---- */
 
 static store_status ck_begin(store *s) {
@@ -802,6 +819,7 @@ const store_ops store_checked = {
     .local_changes = ck_local_changes,
     .audit_each = ck_audit_each,
     .backup = ck_backup,
+    .restore = ck_restore,
     .begin = ck_begin,
     .commit = ck_commit,
     .meta_get = ck_meta_get,
@@ -871,6 +889,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(local_changes)] = "local_changes",
     [SLOT(audit_each)] = "audit_each",
     [SLOT(backup)] = "backup",
+    [SLOT(restore)] = "restore",
     [SLOT(begin)] = "begin",
     [SLOT(commit)] = "commit",
     [SLOT(meta_get)] = "meta_get",

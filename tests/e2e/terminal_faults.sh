@@ -297,13 +297,16 @@ part_admin() {
 }
 
 # ---- the same bytes through TRIAGE_SCRIPT type lines (headless) ----
+# unhex: hex pairs on stdin to the bytes they name, with the shell's printf alone (xxd is not on a fresh
+# machine and no package the project installs brings it)
+unhex() { for h in $(cat); do printf "\\$(printf '%03o' "0x$h")"; done; }
 part_script() {
     # script.c decodes a type line with mbstowcs-like rules but drops only the invalid bytes (as the terminal
     # does); control characters reach edit_field as characters and are refused there
     while IFS='|' read -r head want; do
         hex=${head#* }
         printf 'type %s' "${head%% *}"
-        printf '%s' "$hex" | sed 's/ *\<00\>//g' | xxd -r -p # a line cannot hold NUL
+        printf '%s' "$hex" | sed 's/ *\<00\>//g' | unhex # a line cannot hold NUL
         printf '\n'
     done <"$tmp/inputs" >"$tmp/garble.type"
     {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Store faults (issue 8), through the real program: a missing directory, a read-only database file and
 # directory, a database locked by another program (the sqlite3 shell in BEGIN EXCLUSIVE) for longer than
-# busy_timeout, the database file replaced while a desk has it open, and a full disk (a small tmpfs; skipped,
+# busy_timeout, the database file replaced (mv) or overwritten (cp) while a desk has it open, on disk and on
+# tmpfs, and a full disk (a small tmpfs; skipped,
 # and said so, where mount is not allowed). Each gives a clear message naming the file, and nothing is lost:
 # the write is refused whole, and works once the fault is gone.
 # Usage: tests/faults/store_faults.sh ./triage   Last line: `N passed, N failed`.
@@ -12,12 +13,19 @@ case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
 BIN=$(pwd)/build/release/tests/faults
 make_tmp sfault '[ -n "$mnt" ] && umount "$mnt" 2>/dev/null'
 chmod 755 "$tmp" # the read-only cases run as nobody, who must reach the files
+# ...and the program and forms: a checkout in root's home (mode 0700, as on Debian) is closed to nobody, so
+# nobody gets copies here, in a directory it can read, wherever the checkout is
+mkdir -p "$tmp/share"
+cp "$T" "$tmp/share/triage"
+cp -R forms "$tmp/share/forms"
+chmod -R a+rX "$tmp/share"
 mnt=""
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8
 unset TRIAGE_CONFIG TRIAGE_NOW
 mkdir -p "$HOME"
 # a short busy timeout, so that "locked for longer than busy_timeout" takes a fraction of a second
-test_config "$tmp/config.ini" -e 's/^busy_timeout_ms = 5000/busy_timeout_ms = 300/'
+sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e 's/^busy_timeout_ms = 5000/busy_timeout_ms = 300/' \
+    -e "s#^forms_dir =\$#forms_dir = $tmp/share/forms#" config.ini >"$tmp/config.ini"
 chmod 644 "$tmp/config.ini"
 A=admin-passphrase-1 R=desk-passphrase-12
 skip() { echo "skip $1"; }
@@ -49,7 +57,9 @@ mkdir -p "$tmp/ro"
 chmod 777 "$tmp/ro"
 setup "$tmp/ro/t.db"
 chown -R nobody "$tmp/ro" 2>/dev/null
-if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then AS="setpriv --reuid=nobody --regid=nogroup --clear-groups"; fi
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    AS="setpriv --reuid=nobody --regid=nogroup --clear-groups" T_CHECKOUT=$T T=$tmp/share/triage
+fi
 if [ "$(id -u)" -ne 0 ] || [ -n "$AS" ]; then
     intake_json "Read Only Person"
     chmod 444 "$tmp/ro/t.db"
@@ -70,7 +80,7 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$AS" ]; then
 else
     skip "read-only cases: running as root without setpriv"
 fi
-AS=""
+AS="" T=${T_CHECKOUT:-$T}
 
 # locked by another program for longer than busy_timeout (300 ms here)
 setup "$tmp/lock.db"
@@ -92,26 +102,68 @@ check "lock released: the same intake saves" has_out '"level"'
 tri "$tmp/lock.db" "$R\n" --user desk client find "Locked Out Person"
 check "...exactly once" [ "$(printf '%s\n' "$out" | grep -c 'Locked Out Person')" -eq 1 ]
 
-# the database replaced while a desk has it open (a backup restored with mv over the path)
-setup "$tmp/rep.db"
-tri "$tmp/rep.db" "$A\n" --user admin backup "$tmp/other.db"
-if [ -x "$BIN/writer" ]; then
+# The database replaced while a desk has it open and writes (a backup put back with mv or cp over the path,
+# the wrong way to restore): the desk's next write is refused naming the file, and the file now at the path
+# verifies sound: the desk's WAL, which belongs to the old file, is never applied to it. On disk and on
+# tmpfs (where the first version of this test found the file damaged; on disk it had passed only because the
+# copy put back matched the WAL's frames), whatever filesystem TMPDIR is on.
+replaced_under_desk() { # DIR OP(mv|cp) WHERE
+    dir=$1 op=$2 where=$3
+    db="$dir/rep-$op.db"
+    setup "$db"
+    tri "$db" "$A\n" --user admin backup "$dir/other-$op.db"
+    rm -f "$tmp/win" "$tmp/acks"
     mkfifo "$tmp/win"
-    "$BIN/writer" once "$tmp/config.ini" "$tmp/rep.db" desk <"$tmp/win" >"$tmp/acks" 2>&1 &
+    : >"$tmp/acks"
+    "$BIN/writer" once "$tmp/config.ini" "$db" desk <"$tmp/win" >"$tmp/acks" 2>&1 &
     wpid=$!
     exec 8>"$tmp/win"
     printf '%s\n' "$R" >&8
     n=0
-    until grep -q '^ack intake' "$tmp/acks" || [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
-    mv "$tmp/other.db" "$tmp/rep.db"
+    # past the first automatic checkpoint (1000 frames), so that the WAL's frames no longer match the copy
+    until [ "$(grep -c '^ack intake' "$tmp/acks")" -ge 40 ] || grep -q '^error' "$tmp/acks" || [ $n -ge 600 ]; do
+        sleep 0.05
+        n=$((n + 1))
+    done
+    if [ "$op" = mv ]; then mv "$dir/other-$op.db" "$db"; else cp "$dir/other-$op.db" "$db"; fi
+    # a desk that does not notice writes on for ever: 20 seconds, then it is stopped (and the check fails)
+    n=0
+    while kill -0 $wpid 2>/dev/null && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
+    kill $wpid 2>/dev/null
     wait $wpid
     wrc=$?
     exec 8>&-
     rc=$wrc out="" err=$(tail -n 1 "$tmp/acks")
-    check "replaced while open: the desk's next write is refused" [ "$wrc" -eq 1 ]
-    check "...with a message naming the file" has_err "Database $tmp/rep.db: the file was replaced or removed"
-    tri "$tmp/rep.db" "$A\n" --user admin verify
-    check "...and the file now at the path is undamaged (verify: sound)" has_out "^sound"
+    check "$op over the path under a writing desk, $where: the desk's next write is refused" [ "$wrc" -eq 1 ]
+    check "...with a message naming the file" has_err "Database $db: the file .*$([ "$op" = mv ] && echo replaced || echo overwritten)"
+    tri "$db" "$A\n" --user admin verify
+    check "...and the file now at the path verifies sound" has_out "^sound"
+    rm -f "$db" "$db-wal" "$db-shm" "$dir/other-$op.db"
+}
+if [ -x "$BIN/writer" ]; then
+    mkdir -p "$tmp/disk"
+    tmpfs=""
+    if mount -t tmpfs -o size=64m tmpfs "$tmp/disk" 2>/dev/null; then # TMPDIR is on disk: mount a tmpfs
+        tmpfs="$tmp/disk" mnt="$tmp/disk"
+    elif [ "$(stat -f -c %T "$tmp")" = tmpfs ]; then
+        tmpfs="$tmp"
+    fi
+    # on disk: the checkout's build directory, unless TMPDIR is already on disk
+    if [ "$(stat -f -c %T "$tmp")" = tmpfs ]; then
+        disk=$(mktemp -d "$(pwd)/build/triage-sfault-disk.XXXXXX")
+    else
+        disk="$tmp"
+    fi
+    chmod 755 "$disk"
+    if [ "$(stat -f -c %T "$disk")" = tmpfs ]; then bad "a directory on disk ($disk is on tmpfs)"; fi
+    for op in mv cp; do replaced_under_desk "$disk" $op "on disk"; done
+    if [ -n "$tmpfs" ]; then
+        for op in mv cp; do replaced_under_desk "$tmpfs" $op "on tmpfs"; done
+    else
+        skip "replaced on tmpfs: no tmpfs here (mount -t tmpfs not allowed, TMPDIR not on tmpfs)"
+    fi
+    [ "$disk" != "$tmp" ] && rm -rf "$disk"
+    [ -n "$mnt" ] && umount "$mnt" && mnt=""
 else
     bad "$BIN/writer is built"
 fi

@@ -2055,6 +2055,101 @@ static void s_backup(void **state) {
 }
 
 /* Online: another process commits continually while this one takes backups; each copy is complete. */
+/* restore (store.h): src's whole content replaces the database's; a second connection that stayed open reads
+ * it at its next read and still writes (a restore is not a replaced file); a file that is not a triage
+ * database, and a call inside a transaction, are refused and change nothing. */
+static void s_restore(void **state) {
+    fx *f = *state;
+    make_triage_db(f, 3);
+    char err[512], copy[200], junk[200];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    store *other = NULL;
+    assert_int_equal(f->ops->open(f->path, false, 1000, &other, err, sizeof err), ST_OK);
+    client_rec c1 = mk_client(CLIENT1, STAFF1, 51, 0, 0, 1), c2 = mk_client(CLIENT2, STAFF1, 52, 0, 0, 2);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->client_insert(f->s, &c1));
+    OK(f, f->ops->commit(f->s));
+    snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
+    OK(f, f->ops->backup(f->s, copy, err, sizeof err));
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->client_insert(f->s, &c2));
+    OK(f, f->ops->commit(f->s));
+    int64_t n = 0;
+    OK(f, f->ops->client_count(other, &n));
+    assert_true(n == 5);
+
+    snprintf(junk, sizeof junk, "%s/junk.db", f->dir);
+    write_file(junk, "not a database, only text\n", 26);
+    assert_int_not_equal(f->ops->restore(f->s, junk, err, sizeof err), ST_OK);
+    assert_non_null(strstr(err, junk));
+    OK(f, f->ops->begin(f->s));
+    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, err, sizeof err));
+    f->ops->rollback(f->s);
+    OK(f, f->ops->client_count(f->s, &n));
+    assert_true(n == 5);
+
+    OK(f, f->ops->restore(f->s, copy, err, sizeof err));
+    OK(f, f->ops->client_count(f->s, &n));
+    assert_true(n == 4);
+    OK(f, f->ops->client_count(other, &n));
+    assert_true(n == 4);
+    client_rec got;
+    assert_int_equal(f->ops->client_get(other, CLIENT2, &got), ST_NOTFOUND);
+    assert_int_equal(f->ops->begin(other), ST_OK);
+    assert_int_equal(f->ops->client_insert(other, &c2), ST_OK);
+    assert_int_equal(f->ops->commit(other), ST_OK);
+    char msg[128];
+    OK(f, f->ops->integrity_check(f->s, msg, sizeof msg));
+    f->ops->close(other);
+    client_rec_free(&c1);
+    client_rec_free(&c2);
+}
+
+/* A copy put over the path (cp: same inode, or mv: another one) under an open connection whose WAL holds
+ * frames of the old file: the next write is refused naming the file, and the file at the path is left as it
+ * was put there (its integrity sound, its rows the copy's): the old WAL is never applied to it. */
+static void replaced_under_connection(fx *f, bool same_inode) {
+    make_triage_db(f, 3);
+    char err[512], copy[200];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
+    OK(f, f->ops->backup(f->s, copy, err, sizeof err));
+    /* the file moves on from the copy (checkpointed), then the WAL gets frames on top of that */
+    client_rec c1 = mk_client(CLIENT1, STAFF1, 51, 0, 0, 1), c2 = mk_client(CLIENT2, STAFF1, 52, 0, 0, 2);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->client_insert(f->s, &c1));
+    OK(f, f->ops->commit(f->s));
+    bool complete = false;
+    OK(f, f->ops->checkpoint(f->s, &complete));
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->client_insert(f->s, &c2));
+    OK(f, f->ops->commit(f->s));
+    if (same_inode) {
+        size_t n = 0;
+        char *bytes = read_all(copy, &n);
+        write_file(f->path, bytes, n); /* what cp does: the same file, truncated and written */
+        free(bytes);
+    } else {
+        assert_int_equal(rename(copy, f->path), 0);
+    }
+    EXPECT(f, ST_IO, f->ops->begin(f->s));
+    assert_non_null(strstr(f->ops->errmsg(f->s), f->path));
+    assert_non_null(strstr(f->ops->errmsg(f->s), same_inode ? "overwritten" : "replaced"));
+    f->ops->close(f->s);
+    f->s = NULL;
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    char msg[256];
+    OK(f, f->ops->integrity_check(f->s, msg, sizeof msg));
+    int64_t n = 0;
+    OK(f, f->ops->client_count(f->s, &n));
+    assert_true(n == 3);
+    client_rec_free(&c1);
+    client_rec_free(&c2);
+}
+
+static void s_copied_over_path(void **state) { replaced_under_connection(*state, true); }
+static void s_moved_over_path(void **state) { replaced_under_connection(*state, false); }
+
 static void s_backup_while_writing(void **state) {
     fx *f = *state;
     make_triage_db(f, 60);
@@ -3956,7 +4051,39 @@ static void c_checkpoint(void **state) {
         CT(c_row_macs, b), CT(c_queue_order, b), CT(c_queue_counts_page, b), CT(c_queue_events, b),          \
         CT(c_audit_each_from, b), CT(c_local_changes, b), CT(c_facts, b), CT(c_facts_scan, b),               \
         CT(c_intake_each_between, b), CT(c_client_erase, b), CT(c_drafts_erase, b),                          \
-        CT(c_clients_closed_before, b), CT(c_checkpoint, b), cmocka_unit_test(c_every_op_called)
+        CT(c_clients_closed_before, b), CT(c_checkpoint, b), CT(c_restore, b), cmocka_unit_test(c_every_op_called)
+
+/* restore, as any backend must do it: src's content replaces the database's, seen by this connection; a
+ * file that is not a database of this kind, and a call inside a transaction, are refused and change
+ * nothing. (s_restore adds a second connection that stays open, with the SQLite backend.) */
+static void c_restore(void **state) {
+    fx *f = *state;
+    char err[512], copy[200], junk[200];
+    client_rec c1 = mk_client(CLIENT1, STAFF1, 51, 0, 0, 1);
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    OK(f, f->ops->commit(f->s));
+    snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
+    OK(f, f->ops->backup(f->s, copy, err, sizeof err));
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->client_insert(f->s, &c1));
+    OK(f, f->ops->commit(f->s));
+    snprintf(junk, sizeof junk, "%s/junk.db", f->dir);
+    write_file(junk, "not a database, only text\n", 26);
+    assert_int_not_equal(f->ops->restore(f->s, junk, err, sizeof err), ST_OK);
+    assert_non_null(strstr(err, junk));
+    EXPECT(f, ST_INVALID, f->ops->restore(f->s, "", err, sizeof err));
+    OK(f, f->ops->begin(f->s));
+    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, err, sizeof err));
+    f->ops->rollback(f->s);
+    int64_t n = 0;
+    OK(f, f->ops->client_count(f->s, &n));
+    assert_true(n == 1);
+    OK(f, f->ops->restore(f->s, copy, err, sizeof err));
+    OK(f, f->ops->client_count(f->s, &n));
+    assert_true(n == 0);
+    client_rec_free(&c1);
+}
 
 /* Last of the conformance list: every operation of the table was called through it above (counted by
  * store_checked), so a second backend that passes this list has run every operation. */
@@ -3989,6 +4116,9 @@ int main(void) {
         ST(s_pragmas),
         ST(s_backup),
         ST(s_backup_while_writing),
+        ST(s_restore),
+        ST(s_copied_over_path),
+        ST(s_moved_over_path),
         ST(s_concurrent_create),
         ST(s_read_only),
         ST(s_disk_full),

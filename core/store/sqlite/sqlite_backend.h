@@ -32,6 +32,7 @@
 
 #include <sqlite3.h>
 
+#include "sqlite_file.h"
 #include "store.h"
 #include "util.h"
 
@@ -201,6 +202,11 @@ struct store {
     char err[PATH_MAX + 512];
     int64_t busy_since; /* when the current wait for another desk's lock began (busy_wait) */
     uint32_t jitter;
+    /* the file this connection opened, and what became of it (sqlite_file.h): once it is anything but
+     * DBFILE_SAME this connection writes nothing more, and its WAL's frames were discarded */
+    dbfile_mark mark;
+    dbfile_verdict file;
+    bool file_handled;
 };
 
 typedef struct {
@@ -358,6 +364,12 @@ store_status sq_update_sealed(store *s, const char *table, const char *column, c
                                      const unsigned char *ct, size_t n);
 store_status sq_integrity_check(store *s, char *msg, size_t size);
 store_status sq_backup(store *s, const char *dest, char *err, size_t errsize);
+store_status sq_restore(store *s, const char *src, char *err, size_t errsize);
+int sq_read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64_t *objects);
+/* the file at the path (sqlite_file.c) */
+bool sq_file_still_ours(store *s);
+store_status sq_fail_replaced(store *s, const char *what);
+int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames);
 store_status sq_data_version(store *s, int64_t *v);
 int64_t sq_local_changes(store *s);
 store_status sq_facts_put(store *s, const facts_rec *r);

@@ -153,6 +153,8 @@ store_status sq_backup(store *s, const char *dest, char *err, size_t errsize) {
 }
 
 store_status sq_data_version(store *s, int64_t *v) {
+    /* every desk polls here: a replaced file is found within a poll, and its WAL discarded at once */
+    if (!sq_file_still_ours(s)) return sq_fail_replaced(s, "this desk writes nothing more");
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_DATA_VERSION, &st);
     if (rc == SQLITE_OK) rc = sqlite3_step(st);

@@ -210,7 +210,7 @@ static int64_t now_ms(void) {
 
 /* application_id, user_version and the number of schema objects; in a read transaction of its own when
  * own_txn (otherwise inside the caller's). */
-static int read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64_t *objects) {
+int sq_read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64_t *objects) {
     int rc = own_txn ? sq_exec_script(db, "BEGIN") : SQLITE_OK;
     if (rc != SQLITE_OK) return rc;
     rc = sq_query_int(db, "PRAGMA application_id", app);
@@ -260,7 +260,7 @@ static store_status connect_rw(store *s) {
      * replaced since. Read in one transaction, so that another desk creating the database at this instant
      * is seen either before or after, never half-way. */
     int64_t app = 0, ver = 0, objects = 0;
-    rc = read_ids(s->db, true, &app, &ver, &objects);
+    rc = sq_read_ids(s->db, true, &app, &ver, &objects);
     if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "read the database header");
     if (app != APP_ID) {
         if (app != 0 || ver != 0 || objects != 0)
@@ -271,7 +271,7 @@ static store_status connect_rw(store *s) {
          * leaves a file that is recognisably triage's and is simply upgraded on the next open. Under the
          * write lock, looking again: another desk may have claimed it meanwhile. */
         rc = sq_begin_raw(s->db);
-        if (rc == SQLITE_OK) rc = read_ids(s->db, false, &app, &ver, &objects);
+        if (rc == SQLITE_OK) rc = sq_read_ids(s->db, false, &app, &ver, &objects);
         bool foreign = rc == SQLITE_OK && app != APP_ID && (app != 0 || ver != 0 || objects != 0);
         if (rc == SQLITE_OK && !foreign && app != APP_ID)
             rc = sq_exec_script(s->db, "PRAGMA application_id = 1414678855"); /* 0x54524947 */
@@ -317,6 +317,11 @@ static store_status connect_rw(store *s) {
     rc = sq_query_int(s->db, "PRAGMA foreign_keys", &fk);
     if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "check foreign keys");
     if (fk != 1) return sq_fail(s, ST_IO, "Database %s: this SQLite cannot enforce foreign keys.", s->path);
+    /* the file as opened (its -wal and -shm are open now; while another desk checkpoints, the first check
+     * takes the mark); checkpoints only while it stays this file */
+    (void)dbfile_mark_take(s->db, s->path, &s->mark);
+    if (!sq_file_still_ours(s)) return sq_fail_replaced(s, "it was not opened");
+    (void)sqlite3_wal_hook(s->db, sq_checkpoint_if_ours, s);
     return migrate(s, ver);
 }
 
@@ -434,6 +439,8 @@ void sq_close(store *s) {
     if (!s) return;
     if (s->db) {
         sq_do_rollback(s);
+        /* closing checkpoints the WAL into the file at the path: only if it still is this connection's */
+        if (s->mark.taken) (void)sq_file_still_ours(s);
         /* finalize returns the code of the statement's last step, already handled */
         for (int i = 0; i < S_COUNT; i++)
             if (s->st[i]) (void)sqlite3_finalize(s->st[i]);

@@ -40,6 +40,7 @@ const store_ops store_sqlite = {
     .update_sealed = sq_update_sealed,
     .integrity_check = sq_integrity_check,
     .backup = sq_backup,
+    .restore = sq_restore,
     .data_version = sq_data_version,
     .queue_put = sq_queue_put,
     .queue_get = sq_queue_get,

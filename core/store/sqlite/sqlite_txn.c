@@ -10,11 +10,12 @@ store_status sq_begin(store *s) {
      * later be applied to the new file, damaging it. Refuse to write; a new start opens the new file.
      * (tests/faults/store_faults.sh: "replaced while open".) */
     int moved = 0;
-    if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved)
-        return sq_fail(s, ST_IO,
-                    "Database %s: the file was replaced or removed by another program while triage had it open; "
-                    "nothing was written. Quit and start triage again to use the file now at that path.",
-                    s->path);
+    if (s->file == DBFILE_SAME && sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
+        moved)
+        s->file = DBFILE_MOVED;
+    /* ...and a file copied over the path (same inode, new content) or found replaced by another desk, the
+     * same on tmpfs as on disk (sqlite_file.h) */
+    if (!sq_file_still_ours(s)) return sq_fail_replaced(s, "a write was refused");
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_BEGIN, &st);
     if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "start a transaction");

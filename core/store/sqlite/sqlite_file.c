@@ -1,0 +1,230 @@
+/* Is the database file at a path still the file this connection opened, written only by SQLite?
+ * See sqlite_file.h. The -shm layout and the -wal header are SQLite's documented formats
+ * (https://www.sqlite.org/walformat.html, https://www.sqlite.org/fileformat2.html#walformat). */
+#include "sqlite_file.h"
+
+#include "sqlite_backend.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* -shm: two copies of the wal-index header (48 bytes each), then the checkpoint info */
+enum {
+    SHM_HDR = 48,
+    SHM_ISINIT = 12,          /* u8: the header is valid */
+    SHM_MXFRAME = 16,         /* u32, native order: frames committed in the -wal */
+    SHM_SALT = 32,            /* 8 bytes: the salts, as in the -wal header */
+    SHM_BACKFILL = 96,        /* u32: frames copied into the database file */
+    SHM_BACKFILL_TRIED = 128, /* u32: set before a checkpoint starts writing the database file */
+    SHM_CKPT_LOCK = 1,        /* the checkpointer's lock (xShmLock slot) */
+    WAL_HDR = 32,             /* -wal header: magic, version, page size, checkpoint sequence, salts, checksum */
+    WAL_SALT = 16
+};
+
+static sqlite3_file *file_of(sqlite3 *db, int op) {
+    sqlite3_file *f = NULL;
+    if (!db || sqlite3_file_control(db, "main", op, &f) != SQLITE_OK) return NULL;
+    return f && f->pMethods ? f : NULL;
+}
+
+/* The connection's own mapping of the -shm (never a new open of it: closing that would drop the locks the
+ * process holds on it). NULL when the connection has no -shm open (not in WAL mode, or nothing read yet). */
+static const volatile unsigned char *shm_of(sqlite3_file *f) {
+    if (!f || f->pMethods->iVersion < 2 || !f->pMethods->xShmMap) return NULL;
+    volatile void *p = NULL;
+    if (f->pMethods->xShmMap(f, 0, 32768, 0, &p) != SQLITE_OK) return NULL;
+    return (const volatile unsigned char *)p;
+}
+
+static uint32_t shm_u32(const volatile unsigned char *shm, int at) {
+    uint32_t v;
+    unsigned char b[4];
+    for (int i = 0; i < 4; i++) b[i] = shm[at + i];
+    memcpy(&v, b, sizeof v); /* the -shm is in the machine's own byte order */
+    return v;
+}
+
+static void shm_copy(const volatile unsigned char *shm, int at, unsigned char *out, int n) {
+    for (int i = 0; i < n; i++) out[i] = shm[at + i];
+}
+
+/* The -wal header as the connection's own -wal file holds it now; zeros if it is empty or unreadable. */
+static void wal_header(sqlite3 *db, unsigned char out[WAL_HDR]) {
+    memset(out, 0, WAL_HDR);
+    sqlite3_file *w = file_of(db, SQLITE_FCNTL_JOURNAL_POINTER);
+    if (w && w->pMethods->xRead(w, out, WAL_HDR, 0) != SQLITE_OK) memset(out, 0, WAL_HDR);
+}
+
+static bool wal_magic_ok(const unsigned char h[WAL_HDR]) {
+    return h[0] == 0x37 && h[1] == 0x7f && h[2] == 0x06 && (h[3] == 0x82 || h[3] == 0x83);
+}
+
+/* Frames are committed (the -shm says so) but the -wal's header is not the one they were written under:
+ * another desk discarded the WAL. Undecided (false) while the -shm header is being rewritten. */
+static bool wal_discarded(sqlite3 *db, const volatile unsigned char *shm) {
+    unsigned char a[SHM_HDR], b[SHM_HDR], again[SHM_HDR], w[WAL_HDR];
+    shm_copy(shm, 0, a, SHM_HDR);
+    shm_copy(shm, SHM_HDR, b, SHM_HDR);
+    if (memcmp(a, b, SHM_HDR) != 0 || !a[SHM_ISINIT] || shm_u32(shm, SHM_MXFRAME) == 0) return false;
+    wal_header(db, w);
+    /* a writer restarting the WAL writes the -shm header first: read it again, and decide only if unchanged */
+    shm_copy(shm, 0, again, SHM_HDR);
+    if (memcmp(a, again, SHM_HDR) != 0) return false;
+    return !wal_magic_ok(w) || memcmp(w + WAL_SALT, a + SHM_SALT, 8) != 0;
+}
+
+/* The checkpoint counters. Under the checkpointer's lock, so that no checkpoint is half-way through writing
+ * the database file while the caller also looks at the file: false (undecided) if a checkpoint runs. */
+typedef struct {
+    struct stat st;
+    int stat_errno;
+    unsigned char header[100];
+    dbfile_ckpt ckpt;
+    bool discarded;
+} file_state;
+
+static bool read_state(sqlite3 *db, const char *path, file_state *fs) {
+    memset(fs, 0, sizeof *fs);
+    sqlite3_file *f = file_of(db, SQLITE_FCNTL_FILE_POINTER);
+    const volatile unsigned char *shm = shm_of(f);
+    bool locked = false;
+    if (shm) {
+        if (f->pMethods->xShmLock(f, SHM_CKPT_LOCK, 1, SQLITE_SHM_LOCK | SQLITE_SHM_EXCLUSIVE) != SQLITE_OK)
+            return false; /* a checkpoint is running */
+        locked = true;
+    }
+    if (stat(path, &fs->st) != 0) fs->stat_errno = errno ? errno : ENOENT;
+    /* through the connection's own handle: the file it has open (for a file moved away, the old one) */
+    if (f && f->pMethods->xRead(f, fs->header, sizeof fs->header, 0) != SQLITE_OK)
+        memset(fs->header, 0, sizeof fs->header);
+    if (shm) {
+        unsigned char a[SHM_HDR], b[SHM_HDR];
+        shm_copy(shm, 0, a, SHM_HDR);
+        shm_copy(shm, SHM_HDR, b, SHM_HDR);
+        if (memcmp(a, b, SHM_HDR) != 0) { /* a writer is updating the header: undecided */
+            (void)f->pMethods->xShmLock(f, SHM_CKPT_LOCK, 1, SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE);
+            return false;
+        }
+        fs->ckpt.salt1 = (uint32_t)a[SHM_SALT] << 24 | (uint32_t)a[SHM_SALT + 1] << 16 | (uint32_t)a[SHM_SALT + 2] << 8 |
+                         (uint32_t)a[SHM_SALT + 3]; /* big-endian, as in the -wal header */
+        memcpy(&fs->ckpt.salt2, a + SHM_SALT + 4, 4);
+        fs->ckpt.backfill = shm_u32(shm, SHM_BACKFILL);
+        fs->ckpt.backfill_attempted = shm_u32(shm, SHM_BACKFILL_TRIED);
+        fs->discarded = wal_discarded(db, shm);
+    }
+    if (locked) (void)f->pMethods->xShmLock(f, SHM_CKPT_LOCK, 1, SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE);
+    return true;
+}
+
+static void mark_from(dbfile_mark *m, const file_state *fs) {
+    m->dev = fs->st.st_dev;
+    m->ino = fs->st.st_ino;
+    m->size = fs->st.st_size;
+    m->mtime = fs->st.st_mtim;
+    memcpy(m->header, fs->header, sizeof m->header);
+    m->ckpt = fs->ckpt;
+    m->taken = true;
+}
+
+bool dbfile_mark_take(sqlite3 *db, const char *path, dbfile_mark *m) {
+    file_state fs;
+    if (!m || !path || !read_state(db, path, &fs) || fs.stat_errno) return false;
+    mark_from(m, &fs);
+    return true;
+}
+
+/* Whether a checkpoint wrote the database file between the two readings of the -shm: in one generation of
+ * the WAL its backfill counters move. A restart (the first commit after a complete checkpoint) begins a new
+ * generation at zero, and a restart alone cannot be told from a checkpoint followed by a restart: it is
+ * taken for a checkpoint. That is the known gap: a copy made over the path just after another program
+ * restarted the WAL is not seen by this check; the program that restarted it sees it at its next check
+ * (each connection checks after each of its own commits, so its own restarts are never the gap). */
+static bool checkpoint_between(const dbfile_ckpt *m, const dbfile_ckpt *c) {
+    if (c->salt1 == m->salt1 && c->salt2 == m->salt2)
+        return c->backfill != m->backfill || c->backfill_attempted != m->backfill_attempted;
+    return true;
+}
+
+dbfile_verdict dbfile_check(sqlite3 *db, const char *path, dbfile_mark *m) {
+    if (!m || !path) return DBFILE_SAME;
+    file_state fs;
+    if (!read_state(db, path, &fs)) return DBFILE_SAME; /* a checkpoint runs: the next check decides */
+    if (fs.stat_errno == ENOENT || fs.stat_errno == ENOTDIR) return DBFILE_GONE;
+    if (fs.stat_errno) return DBFILE_SAME; /* cannot look (e.g. a directory made unreadable): not a verdict */
+    if (!m->taken) {
+        mark_from(m, &fs);
+        return fs.discarded ? DBFILE_DISCARDED : DBFILE_SAME;
+    }
+    if (fs.st.st_dev != m->dev || fs.st.st_ino != m->ino) return DBFILE_MOVED;
+    if (fs.discarded) return DBFILE_DISCARDED;
+    bool file_same = fs.st.st_size == m->size && fs.st.st_mtim.tv_sec == m->mtime.tv_sec &&
+                     fs.st.st_mtim.tv_nsec == m->mtime.tv_nsec && memcmp(fs.header, m->header, sizeof m->header) == 0;
+    if (!file_same && !checkpoint_between(&m->ckpt, &fs.ckpt)) return DBFILE_OVERWRITTEN;
+    mark_from(m, &fs); /* unchanged, or written by a checkpoint */
+    return DBFILE_SAME;
+}
+
+void dbfile_discard_wal(sqlite3 *db) {
+    sqlite3_file *f = file_of(db, SQLITE_FCNTL_FILE_POINTER);
+    sqlite3_file *w = file_of(db, SQLITE_FCNTL_JOURNAL_POINTER);
+    const volatile unsigned char *shm = shm_of(f);
+    if (!w || !shm) return;
+    unsigned char h[WAL_HDR], salt[8];
+    wal_header(db, h);
+    shm_copy(shm, SHM_SALT, salt, sizeof salt);
+    /* only the WAL this connection's -shm describes: a WAL written since for the new file is left alone */
+    if (!wal_magic_ok(h) || memcmp(h + WAL_SALT, salt, sizeof salt) != 0) return;
+    static const unsigned char zeros[WAL_HDR];
+    if (w->pMethods->xWrite(w, zeros, WAL_HDR, 0) == SQLITE_OK) (void)w->pMethods->xSync(w, SQLITE_SYNC_FULL);
+}
+
+const char *dbfile_verdict_text(dbfile_verdict v) {
+    switch (v) {
+    case DBFILE_SAME: return "is the file triage opened";
+    case DBFILE_GONE: return "was removed while triage had it open";
+    case DBFILE_MOVED: return "was replaced by another file (moved or copied over the path) while triage had it open";
+    case DBFILE_OVERWRITTEN:
+        return "was overwritten in place by another program (copied over the path) while triage had it open";
+    case DBFILE_DISCARDED:
+        return "was replaced while a desk had it open (that desk found it, stopped, and set aside the old file's "
+               "unsaved log)";
+    }
+    return "changed";
+}
+
+/* ---- the connection's side (struct store, sqlite_backend.h) ---- */
+
+/* Whether the file at the path is still the one this connection opened, written by SQLite alone. The first
+ * time it is not, the WAL's frames are discarded (they belong to the old file and would damage the one now
+ * at the path) and closing will not checkpoint; from then on this connection refuses every write. */
+bool sq_file_still_ours(store *s) {
+    if (s->file == DBFILE_SAME) s->file = dbfile_check(s->db, s->path, &s->mark);
+    if (s->file == DBFILE_SAME) return true;
+    if (!s->file_handled) {
+        if (s->file != DBFILE_DISCARDED) dbfile_discard_wal(s->db); /* else another desk did */
+        (void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+        s->file_handled = true;
+    }
+    return false;
+}
+
+/* The message for a connection whose file was replaced (kept as the store's error). */
+store_status sq_fail_replaced(store *s, const char *what) {
+    return sq_fail(s, ST_IO,
+                   "Database %s: the file %s; it was left as it is now and nothing was written (%s). Quit every "
+                   "desk on it and start triage again to use the file now at that path; restore backups only with "
+                   "`triage restore`.",
+                   s->path, dbfile_verdict_text(s->file), what);
+}
+
+/* Runs after every commit in place of SQLite's automatic checkpoint, which would copy the WAL into whatever
+ * file is at the path now: the same 1000-frame threshold, but only while the file is still this one. */
+int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames) {
+    store *s = ctx;
+    /* checked after every commit, which also moves the mark past a WAL restart this commit made */
+    if (!sq_file_still_ours(s) || frames < 1000) return SQLITE_OK;
+    (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL); /* busy: next commit */
+    (void)dbfile_mark_take(db, s->path, &s->mark); /* this connection's own write of the file */
+    return SQLITE_OK;
+}

@@ -1,0 +1,73 @@
+/* Is the database file at a path still the file this process opened, written only by SQLite? (issue 16)
+ *
+ * SQLite names its -wal and -shm files after the path, not the file. A database moved (mv) or copied (cp)
+ * over the path while desks have it open leaves them working on the old file through the same -wal and
+ * -shm that the next program to open the path will use: their frames, applied to another file, damage it
+ * (on tmpfs as on disk; a test passed on disk only because the restored copy matched the frames). So a
+ * connection marks the file when it opens it and checks the mark before each write and at each poll:
+ *   - moved or removed: the path names another inode (st_dev/st_ino), or nothing;
+ *   - overwritten in place: the file's size, modification time or 100-byte header changed although no
+ *     checkpoint ran (only a checkpoint writes the database file itself in WAL mode; each one moves the
+ *     checkpoint counters of the -shm or the -wal header, see https://www.sqlite.org/walformat.html). The
+ *     header counts because timestamps are coarse (a few ms): a copy right after a checkpoint can keep them;
+ *   - its WAL discarded by another desk that found one of the above (the -wal header no longer matches the
+ *     -shm's): the file was replaced, though this desk saw nothing change.
+ * A desk that finds any of them stops writing and discards the WAL's frames (dbfile_discard_wal), so that
+ * they are never applied to the file now at the path, which is left as it was put there.
+ * Part of the SQLite backend (it reads the -shm through SQLite's own mapping and locks: a program must never
+ * open and close the -shm itself, which would drop the process's POSIX locks on it).
+ * Known gaps: an overwrite at the very moment another desk checkpoints is taken for that checkpoint; one just
+ * after another program restarted the WAL is seen by that program's next check, not by this one's. */
+#ifndef TRIAGE_SQLITE_FILE_H
+#define TRIAGE_SQLITE_FILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+typedef enum {
+    DBFILE_SAME = 0,    /* the same file, written only by SQLite since the last check */
+    DBFILE_GONE,        /* nothing at the path any more */
+    DBFILE_MOVED,       /* another file at the path (moved or copied there as a new file) */
+    DBFILE_OVERWRITTEN, /* the same inode, written by another program (cp over the path) */
+    DBFILE_DISCARDED    /* the WAL was discarded by another desk that found the file replaced */
+} dbfile_verdict;
+
+/* What the -shm says about checkpoints: the WAL's generation (salt-1 counts restarts up by one; salt-2 is
+ * random per restart) and how many of its frames were copied into the database file. */
+typedef struct {
+    uint32_t salt1, salt2, backfill, backfill_attempted;
+} dbfile_ckpt;
+
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+    unsigned char header[100]; /* the database header: a backup's differs (its change counter at least) */
+    dbfile_ckpt ckpt;
+    bool taken;
+} dbfile_mark;
+
+/* Records what the file at path, opened by db, is now. Call it after opening (once SQLite has read the file,
+ * so that its -wal and -shm are open) and after each checkpoint this connection ran. False if the path cannot
+ * be examined or a checkpoint is running (take it again later). */
+bool dbfile_mark_take(sqlite3 *db, const char *path, dbfile_mark *m);
+
+/* Compares the file at path with the mark. A change that a checkpoint explains updates the mark. A check that
+ * cannot decide (a checkpoint is running, the -shm is being written) says DBFILE_SAME and leaves the mark, so
+ * that the next check decides. */
+dbfile_verdict dbfile_check(sqlite3 *db, const char *path, dbfile_mark *m);
+
+/* Makes the -wal that db has open unusable (its header zeroed), if it still is the -wal its -shm describes:
+ * SQLite then finds no valid WAL and applies none of its frames to the file now at the path; other desks
+ * find it discarded. */
+void dbfile_discard_wal(sqlite3 *db);
+
+/* What happened, in words for a message: "was removed", "was replaced by another file", ... */
+const char *dbfile_verdict_text(dbfile_verdict v);
+
+#endif

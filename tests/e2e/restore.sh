@@ -1,0 +1,167 @@
+#!/bin/sh
+# `triage restore` while two desks are open (real terminals, tmux) and a third keeps writing (issue 16):
+# afterwards `verify` is sound, both desks show the restored state at their next poll without being
+# touched, a desk still writes (a restore is not a replaced file), nothing written after the restore is
+# lost, and a client erased since the backup stays erased. A backup that does not verify, or is not a
+# triage database, is refused and changes nothing.
+# Usage: tests/e2e/restore.sh ./triage   Last line: `N passed, N failed`.
+set -u
+T=${1:-./triage}
+case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
+pass=0
+fail=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-restore.XXXXXX")
+export TMUX_TMPDIR="$tmp"
+wpid=""
+cleanup() { [ -n "$wpid" ] && kill "$wpid" 2>/dev/null; tmux kill-server 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8
+unset TRIAGE_CONFIG TRIAGE_NOW TRIAGE_SCRIPT NO_COLOR
+mkdir -p "$HOME"
+sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
+    config.ini >"$tmp/config.ini"
+DB="$tmp/d.db"
+A=admin-passphrase-1 R=desk-passphrase-12 C=clin-passphrase-12
+cli() { # PASSLINES ARGS...: the passphrase file is per call, so that the writer loop and the test never share it
+    pf=$(mktemp "$tmp/p.XXXXXX")
+    printf '%b' "$1" >"$pf"
+    shift
+    "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$pf"
+    r=$?
+    rm -f "$pf"
+    return $r
+}
+intake() { # NAME LEVEL: an intake from the example of that level, for the client NAME
+    sed "s/^{/{\"client\":{\"name\":\"$1\"},/" "assets/examples/$2.json" | cli "$R\n" --user desk intake new -
+}
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && tmux capture-pane -p -t "$2" 2>/dev/null | sed 's/^/     /' | head -40; }
+wait_for() { # session pattern tenths-of-a-second
+    n=0
+    while [ $n -lt "$3" ]; do
+        tmux capture-pane -p -t "$1" 2>/dev/null | grep -q -- "$2" && return 0
+        sleep 0.1
+        n=$((n + 1))
+    done
+    return 1
+}
+step() { # name session pattern [tenths]
+    if wait_for "$2" "$3" "${4:-100}"; then ok "$1"; else bad "$1 (waiting for: $3)" "$2"; fi
+}
+found() { cli "$A\n" --user admin client find "$1" 2>/dev/null | grep -c "$1"; }
+
+cli "$A\n" --user admin init >/dev/null
+cli "$A\n$R\n" --user admin user add desk --role reception >/dev/null
+cli "$A\n$C\n" --user admin user add clin --role clinician >/dev/null
+cli "$A\n" --user admin roster import assets/counselors.sample.ini >/dev/null
+intake "Kept Red One" red >/dev/null
+intake "Kept Red Two" red >/dev/null
+intake "Erased Later" yellow >"$tmp/erased.json"
+cli "$A\n" --user admin backup "$tmp/backup.db" >/dev/null
+# after the backup: a third red intake (gone once restored), and an erasure (which must stay done)
+intake "After Backup" red >/dev/null
+erased_id=$(sed -n 's/.*"client_id" *: *"\([^"]*\)".*/\1/p' "$tmp/erased.json" | head -n 1)
+if [ -n "$erased_id" ] && cli "$A\n" --user admin client erase "$erased_id" >/dev/null 2>&1; then
+    ok "a client erased after the backup"
+else
+    bad "a client erased after the backup (id '$erased_id')"
+fi
+
+# two desks on the queue screen
+tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"
+desk() { # session user
+    tmux new-session -d -s "$1" -x 110 -y 32 "TERM=xterm-256color '$T' --config '$tmp/config.ini' --db '$DB' --user $2; echo EXITED \$?; sleep 30"
+}
+desk A desk
+desk B clin
+step "desk A: login" A "Passphrase"
+step "desk B: login" B "Passphrase"
+tmux send-keys -t A "$R" Enter
+tmux send-keys -t B "$C" Enter
+step "desk A: the front desk" A "desk (reception)"
+step "desk B: the front desk" B "clin (clinician)"
+tmux send-keys -t A e
+tmux send-keys -t B e
+step "desk A: three red before the restore" A "\[1 Red 3\]"
+step "desk B: three red before the restore" B "\[1 Red 3\]"
+
+# a third desk keeps writing (green intakes, one process each) through the restore
+(
+    i=0
+    while [ ! -e "$tmp/stop" ]; do
+        i=$((i + 1))
+        if intake "Writer $i" green >/dev/null 2>>"$tmp/writer.err"; then echo "Writer $i" >>"$tmp/written"; fi
+    done
+) &
+wpid=$!
+n=0
+until [ -s "$tmp/written" ] || [ $n -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
+cli "$A\n" --user admin restore "$tmp/backup.db" >"$tmp/restore.out" 2>&1
+rrc=$?
+if [ $rrc -eq 0 ] && grep -q "^restored from" "$tmp/restore.out"; then
+    ok "restore while two desks are open and a third writes: done"
+else
+    bad "restore: exit $rrc: $(cat "$tmp/restore.out")"
+fi
+# the write in flight when the restore ended may have committed before it; every one after must stay
+n0=$(wc -l <"$tmp/written")
+n=0
+until [ "$(wc -l <"$tmp/written")" -ge $((n0 + 4)) ] || [ $n -ge 600 ]; do sleep 0.1; n=$((n + 1)); done
+touch "$tmp/stop"
+wait "$wpid"
+wpid=""
+after=$(sed -n "$((n0 + 2)),\$p" "$tmp/written")
+lost=""
+for w in $(echo "$after" | sed 's/Writer //'); do [ "$(found "Writer $w")" -ge 1 ] || lost="$lost $w"; done
+if [ -n "$after" ] && [ -z "$lost" ]; then
+    ok "every intake written after the restore is there ($(echo "$after" | wc -l) of them)"
+else
+    bad "intakes written after the restore: lost:${lost:- none}; written after: $(echo "$after" | wc -l); errors: $(tail -n 3 "$tmp/writer.err")"
+fi
+
+# both desks show the restored state at their next poll, nobody touching them
+if wait_for A "\[1 Red 2\]" 50; then ok "desk A: the restored state (two red) within 5 seconds"; else bad "desk A: the restored state" A; fi
+if wait_for B "\[1 Red 2\]" 50; then ok "desk B: the restored state (two red) within 5 seconds"; else bad "desk B: the restored state" B; fi
+# a restore is not a replaced file: the desks go on writing
+tmux send-keys -t B c Enter
+step "desk B: confirming a restored red item asks for the evaluation's outcome" B "Evaluation outcome"
+tmux send-keys -t B -l "evaluated in person: safety plan made"
+tmux send-keys -t B Enter
+step "desk B: writes after the restore (confirmed)" B "Done: confirm (clin"
+if wait_for A "RED *confirmed" 50; then ok "desk A: B's confirmation after the restore"; else bad "desk A: B's confirmation after the restore" A; fi
+tmux send-keys -t A q q
+tmux send-keys -t B q q
+step "desk A quits cleanly" A "EXITED 0"
+step "desk B quits cleanly" B "EXITED 0"
+
+[ "$(found "After Backup")" -eq 0 ] && ok "the intake made after the backup is gone (the backup's state)" ||
+    bad "the intake made after the backup is gone"
+[ "$(found "Kept Red One")" -ge 1 ] && ok "the backup's clients are there" || bad "the backup's clients are there"
+[ "$(found "Erased Later")" -eq 0 ] && ok "the client erased after the backup stays erased" ||
+    bad "the client erased after the backup stays erased"
+cli "$A\n" --user admin verify >"$tmp/verify.out" 2>&1
+grep -q "^sound" "$tmp/verify.out" && ok "verify after the restore: sound" || bad "verify after the restore: $(cat "$tmp/verify.out")"
+sqlite3 "$DB" "SELECT action FROM audit ORDER BY seq" 2>/dev/null | grep -q '^restore$' && ok "the restore is audited" ||
+    bad "the restore is audited"
+
+# refused: a file that is not a triage database, a damaged backup; nothing changes
+printf 'not a database at all, just text\n' >"$tmp/junk.db"
+before=$(sqlite3 "$DB" "SELECT count(*) FROM intakes")
+cli "$A\n" --user admin restore "$tmp/junk.db" >"$tmp/r2.out" 2>&1
+r2=$?
+[ $r2 -ne 0 ] && grep -q "junk.db" "$tmp/r2.out" && ok "a file that is not a database: refused, naming it" ||
+    bad "a file that is not a database: exit $r2: $(cat "$tmp/r2.out")"
+cp "$tmp/backup.db" "$tmp/tampered.db"
+sqlite3 "$tmp/tampered.db" "UPDATE queue_items SET level = 'green' WHERE level = 'red'"
+cli "$A\n" --user admin restore "$tmp/tampered.db" >"$tmp/r3.out" 2>&1
+r3=$?
+[ $r3 -ne 0 ] && grep -q "does not verify" "$tmp/r3.out" && ok "a backup that does not verify: refused, saying so" ||
+    bad "a backup that does not verify: exit $r3: $(cat "$tmp/r3.out")"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM intakes")" = "$before" ] && ok "...and the database is unchanged" ||
+    bad "...and the database is unchanged"
+[ "$(cli "$R\n" --user desk restore "$tmp/backup.db" >/dev/null 2>&1; echo $?)" -ne 0 ] &&
+    ok "reception may not restore" || bad "reception may not restore"
+ls "$tmp" | grep -q 'restore-' && bad "no private copy left behind: $(ls "$tmp")" || ok "no private copy left behind"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
