@@ -66,7 +66,7 @@ reaction intake_resume(app *a) {
     if (!found) return switch_to(SCR_HOME);
     intake_drop(a);
     a->in.active = wizard_from_json(a->in.w, a->e, body, err, sizeof err);
-    vault_wipe_free(body);
+    secret_free(body);
     if (!a->in.active) {
         app_message(a, true, "%s", err);
         return switch_to(SCR_HOME);

@@ -1,4 +1,4 @@
-/* Several desks at once: every open triage polls the database's data_version once a second. It changes
+/* Several desks at once: every open triage polls the database's change counter once a second. It changes
  * only when another connection commits, so an idle desk costs one PRAGMA a second; a change re-reads the
  * queue counts and the open screen, and a new red item rings the bell; the banner stays on every screen
  * while a red item waits for a person to acknowledge it or is overdue on either of its steps. Overdue escalation runs here too: each desk asks once a second, the store
@@ -65,10 +65,10 @@ void live_poll(app *a, bool force) {
         return;
     }
     l->unreadable = false;
-    if (l->known && v == l->data_version && mine == l->local_changes && !force) return;
+    if (l->known && v == l->change_counter && mine == l->local_changes && !force) return;
     bool first = !l->known;
     l->known = true;
-    l->data_version = v;
+    l->change_counter = v;
     l->local_changes = mine;
     queue_counts_rec before = l->counts;
     if (!queues_counts(a->db, &l->counts, err, sizeof err)) app_message(a, true, "%s", err);

@@ -177,10 +177,10 @@ typedef struct {
     char k_text[16]; /* "<5": a group under the k floor */
 } report_screen;
 
-/* What every desk shares, polled once a second: the database's data_version (it changes whenever another
+/* What every desk shares, polled once a second: the database's change_counter (it changes whenever another
  * connection commits), the counts of the queues, and the red items seen so far (a new one rings the bell). */
 typedef struct {
-    int64_t data_version, local_changes;
+    int64_t change_counter, local_changes;
     bool known;
     queue_counts_rec counts;
     int red_unacknowledged;
@@ -414,7 +414,7 @@ void intake_discard(app *a);
 /* Opens the client's record screen over the current one (audited); Esc returns to it. */
 reaction record_open(app *a, const char *client_id);
 
-/* After every key: when the database changed (another desk's commit moves data_version, this desk's own
+/* After every key: when the database changed (another desk's commit moves change_counter, this desk's own
  * its change counter), re-reads the counts, rings the bell for a new red item, and marks the open screen
  * for re-reading. Cheap when nothing changed: one PRAGMA. */
 void live_poll(app *a, bool force);

@@ -161,7 +161,7 @@ static void exporter_end(exporter *x) {
     vault_buf_free(&x->name);
     vault_buf_free(&x->phone);
     vault_buf_free(&x->birth);
-    vault_wipe_free(x->pseudo_key);
+    secret_free(x->pseudo_key);
     x->pseudo_key = NULL;
     free(x->open_items);
     x->open_items = NULL;

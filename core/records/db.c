@@ -87,7 +87,7 @@ bool db_batch_end(database *db, bool commit, char *err, size_t errsize) {
 
 bool db_change_marks(database *db, int64_t *version, int64_t *local) {
     *local = db->ops->local_changes(db->st);
-    return db->ops->data_version(db->st, version) == ST_OK;
+    return db->ops->change_counter(db->st, version) == ST_OK;
 }
 
 /* A demonstration database is marked when it is made with [triage] demo = yes, so that every desk says DEMO

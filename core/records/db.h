@@ -50,7 +50,7 @@ void db_rollback(database *db);
 bool db_batch_begin(database *db, char *err, size_t errsize);
 bool db_batch_end(database *db, bool commit, char *err, size_t errsize);
 /* What tells a desk that the database changed: another connection's commits move *version (SQLite's
- * data_version), this connection's own move *local. False when the database cannot be read. */
+ * change_counter), this connection's own move *local. False when the database cannot be read. */
 bool db_change_marks(database *db, int64_t *version, int64_t *local);
 
 /* A demonstration database: marked at init when [triage] demo = yes; every desk opening it shows DEMO DATA. */

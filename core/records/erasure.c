@@ -23,7 +23,7 @@ static bool draft_names(session *s, const draft_rec *d, const char *client_id) {
     const char *cid = json_string_value(json_object_get(root, "client_id"));
     bool hit = cid && strcmp(cid, client_id) == 0;
     json_decref(root);
-    vault_wipe_free(body);
+    secret_free(body);
     return hit;
 }
 
@@ -92,7 +92,7 @@ bool client_erase(session *s, const char *client_id, erase_result *out, char *er
         return false;
     }
     /* old page images of the erased rows may still sit in the WAL until it is checkpointed */
-    store_status st = s->db->ops->checkpoint(s->db->st, &out->wal_cleared);
+    store_status st = s->db->ops->purge_old_versions(s->db->st, &out->wal_cleared);
     if (st != ST_OK) out->wal_cleared = false;
     return true;
 }
@@ -159,6 +159,6 @@ bool retention_apply(session *s, int draft_days, int closed_years, retention_cou
     }
     free(ids);
     bool cleared;
-    if (ok && nd) db->ops->checkpoint(db->st, &cleared);
+    if (ok && nd) db->ops->purge_old_versions(db->st, &cleared);
     return ok;
 }

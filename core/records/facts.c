@@ -81,7 +81,7 @@ static int client_age(session *s, const char *client_id, int64_t at) {
     size_t len;
     if (c.birth_ct.n && vault_open(s->v, "clients", "birth", c.id, c.birth_ct.p, c.birth_ct.n, &birth, &len))
         age = age_at(birth, at);
-    vault_wipe_free(birth);
+    secret_free(birth);
     client_rec_free(&c);
     return age;
 }

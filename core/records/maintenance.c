@@ -48,7 +48,7 @@ static int open_one(void *vctx, const char *table, const char *column, const cha
                  column, row);
         return 1;
     }
-    vault_wipe_free(plain);
+    secret_free(plain);
     c->n++;
     progress_report(c->progress, "sealed fields opened", c->n, c->total);
     return 0;
@@ -85,7 +85,7 @@ void verify_last(session *s, int64_t *at, bool *sound) {
         *at = t;
         *sound = strcmp(word, "sound") == 0;
     }
-    vault_wipe_free(plain);
+    secret_free(plain);
     blob_free(&b);
 }
 
@@ -200,7 +200,7 @@ static int reseal_one(void *vctx, const char *table, const char *column, const c
         *slot = plain; /* kept (in secret memory) for the new blind indexes */
         plain = NULL;
     }
-    vault_wipe_free(plain);
+    secret_free(plain);
     if (!ok) {
         snprintf(c->problem, sizeof c->problem, "cannot seal %s.%s of record %s", table, column, row);
         return 1;
@@ -214,8 +214,8 @@ static void rekey_ctx_free(rekey_ctx *c) {
     for (size_t i = 0; i < c->n; i++) free(c->list[i].ct);
     free(c->list);
     for (size_t i = 0; i < c->nc; i++) {
-        vault_wipe_free(c->clients[i].name);
-        vault_wipe_free(c->clients[i].phone);
+        secret_free(c->clients[i].name);
+        secret_free(c->clients[i].phone);
     }
     free(c->clients);
 }

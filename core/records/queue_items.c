@@ -360,7 +360,7 @@ int queues_caseload(database *db, const char *counselor_code) {
 }
 
 void queue_history_free(queue_history_entry *h, int n) {
-    for (int i = 0; h && i < n; i++) vault_wipe_free(h[i].reason);
+    for (int i = 0; h && i < n; i++) secret_free(h[i].reason);
     free(h);
 }
 

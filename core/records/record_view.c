@@ -43,11 +43,11 @@ bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, 
     char *name = NULL, *body = NULL;
     if (!client_peek_name(s, it->client_id, &name, err, errsize)) return false;
     name_initials(name, out->initials, sizeof out->initials);
-    vault_wipe_free(name);
+    secret_free(name);
     if (!intake_peek_body(s, it->intake_id, &body, err, errsize)) return false;
     intake_summary sum;
     if (intake_summary_parse(body, &sum) && sum.n_reasons) snprintf(out->reason, sizeof out->reason, "%s", sum.reasons[0]);
-    vault_wipe_free(body);
+    secret_free(body);
     return true;
 }
 
@@ -93,7 +93,7 @@ int intake_summary_score(const intake_summary *s, const char *form_id) {
 void client_record_free(client_record *r) {
     if (!r) return;
     client_plain_free(&r->client);
-    for (int i = 0; i < r->n_intakes; i++) vault_wipe_free(r->intakes[i].notes);
+    for (int i = 0; i < r->n_intakes; i++) secret_free(r->intakes[i].notes);
     free(r->intakes);
     queue_history_free(r->history, r->n_history);
     memset(r, 0, sizeof *r);
@@ -132,8 +132,8 @@ bool client_record_open(session *s, const char *client_id, client_record *out, c
             notes = NULL;
             intake_rec_free(&meta);
         }
-        vault_wipe_free(body);
-        vault_wipe_free(notes);
+        secret_free(body);
+        secret_free(notes);
         intake_rec_free(&list[i]);
     }
     free(list);

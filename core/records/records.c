@@ -22,9 +22,9 @@
 
 void client_plain_free(client_plain *c) {
     if (!c) return;
-    vault_wipe_free(c->name);
-    vault_wipe_free(c->phone);
-    vault_wipe_free(c->birth);
+    secret_free(c->name);
+    secret_free(c->phone);
+    secret_free(c->birth);
     c->name = c->phone = c->birth = NULL;
 }
 
@@ -255,7 +255,7 @@ static bool candidate_hit(session *s, const client_rec *r, const char *norm, con
         *hit = phone_same(buf, digits);
     }
     secret_wipe(buf, sizeof buf);
-    vault_wipe_free(plain);
+    secret_free(plain);
     return true;
 }
 
@@ -481,14 +481,14 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
     bool stale = !ok && !session_key_current(s);
     if (stale) {
         snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
-        vault_wipe_free(*body);
+        secret_free(*body);
         *body = NULL;
         intake_rec_free(meta);
         return false;
     }
     if (!ok) {
         snprintf(err, errsize, "tampering detected: intake %s does not open (edited or moved)", meta->id);
-        vault_wipe_free(*body);
+        secret_free(*body);
         *body = NULL;
     }
     if (session_begin(s, err, errsize)) {

@@ -43,7 +43,7 @@ bool client_open(session *s, const char *id, client_plain *out, char *err, size_
  * allowed peek writes no audit entry, deliberately: every open desk redraws its queue once a second, and an
  * entry per row per redraw would take the write lock every second on every desk and bury the trail; a row
  * is not a record, and opening the record itself (client_open) is audited. Screens must never show more of
- * them than initials and a reason. *out: secure memory (vault_wipe_free). */
+ * them than initials and a reason. *out: secure memory (secret_free). */
 bool client_peek_name(session *s, const char *client_id, char **out, char *err, size_t errsize);
 bool intake_peek_body(session *s, const char *intake_id, char **out, char *err, size_t errsize);
 

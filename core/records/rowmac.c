@@ -440,7 +440,7 @@ static void body_level(const vault *v, const intake_rec *r, char *out, size_t si
     if (vault_open(v, "intakes", "body", r->id, r->body_ct.p, r->body_ct.n, &body, &len) &&
         intake_summary_parse(body, &sum))
         snprintf(out, size, "%s", sum.level);
-    vault_wipe_free(body);
+    secret_free(body);
 }
 
 /* A MAC cannot tell an older copy of the same row (with its own, once valid, MAC) from the current one. Each

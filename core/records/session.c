@@ -125,7 +125,7 @@ static bool key_check_ok(database *db, const vault *v) {
     size_t len = 0;
     bool ok = vault_open(v, "meta", "key_check", "database", b.p, b.n, &plain, &len) && len == strlen(KEY_CHECK_TEXT) &&
               memcmp(plain, KEY_CHECK_TEXT, len) == 0;
-    vault_wipe_free(plain);
+    secret_free(plain);
     blob_free(&b);
     return ok;
 }

@@ -11,7 +11,7 @@ char *secret_alloc(size_t size) {
     return p;
 }
 
-void secret_free(char *p) {
+void secret_free(void *p) {
     if (p) sodium_free(p);
 }
 

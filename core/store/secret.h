@@ -7,8 +7,9 @@
 
 /* size bytes of zeroed secret memory, or NULL. */
 char *secret_alloc(size_t size);
-/* Wipes and frees (NULL is fine). */
-void secret_free(char *p);
+/* Wipes and frees (NULL is fine): the one way to free a secret, whatever made it (secret_alloc, or a value
+ * vault_open gave). */
+void secret_free(void *p);
 /* Wipes len bytes in place (for buffers that are not secret_alloc'd). */
 void secret_wipe(void *p, size_t len);
 

@@ -18,7 +18,7 @@ const char *store_status_name(store_status s) {
     case ST_CORRUPT: return "corrupt";
     case ST_NOT_TRIAGE: return "not a triage database";
     case ST_TOO_NEW: return "too new";
-    case ST_NETWORK_FS: return "network filesystem";
+    case ST_UNSAFE_LOCATION: return "network filesystem";
     case ST_IO: return "I/O error";
     case ST_INVALID: return "invalid call";
     }

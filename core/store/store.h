@@ -35,7 +35,7 @@ typedef enum {
     ST_CORRUPT,    /* not a database, or a damaged one: left untouched */
     ST_NOT_TRIAGE, /* a database of some other program: left untouched */
     ST_TOO_NEW,    /* written by a newer triage: left untouched */
-    ST_NETWORK_FS, /* a location the backend cannot keep safe (for SQLite a network filesystem): refused */
+    ST_UNSAFE_LOCATION, /* a location the backend cannot keep safe (for SQLite a network filesystem): refused */
     ST_IO,         /* any other failure of the backend or the system under it */
     ST_INVALID     /* a degenerate call (NULL, empty id, unknown column): refused, nothing done */
 } store_status;
@@ -343,7 +343,7 @@ typedef struct store_ops {
      * open, and once the file at the path was replaced under this connection. */
     store_status (*restore)(store *s, const char *src, char *err, size_t errsize);
     /* A change counter desks poll: it moves whenever another connection commits. */
-    store_status (*data_version)(store *s, int64_t *v);
+    store_status (*change_counter)(store *s, int64_t *v);
     /* Rows this connection has changed since it opened (its own commits do not move the change counter). */
     int64_t (*local_changes)(store *s);
 
@@ -373,7 +373,7 @@ typedef struct store_ops {
     store_status (*clients_closed_before)(store *s, int64_t cutoff, char (**ids)[STORE_ID_LEN], int *n);
     /* Purges old versions of rows from the store's files (for SQLite the write-ahead log), so erased values
      * leave no copy; *complete false when another desk's reader kept some, to be purged later. */
-    store_status (*checkpoint)(store *s, bool *complete);
+    store_status (*purge_old_versions)(store *s, bool *complete);
     /* removes a draft, its sealed body unrecoverable as with client_erase */
     store_status (*draft_erase)(store *s, const char *id);
 

@@ -642,14 +642,14 @@ static store_status ck_integrity_check(store *s, char *msg, size_t size) {
     return c->b->integrity_check(c->in, msg, size);
 }
 
-static store_status ck_data_version(store *s, int64_t *v) {
-    COUNT(data_version);
+static store_status ck_change_counter(store *s, int64_t *v) {
+    COUNT(change_counter);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (v) *v = 0;
     if (!v) return invalid(c, "read the data version", "no result was given");
     c->own_error = false;
-    return c->b->data_version(c->in, v);
+    return c->b->change_counter(c->in, v);
 }
 
 static store_status ck_facts_put(store *s, const facts_rec *r) {
@@ -768,13 +768,13 @@ static store_status ck_clients_closed_before(store *s, int64_t cutoff, char (**i
     return c->b->clients_closed_before(c->in, cutoff, ids, n);
 }
 
-static store_status ck_checkpoint(store *s, bool *complete) {
-    COUNT(checkpoint);
+static store_status ck_purge_old_versions(store *s, bool *complete) {
+    COUNT(purge_old_versions);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (!complete) return invalid(c, "checkpoint the WAL", "no result was given");
     c->own_error = false;
-    return c->b->checkpoint(c->in, complete);
+    return c->b->purge_old_versions(c->in, complete);
 }
 
 static store_status ck_draft_erase(store *s, const char *id) {
@@ -862,7 +862,7 @@ const store_ops store_checked = {
     .each_sealed = ck_each_sealed,
     .update_sealed = ck_update_sealed,
     .integrity_check = ck_integrity_check,
-    .data_version = ck_data_version,
+    .change_counter = ck_change_counter,
     .facts_put = ck_facts_put,
     .facts_get = ck_facts_get,
     .facts_for_client = ck_facts_for_client,
@@ -874,7 +874,7 @@ const store_ops store_checked = {
     .client_erase = ck_client_erase,
     .drafts_before = ck_drafts_before,
     .clients_closed_before = ck_clients_closed_before,
-    .checkpoint = ck_checkpoint,
+    .purge_old_versions = ck_purge_old_versions,
     .draft_erase = ck_draft_erase,
     .row_ids = ck_row_ids,
     .row_mac_set = ck_row_mac_set,
@@ -932,7 +932,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(each_sealed)] = "each_sealed",
     [SLOT(update_sealed)] = "update_sealed",
     [SLOT(integrity_check)] = "integrity_check",
-    [SLOT(data_version)] = "data_version",
+    [SLOT(change_counter)] = "change_counter",
     [SLOT(facts_put)] = "facts_put",
     [SLOT(facts_get)] = "facts_get",
     [SLOT(facts_for_client)] = "facts_for_client",
@@ -944,7 +944,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(client_erase)] = "client_erase",
     [SLOT(drafts_before)] = "drafts_before",
     [SLOT(clients_closed_before)] = "clients_closed_before",
-    [SLOT(checkpoint)] = "checkpoint",
+    [SLOT(purge_old_versions)] = "purge_old_versions",
     [SLOT(draft_erase)] = "draft_erase",
     [SLOT(row_ids)] = "row_ids",
     [SLOT(row_mac_set)] = "row_mac_set",

@@ -569,10 +569,6 @@ bool vault_open(const vault *v, const char *table, const char *column, const cha
     return true;
 }
 
-void vault_wipe_free(void *p) {
-    if (p) sodium_free(p);
-}
-
 bool vault_open_buf(const vault *v, const char *table, const char *column, const char *row_id,
                     const unsigned char *ct, size_t ctlen, vault_buf *out) {
     out->len = 0;

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "secret.h" /* secret_free: how an opened value is released */
+
 #define VAULT_KEY_BYTES 32
 #define VAULT_PK_BYTES 32
 #define VAULT_SALT_BYTES 16
@@ -107,11 +109,10 @@ bool vault_seal_data_key(const vault *v, const unsigned char pk[VAULT_PK_BYTES],
 /* Field sealing. *out is malloc'd (VAULT_FIELD_OVERHEAD + len bytes); free with free(). */
 bool vault_seal(const vault *v, const char *table, const char *column, const char *row_id, const void *plain,
                 size_t len, unsigned char **out, size_t *outlen);
-/* Opens a field. *plain is sodium_malloc'd with a NUL after the len bytes; release with vault_wipe_free.
+/* Opens a field. *plain is sodium_malloc'd with a NUL after the len bytes; release with secret_free (secret.h).
  * False when the ciphertext was altered, moved to another row/column, or is not a sealed value. */
 bool vault_open(const vault *v, const char *table, const char *column, const char *row_id, const unsigned char *ct,
                 size_t ctlen, char **plain, size_t *len);
-void vault_wipe_free(void *p);
 
 /* Many fields opened one after another (an export opens four per intake): the plaintext goes into a buffer
  * the caller keeps, sodium_malloc'd once and grown when needed, rather than a guarded allocation per field,
@@ -138,7 +139,7 @@ uint32_t vault_blind_index(const vault *v, const char *kind, const char *normali
 #define VAULT_PSEUDONYM_HEX 33
 void vault_pseudonym(const vault *v, const char *kind, const char *id, char out[VAULT_PSEUDONYM_HEX]);
 /* The pseudonym sub-key derived once for a whole export (vault_pseudonym derives it at every call), in
- * sodium_malloc'd memory; vault_pseudonym_with gives the same pseudonyms with it; vault_wipe_free releases
+ * sodium_malloc'd memory; vault_pseudonym_with gives the same pseudonyms with it; secret_free releases
  * it. NULL when it cannot be had. */
 unsigned char *vault_pseudonym_key(const vault *v);
 void vault_pseudonym_with(const unsigned char *key, const char *kind, const char *id, char out[VAULT_PSEUDONYM_HEX]);

@@ -450,7 +450,7 @@ static open_stats open_candidates(session *s, char (*ids)[STORE_ID_LEN], int n) 
             double t2 = now_us();
             if (f[c]->n && !vault_open(s->v, "clients", cols[c], r.id, f[c]->p, f[c]->n, &plain, &len))
                 die("vault_open", r.id);
-            vault_wipe_free(plain);
+            secret_free(plain);
             to[nopen++] = (now_us() - t2) / 1000.0;
         }
         client_rec_free(&r);

@@ -298,7 +298,7 @@ static bool sealed_opens(session *s, const char *table, const char *column, cons
     char *plain = NULL;
     size_t len = 0;
     bool ok = vault_open(s->v, table, column, row, b->p, b->n, &plain, &len);
-    vault_wipe_free(plain);
+    secret_free(plain);
     return ok;
 }
 
@@ -349,7 +349,7 @@ static void check_acks(const acks *a, const char *when) {
             if (!vault_open(desk->v, "drafts", "body", d.id, d.body_ct.p, d.body_ct.n, &plain, &len) ||
                 sscanf(plain, "{\"draft\":%d", &counter) != 1 || counter < a->draft_counter)
                 problem("%s: draft %s holds answer %d, %d was acknowledged", when, d.id, counter, a->draft_counter);
-            vault_wipe_free(plain);
+            secret_free(plain);
         }
         if (st == ST_OK) draft_rec_free(&d);
     }

@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (vault_open(v, cols[(sel + 1) % N_COLS][0], cols[(sel + 1) % N_COLS][1], rows[(sel / N_COLS) % 2],
                        data + 1, size - 1, &other, &olen))
             abort();
-        vault_wipe_free(plain);
+        secret_free(plain);
     }
     return 0;
 }

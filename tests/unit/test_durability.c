@@ -321,7 +321,7 @@ static int drafter(const char *path, int round, int ack_fd) {
         fprintf(stderr, "drafter: resume: %s\n", e);
         return 12;
     }
-    vault_wipe_free(old);
+    secret_free(old);
     if (!found) id[0] = '\0';
     uint64_t counter = 0;
     if (!write_all(ack_fd, &counter, sizeof counter)) return 13;
@@ -447,7 +447,7 @@ static void t_kill_during_drafts(void **state) {
         int fields = sscanf(body, "{\"round\":%d,\"counter\":%llu,", &r, &counter);
         size_t blen = strlen(body);
         bool closed = blen >= 2 && strcmp(body + blen - 2, "]}") == 0;
-        vault_wipe_free(body);
+        secret_free(body);
         assert_int_equal(fields, 2);
         assert_true(closed); /* a whole body, never a torn one */
         if (count > 0) {
@@ -510,7 +510,7 @@ static void t_two_connections(void **state) {
     database db;
     open_db(&db, path, false);
     int64_t v0 = 0, v1 = 0, clients = 0;
-    assert_int_equal(db.ops->data_version(db.st, &v0), ST_OK);
+    assert_int_equal(db.ops->change_counter(db.st, &v0), ST_OK);
     assert_int_equal(db.ops->client_count(db.st, &clients), ST_OK);
     assert_int_equal(clients, 0);
     assert_true(write_all(go[1], "g", 1));
@@ -523,7 +523,7 @@ static void t_two_connections(void **state) {
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
     assert_int_equal(got, STORE_ID_LEN);
-    assert_int_equal(db.ops->data_version(db.st, &v1), ST_OK);
+    assert_int_equal(db.ops->change_counter(db.st, &v1), ST_OK);
     assert_int_not_equal(v1, v0);
     assert_int_equal(db.ops->client_count(db.st, &clients), ST_OK);
     assert_int_equal(clients, 1);
@@ -540,15 +540,15 @@ static void t_two_connections(void **state) {
     assert_string_equal(c.name, "Otherprocess Client");
     client_plain_free(&c);
     int64_t a0 = 0, a1 = 0, b0 = 0, b1 = 0, b2 = 0;
-    assert_int_equal(db.ops->data_version(db.st, &a0), ST_OK);
-    assert_int_equal(db2.ops->data_version(db2.st, &b0), ST_OK);
-    assert_int_equal(db2.ops->data_version(db2.st, &b1), ST_OK);
+    assert_int_equal(db.ops->change_counter(db.st, &a0), ST_OK);
+    assert_int_equal(db2.ops->change_counter(db2.st, &b0), ST_OK);
+    assert_int_equal(db2.ops->change_counter(db2.st, &b1), ST_OK);
     assert_int_equal(b1, b0); /* nothing committed meanwhile */
     char id2[STORE_ID_LEN];
     OK(client_create(s, "Sameprocess Client", "", "", id2, msg, sizeof msg));
-    assert_int_equal(db.ops->data_version(db.st, &a1), ST_OK);
+    assert_int_equal(db.ops->change_counter(db.st, &a1), ST_OK);
     assert_int_equal(a1, a0);
-    assert_int_equal(db2.ops->data_version(db2.st, &b2), ST_OK);
+    assert_int_equal(db2.ops->change_counter(db2.st, &b2), ST_OK);
     assert_int_not_equal(b2, b1);
     assert_int_equal(db2.ops->client_get(db2.st, id2, &cr), ST_OK);
     client_rec_free(&cr);

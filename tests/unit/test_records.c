@@ -929,8 +929,8 @@ static void t_intakes(void **state) {
     assert_true(meta.body_ct.n > strlen(body)); /* stored sealed */
     assert_null(memmem(meta.body_ct.p, meta.body_ct.n, "phq9", 4));
     intake_rec_free(&meta);
-    vault_wipe_free(b);
-    vault_wipe_free(nt);
+    secret_free(b);
+    secret_free(nt);
     /* a clinician and a supervisor read the notes of others */
     session *readers[2] = {W.bob, W.admin};
     for (int i = 0; i < 2; i++) {
@@ -939,8 +939,8 @@ static void t_intakes(void **state) {
         assert_non_null(nt);
         assert_string_equal(nt, notes);
         intake_rec_free(&meta);
-        vault_wipe_free(b);
-        vault_wipe_free(nt);
+        secret_free(b);
+        secret_free(nt);
     }
     /* another reception worker: the body, not the notes */
     b = nt = (char *)"sentinel";
@@ -950,7 +950,7 @@ static void t_intakes(void **state) {
     assert_null(nt);
     assert_string_equal(meta.level, "red");
     intake_rec_free(&meta);
-    vault_wipe_free(b);
+    secret_free(b);
     audit_rec e = audit_tail(&W.db);
     assert_string_equal(e.action, "intake_open");
     assert_string_equal(e.object_id, in1);
@@ -962,7 +962,7 @@ static void t_intakes(void **state) {
     assert_string_equal(meta.level, "green");
     assert_string_equal(meta.suggested, "");
     intake_rec_free(&meta);
-    vault_wipe_free(b);
+    secret_free(b);
 
     /* refusals: nothing saved */
     int64_t bodies = sealed_n(&W.db, "intakes", "body", NULL);
@@ -1027,7 +1027,7 @@ static void t_drafts(void **state) {
     assert_true(found);
     assert_string_equal(got, id);
     assert_string_equal(body, "{\"step\":3,\"answers\":[1,2],\"name\":\"李静\"}");
-    vault_wipe_free(body);
+    secret_free(body);
     body = NULL;
     /* nobody else sees it */
     session *others[3] = {W.carol, W.bob, W.admin};
@@ -1048,7 +1048,7 @@ static void t_drafts(void **state) {
     OK(draft_resume(W.alice, got, &body, &found, msg, sizeof msg));
     assert_true(found);
     assert_string_equal(body, "{\"step\":3,\"answers\":[1,2],\"name\":\"李静\"}");
-    vault_wipe_free(body);
+    secret_free(body);
     body = NULL;
     /* the author discards it */
     OK(draft_discard(W.alice, id, msg, sizeof msg));
@@ -1074,7 +1074,7 @@ static void t_draft_not_taken_over(void **state) {
     /* whatever carol's call returned, alice's draft must still be hers, unchanged */
     OK(draft_resume(W.alice, got, &body, &found, msg, sizeof msg));
     bool kept = found && strcmp(got, id) == 0 && body && strcmp(body, "{\"alice\":\"unfinished answers\"}") == 0;
-    vault_wipe_free(body);
+    secret_free(body);
     body = NULL;
     /* clean up whoever owns it now */
     if (!draft_discard(W.alice, id, msg, sizeof msg)) (void)draft_discard(W.carol, id, msg, sizeof msg);
@@ -1438,8 +1438,8 @@ static void t_rekey(void **state) {
             if (may_read) assert_string_equal(nt, notes[i]);
             else assert_null(nt);
             intake_rec_free(&meta);
-            vault_wipe_free(b);
-            vault_wipe_free(nt);
+            secret_free(b);
+            secret_free(nt);
             find_one(ss[k], names[i], cid[i]);
         }
         find_one(ss[k], "zhang", cid[0]);
@@ -1454,7 +1454,7 @@ static void t_rekey(void **state) {
     assert_true(found);
     assert_string_equal(got, did);
     assert_string_equal(body, "{\"draft\":\"before rekey\"}");
-    vault_wipe_free(body);
+    secret_free(body);
     REFUSED(db_rekey(ss[1], msg, sizeof msg), "denied: a reception may not manage keys");
 
     /* sound, and a checkpoint from before still matches (the chain is unkeyed, only the seals changed) */

@@ -328,8 +328,8 @@ static json_t *total_of(session *s, const char *intake, const char *form_id) {
                                                             form_id),
                                             "total"));
     json_decref(root);
-    vault_wipe_free(body);
-    vault_wipe_free(notes);
+    secret_free(body);
+    secret_free(notes);
     intake_rec_free(&meta);
     return t;
 }
@@ -342,8 +342,8 @@ static json_t *assessment_of(session *s, const char *intake) {
     json_t *root = json_loads(body, 0, NULL);
     json_t *a = json_incref(json_object_get(root, "assessment"));
     json_decref(root);
-    vault_wipe_free(body);
-    vault_wipe_free(notes);
+    secret_free(body);
+    secret_free(notes);
     intake_rec_free(&meta);
     return a;
 }

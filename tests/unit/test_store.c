@@ -1304,7 +1304,7 @@ static void c_degenerate_no_store(void **state) {
     assert_int_equal(o->update_sealed(NULL, "clients", "name", CLIENT1, ct, 3), ST_INVALID);
     assert_int_equal(o->integrity_check(NULL, msg, sizeof msg), ST_INVALID);
     assert_int_equal(o->backup(NULL, "/tmp/x", msg, sizeof msg), ST_INVALID);
-    assert_int_equal(o->data_version(NULL, &v), ST_INVALID);
+    assert_int_equal(o->change_counter(NULL, &v), ST_INVALID);
     assert_int_equal(cnt, 0);
     /* open */
     store *out = (store *)&cnt; /* not NULL: open must clear it when it refuses */
@@ -1368,7 +1368,7 @@ static void c_degenerate_args(void **state) {
     EXPECT(f, ST_INVALID, o->audit_each(s, NULL, &cnt));
     EXPECT(f, ST_INVALID, o->each_sealed(s, NULL, &cnt));
     EXPECT(f, ST_INVALID, o->integrity_check(s, NULL, 0));
-    EXPECT(f, ST_INVALID, o->data_version(s, NULL));
+    EXPECT(f, ST_INVALID, o->change_counter(s, NULL));
     EXPECT(f, ST_INVALID, o->backup(s, NULL, msg, sizeof msg));
     EXPECT(f, ST_INVALID, o->backup(s, "", msg, sizeof msg));
 
@@ -1483,7 +1483,7 @@ static void c_second_connection(void **state) {
     char err[512];
     assert_int_equal(f->ops->open(f->path, false, 2000, &b, err, sizeof err), ST_OK);
     int64_t v1 = 0, v2 = 0, v3 = 0;
-    assert_int_equal(f->ops->data_version(b, &v1), ST_OK);
+    assert_int_equal(f->ops->change_counter(b, &v1), ST_OK);
     OK(f, f->ops->begin(f->s));
     add_staff(f, STAFF1, "amy");
     add_client(f, CLIENT1, 10, 0, 0, 1);
@@ -1492,7 +1492,7 @@ static void c_second_connection(void **state) {
     assert_int_equal(f->ops->client_count(b, &n), ST_OK);
     assert_true(n == 0);
     OK(f, f->ops->commit(f->s));
-    assert_int_equal(f->ops->data_version(b, &v2), ST_OK);
+    assert_int_equal(f->ops->change_counter(b, &v2), ST_OK);
     assert_true(v2 != v1);
     assert_int_equal(f->ops->client_count(b, &n), ST_OK);
     assert_true(n == 1);
@@ -1501,20 +1501,20 @@ static void c_second_connection(void **state) {
     client_rec_free(&c);
     /* and the other way round */
     int64_t a1 = 0, a2 = 0;
-    OK(f, f->ops->data_version(f->s, &a1));
+    OK(f, f->ops->change_counter(f->s, &a1));
     assert_int_equal(f->ops->begin(b), ST_OK);
     staff_rec s = mk_staff(STAFF2, "bob", ROLE_SUPERVISOR, 4);
     assert_int_equal(f->ops->staff_insert(b, &s), ST_OK);
     assert_int_equal(f->ops->commit(b), ST_OK);
-    OK(f, f->ops->data_version(f->s, &a2));
+    OK(f, f->ops->change_counter(f->s, &a2));
     assert_true(a1 != a2);
     staff_rec got;
     OK(f, f->ops->staff_by_name(f->s, "bob", &got));
     assert_staff_eq(&s, &got);
     /* nothing new: no change */
-    assert_int_equal(f->ops->data_version(b, &v3), ST_OK);
+    assert_int_equal(f->ops->change_counter(b, &v3), ST_OK);
     int64_t v4 = 0;
-    assert_int_equal(f->ops->data_version(b, &v4), ST_OK);
+    assert_int_equal(f->ops->change_counter(b, &v4), ST_OK);
     assert_true(v3 == v4);
     f->ops->close(b);
 }
@@ -2120,7 +2120,7 @@ static void replaced_under_connection(fx *f, bool same_inode) {
     OK(f, f->ops->client_insert(f->s, &c1));
     OK(f, f->ops->commit(f->s));
     bool complete = false;
-    OK(f, f->ops->checkpoint(f->s, &complete));
+    OK(f, f->ops->purge_old_versions(f->s, &complete));
     OK(f, f->ops->begin(f->s));
     OK(f, f->ops->client_insert(f->s, &c2));
     OK(f, f->ops->commit(f->s));
@@ -2413,7 +2413,7 @@ static void s_network_filesystem(void **state) {
         snprintf(v, sizeof v, "0x%lx", magics[i]);
         assert_int_equal(setenv("TRIAGE_TEST_FSTYPE", v, 1), 0);
         store_status st = try_open(f, true, err, sizeof err);
-        if (st != ST_NETWORK_FS) fail_msg("type %s: %s (%s)", v, store_status_name(st), err);
+        if (st != ST_UNSAFE_LOCATION) fail_msg("type %s: %s (%s)", v, store_status_name(st), err);
         assert_non_null(strstr(err, f->path));
         assert_false(exists(f->path));
     }
@@ -2423,7 +2423,7 @@ static void s_network_filesystem(void **state) {
     size_t n = 0;
     char *before = read_all(f->path, &n);
     assert_int_equal(setenv("TRIAGE_TEST_FSTYPE", "0x6969", 1), 0);
-    assert_int_equal(try_open(f, false, err, sizeof err), ST_NETWORK_FS);
+    assert_int_equal(try_open(f, false, err, sizeof err), ST_UNSAFE_LOCATION);
     assert_file_is(f->path, before, n);
     assert_no_side_files(f->path);
     free(before);
@@ -3992,7 +3992,7 @@ static int checkpoint_while_reading(void *ctx, const facts_brief *r) {
     if (c->st == ST_OK) c->st = c->ops->meta_set(c->writer, "k", v, sizeof v);
     if (c->st == ST_OK) c->st = c->ops->commit(c->writer);
     c->complete = true;
-    if (c->st == ST_OK) c->st = c->ops->checkpoint(c->writer, &c->complete);
+    if (c->st == ST_OK) c->st = c->ops->purge_old_versions(c->writer, &c->complete);
     return 1;
 }
 
@@ -4002,7 +4002,7 @@ static void c_checkpoint(void **state) {
     fx *f = *state;
     const store_ops *o = f->ops;
     bool done = false;
-    OK(f, o->checkpoint(f->s, &done));
+    OK(f, o->purge_old_versions(f->s, &done));
     assert_true(done);
     facts_rec a = mk_facts(FACTS1, CLIENT1, 10, "red", 1);
     OK(f, o->begin(f->s));
@@ -4010,7 +4010,7 @@ static void c_checkpoint(void **state) {
     OK(f, o->facts_put(f->s, &a));
     OK(f, o->commit(f->s));
     done = false;
-    OK(f, o->checkpoint(f->s, &done));
+    OK(f, o->purge_old_versions(f->s, &done));
     assert_true(done);
 
     store *w = NULL;
@@ -4022,7 +4022,7 @@ static void c_checkpoint(void **state) {
     assert_int_equal(c.st, ST_OK);
     assert_false(c.complete);
     done = false;
-    assert_int_equal(o->checkpoint(w, &done), ST_OK); /* the reader is done: now it completes */
+    assert_int_equal(o->purge_old_versions(w, &done), ST_OK); /* the reader is done: now it completes */
     assert_true(done);
     o->close(w);
     blob b;
@@ -4032,11 +4032,11 @@ static void c_checkpoint(void **state) {
 
     OK(f, o->begin(f->s));
     done = true;
-    EXPECT(f, ST_INVALID, o->checkpoint(f->s, &done));
+    EXPECT(f, ST_INVALID, o->purge_old_versions(f->s, &done));
     assert_false(done);
     f->ops->rollback(f->s);
-    EXPECT(f, ST_INVALID, o->checkpoint(f->s, NULL));
-    assert_int_equal(o->checkpoint(NULL, &done), ST_INVALID);
+    EXPECT(f, ST_INVALID, o->purge_old_versions(f->s, NULL));
+    assert_int_equal(o->purge_old_versions(NULL, &done), ST_INVALID);
 }
 
 /* Every conformance test, for one backend (its store_ops as the prestate). */

@@ -73,7 +73,7 @@ static void assert_opens_to(const vault *v, const char *t, const char *c, const 
     assert_int_equal(n, wantlen);
     if (wantlen) assert_memory_equal(p, want, wantlen);
     assert_int_equal(p[n], '\0');
-    vault_wipe_free(p);
+    secret_free(p);
 }
 
 static void assert_open_fails(const vault *v, const char *t, const char *c, const char *r, const unsigned char *ct,
@@ -259,7 +259,7 @@ static void test_open_buf_and_pseudonym_key(void **state) {
     assert_string_equal(a, c);
     vault_pseudonym_with(key, "intake", "abc", c);
     assert_string_not_equal(a, c);
-    vault_wipe_free(key);
+    secret_free(key);
 }
 
 static void test_moved_ciphertext_fails(void **state) {
@@ -344,7 +344,7 @@ static void test_seal_bad_arguments(void **state) {
     assert_false(vault_seal(V, "t", "c", "r", NULL, 1, &ct, &n));
     assert_false(vault_seal(NULL, "t", "c", "r", "v", 1, &ct, &n));
     assert_null(ct);
-    vault_wipe_free(NULL);
+    secret_free(NULL);
 }
 
 /* ---- KDF parameters ---- */

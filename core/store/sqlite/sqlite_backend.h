@@ -370,7 +370,7 @@ int sq_read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64_t *
 bool sq_file_still_ours(store *s);
 store_status sq_fail_replaced(store *s, const char *what);
 int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames);
-store_status sq_data_version(store *s, int64_t *v);
+store_status sq_change_counter(store *s, int64_t *v);
 int64_t sq_local_changes(store *s);
 store_status sq_facts_put(store *s, const facts_rec *r);
 store_status sq_facts_get(store *s, const char *id, facts_rec *out);

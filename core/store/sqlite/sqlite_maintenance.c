@@ -152,7 +152,7 @@ store_status sq_backup(store *s, const char *dest, char *err, size_t errsize) {
     return ST_OK;
 }
 
-store_status sq_data_version(store *s, int64_t *v) {
+store_status sq_change_counter(store *s, int64_t *v) {
     /* every desk polls here: a replaced file is found within a poll, and its WAL discarded at once */
     if (!sq_file_still_ours(s)) return sq_fail_replaced(s, "this desk writes nothing more");
     sqlite3_stmt *st = NULL;

@@ -353,7 +353,7 @@ store_status sq_open(const char *path, bool create, int busy_timeout_ms, store *
         return sq_put_err(err, errsize, ST_IO, "Cannot tell which filesystem %s is on (%s).", dir, strerror(errno));
     const char *net = network_fs_of((unsigned long)fs.f_type);
     if (net)
-        return sq_put_err(err, errsize, ST_NETWORK_FS,
+        return sq_put_err(err, errsize, ST_UNSAFE_LOCATION,
                        "%s is on a network filesystem (%s): SQLite in WAL mode needs every desk on the same machine "
                        "and a local disk. Move the database to a local disk.",
                        path, net);
@@ -388,7 +388,7 @@ store_status sq_open(const char *path, bool create, int busy_timeout_ms, store *
             return sq_put_err(err, errsize, ST_IO, "Cannot tell which filesystem %s is on (%s).", path, strerror(errno));
         net = network_fs_of((unsigned long)fs.f_type);
         if (net)
-            return sq_put_err(err, errsize, ST_NETWORK_FS,
+            return sq_put_err(err, errsize, ST_UNSAFE_LOCATION,
                            "%s is on a network filesystem (%s): SQLite in WAL mode needs a local disk. Move the "
                            "database to a local disk.",
                            path, net);
