@@ -24,7 +24,7 @@ check "no audit entry carries the chosen time" [ "$(sql "SELECT count(*) FROM au
 
 # 2. an early escalation: the keyless tick a week ahead
 export TRIAGE_NOW=$(( $(date +%s) + 7 * 86400 ))
-bare queue tick
+nol queue tick
 check "queue tick with TRIAGE_NOW set is refused (exit 2)" [ "$rc" -eq 2 ]
 unset TRIAGE_NOW
 check "nothing was escalated" [ "$(sql "SELECT count(*) FROM queue_items WHERE overdue = 1 OR escalations > 0")" -eq 0 ]

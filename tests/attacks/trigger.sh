@@ -18,7 +18,7 @@ check "a planted trigger: the database is refused" [ "$rc" -ne 0 ]
 check "...naming the trigger" has_err "unknown trigger \`make_green"
 check "...and nothing was saved" [ "$(sql "SELECT count(*) FROM intakes")" -eq 0 ]
 check "nothing was turned green" [ "$(sql "SELECT count(*) FROM queue_items WHERE level = 'green'")" -eq 0 ]
-bare queue tick
+nol queue tick
 check "a keyless tick is refused too" has_err "unknown trigger"
 sql "DROP TRIGGER make_green; DROP TRIGGER make_green_too;"
 tri alice "$ALICE\n" intake new "$tmp/in.json"
