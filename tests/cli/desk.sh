@@ -4,22 +4,17 @@
 # Every walk failed on the code before its fix.
 # Usage: tests/cli/desk.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-desk.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp desk
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
 unset TRIAGE_CONFIG NO_COLOR TRIAGE_NOW
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 DB="$tmp/t.db"
 P=admin-passphrase-1 R=desk-passphrase-12
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" 2>/dev/null | head -40; }
-cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
+fail_show=show_file # a failure shows the screen dump it looked in
 cli "$P\n" --user admin init >/dev/null
 cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
 cli "$P\n" --user admin roster import assets/counselors.sample.ini >/dev/null
@@ -222,5 +217,4 @@ printf 'dump %s/demo_login\n' "$D" >"$tmp/demo.script"
 TRIAGE_SCRIPT="$tmp/demo.script" LINES=30 COLUMNS=100 timeout 60 "$T" --config "$tmp/config.ini" --db "$tmp/demo.db" >/dev/null 2>&1
 expect "demo: a demo database opened with --db and the default configuration says DEMO DATA" "$D/demo_login" "DEMO DATA"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
