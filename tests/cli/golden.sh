@@ -6,23 +6,20 @@
 # Ids are random (UUIDs): their 8- and 6-hex-digit forms are masked as xxxxxxxx before comparing.
 # Usage: tests/cli/golden.sh ./triage [--update]   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
 update=${2:-}
 G=$(pwd)/tests/golden
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-golden.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp golden
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
 export TRIAGE_NOW=2026-12-01T09:00:00Z
 unset TRIAGE_CONFIG NO_COLOR
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    -e 's/^demo = no/demo = yes/' config.ini >"$tmp/config.ini"
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" 2>/dev/null | head -60; }
+test_config "$tmp/config.ini" -e 's/^demo = no/demo = yes/'
+fail_show=show_file show_lines=60 # a failure shows the diff
 P=golden-passphrase
+# cli ARGS...: this suite's own (not lib.sh's): one passphrase, given twice, on the fixed database
 cli() { printf '%s\n%s\n' "$P" "$P" >"$tmp/p"; "$T" --config "$tmp/config.ini" --db "$tmp/base.db" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
 # the fixed database: a supervisor, the sample roster, one client at each of red, orange and green
 cli --user admin init >/dev/null
@@ -93,5 +90,4 @@ if [ "$update" != --update ]; then
     if diff -u "$G/80x24-en/07-panel" "$tmp/readme" >"$tmp/diff"; then ok "README's screen is the golden dump"
     else bad "README's screen is not tests/golden/80x24-en/07-panel (copy it after make golden)" "$tmp/diff"; fi
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
