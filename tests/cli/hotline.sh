@@ -7,22 +7,19 @@
 # the id across a resume.
 # Usage: tests/cli/hotline.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-hotline.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp hotline
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
 unset TRIAGE_CONFIG NO_COLOR TRIAGE_NOW TRIAGE_SCRIPT
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 DB="$tmp/h.db"
 P=admin-passphrase-1 R=desk-passphrase-12
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" 2>/dev/null | grep -v '^ *$' | head -40; return 0; }
-cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
+# a failure shows the screen dump it looked in, without its blank lines
+show_dump() { [ -z "${1:-}" ] || sed 's/^/     /' "$1" 2>/dev/null | grep -v '^ *$' | head -n "$show_lines"; }
+fail_show=show_dump
 cli "$P\n" --user admin init >/dev/null
 cli "$P\n" --user admin roster import assets/counselors.sample.ini >/dev/null
 users=0
@@ -189,5 +186,4 @@ tui "$tmp/d2.script"
 c=$(new_client)
 if [ -n "$c" ] && grep -q "Caller id" "$D/draft_saved"; then ok "a resumed call is saved with its caller id"; else bad "a resumed call is saved with its caller id" "$D/draft_saved"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
