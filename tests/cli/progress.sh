@@ -6,23 +6,18 @@
 # file: no progress at all, only what the command always says.
 # Usage: tests/cli/progress.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-progress.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp progress
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 TERM=xterm-256color
 unset TRIAGE_CONFIG NO_COLOR TRIAGE_NOW TRIAGE_SCRIPT
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    -e 's/^draft_days = .*/draft_days = 1/' config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini" -e 's/^draft_days = .*/draft_days = 1/'
 DB="$tmp/p.db"
 P=admin-passphrase-1 R=desk-passphrase-12
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" 2>/dev/null | head -20; return 0; }
-cli() { printf '%b' "$1" >"$tmp/p"; shift; "$T" --config "$tmp/config.ini" --db "$DB" --passphrase-fd 3 "$@" 3<"$tmp/p"; }
-command -v script >/dev/null 2>&1 || { echo "FAIL script(1) is missing (util-linux)"; echo "0 passed, 1 failed"; exit 1; }
+fail_show=show_file show_lines=20 # a failure shows what the terminal or the file held
+command -v script >/dev/null 2>&1 || { bad "script(1) is missing (util-linux)"; finish; }
 cli "$P\n" --user admin init >/dev/null
 cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
 n=0
@@ -99,5 +94,4 @@ shows "retention apply on a terminal: the drafts erased, counted" "retention app
 in_file retention apply
 quiet "retention apply"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
