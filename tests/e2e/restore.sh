@@ -6,23 +6,19 @@
 # triage database, is refused and changes nothing.
 # Usage: tests/e2e/restore.sh ./triage   Last line: `N passed, N failed`.
 set -u
+. "$(dirname "$0")/../lib.sh"
 T=${1:-./triage}
 case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
-pass=0
-fail=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-restore.XXXXXX")
-export TMUX_TMPDIR="$tmp"
 wpid=""
-cleanup() { [ -n "$wpid" ] && kill "$wpid" 2>/dev/null; tmux kill-server 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
+make_tmp restore '[ -n "$wpid" ] && kill "$wpid" 2>/dev/null; tmux kill-server 2>/dev/null'
+export TMUX_TMPDIR="$tmp"
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8 LANG=C.UTF-8
 unset TRIAGE_CONFIG TRIAGE_NOW TRIAGE_SCRIPT NO_COLOR
 mkdir -p "$HOME"
-sed -e 's/^kdf_cost = moderate/kdf_cost = interactive/' -e "s#^forms_dir =\$#forms_dir = $(pwd)/forms#" \
-    config.ini >"$tmp/config.ini"
+test_config "$tmp/config.ini"
 DB="$tmp/d.db"
 A=admin-passphrase-1 R=desk-passphrase-12 C=clin-passphrase-12
-cli() { # PASSLINES ARGS...: the passphrase file is per call, so that the writer loop and the test never share it
+cli() { # PASSLINES ARGS...: this suite's own: the passphrase file is per call, so that the writer loop and the test never share it
     pf=$(mktemp "$tmp/p.XXXXXX")
     printf '%b' "$1" >"$pf"
     shift
@@ -34,8 +30,9 @@ cli() { # PASSLINES ARGS...: the passphrase file is per call, so that the writer
 intake() { # NAME LEVEL: an intake from the example of that level, for the client NAME
     sed "s/^{/{\"client\":{\"name\":\"$1\"},/" "assets/examples/$2.json" | cli "$R\n" --user desk intake new -
 }
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && tmux capture-pane -p -t "$2" 2>/dev/null | sed 's/^/     /' | head -40; }
+# a failure names a desk (a tmux session) when what that desk's screen held then tells why
+show_desk() { [ -z "${1:-}" ] || show_pane "$1"; }
+fail_show=show_desk
 wait_for() { # session pattern tenths-of-a-second
     n=0
     while [ $n -lt "$3" ]; do
@@ -163,5 +160,4 @@ r3=$?
     ok "reception may not restore" || bad "reception may not restore"
 ls "$tmp" | grep -q 'restore-' && bad "no private copy left behind: $(ls "$tmp")" || ok "no private copy left behind"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
