@@ -162,8 +162,8 @@ deps:
 	@sh tests/deps.sh $(DEB_PACKAGES)
 
 # the golden screen dumps (tests/golden/): regenerated after a deliberate change to a screen, then reviewed as a diff
-golden: triage
-	@sh tests/cli/golden.sh ./triage --update
+golden: triage-test
+	@sh tests/cli/golden.sh ./triage-test --update
 
 run: deps
 	@$(MAKE) --no-print-directory triage
