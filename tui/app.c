@@ -148,6 +148,10 @@ static void logout(app *a, const char *why) {
     a->ask = ASK_NONE;
     a->reload = true;
     secret_wipe(a->login.pass, sizeof a->login.pass);
+    /* the next person starts from an empty name: a name left filled with the cursor in the passphrase box
+     * sent a typed "name Tab passphrase" into the wrong boxes, the passphrase shown in the name's (tryout) */
+    a->login.name[0] = '\0';
+    a->login.field = 0;
     app_message(a, false, "%s", tr(why));
 }
 

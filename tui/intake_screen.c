@@ -165,7 +165,10 @@ void intake_whose(const app *a, char *buf, size_t size) {
     if (name[0]) snprintf(who, sizeof who, "%s", name);
     else snprintf(who, sizeof who, "%s %.6s", tr("anonymous"), w->draft_id[0] ? w->draft_id : "");
     /* the channel's label up to its first bracket: "Walk-in (came to the centre in person)" reads "Walk-in" */
-    size_t cut = strcspn(channel, "(（");
+    /* (strcspn would take the full-width bracket's three bytes one by one and cut inside a character) */
+    const char *ascii = strchr(channel, '('), *wide = strstr(channel, "（");
+    const char *end = ascii && (!wide || ascii < wide) ? ascii : wide;
+    size_t cut = end ? (size_t)(end - channel) : strlen(channel);
     while (cut > 0 && channel[cut - 1] == ' ') cut--;
     if (channel[0]) snprintf(buf, size, "%s \u00b7 %.*s", who, (int)cut, channel);
     else snprintf(buf, size, "%s", who);

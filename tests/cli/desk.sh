@@ -66,6 +66,9 @@ expect "whose: ...and continues where it stopped (held before too)" "$D/whose_lo
     login
     printf 'key q\nkey x\ndump %s/discard_ask\nkey n\ndump %s/discard_kept\nkey x\ntype y\ndump %s/discarded\n' "$D" "$D" "$D"
     printf 'key f4\ndump %s/logged_out\n' "$D"
+    # the next person types a name, Tab and a passphrase: each lands in its own box (the tryout's passphrase
+    # went into the name box, shown in clear, when the old name stayed with the cursor in the passphrase box)
+    printf 'type desk\nkey tab\ntype %s\ndump %s/relogin_typed\n' "$R" "$D"
 } >"$tmp/discard.script"
 tui "$tmp/discard.script" 100 30
 expect "discard: x asks first, naming whose" "$D/discard_ask" "Discard the unfinished intake of Wang Fang"
@@ -81,6 +84,11 @@ else
     bad "discard: the audit log records it"
 fi
 expect "logout: F4 ends the session on any screen" "$D/logged_out" "Log in"
+if shows "$D/relogin_typed" "desk" && ! shows "$D/relogin_typed" "$R"; then
+    ok "logout: the next login starts at an empty name; the passphrase is never shown"
+else
+    bad "logout: the next login starts at an empty name; the passphrase is never shown" "$D/relogin_typed"
+fi
 
 # ---- the review: one labelled section per form, each answer in words with its score, the totals and the
 # level; Up/Down then e goes back to any answer, and once it is changed the interview returns to the review
