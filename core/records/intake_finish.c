@@ -17,9 +17,38 @@ static void keep_level(const engine *e, json_t *result, risk_level kept, lang l)
     assess_raise(e, result, kept, "kept_level", because, l);
 }
 
+/* The record is kept only with the client's consent: a form given with a `consent` item must have it answered
+ * yes when it was answered, and a record object that carries `consent` must say "yes". Held here, so the wizard, `intake new` and
+ * import all refuse the same way (it lived in the screen alone, so the other two saved without it). */
+static bool consented(const engine *e, const assess_input *in, json_t *record, char *err, size_t errsize) {
+    for (int f = 0; f < e->forms.n && f < TRIAGE_MAX_FORMS; f++) {
+        const form *fm = e->forms.v[f];
+        int ci = form_item_index(fm, "consent");
+        if (ci < 0 || !in->a.given[f]) continue;
+        const answer *an = &in->a.answers[f][ci];
+        /* not answered here (`intake new`, import: the record object says; the wizard asks it as a required
+         * question and its screen refuses it unanswered) */
+        if (an->state != ANS_VALUE && an->state != ANS_REFUSED) continue;
+        const scale *sc = form_item_scale(fm, ci);
+        int c = an->state == ANS_VALUE && sc ? scale_value_index(sc, an->value) : -1;
+        if (c < 0 || strcmp(sc->choices[c].code, "yes") != 0) {
+            snprintf(err, errsize, "%s.consent: the client has not consented to storing the record: it cannot be saved",
+                     fm->id);
+            return false;
+        }
+    }
+    json_t *given = record ? json_object_get(record, "consent") : NULL;
+    if (given && !(json_is_string(given) && strcmp(json_string_value(given), "yes") == 0)) {
+        snprintf(err, errsize, "record.consent: the client has not consented to storing the record: it cannot be saved");
+        return false;
+    }
+    return true;
+}
+
 bool intake_finish(session *s, const engine *e, assess_input *in, const intake_subject *who, intake_saved *out,
                    char *err, size_t errsize) {
     memset(out, 0, sizeof *out);
+    if (!consented(e, in, who->record, err, errsize)) return false;
     intake_answers_final(e, in);
     json_t *body = intake_body_build(e, in, who->record, who->reasons_lang);
     json_t *result = json_object_get(body, "assessment");
