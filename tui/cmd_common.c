@@ -61,7 +61,11 @@ static int open_ctx_inner(const cli_args *a, ctx *c, bool create, bool with_logi
     db_settings set;
     db_settings_from_config(&c->e.cfg, &set);
     const char *path = a->db_path ? a->db_path : c->e.cfg.db_path;
-    if (create && !a->db_path && !make_parent_dirs(path, err, sizeof err)) {
+    /* the directories of a file the store keeps (a path, or sqlite:PATH); a server's database has none */
+    const char *file = NULL;
+    char scheme_err[256];
+    if (create && !a->db_path && store_backend_for(path, &file, scheme_err, sizeof scheme_err) == &store_sqlite &&
+        !make_parent_dirs(file, err, sizeof err)) {
         fprintf(stderr, "triage: %s\n", err);
         return EXIT_RUNTIME;
     }

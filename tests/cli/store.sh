@@ -195,4 +195,14 @@ fi
 DB="$tmp/missing.db" tri admin "$ADMIN\n" verify
 check "a missing database says how to create one" has_err "triage init"
 
+# a URL in [store] db_path names its store: refused when this build has none, and never taken for a file
+# beside the configuration (an outside review got a SQLite file at <confdir>/postgresql:/dbhost/triage)
+mkdir -p "$tmp/urlcfg"
+sed 's#^db_path =.*#db_path = postgresql://dbhost/triage#' "$tmp/config.ini" >"$tmp/urlcfg/config.ini"
+printf '%s\n' "$ADMIN" >"$tmp/pass"
+"$T" --config "$tmp/urlcfg/config.ini" --user admin --passphrase-fd 3 init 3<"$tmp/pass" >"$tmp/out" 2>"$tmp/err"
+rc=$? out=$(cat "$tmp/out") err=$(cat "$tmp/err")
+check "a postgresql:// db_path is refused naming its scheme" has_err "no backend for postgresql databases"
+if [ -e "$tmp/urlcfg/postgresql:" ]; then bad "...and no file or directory is made from the URL"; else ok "...and no file or directory is made from the URL"; fi
+
 finish
