@@ -702,6 +702,22 @@ static void t_fhir_observation_and_task(void **state) {
         assert_non_null(json_object_get(task, "code"));
         assert_non_null(json_object_get(json_object_get(json_object_get(task, "restriction"), "period"), "end"));
     }
+    /* the export comes back: the prorated total stated (16) is the one triage computes, so it stands... */
+    char *text = json_dumps(bundle, 0);
+    import_result res;
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+    assert_int_equal(res.clients_matched, 1);
+    assert_int_equal(saved_total(res.first_intake, "phq9"), 16);
+    free(text);
+    /* ...and a total that disagrees with it is still refused */
+    json_object_set_new(obs, "valueInteger", json_integer(15));
+    text = json_dumps(bundle, 0);
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_non_null(strstr(msg, "the stated total 15 (its Observation) disagrees with the prorated total of its answers, 16"));
+    assert_int_equal(res.intakes, 0);
+    free(text);
     json_decref(bundle);
 }
 
