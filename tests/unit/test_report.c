@@ -455,6 +455,71 @@ static void t_import_refusals(void **state) {
     assert_int_equal(res.clients_created, 1);
 }
 
+/* A Patient named the US Core way, family and given without text, is a name: "given family"; a Chinese name
+ * (the Patient's language, or the family name in Chinese characters) family first. */
+static void t_import_name_without_text(void **state) {
+    (void)state;
+    static const struct {
+        const char *patient, *name;
+    } cases[] = {
+        {"\"name\":[{\"use\":\"official\",\"family\":\"Shaw\",\"given\":[\"Amy\",\"V.\"]}]", "Amy V. Shaw"},
+        {"\"language\":\"zh-CN\",\"name\":[{\"family\":\"Wang\",\"given\":[\"Xiaoming\"]}]", "Wang Xiaoming"},
+        {"\"name\":[{\"family\":\"王\",\"given\":[\"小明\"]}]", "王小明"},
+        {"\"name\":[{\"given\":[\"Solo\"]}]", "Solo"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[4096];
+        snprintf(text, sizeof text,
+                 "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"fullUrl\":\"urn:uuid:p1\","
+                 "\"resource\":{\"resourceType\":\"Patient\",\"meta\":{\"profile\":[\"http://hl7.org/fhir/us/core/"
+                 "StructureDefinition/us-core-patient\"]},%s,\"gender\":\"female\",\"birthDate\":\"1987-02-20\"}},"
+                 "{\"fullUrl\":\"urn:uuid:q1\",\"resource\":{\"resourceType\":\"QuestionnaireResponse\",\"id\":\"q1\","
+                 "\"status\":\"completed\",\"questionnaire\":\"http://loinc.org/q/69737-5\",\"subject\":{"
+                 "\"reference\":\"urn:uuid:p1\"},\"item\":[" GAD7_OK("1") "]}}]}",
+                 cases[i].patient);
+        import_result res;
+        msg[0] = '\0';
+        if (!fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg))
+            fail_msg("Patient {%s} refused: %s", cases[i].patient, msg);
+        assert_int_equal(res.clients_created, 1);
+        client_plain *list = NULL;
+        int n = 0;
+        OK(client_find(W.desk, cases[i].name, &list, &n, msg, sizeof msg));
+        if (n != 1) fail_msg("Patient {%s}: no client named \"%s\"", cases[i].patient, cases[i].name);
+        client_list_free(list, n);
+    }
+    /* a name with neither text nor family nor given is still no name */
+    expect_refusal("{\"resourceType\":\"Bundle\",\"entry\":[{\"fullUrl\":\"urn:uuid:p1\",\"resource\":{\"resourceType\":"
+                   "\"Patient\",\"name\":[{\"use\":\"official\"}]}},{\"resource\":{\"resourceType\":\"QuestionnaireResponse\","
+                   "\"id\":\"q1\",\"questionnaire\":\"http://loinc.org/q/69737-5\",\"subject\":{\"reference\":\"urn:uuid:p1\"},"
+                   "\"item\":[" GAD7_OK("1") "]}}]}",
+                   "no Patient with a name");
+}
+
+/* A response voided (entered-in-error) or abandoned (stopped) is no live intake: refused, naming the entry
+ * and the status; completed, amended and in-progress are taken. */
+static void t_import_status(void **state) {
+    (void)state;
+    static const char *const refused[] = {"entered-in-error", "stopped"};
+    static const char *const taken[] = {"completed", "amended", "in-progress"};
+    char text[4096], needle[200];
+    const char *body = QR_HEAD GAD7_OK("1") "]}}]}";
+    const char *at = strstr(body, "\"id\":\"q1\",") + strlen("\"id\":\"q1\",");
+    for (int i = 0; i < 2; i++) {
+        snprintf(text, sizeof text, "%.*s\"status\":\"%s\",%s", (int)(at - body), body, refused[i], at);
+        snprintf(needle, sizeof needle, "entry[1] QuestionnaireResponse q1: status `%s`", refused[i]);
+        expect_refusal(text, needle);
+    }
+    for (int i = 0; i < 3; i++) {
+        snprintf(text, sizeof text, "%.*s\"status\":\"%s\",%s", (int)(at - body), body, taken[i], at);
+        import_result res;
+        msg[0] = '\0';
+        if (!fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg))
+            fail_msg("status %s refused: %s", taken[i], msg);
+        assert_int_equal(res.intakes, 1);
+    }
+}
+
 /* ---- public FHIR examples (tests/fixtures/fhir/README.md names their sources, commits and licences) ---- */
 
 static char *fixture(const char *name, size_t *len) {
@@ -1125,6 +1190,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_questionnaires_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(t_fhir_observation_and_task, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_name_without_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_status, setup, teardown),
         cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(t_outcomes_and_stage, setup, teardown),
         cmocka_unit_test_setup_teardown(t_concern_categories, setup, teardown),
