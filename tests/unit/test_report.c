@@ -828,6 +828,7 @@ static void t_questionnaires_round_trip(void **state) {
             json_array_append_new(items, ri);
             char *ext = json_dumps(json_object_get(total_item, "extension"), 0);
             assert_non_null(strstr(ext, "calculatedExpression"));
+            assert_non_null(strstr(ext, "where(code != 'refused').ordinal().count()")); /* no ordinal: skipped */
             free(ext);
         }
         json_object_set_new(qr, "item", items);
@@ -837,8 +838,24 @@ static void t_questionnaires_round_trip(void **state) {
         if (fm->has_total) assert_int_equal(saved_total(res.first_intake, fm->id), total);
         if (!strcmp(fm->id, "asq")) {
             json_t *q5 = json_array_get(json_object_get(q, "item"), 4);
-            assert_int_equal(json_array_size(json_object_get(q5, "enableWhen")), 4);
+            /* asked after a yes OR a refusal on each of 1-4 (NIMH, and triage's rule) */
+            json_t *when = json_object_get(q5, "enableWhen");
+            assert_int_equal(json_array_size(when), 8);
             assert_string_equal(json_string_value(json_object_get(q5, "enableBehavior")), "any");
+            for (int q1 = 0; q1 < 4; q1++) {
+                const char *link = json_string_value(json_object_get(json_array_get(json_object_get(q, "item"), q1), "linkId"));
+                bool yes = false, refused = false;
+                size_t wk;
+                json_t *wc;
+                json_array_foreach(when, wk, wc) {
+                    if (strcmp(json_string_value(json_object_get(wc, "question")), link)) continue;
+                    assert_string_equal(json_string_value(json_object_get(wc, "operator")), "=");
+                    const char *code = json_string_value(json_object_get(json_object_get(wc, "answerCoding"), "code"));
+                    if (!strcmp(code, "refused")) refused = true;
+                    else yes = true;
+                }
+                if (!yes || !refused) fail_msg("asq item5's enableWhen on %s: yes %d, refused %d", link, yes, refused);
+            }
         }
         char *qtext = json_dumps(q, 0);
         assert_non_null(strstr(qtext, "\"zh-CN\""));
