@@ -34,6 +34,7 @@ typedef struct {
     char client_id[STORE_ID_LEN];
     bool create;
     const char *name, *phone, *birth;
+    char built_name[256]; /* a HumanName without text, put together from given and family */
 } subject;
 
 typedef struct {
@@ -248,6 +249,12 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
         return;
     }
     const form *f = r->f;
+    /* a response entered in error (voided) or stopped (abandoned) is no screen the client gave: importing it
+     * as a live intake would score answers that do not stand */
+    const char *status = json_string_value(json_object_get(o, "status"));
+    if (status && (!strcmp(status, "entered-in-error") || !strcmp(status, "stopped")))
+        problem(p, "%s: status `%s`: a response %s is not imported (expected completed, amended or in-progress)", w,
+                status, !strcmp(status, "stopped") ? "abandoned before its end" : "entered in error (voided)");
     for (int i = 0; i < FORM_MAX_ITEMS; i++) r->answers[i] = (answer){ANS_UNANSWERED, 0};
     bool seen[FORM_MAX_ITEMS] = {false};
     json_t *total_item = NULL;
@@ -287,7 +294,13 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
             snprintf(tw, sizeof tw, " (linkId `%s`)", t);
         } else snprintf(tw, sizeof tw, " (its Observation)");
         if (!sr.has_total) problem(p, "%s: states a total%s, but %s has none", w, tw, f->id);
-        else if (!sr.complete) problem(p, "%s: states a total %lld%s, but %s is incomplete (%d of %d answered)", w,
+        else if (sr.prorated) {
+            /* the form's rule allows these items missing (triage's own export of a prorated total, marked
+             * urn:triage:fhir:prorated): the total stated must be the prorated one computed here */
+            if (stated != sr.total)
+                problem(p, "%s: the stated total %lld%s disagrees with the prorated total of its answers, %d (%s, %d "
+                           "missing)", w, stated, tw, sr.total, f->id, sr.n_missing);
+        } else if (!sr.complete) problem(p, "%s: states a total %lld%s, but %s is incomplete (%d of %d answered)", w,
                                        stated, tw, f->id, sr.n_answered, sr.n_visible);
         else if (stated != sr.total)
             problem(p, "%s: the stated total %lld%s disagrees with the total of its answers, %d (%s)", w, stated, tw,
@@ -306,9 +319,51 @@ static json_t *patient_of(const res *all, int n, const char *ref) {
     return NULL;
 }
 
-static const char *patient_name(json_t *p) {
+/* Whether a language tag (BCP 47) is Chinese: zh, zh-CN, zh-Hans... */
+static bool is_chinese(const char *tag) {
+    return tag && !strncmp(tag, "zh", 2) && (tag[2] == '\0' || tag[2] == '-');
+}
+
+/* Whether a name is written family first: the Patient's language is Chinese, or the name carries the
+ * language extension saying so, or its family name is written in Chinese characters (not Latin letters). */
+static bool family_first(json_t *p, json_t *n, const char *family) {
+    if (is_chinese(json_string_value(json_object_get(p, "language")))) return true;
+    size_t k;
+    json_t *x;
+    json_array_foreach(json_object_get(n, "extension"), k, x) {
+        const char *url = json_string_value(json_object_get(x, "url"));
+        if (url && !strcmp(url, "http://hl7.org/fhir/StructureDefinition/language") &&
+            is_chinese(json_string_value(json_object_get(x, "valueCode"))))
+            return true;
+    }
+    return family && (unsigned char)family[0] >= 0xE3; /* UTF-8 lead byte of the CJK blocks */
+}
+
+/* The name of a Patient: its first HumanName's text, else (R4 makes text optional; US Core asks only for a
+ * family or a given name) its given names and family put together, "given family", or family first without
+ * a space for a Chinese name. */
+static const char *patient_name(json_t *p, char *buf, size_t size) {
     json_t *n = json_array_get(json_object_get(p, "name"), 0);
-    return json_string_value(json_object_get(n, "text"));
+    const char *text = json_string_value(json_object_get(n, "text"));
+    if (text && *text) return text;
+    const char *family = json_string_value(json_object_get(n, "family"));
+    char given[200] = "";
+    size_t used = 0, k;
+    json_t *g;
+    json_array_foreach(json_object_get(n, "given"), k, g) {
+        const char *s = json_string_value(g);
+        if (!s || !*s || used + 2 >= sizeof given) continue;
+        int w = snprintf(given + used, sizeof given - used, "%s%s", used ? " " : "", s);
+        if (w > 0) used += (size_t)w < sizeof given - used ? (size_t)w : sizeof given - used - 1;
+    }
+    if ((!family || !*family) && !*given) return NULL;
+    if (!family || !*family) snprintf(buf, size, "%s", given);
+    else if (!*given) snprintf(buf, size, "%s", family);
+    else if (family_first(p, n, family)) {
+        bool cjk = (unsigned char)family[0] >= 0xE3 && (unsigned char)given[0] >= 0xE3;
+        snprintf(buf, size, "%s%s%s", family, cjk ? "" : " ", given);
+    } else snprintf(buf, size, "%s %s", given, family);
+    return buf;
 }
 
 static const char *patient_phone(json_t *p) {
@@ -506,7 +561,7 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
         subject *sj = &subjects[rs[nr].group];
         if (!client_id && !sj->name) {
             json_t *pt = patient_of(all, n, sj->ref);
-            sj->name = patient_name(pt);
+            sj->name = patient_name(pt, sj->built_name, sizeof sj->built_name);
             sj->phone = patient_phone(pt);
             sj->birth = json_string_value(json_object_get(pt, "birthDate"));
             if (!sj->name || !*sj->name) {

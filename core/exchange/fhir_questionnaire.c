@@ -124,6 +124,29 @@ static void add_condition(when_builder *w, const form *f, int item, int c, const
     }
 }
 
+/* item = refused (triage's local code, no ordinal): the "refused" answerOption of a refusable item. */
+static void add_refused_condition(when_builder *w, const form *f, int item) {
+    char system[160];
+    snprintf(system, sizeof system, "%s%s", FHIR_ANSWERS, f->id);
+    json_t *cond = json_object();
+    json_object_set_new(cond, "question", json_string(fhir_link_id(f, item)));
+    json_object_set_new(cond, "operator", json_string("="));
+    json_object_set_new(cond, "answerCoding", coding(system, "refused", NULL));
+    if (json_array_size(w->conds) < MAX_CONDITIONS) json_array_append_new(w->conds, cond);
+    else {
+        json_decref(cond);
+        w->ok = false;
+    }
+}
+
+/* Whether triage's own rule holds for a refusal of this item: a refused safety item counts as its most severe
+ * value (score_item_value), any other refusal as unknown (no comparison holds). */
+static bool holds_when_refused(const form *f, int item, expr_op op, int lit) {
+    const scale *s = form_item_scale(f, item);
+    return s && s->refusable && f->items[item].safety && f->items[item].type != ITEM_MULTI &&
+           compare(s->max_value, op, lit);
+}
+
 static void join(when_builder *w, const char *behaviour) {
     if (w->behaviour && strcmp(w->behaviour, behaviour)) w->ok = false; /* "a or (b and c)": not one list */
     w->behaviour = behaviour;
@@ -158,7 +181,9 @@ static void leaf(when_builder *w, const form *f, const expr *e) {
         else w->ok = false;
         return;
     }
-    if (holds == 1) {
+    /* ASQ: item5 after item1 != no: asked after a yes or a refusal, so both answers enable it (any) */
+    bool refusal_too = holds_when_refused(f, item, op, lit) && !(w->behaviour && !strcmp(w->behaviour, "all"));
+    if (holds == 1 && !refusal_too) {
         add_condition(w, f, item, last, "=");
         return;
     }
@@ -169,6 +194,7 @@ static void leaf(when_builder *w, const form *f, const expr *e) {
     join(w, "any");
     for (int c = 0; c < s->n; c++)
         if (compare(s->choices[c].value, op, lit)) add_condition(w, f, item, c, "=");
+    if (refusal_too) add_refused_condition(w, f, item);
 }
 
 static void walk_when(when_builder *w, const form *f, const expr *e) {
@@ -202,7 +228,10 @@ static bool enable_when(json_t *item, const form *f, const form_item *it) {
 /* ---- the total ---- */
 
 /* The sum of the scored answers' ordinals, only when every scored item has one: what a renderer shows as the
- * total, and states back (triage checks it on import). */
+ * total, and states back (triage checks it on import). The local `refused` answerOption has no ordinalValue
+ * (a refusal is a missing item, which triage prorates or not by the form's rule): the expression skips it by
+ * its code, so a refusal leaves the total empty rather than depending on what a renderer's ordinal() makes of
+ * an option without one. */
 static json_t *total_item(const form *f) {
     char links[2048] = "";
     size_t used = 0;
@@ -214,8 +243,9 @@ static json_t *total_item(const form *f) {
     }
     char expression[2 * sizeof links + 256];
     snprintf(expression, sizeof expression,
-             "iif(%%resource.repeat(item).where(linkId in (%s)).answer.value.ordinal().count() = %d, "
-             "%%resource.repeat(item).where(linkId in (%s)).answer.value.ordinal().sum(), {})",
+             "iif(%%resource.repeat(item).where(linkId in (%s)).answer.value.where(code != 'refused').ordinal()"
+             ".count() = %d, "
+             "%%resource.repeat(item).where(linkId in (%s)).answer.value.where(code != 'refused').ordinal().sum(), {})",
              links, scored, links);
     json_t *item = json_object(), *ext = json_object(), *value = json_object();
     json_object_set_new(value, "description", json_string("total score: the sum of the answers' ordinal values"));

@@ -455,6 +455,71 @@ static void t_import_refusals(void **state) {
     assert_int_equal(res.clients_created, 1);
 }
 
+/* A Patient named the US Core way, family and given without text, is a name: "given family"; a Chinese name
+ * (the Patient's language, or the family name in Chinese characters) family first. */
+static void t_import_name_without_text(void **state) {
+    (void)state;
+    static const struct {
+        const char *patient, *name;
+    } cases[] = {
+        {"\"name\":[{\"use\":\"official\",\"family\":\"Shaw\",\"given\":[\"Amy\",\"V.\"]}]", "Amy V. Shaw"},
+        {"\"language\":\"zh-CN\",\"name\":[{\"family\":\"Wang\",\"given\":[\"Xiaoming\"]}]", "Wang Xiaoming"},
+        {"\"name\":[{\"family\":\"王\",\"given\":[\"小明\"]}]", "王小明"},
+        {"\"name\":[{\"given\":[\"Solo\"]}]", "Solo"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[4096];
+        snprintf(text, sizeof text,
+                 "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"fullUrl\":\"urn:uuid:p1\","
+                 "\"resource\":{\"resourceType\":\"Patient\",\"meta\":{\"profile\":[\"http://hl7.org/fhir/us/core/"
+                 "StructureDefinition/us-core-patient\"]},%s,\"gender\":\"female\",\"birthDate\":\"1987-02-20\"}},"
+                 "{\"fullUrl\":\"urn:uuid:q1\",\"resource\":{\"resourceType\":\"QuestionnaireResponse\",\"id\":\"q1\","
+                 "\"status\":\"completed\",\"questionnaire\":\"http://loinc.org/q/69737-5\",\"subject\":{"
+                 "\"reference\":\"urn:uuid:p1\"},\"item\":[" GAD7_OK("1") "]}}]}",
+                 cases[i].patient);
+        import_result res;
+        msg[0] = '\0';
+        if (!fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg))
+            fail_msg("Patient {%s} refused: %s", cases[i].patient, msg);
+        assert_int_equal(res.clients_created, 1);
+        client_plain *list = NULL;
+        int n = 0;
+        OK(client_find(W.desk, cases[i].name, &list, &n, msg, sizeof msg));
+        if (n != 1) fail_msg("Patient {%s}: no client named \"%s\"", cases[i].patient, cases[i].name);
+        client_list_free(list, n);
+    }
+    /* a name with neither text nor family nor given is still no name */
+    expect_refusal("{\"resourceType\":\"Bundle\",\"entry\":[{\"fullUrl\":\"urn:uuid:p1\",\"resource\":{\"resourceType\":"
+                   "\"Patient\",\"name\":[{\"use\":\"official\"}]}},{\"resource\":{\"resourceType\":\"QuestionnaireResponse\","
+                   "\"id\":\"q1\",\"questionnaire\":\"http://loinc.org/q/69737-5\",\"subject\":{\"reference\":\"urn:uuid:p1\"},"
+                   "\"item\":[" GAD7_OK("1") "]}}]}",
+                   "no Patient with a name");
+}
+
+/* A response voided (entered-in-error) or abandoned (stopped) is no live intake: refused, naming the entry
+ * and the status; completed, amended and in-progress are taken. */
+static void t_import_status(void **state) {
+    (void)state;
+    static const char *const refused[] = {"entered-in-error", "stopped"};
+    static const char *const taken[] = {"completed", "amended", "in-progress"};
+    char text[4096], needle[200];
+    const char *body = QR_HEAD GAD7_OK("1") "]}}]}";
+    const char *at = strstr(body, "\"id\":\"q1\",") + strlen("\"id\":\"q1\",");
+    for (int i = 0; i < 2; i++) {
+        snprintf(text, sizeof text, "%.*s\"status\":\"%s\",%s", (int)(at - body), body, refused[i], at);
+        snprintf(needle, sizeof needle, "entry[1] QuestionnaireResponse q1: status `%s`", refused[i]);
+        expect_refusal(text, needle);
+    }
+    for (int i = 0; i < 3; i++) {
+        snprintf(text, sizeof text, "%.*s\"status\":\"%s\",%s", (int)(at - body), body, taken[i], at);
+        import_result res;
+        msg[0] = '\0';
+        if (!fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg))
+            fail_msg("status %s refused: %s", taken[i], msg);
+        assert_int_equal(res.intakes, 1);
+    }
+}
+
 /* ---- public FHIR examples (tests/fixtures/fhir/README.md names their sources, commits and licences) ---- */
 
 static char *fixture(const char *name, size_t *len) {
@@ -702,6 +767,22 @@ static void t_fhir_observation_and_task(void **state) {
         assert_non_null(json_object_get(task, "code"));
         assert_non_null(json_object_get(json_object_get(json_object_get(task, "restriction"), "period"), "end"));
     }
+    /* the export comes back: the prorated total stated (16) is the one triage computes, so it stands... */
+    char *text = json_dumps(bundle, 0);
+    import_result res;
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+    assert_int_equal(res.clients_matched, 1);
+    assert_int_equal(saved_total(res.first_intake, "phq9"), 16);
+    free(text);
+    /* ...and a total that disagrees with it is still refused */
+    json_object_set_new(obs, "valueInteger", json_integer(15));
+    text = json_dumps(bundle, 0);
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_non_null(strstr(msg, "the stated total 15 (its Observation) disagrees with the prorated total of its answers, 16"));
+    assert_int_equal(res.intakes, 0);
+    free(text);
     json_decref(bundle);
 }
 
@@ -747,6 +828,7 @@ static void t_questionnaires_round_trip(void **state) {
             json_array_append_new(items, ri);
             char *ext = json_dumps(json_object_get(total_item, "extension"), 0);
             assert_non_null(strstr(ext, "calculatedExpression"));
+            assert_non_null(strstr(ext, "where(code != 'refused').ordinal().count()")); /* no ordinal: skipped */
             free(ext);
         }
         json_object_set_new(qr, "item", items);
@@ -756,8 +838,24 @@ static void t_questionnaires_round_trip(void **state) {
         if (fm->has_total) assert_int_equal(saved_total(res.first_intake, fm->id), total);
         if (!strcmp(fm->id, "asq")) {
             json_t *q5 = json_array_get(json_object_get(q, "item"), 4);
-            assert_int_equal(json_array_size(json_object_get(q5, "enableWhen")), 4);
+            /* asked after a yes OR a refusal on each of 1-4 (NIMH, and triage's rule) */
+            json_t *when = json_object_get(q5, "enableWhen");
+            assert_int_equal(json_array_size(when), 8);
             assert_string_equal(json_string_value(json_object_get(q5, "enableBehavior")), "any");
+            for (int q1 = 0; q1 < 4; q1++) {
+                const char *link = json_string_value(json_object_get(json_array_get(json_object_get(q, "item"), q1), "linkId"));
+                bool yes = false, refused = false;
+                size_t wk;
+                json_t *wc;
+                json_array_foreach(when, wk, wc) {
+                    if (strcmp(json_string_value(json_object_get(wc, "question")), link)) continue;
+                    assert_string_equal(json_string_value(json_object_get(wc, "operator")), "=");
+                    const char *code = json_string_value(json_object_get(json_object_get(wc, "answerCoding"), "code"));
+                    if (!strcmp(code, "refused")) refused = true;
+                    else yes = true;
+                }
+                if (!yes || !refused) fail_msg("asq item5's enableWhen on %s: yes %d, refused %d", link, yes, refused);
+            }
         }
         char *qtext = json_dumps(q, 0);
         assert_non_null(strstr(qtext, "\"zh-CN\""));
@@ -1109,6 +1207,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_questionnaires_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(t_fhir_observation_and_task, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_name_without_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_status, setup, teardown),
         cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(t_outcomes_and_stage, setup, teardown),
         cmocka_unit_test_setup_teardown(t_concern_categories, setup, teardown),
