@@ -232,14 +232,17 @@ static void schema_free(schema_obj *o, int n) {
     free(o);
 }
 
-/* Every object of db's schema (the planner's statistics tables aside: ANALYZE may make them). */
+/* Every object of db's schema, SQLite's own statistics tables aside: ANALYZE may make them, and they are only
+ * ever tables named sqlite_stat1 to sqlite_stat4 exactly. Nothing else is skipped by its name: a trigger, view
+ * or index called sqlite_stat_x (planted with writable_schema) would otherwise run unseen. */
 static int schema_read(sqlite3 *db, schema_obj **out, int *n) {
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db,
                                 "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema "
-                                "WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' ORDER BY type, name",
+                                "WHERE NOT (type = 'table' AND name IN ('sqlite_stat1', 'sqlite_stat2', 'sqlite_stat3', "
+                                "'sqlite_stat4')) ORDER BY type, name",
                                 -1, &st, NULL);
     int cap = 0;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
