@@ -215,6 +215,14 @@ const migration sq_migrations[] = {
      " ON audit\n"
      "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;\n",
      "PRAGMA user_version = 6"},
+    /* 7: the point from which this database signs its audit trail (meta audit_signed_from, core/records/audit.h):
+     * no entry there or after may be in the legacy (MAC-sealed) format. A database created now starts signing
+     * at entry 1 (it has no legacy entries at all); one upgraded from 5 or before at the entry after its last;
+     * one already at 6 at its first signed entry. Recorded in the same transaction as the upgrade, so that
+     * every database at this version has it: a missing value is tampering. */
+    {"INSERT OR REPLACE INTO meta (key, value) SELECT 'audit_signed_from', CAST(coalesce("
+     "(SELECT min(seq) FROM audit WHERE sig IS NOT NULL), (SELECT coalesce(max(seq), 0) + 1 FROM audit)) AS BLOB);\n",
+     "PRAGMA user_version = 7"},
 };
 
 const int sq_schema_versions = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);
