@@ -9,7 +9,11 @@
 #include "util.h"
 
 #define SIG_LABEL "triage-audit-v2"       /* an entry's signature: label || its hash */
-#define HEAD_LABEL "triage-audit-head-v1" /* the head's signature: label || seq (8 LE) || hash */
+#define HEAD_LABEL "triage-audit-head-v1" /* the head's signature before schema 7: label || seq (8 LE) || hash */
+/* the head's signature: label || seq (8 LE) || hash || signed-from (8 LE), so that each signed write commits to
+ * the point where signing started (the label has the same length: the head's layout in meta is unchanged) */
+#define HEAD_LABEL2 "triage-audit-head-v2"
+#define META_SIGNED_FROM "audit_signed_from" /* the first entry that must be signed (migration 7) */
 #define META_HEAD "audit_head"
 #define META_RUN "audit_first_unsealed" /* the first entry of the current run written without a login */
 #define META_KEY_PREFIX "sign_pk:"
@@ -38,12 +42,27 @@ static size_t sig_message(const unsigned char hash[VAULT_MAC_BYTES], unsigned ch
     return sizeof SIG_LABEL - 1 + VAULT_MAC_BYTES;
 }
 
-static size_t head_message(int64_t seq, const unsigned char hash[VAULT_MAC_BYTES], unsigned char *m) {
+/* signed_from 0: the old message (heads written before schema 7, accepted until the next signed write) */
+static size_t head_message(int64_t seq, const unsigned char hash[VAULT_MAC_BYTES], int64_t signed_from, unsigned char *m) {
     size_t l = sizeof HEAD_LABEL - 1;
-    memcpy(m, HEAD_LABEL, l);
+    _Static_assert(sizeof HEAD_LABEL == sizeof HEAD_LABEL2, "the head's labels have one length");
+    memcpy(m, signed_from ? HEAD_LABEL2 : HEAD_LABEL, l);
     for (int i = 0; i < 8; i++) m[l + (size_t)i] = (unsigned char)((uint64_t)seq >> (8 * i));
     memcpy(m + l + 8, hash, VAULT_MAC_BYTES);
-    return l + 8 + VAULT_MAC_BYTES;
+    if (!signed_from) return l + 8 + VAULT_MAC_BYTES;
+    for (int i = 0; i < 8; i++) m[l + 8 + VAULT_MAC_BYTES + (size_t)i] = (unsigned char)((uint64_t)signed_from >> (8 * i));
+    return l + 16 + VAULT_MAC_BYTES;
+}
+
+/* The head's signature over the current message, or over the old one (a head not yet re-signed since the
+ * upgrade to schema 7). */
+static bool head_sig_ok(const unsigned char pk[VAULT_SIGN_PK_BYTES], int64_t seq, const unsigned char hash[VAULT_MAC_BYTES],
+                        int64_t signed_from, const unsigned char sig[VAULT_SIG_BYTES]) {
+    unsigned char m[128];
+    size_t n = head_message(seq, hash, signed_from, m);
+    if (signed_from && vault_sig_ok(pk, m, n, sig)) return true;
+    n = head_message(seq, hash, 0, m);
+    return vault_sig_ok(pk, m, n, sig);
 }
 
 static bool entry_sig_ok(const unsigned char pk[VAULT_SIGN_PK_BYTES], const unsigned char hash[VAULT_MAC_BYTES],
@@ -145,7 +164,9 @@ static bool append_entry(database *db, const vault *v, const audit_rec *prev, co
 /* meta audit_head = seq (8 LE) || hash || signature || staff id: the chain's head as its writer signed it. */
 static bool write_head(database *db, const vault *v, const audit_rec *r, char *err, size_t errsize) {
     unsigned char m[128], buf[8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + STORE_ID_LEN];
-    size_t n = head_message(r->seq, r->hash, m);
+    int64_t from = 0;
+    if (!meta_int(db, META_SIGNED_FROM, &from)) from = 0; /* missing: tampering, which verify names */
+    size_t n = head_message(r->seq, r->hash, from, m);
     size_t idlen = strlen(r->staff_id);
     memcpy(buf, m + sizeof HEAD_LABEL - 1, 8 + VAULT_MAC_BYTES);
     if (!vault_sign(v, m, n, buf + 8 + VAULT_MAC_BYTES)) {
@@ -179,9 +200,16 @@ static int hash_at(void *vctx, const audit_rec *e) {
  * write's new head. Writes what is wrong into why (false), for an audit entry of its own. */
 static bool head_consistent(database *db, const audit_rec *last, char *why, size_t whysize) {
     int64_t seq = 0;
-    unsigned char hash[VAULT_MAC_BYTES], sig[VAULT_SIG_BYTES], m[128], pk[VAULT_SIGN_PK_BYTES];
+    unsigned char hash[VAULT_MAC_BYTES], sig[VAULT_SIG_BYTES], pk[VAULT_SIGN_PK_BYTES];
     char id[STORE_ID_LEN];
     bool present;
+    int64_t from = 0;
+    if (!meta_int(db, META_SIGNED_FROM, &from)) from = 0;
+    if (from && last->has_mac && last->seq >= from) {
+        snprintf(why, whysize, "audit entry %lld is in the legacy format (a keyed seal, no signature), but this database "
+                 "signs every entry from entry %lld: the trail was rewritten", (long long)last->seq, (long long)from);
+        return false;
+    }
     bool ok = read_head(db, &seq, hash, sig, id, &present);
     if (!present) {
         if (last->has_sig) snprintf(why, whysize, "the signed head of the trail is missing (entry %lld is signed)", (long long)last->seq);
@@ -209,12 +237,11 @@ static bool head_consistent(database *db, const audit_rec *last, char *why, size
     bool have_key = db->ops->meta_get(db->st, name, &b) == ST_OK && b.n == VAULT_SIGN_PK_BYTES;
     if (have_key) memcpy(pk, b.p, sizeof pk);
     blob_free(&b);
-    size_t n = head_message(seq, hash, m);
     if (!c.found || !vault_equal(c.hash, hash, sizeof hash)) {
         snprintf(why, whysize, "entry %lld is not the one the signed head names: the trail was rewritten", (long long)seq);
         return false;
     }
-    if (!have_key || !vault_sig_ok(pk, m, n, sig)) {
+    if (!have_key || !head_sig_ok(pk, seq, hash, from, sig)) {
         snprintf(why, whysize, "the head of the trail (entry %lld) is not signed by %s: forged", (long long)seq, id);
         return false;
     }
@@ -341,7 +368,7 @@ typedef struct {
     char id[STORE_ID_LEN];
     bool added, removed, locked, has_role, has_pk;
     staff_role role;
-    int64_t role_seq, lock_seq, remove_seq;
+    int64_t role_seq, lock_seq, remove_seq, added_seq, key_seq;
     unsigned char pk[VAULT_SIGN_PK_BYTES];
     bool pending;
     int64_t last_seq;
@@ -354,6 +381,7 @@ typedef struct {
     bool every_sig; /* the second pass: check each signature at once */
     unsigned char prev[VAULT_MAC_BYTES];
     int64_t expect, last_at;
+    int64_t signed_from;        /* meta audit_signed_from: every entry from here on is signed or keyless */
     bool signing;               /* a signed entry has been seen: legacy entries are over */
     int64_t run_first, run_last; /* the current run of unsigned entries (0: none) */
     int64_t legacy_unsealed;    /* legacy entries without a MAC, pending (only at the end of the legacy part) */
@@ -428,12 +456,14 @@ static int follow_staff(verify_ctx *c, const audit_rec *e) {
     staff_role role;
     if (!strcmp(e->action, "init") && e->staff_id[0]) {
         member *m = member_get(c, e->staff_id);
+        if (!m->added) m->added_seq = e->seq;
         m->added = m->has_role = true;
         m->role = ROLE_SUPERVISOR;
         m->role_seq = e->seq;
     } else if ((!strcmp(e->action, "staff_add") || !strcmp(e->action, "staff_role")) && e->object_id[0] &&
                staff_role_parse(e->detail, &role)) {
         member *m = member_get(c, e->object_id);
+        if (!m->added) m->added_seq = e->seq;
         m->added = m->has_role = true;
         m->role = role;
         m->role_seq = e->seq;
@@ -469,6 +499,11 @@ static int follow_key(verify_ctx *c, const audit_rec *e) {
         if (target->has_pk && !vault_equal(target->pk, pk, sizeof pk))
             return problem(c, e->seq, "audit entry %lld: %s introduces a second key of their own: a planted key",
                            (long long)e->seq, e->object_id);
+        /* only staff enrolled before signing started introduce their own key; later ones got it from a supervisor */
+        if (e->seq != 1 && target->added && target->added_seq >= c->signed_from)
+            return problem(c, e->seq, "audit entry %lld: %s introduces their own key, but was enrolled (entry %lld) after "
+                                      "this database started signing (entry %lld): their key was deleted and planted again",
+                           (long long)e->seq, who(c, e->object_id), (long long)target->added_seq, (long long)c->signed_from);
     } else {
         member *by = member_get(c, e->staff_id);
         if (!by->has_role || by->role != ROLE_SUPERVISOR)
@@ -479,6 +514,7 @@ static int follow_key(verify_ctx *c, const audit_rec *e) {
         return 1; /* the old key's newest signature fails: the second pass names it */
     memcpy(target->pk, pk, sizeof pk);
     target->has_pk = true;
+    target->key_seq = e->seq;
     return 0;
 }
 
@@ -496,6 +532,9 @@ static int check_signed(verify_ctx *c, const audit_rec *e) {
                        (long long)e->seq);
     if (!e->staff_id[0])
         return problem(c, e->seq, "audit entry %lld is signed but names no staff member: forged", (long long)e->seq);
+    if (e->seq < c->signed_from)
+        return problem(c, e->seq, "audit entry %lld is signed, but this database records that it started signing at entry "
+                                  "%lld: the starting point was moved", (long long)e->seq, (long long)c->signed_from);
     /* the legacy part ends here; its unsealed tail (failed logins before the upgrade) is a run like any other:
      * this entry must witness it (below) */
     c->legacy_unsealed = 0;
@@ -549,7 +588,7 @@ static int check_signed(verify_ctx *c, const audit_rec *e) {
 
 static int check_unsigned(verify_ctx *c, const audit_rec *e) {
     audit_report *r = c->r;
-    if (!c->signing) { /* legacy: a keyed MAC, or none yet at the end of the legacy part */
+    if (!c->signing && e->seq < c->signed_from) { /* legacy: a keyed MAC, or none yet at the end of the legacy part */
         if (e->has_mac) {
             if (c->legacy_unsealed)
                 return problem(c, e->seq - c->legacy_unsealed, "audit entry %lld lost its seal (a sealed entry follows it)",
@@ -566,8 +605,9 @@ static int check_unsigned(verify_ctx *c, const audit_rec *e) {
         }
         c->legacy_unsealed++;
     } else if (e->has_mac) {
-        return problem(c, e->seq, "audit entry %lld carries the old keyed seal instead of a signature: forged",
-                       (long long)e->seq);
+        return problem(c, e->seq, "audit entry %lld is in the legacy format (a keyed seal, no signature), but this "
+                                  "database signs every entry from entry %lld: the trail was rewritten",
+                       (long long)e->seq, (long long)c->signed_from);
     } else if (!keyless_action(e)) {
         return problem(c, e->seq, "audit entry %lld (%s by %s) has no signature: only entries written without a login "
                                   "may lack one; its signature was stripped",
@@ -673,11 +713,11 @@ static bool read_head(database *db, int64_t *seq, unsigned char hash[VAULT_MAC_B
 static bool check_head(verify_ctx *c, database *db) {
     audit_report *r = c->r;
     int64_t seq = 0;
-    unsigned char hash[VAULT_MAC_BYTES], sig[VAULT_SIG_BYTES], m[128];
+    unsigned char hash[VAULT_MAC_BYTES], sig[VAULT_SIG_BYTES];
     char id[STORE_ID_LEN];
     bool present;
     bool ok = read_head(db, &seq, hash, sig, id, &present);
-    if (!c->signing) return true; /* a legacy trail: no head yet */
+    if (!c->signing) return true; /* nothing signed yet (upgraded, no login since): no head yet */
     if (!present) return !problem(c, 0, "the signed head of the audit trail is missing: entries were removed from its end");
     if (!ok) return !problem(c, 0, "the signed head of the audit trail is damaged");
     if (seq > r->entries)
@@ -690,8 +730,7 @@ static bool check_head(verify_ctx *c, database *db) {
         return !problem(c, c->last_signed_seq, "the signed head (entry %lld) is not the last signed entry (%lld): the "
                         "head was put back or entries were added", (long long)seq, (long long)c->last_signed_seq);
     member *by = member_get(c, id);
-    size_t n = head_message(seq, hash, m);
-    if (strcmp(id, c->last_signed_id) != 0 || !by->has_pk || !vault_sig_ok(by->pk, m, n, sig))
+    if (strcmp(id, c->last_signed_id) != 0 || !by->has_pk || !head_sig_ok(by->pk, seq, hash, c->signed_from, sig))
         return !problem(c, seq, "the head of the audit trail is not signed by %s, its writer: forged", id);
     return true;
 }
@@ -738,6 +777,10 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
     if (db->ops->staff_list(db->st, &c->staff, &c->nstaff) != ST_OK) c->nstaff = 0;
     c->head_seq = -1;
     if (!read_head(db, &c->head_seq, hash, sig, id, &present)) c->head_seq = -1;
+    if (!meta_int(db, META_SIGNED_FROM, &c->signed_from))
+        return !problem(c, 0, "the point where this database started signing its audit trail (meta %s) is missing: "
+                              "it was deleted to pass a rewritten trail off as one from before signatures",
+                        META_SIGNED_FROM);
     store_status st = db->ops->audit_each(db->st, check_entry, c);
     if (st != ST_OK && !c->failed && !c->sig_failed) {
         char err[400];
@@ -772,6 +815,11 @@ bool audit_verify(database *db, const vault *v, audit_report *r) {
             if (!found) ok = !problem(&c, 0, "your own signing key is not in the audit trail: the trail was replaced");
         }
     }
+    for (int i = 0; ok && i < c.nm; i++)
+        if (c.m[i].has_pk && !audit_key_known(db, c.m[i].id, c.m[i].pk))
+            ok = !problem(&c, c.m[i].key_seq, "the signing key of %s that audit entry %lld introduced is not recorded "
+                                              "(meta %s%s): deleted or changed in the file",
+                          who(&c, c.m[i].id), (long long)c.m[i].key_seq, META_KEY_PREFIX, c.m[i].id);
     if (ok) ok = check_staff(&c, db);
     free(c.m);
     free(c.staff);

@@ -21,7 +21,11 @@
  * consistent in itself: only a checkpoint kept elsewhere (audit_checkpoint) shows it.
  *
  * Entries from before schema 6 (legacy) keep their chain and their keyed MAC under the data key; verify checks
- * both and counts them. */
+ * both and counts them. They may exist only before meta audit_signed_from, the first entry that must be signed,
+ * recorded by the upgrade to schema 7 (1 for a database created at 6 or later: no legacy entries at all) and
+ * committed to by every signed head: verify names a legacy entry from there on (a trail rewritten whole in the
+ * old format by anyone holding the data key), the value missing, the head missing, an introduced key missing
+ * from meta sign_pk, and a self-introduced key of a member enrolled after signing started. */
 #ifndef TRIAGE_AUDIT_H
 #define TRIAGE_AUDIT_H
 

@@ -8,6 +8,11 @@
  *   attacker resign CONFIG DB USER SEQ      (USER's passphrase on the first line of stdin)
  *       the same removal, but every later entry and the head re-signed with USER's own signing key, as a
  *       staff member with the source would: the trail is consistent again, signed by the wrong person.
+ *   attacker legacy CONFIG DB USER [DELFROM]   (USER's passphrase on the first line of stdin)
+ *       rewrites the WHOLE trail in the pre-signature (legacy) format: every signature removed, every entry
+ *       MAC-sealed under the audit sub-key of the data key (which every role holds, reception too), the signed
+ *       head and the sign_pk:* hints deleted; with DELFROM "yes" the recorded start of signing too. Each
+ *       member's next login would introduce their key again (trust on first use).
  *   attacker plant-key DB NAME
  *       a data key of the attacker's own, sealed to NAME's public key (which needs no secret), with the key
  *       check re-sealed under it, so that NAME's next login would seal new records under a key the
@@ -158,6 +163,75 @@ static bool rewrite(int64_t seq, const vault *signer, const char *signer_id) {
     return ok;
 }
 
+/* The whole trail as legacy entries (MAC-sealed under v's data key), nothing signed left. */
+static bool to_legacy(const vault *v, bool delete_from) {
+    char triggers[8192] = "", drops[8192] = "";
+    if (sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) != SQLITE_OK ||
+        sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql, drops,
+                     NULL) != SQLITE_OK)
+        return false;
+    if (!run("BEGIN IMMEDIATE") || !run(drops)) return false;
+    sqlite3_stmt *rd = NULL, *up = NULL;
+    sqlite3_prepare_v2(raw, "SELECT seq, hash FROM audit ORDER BY seq", -1, &rd, NULL);
+    sqlite3_prepare_v2(raw, "UPDATE audit SET sig = NULL, mac = ?2 WHERE seq = ?1", -1, &up, NULL);
+    bool ok = rd && up;
+    int64_t *seqs = NULL;
+    unsigned char(*macs)[VAULT_MAC_BYTES] = NULL;
+    size_t n = 0, cap = 0;
+    while (ok && sqlite3_step(rd) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 256;
+            seqs = realloc(seqs, sizeof *seqs * cap);
+            macs = realloc(macs, sizeof *macs * cap);
+        }
+        seqs[n] = sqlite3_column_int64(rd, 0);
+        vault_audit_mac(v, sqlite3_column_blob(rd, 1), macs[n]); /* the chain's hashes stay as they were */
+        n++;
+    }
+    sqlite3_finalize(rd);
+    for (size_t i = 0; ok && i < n; i++) {
+        sqlite3_reset(up);
+        sqlite3_bind_int64(up, 1, seqs[i]);
+        sqlite3_bind_blob(up, 2, macs[i], VAULT_MAC_BYTES, SQLITE_TRANSIENT);
+        ok = sqlite3_step(up) == SQLITE_DONE;
+    }
+    sqlite3_finalize(up);
+    free(seqs);
+    free(macs);
+    ok = ok && run("DELETE FROM meta WHERE key IN ('audit_head', 'audit_first_unsealed') OR key LIKE 'sign\\_pk:%' ESCAPE '\\'");
+    if (ok && delete_from) ok = run("DELETE FROM meta WHERE key = 'audit_signed_from'");
+    return ok && run(triggers) && run("COMMIT");
+}
+
+static int legacy(const char *cfg_path, const char *path, const char *user, bool delete_from) {
+    config cfg;
+    diag d = {NULL, 0, 0};
+    if (!config_load(&cfg, cfg_path, &d)) return 2;
+    db_settings set;
+    db_settings_from_config(&cfg, &set);
+    char pass[256], err[1024];
+    if (!fgets(pass, sizeof pass, stdin)) return 2;
+    pass[strcspn(pass, "\n")] = '\0';
+    database db;
+    if (!db_open(&db, path, false, &set, err, sizeof err)) {
+        fprintf(stderr, "attacker: open: %s\n", err);
+        return 1;
+    }
+    /* the data key straight from the passphrase: no login, so nothing of this is audited */
+    staff_rec r;
+    vault *v = NULL;
+    if (db.ops->staff_by_name(db.st, user, &r) == ST_OK) v = vault_unlock(r.id, pass, strlen(pass), &r.keys, err, sizeof err);
+    db_close(&db);
+    if (!v) {
+        fprintf(stderr, "attacker: unlock: %s\n", err);
+        return 1;
+    }
+    bool ok = open_raw(path) && to_legacy(v, delete_from);
+    sqlite3_close(raw);
+    vault_free(v);
+    return ok ? 0 : 1;
+}
+
 static int plant_key(const char *path, const char *name) {
     if (!vault_init() || !open_raw(path)) return 1;
     sqlite3_stmt *st = NULL;
@@ -223,6 +297,9 @@ int main(int argc, char **argv) {
     }
     if (argc == 6 && !strcmp(argv[1], "resign")) return resign(argv[2], argv[3], argv[4], atoll(argv[5]));
     if (argc == 4 && !strcmp(argv[1], "plant-key")) return plant_key(argv[2], argv[3]);
-    fprintf(stderr, "usage: attacker strip DB SEQ | resign CONFIG DB USER SEQ | plant-key DB NAME\n");
+    if ((argc == 5 || argc == 6) && !strcmp(argv[1], "legacy"))
+        return vault_init() ? legacy(argv[2], argv[3], argv[4], argc == 6 && !strcmp(argv[5], "yes")) : 1;
+    fprintf(stderr, "usage: attacker strip DB SEQ | resign CONFIG DB USER SEQ | legacy CONFIG DB USER [yes] | "
+                    "plant-key DB NAME\n");
     return 2;
 }

@@ -5,7 +5,8 @@
 #     next login would take the entries as written without a login (before issue 12 it sealed them and
 #     verify said sound);
 #   - the same removal re-signed with a clinician's own signing key (tests/attacks/attacker.c);
-#   - an entry edited with the append-only triggers dropped and put back; entries deleted from the end.
+#   - an entry edited with the append-only triggers dropped and put back; entries deleted from the end;
+#   - the whole trail rewritten in the legacy (pre-signature) format, head and sign_pk hints deleted.
 # Entries written without a login are counted and located, and witnessed (never signed in place).
 # Each check fails on a build without its protection (see the report of issue 12 for how it was shown).
 # Usage: tests/attacks/audit.sh ./triage   Last line: `N passed, N failed`.
@@ -77,5 +78,39 @@ forged nosig
 sqlite3 "$DB" "$notrig UPDATE audit SET sig = NULL WHERE seq = $victim; $retrig"
 tri admin "$ADMIN\n" verify
 check "one signature removed: named" has_err "audit entry $victim (intake_create by .*) has no signature"
+restore
+
+# 6. the whole trail rewritten in the pre-signature (legacy) format by the receptionist, MAC-sealed under the
+#    data key she holds, the signed head and the sign_pk hints deleted; then staff log in (each would introduce
+#    their key again by trust on first use). This database was created at schema 6 or later: it has no legacy
+#    entries at all. Without the recorded start of signing, verify said sound.
+forged legacy
+printf '%s\n' "$ALICE" | "$A" legacy "$tmp/config.ini" "$DB" alice || bad "attacker legacy"
+tri bob "$BOB\n" queue
+tri alice "$ALICE\n" client find x
+tri admin "$ADMIN\n" verify
+check "a trail rewritten as legacy entries: verify fails" [ "$rc" -ne 0 ]
+check "...naming the first legacy entry after the start of signing" \
+    has_err "audit entry 1 is in the legacy format (a keyed seal, no signature), but this database signs every entry from entry 1"
+restore
+forged legacy_nofrom
+printf '%s\n' "$ALICE" | "$A" legacy "$tmp/config.ini" "$DB" alice yes || bad "attacker legacy yes"
+tri admin "$ADMIN\n" verify
+check "...and with the recorded start of signing deleted too: named" has_err "meta audit_signed_from) is missing"
+restore
+forged nohead
+sqlite3 "$DB" "DELETE FROM meta WHERE key = 'audit_head'"
+tri admin "$ADMIN\n" verify
+check "the signed head deleted: named" has_err "the signed head of the .*trail is missing"
+restore
+forged nokey
+bobid=$(sqlite3 "$DB" "SELECT id FROM staff WHERE name = 'bob'")
+sqlite3 "$DB" "DELETE FROM meta WHERE key = 'sign_pk:$bobid'"
+tri alice "$ALICE\n" client find x
+tri admin "$ADMIN\n" verify
+check "a sign_pk the trail introduced deleted: named" has_err "the signing key of bob that audit entry [0-9]* introduced is not recorded"
+tri bob "$BOB\n" queue
+tri admin "$ADMIN\n" verify
+check "...and when bob's next login introduces it again himself: named" has_err "bob introduces their own key, but was enrolled"
 restore
 finish

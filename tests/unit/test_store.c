@@ -43,7 +43,7 @@
 #include "store.h"
 
 #define TRIG 0x54524947
-#define NEWEST 6 /* the schema version this build writes */
+#define NEWEST 7 /* the schema version this build writes */
 
 #define STAFF1 "5a000000-0000-4000-8000-000000000001"
 #define STAFF2 "5a000000-0000-4000-8000-000000000002"
@@ -1775,7 +1775,7 @@ static void s_too_new(void **state) {
     assert_int_equal(try_open(f, false, err, sizeof err), ST_TOO_NEW);
     assert_non_null(strstr(err, f->path));
     assert_non_null(strstr(err, "99"));
-    assert_non_null(strstr(err, "up to 6"));
+    assert_non_null(strstr(err, "up to 7"));
     assert_file_is(f->path, before, n);
     free(before);
 }
@@ -1928,6 +1928,9 @@ static void s_migrations(void **state) {
         f->ops->close(f->s);
         f->s = NULL;
         check_newest_schema(f);
+        /* schema 7 recorded where signing starts: after the last entry the upgraded trail held (all legacy) */
+        assert_int_equal(raw_int(f->path, "SELECT CAST(CAST(value AS TEXT) AS INTEGER) FROM meta WHERE key = 'audit_signed_from'"),
+                         raw_int(f->path, "SELECT coalesce(max(seq), 0) + 1 FROM audit"));
         /* opening again changes nothing */
         size_t n = 0;
         char *before = read_all(f->path, &n);
@@ -1947,6 +1950,8 @@ static void s_pragmas(void **state) {
     assert_string_equal(mode, "wal");
     assert_int_equal(raw_int(f->path, "PRAGMA application_id"), TRIG);
     assert_int_equal(raw_int(f->path, "PRAGMA user_version"), NEWEST);
+    /* a database created now signs its audit trail from entry 1: it has no legacy entries at all */
+    assert_int_equal(raw_int(f->path, "SELECT CAST(CAST(value AS TEXT) AS INTEGER) FROM meta WHERE key = 'audit_signed_from'"), 1);
     /* foreign_keys is a setting of each connection, seen only through its effect (c_references) */
     OK(f, f->ops->begin(f->s));
     client_rec c = mk_client(CLIENT1, MISSING, 10, 0, 0, 1);

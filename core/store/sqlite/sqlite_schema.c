@@ -215,6 +215,14 @@ const migration sq_migrations[] = {
      " ON audit\n"
      "BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;\n",
      "PRAGMA user_version = 6"},
+    /* 7: the point from which this database signs its audit trail (meta audit_signed_from, core/records/audit.h):
+     * no entry there or after may be in the legacy (MAC-sealed) format. A database created now starts signing
+     * at entry 1 (it has no legacy entries at all); one upgraded from 5 or before at the entry after its last;
+     * one already at 6 at its first signed entry. Recorded in the same transaction as the upgrade, so that
+     * every database at this version has it: a missing value is tampering. */
+    {"INSERT OR REPLACE INTO meta (key, value) SELECT 'audit_signed_from', CAST(coalesce("
+     "(SELECT min(seq) FROM audit WHERE sig IS NOT NULL), (SELECT coalesce(max(seq), 0) + 1 FROM audit)) AS BLOB);\n",
+     "PRAGMA user_version = 7"},
 };
 
 const int sq_schema_versions = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);
@@ -232,14 +240,17 @@ static void schema_free(schema_obj *o, int n) {
     free(o);
 }
 
-/* Every object of db's schema (the planner's statistics tables aside: ANALYZE may make them). */
+/* Every object of db's schema, SQLite's own statistics tables aside: ANALYZE may make them, and they are only
+ * ever tables named sqlite_stat1 to sqlite_stat4 exactly. Nothing else is skipped by its name: a trigger, view
+ * or index called sqlite_stat_x (planted with writable_schema) would otherwise run unseen. */
 static int schema_read(sqlite3 *db, schema_obj **out, int *n) {
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db,
                                 "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_schema "
-                                "WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' ORDER BY type, name",
+                                "WHERE NOT (type = 'table' AND name IN ('sqlite_stat1', 'sqlite_stat2', 'sqlite_stat3', "
+                                "'sqlite_stat4')) ORDER BY type, name",
                                 -1, &st, NULL);
     int cap = 0;
     while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
