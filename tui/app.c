@@ -148,10 +148,13 @@ static void logout(app *a, const char *why) {
     a->ask = ASK_NONE;
     a->reload = true;
     secret_wipe(a->login.pass, sizeof a->login.pass);
-    /* the next person starts from an empty name: a name left filled with the cursor in the passphrase box
-     * sent a typed "name Tab passphrase" into the wrong boxes, the passphrase shown in the name's (tryout) */
-    a->login.name[0] = '\0';
-    a->login.field = 0;
+    /* after a logout the next person starts from an empty name: a name left filled with the cursor in the
+     * passphrase box sent a typed "name Tab passphrase" into the wrong boxes, the passphrase shown in the
+     * name's (tryout). An idle lock keeps the name: the same worker comes back and types the passphrase. */
+    if (strcmp(why, "logged_out") == 0) {
+        a->login.name[0] = '\0';
+        a->login.field = 0;
+    }
     app_message(a, false, "%s", tr(why));
 }
 
