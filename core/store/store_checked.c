@@ -27,7 +27,8 @@ typedef struct {
 
 static checked *C(store *s) { return (checked *)(void *)s; }
 
-/* Calls per operation, for the conformance suite's coverage line (store_ops_called): one slot per pointer
+/* Calls per operation that reached the backend (counted after the argument checks, so a refused call does
+ * not count), for the conformance suite's coverage line (store_ops_called): one slot per pointer
  * of store_ops, in its order. A counter costs an increment; it is never read by the program. */
 #define N_SLOTS (sizeof(store_ops) / sizeof(void *))
 static unsigned long calls[N_SLOTS];
@@ -87,7 +88,6 @@ static bool id_prefix_ok(const char *p) {
 
 static store_status ck_open(const char *url, bool create, int busy_timeout_ms, store **out, char *err,
                             size_t errsize) {
-    COUNT(open);
     if (out) *out = NULL;
     if (err && errsize) err[0] = '\0';
     const char *location = NULL;
@@ -98,6 +98,7 @@ static store_status ck_open(const char *url, bool create, int busy_timeout_ms, s
         return ST_INVALID;
     }
     store *in = NULL;
+    COUNT(open);
     store_status st = b->open(location, create, busy_timeout_ms, &in, err, errsize);
     if (st != ST_OK) return st;
     checked *c = xcalloc(1, sizeof *c);
@@ -109,52 +110,53 @@ static store_status ck_open(const char *url, bool create, int busy_timeout_ms, s
 }
 
 static void ck_close(store *s) {
-    COUNT(close);
     if (!s) return;
     checked *c = C(s);
+    COUNT(close);
     c->b->close(c->in);
     free(c);
 }
 
 static const char *ck_errmsg(const store *s) {
-    COUNT(errmsg);
     if (!s) return "No database is open.";
     const checked *c = (const checked *)(const void *)s;
-    return c->own_error ? c->err : c->b->errmsg(c->in);
+    if (c->own_error) return c->err;
+    COUNT(errmsg);
+    return c->b->errmsg(c->in);
 }
 
 static int ck_schema_version(const store *s) {
-    COUNT(schema_version);
     if (!s) return -1;
     const checked *c = (const checked *)(const void *)s;
+    COUNT(schema_version);
+    COUNT(schema_version);
     return c->b->schema_version(c->in);
 }
 
 static void ck_rollback(store *s) {
-    COUNT(rollback);
     if (!s) return;
     checked *c = C(s);
+    COUNT(rollback);
     c->b->rollback(c->in);
 }
 
 static int64_t ck_local_changes(store *s) {
-    COUNT(local_changes);
     if (!s) return 0;
     checked *c = C(s);
+    COUNT(local_changes);
     return c->b->local_changes(c->in);
 }
 
 static store_status ck_audit_each(store *s, audit_cb cb, void *ctx) {
-    COUNT(audit_each);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (!cb) return invalid(c, "read the audit log", "no callback was given");
     c->own_error = false;
+    COUNT(audit_each);
     return c->b->audit_each(c->in, cb, ctx);
 }
 
 static store_status ck_backup(store *s, const char *dest, char *err, size_t errsize) {
-    COUNT(backup);
     if (err && errsize) err[0] = '\0';
     if (!s) {
         snprintf(err, errsize, "No database is open.");
@@ -167,11 +169,11 @@ static store_status ck_backup(store *s, const char *dest, char *err, size_t errs
         return ST_INVALID;
     }
     c->own_error = false;
+    COUNT(backup);
     return c->b->backup(c->in, dest, err, errsize);
 }
 
 static store_status ck_restore(store *s, const char *src, char *err, size_t errsize) {
-    COUNT(restore);
     if (err && errsize) err[0] = '\0';
     if (!s) {
         snprintf(err, errsize, "No database is open.");
@@ -184,100 +186,100 @@ static store_status ck_restore(store *s, const char *src, char *err, size_t errs
         return ST_INVALID;
     }
     c->own_error = false;
+    COUNT(restore);
     return c->b->restore(c->in, src, err, errsize);
 }
 
 /* ---- the record operations ---- */
 
 static store_status ck_begin(store *s) {
-    COUNT(begin);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     c->own_error = false;
+    COUNT(begin);
     return c->b->begin(c->in);
 }
 
 static store_status ck_commit(store *s) {
-    COUNT(commit);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     c->own_error = false;
+    COUNT(commit);
     return c->b->commit(c->in);
 }
 
 static store_status ck_meta_get(store *s, const char *key, blob *out) {
-    COUNT(meta_get);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) *out = (blob){NULL, 0};
     if (!out || !key || !key[0]) return invalid(c, "read a setting", "no key or no result was given");
     c->own_error = false;
+    COUNT(meta_get);
     return c->b->meta_get(c->in, key, out);
 }
 
 static store_status ck_meta_set(store *s, const char *key, const void *value, size_t n) {
-    COUNT(meta_set);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "save a setting";
     if (!key || !key[0] || (n > 0 && !value) || n > (size_t)INT_MAX) return invalid(c, what, "no key, or no value");
     c->own_error = false;
+    COUNT(meta_set);
     return c->b->meta_set(c->in, key, value, n);
 }
 
 static store_status ck_staff_insert(store *s, const staff_rec *r) {
-    COUNT(staff_insert);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "add a staff member";
     if (!r || !staff_ok(r)) return invalid(c, what, "the record is missing or incomplete");
     c->own_error = false;
+    COUNT(staff_insert);
     return c->b->staff_insert(c->in, r);
 }
 
 static store_status ck_staff_update(store *s, const staff_rec *r) {
-    COUNT(staff_update);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "update a staff member";
     if (!r || !staff_ok(r)) return invalid(c, what, "the record is missing or incomplete");
     c->own_error = false;
+    COUNT(staff_update);
     return c->b->staff_update(c->in, r);
 }
 
 static store_status ck_staff_by_name(store *s, const char *name, staff_rec *out) {
-    COUNT(staff_by_name);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) memset(out, 0, sizeof *out);
     if (!name || !name[0] || !out) return invalid(c, "find a staff member", "no name or no result was given");
     c->own_error = false;
+    COUNT(staff_by_name);
     return c->b->staff_by_name(c->in, name, out);
 }
 
 static store_status ck_staff_by_id(store *s, const char *id, staff_rec *out) {
-    COUNT(staff_by_id);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) memset(out, 0, sizeof *out);
     if (!store_id_ok(id) || !out) return invalid(c, "find a staff member", "no valid id or no result was given");
     c->own_error = false;
+    COUNT(staff_by_id);
     return c->b->staff_by_id(c->in, id, out);
 }
 
 static store_status ck_staff_list(store *s, staff_rec **out, int *n) {
-    COUNT(staff_list);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n) return invalid(c, "list the staff", "no result was given");
     c->own_error = false;
+    COUNT(staff_list);
     return c->b->staff_list(c->in, out, n);
 }
 
 static store_status ck_counselor_upsert(store *s, const counselor_rec *r) {
-    COUNT(counselor_upsert);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "save a counselor";
@@ -287,32 +289,32 @@ static store_status ck_counselor_upsert(store *s, const counselor_rec *r) {
         !store_field_ok(r->weights, sizeof r->weights) || r->capacity < 0 || r->caseload < 0)
         return invalid(c, what, "the record is missing, incomplete or has a negative count");
     c->own_error = false;
+    COUNT(counselor_upsert);
     return c->b->counselor_upsert(c->in, r);
 }
 
 static store_status ck_counselor_list(store *s, counselor_rec **out, int *n) {
-    COUNT(counselor_list);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n) return invalid(c, "list the counselors", "no result was given");
     c->own_error = false;
+    COUNT(counselor_list);
     return c->b->counselor_list(c->in, out, n);
 }
 
 static store_status ck_client_insert(store *s, const client_rec *r) {
-    COUNT(client_insert);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "add a client";
     if (!r || !client_ok(r)) return invalid(c, what, "the record is missing or incomplete");
     c->own_error = false;
+    COUNT(client_insert);
     return c->b->client_insert(c->in, r);
 }
 
 static store_status ck_client_update(store *s, const client_rec *r) {
-    COUNT(client_update);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "update a client";
@@ -320,62 +322,62 @@ static store_status ck_client_update(store *s, const client_rec *r) {
         !store_blob_ok(&r->phone_ct, false) || !store_blob_ok(&r->birth_ct, false))
         return invalid(c, what, "the record is missing or incomplete");
     c->own_error = false;
+    COUNT(client_update);
     return c->b->client_update(c->in, r);
 }
 
 static store_status ck_client_get(store *s, const char *id, client_rec *out) {
-    COUNT(client_get);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) memset(out, 0, sizeof *out);
     if (!store_id_ok(id) || !out) return invalid(c, "read a client", "no valid id or no result was given");
     c->own_error = false;
+    COUNT(client_get);
     return c->b->client_get(c->in, id, out);
 }
 
 static store_status ck_client_count(store *s, int64_t *n) {
-    COUNT(client_count);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (n) *n = 0;
     if (!n) return invalid(c, "count the clients", "no result was given");
     c->own_error = false;
+    COUNT(client_count);
     return c->b->client_count(c->in, n);
 }
 
 static store_status ck_bidx_add(store *s, uint32_t value, const char *client_id) {
-    COUNT(bidx_add);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "add a search entry";
     if (!store_id_ok(client_id)) return invalid(c, what, "no valid client id was given");
     c->own_error = false;
+    COUNT(bidx_add);
     return c->b->bidx_add(c->in, value, client_id);
 }
 
 static store_status ck_bidx_clear(store *s, const char *client_id) {
-    COUNT(bidx_clear);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "clear the search entries";
     if (!store_id_ok(client_id)) return invalid(c, what, "no valid client id was given");
     c->own_error = false;
+    COUNT(bidx_clear);
     return c->b->bidx_clear(c->in, client_id);
 }
 
 static store_status ck_bidx_find(store *s, uint32_t value, char (**ids)[STORE_ID_LEN], int *n) {
-    COUNT(bidx_find);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (ids) *ids = NULL;
     if (n) *n = 0;
     if (!ids || !n) return invalid(c, "search the clients", "no result was given");
     c->own_error = false;
+    COUNT(bidx_find);
     return c->b->bidx_find(c->in, value, ids, n);
 }
 
 static store_status ck_intake_insert(store *s, const intake_rec *r) {
-    COUNT(intake_insert);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "add an intake";
@@ -385,21 +387,21 @@ static store_status ck_intake_insert(store *s, const intake_rec *r) {
         !store_opt_id_ok(r->chosen, sizeof r->chosen) || !store_blob_ok(&r->body_ct, true) || !store_blob_ok(&r->notes_ct, false))
         return invalid(c, what, "the record is missing or incomplete");
     c->own_error = false;
+    COUNT(intake_insert);
     return c->b->intake_insert(c->in, r);
 }
 
 static store_status ck_intake_get(store *s, const char *id, intake_rec *out) {
-    COUNT(intake_get);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) memset(out, 0, sizeof *out);
     if (!store_id_ok(id) || !out) return invalid(c, "read an intake", "no valid id or no result was given");
     c->own_error = false;
+    COUNT(intake_get);
     return c->b->intake_get(c->in, id, out);
 }
 
 static store_status ck_intake_list_for_client(store *s, const char *client_id, intake_rec **out, int *n) {
-    COUNT(intake_list_for_client);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) *out = NULL;
@@ -407,11 +409,11 @@ static store_status ck_intake_list_for_client(store *s, const char *client_id, i
     if (!store_id_ok(client_id) || !out || !n)
         return invalid(c, "list the intakes of a client", "no valid client id or no result was given");
     c->own_error = false;
+    COUNT(intake_list_for_client);
     return c->b->intake_list_for_client(c->in, client_id, out, n);
 }
 
 static store_status ck_draft_put(store *s, const draft_rec *r) {
-    COUNT(draft_put);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "save a draft";
@@ -419,31 +421,31 @@ static store_status ck_draft_put(store *s, const draft_rec *r) {
         !store_id_ok(r->staff_id) || !store_blob_ok(&r->body_ct, true))
         return invalid(c, what, "the record is missing or incomplete");
     c->own_error = false;
+    COUNT(draft_put);
     return c->b->draft_put(c->in, r);
 }
 
 static store_status ck_draft_for_staff(store *s, const char *staff_id, draft_rec *out) {
-    COUNT(draft_for_staff);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) memset(out, 0, sizeof *out);
     if (!store_id_ok(staff_id) || !out) return invalid(c, "read a draft", "no valid staff id or no result was given");
     c->own_error = false;
+    COUNT(draft_for_staff);
     return c->b->draft_for_staff(c->in, staff_id, out);
 }
 
 static store_status ck_draft_delete(store *s, const char *id) {
-    COUNT(draft_delete);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "delete a draft";
     if (!store_id_ok(id)) return invalid(c, what, "no valid id was given");
     c->own_error = false;
+    COUNT(draft_delete);
     return c->b->draft_delete(c->in, id);
 }
 
 static store_status ck_audit_append(store *s, audit_rec *r) {
-    COUNT(audit_append);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "append to the audit log";
@@ -451,40 +453,40 @@ static store_status ck_audit_append(store *s, audit_rec *r) {
         !r->action[0] || !store_field_ok(r->object_id, sizeof r->object_id) || !store_field_ok(r->detail, sizeof r->detail))
         return invalid(c, what, "the entry is missing or incomplete");
     c->own_error = false;
+    COUNT(audit_append);
     return c->b->audit_append(c->in, r);
 }
 
 static store_status ck_audit_last(store *s, audit_rec *out) {
-    COUNT(audit_last);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) memset(out, 0, sizeof *out);
     if (!out) return invalid(c, "read the audit log", "no result was given");
     c->own_error = false;
+    COUNT(audit_last);
     return c->b->audit_last(c->in, out);
 }
 
 static store_status ck_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx) {
-    COUNT(audit_each_from);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (!cb || after < 0) return invalid(c, "read the audit log", "no callback was given");
     c->own_error = false;
+    COUNT(audit_each_from);
     return c->b->audit_each_from(c->in, after, cb, ctx);
 }
 
 static store_status ck_audit_set_mac(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]) {
-    COUNT(audit_set_mac);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "seal an audit entry";
     if (seq <= 0 || !mac) return invalid(c, what, "no valid sequence number or no MAC was given");
     c->own_error = false;
+    COUNT(audit_set_mac);
     return c->b->audit_set_mac(c->in, seq, mac);
 }
 
 static store_status ck_queue_put(store *s, const queue_rec *r) {
-    COUNT(queue_put);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "save a queue item";
@@ -496,75 +498,75 @@ static store_status ck_queue_put(store *s, const queue_rec *r) {
         r->contact_attempts < 0 || r->mac_state_n > sizeof r->mac_state)
         return invalid(c, what, "the record is missing, incomplete or has a negative count");
     c->own_error = false;
+    COUNT(queue_put);
     return c->b->queue_put(c->in, r);
 }
 
 static store_status ck_queue_get(store *s, const char *id, queue_rec *out) {
-    COUNT(queue_get);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) memset(out, 0, sizeof *out);
     if (!store_id_ok(id) || !out) return invalid(c, "read the queue item", "no valid id or no result was given");
     c->own_error = false;
+    COUNT(queue_get);
     return c->b->queue_get(c->in, id, out);
 }
 
 static store_status ck_queue_open_for_client(store *s, const char *client_id, queue_rec *out) {
-    COUNT(queue_open_for_client);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) memset(out, 0, sizeof *out);
     if (!store_id_ok(client_id) || !out)
         return invalid(c, "read the open queue item of the client", "no valid client id or no result was given");
     c->own_error = false;
+    COUNT(queue_open_for_client);
     return c->b->queue_open_for_client(c->in, client_id, out);
 }
 
 static store_status ck_queue_list_open(store *s, queue_rec **out, int *n) {
-    COUNT(queue_list_open);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n) return invalid(c, "list the queues", "no result was given");
     c->own_error = false;
+    COUNT(queue_list_open);
     return c->b->queue_list_open(c->in, out, n);
 }
 
 static store_status ck_queue_first(store *s, int limit, queue_rec **out, int *n) {
-    COUNT(queue_first);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n || limit < 1) return invalid(c, "read the first page of the queues", "no limit or no result given");
     c->own_error = false;
+    COUNT(queue_first);
     return c->b->queue_first(c->in, limit, out, n);
 }
 
 static store_status ck_queue_due(store *s, int64_t now, queue_rec **out, int *n) {
-    COUNT(queue_due);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n) return invalid(c, "read the items falling due", "no result was given");
     c->own_error = false;
+    COUNT(queue_due);
     return c->b->queue_due(c->in, now, out, n);
 }
 
 static store_status ck_queue_counts(store *s, queue_counts_rec *out) {
-    COUNT(queue_counts);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) memset(out, 0, sizeof *out);
     if (!out) return invalid(c, "count the queues", "no result was given");
     c->own_error = false;
+    COUNT(queue_counts);
     return c->b->queue_counts(c->in, out);
 }
 
 static store_status ck_queue_page(store *s, const queue_filter *f, int offset, int limit, queue_rec **out, int *n) {
-    COUNT(queue_page);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "read a page of the queues";
@@ -574,21 +576,21 @@ static store_status ck_queue_page(store *s, const queue_filter *f, int offset, i
     if (f->level && *f->level && !store_level_ok(f->level)) return invalid(c, what, "the level is not red, orange, yellow or green");
     if (!id_prefix_ok(f->id_prefix)) return invalid(c, what, "an id holds only hex digits and '-'");
     c->own_error = false;
+    COUNT(queue_page);
     return c->b->queue_page(c->in, f, offset, limit, out, n);
 }
 
 static store_status ck_queue_count_assigned(store *s, const char *counselor, int64_t *n) {
-    COUNT(queue_count_assigned);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (n) *n = 0;
     if (!counselor || !*counselor || !n) return invalid(c, "count a counselor's caseload", "no counselor or result was given");
     c->own_error = false;
+    COUNT(queue_count_assigned);
     return c->b->queue_count_assigned(c->in, counselor, n);
 }
 
 static store_status ck_queue_event_add(store *s, const queue_event_rec *r) {
-    COUNT(queue_event_add);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "add a queue event";
@@ -599,81 +601,81 @@ static store_status ck_queue_event_add(store *s, const queue_event_rec *r) {
         !store_blob_ok(&r->reason_ct, false))
         return invalid(c, what, "the record is missing or incomplete");
     c->own_error = false;
+    COUNT(queue_event_add);
     return c->b->queue_event_add(c->in, r);
 }
 
 static store_status ck_queue_events(store *s, const char *item_id, queue_event_rec **out, int *n) {
-    COUNT(queue_events);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!store_id_ok(item_id) || !out || !n) return invalid(c, "list queue events", "no valid id or no result was given");
     c->own_error = false;
+    COUNT(queue_events);
     return c->b->queue_events(c->in, item_id, out, n);
 }
 
 static store_status ck_each_sealed(store *s, sealed_cb cb, void *ctx) {
-    COUNT(each_sealed);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (!cb) return invalid(c, "read the sealed values", "no callback was given");
     c->own_error = false;
+    COUNT(each_sealed);
     return c->b->each_sealed(c->in, cb, ctx);
 }
 
 static store_status ck_update_sealed(store *s, const char *table, const char *column, const char *row_id, const unsigned char *ct, size_t n) {
-    COUNT(update_sealed);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "replace a sealed value";
     if (!table || !column || !store_id_ok(row_id) || (n > 0 && !ct) || n > (size_t)INT_MAX)
         return invalid(c, what, "no table, column, valid row id or value was given");
     c->own_error = false;
+    COUNT(update_sealed);
     return c->b->update_sealed(c->in, table, column, row_id, ct, n);
 }
 
 static store_status ck_integrity_check(store *s, char *msg, size_t size) {
-    COUNT(integrity_check);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (!msg || size == 0) return invalid(c, "check the database", "no message buffer was given");
     c->own_error = false;
+    COUNT(integrity_check);
     return c->b->integrity_check(c->in, msg, size);
 }
 
 static store_status ck_change_counter(store *s, int64_t *v) {
-    COUNT(change_counter);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (v) *v = 0;
     if (!v) return invalid(c, "read the data version", "no result was given");
     c->own_error = false;
+    COUNT(change_counter);
     return c->b->change_counter(c->in, v);
 }
 
 static store_status ck_facts_put(store *s, const facts_rec *r) {
-    COUNT(facts_put);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "save the facts of an intake";
     if (!facts_ok(r)) return invalid(c, what, "the record is missing, incomplete or has a bad value");
     c->own_error = false;
+    COUNT(facts_put);
     return c->b->facts_put(c->in, r);
 }
 
 static store_status ck_facts_get(store *s, const char *id, facts_rec *out) {
-    COUNT(facts_get);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) memset(out, 0, sizeof *out);
     if (!store_id_ok(id) || !out) return invalid(c, "read the facts of an intake", "no valid id or no result was given");
     c->own_error = false;
+    COUNT(facts_get);
     return c->b->facts_get(c->in, id, out);
 }
 
 static store_status ck_facts_for_client(store *s, const char *client_key, facts_rec **out, int *n) {
-    COUNT(facts_for_client);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) *out = NULL;
@@ -681,30 +683,30 @@ static store_status ck_facts_for_client(store *s, const char *client_key, facts_
     if (!store_id_ok(client_key) || !out || !n)
         return invalid(c, "list the facts of a client", "no valid client id or no result was given");
     c->own_error = false;
+    COUNT(facts_for_client);
     return c->b->facts_for_client(c->in, client_key, out, n);
 }
 
 static store_status ck_facts_scan(store *s, int64_t from, int64_t to, int retain_n, int retain_days, facts_cb cb, void *ctx) {
-    COUNT(facts_scan);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (!cb || retain_n < 1 || retain_days < 0) return invalid(c, "read the facts", "no callback or a bad retention rule");
     c->own_error = false;
+    COUNT(facts_scan);
     return c->b->facts_scan(c->in, from, to, retain_n, retain_days, cb, ctx);
 }
 
 static store_status ck_facts_rekey(store *s, const char *old_id, const char *new_id, const char *new_client_key) {
-    COUNT(facts_rekey);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "re-key the facts of an intake";
     if (!store_id_ok(old_id) || !store_id_ok(new_id) || !store_id_ok(new_client_key)) return invalid(c, what, "no valid ids were given");
     c->own_error = false;
+    COUNT(facts_rekey);
     return c->b->facts_rekey(c->in, old_id, new_id, new_client_key);
 }
 
 static store_status ck_outcome_session_add(store *s, const outcome_session_rec *r) {
-    COUNT(outcome_session_add);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "record a session";
@@ -713,82 +715,82 @@ static store_status ck_outcome_session_add(store *s, const outcome_session_rec *
         !store_field_ok(r->counselor, sizeof r->counselor) || !store_opt_id_ok(r->recorded_by, sizeof r->recorded_by))
         return invalid(c, what, "the record is missing or incomplete");
     c->own_error = false;
+    COUNT(outcome_session_add);
     return c->b->outcome_session_add(c->in, r);
 }
 
 static store_status ck_outcome_sessions(store *s, const char *facts_id, outcome_session_rec **out, int *n) {
-    COUNT(outcome_sessions);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!store_id_ok(facts_id) || !out || !n) return invalid(c, "list sessions", "no valid id or no result was given");
     c->own_error = false;
+    COUNT(outcome_sessions);
     return c->b->outcome_sessions(c->in, facts_id, out, n);
 }
 
 static store_status ck_intake_each_between(store *s, int64_t from, int64_t to, intake_cb cb, void *ctx) {
-    COUNT(intake_each_between);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (!cb) return invalid(c, "read the intakes", "no callback was given");
     c->own_error = false;
+    COUNT(intake_each_between);
     return c->b->intake_each_between(c->in, from, to, cb, ctx);
 }
 
 static store_status ck_client_erase(store *s, const char *client_id) {
-    COUNT(client_erase);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "erase a client";
     if (!store_id_ok(client_id)) return invalid(c, what, "no valid client id was given");
     c->own_error = false;
+    COUNT(client_erase);
     return c->b->client_erase(c->in, client_id);
 }
 
 static store_status ck_drafts_before(store *s, int64_t cutoff, draft_rec **out, int *n) {
-    COUNT(drafts_before);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) *out = NULL;
     if (n) *n = 0;
     if (!out || !n) return invalid(c, "list old drafts", "no result was given");
     c->own_error = false;
+    COUNT(drafts_before);
     return c->b->drafts_before(c->in, cutoff, out, n);
 }
 
 static store_status ck_clients_closed_before(store *s, int64_t cutoff, char (**ids)[STORE_ID_LEN], int *n) {
-    COUNT(clients_closed_before);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (ids) *ids = NULL;
     if (n) *n = 0;
     if (!ids || !n) return invalid(c, "list closed records", "no result was given");
     c->own_error = false;
+    COUNT(clients_closed_before);
     return c->b->clients_closed_before(c->in, cutoff, ids, n);
 }
 
 static store_status ck_purge_old_versions(store *s, bool *complete) {
-    COUNT(purge_old_versions);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (!complete) return invalid(c, "checkpoint the WAL", "no result was given");
     c->own_error = false;
+    COUNT(purge_old_versions);
     return c->b->purge_old_versions(c->in, complete);
 }
 
 static store_status ck_draft_erase(store *s, const char *id) {
-    COUNT(draft_erase);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     const char *what = "erase a draft";
     if (!store_id_ok(id)) return invalid(c, what, "no valid id was given");
     c->own_error = false;
+    COUNT(draft_erase);
     return c->b->draft_erase(c->in, id);
 }
 
 static store_status ck_row_ids(store *s, const char *table, bool missing_only, char (**ids)[STORE_ID_LEN], int *n) {
-    COUNT(row_ids);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (ids) *ids = NULL;
@@ -796,15 +798,16 @@ static store_status ck_row_ids(store *s, const char *table, bool missing_only, c
     /* which tables carry row MACs is the backend's to check */
     if (!table || !ids || !n) return invalid(c, "list rows", "no table or no result was given");
     c->own_error = false;
+    COUNT(row_ids);
     return c->b->row_ids(c->in, table, missing_only, ids, n);
 }
 
 static store_status ck_row_mac_set(store *s, const char *table, const char *id, const unsigned char mac[VAULT_MAC_BYTES]) {
-    COUNT(row_mac_set);
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (!table || !store_id_ok(id) || !mac) return invalid(c, "set a row MAC", "no table, valid id or MAC was given");
     c->own_error = false;
+    COUNT(row_mac_set);
     return c->b->row_mac_set(c->in, table, id, mac);
 }
 
