@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -275,9 +276,19 @@ static int resign(const char *cfg_path, const char *path, const char *user, int6
     database db;
     session *s = NULL;
     int wait = 0;
-    if (!db_open(&db, path, false, &set, err, sizeof err) ||
-        session_login(&db, user, pass, strlen(pass), &s, &wait, err, sizeof err) != LOGIN_OK) {
+    if (!db_open(&db, path, false, &set, err, sizeof err)) {
+        fprintf(stderr, "attacker: open: %s\n", err);
+        return 1;
+    }
+    /* the script's failed login of this user may be a second old: an attacker simply waits out the delay */
+    login_status lr;
+    for (int tries = 0; (lr = session_login(&db, user, pass, strlen(pass), &s, &wait, err, sizeof err)) == LOGIN_WAIT &&
+                        tries < 5;
+         tries++)
+        sleep((unsigned)wait);
+    if (lr != LOGIN_OK) {
         fprintf(stderr, "attacker: login: %s\n", err);
+        db_close(&db);
         return 1;
     }
     db_close(&db); /* the session keeps its keys; the file is edited raw */
