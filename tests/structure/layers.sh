@@ -50,6 +50,13 @@ for f in $(find core -name '*.[ch]' | sort); do
         fi
     done
     if grep -Eq '#[[:space:]]*include[[:space:]]*<n?curses' "$f"; then bad "$f: core includes curses"; file_ok=0; fi
+    # a project header named with <...> would pass by the checks above: it must be quoted
+    for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*<\([^>]*\)>.*/\1/p' "$f"); do
+        if [ -n "$(where "$(basename "$inc")")" ] && [ ! -e "/usr/include/$inc" ]; then
+            bad "$f: includes the project's header <$inc> with angle brackets (quote it, so the layer check sees it)"
+            file_ok=0
+        fi
+    done
     [ "$file_ok" -eq 1 ] && ok
 done
 
@@ -76,11 +83,14 @@ if [ -z "${LAYERS_SELFTEST:-}" ]; then
     sed -i '0,/^#include "util.h"$/s//#include "util.h"\n#include "session.h"/' "$tmp/core/base/csv.c"
     printf '\n#include "bands.h"\n' >> "$tmp/core/base/util.h"
     printf '\n#include "util.h"\n' >> "$tmp/core/base/bands.h"
+    printf '\n#include <records.h>\n' >> "$tmp/core/base/ids.c"
     out=$(LAYERS_SELFTEST=1 sh "$0" "$tmp" 2>&1)
     if echo "$out" | grep -q 'core/base/csv.c (base) includes core/records/session.h (records)'; then ok
     else bad "an upward include in a copy was not refused: $out"; fi
     if echo "$out" | grep -q 'headers include each other in a circle:.*bands.h'; then ok
     else bad "a header circle in a copy was not refused: $out"; fi
+    if echo "$out" | grep -q 'core/base/ids.c: includes the project.s header <records.h> with angle brackets'; then ok
+    else bad "a project header included with <...> in a copy was not refused: $out"; fi
 fi
 
 finish
