@@ -50,3 +50,9 @@ const char *action_name(staff_action a) { return (unsigned)a < ACT_COUNT ? actio
 bool role_may(staff_role r, staff_action a) {
     return staff_role_valid(r) && (unsigned)a < ACT_COUNT && (may[a] & (1u << r)) != 0;
 }
+
+staff_role role_least(staff_action a) {
+    for (int r = 0; r < ROLE_COUNT; r++)
+        if (role_may((staff_role)r, a)) return (staff_role)r;
+    return ROLE_COUNT;
+}

@@ -37,5 +37,8 @@ bool staff_role_valid(staff_role r);
 const char *action_name(staff_action a);
 /* The permission table: true when role r may do a. An unknown role or action may do nothing. */
 bool role_may(staff_role r, staff_action a);
+/* The lowest role the table lets do a (roles are ordered reception < clinician < supervisor): ROLE_COUNT
+ * when none may. */
+staff_role role_least(staff_action a);
 
 #endif

@@ -631,18 +631,25 @@ static int resolve_await(verify_ctx *c, const audit_rec *e) {
     return 0;
 }
 
-/* The least role an action needs (session.c's permissions), for the entries a role raised in the file would
- * let someone write: -1 for actions every role may take. */
+/* Which permission (base/roles, the one table) each audited action was taken under, for the entries a role
+ * raised in the file would let someone write. Actions not named here every role may take. */
+static const struct {
+    const char *action;
+    staff_action needs;
+} audited_acts[] = {
+    {"staff_add", ACT_STAFF_MANAGE},     {"staff_role", ACT_STAFF_MANAGE},    {"staff_lock", ACT_STAFF_MANAGE},
+    {"staff_unlock", ACT_STAFF_MANAGE},  {"staff_reset_passphrase", ACT_STAFF_MANAGE},
+    {"staff_remove", ACT_STAFF_MANAGE},  {"rekey", ACT_KEY_MANAGE},           {"backup", ACT_BACKUP},
+    {"verify", ACT_VERIFY},              {"roster_import", ACT_ROSTER_MANAGE}, {"counselor_add", ACT_ROSTER_MANAGE},
+    {"counselor_edit", ACT_ROSTER_MANAGE}, {"export", ACT_EXPORT},            {"client_erase", ACT_CLIENT_ERASE},
+    {"retention", ACT_CLIENT_ERASE},     {"tamper_resolved", ACT_TAMPERED_ACT}, {"report", ACT_REPORT},
+    {"outcome", ACT_OUTCOME_RECORD},
+};
+
+/* The least role the table lets take an audited action: -1 for actions every role may take. */
 static int role_needed(const char *action) {
-    static const char *const supervisor[] = {"staff_add", "staff_role", "staff_lock", "staff_unlock",
-                                             "staff_reset_passphrase", "staff_remove", "rekey", "backup", "verify",
-                                             "roster_import", "counselor_add", "counselor_edit", "export",
-                                             "client_erase", "retention", "tamper_resolved", NULL};
-    static const char *const clinician[] = {"report", "outcome", NULL};
-    for (const char *const *a = supervisor; *a; a++)
-        if (!strcmp(*a, action)) return ROLE_SUPERVISOR;
-    for (const char *const *a = clinician; *a; a++)
-        if (!strcmp(*a, action)) return ROLE_CLINICIAN;
+    for (size_t i = 0; i < sizeof audited_acts / sizeof *audited_acts; i++)
+        if (!strcmp(audited_acts[i].action, action)) return (int)role_least(audited_acts[i].needs);
     return -1;
 }
 

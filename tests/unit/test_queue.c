@@ -233,6 +233,20 @@ static const queue_state after[QS_COUNT][QA_COUNT] = {
     [QS_CONTACTED] = {0, 0, QS_OPEN, 0, QS_CONTACTED, QS_CONFIRMED, QS_CLOSED},
 };
 
+/* The least role of each action comes from the one permission table (audit's verify uses it). */
+static void test_role_least(void **state) {
+    (void)state;
+    assert_int_equal(role_least(ACT_INTAKE_CREATE), ROLE_RECEPTION);
+    assert_int_equal(role_least(ACT_REPORT), ROLE_CLINICIAN);
+    assert_int_equal(role_least(ACT_EXPORT), ROLE_SUPERVISOR);
+    assert_int_equal(role_least(ACT_COUNT), ROLE_COUNT);
+    for (int a = 0; a < ACT_COUNT; a++) {
+        staff_role r = role_least((staff_action)a);
+        assert_true(role_may(r, (staff_action)a));
+        if (r > ROLE_RECEPTION) assert_false(role_may((staff_role)(r - 1), (staff_action)a));
+    }
+}
+
 static void test_every_state_action_role(void **state) {
     (void)state;
     int n_allowed = 0, n_tried = 0;
@@ -1345,6 +1359,7 @@ int main(void) {
         cmocka_unit_test_setup(test_item_new, reset),
         cmocka_unit_test_setup(test_policy_defaults, reset),
         cmocka_unit_test_setup(test_every_state_action_role, reset),
+        cmocka_unit_test_setup(test_role_least, reset),
         cmocka_unit_test_setup(test_refusal_reasons, reset),
         cmocka_unit_test_setup(test_green_assign_without_confirmation, reset),
         cmocka_unit_test_setup(test_close_outcomes, reset),
