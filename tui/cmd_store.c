@@ -2,6 +2,7 @@
  * backup, restore, rekey. Each opens the database, logs the --user in with a passphrase from the terminal or
  * --passphrase-fd, and leaves every rule (roles, audit) to the core. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -423,6 +424,10 @@ int cmd_restore(const cli_args *a) {
     }
     printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", a->argv[0],
            r.erased_again);
+    /* what the restore replaced, said rather than lost silently: the trail keeps it as restored_over */
+    printf("%d audit entr%s written after the backup kept in the trail as restored_over; %d intake(s) saved after "
+           "the backup are no longer in the database (restore %" PRId64 ")\n",
+           r.entries_carried, r.entries_carried == 1 ? "y" : "ies", r.intakes_gone, r.generation);
     ctx_close(&c);
     return EXIT_OK;
 }

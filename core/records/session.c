@@ -243,6 +243,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     s->v = v;
     s->me = r;
     s->key_generation = session_key_generation(db);
+    s->restore_generation = session_restore_generation(db);
     /* from now on every read of a queue item or an intake checks its row MAC with this key */
     if (!db->row_key) db->row_key = v; /* another live session of this process may have lent it already */
     if (!rowmac_first_login(s, err, errsize)) {
@@ -269,6 +270,28 @@ int64_t session_key_generation(database *db) {
     }
     blob_free(&b);
     return g;
+}
+
+int64_t session_restore_generation(database *db) {
+    blob b = {0};
+    long g = 0;
+    if (db->ops->meta_get(db->st, "restore_generation", &b) == ST_OK && b.n > 0 && b.n < 24) {
+        char num[24];
+        memcpy(num, b.p, b.n);
+        num[b.n] = '\0';
+        if (!parse_int(num, 0, 0x7fffffffL, &g)) g = 0;
+    }
+    blob_free(&b);
+    return g;
+}
+
+bool session_restored_since(session *s, int64_t *generation) {
+    if (!s) return false;
+    int64_t g = session_restore_generation(s->db);
+    if (generation) *generation = g;
+    if (g == s->restore_generation) return false;
+    s->restore_generation = g;
+    return true;
 }
 
 /* Cheap enough for every write: one small read, no cryptography (the key itself was checked at login). */

@@ -2086,15 +2086,15 @@ static void s_restore(void **state) {
 
     snprintf(junk, sizeof junk, "%s/junk.db", f->dir);
     write_file(junk, "not a database, only text\n", 26);
-    assert_int_not_equal(f->ops->restore(f->s, junk, err, sizeof err), ST_OK);
+    assert_int_not_equal(f->ops->restore(f->s, junk, NULL, err, sizeof err), ST_OK);
     assert_non_null(strstr(err, junk));
     OK(f, f->ops->begin(f->s));
-    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, err, sizeof err));
+    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, NULL, err, sizeof err));
     f->ops->rollback(f->s);
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 5);
 
-    OK(f, f->ops->restore(f->s, copy, err, sizeof err));
+    OK(f, f->ops->restore(f->s, copy, NULL, err, sizeof err));
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 4);
     OK(f, f->ops->client_count(other, &n));
@@ -4076,16 +4076,16 @@ static void c_restore(void **state) {
     OK(f, f->ops->commit(f->s));
     snprintf(junk, sizeof junk, "%s/junk.db", f->dir);
     write_file(junk, "not a database, only text\n", 26);
-    assert_int_not_equal(f->ops->restore(f->s, junk, err, sizeof err), ST_OK);
+    assert_int_not_equal(f->ops->restore(f->s, junk, NULL, err, sizeof err), ST_OK);
     assert_non_null(strstr(err, junk));
-    EXPECT(f, ST_INVALID, f->ops->restore(f->s, "", err, sizeof err));
+    EXPECT(f, ST_INVALID, f->ops->restore(f->s, "", NULL, err, sizeof err));
     OK(f, f->ops->begin(f->s));
-    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, err, sizeof err));
+    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, NULL, err, sizeof err));
     f->ops->rollback(f->s);
     int64_t n = 0;
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 1);
-    OK(f, f->ops->restore(f->s, copy, err, sizeof err));
+    OK(f, f->ops->restore(f->s, copy, NULL, err, sizeof err));
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 0);
     client_rec_free(&c1);

@@ -364,7 +364,7 @@ store_status sq_update_sealed(store *s, const char *table, const char *column, c
                                      const unsigned char *ct, size_t n);
 store_status sq_integrity_check(store *s, char *msg, size_t size);
 store_status sq_backup(store *s, const char *dest, char *err, size_t errsize);
-store_status sq_restore(store *s, const char *src, char *err, size_t errsize);
+store_status sq_restore(store *s, const char *src, const restore_steps *steps, char *err, size_t errsize);
 int sq_read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64_t *objects);
 /* the file at the path (sqlite_file.c) */
 bool sq_file_still_ours(store *s);
