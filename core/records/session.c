@@ -192,8 +192,16 @@ login_status session_login(database *db, const char *name, const char *pass, siz
         /* the passphrase was right but the data key it opened is not this database's */
         vault_free(v);
         audit_alone(db, NULL, r.id, "tamper_detected", r.id, "data key does not match the database");
-        snprintf(err, errsize, "%s: the data key sealed to `%s` does not match this database: the staff record was "
-                               "altered; ask a supervisor to reset the passphrase", db->path, r.name);
+        /* the same words for a file replaced with no desk open (cp or mv over the path): the old file's log
+         * (-wal) left by a desk that did not close, applied to the new file, brings the old staff pages with it
+         * (issue 16); a file cannot tell which of the two happened, so both are named */
+        snprintf(err, errsize,
+                 "%s: the data key sealed to `%s` does not match this database: the staff record was altered, or this "
+                 "database file is not the one the record belongs with (was it replaced, copied or moved over the "
+                 "path, with the log of the old file, %s-wal, still beside it? put a backup back only with `triage "
+                 "restore`, and leave the file as it is). If it was not replaced, ask a supervisor to reset the "
+                 "passphrase",
+                 db->path, r.name, db->path);
         return LOGIN_ERROR;
     }
     if (!db_begin(db, err, errsize)) {

@@ -168,6 +168,32 @@ else
     bad "$BIN/writer is built"
 fi
 
+# A copy put over the path with no desk open, the log (-wal) of a desk killed earlier still beside it (here
+# the sqlite3 shell, killed after a write): SQLite applies the old file's log to the new one, and the login
+# that follows must not only say "the staff record was altered": it names the replacement and `triage
+# restore` (issue 16, an outside tryout)
+setup "$tmp/nodesk.db"
+setup "$tmp/nodesk-other.db"
+if command -v sqlite3 >/dev/null; then
+    rm -f "$tmp/sq"
+    mkfifo "$tmp/sq"
+    sqlite3 "$tmp/nodesk.db" <"$tmp/sq" >/dev/null 2>&1 &
+    spid=$!
+    exec 7>"$tmp/sq"
+    echo "UPDATE staff SET failed_logins = failed_logins + 1;" >&7
+    n=0
+    until [ "$(stat -c %s "$tmp/nodesk.db-wal" 2>/dev/null || echo 0)" -gt 32 ] || [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
+    kill -9 $spid 2>/dev/null
+    wait $spid 2>/dev/null
+    exec 7>&-
+    cp "$tmp/nodesk-other.db" "$tmp/nodesk.db"
+    tri "$tmp/nodesk.db" "$A\n" --user admin verify
+    check "cp over the path with no desk open, a killed desk's log beside it: refused" [ "$rc" -ne 0 ]
+    check "...naming a replaced file and triage restore, not only an altered record" has_err "is not the one the record belongs with (was it replaced, copied or moved over the path, with the log of the old file, $tmp/nodesk.db-wal.*triage restore"
+else
+    skip "cp over the path with no desk open: no sqlite3 shell here"
+fi
+
 # a full disk: a small tmpfs (8 MB: room for the WAL of the writing desk once the filler is gone)
 mkdir -p "$tmp/small"
 if mount -t tmpfs -o size=8m tmpfs "$tmp/small" 2>/dev/null; then
