@@ -317,7 +317,7 @@ bool db_backup(session *s, const char *dest, char *err, size_t errsize) {
 
 /* ---- restore ----
  *
- * The design (README "Restoring a backup", docs/SECURITY-notes.md): the backup is verified in a private copy;
+ * The design (README "What is stored", docs/restore.md): the backup is verified in a private copy;
  * then one write transaction under the write lock (store op restore) reads what the live database holds that
  * the backup does not, replaces the content, and carries it forward before anything else can commit:
  * - every erasure on record is applied again to the restored content (a restore never brings a client back);
