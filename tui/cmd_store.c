@@ -416,12 +416,8 @@ int cmd_restore(const cli_args *a) {
     if (status != EXIT_OK) return status;
     char err[ERR_SIZE];
     restore_result r;
-    if (!db_restore(c.s, a->argv[0], &r, err, sizeof err)) {
-        if (!r.restored) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
-        char then[ERR_SIZE + 64];
-        snprintf(then, sizeof then, "the backup was restored, but then: %s", err);
-        return fail(&c, then, EXIT_RUNTIME);
-    }
+    /* all or nothing: a restore that failed changed nothing (db_restore) */
+    if (!db_restore(c.s, a->argv[0], &r, err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", a->argv[0],
            r.erased_again);
     /* what the restore replaced, said rather than lost silently: the trail keeps it as restored_over */
