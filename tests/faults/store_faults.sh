@@ -77,6 +77,16 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$AS" ]; then
     check "writable again: the same intake saves" has_out '"level"'
     tri "$tmp/ro/t.db" "$R\n" --user desk client find "Read Only Person"
     check "...exactly once (the refused attempts wrote nothing)" [ "$(printf '%s\n' "$out" | grep -c 'Read Only Person')" -eq 1 ]
+    # a backup on read-only media (here a directory nobody may not write): restored, and nothing written beside
+    # it (it once was refused with "(not an error)", and -wal and -shm were made next to a writable one)
+    mkdir -p "$tmp/rom"
+    chown nobody "$tmp/rom" 2>/dev/null
+    tri "$tmp/ro/t.db" "$A\n" --user admin backup "$tmp/rom/b.db"
+    chmod 555 "$tmp/rom"
+    tri "$tmp/ro/t.db" "$A\n" --user admin restore "$tmp/rom/b.db"
+    check "a backup in a read-only directory: restored" has_out "^restored from $tmp/rom/b.db"
+    check "...writing nothing beside it" [ "$(ls "$tmp/rom")" = "b.db" ]
+    chmod 755 "$tmp/rom"
 else
     skip "read-only cases: running as root without setpriv"
 fi
