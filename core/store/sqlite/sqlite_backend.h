@@ -7,7 +7,8 @@
  * and the forward migrations in one BEGIN IMMEDIATE transaction.
  *
  * Every statement is a constant string, prepared once per store and cached (SQLITE_PREPARE_PERSISTENT);
- * every value is bound. Writes refuse to run outside begin()/commit().
+ * every value is bound. The one exception is the restore's copy of each table (sqlite_restore.c): a table or
+ * column name cannot be bound, so those come from the live schema (checked at open) and are quoted. Writes refuse to run outside begin()/commit().
  *
  * Test hook (documented in network_fs_of): TRIAGE_TEST_FSTYPE=<number> makes open treat the database as
  * also being on a filesystem of that type. It can only make open refuse, never accept a network one.
