@@ -40,8 +40,27 @@ static void draw_frame(app *a, const layout *l) {
     }
     (void)x;
     mvhline(l->footer.y, 0, ' ', l->footer.w);
-    if (a->message[0])
+    /* a message already seen (a key was pressed since): one line, under whatever the screen draws there */
+    if (a->message[0] && !a->message_fresh)
         draw_text(l->footer.y, 1, l->footer.w - 2, a->message, a->message_error ? theme(C_ERROR) : theme(C_TITLE));
+}
+
+/* A new message, drawn after the screen until the next key: one wider than the footer wraps upward over the
+ * bottom of the screen (up to MESSAGE_LINES lines) rather than being cut at the terminal's width (a
+ * replaced-file refusal takes five lines at 80 columns, and its last words say what to do). After a key it
+ * is one line again (draw_frame), so that a prompt the key opened at the bottom is not covered. */
+enum { MESSAGE_LINES = 8 };
+static void draw_message(app *a, const layout *l) {
+    if (!a->message[0] || !a->message_fresh) return;
+    int width = l->footer.w - 2;
+    int n = wrapped_lines(width, a->message);
+    int room = l->footer.y - l->header.y - 1;
+    if (n > MESSAGE_LINES) n = MESSAGE_LINES;
+    if (n > room) n = room;
+    if (n < 1) n = 1;
+    int y = l->footer.y - n + 1;
+    for (int i = 0; i < n; i++) mvhline(y + i, 0, ' ', l->footer.w);
+    draw_wrapped(y, 1, width, n, a->message, a->message_error ? theme(C_ERROR) : theme(C_TITLE));
 }
 
 /* One table of screen operations, indexed by screen id: no screen falls through to another's code. */
@@ -93,6 +112,7 @@ static void draw(app *a) {
     /* beside the live panel the banner stays over the question, so that the panel keeps its border and title */
     bool beside = (a->screen == SCR_WIZARD || a->screen == SCR_REVIEW) && l.panel.x > 0;
     if (a->screen != SCR_LOGIN) live_banner(a, l.body.y, beside ? l.question.w : l.body.w);
+    draw_message(a, &l);
     if (a->help) help_draw(a, &l);
     if (a->ask != ASK_NONE) draw_question_box(a, &l);
     refresh();
@@ -137,7 +157,8 @@ static void apply(app *a, reaction r) {
 /* Ends the session: the unfinished intake is kept as a sealed draft, whatever was opened is closed, the keys
  * are wiped; the login screen says why. */
 static void logout(app *a, const char *why) {
-    if (a->in.active) intake_autosave(a);
+    char unsaved[sizeof a->message] = "";
+    if (a->in.active && !intake_autosave(a)) snprintf(unsaved, sizeof unsaved, "%s", a->message);
     intake_drop(a);
     leave_screens(a); /* nothing opened stays on the screen of a locked desk */
     live_logout(a);
@@ -155,7 +176,8 @@ static void logout(app *a, const char *why) {
         a->login.name[0] = '\0';
         a->login.field = 0;
     }
-    app_message(a, false, "%s", tr(why));
+    if (unsaved[0]) app_message(a, true, "%s %s", tr("logged_out_unsaved"), unsaved); /* not "kept as a draft" */
+    else app_message(a, false, "%s", tr(why));
 }
 
 /* Locks after inactivity. */

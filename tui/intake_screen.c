@@ -28,11 +28,12 @@ static void reset_highlight(app *a) {
     if (at >= 0) a->in.choice = (highlight){true, at};
 }
 
-void intake_autosave(app *a) {
-    if (!a->s || !a->in.active || a->in.w->stage == WZ_SAVED) return;
+bool intake_autosave(app *a) {
+    if (!a->s || !a->in.active || a->in.w->stage == WZ_SAVED) return true;
     char *body = wizard_to_json(a->in.w);
     char err[512];
-    if (!body || !draft_save(a->s, a->in.w->draft_id, body, err, sizeof err))
+    bool saved = body && draft_save(a->s, a->in.w->draft_id, body, err, sizeof err);
+    if (!saved)
         app_message(a, true, "%s", body ? err : "cannot save the draft");
     else if (a->message_error) /* saved: a failure shown before ("the disk is full") no longer holds */
         a->message[0] = '\0';
@@ -40,6 +41,7 @@ void intake_autosave(app *a) {
         secret_wipe(body, strlen(body));
         free(body);
     }
+    return saved;
 }
 
 void intake_drop(app *a) {
@@ -905,7 +907,13 @@ static void save_intake(app *a) {
 
 /* Back to the front desk with the intake kept, where it stopped: r (or the next login) returns to this question. */
 static reaction leave_intake(app *a) {
-    intake_autosave(a);
+    if (!intake_autosave(a)) {
+        /* nothing was kept (e.g. the file was replaced under the desk): the answers stay here, and it says so */
+        char why[sizeof a->message];
+        snprintf(why, sizeof why, "%s", a->message);
+        app_message(a, true, "%s %s", tr("draft_not_saved"), why);
+        return react(RE_REDRAW);
+    }
     char who[256];
     intake_whose(a, who, sizeof who);
     app_message(a, false, "%s %s", tr("intake_kept"), who);

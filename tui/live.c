@@ -70,6 +70,11 @@ void live_poll(app *a, bool force) {
     l->known = true;
     l->change_counter = v;
     l->local_changes = mine;
+    /* a restore under this desk: what it saved before may be gone; it says so rather than let a "saved" on
+     * its screen stand (meta restore_generation, counted up by `triage restore`) */
+    int64_t generation = 0;
+    if (!first && session_restored_since(a->s, &generation))
+        app_message(a, true, "%s (%s %lld)", tr("restored_under_desk"), tr("restore_number"), (long long)generation);
     queue_counts_rec before = l->counts;
     if (!queues_counts(a->db, &l->counts, err, sizeof err)) app_message(a, true, "%s", err);
     check_reds(a, &before, first);

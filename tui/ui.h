@@ -395,7 +395,7 @@ int live_banner(app *a, int y, int width);
 bool edit_field(char *buf, size_t size, const event *ev);
 
 /* Saves the unfinished intake as a sealed draft (after every answer). */
-void intake_autosave(app *a);
+bool intake_autosave(app *a); /* false when nothing was saved (the message says why) */
 /* Resumes the unfinished intake kept as a draft (after login): where it goes, or home when there is none. */
 reaction intake_resume(app *a);
 /* Starts the hotline's quick path: an anonymous caller ([intake] hotline_forms). */

@@ -28,7 +28,7 @@ static bool draft_names(session *s, const draft_rec *d, const char *client_id) {
 }
 
 /* The body of client_erase, inside the caller's transaction. */
-static bool erase_in_txn(session *s, const char *client_id, erase_result *out, char *err, size_t errsize) {
+bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, char *err, size_t errsize) {
     database *db = s->db;
     client_rec c;
     store_status st = db->ops->client_get(db->st, client_id, &c);
@@ -87,7 +87,7 @@ bool client_erase(session *s, const char *client_id, erase_result *out, char *er
         return false;
     }
     if (!session_begin(s, err, errsize)) return false;
-    if (!erase_in_txn(s, client_id, out, err, errsize) || !db_commit(s->db, err, errsize)) {
+    if (!client_erase_in_txn(s, client_id, out, err, errsize) || !db_commit(s->db, err, errsize)) {
         db_rollback(s->db);
         return false;
     }

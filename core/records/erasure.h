@@ -18,6 +18,10 @@ typedef struct {
 
 /* Supervisors. Everything in one transaction; audited. */
 bool client_erase(session *s, const char *client_id, erase_result *out, char *err, size_t errsize);
+/* client_erase's work inside the caller's write transaction (a restore re-applies erasures inside its own;
+ * no role check: the caller made it). *out is added to, not cleared. The WAL is not purged here: the caller
+ * does it after its commit (store op purge_old_versions). */
+bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, char *err, size_t errsize);
 
 typedef struct {
     int drafts;  /* unfinished intakes older than [retention] draft_days */

@@ -1,6 +1,7 @@
 #include "maintenance.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,47 +315,166 @@ bool db_backup(session *s, const char *dest, char *err, size_t errsize) {
     return true;
 }
 
-/* ---- restore ---- */
+/* ---- restore ----
+ *
+ * The design (README "What is stored", docs/restore.md): the backup is verified in a private copy;
+ * then one write transaction under the write lock (store op restore) reads what the live database holds that
+ * the backup does not, replaces the content, and carries it forward before anything else can commit:
+ * - every erasure on record is applied again to the restored content (a restore never brings a client back);
+ * - every live audit entry the backup lacks (the live trail's tail after the point where the two trails
+ *   part) is appended again, in order, as a signed `restored_over` entry of the restoring supervisor that
+ *   names the original's sequence, time, writer, action and detail: the trail loses nothing silently;
+ * - the intakes saved after the backup that the restore removes are counted (from that tail), named in the
+ *   `restore` entry and in the command's output;
+ * - meta restore_generation is counted up, so a desk that stayed open learns at its next poll that the
+ *   database was restored under it (session_restored_since). */
 
 typedef struct {
     char (*ids)[STORE_ID_LEN];
     int n, cap;
 } erased_ids;
 
-/* Every client erased on record in the live audit trail (action client_erase, the client's id). */
-static int collect_erasure(void *vctx, const audit_rec *rec) {
-    erased_ids *e = vctx;
+/* One entry of the backup's own trail: where the live trail parts from it. */
+typedef struct {
+    int64_t seq;
+    unsigned char hash[VAULT_MAC_BYTES];
+} trail_mark;
+
+typedef struct {
+    session *s;
+    trail_mark *backup;  /* the backup's trail, in order */
+    int nb, capb;
+    erased_ids erased;   /* every client erased on the live record */
+    audit_rec *tail;     /* the live entries the backup lacks, in order */
+    int nt, capt;
+    int64_t generation;  /* the live restore_generation */
+    restore_result *out;
+    bool failed;         /* out of memory while collecting */
+} restore_ctx;
+
+static bool grow(void **p, int *cap, int n, size_t each) {
+    if (n < *cap) return true;
+    int cap2 = *cap ? *cap * 2 : 64;
+    void *more = realloc(*p, (size_t)cap2 * each);
+    if (!more) return false;
+    *p = more;
+    *cap = cap2;
+    return true;
+}
+
+static int collect_mark(void *vctx, const audit_rec *rec) {
+    restore_ctx *c = vctx;
+    if (!grow((void **)&c->backup, &c->capb, c->nb, sizeof *c->backup)) return c->failed = true, 1;
+    c->backup[c->nb].seq = rec->seq;
+    memcpy(c->backup[c->nb++].hash, rec->hash, sizeof rec->hash);
+    return 0;
+}
+
+/* Whether the backup's trail holds this very entry (same place, same chained hash: so everything before it
+ * is the same too). */
+static bool backup_has(const restore_ctx *c, const audit_rec *rec) {
+    int lo = 0, hi = c->nb - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (c->backup[mid].seq == rec->seq) return memcmp(c->backup[mid].hash, rec->hash, sizeof rec->hash) == 0;
+        if (c->backup[mid].seq < rec->seq) lo = mid + 1;
+        else hi = mid - 1;
+    }
+    return false;
+}
+
+/* Every client erased on record in the live audit trail (action client_erase, the client's id), and every
+ * live entry the backup lacks. */
+static int collect_live(void *vctx, const audit_rec *rec) {
+    restore_ctx *c = vctx;
+    if (!backup_has(c, rec)) {
+        if (!grow((void **)&c->tail, &c->capt, c->nt, sizeof *c->tail)) return c->failed = true, 1;
+        c->tail[c->nt++] = *rec;
+    }
     if (strcmp(rec->action, "client_erase") != 0 || !rec->object_id[0] || strlen(rec->object_id) >= STORE_ID_LEN)
         return 0;
-    if (e->n == e->cap) {
-        int cap = e->cap ? e->cap * 2 : 16;
-        char(*more)[STORE_ID_LEN] = realloc(e->ids, (size_t)cap * sizeof *more);
-        if (!more) return 1;
-        e->ids = more;
-        e->cap = cap;
-    }
+    erased_ids *e = &c->erased;
+    if (!grow((void **)&e->ids, &e->cap, e->n, sizeof *e->ids)) return c->failed = true, 1;
     memcpy(e->ids[e->n++], rec->object_id, strlen(rec->object_id) + 1); /* fits: checked above */
     return 0;
 }
 
-/* The erasures the live database recorded that the backup predates: erased again in the restored content,
- * so that a restore never brings back a client someone erased. *n counts those erased again. */
-static bool reapply_erasures(session *s, const erased_ids *e, int *n, char *err, size_t errsize) {
-    *n = 0;
-    for (int i = 0; i < e->n; i++) {
-        client_rec c;
-        store_status st = s->db->ops->client_get(s->db->st, e->ids[i], &c);
+/* Inside the restore's transaction, on the live content: what must be carried forward. */
+static bool restore_before(void *vctx, char *err, size_t errsize) {
+    restore_ctx *c = vctx;
+    database *db = c->s->db;
+    store_status st = db->ops->audit_each(db->st, collect_live, c);
+    if (c->failed) {
+        snprintf(err, errsize, "out of memory while reading the audit trail");
+        return false;
+    }
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the audit trail", err, errsize);
+        return false;
+    }
+    c->generation = session_restore_generation(db);
+    return true;
+}
+
+/* The live entry the backup lacks, appended again: its place, time, writer, action and detail, in the
+ * detail of a `restored_over` entry for the same object. */
+static bool carry_entry(restore_ctx *c, const audit_rec *r, char *err, size_t errsize) {
+    char detail[sizeof r->detail];
+    /* cut at the detail's length when the original's own detail was long: its place and writer come first */
+    if (snprintf(detail, sizeof detail, "#%" PRId64 " at %" PRId64 " by %s: %s%s%s", r->seq, r->at,
+             r->staff_id[0] ? r->staff_id : "(no login)", r->action, r->detail[0] ? ": " : "", r->detail) < 0)
+        detail[0] = '\0';
+    return audit_log(c->s->db, c->s->v, c->s->me.id, "restored_over", r->object_id, detail, err, errsize);
+}
+
+/* An intake saved after the backup that the restored content does not hold. */
+static bool intake_gone(database *db, const audit_rec *r) {
+    if (strcmp(r->action, "intake_create") != 0 || !r->object_id[0]) return false;
+    intake_rec in;
+    store_status st = db->ops->intake_get(db->st, r->object_id, &in);
+    if (st == ST_OK) intake_rec_free(&in);
+    return st == ST_NOTFOUND;
+}
+
+/* Inside the restore's transaction, on the restored content: the live tail, the erasures and the
+ * generation carried forward, and the restore's own entry. */
+static bool restore_after(void *vctx, char *err, size_t errsize) {
+    restore_ctx *c = vctx;
+    session *s = c->s;
+    database *db = s->db;
+    restore_result *out = c->out;
+    for (int i = 0; i < c->nt; i++) {
+        if (intake_gone(db, &c->tail[i])) out->intakes_gone++;
+        if (!carry_entry(c, &c->tail[i], err, errsize)) return false;
+    }
+    out->entries_carried = c->nt;
+    for (int i = 0; i < c->erased.n; i++) {
+        client_rec cl;
+        store_status st = db->ops->client_get(db->st, c->erased.ids[i], &cl);
         if (st == ST_NOTFOUND) continue; /* erased before the backup was made, or never in it */
         if (st != ST_OK) {
-            db_error(s->db, st, "cannot read a client erased since the backup", err, errsize);
+            db_error(db, st, "cannot read a client erased since the backup", err, errsize);
             return false;
         }
-        client_rec_free(&c);
-        erase_result r;
-        if (!client_erase(s, e->ids[i], &r, err, errsize)) return false;
-        (*n)++;
+        client_rec_free(&cl);
+        erase_result r = {0};
+        if (!client_erase_in_txn(s, c->erased.ids[i], &r, err, errsize)) return false;
+        out->erased_again++;
     }
-    return true;
+    out->generation = c->generation + 1;
+    char gen[24];
+    int gl = snprintf(gen, sizeof gen, "%" PRId64, out->generation);
+    store_status st = db->ops->meta_set(db->st, "restore_generation", gen, (size_t)gl);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot record the restore", err, errsize);
+        return false;
+    }
+    char detail[200];
+    snprintf(detail, sizeof detail,
+             "database content replaced by a verified backup (restore %" PRId64 "); %d later entries kept as "
+             "restored_over; %d intakes saved after the backup removed; %d erasures applied again",
+             out->generation, out->entries_carried, out->intakes_gone, out->erased_again);
+    return audit_log(db, s->v, s->me.id, "restore", "", detail, err, errsize);
 }
 
 static void remove_with_sidecars(const char *path) {
@@ -368,11 +488,11 @@ static void remove_with_sidecars(const char *path) {
 
 /* The backup, copied into a private database next to the live one and verified there with this session's
  * key (the backup file itself is only read): integrity, every sealed field, the row MACs, the audit chain,
- * the schema version. On success the copy stays at tmp for the caller. */
-static bool check_backup(session *s, const char *backup, const char *tmp, char *err, size_t errsize) {
+ * the schema version; its audit trail's marks go to c. On success the copy stays at tmp for the caller. */
+static bool check_backup(session *s, const char *backup, const char *tmp, restore_ctx *c, char *err, size_t errsize) {
     database t;
     if (!db_open(&t, tmp, true, &s->db->set, err, errsize)) return false;
-    store_status st = t.ops->restore(t.st, backup, err, errsize);
+    store_status st = t.ops->restore(t.st, backup, NULL, err, errsize);
     if (st != ST_OK) {
         db_close(&t);
         return false;
@@ -382,6 +502,14 @@ static bool check_backup(session *s, const char *backup, const char *tmp, char *
     s->db = &t;
     bool ran = db_verify(s, &r, err, errsize);
     s->db = live;
+    if (ran && r.ok) {
+        st = t.ops->audit_each(t.st, collect_mark, c);
+        if (st != ST_OK || c->failed) {
+            db_error(&t, st == ST_OK ? ST_IO : st, "cannot read the backup's audit trail", err, errsize);
+            db_close(&t);
+            return false;
+        }
+    }
     db_close(&t);
     if (!ran) {
         char why[512];
@@ -408,32 +536,28 @@ bool db_restore(session *s, const char *backup, restore_result *out, char *err, 
         snprintf(err, errsize, "the backup %s cannot be read: %s; nothing was restored", backup, strerror(errno));
         return false;
     }
-    /* the erasures on record now: the backup may still hold those clients */
-    erased_ids erased = {0};
-    store_status st = s->db->ops->audit_each(s->db->st, collect_erasure, &erased);
-    if (st != ST_OK) {
-        db_error(s->db, st, "cannot read the audit trail", err, errsize);
-        free(erased.ids);
-        return false;
-    }
+    restore_ctx c = {.s = s, .out = out};
     char tmp[sizeof s->db->path + 48], nonce[ID_TEXT_LEN];
     id_new(nonce);
     snprintf(tmp, sizeof tmp, "%s.restore-%.8s", s->db->path, nonce);
-    bool ok = check_backup(s, backup, tmp, err, errsize);
-    /* the verified copy goes in through the write lock, all at once: desks see it at their next poll */
-    if (ok && (st = s->db->ops->restore(s->db->st, tmp, err, errsize)) != ST_OK) ok = false;
+    bool ok = check_backup(s, backup, tmp, &c, err, errsize);
+    /* the verified copy goes in under the write lock, with what the live database holds carried forward, all
+     * in one transaction: desks see it at their next poll */
+    restore_steps steps = {restore_before, restore_after, &c};
+    if (ok && s->db->ops->restore(s->db->st, tmp, &steps, err, errsize) != ST_OK) {
+        ok = false;
+        memset(out, 0, sizeof *out); /* rolled back: nothing of it stands */
+    }
     remove_with_sidecars(tmp);
     if (ok) {
-        char detail[96];
-        snprintf(detail, sizeof detail, "database content replaced by a verified backup");
-        ok = session_begin(s, err, errsize);
-        if (ok && (!audit_log(s->db, s->v, s->me.id, "restore", "", detail, err, errsize) || !db_commit(s->db, err, errsize))) {
-            db_rollback(s->db);
-            ok = false;
-        }
         out->restored = true;
+        s->restore_generation = out->generation; /* this session made it: nothing of its own to warn about */
+        /* the erased clients' old page images may still sit in the WAL until it is checkpointed */
+        bool cleared = false;
+        (void)s->db->ops->purge_old_versions(s->db->st, &cleared);
     }
-    if (ok) ok = reapply_erasures(s, &erased, &out->erased_again, err, errsize);
-    free(erased.ids);
+    free(c.backup);
+    free(c.erased.ids);
+    free(c.tail);
     return ok;
 }

@@ -30,15 +30,22 @@ bool db_rekey(session *s, char *err, size_t errsize);
 bool db_backup(session *s, const char *dest, char *err, size_t errsize);
 
 typedef struct {
-    bool restored;    /* the content is the backup's (even if a later step failed) */
-    int erased_again; /* clients erased since the backup was made, erased again */
+    bool restored;           /* the content is the backup's, with everything below carried forward */
+    int erased_again;        /* clients erased since the backup was made, erased again */
+    int entries_carried;     /* live audit entries the backup lacks, appended again as `restored_over` */
+    int intakes_gone;        /* intakes saved after the backup that the restored content does not hold */
+    int64_t generation;      /* meta restore_generation after it (desks compare it at their poll) */
 } restore_result;
 
 /* The one way to restore (supervisors): the backup is copied into a private file and verified there with
  * this session's key (integrity, sealed fields, row MACs, audit chain, schema version; a backup under a key
- * rotated since is refused); then its content replaces the live database's through the store's restore
- * (one write transaction under the write lock: desks that stay open see it at their next poll); audited;
- * then every client erased on record before the restore and present in the backup is erased again. */
+ * rotated since is refused); then, in one write transaction under the write lock held from the first read
+ * of the live content to the commit (the store's restore), its content replaces the live database's and
+ * what the live one held is carried forward: every erasure on record applied again, every live audit entry
+ * the backup lacks appended again as a signed `restored_over` entry, the intakes saved after the backup
+ * that are now gone counted, meta restore_generation counted up, and a `restore` entry saying all that.
+ * Nothing of it stands unless all of it does. Desks that stay open see it at their next poll. */
 bool db_restore(session *s, const char *backup, restore_result *out, char *err, size_t errsize);
+
 
 #endif

@@ -192,8 +192,16 @@ login_status session_login(database *db, const char *name, const char *pass, siz
         /* the passphrase was right but the data key it opened is not this database's */
         vault_free(v);
         audit_alone(db, NULL, r.id, "tamper_detected", r.id, "data key does not match the database");
-        snprintf(err, errsize, "%s: the data key sealed to `%s` does not match this database: the staff record was "
-                               "altered; ask a supervisor to reset the passphrase", db->path, r.name);
+        /* the same words for a file replaced with no desk open (cp or mv over the path): the old file's log
+         * (-wal) left by a desk that did not close, applied to the new file, brings the old staff pages with it
+         * (issue 16); a file cannot tell which of the two happened, so both are named */
+        snprintf(err, errsize,
+                 "%s: the data key sealed to `%s` does not match this database: the staff record was altered, or this "
+                 "database file is not the one the record belongs with (was it replaced, copied or moved over the "
+                 "path, with the log of the old file, %s-wal, still beside it? put a backup back only with `triage "
+                 "restore`, and leave the file as it is). If it was not replaced, ask a supervisor to reset the "
+                 "passphrase",
+                 db->path, r.name, db->path);
         return LOGIN_ERROR;
     }
     if (!db_begin(db, err, errsize)) {
@@ -243,6 +251,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     s->v = v;
     s->me = r;
     s->key_generation = session_key_generation(db);
+    s->restore_generation = session_restore_generation(db);
     /* from now on every read of a queue item or an intake checks its row MAC with this key */
     if (!db->row_key) db->row_key = v; /* another live session of this process may have lent it already */
     if (!rowmac_first_login(s, err, errsize)) {
@@ -269,6 +278,28 @@ int64_t session_key_generation(database *db) {
     }
     blob_free(&b);
     return g;
+}
+
+int64_t session_restore_generation(database *db) {
+    blob b = {0};
+    long g = 0;
+    if (db->ops->meta_get(db->st, "restore_generation", &b) == ST_OK && b.n > 0 && b.n < 24) {
+        char num[24];
+        memcpy(num, b.p, b.n);
+        num[b.n] = '\0';
+        if (!parse_int(num, 0, 0x7fffffffL, &g)) g = 0;
+    }
+    blob_free(&b);
+    return g;
+}
+
+bool session_restored_since(session *s, int64_t *generation) {
+    if (!s) return false;
+    int64_t g = session_restore_generation(s->db);
+    if (generation) *generation = g;
+    if (g == s->restore_generation) return false;
+    s->restore_generation = g;
+    return true;
 }
 
 /* Cheap enough for every write: one small read, no cryptography (the key itself was checked at login). */

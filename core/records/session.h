@@ -13,6 +13,7 @@ typedef struct {
     vault *v;
     staff_rec me;
     int64_t key_generation; /* of the data key this session holds; a rotation counts it up */
+    int64_t restore_generation; /* of the content this session saw (meta restore_generation): a restore counts it up */
     progress *progress;     /* long commands report how far they are here (NULL: nobody watches) */
 } session;
 
@@ -44,6 +45,11 @@ void session_audit(session *s, const char *what, const char *object_id, const ch
 int64_t session_key_generation(database *db);
 /* False when the session's key is no longer the database's (rotated meanwhile). */
 bool session_key_current(session *s);
+/* meta restore_generation: counted up by every `triage restore` (0 before the first). */
+int64_t session_restore_generation(database *db);
+/* True once when the database was restored from a backup since this session logged in (or last asked):
+ * what it saved before may be gone, and the desk must say so. *generation gets the new value. */
+bool session_restored_since(session *s, int64_t *generation);
 
 /* Wipes the keys and frees the session (NULL is fine). */
 void session_end(session *s);

@@ -180,6 +180,14 @@ typedef int (*sealed_cb)(void *ctx, const char *record, const char *field, const
                          const unsigned char *ct, size_t n);
 typedef int (*audit_cb)(void *ctx, const audit_rec *rec);
 
+/* The caller's steps inside a restore's one write transaction (store_ops.restore): each returns false with
+ * why in err to abandon the restore. */
+typedef struct {
+    bool (*before)(void *ctx, char *err, size_t errsize); /* on the live content, under the write lock */
+    bool (*after)(void *ctx, char *err, size_t errsize);  /* on the restored content, before the commit */
+    void *ctx;
+} restore_steps;
+
 /* De-identified facts of one intake, for the outcome KPIs (schema 3). Only categories and times: no name,
  * phone, birth date, answer, score or free text. Written with the intake, updated by its queue steps and
  * recorded sessions, and kept when the client is erased (then re-keyed to fresh random ids, so nothing
@@ -335,13 +343,19 @@ typedef struct store_ops {
     /* An online backup: a consistent copy of one moment while other desks keep writing, written to dest
      * (which must not exist) readable by its owner only, and checked before it is called done. */
     store_status (*backup)(store *s, const char *dest, char *err, size_t errsize);
-    /* Replaces the database's whole content with that of the database file src, as one write: every
-     * connection, this one and other desks' that stay open, then reads either the old content or src's,
-     * never a mix, at its next read, and the file they opened stays the database. src is only read; it must
-     * be a triage database of this schema version that passes the integrity check (otherwise ST_NOT_TRIAGE,
-     * ST_TOO_NEW, ST_INVALID or ST_CORRUPT, naming src, and nothing changes). Refused while a transaction is
-     * open, and once the file at the path was replaced under this connection. */
-    store_status (*restore)(store *s, const char *src, char *err, size_t errsize);
+    /* Replaces the database's whole content with that of the database file src, as one write transaction
+     * under the write lock: steps->before (if given) runs first inside it on the live content (to read what
+     * must be carried forward), then src's content replaces the live one, then steps->after runs inside it
+     * on the restored content (to write what is carried forward); no other connection can commit between
+     * `before` and the commit, and the restore commits only if both steps return true (else nothing changes
+     * and the step's words are the error). Every connection, this one and other desks' that stay open, then
+     * reads either the old content or the restored one at its next read, never a mix, and the file they
+     * opened stays the database. src is only read (nothing is written beside it: a backup on read-only media
+     * restores); it must be a triage database of this schema version that passes the integrity check
+     * (otherwise ST_NOT_TRIAGE, ST_TOO_NEW, ST_INVALID or ST_CORRUPT, naming src, and nothing changes).
+     * Refused while a transaction is open, and once the file at the path was replaced under this
+     * connection. steps may be NULL. */
+    store_status (*restore)(store *s, const char *src, const restore_steps *steps, char *err, size_t errsize);
     /* A change counter desks poll: it moves whenever another connection commits. */
     store_status (*change_counter)(store *s, int64_t *v);
     /* Rows this connection has changed since it opened (its own commits do not move the change counter). */

@@ -173,7 +173,7 @@ static store_status ck_backup(store *s, const char *dest, char *err, size_t errs
     return c->b->backup(c->in, dest, err, errsize);
 }
 
-static store_status ck_restore(store *s, const char *src, char *err, size_t errsize) {
+static store_status ck_restore(store *s, const char *src, const restore_steps *steps, char *err, size_t errsize) {
     if (err && errsize) err[0] = '\0';
     if (!s) {
         snprintf(err, errsize, "No database is open.");
@@ -187,7 +187,7 @@ static store_status ck_restore(store *s, const char *src, char *err, size_t errs
     }
     c->own_error = false;
     COUNT(restore);
-    return c->b->restore(c->in, src, err, errsize);
+    return c->b->restore(c->in, src, steps, err, errsize);
 }
 
 /* ---- the record operations ---- */

@@ -119,6 +119,8 @@ fi
 # both desks show the restored state at their next poll, nobody touching them
 if wait_for A "\[1 Red 2\]" 50; then ok "desk A: the restored state (two red) within 5 seconds"; else bad "desk A: the restored state" A; fi
 if wait_for B "\[1 Red 2\]" 50; then ok "desk B: the restored state (two red) within 5 seconds"; else bad "desk B: the restored state" B; fi
+# ...and says that the database was restored under it: what it saved before may be gone (restore_generation)
+step "desk A: says the database was restored under it" A "restored from a backup while this desk was open" 50
 # a restore is not a replaced file: the desks go on writing
 tmux send-keys -t B c Enter
 step "desk B: confirming a restored red item asks for the evaluation's outcome" B "Evaluation outcome"
@@ -136,6 +138,22 @@ step "desk B quits cleanly" B "EXITED 0"
 [ "$(found "Kept Red One")" -ge 1 ] && ok "the backup's clients are there" || bad "the backup's clients are there"
 [ "$(found "Erased Later")" -eq 0 ] && ok "the client erased after the backup stays erased" ||
     bad "the client erased after the backup stays erased"
+# nothing lost silently: the live trail's entries the backup lacks are kept as restored_over entries (the
+# intake made after the backup, the erasure), and every intake that reported success before the restore
+# took the lock and is not in the database now is counted in the restore's output (After Backup and the
+# third desk's writes that committed before it): written - found = gone - 1
+over=$(sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'restored_over'" 2>/dev/null)
+printf '%s\n' "$over" | grep -q ": intake_create: red" && printf '%s\n' "$over" | grep -q "client_erase" &&
+    ok "the live trail after the backup kept: restored_over entries for the intake and the erasure" ||
+    bad "the live trail after the backup kept: $(printf '%s' "$over" | head -c 600)"
+gone=$(sed -n 's/.*; \([0-9]*\) intake(s) saved after the backup are no longer.*/\1/p' "$tmp/restore.out")
+missing=0
+for w in $(sed 's/Writer //' "$tmp/written"); do [ "$(found "Writer $w")" -ge 1 ] || missing=$((missing + 1)); done
+[ -n "$gone" ] && [ "$gone" -eq $((missing + 1)) ] &&
+    ok "every intake saved before the restore and now gone is counted in its output ($gone: After Backup and $missing)" ||
+    bad "intakes gone: the restore says '${gone}', After Backup + $missing writer intakes missing: $(cat "$tmp/restore.out")"
+sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'restore'" 2>/dev/null | grep -q "intakes saved after the backup removed" &&
+    ok "...and in its audit entry" || bad "...and in its audit entry"
 cli "$A\n" --user admin verify >"$tmp/verify.out" 2>&1
 grep -q "^sound" "$tmp/verify.out" && ok "verify after the restore: sound" || bad "verify after the restore: $(cat "$tmp/verify.out")"
 sqlite3 "$DB" "SELECT action FROM audit ORDER BY seq" 2>/dev/null | grep -q '^restore$' && ok "the restore is audited" ||
@@ -159,5 +177,28 @@ r3=$?
 [ "$(cli "$R\n" --user desk restore "$tmp/backup.db" >/dev/null 2>&1; echo $?)" -ne 0 ] &&
     ok "reception may not restore" || bad "reception may not restore"
 ls "$tmp" | grep -q 'restore-' && bad "no private copy left behind: $(ls "$tmp")" || ok "no private copy left behind"
+
+# A desk at 80 columns in an intake when the file is copied over the path (the wrong way to restore): F3
+# cannot keep the draft and says so, the answers stay on screen, and the refusal is shown whole (wrapped,
+# not cut at the terminal's width)
+tmux new-session -d -s C -x 80 -y 24 "TERM=xterm-256color '$T' --config '$tmp/config.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"
+step "desk C (80 columns): login" C "Passphrase"
+tmux send-keys -t C "$R" Enter
+step "desk C: the front desk" C "desk (reception)"
+tmux send-keys -t C n Enter 1
+step "desk C: a new intake" C "What name would you like us to call you"
+tmux send-keys -t C "Grace Hopper" Enter 40 Enter
+step "desk C: two answers in" C "Question 3 of"
+cp "$tmp/backup.db" "$DB"
+sleep 1.5
+tmux send-keys -t C F3
+step "desk C: F3 says the draft could not be saved (not 'kept as a draft')" C "could NOT be saved"
+flat=$(tmux capture-pane -p -t C | tr -s ' \n' '  ')
+case $flat in *"only with \`triage restore\`"*) ok "...the refusal whole at 80 columns, to its last words" ;;
+*) bad "...the refusal whole at 80 columns" C ;; esac
+# the question itself, not the front desk's "Resume the unfinished intake: ..., Question 3 of"
+case $flat in *"Front desk"*) bad "...and the answers are still on screen (it went to the front desk)" C ;;
+*"Question 3 of"*) ok "...and the answers are still on screen" ;; *) bad "...and the answers are still on screen" C ;; esac
+tmux kill-session -t C
 
 finish

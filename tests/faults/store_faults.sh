@@ -77,6 +77,16 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$AS" ]; then
     check "writable again: the same intake saves" has_out '"level"'
     tri "$tmp/ro/t.db" "$R\n" --user desk client find "Read Only Person"
     check "...exactly once (the refused attempts wrote nothing)" [ "$(printf '%s\n' "$out" | grep -c 'Read Only Person')" -eq 1 ]
+    # a backup on read-only media (here a directory nobody may not write): restored, and nothing written beside
+    # it (it once was refused with "(not an error)", and -wal and -shm were made next to a writable one)
+    mkdir -p "$tmp/rom"
+    chown nobody "$tmp/rom" 2>/dev/null
+    tri "$tmp/ro/t.db" "$A\n" --user admin backup "$tmp/rom/b.db"
+    chmod 555 "$tmp/rom"
+    tri "$tmp/ro/t.db" "$A\n" --user admin restore "$tmp/rom/b.db"
+    check "a backup in a read-only directory: restored" has_out "^restored from $tmp/rom/b.db"
+    check "...writing nothing beside it" [ "$(ls "$tmp/rom")" = "b.db" ]
+    chmod 755 "$tmp/rom"
 else
     skip "read-only cases: running as root without setpriv"
 fi
@@ -166,6 +176,32 @@ if [ -x "$BIN/writer" ]; then
     [ -n "$mnt" ] && umount "$mnt" && mnt=""
 else
     bad "$BIN/writer is built"
+fi
+
+# A copy put over the path with no desk open, the log (-wal) of a desk killed earlier still beside it (here
+# the sqlite3 shell, killed after a write): SQLite applies the old file's log to the new one, and the login
+# that follows must not only say "the staff record was altered": it names the replacement and `triage
+# restore` (issue 16, an outside tryout)
+setup "$tmp/nodesk.db"
+setup "$tmp/nodesk-other.db"
+if command -v sqlite3 >/dev/null; then
+    rm -f "$tmp/sq"
+    mkfifo "$tmp/sq"
+    sqlite3 "$tmp/nodesk.db" <"$tmp/sq" >/dev/null 2>&1 &
+    spid=$!
+    exec 7>"$tmp/sq"
+    echo "UPDATE staff SET failed_logins = failed_logins + 1;" >&7
+    n=0
+    until [ "$(stat -c %s "$tmp/nodesk.db-wal" 2>/dev/null || echo 0)" -gt 32 ] || [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
+    kill -9 $spid 2>/dev/null
+    wait $spid 2>/dev/null
+    exec 7>&-
+    cp "$tmp/nodesk-other.db" "$tmp/nodesk.db"
+    tri "$tmp/nodesk.db" "$A\n" --user admin verify
+    check "cp over the path with no desk open, a killed desk's log beside it: refused" [ "$rc" -ne 0 ]
+    check "...naming a replaced file and triage restore, not only an altered record" has_err "is not the one the record belongs with (was it replaced, copied or moved over the path, with the log of the old file, $tmp/nodesk.db-wal.*triage restore"
+else
+    skip "cp over the path with no desk open: no sqlite3 shell here"
 fi
 
 # a full disk: a small tmpfs (8 MB: room for the WAL of the writing desk once the filler is gone)

@@ -21,6 +21,7 @@
 #include "support.h"
 
 #include <ftw.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@
 #include "config.h"
 #include "db.h"
 #include "engine.h"
+#include "erasure.h"
 #include "maintenance.h"
 #include "records.h"
 #include "counselors.h"
@@ -1085,6 +1087,90 @@ static void t_draft_not_taken_over(void **state) {
     assert_false(saved);
 }
 
+/* db_restore carries forward what the live database held that the backup does not (issue 16): the live
+ * trail's entries after the backup kept as restored_over (none vanishes), the intake saved after the backup
+ * that is now gone counted, the erasure applied again, restore_generation counted up so that another
+ * desk's session learns of it once; and the restored database verifies. */
+static void t_restore_carries_forward(void **state) {
+    (void)state;
+    database db, other;
+    session *s = fresh_db(&db, "restore.db");
+    char kept[STORE_ID_LEN], erased[STORE_ID_LEN], i1[STORE_ID_LEN], i2[STORE_ID_LEN], i3[STORE_ID_LEN];
+    char late[STORE_ID_LEN], backup[300];
+    new_client(s, "Kept Person", "", "", kept);
+    new_client(s, "Erased Person", "", "", erased);
+    new_intake(s, kept, "yellow", "{\"answers\":[1]}", NULL, i1);
+    new_intake(s, erased, "green", "{\"answers\":[0]}", NULL, i2);
+    path_in(backup, sizeof backup, "restore-backup.db");
+    OK(db_backup(s, backup, msg, sizeof msg));
+    /* another desk, open through the restore */
+    char path[256];
+    path_in(path, sizeof path, "restore.db");
+    open_db(&other, path, false);
+    session *desk = login(&other, "admin", ADMIN_PASS);
+    assert_false(session_restored_since(desk, NULL));
+    /* after the backup: an intake (gone once restored) and an erasure (which must stay done) */
+    new_client(s, "Late Person", "", "", late);
+    new_intake(s, late, "red", "{\"answers\":[3]}", NULL, i3);
+    erase_result er;
+    OK(client_erase(s, erased, &er, msg, sizeof msg));
+    alist before = audit_all(&db);
+
+    restore_result r;
+    OK(db_restore(s, backup, &r, msg, sizeof msg));
+    assert_true(r.restored);
+    assert_int_equal(r.erased_again, 1);
+    assert_int_equal(r.intakes_gone, 1);
+    assert_int_equal(r.generation, 1);
+    assert_true(r.entries_carried >= 5); /* client, intake, erase, the desk's login, the backup's own entry... */
+
+    client_rec c;
+    assert_int_equal(db.ops->client_get(db.st, kept, &c), ST_OK);
+    client_rec_free(&c);
+    assert_int_equal(db.ops->client_get(db.st, erased, &c), ST_NOTFOUND);
+    assert_int_equal(db.ops->client_get(db.st, late, &c), ST_NOTFOUND);
+
+    /* every live entry after the backup is named by a restored_over entry, in order */
+    alist after = audit_all(&db);
+    int carried = 0;
+    bool intake_seen = false, erase_seen = false;
+    for (int i = 0; i < after.n; i++) {
+        if (strcmp(after.v[i].action, "restored_over") != 0) continue;
+        carried++;
+        if (strstr(after.v[i].detail, ": intake_create: red") && strcmp(after.v[i].object_id, i3) == 0) intake_seen = true;
+        if (strstr(after.v[i].detail, ": client_erase") && strcmp(after.v[i].object_id, erased) == 0) erase_seen = true;
+    }
+    assert_int_equal(carried, r.entries_carried);
+    assert_true(intake_seen && erase_seen);
+    char want[64];
+    snprintf(want, sizeof want, "#%" PRId64 " at ", before.v[before.n - 1].seq); /* the last live entry */
+    bool last_seen = false;
+    for (int i = 0; i < after.n; i++)
+        if (strcmp(after.v[i].action, "restored_over") == 0 && strncmp(after.v[i].detail, want, strlen(want)) == 0)
+            last_seen = true;
+    assert_true(last_seen);
+    audit_rec e = audit_tail(&db);
+    assert_string_equal(e.action, "restore");
+    HAS(e.detail, "1 intakes saved after the backup removed");
+    free(before.v);
+    free(after.v);
+
+    /* the other desk learns of it once; the restorer's own session does not warn itself */
+    int64_t g = 0;
+    assert_true(session_restored_since(desk, &g));
+    assert_int_equal(g, 1);
+    assert_false(session_restored_since(desk, NULL));
+    assert_false(session_restored_since(s, NULL));
+
+    verify_report v;
+    OK(db_verify(s, &v, msg, sizeof msg));
+    if (!v.ok) fail_msg("verify after the restore: %s", v.problem);
+    session_end(desk);
+    db_close(&other);
+    session_end(s);
+    db_close(&db);
+}
+
 /* db_verify on a database of its own, where every sealed value is known. */
 static void t_verify(void **state) {
     (void)state;
@@ -1611,6 +1697,7 @@ int main(void) {
         T(t_drafts),
         T(t_draft_not_taken_over),
         T(t_verify),
+        T(t_restore_carries_forward),
         T(t_progress),
         T(t_audit_tamper),
         T(t_audit_time_backwards),

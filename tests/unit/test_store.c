@@ -2112,15 +2112,15 @@ static void s_restore(void **state) {
 
     snprintf(junk, sizeof junk, "%s/junk.db", f->dir);
     write_file(junk, "not a database, only text\n", 26);
-    assert_int_not_equal(f->ops->restore(f->s, junk, err, sizeof err), ST_OK);
+    assert_int_not_equal(f->ops->restore(f->s, junk, NULL, err, sizeof err), ST_OK);
     assert_non_null(strstr(err, junk));
     OK(f, f->ops->begin(f->s));
-    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, err, sizeof err));
+    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, NULL, err, sizeof err));
     f->ops->rollback(f->s);
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 5);
 
-    OK(f, f->ops->restore(f->s, copy, err, sizeof err));
+    OK(f, f->ops->restore(f->s, copy, NULL, err, sizeof err));
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 4);
     OK(f, f->ops->client_count(other, &n));
@@ -2135,6 +2135,107 @@ static void s_restore(void **state) {
     f->ops->close(other);
     client_rec_free(&c1);
     client_rec_free(&c2);
+}
+
+/* restore's steps run inside its one write transaction (issue 16: an erasure or an intake committed by
+ * another desk between the restore's read of the live content and its copy was undone unseen): `before`
+ * reads the live content under the write lock, so another connection cannot commit before the restore
+ * does; `after` sees the restored content; a step that fails leaves everything as it was. */
+typedef struct {
+    fx *f;
+    store *other;
+    store_status other_begin;
+    int64_t before_n, after_n;
+    bool fail_after;
+} steps_probe;
+
+static bool probe_before(void *ctx, char *err, size_t errsize) {
+    steps_probe *p = ctx;
+    (void)err, (void)errsize;
+    if (p->f->ops->client_count(p->f->s, &p->before_n) != ST_OK) return false;
+    /* another desk's write now: it must wait for the restore (busy), never slip in and be overwritten */
+    p->other_begin = p->f->ops->begin(p->other);
+    if (p->other_begin == ST_OK) {
+        client_rec c3 = mk_client(CLIENT3, STAFF1, 53, 0, 0, 3);
+        (void)p->f->ops->client_insert(p->other, &c3);
+        (void)p->f->ops->commit(p->other);
+        client_rec_free(&c3);
+    }
+    return true;
+}
+
+static bool probe_after(void *ctx, char *err, size_t errsize) {
+    steps_probe *p = ctx;
+    if (p->f->ops->client_count(p->f->s, &p->after_n) != ST_OK) return false;
+    if (p->fail_after) snprintf(err, errsize, "the probe's after step refused");
+    return !p->fail_after;
+}
+
+static void s_restore_steps_under_lock(void **state) {
+    fx *f = *state;
+    make_triage_db(f, 3);
+    char err[512], copy[200];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    store *other = NULL;
+    assert_int_equal(f->ops->open(f->path, false, 50, &other, err, sizeof err), ST_OK);
+    snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
+    OK(f, f->ops->backup(f->s, copy, err, sizeof err)); /* 3 clients */
+    client_rec c1 = mk_client(CLIENT1, STAFF1, 51, 0, 0, 1);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->client_insert(f->s, &c1));
+    OK(f, f->ops->commit(f->s)); /* 4 live */
+
+    /* a step that fails: nothing restored, the live content as it was */
+    steps_probe p = {f, other, ST_OK, 0, 0, true};
+    restore_steps steps = {probe_before, probe_after, &p};
+    assert_int_not_equal(f->ops->restore(f->s, copy, &steps, err, sizeof err), ST_OK);
+    assert_non_null(strstr(err, "the probe's after step refused"));
+    int64_t n = 0;
+    OK(f, f->ops->client_count(f->s, &n));
+    assert_true(n == 4);
+    assert_int_equal(p.other_begin, ST_BUSY); /* the write lock was held from before the first step */
+    assert_true(p.before_n == 4 && p.after_n == 3);
+
+    p = (steps_probe){f, other, ST_OK, 0, 0, false};
+    OK(f, f->ops->restore(f->s, copy, &steps, err, sizeof err));
+    assert_int_equal(p.other_begin, ST_BUSY);
+    assert_true(p.before_n == 4 && p.after_n == 3);
+    OK(f, f->ops->client_count(other, &n));
+    assert_true(n == 3);
+    client_rec got;
+    assert_int_equal(f->ops->client_get(other, CLIENT3, &got), ST_NOTFOUND);
+    f->ops->close(other);
+    client_rec_free(&c1);
+}
+
+/* restore only reads the backup: a backup in a read-only directory (read-only media) is restored and nothing
+ * is written beside it (no -wal, no -shm). */
+static void s_restore_read_only_backup(void **state) {
+    fx *f = *state;
+    make_triage_db(f, 3);
+    char err[512], dir[200], copy[260], side[280];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    snprintf(dir, sizeof dir, "%s/media", f->dir);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(copy, sizeof copy, "%s/backup.db", dir);
+    OK(f, f->ops->backup(f->s, copy, err, sizeof err));
+    client_rec c1 = mk_client(CLIENT1, STAFF1, 51, 0, 0, 1);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->client_insert(f->s, &c1));
+    OK(f, f->ops->commit(f->s));
+    assert_int_equal(chmod(dir, 0500), 0);
+    store_status st = f->ops->restore(f->s, copy, NULL, err, sizeof err);
+    assert_int_equal(chmod(dir, 0700), 0);
+    if (st != ST_OK) fail_msg("restore from a read-only directory: %s", err);
+    int64_t n = 0;
+    OK(f, f->ops->client_count(f->s, &n));
+    assert_true(n == 3);
+    struct stat sb;
+    snprintf(side, sizeof side, "%s-wal", copy);
+    assert_int_not_equal(stat(side, &sb), 0);
+    snprintf(side, sizeof side, "%s-shm", copy);
+    assert_int_not_equal(stat(side, &sb), 0);
+    client_rec_free(&c1);
 }
 
 /* A copy put over the path (cp: same inode, or mv: another one) under an open connection whose WAL holds
@@ -4102,16 +4203,16 @@ static void c_restore(void **state) {
     OK(f, f->ops->commit(f->s));
     snprintf(junk, sizeof junk, "%s/junk.db", f->dir);
     write_file(junk, "not a database, only text\n", 26);
-    assert_int_not_equal(f->ops->restore(f->s, junk, err, sizeof err), ST_OK);
+    assert_int_not_equal(f->ops->restore(f->s, junk, NULL, err, sizeof err), ST_OK);
     assert_non_null(strstr(err, junk));
-    EXPECT(f, ST_INVALID, f->ops->restore(f->s, "", err, sizeof err));
+    EXPECT(f, ST_INVALID, f->ops->restore(f->s, "", NULL, err, sizeof err));
     OK(f, f->ops->begin(f->s));
-    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, err, sizeof err));
+    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, NULL, err, sizeof err));
     f->ops->rollback(f->s);
     int64_t n = 0;
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 1);
-    OK(f, f->ops->restore(f->s, copy, err, sizeof err));
+    OK(f, f->ops->restore(f->s, copy, NULL, err, sizeof err));
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 0);
     client_rec_free(&c1);
@@ -4151,6 +4252,8 @@ int main(void) {
         ST(s_backup),
         ST(s_backup_while_writing),
         ST(s_restore),
+        ST(s_restore_steps_under_lock),
+        ST(s_restore_read_only_backup),
         ST(s_copied_over_path),
         ST(s_moved_over_path),
         ST(s_concurrent_create),

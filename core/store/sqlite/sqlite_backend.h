@@ -7,7 +7,8 @@
  * and the forward migrations in one BEGIN IMMEDIATE transaction.
  *
  * Every statement is a constant string, prepared once per store and cached (SQLITE_PREPARE_PERSISTENT);
- * every value is bound. Writes refuse to run outside begin()/commit().
+ * every value is bound. The one exception is the restore's copy of each table (sqlite_restore.c): a table or
+ * column name cannot be bound, so those come from the live schema (checked at open) and are quoted. Writes refuse to run outside begin()/commit().
  *
  * Test hook (documented in network_fs_of): TRIAGE_TEST_FSTYPE=<number> makes open treat the database as
  * also being on a filesystem of that type. It can only make open refuse, never accept a network one.
@@ -364,7 +365,7 @@ store_status sq_update_sealed(store *s, const char *table, const char *column, c
                                      const unsigned char *ct, size_t n);
 store_status sq_integrity_check(store *s, char *msg, size_t size);
 store_status sq_backup(store *s, const char *dest, char *err, size_t errsize);
-store_status sq_restore(store *s, const char *src, char *err, size_t errsize);
+store_status sq_restore(store *s, const char *src, const restore_steps *steps, char *err, size_t errsize);
 int sq_read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64_t *objects);
 /* the file at the path (sqlite_file.c) */
 bool sq_file_still_ours(store *s);
