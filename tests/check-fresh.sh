@@ -35,6 +35,18 @@ if [ "${1:-}" = "--inside" ]; then
     mkdir -p "$root"
     tar -xpf "$base" -C "$root"
     cp /etc/resolv.conf "$root/etc/resolv.conf" # name resolution for apt-get, as the installer writes it
+    # the network's TLS trust: where it passes HTTPS through a proxy with its own authority (as here), a
+    # machine on it is given that authority as it is given its name server; Node (npm) reads it from
+    # NODE_EXTRA_CA_CERTS. Nothing the project needs comes from the host this way.
+    ca=""
+    for f in ${NODE_EXTRA_CA_CERTS:-} /etc/ssl/certs/ca-certificates.crt; do
+        if [ -s "$f" ]; then
+            mkdir -p "$root/etc/triage-fresh"
+            cp "$f" "$root/etc/triage-fresh/network-ca.crt"
+            ca=NODE_EXTRA_CA_CERTS=/etc/triage-fresh/network-ca.crt
+            break
+        fi
+    done
     mnt "$root/proc" -t proc proc
     mnt "$root/sys" -t sysfs -o ro sysfs
     mnt "$root/dev" -t tmpfs -o mode=0755,nosuid tmpfs
@@ -64,7 +76,7 @@ if [ "${1:-}" = "--inside" ]; then
     echo "check-fresh: /tmp on $kind; the README's commands, in /root/triage:"
     sed 's/^/    /' "$root/root/setup.sh"
     set +e
-    env -i HOME=/root TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+    env -i HOME=/root TERM=dumb PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 $ca \
         chroot "$root" /bin/sh -c 'cd /root/triage && set -e && while IFS= read -r line; do
             cmd=${line%%#*}; [ -n "${cmd## }" ] || continue
             echo "+ $cmd"; /bin/sh -c "$cmd" </dev/null || { echo "check-fresh: FAILED: $cmd"; exit 1; }
