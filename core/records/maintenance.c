@@ -477,15 +477,6 @@ static bool restore_after(void *vctx, char *err, size_t errsize) {
     return audit_log(db, s->v, s->me.id, "restore", "", detail, err, errsize);
 }
 
-static void remove_with_sidecars(const char *path) {
-    static const char *const side[] = {"", "-wal", "-shm", "-journal"};
-    for (int i = 0; i < 4; i++) {
-        char p[sizeof ((database *)0)->path + 64];
-        snprintf(p, sizeof p, "%s%s", path, side[i]);
-        (void)unlink(p);
-    }
-}
-
 /* The backup, copied into a private database next to the live one and verified there with this session's
  * key (the backup file itself is only read): integrity, every sealed field, the row MACs, the audit chain,
  * the schema version; its audit trail's marks go to c. On success the copy stays at tmp for the caller. */
@@ -537,9 +528,11 @@ bool db_restore(session *s, const char *backup, restore_result *out, char *err, 
         return false;
     }
     restore_ctx c = {.s = s, .out = out};
-    char tmp[sizeof s->db->path + 48], nonce[ID_TEXT_LEN];
-    id_new(nonce);
-    snprintf(tmp, sizeof tmp, "%s.restore-%.8s", s->db->path, nonce);
+    char tmp[sizeof s->db->path + 48];
+    if (s->db->ops->scratch_url(s->db->st, tmp, sizeof tmp) != ST_OK) {
+        snprintf(err, errsize, "no room for a private copy of the backup beside %s; nothing was restored", s->db->path);
+        return false;
+    }
     bool ok = check_backup(s, backup, tmp, &c, err, errsize);
     /* the verified copy goes in under the write lock, with what the live database holds carried forward, all
      * in one transaction: desks see it at their next poll */
@@ -548,7 +541,8 @@ bool db_restore(session *s, const char *backup, restore_result *out, char *err, 
         ok = false;
         memset(out, 0, sizeof *out); /* rolled back: nothing of it stands */
     }
-    remove_with_sidecars(tmp);
+    char why[256];
+    (void)s->db->ops->drop(tmp, why, sizeof why); /* a leftover is private and named as a scratch copy */
     if (ok) {
         out->restored = true;
         s->restore_generation = out->generation; /* this session made it: nothing of its own to warn about */

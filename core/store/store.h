@@ -356,6 +356,13 @@ typedef struct store_ops {
      * Refused while a transaction is open, and once the file at the path was replaced under this
      * connection. steps may be NULL. */
     store_status (*restore)(store *s, const char *src, const restore_steps *steps, char *err, size_t errsize);
+    /* A private scratch database beside this one (as private as it, on the same storage, used by no other
+     * program), for checking a backup before it goes in: its URL in url, which names this backend. The
+     * caller opens it (creating it), closes it, and drops it. restore takes it as src. */
+    store_status (*scratch_url)(store *s, char *url, size_t size);
+    /* Removes the database at url with everything the backend keeps of it; one that does not exist is no
+     * error. Only for a scratch database nobody has open. */
+    store_status (*drop)(const char *url, char *err, size_t errsize);
     /* A change counter desks poll: it moves whenever another connection commits. */
     store_status (*change_counter)(store *s, int64_t *v);
     /* Rows this connection has changed since it opened (its own commits do not move the change counter). */

@@ -185,9 +185,44 @@ static store_status ck_restore(store *s, const char *src, const restore_steps *s
         snprintf(err, errsize, "%s", c->err);
         return ST_INVALID;
     }
+    /* a scratch database's URL (scratch_url) names this backend: the backend is given its location */
+    const char *location = src;
+    size_t nl = strlen(c->b->name);
+    if (!strncmp(src, c->b->name, nl) && src[nl] == ':') {
+        char why[256];
+        const store_ops *b = store_backend_for(src, &location, why, sizeof why);
+        if (b != c->b) {
+            invalid(c, "restore", "%s is not a database of this backend", src);
+            snprintf(err, errsize, "%s", c->err);
+            return ST_INVALID;
+        }
+    }
     c->own_error = false;
     COUNT(restore);
-    return c->b->restore(c->in, src, steps, err, errsize);
+    return c->b->restore(c->in, location, steps, err, errsize);
+}
+
+static store_status ck_scratch_url(store *s, char *url, size_t size) {
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    size_t scheme = strlen(c->b->name) + 1; /* "sqlite:" */
+    if (!url || size <= scheme + 1) return invalid(c, "name a scratch database", "no room for its URL");
+    COUNT(scratch_url);
+    snprintf(url, size, "%s:", c->b->name);
+    return c->b->scratch_url(c->in, url + scheme, size - scheme);
+}
+
+static store_status ck_drop(const char *url, char *err, size_t errsize) {
+    if (err && errsize) err[0] = '\0';
+    const char *location = NULL;
+    const store_ops *b = store_backend_for(url, &location, err, errsize);
+    if (!b) return ST_INVALID;
+    if (!location[0]) {
+        snprintf(err, errsize, "%s: no database to drop", url);
+        return ST_INVALID;
+    }
+    COUNT(drop);
+    return b->drop(location, err, errsize);
 }
 
 /* ---- the record operations ---- */
@@ -823,6 +858,8 @@ const store_ops store_checked = {
     .audit_each = ck_audit_each,
     .backup = ck_backup,
     .restore = ck_restore,
+    .scratch_url = ck_scratch_url,
+    .drop = ck_drop,
     .begin = ck_begin,
     .commit = ck_commit,
     .meta_get = ck_meta_get,
@@ -893,6 +930,8 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(audit_each)] = "audit_each",
     [SLOT(backup)] = "backup",
     [SLOT(restore)] = "restore",
+    [SLOT(scratch_url)] = "scratch_url",
+    [SLOT(drop)] = "drop",
     [SLOT(begin)] = "begin",
     [SLOT(commit)] = "commit",
     [SLOT(meta_get)] = "meta_get",

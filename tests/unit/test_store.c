@@ -4184,7 +4184,8 @@ static void c_checkpoint(void **state) {
         CT(c_row_macs, b), CT(c_queue_order, b), CT(c_queue_counts_page, b), CT(c_queue_events, b),          \
         CT(c_audit_each_from, b), CT(c_local_changes, b), CT(c_facts, b), CT(c_facts_scan, b),               \
         CT(c_intake_each_between, b), CT(c_client_erase, b), CT(c_drafts_erase, b),                          \
-        CT(c_clients_closed_before, b), CT(c_checkpoint, b), CT(c_restore, b), cmocka_unit_test(c_every_op_called)
+        CT(c_clients_closed_before, b), CT(c_checkpoint, b), CT(c_restore, b), CT(c_scratch_and_drop, b), \
+        cmocka_unit_test(c_every_op_called)
 
 /* restore, as any backend must do it: src's content replaces the database's, seen by this connection; a
  * file that is not a database of this kind, and a call inside a transaction, are refused and change
@@ -4216,6 +4217,42 @@ static void c_restore(void **state) {
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 0);
     client_rec_free(&c1);
+}
+
+/* A scratch database, as any backend must give one: a URL of this backend, a new one each time, that opens
+ * (created) as a database of its own, takes a restore of a backup and goes in as a restore's src; drop
+ * removes it whole (it no longer opens), and dropping what is not there is no error. */
+static void c_scratch_and_drop(void **state) {
+    fx *f = *state;
+    char err[512], a[600], b[600], copy[200];
+    OK(f, f->ops->scratch_url(f->s, a, sizeof a));
+    OK(f, f->ops->scratch_url(f->s, b, sizeof b));
+    assert_string_not_equal(a, b);
+    const char *where = NULL;
+    assert_ptr_equal(store_backend_for(a, &where, err, sizeof err), store_backend_for(f->path, &where, err, sizeof err));
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    OK(f, f->ops->commit(f->s));
+    snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
+    OK(f, f->ops->backup(f->s, copy, err, sizeof err));
+    store *t = NULL;
+    assert_int_equal(f->ops->open(a, true, 1000, &t, err, sizeof err), ST_OK);
+    assert_int_equal(f->ops->restore(t, copy, NULL, err, sizeof err), ST_OK);
+    staff_rec r;
+    assert_int_equal(f->ops->staff_by_name(t, "amy", &r), ST_OK);
+    f->ops->close(t);
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF2, "bea");
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->restore(f->s, a, NULL, err, sizeof err)); /* the scratch goes in by its URL */
+    assert_int_equal(f->ops->staff_by_name(f->s, "bea", &r), ST_NOTFOUND);
+    assert_int_equal(f->ops->drop(a, err, sizeof err), ST_OK);
+    t = NULL;
+    assert_int_not_equal(f->ops->open(a, false, 1000, &t, err, sizeof err), ST_OK);
+    assert_null(t);
+    assert_int_equal(f->ops->drop(a, err, sizeof err), ST_OK);
+    assert_int_equal(f->ops->drop(b, err, sizeof err), ST_OK);
+    assert_int_equal(f->ops->drop("nosuch://x", err, sizeof err), ST_INVALID);
 }
 
 /* Last of the conformance list: every operation of the table was called through it above (counted by

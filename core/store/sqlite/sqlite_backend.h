@@ -366,6 +366,10 @@ store_status sq_update_sealed(store *s, const char *table, const char *column, c
 store_status sq_integrity_check(store *s, char *msg, size_t size);
 store_status sq_backup(store *s, const char *dest, char *err, size_t errsize);
 store_status sq_restore(store *s, const char *src, const restore_steps *steps, char *err, size_t errsize);
+/* the scratch database's location (a file beside this one) and the removal of a database with its -wal,
+ * -shm and -journal files (sqlite_scratch.c) */
+store_status sq_scratch_location(store *s, char *location, size_t size);
+store_status sq_drop(const char *location, char *err, size_t errsize);
 int sq_read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64_t *objects);
 /* the file at the path (sqlite_file.c) */
 bool sq_file_still_ours(store *s);
