@@ -83,15 +83,9 @@ static int user_list(ctx *c) {
     staff_rec *list = NULL;
     int n = 0;
     char err[ERR_SIZE];
-    if (!session_allowed(c->s, ACT_STAFF_MANAGE, err, sizeof err)) {
+    if (!staff_list_all(c->s, &list, &n, err, sizeof err)) {
         fprintf(stderr, "triage: %s\n", err);
-        return EXIT_BADINPUT;
-    }
-    store_status st = c->db.ops->staff_list(c->db.st, &list, &n);
-    if (st != ST_OK) {
-        db_error(&c->db, st, "cannot read staff", err, sizeof err);
-        fprintf(stderr, "triage: %s\n", err);
-        return EXIT_RUNTIME;
+        return denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME;
     }
     for (int i = 0; i < n; i++)
         printf("%-20s %-10s %s%s\n", list[i].name, staff_role_name(list[i].role), list[i].locked ? "locked" : "active",
@@ -194,11 +188,7 @@ int cmd_roster(const cli_args *a) {
     } else {
         counselor_rec *rs = NULL;
         int n = 0;
-        store_status st = c.db.ops->counselor_list(c.db.st, &rs, &n);
-        if (st != ST_OK) {
-            db_error(&c.db, st, "cannot read the roster", err, sizeof err);
-            return fail(&c, err, EXIT_RUNTIME);
-        }
+        if (!roster_list(&c.db, &rs, &n, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
         for (int i = 0; i < n; i++)
             printf("%-6s %-24s %-7s %-8s %-9s %3d/%-3d %s\n", rs[i].code, rs[i].name, rs[i].gender, rs[i].languages,
                    rs[i].high_risk ? "high-risk" : "", rs[i].caseload, rs[i].capacity,

@@ -62,6 +62,8 @@ done
 
 for f in $(find tui -name '*.[ch]' | sort); do
     if grep -Eq '#[[:space:]]*include[[:space:]]*<(sqlite3|sodium)' "$f"; then bad "$f: the front end includes SQLite or libsodium"
+    # the store's operations are core's to call (records/): the front end asks core
+    elif grep -Eq 'db(\.|->)ops->' "$f"; then bad "$f: the front end calls a store operation itself: $(grep -En 'db(\.|->)ops->' "$f" | head -1)"
     else ok; fi
 done
 
@@ -84,6 +86,7 @@ if [ -z "${LAYERS_SELFTEST:-}" ]; then
     printf '\n#include "bands.h"\n' >> "$tmp/core/base/util.h"
     printf '\n#include "util.h"\n' >> "$tmp/core/base/bands.h"
     printf '\n#include <records.h>\n' >> "$tmp/core/base/ids.c"
+    printf '\nstatic int peek(database *db) { return db->ops->client_count(db->st, 0); }\n' >> "$tmp/tui/cmd_store.c"
     out=$(LAYERS_SELFTEST=1 sh "$0" "$tmp" 2>&1)
     if echo "$out" | grep -q 'core/base/csv.c (base) includes core/records/session.h (records)'; then ok
     else bad "an upward include in a copy was not refused: $out"; fi
@@ -91,6 +94,8 @@ if [ -z "${LAYERS_SELFTEST:-}" ]; then
     else bad "a header circle in a copy was not refused: $out"; fi
     if echo "$out" | grep -q 'core/base/ids.c: includes the project.s header <records.h> with angle brackets'; then ok
     else bad "a project header included with <...> in a copy was not refused: $out"; fi
+    if echo "$out" | grep -q 'tui/cmd_store.c: the front end calls a store operation itself'; then ok
+    else bad "a store operation called from the front end in a copy was not refused: $out"; fi
 fi
 
 finish
