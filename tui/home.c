@@ -39,10 +39,12 @@ static void home_draw(app *a, const layout *l) {
     }
     draw_text(y++, 4, l->body.w - 6, keyed("home_queues"), A_NORMAL);
     draw_text(y++, 4, l->body.w - 6, keyed("home_records"), A_NORMAL);
-    if (a->s && a->s->me.role != ROLE_RECEPTION) draw_text(y++, 4, l->body.w - 6, keyed("home_reports"), A_NORMAL);
-    if (a->s && a->s->me.role == ROLE_SUPERVISOR) {
-        draw_text(y++, 4, l->body.w - 6, keyed("home_roster"), A_NORMAL);
-        draw_text(y++, 4, l->body.w - 6, keyed("home_staff"), A_NORMAL);
+    /* only what the permission table lets this role use */
+    staff_role me = a->s ? a->s->me.role : ROLE_COUNT;
+    if (role_may(me, ACT_REPORT)) draw_text(y++, 4, l->body.w - 6, keyed("home_reports"), A_NORMAL);
+    if (role_may(me, ACT_ROSTER_MANAGE)) draw_text(y++, 4, l->body.w - 6, keyed("home_roster"), A_NORMAL);
+    if (role_may(me, ACT_STAFF_MANAGE)) draw_text(y++, 4, l->body.w - 6, keyed("home_staff"), A_NORMAL);
+    if (role_may(me, ACT_CLIENT_ERASE)) {
         if (a->live.retention_drafts || a->live.retention_clients) {
             char line[256];
             snprintf(line, sizeof line, "%s %d %s, %d %s", tr("retention_due"), a->live.retention_drafts, tr("retention_drafts"),

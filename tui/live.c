@@ -31,7 +31,7 @@ static void check_reds(app *a, const queue_counts_rec *before, bool first) {
 static void retention_check(app *a) {
     live_state *l = &a->live;
     int64_t now = clock_now();
-    if (!a->s || a->s->me.role != ROLE_SUPERVISOR || (l->retention_at && now - l->retention_at < 3600)) return;
+    if (!a->s || !role_may(a->s->me.role, ACT_CLIENT_ERASE) || (l->retention_at && now - l->retention_at < 3600)) return;
     l->retention_at = now;
     retention_counts due;
     char err[512];

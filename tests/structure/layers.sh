@@ -63,6 +63,8 @@ done
 for f in $(find tui -name '*.[ch]' | sort); do
     if grep -Eq '#[[:space:]]*include[[:space:]]*<(sqlite3|sodium)' "$f"; then bad "$f: the front end includes SQLite or libsodium"
     # the store's operations are core's to call (records/): the front end asks core
+    # what a role may do is the permission table's (base/roles: role_may), never a screen's own comparison
+    elif grep -Eq 'role[[:space:]]*[!=<>]=?[[:space:]]*ROLE_' "$f"; then bad "$f: the front end decides by role itself: $(grep -En 'role[[:space:]]*[!=<>]=?[[:space:]]*ROLE_' "$f" | head -1)"
     elif grep -Eq 'db(\.|->)ops->' "$f"; then bad "$f: the front end calls a store operation itself: $(grep -En 'db(\.|->)ops->' "$f" | head -1)"
     else ok; fi
 done
