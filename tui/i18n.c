@@ -404,7 +404,19 @@ static const struct {
     {"key:Down", "Down", "下"},
     {"key:Space", "Space", "空格"},
     {"queue_pages", "{page_up} {page_down}", "{page_up} {page_down}"},
+    /* unsaved drafts at a guarded level (issue 14, the receptionist tryout) */
+    {"discard_ask_guarded", "A client at this level is in no queue until the intake is saved. Type discard and Enter to erase it for good; any other key keeps it.",
+     "此等级的来访者在接案保存前不在任何队列中。输入 discard 并按 Enter 永久删除；其他键保留。"},
+    {"discard_kept", "Kept: the unfinished intake was not discarded.", "已保留：未完成的接案没有丢弃。"},
+    {"at_risk_title", "Unsaved intakes at risk (in no queue until saved):", "有风险的未保存接案（保存前不在任何队列中）："},
+    {"at_risk_yours", "yours: {resume} resumes it", "您的：{resume} 继续"},
+    {"at_risk_by", "by", "接案人"},
 };
+
+const char *level_tr(risk_level l) {
+    static const char *const k[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
+    return tr(k[l < LEVEL_COUNT ? l : LEVEL_RED]);
+}
 
 const char *tr(const char *key) {
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)

@@ -212,7 +212,7 @@ void intake_discard(app *a) {
     char err[512];
     if (!a->in.active) return;
     static const char *const lv[LEVEL_COUNT] = {"green", "yellow", "orange", "red"};
-    if (!a->in.w->draft_id[0] || draft_abandon(a->s, a->in.w->draft_id, lv[a->in.w->level], err, sizeof err)) {
+    if (!a->in.w->draft_id[0] || draft_abandon(a->s, a->in.w->draft_id, lv[draft_level_now(a->in.w)], err, sizeof err)) {
         intake_drop(a);
         app_message(a, false, "%s", tr("draft_discarded"));
     } else {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <wchar.h>
 
+#include "drafts_at_risk.h"
 #include "engine.h"
 #include "intake_finish.h"
 #include "queue_items.h"
@@ -66,6 +67,7 @@ void draw_box_title(int y, int x, int h, int w, const char *title);
 
 /* ---- strings of the staff interface ---- */
 const char *tr(const char *key); /* in the current UI language; the key itself when unknown */
+const char *level_tr(risk_level l); /* "RED", "红色" */
 void ui_set_lang(lang l);
 lang ui_lang(void);
 
@@ -287,6 +289,8 @@ typedef struct {
 
 typedef struct {
     bool new_confirm; /* n pressed once while an unfinished intake waits: a second n starts another */
+    draft_at_risk *at_risk; /* unsaved drafts at a guarded level, any worker's (the core decides which) */
+    int n_at_risk;
 } home_screen;
 
 /* Where the search for a client stands. */
@@ -345,6 +349,7 @@ typedef struct app {
     screen_id screen;
     bool help;   /* the overlay of keys */
     ask_kind ask; /* a yes/no question over the screen */
+    char ask_typed[16]; /* a guarded draft's discard: the word typed to confirm it */
     bool quit, demo;
     bool reload; /* the open screen reads its data again before the next draw */
     char message[512];

@@ -123,9 +123,35 @@ expect "review: an answer changed to ASQ yes stops at question 5, now owed (neve
     login
     intake_to_phq9 "Pan Panel" 1
     printf 'type 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 1\n' # PHQ-9 3-9: item 9 several days
-    printf 'dump %s/panel80\nkey pgdn\nkey pgdn\nkey pgdn\ndump %s/panel80_down\nkey q\nkey x\ntype y\n' "$D" "$D"
+    printf 'dump %s/panel80\nkey pgdn\nkey pgdn\nkey pgdn\ndump %s/panel80_down\nkey q\n' "$D" "$D"
+    # an ORANGE draft sits in no queue: home lists it with its level; x names the level, and one stray y keeps it
+    printf 'dump %s/risky_home\nkey x\ndump %s/risky_ask\ntype y\nkey enter\ndump %s/risky_y\n' "$D" "$D" "$D"
 } >"$tmp/panel.script"
 tui "$tmp/panel.script" 80 24
+expect "draft at risk: home lists the unsaved ORANGE draft with its level" "$D/risky_home" "ORANGE *P.P. *by desk"
+expect "draft at risk: ...and its resume line names the level" "$D/risky_home" "Resume the unfinished intake: ORANGE Pan Panel"
+expect "draft at risk: the discard question names the level" "$D/risky_ask" "Risk level: ORANGE"
+if shows "$D/risky_y" "Kept: the unfinished intake was not discarded" && shows "$D/risky_y" "Resume the unfinished intake: ORANGE Pan Panel"; then
+    ok "draft at risk: a stray y (and Enter) does not discard it"
+else
+    bad "draft at risk: a stray y (and Enter) does not discard it" "$D/risky_y"
+fi
+# another worker (the supervisor) sees it on home too: not invisible once its worker has gone
+printf 'type admin\nkey enter\ntype %s\nkey enter\ndump %s/risky_other\n' "$P" "$D" >"$tmp/other.script"
+tui "$tmp/other.script" 80 24
+expect "draft at risk: another worker's home lists it" "$D/risky_other" "ORANGE *P.P. *by desk"
+{
+    login
+    printf 'key q\nkey x\ntype discard\ndump %s/risky_typed\nkey enter\ndump %s/risky_gone\n' "$D" "$D"
+} >"$tmp/risky.script"
+tui "$tmp/risky.script" 80 24
+expect "draft at risk: the word is typed to discard it" "$D/risky_typed" "> discard"
+absent "draft at risk: ...then Enter discards it, and the list is empty" "$D/risky_gone" "discarded" "P.P."
+if [ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'draft_discarded'")" = 2 ]; then
+    ok "draft at risk: the discard is audited"
+else
+    bad "draft at risk: the discard is audited"
+fi
 expect "panel 80x24: the level" "$D/panel80" "Risk level: ORANGE"
 expect "panel 80x24: the first reason's rule" "$D/panel80" "ORANGE: phq9.item9 = 1"
 expect "panel 80x24: ...and its text whole, wrapped (its last words)" "$D/panel80" "self-harm)"
