@@ -811,6 +811,7 @@ static bool on_given(const app *a) {
 /* The screen's own state follows the question now current. */
 static void settle(app *a) {
     a->in.field_error[0] = '\0';
+    a->in.q_warned = false;
     a->in.typed[0] = '\0';
     if (a->in.w->stage == WZ_QUESTIONS) {
         const char *t = a->in.w->text[a->in.w->pos][a->in.w->item];
@@ -1141,6 +1142,12 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
     }
     /* a typed answer */
     if (act == UA_CHOOSE) {
+        /* a q typed where q leaves elsewhere: the worker meant to leave far more often than to answer "q" */
+        if ((strcmp(a->in.typed, "q") == 0 || strcmp(a->in.typed, "Q") == 0) && !a->in.q_warned) {
+            a->in.q_warned = true;
+            snprintf(a->in.field_error, sizeof a->in.field_error, "%s", keyed("q_is_text"));
+            return react(RE_REDRAW);
+        }
         if (!wizard_type(w, a->in.typed, err, sizeof err)) { /* the core's reason names ids: say it in words */
             field_error(a, it, false);
             return react(RE_REDRAW);
@@ -1155,6 +1162,7 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
     } else if (act == UA_NONE) {
         if (a->in.carried && w->pos == a->in.carried_pos && w->item == a->in.carried_item) a->in.typed[0] = '\0';
         a->in.carried = false; /* the carried search text is replaced by the first key typed, kept by Enter */
+        a->in.q_warned = false;
         edit_field(a->in.typed, sizeof a->in.typed, ev);
     }
     return follow(a);
@@ -1195,7 +1203,8 @@ static reaction review_handle(app *a, const event *ev, ui_action act) {
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
     if (panel_scroll(a, act)) return react(RE_REDRAW);
     if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);
-    if (act == UA_CHOOSE || act == UA_SAVE) save_intake(a);
+    if (act == UA_SAVE) save_intake(a); /* only the key shown for it: a stray Enter never saves */
+    else if (act == UA_CHOOSE) app_message(a, false, "%s", keyed("review_enter"));
     else if (act == UA_BACK && wizard_back(a->in.w)) after_change(a);
     else if (act == UA_NEXT || act == UA_PREV) review_move(a, act == UA_NEXT ? 1 : -1);
     else if (act == UA_EDIT) {

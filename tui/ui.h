@@ -328,6 +328,7 @@ typedef struct {
     int panel_top;              /* the live panel's first line shown below its level (PgDn scrolls) */
     char field_error[400];      /* what the typed answer must be, shown beside the field */
     uint64_t given[WIZARD_MAX_FORMS]; /* per form, the items known already (not asked again) */
+    bool q_warned;              /* a lone "q" was about to be kept as an answer: said once, Enter again keeps it */
     bool carried;               /* the search text was carried into this question: the first key replaces it */
     int carried_pos, carried_item;
 } intake_state;
