@@ -822,11 +822,19 @@ static void settle(app *a) {
     intake_autosave(a);
 }
 
+/* The core's consent rule after every answer: a refusal is said the moment it is given (and stays said while
+ * it holds), not first at the save; the interview goes on (its safety questions still matter). */
+static void consent_check(app *a) {
+    char err[512];
+    if (!intake_consented(a->e, &a->in.w->in, NULL, err, sizeof err)) app_message(a, true, "%s", tr("no_consent_now"));
+}
+
 static void after_change(app *a) {
     back_to_review(a);
     while (on_given(a) && !wizard_needs_safety_steps(a->in.w) && wizard_next(a->in.w)) {
     }
     settle(a);
+    consent_check(a);
 }
 
 /* Esc: back one question, past what is known already; before the first question asked, home. */
@@ -853,17 +861,7 @@ static reaction follow(app *a) {
 static void save_intake(app *a) {
     wizard *w = a->in.w;
     char err[512];
-    const char *consent = NULL;
-    for (int p = 0; p < w->n_forms; p++) {
-        const form *fm = a->e->forms.v[w->forms[p]];
-        int ci = form_item_index(fm, "consent");
-        if (ci < 0) continue;
-        const answer *an = &w->in.a.answers[w->forms[p]][ci];
-        const scale *s = form_item_scale(fm, ci);
-        int c = an->state == ANS_VALUE && s ? scale_value_index(s, an->value) : -1;
-        consent = c >= 0 ? s->choices[c].code : "no";
-    }
-    if (consent && strcmp(consent, "yes") != 0) {
+    if (!intake_consented(a->e, &w->in, NULL, err, sizeof err)) { /* the core's rule, in the staff's words */
         app_message(a, true, "%s", tr("no_consent"));
         return;
     }

@@ -130,6 +130,17 @@ expect "q in a text field: a lone q and Enter stay on the question" "$D/q_text" 
 expect "q in a text field: ...saying q is text there and F3 leaves" "$D/q_text" "q was typed as the answer: here q is text. F3 leaves"
 expect "q in a text field: the hint names F3 for leaving" "$D/q_text" "skip if optional)  F3: leave"
 
+# ---- a refused consent is said when it is answered (the core's rule), not first at the save
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Connie Consent\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\ntype 13800138001\nkey enter\n'
+    printf 'type 1\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 1\ndump %s/consent_no\ntype 0\ndump %s/consent_still\nkey f3\nkey x\ntype y\n' "$D" "$D"
+} >"$tmp/consent.script"
+tui "$tmp/consent.script" 100 30
+expect "consent: a refusal is said at once, on the next question" "$D/consent_no" "Consent refused: the record cannot be saved"
+expect "consent: ...the interview goes on to the PHQ-9" "$D/consent_no" "PHQ-9   Question 1 of"
+expect "consent: ...and it stays said while it holds" "$D/consent_still" "Consent refused"
+
 # ---- the live panel at 80x24: the level and its first reason always in sight, every line wrapped (not cut
 # mid-word), a "more" mark when the rest does not fit, and PgDn brings the rest (the counselors)
 {
