@@ -95,6 +95,8 @@ static const struct {
     {"score_prorated", " (prorated)", "（按比例推算）"},
     {"score_incomplete", "incomplete (too many items missing)", "不完整（缺答题目过多）"},
     {"question_owed", "A question still needs an answer before saving: it is shown now.", "保存前仍有问题需要回答：现已显示该问题。"},
+    {"need_phone", "a phone number: digits, spaces, + - ( ) only,", "电话号码：只能包含数字、空格和 + - ( )，"},
+    {"need_digits", "digits", "位数字"},
     {"no_consent_now", "Consent refused: the record cannot be saved unless the answer is changed to yes. The questions may go on (safety first).",
      "未同意：除非改为同意，否则记录无法保存。可以继续提问（安全优先）。"},
     {"no_consent", "The client has not consented to storing the record: it cannot be saved.",

@@ -130,6 +130,16 @@ expect "q in a text field: a lone q and Enter stay on the question" "$D/q_text" 
 expect "q in a text field: ...saying q is text there and F3 leaves" "$D/q_text" "q was typed as the answer: here q is text. F3 leaves"
 expect "q in a text field: the hint names F3 for leaving" "$D/q_text" "skip if optional)  F3: leave"
 
+# ---- a phone number must be one (the form's `format = phone`): a name typed into it is refused, naming the field
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Phil Phone\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\ntype call me\nkey enter\ndump %s/phone_bad\n' "$D"
+    printf 'key f3\nkey x\ntype y\n'
+} >"$tmp/phone.script"
+tui "$tmp/phone.script" 100 30
+expect "phone: a phone that is no number is refused, naming the question" "$D/phone_bad" "What phone number can we reach you on.*: a phone number"
+expect "phone: ...saying what it takes" "$D/phone_bad" "digits, spaces, + - ( ) only, 6 to"
+
 # ---- a refused consent is said when it is answered (the core's rule), not first at the save
 {
     login
