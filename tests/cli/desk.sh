@@ -130,6 +130,18 @@ expect "q in a text field: a lone q and Enter stay on the question" "$D/q_text" 
 expect "q in a text field: ...saying q is text there and F3 leaves" "$D/q_text" "q was typed as the answer: here q is text. F3 leaves"
 expect "q in a text field: the hint names F3 for leaving" "$D/q_text" "skip if optional)  F3: leave"
 
+# ---- the 80x24 help names the keys for leaving first (F3 leave the intake, F4 log out, x discard), whatever is cut
+{
+    login
+    printf 'key ?\ndump %s/help80_home\nkey esc\n' "$D"
+    printf 'key n\nkey enter\ntype 1\ntype Hal Help\nkey enter\ntype 30\nkey enter\nkey enter\nkey ?\ndump %s/help80_q\nkey esc\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/help80.script"
+tui "$tmp/help80.script" 80 24
+expect "help 80x24: home names F4 (log out)" "$D/help80_home" "F4  *log out"
+expect "help 80x24: home names x (discard)" "$D/help80_home" "x  *discard the unfinished"
+expect "help 80x24: a question names F3 (leave the intake)" "$D/help80_q" "F3  *leave the intake"
+expect "help 80x24: ...and F4" "$D/help80_q" "F4  *log out"
+
 # ---- a phone number must be one (the form's `format = phone`): a name typed into it is refused, naming the field
 {
     login
