@@ -409,11 +409,19 @@ static void draw_question(app *a, const rect *r) {
     short_title(f, title, sizeof title);
     snprintf(line, sizeof line, "%s   %s %d %s %d%s", title, tr("question"), num, tr("of"), count, optional);
     draw_text(y++, x, width, line, theme(C_TITLE));
-    if (num == 1) y += draw_wrapped(y, x, width, 3, f->instructions[cl], theme(C_DIM));
-    y++;
-    y += draw_wrapped(y, x, width, 4, it->text[cl], A_BOLD);
-    y++;
     const scale *s = form_item_scale(f, w->item);
+    /* every option in sight when it can be (the PHQ-9's top answer scrolled away under its instructions at
+     * 80x24): the blank lines go first, then lines of the instructions */
+    int q_lines = wrapped_lines(width, it->text[cl]), i_lines = num == 1 ? wrapped_lines(width, f->instructions[cl]) : 0;
+    if (q_lines > 4) q_lines = 4;
+    if (i_lines > 3) i_lines = 3;
+    int options = s ? s->n + (s->refusable ? 1 : 0) + 1 : 3;
+    int spare = r->y + r->h - y - q_lines - i_lines - options;
+    if (spare < 0 && i_lines > 1) i_lines = i_lines + spare > 1 ? i_lines + spare : 1;
+    if (i_lines) y += draw_wrapped(y, x, width, i_lines, f->instructions[cl], theme(C_DIM));
+    if (spare >= 1) y++;
+    y += draw_wrapped(y, x, width, q_lines, it->text[cl], A_BOLD);
+    if (spare >= 2) y++;
     const answer *ans = &w->in.a.answers[w->forms[w->pos]][w->item];
     if (s) {
         /* the list scrolls so that the highlighted option stays in sight (12 concerns on 80x24); the

@@ -142,6 +142,16 @@ expect "help 80x24: home names x (discard)" "$D/help80_home" "x  *discard the un
 expect "help 80x24: a question names F3 (leave the intake)" "$D/help80_q" "F3  *leave the intake"
 expect "help 80x24: ...and F4" "$D/help80_q" "F4  *log out"
 
+# ---- 80x24: the first question of a form shows every answer, its top one (3 Nearly every day) too
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Tia Top\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\nkey enter\n'
+    printf 'type 1\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\ndump %s/first80\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/first80.script"
+tui "$tmp/first80.script" 80 24
+expect "80x24: PHQ-9 question 1 (with its instructions)" "$D/first80" "PHQ-9   Question 1 of"
+expect "80x24: ...shows its top answer" "$D/first80" "3  Nearly every day"
+
 # ---- a phone number must be one (the form's `format = phone`): a name typed into it is refused, naming the field
 {
     login
