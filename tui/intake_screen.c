@@ -533,13 +533,15 @@ static void draw_safety(app *a, const layout *l) {
 
 /* ---- the review: one labelled section per form, each answer as its text and score ---- */
 
-#define REVIEW_ROWS_MAX (WIZARD_MAX_FORMS * (FORM_MAX_ITEMS + 1) + 64 + RISK_MAX_RULES)
+#define REVIEW_ROWS_MAX (WIZARD_MAX_FORMS * (FORM_MAX_ITEMS + 1) * 3 + 64 + RISK_MAX_RULES * 4)
 
 typedef struct {
     int pos, item; /* the answer this row shows (item -1: a heading or the level, not an answer) */
     char text[640];
     color_role color;
 } review_row;
+
+#define REVIEW_READ_ONLY (-3) /* a row the arrows reach (the level, a reason) that e does not edit */
 
 static review_row review_rows[REVIEW_ROWS_MAX]; /* built from the wizard for each use: no state of its own */
 
@@ -598,12 +600,13 @@ static int review_build(const app *a, review_row *rows, int width) {
         rows[n] = (review_row){p, -1, "", C_TITLE};
         form_heading(a, p, rows[n].text, sizeof rows[n].text);
         n++;
-        for (int i = 0; i < fm->n_items; i++) {
+        for (int i = 0; i < fm->n_items && n + 2 < REVIEW_ROWS_MAX; i++) {
             if (!w->in.a.scores[f].visible[i]) continue;
+            /* the label cut to its column (the highlighted answer's question is shown whole below the list);
+             * the answer wraps under itself: every answer is reviewed whole (twelve concerns ticked) */
             char label[200], words[1600], line[400];
             text_fit(label, sizeof label, fm->items[i].text[ui_lang()], label_w);
             answer_words(a, p, i, words, sizeof words);
-            /* the answer wraps under itself: every answer is reviewed whole (twelve concerns ticked) */
             const char *rest = text_take(words, width - label_w - 12, line, sizeof line); /* room for "more" */
             rows[n] = (review_row){p, i, "", C_NORMAL};
             snprintf(rows[n].text, sizeof rows[n].text, "  %s %s", label, line);
@@ -616,12 +619,20 @@ static int review_build(const app *a, review_row *rows, int width) {
             n++;
         }
     }
-    rows[n] = (review_row){-1, -1, "", level_color(w->level)};
+    /* the level and every reason, wrapped: Down goes on past the last answer to reach them (-3: shown,
+     * reached by the arrows, not an answer to change) */
+    rows[n] = (review_row){-1, REVIEW_READ_ONLY, "", level_color(w->level)};
     snprintf(rows[n++].text, sizeof rows[0].text, " %s: %s ", tr("level"), level_word(w->level));
     for (int i = 0; i < w->risk.n_fired && n < REVIEW_ROWS_MAX; i++) {
         const risk_rule *rule = &a->e->rules.v[w->risk.fired[i].rule];
-        rows[n] = (review_row){-1, -1, "", C_NORMAL};
-        snprintf(rows[n++].text, sizeof rows[0].text, "  %s: %s", level_word(rule->level), rule->reason[ui_lang()]);
+        char reason[640], part[400];
+        snprintf(reason, sizeof reason, "%s: %s", level_word(rule->level), rule->reason[ui_lang()]);
+        const char *rest = reason;
+        for (bool first = true; *rest && n < REVIEW_ROWS_MAX; first = false) {
+            rest = text_take(rest, width - 14, part, sizeof part);
+            rows[n] = (review_row){-1, first ? REVIEW_READ_ONLY : -2, "", first ? level_color(rule->level) : C_NORMAL};
+            snprintf(rows[n++].text, sizeof rows[0].text, "%s%s", first ? "  " : "    ", part);
+        }
     }
     return n;
 }
@@ -629,7 +640,7 @@ static int review_build(const app *a, review_row *rows, int width) {
 /* The next answer row from row `from` in direction dir (+1/-1), or from itself when none is further. */
 static int review_step(const review_row *rows, int n, int from, int dir) {
     for (int r = from + dir; r >= 0 && r < n; r += dir)
-        if (rows[r].item >= 0) return r;
+        if (rows[r].item >= 0 || rows[r].item == REVIEW_READ_ONLY) return r;
     return from;
 }
 
@@ -638,10 +649,18 @@ static void draw_review(app *a, const layout *l) {
     review_row *rows = review_rows;
     int n = review_build(a, rows, width);
     intake_state *in = &a->in;
-    if (in->review_sel >= n || rows[in->review_sel].item < 0) in->review_sel = review_step(rows, n, in->review_sel < n ? in->review_sel : -1, 1);
+    in->review_w = width; /* the keys move among the rows as drawn */
+    if (in->review_sel >= n || (rows[in->review_sel].item < 0 && rows[in->review_sel].item != REVIEW_READ_ONLY)) in->review_sel = review_step(rows, n, in->review_sel < n ? in->review_sel : -1, 1);
     draw_text(y++, x, width, tr("review_title"), theme(C_TITLE));
     int hint_h = wrapped_lines(width, keyed("review_hint"));
-    int room = bottom - y - hint_h - 1;
+    /* the highlighted answer's question, whole (the list cuts labels to a column) */
+    char full[640] = "";
+    const review_row *at_sel = in->review_sel < n ? &rows[in->review_sel] : NULL;
+    if (at_sel && at_sel->item >= 0)
+        snprintf(full, sizeof full, "%s", a->e->forms.v[a->in.w->forms[at_sel->pos]]->items[at_sel->item].text[ui_lang()]);
+    int full_h = full[0] ? wrapped_lines(width, full) : 0;
+    if (full_h > 3) full_h = 3;
+    int room = bottom - y - hint_h - 1 - full_h;
     if (room < 3) room = 3;
     int sel_end = in->review_sel; /* the highlighted answer with the lines it wraps onto */
     while (sel_end + 1 < n && rows[sel_end + 1].item == -2) sel_end++;
@@ -656,6 +675,7 @@ static void draw_review(app *a, const layout *l) {
         if (more) draw_text(y, x + width - 7, 7, r == in->review_top ? tr("more_up") : tr("more_down"), theme(C_DIM) | A_BOLD);
         y++;
     }
+    if (full_h) y += draw_wrapped(y, x, width, full_h, full, A_BOLD);
     y++;
     draw_wrapped(y < bottom - hint_h + 1 ? y : bottom - hint_h + 1, x, width, hint_h, keyed("review_hint"), theme(C_DIM));
 }
@@ -664,7 +684,7 @@ static void draw_review(app *a, const layout *l) {
  * to the review over the answers already given (stopping at any question that is now owed). */
 static void review_edit(app *a) {
     review_row *rows = review_rows;
-    int n = review_build(a, rows, 80);
+    int n = review_build(a, rows, a->in.review_w > 0 ? a->in.review_w : 76);
     if (a->in.review_sel < 0 || a->in.review_sel >= n || rows[a->in.review_sel].item < 0) return;
     const review_row *r = &rows[a->in.review_sel];
     if (!wizard_goto(a->in.w, r->pos, r->item)) return;
@@ -675,7 +695,7 @@ static void review_edit(app *a) {
 
 static void review_move(app *a, int dir) {
     review_row *rows = review_rows;
-    int n = review_build(a, rows, 80);
+    int n = review_build(a, rows, a->in.review_w > 0 ? a->in.review_w : 76);
     a->in.review_sel = review_step(rows, n, a->in.review_sel < n ? a->in.review_sel : 0, dir);
 }
 

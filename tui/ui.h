@@ -323,6 +323,7 @@ typedef struct {
     match_result matches; /* the panel's suggestions, ranked once per change (by load), not once per draw */
     bool matches_stale;
     int review_sel, review_top; /* the review's highlighted answer (a row), and its first row shown */
+    int review_w;               /* the width the review was drawn at (its rows depend on it) */
     bool back_to_review;        /* an answer changed from the review: once it is given, back to the review */
     int jumped_pos, jumped_item;
     int panel_top;              /* the live panel's first line shown below its level (PgDn scrolls) */

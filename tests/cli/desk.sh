@@ -173,6 +173,23 @@ expect "consent: a refusal is said at once, on the next question" "$D/consent_no
 expect "consent: ...the interview goes on to the PHQ-9" "$D/consent_no" "PHQ-9   Question 1 of"
 expect "consent: ...and it stays said while it holds" "$D/consent_still" "Consent refused"
 
+# ---- 80x24 review: the highlighted answer's question is shown whole (the list cuts labels to a column), and Down
+# goes on past the last answer to the level and every reason, wrapped
+{
+    login
+    intake_to_phq9 "Rae Review" 1
+    printf 'type 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 1\nkey enter\n' # PHQ-9 3-9 (item 9: 1), difficulty skipped
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\n' # GAD-7, ASQ no
+    printf 'dump %s/review80\n' "$D"
+    for _ in $(seq 40); do echo "key down"; done
+    printf 'dump %s/review80_end\nkey f3\nkey x\ntype discard\nkey enter\n' "$D"
+} >"$tmp/review80.script"
+tui "$tmp/review80.script" 80 24
+expect "review 80x24: the list cuts a long label" "$D/review80" "What name would you like us t…"
+expect "review 80x24: ...the highlighted answer's question is shown whole" "$D/review80" "^  What name would you like us to call you?"
+expect "review 80x24: Down reaches the reasons" "$D/review80_end" "ORANGE: PHQ-9 item 9 positive"
+expect "review 80x24: ...wrapped whole (its last words)" "$D/review80_end" "counts as positive"
+
 # ---- the live panel at 80x24: the level and its first reason always in sight, every line wrapped (not cut
 # mid-word), a "more" mark when the rest does not fit, and PgDn brings the rest (the counselors)
 {
@@ -203,7 +220,8 @@ expect "draft at risk: another worker's home lists it" "$D/risky_other" "ORANGE 
 tui "$tmp/risky.script" 80 24
 expect "draft at risk: the word is typed to discard it" "$D/risky_typed" "> discard"
 absent "draft at risk: ...then Enter discards it, and the list is empty" "$D/risky_gone" "discarded" "P.P."
-if [ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'draft_discarded' AND detail = 'orange'")" = 1 ]; then
+# two ORANGE drafts were discarded so far: the 80x24 review's (by its word) and this one
+if [ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'draft_discarded' AND detail = 'orange'")" = 2 ]; then
     ok "draft at risk: the discard is audited"
 else
     bad "draft at risk: the discard is audited"
