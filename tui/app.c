@@ -35,7 +35,7 @@ static void draw_frame(app *a, const layout *l) {
     if (a->demo) x += 2 + draw_text(0, x + 2, 16, tr("demo"), theme(C_DEMO));
     if (a->s) {
         char who[128];
-        snprintf(who, sizeof who, "%s (%s)", a->s->me.name, staff_role_name(a->s->me.role));
+        snprintf(who, sizeof who, "%s (%s)", a->s->me.name, role_tr(a->s->me.role));
         draw_text(0, l->header.w - text_width(who) - 1, text_width(who), who, bar);
     }
     (void)x;

@@ -1,5 +1,6 @@
 /* The staff interface in English and Simplified Chinese. Questionnaire text comes from the forms; these
  * are the screens' own words. */
+#include <stdio.h>
 #include <string.h>
 
 #include "ui.h"
@@ -418,7 +419,43 @@ static const struct {
     {"at_risk_title", "Unsaved intakes at risk (in no queue until saved):", "有风险的未保存接案（保存前不在任何队列中）："},
     {"at_risk_yours", "yours: {resume} resumes it", "您的：{resume} 继续"},
     {"at_risk_by", "by", "接案人"},
+    /* queue states and staff roles as the screens show them (the CLI and the files keep the English names) */
+    {"by_hand_mark", "[by hand] ", "[人工匹配] "},
+    {"qs_open", "open", "待处理"},
+    {"qs_acknowledged", "acknowledged", "已确认收到"},
+    {"qs_confirmed", "confirmed", "等级已确认"},
+    {"qs_assigned", "assigned", "已分配"},
+    {"qs_contacted", "contacted", "已联系"},
+    {"qs_closed", "closed", "已关闭"},
+    {"rl_reception", "reception", "前台"},
+    {"rl_clinician", "clinician", "临床"},
+    {"rl_supervisor", "supervisor", "主管"},
 };
+
+const char *state_tr(queue_state st) {
+    static const char *const k[QS_COUNT] = {"qs_open", "qs_acknowledged", "qs_confirmed", "qs_assigned", "qs_contacted", "qs_closed"};
+    return (unsigned)st < QS_COUNT ? tr(k[st]) : "?";
+}
+
+const char *role_tr(staff_role r) {
+    static const char *const k[ROLE_COUNT] = {"rl_reception", "rl_clinician", "rl_supervisor"};
+    return (unsigned)r < ROLE_COUNT ? tr(k[r]) : "?";
+}
+
+void remaining_tr(const queue_item *it, int64_t now, char *buf, size_t size) {
+    queue_format_remaining(it, now, buf, size); /* the core's, in English: the same thresholds in Chinese */
+    if (current != LANG_ZH || !size || it->state == QS_CLOSED || it->deadline == 0) {
+        if (current == LANG_ZH && size) snprintf(buf, size, "无期限");
+        return;
+    }
+    const int64_t day = 86400;
+    int64_t left = it->deadline - now, t = left > 0 ? left : -left;
+    const char *pre = left > 0 ? "剩" : "逾期"; /* short: the queue's column is 14 wide */
+    if (t >= day) snprintf(buf, size, "%s %lld天%02lld时", pre, (long long)(t / day), (long long)(t % day / 3600));
+    else if (t >= 3600 && left > 0) snprintf(buf, size, "%s %lld时%02lld分", pre, (long long)(t / 3600), (long long)(t % 3600 / 60));
+    else if (t >= 3600) snprintf(buf, size, "%s %lld时", pre, (long long)(t / 3600));
+    else snprintf(buf, size, "%s %lld分", pre, (long long)(t / 60));
+}
 
 const char *level_tr(risk_level l) {
     static const char *const k[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};

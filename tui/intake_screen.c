@@ -703,11 +703,11 @@ static void review_move(app *a, int dir) {
 static int draw_deadline(app *a, int y, int x, int width) {
     const queue_item *it = &a->sum.item;
     char left[64], when[48] = "-", line[512];
-    queue_format_remaining(it, clock_now(), left, sizeof left);
+    remaining_tr(it, clock_now(), left, sizeof left);
     time_t t = (time_t)it->deadline;
     struct tm tm;
     if (it->deadline && localtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-    snprintf(line, sizeof line, "%s: %s (%s, %s)", tr("deadline"), when, left, queue_state_name(it->state));
+    snprintf(line, sizeof line, "%s: %s (%s, %s)", tr("deadline"), when, left, state_tr(it->state));
     draw_text(y, x, width, line, A_BOLD);
     int used = 1;
     queue_state next = queue_next_step(&a->e->queue, it);

@@ -68,6 +68,10 @@ void draw_box_title(int y, int x, int h, int w, const char *title);
 /* ---- strings of the staff interface ---- */
 const char *tr(const char *key); /* in the current UI language; the key itself when unknown */
 const char *level_tr(risk_level l); /* "RED", "红色" */
+const char *state_tr(queue_state st); /* "acknowledged", "已确认收到" */
+const char *role_tr(staff_role r);    /* "reception", "前台" */
+/* The time left to an item's deadline (or overdue by), in the staff language ("23h 59m left", "剩余 23小时 59分"). */
+void remaining_tr(const queue_item *it, int64_t now, char *buf, size_t size);
 void ui_set_lang(lang l);
 lang ui_lang(void);
 

@@ -152,6 +152,25 @@ tui "$tmp/first80.script" 80 24
 expect "80x24: PHQ-9 question 1 (with its instructions)" "$D/first80" "PHQ-9   Question 1 of"
 expect "80x24: ...shows its top answer" "$D/first80" "3  Nearly every day"
 
+# ---- Chinese: the safety steps never break inside a number ("110" was split over two lines), at any width
+{
+    printf 'key f2\n'
+    login
+    intake_to_phq9 "Zhou Steps" 2
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nkey enter\n' # PHQ-9 3-9, the difficulty skipped
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 2\ntype 1\ntype 1\ntype 1\ntype 2\n' # GAD-7; ASQ acute
+    for c in $(seq 80 118); do printf 'resize %s 30\ndump %s/zh_steps_%s\n' "$c" "$D" "$c"; done
+    printf 'key enter\nkey f3\nkey x\ntype discard\nkey enter\n'
+} >"$tmp/zhsteps.script"
+tui "$tmp/zhsteps.script" 100 30
+split=""
+for c in $(seq 80 118); do
+    f="$D/zh_steps_$c"
+    if ! shows "$f" "110 报警" || ! shows "$f" "120 急救"; then split="$split $c"; fi
+done
+if [ -z "$split" ] && shows "$D/zh_steps_80" "110"; then ok "zh safety steps: 110 and 120 whole at every width from 80 to 118"
+else bad "zh safety steps: a number broken over two lines at widths:$split" "$D/zh_steps_${split# }"; fi
+
 # ---- a phone number must be one (the form's `format = phone`): a name typed into it is refused, naming the field
 {
     login
@@ -316,6 +335,18 @@ else
     bad "assign: the columns are aligned in screen columns (prefix widths: $(echo $widths))" "$D/assign"
 fi
 expect "record: each visit of the trajectory with its date and time" "$D/record" "  20[0-9-]* [0-9][0-9]:[0-9][0-9]  [#.][#.]*"
+
+# ---- Chinese: the top bar's role, the queue's states and time left are in the staff language
+{
+    printf 'key f2\n'
+    login
+    printf 'dump %s/zh_home\nkey e\nkey 2\ndump %s/zh_queue\n' "$D" "$D"
+} >"$tmp/zhq.script"
+tui "$tmp/zhq.script" 120 30
+absent "zh: the top bar names the role in Chinese" "$D/zh_home" "desk (前台)" "(reception)"
+expect "zh: the queue's time left in Chinese" "$D/zh_queue" "剩 [0-9]*时[0-9]*分"
+absent "zh: ...not \"left\"" "$D/zh_queue" "剩 [0-9]*时[0-9]*分" " left"
+expect "zh: the queue's state in Chinese" "$D/zh_queue" "待处理\|已确认收到\|等级已确认\|已分配\|已联系"
 
 # ---- DEMO DATA whenever the database is a demo, however it is opened (here with the default configuration)
 sed 's/^demo = no/demo = yes/' "$tmp/config.ini" >"$tmp/demo.ini"
