@@ -348,6 +348,21 @@ expect "zh: the queue's time left in Chinese" "$D/zh_queue" "剩 [0-9]*时[0-9]*
 absent "zh: ...not \"left\"" "$D/zh_queue" "剩 [0-9]*时[0-9]*分" " left"
 expect "zh: the queue's state in Chinese" "$D/zh_queue" "待处理\|已确认收到\|等级已确认\|已分配\|已联系"
 
+# ---- an anonymous caller is shown by one id in the queue (the caller id), not initials, a record id and an item id
+{
+    login
+    printf 'key h\ntype 1\nkey enter\ntype 00\ntype 00\ntype 1111\nkey ctrl-s\ndump %s/anon_saved\nkey enter\nkey e\nkey 4\ndump %s/anon_queue\n' "$D" "$D"
+} >"$tmp/anon.script"
+tui "$tmp/anon.script" 100 30
+cid=$(grep -o '[A-HJ-NP-Z][A-HJ-NP-Z][A-HJ-NP-Z][0-9][0-9][0-9][0-9]' "$D/anon_saved" | head -1)
+row=$(grep "^ *$cid " "$D/anon_queue" 2>/dev/null)
+if [ -n "$cid" ] && [ -n "$row" ] && ! echo "$row" | grep -q '[0-9a-f]\{8\}'; then
+    ok "queue: an anonymous caller's row shows the caller id alone ($cid)"
+else
+    bad "queue: an anonymous caller's row shows the caller id alone (caller id '$cid', row '$row')" "$D/anon_queue"
+fi
+absent "queue: ...and the detail line names no item id" "$D/anon_queue" "contacts 0" "Item [0-9a-f]"
+
 # ---- DEMO DATA whenever the database is a demo, however it is opened (here with the default configuration)
 sed 's/^demo = no/demo = yes/' "$tmp/config.ini" >"$tmp/demo.ini"
 printf 'demo-passphrase\n' >"$tmp/p"
