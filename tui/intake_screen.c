@@ -11,6 +11,17 @@
 #include "secret.h"
 #include "ui.h"
 
+/* A fired rule's reason in the staff language, with its advice while the advice still holds (the core says:
+ * "Ask the ASQ." goes once the ASQ is begun). */
+static const char *rule_text(const app *a, const risk_rule *rule) {
+    static char buf[4][640];
+    static int next;
+    next = (next + 1) % 4;
+    const char *advice = risk_rule_advice(rule, &a->in.w->in.a, ui_lang());
+    snprintf(buf[next], sizeof buf[next], "%s%s%s", rule->reason[ui_lang()], advice ? " " : "", advice ? advice : "");
+    return buf[next];
+}
+
 static const char *level_word(risk_level l) {
     static const char *const k[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
     return tr(k[l]);
@@ -319,7 +330,7 @@ static int panel_reason(const app *a, int n, int width, int i) {
     char line[512];
     snprintf(line, sizeof line, "%s: %s", level_word(rule->level), a->in.w->risk.fired[i].because);
     n = panel_add(n, width, 2, line, theme(level_color(rule->level)));
-    snprintf(line, sizeof line, "  %s", rule->reason[ui_lang()]);
+    snprintf(line, sizeof line, "  %s", rule_text(a, rule));
     return panel_add(n, width, 2, line, A_NORMAL);
 }
 
@@ -626,7 +637,7 @@ static int review_build(const app *a, review_row *rows, int width) {
     for (int i = 0; i < w->risk.n_fired && n < REVIEW_ROWS_MAX; i++) {
         const risk_rule *rule = &a->e->rules.v[w->risk.fired[i].rule];
         char reason[640], part[400];
-        snprintf(reason, sizeof reason, "%s: %s", level_word(rule->level), rule->reason[ui_lang()]);
+        snprintf(reason, sizeof reason, "%s: %s", level_word(rule->level), rule_text(a, rule));
         const char *rest = reason;
         for (bool first = true; *rest && n < REVIEW_ROWS_MAX; first = false) {
             rest = text_take(rest, width - 14, part, sizeof part);
@@ -735,7 +746,7 @@ static void summary_draw(app *a, const layout *l) {
         y += draw_wrapped(y, x, width, 3, line, A_BOLD);
     }
     for (int i = 0; i < a->in.w->risk.n_fired && y < l->body.y + l->body.h - 8; i++)
-        y += draw_wrapped(y, x, width, 2, a->e->rules.v[a->in.w->risk.fired[i].rule].reason[ui_lang()], A_NORMAL);
+        y += draw_wrapped(y, x, width, 2, rule_text(a, &a->e->rules.v[a->in.w->risk.fired[i].rule]), A_NORMAL);
     if (a->in.w->caller_id[0]) { /* an anonymous caller: the id to call back by and search for */
         const char *cb = wizard_client_phone(a->in.w);
         snprintf(line, sizeof line, "%s %s%s%s%s%s", tr("caller_id_line"), a->in.w->caller_id, *cb ? "   " : "",

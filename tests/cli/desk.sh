@@ -363,6 +363,24 @@ else
 fi
 absent "queue: ...and the detail line names no item id" "$D/anon_queue" "contacts 0" "Item [0-9a-f]"
 
+# ---- advice goes stale: "Ask the ASQ." (the self-harm concern's advice, [risk] data) shows until the ASQ is begun
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Ada Advice\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\ntype 13800138002\nkey enter\n'
+    printf 'type 1\nkey enter\ntype 1\n'
+    for _ in $(seq 11); do echo "key down"; done # the concern "self-harm" (no digit past 9)
+    printf 'key space\nkey enter\nkey enter\ntype 2\ndump %s/advice_before\n' "$D"
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\n' # PHQ-9
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ndump %s/advice_after\nkey f3\nkey x\ntype discard\nkey enter\n' "$D"
+} >"$tmp/advice.script"
+tui "$tmp/advice.script" 120 36
+expect "advice: the self-harm concern says to ask the ASQ before it is asked" "$D/advice_before" "Ask the ASQ"
+if shows "$D/advice_after" "ASQ   Question 2 of" && shows "$D/advice_after" "suicide-risk screen" && ! shows "$D/advice_after" "Ask the ASQ"; then
+    ok "advice: ...and no longer once the ASQ is begun (the reason stays)"
+else
+    bad "advice: ...and no longer once the ASQ is begun (the reason stays)" "$D/advice_after"
+fi
+
 # ---- DEMO DATA whenever the database is a demo, however it is opened (here with the default configuration)
 sed 's/^demo = no/demo = yes/' "$tmp/config.ini" >"$tmp/demo.ini"
 printf 'demo-passphrase\n' >"$tmp/p"
