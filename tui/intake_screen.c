@@ -1029,6 +1029,9 @@ static reaction find_handle(app *a, const event *ev, ui_action act) {
     }
     if (picked >= 0 && picked < f->n_found) return start_new(a, &f->found[picked]);
     if (act == UA_NEW && !f->for_record) return start_new(a, NULL);
+    /* nobody found: Enter also starts the new client, with what was typed carried into the form (it was
+     * lost when the worker pressed Enter, Esc and Enter on an empty line; tryout) */
+    if (act == UA_CHOOSE && f->mode == FIND_NONE_FOUND && !f->for_record) return start_new(a, NULL);
     if (act == UA_BACK) f->mode = FIND_TYPING;
     return react(RE_REDRAW);
 }

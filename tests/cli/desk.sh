@@ -303,10 +303,12 @@ expect "returning: ...which heads the intake" "$D/returning_first" "Intake: Kay 
 {
     login
     printf 'key n\ntype Nina Nobody\nkey enter\nkey n\ntype 1\ndump %s/carried\nkey f3\nkey x\ntype y\n' "$D"
+    printf 'key n\ntype Olga Only\nkey enter\nkey enter\ntype 1\ndump %s/carried_enter\nkey f3\nkey x\ntype y\n' "$D"
     printf 'key n\ntype 13600000009\nkey enter\nkey n\ntype 1\ntype Pat Phone\nkey enter\nkey enter\nkey enter\ntype 1\ndump %s/carried_phone\nkey f3\nkey x\ntype y\n' "$D"
 } >"$tmp/carry.script"
 tui "$tmp/carry.script" 100 30
 expect "search: the name searched for is in the new client's form" "$D/carried" "> Nina Nobody"
+expect "search: nobody found, Enter also starts the new client with the name carried" "$D/carried_enter" "> Olga Only"
 expect "search: a phone searched for is in the phone question" "$D/carried_phone" "> 13600000009"
 
 expect "summary: the deadline as a clock time and the time left" "$D/kept_summary" "Deadline: 2026-12-0[5-9] [0-9][0-9]:[0-9][0-9] ([0-9].* left"
