@@ -1040,9 +1040,10 @@ static reaction lang_handle(app *a, const event *ev, ui_action act) {
     if (act == UA_LEAVE) return leave_intake(a);
     if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) {
         a->in.w->client_lang = ev->ch == L'1' ? LANG_EN : LANG_ZH;
-        /* the language is chosen once: the intake form's language question holds it (a new client's is still
-         * shown with it chosen, a returning client's is not asked again) */
-        prefill(a, "language", ev->ch == L'1' ? "en" : "zh", a->in.w->client_id[0] != '\0');
+        /* the language the questions are read in. A returning client's language question is answered from it and
+         * not asked again; a new client's is asked with nothing chosen: nothing is recorded by default, only
+         * what the worker answers (it was shown pre-answered; tryout) */
+        if (a->in.w->client_id[0]) prefill(a, "language", ev->ch == L'1' ? "en" : "zh", true);
         after_change(a);
         return follow(a);
     }

@@ -181,6 +181,19 @@ tui "$tmp/phone.script" 100 30
 expect "phone: a phone that is no number is refused, naming the question" "$D/phone_bad" "What phone number can we reach you on.*: a phone number"
 expect "phone: ...saying what it takes" "$D/phone_bad" "digits, spaces, + - ( ) only, 6 to"
 
+# ---- a new client's language question is asked with nothing chosen (the language before the forms is the one the
+# questions are read in; nothing is recorded by default)
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Lu Lang\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\nkey enter\ndump %s/lang_q\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/lang.script"
+tui "$tmp/lang.script" 100 30
+if shows "$D/lang_q" "Which language would you like" && ! grep -Eq '^ {2,3}>  [0-9]  ' "$D/lang_q"; then
+    ok "language: a new client's language question has nothing chosen"
+else
+    bad "language: a new client's language question has nothing chosen" "$D/lang_q"
+fi
+
 # ---- a refused consent is said when it is answered (the core's rule), not first at the save
 {
     login
