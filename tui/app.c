@@ -22,6 +22,7 @@ void app_message(app *a, bool error, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(a->message, sizeof a->message, fmt, ap);
     va_end(ap);
+    denied_tr(a->message, sizeof a->message); /* the core's refusals, in the staff language */
     a->message_error = error;
     a->message_fresh = true;
 }

@@ -427,10 +427,49 @@ static const struct {
     {"qs_assigned", "assigned", "已分配"},
     {"qs_contacted", "contacted", "已联系"},
     {"qs_closed", "closed", "已关闭"},
+    /* the core's actions, as its "denied: a ROLE may not ACTION" names them (denied_tr) */
+    {"act:create intakes", "create intakes", "新建接案"},
+    {"act:search clients", "search clients", "查找来访者"},
+    {"act:open client records", "open client records", "打开来访者档案"},
+    {"act:read other staff's clinical notes", "read other staff's clinical notes", "阅读其他工作人员的临床记录"},
+    {"act:confirm risk levels", "confirm risk levels", "确认风险等级"},
+    {"act:lower risk levels", "lower risk levels", "降低风险等级"},
+    {"act:manage staff", "manage staff", "管理工作人员"},
+    {"act:manage the roster", "manage the roster", "管理咨询师名册"},
+    {"act:manage keys", "manage keys", "管理密钥"},
+    {"act:make backups", "make backups", "备份"},
+    {"act:verify the database", "verify the database", "校验数据库"},
+    {"act:record session outcomes", "record session outcomes", "记录会谈结果"},
+    {"act:see reports", "see reports", "查看报表"},
+    {"act:export records", "export records", "导出记录"},
+    {"act:erase client records", "erase client records", "删除来访者档案"},
+    {"act:close queue items", "close queue items", "关闭队列条目"},
+    {"act:act on a tampered queue item", "act on a tampered queue item", "处理被篡改的队列条目"},
     {"rl_reception", "reception", "前台"},
     {"rl_clinician", "clinician", "临床"},
     {"rl_supervisor", "supervisor", "主管"},
 };
+
+/* The core's refusal "denied: a ROLE may not ACTION" in the staff language (the core writes English for the
+ * CLI, whose exit code reads the "denied:" prefix; the screens say it in Chinese too). Unknown text: as is. */
+void denied_tr(char *msg, size_t size) {
+    static const char *const prefix = "denied: a ";
+    if (current != LANG_ZH || strncmp(msg, prefix, strlen(prefix)) != 0) return;
+    const char *rest = msg + strlen(prefix);
+    for (int r = 0; r < ROLE_COUNT; r++) {
+        const char *person = staff_role_person((staff_role)r);
+        size_t n = strlen(person);
+        if (strncmp(rest, person, n) != 0 || strncmp(rest + n, " may not ", 9) != 0) continue;
+        char action[160], key[200];
+        snprintf(action, sizeof action, "%s", rest + n + 9);
+        snprintf(key, sizeof key, "act:%s", action);
+        const char *zh = tr(key);
+        char out[512];
+        snprintf(out, sizeof out, "拒绝：%s无权%s", role_tr((staff_role)r), zh == key ? action : zh);
+        snprintf(msg, size, "%s", out);
+        return;
+    }
+}
 
 const char *state_tr(queue_state st) {
     static const char *const k[QS_COUNT] = {"qs_open", "qs_acknowledged", "qs_confirmed", "qs_assigned", "qs_contacted", "qs_closed"};

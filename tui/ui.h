@@ -68,6 +68,7 @@ void draw_box_title(int y, int x, int h, int w, const char *title);
 /* ---- strings of the staff interface ---- */
 const char *tr(const char *key); /* in the current UI language; the key itself when unknown */
 const char *level_tr(risk_level l); /* "RED", "红色" */
+void denied_tr(char *msg, size_t size); /* "denied: a receptionist may not ..." in the staff language */
 const char *state_tr(queue_state st); /* "acknowledged", "已确认收到" */
 const char *role_tr(staff_role r);    /* "reception", "前台" */
 /* The time left to an item's deadline (or overdue by), in the staff language ("23h 59m left", "剩余 23小时 59分"). */

@@ -294,6 +294,7 @@ expect "message: a required field left empty says an answer is needed" "$D/msg_e
 expect "message: a bad age names the question and what it takes" "$D/msg_age" "How old are you?.*a whole number from 0 to 120"
 absent "message: ...never the internal id" "$D/msg_age" "How old are you" "intake.age"
 expect "message: denied on the queue" "$D/msg_denied" "denied"
+expect "message: ...naming the role in good English" "$D/msg_denied" "denied: a receptionist may not confirm risk levels"
 absent "message: ...gone once home" "$D/msg_home" "Front desk" "denied"
 
 # ---- the summary: the deadline as a clock time with the time left, the step due and who takes it; a lower
@@ -355,12 +356,13 @@ expect "record: each visit of the trajectory with its date and time" "$D/record"
 {
     printf 'key f2\n'
     login
-    printf 'dump %s/zh_home\nkey e\nkey 2\ndump %s/zh_queue\n' "$D" "$D"
+    printf 'dump %s/zh_home\nkey e\nkey 2\ndump %s/zh_queue\nkey c\ndump %s/zh_denied\n' "$D" "$D" "$D"
 } >"$tmp/zhq.script"
 tui "$tmp/zhq.script" 120 30
 absent "zh: the top bar names the role in Chinese" "$D/zh_home" "desk (前台)" "(reception)"
 expect "zh: the queue's time left in Chinese" "$D/zh_queue" "剩 [0-9]*时[0-9]*分"
 absent "zh: ...not \"left\"" "$D/zh_queue" "剩 [0-9]*时[0-9]*分" " left"
+expect "zh: a refusal of the core in Chinese, naming the role" "$D/zh_denied" "拒绝：前台无权确认风险等级"
 expect "zh: the queue's state in Chinese" "$D/zh_queue" "待处理\|已确认收到\|等级已确认\|已分配\|已联系"
 
 # ---- an anonymous caller is shown by one id in the queue (the caller id), not initials, a record id and an item id
