@@ -22,6 +22,7 @@ void app_message(app *a, bool error, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(a->message, sizeof a->message, fmt, ap);
     va_end(ap);
+    denied_tr(a->message, sizeof a->message); /* the core's refusals, in the staff language */
     a->message_error = error;
     a->message_fresh = true;
 }
@@ -35,7 +36,7 @@ static void draw_frame(app *a, const layout *l) {
     if (a->demo) x += 2 + draw_text(0, x + 2, 16, tr("demo"), theme(C_DEMO));
     if (a->s) {
         char who[128];
-        snprintf(who, sizeof who, "%s (%s)", a->s->me.name, staff_role_name(a->s->me.role));
+        snprintf(who, sizeof who, "%s (%s)", a->s->me.name, role_tr(a->s->me.role));
         draw_text(0, l->header.w - text_width(who) - 1, text_width(who), who, bar);
     }
     (void)x;
@@ -85,10 +86,15 @@ static void load(app *a) {
 static void draw_question_box(app *a, const layout *l) {
     char text[768];
     if (a->ask == ASK_DISCARD) {
+        /* whose, where, and at what level: a red or orange draft is a client at risk in no queue, and its
+         * discard takes a typed word, never one stray key (the core says which levels are guarded) */
         char who[256], where[160];
         intake_whose(a, who, sizeof who);
         intake_where(a, where, sizeof where);
-        snprintf(text, sizeof text, "%s %s (%s). %s", tr("discard_ask"), who, where, tr("discard_ask_rest"));
+        risk_level lv = draft_level_now(a->in.w);
+        bool guarded = draft_level_guarded(lv);
+        snprintf(text, sizeof text, "%s %s (%s). %s: %s. %s%s%s", tr("discard_ask"), who, where, tr("level"), level_tr(lv),
+                 tr(guarded ? "discard_ask_guarded" : "discard_ask_rest"), guarded ? "  > " : "", guarded ? a->ask_typed : "");
     } else {
         snprintf(text, sizeof text, "%s", keyed("quit_confirm"));
     }
@@ -133,7 +139,10 @@ static void apply(app *a, reaction r) {
     case RE_RELOAD: a->reload = true; return;
     case RE_QUIT: a->quit = true; return;
     case RE_ASK_QUIT: a->ask = ASK_QUIT; return;
-    case RE_ASK_DISCARD: a->ask = ASK_DISCARD; return;
+    case RE_ASK_DISCARD:
+        a->ask = ASK_DISCARD;
+        a->ask_typed[0] = '\0';
+        return;
     case RE_SWITCH:
     case RE_OPEN:
         if (r.to == a->screen) { /* the same screen again: read it again */
@@ -187,11 +196,35 @@ static void idle_check(app *a) {
     logout(a, "idle_locked");
 }
 
-/* The answer to the yes/no question over the screen: y does it, any other key does not. */
+/* A guarded draft's discard: the word is typed, then Enter; a wrong word or any other key keeps the draft.
+ * True while the question stays open. */
+static bool discard_word_typed(app *a, const event *ev, bool *yes) {
+    *yes = false;
+    if (ev->kind == EV_CHAR && strlen(a->ask_typed) + 1 < sizeof a->ask_typed) {
+        size_t n = strlen(a->ask_typed);
+        a->ask_typed[n] = ev->ch < 128 ? (char)ev->ch : '?';
+        a->ask_typed[n + 1] = '\0';
+        return true;
+    }
+    if (ev->kind == EV_KEY && ev->key == KEY_BACKSPACE && a->ask_typed[0]) {
+        a->ask_typed[strlen(a->ask_typed) - 1] = '\0';
+        return true;
+    }
+    *yes = ev->kind == EV_KEY && ev->key == K_ENTER && strcmp(a->ask_typed, "discard") == 0;
+    return false;
+}
+
+/* The answer to the yes/no question over the screen: y does it, any other key does not (a guarded draft's
+ * discard: the word "discard" typed and Enter). */
 static void answer_question(app *a, const event *ev) {
     bool yes = ev->kind == EV_CHAR && (ev->ch == L'y' || ev->ch == L'Y');
     ask_kind was = a->ask;
+    if (was == ASK_DISCARD && a->in.active && draft_level_guarded(draft_level_now(a->in.w))) {
+        if (discard_word_typed(a, ev, &yes)) return;
+        if (!yes) app_message(a, false, "%s", tr("discard_kept"));
+    }
     a->ask = ASK_NONE;
+    a->ask_typed[0] = '\0';
     if (!yes) return;
     if (was == ASK_QUIT) a->quit = true;
     else if (was == ASK_DISCARD) intake_discard(a);

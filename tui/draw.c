@@ -78,40 +78,18 @@ int draw_text(int y, int x, int width, const char *utf8, attr_t attr) {
     return used;
 }
 
+const char *text_take(const char *utf8, int cols, char *out, size_t size);
+
 static int wrap(int y, int x, int width, int max_lines, const char *utf8, attr_t attr, bool paint) {
     const char *p = utf8 ? utf8 : "";
     int line = 0;
     while (*p && line < max_lines) {
-        /* take as many characters as fit; prefer to break after a space (Chinese breaks anywhere) */
-        const char *q = p, *brk = NULL;
-        int used = 0, last_w = 1;
-        wchar_t wc;
-        bool wide_next = false;
-        while (*q) {
-            const char *before = q;
-            int w = next_char(&q, &wc);
-            if (used + w > width) {
-                wide_next = w == 2;
-                q = before;
-                break;
-            }
-            used += w;
-            last_w = w;
-            if (wc == L' ') brk = q;
-        }
-        /* Chinese breaks between any two characters: a space further back is no better a place */
-        if (wide_next || last_w == 2) brk = NULL;
-        const char *end = (*q && brk) ? brk : q;
-        if (end == p) end = q; /* a single character wider than the box */
         char buf[1024];
-        size_t n = (size_t)(end - p) < sizeof buf - 1 ? (size_t)(end - p) : sizeof buf - 1;
-        memcpy(buf, p, n);
-        buf[n] = '\0';
+        const char *next = text_take(p, width, buf, sizeof buf); /* where a line may break: text_take's rule */
+        if (next == p) break; /* nothing fits (never: text_take takes at least one character) */
         if (paint) draw_text(y + line, x, width, buf, attr);
         line++;
-        p = end;
-        while (*p == ' ') p++;
-        if (end == q && !*q) break;
+        p = next;
     }
     return line;
 }
@@ -175,6 +153,9 @@ void text_fit(char *out, size_t size, const char *utf8, int cols) {
 }
 
 const char *text_take(const char *utf8, int cols, char *out, size_t size) {
+    /* a line may break after a space, and before or after a Chinese character; never between two other
+     * characters, so that a number ("110") or a Latin word inside Chinese text stays whole (the zh safety
+     * steps split "110" over two lines; tryout). Only a run longer than the line is cut. */
     const char *p = utf8 ? utf8 : "", *brk = NULL;
     int used = 0, last_w = 1;
     wchar_t wc;
@@ -187,12 +168,13 @@ const char *text_take(const char *utf8, int cols, char *out, size_t size) {
             p = before;
             break;
         }
+        if (w == 2 && before != utf8) brk = before; /* before a Chinese character */
         used += w;
         last_w = w;
-        if (wc == L' ') brk = p;
+        if (wc == L' ' || w == 2) brk = p; /* after a space or a Chinese character */
     }
-    if (wide_next || last_w == 2) brk = NULL; /* Chinese breaks between any two characters */
-    const char *end = *p && brk ? brk : p; /* break after a space when there is one (Chinese breaks anywhere) */
+    const char *end = p;
+    if (*p && !wide_next && last_w != 2 && brk) end = brk;
     if (end == utf8 && *p) end = p;
     size_t n = (size_t)(end - utf8) < size - 1 ? (size_t)(end - utf8) : size - 1;
     memcpy(out, utf8, n);

@@ -2,9 +2,47 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "ui.h"
+
+/* Unsaved drafts at a guarded level, any worker's (the core lists them): a client at risk sitting in no queue
+ * is never out of sight of the desk. As a queue row: the level, initials, whose draft and when. */
+static void draw_at_risk(app *a, int y, const layout *l) {
+    const home_screen *h = &a->home;
+    int bottom = l->body.y + l->body.h;
+    if (h->n_at_risk == 0 || y >= bottom) return;
+    draw_text(y++, 2, l->body.w - 4, tr("at_risk_title"), theme(C_TITLE));
+    for (int i = 0; i < h->n_at_risk && y < bottom; i++) {
+        const draft_at_risk *d = &h->at_risk[i];
+        char when[32] = "", lvl[32], line[400];
+        time_t t = (time_t)d->updated_at;
+        struct tm tm;
+        if (localtime_r(&t, &tm)) strftime(when, sizeof when, "%m-%d %H:%M", &tm);
+        text_fit(lvl, sizeof lvl, level_tr(d->level), 8);
+        snprintf(line, sizeof line, "%s %-6s %s %s  %s  %.8s%s%s", lvl, d->initials, tr("at_risk_by"), d->staff, when, d->id,
+                 d->mine ? "  " : "", d->mine ? keyed("at_risk_yours") : "");
+        draw_text(y++, 4, l->body.w - 6, line, theme(level_color(d->level)) | A_BOLD);
+    }
+}
+
+/* The drafts at risk are read when home opens and whenever the database changed (the live poll). */
+static void home_load(app *a, const layout *l) {
+    (void)l;
+    home_screen *h = &a->home;
+    free(h->at_risk);
+    h->at_risk = NULL;
+    h->n_at_risk = 0;
+    char err[512];
+    if (a->s && !drafts_at_risk_list(a->s, a->e, &h->at_risk, &h->n_at_risk, err, sizeof err)) app_message(a, true, "%s", err);
+}
+
+static void home_leave(app *a) {
+    free(a->home.at_risk);
+    a->home.at_risk = NULL;
+    a->home.n_at_risk = 0;
+}
 
 static void home_draw(app *a, const layout *l) {
     /* the counts come from the live poll: read when the database changed, not at every redraw */
@@ -33,8 +71,10 @@ static void home_draw(app *a, const layout *l) {
         char who[256], where[160], line[600];
         intake_whose(a, who, sizeof who);
         intake_where(a, where, sizeof where);
-        snprintf(line, sizeof line, "%s %s (%s)", keyed("home_resume"), who, where);
-        draw_text(y++, 4, l->body.w - 6, line, A_BOLD);
+        risk_level lv = draft_level_now(a->in.w);
+        bool guarded = draft_level_guarded(lv); /* a client at risk in no queue: the level first, in its colour */
+        snprintf(line, sizeof line, "%s %s%s%s (%s)", keyed("home_resume"), guarded ? level_tr(lv) : "", guarded ? " " : "", who, where);
+        draw_text(y++, 4, l->body.w - 6, line, guarded ? theme(level_color(lv)) | A_BOLD : A_BOLD);
         draw_text(y++, 4, l->body.w - 6, keyed("home_discard"), A_NORMAL);
     }
     draw_text(y++, 4, l->body.w - 6, keyed("home_queues"), A_NORMAL);
@@ -54,6 +94,7 @@ static void home_draw(app *a, const layout *l) {
         }
     }
     draw_text(y++, 4, l->body.w - 6, keyed("home_help"), A_NORMAL);
+    draw_at_risk(a, y + 1, l);
 }
 
 /* The search for a client: to start an intake, or to open a record. */
@@ -93,4 +134,4 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
     }
 }
 
-const screen_ops home_ops = {"home", NULL, NULL, home_draw, home_handle, NULL, NULL};
+const screen_ops home_ops = {"home", NULL, home_load, home_draw, home_handle, home_leave, NULL};

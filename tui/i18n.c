@@ -1,5 +1,6 @@
 /* The staff interface in English and Simplified Chinese. Questionnaire text comes from the forms; these
  * are the screens' own words. */
+#include <stdio.h>
 #include <string.h>
 
 #include "ui.h"
@@ -43,16 +44,18 @@ static const struct {
      "输入姓名或电话后按 {choose} 搜索；空白时按 {choose} 新建来访者。"},
     {"found_pick", "{digit}: this client   {new}: a new client   {back}: change the search",
      "{digit}：选择此来访者   {new}：新建来访者   {back}：修改搜索"},
-    {"found_none", "No client found: {new} creates a new one.",
-     "没有找到：按 {new} 新建来访者。"},
+    {"found_none", "No client found: {new} or {choose} creates a new one, with what you typed.",
+     "没有找到：按 {new} 或 {choose} 新建来访者，并带入所输入的内容。"},
     {"lang_title", "The client's language", "来访者的语言"},
     {"lang_hint", "1  English        2  简体中文", "1  English        2  简体中文"},
     {"question", "Question", "问题"},
     {"of", "of", "/"},
     {"wiz_hint", "Digit shown: answer  {prev.2}/{next.2}, {tick}: choose  {choose}: next (never answers)  {back}: back  {refuse}: refused  {help}: help",
      "按所示数字作答  {prev.2}/{next.2}键、{tick}：选择  {choose}：下一题（不会代为作答）  {back}：上一题  {refuse}：拒答  {help}：帮助"},
-    {"type_hint", "Type the answer, {choose} to go on (empty: skip if optional)",
-     "输入回答，按 {choose} 继续（可选题可留空）"},
+    {"type_hint", "Type the answer, {choose} to go on (empty: skip if optional)  {leave}: leave",
+     "输入回答，按 {choose} 继续（可选题可留空）  {leave}：离开"},
+    {"q_is_text", "q was typed as the answer: here q is text. {leave} leaves the intake; {choose} again keeps \"q\".",
+     "q 被输入为回答：此处 q 是文字。{leave} 离开接案；再按 {choose} 保留“q”。"},
     {"multi_hint", "Digit shown or {prev.2}/{next.2}, {tick}: tick/untick  {choose}: done (never ticks)  {back}: back  {help}: help",
      "按所示数字或{prev.2}/{next.2}键、{tick}：勾选/取消  {choose}：完成（不会代为勾选）  {back}：上一题  {help}：帮助"},
     /* what to press, said when Enter or Space would otherwise answer nothing: "Press 0-3 to answer, r if
@@ -82,8 +85,9 @@ static const struct {
     {"safety_ack", "{choose}: I have read these steps and am acting on them",
      "{choose}：我已阅读并正在执行这些步骤"},
     {"review_title", "Review, then save", "核对后保存"},
-    {"review_hint", "{save} or {choose}: save   {prev.2}/{next.2} then {edit}: change that answer   {back}: back to the questions",
-     "{save} 或 {choose}：保存   {prev.2}/{next.2}键选中后按 {edit}：修改该回答   {back}：返回问题"},
+    {"review_hint", "{save}: save   {prev.2}/{next.2} then {edit}: change that answer   {back}: back to the questions",
+     "{save}：保存   {prev.2}/{next.2}键选中后按 {edit}：修改该回答   {back}：返回问题"},
+    {"review_enter", "Enter does not save: {save} saves the intake.", "Enter 不会保存：按 {save} 保存接案。"},
     {"safety_more", "More steps than fit: make the terminal larger to read them all before acknowledging.",
      "步骤未能全部显示：请放大终端窗口，读完全部步骤后再确认。"},
     {"new_draft_label", "Unfinished intake:", "未完成的接案："},
@@ -92,6 +96,10 @@ static const struct {
     {"score_prorated", " (prorated)", "（按比例推算）"},
     {"score_incomplete", "incomplete (too many items missing)", "不完整（缺答题目过多）"},
     {"question_owed", "A question still needs an answer before saving: it is shown now.", "保存前仍有问题需要回答：现已显示该问题。"},
+    {"need_phone", "a phone number: digits, spaces, + - ( ) only,", "电话号码：只能包含数字、空格和 + - ( )，"},
+    {"need_digits", "digits", "位数字"},
+    {"no_consent_now", "Consent refused: the record cannot be saved unless the answer is changed to yes. The questions may go on (safety first).",
+     "未同意：除非改为同意，否则记录无法保存。可以继续提问（安全优先）。"},
     {"no_consent", "The client has not consented to storing the record: it cannot be saved.",
      "来访者未同意保存记录：不能保存。"},
     {"saved_title", "Saved", "已保存"},
@@ -413,7 +421,94 @@ static const struct {
      "草稿未能保存，未保留任何内容；回答仍在屏幕上："},
     {"logged_out_unsaved", "Logged out: the unfinished intake could NOT be saved as a draft:",
      "已退出登录：未完成的接案未能保存为草稿："},
+    /* unsaved drafts at a guarded level (issue 14, the receptionist tryout) */
+    {"discard_ask_guarded", "A client at this level is in no queue until the intake is saved. Type discard and Enter to erase it for good; any other key keeps it.",
+     "此等级的来访者在接案保存前不在任何队列中。输入 discard 并按 Enter 永久删除；其他键保留。"},
+    {"discard_kept", "Kept: the unfinished intake was not discarded.", "已保留：未完成的接案没有丢弃。"},
+    {"at_risk_title", "Unsaved intakes at risk (in no queue until saved):", "有风险的未保存接案（保存前不在任何队列中）："},
+    {"at_risk_yours", "yours: {resume} resumes it", "您的：{resume} 继续"},
+    {"at_risk_by", "by", "接案人"},
+    /* queue states and staff roles as the screens show them (the CLI and the files keep the English names) */
+    {"by_hand_mark", "[by hand] ", "[人工匹配] "},
+    {"qs_open", "open", "待处理"},
+    {"qs_acknowledged", "acknowledged", "已确认收到"},
+    {"qs_confirmed", "confirmed", "等级已确认"},
+    {"qs_assigned", "assigned", "已分配"},
+    {"qs_contacted", "contacted", "已联系"},
+    {"qs_closed", "closed", "已关闭"},
+    /* the core's actions, as its "denied: a ROLE may not ACTION" names them (denied_tr) */
+    {"act:create intakes", "create intakes", "新建接案"},
+    {"act:search clients", "search clients", "查找来访者"},
+    {"act:open client records", "open client records", "打开来访者档案"},
+    {"act:read other staff's clinical notes", "read other staff's clinical notes", "阅读其他工作人员的临床记录"},
+    {"act:confirm risk levels", "confirm risk levels", "确认风险等级"},
+    {"act:lower risk levels", "lower risk levels", "降低风险等级"},
+    {"act:manage staff", "manage staff", "管理工作人员"},
+    {"act:manage the roster", "manage the roster", "管理咨询师名册"},
+    {"act:manage keys", "manage keys", "管理密钥"},
+    {"act:make backups", "make backups", "备份"},
+    {"act:verify the database", "verify the database", "校验数据库"},
+    {"act:record session outcomes", "record session outcomes", "记录会谈结果"},
+    {"act:see reports", "see reports", "查看报表"},
+    {"act:export records", "export records", "导出记录"},
+    {"act:erase client records", "erase client records", "删除来访者档案"},
+    {"act:close queue items", "close queue items", "关闭队列条目"},
+    {"act:act on a tampered queue item", "act on a tampered queue item", "处理被篡改的队列条目"},
+    {"rl_reception", "reception", "前台"},
+    {"rl_clinician", "clinician", "临床"},
+    {"rl_supervisor", "supervisor", "主管"},
 };
+
+/* The core's refusal "denied: a ROLE may not ACTION" in the staff language (the core writes English for the
+ * CLI, whose exit code reads the "denied:" prefix; the screens say it in Chinese too). Unknown text: as is. */
+void denied_tr(char *msg, size_t size) {
+    static const char *const prefix = "denied: a ";
+    if (current != LANG_ZH || strncmp(msg, prefix, strlen(prefix)) != 0) return;
+    const char *rest = msg + strlen(prefix);
+    for (int r = 0; r < ROLE_COUNT; r++) {
+        const char *person = staff_role_person((staff_role)r);
+        size_t n = strlen(person);
+        if (strncmp(rest, person, n) != 0 || strncmp(rest + n, " may not ", 9) != 0) continue;
+        char action[160], key[200];
+        snprintf(action, sizeof action, "%s", rest + n + 9);
+        snprintf(key, sizeof key, "act:%s", action);
+        const char *zh = tr(key);
+        char out[512];
+        snprintf(out, sizeof out, "拒绝：%s无权%s", role_tr((staff_role)r), zh == key ? action : zh);
+        snprintf(msg, size, "%s", out);
+        return;
+    }
+}
+
+const char *state_tr(queue_state st) {
+    static const char *const k[QS_COUNT] = {"qs_open", "qs_acknowledged", "qs_confirmed", "qs_assigned", "qs_contacted", "qs_closed"};
+    return (unsigned)st < QS_COUNT ? tr(k[st]) : "?";
+}
+
+const char *role_tr(staff_role r) {
+    static const char *const k[ROLE_COUNT] = {"rl_reception", "rl_clinician", "rl_supervisor"};
+    return (unsigned)r < ROLE_COUNT ? tr(k[r]) : "?";
+}
+
+void remaining_tr(const queue_item *it, int64_t now, char *buf, size_t size) {
+    queue_format_remaining(it, now, buf, size); /* the core's, in English: the same thresholds in Chinese */
+    if (current != LANG_ZH || !size || it->state == QS_CLOSED || it->deadline == 0) {
+        if (current == LANG_ZH && size) snprintf(buf, size, "无期限");
+        return;
+    }
+    const int64_t day = 86400;
+    int64_t left = it->deadline - now, t = left > 0 ? left : -left;
+    const char *pre = left > 0 ? "剩" : "逾期"; /* short: the queue's column is 14 wide */
+    if (t >= day) snprintf(buf, size, "%s %lld天%02lld时", pre, (long long)(t / day), (long long)(t % day / 3600));
+    else if (t >= 3600 && left > 0) snprintf(buf, size, "%s %lld时%02lld分", pre, (long long)(t / 3600), (long long)(t % 3600 / 60));
+    else if (t >= 3600) snprintf(buf, size, "%s %lld时", pre, (long long)(t / 3600));
+    else snprintf(buf, size, "%s %lld分", pre, (long long)(t / 60));
+}
+
+const char *level_tr(risk_level l) {
+    static const char *const k[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
+    return tr(k[l < LEVEL_COUNT ? l : LEVEL_RED]);
+}
 
 const char *tr(const char *key) {
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)

@@ -11,6 +11,17 @@
 #include "secret.h"
 #include "ui.h"
 
+/* A fired rule's reason in the staff language, with its advice while the advice still holds (the core says:
+ * "Ask the ASQ." goes once the ASQ is begun). */
+static const char *rule_text(const app *a, const risk_rule *rule) {
+    static char buf[4][640];
+    static int next;
+    next = (next + 1) % 4;
+    const char *advice = risk_rule_advice(rule, &a->in.w->in.a, ui_lang());
+    snprintf(buf[next], sizeof buf[next], "%s%s%s", rule->reason[ui_lang()], advice ? " " : "", advice ? advice : "");
+    return buf[next];
+}
+
 static const char *level_word(risk_level l) {
     static const char *const k[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
     return tr(k[l]);
@@ -214,7 +225,7 @@ void intake_discard(app *a) {
     char err[512];
     if (!a->in.active) return;
     static const char *const lv[LEVEL_COUNT] = {"green", "yellow", "orange", "red"};
-    if (!a->in.w->draft_id[0] || draft_abandon(a->s, a->in.w->draft_id, lv[a->in.w->level], err, sizeof err)) {
+    if (!a->in.w->draft_id[0] || draft_abandon(a->s, a->in.w->draft_id, lv[draft_level_now(a->in.w)], err, sizeof err)) {
         intake_drop(a);
         app_message(a, false, "%s", tr("draft_discarded"));
     } else {
@@ -321,7 +332,7 @@ static int panel_reason(const app *a, int n, int width, int i) {
     char line[512];
     snprintf(line, sizeof line, "%s: %s", level_word(rule->level), a->in.w->risk.fired[i].because);
     n = panel_add(n, width, 2, line, theme(level_color(rule->level)));
-    snprintf(line, sizeof line, "  %s", rule->reason[ui_lang()]);
+    snprintf(line, sizeof line, "  %s", rule_text(a, rule));
     return panel_add(n, width, 2, line, A_NORMAL);
 }
 
@@ -411,11 +422,19 @@ static void draw_question(app *a, const rect *r) {
     short_title(f, title, sizeof title);
     snprintf(line, sizeof line, "%s   %s %d %s %d%s", title, tr("question"), num, tr("of"), count, optional);
     draw_text(y++, x, width, line, theme(C_TITLE));
-    if (num == 1) y += draw_wrapped(y, x, width, 3, f->instructions[cl], theme(C_DIM));
-    y++;
-    y += draw_wrapped(y, x, width, 4, it->text[cl], A_BOLD);
-    y++;
     const scale *s = form_item_scale(f, w->item);
+    /* every option in sight when it can be (the PHQ-9's top answer scrolled away under its instructions at
+     * 80x24): the blank lines go first, then lines of the instructions */
+    int q_lines = wrapped_lines(width, it->text[cl]), i_lines = num == 1 ? wrapped_lines(width, f->instructions[cl]) : 0;
+    if (q_lines > 4) q_lines = 4;
+    if (i_lines > 3) i_lines = 3;
+    int options = s ? s->n + (s->refusable ? 1 : 0) + 1 : 3;
+    int spare = r->y + r->h - y - q_lines - i_lines - options;
+    if (spare < 0 && i_lines > 1) i_lines = i_lines + spare > 1 ? i_lines + spare : 1;
+    if (i_lines) y += draw_wrapped(y, x, width, i_lines, f->instructions[cl], theme(C_DIM));
+    if (spare >= 1) y++;
+    y += draw_wrapped(y, x, width, q_lines, it->text[cl], A_BOLD);
+    if (spare >= 2) y++;
     const answer *ans = &w->in.a.answers[w->forms[w->pos]][w->item];
     if (s) {
         /* the list scrolls so that the highlighted option stays in sight (12 concerns on 80x24); the
@@ -527,13 +546,15 @@ static void draw_safety(app *a, const layout *l) {
 
 /* ---- the review: one labelled section per form, each answer as its text and score ---- */
 
-#define REVIEW_ROWS_MAX (WIZARD_MAX_FORMS * (FORM_MAX_ITEMS + 1) + 64 + RISK_MAX_RULES)
+#define REVIEW_ROWS_MAX (WIZARD_MAX_FORMS * (FORM_MAX_ITEMS + 1) * 3 + 64 + RISK_MAX_RULES * 4)
 
 typedef struct {
     int pos, item; /* the answer this row shows (item -1: a heading or the level, not an answer) */
     char text[640];
     color_role color;
 } review_row;
+
+#define REVIEW_READ_ONLY (-3) /* a row the arrows reach (the level, a reason) that e does not edit */
 
 static review_row review_rows[REVIEW_ROWS_MAX]; /* built from the wizard for each use: no state of its own */
 
@@ -592,12 +613,13 @@ static int review_build(const app *a, review_row *rows, int width) {
         rows[n] = (review_row){p, -1, "", C_TITLE};
         form_heading(a, p, rows[n].text, sizeof rows[n].text);
         n++;
-        for (int i = 0; i < fm->n_items; i++) {
+        for (int i = 0; i < fm->n_items && n + 2 < REVIEW_ROWS_MAX; i++) {
             if (!w->in.a.scores[f].visible[i]) continue;
+            /* the label cut to its column (the highlighted answer's question is shown whole below the list);
+             * the answer wraps under itself: every answer is reviewed whole (twelve concerns ticked) */
             char label[200], words[1600], line[400];
             text_fit(label, sizeof label, fm->items[i].text[ui_lang()], label_w);
             answer_words(a, p, i, words, sizeof words);
-            /* the answer wraps under itself: every answer is reviewed whole (twelve concerns ticked) */
             const char *rest = text_take(words, width - label_w - 12, line, sizeof line); /* room for "more" */
             rows[n] = (review_row){p, i, "", C_NORMAL};
             snprintf(rows[n].text, sizeof rows[n].text, "  %s %s", label, line);
@@ -610,12 +632,20 @@ static int review_build(const app *a, review_row *rows, int width) {
             n++;
         }
     }
-    rows[n] = (review_row){-1, -1, "", level_color(w->level)};
+    /* the level and every reason, wrapped: Down goes on past the last answer to reach them (-3: shown,
+     * reached by the arrows, not an answer to change) */
+    rows[n] = (review_row){-1, REVIEW_READ_ONLY, "", level_color(w->level)};
     snprintf(rows[n++].text, sizeof rows[0].text, " %s: %s ", tr("level"), level_word(w->level));
     for (int i = 0; i < w->risk.n_fired && n < REVIEW_ROWS_MAX; i++) {
         const risk_rule *rule = &a->e->rules.v[w->risk.fired[i].rule];
-        rows[n] = (review_row){-1, -1, "", C_NORMAL};
-        snprintf(rows[n++].text, sizeof rows[0].text, "  %s: %s", level_word(rule->level), rule->reason[ui_lang()]);
+        char reason[640], part[400];
+        snprintf(reason, sizeof reason, "%s: %s", level_word(rule->level), rule_text(a, rule));
+        const char *rest = reason;
+        for (bool first = true; *rest && n < REVIEW_ROWS_MAX; first = false) {
+            rest = text_take(rest, width - 14, part, sizeof part);
+            rows[n] = (review_row){-1, first ? REVIEW_READ_ONLY : -2, "", first ? level_color(rule->level) : C_NORMAL};
+            snprintf(rows[n++].text, sizeof rows[0].text, "%s%s", first ? "  " : "    ", part);
+        }
     }
     return n;
 }
@@ -623,7 +653,7 @@ static int review_build(const app *a, review_row *rows, int width) {
 /* The next answer row from row `from` in direction dir (+1/-1), or from itself when none is further. */
 static int review_step(const review_row *rows, int n, int from, int dir) {
     for (int r = from + dir; r >= 0 && r < n; r += dir)
-        if (rows[r].item >= 0) return r;
+        if (rows[r].item >= 0 || rows[r].item == REVIEW_READ_ONLY) return r;
     return from;
 }
 
@@ -632,10 +662,18 @@ static void draw_review(app *a, const layout *l) {
     review_row *rows = review_rows;
     int n = review_build(a, rows, width);
     intake_state *in = &a->in;
-    if (in->review_sel >= n || rows[in->review_sel].item < 0) in->review_sel = review_step(rows, n, in->review_sel < n ? in->review_sel : -1, 1);
+    in->review_w = width; /* the keys move among the rows as drawn */
+    if (in->review_sel >= n || (rows[in->review_sel].item < 0 && rows[in->review_sel].item != REVIEW_READ_ONLY)) in->review_sel = review_step(rows, n, in->review_sel < n ? in->review_sel : -1, 1);
     draw_text(y++, x, width, tr("review_title"), theme(C_TITLE));
     int hint_h = wrapped_lines(width, keyed("review_hint"));
-    int room = bottom - y - hint_h - 1;
+    /* the highlighted answer's question, whole (the list cuts labels to a column) */
+    char full[640] = "";
+    const review_row *at_sel = in->review_sel < n ? &rows[in->review_sel] : NULL;
+    if (at_sel && at_sel->item >= 0)
+        snprintf(full, sizeof full, "%s", a->e->forms.v[a->in.w->forms[at_sel->pos]]->items[at_sel->item].text[ui_lang()]);
+    int full_h = full[0] ? wrapped_lines(width, full) : 0;
+    if (full_h > 3) full_h = 3;
+    int room = bottom - y - hint_h - 1 - full_h;
     if (room < 3) room = 3;
     int sel_end = in->review_sel; /* the highlighted answer with the lines it wraps onto */
     while (sel_end + 1 < n && rows[sel_end + 1].item == -2) sel_end++;
@@ -650,6 +688,7 @@ static void draw_review(app *a, const layout *l) {
         if (more) draw_text(y, x + width - 7, 7, r == in->review_top ? tr("more_up") : tr("more_down"), theme(C_DIM) | A_BOLD);
         y++;
     }
+    if (full_h) y += draw_wrapped(y, x, width, full_h, full, A_BOLD);
     y++;
     draw_wrapped(y < bottom - hint_h + 1 ? y : bottom - hint_h + 1, x, width, hint_h, keyed("review_hint"), theme(C_DIM));
 }
@@ -658,7 +697,7 @@ static void draw_review(app *a, const layout *l) {
  * to the review over the answers already given (stopping at any question that is now owed). */
 static void review_edit(app *a) {
     review_row *rows = review_rows;
-    int n = review_build(a, rows, 80);
+    int n = review_build(a, rows, a->in.review_w > 0 ? a->in.review_w : 76);
     if (a->in.review_sel < 0 || a->in.review_sel >= n || rows[a->in.review_sel].item < 0) return;
     const review_row *r = &rows[a->in.review_sel];
     if (!wizard_goto(a->in.w, r->pos, r->item)) return;
@@ -669,7 +708,7 @@ static void review_edit(app *a) {
 
 static void review_move(app *a, int dir) {
     review_row *rows = review_rows;
-    int n = review_build(a, rows, 80);
+    int n = review_build(a, rows, a->in.review_w > 0 ? a->in.review_w : 76);
     a->in.review_sel = review_step(rows, n, a->in.review_sel < n ? a->in.review_sel : 0, dir);
 }
 
@@ -677,11 +716,11 @@ static void review_move(app *a, int dir) {
 static int draw_deadline(app *a, int y, int x, int width) {
     const queue_item *it = &a->sum.item;
     char left[64], when[48] = "-", line[512];
-    queue_format_remaining(it, clock_now(), left, sizeof left);
+    remaining_tr(it, clock_now(), left, sizeof left);
     time_t t = (time_t)it->deadline;
     struct tm tm;
     if (it->deadline && localtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-    snprintf(line, sizeof line, "%s: %s (%s, %s)", tr("deadline"), when, left, queue_state_name(it->state));
+    snprintf(line, sizeof line, "%s: %s (%s, %s)", tr("deadline"), when, left, state_tr(it->state));
     draw_text(y, x, width, line, A_BOLD);
     int used = 1;
     queue_state next = queue_next_step(&a->e->queue, it);
@@ -709,7 +748,7 @@ static void summary_draw(app *a, const layout *l) {
         y += draw_wrapped(y, x, width, 3, line, A_BOLD);
     }
     for (int i = 0; i < a->in.w->risk.n_fired && y < l->body.y + l->body.h - 8; i++)
-        y += draw_wrapped(y, x, width, 2, a->e->rules.v[a->in.w->risk.fired[i].rule].reason[ui_lang()], A_NORMAL);
+        y += draw_wrapped(y, x, width, 2, rule_text(a, &a->e->rules.v[a->in.w->risk.fired[i].rule]), A_NORMAL);
     if (a->in.w->caller_id[0]) { /* an anonymous caller: the id to call back by and search for */
         const char *cb = wizard_client_phone(a->in.w);
         snprintf(line, sizeof line, "%s %s%s%s%s%s", tr("caller_id_line"), a->in.w->caller_id, *cb ? "   " : "",
@@ -813,6 +852,7 @@ static bool on_given(const app *a) {
 /* The screen's own state follows the question now current. */
 static void settle(app *a) {
     a->in.field_error[0] = '\0';
+    a->in.q_warned = false;
     a->in.typed[0] = '\0';
     if (a->in.w->stage == WZ_QUESTIONS) {
         const char *t = a->in.w->text[a->in.w->pos][a->in.w->item];
@@ -823,11 +863,19 @@ static void settle(app *a) {
     intake_autosave(a);
 }
 
+/* The core's consent rule after every answer: a refusal is said the moment it is given (and stays said while
+ * it holds), not first at the save; the interview goes on (its safety questions still matter). */
+static void consent_check(app *a) {
+    char err[512];
+    if (!intake_consented(a->e, &a->in.w->in, NULL, err, sizeof err)) app_message(a, true, "%s", tr("no_consent_now"));
+}
+
 static void after_change(app *a) {
     back_to_review(a);
     while (on_given(a) && !wizard_needs_safety_steps(a->in.w) && wizard_next(a->in.w)) {
     }
     settle(a);
+    consent_check(a);
 }
 
 /* Esc: back one question, past what is known already; before the first question asked, home. */
@@ -854,17 +902,7 @@ static reaction follow(app *a) {
 static void save_intake(app *a) {
     wizard *w = a->in.w;
     char err[512];
-    const char *consent = NULL;
-    for (int p = 0; p < w->n_forms; p++) {
-        const form *fm = a->e->forms.v[w->forms[p]];
-        int ci = form_item_index(fm, "consent");
-        if (ci < 0) continue;
-        const answer *an = &w->in.a.answers[w->forms[p]][ci];
-        const scale *s = form_item_scale(fm, ci);
-        int c = an->state == ANS_VALUE && s ? scale_value_index(s, an->value) : -1;
-        consent = c >= 0 ? s->choices[c].code : "no";
-    }
-    if (consent && strcmp(consent, "yes") != 0) {
+    if (!intake_consented(a->e, &w->in, NULL, err, sizeof err)) { /* the core's rule, in the staff's words */
         app_message(a, true, "%s", tr("no_consent"));
         return;
     }
@@ -999,6 +1037,9 @@ static reaction find_handle(app *a, const event *ev, ui_action act) {
     }
     if (picked >= 0 && picked < f->n_found) return start_new(a, &f->found[picked]);
     if (act == UA_NEW && !f->for_record) return start_new(a, NULL);
+    /* nobody found: Enter also starts the new client, with what was typed carried into the form (it was
+     * lost when the worker pressed Enter, Esc and Enter on an empty line; tryout) */
+    if (act == UA_CHOOSE && f->mode == FIND_NONE_FOUND && !f->for_record) return start_new(a, NULL);
     if (act == UA_BACK) f->mode = FIND_TYPING;
     return react(RE_REDRAW);
 }
@@ -1007,9 +1048,10 @@ static reaction lang_handle(app *a, const event *ev, ui_action act) {
     if (act == UA_LEAVE) return leave_intake(a);
     if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) {
         a->in.w->client_lang = ev->ch == L'1' ? LANG_EN : LANG_ZH;
-        /* the language is chosen once: the intake form's language question holds it (a new client's is still
-         * shown with it chosen, a returning client's is not asked again) */
-        prefill(a, "language", ev->ch == L'1' ? "en" : "zh", a->in.w->client_id[0] != '\0');
+        /* the language the questions are read in. A returning client's language question is answered from it and
+         * not asked again; a new client's is asked with nothing chosen: nothing is recorded by default, only
+         * what the worker answers (it was shown pre-answered; tryout) */
+        if (a->in.w->client_id[0]) prefill(a, "language", ev->ch == L'1' ? "en" : "zh", true);
         after_change(a);
         return follow(a);
     }
@@ -1123,6 +1165,7 @@ static void field_error(app *a, const form_item *it, bool empty) {
     if (empty) snprintf(need, sizeof need, "%s", tr("need_answer"));
     else if (it->type == ITEM_NUMBER) snprintf(need, sizeof need, "%s %ld %s %ld", tr("need_number"), it->min, tr("need_to"), it->max);
     else if (it->type == ITEM_DATE) snprintf(need, sizeof need, "%s", tr("need_date"));
+    else if (it->phone) snprintf(need, sizeof need, "%s %d %s %d %s", tr("need_phone"), it->digits_min, tr("need_to"), it->digits_max, tr("need_digits"));
     else if (it->maxlen > 0) snprintf(need, sizeof need, "%s %d", tr("need_chars"), it->maxlen);
     else snprintf(need, sizeof need, "%s", tr("need_line"));
     snprintf(a->in.field_error, sizeof a->in.field_error, "%s: %s", label, need);
@@ -1149,6 +1192,12 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
     }
     /* a typed answer */
     if (act == UA_CHOOSE) {
+        /* a q typed where q leaves elsewhere: the worker meant to leave far more often than to answer "q" */
+        if ((strcmp(a->in.typed, "q") == 0 || strcmp(a->in.typed, "Q") == 0) && !a->in.q_warned) {
+            a->in.q_warned = true;
+            snprintf(a->in.field_error, sizeof a->in.field_error, "%s", keyed("q_is_text"));
+            return react(RE_REDRAW);
+        }
         if (!wizard_type(w, a->in.typed, err, sizeof err)) { /* the core's reason names ids: say it in words */
             field_error(a, it, false);
             return react(RE_REDRAW);
@@ -1163,6 +1212,7 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
     } else if (act == UA_NONE) {
         if (a->in.carried && w->pos == a->in.carried_pos && w->item == a->in.carried_item) a->in.typed[0] = '\0';
         a->in.carried = false; /* the carried search text is replaced by the first key typed, kept by Enter */
+        a->in.q_warned = false;
         edit_field(a->in.typed, sizeof a->in.typed, ev);
     }
     return follow(a);
@@ -1203,7 +1253,8 @@ static reaction review_handle(app *a, const event *ev, ui_action act) {
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
     if (panel_scroll(a, act)) return react(RE_REDRAW);
     if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);
-    if (act == UA_CHOOSE || act == UA_SAVE) save_intake(a);
+    if (act == UA_SAVE) save_intake(a); /* only the key shown for it: a stray Enter never saves */
+    else if (act == UA_CHOOSE) app_message(a, false, "%s", keyed("review_enter"));
     else if (act == UA_BACK && wizard_back(a->in.w)) after_change(a);
     else if (act == UA_NEXT || act == UA_PREV) review_move(a, act == UA_NEXT ? 1 : -1);
     else if (act == UA_EDIT) {

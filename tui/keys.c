@@ -166,6 +166,12 @@ const char *keyed(const char *key) {
     return out;
 }
 
+/* The keys for leaving (a screen, an intake, the session) come first in the help: on a small terminal the
+ * rest is cut, and a worker must always find the way out (the 80x24 help lost F3, F4 and x; tryout). */
+static bool help_first(ui_action act) {
+    return act == UA_LEAVE || act == UA_LOGOUT || act == UA_DISCARD || act == UA_QUIT || act == UA_BACK || act == UA_SAVE;
+}
+
 void help_draw(app *a, const layout *l) {
     int w = 76 < l->body.w - 4 ? 76 : l->body.w - 4;
     int text_w = w - 21, need = 0;
@@ -176,18 +182,24 @@ void help_draw(app *a, const layout *l) {
     int y = l->body.y, x = (l->body.w - w) / 2;
     for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
     draw_box_title(y, x, h, w, tr("help_title"));
-    int row = y + 2, last = y + h - 2;
+    int row = y + 2, last = y + h - 2, shown = 0, on_screen = 0;
     bool all = true;
-    for (int i = 0; i < n_key_actions; i++) {
-        const key_action *k = &key_actions[i];
-        if (k->screens && !(k->screens & (1u << a->screen))) continue;
-        int lines = wrapped_lines(text_w, tr(k->help));
-        if (row + lines > last - (i < n_key_actions - 1 ? 1 : 0)) { /* never a line cut: the rest is named below */
-            all = false;
-            break;
+    for (int i = 0; i < n_key_actions; i++)
+        on_screen += !key_actions[i].screens || (key_actions[i].screens & (1u << a->screen));
+    for (int pass = 0; pass < 2 && all; pass++) { /* the leaving keys first, then the table's order */
+        for (int i = 0; i < n_key_actions; i++) {
+            const key_action *k = &key_actions[i];
+            if (k->screens && !(k->screens & (1u << a->screen))) continue;
+            if (help_first(k->act) != (pass == 0)) continue;
+            int lines = wrapped_lines(text_w, tr(k->help));
+            if (row + lines > last - (shown + 1 < on_screen ? 1 : 0)) { /* never a line cut: the rest is named below */
+                all = false;
+                break;
+            }
+            draw_text(row, x + 2, 16, k->keys, theme(C_TITLE));
+            row += draw_wrapped(row, x + 19, text_w, lines, tr(k->help), A_NORMAL);
+            shown++;
         }
-        draw_text(row, x + 2, 16, k->keys, theme(C_TITLE));
-        row += draw_wrapped(row, x + 19, text_w, lines, tr(k->help), A_NORMAL);
     }
     if (!all) draw_text(last - 1, x + 2, w - 4, tr("help_more"), theme(C_ERROR));
     draw_text(last, x + 2, w - 4, tr("help_close"), theme(C_DIM));

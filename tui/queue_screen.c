@@ -216,9 +216,9 @@ static void draw_row(app *a, int y, int width, int i) {
     int64_t now = clock_now();
     char age[24], left[40], reason[256];
     format_age(now - it->created_at, age, sizeof age);
-    queue_format_remaining(it, now, left, sizeof left);
+    remaining_tr(it, now, left, sizeof left);
     /* an item whose row MAC failed: the level cell says so and the row reads as red (core/records/queue_items.c) */
-    snprintf(reason, sizeof reason, "%s%s%s", it->tampered ? tr("queue_tampered") : "", it->match_by_hand ? "[by hand] " : "",
+    snprintf(reason, sizeof reason, "%s%s%s", it->tampered ? tr("queue_tampered") : "", it->match_by_hand ? tr("by_hand_mark") : "",
              v->reason);
     /* overdue rows stand out without colour: a mark, the capitals of "OVERDUE", and bold */
     attr_t at = i == q->sel ? theme(C_HILITE) : it->overdue ? A_BOLD : A_NORMAL;
@@ -228,11 +228,13 @@ static void draw_row(app *a, int y, int width, int i) {
         attroff(at);
     }
     const char *cells[] = {it->overdue ? "!!" : "", v->initials, v->short_id, it->tampered ? tr("tampered_short") : level_word(it->level),
-                           queue_state_name(it->state), age, left, reason};
+                           state_tr(it->state), age, left, reason};
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         attr_t cell = at;
         if (c == 3 && i != q->sel) cell = theme(level_color(it->level));
-        draw_text(y, cols[c].x, cols[c].w ? cols[c].w : width - cols[c].x - 1, cells[c], cell);
+        int w = cols[c].w ? cols[c].w : width - cols[c].x - 1;
+        if (c == 1 && !v->short_id[0]) w = cols[2].x + cols[2].w - cols[1].x; /* a caller's id spans the id column */
+        draw_text(y, cols[c].x, w, cells[c], cell);
     }
 }
 
@@ -260,7 +262,8 @@ static void draw_detail(app *a, int y, int bottom, int width) {
     const queue_item *it = &q->items[q->sel];
     char line[700];
     mvhline(y, 1, '-', width - 2);
-    snprintf(line, sizeof line, " %s %.8s  %s %s  %s %d  %s %d  %s %d ", tr("item"), it->id, tr("counselor"),
+    /* the client is named once, by the row above (initials and id, or a caller's id): no item id beside it */
+    snprintf(line, sizeof line, " %s %s  %s %d  %s %d  %s %d ", tr("counselor"),
              it->counselor[0] ? counselor_name(a, it->counselor) : "-", tr("contacts"), it->contact_attempts, tr("declines"), it->declines_in_row,
              tr("escalations"), it->escalations);
     draw_text(y++, 3, width - 6, line, theme(C_TITLE));

@@ -117,7 +117,7 @@ static void staff_draw(app *a, const layout *l) {
     for (int i = s->top; i < s->n && i - s->top < rows; i++) {
         const staff_rec *r = &s->list[i];
         char line[256];
-        snprintf(line, sizeof line, "%-20s %-11s %-8s %d", r->name, staff_role_name(r->role), r->locked ? tr("locked") : "-",
+        snprintf(line, sizeof line, "%-20s %-11s %-8s %d", r->name, role_tr(r->role), r->locked ? tr("locked") : "-",
                  r->failed_logins);
         draw_text(top + 3 + i - s->top, 1, width - 2, line, i == s->sel ? theme(C_HILITE) : r->locked ? A_BOLD : A_NORMAL);
     }
@@ -143,7 +143,7 @@ static reaction staff_handle(app *a, const event *ev, ui_action act) {
         if (act == UA_DIGIT && r && ev->ch >= L'1' && ev->ch <= L'3') {
             staff_role role = (staff_role)(ev->ch - L'1');
             if (staff_set_role(a->s, r->name, role, err, sizeof err))
-                app_message(a, false, "%s: %s", r->name, staff_role_name(role));
+                app_message(a, false, "%s: %s", r->name, role_tr(role));
             else app_message(a, true, "%s", err);
             return react(RE_RELOAD);
         }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <wchar.h>
 
+#include "drafts_at_risk.h"
 #include "engine.h"
 #include "intake_finish.h"
 #include "queue_items.h"
@@ -66,6 +67,12 @@ void draw_box_title(int y, int x, int h, int w, const char *title);
 
 /* ---- strings of the staff interface ---- */
 const char *tr(const char *key); /* in the current UI language; the key itself when unknown */
+const char *level_tr(risk_level l); /* "RED", "红色" */
+void denied_tr(char *msg, size_t size); /* "denied: a receptionist may not ..." in the staff language */
+const char *state_tr(queue_state st); /* "acknowledged", "已确认收到" */
+const char *role_tr(staff_role r);    /* "reception", "前台" */
+/* The time left to an item's deadline (or overdue by), in the staff language ("23h 59m left", "剩余 23小时 59分"). */
+void remaining_tr(const queue_item *it, int64_t now, char *buf, size_t size);
 void ui_set_lang(lang l);
 lang ui_lang(void);
 
@@ -287,6 +294,8 @@ typedef struct {
 
 typedef struct {
     bool new_confirm; /* n pressed once while an unfinished intake waits: a second n starts another */
+    draft_at_risk *at_risk; /* unsaved drafts at a guarded level, any worker's (the core decides which) */
+    int n_at_risk;
 } home_screen;
 
 /* Where the search for a client stands. */
@@ -319,11 +328,13 @@ typedef struct {
     match_result matches; /* the panel's suggestions, ranked once per change (by load), not once per draw */
     bool matches_stale;
     int review_sel, review_top; /* the review's highlighted answer (a row), and its first row shown */
+    int review_w;               /* the width the review was drawn at (its rows depend on it) */
     bool back_to_review;        /* an answer changed from the review: once it is given, back to the review */
     int jumped_pos, jumped_item;
     int panel_top;              /* the live panel's first line shown below its level (PgDn scrolls) */
     char field_error[400];      /* what the typed answer must be, shown beside the field */
     uint64_t given[WIZARD_MAX_FORMS]; /* per form, the items known already (not asked again) */
+    bool q_warned;              /* a lone "q" was about to be kept as an answer: said once, Enter again keeps it */
     bool carried;               /* the search text was carried into this question: the first key replaces it */
     int carried_pos, carried_item;
 } intake_state;
@@ -345,6 +356,7 @@ typedef struct app {
     screen_id screen;
     bool help;   /* the overlay of keys */
     ask_kind ask; /* a yes/no question over the screen */
+    char ask_typed[16]; /* a guarded draft's discard: the word typed to confirm it */
     bool quit, demo;
     bool reload; /* the open screen reads its data again before the next draw */
     char message[512];

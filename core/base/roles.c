@@ -4,7 +4,7 @@
 
 static const char *const role_names[ROLE_COUNT] = {"reception", "clinician", "supervisor"};
 
-static const char *const role_persons[ROLE_COUNT] = {"reception worker", "clinician", "supervisor"};
+static const char *const role_persons[ROLE_COUNT] = {"receptionist", "clinician", "supervisor"};
 
 static const char *const action_names[ACT_COUNT] = {
     "create intakes", "search clients", "open client records", "read other staff's clinical notes",

@@ -163,7 +163,8 @@ static const char *const form_keys[] = {"id", "version", "kind", "title.en", "ti
     "bands", "missing_items", "missing_source", "fhir_aliases", "fhir_total_links", NULL};
 static const char *const scale_keys[] = {"values", "codes", "refusable", "label.*", "loinc", NULL};
 static const char *const item_keys[] = {"type", "text.en", "text.zh", "scale", "score", "required", "show_if",
-    "safety", "safety_min", "safety_codes", "flag", "loinc", "answer_loinc", "fhir_links", "min", "max", "maxlen", NULL};
+    "safety", "safety_min", "safety_codes", "flag", "loinc", "answer_loinc", "fhir_links", "min", "max", "maxlen",
+    "format", "digits_min", "digits_max", NULL};
 static const char *const band_keys[] = {"min", "max", "when", "label.en", "label.zh", "positive", "min_level", NULL};
 
 static const char *const type_names[] = {"scale", "text", "number", "date", "choice", "multi"};
@@ -363,6 +364,20 @@ static bool parse_type(const char *s, item_type *t) {
     return false;
 }
 
+/* `format = phone` on a text item: the typed answer must look like a phone number (its digits counted
+ * between digits_min and digits_max); the form says so, not the code. */
+static void load_format(loader *ld, const char *section, form_item *it) {
+    const char *format = get(ld, section, "format");
+    it->phone = format && strcmp(format, "phone") == 0;
+    if (format && !it->phone) err(ld, section, "format", "`%s` is not a known format (phone)", format);
+    if (format && it->type != ITEM_TEXT) err(ld, section, "format", "only for text items");
+    it->digits_min = (int)number(ld, section, "digits_min", 1, 64, 6);
+    it->digits_max = (int)number(ld, section, "digits_max", 1, 64, 20);
+    if ((get(ld, section, "digits_min") || get(ld, section, "digits_max")) && !it->phone)
+        err(ld, section, "digits_min", "digits_min and digits_max are only for `format = phone`");
+    if (it->digits_min > it->digits_max) err(ld, section, "digits_max", "is below digits_min");
+}
+
 static void load_item(loader *ld, int index) {
     form *f = ld->f;
     form_item *it = &f->items[index];
@@ -438,6 +453,7 @@ static void load_item(loader *ld, int index) {
     it->maxlen = (int)number(ld, section, "maxlen", 1, 10000, 200);
     if (get(ld, section, "maxlen") && it->type != ITEM_TEXT)
         err(ld, section, "maxlen", "only for text items");
+    load_format(ld, section, it);
     it->show_if = form_condition(ld, section, "show_if", index);
     it->show_if_text = opt(ld, section, "show_if");
 }

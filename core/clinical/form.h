@@ -49,6 +49,8 @@ typedef struct {
     char *show_if_text;
     long min, max; /* number items */
     int maxlen;    /* text items, in characters */
+    bool phone;    /* text items with `format = phone`: digits, spaces, + - ( ) only */
+    int digits_min, digits_max; /* a phone item's count of digits (`digits_min`, `digits_max`; 6 and 20) */
     int line;      /* line of the [item.ID] header */
 } form_item;
 

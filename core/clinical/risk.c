@@ -253,8 +253,8 @@ void risk_evaluate(const ruleset *rs, const answer_set *a, risk_result *out) {
 
 /* ---- loading ---- */
 
-static const char *const rule_fields[] = {"level", "when", "reason.en", "reason.zh", "steps"};
-enum { F_LEVEL, F_WHEN, F_REASON_EN, F_REASON_ZH, F_STEPS, F_COUNT };
+static const char *const rule_fields[] = {"level", "when", "reason.en", "reason.zh", "steps", "advice.en", "advice.zh", "advice_until"};
+enum { F_LEVEL, F_WHEN, F_REASON_EN, F_REASON_ZH, F_STEPS, F_ADVICE_EN, F_ADVICE_ZH, F_ADVICE_UNTIL, F_COUNT };
 
 static int rule_index(ruleset *rs, const char *name) {
     for (int i = 0; i < rs->n; i++)
@@ -518,7 +518,8 @@ bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) 
             }
         if (field < 0) {
             diag_add(d, ini->name, line, dotted, false,
-                     "unknown key (rules are rule.NAME.level, .when, .reason.en, .reason.zh, and optional .steps)");
+                     "unknown key (rules are rule.NAME.level, .when, .reason.en, .reason.zh, and optional .steps, "
+                     ".advice.en, .advice.zh, .advice_until)");
             continue;
         }
         char name[256];
@@ -534,7 +535,7 @@ bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) 
                 continue;
             }
             rs->v = xrealloc(rs->v, sizeof *rs->v * (size_t)(rs->n + 1));
-            rs->v[rs->n] = (risk_rule){.name = xstrdup(name), .line = line, .steps_set = -1};
+            rs->v[rs->n] = (risk_rule){.name = xstrdup(name), .line = line, .steps_set = -1, .advice_until = -1};
             ri = rs->n++;
         }
         risk_rule *r = &rs->v[ri];
@@ -563,6 +564,12 @@ bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) 
         }
         case F_REASON_EN: r->reason[LANG_EN] = xstrdup(value); break;
         case F_REASON_ZH: r->reason[LANG_ZH] = xstrdup(value); break;
+        case F_ADVICE_EN: r->advice[LANG_EN] = xstrdup(value); break;
+        case F_ADVICE_ZH: r->advice[LANG_ZH] = xstrdup(value); break;
+        case F_ADVICE_UNTIL:
+            r->advice_until = formset_index(fs, value);
+            if (r->advice_until < 0) diag_add(d, ini->name, line, dotted, false, "`%s` is not a form", value);
+            break;
         case F_STEPS:
             /* which set is checked against [safety] by engine_load (risk rules do not read the config) */
             if (!is_ident(value)) diag_add(d, ini->name, line, dotted, false, "`%s` is not a step set name", value);
@@ -581,6 +588,10 @@ bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) 
         if (!r->when_text) missing[nm++] = "when";
         if (!r->reason[LANG_EN]) missing[nm++] = "reason.en";
         if (!r->reason[LANG_ZH]) missing[nm++] = "reason.zh";
+        if ((r->advice[LANG_EN] != NULL) != (r->advice[LANG_ZH] != NULL) || (r->advice_until >= 0 && !r->advice[LANG_EN])) {
+            snprintf(k, sizeof k, "risk.rule.%s.advice", r->name);
+            diag_add(d, ini->name, r->line, k, false, "advice needs .advice.en and .advice.zh (and .advice_until names a form)");
+        }
         for (int m = 0; m < nm; m++) {
             snprintf(k, sizeof k, "risk.rule.%s.%s", r->name, missing[m]);
             diag_add(d, ini->name, r->line, k, false, "missing (every rule needs level, when, reason.en, reason.zh)");
@@ -602,7 +613,18 @@ void ruleset_free(ruleset *rs) {
         free(rs->v[i].when_text);
         free(rs->v[i].steps);
         for (int l = 0; l < LANG_COUNT; l++) free(rs->v[i].reason[l]);
+        for (int l = 0; l < LANG_COUNT; l++) free(rs->v[i].advice[l]);
     }
     free(rs->v);
     *rs = (ruleset){0};
+}
+
+const char *risk_rule_advice(const risk_rule *r, const answer_set *a, lang l) {
+    if (!r->advice[l]) return NULL;
+    /* advice to ask a form is stale once one of its questions was asked */
+    int f = r->advice_until;
+    if (f >= 0 && a && f < TRIAGE_MAX_FORMS && a->fs && f < a->fs->n)
+        for (int i = 0; i < a->fs->v[f]->n_items && i < FORM_MAX_ITEMS; i++)
+            if (a->answers[f][i].state == ANS_VALUE || a->answers[f][i].state == ANS_REFUSED) return NULL;
+    return r->advice[l];
 }

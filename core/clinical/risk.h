@@ -18,6 +18,9 @@ typedef struct {
     expr *when;
     char *when_text;
     char *reason[LANG_COUNT];
+    char *advice[LANG_COUNT]; /* optional rule.NAME.advice.LANG: what to do next ("Ask the ASQ."), or NULL */
+    int advice_until;         /* optional rule.NAME.advice_until = FORM: the advice holds until that form is
+                               * begun (a form index), or -1: always */
     char *steps;   /* optional rule.NAME.steps: the safety step set it needs shown and acknowledged, or NULL */
     uint32_t forms; /* the forms its condition reads, one bit per form index (a step set waits until the
                        interview has left them: the ASQ's outcome is known only after its last question) */
@@ -53,6 +56,8 @@ void ruleset_free(ruleset *rs);
 expr *risk_condition_load(const char *text, const formset *fs, char *err, size_t errsize);
 bool risk_condition_holds(const expr *x, const answer_set *a);
 
+/* A fired rule's advice in language l while it still holds (NULL: none, or its form was begun). */
+const char *risk_rule_advice(const risk_rule *r, const answer_set *a, lang l);
 /* Evaluates every rule; the fired list is ordered by level (highest first), then file order. */
 void risk_evaluate(const ruleset *rs, const answer_set *a, risk_result *out);
 

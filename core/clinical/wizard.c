@@ -320,6 +320,15 @@ static bool valid_date(const char *t) {
            m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] && !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
 }
 
+bool phone_number_valid(const char *text, int digits_min, int digits_max) {
+    int digits = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p >= '0' && *p <= '9') digits++;
+        else if (!strchr(" +-()", *p)) return false;
+    }
+    return digits >= digits_min && digits <= digits_max;
+}
+
 bool wizard_type(wizard *w, const char *text, char *err, size_t errsize) {
     if (w->stage != WZ_QUESTIONS) {
         snprintf(err, errsize, "no question is open (the intake is at its review)");
@@ -352,6 +361,11 @@ bool wizard_type(wizard *w, const char *text, char *err, size_t errsize) {
     }
     if (it->type == ITEM_DATE && !valid_date(text)) {
         snprintf(err, errsize, "%s.%s: a date as YYYY-MM-DD", f->id, it->id);
+        return false;
+    }
+    if (it->type == ITEM_TEXT && it->phone && !phone_number_valid(text, it->digits_min, it->digits_max)) {
+        snprintf(err, errsize, "%s.%s: a phone number: digits, spaces, + - ( ) only, %d to %d digits", f->id, it->id,
+                 it->digits_min, it->digits_max);
         return false;
     }
     size_t chars = 0;

@@ -57,6 +57,9 @@ bool wizard_refuse(wizard *w);
 /* Sets the typed answer of a text, number or date item; false with why when it does not fit (a number out
  * of range, a date that is not YYYY-MM-DD, too long, not valid UTF-8). Does not move on. */
 bool wizard_type(wizard *w, const char *text, char *err, size_t errsize);
+/* A phone number as a `format = phone` item takes it: digits, spaces, + - ( ) and nothing else, with
+ * digits_min to digits_max digits. */
+bool phone_number_valid(const char *text, int digits_min, int digits_max);
 /* Moves to the next visible item (an optional item may be skipped); at the end of the last form, to the
  * first required question still unanswered, else to the review. False when the current item is required and
  * unanswered: nothing is ever recorded by moving on. */

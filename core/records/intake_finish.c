@@ -20,7 +20,7 @@ static void keep_level(const engine *e, json_t *result, risk_level kept, lang l)
 /* The record is kept only with the client's consent: a form given with a `consent` item must have it answered
  * yes when it was answered, and a record object that carries `consent` must say "yes". Held here, so the wizard, `intake new` and
  * import all refuse the same way (it lived in the screen alone, so the other two saved without it). */
-static bool consented(const engine *e, const assess_input *in, json_t *record, char *err, size_t errsize) {
+bool intake_consented(const engine *e, const assess_input *in, json_t *record, char *err, size_t errsize) {
     for (int f = 0; f < e->forms.n && f < TRIAGE_MAX_FORMS; f++) {
         const form *fm = e->forms.v[f];
         int ci = form_item_index(fm, "consent");
@@ -48,7 +48,7 @@ static bool consented(const engine *e, const assess_input *in, json_t *record, c
 bool intake_finish(session *s, const engine *e, assess_input *in, const intake_subject *who, intake_saved *out,
                    char *err, size_t errsize) {
     memset(out, 0, sizeof *out);
-    if (!consented(e, in, who->record, err, errsize)) return false;
+    if (!intake_consented(e, in, who->record, err, errsize)) return false;
     intake_answers_final(e, in);
     json_t *body = intake_body_build(e, in, who->record, who->reasons_lang);
     json_t *result = json_object_get(body, "assessment");

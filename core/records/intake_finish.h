@@ -30,6 +30,12 @@ typedef struct {
     json_t *assessment; /* what was saved: level, reasons, scores, matches (the caller json_decref's it) */
 } intake_saved;
 
+/* The consent rule: a form given with a `consent` item must have it answered "yes" once it is answered (or
+ * refused), and a record object that carries `consent` must say "yes". False with why. intake_finish holds
+ * every save to it; the wizard's screen asks it after every answer, so a refusal shows the moment it is
+ * given, not first at the save. record may be NULL. */
+bool intake_consented(const engine *e, const assess_input *in, json_t *record, char *err, size_t errsize);
+
 /* Finishes and saves (see above). False with why; nothing is saved then. */
 bool intake_finish(session *s, const engine *e, assess_input *in, const intake_subject *who, intake_saved *out,
                    char *err, size_t errsize);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ids.h"
 #include "intake_body.h"
 #include "rowmac.h"
 #include "util.h"
@@ -37,12 +38,28 @@ void name_initials(const char *name, char *out, size_t size) {
     }
 }
 
+bool caller_id_of_name(const char *name, char *out, size_t size) {
+    const char *last = strrchr(name ? name : "", ' ');
+    if (!last || size < ID_SHORT_LEN) return false;
+    last++;
+    if (strlen(last) != ID_SHORT_LEN - 1) return false;
+    for (int i = 0; i < ID_SHORT_LEN - 1; i++) {
+        bool letter = last[i] >= 'A' && last[i] <= 'Z', digit = last[i] >= '0' && last[i] <= '9';
+        if (i < 3 ? !letter : !digit) return false;
+    }
+    snprintf(out, size, "%s", last);
+    return true;
+}
+
 bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, char *err, size_t errsize) {
     memset(out, 0, sizeof *out);
     snprintf(out->short_id, sizeof out->short_id, "%.8s", it->client_id);
     char *name = NULL, *body = NULL;
     if (!client_peek_name(s, it->client_id, &name, err, errsize)) return false;
-    name_initials(name, out->initials, sizeof out->initials);
+    /* an anonymous caller is known by one id, the one they were given to call back by: not initials made of
+     * "Anonymous caller KMT4821" beside the record's id as well (three ids for one caller; tryout) */
+    if (caller_id_of_name(name, out->initials, sizeof out->initials)) out->short_id[0] = '\0';
+    else name_initials(name, out->initials, sizeof out->initials);
     secret_free(name);
     if (!intake_peek_body(s, it->intake_id, &body, err, errsize)) return false;
     intake_summary sum;

@@ -20,6 +20,9 @@ typedef struct {
 /* Reads a queue row's view (opens the client's name and the intake's body; no audit entry). */
 bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, char *err, size_t errsize);
 
+/* An anonymous caller's short id ("KMT4821") when the name ends in one (the hotline's "Anonymous caller
+ * KMT4821"), into out; false otherwise. */
+bool caller_id_of_name(const char *name, char *out, size_t size);
 /* The initials of a UTF-8 name, each letter upper-cased (ASCII), at most three. */
 void name_initials(const char *name, char *out, size_t size);
 

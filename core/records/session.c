@@ -38,7 +38,7 @@ bool session_allowed(session *s, staff_action a, char *why, size_t whysize) {
         snprintf(why, whysize, "not logged in");
         return false;
     }
-    snprintf(why, whysize, "denied: a %s may not %s", staff_role_name(s->me.role), action_name(a));
+    snprintf(why, whysize, "denied: a %s may not %s", staff_role_person(s->me.role), action_name(a));
     audit_alone(s->db, s->v, s->me.id, "denied", s->me.id, action_name(a));
     return false;
 }

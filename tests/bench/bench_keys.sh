@@ -130,16 +130,20 @@ new_user
     echo "type 1"
     echo "mark other:confirm_identity"
     echo "dump $D/ret_after_pick"
-    # what the intake asks today before the visit's own questions
+    # what the intake asks today: the language the questions are read in; the identity (name, phone, language)
+    # comes from the record and is not asked again; this visit's age and birth date may be skipped
     echo "type 2"
     echo "mark other:language"
-    printf 'type Wang Fang\nkey enter\nkey enter\nkey enter\ntype 1\ntype %s\nkey enter\ntype 2\nkey enter\n' "$PHONE"
-    echo "mark other:identity_asked_again"
+    echo "dump $D/ret_first"
+    printf 'key enter\nkey enter\n'
+    echo "mark other:skip_age_birth"
+    echo "type 1"
+    echo "mark answers:gender"
+    echo "key enter"
+    echo "mark other:skip_occupation"
     echo "type 1"
     echo "mark answers:channel"
-    echo "key down"
-    echo "mark other:concern_highlight"
-    echo "key  "
+    echo "type 1"
     echo "mark answers:concern"
     echo "key enter"
     echo "key enter"
@@ -152,7 +156,7 @@ new_user
     echo "type 1111"
     echo "mark answers:forms"
     echo "dump $D/ret_review"
-    echo "key enter"
+    echo "key ctrl-s"
     echo "mark other:save"
     echo "dump $D/ret_saved"
 } >"$tmp/ret.script"
@@ -160,6 +164,8 @@ run "$tmp/ret.script"
 answers=$(count_prefix answers:) search=$(count search) other=$(count_prefix other:)
 total=$((answers + search + other)) budget=$((answers + search + 10))
 ok=1; at "$D/ret_found" "Wang Fang" "returning client walk" || ok=0; at "$D/ret_phq9" "PHQ-9.*Question 1 of" "returning client walk" || ok=0
+at "$D/ret_first" "Intake: Wang Fang.*Question 2 of\|Intake: Wang Fang" "returning client walk" || ok=0
+at "$D/ret_review" "Review" "returning client walk" || ok=0
 at "$D/ret_saved" "Saved\|已保存" "returning client walk" || ok=0
 walk_ok=$ok; row "returning client: find by phone, forms, save" "$total" "$budget" "$([ $ok -eq 1 ] && [ "$total" -le "$budget" ] && echo 1 || echo 0)" "$answers answers, $search search"
 echo
@@ -177,7 +183,7 @@ new_user
     echo "type 00"
     echo "type 00"
     echo "type 1111"
-    echo "key enter"
+    echo "key ctrl-s"
     echo "mark hotline"
     echo "dump $D/hot_saved"
 } >"$tmp/hot.script"

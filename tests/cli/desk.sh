@@ -97,7 +97,7 @@ fi
     intake_to_phq9 "Li Review" 1
     printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nkey enter\n' # PHQ-9 3-9, the difficulty skipped
     printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\n' # GAD-7, ASQ no
-    printf 'dump %s/review\n' "$D"
+    printf 'dump %s/review\nkey enter\ndump %s/review_enter\n' "$D" "$D"
     for _ in $(seq 11); do echo "key down"; done
     printf 'dump %s/review_sel\nkey e\ndump %s/review_jump\ntype 3\ndump %s/review_back\n' "$D" "$D" "$D"
     # the safety rule holds on the way back: ASQ question 1 changed to yes makes question 5 owed, and the
@@ -110,6 +110,8 @@ expect "review: a section per form with its total and band" "$D/review" "PHQ-9  
 expect "review: each answer labelled, in words, with its score" "$D/review" "Feeling down.* Not at all (0)"
 expect "review: the intake form's answers in words" "$D/review" "How did you contact us? *Walk-in"
 expect "review: the level" "$D/review" "Risk level: GREEN"
+expect "review: the save key is shown, and it is not Enter" "$D/review" "Ctrl-S: save   "
+absent "review: Enter does not save (it says which key does)" "$D/review_enter" "Enter does not save: Ctrl-S saves" "Intake saved"
 expect "review: Up/Down highlights an answer (scrolling with a more mark)" "$D/review_sel" "more"
 expect "review: e goes back to that answer" "$D/review_jump" "PHQ-9   Question 1 of"
 expect "review: once changed, back to the review" "$D/review_back" "Review, then save"
@@ -117,15 +119,148 @@ expect "review: ...rescored" "$D/review_back" "PHQ-9   total 3"
 expect "review: an answer changed to ASQ yes stops at question 5, now owed (never back to the review past it)" \
     "$D/review_q5" "ASQ   Question 5 of 5"
 
+# ---- q in a text field is text (q leaves only where nothing is typed): a lone q is not taken as the answer by
+# one Enter; the hint names F3 for leaving
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype q\nkey enter\ndump %s/q_text\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/qtext.script"
+tui "$tmp/qtext.script" 100 30
+expect "q in a text field: a lone q and Enter stay on the question" "$D/q_text" "Intake form   Question 1 of"
+expect "q in a text field: ...saying q is text there and F3 leaves" "$D/q_text" "q was typed as the answer: here q is text. F3 leaves"
+expect "q in a text field: the hint names F3 for leaving" "$D/q_text" "skip if optional)  F3: leave"
+
+# ---- the 80x24 help names the keys for leaving first (F3 leave the intake, F4 log out, x discard), whatever is cut
+{
+    login
+    printf 'key ?\ndump %s/help80_home\nkey esc\n' "$D"
+    printf 'key n\nkey enter\ntype 1\ntype Hal Help\nkey enter\ntype 30\nkey enter\nkey enter\nkey ?\ndump %s/help80_q\nkey esc\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/help80.script"
+tui "$tmp/help80.script" 80 24
+expect "help 80x24: home names F4 (log out)" "$D/help80_home" "F4  *log out"
+expect "help 80x24: home names x (discard)" "$D/help80_home" "x  *discard the unfinished"
+expect "help 80x24: a question names F3 (leave the intake)" "$D/help80_q" "F3  *leave the intake"
+expect "help 80x24: ...and F4" "$D/help80_q" "F4  *log out"
+
+# ---- 80x24: the first question of a form shows every answer, its top one (3 Nearly every day) too
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Tia Top\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\nkey enter\n'
+    printf 'type 1\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\ndump %s/first80\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/first80.script"
+tui "$tmp/first80.script" 80 24
+expect "80x24: PHQ-9 question 1 (with its instructions)" "$D/first80" "PHQ-9   Question 1 of"
+expect "80x24: ...shows its top answer" "$D/first80" "3  Nearly every day"
+
+# ---- Chinese: the safety steps never break inside a number ("110" was split over two lines), at any width. The
+# phone steps here are a run of Chinese with numbers and no spaces, so that some width puts a line's end inside one
+sed 's/^red\.remote\.zh = .*/red.remote.zh = "请同事拨打110报警或120急救，请同事拨打110报警或120急救，请同事拨打110报警或120急救，请同事拨打110报警或120急救，请同事拨打110报警或120急救，请同事拨打110报警或120急救。"/' \
+    "$tmp/config.ini" >"$tmp/zh110.ini"
+{
+    printf 'key f2\n'
+    login
+    intake_to_phq9 "Zhou Steps" 2
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nkey enter\n' # PHQ-9 3-9, the difficulty skipped
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 2\ntype 1\ntype 1\ntype 1\ntype 2\n' # GAD-7; ASQ acute
+    for c in $(seq 80 118); do printf 'resize %s 30\ndump %s/zh_steps_%s\n' "$c" "$D" "$c"; done
+    printf 'key enter\nkey f3\nkey x\ntype discard\nkey enter\n'
+} >"$tmp/zhsteps.script"
+TRIAGE_SCRIPT="$tmp/zhsteps.script" LINES=30 COLUMNS=100 timeout 60 "$T" --config "$tmp/zh110.ini" --db "$DB" >"$tmp/tui.out" 2>&1
+split=""
+for c in $(seq 80 118); do
+    f="$D/zh_steps_$c"
+    [ "$(grep -o '110' "$f" | wc -l)" -eq 6 ] && [ "$(grep -o '120' "$f" | wc -l)" -eq 6 ] || split="$split $c"
+done
+if [ -z "$split" ] && [ -f "$D/zh_steps_80" ]; then ok "zh safety steps: every 110 and 120 whole at every width from 80 to 118"
+else bad "zh safety steps: a number broken over two lines at widths:$split" "$D/zh_steps_$(echo $split | cut -d' ' -f1)"; fi
+
+# ---- a phone number must be one (the form's `format = phone`): a name typed into it is refused, naming the field
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Phil Phone\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\ntype call me\nkey enter\ndump %s/phone_bad\n' "$D"
+    printf 'key f3\nkey x\ntype y\n'
+} >"$tmp/phone.script"
+tui "$tmp/phone.script" 100 30
+expect "phone: a phone that is no number is refused, naming the question" "$D/phone_bad" "What phone number can we reach you on.*: a phone number"
+expect "phone: ...saying what it takes" "$D/phone_bad" "digits, spaces, + - ( ) only, 6 to"
+
+# ---- a new client's language question is asked with nothing chosen (the language before the forms is the one the
+# questions are read in; nothing is recorded by default)
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Lu Lang\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\nkey enter\ndump %s/lang_q\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/lang.script"
+tui "$tmp/lang.script" 100 30
+if shows "$D/lang_q" "Which language would you like" && ! grep -Eq '^ {2,3}>  [0-9]  ' "$D/lang_q"; then
+    ok "language: a new client's language question has nothing chosen"
+else
+    bad "language: a new client's language question has nothing chosen" "$D/lang_q"
+fi
+
+# ---- a refused consent is said when it is answered (the core's rule), not first at the save
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Connie Consent\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\ntype 13800138001\nkey enter\n'
+    printf 'type 1\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 1\ndump %s/consent_no\ntype 0\ndump %s/consent_still\nkey f3\nkey x\ntype y\n' "$D" "$D"
+} >"$tmp/consent.script"
+tui "$tmp/consent.script" 100 30
+expect "consent: a refusal is said at once, on the next question" "$D/consent_no" "Consent refused: the record cannot be saved"
+expect "consent: ...the interview goes on to the PHQ-9" "$D/consent_no" "PHQ-9   Question 1 of"
+expect "consent: ...and it stays said while it holds" "$D/consent_still" "Consent refused"
+
+# ---- 80x24 review: the highlighted answer's question is shown whole (the list cuts labels to a column), and Down
+# goes on past the last answer to the level and every reason, wrapped
+{
+    login
+    intake_to_phq9 "Rae Review" 1
+    printf 'type 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 1\nkey enter\n' # PHQ-9 3-9 (item 9: 1), difficulty skipped
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\n' # GAD-7, ASQ no
+    printf 'dump %s/review80\n' "$D"
+    for _ in $(seq 40); do echo "key down"; done
+    printf 'dump %s/review80_end\nkey f3\nkey x\ntype discard\nkey enter\n' "$D"
+} >"$tmp/review80.script"
+tui "$tmp/review80.script" 80 24
+expect "review 80x24: the list cuts a long label" "$D/review80" "What name would you like us t…"
+expect "review 80x24: ...the highlighted answer's question is shown whole" "$D/review80" "^  What name would you like us to call you?"
+expect "review 80x24: Down reaches the reasons" "$D/review80_end" "ORANGE: PHQ-9 item 9 positive"
+expect "review 80x24: ...wrapped whole, in the review (not only the panel)" "$D/review80_end" "^      dead or of self-harm); unanswered"
+
 # ---- the live panel at 80x24: the level and its first reason always in sight, every line wrapped (not cut
 # mid-word), a "more" mark when the rest does not fit, and PgDn brings the rest (the counselors)
 {
     login
     intake_to_phq9 "Pan Panel" 1
     printf 'type 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 1\n' # PHQ-9 3-9: item 9 several days
-    printf 'dump %s/panel80\nkey pgdn\nkey pgdn\nkey pgdn\ndump %s/panel80_down\nkey q\nkey x\ntype y\n' "$D" "$D"
+    printf 'dump %s/panel80\nkey pgdn\nkey pgdn\nkey pgdn\ndump %s/panel80_down\nkey q\n' "$D" "$D"
+    # an ORANGE draft sits in no queue: home lists it with its level; x names the level, and one stray y keeps it
+    printf 'dump %s/risky_home\nkey x\ndump %s/risky_ask\ntype y\nkey enter\ndump %s/risky_y\n' "$D" "$D" "$D"
 } >"$tmp/panel.script"
 tui "$tmp/panel.script" 80 24
+expect "draft at risk: home lists the unsaved ORANGE draft with its level" "$D/risky_home" "ORANGE *P.P. *by desk"
+expect "draft at risk: ...and its resume line names the level" "$D/risky_home" "Resume the unfinished intake: ORANGE Pan Panel"
+expect "draft at risk: the discard question names the level" "$D/risky_ask" "Risk level: ORANGE"
+if shows "$D/risky_y" "Kept: the unfinished intake was not discarded" && shows "$D/risky_y" "Resume the unfinished intake: ORANGE Pan Panel"; then
+    ok "draft at risk: a stray y (and Enter) does not discard it"
+else
+    bad "draft at risk: a stray y (and Enter) does not discard it" "$D/risky_y"
+fi
+# another worker (the supervisor) sees it on home too: not invisible once its worker has gone
+printf 'type admin\nkey enter\ntype %s\nkey enter\ndump %s/risky_other\n' "$P" "$D" >"$tmp/other.script"
+tui "$tmp/other.script" 80 24
+expect "draft at risk: another worker's home lists it" "$D/risky_other" "ORANGE *P.P. *by desk"
+{
+    login
+    printf 'key q\nkey x\ntype discard\ndump %s/risky_typed\nkey enter\ndump %s/risky_gone\n' "$D" "$D"
+} >"$tmp/risky.script"
+tui "$tmp/risky.script" 80 24
+expect "draft at risk: the word is typed to discard it" "$D/risky_typed" "> discard"
+absent "draft at risk: ...then Enter discards it, and the list is empty" "$D/risky_gone" "discarded" "P.P."
+# two ORANGE drafts were discarded so far: the 80x24 review's (by its word) and this one
+if [ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'draft_discarded' AND detail = 'orange'")" = 2 ]; then
+    ok "draft at risk: the discard is audited"
+else
+    bad "draft at risk: the discard is audited"
+fi
 expect "panel 80x24: the level" "$D/panel80" "Risk level: ORANGE"
 expect "panel 80x24: the first reason's rule" "$D/panel80" "ORANGE: phq9.item9 = 1"
 expect "panel 80x24: ...and its text whole, wrapped (its last words)" "$D/panel80" "self-harm)"
@@ -162,6 +297,7 @@ expect "message: a required field left empty says an answer is needed" "$D/msg_e
 expect "message: a bad age names the question and what it takes" "$D/msg_age" "How old are you?.*a whole number from 0 to 120"
 absent "message: ...never the internal id" "$D/msg_age" "How old are you" "intake.age"
 expect "message: denied on the queue" "$D/msg_denied" "denied"
+expect "message: ...naming the role in good English" "$D/msg_denied" "denied: a receptionist may not confirm risk levels"
 absent "message: ...gone once home" "$D/msg_home" "Front desk" "denied"
 
 # ---- the summary: the deadline as a clock time with the time left, the step due and who takes it; a lower
@@ -184,10 +320,16 @@ expect "returning: ...which heads the intake" "$D/returning_first" "Intake: Kay 
 {
     login
     printf 'key n\ntype Nina Nobody\nkey enter\nkey n\ntype 1\ndump %s/carried\nkey f3\nkey x\ntype y\n' "$D"
+    printf 'key n\ntype Olga Only\nkey enter\nkey enter\ntype 1\ndump %s/carried_enter\nkey f3\nkey x\ntype y\n' "$D"
     printf 'key n\ntype 13600000009\nkey enter\nkey n\ntype 1\ntype Pat Phone\nkey enter\nkey enter\nkey enter\ntype 1\ndump %s/carried_phone\nkey f3\nkey x\ntype y\n' "$D"
 } >"$tmp/carry.script"
 tui "$tmp/carry.script" 100 30
 expect "search: the name searched for is in the new client's form" "$D/carried" "> Nina Nobody"
+if shows "$D/carried_enter" "Intake form   Question 1 of" && shows "$D/carried_enter" "> Olga Only"; then
+    ok "search: nobody found, Enter also starts the new client with the name carried"
+else
+    bad "search: nobody found, Enter also starts the new client with the name carried" "$D/carried_enter"
+fi
 expect "search: a phone searched for is in the phone question" "$D/carried_phone" "> 13600000009"
 
 expect "summary: the deadline as a clock time and the time left" "$D/kept_summary" "Deadline: 2026-12-0[5-9] [0-9][0-9]:[0-9][0-9] ([0-9].* left"
@@ -216,6 +358,52 @@ else
     bad "assign: the columns are aligned in screen columns (prefix widths: $(echo $widths))" "$D/assign"
 fi
 expect "record: each visit of the trajectory with its date and time" "$D/record" "  20[0-9-]* [0-9][0-9]:[0-9][0-9]  [#.][#.]*"
+
+# ---- Chinese: the top bar's role, the queue's states and time left are in the staff language
+{
+    printf 'key f2\n'
+    login
+    printf 'dump %s/zh_home\nkey e\nkey 2\ndump %s/zh_queue\nkey c\ndump %s/zh_denied\n' "$D" "$D" "$D"
+} >"$tmp/zhq.script"
+tui "$tmp/zhq.script" 120 30
+absent "zh: the top bar names the role in Chinese" "$D/zh_home" "desk (前台)" "(reception)"
+expect "zh: the queue's time left in Chinese" "$D/zh_queue" "剩 [0-9]*时[0-9]*分"
+absent "zh: ...not \"left\"" "$D/zh_queue" "剩 [0-9]*时[0-9]*分" " left"
+expect "zh: a refusal of the core in Chinese, naming the role" "$D/zh_denied" "拒绝：前台无权确认风险等级"
+expect "zh: the queue's state in Chinese" "$D/zh_queue" "待处理\|已确认收到\|等级已确认\|已分配\|已联系"
+
+# ---- an anonymous caller is shown by one id in the queue (the caller id), not initials, a record id and an item id
+{
+    login
+    printf 'key h\ntype 1\nkey enter\ntype 00\ntype 00\ntype 1111\nkey ctrl-s\ndump %s/anon_saved\nkey enter\nkey e\nkey 4\ndump %s/anon_queue\n' "$D" "$D"
+} >"$tmp/anon.script"
+tui "$tmp/anon.script" 100 30
+cid=$(grep -o '[A-HJ-NP-Z][A-HJ-NP-Z][A-HJ-NP-Z][0-9][0-9][0-9][0-9]' "$D/anon_saved" | head -1)
+row=$(grep "^ *$cid " "$D/anon_queue" 2>/dev/null)
+if [ -n "$cid" ] && [ -n "$row" ] && ! echo "$row" | grep -q '[0-9a-f]\{8\}'; then
+    ok "queue: an anonymous caller's row shows the caller id alone ($cid)"
+else
+    bad "queue: an anonymous caller's row shows the caller id alone (caller id '$cid', row '$row')" "$D/anon_queue"
+fi
+absent "queue: ...and the detail line names no item id" "$D/anon_queue" "contacts 0" "Item [0-9a-f]"
+
+# ---- advice goes stale: "Ask the ASQ." (the self-harm concern's advice, [risk] data) shows until the ASQ is begun
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Ada Advice\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\ntype 13800138002\nkey enter\n'
+    printf 'type 1\nkey enter\ntype 1\n'
+    for _ in $(seq 11); do echo "key down"; done # the concern "self-harm" (no digit past 9)
+    printf 'key space\nkey enter\nkey enter\ntype 2\ndump %s/advice_before\n' "$D"
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\n' # PHQ-9
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ndump %s/advice_after\nkey f3\nkey x\ntype discard\nkey enter\n' "$D"
+} >"$tmp/advice.script"
+tui "$tmp/advice.script" 120 36
+expect "advice: the self-harm concern says to ask the ASQ before it is asked" "$D/advice_before" "Ask the ASQ"
+if shows "$D/advice_after" "ASQ   Question 2 of" && shows "$D/advice_after" "suicide-risk screen" && ! shows "$D/advice_after" "Ask the ASQ"; then
+    ok "advice: ...and no longer once the ASQ is begun (the reason stays)"
+else
+    bad "advice: ...and no longer once the ASQ is begun (the reason stays)" "$D/advice_after"
+fi
 
 # ---- DEMO DATA whenever the database is a demo, however it is opened (here with the default configuration)
 sed 's/^demo = no/demo = yes/' "$tmp/config.ini" >"$tmp/demo.ini"

@@ -60,7 +60,7 @@ snapshot
     echo "type 00"         # GAD-2
     echo "type 1111"       # ASQ: no, no, no, no
     echo "dump $D/neg_review"
-    echo "key enter"       # save
+    echo "key ctrl-s"      # save (the key shown for it: Enter never saves)
     echo "# saved"
     echo "dump $D/neg_saved"
 } >"$tmp/neg.script"
@@ -98,7 +98,7 @@ snapshot
     echo "type 00"         # GAD-2 negative: no GAD-7
     echo "type 1111"       # ASQ all no
     echo "dump $D/pos_review"
-    echo "key enter"
+    echo "key ctrl-s"
     echo "dump $D/pos_saved"
 } >"$tmp/pos.script"
 tui "$tmp/pos.script"
@@ -150,7 +150,7 @@ snapshot
     echo "dump $D/red_steps"
     echo "key enter"       # acknowledged
     echo "dump $D/red_review"
-    echo "key enter"
+    echo "key ctrl-s"
     echo "dump $D/red_saved"
 } >"$tmp/red.script"
 tui "$tmp/red.script"
@@ -180,7 +180,7 @@ new_user
     echo "dump $D/draft_before"
 } >"$tmp/d1.script"
 tui "$tmp/d1.script"
-{ login; echo "key r"; echo "type 0"; echo "type 00"; echo "type 1111"; echo "key enter"; echo "dump $D/draft_saved"; } >"$tmp/d2.script"
+{ login; echo "key r"; echo "type 0"; echo "type 00"; echo "type 1111"; echo "key ctrl-s"; echo "dump $D/draft_saved"; } >"$tmp/d2.script"
 snapshot
 tui "$tmp/d2.script"
 c=$(new_client)

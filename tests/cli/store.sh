@@ -30,7 +30,7 @@ tri admin "$ADMIN\n$BOB\n" user add bob --role clinician
 check "supervisor adds clinician" has_out "added bob (clinician)"
 tri alice "$ALICE\nwhatever-pass-1\n" user add mallory --role supervisor
 check "reception may not add staff: denied, exit 2" [ "$rc" -eq 2 ]
-check "denial says why" has_err "denied: a reception may not manage staff"
+check "denial says why" has_err "denied: a receptionist may not manage staff"
 tri admin "$ADMIN\n" roster import assets/counselors.sample.ini
 check "roster import" has_out "imported 10 counselors"
 tri alice "$ALICE\n" roster list

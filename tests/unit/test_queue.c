@@ -286,11 +286,11 @@ static void test_refusal_reasons(void **state) {
     (void)state;
     queue_item open = item_in(LEVEL_YELLOW, QS_OPEN);
     queue_request rq = valid_request(QA_CONFIRM, ROLE_RECEPTION);
-    must_refuse(&open, rq, T0 + HOUR, "a reception worker may not confirm a level");
+    must_refuse(&open, rq, T0 + HOUR, "a receptionist may not confirm a level");
     rq = valid_request(QA_ASSIGN, ROLE_SUPERVISOR);
     must_refuse(&open, rq, T0 + HOUR, "cannot assign: the item is open; confirm it first");
     rq = valid_request(QA_CLOSE, ROLE_RECEPTION);
-    must_refuse(&open, rq, T0 + HOUR, "a reception worker may not close an item");
+    must_refuse(&open, rq, T0 + HOUR, "a receptionist may not close an item");
     rq = valid_request(QA_CONFIRM, ROLE_CLINICIAN);
     rq.level = LEVEL_GREEN;
     must_refuse(&open, rq, T0 + HOUR, "lowering a level needs a written reason");
@@ -864,7 +864,7 @@ static void test_new_intake_lower_then_confirm(void **state) {
     assert_memory_equal(&expect, &it, sizeof it);
 
     must_refuse(&it, (queue_request){.action = QA_CONFIRM, .role = ROLE_RECEPTION, .level = LEVEL_GREEN},
-                T0 + 2 * HOUR, "a reception worker may not confirm a level");
+                T0 + 2 * HOUR, "a receptionist may not confirm a level");
     queue_request rq = {.action = QA_CONFIRM, .role = ROLE_CLINICIAN, .level = LEVEL_GREEN};
     must_refuse(&it, rq, T0 + 2 * HOUR, "lowering a level needs a written reason");
     rq.reason = "item 9 answered by mistake; clarified with the client";
@@ -1230,7 +1230,7 @@ static void test_red_closed_as_referred_in_time(void **state) {
     assert_int_equal(it.state, QS_CLOSED);
     /* reception may not close it, and an orange item still needs a confirmation before a referral */
     it = red_at(T0);
-    must_refuse(&it, rq_of(QA_CLOSE, ROLE_RECEPTION), T0 + MIN, "a reception worker may not close an item");
+    must_refuse(&it, rq_of(QA_CLOSE, ROLE_RECEPTION), T0 + MIN, "a receptionist may not close an item");
     it = item_in(LEVEL_ORANGE, QS_ACKNOWLEDGED);
     must_refuse(&it, close, T0 + MIN, NULL);
 }
@@ -1240,7 +1240,7 @@ static void test_red_reception_cannot_evaluate(void **state) {
     queue_item it = red_at(T0);
     must_apply(&it, ack_rq, T0 + MIN);
     must_refuse(&it, red_confirm(ROLE_RECEPTION, "looked fine to me"), T0 + 2 * MIN,
-                "a reception worker may not confirm a level");
+                "a receptionist may not confirm a level");
     must_refuse(&it, red_confirm(ROLE_CLINICIAN, "  "), T0 + 2 * MIN,
                 "confirming red needs the evaluation's outcome as the reason");
     must_apply(&it, red_confirm(ROLE_SUPERVISOR, "evaluated: admitted voluntarily"), T0 + 2 * MIN);

@@ -461,7 +461,7 @@ static void t_role_matrix(void **state) {
             }
             denials++;
             char want[256];
-            snprintf(want, sizeof want, "denied: a %s may not %s", staff_role_name((staff_role)r),
+            snprintf(want, sizeof want, "denied: a %s may not %s", staff_role_person((staff_role)r),
                      action_name((staff_action)a));
             assert_string_equal(why, want);
             HAS(why, staff_role_name((staff_role)r));
@@ -486,7 +486,7 @@ static void t_role_matrix(void **state) {
     assert_string_equal(why, "not logged in");
     /* the API entry points check the role too */
     verify_report vr;
-    REFUSED(db_verify(W.alice, &vr, msg, sizeof msg), "denied: a reception may not verify the database");
+    REFUSED(db_verify(W.alice, &vr, msg, sizeof msg), "denied: a receptionist may not verify the database");
     REFUSED(db_rekey(W.bob, msg, sizeof msg), "denied: a clinician may not manage keys");
     audit_report ar;
     assert_true(audit_verify(&W.db, W.admin->v, &ar));
@@ -505,7 +505,7 @@ static void t_staff_admin(void **state) {
     assert_int_equal(W.db.ops->staff_by_name(W.db.st, "intruder", &r), ST_NOTFOUND);
     /* reception may not add staff; nothing is added */
     REFUSED(staff_add(W.alice, "mallory", ROLE_SUPERVISOR, "mallory-pass-1", 14, msg, sizeof msg),
-            "denied: a reception may not manage staff");
+            "denied: a receptionist may not manage staff");
     assert_int_equal(W.db.ops->staff_by_name(W.db.st, "mallory", &r), ST_NOTFOUND);
     audit_rec e = audit_tail(&W.db);
     assert_string_equal(e.action, "denied");
@@ -646,7 +646,7 @@ static void t_login_failures(void **state) {
     assert_string_equal(e.object_id, fr.id);
 
     /* only a supervisor unlocks */
-    REFUSED(staff_set_locked(W.alice, "frank", false, msg, sizeof msg), "denied: a reception may not manage staff");
+    REFUSED(staff_set_locked(W.alice, "frank", false, msg, sizeof msg), "denied: a receptionist may not manage staff");
     REFUSED(staff_set_locked(W.bob, "frank", false, msg, sizeof msg), "denied: a clinician may not manage staff");
     assert_true(staff_get(&W.db, "frank").locked);
     OK(staff_set_locked(W.admin, "frank", false, msg, sizeof msg));
@@ -1541,7 +1541,7 @@ static void t_rekey(void **state) {
     assert_string_equal(got, did);
     assert_string_equal(body, "{\"draft\":\"before rekey\"}");
     secret_free(body);
-    REFUSED(db_rekey(ss[1], msg, sizeof msg), "denied: a reception may not manage keys");
+    REFUSED(db_rekey(ss[1], msg, sizeof msg), "denied: a receptionist may not manage keys");
 
     /* sound, and a checkpoint from before still matches (the chain is unkeyed, only the seals changed) */
     verify_report r;
@@ -1565,7 +1565,7 @@ static void t_roster(void **state) {
     assert_true(loaded);
     int count = -1;
     REFUSED(roster_import(W.alice, &e.needs, "assets/counselors.sample.ini", &count, &d, msg, sizeof msg),
-            "denied: a reception may not manage the roster");
+            "denied: a receptionist may not manage the roster");
     assert_int_equal(count, 0);
     OK(roster_import(W.admin, &e.needs, "assets/counselors.sample.ini", &count, &d, msg, sizeof msg));
     assert_int_equal(count, 10);
@@ -1621,7 +1621,7 @@ static void t_backup(void **state) {
     char id[STORE_ID_LEN], dest[256];
     new_client(W.alice, "Backupclient Uniquename", "+33 1 23 45 67 89", "1999-09-09", id);
     path_in(dest, sizeof dest, "backup.db");
-    REFUSED(db_backup(W.alice, dest, msg, sizeof msg), "denied: a reception may not make backups");
+    REFUSED(db_backup(W.alice, dest, msg, sizeof msg), "denied: a receptionist may not make backups");
     assert_int_not_equal(access(dest, F_OK), 0);
     int64_t sealed = sealed_n(&W.db, NULL, NULL, NULL);
     int64_t clients = 0;

@@ -360,6 +360,29 @@ static void test_type_text(void **state) {
     done(w);
 }
 
+/* The intake form's phone item is `format = phone` (forms/intake.ini): digits, spaces, + - ( ), 6 to 20 digits;
+ * anything else is refused with a message naming the field, and the answer stays as it was. */
+static void test_type_phone(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    assert_true(wizard_goto(w, 0, form_item_index(wizard_form(w), "phone")));
+    expect_at(w, "intake", "phone");
+    assert_true(wizard_item(w)->phone);
+    type(w, "13800138000");
+    type(w, "+86 (138) 0013-8000");
+    type(w, "123456");                                    /* 6 digits */
+    type(w, "12345678901234567890");                      /* 20 digits */
+    type_refused(w, "12345", "intake.phone");             /* 5 digits */
+    type_refused(w, "123456789012345678901", "intake.phone"); /* 21 digits */
+    type_refused(w, "Wang Fang", "intake.phone");         /* a name typed into the phone's box */
+    type_refused(w, "138-0013-800x", "intake.phone");
+    type_refused(w, "１３８００１３８０００", "intake.phone"); /* full-width digits are not digits here */
+    assert_string_equal(wizard_client_phone(w), "12345678901234567890");
+    assert_true(phone_number_valid("(010) 6552-9876", 6, 20));
+    assert_false(phone_number_valid("++--", 6, 20));
+    done(w);
+}
+
 static void test_type_number(void **state) {
     (void)state;
     wizard *w = new_wizard(LANG_EN);
@@ -1528,6 +1551,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_start_first_item_and_progress, release_all),
         cmocka_unit_test_teardown(test_start_refuses_unknown_form, release_all),
         cmocka_unit_test_teardown(test_type_text, release_all),
+        cmocka_unit_test_teardown(test_type_phone, release_all),
         cmocka_unit_test_teardown(test_type_number, release_all),
         cmocka_unit_test_teardown(test_type_date, release_all),
         cmocka_unit_test_teardown(test_type_date_strict_format, release_all),

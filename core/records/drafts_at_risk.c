@@ -1,0 +1,81 @@
+#include "drafts_at_risk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record_view.h"
+#include "secret.h"
+
+bool draft_level_guarded(risk_level level) { return level >= LEVEL_ORANGE; }
+
+risk_level draft_level_now(const wizard *w) { return w->level > w->kept ? w->level : w->kept; }
+
+/* The level and initials of one sealed draft; false when it does not open or parse (then it counts as red). */
+static bool draft_level_of(session *s, const engine *e, const draft_rec *r, risk_level *level, char *initials,
+                           size_t size) {
+    char *body = NULL;
+    size_t len = 0;
+    if (!vault_open(s->v, "drafts", "body", r->id, r->body_ct.p, r->body_ct.n, &body, &len)) return false;
+    wizard *w = calloc(1, sizeof *w);
+    char err[256];
+    bool ok = w && wizard_from_json(w, e, body, err, sizeof err);
+    secret_free(body);
+    if (ok) {
+        *level = draft_level_now(w);
+        const char *name = wizard_client_name(w);
+        if (name[0]) name_initials(name, initials, size);
+        else snprintf(initials, size, "?");
+    }
+    if (w) wizard_free(w);
+    free(w);
+    return ok;
+}
+
+static int newest_first(const void *x, const void *y) {
+    const draft_at_risk *a = x, *b = y;
+    return a->updated_at < b->updated_at ? 1 : a->updated_at > b->updated_at ? -1 : strcmp(a->id, b->id);
+}
+
+bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *n, char *err, size_t errsize) {
+    *out = NULL;
+    *n = 0;
+    if (!session_allowed(s, ACT_CLIENT_SEARCH, err, errsize)) return false; /* the roles that see the queues */
+    draft_rec *drafts = NULL;
+    int nd = 0;
+    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, &drafts, &nd);
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read drafts", err, errsize);
+        return false;
+    }
+    draft_at_risk *list = nd ? calloc((size_t)nd, sizeof *list) : NULL;
+    for (int i = 0; i < nd && list; i++) {
+        draft_at_risk d;
+        memset(&d, 0, sizeof d);
+        if (!draft_level_of(s, e, &drafts[i], &d.level, d.initials, sizeof d.initials)) {
+            d.level = LEVEL_RED;
+            snprintf(d.initials, sizeof d.initials, "?");
+        }
+        if (!draft_level_guarded(d.level)) continue;
+        memcpy(d.id, drafts[i].id, sizeof d.id);
+        d.updated_at = drafts[i].updated_at;
+        d.mine = strcmp(drafts[i].staff_id, s->me.id) == 0;
+        staff_rec who;
+        if (s->db->ops->staff_by_id(s->db->st, drafts[i].staff_id, &who) == ST_OK) snprintf(d.staff, sizeof d.staff, "%s", who.name);
+        else snprintf(d.staff, sizeof d.staff, "?");
+        list[(*n)++] = d;
+    }
+    for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
+    free(drafts);
+    if (nd && !list) {
+        snprintf(err, errsize, "out of memory");
+        return false;
+    }
+    if (*n == 0) {
+        free(list);
+        return true;
+    }
+    qsort(list, (size_t)*n, sizeof *list, newest_first);
+    *out = list;
+    return true;
+}

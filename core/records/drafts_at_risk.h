@@ -1,0 +1,36 @@
+/* Unfinished intakes that reached a safety level: a draft whose live level is orange or red is a client at
+ * risk who sits in no queue until someone saves it. The front desk must never lose sight of one: every desk's
+ * home lists them (any worker's, newest first, with their level), and discarding one takes a confirmation
+ * that names the level and more than one key. Which levels count is decided here, not in a screen. */
+#ifndef TRIAGE_DRAFTS_AT_RISK_H
+#define TRIAGE_DRAFTS_AT_RISK_H
+
+#include "engine.h"
+#include "records.h"
+#include "wizard.h"
+
+/* True when a draft at this level is guarded: listed on every home, discarded only after a confirmation that
+ * names its level and takes more than one key (orange and red, the levels with safety steps or a same-day
+ * deadline). */
+bool draft_level_guarded(risk_level level);
+
+/* The level an unfinished interview stands at: its answers' level, never below the one whose safety steps were
+ * shown (the level it would be saved at). */
+risk_level draft_level_now(const wizard *w);
+
+typedef struct {
+    char id[STORE_ID_LEN];
+    char staff[65];    /* the worker whose draft it is (login name) */
+    bool mine;         /* the logged-in worker's own (the one r resumes) */
+    int64_t updated_at;
+    risk_level level;  /* the live level of its answers, or the level kept once its safety steps were shown */
+    char initials[16]; /* the client's initials ("W.F.", "?" when no name yet): a list shows no more */
+} draft_at_risk;
+
+/* Every unfinished intake at a guarded level, any worker's, newest first (*out malloc'd, free() it; NULL when
+ * none). Drafts are opened only to compute their level and initials (no audit entry: a list row is not a
+ * record, as with a queue row). A draft that does not open or parse is listed as red: an unknown draft at
+ * risk is treated as at risk. The role must be one that sees the queues. */
+bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *n, char *err, size_t errsize);
+
+#endif
