@@ -117,6 +117,7 @@ int client_index_values(const vault *v, int bits, const char *name, const char *
     if (strchr(norm, ' ')) {
         strlist words = strlist_split(norm);
         for (int i = 0; i < words.n && n < max - 1; i++) out[n++] = bidx(v, BIDX_NAME_WORD, words.v[i], bits);
+        for (int i = 0; i < words.n; i++) secret_wipe(words.v[i], strlen(words.v[i])); /* words of a name */
         strlist_free(&words);
     }
     normalise_phone(phone, digits, sizeof digits);
