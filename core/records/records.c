@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "blind_index.h"
 #include "facts.h"
 #include "queue_items.h"
 #include "clock.h"
@@ -75,13 +76,14 @@ static bool phone_same(const char *a, const char *b) {
     return ns >= PHONE_KEY_DIGITS && strcmp(lng + nl - ns, shrt) == 0;
 }
 
-/* Kinds of blind-index value. Each kind has its own range of values (the kind sits above the truncated
- * hash), so a full-name search never lands among the many clients who share a common word. */
+/* Kinds of blind-index value. The kind goes into the keyed hash, not beside it: all kinds share one range of
+ * values, so a stored value does not say whether it is a name, a word or a phone (issue 13). A search may
+ * then land among the clients who share a common word: more candidates, opened and filtered as any. */
 enum { BIDX_FULL_NAME = 1, BIDX_NAME_WORD = 2, BIDX_PHONE = 3 };
 
 static uint32_t bidx(const vault *v, int kind, const char *text, int bits) {
     static const char *const kinds[] = {"", "name", "word", "phone"};
-    return ((uint32_t)kind << bits) | vault_blind_index(v, kinds[kind], text, bits);
+    return vault_blind_index(v, kinds[kind], text, bits);
 }
 
 /* True when a normalised query has anything but digits and phone punctuation: it is a name. */
@@ -148,7 +150,8 @@ static bool seal_into(session *s, const char *table, const char *column, const c
 
 static bool replace_index(session *s, const char *id, const char *name, const char *phone, char *err, size_t errsize) {
     uint32_t vals[16];
-    int n = client_index_values(s->v, s->db->set.blind_index_bits, name, phone, vals, 16);
+    /* the width is read in the write transaction: another desk's login may have rebuilt the index */
+    int n = client_index_values(s->v, blind_width_stored(s->db, s->v, NULL), name, phone, vals, 16);
     store_status st = s->db->ops->bidx_clear(s->db->st, id);
     for (int i = 0; st == ST_OK && i < n; i++) st = s->db->ops->bidx_add(s->db->st, vals[i], id);
     if (st != ST_OK) db_error(s->db, st, "cannot write the search index", err, errsize);
@@ -269,10 +272,14 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
     normalise_name(query, norm, sizeof norm);
     normalise_phone(query, digits, sizeof digits);
     uint32_t keys[3];
-    int nk = client_query_keys(s->v, s->db->set.blind_index_bits, query, keys, 3);
+    int nk = client_query_keys(s->v, blind_width_stored(s->db, s->v, NULL), query, keys, 3);
     bool has_letters = query_has_letters(norm);
     bool ok = true;
     int cap = 0;
+    /* A value is shared by k or more clients (blind_index.h), so one record that does not open must not make
+     * every search of its value fail: it is skipped, and reported when nothing else matched (it may have been
+     * the one sought) and audited either way. */
+    char tampered[STORE_ID_LEN] = "", tamper_msg[512] = "", why[512] = "";
     for (int k = 0; k < nk && ok; k++) {
         char(*ids)[STORE_ID_LEN] = NULL;
         int nids = 0;
@@ -293,10 +300,20 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
                 break;
             }
             bool hit;
-            ok = candidate_hit(s, &r, norm, digits, has_letters, &hit, err, errsize);
+            ok = candidate_hit(s, &r, norm, digits, has_letters, &hit, why, sizeof why);
             client_plain c;
-            if (ok && hit) ok = open_client(s, &r, &c, err, errsize);
+            if (ok && hit) ok = open_client(s, &r, &c, why, sizeof why);
+            if (!ok && session_key_current(s)) { /* tampering: this candidate is left out */
+                if (!tampered[0]) {
+                    memcpy(tampered, r.id, sizeof tampered);
+                    snprintf(tamper_msg, sizeof tamper_msg, "%s", why);
+                }
+                ok = true;
+                client_rec_free(&r);
+                continue;
+            }
             client_rec_free(&r);
+            if (!ok) snprintf(err, errsize, "%s", why);
             if (!ok) break;
             if (!hit) continue;
             if (*n == cap) *out = xrealloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 8));
@@ -306,6 +323,13 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
     }
     secret_wipe(norm, sizeof norm);
     secret_wipe(digits, sizeof digits);
+    if (ok && tampered[0]) {
+        session_audit(s, "tamper_detected", tampered, "clients");
+        if (*n == 0) {
+            snprintf(err, errsize, "%s", tamper_msg);
+            ok = false;
+        }
+    }
     if (!ok) {
         client_list_free(*out, *n);
         *out = NULL;

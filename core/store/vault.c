@@ -611,8 +611,7 @@ void vault_buf_free(vault_buf *b) {
 /* ---- blind indexes ---- */
 
 uint32_t vault_blind_index(const vault *v, const char *kind, const char *normalised, int bits) {
-    if (!v || !kind || !normalised) return 0;
-    if (bits < 8) bits = 8;
+    if (!v || !kind || !normalised || bits <= 0) return 0; /* width 0: one value for all (a small database) */
     if (bits > 32) bits = 32;
     /* libsodium's BLAKE2b does not produce fewer than crypto_generichash_BYTES_MIN (16) bytes; the first
      * four are used. */

@@ -103,7 +103,7 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
 /* A client with the markers is saved with an intake, found by name and by phone, its record viewed; then
  * everything is closed. The markers are in this file's constants only, never on the heap of the test. */
 static void save_find_view(void) {
-    static const db_settings set = {5000, KDF_INTERACTIVE, 3, 16, "", ""};
+    static const db_settings set = {5000, KDF_INTERACTIVE, 3, 8, "", ""};
     char path[128], err[1024] = "";
     snprintf(path, sizeof path, "%s/heap.db", dir);
     remove(path);
