@@ -66,7 +66,7 @@ typedef struct {
     client_values *list;
     size_t n, cap;
     char row[STORE_ID_LEN]; /* the client whose name and phone are being read */
-    char *name, *phone;     /* opened, in secret memory */
+    vault_buf name, phone;  /* opened into guarded buffers kept for the whole walk (no mapping per field) */
     char problem[300];
 } rebuild_ctx;
 
@@ -74,15 +74,15 @@ typedef struct {
 static void flush_client(rebuild_ctx *c) {
     if (!c->row[0]) return;
     uint32_t vals[16];
-    int n = client_index_values(c->v, 32, c->name, c->phone, vals, 16);
+    int n = client_index_values(c->v, 32, c->name.len ? (const char *)c->name.p : "",
+                                c->phone.len ? (const char *)c->phone.p : "", vals, 16);
     if (c->n == c->cap) c->list = xrealloc(c->list, sizeof *c->list * (c->cap = c->cap ? c->cap * 2 : 1024));
     client_values *e = &c->list[c->n++];
     memcpy(e->id, c->row, sizeof e->id);
     e->n = 0;
     for (int i = 0; i < n && e->n < VALUES_MAX; i++) e->v[e->n++] = vals[i];
-    secret_free(c->name);
-    secret_free(c->phone);
-    c->name = c->phone = NULL;
+    vault_buf_wipe(&c->name);
+    vault_buf_wipe(&c->phone);
     c->row[0] = '\0';
 }
 
@@ -99,15 +99,10 @@ static int read_one(void *vctx, const char *table, const char *column, const cha
     }
     bool is_name = strcmp(column, "name") == 0;
     if (!is_name && strcmp(column, "phone") != 0) return 0;
-    char *plain = NULL;
-    size_t len;
-    if (!vault_open(c->v, table, column, row, ct, n, &plain, &len)) {
+    if (!vault_open_buf(c->v, table, column, row, ct, n, is_name ? &c->name : &c->phone)) {
         snprintf(c->problem, sizeof c->problem, "tampering: clients.%s of record %s does not open", column, row);
         return 1;
     }
-    char **slot = is_name ? &c->name : &c->phone;
-    secret_free(*slot);
-    *slot = plain;
     return 0;
 }
 
@@ -139,17 +134,35 @@ static int width_chosen(const client_values *list, size_t n, int formula, int k)
     return w;
 }
 
+typedef struct {
+    uint32_t value;
+    uint32_t client; /* index into the list */
+} entry;
+
+static int entry_cmp(const void *a, const void *b) {
+    const entry *x = a, *y = b;
+    if (x->value != y->value) return x->value < y->value ? -1 : 1;
+    return x->client < y->client ? -1 : x->client > y->client;
+}
+
+/* Every client's old entries cleared, then the new ones added in the order of the index (value first), so
+ * that the writes append to its b-tree rather than land at random pages. */
 static bool write_all(database *db, const client_values *list, size_t n, int w, char *err, size_t errsize) {
     uint32_t mask = (UINT32_C(1) << w) - 1u;
-    for (size_t i = 0; i < n; i++) {
-        store_status st = db->ops->bidx_clear(db->st, list[i].id);
-        for (int j = 0; st == ST_OK && j < list[i].n; j++) st = db->ops->bidx_add(db->st, list[i].v[j] & mask, list[i].id);
-        if (st != ST_OK) {
-            db_error(db, st, "cannot rewrite the search index", err, errsize);
-            return false;
-        }
+    size_t ne = 0;
+    for (size_t i = 0; i < n; i++) ne += (size_t)list[i].n;
+    entry *e = xcalloc(ne ? ne : 1, sizeof *e);
+    ne = 0;
+    store_status st = ST_OK;
+    for (size_t i = 0; i < n && st == ST_OK; i++) {
+        st = db->ops->bidx_clear(db->st, list[i].id);
+        for (int j = 0; j < list[i].n; j++) e[ne++] = (entry){list[i].v[j] & mask, (uint32_t)i};
     }
-    return true;
+    qsort(e, ne, sizeof *e, entry_cmp);
+    for (size_t i = 0; i < ne && st == ST_OK; i++) st = db->ops->bidx_add(db->st, e[i].value, list[e[i].client].id);
+    free(e);
+    if (st != ST_OK) db_error(db, st, "cannot rewrite the search index", err, errsize);
+    return st == ST_OK;
 }
 
 bool blind_index_rebuild(database *db, const vault *v, int k, int *width, char *err, size_t errsize) {
@@ -160,9 +173,11 @@ bool blind_index_rebuild(database *db, const vault *v, int k, int *width, char *
         db_error(db, st, "cannot count the clients", err, errsize);
         return false;
     }
-    rebuild_ctx c = {v, NULL, 0, 0, "", NULL, NULL, ""};
+    rebuild_ctx c = {v, NULL, 0, 0, "", {0}, {0}, ""};
     st = db->ops->each_sealed(db->st, read_one, &c);
     flush_client(&c);
+    vault_buf_free(&c.name);
+    vault_buf_free(&c.phone);
     bool ok = st == ST_OK && !c.problem[0];
     if (c.problem[0]) snprintf(err, errsize, "%s", c.problem);
     else if (st != ST_OK) db_error(db, st, "cannot read the clients", err, errsize);

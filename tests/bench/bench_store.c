@@ -605,7 +605,7 @@ int main(int argc, char **argv) {
     session_end(s1);
     db_close(&db1);
 
-    printf("triage bench_store: SQLite %s, WAL, synchronous=FULL; KDF interactive; blind index 16 bits\n\n",
+    printf("triage bench_store: SQLite %s, WAL, synchronous=FULL; KDF interactive; blind index sized to k = 8 clients a value\n\n",
            sqlite3_libversion());
     printf("## 1. Saving a completed intake (%d saves of each kind, alternating, one database file)\n\n", SAVES);
     printf("body: JSON of %.0f bytes on average (%d distinct), note: %.0f bytes on average\n\n", avg_body, POOL,
