@@ -227,16 +227,16 @@ static bool open_client(session *s, const client_rec *r, client_plain *out, char
 }
 
 /* Opens only the field the query is about and decides; the other fields are opened for matches only.
- * A field that does not open is reported as tampering. */
+ * A field that does not open is reported as tampering. The field is opened into buf, one guarded buffer
+ * for the whole search: a value is shared by k or more clients (blind_index.h), and a guarded allocation per
+ * candidate (a mapping, two mprotects, an unmapping) would cost more than everything else a candidate does. */
 static bool candidate_hit(session *s, const client_rec *r, const char *norm, const char *digits, bool by_name,
-                          bool *hit, char *err, size_t errsize) {
+                          vault_buf *buf, bool *hit, char *err, size_t errsize) {
     const blob *b = by_name ? &r->name_ct : &r->phone_ct;
     const char *col = by_name ? "name" : "phone";
     *hit = false;
     if (b->n == 0) return true;
-    char *plain;
-    size_t len;
-    if (!vault_open(s->v, "clients", col, r->id, b->p, b->n, &plain, &len)) {
+    if (!vault_open_buf(s->v, "clients", col, r->id, b->p, b->n, buf)) {
         if (!session_key_current(s))
             snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
         else
@@ -244,22 +244,23 @@ static bool candidate_hit(session *s, const client_rec *r, const char *norm, con
                      r->id);
         return false;
     }
-    char buf[NAME_MAX_BYTES + 1];
+    const char *plain = (const char *)buf->p;
+    char text[NAME_MAX_BYTES + 1];
     if (by_name) {
-        normalise_name(plain, buf, sizeof buf);
-        *hit = strcmp(buf, norm) == 0;
+        normalise_name(plain, text, sizeof text);
+        *hit = strcmp(text, norm) == 0;
         if (!*hit && !strchr(norm, ' ')) {
-            strlist words = strlist_split(buf);
+            strlist words = strlist_split(text);
             *hit = strlist_find(&words, norm) >= 0;
             for (int i = 0; i < words.n; i++) secret_wipe(words.v[i], strlen(words.v[i]));
             strlist_free(&words);
         }
     } else {
-        normalise_phone(plain, buf, sizeof buf);
-        *hit = phone_same(buf, digits);
+        normalise_phone(plain, text, sizeof text);
+        *hit = phone_same(text, digits);
     }
-    secret_wipe(buf, sizeof buf);
-    secret_free(plain);
+    secret_wipe(text, sizeof text);
+    vault_buf_wipe(buf);
     return true;
 }
 
@@ -280,6 +281,7 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
      * every search of its value fail: it is skipped, and reported when nothing else matched (it may have been
      * the one sought) and audited either way. */
     char tampered[STORE_ID_LEN] = "", tamper_msg[512] = "", why[512] = "";
+    vault_buf field = {0};
     for (int k = 0; k < nk && ok; k++) {
         char(*ids)[STORE_ID_LEN] = NULL;
         int nids = 0;
@@ -300,7 +302,7 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
                 break;
             }
             bool hit;
-            ok = candidate_hit(s, &r, norm, digits, has_letters, &hit, why, sizeof why);
+            ok = candidate_hit(s, &r, norm, digits, has_letters, &field, &hit, why, sizeof why);
             client_plain c;
             if (ok && hit) ok = open_client(s, &r, &c, why, sizeof why);
             if (!ok && session_key_current(s)) { /* tampering: this candidate is left out */
@@ -323,6 +325,7 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
     }
     secret_wipe(norm, sizeof norm);
     secret_wipe(digits, sizeof digits);
+    vault_buf_free(&field);
     if (ok && tampered[0]) {
         session_audit(s, "tamper_detected", tampered, "clients");
         if (*n == 0) {
