@@ -9,12 +9,13 @@
 #include "engine.h"
 #include "fhir_questionnaire.h"
 #include "cli.h"
+#include "secret.h"
 
 static void print_json(json_t *o) {
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     if (s) {
         puts(s);
-        free(s);
+        secret_free(s); /* an assessment of answers */
     }
 }
 

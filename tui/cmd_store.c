@@ -267,7 +267,7 @@ int cmd_intake(const cli_args *a) {
             json_object_set_new(out, "suggested", suggested ? json_string(suggested) : json_null());
             char *s = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
             puts(s);
-            free(s);
+            secret_free(s);
             json_decref(out);
         } else {
             fprintf(stderr, "triage intake: %s\n", err);
@@ -310,7 +310,7 @@ int cmd_client(const cli_args *a) {
         }
         char *s = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
         puts(s);
-        free(s);
+        secret_free(s); /* names and phones in clear */
         json_decref(arr);
     } else {
         for (int i = 0; i < n; i++) printf("%s  %s  %s  %s\n", list[i].id, list[i].name, list[i].phone, list[i].birth);

@@ -48,10 +48,7 @@ bool intake_autosave(app *a) {
         app_message(a, true, "%s", body ? err : "cannot save the draft");
     else if (a->message_error) /* saved: a failure shown before ("the disk is full") no longer holds */
         a->message[0] = '\0';
-    if (body) {
-        secret_wipe(body, strlen(body));
-        free(body);
-    }
+    secret_free(body); /* the answers in clear (json_dumps's text) */
     return saved;
 }
 

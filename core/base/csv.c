@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "wipe_alloc.h"
 
 void csv_init(csv_buf *b) {
     memset(b, 0, sizeof *b);
@@ -12,15 +13,19 @@ void csv_init(csv_buf *b) {
     b->p = xcalloc(b->cap, 1);
 }
 
+/* An export's rows (names and answers in an identified one) are wiped when the buffer goes or grows. */
 void csv_free(csv_buf *b) {
-    free(b->p);
+    wipe_free(b->p);
     memset(b, 0, sizeof *b);
 }
 
 static void put(csv_buf *b, const char *s, size_t n) {
     if (b->n + n + 1 > b->cap) {
         while (b->n + n + 1 > b->cap) b->cap *= 2;
-        b->p = xrealloc(b->p, b->cap);
+        char *bigger = xcalloc(b->cap, 1); /* not realloc: it would free the old rows unwiped */
+        memcpy(bigger, b->p, b->n);
+        wipe_free(b->p);
+        b->p = bigger;
     }
     memcpy(b->p + b->n, s, n);
     b->n += n;

@@ -61,7 +61,8 @@ static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_fi
 static const char *const intake_keys[] = {"forms", "hotline_forms", "ask.*", "kept_level.reason.en", "kept_level.reason.zh",
                                           "unscreened.reason.en", "unscreened.reason.zh", NULL};
 static const char *const store_keys[] = {"db_path", "busy_timeout_ms", NULL};
-static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_bits", "idle_lock_minutes", NULL};
+static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_k", "idle_lock_minutes",
+                                            "blind_index_bits" /* before issue 13: accepted, no longer used */, NULL};
 static const char *const reports_keys[] = {"k_floor", "retention_sessions", "retention_days", "lapse_days", "age_bands",
                                            "concern_groups", NULL};
 static const char *const retention_keys[] = {"draft_days", "closed_years", NULL};
@@ -113,7 +114,7 @@ static bool read_settings(config *c, diag *d) {
     c->db_path = db && *db ? resolve(c, db, "", "") : default_db_path();
     c->busy_timeout_ms = int_setting(c, "store", "busy_timeout_ms", 100, 600000, 5000, d);
     c->lock_after = int_setting(c, "security", "lock_after", 1, 100, 5, d);
-    c->blind_index_bits = int_setting(c, "security", "blind_index_bits", 8, 28, 16, d); /* the kind sits above */
+    c->blind_index_k = int_setting(c, "security", "blind_index_k", 2, 1000, 8, d);
     c->idle_lock_minutes = int_setting(c, "security", "idle_lock_minutes", 1, 240, 5, d);
     const char *demo = ini_get(&c->ini, "triage", "demo");
     c->demo = demo && strcmp(demo, "yes") == 0;

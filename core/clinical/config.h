@@ -21,7 +21,7 @@ typedef struct {
     int busy_timeout_ms;
     int kdf_cost;      /* 0 interactive, 1 moderate, 2 sensitive (vault_cost) */
     int lock_after;    /* failed logins before a lock */
-    int blind_index_bits;
+    int blind_index_k; /* [security] blind_index_k (issue 13) */
     int idle_lock_minutes;
     bool demo;                          /* a demonstration database: every screen says so */
     char *intake_forms;                 /* [intake] forms, in the order the wizard asks them */

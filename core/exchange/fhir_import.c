@@ -149,7 +149,7 @@ static void answer_shown(json_t *a, char *out, size_t size) {
     } else {
         char *d = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
         text_for_display(d ? d : "?", 60, t, sizeof t);
-        free(d);
+        secret_free(d); /* an answer of the imported record */
         snprintf(out, size, "%s", t);
     }
 }

@@ -7,7 +7,7 @@ void db_settings_from_config(const config *c, db_settings *out) {
     out->busy_timeout_ms = c->busy_timeout_ms;
     out->kdf_cost = (vault_cost)c->kdf_cost;
     out->lock_after = c->lock_after;
-    out->blind_index_bits = c->blind_index_bits;
+    out->blind_index_k = c->blind_index_k;
     snprintf(out->age_bands, sizeof out->age_bands, "%s", c->age_bands ? c->age_bands : "");
     snprintf(out->concern_groups, sizeof out->concern_groups, "%s", c->concern_groups ? c->concern_groups : "");
 }

@@ -15,7 +15,7 @@ typedef struct {
     int busy_timeout_ms;
     vault_cost kdf_cost;
     int lock_after;
-    int blind_index_bits;
+    int blind_index_k; /* [security] blind_index_k: every blind-index value shared by at least this many clients */
     char age_bands[128]; /* [reports] age_bands: the band kept in an intake's report facts; "" = the default */
     char concern_groups[512]; /* [reports] concern_groups: the concern categories kept; "" = the default */
 } db_settings;

@@ -67,10 +67,7 @@ bool intake_finish(session *s, const engine *e, assess_input *in, const intake_s
         risk_level_parse(level, &out->level);
         out->assessment = json_incref(result);
     }
-    if (text) {
-        secret_wipe(text, strlen(text));
-        free(text);
-    }
+    secret_free(text); /* json_dumps's text: the answers in clear */
     json_decref(body);
     return ok;
 }

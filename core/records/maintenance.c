@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "blind_index.h"
 #include "clock.h"
 #include "erasure.h"
 #include "ids.h"
@@ -152,32 +153,13 @@ typedef struct {
 } resealed;
 
 typedef struct {
-    char id[STORE_ID_LEN];
-    char *name, *phone; /* secret memory */
-} client_keys;
-
-typedef struct {
     const vault *old, *fresh;
     resealed *list;
     size_t n, cap;
-    client_keys *clients;
-    size_t nc, capc;
     char problem[600];
     progress *progress; /* how many of total have been sealed under the new key */
     int64_t total;
 } rekey_ctx;
-
-static client_keys *client_slot(rekey_ctx *c, const char *row) {
-    /* each_sealed visits a client's name and phone one after the other */
-    if (c->nc && strcmp(c->clients[c->nc - 1].id, row) == 0) return &c->clients[c->nc - 1];
-    for (size_t i = 0; i < c->nc; i++)
-        if (strcmp(c->clients[i].id, row) == 0) return &c->clients[i];
-    if (c->nc == c->capc) c->clients = xrealloc(c->clients, sizeof *c->clients * (c->capc = c->capc ? c->capc * 2 : 64));
-    client_keys *k = &c->clients[c->nc++];
-    memset(k, 0, sizeof *k);
-    snprintf(k->id, sizeof k->id, "%s", row);
-    return k;
-}
 
 static int reseal_one(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
                       size_t n) {
@@ -195,12 +177,6 @@ static int reseal_one(void *vctx, const char *table, const char *column, const c
     snprintf(r->column, sizeof r->column, "%s", column);
     snprintf(r->row, sizeof r->row, "%s", row);
     bool ok = vault_seal(c->fresh, table, column, row, plain, len, &r->ct, &r->n);
-    if (ok && strcmp(table, "clients") == 0 && (strcmp(column, "name") == 0 || strcmp(column, "phone") == 0)) {
-        client_keys *k = client_slot(c, row);
-        char **slot = strcmp(column, "name") == 0 ? &k->name : &k->phone;
-        *slot = plain; /* kept (in secret memory) for the new blind indexes */
-        plain = NULL;
-    }
     secret_free(plain);
     if (!ok) {
         snprintf(c->problem, sizeof c->problem, "cannot seal %s.%s of record %s", table, column, row);
@@ -214,11 +190,6 @@ static int reseal_one(void *vctx, const char *table, const char *column, const c
 static void rekey_ctx_free(rekey_ctx *c) {
     for (size_t i = 0; i < c->n; i++) free(c->list[i].ct);
     free(c->list);
-    for (size_t i = 0; i < c->nc; i++) {
-        secret_free(c->clients[i].name);
-        secret_free(c->clients[i].phone);
-    }
-    free(c->clients);
 }
 
 bool db_rekey(session *s, char *err, size_t errsize) {
@@ -230,7 +201,7 @@ bool db_rekey(session *s, char *err, size_t errsize) {
         snprintf(err, errsize, "cannot create a data key");
         return false;
     }
-    rekey_ctx c = {s->v, fresh, NULL, 0, 0, NULL, 0, 0, "", s->progress, sealed_total(s)};
+    rekey_ctx c = {s->v, fresh, NULL, 0, 0, "", s->progress, sealed_total(s)};
     if (!session_begin(s, err, errsize)) {
         vault_free(fresh);
         return false;
@@ -247,17 +218,9 @@ bool db_rekey(session *s, char *err, size_t errsize) {
         }
         progress_report(s->progress, "sealed fields written", (int64_t)i + 1, (int64_t)c.n);
     }
-    /* blind indexes are keyed by the data key: recompute them all */
-    for (size_t i = 0; ok && i < c.nc; i++) {
-        uint32_t vals[16];
-        int n = client_index_values(fresh, db->set.blind_index_bits, c.clients[i].name, c.clients[i].phone, vals, 16);
-        st = db->ops->bidx_clear(db->st, c.clients[i].id);
-        for (int k = 0; st == ST_OK && k < n; k++) st = db->ops->bidx_add(db->st, vals[k], c.clients[i].id);
-        if (st != ST_OK) {
-            db_error(db, st, "cannot rewrite the search index", err, errsize);
-            ok = false;
-        }
-    }
+    /* blind indexes are keyed by the data key: rebuilt from the re-sealed clients, at the width for their
+     * number (core/records/blind_index.h) */
+    ok = ok && blind_index_rebuild(db, fresh, db->set.blind_index_k, NULL, err, errsize);
     /* every staff member gets the new key sealed to their public key: no passphrase needed */
     staff_rec *staff = NULL;
     int ns = 0;

@@ -111,7 +111,7 @@ void client_record_free(client_record *r) {
     if (!r) return;
     client_plain_free(&r->client);
     for (int i = 0; i < r->n_intakes; i++) secret_free(r->intakes[i].notes);
-    free(r->intakes);
+    secret_free(r->intakes); /* the reasons of opened bodies */
     queue_history_free(r->history, r->n_history);
     memset(r, 0, sizeof *r);
 }

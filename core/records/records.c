@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "blind_index.h"
 #include "facts.h"
 #include "queue_items.h"
 #include "clock.h"
@@ -75,13 +76,14 @@ static bool phone_same(const char *a, const char *b) {
     return ns >= PHONE_KEY_DIGITS && strcmp(lng + nl - ns, shrt) == 0;
 }
 
-/* Kinds of blind-index value. Each kind has its own range of values (the kind sits above the truncated
- * hash), so a full-name search never lands among the many clients who share a common word. */
+/* Kinds of blind-index value. The kind goes into the keyed hash, not beside it: all kinds share one range of
+ * values, so a stored value does not say whether it is a name, a word or a phone (issue 13). A search may
+ * then land among the clients who share a common word: more candidates, opened and filtered as any. */
 enum { BIDX_FULL_NAME = 1, BIDX_NAME_WORD = 2, BIDX_PHONE = 3 };
 
 static uint32_t bidx(const vault *v, int kind, const char *text, int bits) {
     static const char *const kinds[] = {"", "name", "word", "phone"};
-    return ((uint32_t)kind << bits) | vault_blind_index(v, kinds[kind], text, bits);
+    return vault_blind_index(v, kinds[kind], text, bits);
 }
 
 /* True when a normalised query has anything but digits and phone punctuation: it is a name. */
@@ -117,6 +119,7 @@ int client_index_values(const vault *v, int bits, const char *name, const char *
     if (strchr(norm, ' ')) {
         strlist words = strlist_split(norm);
         for (int i = 0; i < words.n && n < max - 1; i++) out[n++] = bidx(v, BIDX_NAME_WORD, words.v[i], bits);
+        for (int i = 0; i < words.n; i++) secret_wipe(words.v[i], strlen(words.v[i])); /* words of a name */
         strlist_free(&words);
     }
     normalise_phone(phone, digits, sizeof digits);
@@ -147,7 +150,8 @@ static bool seal_into(session *s, const char *table, const char *column, const c
 
 static bool replace_index(session *s, const char *id, const char *name, const char *phone, char *err, size_t errsize) {
     uint32_t vals[16];
-    int n = client_index_values(s->v, s->db->set.blind_index_bits, name, phone, vals, 16);
+    /* the width is read in the write transaction: another desk's login may have rebuilt the index */
+    int n = client_index_values(s->v, blind_width_stored(s->db, s->v, NULL), name, phone, vals, 16);
     store_status st = s->db->ops->bidx_clear(s->db->st, id);
     for (int i = 0; st == ST_OK && i < n; i++) st = s->db->ops->bidx_add(s->db->st, vals[i], id);
     if (st != ST_OK) db_error(s->db, st, "cannot write the search index", err, errsize);
@@ -223,16 +227,16 @@ static bool open_client(session *s, const client_rec *r, client_plain *out, char
 }
 
 /* Opens only the field the query is about and decides; the other fields are opened for matches only.
- * A field that does not open is reported as tampering. */
+ * A field that does not open is reported as tampering. The field is opened into buf, one guarded buffer
+ * for the whole search: a value is shared by k or more clients (blind_index.h), and a guarded allocation per
+ * candidate (a mapping, two mprotects, an unmapping) would cost more than everything else a candidate does. */
 static bool candidate_hit(session *s, const client_rec *r, const char *norm, const char *digits, bool by_name,
-                          bool *hit, char *err, size_t errsize) {
+                          vault_buf *buf, bool *hit, char *err, size_t errsize) {
     const blob *b = by_name ? &r->name_ct : &r->phone_ct;
     const char *col = by_name ? "name" : "phone";
     *hit = false;
     if (b->n == 0) return true;
-    char *plain;
-    size_t len;
-    if (!vault_open(s->v, "clients", col, r->id, b->p, b->n, &plain, &len)) {
+    if (!vault_open_buf(s->v, "clients", col, r->id, b->p, b->n, buf)) {
         if (!session_key_current(s))
             snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
         else
@@ -240,22 +244,23 @@ static bool candidate_hit(session *s, const client_rec *r, const char *norm, con
                      r->id);
         return false;
     }
-    char buf[NAME_MAX_BYTES + 1];
+    const char *plain = (const char *)buf->p;
+    char text[NAME_MAX_BYTES + 1];
     if (by_name) {
-        normalise_name(plain, buf, sizeof buf);
-        *hit = strcmp(buf, norm) == 0;
+        normalise_name(plain, text, sizeof text);
+        *hit = strcmp(text, norm) == 0;
         if (!*hit && !strchr(norm, ' ')) {
-            strlist words = strlist_split(buf);
+            strlist words = strlist_split(text);
             *hit = strlist_find(&words, norm) >= 0;
             for (int i = 0; i < words.n; i++) secret_wipe(words.v[i], strlen(words.v[i]));
             strlist_free(&words);
         }
     } else {
-        normalise_phone(plain, buf, sizeof buf);
-        *hit = phone_same(buf, digits);
+        normalise_phone(plain, text, sizeof text);
+        *hit = phone_same(text, digits);
     }
-    secret_wipe(buf, sizeof buf);
-    secret_free(plain);
+    secret_wipe(text, sizeof text);
+    vault_buf_wipe(buf);
     return true;
 }
 
@@ -268,10 +273,15 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
     normalise_name(query, norm, sizeof norm);
     normalise_phone(query, digits, sizeof digits);
     uint32_t keys[3];
-    int nk = client_query_keys(s->v, s->db->set.blind_index_bits, query, keys, 3);
+    int nk = client_query_keys(s->v, blind_width_stored(s->db, s->v, NULL), query, keys, 3);
     bool has_letters = query_has_letters(norm);
     bool ok = true;
     int cap = 0;
+    /* A value is shared by k or more clients (blind_index.h), so one record that does not open must not make
+     * every search of its value fail: it is skipped, and reported when nothing else matched (it may have been
+     * the one sought) and audited either way. */
+    char tampered[STORE_ID_LEN] = "", tamper_msg[512] = "", why[512] = "";
+    vault_buf field = {0};
     for (int k = 0; k < nk && ok; k++) {
         char(*ids)[STORE_ID_LEN] = NULL;
         int nids = 0;
@@ -292,10 +302,20 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
                 break;
             }
             bool hit;
-            ok = candidate_hit(s, &r, norm, digits, has_letters, &hit, err, errsize);
+            ok = candidate_hit(s, &r, norm, digits, has_letters, &field, &hit, why, sizeof why);
             client_plain c;
-            if (ok && hit) ok = open_client(s, &r, &c, err, errsize);
+            if (ok && hit) ok = open_client(s, &r, &c, why, sizeof why);
+            if (!ok && session_key_current(s)) { /* tampering: this candidate is left out */
+                if (!tampered[0]) {
+                    memcpy(tampered, r.id, sizeof tampered);
+                    snprintf(tamper_msg, sizeof tamper_msg, "%s", why);
+                }
+                ok = true;
+                client_rec_free(&r);
+                continue;
+            }
             client_rec_free(&r);
+            if (!ok) snprintf(err, errsize, "%s", why);
             if (!ok) break;
             if (!hit) continue;
             if (*n == cap) *out = xrealloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 8));
@@ -305,6 +325,14 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
     }
     secret_wipe(norm, sizeof norm);
     secret_wipe(digits, sizeof digits);
+    vault_buf_free(&field);
+    if (ok && tampered[0]) {
+        session_audit(s, "tamper_detected", tampered, "clients");
+        if (*n == 0) {
+            snprintf(err, errsize, "%s", tamper_msg);
+            ok = false;
+        }
+    }
     if (!ok) {
         client_list_free(*out, *n);
         *out = NULL;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "blind_index.h"
 #include "clock.h"
 #include "ids.h"
 #include "rowmac.h"
@@ -258,6 +259,11 @@ login_status session_login(database *db, const char *name, const char *pass, siz
         session_end(s);
         return LOGIN_ERROR;
     }
+    /* the blind index follows the number of clients: rebuilt when it crossed a width threshold (or after the
+     * upgrade from schema 7). A failure (a client field that does not open) does not stop the login: verify
+     * names it, and the next login tries again */
+    char rebuild_err[256];
+    (void)blind_index_maintain(s, rebuild_err, sizeof rebuild_err);
     *out = s;
     return LOGIN_OK;
 }

@@ -7,14 +7,17 @@
 
 /* size bytes of zeroed secret memory, or NULL. */
 char *secret_alloc(size_t size);
-/* Wipes and frees (NULL is fine): the one way to free a secret, whatever made it (secret_alloc, or a value
- * vault_open gave). */
+/* Wipes and frees (NULL is fine): the one way to free a secret, whatever made it: a guarded block
+ * (secret_alloc, a value vault_open gave, vault_pseudonym_key) is released with sodium_free; any other heap
+ * block (json_dumps's text, which comes from jansson's wiping allocator, core/base/wipe_alloc.h; a copy made
+ * with malloc) is wiped over its whole usable size, then freed. */
 void secret_free(void *p);
 /* Wipes len bytes in place (for buffers that are not secret_alloc'd). */
 void secret_wipe(void *p, size_t len);
 
-/* No core dumps, not dumpable (no ptrace by other users' tools), files created private (umask 077).
- * Called first thing by the program: answers and records pass through every command. */
+/* No core dumps, not dumpable (no ptrace by other users' tools), files created private (umask 077), and
+ * jansson wiping what it frees (wipe_alloc_install). Called first thing by the program: answers and records
+ * pass through every command. */
 void secret_harden_process(void);
 
 #endif

@@ -550,7 +550,7 @@ bool vault_open(const vault *v, const char *table, const char *column, const cha
     size_t adlen;
     unsigned char *ad = field_ad(table, column, row_id, &adlen);
     if (!ad) return false;
-    unsigned char *m = sodium_malloc(mlen + 1);
+    unsigned char *m = (unsigned char *)secret_alloc(mlen + 1); /* guarded; the caller frees it with secret_free */
     if (!m) {
         free(ad);
         return false;
@@ -560,7 +560,7 @@ bool vault_open(const vault *v, const char *table, const char *column, const cha
                                                         ad, adlen, ct + 1, v->field_key);
     free(ad);
     if (rc != 0 || got != mlen) {
-        sodium_free(m); /* wipes whatever may have been written */
+        secret_free(m); /* wipes whatever may have been written */
         return false;
     }
     m[mlen] = '\0';
@@ -577,8 +577,8 @@ bool vault_open_buf(const vault *v, const char *table, const char *column, const
     if (!out->p || out->cap < mlen + 1) {
         size_t cap = out->cap ? out->cap : 4096;
         while (cap < mlen + 1) cap *= 2;
-        if (out->p) sodium_free(out->p); /* wipes the old one */
-        out->p = sodium_malloc(cap);
+        secret_free(out->p); /* wipes the old one */
+        out->p = (unsigned char *)secret_alloc(cap);
         out->cap = out->p ? cap : 0;
         if (!out->p) return false;
     }
@@ -604,15 +604,14 @@ void vault_buf_wipe(vault_buf *b) {
 }
 
 void vault_buf_free(vault_buf *b) {
-    if (b->p) sodium_free(b->p);
+    secret_free(b->p); /* the one way a secret is freed */
     memset(b, 0, sizeof *b);
 }
 
 /* ---- blind indexes ---- */
 
 uint32_t vault_blind_index(const vault *v, const char *kind, const char *normalised, int bits) {
-    if (!v || !kind || !normalised) return 0;
-    if (bits < 8) bits = 8;
+    if (!v || !kind || !normalised || bits <= 0) return 0; /* width 0: one value for all (a small database) */
     if (bits > 32) bits = 32;
     /* libsodium's BLAKE2b does not produce fewer than crypto_generichash_BYTES_MIN (16) bytes; the first
      * four are used. */
@@ -653,9 +652,9 @@ void vault_pseudonym(const vault *v, const char *kind, const char *id, char out[
 }
 
 unsigned char *vault_pseudonym_key(const vault *v) {
-    unsigned char *key = v ? sodium_malloc(VAULT_KEY_BYTES) : NULL;
+    unsigned char *key = v ? (unsigned char *)secret_alloc(VAULT_KEY_BYTES) : NULL; /* secret_free releases it */
     if (key && crypto_kdf_derive_from_key(key, VAULT_KEY_BYTES, SUBKEY_PSEUDONYM, KDF_CONTEXT, v->data_key) != 0) {
-        sodium_free(key);
+        secret_free(key);
         key = NULL;
     }
     return key;

@@ -128,8 +128,9 @@ bool vault_open_buf(const vault *v, const char *table, const char *column, const
 void vault_buf_wipe(vault_buf *b);
 void vault_buf_free(vault_buf *b);
 
-/* Blind index of a normalised value: keyed BLAKE2b, truncated to `bits` bits (8..32) so that several
- * records share each value. kind separates name and phone indexes. */
+/* Blind index of a normalised value: keyed BLAKE2b of kind and value, truncated to `bits` bits (0..32) so
+ * that several records share each value (core/records/blind_index.h sizes it). The kind is hashed in, so
+ * kinds share one range of values; 0 bits gives 0. */
 uint32_t vault_blind_index(const vault *v, const char *kind, const char *normalised, int bits);
 
 /* A keyed pseudonym for de-identified exports: BLAKE2b (crypto_generichash) of kind and id under a sub-key

@@ -177,7 +177,7 @@ int main(int argc, char **argv) {
     make_tmpdir();
     char path[512];
     path_in(path, sizeof path, "audit.db");
-    db_settings set = {5000, KDF_INTERACTIVE, 5, 16, "", ""};
+    db_settings set = {5000, KDF_INTERACTIVE, 5, 8, "", ""};
     if (!db_open(&db, path, true, &set, err, sizeof err)) die("open", err);
     if (!db_initialise(&db, "admin", PASSPHRASE, strlen(PASSPHRASE), err, sizeof err)) die("init", err);
     printf("bench_audit: the signed audit trail (issue 12)\n");

@@ -33,7 +33,7 @@ static long env_or(const char *name, long dflt) {
 
 static session *open_session(database *db, const char *path) {
     char err[1024];
-    db_settings set = {.busy_timeout_ms = 5000, .kdf_cost = KDF_INTERACTIVE, .lock_after = 5, .blind_index_bits = 16};
+    db_settings set = {.busy_timeout_ms = 5000, .kdf_cost = KDF_INTERACTIVE, .lock_after = 5, .blind_index_k = 8};
     if (!db_open(db, path, true, &set, err, sizeof err)) die("open", err);
     if (!db_initialise(db, "bench", PASSPHRASE, strlen(PASSPHRASE), err, sizeof err)) die("initialise", err);
     session *s = NULL;

@@ -33,7 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     snprintf(dir, sizeof dir, "%s/triage-fuzz-fhir.XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
     if (!vault_init() || !mkdtemp(dir)) abort();
     snprintf(path, sizeof path, "%s/f.db", dir);
-    db_settings set = {5000, KDF_INTERACTIVE, 5, 16, "", ""};
+    db_settings set = {5000, KDF_INTERACTIVE, 5, 8, "", ""};
     if (!db_open(&db, path, true, &set, err, sizeof err) || !db_initialise(&db, "admin", PASS, strlen(PASS), err, sizeof err) ||
         session_login(&db, "admin", PASS, strlen(PASS), &s, &wait, err, sizeof err) != LOGIN_OK) {
         fprintf(stderr, "fuzz_fhir: setting up %s: %s\n", path, err);

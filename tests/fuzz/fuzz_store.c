@@ -103,7 +103,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     snprintf(dir, sizeof dir, "%s/triage-fuzz-store.XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
     if (!vault_init() || !mkdtemp(dir)) abort();
     snprintf(path, sizeof path, "%s/t.db", dir);
-    db_settings set = {5000, KDF_INTERACTIVE, 5, 16, "", ""};
+    db_settings set = {5000, KDF_INTERACTIVE, 5, 8, "", ""};
     intake_input in = {NULL, "red", NULL, NULL, "{\"answers\":{\"phq9\":[2,2,3,2,1,2,1,1,1]}}", "a note"};
     if (!db_open(&db, path, true, &set, err, sizeof err) ||
         !db_initialise(&db, "admin", PASS, strlen(PASS), err, sizeof err) ||

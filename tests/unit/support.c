@@ -9,6 +9,11 @@
 
 #include <cmocka.h>
 
+#include "wipe_alloc.h"
+
+/* Test setup for every suite: jansson wipes what it frees, as in the program (core/base/wipe_alloc.h). */
+__attribute__((constructor)) static void support_setup(void) { wipe_alloc_install(); }
+
 char *read_all(const char *path, size_t *len) {
     FILE *fp = fopen(path, "rb");
     assert_non_null(fp);

@@ -47,7 +47,7 @@
 #define DEFAULT_WRITES 500
 #define KILL_ROUNDS 10
 
-static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 16, "", ""};
+static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 8, "", ""};
 
 static char dir[64];
 static char msg[2048];

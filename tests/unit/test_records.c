@@ -33,6 +33,7 @@
 #include <sqlite3.h>
 
 #include "audit.h"
+#include "blind_index.h"
 #include "clock.h"
 #include "config.h"
 #include "db.h"
@@ -55,7 +56,7 @@
 #define MISSING_ID "00000000-0000-4000-8000-00000000dead"
 #define T0 ((int64_t)2000000000) /* a fixed instant for the login-delay tests */
 
-static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 16, "", ""};
+static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 8, "", ""};
 
 /* ---- the shared world ---- */
 
@@ -368,9 +369,10 @@ static int raw_bidx(const char *path, const char *client_id, uint32_t *out, int 
     return n;
 }
 
-/* The blind-index values a client should have under v, sorted, each once (as the table keeps them). */
+/* The blind-index values a client should have under v, sorted, each once (as the table keeps them), at the
+ * width recorded in the database (core/records/blind_index.h). */
 static int expected_bidx(const vault *v, const char *name, const char *phone, uint32_t out[16]) {
-    int n = client_index_values(v, SETTINGS.blind_index_bits, name, phone, out, 16);
+    int n = client_index_values(v, blind_width_stored(&W.db, v, NULL), name, phone, out, 16);
     qsort(out, (size_t)n, sizeof out[0], cmp_u32);
     int uniq = 0;
     for (int i = 0; i < n; i++)
@@ -1441,7 +1443,8 @@ static void t_rekey(void **state) {
     uint32_t old_idx[16], new_idx[16], want_idx[16];
     int n_old = raw_bidx(db.path, cid[0], old_idx, 16);
     int n_want = expected_bidx(admin->v, names[0], phones[0], want_idx);
-    assert_true(n_want >= 4); /* the name, its three words, the phone (distinct but for a rare collision) */
+    /* four clients: the index has width 0 (blind_index.h), one value for all; that the values change with the
+     * key at a real width is shown over a population in tests/unit/test_blind.c */
     assert_int_equal(n_old, n_want);
     assert_memory_equal(old_idx, want_idx, sizeof old_idx[0] * (size_t)n_old);
     sealed_list before = sealed_all(&db);
@@ -1491,17 +1494,6 @@ static void t_rekey(void **state) {
     n_want = expected_bidx(admin->v, names[0], phones[0], want_idx); /* admin's session holds the new key */
     assert_int_equal(n_new, n_want);
     assert_memory_equal(new_idx, want_idx, sizeof new_idx[0] * (size_t)n_new);
-    assert_memory_not_equal(new_idx, old_idx, sizeof new_idx[0] * (size_t)n_new);
-    for (int i = 0; i < n_old; i++) { /* an old value no longer leads to the client (unless it is a new one too) */
-        bool also_new = false;
-        for (int k = 0; k < n_new; k++) also_new = also_new || new_idx[k] == old_idx[i];
-        if (also_new) continue;
-        char(*ids)[STORE_ID_LEN] = NULL;
-        int nids = 0;
-        assert_int_equal(db.ops->bidx_find(db.st, old_idx[i], &ids, &nids), ST_OK);
-        for (int k = 0; k < nids; k++) assert_string_not_equal(ids[k], cid[0]);
-        free(ids);
-    }
 
     /* everyone logs in again; every client and intake opens for every staff member; search works */
     session_end(admin);

@@ -41,7 +41,7 @@
 #define T0 ((int64_t)1772438400) /* 2026-03-02T08:00:00Z */
 #define DAY 86400
 
-static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 16, "", ""};
+static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 8, "", ""};
 
 static struct {
     char dir[64], path[160];

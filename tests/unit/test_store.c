@@ -43,7 +43,7 @@
 #include "store.h"
 
 #define TRIG 0x54524947
-#define NEWEST 7 /* the schema version this build writes */
+#define NEWEST 8 /* the schema version this build writes */
 
 #define STAFF1 "5a000000-0000-4000-8000-000000000001"
 #define STAFF2 "5a000000-0000-4000-8000-000000000002"
@@ -1802,7 +1802,7 @@ static void s_too_new(void **state) {
     assert_int_equal(try_open(f, false, err, sizeof err), ST_TOO_NEW);
     assert_non_null(strstr(err, f->path));
     assert_non_null(strstr(err, "99"));
-    assert_non_null(strstr(err, "up to 7"));
+    assert_non_null(strstr(err, "up to 8"));
     assert_file_is(f->path, before, n);
     free(before);
 }
@@ -1965,6 +1965,24 @@ static void s_migrations(void **state) {
         assert_file_is(f->path, before, n);
         free(before);
     }
+}
+
+/* Version 8 (issue 13): the blind-index values of version 7 carried their kind in clear above the hash; the
+ * upgrade drops them and the recorded width (the first login rebuilds them with the key: test_blind.c). */
+static void s_migration_v8_drops_the_kinded_index(void **state) {
+    fx *f = *state;
+    make_triage_db(f, 5);
+    raw_exec(f->path, "UPDATE blind_index SET value = value | (3 << 16); "
+                      "INSERT INTO meta(key, value) VALUES ('blind_index_width', x'00'); PRAGMA user_version = 7");
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM blind_index"), 5);
+    char err[512];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    assert_int_equal(f->ops->schema_version(f->s), NEWEST);
+    f->ops->close(f->s);
+    f->s = NULL;
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM blind_index"), 0);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM meta WHERE key = 'blind_index_width'"), 0);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM clients"), 5); /* nothing else goes */
 }
 
 static void s_pragmas(void **state) {
@@ -4285,6 +4303,7 @@ int main(void) {
         ST(s_damaged_first_page),
         ST(s_damaged_later_page),
         ST(s_migrations),
+        ST(s_migration_v8_drops_the_kinded_index),
         ST(s_pragmas),
         ST(s_backup),
         ST(s_backup_while_writing),

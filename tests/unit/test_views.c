@@ -26,7 +26,7 @@
 #define DESK_PASS "desk-passphrase-12"
 #define T0 ((int64_t)1795000000)
 
-static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 16, "", ""};
+static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 8, "", ""};
 
 typedef struct {
     char dir[64], path[128];

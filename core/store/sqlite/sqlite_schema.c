@@ -223,6 +223,14 @@ const migration sq_migrations[] = {
     {"INSERT OR REPLACE INTO meta (key, value) SELECT 'audit_signed_from', CAST(coalesce("
      "(SELECT min(seq) FROM audit WHERE sig IS NOT NULL), (SELECT coalesce(max(seq), 0) + 1 FROM audit)) AS BLOB);\n",
      "PRAGMA user_version = 7"},
+    /* 8: the blind index sized to the database (core/records/blind_index.h, issue 13). Values no longer carry
+     * their kind (name, word, phone) in clear above the hash: the kind is hashed in, and the width follows the
+     * number of clients. The values of version 7 cannot be recomputed without the data key, and they reveal the
+     * kind, so they are dropped here; the first login after the upgrade rebuilds the index (meta
+     * blind_index_width, sealed, is absent until then) before that desk can search. */
+    {"DELETE FROM blind_index;\n"
+     "DELETE FROM meta WHERE key = 'blind_index_width';\n",
+     "PRAGMA user_version = 8"},
 };
 
 const int sq_schema_versions = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);

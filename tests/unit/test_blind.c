@@ -1,0 +1,315 @@
+/* The blind index sized to the database (issue 13; core/records/blind_index.h), over a synthetic population
+ * with a realistic Chinese surname distribution (tests/fixtures/names/surnames_zh.txt: a hundred surnames for
+ * 85% of people, 500 rare ones for the rest), pinyin names ("wang wei") and phone numbers:
+ *   - no stored value is held by fewer than k clients, and no value carries anything above the width (the kind
+ *     of value is not stored in clear);
+ *   - the largest values mix several surnames;
+ *   - a search by full name and by phone still finds its client among the candidates;
+ *   - a rekey rebuilds the index under the new key; a database upgraded from schema 7 gets its index at the
+ *     first login.
+ * The figures (width, bucket sizes, the largest buckets' commonest surname share) are printed for the README.
+ * Run from the repository root. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "blind_index.h"
+#include "db.h"
+#include "maintenance.h"
+#include "records.h"
+#include "session.h"
+#include "vault.h"
+
+#define PASS "admin-passphrase-1"
+#define K 8
+#if defined(__SANITIZE_ADDRESS__)
+#define N_CLIENTS 4000 /* under the sanitizers: the same checks at width 8, in a third of the time */
+#else
+#define N_CLIENTS 12000
+#endif
+#define N_LATER 50 /* saved after the rebuild: their values are written at the recorded width by the save itself */
+#define N_RARE 500
+#define MAX_SURNAMES 128
+
+static const char *const given[] = {
+    "wei", "fang", "na", "min", "jing", "li", "qiang", "lei", "jun", "yang", "yong", "yan", "jie", "tao", "ming",
+    "chao", "xiuying", "xia", "ping", "gang", "hui", "hong", "ying", "hua", "jian", "bo", "dan", "fei", "hao",
+    "juan", "kai", "lan", "lin", "mei", "ning", "peng", "qing", "rui", "shan", "ting", "xin", "xue", "yu", "yun",
+    "zhen", "zhi", "zhiqiang", "guiying", "haiyan", "xiaoming", "jianguo", "lihua", "yuling", "zihan", "yichen",
+    "haoran", "yuxuan", "xinyi", "zhihao", "jiahui"};
+#define N_GIVEN ((int)(sizeof given / sizeof given[0]))
+
+typedef struct {
+    char pinyin[16];
+    double share; /* percent */
+} surname;
+
+static surname sn[MAX_SURNAMES];
+static int n_sn;
+static char dir[64], path[160];
+
+typedef struct {
+    char id[STORE_ID_LEN];
+    char name[64], phone[24];
+    int surname; /* index into sn, or MAX_SURNAMES + rare index */
+} person;
+static person *people;
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+static void load_surnames(void) {
+    FILE *f = fopen("tests/fixtures/names/surnames_zh.txt", "r");
+    assert_non_null(f);
+    char line[256];
+    double total = 0;
+    while (fgets(line, sizeof line, f) && n_sn < MAX_SURNAMES) {
+        if (line[0] == '#' || line[0] == '\n') continue;
+        char py[16], hz[16];
+        double share;
+        assert_int_equal(sscanf(line, "%15s %15s %lf", py, hz, &share), 3);
+        snprintf(sn[n_sn].pinyin, sizeof sn[n_sn].pinyin, "%s", py);
+        sn[n_sn++].share = share;
+        total += share;
+    }
+    fclose(f);
+    assert_int_equal(n_sn, 100);
+    assert_true(total > 84.0 && total < 86.0); /* the hundred cover 85% */
+}
+
+/* A fixed pseudo-random sequence: the population is the same in every run (the keys are not). */
+static uint64_t rng = 0x9E3779B97F4A7C15u;
+static double uniform(void) {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+static int draw_surname(void) {
+    double x = uniform() * 100.0, acc = 0;
+    for (int i = 0; i < n_sn; i++)
+        if (x < (acc += sn[i].share)) return i;
+    return MAX_SURNAMES + (int)(uniform() * N_RARE); /* the other 15% */
+}
+
+static void surname_text(int s, char *out, size_t size) {
+    if (s < MAX_SURNAMES) snprintf(out, size, "%s", sn[s].pinyin);
+    else snprintf(out, size, "rare%03d", s - MAX_SURNAMES);
+}
+
+static void open_login(database *db, session **s) {
+    static const db_settings set = {5000, KDF_INTERACTIVE, 5, K, "", ""};
+    char err[1024] = "";
+    int wait = 0;
+    if (!db_open(db, path, false, &set, err, sizeof err)) fail_msg("open: %s", err);
+    if (session_login(db, "admin", PASS, strlen(PASS), s, &wait, err, sizeof err) != LOGIN_OK) fail_msg("login: %s", err);
+}
+
+/* value -> distinct clients, over the whole stored index */
+typedef struct {
+    int64_t value, clients;
+} bucket;
+
+static int stored_buckets(bucket **out) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT value, count(DISTINCT client_id) AS c FROM blind_index GROUP BY value "
+                                            "ORDER BY c DESC, value", -1, &st, NULL), SQLITE_OK);
+    int n = 0, cap = 0;
+    *out = NULL;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) *out = realloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 1024));
+        assert_non_null(*out);
+        (*out)[n++] = (bucket){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)};
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* The surnames of the clients holding one value: how many distinct, and the commonest one's share. */
+static void bucket_surnames(int64_t value, int *distinct, double *top_share, char *top, size_t topsize) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT DISTINCT client_id FROM blind_index WHERE value = ?1", -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(st, 1, value);
+    static int count[MAX_SURNAMES + N_RARE];
+    memset(count, 0, sizeof count);
+    int total = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        for (int i = 0; i < N_CLIENTS + N_LATER; i++)
+            if (strcmp(people[i].id, id) == 0) {
+                count[people[i].surname]++;
+                total++;
+                break;
+            }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    *distinct = 0;
+    int best = 0;
+    for (int i = 0; i < MAX_SURNAMES + N_RARE; i++) {
+        if (count[i]) (*distinct)++;
+        if (count[i] > count[best]) best = i;
+    }
+    *top_share = total ? (double)count[best] / total : 0;
+    surname_text(best, top, topsize);
+}
+
+/* Every value is held by k or more clients, and carries nothing above the recorded width. */
+static void check_index(database *db, session *s, const char *when) {
+    int formula;
+    int w = blind_width_stored(db, s->v, &formula);
+    bucket *b = NULL;
+    int n = stored_buckets(&b);
+    assert_true(n > 0);
+    int64_t smallest = b[n - 1].clients;
+    for (int i = 0; i < n; i++) {
+        if (b[i].value >> w) fail_msg("%s: value %lld has bits above the width %d", when, (long long)b[i].value, w);
+        if (b[i].clients < K) fail_msg("%s: value %lld is held by %lld clients (< k = %d)", when, (long long)b[i].value,
+                                       (long long)b[i].clients, K);
+    }
+    printf("  [%s] %d clients, k %d: width %d (formula %d), %d values, largest %lld clients, smallest %lld\n", when,
+           N_CLIENTS + N_LATER, K, w, formula, n, (long long)b[0].clients, (long long)smallest);
+    assert_int_equal(formula, blind_width_for(N_CLIENTS, K));
+    assert_true(w >= formula - 2); /* narrowed a little at most: the index still narrows a search */
+    free(b);
+}
+
+static void add_person(session *s, int i) {
+    char err[1024] = "";
+    person *p = &people[i];
+    p->surname = draw_surname();
+    char sur[16];
+    surname_text(p->surname, sur, sizeof sur);
+    snprintf(p->name, sizeof p->name, "%s %s", sur, given[(int)(uniform() * N_GIVEN)]);
+    snprintf(p->phone, sizeof p->phone, "+86 13%09d", (int)(uniform() * 1e9));
+    if (!client_create(s, p->name, p->phone, "", p->id, err, sizeof err)) fail_msg("client %d: %s", i, err);
+}
+
+static void population_buckets_hold_k_and_mix_surnames(void **state) {
+    (void)state;
+    char err[1024] = "";
+    database db;
+    session *s = NULL;
+    open_login(&db, &s);
+    assert_true(db_batch_begin(&db, err, sizeof err));
+    for (int i = 0; i < N_CLIENTS; i++) add_person(s, i);
+    assert_true(db_batch_end(&db, true, err, sizeof err));
+    session_end(s);
+    db_close(&db);
+
+    /* the next login sees the count past the width it was built for (0) and rebuilds */
+    open_login(&db, &s);
+    check_index(&db, s, "after login");
+    /* clients saved now get their values from the save, at the recorded width */
+    for (int i = N_CLIENTS; i < N_CLIENTS + N_LATER; i++) add_person(s, i);
+    check_index(&db, s, "after later saves");
+
+
+    /* the largest values: each mixes several surnames */
+    bucket *b = NULL;
+    int n = stored_buckets(&b);
+    for (int i = 0; i < 8 && i < n; i++) {
+        int distinct;
+        double share;
+        char top[16];
+        bucket_surnames(b[i].value, &distinct, &share, top, sizeof top);
+        printf("  largest value %d: %lld clients, %d surnames, commonest %s (%.0f%%)\n", i + 1, (long long)b[i].clients,
+               distinct, top, 100 * share);
+        if (distinct < 3) fail_msg("value %lld of %lld clients holds %d surname(s) only", (long long)b[i].value,
+                                   (long long)b[i].clients, distinct);
+    }
+    free(b);
+
+    /* search: by full name and by phone, the client is among what is found */
+    for (int i = 0; i < N_CLIENTS; i += N_CLIENTS / 8) {
+        const char *queries[2] = {people[i].name, people[i].phone};
+        for (int q = 0; q < 2; q++) {
+            client_plain *list = NULL;
+            int nf = 0;
+            if (!client_find(s, queries[q], &list, &nf, err, sizeof err)) fail_msg("find %s: %s", queries[q], err);
+            bool found = false;
+            for (int j = 0; j < nf; j++) found = found || strcmp(list[j].id, people[i].id) == 0;
+            client_list_free(list, nf);
+            if (!found) fail_msg("search for %s did not find client %d", queries[q], i);
+        }
+    }
+
+    /* rekey: the index rebuilt under the new key, still k-anonymous */
+    int w = blind_width_stored(&db, s->v, NULL);
+    uint32_t before[16], after[16];
+    int nb = client_index_values(s->v, w, people[0].name, people[0].phone, before, 16);
+    assert_true(db_rekey(s, err, sizeof err));
+    check_index(&db, s, "after rekey");
+    int na = client_index_values(s->v, blind_width_stored(&db, s->v, NULL), people[0].name, people[0].phone, after, 16);
+    assert_int_equal(na, nb);
+    assert_memory_not_equal(before, after, sizeof before[0] * (size_t)na); /* new values under the new key */
+    session_end(s);
+    db_close(&db);
+
+    /* a database of schema 7: the upgrade drops the index, the first login rebuilds it */
+    sqlite3 *raw = NULL;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    open_login(&db, &s);
+    check_index(&db, s, "after upgrade from 7");
+    session_end(s);
+    db_close(&db);
+}
+
+static int group_setup(void **state) {
+    (void)state;
+    if (!vault_init()) return -1;
+    load_surnames();
+    people = calloc(N_CLIENTS + N_LATER, sizeof *people);
+    snprintf(dir, sizeof dir, "/tmp/triage-blind-XXXXXX");
+    if (!people || !mkdtemp(dir)) return -1;
+    snprintf(path, sizeof path, "%s/blind.db", dir);
+    static const db_settings set = {5000, KDF_INTERACTIVE, 5, K, "", ""};
+    database db;
+    char err[1024] = "";
+    if (!db_open(&db, path, true, &set, err, sizeof err) || !db_initialise(&db, "admin", PASS, strlen(PASS), err, sizeof err)) {
+        print_error("setup: %s\n", err);
+        return -1;
+    }
+    db_close(&db);
+    return 0;
+}
+
+static int group_teardown(void **state) {
+    (void)state;
+    free(people);
+    (void)nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    return 0;
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(population_buckets_hold_k_and_mix_surnames),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
