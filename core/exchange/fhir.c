@@ -3,11 +3,14 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 void fhir_questionnaire_url(const form *f, char *out, size_t size) {
-    if (f->loinc && *f->loinc) snprintf(out, size, "http://loinc.org/q/%s", f->loinc);
-    else snprintf(out, size, "urn:triage:questionnaire:%s", f->id);
+    snprintf(out, size, "%s%s", FHIR_QUESTIONNAIRE_BASE, f->id);
+}
+
+void fhir_questionnaire_canonical(const form *f, char *out, size_t size) {
+    if (f->version && *f->version) snprintf(out, size, "%s%s|%s", FHIR_QUESTIONNAIRE_BASE, f->id, f->version);
+    else fhir_questionnaire_url(f, out, size);
 }
 
 /* Whether word is one of the space-separated words of list. */
@@ -34,7 +37,7 @@ const form *fhir_form_of(const formset *fs, const char *url) {
         fhir_questionnaire_url(fs->v[i], mine, sizeof mine);
         if (strcmp(mine, u) == 0 || in_words(fs->v[i]->fhir_aliases, u)) return fs->v[i];
     }
-    for (int i = 0; i < fs->n; i++) /* the local name also for a form that has a LOINC code */
+    for (int i = 0; i < fs->n; i++) /* the local name of earlier exports, also for a form with a LOINC code */
         if (!strncmp(u, "urn:triage:questionnaire:", 25) && !strcmp(u + 25, fs->v[i]->id)) return fs->v[i];
     /* LOINC's panel under any base (http://loinc.org/q/44249-1, https://.../Questionnaire/44249-1) */
     const char *last = strrchr(u, '/');
@@ -139,7 +142,6 @@ static int choice_of_coding(const form *f, int item, json_t *coding, bool *refus
     const scale *s = form_item_scale(f, item);
     const char *system = json_string_value(json_object_get(coding, "system"));
     const char *code = json_string_value(json_object_get(coding, "code"));
-    const char *display = json_string_value(json_object_get(coding, "display"));
     bool loinc_system = !system || !strcmp(system, FHIR_LOINC);
     for (int c = 0; code && loinc_system && c < s->n; c++) {
         const char *la = form_answer_loinc(f, item, c);
@@ -157,11 +159,11 @@ static int choice_of_coding(const form *f, int item, json_t *coding, bool *refus
         int c = scale_code_index(s, code);
         if (c >= 0) return c;
     }
+    /* an ordinalValue states the scored value itself. A display is never matched, nor a code of another
+     * system: "Several days" of some other code system may mean something else, and a Coding with only a
+     * display was already refused, so a foreign one by its display would be the one exception */
     double ord;
     if (ordinal_of(coding, &ord)) return choice_of_value(s, ord);
-    /* a code system of its own whose display is the published label (the HL7 SDC PHQ-9 example) */
-    for (int c = 0; display && !loinc_system && !local_system && c < s->n; c++)
-        if (s->choices[c].label[LANG_EN] && !strcasecmp(s->choices[c].label[LANG_EN], display)) return c;
     return -1;
 }
 

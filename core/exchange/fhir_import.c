@@ -137,15 +137,21 @@ static void flatten(json_t *items, json_t *flat) {
 }
 
 /* What an answer that fits no choice looked like, for the message. */
-static void answer_shown(json_t *a, char *out, size_t size) {
+static void answer_shown(const form *f, json_t *a, char *out, size_t size) {
     json_t *c = json_object_get(a, "valueCoding");
     const char *code = json_string_value(json_object_get(c, "code"));
     const char *system = json_string_value(json_object_get(c, "system"));
-    char t[80], u[100];
+    const char *display = json_string_value(json_object_get(c, "display"));
+    char t[80], u[100], local[160];
+    snprintf(local, sizeof local, "%s%s", FHIR_ANSWERS, f->id);
     if (code) {
         text_for_display(code, 40, t, sizeof t);
         text_for_display(system ? system : "no system", 60, u, sizeof u);
-        snprintf(out, size, "code `%s` (%s)", t, u);
+        bool foreign = system && strcmp(system, FHIR_LOINC) != 0 && strcmp(system, local) != 0;
+        snprintf(out, size, "code `%s` (%s%s)", t, u, foreign ? ": not LOINC's or triage's own system" : "");
+    } else if (json_is_object(c)) {
+        text_for_display(display ? display : "", 40, t, sizeof t);
+        snprintf(out, size, "a Coding with no code (display `%s`: a display is never matched)", t);
     } else {
         char *d = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
         text_for_display(d ? d : "?", 60, t, sizeof t);
@@ -172,7 +178,7 @@ static void choices_shown(const form *f, int item, char *out, size_t size) {
 static void read_item(const form *f, int idx, json_t *it, const char *w, const char *shown, response *r, problems *p) {
     const form_item *fi = &f->items[idx];
     json_t *answers = json_object_get(it, "answer");
-    char why[512], seen_as[200];
+    char why[512], seen_as[400];
     /* the record form (the intake): identity comes from the Patient, so its text and date items are not
      * read here; a multi item (the presenting concerns) takes every answer given */
     if (f->kind == FORM_RECORD && (fi->type == ITEM_TEXT || fi->type == ITEM_DATE)) return;
@@ -184,7 +190,7 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
             bool refused;
             int ci = fhir_answer_choice(f, idx, a, &refused);
             if (ci < 0) {
-                answer_shown(a, seen_as, sizeof seen_as);
+                answer_shown(f, a, seen_as, sizeof seen_as);
                 choices_shown(f, idx, why, sizeof why);
                 problem(p, "%s: linkId `%s` (%s.%s): answer %zu, %s, is not one of %s", w, shown, f->id, fi->id, ai,
                         seen_as, why);
@@ -213,7 +219,7 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
         if (refused) r->answers[idx] = (answer){ANS_REFUSED, 0};
         else if (ci >= 0) r->answers[idx] = (answer){ANS_VALUE, form_item_scale(f, idx)->choices[ci].value};
         else {
-            answer_shown(a, seen_as, sizeof seen_as);
+            answer_shown(f, a, seen_as, sizeof seen_as);
             choices_shown(f, idx, why, sizeof why);
             problem(p, "%s: linkId `%s` (%s.%s): %s is not an answer to this item (expected one of %s)", w, shown,
                     f->id, fi->id, seen_as, why);
@@ -256,6 +262,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
         problem(p, "%s: status `%s`: a response %s is not imported (expected completed, amended or in-progress)", w,
                 status, !strcmp(status, "stopped") ? "abandoned before its end" : "entered in error (voided)");
     for (int i = 0; i < FORM_MAX_ITEMS; i++) r->answers[i] = (answer){ANS_UNANSWERED, 0};
+    int problems_before = p->problems;
     bool seen[FORM_MAX_ITEMS] = {false};
     json_t *total_item = NULL;
     if (!json_is_array(json_object_get(o, "item"))) problem(p, "%s: no item array", w);
@@ -282,6 +289,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
         read_item(f, idx, it, w, shown, r, p);
     }
     json_decref(flat);
+    int unread = p->problems - problems_before;
     score_result sr;
     score_form(f, r->answers, &sr);
     long long stated;
@@ -294,6 +302,10 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
             snprintf(tw, sizeof tw, " (linkId `%s`)", t);
         } else snprintf(tw, sizeof tw, " (its Observation)");
         if (!sr.has_total) problem(p, "%s: states a total%s, but %s has none", w, tw, f->id);
+        else if (unread > 0)
+            /* its answers could not all be read (listed above): the total cannot be checked, and is not taken */
+            problem(p, "%s: the stated total %lld%s cannot be checked: %d of its answers are not read (above)", w,
+                    stated, tw, unread);
         else if (sr.prorated) {
             /* the form's rule allows these items missing (triage's own export of a prorated total, marked
              * urn:triage:fhir:prorated): the total stated must be the prorated one computed here */

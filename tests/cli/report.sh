@@ -144,7 +144,7 @@ tri admin "$P\n" export --format json --deidentify --out "$tmp/d2.jsonl"
 check "pseudonyms are stable from one export to the next" cmp -s "$tmp/d.jsonl" "$tmp/d2.jsonl"
 tri admin "$P\n" export --format fhir --from 2026-03-01 --to 2026-03-02 --out "$tmp/b.json"
 check "FHIR export" has_out "exported 5 intakes"
-check "a Bundle with LOINC-coded PHQ-9 responses" sh -c "grep -q '\"questionnaire\":\"http://loinc.org/q/44249-1\"' '$tmp/b.json' && grep -q '\"linkId\":\"44250-9\"' '$tmp/b.json' && ! grep -q '44249-1|' '$tmp/b.json'"
+check "a Bundle with LOINC-coded PHQ-9 responses to triage's own Questionnaire (its canonical and version, not LOINC's)" sh -c "grep -q '\"questionnaire\":\"http://triage.example/fhir/Questionnaire/phq9|[0-9]' '$tmp/b.json' && grep -q '\"linkId\":\"44250-9\"' '$tmp/b.json' && ! grep -q 'loinc.org/q/' '$tmp/b.json'"
 check "an Observation per total (LOINC 44261-6)" grep -q '"code":"44261-6"' "$tmp/b.json"
 check "a Task per open escalation with its deadline" sh -c "grep -q '\"resourceType\":\"Task\"' '$tmp/b.json' && grep -q '\"end\":\"2026-0' '$tmp/b.json'"
 
@@ -164,8 +164,8 @@ fi
 # triage's forms as FHIR Questionnaires for an online pre-screen
 tri admin "$P\n" forms export --fhir "$tmp/q"
 check "forms export --fhir writes a Questionnaire per form" sh -c "[ $rc -eq 0 ] && [ -f '$tmp/q/phq9.json' ] && [ -f '$tmp/q/asq.json' ]"
-check "...with LOINC answers and their ordinal values, LOINC's canonical, no version of ours, and the Chinese" \
-    sh -c "grep -q '\"url\": \"http://loinc.org/q/44249-1\"' '$tmp/q/phq9.json' && grep -q 'LA6570-1' '$tmp/q/phq9.json' && grep -q 'ordinalValue' '$tmp/q/phq9.json' && grep -q '\"zh-CN\"' '$tmp/q/phq9.json' && ! grep -q '\"version\"' '$tmp/q/phq9.json'"
+check "...with LOINC answers and their ordinal values, triage's canonical and version with LOINC's panel as its code, and the Chinese" \
+    sh -c "grep -q '\"url\": \"http://triage.example/fhir/Questionnaire/phq9\"' '$tmp/q/phq9.json' && grep -q '\"version\"' '$tmp/q/phq9.json' && grep -q '\"code\": \"44249-1\"' '$tmp/q/phq9.json' && ! grep -q 'loinc.org/q/' '$tmp/q/phq9.json' && grep -q 'LA6570-1' '$tmp/q/phq9.json' && grep -q 'ordinalValue' '$tmp/q/phq9.json' && grep -q '\"zh-CN\"' '$tmp/q/phq9.json'"
 check "...ASQ question 5 behind an enableWhen, the PHQ-9 total as a calculatedExpression" \
     sh -c "grep -q enableWhen '$tmp/q/asq.json' && grep -q calculatedExpression '$tmp/q/phq9.json'"
 if [ -f tests/fhir-validate/node_modules/.installed ]; then
