@@ -1,8 +1,12 @@
 #include "fhir.h"
 
+#include <ctype.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "clock.h"
 
 void fhir_questionnaire_url(const form *f, char *out, size_t size) {
     snprintf(out, size, "%s%s", FHIR_QUESTIONNAIRE_BASE, f->id);
@@ -191,4 +195,55 @@ int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused) {
     if ((v = json_object_get(answer, "valueBoolean")) && json_is_boolean(v))
         return scale_code_index(s, json_is_true(v) ? "yes" : "no");
     return -1;
+}
+
+/* digits at p, exactly n of them */
+static bool digits(const char *p, int n, int *out) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)p[i])) return false;
+        v = v * 10 + (p[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool fhir_datetime_parse(const char *text, int64_t *out) {
+    if (!text) return false;
+    size_t len = strlen(text);
+    int y, mo = 1, d = 1, h = 0, mi = 0, s = 0;
+    if (len < 4 || !digits(text, 4, &y)) return false;
+    if (len >= 7 && (text[4] != '-' || !digits(text + 5, 2, &mo))) return false;
+    if (len >= 10 && (text[7] != '-' || !digits(text + 8, 2, &d))) return false;
+    if (len != 4 && len != 7 && len < 10) return false;
+    char day[40];
+    snprintf(day, sizeof day, "%04d-%02d-%02d", y, mo, d);
+    int64_t t;
+    if (!clock_parse(day, &t)) return false;
+    if (len == 4 || len == 7 || len == 10) {
+        *out = t;
+        return true;
+    }
+    /* a time: Thh:mm:ss, an optional fraction, and a zone (R4 requires one with a time) */
+    const char *p = text + 10;
+    if (*p != 'T' || !digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi) || p[6] != ':' ||
+        !digits(p + 7, 2, &s) || h > 23 || mi > 59 || s > 60)
+        return false;
+    p += 9;
+    if (*p == '.') {
+        p++;
+        if (!isdigit((unsigned char)*p)) return false;
+        while (isdigit((unsigned char)*p)) p++;
+    }
+    int64_t zone = 0;
+    if (*p == 'Z') p++;
+    else if (*p == '+' || *p == '-') {
+        int zh, zm;
+        if (!digits(p + 1, 2, &zh) || p[3] != ':' || !digits(p + 4, 2, &zm) || zh > 14 || zm > 59) return false;
+        zone = (zh * 3600 + zm * 60) * (*p == '-' ? -1 : 1);
+        p += 6;
+    } else return false;
+    if (*p) return false;
+    *out = t + h * 3600 + mi * 60 + (s > 59 ? 59 : s) - zone;
+    return true;
 }

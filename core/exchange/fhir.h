@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "form.h"
 
@@ -60,5 +61,9 @@ void fhir_answer_coding(const form *f, int item, int c, char *system, size_t siz
 /* The choice of item i one FHIR answer (an element of QuestionnaireResponse.item.answer) gives, or -1; *refused
  * is set for the local code "refused". */
 int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused);
+
+/* A FHIR dateTime (YYYY, YYYY-MM, YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fraction] with Z or +hh:mm) as UTC
+ * seconds (a partial date: its first day, midnight UTC). False when it is none. */
+bool fhir_datetime_parse(const char *text, int64_t *out);
 
 #endif

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "assess.h"
+#include "clock.h"
 #include "fhir.h"
 #include "intake_finish.h"
 #include "records.h"
@@ -27,7 +29,11 @@ typedef struct {
     answer answers[FORM_MAX_ITEMS];
     const char *subject; /* reference, or "" */
     int group;           /* index into the subjects */
+    int64_t authored;    /* when the client gave it (QuestionnaireResponse.authored), UTC; 0: not stated */
 } response;
+
+/* How far an authored time may be ahead of this computer's clock (the sender's clock may run fast). */
+#define AUTHORED_SKEW_SECONDS 300
 
 typedef struct {
     const char *ref;
@@ -234,6 +240,37 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
     if (!answer_parse(f, idx, text, &r->answers[idx], why, sizeof why)) problem(p, "%s: linkId `%s`: %s", w, shown, why);
 }
 
+static void utc_text(int64_t t, char *out, size_t size) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || !strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm)) snprintf(out, size, "%lld", (long long)t);
+}
+
+/* The response's authored time, kept as the intake's time: a screen given last week and imported today
+ * counts as given last week (reports, exports). One in the future beyond clock skew is refused, naming the
+ * field: a time that has not come is an error of the sender's, not a screen. */
+static void read_authored(json_t *o, const char *w, response *r, problems *p) {
+    json_t *v = json_object_get(o, "authored");
+    r->authored = 0;
+    if (!v) return;
+    char shown[64];
+    text_for_display(json_is_string(v) ? json_string_value(v) : "(not a string)", 40, shown, sizeof shown);
+    int64_t t;
+    if (!json_is_string(v) || !fhir_datetime_parse(json_string_value(v), &t) || t <= 0) {
+        problem(p, "%s: authored `%s` is not a FHIR dateTime (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)", w, shown);
+        return;
+    }
+    int64_t now = clock_now();
+    if (t > now + AUTHORED_SKEW_SECONDS) {
+        char at[32];
+        utc_text(now, at, sizeof at);
+        problem(p, "%s: authored `%s` is in the future (now %s; at most %d minutes of clock skew are allowed)", w,
+                shown, at, AUTHORED_SKEW_SECONDS / 60);
+        return;
+    }
+    r->authored = t;
+}
+
 /* Reads one response into r; problems are listed, naming the resource and the linkId. */
 static void read_response(const engine *e, const res *all, int n, const res *qr, response *r, problems *p) {
     char w[160];
@@ -261,6 +298,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     if (status && (!strcmp(status, "entered-in-error") || !strcmp(status, "stopped")))
         problem(p, "%s: status `%s`: a response %s is not imported (expected completed, amended or in-progress)", w,
                 status, !strcmp(status, "stopped") ? "abandoned before its end" : "entered in error (voided)");
+    read_authored(o, w, r, p);
     for (int i = 0; i < FORM_MAX_ITEMS; i++) r->answers[i] = (answer){ANS_UNANSWERED, 0};
     int problems_before = p->problems;
     bool seen[FORM_MAX_ITEMS] = {false};
@@ -478,6 +516,10 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
         json_object_set_new(answers, rs[i].f->id, arr);
     }
     json_object_set_new(input, "answers", answers);
+    /* the intake's time: when the client gave the screen (the latest authored of its responses), else now */
+    int64_t given_at = 0;
+    for (int i = 0; i < nr; i++)
+        if (rs[i].group == g && rs[i].authored > given_at) given_at = rs[i].authored;
     assess_input *in = malloc(sizeof *in);
     bool ok = in && assess_parse_value(e, input, NULL, in, err, errsize);
     if (ok) {
@@ -485,7 +527,7 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
         intake_subject who = {sj->create ? NULL : sj->client_id, sj->name, sj->phone, sj->birth, NULL, record,
                               e->cfg.ui_lang, LEVEL_GREEN};
         intake_saved saved;
-        ok = intake_finish(s, e, in, &who, &saved, err, errsize);
+        ok = intake_finish_given_at(s, e, in, &who, given_at, &saved, err, errsize);
         if (ok) {
             json_decref(saved.assessment);
             if (sj->create) out->clients_created++;
@@ -617,8 +659,20 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
         progress_report(s->progress, "clients' intakes saved", g + 1, ns);
     }
     if (ok) {
-        char detail[64];
-        snprintf(detail, sizeof detail, "fhir %d responses, %d intakes", nr, out->intakes);
+        /* the entry's own time is the import's; the screens' authored times (kept as the intakes' times) are
+         * named here, so the audit holds both */
+        char detail[160], first[32] = "", last[32] = "";
+        int64_t lo = 0, hi = 0;
+        for (int i = 0; i < nr; i++) {
+            if (rs[i].authored && (!lo || rs[i].authored < lo)) lo = rs[i].authored;
+            if (rs[i].authored > hi) hi = rs[i].authored;
+        }
+        if (lo) {
+            utc_text(lo, first, sizeof first);
+            utc_text(hi, last, sizeof last);
+        }
+        snprintf(detail, sizeof detail, "fhir %d responses, %d intakes%s%s%s%s", nr, out->intakes,
+                 lo ? ", authored " : "", first, lo && hi != lo ? ".." : "", lo && hi != lo ? last : "");
         session_audit(s, "import", "", detail);
     }
     if (batch) {

@@ -524,6 +524,41 @@ static void t_import_status(void **state) {
     }
 }
 
+/* A response with its authored time in the QR_HEAD Bundle (GAD-7, total 3). */
+static void with_authored(char *text, size_t size, const char *authored) {
+    const char *body = QR_HEAD GAD7_OK("1") "]}}]}";
+    const char *at = strstr(body, "\"id\":\"q1\",") + strlen("\"id\":\"q1\",");
+    snprintf(text, size, "%.*s\"authored\":\"%s\",%s", (int)(at - body), body, authored, at);
+}
+
+/* An imported response keeps its authored time as the intake's time (not the time of the import: the clock
+ * stands at T0, 2026-03-02T08:00:00Z); a time zone is honoured; an authored time ahead of the clock by more
+ * than the allowed skew (5 minutes), or one that is no dateTime, is refused naming the field. */
+static void t_import_authored(void **state) {
+    (void)state;
+    char text[4096];
+    import_result res;
+    with_authored(text, sizeof text, "2026-02-27T10:30:00+08:00");
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    intake_rec meta;
+    assert_int_equal(W.db.ops->intake_get(W.db.st, res.first_intake, &meta), ST_OK);
+    assert_int_equal(meta.created_at, T0 - 3 * DAY - 5 * 3600 - 30 * 60); /* 2026-02-27T02:30:00Z */
+    intake_rec_free(&meta);
+    with_authored(text, sizeof text, "2026-03-02T08:04:59Z"); /* within the skew */
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    with_authored(text, sizeof text, "2026-03-02T08:05:01Z");
+    expect_refusal(text, "entry[1] QuestionnaireResponse q1: authored `2026-03-02T08:05:01Z` is in the future");
+    with_authored(text, sizeof text, "2026-03-02");
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg)); /* a date: its midnight */
+    assert_int_equal(W.db.ops->intake_get(W.db.st, res.first_intake, &meta), ST_OK);
+    assert_int_equal(meta.created_at, T0 - 8 * 3600);
+    intake_rec_free(&meta);
+    with_authored(text, sizeof text, "yesterday");
+    expect_refusal(text, "entry[1] QuestionnaireResponse q1: authored `yesterday` is not a FHIR dateTime");
+    with_authored(text, sizeof text, "2026-03-02T08:00:00"); /* a time without its zone */
+    expect_refusal(text, "authored `2026-03-02T08:00:00` is not a FHIR dateTime");
+}
+
 /* ---- public FHIR examples (tests/fixtures/fhir/README.md names their sources, commits and licences) ---- */
 
 static char *fixture(const char *name, size_t *len) {
@@ -1365,6 +1400,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_import_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_name_without_text, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_authored, setup, teardown),
         cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(t_outcomes_and_stage, setup, teardown),
         cmocka_unit_test_setup_teardown(t_concern_categories, setup, teardown),
