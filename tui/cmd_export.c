@@ -107,9 +107,13 @@ int cmd_import(const cli_args *a) {
             fprintf(stderr, "triage import: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err);
             status = res.save_failed ? EXIT_RUNTIME : EXIT_BADINPUT;
         } else {
-            printf("imported %d response%s as %d intake%s (%d client%s new, %d found)\n", res.responses,
-                   res.responses == 1 ? "" : "s", res.intakes, res.intakes == 1 ? "" : "s", res.clients_created,
-                   res.clients_created == 1 ? "" : "s", res.clients_matched);
+            printf("imported %d response%s as %d intake%s (%d client%s new, %d found)\n", res.responses - res.already,
+                   res.responses - res.already == 1 ? "" : "s", res.intakes, res.intakes == 1 ? "" : "s",
+                   res.clients_created, res.clients_created == 1 ? "" : "s", res.clients_matched);
+            /* a response imported before (its identifier, or its id and source) is not saved again */
+            if (res.already)
+                printf("%d response%s already imported, not saved again (intake %s)\n", res.already,
+                       res.already == 1 ? " was" : "s were", res.already_intake);
         }
         ctx_close(&c);
     }

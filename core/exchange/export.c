@@ -617,15 +617,29 @@ static json_t *answer_value(const form *fm, int i, const char *code) {
     return a;
 }
 
+/* The response's identifier, what recognises it when it comes back (fhir_import.h): an imported response's
+ * own (kept with its intake), else triage's, urn:triage:responses|INTAKE/FORM. De-identified, always
+ * triage's with the pseudonym: another system's identifier may name the person. */
+static json_t *response_identifier(const exporter *x, const opened *op, const form *fm) {
+    json_t *kept = json_object_get(json_object_get(intake_body_record(op->body), "fhir_identifiers"), fm->id);
+    if (!x->o->deidentify && json_is_string(json_object_get(kept, "value"))) return json_deep_copy(kept);
+    char value[160];
+    snprintf(value, sizeof value, "%s/%s", op->id, fm->id);
+    json_t *id = json_object();
+    json_object_set_new(id, "system", json_string(FHIR_RESPONSE_IDS));
+    json_object_set_new(id, "value", json_string(value));
+    return id;
+}
+
 static json_t *questionnaire_response(const exporter *x, const opened *op, const form *fm, json_t *ans,
                                       const char *purl, const char *t) {
-    (void)x;
     char qid[160], qcanon[200];
     snprintf(qid, sizeof qid, "%s-%s", op->id, fm->id);
     fhir_questionnaire_canonical(fm, qcanon, sizeof qcanon);
     json_t *qr = json_object();
     json_object_set_new(qr, "resourceType", json_string("QuestionnaireResponse"));
     json_object_set_new(qr, "id", json_string(qid));
+    json_object_set_new(qr, "identifier", response_identifier(x, op, fm));
     json_object_set_new(qr, "questionnaire", json_string(qcanon));
     json_t *sc = score_of(op, fm);
     json_object_set_new(qr, "status",

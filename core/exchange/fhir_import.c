@@ -30,6 +30,10 @@ typedef struct {
     const char *subject; /* reference, or "" */
     int group;           /* index into the subjects */
     int64_t authored;    /* when the client gave it (QuestionnaireResponse.authored), UTC; 0: not stated */
+    char key[VAULT_PSEUDONYM_HEX]; /* what recognises it on a later import (keyed hash of its identifier, or of
+                                    * its meta.source and id); "" when it has neither */
+    json_t *identifier;            /* its identifier (kept with the intake; the export writes it back), or NULL */
+    char already[STORE_ID_LEN];    /* the intake it was saved as before, or "" */
 } response;
 
 /* How far an authored time may be ahead of this computer's clock (the sender's clock may run fast). */
@@ -271,6 +275,91 @@ static void read_authored(json_t *o, const char *w, response *r, problems *p) {
     r->authored = t;
 }
 
+/* ---- recognising a response imported before ----
+ * A response is the same response when it has the same identifier (system and value), else the same id from
+ * the same source (meta.source). What the import remembers of it is a keyed hash (vault_pseudonym, kind
+ * "fhir-response") in the meta table, "fhir_response:HASH" -> the intake it became: no identifier of another
+ * system is stored in clear. triage's own export names each response urn:triage:responses|INTAKE/FORM, so a
+ * response of an intake of this very database is recognised as that intake. A response with neither an
+ * identifier nor an id with its source cannot be told from a new one: it is imported again. */
+
+#define META_RESPONSE "fhir_response:"
+
+static void response_key(session *s, json_t *o, response *r) {
+    r->key[0] = '\0';
+    r->identifier = NULL;
+    json_t *ident = json_object_get(o, "identifier");
+    if (json_is_array(ident)) ident = json_array_get(ident, 0); /* R5 and some senders: a list */
+    const char *sys = json_string_value(json_object_get(ident, "system"));
+    const char *val = json_string_value(json_object_get(ident, "value"));
+    const char *id = json_string_value(json_object_get(o, "id"));
+    const char *source = json_string_value(json_object_get(json_object_get(o, "meta"), "source"));
+    char text[1024];
+    if (val && *val) {
+        r->identifier = ident;
+        snprintf(text, sizeof text, "identifier|%s|%s", sys ? sys : "", val);
+    } else if (id && *id && source && *source) {
+        snprintf(text, sizeof text, "source|%s|%s", source, id);
+    } else {
+        return;
+    }
+    vault_pseudonym(s->v, "fhir-response", text, r->key);
+}
+
+static bool intake_exists(session *s, const char *id) {
+    intake_rec rec;
+    if (!id || !*id || s->db->ops->intake_get(s->db->st, id, &rec) != ST_OK) return false;
+    intake_rec_free(&rec);
+    return true;
+}
+
+/* The intake a response was saved as before ("" when none, or when that intake was erased since). */
+static void find_earlier(session *s, response *r) {
+    r->already[0] = '\0';
+    const char *sys = json_string_value(json_object_get(r->identifier, "system"));
+    const char *val = json_string_value(json_object_get(r->identifier, "value"));
+    if (sys && val && !strcmp(sys, FHIR_RESPONSE_IDS)) {
+        char id[STORE_ID_LEN];
+        const char *slash = strchr(val, '/');
+        size_t n = slash ? (size_t)(slash - val) : strlen(val);
+        if (n < sizeof id) {
+            memcpy(id, val, n);
+            id[n] = '\0';
+            if (intake_exists(s, id)) {
+                memcpy(r->already, id, sizeof id);
+                return;
+            }
+        }
+    }
+    if (!r->key[0]) return;
+    char name[64];
+    snprintf(name, sizeof name, "%s%s", META_RESPONSE, r->key);
+    blob b = {0};
+    if (s->db->ops->meta_get(s->db->st, name, &b) == ST_OK && b.n > 0 && b.n < STORE_ID_LEN) {
+        char id[STORE_ID_LEN];
+        memcpy(id, b.p, b.n);
+        id[b.n] = '\0';
+        if (intake_exists(s, id)) memcpy(r->already, id, sizeof id);
+    }
+    blob_free(&b);
+}
+
+/* Inside the import's transaction: every response of the group remembered as the intake it became. */
+static bool remember_group(session *s, const response *rs, int nr, int g, const char *intake_id, char *err,
+                           size_t errsize) {
+    for (int i = 0; i < nr; i++) {
+        if (rs[i].group != g || !rs[i].key[0] || rs[i].already[0]) continue;
+        char name[64];
+        snprintf(name, sizeof name, "%s%s", META_RESPONSE, rs[i].key);
+        store_status st = s->db->ops->meta_set(s->db->st, name, intake_id, strlen(intake_id));
+        if (st != ST_OK) {
+            db_error(s->db, st, "cannot record the imported response", err, errsize);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Reads one response into r; problems are listed, naming the resource and the linkId. */
 static void read_response(const engine *e, const res *all, int n, const res *qr, response *r, problems *p) {
     char w[160];
@@ -495,10 +584,19 @@ static void record_answers(const engine *e, const response *r, json_t *input, js
 /* Saves the responses of one subject as one intake. */
 static bool save_group(session *s, const engine *e, response *rs, int nr, int g, const subject *sj, import_result *out,
                        char *err, size_t errsize) {
-    json_t *answers = json_object(), *input = json_object(), *record = json_object();
+    json_t *answers = json_object(), *input = json_object(), *record = json_object(), *idents = json_object();
     json_object_set_new(record, "source", json_string("fhir_import"));
     for (int i = 0; i < nr; i++) {
         if (rs[i].group != g) continue;
+        /* the response's own identifier stays with the intake: the export writes it back, so that a round
+         * trip through another system is recognised here (and there) */
+        if (rs[i].identifier) {
+            json_t *id = json_object();
+            const char *sys = json_string_value(json_object_get(rs[i].identifier, "system"));
+            if (sys) json_object_set_new(id, "system", json_string(sys));
+            json_object_set(id, "value", json_object_get(rs[i].identifier, "value"));
+            json_object_set_new(idents, rs[i].f->id, id);
+        }
         if (rs[i].f->kind == FORM_RECORD) {
             record_answers(e, &rs[i], input, record);
             continue;
@@ -515,6 +613,8 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
         }
         json_object_set_new(answers, rs[i].f->id, arr);
     }
+    if (json_object_size(idents)) json_object_set(record, "fhir_identifiers", idents);
+    json_decref(idents);
     json_object_set_new(input, "answers", answers);
     /* the intake's time: when the client gave the screen (the latest authored of its responses), else now */
     int64_t given_at = 0;
@@ -527,7 +627,8 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
         intake_subject who = {sj->create ? NULL : sj->client_id, sj->name, sj->phone, sj->birth, NULL, record,
                               e->cfg.ui_lang, LEVEL_GREEN};
         intake_saved saved;
-        ok = intake_finish_given_at(s, e, in, &who, given_at, &saved, err, errsize);
+        ok = intake_finish_given_at(s, e, in, &who, given_at, &saved, err, errsize) &&
+             remember_group(s, rs, nr, g, saved.intake_id, err, errsize);
         if (ok) {
             json_decref(saved.assessment);
             if (sj->create) out->clients_created++;
@@ -600,6 +701,16 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
         }
         read_response(e, all, n, &all[i], &rs[nr], &p);
         if (!rs[nr].f) continue;
+        response_key(s, all[i].resource, &rs[nr]);
+        find_earlier(s, &rs[nr]);
+        if (rs[nr].already[0]) {
+            /* saved before: reported, not saved again (nor checked against the others of its client) */
+            out->already++;
+            if (!out->already_intake[0]) memcpy(out->already_intake, rs[nr].already, STORE_ID_LEN);
+            rs[nr].group = -1;
+            nr++;
+            continue;
+        }
         rs[nr].group = subject_index(subjects, &ns, client_id ? "" : rs[nr].subject);
         /* one intake takes one response per form: a second one (a later ASQ all "no" after an acute one) would
          * silently replace the first, so it is refused, naming both */
@@ -671,7 +782,9 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
             utc_text(lo, first, sizeof first);
             utc_text(hi, last, sizeof last);
         }
-        snprintf(detail, sizeof detail, "fhir %d responses, %d intakes%s%s%s%s", nr, out->intakes,
+        char again[48] = "";
+        if (out->already) snprintf(again, sizeof again, ", %d already imported", out->already);
+        snprintf(detail, sizeof detail, "fhir %d responses, %d intakes%s%s%s%s%s", nr, out->intakes, again,
                  lo ? ", authored " : "", first, lo && hi != lo ? ".." : "", lo && hi != lo ? last : "");
         session_audit(s, "import", "", detail);
     }

@@ -19,6 +19,8 @@ typedef struct {
     int intakes;
     int clients_created, clients_matched;
     char first_intake[STORE_ID_LEN];
+    int already;                       /* responses imported before (recognised by identifier, or id and source) */
+    char already_intake[STORE_ID_LEN]; /* the intake the first of them was saved as */
     bool save_failed; /* the file was sound but saving it failed (disk, busy): nothing saved, a runtime error */
 } import_result;
 

@@ -187,8 +187,14 @@ tri admin "$P\n" export --format csv --from 2026-03-01 --to 2026-03-02 --out "$t
 check "...with the same levels, totals, bands and answers" sh -c "[ \"\$(cut -d, -f7,13- '$tmp/x2.csv' | sed 1d | sort)\" = \"\$(cut -d, -f7,13- '$tmp/y.csv' | sed 1d | sort)\" ]"
 DB="$tmp/r2.db"
 tri desk "$R\n" import fhir "$tmp/b.json"
-check "importing again finds the same clients" has_out "(0 clients new, 5 found)"
+check "importing the same file again saves nothing: every response is recognised by its identifier" \
+    sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'imported 0 responses as 0 intakes' && printf '%s' '$out' | grep -q '5 responses were already imported, not saved again'"
+# ...and the round trip back: the second database's export names the responses as the first wrote them
+tri admin "$P\n" export --format fhir --out "$tmp/back.json"
 DB=$DB2
+tri desk "$R\n" import fhir "$tmp/back.json"
+check "...and the second database's export, imported into the first, is recognised there too (idempotent round trip)" \
+    has_out "5 responses were already imported, not saved again"
 
 # import refusals name the item
 python_free_edit() { sed "$1" "$tmp/b.json" >"$tmp/bad.json"; tri desk "$R\n" import fhir "$tmp/bad.json"; }

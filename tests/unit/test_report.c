@@ -348,6 +348,13 @@ static json_t *assessment_of(session *s, const char *intake) {
     return a;
 }
 
+/* The responses of a Bundle without their identifiers: what another system's copy of them may look like. */
+static void strip_identifiers(json_t *bundle) {
+    size_t k;
+    json_t *en;
+    json_array_foreach(json_object_get(bundle, "entry"), k, en) json_object_del(json_object_get(en, "resource"), "identifier");
+}
+
 static void t_fhir_round_trip(void **state) {
     (void)state;
     char c1[STORE_ID_LEN], i1[STORE_ID_LEN], c2[STORE_ID_LEN], i2[STORE_ID_LEN];
@@ -359,7 +366,6 @@ static void t_fhir_round_trip(void **state) {
     assert_non_null(bundle);
     assert_int_equal(n, 2);
     char *text = json_dumps(bundle, JSON_COMPACT);
-    json_decref(bundle);
     /* triage's own canonical with the form's version, never LOINC's (triage's form is not LOINC's Questionnaire) */
     char canon[200];
     snprintf(canon, sizeof canon, "\"questionnaire\":\"" FHIR_QUESTIONNAIRE_BASE "phq9|%s\"",
@@ -367,9 +373,22 @@ static void t_fhir_round_trip(void **state) {
     if (!strstr(text, canon)) fail_msg("no %s in the export", canon);
     assert_null(strstr(text, "loinc.org/q/"));
     assert_non_null(strstr(text, "\"70274-6\"")); /* the GAD-7 total's Observation */
+    /* each response carries its identifier: imported into the database it came from, every one is recognised
+     * as the intake it is, and nothing is saved again (a round trip is idempotent) */
     import_result res;
     OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
     assert_int_equal(res.responses, 3);
+    assert_int_equal(res.already, 3);
+    assert_int_equal(res.intakes, 0);
+    assert_true(!strcmp(res.already_intake, i1) || !strcmp(res.already_intake, i2));
+    free(text);
+    /* without their identifiers (another system's copy) the same responses are new: saved again */
+    strip_identifiers(bundle);
+    text = json_dumps(bundle, JSON_COMPACT);
+    json_decref(bundle);
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.responses, 3);
+    assert_int_equal(res.already, 0);
     assert_int_equal(res.intakes, 2);
     assert_int_equal(res.clients_matched, 2); /* the same name and phone: the same clients */
     assert_int_equal(res.clients_created, 0);
@@ -557,6 +576,57 @@ static void t_import_authored(void **state) {
     expect_refusal(text, "entry[1] QuestionnaireResponse q1: authored `yesterday` is not a FHIR dateTime");
     with_authored(text, sizeof text, "2026-03-02T08:00:00"); /* a time without its zone */
     expect_refusal(text, "authored `2026-03-02T08:00:00` is not a FHIR dateTime");
+}
+
+/* The QR_HEAD response (GAD-7, total 3) with more fields after its id (JSON members, each ending in ','). */
+static void with_fields(char *text, size_t size, const char *fields) {
+    const char *body = QR_HEAD GAD7_OK("1") "]}}]}";
+    const char *at = strstr(body, "\"id\":\"q1\",") + strlen("\"id\":\"q1\",");
+    snprintf(text, size, "%.*s%s%s", (int)(at - body), body, fields, at);
+}
+
+/* A response imported a second time (the same file again, or the same response in another file) is recognised
+ * by its identifier, else by its id with its meta.source, and reported as already imported, not saved again;
+ * the export writes the identifier back; a response with neither is new each time. */
+static void t_import_again(void **state) {
+    (void)state;
+    char text[4096];
+    import_result res;
+    with_fields(text, sizeof text, "\"identifier\":{\"system\":\"http://prescreen.example/responses\",\"value\":\"r-1\"},");
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+    assert_int_equal(res.already, 0);
+    char first[STORE_ID_LEN];
+    memcpy(first, res.first_intake, sizeof first);
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 0);
+    assert_int_equal(res.already, 1);
+    assert_string_equal(res.already_intake, first);
+    assert_int_equal(res.clients_created + res.clients_matched, 0);
+    /* the same identifier value in another system is another response */
+    with_fields(text, sizeof text, "\"identifier\":{\"system\":\"http://other.example/ids\",\"value\":\"r-1\"},");
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+    /* no identifier: its id and meta.source */
+    with_fields(text, sizeof text, "\"meta\":{\"source\":\"http://prescreen.example\"},");
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 0);
+    assert_int_equal(res.already, 1);
+    /* the export gives the imported response its identifier back */
+    export_options o = {EXPORT_FHIR, 0, T0 + DAY, false, false};
+    int64_t n;
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    char *out = json_dumps(bundle, JSON_COMPACT);
+    json_decref(bundle);
+    assert_non_null(strstr(out, "\"identifier\":{\"system\":\"http://prescreen.example/responses\",\"value\":\"r-1\"}"));
+    free(out);
+    /* neither: nothing tells it from a new one */
+    with_fields(text, sizeof text, "");
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
 }
 
 /* ---- public FHIR examples (tests/fixtures/fhir/README.md names their sources, commits and licences) ---- */
@@ -847,7 +917,9 @@ static void t_fhir_observation_and_task(void **state) {
         assert_non_null(json_object_get(task, "code"));
         assert_non_null(json_object_get(json_object_get(json_object_get(task, "restriction"), "period"), "end"));
     }
-    /* the export comes back: the prorated total stated (16) is the one triage computes, so it stands... */
+    /* the export comes back (as another system's copy, without its identifiers): the prorated total stated
+     * (16) is the one triage computes, so it stands... */
+    strip_identifiers(bundle);
     char *text = json_dumps(bundle, 0);
     import_result res;
     OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
@@ -1401,6 +1473,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_import_name_without_text, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_status, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_authored, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_again, setup, teardown),
         cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(t_outcomes_and_stage, setup, teardown),
         cmocka_unit_test_setup_teardown(t_concern_categories, setup, teardown),
