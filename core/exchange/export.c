@@ -535,6 +535,8 @@ static void url_of(const exporter *x, const char *id, const char *suffix, char *
     snprintf(out, size, "urn:uuid:%s", u);
 }
 
+static json_t *one(json_t *v);
+
 static json_t *patient(const exporter *x, const opened *op) {
     json_t *p = json_object();
     json_object_set_new(p, "resourceType", json_string("Patient"));
@@ -550,6 +552,11 @@ static json_t *patient(const exporter *x, const opened *op) {
         }
         return p;
     }
+    /* who the client is in this database: an import with --client refuses a Patient that names another */
+    json_t *ident = json_object();
+    json_object_set_new(ident, "system", json_string(FHIR_CLIENT_IDS));
+    json_object_set_new(ident, "value", json_string(op->client_id));
+    json_object_set_new(p, "identifier", one(ident));
     json_t *names = json_array(), *n = json_object();
     json_object_set_new(n, "text", json_string(op->client.name ? op->client.name : ""));
     json_array_append_new(names, n);

@@ -33,6 +33,7 @@
 #define FHIR_TASKS "urn:triage:tasks"             /* a queue item's Task.code: escalation-LEVEL */
 #define FHIR_TASK_INPUTS "urn:triage:task-inputs" /* Task.input.type: "screen", a response of the intake */
 #define FHIR_RESPONSE_IDS "urn:triage:responses" /* a response's identifier: INTAKE/FORM (round trips) */
+#define FHIR_CLIENT_IDS "urn:triage:clients"       /* a Patient's identifier: triage's client id */
 #define FHIR_QUEUE_STEPS "urn:triage:queue-steps" /* a queue item's step, its Task.businessStatus */
 #define FHIR_ORDINAL "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 #define FHIR_ITEM_WEIGHT "http://hl7.org/fhir/StructureDefinition/itemWeight"

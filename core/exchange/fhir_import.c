@@ -33,6 +33,7 @@ typedef struct {
     char key[VAULT_PSEUDONYM_HEX]; /* what recognises it on a later import (keyed hash of its identifier, or of
                                     * its meta.source and id); "" when it has neither */
     json_t *identifier;            /* its identifier (kept with the intake; the export writes it back), or NULL */
+    const res *from;               /* its entry */
     char already[STORE_ID_LEN];    /* the intake it was saved as before, or "" */
 } response;
 
@@ -581,6 +582,60 @@ static void record_answers(const engine *e, const response *r, json_t *input, js
     }
 }
 
+/* Whether two names are the same name: the same after case folding and spacing (normalise_name), or the same
+ * words in another order ("Amy Shaw" and "Shaw Amy": the order of given and family varies between systems). */
+static int by_word(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void sorted_words(const char *name, char *buf, size_t size, char **words, int *n) {
+    normalise_name(name, buf, size);
+    *n = 0;
+    for (char *w = strtok(buf, " "); w && *n < 16; w = strtok(NULL, " ")) words[(*n)++] = w;
+    qsort(words, (size_t)*n, sizeof *words, by_word);
+}
+
+static bool same_name(const char *a, const char *b) {
+    char ba[256], bb[256], *wa[16], *wb[16];
+    int na, nb;
+    sorted_words(a, ba, sizeof ba, wa, &na);
+    sorted_words(b, bb, sizeof bb, wb, &nb);
+    if (na != nb) return false;
+    for (int i = 0; i < na; i++)
+        if (strcmp(wa[i], wb[i])) return false;
+    return true;
+}
+
+/* --client ID names who the screen is for; a Patient in the file that names someone else (another name,
+ * another birth date, or triage's client identifier of another client) would file one person's screen in
+ * another's record, silently: refused naming both, unless --accept-patient-mismatch says it is meant. */
+static void check_patient_is_client(const res *all, int n, const response *r, const client_plain *c, problems *p) {
+    json_t *pt = patient_of(all, n, r->subject);
+    if (!pt) return; /* no Patient in the file: --client is how the person is named */
+    char built[256], why[512] = "";
+    const char *name = patient_name(pt, built, sizeof built);
+    const char *birth = json_string_value(json_object_get(pt, "birthDate"));
+    size_t used = 0;
+    if (name && *name && !same_name(name, c->name))
+        used += (size_t)snprintf(why + used, sizeof why - used, "name `%s`, the client's `%s`", name, c->name);
+    if (used < sizeof why && birth && *birth && c->birth && *c->birth && strcmp(birth, c->birth))
+        used += (size_t)snprintf(why + used, sizeof why - used, "%sbirthDate %s, the client's %s", used ? "; " : "",
+                                 birth, c->birth);
+    size_t k;
+    json_t *id;
+    json_array_foreach(json_object_get(pt, "identifier"), k, id) {
+        const char *sys = json_string_value(json_object_get(id, "system"));
+        const char *val = json_string_value(json_object_get(id, "value"));
+        if (used < sizeof why && sys && val && !strcmp(sys, FHIR_CLIENT_IDS) && strcmp(val, c->id))
+            used += (size_t)snprintf(why + used, sizeof why - used, "%sidentifier %s|%s, the client's %s",
+                                     used ? "; " : "", sys, val, c->id);
+    }
+    if (!used) return;
+    char w[160], shown[600];
+    where(r->from, w, sizeof w);
+    text_for_display(why, 400, shown, sizeof shown);
+    problem(p, "%s: its Patient is not client %s (%s): not imported for that client (give --accept-patient-mismatch "
+               "with --client if it is meant for them)", w, c->id, shown);
+}
+
 /* Saves the responses of one subject as one intake. */
 static bool save_group(session *s, const engine *e, response *rs, int nr, int g, const subject *sj, import_result *out,
                        char *err, size_t errsize) {
@@ -645,6 +700,11 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
 
 bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
                  char *err, size_t errsize) {
+    return fhir_import_for(s, e, text, len, client_id, false, out, err, errsize);
+}
+
+bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
+                     bool accept_other_patient, import_result *out, char *err, size_t errsize) {
     memset(out, 0, sizeof *out);
     if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
     json_error_t je;
@@ -700,6 +760,7 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
             break;
         }
         read_response(e, all, n, &all[i], &rs[nr], &p);
+        rs[nr].from = &all[i];
         if (!rs[nr].f) continue;
         response_key(s, all[i].resource, &rs[nr]);
         find_earlier(s, &rs[nr]);
@@ -748,6 +809,9 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
             if (!client_open(s, client_id, &c, err, errsize)) p.problems++;
             else {
                 snprintf(subjects[g].client_id, sizeof subjects[g].client_id, "%s", client_id);
+                if (!accept_other_patient)
+                    for (int i = 0; i < nr; i++)
+                        if (rs[i].group == g) check_patient_is_client(all, n, &rs[i], &c, &p);
                 client_plain_free(&c);
             }
             continue;

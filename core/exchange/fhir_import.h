@@ -28,5 +28,10 @@ typedef struct {
  * problem (as many as fit). */
 bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
                  char *err, size_t errsize);
+/* The same; with client_id, a Patient of the file that names another person than that client (its name,
+ * birthDate, or triage's client identifier differ) is refused naming both, unless accept_other_patient (the
+ * command's --accept-patient-mismatch) says the screen is meant for that client all the same. */
+bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
+                     bool accept_other_patient, import_result *out, char *err, size_t errsize);
 
 #endif

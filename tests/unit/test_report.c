@@ -629,6 +629,46 @@ static void t_import_again(void **state) {
     assert_int_equal(res.intakes, 1);
 }
 
+/* A Bundle whose Patient (p1) has the given members, with a GAD-7 response for it. */
+static void bundle_for(char *text, size_t size, const char *patient) {
+    snprintf(text, size,
+             "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"fullUrl\":\"urn:uuid:p1\","
+             "\"resource\":{\"resourceType\":\"Patient\",%s}},{\"fullUrl\":\"urn:uuid:q1\",\"resource\":{"
+             "\"resourceType\":\"QuestionnaireResponse\",\"id\":\"q1\",\"status\":\"completed\",\"questionnaire\":"
+             "\"http://loinc.org/q/69737-5\",\"subject\":{\"reference\":\"urn:uuid:p1\"},\"item\":[" GAD7_OK("1") "]}}]}",
+             patient);
+}
+
+/* --client ID with a file whose Patient is someone else (another name, birth date, or triage's client
+ * identifier of another client) is refused naming both, unless the override (--accept-patient-mismatch) is
+ * given; the same person written family first, or a file with no Patient, is taken. */
+static void t_import_client_mismatch(void **state) {
+    (void)state;
+    char amy[STORE_ID_LEN], text[4096], needle[300];
+    OK(client_create(W.desk, "Amy Shaw", "13900006666", "1987-02-20", amy, msg, sizeof msg));
+    import_result res;
+    bundle_for(text, sizeof text, "\"name\":[{\"text\":\"Bob Li\"}],\"birthDate\":\"1990-01-01\"");
+    msg[0] = '\0';
+    assert_false(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, msg, sizeof msg));
+    snprintf(needle, sizeof needle, "entry[1] QuestionnaireResponse q1: its Patient is not client %s (name `Bob Li`, the "
+             "client's `Amy Shaw`; birthDate 1990-01-01, the client's 1987-02-20)", amy);
+    if (!strstr(msg, needle) || !strstr(msg, "--accept-patient-mismatch")) fail_msg("refusal: %s", msg);
+    assert_int_equal(res.intakes, 0);
+    /* meant: the override files it for Amy all the same */
+    OK(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, true, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+    assert_int_equal(res.clients_matched, 1);
+    /* the same person, family first and in capitals: taken */
+    bundle_for(text, sizeof text, "\"name\":[{\"family\":\"SHAW\",\"given\":[\"amy\"]}],\"birthDate\":\"1987-02-20\"");
+    OK(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, msg, sizeof msg));
+    /* triage's identifier of another client */
+    bundle_for(text, sizeof text, "\"identifier\":[{\"system\":\"" FHIR_CLIENT_IDS "\",\"value\":\"someone-else\"}],"
+                                  "\"name\":[{\"text\":\"Amy Shaw\"}]");
+    msg[0] = '\0';
+    assert_false(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, msg, sizeof msg));
+    if (!strstr(msg, "identifier urn:triage:clients|someone-else")) fail_msg("refusal: %s", msg);
+}
+
 /* ---- public FHIR examples (tests/fixtures/fhir/README.md names their sources, commits and licences) ---- */
 
 static char *fixture(const char *name, size_t *len) {
@@ -1474,6 +1514,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_import_status, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_authored, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_client_mismatch, setup, teardown),
         cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(t_outcomes_and_stage, setup, teardown),
         cmocka_unit_test_setup_teardown(t_concern_categories, setup, teardown),
