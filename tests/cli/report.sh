@@ -196,6 +196,18 @@ tri desk "$R\n" import fhir "$tmp/back.json"
 check "...and the second database's export, imported into the first, is recognised there too (idempotent round trip)" \
     has_out "5 responses were already imported, not saved again"
 
+# --client with a file whose Patient is someone else: refused naming both, unless --accept-patient-mismatch
+GADQR='{"linkId":"69725-0","answer":[{"valueInteger":1}]},{"linkId":"68509-9","answer":[{"valueInteger":1}]},{"linkId":"69733-4","answer":[{"valueInteger":1}]},{"linkId":"69734-2","answer":[{"valueInteger":0}]},{"linkId":"69735-9","answer":[{"valueInteger":0}]},{"linkId":"69689-8","answer":[{"valueInteger":0}]},{"linkId":"69736-7","answer":[{"valueInteger":0}]}'
+printf '{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:p1","resource":{"resourceType":"Patient","name":[{"text":"Someone Else"}]}},{"fullUrl":"urn:uuid:q1","resource":{"resourceType":"QuestionnaireResponse","id":"q1","status":"completed","questionnaire":"http://loinc.org/q/69737-5","subject":{"reference":"urn:uuid:p1"},"item":[%s]}}]}' "$GADQR" >"$tmp/other.json"
+tri desk "$R\n" import fhir "$tmp/other.json" --client "$c1"
+rc_other=$rc
+check "import --client with another person's Patient is refused naming both" \
+    has_err "its Patient is not client $c1 (name \`Someone Else\`, the client's \`Yi Yellow\`)"
+check "...with exit 2" [ "$rc_other" -eq 2 ]
+check "...the override named" has_err "accept-patient-mismatch"
+tri desk "$R\n" import fhir "$tmp/other.json" --client "$c1" --accept-patient-mismatch
+check "...and taken for that client with --accept-patient-mismatch" has_out "imported 1 response as 1 intake (0 clients new, 1 found)"
+
 # import refusals name the item
 python_free_edit() { sed "$1" "$tmp/b.json" >"$tmp/bad.json"; tri desk "$R\n" import fhir "$tmp/bad.json"; }
 python_free_edit '0,/"code":"LA6570-1"/s//"code":"LA0000-0"/'
