@@ -71,9 +71,11 @@ int cmd_export(const cli_args *a) {
 
 int cmd_import(const cli_args *a) {
     const char *client = NULL;
-    if (a->argc == 4 && !strcmp(a->argv[2], "--client")) client = a->argv[3];
-    if ((a->argc != 2 && !client) || strcmp(a->argv[0], "fhir") != 0) {
-        fprintf(stderr, "usage: triage --user ME import fhir FILE|- [--client ID]\n");
+    bool accept_other = false; /* --accept-patient-mismatch: the file's Patient is not the client, and that is meant */
+    if (a->argc >= 4 && !strcmp(a->argv[2], "--client")) client = a->argv[3];
+    if (a->argc == 5 && client && !strcmp(a->argv[4], "--accept-patient-mismatch")) accept_other = true;
+    if ((a->argc != 2 && !client) || (client && a->argc != 4 && !accept_other) || strcmp(a->argv[0], "fhir") != 0) {
+        fprintf(stderr, "usage: triage --user ME import fhir FILE|- [--client ID [--accept-patient-mismatch]]\n");
         return EXIT_BADINPUT;
     }
     const char *path = a->argv[1];
@@ -101,15 +103,19 @@ int cmd_import(const cli_args *a) {
         import_result res;
         cmd_progress pr;
         cmd_progress_attach(&pr, c.s, "import");
-        bool imported = fhir_import(c.s, &c.e, text, len, client, &res, err, sizeof err);
+        bool imported = fhir_import_for(c.s, &c.e, text, len, client, accept_other, &res, err, sizeof err);
         cmd_progress_end(&pr, c.s);
         if (!imported) {
             fprintf(stderr, "triage import: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err);
             status = res.save_failed ? EXIT_RUNTIME : EXIT_BADINPUT;
         } else {
-            printf("imported %d response%s as %d intake%s (%d client%s new, %d found)\n", res.responses,
-                   res.responses == 1 ? "" : "s", res.intakes, res.intakes == 1 ? "" : "s", res.clients_created,
-                   res.clients_created == 1 ? "" : "s", res.clients_matched);
+            printf("imported %d response%s as %d intake%s (%d client%s new, %d found)\n", res.responses - res.already,
+                   res.responses - res.already == 1 ? "" : "s", res.intakes, res.intakes == 1 ? "" : "s",
+                   res.clients_created, res.clients_created == 1 ? "" : "s", res.clients_matched);
+            /* a response imported before (its identifier, or its id and source) is not saved again */
+            if (res.already)
+                printf("%d response%s already imported, not saved again (intake %s)\n", res.already,
+                       res.already == 1 ? " was" : "s were", res.already_intake);
         }
         ctx_close(&c);
     }

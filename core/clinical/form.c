@@ -163,8 +163,8 @@ static const char *const form_keys[] = {"id", "version", "kind", "title.en", "ti
     "bands", "missing_items", "missing_source", "fhir_aliases", "fhir_total_links", NULL};
 static const char *const scale_keys[] = {"values", "codes", "refusable", "label.*", "loinc", NULL};
 static const char *const item_keys[] = {"type", "text.en", "text.zh", "scale", "score", "required", "show_if",
-    "safety", "safety_min", "safety_codes", "flag", "loinc", "answer_loinc", "fhir_links", "min", "max", "maxlen",
-    "format", "digits_min", "digits_max", NULL};
+    "safety", "safety_min", "safety_codes", "flag", "loinc", "answer_loinc", "answer_display.*", "fhir_links", "min",
+    "max", "maxlen", "format", "digits_min", "digits_max", NULL};
 static const char *const band_keys[] = {"min", "max", "when", "label.en", "label.zh", "positive", "min_level", NULL};
 
 static const char *const type_names[] = {"scale", "text", "number", "date", "choice", "multi"};
@@ -176,6 +176,31 @@ static bool code_ok(const char *s) {
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_')) return false;
     return true;
+}
+
+/* answer_display.CODE = "..." of an item: LOINC's display of the answer code of choice CODE where it is not
+ * the English label (GAD-7 item 68509-9's LA18938-3 is "More days than not", the scale says "More than half
+ * the days"); only for a choice that has a LOINC answer code. */
+static void load_answer_display(loader *ld, const char *section, const scale *s, form_item *it) {
+    strlist keys = ini_keys(&ld->ini, section);
+    for (int i = 0; i < keys.n; i++) {
+        if (strncmp(keys.v[i], "answer_display.", 15) != 0) continue;
+        const char *code = keys.v[i] + 15;
+        int c = s ? scale_code_index(s, code) : -1;
+        const char *la = c < 0 ? NULL : it->answer_loinc ? it->answer_loinc[c] : s->loinc ? s->loinc[c] : NULL;
+        if (c < 0) {
+            err(ld, section, keys.v[i], "no choice `%s` in the item's scale", code);
+            continue;
+        }
+        if (!la) {
+            err(ld, section, keys.v[i], "choice `%s` has no LOINC answer code to display", code);
+            continue;
+        }
+        if (!it->answer_display) it->answer_display = xcalloc((size_t)s->n, sizeof *it->answer_display);
+        free(it->answer_display[c]);
+        it->answer_display[c] = xstrdup(get(ld, section, keys.v[i]));
+    }
+    strlist_free(&keys);
 }
 
 static void load_scale(loader *ld, const char *section, scale *s) {
@@ -263,6 +288,14 @@ int form_band_index(const form *f, const char *id) {
     for (int i = 0; i < f->n_bands; i++)
         if (strcmp(f->bands[i].id, id) == 0) return i;
     return -1;
+}
+
+const char *form_answer_display(const form *f, int item, int c) {
+    const form_item *it = &f->items[item];
+    const scale *s = form_item_scale(f, item);
+    if (!s || c < 0 || c >= s->n) return NULL;
+    if (it->answer_display && it->answer_display[c]) return it->answer_display[c];
+    return s->choices[c].label[LANG_EN];
 }
 
 const char *form_answer_loinc(const form *f, int item, int c) {
@@ -417,6 +450,7 @@ static void load_item(loader *ld, int index) {
     const scale *s = it->scale >= 0 ? &f->scales[it->scale] : NULL;
     if (s && s->n) it->answer_loinc = answer_loinc_list(ld, section, "answer_loinc", s->n);
     else if (get(ld, section, "answer_loinc")) err(ld, section, "answer_loinc", "only for an item with a scale");
+    load_answer_display(ld, section, s, it);
     const char *codes = get(ld, section, "safety_codes");
     if (codes && it->type != ITEM_MULTI) err(ld, section, "safety_codes", "only for a multi item (use safety = yes)");
     else if (codes && s) {
@@ -706,6 +740,7 @@ void form_free(form *f) {
         free(it->loinc);
         free(it->fhir_links);
         free_list(it->answer_loinc, it->scale >= 0 && it->scale < f->n_scales ? f->scales[it->scale].n : 0);
+        free_list(it->answer_display, it->scale >= 0 && it->scale < f->n_scales ? f->scales[it->scale].n : 0);
         expr_free(it->show_if);
         free(it->show_if_text);
     }

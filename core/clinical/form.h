@@ -44,6 +44,8 @@ typedef struct {
     char *flag;
     char *loinc;
     char **answer_loinc; /* the LOINC answer code of each choice of its scale (NULL: none, or the scale's) */
+    char **answer_display; /* LOINC's own display of a choice's answer code where it words it otherwise than the
+                            * English label (answer_display.CODE), per choice; NULL, or NULL entries: the label */
     char *fhir_links;    /* other linkIds that name this item in responses from elsewhere (space-separated) */
     expr *show_if;
     char *show_if_text;
@@ -113,6 +115,9 @@ int scale_value_index(const scale *s, int value);
 const scale *form_item_scale(const form *f, int item);
 /* The LOINC answer code of choice c of item i (the item's own list, else its scale's), or NULL. */
 const char *form_answer_loinc(const form *f, int item, int c);
+/* The English display of choice c of item i as coded (LOINC's wording of its answer code where the item gives
+ * one with answer_display.CODE, else the choice's English label); NULL when there is none. */
+const char *form_answer_display(const form *f, int item, int c);
 
 const char *item_type_name(item_type t);
 

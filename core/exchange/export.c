@@ -81,6 +81,14 @@ static void iso_time(int64_t t, char *out, size_t size) {
     else strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* A time of a record as an export writes it: to the second, or de-identified only its day (YYYY-MM-DD, UTC):
+ * the second an intake was saved, next to a pseudonym, is a quasi-identifier a day is not (a FHIR dateTime
+ * and the CSV's date columns take a bare date). */
+static void record_time(const export_options *o, int64_t t, char *out, size_t size) {
+    iso_time(t, out, size);
+    if (o->deidentify && strlen(out) > 10) out[10] = '\0';
+}
+
 static int by_intake(const void *a, const void *b) {
     return strcmp(((const queue_item *)a)->intake_id, ((const queue_item *)b)->intake_id);
 }
@@ -227,7 +235,7 @@ static void csv_row(exporter *x, const opened *op) {
     char t[32];
     csv_field(b, op->id);
     csv_field(b, op->client_id);
-    iso_time(op->meta->created_at, t, sizeof t);
+    record_time(x->o, op->meta->created_at, t, sizeof t);
     csv_field(b, t);
     if (x->o->deidentify) csv_field(b, op->has_facts ? op->facts.age_band : "");
     else {
@@ -240,7 +248,7 @@ static void csv_row(exporter *x, const opened *op) {
     csv_field(b, op->has_facts ? op->facts.concerns : "");
     csv_field(b, op->has_facts ? op->facts.counselor : op->meta->suggested);
     csv_field(b, op->has_facts ? op->facts.confirmed_level : "");
-    if (op->has_task) iso_time(op->task.deadline, t, sizeof t);
+    if (op->has_task) record_time(x->o, op->task.deadline, t, sizeof t);
     csv_field(b, op->has_task ? t : "");
     const formset *fs = &x->e->forms;
     for (int f = 0; f < fs->n; f++) {
@@ -337,7 +345,10 @@ static void dictionary(const engine *e, const export_options *o, csv_buf *b) {
     dict_row(&d, "intake", meaning, "text", NULL, NULL);
     snprintf(meaning, sizeof meaning, "the client; several intakes of one client share it%s", id_note);
     dict_row(&d, "client", meaning, "text", NULL, NULL);
-    dict_row(&d, "created_at", "when the intake was saved", "date-time, UTC, YYYY-MM-DDThh:mm:ssZ", NULL, NULL);
+    const char *when_type = o->deidentify ? "date, UTC, YYYY-MM-DD (de-identified: the day only)"
+                                          : "date-time, UTC, YYYY-MM-DDThh:mm:ssZ";
+    dict_row(&d, "created_at", "when the intake was saved (an imported screen: when the client gave it)", when_type,
+             NULL, NULL);
     if (o->deidentify) {
         dict_value(&d, e->cfg.age_bands ? e->cfg.age_bands : "", NULL);
         dict_row(&d, "age_band", "the client's age band at intake (from the age given, else the date of birth)",
@@ -363,7 +374,7 @@ static void dictionary(const engine *e, const export_options *o, csv_buf *b) {
     dict_row(&d, "confirmed_level", "the level a clinician confirmed (or lowered, with a written reason)", "code",
              NULL, NULL);
     dict_row(&d, "deadline", "when the open escalation step is due; empty when the intake has none open",
-             "date-time, UTC, YYYY-MM-DDThh:mm:ssZ", NULL, NULL);
+             when_type, NULL, NULL);
     for (int f = 0; f < e->forms.n; f++) {
         const form *fm = e->forms.v[f];
         if (!csv_form(fm)) continue;
@@ -447,7 +458,7 @@ static json_t *json_line(exporter *x, const opened *op) {
         json_object_set_new(c, "birth_date", op->client.birth ? json_string(op->client.birth) : json_null());
     }
     json_object_set_new(o, "client", c);
-    iso_time(op->meta->created_at, t, sizeof t);
+    record_time(x->o, op->meta->created_at, t, sizeof t);
     json_object_set_new(o, "created_at", json_string(t));
     json_object_set_new(o, "level", json_string(op->level));
     if (op->has_facts) {
@@ -470,7 +481,7 @@ static json_t *json_line(exporter *x, const opened *op) {
     json_array_foreach(json_object_get(as, "reasons"), i, r) json_array_append(rules, json_object_get(r, "rule"));
     json_object_set_new(o, "reasons", rules);
     if (op->has_task) {
-        iso_time(op->task.deadline, t, sizeof t);
+        record_time(x->o, op->task.deadline, t, sizeof t);
         json_object_set_new(o, "deadline", json_string(t));
     }
     return o;
@@ -524,6 +535,8 @@ static void url_of(const exporter *x, const char *id, const char *suffix, char *
     snprintf(out, size, "urn:uuid:%s", u);
 }
 
+static json_t *one(json_t *v);
+
 static json_t *patient(const exporter *x, const opened *op) {
     json_t *p = json_object();
     json_object_set_new(p, "resourceType", json_string("Patient"));
@@ -539,6 +552,11 @@ static json_t *patient(const exporter *x, const opened *op) {
         }
         return p;
     }
+    /* who the client is in this database: an import with --client refuses a Patient that names another */
+    json_t *ident = json_object();
+    json_object_set_new(ident, "system", json_string(FHIR_CLIENT_IDS));
+    json_object_set_new(ident, "value", json_string(op->client_id));
+    json_object_set_new(p, "identifier", one(ident));
     json_t *names = json_array(), *n = json_object();
     json_object_set_new(n, "text", json_string(op->client.name ? op->client.name : ""));
     json_array_append_new(names, n);
@@ -594,7 +612,7 @@ static json_t *answer_value(const form *fm, int i, const char *code) {
         char system[160];
         const char *c;
         fhir_answer_coding(fm, i, ci, system, sizeof system, &c);
-        json_object_set_new(a, "valueCoding", coding(system, c, s->choices[ci].label[LANG_EN]));
+        json_object_set_new(a, "valueCoding", coding(system, c, form_answer_display(fm, i, ci)));
     } else if (fm->items[i].type == ITEM_NUMBER && code[0] >= '0' && code[0] <= '9') {
         json_object_set_new(a, "valueInteger", json_integer(strtoll(code, NULL, 10)));
     } else {
@@ -606,15 +624,29 @@ static json_t *answer_value(const form *fm, int i, const char *code) {
     return a;
 }
 
+/* The response's identifier, what recognises it when it comes back (fhir_import.h): an imported response's
+ * own (kept with its intake), else triage's, urn:triage:responses|INTAKE/FORM. De-identified, always
+ * triage's with the pseudonym: another system's identifier may name the person. */
+static json_t *response_identifier(const exporter *x, const opened *op, const form *fm) {
+    json_t *kept = json_object_get(json_object_get(intake_body_record(op->body), "fhir_identifiers"), fm->id);
+    if (!x->o->deidentify && json_is_string(json_object_get(kept, "value"))) return json_deep_copy(kept);
+    char value[160];
+    snprintf(value, sizeof value, "%s/%s", op->id, fm->id);
+    json_t *id = json_object();
+    json_object_set_new(id, "system", json_string(FHIR_RESPONSE_IDS));
+    json_object_set_new(id, "value", json_string(value));
+    return id;
+}
+
 static json_t *questionnaire_response(const exporter *x, const opened *op, const form *fm, json_t *ans,
                                       const char *purl, const char *t) {
-    (void)x;
     char qid[160], qcanon[200];
     snprintf(qid, sizeof qid, "%s-%s", op->id, fm->id);
-    fhir_questionnaire_url(fm, qcanon, sizeof qcanon);
+    fhir_questionnaire_canonical(fm, qcanon, sizeof qcanon);
     json_t *qr = json_object();
     json_object_set_new(qr, "resourceType", json_string("QuestionnaireResponse"));
     json_object_set_new(qr, "id", json_string(qid));
+    json_object_set_new(qr, "identifier", response_identifier(x, op, fm));
     json_object_set_new(qr, "questionnaire", json_string(qcanon));
     json_t *sc = score_of(op, fm);
     json_object_set_new(qr, "status",
@@ -685,8 +717,13 @@ static json_t *total_observation(const opened *op, const form *fm, const char *p
     return ob;
 }
 
-/* The open queue item as a Task: who is for, which response it is about, what level and step, and by when. */
-static json_t *queue_task(const opened *op, const char *purl, const char *focus, const char *t) {
+/* The open queue item as a Task: who is for, which response it is about, what level and step, and by when.
+ * Task.focus is 0..1 in R4, and the queue item is one escalation of the whole intake: its focus is the
+ * intake's first response and Task.input lists every response of the intake (the focus too), each as a
+ * reference, so a reader sees all the screens the level came from. */
+static json_t *queue_task(const exporter *x, const opened *op, const char *purl, char (*responses)[64], int n,
+                          const char *t) {
+    const char *focus = n > 0 ? responses[0] : NULL;
     char tid[160], text[96], when[32];
     snprintf(tid, sizeof tid, "%s-task", op->id);
     json_t *task = json_object();
@@ -705,20 +742,31 @@ static json_t *queue_task(const opened *op, const char *purl, const char *focus,
     if (focus) json_object_set_new(task, "focus", ref(focus));
     json_object_set_new(task, "for", ref(purl));
     json_object_set_new(task, "authoredOn", json_string(t));
-    iso_time(op->task.deadline, when, sizeof when);
+    record_time(x->o, op->task.deadline, when, sizeof when);
     json_t *restr = json_object(), *period = json_object();
     json_object_set_new(period, "start", json_string(t));
     json_object_set_new(period, "end", json_string(when));
     json_object_set_new(restr, "period", period);
     json_object_set_new(task, "restriction", restr);
+    if (n > 0) {
+        json_t *inputs = json_array();
+        for (int k = 0; k < n; k++) {
+            json_t *in = json_object();
+            json_object_set_new(in, "type", concept(coding(FHIR_TASK_INPUTS, "screen", "Screen response"), NULL));
+            json_object_set_new(in, "valueReference", ref(responses[k]));
+            json_array_append_new(inputs, in);
+        }
+        json_object_set_new(task, "input", inputs);
+    }
     return task;
 }
 
 static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
-    char purl[64], t[32], first_qr[64] = "";
+    char purl[64], t[32], responses[TRIAGE_MAX_FORMS][64];
+    int n_responses = 0;
     url_of(x, op->client_id, "/patient", purl, sizeof purl);
     if (!patient_done) entry(x->bundle_entries, purl, patient(x, op));
-    iso_time(op->meta->created_at, t, sizeof t);
+    record_time(x->o, op->meta->created_at, t, sizeof t);
     const formset *fs = &x->e->forms;
     for (int f = 0; f < fs->n; f++) {
         const form *fm = fs->v[f];
@@ -726,7 +774,7 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
         if (fm->kind != FORM_SCORED || !json_is_array(ans)) continue;
         char qurl[64], ourl[64];
         url_of(x, op->id, fm->id, qurl, sizeof qurl);
-        if (!first_qr[0]) memcpy(first_qr, qurl, sizeof qurl);
+        if (n_responses < TRIAGE_MAX_FORMS) memcpy(responses[n_responses++], qurl, sizeof qurl);
         entry(x->bundle_entries, qurl, questionnaire_response(x, op, fm, ans, purl, t));
         if (fm->has_total && json_is_integer(json_object_get(score_of(op, fm), "total"))) {
             char osfx[96];
@@ -738,7 +786,7 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
     if (op->has_task) {
         char turl[64];
         url_of(x, op->id, "/task", turl, sizeof turl);
-        entry(x->bundle_entries, turl, queue_task(op, purl, first_qr[0] ? first_qr : NULL, t));
+        entry(x->bundle_entries, turl, queue_task(x, op, purl, responses, n_responses, t));
     }
 }
 

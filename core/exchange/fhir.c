@@ -1,13 +1,20 @@
 #include "fhir.h"
 
+#include <ctype.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
+
+#include "clock.h"
 
 void fhir_questionnaire_url(const form *f, char *out, size_t size) {
-    if (f->loinc && *f->loinc) snprintf(out, size, "http://loinc.org/q/%s", f->loinc);
-    else snprintf(out, size, "urn:triage:questionnaire:%s", f->id);
+    snprintf(out, size, "%s%s", FHIR_QUESTIONNAIRE_BASE, f->id);
+}
+
+void fhir_questionnaire_canonical(const form *f, char *out, size_t size) {
+    if (f->version && *f->version) snprintf(out, size, "%s%s|%s", FHIR_QUESTIONNAIRE_BASE, f->id, f->version);
+    else fhir_questionnaire_url(f, out, size);
 }
 
 /* Whether word is one of the space-separated words of list. */
@@ -34,7 +41,7 @@ const form *fhir_form_of(const formset *fs, const char *url) {
         fhir_questionnaire_url(fs->v[i], mine, sizeof mine);
         if (strcmp(mine, u) == 0 || in_words(fs->v[i]->fhir_aliases, u)) return fs->v[i];
     }
-    for (int i = 0; i < fs->n; i++) /* the local name also for a form that has a LOINC code */
+    for (int i = 0; i < fs->n; i++) /* the local name of earlier exports, also for a form with a LOINC code */
         if (!strncmp(u, "urn:triage:questionnaire:", 25) && !strcmp(u + 25, fs->v[i]->id)) return fs->v[i];
     /* LOINC's panel under any base (http://loinc.org/q/44249-1, https://.../Questionnaire/44249-1) */
     const char *last = strrchr(u, '/');
@@ -139,7 +146,6 @@ static int choice_of_coding(const form *f, int item, json_t *coding, bool *refus
     const scale *s = form_item_scale(f, item);
     const char *system = json_string_value(json_object_get(coding, "system"));
     const char *code = json_string_value(json_object_get(coding, "code"));
-    const char *display = json_string_value(json_object_get(coding, "display"));
     bool loinc_system = !system || !strcmp(system, FHIR_LOINC);
     for (int c = 0; code && loinc_system && c < s->n; c++) {
         const char *la = form_answer_loinc(f, item, c);
@@ -157,11 +163,11 @@ static int choice_of_coding(const form *f, int item, json_t *coding, bool *refus
         int c = scale_code_index(s, code);
         if (c >= 0) return c;
     }
+    /* an ordinalValue states the scored value itself. A display is never matched, nor a code of another
+     * system: "Several days" of some other code system may mean something else, and a Coding with only a
+     * display was already refused, so a foreign one by its display would be the one exception */
     double ord;
     if (ordinal_of(coding, &ord)) return choice_of_value(s, ord);
-    /* a code system of its own whose display is the published label (the HL7 SDC PHQ-9 example) */
-    for (int c = 0; display && !loinc_system && !local_system && c < s->n; c++)
-        if (s->choices[c].label[LANG_EN] && !strcasecmp(s->choices[c].label[LANG_EN], display)) return c;
     return -1;
 }
 
@@ -189,4 +195,55 @@ int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused) {
     if ((v = json_object_get(answer, "valueBoolean")) && json_is_boolean(v))
         return scale_code_index(s, json_is_true(v) ? "yes" : "no");
     return -1;
+}
+
+/* digits at p, exactly n of them */
+static bool digits(const char *p, int n, int *out) {
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)p[i])) return false;
+        v = v * 10 + (p[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool fhir_datetime_parse(const char *text, int64_t *out) {
+    if (!text) return false;
+    size_t len = strlen(text);
+    int y, mo = 1, d = 1, h = 0, mi = 0, s = 0;
+    if (len < 4 || !digits(text, 4, &y)) return false;
+    if (len >= 7 && (text[4] != '-' || !digits(text + 5, 2, &mo))) return false;
+    if (len >= 10 && (text[7] != '-' || !digits(text + 8, 2, &d))) return false;
+    if (len != 4 && len != 7 && len < 10) return false;
+    char day[40];
+    snprintf(day, sizeof day, "%04d-%02d-%02d", y, mo, d);
+    int64_t t;
+    if (!clock_parse(day, &t)) return false;
+    if (len == 4 || len == 7 || len == 10) {
+        *out = t;
+        return true;
+    }
+    /* a time: Thh:mm:ss, an optional fraction, and a zone (R4 requires one with a time) */
+    const char *p = text + 10;
+    if (*p != 'T' || !digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &mi) || p[6] != ':' ||
+        !digits(p + 7, 2, &s) || h > 23 || mi > 59 || s > 60)
+        return false;
+    p += 9;
+    if (*p == '.') {
+        p++;
+        if (!isdigit((unsigned char)*p)) return false;
+        while (isdigit((unsigned char)*p)) p++;
+    }
+    int64_t zone = 0;
+    if (*p == 'Z') p++;
+    else if (*p == '+' || *p == '-') {
+        int zh, zm;
+        if (!digits(p + 1, 2, &zh) || p[3] != ':' || !digits(p + 4, 2, &zm) || zh > 14 || zm > 59) return false;
+        zone = (zh * 3600 + zm * 60) * (*p == '-' ? -1 : 1);
+        p += 6;
+    } else return false;
+    if (*p) return false;
+    *out = t + h * 3600 + mi * 60 + (s > 59 ? 59 : s) - zone;
+    return true;
 }

@@ -1,8 +1,9 @@
 /* How triage's forms appear in FHIR R4 (shared by the export, the import and `forms export --fhir`).
  *
- * A form is the Questionnaire http://loinc.org/q/PANEL, as LOINC publishes it (no version: the form file's
- * own version is not LOINC's), when it has a LOINC panel code (`loinc` in its forms/ file), else
- * urn:triage:questionnaire:ID. An item's linkId is its LOINC code when it has one, else its id. An answer is
+ * A form is triage's own Questionnaire, FHIR_QUESTIONNAIRE_BASE + its id (http://triage.example/fhir/
+ * Questionnaire/phq9), version the form file's version: triage's form is not LOINC's Questionnaire (its
+ * wording, Chinese texts and skip logic are triage's), so it does not claim LOINC's canonical; its LOINC panel
+ * code (`loinc` in its forms/ file) is the Questionnaire's `code`. A response names it url|version. An item's linkId is its LOINC code when it has one, else its id. An answer is
  * a LOINC answer Coding (`loinc` of the scale or `answer_loinc` of the item) where LOINC has one, else a
  * Coding in the local system urn:triage:answers:FORM with the scale's code (ASQ, the intake, a refusal). A
  * total is an Observation coded with the form's `total_loinc`, else urn:triage:totals|FORM.
@@ -10,28 +11,39 @@
  * What the import accepts is wider, because real systems send it: any canonical whose last path segment is
  * the panel code (with or without a version), a form's `fhir_aliases`, else the form whose items the
  * linkIds name; linkIds with or without a leading "/" (or an item's `fhir_links`); LOINC or local answer
- * codes, valueInteger, an integral valueDecimal, the ordinalValue extension, or a Coding whose display is
- * the choice's English label. */
+ * codes, valueInteger, an integral valueDecimal, or the ordinalValue extension. A Coding is matched by its
+ * system and code only, and only in LOINC's system or triage's own (a Coding without a system is read as
+ * either): a Coding with only a display, or a code of another system, is refused naming the linkId and the
+ * Coding (a display is wording, not a code). */
 #ifndef TRIAGE_FHIR_H
 #define TRIAGE_FHIR_H
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "form.h"
 
 #define FHIR_LOINC "http://loinc.org"
+#define FHIR_QUESTIONNAIRE_BASE "http://triage.example/fhir/Questionnaire/" /* + form id: triage's canonical */
 #define FHIR_ANSWERS "urn:triage:answers:"
 #define FHIR_TOTALS "urn:triage:totals"
 #define FHIR_BANDS "urn:triage:bands:"            /* + form id: a total's band, as its interpretation */
 #define FHIR_PRORATED "urn:triage:fhir:prorated"  /* extension: a total with missing items replaced by the mean */
 #define FHIR_TASKS "urn:triage:tasks"             /* a queue item's Task.code: escalation-LEVEL */
+#define FHIR_TASK_INPUTS "urn:triage:task-inputs" /* Task.input.type: "screen", a response of the intake */
+#define FHIR_RESPONSE_IDS "urn:triage:responses" /* a response's identifier: INTAKE/FORM (round trips) */
+#define FHIR_CLIENT_IDS "urn:triage:clients"       /* a Patient's identifier: triage's client id */
 #define FHIR_QUEUE_STEPS "urn:triage:queue-steps" /* a queue item's step, its Task.businessStatus */
 #define FHIR_ORDINAL "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 #define FHIR_ITEM_WEIGHT "http://hl7.org/fhir/StructureDefinition/itemWeight"
 
+/* The form's Questionnaire.url (no version), and the canonical a response names it by (url|version). */
 void fhir_questionnaire_url(const form *f, char *out, size_t size);
-/* The form a Questionnaire canonical names (see above), or NULL. */
+void fhir_questionnaire_canonical(const form *f, char *out, size_t size);
+/* The form a Questionnaire canonical names, with or without a version: triage's own, an earlier export's
+ * urn:triage:questionnaire:ID, a fhir_alias, or any canonical ending in the form's LOINC panel (LOINC's
+ * http://loinc.org/q/PANEL and the like); NULL when none. */
 const form *fhir_form_of(const formset *fs, const char *url);
 /* The form whose items the linkIds of a QuestionnaireResponse's items (and groups) name: every linkId that is
  * not a total must be an item of it; of several such forms the smallest (a PHQ-2 is also inside a PHQ-9).
@@ -51,5 +63,9 @@ void fhir_answer_coding(const form *f, int item, int c, char *system, size_t siz
 /* The choice of item i one FHIR answer (an element of QuestionnaireResponse.item.answer) gives, or -1; *refused
  * is set for the local code "refused". */
 int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused);
+
+/* A FHIR dateTime (YYYY, YYYY-MM, YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fraction] with Z or +hh:mm) as UTC
+ * seconds (a partial date: its first day, midnight UTC). False when it is none. */
+bool fhir_datetime_parse(const char *text, int64_t *out);
 
 #endif

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "assess.h"
+#include "clock.h"
 #include "fhir.h"
 #include "intake_finish.h"
 #include "records.h"
@@ -27,7 +29,16 @@ typedef struct {
     answer answers[FORM_MAX_ITEMS];
     const char *subject; /* reference, or "" */
     int group;           /* index into the subjects */
+    int64_t authored;    /* when the client gave it (QuestionnaireResponse.authored), UTC; 0: not stated */
+    char key[VAULT_PSEUDONYM_HEX]; /* what recognises it on a later import (keyed hash of its identifier, or of
+                                    * its meta.source and id); "" when it has neither */
+    json_t *identifier;            /* its identifier (kept with the intake; the export writes it back), or NULL */
+    const res *from;               /* its entry */
+    char already[STORE_ID_LEN];    /* the intake it was saved as before, or "" */
 } response;
+
+/* How far an authored time may be ahead of this computer's clock (the sender's clock may run fast). */
+#define AUTHORED_SKEW_SECONDS 300
 
 typedef struct {
     const char *ref;
@@ -137,15 +148,21 @@ static void flatten(json_t *items, json_t *flat) {
 }
 
 /* What an answer that fits no choice looked like, for the message. */
-static void answer_shown(json_t *a, char *out, size_t size) {
+static void answer_shown(const form *f, json_t *a, char *out, size_t size) {
     json_t *c = json_object_get(a, "valueCoding");
     const char *code = json_string_value(json_object_get(c, "code"));
     const char *system = json_string_value(json_object_get(c, "system"));
-    char t[80], u[100];
+    const char *display = json_string_value(json_object_get(c, "display"));
+    char t[80], u[100], local[160];
+    snprintf(local, sizeof local, "%s%s", FHIR_ANSWERS, f->id);
     if (code) {
         text_for_display(code, 40, t, sizeof t);
         text_for_display(system ? system : "no system", 60, u, sizeof u);
-        snprintf(out, size, "code `%s` (%s)", t, u);
+        bool foreign = system && strcmp(system, FHIR_LOINC) != 0 && strcmp(system, local) != 0;
+        snprintf(out, size, "code `%s` (%s%s)", t, u, foreign ? ": not LOINC's or triage's own system" : "");
+    } else if (json_is_object(c)) {
+        text_for_display(display ? display : "", 40, t, sizeof t);
+        snprintf(out, size, "a Coding with no code (display `%s`: a display is never matched)", t);
     } else {
         char *d = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
         text_for_display(d ? d : "?", 60, t, sizeof t);
@@ -172,7 +189,7 @@ static void choices_shown(const form *f, int item, char *out, size_t size) {
 static void read_item(const form *f, int idx, json_t *it, const char *w, const char *shown, response *r, problems *p) {
     const form_item *fi = &f->items[idx];
     json_t *answers = json_object_get(it, "answer");
-    char why[512], seen_as[200];
+    char why[512], seen_as[400];
     /* the record form (the intake): identity comes from the Patient, so its text and date items are not
      * read here; a multi item (the presenting concerns) takes every answer given */
     if (f->kind == FORM_RECORD && (fi->type == ITEM_TEXT || fi->type == ITEM_DATE)) return;
@@ -184,7 +201,7 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
             bool refused;
             int ci = fhir_answer_choice(f, idx, a, &refused);
             if (ci < 0) {
-                answer_shown(a, seen_as, sizeof seen_as);
+                answer_shown(f, a, seen_as, sizeof seen_as);
                 choices_shown(f, idx, why, sizeof why);
                 problem(p, "%s: linkId `%s` (%s.%s): answer %zu, %s, is not one of %s", w, shown, f->id, fi->id, ai,
                         seen_as, why);
@@ -213,7 +230,7 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
         if (refused) r->answers[idx] = (answer){ANS_REFUSED, 0};
         else if (ci >= 0) r->answers[idx] = (answer){ANS_VALUE, form_item_scale(f, idx)->choices[ci].value};
         else {
-            answer_shown(a, seen_as, sizeof seen_as);
+            answer_shown(f, a, seen_as, sizeof seen_as);
             choices_shown(f, idx, why, sizeof why);
             problem(p, "%s: linkId `%s` (%s.%s): %s is not an answer to this item (expected one of %s)", w, shown,
                     f->id, fi->id, seen_as, why);
@@ -226,6 +243,122 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
         return;
     }
     if (!answer_parse(f, idx, text, &r->answers[idx], why, sizeof why)) problem(p, "%s: linkId `%s`: %s", w, shown, why);
+}
+
+static void utc_text(int64_t t, char *out, size_t size) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || !strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm)) snprintf(out, size, "%lld", (long long)t);
+}
+
+/* The response's authored time, kept as the intake's time: a screen given last week and imported today
+ * counts as given last week (reports, exports). One in the future beyond clock skew is refused, naming the
+ * field: a time that has not come is an error of the sender's, not a screen. */
+static void read_authored(json_t *o, const char *w, response *r, problems *p) {
+    json_t *v = json_object_get(o, "authored");
+    r->authored = 0;
+    if (!v) return;
+    char shown[64];
+    text_for_display(json_is_string(v) ? json_string_value(v) : "(not a string)", 40, shown, sizeof shown);
+    int64_t t;
+    if (!json_is_string(v) || !fhir_datetime_parse(json_string_value(v), &t) || t <= 0) {
+        problem(p, "%s: authored `%s` is not a FHIR dateTime (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)", w, shown);
+        return;
+    }
+    int64_t now = clock_now();
+    if (t > now + AUTHORED_SKEW_SECONDS) {
+        char at[32];
+        utc_text(now, at, sizeof at);
+        problem(p, "%s: authored `%s` is in the future (now %s; at most %d minutes of clock skew are allowed)", w,
+                shown, at, AUTHORED_SKEW_SECONDS / 60);
+        return;
+    }
+    r->authored = t;
+}
+
+/* ---- recognising a response imported before ----
+ * A response is the same response when it has the same identifier (system and value), else the same id from
+ * the same source (meta.source). What the import remembers of it is a keyed hash (vault_pseudonym, kind
+ * "fhir-response") in the meta table, "fhir_response:HASH" -> the intake it became: no identifier of another
+ * system is stored in clear. triage's own export names each response urn:triage:responses|INTAKE/FORM, so a
+ * response of an intake of this very database is recognised as that intake. A response with neither an
+ * identifier nor an id with its source cannot be told from a new one: it is imported again. */
+
+#define META_RESPONSE "fhir_response:"
+
+static void response_key(session *s, json_t *o, response *r) {
+    r->key[0] = '\0';
+    r->identifier = NULL;
+    json_t *ident = json_object_get(o, "identifier");
+    if (json_is_array(ident)) ident = json_array_get(ident, 0); /* R5 and some senders: a list */
+    const char *sys = json_string_value(json_object_get(ident, "system"));
+    const char *val = json_string_value(json_object_get(ident, "value"));
+    const char *id = json_string_value(json_object_get(o, "id"));
+    const char *source = json_string_value(json_object_get(json_object_get(o, "meta"), "source"));
+    char text[1024];
+    if (val && *val) {
+        r->identifier = ident;
+        snprintf(text, sizeof text, "identifier|%s|%s", sys ? sys : "", val);
+    } else if (id && *id && source && *source) {
+        snprintf(text, sizeof text, "source|%s|%s", source, id);
+    } else {
+        return;
+    }
+    vault_pseudonym(s->v, "fhir-response", text, r->key);
+}
+
+static bool intake_exists(session *s, const char *id) {
+    intake_rec rec;
+    if (!id || !*id || s->db->ops->intake_get(s->db->st, id, &rec) != ST_OK) return false;
+    intake_rec_free(&rec);
+    return true;
+}
+
+/* The intake a response was saved as before ("" when none, or when that intake was erased since). */
+static void find_earlier(session *s, response *r) {
+    r->already[0] = '\0';
+    const char *sys = json_string_value(json_object_get(r->identifier, "system"));
+    const char *val = json_string_value(json_object_get(r->identifier, "value"));
+    if (sys && val && !strcmp(sys, FHIR_RESPONSE_IDS)) {
+        char id[STORE_ID_LEN];
+        const char *slash = strchr(val, '/');
+        size_t n = slash ? (size_t)(slash - val) : strlen(val);
+        if (n < sizeof id) {
+            memcpy(id, val, n);
+            id[n] = '\0';
+            if (intake_exists(s, id)) {
+                memcpy(r->already, id, sizeof id);
+                return;
+            }
+        }
+    }
+    if (!r->key[0]) return;
+    char name[64];
+    snprintf(name, sizeof name, "%s%s", META_RESPONSE, r->key);
+    blob b = {0};
+    if (s->db->ops->meta_get(s->db->st, name, &b) == ST_OK && b.n > 0 && b.n < STORE_ID_LEN) {
+        char id[STORE_ID_LEN];
+        memcpy(id, b.p, b.n);
+        id[b.n] = '\0';
+        if (intake_exists(s, id)) memcpy(r->already, id, sizeof id);
+    }
+    blob_free(&b);
+}
+
+/* Inside the import's transaction: every response of the group remembered as the intake it became. */
+static bool remember_group(session *s, const response *rs, int nr, int g, const char *intake_id, char *err,
+                           size_t errsize) {
+    for (int i = 0; i < nr; i++) {
+        if (rs[i].group != g || !rs[i].key[0] || rs[i].already[0]) continue;
+        char name[64];
+        snprintf(name, sizeof name, "%s%s", META_RESPONSE, rs[i].key);
+        store_status st = s->db->ops->meta_set(s->db->st, name, intake_id, strlen(intake_id));
+        if (st != ST_OK) {
+            db_error(s->db, st, "cannot record the imported response", err, errsize);
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Reads one response into r; problems are listed, naming the resource and the linkId. */
@@ -255,7 +388,9 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     if (status && (!strcmp(status, "entered-in-error") || !strcmp(status, "stopped")))
         problem(p, "%s: status `%s`: a response %s is not imported (expected completed, amended or in-progress)", w,
                 status, !strcmp(status, "stopped") ? "abandoned before its end" : "entered in error (voided)");
+    read_authored(o, w, r, p);
     for (int i = 0; i < FORM_MAX_ITEMS; i++) r->answers[i] = (answer){ANS_UNANSWERED, 0};
+    int problems_before = p->problems;
     bool seen[FORM_MAX_ITEMS] = {false};
     json_t *total_item = NULL;
     if (!json_is_array(json_object_get(o, "item"))) problem(p, "%s: no item array", w);
@@ -282,6 +417,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
         read_item(f, idx, it, w, shown, r, p);
     }
     json_decref(flat);
+    int unread = p->problems - problems_before;
     score_result sr;
     score_form(f, r->answers, &sr);
     long long stated;
@@ -294,6 +430,10 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
             snprintf(tw, sizeof tw, " (linkId `%s`)", t);
         } else snprintf(tw, sizeof tw, " (its Observation)");
         if (!sr.has_total) problem(p, "%s: states a total%s, but %s has none", w, tw, f->id);
+        else if (unread > 0)
+            /* its answers could not all be read (listed above): the total cannot be checked, and is not taken */
+            problem(p, "%s: the stated total %lld%s cannot be checked: %d of its answers are not read (above)", w,
+                    stated, tw, unread);
         else if (sr.prorated) {
             /* the form's rule allows these items missing (triage's own export of a prorated total, marked
              * urn:triage:fhir:prorated): the total stated must be the prorated one computed here */
@@ -442,13 +582,76 @@ static void record_answers(const engine *e, const response *r, json_t *input, js
     }
 }
 
+/* Whether two names are the same name: the same after case folding and spacing (normalise_name), or the same
+ * words in another order ("Amy Shaw" and "Shaw Amy": the order of given and family varies between systems). */
+static int by_word(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void sorted_words(const char *name, char *buf, size_t size, char **words, int *n) {
+    normalise_name(name, buf, size);
+    *n = 0;
+    for (char *w = strtok(buf, " "); w && *n < 16; w = strtok(NULL, " ")) words[(*n)++] = w;
+    qsort(words, (size_t)*n, sizeof *words, by_word);
+}
+
+static bool same_name(const char *a, const char *b) {
+    char ba[256], bb[256], *wa[16], *wb[16];
+    int na, nb;
+    sorted_words(a, ba, sizeof ba, wa, &na);
+    sorted_words(b, bb, sizeof bb, wb, &nb);
+    if (na != nb) return false;
+    for (int i = 0; i < na; i++)
+        if (strcmp(wa[i], wb[i])) return false;
+    return true;
+}
+
+/* --client ID names who the screen is for; a Patient in the file that names someone else (another name,
+ * another birth date, or triage's client identifier of another client) would file one person's screen in
+ * another's record, silently: refused naming both, unless --accept-patient-mismatch says it is meant. */
+static void check_patient_is_client(const res *all, int n, const response *r, const client_plain *c, problems *p) {
+    json_t *pt = patient_of(all, n, r->subject);
+    if (!pt) return; /* no Patient in the file: --client is how the person is named */
+    char built[256], why[512] = "";
+    const char *name = patient_name(pt, built, sizeof built);
+    const char *birth = json_string_value(json_object_get(pt, "birthDate"));
+    size_t used = 0;
+    if (name && *name && !same_name(name, c->name))
+        used += (size_t)snprintf(why + used, sizeof why - used, "name `%s`, the client's `%s`", name, c->name);
+    if (used < sizeof why && birth && *birth && c->birth && *c->birth && strcmp(birth, c->birth))
+        used += (size_t)snprintf(why + used, sizeof why - used, "%sbirthDate %s, the client's %s", used ? "; " : "",
+                                 birth, c->birth);
+    size_t k;
+    json_t *id;
+    json_array_foreach(json_object_get(pt, "identifier"), k, id) {
+        const char *sys = json_string_value(json_object_get(id, "system"));
+        const char *val = json_string_value(json_object_get(id, "value"));
+        if (used < sizeof why && sys && val && !strcmp(sys, FHIR_CLIENT_IDS) && strcmp(val, c->id))
+            used += (size_t)snprintf(why + used, sizeof why - used, "%sidentifier %s|%s, the client's %s",
+                                     used ? "; " : "", sys, val, c->id);
+    }
+    if (!used) return;
+    char w[160], shown[600];
+    where(r->from, w, sizeof w);
+    text_for_display(why, 400, shown, sizeof shown);
+    problem(p, "%s: its Patient is not client %s (%s): not imported for that client (give --accept-patient-mismatch "
+               "with --client if it is meant for them)", w, c->id, shown);
+}
+
 /* Saves the responses of one subject as one intake. */
 static bool save_group(session *s, const engine *e, response *rs, int nr, int g, const subject *sj, import_result *out,
                        char *err, size_t errsize) {
-    json_t *answers = json_object(), *input = json_object(), *record = json_object();
+    json_t *answers = json_object(), *input = json_object(), *record = json_object(), *idents = json_object();
     json_object_set_new(record, "source", json_string("fhir_import"));
     for (int i = 0; i < nr; i++) {
         if (rs[i].group != g) continue;
+        /* the response's own identifier stays with the intake: the export writes it back, so that a round
+         * trip through another system is recognised here (and there) */
+        if (rs[i].identifier) {
+            json_t *id = json_object();
+            const char *sys = json_string_value(json_object_get(rs[i].identifier, "system"));
+            if (sys) json_object_set_new(id, "system", json_string(sys));
+            json_object_set(id, "value", json_object_get(rs[i].identifier, "value"));
+            json_object_set_new(idents, rs[i].f->id, id);
+        }
         if (rs[i].f->kind == FORM_RECORD) {
             record_answers(e, &rs[i], input, record);
             continue;
@@ -465,7 +668,13 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
         }
         json_object_set_new(answers, rs[i].f->id, arr);
     }
+    if (json_object_size(idents)) json_object_set(record, "fhir_identifiers", idents);
+    json_decref(idents);
     json_object_set_new(input, "answers", answers);
+    /* the intake's time: when the client gave the screen (the latest authored of its responses), else now */
+    int64_t given_at = 0;
+    for (int i = 0; i < nr; i++)
+        if (rs[i].group == g && rs[i].authored > given_at) given_at = rs[i].authored;
     assess_input *in = malloc(sizeof *in);
     bool ok = in && assess_parse_value(e, input, NULL, in, err, errsize);
     if (ok) {
@@ -473,7 +682,8 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
         intake_subject who = {sj->create ? NULL : sj->client_id, sj->name, sj->phone, sj->birth, NULL, record,
                               e->cfg.ui_lang, LEVEL_GREEN};
         intake_saved saved;
-        ok = intake_finish(s, e, in, &who, &saved, err, errsize);
+        ok = intake_finish_given_at(s, e, in, &who, given_at, &saved, err, errsize) &&
+             remember_group(s, rs, nr, g, saved.intake_id, err, errsize);
         if (ok) {
             json_decref(saved.assessment);
             if (sj->create) out->clients_created++;
@@ -490,6 +700,11 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
 
 bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
                  char *err, size_t errsize) {
+    return fhir_import_for(s, e, text, len, client_id, false, out, err, errsize);
+}
+
+bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
+                     bool accept_other_patient, import_result *out, char *err, size_t errsize) {
     memset(out, 0, sizeof *out);
     if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
     json_error_t je;
@@ -545,7 +760,18 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
             break;
         }
         read_response(e, all, n, &all[i], &rs[nr], &p);
+        rs[nr].from = &all[i];
         if (!rs[nr].f) continue;
+        response_key(s, all[i].resource, &rs[nr]);
+        find_earlier(s, &rs[nr]);
+        if (rs[nr].already[0]) {
+            /* saved before: reported, not saved again (nor checked against the others of its client) */
+            out->already++;
+            if (!out->already_intake[0]) memcpy(out->already_intake, rs[nr].already, STORE_ID_LEN);
+            rs[nr].group = -1;
+            nr++;
+            continue;
+        }
         rs[nr].group = subject_index(subjects, &ns, client_id ? "" : rs[nr].subject);
         /* one intake takes one response per form: a second one (a later ASQ all "no" after an acute one) would
          * silently replace the first, so it is refused, naming both */
@@ -583,6 +809,9 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
             if (!client_open(s, client_id, &c, err, errsize)) p.problems++;
             else {
                 snprintf(subjects[g].client_id, sizeof subjects[g].client_id, "%s", client_id);
+                if (!accept_other_patient)
+                    for (int i = 0; i < nr; i++)
+                        if (rs[i].group == g) check_patient_is_client(all, n, &rs[i], &c, &p);
                 client_plain_free(&c);
             }
             continue;
@@ -605,8 +834,22 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
         progress_report(s->progress, "clients' intakes saved", g + 1, ns);
     }
     if (ok) {
-        char detail[64];
-        snprintf(detail, sizeof detail, "fhir %d responses, %d intakes", nr, out->intakes);
+        /* the entry's own time is the import's; the screens' authored times (kept as the intakes' times) are
+         * named here, so the audit holds both */
+        char detail[160], first[32] = "", last[32] = "";
+        int64_t lo = 0, hi = 0;
+        for (int i = 0; i < nr; i++) {
+            if (rs[i].authored && (!lo || rs[i].authored < lo)) lo = rs[i].authored;
+            if (rs[i].authored > hi) hi = rs[i].authored;
+        }
+        if (lo) {
+            utc_text(lo, first, sizeof first);
+            utc_text(hi, last, sizeof last);
+        }
+        char again[48] = "";
+        if (out->already) snprintf(again, sizeof again, ", %d already imported", out->already);
+        snprintf(detail, sizeof detail, "fhir %d responses, %d intakes%s%s%s%s%s", nr, out->intakes, again,
+                 lo ? ", authored " : "", first, lo && hi != lo ? ".." : "", lo && hi != lo ? last : "");
         session_audit(s, "import", "", detail);
     }
     if (batch) {

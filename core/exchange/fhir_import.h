@@ -19,6 +19,8 @@ typedef struct {
     int intakes;
     int clients_created, clients_matched;
     char first_intake[STORE_ID_LEN];
+    int already;                       /* responses imported before (recognised by identifier, or id and source) */
+    char already_intake[STORE_ID_LEN]; /* the intake the first of them was saved as */
     bool save_failed; /* the file was sound but saving it failed (disk, busy): nothing saved, a runtime error */
 } import_result;
 
@@ -26,5 +28,10 @@ typedef struct {
  * problem (as many as fit). */
 bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
                  char *err, size_t errsize);
+/* The same; with client_id, a Patient of the file that names another person than that client (its name,
+ * birthDate, or triage's client identifier differ) is refused naming both, unless accept_other_patient (the
+ * command's --accept-patient-mismatch) says the screen is meant for that client all the same. */
+bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
+                     bool accept_other_patient, import_result *out, char *err, size_t errsize);
 
 #endif

@@ -67,7 +67,11 @@ static json_t *answer_options(const form *f, int i) {
         const char *code;
         fhir_answer_coding(f, i, c, system, sizeof system, &code);
         json_t *cd = coding(system, code, NULL);
-        text_in_both(cd, "display", s->choices[c].label);
+        /* LOINC's wording of its answer code where it has its own (forms/: answer_display.CODE) */
+        char *label[LANG_COUNT];
+        for (int l = 0; l < LANG_COUNT; l++) label[l] = s->choices[c].label[l];
+        label[LANG_EN] = (char *)form_answer_display(f, i, c);
+        text_in_both(cd, "display", label);
         json_t *opt = json_object(), *ord = json_object();
         json_object_set_new(opt, "valueCoding", cd);
         json_object_set_new(ord, "url", json_string(FHIR_ORDINAL));
@@ -301,8 +305,8 @@ json_t *fhir_questionnaire(const form *f) {
     json_object_set_new(q, "meta", meta);
     json_object_set_new(q, "language", json_string("en"));
     json_object_set_new(q, "url", json_string(url));
-    /* LOINC's canonical names LOINC's Questionnaire: the form file's version is ours, not LOINC's */
-    if (!f->loinc) json_object_set_new(q, "version", json_string(f->version));
+    /* triage's own canonical with the form file's version; LOINC's panel is the code (below), not the url */
+    if (f->version && *f->version) json_object_set_new(q, "version", json_string(f->version));
     json_object_set_new(q, "name", json_string(name));
     text_in_both(q, "title", f->title);
     json_object_set_new(q, "status", json_string("active"));

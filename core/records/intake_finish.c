@@ -47,6 +47,11 @@ bool intake_consented(const engine *e, const assess_input *in, json_t *record, c
 
 bool intake_finish(session *s, const engine *e, assess_input *in, const intake_subject *who, intake_saved *out,
                    char *err, size_t errsize) {
+    return intake_finish_given_at(s, e, in, who, 0, out, err, errsize);
+}
+
+bool intake_finish_given_at(session *s, const engine *e, assess_input *in, const intake_subject *who, int64_t given_at,
+                            intake_saved *out, char *err, size_t errsize) {
     memset(out, 0, sizeof *out);
     if (!intake_consented(e, in, who->record, err, errsize)) return false;
     intake_answers_final(e, in);
@@ -61,8 +66,8 @@ bool intake_finish(session *s, const engine *e, assess_input *in, const intake_s
     intake_input ii = {existing ? who->client_id : NULL, level, suggested, NULL, text, who->notes};
     bool ok = text != NULL;
     if (!ok) snprintf(err, errsize, "out of memory");
-    ok = ok && intake_save_with_client(s, existing ? NULL : &nc, &ii, &e->queue, out->client_id, out->intake_id, err,
-                                       errsize);
+    ok = ok && intake_save_given_at(s, existing ? NULL : &nc, &ii, &e->queue, given_at, out->client_id, out->intake_id,
+                                    err, errsize);
     if (ok) {
         risk_level_parse(level, &out->level);
         out->assessment = json_incref(result);

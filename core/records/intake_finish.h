@@ -39,5 +39,9 @@ bool intake_consented(const engine *e, const assess_input *in, json_t *record, c
 /* Finishes and saves (see above). False with why; nothing is saved then. */
 bool intake_finish(session *s, const engine *e, assess_input *in, const intake_subject *who, intake_saved *out,
                    char *err, size_t errsize);
+/* The same for a screen given at given_at (an imported response's authored time; 0: now): see
+ * intake_save_given_at in records.h. */
+bool intake_finish_given_at(session *s, const engine *e, assess_input *in, const intake_subject *who, int64_t given_at,
+                            intake_saved *out, char *err, size_t errsize);
 
 #endif

@@ -409,8 +409,8 @@ bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], char
 }
 
 /* A new intake, checked and sealed, ready to insert (outside any transaction). */
-static bool intake_prepare(session *s, const intake_input *in, const char *client_id, intake_rec *r, char *err,
-                           size_t errsize) {
+static bool intake_prepare(session *s, const intake_input *in, const char *client_id, int64_t given_at, intake_rec *r,
+                           char *err, size_t errsize) {
     memset(r, 0, sizeof *r);
     if (!in || !level_valid(in->level)) {
         snprintf(err, errsize, "intake: level must be red, orange, yellow or green");
@@ -421,7 +421,7 @@ static bool intake_prepare(session *s, const intake_input *in, const char *clien
         return false;
     id_new(r->id);
     snprintf(r->client_id, sizeof r->client_id, "%s", client_id);
-    r->created_at = clock_now();
+    r->created_at = given_at > 0 ? given_at : clock_now();
     snprintf(r->created_by, sizeof r->created_by, "%s", s->me.id);
     snprintf(r->level, sizeof r->level, "%s", in->level);
     snprintf(r->suggested, sizeof r->suggested, "%s", in->suggested ? in->suggested : "");
@@ -456,6 +456,12 @@ bool intake_save_queued(session *s, const intake_input *in, const queue_policy *
 
 bool intake_save_with_client(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
                              char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], char *err, size_t errsize) {
+    return intake_save_given_at(s, nc, in, queue, 0, client_id, intake_id, err, errsize);
+}
+
+bool intake_save_given_at(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
+                          int64_t given_at, char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], char *err,
+                          size_t errsize) {
     if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
     if (!in || !level_valid(in->level)) {
         snprintf(err, errsize, "intake: level must be red, orange, yellow or green");
@@ -476,7 +482,7 @@ bool intake_save_with_client(session *s, const client_new *nc, const intake_inpu
         }
     }
     intake_rec r;
-    bool ok = intake_prepare(s, in, c.id, &r, err, errsize) && session_begin(s, err, errsize);
+    bool ok = intake_prepare(s, in, c.id, given_at, &r, err, errsize) && session_begin(s, err, errsize);
     if (ok) {
         /* the client (when new), the intake and its place in the queue: saved together or not at all */
         ok = (!nc || client_insert_tx(s, &c, nc->name, nc->phone, err, errsize)) &&

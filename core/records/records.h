@@ -72,6 +72,12 @@ typedef struct {
  * intake use case (intake_finish.h) calls this. */
 bool intake_save_with_client(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
                              char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], char *err, size_t errsize);
+/* The same for a screen given before it is saved (an imported FHIR response's authored time): the intake's
+ * time (created_at, what reports and exports count by) is given_at (0: now). The audit entries and the queue
+ * step keep the time of saving: when the centre learned of it, and from when its deadline runs. */
+bool intake_save_given_at(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
+                          int64_t given_at, char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], char *err,
+                          size_t errsize);
 /* Opens an intake's sealed body (and notes, when the role may read them: the author, clinicians and
  * supervisors). *body and *notes are wiped on free with secret_free; *notes may be NULL. */
 bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char **notes, char *err, size_t errsize);

@@ -144,7 +144,7 @@ tri admin "$P\n" export --format json --deidentify --out "$tmp/d2.jsonl"
 check "pseudonyms are stable from one export to the next" cmp -s "$tmp/d.jsonl" "$tmp/d2.jsonl"
 tri admin "$P\n" export --format fhir --from 2026-03-01 --to 2026-03-02 --out "$tmp/b.json"
 check "FHIR export" has_out "exported 5 intakes"
-check "a Bundle with LOINC-coded PHQ-9 responses" sh -c "grep -q '\"questionnaire\":\"http://loinc.org/q/44249-1\"' '$tmp/b.json' && grep -q '\"linkId\":\"44250-9\"' '$tmp/b.json' && ! grep -q '44249-1|' '$tmp/b.json'"
+check "a Bundle with LOINC-coded PHQ-9 responses to triage's own Questionnaire (its canonical and version, not LOINC's)" sh -c "grep -q '\"questionnaire\":\"http://triage.example/fhir/Questionnaire/phq9|[0-9]' '$tmp/b.json' && grep -q '\"linkId\":\"44250-9\"' '$tmp/b.json' && ! grep -q 'loinc.org/q/' '$tmp/b.json'"
 check "an Observation per total (LOINC 44261-6)" grep -q '"code":"44261-6"' "$tmp/b.json"
 check "a Task per open escalation with its deadline" sh -c "grep -q '\"resourceType\":\"Task\"' '$tmp/b.json' && grep -q '\"end\":\"2026-0' '$tmp/b.json'"
 
@@ -164,8 +164,8 @@ fi
 # triage's forms as FHIR Questionnaires for an online pre-screen
 tri admin "$P\n" forms export --fhir "$tmp/q"
 check "forms export --fhir writes a Questionnaire per form" sh -c "[ $rc -eq 0 ] && [ -f '$tmp/q/phq9.json' ] && [ -f '$tmp/q/asq.json' ]"
-check "...with LOINC answers and their ordinal values, LOINC's canonical, no version of ours, and the Chinese" \
-    sh -c "grep -q '\"url\": \"http://loinc.org/q/44249-1\"' '$tmp/q/phq9.json' && grep -q 'LA6570-1' '$tmp/q/phq9.json' && grep -q 'ordinalValue' '$tmp/q/phq9.json' && grep -q '\"zh-CN\"' '$tmp/q/phq9.json' && ! grep -q '\"version\"' '$tmp/q/phq9.json'"
+check "...with LOINC answers and their ordinal values, triage's canonical and version with LOINC's panel as its code, and the Chinese" \
+    sh -c "grep -q '\"url\": \"http://triage.example/fhir/Questionnaire/phq9\"' '$tmp/q/phq9.json' && grep -q '\"version\"' '$tmp/q/phq9.json' && grep -q '\"code\": \"44249-1\"' '$tmp/q/phq9.json' && ! grep -q 'loinc.org/q/' '$tmp/q/phq9.json' && grep -q 'LA6570-1' '$tmp/q/phq9.json' && grep -q 'ordinalValue' '$tmp/q/phq9.json' && grep -q '\"zh-CN\"' '$tmp/q/phq9.json'"
 check "...ASQ question 5 behind an enableWhen, the PHQ-9 total as a calculatedExpression" \
     sh -c "grep -q enableWhen '$tmp/q/asq.json' && grep -q calculatedExpression '$tmp/q/phq9.json'"
 if [ -f tests/fhir-validate/node_modules/.installed ]; then
@@ -187,8 +187,26 @@ tri admin "$P\n" export --format csv --from 2026-03-01 --to 2026-03-02 --out "$t
 check "...with the same levels, totals, bands and answers" sh -c "[ \"\$(cut -d, -f7,13- '$tmp/x2.csv' | sed 1d | sort)\" = \"\$(cut -d, -f7,13- '$tmp/y.csv' | sed 1d | sort)\" ]"
 DB="$tmp/r2.db"
 tri desk "$R\n" import fhir "$tmp/b.json"
-check "importing again finds the same clients" has_out "(0 clients new, 5 found)"
+check "importing the same file again saves nothing: every response is recognised by its identifier" \
+    sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'imported 0 responses as 0 intakes' && printf '%s' '$out' | grep -q '5 responses were already imported, not saved again'"
+# ...and the round trip back: the second database's export names the responses as the first wrote them
+tri admin "$P\n" export --format fhir --out "$tmp/back.json"
 DB=$DB2
+tri desk "$R\n" import fhir "$tmp/back.json"
+check "...and the second database's export, imported into the first, is recognised there too (idempotent round trip)" \
+    has_out "5 responses were already imported, not saved again"
+
+# --client with a file whose Patient is someone else: refused naming both, unless --accept-patient-mismatch
+GADQR='{"linkId":"69725-0","answer":[{"valueInteger":1}]},{"linkId":"68509-9","answer":[{"valueInteger":1}]},{"linkId":"69733-4","answer":[{"valueInteger":1}]},{"linkId":"69734-2","answer":[{"valueInteger":0}]},{"linkId":"69735-9","answer":[{"valueInteger":0}]},{"linkId":"69689-8","answer":[{"valueInteger":0}]},{"linkId":"69736-7","answer":[{"valueInteger":0}]}'
+printf '{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:p1","resource":{"resourceType":"Patient","name":[{"text":"Someone Else"}]}},{"fullUrl":"urn:uuid:q1","resource":{"resourceType":"QuestionnaireResponse","id":"q1","status":"completed","questionnaire":"http://loinc.org/q/69737-5","subject":{"reference":"urn:uuid:p1"},"item":[%s]}}]}' "$GADQR" >"$tmp/other.json"
+tri desk "$R\n" import fhir "$tmp/other.json" --client "$c1"
+rc_other=$rc
+check "import --client with another person's Patient is refused naming both" \
+    has_err "its Patient is not client $c1 (name \`Someone Else\`, the client's \`Yi Yellow\`)"
+check "...with exit 2" [ "$rc_other" -eq 2 ]
+check "...the override named" has_err "accept-patient-mismatch"
+tri desk "$R\n" import fhir "$tmp/other.json" --client "$c1" --accept-patient-mismatch
+check "...and taken for that client with --accept-patient-mismatch" has_out "imported 1 response as 1 intake (0 clients new, 1 found)"
 
 # import refusals name the item
 python_free_edit() { sed "$1" "$tmp/b.json" >"$tmp/bad.json"; tri desk "$R\n" import fhir "$tmp/bad.json"; }

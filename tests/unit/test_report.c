@@ -348,6 +348,13 @@ static json_t *assessment_of(session *s, const char *intake) {
     return a;
 }
 
+/* The responses of a Bundle without their identifiers: what another system's copy of them may look like. */
+static void strip_identifiers(json_t *bundle) {
+    size_t k;
+    json_t *en;
+    json_array_foreach(json_object_get(bundle, "entry"), k, en) json_object_del(json_object_get(en, "resource"), "identifier");
+}
+
 static void t_fhir_round_trip(void **state) {
     (void)state;
     char c1[STORE_ID_LEN], i1[STORE_ID_LEN], c2[STORE_ID_LEN], i2[STORE_ID_LEN];
@@ -358,14 +365,30 @@ static void t_fhir_round_trip(void **state) {
     json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
     assert_non_null(bundle);
     assert_int_equal(n, 2);
-    char *text = json_dumps(bundle, 0);
-    json_decref(bundle);
-    assert_non_null(strstr(text, "\"http://loinc.org/q/44249-1\"")); /* LOINC's canonical, no version of ours */
-    assert_null(strstr(text, "44249-1|"));
+    char *text = json_dumps(bundle, JSON_COMPACT);
+    /* triage's own canonical with the form's version, never LOINC's (triage's form is not LOINC's Questionnaire) */
+    char canon[200];
+    snprintf(canon, sizeof canon, "\"questionnaire\":\"" FHIR_QUESTIONNAIRE_BASE "phq9|%s\"",
+             formset_find(&W.e.forms, "phq9")->version);
+    if (!strstr(text, canon)) fail_msg("no %s in the export", canon);
+    assert_null(strstr(text, "loinc.org/q/"));
     assert_non_null(strstr(text, "\"70274-6\"")); /* the GAD-7 total's Observation */
+    /* each response carries its identifier: imported into the database it came from, every one is recognised
+     * as the intake it is, and nothing is saved again (a round trip is idempotent) */
     import_result res;
     OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
     assert_int_equal(res.responses, 3);
+    assert_int_equal(res.already, 3);
+    assert_int_equal(res.intakes, 0);
+    assert_true(!strcmp(res.already_intake, i1) || !strcmp(res.already_intake, i2));
+    free(text);
+    /* without their identifiers (another system's copy) the same responses are new: saved again */
+    strip_identifiers(bundle);
+    text = json_dumps(bundle, JSON_COMPACT);
+    json_decref(bundle);
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.responses, 3);
+    assert_int_equal(res.already, 0);
     assert_int_equal(res.intakes, 2);
     assert_int_equal(res.clients_matched, 2); /* the same name and phone: the same clients */
     assert_int_equal(res.clients_created, 0);
@@ -520,6 +543,132 @@ static void t_import_status(void **state) {
     }
 }
 
+/* A response with its authored time in the QR_HEAD Bundle (GAD-7, total 3). */
+static void with_authored(char *text, size_t size, const char *authored) {
+    const char *body = QR_HEAD GAD7_OK("1") "]}}]}";
+    const char *at = strstr(body, "\"id\":\"q1\",") + strlen("\"id\":\"q1\",");
+    snprintf(text, size, "%.*s\"authored\":\"%s\",%s", (int)(at - body), body, authored, at);
+}
+
+/* An imported response keeps its authored time as the intake's time (not the time of the import: the clock
+ * stands at T0, 2026-03-02T08:00:00Z); a time zone is honoured; an authored time ahead of the clock by more
+ * than the allowed skew (5 minutes), or one that is no dateTime, is refused naming the field. */
+static void t_import_authored(void **state) {
+    (void)state;
+    char text[4096];
+    import_result res;
+    with_authored(text, sizeof text, "2026-02-27T10:30:00+08:00");
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    intake_rec meta;
+    assert_int_equal(W.db.ops->intake_get(W.db.st, res.first_intake, &meta), ST_OK);
+    assert_int_equal(meta.created_at, T0 - 3 * DAY - 5 * 3600 - 30 * 60); /* 2026-02-27T02:30:00Z */
+    intake_rec_free(&meta);
+    with_authored(text, sizeof text, "2026-03-02T08:04:59Z"); /* within the skew */
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    with_authored(text, sizeof text, "2026-03-02T08:05:01Z");
+    expect_refusal(text, "entry[1] QuestionnaireResponse q1: authored `2026-03-02T08:05:01Z` is in the future");
+    with_authored(text, sizeof text, "2026-03-02");
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg)); /* a date: its midnight */
+    assert_int_equal(W.db.ops->intake_get(W.db.st, res.first_intake, &meta), ST_OK);
+    assert_int_equal(meta.created_at, T0 - 8 * 3600);
+    intake_rec_free(&meta);
+    with_authored(text, sizeof text, "yesterday");
+    expect_refusal(text, "entry[1] QuestionnaireResponse q1: authored `yesterday` is not a FHIR dateTime");
+    with_authored(text, sizeof text, "2026-03-02T08:00:00"); /* a time without its zone */
+    expect_refusal(text, "authored `2026-03-02T08:00:00` is not a FHIR dateTime");
+}
+
+/* The QR_HEAD response (GAD-7, total 3) with more fields after its id (JSON members, each ending in ','). */
+static void with_fields(char *text, size_t size, const char *fields) {
+    const char *body = QR_HEAD GAD7_OK("1") "]}}]}";
+    const char *at = strstr(body, "\"id\":\"q1\",") + strlen("\"id\":\"q1\",");
+    snprintf(text, size, "%.*s%s%s", (int)(at - body), body, fields, at);
+}
+
+/* A response imported a second time (the same file again, or the same response in another file) is recognised
+ * by its identifier, else by its id with its meta.source, and reported as already imported, not saved again;
+ * the export writes the identifier back; a response with neither is new each time. */
+static void t_import_again(void **state) {
+    (void)state;
+    char text[4096];
+    import_result res;
+    with_fields(text, sizeof text, "\"identifier\":{\"system\":\"http://prescreen.example/responses\",\"value\":\"r-1\"},");
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+    assert_int_equal(res.already, 0);
+    char first[STORE_ID_LEN];
+    memcpy(first, res.first_intake, sizeof first);
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 0);
+    assert_int_equal(res.already, 1);
+    assert_string_equal(res.already_intake, first);
+    assert_int_equal(res.clients_created + res.clients_matched, 0);
+    /* the same identifier value in another system is another response */
+    with_fields(text, sizeof text, "\"identifier\":{\"system\":\"http://other.example/ids\",\"value\":\"r-1\"},");
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+    /* no identifier: its id and meta.source */
+    with_fields(text, sizeof text, "\"meta\":{\"source\":\"http://prescreen.example\"},");
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 0);
+    assert_int_equal(res.already, 1);
+    /* the export gives the imported response its identifier back */
+    export_options o = {EXPORT_FHIR, 0, T0 + DAY, false, false};
+    int64_t n;
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    char *out = json_dumps(bundle, JSON_COMPACT);
+    json_decref(bundle);
+    assert_non_null(strstr(out, "\"identifier\":{\"system\":\"http://prescreen.example/responses\",\"value\":\"r-1\"}"));
+    free(out);
+    /* neither: nothing tells it from a new one */
+    with_fields(text, sizeof text, "");
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+}
+
+/* A Bundle whose Patient (p1) has the given members, with a GAD-7 response for it. */
+static void bundle_for(char *text, size_t size, const char *patient) {
+    snprintf(text, size,
+             "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"fullUrl\":\"urn:uuid:p1\","
+             "\"resource\":{\"resourceType\":\"Patient\",%s}},{\"fullUrl\":\"urn:uuid:q1\",\"resource\":{"
+             "\"resourceType\":\"QuestionnaireResponse\",\"id\":\"q1\",\"status\":\"completed\",\"questionnaire\":"
+             "\"http://loinc.org/q/69737-5\",\"subject\":{\"reference\":\"urn:uuid:p1\"},\"item\":[" GAD7_OK("1") "]}}]}",
+             patient);
+}
+
+/* --client ID with a file whose Patient is someone else (another name, birth date, or triage's client
+ * identifier of another client) is refused naming both, unless the override (--accept-patient-mismatch) is
+ * given; the same person written family first, or a file with no Patient, is taken. */
+static void t_import_client_mismatch(void **state) {
+    (void)state;
+    char amy[STORE_ID_LEN], text[4096], needle[300];
+    OK(client_create(W.desk, "Amy Shaw", "13900006666", "1987-02-20", amy, msg, sizeof msg));
+    import_result res;
+    bundle_for(text, sizeof text, "\"name\":[{\"text\":\"Bob Li\"}],\"birthDate\":\"1990-01-01\"");
+    msg[0] = '\0';
+    assert_false(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, msg, sizeof msg));
+    snprintf(needle, sizeof needle, "entry[1] QuestionnaireResponse q1: its Patient is not client %s (name `Bob Li`, the "
+             "client's `Amy Shaw`; birthDate 1990-01-01, the client's 1987-02-20)", amy);
+    if (!strstr(msg, needle) || !strstr(msg, "--accept-patient-mismatch")) fail_msg("refusal: %s", msg);
+    assert_int_equal(res.intakes, 0);
+    /* meant: the override files it for Amy all the same */
+    OK(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, true, &res, msg, sizeof msg));
+    assert_int_equal(res.intakes, 1);
+    assert_int_equal(res.clients_matched, 1);
+    /* the same person, family first and in capitals: taken */
+    bundle_for(text, sizeof text, "\"name\":[{\"family\":\"SHAW\",\"given\":[\"amy\"]}],\"birthDate\":\"1987-02-20\"");
+    OK(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, msg, sizeof msg));
+    /* triage's identifier of another client */
+    bundle_for(text, sizeof text, "\"identifier\":[{\"system\":\"" FHIR_CLIENT_IDS "\",\"value\":\"someone-else\"}],"
+                                  "\"name\":[{\"text\":\"Amy Shaw\"}]");
+    msg[0] = '\0';
+    assert_false(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, msg, sizeof msg));
+    if (!strstr(msg, "identifier urn:triage:clients|someone-else")) fail_msg("refusal: %s", msg);
+}
+
 /* ---- public FHIR examples (tests/fixtures/fhir/README.md names their sources, commits and licences) ---- */
 
 static char *fixture(const char *name, size_t *len) {
@@ -578,7 +727,23 @@ static void t_import_lhc_forms(void **state) {
 
 /* HL7 SDC's PHQ-9 example response (HL7/sdc, input/fsh/examples/questionnaireresponse-sdc-profile-example-PHQ9.fsh,
  * commit 11f050cb801b6602ab9acb8c5bce72e56a256849, as JSON): it states a total of 13 while its answers add up to
- * 10; it is refused naming the total, and nothing is saved. */
+ * 10, and its answers are codes of SDC's own code system (CSPHQ9). A Coding is matched by system and code in
+ * LOINC's or triage's own system only, never by its display: as it is, it is refused naming every item's
+ * Coding and the total (which cannot be checked); with the ordinalValue SDC's Questionnaire gives each code
+ * (0 to 3) its answers are read, and the stated 13 is refused as disagreeing with them (10); nothing is saved. */
+static void sdc_ordinals(json_t *items) {
+    static const char *const codes[4] = {"Not-at-all", "Several-days", "More than half the days", "Nearly every day"};
+    size_t k;
+    json_t *it;
+    json_array_foreach(items, k, it) {
+        json_t *c = json_object_get(json_array_get(json_object_get(it, "answer"), 0), "valueCoding");
+        const char *code = json_string_value(json_object_get(c, "code"));
+        for (int v = 0; code && v < 4; v++)
+            if (!strcmp(code, codes[v]))
+                json_object_set_new(c, "extension", json_pack("[{s:s,s:i}]", "url", FHIR_ORDINAL, "valueDecimal", v));
+    }
+}
+
 static void t_import_sdc_phq9_wrong_total(void **state) {
     (void)state;
     size_t len;
@@ -588,17 +753,28 @@ static void t_import_sdc_phq9_wrong_total(void **state) {
     import_result res;
     msg[0] = '\0';
     assert_false(fhir_import(W.desk, &W.e, text, len, c, &res, msg, sizeof msg));
+    if (!strstr(msg, "linkId `H1/T1/Q1` (phq9.item1): code `Not-at-all` (http://hl7.org/fhir/uv/sdc/CodeSystem/CSPHQ9: "
+                     "not LOINC's or triage's own system) is not an answer to this item") ||
+        !strstr(msg, "the stated total 13 (linkId `H1/TS`) cannot be checked: 9 of its answers are not read"))
+        fail_msg("refusal: %s", msg);
+    assert_int_equal(res.intakes, 0);
+    /* with SDC's ordinals on its codes the answers are read: the stated 13 disagrees with them */
+    json_t *root = json_loadb(text, len, 0, NULL);
+    json_t *items = json_object_get(json_array_get(json_object_get(root, "item"), 0), "item");
+    sdc_ordinals(items);
+    char *with_ordinals = json_dumps(root, 0);
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, with_ordinals, strlen(with_ordinals), c, &res, msg, sizeof msg));
     if (!strstr(msg, "the stated total 13 (linkId `H1/TS`) disagrees with the total of its answers, 10 (phq9)"))
         fail_msg("refusal: %s", msg);
     assert_int_equal(res.intakes, 0);
-    /* with the total removed, the same answers are read (display of the SDC code system's own codes) */
-    json_t *root = json_loadb(text, len, 0, NULL);
-    json_t *items = json_object_get(json_array_get(json_object_get(root, "item"), 0), "item");
+    /* ...and with the total removed, the same answers are taken */
     json_array_remove(items, json_array_size(items) - 1);
     char *fixed = json_dumps(root, 0);
     OK(fhir_import(W.desk, &W.e, fixed, strlen(fixed), c, &res, msg, sizeof msg));
     assert_int_equal(saved_total(res.first_intake, "phq9"), 10);
     free(fixed);
+    free(with_ordinals);
     json_decref(root);
     free(text);
 }
@@ -659,6 +835,20 @@ static void t_import_answer_forms(void **state) {
     msg[0] = '\0';
     assert_false(fhir_import(W.desk, &W.e, bad, strlen(bad), c, &res, msg, sizeof msg));
     assert_non_null(strstr(msg, "linkId `44260-8` (phq9.item9)"));
+    /* a Coding is matched by system and code only: a display alone, or LOINC's display under another system,
+     * is refused naming the linkId and the Coding (the display matched a foreign code before) */
+    const char *display_only = ONE_QR("{\"valueCoding\":{\"display\":\"Several days\"}}");
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, display_only, strlen(display_only), c, &res, msg, sizeof msg));
+    if (!strstr(msg, "linkId `44260-8` (phq9.item9): a Coding with no code (display `Several days`"))
+        fail_msg("refusal: %s", msg);
+    const char *foreign = ONE_QR("{\"valueCoding\":{\"system\":\"http://example.org/cs\",\"code\":\"sd\","
+                                 "\"display\":\"Several days\"}}");
+    msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, foreign, strlen(foreign), c, &res, msg, sizeof msg));
+    if (!strstr(msg, "linkId `44260-8` (phq9.item9): code `sd` (http://example.org/cs: not LOINC's or triage's own "
+                     "system) is not an answer to this item"))
+        fail_msg("refusal: %s", msg);
     /* LA18938-3 is item 68509-9's own code, not the PHQ-9's */
     const char *wrong = ONE_QR("{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA18938-3\"}}");
     assert_false(fhir_import(W.desk, &W.e, wrong, strlen(wrong), c, &res, msg, sizeof msg));
@@ -767,7 +957,9 @@ static void t_fhir_observation_and_task(void **state) {
         assert_non_null(json_object_get(task, "code"));
         assert_non_null(json_object_get(json_object_get(json_object_get(task, "restriction"), "period"), "end"));
     }
-    /* the export comes back: the prorated total stated (16) is the one triage computes, so it stands... */
+    /* the export comes back (as another system's copy, without its identifiers): the prorated total stated
+     * (16) is the one triage computes, so it stands... */
+    strip_identifiers(bundle);
     char *text = json_dumps(bundle, 0);
     import_result res;
     OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
@@ -784,6 +976,116 @@ static void t_fhir_observation_and_task(void **state) {
     assert_int_equal(res.intakes, 0);
     free(text);
     json_decref(bundle);
+}
+
+static json_t *entry_of(json_t *bundle, const char *type, int nth) {
+    size_t k;
+    json_t *en;
+    json_array_foreach(json_object_get(bundle, "entry"), k, en) {
+        json_t *r = json_object_get(en, "resource");
+        if (!strcmp(json_string_value(json_object_get(r, "resourceType")), type) && nth-- == 0) return en;
+    }
+    return NULL;
+}
+
+static const char *url_type(json_t *bundle, const char *url) {
+    size_t k;
+    json_t *en;
+    json_array_foreach(json_object_get(bundle, "entry"), k, en)
+        if (url && !strcmp(json_string_value(json_object_get(en, "fullUrl")), url))
+            return json_string_value(json_object_get(json_object_get(en, "resource"), "resourceType"));
+    return NULL;
+}
+
+/* The integrator's findings on the export (issue 15): GAD-7 item 68509-9's answer 2 is LOINC's LA18938-3 with
+ * LOINC's display "More days than not" (forms data, answer_display.2), in the Bundle and in the Questionnaire;
+ * the Questionnaire is triage's own canonical with its version and LOINC's panel as its code; the Task of an
+ * intake with three responses focuses one (Task.focus is 0..1) and lists all three in Task.input; a
+ * de-identified export gives every time of the record as a day. */
+static void t_export_codes_task_inputs_and_days(void **state) {
+    (void)state;
+    char c[STORE_ID_LEN], i[STORE_ID_LEN];
+    save_intake(W.desk, "Three Screens", "13911114444",
+                "{\"phq9\":[1,1,1,1,1,1,1,1,0,\"somewhat\"],\"gad7\":[1,2,1,1,1,1,1],\"asq\":[\"yes\",\"no\",\"no\",\"no\",\"no\"]}",
+                c, i);
+    export_options o = {EXPORT_FHIR, T0, T0 + DAY, false, false};
+    int64_t n;
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    assert_non_null(bundle);
+    /* 68509-9 answered 2: LA18938-3 "More days than not" */
+    bool seen = false;
+    for (int k = 0; entry_of(bundle, "QuestionnaireResponse", k); k++) {
+        json_t *qr = json_object_get(entry_of(bundle, "QuestionnaireResponse", k), "resource");
+        size_t j;
+        json_t *it;
+        json_array_foreach(json_object_get(qr, "item"), j, it) {
+            if (strcmp(json_string_value(json_object_get(it, "linkId")), "68509-9")) continue;
+            json_t *cd = json_object_get(json_array_get(json_object_get(it, "answer"), 0), "valueCoding");
+            assert_string_equal(json_string_value(json_object_get(cd, "code")), "LA18938-3");
+            assert_string_equal(json_string_value(json_object_get(cd, "display")), "More days than not");
+            seen = true;
+        }
+    }
+    assert_true(seen);
+    /* one Task: its focus a response of the Bundle, its input every response of the intake */
+    json_t *task = json_object_get(entry_of(bundle, "Task", 0), "resource");
+    assert_non_null(task);
+    assert_null(entry_of(bundle, "Task", 1));
+    assert_string_equal(url_type(bundle, json_string_value(json_object_get(json_object_get(task, "focus"), "reference"))),
+                        "QuestionnaireResponse");
+    json_t *inputs = json_object_get(task, "input");
+    assert_int_equal(json_array_size(inputs), 3);
+    for (size_t k = 0; k < json_array_size(inputs); k++) {
+        json_t *in = json_array_get(inputs, k);
+        assert_non_null(json_object_get(in, "type"));
+        const char *to = json_string_value(json_object_get(json_object_get(in, "valueReference"), "reference"));
+        assert_string_equal(url_type(bundle, to), "QuestionnaireResponse");
+    }
+    /* times to the second; de-identified, to the day */
+    json_t *qr = json_object_get(entry_of(bundle, "QuestionnaireResponse", 0), "resource");
+    assert_string_equal(json_string_value(json_object_get(qr, "authored")), "2026-03-02T08:00:00Z");
+    json_decref(bundle);
+    o.deidentify = true;
+    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    assert_non_null(bundle);
+    task = json_object_get(entry_of(bundle, "Task", 0), "resource");
+    json_t *obs = json_object_get(entry_of(bundle, "Observation", 0), "resource");
+    qr = json_object_get(entry_of(bundle, "QuestionnaireResponse", 0), "resource");
+    json_t *period = json_object_get(json_object_get(task, "restriction"), "period");
+    const char *days[] = {json_string_value(json_object_get(qr, "authored")),
+                          json_string_value(json_object_get(obs, "effectiveDateTime")),
+                          json_string_value(json_object_get(task, "authoredOn")),
+                          json_string_value(json_object_get(period, "start")),
+                          json_string_value(json_object_get(period, "end"))};
+    for (int k = 0; k < 5; k++) {
+        assert_non_null(days[k]);
+        if (strlen(days[k]) != 10 || strncmp(days[k], "2026-03-0", 9)) fail_msg("de-identified time %d: %s", k, days[k]);
+    }
+    json_decref(bundle);
+    /* the Questionnaire: triage's canonical and version, LOINC's panel as its code, LOINC's display of LA18938-3 */
+    const form *gad7 = formset_find(&W.e.forms, "gad7");
+    json_t *q = fhir_questionnaire(gad7);
+    assert_string_equal(json_string_value(json_object_get(q, "url")), FHIR_QUESTIONNAIRE_BASE "gad7");
+    assert_string_equal(json_string_value(json_object_get(q, "version")), gad7->version);
+    json_t *code = json_array_get(json_object_get(q, "code"), 0);
+    assert_string_equal(json_string_value(json_object_get(code, "system")), FHIR_LOINC);
+    assert_string_equal(json_string_value(json_object_get(code, "code")), "69737-5");
+    json_t *item2 = json_array_get(json_object_get(q, "item"), 1);
+    assert_string_equal(json_string_value(json_object_get(item2, "linkId")), "68509-9");
+    json_t *opt = json_object_get(json_array_get(json_object_get(item2, "answerOption"), 2), "valueCoding");
+    assert_string_equal(json_string_value(json_object_get(opt, "code")), "LA18938-3");
+    assert_string_equal(json_string_value(json_object_get(opt, "display")), "More days than not");
+    json_decref(q);
+    /* the CSV de-identified: the day the intake was saved */
+    char path[200];
+    snprintf(path, sizeof path, "%s/d.csv", W.dir);
+    o.format = EXPORT_CSV;
+    OK(export_run(W.admin, &W.e, &o, path, &n, msg, sizeof msg));
+    size_t len;
+    char *csv = read_all(path, &len);
+    assert_non_null(strstr(csv, ",2026-03-02,"));
+    assert_null(strstr(csv, "2026-03-02T"));
+    free(csv);
 }
 
 /* What `forms export --fhir` writes comes back: for every scored form, a response filled from its own
@@ -1206,9 +1508,13 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_import_bundles_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(t_questionnaires_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(t_fhir_observation_and_task, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_export_codes_task_inputs_and_days, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_name_without_text, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_authored, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_client_mismatch, setup, teardown),
         cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(t_outcomes_and_stage, setup, teardown),
         cmocka_unit_test_setup_teardown(t_concern_categories, setup, teardown),
