@@ -17,13 +17,13 @@ static long long monotonic_ns(void) {
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-void app_message(app *a, bool error, const char *fmt, ...) {
+void app_message(app *a, bool is_error, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(a->message, sizeof a->message, fmt, ap);
     va_end(ap);
     denied_tr(a->message, sizeof a->message); /* the core's refusals, in the staff language */
-    a->message_error = error;
+    a->message_error = is_error;
     a->message_fresh = true;
 }
 
@@ -266,14 +266,14 @@ static void handle(app *a, const event *ev) {
 }
 
 int run_tui(engine *e, database *db, const char *user, bool headless, bool no_color, bool demo) {
-    char err[512];
+    error err = {0};
     const char *script = getenv("TRIAGE_SCRIPT");
-    if (script && *script && !input_open_script(script, err, sizeof err)) {
-        fprintf(stderr, "triage: %s\n", err);
+    if (script && *script && !input_open_script(script, &err)) {
+        fprintf(stderr, "triage: %s\n", err.msg);
         return 2;
     }
-    if (!term_start(headless || (script && *script), no_color, err, sizeof err)) {
-        fprintf(stderr, "triage: %s\n", err);
+    if (!term_start(headless || (script && *script), no_color, &err)) {
+        fprintf(stderr, "triage: %s\n", err.msg);
         return 1;
     }
     static app a;

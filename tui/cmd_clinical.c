@@ -47,10 +47,10 @@ int cmd_score(const cli_args *a) {
         fprintf(stderr, ")\n");
         status = EXIT_BADINPUT;
     } else {
-        char err[1024];
-        json_t *o = score_answers(f, (const char *const *)a->argv + 1, a->argc - 1, err, sizeof err);
+        error err = {0};
+        json_t *o = score_answers(f, (const char *const *)a->argv + 1, a->argc - 1, &err);
         if (!o) {
-            fprintf(stderr, "triage score: %s\n", err);
+            fprintf(stderr, "triage score: %s\n", err.msg);
             status = EXIT_BADINPUT;
         } else {
             print_json(o);
@@ -117,12 +117,12 @@ int cmd_assess(const cli_args *a) {
     }
     int status = EXIT_OK;
     assess_input *in = malloc(sizeof *in);
-    char err[1024];
+    error err = {0};
     if (!in) {
         fprintf(stderr, "triage assess: out of memory\n");
         status = EXIT_RUNTIME;
-    } else if (!assess_parse(&e, text, len, in, err, sizeof err)) {
-        fprintf(stderr, "triage assess: %s: %s\n", strcmp(path, "-") == 0 ? "<stdin>" : path, err);
+    } else if (!assess_parse(&e, text, len, in, &err)) {
+        fprintf(stderr, "triage assess: %s: %s\n", strcmp(path, "-") == 0 ? "<stdin>" : path, err.msg);
         status = EXIT_BADINPUT;
     } else {
         json_t *o = assess_run(&e, in, e.cfg.ui_lang);
@@ -181,11 +181,11 @@ static int forms_list(const cli_args *a) {
 static int forms_export(const cli_args *a) {
     engine e;
     if (!load(&e, a, false)) return EXIT_BADINPUT;
-    char err[1024];
+    error err = {0};
     int n;
-    bool ok = fhir_questionnaires_write(&e.forms, a->argv[2], &n, err, sizeof err);
+    bool ok = fhir_questionnaires_write(&e.forms, a->argv[2], &n, &err);
     if (ok) printf("wrote %d FHIR R4 Questionnaire%s to %s\n", n, n == 1 ? "" : "s", a->argv[2]);
-    else fprintf(stderr, "triage forms export: %s\n", err);
+    else fprintf(stderr, "triage forms export: %s\n", err.msg);
     engine_free(&e);
     return ok ? EXIT_OK : EXIT_RUNTIME;
 }

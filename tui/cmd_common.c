@@ -19,7 +19,7 @@ void ctx_close(ctx *c) {
 }
 
 /* Makes the directories above path (mode 0700) when it is the default location. */
-static bool make_parent_dirs(const char *path, char *err, size_t errsize) {
+static bool make_parent_dirs(const char *path, error *err) {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
@@ -32,7 +32,7 @@ static bool make_parent_dirs(const char *path, char *err, size_t errsize) {
             *p = '/';
         }
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        snprintf(err, errsize, "%.900s: cannot create the directory: %s", dir, strerror(errno));
+        error_set(err, ERR_IO, "%.900s: cannot create the directory: %s", dir, strerror(errno));
         return false;
     }
     return true;
@@ -57,20 +57,20 @@ static int open_ctx_inner(const cli_args *a, ctx *c, bool create, bool with_logi
         return EXIT_BADINPUT;
     }
     c->have_engine = true;
-    char err[1024];
+    error err = {0};
     db_settings set;
     db_settings_from_config(&c->e.cfg, &set);
     const char *path = a->db_path ? a->db_path : c->e.cfg.db_path;
     /* the directories of a file the store keeps (a path, or sqlite:PATH); a server's database has none */
     const char *file = NULL;
-    char scheme_err[256];
-    if (create && !a->db_path && store_backend_for(path, &file, scheme_err, sizeof scheme_err) == &store_sqlite &&
-        !make_parent_dirs(file, err, sizeof err)) {
-        fprintf(stderr, "triage: %s\n", err);
+    error scheme_err = {0};
+    if (create && !a->db_path && store_backend_for(path, &file, &scheme_err) == &store_sqlite &&
+        !make_parent_dirs(file, &err)) {
+        fprintf(stderr, "triage: %s\n", err.msg);
         return EXIT_RUNTIME;
     }
-    if (!db_open(&c->db, path, create, &set, err, sizeof err)) {
-        fprintf(stderr, "triage: %s\n", err);
+    if (!db_open(&c->db, path, create, &set, &err)) {
+        fprintf(stderr, "triage: %s\n", err.msg);
         return EXIT_RUNTIME;
     }
     c->have_db = true;
@@ -84,15 +84,15 @@ static int open_ctx_inner(const cli_args *a, ctx *c, bool create, bool with_logi
     size_t len;
     char prompt[128];
     snprintf(prompt, sizeof prompt, "Passphrase for %.64s: ", a->user);
-    if (!passphrase_read(a->passphrase_fd, prompt, false, &pass, &len, err, sizeof err)) {
-        fprintf(stderr, "triage: %s\n", err);
+    if (!passphrase_read(a->passphrase_fd, prompt, false, &pass, &len, &err)) {
+        fprintf(stderr, "triage: %s\n", err.msg);
         return EXIT_BADINPUT;
     }
     int wait;
-    login_status ls = session_login(&c->db, a->user, pass, len, &c->s, &wait, err, sizeof err);
+    login_status ls = session_login(&c->db, a->user, pass, len, &c->s, &wait, &err);
     secret_free(pass);
     if (ls != LOGIN_OK) {
-        fprintf(stderr, "triage: %s\n", err);
+        fprintf(stderr, "triage: %s\n", err.msg);
         return ls == LOGIN_ERROR ? EXIT_RUNTIME : EXIT_BADINPUT;
     }
     return EXIT_OK;

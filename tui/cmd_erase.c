@@ -17,10 +17,10 @@ int cmd_client_erase(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, false, true);
     if (status != EXIT_OK) return status;
-    char err[1024];
+    error err = {0};
     erase_result r;
-    if (!client_erase(c.s, a->argv[1], &r, err, sizeof err))
-        return fail(&c, err, denied(err) || strncmp(err, "no client", 9) == 0 ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (!client_erase(c.s, a->argv[1], &r, &err))
+        return fail(&c, err.msg, denied(err.msg) || strncmp(err.msg, "no client", 9) == 0 ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("erased client %s: name, phone, date of birth, answers, notes and queue history removed; %d intake%s kept "
            "as de-identified counts; %d draft%s erased\n",
            a->argv[1], r.intakes, r.intakes == 1 ? "" : "s", r.drafts, r.drafts == 1 ? "" : "s");
@@ -40,19 +40,19 @@ int cmd_retention(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, false, apply);
     if (status != EXIT_OK) return status;
-    char err[1024];
+    error err = {0};
     retention_counts n;
     int dd = c.e.cfg.draft_days, cy = c.e.cfg.closed_years;
     if (!apply) {
-        if (!retention_due(&c.db, dd, cy, clock_now(), &n, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
+        if (!retention_due(&c.db, dd, cy, clock_now(), &n, &err)) return fail(&c, err.msg, EXIT_RUNTIME);
         printf("due for erasure: %d unfinished intake%s older than %d days, %d closed record%s older than %d years\n",
                n.drafts, n.drafts == 1 ? "" : "s", dd, n.clients, n.clients == 1 ? "" : "s", cy);
     } else {
         cmd_progress pr;
         cmd_progress_attach(&pr, c.s, "retention apply");
-        bool erased = retention_apply(c.s, dd, cy, &n, err, sizeof err);
+        bool erased = retention_apply(c.s, dd, cy, &n, &err);
         cmd_progress_end(&pr, c.s);
-        if (!erased) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+        if (!erased) return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
         printf("erased %d unfinished intake%s and %d closed record%s\n", n.drafts, n.drafts == 1 ? "" : "s", n.clients,
                n.clients == 1 ? "" : "s");
     }

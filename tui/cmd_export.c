@@ -52,17 +52,17 @@ int cmd_export(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, false, true);
     if (status != EXIT_OK) return status;
-    char err[1024];
+    error err = {0};
     int64_t n;
     cmd_progress pr;
     cmd_progress_attach(&pr, c.s, "export");
-    bool written = export_run(c.s, &c.e, &o, out, &n, err, sizeof err);
+    bool written = export_run(c.s, &c.e, &o, out, &n, &err);
     cmd_progress_end(&pr, c.s);
-    if (!written) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (!written) return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("exported %lld intake%s to %s (%s%s)\n", (long long)n, n == 1 ? "" : "s", out, export_format_name(o.format),
            o.deidentify ? ", de-identified" : "");
     if (dictionary) {
-        if (!export_dictionary_write(&c.e, &o, dictionary, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
+        if (!export_dictionary_write(&c.e, &o, dictionary, &err)) return fail(&c, err.msg, EXIT_RUNTIME);
         printf("its data dictionary: %s\n", dictionary);
     }
     ctx_close(&c);
@@ -96,17 +96,17 @@ int cmd_import(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, false, true);
     if (status == EXIT_OK) {
-        char err[4096];
+        error err = {0};
         roster r;
-        c.e.has_roster = roster_from_db(&c.db, &c.e.needs, &r, err, sizeof err);
+        c.e.has_roster = roster_from_db(&c.db, &c.e.needs, &r, &err);
         if (c.e.has_roster) c.e.roster = r;
         import_result res;
         cmd_progress pr;
         cmd_progress_attach(&pr, c.s, "import");
-        bool imported = fhir_import_for(c.s, &c.e, text, len, client, accept_other, &res, err, sizeof err);
+        bool imported = fhir_import_for(c.s, &c.e, text, len, client, accept_other, &res, &err);
         cmd_progress_end(&pr, c.s);
         if (!imported) {
-            fprintf(stderr, "triage import: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err);
+            fprintf(stderr, "triage import: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err.msg);
             status = res.save_failed ? EXIT_RUNTIME : EXIT_BADINPUT;
         } else {
             printf("imported %d response%s as %d intake%s (%d client%s new, %d found)\n", res.responses - res.already,

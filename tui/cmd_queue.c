@@ -49,14 +49,14 @@ static json_t *next_step_json(const queue_policy *p, const queue_item *it) {
 static int queue_list(const list_options *opt, ctx *c) {
     const char *level_filter = opt->level_filter;
     bool overdue_only = opt->overdue_only, as_json = opt->as_json;
-    char err[1024];
+    error err = {0};
     queue_item *items;
     int n;
     /* the most urgent N straight from the index; filters need every open item */
     bool page = opt->limit > 0 && !level_filter && !overdue_only;
-    if (!(page ? queues_first_page(&c->db, (int)opt->limit, &items, &n, err, sizeof err)
-               : queues_list_open(&c->db, &items, &n, err, sizeof err))) {
-        fprintf(stderr, "triage: %s\n", err);
+    if (!(page ? queues_first_page(&c->db, (int)opt->limit, &items, &n, &err)
+               : queues_list_open(&c->db, &items, &n, &err))) {
+        fprintf(stderr, "triage: %s\n", err.msg);
         return EXIT_RUNTIME;
     }
     int64_t now = clock_now();
@@ -154,10 +154,10 @@ static int queue_move(const cli_args *a, ctx *c) {
             known = true;
         }
     if (!known || a->argc < 2) return -1;
-    char err[1024];
+    error err = {0};
     queue_item it;
-    if (!queues_find(&c->db, a->argv[1], &it, err, sizeof err)) {
-        fprintf(stderr, "triage: %s\n", err);
+    if (!queues_find(&c->db, a->argv[1], &it, &err)) {
+        fprintf(stderr, "triage: %s\n", err.msg);
         return EXIT_BADINPUT;
     }
     rq.level = it.level;
@@ -185,15 +185,15 @@ static int queue_move(const cli_args *a, ctx *c) {
         return -1;
     }
     rq.reason = reason;
-    bool ok = queues_act(c->s, &c->e.queue, it.id, rq, err, sizeof err);
+    bool ok = queues_act(c->s, &c->e.queue, it.id, rq, &err);
     if (reason) secret_wipe(reason, strlen(reason));
     free(reason);
     if (!ok) {
-        fprintf(stderr, "triage: %s\n", err);
-        return strncmp(err, "denied:", 7) == 0 ? EXIT_BADINPUT : EXIT_RUNTIME;
+        fprintf(stderr, "triage: %s\n", err.msg);
+        return strncmp(err.msg, "denied:", 7) == 0 ? EXIT_BADINPUT : EXIT_RUNTIME;
     }
     queue_item now_it;
-    if (queues_find(&c->db, it.id, &now_it, err, sizeof err)) {
+    if (queues_find(&c->db, it.id, &now_it, &err)) {
         char left[64];
         queue_format_remaining(&now_it, clock_now(), left, sizeof left);
         printf("%.8s  %s  %s  %s%s\n", now_it.id, risk_level_name(now_it.level), queue_state_name(now_it.state), left,
@@ -229,10 +229,10 @@ int cmd_queue(const cli_args *a) {
     if (status != EXIT_OK) return status;
     if (listing) status = queue_list(&lo, &c);
     else if (tick) {
-        char err[1024];
+        error err = {0};
         int n;
-        if (!queues_tick(&c.db, &c.e.queue, &n, err, sizeof err)) {
-            fprintf(stderr, "triage: %s\n", err);
+        if (!queues_tick(&c.db, &c.e.queue, &n, &err)) {
+            fprintf(stderr, "triage: %s\n", err.msg);
             status = EXIT_RUNTIME;
         } else {
             printf("%d item%s escalated\n", n, n == 1 ? "" : "s");

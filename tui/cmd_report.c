@@ -51,9 +51,9 @@ int cmd_report(const cli_args *a) {
     report_settings set;
     report_settings_from_config(&c.e.cfg, &set);
     report r;
-    char err[1024];
-    if (!report_run(c.s, &set, from_day * DAY, (to_day + 1) * DAY, &r, err, sizeof err))
-        return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    error err = {0};
+    if (!report_run(c.s, &set, from_day * DAY, (to_day + 1) * DAY, &r, &err))
+        return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
     if (as_json) {
         json_t *j = validation ? report_validation_json(&r) : report_json(&r);
         char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
@@ -87,8 +87,8 @@ int cmd_report(const cli_args *a) {
 /* A client id, or a queue item (id or prefix) standing for its client. */
 static void client_of(ctx *c, const char *arg, char out[STORE_ID_LEN]) {
     queue_item it;
-    char err[256];
-    if (queues_find(&c->db, arg, &it, err, sizeof err)) memcpy(out, it.client_id, STORE_ID_LEN);
+    error err = {0};
+    if (queues_find(&c->db, arg, &it, &err)) memcpy(out, it.client_id, STORE_ID_LEN);
     else snprintf(out, STORE_ID_LEN, "%s", arg);
 }
 
@@ -97,13 +97,14 @@ static const char outcome_usage[] =
     "       triage --user ME outcome show CLIENT|ITEM [--json]\n";
 
 static int outcome_show(ctx *c, const char *who, bool as_json) {
-    char client[STORE_ID_LEN], err[1024];
+    char client[STORE_ID_LEN];
+    error err = {0};
     client_of(c, who, client);
     facts_rec *f = NULL;
     int n = 0;
-    if (!outcome_client_facts(c->s, client, &f, &n, err, sizeof err)) {
-        fprintf(stderr, "triage: %s\n", err);
-        return denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME;
+    if (!outcome_client_facts(c->s, client, &f, &n, &err)) {
+        fprintf(stderr, "triage: %s\n", err.msg);
+        return denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME;
     }
     if (n == 0) {
         fprintf(stderr, "triage: no intake of client %.40s has outcomes\n", client);
@@ -155,11 +156,12 @@ static int outcome_session(ctx *c, const cli_args *a) {
         else return -1;
     }
     if (day < 0 || !attended || (strcmp(attended, "yes") && strcmp(attended, "no"))) return -1;
-    char client[STORE_ID_LEN], err[1024];
+    char client[STORE_ID_LEN];
+    error err = {0};
     client_of(c, who, client);
-    if (!outcome_record_session(c->s, client, day, !strcmp(attended, "yes"), code, err, sizeof err)) {
-        fprintf(stderr, "triage: %s\n", err);
-        return strncmp(err, "denied:", 7) == 0 || strncmp(err, "--", 2) == 0 || strstr(err, "no intake") ? EXIT_BADINPUT
+    if (!outcome_record_session(c->s, client, day, !strcmp(attended, "yes"), code, &err)) {
+        fprintf(stderr, "triage: %s\n", err.msg);
+        return strncmp(err.msg, "denied:", 7) == 0 || strncmp(err.msg, "--", 2) == 0 || strstr(err.msg, "no intake") ? EXIT_BADINPUT
                                                                                                           : EXIT_RUNTIME;
     }
     char d[16];

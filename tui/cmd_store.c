@@ -35,15 +35,16 @@ int cmd_init(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, true, false);
     if (status != EXIT_OK) return status;
-    char err[ERR_SIZE], prompt[160];
+    error err = {0};
+    char prompt[160];
     char *pass;
     size_t len;
     snprintf(prompt, sizeof prompt, "New passphrase for %.64s (at least %d characters): ", a->user, VAULT_PASSPHRASE_MIN);
-    if (!passphrase_read(a->passphrase_fd, prompt, true, &pass, &len, err, sizeof err)) return fail(&c, err, EXIT_BADINPUT);
-    bool ok = db_initialise(&c.db, a->user, pass, len, err, sizeof err);
+    if (!passphrase_read(a->passphrase_fd, prompt, true, &pass, &len, &err)) return fail(&c, err.msg, EXIT_BADINPUT);
+    bool ok = db_initialise(&c.db, a->user, pass, len, &err);
     secret_free(pass);
-    if (!ok) return fail(&c, err, EXIT_BADINPUT);
-    if (c.e.cfg.demo && !db_mark_demo(&c.db, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
+    if (!ok) return fail(&c, err.msg, EXIT_BADINPUT);
+    if (c.e.cfg.demo && !db_mark_demo(&c.db, &err)) return fail(&c, err.msg, EXIT_RUNTIME);
     printf("created %s with supervisor %s\n", c.db.path, a->user);
     ctx_close(&c);
     return EXIT_OK;
@@ -61,18 +62,19 @@ static int user_add(const cli_args *a, ctx *c) {
         fprintf(stderr, "usage: triage user add NAME --role reception|clinician|supervisor\n");
         return EXIT_BADINPUT;
     }
-    char err[ERR_SIZE], prompt[160];
+    error err = {0};
+    char prompt[160];
     char *pass;
     size_t len;
     snprintf(prompt, sizeof prompt, "New passphrase for %.64s (at least %d characters): ", name, VAULT_PASSPHRASE_MIN);
-    if (!passphrase_read(a->passphrase_fd, prompt, true, &pass, &len, err, sizeof err)) {
-        fprintf(stderr, "triage: %s\n", err);
+    if (!passphrase_read(a->passphrase_fd, prompt, true, &pass, &len, &err)) {
+        fprintf(stderr, "triage: %s\n", err.msg);
         return EXIT_BADINPUT;
     }
-    bool ok = staff_add(c->s, name, role, pass, len, err, sizeof err);
+    bool ok = staff_add(c->s, name, role, pass, len, &err);
     secret_free(pass);
     if (!ok) {
-        fprintf(stderr, "triage: %s\n", err);
+        fprintf(stderr, "triage: %s\n", err.msg);
         return EXIT_BADINPUT;
     }
     printf("added %s (%s)\n", name, staff_role_name(role));
@@ -82,10 +84,10 @@ static int user_add(const cli_args *a, ctx *c) {
 static int user_list(ctx *c) {
     staff_rec *list = NULL;
     int n = 0;
-    char err[ERR_SIZE];
-    if (!staff_list_all(c->s, &list, &n, err, sizeof err)) {
-        fprintf(stderr, "triage: %s\n", err);
-        return denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME;
+    error err = {0};
+    if (!staff_list_all(c->s, &list, &n, &err)) {
+        fprintf(stderr, "triage: %s\n", err.msg);
+        return denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME;
     }
     for (int i = 0; i < n; i++)
         printf("%-20s %-10s %s%s\n", list[i].name, staff_role_name(list[i].role), list[i].locked ? "locked" : "active",
@@ -103,7 +105,7 @@ int cmd_user(const cli_args *a) {
                         "role NAME ROLE | remove NAME | list\n");
         return EXIT_BADINPUT;
     }
-    char err[ERR_SIZE];
+    error err = {0};
     ctx c;
     if (!strcmp(sub, "passwd") && (a->argc == 1 || (a->user && !strcmp(a->argv[1], a->user)))) {
         /* your own passphrase: the old one, then the new one */
@@ -115,12 +117,12 @@ int cmd_user(const cli_args *a) {
         if (status != EXIT_OK) return status;
         char *old_pass = NULL, *new_pass = NULL;
         size_t ol = 0, nl = 0;
-        bool ok = passphrase_read(a->passphrase_fd, "Current passphrase: ", false, &old_pass, &ol, err, sizeof err) &&
-                  passphrase_read(a->passphrase_fd, "New passphrase: ", true, &new_pass, &nl, err, sizeof err) &&
-                  staff_change_passphrase(&c.db, a->user, old_pass, ol, new_pass, nl, err, sizeof err);
+        bool ok = passphrase_read(a->passphrase_fd, "Current passphrase: ", false, &old_pass, &ol, &err) &&
+                  passphrase_read(a->passphrase_fd, "New passphrase: ", true, &new_pass, &nl, &err) &&
+                  staff_change_passphrase(&c.db, a->user, old_pass, ol, new_pass, nl, &err);
         secret_free(old_pass);
         secret_free(new_pass);
-        if (!ok) return fail(&c, err, EXIT_BADINPUT);
+        if (!ok) return fail(&c, err.msg, EXIT_BADINPUT);
         printf("passphrase changed for %s\n", a->user);
         ctx_close(&c);
         return EXIT_OK;
@@ -134,17 +136,17 @@ int cmd_user(const cli_args *a) {
         fprintf(stderr, "usage: triage user %s NAME%s\n", sub, !strcmp(sub, "role") ? " ROLE" : "");
         status = EXIT_BADINPUT;
     } else if (!strcmp(sub, "remove")) {
-        ok = staff_remove(c.s, a->argv[1], err, sizeof err);
+        ok = staff_remove(c.s, a->argv[1], &err);
         if (ok) printf("%s removed: the account is locked and its keys destroyed\n", a->argv[1]);
     } else if (!strcmp(sub, "lock") || !strcmp(sub, "unlock")) {
-        ok = staff_set_locked(c.s, a->argv[1], !strcmp(sub, "lock"), err, sizeof err);
+        ok = staff_set_locked(c.s, a->argv[1], !strcmp(sub, "lock"), &err);
         if (ok) printf("%s %sed\n", a->argv[1], sub);
     } else if (!strcmp(sub, "role")) {
         staff_role role;
         if (a->argc != 3 || !staff_role_parse(a->argv[2], &role)) {
             fprintf(stderr, "usage: triage user role NAME reception|clinician|supervisor\n");
             status = EXIT_BADINPUT;
-        } else if ((ok = staff_set_role(c.s, a->argv[1], role, err, sizeof err))) {
+        } else if ((ok = staff_set_role(c.s, a->argv[1], role, &err))) {
             printf("%s is now %s\n", a->argv[1], staff_role_name(role));
         }
     } else { /* passwd NAME: a supervisor resets someone else's */
@@ -152,15 +154,15 @@ int cmd_user(const cli_args *a) {
         size_t len;
         char prompt[160];
         snprintf(prompt, sizeof prompt, "New passphrase for %.64s: ", a->argv[1]);
-        ok = passphrase_read(a->passphrase_fd, prompt, true, &pass, &len, err, sizeof err);
+        ok = passphrase_read(a->passphrase_fd, prompt, true, &pass, &len, &err);
         if (ok) {
-            ok = staff_reset_passphrase(c.s, a->argv[1], pass, len, err, sizeof err);
+            ok = staff_reset_passphrase(c.s, a->argv[1], pass, len, &err);
             secret_free(pass);
         }
         if (ok) printf("passphrase reset for %s\n", a->argv[1]);
     }
     if (!ok) {
-        fprintf(stderr, "triage: %s\n", err);
+        fprintf(stderr, "triage: %s\n", err.msg);
         status = EXIT_BADINPUT;
     }
     ctx_close(&c);
@@ -176,19 +178,19 @@ int cmd_roster(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, false, true);
     if (status != EXIT_OK) return status;
-    char err[ERR_SIZE];
+    error err = {0};
     if (import) {
         diag d = {0};
         int n;
-        bool ok = roster_import(c.s, &c.e.needs, a->argv[1], &n, &d, err, sizeof err);
+        bool ok = roster_import(c.s, &c.e.needs, a->argv[1], &n, &d, &err);
         diag_print(&d, stderr);
         diag_free(&d);
-        if (!ok) return fail(&c, err, EXIT_BADINPUT);
+        if (!ok) return fail(&c, err.msg, EXIT_BADINPUT);
         printf("imported %d counselors from %s\n", n, a->argv[1]);
     } else {
         counselor_rec *rs = NULL;
         int n = 0;
-        if (!roster_list(&c.db, &rs, &n, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
+        if (!roster_list(&c.db, &rs, &n, &err)) return fail(&c, err.msg, EXIT_RUNTIME);
         for (int i = 0; i < n; i++)
             printf("%-6s %-24s %-7s %-8s %-9s %3d/%-3d %s\n", rs[i].code, rs[i].name, rs[i].gender, rs[i].languages,
                    rs[i].high_risk ? "high-risk" : "", rs[i].caseload, rs[i].capacity,
@@ -219,10 +221,10 @@ int cmd_intake(const cli_args *a) {
     size_t len = fread(text, 1, sizeof text, fp);
     if (fp != stdin) fclose(fp);
     const char *where = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    char err[ERR_SIZE];
-    json_t *root = assess_load_json(text, len, err, sizeof err);
+    error err = {0};
+    json_t *root = assess_load_json(text, len, &err);
     if (!root) {
-        fprintf(stderr, "triage intake: %s: %s\n", where, err);
+        fprintf(stderr, "triage intake: %s: %s\n", where, err.msg);
         return EXIT_BADINPUT;
     }
     ctx c;
@@ -243,19 +245,19 @@ int cmd_intake(const cli_args *a) {
     } else if (json_object_get(root, "record") && !json_is_object(json_object_get(root, "record"))) {
         fprintf(stderr, "triage intake: %s: record: must be an object such as {\"channel\":\"phone\",\"age\":34}\n", where);
         status = EXIT_BADINPUT;
-    } else if (!assess_parse_value(&c.e, root, extra, in, err, sizeof err)) {
-        fprintf(stderr, "triage intake: %s: %s\n", where, err);
+    } else if (!assess_parse_value(&c.e, root, extra, in, &err)) {
+        fprintf(stderr, "triage intake: %s: %s\n", where, err.msg);
         status = EXIT_BADINPUT;
     } else {
         roster r;
-        c.e.has_roster = roster_from_db(&c.db, &c.e.needs, &r, err, sizeof err);
-        if (!c.e.has_roster) fprintf(stderr, "triage intake: %s (saving without counselor suggestions)\n", err);
+        c.e.has_roster = roster_from_db(&c.db, &c.e.needs, &r, &err);
+        if (!c.e.has_roster) fprintf(stderr, "triage intake: %s (saving without counselor suggestions)\n", err.msg);
         else c.e.roster = r;
         /* identity is sealed in the client record and notes apart; the intake-form answers such as channel
          * and age go with the body; the one core use case finishes and saves it as every way in does */
         intake_subject who = {NULL, name, phone, birth, notes, json_object_get(root, "record"), c.e.cfg.ui_lang, LEVEL_GREEN};
         intake_saved saved;
-        bool ok = intake_finish(c.s, &c.e, in, &who, &saved, err, sizeof err);
+        bool ok = intake_finish(c.s, &c.e, in, &who, &saved, &err);
         json_t *result = saved.assessment;
         if (ok) {
             const char *suggested = json_str(json_array_get(json_object_get(result, "matches"), 0), "id");
@@ -270,8 +272,8 @@ int cmd_intake(const cli_args *a) {
             secret_free(s);
             json_decref(out);
         } else {
-            fprintf(stderr, "triage intake: %s\n", err);
-            status = denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME;
+            fprintf(stderr, "triage intake: %s\n", err.msg);
+            status = denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME;
         }
         json_decref(result);
     }
@@ -292,11 +294,11 @@ int cmd_client(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, false, true);
     if (status != EXIT_OK) return status;
-    char err[ERR_SIZE];
+    error err = {0};
     client_plain *list;
     int n;
-    if (!client_find(c.s, a->argv[1], &list, &n, err, sizeof err))
-        return fail(&c, err, denied(err) || strncmp(err, "query", 5) == 0 ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (!client_find(c.s, a->argv[1], &list, &n, &err))
+        return fail(&c, err.msg, denied(err.msg) || strncmp(err.msg, "query", 5) == 0 ? EXIT_BADINPUT : EXIT_RUNTIME);
     if (as_json) {
         json_t *arr = json_array();
         for (int i = 0; i < n; i++) {
@@ -331,20 +333,20 @@ int cmd_verify(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, false, true);
     if (status != EXIT_OK) return status;
-    char err[ERR_SIZE];
+    error err = {0};
     verify_report r;
     cmd_progress pr;
     cmd_progress_attach(&pr, c.s, "verify");
-    bool verified = db_verify(c.s, &r, err, sizeof err);
+    bool verified = db_verify(c.s, &r, &err);
     cmd_progress_end(&pr, c.s);
-    if (!verified) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (!verified) return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
     if (!r.ok) return fail(&c, r.problem, EXIT_RUNTIME);
     if (checkpoint) {
         long long seq;
         char hex[2 * VAULT_MAC_BYTES + 2] = "";
         if (sscanf(checkpoint, "%lld:%65s", &seq, hex) != 2 || strlen(hex) != 2 * VAULT_MAC_BYTES)
             return fail(&c, "--checkpoint takes SEQ:HASH as printed by `triage audit checkpoint`", EXIT_BADINPUT);
-        if (!audit_check_checkpoint(&c.db, seq, hex, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
+        if (!audit_check_checkpoint(&c.db, seq, hex, &err)) return fail(&c, err.msg, EXIT_RUNTIME);
     }
     printf("sound: integrity check passed, %lld sealed fields open, %lld audit entries chained, %lld row MACs verified%s\n",
            (long long)r.sealed_checked, (long long)r.audit.entries, (long long)r.rows_checked,
@@ -369,9 +371,10 @@ int cmd_audit(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, false, false);
     if (status != EXIT_OK) return status;
-    char err[ERR_SIZE], hex[2 * VAULT_MAC_BYTES + 1];
+    error err = {0};
+    char hex[2 * VAULT_MAC_BYTES + 1];
     int64_t seq;
-    if (!audit_checkpoint(&c.db, &seq, hex, err, sizeof err)) return fail(&c, err, EXIT_RUNTIME);
+    if (!audit_checkpoint(&c.db, &seq, hex, &err)) return fail(&c, err.msg, EXIT_RUNTIME);
     printf("%lld:%s\n", (long long)seq, hex);
     ctx_close(&c);
     return EXIT_OK;
@@ -385,12 +388,12 @@ int cmd_backup(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, false, true);
     if (status != EXIT_OK) return status;
-    char err[ERR_SIZE];
+    error err = {0};
     cmd_progress pr;
     cmd_progress_attach(&pr, c.s, "backup");
-    bool copied = db_backup(c.s, a->argv[0], err, sizeof err);
+    bool copied = db_backup(c.s, a->argv[0], &err);
     cmd_progress_end(&pr, c.s);
-    if (!copied) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (!copied) return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("backed up to %s\n", a->argv[0]);
     ctx_close(&c);
     return EXIT_OK;
@@ -404,10 +407,10 @@ int cmd_restore(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, false, true);
     if (status != EXIT_OK) return status;
-    char err[ERR_SIZE];
+    error err = {0};
     restore_result r;
     /* all or nothing: a restore that failed changed nothing (db_restore) */
-    if (!db_restore(c.s, a->argv[0], &r, err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (!db_restore(c.s, a->argv[0], &r, &err)) return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", a->argv[0],
            r.erased_again);
     /* what the restore replaced, said rather than lost silently: the trail keeps it as restored_over */
@@ -426,12 +429,12 @@ int cmd_rekey(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, false, true);
     if (status != EXIT_OK) return status;
-    char err[ERR_SIZE];
+    error err = {0};
     cmd_progress pr;
     cmd_progress_attach(&pr, c.s, "rekey");
-    bool rotated = db_rekey(c.s, err, sizeof err);
+    bool rotated = db_rekey(c.s, &err);
     cmd_progress_end(&pr, c.s);
-    if (!rotated) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (!rotated) return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("data key rotated: every sealed field re-sealed\n");
     ctx_close(&c);
     return EXIT_OK;

@@ -10,10 +10,10 @@ int cmd_tui(const cli_args *a) {
     ctx c;
     int status = open_ctx(a, &c, false, false);
     if (status != EXIT_OK) return status;
-    char err[512];
+    error err = {0};
     roster r;
     /* the roster lives in the database; a database without one still works (no suggestions) */
-    if (roster_from_db(&c.db, &c.e.needs, &r, err, sizeof err) && r.n > 0) {
+    if (roster_from_db(&c.db, &c.e.needs, &r, &err) && r.n > 0) {
         c.e.roster = r;
         c.e.has_roster = true;
     } else if (c.e.has_roster == false) {

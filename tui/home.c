@@ -34,8 +34,8 @@ static void home_load(app *a, const layout *l) {
     free(h->at_risk);
     h->at_risk = NULL;
     h->n_at_risk = 0;
-    char err[512];
-    if (a->s && !drafts_at_risk_list(a->s, a->e, &h->at_risk, &h->n_at_risk, err, sizeof err)) app_message(a, true, "%s", err);
+    error err = {0};
+    if (a->s && !drafts_at_risk_list(a->s, a->e, &h->at_risk, &h->n_at_risk, &err)) app_message(a, true, "%s", err.msg);
 }
 
 static void home_leave(app *a) {

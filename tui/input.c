@@ -29,9 +29,9 @@ static void script_mark(const char *label) {
     presses = 0;
 }
 
-bool input_open_script(const char *path, char *err, size_t errsize) {
+bool input_open_script(const char *path, error *err) {
     script = fopen(path, "r");
-    if (!script) snprintf(err, errsize, "%s: cannot be read: %s", path, strerror(errno));
+    if (!script) error_set(err, ERR_IO, "%s: cannot be read: %s", path, strerror(errno));
     return script != NULL;
 }
 

@@ -42,10 +42,10 @@ static void reset_highlight(app *a) {
 bool intake_autosave(app *a) {
     if (!a->s || !a->in.active || a->in.w->stage == WZ_SAVED) return true;
     char *body = wizard_to_json(a->in.w);
-    char err[512];
-    bool saved = body && draft_save(a->s, a->in.w->draft_id, body, err, sizeof err);
+    error err = {0};
+    bool saved = body && draft_save(a->s, a->in.w->draft_id, body, &err);
     if (!saved)
-        app_message(a, true, "%s", body ? err : "cannot save the draft");
+        app_message(a, true, "%s", body ? err.msg : "cannot save the draft");
     else if (a->message_error) /* saved: a failure shown before ("the disk is full") no longer holds */
         a->message[0] = '\0';
     secret_free(body); /* the answers in clear (json_dumps's text) */
@@ -66,19 +66,20 @@ screen_id intake_screen_now(const app *a) {
 static void mark_known(app *a);
 
 reaction intake_resume(app *a) {
-    char err[512], id[STORE_ID_LEN] = "";
+    error err = {0};
+    char id[STORE_ID_LEN] = "";
     char *body = NULL;
     bool found = false;
-    if (!draft_resume(a->s, id, &body, &found, err, sizeof err)) {
-        app_message(a, true, "%s", err);
+    if (!draft_resume(a->s, id, &body, &found, &err)) {
+        app_message(a, true, "%s", err.msg);
         return switch_to(SCR_HOME);
     }
     if (!found) return switch_to(SCR_HOME);
     intake_drop(a);
-    a->in.active = wizard_from_json(a->in.w, a->e, body, err, sizeof err);
+    a->in.active = wizard_from_json(a->in.w, a->e, body, &err);
     secret_free(body);
     if (!a->in.active) {
-        app_message(a, true, "%s", err);
+        app_message(a, true, "%s", err.msg);
         return switch_to(SCR_HOME);
     }
     memcpy(a->in.w->draft_id, id, sizeof id);
@@ -94,12 +95,12 @@ reaction intake_resume(app *a) {
 
 /* A new intake with the configured forms; false (with the message) when it cannot start. */
 static bool intake_start(app *a) {
-    char err[512];
+    error err = {0};
     strlist ids = strlist_split(a->e->cfg.intake_forms);
     intake_drop(a);
-    a->in.active = wizard_start(a->in.w, a->e, (const char *const *)ids.v, ids.n, LANG_EN, err, sizeof err);
+    a->in.active = wizard_start(a->in.w, a->e, (const char *const *)ids.v, ids.n, LANG_EN, &err);
     strlist_free(&ids);
-    if (!a->in.active) app_message(a, true, "%s", err);
+    if (!a->in.active) app_message(a, true, "%s", err.msg);
     a->in.typed[0] = '\0';
     a->in.matches_stale = true;
     reset_highlight(a);
@@ -111,7 +112,7 @@ static void after_change(app *a);
 /* The hotline's quick path ([intake] hotline_forms): an anonymous caller with a short id, straight to the
  * first question in the staff's language (the worker reads the questions out). */
 reaction intake_begin_hotline(app *a) {
-    char err[512];
+    error err = {0};
     const intake_plan *plan = &a->e->plan;
     if (plan->n_hotline == 0) {
         app_message(a, true, "%s", tr("hotline_none"));
@@ -120,9 +121,9 @@ reaction intake_begin_hotline(app *a) {
     const char *ids[INTAKE_MAX_FORMS];
     for (int i = 0; i < plan->n_hotline; i++) ids[i] = a->e->forms.v[plan->hotline[i]]->id;
     intake_drop(a);
-    a->in.active = wizard_start(a->in.w, a->e, ids, plan->n_hotline, ui_lang(), err, sizeof err);
+    a->in.active = wizard_start(a->in.w, a->e, ids, plan->n_hotline, ui_lang(), &err);
     if (!a->in.active) {
-        app_message(a, true, "%s", err);
+        app_message(a, true, "%s", err.msg);
         return switch_to(SCR_HOME);
     }
     wizard_set_anonymous(a->in.w, tr("anonymous_caller"));
@@ -219,14 +220,14 @@ void intake_where(const app *a, char *buf, size_t size) {
 }
 
 void intake_discard(app *a) {
-    char err[512];
+    error err = {0};
     if (!a->in.active) return;
     static const char *const lv[LEVEL_COUNT] = {"green", "yellow", "orange", "red"};
-    if (!a->in.w->draft_id[0] || draft_abandon(a->s, a->in.w->draft_id, lv[draft_level_now(a->in.w)], err, sizeof err)) {
+    if (!a->in.w->draft_id[0] || draft_abandon(a->s, a->in.w->draft_id, lv[draft_level_now(a->in.w)], &err)) {
         intake_drop(a);
         app_message(a, false, "%s", tr("draft_discarded"));
     } else {
-        app_message(a, true, "%s", err);
+        app_message(a, true, "%s", err.msg);
     }
 }
 
@@ -863,8 +864,8 @@ static void settle(app *a) {
 /* The core's consent rule after every answer: a refusal is said the moment it is given (and stays said while
  * it holds), not first at the save; the interview goes on (its safety questions still matter). */
 static void consent_check(app *a) {
-    char err[512];
-    if (!intake_consented(a->e, &a->in.w->in, NULL, err, sizeof err)) app_message(a, true, "%s", tr("no_consent_now"));
+    error err = {0};
+    if (!intake_consented(a->e, &a->in.w->in, NULL, &err)) app_message(a, true, "%s", tr("no_consent_now"));
 }
 
 static void after_change(app *a) {
@@ -898,8 +899,8 @@ static reaction follow(app *a) {
 
 static void save_intake(app *a) {
     wizard *w = a->in.w;
-    char err[512];
-    if (!intake_consented(a->e, &w->in, NULL, err, sizeof err)) { /* the core's rule, in the staff's words */
+    error err = {0};
+    if (!intake_consented(a->e, &w->in, NULL, &err)) { /* the core's rule, in the staff's words */
         app_message(a, true, "%s", tr("no_consent"));
         return;
     }
@@ -920,19 +921,19 @@ static void save_intake(app *a) {
     intake_subject who = {w->client_id, wizard_client_name(w), wizard_client_phone(w),
                           wizard_text(w, "intake", "birth_date"), NULL, record, ui_lang(), w->kept};
     intake_saved saved;
-    bool ok = intake_finish(a->s, a->e, &w->in, &who, &saved, err, sizeof err);
+    bool ok = intake_finish(a->s, a->e, &w->in, &who, &saved, &err);
     json_decref(record);
     wizard_recompute(w); /* the panel and the summary show what was saved */
     a->in.matches_stale = true;
     if (!ok) {
-        app_message(a, true, "%s", err);
+        app_message(a, true, "%s", err.msg);
         return;
     }
     json_decref(saved.assessment);
     char client_id[STORE_ID_LEN], intake_id[STORE_ID_LEN];
     memcpy(client_id, saved.client_id, sizeof client_id);
     memcpy(intake_id, saved.intake_id, sizeof intake_id);
-    draft_discard(a->s, w->draft_id, err, sizeof err);
+    draft_discard(a->s, w->draft_id, &err);
     w->stage = WZ_SAVED;
     memcpy(a->sum.intake_id, intake_id, sizeof intake_id);
     queues_open_for_client(a->db, client_id, &a->sum.item);
@@ -1007,11 +1008,11 @@ static bool find_typing(const app *a) { return a->find.mode == FIND_TYPING; }
 
 static reaction find_search(app *a) {
     find_screen *f = &a->find;
-    char err[512];
+    error err = {0};
     client_list_free(f->found, f->n_found);
     f->found = NULL;
     f->n_found = 0;
-    if (!client_find(a->s, f->query, &f->found, &f->n_found, err, sizeof err)) app_message(a, true, "%s", err);
+    if (!client_find(a->s, f->query, &f->found, &f->n_found, &err)) app_message(a, true, "%s", err.msg);
     f->mode = f->n_found ? FIND_PICKING : FIND_NONE_FOUND;
     return react(RE_REDRAW);
 }
@@ -1060,17 +1061,17 @@ static bool summary_typing(const app *a) { return a->sum.declining; }
 
 static reaction summary_handle(app *a, const event *ev, ui_action act) {
     summary_screen *m = &a->sum;
-    char err[512];
+    error err = {0};
     if (m->declining) { /* the client declined the suggested counselor: recorded with the reason */
         if (act == UA_BACK) m->declining = false;
         else if (act == UA_CHOOSE && m->reason[0]) {
             queue_request rq = {.action = QA_DECLINE, .reason = m->reason};
-            if (queues_act(a->s, &a->e->queue, m->item.id, rq, err, sizeof err)) {
+            if (queues_act(a->s, &a->e->queue, m->item.id, rq, &err)) {
                 queue_item now_item;
-                if (queues_find(a->db, m->item.id, &now_item, err, sizeof err)) m->item = now_item;
+                if (queues_find(a->db, m->item.id, &now_item, &err)) m->item = now_item;
                 app_message(a, false, "%s", m->item.match_by_hand ? tr("declined_by_hand") : tr("declined"));
             } else {
-                app_message(a, true, "%s", err);
+                app_message(a, true, "%s", err.msg);
             }
             secret_wipe(m->reason, sizeof m->reason);
             m->declining = false;
@@ -1170,7 +1171,7 @@ static void field_error(app *a, const form_item *it, bool empty) {
 }
 
 static reaction handle_question(app *a, const event *ev, ui_action act) {
-    char err[512];
+    error err = {0};
     wizard *w = a->in.w;
     const form_item *it = wizard_item(w);
     const scale *s = form_item_scale(wizard_form(w), w->item);
@@ -1195,7 +1196,7 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
             snprintf(a->in.field_error, sizeof a->in.field_error, "%s", keyed("q_is_text"));
             return react(RE_REDRAW);
         }
-        if (!wizard_type(w, a->in.typed, err, sizeof err)) { /* the core's reason names ids: say it in words */
+        if (!wizard_type(w, a->in.typed, &err)) { /* the core's reason names ids: say it in words */
             field_error(a, it, false);
             return react(RE_REDRAW);
         }

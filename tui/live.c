@@ -34,32 +34,32 @@ static void retention_check(app *a) {
     if (!a->s || !role_may(a->s->me.role, ACT_CLIENT_ERASE) || (l->retention_at && now - l->retention_at < 3600)) return;
     l->retention_at = now;
     retention_counts due;
-    char err[512];
-    if (retention_due(a->db, a->e->cfg.draft_days, a->e->cfg.closed_years, now, &due, err, sizeof err)) {
+    error err = {0};
+    if (retention_due(a->db, a->e->cfg.draft_days, a->e->cfg.closed_years, now, &due, &err)) {
         l->retention_drafts = due.drafts;
         l->retention_clients = due.clients;
     }
 }
 
 void live_tick(app *a) {
-    char err[512];
+    error err = {0};
     int escalated = 0;
     retention_check(a);
     /* overdue items are raised whoever is logged in (or no one): the queue must never wait for a login */
-    if (!queues_tick(a->db, &a->e->queue, &escalated, err, sizeof err)) app_message(a, true, "%s", err);
+    if (!queues_tick(a->db, &a->e->queue, &escalated, &err)) app_message(a, true, "%s", err.msg);
     live_poll(a, escalated > 0);
 }
 
 void live_poll(app *a, bool force) {
     live_state *l = &a->live;
-    char err[512];
+    error err = {0};
     int64_t v = 0, mine = 0;
     if (!db_change_marks(a->db, &v, &mine)) {
         /* e.g. the database file replaced under this desk (mv or cp over the path): the store refuses every
          * write from now on; the person must know why, once */
         if (!l->unreadable) {
-            db_error(a->db, ST_IO, "the database cannot be read", err, sizeof err);
-            app_message(a, true, "%s", err);
+            db_error(a->db, ST_IO, "the database cannot be read", &err);
+            app_message(a, true, "%s", err.msg);
         }
         l->unreadable = true;
         return;
@@ -76,7 +76,7 @@ void live_poll(app *a, bool force) {
     if (!first && session_restored_since(a->s, &generation))
         app_message(a, true, "%s (%s %lld)", tr("restored_under_desk"), tr("restore_number"), (long long)generation);
     queue_counts_rec before = l->counts;
-    if (!queues_counts(a->db, &l->counts, err, sizeof err)) app_message(a, true, "%s", err);
+    if (!queues_counts(a->db, &l->counts, &err)) app_message(a, true, "%s", err.msg);
     check_reds(a, &before, first);
     /* the open screen reads its rows again before it is drawn */
     a->reload = true;

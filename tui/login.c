@@ -60,11 +60,11 @@ static reaction login_handle(app *a, const event *ev, ui_action act) {
         return react(RE_REDRAW);
     }
     int wait;
-    char err[512];
-    login_status st = session_login(a->db, g->name, g->pass, strlen(g->pass), &a->s, &wait, err, sizeof err);
+    error err = {0};
+    login_status st = session_login(a->db, g->name, g->pass, strlen(g->pass), &a->s, &wait, &err);
     secret_wipe(g->pass, sizeof g->pass);
     if (st != LOGIN_OK) {
-        app_message(a, true, "%s", err);
+        app_message(a, true, "%s", err.msg);
         return react(RE_REDRAW);
     }
     a->message[0] = '\0';

@@ -40,10 +40,10 @@ static void on_signal(int sig) {
 }
 
 /* Reads from the terminal with echo off, restoring it on every path (also on Ctrl-C). */
-static bool read_tty(int tty, const char *prompt, char *buf, size_t size, size_t *len, char *err, size_t errsize) {
+static bool read_tty(int tty, const char *prompt, char *buf, size_t size, size_t *len, error *err) {
     struct termios old, quiet;
     if (tcgetattr(tty, &old) != 0) {
-        snprintf(err, errsize, "cannot set up the terminal: %s", strerror(errno));
+        error_set(err, ERR_IO, "cannot set up the terminal: %s", strerror(errno));
         return false;
     }
     quiet = old;
@@ -66,38 +66,38 @@ static bool read_tty(int tty, const char *prompt, char *buf, size_t size, size_t
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (interrupted) {
-        snprintf(err, errsize, "interrupted");
+        error_set(err, ERR_IO, "interrupted");
         return false;
     }
-    if (!ok || eof) snprintf(err, errsize, "no passphrase read (longer than %d bytes, or end of input)", PASSPHRASE_MAX - 1);
+    if (!ok || eof) error_set(err, ERR_INPUT, "no passphrase read (longer than %d bytes, or end of input)", PASSPHRASE_MAX - 1);
     return ok && !eof;
 }
 
-bool passphrase_read(int fd, const char *prompt, bool confirm, char **out, size_t *len, char *err, size_t errsize) {
+bool passphrase_read(int fd, const char *prompt, bool confirm, char **out, size_t *len, error *err) {
     *out = secret_alloc(PASSPHRASE_MAX);
     if (!*out) {
-        snprintf(err, errsize, "cannot allocate protected memory");
+        error_set(err, ERR_INTERNAL, "cannot allocate protected memory");
         return false;
     }
     bool ok;
     if (fd >= 0) {
         bool eof;
         ok = read_line(fd, *out, PASSPHRASE_MAX, len, &eof) && !eof;
-        if (!ok) snprintf(err, errsize, "no passphrase on file descriptor %d (one per line, at most %d bytes)", fd,
+        if (!ok) error_set(err, ERR_INPUT, "no passphrase on file descriptor %d (one per line, at most %d bytes)", fd,
                           PASSPHRASE_MAX - 1);
     } else {
         int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
         if (tty < 0) {
-            snprintf(err, errsize, "no terminal to ask for the passphrase: use --passphrase-fd N");
+            error_set(err, ERR_IO, "no terminal to ask for the passphrase: use --passphrase-fd N");
             ok = false;
         } else {
-            ok = read_tty(tty, prompt, *out, PASSPHRASE_MAX, len, err, errsize);
+            ok = read_tty(tty, prompt, *out, PASSPHRASE_MAX, len, err);
             if (ok && confirm) {
                 char *again = secret_alloc(PASSPHRASE_MAX);
                 size_t alen = 0;
-                ok = again && read_tty(tty, "Again: ", again, PASSPHRASE_MAX, &alen, err, errsize);
+                ok = again && read_tty(tty, "Again: ", again, PASSPHRASE_MAX, &alen, err);
                 if (ok && (alen != *len || memcmp(again, *out, alen) != 0)) {
-                    snprintf(err, errsize, "the two passphrases differ");
+                    error_set(err, ERR_INPUT, "the two passphrases differ");
                     ok = false;
                 }
                 secret_free(again);

@@ -6,10 +6,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+
+#include "error.h"
 #define PASSPHRASE_MAX 1024
 
 /* Reads one passphrase into secret memory (*out, free with secret_free). prompt is shown on the terminal.
  * confirm: on a terminal, ask twice and require the same. fd >= 0: read a line from it instead. */
-bool passphrase_read(int fd, const char *prompt, bool confirm, char **out, size_t *len, char *err, size_t errsize);
+bool passphrase_read(int fd, const char *prompt, bool confirm, char **out, size_t *len, error *err);
 
 #endif

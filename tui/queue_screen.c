@@ -69,8 +69,8 @@ static void load_history(app *a) {
     const queue_item *it = &q->items[q->sel];
     if (strcmp(q->hist_of, it->id) == 0 && q->hist_updated == it->updated_at) return;
     history_drop(q);
-    char err[512];
-    if (!queues_history(a->s, it->id, &q->hist, &q->n_hist, err, sizeof err)) app_message(a, true, "%s", err);
+    error err = {0};
+    if (!queues_history(a->s, it->id, &q->hist, &q->n_hist, &err)) app_message(a, true, "%s", err.msg);
     memcpy(q->hist_of, it->id, sizeof q->hist_of);
     q->hist_updated = it->updated_at;
 }
@@ -85,15 +85,15 @@ static void filter_forget(queue_screen *q) {
  * filter is applied: it is audited, and a desk re-reading its page after every change must not write. */
 static void load_by_client(app *a) {
     queue_screen *q = &a->q;
-    char err[512];
+    error err = {0};
     q->n = 0;
     if (q->filter_search) {
         client_plain *found = NULL;
         int n = 0;
         q->filter_search = false;
         filter_forget(q);
-        if (!client_find(a->s, q->filter, &found, &n, err, sizeof err)) {
-            app_message(a, true, "%s", err);
+        if (!client_find(a->s, q->filter, &found, &n, &err)) {
+            app_message(a, true, "%s", err.msg);
             return;
         }
         q->filter_clients = calloc((size_t)(n ? n : 1), STORE_ID_LEN);
@@ -120,7 +120,7 @@ static void queue_load(app *a, const layout *l) {
     queue_screen *q = &a->q;
     q->page = page_rows(l);
     if (!a->s) return;
-    char err[512];
+    error err = {0};
     if (q->filter[0] && q->filter_by_client) {
         load_by_client(a);
     } else {
@@ -130,8 +130,8 @@ static void queue_load(app *a, const layout *l) {
         int n = 0;
         int limit = q->page < 1 ? 1 : q->page > QUEUE_PAGE_MAX ? QUEUE_PAGE_MAX : q->page;
         for (int tries = 0; tries < 2; tries++) {
-            if (!queues_page(a->db, &f, q->offset, limit, &items, &n, err, sizeof err)) {
-                app_message(a, true, "%s", err);
+            if (!queues_page(a->db, &f, q->offset, limit, &items, &n, &err)) {
+                app_message(a, true, "%s", err.msg);
                 return;
             }
             if (n > 0 || q->offset == 0) break;
@@ -144,9 +144,9 @@ static void queue_load(app *a, const layout *l) {
         q->total = q->filter[0] ? q->offset + n : tab_total(a, q->tab);
     }
     for (int i = 0; i < q->n; i++)
-        if (!queue_row_view_load(a->s, &q->items[i], &q->views[i], err, sizeof err)) {
+        if (!queue_row_view_load(a->s, &q->items[i], &q->views[i], &err)) {
             memset(&q->views[i], 0, sizeof q->views[i]);
-            snprintf(q->views[i].reason, sizeof q->views[i].reason, "%.180s", err);
+            snprintf(q->views[i].reason, sizeof q->views[i].reason, "%.180s", err.msg);
         }
     if (q->sel >= q->n) q->sel = q->n ? q->n - 1 : 0;
     q->hist_of[0] = '\0'; /* the database changed: the history too may have grown */
@@ -348,16 +348,16 @@ static void queue_draw(app *a, const layout *l) {
 
 static void submit(app *a) {
     queue_screen *q = &a->q;
-    char err[512];
+    error err = {0};
     queue_request rq = q->rq;
     rq.reason = q->reason[0] ? q->reason : NULL;
-    bool ok = queues_act(a->s, &a->e->queue, q->item_id, rq, err, sizeof err);
+    bool ok = queues_act(a->s, &a->e->queue, q->item_id, rq, &err);
     if (ok) {
         char now[32];
         format_time(clock_now(), now, sizeof now);
         app_message(a, false, "%s: %s (%s, %s)", tr("done"), queue_action_name(rq.action), a->s->me.name, now);
     } else {
-        app_message(a, true, "%s", err);
+        app_message(a, true, "%s", err.msg);
     }
     secret_wipe(q->reason, sizeof q->reason);
     q->prompt = QP_NONE;
@@ -382,12 +382,12 @@ static void start_assign(app *a) {
     queue_screen *q = &a->q;
     counselor_rec *all = NULL;
     int n = 0;
-    char err[512];
+    error err = {0};
     free(q->counselors);
     q->counselors = NULL;
     q->n_counselors = 0;
-    if (!roster_list(a->db, &all, &n, err, sizeof err)) {
-        app_message(a, true, "%s", err);
+    if (!roster_list(a->db, &all, &n, &err)) {
+        app_message(a, true, "%s", err.msg);
         return;
     }
     q->counselors = calloc((size_t)(n ? n : 1), sizeof *q->counselors);
@@ -513,8 +513,8 @@ static reaction request(app *a, ui_action act) {
         if (begin_request(a, QA_CONTACT)) submit(a);
         break;
     case UA_CONFIRM: {
-        char why[256]; /* asked before the prompt, so no one types a level they may not set */
-        if (!session_allowed(a->s, ACT_LEVEL_CONFIRM, why, sizeof why)) app_message(a, true, "%s", why);
+        error why = {0}; /* asked before the prompt, so no one types a level they may not set */
+        if (!session_allowed(a->s, ACT_LEVEL_CONFIRM, &why)) app_message(a, true, "%s", why.msg);
         else if (begin_request(a, QA_CONFIRM)) q->prompt = QP_LEVEL;
         break;
     }

@@ -93,7 +93,8 @@ static void build(app *a) {
 
 /* Opens the record of the client in `want` (audited by the core); false (with the message) when it cannot. */
 static bool record_enter(app *a) {
-    char err[512], id[STORE_ID_LEN];
+    error err = {0};
+    char id[STORE_ID_LEN];
     record_screen *r = &a->rec;
     snprintf(id, sizeof id, "%s", r->want);
     screen_id back = r->back;
@@ -101,8 +102,8 @@ static bool record_enter(app *a) {
     client_record_free(&r->rec);
     memset(r, 0, sizeof *r);
     r->back = back;
-    if (!client_record_open(a->s, id, &r->rec, err, sizeof err)) {
-        app_message(a, true, "%s", err);
+    if (!client_record_open(a->s, id, &r->rec, &err)) {
+        app_message(a, true, "%s", err.msg);
         return false;
     }
     r->open = true;

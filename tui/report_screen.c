@@ -220,9 +220,9 @@ static void run(app *a) {
     report_settings set;
     report_settings_from_config(&a->e->cfg, &set);
     report rep;
-    char err[512];
-    if (!report_run(a->s, &set, from, to + 86400, &rep, err, sizeof err)) { /* the last day counts whole */
-        app_message(a, true, "%s", err);
+    error err = {0};
+    if (!report_run(a->s, &set, from, to + 86400, &rep, &err)) { /* the last day counts whole */
+        app_message(a, true, "%s", err.msg);
         return;
     }
     clear_lines(r);
@@ -242,9 +242,9 @@ static void run(app *a) {
 }
 
 static bool report_enter(app *a) {
-    char why[256];
-    if (!session_allowed(a->s, ACT_REPORT, why, sizeof why)) {
-        app_message(a, true, "%s", why);
+    error why = {0};
+    if (!session_allowed(a->s, ACT_REPORT, &why)) {
+        app_message(a, true, "%s", why.msg);
         return false;
     }
     report_screen *r = &a->rep;

@@ -20,9 +20,9 @@ static void roster_list_load(app *a, const layout *l) {
     r->list = NULL;
     r->caseload = NULL;
     r->n = 0;
-    char err[512];
-    if (!roster_list(a->db, &r->list, &r->n, err, sizeof err)) {
-        app_message(a, true, "%s", err);
+    error err = {0};
+    if (!roster_list(a->db, &r->list, &r->n, &err)) {
+        app_message(a, true, "%s", err.msg);
         return;
     }
     r->caseload = calloc((size_t)(r->n ? r->n : 1), sizeof *r->caseload);
@@ -33,9 +33,9 @@ static void roster_list_load(app *a, const layout *l) {
 /* The matching roster of this desk follows the database after an edit. */
 static void reload_engine_roster(app *a) {
     roster fresh;
-    char err[512];
-    if (!roster_from_db(a->db, &a->e->needs, &fresh, err, sizeof err)) {
-        app_message(a, true, "%s", err);
+    error err = {0};
+    if (!roster_from_db(a->db, &a->e->needs, &fresh, &err)) {
+        app_message(a, true, "%s", err.msg);
         return;
     }
     if (a->e->has_roster) roster_free(&a->e->roster);
@@ -45,9 +45,9 @@ static void reload_engine_roster(app *a) {
 }
 
 static bool roster_enter(app *a) {
-    char why[256];
-    if (!session_allowed(a->s, ACT_ROSTER_MANAGE, why, sizeof why)) {
-        app_message(a, true, "%s", why);
+    error why = {0};
+    if (!session_allowed(a->s, ACT_ROSTER_MANAGE, &why)) {
+        app_message(a, true, "%s", why.msg);
         return false;
     }
     a->ros.sel = a->ros.top = 0;
@@ -97,9 +97,10 @@ static bool yes_no(const char *v, bool *out) {
 }
 
 static bool save_counselor(app *a, counselor_rec *c) {
-    char field[32], err[512];
-    if (!roster_put(a->s, &a->e->needs, c, field, sizeof field, err, sizeof err)) {
-        app_message(a, true, "%s%s%s", field[0] ? field : "", field[0] ? ": " : "", err);
+    char field[32];
+    error err = {0};
+    if (!roster_put(a->s, &a->e->needs, c, field, sizeof field, &err)) {
+        app_message(a, true, "%s%s%s", field[0] ? field : "", field[0] ? ": " : "", err.msg);
         return false;
     }
     reload_engine_roster(a);

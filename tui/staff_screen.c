@@ -16,15 +16,15 @@ static void staff_load(app *a, const layout *l) {
     free(s->list);
     s->list = NULL;
     s->n = 0;
-    char err[512];
-    if (!staff_list_all(a->s, &s->list, &s->n, err, sizeof err)) app_message(a, true, "%s", err);
+    error err = {0};
+    if (!staff_list_all(a->s, &s->list, &s->n, &err)) app_message(a, true, "%s", err.msg);
     if (s->sel >= s->n) s->sel = s->n ? s->n - 1 : 0;
 }
 
 static bool staff_enter(app *a) {
-    char why[256];
-    if (!session_allowed(a->s, ACT_STAFF_MANAGE, why, sizeof why)) {
-        app_message(a, true, "%s", why);
+    error why = {0};
+    if (!session_allowed(a->s, ACT_STAFF_MANAGE, &why)) {
+        app_message(a, true, "%s", why.msg);
         return false;
     }
     a->stf.sel = a->stf.top = 0;
@@ -64,7 +64,7 @@ static void open_form(app *a, int kind) {
 static void save_form(app *a) {
     staff_screen *s = &a->stf;
     field_form *f = &s->form;
-    char err[512];
+    error err = {0};
     const char *pass = f->f[f->kind == SF_NEW ? NF_PASS : 0].value, *again = f->f[f->kind == SF_NEW ? NF_PASS2 : 1].value;
     if (strcmp(pass, again) != 0) {
         app_message(a, true, "%s", tr("pass_mismatch"));
@@ -83,14 +83,14 @@ static void save_form(app *a) {
             return;
         }
         memcpy(who, f->f[NF_NAME].value, strlen(f->f[NF_NAME].value) + 1); /* at most 64 bytes: checked above */
-        ok = staff_add(a->s, who, role, pass, strlen(pass), err, sizeof err);
+        ok = staff_add(a->s, who, role, pass, strlen(pass), &err);
     } else {
         if (s->sel >= s->n) return;
         snprintf(who, sizeof who, "%s", s->list[s->sel].name);
-        ok = staff_reset_passphrase(a->s, who, pass, strlen(pass), err, sizeof err);
+        ok = staff_reset_passphrase(a->s, who, pass, strlen(pass), &err);
     }
     if (!ok) {
-        app_message(a, true, "%s", err);
+        app_message(a, true, "%s", err.msg);
         return;
     }
     app_message(a, false, "%s: %s", who, tr(f->kind == SF_NEW ? "staff_added" : "pass_reset"));
@@ -127,7 +127,7 @@ static void staff_draw(app *a, const layout *l) {
 
 static reaction staff_handle(app *a, const event *ev, ui_action act) {
     staff_screen *s = &a->stf;
-    char err[512];
+    error err = {0};
     if (s->form.active) {
         if (act == UA_BACK) field_form_clear(&s->form);
         else if (act == UA_SAVE) save_form(a);
@@ -142,9 +142,9 @@ static reaction staff_handle(app *a, const event *ev, ui_action act) {
         s->role_prompt = false;
         if (act == UA_DIGIT && r && ev->ch >= L'1' && ev->ch <= L'3') {
             staff_role role = (staff_role)(ev->ch - L'1');
-            if (staff_set_role(a->s, r->name, role, err, sizeof err))
+            if (staff_set_role(a->s, r->name, role, &err))
                 app_message(a, false, "%s: %s", r->name, role_tr(role));
-            else app_message(a, true, "%s", err);
+            else app_message(a, true, "%s", err.msg);
             return react(RE_RELOAD);
         }
         return react(RE_REDRAW);
@@ -167,9 +167,9 @@ static reaction staff_handle(app *a, const event *ev, ui_action act) {
         break;
     case UA_LOCK:
         if (!r) break;
-        if (staff_set_locked(a->s, r->name, !r->locked, err, sizeof err))
+        if (staff_set_locked(a->s, r->name, !r->locked, &err))
             app_message(a, false, "%s: %s", r->name, tr(r->locked ? "unlocked" : "locked"));
-        else app_message(a, true, "%s", err);
+        else app_message(a, true, "%s", err.msg);
         return react(RE_RELOAD);
     default: break;
     }

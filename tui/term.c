@@ -46,10 +46,10 @@ static void on_winch(int sig) {
 
 bool term_has_color(void) { return colors; }
 
-bool term_start(bool headless, bool no_color, char *err, size_t errsize) {
+bool term_start(bool headless, bool no_color, error *err) {
     setlocale(LC_ALL, "");
     if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0 && !setlocale(LC_ALL, "C.UTF-8")) {
-        snprintf(err, errsize, "no UTF-8 locale (not even C.UTF-8) is available");
+        error_set(err, ERR_IO, "no UTF-8 locale (not even C.UTF-8) is available");
         return false;
     }
     headless_mode = headless;
@@ -58,13 +58,13 @@ bool term_start(bool headless, bool no_color, char *err, size_t errsize) {
         null_out = fopen("/dev/null", "w");
         headless_screen = null_out ? newterm("xterm-256color", null_out, stdin) : NULL;
         if (!headless_screen) {
-            snprintf(err, errsize, "cannot set up a virtual terminal for the script");
+            error_set(err, ERR_IO, "cannot set up a virtual terminal for the script");
             return false;
         }
         set_term(headless_screen);
     } else {
         if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-            snprintf(err, errsize, "the front desk needs a terminal (use the subcommands in scripts)");
+            error_set(err, ERR_IO, "the front desk needs a terminal (use the subcommands in scripts)");
             return false;
         }
         /* newterm, not initscr: a terminal curses cannot drive (TERM=dumb, unknown TERM) gets a message and
@@ -72,7 +72,7 @@ bool term_start(bool headless, bool no_color, char *err, size_t errsize) {
         const char *term = getenv("TERM");
         SCREEN *scr = newterm(NULL, stdout, stdin);
         if (!scr) {
-            snprintf(err, errsize, "this terminal (TERM=%s) cannot show the front desk: use a full-screen terminal "
+            error_set(err, ERR_IO, "this terminal (TERM=%s) cannot show the front desk: use a full-screen terminal "
                                    "(xterm, linux, screen, tmux) or the subcommands (triage --help)",
                      term && *term ? term : "unset");
             return false;
@@ -81,7 +81,7 @@ bool term_start(bool headless, bool no_color, char *err, size_t errsize) {
         if (!term_can_move_cursor()) {
             endwin();
             delscreen(scr);
-            snprintf(err, errsize, "this terminal (TERM=%s) cannot move the cursor: use a full-screen terminal "
+            error_set(err, ERR_IO, "this terminal (TERM=%s) cannot move the cursor: use a full-screen terminal "
                                    "(xterm, linux, screen, tmux) or the subcommands (triage --help)",
                      term && *term ? term : "unset");
             return false;

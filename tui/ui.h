@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <wchar.h>
 
+#include "error.h"
 #include "drafts_at_risk.h"
 #include "engine.h"
 #include "intake_finish.h"
@@ -31,7 +32,7 @@ typedef struct {
 #define K_CTRL_S 19
 #define K_CTRL_L 12
 
-bool input_open_script(const char *path, char *err, size_t errsize);
+bool input_open_script(const char *path, error *err);
 /* The next event: a key, a resize (SIGWINCH/SIGCONT), a tick once a second, or EV_QUIT at the end of a
  * script. Script lines: `type TEXT`, `key NAME`, `dump FILE`, `resize COLS ROWS`, `tick`, `advance SECONDS` (moves the
  * script's clock on, then ticks), `# comment`. */
@@ -42,7 +43,7 @@ bool screen_dump(const char *path);
 /* ---- terminal ---- */
 /* Sets up curses (UTF-8, falling back to C.UTF-8), colours unless no_color; headless for scripts. Installs
  * handlers so that every exit path, fatal signals included, restores the terminal. */
-bool term_start(bool headless, bool no_color, char *err, size_t errsize);
+bool term_start(bool headless, bool no_color, error *err);
 void term_stop(void);
 bool term_has_color(void);
 
@@ -377,7 +378,7 @@ typedef struct app {
     live_state live;
 } app;
 
-void app_message(app *a, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void app_message(app *a, bool is_error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- one table of screen operations (as tig's view ops) ----
  * enter: prepares the screen (may refuse, e.g. a role that may not see it: false, with a message);

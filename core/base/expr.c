@@ -15,8 +15,7 @@
 
 typedef struct {
     const char *s, *p;
-    char *err;
-    size_t errsize;
+    error *err;
     int depth;
     bool failed;
 } parser;
@@ -30,7 +29,7 @@ static void fail(parser *ps, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    snprintf(ps->err, ps->errsize, "%s (at column %d)", tmp, (int)(ps->p - ps->s) + 1);
+    error_set(ps->err, ERR_INPUT, "%s (at column %d)", tmp, (int)(ps->p - ps->s) + 1);
 }
 
 static void skip_space(parser *ps) {
@@ -206,16 +205,16 @@ static expr *parse_or(parser *ps) {
     return e;
 }
 
-expr *expr_parse(const char *text, char *err, size_t errsize) {
+expr *expr_parse(const char *text, error *err) {
     if (text && strlen(text) > EXPR_MAX_TEXT) {
         /* and/or chains are evaluated recursively: bounding the text bounds the depth of every tree */
-        snprintf(err, errsize, "condition longer than %d characters", EXPR_MAX_TEXT);
+        error_set(err, ERR_INPUT, "condition longer than %d characters", EXPR_MAX_TEXT);
         return NULL;
     }
-    parser ps = {text ? text : "", text ? text : "", err, errsize, 0, false};
+    parser ps = {text ? text : "", text ? text : "", err, 0, false};
     skip_space(&ps);
     if (!*ps.p) {
-        snprintf(err, errsize, "empty condition");
+        error_set(err, ERR_INPUT, "empty condition");
         return NULL;
     }
     expr *e = parse_or(&ps);
@@ -227,20 +226,20 @@ expr *expr_parse(const char *text, char *err, size_t errsize) {
         expr_free(e);
         return NULL;
     }
-    if (!e && !ps.failed) snprintf(err, errsize, "not a valid condition");
+    if (!e && !ps.failed) error_set(err, ERR_INPUT, "not a valid condition");
     return e;
 }
 
-bool expr_bind(expr *e, expr_binder bind, void *ctx, char *err, size_t errsize) {
+bool expr_bind(expr *e, expr_binder bind, void *ctx, error *err) {
     if (!e) return false;
     switch (e->kind) {
     case EX_OR:
     case EX_AND:
-        return expr_bind(e->a, bind, ctx, err, errsize) && expr_bind(e->b, bind, ctx, err, errsize);
+        return expr_bind(e->a, bind, ctx, err) && expr_bind(e->b, bind, ctx, err);
     case EX_NOT:
-        return expr_bind(e->a, bind, ctx, err, errsize);
+        return expr_bind(e->a, bind, ctx, err);
     default:
-        return bind(ctx, e, err, errsize);
+        return bind(ctx, e, err);
     }
 }
 

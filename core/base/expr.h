@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+
+#include "error.h"
 typedef enum { EX_OR, EX_AND, EX_NOT, EX_CMP, EX_TRUTH } expr_kind;
 typedef enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_HAS } expr_op;
 
@@ -51,12 +53,12 @@ typedef struct {
 } expr_env;
 
 /* Resolves one leaf: sets leaf->ref and leaf->lit_value; on failure writes why into err and returns false. */
-typedef bool (*expr_binder)(void *ctx, expr *leaf, char *err, size_t errsize);
+typedef bool (*expr_binder)(void *ctx, expr *leaf, error *err);
 
 /* Parses text; on failure returns NULL and writes why into err. */
-expr *expr_parse(const char *text, char *err, size_t errsize);
+expr *expr_parse(const char *text, error *err);
 /* Binds every leaf; stops at the first failure. */
-bool expr_bind(expr *e, expr_binder bind, void *ctx, char *err, size_t errsize);
+bool expr_bind(expr *e, expr_binder bind, void *ctx, error *err);
 bool expr_eval(const expr *e, const expr_env *env);
 /* Appends "ref = value" for each leaf that holds within the parts of e that hold, joined by ", ". */
 void expr_explain(const expr *e, const expr_env *env, char *buf, size_t size);

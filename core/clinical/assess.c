@@ -37,9 +37,9 @@ static void not_asked(const form *f, int i, char *buf, size_t size) {
              f->items[i].show_if_text ? f->items[i].show_if_text : "?");
 }
 
-json_t *score_answers(const form *f, const char *const *texts, int n, char *err, size_t errsize) {
+json_t *score_answers(const form *f, const char *const *texts, int n, error *err) {
     if (f->kind != FORM_SCORED) {
-        snprintf(err, errsize, "%s is a record form, not a scored instrument", f->id);
+        error_set(err, ERR_INPUT, "%s is a record form, not a scored instrument", f->id);
         return NULL;
     }
     answer ans[FORM_MAX_ITEMS] = {{0}};
@@ -52,10 +52,10 @@ json_t *score_answers(const form *f, const char *const *texts, int n, char *err,
             continue;
         }
         if (pos < n) {
-            if (!answer_parse(f, i, texts[pos], &ans[i], err, errsize)) return NULL;
+            if (!answer_parse(f, i, texts[pos], &ans[i], err)) return NULL;
             pos++;
         } else if (f->items[i].required) {
-            snprintf(err, errsize, "%s.%s: no answer given (got %d answer%s)", f->id, f->items[i].id, n,
+            error_set(err, ERR_INPUT, "%s.%s: no answer given (got %d answer%s)", f->id, f->items[i].id, n,
                      n == 1 ? "" : "s");
             return NULL;
         }
@@ -64,9 +64,9 @@ json_t *score_answers(const form *f, const char *const *texts, int n, char *err,
         if (first_hidden >= 0) {
             char why[512];
             not_asked(f, first_hidden, why, sizeof why);
-            snprintf(err, errsize, "too many answers: %s takes %d here, got %d; %s", f->id, pos, n, why);
+            error_set(err, ERR_INPUT, "too many answers: %s takes %d here, got %d; %s", f->id, pos, n, why);
         } else {
-            snprintf(err, errsize, "too many answers: %s has %d items, got %d", f->id, f->n_items, n);
+            error_set(err, ERR_INPUT, "too many answers: %s has %d items, got %d", f->id, f->n_items, n);
         }
         return NULL;
     }
@@ -83,25 +83,26 @@ json_t *score_answers(const form *f, const char *const *texts, int n, char *err,
     return o;
 }
 
-static bool fail(char *err, size_t errsize, const char *field, const char *msg) {
-    snprintf(err, errsize, "%s: %s", field, msg);
+static bool fail(error *err, const char *field, const char *msg) {
+    error_set(err, ERR_INPUT, "%s: %s", field, msg);
     return false;
 }
 
-static bool parse_answers(const engine *e, json_t *answers, assess_input *in, char *err, size_t errsize) {
+static bool parse_answers(const engine *e, json_t *answers, assess_input *in, error *err) {
     const char *fid;
     json_t *arr;
-    char field[160], msg[512];
+    char field[160];
+    error msg = {0};
     json_object_foreach(answers, fid, arr) {
         snprintf(field, sizeof field, "answers.%.60s", fid);
         int fi = formset_index(&e->forms, fid);
-        if (fi < 0) return fail(err, errsize, field, "not a loaded form");
+        if (fi < 0) return fail(err, field, "not a loaded form");
         const form *f = e->forms.v[fi];
-        if (f->kind != FORM_SCORED) return fail(err, errsize, field, "a record form is not scored here; give concerns and preferences instead");
-        if (!json_is_array(arr)) return fail(err, errsize, field, "must be an array of answers in item order");
+        if (f->kind != FORM_SCORED) return fail(err, field, "a record form is not scored here; give concerns and preferences instead");
+        if (!json_is_array(arr)) return fail(err, field, "must be an array of answers in item order");
         if ((int)json_array_size(arr) > f->n_items) {
-            snprintf(msg, sizeof msg, "%zu answers, but the form has %d items", json_array_size(arr), f->n_items);
-            return fail(err, errsize, field, msg);
+            error_set(&msg, ERR_INPUT, "%zu answers, but the form has %d items", json_array_size(arr), f->n_items);
+            return fail(err, field, msg.msg);
         }
         answer *ans = in->a.answers[fi];
         memset(ans, 0, sizeof in->a.answers[fi]);
@@ -116,24 +117,24 @@ static bool parse_answers(const engine *e, json_t *answers, assess_input *in, ch
                 if (!s || x < s->min_value || x > s->max_value || scale_value_index(s, (int)x) < 0) {
                     char allowed[256];
                     answer_choices(f, (int)i, allowed, sizeof allowed);
-                    snprintf(msg, sizeof msg, "%s.%s: %lld is out of range (expected %s)", f->id, f->items[i].id,
+                    error_set(&msg, ERR_INPUT, "%s.%s: %lld is out of range (expected %s)", f->id, f->items[i].id,
                              (long long)x, allowed);
-                    return fail(err, errsize, field, msg);
+                    return fail(err, field, msg.msg);
                 }
                 ans[i] = (answer){ANS_VALUE, (int32_t)x};
             } else if (json_is_string(v)) {
-                if (!answer_parse(f, (int)i, json_string_value(v), &ans[i], msg, sizeof msg))
-                    return fail(err, errsize, field, msg);
+                if (!answer_parse(f, (int)i, json_string_value(v), &ans[i], &msg))
+                    return fail(err, field, msg.msg);
             } else {
-                return fail(err, errsize, field, "must be a number, a code string, \"refused\" or null");
+                return fail(err, field, "must be a number, a code string, \"refused\" or null");
             }
         }
         answer_set_rescore(&in->a, fi);
         for (int k = 0; k < f->n_items; k++)
             if (!in->a.scores[fi].visible[k] && ans[k].state != ANS_UNANSWERED) {
                 snprintf(field, sizeof field, "answers.%.60s[%d]", fid, k);
-                not_asked(f, k, msg, sizeof msg);
-                return fail(err, errsize, field, msg);
+                not_asked(f, k, msg.msg, sizeof msg.msg);
+                return fail(err, field, msg.msg);
             }
     }
     return true;
@@ -147,30 +148,29 @@ static bool short_code(json_t *v, char *out, size_t size) {
     return true;
 }
 
-json_t *assess_load_json(const char *text, size_t len, char *err, size_t errsize) {
+json_t *assess_load_json(const char *text, size_t len, error *err) {
     if (len > ASSESS_MAX_INPUT) {
-        fail(err, errsize, "input", "larger than 1 MiB");
+        fail(err, "input", "larger than 1 MiB");
         return NULL;
     }
     json_error_t je;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root) snprintf(err, errsize, "input:%d:%d: not valid JSON: %s", je.line, je.column, je.text);
+    if (!root) error_set(err, ERR_INPUT, "input:%d:%d: not valid JSON: %s", je.line, je.column, je.text);
     return root;
 }
 
-bool assess_parse(const engine *e, const char *text, size_t len, assess_input *in, char *err, size_t errsize) {
-    json_t *root = assess_load_json(text, len, err, errsize);
+bool assess_parse(const engine *e, const char *text, size_t len, assess_input *in, error *err) {
+    json_t *root = assess_load_json(text, len, err);
     if (!root) {
         memset(in, 0, sizeof *in);
         return false;
     }
-    bool ok = assess_parse_value(e, root, NULL, in, err, errsize);
+    bool ok = assess_parse_value(e, root, NULL, in, err);
     json_decref(root);
     return ok;
 }
 
-bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_fields, assess_input *in, char *err,
-                        size_t errsize) {
+bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_fields, assess_input *in, error *err) {
     memset(in, 0, sizeof *in);
     answer_set_init(&in->a, &e->forms);
     snprintf(in->language, sizeof in->language, "en");
@@ -178,7 +178,7 @@ bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_
     const char *key;
     json_t *v;
     if (!json_is_object(root)) {
-        fail(err, errsize, "input", "must be a JSON object");
+        fail(err, "input", "must be a JSON object");
         goto done;
     }
     json_object_foreach(root, key, v) {
@@ -188,19 +188,19 @@ bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_
             strcmp(key, "answers")) {
             char field[80];
             snprintf(field, sizeof field, "%.60s", key);
-            fail(err, errsize, field, "unknown field (expected language, concerns, preferences, answers)");
+            fail(err, field, "unknown field (expected language, concerns, preferences, answers)");
             goto done;
         }
     }
     if ((v = json_object_get(root, "language")) && !short_code(v, in->language, sizeof in->language)) {
-        fail(err, errsize, "language", "must be a language code such as \"en\" or \"zh\"");
+        fail(err, "language", "must be a language code such as \"en\" or \"zh\"");
         goto done;
     }
     if ((v = json_object_get(root, "concerns"))) {
         const form *cf = e->needs.concern_form >= 0 ? e->forms.v[e->needs.concern_form] : NULL;
         const scale *cs = cf ? form_item_scale(cf, e->needs.concern_item) : NULL;
         if (!json_is_array(v) || !cs) {
-            fail(err, errsize, "concerns", "must be an array of concern codes");
+            fail(err, "concerns", "must be an array of concern codes");
             goto done;
         }
         size_t i;
@@ -212,7 +212,7 @@ bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_
                 snprintf(field, sizeof field, "concerns[%zu]", i);
                 answer_choices(cf, e->needs.concern_item, allowed, sizeof allowed);
                 snprintf(msg, sizeof msg, "not a concern code (expected one of %s)", allowed);
-                fail(err, errsize, field, msg);
+                fail(err, field, msg);
                 goto done;
             }
             in->concerns |= 1u << ci;
@@ -228,7 +228,7 @@ bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_
     }
     if ((v = json_object_get(root, "preferences"))) {
         if (!json_is_object(v)) {
-            fail(err, errsize, "preferences", "must be an object");
+            fail(err, "preferences", "must be an object");
             goto done;
         }
         json_t *p;
@@ -236,21 +236,21 @@ bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_
             char field[100];
             snprintf(field, sizeof field, "preferences.%.60s", key);
             if (strcmp(key, "counselor_gender") != 0) {
-                fail(err, errsize, field, "unknown preference (expected counselor_gender)");
+                fail(err, field, "unknown preference (expected counselor_gender)");
                 goto done;
             }
             if (!json_is_null(p) && !short_code(p, in->counselor_gender, sizeof in->counselor_gender)) {
-                fail(err, errsize, field, "must be a code such as \"female\", \"male\" or \"any\"");
+                fail(err, field, "must be a code such as \"female\", \"male\" or \"any\"");
                 goto done;
             }
         }
     }
     if ((v = json_object_get(root, "answers"))) {
         if (!json_is_object(v)) {
-            fail(err, errsize, "answers", "must be an object of FORM: [answers]");
+            fail(err, "answers", "must be an object of FORM: [answers]");
             goto done;
         }
-        if (!parse_answers(e, v, in, err, errsize)) goto done;
+        if (!parse_answers(e, v, in, err)) goto done;
     }
     ok = true;
 done:

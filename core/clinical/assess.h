@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "error.h"
 #include "engine.h"
 
 /* Largest assess input accepted: far above any real intake, small enough to refuse a flood. */
@@ -19,13 +20,12 @@ typedef struct {
 
 /* Parses the assess JSON. On bad input returns false and writes a message naming the field
  * (e.g. `answers.phq9[8]: ...`). */
-bool assess_parse(const engine *e, const char *text, size_t len, assess_input *in, char *err, size_t errsize);
+bool assess_parse(const engine *e, const char *text, size_t len, assess_input *in, error *err);
 /* Parses JSON text (at most ASSESS_MAX_INPUT bytes); NULL with `input:LINE:COLUMN: why` on failure. */
-json_t *assess_load_json(const char *text, size_t len, char *err, size_t errsize);
+json_t *assess_load_json(const char *text, size_t len, error *err);
 /* As assess_parse, from a parsed object; extra_fields (NULL-terminated, may be NULL) are top-level keys
  * the caller handles itself (e.g. "client" for `triage intake new`). */
-bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_fields, assess_input *in, char *err,
-                        size_t errsize);
+bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_fields, assess_input *in, error *err);
 /* Raises result's level to floor (when below) with a reason of its own, first: rule, the text of
  * [intake] RULE.reason.LANG, and because. */
 void assess_raise(const engine *e, json_t *result, risk_level floor, const char *rule, const char *because, lang l);
@@ -36,7 +36,7 @@ json_t *assess_run(const engine *e, const assess_input *in, lang ui);
 
 /* Scores one complete form from answer texts (codes), as `triage score` does. On bad input returns NULL
  * and writes a message naming the item. */
-json_t *score_answers(const form *f, const char *const *texts, int n, char *err, size_t errsize);
+json_t *score_answers(const form *f, const char *const *texts, int n, error *err);
 
 /* {"total":..,"band":..,"answered":..,"asked":..,"complete":..,"provisional":..,"positive":..,"flags":[..]} */
 json_t *score_result_json(const form *f, const score_result *r);

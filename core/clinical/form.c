@@ -1,3 +1,4 @@
+#include "error.h"
 #include "form.h"
 
 #include <dirent.h>
@@ -324,15 +325,15 @@ typedef struct {
     int before; /* items at or after this index may not be referenced; n_items for bands */
 } form_bind_ctx;
 
-static bool bind_form_leaf(void *vctx, expr *leaf, char *e, size_t es) {
+static bool bind_form_leaf(void *vctx, expr *leaf, error *e) {
     form_bind_ctx *ctx = vctx;
     int i = form_item_index(ctx->f, leaf->ref_text);
     if (i < 0) {
-        snprintf(e, es, "refers to `%s`, which is not an item of this form", leaf->ref_text);
+        error_set(e, ERR_INPUT, "refers to `%s`, which is not an item of this form", leaf->ref_text);
         return false;
     }
     if (i >= ctx->before) {
-        snprintf(e, es, "refers to `%s`, which is not asked before this item", leaf->ref_text);
+        error_set(e, ERR_INPUT, "refers to `%s`, which is not asked before this item", leaf->ref_text);
         return false;
     }
     leaf->ref = (expr_ref){0, 0, i};
@@ -341,18 +342,18 @@ static bool bind_form_leaf(void *vctx, expr *leaf, char *e, size_t es) {
     bool multi = ctx->f->items[i].type == ITEM_MULTI;
     if (leaf->lit_unanswered) return true;
     if ((leaf->op == OP_HAS) != multi) {
-        snprintf(e, es, multi ? "`%s` is a multi-choice item: test it with `has CODE`"
+        error_set(e, ERR_INPUT, multi ? "`%s` is a multi-choice item: test it with `has CODE`"
                               : "`has` tests a multi-choice item, and `%s` is not one", leaf->ref_text);
         return false;
     }
     if (multi) {
         leaf->lit_value = s ? scale_code_index(s, leaf->lit_text) : -1;
-        if (leaf->lit_value < 0) snprintf(e, es, "`%s` is not a code of item `%s`", leaf->lit_text, leaf->ref_text);
+        if (leaf->lit_value < 0) error_set(e, ERR_INPUT, "`%s` is not a code of item `%s`", leaf->lit_text, leaf->ref_text);
         return leaf->lit_value >= 0;
     }
     if (leaf->lit_refused) {
         if (!s || !s->refusable) {
-            snprintf(e, es, "`%s` cannot be refused (its scale is not refusable)", leaf->ref_text);
+            error_set(e, ERR_INPUT, "`%s` cannot be refused (its scale is not refusable)", leaf->ref_text);
             return false;
         }
         return true;
@@ -363,7 +364,7 @@ static bool bind_form_leaf(void *vctx, expr *leaf, char *e, size_t es) {
     }
     int c = s ? scale_code_index(s, leaf->lit_text) : -1;
     if (c < 0) {
-        snprintf(e, es, "`%s` is not a code of item `%s`", leaf->lit_text, leaf->ref_text);
+        error_set(e, ERR_INPUT, "`%s` is not a code of item `%s`", leaf->lit_text, leaf->ref_text);
         return false;
     }
     leaf->lit_value = s->choices[c].value;
@@ -373,15 +374,15 @@ static bool bind_form_leaf(void *vctx, expr *leaf, char *e, size_t es) {
 static expr *form_condition(loader *ld, const char *section, const char *key, int before) {
     const char *text = get(ld, section, key);
     if (!text) return NULL;
-    char e[512];
-    expr *x = expr_parse(text, e, sizeof e);
+    error e = {0};
+    expr *x = expr_parse(text, &e);
     if (!x) {
-        err(ld, section, key, "%s", e);
+        err(ld, section, key, "%s", e.msg);
         return NULL;
     }
     form_bind_ctx ctx = {ld->f, before};
-    if (!expr_bind(x, bind_form_leaf, &ctx, e, sizeof e)) {
-        err(ld, section, key, "%s", e);
+    if (!expr_bind(x, bind_form_leaf, &ctx, &e)) {
+        err(ld, section, key, "%s", e.msg);
         expr_free(x);
         return NULL;
     }

@@ -55,18 +55,19 @@ static bool load_additions(intake_plan *p, const config *c, const formset *fs, d
     strlist keys = ini_keys(&c->ini, "intake");
     for (int k = 0; k < keys.n; k++) {
         if (strncmp(keys.v[k], "ask.", 4) != 0) continue;
-        char field[160], e[512];
+        char field[160];
+        error e = {0};
         snprintf(field, sizeof field, "intake.%.100s", keys.v[k]);
         int line = ini_line(&c->ini, "intake", keys.v[k]);
         int fi = formset_index(fs, keys.v[k] + 4);
         const char *text = ini_get(&c->ini, "intake", keys.v[k]);
         expr *x = NULL;
-        if (fi < 0) snprintf(e, sizeof e, "`%s` is not a loaded form", keys.v[k] + 4);
-        else if (p->n_ask == INTAKE_MAX_FORMS) snprintf(e, sizeof e, "more than %d additions", INTAKE_MAX_FORMS);
-        else if (fs->v[fi]->kind != FORM_SCORED) snprintf(e, sizeof e, "only a scored form can be added");
-        else x = risk_condition_load(text, fs, e, sizeof e);
+        if (fi < 0) error_set(&e, ERR_INPUT, "`%s` is not a loaded form", keys.v[k] + 4);
+        else if (p->n_ask == INTAKE_MAX_FORMS) error_set(&e, ERR_INPUT, "more than %d additions", INTAKE_MAX_FORMS);
+        else if (fs->v[fi]->kind != FORM_SCORED) error_set(&e, ERR_INPUT, "only a scored form can be added");
+        else x = risk_condition_load(text, fs, &e);
         if (!x) {
-            diag_add(d, file, line, field, false, "%s", e);
+            diag_add(d, file, line, field, false, "%s", e.msg);
             ok = false;
             continue;
         }

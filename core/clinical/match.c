@@ -13,7 +13,7 @@ static int dim_index(const need_model *m, const char *id) {
     return -1;
 }
 
-bool parse_weights(const char *text, const need_model *m, float *w, char *err, size_t errsize) {
+bool parse_weights(const char *text, const need_model *m, float *w, error *err) {
     memset(w, 0, sizeof(float) * MATCH_MAX_DIMS);
     strlist pairs = strlist_split(text);
     bool ok = true;
@@ -22,20 +22,20 @@ bool parse_weights(const char *text, const need_model *m, float *w, char *err, s
         char *colon = strchr(pairs.v[i], ':');
         double v;
         if (!colon) {
-            snprintf(err, errsize, "`%s` should be DIMENSION:WEIGHT", pairs.v[i]);
+            error_set(err, ERR_INPUT, "`%s` should be DIMENSION:WEIGHT", pairs.v[i]);
             ok = false;
             break;
         }
         *colon = '\0';
         int d = dim_index(m, pairs.v[i]);
         if (d < 0) {
-            snprintf(err, errsize, "`%s` is not a dimension (see [matching] dimensions)", pairs.v[i]);
+            error_set(err, ERR_INPUT, "`%s` is not a dimension (see [matching] dimensions)", pairs.v[i]);
             ok = false;
         } else if (!parse_double(colon + 1, &v) || v < 0 || v > 100) {
-            snprintf(err, errsize, "weight `%s` of %s is not a number from 0 to 100", colon + 1, pairs.v[i]);
+            error_set(err, ERR_INPUT, "weight `%s` of %s is not a number from 0 to 100", colon + 1, pairs.v[i]);
             ok = false;
         } else if (seen & (1u << d)) {
-            snprintf(err, errsize, "dimension `%s` is given twice", pairs.v[i]);
+            error_set(err, ERR_INPUT, "dimension `%s` is given twice", pairs.v[i]);
             ok = false;
         } else {
             seen |= 1u << d;
@@ -48,11 +48,12 @@ bool parse_weights(const char *text, const need_model *m, float *w, char *err, s
 
 /* Reads one DIMENSION:WEIGHT key of [matching] and reports a problem at its line. */
 static void weights_key(const ini_file *ini, const need_model *m, const char *key, float *w, diag *d) {
-    char e[256], k[300];
+    error e = {0};
+    char k[300];
     const char *text = ini_get(ini, "matching", key);
-    if (text && !parse_weights(text, m, w, e, sizeof e)) {
+    if (text && !parse_weights(text, m, w, &e)) {
         snprintf(k, sizeof k, "matching.%s", key);
-        diag_add(d, ini->name, ini_line(ini, "matching", key), k, false, "%s", e);
+        diag_add(d, ini->name, ini_line(ini, "matching", key), k, false, "%s", e.msg);
     }
 }
 
@@ -208,9 +209,8 @@ static int intern(char **tags, int *n, const char *s) {
 static const char *const counselor_keys[] = {"name", "gender", "languages", "orientations", "high_risk", "capacity",
                                              "caseload", "available", "weights", NULL};
 
-bool roster_add(roster *r, const need_model *m, const counselor_fields *in, char *field, size_t fieldsize, char *err,
-                size_t errsize) {
-#define FAIL(f, ...) (snprintf(field, fieldsize, "%s", f), snprintf(err, errsize, __VA_ARGS__), false)
+bool roster_add(roster *r, const need_model *m, const counselor_fields *in, char *field, size_t fieldsize, error *err) {
+#define FAIL(f, ...) (snprintf(field, fieldsize, "%s", f), error_set(err, ERR_INPUT, __VA_ARGS__), false)
     if (!in->name || !*in->name) return FAIL("name", "missing (required)");
     if (!utf8_valid(in->name, strlen(in->name))) return FAIL("name", "not valid UTF-8 text");
     if (!in->gender || !*in->gender) return FAIL("gender", "missing (required)");
@@ -220,8 +220,8 @@ bool roster_add(roster *r, const need_model *m, const counselor_fields *in, char
     if (!in->weights || !*in->weights) return FAIL("weights", "missing (required): DIMENSION:WEIGHT pairs");
     counselor c;
     memset(&c, 0, sizeof c);
-    char why[256];
-    if (!parse_weights(in->weights, m, c.w, why, sizeof why)) return FAIL("weights", "%s", why);
+    error why = {0};
+    if (!parse_weights(in->weights, m, c.w, &why)) return FAIL("weights", "%s", why.msg);
     strlist langs = strlist_split(in->languages);
     bool ok = langs.n > 0;
     if (!ok) (void)FAIL("languages", "missing (required)");
@@ -273,7 +273,8 @@ bool roster_load(roster *r, const char *path, const need_model *m, diag *d) {
         counselor_fields in = {sec + 10, ini_get(&ini, sec, "name"), ini_get(&ini, sec, "gender"),
                                ini_get(&ini, sec, "languages"), ini_get(&ini, sec, "orientations"),
                                ini_get(&ini, sec, "weights"), false, true, -1, -1};
-        char k[300], field[32], why[512];
+        char k[300], field[32];
+        error why = {0};
         bool fields_ok = true;
         static const char *const yn[] = {"high_risk", "available"};
         for (int i = 0; i < 2; i++) {
@@ -299,10 +300,10 @@ bool roster_load(roster *r, const char *path, const need_model *m, diag *d) {
                 fields_ok = false;
             }
         }
-        if (fields_ok && !roster_add(r, m, &in, field, sizeof field, why, sizeof why)) {
+        if (fields_ok && !roster_add(r, m, &in, field, sizeof field, &why)) {
             snprintf(k, sizeof k, "%s.%s", sec, field);
             int fl = ini_line(&ini, sec, field);
-            diag_add(d, path, fl ? fl : line, k, false, "%s", why);
+            diag_add(d, path, fl ? fl : line, k, false, "%s", why.msg);
         }
     }
     if (secs.n == 0) diag_add(d, path, 0, NULL, false, "no counselors ([counselor.ID] sections)");

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "error.h"
 #include "answer_set.h"
 #include "diag.h"
 #include "ini.h"
@@ -85,8 +86,7 @@ typedef struct {
 
 void roster_init(roster *r, const need_model *m);
 /* Checks and adds one counselor; on failure names the field and says why. */
-bool roster_add(roster *r, const need_model *m, const counselor_fields *in, char *field, size_t fieldsize, char *err,
-                size_t errsize);
+bool roster_add(roster *r, const need_model *m, const counselor_fields *in, char *field, size_t fieldsize, error *err);
 
 /* Reads a roster file ([counselor.ID] sections). Weights are DIMENSION:WEIGHT pairs over m's dimensions. */
 bool roster_load(roster *r, const char *path, const need_model *m, diag *d);
@@ -97,6 +97,6 @@ void match_rank(const need_model *m, const roster *r, const answer_set *a, risk_
                 const match_request *req, match_result *out);
 
 /* Parses "dim:0.5 dim2:1" into w (n_dims long); on failure writes why. */
-bool parse_weights(const char *text, const need_model *m, float *w, char *err, size_t errsize);
+bool parse_weights(const char *text, const need_model *m, float *w, error *err);
 
 #endif

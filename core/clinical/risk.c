@@ -13,14 +13,14 @@ typedef struct {
     uint32_t forms; /* the forms the rule reads, one bit each */
 } bind_ctx;
 
-static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
+static bool bind_rule_leaf(void *vctx, expr *leaf, error *e) {
     bind_ctx *ctx = vctx;
     const formset *fs = ctx->fs;
     char text[128];
     snprintf(text, sizeof text, "%s", leaf->ref_text);
     char *dot = strchr(text, '.');
     if (!dot) {
-        snprintf(e, es, "`%s` should be FORM.total, FORM.band, FORM.answered, FORM.incomplete, FORM.ITEM, FORM.flag.NAME or any.incomplete", text);
+        error_set(e, ERR_INPUT, "`%s` should be FORM.total, FORM.band, FORM.answered, FORM.incomplete, FORM.ITEM, FORM.flag.NAME or any.incomplete", text);
         return false;
     }
     *dot = '\0';
@@ -29,12 +29,12 @@ static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
     if (strcmp(text, "any") == 0 && strcmp(what, "incomplete") == 0 && formset_index(fs, "any") < 0) {
         leaf->ref = (expr_ref){R_ANY_INCOMPLETE, 0, 0};
         if (leaf->kind == EX_TRUTH) return true;
-        snprintf(e, es, "`any.incomplete` is a condition on its own, not compared");
+        error_set(e, ERR_INPUT, "`any.incomplete` is a condition on its own, not compared");
         return false;
     }
     int fi = formset_index(fs, text);
     if (fi < 0) {
-        snprintf(e, es, "`%s` is not a loaded form", text);
+        error_set(e, ERR_INPUT, "`%s` is not a loaded form", text);
         return false;
     }
     const form *f = fs->v[fi];
@@ -43,13 +43,13 @@ static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
     const scale *sc = NULL;
     if (strcmp(what, "total") == 0) {
         if (!f->has_total) {
-            snprintf(e, es, "form `%s` has no total", f->id);
+            error_set(e, ERR_INPUT, "form `%s` has no total", f->id);
             return false;
         }
         leaf->ref.kind = R_TOTAL;
     } else if (strcmp(what, "band") == 0) {
         if (f->n_bands == 0) {
-            snprintf(e, es, "form `%s` has no bands", f->id);
+            error_set(e, ERR_INPUT, "form `%s` has no bands", f->id);
             return false;
         }
         leaf->ref.kind = R_BAND;
@@ -57,13 +57,13 @@ static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
         leaf->ref.kind = R_ANSWERED;
     } else if (strcmp(what, "incomplete") == 0 && form_item_index(f, what) < 0) {
         if (!f->has_total) {
-            snprintf(e, es, "form `%s` has no total, so it cannot be incomplete", f->id);
+            error_set(e, ERR_INPUT, "form `%s` has no total, so it cannot be incomplete", f->id);
             return false;
         }
         leaf->ref.kind = R_ANY_INCOMPLETE;
         leaf->ref.index = 1; /* this form only */
         if (leaf->kind != EX_TRUTH) {
-            snprintf(e, es, "`%s` is a condition on its own, not compared", leaf->ref_text);
+            error_set(e, ERR_INPUT, "`%s` is a condition on its own, not compared", leaf->ref_text);
             return false;
         }
         return true;
@@ -73,17 +73,17 @@ static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
         for (int i = 0; i < f->n_items; i++)
             if (f->items[i].flag && strcmp(f->items[i].flag, what + 5) == 0) leaf->ref.index = i;
         if (leaf->ref.index < 0) {
-            snprintf(e, es, "form `%s` has no safety flag `%s`", f->id, what + 5);
+            error_set(e, ERR_INPUT, "form `%s` has no safety flag `%s`", f->id, what + 5);
             return false;
         }
     } else {
         int i = form_item_index(f, what);
         if (i < 0) {
-            snprintf(e, es, "form `%s` has no item `%s`", f->id, what);
+            error_set(e, ERR_INPUT, "form `%s` has no item `%s`", f->id, what);
             return false;
         }
         if (f->items[i].type == ITEM_TEXT || f->items[i].type == ITEM_DATE) {
-            snprintf(e, es, "`%s` is a %s item and cannot be compared", leaf->ref_text, item_type_name(f->items[i].type));
+            error_set(e, ERR_INPUT, "`%s` is a %s item and cannot be compared", leaf->ref_text, item_type_name(f->items[i].type));
             return false;
         }
         leaf->ref.kind = R_ITEM;
@@ -91,42 +91,42 @@ static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
         sc = form_item_scale(f, i);
         bool multi = f->items[i].type == ITEM_MULTI;
         if (leaf->kind == EX_CMP && !leaf->lit_unanswered && (leaf->op == OP_HAS) != multi) {
-            snprintf(e, es, multi ? "`%s` is a multi-choice item: test it with `has CODE`"
+            error_set(e, ERR_INPUT, multi ? "`%s` is a multi-choice item: test it with `has CODE`"
                                   : "`has` tests a multi-choice item, and `%s` is not one", leaf->ref_text);
             return false;
         }
         if (leaf->kind == EX_TRUTH && multi) {
-            snprintf(e, es, "`%s` is a multi-choice item: test it with `has CODE`", leaf->ref_text);
+            error_set(e, ERR_INPUT, "`%s` is a multi-choice item: test it with `has CODE`", leaf->ref_text);
             return false;
         }
         if (leaf->kind == EX_CMP && multi && !leaf->lit_unanswered) {
             leaf->lit_value = sc ? scale_code_index(sc, leaf->lit_text) : -1;
-            if (leaf->lit_value < 0) snprintf(e, es, "`%s` is not a code of `%s`", leaf->lit_text, leaf->ref_text);
+            if (leaf->lit_value < 0) error_set(e, ERR_INPUT, "`%s` is not a code of `%s`", leaf->lit_text, leaf->ref_text);
             return leaf->lit_value >= 0;
         }
     }
     if (leaf->kind == EX_TRUTH) return true;
     if (leaf->lit_unanswered) {
         if (leaf->ref.kind != R_ITEM) {
-            snprintf(e, es, "only an item can be `unanswered`, not `%s`", leaf->ref_text);
+            error_set(e, ERR_INPUT, "only an item can be `unanswered`, not `%s`", leaf->ref_text);
             return false;
         }
         return true;
     }
     if (leaf->op == OP_HAS) {
-        snprintf(e, es, "`has` tests a multi-choice item, and `%s` is not one", leaf->ref_text);
+        error_set(e, ERR_INPUT, "`has` tests a multi-choice item, and `%s` is not one", leaf->ref_text);
         return false;
     }
     if (leaf->lit_refused) {
         if (leaf->ref.kind != R_ITEM || !sc || !sc->refusable) {
-            snprintf(e, es, "`%s` cannot be refused", leaf->ref_text);
+            error_set(e, ERR_INPUT, "`%s` cannot be refused", leaf->ref_text);
             return false;
         }
         return true;
     }
     if (leaf->lit_is_num) {
         if (leaf->ref.kind == R_BAND) {
-            snprintf(e, es, "compare `%s` with a band id, not a number", leaf->ref_text);
+            error_set(e, ERR_INPUT, "compare `%s` with a band id, not a number", leaf->ref_text);
             return false;
         }
         leaf->lit_value = (int)leaf->lit_num;
@@ -135,7 +135,7 @@ static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
     if (leaf->ref.kind == R_BAND) {
         int b = form_band_index(f, leaf->lit_text);
         if (b < 0) {
-            snprintf(e, es, "`%s` is not a band of %s", leaf->lit_text, f->id);
+            error_set(e, ERR_INPUT, "`%s` is not a band of %s", leaf->lit_text, f->id);
             return false;
         }
         leaf->lit_value = b;
@@ -143,7 +143,7 @@ static bool bind_rule_leaf(void *vctx, expr *leaf, char *e, size_t es) {
     }
     int c = sc ? scale_code_index(sc, leaf->lit_text) : -1;
     if (c < 0) {
-        snprintf(e, es, "`%s` is not a code of `%s`", leaf->lit_text, leaf->ref_text);
+        error_set(e, ERR_INPUT, "`%s` is not a code of `%s`", leaf->lit_text, leaf->ref_text);
         return false;
     }
     leaf->lit_value = sc->choices[c].value;
@@ -221,10 +221,10 @@ static void rule_describe(const void *ctx, const expr_ref *ref, expr_value v, ch
     }
 }
 
-expr *risk_condition_load(const char *text, const formset *fs, char *err, size_t errsize) {
-    expr *x = expr_parse(text ? text : "", err, errsize);
+expr *risk_condition_load(const char *text, const formset *fs, error *err) {
+    expr *x = expr_parse(text ? text : "", err);
     bind_ctx ctx = {fs, 0};
-    if (x && !expr_bind(x, bind_rule_leaf, &ctx, err, errsize)) {
+    if (x && !expr_bind(x, bind_rule_leaf, &ctx, err)) {
         expr_free(x);
         x = NULL;
     }
@@ -550,15 +550,15 @@ bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) 
                 diag_add(d, ini->name, line, dotted, false, "`%s` is not red, orange or yellow", value);
             break;
         case F_WHEN: {
-            char e[512];
+            error e = {0};
             r->when_text = xstrdup(value);
-            r->when = expr_parse(value, e, sizeof e);
+            r->when = expr_parse(value, &e);
             bind_ctx ctx = {fs, 0};
-            if (r->when && !expr_bind(r->when, bind_rule_leaf, &ctx, e, sizeof e)) {
+            if (r->when && !expr_bind(r->when, bind_rule_leaf, &ctx, &e)) {
                 expr_free(r->when);
                 r->when = NULL;
             }
-            if (!r->when) diag_add(d, ini->name, line, dotted, false, "%s", e);
+            if (!r->when) diag_add(d, ini->name, line, dotted, false, "%s", e.msg);
             r->forms = ctx.forms;
             break;
         }

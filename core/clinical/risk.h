@@ -4,6 +4,7 @@
 #ifndef TRIAGE_RISK_H
 #define TRIAGE_RISK_H
 
+#include "error.h"
 #include "answer_set.h"
 #include "diag.h"
 #include "expr.h"
@@ -53,7 +54,7 @@ void ruleset_free(ruleset *rs);
 
 /* A condition in the rules' language (FORM.ITEM, FORM.total, intake.concerns has CODE, ...) outside a rule,
  * e.g. [intake] ask.FORM: parsed and bound to the forms; NULL with why on failure. */
-expr *risk_condition_load(const char *text, const formset *fs, char *err, size_t errsize);
+expr *risk_condition_load(const char *text, const formset *fs, error *err);
 bool risk_condition_holds(const expr *x, const answer_set *a);
 
 /* A fired rule's advice in language l while it still holds (NULL: none, or its form was begun). */

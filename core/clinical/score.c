@@ -122,7 +122,7 @@ void answer_choices(const form *f, int item, char *buf, size_t size) {
     if (s->refusable && used < size) snprintf(buf + used, size - used, ", refused");
 }
 
-bool answer_parse(const form *f, int item, const char *text, answer *out, char *err, size_t errsize) {
+bool answer_parse(const form *f, int item, const char *text, answer *out, error *err) {
     const form_item *it = &f->items[item];
     const scale *s = form_item_scale(f, item);
     char allowed[512];
@@ -144,13 +144,13 @@ bool answer_parse(const form *f, int item, const char *text, answer *out, char *
             return true;
         }
     } else {
-        snprintf(err, errsize, "%s.%s: a %s item cannot be given as a single answer here", f->id, it->id,
+        error_set(err, ERR_INPUT, "%s.%s: a %s item cannot be given as a single answer here", f->id, it->id,
                  item_type_name(it->type));
         return false;
     }
     char shown[256];
     text_for_display(text, 40, shown, sizeof shown);
-    snprintf(err, errsize, "%s.%s: `%s` is not an answer to this item (expected %s)", f->id, it->id, shown, allowed);
+    error_set(err, ERR_INPUT, "%s.%s: `%s` is not an answer to this item (expected %s)", f->id, it->id, shown, allowed);
     return false;
 }
 

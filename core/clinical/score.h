@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "form.h"
 
 /* ANS_NOT_ASKED: an item the interview has not reached yet (the live wizard). It is not answered, but a
@@ -58,7 +59,7 @@ expr_value score_item_value(const form *f, const answer *answers, const bool *vi
 
 /* Parses one answer given as text (a scale code, `refused`, a number) for item i. On failure writes a
  * message naming the item and the allowed answers, and returns false. */
-bool answer_parse(const form *f, int item, const char *text, answer *out, char *err, size_t errsize);
+bool answer_parse(const form *f, int item, const char *text, answer *out, error *err);
 /* True when a is an answer item i can have: a value of its scale (a set of its choices for a multi item),
  * a number in its range, 0 for text and date items (their text is kept apart), a refusal only where the
  * scale allows one. Answers read back from storage are checked with it: scoring trusts its input. */

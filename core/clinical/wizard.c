@@ -164,20 +164,19 @@ static void enter_form(wizard *w, int pos) {
     }
 }
 
-bool wizard_start(wizard *w, const engine *e, const char *const *form_ids, int n, lang client_lang, char *err,
-                  size_t errsize) {
+bool wizard_start(wizard *w, const engine *e, const char *const *form_ids, int n, lang client_lang, error *err) {
     memset(w, 0, sizeof *w);
     w->e = e;
     w->client_lang = client_lang;
     answer_set_init(&w->in.a, &e->forms);
     if (n < 1 || n > WIZARD_MAX_FORMS) {
-        snprintf(err, errsize, "an intake asks 1 to %d forms", WIZARD_MAX_FORMS);
+        error_set(err, ERR_INPUT, "an intake asks 1 to %d forms", WIZARD_MAX_FORMS);
         return false;
     }
     for (int i = 0; i < n; i++) {
         int f = formset_index(&e->forms, form_ids[i]);
         if (f < 0) {
-            snprintf(err, errsize, "`%s` is not a loaded form", form_ids[i]);
+            error_set(err, ERR_INPUT, "`%s` is not a loaded form", form_ids[i]);
             return false;
         }
         w->forms[w->n_forms++] = f;
@@ -329,9 +328,9 @@ bool phone_number_valid(const char *text, int digits_min, int digits_max) {
     return digits >= digits_min && digits <= digits_max;
 }
 
-bool wizard_type(wizard *w, const char *text, char *err, size_t errsize) {
+bool wizard_type(wizard *w, const char *text, error *err) {
     if (w->stage != WZ_QUESTIONS) {
-        snprintf(err, errsize, "no question is open (the intake is at its review)");
+        error_set(err, ERR_INPUT, "no question is open (the intake is at its review)");
         return false;
     }
     const form *f = wizard_form(w);
@@ -340,7 +339,7 @@ bool wizard_type(wizard *w, const char *text, char *err, size_t errsize) {
     answer *a = cur_answer(w);
     char **slot = &w->text[w->pos][w->item];
     if (it->type != ITEM_TEXT && it->type != ITEM_NUMBER && it->type != ITEM_DATE) {
-        snprintf(err, errsize, "%s.%s is answered by choosing", f->id, it->id);
+        error_set(err, ERR_INPUT, "%s.%s is answered by choosing", f->id, it->id);
         return false;
     }
     if (len == 0) {
@@ -351,32 +350,32 @@ bool wizard_type(wizard *w, const char *text, char *err, size_t errsize) {
         return true;
     }
     if (len >= WIZARD_TEXT_MAX || !utf8_valid(text, len) || strchr(text, '\n') || strchr(text, '\t')) {
-        snprintf(err, errsize, "%s.%s: not valid text (at most %d bytes, one line)", f->id, it->id, WIZARD_TEXT_MAX - 1);
+        error_set(err, ERR_INPUT, "%s.%s: not valid text (at most %d bytes, one line)", f->id, it->id, WIZARD_TEXT_MAX - 1);
         return false;
     }
     long number = 0;
     if (it->type == ITEM_NUMBER && !parse_int(text, it->min, it->max, &number)) {
-        snprintf(err, errsize, "%s.%s: a whole number from %ld to %ld", f->id, it->id, it->min, it->max);
+        error_set(err, ERR_INPUT, "%s.%s: a whole number from %ld to %ld", f->id, it->id, it->min, it->max);
         return false;
     }
     if (it->type == ITEM_DATE && !valid_date(text)) {
-        snprintf(err, errsize, "%s.%s: a date as YYYY-MM-DD", f->id, it->id);
+        error_set(err, ERR_INPUT, "%s.%s: a date as YYYY-MM-DD", f->id, it->id);
         return false;
     }
     if (it->type == ITEM_TEXT && it->phone && !phone_number_valid(text, it->digits_min, it->digits_max)) {
-        snprintf(err, errsize, "%s.%s: a phone number: digits, spaces, + - ( ) only, %d to %d digits", f->id, it->id,
+        error_set(err, ERR_INPUT, "%s.%s: a phone number: digits, spaces, + - ( ) only, %d to %d digits", f->id, it->id,
                  it->digits_min, it->digits_max);
         return false;
     }
     size_t chars = 0;
     for (const char *p = text; *p; p++) chars += ((unsigned char)*p & 0xc0) != 0x80;
     if (it->type == ITEM_TEXT && chars > (size_t)it->maxlen) {
-        snprintf(err, errsize, "%s.%s: at most %d characters", f->id, it->id, it->maxlen);
+        error_set(err, ERR_INPUT, "%s.%s: at most %d characters", f->id, it->id, it->maxlen);
         return false;
     }
     if (!*slot) *slot = secret_alloc(WIZARD_TEXT_MAX);
     if (!*slot) {
-        snprintf(err, errsize, "out of protected memory");
+        error_set(err, ERR_INTERNAL, "out of protected memory");
         return false;
     }
     memcpy(*slot, text, len + 1);
@@ -529,13 +528,13 @@ static void restore_acks(wizard *w, json_t *o) {
     w->steps_acked = m & w->steps_firing; /* only a cause that holds now stays acknowledged */
 }
 
-bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, size_t errsize) {
+bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) {
     memset(w, 0, sizeof *w); /* on any failure the wizard is empty and safe to free */
     json_error_t je;
     json_t *o = json_loads(text, JSON_REJECT_DUPLICATES, &je);
     json_t *forms = json_object_get(o, "forms");
     if (!o || !json_is_array(forms) || json_integer_value(json_object_get(o, "version")) != 1) {
-        snprintf(err, errsize, "the saved draft cannot be read (%s)", o ? "not a version 1 draft" : je.text);
+        error_set(err, ERR_STORE, "the saved draft cannot be read (%s)", o ? "not a version 1 draft" : je.text);
         json_decref(o);
         return false;
     }
@@ -547,20 +546,20 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, s
         named = ids[p] != NULL;
     }
     if (!named) {
-        snprintf(err, errsize, "the saved draft names no forms");
+        error_set(err, ERR_STORE, "the saved draft names no forms");
         json_decref(o);
         return false;
     }
     lang cl = LANG_EN;
     lang_parse(json_string_value(json_object_get(o, "client_lang")), &cl);
-    bool ok = wizard_start(w, e, ids, (int)n, cl, err, errsize);
+    bool ok = wizard_start(w, e, ids, (int)n, cl, err);
     for (size_t p = 0; ok && p < n; p++) {
         json_t *jf = json_array_get(forms, p);
         int f = w->forms[p];
         const form *fm = e->forms.v[f];
         json_t *items = json_object_get(jf, "answers");
         if (!json_is_array(items) || (int)json_array_size(items) != fm->n_items) {
-            snprintf(err, errsize, "the saved draft does not fit form %s (it changed since)", fm->id);
+            error_set(err, ERR_STORE, "the saved draft does not fit form %s (it changed since)", fm->id);
             ok = false;
             break;
         }
@@ -580,12 +579,12 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, s
                 if (w->text[p][i]) snprintf(w->text[p][i], WIZARD_TEXT_MAX, "%s", json_string_value(t));
             }
         }
-        if (!ok) snprintf(err, errsize, "the saved draft has an unreadable answer in form %s", fm->id);
+        if (!ok) error_set(err, ERR_STORE, "the saved draft has an unreadable answer in form %s", fm->id);
     }
     if (ok) {
         int pos = (int)json_integer_value(json_object_get(o, "pos")), item = (int)json_integer_value(json_object_get(o, "item"));
         if (pos < 0 || pos >= w->n_forms || item < 0 || item >= e->forms.v[w->forms[pos]]->n_items) {
-            snprintf(err, errsize, "the saved draft points past its forms");
+            error_set(err, ERR_STORE, "the saved draft points past its forms");
             ok = false;
         } else {
             w->pos = pos;
@@ -664,8 +663,8 @@ bool wizard_prefill(wizard *w, const char *form_id, const char *item_id, const c
             ok = c >= 0 && f->items[i].type != ITEM_MULTI;
             if (ok) *cur_answer(w) = (answer){ANS_VALUE, s->choices[c].value};
         } else {
-            char err[256];
-            ok = wizard_type(w, value, err, sizeof err); /* checked as if typed: a bad date is not taken */
+            error err = {0};
+            ok = wizard_type(w, value, &err); /* checked as if typed: a bad date is not taken */
         }
         w->pos = pos;
         w->item = item;

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "error.h"
 #include "assess.h"
 #include "engine.h"
 
@@ -40,8 +41,7 @@ typedef struct {
 } wizard;
 
 /* Starts an intake over the given form ids (e.g. intake phq9 gad7 asq); false with why when one is unknown. */
-bool wizard_start(wizard *w, const engine *e, const char *const *form_ids, int n, lang client_lang, char *err,
-                  size_t errsize);
+bool wizard_start(wizard *w, const engine *e, const char *const *form_ids, int n, lang client_lang, error *err);
 void wizard_free(wizard *w);
 
 const form *wizard_form(const wizard *w);
@@ -56,7 +56,7 @@ bool wizard_choose(wizard *w, int c);
 bool wizard_refuse(wizard *w);
 /* Sets the typed answer of a text, number or date item; false with why when it does not fit (a number out
  * of range, a date that is not YYYY-MM-DD, too long, not valid UTF-8). Does not move on. */
-bool wizard_type(wizard *w, const char *text, char *err, size_t errsize);
+bool wizard_type(wizard *w, const char *text, error *err);
 /* A phone number as a `format = phone` item takes it: digits, spaces, + - ( ) and nothing else, with
  * digits_min to digits_max digits. */
 bool phone_number_valid(const char *text, int digits_min, int digits_max);
@@ -106,7 +106,7 @@ bool wizard_item_carried(const wizard *w, int pos, int item);
 
 /* The draft: everything needed to resume, as JSON text (malloc'd; wipe and free it). */
 char *wizard_to_json(const wizard *w);
-bool wizard_from_json(wizard *w, const engine *e, const char *text, char *err, size_t errsize);
+bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err);
 
 /* The record forms' choice and number answers (channel, age, ...), as stored in the intake body. */
 json_t *wizard_record_json(const wizard *w);

@@ -70,8 +70,7 @@ typedef struct {
     int n_open;
     int64_t count;
     bool failed;
-    char *err;
-    size_t errsize;
+    error *err;
 } exporter;
 
 static void iso_time(int64_t t, char *out, size_t size) {
@@ -105,7 +104,7 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     op->meta = r;
     session *s = x->s;
     if (!vault_open_buf(s->v, "intakes", "body", r->id, r->body_ct.p, r->body_ct.n, &x->body)) {
-        snprintf(x->err, x->errsize, "tampering detected: intake %s does not open (edited or moved); nothing exported",
+        error_set(x->err, ERR_TAMPERED, "tampering detected: intake %s does not open (edited or moved); nothing exported",
                  r->id);
         return false;
     }
@@ -132,7 +131,7 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     snprintf(op->client_id, sizeof op->client_id, "%s", r->client_id);
     client_rec c;
     if (s->db->ops->client_get(s->db->st, r->client_id, &c) != ST_OK) {
-        snprintf(x->err, x->errsize, "intake %s: its client %s cannot be read", r->id, r->client_id);
+        error_set(x->err, ERR_STORE, "intake %s: its client %s cannot be read", r->id, r->client_id);
         json_decref(op->body);
         return false;
     }
@@ -149,7 +148,7 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     }
     client_rec_free(&c);
     if (!ok) {
-        snprintf(x->err, x->errsize, "tampering detected: client %s does not open; nothing exported", r->client_id);
+        error_set(x->err, ERR_TAMPERED, "tampering detected: client %s does not open; nothing exported", r->client_id);
         json_decref(op->body);
     }
     return ok;
@@ -421,10 +420,10 @@ static void dictionary(const engine *e, const export_options *o, csv_buf *b) {
     }
 }
 
-bool export_dictionary_write(const engine *e, const export_options *o, const char *path, char *err, size_t errsize) {
+bool export_dictionary_write(const engine *e, const export_options *o, const char *path, error *err) {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
-        snprintf(err, errsize, "%s: cannot create the data dictionary: %s%s", path, strerror(errno),
+        error_set(err, ERR_IO, "%s: cannot create the data dictionary: %s%s", path, strerror(errno),
                  errno == EEXIST ? " (an export never overwrites a file)" : "");
         return false;
     }
@@ -435,7 +434,7 @@ bool export_dictionary_write(const engine *e, const export_options *o, const cha
     bool ok = write_all(fd, b.p, b.n) && fsync(fd) == 0;
     if (close(fd) != 0) ok = false;
     if (!ok) {
-        snprintf(err, errsize, "%s: cannot write the data dictionary: %s", path, strerror(errno));
+        error_set(err, ERR_IO, "%s: cannot write the data dictionary: %s", path, strerror(errno));
         unlink(path);
     }
     csv_free(&b);
@@ -829,7 +828,7 @@ static bool flush(exporter *x) {
     secret_wipe(x->out.p, x->out.n);
     x->out.n = 0;
     x->out.p[0] = '\0';
-    if (!ok) snprintf(x->err, x->errsize, "cannot write the export: %s", strerror(errno));
+    if (!ok) error_set(x->err, ERR_IO, "cannot write the export: %s", strerror(errno));
     return ok;
 }
 
@@ -913,7 +912,7 @@ static int on_intake(void *ctx, const intake_rec *r) {
 }
 
 static bool walk_range(exporter *x) {
-    if (!queues_list_open(x->s->db, &x->open_items, &x->n_open, x->err, x->errsize)) {
+    if (!queues_list_open(x->s->db, &x->open_items, &x->n_open, x->err)) {
         x->failed = true;
         return false;
     }
@@ -926,7 +925,7 @@ static bool walk_range(exporter *x) {
     store_status st = x->s->db->ops->intake_each_between(x->s->db->st, x->o->from, x->o->to, on_intake, &w);
     free(w.patients.ids);
     if (st != ST_OK && !x->failed) {
-        db_error(x->s->db, st, "cannot read the intakes", x->err, x->errsize);
+        db_error(x->s->db, st, "cannot read the intakes", x->err);
         x->failed = true;
     }
     return !x->failed;
@@ -951,11 +950,10 @@ static void bundle_head(exporter *x) {
     csv_raw(&x->out, head);
 }
 
-json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o, int64_t *count, char *err,
-                           size_t errsize) {
+json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o, int64_t *count, error *err) {
     *count = 0;
-    if (!session_allowed(s, ACT_EXPORT, err, errsize)) return NULL;
-    exporter x = {.s = s, .e = e, .o = o, .fd = -1, .bundle_entries = json_array(), .err = err, .errsize = errsize};
+    if (!session_allowed(s, ACT_EXPORT, err)) return NULL;
+    exporter x = {.s = s, .e = e, .o = o, .fd = -1, .bundle_entries = json_array(), .err = err};
     randombytes_buf(x.uuid_key, sizeof x.uuid_key);
     csv_init(&x.out);
     bool ok = walk_range(&x);
@@ -978,13 +976,12 @@ static void audit_export(session *s, const export_options *o, int64_t count) {
     session_audit(s, "export", "", detail);
 }
 
-bool export_run(session *s, const engine *e, const export_options *o, const char *path, int64_t *count, char *err,
-                size_t errsize) {
+bool export_run(session *s, const engine *e, const export_options *o, const char *path, int64_t *count, error *err) {
     *count = 0;
-    if (!session_allowed(s, ACT_EXPORT, err, errsize)) return false;
+    if (!session_allowed(s, ACT_EXPORT, err)) return false;
     struct stat sb;
     if (!path || !*path || lstat(path, &sb) == 0) {
-        snprintf(err, errsize, "%s: already exists; an export never overwrites a file", path ? path : "(no file)");
+        error_set(err, ERR_IO, "%s: already exists; an export never overwrites a file", path ? path : "(no file)");
         return false;
     }
     char tmp[4096];
@@ -992,11 +989,11 @@ bool export_run(session *s, const engine *e, const export_options *o, const char
     /* mkostemp creates the file with O_CREAT|O_EXCL and mode 0600 */
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, errsize, "%s: cannot create the export: %s", path, strerror(errno));
+        error_set(err, ERR_IO, "%s: cannot create the export: %s", path, strerror(errno));
         return false;
     }
     (void)fchmod(fd, 0600);
-    exporter x = {.s = s, .e = e, .o = o, .fd = fd, .err = err, .errsize = errsize};
+    exporter x = {.s = s, .e = e, .o = o, .fd = fd, .err = err};
     randombytes_buf(x.uuid_key, sizeof x.uuid_key);
     csv_init(&x.out);
     bool ok;
@@ -1013,16 +1010,16 @@ bool export_run(session *s, const engine *e, const export_options *o, const char
     exporter_end(&x);
     csv_free(&x.out);
     if (ok && fsync(fd) != 0) {
-        snprintf(err, errsize, "cannot write the export to disk: %s", strerror(errno));
+        error_set(err, ERR_IO, "cannot write the export to disk: %s", strerror(errno));
         ok = false;
     }
     if (close(fd) != 0 && ok) {
-        snprintf(err, errsize, "cannot write the export: %s", strerror(errno));
+        error_set(err, ERR_IO, "cannot write the export: %s", strerror(errno));
         ok = false;
     }
     /* link, not rename: a file that appeared at path meanwhile is never replaced */
     if (ok && link(tmp, path) != 0) {
-        snprintf(err, errsize, "%s: cannot create the export: %s", path, strerror(errno));
+        error_set(err, ERR_IO, "%s: cannot create the export: %s", path, strerror(errno));
         ok = false;
     }
     (void)unlink(tmp);

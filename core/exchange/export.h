@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "error.h"
 #include "engine.h"
 #include "session.h"
 
@@ -27,15 +28,13 @@ typedef struct {
 } export_options;
 
 /* Writes every intake of the range to path (which must not exist). *count: intakes written. */
-bool export_run(session *s, const engine *e, const export_options *o, const char *path, int64_t *count, char *err,
-                size_t errsize);
+bool export_run(session *s, const engine *e, const export_options *o, const char *path, int64_t *count, error *err);
 
 /* The CSV export's data dictionary (a CSV: column, meaning, type, values, unit, loinc), for the columns an
  * export with the same options writes; a new file, never an existing one. */
-bool export_dictionary_write(const engine *e, const export_options *o, const char *path, char *err, size_t errsize);
+bool export_dictionary_write(const engine *e, const export_options *o, const char *path, error *err);
 
 /* The FHIR Bundle of the range as a JSON value (what export_run writes for EXPORT_FHIR). */
-json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o, int64_t *count, char *err,
-                           size_t errsize);
+json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o, int64_t *count, error *err);
 
 #endif

@@ -189,7 +189,8 @@ static void choices_shown(const form *f, int item, char *out, size_t size) {
 static void read_item(const form *f, int idx, json_t *it, const char *w, const char *shown, response *r, problems *p) {
     const form_item *fi = &f->items[idx];
     json_t *answers = json_object_get(it, "answer");
-    char why[512], seen_as[400];
+    error why = {0};
+    char seen_as[400];
     /* the record form (the intake): identity comes from the Patient, so its text and date items are not
      * read here; a multi item (the presenting concerns) takes every answer given */
     if (f->kind == FORM_RECORD && (fi->type == ITEM_TEXT || fi->type == ITEM_DATE)) return;
@@ -202,9 +203,9 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
             int ci = fhir_answer_choice(f, idx, a, &refused);
             if (ci < 0) {
                 answer_shown(f, a, seen_as, sizeof seen_as);
-                choices_shown(f, idx, why, sizeof why);
+                choices_shown(f, idx, why.msg, sizeof why.msg);
                 problem(p, "%s: linkId `%s` (%s.%s): answer %zu, %s, is not one of %s", w, shown, f->id, fi->id, ai,
-                        seen_as, why);
+                        seen_as, why.msg);
             } else {
                 mask |= 1u << ci;
             }
@@ -231,9 +232,9 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
         else if (ci >= 0) r->answers[idx] = (answer){ANS_VALUE, form_item_scale(f, idx)->choices[ci].value};
         else {
             answer_shown(f, a, seen_as, sizeof seen_as);
-            choices_shown(f, idx, why, sizeof why);
+            choices_shown(f, idx, why.msg, sizeof why.msg);
             problem(p, "%s: linkId `%s` (%s.%s): %s is not an answer to this item (expected one of %s)", w, shown,
-                    f->id, fi->id, seen_as, why);
+                    f->id, fi->id, seen_as, why.msg);
         }
         return;
     }
@@ -242,7 +243,7 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
         problem(p, "%s: linkId `%s` (%s.%s): no answer (valueInteger or valueString)", w, shown, f->id, fi->id);
         return;
     }
-    if (!answer_parse(f, idx, text, &r->answers[idx], why, sizeof why)) problem(p, "%s: linkId `%s`: %s", w, shown, why);
+    if (!answer_parse(f, idx, text, &r->answers[idx], &why)) problem(p, "%s: linkId `%s`: %s", w, shown, why.msg);
 }
 
 static void utc_text(int64_t t, char *out, size_t size) {
@@ -346,15 +347,14 @@ static void find_earlier(session *s, response *r) {
 }
 
 /* Inside the import's transaction: every response of the group remembered as the intake it became. */
-static bool remember_group(session *s, const response *rs, int nr, int g, const char *intake_id, char *err,
-                           size_t errsize) {
+static bool remember_group(session *s, const response *rs, int nr, int g, const char *intake_id, error *err) {
     for (int i = 0; i < nr; i++) {
         if (rs[i].group != g || !rs[i].key[0] || rs[i].already[0]) continue;
         char name[64];
         snprintf(name, sizeof name, "%s%s", META_RESPONSE, rs[i].key);
         store_status st = s->db->ops->meta_set(s->db->st, name, intake_id, strlen(intake_id));
         if (st != ST_OK) {
-            db_error(s->db, st, "cannot record the imported response", err, errsize);
+            db_error(s->db, st, "cannot record the imported response", err);
             return false;
         }
     }
@@ -517,11 +517,11 @@ static const char *patient_phone(json_t *p) {
 }
 
 /* The existing client with this name and the same phone or date of birth; "" when none. */
-static bool match_client(session *s, subject *sj, char *err, size_t errsize) {
+static bool match_client(session *s, subject *sj, error *err) {
     client_plain *list = NULL;
     int n = 0;
     sj->client_id[0] = '\0';
-    if (!client_find(s, sj->name, &list, &n, err, errsize)) return false;
+    if (!client_find(s, sj->name, &list, &n, err)) return false;
     char a[72], b[72];
     normalise_phone(sj->phone, a, sizeof a);
     int hits = 0;
@@ -532,7 +532,7 @@ static bool match_client(session *s, subject *sj, char *err, size_t errsize) {
     }
     client_list_free(list, n);
     if (hits > 1) {
-        snprintf(err, errsize, "several clients are named like Patient %s with the same phone or birth date: give --client ID",
+        error_set(err, ERR_INPUT, "several clients are named like Patient %s with the same phone or birth date: give --client ID",
                  sj->ref);
         return false;
     }
@@ -638,7 +638,7 @@ static void check_patient_is_client(const res *all, int n, const response *r, co
 
 /* Saves the responses of one subject as one intake. */
 static bool save_group(session *s, const engine *e, response *rs, int nr, int g, const subject *sj, import_result *out,
-                       char *err, size_t errsize) {
+                       error *err) {
     json_t *answers = json_object(), *input = json_object(), *record = json_object(), *idents = json_object();
     json_object_set_new(record, "source", json_string("fhir_import"));
     for (int i = 0; i < nr; i++) {
@@ -676,14 +676,14 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
     for (int i = 0; i < nr; i++)
         if (rs[i].group == g && rs[i].authored > given_at) given_at = rs[i].authored;
     assess_input *in = malloc(sizeof *in);
-    bool ok = in && assess_parse_value(e, input, NULL, in, err, errsize);
+    bool ok = in && assess_parse_value(e, input, NULL, in, err);
     if (ok) {
         /* the one core use case: the client (when new) and the intake in one transaction */
         intake_subject who = {sj->create ? NULL : sj->client_id, sj->name, sj->phone, sj->birth, NULL, record,
                               e->cfg.ui_lang, LEVEL_GREEN};
         intake_saved saved;
-        ok = intake_finish_given_at(s, e, in, &who, given_at, &saved, err, errsize) &&
-             remember_group(s, rs, nr, g, saved.intake_id, err, errsize);
+        ok = intake_finish_given_at(s, e, in, &who, given_at, &saved, err) &&
+             remember_group(s, rs, nr, g, saved.intake_id, err);
         if (ok) {
             json_decref(saved.assessment);
             if (sj->create) out->clients_created++;
@@ -699,18 +699,18 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
 }
 
 bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
-                 char *err, size_t errsize) {
-    return fhir_import_for(s, e, text, len, client_id, false, out, err, errsize);
+                 error *err) {
+    return fhir_import_for(s, e, text, len, client_id, false, out, err);
 }
 
 bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
-                     bool accept_other_patient, import_result *out, char *err, size_t errsize) {
+                     bool accept_other_patient, import_result *out, error *err) {
     memset(out, 0, sizeof *out);
-    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err)) return false;
     json_error_t je;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
-        snprintf(err, errsize, "not valid JSON: line %d, column %d: %s", je.line, je.column, je.text);
+        error_set(err, ERR_INPUT, "not valid JSON: line %d, column %d: %s", je.line, je.column, je.text);
         return false;
     }
     const char *type = json_string_value(json_object_get(root, "resourceType"));
@@ -726,7 +726,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         if (!known) {
             char shown[60];
             text_for_display(btype ? btype : "(none)", 40, shown, sizeof shown);
-            snprintf(err, errsize, "Bundle.type `%s`: expected collection, transaction, batch or searchset", shown);
+            error_set(err, ERR_INPUT, "Bundle.type `%s`: expected collection, transaction, batch or searchset", shown);
             json_decref(root);
             return false;
         }
@@ -743,12 +743,12 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         all = xcalloc(1, sizeof *all);
         all[n++] = (res){root, "", -1};
     } else {
-        snprintf(err, errsize, "resourceType: expected a Bundle or a QuestionnaireResponse");
+        error_set(err, ERR_INPUT, "resourceType: expected a Bundle or a QuestionnaireResponse");
         json_decref(root);
         return false;
     }
-    problems p = {err, errsize, 0, 0};
-    err[0] = '\0';
+    problems p = {err, 0, 0};
+    error_clear(err);
     response *rs = xcalloc((size_t)n + 1, sizeof *rs);
     subject *subjects = xcalloc((size_t)n + 1, sizeof *subjects);
     int nr = 0, ns = 0;
@@ -806,7 +806,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     for (int g = 0; g < ns && p.problems == 0; g++) {
         if (client_id) {
             client_plain c;
-            if (!client_open(s, client_id, &c, err, errsize)) p.problems++;
+            if (!client_open(s, client_id, &c, err)) p.problems++;
             else {
                 snprintf(subjects[g].client_id, sizeof subjects[g].client_id, "%s", client_id);
                 if (!accept_other_patient)
@@ -816,21 +816,21 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
             }
             continue;
         }
-        if (!match_client(s, &subjects[g], err, errsize)) p.problems++;
+        if (!match_client(s, &subjects[g], err)) p.problems++;
         else subjects[g].create = !subjects[g].client_id[0];
     }
     bool ok = p.problems == 0;
     if (!ok && p.problems > 1) {
         char more[64];
         snprintf(more, sizeof more, "\n%d problems: nothing was imported", p.problems);
-        if (strlen(err) + strlen(more) < errsize) strcat(err, more);
+        if (strlen(err->msg) + strlen(more) < errsize) strcat(err->msg, more);
     }
     out->responses = nr;
     /* every intake of the file in one transaction: a failure at the last one leaves none saved */
-    bool batch = ok && db_batch_begin(s->db, err, errsize);
+    bool batch = ok && db_batch_begin(s->db, err);
     ok = ok && batch;
     for (int g = 0; ok && g < ns; g++) {
-        ok = save_group(s, e, rs, nr, g, &subjects[g], out, err, errsize);
+        ok = save_group(s, e, rs, nr, g, &subjects[g], out, err);
         progress_report(s->progress, "clients' intakes saved", g + 1, ns);
     }
     if (ok) {
@@ -853,9 +853,9 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         session_audit(s, "import", "", detail);
     }
     if (batch) {
-        char why[256] = "";
-        if (!db_batch_end(s->db, ok, why, sizeof why) && ok) {
-            snprintf(err, errsize, "%s", why);
+        error why = {0};
+        if (!db_batch_end(s->db, ok, &why) && ok) {
+            error_set(err, ERR_INPUT, "%s", why.msg);
             ok = false;
         }
     }

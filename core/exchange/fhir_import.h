@@ -11,6 +11,7 @@
 #ifndef TRIAGE_FHIR_IMPORT_H
 #define TRIAGE_FHIR_IMPORT_H
 
+#include "error.h"
 #include "engine.h"
 #include "session.h"
 
@@ -27,11 +28,11 @@ typedef struct {
 /* client_id: every response is for this existing client (may be NULL). On refusal err holds one line per
  * problem (as many as fit). */
 bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
-                 char *err, size_t errsize);
+                 error *err);
 /* The same; with client_id, a Patient of the file that names another person than that client (its name,
  * birthDate, or triage's client identifier differ) is refused naming both, unless accept_other_patient (the
  * command's --accept-patient-mismatch) says the screen is meant for that client all the same. */
 bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
-                     bool accept_other_patient, import_result *out, char *err, size_t errsize);
+                     bool accept_other_patient, import_result *out, error *err);
 
 #endif

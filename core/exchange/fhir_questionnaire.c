@@ -321,10 +321,10 @@ json_t *fhir_questionnaire(const form *f) {
     return q;
 }
 
-static bool write_new(const char *path, const char *text, char *err, size_t errsize) {
+static bool write_new(const char *path, const char *text, error *err) {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
-        snprintf(err, errsize, "%s: cannot create: %s%s", path, strerror(errno),
+        error_set(err, ERR_IO, "%s: cannot create: %s%s", path, strerror(errno),
                  errno == EEXIST ? " (a file is never overwritten: remove it first)" : "");
         return false;
     }
@@ -339,16 +339,16 @@ static bool write_new(const char *path, const char *text, char *err, size_t errs
     ok = ok && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
     if (close(fd) != 0) ok = false;
     if (!ok) {
-        snprintf(err, errsize, "%s: cannot write: %s", path, strerror(errno));
+        error_set(err, ERR_IO, "%s: cannot write: %s", path, strerror(errno));
         unlink(path);
     }
     return ok;
 }
 
-bool fhir_questionnaires_write(const formset *fs, const char *dir, int *written, char *err, size_t errsize) {
+bool fhir_questionnaires_write(const formset *fs, const char *dir, int *written, error *err) {
     *written = 0;
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        snprintf(err, errsize, "%s: cannot create the directory: %s", dir, strerror(errno));
+        error_set(err, ERR_IO, "%s: cannot create the directory: %s", dir, strerror(errno));
         return false;
     }
     for (int i = 0; i < fs->n; i++) {
@@ -357,8 +357,8 @@ bool fhir_questionnaires_write(const formset *fs, const char *dir, int *written,
         json_t *q = fhir_questionnaire(fs->v[i]);
         char *text = json_dumps(q, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(q);
-        bool ok = text && write_new(path, text, err, errsize);
-        if (!text) snprintf(err, errsize, "%s: out of memory", path);
+        bool ok = text && write_new(path, text, err);
+        if (!text) error_set(err, ERR_INTERNAL, "%s: out of memory", path);
         free(text);
         if (!ok) return false;
         (*written)++;

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "error.h"
 #include "form.h"
 
 #define FHIR_TRANSLATION "http://hl7.org/fhir/StructureDefinition/translation"
@@ -24,6 +25,6 @@ json_t *fhir_questionnaire(const form *f);
 
 /* Writes DIR/ID.json for every form (DIR is made when missing; an existing file is not overwritten). *written:
  * how many. False with why. */
-bool fhir_questionnaires_write(const formset *fs, const char *dir, int *written, char *err, size_t errsize);
+bool fhir_questionnaires_write(const formset *fs, const char *dir, int *written, error *err);
 
 #endif

@@ -134,7 +134,7 @@ static bool meta_int(database *db, const char *key, int64_t *out) {
 
 /* Appends one entry after prev (NULL: the first), signed by v's signer when v has one. */
 static bool append_entry(database *db, const vault *v, const audit_rec *prev, const char *staff_id, const char *action,
-                         const char *object_id, const char *detail, audit_rec *r, char *err, size_t errsize) {
+                         const char *object_id, const char *detail, audit_rec *r, error *err) {
     static const unsigned char zero[VAULT_MAC_BYTES];
     memset(r, 0, sizeof *r);
     r->seq = prev ? prev->seq + 1 : 1;
@@ -148,21 +148,21 @@ static bool append_entry(database *db, const vault *v, const audit_rec *prev, co
     if (v) {
         size_t n = sig_message(r->hash, m);
         if (!vault_sign(v, m, n, r->sig)) {
-            snprintf(err, errsize, "cannot sign the audit entry");
+            error_set(err, ERR_INTERNAL, "cannot sign the audit entry");
             return false;
         }
         r->has_sig = true;
     }
     store_status st = db->ops->audit_append(db->st, r);
     if (st != ST_OK) {
-        db_error(db, st, "cannot write the audit trail", err, errsize);
+        db_error(db, st, "cannot write the audit trail", err);
         return false;
     }
     return true;
 }
 
 /* meta audit_head = seq (8 LE) || hash || signature || staff id: the chain's head as its writer signed it. */
-static bool write_head(database *db, const vault *v, const audit_rec *r, char *err, size_t errsize) {
+static bool write_head(database *db, const vault *v, const audit_rec *r, error *err) {
     unsigned char m[128], buf[8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + STORE_ID_LEN];
     int64_t from = 0;
     if (!meta_int(db, META_SIGNED_FROM, &from)) from = 0; /* missing: tampering, which verify names */
@@ -170,12 +170,12 @@ static bool write_head(database *db, const vault *v, const audit_rec *r, char *e
     size_t idlen = strlen(r->staff_id);
     memcpy(buf, m + sizeof HEAD_LABEL - 1, 8 + VAULT_MAC_BYTES);
     if (!vault_sign(v, m, n, buf + 8 + VAULT_MAC_BYTES)) {
-        snprintf(err, errsize, "cannot sign the audit head");
+        error_set(err, ERR_INTERNAL, "cannot sign the audit head");
         return false;
     }
     memcpy(buf + 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES, r->staff_id, idlen);
     store_status st = db->ops->meta_set(db->st, META_HEAD, buf, 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + idlen);
-    if (st != ST_OK) db_error(db, st, "cannot write the audit head", err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot write the audit head", err);
     return st == ST_OK;
 }
 
@@ -252,21 +252,21 @@ static bool head_consistent(database *db, const audit_rec *last, char *why, size
 static bool closes_run(const audit_rec *r) { return r->has_sig || r->has_mac; }
 
 bool audit_log(database *db, const vault *v, const char *staff_id, const char *action, const char *object_id,
-               const char *detail, char *err, size_t errsize) {
+               const char *detail, error *err) {
     unsigned char pk[VAULT_SIGN_PK_BYTES];
     /* an entry signed for no one would not verify: only a named staff member signs */
     const vault *signer = v && staff_id && *staff_id && vault_signer_pk(v, pk) ? v : NULL;
     audit_rec last, r;
     store_status st = db->ops->audit_last(db->st, &last);
     if (st != ST_OK && st != ST_NOTFOUND) {
-        db_error(db, st, "cannot read the audit trail", err, errsize);
+        db_error(db, st, "cannot read the audit trail", err);
         return false;
     }
     bool have_last = st == ST_OK;
     char why[200];
     if (signer && have_last && !head_consistent(db, &last, why, sizeof why)) {
         /* found by this write: recorded, signed, before the write's new head covers it */
-        if (!append_entry(db, signer, &last, staff_id, "tamper_detected", ACT_TRAIL, why, &r, err, errsize)) return false;
+        if (!append_entry(db, signer, &last, staff_id, "tamper_detected", ACT_TRAIL, why, &r, err)) return false;
         last = r;
     }
     if (signer && have_last && !closes_run(&last)) {
@@ -275,19 +275,19 @@ bool audit_log(database *db, const vault *v, const char *staff_id, const char *a
         if (!meta_int(db, META_RUN, &first) || first > last.seq) first = last.seq;
         char what[96];
         snprintf(what, sizeof what, "entries %lld-%lld written without a login", (long long)first, (long long)last.seq);
-        if (!append_entry(db, signer, &last, staff_id, ACT_WITNESS, "", what, &r, err, errsize)) return false;
+        if (!append_entry(db, signer, &last, staff_id, ACT_WITNESS, "", what, &r, err)) return false;
         last = r;
     }
-    if (!append_entry(db, signer, have_last ? &last : NULL, staff_id, action, object_id, detail, &r, err, errsize))
+    if (!append_entry(db, signer, have_last ? &last : NULL, staff_id, action, object_id, detail, &r, err))
         return false;
-    if (signer) return write_head(db, signer, &r, err, errsize);
+    if (signer) return write_head(db, signer, &r, err);
     if (!have_last || closes_run(&last)) {
         /* a new run without a login starts here: the next signed write witnesses it from this entry */
         char num[24];
         int n = snprintf(num, sizeof num, "%lld", (long long)r.seq);
         st = db->ops->meta_set(db->st, META_RUN, num, (size_t)n);
         if (st != ST_OK) {
-            db_error(db, st, "cannot write the audit trail", err, errsize);
+            db_error(db, st, "cannot write the audit trail", err);
             return false;
         }
     }
@@ -300,16 +300,16 @@ static void key_meta_name(const char *member_id, char *name, size_t size) {
 
 bool audit_introduce_key(database *db, const vault *v, const char *introducer_id, const char *member_id,
                          const unsigned char pk[VAULT_SIGN_PK_BYTES], const unsigned char pop[VAULT_SIG_BYTES],
-                         char *err, size_t errsize) {
+                         error *err) {
     char detail[257], pkhex[2 * VAULT_SIGN_PK_BYTES + 1], pophex[2 * VAULT_SIG_BYTES + 1];
     to_hex(pk, VAULT_SIGN_PK_BYTES, pkhex);
     to_hex(pop, VAULT_SIG_BYTES, pophex);
     snprintf(detail, sizeof detail, "ed25519:%s pop:%s", pkhex, pophex);
-    if (!audit_log(db, v, introducer_id, ACT_SIGN_KEY, member_id, detail, err, errsize)) return false;
+    if (!audit_log(db, v, introducer_id, ACT_SIGN_KEY, member_id, detail, err)) return false;
     char name[64];
     key_meta_name(member_id, name, sizeof name);
     store_status st = db->ops->meta_set(db->st, name, pk, VAULT_SIGN_PK_BYTES);
-    if (st != ST_OK) db_error(db, st, "cannot record the signing key", err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot record the signing key", err);
     return st == ST_OK;
 }
 
@@ -348,13 +348,13 @@ static int collect(void *vctx, const audit_rec *r) {
     return 0;
 }
 
-bool audit_remac_all(database *db, const vault *v, char *err, size_t errsize) {
+bool audit_remac_all(database *db, const vault *v, error *err) {
     /* audit_each holds a read cursor; the MACs are collected first and written after it ends */
     collect_ctx c = {v, NULL, 0, 0};
     store_status st = db->ops->audit_each(db->st, collect, &c);
     for (int64_t i = 0; st == ST_OK && i < c.n; i++) st = db->ops->audit_set_mac(db->st, c.list[i].seq, c.list[i].mac);
     free(c.list);
-    if (st != ST_OK) db_error(db, st, "cannot re-seal the audit trail", err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot re-seal the audit trail", err);
     return st == ST_OK;
 }
 
@@ -790,9 +790,9 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
                         META_SIGNED_FROM);
     store_status st = db->ops->audit_each(db->st, check_entry, c);
     if (st != ST_OK && !c->failed && !c->sig_failed) {
-        char err[400];
-        db_error(db, st, "cannot read the audit trail", err, sizeof err);
-        snprintf(r->problem, sizeof r->problem, "%s", err);
+        error err = {0};
+        db_error(db, st, "cannot read the audit trail", &err);
+        snprintf(r->problem, sizeof r->problem, "%s", err.msg);
         c->failed = true;
     }
     if (!c->failed && c->await_seq)
@@ -835,11 +835,11 @@ bool audit_verify(database *db, const vault *v, audit_report *r) {
 
 /* ---- checkpoints ---- */
 
-bool audit_checkpoint(database *db, int64_t *seq, char hex[2 * VAULT_MAC_BYTES + 1], char *err, size_t errsize) {
+bool audit_checkpoint(database *db, int64_t *seq, char hex[2 * VAULT_MAC_BYTES + 1], error *err) {
     audit_rec last;
     store_status st = db->ops->audit_last(db->st, &last);
     if (st != ST_OK) {
-        db_error(db, st, st == ST_NOTFOUND ? "the audit trail is empty" : "cannot read the audit trail", err, errsize);
+        db_error(db, st, st == ST_NOTFOUND ? "the audit trail is empty" : "cannot read the audit trail", err);
         return false;
     }
     *seq = last.seq;
@@ -863,14 +863,14 @@ static int find_point(void *vctx, const audit_rec *e) {
     return 1;
 }
 
-bool audit_check_checkpoint(database *db, int64_t seq, const char *hex, char *err, size_t errsize) {
+bool audit_check_checkpoint(database *db, int64_t seq, const char *hex, error *err) {
     point_ctx c = {seq, hex, false, false};
     store_status st = db->ops->audit_each(db->st, find_point, &c);
     if (st != ST_OK) {
-        db_error(db, st, "cannot read the audit trail", err, errsize);
+        db_error(db, st, "cannot read the audit trail", err);
         return false;
     }
-    if (!c.found) snprintf(err, errsize, "audit entry %lld is gone: the trail was truncated", (long long)seq);
-    else if (!c.match) snprintf(err, errsize, "audit entry %lld differs from the checkpoint: the trail was rewritten", (long long)seq);
+    if (!c.found) error_set(err, ERR_TAMPERED, "audit entry %lld is gone: the trail was truncated", (long long)seq);
+    else if (!c.match) error_set(err, ERR_TAMPERED, "audit entry %lld differs from the checkpoint: the trail was rewritten", (long long)seq);
     return c.found && c.match;
 }

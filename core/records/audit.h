@@ -29,21 +29,22 @@
 #ifndef TRIAGE_AUDIT_H
 #define TRIAGE_AUDIT_H
 
+#include "error.h"
 #include "db.h"
 
 /* Appends an entry inside the caller's transaction, signed when v holds a signer (a logged-in staff member;
  * staff_id must be theirs), unsigned when v is NULL (no login). */
 bool audit_log(database *db, const vault *v, const char *staff_id, const char *action, const char *object_id,
-               const char *detail, char *err, size_t errsize);
+               const char *detail, error *err);
 /* Introduces member_id's signing key (a `sign_key` entry signed by v's signer, inside the caller's
  * transaction) and records it in meta as the member's key (a hint: the trail is what verify trusts). */
 bool audit_introduce_key(database *db, const vault *v, const char *introducer_id, const char *member_id,
                          const unsigned char pk[VAULT_SIGN_PK_BYTES], const unsigned char pop[VAULT_SIG_BYTES],
-                         char *err, size_t errsize);
+                         error *err);
 /* True when meta records pk as member_id's key (it was introduced). */
 bool audit_key_known(database *db, const char *member_id, const unsigned char pk[VAULT_SIGN_PK_BYTES]);
 /* Recomputes the legacy MACs under v (after a key rotation, inside the rekey transaction). */
-bool audit_remac_all(database *db, const vault *v, char *err, size_t errsize);
+bool audit_remac_all(database *db, const vault *v, error *err);
 
 typedef struct {
     int64_t entries;
@@ -63,8 +64,8 @@ typedef struct {
  * table's roles, locks and members as the trail left them. False with the first problem named. */
 bool audit_verify(database *db, const vault *v, audit_report *r);
 /* The head of the chain: its sequence and hash in hex, to be kept elsewhere and checked later. */
-bool audit_checkpoint(database *db, int64_t *seq, char hex[2 * VAULT_MAC_BYTES + 1], char *err, size_t errsize);
+bool audit_checkpoint(database *db, int64_t *seq, char hex[2 * VAULT_MAC_BYTES + 1], error *err);
 /* True when the chain still holds entry seq with that hash (the log was not truncated or rewritten). */
-bool audit_check_checkpoint(database *db, int64_t seq, const char *hex, char *err, size_t errsize);
+bool audit_check_checkpoint(database *db, int64_t seq, const char *hex, error *err);
 
 #endif

@@ -38,18 +38,18 @@ int blind_width_stored(database *db, const vault *v, int *formula) {
     return w < 0 ? 0 : w;
 }
 
-static bool width_write(database *db, const vault *v, int width, int formula, char *err, size_t errsize) {
+static bool width_write(database *db, const vault *v, int width, int formula, error *err) {
     char text[24];
     int n = snprintf(text, sizeof text, "%d %d", width, formula);
     unsigned char *ct = NULL;
     size_t ctn = 0;
     if (!vault_seal(v, "meta", WIDTH_KEY, "database", text, (size_t)n, &ct, &ctn)) {
-        snprintf(err, errsize, "cannot seal the blind index width");
+        error_set(err, ERR_INTERNAL, "cannot seal the blind index width");
         return false;
     }
     store_status st = db->ops->meta_set(db->st, WIDTH_KEY, ct, ctn);
     free(ct);
-    if (st != ST_OK) db_error(db, st, "cannot record the blind index width", err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot record the blind index width", err);
     return st == ST_OK;
 }
 
@@ -147,7 +147,7 @@ static int entry_cmp(const void *a, const void *b) {
 
 /* Every client's old entries cleared, then the new ones added in the order of the index (value first), so
  * that the writes append to its b-tree rather than land at random pages. */
-static bool write_all(database *db, const client_values *list, size_t n, int w, char *err, size_t errsize) {
+static bool write_all(database *db, const client_values *list, size_t n, int w, error *err) {
     uint32_t mask = (UINT32_C(1) << w) - 1u;
     size_t ne = 0;
     for (size_t i = 0; i < n; i++) ne += (size_t)list[i].n;
@@ -161,16 +161,16 @@ static bool write_all(database *db, const client_values *list, size_t n, int w, 
     qsort(e, ne, sizeof *e, entry_cmp);
     for (size_t i = 0; i < ne && st == ST_OK; i++) st = db->ops->bidx_add(db->st, e[i].value, list[e[i].client].id);
     free(e);
-    if (st != ST_OK) db_error(db, st, "cannot rewrite the search index", err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot rewrite the search index", err);
     return st == ST_OK;
 }
 
-bool blind_index_rebuild(database *db, const vault *v, int k, int *width, char *err, size_t errsize) {
+bool blind_index_rebuild(database *db, const vault *v, int k, int *width, error *err) {
     if (k < 1) k = BLIND_K_DEFAULT;
     int64_t clients = 0;
     store_status st = db->ops->client_count(db->st, &clients);
     if (st != ST_OK) {
-        db_error(db, st, "cannot count the clients", err, errsize);
+        db_error(db, st, "cannot count the clients", err);
         return false;
     }
     rebuild_ctx c = {v, NULL, 0, 0, "", {0}, {0}, ""};
@@ -179,17 +179,17 @@ bool blind_index_rebuild(database *db, const vault *v, int k, int *width, char *
     vault_buf_free(&c.name);
     vault_buf_free(&c.phone);
     bool ok = st == ST_OK && !c.problem[0];
-    if (c.problem[0]) snprintf(err, errsize, "%s", c.problem);
-    else if (st != ST_OK) db_error(db, st, "cannot read the clients", err, errsize);
+    if (c.problem[0]) error_set(err, ERR_INPUT, "%s", c.problem);
+    else if (st != ST_OK) db_error(db, st, "cannot read the clients", err);
     int formula = blind_width_for(clients, k);
     int w = ok ? width_chosen(c.list, c.n, formula, k) : 0;
-    ok = ok && write_all(db, c.list, c.n, w, err, errsize) && width_write(db, v, w, formula, err, errsize);
+    ok = ok && write_all(db, c.list, c.n, w, err) && width_write(db, v, w, formula, err);
     free(c.list);
     if (ok && width) *width = w;
     return ok;
 }
 
-bool blind_index_maintain(session *s, char *err, size_t errsize) {
+bool blind_index_maintain(session *s, error *err) {
     database *db = s->db;
     int64_t clients = 0;
     if (db->ops->client_count(db->st, &clients) != ST_OK) return true; /* the next login tries again */
@@ -197,12 +197,12 @@ bool blind_index_maintain(session *s, char *err, size_t errsize) {
     (void)blind_width_stored(db, s->v, &formula);
     int k = db->set.blind_index_k > 0 ? db->set.blind_index_k : BLIND_K_DEFAULT;
     if (formula >= 0 && formula == blind_width_for(clients, k)) return true;
-    if (!session_begin(s, err, errsize)) return false;
+    if (!session_begin(s, err)) return false;
     int w = 0;
     char detail[64];
-    bool ok = blind_index_rebuild(db, s->v, k, &w, err, errsize);
+    bool ok = blind_index_rebuild(db, s->v, k, &w, err);
     snprintf(detail, sizeof detail, "width %d for %lld clients, k %d", w, (long long)clients, k);
-    ok = ok && audit_log(db, s->v, s->me.id, "blind_index_rebuilt", "", detail, err, errsize) && db_commit(db, err, errsize);
+    ok = ok && audit_log(db, s->v, s->me.id, "blind_index_rebuilt", "", detail, err) && db_commit(db, err);
     if (!ok) db_rollback(db);
     return ok;
 }

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "db.h"
 #include "session.h"
 #include "vault.h"
@@ -37,10 +38,10 @@ int blind_width_stored(database *db, const vault *v, int *formula);
 /* Rebuilds every client's entries, sealed under v (the key the clients' fields are sealed with), at the width
  * for the current number of clients, narrowed until every value is held by at least k clients. Inside the
  * caller's transaction. *width (may be NULL): the width chosen. */
-bool blind_index_rebuild(database *db, const vault *v, int k, int *width, char *err, size_t errsize);
+bool blind_index_rebuild(database *db, const vault *v, int k, int *width, error *err);
 
 /* At login: rebuilds (in its own transaction, audited) when no width is recorded or the number of clients
  * has crossed a width threshold since the last build. */
-bool blind_index_maintain(session *s, char *err, size_t errsize);
+bool blind_index_maintain(session *s, error *err);
 
 #endif

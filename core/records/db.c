@@ -12,19 +12,19 @@ void db_settings_from_config(const config *c, db_settings *out) {
     snprintf(out->concern_groups, sizeof out->concern_groups, "%s", c->concern_groups ? c->concern_groups : "");
 }
 
-bool db_open(database *db, const char *path, bool create, const db_settings *set, char *err, size_t errsize) {
+bool db_open(database *db, const char *path, bool create, const db_settings *set, error *err) {
     memset(db, 0, sizeof *db);
     if (!vault_init()) {
-        snprintf(err, errsize, "the cryptography library could not start");
+        error_set(err, ERR_INTERNAL, "the cryptography library could not start");
         return false;
     }
     db->ops = &store_checked; /* the backend is chosen by the URL, below the checks */
     db->set = *set;
     snprintf(db->path, sizeof db->path, "%s", path);
-    store_status st = db->ops->open(path, create, set->busy_timeout_ms, &db->st, err, errsize);
+    store_status st = db->ops->open(path, create, set->busy_timeout_ms, &db->st, err);
     if (st != ST_OK) {
         if (st == ST_NOTFOUND && !create)
-            snprintf(err, errsize, "%s: no database here (create one with `triage init`)", path);
+            error_set(err, ERR_NOT_FOUND, "%s: no database here (create one with `triage init`)", path);
         db->st = NULL;
         return false;
     }
@@ -36,24 +36,24 @@ void db_close(database *db) {
     db->st = NULL;
 }
 
-void db_error(database *db, store_status st, const char *what, char *err, size_t errsize) {
+void db_error(database *db, store_status st, const char *what, error *err) {
     const char *msg = db->st ? db->ops->errmsg(db->st) : "";
-    snprintf(err, errsize, "%s: %s (%s)%s%s", db->path, what, store_status_name(st), msg && *msg ? ": " : "",
-             msg ? msg : "");
+    error_set(err, store_error_kind(st), "%s: %s (%s)%s%s", db->path, what, store_status_name(st),
+              msg && *msg ? ": " : "", msg ? msg : "");
 }
 
-bool db_begin(database *db, char *err, size_t errsize) {
+bool db_begin(database *db, error *err) {
     if (db->batch) return !db->batch_doomed;
     store_status st = db->ops->begin(db->st);
-    if (st != ST_OK) db_error(db, st, "cannot start a write", err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot start a write", err);
     return st == ST_OK;
 }
 
-bool db_commit(database *db, char *err, size_t errsize) {
+bool db_commit(database *db, error *err) {
     if (db->batch) return !db->batch_doomed;
     store_status st = db->ops->commit(db->st);
     if (st != ST_OK) {
-        db_error(db, st, st == ST_FULL ? "nothing was saved: the disk is full" : "nothing was saved", err, errsize);
+        db_error(db, st, st == ST_FULL ? "nothing was saved: the disk is full" : "nothing was saved", err);
         db->ops->rollback(db->st);
     }
     return st == ST_OK;
@@ -64,24 +64,24 @@ void db_rollback(database *db) {
     else if (db->st) db->ops->rollback(db->st);
 }
 
-bool db_batch_begin(database *db, char *err, size_t errsize) {
+bool db_batch_begin(database *db, error *err) {
     if (db->batch) {
-        snprintf(err, errsize, "%s: a batch of writes is already open", db->path);
+        error_set(err, ERR_INTERNAL, "%s: a batch of writes is already open", db->path);
         return false;
     }
-    if (!db_begin(db, err, errsize)) return false;
+    if (!db_begin(db, err)) return false;
     db->batch = true;
     db->batch_doomed = false;
     return true;
 }
 
-bool db_batch_end(database *db, bool commit, char *err, size_t errsize) {
+bool db_batch_end(database *db, bool commit, error *err) {
     if (!db->batch) return false;
     bool doomed = db->batch_doomed;
     db->batch = db->batch_doomed = false;
-    if (commit && !doomed) return db_commit(db, err, errsize);
+    if (commit && !doomed) return db_commit(db, err);
     db_rollback(db);
-    if (commit) snprintf(err, errsize, "nothing was saved");
+    if (commit) error_set(err, ERR_STORE, "nothing was saved");
     return false;
 }
 
@@ -92,15 +92,15 @@ bool db_change_marks(database *db, int64_t *version, int64_t *local) {
 
 /* A demonstration database is marked when it is made with [triage] demo = yes, so that every desk says DEMO
  * DATA whatever configuration opens it later (make run's database opened with --db and the defaults). */
-bool db_mark_demo(database *db, char *err, size_t errsize) {
-    if (!db_begin(db, err, errsize)) return false;
+bool db_mark_demo(database *db, error *err) {
+    if (!db_begin(db, err)) return false;
     store_status st = db->ops->meta_set(db->st, "demo", "1", 1);
     if (st != ST_OK) {
-        db_error(db, st, "cannot mark the demonstration database", err, errsize);
+        db_error(db, st, "cannot mark the demonstration database", err);
         db_rollback(db);
         return false;
     }
-    return db_commit(db, err, errsize);
+    return db_commit(db, err);
 }
 
 bool db_is_demo(database *db) {

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "error.h"
 #include "config.h"
 #include "queue_policy.h"
 #include "store.h"
@@ -36,28 +37,28 @@ typedef struct {
 
 void db_settings_from_config(const config *c, db_settings *out);
 /* Opens (or, with create, makes) the database at path. On failure err names the file and the reason. */
-bool db_open(database *db, const char *path, bool create, const db_settings *set, char *err, size_t errsize);
+bool db_open(database *db, const char *path, bool create, const db_settings *set, error *err);
 void db_close(database *db);
 
 /* A write transaction; on failure err says why (busy, disk full, ...), naming the file. */
-bool db_begin(database *db, char *err, size_t errsize);
-bool db_commit(database *db, char *err, size_t errsize);
+bool db_begin(database *db, error *err);
+bool db_commit(database *db, error *err);
 void db_rollback(database *db);
 /* Several writes saved as one, each written as usual (db_begin .. db_commit): between these two every
  * db_begin and db_commit joins the one transaction and a db_rollback dooms it, so a file of many intakes
  * (`import fhir`) is saved whole or not at all. db_batch_end commits when commit is true and nothing was
  * rolled back, else rolls back; false with why when nothing was saved. */
-bool db_batch_begin(database *db, char *err, size_t errsize);
-bool db_batch_end(database *db, bool commit, char *err, size_t errsize);
+bool db_batch_begin(database *db, error *err);
+bool db_batch_end(database *db, bool commit, error *err);
 /* What tells a desk that the database changed: another connection's commits move *version (SQLite's
  * change_counter), this connection's own move *local. False when the database cannot be read. */
 bool db_change_marks(database *db, int64_t *version, int64_t *local);
 
 /* A demonstration database: marked at init when [triage] demo = yes; every desk opening it shows DEMO DATA. */
-bool db_mark_demo(database *db, char *err, size_t errsize);
+bool db_mark_demo(database *db, error *err);
 bool db_is_demo(database *db);
 
 /* Formats the store's last error for status st into err. */
-void db_error(database *db, store_status st, const char *what, char *err, size_t errsize);
+void db_error(database *db, store_status st, const char *what, error *err);
 
 #endif

@@ -18,8 +18,8 @@ static bool draft_level_of(session *s, const engine *e, const draft_rec *r, risk
     size_t len = 0;
     if (!vault_open(s->v, "drafts", "body", r->id, r->body_ct.p, r->body_ct.n, &body, &len)) return false;
     wizard *w = calloc(1, sizeof *w);
-    char err[256];
-    bool ok = w && wizard_from_json(w, e, body, err, sizeof err);
+    error err = {0};
+    bool ok = w && wizard_from_json(w, e, body, &err);
     secret_free(body);
     if (ok) {
         *level = draft_level_now(w);
@@ -37,15 +37,15 @@ static int newest_first(const void *x, const void *y) {
     return a->updated_at < b->updated_at ? 1 : a->updated_at > b->updated_at ? -1 : strcmp(a->id, b->id);
 }
 
-bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *n, char *err, size_t errsize) {
+bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *n, error *err) {
     *out = NULL;
     *n = 0;
-    if (!session_allowed(s, ACT_CLIENT_SEARCH, err, errsize)) return false; /* the roles that see the queues */
+    if (!session_allowed(s, ACT_CLIENT_SEARCH, err)) return false; /* the roles that see the queues */
     draft_rec *drafts = NULL;
     int nd = 0;
     store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, &drafts, &nd);
     if (st != ST_OK) {
-        db_error(s->db, st, "cannot read drafts", err, errsize);
+        db_error(s->db, st, "cannot read drafts", err);
         return false;
     }
     draft_at_risk *list = nd ? calloc((size_t)nd, sizeof *list) : NULL;
@@ -68,7 +68,7 @@ bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *
     for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
     free(drafts);
     if (nd && !list) {
-        snprintf(err, errsize, "out of memory");
+        error_set(err, ERR_INTERNAL, "out of memory");
         return false;
     }
     if (*n == 0) {

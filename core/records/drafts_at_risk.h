@@ -5,6 +5,7 @@
 #ifndef TRIAGE_DRAFTS_AT_RISK_H
 #define TRIAGE_DRAFTS_AT_RISK_H
 
+#include "error.h"
 #include "engine.h"
 #include "records.h"
 #include "wizard.h"
@@ -31,6 +32,6 @@ typedef struct {
  * none). Drafts are opened only to compute their level and initials (no audit entry: a list row is not a
  * record, as with a queue row). A draft that does not open or parse is listed as red: an unknown draft at
  * risk is treated as at risk. The role must be one that sees the queues. */
-bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *n, char *err, size_t errsize);
+bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *n, error *err);
 
 #endif

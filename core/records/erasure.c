@@ -28,13 +28,13 @@ static bool draft_names(session *s, const draft_rec *d, const char *client_id) {
 }
 
 /* The body of client_erase, inside the caller's transaction. */
-bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, char *err, size_t errsize) {
+bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, error *err) {
     database *db = s->db;
     client_rec c;
     store_status st = db->ops->client_get(db->st, client_id, &c);
     if (st != ST_OK) {
-        if (st == ST_NOTFOUND) snprintf(err, errsize, "no client %s", client_id);
-        else db_error(db, st, "cannot read the client", err, errsize);
+        if (st == ST_NOTFOUND) error_set(err, ERR_NOT_FOUND, "no client %s", client_id);
+        else db_error(db, st, "cannot read the client", err);
         return false;
     }
     client_rec_free(&c);
@@ -71,23 +71,23 @@ bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, c
     out->intakes = nf;
     if (st == ST_OK) st = db->ops->client_erase(db->st, client_id);
     if (st != ST_OK) {
-        db_error(db, st, "cannot erase the client", err, errsize);
+        db_error(db, st, "cannot erase the client", err);
         return false;
     }
     char detail[96];
     snprintf(detail, sizeof detail, "%d intakes kept as de-identified facts, %d drafts", nf, out->drafts);
-    return audit_log(db, s->v, s->me.id, "client_erase", client_id, detail, err, errsize);
+    return audit_log(db, s->v, s->me.id, "client_erase", client_id, detail, err);
 }
 
-bool client_erase(session *s, const char *client_id, erase_result *out, char *err, size_t errsize) {
+bool client_erase(session *s, const char *client_id, erase_result *out, error *err) {
     memset(out, 0, sizeof *out);
-    if (!session_allowed(s, ACT_CLIENT_ERASE, err, errsize)) return false;
+    if (!session_allowed(s, ACT_CLIENT_ERASE, err)) return false;
     if (!client_id || !*client_id) {
-        snprintf(err, errsize, "which client? give its id");
+        error_set(err, ERR_INPUT, "which client? give its id");
         return false;
     }
-    if (!session_begin(s, err, errsize)) return false;
-    if (!client_erase_in_txn(s, client_id, out, err, errsize) || !db_commit(s->db, err, errsize)) {
+    if (!session_begin(s, err)) return false;
+    if (!client_erase_in_txn(s, client_id, out, err) || !db_commit(s->db, err)) {
         db_rollback(s->db);
         return false;
     }
@@ -97,8 +97,7 @@ bool client_erase(session *s, const char *client_id, erase_result *out, char *er
     return true;
 }
 
-bool retention_due(database *db, int draft_days, int closed_years, int64_t now, retention_counts *out, char *err,
-                   size_t errsize) {
+bool retention_due(database *db, int draft_days, int closed_years, int64_t now, retention_counts *out, error *err) {
     memset(out, 0, sizeof *out);
     draft_rec *drafts = NULL;
     int nd = 0;
@@ -110,7 +109,7 @@ bool retention_due(database *db, int draft_days, int closed_years, int64_t now, 
     if (st == ST_OK) st = db->ops->clients_closed_before(db->st, now - (int64_t)closed_years * YEAR, &ids, &nc);
     free(ids);
     if (st != ST_OK) {
-        db_error(db, st, "cannot count the records due for erasure", err, errsize);
+        db_error(db, st, "cannot count the records due for erasure", err);
         return false;
     }
     out->drafts = nd;
@@ -118,12 +117,12 @@ bool retention_due(database *db, int draft_days, int closed_years, int64_t now, 
     return true;
 }
 
-bool retention_apply(session *s, int draft_days, int closed_years, retention_counts *done, char *err, size_t errsize) {
+bool retention_apply(session *s, int draft_days, int closed_years, retention_counts *done, error *err) {
     memset(done, 0, sizeof *done);
-    if (!session_allowed(s, ACT_CLIENT_ERASE, err, errsize)) return false;
+    if (!session_allowed(s, ACT_CLIENT_ERASE, err)) return false;
     int64_t now = clock_now();
     database *db = s->db;
-    if (!session_begin(s, err, errsize)) return false;
+    if (!session_begin(s, err)) return false;
     draft_rec *drafts = NULL;
     int nd = 0;
     store_status st = db->ops->drafts_before(db->st, now - (int64_t)draft_days * DAY, &drafts, &nd);
@@ -136,9 +135,9 @@ bool retention_apply(session *s, int draft_days, int closed_years, retention_cou
     char detail[64];
     snprintf(detail, sizeof detail, "%d drafts older than %d days", nd, draft_days);
     bool ok = st == ST_OK;
-    if (!ok) db_error(db, st, "cannot erase old drafts", err, errsize);
-    ok = ok && (nd == 0 || audit_log(db, s->v, s->me.id, "retention", "", detail, err, errsize)) &&
-         db_commit(db, err, errsize);
+    if (!ok) db_error(db, st, "cannot erase old drafts", err);
+    ok = ok && (nd == 0 || audit_log(db, s->v, s->me.id, "retention", "", detail, err)) &&
+         db_commit(db, err);
     if (!ok) {
         db_rollback(db);
         return false;
@@ -148,12 +147,12 @@ bool retention_apply(session *s, int draft_days, int closed_years, retention_cou
     int nc = 0;
     st = db->ops->clients_closed_before(db->st, now - (int64_t)closed_years * YEAR, &ids, &nc);
     if (st != ST_OK) {
-        db_error(db, st, "cannot list the closed records", err, errsize);
+        db_error(db, st, "cannot list the closed records", err);
         return false;
     }
     for (int i = 0; ok && i < nc; i++) {
         erase_result r;
-        ok = client_erase(s, ids[i], &r, err, errsize);
+        ok = client_erase(s, ids[i], &r, err);
         if (ok) done->clients++;
         progress_report(s->progress, "closed clients erased", i + 1, nc);
     }

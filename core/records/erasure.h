@@ -8,6 +8,7 @@
 #ifndef TRIAGE_ERASURE_H
 #define TRIAGE_ERASURE_H
 
+#include "error.h"
 #include "session.h"
 
 typedef struct {
@@ -17,11 +18,11 @@ typedef struct {
 } erase_result;
 
 /* Supervisors. Everything in one transaction; audited. */
-bool client_erase(session *s, const char *client_id, erase_result *out, char *err, size_t errsize);
+bool client_erase(session *s, const char *client_id, erase_result *out, error *err);
 /* client_erase's work inside the caller's write transaction (a restore re-applies erasures inside its own;
  * no role check: the caller made it). *out is added to, not cleared. The WAL is not purged here: the caller
  * does it after its commit (store op purge_old_versions). */
-bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, char *err, size_t errsize);
+bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, error *err);
 
 typedef struct {
     int drafts;  /* unfinished intakes older than [retention] draft_days */
@@ -29,9 +30,8 @@ typedef struct {
 } retention_counts;
 
 /* What is due for erasure at now (no login needed: only counts, from what is in clear). */
-bool retention_due(database *db, int draft_days, int closed_years, int64_t now, retention_counts *out, char *err,
-                   size_t errsize);
+bool retention_due(database *db, int draft_days, int closed_years, int64_t now, retention_counts *out, error *err);
 /* Erases what is due (supervisors), each record as client_erase does; *done counts what was erased. */
-bool retention_apply(session *s, int draft_days, int closed_years, retention_counts *done, char *err, size_t errsize);
+bool retention_apply(session *s, int draft_days, int closed_years, retention_counts *done, error *err);
 
 #endif

@@ -87,7 +87,7 @@ static int client_age(session *s, const char *client_id, int64_t at) {
 }
 
 bool facts_record_intake(session *s, const intake_rec *r, const char *body, const char *age_bands,
-                         const char *concern_groups, char *err, size_t errsize) {
+                         const char *concern_groups, error *err) {
     json_error_t e;
     json_t *root = body ? json_loads(body, JSON_REJECT_DUPLICATES, &e) : NULL;
     json_t *record = intake_body_record(root);
@@ -116,17 +116,17 @@ bool facts_record_intake(session *s, const intake_rec *r, const char *body, cons
     f.last_session_day = -1;
     rowmac_seal_facts(s->v, &f); /* the level a report counts is bound to the data key (core/records/rowmac.h) */
     store_status st = s->db->ops->facts_put(s->db->st, &f);
-    if (st != ST_OK) db_error(s->db, st, "cannot save the intake's report facts", err, errsize);
+    if (st != ST_OK) db_error(s->db, st, "cannot save the intake's report facts", err);
     return st == ST_OK;
 }
 
 bool facts_on_queue_step(database *db, const queue_item *before, const queue_item *after, const char *what,
-                         char *err, size_t errsize) {
+                         error *err) {
     facts_rec f;
     store_status st = db->ops->facts_get(db->st, after->intake_id, &f);
     if (st == ST_NOTFOUND) return true;
     if (st != ST_OK) {
-        db_error(db, st, "cannot read the intake's report facts", err, errsize);
+        db_error(db, st, "cannot read the intake's report facts", err);
         return false;
     }
     facts_rec read = f;
@@ -155,7 +155,7 @@ bool facts_on_queue_step(database *db, const queue_item *before, const queue_ite
         rowmac_check_facts(db->row_key, rowmac_required(db), &read, NULL, 0) != ROW_TAMPERED)
         rowmac_seal_facts(db->row_key, &f);
     st = db->ops->facts_put(db->st, &f);
-    if (st != ST_OK) db_error(db, st, "cannot save the intake's report facts", err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot save the intake's report facts", err);
     return st == ST_OK;
 }
 

@@ -13,6 +13,7 @@
 #ifndef TRIAGE_FACTS_H
 #define TRIAGE_FACTS_H
 
+#include "error.h"
 #include "bands.h"
 #include "queue_policy.h"
 #include "session.h"
@@ -29,13 +30,13 @@ void day_format(int64_t day, char *out, size_t size);
  * codes of input.concerns, and record.channel and record.age (the intake form's answers, when given). With
  * no age, the client's sealed date of birth is opened in memory (and wiped) for the band. */
 bool facts_record_intake(session *s, const intake_rec *r, const char *body, const char *age_bands,
-                         const char *concern_groups, char *err, size_t errsize);
+                         const char *concern_groups, error *err);
 
 /* A queue step moved an item (inside the caller's transaction): the facts of its intake follow (deadline,
  * confirmation, contact, assignment, declines, overdue, closing). A missing facts row (an intake saved
  * before schema 3) is not an error. */
 bool facts_on_queue_step(database *db, const queue_item *before, const queue_item *after, const char *what,
-                         char *err, size_t errsize);
+                         error *err);
 
 /* Where a client stands, from the facts of an episode, as of day asof. */
 typedef enum { STAGE_PROSPECTIVE, STAGE_FIRST_SESSION, STAGE_ACTIVE, STAGE_LAPSED, STAGE_COUNT } lifecycle_stage;

@@ -20,7 +20,7 @@ static void keep_level(const engine *e, json_t *result, risk_level kept, lang l)
 /* The record is kept only with the client's consent: a form given with a `consent` item must have it answered
  * yes when it was answered, and a record object that carries `consent` must say "yes". Held here, so the wizard, `intake new` and
  * import all refuse the same way (it lived in the screen alone, so the other two saved without it). */
-bool intake_consented(const engine *e, const assess_input *in, json_t *record, char *err, size_t errsize) {
+bool intake_consented(const engine *e, const assess_input *in, json_t *record, error *err) {
     for (int f = 0; f < e->forms.n && f < TRIAGE_MAX_FORMS; f++) {
         const form *fm = e->forms.v[f];
         int ci = form_item_index(fm, "consent");
@@ -32,28 +32,28 @@ bool intake_consented(const engine *e, const assess_input *in, json_t *record, c
         const scale *sc = form_item_scale(fm, ci);
         int c = an->state == ANS_VALUE && sc ? scale_value_index(sc, an->value) : -1;
         if (c < 0 || strcmp(sc->choices[c].code, "yes") != 0) {
-            snprintf(err, errsize, "%s.consent: the client has not consented to storing the record: it cannot be saved",
+            error_set(err, ERR_INPUT, "%s.consent: the client has not consented to storing the record: it cannot be saved",
                      fm->id);
             return false;
         }
     }
     json_t *given = record ? json_object_get(record, "consent") : NULL;
     if (given && !(json_is_string(given) && strcmp(json_string_value(given), "yes") == 0)) {
-        snprintf(err, errsize, "record.consent: the client has not consented to storing the record: it cannot be saved");
+        error_set(err, ERR_INPUT, "record.consent: the client has not consented to storing the record: it cannot be saved");
         return false;
     }
     return true;
 }
 
 bool intake_finish(session *s, const engine *e, assess_input *in, const intake_subject *who, intake_saved *out,
-                   char *err, size_t errsize) {
-    return intake_finish_given_at(s, e, in, who, 0, out, err, errsize);
+                   error *err) {
+    return intake_finish_given_at(s, e, in, who, 0, out, err);
 }
 
 bool intake_finish_given_at(session *s, const engine *e, assess_input *in, const intake_subject *who, int64_t given_at,
-                            intake_saved *out, char *err, size_t errsize) {
+                            intake_saved *out, error *err) {
     memset(out, 0, sizeof *out);
-    if (!intake_consented(e, in, who->record, err, errsize)) return false;
+    if (!intake_consented(e, in, who->record, err)) return false;
     intake_answers_final(e, in);
     json_t *body = intake_body_build(e, in, who->record, who->reasons_lang);
     json_t *result = json_object_get(body, "assessment");
@@ -65,9 +65,9 @@ bool intake_finish_given_at(session *s, const engine *e, assess_input *in, const
     client_new nc = {who->name, who->phone, who->birth};
     intake_input ii = {existing ? who->client_id : NULL, level, suggested, NULL, text, who->notes};
     bool ok = text != NULL;
-    if (!ok) snprintf(err, errsize, "out of memory");
+    if (!ok) error_set(err, ERR_INTERNAL, "out of memory");
     ok = ok && intake_save_given_at(s, existing ? NULL : &nc, &ii, &e->queue, given_at, out->client_id, out->intake_id,
-                                    err, errsize);
+                                    err);
     if (ok) {
         risk_level_parse(level, &out->level);
         out->assessment = json_incref(result);

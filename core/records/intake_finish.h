@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "error.h"
 #include "assess.h"
 #include "intake_body.h"
 #include "records.h"
@@ -34,14 +35,14 @@ typedef struct {
  * refused), and a record object that carries `consent` must say "yes". False with why. intake_finish holds
  * every save to it; the wizard's screen asks it after every answer, so a refusal shows the moment it is
  * given, not first at the save. record may be NULL. */
-bool intake_consented(const engine *e, const assess_input *in, json_t *record, char *err, size_t errsize);
+bool intake_consented(const engine *e, const assess_input *in, json_t *record, error *err);
 
 /* Finishes and saves (see above). False with why; nothing is saved then. */
 bool intake_finish(session *s, const engine *e, assess_input *in, const intake_subject *who, intake_saved *out,
-                   char *err, size_t errsize);
+                   error *err);
 /* The same for a screen given at given_at (an imported response's authored time; 0: now): see
  * intake_save_given_at in records.h. */
 bool intake_finish_given_at(session *s, const engine *e, assess_input *in, const intake_subject *who, int64_t given_at,
-                            intake_saved *out, char *err, size_t errsize);
+                            intake_saved *out, error *err);
 
 #endif

@@ -59,18 +59,18 @@ static int open_one(void *vctx, const char *table, const char *column, const cha
 #define VERIFY_LAST "verify_last"
 
 /* Records the finding of this verify (inside the caller's transaction). */
-static bool verify_last_write(session *s, bool sound, char *err, size_t errsize) {
+static bool verify_last_write(session *s, bool sound, error *err) {
     char text[48];
     int n = snprintf(text, sizeof text, "%lld %s", (long long)clock_now(), sound ? "sound" : "tampered");
     unsigned char *ct = NULL;
     size_t ctn = 0;
     if (!vault_seal(s->v, "meta", VERIFY_LAST, "meta", text, (size_t)n, &ct, &ctn)) {
-        snprintf(err, errsize, "cannot seal the verify result");
+        error_set(err, ERR_INTERNAL, "cannot seal the verify result");
         return false;
     }
     store_status st = s->db->ops->meta_set(s->db->st, VERIFY_LAST, ct, ctn);
     free(ct);
-    if (st != ST_OK) db_error(s->db, st, "cannot record the verify result", err, errsize);
+    if (st != ST_OK) db_error(s->db, st, "cannot record the verify result", err);
     return st == ST_OK;
 }
 
@@ -91,9 +91,9 @@ void verify_last(session *s, int64_t *at, bool *sound) {
     blob_free(&b);
 }
 
-bool db_verify(session *s, verify_report *r, char *err, size_t errsize) {
+bool db_verify(session *s, verify_report *r, error *err) {
     memset(r, 0, sizeof *r);
-    if (!session_allowed(s, ACT_VERIFY, err, errsize)) return false;
+    if (!session_allowed(s, ACT_VERIFY, err)) return false;
     database *db = s->db;
     char msg[512] = "";
     store_status st = db->ops->integrity_check(db->st, msg, sizeof msg);
@@ -102,7 +102,7 @@ bool db_verify(session *s, verify_report *r, char *err, size_t errsize) {
         return true;
     }
     if (!session_key_current(s)) {
-        snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
+        error_set(err, ERR_AUTH, "the data key was rotated since %s logged in: log in again", s->me.name);
         return false;
     }
     open_ctx c = {s->v, 0, "", s->progress, sealed_total(s)};
@@ -113,7 +113,7 @@ bool db_verify(session *s, verify_report *r, char *err, size_t errsize) {
         return true;
     }
     if (st != ST_OK) {
-        db_error(db, st, "cannot read sealed fields", err, errsize);
+        db_error(db, st, "cannot read sealed fields", err);
         return false;
     }
     /* the clear columns the queues read (level, deadline, state ...) against their row MACs */
@@ -122,12 +122,12 @@ bool db_verify(session *s, verify_report *r, char *err, size_t errsize) {
         /* a run of verify is a deliberate act: its finding goes in the audit (ids only, no personal data) */
         char detail[256];
         snprintf(detail, sizeof detail, "%.250s", r->problem);
-        if (session_begin(s, err, errsize)) {
-            if (!audit_log(db, s->v, s->me.id, "tamper_detected", "", detail, err, errsize) ||
-                !verify_last_write(s, false, err, errsize) || !db_commit(db, err, errsize))
+        if (session_begin(s, err)) {
+            if (!audit_log(db, s->v, s->me.id, "tamper_detected", "", detail, err) ||
+                !verify_last_write(s, false, err) || !db_commit(db, err))
                 db_rollback(db);
         }
-        err[0] = '\0';
+        error_clear(err);
         return true;
     }
     r->rows_checked = rows;
@@ -136,9 +136,9 @@ bool db_verify(session *s, verify_report *r, char *err, size_t errsize) {
         return true;
     }
     r->ok = true;
-    if (session_begin(s, err, errsize)) {
-        if (!audit_log(db, s->v, s->me.id, "verify", "", "sound", err, errsize) || !verify_last_write(s, true, err, errsize) ||
-            !db_commit(db, err, errsize))
+    if (session_begin(s, err)) {
+        if (!audit_log(db, s->v, s->me.id, "verify", "", "sound", err) || !verify_last_write(s, true, err) ||
+            !db_commit(db, err))
             db_rollback(db);
     }
     return true;
@@ -192,40 +192,40 @@ static void rekey_ctx_free(rekey_ctx *c) {
     free(c->list);
 }
 
-bool db_rekey(session *s, char *err, size_t errsize) {
-    if (!session_allowed(s, ACT_KEY_MANAGE, err, errsize)) return false;
+bool db_rekey(session *s, error *err) {
+    if (!session_allowed(s, ACT_KEY_MANAGE, err)) return false;
     database *db = s->db;
     /* the new key signs the trail as the same supervisor: their signing key is theirs, not the data key's */
     vault *fresh = vault_create_signing_as(s->v);
     if (!fresh) {
-        snprintf(err, errsize, "cannot create a data key");
+        error_set(err, ERR_INTERNAL, "cannot create a data key");
         return false;
     }
     rekey_ctx c = {s->v, fresh, NULL, 0, 0, "", s->progress, sealed_total(s)};
-    if (!session_begin(s, err, errsize)) {
+    if (!session_begin(s, err)) {
         vault_free(fresh);
         return false;
     }
     store_status st = db->ops->each_sealed(db->st, reseal_one, &c);
     bool ok = !c.problem[0] && st == ST_OK;
-    if (c.problem[0]) snprintf(err, errsize, "%s", c.problem);
-    else if (st != ST_OK) db_error(db, st, "cannot read sealed fields", err, errsize);
+    if (c.problem[0]) error_set(err, ERR_INPUT, "%s", c.problem);
+    else if (st != ST_OK) db_error(db, st, "cannot read sealed fields", err);
     for (size_t i = 0; ok && i < c.n; i++) {
         st = db->ops->update_sealed(db->st, c.list[i].table, c.list[i].column, c.list[i].row, c.list[i].ct, c.list[i].n);
         if (st != ST_OK) {
-            db_error(db, st, "cannot re-seal", err, errsize);
+            db_error(db, st, "cannot re-seal", err);
             ok = false;
         }
         progress_report(s->progress, "sealed fields written", (int64_t)i + 1, (int64_t)c.n);
     }
     /* blind indexes are keyed by the data key: rebuilt from the re-sealed clients, at the width for their
      * number (core/records/blind_index.h) */
-    ok = ok && blind_index_rebuild(db, fresh, db->set.blind_index_k, NULL, err, errsize);
+    ok = ok && blind_index_rebuild(db, fresh, db->set.blind_index_k, NULL, err);
     /* every staff member gets the new key sealed to their public key: no passphrase needed */
     staff_rec *staff = NULL;
     int ns = 0;
     if (ok && (st = db->ops->staff_list(db->st, &staff, &ns)) != ST_OK) {
-        db_error(db, st, "cannot read staff", err, errsize);
+        db_error(db, st, "cannot read staff", err);
         ok = false;
     }
     for (int i = 0; ok && i < ns; i++) {
@@ -234,7 +234,7 @@ bool db_rekey(session *s, char *err, size_t errsize) {
         if (staff[i].locked) continue;
         if (!vault_seal_data_key(fresh, staff[i].keys.public_key, staff[i].keys.sealed_data_key) ||
             (st = db->ops->staff_update(db->st, &staff[i])) != ST_OK) {
-            db_error(db, st, "cannot seal the new key for staff", err, errsize);
+            db_error(db, st, "cannot seal the new key for staff", err);
             ok = false;
         }
     }
@@ -244,12 +244,12 @@ bool db_rekey(session *s, char *err, size_t errsize) {
     int64_t next_gen = session_key_generation(db) + 1;
     int gl = snprintf(gen, sizeof gen, "%lld", (long long)next_gen);
     if (ok && (st = db->ops->meta_set(db->st, "key_generation", gen, (size_t)gl)) != ST_OK) {
-        db_error(db, st, "cannot record the key rotation", err, errsize);
+        db_error(db, st, "cannot record the key rotation", err);
         ok = false;
     }
-    ok = ok && session_key_check_write(db, fresh, err, errsize) && audit_remac_all(db, fresh, err, errsize) &&
-         rowmac_remac_all(db, s->v, fresh, err, errsize) &&
-         audit_log(db, fresh, s->me.id, "rekey", "", "data key rotated", err, errsize) && db_commit(db, err, errsize);
+    ok = ok && session_key_check_write(db, fresh, err) && audit_remac_all(db, fresh, err) &&
+         rowmac_remac_all(db, s->v, fresh, err) &&
+         audit_log(db, fresh, s->me.id, "rekey", "", "data key rotated", err) && db_commit(db, err);
     if (!ok) db_rollback(db);
     rekey_ctx_free(&c);
     if (ok) {
@@ -263,16 +263,16 @@ bool db_rekey(session *s, char *err, size_t errsize) {
     return ok;
 }
 
-bool db_backup(session *s, const char *dest, char *err, size_t errsize) {
-    if (!session_allowed(s, ACT_BACKUP, err, errsize)) return false;
+bool db_backup(session *s, const char *dest, error *err) {
+    if (!session_allowed(s, ACT_BACKUP, err)) return false;
     /* the copy is taken in one step (one consistent read of the database), so there is no count inside it:
      * watchers are told it started and when it is done */
     progress_report(s->progress, "database copied", 0, 1);
-    store_status st = s->db->ops->backup(s->db->st, dest, err, errsize);
+    store_status st = s->db->ops->backup(s->db->st, dest, err);
     if (st != ST_OK) return false;
     progress_report(s->progress, "database copied", 1, 1);
-    if (session_begin(s, err, errsize)) {
-        if (!audit_log(s->db, s->v, s->me.id, "backup", "", "", err, errsize) || !db_commit(s->db, err, errsize))
+    if (session_begin(s, err)) {
+        if (!audit_log(s->db, s->v, s->me.id, "backup", "", "", err) || !db_commit(s->db, err))
             db_rollback(s->db);
     }
     return true;
@@ -363,16 +363,16 @@ static int collect_live(void *vctx, const audit_rec *rec) {
 }
 
 /* Inside the restore's transaction, on the live content: what must be carried forward. */
-static bool restore_before(void *vctx, char *err, size_t errsize) {
+static bool restore_before(void *vctx, error *err) {
     restore_ctx *c = vctx;
     database *db = c->s->db;
     store_status st = db->ops->audit_each(db->st, collect_live, c);
     if (c->failed) {
-        snprintf(err, errsize, "out of memory while reading the audit trail");
+        error_set(err, ERR_INTERNAL, "out of memory while reading the audit trail");
         return false;
     }
     if (st != ST_OK) {
-        db_error(db, st, "cannot read the audit trail", err, errsize);
+        db_error(db, st, "cannot read the audit trail", err);
         return false;
     }
     c->generation = session_restore_generation(db);
@@ -381,13 +381,13 @@ static bool restore_before(void *vctx, char *err, size_t errsize) {
 
 /* The live entry the backup lacks, appended again: its place, time, writer, action and detail, in the
  * detail of a `restored_over` entry for the same object. */
-static bool carry_entry(restore_ctx *c, const audit_rec *r, char *err, size_t errsize) {
+static bool carry_entry(restore_ctx *c, const audit_rec *r, error *err) {
     char detail[sizeof r->detail];
     /* cut at the detail's length when the original's own detail was long: its place and writer come first */
     if (snprintf(detail, sizeof detail, "#%" PRId64 " at %" PRId64 " by %s: %s%s%s", r->seq, r->at,
              r->staff_id[0] ? r->staff_id : "(no login)", r->action, r->detail[0] ? ": " : "", r->detail) < 0)
         detail[0] = '\0';
-    return audit_log(c->s->db, c->s->v, c->s->me.id, "restored_over", r->object_id, detail, err, errsize);
+    return audit_log(c->s->db, c->s->v, c->s->me.id, "restored_over", r->object_id, detail, err);
 }
 
 /* An intake saved after the backup that the restored content does not hold. */
@@ -401,14 +401,14 @@ static bool intake_gone(database *db, const audit_rec *r) {
 
 /* Inside the restore's transaction, on the restored content: the live tail, the erasures and the
  * generation carried forward, and the restore's own entry. */
-static bool restore_after(void *vctx, char *err, size_t errsize) {
+static bool restore_after(void *vctx, error *err) {
     restore_ctx *c = vctx;
     session *s = c->s;
     database *db = s->db;
     restore_result *out = c->out;
     for (int i = 0; i < c->nt; i++) {
         if (intake_gone(db, &c->tail[i])) out->intakes_gone++;
-        if (!carry_entry(c, &c->tail[i], err, errsize)) return false;
+        if (!carry_entry(c, &c->tail[i], err)) return false;
     }
     out->entries_carried = c->nt;
     for (int i = 0; i < c->erased.n; i++) {
@@ -416,12 +416,12 @@ static bool restore_after(void *vctx, char *err, size_t errsize) {
         store_status st = db->ops->client_get(db->st, c->erased.ids[i], &cl);
         if (st == ST_NOTFOUND) continue; /* erased before the backup was made, or never in it */
         if (st != ST_OK) {
-            db_error(db, st, "cannot read a client erased since the backup", err, errsize);
+            db_error(db, st, "cannot read a client erased since the backup", err);
             return false;
         }
         client_rec_free(&cl);
         erase_result r = {0};
-        if (!client_erase_in_txn(s, c->erased.ids[i], &r, err, errsize)) return false;
+        if (!client_erase_in_txn(s, c->erased.ids[i], &r, err)) return false;
         out->erased_again++;
     }
     out->generation = c->generation + 1;
@@ -429,7 +429,7 @@ static bool restore_after(void *vctx, char *err, size_t errsize) {
     int gl = snprintf(gen, sizeof gen, "%" PRId64, out->generation);
     store_status st = db->ops->meta_set(db->st, "restore_generation", gen, (size_t)gl);
     if (st != ST_OK) {
-        db_error(db, st, "cannot record the restore", err, errsize);
+        db_error(db, st, "cannot record the restore", err);
         return false;
     }
     char detail[200];
@@ -437,16 +437,16 @@ static bool restore_after(void *vctx, char *err, size_t errsize) {
              "database content replaced by a verified backup (restore %" PRId64 "); %d later entries kept as "
              "restored_over; %d intakes saved after the backup removed; %d erasures applied again",
              out->generation, out->entries_carried, out->intakes_gone, out->erased_again);
-    return audit_log(db, s->v, s->me.id, "restore", "", detail, err, errsize);
+    return audit_log(db, s->v, s->me.id, "restore", "", detail, err);
 }
 
 /* The backup, copied into a private database next to the live one and verified there with this session's
  * key (the backup file itself is only read): integrity, every sealed field, the row MACs, the audit chain,
  * the schema version; its audit trail's marks go to c. On success the copy stays at tmp for the caller. */
-static bool check_backup(session *s, const char *backup, const char *tmp, restore_ctx *c, char *err, size_t errsize) {
+static bool check_backup(session *s, const char *backup, const char *tmp, restore_ctx *c, error *err) {
     database t;
-    if (!db_open(&t, tmp, true, &s->db->set, err, errsize)) return false;
-    store_status st = t.ops->restore(t.st, backup, NULL, err, errsize);
+    if (!db_open(&t, tmp, true, &s->db->set, err)) return false;
+    store_status st = t.ops->restore(t.st, backup, NULL, err);
     if (st != ST_OK) {
         db_close(&t);
         return false;
@@ -454,12 +454,12 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
     database *live = s->db;
     verify_report r;
     s->db = &t;
-    bool ran = db_verify(s, &r, err, errsize);
+    bool ran = db_verify(s, &r, err);
     s->db = live;
     if (ran && r.ok) {
         st = t.ops->audit_each(t.st, collect_mark, c);
         if (st != ST_OK || c->failed) {
-            db_error(&t, st == ST_OK ? ST_IO : st, "cannot read the backup's audit trail", err, errsize);
+            db_error(&t, st == ST_OK ? ST_IO : st, "cannot read the backup's audit trail", err);
             db_close(&t);
             return false;
         }
@@ -467,45 +467,45 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
     db_close(&t);
     if (!ran) {
         char why[512];
-        snprintf(why, sizeof why, "%s", err);
-        snprintf(err, errsize, "the backup %s cannot be checked: %s; nothing was restored", backup, why);
+        snprintf(why, sizeof why, "%s", err->msg);
+        error_set(err, ERR_IO, "the backup %s cannot be checked: %s; nothing was restored", backup, why);
         return false;
     }
     if (!r.ok) {
-        snprintf(err, errsize, "the backup %s does not verify: %s; nothing was restored", backup, r.problem);
+        error_set(err, ERR_TAMPERED, "the backup %s does not verify: %s; nothing was restored", backup, r.problem);
         return false;
     }
     return true;
 }
 
-bool db_restore(session *s, const char *backup, restore_result *out, char *err, size_t errsize) {
+bool db_restore(session *s, const char *backup, restore_result *out, error *err) {
     memset(out, 0, sizeof *out);
-    if (!session_allowed(s, ACT_BACKUP, err, errsize) || !session_allowed(s, ACT_CLIENT_ERASE, err, errsize))
+    if (!session_allowed(s, ACT_BACKUP, err) || !session_allowed(s, ACT_CLIENT_ERASE, err))
         return false;
     if (!backup || !backup[0]) {
-        snprintf(err, errsize, "which backup? give its file");
+        error_set(err, ERR_INPUT, "which backup? give its file");
         return false;
     }
     if (access(backup, R_OK) != 0) {
-        snprintf(err, errsize, "the backup %s cannot be read: %s; nothing was restored", backup, strerror(errno));
+        error_set(err, ERR_IO, "the backup %s cannot be read: %s; nothing was restored", backup, strerror(errno));
         return false;
     }
     restore_ctx c = {.s = s, .out = out};
     char tmp[sizeof s->db->path + 48];
     if (s->db->ops->scratch_url(s->db->st, tmp, sizeof tmp) != ST_OK) {
-        snprintf(err, errsize, "no room for a private copy of the backup beside %s; nothing was restored", s->db->path);
+        error_set(err, ERR_INPUT, "no room for a private copy of the backup beside %s; nothing was restored", s->db->path);
         return false;
     }
-    bool ok = check_backup(s, backup, tmp, &c, err, errsize);
+    bool ok = check_backup(s, backup, tmp, &c, err);
     /* the verified copy goes in under the write lock, with what the live database holds carried forward, all
      * in one transaction: desks see it at their next poll */
     restore_steps steps = {restore_before, restore_after, &c};
-    if (ok && s->db->ops->restore(s->db->st, tmp, &steps, err, errsize) != ST_OK) {
+    if (ok && s->db->ops->restore(s->db->st, tmp, &steps, err) != ST_OK) {
         ok = false;
         memset(out, 0, sizeof *out); /* rolled back: nothing of it stands */
     }
-    char why[256];
-    (void)s->db->ops->drop(tmp, why, sizeof why); /* a leftover is private and named as a scratch copy */
+    error why = {0};
+    (void)s->db->ops->drop(tmp, &why); /* a leftover is private and named as a scratch copy */
     if (ok) {
         out->restored = true;
         s->restore_generation = out->generation; /* this session made it: nothing of its own to warn about */

@@ -2,6 +2,7 @@
 #ifndef TRIAGE_MAINTENANCE_H
 #define TRIAGE_MAINTENANCE_H
 
+#include "error.h"
 #include "audit.h"
 #include "session.h"
 
@@ -16,7 +17,7 @@ typedef struct {
 /* integrity_check, every sealed field opened, every row MAC checked (core/records/rowmac.h: a queue item or intake
  * whose clear columns were edited is named with its table and id), the audit chain walked; the first problem
  * is named. */
-bool db_verify(session *s, verify_report *r, char *err, size_t errsize);
+bool db_verify(session *s, verify_report *r, error *err);
 /* The last verify's finding, for the reports' mark (a report reads a million facts rows and cannot check
  * a MAC on each: 6 us a row on the bench machine): *at its time (0: none on record under this key) and
  * *sound. Sealed in meta verify_last, so the file cannot make up a "sound". */
@@ -25,9 +26,9 @@ void verify_last(session *s, int64_t *at, bool *sound);
 /* A new data key: every sealed field re-sealed, every blind index recomputed, the legacy audit MACs
  * recomputed, the new key sealed to every staff member's public key except locked accounts (left out: an
  * unlock by a supervisor gives them the key again); all in one transaction. */
-bool db_rekey(session *s, char *err, size_t errsize);
+bool db_rekey(session *s, error *err);
 /* An online copy (the SQLite backup API) while other desks keep working. */
-bool db_backup(session *s, const char *dest, char *err, size_t errsize);
+bool db_backup(session *s, const char *dest, error *err);
 
 typedef struct {
     bool restored;           /* the content is the backup's, with everything below carried forward */
@@ -45,7 +46,7 @@ typedef struct {
  * the backup lacks appended again as a signed `restored_over` entry, the intakes saved after the backup
  * that are now gone counted, meta restore_generation counted up, and a `restore` entry saying all that.
  * Nothing of it stands unless all of it does. Desks that stay open see it at their next poll. */
-bool db_restore(session *s, const char *backup, restore_result *out, char *err, size_t errsize);
+bool db_restore(session *s, const char *backup, restore_result *out, error *err);
 
 
 #endif

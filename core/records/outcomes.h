@@ -4,6 +4,7 @@
 #ifndef TRIAGE_OUTCOMES_H
 #define TRIAGE_OUTCOMES_H
 
+#include "error.h"
 #include "facts.h"
 #include "session.h"
 
@@ -12,10 +13,10 @@
  * wins), the count of attended sessions and the last one. Clinicians and supervisors; audited (no personal
  * data in the entry). counselor: a roster code or NULL. */
 bool outcome_record_session(session *s, const char *client_id, int64_t day, bool attended, const char *counselor,
-                            char *err, size_t errsize);
+                            error *err);
 
 /* The episodes of a client (one facts row per intake), oldest first; free() the array. Clinicians and
  * supervisors. */
-bool outcome_client_facts(session *s, const char *client_id, facts_rec **out, int *n, char *err, size_t errsize);
+bool outcome_client_facts(session *s, const char *client_id, facts_rec **out, int *n, error *err);
 
 #endif

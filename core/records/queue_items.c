@@ -82,14 +82,14 @@ static row_trust item_from_row(database *db, bool required, int64_t now, const q
  * only a tick's raise happened since. */
 static bool save_with_event(database *db, const vault *v, const vault *mac_key, const char *staff_id,
                             const queue_rec *before_rec, const queue_item *before, const queue_item *after,
-                            const char *what, const char *reason, char *err, size_t errsize) {
+                            const char *what, const char *reason, error *err) {
     queue_rec r;
     queue_item_to_rec(after, &r);
     if (mac_key) rowmac_seal_queue(mac_key, &r);
     else if (before_rec) rowmac_carry_queue(before_rec, &r);
     store_status st = db->ops->queue_put(db->st, &r);
     if (st != ST_OK) {
-        db_error(db, st, "cannot save the queue item", err, errsize);
+        db_error(db, st, "cannot save the queue item", err);
         return false;
     }
     queue_event_rec e;
@@ -105,24 +105,24 @@ static bool save_with_event(database *db, const vault *v, const vault *mac_key, 
     snprintf(e.level_after, sizeof e.level_after, "%s", risk_level_name(after->level));
     if (reason && *reason && v &&
         !vault_seal(v, "queue_events", "reason", e.id, reason, strlen(reason), &e.reason_ct.p, &e.reason_ct.n)) {
-        snprintf(err, errsize, "cannot seal the reason");
+        error_set(err, ERR_INTERNAL, "cannot seal the reason");
         return false;
     }
     st = db->ops->queue_event_add(db->st, &e);
     queue_event_rec_free(&e);
     if (st != ST_OK) {
-        db_error(db, st, "cannot save the queue history", err, errsize);
+        db_error(db, st, "cannot save the queue history", err);
         return false;
     }
     char detail[96];
     snprintf(detail, sizeof detail, "%s %s->%s %s->%s", what, e.from_state, e.to_state, e.level_before, e.level_after);
     /* the intake's de-identified report facts follow the step, in the same transaction */
-    return facts_on_queue_step(db, before, after, what, err, errsize) &&
-           audit_log(db, v, staff_id, "queue", after->id, detail, err, errsize);
+    return facts_on_queue_step(db, before, after, what, err) &&
+           audit_log(db, v, staff_id, "queue", after->id, detail, err);
 }
 
 bool queues_enqueue(session *s, const queue_policy *p, const char *client_id, const char *intake_id,
-                    risk_level level, char *err, size_t errsize) {
+                    risk_level level, error *err) {
     queue_rec r;
     int64_t now = clock_now();
     store_status st = s->db->ops->queue_open_for_client(s->db->st, client_id, &r);
@@ -132,23 +132,23 @@ bool queues_enqueue(session *s, const queue_policy *p, const char *client_id, co
             /* a new intake must not re-MAC (bless) an edited row: the item stays as it is, shown as tampered
              * and read as red, for a supervisor; the intake itself is saved */
             return audit_log(s->db, s->v, s->me.id, "tamper_detected", r.id, "queue item row MAC fails; new intake not applied",
-                             err, errsize);
+                             err);
         }
         queue_item_from_rec(&r, &before);
         it = before;
         if (!queue_new_intake(p, &it, intake_id, level, now)) return true;
         it.updated_at = now;
-        return save_with_event(s->db, s->v, s->v, s->me.id, &r, &before, &it, "new_intake", NULL, err, errsize);
+        return save_with_event(s->db, s->v, s->v, s->me.id, &r, &before, &it, "new_intake", NULL, err);
     }
     if (st != ST_NOTFOUND) {
-        db_error(s->db, st, "cannot read the queues", err, errsize);
+        db_error(s->db, st, "cannot read the queues", err);
         return false;
     }
     queue_item it;
     char id[STORE_ID_LEN];
     id_new(id);
     queue_item_new(p, &it, id, client_id, intake_id, level, now);
-    return save_with_event(s->db, s->v, s->v, s->me.id, NULL, NULL, &it, "enqueue", NULL, err, errsize);
+    return save_with_event(s->db, s->v, s->v, s->me.id, NULL, NULL, &it, "enqueue", NULL, err);
 }
 
 bool queues_open_for_client(database *db, const char *client_id, queue_item *out) {
@@ -158,7 +158,7 @@ bool queues_open_for_client(database *db, const char *client_id, queue_item *out
     return true;
 }
 
-bool queues_find(database *db, const char *key, queue_item *out, char *err, size_t errsize) {
+bool queues_find(database *db, const char *key, queue_item *out, error *err) {
     queue_rec r;
     size_t n = key ? strlen(key) : 0;
     if (n == STORE_ID_LEN - 1) {
@@ -169,7 +169,7 @@ bool queues_find(database *db, const char *key, queue_item *out, char *err, size
         }
     }
     if (n < 6) {
-        snprintf(err, errsize, "`%s`: give a queue item id (at least its first 6 characters)", key ? key : "");
+        error_set(err, ERR_INPUT, "`%s`: give a queue item id (at least its first 6 characters)", key ? key : "");
         return false;
     }
     /* a prefix: only open items are looked through (what a person acts on) */
@@ -177,7 +177,7 @@ bool queues_find(database *db, const char *key, queue_item *out, char *err, size
     int count = 0, hits = 0;
     store_status st = db->ops->queue_list_open(db->st, &list, &count);
     if (st != ST_OK) {
-        db_error(db, st, "cannot read the queues", err, errsize);
+        db_error(db, st, "cannot read the queues", err);
         return false;
     }
     bool required = macs_required(db);
@@ -187,23 +187,23 @@ bool queues_find(database *db, const char *key, queue_item *out, char *err, size
         }
     free(list);
     if (hits == 1) return true;
-    snprintf(err, errsize, hits ? "`%s` matches %d open items: give more of the id" : "no open queue item `%s`", key, hits);
+    error_set(err, ERR_INPUT, hits ? "`%s` matches %d open items: give more of the id" : "no open queue item `%s`", key, hits);
     return false;
 }
 
-bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_request rq, char *err, size_t errsize) {
+bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_request rq, error *err) {
     if (!s) {
-        snprintf(err, errsize, "not logged in");
+        error_set(err, ERR_AUTH, "not logged in");
         return false;
     }
     rq.role = s->me.role;
-    if (!session_begin(s, err, errsize)) return false;
+    if (!session_begin(s, err)) return false;
     /* read inside the transaction: another desk may have moved the item a moment ago */
     queue_rec r;
     store_status st = s->db->ops->queue_get(s->db->st, item_id, &r);
     if (st != ST_OK) {
-        if (st == ST_NOTFOUND) snprintf(err, errsize, "no queue item %s", item_id);
-        else db_error(s->db, st, "cannot read the queue item", err, errsize);
+        if (st == ST_NOTFOUND) error_set(err, ERR_CONFLICT, "no queue item %s", item_id);
+        else db_error(s->db, st, "cannot read the queue item", err);
         db_rollback(s->db);
         return false;
     }
@@ -211,31 +211,30 @@ bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_re
     /* checked with the acting session's own key: this step MACs the row again */
     bool tampered = item_checked(s->db, s->v, rowmac_required(s->db), clock_now(), &r, &before) == ROW_TAMPERED;
     it = before;
-    char why[256];
+    error why = {0};
     /* acting on an edited row would re-MAC it: only a supervisor may, on its safe reading (red, overdue) */
     if (tampered && !role_may(s->me.role, ACT_TAMPERED_ACT)) {
         db_rollback(s->db);
-        snprintf(err, errsize, "tampering: queue item %s does not match its row MAC (its clear columns were edited in "
+        error_set(err, ERR_TAMPERED, "tampering: queue item %s does not match its row MAC (its clear columns were edited in "
                                "the file); it is shown as red; a supervisor must look at it", item_id);
         return false;
     }
-    if (!queue_apply(p, &it, &rq, clock_now(), why, sizeof why)) {
+    if (!queue_apply(p, &it, &rq, clock_now(), why.msg, sizeof why.msg)) {
         db_rollback(s->db);
-        snprintf(err, errsize, "denied: %s", why);
+        error_set(err, ERR_DENIED, "denied: %s", why.msg);
         char detail[96];
         snprintf(detail, sizeof detail, "queue %s", queue_action_name(rq.action));
-        if (session_begin(s, why, sizeof why)) { /* a refused move is audited like any denial */
-            if (!audit_log(s->db, s->v, s->me.id, "denied", item_id, detail, why, sizeof why) ||
-                !db_commit(s->db, why, sizeof why))
+        if (session_begin(s, &why)) { /* a refused move is audited like any denial */
+            if (!audit_log(s->db, s->v, s->me.id, "denied", item_id, detail, &why) ||
+                !db_commit(s->db, &why))
                 db_rollback(s->db);
         }
         return false;
     }
     bool ok = (!tampered || audit_log(s->db, s->v, s->me.id, "tamper_resolved", item_id,
-                                      "a supervisor acted on a tampered item, read as red", err, errsize)) &&
-              save_with_event(s->db, s->v, s->v, s->me.id, &r, &before, &it, queue_action_name(rq.action), rq.reason, err,
-                              errsize) &&
-              db_commit(s->db, err, errsize);
+                                      "a supervisor acted on a tampered item, read as red", err)) &&
+              save_with_event(s->db, s->v, s->v, s->me.id, &r, &before, &it, queue_action_name(rq.action), rq.reason, err) &&
+              db_commit(s->db, err);
     if (!ok) db_rollback(s->db);
     return ok;
 }
@@ -256,17 +255,17 @@ static bool tick_due(database *db, const queue_policy *p, int64_t now) {
     return due;
 }
 
-bool queues_tick(database *db, const queue_policy *p, int *escalated, char *err, size_t errsize) {
+bool queues_tick(database *db, const queue_policy *p, int *escalated, error *err) {
     *escalated = 0;
     if (!tick_due(db, p, clock_now())) return true;
-    if (!db_begin(db, err, errsize)) return false;
+    if (!db_begin(db, err)) return false;
     queue_rec *list = NULL;
     int n = 0;
     int64_t now = clock_now();
     /* only the items whose deadline has come, found through an index: a tick with nothing due is cheap */
     store_status st = db->ops->queue_due(db->st, now, &list, &n);
     bool ok = st == ST_OK;
-    if (!ok) db_error(db, st, "cannot read the queues", err, errsize);
+    if (!ok) db_error(db, st, "cannot read the queues", err);
     bool required = macs_required(db);
     for (int i = 0; ok && i < n; i++) {
         queue_item before, it;
@@ -278,11 +277,11 @@ bool queues_tick(database *db, const queue_policy *p, int *escalated, char *err,
          * keeps the old MAC and the row it covers: a tick only raises */
         row_trust t = rowmac_check_queue(db->row_key, required, db->row_policy, now, &list[i], NULL, 0);
         const vault *mac_key = t == ROW_SOUND || t == ROW_RAISED ? db->row_key : NULL;
-        ok = save_with_event(db, NULL, mac_key, "", &list[i], &before, &it, "overdue", NULL, err, errsize);
+        ok = save_with_event(db, NULL, mac_key, "", &list[i], &before, &it, "overdue", NULL, err);
         if (ok) (*escalated)++;
     }
     free(list);
-    ok = ok && db_commit(db, err, errsize);
+    ok = ok && db_commit(db, err);
     if (!ok) {
         db_rollback(db);
         *escalated = 0;
@@ -304,49 +303,48 @@ static void records_to_items(database *db, queue_rec *list, int count, bool sort
     *n = count;
 }
 
-bool queues_first_page(database *db, int limit, queue_item **out, int *n, char *err, size_t errsize) {
+bool queues_first_page(database *db, int limit, queue_item **out, int *n, error *err) {
     *out = NULL;
     *n = 0;
     queue_rec *list = NULL;
     int count = 0;
     store_status st = db->ops->queue_first(db->st, limit, &list, &count);
     if (st != ST_OK) {
-        db_error(db, st, "cannot read the queues", err, errsize);
+        db_error(db, st, "cannot read the queues", err);
         return false;
     }
     records_to_items(db, list, count, false, out, n); /* the index gives them in order already */
     return true;
 }
 
-bool queues_list_open(database *db, queue_item **out, int *n, char *err, size_t errsize) {
+bool queues_list_open(database *db, queue_item **out, int *n, error *err) {
     *out = NULL;
     *n = 0;
     queue_rec *list = NULL;
     int count = 0;
     store_status st = db->ops->queue_list_open(db->st, &list, &count);
     if (st != ST_OK) {
-        db_error(db, st, "cannot read the queues", err, errsize);
+        db_error(db, st, "cannot read the queues", err);
         return false;
     }
     records_to_items(db, list, count, true, out, n);
     return true;
 }
 
-bool queues_counts(database *db, queue_counts_rec *out, char *err, size_t errsize) {
+bool queues_counts(database *db, queue_counts_rec *out, error *err) {
     store_status st = db->ops->queue_counts(db->st, out);
-    if (st != ST_OK) db_error(db, st, "cannot count the queues", err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot count the queues", err);
     return st == ST_OK;
 }
 
-bool queues_page(database *db, const queue_filter *f, int offset, int limit, queue_item **out, int *n, char *err,
-                 size_t errsize) {
+bool queues_page(database *db, const queue_filter *f, int offset, int limit, queue_item **out, int *n, error *err) {
     *out = NULL;
     *n = 0;
     queue_rec *list = NULL;
     int count = 0;
     store_status st = db->ops->queue_page(db->st, f, offset, limit, &list, &count);
     if (st != ST_OK) {
-        db_error(db, st, "cannot read the queues", err, errsize);
+        db_error(db, st, "cannot read the queues", err);
         return false;
     }
     records_to_items(db, list, count, false, out, n);
@@ -364,14 +362,14 @@ void queue_history_free(queue_history_entry *h, int n) {
     free(h);
 }
 
-bool queues_history(session *s, const char *item_id, queue_history_entry **out, int *n, char *err, size_t errsize) {
+bool queues_history(session *s, const char *item_id, queue_history_entry **out, int *n, error *err) {
     *out = NULL;
     *n = 0;
     queue_event_rec *ev = NULL;
     int count = 0;
     store_status st = s->db->ops->queue_events(s->db->st, item_id, &ev, &count);
     if (st != ST_OK) {
-        db_error(s->db, st, "cannot read the queue history", err, errsize);
+        db_error(s->db, st, "cannot read the queue history", err);
         return false;
     }
     queue_history_entry *h = xcalloc((size_t)(count ? count : 1), sizeof *h);
@@ -392,7 +390,7 @@ bool queues_history(session *s, const char *item_id, queue_history_entry **out, 
         size_t len = 0;
         if (ok && ev[i].reason_ct.n &&
             !vault_open(s->v, "queue_events", "reason", ev[i].id, ev[i].reason_ct.p, ev[i].reason_ct.n, &e->reason, &len)) {
-            snprintf(err, errsize, "tampering detected: the reason of queue event %s does not open", ev[i].id);
+            error_set(err, ERR_TAMPERED, "tampering detected: the reason of queue event %s does not open", ev[i].id);
             ok = false;
         }
     }

@@ -6,37 +6,37 @@
 #ifndef TRIAGE_QUEUE_ITEMS_H
 #define TRIAGE_QUEUE_ITEMS_H
 
+#include "error.h"
 #include "queue_policy.h"
 #include "session.h"
 
 /* Puts a completed intake's client in the queue of its level, or updates the client's open item (a higher
  * level takes over at once; a lower one waits for a clinician). Runs inside the caller's transaction. */
 bool queues_enqueue(session *s, const queue_policy *p, const char *client_id, const char *intake_id,
-                    risk_level level, char *err, size_t errsize);
+                    risk_level level, error *err);
 
 /* The client's open item, if any. */
 bool queues_open_for_client(database *db, const char *client_id, queue_item *out);
 /* Finds an open or closed item by its id or a unique prefix of it (at least 6 characters). */
-bool queues_find(database *db, const char *id_or_prefix, queue_item *out, char *err, size_t errsize);
+bool queues_find(database *db, const char *id_or_prefix, queue_item *out, error *err);
 
 /* A person's request (the role is the session's). The reason, when given, is sealed in the history. */
-bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_request rq, char *err, size_t errsize);
+bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_request rq, error *err);
 
 /* Applies overdue escalations to every open item; *escalated counts the items raised. */
-bool queues_tick(database *db, const queue_policy *p, int *escalated, char *err, size_t errsize);
+bool queues_tick(database *db, const queue_policy *p, int *escalated, error *err);
 
 /* Every open item, sorted by urgency then deadline (queue_compare); free() the array. */
-bool queues_list_open(database *db, queue_item **out, int *n, char *err, size_t errsize);
+bool queues_list_open(database *db, queue_item **out, int *n, error *err);
 
 /* The first `limit` open items in the same order, read through an index (the screens' first page). */
-bool queues_first_page(database *db, int limit, queue_item **out, int *n, char *err, size_t errsize);
+bool queues_first_page(database *db, int limit, queue_item **out, int *n, error *err);
 
 /* Counts of the open items by level, overdue and "match by hand" (the home screen and the queue tabs). */
-bool queues_counts(database *db, queue_counts_rec *out, char *err, size_t errsize);
+bool queues_counts(database *db, queue_counts_rec *out, error *err);
 
 /* One page of the open items matching f, in urgency order (the queue screen reads only what it shows). */
-bool queues_page(database *db, const queue_filter *f, int offset, int limit, queue_item **out, int *n, char *err,
-                 size_t errsize);
+bool queues_page(database *db, const queue_filter *f, int offset, int limit, queue_item **out, int *n, error *err);
 
 /* Open items assigned to a counselor: the live caseload the roster screen shows. */
 int queues_caseload(database *db, const char *counselor_code);
@@ -52,7 +52,7 @@ typedef struct {
 } queue_history_entry;
 
 /* An item's history, oldest first. A reason that does not open is reported as tampering with its id. */
-bool queues_history(session *s, const char *item_id, queue_history_entry **out, int *n, char *err, size_t errsize);
+bool queues_history(session *s, const char *item_id, queue_history_entry **out, int *n, error *err);
 void queue_history_free(queue_history_entry *h, int n);
 
 void queue_item_from_rec(const queue_rec *r, queue_item *it);

@@ -51,17 +51,17 @@ bool caller_id_of_name(const char *name, char *out, size_t size) {
     return true;
 }
 
-bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, char *err, size_t errsize) {
+bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, error *err) {
     memset(out, 0, sizeof *out);
     snprintf(out->short_id, sizeof out->short_id, "%.8s", it->client_id);
     char *name = NULL, *body = NULL;
-    if (!client_peek_name(s, it->client_id, &name, err, errsize)) return false;
+    if (!client_peek_name(s, it->client_id, &name, err)) return false;
     /* an anonymous caller is known by one id, the one they were given to call back by: not initials made of
      * "Anonymous caller KMT4821" beside the record's id as well (three ids for one caller; tryout) */
     if (caller_id_of_name(name, out->initials, sizeof out->initials)) out->short_id[0] = '\0';
     else name_initials(name, out->initials, sizeof out->initials);
     secret_free(name);
-    if (!intake_peek_body(s, it->intake_id, &body, err, errsize)) return false;
+    if (!intake_peek_body(s, it->intake_id, &body, err)) return false;
     intake_summary sum;
     if (intake_summary_parse(body, &sum) && sum.n_reasons) snprintf(out->reason, sizeof out->reason, "%s", sum.reasons[0]);
     secret_free(body);
@@ -116,14 +116,14 @@ void client_record_free(client_record *r) {
     memset(r, 0, sizeof *r);
 }
 
-bool client_record_open(session *s, const char *client_id, client_record *out, char *err, size_t errsize) {
+bool client_record_open(session *s, const char *client_id, client_record *out, error *err) {
     memset(out, 0, sizeof *out);
-    if (!client_open(s, client_id, &out->client, err, errsize)) return false;
+    if (!client_open(s, client_id, &out->client, err)) return false;
     intake_rec *list = NULL;
     int n = 0;
     store_status st = s->db->ops->intake_list_for_client(s->db->st, client_id, &list, &n);
     if (st != ST_OK) {
-        db_error(s->db, st, "cannot list the client's intakes", err, errsize);
+        db_error(s->db, st, "cannot list the client's intakes", err);
         client_record_free(out);
         return false;
     }
@@ -132,7 +132,7 @@ bool client_record_open(session *s, const char *client_id, client_record *out, c
     for (int i = 0; i < n; i++) {
         intake_rec meta;
         char *body = NULL, *notes = NULL;
-        if (ok && !intake_open(s, list[i].id, &meta, &body, &notes, err, errsize)) ok = false;
+        if (ok && !intake_open(s, list[i].id, &meta, &body, &notes, err)) ok = false;
         if (ok) {
             intake_summary *sum = &out->intakes[out->n_intakes++];
             bool parsed = intake_summary_parse(body, sum) && sum->level[0];
@@ -156,7 +156,7 @@ bool client_record_open(session *s, const char *client_id, client_record *out, c
     free(list);
     if (ok && queues_open_for_client(s->db, client_id, &out->item)) {
         out->has_item = true;
-        ok = queues_history(s, out->item.id, &out->history, &out->n_history, err, errsize);
+        ok = queues_history(s, out->item.id, &out->history, &out->n_history, err);
     }
     if (!ok) client_record_free(out);
     return ok;

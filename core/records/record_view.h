@@ -5,6 +5,7 @@
 #ifndef TRIAGE_RECORD_VIEW_H
 #define TRIAGE_RECORD_VIEW_H
 
+#include "error.h"
 #include "queue_items.h"
 #include "records.h"
 
@@ -18,7 +19,7 @@ typedef struct {
 } queue_row_view;
 
 /* Reads a queue row's view (opens the client's name and the intake's body; no audit entry). */
-bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, char *err, size_t errsize);
+bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, error *err);
 
 /* An anonymous caller's short id ("KMT4821") when the name ends in one (the hotline's "Anonymous caller
  * KMT4821"), into out; false otherwise. */
@@ -63,7 +64,7 @@ typedef struct {
 } client_record;
 
 /* Opens a client's whole record (audited: the client and each intake opened). */
-bool client_record_open(session *s, const char *client_id, client_record *out, char *err, size_t errsize);
+bool client_record_open(session *s, const char *client_id, client_record *out, error *err);
 void client_record_free(client_record *r);
 
 #endif

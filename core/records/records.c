@@ -129,67 +129,65 @@ int client_index_values(const vault *v, int bits, const char *name, const char *
     return n;
 }
 
-static bool check_text(const char *field, const char *text, size_t max, bool required, char *err, size_t errsize) {
+static bool check_text(const char *field, const char *text, size_t max, bool required, error *err) {
     size_t n = text ? strlen(text) : 0;
-    if (required && n == 0) snprintf(err, errsize, "%s: required", field);
-    else if (n > max) snprintf(err, errsize, "%s: longer than %zu bytes", field, max);
-    else if (n && !utf8_valid(text, n)) snprintf(err, errsize, "%s: not valid UTF-8 text (or has control characters)", field);
+    if (required && n == 0) error_set(err, ERR_INPUT, "%s: required", field);
+    else if (n > max) error_set(err, ERR_INPUT, "%s: longer than %zu bytes", field, max);
+    else if (n && !utf8_valid(text, n)) error_set(err, ERR_INPUT, "%s: not valid UTF-8 text (or has control characters)", field);
     else return true;
     return false;
 }
 
 static bool seal_into(session *s, const char *table, const char *column, const char *row, const char *text, blob *b,
-                      char *err, size_t errsize) {
+                      error *err) {
     b->p = NULL;
     b->n = 0;
     if (!text || !*text) return true;
     if (vault_seal(s->v, table, column, row, text, strlen(text), &b->p, &b->n)) return true;
-    snprintf(err, errsize, "cannot seal %s.%s", table, column);
+    error_set(err, ERR_INTERNAL, "cannot seal %s.%s", table, column);
     return false;
 }
 
-static bool replace_index(session *s, const char *id, const char *name, const char *phone, char *err, size_t errsize) {
+static bool replace_index(session *s, const char *id, const char *name, const char *phone, error *err) {
     uint32_t vals[16];
     /* the width is read in the write transaction: another desk's login may have rebuilt the index */
     int n = client_index_values(s->v, blind_width_stored(s->db, s->v, NULL), name, phone, vals, 16);
     store_status st = s->db->ops->bidx_clear(s->db->st, id);
     for (int i = 0; st == ST_OK && i < n; i++) st = s->db->ops->bidx_add(s->db->st, vals[i], id);
-    if (st != ST_OK) db_error(s->db, st, "cannot write the search index", err, errsize);
+    if (st != ST_OK) db_error(s->db, st, "cannot write the search index", err);
     return st == ST_OK;
 }
 
 /* A new client, sealed and ready to insert (outside any transaction: sealing takes time). */
-static bool client_prepare(session *s, const char *name, const char *phone, const char *birth, client_rec *r, char *err,
-                           size_t errsize) {
+static bool client_prepare(session *s, const char *name, const char *phone, const char *birth, client_rec *r, error *err) {
     memset(r, 0, sizeof *r);
-    if (!check_text("client.name", name, NAME_MAX_BYTES, true, err, errsize) ||
-        !check_text("client.phone", phone, PHONE_MAX_BYTES, false, err, errsize) ||
-        !check_text("client.birth_date", birth, BIRTH_MAX_BYTES, false, err, errsize))
+    if (!check_text("client.name", name, NAME_MAX_BYTES, true, err) ||
+        !check_text("client.phone", phone, PHONE_MAX_BYTES, false, err) ||
+        !check_text("client.birth_date", birth, BIRTH_MAX_BYTES, false, err))
         return false;
     id_new(r->id);
     r->created_at = clock_now();
     snprintf(r->created_by, sizeof r->created_by, "%s", s->me.id);
-    return seal_into(s, "clients", "name", r->id, name, &r->name_ct, err, errsize) &&
-           seal_into(s, "clients", "phone", r->id, phone, &r->phone_ct, err, errsize) &&
-           seal_into(s, "clients", "birth", r->id, birth, &r->birth_ct, err, errsize);
+    return seal_into(s, "clients", "name", r->id, name, &r->name_ct, err) &&
+           seal_into(s, "clients", "phone", r->id, phone, &r->phone_ct, err) &&
+           seal_into(s, "clients", "birth", r->id, birth, &r->birth_ct, err);
 }
 
 /* Inside an open transaction: the client row, its search index and its audit entry. */
-static bool client_insert_tx(session *s, const client_rec *r, const char *name, const char *phone, char *err,
-                             size_t errsize) {
+static bool client_insert_tx(session *s, const client_rec *r, const char *name, const char *phone, error *err) {
     store_status st = s->db->ops->client_insert(s->db->st, r);
-    if (st != ST_OK) db_error(s->db, st, "cannot save the client", err, errsize);
-    return st == ST_OK && replace_index(s, r->id, name, phone, err, errsize) &&
-           audit_log(s->db, s->v, s->me.id, "client_create", r->id, "", err, errsize);
+    if (st != ST_OK) db_error(s->db, st, "cannot save the client", err);
+    return st == ST_OK && replace_index(s, r->id, name, phone, err) &&
+           audit_log(s->db, s->v, s->me.id, "client_create", r->id, "", err);
 }
 
 bool client_create(session *s, const char *name, const char *phone, const char *birth, char id[STORE_ID_LEN],
-                   char *err, size_t errsize) {
-    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
+                   error *err) {
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err)) return false;
     client_rec r;
-    bool ok = client_prepare(s, name, phone, birth, &r, err, errsize);
-    if (ok && session_begin(s, err, errsize)) {
-        ok = client_insert_tx(s, &r, name, phone, err, errsize) && db_commit(s->db, err, errsize);
+    bool ok = client_prepare(s, name, phone, birth, &r, err);
+    if (ok && session_begin(s, err)) {
+        ok = client_insert_tx(s, &r, name, phone, err) && db_commit(s->db, err);
         if (!ok) db_rollback(s->db);
     } else {
         ok = false;
@@ -200,7 +198,7 @@ bool client_create(session *s, const char *name, const char *phone, const char *
 }
 
 /* Opens the sealed fields of r into out; a failure names the record as tampered with. */
-static bool open_client(session *s, const client_rec *r, client_plain *out, char *err, size_t errsize) {
+static bool open_client(session *s, const client_rec *r, client_plain *out, error *err) {
     memset(out, 0, sizeof *out);
     memcpy(out->id, r->id, STORE_ID_LEN);
     out->created_at = r->created_at;
@@ -216,9 +214,9 @@ static bool open_client(session *s, const client_rec *r, client_plain *out, char
             continue;
         }
         if (!session_key_current(s))
-            snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
+            error_set(err, ERR_AUTH, "the data key was rotated since %s logged in: log in again", s->me.name);
         else
-            snprintf(err, errsize, "tampering detected: clients.%s of record %s does not open (edited or moved)",
+            error_set(err, ERR_TAMPERED, "tampering detected: clients.%s of record %s does not open (edited or moved)",
                      cols[i], r->id);
         client_plain_free(out);
         return false;
@@ -231,16 +229,16 @@ static bool open_client(session *s, const client_rec *r, client_plain *out, char
  * for the whole search: a value is shared by k or more clients (blind_index.h), and a guarded allocation per
  * candidate (a mapping, two mprotects, an unmapping) would cost more than everything else a candidate does. */
 static bool candidate_hit(session *s, const client_rec *r, const char *norm, const char *digits, bool by_name,
-                          vault_buf *buf, bool *hit, char *err, size_t errsize) {
+                          vault_buf *buf, bool *hit, error *err) {
     const blob *b = by_name ? &r->name_ct : &r->phone_ct;
     const char *col = by_name ? "name" : "phone";
     *hit = false;
     if (b->n == 0) return true;
     if (!vault_open_buf(s->v, "clients", col, r->id, b->p, b->n, buf)) {
         if (!session_key_current(s))
-            snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
+            error_set(err, ERR_AUTH, "the data key was rotated since %s logged in: log in again", s->me.name);
         else
-            snprintf(err, errsize, "tampering detected: clients.%s of record %s does not open (edited or moved)", col,
+            error_set(err, ERR_TAMPERED, "tampering detected: clients.%s of record %s does not open (edited or moved)", col,
                      r->id);
         return false;
     }
@@ -264,11 +262,11 @@ static bool candidate_hit(session *s, const client_rec *r, const char *norm, con
     return true;
 }
 
-bool client_find(session *s, const char *query, client_plain **out, int *n, char *err, size_t errsize) {
+bool client_find(session *s, const char *query, client_plain **out, int *n, error *err) {
     *out = NULL;
     *n = 0;
-    if (!session_allowed(s, ACT_CLIENT_SEARCH, err, errsize)) return false;
-    if (!check_text("query", query, NAME_MAX_BYTES, true, err, errsize)) return false;
+    if (!session_allowed(s, ACT_CLIENT_SEARCH, err)) return false;
+    if (!check_text("query", query, NAME_MAX_BYTES, true, err)) return false;
     char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
     normalise_name(query, norm, sizeof norm);
     normalise_phone(query, digits, sizeof digits);
@@ -280,14 +278,15 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
     /* A value is shared by k or more clients (blind_index.h), so one record that does not open must not make
      * every search of its value fail: it is skipped, and reported when nothing else matched (it may have been
      * the one sought) and audited either way. */
-    char tampered[STORE_ID_LEN] = "", tamper_msg[512] = "", why[512] = "";
+    char tampered[STORE_ID_LEN] = "", tamper_msg[512] = "";
+    error why = {0};
     vault_buf field = {0};
     for (int k = 0; k < nk && ok; k++) {
         char(*ids)[STORE_ID_LEN] = NULL;
         int nids = 0;
         store_status st = s->db->ops->bidx_find(s->db->st, keys[k], &ids, &nids);
         if (st != ST_OK) {
-            db_error(s->db, st, "cannot search", err, errsize);
+            db_error(s->db, st, "cannot search", err);
             ok = false;
         }
         for (int i = 0; ok && i < nids; i++) {
@@ -297,25 +296,25 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
             client_rec r;
             st = s->db->ops->client_get(s->db->st, ids[i], &r);
             if (st != ST_OK) {
-                db_error(s->db, st, "cannot read a client", err, errsize);
+                db_error(s->db, st, "cannot read a client", err);
                 ok = false;
                 break;
             }
             bool hit;
-            ok = candidate_hit(s, &r, norm, digits, has_letters, &field, &hit, why, sizeof why);
+            ok = candidate_hit(s, &r, norm, digits, has_letters, &field, &hit, &why);
             client_plain c;
-            if (ok && hit) ok = open_client(s, &r, &c, why, sizeof why);
+            if (ok && hit) ok = open_client(s, &r, &c, &why);
             if (!ok && session_key_current(s)) { /* tampering: this candidate is left out */
                 if (!tampered[0]) {
                     memcpy(tampered, r.id, sizeof tampered);
-                    snprintf(tamper_msg, sizeof tamper_msg, "%s", why);
+                    snprintf(tamper_msg, sizeof tamper_msg, "%s", why.msg);
                 }
                 ok = true;
                 client_rec_free(&r);
                 continue;
             }
             client_rec_free(&r);
-            if (!ok) snprintf(err, errsize, "%s", why);
+            if (!ok) error_set(err, ERR_INPUT, "%s", why.msg);
             if (!ok) break;
             if (!hit) continue;
             if (*n == cap) *out = xrealloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 8));
@@ -329,7 +328,7 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
     if (ok && tampered[0]) {
         session_audit(s, "tamper_detected", tampered, "clients");
         if (*n == 0) {
-            snprintf(err, errsize, "%s", tamper_msg);
+            error_set(err, ERR_INPUT, "%s", tamper_msg);
             ok = false;
         }
     }
@@ -341,61 +340,61 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, char
     }
     char detail[32];
     snprintf(detail, sizeof detail, "%d found", *n);
-    if (session_begin(s, err, errsize)) {
-        if (!audit_log(s->db, s->v, s->me.id, "client_search", "", detail, err, errsize) || !db_commit(s->db, err, errsize))
+    if (session_begin(s, err)) {
+        if (!audit_log(s->db, s->v, s->me.id, "client_search", "", detail, err) || !db_commit(s->db, err))
             db_rollback(s->db);
     }
     return true;
 }
 
-bool client_open(session *s, const char *id, client_plain *out, char *err, size_t errsize) {
+bool client_open(session *s, const char *id, client_plain *out, error *err) {
     memset(out, 0, sizeof *out);
-    if (!session_allowed(s, ACT_CLIENT_OPEN, err, errsize)) return false;
+    if (!session_allowed(s, ACT_CLIENT_OPEN, err)) return false;
     client_rec r;
     store_status st = id && *id ? s->db->ops->client_get(s->db->st, id, &r) : ST_INVALID;
-    if (st == ST_NOTFOUND) snprintf(err, errsize, "no client %s", id);
+    if (st == ST_NOTFOUND) error_set(err, ERR_NOT_FOUND, "no client %s", id);
     if (st != ST_OK) {
-        if (st != ST_NOTFOUND) db_error(s->db, st, "cannot read the client", err, errsize);
+        if (st != ST_NOTFOUND) db_error(s->db, st, "cannot read the client", err);
         return false;
     }
-    bool ok = open_client(s, &r, out, err, errsize);
+    bool ok = open_client(s, &r, out, err);
     client_rec_free(&r);
-    if (session_begin(s, err, errsize)) {
-        if (!audit_log(s->db, s->v, s->me.id, ok ? "client_open" : "tamper_detected", id, ok ? "" : "clients", err, errsize) ||
-            !db_commit(s->db, err, errsize))
+    if (session_begin(s, err)) {
+        if (!audit_log(s->db, s->v, s->me.id, ok ? "client_open" : "tamper_detected", id, ok ? "" : "clients", err) ||
+            !db_commit(s->db, err))
             db_rollback(s->db);
     }
     return ok;
 }
 
-bool client_peek_name(session *s, const char *client_id, char **out, char *err, size_t errsize) {
+bool client_peek_name(session *s, const char *client_id, char **out, error *err) {
     *out = NULL;
-    if (!session_allowed(s, ACT_CLIENT_SEARCH, err, errsize)) return false; /* the role that sees the queues */
+    if (!session_allowed(s, ACT_CLIENT_SEARCH, err)) return false; /* the role that sees the queues */
     client_rec r;
     store_status st = client_id && *client_id ? s->db->ops->client_get(s->db->st, client_id, &r) : ST_INVALID;
     if (st != ST_OK) {
-        db_error(s->db, st, "cannot read the client", err, errsize);
+        db_error(s->db, st, "cannot read the client", err);
         return false;
     }
     size_t len;
     bool ok = vault_open(s->v, "clients", "name", r.id, r.name_ct.p, r.name_ct.n, out, &len);
-    if (!ok) snprintf(err, errsize, "tampering detected: clients.name of record %s does not open", r.id);
+    if (!ok) error_set(err, ERR_TAMPERED, "tampering detected: clients.name of record %s does not open", r.id);
     client_rec_free(&r);
     return ok;
 }
 
-bool intake_peek_body(session *s, const char *intake_id, char **out, char *err, size_t errsize) {
+bool intake_peek_body(session *s, const char *intake_id, char **out, error *err) {
     *out = NULL;
-    if (!session_allowed(s, ACT_CLIENT_SEARCH, err, errsize)) return false; /* the role that sees the queues */
+    if (!session_allowed(s, ACT_CLIENT_SEARCH, err)) return false; /* the role that sees the queues */
     intake_rec r;
     store_status st = intake_id && *intake_id ? s->db->ops->intake_get(s->db->st, intake_id, &r) : ST_INVALID;
     if (st != ST_OK) {
-        db_error(s->db, st, "cannot read the intake", err, errsize);
+        db_error(s->db, st, "cannot read the intake", err);
         return false;
     }
     size_t len;
     bool ok = vault_open(s->v, "intakes", "body", r.id, r.body_ct.p, r.body_ct.n, out, &len);
-    if (!ok) snprintf(err, errsize, "tampering detected: intake %s does not open", r.id);
+    if (!ok) error_set(err, ERR_TAMPERED, "tampering detected: intake %s does not open", r.id);
     intake_rec_free(&r);
     return ok;
 }
@@ -404,20 +403,20 @@ static bool level_valid(const char *l) {
     return l && (!strcmp(l, "red") || !strcmp(l, "orange") || !strcmp(l, "yellow") || !strcmp(l, "green"));
 }
 
-bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], char *err, size_t errsize) {
-    return intake_save_queued(s, in, NULL, id, err, errsize);
+bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], error *err) {
+    return intake_save_queued(s, in, NULL, id, err);
 }
 
 /* A new intake, checked and sealed, ready to insert (outside any transaction). */
 static bool intake_prepare(session *s, const intake_input *in, const char *client_id, int64_t given_at, intake_rec *r,
-                           char *err, size_t errsize) {
+                           error *err) {
     memset(r, 0, sizeof *r);
     if (!in || !level_valid(in->level)) {
-        snprintf(err, errsize, "intake: level must be red, orange, yellow or green");
+        error_set(err, ERR_INPUT, "intake: level must be red, orange, yellow or green");
         return false;
     }
-    if (!check_text("intake.body", in->body, BODY_MAX_BYTES, true, err, errsize) ||
-        !check_text("intake.notes", in->notes, NOTES_MAX_BYTES, false, err, errsize))
+    if (!check_text("intake.body", in->body, BODY_MAX_BYTES, true, err) ||
+        !check_text("intake.notes", in->notes, NOTES_MAX_BYTES, false, err))
         return false;
     id_new(r->id);
     snprintf(r->client_id, sizeof r->client_id, "%s", client_id);
@@ -426,67 +425,64 @@ static bool intake_prepare(session *s, const intake_input *in, const char *clien
     snprintf(r->level, sizeof r->level, "%s", in->level);
     snprintf(r->suggested, sizeof r->suggested, "%s", in->suggested ? in->suggested : "");
     snprintf(r->chosen, sizeof r->chosen, "%s", in->chosen ? in->chosen : "");
-    bool ok = seal_into(s, "intakes", "body", r->id, in->body, &r->body_ct, err, errsize) &&
-              seal_into(s, "intakes", "notes", r->id, in->notes, &r->notes_ct, err, errsize);
+    bool ok = seal_into(s, "intakes", "body", r->id, in->body, &r->body_ct, err) &&
+              seal_into(s, "intakes", "notes", r->id, in->notes, &r->notes_ct, err);
     rowmac_seal_intake(s->v, r); /* the clear level is bound to the data key (core/records/rowmac.h) */
     return ok;
 }
 
 /* Inside an open transaction: the intake, its report facts, its audit entry and its place in the queue
  * (the facts are written with the intake, before the queue step updates them). */
-static bool intake_insert_tx(session *s, const intake_rec *r, const char *body, const queue_policy *queue, char *err,
-                             size_t errsize) {
+static bool intake_insert_tx(session *s, const intake_rec *r, const char *body, const queue_policy *queue, error *err) {
     store_status st = s->db->ops->intake_insert(s->db->st, r);
-    if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err, errsize);
+    if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err);
     risk_level level = LEVEL_GREEN;
     risk_level_parse(r->level, &level);
     return st == ST_OK &&
            facts_record_intake(s, r, body,
                                s->db->set.age_bands[0] ? s->db->set.age_bands : "0-17 18-24 25-34 35-44 45-64 65-",
                                s->db->set.concern_groups[0] ? s->db->set.concern_groups : FACTS_DEFAULT_CONCERN_GROUPS,
-                               err, errsize) &&
-           audit_log(s->db, s->v, s->me.id, "intake_create", r->id, r->level, err, errsize) &&
-           (!queue || queues_enqueue(s, queue, r->client_id, r->id, level, err, errsize));
+                               err) &&
+           audit_log(s->db, s->v, s->me.id, "intake_create", r->id, r->level, err) &&
+           (!queue || queues_enqueue(s, queue, r->client_id, r->id, level, err));
 }
 
-bool intake_save_queued(session *s, const intake_input *in, const queue_policy *queue, char id[STORE_ID_LEN], char *err,
-                        size_t errsize) {
-    return intake_save_with_client(s, NULL, in, queue, NULL, id, err, errsize);
+bool intake_save_queued(session *s, const intake_input *in, const queue_policy *queue, char id[STORE_ID_LEN], error *err) {
+    return intake_save_with_client(s, NULL, in, queue, NULL, id, err);
 }
 
 bool intake_save_with_client(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
-                             char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], char *err, size_t errsize) {
-    return intake_save_given_at(s, nc, in, queue, 0, client_id, intake_id, err, errsize);
+                             char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], error *err) {
+    return intake_save_given_at(s, nc, in, queue, 0, client_id, intake_id, err);
 }
 
 bool intake_save_given_at(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
-                          int64_t given_at, char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], char *err,
-                          size_t errsize) {
-    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
+                          int64_t given_at, char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], error *err) {
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err)) return false;
     if (!in || !level_valid(in->level)) {
-        snprintf(err, errsize, "intake: level must be red, orange, yellow or green");
+        error_set(err, ERR_INPUT, "intake: level must be red, orange, yellow or green");
         return false;
     }
     client_rec c;
     memset(&c, 0, sizeof c);
     if (nc) {
-        if (!client_prepare(s, nc->name, nc->phone, nc->birth, &c, err, errsize)) {
+        if (!client_prepare(s, nc->name, nc->phone, nc->birth, &c, err)) {
             client_rec_free(&c);
             return false;
         }
     } else {
         store_status st = in && in->client_id ? s->db->ops->client_get(s->db->st, in->client_id, &c) : ST_INVALID;
         if (st != ST_OK) {
-            snprintf(err, errsize, "intake: no client %s", in && in->client_id ? in->client_id : "(none)");
+            error_set(err, ERR_NOT_FOUND, "intake: no client %s", in && in->client_id ? in->client_id : "(none)");
             return false;
         }
     }
     intake_rec r;
-    bool ok = intake_prepare(s, in, c.id, given_at, &r, err, errsize) && session_begin(s, err, errsize);
+    bool ok = intake_prepare(s, in, c.id, given_at, &r, err) && session_begin(s, err);
     if (ok) {
         /* the client (when new), the intake and its place in the queue: saved together or not at all */
-        ok = (!nc || client_insert_tx(s, &c, nc->name, nc->phone, err, errsize)) &&
-             intake_insert_tx(s, &r, in->body, queue, err, errsize) && db_commit(s->db, err, errsize);
+        ok = (!nc || client_insert_tx(s, &c, nc->name, nc->phone, err)) &&
+             intake_insert_tx(s, &r, in->body, queue, err) && db_commit(s->db, err);
         if (!ok) db_rollback(s->db);
     }
     if (ok) {
@@ -498,13 +494,13 @@ bool intake_save_given_at(session *s, const client_new *nc, const intake_input *
     return ok;
 }
 
-bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char **notes, char *err, size_t errsize) {
+bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char **notes, error *err) {
     *body = *notes = NULL;
-    if (!session_allowed(s, ACT_CLIENT_OPEN, err, errsize)) return false;
+    if (!session_allowed(s, ACT_CLIENT_OPEN, err)) return false;
     store_status st = id && *id ? s->db->ops->intake_get(s->db->st, id, meta) : ST_INVALID;
     if (st != ST_OK) {
-        if (st == ST_NOTFOUND) snprintf(err, errsize, "no intake %s", id);
-        else db_error(s->db, st, "cannot read the intake", err, errsize);
+        if (st == ST_NOTFOUND) error_set(err, ERR_NOT_FOUND, "no intake %s", id);
+        else db_error(s->db, st, "cannot read the intake", err);
         return false;
     }
     size_t len;
@@ -514,62 +510,61 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
         ok = vault_open(s->v, "intakes", "notes", meta->id, meta->notes_ct.p, meta->notes_ct.n, notes, &len);
     bool stale = !ok && !session_key_current(s);
     if (stale) {
-        snprintf(err, errsize, "the data key was rotated since %s logged in: log in again", s->me.name);
+        error_set(err, ERR_AUTH, "the data key was rotated since %s logged in: log in again", s->me.name);
         secret_free(*body);
         *body = NULL;
         intake_rec_free(meta);
         return false;
     }
     if (!ok) {
-        snprintf(err, errsize, "tampering detected: intake %s does not open (edited or moved)", meta->id);
+        error_set(err, ERR_TAMPERED, "tampering detected: intake %s does not open (edited or moved)", meta->id);
         secret_free(*body);
         *body = NULL;
     }
-    if (session_begin(s, err, errsize)) {
-        if (!audit_log(s->db, s->v, s->me.id, ok ? "intake_open" : "tamper_detected", meta->id, ok ? "" : "intakes", err,
-                       errsize) ||
-            !db_commit(s->db, err, errsize))
+    if (session_begin(s, err)) {
+        if (!audit_log(s->db, s->v, s->me.id, ok ? "intake_open" : "tamper_detected", meta->id, ok ? "" : "intakes", err) ||
+            !db_commit(s->db, err))
             db_rollback(s->db);
     }
     if (!ok) intake_rec_free(meta);
     return ok;
 }
 
-bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, char *err, size_t errsize) {
-    if (!session_allowed(s, ACT_INTAKE_CREATE, err, errsize)) return false;
-    if (!check_text("draft", body, BODY_MAX_BYTES, true, err, errsize)) return false;
+bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, error *err) {
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err)) return false;
+    if (!check_text("draft", body, BODY_MAX_BYTES, true, err)) return false;
     draft_rec r;
     memset(&r, 0, sizeof r);
     if (!*id) id_new(id);
     memcpy(r.id, id, STORE_ID_LEN);
     snprintf(r.staff_id, sizeof r.staff_id, "%s", s->me.id);
     r.updated_at = clock_now();
-    bool ok = seal_into(s, "drafts", "body", r.id, body, &r.body_ct, err, errsize) && session_begin(s, err, errsize);
+    bool ok = seal_into(s, "drafts", "body", r.id, body, &r.body_ct, err) && session_begin(s, err);
     if (ok) {
         /* drafts are saved after every answer: no audit entry each time, only the record itself */
         store_status st = s->db->ops->draft_put(s->db->st, &r);
-        if (st == ST_EXISTS) snprintf(err, errsize, "draft %s belongs to another worker", r.id);
-        else if (st != ST_OK) db_error(s->db, st, "cannot save the draft", err, errsize);
-        ok = st == ST_OK && db_commit(s->db, err, errsize);
+        if (st == ST_EXISTS) error_set(err, ERR_CONFLICT, "draft %s belongs to another worker", r.id);
+        else if (st != ST_OK) db_error(s->db, st, "cannot save the draft", err);
+        ok = st == ST_OK && db_commit(s->db, err);
         if (!ok) db_rollback(s->db);
     }
     draft_rec_free(&r);
     return ok;
 }
 
-bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, char *err, size_t errsize) {
+bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, error *err) {
     *body = NULL;
     *found = false;
     draft_rec r;
     store_status st = s->db->ops->draft_for_staff(s->db->st, s->me.id, &r);
     if (st == ST_NOTFOUND) return true;
     if (st != ST_OK) {
-        db_error(s->db, st, "cannot read drafts", err, errsize);
+        db_error(s->db, st, "cannot read drafts", err);
         return false;
     }
     size_t len;
     bool ok = vault_open(s->v, "drafts", "body", r.id, r.body_ct.p, r.body_ct.n, body, &len);
-    if (!ok) snprintf(err, errsize, "tampering detected: draft %s does not open (edited or moved)", r.id);
+    if (!ok) error_set(err, ERR_TAMPERED, "tampering detected: draft %s does not open (edited or moved)", r.id);
     else {
         memcpy(id, r.id, STORE_ID_LEN);
         *found = true;
@@ -578,40 +573,40 @@ bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, c
     return ok;
 }
 
-bool draft_discard(session *s, const char *id, char *err, size_t errsize) {
+bool draft_discard(session *s, const char *id, error *err) {
     draft_rec mine;
     store_status own = s->db->ops->draft_for_staff(s->db->st, s->me.id, &mine);
     bool is_mine = own == ST_OK && id && strcmp(mine.id, id) == 0;
     if (own == ST_OK) draft_rec_free(&mine);
     if (!is_mine) {
-        snprintf(err, errsize, "draft %s is not the current draft of %s", id ? id : "(none)", s->me.name);
+        error_set(err, ERR_CONFLICT, "draft %s is not the current draft of %s", id ? id : "(none)", s->me.name);
         return false;
     }
-    if (!session_begin(s, err, errsize)) return false;
+    if (!session_begin(s, err)) return false;
     store_status st = s->db->ops->draft_delete(s->db->st, id);
-    if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot discard the draft", err, errsize);
-    bool ok = (st == ST_OK || st == ST_NOTFOUND) && db_commit(s->db, err, errsize);
+    if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot discard the draft", err);
+    bool ok = (st == ST_OK || st == ST_NOTFOUND) && db_commit(s->db, err);
     if (!ok) db_rollback(s->db);
     return ok;
 }
 
 /* A worker's decision to throw an unfinished intake away (a duplicate, a caller who was never there): the
  * draft goes and the audit says who did it, of which draft, at what level, in one transaction. */
-bool draft_abandon(session *s, const char *id, const char *level, char *err, size_t errsize) {
+bool draft_abandon(session *s, const char *id, const char *level, error *err) {
     draft_rec mine;
     store_status own = s->db->ops->draft_for_staff(s->db->st, s->me.id, &mine);
     bool is_mine = own == ST_OK && id && strcmp(mine.id, id) == 0;
     if (own == ST_OK) draft_rec_free(&mine);
     if (!is_mine) {
-        snprintf(err, errsize, "draft %s is not the current draft of %s", id ? id : "(none)", s->me.name);
+        error_set(err, ERR_CONFLICT, "draft %s is not the current draft of %s", id ? id : "(none)", s->me.name);
         return false;
     }
-    if (!session_begin(s, err, errsize)) return false;
+    if (!session_begin(s, err)) return false;
     store_status st = s->db->ops->draft_delete(s->db->st, id);
-    if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot discard the draft", err, errsize);
+    if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot discard the draft", err);
     bool ok = (st == ST_OK || st == ST_NOTFOUND) &&
-              audit_log(s->db, s->v, s->me.id, "draft_discarded", id, level ? level : "", err, errsize) &&
-              db_commit(s->db, err, errsize);
+              audit_log(s->db, s->v, s->me.id, "draft_discarded", id, level ? level : "", err) &&
+              db_commit(s->db, err);
     if (!ok) db_rollback(s->db);
     return ok;
 }

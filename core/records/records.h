@@ -4,6 +4,7 @@
 #ifndef TRIAGE_RECORDS_H
 #define TRIAGE_RECORDS_H
 
+#include "error.h"
 #include "queue_policy.h"
 #include "session.h"
 
@@ -31,12 +32,12 @@ int client_index_values(const vault *v, int bits, const char *name, const char *
 int client_query_keys(const vault *v, int bits, const char *query, uint32_t *keys, int max);
 
 bool client_create(session *s, const char *name, const char *phone, const char *birth, char id[STORE_ID_LEN],
-                   char *err, size_t errsize);
+                   error *err);
 /* Finds clients whose normalised name, a word of it, or phone digits equal the query. Candidates come from
  * the blind index and are opened and filtered in memory. Audited (no query text is recorded). */
-bool client_find(session *s, const char *query, client_plain **out, int *n, char *err, size_t errsize);
+bool client_find(session *s, const char *query, client_plain **out, int *n, error *err);
 /* Opens one record (audited). A field that fails to open is reported as tampering with the record id. */
-bool client_open(session *s, const char *id, client_plain *out, char *err, size_t errsize);
+bool client_open(session *s, const char *id, client_plain *out, error *err);
 
 /* Opens only what a queue row shows (the name, for its initials; the intake body, for its main reason).
  * The role is checked (the roles that may see the queues; a denial is audited like any other), but an
@@ -44,8 +45,8 @@ bool client_open(session *s, const char *id, client_plain *out, char *err, size_
  * entry per row per redraw would take the write lock every second on every desk and bury the trail; a row
  * is not a record, and opening the record itself (client_open) is audited. Screens must never show more of
  * them than initials and a reason. *out: secure memory (secret_free). */
-bool client_peek_name(session *s, const char *client_id, char **out, char *err, size_t errsize);
-bool intake_peek_body(session *s, const char *intake_id, char **out, char *err, size_t errsize);
+bool client_peek_name(session *s, const char *client_id, char **out, error *err);
+bool intake_peek_body(session *s, const char *intake_id, char **out, error *err);
 
 typedef struct {
     const char *client_id;
@@ -56,11 +57,11 @@ typedef struct {
     const char *notes;     /* free text or NULL */
 } intake_input;
 
-bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], char *err, size_t errsize);
+bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], error *err);
 /* The same, and the client enters (or moves in) the escalation queue of the intake's level, in the same
  * transaction. queue NULL: no queue (as intake_save). */
 bool intake_save_queued(session *s, const intake_input *in, const queue_policy *queue, char id[STORE_ID_LEN],
-                        char *err, size_t errsize);
+                        error *err);
 
 /* A client to create with an intake. */
 typedef struct {
@@ -71,25 +72,24 @@ typedef struct {
  * is then ignored): a failure leaves neither. client_id (may be NULL) receives the client's id. Only the
  * intake use case (intake_finish.h) calls this. */
 bool intake_save_with_client(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
-                             char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], char *err, size_t errsize);
+                             char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], error *err);
 /* The same for a screen given before it is saved (an imported FHIR response's authored time): the intake's
  * time (created_at, what reports and exports count by) is given_at (0: now). The audit entries and the queue
  * step keep the time of saving: when the centre learned of it, and from when its deadline runs. */
 bool intake_save_given_at(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
-                          int64_t given_at, char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], char *err,
-                          size_t errsize);
+                          int64_t given_at, char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], error *err);
 /* Opens an intake's sealed body (and notes, when the role may read them: the author, clinicians and
  * supervisors). *body and *notes are wiped on free with secret_free; *notes may be NULL. */
-bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char **notes, char *err, size_t errsize);
+bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char **notes, error *err);
 
 /* Drafts: an unfinished intake sealed after every answer, so nothing entered is lost. id: in/out ("" for
  * a new draft). */
-bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, char *err, size_t errsize);
+bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, error *err);
 /* The newest draft of the logged-in worker; false with *found = false when there is none. */
-bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, char *err, size_t errsize);
-bool draft_discard(session *s, const char *id, char *err, size_t errsize);
+bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, error *err);
+bool draft_discard(session *s, const char *id, error *err);
 /* The worker discards the unfinished intake (not saved, never to be resumed): deleted and audited
  * ("draft_discarded", with the level it had) in one transaction. */
-bool draft_abandon(session *s, const char *id, const char *level, char *err, size_t errsize);
+bool draft_abandon(session *s, const char *id, const char *level, error *err);
 
 #endif

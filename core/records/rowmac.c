@@ -331,7 +331,7 @@ static int find_init(void *ctx, const audit_rec *rec) {
 }
 
 /* MACs every row of table without one (inside the caller's transaction); *n counts them. */
-static bool mac_missing(database *db, const vault *v, const char *table, int64_t *count, char *err, size_t errsize) {
+static bool mac_missing(database *db, const vault *v, const char *table, int64_t *count, error *err) {
     char (*ids)[STORE_ID_LEN] = NULL;
     int n = 0;
     store_status st = db->ops->row_ids(db->st, table, true, &ids, &n);
@@ -355,16 +355,16 @@ static bool mac_missing(database *db, const vault *v, const char *table, int64_t
         (*count)++;
     }
     free(ids);
-    if (st != ST_OK) db_error(db, st, "cannot compute the row MACs", err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot compute the row MACs", err);
     return st == ST_OK;
 }
 
-bool rowmac_first_login(session *s, char *err, size_t errsize) {
+bool rowmac_first_login(session *s, error *err) {
     database *db = s->db;
     if (rowmac_required(db)) return true;
     bool done_before = false;
     if (db->ops->audit_each(db->st, find_init, &done_before) != ST_OK) done_before = true; /* the safe reading */
-    if (!session_begin(s, err, errsize)) return false;
+    if (!session_begin(s, err)) return false;
     int64_t n = 0;
     char detail[96];
     bool ok = true;
@@ -372,23 +372,22 @@ bool rowmac_first_login(session *s, char *err, size_t errsize) {
         /* the flag was removed from the file: blessing the rows without a MAC now would bless forged ones */
         snprintf(detail, sizeof detail, "meta rowmac was missing after the row MACs were made: nothing re-MACed");
     } else {
-        ok = mac_missing(db, s->v, "queue_items", &n, err, errsize) && mac_missing(db, s->v, "intakes", &n, err, errsize) &&
-             mac_missing(db, s->v, "intake_facts", &n, err, errsize);
+        ok = mac_missing(db, s->v, "queue_items", &n, err) && mac_missing(db, s->v, "intakes", &n, err) &&
+             mac_missing(db, s->v, "intake_facts", &n, err);
         snprintf(detail, sizeof detail, "row MACs made for %lld rows written before schema 5", (long long)n);
     }
     store_status st = ok ? db->ops->meta_set(db->st, ROWMAC_META, "1", 1) : ST_OK;
-    if (st != ST_OK) db_error(db, st, "cannot record the row MACs", err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot record the row MACs", err);
     ok = ok && st == ST_OK &&
-         audit_log(db, s->v, s->me.id, done_before ? "tamper_detected" : ROWMAC_AUDIT, "", detail, err, errsize) &&
-         db_commit(db, err, errsize);
+         audit_log(db, s->v, s->me.id, done_before ? "tamper_detected" : ROWMAC_AUDIT, "", detail, err) &&
+         db_commit(db, err);
     if (!ok) db_rollback(db);
     return ok;
 }
 
 /* ---- key rotation ---- */
 
-static bool remac_table(database *db, const vault *old, const vault *fresh, const char *table, char *err,
-                        size_t errsize) {
+static bool remac_table(database *db, const vault *old, const vault *fresh, const char *table, error *err) {
     bool required = rowmac_required(db);
     char (*ids)[STORE_ID_LEN] = NULL;
     int n = 0;
@@ -420,13 +419,13 @@ static bool remac_table(database *db, const vault *old, const vault *fresh, cons
         st = db->ops->row_mac_set(db->st, table, ids[i], mac);
     }
     free(ids);
-    if (st != ST_OK) db_error(db, st, "cannot re-MAC the rows", err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot re-MAC the rows", err);
     return st == ST_OK;
 }
 
-bool rowmac_remac_all(database *db, const vault *old, const vault *fresh, char *err, size_t errsize) {
-    return remac_table(db, old, fresh, "queue_items", err, errsize) &&
-           remac_table(db, old, fresh, "intakes", err, errsize) && remac_table(db, old, fresh, "intake_facts", err, errsize);
+bool rowmac_remac_all(database *db, const vault *old, const vault *fresh, error *err) {
+    return remac_table(db, old, fresh, "queue_items", err) &&
+           remac_table(db, old, fresh, "intakes", err) && remac_table(db, old, fresh, "intake_facts", err);
 }
 
 /* ---- verify ---- */

@@ -18,6 +18,7 @@
 #ifndef TRIAGE_ROWMAC_H
 #define TRIAGE_ROWMAC_H
 
+#include "error.h"
 #include "session.h"
 
 typedef enum {
@@ -57,10 +58,10 @@ bool rowmac_required(database *db);
 /* Called at every login: the first one after the upgrade MACs every row without one, in one transaction,
  * records meta rowmac and audits it. If meta rowmac is gone but the audit says it was done, nothing is
  * blessed: the flag is restored and the loss audited as tampering. */
-bool rowmac_first_login(session *s, char *err, size_t errsize);
+bool rowmac_first_login(session *s, error *err);
 /* Key rotation (inside its transaction): every sound or raised row is MACed again under fresh; a row that
  * does not verify under old keeps its MAC (it stays reported as tampered). */
-bool rowmac_remac_all(database *db, const vault *old, const vault *fresh, char *err, size_t errsize);
+bool rowmac_remac_all(database *db, const vault *old, const vault *fresh, error *err);
 
 /* `triage verify`: every queue item, intake and facts row checked; the first problem named by table and id (false,
  * with problem). *checked counts the rows. */

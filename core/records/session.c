@@ -28,18 +28,18 @@ static bool key_check_ok(database *db, const vault *v);
  * matter. */
 static void audit_alone(database *db, const vault *v, const char *staff, const char *act, const char *obj,
                         const char *detail) {
-    char err[512];
-    if (!db_begin(db, err, sizeof err)) return;
-    if (!audit_log(db, v, staff, act, obj, detail, err, sizeof err) || !db_commit(db, err, sizeof err)) db_rollback(db);
+    error err = {0};
+    if (!db_begin(db, &err)) return;
+    if (!audit_log(db, v, staff, act, obj, detail, &err) || !db_commit(db, &err)) db_rollback(db);
 }
 
-bool session_allowed(session *s, staff_action a, char *why, size_t whysize) {
+bool session_allowed(session *s, staff_action a, error *why) {
     if (s && role_may(s->me.role, a)) return true;
     if (!s) {
-        snprintf(why, whysize, "not logged in");
+        error_set(why, ERR_AUTH, "not logged in");
         return false;
     }
-    snprintf(why, whysize, "denied: a %s may not %s", staff_role_person(s->me.role), action_name(a));
+    error_set(why, ERR_DENIED, "denied: a %s may not %s", staff_role_person(s->me.role), action_name(a));
     audit_alone(s->db, s->v, s->me.id, "denied", s->me.id, action_name(a));
     return false;
 }
@@ -52,15 +52,15 @@ typedef struct {
 
 /* self (init only): v then signs as the new member. */
 static bool enroll_new(database *db, const vault *v, vault *self, staff_rec *r, const char *pass, size_t passlen,
-                       new_signer *ns, char *err, size_t errsize) {
+                       new_signer *ns, error *err) {
     vault_kdf kdf;
     vault_kdf_params(db->set.kdf_cost, &kdf);
-    return vault_enroll_signed(v, self, r->id, pass, passlen, &kdf, &r->keys, ns->pk, ns->pop, err, errsize);
+    return vault_enroll_signed(v, self, r->id, pass, passlen, &kdf, &r->keys, ns->pk, ns->pop, err);
 }
 
-bool db_initialise(database *db, const char *name, const char *pass, size_t passlen, char *err, size_t errsize) {
+bool db_initialise(database *db, const char *name, const char *pass, size_t passlen, error *err) {
     if (!staff_name_valid(name)) {
-        snprintf(err, errsize, "`%s` is not a valid user name (letters, digits, . _ -; at most 64)", name ? name : "");
+        error_set(err, ERR_INPUT, "`%s` is not a valid user name (letters, digits, . _ -; at most 64)", name ? name : "");
         return false;
     }
     staff_rec *list = NULL;
@@ -68,16 +68,16 @@ bool db_initialise(database *db, const char *name, const char *pass, size_t pass
     store_status st = db->ops->staff_list(db->st, &list, &n);
     free(list);
     if (st != ST_OK) {
-        db_error(db, st, "cannot read staff", err, errsize);
+        db_error(db, st, "cannot read staff", err);
         return false;
     }
     if (n > 0) {
-        snprintf(err, errsize, "%s: already initialised (it has %d staff)", db->path, n);
+        error_set(err, ERR_CONFLICT, "%s: already initialised (it has %d staff)", db->path, n);
         return false;
     }
     vault *v = vault_create();
     if (!v) {
-        snprintf(err, errsize, "cannot create a data key");
+        error_set(err, ERR_INTERNAL, "cannot create a data key");
         return false;
     }
     staff_rec r;
@@ -87,14 +87,14 @@ bool db_initialise(database *db, const char *name, const char *pass, size_t pass
     r.role = ROLE_SUPERVISOR;
     r.created_at = clock_now();
     new_signer ns;
-    bool ok = enroll_new(db, v, v, &r, pass, passlen, &ns, err, errsize) && db_begin(db, err, errsize);
+    bool ok = enroll_new(db, v, v, &r, pass, passlen, &ns, err) && db_begin(db, err);
     if (ok) {
         st = db->ops->staff_insert(db->st, &r);
-        if (st != ST_OK) db_error(db, st, "cannot save the first supervisor", err, errsize);
+        if (st != ST_OK) db_error(db, st, "cannot save the first supervisor", err);
         /* the trail starts with the first supervisor's own signing key, then signs everything after it */
-        ok = st == ST_OK && session_key_check_write(db, v, err, errsize) &&
-             audit_introduce_key(db, v, r.id, r.id, ns.pk, ns.pop, err, errsize) &&
-             audit_log(db, v, r.id, "init", r.id, "database created", err, errsize) && db_commit(db, err, errsize);
+        ok = st == ST_OK && session_key_check_write(db, v, err) &&
+             audit_introduce_key(db, v, r.id, r.id, ns.pk, ns.pop, err) &&
+             audit_log(db, v, r.id, "init", r.id, "database created", err) && db_commit(db, err);
         if (!ok) db_rollback(db);
     }
     vault_free(v);
@@ -106,16 +106,16 @@ bool db_initialise(database *db, const char *name, const char *pass, size_t pass
  * this value right after every unlock refuses such a key before anything is written with it. */
 #define KEY_CHECK_TEXT "triage data key check v1"
 
-bool session_key_check_write(database *db, const vault *v, char *err, size_t errsize) {
+bool session_key_check_write(database *db, const vault *v, error *err) {
     unsigned char *ct;
     size_t n;
     if (!vault_seal(v, "meta", "key_check", "database", KEY_CHECK_TEXT, strlen(KEY_CHECK_TEXT), &ct, &n)) {
-        snprintf(err, errsize, "cannot seal the key check");
+        error_set(err, ERR_INTERNAL, "cannot seal the key check");
         return false;
     }
     store_status st = db->ops->meta_set(db->st, "key_check", ct, n);
     free(ct);
-    if (st != ST_OK) db_error(db, st, "cannot save the key check", err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot save the key check", err);
     return st == ST_OK;
 }
 
@@ -134,15 +134,15 @@ static bool key_check_ok(database *db, const vault *v) {
 /* Staff enrolled before schema 6 have a signing key (derived from their X25519 secret) that the trail does not
  * know yet: their first login after the upgrade introduces it, signed by itself (inside the login's
  * transaction). Later logins find it recorded and write nothing more. */
-static bool own_key_introduced(database *db, const vault *v, const char *id, char *err, size_t errsize) {
+static bool own_key_introduced(database *db, const vault *v, const char *id, error *err) {
     unsigned char pk[VAULT_SIGN_PK_BYTES], pop[VAULT_SIG_BYTES];
     if (!vault_signer_pk(v, pk)) return true;
     if (audit_key_known(db, id, pk)) return true;
     if (!vault_signer_pop(v, id, pop)) {
-        snprintf(err, errsize, "cannot prove the signing key");
+        error_set(err, ERR_INTERNAL, "cannot prove the signing key");
         return false;
     }
-    return audit_introduce_key(db, v, id, id, pk, pop, err, errsize);
+    return audit_introduce_key(db, v, id, id, pk, pop, err);
 }
 
 static int login_delay(int failures) {
@@ -151,7 +151,7 @@ static int login_delay(int failures) {
 }
 
 login_status session_login(database *db, const char *name, const char *pass, size_t passlen, session **out,
-                           int *wait, char *err, size_t errsize) {
+                           int *wait, error *err) {
     *out = NULL;
     *wait = 0;
     staff_rec r;
@@ -159,16 +159,16 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     if (st == ST_NOTFOUND) {
         /* the name typed is not recorded: it may be anything, even a client's name */
         audit_alone(db, NULL, "", "login_failed", "", "unknown user");
-        snprintf(err, errsize, "wrong user name or passphrase");
+        error_set(err, ERR_AUTH, "wrong user name or passphrase");
         return LOGIN_FAILED;
     }
     if (st != ST_OK) {
-        db_error(db, st, "cannot read staff", err, errsize);
+        db_error(db, st, "cannot read staff", err);
         return LOGIN_ERROR;
     }
     if (r.locked) {
         audit_alone(db, NULL, r.id, "login_refused", r.id, "account locked");
-        snprintf(err, errsize, "the account `%s` is locked after too many failed logins: a supervisor must unlock it",
+        error_set(err, ERR_AUTH, "the account `%s` is locked after too many failed logins: a supervisor must unlock it",
                  r.name);
         return LOGIN_LOCKED;
     }
@@ -176,19 +176,19 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     if (r.failed_logins > 0 && now < ready) {
         *wait = (int)(ready - now);
         audit_alone(db, NULL, r.id, "login_refused", r.id, "too soon after a failed login");
-        snprintf(err, errsize, "too soon after a failed login: wait %d second%s", *wait, *wait == 1 ? "" : "s");
+        error_set(err, ERR_AUTH, "too soon after a failed login: wait %d second%s", *wait, *wait == 1 ? "" : "s");
         return LOGIN_WAIT;
     }
-    char why[256];
+    error why = {0};
     /* planted parameters (4 GiB, 16 passes) would make every login allocate them: refused before any
      * derivation or allocation, and named as tampering rather than counted as a wrong passphrase */
-    if (!vault_kdf_check(&r.keys.kdf, why, sizeof why)) {
+    if (!vault_kdf_check(&r.keys.kdf, &why)) {
         audit_alone(db, NULL, r.id, "tamper_detected", r.id, "key derivation parameters out of bounds");
-        snprintf(err, errsize, "%s: the key of `%s` was altered in the file (%s): a supervisor must reset the passphrase",
-                 db->path, r.name, why);
+        error_set(err, ERR_TAMPERED, "%s: the key of `%s` was altered in the file (%s): a supervisor must reset the passphrase",
+                 db->path, r.name, why.msg);
         return LOGIN_ERROR;
     }
-    vault *v = vault_unlock(r.id, pass, passlen, &r.keys, why, sizeof why);
+    vault *v = vault_unlock(r.id, pass, passlen, &r.keys, &why);
     if (v && !key_check_ok(db, v)) {
         /* the passphrase was right but the data key it opened is not this database's */
         vault_free(v);
@@ -196,7 +196,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
         /* the same words for a file replaced with no desk open (cp or mv over the path): the old file's log
          * (-wal) left by a desk that did not close, applied to the new file, brings the old staff pages with it
          * (issue 16); a file cannot tell which of the two happened, so both are named */
-        snprintf(err, errsize,
+        error_set(err, ERR_AUTH,
                  "%s: the data key sealed to `%s` does not match this database: the staff record was altered, or this "
                  "database file is not the one the record belongs with (was it replaced, copied or moved over the "
                  "path, with the log of the old file, %s-wal, still beside it? put a backup back only with `triage "
@@ -205,7 +205,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
                  db->path, r.name, db->path);
         return LOGIN_ERROR;
     }
-    if (!db_begin(db, err, errsize)) {
+    if (!db_begin(db, err)) {
         vault_free(v);
         return LOGIN_ERROR;
     }
@@ -214,7 +214,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     memcpy(id, r.id, sizeof id);
     st = db->ops->staff_by_id(db->st, id, &r);
     if (st != ST_OK) {
-        db_error(db, st, "cannot read staff", err, errsize);
+        db_error(db, st, "cannot read staff", err);
         db_rollback(db);
         vault_free(v);
         return LOGIN_ERROR;
@@ -231,10 +231,10 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     char detail[64];
     snprintf(detail, sizeof detail, "%s", v ? "" : locked_now ? "wrong passphrase; account locked" : "wrong passphrase");
     st = db->ops->staff_update(db->st, &r);
-    bool ok = st == ST_OK && (!v || own_key_introduced(db, v, r.id, err, errsize)) &&
-              audit_log(db, v, r.id, v ? "login" : "login_failed", r.id, detail, err, errsize) &&
-              db_commit(db, err, errsize);
-    if (st != ST_OK) db_error(db, st, "cannot record the login", err, errsize);
+    bool ok = st == ST_OK && (!v || own_key_introduced(db, v, r.id, err)) &&
+              audit_log(db, v, r.id, v ? "login" : "login_failed", r.id, detail, err) &&
+              db_commit(db, err);
+    if (st != ST_OK) db_error(db, st, "cannot record the login", err);
     if (!ok) {
         db_rollback(db);
         vault_free(v);
@@ -242,9 +242,9 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     }
     if (!v) {
         if (locked_now)
-            snprintf(err, errsize, "wrong user name or passphrase; the account is now locked: a supervisor must unlock it");
+            error_set(err, ERR_AUTH, "wrong user name or passphrase; the account is now locked: a supervisor must unlock it");
         else
-            snprintf(err, errsize, "wrong user name or passphrase");
+            error_set(err, ERR_AUTH, "wrong user name or passphrase");
         return locked_now ? LOGIN_LOCKED : LOGIN_FAILED;
     }
     session *s = xcalloc(1, sizeof *s);
@@ -255,15 +255,15 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     s->restore_generation = session_restore_generation(db);
     /* from now on every read of a queue item or an intake checks its row MAC with this key */
     if (!db->row_key) db->row_key = v; /* another live session of this process may have lent it already */
-    if (!rowmac_first_login(s, err, errsize)) {
+    if (!rowmac_first_login(s, err)) {
         session_end(s);
         return LOGIN_ERROR;
     }
     /* the blind index follows the number of clients: rebuilt when it crossed a width threshold (or after the
      * upgrade from schema 7). A failure (a client field that does not open) does not stop the login: verify
      * names it, and the next login tries again */
-    char rebuild_err[256];
-    (void)blind_index_maintain(s, rebuild_err, sizeof rebuild_err);
+    error rebuild_err = {0};
+    (void)blind_index_maintain(s, &rebuild_err);
     *out = s;
     return LOGIN_OK;
 }
@@ -311,11 +311,11 @@ bool session_restored_since(session *s, int64_t *generation) {
 /* Cheap enough for every write: one small read, no cryptography (the key itself was checked at login). */
 bool session_key_current(session *s) { return s && session_key_generation(s->db) == s->key_generation; }
 
-bool session_begin(session *s, char *err, size_t errsize) {
-    if (!db_begin(s->db, err, errsize)) return false;
+bool session_begin(session *s, error *err) {
+    if (!db_begin(s->db, err)) return false;
     if (session_key_current(s)) return true;
     db_rollback(s->db);
-    snprintf(err, errsize, "the data key was rotated by a supervisor since %s logged in: log in again (nothing was "
+    error_set(err, ERR_AUTH, "the data key was rotated by a supervisor since %s logged in: log in again (nothing was "
                            "saved)", s->me.name);
     return false;
 }
@@ -329,39 +329,38 @@ void session_end(session *s) {
 }
 
 /* Loads a staff member by name for a supervisor's change; err says what went wrong. */
-static bool target(session *s, staff_action a, const char *name, staff_rec *r, char *err, size_t errsize) {
-    if (!session_allowed(s, a, err, errsize)) return false;
+static bool target(session *s, staff_action a, const char *name, staff_rec *r, error *err) {
+    if (!session_allowed(s, a, err)) return false;
     store_status st = s->db->ops->staff_by_name(s->db->st, name ? name : "", r);
-    if (st == ST_NOTFOUND) snprintf(err, errsize, "no user `%s`", name ? name : "");
-    else if (st != ST_OK) db_error(s->db, st, "cannot read staff", err, errsize);
+    if (st == ST_NOTFOUND) error_set(err, ERR_NOT_FOUND, "no user `%s`", name ? name : "");
+    else if (st != ST_OK) db_error(s->db, st, "cannot read staff", err);
     return st == ST_OK;
 }
 
 /* Saves r and one audit entry in one transaction; ns (may be NULL): r's new signing key, introduced in the
  * trail just before that entry. */
 static bool save_staff(session *s, const staff_rec *r, bool insert, const char *act, const char *detail,
-                       const new_signer *ns, char *err, size_t errsize) {
-    if (!session_begin(s, err, errsize)) return false;
+                       const new_signer *ns, error *err) {
+    if (!session_begin(s, err)) return false;
     store_status st = insert ? s->db->ops->staff_insert(s->db->st, r) : s->db->ops->staff_update(s->db->st, r);
-    if (st == ST_EXISTS) snprintf(err, errsize, "a user `%s` already exists", r->name);
-    else if (st != ST_OK) db_error(s->db, st, "cannot save staff", err, errsize);
+    if (st == ST_EXISTS) error_set(err, ERR_CONFLICT, "a user `%s` already exists", r->name);
+    else if (st != ST_OK) db_error(s->db, st, "cannot save staff", err);
     bool ok = st == ST_OK &&
-              (!ns || audit_introduce_key(s->db, s->v, s->me.id, r->id, ns->pk, ns->pop, err, errsize)) &&
-              audit_log(s->db, s->v, s->me.id, act, r->id, detail, err, errsize) && db_commit(s->db, err, errsize);
+              (!ns || audit_introduce_key(s->db, s->v, s->me.id, r->id, ns->pk, ns->pop, err)) &&
+              audit_log(s->db, s->v, s->me.id, act, r->id, detail, err) && db_commit(s->db, err);
     if (!ok) db_rollback(s->db);
     return ok;
 }
 
-bool staff_add(session *s, const char *name, staff_role role, const char *pass, size_t passlen, char *err,
-               size_t errsize) {
-    if (!session_allowed(s, ACT_STAFF_MANAGE, err, errsize)) return false;
+bool staff_add(session *s, const char *name, staff_role role, const char *pass, size_t passlen, error *err) {
+    if (!session_allowed(s, ACT_STAFF_MANAGE, err)) return false;
     if (!staff_name_valid(name)) {
-        snprintf(err, errsize, "`%s` is not a valid user name (letters, digits, . _ -; at most 64)", name ? name : "");
+        error_set(err, ERR_INPUT, "`%s` is not a valid user name (letters, digits, . _ -; at most 64)", name ? name : "");
         return false;
     }
     staff_rec r;
     if (s->db->ops->staff_by_name(s->db->st, name, &r) == ST_OK) {
-        snprintf(err, errsize, "a user `%s` already exists", name);
+        error_set(err, ERR_CONFLICT, "a user `%s` already exists", name);
         return false;
     }
     memset(&r, 0, sizeof r);
@@ -370,8 +369,8 @@ bool staff_add(session *s, const char *name, staff_role role, const char *pass, 
     r.role = role;
     r.created_at = clock_now();
     new_signer ns;
-    if (!enroll_new(s->db, s->v, NULL, &r, pass, passlen, &ns, err, errsize)) return false;
-    return save_staff(s, &r, true, "staff_add", staff_role_name(role), &ns, err, errsize);
+    if (!enroll_new(s->db, s->v, NULL, &r, pass, passlen, &ns, err)) return false;
+    return save_staff(s, &r, true, "staff_add", staff_role_name(role), &ns, err);
 }
 
 static int count_supervisors(session *s) {
@@ -383,11 +382,11 @@ static int count_supervisors(session *s) {
     return sup;
 }
 
-bool staff_set_locked(session *s, const char *name, bool locked, char *err, size_t errsize) {
+bool staff_set_locked(session *s, const char *name, bool locked, error *err) {
     staff_rec r;
-    if (!target(s, ACT_STAFF_MANAGE, name, &r, err, errsize)) return false;
+    if (!target(s, ACT_STAFF_MANAGE, name, &r, err)) return false;
     if (locked && strcmp(r.id, s->me.id) == 0) {
-        snprintf(err, errsize, "you cannot lock your own account");
+        error_set(err, ERR_CONFLICT, "you cannot lock your own account");
         return false;
     }
     r.locked = locked;
@@ -396,58 +395,57 @@ bool staff_set_locked(session *s, const char *name, bool locked, char *err, size
         /* a rotation while the account was locked left it out: it gets the current data key back only now,
          * from a supervisor (clearing the lock in the file gives nothing back) */
         if (!vault_seal_data_key(s->v, r.keys.public_key, r.keys.sealed_data_key)) {
-            snprintf(err, errsize, "cannot seal the data key for `%s`", r.name);
+            error_set(err, ERR_INTERNAL, "cannot seal the data key for `%s`", r.name);
             return false;
         }
     }
-    return save_staff(s, &r, false, locked ? "staff_lock" : "staff_unlock", "", NULL, err, errsize);
+    return save_staff(s, &r, false, locked ? "staff_lock" : "staff_unlock", "", NULL, err);
 }
 
-bool staff_set_role(session *s, const char *name, staff_role role, char *err, size_t errsize) {
+bool staff_set_role(session *s, const char *name, staff_role role, error *err) {
     staff_rec r;
-    if (!target(s, ACT_STAFF_MANAGE, name, &r, err, errsize)) return false;
+    if (!target(s, ACT_STAFF_MANAGE, name, &r, err)) return false;
     if (r.role == ROLE_SUPERVISOR && role != ROLE_SUPERVISOR && count_supervisors(s) <= 1) {
-        snprintf(err, errsize, "`%s` is the last supervisor: make someone else supervisor first", r.name);
+        error_set(err, ERR_CONFLICT, "`%s` is the last supervisor: make someone else supervisor first", r.name);
         return false;
     }
     r.role = role;
-    return save_staff(s, &r, false, "staff_role", staff_role_name(role), NULL, err, errsize);
+    return save_staff(s, &r, false, "staff_role", staff_role_name(role), NULL, err);
 }
 
-bool staff_reset_passphrase(session *s, const char *name, const char *pass, size_t passlen, char *err,
-                            size_t errsize) {
+bool staff_reset_passphrase(session *s, const char *name, const char *pass, size_t passlen, error *err) {
     staff_rec r;
-    if (!target(s, ACT_STAFF_MANAGE, name, &r, err, errsize)) return false;
+    if (!target(s, ACT_STAFF_MANAGE, name, &r, err)) return false;
     new_signer ns;
-    if (!enroll_new(s->db, s->v, NULL, &r, pass, passlen, &ns, err, errsize)) return false;
+    if (!enroll_new(s->db, s->v, NULL, &r, pass, passlen, &ns, err)) return false;
     r.failed_logins = 0;
-    return save_staff(s, &r, false, "staff_reset_passphrase", "", &ns, err, errsize);
+    return save_staff(s, &r, false, "staff_reset_passphrase", "", &ns, err);
 }
 
 bool staff_change_passphrase(database *db, const char *name, const char *old_pass, size_t old_len,
-                             const char *new_pass, size_t new_len, char *err, size_t errsize) {
+                             const char *new_pass, size_t new_len, error *err) {
     session *s;
     int wait;
     /* a wrong old passphrase counts as a failed login, like any other guess */
-    if (session_login(db, name, old_pass, old_len, &s, &wait, err, errsize) != LOGIN_OK) return false;
+    if (session_login(db, name, old_pass, old_len, &s, &wait, err) != LOGIN_OK) return false;
     vault_kdf kdf;
     vault_kdf_params(db->set.kdf_cost, &kdf);
     staff_rec r = s->me;
-    bool ok = vault_rewrap(r.id, old_pass, old_len, new_pass, new_len, &kdf, &r.keys, err, errsize) &&
-              save_staff(s, &r, false, "passphrase_change", "", NULL, err, errsize);
+    bool ok = vault_rewrap(r.id, old_pass, old_len, new_pass, new_len, &kdf, &r.keys, err) &&
+              save_staff(s, &r, false, "passphrase_change", "", NULL, err);
     session_end(s);
     return ok;
 }
 
-bool staff_remove(session *s, const char *name, char *err, size_t errsize) {
+bool staff_remove(session *s, const char *name, error *err) {
     staff_rec r;
-    if (!target(s, ACT_STAFF_MANAGE, name, &r, err, errsize)) return false;
+    if (!target(s, ACT_STAFF_MANAGE, name, &r, err)) return false;
     if (strcmp(r.id, s->me.id) == 0) {
-        snprintf(err, errsize, "you cannot remove your own account");
+        error_set(err, ERR_CONFLICT, "you cannot remove your own account");
         return false;
     }
     if (r.role == ROLE_SUPERVISOR && !r.locked && count_supervisors(s) <= 1) {
-        snprintf(err, errsize, "`%s` is the last supervisor: make someone else supervisor first", r.name);
+        error_set(err, ERR_CONFLICT, "`%s` is the last supervisor: make someone else supervisor first", r.name);
         return false;
     }
     /* the row stays (records name their author by id), but nothing in it opens any more: the wrapped secret,
@@ -456,14 +454,14 @@ bool staff_remove(session *s, const char *name, char *err, size_t errsize) {
     vault_random(r.keys.wrapped_secret, sizeof r.keys.wrapped_secret);
     vault_random(r.keys.sealed_data_key, sizeof r.keys.sealed_data_key);
     r.locked = true;
-    return save_staff(s, &r, false, "staff_remove", "", NULL, err, errsize);
+    return save_staff(s, &r, false, "staff_remove", "", NULL, err);
 }
 
-bool staff_list_all(session *s, staff_rec **out, int *n, char *err, size_t errsize) {
+bool staff_list_all(session *s, staff_rec **out, int *n, error *err) {
     *out = NULL;
     *n = 0;
-    if (!session_allowed(s, ACT_STAFF_MANAGE, err, errsize)) return false;
+    if (!session_allowed(s, ACT_STAFF_MANAGE, err)) return false;
     store_status st = s->db->ops->staff_list(s->db->st, out, n);
-    if (st != ST_OK) db_error(s->db, st, "cannot list the staff", err, errsize);
+    if (st != ST_OK) db_error(s->db, st, "cannot list the staff", err);
     return st == ST_OK;
 }

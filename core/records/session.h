@@ -5,6 +5,7 @@
 #ifndef TRIAGE_SESSION_H
 #define TRIAGE_SESSION_H
 
+#include "error.h"
 #include "db.h"
 #include "progress.h"
 
@@ -27,18 +28,18 @@ typedef enum {
 
 
 /* Creates the first supervisor of a new, empty database and its data key. */
-bool db_initialise(database *db, const char *name, const char *pass, size_t passlen, char *err, size_t errsize);
+bool db_initialise(database *db, const char *name, const char *pass, size_t passlen, error *err);
 
 /* Seals the key-check value under v (at init and after a key rotation), inside a transaction. */
-bool session_key_check_write(database *db, const vault *v, char *err, size_t errsize);
+bool session_key_check_write(database *db, const vault *v, error *err);
 
 /* Logs in. Every attempt is audited; failures count towards a lock (settings.lock_after) and make the
  * next attempt wait longer. */
 login_status session_login(database *db, const char *name, const char *pass, size_t passlen, session **out,
-                           int *wait, char *err, size_t errsize);
+                           int *wait, error *err);
 /* A write transaction for a session: refused (rolled back, with a message) when a supervisor rotated the
  * data key since this session logged in, so nothing is ever sealed under a key no one holds any more. */
-bool session_begin(session *s, char *err, size_t errsize);
+bool session_begin(session *s, error *err);
 /* Records an event that changes nothing else (e.g. the safety steps were acknowledged). */
 void session_audit(session *s, const char *what, const char *object_id, const char *detail);
 /* The generation of the database's data key (counted up by every rotation). */
@@ -55,29 +56,27 @@ bool session_restored_since(session *s, int64_t *generation);
 void session_end(session *s);
 
 /* True when the role allows a; otherwise writes why, audits the denial, and returns false. */
-bool session_allowed(session *s, staff_action a, char *why, size_t whysize);
+bool session_allowed(session *s, staff_action a, error *why);
 
 /* Staff management (supervisors). */
-bool staff_add(session *s, const char *name, staff_role role, const char *pass, size_t passlen, char *err,
-               size_t errsize);
-bool staff_set_locked(session *s, const char *name, bool locked, char *err, size_t errsize);
-bool staff_set_role(session *s, const char *name, staff_role role, char *err, size_t errsize);
+bool staff_add(session *s, const char *name, staff_role role, const char *pass, size_t passlen, error *err);
+bool staff_set_locked(session *s, const char *name, bool locked, error *err);
+bool staff_set_role(session *s, const char *name, staff_role role, error *err);
 /* A supervisor sets a new passphrase for someone who forgot theirs: a new key pair for them, the data
  * key sealed to it (no one else's passphrase is needed). */
-bool staff_reset_passphrase(session *s, const char *name, const char *pass, size_t passlen, char *err,
-                            size_t errsize);
+bool staff_reset_passphrase(session *s, const char *name, const char *pass, size_t passlen, error *err);
 /* Anyone changes their own passphrase with the old one. */
 bool staff_change_passphrase(database *db, const char *name, const char *old_pass, size_t old_len,
-                             const char *new_pass, size_t new_len, char *err, size_t errsize);
+                             const char *new_pass, size_t new_len, error *err);
 
 /* A supervisor removes a member for good: the row stays (records name their author by id), locked, with its
  * key material replaced by random bytes, so that nothing it held opens again even if the lock is cleared in
  * the file; audited (staff_remove) and followed by verify. Not oneself, not the last supervisor. */
-bool staff_remove(session *s, const char *name, char *err, size_t errsize);
+bool staff_remove(session *s, const char *name, error *err);
 
 /* Every staff member, by name (supervisors; free() the array). The key material stays in the records but
  * is wrapped: nothing in it opens without the member's passphrase. */
-bool staff_list_all(session *s, staff_rec **out, int *n, char *err, size_t errsize);
+bool staff_list_all(session *s, staff_rec **out, int *n, error *err);
 
 /* A valid login name: 1 to 64 bytes of letters, digits, '.', '_', '-'. */
 bool staff_name_valid(const char *name);

@@ -232,14 +232,13 @@ static int by_group(const void *a, const void *b) {
     return strcmp(x->value, y->value);
 }
 
-bool report_compute(database *db, const report_settings *set, int64_t from, int64_t to, report *out, char *err,
-                    size_t errsize) {
+bool report_compute(database *db, const report_settings *set, int64_t from, int64_t to, report *out, error *err) {
     memset(out, 0, sizeof *out);
     out->from = from;
     out->to = to;
     out->set = *set;
     if (to <= from) {
-        snprintf(err, errsize, "the report's range is empty (--to is before --from)");
+        error_set(err, ERR_INPUT, "the report's range is empty (--to is before --from)");
         return false;
     }
     groups g;
@@ -250,7 +249,7 @@ bool report_compute(database *db, const report_settings *set, int64_t from, int6
     g.lapse_days = set->lapse_days;
     (void)row_of(&g, RD_ALL, "all");
     store_status st = db->ops->facts_scan(db->st, from, to, set->retention_sessions, set->retention_days, on_facts, &g);
-    if (st != ST_OK) db_error(db, st, "cannot read the report facts", err, errsize);
+    if (st != ST_OK) db_error(db, st, "cannot read the report facts", err);
     for (int i = 0; i < g.n; i++) {
         g.rows[i].median_contact_hours = median_hours(&g.dl[i]);
         g.rows[i].suppressed = g.rows[i].intakes < set->k;
@@ -271,11 +270,10 @@ bool report_compute(database *db, const report_settings *set, int64_t from, int6
     return true;
 }
 
-bool report_run(session *s, const report_settings *set, int64_t from, int64_t to, report *out, char *err,
-                size_t errsize) {
+bool report_run(session *s, const report_settings *set, int64_t from, int64_t to, report *out, error *err) {
     memset(out, 0, sizeof *out);
-    if (!session_allowed(s, ACT_REPORT, err, errsize)) return false;
-    if (!report_compute(s->db, set, from, to, out, err, errsize)) return false;
+    if (!session_allowed(s, ACT_REPORT, err)) return false;
+    if (!report_compute(s->db, set, from, to, out, err)) return false;
     char a[16], b[16], detail[64];
     day_format(day_of(from), a, sizeof a);
     day_format(day_of(to - 1), b, sizeof b);

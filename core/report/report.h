@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "config.h"
 #include "risk.h"
 #include "session.h"
@@ -72,11 +73,9 @@ void report_settings_from_config(const config *c, report_settings *out);
 
 /* Computes the KPIs for intakes with from <= created_at < to, with the k floor applied and flagged. Needs no
  * key (only de-identified facts are read). */
-bool report_compute(database *db, const report_settings *set, int64_t from, int64_t to, report *out, char *err,
-                    size_t errsize);
+bool report_compute(database *db, const report_settings *set, int64_t from, int64_t to, report *out, error *err);
 /* The same for a logged-in clinician or supervisor, audited (the range only in the entry). */
-bool report_run(session *s, const report_settings *set, int64_t from, int64_t to, report *out, char *err,
-                size_t errsize);
+bool report_run(session *s, const report_settings *set, int64_t from, int64_t to, report *out, error *err);
 void report_free(report *r);
 
 /* A share num / den: false when it cannot be shown (den == 0). */

@@ -25,6 +25,15 @@ const char *store_status_name(store_status s) {
     return "unknown status";
 }
 
+error_kind store_error_kind(store_status s) {
+    switch (s) {
+    case ST_OK: return ERR_NONE;
+    case ST_BUSY:
+    case ST_EXISTS: return ERR_CONFLICT;
+    default: return ERR_STORE;
+    }
+}
+
 void blob_free(blob *b) {
     if (!b) return;
     free(b->p);
@@ -86,9 +95,9 @@ static const struct {
     const store_ops *ops;
 } backends[] = {{"sqlite:", &store_sqlite}};
 
-const store_ops *store_backend_for(const char *url, const char **location, char *err, size_t errsize) {
+const store_ops *store_backend_for(const char *url, const char **location, error *err) {
     if (!url || !url[0]) {
-        snprintf(err, errsize, "No database was given.");
+        error_set(err, ERR_INPUT, "No database was given.");
         return NULL;
     }
     for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
@@ -108,7 +117,7 @@ const store_ops *store_backend_for(const char *url, const char **location, char 
               *p == '-' || *p == '.'))
             scheme = false;
     if (scheme) {
-        snprintf(err, errsize, "%.*s: this build of triage has no backend for %.*s databases (it has: sqlite).",
+        error_set(err, ERR_INPUT, "%.*s: this build of triage has no backend for %.*s databases (it has: sqlite).",
                  (int)(colon - url) + 3, url, (int)(colon - url), url);
         return NULL;
     }

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "ids.h"
 #include "roles.h"
 #include "vault.h"
@@ -41,6 +42,9 @@ typedef enum {
 } store_status;
 
 const char *store_status_name(store_status s);
+/* The kind of error a failed store call is to the code above it: busy or taken is a conflict with
+ * another desk, the rest is the store failing (never bad input: the exit codes depend on it). */
+error_kind store_error_kind(store_status s);
 
 typedef struct {
     unsigned char *p; /* malloc'd, or NULL */
@@ -183,8 +187,8 @@ typedef int (*audit_cb)(void *ctx, const audit_rec *rec);
 /* The caller's steps inside a restore's one write transaction (store_ops.restore): each returns false with
  * why in err to abandon the restore. */
 typedef struct {
-    bool (*before)(void *ctx, char *err, size_t errsize); /* on the live content, under the write lock */
-    bool (*after)(void *ctx, char *err, size_t errsize);  /* on the restored content, before the commit */
+    bool (*before)(void *ctx, error *err); /* on the live content, under the write lock */
+    bool (*after)(void *ctx, error *err);  /* on the restored content, before the commit */
     void *ctx;
 } restore_steps;
 
@@ -265,7 +269,7 @@ typedef struct store_ops {
      * URL) and creates it when create is set and it does not exist. A database that is not triage's, is
      * newer, damaged or somewhere the backend cannot keep safe is refused and never modified; err says which,
      * naming it. wait_ms: how long a writer waits for another before ST_BUSY. */
-    store_status (*open)(const char *location, bool create, int wait_ms, store **out, char *err, size_t errsize);
+    store_status (*open)(const char *location, bool create, int wait_ms, store **out, error *err);
     void (*close)(store *s);
     /* The last error, in words, naming the database. */
     const char *(*errmsg)(const store *s);
@@ -342,7 +346,7 @@ typedef struct store_ops {
     store_status (*integrity_check)(store *s, char *msg, size_t size);
     /* An online backup: a consistent copy of one moment while other desks keep writing, written to dest
      * (which must not exist) readable by its owner only, and checked before it is called done. */
-    store_status (*backup)(store *s, const char *dest, char *err, size_t errsize);
+    store_status (*backup)(store *s, const char *dest, error *err);
     /* Replaces the database's whole content with that of the database file src, as one write transaction
      * under the write lock: steps->before (if given) runs first inside it on the live content (to read what
      * must be carried forward), then src's content replaces the live one, then steps->after runs inside it
@@ -355,14 +359,14 @@ typedef struct store_ops {
      * (otherwise ST_NOT_TRIAGE, ST_TOO_NEW, ST_INVALID or ST_CORRUPT, naming src, and nothing changes).
      * Refused while a transaction is open, and once the file at the path was replaced under this
      * connection. steps may be NULL. */
-    store_status (*restore)(store *s, const char *src, const restore_steps *steps, char *err, size_t errsize);
+    store_status (*restore)(store *s, const char *src, const restore_steps *steps, error *err);
     /* A private scratch database beside this one (as private as it, on the same storage, used by no other
      * program), for checking a backup before it goes in: its URL in url, which names this backend. The
      * caller opens it (creating it), closes it, and drops it. restore takes it as src. */
     store_status (*scratch_url)(store *s, char *url, size_t size);
     /* Removes the database at url with everything the backend keeps of it; one that does not exist is no
      * error. Only for a scratch database nobody has open. */
-    store_status (*drop)(const char *url, char *err, size_t errsize);
+    store_status (*drop)(const char *url, error *err);
     /* A change counter desks poll: it moves whenever another connection commits. */
     store_status (*change_counter)(store *s, int64_t *v);
     /* Rows this connection has changed since it opened (its own commits do not move the change counter). */
@@ -416,7 +420,7 @@ extern const store_ops store_checked;
 /* The backend a database URL names, and the address it is given (*location): "sqlite:PATH",
  * "sqlite://PATH" or a plain path are SQLite; any other scheme (for example "postgresql://") is refused with
  * err naming the URL and the backends this build has. */
-const store_ops *store_backend_for(const char *url, const char **location, char *err, size_t errsize);
+const store_ops *store_backend_for(const char *url, const char **location, error *err);
 
 /* How many operations of the table have been called through store_checked in this process (the
  * conformance suite's coverage); up to max names of those never called go to missing; *total: how many

@@ -86,20 +86,19 @@ static bool id_prefix_ok(const char *p) {
 
 /* ---- opening, closing, the last error ---- */
 
-static store_status ck_open(const char *url, bool create, int busy_timeout_ms, store **out, char *err,
-                            size_t errsize) {
+static store_status ck_open(const char *url, bool create, int busy_timeout_ms, store **out, error *err) {
     if (out) *out = NULL;
-    if (err && errsize) err[0] = '\0';
+    error_clear(err);
     const char *location = NULL;
-    const store_ops *b = store_backend_for(url, &location, err, errsize);
+    const store_ops *b = store_backend_for(url, &location, err);
     if (!b) return ST_INVALID;
     if (!out || busy_timeout_ms < 0) {
-        snprintf(err, errsize, "%s: no result was given, or the wait for a busy database is negative.", url ? url : "");
+        error_set(err, ERR_INPUT, "%s: no result was given, or the wait for a busy database is negative.", url ? url : "");
         return ST_INVALID;
     }
     store *in = NULL;
     COUNT(open);
-    store_status st = b->open(location, create, busy_timeout_ms, &in, err, errsize);
+    store_status st = b->open(location, create, busy_timeout_ms, &in, err);
     if (st != ST_OK) return st;
     checked *c = xcalloc(1, sizeof *c);
     c->b = b;
@@ -156,50 +155,50 @@ static store_status ck_audit_each(store *s, audit_cb cb, void *ctx) {
     return c->b->audit_each(c->in, cb, ctx);
 }
 
-static store_status ck_backup(store *s, const char *dest, char *err, size_t errsize) {
-    if (err && errsize) err[0] = '\0';
+static store_status ck_backup(store *s, const char *dest, error *err) {
+    error_clear(err);
     if (!s) {
-        snprintf(err, errsize, "No database is open.");
+        error_set(err, ERR_INPUT, "No database is open.");
         return ST_INVALID;
     }
     checked *c = C(s);
     if (!dest || !dest[0] || strlen(dest) >= PATH_MAX) {
         invalid(c, "back up", "no destination file was given");
-        snprintf(err, errsize, "%s", c->err);
+        error_set(err, ERR_STORE, "%s", c->err);
         return ST_INVALID;
     }
     c->own_error = false;
     COUNT(backup);
-    return c->b->backup(c->in, dest, err, errsize);
+    return c->b->backup(c->in, dest, err);
 }
 
-static store_status ck_restore(store *s, const char *src, const restore_steps *steps, char *err, size_t errsize) {
-    if (err && errsize) err[0] = '\0';
+static store_status ck_restore(store *s, const char *src, const restore_steps *steps, error *err) {
+    error_clear(err);
     if (!s) {
-        snprintf(err, errsize, "No database is open.");
+        error_set(err, ERR_INPUT, "No database is open.");
         return ST_INVALID;
     }
     checked *c = C(s);
     if (!src || !src[0] || strlen(src) >= PATH_MAX) {
         invalid(c, "restore", "no backup file was given");
-        snprintf(err, errsize, "%s", c->err);
+        error_set(err, ERR_STORE, "%s", c->err);
         return ST_INVALID;
     }
     /* a scratch database's URL (scratch_url) names this backend: the backend is given its location */
     const char *location = src;
     size_t nl = strlen(c->b->name);
     if (!strncmp(src, c->b->name, nl) && src[nl] == ':') {
-        char why[256];
-        const store_ops *b = store_backend_for(src, &location, why, sizeof why);
+        error why = {0};
+        const store_ops *b = store_backend_for(src, &location, &why);
         if (b != c->b) {
             invalid(c, "restore", "%s is not a database of this backend", src);
-            snprintf(err, errsize, "%s", c->err);
+            error_set(err, ERR_STORE, "%s", c->err);
             return ST_INVALID;
         }
     }
     c->own_error = false;
     COUNT(restore);
-    return c->b->restore(c->in, location, steps, err, errsize);
+    return c->b->restore(c->in, location, steps, err);
 }
 
 static store_status ck_scratch_url(store *s, char *url, size_t size) {
@@ -212,17 +211,17 @@ static store_status ck_scratch_url(store *s, char *url, size_t size) {
     return c->b->scratch_url(c->in, url + scheme, size - scheme);
 }
 
-static store_status ck_drop(const char *url, char *err, size_t errsize) {
-    if (err && errsize) err[0] = '\0';
+static store_status ck_drop(const char *url, error *err) {
+    error_clear(err);
     const char *location = NULL;
-    const store_ops *b = store_backend_for(url, &location, err, errsize);
+    const store_ops *b = store_backend_for(url, &location, err);
     if (!b) return ST_INVALID;
     if (!location[0]) {
-        snprintf(err, errsize, "%s: no database to drop", url);
+        error_set(err, ERR_STORE, "%s: no database to drop", url);
         return ST_INVALID;
     }
     COUNT(drop);
-    return b->drop(location, err, errsize);
+    return b->drop(location, err);
 }
 
 /* ---- the record operations ---- */

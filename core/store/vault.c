@@ -80,14 +80,6 @@ struct vault {
     unsigned char row_key[VAULT_KEY_BYTES];
 };
 
-__attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errsize, const char *fmt, ...) {
-    if (!err || errsize == 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errsize, fmt, ap);
-    va_end(ap);
-}
-
 static void put_le(unsigned char *p, uint64_t x, int n) {
     for (int i = 0; i < n; i++) p[i] = (unsigned char)(x >> (8 * i));
 }
@@ -220,23 +212,23 @@ void vault_kdf_params(vault_cost cost, vault_kdf *out) {
     randombytes_buf(out->salt, sizeof out->salt);
 }
 
-bool vault_kdf_check(const vault_kdf *k, char *err, size_t errsize) {
+bool vault_kdf_check(const vault_kdf *k, error *err) {
     if (!k) {
-        set_err(err, errsize, "missing key derivation parameters");
+        error_set(err, ERR_INTERNAL, "missing key derivation parameters");
         return false;
     }
     if (k->alg != crypto_pwhash_ALG_ARGON2ID13) {
-        set_err(err, errsize, "key derivation algorithm %d is not Argon2id (%d)", k->alg,
+        error_set(err, ERR_TAMPERED, "key derivation algorithm %d is not Argon2id (%d)", k->alg,
                 crypto_pwhash_ALG_ARGON2ID13);
         return false;
     }
     if (k->opslimit < OPS_MIN || k->opslimit > OPS_MAX) {
-        set_err(err, errsize, "key derivation opslimit %llu is outside [%llu, %llu]", (unsigned long long)k->opslimit,
+        error_set(err, ERR_TAMPERED, "key derivation opslimit %llu is outside [%llu, %llu]", (unsigned long long)k->opslimit,
                 (unsigned long long)OPS_MIN, (unsigned long long)OPS_MAX);
         return false;
     }
     if (k->memlimit < MEM_MIN || k->memlimit > MEM_MAX || k->memlimit > SIZE_MAX) {
-        set_err(err, errsize, "key derivation memlimit %llu is outside [%llu, %llu]", (unsigned long long)k->memlimit,
+        error_set(err, ERR_TAMPERED, "key derivation memlimit %llu is outside [%llu, %llu]", (unsigned long long)k->memlimit,
                 (unsigned long long)MEM_MIN, (unsigned long long)MEM_MAX);
         return false;
     }
@@ -313,34 +305,34 @@ out:
 }
 
 /* Common argument checks of enroll / unlock / rewrap. */
-static bool check_staff_id(const char *staff_id, char *err, size_t errsize) {
+static bool check_staff_id(const char *staff_id, error *err) {
     if (!staff_id || !*staff_id) {
-        set_err(err, errsize, "missing staff id");
+        error_set(err, ERR_INTERNAL, "missing staff id");
         return false;
     }
     return true;
 }
 
-static bool check_new_passphrase(const char *pass, size_t passlen, char *err, size_t errsize) {
+static bool check_new_passphrase(const char *pass, size_t passlen, error *err) {
     if (!pass && passlen) {
-        set_err(err, errsize, "missing passphrase");
+        error_set(err, ERR_INPUT, "missing passphrase");
         return false;
     }
     if (passlen < VAULT_PASSPHRASE_MIN) {
-        set_err(err, errsize, "the passphrase is too short: it needs at least %d bytes", VAULT_PASSPHRASE_MIN);
+        error_set(err, ERR_INPUT, "the passphrase is too short: it needs at least %d bytes", VAULT_PASSPHRASE_MIN);
         return false;
     }
     if (passlen > crypto_pwhash_PASSWD_MAX) {
-        set_err(err, errsize, "the passphrase is too long");
+        error_set(err, ERR_INPUT, "the passphrase is too long");
         return false;
     }
     return true;
 }
 
 bool vault_enroll(const vault *v, const char *staff_id, const char *passphrase, size_t passlen,
-                  const vault_kdf *kdf, vault_staff_keys *out, char *err, size_t errsize) {
+                  const vault_kdf *kdf, vault_staff_keys *out, error *err) {
     unsigned char pk[VAULT_SIGN_PK_BYTES], pop[VAULT_SIG_BYTES];
-    return vault_enroll_signed(v, NULL, staff_id, passphrase, passlen, kdf, out, pk, pop, err, errsize);
+    return vault_enroll_signed(v, NULL, staff_id, passphrase, passlen, kdf, out, pk, pop, err);
 }
 
 /* Installs the signing key derived from x_sk in self (writable for the moment). */
@@ -354,13 +346,13 @@ static bool install_signer(vault *self, const unsigned char *x_sk) {
 
 bool vault_enroll_signed(const vault *v, vault *self, const char *staff_id, const char *passphrase, size_t passlen,
                          const vault_kdf *kdf, vault_staff_keys *out, unsigned char sign_pk[VAULT_SIGN_PK_BYTES],
-                         unsigned char pop[VAULT_SIG_BYTES], char *err, size_t errsize) {
+                         unsigned char pop[VAULT_SIG_BYTES], error *err) {
     if (!v || !out || !sign_pk || !pop) {
-        set_err(err, errsize, "no unlocked vault to enrol with");
+        error_set(err, ERR_INTERNAL, "no unlocked vault to enrol with");
         return false;
     }
-    if (!check_staff_id(staff_id, err, errsize) || !check_new_passphrase(passphrase, passlen, err, errsize) ||
-        !vault_kdf_check(kdf, err, errsize))
+    if (!check_staff_id(staff_id, err) || !check_new_passphrase(passphrase, passlen, err) ||
+        !vault_kdf_check(kdf, err))
         return false;
 
     bool ok = false;
@@ -371,28 +363,28 @@ bool vault_enroll_signed(const vault *v, vault *self, const char *staff_id, cons
     unsigned char *kek = sodium_malloc(VAULT_KEY_BYTES);
     unsigned char *ssk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
     if (!sk || !kek || !ssk) {
-        set_err(err, errsize, "out of secure memory");
+        error_set(err, ERR_INTERNAL, "out of secure memory");
         goto out;
     }
     if (crypto_box_keypair(nk.public_key, sk) != 0) {
-        set_err(err, errsize, "could not create a key pair");
+        error_set(err, ERR_INTERNAL, "could not create a key pair");
         goto out;
     }
     if (!derive_signer(sk, sign_pk, ssk) || !pop_sign(ssk, sign_pk, staff_id, pop) ||
         (self && !install_signer(self, sk))) {
-        set_err(err, errsize, "could not create a signing key");
+        error_set(err, ERR_INTERNAL, "could not create a signing key");
         goto out;
     }
     if (!derive_kek(kek, passphrase, passlen, &nk.kdf)) {
-        set_err(err, errsize, "could not derive a key from the passphrase (out of memory?)");
+        error_set(err, ERR_INTERNAL, "could not derive a key from the passphrase (out of memory?)");
         goto out;
     }
     if (!wrap_secret(sk, kek, staff_id, &nk.kdf, nk.wrapped_secret)) {
-        set_err(err, errsize, "could not wrap the secret key");
+        error_set(err, ERR_INTERNAL, "could not wrap the secret key");
         goto out;
     }
     if (!vault_seal_data_key(v, nk.public_key, nk.sealed_data_key)) {
-        set_err(err, errsize, "could not seal the data key");
+        error_set(err, ERR_INTERNAL, "could not seal the data key");
         goto out;
     }
     *out = nk;
@@ -405,21 +397,21 @@ out:
 }
 
 vault *vault_unlock(const char *staff_id, const char *passphrase, size_t passlen, const vault_staff_keys *k,
-                    char *err, size_t errsize) {
+                    error *err) {
     if (!k) {
-        set_err(err, errsize, "missing key material");
+        error_set(err, ERR_INTERNAL, "missing key material");
         return NULL;
     }
-    if (!check_staff_id(staff_id, err, errsize) || !vault_kdf_check(&k->kdf, err, errsize)) return NULL;
+    if (!check_staff_id(staff_id, err) || !vault_kdf_check(&k->kdf, err)) return NULL;
     if (!passphrase && passlen) {
-        set_err(err, errsize, "missing passphrase");
+        error_set(err, ERR_INPUT, "missing passphrase");
         return NULL;
     }
 
     vault *v = NULL;
     unsigned char *sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
     if (!sk || !(v = vault_alloc())) {
-        set_err(err, errsize, "out of secure memory");
+        error_set(err, ERR_INTERNAL, "out of secure memory");
         goto fail;
     }
     if (!unwrap_secret(staff_id, passphrase, passlen, k, sk)) goto bad;
@@ -429,10 +421,10 @@ vault *vault_unlock(const char *staff_id, const char *passphrase, size_t passlen
     v->has_signer = true;
     sodium_free(sk);
     sk = NULL;
-    if (!(v = vault_finish(v))) set_err(err, errsize, "could not derive the sub-keys");
+    if (!(v = vault_finish(v))) error_set(err, ERR_INTERNAL, "could not derive the sub-keys");
     return v;
 bad:
-    set_err(err, errsize, UNLOCK_FAILED);
+    error_set(err, ERR_AUTH, UNLOCK_FAILED);
 fail:
     sodium_free(sk);
     vault_free(v);
@@ -440,17 +432,17 @@ fail:
 }
 
 bool vault_rewrap(const char *staff_id, const char *old_pass, size_t old_len, const char *new_pass, size_t new_len,
-                  const vault_kdf *new_kdf, vault_staff_keys *k, char *err, size_t errsize) {
+                  const vault_kdf *new_kdf, vault_staff_keys *k, error *err) {
     if (!k) {
-        set_err(err, errsize, "missing key material");
+        error_set(err, ERR_INTERNAL, "missing key material");
         return false;
     }
     /* Everything that needs no derivation first. */
-    if (!check_staff_id(staff_id, err, errsize) || !check_new_passphrase(new_pass, new_len, err, errsize) ||
-        !vault_kdf_check(new_kdf, err, errsize) || !vault_kdf_check(&k->kdf, err, errsize))
+    if (!check_staff_id(staff_id, err) || !check_new_passphrase(new_pass, new_len, err) ||
+        !vault_kdf_check(new_kdf, err) || !vault_kdf_check(&k->kdf, err))
         return false;
     if (!old_pass && old_len) {
-        set_err(err, errsize, "missing passphrase");
+        error_set(err, ERR_INPUT, "missing passphrase");
         return false;
     }
 
@@ -460,19 +452,19 @@ bool vault_rewrap(const char *staff_id, const char *old_pass, size_t old_len, co
     unsigned char *sk = sodium_malloc(crypto_box_SECRETKEYBYTES);
     unsigned char *kek = sodium_malloc(VAULT_KEY_BYTES);
     if (!sk || !kek) {
-        set_err(err, errsize, "out of secure memory");
+        error_set(err, ERR_INTERNAL, "out of secure memory");
         goto out;
     }
     if (!unwrap_secret(staff_id, old_pass, old_len, k, sk)) {
-        set_err(err, errsize, UNLOCK_FAILED);
+        error_set(err, ERR_AUTH, UNLOCK_FAILED);
         goto out;
     }
     if (!derive_kek(kek, new_pass, new_len, &nkdf)) {
-        set_err(err, errsize, "could not derive a key from the new passphrase (out of memory?)");
+        error_set(err, ERR_INTERNAL, "could not derive a key from the new passphrase (out of memory?)");
         goto out;
     }
     if (!wrap_secret(sk, kek, staff_id, &nkdf, wrapped)) {
-        set_err(err, errsize, "could not wrap the secret key");
+        error_set(err, ERR_INTERNAL, "could not wrap the secret key");
         goto out;
     }
     memcpy(k->wrapped_secret, wrapped, sizeof wrapped);

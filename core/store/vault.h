@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+
+#include "error.h"
 #include "secret.h" /* secret_free: how an opened value is released */
 
 #define VAULT_KEY_BYTES 32
@@ -64,12 +66,12 @@ void vault_kdf_params(vault_cost cost, vault_kdf *out);
 /* False (with why) when stored parameters are outside sane bounds: not Argon2id, opslimit outside
  * [INTERACTIVE, SENSITIVE] (2..4 passes), memlimit outside [INTERACTIVE, SENSITIVE] (64 MiB..1 GiB): the
  * presets triage writes, nothing more. Checked before every derivation and before any allocation. */
-bool vault_kdf_check(const vault_kdf *k, char *err, size_t errsize);
+bool vault_kdf_check(const vault_kdf *k, error *err);
 
 /* Enrols a staff member: a new key pair; the secret wrapped under the passphrase; v's data key sealed
  * to the public key. The caller (a supervisor's session, or init) holds v. */
 bool vault_enroll(const vault *v, const char *staff_id, const char *passphrase, size_t passlen,
-                  const vault_kdf *kdf, vault_staff_keys *out, char *err, size_t errsize);
+                  const vault_kdf *kdf, vault_staff_keys *out, error *err);
 
 /* Signing keys (the audit trail, core/audit.h). Each staff member has an Ed25519 key pair derived from their
  * X25519 secret key (crypto_kdf, context "sign_key"), so its secret is exactly as well kept as that one: it
@@ -82,7 +84,7 @@ bool vault_enroll(const vault *v, const char *staff_id, const char *passphrase, 
  * the new member's signing key is installed in self, which then signs as them. */
 bool vault_enroll_signed(const vault *v, vault *self, const char *staff_id, const char *passphrase, size_t passlen,
                          const vault_kdf *kdf, vault_staff_keys *out, unsigned char sign_pk[VAULT_SIGN_PK_BYTES],
-                         unsigned char pop[VAULT_SIG_BYTES], char *err, size_t errsize);
+                         unsigned char pop[VAULT_SIG_BYTES], error *err);
 /* The signing public key of the staff member whose passphrase opened v (false: v signs for no one). */
 bool vault_signer_pk(const vault *v, unsigned char pk[VAULT_SIGN_PK_BYTES]);
 /* A proof of possession by v's signer for staff_id (their own key: see vault_enroll_signed). */
@@ -97,11 +99,11 @@ vault *vault_create_signing_as(const vault *from);
 /* Opens the data key with a staff member's passphrase. NULL, with a message that does not say which
  * part failed, when the passphrase is wrong or the material was altered. */
 vault *vault_unlock(const char *staff_id, const char *passphrase, size_t passlen, const vault_staff_keys *k,
-                    char *err, size_t errsize);
+                    error *err);
 /* Changes the passphrase: the secret key is re-wrapped under the new one with fresh parameters; the
  * sealed data key is untouched. False when the old passphrase is wrong. */
 bool vault_rewrap(const char *staff_id, const char *old_pass, size_t old_len, const char *new_pass, size_t new_len,
-                  const vault_kdf *new_kdf, vault_staff_keys *k, char *err, size_t errsize);
+                  const vault_kdf *new_kdf, vault_staff_keys *k, error *err);
 /* Seals v's data key to a public key (adding staff, or after rotation). */
 bool vault_seal_data_key(const vault *v, const unsigned char pk[VAULT_PK_BYTES],
                          unsigned char out[VAULT_SEALED_KEY_BYTES]);

@@ -210,21 +210,22 @@ static int legacy(const char *cfg_path, const char *path, const char *user, bool
     if (!config_load(&cfg, cfg_path, &d)) return 2;
     db_settings set;
     db_settings_from_config(&cfg, &set);
-    char pass[256], err[1024];
+    char pass[256];
+    error err = {0};
     if (!fgets(pass, sizeof pass, stdin)) return 2;
     pass[strcspn(pass, "\n")] = '\0';
     database db;
-    if (!db_open(&db, path, false, &set, err, sizeof err)) {
-        fprintf(stderr, "attacker: open: %s\n", err);
+    if (!db_open(&db, path, false, &set, &err)) {
+        fprintf(stderr, "attacker: open: %s\n", err.msg);
         return 1;
     }
     /* the data key straight from the passphrase: no login, so nothing of this is audited */
     staff_rec r;
     vault *v = NULL;
-    if (db.ops->staff_by_name(db.st, user, &r) == ST_OK) v = vault_unlock(r.id, pass, strlen(pass), &r.keys, err, sizeof err);
+    if (db.ops->staff_by_name(db.st, user, &r) == ST_OK) v = vault_unlock(r.id, pass, strlen(pass), &r.keys, &err);
     db_close(&db);
     if (!v) {
-        fprintf(stderr, "attacker: unlock: %s\n", err);
+        fprintf(stderr, "attacker: unlock: %s\n", err.msg);
         return 1;
     }
     bool ok = open_raw(path) && to_legacy(v, delete_from);
@@ -270,24 +271,25 @@ static int resign(const char *cfg_path, const char *path, const char *user, int6
     if (!config_load(&cfg, cfg_path, &d)) return 2;
     db_settings set;
     db_settings_from_config(&cfg, &set);
-    char pass[256], err[1024];
+    char pass[256];
+    error err = {0};
     if (!fgets(pass, sizeof pass, stdin)) return 2;
     pass[strcspn(pass, "\n")] = '\0';
     database db;
     session *s = NULL;
     int wait = 0;
-    if (!db_open(&db, path, false, &set, err, sizeof err)) {
-        fprintf(stderr, "attacker: open: %s\n", err);
+    if (!db_open(&db, path, false, &set, &err)) {
+        fprintf(stderr, "attacker: open: %s\n", err.msg);
         return 1;
     }
     /* the script's failed login of this user may be a second old: an attacker simply waits out the delay */
     login_status lr;
-    for (int tries = 0; (lr = session_login(&db, user, pass, strlen(pass), &s, &wait, err, sizeof err)) == LOGIN_WAIT &&
+    for (int tries = 0; (lr = session_login(&db, user, pass, strlen(pass), &s, &wait, &err)) == LOGIN_WAIT &&
                         tries < 5;
          tries++)
         sleep((unsigned)wait);
     if (lr != LOGIN_OK) {
-        fprintf(stderr, "attacker: login: %s\n", err);
+        fprintf(stderr, "attacker: login: %s\n", err.msg);
         db_close(&db);
         return 1;
     }

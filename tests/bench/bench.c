@@ -184,11 +184,11 @@ int main(void) {
     /* the JSON path, fewer runs: it includes parsing and printing */
     int json_runs = RUNS / 4;
     for (int r = 0; r < json_runs; r++) {
-        char err[256];
+        error err = {0};
         double t0 = now_us();
         const char *text = json[r % POOL];
-        if (!assess_parse(&e, text, strlen(text), in, err, sizeof err)) {
-            fprintf(stderr, "bench input rejected: %s\n", err);
+        if (!assess_parse(&e, text, strlen(text), in, &err)) {
+            fprintf(stderr, "bench input rejected: %s\n", err.msg);
             return 1;
         }
         json_t *o = assess_run(&e, in, LANG_EN);

@@ -35,13 +35,13 @@
 #define BATCH 20000
 
 static database db;
-static char err[1024];
+static error err = {0};
 
 static session *login_admin(void) {
     session *s = NULL;
     int wait = 0;
-    if (session_login(&db, "admin", PASSPHRASE, strlen(PASSPHRASE), &s, &wait, err, sizeof err) != LOGIN_OK)
-        die("login", err);
+    if (session_login(&db, "admin", PASSPHRASE, strlen(PASSPHRASE), &s, &wait, &err) != LOGIN_OK)
+        die("login", err.msg);
     return s;
 }
 
@@ -55,9 +55,9 @@ static void bench_login(void) {
         with[i] = now_us() - t0;
         session_end(s);
         t0 = now_us();
-        vault *v = vault_unlock(r.id, PASSPHRASE, strlen(PASSPHRASE), &r.keys, err, sizeof err);
+        vault *v = vault_unlock(r.id, PASSPHRASE, strlen(PASSPHRASE), &r.keys, &err);
         alone[i] = now_us() - t0;
-        if (!v) die("unlock", err);
+        if (!v) die("unlock", err.msg);
         vault_free(v);
     }
     stats a = summarise(with, LOGINS), b = summarise(alone, LOGINS);
@@ -71,14 +71,14 @@ static void bench_entry(session *s) {
     double sig[ENTRY_RUNS], plain[ENTRY_RUNS];
     for (int i = 0; i < ENTRY_RUNS; i++) {
         double t0 = now_us();
-        if (!db_begin(&db, err, sizeof err) || !audit_log(&db, s->v, s->me.id, "client_search", "", "1 result", err, sizeof err) ||
-            !db_commit(&db, err, sizeof err))
-            die("signed entry", err);
+        if (!db_begin(&db, &err) || !audit_log(&db, s->v, s->me.id, "client_search", "", "1 result", &err) ||
+            !db_commit(&db, &err))
+            die("signed entry", err.msg);
         sig[i] = now_us() - t0;
         t0 = now_us();
-        if (!db_begin(&db, err, sizeof err) || !audit_log(&db, NULL, "", "login_failed", "", "unknown user", err, sizeof err) ||
-            !db_commit(&db, err, sizeof err))
-            die("unsigned entry", err);
+        if (!db_begin(&db, &err) || !audit_log(&db, NULL, "", "login_failed", "", "unknown user", &err) ||
+            !db_commit(&db, &err))
+            die("unsigned entry", err.msg);
         plain[i] = now_us() - t0;
     }
     stats a = summarise(sig, ENTRY_RUNS), b = summarise(plain, ENTRY_RUNS);
@@ -97,10 +97,10 @@ static void bench_save(session *s) {
     snprintf(body + n, sizeof body - (size_t)n, "\"}");
     for (int i = 0; i < SAVES; i++) {
         char cid[STORE_ID_LEN], iid[STORE_ID_LEN];
-        if (!client_create(s, "Bench Person", "555 0100", "1990-01-01", cid, err, sizeof err)) die("client", err);
+        if (!client_create(s, "Bench Person", "555 0100", "1990-01-01", cid, &err)) die("client", err.msg);
         intake_input in = {cid, "yellow", NULL, NULL, body, "a short note"};
         double t0 = now_us();
-        if (!intake_save(s, &in, iid, err, sizeof err)) die("save", err);
+        if (!intake_save(s, &in, iid, &err)) die("save", err.msg);
         t[i] = now_us() - t0;
     }
     stats a = summarise(t, SAVES);
@@ -117,7 +117,7 @@ static void build_trail(session *s, long n) {
     if (db.ops->audit_last(db.st, &last) != ST_OK) die("audit_last", "");
     double t0 = now_us();
     for (long done = 0; done < n;) {
-        if (!db_begin(&db, err, sizeof err)) die("begin", err);
+        if (!db_begin(&db, &err)) die("begin", err.msg);
         for (int k = 0; k < BATCH && done < n; k++, done++) {
             audit_rec r;
             memset(&r, 0, sizeof r);
@@ -138,7 +138,7 @@ static void build_trail(session *s, long n) {
             if (db.ops->audit_append(db.st, &r) != ST_OK) die("append", db.ops->errmsg(db.st));
             last = r;
         }
-        if (!db_commit(&db, err, sizeof err)) die("commit", err);
+        if (!db_commit(&db, &err)) die("commit", err.msg);
     }
     /* one entry through audit_log: it writes the head over the last of them */
     unsigned char m[128], head[8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + STORE_ID_LEN];
@@ -150,10 +150,10 @@ static void build_trail(session *s, long n) {
     if (!vault_sign(s->v, m, l + 8 + VAULT_MAC_BYTES, head + 8 + VAULT_MAC_BYTES)) die("head", "");
     size_t idl = strlen(s->me.id);
     memcpy(head + 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES, s->me.id, idl);
-    if (!db_begin(&db, err, sizeof err) ||
+    if (!db_begin(&db, &err) ||
         db.ops->meta_set(db.st, "audit_head", head, 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + idl) != ST_OK ||
-        !audit_log(&db, s->v, s->me.id, "client_search", "", "last", err, sizeof err) || !db_commit(&db, err, sizeof err))
-        die("head", err);
+        !audit_log(&db, s->v, s->me.id, "client_search", "", "last", &err) || !db_commit(&db, &err))
+        die("head", err.msg);
     printf("built %ld signed entries in %.1f s\n", n, (now_us() - t0) / 1e6);
 }
 
@@ -178,8 +178,8 @@ int main(int argc, char **argv) {
     char path[512];
     path_in(path, sizeof path, "audit.db");
     db_settings set = {5000, KDF_INTERACTIVE, 5, 8, "", ""};
-    if (!db_open(&db, path, true, &set, err, sizeof err)) die("open", err);
-    if (!db_initialise(&db, "admin", PASSPHRASE, strlen(PASSPHRASE), err, sizeof err)) die("init", err);
+    if (!db_open(&db, path, true, &set, &err)) die("open", err.msg);
+    if (!db_initialise(&db, "admin", PASSPHRASE, strlen(PASSPHRASE), &err)) die("init", err.msg);
     printf("bench_audit: the signed audit trail (issue 12)\n");
     bench_login();
     session *s = login_admin();

@@ -94,14 +94,14 @@ static long env_or(const char *name, long dflt) {
 /* ---- a database with one supervisor logged in ---- */
 
 static session *open_session(database *db, const char *path) {
-    char err[1024];
+    error err = {0};
     db_settings set = {.busy_timeout_ms = 5000, .kdf_cost = KDF_INTERACTIVE, .lock_after = 5, .blind_index_k = 8};
-    if (!db_open(db, path, true, &set, err, sizeof err)) die("open", err);
-    if (!db_initialise(db, "bench", PASSPHRASE, strlen(PASSPHRASE), err, sizeof err)) die("initialise", err);
+    if (!db_open(db, path, true, &set, &err)) die("open", err.msg);
+    if (!db_initialise(db, "bench", PASSPHRASE, strlen(PASSPHRASE), &err)) die("initialise", err.msg);
     session *s = NULL;
     int wait = 0;
-    if (session_login(db, "bench", PASSPHRASE, strlen(PASSPHRASE), &s, &wait, err, sizeof err) != LOGIN_OK)
-        die("login", err);
+    if (session_login(db, "bench", PASSPHRASE, strlen(PASSPHRASE), &s, &wait, &err) != LOGIN_OK)
+        die("login", err.msg);
     return s;
 }
 
@@ -263,8 +263,8 @@ static void build_one(builder *b, long long i, bool force_open) {
     blob_free(&own_name);
     blob_free(&own_body);
     b->intakes++;
-    char err[1024];
-    if (!audit_log(db, b->s->v, b->s->me.id, "intake_create", r.id, r.level, err, sizeof err)) die("build: audit", err);
+    error err = {0};
+    if (!audit_log(db, b->s->v, b->s->me.id, "intake_create", r.id, r.level, &err)) die("build: audit", err.msg);
     b->audits++;
     if (opens) put_open_item(b, c.id, r.id);
     else if (i % CLOSED_EVERY == 0) put_closed_item(b, c.id, r.id, created);
@@ -408,7 +408,7 @@ int main(int argc, char **argv) {
     if (argc > 2 && !parse_int(argv[2], 1, 100000, &limit_s)) die("usage", "bench_queue [intakes [build_seconds]]");
     make_tmpdir();
     if (!vault_init()) die("libsodium", "cannot start");
-    char err[1024];
+    error err = {0};
     int64_t t_now = clock_now();
     clock_fix(true, t_now);
     queue_policy pol;
@@ -433,9 +433,9 @@ int main(int argc, char **argv) {
             stopped = true;
             break;
         }
-        if (!db_begin(&db, err, sizeof err)) die("build: begin", err);
+        if (!db_begin(&db, &err)) die("build: begin", err.msg);
         for (int k = 0; k < BUILD_BATCH && i < target; k++, i++) build_one(&b, i, false);
-        if (!db_commit(&db, err, sizeof err)) die("build: commit", err);
+        if (!db_commit(&db, &err)) die("build: commit", err.msg);
         double t = now_us();
         if (t - last_report > 15e6 || i == target) {
             fprintf(stderr, "  %lld intakes, %.0f s, %.0f intakes/s\n", i, (t - b0) / 1e6, (double)i / ((t - b0) / 1e6));
@@ -446,9 +446,9 @@ int main(int argc, char **argv) {
     int open_in_bulk = b.open;
     /* the open items are always all there: top up on extra intakes when the build stopped early */
     if (b.open < OPEN_ITEMS) {
-        if (!db_begin(&db, err, sizeof err)) die("top-up: begin", err);
+        if (!db_begin(&db, &err)) die("top-up: begin", err.msg);
         while (b.open < OPEN_ITEMS) build_one(&b, i++, true);
-        if (!db_commit(&db, err, sizeof err)) die("top-up: commit", err);
+        if (!db_commit(&db, &err)) die("top-up: commit", err.msg);
     }
     double build_s = (now_us() - b0) / 1e6;
     blob_free(&b.name_ct);
@@ -490,7 +490,7 @@ int main(int argc, char **argv) {
                 queue_item *items = NULL;
                 int n = 0;
                 double t0 = now_us();
-                if (!queues_list_open(&db, &items, &n, err, sizeof err)) die("queues_list_open", err);
+                if (!queues_list_open(&db, &items, &n, &err)) die("queues_list_open", err.msg);
                 int k = n < PAGE ? n : PAGE;
                 memcpy(page, items, sizeof *page * (size_t)k);
                 free(items);
@@ -519,7 +519,7 @@ int main(int argc, char **argv) {
         queue_item *items = NULL;
         int n = 0;
         double t0 = now_us();
-        if (!queues_first_page(&db, PAGE, &items, &n, err, sizeof err)) die("queues_first_page", err);
+        if (!queues_first_page(&db, PAGE, &items, &n, &err)) die("queues_first_page", err.msg);
         double tf = now_us() - t0;
         if (r >= 0) t_first[r] = tf / 1000.0;
         for (int k = 0; k < n && k < PAGE; k++) first_same = first_same && strcmp(items[k].id, page[k].id) == 0;
@@ -624,13 +624,13 @@ int main(int argc, char **argv) {
             double t0 = now_us();
             if (tick) {
                 int esc = 0;
-                if (!queues_tick(&db, &pol, &esc, err, sizeof err)) die("queues_tick", err);
+                if (!queues_tick(&db, &pol, &esc, &err)) die("queues_tick", err.msg);
                 tt = now_us() - t0;
                 escalated_idle += esc;
             } else {
                 queue_item *items = NULL;
                 int n = 0;
-                if (!queues_list_open(&db, &items, &n, err, sizeof err)) die("queues_list_open", err);
+                if (!queues_list_open(&db, &items, &n, &err)) die("queues_list_open", err.msg);
                 free(items);
                 tb = now_us() - t0;
             }
@@ -642,7 +642,7 @@ int main(int argc, char **argv) {
     }
     for (int r = 0; r < EMPTY_TXN_RUNS; r++) {
         double t0 = now_us();
-        if (!db_begin(&db, err, sizeof err) || !db_commit(&db, err, sizeof err)) die("empty transaction", err);
+        if (!db_begin(&db, &err) || !db_commit(&db, &err)) die("empty transaction", err.msg);
         t_empty[r] = (now_us() - t0) / 1000.0;
     }
     stats tick_idle = summarise(t_tick, TICK_RUNS), tick_base = summarise(t_tbase, TICK_RUNS),
@@ -652,23 +652,23 @@ int main(int argc, char **argv) {
     clock_fix(true, t_now + 400 * 86400LL);
     int escalated = 0;
     double tb0 = now_us();
-    if (!queues_tick(&db, &pol, &escalated, err, sizeof err)) die("queues_tick (all due)", err);
+    if (!queues_tick(&db, &pol, &escalated, &err)) die("queues_tick (all due)", err.msg);
     double tick_all_ms = (now_us() - tb0) / 1000.0;
     /* the next keyed write seals the MAC-less audit entries the tick wrote (audit_seal_pending) */
     double ts0 = now_us();
-    if (!session_begin(s, err, sizeof err) || !audit_log(&db, s->v, s->me.id, "bench", "", "", err, sizeof err) ||
-        !db_commit(&db, err, sizeof err))
-        die("audit entry after the tick", err);
+    if (!session_begin(s, &err) || !audit_log(&db, s->v, s->me.id, "bench", "", "", &err) ||
+        !db_commit(&db, &err))
+        die("audit entry after the tick", err.msg);
     double seal_ms = (now_us() - ts0) / 1000.0;
     double ts1 = now_us();
-    if (!session_begin(s, err, sizeof err) || !audit_log(&db, s->v, s->me.id, "bench", "", "", err, sizeof err) ||
-        !db_commit(&db, err, sizeof err))
-        die("audit entry", err);
+    if (!session_begin(s, &err) || !audit_log(&db, s->v, s->me.id, "bench", "", "", &err) ||
+        !db_commit(&db, &err))
+        die("audit entry", err.msg);
     double audit1_ms = (now_us() - ts1) / 1000.0;
     /* a second tick at the same instant: the new deadlines are not due */
     int escalated_again = 0;
     double tc0 = now_us();
-    if (!queues_tick(&db, &pol, &escalated_again, err, sizeof err)) die("queues_tick (again)", err);
+    if (!queues_tick(&db, &pol, &escalated_again, &err)) die("queues_tick (again)", err.msg);
     double tick_again_ms = (now_us() - tc0) / 1000.0;
 
     /* after (b) every open row was rewritten (INSERT OR REPLACE: a new rowid), so the 10,000 open rows now
@@ -682,7 +682,7 @@ int main(int argc, char **argv) {
             if (whole) {
                 queue_item *items = NULL;
                 int n = 0;
-                if (!queues_list_open(&db, &items, &n, err, sizeof err)) die("queues_list_open", err);
+                if (!queues_list_open(&db, &items, &n, &err)) die("queues_list_open", err.msg);
                 memcpy(page, items, sizeof *page * (size_t)(n < PAGE ? n : PAGE));
                 free(items);
                 tl = now_us() - t0;

@@ -32,14 +32,14 @@ static long env_or(const char *name, long dflt) {
 }
 
 static session *open_session(database *db, const char *path) {
-    char err[1024];
+    error err = {0};
     db_settings set = {.busy_timeout_ms = 5000, .kdf_cost = KDF_INTERACTIVE, .lock_after = 5, .blind_index_k = 8};
-    if (!db_open(db, path, true, &set, err, sizeof err)) die("open", err);
-    if (!db_initialise(db, "bench", PASSPHRASE, strlen(PASSPHRASE), err, sizeof err)) die("initialise", err);
+    if (!db_open(db, path, true, &set, &err)) die("open", err.msg);
+    if (!db_initialise(db, "bench", PASSPHRASE, strlen(PASSPHRASE), &err)) die("initialise", err.msg);
     session *s = NULL;
     int wait = 0;
-    if (session_login(db, "bench", PASSPHRASE, strlen(PASSPHRASE), &s, &wait, err, sizeof err) != LOGIN_OK)
-        die("login", err);
+    if (session_login(db, "bench", PASSPHRASE, strlen(PASSPHRASE), &s, &wait, &err) != LOGIN_OK)
+        die("login", err.msg);
     return s;
 }
 
@@ -48,10 +48,10 @@ static void build_facts(database *db, long n) {
     static const char *const channels[4] = {"walk_in", "phone", "online", "referral"};
     static const char *const concerns[5] = {"emotional", "relationship", "career", "emotional relationship", "other"};
     static const char *const bands[6] = {"0-17", "18-24", "25-34", "35-44", "45-64", "65-"};
-    char err[512];
+    error err = {0};
     int64_t span = 365 * (int64_t)DAY;
     for (long i = 0; i < n; i++) {
-        if (i % BATCH == 0 && !db_begin(db, err, sizeof err)) die("begin", err);
+        if (i % BATCH == 0 && !db_begin(db, &err)) die("begin", err.msg);
         facts_rec f;
         memset(&f, 0, sizeof f);
         id_new(f.id);
@@ -94,7 +94,7 @@ static void build_facts(database *db, long n) {
             if (db->ops->outcome_session_add(db->st, &s) != ST_OK) die("session", db->ops->errmsg(db->st));
         }
         if ((i + 1) % BATCH == 0 || i + 1 == n)
-            if (!db_commit(db, err, sizeof err)) die("commit", err);
+            if (!db_commit(db, &err)) die("commit", err.msg);
     }
 }
 
@@ -120,10 +120,10 @@ static void save_intakes(session *s, const engine *e, long n) {
     char *bodies[4];
     const char *lv[4];
     json_t *results[4];
-    char err[1024];
+    error err = {0};
     for (int k = 0; k < 4; k++) {
         assess_input *in = malloc(sizeof *in);
-        if (!in || !assess_parse(e, answers[k], strlen(answers[k]), in, err, sizeof err)) die("assess", err);
+        if (!in || !assess_parse(e, answers[k], strlen(answers[k]), in, &err)) die("assess", err.msg);
         results[k] = assess_run(e, in, LANG_EN);
         json_t *body = json_object();
         json_object_set_new(body, "input", json_loads(answers[k], 0, NULL));
@@ -137,9 +137,9 @@ static void save_intakes(session *s, const engine *e, long n) {
         char name[64], phone[32], client[STORE_ID_LEN], intake[STORE_ID_LEN];
         snprintf(name, sizeof name, "Bench Person %ld", i);
         snprintf(phone, sizeof phone, "1380000%04ld", i % 10000);
-        if (!client_create(s, name, phone, "1990-01-01", client, err, sizeof err)) die("client", err);
+        if (!client_create(s, name, phone, "1990-01-01", client, &err)) die("client", err.msg);
         intake_input ii = {client, lv[i % 4], NULL, NULL, bodies[i % 4], NULL};
-        if (!intake_save_queued(s, &ii, &e->queue, intake, err, sizeof err)) die("intake", err);
+        if (!intake_save_queued(s, &ii, &e->queue, intake, &err)) die("intake", err.msg);
     }
     for (int k = 0; k < 4; k++) {
         free(bodies[k]);
@@ -150,7 +150,8 @@ static void save_intakes(session *s, const engine *e, long n) {
 int main(void) {
     long n = env_or("BENCH_REPORT_N", 1000000), nx = env_or("BENCH_EXPORT_N", 3000);
     make_tmpdir();
-    char path[512], err[1024];
+    char path[512];
+    error err = {0};
     path_in(path, sizeof path, "report.db");
     database db;
     session *s = open_session(&db, path);
@@ -168,17 +169,17 @@ int main(void) {
         tb[r] = bare_count(c, from, to, &rows);
         report rep;
         double a = now_us();
-        if (!report_compute(&db, &set, from, to, &rep, err, sizeof err)) die("report", err);
+        if (!report_compute(&db, &set, from, to, &rep, &err)) die("report", err.msg);
         tr[r] = now_us() - a;
         counted = rep.rows[0].intakes;
         report_free(&rep);
         a = now_us();
-        if (!report_compute(&db, &set, from, from + 30 * DAY, &rep, err, sizeof err)) die("report", err);
+        if (!report_compute(&db, &set, from, from + 30 * DAY, &rep, &err)) die("report", err.msg);
         th[r] = now_us() - a;
         report_free(&rep);
         /* what `triage report --validation` does: the same scan, then the matrix and its figures as text */
         a = now_us();
-        if (!report_compute(&db, &set, from, to, &rep, err, sizeof err)) die("report", err);
+        if (!report_compute(&db, &set, from, to, &rep, &err)) die("report", err.msg);
         char *text = report_validation_text(&rep);
         tv[r] = now_us() - a;
         validated = report_confirmed_total(&rep.val) + rep.val.unconfirmed;
@@ -251,7 +252,7 @@ int main(void) {
             path_in(out, sizeof out, name);
             int64_t cnt;
             double a = now_us();
-            if (!export_run(s, &e, &o, out, &cnt, err, sizeof err)) die("export", err);
+            if (!export_run(s, &e, &o, out, &cnt, &err)) die("export", err.msg);
             double t = now_us() - a;
             ms[r] = t / 1e3;
             rate[r] = (double)cnt / (t / 1e6);

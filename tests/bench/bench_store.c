@@ -80,15 +80,16 @@ static long long db_bytes(const char *path) {
 /* ---- a database with one supervisor logged in ---- */
 
 static session *open_session(database *db, const char *name) {
-    char path[4096], err[1024];
+    char path[4096];
+    error err = {0};
     path_in(path, sizeof path, name);
     db_settings set = {.busy_timeout_ms = 5000, .kdf_cost = KDF_INTERACTIVE, .lock_after = 5, .blind_index_k = 8};
-    if (!db_open(db, path, true, &set, err, sizeof err)) die("open", err);
-    if (!db_initialise(db, "bench", PASSPHRASE, strlen(PASSPHRASE), err, sizeof err)) die("initialise", err);
+    if (!db_open(db, path, true, &set, &err)) die("open", err.msg);
+    if (!db_initialise(db, "bench", PASSPHRASE, strlen(PASSPHRASE), &err)) die("initialise", err.msg);
     session *s = NULL;
     int wait = 0;
-    if (session_login(db, "bench", PASSPHRASE, strlen(PASSPHRASE), &s, &wait, err, sizeof err) != LOGIN_OK)
-        die("login", err);
+    if (session_login(db, "bench", PASSPHRASE, strlen(PASSPHRASE), &s, &wait, &err) != LOGIN_OK)
+        die("login", err.msg);
     return s;
 }
 
@@ -250,17 +251,16 @@ static const char *const notes_pool[4] = {
 
 /* intake_save without the sealing: the same checks and reads, the same record, the body and note stored as
  * they are, the same audit entry with its MAC, the same commit. */
-static bool plain_save(session *s, const intake_input *in, char id[STORE_ID_LEN], bool audited, char *err,
-                       size_t errsize) {
+static bool plain_save(session *s, const intake_input *in, char id[STORE_ID_LEN], bool audited, error *err) {
     size_t blen = strlen(in->body), nlen = in->notes ? strlen(in->notes) : 0;
     if (!utf8_valid(in->body, blen) || (nlen && !utf8_valid(in->notes, nlen))) {
-        snprintf(err, errsize, "invalid text");
+        error_set(err, ERR_INPUT, "invalid text");
         return false;
     }
     client_rec c;
     store_status st = s->db->ops->client_get(s->db->st, in->client_id, &c);
     if (st != ST_OK) {
-        snprintf(err, errsize, "no client");
+        error_set(err, ERR_NOT_FOUND, "no client");
         return false;
     }
     client_rec_free(&c);
@@ -281,16 +281,16 @@ static bool plain_save(session *s, const intake_input *in, char id[STORE_ID_LEN]
         memcpy(r.notes_ct.p, in->notes, nlen);
         r.notes_ct.n = nlen;
     }
-    bool ok = !audited || db_begin(s->db, err, errsize);
+    bool ok = !audited || db_begin(s->db, err);
     if (ok) {
         st = s->db->ops->intake_insert(s->db->st, &r);
-        if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err, errsize);
+        if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err);
         /* the de-identified report facts are part of every save, sealed or not (core/records/records.c) */
         ok = st == ST_OK &&
              (!audited || facts_record_intake(s, &r, in->body, "0-17 18-24 25-34 35-44 45-64 65-",
-                                              FACTS_DEFAULT_CONCERN_GROUPS, err, errsize)) &&
-             audit_log(s->db, s->v, s->me.id, "intake_create", r.id, r.level, err, errsize) &&
-             (!audited || db_commit(s->db, err, errsize));
+                                              FACTS_DEFAULT_CONCERN_GROUPS, err)) &&
+             audit_log(s->db, s->v, s->me.id, "intake_create", r.id, r.level, err) &&
+             (!audited || db_commit(s->db, err));
         if (!ok && audited) db_rollback(s->db);
     }
     if (ok) memcpy(id, r.id, STORE_ID_LEN);
@@ -299,7 +299,7 @@ static bool plain_save(session *s, const intake_input *in, char id[STORE_ID_LEN]
 }
 
 /* The sealed record and audit entry of intake_save, inside the caller's transaction (for the size figures). */
-static bool sealed_insert(session *s, const intake_input *in, char *err, size_t errsize) {
+static bool sealed_insert(session *s, const intake_input *in, error *err) {
     intake_rec r;
     memset(&r, 0, sizeof r);
     id_new(r.id);
@@ -313,18 +313,18 @@ static bool sealed_insert(session *s, const intake_input *in, char *err, size_t 
               (!in->notes || vault_seal(s->v, "intakes", "notes", r.id, in->notes, strlen(in->notes), &r.notes_ct.p,
                                         &r.notes_ct.n));
     store_status st = ok ? s->db->ops->intake_insert(s->db->st, &r) : ST_INVALID;
-    if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err, errsize);
-    ok = st == ST_OK && audit_log(s->db, s->v, s->me.id, "intake_create", r.id, r.level, err, errsize);
+    if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err);
+    ok = st == ST_OK && audit_log(s->db, s->v, s->me.id, "intake_create", r.id, r.level, err);
     intake_rec_free(&r);
     return ok;
 }
 
 static double audit_alone_us(session *s) {
-    char err[1024];
+    error err = {0};
     double t0 = now_us();
-    if (!db_begin(s->db, err, sizeof err) ||
-        !audit_log(s->db, s->v, s->me.id, "bench", "", "", err, sizeof err) || !db_commit(s->db, err, sizeof err))
-        die("audit entry", err);
+    if (!db_begin(s->db, &err) ||
+        !audit_log(s->db, s->v, s->me.id, "bench", "", "", &err) || !db_commit(s->db, &err))
+        die("audit entry", err.msg);
     return now_us() - t0;
 }
 
@@ -382,7 +382,7 @@ static search_result run_searches(session *s, uint32_t built, bool by_phone, cha
            *cand = malloc(sizeof(double) * SEARCHES);
     search_result res;
     memset(&res, 0, sizeof res);
-    char err[1024];
+    error err = {0};
     for (int q = -20; q < SEARCHES; q++) { /* 20 warm-up queries */
         uint32_t i = (uint32_t)(rnd() % built);
         char query[128], want[128];
@@ -395,7 +395,7 @@ static search_result run_searches(session *s, uint32_t built, bool by_phone, cha
         client_plain *found = NULL;
         int nfound = 0;
         double t2 = now_us();
-        if (!client_find(s, query, &found, &nfound, err, sizeof err)) die("client_find", err);
+        if (!client_find(s, query, &found, &nfound, &err)) die("client_find", err.msg);
         double t3 = now_us();
         if (q >= 0) {
             tb[q] = (t1 - t0) / 1000.0;
@@ -536,7 +536,7 @@ int main(int argc, char **argv) {
     make_tmpdir();
     if (!vault_init()) die("libsodium", "cannot start");
     check_word_lists();
-    char err[1024];
+    error err = {0};
 
     /* ================= 1. saving a completed intake ================= */
     database db1;
@@ -547,7 +547,7 @@ int main(int argc, char **argv) {
         client_name((uint32_t)c, name, sizeof name);
         client_phone((uint32_t)c, phone, sizeof phone);
         client_birth((uint32_t)c, birth, sizeof birth);
-        if (!client_create(s1, name, phone, birth, client_ids[c], err, sizeof err)) die("client_create", err);
+        if (!client_create(s1, name, phone, birth, client_ids[c], &err)) die("client_create", err.msg);
     }
     static char bodies[POOL][BODY_MAX], short_bodies[POOL][BODY_MAX];
     size_t body_bytes = 0, note_bytes = 0;
@@ -572,9 +572,9 @@ int main(int argc, char **argv) {
         for (int half = 0; half < 2; half++) { /* alternate which goes first */
             bool sealed = (half == 0) == (r % 2 == 0);
             double t0 = now_us();
-            bool ok = sealed ? intake_save(s1, &in, id, err, sizeof err) : plain_save(s1, &in, id, true, err, sizeof err);
+            bool ok = sealed ? intake_save(s1, &in, id, &err) : plain_save(s1, &in, id, true, &err);
             double t1 = now_us();
-            if (!ok) die(sealed ? "intake_save" : "unsealed save", err);
+            if (!ok) die(sealed ? "intake_save" : "unsealed save", err.msg);
             if (sealed) ts = t1 - t0;
             else tp = t1 - t0;
         }
@@ -649,9 +649,9 @@ int main(int argc, char **argv) {
             stopped = true;
             break;
         }
-        if (!db_begin(&db2, err, sizeof err)) die("build: begin", err);
+        if (!db_begin(&db2, &err)) die("build: begin", err.msg);
         for (int k = 0; k < BUILD_BATCH && built < (uint32_t)target; k++) client_plain_bytes += build_one(s2, built++);
-        if (!db_commit(&db2, err, sizeof err)) die("build: commit", err);
+        if (!db_commit(&db2, &err)) die("build: commit", err.msg);
         double t = now_us();
         if (t - last_report > 15e6 || built == (uint32_t)target) {
             fprintf(stderr, "  %u clients, %.0f s, %.0f clients/s\n", built, (t - b0) / 1e6, built / ((t - b0) / 1e6));
@@ -666,9 +666,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "rebuilding the blind index of %u clients...\n", built);
     double r0 = now_us();
     int width = 0;
-    if (!db_begin(&db2, err, sizeof err) || !blind_index_rebuild(&db2, s2->v, 8, &width, err, sizeof err) ||
-        !db_commit(&db2, err, sizeof err))
-        die("blind_index_rebuild", err);
+    if (!db_begin(&db2, &err) || !blind_index_rebuild(&db2, s2->v, 8, &width, &err) ||
+        !db_commit(&db2, &err))
+        die("blind_index_rebuild", err.msg);
     double rebuild_s = (now_us() - r0) / 1e6;
     long long clients_full = db_bytes(cpath);
     long rss_after_build = current_rss_kib();
@@ -753,22 +753,22 @@ int main(int argc, char **argv) {
         path_in(path, sizeof path, file);
         database db3;
         session *s3 = open_session(&db3, file);
-        if (!client_create(s3, "Size Client", "139 0000 0000", "1990-01-01", cid, err, sizeof err))
-            die("client_create", err);
+        if (!client_create(s3, "Size Client", "139 0000 0000", "1990-01-01", cid, &err))
+            die("client_create", err.msg);
         long long before = db_bytes(path);
         size_t plain_bytes = 0;
         for (int r = 0; r < SIZE_INTAKES;) {
-            if (!db_begin(&db3, err, sizeof err)) die("size: begin", err);
+            if (!db_begin(&db3, &err)) die("size: begin", err.msg);
             for (int k = 0; k < SIZE_BATCH; k++, r++) {
                 int p = r % POOL;
                 intake_input in = {cid, levels[p % 4], "c07", "c12", pool[p], notes_pool[p % 4]};
                 char id[STORE_ID_LEN];
                 plain_bytes += strlen(in.body) + strlen(in.notes);
-                bool ok = sealed_db ? sealed_insert(s3, &in, err, sizeof err)
-                                    : plain_save(s3, &in, id, false, err, sizeof err);
-                if (!ok) die("size: insert", err);
+                bool ok = sealed_db ? sealed_insert(s3, &in, &err)
+                                    : plain_save(s3, &in, id, false, &err);
+                if (!ok) die("size: insert", err.msg);
             }
-            if (!db_commit(&db3, err, sizeof err)) die("size: commit", err);
+            if (!db_commit(&db3, &err)) die("size: commit", err.msg);
         }
         per_intake[shrt][sealed_db] = (double)(db_bytes(path) - before) / SIZE_INTAKES;
         plain_per_intake[shrt] = (double)plain_bytes / SIZE_INTAKES;

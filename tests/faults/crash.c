@@ -66,7 +66,7 @@ static char admin_pass[256], user_pass[256];
 static db_settings settings;
 static database chk; /* the checker's connection: open only while checking */
 static session *admin, *desk;
-static char err[2048];
+static error err = {0};
 static int problems;
 
 /* ---- randomness, time ---- */
@@ -279,9 +279,9 @@ static void quick_check(const char *path) {
 /* Opens path through the store (its checks of the file; the first open after a crash recovers the WAL)
  * and checks it: integrity_check when full, else quick_check. */
 static bool open_checker(const char *path, bool full) {
-    err[0] = '\0';
-    if (!db_open(&chk, path, false, &settings, err, sizeof err)) {
-        problem("%s does not open after the crash: %s", path, err);
+    err.msg[0] = '\0';
+    if (!db_open(&chk, path, false, &settings, &err)) {
+        problem("%s does not open after the crash: %s", path, err.msg);
         return false;
     }
     if (!full) {
@@ -358,8 +358,8 @@ static void check_acks(const acks *a, const char *when) {
 static void full_verify(const char *when) {
     verify_report r;
     memset(&r, 0, sizeof r);
-    err[0] = '\0';
-    if (!db_verify(admin, &r, err, sizeof err)) problem("%s: verify failed to run: %s", when, err);
+    err.msg[0] = '\0';
+    if (!db_verify(admin, &r, &err)) problem("%s: verify failed to run: %s", when, err.msg);
     else if (!r.ok) problem("%s: verify: %s", when, r.problem);
 }
 
@@ -558,14 +558,14 @@ static int copies(int n) {
 /* Logs in the two checking sessions once, on the checker's connection (which they keep pointing to while it
  * is reopened on other files). */
 static bool login_checkers(void) {
-    if (!db_open(&chk, db_path, false, &settings, err, sizeof err)) {
-        fprintf(stderr, "crash: %s\n", err);
+    if (!db_open(&chk, db_path, false, &settings, &err)) {
+        fprintf(stderr, "crash: %s\n", err.msg);
         return false;
     }
     int wait = 0;
-    if (session_login(&chk, "admin", admin_pass, strlen(admin_pass), &admin, &wait, err, sizeof err) != LOGIN_OK ||
-        session_login(&chk, user, user_pass, strlen(user_pass), &desk, &wait, err, sizeof err) != LOGIN_OK) {
-        fprintf(stderr, "crash: login: %s\n", err);
+    if (session_login(&chk, "admin", admin_pass, strlen(admin_pass), &admin, &wait, &err) != LOGIN_OK ||
+        session_login(&chk, user, user_pass, strlen(user_pass), &desk, &wait, &err) != LOGIN_OK) {
+        fprintf(stderr, "crash: login: %s\n", err.msg);
         return false;
     }
     db_close(&chk);

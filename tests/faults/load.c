@@ -276,9 +276,9 @@ int main(int argc, char **argv) {
     db_settings set;
     db_settings_from_config(&c, &set);
     database db;
-    char err[1024];
-    if (!db_open(&db, db_path, false, &set, err, sizeof err)) {
-        printf("FAIL %s\n", err);
+    error err = {0};
+    if (!db_open(&db, db_path, false, &set, &err)) {
+        printf("FAIL %s\n", err.msg);
         return 1;
     }
     int missing = lost(&base, &db) + lost(&all, &db);

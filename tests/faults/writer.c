@@ -49,7 +49,7 @@ static database db;
 static session *me;
 static db_settings settings;
 static queue_policy policy;
-static char err[2048];
+static error err = {0};
 
 static double now_us(void) {
     struct timespec t;
@@ -68,9 +68,9 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...) {
 }
 
 static bool open_db(const char *path) {
-    err[0] = '\0';
-    if (!db_open(&db, path, false, &settings, err, sizeof err)) {
-        say("error open: %s", err);
+    err.msg[0] = '\0';
+    if (!db_open(&db, path, false, &settings, &err)) {
+        say("error open: %s", err.msg);
         return false;
     }
     return true;
@@ -79,9 +79,9 @@ static bool open_db(const char *path) {
 static bool login(const char *path, const char *user, const char *pass) {
     if (!open_db(path)) return false;
     int wait = 0;
-    login_status ls = session_login(&db, user, pass, strlen(pass), &me, &wait, err, sizeof err);
+    login_status ls = session_login(&db, user, pass, strlen(pass), &me, &wait, &err);
     if (ls != LOGIN_OK) {
-        say("error login: status %d: %s", (int)ls, err);
+        say("error login: status %d: %s", (int)ls, err.msg);
         return false;
     }
     return true;
@@ -90,8 +90,8 @@ static bool login(const char *path, const char *user, const char *pass) {
 /* A failed write: "busy" when the message says the database was locked (what a person would see). */
 static int busy_errors;
 static bool failed(const char *what) {
-    if (strstr(err, "locked") || strstr(err, "busy")) busy_errors++;
-    say("error %s: %s", what, err);
+    if (strstr(err.msg, "locked") || strstr(err.msg, "busy")) busy_errors++;
+    say("error %s: %s", what, err.msg);
     return false;
 }
 
@@ -110,12 +110,12 @@ static bool one_cycle(long k, tally *t) {
     char cid[STORE_ID_LEN], did[STORE_ID_LEN] = "", iid[STORE_ID_LEN], name[96], phone[40], body[256];
     snprintf(name, sizeof name, "Crash Client %ld %d", k, (int)getpid());
     snprintf(phone, sizeof phone, "+86 139 %04d %04ld", (int)(getpid() % 10000), k % 10000);
-    if (!client_create(me, name, phone, "", cid, err, sizeof err)) return failed("client_create");
+    if (!client_create(me, name, phone, "", cid, &err)) return failed("client_create");
     if (!t->record) say("ack client %s", cid);
     if (!t->record) {
         for (int j = 1; j <= 3; j++) {
             snprintf(body, sizeof body, "{\"draft\":%d,\"answers\":{\"phq9\":[1,2,%d]}}", j, j % 4);
-            if (!draft_save(me, did, body, err, sizeof err)) return failed("draft_save");
+            if (!draft_save(me, did, body, &err)) return failed("draft_save");
             say("ack draft %s %d", did, j);
         }
     }
@@ -123,29 +123,29 @@ static bool one_cycle(long k, tally *t) {
              k);
     intake_input in = {cid, k % 2 ? "yellow" : "green", NULL, NULL, body, k % 3 ? NULL : "a note"};
     double t0 = now_us();
-    if (!intake_save_queued(me, &in, &policy, iid, err, sizeof err)) return failed("intake_save_queued");
+    if (!intake_save_queued(me, &in, &policy, iid, &err)) return failed("intake_save_queued");
     double t1 = now_us();
     queue_item item;
     if (!queues_open_for_client(&db, cid, &item)) {
-        snprintf(err, sizeof err, "the queue item of intake %s was not found right after it was saved", iid);
+        error_set(&err, ERR_NOT_FOUND, "the queue item of intake %s was not found right after it was saved", iid);
         return failed("queues_open_for_client");
     }
     if (t->record) keep(&t->save_us, &t->saves, t->cap, t1 - t0);
     say("ack intake %s %s %s", iid, did[0] ? did : "-", item.id);
     if (did[0]) {
-        if (!draft_discard(me, did, err, sizeof err)) return failed("draft_discard");
+        if (!draft_discard(me, did, &err)) return failed("draft_discard");
         say("ack discard %s", did);
     }
     queue_request rq = {.action = QA_ACK};
     t0 = now_us();
-    if (!queues_act(me, &policy, item.id, rq, err, sizeof err)) return failed("queues_act ack");
+    if (!queues_act(me, &policy, item.id, rq, &err)) return failed("queues_act ack");
     t1 = now_us();
     if (t->record) keep(&t->move_us, &t->moves, t->cap, t1 - t0);
     say("ack queue %s acknowledged", item.id);
     if (k % 2 == 0) {
         queue_request dq = {.action = QA_DECLINE, .reason = "prefers an evening slot"};
         t0 = now_us();
-        if (!queues_act(me, &policy, item.id, dq, err, sizeof err)) return failed("queues_act decline");
+        if (!queues_act(me, &policy, item.id, dq, &err)) return failed("queues_act decline");
         t1 = now_us();
         if (t->record) keep(&t->move_us, &t->moves, t->cap, t1 - t0);
         say("ack queue %s declined", item.id);

@@ -12,14 +12,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const engine *e = fuzz_engine();
-    char err[512];
-    json_t *root = assess_load_json((const char *)data, size, err, sizeof err);
+    error err = {0};
+    json_t *root = assess_load_json((const char *)data, size, &err);
     if (!root) return 0;
     static const char *const extra[] = {"client", NULL};
     static assess_input in;
     /* both ways the program calls it: plain assess, and intake new with its "client" object */
     for (int pass = 0; pass < 2; pass++) {
-        if (!assess_parse_value(e, root, pass ? extra : NULL, &in, err, sizeof err)) continue;
+        if (!assess_parse_value(e, root, pass ? extra : NULL, &in, &err)) continue;
         json_t *out = assess_run(e, &in, pass ? LANG_ZH : LANG_EN);
         char *text = json_dumps(out, JSON_COMPACT);
         free(text);

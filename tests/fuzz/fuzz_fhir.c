@@ -28,15 +28,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc, (void)argv;
     fuzz_deterministic_sodium();
     (void)fuzz_engine();
-    char err[512];
+    error err = {0};
     int wait;
     snprintf(dir, sizeof dir, "%s/triage-fuzz-fhir.XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
     if (!vault_init() || !mkdtemp(dir)) abort();
     snprintf(path, sizeof path, "%s/f.db", dir);
     db_settings set = {5000, KDF_INTERACTIVE, 5, 8, "", ""};
-    if (!db_open(&db, path, true, &set, err, sizeof err) || !db_initialise(&db, "admin", PASS, strlen(PASS), err, sizeof err) ||
-        session_login(&db, "admin", PASS, strlen(PASS), &s, &wait, err, sizeof err) != LOGIN_OK) {
-        fprintf(stderr, "fuzz_fhir: setting up %s: %s\n", path, err);
+    if (!db_open(&db, path, true, &set, &err) || !db_initialise(&db, "admin", PASS, strlen(PASS), &err) ||
+        session_login(&db, "admin", PASS, strlen(PASS), &s, &wait, &err) != LOGIN_OK) {
+        fprintf(stderr, "fuzz_fhir: setting up %s: %s\n", path, err.msg);
         abort();
     }
     atexit(cleanup);
@@ -45,8 +45,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     import_result res;
-    char err[2048];
+    error err = {0};
     memset(&res, 0, sizeof res);
-    (void)fhir_import(s, fuzz_engine(), (const char *)data, size, NULL, &res, err, sizeof err);
+    (void)fhir_import(s, fuzz_engine(), (const char *)data, size, NULL, &res, &err);
     return 0;
 }

@@ -98,20 +98,20 @@ static void cleanup(void) {
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc, (void)argv;
     fuzz_deterministic_sodium();
-    char err[512];
+    error err = {0};
     int wait;
     snprintf(dir, sizeof dir, "%s/triage-fuzz-store.XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
     if (!vault_init() || !mkdtemp(dir)) abort();
     snprintf(path, sizeof path, "%s/t.db", dir);
     db_settings set = {5000, KDF_INTERACTIVE, 5, 8, "", ""};
     intake_input in = {NULL, "red", NULL, NULL, "{\"answers\":{\"phq9\":[2,2,3,2,1,2,1,1,1]}}", "a note"};
-    if (!db_open(&db, path, true, &set, err, sizeof err) ||
-        !db_initialise(&db, "admin", PASS, strlen(PASS), err, sizeof err) ||
-        session_login(&db, "admin", PASS, strlen(PASS), &s, &wait, err, sizeof err) != LOGIN_OK ||
-        !client_create(s, "Li Jing", "13800138000", "1990-02-03", client_id, err, sizeof err) ||
-        !(in.client_id = client_id, intake_save(s, &in, intake_id, err, sizeof err)) ||
-        !draft_save(s, draft_id, "{\"version\":1}", err, sizeof err)) {
-        fprintf(stderr, "fuzz_store: setting up %s: %s\n", path, err);
+    if (!db_open(&db, path, true, &set, &err) ||
+        !db_initialise(&db, "admin", PASS, strlen(PASS), &err) ||
+        session_login(&db, "admin", PASS, strlen(PASS), &s, &wait, &err) != LOGIN_OK ||
+        !client_create(s, "Li Jing", "13800138000", "1990-02-03", client_id, &err) ||
+        !(in.client_id = client_id, intake_save(s, &in, intake_id, &err)) ||
+        !draft_save(s, draft_id, "{\"version\":1}", &err)) {
+        fprintf(stderr, "fuzz_store: setting up %s: %s\n", path, err.msg);
         abort();
     }
     if (sqlite3_open(path, &raw) != SQLITE_OK ||
@@ -146,20 +146,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 }
 
 static void read_back(unsigned c) {
-    char err[512];
+    error err = {0};
     switch (cols[c].read) {
     case R_CLIENT: {
         client_plain cp;
-        if (client_open(s, client_id, &cp, err, sizeof err)) client_plain_free(&cp);
+        if (client_open(s, client_id, &cp, &err)) client_plain_free(&cp);
         client_plain *list = NULL;
         int n = 0;
-        if (client_find(s, "Li Jing", &list, &n, err, sizeof err)) client_list_free(list, n);
+        if (client_find(s, "Li Jing", &list, &n, &err)) client_list_free(list, n);
         break;
     }
     case R_INTAKE: {
         intake_rec meta;
         char *body = NULL, *notes = NULL;
-        if (intake_open(s, intake_id, &meta, &body, &notes, err, sizeof err)) {
+        if (intake_open(s, intake_id, &meta, &body, &notes, &err)) {
             intake_rec_free(&meta);
             secret_free(body);
             secret_free(notes);
@@ -169,7 +169,7 @@ static void read_back(unsigned c) {
     case R_DRAFT: {
         char id[STORE_ID_LEN] = "", *body = NULL;
         bool found;
-        if (draft_resume(s, id, &body, &found, err, sizeof err)) secret_free(body);
+        if (draft_resume(s, id, &body, &found, &err)) secret_free(body);
         break;
     }
     case R_STAFF: {

@@ -54,10 +54,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     vault *v;
     vault_staff_keys k;
     vault_kdf kdf;
-    char err[256];
+    error err = {0};
     if (!vault_init() || !(v = vault_create())) abort();
     vault_kdf_params(KDF_INTERACTIVE, &kdf);
-    if (!vault_enroll(v, STAFF, PASS, strlen(PASS), &kdf, &k, err, sizeof err)) abort();
+    if (!vault_enroll(v, STAFF, PASS, strlen(PASS), &kdf, &k, &err)) abort();
     seed("right_passphrase", &k, STAFF "\n" PASS);
     seed("wrong_passphrase", &k, STAFF "\nfuzz-passphrase-2");
     seed("other_staff", &k, "0d3c4b5a-6978-4a1b-8c2d-3e4f5a6b7c8d\n" PASS);
@@ -69,8 +69,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < REC_BYTES) return 0; /* the store refuses a column of the wrong length before this */
     vault_staff_keys k;
     decode(data, &k);
-    char err[256];
-    if (!vault_kdf_check(&k.kdf, err, sizeof err)) return 0;
+    error err = {0};
+    if (!vault_kdf_check(&k.kdf, &err)) return 0;
     /* Argon2id at a higher cost runs the same code, only slower (the bounds above cap it): spend the
      * executions on the wrapping and sealing instead. */
     if (k.kdf.opslimit > crypto_pwhash_OPSLIMIT_INTERACTIVE || k.kdf.memlimit > crypto_pwhash_MEMLIMIT_INTERACTIVE)
@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *nl = strchr(tail, '\n');
     const char *staff = tail, *pass = "";
     if (nl) *nl = '\0', pass = nl + 1;
-    vault *v = vault_unlock(staff, pass, strlen(pass), &k, err, sizeof err);
+    vault *v = vault_unlock(staff, pass, strlen(pass), &k, &err);
     /* only the enrolled staff member's own passphrase opens it */
     if (v && (strcmp(pass, PASS) != 0 || strcmp(staff, STAFF) != 0)) abort();
     vault_free(v);

@@ -18,19 +18,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     if (!getenv("FUZZ_WRITE_SEEDS")) return 0;
     static wizard w;
     static const char *const ids[] = {"intake", "phq9", "gad7", "asq"};
-    char err[256];
-    if (!wizard_start(&w, e, ids, 4, LANG_ZH, err, sizeof err)) abort();
+    error err = {0};
+    if (!wizard_start(&w, e, ids, 4, LANG_ZH, &err)) abort();
     seed("draft_start", &w);
-    (void)wizard_type(&w, "Li Jing", err, sizeof err);
+    (void)wizard_type(&w, "Li Jing", &err);
     (void)wizard_next(&w);
-    (void)wizard_type(&w, "34", err, sizeof err);
+    (void)wizard_type(&w, "34", &err);
     (void)wizard_next(&w);
     for (int i = 0; i < 40 && w.stage == WZ_QUESTIONS && w.pos < 2; i++)
-        if (!wizard_next(&w) && !wizard_choose(&w, 1) && !wizard_type(&w, "1", err, sizeof err)) break;
+        if (!wizard_next(&w) && !wizard_choose(&w, 1) && !wizard_type(&w, "1", &err)) break;
     for (int i = 0; i < 4; i++) (void)wizard_choose(&w, 2);
     seed("draft_phq9", &w);
     for (int i = 0; i < 200 && w.stage == WZ_QUESTIONS; i++)
-        if (!wizard_next(&w) && !wizard_choose(&w, 0) && !wizard_refuse(&w) && !wizard_type(&w, "1", err, sizeof err))
+        if (!wizard_next(&w) && !wizard_choose(&w, 0) && !wizard_refuse(&w) && !wizard_type(&w, "1", &err))
             break;
     seed("draft_review", &w);
     wizard_free(&w);
@@ -40,9 +40,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const engine *e = fuzz_engine();
     char *text = fuzz_cstr(data, size);
-    char err[512];
+    error err = {0};
     static wizard w;
-    if (wizard_from_json(&w, e, text, err, sizeof err)) {
+    if (wizard_from_json(&w, e, text, &err)) {
         int number, count;
         wizard_progress(&w, &number, &count);
         (void)wizard_item(&w);
@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         json_decref(res);
         for (int i = 0; i < 4 * FORM_MAX_ITEMS && wizard_back(&w); i++) {}
         for (int i = 0; i < WIZARD_MAX_FORMS * FORM_MAX_ITEMS && w.stage == WZ_QUESTIONS; i++)
-            if (!wizard_next(&w) && !wizard_choose(&w, 0) && !wizard_refuse(&w) && !wizard_type(&w, "1", err, sizeof err))
+            if (!wizard_next(&w) && !wizard_choose(&w, 0) && !wizard_refuse(&w) && !wizard_type(&w, "1", &err))
                 break;
     }
     wizard_free(&w);

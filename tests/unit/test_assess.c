@@ -18,7 +18,7 @@
 
 static engine e;
 static assess_input in; /* large: static */
-static char err[1024];
+static error err = {0};
 
 static int setup(void **state) {
     (void)state;
@@ -41,13 +41,13 @@ static int teardown(void **state) {
 /* ---- helpers ---- */
 
 static bool parse(const char *json) {
-    err[0] = '\0';
-    return assess_parse(&e, json, strlen(json), &in, err, sizeof err);
+    err.msg[0] = '\0';
+    return assess_parse(&e, json, strlen(json), &in, &err);
 }
 
 /* Parses and runs; the caller frees the result. */
 static json_t *run(const char *json, lang ui) {
-    if (!parse(json)) fail_msg("assess_parse failed: %s", err);
+    if (!parse(json)) fail_msg("assess_parse failed: %s", err.msg);
     json_t *o = assess_run(&e, &in, ui);
     assert_non_null(o);
     return o;
@@ -58,10 +58,10 @@ static json_t *run_example(const char *name) {
     snprintf(path, sizeof path, "assets/examples/%s.json", name);
     size_t len;
     char *text = read_all(path, &len);
-    err[0] = '\0';
-    bool ok = assess_parse(&e, text, len, &in, err, sizeof err);
+    err.msg[0] = '\0';
+    bool ok = assess_parse(&e, text, len, &in, &err);
     free(text);
-    if (!ok) fail_msg("%s: %s", path, err);
+    if (!ok) fail_msg("%s: %s", path, err.msg);
     return assess_run(&e, &in, LANG_EN);
 }
 
@@ -70,8 +70,8 @@ static void expect_error(const char *json, const char *field, const char *part) 
     bool ok = parse(json);
     if (ok) fail_msg("accepted: %s", json);
     size_t fl = strlen(field);
-    if (strncmp(err, field, fl) != 0 || err[fl] != ':') fail_msg("message `%s` does not start with `%s:`", err, field);
-    if (part && !strstr(err, part)) fail_msg("message `%s` lacks `%s`", err, part);
+    if (strncmp(err.msg, field, fl) != 0 || err.msg[fl] != ':') fail_msg("message `%s` does not start with `%s:`", err.msg, field);
+    if (part && !strstr(err.msg, part)) fail_msg("message `%s` lacks `%s`", err.msg, part);
 }
 
 static const char *str(const json_t *o, const char *key) {
@@ -269,10 +269,10 @@ static void test_err_not_json(void **state) {
     (void)state;
     assert_false(parse("{\n  \"language\": \"en\",\n  oops\n}"));
     int line = 0, col = 0;
-    if (sscanf(err, "input:%d:%d:", &line, &col) != 2) fail_msg("no line:column in `%s`", err);
+    if (sscanf(err.msg, "input:%d:%d:", &line, &col) != 2) fail_msg("no line:column in `%s`", err.msg);
     assert_int_equal(line, 3);
     assert_true(col > 0);
-    assert_non_null(strstr(err, "not valid JSON"));
+    assert_non_null(strstr(err.msg, "not valid JSON"));
 }
 
 static void test_err_top_level_array(void **state) {
@@ -288,7 +288,7 @@ static void test_err_unknown_field(void **state) {
 static void test_err_duplicate_key(void **state) {
     (void)state;
     assert_false(parse("{\"language\": \"en\", \"language\": \"zh\"}"));
-    assert_non_null(strstr(err, "input:1:"));
+    assert_non_null(strstr(err.msg, "input:1:"));
 }
 
 static void test_err_unknown_form(void **state) {
@@ -308,7 +308,7 @@ static void test_err_too_many_answers(void **state) {
 static void test_err_out_of_range(void **state) {
     (void)state;
     expect_error("{\"answers\": {\"phq9\": [0, 0, 4]}}", "answers.phq9[2]", "phq9.item3: 4 is out of range");
-    assert_non_null(strstr(err, "0, 1, 2, 3"));
+    assert_non_null(strstr(err.msg, "0, 1, 2, 3"));
     expect_error("{\"answers\": {\"phq9\": [-1]}}", "answers.phq9[0]", "phq9.item1");
     expect_error("{\"answers\": {\"gad7\": [0, 0, 0, 0, 0, 0, 99]}}", "answers.gad7[6]", "gad7.item7");
 }
@@ -316,7 +316,7 @@ static void test_err_out_of_range(void **state) {
 static void test_err_bad_code(void **state) {
     (void)state;
     expect_error("{\"answers\": {\"asq\": [\"maybe\"]}}", "answers.asq[0]", "asq.item1: `maybe` is not an answer");
-    assert_non_null(strstr(err, "no, yes, refused"));
+    assert_non_null(strstr(err.msg, "no, yes, refused"));
     /* K6 items cannot be refused (the PHQ-9's, PHQ-2's, GAD-7's and GAD-2's can: a client may decline an item) */
     expect_error("{\"answers\": {\"k6\": [\"refused\"]}}", "answers.k6[0]", "k6.item1");
     expect_error("{\"answers\": {\"phq9\": [true]}}", "answers.phq9[0]", "must be a number");
@@ -325,7 +325,7 @@ static void test_err_bad_code(void **state) {
 static void test_err_item5_not_asked(void **state) {
     (void)state;
     expect_error("{\"answers\": {\"asq\": [\"no\", \"no\", \"no\", \"no\", \"yes\"]}}", "answers.asq[4]", "item5");
-    assert_non_null(strstr(err, "not asked"));
+    assert_non_null(strstr(err.msg, "not asked"));
     /* PHQ-9's difficulty item is asked only once a problem is checked */
     expect_error("{\"answers\": {\"phq9\": [0, 0, 0, 0, 0, 0, 0, 0, 0, \"somewhat\"]}}", "answers.phq9[9]",
                  "phq9.difficulty is not asked");
@@ -336,7 +336,7 @@ static void test_err_item5_not_asked(void **state) {
 static void test_err_unknown_concern(void **state) {
     (void)state;
     expect_error("{\"concerns\": [\"emotional\", \"astrology\"]}", "concerns[1]", "not a concern code");
-    assert_non_null(strstr(err, "emotional"));
+    assert_non_null(strstr(err.msg, "emotional"));
     expect_error("{\"concerns\": [3]}", "concerns[0]", "not a concern code");
     expect_error("{\"concerns\": \"emotional\"}", "concerns", "must be an array");
 }
@@ -365,15 +365,15 @@ static void test_err_too_large(void **state) {
     big[0] = '{';
     big[n - 1] = '}';
     big[n] = '\0';
-    assert_false(assess_parse(&e, big, n, &in, err, sizeof err));
-    assert_non_null(strstr(err, "input"));
-    assert_non_null(strstr(err, "1 MiB"));
+    assert_false(assess_parse(&e, big, n, &in, &err));
+    assert_non_null(strstr(err.msg, "input"));
+    assert_non_null(strstr(err.msg, "1 MiB"));
     /* exactly the limit is accepted */
     big[n - 2] = '}';
     big[n - 1] = '\0';
-    bool ok = assess_parse(&e, big, n - 1, &in, err, sizeof err);
+    bool ok = assess_parse(&e, big, n - 1, &in, &err);
     free(big);
-    if (!ok) fail_msg("input of exactly ASSESS_MAX_INPUT bytes refused: %s", err);
+    if (!ok) fail_msg("input of exactly ASSESS_MAX_INPUT bytes refused: %s", err.msg);
 }
 
 int main(void) {

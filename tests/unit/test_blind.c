@@ -117,10 +117,10 @@ static void surname_text(int s, char *out, size_t size) {
 
 static void open_login(database *db, session **s) {
     static const db_settings set = {5000, KDF_INTERACTIVE, 5, K, "", ""};
-    char err[1024] = "";
+    error err = {0};
     int wait = 0;
-    if (!db_open(db, path, false, &set, err, sizeof err)) fail_msg("open: %s", err);
-    if (session_login(db, "admin", PASS, strlen(PASS), s, &wait, err, sizeof err) != LOGIN_OK) fail_msg("login: %s", err);
+    if (!db_open(db, path, false, &set, &err)) fail_msg("open: %s", err.msg);
+    if (session_login(db, "admin", PASS, strlen(PASS), s, &wait, &err) != LOGIN_OK) fail_msg("login: %s", err.msg);
 }
 
 /* value -> distinct clients, over the whole stored index */
@@ -199,25 +199,25 @@ static void check_index(database *db, session *s, const char *when) {
 }
 
 static void add_person(session *s, int i) {
-    char err[1024] = "";
+    error err = {0};
     person *p = &people[i];
     p->surname = draw_surname();
     char sur[16];
     surname_text(p->surname, sur, sizeof sur);
     snprintf(p->name, sizeof p->name, "%s %s", sur, given[(int)(uniform() * N_GIVEN)]);
     snprintf(p->phone, sizeof p->phone, "+86 13%09d", (int)(uniform() * 1e9));
-    if (!client_create(s, p->name, p->phone, "", p->id, err, sizeof err)) fail_msg("client %d: %s", i, err);
+    if (!client_create(s, p->name, p->phone, "", p->id, &err)) fail_msg("client %d: %s", i, err.msg);
 }
 
 static void population_buckets_hold_k_and_mix_surnames(void **state) {
     (void)state;
-    char err[1024] = "";
+    error err = {0};
     database db;
     session *s = NULL;
     open_login(&db, &s);
-    assert_true(db_batch_begin(&db, err, sizeof err));
+    assert_true(db_batch_begin(&db, &err));
     for (int i = 0; i < N_CLIENTS; i++) add_person(s, i);
-    assert_true(db_batch_end(&db, true, err, sizeof err));
+    assert_true(db_batch_end(&db, true, &err));
     session_end(s);
     db_close(&db);
 
@@ -250,7 +250,7 @@ static void population_buckets_hold_k_and_mix_surnames(void **state) {
         for (int q = 0; q < 2; q++) {
             client_plain *list = NULL;
             int nf = 0;
-            if (!client_find(s, queries[q], &list, &nf, err, sizeof err)) fail_msg("find %s: %s", queries[q], err);
+            if (!client_find(s, queries[q], &list, &nf, &err)) fail_msg("find %s: %s", queries[q], err.msg);
             bool found = false;
             for (int j = 0; j < nf; j++) found = found || strcmp(list[j].id, people[i].id) == 0;
             client_list_free(list, nf);
@@ -262,7 +262,7 @@ static void population_buckets_hold_k_and_mix_surnames(void **state) {
     int w = blind_width_stored(&db, s->v, NULL);
     uint32_t before[16], after[16];
     int nb = client_index_values(s->v, w, people[0].name, people[0].phone, before, 16);
-    assert_true(db_rekey(s, err, sizeof err));
+    assert_true(db_rekey(s, &err));
     check_index(&db, s, "after rekey");
     int na = client_index_values(s->v, blind_width_stored(&db, s->v, NULL), people[0].name, people[0].phone, after, 16);
     assert_int_equal(na, nb);
@@ -291,9 +291,9 @@ static int group_setup(void **state) {
     snprintf(path, sizeof path, "%s/blind.db", dir);
     static const db_settings set = {5000, KDF_INTERACTIVE, 5, K, "", ""};
     database db;
-    char err[1024] = "";
-    if (!db_open(&db, path, true, &set, err, sizeof err) || !db_initialise(&db, "admin", PASS, strlen(PASS), err, sizeof err)) {
-        print_error("setup: %s\n", err);
+    error err = {0};
+    if (!db_open(&db, path, true, &set, &err) || !db_initialise(&db, "admin", PASS, strlen(PASS), &err)) {
+        print_error("setup: %s\n", err.msg);
         return -1;
     }
     db_close(&db);

@@ -50,12 +50,12 @@
 static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 8, "", ""};
 
 static char dir[64];
-static char msg[2048];
+static error msg = {0};
 
 #define OK(call)                                                                                              \
     do {                                                                                                      \
-        msg[0] = '\0';                                                                                        \
-        if (!(call)) fail_msg("%s failed: %s", #call, msg);                                                   \
+        msg.msg[0] = '\0';                                                                                        \
+        if (!(call)) fail_msg("%s failed: %s", #call, msg.msg);                                                   \
     } while (0)
 
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
@@ -85,16 +85,16 @@ static double now_s(void) {
 }
 
 static void open_db(database *db, const char *path, bool create) {
-    char e[1024] = "";
-    if (!db_open(db, path, create, &SETTINGS, e, sizeof e)) fail_msg("db_open %s: %s", path, e);
+    error e = {0};
+    if (!db_open(db, path, create, &SETTINGS, &e)) fail_msg("db_open %s: %s", path, e.msg);
 }
 
 static session *login(database *db, const char *name, const char *pass) {
     session *s = NULL;
     int wait = 0;
-    msg[0] = '\0';
-    login_status st = session_login(db, name, pass, strlen(pass), &s, &wait, msg, sizeof msg);
-    if (st != LOGIN_OK || !s) fail_msg("login of %s: status %d: %s", name, (int)st, msg);
+    msg.msg[0] = '\0';
+    login_status st = session_login(db, name, pass, strlen(pass), &s, &wait, &msg);
+    if (st != LOGIN_OK || !s) fail_msg("login of %s: status %d: %s", name, (int)st, msg.msg);
     return s;
 }
 
@@ -104,16 +104,16 @@ static void make_db(char *path, size_t size, const char *name, const char *const
     snprintf(path, size, "%s/%s", dir, name);
     database db;
     open_db(&db, path, true);
-    OK(db_initialise(&db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), msg, sizeof msg));
+    OK(db_initialise(&db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &msg));
     session *admin = login(&db, "admin", ADMIN_PASS);
     for (int i = 0; i < n; i++)
-        OK(staff_add(admin, workers[i], ROLE_RECEPTION, worker_pass, strlen(worker_pass), msg, sizeof msg));
+        OK(staff_add(admin, workers[i], ROLE_RECEPTION, worker_pass, strlen(worker_pass), &msg));
     session_end(admin);
     db_close(&db);
 }
 
 static void verify_sound(session *s, verify_report *r) {
-    OK(db_verify(s, r, msg, sizeof msg));
+    OK(db_verify(s, r, &msg));
     if (!r->ok) fail_msg("the database does not verify: %s", r->problem);
 }
 
@@ -171,17 +171,17 @@ static int writes_per_writer(void) {
 /* One desk: its own connection and login, then n clients with one intake each. Exit status: 0 when every
  * call succeeded; otherwise the failure is on stderr. */
 static int writer(const char *path, const char *name, int n, int ready_fd, int go_fd) {
-    char e[1024] = "";
+    error e = {0};
     database db;
-    if (!db_open(&db, path, false, &SETTINGS, e, sizeof e)) {
-        fprintf(stderr, "%s: db_open: %s\n", name, e);
+    if (!db_open(&db, path, false, &SETTINGS, &e)) {
+        fprintf(stderr, "%s: db_open: %s\n", name, e.msg);
         return 10;
     }
     session *s = NULL;
     int wait = 0;
-    login_status ls = session_login(&db, name, WRITER_PASS, strlen(WRITER_PASS), &s, &wait, e, sizeof e);
+    login_status ls = session_login(&db, name, WRITER_PASS, strlen(WRITER_PASS), &s, &wait, &e);
     if (ls != LOGIN_OK) {
-        fprintf(stderr, "%s: login: status %d: %s\n", name, (int)ls, e);
+        fprintf(stderr, "%s: login: status %d: %s\n", name, (int)ls, e.msg);
         return 11;
     }
     /* everyone starts together */
@@ -196,14 +196,14 @@ static int writer(const char *path, const char *name, int n, int ready_fd, int g
         snprintf(cname, sizeof cname, "Client%05d Of %s", i, name);
         snprintf(phone, sizeof phone, "+86 139 %04d %04d", (int)(getpid() % 10000), i);
         snprintf(body, sizeof body, "{\"writer\":\"%s\",\"i\":%d,\"answers\":{\"phq9\":[1,2,3,0,1,2,3,0,1]}}", name, i);
-        if (!client_create(s, cname, phone, "", cid, e, sizeof e)) {
-            fprintf(stderr, "%s: client_create %d failed: %s\n", name, i, e);
+        if (!client_create(s, cname, phone, "", cid, &e)) {
+            fprintf(stderr, "%s: client_create %d failed: %s\n", name, i, e.msg);
             rc = 13;
             break;
         }
         intake_input in = {cid, i % 2 ? "yellow" : "green", NULL, NULL, body, i % 3 ? NULL : "a note"};
-        if (!intake_save(s, &in, iid, e, sizeof e)) {
-            fprintf(stderr, "%s: intake_save %d failed: %s\n", name, i, e);
+        if (!intake_save(s, &in, iid, &e)) {
+            fprintf(stderr, "%s: intake_save %d failed: %s\n", name, i, e.msg);
             rc = 14;
         }
     }
@@ -289,7 +289,7 @@ static void t_concurrent_writers(void **state) {
         snprintf(q, sizeof q, "client%05d of %s", n - 1, names[k]);
         client_plain *list = NULL;
         int found = 0;
-        OK(client_find(admin, q, &list, &found, msg, sizeof msg));
+        OK(client_find(admin, q, &list, &found, &msg));
         assert_int_equal(found, 1);
         client_list_free(list, found);
     }
@@ -302,23 +302,23 @@ static void t_concurrent_writers(void **state) {
 /* The child: logs in, says it is ready (0), then saves the draft over and over with a growing counter,
  * acknowledging each save that returned true. Runs until killed (or gives up after 60 s). */
 static int drafter(const char *path, int round, int ack_fd) {
-    char e[1024] = "";
+    error e = {0};
     database db;
-    if (!db_open(&db, path, false, &SETTINGS, e, sizeof e)) {
-        fprintf(stderr, "drafter: db_open: %s\n", e);
+    if (!db_open(&db, path, false, &SETTINGS, &e)) {
+        fprintf(stderr, "drafter: db_open: %s\n", e.msg);
         return 10;
     }
     session *s = NULL;
     int wait = 0;
-    if (session_login(&db, "drafter", DRAFTER_PASS, strlen(DRAFTER_PASS), &s, &wait, e, sizeof e) != LOGIN_OK) {
-        fprintf(stderr, "drafter: login: %s\n", e);
+    if (session_login(&db, "drafter", DRAFTER_PASS, strlen(DRAFTER_PASS), &s, &wait, &e) != LOGIN_OK) {
+        fprintf(stderr, "drafter: login: %s\n", e.msg);
         return 11;
     }
     char id[STORE_ID_LEN] = "";
     char *old = NULL;
     bool found = false;
-    if (!draft_resume(s, id, &old, &found, e, sizeof e)) {
-        fprintf(stderr, "drafter: resume: %s\n", e);
+    if (!draft_resume(s, id, &old, &found, &e)) {
+        fprintf(stderr, "drafter: resume: %s\n", e.msg);
         return 12;
     }
     secret_free(old);
@@ -334,8 +334,8 @@ static int drafter(const char *path, int round, int ack_fd) {
         int len = snprintf(body, 4096, "{\"round\":%d,\"counter\":%llu,\"answers\":[", round, (unsigned long long)counter);
         for (int i = 0; i < 300; i++) len += snprintf(body + len, 4096 - (size_t)len, "%s%d", i ? "," : "", (i * 7) % 4);
         snprintf(body + len, 4096 - (size_t)len, "]}");
-        if (!draft_save(s, id, body, e, sizeof e)) {
-            fprintf(stderr, "drafter: draft_save %llu: %s\n", (unsigned long long)counter, e);
+        if (!draft_save(s, id, body, &e)) {
+            fprintf(stderr, "drafter: draft_save %llu: %s\n", (unsigned long long)counter, e.msg);
             return 15;
         }
         if (!write_all(ack_fd, &counter, sizeof counter)) return 16;
@@ -436,7 +436,7 @@ static void t_kill_during_drafts(void **state) {
         char id[STORE_ID_LEN] = "";
         char *body = NULL;
         bool found = false;
-        OK(draft_resume(mine, id, &body, &found, msg, sizeof msg));
+        OK(draft_resume(mine, id, &body, &found, &msg));
         if (!found && count == 0 && prev == 0) { /* killed before its first save ever committed */
             db_close(&db);
             continue;
@@ -491,14 +491,15 @@ static void t_two_connections(void **state) {
         close(done[0]);
         char c;
         if (read(go[0], &c, 1) != 1) _exit(20);
-        char e[1024] = "", id[STORE_ID_LEN];
+        error e = {0};
+        char id[STORE_ID_LEN];
         database cdb;
         session *s = NULL;
         int wait = 0;
-        if (!db_open(&cdb, path, false, &SETTINGS, e, sizeof e) ||
-            session_login(&cdb, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &s, &wait, e, sizeof e) != LOGIN_OK ||
-            !client_create(s, "Otherprocess Client", "", "", id, e, sizeof e)) {
-            fprintf(stderr, "child: %s\n", e);
+        if (!db_open(&cdb, path, false, &SETTINGS, &e) ||
+            session_login(&cdb, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &s, &wait, &e) != LOGIN_OK ||
+            !client_create(s, "Otherprocess Client", "", "", id, &e)) {
+            fprintf(stderr, "child: %s\n", e.msg);
             _exit(21);
         }
         session_end(s);
@@ -536,7 +537,7 @@ static void t_two_connections(void **state) {
     open_db(&db2, path, false);
     session *s = login(&db, "admin", ADMIN_PASS);
     client_plain c;
-    OK(client_open(s, id, &c, msg, sizeof msg));
+    OK(client_open(s, id, &c, &msg));
     assert_string_equal(c.name, "Otherprocess Client");
     client_plain_free(&c);
     int64_t a0 = 0, a1 = 0, b0 = 0, b1 = 0, b2 = 0;
@@ -545,7 +546,7 @@ static void t_two_connections(void **state) {
     assert_int_equal(db2.ops->change_counter(db2.st, &b1), ST_OK);
     assert_int_equal(b1, b0); /* nothing committed meanwhile */
     char id2[STORE_ID_LEN];
-    OK(client_create(s, "Sameprocess Client", "", "", id2, msg, sizeof msg));
+    OK(client_create(s, "Sameprocess Client", "", "", id2, &msg));
     assert_int_equal(db.ops->change_counter(db.st, &a1), ST_OK);
     assert_int_equal(a1, a0);
     assert_int_equal(db2.ops->change_counter(db2.st, &b2), ST_OK);

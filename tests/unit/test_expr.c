@@ -23,14 +23,14 @@ typedef struct {
     int calls;
 } bind_ctx;
 
-static bool test_binder(void *vctx, expr *leaf, char *err, size_t errsize) {
+static bool test_binder(void *vctx, expr *leaf, error *err) {
     bind_ctx *ctx = vctx;
     ctx->calls++;
     int idx = -1;
     for (int i = 0; i < N_NAMES; i++)
         if (strcmp(leaf->ref_text, names[i]) == 0) idx = i;
     if (idx < 0) {
-        snprintf(err, errsize, "unknown name `%s`", leaf->ref_text);
+        error_set(err, ERR_INPUT, "unknown name `%s`", leaf->ref_text);
         return false;
     }
     leaf->ref = (expr_ref){REF_KIND, 0, idx};
@@ -48,7 +48,7 @@ static bool test_binder(void *vctx, expr *leaf, char *err, size_t errsize) {
             leaf->lit_value = codes[i].value;
             return true;
         }
-    snprintf(err, errsize, "unknown code `%s`", leaf->lit_text);
+    error_set(err, ERR_INPUT, "unknown code `%s`", leaf->lit_text);
     return false;
 }
 
@@ -84,13 +84,13 @@ static void set_all(expr_value v) {
 
 /* Parses and binds text; fails the test on any error. */
 static expr *pb(const char *text) {
-    char err[256] = "";
-    expr *e = expr_parse(text, err, sizeof err);
-    if (!e) fail_msg("`%s` did not parse: %s", text, err);
+    error err = {0};
+    expr *e = expr_parse(text, &err);
+    if (!e) fail_msg("`%s` did not parse: %s", text, err.msg);
     bind_ctx ctx = {0};
-    if (!expr_bind(e, test_binder, &ctx, err, sizeof err)) {
+    if (!expr_bind(e, test_binder, &ctx, &err)) {
         expr_free(e);
-        fail_msg("`%s` did not bind: %s", text, err);
+        fail_msg("`%s` did not bind: %s", text, err.msg);
     }
     return e;
 }
@@ -104,14 +104,14 @@ static bool eval_text(const char *text) {
 
 /* Expects a parse error whose message contains want. */
 static void expect_parse_error(const char *text, const char *want) {
-    char err[256];
-    memset(err, 0, sizeof err);
-    expr *e = expr_parse(text, err, sizeof err);
+    error err = {0};
+    memset(err.msg, 0, sizeof err.msg);
+    expr *e = expr_parse(text, &err);
     if (e) {
         expr_free(e);
         fail_msg("`%s` parsed, but should fail with \"%s\"", text, want);
     }
-    if (!strstr(err, want)) fail_msg("`%s`: error \"%s\" does not contain \"%s\"", text, err, want);
+    if (!strstr(err.msg, want)) fail_msg("`%s`: error \"%s\" does not contain \"%s\"", text, err.msg, want);
 }
 
 /* ---- operators ---- */
@@ -533,13 +533,13 @@ static void test_parse_errors(void **state) {
 
 static void test_parse_error_column(void **state) {
     (void)state;
-    char err[256];
-    assert_null(expr_parse("a ==", err, sizeof err));
-    assert_string_equal(err, "expected a number or a code after `==` (at column 5)");
-    assert_null(expr_parse("a == 1 b", err, sizeof err));
-    assert_string_equal(err, "unexpected `b` (at column 8)");
-    assert_null(expr_parse("", err, sizeof err));
-    assert_string_equal(err, "empty condition");
+    error err = {0};
+    assert_null(expr_parse("a ==", &err));
+    assert_string_equal(err.msg, "expected a number or a code after `==` (at column 5)");
+    assert_null(expr_parse("a == 1 b", &err));
+    assert_string_equal(err.msg, "unexpected `b` (at column 8)");
+    assert_null(expr_parse("", &err));
+    assert_string_equal(err.msg, "empty condition");
     /* a small error buffer is truncated, never overrun */
     char small[12];
     memset(small, 'Z', sizeof small);
@@ -563,10 +563,10 @@ static void test_long_names_fail_cleanly(void **state) {
     strcpy(text, "a ");
     memset(text + 2, 'b', 300);
     text[302] = '\0';
-    char err[512];
-    assert_null(expr_parse(text, err, sizeof err));
-    assert_non_null(strstr(err, "unexpected `bbb"));
-    assert_true(strlen(err) < 100);
+    error err = {0};
+    assert_null(expr_parse(text, &err));
+    assert_non_null(strstr(err.msg, "unexpected `bbb"));
+    assert_true(strlen(err.msg) < 100);
 }
 
 static char *repeat(const char *piece, int n, const char *middle, const char *tail_piece) {
@@ -642,54 +642,54 @@ static void test_long_flat_chain(void **state) {
 
 static void test_bind(void **state) {
     (void)state;
-    char err[256] = "";
-    expr *e = expr_parse("a == 1 and (b == yes or not c) and x.y > 2", err, sizeof err);
+    error err = {0};
+    expr *e = expr_parse("a == 1 and (b == yes or not c) and x.y > 2", &err);
     assert_non_null(e);
     bind_ctx ctx = {0};
-    assert_true(expr_bind(e, test_binder, &ctx, err, sizeof err));
+    assert_true(expr_bind(e, test_binder, &ctx, &err));
     assert_int_equal(ctx.calls, 4); /* once per leaf */
     expr_free(e);
 
     /* an unknown name: the binder's message comes back */
-    e = expr_parse("a == 1 and zz == 2", err, sizeof err);
+    e = expr_parse("a == 1 and zz == 2", &err);
     assert_non_null(e);
     ctx.calls = 0;
-    assert_false(expr_bind(e, test_binder, &ctx, err, sizeof err));
-    assert_string_equal(err, "unknown name `zz`");
+    assert_false(expr_bind(e, test_binder, &ctx, &err));
+    assert_string_equal(err.msg, "unknown name `zz`");
     assert_int_equal(ctx.calls, 2);
     expr_free(e);
 
     /* stops at the first failure */
-    e = expr_parse("zz == 1 or a == 1 or b == 1", err, sizeof err);
+    e = expr_parse("zz == 1 or a == 1 or b == 1", &err);
     ctx.calls = 0;
-    assert_false(expr_bind(e, test_binder, &ctx, err, sizeof err));
+    assert_false(expr_bind(e, test_binder, &ctx, &err));
     assert_int_equal(ctx.calls, 1);
     expr_free(e);
 
     /* an unknown code */
-    e = expr_parse("a == maybe", err, sizeof err);
+    e = expr_parse("a == maybe", &err);
     assert_non_null(e);
-    assert_false(expr_bind(e, test_binder, &ctx, err, sizeof err));
-    assert_string_equal(err, "unknown code `maybe`");
+    assert_false(expr_bind(e, test_binder, &ctx, &err));
+    assert_string_equal(err.msg, "unknown code `maybe`");
     expr_free(e);
 
     /* `notable` is a name, not `not` + `able` */
-    e = expr_parse("notable", err, sizeof err);
+    e = expr_parse("notable", &err);
     assert_non_null(e);
     assert_int_equal(e->kind, EX_TRUTH);
     assert_string_equal(e->ref_text, "notable");
-    assert_false(expr_bind(e, test_binder, &ctx, err, sizeof err));
-    assert_string_equal(err, "unknown name `notable`");
+    assert_false(expr_bind(e, test_binder, &ctx, &err));
+    assert_string_equal(err.msg, "unknown name `notable`");
     expr_free(e);
     /* likewise `order` is a name, not `or` + `der` */
-    e = expr_parse("a and order", err, sizeof err);
+    e = expr_parse("a and order", &err);
     assert_non_null(e);
     assert_int_equal(e->kind, EX_AND);
     assert_string_equal(e->b->ref_text, "order");
     expr_free(e);
 
     /* NULL is rejected, freeing NULL is harmless */
-    assert_false(expr_bind(NULL, test_binder, &ctx, err, sizeof err));
+    assert_false(expr_bind(NULL, test_binder, &ctx, &err));
     expr_free(NULL);
 }
 

@@ -104,16 +104,17 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
  * everything is closed. The markers are in this file's constants only, never on the heap of the test. */
 static void save_find_view(void) {
     static const db_settings set = {5000, KDF_INTERACTIVE, 3, 8, "", ""};
-    char path[128], err[1024] = "";
+    char path[128];
+    error err = {0};
     snprintf(path, sizeof path, "%s/heap.db", dir);
     remove(path);
     database db;
     int wait = 0;
     session *s = NULL;
-    if (!db_open(&db, path, true, &set, err, sizeof err) ||
-        !db_initialise(&db, "admin", PASS, strlen(PASS), err, sizeof err) ||
-        session_login(&db, "admin", PASS, strlen(PASS), &s, &wait, err, sizeof err) != LOGIN_OK)
-        fail_msg("setup: %s", err);
+    if (!db_open(&db, path, true, &set, &err) ||
+        !db_initialise(&db, "admin", PASS, strlen(PASS), &err) ||
+        session_login(&db, "admin", PASS, strlen(PASS), &s, &wait, &err) != LOGIN_OK)
+        fail_msg("setup: %s", err.msg);
     memset(hits, 0, sizeof hits);
     scanning = true;
     /* the body as the intake use case stores it: the answers, and a reason quoting a free-text answer */
@@ -125,15 +126,15 @@ static void save_find_view(void) {
     client_new nc = {NAME_MARK " Lee", "+1 " PHONE_MARK, "1990-04-01"};
     intake_input in = {NULL, "yellow", NULL, NULL, body, "notes on " ANSWER_MARK};
     char cid[STORE_ID_LEN], iid[STORE_ID_LEN];
-    if (!intake_save_with_client(s, &nc, &in, NULL, cid, iid, err, sizeof err)) fail_msg("save: %s", err);
+    if (!intake_save_with_client(s, &nc, &in, NULL, cid, iid, &err)) fail_msg("save: %s", err.msg);
     client_plain *list = NULL;
     int n = 0;
-    if (!client_find(s, NAME_MARK, &list, &n, err, sizeof err) || n != 1) fail_msg("find by name: %d %s", n, err);
+    if (!client_find(s, NAME_MARK, &list, &n, &err) || n != 1) fail_msg("find by name: %d %s", n, err.msg);
     client_list_free(list, n);
-    if (!client_find(s, PHONE_MARK, &list, &n, err, sizeof err) || n != 1) fail_msg("find by phone: %d %s", n, err);
+    if (!client_find(s, PHONE_MARK, &list, &n, &err) || n != 1) fail_msg("find by phone: %d %s", n, err.msg);
     client_list_free(list, n);
     client_record rec;
-    if (!client_record_open(s, cid, &rec, err, sizeof err) || rec.n_intakes != 1) fail_msg("view: %s", err);
+    if (!client_record_open(s, cid, &rec, &err) || rec.n_intakes != 1) fail_msg("view: %s", err.msg);
     assert_non_null(strstr(rec.client.name, NAME_MARK)); /* it was opened */
     assert_non_null(strstr(rec.intakes[0].reasons[0], ANSWER_MARK));
     client_record_free(&rec);

@@ -632,27 +632,27 @@ static void test_roster_missing_file(void **state) {
 static void test_parse_weights(void **state) {
     (void)state;
     float w[MATCH_MAX_DIMS];
-    char err[256];
-    assert_true(parse_weights("grief:0.5 crisis:2", &m, w, err, sizeof err));
+    error err = {0};
+    assert_true(parse_weights("grief:0.5 crisis:2", &m, w, &err));
     assert_true(fabs((double)w[dim("grief")] - 0.5) < EPS);
     assert_true(fabs((double)w[dim("crisis")] - 2.0) < EPS);
     assert_true(w[dim("depression")] == 0);
-    assert_false(parse_weights("grief", &m, w, err, sizeof err));
-    assert_non_null(strstr(err, "DIMENSION:WEIGHT"));
-    assert_false(parse_weights("grief:-1", &m, w, err, sizeof err));
-    assert_non_null(strstr(err, "grief"));
-    assert_false(parse_weights("grief:1 grief:2", &m, w, err, sizeof err));
-    assert_non_null(strstr(err, "twice"));
+    assert_false(parse_weights("grief", &m, w, &err));
+    assert_non_null(strstr(err.msg, "DIMENSION:WEIGHT"));
+    assert_false(parse_weights("grief:-1", &m, w, &err));
+    assert_non_null(strstr(err.msg, "grief"));
+    assert_false(parse_weights("grief:1 grief:2", &m, w, &err));
+    assert_non_null(strstr(err.msg, "twice"));
 }
 
 /* A dimension given twice is refused even when its first weight is 0. */
 static void test_parse_weights_duplicate_after_zero(void **state) {
     (void)state;
     float w[MATCH_MAX_DIMS];
-    char err[256] = "";
-    bool ok = parse_weights("grief:0 grief:1", &m, w, err, sizeof err);
+    error err = {0};
+    bool ok = parse_weights("grief:0 grief:1", &m, w, &err);
     if (ok) fail_msg("`grief:0 grief:1` accepted (grief = %g)", (double)w[dim("grief")]);
-    assert_non_null(strstr(err, "twice"));
+    assert_non_null(strstr(err.msg, "twice"));
 }
 
 int main(void) {

@@ -71,19 +71,19 @@ typedef struct {
 } world;
 
 static world W;
-static char msg[4096]; /* the err/why buffer of the call under test */
+static error msg = {0}; /* the err/why buffer of the call under test */
 
 #define OK(call)                                                                                              \
     do {                                                                                                      \
-        msg[0] = '\0';                                                                                        \
-        if (!(call)) fail_msg("%s failed: %s", #call, msg);                                                   \
+        msg.msg[0] = '\0';                                                                                        \
+        if (!(call)) fail_msg("%s failed: %s", #call, msg.msg);                                                   \
     } while (0)
 
 #define REFUSED(call, needle)                                                                                 \
     do {                                                                                                      \
-        msg[0] = '\0';                                                                                        \
+        msg.msg[0] = '\0';                                                                                        \
         if (call) fail_msg("%s succeeded, expected a refusal mentioning \"%s\"", #call, needle);             \
-        if (!strstr(msg, needle)) fail_msg("%s: message \"%s\" does not mention \"%s\"", #call, msg, needle); \
+        if (!strstr(msg.msg, needle)) fail_msg("%s: message \"%s\" does not mention \"%s\"", #call, msg.msg, needle); \
     } while (0)
 
 #define HAS(text, needle)                                                                                     \
@@ -104,21 +104,21 @@ static void remove_tree(const char *dir) { (void)nftw(dir, rm_entry, 16, FTW_DEP
 static void path_in(char *out, size_t size, const char *name) { snprintf(out, size, "%s/%s", W.dir, name); }
 
 static login_status try_login(database *db, const char *name, const char *pass, session **s, int *wait) {
-    msg[0] = '\0';
-    return session_login(db, name, pass, pass ? strlen(pass) : 0, s, wait, msg, sizeof msg);
+    msg.msg[0] = '\0';
+    return session_login(db, name, pass, pass ? strlen(pass) : 0, s, wait, &msg);
 }
 
 static session *login(database *db, const char *name, const char *pass) {
     session *s = NULL;
     int wait = 0;
     login_status st = try_login(db, name, pass, &s, &wait);
-    if (st != LOGIN_OK || !s) fail_msg("login of %s: status %d: %s", name, (int)st, msg);
+    if (st != LOGIN_OK || !s) fail_msg("login of %s: status %d: %s", name, (int)st, msg.msg);
     return s;
 }
 
 static void open_db(database *db, const char *path, bool create) {
-    char e[1024] = "";
-    if (!db_open(db, path, create, &SETTINGS, e, sizeof e)) fail_msg("db_open %s: %s", path, e);
+    error e = {0};
+    if (!db_open(db, path, create, &SETTINGS, &e)) fail_msg("db_open %s: %s", path, e.msg);
 }
 
 /* A database of its own: created, initialised, its supervisor logged in (two derivations). */
@@ -126,32 +126,32 @@ static session *fresh_db(database *db, const char *name) {
     char path[256];
     path_in(path, sizeof path, name);
     open_db(db, path, true);
-    OK(db_initialise(db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), msg, sizeof msg));
+    OK(db_initialise(db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &msg));
     return login(db, "admin", ADMIN_PASS);
 }
 
 static int group_setup(void **state) {
     (void)state;
-    char e[1024] = "";
+    error e = {0};
     if (!vault_init()) return -1;
     memset(&W, 0, sizeof W);
     snprintf(W.dir, sizeof W.dir, "/tmp/triage-records-XXXXXX");
     if (!mkdtemp(W.dir)) return -1;
     path_in(W.path, sizeof W.path, "centre.db");
-    if (!db_open(&W.db, W.path, true, &SETTINGS, e, sizeof e) ||
-        !db_initialise(&W.db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), e, sizeof e)) {
-        print_error("setup: %s\n", e);
+    if (!db_open(&W.db, W.path, true, &SETTINGS, &e) ||
+        !db_initialise(&W.db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &e)) {
+        print_error("setup: %s\n", e.msg);
         return -1;
     }
     int wait;
-    if (session_login(&W.db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &W.admin, &wait, e, sizeof e) != LOGIN_OK ||
-        !staff_add(W.admin, "alice", ROLE_RECEPTION, ALICE_PASS, strlen(ALICE_PASS), e, sizeof e) ||
-        !staff_add(W.admin, "carol", ROLE_RECEPTION, CAROL_PASS, strlen(CAROL_PASS), e, sizeof e) ||
-        !staff_add(W.admin, "bob", ROLE_CLINICIAN, BOB_PASS, strlen(BOB_PASS), e, sizeof e) ||
-        session_login(&W.db, "alice", ALICE_PASS, strlen(ALICE_PASS), &W.alice, &wait, e, sizeof e) != LOGIN_OK ||
-        session_login(&W.db, "carol", CAROL_PASS, strlen(CAROL_PASS), &W.carol, &wait, e, sizeof e) != LOGIN_OK ||
-        session_login(&W.db, "bob", BOB_PASS, strlen(BOB_PASS), &W.bob, &wait, e, sizeof e) != LOGIN_OK) {
-        print_error("setup: %s\n", e);
+    if (session_login(&W.db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &W.admin, &wait, &e) != LOGIN_OK ||
+        !staff_add(W.admin, "alice", ROLE_RECEPTION, ALICE_PASS, strlen(ALICE_PASS), &e) ||
+        !staff_add(W.admin, "carol", ROLE_RECEPTION, CAROL_PASS, strlen(CAROL_PASS), &e) ||
+        !staff_add(W.admin, "bob", ROLE_CLINICIAN, BOB_PASS, strlen(BOB_PASS), &e) ||
+        session_login(&W.db, "alice", ALICE_PASS, strlen(ALICE_PASS), &W.alice, &wait, &e) != LOGIN_OK ||
+        session_login(&W.db, "carol", CAROL_PASS, strlen(CAROL_PASS), &W.carol, &wait, &e) != LOGIN_OK ||
+        session_login(&W.db, "bob", BOB_PASS, strlen(BOB_PASS), &W.bob, &wait, &e) != LOGIN_OK) {
+        print_error("setup: %s\n", e.msg);
         return -1;
     }
     return 0;
@@ -305,13 +305,13 @@ static void sealed_list_free(sealed_list *l) {
 /* Replaces one sealed value in its own transaction. */
 static void put_sealed(database *db, const char *table, const char *column, const char *row, const unsigned char *ct,
                        size_t n) {
-    OK(db_begin(db, msg, sizeof msg));
+    OK(db_begin(db, &msg));
     store_status st = db->ops->update_sealed(db->st, table, column, row, ct, n);
     if (st != ST_OK) {
         db_rollback(db);
         fail_msg("update_sealed %s.%s %s: %s", table, column, row, db->ops->errmsg(db->st));
     }
-    OK(db_commit(db, msg, sizeof msg));
+    OK(db_commit(db, &msg));
 }
 
 /* ---- raw SQLite on a file (what someone holding the file could do) ---- */
@@ -383,14 +383,14 @@ static int expected_bidx(const vault *v, const char *name, const char *phone, ui
 /* ---- small record helpers ---- */
 
 static void new_client(session *s, const char *name, const char *phone, const char *birth, char id[STORE_ID_LEN]) {
-    OK(client_create(s, name, phone, birth, id, msg, sizeof msg));
+    OK(client_create(s, name, phone, birth, id, &msg));
     assert_int_equal(strlen(id), 36);
 }
 
 static void new_intake(session *s, const char *client, const char *level, const char *body, const char *notes,
                        char id[STORE_ID_LEN]) {
     intake_input in = {client, level, NULL, NULL, body, notes};
-    OK(intake_save(s, &in, id, msg, sizeof msg));
+    OK(intake_save(s, &in, id, &msg));
     assert_int_equal(strlen(id), 36);
 }
 
@@ -398,8 +398,8 @@ static void new_intake(session *s, const char *client, const char *level, const 
 static int find(session *s, const char *query, client_plain **out) {
     client_plain *list = NULL;
     int n = -1;
-    msg[0] = '\0';
-    if (!client_find(s, query, &list, &n, msg, sizeof msg)) fail_msg("client_find \"%s\": %s", query, msg);
+    msg.msg[0] = '\0';
+    if (!client_find(s, query, &list, &n, &msg)) fail_msg("client_find \"%s\": %s", query, msg.msg);
     if (n == 0) assert_null(list);
     if (out) *out = list;
     else client_list_free(list, n);
@@ -452,8 +452,8 @@ static void t_role_matrix(void **state) {
         session *s = who[r];
         for (int a = 0; a < ACT_COUNT; a++) {
             int64_t before = audit_count(&W.db);
-            char why[256] = "";
-            bool got = session_allowed(s, (staff_action)a, why, sizeof why);
+            error why = {0};
+            bool got = session_allowed(s, (staff_action)a, &why);
             if (got != allowed[r][a])
                 fail_msg("%s / %s: allowed %d, expected %d", staff_role_name((staff_role)r), action_name((staff_action)a),
                          got, allowed[r][a]);
@@ -465,9 +465,9 @@ static void t_role_matrix(void **state) {
             char want[256];
             snprintf(want, sizeof want, "denied: a %s may not %s", staff_role_person((staff_role)r),
                      action_name((staff_action)a));
-            assert_string_equal(why, want);
-            HAS(why, staff_role_name((staff_role)r));
-            HAS(why, action_name((staff_action)a));
+            assert_string_equal(why.msg, want);
+            HAS(why.msg, staff_role_name((staff_role)r));
+            HAS(why.msg, action_name((staff_action)a));
             assert_int_equal(audit_count(&W.db), before + 1);
             audit_rec e = audit_tail(&W.db);
             assert_string_equal(e.action, "denied");
@@ -483,13 +483,13 @@ static void t_role_matrix(void **state) {
     assert_string_equal(action_name(ACT_COUNT), "?");
     for (int a = 0; a < ACT_COUNT; a++)
         for (int b = 0; b < a; b++) assert_string_not_equal(action_name((staff_action)a), action_name((staff_action)b));
-    char why[64];
-    assert_false(session_allowed(NULL, ACT_CLIENT_SEARCH, why, sizeof why));
-    assert_string_equal(why, "not logged in");
+    error why = {0};
+    assert_false(session_allowed(NULL, ACT_CLIENT_SEARCH, &why));
+    assert_string_equal(why.msg, "not logged in");
     /* the API entry points check the role too */
     verify_report vr;
-    REFUSED(db_verify(W.alice, &vr, msg, sizeof msg), "denied: a receptionist may not verify the database");
-    REFUSED(db_rekey(W.bob, msg, sizeof msg), "denied: a clinician may not manage keys");
+    REFUSED(db_verify(W.alice, &vr, &msg), "denied: a receptionist may not verify the database");
+    REFUSED(db_rekey(W.bob, &msg), "denied: a clinician may not manage keys");
     audit_report ar;
     assert_true(audit_verify(&W.db, W.admin->v, &ar));
     assert_int_equal(ar.bad_seq, 0);
@@ -502,21 +502,21 @@ static void t_staff_admin(void **state) {
     assert_int_equal(W.db.ops->staff_list(W.db.st, &list, &before), ST_OK);
     free(list);
     /* a database with staff is never initialised again */
-    REFUSED(db_initialise(&W.db, "intruder", "intruder-pass-1", 15, msg, sizeof msg), "already initialised");
+    REFUSED(db_initialise(&W.db, "intruder", "intruder-pass-1", 15, &msg), "already initialised");
     staff_rec r;
     assert_int_equal(W.db.ops->staff_by_name(W.db.st, "intruder", &r), ST_NOTFOUND);
     /* reception may not add staff; nothing is added */
-    REFUSED(staff_add(W.alice, "mallory", ROLE_SUPERVISOR, "mallory-pass-1", 14, msg, sizeof msg),
+    REFUSED(staff_add(W.alice, "mallory", ROLE_SUPERVISOR, "mallory-pass-1", 14, &msg),
             "denied: a receptionist may not manage staff");
     assert_int_equal(W.db.ops->staff_by_name(W.db.st, "mallory", &r), ST_NOTFOUND);
     audit_rec e = audit_tail(&W.db);
     assert_string_equal(e.action, "denied");
     assert_string_equal(e.staff_id, W.alice->me.id);
     /* a clinician neither */
-    REFUSED(staff_add(W.bob, "mallory", ROLE_RECEPTION, "mallory-pass-1", 14, msg, sizeof msg),
+    REFUSED(staff_add(W.bob, "mallory", ROLE_RECEPTION, "mallory-pass-1", 14, &msg),
             "denied: a clinician may not manage staff");
     /* duplicate name */
-    REFUSED(staff_add(W.admin, "alice", ROLE_SUPERVISOR, "another-pass-1", 14, msg, sizeof msg),
+    REFUSED(staff_add(W.admin, "alice", ROLE_SUPERVISOR, "another-pass-1", 14, &msg),
             "a user `alice` already exists");
     assert_int_equal(staff_get(&W.db, "alice").role, ROLE_RECEPTION);
     /* names */
@@ -524,19 +524,19 @@ static void t_staff_admin(void **state) {
                                       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" /* 65 */};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_false(staff_name_valid(bad[i]));
-        REFUSED(staff_add(W.admin, bad[i], ROLE_RECEPTION, "valid-passphrase-1", 18, msg, sizeof msg),
+        REFUSED(staff_add(W.admin, bad[i], ROLE_RECEPTION, "valid-passphrase-1", 18, &msg),
                 "is not a valid user name");
     }
-    REFUSED(staff_add(W.admin, NULL, ROLE_RECEPTION, "valid-passphrase-1", 18, msg, sizeof msg),
+    REFUSED(staff_add(W.admin, NULL, ROLE_RECEPTION, "valid-passphrase-1", 18, &msg),
             "is not a valid user name");
     assert_false(staff_name_valid(NULL));
     assert_true(staff_name_valid("a.b_c-9"));
     assert_true(staff_name_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")); /* 64 */
     /* a passphrase under 12 bytes is refused (before any key is made), 12 is enough */
-    REFUSED(staff_add(W.admin, "eve", ROLE_RECEPTION, "eleven-byte", 11, msg, sizeof msg), "at least 12");
+    REFUSED(staff_add(W.admin, "eve", ROLE_RECEPTION, "eleven-byte", 11, &msg), "at least 12");
     assert_int_equal(W.db.ops->staff_by_name(W.db.st, "eve", &r), ST_NOTFOUND);
-    REFUSED(staff_add(W.admin, "eve", ROLE_RECEPTION, "", 0, msg, sizeof msg), "at least 12");
-    OK(staff_add(W.admin, "eve", ROLE_CLINICIAN, "twelve-bytes", 12, msg, sizeof msg));
+    REFUSED(staff_add(W.admin, "eve", ROLE_RECEPTION, "", 0, &msg), "at least 12");
+    OK(staff_add(W.admin, "eve", ROLE_CLINICIAN, "twelve-bytes", 12, &msg));
     r = staff_get(&W.db, "eve");
     assert_int_equal(r.role, ROLE_CLINICIAN);
     assert_false(r.locked);
@@ -548,18 +548,18 @@ static void t_staff_admin(void **state) {
     assert_int_equal(W.db.ops->staff_list(W.db.st, &list, &before), ST_OK);
     free(list);
     /* the last supervisor cannot be demoted, nor can anyone lock themselves out */
-    REFUSED(staff_set_role(W.admin, "admin", ROLE_CLINICIAN, msg, sizeof msg), "last supervisor");
+    REFUSED(staff_set_role(W.admin, "admin", ROLE_CLINICIAN, &msg), "last supervisor");
     assert_int_equal(staff_get(&W.db, "admin").role, ROLE_SUPERVISOR);
-    REFUSED(staff_set_locked(W.admin, "admin", true, msg, sizeof msg), "cannot lock your own account");
-    REFUSED(staff_set_locked(W.admin, "nobody-here", false, msg, sizeof msg), "no user `nobody-here`");
-    OK(staff_set_role(W.admin, "eve", ROLE_RECEPTION, msg, sizeof msg));
+    REFUSED(staff_set_locked(W.admin, "admin", true, &msg), "cannot lock your own account");
+    REFUSED(staff_set_locked(W.admin, "nobody-here", false, &msg), "no user `nobody-here`");
+    OK(staff_set_role(W.admin, "eve", ROLE_RECEPTION, &msg));
     assert_int_equal(staff_get(&W.db, "eve").role, ROLE_RECEPTION);
 }
 
 /* Wrong passphrase, too soon, growing delays, lock, unlock, unknown user. */
 static void t_login_failures(void **state) {
     (void)state;
-    OK(staff_add(W.admin, "frank", ROLE_CLINICIAN, FRANK_PASS, strlen(FRANK_PASS), msg, sizeof msg));
+    OK(staff_add(W.admin, "frank", ROLE_CLINICIAN, FRANK_PASS, strlen(FRANK_PASS), &msg));
     staff_rec fr = staff_get(&W.db, "frank");
     session *s = NULL;
     int wait = -1;
@@ -568,8 +568,8 @@ static void t_login_failures(void **state) {
     assert_int_equal(try_login(&W.db, "frank", "not-franks-passphrase", &s, &wait), LOGIN_FAILED);
     assert_null(s);
     assert_int_equal(wait, 0);
-    char wrong_msg[sizeof msg];
-    snprintf(wrong_msg, sizeof wrong_msg, "%s", msg);
+    char wrong_msg[sizeof msg.msg];
+    snprintf(wrong_msg, sizeof wrong_msg, "%s", msg.msg);
     assert_string_equal(wrong_msg, "wrong user name or passphrase");
     audit_rec e = audit_tail(&W.db);
     int64_t failed_seq = e.seq;
@@ -592,7 +592,7 @@ static void t_login_failures(void **state) {
     assert_null(s);
     assert_true(wait > 0);
     assert_int_equal(wait, 1);
-    HAS(msg, "too soon");
+    HAS(msg.msg, "too soon");
     int first_wait = wait;
 
     /* later, the right passphrase works; the failure's entry is never signed in place: the login witnesses it
@@ -629,7 +629,7 @@ static void t_login_failures(void **state) {
     clock_fix(true, T0 + 300);
     assert_int_equal(try_login(&W.db, "frank", "guess-number-three", &s, &wait), LOGIN_LOCKED);
     assert_null(s);
-    HAS(msg, "locked");
+    HAS(msg.msg, "locked");
     r = staff_get(&W.db, "frank");
     assert_true(r.locked);
     assert_int_equal(r.failed_logins, 3);
@@ -641,17 +641,17 @@ static void t_login_failures(void **state) {
     clock_fix(true, T0 + 100000);
     assert_int_equal(try_login(&W.db, "frank", FRANK_PASS, &s, &wait), LOGIN_LOCKED);
     assert_null(s);
-    HAS(msg, "is locked");
-    HAS(msg, "supervisor");
+    HAS(msg.msg, "is locked");
+    HAS(msg.msg, "supervisor");
     e = audit_tail(&W.db);
     assert_string_equal(e.action, "login_refused");
     assert_string_equal(e.object_id, fr.id);
 
     /* only a supervisor unlocks */
-    REFUSED(staff_set_locked(W.alice, "frank", false, msg, sizeof msg), "denied: a receptionist may not manage staff");
-    REFUSED(staff_set_locked(W.bob, "frank", false, msg, sizeof msg), "denied: a clinician may not manage staff");
+    REFUSED(staff_set_locked(W.alice, "frank", false, &msg), "denied: a receptionist may not manage staff");
+    REFUSED(staff_set_locked(W.bob, "frank", false, &msg), "denied: a clinician may not manage staff");
     assert_true(staff_get(&W.db, "frank").locked);
-    OK(staff_set_locked(W.admin, "frank", false, msg, sizeof msg));
+    OK(staff_set_locked(W.admin, "frank", false, &msg));
     r = staff_get(&W.db, "frank");
     assert_false(r.locked);
     assert_int_equal(r.failed_logins, 0);
@@ -668,9 +668,9 @@ static void t_login_failures(void **state) {
     int64_t n = audit_count(&W.db);
     assert_int_equal(try_login(&W.db, "nosuchuser", "whatever-pass-1", &s, &wait), LOGIN_FAILED);
     assert_null(s);
-    assert_string_equal(msg, wrong_msg);
+    assert_string_equal(msg.msg, wrong_msg);
     assert_int_equal(try_login(&W.db, "李静", "whatever-pass-1", &s, &wait), LOGIN_FAILED);
-    assert_string_equal(msg, wrong_msg);
+    assert_string_equal(msg.msg, wrong_msg);
     alist a = audit_all(&W.db);
     assert_int_equal(a.n, n + 2);
     for (int i = (int)n; i < a.n; i++) {
@@ -688,7 +688,7 @@ static void t_login_failures(void **state) {
  * because it came too soon after a failure is an attempt too. */
 static void t_login_wait_audited(void **state) {
     (void)state;
-    OK(staff_add(W.admin, "henry", ROLE_RECEPTION, HENRY_PASS, strlen(HENRY_PASS), msg, sizeof msg));
+    OK(staff_add(W.admin, "henry", ROLE_RECEPTION, HENRY_PASS, strlen(HENRY_PASS), &msg));
     staff_rec h = staff_get(&W.db, "henry");
     session *s = NULL;
     int wait = 0;
@@ -711,7 +711,7 @@ static void t_login_wait_audited(void **state) {
  * the login must refuse that key before anything is written with it. */
 static void t_planted_data_key(void **state) {
     (void)state;
-    OK(staff_add(W.admin, "gina", ROLE_RECEPTION, GINA_PASS, strlen(GINA_PASS), msg, sizeof msg));
+    OK(staff_add(W.admin, "gina", ROLE_RECEPTION, GINA_PASS, strlen(GINA_PASS), &msg));
     staff_rec r = staff_get(&W.db, "gina");
     unsigned char original[VAULT_SEALED_KEY_BYTES];
     memcpy(original, r.keys.sealed_data_key, sizeof original);
@@ -720,18 +720,18 @@ static void t_planted_data_key(void **state) {
     assert_true(vault_seal_data_key(other, r.keys.public_key, r.keys.sealed_data_key));
     vault_free(other);
     assert_memory_not_equal(original, r.keys.sealed_data_key, sizeof original);
-    OK(db_begin(&W.db, msg, sizeof msg));
+    OK(db_begin(&W.db, &msg));
     assert_int_equal(W.db.ops->staff_update(W.db.st, &r), ST_OK);
-    OK(db_commit(&W.db, msg, sizeof msg));
+    OK(db_commit(&W.db, &msg));
 
     int64_t n = audit_count(&W.db);
     session *s = (session *)&r; /* anything non-NULL: it must be cleared */
     int wait = -1;
     assert_int_equal(try_login(&W.db, "gina", GINA_PASS, &s, &wait), LOGIN_ERROR);
     assert_null(s);
-    HAS(msg, "does not match");
-    HAS(msg, "gina");
-    HAS(msg, "data key");
+    HAS(msg.msg, "does not match");
+    HAS(msg.msg, "gina");
+    HAS(msg.msg, "data key");
     assert_int_equal(audit_count(&W.db), n + 1);
     audit_rec e = audit_tail(&W.db);
     assert_string_equal(e.action, "tamper_detected");
@@ -742,12 +742,12 @@ static void t_planted_data_key(void **state) {
     assert_false(after.locked);
 
     /* the remedy the message names: a supervisor resets the passphrase, the true key is sealed again */
-    OK(staff_reset_passphrase(W.admin, "gina", "gina-new-passphrase", 19, msg, sizeof msg));
+    OK(staff_reset_passphrase(W.admin, "gina", "gina-new-passphrase", 19, &msg));
     s = login(&W.db, "gina", "gina-new-passphrase");
     char id[STORE_ID_LEN];
     new_client(W.alice, "Plantedkey Checkclient", "", "", id);
     client_plain c;
-    OK(client_open(s, id, &c, msg, sizeof msg));
+    OK(client_open(s, id, &c, &msg));
     assert_string_equal(c.name, "Plantedkey Checkclient");
     client_plain_free(&c);
     session_end(s);
@@ -811,8 +811,8 @@ static void t_client_find(void **state) {
     /* nothing */
     assert_int_equal(find(W.alice, "Nobody Here", NULL), 0);
     assert_int_equal(find(W.alice, "zorbla", NULL), 0);
-    REFUSED(client_find(W.alice, "", &list, &(int){0}, msg, sizeof msg), "query: required");
-    REFUSED(client_find(W.alice, "bad \xff", &list, &(int){0}, msg, sizeof msg), "UTF-8");
+    REFUSED(client_find(W.alice, "", &list, &(int){0}, &msg), "query: required");
+    REFUSED(client_find(W.alice, "bad \xff", &list, &(int){0}, &msg), "UTF-8");
 
     /* fifty clients share a word: all are found by it, nobody else is */
     char ids[50][STORE_ID_LEN];
@@ -859,13 +859,13 @@ static void t_client_tamper(void **state) {
     put_sealed(&W.db, "clients", "name", a, rb.name_ct.p, rb.name_ct.n); /* b's sealed name into a */
     client_plain out;
     int64_t n = audit_count(&W.db);
-    REFUSED(client_open(W.alice, a, &out, msg, sizeof msg), "tampering");
-    HAS(msg, a);
-    HAS(msg, "clients.name");
+    REFUSED(client_open(W.alice, a, &out, &msg), "tampering");
+    HAS(msg.msg, a);
+    HAS(msg.msg, "clients.name");
     assert_null(out.name);
     assert_null(out.phone);
     assert_null(out.birth);
-    assert_null(strstr(msg, "Tampertwo")); /* never the other record's plaintext */
+    assert_null(strstr(msg.msg, "Tampertwo")); /* never the other record's plaintext */
     assert_int_equal(audit_count(&W.db), n + 1);
     audit_rec e = audit_tail(&W.db);
     assert_string_equal(e.action, "tamper_detected");
@@ -875,8 +875,8 @@ static void t_client_tamper(void **state) {
     find_one(W.alice, "Tampertwo Source", b);
     client_plain *list = (client_plain *)&out;
     int cnt = -1;
-    REFUSED(client_find(W.alice, "Tamperone Victim", &list, &cnt, msg, sizeof msg), "tampering");
-    HAS(msg, a);
+    REFUSED(client_find(W.alice, "Tamperone Victim", &list, &cnt, &msg), "tampering");
+    HAS(msg.msg, a);
     assert_null(list);
     assert_int_equal(cnt, 0);
 
@@ -888,20 +888,20 @@ static void t_client_tamper(void **state) {
     flipped[ra.phone_ct.n / 2] ^= 0x01;
     put_sealed(&W.db, "clients", "phone", a, flipped, ra.phone_ct.n);
     free(flipped);
-    REFUSED(client_open(W.bob, a, &out, msg, sizeof msg), "tampering");
-    HAS(msg, "clients.phone");
-    HAS(msg, a);
+    REFUSED(client_open(W.bob, a, &out, &msg), "tampering");
+    HAS(msg.msg, "clients.phone");
+    HAS(msg.msg, a);
     assert_null(out.name);
 
     /* put back: opens again (the shared database stays sound for the other tests) */
     put_sealed(&W.db, "clients", "phone", a, ra.phone_ct.p, ra.phone_ct.n);
-    OK(client_open(W.alice, a, &out, msg, sizeof msg));
+    OK(client_open(W.alice, a, &out, &msg));
     assert_string_equal(out.name, "Tamperone Victim");
     assert_string_equal(out.phone, "+44 20 7946 0001");
     assert_string_equal(out.birth, "1970-01-01");
     client_plain_free(&out);
     assert_null(out.name);
-    REFUSED(client_open(W.alice, MISSING_ID, &out, msg, sizeof msg), "no client");
+    REFUSED(client_open(W.alice, MISSING_ID, &out, &msg), "no client");
     client_rec_free(&ra);
     client_rec_free(&rb);
 }
@@ -913,14 +913,14 @@ static void t_intakes(void **state) {
     const char *body = "{\"answers\":{\"phq9\":[3,3,2,3,2,3,2,1,2]},\"scores\":{\"phq9\":21},\"reasons\":[\"阳性\"]}";
     const char *notes = "talked about the bridge; 说到了桥";
     intake_input in = {cl, "red", "c01", "c02", body, notes};
-    OK(intake_save(W.alice, &in, in1, msg, sizeof msg));
+    OK(intake_save(W.alice, &in, in1, &msg));
     new_intake(W.alice, cl, "green", "{\"answers\":{}}", NULL, in2);
     assert_string_not_equal(in1, in2);
 
     intake_rec meta;
     char *b = NULL, *nt = NULL;
     /* the author */
-    OK(intake_open(W.alice, in1, &meta, &b, &nt, msg, sizeof msg));
+    OK(intake_open(W.alice, in1, &meta, &b, &nt, &msg));
     assert_string_equal(b, body);
     assert_non_null(nt);
     assert_string_equal(nt, notes);
@@ -938,7 +938,7 @@ static void t_intakes(void **state) {
     /* a clinician and a supervisor read the notes of others */
     session *readers[2] = {W.bob, W.admin};
     for (int i = 0; i < 2; i++) {
-        OK(intake_open(readers[i], in1, &meta, &b, &nt, msg, sizeof msg));
+        OK(intake_open(readers[i], in1, &meta, &b, &nt, &msg));
         assert_string_equal(b, body);
         assert_non_null(nt);
         assert_string_equal(nt, notes);
@@ -948,7 +948,7 @@ static void t_intakes(void **state) {
     }
     /* another reception worker: the body, not the notes */
     b = nt = (char *)"sentinel";
-    OK(intake_open(W.carol, in1, &meta, &b, &nt, msg, sizeof msg));
+    OK(intake_open(W.carol, in1, &meta, &b, &nt, &msg));
     assert_non_null(b);
     assert_string_equal(b, body);
     assert_null(nt);
@@ -960,7 +960,7 @@ static void t_intakes(void **state) {
     assert_string_equal(e.object_id, in1);
     assert_string_equal(e.staff_id, W.carol->me.id);
     /* no notes at all: NULL even for the author */
-    OK(intake_open(W.alice, in2, &meta, &b, &nt, msg, sizeof msg));
+    OK(intake_open(W.alice, in2, &meta, &b, &nt, &msg));
     assert_string_equal(b, "{\"answers\":{}}");
     assert_null(nt);
     assert_string_equal(meta.level, "green");
@@ -974,32 +974,32 @@ static void t_intakes(void **state) {
     static const char *const levels[] = {"purple", "RED", "", "red ", NULL};
     for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
         intake_input x = {cl, levels[i], NULL, NULL, "{}", NULL};
-        REFUSED(intake_save(W.alice, &x, id, msg, sizeof msg), "level must be red, orange, yellow or green");
+        REFUSED(intake_save(W.alice, &x, id, &msg), "level must be red, orange, yellow or green");
     }
-    REFUSED(intake_save(W.alice, NULL, id, msg, sizeof msg), "level");
+    REFUSED(intake_save(W.alice, NULL, id, &msg), "level");
     intake_input x = {MISSING_ID, "yellow", NULL, NULL, "{}", NULL};
-    REFUSED(intake_save(W.alice, &x, id, msg, sizeof msg), "no client");
-    HAS(msg, MISSING_ID);
+    REFUSED(intake_save(W.alice, &x, id, &msg), "no client");
+    HAS(msg.msg, MISSING_ID);
     x.client_id = NULL;
-    REFUSED(intake_save(W.alice, &x, id, msg, sizeof msg), "no client");
+    REFUSED(intake_save(W.alice, &x, id, &msg), "no client");
     size_t big_n = 4u * 1024 * 1024 + 1;
     char *big = malloc(big_n + 1);
     assert_non_null(big);
     memset(big, 'a', big_n);
     big[big_n] = '\0';
     intake_input y = {cl, "orange", NULL, NULL, big, NULL};
-    REFUSED(intake_save(W.alice, &y, id, msg, sizeof msg), "intake.body: longer than");
+    REFUSED(intake_save(W.alice, &y, id, &msg), "intake.body: longer than");
     free(big);
     intake_input z = {cl, "orange", NULL, NULL, "", NULL};
-    REFUSED(intake_save(W.alice, &z, id, msg, sizeof msg), "intake.body: required");
+    REFUSED(intake_save(W.alice, &z, id, &msg), "intake.body: required");
     intake_input u = {cl, "orange", NULL, NULL, "{}", "bad bytes \xff\xfe here"};
-    REFUSED(intake_save(W.alice, &u, id, msg, sizeof msg), "intake.notes");
-    HAS(msg, "UTF-8");
+    REFUSED(intake_save(W.alice, &u, id, &msg), "intake.notes");
+    HAS(msg.msg, "UTF-8");
     intake_input v = {cl, "orange", NULL, NULL, "{\"x\":\"\xc0\xaf\"}", NULL}; /* overlong */
-    REFUSED(intake_save(W.alice, &v, id, msg, sizeof msg), "intake.body");
+    REFUSED(intake_save(W.alice, &v, id, &msg), "intake.body");
     assert_int_equal(sealed_n(&W.db, "intakes", "body", NULL), bodies);
     assert_string_equal(id, ""); /* untouched */
-    REFUSED(intake_open(W.alice, MISSING_ID, &meta, &b, &nt, msg, sizeof msg), "no intake");
+    REFUSED(intake_open(W.alice, MISSING_ID, &meta, &b, &nt, &msg), "no intake");
     assert_null(b);
     assert_null(nt);
 }
@@ -1010,24 +1010,24 @@ static void t_drafts(void **state) {
     char *body = NULL;
     bool found = true;
     /* nobody starts with a draft */
-    OK(draft_resume(W.carol, got, &body, &found, msg, sizeof msg));
+    OK(draft_resume(W.carol, got, &body, &found, &msg));
     assert_false(found);
     assert_null(body);
     int64_t drafts = sealed_n(&W.db, "drafts", "body", NULL);
 
     int64_t n = audit_count(&W.db);
-    OK(draft_save(W.alice, id, "{\"step\":1}", msg, sizeof msg));
+    OK(draft_save(W.alice, id, "{\"step\":1}", &msg));
     assert_int_equal(strlen(id), 36);
     char first[STORE_ID_LEN];
     memcpy(first, id, sizeof first);
-    OK(draft_save(W.alice, id, "{\"step\":2,\"answers\":[1]}", msg, sizeof msg));
-    OK(draft_save(W.alice, id, "{\"step\":3,\"answers\":[1,2],\"name\":\"李静\"}", msg, sizeof msg));
+    OK(draft_save(W.alice, id, "{\"step\":2,\"answers\":[1]}", &msg));
+    OK(draft_save(W.alice, id, "{\"step\":3,\"answers\":[1,2],\"name\":\"李静\"}", &msg));
     assert_string_equal(id, first);
     assert_int_equal(sealed_n(&W.db, "drafts", "body", NULL), drafts + 1);
     assert_int_equal(sealed_n(&W.db, "drafts", "body", id), 1);
     assert_int_equal(audit_count(&W.db), n); /* drafts are not audited on every answer */
 
-    OK(draft_resume(W.alice, got, &body, &found, msg, sizeof msg));
+    OK(draft_resume(W.alice, got, &body, &found, &msg));
     assert_true(found);
     assert_string_equal(got, id);
     assert_string_equal(body, "{\"step\":3,\"answers\":[1,2],\"name\":\"李静\"}");
@@ -1037,27 +1037,27 @@ static void t_drafts(void **state) {
     session *others[3] = {W.carol, W.bob, W.admin};
     for (int i = 0; i < 3; i++) {
         found = true;
-        OK(draft_resume(others[i], got, &body, &found, msg, sizeof msg));
+        OK(draft_resume(others[i], got, &body, &found, &msg));
         assert_false(found);
         assert_null(body);
     }
     /* nor discards it */
-    REFUSED(draft_discard(W.carol, id, msg, sizeof msg), "not the current draft");
-    REFUSED(draft_discard(W.admin, id, msg, sizeof msg), "not the current draft");
-    REFUSED(draft_discard(W.alice, MISSING_ID, msg, sizeof msg), "not the current draft");
-    REFUSED(draft_discard(W.alice, NULL, msg, sizeof msg), "not the current draft");
+    REFUSED(draft_discard(W.carol, id, &msg), "not the current draft");
+    REFUSED(draft_discard(W.admin, id, &msg), "not the current draft");
+    REFUSED(draft_discard(W.alice, MISSING_ID, &msg), "not the current draft");
+    REFUSED(draft_discard(W.alice, NULL, &msg), "not the current draft");
     assert_int_equal(sealed_n(&W.db, "drafts", "body", id), 1);
-    REFUSED(draft_save(W.alice, id, "", msg, sizeof msg), "draft: required");
-    REFUSED(draft_save(W.alice, id, "bad \x01 control", msg, sizeof msg), "draft");
-    OK(draft_resume(W.alice, got, &body, &found, msg, sizeof msg));
+    REFUSED(draft_save(W.alice, id, "", &msg), "draft: required");
+    REFUSED(draft_save(W.alice, id, "bad \x01 control", &msg), "draft");
+    OK(draft_resume(W.alice, got, &body, &found, &msg));
     assert_true(found);
     assert_string_equal(body, "{\"step\":3,\"answers\":[1,2],\"name\":\"李静\"}");
     secret_free(body);
     body = NULL;
     /* the author discards it */
-    OK(draft_discard(W.alice, id, msg, sizeof msg));
+    OK(draft_discard(W.alice, id, &msg));
     found = true;
-    OK(draft_resume(W.alice, got, &body, &found, msg, sizeof msg));
+    OK(draft_resume(W.alice, got, &body, &found, &msg));
     assert_false(found);
     assert_null(body);
     assert_int_equal(sealed_n(&W.db, "drafts", "body", NULL), drafts);
@@ -1070,18 +1070,18 @@ static void t_draft_not_taken_over(void **state) {
     char id[STORE_ID_LEN] = "", got[STORE_ID_LEN] = "";
     char *body = NULL;
     bool found = false;
-    OK(draft_save(W.alice, id, "{\"alice\":\"unfinished answers\"}", msg, sizeof msg));
+    OK(draft_save(W.alice, id, "{\"alice\":\"unfinished answers\"}", &msg));
     char theirs[STORE_ID_LEN];
     memcpy(theirs, id, sizeof theirs);
-    msg[0] = '\0';
-    bool saved = draft_save(W.carol, theirs, "{\"carol\":\"overwrites\"}", msg, sizeof msg);
+    msg.msg[0] = '\0';
+    bool saved = draft_save(W.carol, theirs, "{\"carol\":\"overwrites\"}", &msg);
     /* whatever carol's call returned, alice's draft must still be hers, unchanged */
-    OK(draft_resume(W.alice, got, &body, &found, msg, sizeof msg));
+    OK(draft_resume(W.alice, got, &body, &found, &msg));
     bool kept = found && strcmp(got, id) == 0 && body && strcmp(body, "{\"alice\":\"unfinished answers\"}") == 0;
     secret_free(body);
     body = NULL;
     /* clean up whoever owns it now */
-    if (!draft_discard(W.alice, id, msg, sizeof msg)) (void)draft_discard(W.carol, id, msg, sizeof msg);
+    if (!draft_discard(W.alice, id, &msg)) (void)draft_discard(W.carol, id, &msg);
     if (!kept)
         fail_msg("draft_save by carol with alice's draft id %s returned %s and replaced alice's draft "
                  "(alice's draft_resume: found=%d)",
@@ -1104,7 +1104,7 @@ static void t_restore_carries_forward(void **state) {
     new_intake(s, kept, "yellow", "{\"answers\":[1]}", NULL, i1);
     new_intake(s, erased, "green", "{\"answers\":[0]}", NULL, i2);
     path_in(backup, sizeof backup, "restore-backup.db");
-    OK(db_backup(s, backup, msg, sizeof msg));
+    OK(db_backup(s, backup, &msg));
     /* another desk, open through the restore */
     char path[256];
     path_in(path, sizeof path, "restore.db");
@@ -1115,11 +1115,11 @@ static void t_restore_carries_forward(void **state) {
     new_client(s, "Late Person", "", "", late);
     new_intake(s, late, "red", "{\"answers\":[3]}", NULL, i3);
     erase_result er;
-    OK(client_erase(s, erased, &er, msg, sizeof msg));
+    OK(client_erase(s, erased, &er, &msg));
     alist before = audit_all(&db);
 
     restore_result r;
-    OK(db_restore(s, backup, &r, msg, sizeof msg));
+    OK(db_restore(s, backup, &r, &msg));
     assert_true(r.restored);
     assert_int_equal(r.erased_again, 1);
     assert_int_equal(r.intakes_gone, 1);
@@ -1165,7 +1165,7 @@ static void t_restore_carries_forward(void **state) {
     assert_false(session_restored_since(s, NULL));
 
     verify_report v;
-    OK(db_verify(s, &v, msg, sizeof msg));
+    OK(db_verify(s, &v, &msg));
     if (!v.ok) fail_msg("verify after the restore: %s", v.problem);
     session_end(desk);
     db_close(&other);
@@ -1183,9 +1183,9 @@ static void t_verify(void **state) {
     new_client(s, "Onlyname", "", "", b);                                /* 1 */
     new_intake(s, a, "yellow", "{\"answers\":[1]}", "some notes", i1);  /* 2 */
     new_intake(s, b, "green", "{\"answers\":[0]}", NULL, i2);           /* 1 */
-    OK(draft_save(s, d, "{\"step\":1}", msg, sizeof msg));               /* 1 */
+    OK(draft_save(s, d, "{\"step\":1}", &msg));               /* 1 */
     verify_report r;
-    OK(db_verify(s, &r, msg, sizeof msg));
+    OK(db_verify(s, &r, &msg));
     if (!r.ok) fail_msg("verify: %s", r.problem);
     assert_int_equal(r.sealed_checked, 8);
     assert_string_equal(r.problem, "");
@@ -1204,14 +1204,14 @@ static void t_verify(void **state) {
     bad[ra.name_ct.n - 3] ^= 0x40;
     put_sealed(&db, "clients", "name", a, bad, ra.name_ct.n);
     free(bad);
-    OK(db_verify(s, &r, msg, sizeof msg)); /* the check ran */
+    OK(db_verify(s, &r, &msg)); /* the check ran */
     assert_false(r.ok);
     HAS(r.problem, "clients.name");
     HAS(r.problem, a);
     HAS(r.problem, "tampering");
     put_sealed(&db, "clients", "name", a, ra.name_ct.p, ra.name_ct.n);
     client_rec_free(&ra);
-    OK(db_verify(s, &r, msg, sizeof msg));
+    OK(db_verify(s, &r, &msg));
     assert_true(r.ok);
     assert_int_equal(r.sealed_checked, 8);
 
@@ -1219,7 +1219,7 @@ static void t_verify(void **state) {
     intake_rec im;
     assert_int_equal(db.ops->intake_get(db.st, i1, &im), ST_OK);
     put_sealed(&db, "intakes", "body", i1, im.notes_ct.p, im.notes_ct.n);
-    OK(db_verify(s, &r, msg, sizeof msg));
+    OK(db_verify(s, &r, &msg));
     assert_false(r.ok);
     HAS(r.problem, "intakes.body");
     HAS(r.problem, i1);
@@ -1229,13 +1229,13 @@ static void t_verify(void **state) {
     draft_rec dr;
     assert_int_equal(db.ops->draft_for_staff(db.st, s->me.id, &dr), ST_OK);
     put_sealed(&db, "drafts", "body", d, dr.body_ct.p, dr.body_ct.n - 1);
-    OK(db_verify(s, &r, msg, sizeof msg));
+    OK(db_verify(s, &r, &msg));
     assert_false(r.ok);
     HAS(r.problem, "drafts.body");
     HAS(r.problem, d);
     put_sealed(&db, "drafts", "body", d, dr.body_ct.p, dr.body_ct.n);
     draft_rec_free(&dr);
-    OK(db_verify(s, &r, msg, sizeof msg));
+    OK(db_verify(s, &r, &msg));
     assert_true(r.ok);
     assert_int_equal(r.sealed_checked, 8);
     session_end(s);
@@ -1275,7 +1275,7 @@ static void t_progress(void **state) {
     progress_log l = {{log_progress}, 0, 0, 0, true, ""};
     s->progress = &l.base;
     verify_report r;
-    OK(db_verify(s, &r, msg, sizeof msg));
+    OK(db_verify(s, &r, &msg));
     assert_true(r.ok);
     assert_string_equal(l.what, "sealed fields opened");
     assert_int_equal(l.calls, 6);
@@ -1284,7 +1284,7 @@ static void t_progress(void **state) {
     assert_true(l.rising);
     /* rekey: every field sealed under the new key, then written, each counted to its total */
     l = (progress_log){{log_progress}, 0, 0, 0, true, ""};
-    OK(db_rekey(s, msg, sizeof msg));
+    OK(db_rekey(s, &msg));
     assert_string_equal(l.what, "sealed fields written");
     assert_int_equal(l.calls, 12);
     assert_int_equal(l.last_done, 6);
@@ -1293,7 +1293,7 @@ static void t_progress(void **state) {
     /* no one listening: nothing reported, the same result */
     s->progress = NULL;
     l = (progress_log){{log_progress}, 0, 0, 0, true, ""};
-    OK(db_verify(s, &r, msg, sizeof msg));
+    OK(db_verify(s, &r, &msg));
     assert_true(r.ok);
     assert_int_equal(l.calls, 0);
     session_end(s);
@@ -1304,7 +1304,7 @@ static void t_progress(void **state) {
 static audit_report tampered_copy(const char *name, const char *sql, const vault *v, bool *sound) {
     char path[256];
     path_in(path, sizeof path, name);
-    OK(db_backup(W.admin, path, msg, sizeof msg));
+    OK(db_backup(W.admin, path, &msg));
     raw_exec(path, sql); /* the store is closed: someone with the file and the sqlite3 library */
     database db;
     open_db(&db, path, false);
@@ -1385,22 +1385,22 @@ static void t_audit_tamper(void **state) {
     /* checkpoints */
     int64_t seq = 0;
     char hex[2 * VAULT_MAC_BYTES + 1] = "";
-    OK(audit_checkpoint(&W.db, &seq, hex, msg, sizeof msg));
+    OK(audit_checkpoint(&W.db, &seq, hex, &msg));
     assert_int_equal(seq, audit_tail(&W.db).seq);
     assert_int_equal(strlen(hex), 64);
     assert_int_equal(strspn(hex, "0123456789abcdef"), 64);
-    OK(audit_check_checkpoint(&W.db, seq, hex, msg, sizeof msg));
+    OK(audit_check_checkpoint(&W.db, seq, hex, &msg));
     char wrong[sizeof hex];
     memcpy(wrong, hex, sizeof wrong);
     wrong[10] = wrong[10] == '0' ? '1' : '0';
-    REFUSED(audit_check_checkpoint(&W.db, seq, wrong, msg, sizeof msg), "differs from the checkpoint");
-    REFUSED(audit_check_checkpoint(&W.db, seq + 1000, hex, msg, sizeof msg), "gone");
+    REFUSED(audit_check_checkpoint(&W.db, seq, wrong, &msg), "differs from the checkpoint");
+    REFUSED(audit_check_checkpoint(&W.db, seq + 1000, hex, &msg), "gone");
     /* truncation: the last entries deleted. The chain that is left is consistent, but the signed head names
      * an entry that is gone; the checkpoint tells too (the copy is taken before db_backup audits itself: it
      * ends at the checkpoint) */
     char path[256];
     path_in(path, sizeof path, "audit-truncated.db");
-    OK(db_backup(W.admin, path, msg, sizeof msg));
+    OK(db_backup(W.admin, path, &msg));
     snprintf(sql, sizeof sql, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq >= %lld;", (long long)seq - 1);
     raw_exec(path, sql);
     database db;
@@ -1408,12 +1408,12 @@ static void t_audit_tamper(void **state) {
     assert_false(audit_verify(&db, W.admin->v, &r));
     HAS(r.problem, "truncated");
     assert_int_equal(r.entries, seq - 2);
-    REFUSED(audit_check_checkpoint(&db, seq, hex, msg, sizeof msg), "truncated");
-    HAS(msg, "audit entry");
+    REFUSED(audit_check_checkpoint(&db, seq, hex, &msg), "truncated");
+    HAS(msg.msg, "audit entry");
     db_close(&db);
     /* the original still holds its checkpoint after more entries were appended */
     assert_true(audit_count(&W.db) > seq);
-    OK(audit_check_checkpoint(&W.db, seq, hex, msg, sizeof msg));
+    OK(audit_check_checkpoint(&W.db, seq, hex, &msg));
 }
 
 /* A key rotation on a database of its own with a supervisor, a reception worker and a clinician. */
@@ -1421,8 +1421,8 @@ static void t_rekey(void **state) {
     (void)state;
     database db;
     session *admin = fresh_db(&db, "rekey.db");
-    OK(staff_add(admin, "alice", ROLE_RECEPTION, ALICE_PASS, strlen(ALICE_PASS), msg, sizeof msg));
-    OK(staff_add(admin, "bob", ROLE_CLINICIAN, BOB_PASS, strlen(BOB_PASS), msg, sizeof msg));
+    OK(staff_add(admin, "alice", ROLE_RECEPTION, ALICE_PASS, strlen(ALICE_PASS), &msg));
+    OK(staff_add(admin, "bob", ROLE_CLINICIAN, BOB_PASS, strlen(BOB_PASS), &msg));
     session *alice = login(&db, "alice", ALICE_PASS);
     enum { NC = 4 };
     static const char *const names[NC] = {"Rekey Zhang San", "Rekey 李四", "Onlyone", "Rekey Person Four"};
@@ -1436,7 +1436,7 @@ static void t_rekey(void **state) {
         new_client(by, names[i], phones[i], births[i], cid[i]);
         new_intake(by, cid[i], i % 2 ? "orange" : "yellow", bodies[i], notes[i], iid[i]);
     }
-    OK(draft_save(alice, did, "{\"draft\":\"before rekey\"}", msg, sizeof msg));
+    OK(draft_save(alice, did, "{\"draft\":\"before rekey\"}", &msg));
     session_end(alice);
 
     /* before: the stored blind indexes of a client, every ciphertext, every staff member's sealed key */
@@ -1455,13 +1455,13 @@ static void t_rekey(void **state) {
     assert_int_equal(ns_before, 3);
     int64_t seq = 0;
     char hex[2 * VAULT_MAC_BYTES + 1];
-    OK(audit_checkpoint(&db, &seq, hex, msg, sizeof msg));
+    OK(audit_checkpoint(&db, &seq, hex, &msg));
 
     /* only a supervisor rotates */
     session *bob = login(&db, "bob", BOB_PASS);
-    REFUSED(db_rekey(bob, msg, sizeof msg), "denied: a clinician may not manage keys");
+    REFUSED(db_rekey(bob, &msg), "denied: a clinician may not manage keys");
     session_end(bob);
-    OK(db_rekey(admin, msg, sizeof msg));
+    OK(db_rekey(admin, &msg));
     audit_rec e = audit_tail(&db);
     assert_string_equal(e.action, "rekey");
 
@@ -1503,14 +1503,14 @@ static void t_rekey(void **state) {
     for (int k = 0; k < 3; k++) {
         for (int i = 0; i < NC; i++) {
             client_plain c;
-            OK(client_open(ss[k], cid[i], &c, msg, sizeof msg));
+            OK(client_open(ss[k], cid[i], &c, &msg));
             assert_string_equal(c.name, names[i]);
             assert_string_equal(c.phone, phones[i]);
             assert_string_equal(c.birth, births[i]);
             client_plain_free(&c);
             intake_rec meta;
             char *b = NULL, *nt = NULL;
-            OK(intake_open(ss[k], iid[i], &meta, &b, &nt, msg, sizeof msg));
+            OK(intake_open(ss[k], iid[i], &meta, &b, &nt, &msg));
             assert_string_equal(b, bodies[i]);
             bool may_read = notes[i] && (k != 1 || i % 2 == 0); /* alice wrote the even ones */
             if (may_read) assert_string_equal(nt, notes[i]);
@@ -1528,19 +1528,19 @@ static void t_rekey(void **state) {
     char got[STORE_ID_LEN];
     char *body = NULL;
     bool found = false;
-    OK(draft_resume(ss[1], got, &body, &found, msg, sizeof msg));
+    OK(draft_resume(ss[1], got, &body, &found, &msg));
     assert_true(found);
     assert_string_equal(got, did);
     assert_string_equal(body, "{\"draft\":\"before rekey\"}");
     secret_free(body);
-    REFUSED(db_rekey(ss[1], msg, sizeof msg), "denied: a receptionist may not manage keys");
+    REFUSED(db_rekey(ss[1], &msg), "denied: a receptionist may not manage keys");
 
     /* sound, and a checkpoint from before still matches (the chain is unkeyed, only the seals changed) */
     verify_report r;
-    OK(db_verify(ss[0], &r, msg, sizeof msg));
+    OK(db_verify(ss[0], &r, &msg));
     if (!r.ok) fail_msg("verify after rekey: %s", r.problem);
     assert_int_equal(r.sealed_checked, before.n);
-    OK(audit_check_checkpoint(&db, seq, hex, msg, sizeof msg));
+    OK(audit_check_checkpoint(&db, seq, hex, &msg));
     sealed_list_free(&before);
     for (int k = 0; k < 3; k++) session_end(ss[k]);
     db_close(&db);
@@ -1556,10 +1556,10 @@ static void t_roster(void **state) {
     diag_free(&d);
     assert_true(loaded);
     int count = -1;
-    REFUSED(roster_import(W.alice, &e.needs, "assets/counselors.sample.ini", &count, &d, msg, sizeof msg),
+    REFUSED(roster_import(W.alice, &e.needs, "assets/counselors.sample.ini", &count, &d, &msg),
             "denied: a receptionist may not manage the roster");
     assert_int_equal(count, 0);
-    OK(roster_import(W.admin, &e.needs, "assets/counselors.sample.ini", &count, &d, msg, sizeof msg));
+    OK(roster_import(W.admin, &e.needs, "assets/counselors.sample.ini", &count, &d, &msg));
     assert_int_equal(count, 10);
     assert_int_equal(d.errors, 0);
     audit_rec a = audit_tail(&W.db);
@@ -1567,7 +1567,7 @@ static void t_roster(void **state) {
     assert_string_equal(a.detail, "10 counselors");
 
     roster r;
-    OK(roster_from_db(&W.db, &e.needs, &r, msg, sizeof msg));
+    OK(roster_from_db(&W.db, &e.needs, &r, &msg));
     assert_int_equal(r.n, 10);
     int c01 = -1;
     for (int i = 0; i < r.n; i++)
@@ -1581,7 +1581,7 @@ static void t_roster(void **state) {
 
     /* a broken file imports nothing, not even its good counselor */
     count = -1;
-    REFUSED(roster_import(W.admin, &e.needs, "tests/fixtures/records/roster_broken.ini", &count, &d, msg, sizeof msg),
+    REFUSED(roster_import(W.admin, &e.needs, "tests/fixtures/records/roster_broken.ini", &count, &d, &msg),
             "not imported");
     assert_int_equal(count, 0);
     assert_true(d.errors > 0);
@@ -1593,12 +1593,12 @@ static void t_roster(void **state) {
     assert_int_equal(n, 10);
     for (int i = 0; i < n; i++) assert_string_not_equal(list[i].code, "x01");
     free(list);
-    REFUSED(roster_import(W.admin, &e.needs, "tests/fixtures/records/no-such-roster.ini", &count, &d, msg, sizeof msg),
+    REFUSED(roster_import(W.admin, &e.needs, "tests/fixtures/records/no-such-roster.ini", &count, &d, &msg),
             "not imported");
     diag_free(&d);
 
     /* importing again updates by code: still 10 */
-    OK(roster_import(W.admin, &e.needs, "assets/counselors.sample.ini", &count, &d, msg, sizeof msg));
+    OK(roster_import(W.admin, &e.needs, "assets/counselors.sample.ini", &count, &d, &msg));
     assert_int_equal(count, 10);
     assert_int_equal(W.db.ops->counselor_list(W.db.st, &list, &n), ST_OK);
     assert_int_equal(n, 10);
@@ -1613,24 +1613,24 @@ static void t_backup(void **state) {
     char id[STORE_ID_LEN], dest[256];
     new_client(W.alice, "Backupclient Uniquename", "+33 1 23 45 67 89", "1999-09-09", id);
     path_in(dest, sizeof dest, "backup.db");
-    REFUSED(db_backup(W.alice, dest, msg, sizeof msg), "denied: a receptionist may not make backups");
+    REFUSED(db_backup(W.alice, dest, &msg), "denied: a receptionist may not make backups");
     assert_int_not_equal(access(dest, F_OK), 0);
     int64_t sealed = sealed_n(&W.db, NULL, NULL, NULL);
     int64_t clients = 0;
     assert_int_equal(W.db.ops->client_count(W.db.st, &clients), ST_OK);
-    OK(db_backup(W.admin, dest, msg, sizeof msg));
+    OK(db_backup(W.admin, dest, &msg));
     struct stat st;
     assert_int_equal(stat(dest, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     audit_rec e = audit_tail(&W.db);
     assert_string_equal(e.action, "backup");
-    REFUSED(db_backup(W.admin, dest, msg, sizeof msg), "never overwrites");
+    REFUSED(db_backup(W.admin, dest, &msg), "never overwrites");
 
     database b;
     open_db(&b, dest, false);
     session *admin = login(&b, "admin", ADMIN_PASS);
     verify_report r;
-    OK(db_verify(admin, &r, msg, sizeof msg));
+    OK(db_verify(admin, &r, &msg));
     if (!r.ok) fail_msg("verify of the backup: %s", r.problem);
     assert_int_equal(r.sealed_checked, sealed);
     int64_t n = 0;
@@ -1653,25 +1653,25 @@ static void t_backup(void **state) {
  * the shared database's key under the other sessions. */
 static void t_rekey_with_other_desks_logged_in(void **state) {
     (void)state;
-    OK(db_rekey(W.admin, msg, sizeof msg));
+    OK(db_rekey(W.admin, &msg));
     verify_report r;
-    OK(db_verify(W.admin, &r, msg, sizeof msg));
+    OK(db_verify(W.admin, &r, &msg));
     if (!r.ok) fail_msg("verify right after rekey: %s", r.problem);
     /* bob logged in before the rotation and goes on working */
     char id[STORE_ID_LEN] = "";
-    msg[0] = '\0';
-    bool created = client_create(W.bob, "Staledesk Client", "13512345678", "", id, msg, sizeof msg);
+    msg.msg[0] = '\0';
+    bool created = client_create(W.bob, "Staledesk Client", "13512345678", "", id, &msg);
     if (created) {
         client_plain c;
-        msg[0] = '\0';
-        bool opens = client_open(W.admin, id, &c, msg, sizeof msg);
+        msg.msg[0] = '\0';
+        bool opens = client_open(W.admin, id, &c, &msg);
         if (opens) client_plain_free(&c);
         if (!opens)
             fail_msg("a desk logged in before the rotation saved client %s under the old data key: no one can open "
                      "it now (%s)",
-                     id, msg);
+                     id, msg.msg);
     }
-    OK(db_verify(W.admin, &r, msg, sizeof msg));
+    OK(db_verify(W.admin, &r, &msg));
     if (!r.ok) fail_msg("after a stale desk wrote: %s", r.problem);
 }
 

@@ -49,12 +49,12 @@ static struct {
     engine e;
     session *admin, *clin, *desk;
 } W;
-static char msg[4096];
+static error msg = {0};
 
 #define OK(call)                                                                                              \
     do {                                                                                                      \
-        msg[0] = '\0';                                                                                        \
-        if (!(call)) fail_msg("%s failed: %s", #call, msg);                                                   \
+        msg.msg[0] = '\0';                                                                                        \
+        if (!(call)) fail_msg("%s failed: %s", #call, msg.msg);                                                   \
     } while (0)
 
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
@@ -65,8 +65,8 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
 static session *login(const char *name, const char *pass) {
     session *s = NULL;
     int wait;
-    if (session_login(&W.db, name, pass, strlen(pass), &s, &wait, msg, sizeof msg) != LOGIN_OK)
-        fail_msg("login %s: %s", name, msg);
+    if (session_login(&W.db, name, pass, strlen(pass), &s, &wait, &msg) != LOGIN_OK)
+        fail_msg("login %s: %s", name, msg.msg);
     return s;
 }
 
@@ -80,12 +80,12 @@ static int setup(void **state) {
     diag d = {0};
     bool ok = engine_load(&W.e, "config.ini", "forms", false, &d);
     diag_free(&d);
-    if (!ok || !db_open(&W.db, W.path, true, &SETTINGS, msg, sizeof msg) ||
-        !db_initialise(&W.db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), msg, sizeof msg))
+    if (!ok || !db_open(&W.db, W.path, true, &SETTINGS, &msg) ||
+        !db_initialise(&W.db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &msg))
         return -1;
     W.admin = login("admin", ADMIN_PASS);
-    if (!staff_add(W.admin, "clin", ROLE_CLINICIAN, CLIN_PASS, strlen(CLIN_PASS), msg, sizeof msg) ||
-        !staff_add(W.admin, "desk", ROLE_RECEPTION, DESK_PASS, strlen(DESK_PASS), msg, sizeof msg))
+    if (!staff_add(W.admin, "clin", ROLE_CLINICIAN, CLIN_PASS, strlen(CLIN_PASS), &msg) ||
+        !staff_add(W.admin, "desk", ROLE_RECEPTION, DESK_PASS, strlen(DESK_PASS), &msg))
         return -1;
     W.clin = login("clin", CLIN_PASS);
     W.desk = login("desk", DESK_PASS);
@@ -138,7 +138,7 @@ static void t_kpis_known_by_construction(void **state) {
             decl = 0, emotional = 0, phone = 0;
     double delays[N];
     int nd = 0;
-    OK(db_begin(&W.db, msg, sizeof msg));
+    OK(db_begin(&W.db, &msg));
     for (int i = 0; i < N; i++) {
         facts_rec f;
         memset(&f, 0, sizeof f);
@@ -190,13 +190,13 @@ static void t_kpis_known_by_construction(void **state) {
             for (int k = 0; k < 3; k++) put_session(&f, d0 + k * 60, true);
         if (i % 5 == 2) put_session(&f, d0, false);
     }
-    OK(db_commit(&W.db, msg, sizeof msg));
+    OK(db_commit(&W.db, &msg));
     qsort(delays, (size_t)nd, sizeof *delays, cmp_double_for_tests);
     double median = nd % 2 ? delays[nd / 2] : (delays[nd / 2 - 1] + delays[nd / 2]) / 2;
 
     report_settings set = {5, 3, 90, 60};
     report r;
-    OK(report_run(W.clin, &set, T0, T0 + 10 * DAY, &r, msg, sizeof msg));
+    OK(report_run(W.clin, &set, T0, T0 + 10 * DAY, &r, &msg));
     const report_row *all = row(&r, RD_ALL, "all");
     assert_int_equal(all->intakes, N);
     assert_int_equal(all->confirmed, confirmed);
@@ -221,7 +221,7 @@ static void t_kpis_known_by_construction(void **state) {
     assert_false(all->suppressed);
     /* a narrower range counts only its own intakes */
     report r2;
-    OK(report_compute(&W.db, &set, T0, T0 + 100 * 600, &r2, msg, sizeof msg));
+    OK(report_compute(&W.db, &set, T0, T0 + 100 * 600, &r2, &msg));
     assert_int_equal(row(&r2, RD_ALL, "all")->intakes, 100);
     report_free(&r2);
     /* the three output forms carry the same figures */
@@ -240,14 +240,14 @@ static void t_kpis_known_by_construction(void **state) {
     free(text);
     report_free(&r);
     /* reception may not */
-    assert_false(report_run(W.desk, &set, T0, T0 + DAY, &r, msg, sizeof msg));
-    assert_non_null(strstr(msg, "denied"));
+    assert_false(report_run(W.desk, &set, T0, T0 + DAY, &r, &msg));
+    assert_non_null(strstr(msg.msg, "denied"));
 }
 
 /* A group of k - 1 intakes is suppressed with every figure; one of k is shown. */
 static void t_k_floor(void **state) {
     (void)state;
-    OK(db_begin(&W.db, msg, sizeof msg));
+    OK(db_begin(&W.db, &msg));
     for (int i = 0; i < 9; i++) {
         facts_rec f;
         memset(&f, 0, sizeof f);
@@ -260,10 +260,10 @@ static void t_k_floor(void **state) {
         f.first_session_attended = -1;
         assert_int_equal(W.db.ops->facts_put(W.db.st, &f), ST_OK);
     }
-    OK(db_commit(&W.db, msg, sizeof msg));
+    OK(db_commit(&W.db, &msg));
     report_settings set = {5, 3, 90, 60};
     report r;
-    OK(report_compute(&W.db, &set, T0, T0 + DAY, &r, msg, sizeof msg));
+    OK(report_compute(&W.db, &set, T0, T0 + DAY, &r, &msg));
     assert_true(row(&r, RD_CONCERN, "grief")->suppressed);  /* 4 < 5 */
     assert_false(row(&r, RD_CONCERN, "sleep")->suppressed); /* 5 */
     char *csv = report_csv(&r), *text = report_text(&r);
@@ -305,15 +305,15 @@ static void save_intake(session *s, const char *name, const char *phone, const c
     char text[1024];
     snprintf(text, sizeof text, "{\"answers\":%s}", answers);
     assess_input *in = malloc(sizeof *in);
-    OK(assess_parse(&W.e, text, strlen(text), in, msg, sizeof msg));
+    OK(assess_parse(&W.e, text, strlen(text), in, &msg));
     json_t *result = assess_run(&W.e, in, LANG_EN);
     json_t *body = json_object();
     json_object_set_new(body, "input", json_loads(text, 0, NULL));
     json_object_set_new(body, "assessment", result);
     char *b = json_dumps(body, JSON_COMPACT);
-    OK(client_create(s, name, phone, "1990-05-06", client, msg, sizeof msg));
+    OK(client_create(s, name, phone, "1990-05-06", client, &msg));
     intake_input ii = {client, json_string_value(json_object_get(result, "level")), NULL, NULL, b, NULL};
-    OK(intake_save_queued(s, &ii, &W.e.queue, intake, msg, sizeof msg));
+    OK(intake_save_queued(s, &ii, &W.e.queue, intake, &msg));
     free(b);
     json_decref(body);
     free(in);
@@ -322,7 +322,7 @@ static void save_intake(session *s, const char *name, const char *phone, const c
 static json_t *total_of(session *s, const char *intake, const char *form_id) {
     intake_rec meta;
     char *body, *notes;
-    OK(intake_open(s, intake, &meta, &body, &notes, msg, sizeof msg));
+    OK(intake_open(s, intake, &meta, &body, &notes, &msg));
     json_t *root = json_loads(body, 0, NULL);
     json_t *t = json_incref(json_object_get(json_object_get(json_object_get(json_object_get(root, "assessment"), "scores"),
                                                             form_id),
@@ -338,7 +338,7 @@ static json_t *total_of(session *s, const char *intake, const char *form_id) {
 static json_t *assessment_of(session *s, const char *intake) {
     intake_rec meta;
     char *body, *notes;
-    OK(intake_open(s, intake, &meta, &body, &notes, msg, sizeof msg));
+    OK(intake_open(s, intake, &meta, &body, &notes, &msg));
     json_t *root = json_loads(body, 0, NULL);
     json_t *a = json_incref(json_object_get(root, "assessment"));
     json_decref(root);
@@ -362,7 +362,7 @@ static void t_fhir_round_trip(void **state) {
     save_intake(W.desk, "Second Person", "13933334444", "{\"phq9\":[0,0,1,0,0,0,0,0,0,\"not_difficult\"]}", c2, i2);
     export_options o = {EXPORT_FHIR, T0, T0 + DAY, false, false};
     int64_t n;
-    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
     assert_non_null(bundle);
     assert_int_equal(n, 2);
     char *text = json_dumps(bundle, JSON_COMPACT);
@@ -376,7 +376,7 @@ static void t_fhir_round_trip(void **state) {
     /* each response carries its identifier: imported into the database it came from, every one is recognised
      * as the intake it is, and nothing is saved again (a round trip is idempotent) */
     import_result res;
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     assert_int_equal(res.responses, 3);
     assert_int_equal(res.already, 3);
     assert_int_equal(res.intakes, 0);
@@ -386,7 +386,7 @@ static void t_fhir_round_trip(void **state) {
     strip_identifiers(bundle);
     text = json_dumps(bundle, JSON_COMPACT);
     json_decref(bundle);
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     assert_int_equal(res.responses, 3);
     assert_int_equal(res.already, 0);
     assert_int_equal(res.intakes, 2);
@@ -422,7 +422,7 @@ static void t_fhir_round_trip(void **state) {
     free(text);
     /* de-identified: no name, phone or birth date; keyed pseudonyms, the same each time */
     o.deidentify = true;
-    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
     text = json_dumps(bundle, JSON_SORT_KEYS);
     json_decref(bundle);
     assert_null(strstr(text, "Round Trip"));
@@ -430,7 +430,7 @@ static void t_fhir_round_trip(void **state) {
     assert_null(strstr(text, "1990-05-06"));
     assert_null(strstr(text, c1));
     assert_non_null(strstr(text, "urn:triage:age-band"));
-    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
     char *again = json_dumps(bundle, JSON_SORT_KEYS);
     json_decref(bundle);
     char *ts1 = strstr(text, "\"timestamp\""), *ts2 = strstr(again, "\"timestamp\"");
@@ -440,15 +440,15 @@ static void t_fhir_round_trip(void **state) {
     free(text);
     free(again);
     /* a clinician may not export */
-    assert_null(export_fhir_bundle(W.clin, &W.e, &o, &n, msg, sizeof msg));
+    assert_null(export_fhir_bundle(W.clin, &W.e, &o, &n, &msg));
 }
 
 static void expect_refusal(const char *text, const char *needle) {
     import_result res;
-    msg[0] = '\0';
-    if (fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg))
+    msg.msg[0] = '\0';
+    if (fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg))
         fail_msg("import succeeded, expected a refusal mentioning %s", needle);
-    if (!strstr(msg, needle)) fail_msg("refusal \"%s\" does not mention \"%s\"", msg, needle);
+    if (!strstr(msg.msg, needle)) fail_msg("refusal \"%s\" does not mention \"%s\"", msg.msg, needle);
     assert_int_equal(res.intakes, 0);
 }
 
@@ -473,7 +473,7 @@ static void t_import_refusals(void **state) {
     /* the right total is taken, as one intake of a new client */
     const char *good = QR_HEAD GAD7_OK("1") ",{\"linkId\":\"70274-6\",\"answer\":[{\"valueInteger\":3}]}]}}]}";
     import_result res;
-    OK(fhir_import(W.desk, &W.e, good, strlen(good), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, good, strlen(good), NULL, &res, &msg));
     assert_int_equal(res.intakes, 1);
     assert_int_equal(res.clients_created, 1);
 }
@@ -501,13 +501,13 @@ static void t_import_name_without_text(void **state) {
                  "\"reference\":\"urn:uuid:p1\"},\"item\":[" GAD7_OK("1") "]}}]}",
                  cases[i].patient);
         import_result res;
-        msg[0] = '\0';
-        if (!fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg))
-            fail_msg("Patient {%s} refused: %s", cases[i].patient, msg);
+        msg.msg[0] = '\0';
+        if (!fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg))
+            fail_msg("Patient {%s} refused: %s", cases[i].patient, msg.msg);
         assert_int_equal(res.clients_created, 1);
         client_plain *list = NULL;
         int n = 0;
-        OK(client_find(W.desk, cases[i].name, &list, &n, msg, sizeof msg));
+        OK(client_find(W.desk, cases[i].name, &list, &n, &msg));
         if (n != 1) fail_msg("Patient {%s}: no client named \"%s\"", cases[i].patient, cases[i].name);
         client_list_free(list, n);
     }
@@ -536,9 +536,9 @@ static void t_import_status(void **state) {
     for (int i = 0; i < 3; i++) {
         snprintf(text, sizeof text, "%.*s\"status\":\"%s\",%s", (int)(at - body), body, taken[i], at);
         import_result res;
-        msg[0] = '\0';
-        if (!fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg))
-            fail_msg("status %s refused: %s", taken[i], msg);
+        msg.msg[0] = '\0';
+        if (!fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg))
+            fail_msg("status %s refused: %s", taken[i], msg.msg);
         assert_int_equal(res.intakes, 1);
     }
 }
@@ -558,17 +558,17 @@ static void t_import_authored(void **state) {
     char text[4096];
     import_result res;
     with_authored(text, sizeof text, "2026-02-27T10:30:00+08:00");
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     intake_rec meta;
     assert_int_equal(W.db.ops->intake_get(W.db.st, res.first_intake, &meta), ST_OK);
     assert_int_equal(meta.created_at, T0 - 3 * DAY - 5 * 3600 - 30 * 60); /* 2026-02-27T02:30:00Z */
     intake_rec_free(&meta);
     with_authored(text, sizeof text, "2026-03-02T08:04:59Z"); /* within the skew */
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     with_authored(text, sizeof text, "2026-03-02T08:05:01Z");
     expect_refusal(text, "entry[1] QuestionnaireResponse q1: authored `2026-03-02T08:05:01Z` is in the future");
     with_authored(text, sizeof text, "2026-03-02");
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg)); /* a date: its midnight */
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg)); /* a date: its midnight */
     assert_int_equal(W.db.ops->intake_get(W.db.st, res.first_intake, &meta), ST_OK);
     assert_int_equal(meta.created_at, T0 - 8 * 3600);
     intake_rec_free(&meta);
@@ -593,39 +593,39 @@ static void t_import_again(void **state) {
     char text[4096];
     import_result res;
     with_fields(text, sizeof text, "\"identifier\":{\"system\":\"http://prescreen.example/responses\",\"value\":\"r-1\"},");
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     assert_int_equal(res.intakes, 1);
     assert_int_equal(res.already, 0);
     char first[STORE_ID_LEN];
     memcpy(first, res.first_intake, sizeof first);
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     assert_int_equal(res.intakes, 0);
     assert_int_equal(res.already, 1);
     assert_string_equal(res.already_intake, first);
     assert_int_equal(res.clients_created + res.clients_matched, 0);
     /* the same identifier value in another system is another response */
     with_fields(text, sizeof text, "\"identifier\":{\"system\":\"http://other.example/ids\",\"value\":\"r-1\"},");
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     assert_int_equal(res.intakes, 1);
     /* no identifier: its id and meta.source */
     with_fields(text, sizeof text, "\"meta\":{\"source\":\"http://prescreen.example\"},");
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     assert_int_equal(res.intakes, 1);
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     assert_int_equal(res.intakes, 0);
     assert_int_equal(res.already, 1);
     /* the export gives the imported response its identifier back */
     export_options o = {EXPORT_FHIR, 0, T0 + DAY, false, false};
     int64_t n;
-    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
     char *out = json_dumps(bundle, JSON_COMPACT);
     json_decref(bundle);
     assert_non_null(strstr(out, "\"identifier\":{\"system\":\"http://prescreen.example/responses\",\"value\":\"r-1\"}"));
     free(out);
     /* neither: nothing tells it from a new one */
     with_fields(text, sizeof text, "");
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     assert_int_equal(res.intakes, 1);
 }
 
@@ -645,28 +645,28 @@ static void bundle_for(char *text, size_t size, const char *patient) {
 static void t_import_client_mismatch(void **state) {
     (void)state;
     char amy[STORE_ID_LEN], text[4096], needle[300];
-    OK(client_create(W.desk, "Amy Shaw", "13900006666", "1987-02-20", amy, msg, sizeof msg));
+    OK(client_create(W.desk, "Amy Shaw", "13900006666", "1987-02-20", amy, &msg));
     import_result res;
     bundle_for(text, sizeof text, "\"name\":[{\"text\":\"Bob Li\"}],\"birthDate\":\"1990-01-01\"");
-    msg[0] = '\0';
-    assert_false(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, msg, sizeof msg));
+    msg.msg[0] = '\0';
+    assert_false(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, &msg));
     snprintf(needle, sizeof needle, "entry[1] QuestionnaireResponse q1: its Patient is not client %s (name `Bob Li`, the "
              "client's `Amy Shaw`; birthDate 1990-01-01, the client's 1987-02-20)", amy);
-    if (!strstr(msg, needle) || !strstr(msg, "--accept-patient-mismatch")) fail_msg("refusal: %s", msg);
+    if (!strstr(msg.msg, needle) || !strstr(msg.msg, "--accept-patient-mismatch")) fail_msg("refusal: %s", msg.msg);
     assert_int_equal(res.intakes, 0);
     /* meant: the override files it for Amy all the same */
-    OK(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, true, &res, msg, sizeof msg));
+    OK(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, true, &res, &msg));
     assert_int_equal(res.intakes, 1);
     assert_int_equal(res.clients_matched, 1);
     /* the same person, family first and in capitals: taken */
     bundle_for(text, sizeof text, "\"name\":[{\"family\":\"SHAW\",\"given\":[\"amy\"]}],\"birthDate\":\"1987-02-20\"");
-    OK(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, msg, sizeof msg));
+    OK(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, &msg));
     /* triage's identifier of another client */
     bundle_for(text, sizeof text, "\"identifier\":[{\"system\":\"" FHIR_CLIENT_IDS "\",\"value\":\"someone-else\"}],"
                                   "\"name\":[{\"text\":\"Amy Shaw\"}]");
-    msg[0] = '\0';
-    assert_false(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, msg, sizeof msg));
-    if (!strstr(msg, "identifier urn:triage:clients|someone-else")) fail_msg("refusal: %s", msg);
+    msg.msg[0] = '\0';
+    assert_false(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, &msg));
+    if (!strstr(msg.msg, "identifier urn:triage:clients|someone-else")) fail_msg("refusal: %s", msg.msg);
 }
 
 /* ---- public FHIR examples (tests/fixtures/fhir/README.md names their sources, commits and licences) ---- */
@@ -694,15 +694,15 @@ static void t_import_us_core_phq9(void **state) {
     size_t len;
     char *text = fixture("uscore-phq9-response.json", &len);
     import_result res;
-    msg[0] = '\0';
-    assert_false(fhir_import(W.desk, &W.e, text, len, NULL, &res, msg, sizeof msg));
-    assert_non_null(strstr(msg, "give --client ID"));
-    assert_non_null(strstr(msg, "Patient/example"));
-    assert_null(strstr(msg, "not a questionnaire triage scores"));
-    assert_null(strstr(msg, "not an answer"));
+    msg.msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, text, len, NULL, &res, &msg));
+    assert_non_null(strstr(msg.msg, "give --client ID"));
+    assert_non_null(strstr(msg.msg, "Patient/example"));
+    assert_null(strstr(msg.msg, "not a questionnaire triage scores"));
+    assert_null(strstr(msg.msg, "not an answer"));
     char c[STORE_ID_LEN];
-    OK(client_create(W.desk, "Us Core", "13900002222", "1990-05-06", c, msg, sizeof msg));
-    OK(fhir_import(W.desk, &W.e, text, len, c, &res, msg, sizeof msg));
+    OK(client_create(W.desk, "Us Core", "13900002222", "1990-05-06", c, &msg));
+    OK(fhir_import(W.desk, &W.e, text, len, c, &res, &msg));
     assert_int_equal(res.intakes, 1);
     assert_int_equal(saved_total(res.first_intake, "phq9"), 12);
     free(text);
@@ -716,7 +716,7 @@ static void t_import_lhc_forms(void **state) {
     size_t len;
     char *text = fixture("lhcforms-phq9-gad7-bundle.json", &len);
     import_result res;
-    OK(fhir_import(W.desk, &W.e, text, len, NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, len, NULL, &res, &msg));
     assert_int_equal(res.responses, 2);
     assert_int_equal(res.intakes, 1);
     assert_int_equal(res.clients_created, 1);
@@ -749,29 +749,29 @@ static void t_import_sdc_phq9_wrong_total(void **state) {
     size_t len;
     char *text = fixture("sdc-phq9-response.json", &len);
     char c[STORE_ID_LEN];
-    OK(client_create(W.desk, "Sdc Example", "13900003333", "1990-05-06", c, msg, sizeof msg));
+    OK(client_create(W.desk, "Sdc Example", "13900003333", "1990-05-06", c, &msg));
     import_result res;
-    msg[0] = '\0';
-    assert_false(fhir_import(W.desk, &W.e, text, len, c, &res, msg, sizeof msg));
-    if (!strstr(msg, "linkId `H1/T1/Q1` (phq9.item1): code `Not-at-all` (http://hl7.org/fhir/uv/sdc/CodeSystem/CSPHQ9: "
+    msg.msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, text, len, c, &res, &msg));
+    if (!strstr(msg.msg, "linkId `H1/T1/Q1` (phq9.item1): code `Not-at-all` (http://hl7.org/fhir/uv/sdc/CodeSystem/CSPHQ9: "
                      "not LOINC's or triage's own system) is not an answer to this item") ||
-        !strstr(msg, "the stated total 13 (linkId `H1/TS`) cannot be checked: 9 of its answers are not read"))
-        fail_msg("refusal: %s", msg);
+        !strstr(msg.msg, "the stated total 13 (linkId `H1/TS`) cannot be checked: 9 of its answers are not read"))
+        fail_msg("refusal: %s", msg.msg);
     assert_int_equal(res.intakes, 0);
     /* with SDC's ordinals on its codes the answers are read: the stated 13 disagrees with them */
     json_t *root = json_loadb(text, len, 0, NULL);
     json_t *items = json_object_get(json_array_get(json_object_get(root, "item"), 0), "item");
     sdc_ordinals(items);
     char *with_ordinals = json_dumps(root, 0);
-    msg[0] = '\0';
-    assert_false(fhir_import(W.desk, &W.e, with_ordinals, strlen(with_ordinals), c, &res, msg, sizeof msg));
-    if (!strstr(msg, "the stated total 13 (linkId `H1/TS`) disagrees with the total of its answers, 10 (phq9)"))
-        fail_msg("refusal: %s", msg);
+    msg.msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, with_ordinals, strlen(with_ordinals), c, &res, &msg));
+    if (!strstr(msg.msg, "the stated total 13 (linkId `H1/TS`) disagrees with the total of its answers, 10 (phq9)"))
+        fail_msg("refusal: %s", msg.msg);
     assert_int_equal(res.intakes, 0);
     /* ...and with the total removed, the same answers are taken */
     json_array_remove(items, json_array_size(items) - 1);
     char *fixed = json_dumps(root, 0);
-    OK(fhir_import(W.desk, &W.e, fixed, strlen(fixed), c, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, fixed, strlen(fixed), c, &res, &msg));
     assert_int_equal(saved_total(res.first_intake, "phq9"), 10);
     free(fixed);
     free(with_ordinals);
@@ -826,33 +826,33 @@ static void t_phq9_codes_are_lhc_forms(void **state) {
 static void t_import_answer_forms(void **state) {
     (void)state;
     char c[STORE_ID_LEN];
-    OK(client_create(W.desk, "Answer Forms", "13900004444", "1990-05-06", c, msg, sizeof msg));
+    OK(client_create(W.desk, "Answer Forms", "13900004444", "1990-05-06", c, &msg));
     const char *good = ONE_QR("{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}");
     import_result res;
-    OK(fhir_import(W.desk, &W.e, good, strlen(good), c, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, good, strlen(good), c, &res, &msg));
     assert_int_equal(saved_total(res.first_intake, "phq9"), 7);
     const char *bad = ONE_QR("{\"valueDecimal\":1.5}");
-    msg[0] = '\0';
-    assert_false(fhir_import(W.desk, &W.e, bad, strlen(bad), c, &res, msg, sizeof msg));
-    assert_non_null(strstr(msg, "linkId `44260-8` (phq9.item9)"));
+    msg.msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, bad, strlen(bad), c, &res, &msg));
+    assert_non_null(strstr(msg.msg, "linkId `44260-8` (phq9.item9)"));
     /* a Coding is matched by system and code only: a display alone, or LOINC's display under another system,
      * is refused naming the linkId and the Coding (the display matched a foreign code before) */
     const char *display_only = ONE_QR("{\"valueCoding\":{\"display\":\"Several days\"}}");
-    msg[0] = '\0';
-    assert_false(fhir_import(W.desk, &W.e, display_only, strlen(display_only), c, &res, msg, sizeof msg));
-    if (!strstr(msg, "linkId `44260-8` (phq9.item9): a Coding with no code (display `Several days`"))
-        fail_msg("refusal: %s", msg);
+    msg.msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, display_only, strlen(display_only), c, &res, &msg));
+    if (!strstr(msg.msg, "linkId `44260-8` (phq9.item9): a Coding with no code (display `Several days`"))
+        fail_msg("refusal: %s", msg.msg);
     const char *foreign = ONE_QR("{\"valueCoding\":{\"system\":\"http://example.org/cs\",\"code\":\"sd\","
                                  "\"display\":\"Several days\"}}");
-    msg[0] = '\0';
-    assert_false(fhir_import(W.desk, &W.e, foreign, strlen(foreign), c, &res, msg, sizeof msg));
-    if (!strstr(msg, "linkId `44260-8` (phq9.item9): code `sd` (http://example.org/cs: not LOINC's or triage's own "
+    msg.msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, foreign, strlen(foreign), c, &res, &msg));
+    if (!strstr(msg.msg, "linkId `44260-8` (phq9.item9): code `sd` (http://example.org/cs: not LOINC's or triage's own "
                      "system) is not an answer to this item"))
-        fail_msg("refusal: %s", msg);
+        fail_msg("refusal: %s", msg.msg);
     /* LA18938-3 is item 68509-9's own code, not the PHQ-9's */
     const char *wrong = ONE_QR("{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA18938-3\"}}");
-    assert_false(fhir_import(W.desk, &W.e, wrong, strlen(wrong), c, &res, msg, sizeof msg));
-    assert_non_null(strstr(msg, "code `LA18938-3` (http://loinc.org) is not an answer to this item"));
+    assert_false(fhir_import(W.desk, &W.e, wrong, strlen(wrong), c, &res, &msg));
+    assert_non_null(strstr(msg.msg, "code `LA18938-3` (http://loinc.org) is not an answer to this item"));
 }
 
 /* Bundles: searchset accepted, a history refused naming its type; two clients in one file where the second
@@ -875,19 +875,19 @@ static void t_import_bundles_all_or_nothing(void **state) {
              "\"subject\":{\"reference\":\"http://example.org/fhir/Patient/pb\"},%s}}]}",
              "history", gad, "Second Person", gad);
     import_result res;
-    msg[0] = '\0';
-    assert_false(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
-    assert_non_null(strstr(msg, "Bundle.type `history`"));
+    msg.msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
+    assert_non_null(strstr(msg.msg, "Bundle.type `history`"));
     char again[8192];
     snprintf(again, sizeof again, "%s", text);
     memcpy(strstr(again, "history"), "searchs", 7); /* same length: "searchset" needs two more */
     snprintf(text, sizeof text, "%.*ssearchset%s", (int)(strstr(again, "searchs") - again), again,
              strstr(again, "searchs") + 7);
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     assert_int_equal(res.intakes, 2);
     client_plain *list = NULL;
     int n = 0;
-    OK(client_find(W.desk, "First Saved", &list, &n, msg, sizeof msg));
+    OK(client_find(W.desk, "First Saved", &list, &n, &msg));
     assert_int_equal(n, 1);
     client_list_free(list, n);
     /* now the second client's phone number is too long to save (found only when saving, after the first
@@ -898,11 +898,11 @@ static void t_import_bundles_all_or_nothing(void **state) {
              (int)(second - text), text, long_phone, second + strlen("\"Second Person\"}]"));
     char *first = strstr(big, "First Saved");
     memcpy(first, "Never Saved", 11);
-    msg[0] = '\0';
-    assert_false(fhir_import(W.desk, &W.e, big, strlen(big), NULL, &res, msg, sizeof msg));
-    assert_non_null(strstr(msg, "client.phone"));
+    msg.msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, big, strlen(big), NULL, &res, &msg));
+    assert_non_null(strstr(msg.msg, "client.phone"));
     assert_int_equal(res.intakes, 0);
-    OK(client_find(W.desk, "Never Saved", &list, &n, msg, sizeof msg));
+    OK(client_find(W.desk, "Never Saved", &list, &n, &msg));
     assert_int_equal(n, 0);
     client_list_free(list, n);
 }
@@ -917,7 +917,7 @@ static void t_fhir_observation_and_task(void **state) {
     save_intake(W.desk, "Pro Rated", "13911113333", "{\"phq9\":[null,2,2,2,2,2,2,2,0,\"very\"]}", c, i);
     export_options o = {EXPORT_FHIR, T0, T0 + DAY, false, false};
     int64_t n;
-    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
     assert_non_null(bundle);
     json_t *obs = NULL, *task = NULL;
     size_t k;
@@ -962,7 +962,7 @@ static void t_fhir_observation_and_task(void **state) {
     strip_identifiers(bundle);
     char *text = json_dumps(bundle, 0);
     import_result res;
-    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     assert_int_equal(res.intakes, 1);
     assert_int_equal(res.clients_matched, 1);
     assert_int_equal(saved_total(res.first_intake, "phq9"), 16);
@@ -970,9 +970,9 @@ static void t_fhir_observation_and_task(void **state) {
     /* ...and a total that disagrees with it is still refused */
     json_object_set_new(obs, "valueInteger", json_integer(15));
     text = json_dumps(bundle, 0);
-    msg[0] = '\0';
-    assert_false(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, msg, sizeof msg));
-    assert_non_null(strstr(msg, "the stated total 15 (its Observation) disagrees with the prorated total of its answers, 16"));
+    msg.msg[0] = '\0';
+    assert_false(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
+    assert_non_null(strstr(msg.msg, "the stated total 15 (its Observation) disagrees with the prorated total of its answers, 16"));
     assert_int_equal(res.intakes, 0);
     free(text);
     json_decref(bundle);
@@ -1010,7 +1010,7 @@ static void t_export_codes_task_inputs_and_days(void **state) {
                 c, i);
     export_options o = {EXPORT_FHIR, T0, T0 + DAY, false, false};
     int64_t n;
-    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
     assert_non_null(bundle);
     /* 68509-9 answered 2: LA18938-3 "More days than not" */
     bool seen = false;
@@ -1046,7 +1046,7 @@ static void t_export_codes_task_inputs_and_days(void **state) {
     assert_string_equal(json_string_value(json_object_get(qr, "authored")), "2026-03-02T08:00:00Z");
     json_decref(bundle);
     o.deidentify = true;
-    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, msg, sizeof msg);
+    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
     assert_non_null(bundle);
     task = json_object_get(entry_of(bundle, "Task", 0), "resource");
     json_t *obs = json_object_get(entry_of(bundle, "Observation", 0), "resource");
@@ -1080,7 +1080,7 @@ static void t_export_codes_task_inputs_and_days(void **state) {
     char path[200];
     snprintf(path, sizeof path, "%s/d.csv", W.dir);
     o.format = EXPORT_CSV;
-    OK(export_run(W.admin, &W.e, &o, path, &n, msg, sizeof msg));
+    OK(export_run(W.admin, &W.e, &o, path, &n, &msg));
     size_t len;
     char *csv = read_all(path, &len);
     assert_non_null(strstr(csv, ",2026-03-02,"));
@@ -1095,7 +1095,7 @@ static void t_export_codes_task_inputs_and_days(void **state) {
 static void t_questionnaires_round_trip(void **state) {
     (void)state;
     char c[STORE_ID_LEN];
-    OK(client_create(W.desk, "Form Filler", "13900005555", "1990-05-06", c, msg, sizeof msg));
+    OK(client_create(W.desk, "Form Filler", "13900005555", "1990-05-06", c, &msg));
     int scored = 0;
     for (int f = 0; f < W.e.forms.n; f++) {
         const form *fm = W.e.forms.v[f];
@@ -1136,7 +1136,7 @@ static void t_questionnaires_round_trip(void **state) {
         json_object_set_new(qr, "item", items);
         char *text = json_dumps(qr, 0);
         import_result res;
-        OK(fhir_import(W.desk, &W.e, text, strlen(text), c, &res, msg, sizeof msg));
+        OK(fhir_import(W.desk, &W.e, text, strlen(text), c, &res, &msg));
         if (fm->has_total) assert_int_equal(saved_total(res.first_intake, fm->id), total);
         if (!strcmp(fm->id, "asq")) {
             json_t *q5 = json_array_get(json_object_get(q, "item"), 4);
@@ -1197,10 +1197,10 @@ static void t_erasure_leaves_no_trace(void **state) {
     assert_true(file_has(W.path, sealed, sizeof sealed) || file_has(wal, sealed, sizeof sealed));
     report_settings set = {1, 3, 90, 60};
     report before, after;
-    OK(report_compute(&W.db, &set, T0, T0 + DAY, &before, msg, sizeof msg));
+    OK(report_compute(&W.db, &set, T0, T0 + DAY, &before, &msg));
     erase_result r;
-    assert_false(client_erase(W.clin, c, &r, msg, sizeof msg)); /* supervisors only */
-    OK(client_erase(W.admin, c, &r, msg, sizeof msg));
+    assert_false(client_erase(W.clin, c, &r, &msg)); /* supervisors only */
+    OK(client_erase(W.admin, c, &r, &msg));
     assert_int_equal(r.intakes, 1);
     assert_true(r.wal_cleared);
     assert_false(file_has(W.path, "SENTINELNAME", 12));
@@ -1213,7 +1213,7 @@ static void t_erasure_leaves_no_trace(void **state) {
     assert_int_equal(W.db.ops->facts_for_client(W.db.st, c, &f, &n), ST_OK);
     assert_int_equal(n, 0); /* re-keyed: nothing links to the old id */
     free(f);
-    OK(report_compute(&W.db, &set, T0, T0 + DAY, &after, msg, sizeof msg));
+    OK(report_compute(&W.db, &set, T0, T0 + DAY, &after, &msg));
     assert_int_equal(row(&after, RD_ALL, "all")->intakes, row(&before, RD_ALL, "all")->intakes);
     report_free(&before);
     report_free(&after);
@@ -1224,13 +1224,13 @@ static void t_outcomes_and_stage(void **state) {
     char c[STORE_ID_LEN], i[STORE_ID_LEN];
     save_intake(W.desk, "Stage Person", "13966667777", "{\"phq9\":[1,1,1,1,1,1,1,1,0,\"somewhat\"]}", c, i);
     int64_t d = day_of(T0);
-    assert_false(outcome_record_session(W.desk, c, d + 1, true, NULL, msg, sizeof msg));
-    OK(outcome_record_session(W.clin, c, d + 3, false, "c01", msg, sizeof msg));
-    OK(outcome_record_session(W.clin, c, d + 1, true, NULL, msg, sizeof msg)); /* an earlier one, recorded later */
-    OK(outcome_record_session(W.clin, c, d + 8, true, NULL, msg, sizeof msg));
+    assert_false(outcome_record_session(W.desk, c, d + 1, true, NULL, &msg));
+    OK(outcome_record_session(W.clin, c, d + 3, false, "c01", &msg));
+    OK(outcome_record_session(W.clin, c, d + 1, true, NULL, &msg)); /* an earlier one, recorded later */
+    OK(outcome_record_session(W.clin, c, d + 8, true, NULL, &msg));
     facts_rec *f;
     int n;
-    OK(outcome_client_facts(W.clin, c, &f, &n, msg, sizeof msg));
+    OK(outcome_client_facts(W.clin, c, &f, &n, &msg));
     assert_int_equal(n, 1);
     assert_int_equal(f[0].first_session_day, d + 1);
     assert_int_equal(f[0].first_session_attended, 1);
@@ -1249,9 +1249,9 @@ static void t_outcomes_and_stage(void **state) {
     age_band_of("0-17 18-24 25-34 35-44 45-64 65-", 90, band, sizeof band);
     assert_string_equal(band, "65-");
     assert_int_equal(age_at("1990-05-06", T0), 35);
-    assert_false(age_bands_valid("0-17 19-24", msg, sizeof msg));
-    assert_false(age_bands_valid("0- 18-24", msg, sizeof msg));
-    assert_true(age_bands_valid("0-17 18-", msg, sizeof msg));
+    assert_false(age_bands_valid("0-17 19-24", msg.msg, sizeof msg.msg));
+    assert_false(age_bands_valid("0- 18-24", msg.msg, sizeof msg.msg));
+    assert_true(age_bands_valid("0-17 18-", msg.msg, sizeof msg.msg));
 }
 
 /* Only broad concern categories reach the facts in clear: self_harm counts as other, family as relationship. */
@@ -1262,7 +1262,7 @@ static void t_concern_categories(void **state) {
     char text[512];
     snprintf(text, sizeof text, "{\"answers\":%s}", answers);
     assess_input *in = malloc(sizeof *in);
-    OK(assess_parse(&W.e, text, strlen(text), in, msg, sizeof msg));
+    OK(assess_parse(&W.e, text, strlen(text), in, &msg));
     json_t *result = assess_run(&W.e, in, LANG_EN);
     json_t *body = json_object();
     json_object_set_new(body, "input", json_loads(text, 0, NULL));
@@ -1272,9 +1272,9 @@ static void t_concern_categories(void **state) {
     json_object_set_new(record, "age", json_integer(19));
     json_object_set_new(body, "record", record);
     char *b = json_dumps(body, JSON_COMPACT);
-    OK(client_create(W.desk, "Cat Person", NULL, NULL, c, msg, sizeof msg));
+    OK(client_create(W.desk, "Cat Person", NULL, NULL, c, &msg));
     intake_input ii = {c, json_string_value(json_object_get(result, "level")), NULL, NULL, b, NULL};
-    OK(intake_save_queued(W.desk, &ii, &W.e.queue, i, msg, sizeof msg));
+    OK(intake_save_queued(W.desk, &ii, &W.e.queue, i, &msg));
     facts_rec f;
     assert_int_equal(W.db.ops->facts_get(W.db.st, i, &f), ST_OK);
     assert_string_equal(f.concerns, "other relationship emotional");
@@ -1331,12 +1331,12 @@ static const char *const LV[LEVEL_COUNT] = {"red", "orange", "yellow", "green"};
 
 static void seed_matrix(void) {
     int64_t t = 0;
-    OK(db_begin(&W.db, msg, sizeof msg));
+    OK(db_begin(&W.db, &msg));
     for (int i = 0; i < LEVEL_COUNT; i++) {
         for (int j = 0; j < LEVEL_COUNT; j++) put_confirmed(LV[i], LV[j], MATRIX[i][j], &t);
         put_confirmed(LV[i], "", MATRIX[i][LEVEL_COUNT], &t);
     }
-    OK(db_commit(&W.db, msg, sizeof msg));
+    OK(db_commit(&W.db, &msg));
 }
 
 /* Published Wilson 95% bounds (z = 1.959964), e.g. Newcombe 1998 / statsmodels proportion_confint
@@ -1361,7 +1361,7 @@ static void t_validation_known_matrix(void **state) {
     seed_matrix();
     report_settings set = {5, 3, 90, 60};
     report r;
-    OK(report_run(W.clin, &set, T0, T0 + DAY, &r, msg, sizeof msg));
+    OK(report_run(W.clin, &set, T0, T0 + DAY, &r, &msg));
     /* every cell as seeded, rows triage, columns the clinician; the unconfirmed left out and counted */
     for (int i = 0; i < LEVEL_COUNT; i++)
         for (int j = 0; j < LEVEL_COUNT; j++)
@@ -1436,7 +1436,7 @@ static void t_validation_zero_and_floor(void **state) {
     (void)state;
     report_settings set = {5, 3, 90, 60};
     report r;
-    OK(report_compute(&W.db, &set, T0, T0 + DAY, &r, msg, sizeof msg)); /* an empty range */
+    OK(report_compute(&W.db, &set, T0, T0 + DAY, &r, &msg)); /* an empty range */
     report_share_ci p = report_ppv(&r, LEVEL_RED), s = report_sensitivity_at_or_above(&r, LEVEL_ORANGE);
     assert_false(p.have);
     assert_false(p.shown);
@@ -1456,12 +1456,12 @@ static void t_validation_zero_and_floor(void **state) {
 
     /* 3 red of which 2 confirmed red (and 1 unconfirmed), 20 green all confirmed green */
     int64_t t = 0;
-    OK(db_begin(&W.db, msg, sizeof msg));
+    OK(db_begin(&W.db, &msg));
     put_confirmed("red", "red", 2, &t);
     put_confirmed("red", "", 1, &t);
     put_confirmed("green", "green", 20, &t);
-    OK(db_commit(&W.db, msg, sizeof msg));
-    OK(report_compute(&W.db, &set, T0, T0 + DAY, &r, msg, sizeof msg));
+    OK(db_commit(&W.db, &msg));
+    OK(report_compute(&W.db, &set, T0, T0 + DAY, &r, &msg));
     p = report_ppv(&r, LEVEL_RED);
     assert_true(p.have);
     assert_false(p.shown); /* 2 of 2: a group under the floor */
@@ -1479,11 +1479,11 @@ static void t_validation_zero_and_floor(void **state) {
     free(text);
     report_free(&r);
     /* 13 orange, 3 of them confirmed orange: the group is over the floor but the share would give the 3 back */
-    OK(db_begin(&W.db, msg, sizeof msg));
+    OK(db_begin(&W.db, &msg));
     put_confirmed("orange", "orange", 3, &t);
     put_confirmed("orange", "yellow", 10, &t);
-    OK(db_commit(&W.db, msg, sizeof msg));
-    OK(report_compute(&W.db, &set, T0, T0 + DAY, &r, msg, sizeof msg));
+    OK(db_commit(&W.db, &msg));
+    OK(report_compute(&W.db, &set, T0, T0 + DAY, &r, &msg));
     p = report_ppv(&r, LEVEL_ORANGE);
     assert_int_equal(p.x, 3), assert_int_equal(p.n, 13);
     assert_true(p.have);

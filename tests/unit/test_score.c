@@ -516,8 +516,8 @@ static void test_phq9_item9_safety(void **state) {
     /* a refusal is an answer of the PHQ-9 (a client may decline an item): missing for the total, positive for
      * item 9 */
     answer out = {0};
-    char err[512] = "";
-    assert_true(answer_parse(f, 8, "refused", &out, err, sizeof err));
+    error err = {0};
+    assert_true(answer_parse(f, 8, "refused", &out, &err));
     assert_int_equal(out.state, ANS_REFUSED);
 
     /* a refusal reaching the scorer anyway is still flagged, never counted as zero */
@@ -738,69 +738,69 @@ static void test_asq_branches(void **state) {
 static void test_answer_parse(void **state) {
     (void)state;
     answer out;
-    char err[512];
+    error err = {0};
     /* PHQ-9 items: codes 0..3 */
     for (int item = 0; item < 9; item++)
         for (int v = 0; v <= 3; v++) {
             char code[16];
             snprintf(code, sizeof code, "%d", v);
             out = NONE;
-            assert_true(answer_parse(PHQ9, item, code, &out, err, sizeof err));
+            assert_true(answer_parse(PHQ9, item, code, &out, &err));
             assert_int_equal(out.state, ANS_VALUE);
             assert_int_equal(out.value, v);
         }
     static const char *const bad[] = {"4", "-1", "", "abc", "REFUSED", "00", "+1", " 1", "1 ", "3.0", "yes"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        err[0] = '\0';
-        if (answer_parse(PHQ9, 8, bad[i], &out, err, sizeof err)) fail_msg("phq9.item9 accepted `%s`", bad[i]);
-        if (!strstr(err, "phq9.item9")) fail_msg("message for `%s` does not name phq9.item9: %s", bad[i], err);
+        err.msg[0] = '\0';
+        if (answer_parse(PHQ9, 8, bad[i], &out, &err)) fail_msg("phq9.item9 accepted `%s`", bad[i]);
+        if (!strstr(err.msg, "phq9.item9")) fail_msg("message for `%s` does not name phq9.item9: %s", bad[i], err.msg);
     }
-    assert_false(answer_parse(PHQ9, 8, "4", &out, err, sizeof err));
-    assert_string_equal(err, "phq9.item9: `4` is not an answer to this item (expected 0, 1, 2, 3, refused)");
-    assert_false(answer_parse(PHQ9, 0, "9", &out, err, sizeof err));
-    assert_non_null(strstr(err, "phq9.item1"));
+    assert_false(answer_parse(PHQ9, 8, "4", &out, &err));
+    assert_string_equal(err.msg, "phq9.item9: `4` is not an answer to this item (expected 0, 1, 2, 3, refused)");
+    assert_false(answer_parse(PHQ9, 0, "9", &out, &err));
+    assert_non_null(strstr(err.msg, "phq9.item1"));
 
     /* the difficulty item uses symbolic codes */
-    assert_true(answer_parse(PHQ9, 9, "not_difficult", &out, err, sizeof err));
+    assert_true(answer_parse(PHQ9, 9, "not_difficult", &out, &err));
     assert_int_equal(out.value, 0);
-    assert_true(answer_parse(PHQ9, 9, "extremely", &out, err, sizeof err));
+    assert_true(answer_parse(PHQ9, 9, "extremely", &out, &err));
     assert_int_equal(out.value, 3);
-    assert_false(answer_parse(PHQ9, 9, "2", &out, err, sizeof err));
-    assert_non_null(strstr(err, "phq9.difficulty"));
-    assert_non_null(strstr(err, "not_difficult, somewhat, very, extremely"));
+    assert_false(answer_parse(PHQ9, 9, "2", &out, &err));
+    assert_non_null(strstr(err.msg, "phq9.difficulty"));
+    assert_non_null(strstr(err.msg, "not_difficult, somewhat, very, extremely"));
 
     /* K6: 0..4 */
-    assert_true(answer_parse(K6, 5, "4", &out, err, sizeof err));
+    assert_true(answer_parse(K6, 5, "4", &out, &err));
     assert_int_equal(out.value, 4);
-    assert_false(answer_parse(K6, 5, "5", &out, err, sizeof err));
-    assert_non_null(strstr(err, "k6.item6"));
+    assert_false(answer_parse(K6, 5, "5", &out, &err));
+    assert_non_null(strstr(err.msg, "k6.item6"));
 
     /* ASQ: no / yes / refused */
-    assert_true(answer_parse(ASQ, 0, "yes", &out, err, sizeof err));
+    assert_true(answer_parse(ASQ, 0, "yes", &out, &err));
     assert_int_equal(out.state, ANS_VALUE);
     assert_int_equal(out.value, 1);
-    assert_true(answer_parse(ASQ, 3, "no", &out, err, sizeof err));
+    assert_true(answer_parse(ASQ, 3, "no", &out, &err));
     assert_int_equal(out.state, ANS_VALUE);
     assert_int_equal(out.value, 0);
     for (int i = 0; i < 5; i++) {
         out = NONE;
-        assert_true(answer_parse(ASQ, i, "refused", &out, err, sizeof err));
+        assert_true(answer_parse(ASQ, i, "refused", &out, &err));
         assert_int_equal(out.state, ANS_REFUSED);
     }
-    assert_false(answer_parse(ASQ, 4, "maybe", &out, err, sizeof err));
-    assert_string_equal(err, "asq.item5: `maybe` is not an answer to this item (expected no, yes, refused)");
-    assert_false(answer_parse(ASQ, 0, "1", &out, err, sizeof err));
-    assert_non_null(strstr(err, "asq.item1"));
-    assert_false(answer_parse(ASQ, 0, "Yes", &out, err, sizeof err));
+    assert_false(answer_parse(ASQ, 4, "maybe", &out, &err));
+    assert_string_equal(err.msg, "asq.item5: `maybe` is not an answer to this item (expected no, yes, refused)");
+    assert_false(answer_parse(ASQ, 0, "1", &out, &err));
+    assert_non_null(strstr(err.msg, "asq.item1"));
+    assert_false(answer_parse(ASQ, 0, "Yes", &out, &err));
 
     /* a long answer is shown shortened */
     char longtext[300];
     memset(longtext, 'x', sizeof longtext - 1);
     longtext[sizeof longtext - 1] = '\0';
-    assert_false(answer_parse(ASQ, 0, longtext, &out, err, sizeof err));
-    assert_non_null(strstr(err, "asq.item1"));
-    assert_non_null(strstr(err, "..."));
-    assert_true(strlen(err) < 200);
+    assert_false(answer_parse(ASQ, 0, longtext, &out, &err));
+    assert_non_null(strstr(err.msg, "asq.item1"));
+    assert_non_null(strstr(err.msg, "..."));
+    assert_true(strlen(err.msg) < 200);
 
     /* answer_choices and answer_format */
     char buf[128];
@@ -820,9 +820,9 @@ static void test_answer_parse(void **state) {
 
 /* ---- score_answers ---- */
 
-static json_t *score_texts(const form *f, const char *const *texts, int n, char *err, size_t errsize) {
-    err[0] = '\0';
-    return score_answers(f, texts, n, err, errsize);
+static json_t *score_texts(const form *f, const char *const *texts, int n, error *err) {
+    error_clear(err);
+    return score_answers(f, texts, n, err);
 }
 
 static void check_flags(json_t *o, const char *const *want, size_t n) {
@@ -834,10 +834,10 @@ static void check_flags(json_t *o, const char *const *want, size_t n) {
 
 static void test_score_answers_phq9(void **state) {
     (void)state;
-    char err[512];
+    error err = {0};
     static const char *const t1[] = {"1", "0", "2", "0", "3", "0", "1", "0", "1"};
-    json_t *o = score_texts(PHQ9, t1, 9, err, sizeof err);
-    if (!o) fail_msg("phq9 not scored: %s", err);
+    json_t *o = score_texts(PHQ9, t1, 9, &err);
+    if (!o) fail_msg("phq9 not scored: %s", err.msg);
     assert_true(json_is_object(o));
     assert_int_equal(json_object_size(o), 4);
     assert_string_equal(json_string_value(json_object_get(o, "form")), "phq9");
@@ -850,7 +850,7 @@ static void test_score_answers_phq9(void **state) {
 
     /* exact JSON text */
     static const char *const t2[] = {"3", "3", "3", "3", "3", "3", "3", "3", "0"};
-    o = score_texts(PHQ9, t2, 9, err, sizeof err);
+    o = score_texts(PHQ9, t2, 9, &err);
     assert_non_null(o);
     char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     assert_string_equal(s, "{\"band\":\"severe\",\"flags\":[],\"form\":\"phq9\",\"total\":24}");
@@ -859,42 +859,42 @@ static void test_score_answers_phq9(void **state) {
 
     /* all zero: minimal, no flag; a tenth answer is then one too many (difficulty is not asked) */
     static const char *const t3[] = {"0", "0", "0", "0", "0", "0", "0", "0", "0", "somewhat"};
-    o = score_texts(PHQ9, t3, 9, err, sizeof err);
+    o = score_texts(PHQ9, t3, 9, &err);
     assert_non_null(o);
     assert_int_equal(json_integer_value(json_object_get(o, "total")), 0);
     assert_string_equal(json_string_value(json_object_get(o, "band")), "minimal");
     check_flags(o, NULL, 0);
     json_decref(o);
-    assert_null(score_texts(PHQ9, t3, 10, err, sizeof err));
-    assert_non_null(strstr(err, "too many answers"));
-    assert_non_null(strstr(err, "difficulty"));
+    assert_null(score_texts(PHQ9, t3, 10, &err));
+    assert_non_null(strstr(err.msg, "too many answers"));
+    assert_non_null(strstr(err.msg, "difficulty"));
 
     /* difficulty given when asked: accepted, not in the total */
     static const char *const t4[] = {"0", "1", "0", "0", "0", "0", "0", "0", "0", "extremely"};
-    o = score_texts(PHQ9, t4, 10, err, sizeof err);
-    if (!o) fail_msg("phq9 with difficulty not scored: %s", err);
+    o = score_texts(PHQ9, t4, 10, &err);
+    if (!o) fail_msg("phq9 with difficulty not scored: %s", err.msg);
     assert_int_equal(json_integer_value(json_object_get(o, "total")), 1);
     json_decref(o);
 
     /* too few: the message names the first missing item */
-    assert_null(score_texts(PHQ9, t1, 8, err, sizeof err));
-    assert_non_null(strstr(err, "phq9.item9"));
-    assert_non_null(strstr(err, "no answer given"));
-    assert_null(score_texts(PHQ9, t1, 0, err, sizeof err));
-    assert_non_null(strstr(err, "phq9.item1"));
+    assert_null(score_texts(PHQ9, t1, 8, &err));
+    assert_non_null(strstr(err.msg, "phq9.item9"));
+    assert_non_null(strstr(err.msg, "no answer given"));
+    assert_null(score_texts(PHQ9, t1, 0, &err));
+    assert_non_null(strstr(err.msg, "phq9.item1"));
     /* eleven answers */
     static const char *const t5[] = {"1", "1", "1", "1", "1", "1", "1", "1", "1", "very", "very"};
-    assert_null(score_texts(PHQ9, t5, 11, err, sizeof err));
-    assert_non_null(strstr(err, "too many answers"));
+    assert_null(score_texts(PHQ9, t5, 11, &err));
+    assert_non_null(strstr(err.msg, "too many answers"));
 
     /* an unknown code */
     static const char *const t6[] = {"1", "0", "x", "0", "3", "0", "1", "0", "1"};
-    assert_null(score_texts(PHQ9, t6, 9, err, sizeof err));
-    assert_non_null(strstr(err, "phq9.item3"));
-    assert_non_null(strstr(err, "`x`"));
+    assert_null(score_texts(PHQ9, t6, 9, &err));
+    assert_non_null(strstr(err.msg, "phq9.item3"));
+    assert_non_null(strstr(err.msg, "`x`"));
     /* item 9 refused: a valid answer, missing for the total (8 answered: 7 x 9/8 = 8, prorated), flagged */
     static const char *const t7[] = {"1", "0", "2", "0", "3", "0", "1", "0", "refused"};
-    json_t *o7 = score_texts(PHQ9, t7, 9, err, sizeof err);
+    json_t *o7 = score_texts(PHQ9, t7, 9, &err);
     assert_non_null(o7);
     assert_int_equal(json_integer_value(json_object_get(o7, "total")), 8);
     assert_int_equal(json_array_size(json_object_get(o7, "flags")), 1);
@@ -903,13 +903,13 @@ static void test_score_answers_phq9(void **state) {
 
 static void test_score_answers_asq(void **state) {
     (void)state;
-    char err[512];
+    error err = {0};
     static const char *const neg[] = {"no", "no", "no", "no", "no"};
     /* all no: item 5 is not asked, so five answers are one too many */
-    assert_null(score_texts(ASQ, neg, 5, err, sizeof err));
-    assert_non_null(strstr(err, "item5"));
-    json_t *o = score_texts(ASQ, neg, 4, err, sizeof err);
-    if (!o) fail_msg("asq negative not scored: %s", err);
+    assert_null(score_texts(ASQ, neg, 5, &err));
+    assert_non_null(strstr(err.msg, "item5"));
+    json_t *o = score_texts(ASQ, neg, 4, &err);
+    if (!o) fail_msg("asq negative not scored: %s", err.msg);
     assert_string_equal(json_string_value(json_object_get(o, "form")), "asq");
     assert_true(json_is_null(json_object_get(o, "total")));
     assert_string_equal(json_string_value(json_object_get(o, "band")), "negative");
@@ -917,18 +917,18 @@ static void test_score_answers_asq(void **state) {
     json_decref(o);
 
     static const char *const non_acute[] = {"yes", "no", "no", "no", "no"};
-    o = score_texts(ASQ, non_acute, 5, err, sizeof err);
+    o = score_texts(ASQ, non_acute, 5, &err);
     assert_non_null(o);
     assert_string_equal(json_string_value(json_object_get(o, "band")), "non_acute_positive");
     static const char *const fl1[] = {"asq_item1"};
     check_flags(o, fl1, 1);
     json_decref(o);
     /* a yes needs item 5 */
-    assert_null(score_texts(ASQ, non_acute, 4, err, sizeof err));
-    assert_non_null(strstr(err, "asq.item5"));
+    assert_null(score_texts(ASQ, non_acute, 4, &err));
+    assert_non_null(strstr(err.msg, "asq.item5"));
 
     static const char *const acute[] = {"no", "refused", "no", "yes", "yes"};
-    o = score_texts(ASQ, acute, 5, err, sizeof err);
+    o = score_texts(ASQ, acute, 5, &err);
     assert_non_null(o);
     assert_string_equal(json_string_value(json_object_get(o, "band")), "acute_positive");
     static const char *const fl24[] = {"asq_item2", "asq_item4"};
@@ -936,33 +936,33 @@ static void test_score_answers_asq(void **state) {
     json_decref(o);
 
     static const char *const refused5[] = {"no", "no", "yes", "no", "refused"};
-    o = score_texts(ASQ, refused5, 5, err, sizeof err);
+    o = score_texts(ASQ, refused5, 5, &err);
     assert_non_null(o);
     assert_string_equal(json_string_value(json_object_get(o, "band")), "acute_positive");
     json_decref(o);
 
     static const char *const bad[] = {"no", "perhaps", "no", "no"};
-    assert_null(score_texts(ASQ, bad, 4, err, sizeof err));
-    assert_non_null(strstr(err, "asq.item2"));
+    assert_null(score_texts(ASQ, bad, 4, &err));
+    assert_non_null(strstr(err.msg, "asq.item2"));
 
     /* a record form cannot be scored */
     static const char *const one[] = {"Ann"};
-    assert_null(score_texts(INTAKE, one, 1, err, sizeof err));
-    assert_non_null(strstr(err, "intake"));
+    assert_null(score_texts(INTAKE, one, 1, &err));
+    assert_non_null(strstr(err.msg, "intake"));
 }
 
 static void test_score_answers_matches_score_form(void **state) {
     (void)state;
     /* every PHQ-2, GAD-2 combination via text gives the same as the reference */
     const form *fs[] = {PHQ2, GAD2};
-    char err[256];
+    error err = {0};
     for (int k = 0; k < 2; k++)
         for (int c = 0; c < 16; c++) {
             char t0[16], t1[16];
             snprintf(t0, sizeof t0, "%d", c % 4);
             snprintf(t1, sizeof t1, "%d", c / 4);
             const char *texts[] = {t0, t1};
-            json_t *o = score_texts(fs[k], texts, 2, err, sizeof err);
+            json_t *o = score_texts(fs[k], texts, 2, &err);
             assert_non_null(o);
             int sum = c % 4 + c / 4;
             assert_int_equal(json_integer_value(json_object_get(o, "total")), sum);

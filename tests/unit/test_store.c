@@ -127,11 +127,11 @@ static void conformance_url(fx *f) {
 /* A fresh, empty database of the backend given as prestate, at the URL of conformance_url. */
 static int setup_store(void **state) {
     fx *f = fx_new(state);
-    char err[512];
+    error err = {0};
     conformance_url(f);
-    store_status st = f->ops->open(f->path, true, 2000, &f->s, err, sizeof err);
+    store_status st = f->ops->open(f->path, true, 2000, &f->s, &err);
     if (st != ST_OK) {
-        print_error("open %s: %s: %s\n", f->path, store_status_name(st), err);
+        print_error("open %s: %s: %s\n", f->path, store_status_name(st), err.msg);
         remove_tree(f->dir);
         free(f);
         return -1;
@@ -1292,7 +1292,7 @@ static void c_degenerate_no_store(void **state) {
     int64_t v = 0;
     char(*ids)[STORE_ID_LEN] = NULL;
     unsigned char mac[VAULT_MAC_BYTES] = {0}, ct[3] = {1, 2, 3};
-    char msg[64];
+    error msg = {0};
     assert_int_equal(o->begin(NULL), ST_INVALID);
     assert_int_equal(o->commit(NULL), ST_INVALID);
     o->rollback(NULL);
@@ -1327,17 +1327,17 @@ static void c_degenerate_no_store(void **state) {
     assert_int_equal(o->audit_set_mac(NULL, 1, mac), ST_INVALID);
     assert_int_equal(o->each_sealed(NULL, count_sealed_cb, &cnt), ST_INVALID);
     assert_int_equal(o->update_sealed(NULL, "clients", "name", CLIENT1, ct, 3), ST_INVALID);
-    assert_int_equal(o->integrity_check(NULL, msg, sizeof msg), ST_INVALID);
-    assert_int_equal(o->backup(NULL, "/tmp/x", msg, sizeof msg), ST_INVALID);
+    assert_int_equal(o->integrity_check(NULL, msg.msg, sizeof msg.msg), ST_INVALID);
+    assert_int_equal(o->backup(NULL, "/tmp/x", &msg), ST_INVALID);
     assert_int_equal(o->change_counter(NULL, &v), ST_INVALID);
     assert_int_equal(cnt, 0);
     /* open */
     store *out = (store *)&cnt; /* not NULL: open must clear it when it refuses */
-    assert_int_equal(o->open(NULL, true, 100, &out, msg, sizeof msg), ST_INVALID);
+    assert_int_equal(o->open(NULL, true, 100, &out, &msg), ST_INVALID);
     assert_null(out);
-    assert_int_equal(o->open("", true, 100, &out, msg, sizeof msg), ST_INVALID);
-    assert_int_equal(o->open(f->path, true, 100, NULL, msg, sizeof msg), ST_INVALID);
-    assert_int_equal(o->open(f->path, true, -1, &out, NULL, 0), ST_INVALID);
+    assert_int_equal(o->open("", true, 100, &out, &msg), ST_INVALID);
+    assert_int_equal(o->open(f->path, true, 100, NULL, &msg), ST_INVALID);
+    assert_int_equal(o->open(f->path, true, -1, &out, NULL), ST_INVALID);
     client_rec_free(&c);
     intake_rec_free(&i);
     draft_rec_free(&d);
@@ -1358,7 +1358,7 @@ static void c_degenerate_args(void **state) {
     int64_t v = 0;
     blob b;
     char(*ids)[STORE_ID_LEN] = NULL;
-    char msg[64];
+    error msg = {0};
     unsigned char ct[3] = {1, 2, 3}, mac[VAULT_MAC_BYTES] = {0};
     staff_rec *sl = NULL;
     counselor_rec *cl = NULL;
@@ -1394,8 +1394,8 @@ static void c_degenerate_args(void **state) {
     EXPECT(f, ST_INVALID, o->each_sealed(s, NULL, &cnt));
     EXPECT(f, ST_INVALID, o->integrity_check(s, NULL, 0));
     EXPECT(f, ST_INVALID, o->change_counter(s, NULL));
-    EXPECT(f, ST_INVALID, o->backup(s, NULL, msg, sizeof msg));
-    EXPECT(f, ST_INVALID, o->backup(s, "", msg, sizeof msg));
+    EXPECT(f, ST_INVALID, o->backup(s, NULL, &msg));
+    EXPECT(f, ST_INVALID, o->backup(s, "", &msg));
 
     /* bad records and values, inside a transaction */
     OK(f, o->begin(s));
@@ -1505,8 +1505,8 @@ static void c_integrity_ok(void **state) {
 static void c_second_connection(void **state) {
     fx *f = *state;
     store *b = NULL;
-    char err[512];
-    assert_int_equal(f->ops->open(f->path, false, 2000, &b, err, sizeof err), ST_OK);
+    error err = {0};
+    assert_int_equal(f->ops->open(f->path, false, 2000, &b, &err), ST_OK);
     int64_t v1 = 0, v2 = 0, v3 = 0;
     assert_int_equal(f->ops->change_counter(b, &v1), ST_OK);
     OK(f, f->ops->begin(f->s));
@@ -1548,13 +1548,13 @@ static void c_second_connection(void **state) {
 static void c_busy(void **state) {
     fx *f = *state;
     store *b = NULL;
-    char err[512];
-    assert_int_equal(f->ops->open(f->path, false, 50, &b, err, sizeof err), ST_OK);
+    error err = {0};
+    assert_int_equal(f->ops->open(f->path, false, 50, &b, &err), ST_OK);
     OK(f, f->ops->begin(f->s));
     add_staff(f, STAFF1, "amy");
     assert_int_equal(f->ops->begin(b), ST_BUSY);
     const char *where = NULL; /* the message names the database: the URL's location */
-    assert_non_null(store_backend_for(f->path, &where, err, sizeof err));
+    assert_non_null(store_backend_for(f->path, &where, &err));
     assert_non_null(strstr(f->ops->errmsg(b), where));
     int64_t n = -1;
     assert_int_equal(f->ops->client_count(b, &n), ST_OK);
@@ -1651,16 +1651,16 @@ static void assert_file_is(const char *path, const char *bytes, size_t n) {
     free(now);
 }
 
-static store_status try_open(fx *f, bool create, char *err, size_t size) {
+static store_status try_open(fx *f, bool create, error *err) {
     store *s = NULL;
-    err[0] = '\0';
-    store_status st = f->ops->open(f->path, create, 500, &s, err, size);
+    error_clear(err);
+    store_status st = f->ops->open(f->path, create, 500, &s, err);
     if (st == ST_OK) {
         assert_non_null(s);
         f->ops->close(s);
     } else {
         assert_null(s);
-        assert_true(strlen(err) > 0);
+        assert_true(strlen(err->msg) > 0);
     }
     return st;
 }
@@ -1668,8 +1668,8 @@ static store_status try_open(fx *f, bool create, char *err, size_t size) {
 /* A triage database with some rows in every table, closed. */
 static void make_triage_db(fx *f, int clients) {
     store *s = NULL;
-    char err[512];
-    assert_int_equal(f->ops->open(f->path, true, 2000, &s, err, sizeof err), ST_OK);
+    error err = {0};
+    assert_int_equal(f->ops->open(f->path, true, 2000, &s, &err), ST_OK);
     f->s = s;
     OK(f, f->ops->begin(s));
     add_staff(f, STAFF1, "amy");
@@ -1691,8 +1691,8 @@ static void make_triage_db(fx *f, int clients) {
 static void s_reopen_keeps_data(void **state) {
     fx *f = *state;
     make_triage_db(f, 5);
-    char err[512];
-    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    error err = {0};
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, &err), ST_OK);
     assert_int_equal(f->ops->schema_version(f->s), NEWEST);
     int64_t n = 0;
     OK(f, f->ops->client_count(f->s, &n));
@@ -1716,28 +1716,29 @@ static void s_reopen_keeps_data(void **state) {
 
 static void s_missing_file(void **state) {
     fx *f = *state;
-    char err[512];
-    assert_int_equal(try_open(f, false, err, sizeof err), ST_NOTFOUND);
-    assert_non_null(strstr(err, f->path));
+    error err = {0};
+    assert_int_equal(try_open(f, false, &err), ST_NOTFOUND);
+    assert_non_null(strstr(err.msg, f->path));
     assert_false(exists(f->path));
     assert_no_side_files(f->path);
 }
 
 static void s_missing_directory(void **state) {
     fx *f = *state;
-    char dir[128], err[512];
+    char dir[128];
+    error err = {0};
     snprintf(dir, sizeof dir, "%s/nowhere", f->dir);
     snprintf(f->path, sizeof f->path, "%s/triage.db", dir);
-    assert_int_equal(try_open(f, true, err, sizeof err), ST_IO);
-    assert_non_null(strstr(err, dir));
+    assert_int_equal(try_open(f, true, &err), ST_IO);
+    assert_non_null(strstr(err.msg, dir));
     assert_false(exists(dir));
 }
 
 static void s_new_file_mode(void **state) {
     fx *f = *state;
-    char err[512];
+    error err = {0};
     mode_t old = umask(0);
-    store_status st = f->ops->open(f->path, true, 1000, &f->s, err, sizeof err);
+    store_status st = f->ops->open(f->path, true, 1000, &f->s, &err);
     umask(old);
     assert_int_equal(st, ST_OK);
     struct stat sb;
@@ -1753,23 +1754,23 @@ static void s_text_file(void **state) {
     fx *f = *state;
     const char text[] = "name,phone\nAlice,555-0100\nthis is not a database at all, just a text file\n";
     write_file(f->path, text, sizeof text - 1);
-    char err[512];
-    assert_int_equal(try_open(f, true, err, sizeof err), ST_CORRUPT);
-    assert_non_null(strstr(err, f->path));
-    assert_non_null(strstr(err, "not a database"));
+    error err = {0};
+    assert_int_equal(try_open(f, true, &err), ST_CORRUPT);
+    assert_non_null(strstr(err.msg, f->path));
+    assert_non_null(strstr(err.msg, "not a database"));
     assert_file_is(f->path, text, sizeof text - 1);
     assert_no_side_files(f->path);
     /* also short binary junk */
     const char junk[5] = {0, 1, 2, 3, 4};
     write_file(f->path, junk, sizeof junk);
-    assert_int_equal(try_open(f, false, err, sizeof err), ST_CORRUPT);
+    assert_int_equal(try_open(f, false, &err), ST_CORRUPT);
     assert_file_is(f->path, junk, sizeof junk);
     assert_no_side_files(f->path);
 }
 
 static void s_other_program(void **state) {
     fx *f = *state;
-    char err[512];
+    error err = {0};
     static const char *const scripts[] = {
         "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes(body) VALUES ('hello');",
         "PRAGMA journal_mode = WAL; CREATE TABLE t(x); INSERT INTO t VALUES (1);",
@@ -1782,9 +1783,9 @@ static void s_other_program(void **state) {
         assert_no_side_files(f->path);
         size_t n = 0;
         char *before = read_all(f->path, &n);
-        assert_int_equal(try_open(f, true, err, sizeof err), ST_NOT_TRIAGE);
-        assert_non_null(strstr(err, f->path));
-        assert_non_null(strstr(err, "is not a triage database"));
+        assert_int_equal(try_open(f, true, &err), ST_NOT_TRIAGE);
+        assert_non_null(strstr(err.msg, f->path));
+        assert_non_null(strstr(err.msg, "is not a triage database"));
         assert_file_is(f->path, before, n);
         assert_no_side_files(f->path);
         free(before);
@@ -1798,11 +1799,11 @@ static void s_too_new(void **state) {
     assert_no_side_files(f->path);
     size_t n = 0;
     char *before = read_all(f->path, &n);
-    char err[512];
-    assert_int_equal(try_open(f, false, err, sizeof err), ST_TOO_NEW);
-    assert_non_null(strstr(err, f->path));
-    assert_non_null(strstr(err, "99"));
-    assert_non_null(strstr(err, "up to 8"));
+    error err = {0};
+    assert_int_equal(try_open(f, false, &err), ST_TOO_NEW);
+    assert_non_null(strstr(err.msg, f->path));
+    assert_non_null(strstr(err.msg, "99"));
+    assert_non_null(strstr(err.msg, "up to 8"));
     assert_file_is(f->path, before, n);
     free(before);
 }
@@ -1822,9 +1823,9 @@ static void s_damaged_first_page(void **state) {
     overwrite_page(f->path, 1, 100, 4096); /* the header survives, the schema page does not */
     size_t n = 0;
     char *before = read_all(f->path, &n);
-    char err[512];
-    assert_int_equal(try_open(f, false, err, sizeof err), ST_CORRUPT);
-    assert_non_null(strstr(err, f->path));
+    error err = {0};
+    assert_int_equal(try_open(f, false, &err), ST_CORRUPT);
+    assert_non_null(strstr(err.msg, f->path));
     assert_file_is(f->path, before, n);
     free(before);
 }
@@ -1839,8 +1840,8 @@ static void s_damaged_later_page(void **state) {
     overwrite_page(f->path, (long)root, 0, 4096);
     size_t n = 0;
     char *before = read_all(f->path, &n);
-    char err[512];
-    store_status st = f->ops->open(f->path, false, 500, &f->s, err, sizeof err);
+    error err = {0};
+    store_status st = f->ops->open(f->path, false, 500, &f->s, &err);
     if (st == ST_OK) {
         char msg[512];
         assert_int_equal(f->ops->integrity_check(f->s, msg, sizeof msg), ST_CORRUPT);
@@ -1929,8 +1930,8 @@ static void s_migrations(void **state) {
     for (size_t i = 0; i < sizeof builders / sizeof builders[0]; i++) {
         (void)unlink(f->path);
         builders[i](f->path);
-        char err[512];
-        assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+        error err = {0};
+        assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, &err), ST_OK);
         assert_int_equal(f->ops->schema_version(f->s), NEWEST);
         if (builders[i] == make_v1) { /* what version 1 held is still there */
             blob kept = {0};
@@ -1961,7 +1962,7 @@ static void s_migrations(void **state) {
         /* opening again changes nothing */
         size_t n = 0;
         char *before = read_all(f->path, &n);
-        assert_int_equal(try_open(f, false, err, sizeof err), ST_OK);
+        assert_int_equal(try_open(f, false, &err), ST_OK);
         assert_file_is(f->path, before, n);
         free(before);
     }
@@ -1975,8 +1976,8 @@ static void s_migration_v8_drops_the_kinded_index(void **state) {
     raw_exec(f->path, "UPDATE blind_index SET value = value | (3 << 16); "
                       "INSERT INTO meta(key, value) VALUES ('blind_index_width', x'00'); PRAGMA user_version = 7");
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM blind_index"), 5);
-    char err[512];
-    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    error err = {0};
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, &err), ST_OK);
     assert_int_equal(f->ops->schema_version(f->s), NEWEST);
     f->ops->close(f->s);
     f->s = NULL;
@@ -1987,8 +1988,8 @@ static void s_migration_v8_drops_the_kinded_index(void **state) {
 
 static void s_pragmas(void **state) {
     fx *f = *state;
-    char err[512];
-    assert_int_equal(f->ops->open(f->path, true, 1000, &f->s, err, sizeof err), ST_OK);
+    error err = {0};
+    assert_int_equal(f->ops->open(f->path, true, 1000, &f->s, &err), ST_OK);
     /* a second connection on the same file while the store holds it open */
     char mode[16];
     raw_text(f->path, "PRAGMA journal_mode", mode, sizeof mode);
@@ -2008,8 +2009,9 @@ static void s_pragmas(void **state) {
 static void s_backup(void **state) {
     fx *f = *state;
     make_triage_db(f, 40);
-    char err[512], dest[200];
-    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    error err = {0};
+    char dest[200];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, &err), ST_OK);
     sealed_set x;
     x.c[0] = mk_client(CLIENT1, STAFF1, 51, 31, 21, 1);
     x.c[1] = mk_client(CLIENT2, STAFF1, 52, 0, 0, 2);
@@ -2028,14 +2030,14 @@ static void s_backup(void **state) {
     OK(f, f->ops->meta_set(f->s, "k", mv, sizeof mv));
     /* not inside a transaction */
     snprintf(dest, sizeof dest, "%s/copy.db", f->dir);
-    EXPECT(f, ST_INVALID, f->ops->backup(f->s, dest, err, sizeof err));
+    EXPECT(f, ST_INVALID, f->ops->backup(f->s, dest, &err));
     assert_false(exists(dest));
     OK(f, f->ops->commit(f->s));
 
     mode_t old = umask(0);
-    store_status st = f->ops->backup(f->s, dest, err, sizeof err);
+    store_status st = f->ops->backup(f->s, dest, &err);
     umask(old);
-    if (st != ST_OK) fail_msg("backup: %s", err);
+    if (st != ST_OK) fail_msg("backup: %s", err.msg);
     struct stat sb;
     assert_int_equal(stat(dest, &sb), 0);
     assert_int_equal(sb.st_mode & 07777, 0600);
@@ -2044,17 +2046,17 @@ static void s_backup(void **state) {
     /* an existing file is never overwritten */
     size_t n = 0;
     char *before = read_all(dest, &n);
-    EXPECT(f, ST_EXISTS, f->ops->backup(f->s, dest, err, sizeof err));
-    assert_non_null(strstr(err, dest));
+    EXPECT(f, ST_EXISTS, f->ops->backup(f->s, dest, &err));
+    assert_non_null(strstr(err.msg, dest));
     assert_file_is(dest, before, n);
     free(before);
     char nodir[200];
     snprintf(nodir, sizeof nodir, "%s/nowhere/copy.db", f->dir);
-    EXPECT(f, ST_IO, f->ops->backup(f->s, nodir, err, sizeof err));
+    EXPECT(f, ST_IO, f->ops->backup(f->s, nodir, &err));
 
     /* the copy is a complete triage database with the same rows */
     store *b = NULL;
-    assert_int_equal(f->ops->open(dest, false, 1000, &b, err, sizeof err), ST_OK);
+    assert_int_equal(f->ops->open(dest, false, 1000, &b, &err), ST_OK);
     assert_int_equal(f->ops->schema_version(b), NEWEST);
     char msg[128];
     assert_int_equal(f->ops->integrity_check(b, msg, sizeof msg), ST_OK);
@@ -2111,16 +2113,17 @@ static void s_backup(void **state) {
 static void s_restore(void **state) {
     fx *f = *state;
     make_triage_db(f, 3);
-    char err[512], copy[200], junk[200];
-    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    error err = {0};
+    char copy[200], junk[200];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, &err), ST_OK);
     store *other = NULL;
-    assert_int_equal(f->ops->open(f->path, false, 1000, &other, err, sizeof err), ST_OK);
+    assert_int_equal(f->ops->open(f->path, false, 1000, &other, &err), ST_OK);
     client_rec c1 = mk_client(CLIENT1, STAFF1, 51, 0, 0, 1), c2 = mk_client(CLIENT2, STAFF1, 52, 0, 0, 2);
     OK(f, f->ops->begin(f->s));
     OK(f, f->ops->client_insert(f->s, &c1));
     OK(f, f->ops->commit(f->s));
     snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
-    OK(f, f->ops->backup(f->s, copy, err, sizeof err));
+    OK(f, f->ops->backup(f->s, copy, &err));
     OK(f, f->ops->begin(f->s));
     OK(f, f->ops->client_insert(f->s, &c2));
     OK(f, f->ops->commit(f->s));
@@ -2130,15 +2133,15 @@ static void s_restore(void **state) {
 
     snprintf(junk, sizeof junk, "%s/junk.db", f->dir);
     write_file(junk, "not a database, only text\n", 26);
-    assert_int_not_equal(f->ops->restore(f->s, junk, NULL, err, sizeof err), ST_OK);
-    assert_non_null(strstr(err, junk));
+    assert_int_not_equal(f->ops->restore(f->s, junk, NULL, &err), ST_OK);
+    assert_non_null(strstr(err.msg, junk));
     OK(f, f->ops->begin(f->s));
-    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, NULL, err, sizeof err));
+    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, NULL, &err));
     f->ops->rollback(f->s);
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 5);
 
-    OK(f, f->ops->restore(f->s, copy, NULL, err, sizeof err));
+    OK(f, f->ops->restore(f->s, copy, NULL, &err));
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 4);
     OK(f, f->ops->client_count(other, &n));
@@ -2167,7 +2170,7 @@ typedef struct {
     bool fail_after;
 } steps_probe;
 
-static bool probe_before(void *ctx, char *err, size_t errsize) {
+static bool probe_before(void *ctx, error *err) {
     steps_probe *p = ctx;
     (void)err, (void)errsize;
     if (p->f->ops->client_count(p->f->s, &p->before_n) != ST_OK) return false;
@@ -2182,22 +2185,23 @@ static bool probe_before(void *ctx, char *err, size_t errsize) {
     return true;
 }
 
-static bool probe_after(void *ctx, char *err, size_t errsize) {
+static bool probe_after(void *ctx, error *err) {
     steps_probe *p = ctx;
     if (p->f->ops->client_count(p->f->s, &p->after_n) != ST_OK) return false;
-    if (p->fail_after) snprintf(err, errsize, "the probe's after step refused");
+    if (p->fail_after) error_set(err, ERR_INPUT, "the probe's after step refused");
     return !p->fail_after;
 }
 
 static void s_restore_steps_under_lock(void **state) {
     fx *f = *state;
     make_triage_db(f, 3);
-    char err[512], copy[200];
-    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    error err = {0};
+    char copy[200];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, &err), ST_OK);
     store *other = NULL;
-    assert_int_equal(f->ops->open(f->path, false, 50, &other, err, sizeof err), ST_OK);
+    assert_int_equal(f->ops->open(f->path, false, 50, &other, &err), ST_OK);
     snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
-    OK(f, f->ops->backup(f->s, copy, err, sizeof err)); /* 3 clients */
+    OK(f, f->ops->backup(f->s, copy, &err)); /* 3 clients */
     client_rec c1 = mk_client(CLIENT1, STAFF1, 51, 0, 0, 1);
     OK(f, f->ops->begin(f->s));
     OK(f, f->ops->client_insert(f->s, &c1));
@@ -2206,8 +2210,8 @@ static void s_restore_steps_under_lock(void **state) {
     /* a step that fails: nothing restored, the live content as it was */
     steps_probe p = {f, other, ST_OK, 0, 0, true};
     restore_steps steps = {probe_before, probe_after, &p};
-    assert_int_not_equal(f->ops->restore(f->s, copy, &steps, err, sizeof err), ST_OK);
-    assert_non_null(strstr(err, "the probe's after step refused"));
+    assert_int_not_equal(f->ops->restore(f->s, copy, &steps, &err), ST_OK);
+    assert_non_null(strstr(err.msg, "the probe's after step refused"));
     int64_t n = 0;
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 4);
@@ -2215,7 +2219,7 @@ static void s_restore_steps_under_lock(void **state) {
     assert_true(p.before_n == 4 && p.after_n == 3);
 
     p = (steps_probe){f, other, ST_OK, 0, 0, false};
-    OK(f, f->ops->restore(f->s, copy, &steps, err, sizeof err));
+    OK(f, f->ops->restore(f->s, copy, &steps, &err));
     assert_int_equal(p.other_begin, ST_BUSY);
     assert_true(p.before_n == 4 && p.after_n == 3);
     OK(f, f->ops->client_count(other, &n));
@@ -2231,20 +2235,21 @@ static void s_restore_steps_under_lock(void **state) {
 static void s_restore_read_only_backup(void **state) {
     fx *f = *state;
     make_triage_db(f, 3);
-    char err[512], dir[200], copy[260], side[280];
-    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    error err = {0};
+    char dir[200], copy[260], side[280];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, &err), ST_OK);
     snprintf(dir, sizeof dir, "%s/media", f->dir);
     assert_int_equal(mkdir(dir, 0700), 0);
     snprintf(copy, sizeof copy, "%s/backup.db", dir);
-    OK(f, f->ops->backup(f->s, copy, err, sizeof err));
+    OK(f, f->ops->backup(f->s, copy, &err));
     client_rec c1 = mk_client(CLIENT1, STAFF1, 51, 0, 0, 1);
     OK(f, f->ops->begin(f->s));
     OK(f, f->ops->client_insert(f->s, &c1));
     OK(f, f->ops->commit(f->s));
     assert_int_equal(chmod(dir, 0500), 0);
-    store_status st = f->ops->restore(f->s, copy, NULL, err, sizeof err);
+    store_status st = f->ops->restore(f->s, copy, NULL, &err);
     assert_int_equal(chmod(dir, 0700), 0);
-    if (st != ST_OK) fail_msg("restore from a read-only directory: %s", err);
+    if (st != ST_OK) fail_msg("restore from a read-only directory: %s", err.msg);
     int64_t n = 0;
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 3);
@@ -2261,10 +2266,11 @@ static void s_restore_read_only_backup(void **state) {
  * was put there (its integrity sound, its rows the copy's): the old WAL is never applied to it. */
 static void replaced_under_connection(fx *f, bool same_inode) {
     make_triage_db(f, 3);
-    char err[512], copy[200];
-    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    error err = {0};
+    char copy[200];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, &err), ST_OK);
     snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
-    OK(f, f->ops->backup(f->s, copy, err, sizeof err));
+    OK(f, f->ops->backup(f->s, copy, &err));
     /* the file moves on from the copy (checkpointed), then the WAL gets frames on top of that */
     client_rec c1 = mk_client(CLIENT1, STAFF1, 51, 0, 0, 1), c2 = mk_client(CLIENT2, STAFF1, 52, 0, 0, 2);
     OK(f, f->ops->begin(f->s));
@@ -2288,7 +2294,7 @@ static void replaced_under_connection(fx *f, bool same_inode) {
     assert_non_null(strstr(f->ops->errmsg(f->s), same_inode ? "overwritten" : "replaced"));
     f->ops->close(f->s);
     f->s = NULL;
-    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, &err), ST_OK);
     char msg[256];
     OK(f, f->ops->integrity_check(f->s, msg, sizeof msg));
     int64_t n = 0;
@@ -2313,8 +2319,8 @@ static void s_backup_while_writing(void **state) {
         close(go[1]);
         if (read(go[0], &c, 1) != 1) _exit(2);
         store *w = NULL;
-        char err[512];
-        if (store_sqlite.open(f->path, false, 5000, &w, err, sizeof err) != ST_OK) _exit(3);
+        error err = {0};
+        if (store_sqlite.open(f->path, false, 5000, &w, &err) != ST_OK) _exit(3);
         for (int i = 0; i < 300; i++) {
             audit_rec a = mk_audit(STAFF1, "write", (unsigned)i, false);
             if (store_sqlite.begin(w) != ST_OK) _exit(4);
@@ -2326,17 +2332,17 @@ static void s_backup_while_writing(void **state) {
         _exit(0);
     }
     close(go[0]);
-    char err[512];
-    assert_int_equal(f->ops->open(f->path, false, 5000, &f->s, err, sizeof err), ST_OK);
+    error err = {0};
+    assert_int_equal(f->ops->open(f->path, false, 5000, &f->s, &err), ST_OK);
     assert_int_equal(write(go[1], "g", 1), 1);
     close(go[1]);
     int64_t prev = 0;
     for (int k = 0; k < 6; k++) {
         char dest[200];
         snprintf(dest, sizeof dest, "%s/copy%d.db", f->dir, k);
-        if (f->ops->backup(f->s, dest, err, sizeof err) != ST_OK) fail_msg("backup %d: %s", k, err);
+        if (f->ops->backup(f->s, dest, &err) != ST_OK) fail_msg("backup %d: %s", k, err.msg);
         store *b = NULL;
-        assert_int_equal(f->ops->open(dest, false, 1000, &b, err, sizeof err), ST_OK);
+        assert_int_equal(f->ops->open(dest, false, 1000, &b, &err), ST_OK);
         char msg[128];
         assert_int_equal(f->ops->integrity_check(b, msg, sizeof msg), ST_OK);
         int64_t n = 0;
@@ -2382,13 +2388,14 @@ static void s_concurrent_create(void **state) {
         pids[d] = fork();
         assert_true(pids[d] >= 0);
         if (pids[d] == 0) {
-            char c, err[512];
+            char c;
+            error err = {0};
             close(go[1]);
             if (read(go[0], &c, 1) != 0) _exit(2); /* released all at once when the parent closes the pipe */
             store *s = NULL;
-            store_status st = store_sqlite.open(f->path, true, 5000, &s, err, sizeof err);
+            store_status st = store_sqlite.open(f->path, true, 5000, &s, &err);
             if (st != ST_OK) {
-                fprintf(stderr, "desk %d: %s: %s\n", d, store_status_name(st), err);
+                fprintf(stderr, "desk %d: %s: %s\n", d, store_status_name(st), err.msg);
                 _exit(3);
             }
             if (store_sqlite.schema_version(s) != NEWEST) _exit(4);
@@ -2412,8 +2419,9 @@ static void s_concurrent_create(void **state) {
         if (WEXITSTATUS(status) != 0) fail_msg("desk %d failed at step %d", d, WEXITSTATUS(status));
     }
     check_newest_schema(f);
-    char err[512], msg[128];
-    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    error err = {0};
+    char msg[128];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, &err), ST_OK);
     OK(f, f->ops->integrity_check(f->s, msg, sizeof msg));
     staff_rec *list = NULL;
     int n = 0;
@@ -2425,22 +2433,23 @@ static void s_concurrent_create(void **state) {
 /* The checks of s_read_only, as plain C returning the first failing step (run as an unprivileged user in a
  * child when the tests run as root). 0: all good; 77: skip (this user can write anyway). */
 static int read_only_checks(const char *rodir, const char *rwdir) {
-    char db[200], ro_file[200], fresh[200], err[512];
+    char db[200], ro_file[200], fresh[200];
+    error err = {0};
     snprintf(db, sizeof db, "%s/triage.db", rodir);
     snprintf(ro_file, sizeof ro_file, "%s/triage.db", rwdir);
     snprintf(fresh, sizeof fresh, "%s/new.db", rodir);
     if (access(rodir, W_OK) == 0 || access(ro_file, W_OK) == 0) return 77;
     store *s = NULL;
     /* a database in a read-only directory */
-    store_status st = store_sqlite.open(db, false, 200, &s, err, sizeof err);
+    store_status st = store_sqlite.open(db, false, 200, &s, &err);
     if (st != ST_READONLY || s) return 1;
-    if (!strstr(err, db) && !strstr(err, rodir)) return 2;
+    if (!strstr(err.msg, db) && !strstr(err.msg, rodir)) return 2;
     /* a read-only file in a writable directory */
-    st = store_sqlite.open(ro_file, false, 200, &s, err, sizeof err);
+    st = store_sqlite.open(ro_file, false, 200, &s, &err);
     if (st != ST_READONLY || s) return 3;
-    if (!strstr(err, ro_file)) return 4;
+    if (!strstr(err.msg, ro_file)) return 4;
     /* creating in a read-only directory */
-    st = store_sqlite.open(fresh, true, 200, &s, err, sizeof err);
+    st = store_sqlite.open(fresh, true, 200, &s, &err);
     if (st != ST_READONLY || s) return 5;
     if (access(fresh, F_OK) == 0) return 6;
     return 0;
@@ -2496,10 +2505,11 @@ static void s_read_only(void **state) {
 /* The checks of s_disk_full, as plain C returning the first failing step, in a child that has its own small
  * tmpfs on dir. 0: all good. */
 static int disk_full_checks(const char *dir) {
-    char path[200], err[512];
+    char path[200];
+    error err = {0};
     snprintf(path, sizeof path, "%s/triage.db", dir);
     store *s = NULL;
-    if (store_sqlite.open(path, true, 200, &s, err, sizeof err) != ST_OK) return 10;
+    if (store_sqlite.open(path, true, 200, &s, &err) != ST_OK) return 10;
     staff_rec st = mk_staff(STAFF1, "amy", ROLE_CLINICIAN, 1);
     if (store_sqlite.begin(s) != ST_OK || store_sqlite.staff_insert(s, &st) != ST_OK || store_sqlite.commit(s) != ST_OK)
         return 11;
@@ -2521,7 +2531,7 @@ static int disk_full_checks(const char *dir) {
     store_sqlite.close(s);
     s = NULL;
     char msg[256];
-    if (!rc && store_sqlite.open(path, false, 200, &s, err, sizeof err) != ST_OK) rc = 19;
+    if (!rc && store_sqlite.open(path, false, 200, &s, &err) != ST_OK) rc = 19;
     if (!rc && store_sqlite.integrity_check(s, msg, sizeof msg) != ST_OK) rc = 20;
     if (!rc && (store_sqlite.client_count(s, &n) != ST_OK || n != 1)) rc = 21;
     if (!rc && store_sqlite.staff_by_id(s, STAFF1, &st) != ST_OK) rc = 22;
@@ -2558,14 +2568,15 @@ static void s_network_filesystem(void **state) {
     fx *f = *state;
     static const unsigned long magics[] = {0x6969,     0x517B,     0xFF534D42, 0xFE534D42, 0x65735546,
                                            0x01021997, 0x00C36400, 0x5346414F, 0x73757245, 0x564C};
-    char err[512], v[32];
+    error err = {0};
+    char v[32];
     /* a new file is not even created */
     for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++) {
         snprintf(v, sizeof v, "0x%lx", magics[i]);
         assert_int_equal(setenv("TRIAGE_TEST_FSTYPE", v, 1), 0);
-        store_status st = try_open(f, true, err, sizeof err);
-        if (st != ST_UNSAFE_LOCATION) fail_msg("type %s: %s (%s)", v, store_status_name(st), err);
-        assert_non_null(strstr(err, f->path));
+        store_status st = try_open(f, true, &err);
+        if (st != ST_UNSAFE_LOCATION) fail_msg("type %s: %s (%s)", v, store_status_name(st), err.msg);
+        assert_non_null(strstr(err.msg, f->path));
         assert_false(exists(f->path));
     }
     /* an existing database is left as it is */
@@ -2574,7 +2585,7 @@ static void s_network_filesystem(void **state) {
     size_t n = 0;
     char *before = read_all(f->path, &n);
     assert_int_equal(setenv("TRIAGE_TEST_FSTYPE", "0x6969", 1), 0);
-    assert_int_equal(try_open(f, false, err, sizeof err), ST_UNSAFE_LOCATION);
+    assert_int_equal(try_open(f, false, &err), ST_UNSAFE_LOCATION);
     assert_file_is(f->path, before, n);
     assert_no_side_files(f->path);
     free(before);
@@ -2582,10 +2593,10 @@ static void s_network_filesystem(void **state) {
     static const char *const local[] = {"0xEF53", "0x01021994", "0x58465342", "0x9123683E"};
     for (size_t i = 0; i < sizeof local / sizeof local[0]; i++) {
         assert_int_equal(setenv("TRIAGE_TEST_FSTYPE", local[i], 1), 0);
-        assert_int_equal(try_open(f, false, err, sizeof err), ST_OK);
+        assert_int_equal(try_open(f, false, &err), ST_OK);
     }
     assert_int_equal(unsetenv("TRIAGE_TEST_FSTYPE"), 0);
-    assert_int_equal(try_open(f, false, err, sizeof err), ST_OK); /* the real one: this machine's /tmp */
+    assert_int_equal(try_open(f, false, &err), ST_OK); /* the real one: this machine's /tmp */
 }
 
 /* Rows damaged behind the store's back (through another connection that ignores CHECK constraints) are
@@ -2593,8 +2604,8 @@ static void s_network_filesystem(void **state) {
 static void s_damaged_rows(void **state) {
     fx *f = *state;
     make_triage_db(f, 2);
-    char err[512];
-    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    error err = {0};
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, &err), ST_OK);
     OK(f, f->ops->begin(f->s));
     counselor_rec co = mk_counselor(COUNS1, "c01", 1);
     OK(f, f->ops->counselor_upsert(f->s, &co));
@@ -2645,8 +2656,9 @@ static void s_integrity_references(void **state) {
     fx *f = *state;
     make_triage_db(f, 2);
     raw_exec(f->path, "PRAGMA foreign_keys = OFF; DELETE FROM staff;");
-    char err[512], msg[256];
-    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, err, sizeof err), ST_OK);
+    error err = {0};
+    char msg[256];
+    assert_int_equal(f->ops->open(f->path, false, 1000, &f->s, &err), ST_OK);
     EXPECT(f, ST_CORRUPT, f->ops->integrity_check(f->s, msg, sizeof msg));
     assert_non_null(strstr(msg, "clients"));
 }
@@ -3302,8 +3314,8 @@ static void c_local_changes(void **state) {
     client_rec_free(&c);
     assert_true(o->local_changes(f->s) == v0 + 3);
     store *b = NULL;
-    char err[512];
-    assert_int_equal(o->open(f->path, false, 2000, &b, err, sizeof err), ST_OK);
+    error err = {0};
+    assert_int_equal(o->open(f->path, false, 2000, &b, &err), ST_OK);
     int64_t b0 = o->local_changes(b);
     assert_int_equal(o->begin(b), ST_OK);
     staff_rec s2 = mk_staff(STAFF2, "bob", ROLE_CLINICIAN, 2);
@@ -3816,9 +3828,10 @@ static bool holds_part_of(const char *hay, size_t hn, const blob *v) {
 
 /* A backup of the database as it is now (the portable way to see everything a backend keeps). */
 static char *backup_bytes(fx *f, const char *name, size_t *n) {
-    char dest[256], err[512];
+    char dest[256];
+    error err = {0};
     snprintf(dest, sizeof dest, "%s/%s", f->dir, name);
-    OK(f, f->ops->backup(f->s, dest, err, sizeof err));
+    OK(f, f->ops->backup(f->s, dest, &err));
     return read_all(dest, n);
 }
 
@@ -4165,8 +4178,8 @@ static void c_checkpoint(void **state) {
     assert_true(done);
 
     store *w = NULL;
-    char err[512];
-    assert_int_equal(o->open(f->path, false, 50, &w, err, sizeof err), ST_OK);
+    error err = {0};
+    assert_int_equal(o->open(f->path, false, 50, &w, &err), ST_OK);
     ckpt_ctx c = {o, w, true, ST_IO, 0};
     OK(f, o->facts_scan(f->s, 0, 100, 1, 1, checkpoint_while_reading, &c));
     assert_int_equal(c.calls, 1);
@@ -4210,28 +4223,29 @@ static void c_checkpoint(void **state) {
  * nothing. (s_restore adds a second connection that stays open, with the SQLite backend.) */
 static void c_restore(void **state) {
     fx *f = *state;
-    char err[512], copy[200], junk[200];
+    error err = {0};
+    char copy[200], junk[200];
     client_rec c1 = mk_client(CLIENT1, STAFF1, 51, 0, 0, 1);
     OK(f, f->ops->begin(f->s));
     add_staff(f, STAFF1, "amy");
     OK(f, f->ops->commit(f->s));
     snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
-    OK(f, f->ops->backup(f->s, copy, err, sizeof err));
+    OK(f, f->ops->backup(f->s, copy, &err));
     OK(f, f->ops->begin(f->s));
     OK(f, f->ops->client_insert(f->s, &c1));
     OK(f, f->ops->commit(f->s));
     snprintf(junk, sizeof junk, "%s/junk.db", f->dir);
     write_file(junk, "not a database, only text\n", 26);
-    assert_int_not_equal(f->ops->restore(f->s, junk, NULL, err, sizeof err), ST_OK);
-    assert_non_null(strstr(err, junk));
-    EXPECT(f, ST_INVALID, f->ops->restore(f->s, "", NULL, err, sizeof err));
+    assert_int_not_equal(f->ops->restore(f->s, junk, NULL, &err), ST_OK);
+    assert_non_null(strstr(err.msg, junk));
+    EXPECT(f, ST_INVALID, f->ops->restore(f->s, "", NULL, &err));
     OK(f, f->ops->begin(f->s));
-    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, NULL, err, sizeof err));
+    EXPECT(f, ST_INVALID, f->ops->restore(f->s, copy, NULL, &err));
     f->ops->rollback(f->s);
     int64_t n = 0;
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 1);
-    OK(f, f->ops->restore(f->s, copy, NULL, err, sizeof err));
+    OK(f, f->ops->restore(f->s, copy, NULL, &err));
     OK(f, f->ops->client_count(f->s, &n));
     assert_true(n == 0);
     client_rec_free(&c1);
@@ -4242,35 +4256,36 @@ static void c_restore(void **state) {
  * removes it whole (it no longer opens), and dropping what is not there is no error. */
 static void c_scratch_and_drop(void **state) {
     fx *f = *state;
-    char err[512], a[600], b[600], copy[200];
+    error err = {0};
+    char a[600], b[600], copy[200];
     OK(f, f->ops->scratch_url(f->s, a, sizeof a));
     OK(f, f->ops->scratch_url(f->s, b, sizeof b));
     assert_string_not_equal(a, b);
     const char *where = NULL;
-    assert_ptr_equal(store_backend_for(a, &where, err, sizeof err), store_backend_for(f->path, &where, err, sizeof err));
+    assert_ptr_equal(store_backend_for(a, &where, &err), store_backend_for(f->path, &where, &err));
     OK(f, f->ops->begin(f->s));
     add_staff(f, STAFF1, "amy");
     OK(f, f->ops->commit(f->s));
     snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
-    OK(f, f->ops->backup(f->s, copy, err, sizeof err));
+    OK(f, f->ops->backup(f->s, copy, &err));
     store *t = NULL;
-    assert_int_equal(f->ops->open(a, true, 1000, &t, err, sizeof err), ST_OK);
-    assert_int_equal(f->ops->restore(t, copy, NULL, err, sizeof err), ST_OK);
+    assert_int_equal(f->ops->open(a, true, 1000, &t, &err), ST_OK);
+    assert_int_equal(f->ops->restore(t, copy, NULL, &err), ST_OK);
     staff_rec r;
     assert_int_equal(f->ops->staff_by_name(t, "amy", &r), ST_OK);
     f->ops->close(t);
     OK(f, f->ops->begin(f->s));
     add_staff(f, STAFF2, "bea");
     OK(f, f->ops->commit(f->s));
-    OK(f, f->ops->restore(f->s, a, NULL, err, sizeof err)); /* the scratch goes in by its URL */
+    OK(f, f->ops->restore(f->s, a, NULL, &err)); /* the scratch goes in by its URL */
     assert_int_equal(f->ops->staff_by_name(f->s, "bea", &r), ST_NOTFOUND);
-    assert_int_equal(f->ops->drop(a, err, sizeof err), ST_OK);
+    assert_int_equal(f->ops->drop(a, &err), ST_OK);
     t = NULL;
-    assert_int_not_equal(f->ops->open(a, false, 1000, &t, err, sizeof err), ST_OK);
+    assert_int_not_equal(f->ops->open(a, false, 1000, &t, &err), ST_OK);
     assert_null(t);
-    assert_int_equal(f->ops->drop(a, err, sizeof err), ST_OK);
-    assert_int_equal(f->ops->drop(b, err, sizeof err), ST_OK);
-    assert_int_equal(f->ops->drop("nosuch://x", err, sizeof err), ST_INVALID);
+    assert_int_equal(f->ops->drop(a, &err), ST_OK);
+    assert_int_equal(f->ops->drop(b, &err), ST_OK);
+    assert_int_equal(f->ops->drop("nosuch://x", &err), ST_INVALID);
 }
 
 /* Last of the conformance list: every operation of the table was called through it above (counted by

@@ -38,11 +38,11 @@ static int group_setup(void **state) {
     V = vault_create();
     if (!V) return -1;
     vault_kdf k;
-    char err[200];
+    error err = {0};
     vault_kdf_params(KDF_INTERACTIVE, &k);
-    if (!vault_enroll(V, ALICE, ALICE_PASS, strlen(ALICE_PASS), &k, &alice_keys, err, sizeof err)) return -1;
+    if (!vault_enroll(V, ALICE, ALICE_PASS, strlen(ALICE_PASS), &k, &alice_keys, &err)) return -1;
     vault_kdf_params(KDF_INTERACTIVE, &k);
-    if (!vault_enroll(V, BOB, BOB_PASS, strlen(BOB_PASS), &k, &bob_keys, err, sizeof err)) return -1;
+    if (!vault_enroll(V, BOB, BOB_PASS, strlen(BOB_PASS), &k, &bob_keys, &err)) return -1;
     return 0;
 }
 
@@ -113,21 +113,21 @@ static void assert_other_key(const vault *a, const vault *b) {
 
 /* Unlocks and checks the result holds V's data key; returns it for more checks. */
 static vault *unlock_ok(const char *id, const char *pass, const vault_staff_keys *k) {
-    char err[200] = "";
-    vault *u = vault_unlock(id, pass, strlen(pass), k, err, sizeof err);
-    if (!u) fail_msg("unlock of %s failed: %s", id, err);
+    error err = {0};
+    vault *u = vault_unlock(id, pass, strlen(pass), k, &err);
+    if (!u) fail_msg("unlock of %s failed: %s", id, err.msg);
     return u;
 }
 
 /* Unlocking fails with the one message that does not tell which part was wrong. */
 static void unlock_fails(const char *id, const char *pass, const vault_staff_keys *k) {
-    char err[200] = "";
-    vault *u = vault_unlock(id, pass, strlen(pass), k, err, sizeof err);
+    error err = {0};
+    vault *u = vault_unlock(id, pass, strlen(pass), k, &err);
     if (u) {
         vault_free(u);
         fail_msg("unlock of %s should have failed", id);
     }
-    assert_string_equal(err, UNLOCK_MSG);
+    assert_string_equal(err.msg, UNLOCK_MSG);
 }
 
 static double now_s(void) {
@@ -351,7 +351,7 @@ static void test_seal_bad_arguments(void **state) {
 
 static void test_kdf_params_and_bounds(void **state) {
     (void)state;
-    char err[200];
+    error err = {0};
     vault_kdf a, b;
     vault_cost costs[] = {KDF_INTERACTIVE, KDF_MODERATE, KDF_SENSITIVE};
     uint64_t ops[] = {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_OPSLIMIT_MODERATE,
@@ -363,7 +363,7 @@ static void test_kdf_params_and_bounds(void **state) {
         assert_int_equal(a.alg, crypto_pwhash_ALG_ARGON2ID13);
         assert_int_equal(a.opslimit, ops[i]);
         assert_int_equal(a.memlimit, mem[i]);
-        assert_true(vault_kdf_check(&a, err, sizeof err));
+        assert_true(vault_kdf_check(&a, &err));
     }
     vault_kdf_params(KDF_MODERATE, &a);
     vault_kdf_params(KDF_MODERATE, &b);
@@ -373,7 +373,7 @@ static void test_kdf_params_and_bounds(void **state) {
     b = a;
     b.opslimit = crypto_pwhash_OPSLIMIT_SENSITIVE;
     b.memlimit = crypto_pwhash_MEMLIMIT_SENSITIVE;
-    assert_true(vault_kdf_check(&b, err, sizeof err));
+    assert_true(vault_kdf_check(&b, &err));
 
     struct {
         int alg;
@@ -405,33 +405,33 @@ static void test_kdf_params_and_bounds(void **state) {
         b.alg = bad[i].alg;
         b.opslimit = bad[i].ops;
         b.memlimit = bad[i].mem;
-        err[0] = 0;
-        assert_false(vault_kdf_check(&b, err, sizeof err));
-        assert_non_null(strstr(err, bad[i].word));
+        err.msg[0] = 0;
+        assert_false(vault_kdf_check(&b, &err));
+        assert_non_null(strstr(err.msg, bad[i].word));
 
         /* unlock, rewrap and enroll refuse before any derivation: the message is the bounds one (a
          * derivation with a 1 TiB memlimit or 17 passes would fail differently, or take seconds) */
         vault_staff_keys k = alice_keys;
         k.kdf = b;
-        err[0] = 0;
-        vault *u = vault_unlock(ALICE, ALICE_PASS, strlen(ALICE_PASS), &k, err, sizeof err);
+        err.msg[0] = 0;
+        vault *u = vault_unlock(ALICE, ALICE_PASS, strlen(ALICE_PASS), &k, &err);
         if (u) {
             vault_free(u);
             fail_msg("unlock with bad parameters %zu succeeded", i);
         }
-        assert_non_null(strstr(err, bad[i].word));
-        err[0] = 0;
+        assert_non_null(strstr(err.msg, bad[i].word));
+        err.msg[0] = 0;
         assert_false(vault_rewrap(ALICE, ALICE_PASS, strlen(ALICE_PASS), "another long passphrase", 23, &b,
-                                  &alice_keys, err, sizeof err));
-        assert_non_null(strstr(err, bad[i].word));
+                                  &alice_keys, &err));
+        assert_non_null(strstr(err.msg, bad[i].word));
         vault_staff_keys out;
-        err[0] = 0;
-        assert_false(vault_enroll(V, "carol", "carol's long passphrase", 23, &b, &out, err, sizeof err));
-        assert_non_null(strstr(err, bad[i].word));
+        err.msg[0] = 0;
+        assert_false(vault_enroll(V, "carol", "carol's long passphrase", 23, &b, &out, &err));
+        assert_non_null(strstr(err.msg, bad[i].word));
     }
     assert_true(now_s() - t0 < 0.25);
-    assert_false(vault_kdf_check(NULL, err, sizeof err));
-    assert_false(vault_kdf_check(&b, NULL, 0)); /* no message buffer is fine */
+    assert_false(vault_kdf_check(NULL, &err));
+    assert_false(vault_kdf_check(&b, NULL)); /* no message buffer is fine */
 }
 
 /* ---- staff keys ---- */
@@ -469,23 +469,23 @@ static void test_wrong_passphrase(void **state) {
 
 static void test_short_passphrase_rejected(void **state) {
     (void)state;
-    char err[200] = "";
+    error err = {0};
     vault_kdf k;
     vault_kdf_params(KDF_INTERACTIVE, &k);
     vault_staff_keys out;
     memset(&out, 0xab, sizeof out);
     vault_staff_keys before = out;
-    assert_false(vault_enroll(V, "carol", "elevenbytes", 11, &k, &out, err, sizeof err));
-    assert_non_null(strstr(err, "short"));
-    assert_non_null(strstr(err, "12"));
+    assert_false(vault_enroll(V, "carol", "elevenbytes", 11, &k, &out, &err));
+    assert_non_null(strstr(err.msg, "short"));
+    assert_non_null(strstr(err.msg, "12"));
     assert_memory_equal(&out, &before, sizeof out);
-    assert_false(vault_enroll(V, "carol", "", 0, &k, &out, err, sizeof err));
-    assert_false(vault_enroll(V, "carol", NULL, 0, &k, &out, err, sizeof err));
+    assert_false(vault_enroll(V, "carol", "", 0, &k, &out, &err));
+    assert_false(vault_enroll(V, "carol", NULL, 0, &k, &out, &err));
     /* no staff id, no vault */
-    assert_false(vault_enroll(V, "", "twelve bytes", 12, &k, &out, err, sizeof err));
-    assert_false(vault_enroll(NULL, "carol", "twelve bytes", 12, &k, &out, err, sizeof err));
+    assert_false(vault_enroll(V, "", "twelve bytes", 12, &k, &out, &err));
+    assert_false(vault_enroll(NULL, "carol", "twelve bytes", 12, &k, &out, &err));
     /* exactly the minimum is accepted */
-    assert_true(vault_enroll(V, "carol", "twelve bytes", 12, &k, &out, err, sizeof err));
+    assert_true(vault_enroll(V, "carol", "twelve bytes", 12, &k, &out, &err));
     assert_memory_not_equal(&out, &before, sizeof out);
 }
 
@@ -527,22 +527,22 @@ static void test_tampered_key_material_fails(void **state) {
 
 static void test_rewrap(void **state) {
     (void)state;
-    char err[200] = "";
+    error err = {0};
     const char *np = "a new and longer passphrase";
     vault_kdf nk;
     vault_kdf_params(KDF_INTERACTIVE, &nk);
     vault_staff_keys k = alice_keys;
 
     /* wrong old passphrase: false, nothing changed */
-    assert_false(vault_rewrap(ALICE, "not the passphrase", 18, np, strlen(np), &nk, &k, err, sizeof err));
-    assert_string_equal(err, UNLOCK_MSG);
+    assert_false(vault_rewrap(ALICE, "not the passphrase", 18, np, strlen(np), &nk, &k, &err));
+    assert_string_equal(err.msg, UNLOCK_MSG);
     assert_memory_equal(&k, &alice_keys, sizeof k);
     /* too short a new passphrase: refused before anything */
-    assert_false(vault_rewrap(ALICE, ALICE_PASS, strlen(ALICE_PASS), "short", 5, &nk, &k, err, sizeof err));
-    assert_non_null(strstr(err, "short"));
+    assert_false(vault_rewrap(ALICE, ALICE_PASS, strlen(ALICE_PASS), "short", 5, &nk, &k, &err));
+    assert_non_null(strstr(err.msg, "short"));
     assert_memory_equal(&k, &alice_keys, sizeof k);
 
-    assert_true(vault_rewrap(ALICE, ALICE_PASS, strlen(ALICE_PASS), np, strlen(np), &nk, &k, err, sizeof err));
+    assert_true(vault_rewrap(ALICE, ALICE_PASS, strlen(ALICE_PASS), np, strlen(np), &nk, &k, &err));
     assert_memory_equal(k.public_key, alice_keys.public_key, VAULT_PK_BYTES);
     assert_memory_equal(k.sealed_data_key, alice_keys.sealed_data_key, VAULT_SEALED_KEY_BYTES);
     assert_memory_equal(k.kdf.salt, nk.salt, VAULT_SALT_BYTES);

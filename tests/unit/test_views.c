@@ -52,7 +52,7 @@ static char *body_for(const char *level, int phq9) {
 
 static int setup(void **state) {
     world *w = calloc(1, sizeof *w);
-    char err[512];
+    error err = {0};
     snprintf(w->dir, sizeof w->dir, "/tmp/triage-views.XXXXXX");
     if (!mkdtemp(w->dir)) return -1;
     snprintf(w->path, sizeof w->path, "%s/v.db", w->dir);
@@ -61,19 +61,19 @@ static int setup(void **state) {
     memset(&d, 0, sizeof d);
     if (!engine_load(&w->e, "config.ini", "forms", false, &d)) return -1;
     diag_free(&d);
-    if (!vault_init() || !db_open(&w->db, w->path, true, &SETTINGS, err, sizeof err)) return -1;
-    if (!db_initialise(&w->db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), err, sizeof err)) return -1;
+    if (!vault_init() || !db_open(&w->db, w->path, true, &SETTINGS, &err)) return -1;
+    if (!db_initialise(&w->db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &err)) return -1;
     int wait;
-    if (session_login(&w->db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &w->admin, &wait, err, sizeof err) != LOGIN_OK) return -1;
-    if (!staff_add(w->admin, "desk", ROLE_RECEPTION, DESK_PASS, strlen(DESK_PASS), err, sizeof err)) return -1;
-    if (session_login(&w->db, "desk", DESK_PASS, strlen(DESK_PASS), &w->desk, &wait, err, sizeof err) != LOGIN_OK) return -1;
+    if (session_login(&w->db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &w->admin, &wait, &err) != LOGIN_OK) return -1;
+    if (!staff_add(w->admin, "desk", ROLE_RECEPTION, DESK_PASS, strlen(DESK_PASS), &err)) return -1;
+    if (session_login(&w->db, "desk", DESK_PASS, strlen(DESK_PASS), &w->desk, &wait, &err) != LOGIN_OK) return -1;
     int found;
-    if (!roster_import(w->admin, &w->e.needs, "assets/counselors.sample.ini", &found, &d, err, sizeof err)) return -1;
+    if (!roster_import(w->admin, &w->e.needs, "assets/counselors.sample.ini", &found, &d, &err)) return -1;
     for (int i = 0; i < 4; i++) {
-        if (!client_create(w->desk, names[i], "555 0100", "", w->client[i], err, sizeof err)) return -1;
+        if (!client_create(w->desk, names[i], "555 0100", "", w->client[i], &err)) return -1;
         intake_input in = {w->client[i], level_names[i], NULL, NULL, body_for(level_names[i], 5 + i), NULL};
         clock_fix(true, T0 + i); /* distinct times: a defined order among equals */
-        if (!intake_save_queued(w->desk, &in, &w->e.queue, w->intake[i], err, sizeof err)) return -1;
+        if (!intake_save_queued(w->desk, &in, &w->e.queue, w->intake[i], &err)) return -1;
     }
     *state = w;
     return 0;
@@ -129,8 +129,8 @@ static void test_summary_parse(void **state) {
 static void test_counts(void **state) {
     world *w = *state;
     queue_counts_rec c;
-    char err[512];
-    assert_true(queues_counts(&w->db, &c, err, sizeof err));
+    error err = {0};
+    assert_true(queues_counts(&w->db, &c, &err));
     assert_int_equal(c.total, 4);
     for (int lv = 0; lv < 4; lv++) assert_int_equal(c.open[lv], 1);
     assert_int_equal(c.overdue[0] + c.overdue[1] + c.overdue[2] + c.overdue[3], 0);
@@ -141,11 +141,11 @@ static void test_counts(void **state) {
 
 static void test_pages_and_filters(void **state) {
     world *w = *state;
-    char err[512];
+    error err = {0};
     queue_item *items = NULL;
     int n = 0;
     queue_filter all = {NULL, false, false, NULL};
-    assert_true(queues_page(&w->db, &all, 0, 10, &items, &n, err, sizeof err));
+    assert_true(queues_page(&w->db, &all, 0, 10, &items, &n, &err));
     assert_int_equal(n, 4);
     assert_int_equal(items[0].level, LEVEL_RED); /* urgency order */
     assert_int_equal(items[3].level, LEVEL_GREEN);
@@ -153,43 +153,43 @@ static void test_pages_and_filters(void **state) {
     memcpy(first_id, items[1].id, sizeof first_id);
     free(items);
     /* paging: offset 1, limit 1 gives the second */
-    assert_true(queues_page(&w->db, &all, 1, 1, &items, &n, err, sizeof err));
+    assert_true(queues_page(&w->db, &all, 1, 1, &items, &n, &err));
     assert_int_equal(n, 1);
     assert_string_equal(items[0].id, first_id);
     free(items);
     queue_filter yellow = {"yellow", false, false, NULL};
-    assert_true(queues_page(&w->db, &yellow, 0, 10, &items, &n, err, sizeof err));
+    assert_true(queues_page(&w->db, &yellow, 0, 10, &items, &n, &err));
     assert_int_equal(n, 1);
     assert_string_equal(items[0].client_id, w->client[2]);
     free(items);
     char prefix[9];
     snprintf(prefix, sizeof prefix, "%.8s", w->client[3]);
     queue_filter by_id = {NULL, false, false, prefix};
-    assert_true(queues_page(&w->db, &by_id, 0, 10, &items, &n, err, sizeof err));
+    assert_true(queues_page(&w->db, &by_id, 0, 10, &items, &n, &err));
     assert_int_equal(n, 1);
     assert_string_equal(items[0].client_id, w->client[3]);
     free(items);
     queue_filter overdue = {NULL, true, false, NULL}, hand = {NULL, false, true, NULL};
-    assert_true(queues_page(&w->db, &overdue, 0, 10, &items, &n, err, sizeof err));
+    assert_true(queues_page(&w->db, &overdue, 0, 10, &items, &n, &err));
     assert_int_equal(n, 0);
     free(items);
-    assert_true(queues_page(&w->db, &hand, 0, 10, &items, &n, err, sizeof err));
+    assert_true(queues_page(&w->db, &hand, 0, 10, &items, &n, &err));
     assert_int_equal(n, 0);
     free(items);
     /* a prefix is only hex and '-': anything else is refused, never passed on as a pattern */
     queue_filter bad = {NULL, false, false, "%"};
-    assert_false(queues_page(&w->db, &bad, 0, 10, &items, &n, err, sizeof err));
+    assert_false(queues_page(&w->db, &bad, 0, 10, &items, &n, &err));
     queue_filter purple = {"purple", false, false, NULL};
-    assert_false(queues_page(&w->db, &purple, 0, 10, &items, &n, err, sizeof err));
+    assert_false(queues_page(&w->db, &purple, 0, 10, &items, &n, &err));
 }
 
 static void test_row_view(void **state) {
     world *w = *state;
-    char err[512];
+    error err = {0};
     queue_item it;
     assert_true(queues_open_for_client(&w->db, w->client[0], &it));
     queue_row_view v;
-    assert_true(queue_row_view_load(w->desk, &it, &v, err, sizeof err));
+    assert_true(queue_row_view_load(w->desk, &it, &v, &err));
     assert_string_equal(v.initials, "R.A.R.");
     assert_int_equal(strlen(v.short_id), 8);
     assert_memory_equal(v.short_id, w->client[0], 8);
@@ -198,15 +198,15 @@ static void test_row_view(void **state) {
 
 static void test_history_and_overdue(void **state) {
     world *w = *state;
-    char err[512];
+    error err = {0};
     queue_item it;
     assert_true(queues_open_for_client(&w->db, w->client[1], &it)); /* orange */
     queue_request rq = {.action = QA_DECLINE, .reason = "prefers an evening slot"};
     clock_fix(true, T0 + 60);
-    assert_true(queues_act(w->desk, &w->e.queue, it.id, rq, err, sizeof err));
+    assert_true(queues_act(w->desk, &w->e.queue, it.id, rq, &err));
     queue_history_entry *h = NULL;
     int n = 0;
-    assert_true(queues_history(w->desk, it.id, &h, &n, err, sizeof err));
+    assert_true(queues_history(w->desk, it.id, &h, &n, &err));
     assert_int_equal(n, 2);
     assert_string_equal(h[0].action, "enqueue");
     assert_string_equal(h[0].who, "desk");
@@ -220,34 +220,34 @@ static void test_history_and_overdue(void **state) {
     /* past its deadline the orange item is raised by the tick: its history says "system" */
     clock_fix(true, T0 + 25 * 3600);
     int escalated = 0;
-    assert_true(queues_tick(&w->db, &w->e.queue, &escalated, err, sizeof err));
+    assert_true(queues_tick(&w->db, &w->e.queue, &escalated, &err));
     assert_true(escalated >= 1);
-    assert_true(queues_history(w->desk, it.id, &h, &n, err, sizeof err));
+    assert_true(queues_history(w->desk, it.id, &h, &n, &err));
     assert_string_equal(h[n - 1].who, "system");
     assert_string_equal(h[n - 1].level_after, "red");
     queue_history_free(h, n);
     queue_counts_rec c;
-    assert_true(queues_counts(&w->db, &c, err, sizeof err));
+    assert_true(queues_counts(&w->db, &c, &err));
     assert_true(c.overdue[3] >= 1);
     assert_int_equal(c.open[3], 2);
     assert_true(c.red_newest >= T0 + 25 * 3600); /* a new red: the desks ring */
     /* a second tick at the same instant escalates nothing and takes no write lock */
-    assert_true(queues_tick(&w->db, &w->e.queue, &escalated, err, sizeof err));
+    assert_true(queues_tick(&w->db, &w->e.queue, &escalated, &err));
     assert_int_equal(escalated, 0);
     clock_fix(true, T0);
 }
 
 static void test_record(void **state) {
     world *w = *state;
-    char err[512];
+    error err = {0};
     /* a second intake for the yellow client: two points on the trajectory */
     intake_input in = {w->client[2], "yellow", NULL, NULL, body_for("yellow", 14), "sleeps badly"};
     char id[STORE_ID_LEN];
     clock_fix(true, T0 + 7 * 86400);
-    assert_true(intake_save_queued(w->desk, &in, &w->e.queue, id, err, sizeof err));
+    assert_true(intake_save_queued(w->desk, &in, &w->e.queue, id, &err));
     clock_fix(true, T0);
     client_record r;
-    assert_true(client_record_open(w->desk, w->client[2], &r, err, sizeof err));
+    assert_true(client_record_open(w->desk, w->client[2], &r, &err));
     assert_string_equal(r.client.name, "yusuf yates");
     assert_int_equal(r.n_intakes, 2);
     assert_int_equal(intake_summary_score(&r.intakes[0], "phq9"), 7);
@@ -258,12 +258,13 @@ static void test_record(void **state) {
     assert_true(r.has_item);
     assert_true(r.n_history >= 1);
     client_record_free(&r);
-    assert_false(client_record_open(w->desk, "00000000-0000-4000-8000-00000000dead", &r, err, sizeof err));
+    assert_false(client_record_open(w->desk, "00000000-0000-4000-8000-00000000dead", &r, &err));
 }
 
 static void test_roster_put(void **state) {
     world *w = *state;
-    char field[32], err[512];
+    char field[32];
+    error err = {0};
     counselor_rec c;
     memset(&c, 0, sizeof c);
     snprintf(c.code, sizeof c.code, "c77");
@@ -273,21 +274,21 @@ static void test_roster_put(void **state) {
     snprintf(c.weights, sizeof c.weights, "anxiety:0.9");
     c.capacity = 5;
     c.available = true;
-    assert_false(roster_put(w->desk, &w->e.needs, &c, field, sizeof field, err, sizeof err)); /* supervisors only */
+    assert_false(roster_put(w->desk, &w->e.needs, &c, field, sizeof field, &err)); /* supervisors only */
     snprintf(c.weights, sizeof c.weights, "nowhere:1");
-    assert_false(roster_put(w->admin, &w->e.needs, &c, field, sizeof field, err, sizeof err));
+    assert_false(roster_put(w->admin, &w->e.needs, &c, field, sizeof field, &err));
     assert_string_equal(field, "weights");
     snprintf(c.weights, sizeof c.weights, "anxiety:0.9");
     snprintf(c.code, sizeof c.code, "bad code");
-    assert_false(roster_put(w->admin, &w->e.needs, &c, field, sizeof field, err, sizeof err));
+    assert_false(roster_put(w->admin, &w->e.needs, &c, field, sizeof field, &err));
     assert_string_equal(field, "code");
     snprintf(c.code, sizeof c.code, "c77");
-    assert_true(roster_put(w->admin, &w->e.needs, &c, field, sizeof field, err, sizeof err));
+    assert_true(roster_put(w->admin, &w->e.needs, &c, field, sizeof field, &err));
     c.available = false;
-    assert_true(roster_put(w->admin, &w->e.needs, &c, field, sizeof field, err, sizeof err)); /* an edit, by code */
+    assert_true(roster_put(w->admin, &w->e.needs, &c, field, sizeof field, &err)); /* an edit, by code */
     counselor_rec *list = NULL;
     int n = 0;
-    assert_true(roster_list(&w->db, &list, &n, err, sizeof err));
+    assert_true(roster_list(&w->db, &list, &n, &err));
     int hits = 0;
     for (int i = 0; i < n; i++)
         if (!strcmp(list[i].code, "c77")) {
@@ -301,12 +302,12 @@ static void test_roster_put(void **state) {
 
 static void test_staff_list(void **state) {
     world *w = *state;
-    char err[512];
+    error err = {0};
     staff_rec *list = NULL;
     int n = 0;
-    assert_false(staff_list_all(w->desk, &list, &n, err, sizeof err)); /* reception may not */
+    assert_false(staff_list_all(w->desk, &list, &n, &err)); /* reception may not */
     assert_null(list);
-    assert_true(staff_list_all(w->admin, &list, &n, err, sizeof err));
+    assert_true(staff_list_all(w->admin, &list, &n, &err));
     assert_int_equal(n, 2);
     assert_string_equal(list[0].name, "admin");
     assert_string_equal(list[1].name, "desk");

@@ -21,7 +21,7 @@
 #include "wizard.h"
 
 static engine e;
-static char err[1024];
+static error err = {0};
 static const char *const FORMS4[] = {"intake", "phq9", "gad7", "asq"};
 
 static int setup(void **state) {
@@ -116,8 +116,8 @@ static const answer *ans(const wizard *w, const char *form_id, const char *item_
 /* A fresh wizard (large: on the heap) started over intake, phq9, gad7, asq. */
 static wizard *new_wizard(lang client_lang) {
     wizard *w = blank_wizard();
-    err[0] = '\0';
-    if (!wizard_start(w, &e, FORMS4, 4, client_lang, err, sizeof err)) fail_msg("wizard_start: %s", err);
+    err.msg[0] = '\0';
+    if (!wizard_start(w, &e, FORMS4, 4, client_lang, &err)) fail_msg("wizard_start: %s", err.msg);
     return w;
 }
 
@@ -150,15 +150,15 @@ static void choose(wizard *w, const char *code) {
 }
 
 static void type(wizard *w, const char *text) {
-    err[0] = '\0';
-    if (!wizard_type(w, text, err, sizeof err)) fail_msg("wizard_type `%s` refused: %s", text, err);
+    err.msg[0] = '\0';
+    if (!wizard_type(w, text, &err)) fail_msg("wizard_type `%s` refused: %s", text, err.msg);
 }
 
 /* The text is refused and err names the field. */
 static void type_refused(wizard *w, const char *text, const char *field) {
-    err[0] = '\0';
-    if (wizard_type(w, text, err, sizeof err)) fail_msg("wizard_type `%s` accepted at %s", text, field);
-    if (!strstr(err, field)) fail_msg("message `%s` does not name %s", err, field);
+    err.msg[0] = '\0';
+    if (wizard_type(w, text, &err)) fail_msg("wizard_type `%s` accepted at %s", text, field);
+    if (!strstr(err.msg, field)) fail_msg("message `%s` does not name %s", err.msg, field);
 }
 
 static void next(wizard *w) {
@@ -294,18 +294,18 @@ static void test_start_refuses_unknown_form(void **state) {
     (void)state;
     wizard *w = blank_wizard();
     const char *const ids[] = {"intake", "nosuch", "asq"};
-    err[0] = '\0';
-    assert_false(wizard_start(w, &e, ids, 3, LANG_EN, err, sizeof err));
-    assert_non_null(strstr(err, "nosuch"));
+    err.msg[0] = '\0';
+    assert_false(wizard_start(w, &e, ids, 3, LANG_EN, &err));
+    assert_non_null(strstr(err.msg, "nosuch"));
     wizard_free(w);
-    err[0] = '\0';
-    assert_false(wizard_start(w, &e, ids, 0, LANG_EN, err, sizeof err));
-    assert_true(err[0] != '\0');
+    err.msg[0] = '\0';
+    assert_false(wizard_start(w, &e, ids, 0, LANG_EN, &err));
+    assert_true(err.msg[0] != '\0');
     wizard_free(w);
     const char *const many[WIZARD_MAX_FORMS + 1] = {"intake", "phq9", "gad7", "asq", "k6", "phq2", "gad2", "phq9", "gad7"};
-    err[0] = '\0';
-    assert_false(wizard_start(w, &e, many, WIZARD_MAX_FORMS + 1, LANG_EN, err, sizeof err));
-    assert_true(err[0] != '\0');
+    err.msg[0] = '\0';
+    assert_false(wizard_start(w, &e, many, WIZARD_MAX_FORMS + 1, LANG_EN, &err));
+    assert_true(err.msg[0] != '\0');
     done(w);
 }
 
@@ -677,7 +677,7 @@ static void test_no_review_with_unanswered_required(void **state) {
     assert_false(wizard_next(w));
     assert_false(wizard_choose(w, 0));
     assert_false(wizard_refuse(w));
-    assert_false(wizard_type(w, "x", err, sizeof err));
+    assert_false(wizard_type(w, "x", &err));
     assert_int_equal(w->stage, WZ_REVIEW);
     done(w);
 }
@@ -740,7 +740,7 @@ static void test_asq_yes_shows_item5_and_red(void **state) {
     assert_int_equal(w->risk.level, LEVEL_ORANGE);
     char *draft = edited_draft(w, NULL);
     wizard *b = blank_wizard();
-    if (!wizard_from_json(b, &e, draft, err, sizeof err)) fail_msg("resume: %s", err);
+    if (!wizard_from_json(b, &e, draft, &err)) fail_msg("resume: %s", err.msg);
     assert_int_equal(b->kept, LEVEL_RED);
     assert_int_equal(b->level, LEVEL_RED); /* the resumed level is computed with it */
     done(w);
@@ -792,7 +792,7 @@ static const char *const FORMS3[] = {"intake", "phq9", "gad7"};
 static void test_self_harm_adds_asq(void **state) {
     (void)state;
     wizard *w = blank_wizard();
-    if (!wizard_start(w, &e, FORMS3, 3, LANG_EN, err, sizeof err)) fail_msg("wizard_start: %s", err);
+    if (!wizard_start(w, &e, FORMS3, 3, LANG_EN, &err)) fail_msg("wizard_start: %s", err.msg);
     assert_int_equal(w->n_forms, 3);
     static const char *const harm[] = {"self_harm", NULL};
     fill_intake(w, "Ann", "en", harm, NULL);
@@ -809,7 +809,7 @@ static void test_self_harm_adds_asq(void **state) {
     assert_true(wizard_ready(w));
     /* without the concern, the three forms only */
     wizard *g = blank_wizard();
-    if (!wizard_start(g, &e, FORMS3, 3, LANG_EN, err, sizeof err)) fail_msg("wizard_start: %s", err);
+    if (!wizard_start(g, &e, FORMS3, 3, LANG_EN, &err)) fail_msg("wizard_start: %s", err.msg);
     fill_intake(g, "Bo", "en", NULL, NULL);
     answer_items(g, "phq9", ZERO9);
     answer_items(g, "gad7", ZERO7);
@@ -822,14 +822,14 @@ static void test_self_harm_adds_asq(void **state) {
 static void test_phq9_item9_adds_asq(void **state) {
     (void)state;
     wizard *w = blank_wizard();
-    if (!wizard_start(w, &e, FORMS3, 3, LANG_EN, err, sizeof err)) fail_msg("wizard_start: %s", err);
+    if (!wizard_start(w, &e, FORMS3, 3, LANG_EN, &err)) fail_msg("wizard_start: %s", err.msg);
     fill_intake(w, "Ann", "en", NULL, NULL);
     static const char *const item9[] = {"0", "0", "0", "0", "0", "0", "0", "0", "1", NULL};
     answer_items(w, "phq9", item9);
     assert_int_equal(w->n_forms, 4);
     char *draft = edited_draft(w, NULL);
     wizard *r = blank_wizard();
-    if (!wizard_from_json(r, &e, draft, err, sizeof err)) fail_msg("resume: %s", err);
+    if (!wizard_from_json(r, &e, draft, &err)) fail_msg("resume: %s", err.msg);
     assert_int_equal(r->n_forms, 4);
     assert_string_equal(e.forms.v[r->forms[3]]->id, "asq");
 }
@@ -859,7 +859,7 @@ static void test_review_unreachable_with_q5_owed(void **state) {
     assert_int_equal(w->stage, WZ_REVIEW);
     char *draft = edited_draft(w, q5_not_asked);
     wizard *r = blank_wizard();
-    if (!wizard_from_json(r, &e, draft, err, sizeof err)) fail_msg("resume: %s", err);
+    if (!wizard_from_json(r, &e, draft, &err)) fail_msg("resume: %s", err.msg);
     expect_at(r, "asq", "item5");
     assert_false(wizard_ready(r));
     assert_false(wizard_next(r)); /* Enter on it records nothing and does not move on */
@@ -1037,8 +1037,8 @@ static void test_result_input_reproduces_assessment(void **state) {
     json_t *r = hold_json(wizard_result_json(w, LANG_EN));
     json_t *input = json_object_get(r, "input");
     assess_input *in = hold_mem(malloc(sizeof *in));
-    err[0] = '\0';
-    if (!assess_parse_value(&e, input, NULL, in, err, sizeof err)) fail_msg("stored input refused: %s", err);
+    err.msg[0] = '\0';
+    if (!assess_parse_value(&e, input, NULL, in, &err)) fail_msg("stored input refused: %s", err.msg);
     assert_int_equal(in->concerns, w->in.concerns);
     assert_string_equal(in->counselor_gender, "male");
     json_t *again = assess_run_held(in);
@@ -1069,9 +1069,9 @@ static void test_result_input_drops_hidden_answers(void **state) {
     json_t *r = hold_json(wizard_result_json(w, LANG_EN));
     json_t *a = json_object_get(json_object_get(json_object_get(r, "input"), "answers"), "asq");
     assess_input *in = hold_mem(malloc(sizeof *in));
-    err[0] = '\0';
-    if (!assess_parse_value(&e, json_object_get(r, "input"), NULL, in, err, sizeof err))
-        fail_msg("stored input refused: %s", err);
+    err.msg[0] = '\0';
+    if (!assess_parse_value(&e, json_object_get(r, "input"), NULL, in, &err))
+        fail_msg("stored input refused: %s", err.msg);
     assert_true(json_is_null(json_array_get(a, 4)));
     assert_string_equal(json_string_value(json_object_get(assess_run_held(in), "level")), "green");
 }
@@ -1112,8 +1112,8 @@ static void expect_same(const wizard *a, const wizard *b) {
 static wizard *restore(const wizard *w) {
     char *s = hold_mem(wizard_to_json(w));
     wizard *b = blank_wizard();
-    err[0] = '\0';
-    if (!wizard_from_json(b, &e, s, err, sizeof err)) fail_msg("draft refused: %s", err);
+    err.msg[0] = '\0';
+    if (!wizard_from_json(b, &e, s, &err)) fail_msg("draft refused: %s", err.msg);
     return b;
 }
 
@@ -1235,11 +1235,11 @@ static void refused_number(json_t *o) {
 
 static void expect_draft_refused(const char *text, const char *part) {
     wizard *b = blank_wizard();
-    err[0] = '\0';
-    bool ok = wizard_from_json(b, &e, text, err, sizeof err);
+    err.msg[0] = '\0';
+    bool ok = wizard_from_json(b, &e, text, &err);
     done(b);
     if (ok) fail_msg("draft accepted: %.200s", text);
-    if (!strstr(err, part)) fail_msg("message `%s` lacks `%s`", err, part);
+    if (!strstr(err.msg, part)) fail_msg("message `%s` lacks `%s`", err.msg, part);
 }
 
 static void test_draft_refused(void **state) {
@@ -1386,7 +1386,7 @@ static void test_safety_channel_unknown(void **state) {
     (void)state;
     static const char *const forms[] = {"phq9", "asq"};
     wizard *w = blank_wizard();
-    assert_true(wizard_start(w, &e, forms, 2, LANG_EN, err, sizeof err));
+    assert_true(wizard_start(w, &e, forms, 2, LANG_EN, &err));
     answer_items(w, "phq9", ZERO9);
     const char *const acute[] = {"no", "yes", "no", "no", "yes", NULL};
     answer_items(w, "asq", acute);
@@ -1427,13 +1427,13 @@ static void test_safety_old_draft_red_seen(void **state) {
     json_object_set_new(o, "red_seen", json_true());
     char *old = hold_mem(json_dumps(o, JSON_COMPACT));
     wizard *b = blank_wizard();
-    assert_true(wizard_from_json(b, &e, old, err, sizeof err));
+    assert_true(wizard_from_json(b, &e, old, &err));
     assert_int_equal(b->level, LEVEL_RED);
     assert_false(wizard_needs_safety_steps(b));
     json_object_set_new(o, "red_seen", json_false());
     char *old2 = hold_mem(json_dumps(o, JSON_COMPACT));
     wizard *c = blank_wizard();
-    assert_true(wizard_from_json(c, &e, old2, err, sizeof err));
+    assert_true(wizard_from_json(c, &e, old2, &err));
     assert_int_equal(wizard_safety_set(c), set_of("red"));
     done(b);
     done(c);
@@ -1449,7 +1449,7 @@ static wizard *hotline_call(const char *channel) {
     const char *ids[INTAKE_MAX_FORMS];
     assert_true(e.plan.n_hotline >= 2);
     for (int i = 0; i < e.plan.n_hotline; i++) ids[i] = e.forms.v[e.plan.hotline[i]]->id;
-    if (!wizard_start(w, &e, ids, e.plan.n_hotline, LANG_EN, err, sizeof err)) fail_msg("wizard_start: %s", err);
+    if (!wizard_start(w, &e, ids, e.plan.n_hotline, LANG_EN, &err)) fail_msg("wizard_start: %s", err.msg);
     wizard_set_anonymous(w, "Anonymous caller");
     expect_at(w, "caller", "channel");
     choose(w, channel);
@@ -1526,7 +1526,7 @@ static void test_hotline_anonymous_positive_asq_red(void **state) {
     assert_int_equal(wizard_safety_set(w), set_of("red"));
     char *json = hold_mem(wizard_to_json(w));
     wizard *r = blank_wizard();
-    assert_true(wizard_from_json(r, &e, json, err, sizeof err));
+    assert_true(wizard_from_json(r, &e, json, &err));
     assert_string_equal(r->caller_id, w->caller_id);
     assert_string_equal(wizard_client_name(r), name);
     assert_int_equal(r->level, LEVEL_RED);
@@ -1538,7 +1538,7 @@ static void test_hotline_callback_is_phone(void **state) {
     wizard *w = blank_wizard();
     const char *ids[INTAKE_MAX_FORMS];
     for (int i = 0; i < e.plan.n_hotline; i++) ids[i] = e.forms.v[e.plan.hotline[i]]->id;
-    assert_true(wizard_start(w, &e, ids, e.plan.n_hotline, LANG_EN, err, sizeof err));
+    assert_true(wizard_start(w, &e, ids, e.plan.n_hotline, LANG_EN, &err));
     choose(w, "phone");
     type(w, "13900001111");
     assert_true(wizard_next(w));

@@ -33,6 +33,7 @@
 
 #include <sqlite3.h>
 
+#include "error.h"
 #include "sqlite_file.h"
 #include "store.h"
 #include "util.h"
@@ -257,7 +258,7 @@ extern const int sq_schema_versions;
 bool sq_schema_as_created(sqlite3 *db, int64_t ver, char *msg, size_t size);
 extern const char *const sq_sql_text[S_COUNT];
 
-__attribute__((format(printf, 4, 5))) store_status sq_put_err(char *err, size_t size, store_status st,
+__attribute__((format(printf, 3, 4))) store_status sq_put_err(error *err, store_status st,
                                                                   const char *fmt, ...);
 __attribute__((format(printf, 3, 4))) store_status sq_fail(store *s, store_status st, const char *fmt, ...);
 store_status sq_status_of(int rc);
@@ -300,8 +301,7 @@ bool sq_blob_ok(const blob *b, bool required);
 __attribute__((format(printf, 3, 4))) store_status sq_invalid(store *s, const char *what, const char *why, ...);
 store_status sq_need_txn(store *s, const char *what);
 void sq_dir_of(const char *path, char *dir, size_t size);
-store_status sq_open(const char *path, bool create, int busy_timeout_ms, store **out, char *err,
-                            size_t errsize);
+store_status sq_open(const char *path, bool create, int busy_timeout_ms, store **out, error *err);
 void sq_close(store *s);
 const char *sq_errmsg(const store *s);
 int sq_schema_version(const store *s);
@@ -364,12 +364,12 @@ store_status sq_each_sealed(store *s, sealed_cb cb, void *ctx);
 store_status sq_update_sealed(store *s, const char *table, const char *column, const char *row_id,
                                      const unsigned char *ct, size_t n);
 store_status sq_integrity_check(store *s, char *msg, size_t size);
-store_status sq_backup(store *s, const char *dest, char *err, size_t errsize);
-store_status sq_restore(store *s, const char *src, const restore_steps *steps, char *err, size_t errsize);
+store_status sq_backup(store *s, const char *dest, error *err);
+store_status sq_restore(store *s, const char *src, const restore_steps *steps, error *err);
 /* the scratch database's location (a file beside this one) and the removal of a database with its -wal,
  * -shm and -journal files (sqlite_scratch.c) */
 store_status sq_scratch_location(store *s, char *location, size_t size);
-store_status sq_drop(const char *location, char *err, size_t errsize);
+store_status sq_drop(const char *location, error *err);
 int sq_read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64_t *objects);
 /* the file at the path (sqlite_file.c) */
 bool sq_file_still_ours(store *s);

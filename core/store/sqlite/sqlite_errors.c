@@ -1,14 +1,11 @@
 /* SQLite result codes as store statuses and as messages that name the file and what failed. */
 #include "sqlite_backend.h"
 
-__attribute__((format(printf, 4, 5))) store_status sq_put_err(char *err, size_t size, store_status st,
-                                                                  const char *fmt, ...) {
-    if (err && size) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, size, fmt, ap);
-        va_end(ap);
-    }
+__attribute__((format(printf, 3, 4))) store_status sq_put_err(error *err, store_status st, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    error_vset(err, store_error_kind(st), fmt, ap);
+    va_end(ap);
     return st;
 }
 

@@ -64,13 +64,13 @@ static void remove_partial(const char *dest) {
     }
 }
 
-store_status sq_backup(store *s, const char *dest, char *err, size_t errsize) {
-    if (err && errsize) err[0] = '\0';
-    if (!s) return sq_put_err(err, errsize, ST_INVALID, "No database is open.");
+store_status sq_backup(store *s, const char *dest, error *err) {
+    error_clear(err);
+    if (!s) return sq_put_err(err, ST_INVALID, "No database is open.");
     if (!dest || !dest[0] || strlen(dest) >= PATH_MAX)
-        return sq_put_err(err, errsize, sq_invalid(s, "back up", "no destination file was given"), "%s", s->err);
+        return sq_put_err(err, sq_invalid(s, "back up", "no destination file was given"), "%s", s->err);
     if (!sqlite3_get_autocommit(s->db))
-        return sq_put_err(err, errsize,
+        return sq_put_err(err,
                        sq_invalid(s, "back up", "a transaction is open (the copy would hold its unfinished changes)"),
                        "%s", s->err);
 
@@ -84,14 +84,14 @@ store_status sq_backup(store *s, const char *dest, char *err, size_t errsize) {
                                                                      : ST_IO;
         sq_fail(s, x, "Backup of %s: cannot create %s (%s)%s.", s->path, dest, strerror(e),
              e == EEXIST ? "; a backup never overwrites a file" : "");
-        return sq_put_err(err, errsize, x, "%s", s->err);
+        return sq_put_err(err, x, "%s", s->err);
     }
     bool fd_ok = fchmod(fd, 0600) == 0;
     if (close(fd) != 0) fd_ok = false;
     if (!fd_ok) {
         remove_partial(dest);
         sq_fail(s, ST_IO, "Backup of %s: cannot set up %s (%s).", s->path, dest, strerror(errno));
-        return sq_put_err(err, errsize, ST_IO, "%s", s->err);
+        return sq_put_err(err, ST_IO, "%s", s->err);
     }
 
     sqlite3 *d = NULL;
@@ -127,7 +127,7 @@ store_status sq_backup(store *s, const char *dest, char *err, size_t errsize) {
     if (rc == SQLITE_OK && strcmp(check, "ok") != 0) {
         remove_partial(dest);
         sq_fail(s, ST_CORRUPT, "Backup of %s: the copy %s failed its check (%s); it was removed.", s->path, dest, check);
-        return sq_put_err(err, errsize, ST_CORRUPT, "%s", s->err);
+        return sq_put_err(err, ST_CORRUPT, "%s", s->err);
     }
     if (rc != SQLITE_OK) {
         remove_partial(dest);
@@ -135,7 +135,7 @@ store_status sq_backup(store *s, const char *dest, char *err, size_t errsize) {
         if (x == ST_EXISTS || x == ST_NOTFOUND || x == ST_INVALID) x = ST_IO;
         sq_fail(s, x, "Backup of %s to %s failed: %s (%s); the partial copy was removed.", s->path, dest, sq_reason_of(rc),
              why);
-        return sq_put_err(err, errsize, x, "%s", s->err);
+        return sq_put_err(err, x, "%s", s->err);
     }
 
     /* the new directory entry too must survive a power cut */
@@ -147,7 +147,7 @@ store_status sq_backup(store *s, const char *dest, char *err, size_t errsize) {
     if (!synced) {
         sq_fail(s, ST_IO, "Backup of %s: %s was written but its directory could not be synced (%s).", s->path, dest,
              strerror(errno));
-        return sq_put_err(err, errsize, ST_IO, "%s", s->err);
+        return sq_put_err(err, ST_IO, "%s", s->err);
     }
     return ST_OK;
 }

@@ -69,35 +69,35 @@ static int read_header(const char *path, unsigned char hdr[DB_HEADER_BYTES], boo
 }
 
 /* The refusal for an SQLite failure while checking a file that is not open for writing yet. */
-static store_status refuse_rc(sqlite3 *db, int rc, const char *path, const char *dir, char *err, size_t size) {
+static store_status refuse_rc(sqlite3 *db, int rc, const char *path, const char *dir, error *err) {
     const char *why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     rc = sq_full_if_no_space(db, rc);
     switch (rc & 0xff) {
     case SQLITE_FULL:
-        return sq_put_err(err, size, ST_FULL,
+        return sq_put_err(err, ST_FULL,
                        "%s cannot be opened: the disk holding %s is full (SQLite needs room for %s-wal and %s-shm; "
                        "%s). Free some space and try again.",
                        path, dir, path, path, why);
     case SQLITE_NOTADB:
-        return sq_put_err(err, size, ST_CORRUPT, "%s is not a database (%s); it was left untouched.", path, why);
+        return sq_put_err(err, ST_CORRUPT, "%s is not a database (%s); it was left untouched.", path, why);
     case SQLITE_CORRUPT:
-        return sq_put_err(err, size, ST_CORRUPT, "%s is damaged (%s); it was left untouched.", path, why);
+        return sq_put_err(err, ST_CORRUPT, "%s is damaged (%s); it was left untouched.", path, why);
     case SQLITE_READONLY:
     case SQLITE_PERM:
-        return sq_put_err(err, size, ST_READONLY,
+        return sq_put_err(err, ST_READONLY,
                        "%s cannot be opened: its directory %s is read-only, and SQLite needs to create %s-wal and "
                        "%s-shm there (%s).",
                        path, dir, path, path, why);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return sq_put_err(err, size, ST_BUSY, "%s is locked by another program (%s).", path, why);
-    default: return sq_put_err(err, size, ST_IO, "%s cannot be read (%s).", path, why);
+        return sq_put_err(err, ST_BUSY, "%s is locked by another program (%s).", path, why);
+    default: return sq_put_err(err, ST_IO, "%s cannot be read (%s).", path, why);
     }
 }
 
 /* An existing, non-empty file, before anything may write to it: an SQLite database, triage's, not newer,
  * with a readable schema. */
-static store_status check_existing(const char *path, const char *dir, int busy_ms, char *err, size_t errsize) {
+static store_status check_existing(const char *path, const char *dir, int busy_ms, error *err) {
     /* 1. The header alone: magic and application_id. These bytes never change once written (triage sets
      * its application_id before switching to WAL), so the file's own header is authoritative even while
      * another desk checkpoints, or after a checkpoint cut short by a crash or a full disk. A file of another
@@ -106,16 +106,16 @@ static store_status check_existing(const char *path, const char *dir, int busy_m
     unsigned char hdr[DB_HEADER_BYTES];
     bool short_file = false;
     int rc = read_header(path, hdr, &short_file);
-    if (rc != SQLITE_OK) return refuse_rc(NULL, rc, path, dir, err, errsize);
+    if (rc != SQLITE_OK) return refuse_rc(NULL, rc, path, dir, err);
     if (memcmp(hdr, magic, sizeof magic) != 0)
-        return sq_put_err(err, errsize, ST_CORRUPT,
+        return sq_put_err(err, ST_CORRUPT,
                        "%s is not a database (it does not start with the SQLite header); it was left untouched.", path);
     if (short_file)
-        return sq_put_err(err, errsize, ST_CORRUPT, "%s is damaged (shorter than the SQLite header); it was left untouched.",
+        return sq_put_err(err, ST_CORRUPT, "%s is damaged (shorter than the SQLite header); it was left untouched.",
                        path);
     uint32_t app = (uint32_t)hdr[68] << 24 | (uint32_t)hdr[69] << 16 | (uint32_t)hdr[70] << 8 | hdr[71];
     if (app != APP_ID)
-        return sq_put_err(err, errsize, ST_NOT_TRIAGE,
+        return sq_put_err(err, ST_NOT_TRIAGE,
                        "%s is not a triage database (application_id 0x%08" PRIX32 ", expected 0x%08X); it was left "
                        "untouched.",
                        path, app, (unsigned)APP_ID);
@@ -130,18 +130,18 @@ static store_status check_existing(const char *path, const char *dir, int busy_m
     if (rc == SQLITE_OK) rc = sq_query_int(db, "SELECT count(*) FROM sqlite_schema", &objects);
     if (rc == SQLITE_OK) rc = sq_query_int(db, "PRAGMA user_version", &ver);
     if (rc != SQLITE_OK)
-        st = refuse_rc(db, rc, path, dir, err, errsize);
+        st = refuse_rc(db, rc, path, dir, err);
     else if (ver > SCHEMA_VERSION)
-        st = sq_put_err(err, errsize, ST_TOO_NEW,
+        st = sq_put_err(err, ST_TOO_NEW,
                      "%s was written by a newer triage (schema version %" PRId64
                      "; this program knows versions up to %d); it was left untouched. Install the newer triage.",
                      path, ver, SCHEMA_VERSION);
     else if (ver < 0)
-        st = sq_put_err(err, errsize, ST_CORRUPT, "%s has an invalid schema version (%" PRId64 "); it was left untouched.",
+        st = sq_put_err(err, ST_CORRUPT, "%s has an invalid schema version (%" PRId64 "); it was left untouched.",
                      path, ver);
     char why[400];
     if (st == ST_OK && (ver > 0 || objects > 0) && !sq_schema_as_created(db, ver, why, sizeof why))
-        st = sq_put_err(err, errsize, ST_CORRUPT,
+        st = sq_put_err(err, ST_CORRUPT,
                         "%s was altered outside triage: %s. It was left untouched and is refused; restore a backup.",
                         path, why);
     (void)sqlite3_close_v2(db);
@@ -325,16 +325,15 @@ static store_status connect_rw(store *s) {
     return migrate(s, ver);
 }
 
-store_status sq_open(const char *path, bool create, int busy_timeout_ms, store **out, char *err,
-                            size_t errsize) {
-    if (err && errsize) err[0] = '\0';
+store_status sq_open(const char *path, bool create, int busy_timeout_ms, store **out, error *err) {
+    error_clear(err);
     if (out) *out = NULL;
-    if (!out || !path || !path[0]) return sq_put_err(err, errsize, ST_INVALID, "No database file was given.");
-    if (strlen(path) >= PATH_MAX) return sq_put_err(err, errsize, ST_INVALID, "The database path is too long.");
+    if (!out || !path || !path[0]) return sq_put_err(err, ST_INVALID, "No database file was given.");
+    if (strlen(path) >= PATH_MAX) return sq_put_err(err, ST_INVALID, "The database path is too long.");
     if (busy_timeout_ms < 0)
-        return sq_put_err(err, errsize, ST_INVALID, "%s: the busy timeout cannot be negative.", path);
+        return sq_put_err(err, ST_INVALID, "%s: the busy timeout cannot be negative.", path);
     if (sqlite3_libversion_number() < MIN_SQLITE)
-        return sq_put_err(err, errsize, ST_IO, "%s: triage needs SQLite 3.37 or newer; this is SQLite %s.", path,
+        return sq_put_err(err, ST_IO, "%s: triage needs SQLite 3.37 or newer; this is SQLite %s.", path,
                        sqlite3_libversion());
 
     char dir[PATH_MAX];
@@ -342,18 +341,18 @@ store_status sq_open(const char *path, bool create, int busy_timeout_ms, store *
     struct stat dst;
     if (stat(dir, &dst) != 0) {
         if (errno == ENOENT || errno == ENOTDIR)
-            return sq_put_err(err, errsize, ST_IO, "The directory %s for the database %s does not exist.", dir, path);
-        return sq_put_err(err, errsize, ST_IO, "The directory %s for the database %s cannot be reached (%s).", dir, path,
+            return sq_put_err(err, ST_IO, "The directory %s for the database %s does not exist.", dir, path);
+        return sq_put_err(err, ST_IO, "The directory %s for the database %s cannot be reached (%s).", dir, path,
                        strerror(errno));
     }
     if (!S_ISDIR(dst.st_mode))
-        return sq_put_err(err, errsize, ST_IO, "%s (for the database %s) is not a directory.", dir, path);
+        return sq_put_err(err, ST_IO, "%s (for the database %s) is not a directory.", dir, path);
     struct statfs fs;
     if (statfs(dir, &fs) != 0)
-        return sq_put_err(err, errsize, ST_IO, "Cannot tell which filesystem %s is on (%s).", dir, strerror(errno));
+        return sq_put_err(err, ST_IO, "Cannot tell which filesystem %s is on (%s).", dir, strerror(errno));
     const char *net = network_fs_of((unsigned long)fs.f_type);
     if (net)
-        return sq_put_err(err, errsize, ST_UNSAFE_LOCATION,
+        return sq_put_err(err, ST_UNSAFE_LOCATION,
                        "%s is on a network filesystem (%s): SQLite in WAL mode needs every desk on the same machine "
                        "and a local disk. Move the database to a local disk.",
                        path, net);
@@ -363,50 +362,50 @@ store_status sq_open(const char *path, bool create, int busy_timeout_ms, store *
     for (int pass = 0;; pass++) {
         if (stat(path, &fst) == 0) break;
         if (errno != ENOENT)
-            return sq_put_err(err, errsize, ST_IO, "%s cannot be reached (%s).", path, strerror(errno));
-        if (!create) return sq_put_err(err, errsize, ST_NOTFOUND, "%s does not exist.", path);
+            return sq_put_err(err, ST_IO, "%s cannot be reached (%s).", path, strerror(errno));
+        if (!create) return sq_put_err(err, ST_NOTFOUND, "%s does not exist.", path);
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0) {
             if (errno == EEXIST && pass == 0) continue; /* another desk created it this instant */
             if (errno == EACCES || errno == EPERM || errno == EROFS)
-                return sq_put_err(err, errsize, ST_READONLY, "Cannot create %s: the directory %s is read-only (%s).", path,
+                return sq_put_err(err, ST_READONLY, "Cannot create %s: the directory %s is read-only (%s).", path,
                                dir, strerror(errno));
             if (errno == ENOSPC || errno == EDQUOT)
-                return sq_put_err(err, errsize, ST_FULL, "Cannot create %s: the disk is full.", path);
-            return sq_put_err(err, errsize, ST_IO, "Cannot create %s (%s).", path, strerror(errno));
+                return sq_put_err(err, ST_FULL, "Cannot create %s: the disk is full.", path);
+            return sq_put_err(err, ST_IO, "Cannot create %s (%s).", path, strerror(errno));
         }
-        if (close(fd) != 0) return sq_put_err(err, errsize, ST_IO, "Cannot create %s (%s).", path, strerror(errno));
+        if (close(fd) != 0) return sq_put_err(err, ST_IO, "Cannot create %s (%s).", path, strerror(errno));
         created = true;
         memset(&fst, 0, sizeof fst);
         fst.st_mode = S_IFREG;
         break;
     }
-    if (!S_ISREG(fst.st_mode)) return sq_put_err(err, errsize, ST_IO, "%s is not a regular file.", path);
+    if (!S_ISREG(fst.st_mode)) return sq_put_err(err, ST_IO, "%s is not a regular file.", path);
     if (!created) {
         /* a symbolic link may lead elsewhere */
         if (statfs(path, &fs) != 0)
-            return sq_put_err(err, errsize, ST_IO, "Cannot tell which filesystem %s is on (%s).", path, strerror(errno));
+            return sq_put_err(err, ST_IO, "Cannot tell which filesystem %s is on (%s).", path, strerror(errno));
         net = network_fs_of((unsigned long)fs.f_type);
         if (net)
-            return sq_put_err(err, errsize, ST_UNSAFE_LOCATION,
+            return sq_put_err(err, ST_UNSAFE_LOCATION,
                            "%s is on a network filesystem (%s): SQLite in WAL mode needs a local disk. Move the "
                            "database to a local disk.",
                            path, net);
         /* before check_existing: its read-only connection would create -wal and -shm with the file's own
          * (read-only) mode, and that -shm kept the database unwritable after the file was made writable */
         if (eaccess(path, R_OK | W_OK) != 0)
-            return sq_put_err(err, errsize, ST_READONLY, "%s is read-only (%s); triage needs to write to it.", path,
+            return sq_put_err(err, ST_READONLY, "%s is read-only (%s); triage needs to write to it.", path,
                            strerror(errno));
         if (fst.st_size > 0) {
-            store_status st = check_existing(path, dir, busy_timeout_ms, err, errsize);
+            store_status st = check_existing(path, dir, busy_timeout_ms, err);
             if (st != ST_OK) return st;
         }
     }
     if (eaccess(path, R_OK | W_OK) != 0)
-        return sq_put_err(err, errsize, ST_READONLY, "%s is read-only (%s); triage needs to write to it.", path,
+        return sq_put_err(err, ST_READONLY, "%s is read-only (%s); triage needs to write to it.", path,
                        strerror(errno));
     if (eaccess(dir, W_OK | X_OK) != 0)
-        return sq_put_err(err, errsize, ST_READONLY,
+        return sq_put_err(err, ST_READONLY,
                        "The directory %s is read-only (%s); SQLite needs to create %s-wal and %s-shm next to the "
                        "database.",
                        dir, strerror(errno), path, path);
@@ -417,7 +416,7 @@ store_status sq_open(const char *path, bool create, int busy_timeout_ms, store *
         char p[PATH_MAX + 8];
         snprintf(p, sizeof p, "%s%s", path, side[i]);
         if (eaccess(p, F_OK) == 0 && eaccess(p, R_OK | W_OK) != 0)
-            return sq_put_err(err, errsize, ST_READONLY, "%s is read-only (%s); triage needs to write to it.", p,
+            return sq_put_err(err, ST_READONLY, "%s is read-only (%s); triage needs to write to it.", p,
                            strerror(errno));
     }
 
@@ -426,7 +425,7 @@ store_status sq_open(const char *path, bool create, int busy_timeout_ms, store *
     s->busy_ms = busy_timeout_ms;
     store_status st = connect_rw(s);
     if (st != ST_OK) {
-        sq_put_err(err, errsize, st, "%s", s->err);
+        sq_put_err(err, st, "%s", s->err);
         sq_close(s);
         return st;
     }

@@ -184,18 +184,18 @@ static store_status step_failed(store *s, const char *err) {
     return sq_fail(s, ST_IO, "Database %s: %s; nothing was restored.", s->path, err && err[0] ? err : "a step failed");
 }
 
-store_status sq_restore(store *s, const char *src, const restore_steps *steps, char *err, size_t errsize) {
-    if (err && errsize) err[0] = '\0';
-    if (!s) return sq_put_err(err, errsize, ST_INVALID, "No database is open.");
+store_status sq_restore(store *s, const char *src, const restore_steps *steps, error *err) {
+    error_clear(err);
+    if (!s) return sq_put_err(err, ST_INVALID, "No database is open.");
     if (!src || !src[0] || strlen(src) >= PATH_MAX)
-        return sq_put_err(err, errsize, sq_invalid(s, "restore", "no backup file was given"), "%s", s->err);
+        return sq_put_err(err, sq_invalid(s, "restore", "no backup file was given"), "%s", s->err);
     if (!sqlite3_get_autocommit(s->db))
-        return sq_put_err(err, errsize, sq_invalid(s, "restore", "a transaction is open"), "%s", s->err);
+        return sq_put_err(err, sq_invalid(s, "restore", "a transaction is open"), "%s", s->err);
     if (!sq_file_still_ours(s))
-        return sq_put_err(err, errsize, sq_fail_replaced(s, "nothing was restored"), "%s", s->err);
+        return sq_put_err(err, sq_fail_replaced(s, "nothing was restored"), "%s", s->err);
     store_status x = ST_OK;
     sqlite3 *from = open_restore_source(s, src, &x);
-    if (!from) return sq_put_err(err, errsize, x, "%s", s->err);
+    if (!from) return sq_put_err(err, x, "%s", s->err);
     int rc = load_private_copy(s, from);
     char why[256];
     snprintf(why, sizeof why, "%s", sqlite3_errmsg(s->db));
@@ -206,13 +206,13 @@ store_status sq_restore(store *s, const char *src, const restore_steps *steps, c
         x = sq_status_of(rc);
         sq_fail(s, x, "Database %s: reading %s failed: %s (%s); nothing was restored.", s->path, src, sq_reason_of(rc),
                 why);
-        return sq_put_err(err, errsize, x, "%s", s->err);
+        return sq_put_err(err, x, "%s", s->err);
     }
     /* the write lock from here to the commit: the caller's read of the live content and the copy are one */
     x = sq_begin(s);
-    char step_err[1024] = "";
-    if (x == ST_OK && steps && steps->before && !steps->before(steps->ctx, step_err, sizeof step_err))
-        x = step_failed(s, step_err);
+    error step_err = {0};
+    if (x == ST_OK && steps && steps->before && !steps->before(steps->ctx, &step_err))
+        x = step_failed(s, step_err.msg);
     if (x == ST_OK && (rc = copy_tables(s)) != SQLITE_OK) {
         snprintf(why, sizeof why, "%s", sqlite3_errmsg(s->db));
         sq_do_rollback(s);
@@ -221,9 +221,9 @@ store_status sq_restore(store *s, const char *src, const restore_steps *steps, c
         sq_fail(s, x, "Database %s: restoring %s failed: %s (%s); nothing was restored.", s->path, src,
                 sq_reason_of(rc), why);
     }
-    if (x == ST_OK && steps && steps->after && !steps->after(steps->ctx, step_err, sizeof step_err))
-        x = step_failed(s, step_err);
+    if (x == ST_OK && steps && steps->after && !steps->after(steps->ctx, &step_err))
+        x = step_failed(s, step_err.msg);
     if (x == ST_OK) x = sq_commit(s);
     (void)sqlite3_exec(s->db, "DETACH " RESTORE_SCHEMA, NULL, NULL, NULL);
-    return x == ST_OK ? ST_OK : sq_put_err(err, errsize, x, "%s", s->err);
+    return x == ST_OK ? ST_OK : sq_put_err(err, x, "%s", s->err);
 }

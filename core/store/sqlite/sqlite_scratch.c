@@ -17,13 +17,13 @@ store_status sq_scratch_location(store *s, char *location, size_t size) {
     return n > 0 && (size_t)n < size ? ST_OK : ST_INVALID;
 }
 
-store_status sq_drop(const char *location, char *err, size_t errsize) {
+store_status sq_drop(const char *location, error *err) {
     static const char *const side[] = {"-wal", "-shm", "-journal", ""}; /* the database last */
     for (size_t i = 0; i < sizeof side / sizeof *side; i++) {
         char p[PATH_MAX];
         if ((size_t)snprintf(p, sizeof p, "%s%s", location, side[i]) >= sizeof p) return ST_INVALID;
         if (unlink(p) != 0 && errno != ENOENT) {
-            snprintf(err, errsize, "%s: cannot remove: %s", p, strerror(errno));
+            error_set(err, ERR_STORE, "%s: cannot remove: %s", p, strerror(errno));
             return ST_IO;
         }
     }
