@@ -48,21 +48,25 @@ typedef struct {
     char built_name[256]; /* a HumanName without text, put together from given and family */
 } subject;
 
+/* The file's problems, one line each, in err's message (bad input: the kind is ERR_INPUT). */
 typedef struct {
-    char *err;
-    size_t size, used;
+    error *err;
+    size_t used;
     int problems;
 } problems;
 
 __attribute__((format(printf, 2, 3))) static void problem(problems *p, const char *fmt, ...) {
     p->problems++;
-    if (p->used + 2 >= p->size) return;
-    if (p->used) p->err[p->used++] = '\n';
+    p->err->kind = ERR_INPUT;
+    char *text = p->err->msg;
+    size_t size = sizeof p->err->msg;
+    if (p->used + 2 >= size) return;
+    if (p->used) text[p->used++] = '\n';
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(p->err + p->used, p->size - p->used, fmt, ap);
+    int n = vsnprintf(text + p->used, size - p->used, fmt, ap);
     va_end(ap);
-    if (n > 0) p->used += (size_t)n < p->size - p->used ? (size_t)n : p->size - p->used - 1;
+    if (n > 0) p->used += (size_t)n < size - p->used ? (size_t)n : size - p->used - 1;
 }
 
 static void where(const res *r, char *out, size_t size) {
@@ -823,7 +827,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     if (!ok && p.problems > 1) {
         char more[64];
         snprintf(more, sizeof more, "\n%d problems: nothing was imported", p.problems);
-        if (strlen(err->msg) + strlen(more) < errsize) strcat(err->msg, more);
+        if (strlen(err->msg) + strlen(more) < sizeof err->msg) strcat(err->msg, more);
     }
     out->responses = nr;
     /* every intake of the file in one transaction: a failure at the last one leaves none saved */
@@ -855,7 +859,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     if (batch) {
         error why = {0};
         if (!db_batch_end(s->db, ok, &why) && ok) {
-            error_set(err, ERR_INPUT, "%s", why.msg);
+            error_copy(err, &why);
             ok = false;
         }
     }

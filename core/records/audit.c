@@ -792,7 +792,7 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
     if (st != ST_OK && !c->failed && !c->sig_failed) {
         error err = {0};
         db_error(db, st, "cannot read the audit trail", &err);
-        snprintf(r->problem, sizeof r->problem, "%s", err.msg);
+        snprintf(r->problem, sizeof r->problem, "%.399s", err.msg); /* cut where the old 400-byte buffer cut it */
         c->failed = true;
     }
     if (!c->failed && c->await_seq)

@@ -467,7 +467,7 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
     db_close(&t);
     if (!ran) {
         char why[512];
-        snprintf(why, sizeof why, "%s", err->msg);
+        snprintf(why, sizeof why, "%.*s", (int)sizeof why - 1, err->msg); /* cut where it always was */
         error_set(err, ERR_IO, "the backup %s cannot be checked: %s; nothing was restored", backup, why);
         return false;
     }
