@@ -159,6 +159,7 @@ typedef struct {
     char problem[600];
     progress *progress; /* how many of total have been sealed under the new key */
     int64_t total;
+    error_kind problem_kind; /* what the problem is: a field that does not open, or one that cannot be sealed */
 } rekey_ctx;
 
 static int reseal_one(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
@@ -169,6 +170,7 @@ static int reseal_one(void *vctx, const char *table, const char *column, const c
     if (!vault_open(c->old, table, column, row, ct, n, &plain, &len)) {
         snprintf(c->problem, sizeof c->problem, "tampering: %s.%s of record %s does not open; nothing was changed",
                  table, column, row);
+        c->problem_kind = ERR_TAMPERED;
         return 1;
     }
     if (c->n == c->cap) c->list = xrealloc(c->list, sizeof *c->list * (c->cap = c->cap ? c->cap * 2 : 256));
@@ -180,6 +182,7 @@ static int reseal_one(void *vctx, const char *table, const char *column, const c
     secret_free(plain);
     if (!ok) {
         snprintf(c->problem, sizeof c->problem, "cannot seal %s.%s of record %s", table, column, row);
+        c->problem_kind = ERR_INTERNAL;
         return 1;
     }
     c->n++;
@@ -201,14 +204,14 @@ bool db_rekey(session *s, error *err) {
         error_set(err, ERR_INTERNAL, "cannot create a data key");
         return false;
     }
-    rekey_ctx c = {s->v, fresh, NULL, 0, 0, "", s->progress, sealed_total(s)};
+    rekey_ctx c = {s->v, fresh, NULL, 0, 0, "", s->progress, sealed_total(s), ERR_NONE};
     if (!session_begin(s, err)) {
         vault_free(fresh);
         return false;
     }
     store_status st = db->ops->each_sealed(db->st, reseal_one, &c);
     bool ok = !c.problem[0] && st == ST_OK;
-    if (c.problem[0]) error_set(err, ERR_INPUT, "%s", c.problem);
+    if (c.problem[0]) error_set(err, c.problem_kind, "%s", c.problem);
     else if (st != ST_OK) db_error(db, st, "cannot read sealed fields", err);
     for (size_t i = 0; ok && i < c.n; i++) {
         st = db->ops->update_sealed(db->st, c.list[i].table, c.list[i].column, c.list[i].row, c.list[i].ct, c.list[i].n);
