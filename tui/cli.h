@@ -5,9 +5,31 @@
 
 #include <stdbool.h>
 
+#include "error.h"
+
 #define EXIT_OK 0
 #define EXIT_RUNTIME 1
 #define EXIT_BADINPUT 2
+
+/* The exit status of a subcommand that failed with e, chosen from the error's kind and never from its text:
+ * what the user asked for was wrong (bad input, not allowed for their role, names nothing) is 2; the program
+ * or the store failing, a conflict with another desk, tampering found, a file that cannot be written is 1. */
+static inline int cli_exit_for(const error *e) {
+    switch (e ? e->kind : ERR_NONE) {
+    case ERR_NONE: return EXIT_OK;
+    case ERR_INPUT:
+    case ERR_DENIED:
+    case ERR_NOT_FOUND: return EXIT_BADINPUT;
+    case ERR_CONFLICT:
+    case ERR_TAMPERED:
+    case ERR_STORE:
+    case ERR_AUTH:
+    case ERR_IO:
+    case ERR_INTERNAL:
+    case ERR_KIND_COUNT: break;
+    }
+    return EXIT_RUNTIME;
+}
 
 typedef struct {
     const char *config_path; /* --config */

@@ -104,5 +104,4 @@ int fail(ctx *c, const char *err, int status) {
     return status;
 }
 
-bool denied(const char *err) { return strncmp(err, "denied:", 7) == 0; }
 

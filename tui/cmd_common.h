@@ -24,7 +24,5 @@ int open_ctx(const cli_args *a, ctx *c, bool create, bool with_login);
 void ctx_close(ctx *c);
 /* Prints err, closes c, returns status. */
 int fail(ctx *c, const char *err, int status);
-/* True when err is a role or rule denial (exit 2 rather than 1). */
-bool denied(const char *err);
 
 #endif

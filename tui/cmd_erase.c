@@ -20,7 +20,7 @@ int cmd_client_erase(const cli_args *a) {
     error err = {0};
     erase_result r;
     if (!client_erase(c.s, a->argv[1], &r, &err))
-        return fail(&c, err.msg, denied(err.msg) || strncmp(err.msg, "no client", 9) == 0 ? EXIT_BADINPUT : EXIT_RUNTIME);
+        return fail(&c, err.msg, cli_exit_for(&err));
     printf("erased client %s: name, phone, date of birth, answers, notes and queue history removed; %d intake%s kept "
            "as de-identified counts; %d draft%s erased\n",
            a->argv[1], r.intakes, r.intakes == 1 ? "" : "s", r.drafts, r.drafts == 1 ? "" : "s");
@@ -52,7 +52,7 @@ int cmd_retention(const cli_args *a) {
         cmd_progress_attach(&pr, c.s, "retention apply");
         bool erased = retention_apply(c.s, dd, cy, &n, &err);
         cmd_progress_end(&pr, c.s);
-        if (!erased) return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
+        if (!erased) return fail(&c, err.msg, cli_exit_for(&err));
         printf("erased %d unfinished intake%s and %d closed record%s\n", n.drafts, n.drafts == 1 ? "" : "s", n.clients,
                n.clients == 1 ? "" : "s");
     }

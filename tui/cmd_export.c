@@ -58,7 +58,7 @@ int cmd_export(const cli_args *a) {
     cmd_progress_attach(&pr, c.s, "export");
     bool written = export_run(c.s, &c.e, &o, out, &n, &err);
     cmd_progress_end(&pr, c.s);
-    if (!written) return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (!written) return fail(&c, err.msg, cli_exit_for(&err));
     printf("exported %lld intake%s to %s (%s%s)\n", (long long)n, n == 1 ? "" : "s", out, export_format_name(o.format),
            o.deidentify ? ", de-identified" : "");
     if (dictionary) {

@@ -190,7 +190,7 @@ static int queue_move(const cli_args *a, ctx *c) {
     free(reason);
     if (!ok) {
         fprintf(stderr, "triage: %s\n", err.msg);
-        return strncmp(err.msg, "denied:", 7) == 0 ? EXIT_BADINPUT : EXIT_RUNTIME;
+        return cli_exit_for(&err);
     }
     queue_item now_it;
     if (queues_find(&c->db, it.id, &now_it, &err)) {

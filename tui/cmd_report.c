@@ -53,7 +53,7 @@ int cmd_report(const cli_args *a) {
     report r;
     error err = {0};
     if (!report_run(c.s, &set, from_day * DAY, (to_day + 1) * DAY, &r, &err))
-        return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
+        return fail(&c, err.msg, cli_exit_for(&err));
     if (as_json) {
         json_t *j = validation ? report_validation_json(&r) : report_json(&r);
         char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
@@ -104,7 +104,7 @@ static int outcome_show(ctx *c, const char *who, bool as_json) {
     int n = 0;
     if (!outcome_client_facts(c->s, client, &f, &n, &err)) {
         fprintf(stderr, "triage: %s\n", err.msg);
-        return denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME;
+        return cli_exit_for(&err);
     }
     if (n == 0) {
         fprintf(stderr, "triage: no intake of client %.40s has outcomes\n", client);
@@ -161,8 +161,7 @@ static int outcome_session(ctx *c, const cli_args *a) {
     client_of(c, who, client);
     if (!outcome_record_session(c->s, client, day, !strcmp(attended, "yes"), code, &err)) {
         fprintf(stderr, "triage: %s\n", err.msg);
-        return strncmp(err.msg, "denied:", 7) == 0 || strncmp(err.msg, "--", 2) == 0 || strstr(err.msg, "no intake") ? EXIT_BADINPUT
-                                                                                                          : EXIT_RUNTIME;
+        return cli_exit_for(&err);
     }
     char d[16];
     day_format(day, d, sizeof d);

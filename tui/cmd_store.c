@@ -273,7 +273,7 @@ int cmd_intake(const cli_args *a) {
             json_decref(out);
         } else {
             fprintf(stderr, "triage intake: %s\n", err.msg);
-            status = denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME;
+            status = cli_exit_for(&err);
         }
         json_decref(result);
     }
@@ -298,7 +298,7 @@ int cmd_client(const cli_args *a) {
     client_plain *list;
     int n;
     if (!client_find(c.s, a->argv[1], &list, &n, &err))
-        return fail(&c, err.msg, denied(err.msg) || strncmp(err.msg, "query", 5) == 0 ? EXIT_BADINPUT : EXIT_RUNTIME);
+        return fail(&c, err.msg, cli_exit_for(&err));
     if (as_json) {
         json_t *arr = json_array();
         for (int i = 0; i < n; i++) {
@@ -339,14 +339,14 @@ int cmd_verify(const cli_args *a) {
     cmd_progress_attach(&pr, c.s, "verify");
     bool verified = db_verify(c.s, &r, &err);
     cmd_progress_end(&pr, c.s);
-    if (!verified) return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (!verified) return fail(&c, err.msg, cli_exit_for(&err));
     if (!r.ok) return fail(&c, r.problem, EXIT_RUNTIME);
     if (checkpoint) {
         long long seq;
         char hex[2 * VAULT_MAC_BYTES + 2] = "";
         if (sscanf(checkpoint, "%lld:%65s", &seq, hex) != 2 || strlen(hex) != 2 * VAULT_MAC_BYTES)
             return fail(&c, "--checkpoint takes SEQ:HASH as printed by `triage audit checkpoint`", EXIT_BADINPUT);
-        if (!audit_check_checkpoint(&c.db, seq, hex, &err)) return fail(&c, err.msg, EXIT_RUNTIME);
+        if (!audit_check_checkpoint(&c.db, seq, hex, &err)) return fail(&c, err.msg, cli_exit_for(&err));
     }
     printf("sound: integrity check passed, %lld sealed fields open, %lld audit entries chained, %lld row MACs verified%s\n",
            (long long)r.sealed_checked, (long long)r.audit.entries, (long long)r.rows_checked,
@@ -393,7 +393,7 @@ int cmd_backup(const cli_args *a) {
     cmd_progress_attach(&pr, c.s, "backup");
     bool copied = db_backup(c.s, a->argv[0], &err);
     cmd_progress_end(&pr, c.s);
-    if (!copied) return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (!copied) return fail(&c, err.msg, cli_exit_for(&err));
     printf("backed up to %s\n", a->argv[0]);
     ctx_close(&c);
     return EXIT_OK;
@@ -410,7 +410,7 @@ int cmd_restore(const cli_args *a) {
     error err = {0};
     restore_result r;
     /* all or nothing: a restore that failed changed nothing (db_restore) */
-    if (!db_restore(c.s, a->argv[0], &r, &err)) return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (!db_restore(c.s, a->argv[0], &r, &err)) return fail(&c, err.msg, cli_exit_for(&err));
     printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", a->argv[0],
            r.erased_again);
     /* what the restore replaced, said rather than lost silently: the trail keeps it as restored_over */
@@ -434,7 +434,7 @@ int cmd_rekey(const cli_args *a) {
     cmd_progress_attach(&pr, c.s, "rekey");
     bool rotated = db_rekey(c.s, &err);
     cmd_progress_end(&pr, c.s);
-    if (!rotated) return fail(&c, err.msg, denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    if (!rotated) return fail(&c, err.msg, cli_exit_for(&err));
     printf("data key rotated: every sealed field re-sealed\n");
     ctx_close(&c);
     return EXIT_OK;
