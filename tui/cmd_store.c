@@ -87,7 +87,7 @@ static int user_list(ctx *c) {
     error err = {0};
     if (!staff_list_all(c->s, &list, &n, &err)) {
         fprintf(stderr, "triage: %s\n", err.msg);
-        return denied(err.msg) ? EXIT_BADINPUT : EXIT_RUNTIME;
+        return cli_exit_for(&err);
     }
     for (int i = 0; i < n; i++)
         printf("%-20s %-10s %s%s\n", list[i].name, staff_role_name(list[i].role), list[i].locked ? "locked" : "active",

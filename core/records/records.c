@@ -278,7 +278,8 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, erro
     /* A value is shared by k or more clients (blind_index.h), so one record that does not open must not make
      * every search of its value fail: it is skipped, and reported when nothing else matched (it may have been
      * the one sought) and audited either way. */
-    char tampered[STORE_ID_LEN] = "", tamper_msg[512] = "";
+    char tampered[STORE_ID_LEN] = "";
+    error tamper = {0};
     error why = {0};
     vault_buf field = {0};
     for (int k = 0; k < nk && ok; k++) {
@@ -307,7 +308,7 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, erro
             if (!ok && session_key_current(s)) { /* tampering: this candidate is left out */
                 if (!tampered[0]) {
                     memcpy(tampered, r.id, sizeof tampered);
-                    snprintf(tamper_msg, sizeof tamper_msg, "%s", why.msg);
+                    error_copy(&tamper, &why);
                 }
                 ok = true;
                 client_rec_free(&r);
@@ -328,7 +329,7 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, erro
     if (ok && tampered[0]) {
         session_audit(s, "tamper_detected", tampered, "clients");
         if (*n == 0) {
-            error_set(err, ERR_INPUT, "%s", tamper_msg);
+            error_copy(err, &tamper);
             ok = false;
         }
     }

@@ -2172,7 +2172,7 @@ typedef struct {
 
 static bool probe_before(void *ctx, error *err) {
     steps_probe *p = ctx;
-    (void)err, (void)errsize;
+    (void)err;
     if (p->f->ops->client_count(p->f->s, &p->before_n) != ST_OK) return false;
     /* another desk's write now: it must wait for the restore (busy), never slip in and be overwritten */
     p->other_begin = p->f->ops->begin(p->other);
