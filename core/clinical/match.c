@@ -57,21 +57,20 @@ static void weights_key(const ini_file *ini, const need_model *m, const char *ke
     }
 }
 
-bool need_model_load(need_model *m, const ini_file *ini, const formset *fs, diag *d) {
-    memset(m, 0, sizeof *m);
-    m->fs = fs;
-    int before = d->errors;
+/* [matching] dimensions and their labels in every language. */
+static void load_dimensions(need_model *m, const ini_file *ini, diag *d) {
     const char *name = ini->name;
-#define ERR(key, ...) diag_add(d, name, ini_line(ini, "matching", key), "matching." key, false, __VA_ARGS__)
-    if (!ini_has_section(ini, "matching")) {
-        diag_add(d, name, 0, "matching", false, "missing [matching] section");
-        return false;
-    }
     strlist dims = strlist_split(ini_get(ini, "matching", "dimensions"));
-    if (dims.n == 0 || dims.n > MATCH_MAX_DIMS) ERR("dimensions", "needs 1 to %d dimension ids", MATCH_MAX_DIMS);
+    if (dims.n == 0 || dims.n > MATCH_MAX_DIMS)
+        diag_add(d, name, ini_line(ini, "matching", "dimensions"), "matching.dimensions", false,
+                 "needs 1 to %d dimension ids", MATCH_MAX_DIMS);
     for (int i = 0; i < dims.n && i < MATCH_MAX_DIMS; i++) {
-        if (!is_ident(dims.v[i])) ERR("dimensions", "`%s` is not a valid id", dims.v[i]);
-        if (dim_index(m, dims.v[i]) >= 0) ERR("dimensions", "duplicate dimension `%s`", dims.v[i]);
+        if (!is_ident(dims.v[i]))
+            diag_add(d, name, ini_line(ini, "matching", "dimensions"), "matching.dimensions", false,
+                     "`%s` is not a valid id", dims.v[i]);
+        if (dim_index(m, dims.v[i]) >= 0)
+            diag_add(d, name, ini_line(ini, "matching", "dimensions"), "matching.dimensions", false,
+                     "duplicate dimension `%s`", dims.v[i]);
         m->dims[m->n_dims++] = xstrdup(dims.v[i]);
         for (int l = 0; l < LANG_COUNT; l++) {
             char k[200];
@@ -86,51 +85,94 @@ bool need_model_load(need_model *m, const ini_file *ini, const formset *fs, diag
         }
     }
     strlist_free(&dims);
+}
 
+/* A FORM.ITEM setting of [matching] (key) naming an item of the given type: its form and item, else -1 and
+ * a diagnostic. */
+static void item_setting(const ini_file *ini, const formset *fs, const char *key, item_type type, int *form_out,
+                         int *item_out, diag *d) {
+    *form_out = *item_out = -1;
+    const char *v = ini_get(ini, "matching", key);
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", v);
+    char *dot = strchr(buf, '.');
+    if (dot) *dot = '\0';
+    int fi = dot ? formset_index(fs, buf) : -1;
+    int ii = fi >= 0 ? form_item_index(fs->v[fi], dot + 1) : -1;
+    if (ii < 0 || fs->v[fi]->items[ii].type != type) {
+        char kk[64];
+        snprintf(kk, sizeof kk, "matching.%s", key);
+        diag_add(d, ini->name, ini_line(ini, "matching", key), kk, false, "`%s` is not a %s item of a loaded form (FORM.ITEM)",
+                 v, type == ITEM_MULTI ? "multi" : "choice");
+        return;
+    }
+    *form_out = fi;
+    *item_out = ii;
+}
+
+/* One key of [matching] after the settings: a label's dimension and language, a concern code, a form with a
+ * total, a level (the weights of the last three), else unknown. */
+static void matching_key(need_model *m, const ini_file *ini, const formset *fs, const scale *cs, const char *from,
+                         const char *key, diag *d) {
+    const char *name = ini->name;
+    char kk[300];
+    snprintf(kk, sizeof kk, "matching.%s", key);
+    int line = ini_line(ini, "matching", key);
+    if (strcmp(key, "dimensions") == 0 || strcmp(key, "concerns_from") == 0 || strcmp(key, "language_from") == 0 ||
+        strcmp(key, "gender_preference_from") == 0)
+        return;
+    if (strncmp(key, "label.", 6) == 0) {
+        char dim[128];
+        snprintf(dim, sizeof dim, "%s", key + 6);
+        char *dot = strrchr(dim, '.');
+        lang l;
+        if (!dot || !lang_parse(dot + 1, &l) || (*dot = '\0', dim_index(m, dim) < 0))
+            diag_add(d, name, line, kk, false, "label of an unknown dimension or language");
+    } else if (strncmp(key, "concern.", 8) == 0) {
+        if (!cs || scale_code_index(cs, key + 8) < 0)
+            diag_add(d, name, line, kk, false, "`%s` is not a concern code of %s", key + 8, from ? from : "?");
+    } else if (strncmp(key, "score.", 6) == 0) {
+        int fi = formset_index(fs, key + 6);
+        if (fi < 0 || !fs->v[fi]->has_total)
+            diag_add(d, name, line, kk, false, "`%s` is not a loaded form with a total", key + 6);
+        else
+            weights_key(ini, m, key, m->score_w[fi], d);
+    } else if (strncmp(key, "level.", 6) == 0) {
+        risk_level lv;
+        if (!risk_level_parse(key + 6, &lv))
+            diag_add(d, name, line, kk, false, "`%s` is not red, orange, yellow or green", key + 6);
+        else
+            weights_key(ini, m, key, m->level_w[lv], d);
+    } else {
+        diag_add(d, name, line, kk, false, "unknown key");
+    }
+}
+
+bool need_model_load(need_model *m, const ini_file *ini, const formset *fs, diag *d) {
+    memset(m, 0, sizeof *m);
+    m->fs = fs;
+    int before = d->errors;
+    const char *name = ini->name;
+    if (!ini_has_section(ini, "matching")) {
+        diag_add(d, name, 0, "matching", false, "missing [matching] section");
+        return false;
+    }
+    load_dimensions(m, ini, d);
     /* concerns */
     const char *from = ini_get(ini, "matching", "concerns_from");
     const scale *cs = NULL;
     m->concern_form = m->concern_item = -1;
-    if (!from) ERR("concerns_from", "missing (required)");
+    if (!from)
+        diag_add(d, name, ini_line(ini, "matching", "concerns_from"), "matching.concerns_from", false, "missing (required)");
     else {
-        char buf[128];
-        snprintf(buf, sizeof buf, "%s", from);
-        char *dot = strchr(buf, '.');
-        if (dot) *dot = '\0';
-        int fi = dot ? formset_index(fs, buf) : -1;
-        int ii = fi >= 0 ? form_item_index(fs->v[fi], dot + 1) : -1;
-        if (ii < 0 || fs->v[fi]->items[ii].type != ITEM_MULTI)
-            ERR("concerns_from", "`%s` is not a multi item of a loaded form (FORM.ITEM)", from);
-        else {
-            m->concern_form = fi;
-            m->concern_item = ii;
-            cs = form_item_scale(fs->v[fi], ii);
-        }
+        item_setting(ini, fs, "concerns_from", ITEM_MULTI, &m->concern_form, &m->concern_item, d);
+        if (m->concern_item >= 0) cs = form_item_scale(fs->v[m->concern_form], m->concern_item);
     }
     /* where the interview's language and counselor-gender preference come from (choice items) */
-    static const char *const from_keys[2] = {"language_from", "gender_preference_from"};
-    int *from_slots[2][2] = {{&m->language_form, &m->language_item}, {&m->gender_form, &m->gender_item}};
-    for (int k = 0; k < 2; k++) {
-        *from_slots[k][0] = *from_slots[k][1] = -1;
-        const char *v = ini_get(ini, "matching", from_keys[k]);
-        if (!v || !*v) continue;
-        char buf[128];
-        snprintf(buf, sizeof buf, "%s", v);
-        char *dot = strchr(buf, '.');
-        if (dot) *dot = '\0';
-        int fi = dot ? formset_index(fs, buf) : -1;
-        int ii = fi >= 0 ? form_item_index(fs->v[fi], dot + 1) : -1;
-        char kk[64];
-        snprintf(kk, sizeof kk, "matching.%s", from_keys[k]);
-        if (ii < 0 || fs->v[fi]->items[ii].type != ITEM_CHOICE)
-            diag_add(d, name, ini_line(ini, "matching", from_keys[k]), kk, false,
-                     "`%s` is not a choice item of a loaded form (FORM.ITEM)", v);
-        else {
-            *from_slots[k][0] = fi;
-            *from_slots[k][1] = ii;
-        }
-    }
-    strlist keys = ini_keys(ini, "matching");
+    m->language_form = m->language_item = m->gender_form = m->gender_item = -1;
+    const char *lf = ini_get(ini, "matching", "language_from"), *gf = ini_get(ini, "matching", "gender_preference_from");
+    if (lf && *lf) item_setting(ini, fs, "language_from", ITEM_CHOICE, &m->language_form, &m->language_item, d);
+    if (gf && *gf) item_setting(ini, fs, "gender_preference_from", ITEM_CHOICE, &m->gender_form, &m->gender_item, d);
     if (m->n_dims && d->errors == before) {
         if (cs)
             for (int c = 0; c < cs->n && c < MATCH_MAX_CONCERNS; c++) {
@@ -144,43 +186,10 @@ bool need_model_load(need_model *m, const ini_file *ini, const formset *fs, diag
                 }
                 weights_key(ini, m, k, m->concern_w[c], d);
             }
-        for (int k = 0; k < keys.n; k++) {
-            const char *key = keys.v[k];
-            char kk[300];
-            snprintf(kk, sizeof kk, "matching.%s", key);
-            int line = ini_line(ini, "matching", key);
-            if (strcmp(key, "dimensions") == 0 || strcmp(key, "concerns_from") == 0 || strcmp(key, "language_from") == 0 ||
-                strcmp(key, "gender_preference_from") == 0 || strncmp(key, "label.", 6) == 0) {
-                if (strncmp(key, "label.", 6) == 0) {
-                    char dim[128];
-                    snprintf(dim, sizeof dim, "%s", key + 6);
-                    char *dot = strrchr(dim, '.');
-                    lang l;
-                    if (!dot || !lang_parse(dot + 1, &l) || (*dot = '\0', dim_index(m, dim) < 0))
-                        diag_add(d, name, line, kk, false, "label of an unknown dimension or language");
-                }
-            } else if (strncmp(key, "concern.", 8) == 0) {
-                if (!cs || scale_code_index(cs, key + 8) < 0)
-                    diag_add(d, name, line, kk, false, "`%s` is not a concern code of %s", key + 8, from ? from : "?");
-            } else if (strncmp(key, "score.", 6) == 0) {
-                int fi = formset_index(fs, key + 6);
-                if (fi < 0 || !fs->v[fi]->has_total)
-                    diag_add(d, name, line, kk, false, "`%s` is not a loaded form with a total", key + 6);
-                else
-                    weights_key(ini, m, key, m->score_w[fi], d);
-            } else if (strncmp(key, "level.", 6) == 0) {
-                risk_level lv;
-                if (!risk_level_parse(key + 6, &lv))
-                    diag_add(d, name, line, kk, false, "`%s` is not red, orange, yellow or green", key + 6);
-                else
-                    weights_key(ini, m, key, m->level_w[lv], d);
-            } else {
-                diag_add(d, name, line, kk, false, "unknown key");
-            }
-        }
+        strlist keys = ini_keys(ini, "matching");
+        for (int k = 0; k < keys.n; k++) matching_key(m, ini, fs, cs, from, keys.v[k], d);
+        strlist_free(&keys);
     }
-    strlist_free(&keys);
-#undef ERR
     if (d->errors > before) {
         need_model_free(m);
         return false;

@@ -13,6 +13,127 @@ typedef struct {
     uint32_t forms; /* the forms the rule reads, one bit each */
 } bind_ctx;
 
+/* What bind_ref and bind_item tell their caller: an error, the leaf bound whole, or go on to its literal. */
+typedef enum { BIND_FAILED, BIND_DONE, BIND_LITERAL } bind_step;
+
+/* FORM.ITEM: an item that can be compared; a multi-choice item is tested only with `has CODE`. */
+static bind_step bind_item(expr *leaf, const form *f, const char *what, const scale **sc, error *e) {
+    int i = form_item_index(f, what);
+    if (i < 0) {
+        error_set(e, ERR_INPUT, "form `%s` has no item `%s`", f->id, what);
+        return BIND_FAILED;
+    }
+    if (f->items[i].type == ITEM_TEXT || f->items[i].type == ITEM_DATE) {
+        error_set(e, ERR_INPUT, "`%s` is a %s item and cannot be compared", leaf->ref_text, item_type_name(f->items[i].type));
+        return BIND_FAILED;
+    }
+    leaf->ref.kind = R_ITEM;
+    leaf->ref.index = i;
+    *sc = form_item_scale(f, i);
+    bool multi = f->items[i].type == ITEM_MULTI;
+    if (leaf->kind == EX_CMP && !leaf->lit_unanswered && (leaf->op == OP_HAS) != multi) {
+        error_set(e, ERR_INPUT, multi ? "`%s` is a multi-choice item: test it with `has CODE`"
+                              : "`has` tests a multi-choice item, and `%s` is not one", leaf->ref_text);
+        return BIND_FAILED;
+    }
+    if (leaf->kind == EX_TRUTH && multi) {
+        error_set(e, ERR_INPUT, "`%s` is a multi-choice item: test it with `has CODE`", leaf->ref_text);
+        return BIND_FAILED;
+    }
+    if (leaf->kind == EX_CMP && multi && !leaf->lit_unanswered) {
+        leaf->lit_value = *sc ? scale_code_index(*sc, leaf->lit_text) : -1;
+        if (leaf->lit_value < 0) error_set(e, ERR_INPUT, "`%s` is not a code of `%s`", leaf->lit_text, leaf->ref_text);
+        return leaf->lit_value >= 0 ? BIND_DONE : BIND_FAILED;
+    }
+    return BIND_LITERAL;
+}
+
+/* FORM.WHAT: what the leaf reads of form f (total, band, answered, incomplete, flag.NAME or an item). */
+static bind_step bind_ref(expr *leaf, const form *f, const char *what, const scale **sc, error *e) {
+    if (strcmp(what, "total") == 0) {
+        if (!f->has_total) {
+            error_set(e, ERR_INPUT, "form `%s` has no total", f->id);
+            return BIND_FAILED;
+        }
+        leaf->ref.kind = R_TOTAL;
+    } else if (strcmp(what, "band") == 0) {
+        if (f->n_bands == 0) {
+            error_set(e, ERR_INPUT, "form `%s` has no bands", f->id);
+            return BIND_FAILED;
+        }
+        leaf->ref.kind = R_BAND;
+    } else if (strcmp(what, "answered") == 0) {
+        leaf->ref.kind = R_ANSWERED;
+    } else if (strcmp(what, "incomplete") == 0 && form_item_index(f, what) < 0) {
+        if (!f->has_total) {
+            error_set(e, ERR_INPUT, "form `%s` has no total, so it cannot be incomplete", f->id);
+            return BIND_FAILED;
+        }
+        leaf->ref.kind = R_ANY_INCOMPLETE;
+        leaf->ref.index = 1; /* this form only */
+        if (leaf->kind != EX_TRUTH) {
+            error_set(e, ERR_INPUT, "`%s` is a condition on its own, not compared", leaf->ref_text);
+            return BIND_FAILED;
+        }
+        return BIND_DONE;
+    } else if (strncmp(what, "flag.", 5) == 0) {
+        leaf->ref.kind = R_FLAG;
+        leaf->ref.index = -1;
+        for (int i = 0; i < f->n_items; i++)
+            if (f->items[i].flag && strcmp(f->items[i].flag, what + 5) == 0) leaf->ref.index = i;
+        if (leaf->ref.index < 0) {
+            error_set(e, ERR_INPUT, "form `%s` has no safety flag `%s`", f->id, what + 5);
+            return BIND_FAILED;
+        }
+    } else
+        return bind_item(leaf, f, what, sc, e);
+    return BIND_LITERAL;
+}
+
+/* The literal the leaf compares with, once it knows what it reads: unanswered (items only), refused (a
+ * refusable scale), a number (not a band), a band id, or a code of the item's scale. */
+static bool bind_literal(expr *leaf, const form *f, const scale *sc, error *e) {
+    if (leaf->kind == EX_TRUTH) return true;
+    if (leaf->lit_unanswered) {
+        if (leaf->ref.kind == R_ITEM) return true;
+        error_set(e, ERR_INPUT, "only an item can be `unanswered`, not `%s`", leaf->ref_text);
+        return false;
+    }
+    if (leaf->op == OP_HAS) {
+        error_set(e, ERR_INPUT, "`has` tests a multi-choice item, and `%s` is not one", leaf->ref_text);
+        return false;
+    }
+    if (leaf->lit_refused) {
+        if (leaf->ref.kind == R_ITEM && sc && sc->refusable) return true;
+        error_set(e, ERR_INPUT, "`%s` cannot be refused", leaf->ref_text);
+        return false;
+    }
+    if (leaf->lit_is_num) {
+        if (leaf->ref.kind == R_BAND) {
+            error_set(e, ERR_INPUT, "compare `%s` with a band id, not a number", leaf->ref_text);
+            return false;
+        }
+        leaf->lit_value = (int)leaf->lit_num;
+        return true;
+    }
+    if (leaf->ref.kind == R_BAND) {
+        int b = form_band_index(f, leaf->lit_text);
+        if (b < 0) {
+            error_set(e, ERR_INPUT, "`%s` is not a band of %s", leaf->lit_text, f->id);
+            return false;
+        }
+        leaf->lit_value = b;
+        return true;
+    }
+    int c = sc ? scale_code_index(sc, leaf->lit_text) : -1;
+    if (c < 0) {
+        error_set(e, ERR_INPUT, "`%s` is not a code of `%s`", leaf->lit_text, leaf->ref_text);
+        return false;
+    }
+    leaf->lit_value = sc->choices[c].value;
+    return true;
+}
+
 static bool bind_rule_leaf(void *vctx, expr *leaf, error *e) {
     bind_ctx *ctx = vctx;
     const formset *fs = ctx->fs;
@@ -41,113 +162,8 @@ static bool bind_rule_leaf(void *vctx, expr *leaf, error *e) {
     leaf->ref.form = fi;
     if (fi < 32) ctx->forms |= 1u << fi;
     const scale *sc = NULL;
-    if (strcmp(what, "total") == 0) {
-        if (!f->has_total) {
-            error_set(e, ERR_INPUT, "form `%s` has no total", f->id);
-            return false;
-        }
-        leaf->ref.kind = R_TOTAL;
-    } else if (strcmp(what, "band") == 0) {
-        if (f->n_bands == 0) {
-            error_set(e, ERR_INPUT, "form `%s` has no bands", f->id);
-            return false;
-        }
-        leaf->ref.kind = R_BAND;
-    } else if (strcmp(what, "answered") == 0) {
-        leaf->ref.kind = R_ANSWERED;
-    } else if (strcmp(what, "incomplete") == 0 && form_item_index(f, what) < 0) {
-        if (!f->has_total) {
-            error_set(e, ERR_INPUT, "form `%s` has no total, so it cannot be incomplete", f->id);
-            return false;
-        }
-        leaf->ref.kind = R_ANY_INCOMPLETE;
-        leaf->ref.index = 1; /* this form only */
-        if (leaf->kind != EX_TRUTH) {
-            error_set(e, ERR_INPUT, "`%s` is a condition on its own, not compared", leaf->ref_text);
-            return false;
-        }
-        return true;
-    } else if (strncmp(what, "flag.", 5) == 0) {
-        leaf->ref.kind = R_FLAG;
-        leaf->ref.index = -1;
-        for (int i = 0; i < f->n_items; i++)
-            if (f->items[i].flag && strcmp(f->items[i].flag, what + 5) == 0) leaf->ref.index = i;
-        if (leaf->ref.index < 0) {
-            error_set(e, ERR_INPUT, "form `%s` has no safety flag `%s`", f->id, what + 5);
-            return false;
-        }
-    } else {
-        int i = form_item_index(f, what);
-        if (i < 0) {
-            error_set(e, ERR_INPUT, "form `%s` has no item `%s`", f->id, what);
-            return false;
-        }
-        if (f->items[i].type == ITEM_TEXT || f->items[i].type == ITEM_DATE) {
-            error_set(e, ERR_INPUT, "`%s` is a %s item and cannot be compared", leaf->ref_text, item_type_name(f->items[i].type));
-            return false;
-        }
-        leaf->ref.kind = R_ITEM;
-        leaf->ref.index = i;
-        sc = form_item_scale(f, i);
-        bool multi = f->items[i].type == ITEM_MULTI;
-        if (leaf->kind == EX_CMP && !leaf->lit_unanswered && (leaf->op == OP_HAS) != multi) {
-            error_set(e, ERR_INPUT, multi ? "`%s` is a multi-choice item: test it with `has CODE`"
-                                  : "`has` tests a multi-choice item, and `%s` is not one", leaf->ref_text);
-            return false;
-        }
-        if (leaf->kind == EX_TRUTH && multi) {
-            error_set(e, ERR_INPUT, "`%s` is a multi-choice item: test it with `has CODE`", leaf->ref_text);
-            return false;
-        }
-        if (leaf->kind == EX_CMP && multi && !leaf->lit_unanswered) {
-            leaf->lit_value = sc ? scale_code_index(sc, leaf->lit_text) : -1;
-            if (leaf->lit_value < 0) error_set(e, ERR_INPUT, "`%s` is not a code of `%s`", leaf->lit_text, leaf->ref_text);
-            return leaf->lit_value >= 0;
-        }
-    }
-    if (leaf->kind == EX_TRUTH) return true;
-    if (leaf->lit_unanswered) {
-        if (leaf->ref.kind != R_ITEM) {
-            error_set(e, ERR_INPUT, "only an item can be `unanswered`, not `%s`", leaf->ref_text);
-            return false;
-        }
-        return true;
-    }
-    if (leaf->op == OP_HAS) {
-        error_set(e, ERR_INPUT, "`has` tests a multi-choice item, and `%s` is not one", leaf->ref_text);
-        return false;
-    }
-    if (leaf->lit_refused) {
-        if (leaf->ref.kind != R_ITEM || !sc || !sc->refusable) {
-            error_set(e, ERR_INPUT, "`%s` cannot be refused", leaf->ref_text);
-            return false;
-        }
-        return true;
-    }
-    if (leaf->lit_is_num) {
-        if (leaf->ref.kind == R_BAND) {
-            error_set(e, ERR_INPUT, "compare `%s` with a band id, not a number", leaf->ref_text);
-            return false;
-        }
-        leaf->lit_value = (int)leaf->lit_num;
-        return true;
-    }
-    if (leaf->ref.kind == R_BAND) {
-        int b = form_band_index(f, leaf->lit_text);
-        if (b < 0) {
-            error_set(e, ERR_INPUT, "`%s` is not a band of %s", leaf->lit_text, f->id);
-            return false;
-        }
-        leaf->lit_value = b;
-        return true;
-    }
-    int c = sc ? scale_code_index(sc, leaf->lit_text) : -1;
-    if (c < 0) {
-        error_set(e, ERR_INPUT, "`%s` is not a code of `%s`", leaf->lit_text, leaf->ref_text);
-        return false;
-    }
-    leaf->lit_value = sc->choices[c].value;
-    return true;
+    bind_step step = bind_ref(leaf, f, what, &sc, e);
+    return step == BIND_LITERAL ? bind_literal(leaf, f, sc, e) : step == BIND_DONE;
 }
 
 /* ---- evaluation ---- */

@@ -9,7 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sodium.h>
 
 #include "clock.h"
 #include "csv.h"
@@ -58,7 +57,7 @@ typedef struct {
     int fd;                /* CSV and JSON lines are written as they come */
     csv_buf out;           /* pending output */
     json_t *bundle_entries; /* FHIR */
-    unsigned char uuid_key[crypto_generichash_KEYBYTES]; /* FHIR: this export's fullUrls (url_of) */
+    unsigned char *uuid_key; /* FHIR: this export's fullUrls (url_of); a vault_once_key */
     int64_t entries_written; /* FHIR to a file: entries streamed so far */
     /* the opened fields of the intake at hand, in buffers kept for the whole export and wiped after each
      * intake (vault_open_buf), and the pseudonym key derived once */
@@ -173,7 +172,8 @@ static void exporter_end(exporter *x) {
     free(x->open_items);
     x->open_items = NULL;
     x->n_open = 0;
-    sodium_memzero(x->uuid_key, sizeof x->uuid_key);
+    secret_free(x->uuid_key);
+    x->uuid_key = NULL;
 }
 
 static json_t *answers_of(const opened *op, const form *f) {
@@ -515,11 +515,7 @@ static void entry(json_t *entries, const char *url, json_t *resource) {
  * from), and nothing links it to another export or, de-identified, to the record. */
 static void url_of(const exporter *x, const char *id, const char *suffix, char *out, size_t size) {
     unsigned char h[16];
-    crypto_generichash_state st;
-    crypto_generichash_init(&st, x->uuid_key, sizeof x->uuid_key, sizeof h);
-    crypto_generichash_update(&st, (const unsigned char *)id, strlen(id) + 1);
-    crypto_generichash_update(&st, (const unsigned char *)suffix, strlen(suffix));
-    crypto_generichash_final(&st, h, sizeof h);
+    vault_keyed_id(x->uuid_key, id, suffix, h);
     h[6] = (unsigned char)((h[6] & 0x0f) | 0x40); /* version 4 */
     h[8] = (unsigned char)((h[8] & 0x3f) | 0x80); /* RFC 4122 variant */
     static const char hex[] = "0123456789abcdef";
@@ -954,9 +950,9 @@ json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o,
     *count = 0;
     if (!session_allowed(s, ACT_EXPORT, err)) return NULL;
     exporter x = {.s = s, .e = e, .o = o, .fd = -1, .bundle_entries = json_array(), .err = err};
-    randombytes_buf(x.uuid_key, sizeof x.uuid_key);
+    x.uuid_key = vault_once_key();
     csv_init(&x.out);
-    bool ok = walk_range(&x);
+    bool ok = x.uuid_key ? walk_range(&x) : (error_set(err, ERR_INTERNAL, "no secure memory for the export's key"), false);
     exporter_end(&x);
     csv_free(&x.out);
     if (!ok) {
@@ -994,7 +990,7 @@ bool export_run(session *s, const engine *e, const export_options *o, const char
     }
     (void)fchmod(fd, 0600);
     exporter x = {.s = s, .e = e, .o = o, .fd = fd, .err = err};
-    randombytes_buf(x.uuid_key, sizeof x.uuid_key);
+    x.uuid_key = vault_once_key();
     csv_init(&x.out);
     bool ok;
     if (o->format == EXPORT_FHIR) {
@@ -1003,7 +999,7 @@ bool export_run(session *s, const engine *e, const export_options *o, const char
     } else if (o->format == EXPORT_CSV) {
         csv_header(&x);
     }
-    ok = walk_range(&x);
+    ok = x.uuid_key ? walk_range(&x) : (error_set(err, ERR_INTERNAL, "no secure memory for the export's key"), false);
     if (ok && o->format == EXPORT_FHIR) csv_raw(&x.out, "\n]}\n");
     ok = ok && flush(&x);
     json_decref(x.bundle_entries);

@@ -707,63 +707,73 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
     return fhir_import_for(s, e, text, len, client_id, false, out, err);
 }
 
-bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
-                     bool accept_other_patient, import_result *out, error *err) {
-    memset(out, 0, sizeof *out);
-    if (!session_allowed(s, ACT_INTAKE_CREATE, err)) return false;
-    json_error_t je;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        error_set(err, ERR_INPUT, "not valid JSON: line %d, column %d: %s", je.line, je.column, je.text);
-        return false;
-    }
+/* The resources of the file: a Bundle's entries (of the kinds that are a set of screens) or one
+ * QuestionnaireResponse. NULL (err set) for anything else; *n the count. */
+static res *file_resources(json_t *root, int *n, error *err) {
     const char *type = json_string_value(json_object_get(root, "resourceType"));
-    int n = 0;
-    res *all = NULL;
-    if (type && !strcmp(type, "Bundle")) {
-        /* what a server or a form filler sends: a collection, a transaction or batch to post, a search result
-         * (a Bundle without a type is read as a collection; a history or a message is not a set of screens) */
-        const char *btype = json_string_value(json_object_get(root, "type"));
-        static const char *const kinds[] = {"collection", "transaction", "batch", "searchset"};
-        bool known = !json_object_get(root, "type");
-        for (int k = 0; k < 4 && btype; k++) known = known || !strcmp(btype, kinds[k]);
-        if (!known) {
-            char shown[60];
-            text_for_display(btype ? btype : "(none)", 40, shown, sizeof shown);
-            error_set(err, ERR_INPUT, "Bundle.type `%s`: expected collection, transaction, batch or searchset", shown);
-            json_decref(root);
-            return false;
-        }
-        json_t *entries = json_object_get(root, "entry");
-        size_t k;
-        json_t *en;
-        all = xcalloc(json_array_size(entries) + 1, sizeof *all);
-        json_array_foreach(entries, k, en) {
-            json_t *r = json_object_get(en, "resource");
-            if (!json_is_object(r)) continue;
-            all[n++] = (res){r, json_string_value(json_object_get(en, "fullUrl")) ?: "", (int)k};
-        }
-    } else if (type && !strcmp(type, "QuestionnaireResponse")) {
-        all = xcalloc(1, sizeof *all);
-        all[n++] = (res){root, "", -1};
-    } else {
-        error_set(err, ERR_INPUT, "resourceType: expected a Bundle or a QuestionnaireResponse");
-        json_decref(root);
-        return false;
+    *n = 0;
+    if (type && !strcmp(type, "QuestionnaireResponse")) {
+        res *all = xcalloc(1, sizeof *all);
+        all[(*n)++] = (res){root, "", -1};
+        return all;
     }
-    problems p = {err, 0, 0};
-    error_clear(err);
-    response *rs = xcalloc((size_t)n + 1, sizeof *rs);
-    subject *subjects = xcalloc((size_t)n + 1, sizeof *subjects);
-    int nr = 0, ns = 0;
+    if (!type || strcmp(type, "Bundle") != 0) {
+        error_set(err, ERR_INPUT, "resourceType: expected a Bundle or a QuestionnaireResponse");
+        return NULL;
+    }
+    /* what a server or a form filler sends: a collection, a transaction or batch to post, a search result
+     * (a Bundle without a type is read as a collection; a history or a message is not a set of screens) */
+    const char *btype = json_string_value(json_object_get(root, "type"));
+    static const char *const kinds[] = {"collection", "transaction", "batch", "searchset"};
+    bool known = !json_object_get(root, "type");
+    for (int k = 0; k < 4 && btype; k++) known = known || !strcmp(btype, kinds[k]);
+    if (!known) {
+        char shown[60];
+        text_for_display(btype ? btype : "(none)", 40, shown, sizeof shown);
+        error_set(err, ERR_INPUT, "Bundle.type `%s`: expected collection, transaction, batch or searchset", shown);
+        return NULL;
+    }
+    json_t *entries = json_object_get(root, "entry");
+    size_t k;
+    json_t *en;
+    res *all = xcalloc(json_array_size(entries) + 1, sizeof *all);
+    json_array_foreach(entries, k, en) {
+        json_t *r = json_object_get(en, "resource");
+        if (!json_is_object(r)) continue;
+        all[(*n)++] = (res){r, json_string_value(json_object_get(en, "fullUrl")) ?: "", (int)k};
+    }
+    return all;
+}
+
+/* The subject's Patient of the file, read once per subject (not when the worker named the client). */
+static void subject_from_file(const res *all, int n, const res *at, subject *sj, problems *p) {
+    json_t *pt = patient_of(all, n, sj->ref);
+    sj->name = patient_name(pt, sj->built_name, sizeof sj->built_name);
+    sj->phone = patient_phone(pt);
+    sj->birth = json_string_value(json_object_get(pt, "birthDate"));
+    if (!sj->name || !*sj->name) {
+        char w[160], ref[100];
+        where(at, w, sizeof w);
+        text_for_display(*sj->ref ? sj->ref : "none", 60, ref, sizeof ref);
+        problem(p, "%s: no Patient with a name in this file for its subject (%s): to import it for a client "
+                   "triage already has, give --client ID (triage import fhir FILE --client ID)", w, ref);
+        sj->name = "";
+    }
+}
+
+/* Every QuestionnaireResponse of the file read and checked into rs (grouped by subject into subjects);
+ * those imported before are counted in out and not saved again. Returns how many were read. */
+static int gather_responses(session *s, const engine *e, const res *all, int n, const char *client_id, response *rs,
+                            subject *subjects, int *ns, import_result *out, problems *p) {
+    int nr = 0;
     for (int i = 0; i < n; i++) {
         if (strcmp(json_string_value(json_object_get(all[i].resource, "resourceType")) ?: "", "QuestionnaireResponse"))
             continue;
         if (nr >= MAX_RESPONSES) {
-            problem(&p, "more than %d responses in one file: split it", MAX_RESPONSES);
+            problem(p, "more than %d responses in one file: split it", MAX_RESPONSES);
             break;
         }
-        read_response(e, all, n, &all[i], &rs[nr], &p);
+        read_response(e, all, n, &all[i], &rs[nr], p);
         rs[nr].from = &all[i];
         if (!rs[nr].f) continue;
         response_key(s, all[i].resource, &rs[nr]);
@@ -776,53 +786,91 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
             nr++;
             continue;
         }
-        rs[nr].group = subject_index(subjects, &ns, client_id ? "" : rs[nr].subject);
+        rs[nr].group = subject_index(subjects, ns, client_id ? "" : rs[nr].subject);
         /* one intake takes one response per form: a second one (a later ASQ all "no" after an acute one) would
          * silently replace the first, so it is refused, naming both */
         for (int j = 0; j < nr; j++)
             if (rs[j].group == rs[nr].group && rs[j].f == rs[nr].f) {
                 char w[160];
                 where(&all[i], w, sizeof w);
-                problem(&p, "%s: a second response to %s for the same client in this file (one intake takes one "
-                            "response per questionnaire: import them one at a time)",
+                problem(p, "%s: a second response to %s for the same client in this file (one intake takes one "
+                           "response per questionnaire: import them one at a time)",
                         w, rs[nr].f->id);
                 break;
             }
         subject *sj = &subjects[rs[nr].group];
-        if (!client_id && !sj->name) {
-            json_t *pt = patient_of(all, n, sj->ref);
-            sj->name = patient_name(pt, sj->built_name, sizeof sj->built_name);
-            sj->phone = patient_phone(pt);
-            sj->birth = json_string_value(json_object_get(pt, "birthDate"));
-            if (!sj->name || !*sj->name) {
-                char w[160], ref[100];
-                where(&all[i], w, sizeof w);
-                text_for_display(*sj->ref ? sj->ref : "none", 60, ref, sizeof ref);
-                problem(&p, "%s: no Patient with a name in this file for its subject (%s): to import it for a client "
-                            "triage already has, give --client ID (triage import fhir FILE --client ID)", w, ref);
-                sj->name = "";
-            }
-        }
+        if (!client_id && !sj->name) subject_from_file(all, n, &all[i], sj, p);
         nr++;
     }
-    if (nr == 0 && p.problems == 0) problem(&p, "no QuestionnaireResponse in the file");
-    /* clients: the one given, else found or to be created; all decided before anything is saved */
-    for (int g = 0; g < ns && p.problems == 0; g++) {
+    return nr;
+}
+
+/* The client of each subject: the one the worker gave (whose Patient in the file must be that person unless
+ * accept_other_patient), else found or to be created; all decided before anything is saved. */
+static void decide_clients(session *s, const res *all, int n, const char *client_id, bool accept_other_patient,
+                           response *rs, int nr, subject *subjects, int ns, problems *p, error *err) {
+    for (int g = 0; g < ns && p->problems == 0; g++) {
         if (client_id) {
             client_plain c;
-            if (!client_open(s, client_id, &c, err)) p.problems++;
+            if (!client_open(s, client_id, &c, err)) p->problems++;
             else {
                 snprintf(subjects[g].client_id, sizeof subjects[g].client_id, "%s", client_id);
                 if (!accept_other_patient)
                     for (int i = 0; i < nr; i++)
-                        if (rs[i].group == g) check_patient_is_client(all, n, &rs[i], &c, &p);
+                        if (rs[i].group == g) check_patient_is_client(all, n, &rs[i], &c, p);
                 client_plain_free(&c);
             }
             continue;
         }
-        if (!match_client(s, &subjects[g], err)) p.problems++;
+        if (!match_client(s, &subjects[g], err)) p->problems++;
         else subjects[g].create = !subjects[g].client_id[0];
     }
+}
+
+/* The import's audit entry: its own time is the import's; the screens' authored times (kept as the intakes'
+ * times) are named in it, so the audit holds both. */
+static void audit_import(session *s, const response *rs, int nr, const import_result *out) {
+    char detail[160], first[32] = "", last[32] = "";
+    int64_t lo = 0, hi = 0;
+    for (int i = 0; i < nr; i++) {
+        if (rs[i].authored && (!lo || rs[i].authored < lo)) lo = rs[i].authored;
+        if (rs[i].authored > hi) hi = rs[i].authored;
+    }
+    if (lo) {
+        utc_text(lo, first, sizeof first);
+        utc_text(hi, last, sizeof last);
+    }
+    char again[48] = "";
+    if (out->already) snprintf(again, sizeof again, ", %d already imported", out->already);
+    snprintf(detail, sizeof detail, "fhir %d responses, %d intakes%s%s%s%s%s", nr, out->intakes, again,
+             lo ? ", authored " : "", first, lo && hi != lo ? ".." : "", lo && hi != lo ? last : "");
+    session_audit(s, "import", "", detail);
+}
+
+bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
+                     bool accept_other_patient, import_result *out, error *err) {
+    memset(out, 0, sizeof *out);
+    if (!session_allowed(s, ACT_INTAKE_CREATE, err)) return false;
+    json_error_t je;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        error_set(err, ERR_INPUT, "not valid JSON: line %d, column %d: %s", je.line, je.column, je.text);
+        return false;
+    }
+    int n = 0;
+    res *all = file_resources(root, &n, err);
+    if (!all) {
+        json_decref(root);
+        return false;
+    }
+    problems p = {err, 0, 0};
+    error_clear(err);
+    response *rs = xcalloc((size_t)n + 1, sizeof *rs);
+    subject *subjects = xcalloc((size_t)n + 1, sizeof *subjects);
+    int ns = 0;
+    int nr = gather_responses(s, e, all, n, client_id, rs, subjects, &ns, out, &p);
+    if (nr == 0 && p.problems == 0) problem(&p, "no QuestionnaireResponse in the file");
+    decide_clients(s, all, n, client_id, accept_other_patient, rs, nr, subjects, ns, &p, err);
     bool ok = p.problems == 0;
     if (!ok && p.problems > 1) {
         char more[64];
@@ -837,25 +885,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         ok = save_group(s, e, rs, nr, g, &subjects[g], out, err);
         progress_report(s->progress, "clients' intakes saved", g + 1, ns);
     }
-    if (ok) {
-        /* the entry's own time is the import's; the screens' authored times (kept as the intakes' times) are
-         * named here, so the audit holds both */
-        char detail[160], first[32] = "", last[32] = "";
-        int64_t lo = 0, hi = 0;
-        for (int i = 0; i < nr; i++) {
-            if (rs[i].authored && (!lo || rs[i].authored < lo)) lo = rs[i].authored;
-            if (rs[i].authored > hi) hi = rs[i].authored;
-        }
-        if (lo) {
-            utc_text(lo, first, sizeof first);
-            utc_text(hi, last, sizeof last);
-        }
-        char again[48] = "";
-        if (out->already) snprintf(again, sizeof again, ", %d already imported", out->already);
-        snprintf(detail, sizeof detail, "fhir %d responses, %d intakes%s%s%s%s%s", nr, out->intakes, again,
-                 lo ? ", authored " : "", first, lo && hi != lo ? ".." : "", lo && hi != lo ? last : "");
-        session_audit(s, "import", "", detail);
-    }
+    if (ok) audit_import(s, rs, nr, out);
     if (batch) {
         error why = {0};
         if (!db_batch_end(s->db, ok, &why) && ok) {

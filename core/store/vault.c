@@ -700,6 +700,21 @@ bool vault_row_mac_ok(const vault *v, const void *msg, size_t len, const unsigne
     return v && mac && (msg || !len) && crypto_auth_verify(mac, msg, len, v->row_key) == 0;
 }
 
+unsigned char *vault_once_key(void) {
+    unsigned char *k = (unsigned char *)secret_alloc(VAULT_ONCE_KEY_BYTES);
+    if (k) randombytes_buf(k, VAULT_ONCE_KEY_BYTES);
+    return k;
+}
+
+void vault_keyed_id(const unsigned char *key, const char *a, const char *b, unsigned char out[16]) {
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, key, VAULT_ONCE_KEY_BYTES, 16);
+    crypto_generichash_update(&st, (const unsigned char *)a, strlen(a) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)b, strlen(b));
+    crypto_generichash_final(&st, out, 16);
+    sodium_memzero(&st, sizeof st);
+}
+
 void vault_random(void *buf, size_t n) {
     if (buf && n) randombytes_buf(buf, n);
 }

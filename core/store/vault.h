@@ -158,6 +158,12 @@ void vault_audit_mac(const vault *v, const unsigned char hash[VAULT_MAC_BYTES], 
  * vault_row_mac_ok compares in constant time. */
 void vault_row_mac(const vault *v, const void *msg, size_t len, unsigned char out[VAULT_MAC_BYTES]);
 bool vault_row_mac_ok(const vault *v, const void *msg, size_t len, const unsigned char mac[VAULT_MAC_BYTES]);
+/* A key for one job that lives no longer than it (an export's fullUrl uuids): random, in sodium memory,
+ * VAULT_ONCE_KEY_BYTES long; secret_free releases it. NULL when memory is short. */
+#define VAULT_ONCE_KEY_BYTES 32
+unsigned char *vault_once_key(void);
+/* 16 bytes of keyed BLAKE2b of a (its NUL included, so "ab"+"c" and "a"+"bc" differ) and b under such a key. */
+void vault_keyed_id(const unsigned char *key, const char *a, const char *b, unsigned char out[16]);
 /* Random bytes (libsodium's generator). */
 void vault_random(void *buf, size_t n);
 /* Constant-time comparison. */

@@ -31,7 +31,7 @@ check "set up: an intake saved" [ -n "$cid" ]
 
 # ERR_DENIED -> 2
 tri desk "$R\n" verify
-want "denied (reception may not verify): exit 2" 2 "^triage: denied: a reception may not"
+want "denied (reception may not verify): exit 2" 2 "^triage: denied: a receptionist may not"
 tri desk "$R\n" client erase "$cid"
 want "denied (reception may not erase): exit 2" 2 "^triage: denied:"
 # ERR_NOT_FOUND -> 2

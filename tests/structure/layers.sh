@@ -50,6 +50,13 @@ for f in $(find core -name '*.[ch]' | sort); do
         fi
     done
     if grep -Eq '#[[:space:]]*include[[:space:]]*<n?curses' "$f"; then bad "$f: core includes curses"; file_ok=0; fi
+    # libsodium is the vault's (and sealed memory's): every other core file asks them
+    case $f in core/store/vault.c | core/store/secret.c | core/base/wipe_alloc.c) ;; *)
+        if grep -Eq '#[[:space:]]*include[[:space:]]*<sodium' "$f"; then
+            bad "$f: uses libsodium outside the vault (core/store/vault.c, secret.c; wipe_alloc.c wipes)"
+            file_ok=0
+        fi ;;
+    esac
     # a project header named with <...> would pass by the checks above: it must be quoted
     for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*<\([^>]*\)>.*/\1/p' "$f"); do
         if [ -n "$(where "$(basename "$inc")")" ] && [ ! -e "/usr/include/$inc" ]; then
@@ -88,6 +95,7 @@ if [ -z "${LAYERS_SELFTEST:-}" ]; then
     printf '\n#include "bands.h"\n' >> "$tmp/core/base/util.h"
     printf '\n#include "util.h"\n' >> "$tmp/core/base/bands.h"
     printf '\n#include <records.h>\n' >> "$tmp/core/base/ids.c"
+    printf '\n#include <sodium.h>\n' >> "$tmp/core/exchange/export.c"
     printf '\nstatic int peek(database *db) { return db->ops->client_count(db->st, 0); }\n' >> "$tmp/tui/cmd_store.c"
     out=$(LAYERS_SELFTEST=1 sh "$0" "$tmp" 2>&1)
     if echo "$out" | grep -q 'core/base/csv.c (base) includes core/records/session.h (records)'; then ok
@@ -96,6 +104,8 @@ if [ -z "${LAYERS_SELFTEST:-}" ]; then
     else bad "a header circle in a copy was not refused: $out"; fi
     if echo "$out" | grep -q 'core/base/ids.c: includes the project.s header <records.h> with angle brackets'; then ok
     else bad "a project header included with <...> in a copy was not refused: $out"; fi
+    if echo "$out" | grep -q 'core/exchange/export.c: uses libsodium outside the vault'; then ok
+    else bad "libsodium used outside the vault in a copy was not refused: $out"; fi
     if echo "$out" | grep -q 'tui/cmd_store.c: the front end calls a store operation itself'; then ok
     else bad "a store operation called from the front end in a copy was not refused: $out"; fi
 fi
