@@ -545,7 +545,8 @@ bool db_restore(session *s, const char *backup, restore_result *out, char *err, 
     (void)s->db->ops->drop(tmp, why, sizeof why); /* a leftover is private and named as a scratch copy */
     if (ok) {
         out->restored = true;
-        s->restore_generation = out->generation; /* this session made it: nothing of its own to warn about */
+        /* this session made it: nothing of its own to warn about, and it may go on writing */
+        s->restore_generation = s->restore_told = out->generation;
         /* the erased clients' old page images may still sit in the WAL until it is checkpointed */
         bool cleared = false;
         (void)s->db->ops->purge_old_versions(s->db->st, &cleared);

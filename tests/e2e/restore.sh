@@ -1,7 +1,8 @@
 #!/bin/sh
 # `triage restore` while two desks are open (real terminals, tmux) and a third keeps writing (issue 16):
-# afterwards `verify` is sound, both desks show the restored state at their next poll without being
-# touched, a desk still writes (a restore is not a replaced file), nothing written after the restore is
+# afterwards `verify` is sound, both desks learn of it at their next poll without being touched and go to
+# the login (a session left open through a restore writes nothing more), logged in again they show the
+# restored state and a desk still writes (a restore is not a replaced file), nothing written after the restore is
 # lost, and a client erased since the backup stays erased. A backup that does not verify, or is not a
 # triage database, is refused and changes nothing.
 # Usage: tests/e2e/restore.sh ./triage   Last line: `N passed, N failed`.
@@ -116,12 +117,20 @@ else
     bad "intakes written after the restore: lost:${lost:- none}; written after: $(echo "$after" | wc -l); errors: $(tail -n 3 "$tmp/writer.err")"
 fi
 
-# both desks show the restored state at their next poll, nobody touching them
-if wait_for A "\[1 Red 2\]" 50; then ok "desk A: the restored state (two red) within 5 seconds"; else bad "desk A: the restored state" A; fi
-if wait_for B "\[1 Red 2\]" 50; then ok "desk B: the restored state (two red) within 5 seconds"; else bad "desk B: the restored state" B; fi
-# ...and says that the database was restored under it: what it saved before may be gone (restore_generation)
-step "desk A: says the database was restored under it" A "restored from a backup while this desk was open" 50
-# a restore is not a replaced file: the desks go on writing
+# both desks learn of it at their next poll, nobody touching them: a session left open through a restore
+# writes nothing more (its key or role may not be the restored trail's), so each goes to the login, saying why
+step "desk A: says the database was restored under it, log in again" A "restored from a backup while this desk was open: log in again" 50
+step "desk B: says the database was restored under it, log in again" B "restored from a backup while this desk was open: log in again" 50
+tmux capture-pane -p -t A | grep -q "Passphrase" && ok "desk A: at the login" || bad "desk A: at the login" A
+tmux send-keys -t A "$R" Enter
+tmux send-keys -t B "$C" Enter
+step "desk A: logged in again" A "desk (reception)"
+step "desk B: logged in again" B "clin (clinician)"
+tmux send-keys -t A e
+tmux send-keys -t B e
+if wait_for A "\[1 Red 2\]" 50; then ok "desk A: the restored state (two red)"; else bad "desk A: the restored state" A; fi
+if wait_for B "\[1 Red 2\]" 50; then ok "desk B: the restored state (two red)"; else bad "desk B: the restored state" B; fi
+# a restore is not a replaced file: logged in again, the desks go on writing
 tmux send-keys -t B c Enter
 step "desk B: confirming a restored red item asks for the evaluation's outcome" B "Evaluation outcome"
 tmux send-keys -t B -l "evaluated in person: safety plan made"

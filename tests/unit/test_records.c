@@ -1171,6 +1171,47 @@ static void t_restore_carries_forward(void **state) {
     db_close(&db);
 }
 
+/* A desk left open through a restore writes nothing more (issue 16, restore tryout finding 1): its member's
+ * signing key was introduced after the backup (here: a passphrase reset since), so anything it signed would make
+ * verify call the trail forged for good. Core refuses at session_begin (restore_generation moved) and, for
+ * any session that missed it, at the signature itself (a key the trail does not know); the trail stays sound. */
+static void t_restore_stale_desk_writes_nothing(void **state) {
+    (void)state;
+    database db, other;
+    session *s = fresh_db(&db, "restore-stale.db");
+    char backup[300], path[256], id[STORE_ID_LEN];
+    OK(staff_add(s, "dora", ROLE_RECEPTION, ALICE_PASS, strlen(ALICE_PASS), msg, sizeof msg));
+    path_in(backup, sizeof backup, "restore-stale-backup.db");
+    OK(db_backup(s, backup, msg, sizeof msg));
+    /* a passphrase reset after the backup: a new key pair, which the restored trail will not know */
+    OK(staff_reset_passphrase(s, "dora", CAROL_PASS, strlen(CAROL_PASS), msg, sizeof msg));
+    path_in(path, sizeof path, "restore-stale.db");
+    open_db(&other, path, false);
+    session *desk = login(&other, "dora", CAROL_PASS);
+    restore_result r;
+    OK(db_restore(s, backup, &r, msg, sizeof msg));
+    int64_t entries = audit_count(&db);
+
+    /* the desk that learns of the restore writes nothing and must log in again */
+    REFUSED(client_create(desk, "Too Late", "", "", id, msg, sizeof msg), "restored from a backup");
+    session_audit(desk, "safety_ack", "", "");
+    assert_int_equal(audit_count(&db), entries);
+    /* a session that missed the restore's mark still cannot sign with a key the trail does not know */
+    desk->restore_generation = session_restore_generation(&other);
+    REFUSED(client_create(desk, "Too Late", "", "", id, msg, sizeof msg), "signing key is not in the audit trail");
+    assert_int_equal(audit_count(&db), entries);
+    /* the restorer's own session goes on writing */
+    new_client(s, "After Restore", "", "", id);
+
+    verify_report v;
+    OK(db_verify(s, &v, msg, sizeof msg));
+    if (!v.ok) fail_msg("verify after a stale desk tried to write: %s", v.problem);
+    session_end(desk);
+    db_close(&other);
+    session_end(s);
+    db_close(&db);
+}
+
 /* db_verify on a database of its own, where every sealed value is known. */
 static void t_verify(void **state) {
     (void)state;
@@ -1698,6 +1739,7 @@ int main(void) {
         T(t_draft_not_taken_over),
         T(t_verify),
         T(t_restore_carries_forward),
+        T(t_restore_stale_desk_writes_nothing),
         T(t_progress),
         T(t_audit_tamper),
         T(t_audit_time_backwards),
