@@ -397,8 +397,18 @@ int cmd_backup(const cli_args *a) {
 }
 
 int cmd_restore(const cli_args *a) {
-    if (a->argc != 1) {
-        fprintf(stderr, "usage: triage --user ME restore BACKUP\n");
+    /* BACKUP [--accept-loss "REASON"]: the reason is the supervisor's, audited with what it lowers */
+    const char *backup = NULL, *accept_loss = NULL;
+    bool usage = false;
+    for (int i = 0; i < a->argc && !usage; i++) {
+        if (strcmp(a->argv[i], "--accept-loss") == 0) {
+            if (i + 1 < a->argc && !accept_loss) accept_loss = a->argv[++i];
+            else usage = true;
+        } else if (!backup) backup = a->argv[i];
+        else usage = true;
+    }
+    if (usage || !backup) {
+        fprintf(stderr, "usage: triage --user ME restore BACKUP [--accept-loss \"REASON\"]\n");
         return EXIT_BADINPUT;
     }
     ctx c;
@@ -407,9 +417,13 @@ int cmd_restore(const cli_args *a) {
     char err[ERR_SIZE];
     restore_result r;
     /* all or nothing: a restore that failed changed nothing (db_restore) */
-    if (!db_restore(c.s, a->argv[0], &r, err, sizeof err)) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
-    printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", a->argv[0],
+    if (!db_restore(c.s, backup, accept_loss, &r, err, sizeof err))
+        return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", backup,
            r.erased_again);
+    if (r.items_lowered)
+        printf("%d open queue item(s) lowered or dropped, accepted with the reason given (audited: restore_accept_loss)\n",
+               r.items_lowered);
     /* what the restore replaced, said rather than lost silently: the trail keeps it as restored_over */
     printf("%d audit entr%s written after the backup kept in the trail as restored_over; %d intake(s) saved after "
            "the backup are no longer in the database (restore %" PRId64 ")\n",

@@ -340,8 +340,19 @@ typedef struct {
     unsigned char hash[VAULT_MAC_BYTES];
 } trail_mark;
 
+/* An open queue item of the backup: what a restore would put back in its place. */
+typedef struct {
+    char id[STORE_ID_LEN];
+    risk_level level;
+} open_item;
+
 typedef struct {
     session *s;
+    const char *accept_loss; /* the supervisor's written reason to lower or drop open items, or NULL */
+    open_item *items;    /* the backup's open queue items */
+    int ni;
+    char lowered[180];   /* the open items the restore would lower or drop, named (short id, level) */
+    int nlowered;
     trail_mark *backup;  /* the backup's trail, in order */
     int nb, capb;
     erased_ids erased;   /* every client erased on the live record */
@@ -399,10 +410,81 @@ static int collect_live(void *vctx, const audit_rec *rec) {
     return 0;
 }
 
+static bool parse_level(const char *name, risk_level *out) { return risk_level_parse(name, out); }
+
+/* The backup's open queue items (level only: all a restore's loss check needs). */
+static bool collect_items(restore_ctx *c, database *t, char *err, size_t errsize) {
+    queue_rec *list = NULL;
+    int n = 0;
+    store_status st = t->ops->queue_list_open(t->st, &list, &n);
+    if (st != ST_OK) {
+        db_error(t, st, "cannot read the backup's queues", err, errsize);
+        return false;
+    }
+    c->items = n ? calloc((size_t)n, sizeof *c->items) : NULL;
+    if (n && !c->items) {
+        free(list);
+        snprintf(err, errsize, "out of memory while reading the backup's queues");
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        memcpy(c->items[c->ni].id, list[i].id, sizeof list[i].id);
+        if (parse_level(list[i].level, &c->items[c->ni].level)) c->ni++;
+    }
+    free(list);
+    return true;
+}
+
+/* A live open item the restore would lower (the backup holds it at a lower level) or drop while it is red
+ * or orange (the backup lacks it): a level is lowered only by a clinician with a written reason, and nothing
+ * leaves a queue by itself. */
+static bool restore_lowers(const restore_ctx *c, const queue_rec *live, risk_level *was) {
+    risk_level lv;
+    if (!parse_level(live->level, &lv)) return false;
+    *was = lv;
+    for (int i = 0; i < c->ni; i++)
+        if (strcmp(c->items[i].id, live->id) == 0) return c->items[i].level < lv;
+    return lv >= LEVEL_ORANGE;
+}
+
+/* Names every open item the restore would lower or drop (c->lowered, c->nlowered). */
+static bool find_lowered(restore_ctx *c, char *err, size_t errsize) {
+    database *db = c->s->db;
+    queue_rec *list = NULL;
+    int n = 0;
+    store_status st = db->ops->queue_list_open(db->st, &list, &n);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the queues", err, errsize);
+        return false;
+    }
+    size_t used = 0;
+    for (int i = 0; i < n; i++) {
+        risk_level lv;
+        if (!restore_lowers(c, &list[i], &lv)) continue;
+        c->nlowered++;
+        if (used + 24 < sizeof c->lowered) {
+            int w = snprintf(c->lowered + used, sizeof c->lowered - used, "%s%.8s %s", used ? ", " : "", list[i].id,
+                             list[i].level);
+            if (w > 0) used += (size_t)w;
+        } else if (used + 5 < sizeof c->lowered && !strstr(c->lowered, "...")) {
+            used += (size_t)snprintf(c->lowered + used, sizeof c->lowered - used, ", ...");
+        }
+    }
+    free(list);
+    return true;
+}
+
 /* Inside the restore's transaction, on the live content: what must be carried forward. */
 static bool restore_before(void *vctx, char *err, size_t errsize) {
     restore_ctx *c = vctx;
     database *db = c->s->db;
+    if (!find_lowered(c, err, errsize)) return false;
+    if (c->nlowered && !c->accept_loss) {
+        snprintf(err, errsize, "the backup would lower or drop %d open queue item(s) raised or saved after it (%s): a "
+                 "level is lowered only by a clinician with a written reason; nothing was restored (to restore anyway, "
+                 "give --accept-loss \"REASON\")", c->nlowered, c->lowered);
+        return false;
+    }
     store_status st = db->ops->audit_each(db->st, collect_live, c);
     if (c->failed) {
         snprintf(err, errsize, "out of memory while reading the audit trail");
@@ -474,6 +556,14 @@ static bool restore_after(void *vctx, char *err, size_t errsize) {
              "database content replaced by a verified backup (restore %" PRId64 "); %d later entries kept as "
              "restored_over; %d intakes saved after the backup removed; %d erasures applied again",
              out->generation, out->entries_carried, out->intakes_gone, out->erased_again);
+    out->items_lowered = c->nlowered;
+    if (c->nlowered) {
+        /* the loss accepted, in its own entry: the reason and the items, as a clinician's lowering is */
+        char loss[256];
+        snprintf(loss, sizeof loss, "%d open item(s) lowered or dropped (%s); reason: %s", c->nlowered, c->lowered,
+                 c->accept_loss);
+        if (!audit_log(db, s->v, s->me.id, "restore_accept_loss", "", loss, err, errsize)) return false;
+    }
     return audit_log(db, s->v, s->me.id, "restore", "", detail, err, errsize);
 }
 
@@ -493,6 +583,10 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
     s->db = &t;
     bool ran = db_verify(s, &r, err, errsize);
     s->db = live;
+    if (ran && r.ok && !collect_items(c, &t, err, errsize)) {
+        db_close(&t);
+        return false;
+    }
     if (ran && r.ok) {
         st = t.ops->audit_each(t.st, collect_mark, c);
         if (st != ST_OK || c->failed) {
@@ -515,7 +609,8 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
     return true;
 }
 
-bool db_restore(session *s, const char *backup, restore_result *out, char *err, size_t errsize) {
+bool db_restore(session *s, const char *backup, const char *accept_loss, restore_result *out, char *err,
+                size_t errsize) {
     memset(out, 0, sizeof *out);
     if (!session_allowed(s, ACT_BACKUP, err, errsize) || !session_allowed(s, ACT_CLIENT_ERASE, err, errsize))
         return false;
@@ -527,7 +622,11 @@ bool db_restore(session *s, const char *backup, restore_result *out, char *err, 
         snprintf(err, errsize, "the backup %s cannot be read: %s; nothing was restored", backup, strerror(errno));
         return false;
     }
-    restore_ctx c = {.s = s, .out = out};
+    if (accept_loss && !accept_loss[0]) {
+        snprintf(err, errsize, "--accept-loss needs a written reason; nothing was restored");
+        return false;
+    }
+    restore_ctx c = {.s = s, .out = out, .accept_loss = accept_loss};
     char tmp[sizeof s->db->path + 48];
     if (s->db->ops->scratch_url(s->db->st, tmp, sizeof tmp) != ST_OK) {
         snprintf(err, errsize, "no room for a private copy of the backup beside %s; nothing was restored", s->db->path);
@@ -551,6 +650,15 @@ bool db_restore(session *s, const char *backup, restore_result *out, char *err, 
         bool cleared = false;
         (void)s->db->ops->purge_old_versions(s->db->st, &cleared);
     }
+    if (!ok && c.nlowered && !accept_loss)
+        snprintf(out->lowered, sizeof out->lowered, "%s", c.lowered);
+    if (!ok) {
+        /* a refused restore is audited too (its transaction, if any, was rolled back): who tried, and why not */
+        char why_not[200];
+        snprintf(why_not, sizeof why_not, "%.199s", err);
+        session_audit(s, "restore_refused", "", why_not);
+    }
+    free(c.items);
     free(c.backup);
     free(c.erased.ids);
     free(c.tail);

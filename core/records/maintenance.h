@@ -35,6 +35,8 @@ typedef struct {
     int entries_carried;     /* live audit entries the backup lacks, appended again as `restored_over` */
     int intakes_gone;        /* intakes saved after the backup that the restored content does not hold */
     int64_t generation;      /* meta restore_generation after it (desks compare it at their poll) */
+    int items_lowered;       /* open queue items lowered or dropped, accepted with --accept-loss's reason */
+    char lowered[180];       /* on a refusal: those items (short id, level) */
 } restore_result;
 
 /* The one way to restore (supervisors): the backup is copied into a private file and verified there with
@@ -45,7 +47,11 @@ typedef struct {
  * the backup lacks appended again as a signed `restored_over` entry, the intakes saved after the backup
  * that are now gone counted, meta restore_generation counted up, and a `restore` entry saying all that.
  * Nothing of it stands unless all of it does. Desks that stay open see it at their next poll. */
-bool db_restore(session *s, const char *backup, restore_result *out, char *err, size_t errsize);
+/* The restore is refused (audited) when the live database holds open queue items the backup would lower
+ * (a level raised after it) or drop while red or orange (saved after it), naming them, unless accept_loss
+ * gives a supervisor's written reason (audited with the list, restore_accept_loss). */
+bool db_restore(session *s, const char *backup, const char *accept_loss, restore_result *out, char *err,
+                size_t errsize);
 
 
 #endif

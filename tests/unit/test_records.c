@@ -39,6 +39,7 @@
 #include "engine.h"
 #include "erasure.h"
 #include "maintenance.h"
+#include "queue_items.h"
 #include "records.h"
 #include "counselors.h"
 #include "session.h"
@@ -1117,7 +1118,7 @@ static void t_restore_carries_forward(void **state) {
     alist before = audit_all(&db);
 
     restore_result r;
-    OK(db_restore(s, backup, &r, msg, sizeof msg));
+    OK(db_restore(s, backup, NULL, &r, msg, sizeof msg));
     assert_true(r.restored);
     assert_int_equal(r.erased_again, 1);
     assert_int_equal(r.intakes_gone, 1);
@@ -1189,7 +1190,7 @@ static void t_restore_stale_desk_writes_nothing(void **state) {
     open_db(&other, path, false);
     session *desk = login(&other, "dora", CAROL_PASS);
     restore_result r;
-    OK(db_restore(s, backup, &r, msg, sizeof msg));
+    OK(db_restore(s, backup, NULL, &r, msg, sizeof msg));
     int64_t entries = audit_count(&db);
 
     /* the desk that learns of the restore writes nothing and must log in again */
@@ -1208,6 +1209,67 @@ static void t_restore_stale_desk_writes_nothing(void **state) {
     if (!v.ok) fail_msg("verify after a stale desk tried to write: %s", v.problem);
     session_end(desk);
     db_close(&other);
+    session_end(s);
+    db_close(&db);
+}
+
+/* An intake with its queue item (as the desk saves one: in one transaction). */
+static void queued_intake(session *s, const queue_policy *p, const char *client, risk_level level) {
+    static const char *names[] = {"green", "yellow", "orange", "red"};
+    char id[STORE_ID_LEN];
+    new_intake(s, client, names[level], "{\"answers\":[1]}", NULL, id);
+    OK(session_begin(s, msg, sizeof msg));
+    OK(queues_enqueue(s, p, client, id, level, msg, sizeof msg) && db_commit(s->db, msg, sizeof msg));
+}
+
+/* A restore lowers no level by itself (restore tryout finding 2): an item raised to red after the backup, and
+ * an orange one saved after it, make the restore refuse, naming them, and the refusal is audited; with
+ * --accept-loss's reason it goes ahead and the reason is audited with the list. A green item saved after the
+ * backup is no such loss. */
+static void t_restore_refuses_lowering(void **state) {
+    (void)state;
+    database db;
+    queue_policy p;
+    queue_policy_defaults(&p);
+    session *s = fresh_db(&db, "restore-lower.db");
+    char raised[STORE_ID_LEN], later[STORE_ID_LEN], calm[STORE_ID_LEN], backup[300];
+    new_client(s, "Raised Later", "", "", raised);
+    queued_intake(s, &p, raised, LEVEL_YELLOW);
+    path_in(backup, sizeof backup, "restore-lower-backup.db");
+    OK(db_backup(s, backup, msg, sizeof msg));
+    queued_intake(s, &p, raised, LEVEL_RED); /* raised at once: a higher level takes over */
+    new_client(s, "Orange Later", "", "", later);
+    queued_intake(s, &p, later, LEVEL_ORANGE);
+    new_client(s, "Green Later", "", "", calm);
+    queued_intake(s, &p, calm, LEVEL_GREEN);
+
+    restore_result r;
+    REFUSED(db_restore(s, backup, NULL, &r, msg, sizeof msg), "lower or drop 2 open queue item(s)");
+    HAS(msg, " red");
+    HAS(msg, " orange");
+    HAS(msg, "--accept-loss");
+    audit_rec e = audit_tail(&db);
+    assert_string_equal(e.action, "restore_refused");
+    HAS(e.detail, "2 open queue item(s)");
+    assert_int_equal(session_restore_generation(&db), 0);
+    queue_item it;
+    assert_true(queues_open_for_client(&db, raised, &it));
+    assert_int_equal(it.level, LEVEL_RED);
+    REFUSED(db_restore(s, backup, "", &r, msg, sizeof msg), "needs a written reason");
+
+    OK(db_restore(s, backup, "the database was damaged; items re-entered by hand", &r, msg, sizeof msg));
+    assert_int_equal(r.items_lowered, 2);
+    alist after = audit_all(&db);
+    bool accepted = false;
+    for (int i = 0; i < after.n; i++)
+        if (strcmp(after.v[i].action, "restore_accept_loss") == 0 && strstr(after.v[i].detail, "re-entered by hand") &&
+            strstr(after.v[i].detail, "2 open item(s)"))
+            accepted = true;
+    free(after.v);
+    assert_true(accepted);
+    verify_report v;
+    OK(db_verify(s, &v, msg, sizeof msg));
+    if (!v.ok) fail_msg("verify after the restore: %s", v.problem);
     session_end(s);
     db_close(&db);
 }
@@ -1740,6 +1802,7 @@ int main(void) {
         T(t_verify),
         T(t_restore_carries_forward),
         T(t_restore_stale_desk_writes_nothing),
+        T(t_restore_refuses_lowering),
         T(t_progress),
         T(t_audit_tamper),
         T(t_audit_time_backwards),
