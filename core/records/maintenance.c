@@ -481,8 +481,8 @@ static bool restore_before(void *vctx, char *err, size_t errsize) {
     if (!find_lowered(c, err, errsize)) return false;
     if (c->nlowered && !c->accept_loss) {
         snprintf(err, errsize, "the backup would lower or drop %d open queue item(s) raised or saved after it (%s): a "
-                 "level is lowered only by a clinician with a written reason; nothing was restored (to restore anyway, "
-                 "give --accept-loss \"REASON\")", c->nlowered, c->lowered);
+                 "level is lowered only by a clinician with a written reason (to restore anyway, give --accept-loss "
+                 "\"REASON\")", c->nlowered, c->lowered);
         return false;
     }
     store_status st = db->ops->audit_each(db->st, collect_live, c);

@@ -94,7 +94,16 @@ step "desk B: three red before the restore" B "\[1 Red 3\]"
 wpid=$!
 n=0
 until [ -s "$tmp/written" ] || [ $n -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
-cli "$A\n" --user admin restore "$tmp/backup.db" >"$tmp/restore.out" 2>&1
+# the red intake saved after the backup would leave its queue: refused, naming it, audited, nothing changed
+cli "$A\n" --user admin restore "$tmp/backup.db" >"$tmp/refused.out" 2>&1
+r0=$?
+[ $r0 -ne 0 ] && grep -q "lower or drop 1 open queue item(s).* red).*--accept-loss" "$tmp/refused.out" &&
+    ok "a restore that would drop a red item saved after the backup: refused, naming it" ||
+    bad "a restore dropping a red item: exit $r0: $(cat "$tmp/refused.out")"
+# (the third desk keeps writing meanwhile: the refusal is looked for among the entries, not as the last)
+sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'restore_refused'" 2>/dev/null | grep -q "1 open queue item" &&
+    ok "...audited" || bad "...audited: $(sqlite3 "$DB" "SELECT action FROM audit ORDER BY seq DESC LIMIT 3" 2>&1)"
+cli "$A\n" --user admin restore "$tmp/backup.db" --accept-loss "the test accepts it" >"$tmp/restore.out" 2>&1
 rrc=$?
 if [ $rrc -eq 0 ] && grep -q "^restored from" "$tmp/restore.out"; then
     ok "restore while two desks are open and a third writes: done"
