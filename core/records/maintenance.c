@@ -626,6 +626,10 @@ bool db_restore(session *s, const char *backup, const char *accept_loss, restore
         snprintf(err, errsize, "--accept-loss needs a written reason; nothing was restored");
         return false;
     }
+    if (s->db->ops->backup_source_check(s->db->st, backup, err, errsize) != ST_OK) {
+        session_audit(s, "restore_refused", "", err);
+        return false;
+    }
     restore_ctx c = {.s = s, .out = out, .accept_loss = accept_loss};
     char tmp[sizeof s->db->path + 48];
     if (s->db->ops->scratch_url(s->db->st, tmp, sizeof tmp) != ST_OK) {

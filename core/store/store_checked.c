@@ -212,6 +212,19 @@ static store_status ck_scratch_url(store *s, char *url, size_t size) {
     return c->b->scratch_url(c->in, url + scheme, size - scheme);
 }
 
+static store_status ck_backup_source_check(store *s, const char *src, char *err, size_t errsize) {
+    if (err && errsize) err[0] = '\0';
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (!src || !src[0] || strlen(src) >= PATH_MAX) {
+        invalid(c, "restore", "no backup file was given");
+        snprintf(err, errsize, "%s", c->err);
+        return ST_INVALID;
+    }
+    COUNT(backup_source_check);
+    return c->b->backup_source_check(c->in, src, err, errsize);
+}
+
 static store_status ck_drop(const char *url, char *err, size_t errsize) {
     if (err && errsize) err[0] = '\0';
     const char *location = NULL;
@@ -859,6 +872,7 @@ const store_ops store_checked = {
     .backup = ck_backup,
     .restore = ck_restore,
     .scratch_url = ck_scratch_url,
+    .backup_source_check = ck_backup_source_check,
     .drop = ck_drop,
     .begin = ck_begin,
     .commit = ck_commit,
@@ -931,6 +945,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(backup)] = "backup",
     [SLOT(restore)] = "restore",
     [SLOT(scratch_url)] = "scratch_url",
+    [SLOT(backup_source_check)] = "backup_source_check",
     [SLOT(drop)] = "drop",
     [SLOT(begin)] = "begin",
     [SLOT(commit)] = "commit",

@@ -1274,6 +1274,40 @@ static void t_restore_refuses_lowering(void **state) {
     db_close(&db);
 }
 
+/* A restore reads a backup, never the live database itself (restore tryout finding 4): the live file, or a
+ * symlink to it, is refused (restoring it would discard the work in its -wal); a cold copy with a non-empty
+ * -wal beside it is refused naming the -wal (read without it, its last commits would be missed). Each
+ * refusal is audited, and nothing changes. */
+static void t_restore_refuses_own_file_and_wal(void **state) {
+    (void)state;
+    database db;
+    session *s = fresh_db(&db, "restore-self.db");
+    char live[256], link[300], cold[300], wal[320], id[STORE_ID_LEN];
+    path_in(live, sizeof live, "restore-self.db");
+    path_in(link, sizeof link, "restore-self-link.db");
+    assert_int_equal(symlink(live, link), 0);
+    new_client(s, "Kept Anyway", "", "", id);
+    restore_result r;
+    REFUSED(db_restore(s, live, NULL, &r, msg, sizeof msg), "itself");
+    REFUSED(db_restore(s, link, NULL, &r, msg, sizeof msg), "itself");
+    assert_string_equal(audit_tail(&db).action, "restore_refused");
+    path_in(cold, sizeof cold, "restore-cold.db");
+    OK(db_backup(s, cold, msg, sizeof msg));
+    snprintf(wal, sizeof wal, "%s-wal", cold);
+    FILE *w = fopen(wal, "w");
+    assert_non_null(w);
+    fputs("frames of commits the copy does not hold", w);
+    fclose(w);
+    REFUSED(db_restore(s, cold, NULL, &r, msg, sizeof msg), "restore-cold.db-wal");
+    HAS(msg, "triage backup");
+    assert_int_equal(session_restore_generation(&db), 0);
+    client_rec c;
+    assert_int_equal(db.ops->client_get(db.st, id, &c), ST_OK);
+    client_rec_free(&c);
+    session_end(s);
+    db_close(&db);
+}
+
 /* db_verify on a database of its own, where every sealed value is known. */
 static void t_verify(void **state) {
     (void)state;
@@ -1803,6 +1837,7 @@ int main(void) {
         T(t_restore_carries_forward),
         T(t_restore_stale_desk_writes_nothing),
         T(t_restore_refuses_lowering),
+        T(t_restore_refuses_own_file_and_wal),
         T(t_progress),
         T(t_audit_tamper),
         T(t_audit_time_backwards),

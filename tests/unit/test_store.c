@@ -4235,6 +4235,11 @@ static void c_scratch_and_drop(void **state) {
     OK(f, f->ops->commit(f->s));
     snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
     OK(f, f->ops->backup(f->s, copy, err, sizeof err));
+    /* a backup may be read; the database itself (or a link to it) may not, nor a copy with a log beside it */
+    if (f->ops->backup_source_check(f->s, copy, err, sizeof err) != ST_OK) fail_msg("%s", err);
+    assert_non_null(store_backend_for(f->path, &where, err, sizeof err)); /* where: the database's own file */
+    assert_int_equal(f->ops->backup_source_check(f->s, where, err, sizeof err), ST_INVALID);
+    assert_non_null(strstr(err, "itself"));
     store *t = NULL;
     assert_int_equal(f->ops->open(a, true, 1000, &t, err, sizeof err), ST_OK);
     assert_int_equal(f->ops->restore(t, copy, NULL, err, sizeof err), ST_OK);

@@ -70,9 +70,9 @@ static sqlite3 *open_restore_source(store *s, const char *src, store_status *st)
     } else if (ver != s->version) {
         *st = ver > s->version ? ST_TOO_NEW : ST_INVALID;
         sq_fail(s, *st,
-                "%s has schema version %" PRId64 " and %s has %d: restore only a backup of the same version; "
-                "nothing was restored.",
-                src, ver, s->path, s->version);
+                "%s has schema version %" PRId64 " and this triage uses %d: restore only a backup of the same "
+                "version%s; nothing was restored.",
+                src, ver, s->version, ver > s->version ? " (this one was made by a newer triage)" : "");
     } else if (strcmp(check, "ok") != 0) {
         *st = ST_CORRUPT;
         sq_fail(s, *st, "%s fails the integrity check (%s); nothing was restored.", src, check);
