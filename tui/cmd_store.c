@@ -337,6 +337,9 @@ int cmd_verify(const cli_args *a) {
     cmd_progress_attach(&pr, c.s, "verify");
     bool verified = db_verify(c.s, &r, err, sizeof err);
     cmd_progress_end(&pr, c.s);
+    if (r.scratch_swept) /* said, not only audited: the person may have been looking for those files */
+        fprintf(stderr, "removed %d leftover scratch copy(ies) of an interrupted restore beside the database\n",
+                r.scratch_swept);
     if (!verified) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
     if (!r.ok) return fail(&c, r.problem, EXIT_RUNTIME);
     if (checkpoint) {
@@ -417,8 +420,11 @@ int cmd_restore(const cli_args *a) {
     char err[ERR_SIZE];
     restore_result r;
     /* all or nothing: a restore that failed changed nothing (db_restore) */
-    if (!db_restore(c.s, backup, accept_loss, &r, err, sizeof err))
-        return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
+    bool restored = db_restore(c.s, backup, accept_loss, &r, err, sizeof err);
+    if (r.scratch_swept)
+        fprintf(stderr, "removed %d leftover scratch copy(ies) of an interrupted restore beside the database\n",
+                r.scratch_swept);
+    if (!restored) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", backup,
            r.erased_again);
     if (r.items_lowered)

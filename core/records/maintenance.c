@@ -90,9 +90,24 @@ void verify_last(session *s, int64_t *at, bool *sound) {
     blob_free(&b);
 }
 
+int db_sweep_scratch(session *s) {
+    int removed = 0;
+    char why[512] = "";
+    /* best effort: a directory that cannot be written keeps its leftovers, and the command goes on */
+    (void)s->db->ops->scratch_sweep(s->db->st, &removed, why, sizeof why);
+    if (removed > 0) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "%d leftover scratch cop%s of an interrupted restore removed", removed,
+                 removed == 1 ? "y" : "ies");
+        session_audit(s, "scratch_swept", "", detail);
+    }
+    return removed;
+}
+
 bool db_verify(session *s, verify_report *r, char *err, size_t errsize) {
     memset(r, 0, sizeof *r);
     if (!session_allowed(s, ACT_VERIFY, err, errsize)) return false;
+    r->scratch_swept = db_sweep_scratch(s);
     database *db = s->db;
     char msg[512] = "";
     store_status st = db->ops->integrity_check(db->st, msg, sizeof msg);
@@ -302,6 +317,7 @@ bool db_rekey(session *s, char *err, size_t errsize) {
 
 bool db_backup(session *s, const char *dest, char *err, size_t errsize) {
     if (!session_allowed(s, ACT_BACKUP, err, errsize)) return false;
+    (void)db_sweep_scratch(s); /* audited when it removed any */
     /* the copy is taken in one step (one consistent read of the database), so there is no count inside it:
      * watchers are told it started and when it is done */
     progress_report(s->progress, "database copied", 0, 1);
@@ -626,6 +642,7 @@ bool db_restore(session *s, const char *backup, const char *accept_loss, restore
         snprintf(err, errsize, "--accept-loss needs a written reason; nothing was restored");
         return false;
     }
+    out->scratch_swept = db_sweep_scratch(s);
     if (s->db->ops->backup_source_check(s->db->st, backup, err, errsize) != ST_OK) {
         session_audit(s, "restore_refused", "", err);
         return false;
@@ -654,6 +671,9 @@ bool db_restore(session *s, const char *backup, const char *accept_loss, restore
         bool cleared = false;
         (void)s->db->ops->purge_old_versions(s->db->st, &cleared);
     }
+    int swept = out->scratch_swept;
+    if (!ok) memset(out, 0, sizeof *out);
+    out->scratch_swept = swept;
     if (!ok && c.nlowered && !accept_loss)
         snprintf(out->lowered, sizeof out->lowered, "%s", c.lowered);
     if (!ok) {

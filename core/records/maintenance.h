@@ -11,6 +11,7 @@ typedef struct {
     int64_t rows_checked; /* queue items and intakes whose row MAC verified */
     audit_report audit;
     char problem[600]; /* the first problem, named */
+    int scratch_swept; /* leftover scratch copies of interrupted restores removed first (db_sweep_scratch) */
 } verify_report;
 
 /* integrity_check, every sealed field opened, every row MAC checked (core/records/rowmac.h: a queue item or intake
@@ -28,6 +29,10 @@ void verify_last(session *s, int64_t *at, bool *sound);
 bool db_rekey(session *s, char *err, size_t errsize);
 /* An online copy (the SQLite backup API) while other desks keep working. */
 bool db_backup(session *s, const char *dest, char *err, size_t errsize);
+/* Removes the scratch copies a killed or crashed restore left beside the database (they may hold erased
+ * clients' rows), audited (scratch_swept) when there were any; run first by restore, verify and backup.
+ * Best effort: returns how many were removed. */
+int db_sweep_scratch(session *s);
 
 typedef struct {
     bool restored;           /* the content is the backup's, with everything below carried forward */
@@ -35,6 +40,7 @@ typedef struct {
     int entries_carried;     /* live audit entries the backup lacks, appended again as `restored_over` */
     int intakes_gone;        /* intakes saved after the backup that the restored content does not hold */
     int64_t generation;      /* meta restore_generation after it (desks compare it at their poll) */
+    int scratch_swept;       /* leftover scratch copies of interrupted restores removed first (db_sweep_scratch) */
     int items_lowered;       /* open queue items lowered or dropped, accepted with --accept-loss's reason */
     char lowered[180];       /* on a refusal: those items (short id, level) */
 } restore_result;

@@ -365,6 +365,9 @@ typedef struct store_ops {
      * in its log), or when a non-empty write-ahead log lies beside it (a copy taken with its log: read
      * without it, its last commits would be missed). */
     store_status (*backup_source_check)(store *s, const char *src, char *err, size_t errsize);
+    /* Drops the scratch databases of this database that a killed or crashed program left behind (they may
+     * hold erased clients' rows); one a live program may still be using is left. *removed: how many. */
+    store_status (*scratch_sweep)(store *s, int *removed, char *err, size_t errsize);
     /* Removes the database at url with everything the backend keeps of it; one that does not exist is no
      * error. Only for a scratch database nobody has open. */
     store_status (*drop)(const char *url, char *err, size_t errsize);

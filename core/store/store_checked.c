@@ -225,6 +225,14 @@ static store_status ck_backup_source_check(store *s, const char *src, char *err,
     return c->b->backup_source_check(c->in, src, err, errsize);
 }
 
+static store_status ck_scratch_sweep(store *s, int *removed, char *err, size_t errsize) {
+    if (err && errsize) err[0] = '\0';
+    if (!s || !removed) return ST_INVALID;
+    checked *c = C(s);
+    COUNT(scratch_sweep);
+    return c->b->scratch_sweep(c->in, removed, err, errsize);
+}
+
 static store_status ck_drop(const char *url, char *err, size_t errsize) {
     if (err && errsize) err[0] = '\0';
     const char *location = NULL;
@@ -873,6 +881,7 @@ const store_ops store_checked = {
     .restore = ck_restore,
     .scratch_url = ck_scratch_url,
     .backup_source_check = ck_backup_source_check,
+    .scratch_sweep = ck_scratch_sweep,
     .drop = ck_drop,
     .begin = ck_begin,
     .commit = ck_commit,
@@ -946,6 +955,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(restore)] = "restore",
     [SLOT(scratch_url)] = "scratch_url",
     [SLOT(backup_source_check)] = "backup_source_check",
+    [SLOT(scratch_sweep)] = "scratch_sweep",
     [SLOT(drop)] = "drop",
     [SLOT(begin)] = "begin",
     [SLOT(commit)] = "commit",

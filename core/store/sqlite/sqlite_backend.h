@@ -371,6 +371,7 @@ store_status sq_restore(store *s, const char *src, const restore_steps *steps, c
 store_status sq_scratch_location(store *s, char *location, size_t size);
 store_status sq_drop(const char *location, char *err, size_t errsize);
 store_status sq_backup_source_check(store *s, const char *src, char *err, size_t errsize);
+store_status sq_scratch_sweep(store *s, int *removed, char *err, size_t errsize);
 int sq_read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64_t *objects);
 /* the file at the path (sqlite_file.c) */
 bool sq_file_still_ours(store *s);
