@@ -594,6 +594,16 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
         db_close(&t);
         return false;
     }
+    int64_t theirs = session_key_generation(&t);
+    if (theirs != s->key_generation) {
+        /* its fields are sealed under a data key rotated away since (or one not yet known here): no one's
+         * login is at fault, so "log in again" would mislead */
+        db_close(&t);
+        snprintf(err, errsize, "the backup %s %s a key rotation (its data key generation %" PRId64 ", today's %" PRId64
+                 "): it cannot be restored with today's keys; nothing was restored", backup,
+                 theirs < s->key_generation ? "predates" : "comes from after", theirs, s->key_generation);
+        return false;
+    }
     database *live = s->db;
     verify_report r;
     s->db = &t;

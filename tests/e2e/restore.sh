@@ -182,7 +182,8 @@ printf 'not a database at all, just text\n' >"$tmp/junk.db"
 before=$(sqlite3 "$DB" "SELECT count(*) FROM intakes")
 cli "$A\n" --user admin restore "$tmp/junk.db" >"$tmp/r2.out" 2>&1
 r2=$?
-[ $r2 -ne 0 ] && grep -q "junk.db" "$tmp/r2.out" && ok "a file that is not a database: refused, naming it" ||
+[ $r2 -ne 0 ] && grep -q "junk.db" "$tmp/r2.out" && ! grep -q "not an error" "$tmp/r2.out" &&
+    ok "a file that is not a database: refused, naming it and why" ||
     bad "a file that is not a database: exit $r2: $(cat "$tmp/r2.out")"
 cp "$tmp/backup.db" "$tmp/tampered.db"
 sqlite3 "$tmp/tampered.db" "UPDATE queue_items SET level = 'green' WHERE level = 'red'"

@@ -1345,6 +1345,24 @@ static void t_scratch_leftover_swept(void **state) {
     db_close(&db);
 }
 
+/* A backup from before a key rotation is refused saying so, not "log in again" (restore tryout finding 6):
+ * nobody's login is at fault, the backup cannot be restored with today's keys. The refusal is audited. */
+static void t_restore_pre_rekey_message(void **state) {
+    (void)state;
+    database db;
+    session *s = fresh_db(&db, "restore-rekey.db");
+    char backup[300];
+    path_in(backup, sizeof backup, "restore-rekey-backup.db");
+    OK(db_backup(s, backup, msg, sizeof msg));
+    OK(db_rekey(s, msg, sizeof msg));
+    restore_result r;
+    REFUSED(db_restore(s, backup, NULL, &r, msg, sizeof msg), "predates a key rotation");
+    if (strstr(msg, "log in again")) fail_msg("the refusal blames the login: %s", msg);
+    assert_string_equal(audit_tail(&db).action, "restore_refused");
+    session_end(s);
+    db_close(&db);
+}
+
 /* db_verify on a database of its own, where every sealed value is known. */
 static void t_verify(void **state) {
     (void)state;
@@ -1876,6 +1894,7 @@ int main(void) {
         T(t_restore_refuses_lowering),
         T(t_restore_refuses_own_file_and_wal),
         T(t_scratch_leftover_swept),
+        T(t_restore_pre_rekey_message),
         T(t_progress),
         T(t_audit_tamper),
         T(t_audit_time_backwards),
