@@ -427,6 +427,8 @@ int cmd_restore(const cli_args *a) {
     if (!restored) return fail(&c, err, denied(err) ? EXIT_BADINPUT : EXIT_RUNTIME);
     printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", backup,
            r.erased_again);
+    if (r.staff_undone) /* named: each must be made again by hand (audited: restore_accept_loss) */
+        printf("%d staff change(s) made after the backup undone: %s; make them again\n", r.staff_undone, r.staff);
     if (r.items_lowered)
         printf("%d open queue item(s) lowered or dropped, accepted with the reason given (audited: restore_accept_loss)\n",
                r.items_lowered);

@@ -369,6 +369,8 @@ typedef struct {
     int ni;
     char lowered[180];   /* the open items the restore would lower or drop, named (short id, level) */
     int nlowered;
+    char staff[180];     /* the staff changes since the backup the restore would undo, named (action name) */
+    int nstaff;
     trail_mark *backup;  /* the backup's trail, in order */
     int nb, capb;
     erased_ids erased;   /* every client erased on the live record */
@@ -490,6 +492,35 @@ static bool find_lowered(restore_ctx *c, char *err, size_t errsize) {
     return true;
 }
 
+/* A staff change (enrolment, removal, lock, unlock, role, passphrase) in the live trail after the backup:
+ * the restore would undo it silently (a removed member back, an old passphrase valid again). */
+static bool staff_change(const char *action) {
+    static const char *const changes[] = {"staff_add",  "staff_remove", "staff_lock", "staff_unlock",
+                                          "staff_role", "staff_reset_passphrase", "passphrase_change"};
+    for (size_t i = 0; i < sizeof changes / sizeof *changes; i++)
+        if (strcmp(action, changes[i]) == 0) return true;
+    return false;
+}
+
+/* Names every staff change the restore would undo (c->staff, c->nstaff), from the live tail. */
+static void find_staff_undone(restore_ctx *c) {
+    database *db = c->s->db;
+    size_t used = 0;
+    for (int i = 0; i < c->nt; i++) {
+        const audit_rec *r = &c->tail[i];
+        if (!staff_change(r->action)) continue;
+        c->nstaff++;
+        staff_rec who;
+        const char *name = db->ops->staff_by_id(db->st, r->object_id, &who) == ST_OK ? who.name : r->object_id;
+        if (used + 48 < sizeof c->staff) {
+            int w = snprintf(c->staff + used, sizeof c->staff - used, "%s%s %.24s", used ? ", " : "", r->action, name);
+            if (w > 0) used += (size_t)w;
+        } else if (used + 5 < sizeof c->staff && !strstr(c->staff, "...")) {
+            used += (size_t)snprintf(c->staff + used, sizeof c->staff - used, ", ...");
+        }
+    }
+}
+
 /* Inside the restore's transaction, on the live content: what must be carried forward. */
 static bool restore_before(void *vctx, char *err, size_t errsize) {
     restore_ctx *c = vctx;
@@ -511,6 +542,13 @@ static bool restore_before(void *vctx, char *err, size_t errsize) {
         return false;
     }
     c->generation = session_restore_generation(db);
+    find_staff_undone(c);
+    if (c->nstaff && !c->accept_loss) {
+        snprintf(err, errsize, "the backup would undo %d staff change(s) made after it (%s): a removed member back, "
+                 "an old passphrase or role valid again (to restore anyway, give --accept-loss \"REASON\" and "
+                 "make the changes again)", c->nstaff, c->staff);
+        return false;
+    }
     return true;
 }
 
@@ -579,6 +617,14 @@ static bool restore_after(void *vctx, char *err, size_t errsize) {
         snprintf(loss, sizeof loss, "%d open item(s) lowered or dropped (%s); reason: %s", c->nlowered, c->lowered,
                  c->accept_loss);
         if (!audit_log(db, s->v, s->me.id, "restore_accept_loss", "", loss, err, errsize)) return false;
+    }
+    out->staff_undone = c->nstaff;
+    snprintf(out->staff, sizeof out->staff, "%s", c->staff);
+    if (c->nstaff) {
+        char undone[256];
+        snprintf(undone, sizeof undone, "%d staff change(s) undone (%s); reason: %s", c->nstaff, c->staff,
+                 c->accept_loss);
+        if (!audit_log(db, s->v, s->me.id, "restore_accept_loss", "", undone, err, errsize)) return false;
     }
     return audit_log(db, s->v, s->me.id, "restore", "", detail, err, errsize);
 }

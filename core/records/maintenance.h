@@ -41,6 +41,8 @@ typedef struct {
     int intakes_gone;        /* intakes saved after the backup that the restored content does not hold */
     int64_t generation;      /* meta restore_generation after it (desks compare it at their poll) */
     int scratch_swept;       /* leftover scratch copies of interrupted restores removed first (db_sweep_scratch) */
+    int staff_undone;        /* staff changes since the backup undone, accepted with --accept-loss's reason */
+    char staff[180];         /* those changes (action and name) */
     int items_lowered;       /* open queue items lowered or dropped, accepted with --accept-loss's reason */
     char lowered[180];       /* on a refusal: those items (short id, level) */
 } restore_result;

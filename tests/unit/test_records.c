@@ -1190,7 +1190,12 @@ static void t_restore_stale_desk_writes_nothing(void **state) {
     open_db(&other, path, false);
     session *desk = login(&other, "dora", CAROL_PASS);
     restore_result r;
-    OK(db_restore(s, backup, NULL, &r, msg, sizeof msg));
+    /* the reset would be undone silently (the old passphrase valid again): refused, naming it (finding 3) */
+    REFUSED(db_restore(s, backup, NULL, &r, msg, sizeof msg), "undo 1 staff change(s) made after it");
+    HAS(msg, "staff_reset_passphrase dora");
+    OK(db_restore(s, backup, "restoring anyway; dora's reset is made again", &r, msg, sizeof msg));
+    assert_int_equal(r.staff_undone, 1);
+    HAS(r.staff, "staff_reset_passphrase dora");
     int64_t entries = audit_count(&db);
 
     /* the desk that learns of the restore writes nothing and must log in again */
