@@ -167,6 +167,9 @@ static void apply(app *a, reaction r) {
  * are wiped; the login screen says why. */
 static void logout(app *a, const char *why) {
     char unsaved[sizeof a->message] = "";
+    a->locked_idle = strcmp(why, "idle_locked") == 0 && a->s;
+    if (a->locked_idle) a->locked_restore_generation = a->s->restore_generation;
+    a->live.restored_out = false;
     if (a->in.active && !intake_autosave(a)) snprintf(unsaved, sizeof unsaved, "%s", a->message);
     intake_drop(a);
     leave_screens(a); /* nothing opened stays on the screen of a locked desk */
@@ -194,6 +197,17 @@ static void idle_check(app *a) {
     if (!a->s || a->idle_minutes <= 0) return;
     if (clock_now() - a->last_key < (int64_t)a->idle_minutes * 60) return;
     logout(a, "idle_locked");
+}
+
+/* A restore under this desk: its session may sign with a key the restored trail does not know, so it
+ * writes nothing more (core refuses); the person logs in again and is told why. */
+static void restored_check(app *a) {
+    if (!a->s || !a->live.restored_out) return;
+    int64_t generation = session_restore_generation(a->db);
+    logout(a, "restored_under_desk");
+    char said[sizeof a->message];
+    snprintf(said, sizeof said, "%s", a->message);
+    app_message(a, true, "%s (%s %lld)", said, tr("restore_number"), (long long)generation);
 }
 
 /* A guarded draft's discard: the word is typed, then Enter; a wrong word or any other key keeps the draft.
@@ -309,6 +323,7 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
         }
         handle(&a, &ev);
         if (ev.kind != EV_TICK) live_poll(&a, false); /* this desk's own saves: counts and pages follow at once */
+        restored_check(&a);
         load(&a);
         draw(&a);
         if (timing && (ev.kind == EV_KEY || ev.kind == EV_CHAR))

@@ -339,6 +339,9 @@ int cmd_verify(const cli_args *a) {
     cmd_progress_attach(&pr, c.s, "verify");
     bool verified = db_verify(c.s, &r, &err);
     cmd_progress_end(&pr, c.s);
+    if (r.scratch_swept) /* said, not only audited: the person may have been looking for those files */
+        fprintf(stderr, "removed %d leftover scratch copy(ies) of an interrupted restore beside the database\n",
+                r.scratch_swept);
     if (!verified) return fail(&c, err.msg, cli_exit_for(&err));
     if (!r.ok) return fail(&c, r.problem, EXIT_RUNTIME);
     if (checkpoint) {
@@ -400,8 +403,18 @@ int cmd_backup(const cli_args *a) {
 }
 
 int cmd_restore(const cli_args *a) {
-    if (a->argc != 1) {
-        fprintf(stderr, "usage: triage --user ME restore BACKUP\n");
+    /* BACKUP [--accept-loss "REASON"]: the reason is the supervisor's, audited with what it lowers */
+    const char *backup = NULL, *accept_loss = NULL;
+    bool usage = false;
+    for (int i = 0; i < a->argc && !usage; i++) {
+        if (strcmp(a->argv[i], "--accept-loss") == 0) {
+            if (i + 1 < a->argc && !accept_loss) accept_loss = a->argv[++i];
+            else usage = true;
+        } else if (!backup) backup = a->argv[i];
+        else usage = true;
+    }
+    if (usage || !backup) {
+        fprintf(stderr, "usage: triage --user ME restore BACKUP [--accept-loss \"REASON\"]\n");
         return EXIT_BADINPUT;
     }
     ctx c;
@@ -410,9 +423,18 @@ int cmd_restore(const cli_args *a) {
     error err = {0};
     restore_result r;
     /* all or nothing: a restore that failed changed nothing (db_restore) */
-    if (!db_restore(c.s, a->argv[0], &r, &err)) return fail(&c, err.msg, cli_exit_for(&err));
-    printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", a->argv[0],
+    bool restored = db_restore(c.s, backup, accept_loss, &r, &err);
+    if (r.scratch_swept)
+        fprintf(stderr, "removed %d leftover scratch copy(ies) of an interrupted restore beside the database\n",
+                r.scratch_swept);
+    if (!restored) return fail(&c, err.msg, cli_exit_for(&err));
+    printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", backup,
            r.erased_again);
+    if (r.staff_undone) /* named: each must be made again by hand (audited: restore_accept_loss) */
+        printf("%d staff change(s) made after the backup undone: %s; make them again\n", r.staff_undone, r.staff);
+    if (r.items_lowered)
+        printf("%d open queue item(s) lowered or dropped, accepted with the reason given (audited: restore_accept_loss)\n",
+               r.items_lowered);
     /* what the restore replaced, said rather than lost silently: the trail keeps it as restored_over */
     printf("%d audit entr%s written after the backup kept in the trail as restored_over; %d intake(s) saved after "
            "the backup are no longer in the database (restore %" PRId64 ")\n",

@@ -413,9 +413,13 @@ static const struct {
     {"key:Space", "Space", "空格"},
     {"queue_pages", "{page_up} {page_down}", "{page_up} {page_down}"},
     {"restored_under_desk",
-     "The database was restored from a backup while this desk was open: what was saved here before may be gone. "
-     "Check a record before relying on it; an unfinished intake on screen is saved again at its next answer.",
-     "本工作台打开期间数据库已从备份恢复：此前在此保存的内容可能已不存在。请先核对档案再使用；屏幕上未完成的接案会在下一个回答时重新保存。"},
+     "The database was restored from a backup while this desk was open: log in again. What was saved here before "
+     "may be gone; check a record before relying on it.",
+     "本工作台打开期间数据库已从备份恢复：请重新登录。此前在此保存的内容可能已不存在；请先核对档案再使用。"},
+    {"restored_while_locked",
+     "The database was restored from a backup while this desk was locked: what was saved here before may be gone. "
+     "Check a record before relying on it.",
+     "本工作台锁定期间数据库已从备份恢复：此前在此保存的内容可能已不存在。请先核对档案再使用。"},
     {"restore_number", "restore", "恢复次数"},
     {"draft_not_saved", "The draft could NOT be saved, nothing was kept; the answers are still on screen:",
      "草稿未能保存，未保留任何内容；回答仍在屏幕上："},

@@ -73,8 +73,12 @@ void live_poll(app *a, bool force) {
     /* a restore under this desk: what it saved before may be gone; it says so rather than let a "saved" on
      * its screen stand (meta restore_generation, counted up by `triage restore`) */
     int64_t generation = 0;
-    if (!first && session_restored_since(a->s, &generation))
-        app_message(a, true, "%s (%s %lld)", tr("restored_under_desk"), tr("restore_number"), (long long)generation);
+    if (!first && session_restored_since(a->s, &generation)) {
+        /* the session writes nothing more (core refuses it: its key or role may not be the restored trail's);
+         * the main loop logs it out and the login says why */
+        l->restored_out = true;
+        return;
+    }
     queue_counts_rec before = l->counts;
     if (!queues_counts(a->db, &l->counts, &err)) app_message(a, true, "%s", err.msg);
     check_reds(a, &before, first);

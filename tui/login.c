@@ -68,6 +68,14 @@ static reaction login_handle(app *a, const event *ev, ui_action act) {
         return react(RE_REDRAW);
     }
     a->message[0] = '\0';
+    /* a restore while the desk stood idle-locked: what was saved before the lock may be gone */
+    bool restored = a->locked_idle && session_restore_generation(a->db) != a->locked_restore_generation;
+    a->locked_idle = false;
+    if (restored) {
+        reaction r = intake_resume(a);
+        app_message(a, true, "%s", tr("restored_while_locked"));
+        return r;
+    }
     /* an intake left unfinished (crash, power cut, idle lock) continues where it stopped */
     return intake_resume(a);
 }

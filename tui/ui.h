@@ -198,6 +198,7 @@ typedef struct {
     int bells;
     int64_t last_poll_ms;
     bool unreadable; /* the last poll failed (e.g. the file was replaced): said once, not every second */
+    bool restored_out; /* a restore happened under this session: it writes nothing more, the desk logs out */
 } live_state;
 
 /* ---- keys: one table drives dispatch, the help overlay and the man page's key list ---- */
@@ -365,6 +366,10 @@ typedef struct app {
     bool message_fresh; /* set during this event: it is about where the event leads, so a switch keeps it */
     int64_t last_key;
     int idle_minutes;
+    /* an idle lock remembers which restored content its session saw, so that the next login says when a
+     * restore happened while the desk stood locked (what was saved before it may be gone) */
+    bool locked_idle;
+    int64_t locked_restore_generation;
     login_screen login;
     home_screen home;
     find_screen find;

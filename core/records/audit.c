@@ -256,6 +256,15 @@ bool audit_log(database *db, const vault *v, const char *staff_id, const char *a
     unsigned char pk[VAULT_SIGN_PK_BYTES];
     /* an entry signed for no one would not verify: only a named staff member signs */
     const vault *signer = v && staff_id && *staff_id && vault_signer_pk(v, pk) ? v : NULL;
+    /* a key the trail does not know (e.g. one introduced after the backup a restore put back) would make
+     * verify call this entry and every later one forged, for good: refused before anything is written.
+     * The one exception is a member's own key introducing itself (at enrolment or first signed login). */
+    bool self_intro = action && strcmp(action, ACT_SIGN_KEY) == 0 && object_id && strcmp(object_id, staff_id) == 0;
+    if (signer && !self_intro && !audit_key_known(db, staff_id, pk)) {
+        error_set(err, ERR_CONFLICT, "%s's signing key is not in the audit trail (the database was restored from an older "
+                               "backup, or changed under this desk): log in again (nothing was saved)", staff_id);
+        return false;
+    }
     audit_rec last, r;
     store_status st = db->ops->audit_last(db->st, &last);
     if (st != ST_OK && st != ST_NOTFOUND) {

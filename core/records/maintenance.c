@@ -91,9 +91,24 @@ void verify_last(session *s, int64_t *at, bool *sound) {
     blob_free(&b);
 }
 
+int db_sweep_scratch(session *s) {
+    int removed = 0;
+    error why = {0};
+    /* best effort: a directory that cannot be written keeps its leftovers, and the command goes on */
+    (void)s->db->ops->scratch_sweep(s->db->st, &removed, &why);
+    if (removed > 0) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "%d leftover scratch cop%s of an interrupted restore removed", removed,
+                 removed == 1 ? "y" : "ies");
+        session_audit(s, "scratch_swept", "", detail);
+    }
+    return removed;
+}
+
 bool db_verify(session *s, verify_report *r, error *err) {
     memset(r, 0, sizeof *r);
     if (!session_allowed(s, ACT_VERIFY, err)) return false;
+    r->scratch_swept = db_sweep_scratch(s);
     database *db = s->db;
     char msg[512] = "";
     store_status st = db->ops->integrity_check(db->st, msg, sizeof msg);
@@ -168,9 +183,9 @@ static int reseal_one(void *vctx, const char *table, const char *column, const c
     char *plain;
     size_t len;
     if (!vault_open(c->old, table, column, row, ct, n, &plain, &len)) {
+        c->problem_kind = ERR_TAMPERED;
         snprintf(c->problem, sizeof c->problem, "tampering: %s.%s of record %s does not open; nothing was changed",
                  table, column, row);
-        c->problem_kind = ERR_TAMPERED;
         return 1;
     }
     if (c->n == c->cap) c->list = xrealloc(c->list, sizeof *c->list * (c->cap = c->cap ? c->cap * 2 : 256));
@@ -181,8 +196,8 @@ static int reseal_one(void *vctx, const char *table, const char *column, const c
     bool ok = vault_seal(c->fresh, table, column, row, plain, len, &r->ct, &r->n);
     secret_free(plain);
     if (!ok) {
-        snprintf(c->problem, sizeof c->problem, "cannot seal %s.%s of record %s", table, column, row);
         c->problem_kind = ERR_INTERNAL;
+        snprintf(c->problem, sizeof c->problem, "cannot seal %s.%s of record %s", table, column, row);
         return 1;
     }
     c->n++;
@@ -268,6 +283,7 @@ bool db_rekey(session *s, error *err) {
 
 bool db_backup(session *s, const char *dest, error *err) {
     if (!session_allowed(s, ACT_BACKUP, err)) return false;
+    (void)db_sweep_scratch(s); /* audited when it removed any */
     /* the copy is taken in one step (one consistent read of the database), so there is no count inside it:
      * watchers are told it started and when it is done */
     progress_report(s->progress, "database copied", 0, 1);
@@ -306,8 +322,21 @@ typedef struct {
     unsigned char hash[VAULT_MAC_BYTES];
 } trail_mark;
 
+/* An open queue item of the backup: what a restore would put back in its place. */
+typedef struct {
+    char id[STORE_ID_LEN];
+    risk_level level;
+} open_item;
+
 typedef struct {
     session *s;
+    const char *accept_loss; /* the supervisor's written reason to lower or drop open items, or NULL */
+    open_item *items;    /* the backup's open queue items */
+    int ni;
+    char lowered[180];   /* the open items the restore would lower or drop, named (short id, level) */
+    int nlowered;
+    char staff[180];     /* the staff changes since the backup the restore would undo, named (action name) */
+    int nstaff;
     trail_mark *backup;  /* the backup's trail, in order */
     int nb, capb;
     erased_ids erased;   /* every client erased on the live record */
@@ -365,10 +394,110 @@ static int collect_live(void *vctx, const audit_rec *rec) {
     return 0;
 }
 
+static bool parse_level(const char *name, risk_level *out) { return risk_level_parse(name, out); }
+
+/* The backup's open queue items (level only: all a restore's loss check needs). */
+static bool collect_items(restore_ctx *c, database *t, error *err) {
+    queue_rec *list = NULL;
+    int n = 0;
+    store_status st = t->ops->queue_list_open(t->st, &list, &n);
+    if (st != ST_OK) {
+        db_error(t, st, "cannot read the backup's queues", err);
+        return false;
+    }
+    c->items = n ? calloc((size_t)n, sizeof *c->items) : NULL;
+    if (n && !c->items) {
+        free(list);
+        error_set(err, ERR_INTERNAL, "out of memory while reading the backup's queues");
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        memcpy(c->items[c->ni].id, list[i].id, sizeof list[i].id);
+        if (parse_level(list[i].level, &c->items[c->ni].level)) c->ni++;
+    }
+    free(list);
+    return true;
+}
+
+/* A live open item the restore would lower (the backup holds it at a lower level) or drop while it is red
+ * or orange (the backup lacks it): a level is lowered only by a clinician with a written reason, and nothing
+ * leaves a queue by itself. */
+static bool restore_lowers(const restore_ctx *c, const queue_rec *live, risk_level *was) {
+    risk_level lv;
+    if (!parse_level(live->level, &lv)) return false;
+    *was = lv;
+    for (int i = 0; i < c->ni; i++)
+        if (strcmp(c->items[i].id, live->id) == 0) return c->items[i].level < lv;
+    return lv >= LEVEL_ORANGE;
+}
+
+/* Names every open item the restore would lower or drop (c->lowered, c->nlowered). */
+static bool find_lowered(restore_ctx *c, error *err) {
+    database *db = c->s->db;
+    queue_rec *list = NULL;
+    int n = 0;
+    store_status st = db->ops->queue_list_open(db->st, &list, &n);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the queues", err);
+        return false;
+    }
+    size_t used = 0;
+    for (int i = 0; i < n; i++) {
+        risk_level lv;
+        if (!restore_lowers(c, &list[i], &lv)) continue;
+        c->nlowered++;
+        if (used + 24 < sizeof c->lowered) {
+            int w = snprintf(c->lowered + used, sizeof c->lowered - used, "%s%.8s %s", used ? ", " : "", list[i].id,
+                             list[i].level);
+            if (w > 0) used += (size_t)w;
+        } else if (used + 5 < sizeof c->lowered && !strstr(c->lowered, "...")) {
+            used += (size_t)snprintf(c->lowered + used, sizeof c->lowered - used, ", ...");
+        }
+    }
+    free(list);
+    return true;
+}
+
+/* A staff change (enrolment, removal, lock, unlock, role, passphrase) in the live trail after the backup:
+ * the restore would undo it silently (a removed member back, an old passphrase valid again). */
+static bool staff_change(const char *action) {
+    static const char *const changes[] = {"staff_add",  "staff_remove", "staff_lock", "staff_unlock",
+                                          "staff_role", "staff_reset_passphrase", "passphrase_change"};
+    for (size_t i = 0; i < sizeof changes / sizeof *changes; i++)
+        if (strcmp(action, changes[i]) == 0) return true;
+    return false;
+}
+
+/* Names every staff change the restore would undo (c->staff, c->nstaff), from the live tail. */
+static void find_staff_undone(restore_ctx *c) {
+    database *db = c->s->db;
+    size_t used = 0;
+    for (int i = 0; i < c->nt; i++) {
+        const audit_rec *r = &c->tail[i];
+        if (!staff_change(r->action)) continue;
+        c->nstaff++;
+        staff_rec who;
+        const char *name = db->ops->staff_by_id(db->st, r->object_id, &who) == ST_OK ? who.name : r->object_id;
+        if (used + 48 < sizeof c->staff) {
+            int w = snprintf(c->staff + used, sizeof c->staff - used, "%s%s %.24s", used ? ", " : "", r->action, name);
+            if (w > 0) used += (size_t)w;
+        } else if (used + 5 < sizeof c->staff && !strstr(c->staff, "...")) {
+            used += (size_t)snprintf(c->staff + used, sizeof c->staff - used, ", ...");
+        }
+    }
+}
+
 /* Inside the restore's transaction, on the live content: what must be carried forward. */
 static bool restore_before(void *vctx, error *err) {
     restore_ctx *c = vctx;
     database *db = c->s->db;
+    if (!find_lowered(c, err)) return false;
+    if (c->nlowered && !c->accept_loss) {
+        error_set(err, ERR_IO, "the backup would lower or drop %d open queue item(s) raised or saved after it (%s): a "
+                 "level is lowered only by a clinician with a written reason (to restore anyway, give --accept-loss "
+                 "\"REASON\")", c->nlowered, c->lowered);
+        return false;
+    }
     store_status st = db->ops->audit_each(db->st, collect_live, c);
     if (c->failed) {
         error_set(err, ERR_INTERNAL, "out of memory while reading the audit trail");
@@ -379,6 +508,13 @@ static bool restore_before(void *vctx, error *err) {
         return false;
     }
     c->generation = session_restore_generation(db);
+    find_staff_undone(c);
+    if (c->nstaff && !c->accept_loss) {
+        error_set(err, ERR_IO, "the backup would undo %d staff change(s) made after it (%s): a removed member back, "
+                 "an old passphrase or role valid again (to restore anyway, give --accept-loss \"REASON\" and "
+                 "make the changes again)", c->nstaff, c->staff);
+        return false;
+    }
     return true;
 }
 
@@ -440,6 +576,22 @@ static bool restore_after(void *vctx, error *err) {
              "database content replaced by a verified backup (restore %" PRId64 "); %d later entries kept as "
              "restored_over; %d intakes saved after the backup removed; %d erasures applied again",
              out->generation, out->entries_carried, out->intakes_gone, out->erased_again);
+    out->items_lowered = c->nlowered;
+    if (c->nlowered) {
+        /* the loss accepted, in its own entry: the reason and the items, as a clinician's lowering is */
+        char loss[256];
+        snprintf(loss, sizeof loss, "%d open item(s) lowered or dropped (%s); reason: %s", c->nlowered, c->lowered,
+                 c->accept_loss);
+        if (!audit_log(db, s->v, s->me.id, "restore_accept_loss", "", loss, err)) return false;
+    }
+    out->staff_undone = c->nstaff;
+    snprintf(out->staff, sizeof out->staff, "%s", c->staff);
+    if (c->nstaff) {
+        char undone[256];
+        snprintf(undone, sizeof undone, "%d staff change(s) undone (%s); reason: %s", c->nstaff, c->staff,
+                 c->accept_loss);
+        if (!audit_log(db, s->v, s->me.id, "restore_accept_loss", "", undone, err)) return false;
+    }
     return audit_log(db, s->v, s->me.id, "restore", "", detail, err);
 }
 
@@ -454,11 +606,25 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
         db_close(&t);
         return false;
     }
+    int64_t theirs = session_key_generation(&t);
+    if (theirs != s->key_generation) {
+        /* its fields are sealed under a data key rotated away since (or one not yet known here): no one's
+         * login is at fault, so "log in again" would mislead */
+        db_close(&t);
+        error_set(err, ERR_IO, "the backup %s %s a key rotation (its data key generation %" PRId64 ", today's %" PRId64
+                 "): it cannot be restored with today's keys; nothing was restored", backup,
+                 theirs < s->key_generation ? "predates" : "comes from after", theirs, s->key_generation);
+        return false;
+    }
     database *live = s->db;
     verify_report r;
     s->db = &t;
     bool ran = db_verify(s, &r, err);
     s->db = live;
+    if (ran && r.ok && !collect_items(c, &t, err)) {
+        db_close(&t);
+        return false;
+    }
     if (ran && r.ok) {
         st = t.ops->audit_each(t.st, collect_mark, c);
         if (st != ST_OK || c->failed) {
@@ -481,7 +647,7 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
     return true;
 }
 
-bool db_restore(session *s, const char *backup, restore_result *out, error *err) {
+bool db_restore(session *s, const char *backup, const char *accept_loss, restore_result *out, error *err) {
     memset(out, 0, sizeof *out);
     if (!session_allowed(s, ACT_BACKUP, err) || !session_allowed(s, ACT_CLIENT_ERASE, err))
         return false;
@@ -493,7 +659,16 @@ bool db_restore(session *s, const char *backup, restore_result *out, error *err)
         error_set(err, ERR_IO, "the backup %s cannot be read: %s; nothing was restored", backup, strerror(errno));
         return false;
     }
-    restore_ctx c = {.s = s, .out = out};
+    if (accept_loss && !accept_loss[0]) {
+        error_set(err, ERR_INPUT, "--accept-loss needs a written reason; nothing was restored");
+        return false;
+    }
+    out->scratch_swept = db_sweep_scratch(s);
+    if (s->db->ops->backup_source_check(s->db->st, backup, err) != ST_OK) {
+        session_audit(s, "restore_refused", "", err->msg);
+        return false;
+    }
+    restore_ctx c = {.s = s, .out = out, .accept_loss = accept_loss};
     char tmp[sizeof s->db->path + 48];
     if (s->db->ops->scratch_url(s->db->st, tmp, sizeof tmp) != ST_OK) {
         error_set(err, ERR_INPUT, "no room for a private copy of the backup beside %s; nothing was restored", s->db->path);
@@ -511,11 +686,24 @@ bool db_restore(session *s, const char *backup, restore_result *out, error *err)
     (void)s->db->ops->drop(tmp, &why); /* a leftover is private and named as a scratch copy */
     if (ok) {
         out->restored = true;
-        s->restore_generation = out->generation; /* this session made it: nothing of its own to warn about */
+        /* this session made it: nothing of its own to warn about, and it may go on writing */
+        s->restore_generation = s->restore_told = out->generation;
         /* the erased clients' old page images may still sit in the WAL until it is checkpointed */
         bool cleared = false;
         (void)s->db->ops->purge_old_versions(s->db->st, &cleared);
     }
+    int swept = out->scratch_swept;
+    if (!ok) memset(out, 0, sizeof *out);
+    out->scratch_swept = swept;
+    if (!ok && c.nlowered && !accept_loss)
+        snprintf(out->lowered, sizeof out->lowered, "%s", c.lowered);
+    if (!ok) {
+        /* a refused restore is audited too (its transaction, if any, was rolled back): who tried, and why not */
+        char why_not[200];
+        snprintf(why_not, sizeof why_not, "%.199s", err->msg);
+        session_audit(s, "restore_refused", "", why_not);
+    }
+    free(c.items);
     free(c.backup);
     free(c.erased.ids);
     free(c.tail);

@@ -12,6 +12,7 @@ typedef struct {
     int64_t rows_checked; /* queue items and intakes whose row MAC verified */
     audit_report audit;
     char problem[600]; /* the first problem, named */
+    int scratch_swept; /* leftover scratch copies of interrupted restores removed first (db_sweep_scratch) */
 } verify_report;
 
 /* integrity_check, every sealed field opened, every row MAC checked (core/records/rowmac.h: a queue item or intake
@@ -29,6 +30,10 @@ void verify_last(session *s, int64_t *at, bool *sound);
 bool db_rekey(session *s, error *err);
 /* An online copy (the SQLite backup API) while other desks keep working. */
 bool db_backup(session *s, const char *dest, error *err);
+/* Removes the scratch copies a killed or crashed restore left beside the database (they may hold erased
+ * clients' rows), audited (scratch_swept) when there were any; run first by restore, verify and backup.
+ * Best effort: returns how many were removed. */
+int db_sweep_scratch(session *s);
 
 typedef struct {
     bool restored;           /* the content is the backup's, with everything below carried forward */
@@ -36,6 +41,11 @@ typedef struct {
     int entries_carried;     /* live audit entries the backup lacks, appended again as `restored_over` */
     int intakes_gone;        /* intakes saved after the backup that the restored content does not hold */
     int64_t generation;      /* meta restore_generation after it (desks compare it at their poll) */
+    int scratch_swept;       /* leftover scratch copies of interrupted restores removed first (db_sweep_scratch) */
+    int staff_undone;        /* staff changes since the backup undone, accepted with --accept-loss's reason */
+    char staff[180];         /* those changes (action and name) */
+    int items_lowered;       /* open queue items lowered or dropped, accepted with --accept-loss's reason */
+    char lowered[180];       /* on a refusal: those items (short id, level) */
 } restore_result;
 
 /* The one way to restore (supervisors): the backup is copied into a private file and verified there with
@@ -46,7 +56,10 @@ typedef struct {
  * the backup lacks appended again as a signed `restored_over` entry, the intakes saved after the backup
  * that are now gone counted, meta restore_generation counted up, and a `restore` entry saying all that.
  * Nothing of it stands unless all of it does. Desks that stay open see it at their next poll. */
-bool db_restore(session *s, const char *backup, restore_result *out, error *err);
+/* The restore is refused (audited) when the live database holds open queue items the backup would lower
+ * (a level raised after it) or drop while red or orange (saved after it), naming them, unless accept_loss
+ * gives a supervisor's written reason (audited with the list, restore_accept_loss). */
+bool db_restore(session *s, const char *backup, const char *accept_loss, restore_result *out, error *err);
 
 
 #endif

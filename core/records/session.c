@@ -252,7 +252,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     s->v = v;
     s->me = r;
     s->key_generation = session_key_generation(db);
-    s->restore_generation = session_restore_generation(db);
+    s->restore_generation = s->restore_told = session_restore_generation(db);
     /* from now on every read of a queue item or an intake checks its row MAC with this key */
     if (!db->row_key) db->row_key = v; /* another live session of this process may have lent it already */
     if (!rowmac_first_login(s, err)) {
@@ -269,7 +269,8 @@ login_status session_login(database *db, const char *name, const char *pass, siz
 }
 
 void session_audit(session *s, const char *what, const char *object_id, const char *detail) {
-    if (s) audit_alone(s->db, s->v, s->me.id, what, object_id, detail);
+    /* a session a restore left behind writes nothing, not even a signed note */
+    if (s && session_restore_current(s)) audit_alone(s->db, s->v, s->me.id, what, object_id, detail);
 }
 
 /* The data key's generation, counted up by every rotation (meta key_generation; 0 before the first). */
@@ -303,16 +304,25 @@ bool session_restored_since(session *s, int64_t *generation) {
     if (!s) return false;
     int64_t g = session_restore_generation(s->db);
     if (generation) *generation = g;
-    if (g == s->restore_generation) return false;
-    s->restore_generation = g;
+    if (g == s->restore_told) return false;
+    s->restore_told = g;
     return true;
 }
+
+bool session_restore_current(session *s) { return s && session_restore_generation(s->db) == s->restore_generation; }
 
 /* Cheap enough for every write: one small read, no cryptography (the key itself was checked at login). */
 bool session_key_current(session *s) { return s && session_key_generation(s->db) == s->key_generation; }
 
 bool session_begin(session *s, error *err) {
     if (!db_begin(s->db, err)) return false;
+    if (!session_restore_current(s)) {
+        /* read inside the transaction: a restore cannot slip in between the check and the write */
+        db_rollback(s->db);
+        error_set(err, ERR_INPUT, "the database was restored from a backup since %s logged in: log in again (nothing "
+                               "was saved)", s->me.name);
+        return false;
+    }
     if (session_key_current(s)) return true;
     db_rollback(s->db);
     error_set(err, ERR_AUTH, "the data key was rotated by a supervisor since %s logged in: log in again (nothing was "

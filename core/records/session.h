@@ -14,7 +14,9 @@ typedef struct {
     vault *v;
     staff_rec me;
     int64_t key_generation; /* of the data key this session holds; a rotation counts it up */
-    int64_t restore_generation; /* of the content this session saw (meta restore_generation): a restore counts it up */
+    int64_t restore_generation; /* of the content this session logged in to (meta restore_generation): a restore
+                                 * counts it up, and from then on this session writes nothing (it must log in again) */
+    int64_t restore_told;       /* the generation the desk was last told about (session_restored_since) */
     progress *progress;     /* long commands report how far they are here (NULL: nobody watches) */
 } session;
 
@@ -51,6 +53,9 @@ int64_t session_restore_generation(database *db);
 /* True once when the database was restored from a backup since this session logged in (or last asked):
  * what it saved before may be gone, and the desk must say so. *generation gets the new value. */
 bool session_restored_since(session *s, int64_t *generation);
+/* False when a restore put a backup back since this session logged in: the session writes nothing more
+ * (its signing key or its role may not be the restored trail's) and its person must log in again. */
+bool session_restore_current(session *s);
 
 /* Wipes the keys and frees the session (NULL is fine). */
 void session_end(session *s);

@@ -364,6 +364,14 @@ typedef struct store_ops {
      * program), for checking a backup before it goes in: its URL in url, which names this backend. The
      * caller opens it (creating it), closes it, and drops it. restore takes it as src. */
     store_status (*scratch_url)(store *s, char *url, size_t size);
+    /* Whether the file src may be read as a backup of this database: ST_INVALID, with words naming it, when
+     * src is this database's own file (the same one, through any link: restoring it would discard the work
+     * in its log), or when a non-empty write-ahead log lies beside it (a copy taken with its log: read
+     * without it, its last commits would be missed). */
+    store_status (*backup_source_check)(store *s, const char *src, error *err);
+    /* Drops the scratch databases of this database that a killed or crashed program left behind (they may
+     * hold erased clients' rows); one a live program may still be using is left. *removed: how many. */
+    store_status (*scratch_sweep)(store *s, int *removed, error *err);
     /* Removes the database at url with everything the backend keeps of it; one that does not exist is no
      * error. Only for a scratch database nobody has open. */
     store_status (*drop)(const char *url, error *err);

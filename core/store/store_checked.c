@@ -211,6 +211,27 @@ static store_status ck_scratch_url(store *s, char *url, size_t size) {
     return c->b->scratch_url(c->in, url + scheme, size - scheme);
 }
 
+static store_status ck_backup_source_check(store *s, const char *src, error *err) {
+    error_clear(err);
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (!src || !src[0] || strlen(src) >= PATH_MAX) {
+        invalid(c, "restore", "no backup file was given");
+        error_set(err, ERR_STORE, "%s", c->err);
+        return ST_INVALID;
+    }
+    COUNT(backup_source_check);
+    return c->b->backup_source_check(c->in, src, err);
+}
+
+static store_status ck_scratch_sweep(store *s, int *removed, error *err) {
+    error_clear(err);
+    if (!s || !removed) return ST_INVALID;
+    checked *c = C(s);
+    COUNT(scratch_sweep);
+    return c->b->scratch_sweep(c->in, removed, err);
+}
+
 static store_status ck_drop(const char *url, error *err) {
     error_clear(err);
     const char *location = NULL;
@@ -858,6 +879,8 @@ const store_ops store_checked = {
     .backup = ck_backup,
     .restore = ck_restore,
     .scratch_url = ck_scratch_url,
+    .backup_source_check = ck_backup_source_check,
+    .scratch_sweep = ck_scratch_sweep,
     .drop = ck_drop,
     .begin = ck_begin,
     .commit = ck_commit,
@@ -930,6 +953,8 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(backup)] = "backup",
     [SLOT(restore)] = "restore",
     [SLOT(scratch_url)] = "scratch_url",
+    [SLOT(backup_source_check)] = "backup_source_check",
+    [SLOT(scratch_sweep)] = "scratch_sweep",
     [SLOT(drop)] = "drop",
     [SLOT(begin)] = "begin",
     [SLOT(commit)] = "commit",

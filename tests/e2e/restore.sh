@@ -1,7 +1,8 @@
 #!/bin/sh
 # `triage restore` while two desks are open (real terminals, tmux) and a third keeps writing (issue 16):
-# afterwards `verify` is sound, both desks show the restored state at their next poll without being
-# touched, a desk still writes (a restore is not a replaced file), nothing written after the restore is
+# afterwards `verify` is sound, both desks learn of it at their next poll without being touched and go to
+# the login (a session left open through a restore writes nothing more), logged in again they show the
+# restored state and a desk still writes (a restore is not a replaced file), nothing written after the restore is
 # lost, and a client erased since the backup stays erased. A backup that does not verify, or is not a
 # triage database, is refused and changes nothing.
 # Usage: tests/e2e/restore.sh ./triage   Last line: `N passed, N failed`.
@@ -93,7 +94,16 @@ step "desk B: three red before the restore" B "\[1 Red 3\]"
 wpid=$!
 n=0
 until [ -s "$tmp/written" ] || [ $n -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
-cli "$A\n" --user admin restore "$tmp/backup.db" >"$tmp/restore.out" 2>&1
+# the red intake saved after the backup would leave its queue: refused, naming it, audited, nothing changed
+cli "$A\n" --user admin restore "$tmp/backup.db" >"$tmp/refused.out" 2>&1
+r0=$?
+[ $r0 -ne 0 ] && grep -q "lower or drop 1 open queue item(s).* red).*--accept-loss" "$tmp/refused.out" &&
+    ok "a restore that would drop a red item saved after the backup: refused, naming it" ||
+    bad "a restore dropping a red item: exit $r0: $(cat "$tmp/refused.out")"
+# (the third desk keeps writing meanwhile: the refusal is looked for among the entries, not as the last)
+sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'restore_refused'" 2>/dev/null | grep -q "1 open queue item" &&
+    ok "...audited" || bad "...audited: $(sqlite3 "$DB" "SELECT action FROM audit ORDER BY seq DESC LIMIT 3" 2>&1)"
+cli "$A\n" --user admin restore "$tmp/backup.db" --accept-loss "the test accepts it" >"$tmp/restore.out" 2>&1
 rrc=$?
 if [ $rrc -eq 0 ] && grep -q "^restored from" "$tmp/restore.out"; then
     ok "restore while two desks are open and a third writes: done"
@@ -116,12 +126,20 @@ else
     bad "intakes written after the restore: lost:${lost:- none}; written after: $(echo "$after" | wc -l); errors: $(tail -n 3 "$tmp/writer.err")"
 fi
 
-# both desks show the restored state at their next poll, nobody touching them
-if wait_for A "\[1 Red 2\]" 50; then ok "desk A: the restored state (two red) within 5 seconds"; else bad "desk A: the restored state" A; fi
-if wait_for B "\[1 Red 2\]" 50; then ok "desk B: the restored state (two red) within 5 seconds"; else bad "desk B: the restored state" B; fi
-# ...and says that the database was restored under it: what it saved before may be gone (restore_generation)
-step "desk A: says the database was restored under it" A "restored from a backup while this desk was open" 50
-# a restore is not a replaced file: the desks go on writing
+# both desks learn of it at their next poll, nobody touching them: a session left open through a restore
+# writes nothing more (its key or role may not be the restored trail's), so each goes to the login, saying why
+step "desk A: says the database was restored under it, log in again" A "restored from a backup while this desk was open: log in again" 50
+step "desk B: says the database was restored under it, log in again" B "restored from a backup while this desk was open: log in again" 50
+tmux capture-pane -p -t A | grep -q "Passphrase" && ok "desk A: at the login" || bad "desk A: at the login" A
+tmux send-keys -t A "$R" Enter
+tmux send-keys -t B "$C" Enter
+step "desk A: logged in again" A "desk (reception)"
+step "desk B: logged in again" B "clin (clinician)"
+tmux send-keys -t A e
+tmux send-keys -t B e
+if wait_for A "\[1 Red 2\]" 50; then ok "desk A: the restored state (two red)"; else bad "desk A: the restored state" A; fi
+if wait_for B "\[1 Red 2\]" 50; then ok "desk B: the restored state (two red)"; else bad "desk B: the restored state" B; fi
+# a restore is not a replaced file: logged in again, the desks go on writing
 tmux send-keys -t B c Enter
 step "desk B: confirming a restored red item asks for the evaluation's outcome" B "Evaluation outcome"
 tmux send-keys -t B -l "evaluated in person: safety plan made"
@@ -164,7 +182,8 @@ printf 'not a database at all, just text\n' >"$tmp/junk.db"
 before=$(sqlite3 "$DB" "SELECT count(*) FROM intakes")
 cli "$A\n" --user admin restore "$tmp/junk.db" >"$tmp/r2.out" 2>&1
 r2=$?
-[ $r2 -ne 0 ] && grep -q "junk.db" "$tmp/r2.out" && ok "a file that is not a database: refused, naming it" ||
+[ $r2 -ne 0 ] && grep -q "junk.db" "$tmp/r2.out" && ! grep -q "not an error" "$tmp/r2.out" &&
+    ok "a file that is not a database: refused, naming it and why" ||
     bad "a file that is not a database: exit $r2: $(cat "$tmp/r2.out")"
 cp "$tmp/backup.db" "$tmp/tampered.db"
 sqlite3 "$tmp/tampered.db" "UPDATE queue_items SET level = 'green' WHERE level = 'red'"

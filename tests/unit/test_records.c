@@ -40,6 +40,7 @@
 #include "engine.h"
 #include "erasure.h"
 #include "maintenance.h"
+#include "queue_items.h"
 #include "records.h"
 #include "counselors.h"
 #include "session.h"
@@ -1119,7 +1120,7 @@ static void t_restore_carries_forward(void **state) {
     alist before = audit_all(&db);
 
     restore_result r;
-    OK(db_restore(s, backup, &r, &msg));
+    OK(db_restore(s, backup, NULL, &r, &msg));
     assert_true(r.restored);
     assert_int_equal(r.erased_again, 1);
     assert_int_equal(r.intakes_gone, 1);
@@ -1169,6 +1170,202 @@ static void t_restore_carries_forward(void **state) {
     if (!v.ok) fail_msg("verify after the restore: %s", v.problem);
     session_end(desk);
     db_close(&other);
+    session_end(s);
+    db_close(&db);
+}
+
+/* A desk left open through a restore writes nothing more (issue 16, restore tryout finding 1): its member's
+ * signing key was introduced after the backup (here: a passphrase reset since), so anything it signed would make
+ * verify call the trail forged for good. Core refuses at session_begin (restore_generation moved) and, for
+ * any session that missed it, at the signature itself (a key the trail does not know); the trail stays sound. */
+static void t_restore_stale_desk_writes_nothing(void **state) {
+    (void)state;
+    database db, other;
+    session *s = fresh_db(&db, "restore-stale.db");
+    char backup[300], path[256], id[STORE_ID_LEN];
+    OK(staff_add(s, "dora", ROLE_RECEPTION, ALICE_PASS, strlen(ALICE_PASS), &msg));
+    path_in(backup, sizeof backup, "restore-stale-backup.db");
+    OK(db_backup(s, backup, &msg));
+    /* a passphrase reset after the backup: a new key pair, which the restored trail will not know */
+    OK(staff_reset_passphrase(s, "dora", CAROL_PASS, strlen(CAROL_PASS), &msg));
+    path_in(path, sizeof path, "restore-stale.db");
+    open_db(&other, path, false);
+    session *desk = login(&other, "dora", CAROL_PASS);
+    restore_result r;
+    /* the reset would be undone silently (the old passphrase valid again): refused, naming it (finding 3) */
+    REFUSED(db_restore(s, backup, NULL, &r, &msg), "undo 1 staff change(s) made after it");
+    HAS(msg.msg, "staff_reset_passphrase dora");
+    OK(db_restore(s, backup, "restoring anyway; dora's reset is made again", &r, &msg));
+    assert_int_equal(r.staff_undone, 1);
+    HAS(r.staff, "staff_reset_passphrase dora");
+    int64_t entries = audit_count(&db);
+
+    /* the desk that learns of the restore writes nothing and must log in again */
+    REFUSED(client_create(desk, "Too Late", "", "", id, &msg), "restored from a backup");
+    session_audit(desk, "safety_ack", "", "");
+    assert_int_equal(audit_count(&db), entries);
+    /* a session that missed the restore's mark still cannot sign with a key the trail does not know */
+    desk->restore_generation = session_restore_generation(&other);
+    REFUSED(client_create(desk, "Too Late", "", "", id, &msg), "signing key is not in the audit trail");
+    assert_int_equal(audit_count(&db), entries);
+    /* the restorer's own session goes on writing */
+    new_client(s, "After Restore", "", "", id);
+
+    verify_report v;
+    OK(db_verify(s, &v, &msg));
+    if (!v.ok) fail_msg("verify after a stale desk tried to write: %s", v.problem);
+    session_end(desk);
+    db_close(&other);
+    session_end(s);
+    db_close(&db);
+}
+
+/* An intake with its queue item (as the desk saves one: in one transaction). */
+static void queued_intake(session *s, const queue_policy *p, const char *client, risk_level level) {
+    static const char *names[] = {"green", "yellow", "orange", "red"};
+    char id[STORE_ID_LEN];
+    new_intake(s, client, names[level], "{\"answers\":[1]}", NULL, id);
+    OK(session_begin(s, &msg));
+    OK(queues_enqueue(s, p, client, id, level, &msg) && db_commit(s->db, &msg));
+}
+
+/* A restore lowers no level by itself (restore tryout finding 2): an item raised to red after the backup, and
+ * an orange one saved after it, make the restore refuse, naming them, and the refusal is audited; with
+ * --accept-loss's reason it goes ahead and the reason is audited with the list. A green item saved after the
+ * backup is no such loss. */
+static void t_restore_refuses_lowering(void **state) {
+    (void)state;
+    database db;
+    queue_policy p;
+    queue_policy_defaults(&p);
+    session *s = fresh_db(&db, "restore-lower.db");
+    char raised[STORE_ID_LEN], later[STORE_ID_LEN], calm[STORE_ID_LEN], backup[300];
+    new_client(s, "Raised Later", "", "", raised);
+    queued_intake(s, &p, raised, LEVEL_YELLOW);
+    path_in(backup, sizeof backup, "restore-lower-backup.db");
+    OK(db_backup(s, backup, &msg));
+    queued_intake(s, &p, raised, LEVEL_RED); /* raised at once: a higher level takes over */
+    new_client(s, "Orange Later", "", "", later);
+    queued_intake(s, &p, later, LEVEL_ORANGE);
+    new_client(s, "Green Later", "", "", calm);
+    queued_intake(s, &p, calm, LEVEL_GREEN);
+
+    restore_result r;
+    REFUSED(db_restore(s, backup, NULL, &r, &msg), "lower or drop 2 open queue item(s)");
+    HAS(msg.msg, " red");
+    HAS(msg.msg, " orange");
+    HAS(msg.msg, "--accept-loss");
+    audit_rec e = audit_tail(&db);
+    assert_string_equal(e.action, "restore_refused");
+    HAS(e.detail, "2 open queue item(s)");
+    assert_int_equal(session_restore_generation(&db), 0);
+    queue_item it;
+    assert_true(queues_open_for_client(&db, raised, &it));
+    assert_int_equal(it.level, LEVEL_RED);
+    REFUSED(db_restore(s, backup, "", &r, &msg), "needs a written reason");
+
+    OK(db_restore(s, backup, "the database was damaged; items re-entered by hand", &r, &msg));
+    assert_int_equal(r.items_lowered, 2);
+    alist after = audit_all(&db);
+    bool accepted = false;
+    for (int i = 0; i < after.n; i++)
+        if (strcmp(after.v[i].action, "restore_accept_loss") == 0 && strstr(after.v[i].detail, "re-entered by hand") &&
+            strstr(after.v[i].detail, "2 open item(s)"))
+            accepted = true;
+    free(after.v);
+    assert_true(accepted);
+    verify_report v;
+    OK(db_verify(s, &v, &msg));
+    if (!v.ok) fail_msg("verify after the restore: %s", v.problem);
+    session_end(s);
+    db_close(&db);
+}
+
+/* A restore reads a backup, never the live database itself (restore tryout finding 4): the live file, or a
+ * symlink to it, is refused (restoring it would discard the work in its -wal); a cold copy with a non-empty
+ * -wal beside it is refused naming the -wal (read without it, its last commits would be missed). Each
+ * refusal is audited, and nothing changes. */
+static void t_restore_refuses_own_file_and_wal(void **state) {
+    (void)state;
+    database db;
+    session *s = fresh_db(&db, "restore-self.db");
+    char live[256], link[300], cold[300], wal[320], id[STORE_ID_LEN];
+    path_in(live, sizeof live, "restore-self.db");
+    path_in(link, sizeof link, "restore-self-link.db");
+    assert_int_equal(symlink(live, link), 0);
+    new_client(s, "Kept Anyway", "", "", id);
+    restore_result r;
+    REFUSED(db_restore(s, live, NULL, &r, &msg), "itself");
+    REFUSED(db_restore(s, link, NULL, &r, &msg), "itself");
+    assert_string_equal(audit_tail(&db).action, "restore_refused");
+    path_in(cold, sizeof cold, "restore-cold.db");
+    OK(db_backup(s, cold, &msg));
+    snprintf(wal, sizeof wal, "%s-wal", cold);
+    FILE *w = fopen(wal, "w");
+    assert_non_null(w);
+    fputs("frames of commits the copy does not hold", w);
+    fclose(w);
+    REFUSED(db_restore(s, cold, NULL, &r, &msg), "restore-cold.db-wal");
+    HAS(msg.msg, "triage backup");
+    assert_int_equal(session_restore_generation(&db), 0);
+    client_rec c;
+    assert_int_equal(db.ops->client_get(db.st, id, &c), ST_OK);
+    client_rec_free(&c);
+    session_end(s);
+    db_close(&db);
+}
+
+/* A killed restore's scratch copy (it may hold erased clients' rows) is removed by the next verify, restore
+ * or backup, audited (restore tryout finding 5); one whose maker still runs (a restore in progress) is kept. */
+static void t_scratch_leftover_swept(void **state) {
+    (void)state;
+    database db;
+    session *s = fresh_db(&db, "sweep.db");
+    char dead[300], dead_wal[320], alive[300];
+    char name[96];
+    snprintf(name, sizeof name, "sweep.db.scratch-%d-0badc0de", 999999999); /* above any pid_max: gone */
+    path_in(dead, sizeof dead, name);
+    snprintf(dead_wal, sizeof dead_wal, "%s-wal", dead);
+    snprintf(name, sizeof name, "sweep.db.scratch-%ld-0000cafe", (long)getpid()); /* this process: running */
+    path_in(alive, sizeof alive, name);
+    const char *files[] = {dead, dead_wal, alive};
+    for (int i = 0; i < 3; i++) {
+        FILE *f = fopen(files[i], "w");
+        assert_non_null(f);
+        fputs("an erased client's row", f);
+        fclose(f);
+    }
+    verify_report v;
+    OK(db_verify(s, &v, &msg));
+    assert_int_equal(v.scratch_swept, 1);
+    assert_int_not_equal(access(dead, F_OK), 0);
+    assert_int_not_equal(access(dead_wal, F_OK), 0);
+    assert_int_equal(access(alive, F_OK), 0);
+    alist a = audit_all(&db);
+    bool said = false;
+    for (int i = 0; i < a.n; i++)
+        if (strcmp(a.v[i].action, "scratch_swept") == 0 && strstr(a.v[i].detail, "1 leftover")) said = true;
+    free(a.v);
+    assert_true(said);
+    unlink(alive);
+    session_end(s);
+    db_close(&db);
+}
+
+/* A backup from before a key rotation is refused saying so, not "log in again" (restore tryout finding 6):
+ * nobody's login is at fault, the backup cannot be restored with today's keys. The refusal is audited. */
+static void t_restore_pre_rekey_message(void **state) {
+    (void)state;
+    database db;
+    session *s = fresh_db(&db, "restore-rekey.db");
+    char backup[300];
+    path_in(backup, sizeof backup, "restore-rekey-backup.db");
+    OK(db_backup(s, backup, &msg));
+    OK(db_rekey(s, &msg));
+    restore_result r;
+    REFUSED(db_restore(s, backup, NULL, &r, &msg), "predates a key rotation");
+    if (strstr(msg.msg, "log in again")) fail_msg("the refusal blames the login: %s", msg.msg);
+    assert_string_equal(audit_tail(&db).action, "restore_refused");
     session_end(s);
     db_close(&db);
 }
@@ -1690,6 +1887,11 @@ int main(void) {
         T(t_draft_not_taken_over),
         T(t_verify),
         T(t_restore_carries_forward),
+        T(t_restore_stale_desk_writes_nothing),
+        T(t_restore_refuses_lowering),
+        T(t_restore_refuses_own_file_and_wal),
+        T(t_scratch_leftover_swept),
+        T(t_restore_pre_rekey_message),
         T(t_progress),
         T(t_audit_tamper),
         T(t_audit_time_backwards),

@@ -4268,6 +4268,11 @@ static void c_scratch_and_drop(void **state) {
     OK(f, f->ops->commit(f->s));
     snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
     OK(f, f->ops->backup(f->s, copy, &err));
+    /* a backup may be read; the database itself (or a link to it) may not, nor a copy with a log beside it */
+    if (f->ops->backup_source_check(f->s, copy, &err) != ST_OK) fail_msg("%s", err.msg);
+    assert_non_null(store_backend_for(f->path, &where, &err)); /* where: the database's own file */
+    assert_int_equal(f->ops->backup_source_check(f->s, where, &err), ST_INVALID);
+    assert_non_null(strstr(err.msg, "itself"));
     store *t = NULL;
     assert_int_equal(f->ops->open(a, true, 1000, &t, &err), ST_OK);
     assert_int_equal(f->ops->restore(t, copy, NULL, &err), ST_OK);
@@ -4286,6 +4291,9 @@ static void c_scratch_and_drop(void **state) {
     assert_int_equal(f->ops->drop(a, &err), ST_OK);
     assert_int_equal(f->ops->drop(b, &err), ST_OK);
     assert_int_equal(f->ops->drop("nosuch://x", &err), ST_INVALID);
+    int removed = -1; /* nothing left behind here: a sweep removes nothing (test_records checks a leftover) */
+    OK(f, f->ops->scratch_sweep(f->s, &removed, &err));
+    assert_int_equal(removed, 0);
 }
 
 /* Last of the conformance list: every operation of the table was called through it above (counted by

@@ -41,6 +41,12 @@ static bool immutable_uri(const char *path, char *out, size_t size) {
     return w > 0 && (size_t)w < size - n;
 }
 
+/* Why rc failed: the connection's message when it still holds that error, else the code's own words (a
+ * statement finalized since, or a DETACH, resets the message to "not an error"). */
+static const char *failure_words(sqlite3 *db, int rc) {
+    return db && sqlite3_errcode(db) != SQLITE_OK ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+}
+
 /* src, opened read-only and immutable: a triage database of this connection's schema version that passes the
  * integrity check. Returns the SQLite handle, or NULL with the store's error set (*st says which kind). */
 static sqlite3 *open_restore_source(store *s, const char *src, store_status *st) {
@@ -62,7 +68,7 @@ static sqlite3 *open_restore_source(store *s, const char *src, store_status *st)
         /* errno first: an unreadable file says why (permission, missing) rather than SQLite's generic words */
         int e = from ? sqlite3_system_errno(from) : 0;
         sq_fail(s, *st, "%s is not a database that can be read (%s%s%s); nothing was restored.", src,
-                from ? sqlite3_errmsg(from) : sqlite3_errstr(rc), e ? ": " : "", e ? strerror(e) : "");
+                failure_words(from, rc), e ? ": " : "", e ? strerror(e) : "");
     } else if (app != APP_ID) {
         *st = ST_NOT_TRIAGE;
         sq_fail(s, *st, "%s is not a triage database (application_id 0x%08" PRIX32 "); nothing was restored.", src,
@@ -70,9 +76,9 @@ static sqlite3 *open_restore_source(store *s, const char *src, store_status *st)
     } else if (ver != s->version) {
         *st = ver > s->version ? ST_TOO_NEW : ST_INVALID;
         sq_fail(s, *st,
-                "%s has schema version %" PRId64 " and %s has %d: restore only a backup of the same version; "
-                "nothing was restored.",
-                src, ver, s->path, s->version);
+                "%s has schema version %" PRId64 " and this triage uses %d: restore only a backup of the same "
+                "version%s; nothing was restored.",
+                src, ver, s->version, ver > s->version ? " (this one was made by a newer triage)" : "");
     } else if (strcmp(check, "ok") != 0) {
         *st = ST_CORRUPT;
         sq_fail(s, *st, "%s fails the integrity check (%s); nothing was restored.", src, check);
@@ -198,7 +204,7 @@ store_status sq_restore(store *s, const char *src, const restore_steps *steps, e
     if (!from) return sq_put_err(err, x, "%s", s->err);
     int rc = load_private_copy(s, from);
     char why[256];
-    snprintf(why, sizeof why, "%s", sqlite3_errmsg(s->db));
+    snprintf(why, sizeof why, "%s", failure_words(s->db, rc));
     (void)sqlite3_close(from);
     if (rc != SQLITE_OK) {
         (void)sqlite3_exec(s->db, "DETACH " RESTORE_SCHEMA, NULL, NULL, NULL);
@@ -214,7 +220,7 @@ store_status sq_restore(store *s, const char *src, const restore_steps *steps, e
     if (x == ST_OK && steps && steps->before && !steps->before(steps->ctx, &step_err))
         x = step_failed(s, step_err.msg);
     if (x == ST_OK && (rc = copy_tables(s)) != SQLITE_OK) {
-        snprintf(why, sizeof why, "%s", sqlite3_errmsg(s->db));
+        snprintf(why, sizeof why, "%s", failure_words(s->db, rc));
         sq_do_rollback(s);
         rc = sq_full_if_no_space(s->db, rc);
         x = sq_status_of(rc);
