@@ -104,9 +104,9 @@ static reaction open_find(app *a, bool for_record) {
 }
 
 static reaction home_handle(app *a, const event *ev, ui_action act) {
-    (void)ev;
     home_screen *h = &a->home;
-    if (act != UA_NEW && act != UA_HOTLINE) h->new_confirm = false;
+    /* another key withdraws the pending "n again"; the clock's tick does not (it did, a second later: tryout) */
+    if ((ev->kind == EV_KEY || ev->kind == EV_CHAR) && act != UA_NEW && act != UA_HOTLINE) h->new_confirm = false;
     switch (act) {
     case UA_QUEUES: return switch_to(SCR_QUEUE);
     case UA_RECORDS: return open_find(a, true);

@@ -749,9 +749,12 @@ static void summary_draw(app *a, const layout *l) {
         y += draw_wrapped(y, x, width, 2, rule_text(a, &a->e->rules.v[a->in.w->risk.fired[i].rule]), A_NORMAL);
     if (a->in.w->caller_id[0]) { /* an anonymous caller: the id to call back by and search for */
         const char *cb = wizard_client_phone(a->in.w);
-        snprintf(line, sizeof line, "%s %s%s%s%s%s", tr("caller_id_line"), a->in.w->caller_id, *cb ? "   " : "",
-                 *cb ? tr("callback_line") : "", *cb ? " " : "", cb);
+        snprintf(line, sizeof line, "%s %s", tr("caller_id_line"), a->in.w->caller_id);
         draw_text(y++, x, width, line, A_BOLD);
+        if (*cb) { /* a line of its own: beside the id it ran off an 80-column screen (tryout) */
+            snprintf(line, sizeof line, "%s %s", tr("callback_line"), cb);
+            draw_text(y++, x, width, line, A_BOLD);
+        }
     }
     y++;
     y += draw_deadline(a, y, x, width);

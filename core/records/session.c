@@ -273,32 +273,24 @@ void session_audit(session *s, const char *what, const char *object_id, const ch
     if (s && session_restore_current(s)) audit_alone(s->db, s->v, s->me.id, what, object_id, detail);
 }
 
-/* The data key's generation, counted up by every rotation (meta key_generation; 0 before the first). */
-int64_t session_key_generation(database *db) {
+/* A count kept as decimal text in meta: 0 when it was never set, bad when it does not read as one. */
+static int64_t meta_count(database *db, const char *key, int64_t bad) {
     blob b = {0};
     long g = 0;
-    if (db->ops->meta_get(db->st, "key_generation", &b) == ST_OK && b.n > 0 && b.n < 24) {
+    if (db->ops->meta_get(db->st, key, &b) == ST_OK && b.n > 0 && b.n < 24) {
         char num[24];
         memcpy(num, b.p, b.n);
         num[b.n] = '\0';
-        if (!parse_int(num, 0, 0x7fffffffL, &g)) g = -1;
+        if (!parse_int(num, 0, 0x7fffffffL, &g)) g = bad;
     }
     blob_free(&b);
     return g;
 }
 
-int64_t session_restore_generation(database *db) {
-    blob b = {0};
-    long g = 0;
-    if (db->ops->meta_get(db->st, "restore_generation", &b) == ST_OK && b.n > 0 && b.n < 24) {
-        char num[24];
-        memcpy(num, b.p, b.n);
-        num[b.n] = '\0';
-        if (!parse_int(num, 0, 0x7fffffffL, &g)) g = 0;
-    }
-    blob_free(&b);
-    return g;
-}
+/* The data key's generation, counted up by every rotation (meta key_generation; 0 before the first). */
+int64_t session_key_generation(database *db) { return meta_count(db, "key_generation", -1); }
+
+int64_t session_restore_generation(database *db) { return meta_count(db, "restore_generation", 0); }
 
 bool session_restored_since(session *s, int64_t *generation) {
     if (!s) return false;

@@ -186,4 +186,21 @@ tui "$tmp/d2.script"
 c=$(new_client)
 if [ -n "$c" ] && grep -q "Caller id" "$D/draft_saved"; then ok "a resumed call is saved with its caller id"; else bad "a resumed call is saved with its caller id" "$D/draft_saved"; fi
 
+# a red caller with a call-back number, at 80x24: the number is on the summary whole (it ran off the screen
+# beside the caller id: the receptionist's tryout of this session)
+new_user
+{
+    login
+    echo "key h"
+    echo "type 1"
+    echo "type +86 139 0000 3333"
+    echo "key enter"
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 2\nkey enter\ntype 1\nkey enter\ntype 1\nkey enter\ntype 1\nkey enter\ntype 2\n'
+    echo "key enter"
+    echo "key ctrl-s"
+    echo "dump $D/red_80"
+} >"$tmp/red80.script"
+TRIAGE_SCRIPT="$tmp/red80.script" LINES=24 COLUMNS=80 timeout 60 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/tui.out" 2>&1
+expect "80x24: the red caller's summary shows the call-back number whole" "$D/red_80" "Call-back number: +86 139 0000 3333"
+
 finish
