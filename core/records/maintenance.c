@@ -378,7 +378,28 @@ static bool backup_has(const restore_ctx *c, const audit_rec *rec) {
     return false;
 }
 
-/* Every client erased on record in the live audit trail (action client_erase, the client's id), and every
+/* An entry that records an erasure: client_erase itself, or a restore's restored_over copy of one, however
+ * deep ("#N at T by WHO: restored_over: #M at T by WHO: client_erase: ..."). An erasure one restore carried
+ * forward must hold through every later restore too (two restores in a row brought a client back: tryout). */
+static bool records_erasure(const audit_rec *rec) {
+    if (strcmp(rec->action, "client_erase") == 0) return true;
+    if (strcmp(rec->action, "restored_over") != 0) return false;
+    static const char erase[] = "client_erase", over[] = "restored_over: ";
+    const char *p = rec->detail;
+    for (int depth = 0; depth < 16; depth++) {
+        const char *by = strstr(p, " by ");
+        const char *act = by ? strstr(by, ": ") : NULL;
+        if (!act) return false;
+        act += 2;
+        if (strncmp(act, erase, sizeof erase - 1) == 0 && (act[sizeof erase - 1] == '\0' || act[sizeof erase - 1] == ':'))
+            return true;
+        if (strncmp(act, over, sizeof over - 1) != 0) return false;
+        p = act + sizeof over - 1;
+    }
+    return false;
+}
+
+/* Every client erased on record in the live audit trail (records_erasure, the client's id), and every
  * live entry the backup lacks. */
 static int collect_live(void *vctx, const audit_rec *rec) {
     restore_ctx *c = vctx;
@@ -386,8 +407,7 @@ static int collect_live(void *vctx, const audit_rec *rec) {
         if (!grow((void **)&c->tail, &c->capt, c->nt, sizeof *c->tail)) return c->failed = true, 1;
         c->tail[c->nt++] = *rec;
     }
-    if (strcmp(rec->action, "client_erase") != 0 || !rec->object_id[0] || strlen(rec->object_id) >= STORE_ID_LEN)
-        return 0;
+    if (!records_erasure(rec) || !rec->object_id[0] || strlen(rec->object_id) >= STORE_ID_LEN) return 0;
     erased_ids *e = &c->erased;
     if (!grow((void **)&e->ids, &e->cap, e->n, sizeof *e->ids)) return c->failed = true, 1;
     memcpy(e->ids[e->n++], rec->object_id, strlen(rec->object_id) + 1); /* fits: checked above */

@@ -1094,6 +1094,41 @@ static void t_draft_not_taken_over(void **state) {
  * trail's entries after the backup kept as restored_over (none vanishes), the intake saved after the backup
  * that is now gone counted, the erasure applied again, restore_generation counted up so that another
  * desk's session learns of it once; and the restored database verifies. */
+/* Two restores in a row: backup B1, a client added, backup B2, the client erased, B1 restored (the client is
+ * not in it: the erasure survives only as a restored_over entry), then B2 restored. The erasure must hold
+ * (an outside tryout found the client back, and verify sound). */
+static void t_restore_twice_keeps_erasure(void **state) {
+    (void)state;
+    database db;
+    session *s = fresh_db(&db, "twice.db");
+    char old[STORE_ID_LEN], gone[STORE_ID_LEN], i1[STORE_ID_LEN], i2[STORE_ID_LEN], b1[300], b2[300];
+    new_client(s, "Old Client", "", "", old);
+    new_intake(s, old, "yellow", "{\"answers\":[1]}", NULL, i1);
+    path_in(b1, sizeof b1, "twice-b1.db");
+    OK(db_backup(s, b1, &msg));
+    new_client(s, "Xavier Erasable", "", "", gone);
+    new_intake(s, gone, "yellow", "{\"answers\":[1]}", NULL, i2);
+    path_in(b2, sizeof b2, "twice-b2.db");
+    OK(db_backup(s, b2, &msg));
+    erase_result er;
+    OK(client_erase(s, gone, &er, &msg));
+    restore_result r;
+    OK(db_restore(s, b1, NULL, &r, &msg));
+    client_rec c;
+    assert_int_equal(db.ops->client_get(db.st, gone, &c), ST_NOTFOUND);
+    OK(db_restore(s, b2, NULL, &r, &msg));
+    assert_int_equal(r.erased_again, 1);
+    assert_int_equal(db.ops->client_get(db.st, gone, &c), ST_NOTFOUND);
+    assert_int_equal(db.ops->client_get(db.st, old, &c), ST_OK);
+    client_rec_free(&c);
+    /* and a third: the erasure, now a restored_over of a restored_over, still holds */
+    OK(db_restore(s, b1, NULL, &r, &msg));
+    OK(db_restore(s, b2, NULL, &r, &msg));
+    assert_int_equal(db.ops->client_get(db.st, gone, &c), ST_NOTFOUND);
+    session_end(s);
+    db_close(&db);
+}
+
 static void t_restore_carries_forward(void **state) {
     (void)state;
     database db, other;
@@ -1887,6 +1922,7 @@ int main(void) {
         T(t_draft_not_taken_over),
         T(t_verify),
         T(t_restore_carries_forward),
+        T(t_restore_twice_keeps_erasure),
         T(t_restore_stale_desk_writes_nothing),
         T(t_restore_refuses_lowering),
         T(t_restore_refuses_own_file_and_wal),
