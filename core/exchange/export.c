@@ -494,14 +494,6 @@ static json_t *ref(const char *url) {
     return o;
 }
 
-static json_t *coding(const char *system, const char *code, const char *display) {
-    json_t *c = json_object();
-    json_object_set_new(c, "system", json_string(system));
-    json_object_set_new(c, "code", json_string(code));
-    if (display) json_object_set_new(c, "display", json_string(display));
-    return c;
-}
-
 static void entry(json_t *entries, const char *url, json_t *resource) {
     json_t *e = json_object();
     json_object_set_new(e, "fullUrl", json_string(url));
@@ -607,14 +599,14 @@ static json_t *answer_value(const form *fm, int i, const char *code) {
         char system[160];
         const char *c;
         fhir_answer_coding(fm, i, ci, system, sizeof system, &c);
-        json_object_set_new(a, "valueCoding", coding(system, c, form_answer_display(fm, i, ci)));
+        json_object_set_new(a, "valueCoding", fhir_coding(system, c, form_answer_display(fm, i, ci)));
     } else if (fm->items[i].type == ITEM_NUMBER && code[0] >= '0' && code[0] <= '9') {
         json_object_set_new(a, "valueInteger", json_integer(strtoll(code, NULL, 10)));
     } else {
         char system[160];
         snprintf(system, sizeof system, "%s%s", FHIR_ANSWERS, fm->id);
         json_object_set_new(a, "valueCoding",
-                            coding(system, code, !strcmp(code, "refused") ? "Refused or cannot answer" : NULL));
+                            fhir_coding(system, code, !strcmp(code, "refused") ? "Refused or cannot answer" : NULL));
     }
     return a;
 }
@@ -684,10 +676,10 @@ static json_t *total_observation(const opened *op, const form *fm, const char *p
     }
     json_object_set_new(ob, "status", json_string("final"));
     json_object_set_new(ob, "category",
-                        one(concept(coding("http://terminology.hl7.org/CodeSystem/observation-category", "survey",
+                        one(concept(fhir_coding("http://terminology.hl7.org/CodeSystem/observation-category", "survey",
                                            "Survey"), NULL)));
     snprintf(txt, sizeof txt, "%s total score", fm->title[LANG_EN] ? fm->title[LANG_EN] : fm->id);
-    json_object_set_new(ob, "code", concept(coding(sys, code, NULL), txt));
+    json_object_set_new(ob, "code", concept(fhir_coding(sys, code, NULL), txt));
     json_object_set_new(ob, "subject", ref(purl));
     json_object_set_new(ob, "effectiveDateTime", json_string(t));
     json_object_set_new(ob, "valueInteger", json_integer(json_integer_value(json_object_get(sc, "total"))));
@@ -697,7 +689,7 @@ static json_t *total_observation(const opened *op, const form *fm, const char *p
         char bsys[160];
         snprintf(bsys, sizeof bsys, "%s%s", FHIR_BANDS, fm->id);
         const char *label = fm->bands[bi].label[LANG_EN];
-        json_object_set_new(ob, "interpretation", one(concept(coding(bsys, band, label), label ? label : band)));
+        json_object_set_new(ob, "interpretation", one(concept(fhir_coding(bsys, band, label), label ? label : band)));
     }
     if (prorated) {
         snprintf(txt, sizeof txt,
@@ -725,7 +717,7 @@ static json_t *queue_task(const exporter *x, const opened *op, const char *purl,
     json_object_set_new(task, "resourceType", json_string("Task"));
     json_object_set_new(task, "id", json_string(tid));
     json_object_set_new(task, "status", json_string(task_status(op->task.state)));
-    json_object_set_new(task, "businessStatus", concept(coding(FHIR_QUEUE_STEPS, queue_state_name(op->task.state), NULL),
+    json_object_set_new(task, "businessStatus", concept(fhir_coding(FHIR_QUEUE_STEPS, queue_state_name(op->task.state), NULL),
                                                         queue_state_name(op->task.state)));
     json_object_set_new(task, "intent", json_string("order"));
     const char *level = risk_level_name(op->task.level);
@@ -733,7 +725,7 @@ static json_t *queue_task(const exporter *x, const opened *op, const char *purl,
     snprintf(text, sizeof text, "triage %s: %s", level, queue_state_name(op->task.state));
     char code[32];
     snprintf(code, sizeof code, "escalation-%s", level);
-    json_object_set_new(task, "code", concept(coding(FHIR_TASKS, code, NULL), text));
+    json_object_set_new(task, "code", concept(fhir_coding(FHIR_TASKS, code, NULL), text));
     if (focus) json_object_set_new(task, "focus", ref(focus));
     json_object_set_new(task, "for", ref(purl));
     json_object_set_new(task, "authoredOn", json_string(t));
@@ -747,7 +739,7 @@ static json_t *queue_task(const exporter *x, const opened *op, const char *purl,
         json_t *inputs = json_array();
         for (int k = 0; k < n; k++) {
             json_t *in = json_object();
-            json_object_set_new(in, "type", concept(coding(FHIR_TASK_INPUTS, "screen", "Screen response"), NULL));
+            json_object_set_new(in, "type", concept(fhir_coding(FHIR_TASK_INPUTS, "screen", "Screen response"), NULL));
             json_object_set_new(in, "valueReference", ref(responses[k]));
             json_array_append_new(inputs, in);
         }

@@ -111,6 +111,14 @@ void fhir_total_code(const form *f, const char **system, const char **code) {
     }
 }
 
+json_t *fhir_coding(const char *system, const char *code, const char *display) {
+    json_t *c = json_object();
+    json_object_set_new(c, "system", json_string(system));
+    json_object_set_new(c, "code", json_string(code));
+    if (display) json_object_set_new(c, "display", json_string(display));
+    return c;
+}
+
 void fhir_answer_coding(const form *f, int item, int c, char *system, size_t size, const char **code) {
     const char *loinc = form_answer_loinc(f, item, c);
     if (loinc) {

@@ -59,6 +59,8 @@ void fhir_total_code(const form *f, const char **system, const char **code);
 
 /* How choice c of item i is coded: LOINC where it has a code, else the local system (system holds room for
  * the local name). */
+/* A Coding {system, code, display}; display may be NULL. */
+json_t *fhir_coding(const char *system, const char *code, const char *display);
 void fhir_answer_coding(const form *f, int item, int c, char *system, size_t size, const char **code);
 /* The choice of item i one FHIR answer (an element of QuestionnaireResponse.item.answer) gives, or -1; *refused
  * is set for the local code "refused". */

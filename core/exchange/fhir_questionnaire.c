@@ -19,14 +19,6 @@ static json_t *one(json_t *v) {
     return a;
 }
 
-static json_t *coding(const char *system, const char *code, const char *display) {
-    json_t *c = json_object();
-    json_object_set_new(c, "system", json_string(system));
-    json_object_set_new(c, "code", json_string(code));
-    if (display) json_object_set_new(c, "display", json_string(display));
-    return c;
-}
-
 /* o.key = the English text, and o._key the Chinese as a translation extension (FHIR's way for a string). */
 static void text_in_both(json_t *o, const char *key, char *const text[LANG_COUNT]) {
     if (!text[LANG_EN]) return;
@@ -66,7 +58,7 @@ static json_t *answer_options(const form *f, int i) {
         char system[160];
         const char *code;
         fhir_answer_coding(f, i, c, system, sizeof system, &code);
-        json_t *cd = coding(system, code, NULL);
+        json_t *cd = fhir_coding(system, code, NULL);
         /* LOINC's wording of its answer code where it has its own (forms/: answer_display.CODE) */
         char *label[LANG_COUNT];
         for (int l = 0; l < LANG_COUNT; l++) label[l] = s->choices[c].label[l];
@@ -84,7 +76,7 @@ static json_t *answer_options(const form *f, int i) {
         char system[160];
         snprintf(system, sizeof system, "%s%s", FHIR_ANSWERS, f->id);
         char *label[LANG_COUNT] = {"Refused or cannot answer", "拒绝回答或无法回答"};
-        json_t *cd = coding(system, "refused", NULL);
+        json_t *cd = fhir_coding(system, "refused", NULL);
         text_in_both(cd, "display", label);
         json_t *opt = json_object();
         json_object_set_new(opt, "valueCoding", cd);
@@ -120,7 +112,7 @@ static void add_condition(when_builder *w, const form *f, int item, int c, const
     json_t *cond = json_object();
     json_object_set_new(cond, "question", json_string(fhir_link_id(f, item)));
     json_object_set_new(cond, "operator", json_string(op));
-    json_object_set_new(cond, "answerCoding", coding(system, code, NULL));
+    json_object_set_new(cond, "answerCoding", fhir_coding(system, code, NULL));
     if (json_array_size(w->conds) < MAX_CONDITIONS) json_array_append_new(w->conds, cond);
     else {
         json_decref(cond);
@@ -135,7 +127,7 @@ static void add_refused_condition(when_builder *w, const form *f, int item) {
     json_t *cond = json_object();
     json_object_set_new(cond, "question", json_string(fhir_link_id(f, item)));
     json_object_set_new(cond, "operator", json_string("="));
-    json_object_set_new(cond, "answerCoding", coding(system, "refused", NULL));
+    json_object_set_new(cond, "answerCoding", fhir_coding(system, "refused", NULL));
     if (json_array_size(w->conds) < MAX_CONDITIONS) json_array_append_new(w->conds, cond);
     else {
         json_decref(cond);
@@ -259,7 +251,7 @@ static json_t *total_item(const form *f) {
     json_object_set_new(ext, "valueExpression", value);
     json_object_set_new(item, "extension", one(ext));
     json_object_set_new(item, "linkId", json_string(f->total_loinc ? f->total_loinc : "total"));
-    if (f->total_loinc) json_object_set_new(item, "code", one(coding(FHIR_LOINC, f->total_loinc, NULL)));
+    if (f->total_loinc) json_object_set_new(item, "code", one(fhir_coding(FHIR_LOINC, f->total_loinc, NULL)));
     char *text[LANG_COUNT] = {"Total score", "总分"};
     text_in_both(item, "text", text);
     json_object_set_new(item, "type", json_string("integer"));
@@ -271,7 +263,7 @@ static json_t *questionnaire_item(const form *f, int i) {
     const form_item *it = &f->items[i];
     json_t *item = json_object();
     json_object_set_new(item, "linkId", json_string(fhir_link_id(f, i)));
-    if (it->loinc) json_object_set_new(item, "code", one(coding(FHIR_LOINC, it->loinc, it->text[LANG_EN])));
+    if (it->loinc) json_object_set_new(item, "code", one(fhir_coding(FHIR_LOINC, it->loinc, it->text[LANG_EN])));
     text_in_both(item, "text", it->text);
     json_object_set_new(item, "type", json_string(item_type_fhir(it)));
     /* a condition FHIR cannot say leaves the item always shown: a renderer asking an item triage would skip
@@ -313,7 +305,7 @@ json_t *fhir_questionnaire(const form *f) {
     json_object_set_new(q, "subjectType", one(json_string("Patient")));
     if (f->instructions[LANG_EN]) text_in_both(q, "description", f->instructions);
     if (f->licence) json_object_set_new(q, "copyright", json_string(f->licence));
-    if (f->loinc) json_object_set_new(q, "code", one(coding(FHIR_LOINC, f->loinc, f->title[LANG_EN])));
+    if (f->loinc) json_object_set_new(q, "code", one(fhir_coding(FHIR_LOINC, f->loinc, f->title[LANG_EN])));
     json_t *items = json_array();
     for (int i = 0; i < f->n_items; i++) json_array_append_new(items, questionnaire_item(f, i));
     if (f->has_total) json_array_append_new(items, total_item(f));

@@ -574,7 +574,8 @@ bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, e
     return ok;
 }
 
-bool draft_discard(session *s, const char *id, error *err) {
+/* The worker's own current draft deleted in one transaction, with an audit entry when action is given. */
+static bool draft_delete_own(session *s, const char *id, const char *action, const char *detail, error *err) {
     draft_rec mine;
     store_status own = s->db->ops->draft_for_staff(s->db->st, s->me.id, &mine);
     bool is_mine = own == ST_OK && id && strcmp(mine.id, id) == 0;
@@ -586,28 +587,16 @@ bool draft_discard(session *s, const char *id, error *err) {
     if (!session_begin(s, err)) return false;
     store_status st = s->db->ops->draft_delete(s->db->st, id);
     if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot discard the draft", err);
-    bool ok = (st == ST_OK || st == ST_NOTFOUND) && db_commit(s->db, err);
+    bool ok = (st == ST_OK || st == ST_NOTFOUND) && (!action || audit_log(s->db, s->v, s->me.id, action, id, detail, err)) &&
+              db_commit(s->db, err);
     if (!ok) db_rollback(s->db);
     return ok;
 }
 
+bool draft_discard(session *s, const char *id, error *err) { return draft_delete_own(s, id, NULL, NULL, err); }
+
 /* A worker's decision to throw an unfinished intake away (a duplicate, a caller who was never there): the
  * draft goes and the audit says who did it, of which draft, at what level, in one transaction. */
 bool draft_abandon(session *s, const char *id, const char *level, error *err) {
-    draft_rec mine;
-    store_status own = s->db->ops->draft_for_staff(s->db->st, s->me.id, &mine);
-    bool is_mine = own == ST_OK && id && strcmp(mine.id, id) == 0;
-    if (own == ST_OK) draft_rec_free(&mine);
-    if (!is_mine) {
-        error_set(err, ERR_CONFLICT, "draft %s is not the current draft of %s", id ? id : "(none)", s->me.name);
-        return false;
-    }
-    if (!session_begin(s, err)) return false;
-    store_status st = s->db->ops->draft_delete(s->db->st, id);
-    if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot discard the draft", err);
-    bool ok = (st == ST_OK || st == ST_NOTFOUND) &&
-              audit_log(s->db, s->v, s->me.id, "draft_discarded", id, level ? level : "", err) &&
-              db_commit(s->db, err);
-    if (!ok) db_rollback(s->db);
-    return ok;
+    return draft_delete_own(s, id, "draft_discarded", level ? level : "", err);
 }

@@ -626,21 +626,9 @@ void vault_pseudonym(const vault *v, const char *kind, const char *id, char out[
     out[0] = '\0';
     if (!v || !kind || !id) return;
     /* derived when needed, in guarded memory, and wiped: exports are rare */
-    unsigned char *key = sodium_malloc(VAULT_KEY_BYTES);
-    if (!key) return;
-    unsigned char h[16];
-    crypto_generichash_state st;
-    static const unsigned char nul = 0;
-    if (crypto_kdf_derive_from_key(key, VAULT_KEY_BYTES, SUBKEY_PSEUDONYM, KDF_CONTEXT, v->data_key) == 0 &&
-        crypto_generichash_init(&st, key, VAULT_KEY_BYTES, sizeof h) == 0 &&
-        crypto_generichash_update(&st, (const unsigned char *)kind, strlen(kind)) == 0 &&
-        crypto_generichash_update(&st, &nul, 1) == 0 &&
-        crypto_generichash_update(&st, (const unsigned char *)id, strlen(id)) == 0 &&
-        crypto_generichash_final(&st, h, sizeof h) == 0)
-        sodium_bin2hex(out, VAULT_PSEUDONYM_HEX, h, sizeof h);
-    sodium_memzero(&st, sizeof st);
-    sodium_memzero(h, sizeof h);
-    sodium_free(key);
+    unsigned char *key = vault_pseudonym_key(v);
+    vault_pseudonym_with(key, kind, id, out);
+    secret_free(key);
 }
 
 unsigned char *vault_pseudonym_key(const vault *v) {
