@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "intake_body.h"
+#include "intake_store.h"
 #include "secret.h"
 
 /* A level shown during the interview with its safety steps acknowledged is not lowered by answers changed

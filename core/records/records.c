@@ -1,4 +1,5 @@
 #include "records.h"
+#include "intake_store.h"
 
 #include <ctype.h>
 #include <stdio.h>

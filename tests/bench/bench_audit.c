@@ -25,6 +25,7 @@
 #include "audit.h"
 #include "clock.h"
 #include "records.h"
+#include "intake_store.h"
 #include "session.h"
 #include "util.h"
 

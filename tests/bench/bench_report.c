@@ -16,6 +16,7 @@
 #include "facts.h"
 #include "ids.h"
 #include "records.h"
+#include "intake_store.h"
 #include "report.h"
 #include "util.h"
 

@@ -34,6 +34,7 @@
 #include "ids.h"
 #include "facts.h"
 #include "records.h"
+#include "intake_store.h"
 #include "util.h"
 
 #define SAVES 2000          /* intake saves of each kind (sealed, unsealed) */

@@ -41,6 +41,7 @@
 #include "db.h"
 #include "queue_items.h"
 #include "records.h"
+#include "intake_store.h"
 #include "secret.h"
 #include "session.h"
 #include "vault.h"

@@ -10,6 +10,7 @@
 #include <uuid/uuid.h>
 
 #include "records.h"
+#include "intake_store.h"
 #include "secret.h"
 #include "session.h"
 #include "fuzz_common.h"

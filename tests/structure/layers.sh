@@ -76,6 +76,13 @@ for f in $(find tui -name '*.[ch]' | sort); do
     else ok; fi
 done
 
+# one way to write an intake: only the intake use case (and records.c, which implements the step) includes the
+# storage step's header, so no screen, command or import can save an intake the assessment has not seen
+for f in $(grep -rl '#[[:space:]]*include[[:space:]]*"intake_store.h"' core tui 2>/dev/null | sort); do
+    case $f in core/records/intake_finish.c | core/records/records.c) ok ;;
+    *) bad "$f: includes intake_store.h (an intake is saved only through intake_finish.h)" ;; esac
+done
+
 # header cycles: tsort reports a loop in the graph "includer included" over headers
 edges=$(for h in $headers; do
     for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$h"); do
@@ -97,6 +104,7 @@ if [ -z "${LAYERS_SELFTEST:-}" ]; then
     printf '\n#include <records.h>\n' >> "$tmp/core/base/ids.c"
     printf '\n#include <sodium.h>\n' >> "$tmp/core/exchange/export.c"
     printf '\nstatic int peek(database *db) { return db->ops->client_count(db->st, 0); }\n' >> "$tmp/tui/cmd_store.c"
+    printf '\n#include "intake_store.h"\n' >> "$tmp/tui/cmd_store.c"
     out=$(LAYERS_SELFTEST=1 sh "$0" "$tmp" 2>&1)
     if echo "$out" | grep -q 'core/base/csv.c (base) includes core/records/session.h (records)'; then ok
     else bad "an upward include in a copy was not refused: $out"; fi
@@ -108,6 +116,8 @@ if [ -z "${LAYERS_SELFTEST:-}" ]; then
     else bad "libsodium used outside the vault in a copy was not refused: $out"; fi
     if echo "$out" | grep -q 'tui/cmd_store.c: the front end calls a store operation itself'; then ok
     else bad "a store operation called from the front end in a copy was not refused: $out"; fi
+    if echo "$out" | grep -q 'tui/cmd_store.c: includes intake_store.h'; then ok
+    else bad "an intake saved around the use case in a copy was not refused: $out"; fi
 fi
 
 finish

@@ -36,6 +36,7 @@
 #include "db.h"
 #include "maintenance.h"
 #include "records.h"
+#include "intake_store.h"
 #include "session.h"
 #include "store.h"
 #include "vault.h"

@@ -30,6 +30,7 @@
 #include "db.h"
 #include "record_view.h"
 #include "records.h"
+#include "intake_store.h"
 #include "session.h"
 #include "vault.h"
 #include "wipe_alloc.h"

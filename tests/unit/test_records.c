@@ -42,6 +42,7 @@
 #include "maintenance.h"
 #include "queue_items.h"
 #include "records.h"
+#include "intake_store.h"
 #include "counselors.h"
 #include "session.h"
 #include "store.h"

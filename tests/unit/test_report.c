@@ -33,6 +33,7 @@
 #include "ids.h"
 #include "outcomes.h"
 #include "records.h"
+#include "intake_store.h"
 #include "report.h"
 
 #define ADMIN_PASS "admin-passphrase-1"

@@ -19,6 +19,7 @@
 #include "queue_items.h"
 #include "record_view.h"
 #include "records.h"
+#include "intake_store.h"
 #include "counselors.h"
 #include "session.h"
 
