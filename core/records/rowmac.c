@@ -1,6 +1,7 @@
 /* Row MACs over the clear columns of queue items and intakes (see rowmac.h for the design). */
 #include "rowmac.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,58 +56,71 @@ static void put_i64(enc *e, int64_t x) {
 
 static size_t done(const enc *e) { return e->full ? 0 : e->n; }
 
-size_t rowmac_encode_queue(const queue_rec *r, unsigned char *out, size_t cap) {
-    enc e = {out, 0, cap, !r || !out};
+/* ---- each row's fields, in the order they are encoded: one list serves the encoder and the decoder, so the
+ * two cannot drift apart (a changed layout needs a new ROWMAC_FORMAT: every stored MAC covers the old one) ---- */
+
+typedef enum { F_STR, F_I64, F_BOOL, F_COUNT } field_kind;
+
+typedef struct {
+    field_kind kind;
+    size_t off, size; /* size: the char array's, for F_STR */
+} field;
+
+#define F_S(T, m) {F_STR, offsetof(T, m), sizeof ((T *)0)->m}
+#define F_T(T, m) {F_I64, offsetof(T, m), 0}
+#define F_B(T, m) {F_BOOL, offsetof(T, m), 0}
+#define F_N(T, m) {F_COUNT, offsetof(T, m), 0}
+
+static const field QUEUE_FIELDS[] = {
+    F_S(queue_rec, id),           F_S(queue_rec, client_id),     F_S(queue_rec, intake_id),
+    F_S(queue_rec, level),        F_S(queue_rec, state),         F_S(queue_rec, outcome),
+    F_S(queue_rec, pending_level), F_S(queue_rec, counselor),    F_T(queue_rec, created_at),
+    F_T(queue_rec, level_since),  F_T(queue_rec, deadline),      F_T(queue_rec, updated_at),
+    F_B(queue_rec, overdue),      F_B(queue_rec, match_by_hand), F_N(queue_rec, escalations),
+    F_N(queue_rec, declines_in_row), F_N(queue_rec, contact_attempts),
+};
+
+static const field INTAKE_FIELDS[] = {
+    F_S(intake_rec, id),    F_S(intake_rec, client_id), F_T(intake_rec, created_at), F_S(intake_rec, created_by),
+    F_S(intake_rec, level), F_S(intake_rec, suggested), F_S(intake_rec, chosen),
+};
+
+static const field FACTS_FIELDS[] = {
+    F_S(facts_rec, id),    F_S(facts_rec, client_key),   F_T(facts_rec, created_at),
+    F_S(facts_rec, level), F_T(facts_rec, confirmed_at), F_S(facts_rec, confirmed_level),
+};
+
+#define NFIELDS(a) (sizeof a / sizeof a[0])
+
+static size_t encode_row(const char *table, const field *f, size_t nf, const void *row, unsigned char *out,
+                         size_t cap) {
+    enc e = {out, 0, cap, !row || !out};
     if (e.full) return 0;
     put_str(&e, ROWMAC_FORMAT);
-    put_str(&e, "queue_items");
-    put_str(&e, r->id);
-    put_str(&e, r->client_id);
-    put_str(&e, r->intake_id);
-    put_str(&e, r->level);
-    put_str(&e, r->state);
-    put_str(&e, r->outcome);
-    put_str(&e, r->pending_level);
-    put_str(&e, r->counselor);
-    put_i64(&e, r->created_at);
-    put_i64(&e, r->level_since);
-    put_i64(&e, r->deadline);
-    put_i64(&e, r->updated_at);
-    put_i64(&e, r->overdue);
-    put_i64(&e, r->match_by_hand);
-    put_i64(&e, r->escalations);
-    put_i64(&e, r->declines_in_row);
-    put_i64(&e, r->contact_attempts);
+    put_str(&e, table);
+    const unsigned char *base = row;
+    for (size_t i = 0; i < nf; i++) {
+        const void *at = base + f[i].off;
+        switch (f[i].kind) {
+        case F_STR: put_str(&e, at); break;
+        case F_I64: put_i64(&e, *(const int64_t *)at); break;
+        case F_BOOL: put_i64(&e, *(const bool *)at); break;
+        case F_COUNT: put_i64(&e, *(const int *)at); break;
+        }
+    }
     return done(&e);
+}
+
+size_t rowmac_encode_queue(const queue_rec *r, unsigned char *out, size_t cap) {
+    return encode_row("queue_items", QUEUE_FIELDS, NFIELDS(QUEUE_FIELDS), r, out, cap);
 }
 
 size_t rowmac_encode_intake(const intake_rec *r, unsigned char *out, size_t cap) {
-    enc e = {out, 0, cap, !r || !out};
-    if (e.full) return 0;
-    put_str(&e, ROWMAC_FORMAT);
-    put_str(&e, "intakes");
-    put_str(&e, r->id);
-    put_str(&e, r->client_id);
-    put_i64(&e, r->created_at);
-    put_str(&e, r->created_by);
-    put_str(&e, r->level);
-    put_str(&e, r->suggested);
-    put_str(&e, r->chosen);
-    return done(&e);
+    return encode_row("intakes", INTAKE_FIELDS, NFIELDS(INTAKE_FIELDS), r, out, cap);
 }
 
 size_t rowmac_encode_facts(const facts_rec *r, unsigned char *out, size_t cap) {
-    enc e = {out, 0, cap, !r || !out};
-    if (e.full) return 0;
-    put_str(&e, ROWMAC_FORMAT);
-    put_str(&e, "intake_facts");
-    put_str(&e, r->id);
-    put_str(&e, r->client_key);
-    put_i64(&e, r->created_at);
-    put_str(&e, r->level);
-    put_i64(&e, r->confirmed_at);
-    put_str(&e, r->confirmed_level);
-    return done(&e);
+    return encode_row("intake_facts", FACTS_FIELDS, NFIELDS(FACTS_FIELDS), r, out, cap);
 }
 
 typedef struct {
@@ -168,51 +182,44 @@ bool rowmac_decode_queue(const unsigned char *p, size_t n, queue_rec *o) {
     get_str(&d, format, sizeof format);
     get_str(&d, table, sizeof table);
     if (d.bad || strcmp(format, ROWMAC_FORMAT) != 0 || strcmp(table, "queue_items") != 0) return false;
-    get_str(&d, o->id, sizeof o->id);
-    get_str(&d, o->client_id, sizeof o->client_id);
-    get_str(&d, o->intake_id, sizeof o->intake_id);
-    get_str(&d, o->level, sizeof o->level);
-    get_str(&d, o->state, sizeof o->state);
-    get_str(&d, o->outcome, sizeof o->outcome);
-    get_str(&d, o->pending_level, sizeof o->pending_level);
-    get_str(&d, o->counselor, sizeof o->counselor);
-    o->created_at = get_i64(&d);
-    o->level_since = get_i64(&d);
-    o->deadline = get_i64(&d);
-    o->updated_at = get_i64(&d);
-    o->overdue = get_int(&d, 0, 1) != 0;
-    o->match_by_hand = get_int(&d, 0, 1) != 0;
-    o->escalations = get_int(&d, 0, INT32_MAX);
-    o->declines_in_row = get_int(&d, 0, INT32_MAX);
-    o->contact_attempts = get_int(&d, 0, INT32_MAX);
+    unsigned char *base = (unsigned char *)o;
+    for (size_t i = 0; i < NFIELDS(QUEUE_FIELDS); i++) {
+        const field *f = &QUEUE_FIELDS[i];
+        void *at = base + f->off;
+        switch (f->kind) {
+        case F_STR: get_str(&d, at, f->size); break;
+        case F_I64: *(int64_t *)at = get_i64(&d); break;
+        case F_BOOL: *(bool *)at = get_int(&d, 0, 1) != 0; break;
+        case F_COUNT: *(int *)at = get_int(&d, 0, INT32_MAX); break;
+        }
+    }
     return !d.bad && d.at == d.n;
 }
 
 /* ---- sealing ---- */
 
+/* A MAC over an encoding, or none (no key, or a row that does not encode). */
+static void seal_encoding(const vault *v, const unsigned char *b, size_t n, unsigned char mac[VAULT_MAC_BYTES],
+                          bool *has_mac) {
+    *has_mac = v && n;
+    if (*has_mac) vault_row_mac(v, b, n, mac);
+    else memset(mac, 0, VAULT_MAC_BYTES);
+}
+
 void rowmac_seal_queue(const vault *v, queue_rec *r) {
     unsigned char b[STORE_MAC_STATE_MAX];
-    size_t n = rowmac_encode_queue(r, b, sizeof b);
     r->mac_state_n = 0;
-    r->has_mac = v && n;
-    if (r->has_mac) vault_row_mac(v, b, n, r->mac);
-    else memset(r->mac, 0, sizeof r->mac);
+    seal_encoding(v, b, rowmac_encode_queue(r, b, sizeof b), r->mac, &r->has_mac);
 }
 
 void rowmac_seal_intake(const vault *v, intake_rec *r) {
     unsigned char b[STORE_MAC_STATE_MAX];
-    size_t n = rowmac_encode_intake(r, b, sizeof b);
-    r->has_mac = v && n;
-    if (r->has_mac) vault_row_mac(v, b, n, r->mac);
-    else memset(r->mac, 0, sizeof r->mac);
+    seal_encoding(v, b, rowmac_encode_intake(r, b, sizeof b), r->mac, &r->has_mac);
 }
 
 void rowmac_seal_facts(const vault *v, facts_rec *r) {
     unsigned char b[STORE_MAC_STATE_MAX];
-    size_t n = rowmac_encode_facts(r, b, sizeof b);
-    r->has_mac = v && n;
-    if (r->has_mac) vault_row_mac(v, b, n, r->mac);
-    else memset(r->mac, 0, sizeof r->mac);
+    seal_encoding(v, b, rowmac_encode_facts(r, b, sizeof b), r->mac, &r->has_mac);
 }
 
 void rowmac_carry_queue(const queue_rec *before, queue_rec *after) {
