@@ -1,28 +1,8 @@
-/* The argument checks of the record operations (ids, text fields, blobs) and the rule that every write
- * runs inside begin()/commit(). */
+/* The SQLite backend's refusal of bad arguments (sq_invalid) and the rule that every write runs inside
+ * begin()/commit(). */
 #include "sqlite_backend.h"
 
-/* An id: 1 to 36 printable ASCII characters, no space (a UUID fits; nothing that could garble a message). */
-bool sq_id_ok(const char *id) {
-    if (!id || !id[0]) return false;
-    size_t n = strnlen(id, STORE_ID_LEN);
-    if (n >= STORE_ID_LEN) return false;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)id[i] <= 0x20 || (unsigned char)id[i] >= 0x7f) return false;
-    return true;
-}
-
-/* A text field of a record: NUL-terminated inside its array. */
-bool sq_field_ok(const char *buf, size_t size) { return memchr(buf, '\0', size) != NULL; }
-
-/* An optional id field (suggested, chosen, staff_id of an audit entry): "" or an id. */
-bool sq_opt_id_ok(const char *buf, size_t size) { return sq_field_ok(buf, size) && (!buf[0] || sq_id_ok(buf)); }
-
-bool sq_blob_ok(const blob *b, bool required) {
-    if (b->n > 0 && !b->p) return false;
-    if (required && b->n == 0) return false;
-    return b->n <= (size_t)INT_MAX; /* SQLite's own limit is lower still (SQLITE_MAX_LENGTH) */
-}
+/* The checks of ids, text fields and blobs are store.c's (store_id_ok and the rest): the same for every backend. */
 
 __attribute__((format(printf, 3, 4))) store_status sq_invalid(store *s, const char *what, const char *why, ...) {
     char w[256];

@@ -29,7 +29,7 @@ static store_status read_queue(store *s, sqlite3_stmt *st, queue_rec *o) {
         memcpy(o->mac_state, ms, (size_t)msn);
         o->mac_state_n = (size_t)msn;
     }
-    if (!r.bad && !sq_level_ok(o->level)) sq_rd_bad(&r, "level");
+    if (!r.bad && !store_level_ok(o->level)) sq_rd_bad(&r, "level");
     return sq_rd_end(s, &r);
 }
 
@@ -87,7 +87,7 @@ static store_status rd_queue_one(store *s, sqlite3_stmt *st, void *o) { return r
 static store_status queue_one(store *s, enum sid sid, const char *key, queue_rec *out, const char *what) {
     if (!s) return ST_INVALID;
     if (out) memset(out, 0, sizeof *out);
-    if (!sq_id_ok(key) || !out) return sq_invalid(s, what, "no valid id or no result was given");
+    if (!store_id_ok(key) || !out) return sq_invalid(s, what, "no valid id or no result was given");
     return sq_one_row(s, sid, key, rd_queue_one, out, "queue item for");
 }
 

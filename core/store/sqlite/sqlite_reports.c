@@ -27,7 +27,7 @@ static store_status read_facts(store *s, sqlite3_stmt *st, facts_rec *o) {
     sq_rd_text(&r, 19, "closed_reason", o->closed_reason, sizeof o->closed_reason, false);
     o->closed_at = sq_rd_int(&r, 20, "closed_at", INT64_MIN, INT64_MAX);
     sq_rd_mac(&r, 22, o->mac, &o->has_mac);
-    if (!r.bad && !sq_level_ok(o->level)) sq_rd_bad(&r, "level");
+    if (!r.bad && !store_level_ok(o->level)) sq_rd_bad(&r, "level");
     return sq_rd_end(s, &r);
 }
 
@@ -264,7 +264,7 @@ store_status sq_intake_each_between(store *s, int64_t from, int64_t to, intake_c
             sq_rd_blob(&r, 8, "body_ct", &o->body_ct, false);
             sq_rd_blob(&r, 9, "notes_ct", &o->notes_ct, true);
             sq_rd_mac(&r, 10, o->mac, &o->has_mac);
-            if (!r.bad && !sq_level_ok(o->level)) sq_rd_bad(&r, "level");
+            if (!r.bad && !store_level_ok(o->level)) sq_rd_bad(&r, "level");
             k++;
             if (r.bad) {
                 result = sq_rd_end(s, &r);

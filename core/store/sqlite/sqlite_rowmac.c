@@ -31,7 +31,7 @@ store_status sq_row_ids(store *s, const char *table, bool missing_only, char (**
 store_status sq_row_mac_set(store *s, const char *table, const char *id, const unsigned char mac[VAULT_MAC_BYTES]) {
     const char *what = "set a row MAC";
     enum sid list, set;
-    if (!mac_table(table, &list, &set) || !sq_id_ok(id) || !mac)
+    if (!mac_table(table, &list, &set) || !store_id_ok(id) || !mac)
         return sq_invalid(s, what, "no valid table, id or MAC was given");
     store_status x = sq_need_txn(s, what);
     if (x != ST_OK) return x;

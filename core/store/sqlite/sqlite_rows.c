@@ -156,10 +156,6 @@ store_status sq_read_client(store *s, sqlite3_stmt *st, client_rec *o) {
     return x;
 }
 
-bool sq_level_ok(const char *l) {
-    return strcmp(l, "red") == 0 || strcmp(l, "orange") == 0 || strcmp(l, "yellow") == 0 || strcmp(l, "green") == 0;
-}
-
 store_status sq_read_intake(store *s, sqlite3_stmt *st, intake_rec *o) {
     reader r = {st, "intakes", NULL, NULL};
     memset(o, 0, sizeof *o);
@@ -169,7 +165,7 @@ store_status sq_read_intake(store *s, sqlite3_stmt *st, intake_rec *o) {
     o->created_at = sq_rd_int(&r, 2, "created_at", INT64_MIN, INT64_MAX);
     sq_rd_text(&r, 3, "created_by", o->created_by, sizeof o->created_by, false);
     sq_rd_text(&r, 4, "level", o->level, sizeof o->level, false);
-    if (!r.bad && !sq_level_ok(o->level)) sq_rd_bad(&r, "level");
+    if (!r.bad && !store_level_ok(o->level)) sq_rd_bad(&r, "level");
     sq_rd_text(&r, 5, "suggested", o->suggested, sizeof o->suggested, true);
     sq_rd_text(&r, 6, "chosen", o->chosen, sizeof o->chosen, true);
     sq_rd_blob(&r, 7, "body_ct", &o->body_ct, false);
