@@ -265,21 +265,27 @@ static bool tick_explains(const queue_policy *p, const queue_rec *base, const qu
     return na && na == nb && memcmp(a, b, na) == 0;
 }
 
-row_trust rowmac_check_queue(const vault *v, bool required, const queue_policy *p, int64_t now, const queue_rec *r,
-                             char *why, size_t whysize) {
-    say(why, whysize, "");
-    if (!v || !r) return ROW_UNCHECKED;
-    if (!r->has_mac) {
+/* A row whose MAC covers the row itself (an intake, a facts row): missing, verified or not. */
+static row_trust check_own_mac(const vault *v, bool required, bool has_mac, const unsigned char *mac,
+                               const unsigned char *b, size_t n, char *why, size_t whysize) {
+    if (!has_mac) {
         if (!required) return ROW_UNCHECKED;
         say(why, whysize, "its MAC is missing");
         return ROW_TAMPERED;
     }
-    if (!r->mac_state_n) {
+    if (n && vault_row_mac_ok(v, b, n, mac)) return ROW_SOUND;
+    say(why, whysize, "its MAC does not verify (a clear column was edited, or the MAC is another row's)");
+    return ROW_TAMPERED;
+}
+
+row_trust rowmac_check_queue(const vault *v, bool required, const queue_policy *p, int64_t now, const queue_rec *r,
+                             char *why, size_t whysize) {
+    say(why, whysize, "");
+    if (!v || !r) return ROW_UNCHECKED;
+    if (!r->has_mac || !r->mac_state_n) { /* not raised by a keyless tick: the MAC covers the row itself */
         unsigned char b[STORE_MAC_STATE_MAX];
         size_t n = rowmac_encode_queue(r, b, sizeof b);
-        if (n && vault_row_mac_ok(v, b, n, r->mac)) return ROW_SOUND;
-        say(why, whysize, "its MAC does not verify (a clear column was edited, or the MAC is another row's)");
-        return ROW_TAMPERED;
+        return check_own_mac(v, required, r->has_mac, r->mac, b, n, why, whysize);
     }
     queue_rec base;
     if (!vault_row_mac_ok(v, r->mac_state, r->mac_state_n, r->mac) ||
@@ -295,31 +301,17 @@ row_trust rowmac_check_queue(const vault *v, bool required, const queue_policy *
 row_trust rowmac_check_intake(const vault *v, bool required, const intake_rec *r, char *why, size_t whysize) {
     say(why, whysize, "");
     if (!v || !r) return ROW_UNCHECKED;
-    if (!r->has_mac) {
-        if (!required) return ROW_UNCHECKED;
-        say(why, whysize, "its MAC is missing");
-        return ROW_TAMPERED;
-    }
     unsigned char b[STORE_MAC_STATE_MAX];
     size_t n = rowmac_encode_intake(r, b, sizeof b);
-    if (n && vault_row_mac_ok(v, b, n, r->mac)) return ROW_SOUND;
-    say(why, whysize, "its MAC does not verify (a clear column was edited, or the MAC is another row's)");
-    return ROW_TAMPERED;
+    return check_own_mac(v, required, r->has_mac, r->mac, b, n, why, whysize);
 }
 
 row_trust rowmac_check_facts(const vault *v, bool required, const facts_rec *r, char *why, size_t whysize) {
     say(why, whysize, "");
     if (!v || !r) return ROW_UNCHECKED;
-    if (!r->has_mac) {
-        if (!required) return ROW_UNCHECKED;
-        say(why, whysize, "its MAC is missing");
-        return ROW_TAMPERED;
-    }
     unsigned char b[STORE_MAC_STATE_MAX];
     size_t n = rowmac_encode_facts(r, b, sizeof b);
-    if (n && vault_row_mac_ok(v, b, n, r->mac)) return ROW_SOUND;
-    say(why, whysize, "its MAC does not verify (a clear column was edited, or the MAC is another row's)");
-    return ROW_TAMPERED;
+    return check_own_mac(v, required, r->has_mac, r->mac, b, n, why, whysize);
 }
 
 bool rowmac_required(database *db) {
