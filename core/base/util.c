@@ -152,3 +152,27 @@ void text_for_display(const char *in, size_t max_chars, char *out, size_t size) 
     }
     out[o] = '\0';
 }
+
+void hex_encode(const unsigned char *b, size_t n, char *out) {
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[b[i] >> 4];
+        out[2 * i + 1] = digits[b[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+bool hex_decode(const char *hex, size_t hexlen, unsigned char *out, size_t n) {
+    if (hexlen != 2 * n) return false;
+    for (size_t i = 0; i < n; i++) {
+        int v = 0;
+        for (int k = 0; k < 2; k++) {
+            char c = hex[2 * i + (size_t)k];
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (d < 0) return false;
+            v = v * 16 + d;
+        }
+        out[i] = (unsigned char)v;
+    }
+    return true;
+}

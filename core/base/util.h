@@ -41,4 +41,8 @@ bool utf8_valid(const char *s, size_t len);
  * characters with "..." so that hostile input can neither break a terminal nor flood it. */
 void text_for_display(const char *in, size_t max_chars, char *out, size_t size);
 
+/* Lower-case hex of n bytes into out (2n + 1 bytes); and back: hexlen must be exactly 2n. */
+void hex_encode(const unsigned char *b, size_t n, char *out);
+bool hex_decode(const char *hex, size_t hexlen, unsigned char *out, size_t n);
+
 #endif

@@ -72,30 +72,6 @@ static bool entry_sig_ok(const unsigned char pk[VAULT_SIGN_PK_BYTES], const unsi
     return vault_sig_ok(pk, m, n, sig);
 }
 
-static void to_hex(const unsigned char *b, size_t n, char *out) {
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[b[i] >> 4];
-        out[2 * i + 1] = digits[b[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-static bool from_hex(const char *hex, size_t hexlen, unsigned char *out, size_t n) {
-    if (hexlen != 2 * n) return false;
-    for (size_t i = 0; i < n; i++) {
-        int v = 0;
-        for (int k = 0; k < 2; k++) {
-            char c = hex[2 * i + (size_t)k];
-            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-            if (d < 0) return false;
-            v = v * 16 + d;
-        }
-        out[i] = (unsigned char)v;
-    }
-    return true;
-}
-
 /* A sign_key entry's detail: "ed25519:<key hex> pop:<proof hex>". */
 static bool parse_key_detail(const char *detail, unsigned char pk[VAULT_SIGN_PK_BYTES], unsigned char pop[VAULT_SIG_BYTES]) {
     const char *k = "ed25519:", *p = " pop:";
@@ -104,8 +80,8 @@ static bool parse_key_detail(const char *detail, unsigned char pk[VAULT_SIGN_PK_
     const char *key = detail + kl;
     if (strlen(key) != 2 * VAULT_SIGN_PK_BYTES + pl + 2 * VAULT_SIG_BYTES) return false;
     if (strncmp(key + 2 * VAULT_SIGN_PK_BYTES, p, pl) != 0) return false;
-    return from_hex(key, 2 * VAULT_SIGN_PK_BYTES, pk, VAULT_SIGN_PK_BYTES) &&
-           from_hex(key + 2 * VAULT_SIGN_PK_BYTES + pl, 2 * VAULT_SIG_BYTES, pop, VAULT_SIG_BYTES);
+    return hex_decode(key, 2 * VAULT_SIGN_PK_BYTES, pk, VAULT_SIGN_PK_BYTES) &&
+           hex_decode(key + 2 * VAULT_SIGN_PK_BYTES + pl, 2 * VAULT_SIG_BYTES, pop, VAULT_SIG_BYTES);
 }
 
 static void copy_field(char *dst, size_t size, const char *src) {
@@ -311,8 +287,8 @@ bool audit_introduce_key(database *db, const vault *v, const char *introducer_id
                          const unsigned char pk[VAULT_SIGN_PK_BYTES], const unsigned char pop[VAULT_SIG_BYTES],
                          error *err) {
     char detail[257], pkhex[2 * VAULT_SIGN_PK_BYTES + 1], pophex[2 * VAULT_SIG_BYTES + 1];
-    to_hex(pk, VAULT_SIGN_PK_BYTES, pkhex);
-    to_hex(pop, VAULT_SIG_BYTES, pophex);
+    hex_encode(pk, VAULT_SIGN_PK_BYTES, pkhex);
+    hex_encode(pop, VAULT_SIG_BYTES, pophex);
     snprintf(detail, sizeof detail, "ed25519:%s pop:%s", pkhex, pophex);
     if (!audit_log(db, v, introducer_id, ACT_SIGN_KEY, member_id, detail, err)) return false;
     char name[64];
@@ -375,8 +351,9 @@ bool audit_remac_all(database *db, const vault *v, error *err) {
  * first bad entry). */
 typedef struct {
     char id[STORE_ID_LEN];
-    bool added, removed, locked, has_role, has_pk;
+    bool added, removed, locked, has_role, has_pk, has_left_pk;
     staff_role role;
+    unsigned char left_pk[VAULT_PK_BYTES]; /* the public key a removal left in the row (its entry's detail) */
     int64_t role_seq, lock_seq, remove_seq, added_seq, key_seq;
     unsigned char pk[VAULT_SIGN_PK_BYTES];
     bool pending;
@@ -488,6 +465,9 @@ static int follow_staff(verify_ctx *c, const audit_rec *e) {
         member *m = member_get(c, e->object_id);
         m->removed = true;
         m->remove_seq = e->seq;
+        /* "left:<hex>" since the removal keeps it; an earlier removal's entry has no detail */
+        m->has_left_pk = !strncmp(e->detail, "left:", 5) &&
+                         hex_decode(e->detail + 5, strlen(e->detail + 5), m->left_pk, VAULT_PK_BYTES);
     }
     return 0;
 }
@@ -765,9 +745,14 @@ static bool check_staff(verify_ctx *c, database *db) {
         if (!m->added)
             ok = !problem(c, 0, "staff `%s` is in the staff table, but no audit entry added them: inserted in the file",
                           list[i].name);
+        else if (m->removed && !list[i].locked)
+            ok = !problem(c, m->remove_seq, "staff `%s` was removed (audit entry %lld) but is unlocked in the staff "
+                          "table: the file was edited", list[i].name, (long long)m->remove_seq);
+        else if (m->removed && m->has_left_pk && memcmp(m->left_pk, list[i].keys.public_key, VAULT_PK_BYTES) != 0)
+            ok = !problem(c, m->remove_seq, "staff `%s` was removed (audit entry %lld) but their row holds other keys "
+                          "than the removal left: the file was edited", list[i].name, (long long)m->remove_seq);
         else if (m->removed)
-            ok = !problem(c, m->remove_seq, "staff `%s` was removed (audit entry %lld) but is back in the staff table",
-                          list[i].name, (long long)m->remove_seq);
+            continue; /* the row stays for the records that name them; nothing in it opens */
         else if (m->has_role && m->role != list[i].role)
             ok = !problem(c, m->role_seq, "staff `%s` is a %s in the staff table, but the audit trail made them a %s "
                           "(entry %lld): the staff table was edited", list[i].name, staff_role_name(list[i].role),
@@ -852,7 +837,7 @@ bool audit_checkpoint(database *db, int64_t *seq, char hex[2 * VAULT_MAC_BYTES +
         return false;
     }
     *seq = last.seq;
-    to_hex(last.hash, sizeof last.hash, hex);
+    hex_encode(last.hash, sizeof last.hash, hex);
     return true;
 }
 
@@ -866,7 +851,7 @@ static int find_point(void *vctx, const audit_rec *e) {
     point_ctx *c = vctx;
     if (e->seq != c->seq) return 0;
     char hex[2 * VAULT_MAC_BYTES + 1];
-    to_hex(e->hash, sizeof e->hash, hex);
+    hex_encode(e->hash, sizeof e->hash, hex);
     c->found = true;
     c->match = strcmp(hex, c->hex) == 0;
     return 1;

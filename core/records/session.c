@@ -456,7 +456,11 @@ bool staff_remove(session *s, const char *name, error *err) {
     vault_random(r.keys.wrapped_secret, sizeof r.keys.wrapped_secret);
     vault_random(r.keys.sealed_data_key, sizeof r.keys.sealed_data_key);
     r.locked = true;
-    return save_staff(s, &r, false, "staff_remove", "", NULL, err);
+    /* the trail keeps the public key the row was left with, so verify can tell the removed row as left from
+     * one whose old keys were put back (with the lock cleared or not) */
+    char detail[2 * VAULT_PK_BYTES + 8] = "left:";
+    hex_encode(r.keys.public_key, VAULT_PK_BYTES, detail + 5);
+    return save_staff(s, &r, false, "staff_remove", detail, NULL, err);
 }
 
 bool staff_list_all(session *s, staff_rec **out, int *n, error *err) {
