@@ -38,6 +38,8 @@ show_file() { [ -z "${1:-}" ] || sed 's/^/     /' "$1" 2>/dev/null | head -n "$s
 show_pane() { tmux capture-pane -p -t "${1:-${S:-}}" 2>/dev/null | sed 's/^/     /' | head -n "$show_lines"; }
 
 finish() {
+    # a suite that checked nothing proves nothing: it fails (a skipped setup, a loop that never ran)
+    [ "$pass" -gt 0 ] || [ "$fail" -gt 0 ] || { echo "FAIL no check ran"; fail=1; }
     echo "$pass passed, $fail failed"
     [ "$fail" -eq 0 ] && exit 0
     exit 1
@@ -46,7 +48,10 @@ finish() {
 make_tmp() { # name [command run before the directory goes]
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/triage-$1.XXXXXX")
     lib_at_exit=${2:-}
-    trap lib_cleanup EXIT INT TERM
+    # cleanup on the way out only: a suite interrupted (INT, TERM: a timeout) stops there and fails, instead
+    # of running on without its directory and ending "0 failed"
+    trap lib_cleanup EXIT
+    trap 'exit 130' INT TERM
 }
 lib_cleanup() {
     [ -z "$lib_at_exit" ] || eval "$lib_at_exit"
