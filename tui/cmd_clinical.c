@@ -76,20 +76,18 @@ static char *read_input(const char *path, size_t limit, size_t *len, bool *too_b
             break;
         }
         if (got == 0) break;
-        if (n == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-            } else {
-                buf = nb;
-            }
+        if (n == cap) { /* grown by hand, not realloc: the old block held answers and is wiped when freed */
+            char *nb = malloc(cap * 2);
+            if (nb) memcpy(nb, buf, n);
+            secret_free(buf);
+            buf = nb;
+            cap *= 2;
         }
     }
     bool failed = fp != stdin ? ferror(fp) : ferror(stdin);
     if (fp != stdin) fclose(fp);
     if (failed || *too_big) {
-        free(buf);
+        secret_free(buf);
         return NULL;
     }
     *len = n;
@@ -112,7 +110,7 @@ int cmd_assess(const cli_args *a) {
     }
     engine e;
     if (!load(&e, a, true)) {
-        free(text);
+        secret_free(text); /* answers */
         return EXIT_BADINPUT;
     }
     int status = EXIT_OK;
@@ -129,8 +127,8 @@ int cmd_assess(const cli_args *a) {
         print_json(o);
         json_decref(o);
     }
-    free(in);
-    free(text);
+    secret_free(in);
+    secret_free(text); /* answers */
     engine_free(&e);
     return status;
 }

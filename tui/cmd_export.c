@@ -90,7 +90,7 @@ int cmd_import(const cli_args *a) {
     if (fp != stdin) fclose(fp);
     if (!text || len > cap) {
         fprintf(stderr, "triage import: %s: larger than %zu bytes: split it\n", path, cap);
-        free(text);
+        secret_free(text);
         return EXIT_BADINPUT;
     }
     ctx c;
@@ -119,7 +119,6 @@ int cmd_import(const cli_args *a) {
         }
         ctx_close(&c);
     }
-    secret_wipe(text, len);
-    free(text);
+    secret_free(text); /* names and answers */
     return status;
 }

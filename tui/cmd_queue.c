@@ -124,7 +124,7 @@ static int queue_list(const list_options *opt, ctx *c) {
 static bool take_reason(const cli_args *a, int *i, char **reason) {
     if (strcmp(a->argv[*i], "--reason") != 0 || *i + 1 >= a->argc) return false;
     const char *v = a->argv[++*i];
-    free(*reason);
+    secret_free(*reason);
     if (strcmp(v, "-") == 0) {
         char buf[4096];
         size_t n = fread(buf, 1, sizeof buf - 1, stdin);
@@ -181,13 +181,12 @@ static int queue_move(const cli_args *a, ctx *c) {
         bad = true;
     }
     if (bad) {
-        free(reason);
+        secret_free(reason);
         return -1;
     }
     rq.reason = reason;
     bool ok = queues_act(c->s, &c->e.queue, it.id, rq, &err);
-    if (reason) secret_wipe(reason, strlen(reason));
-    free(reason);
+    secret_free(reason);
     if (!ok) {
         fprintf(stderr, "triage: %s\n", err.msg);
         return cli_exit_for(&err);
