@@ -433,6 +433,8 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
         /* a confirmed/assigned/contacted item is only re-reviewed for a pending lower level */
         if (n->state >= QS_CONFIRMED && n->pending_level < 0)
             REFUSE("cannot confirm: the item is already %s and no lower level awaits review", sname);
+        if (rq->level < n->level && !role_may(rq->role, ACT_LEVEL_LOWER))
+            REFUSE("a %s may not lower a level", staff_role_person(rq->role));
         if (rq->level < n->level && !has_text(rq->reason)) REFUSE("lowering a level needs a written reason");
         /* red: the confirm is the clinician's evaluation, and says what it found (sealed in the history) */
         if (rq->level == LEVEL_RED && !has_text(rq->reason))

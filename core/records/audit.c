@@ -495,8 +495,8 @@ static int follow_key(verify_ctx *c, const audit_rec *e) {
                            (long long)e->seq, who(c, e->object_id), (long long)target->added_seq, (long long)c->signed_from);
     } else {
         member *by = member_get(c, e->staff_id);
-        if (!by->has_role || by->role != ROLE_SUPERVISOR)
-            return problem(c, e->seq, "audit entry %lld: %s, who is not a supervisor in the trail, introduces a key for %s",
+        if (!by->has_role || !role_may(by->role, ACT_STAFF_MANAGE)) /* the one permission table */
+            return problem(c, e->seq, "audit entry %lld: %s, who may not manage staff in the trail, introduces a key for %s",
                            (long long)e->seq, e->staff_id, e->object_id);
     }
     if (target->has_pk && !vault_equal(target->pk, pk, sizeof pk) && !flush_member(c, target) && !c->every_sig)

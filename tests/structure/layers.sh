@@ -83,6 +83,13 @@ for f in $(grep -rl '#[[:space:]]*include[[:space:]]*"intake_store.h"' core tui 
     *) bad "$f: includes intake_store.h (an intake is saved only through intake_finish.h)" ;; esac
 done
 
+# every row of the permission table is read by some rule: a row nothing checks would let the table say one
+# thing while the code does another (ACT_LEVEL_LOWER was such a row: lowering was gated by confirming alone)
+for act in $(sed -n 's/^[[:space:]]*\(ACT_[A-Z_]*\),.*/\1/p' core/base/roles.h | grep -v '^ACT_COUNT$'); do
+    if grep -rlw "$act" core tui --include='*.c' | grep -qv '^core/base/roles.c$'; then ok
+    else bad "the permission table's $act is read by no rule (core/base/roles.h)"; fi
+done
+
 # header cycles: tsort reports a loop in the graph "includer included" over headers
 edges=$(for h in $headers; do
     for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$h"); do
@@ -105,6 +112,7 @@ if [ -z "${LAYERS_SELFTEST:-}" ]; then
     printf '\n#include <sodium.h>\n' >> "$tmp/core/exchange/export.c"
     printf '\nstatic int peek(database *db) { return db->ops->client_count(db->st, 0); }\n' >> "$tmp/tui/cmd_store.c"
     printf '\n#include "intake_store.h"\n' >> "$tmp/tui/cmd_store.c"
+    sed -i 's/^    ACT_COUNT$/    ACT_NOBODY_CHECKS,\n    ACT_COUNT/' "$tmp/core/base/roles.h"
     out=$(LAYERS_SELFTEST=1 sh "$0" "$tmp" 2>&1)
     if echo "$out" | grep -q 'core/base/csv.c (base) includes core/records/session.h (records)'; then ok
     else bad "an upward include in a copy was not refused: $out"; fi
@@ -116,6 +124,8 @@ if [ -z "${LAYERS_SELFTEST:-}" ]; then
     else bad "libsodium used outside the vault in a copy was not refused: $out"; fi
     if echo "$out" | grep -q 'tui/cmd_store.c: the front end calls a store operation itself'; then ok
     else bad "a store operation called from the front end in a copy was not refused: $out"; fi
+    if echo "$out" | grep -q "the permission table's ACT_NOBODY_CHECKS is read by no rule"; then ok
+    else bad "a permission no rule reads in a copy was not refused: $out"; fi
     if echo "$out" | grep -q 'tui/cmd_store.c: includes intake_store.h'; then ok
     else bad "an intake saved around the use case in a copy was not refused: $out"; fi
 fi
