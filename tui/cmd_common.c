@@ -62,10 +62,8 @@ static int open_ctx_inner(const cli_args *a, ctx *c, bool create, bool with_logi
     db_settings_from_config(&c->e.cfg, &set);
     const char *path = a->db_path ? a->db_path : c->e.cfg.db_path;
     /* the directories of a file the store keeps (a path, or sqlite:PATH); a server's database has none */
-    const char *file = NULL;
-    error scheme_err = {0};
-    if (create && !a->db_path && store_backend_for(path, &file, &scheme_err) == &store_sqlite &&
-        !make_parent_dirs(file, &err)) {
+    const char *file = create && !a->db_path ? store_local_file(path) : NULL;
+    if (file && !make_parent_dirs(file, &err)) {
         fprintf(stderr, "triage: %s\n", err.msg);
         return EXIT_RUNTIME;
     }

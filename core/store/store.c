@@ -93,14 +93,16 @@ bool store_level_ok(const char *l) {
 static const struct {
     const char *scheme; /* "sqlite:" */
     const store_ops *ops;
-} backends[] = {{"sqlite:", &store_sqlite}};
+    bool local_file; /* the location is a file on this machine (a server's database is not) */
+} backends[] = {{"sqlite:", &store_sqlite, true}};
+#define N_BACKENDS (sizeof backends / sizeof backends[0])
 
 const store_ops *store_backend_for(const char *url, const char **location, error *err) {
     if (!url || !url[0]) {
         error_set(err, ERR_INPUT, "No database was given.");
         return NULL;
     }
-    for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
+    for (size_t i = 0; i < N_BACKENDS; i++) {
         size_t n = strlen(backends[i].scheme);
         if (strncmp(url, backends[i].scheme, n) == 0) {
             const char *rest = url + n;
@@ -117,10 +119,22 @@ const store_ops *store_backend_for(const char *url, const char **location, error
               *p == '-' || *p == '.'))
             scheme = false;
     if (scheme) {
-        error_set(err, ERR_INPUT, "%.*s: this build of triage has no backend for %.*s databases (it has: sqlite).",
-                 (int)(colon - url) + 3, url, (int)(colon - url), url);
+        char have[128] = "";
+        for (size_t i = 0; i < N_BACKENDS; i++)
+            snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", i ? ", " : "", backends[i].ops->name);
+        error_set(err, ERR_INPUT, "%.*s: this build of triage has no backend for %.*s databases (it has: %s).",
+                 (int)(colon - url) + 3, url, (int)(colon - url), url, have);
         return NULL;
     }
     *location = url;
-    return &store_sqlite;
+    return backends[0].ops; /* a plain path: the first backend, which keeps a local file */
+}
+
+const char *store_local_file(const char *url) {
+    error ignored = {0};
+    const char *location = NULL;
+    const store_ops *ops = store_backend_for(url, &location, &ignored);
+    for (size_t i = 0; ops && i < N_BACKENDS; i++)
+        if (backends[i].ops == ops) return backends[i].local_file ? location : NULL;
+    return NULL;
 }

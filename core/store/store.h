@@ -429,11 +429,19 @@ extern const store_ops store_checked;
  * "sqlite://PATH" or a plain path are SQLite; any other scheme (for example "postgresql://") is refused with
  * err naming the URL and the backends this build has. */
 const store_ops *store_backend_for(const char *url, const char **location, error *err);
+/* The file on this machine that holds the database at url (its directories may need making), or NULL for a
+ * backend whose database is not a local file (a server) or a url no backend takes. */
+const char *store_local_file(const char *url);
 
 /* How many operations of the table have been called through store_checked in this process (the
  * conformance suite's coverage); up to max names of those never called go to missing; *total: how many
  * there are. */
 int store_ops_called(const char **missing, int max, int *total);
+/* How many operations of a backend's table are unset (NULL: a designated initializer left one out, which the
+ * compiler does not warn of); *unset_slot: the first, for store_op_name. The conformance suite checks every
+ * backend this build has. */
+int store_ops_unset(const store_ops *ops, int *unset_slot);
+const char *store_op_name(int slot);
 
 /* The checks every backend can rely on having been made (store_checked.c). */
 bool store_id_ok(const char *id);                        /* 1..36 printable ASCII, no space */

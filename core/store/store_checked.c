@@ -128,7 +128,6 @@ static int ck_schema_version(const store *s) {
     if (!s) return -1;
     const checked *c = (const checked *)(const void *)s;
     COUNT(schema_version);
-    COUNT(schema_version);
     return c->b->schema_version(c->in);
 }
 
@@ -1016,14 +1015,32 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(row_mac_set)] = "row_mac_set",
 };
 
+/* Every slot of the table but the name is an operation: a slot this list does not name still counts, as
+ * "an unnamed operation", so an operation added to store_ops without a name here is never left out. */
 int store_ops_called(const char **missing, int max, int *total) {
     int called = 0, k = 0;
     *total = 0;
     for (size_t i = 0; i < N_SLOTS; i++) {
-        if (!op_names[i]) continue; /* the name field */
+        if (i == SLOT(name)) continue;
         (*total)++;
         if (calls[i]) called++;
-        else if (k < max) missing[k++] = op_names[i];
+        else if (k < max) missing[k++] = op_names[i] ? op_names[i] : "an operation store_checked.c's op_names does not name";
     }
     return called;
+}
+
+int store_ops_unset(const store_ops *ops, int *unset_slot) {
+    int n = 0;
+    *unset_slot = -1;
+    for (size_t i = 0; i < N_SLOTS; i++) {
+        if (i == SLOT(name)) continue;
+        void (*fn)(void);
+        memcpy(&fn, (const char *)ops + i * sizeof(void *), sizeof fn);
+        if (!fn && n++ == 0) *unset_slot = (int)i;
+    }
+    return n;
+}
+
+const char *store_op_name(int slot) {
+    return slot >= 0 && (size_t)slot < N_SLOTS && op_names[slot] ? op_names[slot] : "(unnamed)";
 }

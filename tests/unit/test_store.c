@@ -4310,11 +4310,25 @@ static void c_every_op_called(void **state) {
     assert_int_equal(called, total);
 }
 
+/* Every slot of every table is set: a designated initializer that leaves an operation out compiles silently
+ * and crashes at the first call. A copy with one slot cleared shows the check can fail. */
+static void t_every_op_set(void **state) {
+    (void)state;
+    int slot;
+    assert_int_equal(store_ops_unset(&store_checked, &slot), 0);
+    assert_int_equal(store_ops_unset(&store_sqlite, &slot), 0);
+    store_ops broken = store_sqlite;
+    broken.client_get = NULL;
+    assert_int_equal(store_ops_unset(&broken, &slot), 1);
+    assert_string_equal(store_op_name(slot), "client_get");
+}
+
 #define ST(fn) cmocka_unit_test_prestate_setup_teardown(fn, setup_dir, teardown, (void *)(uintptr_t)&store_checked)
 
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_names),
+        cmocka_unit_test(t_every_op_set),
         CONFORMANCE(store_checked), /* the table the core uses: the backend is the one the URL (a path) names */
         ST(s_reopen_keeps_data),
         ST(s_missing_file),
