@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "blind_index.h"
@@ -615,6 +616,65 @@ static bool restore_after(void *vctx, error *err) {
     return audit_log(db, s->v, s->me.id, "restore", "", detail, err);
 }
 
+static int first_entry(void *vctx, const audit_rec *rec) {
+    *(audit_rec *)vctx = *rec;
+    return 1; /* the first is all that is wanted */
+}
+
+/* "#1 init by 1a2b3c4d at 2026-12-05 16:13:45 UTC": an entry, for a message. */
+static void entry_words(const audit_rec *r, char *out, size_t size) {
+    time_t t = (time_t)r->at;
+    struct tm tm;
+    char when[32] = "?";
+    if (gmtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    snprintf(out, size, "#%" PRId64 " %s by %.8s at %s", r->seq, r->action, r->staff_id[0] ? r->staff_id : "-", when);
+}
+
+/* A backup of another database (another centre's, or one initialised anew) is not "from before a key
+ * rotation" nor a "replaced trail": the first entry of a trail is never changed nor removed (append-only,
+ * chained), so two databases whose trails begin differently are two databases. Said before anything else
+ * is checked, naming both first entries. A live trail that cannot be read (a damaged live file) is not
+ * compared: the restore is what repairs it. */
+static bool backup_same_database(session *s, database *t, const char *backup, error *err) {
+    audit_rec theirs = {0}, ours = {0};
+    if (t->ops->audit_each(t->st, first_entry, &theirs) != ST_OK || !theirs.seq) return true; /* verify says */
+    if (s->db->ops->audit_each(s->db->st, first_entry, &ours) != ST_OK || !ours.seq) return true;
+    if (theirs.seq == ours.seq && memcmp(theirs.hash, ours.hash, sizeof ours.hash) == 0) return true;
+    char a[96], b[96];
+    entry_words(&theirs, a, sizeof a);
+    entry_words(&ours, b, sizeof b);
+    error_set(err, ERR_INPUT, "the backup %s is a backup of a different database: its audit trail begins with entry "
+             "%s, this database's (%s) with %s; a backup restores only into the database it was made of; nothing "
+             "was restored", backup, a, s->db->path, b);
+    return false;
+}
+
+/* The restoring supervisor must be in the backup: the restore's own entries are signed with their key, and
+ * the restored trail must know that key (a member enrolled after the backup signs with a key it lacks: the
+ * restore failed on it with words about keys). Who can restore it is named: the backup's supervisors who are
+ * not locked in it. */
+static bool backup_knows_restorer(session *s, database *t, const char *backup, error *err) {
+    staff_rec me;
+    store_status st = t->ops->staff_by_id(t->st, s->me.id, &me);
+    /* a member it knows whose key changed since is the staff-change check's (restore_before) */
+    if (st != ST_NOTFOUND) return true;
+    staff_rec *staff = NULL;
+    int n = 0;
+    char who[200] = "";
+    size_t used = 0;
+    if (t->ops->staff_list(t->st, &staff, &n) == ST_OK)
+        for (int i = 0; i < n; i++) {
+            if (staff[i].role != ROLE_SUPERVISOR || staff[i].locked || used + 70 >= sizeof who) continue;
+            int w = snprintf(who + used, sizeof who - used, "%s%s", used ? ", " : "", staff[i].name);
+            if (w > 0) used += (size_t)w;
+        }
+    free(staff);
+    error_set(err, ERR_DENIED, "the backup %s was made before %s was enrolled: restored, it would not know the key "
+             "that signs the restore's own entries; a supervisor the backup knows must restore it (%s); nothing was "
+             "restored", backup, s->me.name, who[0] ? who : "none is in it");
+    return false;
+}
+
 /* The backup, copied into a private database next to the live one and verified there with this session's
  * key (the backup file itself is only read): integrity, every sealed field, the row MACs, the audit chain,
  * the schema version; its audit trail's marks go to c. On success the copy stays at tmp for the caller. */
@@ -623,6 +683,10 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
     if (!db_open(&t, tmp, true, &s->db->set, err)) return false;
     store_status st = t.ops->restore(t.st, backup, NULL, err);
     if (st != ST_OK) {
+        db_close(&t);
+        return false;
+    }
+    if (!backup_same_database(s, &t, backup, err) || !backup_knows_restorer(s, &t, backup, err)) {
         db_close(&t);
         return false;
     }
@@ -669,8 +733,7 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
 
 bool db_restore(session *s, const char *backup, const char *accept_loss, restore_result *out, error *err) {
     memset(out, 0, sizeof *out);
-    if (!session_allowed(s, ACT_BACKUP, err) || !session_allowed(s, ACT_CLIENT_ERASE, err))
-        return false;
+    if (!session_allowed(s, ACT_RESTORE, err)) return false;
     if (!backup || !backup[0]) {
         error_set(err, ERR_INPUT, "which backup? give its file");
         return false;
