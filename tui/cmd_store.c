@@ -430,6 +430,8 @@ int cmd_restore(const cli_args *a) {
     if (!restored) return fail(&c, err.msg, cli_exit_for(&err));
     printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", backup,
            r.erased_again);
+    if (r.unread[0]) /* restored over a damaged file: what of it was lost unread (audited: restore_accept_loss) */
+        printf("the live database was damaged: %s could not be read and were not carried forward\n", r.unread);
     if (r.staff_undone) /* named: each must be made again by hand (audited: restore_accept_loss) */
         printf("%d staff change(s) made after the backup undone: %s; make them again\n", r.staff_undone, r.staff);
     if (r.items_lowered)

@@ -68,7 +68,9 @@ static const char usage[] =
     "                          refused (audited) when it would lower an open queue item raised after\n"
     "                          the backup or drop a red/orange one saved after it, naming them, unless\n"
     "                          --accept-loss \"REASON\" (audited with the list); the same for staff\n"
-    "                          changes since the backup it would undo; open desks log in again\n"
+    "                          changes since the backup it would undo; open desks log in again;\n"
+    "                          a damaged live database is repaired (--accept-loss when part of it\n"
+    "                          cannot be read); another database's backup is refused, naming it\n"
     "  rekey                   rotate the data key: every field re-sealed (supervisors)\n"
     "\n"
     "Escalation queues (listing and tick need no login):\n"
@@ -167,6 +169,37 @@ static void find_program_dir(void) {
     config_set_program_dir(exe);
 }
 
+/* `triage COMMAND ... --help`: the help's lines for that command, before anything opens a database or reads a
+ * configuration, so that it is printed whatever state they are in (a missing directory printed only the
+ * error: restore tryout). Its lines are the ones of the usage text that begin with the command's name, with
+ * the indented lines that continue each. False when no argument asks for help. */
+static bool command_help(const char *cmd, int argc, char **argv) {
+    bool asked = false;
+    for (int i = 0; i < argc && !asked; i++) asked = strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0;
+    if (!asked) return false;
+    size_t cl = strlen(cmd);
+    bool in = false, any = false;
+    for (const char *line = usage; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+        bool cont = len > 26 && strncmp(line, "                          ", 26) == 0;
+        bool starts = len > cl + 2 && strncmp(line, "  ", 2) == 0 && strncmp(line + 2, cmd, cl) == 0 &&
+                      (line[2 + cl] == ' ' || line[2 + cl] == '\n');
+        /* a line of another command that only continues the usage ("  outcome show ...", "         [--dictionary") */
+        bool more_usage = in && !cont && len > 9 && strncmp(line, "         ", 9) == 0;
+        in = starts || (in && (cont || more_usage));
+        if (in) {
+            fwrite(line, 1, len, stdout);
+            any = true;
+        }
+        line += len;
+    }
+    if (!any) return false;
+    printf("\nOptions before the command: --config FILE, --db PATH, --user NAME, --passphrase-fd N "
+           "(triage --help says more; man triage).\n");
+    return true;
+}
+
 int main(int argc, char **argv) {
     secret_harden_process();
     cli_args a = {0};
@@ -210,6 +243,9 @@ int main(int argc, char **argv) {
             break;
         }
     }
+    /* a command's help needs nothing else to be right: printed before the clock, the configuration or the
+     * database are looked at */
+    if (i < argc && command_help(argv[i], argc - i - 1, argv + i + 1)) return EXIT_OK;
     const char *bad_now;
     if (!clock_env_absent_or_honoured()) {
         /* never silently: a test or a person who set it must learn that the time is the system's */

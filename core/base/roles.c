@@ -10,7 +10,8 @@ static const char *const action_names[ACT_COUNT] = {
     "create intakes", "search clients", "open client records", "read other staff's clinical notes",
     "confirm risk levels", "lower risk levels", "manage staff", "manage the roster", "manage keys",
     "make backups", "verify the database", "record session outcomes", "see reports", "export records",
-    "erase client records", "close queue items", "act on a tampered queue item"};
+    "erase client records", "close queue items", "act on a tampered queue item",
+    "restore backups"};
 
 /* Who may do what, one row per action: reception works the front desk; clinicians add clinical judgement;
  * supervisors run the centre. */
@@ -23,7 +24,7 @@ static const unsigned may[ACT_COUNT] = {
     [ACT_STAFF_MANAGE] = S,          [ACT_ROSTER_MANAGE] = S,         [ACT_KEY_MANAGE] = S,
     [ACT_BACKUP] = S,                [ACT_VERIFY] = S,                [ACT_OUTCOME_RECORD] = C | S,
     [ACT_REPORT] = C | S,            [ACT_EXPORT] = S,                [ACT_CLIENT_ERASE] = S,
-    [ACT_QUEUE_CLOSE] = C | S,       [ACT_TAMPERED_ACT] = S,
+    [ACT_QUEUE_CLOSE] = C | S,       [ACT_TAMPERED_ACT] = S,          [ACT_RESTORE] = S,
 };
 #undef R
 #undef C

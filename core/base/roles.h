@@ -26,6 +26,7 @@ typedef enum {
     ACT_CLIENT_ERASE,   /* the right to erasure, retention (supervisors) */
     ACT_QUEUE_CLOSE,    /* close a queue item with its outcome (clinicians, supervisors) */
     ACT_TAMPERED_ACT,   /* act on a queue item whose row MAC failed (supervisors) */
+    ACT_RESTORE,        /* put a backup back (supervisors): its own word, not "make backups" */
     ACT_COUNT
 } staff_action;
 

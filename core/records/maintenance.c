@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "blind_index.h"
@@ -343,6 +344,9 @@ typedef struct {
     audit_rec *tail;     /* the live entries the backup lacks, in order */
     int nt, capt;
     int64_t generation;  /* the live restore_generation */
+    char (*live_intakes)[STORE_ID_LEN]; /* every intake the live database holds (those it can read) */
+    int nli;
+    char unread[200];    /* what of the live database could not be read (a damaged file), or "" */
     restore_result *out;
     bool failed;         /* out of memory while collecting */
 } restore_ctx;
@@ -508,10 +512,39 @@ static void find_staff_undone(restore_ctx *c) {
 }
 
 /* Inside the restore's transaction, on the live content: what must be carried forward. */
+/* A read of the live content that failed: on a damaged file the restore goes on with what it could read
+ * (it is what repairs the file), but only with a supervisor's written reason, since what was not read can
+ * be neither checked nor carried forward. */
+static bool live_unreadable(restore_ctx *c, const char *what, error *err) {
+    if (c->unread[0] == '\0' || !strstr(c->unread, what)) {
+        size_t used = strlen(c->unread);
+        snprintf(c->unread + used, sizeof c->unread - used, "%s%s", used ? ", " : "", what);
+    }
+    if (c->accept_loss) {
+        error_clear(err);
+        return true;
+    }
+    /* the store's own words are left out: they name the file again and end in a rollback that has not happened */
+    error_set(err, ERR_STORE, "the live database %s is damaged: %s cannot be read, so the restore can neither check "
+             "what it would lower or undo nor carry it forward (to restore anyway, give --accept-loss \"REASON\")",
+             c->s->db->path, c->unread);
+    return false;
+}
+
+/* Every intake the live database holds, for the count of those the restore removes (best effort: a damaged
+ * table leaves the count to the trail's intake_create entries). */
+static void collect_live_intakes(restore_ctx *c) {
+    database *db = c->s->db;
+    if (db->ops->row_ids(db->st, "intakes", false, &c->live_intakes, &c->nli) != ST_OK) {
+        c->live_intakes = NULL;
+        c->nli = 0;
+    }
+}
+
 static bool restore_before(void *vctx, error *err) {
     restore_ctx *c = vctx;
     database *db = c->s->db;
-    if (!find_lowered(c, err)) return false;
+    if (!find_lowered(c, err) && !live_unreadable(c, "its open queue items", err)) return false;
     if (c->nlowered && !c->accept_loss) {
         error_set(err, ERR_IO, "the backup would lower or drop %d open queue item(s) raised or saved after it (%s): a "
                  "level is lowered only by a clinician with a written reason (to restore anyway, give --accept-loss "
@@ -524,9 +557,11 @@ static bool restore_before(void *vctx, error *err) {
         return false;
     }
     if (st != ST_OK) {
+        /* the entries read before the damage are kept (carried forward, counted) */
         db_error(db, st, "cannot read the audit trail", err);
-        return false;
+        if (!live_unreadable(c, "its audit trail", err)) return false;
     }
+    collect_live_intakes(c);
     c->generation = session_restore_generation(db);
     find_staff_undone(c);
     if (c->nstaff && !c->accept_loss) {
@@ -549,13 +584,38 @@ static bool carry_entry(restore_ctx *c, const audit_rec *r, error *err) {
     return audit_log(c->s->db, c->s->v, c->s->me.id, "restored_over", r->object_id, detail, err);
 }
 
-/* An intake saved after the backup that the restored content does not hold. */
-static bool intake_gone(database *db, const audit_rec *r) {
-    if (strcmp(r->action, "intake_create") != 0 || !r->object_id[0]) return false;
+/* An intake the restored content does not hold. */
+static bool intake_missing(database *db, const char *id) {
     intake_rec in;
-    store_status st = db->ops->intake_get(db->st, r->object_id, &in);
+    store_status st = db->ops->intake_get(db->st, id, &in);
     if (st == ST_OK) intake_rec_free(&in);
     return st == ST_NOTFOUND;
+}
+
+static bool live_holds_intake(const restore_ctx *c, const char *id) {
+    for (int i = 0; i < c->nli; i++)
+        if (strcmp(c->live_intakes[i], id) == 0) return true;
+    return false;
+}
+
+/* The intakes the restore removes, each once: every intake the live database held that the restored
+ * content lacks, and every intake the live trail after the backup says was saved (intake_create) that it
+ * lacks, whether the live file still held it or not (erased since, or on a damaged page). The trail alone
+ * missed intakes whose entries it did not hold (tryout: 1 reported where 3 were gone). */
+static int count_intakes_gone(const restore_ctx *c, database *db) {
+    int gone = 0;
+    for (int i = 0; i < c->nli; i++)
+        if (intake_missing(db, c->live_intakes[i])) gone++;
+    for (int i = 0; i < c->nt; i++) {
+        const audit_rec *r = &c->tail[i];
+        if (strcmp(r->action, "intake_create") != 0 || !r->object_id[0] || live_holds_intake(c, r->object_id))
+            continue;
+        bool again = false; /* the same intake named twice in the tail counts once */
+        for (int j = 0; j < i && !again; j++)
+            again = strcmp(c->tail[j].action, "intake_create") == 0 && strcmp(c->tail[j].object_id, r->object_id) == 0;
+        if (!again && intake_missing(db, r->object_id)) gone++;
+    }
+    return gone;
 }
 
 /* Inside the restore's transaction, on the restored content: the live tail, the erasures and the
@@ -565,10 +625,9 @@ static bool restore_after(void *vctx, error *err) {
     session *s = c->s;
     database *db = s->db;
     restore_result *out = c->out;
-    for (int i = 0; i < c->nt; i++) {
-        if (intake_gone(db, &c->tail[i])) out->intakes_gone++;
+    out->intakes_gone = count_intakes_gone(c, db);
+    for (int i = 0; i < c->nt; i++)
         if (!carry_entry(c, &c->tail[i], err)) return false;
-    }
     out->entries_carried = c->nt;
     for (int i = 0; i < c->erased.n; i++) {
         client_rec cl;
@@ -583,7 +642,9 @@ static bool restore_after(void *vctx, error *err) {
         if (!client_erase_in_txn(s, c->erased.ids[i], &r, err)) return false;
         out->erased_again++;
     }
-    out->generation = c->generation + 1;
+    /* the live count may not have been readable (a damaged file): never below the backup's own */
+    int64_t restored = session_restore_generation(db);
+    out->generation = (c->generation > restored ? c->generation : restored) + 1;
     char gen[24];
     int gl = snprintf(gen, sizeof gen, "%" PRId64, out->generation);
     store_status st = db->ops->meta_set(db->st, "restore_generation", gen, (size_t)gl);
@@ -604,6 +665,14 @@ static bool restore_after(void *vctx, error *err) {
                  c->accept_loss);
         if (!audit_log(db, s->v, s->me.id, "restore_accept_loss", "", loss, err)) return false;
     }
+    if (c->unread[0]) {
+        /* restored over a damaged file: what could not be read, and the reason, on record */
+        char lost[400];
+        snprintf(lost, sizeof lost, "the live database was damaged: %s could not be read and were not carried "
+                 "forward; reason: %s", c->unread, c->accept_loss);
+        if (!audit_log(db, s->v, s->me.id, "restore_accept_loss", "", lost, err)) return false;
+        snprintf(out->unread, sizeof out->unread, "%s", c->unread);
+    }
     out->staff_undone = c->nstaff;
     snprintf(out->staff, sizeof out->staff, "%s", c->staff);
     if (c->nstaff) {
@@ -615,6 +684,65 @@ static bool restore_after(void *vctx, error *err) {
     return audit_log(db, s->v, s->me.id, "restore", "", detail, err);
 }
 
+static int first_entry(void *vctx, const audit_rec *rec) {
+    *(audit_rec *)vctx = *rec;
+    return 1; /* the first is all that is wanted */
+}
+
+/* "#1 init by 1a2b3c4d at 2026-12-05 16:13:45 UTC": an entry, for a message. */
+static void entry_words(const audit_rec *r, char *out, size_t size) {
+    time_t t = (time_t)r->at;
+    struct tm tm;
+    char when[32] = "?";
+    if (gmtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    snprintf(out, size, "#%" PRId64 " %s by %.8s at %s", r->seq, r->action, r->staff_id[0] ? r->staff_id : "-", when);
+}
+
+/* A backup of another database (another centre's, or one initialised anew) is not "from before a key
+ * rotation" nor a "replaced trail": the first entry of a trail is never changed nor removed (append-only,
+ * chained), so two databases whose trails begin differently are two databases. Said before anything else
+ * is checked, naming both first entries. A live trail that cannot be read (a damaged live file) is not
+ * compared: the restore is what repairs it. */
+static bool backup_same_database(session *s, database *t, const char *backup, error *err) {
+    audit_rec theirs = {0}, ours = {0};
+    if (t->ops->audit_each(t->st, first_entry, &theirs) != ST_OK || !theirs.seq) return true; /* verify says */
+    if (s->db->ops->audit_each(s->db->st, first_entry, &ours) != ST_OK || !ours.seq) return true;
+    if (theirs.seq == ours.seq && memcmp(theirs.hash, ours.hash, sizeof ours.hash) == 0) return true;
+    char a[96], b[96];
+    entry_words(&theirs, a, sizeof a);
+    entry_words(&ours, b, sizeof b);
+    error_set(err, ERR_INPUT, "the backup %s is a backup of a different database: its audit trail begins with entry "
+             "%s, this database's (%s) with %s; a backup restores only into the database it was made of; nothing "
+             "was restored", backup, a, s->db->path, b);
+    return false;
+}
+
+/* The restoring supervisor must be in the backup: the restore's own entries are signed with their key, and
+ * the restored trail must know that key (a member enrolled after the backup signs with a key it lacks: the
+ * restore failed on it with words about keys). Who can restore it is named: the backup's supervisors who are
+ * not locked in it. */
+static bool backup_knows_restorer(session *s, database *t, const char *backup, error *err) {
+    staff_rec me;
+    store_status st = t->ops->staff_by_id(t->st, s->me.id, &me);
+    /* a member it knows whose key changed since is the staff-change check's (restore_before) */
+    if (st != ST_NOTFOUND) return true;
+    staff_rec *staff = NULL;
+    int n = 0;
+    char who[200] = "";
+    size_t used = 0;
+    if (t->ops->staff_list(t->st, &staff, &n) == ST_OK)
+        for (int i = 0; i < n; i++) {
+            if (staff[i].role != ROLE_SUPERVISOR || staff[i].locked || used + 70 >= sizeof who) continue;
+            int w = snprintf(who + used, sizeof who - used, "%s%s", used ? ", " : "", staff[i].name);
+            if (w > 0) used += (size_t)w;
+        }
+    free(staff);
+    error_set(err, ERR_DENIED, "the backup %s was made before %s was enrolled: restored, it would not know the key "
+             "that signs the restore's own entries; a supervisor the backup knows must restore it (%s); nothing was "
+             "restored", backup, s->me.name, who[0] ? who : "none is in it");
+    return false;
+}
+
 /* The backup, copied into a private database next to the live one and verified there with this session's
  * key (the backup file itself is only read): integrity, every sealed field, the row MACs, the audit chain,
  * the schema version; its audit trail's marks go to c. On success the copy stays at tmp for the caller. */
@@ -623,6 +751,10 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
     if (!db_open(&t, tmp, true, &s->db->set, err)) return false;
     store_status st = t.ops->restore(t.st, backup, NULL, err);
     if (st != ST_OK) {
+        db_close(&t);
+        return false;
+    }
+    if (!backup_same_database(s, &t, backup, err) || !backup_knows_restorer(s, &t, backup, err)) {
         db_close(&t);
         return false;
     }
@@ -669,8 +801,7 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
 
 bool db_restore(session *s, const char *backup, const char *accept_loss, restore_result *out, error *err) {
     memset(out, 0, sizeof *out);
-    if (!session_allowed(s, ACT_BACKUP, err) || !session_allowed(s, ACT_CLIENT_ERASE, err))
-        return false;
+    if (!session_allowed(s, ACT_RESTORE, err)) return false;
     if (!backup || !backup[0]) {
         error_set(err, ERR_INPUT, "which backup? give its file");
         return false;
@@ -727,5 +858,6 @@ bool db_restore(session *s, const char *backup, const char *accept_loss, restore
     free(c.backup);
     free(c.erased.ids);
     free(c.tail);
+    free(c.live_intakes);
     return ok;
 }

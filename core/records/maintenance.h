@@ -46,6 +46,7 @@ typedef struct {
     char staff[180];         /* those changes (action and name) */
     int items_lowered;       /* open queue items lowered or dropped, accepted with --accept-loss's reason */
     char lowered[180];       /* on a refusal: those items (short id, level) */
+    char unread[200];  /* restored over a damaged live file: what of it could not be read ("" otherwise) */
 } restore_result;
 
 /* The one way to restore (supervisors): the backup is copied into a private file and verified there with

@@ -32,6 +32,18 @@ while read -r c; do
 done <"$tmp/cmds"
 [ "$n" -ge 5 ] && [ -z "$missing" ] && ok "man page lists all $n subcommands of --help" \
     || bad "man page lists every subcommand" "missing:$missing (found $n)"
+# every command's --help prints its help whatever the database's state (restore tryout: `restore --help`
+# with the database's directory missing printed only that error)
+missing=""
+for c in $(cut -d' ' -f1 "$tmp/cmds" | sort -u); do
+    run "$T" --db "$tmp/no/such/dir/t.db" "$c" --help
+    [ "$rc" -eq 0 ] && printf '%s\n' "$out" | grep -q "^  $c " && [ -z "$err" ] || missing="$missing [$c: rc=$rc $err]"
+done
+[ -z "$missing" ] && ok "COMMAND --help prints the command's help, the database's directory missing" ||
+    bad "COMMAND --help with no database" "$missing"
+run "$T" --db "$tmp/no/such/dir/t.db" restore --help
+[ "$rc" -eq 0 ] && printf '%s' "$out" | grep -q -- '--accept-loss "REASON"' && ok "...restore --help names --accept-loss" ||
+    bad "restore --help" "rc=$rc out=$out err=$err"
 "$T" --keys >"$tmp/keys"
 missing=""
 while IFS="$(printf '\t')" read -r k h; do

@@ -220,4 +220,73 @@ case $flat in *"Front desk"*) bad "...and the answers are still on screen (it we
 *"Question 3 of"*) ok "...and the answers are still on screen" ;; *) bad "...and the answers are still on screen" C ;; esac
 tmux kill-session -t C
 
+# A live database that fails its integrity check (second outside restore tryout, finding 2): restore repairs
+# it. Damage in the intakes only: the checks read what they need and the restore goes in, counting the three
+# intakes saved after the backup as gone. Damage in the queues: refused, naming the live file as damaged
+# (not the private copy), until --accept-loss "REASON"; then restored, what was lost unread said and audited.
+damage() { # TABLE: bytes written over the first pages of TABLE (no desk open, the WAL checkpointed)
+    sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+    for pg in $(sqlite3 "$DB" "SELECT pageno FROM dbstat WHERE name = '$1' LIMIT 3"); do
+        printf 'DAMAGED-PAGE-%.0s' $(seq 1 60) | dd of="$DB" bs=1 seek=$(((pg - 1) * 4096 + 8)) conv=notrunc 2>/dev/null
+    done
+}
+damaged_db() { # NAME TABLE LEVEL: a database, its backup, three intakes of LEVEL after it, then TABLE damaged
+    DB="$tmp/$1.db"
+    cli "$A\n" --user admin init >/dev/null
+    cli "$A\n$R\n" --user admin user add desk --role reception >/dev/null
+    intake "Before Damage" green >/dev/null
+    cli "$A\n" --user admin backup "$tmp/$1-backup.db" >/dev/null
+    for i in 1 2 3; do intake "After Backup $i" "$3" >/dev/null; done
+    damage "$2"
+    cli "$A\n" --user admin verify >"$tmp/dv.out" 2>&1
+    grep -q "integrity check failed" "$tmp/dv.out" && ok "$1: the live database is damaged (verify says so)" ||
+        bad "$1: the live database is damaged: $(head -c 300 "$tmp/dv.out")"
+}
+damaged_db dmg-intakes intakes yellow
+cli "$A\n" --user admin restore "$tmp/dmg-intakes-backup.db" >"$tmp/d1.out" 2>&1
+d1=$?
+[ $d1 -eq 0 ] && grep -q "; 3 intake(s) saved after the backup are no longer in the database" "$tmp/d1.out" &&
+    ok "a restore over a damaged live file: done, the three intakes saved after the backup counted as gone" ||
+    bad "a restore over a damaged live file: exit $d1: $(cat "$tmp/d1.out")"
+cli "$A\n" --user admin verify >"$tmp/dv.out" 2>&1
+grep -q "^sound" "$tmp/dv.out" && ok "...and the database verifies sound" || bad "...verify: $(head -c 300 "$tmp/dv.out")"
+damaged_db dmg-queue queue_items red
+cli "$A\n" --user admin restore "$tmp/dmg-queue-backup.db" >"$tmp/d2.out" 2>&1
+d2=$?
+[ $d2 -ne 0 ] && grep -q "the live database $DB is damaged: its open queue items cannot be read.*--accept-loss" "$tmp/d2.out" &&
+    ! grep -q "scratch" "$tmp/d2.out" &&
+    ok "queues unreadable in the live file: refused, naming the live file as damaged (not the private copy)" ||
+    bad "queues unreadable: exit $d2: $(cat "$tmp/d2.out")"
+cli "$A\n" --user admin restore "$tmp/dmg-queue-backup.db" --accept-loss "the file was damaged" >"$tmp/d3.out" 2>&1
+d3=$?
+[ $d3 -eq 0 ] && grep -q "the live database was damaged: its open queue items could not be read" "$tmp/d3.out" &&
+    ok "...with --accept-loss: restored, saying what could not be read" || bad "...with --accept-loss: exit $d3: $(cat "$tmp/d3.out")"
+sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'restore_accept_loss'" | grep -q "damaged.*reason: the file was damaged" &&
+    ok "...audited with the reason" || bad "...audited with the reason"
+cli "$A\n" --user admin verify >"$tmp/dv.out" 2>&1
+grep -q "^sound" "$tmp/dv.out" && ok "...and the database verifies sound" || bad "...verify: $(head -c 300 "$tmp/dv.out")"
+
+# A desk idle-locked through a restore is told so when it unlocks (the notice had no test): the lock after one
+# idle minute (the shortest the configuration allows, so this waits a minute), a restore meanwhile, then the
+# login says the database was restored while the desk was locked
+DB="$tmp/idle.db"
+cli "$A\n" --user admin init >/dev/null
+cli "$A\n$R\n" --user admin user add desk --role reception >/dev/null
+intake "Idle Before" green >/dev/null
+cli "$A\n" --user admin backup "$tmp/idle-backup.db" >/dev/null
+intake "Idle After" green >/dev/null
+sed 's/^idle_lock_minutes = .*/idle_lock_minutes = 1/' "$tmp/config.ini" >"$tmp/idle.ini"
+tmux new-session -d -s I -x 110 -y 32 "TERM=xterm-256color '$T' --config '$tmp/idle.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"
+step "idle desk: login" I "Passphrase"
+tmux send-keys -t I "$R" Enter
+step "idle desk: the front desk" I "desk (reception)"
+step "idle desk: locked after a minute idle" I "Locked after inactivity" 900
+cli "$A\n" --user admin restore "$tmp/idle-backup.db" >"$tmp/idle.out" 2>&1 && ok "restored while the desk is locked" ||
+    bad "restored while the desk is locked: $(cat "$tmp/idle.out")"
+sleep 1.5
+tmux send-keys -t I "$R" Enter
+step "idle desk: unlocked, it says the database was restored while it was locked" I "restored from a backup while this desk was locked" 50
+tmux send-keys -t I q q
+tmux kill-session -t I
+
 finish

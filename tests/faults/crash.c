@@ -471,9 +471,11 @@ static void wait_stopped(pid_t pid) {
 }
 
 static void remove_copy(const char *dir) {
-    static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+    /* -mark: the open's record of the file (sqlite_filemark.c); a copy left with the last round's record
+     * would be a file copied over the path beside a log, and refused */
+    static const char *const sfx[] = {"", "-wal", "-shm", "-journal", "-mark"};
     char p[4400];
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         snprintf(p, sizeof p, "%s/c.db%s", dir, sfx[i]);
         unlink(p);
     }

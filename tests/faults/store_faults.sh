@@ -197,9 +197,33 @@ if command -v sqlite3 >/dev/null; then
     wait $spid 2>/dev/null
     exec 7>&-
     cp "$tmp/nodesk-other.db" "$tmp/nodesk.db"
+    cp "$tmp/nodesk.db" "$tmp/nodesk-copied.db"
     tri "$tmp/nodesk.db" "$A\n" --user admin verify
     check "cp over the path with no desk open, a killed desk's log beside it: refused" [ "$rc" -ne 0 ]
-    check "...naming a replaced file and triage restore, not only an altered record" has_err "is not the one the record belongs with (was it replaced, copied or moved over the path, with the log of the old file, $tmp/nodesk.db-wal.*triage restore"
+    # refused at open, before SQLite reads the log (issue 16 round 3): the file's mark (DB-mark) says the
+    # file is not the one triage last wrote there
+    check "...at open, naming the file, its log and triage restore" has_err "$tmp/nodesk.db is not the file triage last wrote there (it was overwritten since), and the write-ahead log $tmp/nodesk.db-wal.*triage restore"
+    check "...and the copied file is left exactly as it was put there (the old log not applied)" cmp -s "$tmp/nodesk.db" "$tmp/nodesk-copied.db"
+    mv "$tmp/nodesk.db-wal" "$tmp/nodesk.db-wal.old"
+    rm -f "$tmp/nodesk.db-shm"
+    tri "$tmp/nodesk.db" "$A\n" --user admin verify
+    check "...and with the old log moved away, as the message says, it opens and verifies sound" has_out "^sound"
+    # a killed desk's log beside its own file (no copy) is no replacement: it opens, its last write kept
+    setup "$tmp/killed.db"
+    rm -f "$tmp/sq"
+    mkfifo "$tmp/sq"
+    sqlite3 "$tmp/killed.db" <"$tmp/sq" >/dev/null 2>&1 &
+    spid=$!
+    exec 7>"$tmp/sq"
+    echo "UPDATE staff SET failed_logins = 3 WHERE name = 'desk';" >&7
+    n=0
+    until [ "$(stat -c %s "$tmp/killed.db-wal" 2>/dev/null || echo 0)" -gt 32 ] || [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
+    kill -9 $spid 2>/dev/null
+    wait $spid 2>/dev/null
+    exec 7>&-
+    tri "$tmp/killed.db" "$A\n" --user admin user list
+    check "a killed desk's log beside its own file: the file opens (no false alarm)" [ "$rc" -eq 0 ]
+    check "...with the killed desk's last commit" [ "$(sqlite3 "$tmp/killed.db" "SELECT failed_logins FROM staff WHERE name = 'desk'")" = 3 ]
 else
     skip "cp over the path with no desk open: no sqlite3 shell here"
 fi

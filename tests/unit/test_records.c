@@ -443,7 +443,7 @@ static void t_role_matrix(void **state) {
                              [ACT_STAFF_MANAGE] = true, [ACT_ROSTER_MANAGE] = true, [ACT_KEY_MANAGE] = true,
                              [ACT_BACKUP] = true, [ACT_VERIFY] = true, [ACT_OUTCOME_RECORD] = true,
                              [ACT_REPORT] = true, [ACT_EXPORT] = true, [ACT_CLIENT_ERASE] = true,
-                             [ACT_QUEUE_CLOSE] = true, [ACT_TAMPERED_ACT] = true},
+                             [ACT_QUEUE_CLOSE] = true, [ACT_TAMPERED_ACT] = true, [ACT_RESTORE] = true},
     };
     session *who[3] = {W.alice, W.bob, W.admin};
     assert_int_equal(W.alice->me.role, ROLE_RECEPTION);
@@ -478,7 +478,7 @@ static void t_role_matrix(void **state) {
             assert_true(e.has_sig); /* signed by the staff member denied */
         }
     }
-    assert_int_equal(denials, 14 + 8); /* 14 for reception, 8 for a clinician */
+    assert_int_equal(denials, 15 + 9); /* 15 for reception, 9 for a clinician */
     /* names are words, distinct, and out-of-range is "?" */
     assert_string_equal(action_name(ACT_STAFF_MANAGE), "manage staff");
     assert_string_equal(action_name(ACT_KEY_MANAGE), "manage keys");
@@ -1265,6 +1265,69 @@ static void queued_intake(session *s, const queue_policy *p, const char *client,
     OK(queues_enqueue(s, p, client, id, level, &msg) && db_commit(s->db, &msg));
 }
 
+/* The intakes a restore removes are counted from the live intakes too, not only from the live trail's
+ * intake_create entries (second outside restore tryout: 1 reported where 3 were gone): here one intake saved
+ * after the backup as usual, and one the trail does not name (put in by the store directly, as a damaged
+ * or replaced trail leaves it); both are gone, both counted. */
+static void t_restore_counts_every_intake_gone(void **state) {
+    (void)state;
+    database db;
+    session *s = fresh_db(&db, "gone.db");
+    char c1[STORE_ID_LEN], i1[STORE_ID_LEN], i2[STORE_ID_LEN], backup[300];
+    new_client(s, "Gone Counted", "", "", c1);
+    new_intake(s, c1, "green", "{\"answers\":[1]}", NULL, i1);
+    path_in(backup, sizeof backup, "gone-backup.db");
+    OK(db_backup(s, backup, &msg));
+    new_intake(s, c1, "green", "{\"answers\":[2]}", NULL, i2);
+    intake_rec in;
+    assert_int_equal(db.ops->intake_get(db.st, i2, &in), ST_OK);
+    snprintf(in.id, sizeof in.id, "%s", "00000000-0000-4000-8000-00000000beef");
+    assert_int_equal(db.ops->begin(db.st), ST_OK);
+    assert_int_equal(db.ops->intake_insert(db.st, &in), ST_OK);
+    assert_int_equal(db.ops->commit(db.st), ST_OK);
+    intake_rec_free(&in);
+    restore_result r;
+    OK(db_restore(s, backup, NULL, &r, &msg));
+    assert_int_equal(r.intakes_gone, 2);
+    session_end(s);
+    db_close(&db);
+}
+
+/* The restore's refusals say what is wrong (second outside restore tryout, finding 3): another centre's backup is
+ * a backup of a different database (not "predates a key rotation" nor "trail replaced"), naming both first
+ * entries; a supervisor enrolled after the backup is told that one it knows must restore it, by name; a
+ * receptionist is told they may not restore (not "may not make backups"). */
+static void t_restore_refusals_say_why(void **state) {
+    (void)state;
+    database db, elsewhere;
+    session *s = fresh_db(&db, "words.db");
+    session *them = fresh_db(&elsewhere, "words-elsewhere.db");
+    char theirs[300], ours[300];
+    path_in(theirs, sizeof theirs, "words-elsewhere-backup.db");
+    OK(db_backup(them, theirs, &msg));
+    path_in(ours, sizeof ours, "words-backup.db");
+    OK(db_backup(s, ours, &msg));
+    restore_result r;
+    REFUSED(db_restore(s, theirs, NULL, &r, &msg), "is a backup of a different database: its audit trail begins with entry #1");
+    HAS(msg.msg, "a backup restores only into the database it was made of");
+    assert_null(strstr(msg.msg, "key rotation"));
+    /* a supervisor enrolled after the backup */
+    OK(staff_add(s, "newsup", ROLE_SUPERVISOR, CAROL_PASS, strlen(CAROL_PASS), &msg));
+    session *late = login(&db, "newsup", CAROL_PASS);
+    REFUSED(db_restore(late, ours, "a reason", &r, &msg), "was made before newsup was enrolled");
+    HAS(msg.msg, "a supervisor the backup knows must restore it (admin)");
+    /* a receptionist */
+    OK(staff_add(s, "rita", ROLE_RECEPTION, ALICE_PASS, strlen(ALICE_PASS), &msg));
+    session *desk = login(&db, "rita", ALICE_PASS);
+    REFUSED(db_restore(desk, ours, NULL, &r, &msg), "denied: a receptionist may not restore backups");
+    session_end(desk);
+    session_end(late);
+    session_end(them);
+    session_end(s);
+    db_close(&elsewhere);
+    db_close(&db);
+}
+
 /* A restore lowers no level by itself (restore tryout finding 2): an item raised to red after the backup, and
  * an orange one saved after it, make the restore refuse, naming them, and the refusal is audited; with
  * --accept-loss's reason it goes ahead and the reason is audited with the list. A green item saved after the
@@ -1926,6 +1989,8 @@ int main(void) {
         T(t_restore_twice_keeps_erasure),
         T(t_restore_stale_desk_writes_nothing),
         T(t_restore_refuses_lowering),
+        T(t_restore_refusals_say_why),
+        T(t_restore_counts_every_intake_gone),
         T(t_restore_refuses_own_file_and_wal),
         T(t_scratch_leftover_swept),
         T(t_restore_pre_rekey_message),

@@ -69,6 +69,7 @@
  * created next to the file (no -wal, -shm or journal), nothing is written. A file shorter than the header
  * reads as zeros past its end (*short_file set). */
 #define DB_HEADER_BYTES 100
+int sq_read_header(const char *path, unsigned char hdr[DB_HEADER_BYTES], bool *short_file);
 #define INTAKE_PAGE 256
 
 /* Schema v1 stores the key material with these exact lengths (CHECK constraints and reads). A change of
@@ -372,6 +373,15 @@ int sq_read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64_t *
 bool sq_file_still_ours(store *s);
 store_status sq_fail_replaced(store *s, const char *what);
 int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames);
+/* the file as triage last wrote it, kept beside it in DB-mark (sqlite_filemark.c): every checkpoint of a
+ * triage connection runs between sq_mark_lock and sq_mark_unlock, sq_mark_unsettle before it and
+ * sq_mark_record after it; the open checks it (sq_mark_check) before SQLite reads a -wal. A descriptor
+ * of -1 (no DB-mark, or it cannot be made) makes each of them do nothing. */
+int sq_mark_lock(const char *db, bool create);
+void sq_mark_unlock(int fd);
+void sq_mark_unsettle(int fd);
+void sq_mark_record(int fd, const char *db);
+store_status sq_mark_check(int fd, const char *db, error *err);
 store_status sq_change_counter(store *s, int64_t *v);
 int64_t sq_local_changes(store *s);
 store_status sq_facts_put(store *s, const facts_rec *r);

@@ -224,7 +224,11 @@ int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames) 
     store *s = ctx;
     /* checked after every commit, which also moves the mark past a WAL restart this commit made */
     if (!sq_file_still_ours(s) || frames < 1000) return SQLITE_OK;
+    int fd = sq_mark_lock(s->path, true);
+    sq_mark_unsettle(fd);
     (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL); /* busy: next commit */
     (void)dbfile_mark_take(db, s->path, &s->mark); /* this connection's own write of the file */
+    sq_mark_record(fd, s->path);
+    sq_mark_unlock(fd);
     return SQLITE_OK;
 }

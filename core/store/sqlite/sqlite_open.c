@@ -41,7 +41,7 @@ void sq_dir_of(const char *path, char *dir, size_t size) {
         snprintf(dir, size, "%.*s", (int)(slash - path), path);
 }
 
-static int read_header(const char *path, unsigned char hdr[DB_HEADER_BYTES], bool *short_file) {
+int sq_read_header(const char *path, unsigned char hdr[DB_HEADER_BYTES], bool *short_file) {
     memset(hdr, 0, DB_HEADER_BYTES);
     *short_file = false;
     sqlite3_vfs *vfs = sqlite3_vfs_find(NULL);
@@ -105,7 +105,7 @@ static store_status check_existing(const char *path, const char *dir, int busy_m
     static const unsigned char magic[16] = "SQLite format 3";
     unsigned char hdr[DB_HEADER_BYTES];
     bool short_file = false;
-    int rc = read_header(path, hdr, &short_file);
+    int rc = sq_read_header(path, hdr, &short_file);
     if (rc != SQLITE_OK) return refuse_rc(NULL, rc, path, dir, err);
     if (memcmp(hdr, magic, sizeof magic) != 0)
         return sq_put_err(err, ST_CORRUPT,
@@ -325,7 +325,9 @@ static store_status connect_rw(store *s) {
     return migrate(s, ver);
 }
 
-store_status sq_open(const char *path, bool create, int busy_timeout_ms, store **out, error *err) {
+/* sq_open under the lock of DB-mark (mark_fd, -1 for none). */
+static store_status open_locked(const char *path, bool create, int busy_timeout_ms, store **out, int mark_fd,
+                                error *err) {
     error_clear(err);
     if (out) *out = NULL;
     if (!out || !path || !path[0]) return sq_put_err(err, ST_INVALID, "No database file was given.");
@@ -397,7 +399,10 @@ store_status sq_open(const char *path, bool create, int busy_timeout_ms, store *
             return sq_put_err(err, ST_READONLY, "%s is read-only (%s); triage needs to write to it.", path,
                            strerror(errno));
         if (fst.st_size > 0) {
-            store_status st = check_existing(path, dir, busy_timeout_ms, err);
+            /* before anything reads the -wal: a killed program's log beside a file copied over the path */
+            store_status st = sq_mark_check(mark_fd, path, err);
+            if (st != ST_OK) return st;
+            st = check_existing(path, dir, busy_timeout_ms, err);
             if (st != ST_OK) return st;
         }
     }
@@ -434,6 +439,20 @@ store_status sq_open(const char *path, bool create, int busy_timeout_ms, store *
     return ST_OK;
 }
 
+/* Opens under the lock of the file's mark (sqlite_filemark.c): no desk checkpoints between the check of a
+ * -wal left beside the file and the record of the file as this open leaves it. */
+store_status sq_open(const char *path, bool create, int busy_timeout_ms, store **out, error *err) {
+    bool named = path && path[0] && strlen(path) < PATH_MAX;
+    int fd = named ? sq_mark_lock(path, false) : -1;
+    store_status st = open_locked(path, create, busy_timeout_ms, out, fd, err);
+    if (st == ST_OK) {
+        if (fd < 0) fd = sq_mark_lock(path, true);
+        sq_mark_record(fd, path);
+    }
+    sq_mark_unlock(fd);
+    return st;
+}
+
 void sq_close(store *s) {
     if (!s) return;
     if (s->db) {
@@ -443,8 +462,13 @@ void sq_close(store *s) {
         /* finalize returns the code of the statement's last step, already handled */
         for (int i = 0; i < S_COUNT; i++)
             if (s->st[i]) (void)sqlite3_finalize(s->st[i]);
-        /* every statement is finalized, so this closes now (v2 would only defer it otherwise) */
+        /* every statement is finalized, so this closes now (v2 would only defer it otherwise); the last
+         * connection checkpoints as it closes: the file's mark is taken again after it */
+        int fd = sq_mark_lock(s->path, false);
+        sq_mark_unsettle(fd);
         (void)sqlite3_close_v2(s->db);
+        if (s->file == DBFILE_SAME) sq_mark_record(fd, s->path);
+        sq_mark_unlock(fd);
     }
     free(s->path);
     free(s);

@@ -326,12 +326,16 @@ store_status sq_checkpoint(store *s, bool *complete) {
     if (!sq_file_still_ours(s)) return sq_fail_replaced(s, "the WAL was not checkpointed");
     int log = 0, done = 0;
     int rc = SQLITE_BUSY;
+    int fd = sq_mark_lock(s->path, true); /* the file's mark, taken again after this write of the file */
+    sq_mark_unsettle(fd);
     /* the checkpointer's lock is also held for an instant by each desk's poll (sq_file_still_ours) */
     for (int attempt = 0; attempt <= LOCK_RETRIES && sq_is_busy(rc); attempt++) {
         if (attempt) (void)sqlite3_sleep(RETRY_SLEEP_MS);
         rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
     }
     (void)dbfile_mark_take(s->db, s->path, &s->mark); /* this connection's own write of the file */
+    sq_mark_record(fd, s->path);
+    sq_mark_unlock(fd);
     if (sq_is_busy(rc)) return ST_OK; /* another desk is reading: the frames are overwritten later */
     if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "checkpoint the WAL");
     *complete = log == done;

@@ -184,6 +184,38 @@ static int copy_tables(store *s) {
     return rc;
 }
 
+/* The live file's own pages replaced by the backup's, through the backup API: for a live database too damaged
+ * for its rows to be deleted (a DELETE walks the damaged b-trees and stops at the damage), the pages are
+ * written whatever they held. Its own write transaction (the backup API refuses a destination with one
+ * open): the caller's `before` step ran in the transaction rolled back just before, and `after` runs in the
+ * next; a desk may commit between the two, on the restored content. The page size is the same (both are
+ * triage's), the file stays the same file and in WAL mode. */
+static int overwrite_pages(store *s, const char *src) {
+    store_status x = ST_OK;
+    sqlite3 *from = open_restore_source(s, src, &x);
+    if (!from) return SQLITE_CANTOPEN;
+    sqlite3_backup *b = sqlite3_backup_init(s->db, "main", from, "main");
+    int rc = b ? SQLITE_OK : sqlite3_errcode(s->db);
+    for (int attempt = 0; b && attempt <= LOCK_RETRIES; attempt++) {
+        rc = sqlite3_backup_step(b, -1);
+        if (!sq_is_busy(rc)) break;
+        (void)sqlite3_sleep(RETRY_SLEEP_MS);
+    }
+    int frc = b ? sqlite3_backup_finish(b) : SQLITE_OK;
+    (void)sqlite3_close(from);
+    return rc == SQLITE_DONE ? frc : rc;
+}
+
+/* Whether the copy failed because the live file is damaged: SQLite said so, or its quick check does (a
+ * damaged table fails in other ways too: a DELETE that stops half-way leaves rows whose foreign keys fail). */
+static bool live_damaged(store *s, int rc) {
+    if ((rc & 0xff) == SQLITE_CORRUPT) return true;
+    if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_NOMEM || sq_is_busy(rc)) return false;
+    char check[64] = "";
+    int qrc = sq_query_text(s->db, "PRAGMA main.quick_check(1)", check, sizeof check);
+    return qrc != SQLITE_OK || strcmp(check, "ok") != 0;
+}
+
 /* A step of the caller's that failed: its words are the error, nothing was restored. */
 static store_status step_failed(store *s, const char *err) {
     sq_do_rollback(s);
@@ -222,10 +254,20 @@ store_status sq_restore(store *s, const char *src, const restore_steps *steps, e
     if (x == ST_OK && (rc = copy_tables(s)) != SQLITE_OK) {
         snprintf(why, sizeof why, "%s", failure_words(s->db, rc));
         sq_do_rollback(s);
-        rc = sq_full_if_no_space(s->db, rc);
-        x = sq_status_of(rc);
-        sq_fail(s, x, "Database %s: restoring %s failed: %s (%s); nothing was restored.", s->path, src,
-                sq_reason_of(rc), why);
+        if (live_damaged(s, rc)) {
+            /* the live file is what is damaged (the backup passed its integrity check): its pages replaced */
+            (void)sqlite3_exec(s->db, "DETACH " RESTORE_SCHEMA, NULL, NULL, NULL);
+            rc = overwrite_pages(s, src);
+            if (rc == SQLITE_OK) x = sq_begin(s);
+            else snprintf(why, sizeof why, "%s", failure_words(s->db, rc));
+        }
+        if (rc != SQLITE_OK) {
+            rc = sq_full_if_no_space(s->db, rc);
+            x = sq_status_of(rc);
+            /* the live file named as such: the private copy being restored is not what failed */
+            sq_fail(s, x, "Database %s: writing the backup over it failed: %s (%s); nothing was restored.", s->path,
+                    sq_reason_of(rc), why);
+        }
     }
     if (x == ST_OK && steps && steps->after && !steps->after(steps->ctx, &step_err))
         x = step_failed(s, step_err.msg);

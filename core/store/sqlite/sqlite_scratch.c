@@ -55,6 +55,7 @@ store_status sq_scratch_sweep(store *s, int *removed, error *err) {
         if (strncmp(e->d_name, prefix, pl) != 0) continue;
         size_t nl = strlen(e->d_name);
         bool side = (nl > 4 && (!strcmp(e->d_name + nl - 4, "-wal") || !strcmp(e->d_name + nl - 4, "-shm"))) ||
+                    (nl > 5 && !strcmp(e->d_name + nl - 5, "-mark")) ||
                     (nl > 8 && !strcmp(e->d_name + nl - 8, "-journal"));
         if (side) continue; /* dropped with their database */
         char full[PATH_MAX];
@@ -89,7 +90,7 @@ store_status sq_backup_source_check(store *s, const char *src, error *err) {
 }
 
 store_status sq_drop(const char *location, error *err) {
-    static const char *const side[] = {"-wal", "-shm", "-journal", ""}; /* the database last */
+    static const char *const side[] = {"-wal", "-shm", "-journal", "-mark", ""}; /* the database last */
     for (size_t i = 0; i < sizeof side / sizeof *side; i++) {
         char p[PATH_MAX];
         if ((size_t)snprintf(p, sizeof p, "%s%s", location, side[i]) >= sizeof p) return ST_INVALID;

@@ -1,0 +1,157 @@
+/* The database file as triage last wrote it, kept beside it (DB-mark), so that a file copied over the path
+ * while a killed program's write-ahead log lies beside it is refused at open (issue 16, round 3).
+ *
+ * Why: SQLite binds a -wal to nothing of the database file but the page size
+ * (https://www.sqlite.org/walformat.html: the frames carry the WAL header's salts and a checksum chain, not
+ * the database's). A -wal left by a killed desk is replayed at the next open into whatever file is at the
+ * path, and copied into it at the next checkpoint: a backup copied (cp) or moved over the path then becomes
+ * a damaged database that every login accepts. In WAL mode only a checkpoint writes the database file
+ * itself, and every checkpoint of a triage connection runs here (the WAL hook, the purge, the close). So
+ * after each one the file's identity is recorded: device, inode, size, modification time and its 100-byte
+ * header (its change counter moves with each checkpoint). At open, before SQLite reads the -wal, a -wal with
+ * committed frames of its current generation beside a file that is not the one recorded is refused, naming
+ * both, and nothing is read or written.
+ *
+ * The record is written under an exclusive flock(2) of DB-mark, and the open's check holds it too, so a
+ * desk opening while another checkpoints never sees a half-way state. A checkpoint marks the record
+ * "unsettled" before it starts: a program killed in the middle of one leaves it so, and the next open
+ * cannot tell that checkpoint's write from a copy; it accepts the file, as SQLite's recovery expects.
+ * Likewise a database with no record yet (made by an older triage), and a checkpoint run by another
+ * program (the sqlite3 shell closing last while desks have it open) makes the record stale: the next open
+ * with a hot -wal refuses a file that is sound; moving the -wal aside opens it (its last commits lost).
+ * flock and SQLite's POSIX locks are separate locks on Linux, and DB-mark is a file SQLite never opens, so
+ * closing it drops none of SQLite's locks. Part of the SQLite backend (sqlite_backend.h). */
+#include "sqlite_backend.h"
+
+#include <sys/file.h>
+
+#define MARK_SUFFIX "-mark"
+#define MARK_MAGIC "triage-file-mark-1"
+
+typedef struct {
+    char magic[20];
+    uint32_t settled; /* 0 while a checkpoint runs */
+    uint64_t dev, ino;
+    int64_t size, mtime_s, mtime_ns;
+    unsigned char header[DB_HEADER_BYTES];
+} mark_record;
+
+static bool mark_path(const char *db, char *out, size_t size) {
+    int n = snprintf(out, size, "%s" MARK_SUFFIX, db);
+    return n > 0 && (size_t)n < size;
+}
+
+/* The lock this process holds now, and how many times it was taken: a commit inside an open (the schema
+ * upgrade) may checkpoint, and a failed open closes its connection, while the open holds the lock; flock
+ * locks of two descriptors of one file exclude each other even in one process. One store is used by one
+ * thread (sqlite_open.c), so one slot is enough. */
+static struct {
+    char path[PATH_MAX + 8];
+    int fd, depth;
+} held = {"", -1, 0};
+
+int sq_mark_lock(const char *db, bool create) {
+    char p[PATH_MAX + 8];
+    if (!mark_path(db, p, sizeof p)) return -1;
+    if (held.depth > 0 && strcmp(held.path, p) == 0) {
+        held.depth++;
+        return held.fd;
+    }
+    int fd = open(p, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
+    if (fd < 0) return -1; /* best effort: a directory triage cannot write is refused by the open anyway */
+    while (flock(fd, LOCK_EX) != 0) {
+        if (errno != EINTR) {
+            (void)close(fd);
+            return -1;
+        }
+    }
+    if (held.depth == 0) {
+        snprintf(held.path, sizeof held.path, "%s", p);
+        held.fd = fd;
+        held.depth = 1;
+    }
+    return fd;
+}
+
+void sq_mark_unlock(int fd) {
+    if (fd < 0) return;
+    if (held.depth > 0 && fd == held.fd && --held.depth > 0) return;
+    if (fd == held.fd) held.fd = -1;
+    (void)close(fd); /* drops the flock */
+}
+
+/* The file at db as it is now; false if it cannot be examined. */
+static bool mark_now(const char *db, mark_record *m) {
+    memset(m, 0, sizeof *m);
+    struct stat st;
+    bool short_file = false;
+    if (stat(db, &st) != 0 || sq_read_header(db, m->header, &short_file) != SQLITE_OK) return false;
+    memcpy(m->magic, MARK_MAGIC, sizeof MARK_MAGIC);
+    m->settled = 1;
+    m->dev = (uint64_t)st.st_dev;
+    m->ino = (uint64_t)st.st_ino;
+    m->size = (int64_t)st.st_size;
+    m->mtime_s = (int64_t)st.st_mtim.tv_sec;
+    m->mtime_ns = (int64_t)st.st_mtim.tv_nsec;
+    return true;
+}
+
+static void mark_write(int fd, const mark_record *m) {
+    if (fd < 0) return;
+    /* one write of a fixed size at the start: a torn record (a crash in the middle) reads back unsettled or
+     * without its magic, and counts as none; a failed write leaves the old record, which the next open
+     * with a hot -wal may then refuse (said in its message: move the -wal away) */
+    if (pwrite(fd, m, sizeof *m, 0) != (ssize_t)sizeof *m) return;
+}
+
+void sq_mark_record(int fd, const char *db) {
+    mark_record m;
+    if (fd >= 0 && mark_now(db, &m)) mark_write(fd, &m);
+}
+
+void sq_mark_unsettle(int fd) {
+    mark_record m;
+    if (fd < 0 || pread(fd, &m, sizeof m, 0) != (ssize_t)sizeof m || memcmp(m.magic, MARK_MAGIC, sizeof MARK_MAGIC))
+        return;
+    m.settled = 0;
+    mark_write(fd, &m);
+}
+
+static uint32_t be32(const unsigned char *p) {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Whether db-wal holds at least one frame of its current generation (a frame whose salts are the header's):
+ * SQLite would replay it into the file at the path. Read with a plain open: SQLite takes no lock on the -wal
+ * file itself, so closing it drops none of this process's locks. */
+static bool wal_hot(const char *db) {
+    char p[PATH_MAX + 8];
+    if (snprintf(p, sizeof p, "%s-wal", db) >= (int)sizeof p) return false;
+    int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    unsigned char h[32 + 24];
+    bool hot = pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h && h[0] == 0x37 && h[1] == 0x7f && h[2] == 0x06 &&
+               (h[3] == 0x82 || h[3] == 0x83) && memcmp(h + 16, h + 32 + 8, 8) == 0 && be32(h + 32) != 0;
+    (void)close(fd);
+    return hot;
+}
+
+store_status sq_mark_check(int fd, const char *db, error *err) {
+    mark_record was, now;
+    if (fd < 0 || !wal_hot(db)) return ST_OK;
+    if (pread(fd, &was, sizeof was, 0) != (ssize_t)sizeof was || memcmp(was.magic, MARK_MAGIC, sizeof MARK_MAGIC) ||
+        !was.settled)
+        return ST_OK; /* no record, or a checkpoint cut short: nothing to judge by (see above) */
+    if (!mark_now(db, &now)) return ST_OK; /* the open that follows says what is wrong with it */
+    bool same = was.dev == now.dev && was.ino == now.ino && was.size == now.size && was.mtime_s == now.mtime_s &&
+                was.mtime_ns == now.mtime_ns && memcmp(was.header, now.header, sizeof was.header) == 0;
+    if (same) return ST_OK;
+    return sq_put_err(err, ST_CORRUPT,
+                      "%s is not the file triage last wrote there (it was %s since), and the write-ahead log %s-wal "
+                      "beside it belongs to the file it replaced (left by a program that was killed): SQLite would "
+                      "apply that log to this file and damage it. Nothing was read or changed. Restore backups only "
+                      "with `triage restore`; to use the file now at the path, move %s-wal and %s-shm away first "
+                      "(the last commits of the replaced file are lost with them).",
+                      db, was.ino != now.ino || was.dev != now.dev ? "replaced by another file" : "overwritten", db,
+                      db, db);
+}
