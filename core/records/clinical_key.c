@@ -124,7 +124,39 @@ static bool open_note(const vault *v, const vault_clinical *c, const char *row_i
     return vault_note_open(c, "intakes", "notes", row_id, ct, n, plain, &len);
 }
 
+/* Makes s->clinical the key the file's notes are sealed to (public key pk): another desk's supervisor may have
+ * rotated it since this session logged in (a demotion, a lock). False when s holds no envelope of it. */
+static bool catch_up(session *s, const unsigned char pk[VAULT_PK_BYTES]) {
+    unsigned char mine[VAULT_PK_BYTES];
+    if (s->clinical) vault_clinical_pk(s->clinical, mine);
+    if (s->clinical && vault_equal(mine, pk, VAULT_PK_BYTES)) return true;
+    vault_clinical *k = clinical_key_in(s->db, s);
+    if (k) vault_clinical_pk(k, mine);
+    if (!k || !vault_equal(mine, pk, VAULT_PK_BYTES)) {
+        vault_clinical_free(k);
+        return false;
+    }
+    vault_clinical_free(s->clinical);
+    s->clinical = k;
+    return true;
+}
+
+/* The file's clinical public key, with s caught up to it; *present false before the migration. */
+static bool caught_up(session *s, bool *present, error *err) {
+    unsigned char pk[VAULT_PK_BYTES];
+    if (!pk_read(s->db, s->v, pk, present, err)) return false;
+    if (*present && role_may(s->me.role, ACT_NOTES_OF_OTHERS)) (void)catch_up(s, pk);
+    return true;
+}
+
 bool clinical_open_note(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held) {
+    if (open_note(s->v, s->clinical, row_id, ct, n, plain, held) && *held) return true;
+    /* a clinical note that did not open with the key this session holds: the key may have been rotated since */
+    bool present = false;
+    error ignored = {0};
+    if (vault_sealed_version(ct, n) != VAULT_NOTE_VERSION || !role_may(s->me.role, ACT_NOTES_OF_OTHERS) ||
+        !caught_up(s, &present, &ignored) || !present)
+        return *held == false;
     return open_note(s->v, s->clinical, row_id, ct, n, plain, held);
 }
 
@@ -220,6 +252,9 @@ static bool distribute(database *db, const vault_clinical *key, error *err) {
 }
 
 bool clinical_rotate(session *s, const vault *data_key, vault_clinical **fresh, error *err) {
+    bool present;
+    *fresh = NULL;
+    if (!caught_up(s, &present, err)) return false;
     *fresh = vault_clinical_create();
     if (!*fresh) {
         error_set(err, ERR_INTERNAL, "cannot create a clinical key");
@@ -259,7 +294,7 @@ bool clinical_staff_changed(session *s, const staff_rec *r, vault_clinical **fre
     if (!pk_read(s->db, s->v, pk, &present, err)) return false;
     if (!present) return true; /* before the migration: it seals the key to everyone who may hold it */
     if (may_hold(r)) {
-        if (!s->clinical) {
+        if (!catch_up(s, pk)) {
             error_set(err, ERR_CONFLICT, "you hold no clinical key, so `%s` cannot be given one: a clinician or "
                                          "supervisor who holds it must make this change", r->name);
             return false;

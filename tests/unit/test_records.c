@@ -920,11 +920,11 @@ static void t_intakes(void **state) {
 
     intake_rec meta;
     char *b = NULL, *nt = NULL;
-    /* the author */
+    /* the author, a receptionist: the body; her note is sealed to the clinical key, which reception never holds
+     * (issue 12: roles by key), so not even her own note opens for her */
     OK(intake_open(W.alice, in1, &meta, &b, &nt, &msg));
     assert_string_equal(b, body);
-    assert_non_null(nt);
-    assert_string_equal(nt, notes);
+    assert_null(nt);
     assert_string_equal(meta.id, in1);
     assert_string_equal(meta.client_id, cl);
     assert_string_equal(meta.level, "red");
@@ -1518,9 +1518,10 @@ static void t_progress(void **state) {
     l = (progress_log){{log_progress}, 0, 0, 0, true, ""};
     OK(db_rekey(s, &msg));
     assert_string_equal(l.what, "sealed fields written");
-    assert_int_equal(l.calls, 12);
-    assert_int_equal(l.last_done, 6);
-    assert_int_equal(l.last_total, 6);
+    /* the note is not among them: the clinical key's rotation re-seals it (core/records/clinical_key.h) */
+    assert_int_equal(l.calls, 10);
+    assert_int_equal(l.last_done, 5);
+    assert_int_equal(l.last_total, 5);
     assert_true(l.rising);
     /* no one listening: nothing reported, the same result */
     s->progress = NULL;
@@ -1744,7 +1745,8 @@ static void t_rekey(void **state) {
             char *b = NULL, *nt = NULL;
             OK(intake_open(ss[k], iid[i], &meta, &b, &nt, &msg));
             assert_string_equal(b, bodies[i]);
-            bool may_read = notes[i] && (k != 1 || i % 2 == 0); /* alice wrote the even ones */
+            /* alice wrote the even ones, but she is reception: her notes are sealed to the clinical key */
+            bool may_read = notes[i] && k != 1;
             if (may_read) assert_string_equal(nt, notes[i]);
             else assert_null(nt);
             intake_rec_free(&meta);
