@@ -5,8 +5,9 @@
 # in the file opened with her own secret key. What must hold: she opens none, not even her own; a clinician and
 # a supervisor open them all. Also: notes written before the upgrade are re-sealed at the first clinician's or
 # supervisor's login; a demoted or locked clinician's envelope is withdrawn and the key rotated, so an old
-# envelope copied before and put back opens nothing new; someone with write access alone cannot plant a
-# clinical public key of their own (new notes would be sealed to it): refused, naming it.
+# envelope copied before and put back opens nothing new; a database made by main's code (fixture) upgrades
+# at the first clinical login; someone with write access alone cannot plant a clinical public key of their
+# own (new notes would be sealed to it): refused, naming it.
 # Without the protection (notes sealed under the data key) the first checks fail.
 # Usage: tests/attacks/notes.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
@@ -67,7 +68,29 @@ tri admin "$ADMIN\n" user unlock bob
 read_notes bob "$BOB"
 check "unlocked by a supervisor: bob reads the notes again" has_out "^opened 3 of 3"
 
-# 4. write access alone: a clinical public key of the attacker's own is refused (its MAC is under the data key)
+# 4. the upgrade of a database made by main's code (schema 8, notes under the data key: any role opened them)
+DB="$tmp/upgraded.db"
+{ cat tests/fixtures/records/main_v8_notes.sql; echo "PRAGMA application_id = 1414678855; PRAGMA user_version = 8; PRAGMA journal_mode = WAL;"; } |
+    sqlite3 "$DB" >/dev/null
+read_notes alice "$ALICE"
+check "before the upgrade's first clinical login: reception still opens the old notes (the gap the upgrade closes)" has_out "^opened 2 of 2"
+check "...schema 9 now, notes still waiting" [ "$(sql "PRAGMA user_version")" -eq 9 ] && [ "$(sql "SELECT CAST(value AS TEXT) FROM meta WHERE key = 'clinical_notes'")" = legacy ]
+tri bob "$BOB
+" client find "Client"
+check "a clinician's first login after the upgrade" [ "$rc" -eq 0 ]
+check "...re-sealed every note under the clinical key, audited" [ "$(sql "SELECT count(*) FROM audit WHERE action = 'clinical_key' AND detail = 'clinical key rotated: 2 notes re-sealed'")" -eq 1 ]
+check "...and recorded it" [ "$(sql "SELECT CAST(value AS TEXT) FROM meta WHERE key = 'clinical_notes'")" = sealed ]
+read_notes alice "$ALICE"
+check "after it: reception opens no note" has_out "^opened 0 of 2"
+read_notes bob "$BOB"
+check "the clinician opens both" has_out "^opened 2 of 2"
+read_notes admin "$ADMIN"
+check "the supervisor (given the key by the clinician's login) opens both" has_out "^opened 2 of 2"
+tri admin "$ADMIN
+" verify
+check "verify: sound after the upgrade" has_out "^sound"
+
+# 5. write access alone: a clinical public key of the attacker's own is refused (its MAC is under the data key)
 sql "UPDATE meta SET value = randomblob(64) WHERE key = 'clinical_pk';"
 intake alice "$ALICE" "Client Four" "written after the plant"
 check "planted clinical public key: the note is not sealed to it" [ "$rc" -ne 0 ]
