@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "blind_index.h"
+#include "clinical_key.h"
 #include "clock.h"
 #include "erasure.h"
 #include "ids.h"
@@ -23,6 +24,7 @@ typedef struct {
     char problem[600];
     progress *progress; /* verify: how many of total have been opened */
     int64_t total;
+    const vault_clinical *clinical; /* notes: the clinical key sealed to the verifier in the file verified */
 } open_ctx;
 
 /* The sealed fields there are, for a progress total: a pass that only counts (nothing is opened). Taken only
@@ -40,12 +42,32 @@ static int64_t sealed_total(session *s) {
     return n;
 }
 
+/* The same without the notes: a rekey re-seals them through the clinical key's rotation, not field by field. */
+static int count_not_note(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
+                          size_t n) {
+    if (!strcmp(table, "intakes") && !strcmp(column, "notes")) return 0;
+    return count_one(vctx, table, column, row, ct, n);
+}
+
+static int64_t rekey_total(session *s) {
+    int64_t n = 0;
+    if (progress_wanted(s->progress) && s->db->ops->each_sealed(s->db->st, count_not_note, &n) != ST_OK) n = 0;
+    return n;
+}
+
 static int open_one(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
                     size_t n) {
     open_ctx *c = vctx;
     char *plain;
     size_t len;
-    if (!vault_open(c->v, table, column, row, ct, n, &plain, &len)) {
+    bool note = vault_sealed_version(ct, n) == VAULT_NOTE_VERSION && !strcmp(table, "intakes") && !strcmp(column, "notes");
+    if (note && !c->clinical) {
+        snprintf(c->problem, sizeof c->problem,
+                 "%s.%s of record %s cannot be checked: no clinical key is sealed to you in this file", table, column, row);
+        return 1;
+    }
+    if (note ? !vault_note_open(c->clinical, table, column, row, ct, n, &plain, &len)
+             : !vault_open(c->v, table, column, row, ct, n, &plain, &len)) {
         snprintf(c->problem, sizeof c->problem,
                  "tampering: %s.%s of record %s does not open (edited, moved from another record, or not sealed)", table,
                  column, row);
@@ -121,8 +143,11 @@ bool db_verify(session *s, verify_report *r, error *err) {
         error_set(err, ERR_AUTH, "the data key was rotated since %s logged in: log in again", s->me.name);
         return false;
     }
-    open_ctx c = {s->v, 0, "", s->progress, sealed_total(s)};
+    /* the file's own clinical key for this verifier: a backup being checked may hold an older one */
+    vault_clinical *clinical = clinical_key_in(db, s);
+    open_ctx c = {s->v, 0, "", s->progress, sealed_total(s), clinical};
     st = db->ops->each_sealed(db->st, open_one, &c);
+    vault_clinical_free(clinical);
     r->sealed_checked = c.n;
     if (c.problem[0]) {
         snprintf(r->problem, sizeof r->problem, "%s", c.problem);
@@ -183,6 +208,8 @@ static int reseal_one(void *vctx, const char *table, const char *column, const c
     rekey_ctx *c = vctx;
     char *plain;
     size_t len;
+    /* notes are re-sealed by the clinical key's rotation in the same transaction (clinical_key.h) */
+    if (!strcmp(table, "intakes") && !strcmp(column, "notes")) return 0;
     if (!vault_open(c->old, table, column, row, ct, n, &plain, &len)) {
         c->problem_kind = ERR_TAMPERED;
         snprintf(c->problem, sizeof c->problem, "tampering: %s.%s of record %s does not open; nothing was changed",
@@ -220,7 +247,7 @@ bool db_rekey(session *s, error *err) {
         error_set(err, ERR_INTERNAL, "cannot create a data key");
         return false;
     }
-    rekey_ctx c = {s->v, fresh, NULL, 0, 0, "", s->progress, sealed_total(s), ERR_NONE};
+    rekey_ctx c = {s->v, fresh, NULL, 0, 0, "", s->progress, rekey_total(s), ERR_NONE};
     if (!session_begin(s, err)) {
         vault_free(fresh);
         return false;
@@ -266,11 +293,16 @@ bool db_rekey(session *s, error *err) {
         db_error(db, st, "cannot record the key rotation", err);
         ok = false;
     }
+    /* the clinical key rotates with it: every note re-sealed (legacy ones, under the old data key, too), the key
+     * sealed to the unlocked clinicians and supervisors only, its public key MAC'd under the new data key */
+    vault_clinical *clinical = NULL;
     ok = ok && session_key_check_write(db, fresh, err) && audit_remac_all(db, fresh, err) &&
-         rowmac_remac_all(db, s->v, fresh, err) &&
+         rowmac_remac_all(db, s->v, fresh, err) && clinical_rotate(s, fresh, &clinical, err) &&
          audit_log(db, fresh, s->me.id, "rekey", "", "data key rotated", err) && db_commit(db, err);
     if (!ok) db_rollback(db);
     rekey_ctx_free(&c);
+    if (ok) clinical_adopt(s, clinical);
+    else vault_clinical_free(clinical);
     if (ok) {
         if (db->row_key == s->v) db->row_key = fresh;
         vault_free(s->v);

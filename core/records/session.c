@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "blind_index.h"
+#include "clinical_key.h"
 #include "clock.h"
 #include "ids.h"
 #include "rowmac.h"
@@ -259,6 +260,12 @@ login_status session_login(database *db, const char *name, const char *pass, siz
         session_end(s);
         return LOGIN_ERROR;
     }
+    /* the clinical key for the roles that may read notes (and, once after the upgrade, the notes re-sealed) */
+    if (!clinical_login(s, err)) {
+        if (err && err->kind == ERR_TAMPERED) audit_alone(db, NULL, r.id, "tamper_detected", r.id, "clinical key");
+        session_end(s);
+        return LOGIN_ERROR;
+    }
     /* the blind index follows the number of clients: rebuilt when it crossed a width threshold (or after the
      * upgrade from schema 7). A failure (a client field that does not open) does not stop the login: verify
      * names it, and the next login tries again */
@@ -325,6 +332,7 @@ bool session_begin(session *s, error *err) {
 void session_end(session *s) {
     if (!s) return;
     if (s->db && s->db->row_key == s->v) s->db->row_key = NULL;
+    vault_clinical_free(s->clinical);
     vault_free(s->v);
     memset(s, 0, sizeof *s);
     free(s);
@@ -347,10 +355,18 @@ static bool save_staff(session *s, const staff_rec *r, bool insert, const char *
     store_status st = insert ? s->db->ops->staff_insert(s->db->st, r) : s->db->ops->staff_update(s->db->st, r);
     if (st == ST_EXISTS) error_set(err, ERR_CONFLICT, "a user `%s` already exists", r->name);
     else if (st != ST_OK) db_error(s->db, st, "cannot save staff", err);
+    /* the clinical key follows the role and the lock: given, or withdrawn and rotated (clinical_key.h) */
+    vault_clinical *fresh = NULL;
     bool ok = st == ST_OK &&
               (!ns || audit_introduce_key(s->db, s->v, s->me.id, r->id, ns->pk, ns->pop, err)) &&
-              audit_log(s->db, s->v, s->me.id, act, r->id, detail, err) && db_commit(s->db, err);
-    if (!ok) db_rollback(s->db);
+              audit_log(s->db, s->v, s->me.id, act, r->id, detail, err) &&
+              clinical_staff_changed(s, r, &fresh, err) && db_commit(s->db, err);
+    if (!ok) {
+        db_rollback(s->db);
+        vault_clinical_free(fresh);
+    } else {
+        clinical_adopt(s, fresh);
+    }
     return ok;
 }
 

@@ -12,6 +12,7 @@
 typedef struct {
     database *db;
     vault *v;
+    vault_clinical *clinical; /* the clinical key (notes; core/records/clinical_key.h), NULL when the role may not hold it */
     staff_rec me;
     int64_t key_generation; /* of the data key this session holds; a rotation counts it up */
     int64_t restore_generation; /* of the content this session logged in to (meta restore_generation): a restore

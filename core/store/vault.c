@@ -78,6 +78,15 @@ struct vault {
     unsigned char blind_key[VAULT_KEY_BYTES];
     unsigned char audit_key[VAULT_KEY_BYTES];
     unsigned char row_key[VAULT_KEY_BYTES];
+    /* the unlocking staff member's X25519 secret key: it opens the clinical key sealed to them (notes) */
+    unsigned char box_sk[crypto_box_SECRETKEYBYTES];
+    bool has_box;
+};
+
+/* The clinical key (see vault.h): an X25519 key pair whose secret is 32 random bytes. */
+struct vault_clinical {
+    unsigned char sk[crypto_box_SECRETKEYBYTES];
+    unsigned char pk[crypto_box_PUBLICKEYBYTES];
 };
 
 static void put_le(unsigned char *p, uint64_t x, int n) {
@@ -185,6 +194,8 @@ vault *vault_create_signing_as(const vault *from) {
     memcpy(v->sign_sk, from->sign_sk, sizeof v->sign_sk);
     memcpy(v->sign_pk, from->sign_pk, sizeof v->sign_pk);
     v->has_signer = true;
+    memcpy(v->box_sk, from->box_sk, sizeof v->box_sk);
+    v->has_box = from->has_box;
     return vault_finish(v);
 }
 
@@ -340,6 +351,8 @@ static bool install_signer(vault *self, const unsigned char *x_sk) {
     if (sodium_mprotect_readwrite(self) != 0) return false;
     bool ok = derive_signer(x_sk, self->sign_pk, self->sign_sk);
     self->has_signer = ok;
+    memcpy(self->box_sk, x_sk, sizeof self->box_sk);
+    self->has_box = ok;
     (void)sodium_mprotect_readonly(self);
     return ok;
 }
@@ -419,6 +432,9 @@ vault *vault_unlock(const char *staff_id, const char *passphrase, size_t passlen
     /* the staff member's signing key, for the audit trail: derived from the secret just unwrapped */
     if (!derive_signer(sk, v->sign_pk, v->sign_sk)) goto bad;
     v->has_signer = true;
+    /* kept for the clinical key sealed to this member (vault_clinical_open), wiped with the vault */
+    memcpy(v->box_sk, sk, sizeof v->box_sk);
+    v->has_box = true;
     sodium_free(sk);
     sk = NULL;
     if (!(v = vault_finish(v))) error_set(err, ERR_INTERNAL, "could not derive the sub-keys");
@@ -486,19 +502,24 @@ bool vault_seal_data_key(const vault *v, const unsigned char pk[VAULT_PK_BYTES],
 
 /* Associated data of a field: version || table || NUL || column || NUL || row_id. malloc'd; NULL when an
  * argument is missing or empty, or out of memory. */
-static unsigned char *field_ad(const char *table, const char *column, const char *row_id, size_t *adlen) {
+static unsigned char *field_ad_v(unsigned char version, const char *table, const char *column, const char *row_id,
+                                 size_t *adlen) {
     if (!table || !column || !row_id || !*table || !*column || !*row_id) return NULL;
     size_t t = strlen(table), c = strlen(column), r = strlen(row_id);
     if (t > SIZE_MAX / 4 || c > SIZE_MAX / 4 || r > SIZE_MAX / 4) return NULL;
     size_t n = 1 + t + 1 + c + 1 + r;
     unsigned char *ad = malloc(n), *p = ad;
     if (!ad) return NULL;
-    *p++ = VAULT_FIELD_VERSION;
+    *p++ = version;
     memcpy(p, table, t + 1), p += t + 1;
     memcpy(p, column, c + 1), p += c + 1;
     memcpy(p, row_id, r);
     *adlen = n;
     return ad;
+}
+
+static unsigned char *field_ad(const char *table, const char *column, const char *row_id, size_t *adlen) {
+    return field_ad_v(VAULT_FIELD_VERSION, table, column, row_id, adlen);
 }
 
 bool vault_seal(const vault *v, const char *table, const char *column, const char *row_id, const void *plain,
@@ -599,6 +620,125 @@ void vault_buf_free(vault_buf *b) {
     secret_free(b->p); /* the one way a secret is freed */
     memset(b, 0, sizeof *b);
 }
+
+/* ---- the clinical key (notes) ---- */
+
+_Static_assert(VAULT_NOTE_OVERHEAD == 1 + crypto_box_SEALBYTES + VAULT_KEY_BYTES + AEAD_NONCE + AEAD_TAG,
+               "note overhead");
+_Static_assert(VAULT_NOTE_VERSION != VAULT_FIELD_VERSION, "a note and a field tell apart by their first byte");
+#define NOTE_ENV_BYTES (crypto_box_SEALBYTES + VAULT_KEY_BYTES)
+
+/* sk random, pk from it; NULL when secure memory is short. */
+static vault_clinical *clinical_alloc(void) {
+    vault_clinical *c = sodium_malloc(sizeof *c);
+    if (c) sodium_memzero(c, sizeof *c);
+    return c;
+}
+
+static vault_clinical *clinical_finish(vault_clinical *c) {
+    if (crypto_scalarmult_base(c->pk, c->sk) != 0) {
+        sodium_free(c);
+        return NULL;
+    }
+    (void)sodium_mprotect_readonly(c);
+    return c;
+}
+
+vault_clinical *vault_clinical_create(void) {
+    if (sodium_init() < 0) return NULL;
+    vault_clinical *c = clinical_alloc();
+    if (!c) return NULL;
+    randombytes_buf(c->sk, sizeof c->sk);
+    return clinical_finish(c);
+}
+
+vault_clinical *vault_clinical_open(const vault *v, const unsigned char env[VAULT_SEALED_KEY_BYTES]) {
+    if (!v || !v->has_box || !env) return NULL;
+    unsigned char pk[crypto_box_PUBLICKEYBYTES];
+    if (crypto_scalarmult_base(pk, v->box_sk) != 0) return NULL;
+    vault_clinical *c = clinical_alloc();
+    if (!c) return NULL;
+    if (crypto_box_seal_open(c->sk, env, VAULT_SEALED_KEY_BYTES, pk, v->box_sk) != 0) {
+        sodium_free(c); /* wipes whatever may have been written */
+        return NULL;
+    }
+    return clinical_finish(c);
+}
+
+bool vault_clinical_seal_to(const vault_clinical *c, const unsigned char staff_pk[VAULT_PK_BYTES],
+                            unsigned char env[VAULT_SEALED_KEY_BYTES]) {
+    return c && staff_pk && env && crypto_box_seal(env, c->sk, sizeof c->sk, staff_pk) == 0;
+}
+
+void vault_clinical_pk(const vault_clinical *c, unsigned char pk[VAULT_PK_BYTES]) {
+    if (c && pk) memcpy(pk, c->pk, VAULT_PK_BYTES);
+}
+
+void vault_clinical_free(vault_clinical *c) {
+    if (c) sodium_free(c);
+}
+
+bool vault_note_seal(const unsigned char clinical_pk[VAULT_PK_BYTES], const char *table, const char *column,
+                     const char *row_id, const void *plain, size_t len, unsigned char **out, size_t *outlen) {
+    if (out) *out = NULL;
+    if (outlen) *outlen = 0;
+    if (!clinical_pk || !out || !outlen || (!plain && len)) return false;
+    if (len > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX || len > SIZE_MAX - VAULT_NOTE_OVERHEAD) return false;
+    size_t adlen;
+    unsigned char *ad = field_ad_v(VAULT_NOTE_VERSION, table, column, row_id, &adlen);
+    unsigned char *key = sodium_malloc(VAULT_KEY_BYTES);
+    unsigned char *ct = ad && key ? malloc(VAULT_NOTE_OVERHEAD + len) : NULL;
+    bool ok = false;
+    if (!ct) goto out;
+    /* version || the note's own key sealed to the clinical public key || nonce || ciphertext and tag */
+    unsigned char *env = ct + 1, *nonce = env + NOTE_ENV_BYTES, *body = nonce + AEAD_NONCE;
+    unsigned long long clen = 0;
+    ct[0] = VAULT_NOTE_VERSION;
+    randombytes_buf(key, VAULT_KEY_BYTES);
+    randombytes_buf(nonce, AEAD_NONCE);
+    ok = crypto_box_seal(env, key, VAULT_KEY_BYTES, clinical_pk) == 0 &&
+         crypto_aead_xchacha20poly1305_ietf_encrypt(body, &clen, plain, len, ad, adlen, NULL, nonce, key) == 0 &&
+         clen == len + AEAD_TAG;
+out:
+    sodium_free(key);
+    free(ad);
+    if (!ok) {
+        free(ct);
+        return false;
+    }
+    *out = ct;
+    *outlen = VAULT_NOTE_OVERHEAD + len;
+    return true;
+}
+
+bool vault_note_open(const vault_clinical *c, const char *table, const char *column, const char *row_id,
+                     const unsigned char *ct, size_t ctlen, char **plain, size_t *len) {
+    if (plain) *plain = NULL;
+    if (len) *len = 0;
+    if (!c || !ct || !plain || !len) return false;
+    if (ctlen < VAULT_NOTE_OVERHEAD || ct[0] != VAULT_NOTE_VERSION) return false;
+    size_t mlen = ctlen - VAULT_NOTE_OVERHEAD, adlen = 0;
+    const unsigned char *env = ct + 1, *nonce = env + NOTE_ENV_BYTES, *body = nonce + AEAD_NONCE;
+    unsigned char *ad = field_ad_v(VAULT_NOTE_VERSION, table, column, row_id, &adlen);
+    unsigned char *key = sodium_malloc(VAULT_KEY_BYTES);
+    unsigned char *m = ad && key ? (unsigned char *)secret_alloc(mlen + 1) : NULL;
+    unsigned long long got = 0;
+    bool ok = m && crypto_box_seal_open(key, env, NOTE_ENV_BYTES, c->pk, c->sk) == 0 &&
+              crypto_aead_xchacha20poly1305_ietf_decrypt(m, &got, NULL, body, mlen + AEAD_TAG, ad, adlen, nonce, key) == 0 &&
+              got == mlen;
+    sodium_free(key);
+    free(ad);
+    if (!ok) {
+        secret_free(m); /* wipes whatever may have been written */
+        return false;
+    }
+    m[mlen] = '\0';
+    *plain = (char *)m;
+    *len = mlen;
+    return true;
+}
+
+int vault_sealed_version(const unsigned char *ct, size_t n) { return ct && n ? ct[0] : -1; }
 
 /* ---- blind indexes ---- */
 

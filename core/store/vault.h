@@ -116,6 +116,42 @@ bool vault_seal(const vault *v, const char *table, const char *column, const cha
 bool vault_open(const vault *v, const char *table, const char *column, const char *row_id, const unsigned char *ct,
                 size_t ctlen, char **plain, size_t *len);
 
+/* The clinical key (issue 12: roles by key). Notes are readable only by the roles that may read them
+ * (role_may ACT_NOTES_OF_OTHERS: clinicians, supervisors), and that is held by a key, not only by code: a
+ * reception login never receives it, so its passphrase, even with the source, opens no note.
+ *  - The clinical key is 32 random bytes, the secret of an X25519 key pair. It is sealed (crypto_box_seal,
+ *    as the data key is) to the public key of each member whose role may read notes; the envelope opens
+ *    only with that member's X25519 secret key, which their passphrase unwraps (vault_unlock keeps it in
+ *    the vault for this, wiped with it).
+ *  - A note is sealed to the clinical PUBLIC key: version 2 || crypto_box_seal(note key, clinical pk) ||
+ *    nonce || XChaCha20-Poly1305 under that fresh note key, associated data as a field's (version 2, table,
+ *    column, row id). So reception, who writes notes at intake, can seal one, and cannot open any, its own
+ *    included. */
+#define VAULT_NOTE_VERSION 2
+#define VAULT_NOTE_OVERHEAD (1 + 48 + 32 + 24 + 16) /* version + sealed note key + nonce + tag */
+typedef struct vault_clinical vault_clinical;
+/* A new clinical key (sodium memory); NULL on failure. */
+vault_clinical *vault_clinical_create(void);
+/* Opens the clinical key sealed to v's staff member (env from vault_clinical_seal_to); NULL when it was
+ * not sealed to them or was altered. */
+vault_clinical *vault_clinical_open(const vault *v, const unsigned char env[VAULT_SEALED_KEY_BYTES]);
+/* Seals the clinical key to a staff member's X25519 public key. */
+bool vault_clinical_seal_to(const vault_clinical *c, const unsigned char staff_pk[VAULT_PK_BYTES],
+                            unsigned char env[VAULT_SEALED_KEY_BYTES]);
+/* The clinical public key (what notes are sealed to). */
+void vault_clinical_pk(const vault_clinical *c, unsigned char pk[VAULT_PK_BYTES]);
+/* Wipes and frees (NULL is fine). */
+void vault_clinical_free(vault_clinical *c);
+/* Seals a note to the clinical public key. *out malloc'd (VAULT_NOTE_OVERHEAD + len bytes), free(). */
+bool vault_note_seal(const unsigned char clinical_pk[VAULT_PK_BYTES], const char *table, const char *column,
+                     const char *row_id, const void *plain, size_t len, unsigned char **out, size_t *outlen);
+/* Opens a note with the clinical key: as vault_open (secret_free releases *plain). */
+bool vault_note_open(const vault_clinical *c, const char *table, const char *column, const char *row_id,
+                     const unsigned char *ct, size_t ctlen, char **plain, size_t *len);
+/* The format version of a sealed value (its first byte: VAULT_FIELD_VERSION under the data key,
+ * VAULT_NOTE_VERSION under the clinical key), -1 when empty. */
+int vault_sealed_version(const unsigned char *ct, size_t n);
+
 /* Many fields opened one after another (an export opens four per intake): the plaintext goes into a buffer
  * the caller keeps, sodium_malloc'd once and grown when needed, rather than a guarded allocation per field,
  * which costs an mmap, two mprotects and a munmap each (more than the decryption). The same checks as

@@ -17,6 +17,11 @@
  *       a data key of the attacker's own, sealed to NAME's public key (which needs no secret), with the key
  *       check re-sealed under it, so that NAME's next login would seal new records under a key the
  *       attacker holds.
+ *   attacker read-notes CONFIG DB USER      (USER's passphrase on the first line of stdin)
+ *       logs in as USER (a receptionist, say) and tries every key that login can reach on every note: the
+ *       data key (what sealed notes before issue 12), the clinical key sealed to USER, and every clinical-key
+ *       envelope in the file (read raw) opened with USER's own X25519 secret. Prints `OPENED ID: TEXT` for a
+ *       note it read and `SEALED ID` for one it could not, then `opened N of M`.
  * Exit status: 0 done, 1 failed, 2 bad usage. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,7 +32,9 @@
 
 #include <sqlite3.h>
 
+#include "clinical_key.h"
 #include "config.h"
+#include "secret.h"
 #include "session.h"
 
 static sqlite3 *raw;
@@ -301,6 +308,78 @@ static int resign(const char *cfg_path, const char *path, const char *user, int6
     return ok ? 0 : 1;
 }
 
+typedef struct {
+    session *s;
+    vault_clinical *keys[64]; /* every clinical key this login could open from the file */
+    int nkeys, opened, total;
+} notes_ctx;
+
+/* Every envelope in meta, tried with the login's own secret key. */
+static void gather_keys(notes_ctx *c, const char *path) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_open_v2(path, &raw, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) return;
+    if (sqlite3_prepare_v2(raw, "SELECT value FROM meta WHERE key LIKE 'clinical_key:%'", -1, &st, NULL) == SQLITE_OK)
+        while (sqlite3_step(st) == SQLITE_ROW && c->nkeys < 64)
+            if (sqlite3_column_bytes(st, 0) == VAULT_SEALED_KEY_BYTES) {
+                vault_clinical *k = vault_clinical_open(c->s->v, sqlite3_column_blob(st, 0));
+                if (k) c->keys[c->nkeys++] = k;
+            }
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+}
+
+static int note_cb(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
+                   size_t n) {
+    notes_ctx *c = vctx;
+    if (strcmp(table, "intakes") != 0 || strcmp(column, "notes") != 0) return 0;
+    char *plain = NULL;
+    size_t len = 0;
+    bool ok = vault_open(c->s->v, table, column, row, ct, n, &plain, &len);
+    if (!ok && c->s->clinical) ok = vault_note_open(c->s->clinical, table, column, row, ct, n, &plain, &len);
+    for (int i = 0; !ok && i < c->nkeys; i++) ok = vault_note_open(c->keys[i], table, column, row, ct, n, &plain, &len);
+    c->total++;
+    if (ok) {
+        c->opened++;
+        printf("OPENED %s: %s\n", row, plain);
+    } else {
+        printf("SEALED %s\n", row);
+    }
+    secret_free(plain);
+    return 0;
+}
+
+static int read_notes(const char *cfg_path, const char *path, const char *user) {
+    config cfg;
+    diag d = {NULL, 0, 0};
+    if (!config_load(&cfg, cfg_path, &d)) return 2;
+    db_settings set;
+    db_settings_from_config(&cfg, &set);
+    char pass[256];
+    error err = {0};
+    if (!fgets(pass, sizeof pass, stdin)) return 2;
+    pass[strcspn(pass, "\n")] = '\0';
+    database db;
+    int wait = 0;
+    notes_ctx c;
+    memset(&c, 0, sizeof c);
+    if (!db_open(&db, path, false, &set, &err)) {
+        fprintf(stderr, "attacker: open: %s\n", err.msg);
+        return 1;
+    }
+    if (session_login(&db, user, pass, strlen(pass), &c.s, &wait, &err) != LOGIN_OK) {
+        fprintf(stderr, "attacker: login: %s\n", err.msg);
+        db_close(&db);
+        return 1;
+    }
+    gather_keys(&c, path);
+    bool ok = db.ops->each_sealed(db.st, note_cb, &c) == ST_OK;
+    printf("opened %d of %d\n", c.opened, c.total);
+    for (int i = 0; i < c.nkeys; i++) vault_clinical_free(c.keys[i]);
+    session_end(c.s);
+    db_close(&db);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
     if (argc == 4 && !strcmp(argv[1], "strip")) {
         if (!vault_init() || !open_raw(argv[2])) return 1;
@@ -310,9 +389,10 @@ int main(int argc, char **argv) {
     }
     if (argc == 6 && !strcmp(argv[1], "resign")) return resign(argv[2], argv[3], argv[4], atoll(argv[5]));
     if (argc == 4 && !strcmp(argv[1], "plant-key")) return plant_key(argv[2], argv[3]);
+    if (argc == 5 && !strcmp(argv[1], "read-notes")) return vault_init() ? read_notes(argv[2], argv[3], argv[4]) : 1;
     if ((argc == 5 || argc == 6) && !strcmp(argv[1], "legacy"))
         return vault_init() ? legacy(argv[2], argv[3], argv[4], argc == 6 && !strcmp(argv[5], "yes")) : 1;
     fprintf(stderr, "usage: attacker strip DB SEQ | resign CONFIG DB USER SEQ | legacy CONFIG DB USER [yes] | "
-                    "plant-key DB NAME\n");
+                    "plant-key DB NAME | read-notes CONFIG DB USER\n");
     return 2;
 }

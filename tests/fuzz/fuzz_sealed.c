@@ -1,5 +1,5 @@
-/* Sealed fields as read from the database (vault_open): attacker-controlled bytes must be rejected, never
- * crash, never open under the wrong table, column or row. Input: one byte choosing the column (and the
+/* Sealed fields as read from the database (vault_open, and vault_note_open for notes under the clinical key):
+ * attacker-controlled bytes must be rejected, never crash, never open under the wrong table, column or row. Input: one byte choosing the column (and the
  * row id), then the stored value. The seeds are real values sealed under the harness's fixed key. */
 #include "vault.h"
 #include "fuzz_common.h"
@@ -12,6 +12,7 @@ static const char *const cols[][2] = {{"clients", "name"},  {"clients", "phone"}
 #define N_COLS (sizeof cols / sizeof cols[0])
 static const char *const rows[] = {"5f0c3a52-6d0e-4a55-9d7e-0c1f2a3b4c5d", "0b7e1c9a-2f3d-4e5a-8b6c-7d8e9f0a1b2c"};
 static vault *v;
+static vault_clinical *ck; /* the clinical key notes are sealed to (core/records/clinical_key.h) */
 
 static void seed(const char *name, unsigned sel, const char *plain) {
     unsigned char *ct;
@@ -39,6 +40,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     seed("notes_row2", 4 + N_COLS, "prefers an evening slot");
     seed("draft_empty", 5, "");
     seed("reason", 6, "lowered after a phone call");
+    /* last, so that the seeds above stay as they were: a note sealed to the clinical key */
+    if (!(ck = vault_clinical_create())) abort();
+    unsigned char pk[VAULT_PK_BYTES], *ct;
+    size_t n;
+    vault_clinical_pk(ck, pk);
+    if (!vault_note_seal(pk, "intakes", "notes", rows[0], "sleeps badly since the move", 27, &ct, &n)) abort();
+    unsigned char *in = malloc(n + 1);
+    in[0] = 4;
+    memcpy(in + 1, ct, n);
+    fuzz_write_seed("note_clinical", in, n + 1);
+    free(in);
+    free(ct);
     return 0;
 }
 
@@ -56,6 +69,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         size_t olen;
         if (vault_open(v, cols[(sel + 1) % N_COLS][0], cols[(sel + 1) % N_COLS][1], rows[(sel / N_COLS) % 2],
                        data + 1, size - 1, &other, &olen))
+            abort();
+        secret_free(plain);
+    }
+    if (vault_note_open(ck, cols[sel % N_COLS][0], cols[sel % N_COLS][1], rows[(sel / N_COLS) % 2], data + 1, size - 1,
+                        &plain, &len)) {
+        if (len != size - 1 - VAULT_NOTE_OVERHEAD || plain[len] != '\0') abort();
+        char *other = NULL;
+        size_t olen;
+        /* not under the data key, and not anywhere else */
+        if (vault_open(v, cols[sel % N_COLS][0], cols[sel % N_COLS][1], rows[(sel / N_COLS) % 2], data + 1, size - 1,
+                       &other, &olen) ||
+            vault_note_open(ck, cols[(sel + 1) % N_COLS][0], cols[(sel + 1) % N_COLS][1], rows[(sel / N_COLS) % 2],
+                            data + 1, size - 1, &other, &olen))
             abort();
         secret_free(plain);
     }

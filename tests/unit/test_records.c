@@ -921,11 +921,11 @@ static void t_intakes(void **state) {
 
     intake_rec meta;
     char *b = NULL, *nt = NULL;
-    /* the author */
+    /* the author, a receptionist: the body; her note is sealed to the clinical key, which reception never holds
+     * (issue 12: roles by key), so not even her own note opens for her */
     OK(intake_open(W.alice, in1, &meta, &b, &nt, &msg));
     assert_string_equal(b, body);
-    assert_non_null(nt);
-    assert_string_equal(nt, notes);
+    assert_null(nt);
     assert_string_equal(meta.id, in1);
     assert_string_equal(meta.client_id, cl);
     assert_string_equal(meta.level, "red");
@@ -1582,9 +1582,10 @@ static void t_progress(void **state) {
     l = (progress_log){{log_progress}, 0, 0, 0, true, ""};
     OK(db_rekey(s, &msg));
     assert_string_equal(l.what, "sealed fields written");
-    assert_int_equal(l.calls, 12);
-    assert_int_equal(l.last_done, 6);
-    assert_int_equal(l.last_total, 6);
+    /* the note is not among them: the clinical key's rotation re-seals it (core/records/clinical_key.h) */
+    assert_int_equal(l.calls, 10);
+    assert_int_equal(l.last_done, 5);
+    assert_int_equal(l.last_total, 5);
     assert_true(l.rising);
     /* no one listening: nothing reported, the same result */
     s->progress = NULL;
@@ -1712,6 +1713,135 @@ static void t_audit_tamper(void **state) {
     OK(audit_check_checkpoint(&W.db, seq, hex, &msg));
 }
 
+/* The clinical key (issue 12, core/records/clinical_key.h): reception never holds it; a note it writes is
+ * sealed to it; the upgrade from schema 8 re-seals the notes under it at the first clinical login; a demotion
+ * or a lock rotates it, and desks logged in meanwhile catch up (or, demoted, simply see no notes). */
+static void open_note_as(session *s, const char *intake, const char *want) {
+    intake_rec meta;
+    char *b = NULL, *nt = NULL;
+    OK(intake_open(s, intake, &meta, &b, &nt, &msg));
+    if (want) {
+        assert_non_null(nt);
+        assert_string_equal(nt, want);
+    } else {
+        assert_null(nt);
+    }
+    intake_rec_free(&meta);
+    secret_free(b);
+    secret_free(nt);
+}
+
+static blob stored_note(database *db, const char *intake) {
+    intake_rec r;
+    assert_int_equal(db->ops->intake_get(db->st, intake, &r), ST_OK);
+    blob b = r.notes_ct;
+    r.notes_ct = (blob){NULL, 0};
+    intake_rec_free(&r);
+    return b;
+}
+
+static blob clinical_pk_now(database *db) {
+    blob b = {0};
+    assert_int_equal(db->ops->meta_get(db->st, "clinical_pk", &b), ST_OK);
+    return b;
+}
+
+static void t_clinical_key(void **state) {
+    (void)state;
+    database db;
+    session *admin = fresh_db(&db, "clinical.db");
+    char path[256], cl[STORE_ID_LEN], i1[STORE_ID_LEN], i2[STORE_ID_LEN];
+    path_in(path, sizeof path, "clinical.db");
+    assert_non_null(admin->clinical); /* the supervisor's first login created it */
+    OK(staff_add(admin, "alice", ROLE_RECEPTION, ALICE_PASS, strlen(ALICE_PASS), &msg));
+    OK(staff_add(admin, "bob", ROLE_CLINICIAN, BOB_PASS, strlen(BOB_PASS), &msg));
+    session *alice = login(&db, "alice", ALICE_PASS), *bob = login(&db, "bob", BOB_PASS);
+    assert_null(alice->clinical);
+    assert_non_null(bob->clinical);
+
+    /* a receptionist's note: sealed to the clinical key; her data key opens nothing of it */
+    new_client(alice, "Clinical Person", "555 0123", "", cl);
+    new_intake(alice, cl, "yellow", "{\"a\":1}", "sleeps badly", i1);
+    blob ct = stored_note(&db, i1);
+    assert_int_equal(vault_sealed_version(ct.p, ct.n), VAULT_NOTE_VERSION);
+    char *plain = NULL;
+    size_t len = 0;
+    assert_false(vault_open(alice->v, "intakes", "notes", i1, ct.p, ct.n, &plain, &len));
+    blob_free(&ct);
+    open_note_as(alice, i1, NULL);
+    open_note_as(bob, i1, "sleeps badly");
+    open_note_as(admin, i1, "sleeps badly");
+
+    /* the upgrade: the file put back as main's code left it (schema 8, a note under the data key, no clinical
+     * key); reception reads it by the code's rule (the author) until the first clinical login re-seals it */
+    unsigned char *legacy = NULL;
+    size_t legacy_n = 0;
+    new_intake(admin, cl, "green", "{\"a\":2}", NULL, i2);
+    assert_true(vault_seal(admin->v, "intakes", "notes", i2, "the old note", 12, &legacy, &legacy_n));
+    put_sealed(&db, "intakes", "notes", i2, legacy, legacy_n);
+    free(legacy);
+    assert_true(vault_seal(admin->v, "intakes", "notes", i1, "sleeps badly", 12, &legacy, &legacy_n));
+    put_sealed(&db, "intakes", "notes", i1, legacy, legacy_n);
+    free(legacy);
+    session_end(alice);
+    session_end(bob);
+    session_end(admin);
+    db_close(&db);
+    raw_exec(path, "DELETE FROM meta WHERE key LIKE 'clinical_%'; PRAGMA user_version = 8");
+    open_db(&db, path, false);
+    alice = login(&db, "alice", ALICE_PASS);
+    open_note_as(alice, i1, "sleeps badly"); /* main's rule: the author reads her note (under the data key) */
+    blob st = {0};
+    assert_int_equal(db.ops->meta_get(db.st, "clinical_notes", &st), ST_OK); /* schema 9 marked it */
+    assert_int_equal(st.n, 6);
+    assert_memory_equal(st.p, "legacy", 6);
+    blob_free(&st);
+    ct = stored_note(&db, i2);
+    assert_int_equal(vault_sealed_version(ct.p, ct.n), VAULT_FIELD_VERSION); /* reception's login changed nothing */
+    blob_free(&ct);
+    session_end(alice);
+    bob = login(&db, "bob", BOB_PASS);
+    assert_string_equal(audit_tail(&db).action, "clinical_key");
+    ct = stored_note(&db, i2);
+    assert_int_equal(vault_sealed_version(ct.p, ct.n), VAULT_NOTE_VERSION);
+    alice = login(&db, "alice", ALICE_PASS);
+    assert_false(vault_open(alice->v, "intakes", "notes", i2, ct.p, ct.n, &plain, &len));
+    blob_free(&ct);
+    open_note_as(bob, i2, "the old note");
+    admin = login(&db, "admin", ADMIN_PASS);
+    open_note_as(admin, i2, "the old note");
+    open_note_as(admin, i1, "sleeps badly");
+
+    /* a demotion rotates the key: bob's desk, still open, sees no note (not tampering); carol's catches up */
+    OK(staff_add(admin, "carol", ROLE_CLINICIAN, CAROL_PASS, strlen(CAROL_PASS), &msg));
+    session *carol = login(&db, "carol", CAROL_PASS);
+    blob pk_before = clinical_pk_now(&db);
+    OK(staff_set_role(admin, "bob", ROLE_RECEPTION, &msg));
+    blob pk_after = clinical_pk_now(&db);
+    assert_memory_not_equal(pk_before.p, pk_after.p, VAULT_PK_BYTES);
+    blob_free(&pk_before);
+    blob_free(&pk_after);
+    open_note_as(bob, i1, NULL);
+    assert_null(bob->clinical);
+    open_note_as(carol, i1, "sleeps badly");
+    /* a lock rotates it too; an unlock gives the current key back */
+    OK(staff_set_locked(admin, "carol", true, &msg));
+    session_end(carol);
+    OK(staff_set_locked(admin, "carol", false, &msg));
+    carol = login(&db, "carol", CAROL_PASS);
+    open_note_as(carol, i2, "the old note");
+    /* sound: every note opened with the verifier's clinical key */
+    verify_report r;
+    OK(db_verify(admin, &r, &msg));
+    if (!r.ok) fail_msg("verify: %s", r.problem);
+    session_end(carol);
+    session_end(alice);
+    session_end(bob);
+    session_end(admin);
+    db_close(&db);
+}
+
+
 /* A key rotation on a database of its own with a supervisor, a reception worker and a clinician. */
 static void t_rekey(void **state) {
     (void)state;
@@ -1808,7 +1938,8 @@ static void t_rekey(void **state) {
             char *b = NULL, *nt = NULL;
             OK(intake_open(ss[k], iid[i], &meta, &b, &nt, &msg));
             assert_string_equal(b, bodies[i]);
-            bool may_read = notes[i] && (k != 1 || i % 2 == 0); /* alice wrote the even ones */
+            /* alice wrote the even ones, but she is reception: her notes are sealed to the clinical key */
+            bool may_read = notes[i] && k != 1;
             if (may_read) assert_string_equal(nt, notes[i]);
             else assert_null(nt);
             intake_rec_free(&meta);
@@ -1998,6 +2129,7 @@ int main(void) {
         T(t_audit_tamper),
         T(t_audit_time_backwards),
         T(t_rekey),
+        T(t_clinical_key),
         T(t_roster),
         T(t_backup),
         T(t_rekey_with_other_desks_logged_in), /* last: rotates the shared key */

@@ -1,7 +1,7 @@
 /* The vault: field sealing (round trips, every single-byte change, moved and truncated ciphertexts, fresh
  * nonces), staff enrolment and unlock (wrong passphrase, short passphrase, changed staff id, tampered and
  * out-of-bounds KDF parameters, tampered key material), passphrase change, data key rotation, blind
- * indexes, the audit chain hash and MAC, process hardening.
+ * indexes, the audit chain hash and MAC, the clinical key and notes sealed to it, process hardening.
  * Argon2id runs at KDF_INTERACTIVE (64 MiB); the whole file does about two dozen derivations. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -708,6 +708,81 @@ static void test_equal(void **state) {
     assert_true(vault_equal(a, b, 0));
 }
 
+/* ---- the clinical key (notes) ---- */
+
+/* A note opens only with the clinical key, which opens only for the member it was sealed to: the data key
+ * (every role's) opens no note, a note moved or altered fails, another clinical key fails. */
+static void test_clinical_key_and_notes(void **state) {
+    (void)state;
+    vault_clinical *ck = vault_clinical_create();
+    assert_non_null(ck);
+    unsigned char pk[VAULT_PK_BYTES], env[VAULT_SEALED_KEY_BYTES];
+    vault_clinical_pk(ck, pk);
+    assert_true(vault_clinical_seal_to(ck, bob_keys.public_key, env)); /* bob: a clinician */
+
+    const char *text = "history of self-harm; 有自伤史";
+    unsigned char *ct = NULL;
+    size_t n = 0;
+    assert_true(vault_note_seal(pk, "intakes", "notes", "i1", text, strlen(text), &ct, &n));
+    assert_int_equal(n, VAULT_NOTE_OVERHEAD + strlen(text));
+    assert_int_equal(vault_sealed_version(ct, n), VAULT_NOTE_VERSION);
+    assert_null(memmem(ct, n, "self-harm", 9));
+
+    /* bob's passphrase opens his envelope, and the note */
+    vault *b = unlock_ok(BOB, BOB_PASS, &bob_keys);
+    vault_clinical *bk = vault_clinical_open(b, env);
+    assert_non_null(bk);
+    unsigned char bpk[VAULT_PK_BYTES];
+    vault_clinical_pk(bk, bpk);
+    assert_memory_equal(bpk, pk, VAULT_PK_BYTES);
+    char *plain = NULL;
+    size_t len = 0;
+    assert_true(vault_note_open(bk, "intakes", "notes", "i1", ct, n, &plain, &len));
+    assert_int_equal(len, strlen(text));
+    assert_string_equal(plain, text);
+    secret_free(plain);
+    /* moved to another row or column: fails */
+    assert_false(vault_note_open(bk, "intakes", "notes", "i2", ct, n, &plain, &len));
+    assert_false(vault_note_open(bk, "intakes", "body", "i1", ct, n, &plain, &len));
+    assert_null(plain);
+    /* any single byte changed: fails */
+    for (size_t i = 0; i < n; i++) {
+        ct[i] ^= 0x01;
+        assert_false(vault_note_open(bk, "intakes", "notes", "i1", ct, n, &plain, &len));
+        ct[i] ^= 0x01;
+    }
+    /* truncated: fails */
+    assert_false(vault_note_open(bk, "intakes", "notes", "i1", ct, n - 1, &plain, &len));
+    assert_false(vault_note_open(bk, "intakes", "notes", "i1", ct, VAULT_NOTE_OVERHEAD - 1, &plain, &len));
+
+    /* alice (a receptionist): her unlocked vault holds the data key, which opens no note, and bob's envelope
+     * does not open with her secret key */
+    vault *a = unlock_ok(ALICE, ALICE_PASS, &alice_keys);
+    assert_false(vault_open(a, "intakes", "notes", "i1", ct, n, &plain, &len));
+    assert_null(vault_clinical_open(a, env));
+    /* another clinical key: fails */
+    vault_clinical *other = vault_clinical_create();
+    assert_non_null(other);
+    assert_false(vault_note_open(other, "intakes", "notes", "i1", ct, n, &plain, &len));
+    /* a vault made without a staff member (init's before enrolment) opens no envelope */
+    assert_null(vault_clinical_open(V, env));
+    /* an envelope altered: does not open */
+    env[5] ^= 1;
+    assert_null(vault_clinical_open(b, env));
+    /* a field under the data key is not a note */
+    unsigned char *fct = seal_str(V, "intakes", "notes", "i1", "legacy note", &len);
+    assert_int_equal(vault_sealed_version(fct, len), VAULT_FIELD_VERSION);
+    assert_false(vault_note_open(bk, "intakes", "notes", "i1", fct, len, &plain, &len));
+    assert_int_equal(vault_sealed_version(NULL, 0), -1);
+    free(fct);
+    free(ct);
+    vault_clinical_free(other);
+    vault_clinical_free(bk);
+    vault_clinical_free(ck);
+    vault_free(a);
+    vault_free(b);
+}
+
 /* ---- process (last: it changes the process) ---- */
 
 static void test_harden_process(void **state) {
@@ -751,6 +826,7 @@ int main(void) {
         cmocka_unit_test(test_chain_hash),
         cmocka_unit_test(test_audit_mac),
         cmocka_unit_test(test_equal),
+        cmocka_unit_test(test_clinical_key_and_notes),
         cmocka_unit_test(test_harden_process),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -231,6 +231,13 @@ const migration sq_migrations[] = {
     {"DELETE FROM blind_index;\n"
      "DELETE FROM meta WHERE key = 'blind_index_width';\n",
      "PRAGMA user_version = 8"},
+    /* 9: notes under the clinical key (core/records/clinical_key.h, issue 12). Notes written before stay under
+     * the data key (which reception holds too) until the first login of a clinician or supervisor, which creates
+     * the clinical key, re-seals every note under it and seals it to the roles that may read notes, in one
+     * transaction, and writes 'sealed' here. A version of its own so that no older triage writes notes under the
+     * data key into a database whose notes are under the clinical key. */
+    {"INSERT OR REPLACE INTO meta (key, value) VALUES ('clinical_notes', CAST('legacy' AS BLOB));\n",
+     "PRAGMA user_version = 9"},
 };
 
 const int sq_schema_versions = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);

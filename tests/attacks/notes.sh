@@ -1,0 +1,98 @@
+#!/bin/sh
+# Attack: a receptionist with the source (tests/attacks/attacker.c read-notes) logs in with her own passphrase
+# and tries every key that login reaches on every clinical note: the data key (which sealed notes before
+# issue 12, and which every role holds), the clinical key sealed to her (none), and every clinical-key envelope
+# in the file opened with her own secret key. What must hold: she opens none, not even her own; a clinician and
+# a supervisor open them all. Also: notes written before the upgrade are re-sealed at the first clinician's or
+# supervisor's login; a demoted or locked clinician's envelope is withdrawn and the key rotated, so an old
+# envelope copied before and put back opens nothing new; a database made by main's code (fixture) upgrades
+# at the first clinical login; someone with write access alone cannot plant a clinical public key of their
+# own (new notes would be sealed to it): refused, naming it.
+# Without the protection (notes sealed under the data key) the first checks fail.
+# Usage: tests/attacks/notes.sh ./triage   Last line: `N passed, N failed`.
+T=${1:-./triage}
+. "$(dirname "$0")/lib.inc"
+need_sqlite3
+A="$(pwd)/build/release/tests/attacks/attacker"
+[ -x "$A" ] || { bad "build/release/tests/attacks/attacker is missing (make test builds it)"; finish; exit 1; }
+CAROL=carol-passphrase-1
+
+# read-notes USER PASS: the attacker's run, output in $out
+read_notes() { out=$(printf '%s\n' "$2" | "$A" read-notes "$tmp/config.ini" "$DB" "$1" 2>"$tmp/aerr"); rc=$?; err=$(cat "$tmp/aerr"); }
+intake() { # USER PASS NAME NOTE
+    printf '{"client":{"name":"%s","phone":"555 0100"},"language":"en","notes":"%s","answers":{"phq9":[1,1,1,1,0,0,0,0,0]}}' "$3" "$4" >"$tmp/in.json"
+    tri "$1" "$2\n" intake new "$tmp/in.json"
+}
+
+centre
+tri admin "$ADMIN\n$CAROL\n" user add carol --role clinician
+intake alice "$ALICE" "Client One" "alice wrote: sleeps badly since the move"
+check "set up: a receptionist's intake with a note" [ "$rc" -eq 0 ]
+intake bob "$BOB" "Client Two" "bob wrote: history of self-harm, see file"
+check "set up: a clinician's intake with a note" [ "$rc" -eq 0 ]
+
+# 1. the receptionist with the source
+read_notes alice "$ALICE"
+check "attacker ran as alice" [ "$rc" -eq 0 ]
+check "reception opens no note (not through the data key, nor any envelope)" has_out "^opened 0 of 2"
+check "...not even her own" sh -c '! printf "%s" "$1" | grep -q "sleeps badly"' x "$out"
+check "...nor the clinician's" sh -c '! printf "%s" "$1" | grep -q "self-harm"' x "$out"
+check "the file holds no envelope for reception" [ "$(sql "SELECT count(*) FROM meta WHERE key = 'clinical_key:' || (SELECT id FROM staff WHERE name = 'alice') AND length(value) > 0")" -eq 0 ]
+read_notes bob "$BOB"
+check "a clinician opens both" has_out "^opened 2 of 2"
+read_notes admin "$ADMIN"
+check "a supervisor opens both" has_out "^opened 2 of 2"
+
+# 2. demotion: the clinical key is rotated, so carol's old envelope, kept and put back, opens nothing new
+CAROL_ID=$(sql "SELECT id FROM staff WHERE name = 'carol'")
+OLD_ENV=$(sql "SELECT hex(value) FROM meta WHERE key = 'clinical_key:$CAROL_ID'")
+check "carol (clinician) was given the key" [ "${#OLD_ENV}" -eq 160 ]
+tri admin "$ADMIN\n" user role carol reception
+check "carol demoted to reception" [ "$rc" -eq 0 ]
+check "...her envelope withdrawn" [ "$(sql "SELECT length(value) FROM meta WHERE key = 'clinical_key:$CAROL_ID'")" -eq 0 ]
+intake bob "$BOB" "Client Three" "bob wrote: after the demotion"
+sql "UPDATE meta SET value = X'$OLD_ENV' WHERE key = 'clinical_key:$CAROL_ID';"
+read_notes carol "$CAROL"
+check "demoted, old envelope put back: opens nothing" has_out "^opened 0 of 3"
+sql "UPDATE staff SET role = 'clinician' WHERE name = 'carol';"
+tri carol "$CAROL\n" client find "Client"
+check "role raised in the file too: her login is refused, naming the clinical key" has_err "clinical key sealed to"
+sql "UPDATE staff SET role = 'reception' WHERE name = 'carol';"
+
+# 3. a lock: withdrawn and rotated as well; an unlock gives the current key back
+tri admin "$ADMIN\n" user lock bob
+check "bob locked" [ "$rc" -eq 0 ]
+BOB_ID=$(sql "SELECT id FROM staff WHERE name = 'bob'")
+check "...his envelope withdrawn" [ "$(sql "SELECT length(value) FROM meta WHERE key = 'clinical_key:$BOB_ID'")" -eq 0 ]
+tri admin "$ADMIN\n" user unlock bob
+read_notes bob "$BOB"
+check "unlocked by a supervisor: bob reads the notes again" has_out "^opened 3 of 3"
+
+# 4. the upgrade of a database made by main's code (schema 8, notes under the data key: any role opened them)
+DB="$tmp/upgraded.db"
+{ cat tests/fixtures/records/main_v8_notes.sql; echo "PRAGMA application_id = 1414678855; PRAGMA user_version = 8; PRAGMA journal_mode = WAL;"; } |
+    sqlite3 "$DB" >/dev/null
+read_notes alice "$ALICE"
+check "before the upgrade's first clinical login: reception still opens the old notes (the gap the upgrade closes)" has_out "^opened 2 of 2"
+check "...schema 9 now, notes still waiting" [ "$(sql "PRAGMA user_version")" -eq 9 ] && [ "$(sql "SELECT CAST(value AS TEXT) FROM meta WHERE key = 'clinical_notes'")" = legacy ]
+tri bob "$BOB
+" client find "Client"
+check "a clinician's first login after the upgrade" [ "$rc" -eq 0 ]
+check "...re-sealed every note under the clinical key, audited" [ "$(sql "SELECT count(*) FROM audit WHERE action = 'clinical_key' AND detail = 'clinical key rotated: 2 notes re-sealed'")" -eq 1 ]
+check "...and recorded it" [ "$(sql "SELECT CAST(value AS TEXT) FROM meta WHERE key = 'clinical_notes'")" = sealed ]
+read_notes alice "$ALICE"
+check "after it: reception opens no note" has_out "^opened 0 of 2"
+read_notes bob "$BOB"
+check "the clinician opens both" has_out "^opened 2 of 2"
+read_notes admin "$ADMIN"
+check "the supervisor (given the key by the clinician's login) opens both" has_out "^opened 2 of 2"
+tri admin "$ADMIN
+" verify
+check "verify: sound after the upgrade" has_out "^sound"
+
+# 5. write access alone: a clinical public key of the attacker's own is refused (its MAC is under the data key)
+sql "UPDATE meta SET value = randomblob(64) WHERE key = 'clinical_pk';"
+intake alice "$ALICE" "Client Four" "written after the plant"
+check "planted clinical public key: the note is not sealed to it" [ "$rc" -ne 0 ]
+check "...naming it" has_err "clinical public key"
+finish
