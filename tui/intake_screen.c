@@ -1210,7 +1210,10 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         a->message[0] = '\0';
         a->in.field_error[0] = '\0';
         after_change(a);
-    } else if (act == UA_NONE) {
+    } else if (act == UA_NONE && (ev->kind == EV_CHAR || ev->kind == EV_KEY)) {
+        /* a key, not the clock: the once-a-second tick reaches this handler as UA_NONE too, and took the carried
+         * name away about a second after the question showed (a slow typist never saw it; the scripted walk typed
+         * faster than the clock) */
         if (a->in.carried && w->pos == a->in.carried_pos && w->item == a->in.carried_item) a->in.typed[0] = '\0';
         a->in.carried = false; /* the carried search text is replaced by the first key typed, kept by Enter */
         a->in.q_warned = false;
