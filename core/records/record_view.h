@@ -24,6 +24,14 @@ bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, 
 /* An anonymous caller's short id ("KMT4821") when the name ends in one (the hotline's "Anonymous caller
  * KMT4821"), into out; false otherwise. */
 bool caller_id_of_name(const char *name, char *out, size_t size);
+/* True when text could be the start of a caller id ("K", "KMT", "kmt48"): up to three letters, then up to four
+ * digits, in any case. */
+bool caller_id_prefix_like(const char *text);
+/* The open queue items of anonymous callers whose caller id starts with prefix (any case), at most max, into
+ * out. A caller id is a word of the sealed name, so a blind index finds it whole only: the worker reading it
+ * from the screen types its start. The names are peeked as a queue row's are; the search itself is audited
+ * (without the prefix), as a client search is. */
+bool queues_find_callers(session *s, const char *prefix, queue_item *out, int max, int *n, error *err);
 /* The initials of a UTF-8 name, each letter upper-cased (ASCII), at most three. */
 void name_initials(const char *name, char *out, size_t size);
 
