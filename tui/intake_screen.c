@@ -294,7 +294,7 @@ static void find_draw(app *a, const layout *l) {
         text_fit(name, sizeof name, a->find.found[i].name, 24); /* aligned in screen columns (Chinese names) */
         text_fit(phone, sizeof phone, a->find.found[i].phone, 16);
         snprintf(line, sizeof line, "%d  %s %s %s", i + 1, name, phone, a->find.found[i].birth);
-        draw_text(y++, 4, l->body.w - 6, line, A_NORMAL);
+        draw_text(y++, 4, l->body.w - 6, line, i == a->find.sel ? theme(C_HILITE) : A_NORMAL);
     }
 }
 
@@ -996,6 +996,7 @@ static bool find_enter(app *a) {
     f->found = NULL;
     f->n_found = 0;
     f->mode = FIND_TYPING;
+    f->sel = -1;
     return true;
 }
 
@@ -1017,7 +1018,38 @@ static reaction find_search(app *a) {
     f->n_found = 0;
     if (!client_find(a->s, f->query, &f->found, &f->n_found, &err)) app_message(a, true, "%s", err.msg);
     f->mode = f->n_found ? FIND_PICKING : FIND_NONE_FOUND;
+    /* a record is only read: Enter opens the first found; an intake's client is never taken by default */
+    f->sel = f->n_found && f->for_record ? 0 : -1;
     return react(RE_REDRAW);
+}
+
+/* A letter typed on the results goes on with the search text (the list is searched again by Enter): it never
+ * opens a record or a client (tryout). true when the key was such a letter. */
+static bool find_refine(app *a, const event *ev, ui_action act) {
+    find_screen *f = &a->find;
+    if (ev->kind != EV_CHAR || (act != UA_NONE && !(act == UA_NEW && f->for_record))) return false;
+    client_list_free(f->found, f->n_found);
+    f->found = NULL;
+    f->n_found = 0;
+    f->mode = FIND_TYPING;
+    f->sel = -1;
+    edit_field(f->query, sizeof f->query, ev);
+    return true;
+}
+
+/* Up/Down highlight a result, Enter opens the highlighted one; true when the key was one of them. */
+static bool find_move(app *a, ui_action act, int *open) {
+    find_screen *f = &a->find;
+    if (act == UA_NEXT || act == UA_PREV) {
+        int step = act == UA_NEXT ? 1 : -1, shown = f->n_found < 9 ? f->n_found : 9;
+        if (shown > 0) f->sel = f->sel < 0 ? (step > 0 ? 0 : shown - 1) : (f->sel + step + shown) % shown;
+        return true;
+    }
+    if (act == UA_CHOOSE && f->mode == FIND_PICKING && f->sel >= 0 && f->sel < f->n_found) {
+        *open = f->sel;
+        return true;
+    }
+    return false;
 }
 
 static reaction find_handle(app *a, const event *ev, ui_action act) {
@@ -1030,7 +1062,9 @@ static reaction find_handle(app *a, const event *ev, ui_action act) {
         if (act == UA_NONE) edit_field(f->query, sizeof f->query, ev);
         return react(RE_REDRAW);
     }
+    if (find_refine(a, ev, act)) return react(RE_REDRAW);
     int picked = act == UA_DIGIT ? (int)(ev->ch - L'1') : -1;
+    if (find_move(a, act, &picked) && picked < 0) return react(RE_REDRAW); /* moved, nothing opened */
     if (picked >= 0 && picked < f->n_found && f->for_record) {
         snprintf(a->rec.want, sizeof a->rec.want, "%s", f->found[picked].id);
         a->rec.back = SCR_HOME;

@@ -313,6 +313,7 @@ typedef struct {
     int n_found;
     find_mode mode;
     bool for_record; /* opens a record instead of starting an intake */
+    int sel;         /* the highlighted result (Up/Down), -1 for none: a record search starts on the first */
 } find_screen;
 
 /* The highlighted option of a question; none at first, so that no key takes a default for an answer. */

@@ -375,6 +375,16 @@ if [ -n "$widths" ] && [ "$(echo "$widths" | wc -l)" -eq 1 ]; then
 else
     bad "assign: the columns are aligned in screen columns (prefix widths: $(echo $widths))" "$D/assign"
 fi
+# ---- the search results: a letter typed there goes on with the search (it never opens a record), Enter opens
+# the highlighted record (the first, or the one Up/Down moved to)
+{
+    login
+    printf 'key f\ntype Kay\nkey enter\ntype x\ndump %s/find_letter\n' "$D"
+    printf 'key backspace\nkey enter\nkey enter\ndump %s/find_enter\n' "$D"
+} >"$tmp/findkeys.script"
+tui "$tmp/findkeys.script" 100 30
+absent "search results: a letter goes on with the search text" "$D/find_letter" "> Kayx" "Name: Kay Kept"
+expect "search results: Enter opens the highlighted record" "$D/find_enter" "Name: Kay Kept"
 expect "record: each visit of the trajectory with its date and time" "$D/record" "  20[0-9-]* [0-9][0-9]:[0-9][0-9]  [#.][#.]*"
 
 # ---- Chinese: the top bar's role, the queue's states and time left are in the staff language
