@@ -74,6 +74,7 @@ static const struct {
     {"reasons", "Why", "原因"},
     {"no_reasons", "No rule fired (so far).", "（目前）没有触发任何规则。"},
     {"matches", "Suggested counselors", "建议的咨询师"},
+    {"match_no_need", "No answers yet that say what is needed: by free places, no score.", "尚无说明需求的回答：按空余名额排列，无分数。"},
     {"no_match", "No counselor fits: a person must match by hand.", "没有合适的咨询师：需要人工匹配。"},
     {"answered", "answered", "已答"},
     {"provisional", "provisional", "暂定"},

@@ -370,7 +370,11 @@ static int panel_body(const app *a, int n, int width) {
     n = panel_add(n, width, 0, tr("matches"), theme(C_TITLE));
     const match_result *mr = &a->in.matches;
     if (mr->n == 0) n = panel_add(n, width, 0, tr("no_match"), theme(C_ERROR));
-    for (int k = 0; k < mr->n; k++) {
+    /* before any answer that says what the client needs every similarity is 0: "0.00" beside each name read as
+     * a verdict (tryout). The list is then by free places, and says so, with no number */
+    else if (mr->need_empty) n = panel_add(n, width, 0, tr("match_no_need"), theme(C_DIM));
+    for (int k = 0; k < mr->n && mr->need_empty; k++) n = panel_add(n, width, 5, a->e->roster.v[mr->top[k].counselor].name, A_NORMAL);
+    for (int k = 0; k < mr->n && !mr->need_empty; k++) {
         const counselor *c = &a->e->roster.v[mr->top[k].counselor];
         char why[320] = "";
         for (int j = 0; j < mr->top[k].n_why; j++) {

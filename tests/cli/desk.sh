@@ -277,6 +277,15 @@ expect "panel 80x24: a mark says there is more" "$D/panel80" "v PgDn"
 expect "panel 80x24: PgDn shows the rest, the counselors" "$D/panel80_down" "Li Jing"
 expect "panel 80x24: ...with the level still in sight" "$D/panel80_down" "Risk level: ORANGE"
 
+# ---- counselors before any answer that says what is needed: no "0.00" beside each name (every similarity is
+# 0 then), the list says it is by free places
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ndump %s/match_empty\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/matchempty.script"
+tui "$tmp/matchempty.script" 120 36
+absent "counselors: before any answer that matters, no score but a word why" "$D/match_empty" "No answers yet that say what is needed" "0\.00"
+
 # ---- optional questions announced; a form's score only once one of its questions was asked
 expect "optional: the PHQ-9 announces its optional question from the start" "$D/panel80" "Question 10 of 10  · optional"
 {
