@@ -244,6 +244,14 @@ static void answer_question(app *a, const event *ev) {
     else if (was == ASK_DISCARD) intake_discard(a);
 }
 
+/* One meaning of q and Esc (the queue's q went home while the record's went back, the help said "quit"): q is
+ * Esc, back one step (a prompt, a list, a screen), everywhere but on home (q quits, asking first with an
+ * intake open) and on an intake's questions (q leaves the intake, its draft kept; Esc goes back a question). */
+static ui_action q_as_back(screen_id screen, ui_action act) {
+    bool own_q = screen == SCR_HOME || screen == SCR_WIZARD || screen == SCR_REVIEW;
+    return act == UA_QUIT && !own_q ? UA_BACK : act;
+}
+
 static void handle(app *a, const event *ev) {
     if (ev->kind == EV_KEY || ev->kind == EV_CHAR) {
         a->last_key = clock_now();
@@ -276,7 +284,7 @@ static void handle(app *a, const event *ev) {
         logout(a, "logged_out");
         return;
     }
-    apply(a, ops->handle(a, ev, act));
+    apply(a, ops->handle(a, ev, q_as_back(a->screen, act)));
 }
 
 int run_tui(engine *e, database *db, const char *user, bool headless, bool no_color, bool demo) {

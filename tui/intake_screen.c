@@ -1027,16 +1027,21 @@ static reaction find_search(app *a) {
     return react(RE_REDRAW);
 }
 
-/* A letter typed on the results goes on with the search text (the list is searched again by Enter): it never
- * opens a record or a client (tryout). true when the key was such a letter. */
-static bool find_refine(app *a, const event *ev, ui_action act) {
-    find_screen *f = &a->find;
-    if (ev->kind != EV_CHAR || (act != UA_NONE && !(act == UA_NEW && f->for_record))) return false;
+/* Back to the search text, the results gone (digits typed now are text, never a pick from a list still shown). */
+static void find_to_text(find_screen *f) {
     client_list_free(f->found, f->n_found);
     f->found = NULL;
     f->n_found = 0;
     f->mode = FIND_TYPING;
     f->sel = -1;
+}
+
+/* A letter typed on the results goes on with the search text (the list is searched again by Enter): it never
+ * opens a record or a client (tryout). true when the key was such a letter. */
+static bool find_refine(app *a, const event *ev, ui_action act) {
+    find_screen *f = &a->find;
+    if (ev->kind != EV_CHAR || (act != UA_NONE && !(act == UA_NEW && f->for_record))) return false;
+    find_to_text(f);
     edit_field(f->query, sizeof f->query, ev);
     return true;
 }
@@ -1079,7 +1084,7 @@ static reaction find_handle(app *a, const event *ev, ui_action act) {
     /* nobody found: Enter also starts the new client, with what was typed carried into the form (it was
      * lost when the worker pressed Enter, Esc and Enter on an empty line; tryout) */
     if (act == UA_CHOOSE && f->mode == FIND_NONE_FOUND && !f->for_record) return start_new(a, NULL);
-    if (act == UA_BACK) f->mode = FIND_TYPING;
+    if (act == UA_BACK) find_to_text(f); /* back one step: the search text, to change it */
     return react(RE_REDRAW);
 }
 
@@ -1124,7 +1129,7 @@ static reaction summary_handle(app *a, const event *ev, ui_action act) {
     if (act == UA_DECLINE) {
         m->reason[0] = '\0';
         m->declining = true;
-    } else if (act == UA_CHOOSE) {
+    } else if (act == UA_CHOOSE || act == UA_BACK) { /* saved: Esc (and q) go back to the front desk too */
         intake_drop(a);
         return switch_to(SCR_HOME);
     }

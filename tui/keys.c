@@ -48,7 +48,9 @@ const key_action key_actions[] = {
     {UA_HOTLINE, "h", "k_hotline", ON(SCR_HOME), false, {0}, {L'h', L'H'}},
     {UA_LANG, "F2", "k_lang", ON(SCR_LOGIN), true, {KEY_F(2)}, {0}},
     {UA_HELP, "? F1", "k_help", 0, false, {KEY_F(1)}, {L'?'}},
-    {UA_QUIT, "q", "k_quit", ON(SCR_HOME) | QUESTIONS | LISTS, false, {0}, {L'q', L'Q'}},
+    /* one rule on every screen after login (app.c): q goes back one screen as Esc does; home quits (asking first
+     * with an intake open); an intake's questions leave the intake, its draft kept. In a text field q is text */
+    {UA_QUIT, "q", "k_quit", AFTER_LOGIN, false, {0}, {L'q', L'Q'}},
     {UA_REDRAW, "Ctrl-L", "k_redraw", 0, true, {K_CTRL_L}, {0}},
     /* function keys: they act in a text field too, where a control character typed by mistake must not */
     {UA_LEAVE, "F3", "k_leave", INTAKE, true, {KEY_F(3)}, {0}},

@@ -396,6 +396,38 @@ absent "search results: a letter goes on with the search text" "$D/find_letter" 
 expect "search results: Enter opens the highlighted record" "$D/find_enter" "Name: Kay Kept"
 expect "record: each visit of the trajectory with its date and time" "$D/record" "  20[0-9-]* [0-9][0-9]:[0-9][0-9]  [#.][#.]*"
 
+# ---- one rule for q and Esc (from the key table): back one step on every screen (a prompt, a list, a screen);
+# home has nothing behind it (Esc says q quits and F4 logs out). The queue's q went home from the assign list,
+# the search's q was typed into the search, the summary ignored both (tryout)
+{
+    login
+    printf 'key esc\ndump %s/qe_home\n' "$D"
+    for k in q esc; do
+        printf 'key e\nkey %s\ndump %s/qe_queue_%s\n' "$k" "$D" "$k"
+        printf 'key e\nkey 4\nkey enter\nkey %s\ndump %s/qe_record_%s\nkey esc\n' "$k" "$D" "$k"
+        printf 'key e\nkey 4\nkey g\nkey %s\ndump %s/qe_assign_%s\nkey esc\n' "$k" "$D" "$k"
+        printf 'key f\ntype Kay Kept\nkey enter\nkey %s\ndump %s/qe_search_%s\nkey esc\n' "$k" "$D" "$k"
+        printf 'key ?\nkey %s\ndump %s/qe_help_%s\n' "$k" "$D" "$k"
+    done
+} >"$tmp/qesc.script"
+tui "$tmp/qesc.script" 100 30
+{
+    printf 'type admin\nkey enter\ntype %s\nkey enter\n' "$P"
+    for k in q esc; do printf 'key k\nkey enter\ndump %s/qe_report_run_%s\nkey %s\ndump %s/qe_report_%s\n' "$D" "$k" "$k" "$D" "$k"; done
+} >"$tmp/qesc_admin.script"
+tui "$tmp/qesc_admin.script" 100 30
+expect "q/Esc: Esc on home says how to leave it" "$D/qe_home" "This is the front desk: q quits, F4 logs out"
+for k in q esc; do
+    expect "q/Esc: $k on the queue goes back to home" "$D/qe_queue_$k" "Front desk"
+    absent "q/Esc: $k on a record goes back to the queue it was opened from" "$D/qe_record_$k" "Waiting" "Name: "
+    absent "q/Esc: $k on the assign list closes it, on the queue" "$D/qe_assign_$k" "Waiting" "Assign a counselor"
+    absent "q/Esc: $k on the search results goes back to the search text" "$D/qe_search_$k" "> Kay Kept *$" "1  Kay Kept"
+    absent "q/Esc: $k closes the help" "$D/qe_help_$k" "Front desk" "Any key closes\\|q / Esc: close"
+    if shows "$D/qe_report_run_$k" "Reports" && shows "$D/qe_report_$k" "Front desk"; then ok "q/Esc: $k on a report goes back to home"
+    else bad "q/Esc: $k on a report goes back to home" "$D/qe_report_$k"; fi
+done
+expect "q/Esc: the help says q is Esc, back one screen" "$D/help" "as Esc, back one screen"
+
 # ---- Chinese: the top bar's role, the queue's states and time left are in the staff language
 {
     printf 'key f2\n'
