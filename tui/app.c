@@ -261,8 +261,12 @@ static void handle(app *a, const event *ev) {
     /* while the screen only asks for a larger terminal, no key acts: an answer or a safety acknowledgement must
      * never be given to a question nobody can see (found by the receptionist's tryout) */
     if ((ev->kind == EV_KEY || ev->kind == EV_CHAR) && layout_for(LINES, COLS).too_small) return;
-    if (a->help) {
-        if (ev->kind == EV_KEY || ev->kind == EV_CHAR) a->help = false;
+    if (a->help) { /* the arrows, PgUp/PgDn and j/k scroll it (help_draw keeps it in range); any other key closes */
+        if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return;
+        int step = help_scroll_step(ev);
+        a->help = step != 0;
+        a->help_top += step;
+        if (a->help_top < 0) a->help_top = 0;
         return;
     }
     if (a->ask != ASK_NONE) {
@@ -274,6 +278,7 @@ static void handle(app *a, const event *ev) {
     ui_action act = key_action_for(a->screen, typing, ev); /* every key goes through the key table */
     if (act == UA_HELP) {
         a->help = true;
+        a->help_top = 0;
         return;
     }
     if (act == UA_REDRAW) {

@@ -358,6 +358,7 @@ typedef struct app {
     session *s;
     screen_id screen;
     bool help;   /* the overlay of keys */
+    int help_top; /* its first entry shown: it scrolls when it does not fit (80x24) */
     ask_kind ask; /* a yes/no question over the screen */
     char ask_typed[16]; /* a guarded draft's discard: the word typed to confirm it */
     bool quit, demo;
@@ -407,6 +408,8 @@ extern const screen_ops login_ops, home_ops, find_ops, lang_ops, wizard_ops, rev
 const screen_ops *screen_ops_of(screen_id s);
 
 void help_draw(app *a, const layout *l);
+/* How far a key scrolls the help (Down/j 1, Up/k -1, PgDn 5, PgUp -5); 0: the key closes it. */
+int help_scroll_step(const event *ev);
 /* The red banner on every screen while a red item waits for a person; returns the rows it used. */
 int live_banner(app *a, int y, int width);
 

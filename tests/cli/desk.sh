@@ -151,6 +151,20 @@ expect "help 80x24: home names x (discard)" "$D/help80_home" "x  *discard the un
 expect "help 80x24: a question names F3 (leave the intake)" "$D/help80_q" "F3  *leave the intake"
 expect "help 80x24: ...and F4" "$D/help80_q" "F4  *log out"
 
+# ---- the 80x24 help scrolls: it says there is more when cut, PgDn/Down/j bring the rest, PgUp/Up/k go back
+{
+    login
+    printf 'key ?\ndump %s/helps_top\nkey pgdn\ndump %s/helps_down\nkey k\ndump %s/helps_k\nkey pgup\nkey j\ndump %s/helps_j\nkey esc\n' "$D" "$D" "$D" "$D"
+} >"$tmp/helpscroll.script"
+tui "$tmp/helpscroll.script" 80 24
+expect "help 80x24: says there is more below when cut" "$D/helps_top" "more below"
+absent "help 80x24: ...the last keys not shown yet" "$D/helps_top" "more below" "Ctrl-L"
+if shows "$D/helps_down" "Ctrl-L" && shows "$D/helps_down" "more above"; then ok "help 80x24: PgDn scrolls to the last keys, saying there is more above"
+else bad "help 80x24: PgDn scrolls to the last keys, saying there is more above" "$D/helps_down"; fi
+if shows "$D/helps_k" "Keys" && ! shows "$D/helps_k" "Ctrl-L"; then ok "help 80x24: k scrolls back one"
+else bad "help 80x24: k scrolls back one" "$D/helps_k"; fi
+absent "help 80x24: PgUp to the top, then j scrolls one down (its first key gone)" "$D/helps_j" "Keys" "^ *│ Esc  "
+
 # ---- 80x24: the first question of a form shows every answer, its top one (3 Nearly every day) too
 {
     login
