@@ -857,6 +857,9 @@ static bool on_given(const app *a) {
 /* The screen's own state follows the question now current. */
 static void settle(app *a) {
     a->in.field_error[0] = '\0';
+    /* the counselors are ranked again for the answers now given (lost in a refactoring: the panel kept the
+     * ranking of the empty intake, 0.00 beside every name, until the save; tryout) */
+    a->in.matches_stale = true;
     a->in.q_warned = false;
     a->in.typed[0] = '\0';
     if (a->in.w->stage == WZ_QUESTIONS) {

@@ -299,6 +299,15 @@ expect "panel 80x24: ...with the level still in sight" "$D/panel80_down" "Risk l
 } >"$tmp/matchempty.script"
 tui "$tmp/matchempty.script" 120 36
 absent "counselors: before any answer that matters, no score but a word why" "$D/match_empty" "No answers yet that say what is needed" "0\.00"
+# ...and once answers say what is needed the counselors are ranked again at once, each with its similarity (the
+# ranking of the empty intake, 0.00 beside each name, stayed until the save)
+{
+    login
+    intake_to_phq9 "Mia Match" 1
+    printf 'type 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 1\ndump %s/match_ranked\nkey f3\nkey x\ntype discard\nkey enter\n' "$D"
+} >"$tmp/matchranked.script"
+tui "$tmp/matchranked.script" 120 36
+absent "counselors: ranked again as answers come, with a similarity above 0" "$D/match_ranked" "0\.[1-9][0-9] [^ ].*: depression" "No answers yet that say"
 
 # ---- optional questions announced; a form's score only once one of its questions was asked
 expect "optional: the PHQ-9 announces its optional question from the start" "$D/panel80" "Question 10 of 10  · optional"
