@@ -84,11 +84,19 @@ static void build(app *a) {
             else snprintf(scores + n, sizeof scores - n, "%s%s %d%s", k ? ", " : "", sp->form, sp->total,
                           sp->prorated ? tr("score_prorated") : "");
         }
-        add(r, level_attr(s->level), "  %s  %-6s  %s  (%s)", day, s->level, scores, s->by[0] ? s->by : "?");
+        risk_level lv = LEVEL_GREEN;
+        char level[48];
+        text_fit(level, sizeof level, risk_level_parse(s->level, &lv) ? level_tr(lv) : s->level, 6); /* the staff's words */
+        add(r, level_attr(s->level), "  %s  %s  %s  (%s)", day, level, scores, s->by[0] ? s->by : "?");
         if (s->tampered) add(r, level_attr("red"), "      %s", tr("record_tampered"));
-        for (int k = 0; k < s->n_reasons; k++) add(r, C_NORMAL, "      - %s", s->reasons[k]);
+        for (int k = 0; k < s->n_reasons; k++) add(r, C_NORMAL, "      - %s", stored_reason(a, s->reason_rules[k], s->reasons[k]));
         if (s->notes && *s->notes) add(r, C_DIM, "      %s: %s", tr("record_notes"), s->notes);
     }
+}
+
+const char *stored_reason(const app *a, const char *rule, const char *stored) {
+    const char *now = assess_reason_text(a->e, rule, ui_lang());
+    return now ? now : stored;
 }
 
 /* Opens the record of the client in `want` (audited by the core); false (with the message) when it cannot. */

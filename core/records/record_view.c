@@ -108,7 +108,10 @@ bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, 
     secret_free(name);
     if (!intake_peek_body(s, it->intake_id, &body, err)) return false;
     intake_summary sum;
-    if (intake_summary_parse(body, &sum) && sum.n_reasons) snprintf(out->reason, sizeof out->reason, "%s", sum.reasons[0]);
+    if (intake_summary_parse(body, &sum) && sum.n_reasons) {
+        snprintf(out->reason, sizeof out->reason, "%s", sum.reasons[0]);
+        snprintf(out->reason_rule, sizeof out->reason_rule, "%s", sum.reason_rules[0]);
+    }
     secret_free(body);
     return true;
 }
@@ -140,7 +143,10 @@ bool intake_summary_parse(const char *body, intake_summary *out) {
     json_t *r;
     json_array_foreach(json_object_get(as, "reasons"), i, r) {
         const char *text = json_string_value(json_object_get(r, "text"));
-        if (text && out->n_reasons < VIEW_MAX_REASONS) snprintf(out->reasons[out->n_reasons++], sizeof out->reasons[0], "%s", text);
+        const char *rule = json_string_value(json_object_get(r, "rule"));
+        if (!text || out->n_reasons >= VIEW_MAX_REASONS) continue;
+        snprintf(out->reason_rules[out->n_reasons], sizeof out->reason_rules[0], "%s", rule ? rule : "");
+        snprintf(out->reasons[out->n_reasons++], sizeof out->reasons[0], "%s", text);
     }
     json_decref(root);
     return true;

@@ -16,6 +16,7 @@ typedef struct {
     char initials[16]; /* "G.H." or "王": the first letter of up to three words of the name */
     char short_id[9];  /* the first 8 characters of the client id */
     char reason[192];  /* the first reason of the intake that set the level, or "" */
+    char reason_rule[64]; /* its rule's name, to show it in the staff language (assess_reason_text), or "" */
 } queue_row_view;
 
 /* Reads a queue row's view (opens the client's name and the intake's body; no audit entry). */
@@ -49,6 +50,7 @@ typedef struct {
     score_point scores[VIEW_MAX_SCORES];
     int n_scores;
     char reasons[VIEW_MAX_REASONS][192];
+    char reason_rules[VIEW_MAX_REASONS][64]; /* each reason's rule name, or "" */
     int n_reasons;
     char *notes; /* secure memory, or NULL (none, or not the reader's to read) */
     bool tampered; /* the clear row was edited in the file (core/records/rowmac.h); level is the sealed one */

@@ -464,6 +464,19 @@ absent "zh: ...not \"left\"" "$D/zh_queue" "剩 [0-9]*时[0-9]*分" " left"
 expect "zh: a refusal of the core in Chinese, naming the role" "$D/zh_denied" "拒绝：前台无权确认风险等级"
 expect "zh: the queue's state in Chinese" "$D/zh_queue" "待处理\|已确认收到\|等级已确认\|已分配\|已联系"
 
+# ---- Chinese: a saved reason is shown in the staff language from the rule data (it was saved in English, by the
+# CLI, and a Chinese desk read it so in the queue and the record); the record's intake level in words too
+{
+    printf 'key f2\n'
+    login
+    printf 'key e\nkey 2\ndump %s/zh_reason_queue\nkey esc\n' "$D"
+    printf 'key f\ntype Kay Kept\nkey enter\nkey enter\ndump %s/zh_reason_record\n' "$D"
+} >"$tmp/zhreason.script"
+tui "$tmp/zhreason.script" 120 30
+absent "zh: the queue's main reason in Chinese, from the rule data" "$D/zh_reason_queue" "PHQ-9 第 9 题阳性" "positive\\|thoughts of"
+absent "zh: the record's reasons in Chinese" "$D/zh_reason_record" "PHQ-9 第 9 题阳性" "positive\\|thoughts of\\|moderate or worse\\|severe"
+absent "zh: the record's intake level in Chinese" "$D/zh_reason_record" "  橙色  " "  orange  "
+
 # ---- an anonymous caller is shown by one id in the queue (the caller id), not initials, a record id and an item id
 {
     login
