@@ -254,7 +254,9 @@ static void draw_row(app *a, int y, int width, int i) {
         if (c == 3 && i != q->sel) cell = theme(level_color(it->level));
         int w = cols[c].w ? cols[c].w : width - cols[c].x - 1;
         if (c == 1 && !v->short_id[0]) w = cols[2].x + cols[2].w - cols[1].x; /* a caller's id spans the id column */
-        draw_text(y, cols[c].x, w, cells[c], cell);
+        char fit[512];
+        if (c == 7) text_fit_words(fit, sizeof fit, cells[c], w); /* the reason: cut after a word, with a mark */
+        draw_text(y, cols[c].x, w, c == 7 ? fit : cells[c], cell);
     }
 }
 
@@ -324,7 +326,9 @@ static void draw_prompt(app *a, int y, int width) {
     case QP_COUNSELOR: snprintf(line, sizeof line, "%s", keyed("prompt_counselor")); break;
     default: snprintf(line, sizeof line, "%s", keyed("queue_hint")); break;
     }
-    draw_text(y, 1, width - 2, line, q->prompt == QP_NONE ? theme(C_DIM) : theme(C_HILITE));
+    /* the keys' line wraps onto the row below it rather than lose its last keys at 80 columns */
+    if (q->prompt == QP_NONE) draw_wrapped(y, 1, width - 2, 2, line, theme(C_DIM));
+    else draw_text(y, 1, width - 2, line, theme(C_HILITE));
 }
 
 static void draw_counselors(app *a, int y, int bottom, int width) {

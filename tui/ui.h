@@ -62,6 +62,9 @@ int text_width(const char *utf8);
 /* The text cut (with an ellipsis) or padded with spaces to exactly cols screen columns: columns of a list
  * stay aligned whatever the script (a Chinese character takes two). */
 void text_fit(char *out, size_t size, const char *utf8, int cols);
+/* As text_fit, but a text too long is cut where a line may break (after a word, never inside one: "ASQ acute
+ * positi" at 80 columns), then the ellipsis. */
+void text_fit_words(char *out, size_t size, const char *utf8, int cols);
 /* The first line of the text that fits in cols columns (into out); returns the rest ("" at the end). */
 const char *text_take(const char *utf8, int cols, char *out, size_t size);
 void draw_box_title(int y, int x, int h, int w, const char *title);
@@ -145,6 +148,7 @@ typedef struct {
     bool open;
     view_line *lines;
     int n_lines, top;
+    int built_w;             /* the width its lines were wrapped to: built again when the terminal's changes */
     char want[STORE_ID_LEN]; /* the client to open (set before entering) */
     screen_id back;          /* where Esc goes */
 } record_screen;

@@ -477,6 +477,18 @@ absent "zh: the queue's main reason in Chinese, from the rule data" "$D/zh_reaso
 absent "zh: the record's reasons in Chinese" "$D/zh_reason_record" "PHQ-9 第 9 题阳性" "positive\\|thoughts of\\|moderate or worse\\|severe"
 absent "zh: the record's intake level in Chinese" "$D/zh_reason_record" "  橙色  " "  orange  "
 
+# ---- 80x24: no line cut inside a word: the queue's main reason ends after a word with a mark, the queue's keys
+# wrap to a second line (they lost "record ? keys"), the record's reasons wrap under their first word
+{
+    login
+    printf 'key e\nkey 2\ndump %s/cut_queue\nkey enter\ndump %s/cut_record\n' "$D" "$D"
+} >"$tmp/cut.script"
+tui "$tmp/cut.script" 80 24
+expect "80x24 queue: the main reason is cut after a word, with a mark" "$D/cut_queue" "  PHQ-9 item 9… *$"
+expect "80x24 queue: the keys' line wraps, its last keys kept" "$D/cut_queue" "^ record ? keys"
+# (the first orange item is Li Review's, whose reason is the ASQ's non-acute positive)
+expect "80x24 record: a reason wraps under its first word (never cut mid-word)" "$D/cut_record" "^          client leaves\.$"
+
 # ---- an anonymous caller is shown by one id in the queue (the caller id), not initials, a record id and an item id
 {
     login
