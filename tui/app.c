@@ -316,7 +316,7 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
     if (user) snprintf(a.login.name, sizeof a.login.name, "%s", user);
     a.login.field = user ? 1 : 0;
     a.screen = SCR_LOGIN;
-    if (demo) app_message(&a, false, "DEMO DATA: users demo (supervisor) and desk (reception), passphrase demo-passphrase");
+    if (demo) app_message(&a, false, "%s", tr("demo_login"));
     /* make bench: TRIAGE_TIMING=FILE records how long each key takes from arriving to the refreshed
      * screen (two clock reads per key; nothing else changes) */
     const char *timing_path = getenv("TRIAGE_TIMING");

@@ -15,6 +15,8 @@ static const struct {
 } strings[] = {
     {"app", "triage", "triage 分诊"},
     {"demo", "DEMO DATA", "演示数据"},
+    {"demo_login", "DEMO DATA: users demo (supervisor) and desk (reception), passphrase demo-passphrase",
+     "演示数据：用户 demo（主管）和 desk（前台），口令 demo-passphrase"},
     {"too_small", "Please enlarge the terminal to at least 80 x 24.", "请把终端窗口放大到至少 80 x 24。"},
     {"login_title", "Log in", "登录"},
     {"user", "User name", "用户名"},

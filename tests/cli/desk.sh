@@ -543,5 +543,9 @@ printf 'demo-passphrase\n' >"$tmp/p"
 printf 'dump %s/demo_login\n' "$D" >"$tmp/demo.script"
 TRIAGE_SCRIPT="$tmp/demo.script" LINES=30 COLUMNS=100 timeout 60 "$T" --config "$tmp/config.ini" --db "$tmp/demo.db" >/dev/null 2>&1
 expect "demo: a demo database opened with --db and the default configuration says DEMO DATA" "$D/demo_login" "DEMO DATA"
+# ...in the staff language once F2 switches it, whole at 80x24 (an English line ran off the Chinese login)
+printf 'key f2\ndump %s/demo_login_zh\n' "$D" >"$tmp/demozh.script"
+TRIAGE_SCRIPT="$tmp/demozh.script" LINES=24 COLUMNS=80 timeout 60 "$T" --config "$tmp/config.ini" --db "$tmp/demo.db" >/dev/null 2>&1
+absent "demo: the login's demo line in Chinese after F2, whole at 80x24" "$D/demo_login_zh" "演示数据：用户 demo.*口令 demo-passphrase" "DEMO DATA: users"
 
 finish
