@@ -244,6 +244,14 @@ static void answer_question(app *a, const event *ev) {
     else if (was == ASK_DISCARD) intake_discard(a);
 }
 
+/* One meaning of q and Esc (the queue's q went home while the record's went back, the help said "quit"): q is
+ * Esc, back one step (a prompt, a list, a screen), everywhere but on home (q quits, asking first with an
+ * intake open) and on an intake's questions (q leaves the intake, its draft kept; Esc goes back a question). */
+static ui_action q_as_back(screen_id screen, ui_action act) {
+    bool own_q = screen == SCR_HOME || screen == SCR_WIZARD || screen == SCR_REVIEW;
+    return act == UA_QUIT && !own_q ? UA_BACK : act;
+}
+
 static void handle(app *a, const event *ev) {
     if (ev->kind == EV_KEY || ev->kind == EV_CHAR) {
         a->last_key = clock_now();
@@ -253,8 +261,12 @@ static void handle(app *a, const event *ev) {
     /* while the screen only asks for a larger terminal, no key acts: an answer or a safety acknowledgement must
      * never be given to a question nobody can see (found by the receptionist's tryout) */
     if ((ev->kind == EV_KEY || ev->kind == EV_CHAR) && layout_for(LINES, COLS).too_small) return;
-    if (a->help) {
-        if (ev->kind == EV_KEY || ev->kind == EV_CHAR) a->help = false;
+    if (a->help) { /* the arrows, PgUp/PgDn and j/k scroll it (help_draw keeps it in range); any other key closes */
+        if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return;
+        int step = help_scroll_step(ev);
+        a->help = step != 0;
+        a->help_top += step;
+        if (a->help_top < 0) a->help_top = 0;
         return;
     }
     if (a->ask != ASK_NONE) {
@@ -266,6 +278,7 @@ static void handle(app *a, const event *ev) {
     ui_action act = key_action_for(a->screen, typing, ev); /* every key goes through the key table */
     if (act == UA_HELP) {
         a->help = true;
+        a->help_top = 0;
         return;
     }
     if (act == UA_REDRAW) {
@@ -276,7 +289,7 @@ static void handle(app *a, const event *ev) {
         logout(a, "logged_out");
         return;
     }
-    apply(a, ops->handle(a, ev, act));
+    apply(a, ops->handle(a, ev, q_as_back(a->screen, act)));
 }
 
 int run_tui(engine *e, database *db, const char *user, bool headless, bool no_color, bool demo) {
@@ -303,7 +316,7 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
     if (user) snprintf(a.login.name, sizeof a.login.name, "%s", user);
     a.login.field = user ? 1 : 0;
     a.screen = SCR_LOGIN;
-    if (demo) app_message(&a, false, "DEMO DATA: users demo (supervisor) and desk (reception), passphrase demo-passphrase");
+    if (demo) app_message(&a, false, "%s", tr("demo_login"));
     /* make bench: TRIAGE_TIMING=FILE records how long each key takes from arriving to the refreshed
      * screen (two clock reads per key; nothing else changes) */
     const char *timing_path = getenv("TRIAGE_TIMING");

@@ -182,3 +182,16 @@ const char *text_take(const char *utf8, int cols, char *out, size_t size) {
     while (*end == ' ') end++;
     return end;
 }
+
+void text_fit_words(char *out, size_t size, const char *utf8, int cols) {
+    if (text_width(utf8 ? utf8 : "") <= cols || cols < 2) {
+        text_fit(out, size, utf8, cols);
+        return;
+    }
+    char part[512], cut[520];
+    text_take(utf8, cols - 1, part, sizeof part);
+    size_t n = strlen(part);
+    while (n > 0 && part[n - 1] == ' ') part[--n] = '\0';
+    snprintf(cut, sizeof cut, "%s\u2026", part);
+    text_fit(out, size, cut, cols);
+}

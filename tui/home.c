@@ -130,6 +130,9 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
     case UA_RESUME: return a->in.active ? switch_to(intake_screen_now(a)) : react(RE_REDRAW);
     case UA_DISCARD: return react(a->in.active ? RE_ASK_DISCARD : RE_REDRAW);
     case UA_QUIT: return react(a->in.active ? RE_ASK_QUIT : RE_QUIT);
+    case UA_BACK: /* nothing behind the front desk: say how to leave it rather than do nothing */
+        app_message(a, false, "%s", keyed("home_back"));
+        return react(RE_REDRAW);
     default: return react(RE_REDRAW);
     }
 }

@@ -294,7 +294,7 @@ static void find_draw(app *a, const layout *l) {
         text_fit(name, sizeof name, a->find.found[i].name, 24); /* aligned in screen columns (Chinese names) */
         text_fit(phone, sizeof phone, a->find.found[i].phone, 16);
         snprintf(line, sizeof line, "%d  %s %s %s", i + 1, name, phone, a->find.found[i].birth);
-        draw_text(y++, 4, l->body.w - 6, line, A_NORMAL);
+        draw_text(y++, 4, l->body.w - 6, line, i == a->find.sel ? theme(C_HILITE) : A_NORMAL);
     }
 }
 
@@ -370,7 +370,11 @@ static int panel_body(const app *a, int n, int width) {
     n = panel_add(n, width, 0, tr("matches"), theme(C_TITLE));
     const match_result *mr = &a->in.matches;
     if (mr->n == 0) n = panel_add(n, width, 0, tr("no_match"), theme(C_ERROR));
-    for (int k = 0; k < mr->n; k++) {
+    /* before any answer that says what the client needs every similarity is 0: "0.00" beside each name read as
+     * a verdict (tryout). The list is then by free places, and says so, with no number */
+    else if (mr->need_empty) n = panel_add(n, width, 0, tr("match_no_need"), theme(C_DIM));
+    for (int k = 0; k < mr->n && mr->need_empty; k++) n = panel_add(n, width, 5, a->e->roster.v[mr->top[k].counselor].name, A_NORMAL);
+    for (int k = 0; k < mr->n && !mr->need_empty; k++) {
         const counselor *c = &a->e->roster.v[mr->top[k].counselor];
         char why[320] = "";
         for (int j = 0; j < mr->top[k].n_why; j++) {
@@ -853,6 +857,9 @@ static bool on_given(const app *a) {
 /* The screen's own state follows the question now current. */
 static void settle(app *a) {
     a->in.field_error[0] = '\0';
+    /* the counselors are ranked again for the answers now given (lost in a refactoring: the panel kept the
+     * ranking of the empty intake, 0.00 beside every name, until the save; tryout) */
+    a->in.matches_stale = true;
     a->in.q_warned = false;
     a->in.typed[0] = '\0';
     if (a->in.w->stage == WZ_QUESTIONS) {
@@ -996,6 +1003,7 @@ static bool find_enter(app *a) {
     f->found = NULL;
     f->n_found = 0;
     f->mode = FIND_TYPING;
+    f->sel = -1;
     return true;
 }
 
@@ -1017,7 +1025,43 @@ static reaction find_search(app *a) {
     f->n_found = 0;
     if (!client_find(a->s, f->query, &f->found, &f->n_found, &err)) app_message(a, true, "%s", err.msg);
     f->mode = f->n_found ? FIND_PICKING : FIND_NONE_FOUND;
+    /* a record is only read: Enter opens the first found; an intake's client is never taken by default */
+    f->sel = f->n_found && f->for_record ? 0 : -1;
     return react(RE_REDRAW);
+}
+
+/* Back to the search text, the results gone (digits typed now are text, never a pick from a list still shown). */
+static void find_to_text(find_screen *f) {
+    client_list_free(f->found, f->n_found);
+    f->found = NULL;
+    f->n_found = 0;
+    f->mode = FIND_TYPING;
+    f->sel = -1;
+}
+
+/* A letter typed on the results goes on with the search text (the list is searched again by Enter): it never
+ * opens a record or a client (tryout). true when the key was such a letter. */
+static bool find_refine(app *a, const event *ev, ui_action act) {
+    find_screen *f = &a->find;
+    if (ev->kind != EV_CHAR || (act != UA_NONE && !(act == UA_NEW && f->for_record))) return false;
+    find_to_text(f);
+    edit_field(f->query, sizeof f->query, ev);
+    return true;
+}
+
+/* Up/Down highlight a result, Enter opens the highlighted one; true when the key was one of them. */
+static bool find_move(app *a, ui_action act, int *open) {
+    find_screen *f = &a->find;
+    if (act == UA_NEXT || act == UA_PREV) {
+        int step = act == UA_NEXT ? 1 : -1, shown = f->n_found < 9 ? f->n_found : 9;
+        if (shown > 0) f->sel = f->sel < 0 ? (step > 0 ? 0 : shown - 1) : (f->sel + step + shown) % shown;
+        return true;
+    }
+    if (act == UA_CHOOSE && f->mode == FIND_PICKING && f->sel >= 0 && f->sel < f->n_found) {
+        *open = f->sel;
+        return true;
+    }
+    return false;
 }
 
 static reaction find_handle(app *a, const event *ev, ui_action act) {
@@ -1030,7 +1074,9 @@ static reaction find_handle(app *a, const event *ev, ui_action act) {
         if (act == UA_NONE) edit_field(f->query, sizeof f->query, ev);
         return react(RE_REDRAW);
     }
+    if (find_refine(a, ev, act)) return react(RE_REDRAW);
     int picked = act == UA_DIGIT ? (int)(ev->ch - L'1') : -1;
+    if (find_move(a, act, &picked) && picked < 0) return react(RE_REDRAW); /* moved, nothing opened */
     if (picked >= 0 && picked < f->n_found && f->for_record) {
         snprintf(a->rec.want, sizeof a->rec.want, "%s", f->found[picked].id);
         a->rec.back = SCR_HOME;
@@ -1041,7 +1087,7 @@ static reaction find_handle(app *a, const event *ev, ui_action act) {
     /* nobody found: Enter also starts the new client, with what was typed carried into the form (it was
      * lost when the worker pressed Enter, Esc and Enter on an empty line; tryout) */
     if (act == UA_CHOOSE && f->mode == FIND_NONE_FOUND && !f->for_record) return start_new(a, NULL);
-    if (act == UA_BACK) f->mode = FIND_TYPING;
+    if (act == UA_BACK) find_to_text(f); /* back one step: the search text, to change it */
     return react(RE_REDRAW);
 }
 
@@ -1086,7 +1132,7 @@ static reaction summary_handle(app *a, const event *ev, ui_action act) {
     if (act == UA_DECLINE) {
         m->reason[0] = '\0';
         m->declining = true;
-    } else if (act == UA_CHOOSE) {
+    } else if (act == UA_CHOOSE || act == UA_BACK) { /* saved: Esc (and q) go back to the front desk too */
         intake_drop(a);
         return switch_to(SCR_HOME);
     }
@@ -1210,7 +1256,10 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         a->message[0] = '\0';
         a->in.field_error[0] = '\0';
         after_change(a);
-    } else if (act == UA_NONE) {
+    } else if (act == UA_NONE && (ev->kind == EV_CHAR || ev->kind == EV_KEY)) {
+        /* a key, not the clock: the once-a-second tick reaches this handler as UA_NONE too, and took the carried
+         * name away about a second after the question showed (a slow typist never saw it; the scripted walk typed
+         * faster than the clock) */
         if (a->in.carried && w->pos == a->in.carried_pos && w->item == a->in.carried_item) a->in.typed[0] = '\0';
         a->in.carried = false; /* the carried search text is replaced by the first key typed, kept by Enter */
         a->in.q_warned = false;

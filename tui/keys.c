@@ -48,7 +48,9 @@ const key_action key_actions[] = {
     {UA_HOTLINE, "h", "k_hotline", ON(SCR_HOME), false, {0}, {L'h', L'H'}},
     {UA_LANG, "F2", "k_lang", ON(SCR_LOGIN), true, {KEY_F(2)}, {0}},
     {UA_HELP, "? F1", "k_help", 0, false, {KEY_F(1)}, {L'?'}},
-    {UA_QUIT, "q", "k_quit", ON(SCR_HOME) | QUESTIONS | LISTS, false, {0}, {L'q', L'Q'}},
+    /* one rule on every screen after login (app.c): q goes back one screen as Esc does; home quits (asking first
+     * with an intake open); an intake's questions leave the intake, its draft kept. In a text field q is text */
+    {UA_QUIT, "q", "k_quit", AFTER_LOGIN, false, {0}, {L'q', L'Q'}},
     {UA_REDRAW, "Ctrl-L", "k_redraw", 0, true, {K_CTRL_L}, {0}},
     /* function keys: they act in a text field too, where a control character typed by mistake must not */
     {UA_LEAVE, "F3", "k_leave", INTAKE, true, {KEY_F(3)}, {0}},
@@ -172,35 +174,52 @@ static bool help_first(ui_action act) {
     return act == UA_LEAVE || act == UA_LOGOUT || act == UA_DISCARD || act == UA_QUIT || act == UA_BACK || act == UA_SAVE;
 }
 
+static bool on_screen(const key_action *k, screen_id s) { return !k->screens || (k->screens & (1u << s)); }
+
+int help_scroll_step(const event *ev) {
+    if (ev->kind == EV_KEY && ev->key == KEY_DOWN) return 1;
+    if (ev->kind == EV_KEY && ev->key == KEY_UP) return -1;
+    if (ev->kind == EV_KEY && ev->key == KEY_NPAGE) return 5;
+    if (ev->kind == EV_KEY && ev->key == KEY_PPAGE) return -5;
+    if (ev->kind == EV_CHAR && ev->ch == L'j') return 1;
+    if (ev->kind == EV_CHAR && ev->ch == L'k') return -1;
+    return 0;
+}
+
+/* The help lists the screen's keys, the leaving keys first; when they do not fit (80x24) it scrolls, an entry at
+ * a time, and its last line says there is more and how to see it (it used to stop at what fit). */
 void help_draw(app *a, const layout *l) {
     int w = 76 < l->body.w - 4 ? 76 : l->body.w - 4;
-    int text_w = w - 21, need = 0;
-    for (int i = 0; i < n_key_actions; i++)
-        if (!key_actions[i].screens || (key_actions[i].screens & (1u << a->screen))) need += wrapped_lines(text_w, tr(key_actions[i].help));
+    int text_w = w - 21, need = 0, order[64], lines[64], n = 0;
+    for (int pass = 0; pass < 2; pass++) /* the leaving keys first, then the table's order */
+        for (int i = 0; i < n_key_actions && n < 64; i++) {
+            const key_action *k = &key_actions[i];
+            if (!on_screen(k, a->screen) || help_first(k->act) != (pass == 0)) continue;
+            lines[n] = wrapped_lines(text_w, tr(k->help));
+            need += lines[n];
+            order[n++] = i;
+        }
     int h = need + 5;
-    if (h > l->body.h) h = l->body.h; /* a small terminal shows the keys that fit whole, and says there are more */
-    int y = l->body.y, x = (l->body.w - w) / 2;
+    if (h > l->body.h) h = l->body.h;
+    int y = l->body.y, x = (l->body.w - w) / 2, space = h - 5;
+    /* the furthest it scrolls: the last entries fill the box */
+    int max_top = n, used = 0;
+    while (max_top > 0 && used + lines[max_top - 1] <= space) used += lines[--max_top];
+    if (a->help_top > max_top) a->help_top = max_top;
+    int top = a->help_top, row = y + 2, shown_to = top;
     for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
     draw_box_title(y, x, h, w, tr("help_title"));
-    int row = y + 2, last = y + h - 2, shown = 0, on_screen = 0;
-    bool all = true;
-    for (int i = 0; i < n_key_actions; i++)
-        on_screen += !key_actions[i].screens || (key_actions[i].screens & (1u << a->screen));
-    for (int pass = 0; pass < 2 && all; pass++) { /* the leaving keys first, then the table's order */
-        for (int i = 0; i < n_key_actions; i++) {
-            const key_action *k = &key_actions[i];
-            if (k->screens && !(k->screens & (1u << a->screen))) continue;
-            if (help_first(k->act) != (pass == 0)) continue;
-            int lines = wrapped_lines(text_w, tr(k->help));
-            if (row + lines > last - (shown + 1 < on_screen ? 1 : 0)) { /* never a line cut: the rest is named below */
-                all = false;
-                break;
-            }
-            draw_text(row, x + 2, 16, k->keys, theme(C_TITLE));
-            row += draw_wrapped(row, x + 19, text_w, lines, tr(k->help), A_NORMAL);
-            shown++;
-        }
+    for (int e = top; e < n && row + lines[e] <= y + 2 + space; e++, shown_to++) { /* never an entry cut */
+        const key_action *k = &key_actions[order[e]];
+        draw_text(row, x + 2, 16, k->keys, theme(C_TITLE));
+        row += draw_wrapped(row, x + 19, text_w, lines[e], tr(k->help), A_NORMAL);
     }
-    if (!all) draw_text(last - 1, x + 2, w - 4, tr("help_more"), theme(C_ERROR));
+    int last = y + h - 2;
+    if (top > 0 || shown_to < n) {
+        char more[256];
+        snprintf(more, sizeof more, "%s%s (%d-%d / %d)", top > 0 ? "^ " : "", shown_to < n ? tr("help_more") : tr("help_more_above"),
+                 top + 1, shown_to, n);
+        draw_text(last - 1, x + 2, w - 4, more, theme(C_ERROR));
+    }
     draw_text(last, x + 2, w - 4, tr("help_close"), theme(C_DIM));
 }

@@ -46,7 +46,13 @@ static void login_draw(app *a, const layout *l) {
 static reaction login_handle(app *a, const event *ev, ui_action act) {
     login_screen *g = &a->login;
     switch (act) {
-    case UA_LANG: ui_set_lang(ui_lang() == LANG_EN ? LANG_ZH : LANG_EN); return react(RE_REDRAW);
+    case UA_LANG: {
+        /* the demo's login line follows the language (an English line ran off the Chinese 80x24 login) */
+        bool demo_said = a->demo && strcmp(a->message, tr("demo_login")) == 0;
+        ui_set_lang(ui_lang() == LANG_EN ? LANG_ZH : LANG_EN);
+        if (demo_said) app_message(a, false, "%s", tr("demo_login"));
+        return react(RE_REDRAW);
+    }
     case UA_BACK: return react(RE_QUIT);
     case UA_NEXT:
     case UA_PREV: g->field = !g->field; return react(RE_REDRAW);

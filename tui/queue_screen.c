@@ -81,6 +81,12 @@ static void filter_forget(queue_screen *q) {
     q->n_filter_clients = 0;
 }
 
+static void filter_add_client(queue_screen *q, const char *client_id) {
+    for (int i = 0; i < q->n_filter_clients; i++)
+        if (strcmp(q->filter_clients[i], client_id) == 0) return;
+    memcpy(q->filter_clients[q->n_filter_clients++], client_id, STORE_ID_LEN);
+}
+
 /* The items of the clients a name or phone finds. The search (through the blind index) runs once, when the
  * filter is applied: it is audited, and a desk re-reading its page after every change must not write. */
 static void load_by_client(app *a) {
@@ -96,8 +102,22 @@ static void load_by_client(app *a) {
             app_message(a, true, "%s", err.msg);
             return;
         }
-        q->filter_clients = calloc((size_t)(n ? n : 1), STORE_ID_LEN);
+        /* the start of an anonymous caller's id ("KMT" of KMT4821) finds the caller too: the blind index knows
+         * whole words only, and a lone start found nobody (tryout) */
+        queue_item callers[QUEUE_PAGE_MAX];
+        int n_callers = 0;
+        if (caller_id_prefix_like(q->filter) && !queues_find_callers(a->s, q->filter, callers, QUEUE_PAGE_MAX, &n_callers, &err))
+            app_message(a, true, "%s", err.msg);
+        /* ...and a start that may also be an item's id ("abc1") keeps finding that item */
+        queue_item *by_id = NULL;
+        int n_by_id = 0;
+        queue_filter f = {"", false, false, q->filter};
+        if (id_like(q->filter) && !queues_page(a->db, &f, 0, QUEUE_PAGE_MAX, &by_id, &n_by_id, &err)) app_message(a, true, "%s", err.msg);
+        q->filter_clients = calloc((size_t)(n + n_callers + n_by_id + 1), STORE_ID_LEN);
         for (int i = 0; q->filter_clients && i < n; i++) memcpy(q->filter_clients[q->n_filter_clients++], found[i].id, STORE_ID_LEN);
+        for (int i = 0; q->filter_clients && i < n_callers; i++) filter_add_client(q, callers[i].client_id);
+        for (int i = 0; q->filter_clients && i < n_by_id; i++) filter_add_client(q, by_id[i].client_id);
+        free(by_id);
         client_list_free(found, n);
     }
     for (int i = 0; i < q->n_filter_clients && q->n < QUEUE_PAGE_MAX; i++)
@@ -219,7 +239,7 @@ static void draw_row(app *a, int y, int width, int i) {
     remaining_tr(it, now, left, sizeof left);
     /* an item whose row MAC failed: the level cell says so and the row reads as red (core/records/queue_items.c) */
     snprintf(reason, sizeof reason, "%s%s%s", it->tampered ? tr("queue_tampered") : "", it->match_by_hand ? tr("by_hand_mark") : "",
-             v->reason);
+             stored_reason(a, v->reason_rule, v->reason));
     /* overdue rows stand out without colour: a mark, the capitals of "OVERDUE", and bold */
     attr_t at = i == q->sel ? theme(C_HILITE) : it->overdue ? A_BOLD : A_NORMAL;
     if (i == q->sel) {
@@ -234,7 +254,9 @@ static void draw_row(app *a, int y, int width, int i) {
         if (c == 3 && i != q->sel) cell = theme(level_color(it->level));
         int w = cols[c].w ? cols[c].w : width - cols[c].x - 1;
         if (c == 1 && !v->short_id[0]) w = cols[2].x + cols[2].w - cols[1].x; /* a caller's id spans the id column */
-        draw_text(y, cols[c].x, w, cells[c], cell);
+        char fit[512];
+        if (c == 7) text_fit_words(fit, sizeof fit, cells[c], w); /* the reason: cut after a word, with a mark */
+        draw_text(y, cols[c].x, w, c == 7 ? fit : cells[c], cell);
     }
 }
 
@@ -304,7 +326,9 @@ static void draw_prompt(app *a, int y, int width) {
     case QP_COUNSELOR: snprintf(line, sizeof line, "%s", keyed("prompt_counselor")); break;
     default: snprintf(line, sizeof line, "%s", keyed("queue_hint")); break;
     }
-    draw_text(y, 1, width - 2, line, q->prompt == QP_NONE ? theme(C_DIM) : theme(C_HILITE));
+    /* the keys' line wraps onto the row below it rather than lose its last keys at 80 columns */
+    if (q->prompt == QP_NONE) draw_wrapped(y, 1, width - 2, 2, line, theme(C_DIM));
+    else draw_text(y, 1, width - 2, line, theme(C_HILITE));
 }
 
 static void draw_counselors(app *a, int y, int bottom, int width) {
@@ -437,7 +461,8 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
             return react(RE_REDRAW);
         }
         q->prompt = QP_NONE;
-        q->filter_by_client = q->filter[0] && !id_like(q->filter);
+        /* "abc1" may be an item id's start or a caller id's: a caller's is looked for too */
+        q->filter_by_client = q->filter[0] && (!id_like(q->filter) || caller_id_prefix_like(q->filter));
         q->filter_search = q->filter_by_client;
         q->offset = q->sel = 0;
         return react(RE_RELOAD);

@@ -44,6 +44,20 @@ static void add_trajectory(record_screen *r, const char *form_id, const char *ti
     add(r, C_NORMAL, "%s", "");
 }
 
+/* A long text over as many lines as it takes at the width the record was built for (a reason was cut mid-word
+ * at 80 columns), its later lines under its first word. */
+static void add_wrapped(record_screen *r, const char *lead, const char *text) {
+    int indent = text_width(lead), room = r->built_w - indent;
+    const char *rest = text;
+    for (bool first = true; first || *rest; first = false) {
+        char part[512];
+        if (room > 10) rest = text_take(rest, room, part, sizeof part);
+        else rest = (snprintf(part, sizeof part, "%s", rest), ""); /* no room to wrap: cut by the draw */
+        if (first) add(r, C_NORMAL, "%s%s", lead, part);
+        else add(r, C_NORMAL, "%*s%s", indent, "", part);
+    }
+}
+
 static void build(app *a) {
     record_screen *r = &a->rec;
     const client_record *c = &r->rec;
@@ -84,11 +98,19 @@ static void build(app *a) {
             else snprintf(scores + n, sizeof scores - n, "%s%s %d%s", k ? ", " : "", sp->form, sp->total,
                           sp->prorated ? tr("score_prorated") : "");
         }
-        add(r, level_attr(s->level), "  %s  %-6s  %s  (%s)", day, s->level, scores, s->by[0] ? s->by : "?");
+        risk_level lv = LEVEL_GREEN;
+        char level[48];
+        text_fit(level, sizeof level, risk_level_parse(s->level, &lv) ? level_tr(lv) : s->level, 6); /* the staff's words */
+        add(r, level_attr(s->level), "  %s  %s  %s  (%s)", day, level, scores, s->by[0] ? s->by : "?");
         if (s->tampered) add(r, level_attr("red"), "      %s", tr("record_tampered"));
-        for (int k = 0; k < s->n_reasons; k++) add(r, C_NORMAL, "      - %s", s->reasons[k]);
+        for (int k = 0; k < s->n_reasons; k++) add_wrapped(r, "      - ", stored_reason(a, s->reason_rules[k], s->reasons[k]));
         if (s->notes && *s->notes) add(r, C_DIM, "      %s: %s", tr("record_notes"), s->notes);
     }
+}
+
+const char *stored_reason(const app *a, const char *rule, const char *stored) {
+    const char *now = assess_reason_text(a->e, rule, ui_lang());
+    return now ? now : stored;
 }
 
 /* Opens the record of the client in `want` (audited by the core); false (with the message) when it cannot. */
@@ -107,6 +129,7 @@ static bool record_enter(app *a) {
         return false;
     }
     r->open = true;
+    r->built_w = COLS - 4; /* the width record_draw gives its lines */
     build(a);
     return true;
 }
@@ -124,6 +147,11 @@ static void record_leave(app *a) {
 static void record_draw(app *a, const layout *l) {
     record_screen *r = &a->rec;
     int top = l->body.y + 1, rows = l->body.h - 3;
+    if (r->open && r->built_w != l->body.w - 4) { /* resized: the lines wrapped again (from memory, no reading) */
+        view_clear(&r->lines, &r->n_lines);
+        r->built_w = l->body.w - 4;
+        build(a);
+    }
     if (r->top > r->n_lines - rows) r->top = r->n_lines - rows > 0 ? r->n_lines - rows : 0;
     for (int i = 0; i < rows && r->top + i < r->n_lines; i++) {
         const view_line *v = &r->lines[r->top + i];

@@ -62,6 +62,9 @@ int text_width(const char *utf8);
 /* The text cut (with an ellipsis) or padded with spaces to exactly cols screen columns: columns of a list
  * stay aligned whatever the script (a Chinese character takes two). */
 void text_fit(char *out, size_t size, const char *utf8, int cols);
+/* As text_fit, but a text too long is cut where a line may break (after a word, never inside one: "ASQ acute
+ * positi" at 80 columns), then the ellipsis. */
+void text_fit_words(char *out, size_t size, const char *utf8, int cols);
 /* The first line of the text that fits in cols columns (into out); returns the rest ("" at the end). */
 const char *text_take(const char *utf8, int cols, char *out, size_t size);
 void draw_box_title(int y, int x, int h, int w, const char *title);
@@ -145,6 +148,7 @@ typedef struct {
     bool open;
     view_line *lines;
     int n_lines, top;
+    int built_w;             /* the width its lines were wrapped to: built again when the terminal's changes */
     char want[STORE_ID_LEN]; /* the client to open (set before entering) */
     screen_id back;          /* where Esc goes */
 } record_screen;
@@ -313,6 +317,7 @@ typedef struct {
     int n_found;
     find_mode mode;
     bool for_record; /* opens a record instead of starting an intake */
+    int sel;         /* the highlighted result (Up/Down), -1 for none: a record search starts on the first */
 } find_screen;
 
 /* The highlighted option of a question; none at first, so that no key takes a default for an answer. */
@@ -357,6 +362,7 @@ typedef struct app {
     session *s;
     screen_id screen;
     bool help;   /* the overlay of keys */
+    int help_top; /* its first entry shown: it scrolls when it does not fit (80x24) */
     ask_kind ask; /* a yes/no question over the screen */
     char ask_typed[16]; /* a guarded draft's discard: the word typed to confirm it */
     bool quit, demo;
@@ -406,6 +412,10 @@ extern const screen_ops login_ops, home_ops, find_ops, lang_ops, wizard_ops, rev
 const screen_ops *screen_ops_of(screen_id s);
 
 void help_draw(app *a, const layout *l);
+/* A saved reason in the staff language: its rule's text from the rule data now, else the text as saved. */
+const char *stored_reason(const app *a, const char *rule, const char *stored);
+/* How far a key scrolls the help (Down/j 1, Up/k -1, PgDn 5, PgUp -5); 0: the key closes it. */
+int help_scroll_step(const event *ev);
 /* The red banner on every screen while a red item waits for a person; returns the rows it used. */
 int live_banner(app *a, int y, int width);
 

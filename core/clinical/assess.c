@@ -257,6 +257,16 @@ done:
     return ok;
 }
 
+const char *assess_reason_text(const engine *e, const char *rule, lang l) {
+    if (!rule || !*rule) return NULL;
+    for (int i = 0; i < e->rules.n; i++)
+        if (strcmp(e->rules.v[i].name, rule) == 0) return e->rules.v[i].reason[l];
+    char key[96];
+    snprintf(key, sizeof key, "%s.reason.%s", rule, lang_code(l));
+    const char *text = ini_get(&e->cfg.ini, "intake", key);
+    return text && *text ? text : NULL;
+}
+
 void assess_raise(const engine *e, json_t *result, risk_level floor, const char *rule, const char *because, lang l) {
     risk_level level = LEVEL_GREEN;
     risk_level_parse(json_string_value(json_object_get(result, "level")), &level);

@@ -30,6 +30,11 @@ bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_
  * [intake] RULE.reason.LANG, and because. */
 void assess_raise(const engine *e, json_t *result, risk_level floor, const char *rule, const char *because, lang l);
 
+/* A stored reason's text in language l, from the rule data now ([risk] rule.NAME.reason.LANG, or [intake]
+ * NAME.reason.LANG for the raised ones: kept_level, unscreened); NULL when the rule is not configured. A saved
+ * intake keeps the text in the language it was saved in, so a Chinese desk read English reasons. */
+const char *assess_reason_text(const engine *e, const char *rule, lang l);
+
 /* Runs risk and matching and builds the output object (reasons in ui language). An assessment that gives no
  * suicide-risk screen at all is at least orange (rule `unscreened`). */
 json_t *assess_run(const engine *e, const assess_input *in, lang ui);

@@ -51,6 +51,51 @@ bool caller_id_of_name(const char *name, char *out, size_t size) {
     return true;
 }
 
+bool caller_id_prefix_like(const char *text) {
+    int i = 0, letters = 0, digits = 0;
+    for (; text[i] && ((text[i] >= 'A' && text[i] <= 'Z') || (text[i] >= 'a' && text[i] <= 'z')); i++) letters++;
+    for (; text[i] >= '0' && text[i] <= '9'; i++) digits++;
+    return !text[i] && letters >= 1 && letters <= 3 && digits <= 4 && (digits == 0 || letters == 3);
+}
+
+/* Whether the item's client is an anonymous caller whose id starts with prefix (any case). */
+static bool caller_starts_with(session *s, const queue_item *it, const char *prefix, bool *hit, error *err) {
+    char *name = NULL, id[ID_SHORT_LEN];
+    *hit = false;
+    if (!client_peek_name(s, it->client_id, &name, err)) return false;
+    if (caller_id_of_name(name, id, sizeof id)) {
+        size_t i = 0;
+        while (prefix[i] && id[i] && (prefix[i] == id[i] || prefix[i] - 32 == id[i])) i++;
+        *hit = prefix[i] == '\0';
+    }
+    secret_free(name);
+    return true;
+}
+
+bool queues_find_callers(session *s, const char *prefix, queue_item *out, int max, int *n, error *err) {
+    enum { PAGE = 256 };
+    *n = 0;
+    if (!caller_id_prefix_like(prefix)) return true;
+    queue_filter f = {"", false, false, NULL};
+    for (int offset = 0; *n < max; offset += PAGE) {
+        queue_item *items = NULL;
+        int got = 0;
+        if (!queues_page(s->db, &f, offset, PAGE, &items, &got, err)) return false;
+        for (int i = 0; i < got && *n < max; i++) {
+            bool hit;
+            if (!caller_starts_with(s, &items[i], prefix, &hit, err)) {
+                free(items);
+                return false;
+            }
+            if (hit) out[(*n)++] = items[i];
+        }
+        free(items);
+        if (got < PAGE) break;
+    }
+    session_audit(s, "caller_search", "", "queue");
+    return true;
+}
+
 bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, error *err) {
     memset(out, 0, sizeof *out);
     snprintf(out->short_id, sizeof out->short_id, "%.8s", it->client_id);
@@ -63,7 +108,10 @@ bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, 
     secret_free(name);
     if (!intake_peek_body(s, it->intake_id, &body, err)) return false;
     intake_summary sum;
-    if (intake_summary_parse(body, &sum) && sum.n_reasons) snprintf(out->reason, sizeof out->reason, "%s", sum.reasons[0]);
+    if (intake_summary_parse(body, &sum) && sum.n_reasons) {
+        snprintf(out->reason, sizeof out->reason, "%s", sum.reasons[0]);
+        snprintf(out->reason_rule, sizeof out->reason_rule, "%s", sum.reason_rules[0]);
+    }
     secret_free(body);
     return true;
 }
@@ -95,7 +143,10 @@ bool intake_summary_parse(const char *body, intake_summary *out) {
     json_t *r;
     json_array_foreach(json_object_get(as, "reasons"), i, r) {
         const char *text = json_string_value(json_object_get(r, "text"));
-        if (text && out->n_reasons < VIEW_MAX_REASONS) snprintf(out->reasons[out->n_reasons++], sizeof out->reasons[0], "%s", text);
+        const char *rule = json_string_value(json_object_get(r, "rule"));
+        if (!text || out->n_reasons >= VIEW_MAX_REASONS) continue;
+        snprintf(out->reason_rules[out->n_reasons], sizeof out->reason_rules[0], "%s", rule ? rule : "");
+        snprintf(out->reasons[out->n_reasons++], sizeof out->reasons[0], "%s", text);
     }
     json_decref(root);
     return true;

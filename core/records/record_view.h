@@ -16,6 +16,7 @@ typedef struct {
     char initials[16]; /* "G.H." or "王": the first letter of up to three words of the name */
     char short_id[9];  /* the first 8 characters of the client id */
     char reason[192];  /* the first reason of the intake that set the level, or "" */
+    char reason_rule[64]; /* its rule's name, to show it in the staff language (assess_reason_text), or "" */
 } queue_row_view;
 
 /* Reads a queue row's view (opens the client's name and the intake's body; no audit entry). */
@@ -24,6 +25,14 @@ bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, 
 /* An anonymous caller's short id ("KMT4821") when the name ends in one (the hotline's "Anonymous caller
  * KMT4821"), into out; false otherwise. */
 bool caller_id_of_name(const char *name, char *out, size_t size);
+/* True when text could be the start of a caller id ("K", "KMT", "kmt48"): up to three letters, then up to four
+ * digits, in any case. */
+bool caller_id_prefix_like(const char *text);
+/* The open queue items of anonymous callers whose caller id starts with prefix (any case), at most max, into
+ * out. A caller id is a word of the sealed name, so a blind index finds it whole only: the worker reading it
+ * from the screen types its start. The names are peeked as a queue row's are; the search itself is audited
+ * (without the prefix), as a client search is. */
+bool queues_find_callers(session *s, const char *prefix, queue_item *out, int max, int *n, error *err);
 /* The initials of a UTF-8 name, each letter upper-cased (ASCII), at most three. */
 void name_initials(const char *name, char *out, size_t size);
 
@@ -41,6 +50,7 @@ typedef struct {
     score_point scores[VIEW_MAX_SCORES];
     int n_scores;
     char reasons[VIEW_MAX_REASONS][192];
+    char reason_rules[VIEW_MAX_REASONS][64]; /* each reason's rule name, or "" */
     int n_reasons;
     char *notes; /* secure memory, or NULL (none, or not the reader's to read) */
     bool tampered; /* the clear row was edited in the file (core/records/rowmac.h); level is the sealed one */
