@@ -1088,6 +1088,42 @@ static void t_export_codes_task_inputs_and_days(void **state) {
     free(csv);
 }
 
+/* The export's files, written straight as text (core/exchange/json_writer.h), hold a name with quotes, a
+ * backslash, a newline, a tab, a slash and Chinese exactly: the FHIR Bundle and the JSON line read back to the
+ * same name. The export reads in one read transaction and audits after it: its audit entry is the last, and
+ * the database takes a write right after. */
+static void t_export_text_escaped_and_audited(void **state) {
+    (void)state;
+    static const char name[] = "王, \"小明\"\n二\t行 \\ a/b";
+    char c[STORE_ID_LEN], i[STORE_ID_LEN];
+    save_intake(W.desk, name, "13911115555", "{\"phq9\":[1,1,1,1,1,1,1,1,0,\"somewhat\"]}", c, i);
+    static const export_format formats[2] = {EXPORT_FHIR, EXPORT_JSON};
+    for (int k = 0; k < 2; k++) {
+        export_options o = {formats[k], T0, T0 + DAY, false, false};
+        char path[200];
+        snprintf(path, sizeof path, "%s/escaped.%s", W.dir, export_format_name(formats[k]));
+        int64_t n = 0;
+        OK(export_run(W.admin, &W.e, &o, path, &n, &msg));
+        assert_int_equal(n, 1);
+        size_t len;
+        char *text = read_all(path, &len);
+        json_error_t je;
+        json_t *doc = json_loadb(text, len, 0, &je);
+        if (!doc) fail_msg("the %s export is not JSON: %s (line %d)", export_format_name(formats[k]), je.text, je.line);
+        const char *got = k == 0 ? json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(
+                                       json_array_get(json_object_get(doc, "entry"), 0), "resource"), "name"), 0), "text"))
+                                 : json_string_value(json_object_get(json_object_get(doc, "client"), "name"));
+        assert_non_null(got);
+        assert_string_equal(got, name);
+        json_decref(doc);
+        free(text);
+        audit_rec last;
+        assert_int_equal(W.db.ops->audit_last(W.db.st, &last), ST_OK);
+        assert_string_equal(last.action, "export");
+    }
+    save_intake(W.desk, "After Export", "13911116666", "{\"phq9\":[0,0,1,0,0,0,0,0,0,\"not_difficult\"]}", c, i);
+}
+
 /* What `forms export --fhir` writes comes back: for every scored form, a response filled from its own
  * Questionnaire (each item's second answerOption, its ordinal summed into the total item, items behind an
  * enableWhen left out) imports as one intake with that total; ASQ question 5 is behind an enableWhen on
@@ -1509,6 +1545,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_questionnaires_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(t_fhir_observation_and_task, setup, teardown),
         cmocka_unit_test_setup_teardown(t_export_codes_task_inputs_and_days, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_export_text_escaped_and_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_name_without_text, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_status, setup, teardown),
