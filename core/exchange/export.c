@@ -67,6 +67,7 @@ typedef struct {
      * one query instead of two per intake */
     queue_item *open_items;
     int n_open;
+    struct item_texts **answered; /* FHIR: [form][item], the answered items' text by choice (answered_item) */
     int64_t count;
     bool failed;
     error *err;
@@ -153,6 +154,8 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     return ok;
 }
 
+static void answered_free(exporter *x);
+
 /* The intake's opened fields are wiped as soon as its rows are written (the buffers stay for the next). */
 static void close_one(exporter *x, opened *op) {
     vault_buf_wipe(&x->name);
@@ -174,6 +177,7 @@ static void exporter_end(exporter *x) {
     x->n_open = 0;
     secret_free(x->uuid_key);
     x->uuid_key = NULL;
+    answered_free(x);
 }
 
 static json_t *answers_of(const opened *op, const form *f) {
@@ -671,8 +675,61 @@ static void response_identifier(const exporter *x, json_writer *w, const opened 
     jw_object_end(w);
 }
 
-static void questionnaire_response(const exporter *x, json_writer *w, const opened *op, const form *fm, json_t *ans,
-                                   const char *purl, const char *t) {
+/* One answered item of a response: {"linkId", "text", "answer": [...]}. */
+static void answered_item_write(json_writer *w, const form *fm, int i, const char *code) {
+    jw_object(w);
+    jw_member_string(w, "linkId", fhir_link_id(fm, i));
+    jw_member_string(w, "text", fm->items[i].text[LANG_EN]);
+    jw_key(w, "answer");
+    jw_array(w);
+    answer_value(w, fm, i, code);
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
+/* An answered item with one of its scale's choices is the same text in every response that gives that
+ * choice (form content only, never a person's data): written once per export for each item and choice met,
+ * then copied. NULL for an answer outside the scale (a refusal, a number): written each time. */
+typedef struct item_texts {
+    char **by_choice; /* [the scale's choices], NULL until met */
+} item_texts;
+
+static const char *answered_item(exporter *x, int f, const form *fm, int i, const char *code) {
+    const scale *s = form_item_scale(fm, i);
+    int ci = s ? scale_code_index(s, code) : -1;
+    if (ci < 0) return NULL;
+    if (!x->answered) x->answered = xcalloc((size_t)x->e->forms.n, sizeof *x->answered);
+    if (!x->answered[f]) x->answered[f] = xcalloc((size_t)fm->n_items, sizeof **x->answered);
+    item_texts *t = &x->answered[f][i];
+    if (!t->by_choice) t->by_choice = xcalloc((size_t)s->n, sizeof *t->by_choice);
+    if (!t->by_choice[ci]) {
+        csv_buf b;
+        csv_init(&b);
+        json_writer w;
+        jw_init(&w, &b);
+        answered_item_write(&w, fm, i, code);
+        t->by_choice[ci] = csv_take(&b);
+    }
+    return t->by_choice[ci];
+}
+
+static void answered_free(exporter *x) {
+    for (int f = 0; x->answered && f < x->e->forms.n; f++) {
+        const form *fm = x->e->forms.v[f];
+        for (int i = 0; x->answered[f] && i < fm->n_items; i++) {
+            const scale *s = form_item_scale(fm, i);
+            for (int c = 0; x->answered[f][i].by_choice && s && c < s->n; c++) free(x->answered[f][i].by_choice[c]);
+            free(x->answered[f][i].by_choice);
+        }
+        free(x->answered[f]);
+    }
+    free(x->answered);
+    x->answered = NULL;
+}
+
+static void questionnaire_response(exporter *x, json_writer *w, const opened *op, int f, json_t *ans, const char *purl,
+                                   const char *t) {
+    const form *fm = x->e->forms.v[f];
     char qid[160], qcanon[200];
     snprintf(qid, sizeof qid, "%s-%s", op->id, fm->id);
     fhir_questionnaire_canonical(fm, qcanon, sizeof qcanon);
@@ -690,14 +747,9 @@ static void questionnaire_response(const exporter *x, json_writer *w, const open
     for (int i = 0; i < fm->n_items; i++) {
         char code[64];
         if (!answer_code(json_array_get(ans, (size_t)i), code, sizeof code)) continue;
-        jw_object(w);
-        jw_member_string(w, "linkId", fhir_link_id(fm, i));
-        jw_member_string(w, "text", fm->items[i].text[LANG_EN]);
-        jw_key(w, "answer");
-        jw_array(w);
-        answer_value(w, fm, i, code);
-        jw_array_end(w);
-        jw_object_end(w);
+        const char *same = answered_item(x, f, fm, i, code);
+        if (same) jw_raw(w, same);
+        else answered_item_write(w, fm, i, code);
     }
     jw_array_end(w);
     jw_object_end(w);
@@ -842,7 +894,7 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
         url_of(x, op->id, fm->id, qurl, sizeof qurl);
         if (n_responses < TRIAGE_MAX_FORMS) memcpy(responses[n_responses++], qurl, sizeof qurl);
         entry_begin(x, &w, qurl);
-        questionnaire_response(x, &w, op, fm, ans, purl, t);
+        questionnaire_response(x, &w, op, f, ans, purl, t);
         entry_end(&w);
         if (fm->has_total && json_is_integer(json_object_get(score_of(op, fm), "total"))) {
             char osfx[96];

@@ -139,6 +139,11 @@ void jw_value(json_writer *w, const json_t *v, size_t flags) {
     json_dump_callback(v, to_buf, w->out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | flags);
 }
 
+void jw_raw(json_writer *w, const char *json_text) {
+    separate(w);
+    csv_raw(w->out, json_text);
+}
+
 void jw_member_string(json_writer *w, const char *key, const char *s) {
     if (!s) return;
     jw_key(w, key);

@@ -43,6 +43,9 @@ void jw_null(json_writer *w);
  * JSON_COMPACT | JSON_PRESERVE_ORDER (e.g. JSON_REAL_PRECISION(6)). NULL writes nothing. */
 void jw_value(json_writer *w, const json_t *v, size_t flags);
 
+/* A value already written as JSON text (by this writer, kept to be written again). */
+void jw_raw(json_writer *w, const char *json_text);
+
 /* key and value in one call; jw_member_string leaves the member out when s is NULL. */
 void jw_member_string(json_writer *w, const char *key, const char *s);
 void jw_member_int(json_writer *w, const char *key, long long v);
