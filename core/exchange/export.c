@@ -15,6 +15,7 @@
 #include "facts.h"
 #include "fhir.h"
 #include "intake_body.h"
+#include "json_writer.h"
 #include "queue_items.h"
 #include "records.h"
 #include "secret.h"
@@ -56,9 +57,8 @@ typedef struct {
     const export_options *o;
     int fd;                /* CSV and JSON lines are written as they come */
     csv_buf out;           /* pending output */
-    json_t *bundle_entries; /* FHIR */
     unsigned char *uuid_key; /* FHIR: this export's fullUrls (url_of); a vault_once_key */
-    int64_t entries_written; /* FHIR to a file: entries streamed so far */
+    int64_t entries_written; /* FHIR: the Bundle's entries written so far */
     /* the opened fields of the intake at hand, in buffers kept for the whole export and wiped after each
      * intake (vault_open_buf), and the pseudonym key derived once */
     vault_buf body, name, phone, birth;
@@ -67,6 +67,7 @@ typedef struct {
      * one query instead of two per intake */
     queue_item *open_items;
     int n_open;
+    struct item_texts **answered; /* FHIR: [form][item], the answered items' text by choice (answered_item) */
     int64_t count;
     bool failed;
     error *err;
@@ -153,6 +154,8 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     return ok;
 }
 
+static void answered_free(exporter *x);
+
 /* The intake's opened fields are wiped as soon as its rows are written (the buffers stay for the next). */
 static void close_one(exporter *x, opened *op) {
     vault_buf_wipe(&x->name);
@@ -174,6 +177,7 @@ static void exporter_end(exporter *x) {
     x->n_open = 0;
     secret_free(x->uuid_key);
     x->uuid_key = NULL;
+    answered_free(x);
 }
 
 static json_t *answers_of(const opened *op, const form *f) {
@@ -443,63 +447,111 @@ bool export_dictionary_write(const engine *e, const export_options *o, const cha
 
 /* ---- JSON lines ---- */
 
-static json_t *json_line(exporter *x, const opened *op) {
-    json_t *o = json_object();
+/* One intake as a line of JSON, written as it goes (core/exchange/json_writer.h); the answers and scores are
+ * the stored body's own, as they are. */
+static void json_line(exporter *x, json_writer *w, const opened *op) {
     char t[32];
-    json_object_set_new(o, "intake", json_string(op->id));
-    json_t *c = json_object();
-    json_object_set_new(c, "id", json_string(op->client_id));
+    jw_object(w);
+    jw_member_string(w, "intake", op->id);
+    jw_key(w, "client");
+    jw_object(w);
+    jw_member_string(w, "id", op->client_id);
     if (x->o->deidentify) {
-        json_object_set_new(c, "age_band", json_string(op->has_facts ? op->facts.age_band : ""));
+        jw_member_string(w, "age_band", op->has_facts ? op->facts.age_band : "");
     } else {
-        json_object_set_new(c, "name", json_string(op->client.name ? op->client.name : ""));
-        json_object_set_new(c, "phone", op->client.phone ? json_string(op->client.phone) : json_null());
-        json_object_set_new(c, "birth_date", op->client.birth ? json_string(op->client.birth) : json_null());
+        jw_member_string(w, "name", op->client.name ? op->client.name : "");
+        jw_key(w, "phone");
+        jw_string(w, op->client.phone); /* null when there is none */
+        jw_key(w, "birth_date");
+        jw_string(w, op->client.birth);
     }
-    json_object_set_new(o, "client", c);
+    jw_object_end(w);
     record_time(x->o, op->meta->created_at, t, sizeof t);
-    json_object_set_new(o, "created_at", json_string(t));
-    json_object_set_new(o, "level", json_string(op->level));
+    jw_member_string(w, "created_at", t);
+    jw_member_string(w, "level", op->level);
     if (op->has_facts) {
-        json_object_set_new(o, "channel", op->facts.channel[0] ? json_string(op->facts.channel) : json_null());
-        json_t *cs = json_array();
+        jw_key(w, "channel");
+        jw_string(w, op->facts.channel[0] ? op->facts.channel : NULL);
+        jw_key(w, "concerns");
+        jw_array(w);
         strlist l = strlist_split(op->facts.concerns);
-        for (int i = 0; i < l.n; i++) json_array_append_new(cs, json_string(l.v[i]));
+        for (int i = 0; i < l.n; i++) jw_string(w, l.v[i]);
         strlist_free(&l);
-        json_object_set_new(o, "concerns", cs);
-        json_object_set_new(o, "counselor", op->facts.counselor[0] ? json_string(op->facts.counselor) : json_null());
-        json_object_set_new(o, "confirmed_level",
-                            op->facts.confirmed_level[0] ? json_string(op->facts.confirmed_level) : json_null());
+        jw_array_end(w);
+        jw_key(w, "counselor");
+        jw_string(w, op->facts.counselor[0] ? op->facts.counselor : NULL);
+        jw_key(w, "confirmed_level");
+        jw_string(w, op->facts.confirmed_level[0] ? op->facts.confirmed_level : NULL);
     }
     json_t *in = intake_body_input(op->body), *as = intake_body_assessment(op->body);
-    json_object_set(o, "answers", json_object_get(in, "answers") ? json_object_get(in, "answers") : json_object());
-    json_object_set(o, "scores", json_object_get(as, "scores") ? json_object_get(as, "scores") : json_object());
-    json_t *rules = json_array();
+    static const char *const parts[2] = {"answers", "scores"};
+    json_t *from[2] = {in, as};
+    for (int k = 0; k < 2; k++) {
+        json_t *v = json_object_get(from[k], parts[k]);
+        jw_key(w, parts[k]);
+        if (v) jw_value(w, v, JSON_REAL_PRECISION(6));
+        else {
+            jw_object(w);
+            jw_object_end(w);
+        }
+    }
+    jw_key(w, "reasons");
+    jw_array(w);
     size_t i;
     json_t *r;
-    json_array_foreach(json_object_get(as, "reasons"), i, r) json_array_append(rules, json_object_get(r, "rule"));
-    json_object_set_new(o, "reasons", rules);
+    json_array_foreach(json_object_get(as, "reasons"), i, r) jw_value(w, json_object_get(r, "rule"), JSON_REAL_PRECISION(6));
+    jw_array_end(w);
     if (op->has_task) {
         record_time(x->o, op->task.deadline, t, sizeof t);
-        json_object_set_new(o, "deadline", json_string(t));
+        jw_member_string(w, "deadline", t);
     }
-    return o;
+    jw_object_end(w);
 }
 
-/* ---- FHIR R4 ---- */
+/* ---- FHIR R4, written as it goes (core/exchange/json_writer.h) ---- */
 
-static json_t *ref(const char *url) {
-    json_t *o = json_object();
-    json_object_set_new(o, "reference", json_string(url));
-    return o;
+/* {"reference": url} */
+static void ref(json_writer *w, const char *url) {
+    jw_object(w);
+    jw_member_string(w, "reference", url);
+    jw_object_end(w);
 }
 
-static void entry(json_t *entries, const char *url, json_t *resource) {
-    json_t *e = json_object();
-    json_object_set_new(e, "fullUrl", json_string(url));
-    json_object_set_new(e, "resource", resource);
-    json_array_append_new(entries, e);
+static void member_ref(json_writer *w, const char *key, const char *url) {
+    jw_key(w, key);
+    ref(w, url);
 }
+
+/* A Coding {system, code, display}; display may be NULL (as fhir_coding). */
+static void coding(json_writer *w, const char *system, const char *code, const char *display) {
+    jw_object(w);
+    jw_member_string(w, "system", system);
+    jw_member_string(w, "code", code);
+    jw_member_string(w, "display", display);
+    jw_object_end(w);
+}
+
+/* A CodeableConcept of one Coding, with a text when text is not NULL. */
+static void concept(json_writer *w, const char *system, const char *code, const char *display, const char *text) {
+    jw_object(w);
+    jw_key(w, "coding");
+    jw_array(w);
+    coding(w, system, code, display);
+    jw_array_end(w);
+    jw_member_string(w, "text", text);
+    jw_object_end(w);
+}
+
+/* An entry of the Bundle: its separator, fullUrl and resource's opening; entry_end closes it. The entries
+ * are written one compact line each as they come, never the whole Bundle held in memory. */
+static void entry_begin(exporter *x, json_writer *w, const char *url) {
+    csv_raw(&x->out, x->entries_written++ ? ",\n  " : "\n  ");
+    jw_object(w);
+    jw_member_string(w, "fullUrl", url);
+    jw_key(w, "resource");
+}
+
+static void entry_end(json_writer *w) { jw_object_end(w); }
 
 /* Every entry's fullUrl is a urn:uuid (what FHIR servers and validators resolve references by). The uuid is
  * a keyed BLAKE2b of the resource's kind and id under a random key drawn for this export: the same resource
@@ -522,41 +574,48 @@ static void url_of(const exporter *x, const char *id, const char *suffix, char *
     snprintf(out, size, "urn:uuid:%s", u);
 }
 
-static json_t *one(json_t *v);
-
-static json_t *patient(const exporter *x, const opened *op) {
-    json_t *p = json_object();
-    json_object_set_new(p, "resourceType", json_string("Patient"));
-    json_object_set_new(p, "id", json_string(op->client_id));
+static void patient(const exporter *x, json_writer *w, const opened *op) {
+    jw_object(w);
+    jw_member_string(w, "resourceType", "Patient");
+    jw_member_string(w, "id", op->client_id);
     if (x->o->deidentify) {
         if (op->has_facts && op->facts.age_band[0]) {
-            json_t *ext = json_object();
-            json_object_set_new(ext, "url", json_string("urn:triage:age-band"));
-            json_object_set_new(ext, "valueString", json_string(op->facts.age_band));
-            json_t *exts = json_array();
-            json_array_append_new(exts, ext);
-            json_object_set_new(p, "extension", exts);
+            jw_key(w, "extension");
+            jw_array(w);
+            jw_object(w);
+            jw_member_string(w, "url", "urn:triage:age-band");
+            jw_member_string(w, "valueString", op->facts.age_band);
+            jw_object_end(w);
+            jw_array_end(w);
         }
-        return p;
+        jw_object_end(w);
+        return;
     }
     /* who the client is in this database: an import with --client refuses a Patient that names another */
-    json_t *ident = json_object();
-    json_object_set_new(ident, "system", json_string(FHIR_CLIENT_IDS));
-    json_object_set_new(ident, "value", json_string(op->client_id));
-    json_object_set_new(p, "identifier", one(ident));
-    json_t *names = json_array(), *n = json_object();
-    json_object_set_new(n, "text", json_string(op->client.name ? op->client.name : ""));
-    json_array_append_new(names, n);
-    json_object_set_new(p, "name", names);
+    jw_key(w, "identifier");
+    jw_array(w);
+    jw_object(w);
+    jw_member_string(w, "system", FHIR_CLIENT_IDS);
+    jw_member_string(w, "value", op->client_id);
+    jw_object_end(w);
+    jw_array_end(w);
+    jw_key(w, "name");
+    jw_array(w);
+    jw_object(w);
+    jw_member_string(w, "text", op->client.name ? op->client.name : "");
+    jw_object_end(w);
+    jw_array_end(w);
     if (op->client.phone && *op->client.phone) {
-        json_t *tel = json_array(), *t = json_object();
-        json_object_set_new(t, "system", json_string("phone"));
-        json_object_set_new(t, "value", json_string(op->client.phone));
-        json_array_append_new(tel, t);
-        json_object_set_new(p, "telecom", tel);
+        jw_key(w, "telecom");
+        jw_array(w);
+        jw_object(w);
+        jw_member_string(w, "system", "phone");
+        jw_member_string(w, "value", op->client.phone);
+        jw_object_end(w);
+        jw_array_end(w);
     }
-    if (op->client.birth && *op->client.birth) json_object_set_new(p, "birthDate", json_string(op->client.birth));
-    return p;
+    if (op->client.birth && *op->client.birth) jw_member_string(w, "birthDate", op->client.birth);
+    jw_object_end(w);
 }
 
 static const char *priority_of(const char *level) {
@@ -576,183 +635,255 @@ static const char *task_status(queue_state s) {
     }
 }
 
-static json_t *concept(json_t *coding_value, const char *text) {
-    json_t *cc = json_object(), *codings = json_array();
-    json_array_append_new(codings, coding_value);
-    json_object_set_new(cc, "coding", codings);
-    if (text) json_object_set_new(cc, "text", json_string(text));
-    return cc;
-}
-
-static json_t *one(json_t *v) {
-    json_t *a = json_array();
-    json_array_append_new(a, v);
-    return a;
-}
-
 /* One answer as FHIR: the LOINC answer where LOINC has one, else triage's local code (ASQ, a refusal). */
-static json_t *answer_value(const form *fm, int i, const char *code) {
+static void answer_value(json_writer *w, const form *fm, int i, const char *code) {
     const scale *s = form_item_scale(fm, i);
     int ci = s ? scale_code_index(s, code) : -1;
-    json_t *a = json_object();
+    jw_object(w);
     if (ci >= 0) {
         char system[160];
         const char *c;
         fhir_answer_coding(fm, i, ci, system, sizeof system, &c);
-        json_object_set_new(a, "valueCoding", fhir_coding(system, c, form_answer_display(fm, i, ci)));
+        jw_key(w, "valueCoding");
+        coding(w, system, c, form_answer_display(fm, i, ci));
     } else if (fm->items[i].type == ITEM_NUMBER && code[0] >= '0' && code[0] <= '9') {
-        json_object_set_new(a, "valueInteger", json_integer(strtoll(code, NULL, 10)));
+        jw_member_int(w, "valueInteger", strtoll(code, NULL, 10));
     } else {
         char system[160];
         snprintf(system, sizeof system, "%s%s", FHIR_ANSWERS, fm->id);
-        json_object_set_new(a, "valueCoding",
-                            fhir_coding(system, code, !strcmp(code, "refused") ? "Refused or cannot answer" : NULL));
+        jw_key(w, "valueCoding");
+        coding(w, system, code, !strcmp(code, "refused") ? "Refused or cannot answer" : NULL);
     }
-    return a;
+    jw_object_end(w);
 }
 
 /* The response's identifier, what recognises it when it comes back (fhir_import.h): an imported response's
  * own (kept with its intake), else triage's, urn:triage:responses|INTAKE/FORM. De-identified, always
  * triage's with the pseudonym: another system's identifier may name the person. */
-static json_t *response_identifier(const exporter *x, const opened *op, const form *fm) {
+static void response_identifier(const exporter *x, json_writer *w, const opened *op, const form *fm) {
     json_t *kept = json_object_get(json_object_get(intake_body_record(op->body), "fhir_identifiers"), fm->id);
-    if (!x->o->deidentify && json_is_string(json_object_get(kept, "value"))) return json_deep_copy(kept);
+    jw_key(w, "identifier");
+    if (!x->o->deidentify && json_is_string(json_object_get(kept, "value"))) {
+        jw_value(w, kept, 0);
+        return;
+    }
     char value[160];
     snprintf(value, sizeof value, "%s/%s", op->id, fm->id);
-    json_t *id = json_object();
-    json_object_set_new(id, "system", json_string(FHIR_RESPONSE_IDS));
-    json_object_set_new(id, "value", json_string(value));
-    return id;
+    jw_object(w);
+    jw_member_string(w, "system", FHIR_RESPONSE_IDS);
+    jw_member_string(w, "value", value);
+    jw_object_end(w);
 }
 
-static json_t *questionnaire_response(const exporter *x, const opened *op, const form *fm, json_t *ans,
-                                      const char *purl, const char *t) {
+/* One answered item of a response: {"linkId", "text", "answer": [...]}. */
+static void answered_item_write(json_writer *w, const form *fm, int i, const char *code) {
+    jw_object(w);
+    jw_member_string(w, "linkId", fhir_link_id(fm, i));
+    jw_member_string(w, "text", fm->items[i].text[LANG_EN]);
+    jw_key(w, "answer");
+    jw_array(w);
+    answer_value(w, fm, i, code);
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
+/* An answered item with one of its scale's choices is the same text in every response that gives that
+ * choice (form content only, never a person's data): written once per export for each item and choice met,
+ * then copied. NULL for an answer outside the scale (a refusal, a number): written each time. */
+typedef struct item_texts {
+    char **by_choice; /* [the scale's choices], NULL until met */
+} item_texts;
+
+static const char *answered_item(exporter *x, int f, const form *fm, int i, const char *code) {
+    const scale *s = form_item_scale(fm, i);
+    int ci = s ? scale_code_index(s, code) : -1;
+    if (ci < 0) return NULL;
+    if (!x->answered) x->answered = xcalloc((size_t)x->e->forms.n, sizeof *x->answered);
+    if (!x->answered[f]) x->answered[f] = xcalloc((size_t)fm->n_items, sizeof **x->answered);
+    item_texts *t = &x->answered[f][i];
+    if (!t->by_choice) t->by_choice = xcalloc((size_t)s->n, sizeof *t->by_choice);
+    if (!t->by_choice[ci]) {
+        csv_buf b;
+        csv_init(&b);
+        json_writer w;
+        jw_init(&w, &b);
+        answered_item_write(&w, fm, i, code);
+        t->by_choice[ci] = csv_take(&b);
+    }
+    return t->by_choice[ci];
+}
+
+static void answered_free(exporter *x) {
+    for (int f = 0; x->answered && f < x->e->forms.n; f++) {
+        const form *fm = x->e->forms.v[f];
+        for (int i = 0; x->answered[f] && i < fm->n_items; i++) {
+            const scale *s = form_item_scale(fm, i);
+            for (int c = 0; x->answered[f][i].by_choice && s && c < s->n; c++) free(x->answered[f][i].by_choice[c]);
+            free(x->answered[f][i].by_choice);
+        }
+        free(x->answered[f]);
+    }
+    free(x->answered);
+    x->answered = NULL;
+}
+
+static void questionnaire_response(exporter *x, json_writer *w, const opened *op, int f, json_t *ans, const char *purl,
+                                   const char *t) {
+    const form *fm = x->e->forms.v[f];
     char qid[160], qcanon[200];
     snprintf(qid, sizeof qid, "%s-%s", op->id, fm->id);
     fhir_questionnaire_canonical(fm, qcanon, sizeof qcanon);
-    json_t *qr = json_object();
-    json_object_set_new(qr, "resourceType", json_string("QuestionnaireResponse"));
-    json_object_set_new(qr, "id", json_string(qid));
-    json_object_set_new(qr, "identifier", response_identifier(x, op, fm));
-    json_object_set_new(qr, "questionnaire", json_string(qcanon));
+    jw_object(w);
+    jw_member_string(w, "resourceType", "QuestionnaireResponse");
+    jw_member_string(w, "id", qid);
+    response_identifier(x, w, op, fm);
+    jw_member_string(w, "questionnaire", qcanon);
     json_t *sc = score_of(op, fm);
-    json_object_set_new(qr, "status",
-                        json_string(json_is_true(json_object_get(sc, "complete")) ? "completed" : "in-progress"));
-    json_object_set_new(qr, "subject", ref(purl));
-    json_object_set_new(qr, "authored", json_string(t));
-    json_t *items = json_array();
+    jw_member_string(w, "status", json_is_true(json_object_get(sc, "complete")) ? "completed" : "in-progress");
+    member_ref(w, "subject", purl);
+    jw_member_string(w, "authored", t);
+    jw_key(w, "item");
+    jw_array(w);
     for (int i = 0; i < fm->n_items; i++) {
         char code[64];
         if (!answer_code(json_array_get(ans, (size_t)i), code, sizeof code)) continue;
-        json_t *it = json_object();
-        json_object_set_new(it, "linkId", json_string(fhir_link_id(fm, i)));
-        if (fm->items[i].text[LANG_EN]) json_object_set_new(it, "text", json_string(fm->items[i].text[LANG_EN]));
-        json_object_set_new(it, "answer", one(answer_value(fm, i, code)));
-        json_array_append_new(items, it);
+        const char *same = answered_item(x, f, fm, i, code);
+        if (same) jw_raw(w, same);
+        else answered_item_write(w, fm, i, code);
     }
-    json_object_set_new(qr, "item", items);
-    return qr;
+    jw_array_end(w);
+    jw_object_end(w);
 }
 
 /* The total as an Observation: category survey, the total as valueInteger with its band as a coded
  * interpretation, derived from its response; a prorated total says so in an extension and a note (a
  * reader must not take 18 from seven answers for 18 from nine). */
-static json_t *total_observation(const opened *op, const form *fm, const char *purl, const char *qurl,
-                                 const char *t) {
+static void total_observation(json_writer *w, const opened *op, const form *fm, const char *purl, const char *qurl,
+                              const char *t) {
     json_t *sc = score_of(op, fm);
     const char *sys, *code;
     fhir_total_code(fm, &sys, &code);
     char oid[160], txt[200];
     snprintf(oid, sizeof oid, "%s-%s-total", op->id, fm->id);
-    json_t *ob = json_object();
-    json_object_set_new(ob, "resourceType", json_string("Observation"));
-    json_object_set_new(ob, "id", json_string(oid));
+    jw_object(w);
+    jw_member_string(w, "resourceType", "Observation");
+    jw_member_string(w, "id", oid);
     bool prorated = json_is_true(json_object_get(sc, "prorated"));
     if (prorated) {
-        json_t *ext = json_object();
-        json_object_set_new(ext, "url", json_string(FHIR_PRORATED));
-        json_object_set_new(ext, "valueBoolean", json_true());
-        json_object_set_new(ob, "extension", one(ext));
+        jw_key(w, "extension");
+        jw_array(w);
+        jw_object(w);
+        jw_member_string(w, "url", FHIR_PRORATED);
+        jw_key(w, "valueBoolean");
+        jw_bool(w, true);
+        jw_object_end(w);
+        jw_array_end(w);
     }
-    json_object_set_new(ob, "status", json_string("final"));
-    json_object_set_new(ob, "category",
-                        one(concept(fhir_coding("http://terminology.hl7.org/CodeSystem/observation-category", "survey",
-                                           "Survey"), NULL)));
+    jw_member_string(w, "status", "final");
+    jw_key(w, "category");
+    jw_array(w);
+    concept(w, "http://terminology.hl7.org/CodeSystem/observation-category", "survey", "Survey", NULL);
+    jw_array_end(w);
     snprintf(txt, sizeof txt, "%s total score", fm->title[LANG_EN] ? fm->title[LANG_EN] : fm->id);
-    json_object_set_new(ob, "code", concept(fhir_coding(sys, code, NULL), txt));
-    json_object_set_new(ob, "subject", ref(purl));
-    json_object_set_new(ob, "effectiveDateTime", json_string(t));
-    json_object_set_new(ob, "valueInteger", json_integer(json_integer_value(json_object_get(sc, "total"))));
+    jw_key(w, "code");
+    concept(w, sys, code, NULL, txt);
+    member_ref(w, "subject", purl);
+    jw_member_string(w, "effectiveDateTime", t);
+    jw_member_int(w, "valueInteger", (long long)json_integer_value(json_object_get(sc, "total")));
     const char *band = json_string_value(json_object_get(sc, "band"));
     int bi = band ? form_band_index(fm, band) : -1;
     if (bi >= 0) {
         char bsys[160];
         snprintf(bsys, sizeof bsys, "%s%s", FHIR_BANDS, fm->id);
         const char *label = fm->bands[bi].label[LANG_EN];
-        json_object_set_new(ob, "interpretation", one(concept(fhir_coding(bsys, band, label), label ? label : band)));
+        jw_key(w, "interpretation");
+        jw_array(w);
+        concept(w, bsys, band, label, label ? label : band);
+        jw_array_end(w);
     }
     if (prorated) {
         snprintf(txt, sizeof txt,
                  "prorated: %lld missing item(s) replaced by the mean of the answered items (sum of answered: %lld)",
                  (long long)json_integer_value(json_object_get(sc, "missing")),
                  (long long)json_integer_value(json_object_get(sc, "sum_answered")));
-        json_t *nt = json_object();
-        json_object_set_new(nt, "text", json_string(txt));
-        json_object_set_new(ob, "note", one(nt));
+        jw_key(w, "note");
+        jw_array(w);
+        jw_object(w);
+        jw_member_string(w, "text", txt);
+        jw_object_end(w);
+        jw_array_end(w);
     }
-    json_object_set_new(ob, "derivedFrom", one(ref(qurl)));
-    return ob;
+    jw_key(w, "derivedFrom");
+    jw_array(w);
+    ref(w, qurl);
+    jw_array_end(w);
+    jw_object_end(w);
 }
 
 /* The open queue item as a Task: who is for, which response it is about, what level and step, and by when.
  * Task.focus is 0..1 in R4, and the queue item is one escalation of the whole intake: its focus is the
  * intake's first response and Task.input lists every response of the intake (the focus too), each as a
  * reference, so a reader sees all the screens the level came from. */
-static json_t *queue_task(const exporter *x, const opened *op, const char *purl, char (*responses)[64], int n,
-                          const char *t) {
+static void queue_task(const exporter *x, json_writer *w, const opened *op, const char *purl, char (*responses)[64],
+                       int n, const char *t) {
     const char *focus = n > 0 ? responses[0] : NULL;
     char tid[160], text[96], when[32];
     snprintf(tid, sizeof tid, "%s-task", op->id);
-    json_t *task = json_object();
-    json_object_set_new(task, "resourceType", json_string("Task"));
-    json_object_set_new(task, "id", json_string(tid));
-    json_object_set_new(task, "status", json_string(task_status(op->task.state)));
-    json_object_set_new(task, "businessStatus", concept(fhir_coding(FHIR_QUEUE_STEPS, queue_state_name(op->task.state), NULL),
-                                                        queue_state_name(op->task.state)));
-    json_object_set_new(task, "intent", json_string("order"));
+    jw_object(w);
+    jw_member_string(w, "resourceType", "Task");
+    jw_member_string(w, "id", tid);
+    jw_member_string(w, "status", task_status(op->task.state));
+    const char *step = queue_state_name(op->task.state);
+    jw_key(w, "businessStatus");
+    concept(w, FHIR_QUEUE_STEPS, step, NULL, step);
+    jw_member_string(w, "intent", "order");
     const char *level = risk_level_name(op->task.level);
-    json_object_set_new(task, "priority", json_string(priority_of(level)));
-    snprintf(text, sizeof text, "triage %s: %s", level, queue_state_name(op->task.state));
+    jw_member_string(w, "priority", priority_of(level));
+    snprintf(text, sizeof text, "triage %s: %s", level, step);
     char code[32];
     snprintf(code, sizeof code, "escalation-%s", level);
-    json_object_set_new(task, "code", concept(fhir_coding(FHIR_TASKS, code, NULL), text));
-    if (focus) json_object_set_new(task, "focus", ref(focus));
-    json_object_set_new(task, "for", ref(purl));
-    json_object_set_new(task, "authoredOn", json_string(t));
+    jw_key(w, "code");
+    concept(w, FHIR_TASKS, code, NULL, text);
+    if (focus) member_ref(w, "focus", focus);
+    member_ref(w, "for", purl);
+    jw_member_string(w, "authoredOn", t);
     record_time(x->o, op->task.deadline, when, sizeof when);
-    json_t *restr = json_object(), *period = json_object();
-    json_object_set_new(period, "start", json_string(t));
-    json_object_set_new(period, "end", json_string(when));
-    json_object_set_new(restr, "period", period);
-    json_object_set_new(task, "restriction", restr);
+    jw_key(w, "restriction");
+    jw_object(w);
+    jw_key(w, "period");
+    jw_object(w);
+    jw_member_string(w, "start", t);
+    jw_member_string(w, "end", when);
+    jw_object_end(w);
+    jw_object_end(w);
     if (n > 0) {
-        json_t *inputs = json_array();
+        jw_key(w, "input");
+        jw_array(w);
         for (int k = 0; k < n; k++) {
-            json_t *in = json_object();
-            json_object_set_new(in, "type", concept(fhir_coding(FHIR_TASK_INPUTS, "screen", "Screen response"), NULL));
-            json_object_set_new(in, "valueReference", ref(responses[k]));
-            json_array_append_new(inputs, in);
+            jw_object(w);
+            jw_key(w, "type");
+            concept(w, FHIR_TASK_INPUTS, "screen", "Screen response", NULL);
+            member_ref(w, "valueReference", responses[k]);
+            jw_object_end(w);
         }
-        json_object_set_new(task, "input", inputs);
+        jw_array_end(w);
     }
-    return task;
+    jw_object_end(w);
 }
 
+/* The intake's entries: its client's Patient (once per export), a QuestionnaireResponse per scored form,
+ * an Observation per total, and the Task of its open queue item. */
 static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
     char purl[64], t[32], responses[TRIAGE_MAX_FORMS][64];
     int n_responses = 0;
+    json_writer w;
+    jw_init(&w, &x->out);
     url_of(x, op->client_id, "/patient", purl, sizeof purl);
-    if (!patient_done) entry(x->bundle_entries, purl, patient(x, op));
+    if (!patient_done) {
+        entry_begin(x, &w, purl);
+        patient(x, &w, op);
+        entry_end(&w);
+    }
     record_time(x->o, op->meta->created_at, t, sizeof t);
     const formset *fs = &x->e->forms;
     for (int f = 0; f < fs->n; f++) {
@@ -762,40 +893,28 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
         char qurl[64], ourl[64];
         url_of(x, op->id, fm->id, qurl, sizeof qurl);
         if (n_responses < TRIAGE_MAX_FORMS) memcpy(responses[n_responses++], qurl, sizeof qurl);
-        entry(x->bundle_entries, qurl, questionnaire_response(x, op, fm, ans, purl, t));
+        entry_begin(x, &w, qurl);
+        questionnaire_response(x, &w, op, f, ans, purl, t);
+        entry_end(&w);
         if (fm->has_total && json_is_integer(json_object_get(score_of(op, fm), "total"))) {
             char osfx[96];
             snprintf(osfx, sizeof osfx, "%s/total", fm->id);
             url_of(x, op->id, osfx, ourl, sizeof ourl);
-            entry(x->bundle_entries, ourl, total_observation(op, fm, purl, qurl, t));
+            entry_begin(x, &w, ourl);
+            total_observation(&w, op, fm, purl, qurl, t);
+            entry_end(&w);
         }
     }
     if (op->has_task) {
         char turl[64];
         url_of(x, op->id, "/task", turl, sizeof turl);
-        entry(x->bundle_entries, turl, queue_task(x, op, purl, responses, n_responses, t));
+        entry_begin(x, &w, turl);
+        queue_task(x, &w, op, purl, responses, n_responses, t);
+        entry_end(&w);
     }
 }
 
 /* ---- the walk ---- */
-
-/* The export to a file writes the Bundle's entries as they come (one compact line each) rather than holding
- * the whole Bundle in memory and dumping it at the end. */
-/* jansson writes the JSON straight into the pending output: no string per entry to copy, wipe and free */
-static int to_out(const char *buffer, size_t size, void *data) {
-    csv_raw_n(data, buffer, size);
-    return 0;
-}
-
-static void fhir_stream(exporter *x) {
-    size_t k;
-    json_t *en;
-    json_array_foreach(x->bundle_entries, k, en) {
-        csv_raw(&x->out, x->entries_written++ ? ",\n  " : "\n  ");
-        json_dump_callback(en, to_out, &x->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    }
-    json_array_clear(x->bundle_entries);
-}
 
 #define FLUSH_AT (1 << 16)
 
@@ -881,13 +1000,12 @@ static int on_intake(void *ctx, const intake_rec *r) {
     }
     if (x->o->format == EXPORT_CSV) csv_row(x, &op);
     else if (x->o->format == EXPORT_JSON) {
-        json_t *line = json_line(x, &op);
-        json_dump_callback(line, to_out, &x->out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-        json_decref(line);
+        json_writer jw;
+        jw_init(&jw, &x->out);
+        json_line(x, &jw, &op);
         csv_raw(&x->out, "\n");
     } else {
         fhir_intake(x, &op, seen_add(&w->patients, op.client_id));
-        if (x->fd >= 0) fhir_stream(x);
     }
     close_one(x, &op);
     x->count++;
@@ -899,7 +1017,7 @@ static int on_intake(void *ctx, const intake_rec *r) {
     return 0;
 }
 
-static bool walk_range(exporter *x) {
+static bool walk_snapshot(exporter *x) {
     if (!queues_list_open(x->s->db, &x->open_items, &x->n_open, x->err)) {
         x->failed = true;
         return false;
@@ -919,15 +1037,17 @@ static bool walk_range(exporter *x) {
     return !x->failed;
 }
 
-static json_t *bundle_of(json_t *entries) {
-    json_t *b = json_object();
-    json_object_set_new(b, "resourceType", json_string("Bundle"));
-    json_object_set_new(b, "type", json_string("collection"));
-    char t[32];
-    iso_time(clock_now(), t, sizeof t);
-    json_object_set_new(b, "timestamp", json_string(t));
-    json_object_set_new(b, "entry", entries);
-    return b;
+/* The whole range in one read transaction: one snapshot of the database (the queue items and the intakes
+ * of one moment, whatever other desks commit meanwhile), and no locking per statement and row. Nothing is
+ * written inside it; the export's audit entry comes after it. */
+static bool walk_range(exporter *x) {
+    if (!db_read_begin(x->s->db, x->err)) {
+        x->failed = true;
+        return false;
+    }
+    bool ok = walk_snapshot(x);
+    db_read_end(x->s->db);
+    return ok;
 }
 
 /* The Bundle's opening, up to its entries, as the streamed export writes it. */
@@ -938,21 +1058,27 @@ static void bundle_head(exporter *x) {
     csv_raw(&x->out, head);
 }
 
+/* The same text the export to a file writes, held in memory (no fd: nothing is flushed) and read back: one
+ * way of writing the Bundle, whichever is asked for. */
 json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o, int64_t *count, error *err) {
     *count = 0;
     if (!session_allowed(s, ACT_EXPORT, err)) return NULL;
-    exporter x = {.s = s, .e = e, .o = o, .fd = -1, .bundle_entries = json_array(), .err = err};
+    exporter x = {.s = s, .e = e, .o = o, .fd = -1, .err = err};
     x.uuid_key = vault_once_key();
     csv_init(&x.out);
+    bundle_head(&x);
     bool ok = x.uuid_key ? walk_range(&x) : (error_set(err, ERR_INTERNAL, "no secure memory for the export's key"), false);
     exporter_end(&x);
-    csv_free(&x.out);
-    if (!ok) {
-        json_decref(x.bundle_entries);
-        return NULL;
+    json_t *bundle = NULL;
+    if (ok) {
+        csv_raw(&x.out, "\n]}\n");
+        json_error_t je;
+        bundle = json_loadb(x.out.p, x.out.n, 0, &je);
+        if (!bundle) error_set(err, ERR_INTERNAL, "the Bundle written does not read back: %s (line %d)", je.text, je.line);
     }
-    *count = x.count;
-    return bundle_of(x.bundle_entries);
+    csv_free(&x.out);
+    if (bundle) *count = x.count;
+    return bundle;
 }
 
 static void audit_export(session *s, const export_options *o, int64_t count) {
@@ -986,7 +1112,6 @@ bool export_run(session *s, const engine *e, const export_options *o, const char
     csv_init(&x.out);
     bool ok;
     if (o->format == EXPORT_FHIR) {
-        x.bundle_entries = json_array();
         bundle_head(&x);
     } else if (o->format == EXPORT_CSV) {
         csv_header(&x);
@@ -994,7 +1119,6 @@ bool export_run(session *s, const engine *e, const export_options *o, const char
     ok = x.uuid_key ? walk_range(&x) : (error_set(err, ERR_INTERNAL, "no secure memory for the export's key"), false);
     if (ok && o->format == EXPORT_FHIR) csv_raw(&x.out, "\n]}\n");
     ok = ok && flush(&x);
-    json_decref(x.bundle_entries);
     exporter_end(&x);
     csv_free(&x.out);
     if (ok && fsync(fd) != 0) {

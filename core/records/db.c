@@ -64,6 +64,16 @@ void db_rollback(database *db) {
     else if (db->st) db->ops->rollback(db->st);
 }
 
+bool db_read_begin(database *db, error *err) {
+    store_status st = db->ops->read_begin(db->st);
+    if (st != ST_OK) db_error(db, st, "cannot start reading", err);
+    return st == ST_OK;
+}
+
+void db_read_end(database *db) {
+    if (db->st) (void)db->ops->read_end(db->st);
+}
+
 bool db_batch_begin(database *db, error *err) {
     if (db->batch) {
         error_set(err, ERR_INTERNAL, "%s: a batch of writes is already open", db->path);

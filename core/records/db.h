@@ -44,6 +44,10 @@ void db_close(database *db);
 bool db_begin(database *db, error *err);
 bool db_commit(database *db, error *err);
 void db_rollback(database *db);
+/* A read transaction (store_ops.read_begin): the reads up to db_read_end see one snapshot, and no write may
+ * run inside it (an export reads its whole range in one, then audits after it). */
+bool db_read_begin(database *db, error *err);
+void db_read_end(database *db);
 /* Several writes saved as one, each written as usual (db_begin .. db_commit): between these two every
  * db_begin and db_commit joins the one transaction and a db_rollback dooms it, so a file of many intakes
  * (`import fhir`) is saved whole or not at all. db_batch_end commits when commit is true and nothing was

@@ -278,6 +278,14 @@ typedef struct store_ops {
     store_status (*begin)(store *s); /* a write transaction: holds the write lock from here to its end */
     store_status (*commit)(store *s);
     void (*rollback)(store *s);
+    /* A read transaction: every read from here to read_end sees one snapshot of the database (what was
+     * committed when it began; other connections' later commits are not seen), and reads between them do not
+     * lock and unlock per statement. For SQLite a deferred transaction whose snapshot is taken at once; for
+     * PostgreSQL it would be BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY. Writers on other connections
+     * are not held up. Inside it every write, begin and commit is refused (ST_INVALID, nothing done);
+     * read_begin is refused inside any transaction, read_end without a read open. rollback also ends it. */
+    store_status (*read_begin)(store *s);
+    store_status (*read_end)(store *s);
 
     store_status (*meta_get)(store *s, const char *key, blob *out);
     store_status (*meta_set)(store *s, const char *key, const void *value, size_t n);

@@ -262,6 +262,22 @@ static store_status ck_commit(store *s) {
     return c->b->commit(c->in);
 }
 
+static store_status ck_read_begin(store *s) {
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    c->own_error = false;
+    COUNT(read_begin);
+    return c->b->read_begin(c->in);
+}
+
+static store_status ck_read_end(store *s) {
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    c->own_error = false;
+    COUNT(read_end);
+    return c->b->read_end(c->in);
+}
+
 static store_status ck_meta_get(store *s, const char *key, blob *out) {
     if (!s) return ST_INVALID;
     checked *c = C(s);
@@ -883,6 +899,8 @@ const store_ops store_checked = {
     .drop = ck_drop,
     .begin = ck_begin,
     .commit = ck_commit,
+    .read_begin = ck_read_begin,
+    .read_end = ck_read_end,
     .meta_get = ck_meta_get,
     .meta_set = ck_meta_set,
     .staff_insert = ck_staff_insert,
@@ -947,6 +965,8 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(errmsg)] = "errmsg",
     [SLOT(schema_version)] = "schema_version",
     [SLOT(rollback)] = "rollback",
+    [SLOT(read_begin)] = "read_begin",
+    [SLOT(read_end)] = "read_end",
     [SLOT(local_changes)] = "local_changes",
     [SLOT(audit_each)] = "audit_each",
     [SLOT(backup)] = "backup",

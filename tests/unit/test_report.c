@@ -1089,6 +1089,87 @@ static void t_export_codes_task_inputs_and_days(void **state) {
     free(csv);
 }
 
+/* The export's files, written straight as text (core/exchange/json_writer.h), hold a name with quotes, a
+ * backslash, a newline, a tab, a slash and Chinese exactly: the FHIR Bundle and the JSON line read back to the
+ * same name. The export reads in one read transaction and audits after it: its audit entry is the last, and
+ * the database takes a write right after. */
+static void t_export_text_escaped_and_audited(void **state) {
+    (void)state;
+    static const char name[] = "王, \"小明\"\n二\t行 \\ a/b";
+    char c[STORE_ID_LEN], i[STORE_ID_LEN];
+    save_intake(W.desk, name, "13911115555", "{\"phq9\":[1,1,1,1,1,1,1,1,0,\"somewhat\"]}", c, i);
+    static const export_format formats[2] = {EXPORT_FHIR, EXPORT_JSON};
+    for (int k = 0; k < 2; k++) {
+        export_options o = {formats[k], T0, T0 + DAY, false, false};
+        char path[200];
+        snprintf(path, sizeof path, "%s/escaped.%s", W.dir, export_format_name(formats[k]));
+        int64_t n = 0;
+        OK(export_run(W.admin, &W.e, &o, path, &n, &msg));
+        assert_int_equal(n, 1);
+        size_t len;
+        char *text = read_all(path, &len);
+        json_error_t je;
+        json_t *doc = json_loadb(text, len, 0, &je);
+        if (!doc) fail_msg("the %s export is not JSON: %s (line %d)", export_format_name(formats[k]), je.text, je.line);
+        const char *got = k == 0 ? json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(
+                                       json_array_get(json_object_get(doc, "entry"), 0), "resource"), "name"), 0), "text"))
+                                 : json_string_value(json_object_get(json_object_get(doc, "client"), "name"));
+        assert_non_null(got);
+        assert_string_equal(got, name);
+        json_decref(doc);
+        free(text);
+        audit_rec last;
+        assert_int_equal(W.db.ops->audit_last(W.db.st, &last), ST_OK);
+        assert_string_equal(last.action, "export");
+    }
+    save_intake(W.desk, "After Export", "13911116666", "{\"phq9\":[0,0,1,0,0,0,0,0,0,\"not_difficult\"]}", c, i);
+}
+
+/* Every response carries its own intake's answers, item by item, whatever the intakes before it answered
+ * (the export writes an answered item's text once per item and choice and copies it after): three intakes
+ * that answer each PHQ-9 item differently, in an order where each choice is met before another. */
+static void t_fhir_answers_per_response(void **state) {
+    (void)state;
+    static const char *const answers[3] = {"[0,1,0,1,0,1,0,1,0,\"somewhat\"]", "[1,0,1,0,1,0,1,0,1,\"very\"]",
+                                           "[3,3,2,2,3,3,2,2,1,\"extremely\"]"};
+    static const int given[3][9] = {{0, 1, 0, 1, 0, 1, 0, 1, 0}, {1, 0, 1, 0, 1, 0, 1, 0, 1}, {3, 3, 2, 2, 3, 3, 2, 2, 1}};
+    char c[STORE_ID_LEN], ids[3][STORE_ID_LEN], text[256];
+    for (int k = 0; k < 3; k++) {
+        snprintf(text, sizeof text, "{\"phq9\":%s}", answers[k]);
+        save_intake(W.desk, "Answer Order", "13911117777", text, c, ids[k]);
+    }
+    const form *fm = formset_find(&W.e.forms, "phq9");
+    export_options o = {EXPORT_FHIR, T0, T0 + DAY, false, false};
+    int64_t n;
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
+    assert_non_null(bundle);
+    int checked = 0;
+    size_t e;
+    json_t *en;
+    json_array_foreach(json_object_get(bundle, "entry"), e, en) {
+        json_t *r = json_object_get(en, "resource");
+        if (strcmp(json_string_value(json_object_get(r, "resourceType")), "QuestionnaireResponse") != 0) continue;
+        const char *value = json_string_value(json_object_get(json_object_get(r, "identifier"), "value"));
+        int k = 0;
+        while (k < 3 && strncmp(value, ids[k], strlen(ids[k])) != 0) k++;
+        assert_true(k < 3);
+        for (int i = 0; i < 9; i++) {
+            json_t *item = json_array_get(json_object_get(r, "item"), (size_t)i);
+            const char *code = json_string_value(json_object_get(
+                json_object_get(json_array_get(json_object_get(item, "answer"), 0), "valueCoding"), "code"));
+            char want[8];
+            snprintf(want, sizeof want, "%d", given[k][i]);
+            const char *loinc = form_answer_loinc(fm, i, scale_code_index(form_item_scale(fm, i), want));
+            assert_non_null(code);
+            assert_non_null(loinc);
+            if (strcmp(code, loinc) != 0) fail_msg("intake %d item %d: %s, expected %s", k, i + 1, code, loinc);
+            checked++;
+        }
+    }
+    assert_int_equal(checked, 27);
+    json_decref(bundle);
+}
+
 /* What `forms export --fhir` writes comes back: for every scored form, a response filled from its own
  * Questionnaire (each item's second answerOption, its ordinal summed into the total item, items behind an
  * enableWhen left out) imports as one intake with that total; ASQ question 5 is behind an enableWhen on
@@ -1510,6 +1591,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_questionnaires_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(t_fhir_observation_and_task, setup, teardown),
         cmocka_unit_test_setup_teardown(t_export_codes_task_inputs_and_days, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_export_text_escaped_and_audited, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_fhir_answers_per_response, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_name_without_text, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_status, setup, teardown),

@@ -1544,6 +1544,60 @@ static void c_second_connection(void **state) {
     f->ops->close(b);
 }
 
+/* A read transaction (what an export reads in): one snapshot from read_begin to read_end, so another
+ * desk's commit meanwhile is not seen inside it and is seen after; that desk is not held up; inside it every
+ * write, begin and commit is refused and changes nothing; it is refused inside a write transaction, and
+ * read_end without one; rollback ends it too. */
+static void c_read_transaction(void **state) {
+    fx *f = *state;
+    store *b = NULL;
+    error err = {0};
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_client(f, CLIENT1, 10, 0, 0, 1);
+    OK(f, f->ops->commit(f->s));
+    assert_int_equal(f->ops->open(f->path, false, 2000, &b, &err), ST_OK);
+    EXPECT(f, ST_INVALID, f->ops->read_end(f->s)); /* none open */
+    OK(f, f->ops->read_begin(f->s));
+    EXPECT(f, ST_INVALID, f->ops->read_begin(f->s)); /* no nesting */
+    /* another desk writes and commits meanwhile, without waiting */
+    assert_int_equal(f->ops->begin(b), ST_OK);
+    client_rec c2 = mk_client(CLIENT2, STAFF1, 11, 0, 0, 1);
+    assert_int_equal(f->ops->client_insert(b, &c2), ST_OK);
+    assert_int_equal(f->ops->commit(b), ST_OK);
+    int64_t n = -1;
+    OK(f, f->ops->client_count(f->s, &n));
+    assert_true(n == 1); /* the snapshot: not the other desk's commit */
+    client_rec got;
+    EXPECT(f, ST_NOTFOUND, f->ops->client_get(f->s, CLIENT2, &got));
+    /* no write of any kind inside it */
+    EXPECT(f, ST_INVALID, f->ops->begin(f->s));
+    EXPECT(f, ST_INVALID, f->ops->commit(f->s));
+    staff_rec s = mk_staff(STAFF2, "bob", ROLE_SUPERVISOR, 4);
+    EXPECT(f, ST_INVALID, f->ops->staff_insert(f->s, &s));
+    EXPECT(f, ST_INVALID, f->ops->meta_set(f->s, "k", "v", 1));
+    OK(f, f->ops->read_end(f->s));
+    EXPECT(f, ST_INVALID, f->ops->read_end(f->s));
+    OK(f, f->ops->client_count(f->s, &n));
+    assert_true(n == 2); /* after it: the commit is seen */
+    staff_rec none;
+    EXPECT(f, ST_NOTFOUND, f->ops->staff_by_name(f->s, "bob", &none)); /* the refused write left nothing */
+    /* not inside a write transaction; a rollback ends a read */
+    OK(f, f->ops->begin(f->s));
+    EXPECT(f, ST_INVALID, f->ops->read_begin(f->s));
+    f->ops->rollback(f->s);
+    OK(f, f->ops->read_begin(f->s));
+    f->ops->rollback(f->s);
+    EXPECT(f, ST_INVALID, f->ops->read_end(f->s));
+    OK(f, f->ops->begin(f->s)); /* and writes work again */
+    OK(f, f->ops->staff_insert(f->s, &s));
+    OK(f, f->ops->commit(f->s));
+    assert_int_equal(f->ops->read_begin(NULL), ST_INVALID);
+    assert_int_equal(f->ops->read_end(NULL), ST_INVALID);
+    client_rec_free(&c2);
+    f->ops->close(b);
+}
+
 /* A desk holding the write lock: another desk's begin gives up with ST_BUSY after its timeout; reads go on. */
 static void c_busy(void **state) {
     fx *f = *state;
@@ -4211,7 +4265,7 @@ static void c_checkpoint(void **state) {
         CT(c_intakes, b), CT(c_drafts, b), CT(c_audit, b), CT(c_audit_many, b), CT(c_each_sealed, b),         \
         CT(c_each_sealed_reseal, b), CT(c_update_sealed, b), CT(c_not_found, b), CT(c_outside_transaction, b), \
         CT(c_rollback, b), CT(c_transaction_misuse, b), CT(c_degenerate_no_store, b),                         \
-        CT(c_degenerate_args, b), CT(c_integrity_ok, b), CT(c_second_connection, b), CT(c_busy, b), \
+        CT(c_degenerate_args, b), CT(c_integrity_ok, b), CT(c_second_connection, b), CT(c_read_transaction, b), CT(c_busy, b), \
         CT(c_row_macs, b), CT(c_queue_order, b), CT(c_queue_counts_page, b), CT(c_queue_events, b),          \
         CT(c_audit_each_from, b), CT(c_local_changes, b), CT(c_facts, b), CT(c_facts_scan, b),               \
         CT(c_intake_each_between, b), CT(c_client_erase, b), CT(c_drafts_erase, b),                          \

@@ -95,6 +95,8 @@ typedef struct {
 
 enum sid {
     S_BEGIN,
+    S_READ_BEGIN,
+    S_READ_SNAPSHOT,
     S_COMMIT,
     S_ROLLBACK,
     S_META_GET,
@@ -210,6 +212,7 @@ struct store {
     dbfile_mark mark;
     dbfile_verdict file;
     bool file_handled;
+    bool reading; /* inside read_begin .. read_end: a read transaction, where every write is refused */
 };
 
 typedef struct {
@@ -304,6 +307,8 @@ int sq_schema_version(const store *s);
 store_status sq_begin(store *s);
 store_status sq_commit(store *s);
 void sq_rollback(store *s);
+store_status sq_read_begin(store *s);
+store_status sq_read_end(store *s);
 store_status sq_meta_get(store *s, const char *key, blob *out);
 store_status sq_meta_set(store *s, const char *key, const void *value, size_t n);
 store_status sq_staff_insert(store *s, const staff_rec *r);

@@ -16,5 +16,6 @@ __attribute__((format(printf, 3, 4))) store_status sq_invalid(store *s, const ch
 /* Every write runs inside begin()/commit(). */
 store_status sq_need_txn(store *s, const char *what) {
     if (sqlite3_get_autocommit(s->db)) return sq_invalid(s, what, "writes must run inside a transaction (call begin first)");
+    if (s->reading) return sq_invalid(s, what, "a read transaction is open (read_begin): it writes nothing");
     return ST_OK;
 }

@@ -95,6 +95,7 @@ static bool ends_transaction(int rc) {
 }
 
 void sq_do_rollback(store *s) {
+    s->reading = false;
     if (sqlite3_get_autocommit(s->db)) return;
     sqlite3_stmt *st = s->st[S_ROLLBACK];
     int rc = SQLITE_OK;

@@ -4,6 +4,8 @@
 
 const char *const sq_sql_text[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_READ_BEGIN] = "BEGIN DEFERRED",
+    [S_READ_SNAPSHOT] = "SELECT count(*) FROM meta WHERE key = ''", /* any read: the snapshot is taken here */
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
     [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",

@@ -30,6 +30,7 @@ store_status sq_begin(store *s) {
 
 store_status sq_commit(store *s) {
     if (sqlite3_get_autocommit(s->db)) return sq_invalid(s, "commit", "no transaction is open");
+    if (s->reading) return sq_invalid(s, "commit", "a read transaction is open: read_end ends it");
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_COMMIT, &st);
     for (int attempt = 0; st && attempt <= LOCK_RETRIES; attempt++) {
@@ -50,6 +51,36 @@ store_status sq_commit(store *s) {
 
 void sq_rollback(store *s) {
     if (s && s->db) sq_do_rollback(s);
+}
+
+/* A deferred transaction takes its snapshot at its first read: one read at once, so the snapshot is the
+ * moment read_begin returned. No write lock is taken, so no retries are needed (a reader never waits for a
+ * writer in WAL mode). */
+store_status sq_read_begin(store *s) {
+    if (!sqlite3_get_autocommit(s->db))
+        return sq_invalid(s, "start a read transaction", "a transaction is already open");
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, S_READ_BEGIN, &st);
+    if (rc == SQLITE_OK) rc = sq_step_done(s, st, NULL);
+    if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "start a read transaction");
+    st = NULL;
+    rc = sq_stmt(s, S_READ_SNAPSHOT, &st);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (st) sq_stmt_done(st);
+    if (rc != SQLITE_ROW) {
+        store_status x = sq_fail_rc(s, rc, "start a read transaction");
+        sq_do_rollback(s);
+        return x;
+    }
+    s->reading = true;
+    return ST_OK;
+}
+
+/* Ends the read by a rollback: nothing can have been written inside it, and a rollback never fails to end it. */
+store_status sq_read_end(store *s) {
+    if (!s->reading) return sq_invalid(s, "end a read transaction", "no read transaction is open");
+    sq_do_rollback(s);
+    return ST_OK;
 }
 
 store_status sq_meta_get(store *s, const char *key, blob *out) {
