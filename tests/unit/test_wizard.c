@@ -1546,6 +1546,116 @@ static void test_hotline_callback_is_phone(void **state) {
     assert_string_equal(wizard_client_name(w), ""); /* not anonymous: the worker gives a name elsewhere */
 }
 
+/* ---- the burst guard: keys faster than a person chooses answers record nothing (a fake clock in ms) ---- */
+
+/* A key at time t, as the screen reports it, and what the screen does with it when it may act. */
+static bool key_choose(wizard *w, int64_t t, const char *code) {
+    if (!wizard_key_arrived(w, t)) return false;
+    choose(w, code);
+    return true;
+}
+
+/* Every digit of text as one key each, step ms apart from t on; the screen would pick choice (digit) where the
+ * key may act and the question has it. Returns how many keys were let through. */
+static int burst(wizard *w, int64_t t, int step, const char *digits) {
+    int through = 0;
+    for (const char *p = digits; *p; p++, t += step) {
+        if (!wizard_key_arrived(w, t)) {
+            assert_false(wizard_choose(w, *p - '0')); /* the core refuses too, whatever a screen does */
+            continue;
+        }
+        through++;
+        const scale *s = form_item_scale(wizard_form(w), w->item);
+        if (s && *p - '0' < s->n) wizard_choose(w, *p - '0');
+    }
+    return through;
+}
+
+/* The tryout: Enter skipped the optional phone field and the phone number typed at once went on as answers to
+ * the next questions. Now nothing is recorded: the interview stops on the language question, and the next key
+ * after a pause answers it. */
+static void test_burst_after_enter_records_nothing(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    int64_t t = 100000;
+    assert_true(wizard_key_arrived(w, t += 2000));
+    type(w, "Wang Fang");
+    next(w);
+    assert_true(wizard_key_arrived(w, t += 2000));
+    next(w); /* age */
+    assert_true(wizard_key_arrived(w, t += 2000));
+    next(w); /* birth date */
+    assert_true(key_choose(w, t += 2000, "female"));
+    expect_at(w, "intake", "phone");
+    assert_true(wizard_key_arrived(w, t += 2000));
+    next(w); /* Enter: the phone field skipped */
+    expect_at(w, "intake", "language");
+    assert_int_equal(burst(w, t + 20, 15, "13912345678"), 0);
+    expect_at(w, "intake", "language");
+    assert_true(wizard_burst_held(w));
+    assert_int_equal(ans(w, "intake", "language")->state, ANS_NOT_ASKED);
+    assert_int_equal(ans(w, "intake", "channel")->state, ANS_NOT_ASKED);
+    assert_false(wizard_next(w)); /* not even Enter moves on during a burst */
+    t += 20 + 15 * 11;
+    assert_true(key_choose(w, t + 800, "zh")); /* after a pause: a deliberate key */
+    assert_false(wizard_burst_held(w));
+    expect_at(w, "intake", "occupation");
+}
+
+/* A burst that starts on a choice question: its first key answered and moved on before the second showed it was
+ * a burst. That answer is undone and the interview is back on its question; PHQ-9 item 9 is never reached. */
+static void test_burst_undoes_its_first_answer(void **state) {
+    (void)state;
+    wizard *w = blank_wizard();
+    const char *ids[] = {"phq9"};
+    assert_true(wizard_start(w, &e, ids, 1, LANG_EN, &err));
+    int64_t t = 5000;
+    for (int i = 1; i <= 7; i++) assert_true(key_choose(w, t += 1500, "0"));
+    expect_at(w, "phq9", "item8");
+    t += 3000; /* a long pause: the first key of the paste looks deliberate */
+    assert_int_equal(burst(w, t, 2, "1111"), 1);
+    expect_at(w, "phq9", "item8");
+    assert_int_equal(ans(w, "phq9", "item8")->state, ANS_NOT_ASKED);
+    assert_int_equal(ans(w, "phq9", "item9")->state, ANS_NOT_ASKED);
+    assert_int_equal(ans(w, "phq9", "item7")->state, ANS_VALUE); /* a deliberate answer stays */
+    assert_true(wizard_burst_held(w));
+}
+
+/* A whole form typed as one run of digits (a paste): nothing of it is recorded, the safety item least of all. */
+static void test_burst_never_answers_a_safety_item(void **state) {
+    (void)state;
+    wizard *w = blank_wizard();
+    const char *ids[] = {"phq9", "asq"};
+    assert_true(wizard_start(w, &e, ids, 2, LANG_EN, &err));
+    assert_int_equal(burst(w, 9000, 1, "000000003222221"), 1);
+    expect_at(w, "phq9", "item1");
+    for (int i = 1; i <= 9; i++) {
+        char item[8];
+        snprintf(item, sizeof item, "item%d", i);
+        assert_int_equal(ans(w, "phq9", item)->state, ANS_NOT_ASKED);
+    }
+}
+
+/* A person's pace is never a burst: answers a burst_ms apart (the threshold itself) are all recorded; and
+ * burst_ms = 0 turns the guard off. */
+static void test_burst_human_pace_and_off(void **state) {
+    (void)state;
+    wizard *w = blank_wizard();
+    const char *ids[] = {"phq9"};
+    assert_true(wizard_start(w, &e, ids, 1, LANG_EN, &err));
+    int gap = e.cfg.intake_burst_ms;
+    assert_true(gap > 0);
+    assert_int_equal(burst(w, 1000, gap, "00000000"), 8);
+    expect_at(w, "phq9", "item9");
+    done(w);
+    w = blank_wizard();
+    assert_true(wizard_start(w, &e, ids, 1, LANG_EN, &err));
+    e.cfg.intake_burst_ms = 0;
+    int through = burst(w, 1000, 1, "00000000");
+    e.cfg.intake_burst_ms = gap;
+    assert_int_equal(through, 8);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_start_first_item_and_progress, release_all),
@@ -1588,6 +1698,10 @@ int main(void) {
         cmocka_unit_test_teardown(test_hotline_gad2_positive_continues_into_gad7, release_all),
         cmocka_unit_test_teardown(test_hotline_anonymous_positive_asq_red, release_all),
         cmocka_unit_test_teardown(test_hotline_callback_is_phone, release_all),
+        cmocka_unit_test_teardown(test_burst_after_enter_records_nothing, release_all),
+        cmocka_unit_test_teardown(test_burst_undoes_its_first_answer, release_all),
+        cmocka_unit_test_teardown(test_burst_never_answers_a_safety_item, release_all),
+        cmocka_unit_test_teardown(test_burst_human_pace_and_off, release_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
