@@ -53,6 +53,17 @@ lib_cleanup() {
     [ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
 
+# paced TARGET KEY...: tmux keys one at a time, half a second apart, as a person presses them: the wizard's burst
+# guard ([intake] burst_ms) holds an answer key that comes faster after the last answer than anyone chooses.
+paced() {
+    lib_target=$1
+    shift
+    for lib_key in "$@"; do
+        tmux send-keys -t "$lib_target" "$lib_key"
+        sleep 0.5
+    done
+}
+
 test_config() { # file [sed arguments]
     lib_ini=$1
     shift

@@ -95,6 +95,8 @@ static const struct {
      "按 {resume} 继续；再按 {new} 开始新的接案（未完成的仍会保存）。"},
     {"score_prorated", " (prorated)", "（按比例推算）"},
     {"score_incomplete", "incomplete (too many items missing)", "不完整（缺答题目过多）"},
+    {"burst_held", "Keys arrived too fast: nothing recorded - choose again. (A number typed or pasted here is not an answer.)",
+     "按键过快：未记录任何答案，请重新选择。（在此输入或粘贴的号码不算作答案。）"},
     {"question_owed", "A question still needs an answer before saving: it is shown now.", "保存前仍有问题需要回答：现已显示该问题。"},
     {"need_phone", "a phone number: digits, spaces, + - ( ) only,", "电话号码：只能包含数字、空格和 + - ( )，"},
     {"need_digits", "digits", "位数字"},

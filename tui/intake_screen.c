@@ -1233,6 +1233,30 @@ static bool safety_steps_hold(app *a, ui_action act) {
     return true;
 }
 
+/* The burst guard (core: wizard_key_arrived) sees every key of the interview with the time it arrived: a key
+ * faster than a person chooses answers is not taken, an answer such a burst gave is undone, and the screen says
+ * so until a deliberate key. True when the key was held. */
+static wizard_key key_kind(const app *a, const event *ev, ui_action act) {
+    const wizard *w = a->in.w;
+    if (w->stage != WZ_QUESTIONS || wizard_needs_safety_steps(w)) return WK_OTHER;
+    if (form_item_scale(wizard_form(w), w->item))
+        return act == UA_DIGIT || act == UA_TICK || act == UA_REFUSE ? WK_ANSWER : WK_OTHER;
+    return act == UA_NONE && ev->kind == EV_CHAR ? WK_TEXT : WK_OTHER;
+}
+
+static bool burst_holds(app *a, const event *ev, ui_action act) {
+    if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return false;
+    wizard *w = a->in.w;
+    bool was = wizard_burst_held(w);
+    if (wizard_key_arrived(w, input_key_ms(), key_kind(a, ev, act))) {
+        if (was) a->message[0] = '\0'; /* answered by a deliberate key */
+        return false;
+    }
+    if (!was) settle(a); /* back on the question whose answer was undone; the draft kept without it */
+    app_message(a, true, "%s", tr("burst_held"));
+    return true;
+}
+
 /* PgDn/PgUp scroll the live panel (its level and first reason stay); true when the key was one of them. */
 static bool panel_scroll(app *a, ui_action act) {
     if (act != UA_PAGE_DOWN && act != UA_PAGE_UP) return false;
@@ -1243,6 +1267,7 @@ static bool panel_scroll(app *a, ui_action act) {
 
 static reaction wizard_handle(app *a, const event *ev, ui_action act) {
     if (!a->in.active) return switch_to(SCR_HOME);
+    if (burst_holds(a, ev, act)) return follow(a);
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
     if (panel_scroll(a, act)) return react(RE_REDRAW);
     return handle_question(a, ev, act);
@@ -1251,6 +1276,7 @@ static reaction wizard_handle(app *a, const event *ev, ui_action act) {
 static reaction review_handle(app *a, const event *ev, ui_action act) {
     (void)ev;
     if (!a->in.active) return switch_to(SCR_HOME);
+    if (burst_holds(a, ev, act)) return follow(a);
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
     if (panel_scroll(a, act)) return react(RE_REDRAW);
     if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);

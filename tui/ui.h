@@ -35,8 +35,11 @@ typedef struct {
 bool input_open_script(const char *path, error *err);
 /* The next event: a key, a resize (SIGWINCH/SIGCONT), a tick once a second, or EV_QUIT at the end of a
  * script. Script lines: `type TEXT`, `key NAME`, `dump FILE`, `resize COLS ROWS`, `tick`, `advance SECONDS` (moves the
- * script's clock on, then ticks), `# comment`. */
+ * script's clock on, then ticks), `burst TEXT` (after its first character 5 ms a character; other keys come a second apart),
+ * `# comment`. */
 event input_next(void);
+/* When the last key arrived, in milliseconds on a monotonic clock (a script's own clock in a script). */
+int64_t input_key_ms(void);
 /* Writes the screen as plain text (for scripted tests). */
 bool screen_dump(const char *path);
 

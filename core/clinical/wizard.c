@@ -253,6 +253,7 @@ static void note_moved(wizard *w) {
     if (!w->burst.timed) return;
     w->burst.moved = true;
     w->burst.moved_ms = w->burst.key_ms;
+    w->burst.moved_by_choice = w->burst.undo && w->burst.undo_ms == w->burst.key_ms;
 }
 
 /* Before a choice key records its answer: what to restore if the key turns out to be the start of a burst. */
@@ -279,7 +280,13 @@ static void undo_burst_answer(wizard *w) {
     }
 }
 
-bool wizard_key_arrived(wizard *w, int64_t now_ms) {
+/* A key of this kind, this soon after the interview moved on, is not a person's choice. */
+static bool starts_burst(const wizard *w, int64_t now_ms, wizard_key kind) {
+    if (!w->burst.moved || now_ms - w->burst.moved_ms >= burst_ms(w)) return false;
+    return kind == WK_ANSWER || (kind == WK_TEXT && w->burst.moved_by_choice);
+}
+
+bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind) {
     int limit = burst_ms(w);
     bool first = !w->burst.timed;
     int64_t gap = first ? INT64_MAX : now_ms - w->burst.key_ms;
@@ -291,7 +298,7 @@ bool wizard_key_arrived(wizard *w, int64_t now_ms) {
         w->burst.held = false;         /* a pause, then a key: deliberate */
         return true;
     }
-    if (!w->burst.moved || now_ms - w->burst.moved_ms >= limit) return true;
+    if (!starts_burst(w, now_ms, kind)) return true;
     /* nobody reads a new question and picks an answer this fast: a typed number or a paste, not a choice */
     if (w->burst.undo && now_ms - w->burst.undo_ms < limit) undo_burst_answer(w);
     w->burst.moved = false;

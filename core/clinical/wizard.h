@@ -44,6 +44,7 @@ typedef struct {
         bool timed;         /* a key has been timed (a wizard never told the time has no guard) */
         int64_t key_ms;     /* when the last key arrived */
         bool moved;         /* an answer or Enter has moved the interview on ... */
+        bool moved_by_choice; /* ... by a choice key ... */
         int64_t moved_ms;   /* ... at this time */
         bool held;          /* a burst was recognised: nothing is recorded until a deliberate key */
         bool undo;          /* the last answer given by a choice key, to be undone if it was part of a burst */
@@ -65,12 +66,18 @@ void wizard_progress(const wizard *w, int *number, int *count);
 /* The burst guard. Digits answer choice questions, so a number typed where the worker thought a text field was
  * (a phone number after Enter skipped the phone field), or pasted, would answer the questions that follow,
  * PHQ-9 item 9 and the ASQ among them. The screen tells the wizard when every key arrived (milliseconds on
- * any monotonic clock); the result says whether the key may act. A key less than [intake] burst_ms after an
- * answer moved the interview on is a burst: the answer that moved on within that time (a choice key's) is
+ * any monotonic clock) and what kind of key it is; the result says whether the key may act. A burst is an
+ * answer key less than [intake] burst_ms after the interview moved on (by an answer or by Enter), or a
+ * character typed less than burst_ms after a choice key moved on: the choice answer given within that time is
  * undone, the interview stops on its question and nothing is recorded (wizard_choose, wizard_refuse and
- * wizard_next refuse) until a key that arrives at least burst_ms after the one before it. */
-bool wizard_key_arrived(wizard *w, int64_t now_ms);
-/* True while a burst holds the interview (the screen says "keys arrived too fast: nothing recorded"). */
+ * wizard_next refuse) until a key that arrives at least burst_ms after the one before it. Enter, Esc and the
+ * arrows never start a burst (they record no choice), but are held during one. */
+typedef enum {
+    WK_OTHER,  /* Enter, Esc, arrows, function keys */
+    WK_ANSWER, /* a key that answers a choice question: a digit, Space on the highlight, r (refused) */
+    WK_TEXT    /* a character typed into a text, number or date answer */
+} wizard_key;
+bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind);
 bool wizard_burst_held(const wizard *w);
 
 /* Answers the current item with choice c of its scale (choice/scale items), or toggles choice c (multi

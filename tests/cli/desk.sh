@@ -414,6 +414,28 @@ else
     bad "advice: ...and no longer once the ASQ is begun (the reason stays)" "$D/advice_after"
 fi
 
+# ---- the burst guard: a phone number typed at once after Enter skipped the optional phone field was taken as the
+# answers to the next questions (digits answer choice questions); a paste at PHQ-9 question 8 reached item 9.
+# `burst` types its characters 5 ms apart after the first (other script keys come a second apart, a person's pace):
+# its first key answers, the second shows it was a burst and that answer is undone
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Bo Burst\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\n'
+    printf 'key enter\nburst 13912345678\ndump %s/burst_phone\n' "$D" # Enter at the phone field, then the number
+    printf 'type 1\ndump %s/burst_after\n' "$D"                          # a deliberate key, a second later
+    printf 'key enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'   # occupation, channel, concern, consent
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nburst 1111\ndump %s/burst_phq9\n' "$D"
+    printf 'key f3\nkey x\ntype y\n'
+} >"$tmp/burst.script"
+tui "$tmp/burst.script" 120 36
+expect "burst: the number typed after Enter stops on the next question (the language)" "$D/burst_phone" "Intake form   Question 6 of"
+expect "burst: ...saying nothing was recorded" "$D/burst_phone" "Keys arrived too fast: nothing recorded - choose again"
+absent "burst: ...and the language is not answered" "$D/burst_phone" "Question 6 of" "Language *English\|Chinese (1)"
+expect "burst: a deliberate key after it answers the question" "$D/burst_after" "Intake form   Question 7 of"
+absent "burst: ...and the warning goes" "$D/burst_after" "Question 7 of" "Keys arrived too fast"
+expect "burst: a paste at PHQ-9 question 8 stops there (its first key's answer undone)" "$D/burst_phq9" "PHQ-9   Question 8 of"
+absent "burst: ...PHQ-9 item 9 is not answered by it" "$D/burst_phq9" "Question 8 of" "item 9 positive"
+
 # ---- DEMO DATA whenever the database is a demo, however it is opened (here with the default configuration)
 sed 's/^demo = no/demo = yes/' "$tmp/config.ini" >"$tmp/demo.ini"
 printf 'demo-passphrase\n' >"$tmp/p"
