@@ -946,6 +946,7 @@ static void save_intake(app *a) {
 
 /* Back to the front desk with the intake kept, where it stopped: r (or the next login) returns to this question. */
 static reaction leave_intake(app *a) {
+    wizard_interrupt(a->in.w); /* the question left unanswered counts, as when the draft is read again */
     if (!intake_autosave(a)) {
         /* nothing was kept (e.g. the file was replaced under the desk): the answers stay here, and it says so */
         char why[sizeof a->message];

@@ -531,6 +531,21 @@ void wizard_set_anonymous(wizard *w, const char *label) {
     snprintf(w->anonymous_name, sizeof w->anonymous_name, "%s %s", label, w->caller_id);
 }
 
+/* ---- interrupted interviews ---- */
+
+/* The question on screen when the interview was interrupted was asked: unanswered, it now counts as such (a
+ * safety item as positive; ASQ question 5 after a positive as acute, red) until it is answered. */
+static void mark_interrupted(wizard *w) {
+    if (w->stage != WZ_QUESTIONS) return;
+    answer *cur = cur_answer(w);
+    if (cur->state == ANS_NOT_ASKED) *cur = (answer){ANS_UNANSWERED, 0};
+}
+
+void wizard_interrupt(wizard *w) {
+    mark_interrupted(w);
+    wizard_recompute(w);
+}
+
 /* ---- drafts ---- */
 
 char *wizard_to_json(const wizard *w) {
@@ -665,10 +680,7 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
                 snprintf(w->caller_id, sizeof w->caller_id, "%s", caller);
                 snprintf(w->anonymous_name, sizeof w->anonymous_name, "%s", anon);
             }
-            /* the question on screen when the interview was interrupted was asked: unanswered, it now counts as
-             * such (a safety item as positive; ASQ question 5 after a positive as acute) until it is answered */
-            answer *cur = &w->in.a.answers[w->forms[w->pos]][w->item];
-            if (w->stage == WZ_QUESTIONS && cur->state == ANS_NOT_ASKED) *cur = (answer){ANS_UNANSWERED, 0};
+            mark_interrupted(w); /* recomputed below, with the kept level */
             /* the kept level first: the level, and so the step sets due, are computed with it */
             risk_level kept = LEVEL_GREEN;
             if (risk_level_parse(json_string_value(json_object_get(o, "kept")), &kept)) w->kept = kept;

@@ -135,6 +135,11 @@ void wizard_set_anonymous(wizard *w, const char *label);
  * (the same question: PHQ-2 items 1-2 in the PHQ-9): the interview passes over it. */
 bool wizard_item_carried(const wizard *w, int pos, int item);
 
+/* The interview is left (the worker leaves it for home, a lock, a crash): the question on screen was asked, and
+ * unanswered it now counts as unanswered (a safety item as positive; ASQ question 5 after a positive as acute).
+ * A resumed draft is read the same way (wizard_from_json), so the level is the same wherever it is shown. */
+void wizard_interrupt(wizard *w);
+
 /* The draft: everything needed to resume, as JSON text (malloc'd; wipe and free it). */
 char *wizard_to_json(const wizard *w);
 bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err);

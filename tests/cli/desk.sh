@@ -436,6 +436,27 @@ absent "burst: ...and the warning goes" "$D/burst_after" "Question 7 of" "Keys a
 expect "burst: a paste at PHQ-9 question 8 stops there (its first key's answer undone)" "$D/burst_phq9" "PHQ-9   Question 8 of"
 absent "burst: ...PHQ-9 item 9 is not answered by it" "$D/burst_phq9" "Question 8 of" "item 9 positive"
 
+# ---- a draft left at ASQ question 5 after a yes (question 5 not answered): acute, red, on every path. Home's resume
+# line and r (the interview still in memory) said ORANGE while the at-risk list and the next login (the stored
+# draft) said RED (tryout)
+{
+    login
+    intake_to_phq9 "Qiu Five" 1
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nkey enter\n' # PHQ-9 3-9, the difficulty skipped
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 2\ntype 1\ntype 1\ntype 1\n' # GAD-7; ASQ yes no no no
+    printf 'dump %s/q5_live\nkey f3\ndump %s/q5_home\nkey r\ndump %s/q5_resumed\n' "$D" "$D" "$D"
+} >"$tmp/q5.script"
+tui "$tmp/q5.script" 120 36
+expect "ASQ q5 left: on screen it is being asked" "$D/q5_live" "ASQ   Question 5 of 5"
+expect "ASQ q5 left: home's resume line says RED" "$D/q5_home" "Resume the unfinished intake: RED Qiu Five"
+expect "ASQ q5 left: the at-risk list says RED" "$D/q5_home" "RED *Q.F. *by desk"
+expect "ASQ q5 left: r from home resumes it red (the red steps first)" "$D/q5_resumed" "RED: SAFETY STEPS NOW"
+printf '%s' "$(login)" >"$tmp/q5login.script"
+printf '\ndump %s/q5_login\nkey enter\ndump %s/q5_login_q\nkey f3\nkey x\ntype y\n' "$D" "$D" >>"$tmp/q5login.script"
+tui "$tmp/q5login.script" 120 36
+expect "ASQ q5 left: the next login resumes it red as well" "$D/q5_login" "RED: SAFETY STEPS NOW"
+expect "ASQ q5 left: ...at question 5, with the reason" "$D/q5_login_q" "question 5 not answered"
+
 # ---- DEMO DATA whenever the database is a demo, however it is opened (here with the default configuration)
 sed 's/^demo = no/demo = yes/' "$tmp/config.ini" >"$tmp/demo.ini"
 printf 'demo-passphrase\n' >"$tmp/p"

@@ -16,6 +16,7 @@
 
 #include "assess.h"
 #include "config.h"
+#include "drafts_at_risk.h"
 #include "engine.h"
 #include "intake_finish.h"
 #include "wizard.h"
@@ -1683,6 +1684,32 @@ static void test_burst_key_kinds(void **state) {
     assert_false(wizard_burst_held(w));
 }
 
+/* A draft left at ASQ question 5 after a positive (question 5 not answered): acute, red, wherever it is shown. The
+ * home's resume line and a resume from home read the interview left in memory, the at-risk list and the login
+ * read the stored draft: the left interview said ORANGE, the draft RED (tryout). Both now go through the same
+ * core reading (wizard_interrupt, which wizard_from_json applies too). */
+static void test_left_at_asq_q5_is_red_both_ways(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    static const char *const yes_no3[] = {"yes", "no", "no", "no", NULL};
+    answer_items(w, "asq", yes_no3);
+    expect_at(w, "asq", "item5");
+    assert_int_equal(w->level, LEVEL_ORANGE); /* on screen, being asked */
+    wizard_interrupt(w);                       /* the worker leaves it */
+    assert_int_equal(draft_level_now(w), LEVEL_RED);
+    assert_true(fired(w, "asq_q5_unknown"));
+    char *draft = edited_draft(w, NULL);
+    wizard *b = blank_wizard();
+    if (!wizard_from_json(b, &e, draft, &err)) fail_msg("resume: %s", err.msg);
+    assert_int_equal(draft_level_now(b), LEVEL_RED);
+    expect_at(b, "asq", "item5");
+    assert_true(wizard_needs_safety_steps(b)); /* the red steps, at once */
+    assert_true(wizard_needs_safety_steps(w));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_start_first_item_and_progress, release_all),
@@ -1730,6 +1757,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_burst_never_answers_a_safety_item, release_all),
         cmocka_unit_test_teardown(test_burst_human_pace_and_off, release_all),
         cmocka_unit_test_teardown(test_burst_key_kinds, release_all),
+        cmocka_unit_test_teardown(test_left_at_asq_q5_is_red_both_ways, release_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
