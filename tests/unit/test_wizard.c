@@ -1710,6 +1710,36 @@ static void test_left_at_asq_q5_is_red_both_ways(void **state) {
     assert_true(wizard_needs_safety_steps(w));
 }
 
+/* The advice of a fired rule by name, in English, as the panel shows it beside the reason (NULL: none now). */
+static const char *advice_of(const wizard *w, const char *rule) {
+    for (int i = 0; i < w->risk.n_fired; i++) {
+        const risk_rule *r = &e.rules.v[w->risk.fired[i].rule];
+        if (strcmp(r->name, rule) == 0) return risk_rule_advice(r, &w->in.a, LANG_EN);
+    }
+    fail_msg("rule %s did not fire", rule);
+    return NULL;
+}
+
+/* "Complete the PHQ-9." (the PHQ-2 positive's advice, rule data: advice_until = phq9 complete) shows while the
+ * PHQ-9 is being asked and goes once it is answered (it stayed: tryout); the rule and its level stay. */
+static void test_phq2_advice_goes_when_phq9_answered(void **state) {
+    (void)state;
+    wizard *w = hotline_call("phone");
+    choose(w, "2");
+    choose(w, "1"); /* total 3: positive */
+    expect_at(w, "phq9", "item3");
+    assert_non_null(advice_of(w, "phq2_positive"));
+    assert_string_equal(advice_of(w, "phq2_positive"), "Complete the PHQ-9.");
+    const char *const rest[] = {"0", "0", "0", "0", "0", "0", NULL}; /* items 3-8 */
+    answer_items(w, "phq9", rest);
+    expect_at(w, "phq9", "item9");
+    assert_non_null(advice_of(w, "phq2_positive")); /* item 9 still owed */
+    choose(w, "0");
+    assert_null(advice_of(w, "phq2_positive"));
+    assert_true(fired(w, "phq2_positive"));
+    assert_int_equal(w->level, LEVEL_YELLOW);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_start_first_item_and_progress, release_all),
@@ -1758,6 +1788,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_burst_human_pace_and_off, release_all),
         cmocka_unit_test_teardown(test_burst_key_kinds, release_all),
         cmocka_unit_test_teardown(test_left_at_asq_q5_is_red_both_ways, release_all),
+        cmocka_unit_test_teardown(test_phq2_advice_goes_when_phq9_answered, release_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
