@@ -53,14 +53,15 @@ lib_cleanup() {
     [ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
 
-# paced TARGET KEY...: tmux keys one at a time, half a second apart, as a person presses them: the wizard's burst
-# guard ([intake] burst_ms) holds an answer key that comes faster after the last answer than anyone chooses.
+# paced TARGET KEY...: tmux keys one at a time, each half a second after the one before (and after the key sent
+# before the call), as a person presses them: the wizard's burst guard ([intake] burst_ms) holds an answer key
+# that comes faster after the last answer than anyone chooses.
 paced() {
     lib_target=$1
     shift
     for lib_key in "$@"; do
-        tmux send-keys -t "$lib_target" "$lib_key"
         sleep 0.5
+        tmux send-keys -t "$lib_target" "$lib_key"
     done
 }
 

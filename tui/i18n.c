@@ -147,6 +147,8 @@ static const struct {
     {"kept_why", "An earlier intake put the client higher, and only a clinician lowers a level (with a written reason).",
      "此前的接案等级更高，只有临床人员可以降低等级（须写明原因）。"},
     {"due_step", "Due by then", "届时须完成"},
+    {"queue_then_pre", "Then, in the", "随后，在"},
+    {"queue_then_post", "queue (a later step):", "队列中（之后的步骤）："},
     {"step_evaluate", "a clinician's evaluation", "临床评估"},
     {"acknowledged", "acknowledge (a person has seen it)", "确认收到（已有人看到）"},
     {"confirmed", "confirm the level", "确认等级"},

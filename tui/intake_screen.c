@@ -732,6 +732,28 @@ static int draw_deadline(app *a, int y, int x, int width) {
     return used;
 }
 
+/* A step set a fired rule names (the BSSA after an ASQ non-acute positive) is due NOW, before the client leaves:
+ * said plainly in its own words ([safety] NAME.due) above the queue's deadline, which is a later step (the tryout's
+ * summary gave only the 24 hours). Returns the lines used. */
+static int draw_due_now(app *a, int y, int x, int width) {
+    const wizard *w = a->in.w;
+    const safety_config *sc = &a->e->cfg.safety;
+    uint32_t shown = 0;
+    int used = 0;
+    for (int i = 0; i < w->risk.n_fired; i++) {
+        int set = a->e->rules.v[w->risk.fired[i].rule].steps_set;
+        if (set < 0 || set >= 32 || set == sc->red || (shown >> set) & 1u) continue;
+        shown |= 1u << set;
+        used += draw_wrapped(y + used, x, width, 3, safety_due(sc, set, ui_lang()), theme(C_ORANGE) | A_BOLD);
+    }
+    if (used > 0) { /* the queue's step comes after: say whose queue and that it is the later step */
+        char line[256];
+        snprintf(line, sizeof line, "%s %s %s", tr("queue_then_pre"), level_word(a->sum.item.level), tr("queue_then_post"));
+        draw_text(y + used++, x, width, line, A_NORMAL);
+    }
+    return used;
+}
+
 static void summary_draw(app *a, const layout *l) {
     int y = l->body.y + 1, x = 2, width = l->body.w - 4;
     char line[512];
@@ -757,6 +779,7 @@ static void summary_draw(app *a, const layout *l) {
         }
     }
     y++;
+    y += draw_due_now(a, y, x, width);
     y += draw_deadline(a, y, x, width);
     /* red owes two steps: say both, so the desk knows a clinician must still evaluate the client */
     if (a->sum.item.level == LEVEL_RED && a->sum.item.state != QS_CLOSED)

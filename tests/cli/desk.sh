@@ -452,10 +452,33 @@ expect "ASQ q5 left: home's resume line says RED" "$D/q5_home" "Resume the unfin
 expect "ASQ q5 left: the at-risk list says RED" "$D/q5_home" "RED *Q.F. *by desk"
 expect "ASQ q5 left: r from home resumes it red (the red steps first)" "$D/q5_resumed" "RED: SAFETY STEPS NOW"
 printf '%s' "$(login)" >"$tmp/q5login.script"
-printf '\ndump %s/q5_login\nkey enter\ndump %s/q5_login_q\nkey f3\nkey x\ntype y\n' "$D" "$D" >>"$tmp/q5login.script"
+printf '\ndump %s/q5_login\nkey enter\ndump %s/q5_login_q\nkey f3\nkey x\ntype discard\nkey enter\n' "$D" "$D" >>"$tmp/q5login.script"
 tui "$tmp/q5login.script" 120 36
 expect "ASQ q5 left: the next login resumes it red as well" "$D/q5_login" "RED: SAFETY STEPS NOW"
 expect "ASQ q5 left: ...at question 5, with the reason" "$D/q5_login_q" "question 5 not answered"
+
+# ---- the summary after saving an ASQ non-acute positive (orange) says both: the BSSA is due NOW, before the client
+# leaves, and the orange queue's deadline as a clock time with who must act (it gave only the 24 hours). 80x24,
+# English and Chinese
+for lng in en zh; do
+    {
+        [ $lng = zh ] && printf 'key f2\n'
+        login
+        intake_to_phq9 "Olu Orange $lng" 1 | sed "s/13800138000/1390000$([ $lng = en ] && echo 1111 || echo 2222)/"
+        printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nkey enter\n' # PHQ-9 3-9, the difficulty skipped
+        printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 2\ntype 1\ntype 1\ntype 1\ntype 1\n' # ASQ yes, q5 no
+        printf 'key enter\nkey ctrl-s\ndump %s/bssa_%s\nkey enter\n' "$D" "$lng"
+    } >"$tmp/bssa.script"
+    tui "$tmp/bssa.script" 80 24
+done
+expect "orange summary: the BSSA is due NOW, before the client leaves" "$D/bssa_en" "Due NOW, before the client leaves"
+expect "orange summary: ...by a clinician (BSSA)" "$D/bssa_en" "brief"
+expect "orange summary: then the orange queue, a later step" "$D/bssa_en" "Then, in the ORANGE queue (a later step):"
+expect "orange summary: ...its deadline as a clock time" "$D/bssa_en" "Deadline: 20[0-9-]* [0-9][0-9]:[0-9][0-9] (1d 00h left"
+expect "orange summary: ...and who must act" "$D/bssa_en" "confirm the level, by a clinician or supervisor"
+expect "orange summary (zh): the BSSA is due now" "$D/bssa_zh" "现在就要做，来访者离开"
+expect "orange summary (zh): then the orange queue" "$D/bssa_zh" "随后，在 橙色 队列中"
+expect "orange summary (zh): ...its deadline as a clock time" "$D/bssa_zh" "20[0-9-]* [0-9][0-9]:[0-9][0-9]"
 
 # ---- DEMO DATA whenever the database is a demo, however it is opened (here with the default configuration)
 sed 's/^demo = no/demo = yes/' "$tmp/config.ini" >"$tmp/demo.ini"

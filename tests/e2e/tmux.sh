@@ -76,13 +76,13 @@ keys "$R" Enter
 step "after login the intake continues where it stopped" "Unfinished intake resumed"
 step "...at the question after the last answer" "PHQ-9"
 step "...with the risk level it had" "Risk level: ORANGE"
-keys 2
+paced "$S" 2
 step "into the GAD-7" "GAD-7"
 paced "$S" 0 0 0 0 0 0 0 # GAD-7: not at all (0) each
 step "into the ASQ" "ASQ"
 paced "$S" 2 1 1 1
 step "ASQ question 5 after a yes" "您现在有想要自杀的念头吗"
-keys 2
+paced "$S" 2
 step "red after question 5 yes: the safety steps cover the screen" "RED: SAFETY STEPS NOW"
 keys Enter
 step "acknowledged: the review, with every answer kept across the kill" "王小红"
