@@ -172,6 +172,7 @@ static const struct {
     {"at_review", "at the review", "核对页"},
     {"intake_of", "Intake", "接案"},
     {"form_word", "form", "表"},
+    {"intake_empty_gone", "Nothing was answered: no draft kept.", "尚未回答任何问题：未保留草稿。"},
     {"intake_kept", "Kept as a draft, where it stopped:", "已保存为草稿（停在原处）："},
     {"draft_discarded", "The unfinished intake was discarded (the audit log records it).", "未完成的接案已丢弃（审计日志已记录）。"},
     {"discard_ask", "Discard the unfinished intake of", "丢弃未完成的接案："},

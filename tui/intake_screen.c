@@ -64,6 +64,7 @@ screen_id intake_screen_now(const app *a) {
 }
 
 static void mark_known(app *a);
+static bool forget_if_empty(app *a);
 
 reaction intake_resume(app *a) {
     error err = {0};
@@ -83,6 +84,7 @@ reaction intake_resume(app *a) {
         return switch_to(SCR_HOME);
     }
     memcpy(a->in.w->draft_id, id, sizeof id);
+    if (forget_if_empty(a)) return switch_to(SCR_HOME); /* an empty draft (left by an older version): not opened */
     a->in.matches_stale = true;
     mark_known(a);
     char who[256], where[160];
@@ -967,8 +969,22 @@ static void save_intake(app *a) {
     a->message[0] = '\0';
 }
 
-/* Back to the front desk with the intake kept, where it stopped: r (or the next login) returns to this question. */
+/* An intake left with nothing answered is not kept: a draft with no answers and no name opened by itself at the
+ * next login, whose nobody could say (tryout). True when it was forgotten (the draft deleted, nothing audited:
+ * nothing was recorded). */
+static bool forget_if_empty(app *a) {
+    if (!a->in.active || wizard_has_answers(a->in.w)) return false;
+    error err = {0};
+    if (a->in.w->draft_id[0] && !draft_discard(a->s, a->in.w->draft_id, &err)) return false;
+    intake_drop(a);
+    app_message(a, false, "%s", tr("intake_empty_gone"));
+    return true;
+}
+
+/* Back to the front desk with the intake kept, where it stopped: r (or the next login) returns to this question.
+ * Nothing answered yet: nothing is kept. */
 static reaction leave_intake(app *a) {
+    if (forget_if_empty(a)) return switch_to(SCR_HOME);
     wizard_interrupt(a->in.w); /* the question left unanswered counts, as when the draft is read again */
     if (!intake_autosave(a)) {
         /* nothing was kept (e.g. the file was replaced under the desk): the answers stay here, and it says so */
@@ -1202,8 +1218,8 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
     wizard *w = a->in.w;
     const form_item *it = wizard_item(w);
     const scale *s = form_item_scale(wizard_form(w), w->item);
-    if (act == UA_BACK) {
-        if (!step_back(a)) return switch_to(SCR_HOME);
+    if (act == UA_BACK) { /* Esc before the first question: leaves the intake as F3 does (kept if answered) */
+        if (!step_back(a)) return leave_intake(a);
         return follow(a);
     }
     if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);

@@ -541,6 +541,18 @@ static void mark_interrupted(wizard *w) {
     if (cur->state == ANS_NOT_ASKED) *cur = (answer){ANS_UNANSWERED, 0};
 }
 
+bool wizard_has_answers(const wizard *w) {
+    for (int p = 0; p < w->n_forms; p++) {
+        int f = w->forms[p];
+        if (!w->in.a.given[f]) continue;
+        for (int i = 0; i < w->e->forms.v[f]->n_items; i++) {
+            answer_state st = w->in.a.answers[f][i].state;
+            if (st == ANS_VALUE || st == ANS_REFUSED) return true;
+        }
+    }
+    return false;
+}
+
 void wizard_interrupt(wizard *w) {
     mark_interrupted(w);
     wizard_recompute(w);

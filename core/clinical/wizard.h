@@ -135,6 +135,10 @@ void wizard_set_anonymous(wizard *w, const char *label);
  * (the same question: PHQ-2 items 1-2 in the PHQ-9): the interview passes over it. */
 bool wizard_item_carried(const wizard *w, int pos, int item);
 
+/* True when any question of the interview has an answer (a value or a refusal), a prefilled one included: an
+ * interview without one holds nothing worth keeping as a draft. */
+bool wizard_has_answers(const wizard *w);
+
 /* The interview is left (the worker leaves it for home, a lock, a crash): the question on screen was asked, and
  * unanswered it now counts as unanswered (a safety item as positive; ASQ question 5 after a positive as acute).
  * A resumed draft is read the same way (wizard_from_json), so the level is the same wherever it is shown. */

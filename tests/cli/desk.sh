@@ -480,6 +480,34 @@ expect "orange summary (zh): the BSSA is due now" "$D/bssa_zh" "现在就要做�
 expect "orange summary (zh): then the orange queue" "$D/bssa_zh" "随后，在 橙色 队列中"
 expect "orange summary (zh): ...its deadline as a clock time" "$D/bssa_zh" "20[0-9-]* [0-9][0-9]:[0-9][0-9]"
 
+# ---- Esc out of a new intake: with nothing answered no draft is kept (an empty one, with no name, opened by itself
+# at the next login: tryout); with answers it is kept and named, and the login says whose it resumes
+drafts() { sqlite3 "$DB" "SELECT count(*) FROM drafts"; }
+d0=$(drafts)
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ndump %s/esc_q1\nkey esc\ndump %s/esc_home\n' "$D" "$D"
+} >"$tmp/escempty.script"
+tui "$tmp/escempty.script" 100 30
+expect "Esc at an empty intake's first question: home" "$D/esc_home" "Front desk"
+absent "...no draft kept, and it says so" "$D/esc_home" "Nothing was answered: no draft kept" "Resume the unfinished intake"
+if [ "$(drafts)" = "$d0" ]; then ok "...and none in the database"; else bad "...and none in the database ($(drafts), was $d0)"; fi
+printf '%s' "$(login)" >"$tmp/escrelogin.script"
+printf '\ndump %s/esc_relogin\n' "$D" >>"$tmp/escrelogin.script"
+tui "$tmp/escrelogin.script" 100 30
+absent "...the next login opens nothing" "$D/esc_relogin" "Front desk" "Unfinished intake resumed"
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Pat Partial\nkey enter\ntype 40\nkey enter\nkey esc\nkey esc\nkey esc\ndump %s/esc_partial\n' "$D"
+} >"$tmp/escpartial.script"
+tui "$tmp/escpartial.script" 100 30
+expect "Esc out of an intake with answers: kept, saying so" "$D/esc_partial" "Kept as a draft, where it stopped: Pat Partial"
+expect "...home's resume names it" "$D/esc_partial" "Resume the unfinished intake: Pat Partial"
+printf '%s' "$(login)" >"$tmp/escrelogin2.script"
+printf '\ndump %s/esc_relogin2\nkey f3\nkey x\ntype y\n' "$D" >>"$tmp/escrelogin2.script"
+tui "$tmp/escrelogin2.script" 100 30
+expect "...the next login resumes it saying whose" "$D/esc_relogin2" "Unfinished intake resumed: Pat Partial"
+
 # ---- DEMO DATA whenever the database is a demo, however it is opened (here with the default configuration)
 sed 's/^demo = no/demo = yes/' "$tmp/config.ini" >"$tmp/demo.ini"
 printf 'demo-passphrase\n' >"$tmp/p"

@@ -1740,6 +1740,20 @@ static void test_phq2_advice_goes_when_phq9_answered(void **state) {
     assert_int_equal(w->level, LEVEL_YELLOW);
 }
 
+/* An interview with nothing answered holds nothing worth a draft (Esc out of a new intake left an empty draft that
+ * opened by itself at the next login); one answer, or a refusal, is worth keeping. */
+static void test_has_answers(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    assert_false(wizard_has_answers(w));
+    type(w, "Pat");
+    assert_true(wizard_has_answers(w));
+    type(w, "");
+    assert_false(wizard_has_answers(w));
+    wizard *h = hotline_call("phone"); /* the channel chosen: an answer */
+    assert_true(wizard_has_answers(h));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_start_first_item_and_progress, release_all),
@@ -1789,6 +1803,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_burst_key_kinds, release_all),
         cmocka_unit_test_teardown(test_left_at_asq_q5_is_red_both_ways, release_all),
         cmocka_unit_test_teardown(test_phq2_advice_goes_when_phq9_answered, release_all),
+        cmocka_unit_test_teardown(test_has_answers, release_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
