@@ -66,6 +66,8 @@ screen_id intake_screen_now(const app *a) {
 static void mark_known(app *a);
 static bool forget_if_empty(app *a);
 
+static reaction resume_body(app *a, const char *id, char *body);
+
 reaction intake_resume(app *a) {
     error err = {0};
     char id[STORE_ID_LEN] = "";
@@ -76,6 +78,28 @@ reaction intake_resume(app *a) {
         return switch_to(SCR_HOME);
     }
     if (!found) return switch_to(SCR_HOME);
+    return resume_body(a, id, body);
+}
+
+/* One of the worker's drafts, picked from home's list: the intake open now is saved first (it is after every
+ * answer), then set aside for the one picked. */
+reaction intake_resume_id(app *a, const char *want) {
+    error err = {0};
+    char id[STORE_ID_LEN];
+    char *body = NULL;
+    snprintf(id, sizeof id, "%s", want);
+    if (a->in.active && strcmp(a->in.w->draft_id, id) == 0) return switch_to(intake_screen_now(a));
+    if (a->in.active && !intake_autosave(a)) return react(RE_REDRAW); /* says why; nothing is set aside unsaved */
+    if (!draft_resume_id(a->s, id, &body, &err)) {
+        app_message(a, true, "%s", err.msg);
+        return react(RE_REDRAW);
+    }
+    return resume_body(a, id, body);
+}
+
+/* The draft's text (secret memory, freed here) becomes the open intake, at the question where it stopped. */
+static reaction resume_body(app *a, const char *id, char *body) {
+    error err = {0};
     intake_drop(a);
     a->in.active = wizard_from_json(a->in.w, a->e, body, &err);
     secret_free(body);
@@ -83,7 +107,7 @@ reaction intake_resume(app *a) {
         app_message(a, true, "%s", err.msg);
         return switch_to(SCR_HOME);
     }
-    memcpy(a->in.w->draft_id, id, sizeof id);
+    snprintf(a->in.w->draft_id, sizeof a->in.w->draft_id, "%s", id);
     if (forget_if_empty(a)) return switch_to(SCR_HOME); /* an empty draft (left by an older version): not opened */
     a->in.matches_stale = true;
     mark_known(a);
@@ -186,6 +210,9 @@ void intake_whose(const app *a, char *buf, size_t size) {
     if (channel[0]) snprintf(buf, size, "%s \u00b7 %.*s", who, (int)cut, channel);
     else snprintf(buf, size, "%s", who);
 }
+
+static void short_title(const form *f, char *buf, size_t size);
+void form_short_title(const form *f, char *buf, size_t size) { short_title(f, buf, size); }
 
 /* A form's short name for one line: the abbreviation its title ends with in brackets ("PHQ-9"), else the title. */
 static void short_title(const form *f, char *buf, size_t size) {

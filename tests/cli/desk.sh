@@ -508,6 +508,26 @@ printf '\ndump %s/esc_relogin2\nkey f3\nkey x\ntype y\n' "$D" >>"$tmp/escrelogin
 tui "$tmp/escrelogin2.script" 100 30
 expect "...the next login resumes it saying whose" "$D/esc_relogin2" "Unfinished intake resumed: Pat Partial"
 
+# ---- a second draft hid the first: home lists every unfinished intake of this worker (whose, when, where it
+# stopped) and r, then a number, resumes the one picked
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Ann First\nkey enter\ntype 41\nkey enter\nkey f3\nadvance 60\n'
+    printf 'key n\nkey n\nkey enter\ntype 1\ntype Bea Second\nkey enter\nkey f3\ndump %s/two_home\n' "$D"
+    printf 'key r\ndump %s/two_pick\ntype 2\ndump %s/two_resumed\n' "$D" "$D"
+    printf 'key f3\nkey r\ntype 1\ndump %s/two_resumed_b\n' "$D"
+    printf 'key f3\nkey x\ntype y\nkey r\nkey f3\nkey x\ntype y\ndump %s/two_gone\n' "$D"
+} >"$tmp/two.script"
+tui "$tmp/two.script" 100 30
+expect "two drafts: home lists them" "$D/two_home" "Your unfinished intakes (r, then its number):"
+expect "two drafts: ...the newest first, with where it stopped" "$D/two_home" "1  Bea Second · [0-9-]* [0-9:]* · Intake form, Question 2 of"
+expect "two drafts: ...and the first one too" "$D/two_home" "2  Ann First · [0-9-]* [0-9:]* · Intake form, Question 3 of"
+expect "two drafts: r asks which" "$D/two_pick" "Which one? Press its number"
+expect "two drafts: 2 resumes the first one, where it stopped" "$D/two_resumed" "Intake: Ann First"
+expect "two drafts: ...at its question" "$D/two_resumed" "Question 3 of"
+expect "two drafts: r 1 then resumes the other" "$D/two_resumed_b" "Intake: Bea Second"
+absent "two drafts: both discarded, the list goes" "$D/two_gone" "Front desk" "Your unfinished intakes"
+
 # ---- DEMO DATA whenever the database is a demo, however it is opened (here with the default configuration)
 sed 's/^demo = no/demo = yes/' "$tmp/config.ini" >"$tmp/demo.ini"
 printf 'demo-passphrase\n' >"$tmp/p"
