@@ -1631,7 +1631,7 @@ static void test_burst_never_answers_a_safety_item(void **state) {
     assert_int_equal(burst(w, 9000, 1, "000000003222221"), 1);
     expect_at(w, "phq9", "item1");
     for (int i = 1; i <= 9; i++) {
-        char item[8];
+        char item[24];
         snprintf(item, sizeof item, "item%d", i);
         assert_int_equal(ans(w, "phq9", item)->state, ANS_NOT_ASKED);
     }
