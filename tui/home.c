@@ -147,7 +147,8 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
     if ((ev->kind == EV_KEY || ev->kind == EV_CHAR) && act != UA_NEW && act != UA_HOTLINE) h->new_confirm = false;
     if (h->picking && (ev->kind == EV_KEY || ev->kind == EV_CHAR)) { /* r, then the number of one of them */
         h->picking = false;
-        int picked = act == UA_DIGIT ? (int)(ev->ch - L'1') : -1;
+        /* the digit as typed: home binds no digit otherwise (its help lists only its own keys) */
+        int picked = ev->kind == EV_CHAR && ev->ch >= L'1' && ev->ch <= L'9' ? (int)(ev->ch - L'1') : -1;
         if (picked >= 0 && picked < h->n_mine) {
             char id[STORE_ID_LEN];
             memcpy(id, h->mine[picked].id, sizeof id);

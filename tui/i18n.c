@@ -135,7 +135,7 @@ static const struct {
     {"k_lang", "switch the staff interface language", "切换界面语言"},
     {"k_new", "new intake", "新的接案"},
     {"k_hotline", "hotline call: anonymous quick screen", "热线来电：匿名快速筛查"},
-    {"k_resume", "resume the unfinished intake (with several: r, then the number of one)", "继续未完成的接案（有多个时：按 r，再按编号）"},
+    {"k_resume", "resume the unfinished intake", "继续未完成的接案"},
     {"idle_locked", "Locked after inactivity: log in to continue.", "因闲置已锁定：请登录继续。"},
     {"draft_resumed", "Unfinished intake resumed:", "已继续未完成的接案："},
     {"anonymous", "anonymous caller", "匿名来电者"},

@@ -16,7 +16,7 @@ const key_action key_actions[] = {
     {UA_PREV, "Shift-Tab  Up", "k_move_back", 0, true, {KEY_BTAB, KEY_UP}, {0}},
     {UA_CHOOSE, "Enter", "k_enter", 0, true, {K_ENTER}, {0}},
     {UA_BACK, "Esc", "k_esc", 0, true, {K_ESC}, {0}},
-    {UA_DIGIT, "1-9", "k_digits", ON(SCR_WIZARD) | ON(SCR_LANG) | ON(SCR_FIND) | ON(SCR_QUEUE) | ON(SCR_STAFF) | ON(SCR_HOME), false, {0}, {0}},
+    {UA_DIGIT, "1-9", "k_digits", ON(SCR_WIZARD) | ON(SCR_LANG) | ON(SCR_FIND) | ON(SCR_QUEUE) | ON(SCR_STAFF), false, {0}, {0}},
     /* 0 is a score (PHQ-9 "Not at all"): a key on the questions only, where lists count from 1 it picks nothing */
     {UA_DIGIT, "0", "k_digit0", ON(SCR_WIZARD), false, {0}, {L'0'}},
     {UA_TICK, "Space", "k_space", ON(SCR_WIZARD), false, {0}, {L' '}},

@@ -515,7 +515,7 @@ expect "...the next login resumes it saying whose" "$D/esc_relogin2" "Unfinished
     printf 'key n\nkey enter\ntype 1\ntype Ann First\nkey enter\ntype 41\nkey enter\nkey f3\nadvance 60\n'
     printf 'key n\nkey n\nkey enter\ntype 1\ntype Bea Second\nkey enter\nkey f3\ndump %s/two_home\n' "$D"
     printf 'key r\ndump %s/two_pick\ntype 2\ndump %s/two_resumed\n' "$D" "$D"
-    printf 'key f3\nkey r\ntype 1\ndump %s/two_resumed_b\n' "$D"
+    printf 'advance 60\nkey f3\nkey r\ntype 2\ndump %s/two_resumed_b\n' "$D" # Ann, left again, is now the newest
     printf 'key f3\nkey x\ntype y\nkey r\nkey f3\nkey x\ntype y\ndump %s/two_gone\n' "$D"
 } >"$tmp/two.script"
 tui "$tmp/two.script" 100 30
@@ -525,7 +525,7 @@ expect "two drafts: ...and the first one too" "$D/two_home" "2  Ann First · [0-
 expect "two drafts: r asks which" "$D/two_pick" "Which one? Press its number"
 expect "two drafts: 2 resumes the first one, where it stopped" "$D/two_resumed" "Intake: Ann First"
 expect "two drafts: ...at its question" "$D/two_resumed" "Question 3 of"
-expect "two drafts: r 1 then resumes the other" "$D/two_resumed_b" "Intake: Bea Second"
+expect "two drafts: r 2 then resumes the other (newest first)" "$D/two_resumed_b" "Intake: Bea Second"
 absent "two drafts: both discarded, the list goes" "$D/two_gone" "Front desk" "Your unfinished intakes"
 
 # ---- DEMO DATA whenever the database is a demo, however it is opened (here with the default configuration)
