@@ -58,6 +58,19 @@ lib_cleanup() {
     [ -n "${KEEP:-}" ] || rm -rf "$tmp"
 }
 
+# paced TARGET KEY...: tmux keys one at a time, half a second apart and from the keys sent before and after the
+# call, as a person presses them: the wizard's burst guard ([intake] burst_ms) holds an answer key that comes
+# faster after the last answer than anyone chooses (and a character typed right behind an answer key).
+paced() {
+    lib_target=$1
+    shift
+    for lib_key in "$@"; do
+        sleep 0.5
+        tmux send-keys -t "$lib_target" "$lib_key"
+    done
+    sleep 0.5
+}
+
 test_config() { # file [sed arguments]
     lib_ini=$1
     shift

@@ -36,9 +36,46 @@ static void home_load(app *a, const layout *l) {
     h->n_at_risk = 0;
     error err = {0};
     if (a->s && !drafts_at_risk_list(a->s, a->e, &h->at_risk, &h->n_at_risk, &err)) app_message(a, true, "%s", err.msg);
+    free(h->mine);
+    h->mine = NULL;
+    h->n_mine = 0;
+    if (a->s && !drafts_mine_list(a->s, a->e, &h->mine, &h->n_mine, &err)) app_message(a, true, "%s", err.msg);
+}
+
+/* Every unfinished intake of this worker when there are two or more (a second one hid the first: tryout): whose,
+ * when, where it stopped, numbered for r and a digit. Returns the next row. */
+static int draw_mine(app *a, int y, const layout *l) {
+    const home_screen *h = &a->home;
+    if (h->n_mine < 2) return y;
+    draw_text(y++, 4, l->body.w - 6, keyed(h->picking ? "home_mine_pick" : "home_mine"), h->picking ? theme(C_TITLE) : A_BOLD);
+    for (int i = 0; i < h->n_mine && i < 9; i++) {
+        const my_draft *d = &h->mine[i];
+        char when[32] = "", who[128], where[160] = "", line[512];
+        time_t t = (time_t)d->updated_at;
+        struct tm tm;
+        if (localtime_r(&t, &tm)) strftime(when, sizeof when, "%m-%d %H:%M", &tm);
+        if (d->name[0]) snprintf(who, sizeof who, "%s", d->name);
+        else snprintf(who, sizeof who, "%s %.6s", tr("anonymous"), d->id);
+        if (d->form >= 0) {
+            char title[64];
+            form_short_title(a->e->forms.v[d->form], title, sizeof title);
+            snprintf(where, sizeof where, "%s, %s %d %s %d", title, tr("question"), d->number, tr("of"), d->count);
+        } else {
+            snprintf(where, sizeof where, "%s", tr("at_review"));
+        }
+        bool guarded = draft_level_guarded(d->level);
+        snprintf(line, sizeof line, "%d  %s%s%s · %s · %s", i + 1, guarded ? level_tr(d->level) : "", guarded ? " " : "", who,
+                 when, where);
+        draw_text(y++, 6, l->body.w - 8, line, guarded ? theme(level_color(d->level)) | A_BOLD : A_NORMAL);
+    }
+    return y;
 }
 
 static void home_leave(app *a) {
+    free(a->home.mine);
+    a->home.mine = NULL;
+    a->home.n_mine = 0;
+    a->home.picking = false;
     free(a->home.at_risk);
     a->home.at_risk = NULL;
     a->home.n_at_risk = 0;
@@ -77,6 +114,7 @@ static void home_draw(app *a, const layout *l) {
         draw_text(y++, 4, l->body.w - 6, line, guarded ? theme(level_color(lv)) | A_BOLD : A_BOLD);
         draw_text(y++, 4, l->body.w - 6, keyed("home_discard"), A_NORMAL);
     }
+    y = draw_mine(a, y, l);
     draw_text(y++, 4, l->body.w - 6, keyed("home_queues"), A_NORMAL);
     draw_text(y++, 4, l->body.w - 6, keyed("home_records"), A_NORMAL);
     /* only what the permission table lets this role use */
@@ -107,6 +145,17 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
     home_screen *h = &a->home;
     /* another key withdraws the pending "n again"; the clock's tick does not (it did, a second later: tryout) */
     if ((ev->kind == EV_KEY || ev->kind == EV_CHAR) && act != UA_NEW && act != UA_HOTLINE) h->new_confirm = false;
+    if (h->picking && (ev->kind == EV_KEY || ev->kind == EV_CHAR)) { /* r, then the number of one of them */
+        h->picking = false;
+        /* the digit as typed: home binds no digit otherwise (its help lists only its own keys) */
+        int picked = ev->kind == EV_CHAR && ev->ch >= L'1' && ev->ch <= L'9' ? (int)(ev->ch - L'1') : -1;
+        if (picked >= 0 && picked < h->n_mine) {
+            char id[STORE_ID_LEN];
+            memcpy(id, h->mine[picked].id, sizeof id);
+            return intake_resume_id(a, id);
+        }
+        return react(RE_REDRAW); /* any other key: not picked */
+    }
     switch (act) {
     case UA_QUEUES: return switch_to(SCR_QUEUE);
     case UA_RECORDS: return open_find(a, true);
@@ -127,7 +176,13 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
         }
         h->new_confirm = false;
         return act == UA_HOTLINE ? intake_begin_hotline(a) : open_find(a, false);
-    case UA_RESUME: return a->in.active ? switch_to(intake_screen_now(a)) : react(RE_REDRAW);
+    case UA_RESUME:
+        if (h->n_mine >= 2) { /* which one: each is listed with whose it is, when, and where it stopped */
+            h->picking = true;
+            return react(RE_REDRAW);
+        }
+        if (a->in.active) return switch_to(intake_screen_now(a));
+        return h->n_mine == 1 ? intake_resume_id(a, h->mine[0].id) : react(RE_REDRAW);
     case UA_DISCARD: return react(a->in.active ? RE_ASK_DISCARD : RE_REDRAW);
     case UA_QUIT: return react(a->in.active ? RE_ASK_QUIT : RE_QUIT);
     case UA_BACK: /* nothing behind the front desk: say how to leave it rather than do nothing */

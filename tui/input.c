@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "script.h"
@@ -18,6 +19,19 @@ static int n_pending, at_pending;
  * the script hands on is one press; `mark LABEL` writes "LABEL<TAB>presses since the last mark" to the file
  * $TRIAGE_KEYCOUNT names (appended) and starts the next count. */
 static long presses;
+/* When the last key arrived, in milliseconds on a monotonic clock (the wizard's burst guard reads it). A script
+ * has its own: a person's second between keys, 5 ms between the characters of a `burst` line (its first comes a
+ * second after the key before, as a paste does). */
+static int64_t key_ms, script_ms;
+static bool script_burst;
+
+static int64_t monotonic_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t input_key_ms(void) { return key_ms; }
 
 static void script_mark(const char *label) {
     const char *path = getenv("TRIAGE_KEYCOUNT");
@@ -51,6 +65,7 @@ static event script_event(void) {
         ev.kind = EV_CHAR;
         ev.ch = pending[at_pending++];
         presses++;
+        key_ms = script_ms += script_burst && at_pending > 1 ? 5 : 1000;
         return ev;
     }
     char line[2048];
@@ -61,11 +76,14 @@ static event script_event(void) {
     script_line sl = script_parse_line(line);
     switch (sl.kind) {
     case SL_TYPE:
+    case SL_BURST:
         n_pending = script_decode(sl.arg, pending, sizeof pending / sizeof pending[0]);
         at_pending = 0;
+        script_burst = sl.kind == SL_BURST;
         return script_event();
     case SL_KEY: {
         presses++; /* a name no key has is not a press */
+        key_ms = script_ms += 1000;
         for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
             if (strcmp(sl.arg, key_names[i].name) == 0) return (event){EV_KEY, key_names[i].key, 0};
         if (strcmp(sl.arg, "space") == 0) return (event){EV_CHAR, 0, L' '}; /* a character, as the keyboard gives it */
@@ -166,6 +184,7 @@ event input_next(void) {
         }
         int ch = next_byte(1000);
         if (ch == ERR) return (event){term_resized ? EV_RESIZE : EV_TICK, 0, 0};
+        key_ms = monotonic_ms();
         if (ch == KEY_RESIZE) return (event){EV_RESIZE, 0, 0};
         if (ch > 0xff) return (event){EV_KEY, ch, 0};
         if (ch == 27 && skip_sequence()) continue;

@@ -64,6 +64,9 @@ screen_id intake_screen_now(const app *a) {
 }
 
 static void mark_known(app *a);
+static bool forget_if_empty(app *a);
+
+static reaction resume_body(app *a, const char *id, char *body);
 
 reaction intake_resume(app *a) {
     error err = {0};
@@ -75,6 +78,28 @@ reaction intake_resume(app *a) {
         return switch_to(SCR_HOME);
     }
     if (!found) return switch_to(SCR_HOME);
+    return resume_body(a, id, body);
+}
+
+/* One of the worker's drafts, picked from home's list: the intake open now is saved first (it is after every
+ * answer), then set aside for the one picked. */
+reaction intake_resume_id(app *a, const char *want) {
+    error err = {0};
+    char id[STORE_ID_LEN];
+    char *body = NULL;
+    snprintf(id, sizeof id, "%s", want);
+    if (a->in.active && strcmp(a->in.w->draft_id, id) == 0) return switch_to(intake_screen_now(a));
+    if (a->in.active && !intake_autosave(a)) return react(RE_REDRAW); /* says why; nothing is set aside unsaved */
+    if (!draft_resume_id(a->s, id, &body, &err)) {
+        app_message(a, true, "%s", err.msg);
+        return react(RE_REDRAW);
+    }
+    return resume_body(a, id, body);
+}
+
+/* The draft's text (secret memory, freed here) becomes the open intake, at the question where it stopped. */
+static reaction resume_body(app *a, const char *id, char *body) {
+    error err = {0};
     intake_drop(a);
     a->in.active = wizard_from_json(a->in.w, a->e, body, &err);
     secret_free(body);
@@ -82,7 +107,8 @@ reaction intake_resume(app *a) {
         app_message(a, true, "%s", err.msg);
         return switch_to(SCR_HOME);
     }
-    memcpy(a->in.w->draft_id, id, sizeof id);
+    snprintf(a->in.w->draft_id, sizeof a->in.w->draft_id, "%s", id);
+    if (forget_if_empty(a)) return switch_to(SCR_HOME); /* an empty draft (left by an older version): not opened */
     a->in.matches_stale = true;
     mark_known(a);
     char who[256], where[160];
@@ -184,6 +210,9 @@ void intake_whose(const app *a, char *buf, size_t size) {
     if (channel[0]) snprintf(buf, size, "%s \u00b7 %.*s", who, (int)cut, channel);
     else snprintf(buf, size, "%s", who);
 }
+
+static void short_title(const form *f, char *buf, size_t size);
+void form_short_title(const form *f, char *buf, size_t size) { short_title(f, buf, size); }
 
 /* A form's short name for one line: the abbreviation its title ends with in brackets ("PHQ-9"), else the title. */
 static void short_title(const form *f, char *buf, size_t size) {
@@ -736,6 +765,28 @@ static int draw_deadline(app *a, int y, int x, int width) {
     return used;
 }
 
+/* A step set a fired rule names (the BSSA after an ASQ non-acute positive) is due NOW, before the client leaves:
+ * said plainly in its own words ([safety] NAME.due) above the queue's deadline, which is a later step (the tryout's
+ * summary gave only the 24 hours). Returns the lines used. */
+static int draw_due_now(app *a, int y, int x, int width) {
+    const wizard *w = a->in.w;
+    const safety_config *sc = &a->e->cfg.safety;
+    uint32_t shown = 0;
+    int used = 0;
+    for (int i = 0; i < w->risk.n_fired; i++) {
+        int set = a->e->rules.v[w->risk.fired[i].rule].steps_set;
+        if (set < 0 || set >= 32 || set == sc->red || (shown >> set) & 1u) continue;
+        shown |= 1u << set;
+        used += draw_wrapped(y + used, x, width, 3, safety_due(sc, set, ui_lang()), theme(C_ORANGE) | A_BOLD);
+    }
+    if (used > 0) { /* the queue's step comes after: say whose queue and that it is the later step */
+        char line[256];
+        snprintf(line, sizeof line, "%s %s %s", tr("queue_then_pre"), level_word(a->sum.item.level), tr("queue_then_post"));
+        draw_text(y + used++, x, width, line, A_NORMAL);
+    }
+    return used;
+}
+
 static void summary_draw(app *a, const layout *l) {
     int y = l->body.y + 1, x = 2, width = l->body.w - 4;
     char line[512];
@@ -761,6 +812,7 @@ static void summary_draw(app *a, const layout *l) {
         }
     }
     y++;
+    y += draw_due_now(a, y, x, width);
     y += draw_deadline(a, y, x, width);
     /* red owes two steps: say both, so the desk knows a clinician must still evaluate the client */
     if (a->sum.item.level == LEVEL_RED && a->sum.item.state != QS_CLOSED)
@@ -951,8 +1003,23 @@ static void save_intake(app *a) {
     a->message[0] = '\0';
 }
 
-/* Back to the front desk with the intake kept, where it stopped: r (or the next login) returns to this question. */
+/* An intake left with nothing answered is not kept: a draft with no answers and no name opened by itself at the
+ * next login, whose nobody could say (tryout). True when it was forgotten (the draft deleted, nothing audited:
+ * nothing was recorded). */
+static bool forget_if_empty(app *a) {
+    if (!a->in.active || wizard_has_answers(a->in.w)) return false;
+    error err = {0};
+    if (a->in.w->draft_id[0] && !draft_discard(a->s, a->in.w->draft_id, &err)) return false;
+    intake_drop(a);
+    app_message(a, false, "%s", tr("intake_empty_gone"));
+    return true;
+}
+
+/* Back to the front desk with the intake kept, where it stopped: r (or the next login) returns to this question.
+ * Nothing answered yet: nothing is kept. */
 static reaction leave_intake(app *a) {
+    if (forget_if_empty(a)) return switch_to(SCR_HOME);
+    wizard_interrupt(a->in.w); /* the question left unanswered counts, as when the draft is read again */
     if (!intake_autosave(a)) {
         /* nothing was kept (e.g. the file was replaced under the desk): the answers stay here, and it says so */
         char why[sizeof a->message];
@@ -1224,8 +1291,8 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
     wizard *w = a->in.w;
     const form_item *it = wizard_item(w);
     const scale *s = form_item_scale(wizard_form(w), w->item);
-    if (act == UA_BACK) {
-        if (!step_back(a)) return switch_to(SCR_HOME);
+    if (act == UA_BACK) { /* Esc before the first question: leaves the intake as F3 does (kept if answered) */
+        if (!step_back(a)) return leave_intake(a);
         return follow(a);
     }
     if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);
@@ -1282,6 +1349,30 @@ static bool safety_steps_hold(app *a, ui_action act) {
     return true;
 }
 
+/* The burst guard (core: wizard_key_arrived) sees every key of the interview with the time it arrived: a key
+ * faster than a person chooses answers is not taken, an answer such a burst gave is undone, and the screen says
+ * so until a deliberate key. True when the key was held. */
+static wizard_key key_kind(const app *a, const event *ev, ui_action act) {
+    const wizard *w = a->in.w;
+    if (w->stage != WZ_QUESTIONS || wizard_needs_safety_steps(w)) return WK_OTHER;
+    if (form_item_scale(wizard_form(w), w->item))
+        return act == UA_DIGIT || act == UA_TICK || act == UA_REFUSE ? WK_ANSWER : WK_OTHER;
+    return act == UA_NONE && ev->kind == EV_CHAR ? WK_TEXT : WK_OTHER;
+}
+
+static bool burst_holds(app *a, const event *ev, ui_action act) {
+    if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return false;
+    wizard *w = a->in.w;
+    bool was = wizard_burst_held(w);
+    if (wizard_key_arrived(w, input_key_ms(), key_kind(a, ev, act))) {
+        if (was) a->message[0] = '\0'; /* answered by a deliberate key */
+        return false;
+    }
+    if (!was) settle(a); /* back on the question whose answer was undone; the draft kept without it */
+    app_message(a, true, "%s", tr("burst_held"));
+    return true;
+}
+
 /* PgDn/PgUp scroll the live panel (its level and first reason stay); true when the key was one of them. */
 static bool panel_scroll(app *a, ui_action act) {
     if (act != UA_PAGE_DOWN && act != UA_PAGE_UP) return false;
@@ -1292,6 +1383,7 @@ static bool panel_scroll(app *a, ui_action act) {
 
 static reaction wizard_handle(app *a, const event *ev, ui_action act) {
     if (!a->in.active) return switch_to(SCR_HOME);
+    if (burst_holds(a, ev, act)) return follow(a);
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
     if (panel_scroll(a, act)) return react(RE_REDRAW);
     return handle_question(a, ev, act);
@@ -1300,6 +1392,7 @@ static reaction wizard_handle(app *a, const event *ev, ui_action act) {
 static reaction review_handle(app *a, const event *ev, ui_action act) {
     (void)ev;
     if (!a->in.active) return switch_to(SCR_HOME);
+    if (burst_holds(a, ev, act)) return follow(a);
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
     if (panel_scroll(a, act)) return react(RE_REDRAW);
     if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);

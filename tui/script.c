@@ -12,6 +12,7 @@ script_line script_parse_line(char *line) {
     line[strcspn(line, "\r\n")] = '\0';
     if (line[0] == '#' || line[0] == '\0') return sl;
     if (strncmp(line, "type ", 5) == 0) return (script_line){SL_TYPE, line + 5, 0, 0, 0};
+    if (strncmp(line, "burst ", 6) == 0) return (script_line){SL_BURST, line + 6, 0, 0, 0};
     if (strncmp(line, "key ", 4) == 0) return (script_line){SL_KEY, line + 4, 0, 0, 0};
     if (strncmp(line, "dump ", 5) == 0) return (script_line){SL_DUMP, line + 5, 0, 0, 0};
     if (strncmp(line, "mark ", 5) == 0) return (script_line){SL_MARK, line + 5, 0, 0, 0};

@@ -35,8 +35,11 @@ typedef struct {
 bool input_open_script(const char *path, error *err);
 /* The next event: a key, a resize (SIGWINCH/SIGCONT), a tick once a second, or EV_QUIT at the end of a
  * script. Script lines: `type TEXT`, `key NAME`, `dump FILE`, `resize COLS ROWS`, `tick`, `advance SECONDS` (moves the
- * script's clock on, then ticks), `# comment`. */
+ * script's clock on, then ticks), `burst TEXT` (after its first character 5 ms a character; other keys come a second apart),
+ * `# comment`. */
 event input_next(void);
+/* When the last key arrived, in milliseconds on a monotonic clock (a script's own clock in a script). */
+int64_t input_key_ms(void);
 /* Writes the screen as plain text (for scripted tests). */
 bool screen_dump(const char *path);
 
@@ -302,6 +305,9 @@ typedef struct {
     bool new_confirm; /* n pressed once while an unfinished intake waits: a second n starts another */
     draft_at_risk *at_risk; /* unsaved drafts at a guarded level, any worker's (the core decides which) */
     int n_at_risk;
+    my_draft *mine; /* every unfinished intake of this worker, newest first: r lists them when there are two */
+    int n_mine;
+    bool picking;   /* r pressed with two or more: a digit picks one */
 } home_screen;
 
 /* Where the search for a client stands. */
@@ -426,6 +432,10 @@ bool edit_field(char *buf, size_t size, const event *ev);
 bool intake_autosave(app *a); /* false when nothing was saved (the message says why) */
 /* Resumes the unfinished intake kept as a draft (after login): where it goes, or home when there is none. */
 reaction intake_resume(app *a);
+/* One of the worker's drafts by id (home's list of them). */
+reaction intake_resume_id(app *a, const char *id);
+/* A form's short name ("PHQ-9"). */
+void form_short_title(const form *f, char *buf, size_t size);
 /* Starts the hotline's quick path: an anonymous caller ([intake] hotline_forms). */
 reaction intake_begin_hotline(app *a);
 /* The screen an unfinished intake continues on (its questions, or its review). */

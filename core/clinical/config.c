@@ -59,7 +59,7 @@ static const char *const known_sections[] = {"triage", "risk", "matching", "stor
                                              "safety", "reports", "retention", NULL};
 static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_file", "demo", NULL};
 static const char *const intake_keys[] = {"forms", "hotline_forms", "ask.*", "kept_level.reason.en", "kept_level.reason.zh",
-                                          "unscreened.reason.en", "unscreened.reason.zh", NULL};
+                                          "unscreened.reason.en", "unscreened.reason.zh", "burst_ms", NULL};
 static const char *const store_keys[] = {"db_path", "busy_timeout_ms", NULL};
 static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_k", "idle_lock_minutes",
                                             "blind_index_bits" /* before issue 13: accepted, no longer used */, NULL};
@@ -123,6 +123,7 @@ static bool read_settings(config *c, diag *d) {
     c->intake_forms = xstrdup(forms && *forms ? forms : "intake phq9 gad7 asq");
     const char *hotline = ini_get(&c->ini, "intake", "hotline_forms");
     c->intake_hotline_forms = xstrdup(hotline ? hotline : "");
+    c->intake_burst_ms = int_setting(c, "intake", "burst_ms", 0, 5000, 300, d);
     safety_load(&c->safety, &c->ini, d); /* errors name their lines; a red level never goes without steps */
     ini_check_keys(&c->ini, "reports", reports_keys, false, d);
     ini_check_keys(&c->ini, "retention", retention_keys, false, d);

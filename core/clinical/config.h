@@ -26,6 +26,8 @@ typedef struct {
     bool demo;                          /* a demonstration database: every screen says so */
     char *intake_forms;                 /* [intake] forms, in the order the wizard asks them */
     char *intake_hotline_forms;         /* [intake] hotline_forms: phone and online quick path ("": none) */
+    int intake_burst_ms;                /* [intake] burst_ms: a key this soon after an answer moved on is not a
+                                         * choice (the wizard's burst guard); 0 turns the guard off */
     safety_config safety;               /* [safety] step sets: red, and those a risk rule names (bssa) */
     /* [reports] */
     int report_k;                       /* a group of fewer intakes is shown as "<k" (k-anonymity floor) */

@@ -582,10 +582,17 @@ bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) 
         case F_REASON_ZH: r->reason[LANG_ZH] = xstrdup(value); break;
         case F_ADVICE_EN: r->advice[LANG_EN] = xstrdup(value); break;
         case F_ADVICE_ZH: r->advice[LANG_ZH] = xstrdup(value); break;
-        case F_ADVICE_UNTIL:
-            r->advice_until = formset_index(fs, value);
-            if (r->advice_until < 0) diag_add(d, ini->name, line, dotted, false, "`%s` is not a form", value);
+        case F_ADVICE_UNTIL: { /* FORM (until it is begun) or FORM complete (until it is answered) */
+            char form_id[64];
+            const char *space = strchr(value, ' ');
+            size_t len = space ? (size_t)(space - value) : strlen(value);
+            snprintf(form_id, sizeof form_id, "%.*s", (int)(len < sizeof form_id ? len : sizeof form_id - 1), value);
+            r->advice_until_complete = space && strcmp(space + 1, "complete") == 0;
+            r->advice_until = formset_index(fs, form_id);
+            if (r->advice_until < 0 || (space && !r->advice_until_complete))
+                diag_add(d, ini->name, line, dotted, false, "`%s` is not FORM or FORM complete", value);
             break;
+        }
         case F_STEPS:
             /* which set is checked against [safety] by engine_load (risk rules do not read the config) */
             if (!is_ident(value)) diag_add(d, ini->name, line, dotted, false, "`%s` is not a step set name", value);
@@ -637,8 +644,11 @@ void ruleset_free(ruleset *rs) {
 
 const char *risk_rule_advice(const risk_rule *r, const answer_set *a, lang l) {
     if (!r->advice[l]) return NULL;
-    /* advice to ask a form is stale once one of its questions was asked */
+    /* advice to ask a form is stale once one of its questions was asked; advice to complete it, once every
+     * required question is answered (the PHQ-2's "complete the PHQ-9" stayed after the PHQ-9 was done: tryout) */
     int f = r->advice_until;
+    if (f >= 0 && a && f < TRIAGE_MAX_FORMS && a->fs && f < a->fs->n && r->advice_until_complete)
+        return a->given[f] && a->scores[f].complete ? NULL : r->advice[l];
     if (f >= 0 && a && f < TRIAGE_MAX_FORMS && a->fs && f < a->fs->n)
         for (int i = 0; i < a->fs->v[f]->n_items && i < FORM_MAX_ITEMS; i++)
             if (a->answers[f][i].state == ANS_VALUE || a->answers[f][i].state == ANS_REFUSED) return NULL;

@@ -22,6 +22,7 @@ typedef struct {
     char *advice[LANG_COUNT]; /* optional rule.NAME.advice.LANG: what to do next ("Ask the ASQ."), or NULL */
     int advice_until;         /* optional rule.NAME.advice_until = FORM: the advice holds until that form is
                                * begun (a form index), or -1: always */
+    bool advice_until_complete; /* "FORM complete": until every required question of it is answered instead */
     char *steps;   /* optional rule.NAME.steps: the safety step set it needs shown and acknowledged, or NULL */
     uint32_t forms; /* the forms its condition reads, one bit per form index (a step set waits until the
                        interview has left them: the ASQ's outcome is known only after its last question) */

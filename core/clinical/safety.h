@@ -18,7 +18,9 @@ typedef enum { SAFETY_IN_PERSON, SAFETY_REMOTE, SAFETY_VARIANTS } safety_variant
 /* The channel of the interview: unknown until the channel item is answered (or when no form asks it). */
 typedef enum { SAFETY_CHANNEL_UNKNOWN, SAFETY_CHANNEL_IN_PERSON, SAFETY_CHANNEL_REMOTE } safety_channel;
 
-typedef enum { SF_TITLE, SF_IN_PERSON, SF_REMOTE, SF_COUNT } safety_field;
+/* SF_DUE (NAME.due.LANG, optional): one plain sentence for the saved intake's summary: what is due now, and by
+ * whom (the title stands in when a set has none). */
+typedef enum { SF_TITLE, SF_IN_PERSON, SF_REMOTE, SF_DUE, SF_COUNT } safety_field;
 
 typedef struct {
     char *text[SF_COUNT][LANG_COUNT];
@@ -44,6 +46,8 @@ void safety_free(safety_config *s);
 
 int safety_set_index(const safety_config *s, const char *name);
 const char *safety_title(const safety_config *s, int set, lang l);
+/* What is due now, for the summary after saving: NAME.due.LANG, else the title. */
+const char *safety_due(const safety_config *s, int set, lang l);
 /* The steps of a set for a channel, `|` between steps. */
 const char *safety_steps(const safety_config *s, int set, safety_variant v, lang l);
 /* A channel code of the channel item (NULL or "": not answered). */

@@ -244,14 +244,79 @@ bool wizard_goto_missing(wizard *w) {
     return false;
 }
 
+/* ---- the burst guard (see wizard.h) ---- */
+
+static int burst_ms(const wizard *w) { return w->e->cfg.intake_burst_ms; }
+
+/* The interview moved on by a key (an answer, or Enter): a key right behind it is not a choice. */
+static void note_moved(wizard *w) {
+    if (!w->burst.timed) return;
+    w->burst.moved = true;
+    w->burst.moved_ms = w->burst.key_ms;
+    w->burst.moved_by_choice = w->burst.undo && w->burst.undo_ms == w->burst.key_ms;
+}
+
+/* Before a choice key records its answer: what to restore if the key turns out to be the start of a burst. */
+static void note_choice(wizard *w) {
+    if (!w->burst.timed) return;
+    w->burst.undo = true;
+    w->burst.undo_ms = w->burst.key_ms;
+    w->burst.undo_form = w->forms[w->pos];
+    w->burst.undo_item = w->item;
+    w->burst.undo_before = *cur_answer(w);
+}
+
+/* The answer the burst's first key gave is taken back, and the interview returns to its question. */
+static void undo_burst_answer(wizard *w) {
+    w->burst.undo = false;
+    for (int p = 0; p < w->n_forms; p++) {
+        if (w->forms[p] != w->burst.undo_form) continue;
+        w->in.a.answers[w->burst.undo_form][w->burst.undo_item] = w->burst.undo_before;
+        w->pos = p;
+        w->item = w->burst.undo_item;
+        w->stage = WZ_QUESTIONS;
+        wizard_recompute(w);
+        return;
+    }
+}
+
+/* A key of this kind, this soon after the interview moved on, is not a person's choice. */
+static bool starts_burst(const wizard *w, int64_t now_ms, wizard_key kind) {
+    if (!w->burst.moved || now_ms - w->burst.moved_ms >= burst_ms(w)) return false;
+    return kind == WK_ANSWER || (kind == WK_TEXT && w->burst.moved_by_choice);
+}
+
+bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind) {
+    int limit = burst_ms(w);
+    bool first = !w->burst.timed;
+    int64_t gap = first ? INT64_MAX : now_ms - w->burst.key_ms;
+    w->burst.timed = true;
+    w->burst.key_ms = now_ms;
+    if (limit <= 0 || w->stage == WZ_SAVED) return true;
+    if (w->burst.held) {
+        if (gap < limit) return false; /* the burst goes on */
+        w->burst.held = false;         /* a pause, then a key: deliberate */
+        return true;
+    }
+    if (!starts_burst(w, now_ms, kind)) return true;
+    /* nobody reads a new question and picks an answer this fast: a typed number or a paste, not a choice */
+    if (w->burst.undo && now_ms - w->burst.undo_ms < limit) undo_burst_answer(w);
+    w->burst.moved = false;
+    w->burst.held = true;
+    return false;
+}
+
+bool wizard_burst_held(const wizard *w) { return w->burst.held; }
+
 bool wizard_next(wizard *w) {
-    if (w->stage != WZ_QUESTIONS) return false;
+    if (w->stage != WZ_QUESTIONS || w->burst.held) return false;
     answer *a = cur_answer(w);
     bool answered = a->state == ANS_VALUE || a->state == ANS_REFUSED;
     if (!answered && wizard_item(w)->required) return false;
     if (!answered) *a = (answer){ANS_UNANSWERED, 0}; /* passed over: from now on it counts (safety) */
     wizard_recompute(w);
     if (!step(w, +1) && !wizard_goto_missing(w)) w->stage = WZ_REVIEW;
+    note_moved(w);
     return true;
 }
 
@@ -282,7 +347,7 @@ bool wizard_goto(wizard *w, int pos, int item) {
 }
 
 bool wizard_choose(wizard *w, int c) {
-    if (w->stage != WZ_QUESTIONS) return false;
+    if (w->stage != WZ_QUESTIONS || w->burst.held) return false;
     const form_item *it = wizard_item(w);
     const scale *s = form_item_scale(wizard_form(w), w->item);
     if (!s || c < 0 || c >= s->n) return false;
@@ -295,15 +360,17 @@ bool wizard_choose(wizard *w, int c) {
         wizard_recompute(w);
         return true;
     }
+    note_choice(w);
     *a = (answer){ANS_VALUE, s->choices[c].value};
     wizard_recompute(w);
     return wizard_next(w);
 }
 
 bool wizard_refuse(wizard *w) {
-    if (w->stage != WZ_QUESTIONS) return false;
+    if (w->stage != WZ_QUESTIONS || w->burst.held) return false;
     const scale *s = form_item_scale(wizard_form(w), w->item);
     if (!s || !s->refusable) return false;
+    note_choice(w);
     *cur_answer(w) = (answer){ANS_REFUSED, 0};
     wizard_recompute(w);
     return wizard_next(w);
@@ -464,6 +531,33 @@ void wizard_set_anonymous(wizard *w, const char *label) {
     snprintf(w->anonymous_name, sizeof w->anonymous_name, "%s %s", label, w->caller_id);
 }
 
+/* ---- interrupted interviews ---- */
+
+/* The question on screen when the interview was interrupted was asked: unanswered, it now counts as such (a
+ * safety item as positive; ASQ question 5 after a positive as acute, red) until it is answered. */
+static void mark_interrupted(wizard *w) {
+    if (w->stage != WZ_QUESTIONS) return;
+    answer *cur = cur_answer(w);
+    if (cur->state == ANS_NOT_ASKED) *cur = (answer){ANS_UNANSWERED, 0};
+}
+
+bool wizard_has_answers(const wizard *w) {
+    for (int p = 0; p < w->n_forms; p++) {
+        int f = w->forms[p];
+        if (!w->in.a.given[f]) continue;
+        for (int i = 0; i < w->e->forms.v[f]->n_items; i++) {
+            answer_state st = w->in.a.answers[f][i].state;
+            if (st == ANS_VALUE || st == ANS_REFUSED) return true;
+        }
+    }
+    return false;
+}
+
+void wizard_interrupt(wizard *w) {
+    mark_interrupted(w);
+    wizard_recompute(w);
+}
+
 /* ---- drafts ---- */
 
 char *wizard_to_json(const wizard *w) {
@@ -598,10 +692,7 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
                 snprintf(w->caller_id, sizeof w->caller_id, "%s", caller);
                 snprintf(w->anonymous_name, sizeof w->anonymous_name, "%s", anon);
             }
-            /* the question on screen when the interview was interrupted was asked: unanswered, it now counts as
-             * such (a safety item as positive; ASQ question 5 after a positive as acute) until it is answered */
-            answer *cur = &w->in.a.answers[w->forms[w->pos]][w->item];
-            if (w->stage == WZ_QUESTIONS && cur->state == ANS_NOT_ASKED) *cur = (answer){ANS_UNANSWERED, 0};
+            mark_interrupted(w); /* recomputed below, with the kept level */
             /* the kept level first: the level, and so the step sets due, are computed with it */
             risk_level kept = LEVEL_GREEN;
             if (risk_level_parse(json_string_value(json_object_get(o, "kept")), &kept)) w->kept = kept;

@@ -7,6 +7,7 @@
 #define TRIAGE_WIZARD_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "assess.h"
@@ -38,6 +39,19 @@ typedef struct {
     char draft_id[ID_TEXT_LEN];
     char caller_id[WIZARD_CALLER_ID_LEN]; /* an anonymous caller's short id (hotline), or "" */
     char anonymous_name[96];              /* "Anonymous caller KMT4821": the record's name when none is given */
+    /* the burst guard (wizard_key_arrived): when keys arrived and what the last answer key changed */
+    struct {
+        bool timed;         /* a key has been timed (a wizard never told the time has no guard) */
+        int64_t key_ms;     /* when the last key arrived */
+        bool moved;         /* an answer or Enter has moved the interview on ... */
+        bool moved_by_choice; /* ... by a choice key ... */
+        int64_t moved_ms;   /* ... at this time */
+        bool held;          /* a burst was recognised: nothing is recorded until a deliberate key */
+        bool undo;          /* the last answer given by a choice key, to be undone if it was part of a burst */
+        int64_t undo_ms;    /* when it was given */
+        int undo_form, undo_item; /* which question (the form as an index of e->forms: positions may shift) */
+        answer undo_before; /* its answer before */
+    } burst;
 } wizard;
 
 /* Starts an intake over the given form ids (e.g. intake phq9 gad7 asq); false with why when one is unknown. */
@@ -48,6 +62,23 @@ const form *wizard_form(const wizard *w);
 const form_item *wizard_item(const wizard *w);
 /* Position for "question 3 of 9": the current item's number among the visible items, and their count. */
 void wizard_progress(const wizard *w, int *number, int *count);
+
+/* The burst guard. Digits answer choice questions, so a number typed where the worker thought a text field was
+ * (a phone number after Enter skipped the phone field), or pasted, would answer the questions that follow,
+ * PHQ-9 item 9 and the ASQ among them. The screen tells the wizard when every key arrived (milliseconds on
+ * any monotonic clock) and what kind of key it is; the result says whether the key may act. A burst is an
+ * answer key less than [intake] burst_ms after the interview moved on (by an answer or by Enter), or a
+ * character typed less than burst_ms after a choice key moved on: the choice answer given within that time is
+ * undone, the interview stops on its question and nothing is recorded (wizard_choose, wizard_refuse and
+ * wizard_next refuse) until a key that arrives at least burst_ms after the one before it. Enter, Esc and the
+ * arrows never start a burst (they record no choice), but are held during one. */
+typedef enum {
+    WK_OTHER,  /* Enter, Esc, arrows, function keys */
+    WK_ANSWER, /* a key that answers a choice question: a digit, Space on the highlight, r (refused) */
+    WK_TEXT    /* a character typed into a text, number or date answer */
+} wizard_key;
+bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind);
+bool wizard_burst_held(const wizard *w);
 
 /* Answers the current item with choice c of its scale (choice/scale items), or toggles choice c (multi
  * items, which then stay current until wizard_next). Moves on after a single choice. */
@@ -103,6 +134,15 @@ void wizard_set_anonymous(wizard *w, const char *label);
 /* True when item `item` of the form at position pos takes its answer from an earlier form of the interview
  * (the same question: PHQ-2 items 1-2 in the PHQ-9): the interview passes over it. */
 bool wizard_item_carried(const wizard *w, int pos, int item);
+
+/* True when any question of the interview has an answer (a value or a refusal), a prefilled one included: an
+ * interview without one holds nothing worth keeping as a draft. */
+bool wizard_has_answers(const wizard *w);
+
+/* The interview is left (the worker leaves it for home, a lock, a crash): the question on screen was asked, and
+ * unanswered it now counts as unanswered (a safety item as positive; ASQ question 5 after a positive as acute).
+ * A resumed draft is read the same way (wizard_from_json), so the level is the same wherever it is shown. */
+void wizard_interrupt(wizard *w);
 
 /* The draft: everything needed to resume, as JSON text (malloc'd; wipe and free it). */
 char *wizard_to_json(const wizard *w);

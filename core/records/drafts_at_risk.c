@@ -79,3 +79,60 @@ bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *
     *out = list;
     return true;
 }
+
+/* Whose and where: the name, the level, the form and question it stopped at. */
+static void describe_mine(session *s, const engine *e, const draft_rec *r, my_draft *d) {
+    memcpy(d->id, r->id, sizeof d->id);
+    d->updated_at = r->updated_at;
+    d->level = LEVEL_RED; /* a draft that does not open is treated as at risk */
+    d->form = -1;
+    char *body = NULL;
+    size_t len = 0;
+    if (!vault_open(s->v, "drafts", "body", r->id, r->body_ct.p, r->body_ct.n, &body, &len)) return;
+    wizard *w = calloc(1, sizeof *w);
+    error err = {0};
+    if (w && wizard_from_json(w, e, body, &err)) {
+        d->level = draft_level_now(w);
+        snprintf(d->name, sizeof d->name, "%s", wizard_client_name(w));
+        if (w->stage == WZ_QUESTIONS) {
+            d->form = w->forms[w->pos];
+            wizard_progress(w, &d->number, &d->count);
+        }
+        wizard_free(w);
+    }
+    free(w);
+    secret_free(body);
+}
+
+static int mine_newest_first(const void *x, const void *y) {
+    const my_draft *a = x, *b = y;
+    return a->updated_at < b->updated_at ? 1 : a->updated_at > b->updated_at ? -1 : strcmp(a->id, b->id);
+}
+
+bool drafts_mine_list(session *s, const engine *e, my_draft **out, int *n, error *err) {
+    *out = NULL;
+    *n = 0;
+    draft_rec *drafts = NULL;
+    int nd = 0;
+    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, &drafts, &nd);
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read drafts", err);
+        return false;
+    }
+    my_draft *list = nd ? calloc((size_t)nd, sizeof *list) : NULL;
+    for (int i = 0; i < nd && list; i++)
+        if (strcmp(drafts[i].staff_id, s->me.id) == 0) describe_mine(s, e, &drafts[i], &list[(*n)++]);
+    for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
+    free(drafts);
+    if (nd && !list) {
+        error_set(err, ERR_INTERNAL, "out of memory");
+        return false;
+    }
+    if (*n == 0) {
+        free(list);
+        return true;
+    }
+    qsort(list, (size_t)*n, sizeof *list, mine_newest_first);
+    *out = list;
+    return true;
+}

@@ -34,4 +34,19 @@ typedef struct {
  * risk is treated as at risk. The role must be one that sees the queues. */
 bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *n, error *err);
 
+/* One unfinished intake of the logged-in worker, for home's list (whose, when, where it stopped). */
+typedef struct {
+    char id[STORE_ID_LEN];
+    int64_t updated_at;
+    risk_level level;  /* as draft_level_now */
+    char name[96];     /* the client's name (an anonymous caller's name with its id), "" when none yet */
+    int form;          /* the form it stopped in (an index of e->forms), -1 at the review */
+    int number, count; /* question `number` of `count` of that form */
+} my_draft;
+
+/* Every unfinished intake of the logged-in worker, newest first (*out malloc'd, free() it; NULL when none): a
+ * second draft hid the first, which only the newest-first resume could reach (tryout). Opened only to say whose
+ * and where (no audit entry, as drafts_at_risk_list); one that does not open is listed with no name, red. */
+bool drafts_mine_list(session *s, const engine *e, my_draft **out, int *n, error *err);
+
 #endif

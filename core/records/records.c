@@ -579,16 +579,42 @@ bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, e
     return ok;
 }
 
-/* The worker's own current draft deleted in one transaction, with an audit entry when action is given. */
+/* Draft `id` when it is the logged-in worker's (any of theirs: a worker may hold several), into *out. */
+static bool draft_own(session *s, const char *id, draft_rec *out, error *err) {
+    draft_rec *drafts = NULL;
+    int nd = 0;
+    bool found = false;
+    store_status st = id ? s->db->ops->drafts_before(s->db->st, INT64_MAX, &drafts, &nd) : ST_NOTFOUND;
+    for (int i = 0; i < nd; i++) {
+        if (!found && strcmp(drafts[i].id, id) == 0 && strcmp(drafts[i].staff_id, s->me.id) == 0) {
+            *out = drafts[i];
+            found = true;
+        } else {
+            draft_rec_free(&drafts[i]);
+        }
+    }
+    free(drafts);
+    if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot read drafts", err);
+    else if (!found) error_set(err, ERR_CONFLICT, "draft %s is not a draft of %s", id ? id : "(none)", s->me.name);
+    return found;
+}
+
+bool draft_resume_id(session *s, const char *id, char **body, error *err) {
+    *body = NULL;
+    draft_rec r;
+    if (!draft_own(s, id, &r, err)) return false;
+    size_t len;
+    bool ok = vault_open(s->v, "drafts", "body", r.id, r.body_ct.p, r.body_ct.n, body, &len);
+    if (!ok) error_set(err, ERR_TAMPERED, "tampering detected: draft %s does not open (edited or moved)", r.id);
+    draft_rec_free(&r);
+    return ok;
+}
+
+/* One of the worker's own drafts deleted in one transaction, with an audit entry when action is given. */
 static bool draft_delete_own(session *s, const char *id, const char *action, const char *detail, error *err) {
     draft_rec mine;
-    store_status own = s->db->ops->draft_for_staff(s->db->st, s->me.id, &mine);
-    bool is_mine = own == ST_OK && id && strcmp(mine.id, id) == 0;
-    if (own == ST_OK) draft_rec_free(&mine);
-    if (!is_mine) {
-        error_set(err, ERR_CONFLICT, "draft %s is not the current draft of %s", id ? id : "(none)", s->me.name);
-        return false;
-    }
+    if (!draft_own(s, id, &mine, err)) return false;
+    draft_rec_free(&mine);
     if (!session_begin(s, err)) return false;
     store_status st = s->db->ops->draft_delete(s->db->st, id);
     if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot discard the draft", err);

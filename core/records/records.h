@@ -58,6 +58,9 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
 bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, error *err);
 /* The newest draft of the logged-in worker; false with *found = false when there is none. */
 bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, error *err);
+/* Draft `id` of the logged-in worker (any of theirs, not only the newest); false (ERR_CONFLICT) when it is not
+ * theirs, ERR_TAMPERED when it does not open. */
+bool draft_resume_id(session *s, const char *id, char **body, error *err);
 bool draft_discard(session *s, const char *id, error *err);
 /* The worker discards the unfinished intake (not saved, never to be resumed): deleted and audited
  * ("draft_discarded", with the level it had) in one transaction. */

@@ -536,6 +536,120 @@ else
     bad "advice: ...and no longer once the ASQ is begun (the reason stays)" "$D/advice_after"
 fi
 
+# ---- the burst guard: a phone number typed at once after Enter skipped the optional phone field was taken as the
+# answers to the next questions (digits answer choice questions); a paste at PHQ-9 question 8 reached item 9.
+# `burst` types its characters 5 ms apart after the first (other script keys come a second apart, a person's pace):
+# its first key answers, the second shows it was a burst and that answer is undone
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Bo Burst\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\n'
+    printf 'key enter\nburst 13912345678\ndump %s/burst_phone\n' "$D" # Enter at the phone field, then the number
+    printf 'type 1\ndump %s/burst_after\n' "$D"                          # a deliberate key, a second later
+    printf 'key enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'   # occupation, channel, concern, consent
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nburst 1111\ndump %s/burst_phq9\n' "$D"
+    printf 'key f3\nkey x\ntype y\n'
+} >"$tmp/burst.script"
+tui "$tmp/burst.script" 120 36
+expect "burst: the number typed after Enter stops on the next question (the language)" "$D/burst_phone" "Intake form   Question 6 of"
+expect "burst: ...saying nothing was recorded" "$D/burst_phone" "Keys arrived too fast: nothing recorded - choose again"
+absent "burst: ...and the language is not answered" "$D/burst_phone" "Question 6 of" "Language *English\|Chinese (1)"
+expect "burst: a deliberate key after it answers the question" "$D/burst_after" "Intake form   Question 7 of"
+absent "burst: ...and the warning goes" "$D/burst_after" "Question 7 of" "Keys arrived too fast"
+expect "burst: a paste at PHQ-9 question 8 stops there (its first key's answer undone)" "$D/burst_phq9" "PHQ-9   Question 8 of"
+absent "burst: ...PHQ-9 item 9 is not answered by it" "$D/burst_phq9" "Question 8 of" "item 9 positive"
+
+# ---- a draft left at ASQ question 5 after a yes (question 5 not answered): acute, red, on every path. Home's resume
+# line and r (the interview still in memory) said ORANGE while the at-risk list and the next login (the stored
+# draft) said RED (tryout)
+{
+    login
+    intake_to_phq9 "Qiu Five" 1
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nkey enter\n' # PHQ-9 3-9, the difficulty skipped
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 2\ntype 1\ntype 1\ntype 1\n' # GAD-7; ASQ yes no no no
+    printf 'dump %s/q5_live\nkey f3\ndump %s/q5_home\nkey r\ndump %s/q5_resumed\n' "$D" "$D" "$D"
+} >"$tmp/q5.script"
+tui "$tmp/q5.script" 120 36
+expect "ASQ q5 left: on screen it is being asked" "$D/q5_live" "ASQ   Question 5 of 5"
+expect "ASQ q5 left: home's resume line says RED" "$D/q5_home" "Resume the unfinished intake: RED Qiu Five"
+expect "ASQ q5 left: the at-risk list says RED" "$D/q5_home" "RED *Q.F. *by desk"
+expect "ASQ q5 left: r from home resumes it red (the red steps first)" "$D/q5_resumed" "RED: SAFETY STEPS NOW"
+printf '%s' "$(login)" >"$tmp/q5login.script"
+printf '\ndump %s/q5_login\nkey enter\ndump %s/q5_login_q\nkey f3\nkey x\ntype discard\nkey enter\n' "$D" "$D" >>"$tmp/q5login.script"
+tui "$tmp/q5login.script" 120 36
+expect "ASQ q5 left: the next login resumes it red as well" "$D/q5_login" "RED: SAFETY STEPS NOW"
+expect "ASQ q5 left: ...at question 5, with the reason" "$D/q5_login_q" "question 5 not answered"
+
+# ---- the summary after saving an ASQ non-acute positive (orange) says both: the BSSA is due NOW, before the client
+# leaves, and the orange queue's deadline as a clock time with who must act (it gave only the 24 hours). 80x24,
+# English and Chinese
+for lng in en zh; do
+    {
+        [ $lng = zh ] && printf 'key f2\n'
+        login
+        intake_to_phq9 "Olu Orange $lng" 1 | sed "s/13800138000/1390000$([ $lng = en ] && echo 1111 || echo 2222)/"
+        printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nkey enter\n' # PHQ-9 3-9, the difficulty skipped
+        printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 2\ntype 1\ntype 1\ntype 1\ntype 1\n' # ASQ yes, q5 no
+        printf 'key enter\nkey ctrl-s\ndump %s/bssa_%s\nkey enter\n' "$D" "$lng"
+    } >"$tmp/bssa.script"
+    tui "$tmp/bssa.script" 80 24
+done
+expect "orange summary: the BSSA is due NOW, before the client leaves" "$D/bssa_en" "Due NOW, before the client leaves"
+expect "orange summary: ...by a clinician (BSSA)" "$D/bssa_en" "brief"
+expect "orange summary: then the orange queue, a later step" "$D/bssa_en" "Then, in the ORANGE queue (a later step):"
+expect "orange summary: ...its deadline as a clock time" "$D/bssa_en" "Deadline: 20[0-9-]* [0-9][0-9]:[0-9][0-9] (1d 00h left"
+expect "orange summary: ...and who must act" "$D/bssa_en" "confirm the level, by a clinician or supervisor"
+expect "orange summary (zh): the BSSA is due now" "$D/bssa_zh" "现在就要做，来访者离开"
+expect "orange summary (zh): then the orange queue" "$D/bssa_zh" "随后，在 橙色 队列中"
+expect "orange summary (zh): ...its deadline as a clock time" "$D/bssa_zh" "20[0-9-]* [0-9][0-9]:[0-9][0-9]"
+
+# ---- Esc out of a new intake: with nothing answered no draft is kept (an empty one, with no name, opened by itself
+# at the next login: tryout); with answers it is kept and named, and the login says whose it resumes
+drafts() { sqlite3 "$DB" "SELECT count(*) FROM drafts"; }
+d0=$(drafts)
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ndump %s/esc_q1\nkey esc\ndump %s/esc_home\n' "$D" "$D"
+} >"$tmp/escempty.script"
+tui "$tmp/escempty.script" 100 30
+expect "Esc at an empty intake's first question: home" "$D/esc_home" "Front desk"
+absent "...no draft kept, and it says so" "$D/esc_home" "Nothing was answered: no draft kept" "Resume the unfinished intake"
+if [ "$(drafts)" = "$d0" ]; then ok "...and none in the database"; else bad "...and none in the database ($(drafts), was $d0)"; fi
+printf '%s' "$(login)" >"$tmp/escrelogin.script"
+printf '\ndump %s/esc_relogin\n' "$D" >>"$tmp/escrelogin.script"
+tui "$tmp/escrelogin.script" 100 30
+absent "...the next login opens nothing" "$D/esc_relogin" "Front desk" "Unfinished intake resumed"
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Pat Partial\nkey enter\ntype 40\nkey enter\nkey esc\nkey esc\nkey esc\ndump %s/esc_partial\n' "$D"
+} >"$tmp/escpartial.script"
+tui "$tmp/escpartial.script" 100 30
+expect "Esc out of an intake with answers: kept, saying so" "$D/esc_partial" "Kept as a draft, where it stopped: Pat Partial"
+expect "...home's resume names it" "$D/esc_partial" "Resume the unfinished intake: Pat Partial"
+printf '%s' "$(login)" >"$tmp/escrelogin2.script"
+printf '\ndump %s/esc_relogin2\nkey f3\nkey x\ntype y\n' "$D" >>"$tmp/escrelogin2.script"
+tui "$tmp/escrelogin2.script" 100 30
+expect "...the next login resumes it saying whose" "$D/esc_relogin2" "Unfinished intake resumed: Pat Partial"
+
+# ---- a second draft hid the first: home lists every unfinished intake of this worker (whose, when, where it
+# stopped) and r, then a number, resumes the one picked
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Ann First\nkey enter\ntype 41\nkey enter\nkey f3\nadvance 60\n'
+    printf 'key n\nkey n\nkey enter\ntype 1\ntype Bea Second\nkey enter\nkey f3\ndump %s/two_home\n' "$D"
+    printf 'key r\ndump %s/two_pick\ntype 2\ndump %s/two_resumed\n' "$D" "$D"
+    printf 'advance 60\nkey f3\nkey r\ntype 2\ndump %s/two_resumed_b\n' "$D" # Ann, left again, is now the newest
+    printf 'key f3\nkey x\ntype y\nkey r\nkey f3\nkey x\ntype y\ndump %s/two_gone\n' "$D"
+} >"$tmp/two.script"
+tui "$tmp/two.script" 100 30
+expect "two drafts: home lists them" "$D/two_home" "Your unfinished intakes (r, then its number):"
+expect "two drafts: ...the newest first, with where it stopped" "$D/two_home" "1  Bea Second · [0-9-]* [0-9:]* · Intake form, Question 2 of"
+expect "two drafts: ...and the first one too" "$D/two_home" "2  Ann First · [0-9-]* [0-9:]* · Intake form, Question 3 of"
+expect "two drafts: r asks which" "$D/two_pick" "Which one? Press its number"
+expect "two drafts: 2 resumes the first one, where it stopped" "$D/two_resumed" "Intake: Ann First"
+expect "two drafts: ...at its question" "$D/two_resumed" "Question 3 of"
+expect "two drafts: r 2 then resumes the other (newest first)" "$D/two_resumed_b" "Intake: Bea Second"
+absent "two drafts: both discarded, the list goes" "$D/two_gone" "Front desk" "Your unfinished intakes"
+
 # ---- DEMO DATA whenever the database is a demo, however it is opened (here with the default configuration)
 sed 's/^demo = no/demo = yes/' "$tmp/config.ini" >"$tmp/demo.ini"
 printf 'demo-passphrase\n' >"$tmp/p"

@@ -106,6 +106,11 @@ expect "PHQ-2 positive: the PHQ-9 follows at once" "$D/pos_next" "PHQ-9"
 expect "...at its question 3 (items 1 and 2 carry over, not asked again)" "$D/pos_next" "Question 3 of"
 absent "...item 1 is not asked again" "$D/pos_next" "Little interest or pleasure"
 expect "after the PHQ-9, the GAD-2" "$D/pos_gad2" "GAD-2"
+# the PHQ-2's advice "Complete the PHQ-9." goes once the PHQ-9 is answered (it stayed: tryout); the reason stays
+expect "PHQ-2 positive: the panel advises completing the PHQ-9 while it is asked" "$D/pos_next" "Complete the PHQ-9"
+absent "PHQ-2 positive: ...and no longer once the PHQ-9 is answered" "$D/pos_gad2" "omplete the PHQ-9"
+expect "PHQ-2 positive: ...the reason stays" "$D/pos_gad2" "PHQ-2 positive (3 or more)"
+absent "PHQ-2 positive: ...nor at the review" "$D/pos_review" "omplete the PHQ-9"
 expect "the review lists the PHQ-9 with the carried answers (2 + 1 from the PHQ-2)" "$D/pos_review" "PHQ-9   total 3"
 c=$(new_client)
 lv=$(queue_level "$c")

@@ -603,15 +603,15 @@ resume_desk() { # label user
     wait_for "Unfinished intake resumed" 4 || keys r
 }
 k_intake() { # name concern: from login to the PHQ-9
-    keys n
-    wait_for "Find the client" 5 && keys Enter && wait_for "简体中文" 5 && keys 1
+    paced "$S" n
+    wait_for "Find the client" 5 && paced "$S" Enter && wait_for "简体中文" 5 && paced "$S" 1
     wait_for "Question 1 of" 5 || return 1
-    keys "$1" Enter Enter Enter 1 Enter 1 Enter 1
+    paced "$S" "$1" Enter Enter Enter 1 Enter 1 Enter 1
     wait_for "Choose all that apply" 5 || return 1
     if [ "$2" = self_harm ]; then keys Down Down Down Down Down Down Down Down Down Down Down; else keys Down; fi
-    keys Space
+    paced "$S" Space
     sleep 0.2
-    keys Enter
+    paced "$S" Enter
 }
 k_finish() { # label expect: acknowledge, save, read back
     # safety steps shown: Enter acknowledges them; the review: Ctrl-S saves; the summary shows the
@@ -639,57 +639,57 @@ way_kill() { # label expect form item how q5
         kill_desk "$U"
         resume_desk "$label" "$U"
         kstep "$label: resumed after kill -9 at the question after the concerns" "particular gender" || return
-        keys 1 2
+        paced "$S" 1 2
         kstep "$label: into the PHQ-9" "PHQ-9" || return
-        keys 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+        paced "$S" 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
         ;;
     phq9.item9.positive)
-        keys 1 2
+        paced "$S" 1 2
         kstep "$label: into the PHQ-9" "PHQ-9" || return
-        keys 0 0 0 0 0 0 0 0 1
+        paced "$S" 0 0 0 0 0 0 0 0 1
         kstep "$label: item 9 answered 1, on to the difficulty question" "how difficult" || return
         kill_desk "$U"
         resume_desk "$label" "$U"
         kstep "$label: resumed after kill -9 at the difficulty question" "how difficult" || return
         kstep "$label: ...still orange after the resume" "Risk level: ORANGE" 2 || return
-        keys 1 0 0 0 0 0 0 0
+        paced "$S" 1 0 0 0 0 0 0 0
         ;;
     phq9.item9.unanswered)
-        keys 1 2
+        paced "$S" 1 2
         kstep "$label: into the PHQ-9" "PHQ-9" || return
-        keys 0 0 0 0 0 0 0 0
+        paced "$S" 0 0 0 0 0 0 0 0
         kstep "$label: on PHQ-9 item 9" "$Q_PHQ9_9" || return
         kill_desk "$U"
         resume_desk "$label" "$U"
         kstep "$label: resumed after kill -9: item 9 is still asked" "$Q_PHQ9_9" || return
-        keys Enter
+        paced "$S" Enter
         sleep 0.3
         expect_stays "$label: Enter on the resumed unanswered item 9 records nothing" "$(pane)" 9 "$Q_PHQ9_9"
-        keys 1 1 0 0 0 0 0 0 0
+        paced "$S" 1 1 0 0 0 0 0 0 0
         ;;
     asq.item2.refused)
-        keys 1 2
+        paced "$S" 1 2
         kstep "$label: into the PHQ-9" "PHQ-9" || return
-        keys 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+        paced "$S" 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
         kstep "$label: into the ASQ" "$Q_ASQ1" || return
-        keys 1 Enter r Enter 1 Enter 1 Enter
+        paced "$S" 1 Enter r Enter 1 Enter 1 Enter
         kstep "$label: question 5 asked after a refusal" "$Q_ASQ5" || return
         kill_desk "$U"
         resume_desk "$label" "$U"
         # interrupted with question 5 unanswered after a positive: acuity unknown, acute: the red steps first
         if wait_for "RED: SAFETY STEPS" 3; then ok "$label: resumed: the red safety steps come first"
         else bad "$label: resumed: the red safety steps come first" "$(pane)"; fi
-        keys Enter
+        paced "$S" Enter
         kstep "$label: resumed after kill -9: question 5 is still asked" "$Q_ASQ5" || return
         # issue 11: question 5 unanswered after a positive is red "in a resumed draft"
         if wait_for "Risk level: RED" 2; then ok "$label: the resumed draft with question 5 unanswered is red"
         else bad "$label: the resumed draft with question 5 unanswered is red" "$(pane)"; fi
         if wait_for "[Qq]uestion 5 not answered" 1; then ok "$label: ...with the reason question 5 not answered"
         else bad "$label: ...with the reason question 5 not answered" "$(pane)"; fi
-        keys Enter C-s
+        paced "$S" Enter C-s
         sleep 0.3
         expect_stays "$label: Enter and Ctrl-S on the resumed unanswered question 5 do not pass it" "$(pane)" 5 "$Q_ASQ5"
-        keys 2
+        paced "$S" 2
         ;;
     *)
         bad "$label: no kill -9 script for this row"
@@ -698,7 +698,7 @@ way_kill() { # label expect form item how q5
     esac
     if [ "$f" != asq ]; then
         kstep "$label: into the ASQ" "$Q_ASQ1" || return
-        keys 1 Enter 1 Enter 1 Enter 1
+        paced "$S" 1 Enter 1 Enter 1 Enter 1
     fi
     k_finish "$label" "$expect"
     tmux kill-session -t "$S" 2>/dev/null

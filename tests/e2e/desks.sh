@@ -50,13 +50,13 @@ step "desk B: the queue screen, nothing red" B "\[1 Red 0\]"
 # desk A takes an intake that ends red (ASQ question 5 yes)
 tmux send-keys -t A n Enter 2
 step "desk A: the intake" A "您希望我们怎样称呼您"
-tmux send-keys -t A "Two Desks" Enter 35 Enter Enter 1 13911112222 Enter 2 Enter 1 1 Enter 1 2
+paced A "Two Desks" Enter 35 Enter Enter 1 13911112222 Enter 2 Enter 1 1 Enter 1 2
 step "desk A: the PHQ-9" A "PHQ-9"
-tmux send-keys -t A 1 1 1 1 1 1 1 1 1 2 # nine items typed as their scores (1 each) and the difficulty question (2nd option)
+paced A 1 1 1 1 1 1 1 1 1 2 # nine items typed as their scores (1 each) and the difficulty question (2nd option)
 step "desk A: the GAD-7" A "GAD-7"
-tmux send-keys -t A 0 0 0 0 0 0 0
+paced A 0 0 0 0 0 0 0
 step "desk A: the ASQ" A "ASQ"
-tmux send-keys -t A 2 1 1 1 2
+paced A 2 1 1 1 2
 step "desk A: red, the safety steps" A "RED: SAFETY STEPS NOW"
 tmux send-keys -t A Enter
 step "desk A: the review" A "Two Desks"

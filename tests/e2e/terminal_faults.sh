@@ -175,17 +175,17 @@ part_desk() {
     shows "intake age: the digits only" "> 42 "
     keys Enter
     need "intake age: accepted as a number" "Question 3 of" || return
-    keys Enter 1
+    paced "$S" Enter 1
     garble "139" "12345678" 0
     clean "intake phone: $n_inputs inputs"
     shows "intake phone: the digits only" "> 13912345678 "
-    keys Enter 2 Enter 1 1 Enter 1 2
+    paced "$S" Enter 2 Enter 1 1 Enter 1 2
     need "the PHQ-9" "PHQ-9" || return
-    keys 0 0 0 0 0 0 0 0 1 2 # PHQ-9 typed as its scores (item 9: 1), the difficulty (2nd option)
+    paced "$S" 0 0 0 0 0 0 0 0 1 2 # PHQ-9 typed as its scores (item 9: 1), the difficulty (2nd option)
     need "the GAD-7" "GAD-7" || return
-    keys 0 0 0 0 0 0 0 # GAD-7: scores 0
+    paced "$S" 0 0 0 0 0 0 0 # GAD-7: scores 0
     need "the ASQ" "ASQ" || return
-    keys 1 1 1 1 # no, four times
+    paced "$S" 1 1 1 1 # no, four times
     need "the review" "Review, then save" || return
     keys C-s
     need "saved" "Saved" || return

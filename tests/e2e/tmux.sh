@@ -57,13 +57,13 @@ keys 2
 step "the intake in Chinese" "您希望我们怎样称呼您"
 keys "王小红" Enter
 step "the Chinese name was accepted" "Question 2 of"
-keys 35 Enter Enter 1 13911112222 Enter 2 Enter 1 1 Enter 1 2
+paced "$S" 35 Enter Enter 1 13911112222 Enter 2 Enter 1 1 Enter 1 2
 step "into the PHQ-9" "PHQ-9"
 tmux resize-window -t "$S" -x 70 -y 20
 step "resized below the minimum: the enlarge message" "enlarge the terminal"
 tmux resize-window -t "$S" -x 120 -y 32
 step "resized back: the wizard reflows" "Live assessment"
-keys 1 1 1 1 1 1 1 1 1 # PHQ-9 typed as its scores: several days (1) each
+paced "$S" 1 1 1 1 1 1 1 1 1 # PHQ-9 typed as its scores: several days (1) each
 step "orange right after PHQ-9 item 9 is answered several days" "Risk level: ORANGE"
 # kill -9 in the middle of the intake
 pid=$(pgrep -f -- "--db $DB --user desk" | head -1)
@@ -76,13 +76,13 @@ keys "$R" Enter
 step "after login the intake continues where it stopped" "Unfinished intake resumed"
 step "...at the question after the last answer" "PHQ-9"
 step "...with the risk level it had" "Risk level: ORANGE"
-keys 2
+paced "$S" 2
 step "into the GAD-7" "GAD-7"
-keys 0 0 0 0 0 0 0 # GAD-7: not at all (0) each
+paced "$S" 0 0 0 0 0 0 0 # GAD-7: not at all (0) each
 step "into the ASQ" "ASQ"
-keys 2 1 1 1
+paced "$S" 2 1 1 1
 step "ASQ question 5 after a yes" "您现在有想要自杀的念头吗"
-keys 2
+paced "$S" 2
 step "red after question 5 yes: the safety steps cover the screen" "RED: SAFETY STEPS NOW"
 keys Enter
 step "acknowledged: the review, with every answer kept across the kill" "王小红"

@@ -1044,10 +1044,10 @@ static void t_drafts(void **state) {
         assert_null(body);
     }
     /* nor discards it */
-    REFUSED(draft_discard(W.carol, id, &msg), "not the current draft");
-    REFUSED(draft_discard(W.admin, id, &msg), "not the current draft");
-    REFUSED(draft_discard(W.alice, MISSING_ID, &msg), "not the current draft");
-    REFUSED(draft_discard(W.alice, NULL, &msg), "not the current draft");
+    REFUSED(draft_discard(W.carol, id, &msg), "is not a draft of");
+    REFUSED(draft_discard(W.admin, id, &msg), "is not a draft of");
+    REFUSED(draft_discard(W.alice, MISSING_ID, &msg), "is not a draft of");
+    REFUSED(draft_discard(W.alice, NULL, &msg), "is not a draft of");
     assert_int_equal(sealed_n(&W.db, "drafts", "body", id), 1);
     REFUSED(draft_save(W.alice, id, "", &msg), "draft: required");
     REFUSED(draft_save(W.alice, id, "bad \x01 control", &msg), "draft");

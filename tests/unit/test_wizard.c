@@ -16,6 +16,7 @@
 
 #include "assess.h"
 #include "config.h"
+#include "drafts_at_risk.h"
 #include "engine.h"
 #include "intake_finish.h"
 #include "wizard.h"
@@ -1546,6 +1547,213 @@ static void test_hotline_callback_is_phone(void **state) {
     assert_string_equal(wizard_client_name(w), ""); /* not anonymous: the worker gives a name elsewhere */
 }
 
+/* ---- the burst guard: keys faster than a person chooses answers record nothing (a fake clock in ms) ---- */
+
+/* A key at time t, as the screen reports it, and what the screen does with it when it may act. */
+static bool key_choose(wizard *w, int64_t t, const char *code) {
+    if (!wizard_key_arrived(w, t, WK_ANSWER)) return false;
+    choose(w, code);
+    return true;
+}
+
+/* Every digit of text as one key each, step ms apart from t on; the screen would pick choice (digit) where the
+ * key may act and the question has it. Returns how many keys were let through. */
+static int burst(wizard *w, int64_t t, int step, const char *digits) {
+    int through = 0;
+    for (const char *p = digits; *p; p++, t += step) {
+        const scale *s = form_item_scale(wizard_form(w), w->item);
+        if (!wizard_key_arrived(w, t, s ? WK_ANSWER : WK_TEXT)) {
+            assert_false(wizard_choose(w, *p - '0')); /* the core refuses too, whatever a screen does */
+            continue;
+        }
+        through++;
+        if (s && *p - '0' < s->n) wizard_choose(w, *p - '0');
+    }
+    return through;
+}
+
+/* The tryout: Enter skipped the optional phone field and the phone number typed at once went on as answers to
+ * the next questions. Now nothing is recorded: the interview stops on the language question, and the next key
+ * after a pause answers it. */
+static void test_burst_after_enter_records_nothing(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    int64_t t = 100000;
+    assert_true(wizard_key_arrived(w, t += 2000, WK_OTHER));
+    type(w, "Wang Fang");
+    next(w);
+    assert_true(wizard_key_arrived(w, t += 2000, WK_OTHER));
+    next(w); /* age */
+    assert_true(wizard_key_arrived(w, t += 2000, WK_OTHER));
+    next(w); /* birth date */
+    assert_true(key_choose(w, t += 2000, "female"));
+    expect_at(w, "intake", "phone");
+    assert_true(wizard_key_arrived(w, t += 2000, WK_OTHER));
+    next(w); /* Enter: the phone field skipped */
+    expect_at(w, "intake", "language");
+    assert_int_equal(burst(w, t + 20, 15, "13912345678"), 0);
+    expect_at(w, "intake", "language");
+    assert_true(wizard_burst_held(w));
+    assert_int_equal(ans(w, "intake", "language")->state, ANS_NOT_ASKED);
+    assert_int_equal(ans(w, "intake", "channel")->state, ANS_NOT_ASKED);
+    assert_false(wizard_next(w)); /* not even Enter moves on during a burst */
+    t += 20 + 15 * 11;
+    assert_true(key_choose(w, t + 800, "zh")); /* after a pause: a deliberate key */
+    assert_false(wizard_burst_held(w));
+    expect_at(w, "intake", "occupation");
+}
+
+/* A burst that starts on a choice question: its first key answered and moved on before the second showed it was
+ * a burst. That answer is undone and the interview is back on its question; PHQ-9 item 9 is never reached. */
+static void test_burst_undoes_its_first_answer(void **state) {
+    (void)state;
+    wizard *w = blank_wizard();
+    const char *ids[] = {"phq9"};
+    assert_true(wizard_start(w, &e, ids, 1, LANG_EN, &err));
+    int64_t t = 5000;
+    for (int i = 1; i <= 7; i++) assert_true(key_choose(w, t += 1500, "0"));
+    expect_at(w, "phq9", "item8");
+    t += 3000; /* a long pause: the first key of the paste looks deliberate */
+    assert_int_equal(burst(w, t, 2, "1111"), 1);
+    expect_at(w, "phq9", "item8");
+    assert_int_equal(ans(w, "phq9", "item8")->state, ANS_NOT_ASKED);
+    assert_int_equal(ans(w, "phq9", "item9")->state, ANS_NOT_ASKED);
+    assert_int_equal(ans(w, "phq9", "item7")->state, ANS_VALUE); /* a deliberate answer stays */
+    assert_true(wizard_burst_held(w));
+}
+
+/* A whole form typed as one run of digits (a paste): nothing of it is recorded, the safety item least of all. */
+static void test_burst_never_answers_a_safety_item(void **state) {
+    (void)state;
+    wizard *w = blank_wizard();
+    const char *ids[] = {"phq9", "asq"};
+    assert_true(wizard_start(w, &e, ids, 2, LANG_EN, &err));
+    assert_int_equal(burst(w, 9000, 1, "000000003222221"), 1);
+    expect_at(w, "phq9", "item1");
+    for (int i = 1; i <= 9; i++) {
+        char item[24];
+        snprintf(item, sizeof item, "item%d", i);
+        assert_int_equal(ans(w, "phq9", item)->state, ANS_NOT_ASKED);
+    }
+}
+
+/* A person's pace is never a burst: answers a burst_ms apart (the threshold itself) are all recorded; and
+ * burst_ms = 0 turns the guard off. */
+static void test_burst_human_pace_and_off(void **state) {
+    (void)state;
+    wizard *w = blank_wizard();
+    const char *ids[] = {"phq9"};
+    assert_true(wizard_start(w, &e, ids, 1, LANG_EN, &err));
+    int gap = e.cfg.intake_burst_ms;
+    assert_true(gap > 0);
+    assert_int_equal(burst(w, 1000, gap, "00000000"), 8);
+    expect_at(w, "phq9", "item9");
+    done(w);
+    w = blank_wizard();
+    assert_true(wizard_start(w, &e, ids, 1, LANG_EN, &err));
+    e.cfg.intake_burst_ms = 0;
+    int through = burst(w, 1000, 1, "00000000");
+    e.cfg.intake_burst_ms = gap;
+    assert_int_equal(through, 8);
+}
+
+/* Which keys start a burst: Enter twice fast and typing right after Enter are a practiced worker's pace (they
+ * record no choice); a character typed right behind a choice key is a run of keys, and the choice is undone. */
+static void test_burst_key_kinds(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    int64_t t = 50000;
+    assert_true(wizard_key_arrived(w, t, WK_TEXT));
+    type(w, "Li Lei");
+    assert_true(wizard_key_arrived(w, t += 2000, WK_OTHER));
+    next(w);
+    assert_true(wizard_key_arrived(w, t += 20, WK_TEXT)); /* the age typed at once after Enter: fine */
+    type(w, "40");
+    assert_true(wizard_key_arrived(w, t += 20, WK_OTHER));
+    next(w);
+    assert_true(wizard_key_arrived(w, t += 20, WK_OTHER)); /* Enter again at once: the birth date skipped */
+    next(w);
+    expect_at(w, "intake", "gender");
+    assert_true(key_choose(w, t += 2000, "female"));
+    expect_at(w, "intake", "phone");
+    assert_false(wizard_key_arrived(w, t += 10, WK_TEXT)); /* a digit right behind the choice key */
+    expect_at(w, "intake", "gender");
+    assert_int_equal(ans(w, "intake", "gender")->state, ANS_NOT_ASKED);
+    assert_true(wizard_key_arrived(w, t += 1000, WK_ANSWER));
+    choose(w, "male");
+    assert_false(wizard_burst_held(w));
+}
+
+/* A draft left at ASQ question 5 after a positive (question 5 not answered): acute, red, wherever it is shown. The
+ * home's resume line and a resume from home read the interview left in memory, the at-risk list and the login
+ * read the stored draft: the left interview said ORANGE, the draft RED (tryout). Both now go through the same
+ * core reading (wizard_interrupt, which wizard_from_json applies too). */
+static void test_left_at_asq_q5_is_red_both_ways(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    static const char *const yes_no3[] = {"yes", "no", "no", "no", NULL};
+    answer_items(w, "asq", yes_no3);
+    expect_at(w, "asq", "item5");
+    assert_int_equal(w->level, LEVEL_ORANGE); /* on screen, being asked */
+    wizard_interrupt(w);                       /* the worker leaves it */
+    assert_int_equal(draft_level_now(w), LEVEL_RED);
+    assert_true(fired(w, "asq_q5_unknown"));
+    char *draft = edited_draft(w, NULL);
+    wizard *b = blank_wizard();
+    if (!wizard_from_json(b, &e, draft, &err)) fail_msg("resume: %s", err.msg);
+    assert_int_equal(draft_level_now(b), LEVEL_RED);
+    expect_at(b, "asq", "item5");
+    assert_true(wizard_needs_safety_steps(b)); /* the red steps, at once */
+    assert_true(wizard_needs_safety_steps(w));
+}
+
+/* The advice of a fired rule by name, in English, as the panel shows it beside the reason (NULL: none now). */
+static const char *advice_of(const wizard *w, const char *rule) {
+    for (int i = 0; i < w->risk.n_fired; i++) {
+        const risk_rule *r = &e.rules.v[w->risk.fired[i].rule];
+        if (strcmp(r->name, rule) == 0) return risk_rule_advice(r, &w->in.a, LANG_EN);
+    }
+    fail_msg("rule %s did not fire", rule);
+    return NULL;
+}
+
+/* "Complete the PHQ-9." (the PHQ-2 positive's advice, rule data: advice_until = phq9 complete) shows while the
+ * PHQ-9 is being asked and goes once it is answered (it stayed: tryout); the rule and its level stay. */
+static void test_phq2_advice_goes_when_phq9_answered(void **state) {
+    (void)state;
+    wizard *w = hotline_call("phone");
+    choose(w, "2");
+    choose(w, "1"); /* total 3: positive */
+    expect_at(w, "phq9", "item3");
+    assert_non_null(advice_of(w, "phq2_positive"));
+    assert_string_equal(advice_of(w, "phq2_positive"), "Complete the PHQ-9.");
+    const char *const rest[] = {"0", "0", "0", "0", "0", "0", NULL}; /* items 3-8 */
+    answer_items(w, "phq9", rest);
+    expect_at(w, "phq9", "item9");
+    assert_non_null(advice_of(w, "phq2_positive")); /* item 9 still owed */
+    choose(w, "0");
+    assert_null(advice_of(w, "phq2_positive"));
+    assert_true(fired(w, "phq2_positive"));
+    assert_int_equal(w->level, LEVEL_YELLOW);
+}
+
+/* An interview with nothing answered holds nothing worth a draft (Esc out of a new intake left an empty draft that
+ * opened by itself at the next login); one answer, or a refusal, is worth keeping. */
+static void test_has_answers(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    assert_false(wizard_has_answers(w));
+    type(w, "Pat");
+    assert_true(wizard_has_answers(w));
+    type(w, "");
+    assert_false(wizard_has_answers(w));
+    wizard *h = hotline_call("phone"); /* the channel chosen: an answer */
+    assert_true(wizard_has_answers(h));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_start_first_item_and_progress, release_all),
@@ -1588,6 +1796,14 @@ int main(void) {
         cmocka_unit_test_teardown(test_hotline_gad2_positive_continues_into_gad7, release_all),
         cmocka_unit_test_teardown(test_hotline_anonymous_positive_asq_red, release_all),
         cmocka_unit_test_teardown(test_hotline_callback_is_phone, release_all),
+        cmocka_unit_test_teardown(test_burst_after_enter_records_nothing, release_all),
+        cmocka_unit_test_teardown(test_burst_undoes_its_first_answer, release_all),
+        cmocka_unit_test_teardown(test_burst_never_answers_a_safety_item, release_all),
+        cmocka_unit_test_teardown(test_burst_human_pace_and_off, release_all),
+        cmocka_unit_test_teardown(test_burst_key_kinds, release_all),
+        cmocka_unit_test_teardown(test_left_at_asq_q5_is_red_both_ways, release_all),
+        cmocka_unit_test_teardown(test_phq2_advice_goes_when_phq9_answered, release_all),
+        cmocka_unit_test_teardown(test_has_answers, release_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
