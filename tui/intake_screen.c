@@ -981,7 +981,7 @@ static void save_intake(app *a) {
     /* one core use case saves it, as every way in does: the client (when new), the intake, its queue item */
     json_t *record = wizard_record_json(w);
     intake_subject who = {w->client_id, wizard_client_name(w), wizard_client_phone(w),
-                          wizard_text(w, "intake", "birth_date"), NULL, record, ui_lang(), w->kept};
+                          wizard_text(w, "intake", "birth_date"), NULL, record, ui_lang(), w->kept, w->draft_id};
     intake_saved saved;
     bool ok = intake_finish(a->s, a->e, &w->in, &who, &saved, &err);
     json_decref(record);
@@ -995,7 +995,7 @@ static void save_intake(app *a) {
     char client_id[STORE_ID_LEN], intake_id[STORE_ID_LEN];
     memcpy(client_id, saved.client_id, sizeof client_id);
     memcpy(intake_id, saved.intake_id, sizeof intake_id);
-    draft_discard(a->s, w->draft_id, &err);
+    w->draft_id[0] = '\0'; /* its draft went in the save's transaction */
     w->stage = WZ_SAVED;
     memcpy(a->sum.intake_id, intake_id, sizeof intake_id);
     queues_open_for_client(a->db, client_id, &a->sum.item);

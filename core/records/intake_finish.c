@@ -67,8 +67,8 @@ bool intake_finish_given_at(session *s, const engine *e, assess_input *in, const
     intake_input ii = {existing ? who->client_id : NULL, level, suggested, NULL, text, who->notes};
     bool ok = text != NULL;
     if (!ok) error_set(err, ERR_INTERNAL, "out of memory");
-    ok = ok && intake_save_given_at(s, existing ? NULL : &nc, &ii, &e->queue, given_at, out->client_id, out->intake_id,
-                                    err);
+    ok = ok && intake_save_given_at(s, existing ? NULL : &nc, &ii, &e->queue, given_at, who->draft_id,
+                                    out->client_id, out->intake_id, err);
     if (ok) {
         risk_level_parse(level, &out->level);
         out->assessment = json_incref(result);

@@ -22,6 +22,7 @@ typedef struct {
     lang reasons_lang;                /* the language the stored reasons are written in */
     risk_level kept;                  /* a level shown with its safety steps acknowledged during the interview:
                                        * the saved level is never below it (LEVEL_GREEN: none) */
+    const char *draft_id;             /* the worker's draft of this intake: gone in the save's transaction; may be NULL */
 } intake_subject;
 
 typedef struct {

@@ -44,7 +44,10 @@ bool intake_save_with_client(session *s, const client_new *nc, const intake_inpu
 /* The same for a screen given before it is saved (an imported FHIR response's authored time): the intake's
  * time (created_at, what reports and exports count by) is given_at (0: now). The audit entries and the queue
  * step keep the time of saving: when the centre learned of it, and from when its deadline runs. */
+/* draft_id: the worker's own draft this intake finishes, deleted in the same transaction, so a saved intake
+ * never leaves its draft behind to be resumed and saved twice (NULL or "": none; another worker's is left). */
 bool intake_save_given_at(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
-                          int64_t given_at, char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], error *err);
+                          int64_t given_at, const char *draft_id, char client_id[STORE_ID_LEN],
+                          char intake_id[STORE_ID_LEN], error *err);
 
 #endif

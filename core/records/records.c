@@ -456,11 +456,15 @@ bool intake_save_queued(session *s, const intake_input *in, const queue_policy *
 
 bool intake_save_with_client(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
                              char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], error *err) {
-    return intake_save_given_at(s, nc, in, queue, 0, client_id, intake_id, err);
+    return intake_save_given_at(s, nc, in, queue, 0, NULL, client_id, intake_id, err);
 }
 
+static bool draft_own(session *s, const char *id, draft_rec *out, error *err);
+static bool draft_delete_tx(session *s, const char *id, error *err);
+
 bool intake_save_given_at(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
-                          int64_t given_at, char client_id[STORE_ID_LEN], char intake_id[STORE_ID_LEN], error *err) {
+                          int64_t given_at, const char *draft_id, char client_id[STORE_ID_LEN],
+                          char intake_id[STORE_ID_LEN], error *err) {
     if (!session_allowed(s, ACT_INTAKE_CREATE, err)) return false;
     if (!in || !level_valid(in->level)) {
         error_set(err, ERR_INPUT, "intake: level must be red, orange, yellow or green");
@@ -480,12 +484,19 @@ bool intake_save_given_at(session *s, const client_new *nc, const intake_input *
             return false;
         }
     }
+    /* the draft it finishes, when it is this worker's (one of another worker's, or one already gone, is left) */
+    draft_rec mine;
+    error not_mine = {0};
+    bool drop_draft = draft_id && draft_id[0] && draft_own(s, draft_id, &mine, &not_mine);
+    if (drop_draft) draft_rec_free(&mine);
     intake_rec r;
     bool ok = intake_prepare(s, in, c.id, given_at, &r, err) && session_begin(s, err);
     if (ok) {
-        /* the client (when new), the intake and its place in the queue: saved together or not at all */
+        /* the client (when new), the intake, its place in the queue and the end of its draft: saved together or
+         * not at all */
         ok = (!nc || client_insert_tx(s, &c, nc->name, nc->phone, err)) &&
-             intake_insert_tx(s, &r, in->body, queue, err) && db_commit(s->db, err);
+             intake_insert_tx(s, &r, in->body, queue, err) && (!drop_draft || draft_delete_tx(s, draft_id, err)) &&
+             db_commit(s->db, err);
         if (!ok) db_rollback(s->db);
     }
     if (ok) {
@@ -611,14 +622,19 @@ bool draft_resume_id(session *s, const char *id, char **body, error *err) {
 }
 
 /* One of the worker's own drafts deleted in one transaction, with an audit entry when action is given. */
+/* Deletes a draft inside the caller's transaction (one already gone is fine). */
+static bool draft_delete_tx(session *s, const char *id, error *err) {
+    store_status st = s->db->ops->draft_delete(s->db->st, id);
+    if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot discard the draft", err);
+    return st == ST_OK || st == ST_NOTFOUND;
+}
+
 static bool draft_delete_own(session *s, const char *id, const char *action, const char *detail, error *err) {
     draft_rec mine;
     if (!draft_own(s, id, &mine, err)) return false;
     draft_rec_free(&mine);
     if (!session_begin(s, err)) return false;
-    store_status st = s->db->ops->draft_delete(s->db->st, id);
-    if (st != ST_OK && st != ST_NOTFOUND) db_error(s->db, st, "cannot discard the draft", err);
-    bool ok = (st == ST_OK || st == ST_NOTFOUND) && (!action || audit_log(s->db, s->v, s->me.id, action, id, detail, err)) &&
+    bool ok = draft_delete_tx(s, id, err) && (!action || audit_log(s->db, s->v, s->me.id, action, id, detail, err)) &&
               db_commit(s->db, err);
     if (!ok) db_rollback(s->db);
     return ok;

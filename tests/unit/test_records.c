@@ -1067,6 +1067,33 @@ static void t_drafts(void **state) {
 
 /* draft_discard refuses another worker's draft; draft_save with that draft's id must not take it over
  * (or the discard check is bypassed: save over it, then discard "your own" draft). */
+/* An intake that finishes a draft deletes it in the save's own transaction: a draft left behind by a failed
+ * second step showed as an unsaved client at risk on every desk and could be resumed and saved twice
+ * (outside architecture review). Another worker's draft is never touched. */
+static void t_save_ends_its_draft(void **state) {
+    (void)state;
+    char mine[STORE_ID_LEN] = "", theirs[STORE_ID_LEN] = "", cl[STORE_ID_LEN], cid[STORE_ID_LEN], iid[STORE_ID_LEN];
+    new_client(W.alice, "Draft Ender", NULL, NULL, cl);
+    OK(draft_save(W.alice, mine, "{\"step\":4}", &msg));
+    OK(draft_save(W.carol, theirs, "{\"step\":2}", &msg));
+    intake_input in = {cl, "orange", NULL, NULL, "{}", NULL};
+    OK(intake_save_given_at(W.alice, NULL, &in, NULL, 0, mine, cid, iid, &msg));
+    char got[STORE_ID_LEN] = "";
+    char *body = NULL;
+    bool found = true;
+    OK(draft_resume(W.alice, got, &body, &found, &msg));
+    assert_false(found); /* gone with the save */
+    secret_free(body);
+    /* someone else's draft id given by mistake: saved, and their draft left as it was */
+    OK(intake_save_given_at(W.alice, NULL, &in, NULL, 0, theirs, cid, iid, &msg));
+    found = false;
+    OK(draft_resume(W.carol, got, &body, &found, &msg));
+    assert_true(found);
+    assert_string_equal(got, theirs);
+    secret_free(body);
+    OK(draft_discard(W.carol, theirs, &msg));
+}
+
 static void t_draft_not_taken_over(void **state) {
     (void)state;
     char id[STORE_ID_LEN] = "", got[STORE_ID_LEN] = "";
@@ -2115,6 +2142,7 @@ int main(void) {
         T(t_intakes),
         T(t_drafts),
         T(t_draft_not_taken_over),
+        T(t_save_ends_its_draft),
         T(t_verify),
         T(t_restore_carries_forward),
         T(t_restore_twice_keeps_erasure),
