@@ -89,6 +89,8 @@ static bool migrated(database *db) {
     return done;
 }
 
+bool clinical_notes_sealed(database *db) { return migrated(db); }
+
 vault_clinical *clinical_key_in(database *db, const session *s) {
     unsigned char env[VAULT_SEALED_KEY_BYTES];
     if (!s || !role_may(s->me.role, ACT_NOTES_OF_OTHERS) || !env_read(db, s->me.id, env)) return NULL;
@@ -151,6 +153,13 @@ static bool caught_up(session *s, bool *present, error *err) {
 
 bool clinical_open_note(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held) {
     bool may = role_may(s->me.role, ACT_NOTES_OF_OTHERS);
+    /* once the notes are sealed to the clinical key, a note in the old format (under the data key, which
+     * reception holds) is one written into the file since: tampering, never shown as the author's */
+    if (vault_sealed_version(ct, n) != VAULT_NOTE_VERSION && migrated(s->db)) {
+        *plain = NULL;
+        *held = true;
+        return false;
+    }
     if (open_note(s->v, s->clinical, row_id, ct, n, plain, held) && (*held || !may)) return true;
     /* a clinical note that did not open with the key this session holds (or it holds none, and its role may):
      * the key may have been rotated, or given to this member, since this session logged in */
@@ -341,6 +350,35 @@ static bool migrate(session *s, error *err) {
     return false;
 }
 
+static int find_rotation(void *ctx, const audit_rec *rec) {
+    if (strcmp(rec->action, "clinical_key") != 0) return 0;
+    *(bool *)ctx = true;
+    return 1;
+}
+
+bool clinical_key_was_made(database *db) {
+    bool made = false;
+    if (db->ops->audit_each(db->st, find_rotation, &made) != ST_OK) made = true; /* the safe reading */
+    return made;
+}
+
+/* The migration state set back in the file ("legacy" again, or gone) after a clinical key was made: running the
+ * migration again would make a new key and seal it to whatever the staff table holds then (a public key
+ * swapped in the file), so it is refused and audited, as the row MACs' first login is. */
+static bool state_set_back(session *s, error *err) {
+    if (!clinical_key_was_made(s->db)) return false;
+    error_set(err, ERR_TAMPERED, "%s: the clinical notes' state (meta clinical_notes) was set back in the file after "
+                                 "the clinical key was made: no new key is made; run `triage verify` and ask a "
+                                 "supervisor", s->db->path);
+    error ignored = {0};
+    if (session_begin(s, &ignored)) {
+        if (!audit_log(s->db, s->v, s->me.id, "tamper_detected", "", "meta clinical_notes set back", &ignored) ||
+            !db_commit(s->db, &ignored))
+            db_rollback(s->db);
+    }
+    return true;
+}
+
 bool clinical_login(session *s, error *err) {
     if (!role_may(s->me.role, ACT_NOTES_OF_OTHERS)) return true; /* reception: never given the key */
     unsigned char env[VAULT_SEALED_KEY_BYTES], pk[VAULT_PK_BYTES], mine[VAULT_PK_BYTES];
@@ -356,5 +394,7 @@ bool clinical_login(session *s, error *err) {
             return false;
         }
     }
-    return migrated(s->db) || migrate(s, err);
+    if (migrated(s->db)) return true;
+    if (state_set_back(s, err)) return false;
+    return migrate(s, err);
 }

@@ -39,6 +39,11 @@ bool clinical_open_note(session *s, const char *row_id, const unsigned char *ct,
 
 /* The clinical key sealed to s's member in db (which may be a backup being checked), NULL for none. */
 vault_clinical *clinical_key_in(database *db, const session *s);
+/* True once every note is sealed to the clinical key (the migration done); and whether the trail says a
+ * clinical key was ever made (an audit entry clinical_key): the second without the first is a state set back
+ * in the file (verify and the login refuse it). */
+bool clinical_notes_sealed(database *db);
+bool clinical_key_was_made(database *db);
 
 /* Inside the caller's transaction, after staff member r was saved: seals the clinical key to r when their
  * role and lock state allow, or withdraws it and rotates the key when r held it and no longer may. *fresh

@@ -25,6 +25,7 @@ typedef struct {
     progress *progress; /* verify: how many of total have been opened */
     int64_t total;
     const vault_clinical *clinical; /* notes: the clinical key sealed to the verifier in the file verified */
+    bool notes_sealed;              /* the notes were moved to the clinical key: an old-format note is forged */
 } open_ctx;
 
 /* The sealed fields there are, for a progress total: a pass that only counts (nothing is opened). Taken only
@@ -61,6 +62,12 @@ static int open_one(void *vctx, const char *table, const char *column, const cha
     char *plain;
     size_t len;
     bool note = vault_sealed_version(ct, n) == VAULT_NOTE_VERSION && !strcmp(table, "intakes") && !strcmp(column, "notes");
+    if (!note && c->notes_sealed && !strcmp(table, "intakes") && !strcmp(column, "notes")) {
+        snprintf(c->problem, sizeof c->problem,
+                 "tampering: %s.%s of record %s is sealed under the data key, although every note was sealed to the "
+                 "clinical key: written into the file since (reception holds the data key)", table, column, row);
+        return 1;
+    }
     if (note && !c->clinical) {
         snprintf(c->problem, sizeof c->problem,
                  "%s.%s of record %s cannot be checked: no clinical key is sealed to you in this file", table, column, row);
@@ -145,7 +152,13 @@ bool db_verify(session *s, verify_report *r, error *err) {
     }
     /* the file's own clinical key for this verifier: a backup being checked may hold an older one */
     vault_clinical *clinical = clinical_key_in(db, s);
-    open_ctx c = {s->v, 0, "", s->progress, sealed_total(s), clinical};
+    open_ctx c = {s->v, 0, "", s->progress, sealed_total(s), clinical, clinical_notes_sealed(db)};
+    if (!c.notes_sealed && clinical_key_was_made(db)) {
+        vault_clinical_free(clinical);
+        snprintf(r->problem, sizeof r->problem, "tampering: the clinical notes' state (meta clinical_notes) was set back "
+                                                "in the file after the clinical key was made");
+        return true;
+    }
     st = db->ops->each_sealed(db->st, open_one, &c);
     vault_clinical_free(clinical);
     r->sealed_checked = c.n;

@@ -380,6 +380,47 @@ static int read_notes(const char *cfg_path, const char *path, const char *user) 
     return ok ? 0 : 1;
 }
 
+/* forge-note CONFIG DB USER INTAKE TEXT: a note sealed under the data key (the format before the clinical key,
+ * which reception holds) written over an intake's note in the file, with no login. */
+static int forge_note(const char *cfg_path, const char *path, const char *user, const char *intake, const char *text) {
+    config cfg;
+    diag d = {NULL, 0, 0};
+    if (!config_load(&cfg, cfg_path, &d)) return 2;
+    db_settings set;
+    db_settings_from_config(&cfg, &set);
+    char pass[256];
+    error err = {0};
+    if (!fgets(pass, sizeof pass, stdin)) return 2;
+    pass[strcspn(pass, "\n")] = '\0';
+    database db;
+    if (!db_open(&db, path, false, &set, &err)) {
+        fprintf(stderr, "attacker: open: %s\n", err.msg);
+        return 1;
+    }
+    staff_rec r;
+    vault *v = NULL;
+    if (db.ops->staff_by_name(db.st, user, &r) == ST_OK) v = vault_unlock(r.id, pass, strlen(pass), &r.keys, &err);
+    db_close(&db);
+    unsigned char *ct = NULL;
+    size_t n = 0;
+    if (!v || !vault_seal(v, "intakes", "notes", intake, text, strlen(text), &ct, &n)) {
+        fprintf(stderr, "attacker: unlock or seal: %s\n", err.msg);
+        return 1;
+    }
+    vault_free(v);
+    if (!open_raw(path)) return 1;
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(raw, "UPDATE intakes SET notes_ct = ?1 WHERE id = ?2", -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_bind_blob(st, 1, ct, (int)n, SQLITE_TRANSIENT) == SQLITE_OK &&
+              sqlite3_bind_text(st, 2, intake, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE &&
+              sqlite3_changes(raw) == 1;
+    if (!ok) fprintf(stderr, "attacker: update: %s\n", sqlite3_errmsg(raw));
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    free(ct);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
     if (argc == 4 && !strcmp(argv[1], "strip")) {
         if (!vault_init() || !open_raw(argv[2])) return 1;
@@ -392,7 +433,9 @@ int main(int argc, char **argv) {
     if (argc == 5 && !strcmp(argv[1], "read-notes")) return vault_init() ? read_notes(argv[2], argv[3], argv[4]) : 1;
     if ((argc == 5 || argc == 6) && !strcmp(argv[1], "legacy"))
         return vault_init() ? legacy(argv[2], argv[3], argv[4], argc == 6 && !strcmp(argv[5], "yes")) : 1;
+    if (argc == 7 && !strcmp(argv[1], "forge-note"))
+        return vault_init() ? forge_note(argv[2], argv[3], argv[4], argv[5], argv[6]) : 1;
     fprintf(stderr, "usage: attacker strip DB SEQ | resign CONFIG DB USER SEQ | legacy CONFIG DB USER [yes] | "
-                    "plant-key DB NAME | read-notes CONFIG DB USER\n");
+                    "plant-key DB NAME | read-notes CONFIG DB USER | forge-note CONFIG DB USER INTAKE TEXT\n");
     return 2;
 }

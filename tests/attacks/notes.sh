@@ -95,4 +95,31 @@ sql "UPDATE meta SET value = randomblob(64) WHERE key = 'clinical_pk';"
 intake alice "$ALICE" "Client Four" "written after the plant"
 check "planted clinical public key: the note is not sealed to it" [ "$rc" -ne 0 ]
 check "...naming it" has_err "clinical public key"
+
+# 6. (outside attacker, round 3) on a centre of its own: a note forged by reception in the old format (sealed
+#    under the data key she holds) over a clinician's note, and the migration state set back to 'legacy' so that
+#    the next clinical login makes a new key and seals it to whatever the staff table then holds
+DB="$tmp/forge.db"
+centre
+intake bob "$BOB" "Client Five" "bob wrote: evaluated, high risk, call back tonight"
+check "set up: a clinician's note, sealed to the clinical key" [ "$rc" -eq 0 ]
+iid=$(sql "SELECT id FROM intakes WHERE created_by = (SELECT id FROM staff WHERE name = 'bob') LIMIT 1;")
+printf '%s\n' "$ALICE" | "$A" forge-note "$tmp/config.ini" "$DB" alice "$iid" "no risk, safe to discharge; do not call back" 2>"$tmp/aerr"
+rc=$?; err=$(cat "$tmp/aerr")
+check "the attacker wrote an old-format note over it" [ "$rc" -eq 0 ]
+# (the record screen opens notes through clinical_open_note, which refuses an old-format note once the notes are
+# sealed to the clinical key: shown as tampering, never as the author's; the attacker program above opens with
+# any key it holds, so it is not the reader to ask)
+tri admin "$ADMIN\n" verify
+check "verify names the old-format note written since the notes were sealed to the clinical key" has_err "intakes.notes of record $iid is sealed under the data key"
+DB="$tmp/setback.db"
+centre
+intake bob "$BOB" "Client Six" "bob wrote: a note"
+sql "UPDATE meta SET value = CAST('legacy' AS BLOB) WHERE key = 'clinical_notes';"
+tri bob "$BOB\n" client find "Client Six"
+check "state set back to legacy: the clinician's login is refused, no new key made" [ "$rc" -ne 0 ]
+check "...naming it" has_err "meta clinical_notes) was set back in the file"
+check "...and no second key was made" [ "$(sql "SELECT count(*) FROM audit WHERE action = 'clinical_key'")" -eq 1 ]
+tri admin "$ADMIN\n" verify
+check "verify names the state set back" has_err "clinical_notes) was set back"
 finish
