@@ -1799,44 +1799,62 @@ static void t_clinical_key(void **state) {
     open_note_as(bob, i1, "sleeps badly");
     open_note_as(admin, i1, "sleeps badly");
 
-    /* the upgrade: the file put back as main's code left it (schema 8, a note under the data key, no clinical
-     * key); reception reads it by the code's rule (the author) until the first clinical login re-seals it */
-    unsigned char *legacy = NULL;
-    size_t legacy_n = 0;
-    new_intake(admin, cl, "green", "{\"a\":2}", NULL, i2);
-    assert_true(vault_seal(admin->v, "intakes", "notes", i2, "the old note", 12, &legacy, &legacy_n));
-    put_sealed(&db, "intakes", "notes", i2, legacy, legacy_n);
-    free(legacy);
-    assert_true(vault_seal(admin->v, "intakes", "notes", i1, "sleeps badly", 12, &legacy, &legacy_n));
-    put_sealed(&db, "intakes", "notes", i1, legacy, legacy_n);
-    free(legacy);
+    /* The upgrade from schema 8 (notes under the data key) is tested on a database made by main's code
+     * (tests/attacks/notes.sh, fixture main_v8_notes.sql): a file made by this code cannot be put back as one,
+     * since its trail already holds the clinical key. Setting its state back in the file is what an attacker
+     * does to make the next clinical login re-run the migration and hand a new key to whatever public keys the
+     * staff table then holds: refused, and nothing is made (outside attacker, round 3). */
+    new_intake(admin, cl, "green", "{\"a\":2}", "the second note", i2);
     session_end(alice);
     session_end(bob);
     session_end(admin);
     db_close(&db);
-    raw_exec(path, "DELETE FROM meta WHERE key LIKE 'clinical_%'; PRAGMA user_version = 8");
+    /* the clinical rows of meta, kept aside in memory to be put back */
+    enum { KEEP = 16 };
+    char *keep_key[KEEP];
+    unsigned char *keep_val[KEEP];
+    int keep_n[KEEP], nkeep = 0;
+    sqlite3 *raw = NULL;
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(raw, "SELECT key, value FROM meta WHERE key LIKE 'clinical_%'", -1, &q, NULL),
+                     SQLITE_OK);
+    while (nkeep < KEEP && sqlite3_step(q) == SQLITE_ROW) {
+        keep_key[nkeep] = strdup((const char *)sqlite3_column_text(q, 0));
+        keep_n[nkeep] = sqlite3_column_bytes(q, 1);
+        keep_val[nkeep] = malloc((size_t)keep_n[nkeep] + 1);
+        memcpy(keep_val[nkeep], sqlite3_column_blob(q, 1), (size_t)keep_n[nkeep]);
+        nkeep++;
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(raw);
+    assert_true(nkeep >= 3); /* the state, the public key, envelopes */
+    raw_exec(path, "DELETE FROM meta WHERE key LIKE 'clinical_%'");
     open_db(&db, path, false);
-    alice = login(&db, "alice", ALICE_PASS);
-    open_note_as(alice, i1, "sleeps badly"); /* main's rule: the author reads her note (under the data key) */
-    blob st = {0};
-    assert_int_equal(db.ops->meta_get(db.st, "clinical_notes", &st), ST_OK); /* schema 9 marked it */
-    assert_int_equal(st.n, 6);
-    assert_memory_equal(st.p, "legacy", 6);
-    blob_free(&st);
-    ct = stored_note(&db, i2);
-    assert_int_equal(vault_sealed_version(ct.p, ct.n), VAULT_FIELD_VERSION); /* reception's login changed nothing */
-    blob_free(&ct);
-    session_end(alice);
+    int wait = 0;
+    session *refused = NULL;
+    assert_int_not_equal(try_login(&db, "bob", BOB_PASS, &refused, &wait), LOGIN_OK);
+    assert_null(refused);
+    assert_non_null(strstr(msg.msg, "was set back in the file"));
+    db_close(&db);
+    assert_int_equal(sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    for (int k = 0; k < nkeep; k++) {
+        assert_int_equal(sqlite3_prepare_v2(raw, "INSERT INTO meta(key, value) VALUES (?1, ?2)", -1, &q, NULL), SQLITE_OK);
+        sqlite3_bind_text(q, 1, keep_key[k], -1, SQLITE_STATIC);
+        sqlite3_bind_blob(q, 2, keep_val[k], keep_n[k], SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+        sqlite3_finalize(q);
+        free(keep_key[k]);
+        free(keep_val[k]);
+    }
+    sqlite3_close(raw);
+    open_db(&db, path, false);
     bob = login(&db, "bob", BOB_PASS);
-    assert_string_equal(audit_tail(&db).action, "clinical_key");
-    ct = stored_note(&db, i2);
-    assert_int_equal(vault_sealed_version(ct.p, ct.n), VAULT_NOTE_VERSION);
     alice = login(&db, "alice", ALICE_PASS);
-    assert_false(vault_open(alice->v, "intakes", "notes", i2, ct.p, ct.n, &plain, &len));
-    blob_free(&ct);
-    open_note_as(bob, i2, "the old note");
+    open_note_as(alice, i2, NULL);
+    open_note_as(bob, i2, "the second note");
     admin = login(&db, "admin", ADMIN_PASS);
-    open_note_as(admin, i2, "the old note");
+    open_note_as(admin, i2, "the second note");
     open_note_as(admin, i1, "sleeps badly");
 
     /* a demotion rotates the key: bob's desk, still open, sees no note (not tampering); carol's catches up */
@@ -1856,7 +1874,7 @@ static void t_clinical_key(void **state) {
     session_end(carol);
     OK(staff_set_locked(admin, "carol", false, &msg));
     carol = login(&db, "carol", CAROL_PASS);
-    open_note_as(carol, i2, "the old note");
+    open_note_as(carol, i2, "the second note");
     /* sound: every note opened with the verifier's clinical key */
     verify_report r;
     OK(db_verify(admin, &r, &msg));
