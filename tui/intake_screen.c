@@ -1362,6 +1362,8 @@ static wizard_key key_kind(const app *a, const event *ev, ui_action act) {
 
 static bool burst_holds(app *a, const event *ev, ui_action act) {
     if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return false;
+    /* leaving the intake records nothing (its draft is kept where it stopped): never held */
+    if (act == UA_LEAVE || act == UA_LOGOUT || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER)) return false;
     wizard *w = a->in.w;
     bool was = wizard_burst_held(w);
     if (wizard_key_arrived(w, input_key_ms(), key_kind(a, ev, act))) {

@@ -176,3 +176,9 @@ bool hex_decode(const char *hex, size_t hexlen, unsigned char *out, size_t n) {
     }
     return true;
 }
+
+bool text_has_words(const char *s) {
+    for (; s && *s; s++)
+        if (!isspace((unsigned char)*s)) return true;
+    return false;
+}

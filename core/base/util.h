@@ -45,4 +45,7 @@ void text_for_display(const char *in, size_t max_chars, char *out, size_t size);
 void hex_encode(const unsigned char *b, size_t n, char *out);
 bool hex_decode(const char *hex, size_t hexlen, unsigned char *out, size_t n);
 
+/* A written reason: something other than spaces (NULL and "   " are not). */
+bool text_has_words(const char *s);
+
 #endif

@@ -294,9 +294,13 @@ bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind) {
     w->burst.key_ms = now_ms;
     if (limit <= 0 || w->stage == WZ_SAVED) return true;
     if (w->burst.held) {
-        if (gap < limit) return false; /* the burst goes on */
-        w->burst.held = false;         /* a pause, then a key: deliberate */
-        return true;
+        /* Only a key that answers nothing, after a pause, ends the hold, and it does nothing else: a worker copying
+         * from paper without looking up types on, and were the next digit taken after a pause it would answer the
+         * question the burst was taken back to, every later answer landing one question early (the fourth
+         * receptionist tryout: PHQ-9 item 9 took the GAD-7's first answer and an ORANGE client was saved GREEN) */
+        if (kind != WK_OTHER || gap < limit) return false;
+        w->burst.held = false;
+        return false;
     }
     if (!starts_burst(w, now_ms, kind)) return true;
     /* nobody reads a new question and picks an answer this fast: a typed number or a paste, not a choice */

@@ -70,8 +70,9 @@ void wizard_progress(const wizard *w, int *number, int *count);
  * answer key less than [intake] burst_ms after the interview moved on (by an answer or by Enter), or a
  * character typed less than burst_ms after a choice key moved on: the choice answer given within that time is
  * undone, the interview stops on its question and nothing is recorded (wizard_choose, wizard_refuse and
- * wizard_next refuse) until a key that arrives at least burst_ms after the one before it. Enter, Esc and the
- * arrows never start a burst (they record no choice), but are held during one. */
+ * wizard_next refuse) until the worker acknowledges it with a key that answers nothing (Enter), at least
+ * burst_ms after the key before it: that key ends the hold and does nothing else, and no answer key is taken
+ * before it, however slow. Enter, Esc and the arrows never start a burst (they record no choice). */
 typedef enum {
     WK_OTHER,  /* Enter, Esc, arrows, function keys */
     WK_ANSWER, /* a key that answers a choice question: a digit, Space on the highlight, r (refused) */

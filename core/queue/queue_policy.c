@@ -32,6 +32,7 @@
  * - queue_compare puts closed items after all others. queue_format_remaining follows the clock (time left
  *   until the deadline, or OVERDUE by how long it has passed), while the overdue flag drives the sort. */
 #include "queue_policy.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -395,12 +396,6 @@ bool queue_new_intake(const queue_policy *p, queue_item *it, const char *intake_
     return true;
 }
 
-static bool has_text(const char *s) {
-    for (; s && *s; s++)
-        if (!isspace((unsigned char)*s)) return true;
-    return false;
-}
-
 #define REFUSE(...)                                                                                              \
     do {                                                                                                         \
         if (whysize) snprintf(why, whysize, __VA_ARGS__);                                                       \
@@ -435,9 +430,9 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
             REFUSE("cannot confirm: the item is already %s and no lower level awaits review", sname);
         if (rq->level < n->level && !role_may(rq->role, ACT_LEVEL_LOWER))
             REFUSE("a %s may not lower a level", staff_role_person(rq->role));
-        if (rq->level < n->level && !has_text(rq->reason)) REFUSE("lowering a level needs a written reason");
+        if (rq->level < n->level && !text_has_words(rq->reason)) REFUSE("lowering a level needs a written reason");
         /* red: the confirm is the clinician's evaluation, and says what it found (sealed in the history) */
-        if (rq->level == LEVEL_RED && !has_text(rq->reason))
+        if (rq->level == LEVEL_RED && !text_has_words(rq->reason))
             REFUSE("confirming red needs the evaluation's outcome as the reason");
         if (rq->level != n->level) enter_level(p, n, rq->level, now);
         if (n->state < QS_CONFIRMED) n->state = QS_CONFIRMED;
@@ -459,7 +454,7 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
         } else if (n->state != QS_CONFIRMED) {
             REFUSE("cannot assign: the item is already %s", sname);
         }
-        if (!has_text(rq->counselor)) REFUSE("cannot assign: no counselor given");
+        if (!text_has_words(rq->counselor)) REFUSE("cannot assign: no counselor given");
         if (strlen(rq->counselor) >= sizeof n->counselor)
             REFUSE("cannot assign: the counselor code is longer than %zu characters", sizeof n->counselor - 1);
         snprintf(n->counselor, sizeof n->counselor, "%s", rq->counselor);
@@ -476,7 +471,7 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
         break;
 
     case QA_DECLINE:
-        if (!has_text(rq->reason)) REFUSE("a decline needs the client's reason");
+        if (!text_has_words(rq->reason)) REFUSE("a decline needs the client's reason");
         n->declines_in_row++;
         if (n->declines_in_row >= p->decline_limit) n->match_by_hand = true;
         if (n->state == QS_ASSIGNED || n->state == QS_CONTACTED) {

@@ -622,6 +622,11 @@ static bool restore_before(void *vctx, error *err) {
  * detail of a `restored_over` entry for the same object. */
 static bool carry_entry(restore_ctx *c, const audit_rec *r, error *err) {
     char detail[sizeof r->detail];
+    /* an entry an earlier restore carried is carried as it is, never wrapped again: each wrap added its place and
+     * writer in front, the detail is cut at its length, and after four restores the original action
+     * (client_erase) was cut off, so the erasure was no longer on record and the client came back (tryout) */
+    if (strcmp(r->action, "restored_over") == 0)
+        return audit_log(c->s->db, c->s->v, c->s->me.id, "restored_over", r->object_id, r->detail, err);
     /* cut at the detail's length when the original's own detail was long: its place and writer come first */
     if (snprintf(detail, sizeof detail, "#%" PRId64 " at %" PRId64 " by %s: %s%s%s", r->seq, r->at,
              r->staff_id[0] ? r->staff_id : "(no login)", r->action, r->detail[0] ? ": " : "", r->detail) < 0)
@@ -855,7 +860,7 @@ bool db_restore(session *s, const char *backup, const char *accept_loss, restore
         error_set(err, ERR_IO, "the backup %s cannot be read: %s; nothing was restored", backup, strerror(errno));
         return false;
     }
-    if (accept_loss && !accept_loss[0]) {
+    if (accept_loss && !text_has_words(accept_loss)) {
         error_set(err, ERR_INPUT, "--accept-loss needs a written reason; nothing was restored");
         return false;
     }

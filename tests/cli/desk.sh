@@ -544,16 +544,19 @@ fi
     login
     printf 'key n\nkey enter\ntype 1\ntype Bo Burst\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\n'
     printf 'key enter\nburst 13912345678\ndump %s/burst_phone\n' "$D" # Enter at the phone field, then the number
-    printf 'type 1\ndump %s/burst_after\n' "$D"                          # a deliberate key, a second later
+    printf 'type 1\ndump %s/burst_still\n' "$D"                          # an answer key a second later: still held
+    printf 'key enter\ntype 1\ndump %s/burst_after\n' "$D"              # Enter acknowledges; then a deliberate key
     printf 'key enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'   # occupation, channel, concern, consent
     printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nburst 1111\ndump %s/burst_phq9\n' "$D"
     printf 'key f3\nkey x\ntype y\n'
 } >"$tmp/burst.script"
 tui "$tmp/burst.script" 120 36
 expect "burst: the number typed after Enter stops on the next question (the language)" "$D/burst_phone" "Intake form   Question 6 of"
-expect "burst: ...saying nothing was recorded" "$D/burst_phone" "Keys arrived too fast: nothing recorded - choose again"
+expect "burst: ...saying nothing was recorded" "$D/burst_phone" "Keys arrived too fast: nothing recorded"
 absent "burst: ...and the language is not answered" "$D/burst_phone" "Question 6 of" "Language *English\|Chinese (1)"
-expect "burst: a deliberate key after it answers the question" "$D/burst_after" "Intake form   Question 7 of"
+expect "burst: an answer key after a pause is not taken until Enter (answers never land one question early)" "$D/burst_still" "Intake form   Question 6 of"
+expect "burst: ...and says to press Enter" "$D/burst_still" "press Enter to go on"
+expect "burst: a deliberate key after Enter answers the question" "$D/burst_after" "Intake form   Question 7 of"
 absent "burst: ...and the warning goes" "$D/burst_after" "Question 7 of" "Keys arrived too fast"
 expect "burst: a paste at PHQ-9 question 8 stops there (its first key's answer undone)" "$D/burst_phq9" "PHQ-9   Question 8 of"
 absent "burst: ...PHQ-9 item 9 is not answered by it" "$D/burst_phq9" "Question 8 of" "item 9 positive"

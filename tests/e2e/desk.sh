@@ -61,11 +61,14 @@ paced "$S" 34 Enter Enter 1
 step "at the phone field" "What phone number can we reach you on"
 keys Enter 13912345678
 step "Enter and a number at once: it stops on the language question" "Question 6 of"
-step "...saying nothing was recorded" "Keys arrived too fast: nothing recorded - choose again"
+step "...saying nothing was recorded" "Keys arrived too fast: nothing recorded"
 sleep 1
 lacks "...the questions after it are still unanswered (the channel not reached)" "Question 6 of" "How did you contact us"
 # a deliberate key after the pause answers; the interview goes on at a person's pace to PHQ-9 question 8
-paced "$S" 1 Enter 1 1 Enter Enter 2
+paced "$S" 1
+step "an answer key after the pause is not taken: the burst waits for Enter" "press Enter to go on"
+lacks "...the language still unanswered" "Question 6 of" "Question 7 of"
+paced "$S" Enter 1 Enter 1 1 Enter Enter 2
 step "a deliberate key answers, and the interview goes on" "PHQ-9"
 paced "$S" 0 0 0 0 0 0 0
 step "PHQ-9 question 8" "PHQ-9   Question 8 of"

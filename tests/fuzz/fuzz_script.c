@@ -20,6 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         script_line sl = script_parse_line(line);
         switch (sl.kind) {
         case SL_TYPE:
+        case SL_BURST:
         case SL_KEY: {
             int n = script_decode(sl.arg, pending, sizeof pending / sizeof pending[0]);
             if (n < 0 || n >= (int)(sizeof pending / sizeof pending[0]) || pending[n] != L'\0') abort();

@@ -1153,6 +1153,13 @@ static void t_restore_twice_keeps_erasure(void **state) {
     OK(db_restore(s, b1, NULL, &r, &msg));
     OK(db_restore(s, b2, NULL, &r, &msg));
     assert_int_equal(db.ops->client_get(db.st, gone, &c), ST_NOTFOUND);
+    /* the third outside restore tryout: B1 five times in a row, then B2. Each restore wrapped the carried entry
+     * once more and the detail, cut at its length, lost the word client_erase by the fourth: Xavier came back */
+    REFUSED(db_restore(s, b1, "   ", &r, &msg), "needs a written reason"); /* spaces are no reason (tryout) */
+    for (int i = 0; i < 5; i++) OK(db_restore(s, b1, NULL, &r, &msg));
+    OK(db_restore(s, b2, NULL, &r, &msg));
+    assert_int_equal(r.erased_again, 1);
+    assert_int_equal(db.ops->client_get(db.st, gone, &c), ST_NOTFOUND);
     session_end(s);
     db_close(&db);
 }

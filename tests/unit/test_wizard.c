@@ -1598,9 +1598,44 @@ static void test_burst_after_enter_records_nothing(void **state) {
     assert_int_equal(ans(w, "intake", "channel")->state, ANS_NOT_ASKED);
     assert_false(wizard_next(w)); /* not even Enter moves on during a burst */
     t += 20 + 15 * 11;
-    assert_true(key_choose(w, t + 800, "zh")); /* after a pause: a deliberate key */
+    assert_false(key_choose(w, t + 800, "zh")); /* an answer key, even after a pause, is not taken while held */
+    assert_false(wizard_key_arrived(w, t + 1600, WK_OTHER)); /* Enter ends the hold and does nothing else */
     assert_false(wizard_burst_held(w));
+    expect_at(w, "intake", "language");
+    assert_true(key_choose(w, t + 2400, "zh"));
     expect_at(w, "intake", "occupation");
+}
+
+/* The fourth receptionist tryout: copying a PHQ-9 from paper without looking up, item 9 then the difficulty
+ * 70 ms later (a burst: item 9's answer taken back), then the GAD-7 at a person's pace. Were a slow key taken
+ * after the hold, item 9 would get the GAD-7's first answer and every answer after it one question early (an
+ * ORANGE client was saved GREEN). Nothing is taken until the worker presses Enter on the question shown. */
+static void test_burst_hold_never_shifts_answers(void **state) {
+    (void)state;
+    wizard *w = blank_wizard();
+    const char *ids[] = {"phq9", "gad7"};
+    assert_true(wizard_start(w, &e, ids, 2, LANG_EN, &err));
+    int64_t t = 5000;
+    const char *paper = "11110100";
+    for (const char *p = paper; *p; p++) {
+        char code[2] = {*p, 0};
+        assert_true(key_choose(w, t += 550, code));
+    }
+    expect_at(w, "phq9", "item9");
+    assert_true(key_choose(w, t += 550, "1")); /* item 9: several days */
+    assert_false(key_choose(w, t += 70, "2")); /* the difficulty, too soon: a burst */
+    expect_at(w, "phq9", "item9");
+    assert_int_equal(ans(w, "phq9", "item9")->state, ANS_NOT_ASKED);
+    for (const char *p = "0110001"; *p; p++) { /* the GAD-7 typed on, a person's pace */
+        char code[2] = {*p, 0};
+        assert_false(key_choose(w, t += 550, code));
+    }
+    expect_at(w, "phq9", "item9");
+    assert_int_equal(ans(w, "phq9", "item9")->state, ANS_NOT_ASKED); /* unanswered: counted positive, never 0 */
+    assert_int_not_equal(ans(w, "gad7", "item1")->state, ANS_VALUE);
+    assert_false(wizard_key_arrived(w, t += 2000, WK_OTHER)); /* the worker looks up and presses Enter */
+    assert_true(key_choose(w, t += 1500, "1"));
+    assert_int_equal(ans(w, "phq9", "item9")->state, ANS_VALUE);
 }
 
 /* A burst that starts on a choice question: its first key answered and moved on before the second showed it was
@@ -1679,6 +1714,9 @@ static void test_burst_key_kinds(void **state) {
     assert_false(wizard_key_arrived(w, t += 10, WK_TEXT)); /* a digit right behind the choice key */
     expect_at(w, "intake", "gender");
     assert_int_equal(ans(w, "intake", "gender")->state, ANS_NOT_ASKED);
+    assert_false(wizard_key_arrived(w, t += 1000, WK_ANSWER)); /* held until Enter, however slow */
+    assert_false(wizard_key_arrived(w, t += 1000, WK_OTHER));  /* Enter: the hold ends, nothing else */
+    assert_false(wizard_burst_held(w));
     assert_true(wizard_key_arrived(w, t += 1000, WK_ANSWER));
     choose(w, "male");
     assert_false(wizard_burst_held(w));
@@ -1797,6 +1835,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_hotline_anonymous_positive_asq_red, release_all),
         cmocka_unit_test_teardown(test_hotline_callback_is_phone, release_all),
         cmocka_unit_test_teardown(test_burst_after_enter_records_nothing, release_all),
+        cmocka_unit_test_teardown(test_burst_hold_never_shifts_answers, release_all),
         cmocka_unit_test_teardown(test_burst_undoes_its_first_answer, release_all),
         cmocka_unit_test_teardown(test_burst_never_answers_a_safety_item, release_all),
         cmocka_unit_test_teardown(test_burst_human_pace_and_off, release_all),
