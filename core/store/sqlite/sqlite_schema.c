@@ -235,8 +235,9 @@ const migration sq_migrations[] = {
      * the data key (which reception holds too) until the first login of a clinician or supervisor, which creates
      * the clinical key, re-seals every note under it and seals it to the roles that may read notes, in one
      * transaction, and writes 'sealed' here. A version of its own so that no older triage writes notes under the
-     * data key into a database whose notes are under the clinical key. */
-    {"INSERT OR REPLACE INTO meta (key, value) VALUES ('clinical_notes', CAST('legacy' AS BLOB));\n",
+     * data key into a database whose notes are under the clinical key. A state already there is kept (a version
+     * set back in the file must not reset it to legacy: the migration would run again). */
+    {"INSERT OR IGNORE INTO meta (key, value) VALUES ('clinical_notes', CAST('legacy' AS BLOB));\n",
      "PRAGMA user_version = 9"},
 };
 
