@@ -10,6 +10,7 @@
 #include "assess.h"
 #include "clock.h"
 #include "fhir.h"
+#include "intake_body.h"
 #include "intake_finish.h"
 #include "records.h"
 #include "score.h"
@@ -28,13 +29,16 @@ typedef struct {
     const form *f;
     answer answers[FORM_MAX_ITEMS];
     const char *subject; /* reference, or "" */
-    int group;           /* index into the subjects */
+    int subj;            /* index into the subjects (the client it is for) */
+    int group;           /* index into the intakes (an intake is the responses of one subject given together) */
     int64_t authored;    /* when the client gave it (QuestionnaireResponse.authored), UTC; 0: not stated */
     char key[VAULT_PSEUDONYM_HEX]; /* what recognises it on a later import (keyed hash of its identifier, or of
                                     * its meta.source and id); "" when it has neither */
     json_t *identifier;            /* its identifier (kept with the intake; the export writes it back), or NULL */
     const res *from;               /* its entry */
-    char already[STORE_ID_LEN];    /* the intake it was saved as before, or "" */
+    char already[STORE_ID_LEN];    /* the intake it was saved as before, with these very answers, or "" */
+    char amends[STORE_ID_LEN];     /* the intake it was saved as before with other answers (an amended
+                                    * response): saved again as a new intake that amends that one, or "" */
 } response;
 
 /* How far an authored time may be ahead of this computer's clock (the sender's clock may run fast). */
@@ -44,6 +48,7 @@ typedef struct {
     const char *ref;
     char client_id[STORE_ID_LEN];
     bool create;
+    bool counted; /* counted in the result (as created or found) by its first intake */
     const char *name, *phone, *birth;
     char built_name[256]; /* a HumanName without text, put together from given and family */
 } subject;
@@ -319,9 +324,24 @@ static bool intake_exists(session *s, const char *id) {
     return true;
 }
 
-/* The intake a response was saved as before ("" when none, or when that intake was erased since). */
-static void find_earlier(session *s, response *r) {
-    r->already[0] = '\0';
+/* The intake a response was saved as before ("" when none, or when that intake was erased since): the one the
+ * import remembered last (an amended response remembered as its newest intake), else the intake named by
+ * triage's own identifier urn:triage:responses|INTAKE/FORM. */
+static void earlier_intake(session *s, const response *r, char out[STORE_ID_LEN]) {
+    out[0] = '\0';
+    if (r->key[0]) {
+        char name[64];
+        snprintf(name, sizeof name, "%s%s", META_RESPONSE, r->key);
+        blob b = {0};
+        if (s->db->ops->meta_get(s->db->st, name, &b) == ST_OK && b.n > 0 && b.n < STORE_ID_LEN) {
+            char id[STORE_ID_LEN];
+            memcpy(id, b.p, b.n);
+            id[b.n] = '\0';
+            if (intake_exists(s, id)) memcpy(out, id, sizeof id);
+        }
+        blob_free(&b);
+        if (out[0]) return;
+    }
     const char *sys = json_string_value(json_object_get(r->identifier, "system"));
     const char *val = json_string_value(json_object_get(r->identifier, "value"));
     if (sys && val && !strcmp(sys, FHIR_RESPONSE_IDS)) {
@@ -331,23 +351,78 @@ static void find_earlier(session *s, response *r) {
         if (n < sizeof id) {
             memcpy(id, val, n);
             id[n] = '\0';
-            if (intake_exists(s, id)) {
-                memcpy(r->already, id, sizeof id);
-                return;
-            }
+            if (intake_exists(s, id)) memcpy(out, id, sizeof id);
         }
     }
-    if (!r->key[0]) return;
-    char name[64];
-    snprintf(name, sizeof name, "%s%s", META_RESPONSE, r->key);
-    blob b = {0};
-    if (s->db->ops->meta_get(s->db->st, name, &b) == ST_OK && b.n > 0 && b.n < STORE_ID_LEN) {
-        char id[STORE_ID_LEN];
-        memcpy(id, b.p, b.n);
-        id[b.n] = '\0';
-        if (intake_exists(s, id)) memcpy(r->already, id, sizeof id);
+}
+
+/* A scored form's answers as the intake body keeps them: one per item, its code, or null when not given. */
+static json_t *answers_json(const form *f, const answer *answers) {
+    json_t *arr = json_array();
+    for (int k = 0; k < f->n_items; k++) {
+        char code[64];
+        if (answers[k].state == ANS_VALUE || answers[k].state == ANS_REFUSED) {
+            answer_format(f, k, answers[k], code, sizeof code);
+            json_array_append_new(arr, json_string(code));
+        } else {
+            json_array_append_new(arr, json_null());
+        }
     }
-    blob_free(&b);
+    return arr;
+}
+
+static bool same_json(json_t *a, json_t *b) { return (!a && !b) || (a && b && json_equal(a, b)); }
+
+static void record_answers(const engine *e, const response *r, json_t *input, json_t *record);
+
+/* Whether the response says what the intake body already holds: a scored form's answers item by item; the
+ * record form's answers as they are kept (each item's key in the record, the concerns, language and
+ * preferences in the input). */
+static bool body_holds(const engine *e, const response *r, json_t *body) {
+    if (r->f->kind != FORM_RECORD) {
+        json_t *mine = answers_json(r->f, r->answers);
+        bool same = same_json(mine, intake_body_answers(body, r->f->id));
+        json_decref(mine);
+        return same;
+    }
+    json_t *input = json_object(), *record = json_object();
+    record_answers(e, r, input, record);
+    bool same = true;
+    for (int k = 0; same && k < r->f->n_items; k++)
+        same = same_json(json_object_get(record, r->f->items[k].id),
+                         json_object_get(intake_body_record(body), r->f->items[k].id));
+    static const char *const parts[] = {"concerns", "language", "preferences"};
+    for (int k = 0; same && k < 3; k++)
+        same = same_json(json_object_get(input, parts[k]), json_object_get(intake_body_input(body), parts[k]));
+    json_decref(input);
+    json_decref(record);
+    return same;
+}
+
+/* Whether intake id holds the response's answers. When its body cannot be read, it does not: the response
+ * is then imported as an amendment, never dropped (a duplicate is safe, a lost answer is not). */
+static bool intake_holds(session *s, const engine *e, const response *r, const char *id) {
+    char *text = NULL;
+    error why = {0};
+    if (!intake_peek_body(s, id, &text, &why)) return false;
+    json_error_t je;
+    json_t *body = json_loads(text, 0, &je);
+    secret_free(text);
+    bool same = body && body_holds(e, r, body);
+    json_decref(body);
+    return same;
+}
+
+/* A response seen before: with the same answers it was already imported (r->already); with other answers
+ * (status amended, or the same status with other answers: the identifier is the business id of the
+ * response, whatever became of its content) it amends that intake (r->amends) and is imported again. */
+static void find_earlier(session *s, const engine *e, response *r) {
+    char id[STORE_ID_LEN];
+    r->already[0] = r->amends[0] = '\0';
+    earlier_intake(s, r, id);
+    if (!id[0]) return;
+    if (intake_holds(s, e, r, id)) memcpy(r->already, id, sizeof id);
+    else memcpy(r->amends, id, sizeof id);
 }
 
 /* Inside the import's transaction: every response of the group remembered as the intake it became. */
@@ -640,8 +715,26 @@ static void check_patient_is_client(const res *all, int n, const response *r, co
                "with --client if it is meant for them)", w, c->id, shown);
 }
 
+/* An amended response saved as a new intake: audited naming the earlier intake it amends (which stays, with
+ * its queue item: the queue keeps the higher of the two levels until a clinician says otherwise). */
+static void audit_amendments(session *s, const response *rs, int nr, int g, const char *intake_id,
+                             import_result *out) {
+    for (int i = 0; i < nr; i++) {
+        if (rs[i].group != g || !rs[i].amends[0]) continue;
+        const char *status = json_string_value(json_object_get(rs[i].from->resource, "status"));
+        char detail[160];
+        snprintf(detail, sizeof detail, "fhir %s response (status %.20s) amends intake %s", rs[i].f->id,
+                 status ? status : "none", rs[i].amends);
+        session_audit(s, "import_amends", intake_id, detail);
+        if (!out->amended++) {
+            memcpy(out->amended_intake, rs[i].amends, STORE_ID_LEN);
+            memcpy(out->amending_intake, intake_id, STORE_ID_LEN);
+        }
+    }
+}
+
 /* Saves the responses of one subject as one intake. */
-static bool save_group(session *s, const engine *e, response *rs, int nr, int g, const subject *sj, import_result *out,
+static bool save_group(session *s, const engine *e, response *rs, int nr, int g, subject *sj, import_result *out,
                        error *err) {
     json_t *answers = json_object(), *input = json_object(), *record = json_object(), *idents = json_object();
     json_object_set_new(record, "source", json_string("fhir_import"));
@@ -660,17 +753,7 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
             record_answers(e, &rs[i], input, record);
             continue;
         }
-        json_t *arr = json_array();
-        for (int k = 0; k < rs[i].f->n_items; k++) {
-            char code[64];
-            if (rs[i].answers[k].state == ANS_VALUE || rs[i].answers[k].state == ANS_REFUSED) {
-                answer_format(rs[i].f, k, rs[i].answers[k], code, sizeof code);
-                json_array_append_new(arr, json_string(code));
-            } else {
-                json_array_append_new(arr, json_null());
-            }
-        }
-        json_object_set_new(answers, rs[i].f->id, arr);
+        json_object_set_new(answers, rs[i].f->id, answers_json(rs[i].f, rs[i].answers));
     }
     if (json_object_size(idents)) json_object_set(record, "fhir_identifiers", idents);
     json_decref(idents);
@@ -688,10 +771,14 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
         intake_saved saved;
         ok = intake_finish_given_at(s, e, in, &who, given_at, &saved, err) &&
              remember_group(s, rs, nr, g, saved.intake_id, err);
+        if (ok) audit_amendments(s, rs, nr, g, saved.intake_id, out);
         if (ok) {
             json_decref(saved.assessment);
-            if (sj->create) out->clients_created++;
-            else out->clients_matched++;
+            if (!sj->counted) out->clients_created += sj->create, out->clients_matched += !sj->create;
+            sj->counted = true;
+            /* the subject's next intake (a client seen twice in an export) is for the client made now */
+            sj->create = false;
+            memcpy(sj->client_id, saved.client_id, sizeof sj->client_id);
             out->intakes++;
             if (!out->first_intake[0]) memcpy(out->first_intake, saved.intake_id, sizeof saved.intake_id);
         }
@@ -777,32 +864,123 @@ static int gather_responses(session *s, const engine *e, const res *all, int n, 
         rs[nr].from = &all[i];
         if (!rs[nr].f) continue;
         response_key(s, all[i].resource, &rs[nr]);
-        find_earlier(s, &rs[nr]);
+        find_earlier(s, e, &rs[nr]);
         if (rs[nr].already[0]) {
             /* saved before: reported, not saved again (nor checked against the others of its client) */
             out->already++;
             if (!out->already_intake[0]) memcpy(out->already_intake, rs[nr].already, STORE_ID_LEN);
-            rs[nr].group = -1;
+            rs[nr].group = rs[nr].subj = -1;
             nr++;
             continue;
         }
-        rs[nr].group = subject_index(subjects, ns, client_id ? "" : rs[nr].subject);
-        /* one intake takes one response per form: a second one (a later ASQ all "no" after an acute one) would
-         * silently replace the first, so it is refused, naming both */
-        for (int j = 0; j < nr; j++)
-            if (rs[j].group == rs[nr].group && rs[j].f == rs[nr].f) {
-                char w[160];
-                where(&all[i], w, sizeof w);
-                problem(p, "%s: a second response to %s for the same client in this file (one intake takes one "
-                           "response per questionnaire: import them one at a time)",
-                        w, rs[nr].f->id);
-                break;
-            }
-        subject *sj = &subjects[rs[nr].group];
+        rs[nr].subj = subject_index(subjects, ns, client_id ? "" : rs[nr].subject);
+        subject *sj = &subjects[rs[nr].subj];
         if (!client_id && !sj->name) subject_from_file(all, n, &all[i], sj, p);
         nr++;
     }
     return nr;
+}
+
+/* ---- which responses make one intake ----
+ * The responses of one subject are one intake, as a pre-screen sends them. When a questionnaire comes twice
+ * for one subject (triage's own export of a client seen twice), they are told apart by the intake they came
+ * from: triage's identifier urn:triage:responses|INTAKE/FORM names it, else the time the export writes for
+ * every response of an intake (authored). Two responses to one questionnaire with the same intake are still
+ * refused: one would silently replace the other. */
+typedef struct {
+    int subj;
+    char key[96]; /* "" (the subject's one intake), "intake:ID" or "authored:TIME" */
+} intake_group;
+
+static void intake_key(const response *r, char *out, size_t size) {
+    json_t *o = r->from->resource;
+    const char *sys = json_string_value(json_object_get(r->identifier, "system"));
+    const char *val = json_string_value(json_object_get(r->identifier, "value"));
+    const char *authored = json_string_value(json_object_get(o, "authored"));
+    if (sys && val && !strcmp(sys, FHIR_RESPONSE_IDS))
+        snprintf(out, size, "intake:%.*s", (int)(strchr(val, '/') ? strchr(val, '/') - val : (long)strlen(val)), val);
+    else if (authored) snprintf(out, size, "authored:%.60s", authored);
+    else out[0] = '\0';
+}
+
+static bool form_repeats(const response *rs, int nr, int subj) {
+    for (int i = 0; i < nr; i++)
+        for (int j = i + 1; rs[i].subj == subj && j < nr; j++)
+            if (rs[j].subj == subj && rs[j].f == rs[i].f) return true;
+    return false;
+}
+
+static int group_of(intake_group *groups, int *ng, int subj, const char *key) {
+    for (int g = 0; g < *ng; g++)
+        if (groups[g].subj == subj && !strcmp(groups[g].key, key)) return g;
+    groups[*ng].subj = subj;
+    snprintf(groups[*ng].key, sizeof groups[*ng].key, "%s", key);
+    return (*ng)++;
+}
+
+/* Two responses of one intake that answer the same LOINC question (a PHQ-2 and a PHQ-9 both carry 44250-9,
+ * a GAD-2 and a GAD-7 68509-9) and disagree: which answer the client gave is not known, and keeping either
+ * would silently drop the other. Refused naming both. */
+static void check_same_question(const response *a, const response *b, problems *p) {
+    for (int i = 0; i < a->f->n_items; i++) {
+        const char *code = a->f->items[i].loinc;
+        int j = code && *code ? fhir_item_of(b->f, code) : -1;
+        if (j < 0 || a->answers[i].state == ANS_UNANSWERED || b->answers[j].state == ANS_UNANSWERED) continue;
+        if (a->answers[i].state == b->answers[j].state && a->answers[i].value == b->answers[j].value) continue;
+        char wa[160], wb[160], va[64], vb[64];
+        where(a->from, wa, sizeof wa);
+        where(b->from, wb, sizeof wb);
+        answer_format(a->f, i, a->answers[i], va, sizeof va);
+        answer_format(b->f, j, b->answers[j], vb, sizeof vb);
+        problem(p, "%s (%s.%s = %s) and %s (%s.%s = %s) answer the same question, LOINC %s, differently in one "
+                   "intake: which answer the client gave is not known; nothing was imported (correct one of them)",
+                wa, a->f->id, a->f->items[i].id, va, wb, b->f->id, b->f->items[j].id, vb, code);
+    }
+}
+
+/* The intakes of the file: each response (not imported before) into one, then each intake checked. */
+static int group_intakes(response *rs, int nr, int ns, intake_group *groups, problems *p) {
+    int ng = 0;
+    for (int sj = 0; sj < ns; sj++) {
+        bool split = form_repeats(rs, nr, sj);
+        for (int i = 0; i < nr; i++) {
+            if (rs[i].subj != sj) continue;
+            char key[96] = "";
+            if (split) intake_key(&rs[i], key, sizeof key);
+            rs[i].group = group_of(groups, &ng, sj, key);
+        }
+    }
+    for (int i = 0; i < nr; i++)
+        for (int j = i + 1; rs[i].group >= 0 && j < nr; j++) {
+            if (rs[j].group != rs[i].group) continue;
+            if (rs[j].f != rs[i].f) {
+                check_same_question(&rs[i], &rs[j], p);
+                continue;
+            }
+            /* one intake takes one response per form: a second one (a later ASQ all "no" after an acute one)
+             * would silently replace the first, so it is refused, naming both */
+            char w[160], w1[160];
+            where(rs[j].from, w, sizeof w);
+            where(rs[i].from, w1, sizeof w1);
+            problem(p, "%s: a second response to %s for the same client in this file, in the same intake as %s (one "
+                       "intake takes one response per questionnaire: import them one at a time)",
+                    w, rs[j].f->id, w1);
+        }
+    return ng;
+}
+
+/* An amended response belongs to the client of the intake it amends (whatever its Patient now says). */
+static bool amended_client(session *s, const response *rs, int nr, int g, subject *sj) {
+    for (int i = 0; i < nr; i++) {
+        intake_rec rec;
+        if (rs[i].subj != g || !rs[i].amends[0] || s->db->ops->intake_get(s->db->st, rs[i].amends, &rec) != ST_OK)
+            continue;
+        snprintf(sj->client_id, sizeof sj->client_id, "%s", rec.client_id);
+        intake_rec_free(&rec);
+        sj->create = false;
+        return true;
+    }
+    return false;
 }
 
 /* The client of each subject: the one the worker gave (whose Patient in the file must be that person unless
@@ -817,11 +995,12 @@ static void decide_clients(session *s, const res *all, int n, const char *client
                 snprintf(subjects[g].client_id, sizeof subjects[g].client_id, "%s", client_id);
                 if (!accept_other_patient)
                     for (int i = 0; i < nr; i++)
-                        if (rs[i].group == g) check_patient_is_client(all, n, &rs[i], &c, p);
+                        if (rs[i].subj == g) check_patient_is_client(all, n, &rs[i], &c, p);
                 client_plain_free(&c);
             }
             continue;
         }
+        if (amended_client(s, rs, nr, g, &subjects[g])) continue;
         if (!match_client(s, &subjects[g], err)) p->problems++;
         else subjects[g].create = !subjects[g].client_id[0];
     }
@@ -869,6 +1048,8 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     subject *subjects = xcalloc((size_t)n + 1, sizeof *subjects);
     int ns = 0;
     int nr = gather_responses(s, e, all, n, client_id, rs, subjects, &ns, out, &p);
+    intake_group *groups = xcalloc((size_t)n + 1, sizeof *groups);
+    int ng = group_intakes(rs, nr, ns, groups, &p);
     if (nr == 0 && p.problems == 0) problem(&p, "no QuestionnaireResponse in the file");
     decide_clients(s, all, n, client_id, accept_other_patient, rs, nr, subjects, ns, &p, err);
     bool ok = p.problems == 0;
@@ -881,9 +1062,9 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     /* every intake of the file in one transaction: a failure at the last one leaves none saved */
     bool batch = ok && db_batch_begin(s->db, err);
     ok = ok && batch;
-    for (int g = 0; ok && g < ns; g++) {
-        ok = save_group(s, e, rs, nr, g, &subjects[g], out, err);
-        progress_report(s->progress, "clients' intakes saved", g + 1, ns);
+    for (int g = 0; ok && g < ng; g++) {
+        ok = save_group(s, e, rs, nr, g, &subjects[groups[g].subj], out, err);
+        progress_report(s->progress, "clients' intakes saved", g + 1, ng);
     }
     if (ok) audit_import(s, rs, nr, out);
     if (batch) {
@@ -895,11 +1076,12 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     }
     if (!ok) {
         out->save_failed = p.problems == 0;
-        out->intakes = out->clients_created = out->clients_matched = 0;
-        out->first_intake[0] = '\0';
+        out->intakes = out->clients_created = out->clients_matched = out->amended = 0;
+        out->first_intake[0] = out->amended_intake[0] = out->amending_intake[0] = '\0';
     }
     free(rs);
     free(subjects);
+    free(groups);
     free(all);
     json_decref(root);
     return ok;
