@@ -9,9 +9,11 @@
 
 #include "assess.h"
 #include "clock.h"
+#include "expr.h"
 #include "fhir.h"
 #include "intake_body.h"
 #include "intake_finish.h"
+#include "levels.h"
 #include "records.h"
 #include "score.h"
 #include "secret.h"
@@ -440,6 +442,51 @@ static bool remember_group(session *s, const response *rs, int nr, int g, const 
     return true;
 }
 
+/* Whether a band's rule reads item id ("item5", or "form.item5"). */
+static bool rule_reads(const expr *x, const char *form_id, const char *id) {
+    if (!x) return false;
+    if (x->kind == EX_CMP || x->kind == EX_TRUTH) {
+        const char *t = x->ref_text ? x->ref_text : "";
+        size_t n = strlen(form_id);
+        if (!strncmp(t, form_id, n) && t[n] == '.') t += n + 1;
+        return !strcmp(t, id);
+    }
+    return rule_reads(x->a, form_id, id) || rule_reads(x->b, form_id, id);
+}
+
+/* The highest level a band whose rule reads item i asks for (-1: none): what an answer to it may mean. */
+static int level_riding_on(const form *f, int i) {
+    int most = -1;
+    for (int b = 0; b < f->n_bands; b++)
+        if (f->bands[b].min_level > most && rule_reads(f->bands[b].when, f->id, f->items[i].id)) most = f->bands[b].min_level;
+    return most;
+}
+
+/* An answer to an item the form's skip logic (FHIR enableWhen) switches off: the answers contradict each
+ * other, and triage cannot tell which one stands. Refused as bad input, naming the linkId; and where the
+ * answer could mean risk (ASQ question 5 "yes" after four "no": a red band reads it), the message says so
+ * first, because an acute "yes" must never be lost in a refused file. */
+static void check_hidden_answers(const form *f, const answer *answers, const char *w, problems *p) {
+    score_result sr;
+    score_form(f, answers, &sr);
+    for (int i = 0; i < f->n_items; i++) {
+        const answer *a = &answers[i];
+        if (sr.visible[i] || (a->state != ANS_VALUE && a->state != ANS_REFUSED)) continue;
+        const scale *sc = form_item_scale(f, i);
+        bool above_least = a->state == ANS_REFUSED || !sc || a->value > sc->min_value;
+        int level = above_least ? level_riding_on(f, i) : -1;
+        char given[64];
+        answer_format(f, i, *a, given, sizeof given);
+        const char *risk = level >= LEVEL_RED      ? "the client may be at acute risk - assess in person now; "
+                           : level >= LEVEL_ORANGE ? "the client may be at risk - assess in person; "
+                                                   : "";
+        problem(p, "%s: linkId `%s` (%s.%s) is answered `%s` although %s asks it only when %s: %sthe answers "
+                   "contradict each other, so nothing was imported (correct the file, or enter the screen by hand)",
+                w, fhir_link_id(f, i), f->id, f->items[i].id, given, f->id,
+                f->items[i].show_if_text ? f->items[i].show_if_text : "?", risk);
+    }
+}
+
 /* Reads one response into r; problems are listed, naming the resource and the linkId. */
 static void read_response(const engine *e, const res *all, int n, const res *qr, response *r, problems *p) {
     char w[160];
@@ -496,6 +543,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
         read_item(f, idx, it, w, shown, r, p);
     }
     json_decref(flat);
+    check_hidden_answers(f, r->answers, w, p);
     int unread = p->problems - problems_before;
     score_result sr;
     score_form(f, r->answers, &sr);
@@ -1075,7 +1123,8 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         }
     }
     if (!ok) {
-        out->save_failed = p.problems == 0;
+        /* an answer the saving step refuses (assess's own checks) is the file's fault, not the disk's */
+        out->save_failed = p.problems == 0 && err->kind != ERR_INPUT;
         out->intakes = out->clients_created = out->clients_matched = out->amended = 0;
         out->first_intake[0] = out->amended_intake[0] = out->amending_intake[0] = '\0';
     }

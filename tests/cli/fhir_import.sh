@@ -88,5 +88,16 @@ check "ASQ item 5 yes with items 1-4 no: refused with exit 2" [ "$rc" -eq 2 ]
 check "...naming the entry and the linkId" sh -c "printf '%s' '$err' | grep -q 'entry\[1\] QuestionnaireResponse qr-asq5.*linkId \`item5\`'"
 check "...saying the client may be at acute risk and to assess in person" has_err "acute risk - assess in person"
 check "...and that nothing was imported" has_err "nothing was imported"
+# the PHQ-9 difficulty item (69722-7) answered although every problem item is 0 (LOINC answers as valueInteger)
+zeros=""
+for l in 44250-9 44255-8 44259-0 44254-1 44251-7 44258-2 44252-5 44253-3 44260-8; do zeros="$zeros{\"linkId\":\"$l\",\"answer\":[{\"valueInteger\":0}]},"; done
+printf '{"resourceType":"QuestionnaireResponse","id":"qr-diff","questionnaire":"http://loinc.org/q/44249-1","status":"completed","item":[%s{"linkId":"69722-7","answer":[{"valueInteger":2}]}]}' "$zeros" >"$tmp/diff.json"
+printf '{"client":{"name":"Diff Icult"},"answers":{"gad2":[0,0]}}' >"$tmp/c.json"
+tri desk "$R\n" intake new "$tmp/c.json"
+dcid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+import "$tmp/diff.json" --client "$dcid"
+check "the PHQ-9 difficulty item answered with items 1-9 all 0: refused with exit 2 naming linkId 69722-7" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'QuestionnaireResponse qr-diff: linkId \`69722-7\` (phq9.difficulty) is answered \`very\`'"
+check "...nothing imported, and no risk claimed for it" sh -c "printf '%s' '$err' | grep -q 'nothing was imported' && ! printf '%s' '$err' | grep -q 'risk'"
 
 finish
