@@ -84,12 +84,11 @@ static void where(const res *r, char *out, size_t size) {
     else snprintf(out, size, "QuestionnaireResponse %s", shown);
 }
 
-/* The answer of an item as triage's answer text: a Coding's code, a string, an integer, a boolean (yes/no). */
+/* The answer of an item as triage's answer text: a Coding's code, an integer, a boolean (yes/no). Not a
+ * valueString: README's accepted forms do not include one (refused naming the field, see read_item). */
 static bool answer_text(json_t *item, char *out, size_t size) {
     json_t *a = json_array_get(json_object_get(item, "answer"), 0), *v;
     if ((v = json_object_get(json_object_get(a, "valueCoding"), "code")) && json_is_string(v))
-        snprintf(out, size, "%s", json_string_value(v));
-    else if ((v = json_object_get(a, "valueString")) && json_is_string(v))
         snprintf(out, size, "%s", json_string_value(v));
     else if ((v = json_object_get(a, "valueInteger")) && json_is_integer(v))
         snprintf(out, size, "%lld", (long long)json_integer_value(v));
@@ -99,17 +98,41 @@ static bool answer_text(json_t *item, char *out, size_t size) {
     return true;
 }
 
-/* A number stated as a total: valueInteger, an integral valueDecimal, or valueQuantity.value (the US Core
- * example states 12 as valueDecimal, the SDC one 13 as a Quantity). */
-static bool stated_number(json_t *holder, long long *out) {
-    json_t *v = json_object_get(holder, "valueInteger");
-    if (!json_is_integer(v)) v = json_object_get(holder, "valueDecimal");
-    if (!json_is_number(v)) v = json_object_get(json_object_get(holder, "valueQuantity"), "value");
-    if (!json_is_number(v)) return false;
-    double d = json_number_value(v);
-    *out = (long long)d;
-    if ((double)*out != d) *out = -1; /* 12.5 is no total of whole answers: disagrees with any */
-    return true;
+/* A total as stated: a number (valueInteger, valueDecimal, or valueQuantity.value: the US Core example states 12
+ * as valueDecimal, the SDC one 13 as a Quantity), or a value of another kind (valueString "12" and the like),
+ * which is no total triage reads and so cannot be checked. */
+typedef enum { STATED_NONE, STATED_NUMBER, STATED_OTHER } stated_kind;
+
+static stated_kind stated_number(json_t *holder, double *out, const char **field) {
+    static const char *const numbers[] = {"valueInteger", "valueDecimal"};
+    for (int k = 0; k < 2; k++) {
+        json_t *v = json_object_get(holder, numbers[k]);
+        if (json_is_number(v)) {
+            *out = json_number_value(v);
+            *field = numbers[k];
+            return STATED_NUMBER;
+        }
+    }
+    json_t *q = json_object_get(json_object_get(holder, "valueQuantity"), "value");
+    if (json_is_number(q)) {
+        *out = json_number_value(q);
+        *field = "valueQuantity";
+        return STATED_NUMBER;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(holder, key, v)
+        if (!strncmp(key, "value", 5)) {
+            *field = key;
+            return STATED_OTHER;
+        }
+    return STATED_NONE;
+}
+
+/* A stated number as given (11.5 stays 11.5; 12.0 is 12). */
+static void number_text(double d, char *out, size_t size) {
+    if (d == (double)(long long)d) snprintf(out, size, "%lld", (long long)d);
+    else snprintf(out, size, "%g", d);
 }
 
 /* Whether reference r names the resource at qr (its fullUrl, Type/id, or an absolute URL ending in Type/id). */
@@ -126,8 +149,11 @@ static bool names(const res *qr, const char *type, const char *r) {
 
 /* A stated total: an item `total` (or the total's code) of the response itself, or an Observation of the
  * bundle derived from it with the form's total code. */
-static bool stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item, long long *out) {
-    if (total_item && stated_number(json_array_get(json_object_get(total_item, "answer"), 0), out)) return true;
+static stated_kind stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item, double *out,
+                               const char **field) {
+    stated_kind k0 = total_item ? stated_number(json_array_get(json_object_get(total_item, "answer"), 0), out, field)
+                                : STATED_NONE;
+    if (k0 != STATED_NONE) return k0;
     const char *sys, *code;
     fhir_total_code(f, &sys, &code);
     for (int i = 0; i < n; i++) {
@@ -142,9 +168,10 @@ static bool stated_total(const res *all, int n, const res *qr, const form *f, js
             const char *s = json_string_value(json_object_get(d, "system")), *c = json_string_value(json_object_get(d, "code"));
             if (s && c && !strcmp(s, sys) && !strcmp(c, code)) coded = true;
         }
-        if (from_it && coded && stated_number(o, out)) return true;
+        stated_kind kind = from_it && coded ? stated_number(o, out, field) : STATED_NONE;
+        if (kind != STATED_NONE) return kind;
     }
-    return false;
+    return STATED_NONE;
 }
 
 /* The items of a response with groups opened (any depth): a group is an item with items and no answer. */
@@ -231,9 +258,17 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
         return;
     }
     json_t *a = json_array_get(answers, 0);
+    if (json_object_get(a, "valueString")) {
+        char t[64];
+        const char *text = json_string_value(json_object_get(a, "valueString"));
+        text_for_display(text ? text : "(not a string)", 40, t, sizeof t);
+        problem(p, "%s: linkId `%s` (%s.%s): valueString `%s` is not an answer triage reads (a LOINC or triage "
+                   "answer Coding, valueInteger, valueDecimal or the ordinalValue extension)", w, shown, f->id, fi->id, t);
+        return;
+    }
     if (!a) {
-        problem(p, "%s: linkId `%s` (%s.%s): no answer (valueCoding, valueInteger, valueDecimal, valueString or "
-                   "valueBoolean)", w, shown, f->id, fi->id);
+        problem(p, "%s: linkId `%s` (%s.%s): no answer (valueCoding, valueInteger, valueDecimal or valueBoolean)", w,
+                shown, f->id, fi->id);
         return;
     }
     if (form_item_scale(f, idx)) {
@@ -251,7 +286,7 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
     }
     char text[128];
     if (!answer_text(it, text, sizeof text)) {
-        problem(p, "%s: linkId `%s` (%s.%s): no answer (valueInteger or valueString)", w, shown, f->id, fi->id);
+        problem(p, "%s: linkId `%s` (%s.%s): no answer (valueInteger)", w, shown, f->id, fi->id);
         return;
     }
     if (!answer_parse(f, idx, text, &r->answers[idx], &why)) problem(p, "%s: linkId `%s`: %s", w, shown, why.msg);
@@ -274,7 +309,8 @@ static void read_authored(json_t *o, const char *w, response *r, problems *p) {
     text_for_display(json_is_string(v) ? json_string_value(v) : "(not a string)", 40, shown, sizeof shown);
     int64_t t;
     if (!json_is_string(v) || !fhir_datetime_parse(json_string_value(v), &t) || t <= 0) {
-        problem(p, "%s: authored `%s` is not a FHIR dateTime (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)", w, shown);
+        problem(p, "%s: authored `%s` is not a FHIR dateTime: accepted are YYYY, YYYY-MM, YYYY-MM-DD, or "
+                   "YYYY-MM-DDThh:mm:ss[.fraction] with Z or an offset such as +08:00 (a time needs its zone)", w, shown);
         return;
     }
     int64_t now = clock_now();
@@ -375,6 +411,28 @@ static json_t *answers_json(const form *f, const answer *answers) {
 
 static bool same_json(json_t *a, json_t *b) { return (!a && !b) || (a && b && json_equal(a, b)); }
 
+/* Whether a scored form's answers as an intake body keeps them (its code as text, or, in bodies written by
+ * other paths, a number; null when not given) are the given ones. */
+static bool stored_answers_are(const form *f, json_t *stored, const answer *given) {
+    if (!json_is_array(stored) || (int)json_array_size(stored) > f->n_items) return false;
+    for (int k = 0; k < f->n_items; k++) {
+        json_t *v = json_array_get(stored, (size_t)k);
+        answer was = {ANS_UNANSWERED, 0};
+        char text[64];
+        error why = {0};
+        if (json_is_string(v)) snprintf(text, sizeof text, "%s", json_string_value(v));
+        else if (json_is_integer(v)) snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+        else if (v && !json_is_null(v)) return false;
+        if (v && !json_is_null(v) && !answer_parse(f, k, text, &was, &why)) return false;
+        bool given_any = given[k].state == ANS_VALUE || given[k].state == ANS_REFUSED;
+        bool was_any = was.state == ANS_VALUE || was.state == ANS_REFUSED;
+        if (given_any != was_any) return false;
+        if (given_any && (was.state != given[k].state || (was.state == ANS_VALUE && was.value != given[k].value)))
+            return false;
+    }
+    return true;
+}
+
 static void record_answers(const engine *e, const response *r, json_t *input, json_t *record);
 
 /* Whether the response says what the intake body already holds: a scored form's answers item by item; the
@@ -382,10 +440,7 @@ static void record_answers(const engine *e, const response *r, json_t *input, js
  * preferences in the input). */
 static bool body_holds(const engine *e, const response *r, json_t *body) {
     if (r->f->kind != FORM_RECORD) {
-        json_t *mine = answers_json(r->f, r->answers);
-        bool same = same_json(mine, intake_body_answers(body, r->f->id));
-        json_decref(mine);
-        return same;
+        return stored_answers_are(r->f, intake_body_answers(body, r->f->id), r->answers);
     }
     json_t *input = json_object(), *record = json_object();
     record_answers(e, r, input, record);
@@ -487,6 +542,47 @@ static void check_hidden_answers(const form *f, const answer *answers, const cha
     }
 }
 
+/* A total the response states (its total item, or an Observation derived from it) is checked against the one
+ * computed from its answers; one that cannot be read as a number, or whose answers could not all be read, is
+ * refused as not checkable (a total taken unchecked could hide a wrong answer). */
+static void check_stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item,
+                               const answer *answers, int unread, const char *w, problems *p) {
+    double stated = 0;
+    const char *field = "";
+    stated_kind kind = stated_total(all, n, qr, f, total_item, &stated, &field);
+    if (kind == STATED_NONE) return;
+    score_result sr;
+    score_form(f, answers, &sr);
+    const char *tl = total_item ? json_string_value(json_object_get(total_item, "linkId")) : NULL;
+    char tw[80], st[48];
+    if (tl) {
+        char t[48];
+        text_for_display(tl, 40, t, sizeof t);
+        snprintf(tw, sizeof tw, " (linkId `%s`)", t);
+    } else snprintf(tw, sizeof tw, " (its Observation)");
+    number_text(stated, st, sizeof st);
+    if (kind == STATED_OTHER)
+        problem(p, "%s: the stated total%s is a %s, not a number triage reads (valueInteger, valueDecimal or "
+                   "valueQuantity): it cannot be checked; nothing was imported", w, tw, field);
+    else if (!sr.has_total) problem(p, "%s: states a total%s, but %s has none", w, tw, f->id);
+    else if (unread > 0)
+        /* its answers could not all be read (listed above): the total cannot be checked, and is not taken */
+        problem(p, "%s: the stated total %s%s cannot be checked: %d of its answers are not read (above)", w, st, tw,
+                unread);
+    else if (sr.prorated) {
+        /* the form's rule allows these items missing (triage's own export of a prorated total, marked
+         * urn:triage:fhir:prorated): the total stated must be the prorated one computed here */
+        if (stated != sr.total)
+            problem(p, "%s: the stated total %s%s disagrees with the prorated total of its answers, %d (%s, %d "
+                       "missing)", w, st, tw, sr.total, f->id, sr.n_missing);
+    } else if (!sr.complete)
+        problem(p, "%s: states a total %s%s, but %s is incomplete (%d of %d answered)", w, st, tw, f->id,
+                sr.n_answered, sr.n_visible);
+    else if (stated != sr.total)
+        problem(p, "%s: the stated total %s%s disagrees with the total of its answers, %d (%s)", w, st, tw, sr.total,
+                f->id);
+}
+
 /* Reads one response into r; problems are listed, naming the resource and the linkId. */
 static void read_response(const engine *e, const res *all, int n, const res *qr, response *r, problems *p) {
     char w[160];
@@ -545,34 +641,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     json_decref(flat);
     check_hidden_answers(f, r->answers, w, p);
     int unread = p->problems - problems_before;
-    score_result sr;
-    score_form(f, r->answers, &sr);
-    long long stated;
-    if (stated_total(all, n, qr, f, total_item, &stated)) {
-        const char *tl = total_item ? json_string_value(json_object_get(total_item, "linkId")) : NULL;
-        char tw[80];
-        if (tl) {
-            char t[48];
-            text_for_display(tl, 40, t, sizeof t);
-            snprintf(tw, sizeof tw, " (linkId `%s`)", t);
-        } else snprintf(tw, sizeof tw, " (its Observation)");
-        if (!sr.has_total) problem(p, "%s: states a total%s, but %s has none", w, tw, f->id);
-        else if (unread > 0)
-            /* its answers could not all be read (listed above): the total cannot be checked, and is not taken */
-            problem(p, "%s: the stated total %lld%s cannot be checked: %d of its answers are not read (above)", w,
-                    stated, tw, unread);
-        else if (sr.prorated) {
-            /* the form's rule allows these items missing (triage's own export of a prorated total, marked
-             * urn:triage:fhir:prorated): the total stated must be the prorated one computed here */
-            if (stated != sr.total)
-                problem(p, "%s: the stated total %lld%s disagrees with the prorated total of its answers, %d (%s, %d "
-                           "missing)", w, stated, tw, sr.total, f->id, sr.n_missing);
-        } else if (!sr.complete) problem(p, "%s: states a total %lld%s, but %s is incomplete (%d of %d answered)", w,
-                                       stated, tw, f->id, sr.n_answered, sr.n_visible);
-        else if (stated != sr.total)
-            problem(p, "%s: the stated total %lld%s disagrees with the total of its answers, %d (%s)", w, stated, tw,
-                    sr.total, f->id);
-    }
+    check_stated_total(all, n, qr, f, total_item, r->answers, unread, w, p);
 }
 
 /* A Patient of the bundle by reference: its fullUrl (urn:uuid:...), Patient/id, or an absolute URL ending so. */
