@@ -1,6 +1,7 @@
 #include "fhir_import.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,7 +132,7 @@ static stated_kind stated_number(json_t *holder, double *out, const char **field
 
 /* A stated number as given (11.5 stays 11.5; 12.0 is 12). */
 static void number_text(double d, char *out, size_t size) {
-    if (d == (double)(long long)d) snprintf(out, size, "%lld", (long long)d);
+    if (fabs(d) < 1e15 && d == floor(d)) snprintf(out, size, "%lld", (long long)d); /* no cast out of range */
     else snprintf(out, size, "%g", d);
 }
 
