@@ -562,9 +562,11 @@ static void check_stated_total(const res *all, int n, const res *qr, const form 
         snprintf(tw, sizeof tw, " (linkId `%s`)", t);
     } else snprintf(tw, sizeof tw, " (its Observation)");
     number_text(stated, st, sizeof st);
+    char fs[48];
+    text_for_display(field, 30, fs, sizeof fs); /* a key of the file */
     if (kind == STATED_OTHER)
         problem(p, "%s: the stated total%s is a %s, not a number triage reads (valueInteger, valueDecimal or "
-                   "valueQuantity): it cannot be checked; nothing was imported", w, tw, field);
+                   "valueQuantity): it cannot be checked; nothing was imported", w, tw, fs);
     else if (!sr.has_total) problem(p, "%s: states a total%s, but %s has none", w, tw, f->id);
     else if (unread > 0)
         /* its answers could not all be read (listed above): the total cannot be checked, and is not taken */
