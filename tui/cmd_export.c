@@ -116,6 +116,13 @@ int cmd_import(const cli_args *a) {
             if (res.already)
                 printf("%d response%s already imported, not saved again (intake %s)\n", res.already,
                        res.already == 1 ? " was" : "s were", res.already_intake);
+            /* the same response (its identifier) with other answers, an amendment: a new intake, the earlier one
+             * and its queue item kept */
+            if (res.amended)
+                printf("%d response%s imported before with other answers (amended): intake %s amends intake %s%s; "
+                       "the earlier intake and its queue item stay\n",
+                       res.amended, res.amended == 1 ? " was" : "s were", res.amending_intake, res.amended_intake,
+                       res.amended > 1 ? " (and others, each audited)" : "");
         }
         ctx_close(&c);
     }

@@ -193,13 +193,8 @@ int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused) {
     if ((v = json_object_get(answer, "valueInteger")) && json_is_integer(v))
         return choice_of_value(s, (double)json_integer_value(v));
     if ((v = json_object_get(answer, "valueDecimal")) && json_is_number(v)) return choice_of_value(s, json_number_value(v));
-    if ((v = json_object_get(answer, "valueString")) && json_is_string(v)) {
-        if (!strcmp(json_string_value(v), "refused") && s->refusable) {
-            *refused = true;
-            return -1;
-        }
-        return scale_code_index(s, json_string_value(v));
-    }
+    /* no valueString: a string is text, not a score ("2", "Several days" or "several" would each be a guess),
+     * and README names the accepted forms; the import refuses it naming the field */
     if ((v = json_object_get(answer, "valueBoolean")) && json_is_boolean(v))
         return scale_code_index(s, json_is_true(v) ? "yes" : "no");
     return -1;

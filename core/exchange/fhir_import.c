@@ -1,6 +1,7 @@
 #include "fhir_import.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +10,11 @@
 
 #include "assess.h"
 #include "clock.h"
+#include "expr.h"
 #include "fhir.h"
+#include "intake_body.h"
 #include "intake_finish.h"
+#include "levels.h"
 #include "records.h"
 #include "score.h"
 #include "secret.h"
@@ -28,13 +32,16 @@ typedef struct {
     const form *f;
     answer answers[FORM_MAX_ITEMS];
     const char *subject; /* reference, or "" */
-    int group;           /* index into the subjects */
+    int subj;            /* index into the subjects (the client it is for) */
+    int group;           /* index into the intakes (an intake is the responses of one subject given together) */
     int64_t authored;    /* when the client gave it (QuestionnaireResponse.authored), UTC; 0: not stated */
     char key[VAULT_PSEUDONYM_HEX]; /* what recognises it on a later import (keyed hash of its identifier, or of
                                     * its meta.source and id); "" when it has neither */
     json_t *identifier;            /* its identifier (kept with the intake; the export writes it back), or NULL */
     const res *from;               /* its entry */
-    char already[STORE_ID_LEN];    /* the intake it was saved as before, or "" */
+    char already[STORE_ID_LEN];    /* the intake it was saved as before, with these very answers, or "" */
+    char amends[STORE_ID_LEN];     /* the intake it was saved as before with other answers (an amended
+                                    * response): saved again as a new intake that amends that one, or "" */
 } response;
 
 /* How far an authored time may be ahead of this computer's clock (the sender's clock may run fast). */
@@ -44,6 +51,7 @@ typedef struct {
     const char *ref;
     char client_id[STORE_ID_LEN];
     bool create;
+    bool counted; /* counted in the result (as created or found) by its first intake */
     const char *name, *phone, *birth;
     char built_name[256]; /* a HumanName without text, put together from given and family */
 } subject;
@@ -77,12 +85,11 @@ static void where(const res *r, char *out, size_t size) {
     else snprintf(out, size, "QuestionnaireResponse %s", shown);
 }
 
-/* The answer of an item as triage's answer text: a Coding's code, a string, an integer, a boolean (yes/no). */
+/* The answer of an item as triage's answer text: a Coding's code, an integer, a boolean (yes/no). Not a
+ * valueString: README's accepted forms do not include one (refused naming the field, see read_item). */
 static bool answer_text(json_t *item, char *out, size_t size) {
     json_t *a = json_array_get(json_object_get(item, "answer"), 0), *v;
     if ((v = json_object_get(json_object_get(a, "valueCoding"), "code")) && json_is_string(v))
-        snprintf(out, size, "%s", json_string_value(v));
-    else if ((v = json_object_get(a, "valueString")) && json_is_string(v))
         snprintf(out, size, "%s", json_string_value(v));
     else if ((v = json_object_get(a, "valueInteger")) && json_is_integer(v))
         snprintf(out, size, "%lld", (long long)json_integer_value(v));
@@ -92,17 +99,41 @@ static bool answer_text(json_t *item, char *out, size_t size) {
     return true;
 }
 
-/* A number stated as a total: valueInteger, an integral valueDecimal, or valueQuantity.value (the US Core
- * example states 12 as valueDecimal, the SDC one 13 as a Quantity). */
-static bool stated_number(json_t *holder, long long *out) {
-    json_t *v = json_object_get(holder, "valueInteger");
-    if (!json_is_integer(v)) v = json_object_get(holder, "valueDecimal");
-    if (!json_is_number(v)) v = json_object_get(json_object_get(holder, "valueQuantity"), "value");
-    if (!json_is_number(v)) return false;
-    double d = json_number_value(v);
-    *out = (long long)d;
-    if ((double)*out != d) *out = -1; /* 12.5 is no total of whole answers: disagrees with any */
-    return true;
+/* A total as stated: a number (valueInteger, valueDecimal, or valueQuantity.value: the US Core example states 12
+ * as valueDecimal, the SDC one 13 as a Quantity), or a value of another kind (valueString "12" and the like),
+ * which is no total triage reads and so cannot be checked. */
+typedef enum { STATED_NONE, STATED_NUMBER, STATED_OTHER } stated_kind;
+
+static stated_kind stated_number(json_t *holder, double *out, const char **field) {
+    static const char *const numbers[] = {"valueInteger", "valueDecimal"};
+    for (int k = 0; k < 2; k++) {
+        json_t *v = json_object_get(holder, numbers[k]);
+        if (json_is_number(v)) {
+            *out = json_number_value(v);
+            *field = numbers[k];
+            return STATED_NUMBER;
+        }
+    }
+    json_t *q = json_object_get(json_object_get(holder, "valueQuantity"), "value");
+    if (json_is_number(q)) {
+        *out = json_number_value(q);
+        *field = "valueQuantity";
+        return STATED_NUMBER;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(holder, key, v)
+        if (!strncmp(key, "value", 5)) {
+            *field = key;
+            return STATED_OTHER;
+        }
+    return STATED_NONE;
+}
+
+/* A stated number as given (11.5 stays 11.5; 12.0 is 12). */
+static void number_text(double d, char *out, size_t size) {
+    if (fabs(d) < 1e15 && d == floor(d)) snprintf(out, size, "%lld", (long long)d); /* no cast out of range */
+    else snprintf(out, size, "%g", d);
 }
 
 /* Whether reference r names the resource at qr (its fullUrl, Type/id, or an absolute URL ending in Type/id). */
@@ -119,8 +150,11 @@ static bool names(const res *qr, const char *type, const char *r) {
 
 /* A stated total: an item `total` (or the total's code) of the response itself, or an Observation of the
  * bundle derived from it with the form's total code. */
-static bool stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item, long long *out) {
-    if (total_item && stated_number(json_array_get(json_object_get(total_item, "answer"), 0), out)) return true;
+static stated_kind stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item, double *out,
+                               const char **field) {
+    stated_kind k0 = total_item ? stated_number(json_array_get(json_object_get(total_item, "answer"), 0), out, field)
+                                : STATED_NONE;
+    if (k0 != STATED_NONE) return k0;
     const char *sys, *code;
     fhir_total_code(f, &sys, &code);
     for (int i = 0; i < n; i++) {
@@ -135,9 +169,10 @@ static bool stated_total(const res *all, int n, const res *qr, const form *f, js
             const char *s = json_string_value(json_object_get(d, "system")), *c = json_string_value(json_object_get(d, "code"));
             if (s && c && !strcmp(s, sys) && !strcmp(c, code)) coded = true;
         }
-        if (from_it && coded && stated_number(o, out)) return true;
+        stated_kind kind = from_it && coded ? stated_number(o, out, field) : STATED_NONE;
+        if (kind != STATED_NONE) return kind;
     }
-    return false;
+    return STATED_NONE;
 }
 
 /* The items of a response with groups opened (any depth): a group is an item with items and no answer. */
@@ -224,9 +259,17 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
         return;
     }
     json_t *a = json_array_get(answers, 0);
+    if (json_object_get(a, "valueString")) {
+        char t[64];
+        const char *text = json_string_value(json_object_get(a, "valueString"));
+        text_for_display(text ? text : "(not a string)", 40, t, sizeof t);
+        problem(p, "%s: linkId `%s` (%s.%s): valueString `%s` is not an answer triage reads (a LOINC or triage "
+                   "answer Coding, valueInteger, valueDecimal or the ordinalValue extension)", w, shown, f->id, fi->id, t);
+        return;
+    }
     if (!a) {
-        problem(p, "%s: linkId `%s` (%s.%s): no answer (valueCoding, valueInteger, valueDecimal, valueString or "
-                   "valueBoolean)", w, shown, f->id, fi->id);
+        problem(p, "%s: linkId `%s` (%s.%s): no answer (valueCoding, valueInteger, valueDecimal or valueBoolean)", w,
+                shown, f->id, fi->id);
         return;
     }
     if (form_item_scale(f, idx)) {
@@ -244,7 +287,7 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
     }
     char text[128];
     if (!answer_text(it, text, sizeof text)) {
-        problem(p, "%s: linkId `%s` (%s.%s): no answer (valueInteger or valueString)", w, shown, f->id, fi->id);
+        problem(p, "%s: linkId `%s` (%s.%s): no answer (valueInteger)", w, shown, f->id, fi->id);
         return;
     }
     if (!answer_parse(f, idx, text, &r->answers[idx], &why)) problem(p, "%s: linkId `%s`: %s", w, shown, why.msg);
@@ -267,7 +310,8 @@ static void read_authored(json_t *o, const char *w, response *r, problems *p) {
     text_for_display(json_is_string(v) ? json_string_value(v) : "(not a string)", 40, shown, sizeof shown);
     int64_t t;
     if (!json_is_string(v) || !fhir_datetime_parse(json_string_value(v), &t) || t <= 0) {
-        problem(p, "%s: authored `%s` is not a FHIR dateTime (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)", w, shown);
+        problem(p, "%s: authored `%s` is not a FHIR dateTime: accepted are YYYY, YYYY-MM, YYYY-MM-DD, or "
+                   "YYYY-MM-DDThh:mm:ss[.fraction] with Z or an offset such as +08:00 (a time needs its zone)", w, shown);
         return;
     }
     int64_t now = clock_now();
@@ -319,9 +363,24 @@ static bool intake_exists(session *s, const char *id) {
     return true;
 }
 
-/* The intake a response was saved as before ("" when none, or when that intake was erased since). */
-static void find_earlier(session *s, response *r) {
-    r->already[0] = '\0';
+/* The intake a response was saved as before ("" when none, or when that intake was erased since): the one the
+ * import remembered last (an amended response remembered as its newest intake), else the intake named by
+ * triage's own identifier urn:triage:responses|INTAKE/FORM. */
+static void earlier_intake(session *s, const response *r, char out[STORE_ID_LEN]) {
+    out[0] = '\0';
+    if (r->key[0]) {
+        char name[64];
+        snprintf(name, sizeof name, "%s%s", META_RESPONSE, r->key);
+        blob b = {0};
+        if (s->db->ops->meta_get(s->db->st, name, &b) == ST_OK && b.n > 0 && b.n < STORE_ID_LEN) {
+            char id[STORE_ID_LEN];
+            memcpy(id, b.p, b.n);
+            id[b.n] = '\0';
+            if (intake_exists(s, id)) memcpy(out, id, sizeof id);
+        }
+        blob_free(&b);
+        if (out[0]) return;
+    }
     const char *sys = json_string_value(json_object_get(r->identifier, "system"));
     const char *val = json_string_value(json_object_get(r->identifier, "value"));
     if (sys && val && !strcmp(sys, FHIR_RESPONSE_IDS)) {
@@ -331,23 +390,97 @@ static void find_earlier(session *s, response *r) {
         if (n < sizeof id) {
             memcpy(id, val, n);
             id[n] = '\0';
-            if (intake_exists(s, id)) {
-                memcpy(r->already, id, sizeof id);
-                return;
-            }
+            if (intake_exists(s, id)) memcpy(out, id, sizeof id);
         }
     }
-    if (!r->key[0]) return;
-    char name[64];
-    snprintf(name, sizeof name, "%s%s", META_RESPONSE, r->key);
-    blob b = {0};
-    if (s->db->ops->meta_get(s->db->st, name, &b) == ST_OK && b.n > 0 && b.n < STORE_ID_LEN) {
-        char id[STORE_ID_LEN];
-        memcpy(id, b.p, b.n);
-        id[b.n] = '\0';
-        if (intake_exists(s, id)) memcpy(r->already, id, sizeof id);
+}
+
+/* A scored form's answers as the intake body keeps them: one per item, its code, or null when not given. */
+static json_t *answers_json(const form *f, const answer *answers) {
+    json_t *arr = json_array();
+    for (int k = 0; k < f->n_items; k++) {
+        char code[64];
+        if (answers[k].state == ANS_VALUE || answers[k].state == ANS_REFUSED) {
+            answer_format(f, k, answers[k], code, sizeof code);
+            json_array_append_new(arr, json_string(code));
+        } else {
+            json_array_append_new(arr, json_null());
+        }
     }
-    blob_free(&b);
+    return arr;
+}
+
+static bool same_json(json_t *a, json_t *b) { return (!a && !b) || (a && b && json_equal(a, b)); }
+
+/* Whether a scored form's answers as an intake body keeps them (its code as text, or, in bodies written by
+ * other paths, a number; null when not given) are the given ones. */
+static bool stored_answers_are(const form *f, json_t *stored, const answer *given) {
+    if (!json_is_array(stored) || (int)json_array_size(stored) > f->n_items) return false;
+    for (int k = 0; k < f->n_items; k++) {
+        json_t *v = json_array_get(stored, (size_t)k);
+        answer was = {ANS_UNANSWERED, 0};
+        char text[64];
+        error why = {0};
+        if (json_is_string(v)) snprintf(text, sizeof text, "%s", json_string_value(v));
+        else if (json_is_integer(v)) snprintf(text, sizeof text, "%lld", (long long)json_integer_value(v));
+        else if (v && !json_is_null(v)) return false;
+        if (v && !json_is_null(v) && !answer_parse(f, k, text, &was, &why)) return false;
+        bool given_any = given[k].state == ANS_VALUE || given[k].state == ANS_REFUSED;
+        bool was_any = was.state == ANS_VALUE || was.state == ANS_REFUSED;
+        if (given_any != was_any) return false;
+        if (given_any && (was.state != given[k].state || (was.state == ANS_VALUE && was.value != given[k].value)))
+            return false;
+    }
+    return true;
+}
+
+static void record_answers(const engine *e, const response *r, json_t *input, json_t *record);
+
+/* Whether the response says what the intake body already holds: a scored form's answers item by item; the
+ * record form's answers as they are kept (each item's key in the record, the concerns, language and
+ * preferences in the input). */
+static bool body_holds(const engine *e, const response *r, json_t *body) {
+    if (r->f->kind != FORM_RECORD) {
+        return stored_answers_are(r->f, intake_body_answers(body, r->f->id), r->answers);
+    }
+    json_t *input = json_object(), *record = json_object();
+    record_answers(e, r, input, record);
+    bool same = true;
+    for (int k = 0; same && k < r->f->n_items; k++)
+        same = same_json(json_object_get(record, r->f->items[k].id),
+                         json_object_get(intake_body_record(body), r->f->items[k].id));
+    static const char *const parts[] = {"concerns", "language", "preferences"};
+    for (int k = 0; same && k < 3; k++)
+        same = same_json(json_object_get(input, parts[k]), json_object_get(intake_body_input(body), parts[k]));
+    json_decref(input);
+    json_decref(record);
+    return same;
+}
+
+/* Whether intake id holds the response's answers. When its body cannot be read, it does not: the response
+ * is then imported as an amendment, never dropped (a duplicate is safe, a lost answer is not). */
+static bool intake_holds(session *s, const engine *e, const response *r, const char *id) {
+    char *text = NULL;
+    error why = {0};
+    if (!intake_peek_body(s, id, &text, &why)) return false;
+    json_error_t je;
+    json_t *body = json_loads(text, 0, &je);
+    secret_free(text);
+    bool same = body && body_holds(e, r, body);
+    json_decref(body);
+    return same;
+}
+
+/* A response seen before: with the same answers it was already imported (r->already); with other answers
+ * (status amended, or the same status with other answers: the identifier is the business id of the
+ * response, whatever became of its content) it amends that intake (r->amends) and is imported again. */
+static void find_earlier(session *s, const engine *e, response *r) {
+    char id[STORE_ID_LEN];
+    r->already[0] = r->amends[0] = '\0';
+    earlier_intake(s, r, id);
+    if (!id[0]) return;
+    if (intake_holds(s, e, r, id)) memcpy(r->already, id, sizeof id);
+    else memcpy(r->amends, id, sizeof id);
 }
 
 /* Inside the import's transaction: every response of the group remembered as the intake it became. */
@@ -363,6 +496,94 @@ static bool remember_group(session *s, const response *rs, int nr, int g, const 
         }
     }
     return true;
+}
+
+/* Whether a band's rule reads item id ("item5", or "form.item5"). */
+static bool rule_reads(const expr *x, const char *form_id, const char *id) {
+    if (!x) return false;
+    if (x->kind == EX_CMP || x->kind == EX_TRUTH) {
+        const char *t = x->ref_text ? x->ref_text : "";
+        size_t n = strlen(form_id);
+        if (!strncmp(t, form_id, n) && t[n] == '.') t += n + 1;
+        return !strcmp(t, id);
+    }
+    return rule_reads(x->a, form_id, id) || rule_reads(x->b, form_id, id);
+}
+
+/* The highest level a band whose rule reads item i asks for (-1: none): what an answer to it may mean. */
+static int level_riding_on(const form *f, int i) {
+    int most = -1;
+    for (int b = 0; b < f->n_bands; b++)
+        if (f->bands[b].min_level > most && rule_reads(f->bands[b].when, f->id, f->items[i].id)) most = f->bands[b].min_level;
+    return most;
+}
+
+/* An answer to an item the form's skip logic (FHIR enableWhen) switches off: the answers contradict each
+ * other, and triage cannot tell which one stands. Refused as bad input, naming the linkId; and where the
+ * answer could mean risk (ASQ question 5 "yes" after four "no": a red band reads it), the message says so
+ * first, because an acute "yes" must never be lost in a refused file. */
+static void check_hidden_answers(const form *f, const answer *answers, const char *w, problems *p) {
+    score_result sr;
+    score_form(f, answers, &sr);
+    for (int i = 0; i < f->n_items; i++) {
+        const answer *a = &answers[i];
+        if (sr.visible[i] || (a->state != ANS_VALUE && a->state != ANS_REFUSED)) continue;
+        const scale *sc = form_item_scale(f, i);
+        bool above_least = a->state == ANS_REFUSED || !sc || a->value > sc->min_value;
+        int level = above_least ? level_riding_on(f, i) : -1;
+        char given[64];
+        answer_format(f, i, *a, given, sizeof given);
+        const char *risk = level >= LEVEL_RED      ? "the client may be at acute risk - assess in person now; "
+                           : level >= LEVEL_ORANGE ? "the client may be at risk - assess in person; "
+                                                   : "";
+        problem(p, "%s: linkId `%s` (%s.%s) is answered `%s` although %s asks it only when %s: %sthe answers "
+                   "contradict each other, so nothing was imported (correct the file, or enter the screen by hand)",
+                w, fhir_link_id(f, i), f->id, f->items[i].id, given, f->id,
+                f->items[i].show_if_text ? f->items[i].show_if_text : "?", risk);
+    }
+}
+
+/* A total the response states (its total item, or an Observation derived from it) is checked against the one
+ * computed from its answers; one that cannot be read as a number, or whose answers could not all be read, is
+ * refused as not checkable (a total taken unchecked could hide a wrong answer). */
+static void check_stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item,
+                               const answer *answers, int unread, const char *w, problems *p) {
+    double stated = 0;
+    const char *field = "";
+    stated_kind kind = stated_total(all, n, qr, f, total_item, &stated, &field);
+    if (kind == STATED_NONE) return;
+    score_result sr;
+    score_form(f, answers, &sr);
+    const char *tl = total_item ? json_string_value(json_object_get(total_item, "linkId")) : NULL;
+    char tw[80], st[48];
+    if (tl) {
+        char t[48];
+        text_for_display(tl, 40, t, sizeof t);
+        snprintf(tw, sizeof tw, " (linkId `%s`)", t);
+    } else snprintf(tw, sizeof tw, " (its Observation)");
+    number_text(stated, st, sizeof st);
+    char fs[48];
+    text_for_display(field, 30, fs, sizeof fs); /* a key of the file */
+    if (kind == STATED_OTHER)
+        problem(p, "%s: the stated total%s is a %s, not a number triage reads (valueInteger, valueDecimal or "
+                   "valueQuantity): it cannot be checked; nothing was imported", w, tw, fs);
+    else if (!sr.has_total) problem(p, "%s: states a total%s, but %s has none", w, tw, f->id);
+    else if (unread > 0)
+        /* its answers could not all be read (listed above): the total cannot be checked, and is not taken */
+        problem(p, "%s: the stated total %s%s cannot be checked: %d of its answers are not read (above)", w, st, tw,
+                unread);
+    else if (sr.prorated) {
+        /* the form's rule allows these items missing (triage's own export of a prorated total, marked
+         * urn:triage:fhir:prorated): the total stated must be the prorated one computed here */
+        if (stated != sr.total)
+            problem(p, "%s: the stated total %s%s disagrees with the prorated total of its answers, %d (%s, %d "
+                       "missing)", w, st, tw, sr.total, f->id, sr.n_missing);
+    } else if (!sr.complete)
+        problem(p, "%s: states a total %s%s, but %s is incomplete (%d of %d answered)", w, st, tw, f->id,
+                sr.n_answered, sr.n_visible);
+    else if (stated != sr.total)
+        problem(p, "%s: the stated total %s%s disagrees with the total of its answers, %d (%s)", w, st, tw, sr.total,
+                f->id);
 }
 
 /* Reads one response into r; problems are listed, naming the resource and the linkId. */
@@ -421,35 +642,9 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
         read_item(f, idx, it, w, shown, r, p);
     }
     json_decref(flat);
+    check_hidden_answers(f, r->answers, w, p);
     int unread = p->problems - problems_before;
-    score_result sr;
-    score_form(f, r->answers, &sr);
-    long long stated;
-    if (stated_total(all, n, qr, f, total_item, &stated)) {
-        const char *tl = total_item ? json_string_value(json_object_get(total_item, "linkId")) : NULL;
-        char tw[80];
-        if (tl) {
-            char t[48];
-            text_for_display(tl, 40, t, sizeof t);
-            snprintf(tw, sizeof tw, " (linkId `%s`)", t);
-        } else snprintf(tw, sizeof tw, " (its Observation)");
-        if (!sr.has_total) problem(p, "%s: states a total%s, but %s has none", w, tw, f->id);
-        else if (unread > 0)
-            /* its answers could not all be read (listed above): the total cannot be checked, and is not taken */
-            problem(p, "%s: the stated total %lld%s cannot be checked: %d of its answers are not read (above)", w,
-                    stated, tw, unread);
-        else if (sr.prorated) {
-            /* the form's rule allows these items missing (triage's own export of a prorated total, marked
-             * urn:triage:fhir:prorated): the total stated must be the prorated one computed here */
-            if (stated != sr.total)
-                problem(p, "%s: the stated total %lld%s disagrees with the prorated total of its answers, %d (%s, %d "
-                           "missing)", w, stated, tw, sr.total, f->id, sr.n_missing);
-        } else if (!sr.complete) problem(p, "%s: states a total %lld%s, but %s is incomplete (%d of %d answered)", w,
-                                       stated, tw, f->id, sr.n_answered, sr.n_visible);
-        else if (stated != sr.total)
-            problem(p, "%s: the stated total %lld%s disagrees with the total of its answers, %d (%s)", w, stated, tw,
-                    sr.total, f->id);
-    }
+    check_stated_total(all, n, qr, f, total_item, r->answers, unread, w, p);
 }
 
 /* A Patient of the bundle by reference: its fullUrl (urn:uuid:...), Patient/id, or an absolute URL ending so. */
@@ -640,8 +835,26 @@ static void check_patient_is_client(const res *all, int n, const response *r, co
                "with --client if it is meant for them)", w, c->id, shown);
 }
 
+/* An amended response saved as a new intake: audited naming the earlier intake it amends (which stays, with
+ * its queue item: the queue keeps the higher of the two levels until a clinician says otherwise). */
+static void audit_amendments(session *s, const response *rs, int nr, int g, const char *intake_id,
+                             import_result *out) {
+    for (int i = 0; i < nr; i++) {
+        if (rs[i].group != g || !rs[i].amends[0]) continue;
+        const char *status = json_string_value(json_object_get(rs[i].from->resource, "status"));
+        char detail[160];
+        snprintf(detail, sizeof detail, "fhir %s response (status %.20s) amends intake %s", rs[i].f->id,
+                 status ? status : "none", rs[i].amends);
+        session_audit(s, "import_amends", intake_id, detail);
+        if (!out->amended++) {
+            memcpy(out->amended_intake, rs[i].amends, STORE_ID_LEN);
+            memcpy(out->amending_intake, intake_id, STORE_ID_LEN);
+        }
+    }
+}
+
 /* Saves the responses of one subject as one intake. */
-static bool save_group(session *s, const engine *e, response *rs, int nr, int g, const subject *sj, import_result *out,
+static bool save_group(session *s, const engine *e, response *rs, int nr, int g, subject *sj, import_result *out,
                        error *err) {
     json_t *answers = json_object(), *input = json_object(), *record = json_object(), *idents = json_object();
     json_object_set_new(record, "source", json_string("fhir_import"));
@@ -660,17 +873,7 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
             record_answers(e, &rs[i], input, record);
             continue;
         }
-        json_t *arr = json_array();
-        for (int k = 0; k < rs[i].f->n_items; k++) {
-            char code[64];
-            if (rs[i].answers[k].state == ANS_VALUE || rs[i].answers[k].state == ANS_REFUSED) {
-                answer_format(rs[i].f, k, rs[i].answers[k], code, sizeof code);
-                json_array_append_new(arr, json_string(code));
-            } else {
-                json_array_append_new(arr, json_null());
-            }
-        }
-        json_object_set_new(answers, rs[i].f->id, arr);
+        json_object_set_new(answers, rs[i].f->id, answers_json(rs[i].f, rs[i].answers));
     }
     if (json_object_size(idents)) json_object_set(record, "fhir_identifiers", idents);
     json_decref(idents);
@@ -688,10 +891,14 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
         intake_saved saved;
         ok = intake_finish_given_at(s, e, in, &who, given_at, &saved, err) &&
              remember_group(s, rs, nr, g, saved.intake_id, err);
+        if (ok) audit_amendments(s, rs, nr, g, saved.intake_id, out);
         if (ok) {
             json_decref(saved.assessment);
-            if (sj->create) out->clients_created++;
-            else out->clients_matched++;
+            if (!sj->counted) out->clients_created += sj->create, out->clients_matched += !sj->create;
+            sj->counted = true;
+            /* the subject's next intake (a client seen twice in an export) is for the client made now */
+            sj->create = false;
+            memcpy(sj->client_id, saved.client_id, sizeof sj->client_id);
             out->intakes++;
             if (!out->first_intake[0]) memcpy(out->first_intake, saved.intake_id, sizeof saved.intake_id);
         }
@@ -777,32 +984,123 @@ static int gather_responses(session *s, const engine *e, const res *all, int n, 
         rs[nr].from = &all[i];
         if (!rs[nr].f) continue;
         response_key(s, all[i].resource, &rs[nr]);
-        find_earlier(s, &rs[nr]);
+        find_earlier(s, e, &rs[nr]);
         if (rs[nr].already[0]) {
             /* saved before: reported, not saved again (nor checked against the others of its client) */
             out->already++;
             if (!out->already_intake[0]) memcpy(out->already_intake, rs[nr].already, STORE_ID_LEN);
-            rs[nr].group = -1;
+            rs[nr].group = rs[nr].subj = -1;
             nr++;
             continue;
         }
-        rs[nr].group = subject_index(subjects, ns, client_id ? "" : rs[nr].subject);
-        /* one intake takes one response per form: a second one (a later ASQ all "no" after an acute one) would
-         * silently replace the first, so it is refused, naming both */
-        for (int j = 0; j < nr; j++)
-            if (rs[j].group == rs[nr].group && rs[j].f == rs[nr].f) {
-                char w[160];
-                where(&all[i], w, sizeof w);
-                problem(p, "%s: a second response to %s for the same client in this file (one intake takes one "
-                           "response per questionnaire: import them one at a time)",
-                        w, rs[nr].f->id);
-                break;
-            }
-        subject *sj = &subjects[rs[nr].group];
+        rs[nr].subj = subject_index(subjects, ns, client_id ? "" : rs[nr].subject);
+        subject *sj = &subjects[rs[nr].subj];
         if (!client_id && !sj->name) subject_from_file(all, n, &all[i], sj, p);
         nr++;
     }
     return nr;
+}
+
+/* ---- which responses make one intake ----
+ * The responses of one subject are one intake, as a pre-screen sends them. When a questionnaire comes twice
+ * for one subject (triage's own export of a client seen twice), they are told apart by the intake they came
+ * from: triage's identifier urn:triage:responses|INTAKE/FORM names it, else the time the export writes for
+ * every response of an intake (authored). Two responses to one questionnaire with the same intake are still
+ * refused: one would silently replace the other. */
+typedef struct {
+    int subj;
+    char key[96]; /* "" (the subject's one intake), "intake:ID" or "authored:TIME" */
+} intake_group;
+
+static void intake_key(const response *r, char *out, size_t size) {
+    json_t *o = r->from->resource;
+    const char *sys = json_string_value(json_object_get(r->identifier, "system"));
+    const char *val = json_string_value(json_object_get(r->identifier, "value"));
+    const char *authored = json_string_value(json_object_get(o, "authored"));
+    if (sys && val && !strcmp(sys, FHIR_RESPONSE_IDS))
+        snprintf(out, size, "intake:%.*s", (int)(strchr(val, '/') ? strchr(val, '/') - val : (long)strlen(val)), val);
+    else if (authored) snprintf(out, size, "authored:%.60s", authored);
+    else out[0] = '\0';
+}
+
+static bool form_repeats(const response *rs, int nr, int subj) {
+    for (int i = 0; i < nr; i++)
+        for (int j = i + 1; rs[i].subj == subj && j < nr; j++)
+            if (rs[j].subj == subj && rs[j].f == rs[i].f) return true;
+    return false;
+}
+
+static int group_of(intake_group *groups, int *ng, int subj, const char *key) {
+    for (int g = 0; g < *ng; g++)
+        if (groups[g].subj == subj && !strcmp(groups[g].key, key)) return g;
+    groups[*ng].subj = subj;
+    snprintf(groups[*ng].key, sizeof groups[*ng].key, "%s", key);
+    return (*ng)++;
+}
+
+/* Two responses of one intake that answer the same LOINC question (a PHQ-2 and a PHQ-9 both carry 44250-9,
+ * a GAD-2 and a GAD-7 68509-9) and disagree: which answer the client gave is not known, and keeping either
+ * would silently drop the other. Refused naming both. */
+static void check_same_question(const response *a, const response *b, problems *p) {
+    for (int i = 0; i < a->f->n_items; i++) {
+        const char *code = a->f->items[i].loinc;
+        int j = code && *code ? fhir_item_of(b->f, code) : -1;
+        if (j < 0 || a->answers[i].state == ANS_UNANSWERED || b->answers[j].state == ANS_UNANSWERED) continue;
+        if (a->answers[i].state == b->answers[j].state && a->answers[i].value == b->answers[j].value) continue;
+        char wa[160], wb[160], va[64], vb[64];
+        where(a->from, wa, sizeof wa);
+        where(b->from, wb, sizeof wb);
+        answer_format(a->f, i, a->answers[i], va, sizeof va);
+        answer_format(b->f, j, b->answers[j], vb, sizeof vb);
+        problem(p, "%s (%s.%s = %s) and %s (%s.%s = %s) answer the same question, LOINC %s, differently in one "
+                   "intake: which answer the client gave is not known; nothing was imported (correct one of them)",
+                wa, a->f->id, a->f->items[i].id, va, wb, b->f->id, b->f->items[j].id, vb, code);
+    }
+}
+
+/* The intakes of the file: each response (not imported before) into one, then each intake checked. */
+static int group_intakes(response *rs, int nr, int ns, intake_group *groups, problems *p) {
+    int ng = 0;
+    for (int sj = 0; sj < ns; sj++) {
+        bool split = form_repeats(rs, nr, sj);
+        for (int i = 0; i < nr; i++) {
+            if (rs[i].subj != sj) continue;
+            char key[96] = "";
+            if (split) intake_key(&rs[i], key, sizeof key);
+            rs[i].group = group_of(groups, &ng, sj, key);
+        }
+    }
+    for (int i = 0; i < nr; i++)
+        for (int j = i + 1; rs[i].group >= 0 && j < nr; j++) {
+            if (rs[j].group != rs[i].group) continue;
+            if (rs[j].f != rs[i].f) {
+                check_same_question(&rs[i], &rs[j], p);
+                continue;
+            }
+            /* one intake takes one response per form: a second one (a later ASQ all "no" after an acute one)
+             * would silently replace the first, so it is refused, naming both */
+            char w[160], w1[160];
+            where(rs[j].from, w, sizeof w);
+            where(rs[i].from, w1, sizeof w1);
+            problem(p, "%s: a second response to %s for the same client in this file, in the same intake as %s (one "
+                       "intake takes one response per questionnaire: import them one at a time)",
+                    w, rs[j].f->id, w1);
+        }
+    return ng;
+}
+
+/* An amended response belongs to the client of the intake it amends (whatever its Patient now says). */
+static bool amended_client(session *s, const response *rs, int nr, int g, subject *sj) {
+    for (int i = 0; i < nr; i++) {
+        intake_rec rec;
+        if (rs[i].subj != g || !rs[i].amends[0] || s->db->ops->intake_get(s->db->st, rs[i].amends, &rec) != ST_OK)
+            continue;
+        snprintf(sj->client_id, sizeof sj->client_id, "%s", rec.client_id);
+        intake_rec_free(&rec);
+        sj->create = false;
+        return true;
+    }
+    return false;
 }
 
 /* The client of each subject: the one the worker gave (whose Patient in the file must be that person unless
@@ -817,11 +1115,12 @@ static void decide_clients(session *s, const res *all, int n, const char *client
                 snprintf(subjects[g].client_id, sizeof subjects[g].client_id, "%s", client_id);
                 if (!accept_other_patient)
                     for (int i = 0; i < nr; i++)
-                        if (rs[i].group == g) check_patient_is_client(all, n, &rs[i], &c, p);
+                        if (rs[i].subj == g) check_patient_is_client(all, n, &rs[i], &c, p);
                 client_plain_free(&c);
             }
             continue;
         }
+        if (amended_client(s, rs, nr, g, &subjects[g])) continue;
         if (!match_client(s, &subjects[g], err)) p->problems++;
         else subjects[g].create = !subjects[g].client_id[0];
     }
@@ -869,6 +1168,8 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     subject *subjects = xcalloc((size_t)n + 1, sizeof *subjects);
     int ns = 0;
     int nr = gather_responses(s, e, all, n, client_id, rs, subjects, &ns, out, &p);
+    intake_group *groups = xcalloc((size_t)n + 1, sizeof *groups);
+    int ng = group_intakes(rs, nr, ns, groups, &p);
     if (nr == 0 && p.problems == 0) problem(&p, "no QuestionnaireResponse in the file");
     decide_clients(s, all, n, client_id, accept_other_patient, rs, nr, subjects, ns, &p, err);
     bool ok = p.problems == 0;
@@ -881,9 +1182,9 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     /* every intake of the file in one transaction: a failure at the last one leaves none saved */
     bool batch = ok && db_batch_begin(s->db, err);
     ok = ok && batch;
-    for (int g = 0; ok && g < ns; g++) {
-        ok = save_group(s, e, rs, nr, g, &subjects[g], out, err);
-        progress_report(s->progress, "clients' intakes saved", g + 1, ns);
+    for (int g = 0; ok && g < ng; g++) {
+        ok = save_group(s, e, rs, nr, g, &subjects[groups[g].subj], out, err);
+        progress_report(s->progress, "clients' intakes saved", g + 1, ng);
     }
     if (ok) audit_import(s, rs, nr, out);
     if (batch) {
@@ -894,12 +1195,14 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         }
     }
     if (!ok) {
-        out->save_failed = p.problems == 0;
-        out->intakes = out->clients_created = out->clients_matched = 0;
-        out->first_intake[0] = '\0';
+        /* an answer the saving step refuses (assess's own checks) is the file's fault, not the disk's */
+        out->save_failed = p.problems == 0 && err->kind != ERR_INPUT;
+        out->intakes = out->clients_created = out->clients_matched = out->amended = 0;
+        out->first_intake[0] = out->amended_intake[0] = out->amending_intake[0] = '\0';
     }
     free(rs);
     free(subjects);
+    free(groups);
     free(all);
     json_decref(root);
     return ok;

@@ -22,6 +22,10 @@ typedef struct {
     char first_intake[STORE_ID_LEN];
     int already;                       /* responses imported before (recognised by identifier, or id and source) */
     char already_intake[STORE_ID_LEN]; /* the intake the first of them was saved as */
+    int amended;                       /* responses imported before with other answers (amended): saved again
+                                        * as new intakes, each amending the earlier one (audited) */
+    char amended_intake[STORE_ID_LEN]; /* the earlier intake the first of them amends */
+    char amending_intake[STORE_ID_LEN]; /* ...and the new intake that amends it */
     bool save_failed; /* the file was sound but saving it failed (disk, busy): nothing saved, a runtime error */
 } import_result;
 

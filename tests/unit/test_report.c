@@ -577,6 +577,26 @@ static void t_import_authored(void **state) {
     expect_refusal(text, "entry[1] QuestionnaireResponse q1: authored `yesterday` is not a FHIR dateTime");
     with_authored(text, sizeof text, "2026-03-02T08:00:00"); /* a time without its zone */
     expect_refusal(text, "authored `2026-03-02T08:00:00` is not a FHIR dateTime");
+    /* ...and the refusal lists every form that is accepted (the outside integrator's finding, issue 15) */
+    expect_refusal(text, "accepted are YYYY, YYYY-MM, YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fraction] with Z or an "
+                         "offset such as +08:00 (a time needs its zone)");
+}
+
+/* The outside integrator's findings (issue 15, session 4): a valueString is no score (README's accepted forms
+ * do not include it; "2" or "Several days" would be a guess), a total stated as a valueString is refused as not
+ * checkable rather than skipped, and a fractional stated total is reported as given, not as -1. */
+static void t_import_strings_and_totals(void **state) {
+    (void)state;
+    expect_refusal(QR_HEAD "{\"linkId\":\"69725-0\",\"answer\":[{\"valueString\":\"1\"}]}," ITEM("68509-9", "1") ","
+                   ITEM("69733-4", "1") "," ITEM("69734-2", "0") "," ITEM("69735-9", "0") "," ITEM("69689-8", "0") ","
+                   ITEM("69736-7", "0") "]}}]}",
+                   "linkId `69725-0` (gad7.item1): valueString `1` is not an answer triage reads");
+    expect_refusal(QR_HEAD GAD7_OK("1") ",{\"linkId\":\"70274-6\",\"answer\":[{\"valueString\":\"99\"}]}]}}]}",
+                   "the stated total (linkId `70274-6`) is a valueString, not a number triage reads");
+    expect_refusal(QR_HEAD GAD7_OK("1") ",{\"linkId\":\"70274-6\",\"answer\":[{\"valueDecimal\":11.5}]}]}}]}",
+                   "the stated total 11.5 (linkId `70274-6`) disagrees with the total of its answers, 3");
+    expect_refusal(QR_HEAD GAD7_OK("1") ",{\"linkId\":\"70274-6\",\"answer\":[{\"valueDecimal\":3.5}]}]}}]}",
+                   "the stated total 3.5 (linkId `70274-6`) disagrees with the total of its answers, 3");
 }
 
 /* The QR_HEAD response (GAD-7, total 3) with more fields after its id (JSON members, each ending in ','). */
@@ -1597,6 +1617,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_import_name_without_text, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_status, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_authored, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_import_strings_and_totals, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_again, setup, teardown),
         cmocka_unit_test_setup_teardown(t_import_client_mismatch, setup, teardown),
         cmocka_unit_test_setup_teardown(t_erasure_leaves_no_trace, setup, teardown),

@@ -1,0 +1,103 @@
+#!/bin/sh
+# `triage import fhir`: the outside integrator's findings of issue 15 (session 4), each a file that real
+# systems send and that an import once got wrong. The fixtures in tests/fixtures/fhir/import/ are constructed
+# for these tests (shaped as the HL7 US Core PHQ-9 example and LHC-Forms send them; see that folder's README).
+# Usage: tests/cli/fhir_import.sh ./triage-test   Last line: `N passed, N failed`.
+set -u
+. "$(dirname "$0")/../lib.sh"
+T=${1:-./triage-test}
+case $T in /*) ;; *) T="$(pwd)/$T" ;; esac
+FX="$(cd "$(dirname "$0")/../fixtures/fhir/import" && pwd)"
+make_tmp fhirimp
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/xdg" XDG_DATA_HOME="$tmp/data" TZ=UTC LC_ALL=C.UTF-8
+unset TRIAGE_CONFIG
+mkdir -p "$HOME"
+test_config "$tmp/config.ini"
+export TRIAGE_NOW=2026-03-02T09:00:00Z
+P=admin-passphrase-1 R=desk-passphrase-12
+fresh() { # a new empty database in $DB
+    DB="$tmp/$1.db"
+    tri admin "$P\n" init
+    tri admin "$P\n$R\n" user add desk --role reception
+}
+# the levels of the queue's items, sorted, one line ("green orange ")
+levels() { tri desk "$R\n" queue --json; printf '%s' "$out" | grep -o '"level":"[a-z]*"' | sed 's/"level":"//; s/"//' | sort | tr '\n' ' '; }
+import() { tri desk "$R\n" import fhir "$@"; }
+
+# 1. SAFETY: a response imported before whose content changed (status amended, item 9 now "nearly every
+# day") was dropped as "already imported" and the client stayed green. Same identifier and same answers:
+# already imported; other answers: a new intake that amends the earlier one, said and audited.
+fresh amend
+import "$FX/phq9-original.json"
+check "the original PHQ-9 (item 9 not at all) imports" has_out "imported 1 response as 1 intake"
+first=$(levels)
+import "$FX/phq9-original.json"
+check "...the same file again: already imported" sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q '1 response was already imported'"
+earlier=$(printf '%s' "$out" | sed -n 's/.*(intake \([^)]*\)).*/\1/p')
+import "$FX/phq9-amended.json"
+rc_amend=$rc out_amend=$out
+check "the amended PHQ-9 (same identifier, item 9 nearly every day) is imported as a new intake" \
+    sh -c "[ $rc_amend -eq 0 ] && printf '%s' '$out_amend' | grep -q 'imported 1 response as 1 intake'"
+check "...said to amend the earlier intake" has_out "amends intake $earlier"
+lv=$(levels)
+check "...the queue holds orange ($lv)" sh -c "printf '%s' '$lv' | grep -q orange"
+check "...and audited naming the earlier intake" \
+    [ "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'import_amends' AND detail LIKE '%$earlier%'")" = 1 ]
+import "$FX/phq9-amended.json"
+check "...the amended file again: already imported" sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q '1 response was already imported'"
+import "$FX/phq9-original.json"
+check "...amended back to item 9 not at all: a third intake, said so" has_out "amends intake"
+lv=$(levels)
+check "...and the queue stays orange: never lowered by an import ($lv)" [ "$lv" = "orange " ]
+
+# 2. Contradictory answers to one LOINC question in one file (PHQ-2 and PHQ-9 both with 44250-9; GAD-2 and
+# GAD-7 both with 68509-9): refused naming both entries and the code, nothing imported.
+fresh contra
+import "$FX/phq2-phq9-contradict.json"
+check "PHQ-2 and PHQ-9 answering 44250-9 differently: refused (exit 2)" [ "$rc" -eq 2 ]
+check "...naming both entries and the code" sh -c "printf '%s' '$err' | grep -q 'entry\[1\].*entry\[2\].*44250-9\|entry\[2\].*entry\[1\].*44250-9\|44250-9.*entry\[1\].*entry\[2\]'"
+check "...nothing imported" has_err "nothing was imported"
+import "$FX/gad2-gad7-contradict.json"
+check "GAD-2 and GAD-7 answering 68509-9 differently: refused naming the code" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q '68509-9'"
+lv=$(levels)
+check "...and the queue is empty" [ -z "$lv" ]
+
+# 3. triage's own export of a client with two intakes re-imports whole (each intake once; a re-run: already)
+fresh two
+printf '{"client":{"name":"Twice Seen","phone":"13800009004"},"answers":{"phq9":[1,1,0,0,0,0,0,0,0,"somewhat"]}}' >"$tmp/i1.json"
+tri desk "$R\n" intake new "$tmp/i1.json"
+cid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+export TRIAGE_NOW=2026-03-09T09:00:00Z
+printf '{"resourceType":"QuestionnaireResponse","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-09T08:00:00Z","item":[{"linkId":"44250-9","answer":[{"valueInteger":2}]},{"linkId":"44255-8","answer":[{"valueInteger":2}]},{"linkId":"44259-0","answer":[{"valueInteger":0}]},{"linkId":"44254-1","answer":[{"valueInteger":0}]},{"linkId":"44251-7","answer":[{"valueInteger":0}]},{"linkId":"44258-2","answer":[{"valueInteger":0}]},{"linkId":"44252-5","answer":[{"valueInteger":0}]},{"linkId":"44253-3","answer":[{"valueInteger":0}]},{"linkId":"44260-8","answer":[{"valueInteger":0}]},{"linkId":"69722-7","answer":[{"valueInteger":1}]}]}' >"$tmp/second.json"
+import "$tmp/second.json" --client "$cid"
+check "set up: a second intake for the same client" has_out "imported 1 response as 1 intake (0 clients new, 1 found)"
+tri admin "$P\n" export --format fhir --out "$tmp/two.json"
+check "set up: exported" [ "$rc" -eq 0 ]
+fresh two-back
+import "$tmp/two.json"
+check "the export of a client with two intakes imports into an empty database: 2 intakes, 1 client" \
+    sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'imported 2 responses as 2 intakes (1 client new, 0 found)'"
+import "$tmp/two.json"
+check "...a re-run: both already imported" sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q '2 responses were already imported'"
+
+# 4. An answer to an item enableWhen switches off (ASQ item 5 yes, items 1-4 no): refused as bad input
+# (exit 2), naming the entry and linkId, what the operator must do, and that nothing was imported.
+fresh asq5
+import "$FX/asq-q5-switched-off.json"
+check "ASQ item 5 yes with items 1-4 no: refused with exit 2" [ "$rc" -eq 2 ]
+check "...naming the entry and the linkId" sh -c "printf '%s' '$err' | grep -q 'entry\[1\] QuestionnaireResponse qr-asq5.*linkId \`item5\`'"
+check "...saying the client may be at acute risk and to assess in person" has_err "acute risk - assess in person"
+check "...and that nothing was imported" has_err "nothing was imported"
+# the PHQ-9 difficulty item (69722-7) answered although every problem item is 0 (LOINC answers as valueInteger)
+zeros=""
+for l in 44250-9 44255-8 44259-0 44254-1 44251-7 44258-2 44252-5 44253-3 44260-8; do zeros="$zeros{\"linkId\":\"$l\",\"answer\":[{\"valueInteger\":0}]},"; done
+printf '{"resourceType":"QuestionnaireResponse","id":"qr-diff","questionnaire":"http://loinc.org/q/44249-1","status":"completed","item":[%s{"linkId":"69722-7","answer":[{"valueInteger":2}]}]}' "$zeros" >"$tmp/diff.json"
+printf '{"client":{"name":"Diff Icult"},"answers":{"gad2":[0,0]}}' >"$tmp/c.json"
+tri desk "$R\n" intake new "$tmp/c.json"
+dcid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+import "$tmp/diff.json" --client "$dcid"
+check "the PHQ-9 difficulty item answered with items 1-9 all 0: refused with exit 2 naming linkId 69722-7" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'QuestionnaireResponse qr-diff: linkId \`69722-7\` (phq9.difficulty) is answered \`very\`'"
+check "...nothing imported, and no risk claimed for it" sh -c "printf '%s' '$err' | grep -q 'nothing was imported' && ! printf '%s' '$err' | grep -q 'risk'"
+
+finish
