@@ -31,6 +31,7 @@
 #define FHIR_BANDS "urn:triage:bands:"            /* + form id: a total's band, as its interpretation */
 #define FHIR_PRORATED "urn:triage:fhir:prorated"  /* extension: a total with missing items replaced by the mean */
 #define FHIR_TASKS "urn:triage:tasks"             /* a queue item's Task.code: escalation-LEVEL */
+#define FHIR_RULES "urn:triage:rules"             /* Task.reasonCode: the risk rule that set the level */
 #define FHIR_TASK_INPUTS "urn:triage:task-inputs" /* Task.input.type: "screen", a response of the intake */
 #define FHIR_RESPONSE_IDS "urn:triage:responses" /* a response's identifier: INTAKE/FORM (round trips) */
 #define FHIR_CLIENT_IDS "urn:triage:clients"       /* a Patient's identifier: triage's client id */

@@ -997,6 +997,95 @@ static const char *url_type(json_t *bundle, const char *url) {
     return NULL;
 }
 
+/* Issue 15, safety: the intake form's response goes into the export. A client who is orange only because of the
+ * self_harm presenting concern (PHQ-9 negative, item 9 "not at all") comes back orange when the export is
+ * imported as another system's copy, with the rule that set it; the Task says why (reasonCode, description)
+ * and focuses the intake form's response, the one that set the level. Fails without the intake form's
+ * response: the import saves a green intake. */
+static void t_fhir_intake_concerns_round_trip(void **state) {
+    (void)state;
+    char c[STORE_ID_LEN], i[STORE_ID_LEN];
+    save_intake(W.desk, "Self Harm", "13911115555",
+                "{\"phq9\":[0,0,0,1,0,0,0,0,0,\"not_difficult\"]},\"concerns\":[\"emotional\",\"self_harm\"]", c, i);
+    json_t *before = assessment_of(W.admin, i);
+    assert_string_equal(json_string_value(json_object_get(before, "level")), "orange");
+    json_decref(before);
+    export_options o = {EXPORT_FHIR, T0, T0 + DAY, false, false};
+    int64_t n;
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
+    assert_non_null(bundle);
+    /* the intake form's response: triage's own canonical, the concerns in the local system */
+    json_t *intake_qr = NULL;
+    size_t k;
+    json_t *en;
+    json_array_foreach(json_object_get(bundle, "entry"), k, en) {
+        json_t *r = json_object_get(en, "resource");
+        const char *q = json_string_value(json_object_get(r, "questionnaire"));
+        if (q && !strncmp(q, FHIR_QUESTIONNAIRE_BASE "intake|", strlen(FHIR_QUESTIONNAIRE_BASE "intake|"))) intake_qr = en;
+    }
+    if (!intake_qr) fail_msg("no response to the intake form in the export");
+    char *qrtext = json_dumps(intake_qr, JSON_COMPACT);
+    assert_non_null(strstr(qrtext, "\"system\":\"" FHIR_ANSWERS "intake\",\"code\":\"self_harm\""));
+    assert_non_null(strstr(qrtext, "\"code\":\"emotional\""));
+    free(qrtext);
+    /* the Task says why and focuses the response that set the level */
+    json_t *task = json_object_get(entry_of(bundle, "Task", 0), "resource");
+    assert_non_null(task);
+    json_t *rc = json_object_get(task, "reasonCode");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(rc, "coding"), 0), "code")),
+                        "self_harm_concern");
+    assert_non_null(strstr(json_string_value(json_object_get(rc, "text")), "self-harm"));
+    assert_non_null(strstr(json_string_value(json_object_get(task, "description")), "self-harm"));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(task, "focus"), "reference")),
+                        json_string_value(json_object_get(intake_qr, "fullUrl")));
+    /* back in as another system's copy: orange again, for the same reason */
+    strip_identifiers(bundle);
+    char *text = json_dumps(bundle, JSON_COMPACT);
+    json_decref(bundle);
+    import_result res;
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
+    free(text);
+    assert_int_equal(res.intakes, 1);
+    assert_int_equal(res.responses, 2);
+    json_t *after = assessment_of(W.admin, res.first_intake);
+    assert_string_equal(json_string_value(json_object_get(after, "level")), "orange");
+    bool rule_seen = false;
+    json_t *r;
+    json_array_foreach(json_object_get(after, "reasons"), k, r)
+        rule_seen = rule_seen || !strcmp(json_string_value(json_object_get(r, "rule")), "self_harm_concern");
+    assert_true(rule_seen);
+    json_decref(after);
+    /* PHQ-9 item 9 sets the level of another client whose intake form comes first: the focus is the PHQ-9 */
+    save_intake(W.desk, "Item Nine", "13911116666",
+                "{\"phq9\":[0,0,0,0,0,0,0,0,1,\"not_difficult\"]},\"concerns\":[\"emotional\"]", c, i);
+    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
+    assert_non_null(bundle);
+    bool nine_seen = false;
+    for (int nth = 0; (en = entry_of(bundle, "Task", nth)); nth++) {
+        task = json_object_get(en, "resource");
+        rc = json_array_get(json_object_get(json_object_get(task, "reasonCode"), "coding"), 0);
+        if (strcmp(json_string_value(json_object_get(rc, "code")), "phq9_item9")) continue;
+        const char *focus = json_string_value(json_object_get(json_object_get(task, "focus"), "reference"));
+        json_array_foreach(json_object_get(bundle, "entry"), k, en)
+            if (!strcmp(json_string_value(json_object_get(en, "fullUrl")), focus))
+                assert_non_null(strstr(json_string_value(json_object_get(json_object_get(en, "resource"), "questionnaire")),
+                                       "Questionnaire/phq9|"));
+        nine_seen = true;
+    }
+    assert_true(nine_seen);
+    json_decref(bundle);
+    /* de-identified, the concerns stay (they carry the level) */
+    o.deidentify = true;
+    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
+    assert_non_null(bundle);
+    text = json_dumps(bundle, JSON_COMPACT);
+    json_decref(bundle);
+    assert_non_null(strstr(text, "\"code\":\"self_harm\""));
+    assert_null(strstr(text, "Self Harm"));
+    assert_null(strstr(text, "13911115555"));
+    free(text);
+}
+
 /* The integrator's findings on the export (issue 15): GAD-7 item 68509-9's answer 2 is LOINC's LA18938-3 with
  * LOINC's display "More days than not" (forms data, answer_display.2), in the Bundle and in the Questionnaire;
  * the Questionnaire is triage's own canonical with its version and LOINC's panel as its code; the Task of an
@@ -1589,6 +1678,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_import_bundles_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(t_questionnaires_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(t_fhir_observation_and_task, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_fhir_intake_concerns_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(t_export_codes_task_inputs_and_days, setup, teardown),
         cmocka_unit_test_setup_teardown(t_export_text_escaped_and_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(t_fhir_answers_per_response, setup, teardown),
