@@ -738,8 +738,9 @@ static void questionnaire_response(exporter *x, json_writer *w, const opened *op
     jw_member_string(w, "id", qid);
     response_identifier(x, w, op, fm);
     jw_member_string(w, "questionnaire", qcanon);
-    json_t *sc = score_of(op, fm);
-    jw_member_string(w, "status", json_is_true(json_object_get(sc, "complete")) ? "completed" : "in-progress");
+    /* a saved intake's response is finished: completed even with items missing (R4's in-progress means more
+     * answers are still expected); a prorated or incomplete total says so on its Observation */
+    jw_member_string(w, "status", "completed");
     member_ref(w, "subject", purl);
     jw_member_string(w, "authored", t);
     jw_key(w, "item");

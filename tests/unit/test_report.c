@@ -907,6 +907,25 @@ static void t_import_bundles_all_or_nothing(void **state) {
     client_list_free(list, n);
 }
 
+static json_t *entry_of(json_t *bundle, const char *type, int nth) {
+    size_t k;
+    json_t *en;
+    json_array_foreach(json_object_get(bundle, "entry"), k, en) {
+        json_t *r = json_object_get(en, "resource");
+        if (!strcmp(json_string_value(json_object_get(r, "resourceType")), type) && nth-- == 0) return en;
+    }
+    return NULL;
+}
+
+static const char *url_type(json_t *bundle, const char *url) {
+    size_t k;
+    json_t *en;
+    json_array_foreach(json_object_get(bundle, "entry"), k, en)
+        if (url && !strcmp(json_string_value(json_object_get(en, "fullUrl")), url))
+            return json_string_value(json_object_get(json_object_get(en, "resource"), "resourceType"));
+    return NULL;
+}
+
 /* The export's Observation for a total: category survey, valueInteger, its band as a coded interpretation,
  * derivedFrom the fullUrl of its response in the same Bundle; a prorated total (one PHQ-9 item missing) is
  * marked with the prorated extension and a note; the Task of the open escalation points at a response of the
@@ -931,6 +950,9 @@ static void t_fhir_observation_and_task(void **state) {
     }
     assert_non_null(obs);
     assert_non_null(task); /* orange at least (no suicide-risk screen): an open escalation */
+    /* the response of a saved intake is completed, items missing or not (issue 15: it was in-progress) */
+    json_t *qr = json_object_get(entry_of(bundle, "QuestionnaireResponse", 0), "resource");
+    assert_string_equal(json_string_value(json_object_get(qr, "status")), "completed");
     assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(
                             json_object_get(obs, "category"), 0), "coding"), 0), "code")),
                         "survey");
@@ -976,25 +998,6 @@ static void t_fhir_observation_and_task(void **state) {
     assert_int_equal(res.intakes, 0);
     free(text);
     json_decref(bundle);
-}
-
-static json_t *entry_of(json_t *bundle, const char *type, int nth) {
-    size_t k;
-    json_t *en;
-    json_array_foreach(json_object_get(bundle, "entry"), k, en) {
-        json_t *r = json_object_get(en, "resource");
-        if (!strcmp(json_string_value(json_object_get(r, "resourceType")), type) && nth-- == 0) return en;
-    }
-    return NULL;
-}
-
-static const char *url_type(json_t *bundle, const char *url) {
-    size_t k;
-    json_t *en;
-    json_array_foreach(json_object_get(bundle, "entry"), k, en)
-        if (url && !strcmp(json_string_value(json_object_get(en, "fullUrl")), url))
-            return json_string_value(json_object_get(json_object_get(en, "resource"), "resourceType"));
-    return NULL;
 }
 
 /* Issue 15, safety: the intake form's response goes into the export. A client who is orange only because of the
