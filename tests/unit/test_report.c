@@ -32,6 +32,7 @@
 #include "fhir_questionnaire.h"
 #include "ids.h"
 #include "outcomes.h"
+#include "queue_items.h"
 #include "records.h"
 #include "report.h"
 
@@ -1000,6 +1001,48 @@ static void t_fhir_observation_and_task(void **state) {
     json_decref(bundle);
 }
 
+/* Issue 15: the Task's times are the queue item's own. An imported response given two hours before the import:
+ * its response is authored then, its Task authored at the import (when the queue item was created), with
+ * restriction.period from when its deadline counts; a queue action an hour later is its lastModified. Fails
+ * with authoredOn the response's time, and without lastModified. */
+static void t_fhir_task_times(void **state) {
+    (void)state;
+    char text[4096];
+    import_result res;
+    with_authored(text, sizeof text, "2026-03-02T06:00:00Z"); /* GAD-7 only: no suicide-risk screen, orange */
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
+    export_options o = {EXPORT_FHIR, T0 - DAY, T0 + DAY, false, false};
+    int64_t n;
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
+    assert_non_null(bundle);
+    json_t *qr = json_object_get(entry_of(bundle, "QuestionnaireResponse", 0), "resource");
+    json_t *task = json_object_get(entry_of(bundle, "Task", 0), "resource");
+    assert_non_null(task);
+    assert_string_equal(json_string_value(json_object_get(qr, "authored")), "2026-03-02T06:00:00Z");
+    assert_string_equal(json_string_value(json_object_get(task, "authoredOn")), "2026-03-02T08:00:00Z");
+    json_t *period = json_object_get(json_object_get(task, "restriction"), "period");
+    assert_string_equal(json_string_value(json_object_get(period, "start")), "2026-03-02T08:00:00Z");
+    assert_null(json_object_get(task, "lastModified"));
+    json_decref(bundle);
+    intake_rec meta;
+    assert_int_equal(W.db.ops->intake_get(W.db.st, res.first_intake, &meta), ST_OK);
+    queue_item it;
+    assert_true(queues_open_for_client(&W.db, meta.client_id, &it));
+    intake_rec_free(&meta);
+    clock_fix(true, T0 + 3600);
+    queue_request ack = {.action = QA_ACK, .role = ROLE_RECEPTION};
+    OK(queues_act(W.desk, &W.e.queue, it.id, ack, &msg));
+    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
+    assert_non_null(bundle);
+    task = json_object_get(entry_of(bundle, "Task", 0), "resource");
+    assert_non_null(task);
+    assert_string_equal(json_string_value(json_object_get(task, "status")), "accepted");
+    assert_string_equal(json_string_value(json_object_get(task, "authoredOn")), "2026-03-02T08:00:00Z");
+    assert_non_null(json_object_get(task, "lastModified"));
+    assert_string_equal(json_string_value(json_object_get(task, "lastModified")), "2026-03-02T09:00:00Z");
+    json_decref(bundle);
+}
+
 /* Issue 15, safety: the intake form's response goes into the export. A client who is orange only because of the
  * self_harm presenting concern (PHQ-9 negative, item 9 "not at all") comes back orange when the export is
  * imported as another system's copy, with the rule that set it; the Task says why (reasonCode, description)
@@ -1682,6 +1725,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_questionnaires_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(t_fhir_observation_and_task, setup, teardown),
         cmocka_unit_test_setup_teardown(t_fhir_intake_concerns_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_fhir_task_times, setup, teardown),
         cmocka_unit_test_setup_teardown(t_export_codes_task_inputs_and_days, setup, teardown),
         cmocka_unit_test_setup_teardown(t_export_text_escaped_and_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(t_fhir_answers_per_response, setup, teardown),
