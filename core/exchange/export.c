@@ -583,7 +583,7 @@ static void patient(const exporter *x, json_writer *w, const opened *op) {
             jw_key(w, "extension");
             jw_array(w);
             jw_object(w);
-            jw_member_string(w, "url", "urn:triage:age-band");
+            jw_member_string(w, "url", FHIR_AGE_BAND);
             jw_member_string(w, "valueString", op->facts.age_band);
             jw_object_end(w);
             jw_array_end(w);
