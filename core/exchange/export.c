@@ -230,7 +230,24 @@ static void csv_header(exporter *x) {
             csv_field(b, col);
         }
     }
+    if (!x->o->deidentify) csv_field(b, "concern_codes");
     csv_end_row(b);
+}
+
+/* The presenting concerns ticked on the intake form, by code, space separated: the identifiable CSV's
+ * concern_codes (the concerns column has only the broad categories, where self_harm counts as other). */
+static void csv_concern_codes(csv_buf *b, const opened *op) {
+    csv_buf codes;
+    csv_init(&codes);
+    size_t k;
+    json_t *c;
+    json_array_foreach(intake_body_concerns(op->body), k, c) {
+        if (!json_is_string(c)) continue;
+        if (codes.n) csv_raw(&codes, " ");
+        csv_raw(&codes, json_string_value(c));
+    }
+    csv_field(b, codes.p);
+    csv_free(&codes);
 }
 
 static void csv_row(exporter *x, const opened *op) {
@@ -269,6 +286,7 @@ static void csv_row(exporter *x, const opened *op) {
             csv_field(b, answer_code(json_array_get(ans, (size_t)i), code, sizeof code) ? code : "");
         }
     }
+    if (!x->o->deidentify) csv_concern_codes(b, op);
     csv_end_row(b);
 }
 
@@ -368,8 +386,13 @@ static void dictionary(const engine *e, const export_options *o, csv_buf *b) {
     dict_row(&d, "channel", "how the client came in (intake form)", "code", NULL, NULL);
     dict_value(&d, e->cfg.concern_groups ? e->cfg.concern_groups : "", NULL);
     dict_value(&d, "other", "any other concern");
-    dict_row(&d, "concerns", "the broad presenting-concern categories, space separated (concern CODE:CATEGORY pairs "
-                             "as configured; specific concerns such as self-harm are not exported)",
+    dict_row(&d, "concerns",
+             o->deidentify ? "the broad presenting-concern categories, space separated (concern CODE:CATEGORY pairs as "
+                             "configured; every other concern, self-harm included, counts as other: specific concerns "
+                             "are not exported de-identified; the self-harm risk is in level)"
+                           : "the broad presenting-concern categories, space separated (concern CODE:CATEGORY pairs as "
+                             "configured; every other concern, self-harm included, counts as other: the concerns "
+                             "themselves are in concern_codes)",
              "codes", NULL, NULL);
     dict_row(&d, "counselor", "the counselor suggested (or assigned) for the client, by code", "text", NULL, NULL);
     dict_levels(&d);
@@ -421,6 +444,12 @@ static void dictionary(const engine *e, const export_options *o, csv_buf *b) {
                      it->score ? "" : " [not part of the total]");
             dict_row(&d, col, meaning, "code", NULL, it->loinc);
         }
+    }
+    if (!o->deidentify) {
+        dict_record_item(&d, e, "concerns");
+        dict_row(&d, "concern_codes", "the presenting concerns ticked on the intake form, by code, space separated "
+                                      "(self_harm included; identifiable exports only)",
+                 "codes", NULL, NULL);
     }
 }
 

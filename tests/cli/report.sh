@@ -134,6 +134,13 @@ dict_covers() { [ "$(head -1 "$1" | tr -d '\r' | tr ',' '\n')" = "$(sed 1d "$2" 
 check "...a row for every column of the export, in order" dict_covers "$tmp/xd.csv" "$tmp/dict.csv"
 check "...with each answer's code, label and LOINC code, the bands, the units and the prorating rule" \
     sh -c "grep -q '^phq9.item1,.*0=Not at all (LOINC LA6568-5)' '$tmp/dict.csv' && grep -q '^gad7.item2,.*2=More than half the days (LOINC LA18938-3)' '$tmp/dict.csv' && grep -q '^phq9.total,.*{score},44261-6' '$tmp/dict.csv' && grep -q '^phq9.band,.*moderate=Moderate (total 10-14)' '$tmp/dict.csv' && grep -q '^phq9.scoring,.*prorated=up to 2 missing' '$tmp/dict.csv'"
+# issue 15: the identifiable CSV carries the concern codes (its concerns column has only the categories, where
+# self_harm counts as other), and its dictionary says so
+tri admin "$P\n" export --format csv --dictionary "$tmp/dicti.csv" --out "$tmp/xi.csv"
+check "identifiable csv: a row for every column in its dictionary, concern_codes last" \
+    sh -c "dict_covers() { [ \"\$(head -1 \"\$1\" | tr -d '\\r' | tr ',' '\\n')\" = \"\$(sed 1d \"\$2\" | cut -d, -f1 | tr -d '\\r')\" ]; }; dict_covers '$tmp/xi.csv' '$tmp/dicti.csv' && head -1 '$tmp/xi.csv' | tr -d '\\r' | grep -q ',concern_codes\$'"
+check "...the codes of each intake (emotional relationship), and self_harm in the dictionary" \
+    sh -c "grep -q ',emotional relationship.\$' '$tmp/xi.csv' && grep -q '^concern_codes,.*self_harm=Self-harm or thoughts of suicide' '$tmp/dicti.csv' && ! grep -q concern_codes '$tmp/xd.csv'"
 tri admin "$P\n" export --format json --dictionary "$tmp/dict2.csv" --out "$tmp/x.jsonl"
 check "...only with the CSV" sh -c "[ $rc -eq 2 ] && [ ! -e '$tmp/dict2.csv' ]"
 tri admin "$P\n" export --format json --deidentify --out "$tmp/d.jsonl"
