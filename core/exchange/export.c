@@ -230,7 +230,24 @@ static void csv_header(exporter *x) {
             csv_field(b, col);
         }
     }
+    if (!x->o->deidentify) csv_field(b, "concern_codes");
     csv_end_row(b);
+}
+
+/* The presenting concerns ticked on the intake form, by code, space separated: the identifiable CSV's
+ * concern_codes (the concerns column has only the broad categories, where self_harm counts as other). */
+static void csv_concern_codes(csv_buf *b, const opened *op) {
+    csv_buf codes;
+    csv_init(&codes);
+    size_t k;
+    json_t *c;
+    json_array_foreach(intake_body_concerns(op->body), k, c) {
+        if (!json_is_string(c)) continue;
+        if (codes.n) csv_raw(&codes, " ");
+        csv_raw(&codes, json_string_value(c));
+    }
+    csv_field(b, codes.p);
+    csv_free(&codes);
 }
 
 static void csv_row(exporter *x, const opened *op) {
@@ -269,6 +286,7 @@ static void csv_row(exporter *x, const opened *op) {
             csv_field(b, answer_code(json_array_get(ans, (size_t)i), code, sizeof code) ? code : "");
         }
     }
+    if (!x->o->deidentify) csv_concern_codes(b, op);
     csv_end_row(b);
 }
 
@@ -368,8 +386,13 @@ static void dictionary(const engine *e, const export_options *o, csv_buf *b) {
     dict_row(&d, "channel", "how the client came in (intake form)", "code", NULL, NULL);
     dict_value(&d, e->cfg.concern_groups ? e->cfg.concern_groups : "", NULL);
     dict_value(&d, "other", "any other concern");
-    dict_row(&d, "concerns", "the broad presenting-concern categories, space separated (concern CODE:CATEGORY pairs "
-                             "as configured; specific concerns such as self-harm are not exported)",
+    dict_row(&d, "concerns",
+             o->deidentify ? "the broad presenting-concern categories, space separated (concern CODE:CATEGORY pairs as "
+                             "configured; every other concern, self-harm included, counts as other: specific concerns "
+                             "are not exported de-identified; the self-harm risk is in level)"
+                           : "the broad presenting-concern categories, space separated (concern CODE:CATEGORY pairs as "
+                             "configured; every other concern, self-harm included, counts as other: the concerns "
+                             "themselves are in concern_codes)",
              "codes", NULL, NULL);
     dict_row(&d, "counselor", "the counselor suggested (or assigned) for the client, by code", "text", NULL, NULL);
     dict_levels(&d);
@@ -421,6 +444,12 @@ static void dictionary(const engine *e, const export_options *o, csv_buf *b) {
                      it->score ? "" : " [not part of the total]");
             dict_row(&d, col, meaning, "code", NULL, it->loinc);
         }
+    }
+    if (!o->deidentify) {
+        dict_record_item(&d, e, "concerns");
+        dict_row(&d, "concern_codes", "the presenting concerns ticked on the intake form, by code, space separated "
+                                      "(self_harm included; identifiable exports only)",
+                 "codes", NULL, NULL);
     }
 }
 
@@ -583,7 +612,7 @@ static void patient(const exporter *x, json_writer *w, const opened *op) {
             jw_key(w, "extension");
             jw_array(w);
             jw_object(w);
-            jw_member_string(w, "url", "urn:triage:age-band");
+            jw_member_string(w, "url", FHIR_AGE_BAND);
             jw_member_string(w, "valueString", op->facts.age_band);
             jw_object_end(w);
             jw_array_end(w);
@@ -738,8 +767,9 @@ static void questionnaire_response(exporter *x, json_writer *w, const opened *op
     jw_member_string(w, "id", qid);
     response_identifier(x, w, op, fm);
     jw_member_string(w, "questionnaire", qcanon);
-    json_t *sc = score_of(op, fm);
-    jw_member_string(w, "status", json_is_true(json_object_get(sc, "complete")) ? "completed" : "in-progress");
+    /* a saved intake's response is finished: completed even with items missing (R4's in-progress means more
+     * answers are still expected); a prorated or incomplete total says so on its Observation */
+    jw_member_string(w, "status", "completed");
     member_ref(w, "subject", purl);
     jw_member_string(w, "authored", t);
     jw_key(w, "item");
@@ -747,6 +777,88 @@ static void questionnaire_response(exporter *x, json_writer *w, const opened *op
     for (int i = 0; i < fm->n_items; i++) {
         char code[64];
         if (!answer_code(json_array_get(ans, (size_t)i), code, sizeof code)) continue;
+        const char *same = answered_item(x, f, fm, i, code);
+        if (same) jw_raw(w, same);
+        else answered_item_write(w, fm, i, code);
+    }
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
+/* ---- the intake form (the record form the presenting concerns come from) as a QuestionnaireResponse ---- */
+
+/* The stored answer to item i of the concern form: the concerns, language and counselor-gender preference
+ * are kept in the body's input (as assess reads them), the other choices and numbers in its record (text and
+ * dates never: identity lives in the client record). NULL when there is none. */
+static json_t *record_answer(const exporter *x, const opened *op, int f, int i) {
+    const need_model *m = &x->e->needs;
+    json_t *in = intake_body_input(op->body);
+    if (f == m->concern_form && i == m->concern_item) return json_object_get(in, "concerns");
+    if (f == m->language_form && i == m->language_item) return json_object_get(in, "language");
+    if (f == m->gender_form && i == m->gender_item)
+        return json_object_get(json_object_get(in, "preferences"), "counselor_gender");
+    return json_object_get(intake_body_record(op->body), x->e->forms.v[f]->items[i].id);
+}
+
+/* Whether item i goes into the export: de-identified, only the choices (concerns, channel, language,
+ * preferences, consent); an age, a date or a text can name or narrow down the person (the age band is on the
+ * Patient). */
+static bool record_item_exported(const exporter *x, const form *fm, int i) {
+    item_type t = fm->items[i].type;
+    if (t == ITEM_TEXT || t == ITEM_DATE) return false;
+    return !x->o->deidentify || t == ITEM_CHOICE || t == ITEM_MULTI;
+}
+
+/* Whether the intake gave the concern form: a concern ticked or one of its other answers kept (the language
+ * alone is kept for every intake and says nothing). */
+static bool record_form_given(const exporter *x, const opened *op, int f) {
+    const form *fm = x->e->forms.v[f];
+    for (int i = 0; i < fm->n_items; i++) {
+        if (!record_item_exported(x, fm, i) || (f == x->e->needs.language_form && i == x->e->needs.language_item))
+            continue;
+        json_t *a = record_answer(x, op, f, i);
+        if (json_is_array(a) ? json_array_size(a) > 0 : a != NULL && !json_is_null(a)) return true;
+    }
+    return false;
+}
+
+/* The intake form's response (triage's own Questionnaire, local answer codes): its presenting concerns are
+ * part of the level (rule self_harm_concern), so an export without them comes back lower than it went out. A
+ * multi item (the concerns) gives one answer per code ticked. */
+static void record_response(exporter *x, json_writer *w, const opened *op, int f, const char *purl, const char *t) {
+    const form *fm = x->e->forms.v[f];
+    char qid[160], qcanon[200];
+    snprintf(qid, sizeof qid, "%s-%s", op->id, fm->id);
+    fhir_questionnaire_canonical(fm, qcanon, sizeof qcanon);
+    jw_object(w);
+    jw_member_string(w, "resourceType", "QuestionnaireResponse");
+    jw_member_string(w, "id", qid);
+    response_identifier(x, w, op, fm);
+    jw_member_string(w, "questionnaire", qcanon);
+    jw_member_string(w, "status", "completed");
+    member_ref(w, "subject", purl);
+    jw_member_string(w, "authored", t);
+    jw_key(w, "item");
+    jw_array(w);
+    for (int i = 0; i < fm->n_items; i++) {
+        if (!record_item_exported(x, fm, i)) continue;
+        json_t *a = record_answer(x, op, f, i);
+        if (fm->items[i].type == ITEM_MULTI) {
+            if (!json_array_size(a)) continue;
+            jw_object(w);
+            jw_member_string(w, "linkId", fhir_link_id(fm, i));
+            jw_member_string(w, "text", fm->items[i].text[LANG_EN]);
+            jw_key(w, "answer");
+            jw_array(w);
+            size_t k;
+            json_t *c;
+            json_array_foreach(a, k, c) if (json_is_string(c)) answer_value(w, fm, i, json_string_value(c));
+            jw_array_end(w);
+            jw_object_end(w);
+            continue;
+        }
+        char code[64];
+        if (!answer_code(a, code, sizeof code)) continue;
         const char *same = answered_item(x, f, fm, i, code);
         if (same) jw_raw(w, same);
         else answered_item_write(w, fm, i, code);
@@ -820,13 +932,103 @@ static void total_observation(json_writer *w, const opened *op, const form *fm, 
     jw_object_end(w);
 }
 
-/* The open queue item as a Task: who is for, which response it is about, what level and step, and by when.
- * Task.focus is 0..1 in R4, and the queue item is one escalation of the whole intake: its focus is the
- * intake's first response and Task.input lists every response of the intake (the focus too), each as a
- * reference, so a reader sees all the screens the level came from. */
-static void queue_task(const exporter *x, json_writer *w, const opened *op, const char *purl, char (*responses)[64],
-                       int n, const char *t) {
-    const char *focus = n > 0 ? responses[0] : NULL;
+/* A response of the intake in the Bundle: the form it answers and its fullUrl. */
+typedef struct {
+    int form;
+    char url[64];
+} response_ref;
+
+static const char *or_empty(const char *s) { return s ? s : ""; }
+
+/* The reasons that set the level: the stored assessment's reasons at the Task's level (all of them when none
+ * is at it: a level set by hand). */
+static bool reason_sets_level(json_t *r, const char *level, bool any_at_level) {
+    return !any_at_level || !strcmp(or_empty(json_string_value(json_object_get(r, "level"))), level);
+}
+
+static bool any_reason_at(json_t *reasons, const char *level) {
+    size_t k;
+    json_t *r;
+    json_array_foreach(reasons, k, r) if (!strcmp(or_empty(json_string_value(json_object_get(r, "level"))), level)) return true;
+    return false;
+}
+
+/* A reason's rule in the configuration, or NULL (the built-in "unscreened" has none). */
+static const risk_rule *rule_named(const engine *e, const char *name) {
+    for (int k = 0; name && k < e->rules.n; k++)
+        if (!strcmp(e->rules.v[k].name, name)) return &e->rules.v[k];
+    return NULL;
+}
+
+/* A reason as the export writes it: the rule's English reason where the rule is configured (every export in
+ * one language, whatever the desk's was), else the stored text. */
+static const char *reason_text(const engine *e, json_t *r) {
+    const risk_rule *rule = rule_named(e, json_string_value(json_object_get(r, "rule")));
+    if (rule && rule->reason[LANG_EN] && *rule->reason[LANG_EN]) return rule->reason[LANG_EN];
+    return or_empty(json_string_value(json_object_get(r, "text")));
+}
+
+/* The response the level came from: the first form the first reason at the level reads (its rule's forms)
+ * that has a response in the Bundle (PHQ-9 when item 9 set it, ASQ when the ASQ did, the intake form for a
+ * self-harm concern); else the intake's first response. */
+static const char *focus_of(const engine *e, json_t *reasons, const char *level, const response_ref *rs, int n) {
+    bool at = any_reason_at(reasons, level);
+    size_t k;
+    json_t *r;
+    json_array_foreach(reasons, k, r) {
+        if (!reason_sets_level(r, level, at)) continue;
+        const risk_rule *rule = rule_named(e, json_string_value(json_object_get(r, "rule")));
+        for (int j = 0; rule && j < n; j++)
+            if (rs[j].form < 32 && (rule->forms & (1u << rs[j].form))) return rs[j].url;
+    }
+    return n > 0 ? rs[0].url : NULL;
+}
+
+/* Task.reasonCode (0..1 in R4): the lead reason's rule as a code (urn:triage:rules), the text every reason at
+ * the level; Task.description the same reasons, each with what fired it. */
+static void task_reasons(const exporter *x, json_writer *w, json_t *reasons, const char *level) {
+    bool at = any_reason_at(reasons, level);
+    csv_buf text, desc;
+    csv_init(&text);
+    csv_init(&desc);
+    const char *lead = NULL, *lead_text = NULL;
+    size_t k;
+    json_t *r;
+    json_array_foreach(reasons, k, r) {
+        if (!reason_sets_level(r, level, at)) continue;
+        const char *t = reason_text(x->e, r), *because = json_string_value(json_object_get(r, "because"));
+        if (!lead) {
+            lead = json_string_value(json_object_get(r, "rule"));
+            lead_text = t;
+        }
+        if (text.n) csv_raw(&text, " ");
+        csv_raw(&text, t);
+        csv_raw(&desc, desc.n ? " " : "");
+        csv_raw(&desc, t);
+        if (because && *because) {
+            csv_raw(&desc, " (");
+            csv_raw(&desc, because);
+            csv_raw(&desc, ")");
+        }
+    }
+    if (lead && *lead) {
+        jw_key(w, "reasonCode");
+        concept(w, FHIR_RULES, lead, lead_text, text.p);
+        jw_member_string(w, "description", desc.p);
+    }
+    csv_free(&text);
+    csv_free(&desc);
+}
+
+/* The open queue item as a Task: who is for, why (the reasons that set the level), which response the level
+ * came from (focus: 0..1 in R4), every response of the intake as Task.input, and by when. authoredOn is when
+ * the queue item was created, restriction.period starts when the step's deadline started counting (the level
+ * set), lastModified is the last queue action. */
+static void queue_task(const exporter *x, json_writer *w, const opened *op, const char *purl, const response_ref *rs,
+                       int n) {
+    const char *level = risk_level_name(op->task.level);
+    json_t *reasons = json_object_get(intake_body_assessment(op->body), "reasons");
+    const char *focus = focus_of(x->e, reasons, level, rs, n);
     char tid[160], text[96], when[32];
     snprintf(tid, sizeof tid, "%s-task", op->id);
     jw_object(w);
@@ -837,22 +1039,28 @@ static void queue_task(const exporter *x, json_writer *w, const opened *op, cons
     jw_key(w, "businessStatus");
     concept(w, FHIR_QUEUE_STEPS, step, NULL, step);
     jw_member_string(w, "intent", "order");
-    const char *level = risk_level_name(op->task.level);
     jw_member_string(w, "priority", priority_of(level));
     snprintf(text, sizeof text, "triage %s: %s", level, step);
     char code[32];
     snprintf(code, sizeof code, "escalation-%s", level);
     jw_key(w, "code");
     concept(w, FHIR_TASKS, code, NULL, text);
+    task_reasons(x, w, reasons, level);
     if (focus) member_ref(w, "focus", focus);
     member_ref(w, "for", purl);
-    jw_member_string(w, "authoredOn", t);
-    record_time(x->o, op->task.deadline, when, sizeof when);
+    record_time(x->o, op->task.created_at, when, sizeof when);
+    jw_member_string(w, "authoredOn", when);
+    if (op->task.updated_at > op->task.created_at) {
+        record_time(x->o, op->task.updated_at, when, sizeof when);
+        jw_member_string(w, "lastModified", when);
+    }
     jw_key(w, "restriction");
     jw_object(w);
     jw_key(w, "period");
     jw_object(w);
-    jw_member_string(w, "start", t);
+    record_time(x->o, op->task.level_since, when, sizeof when);
+    jw_member_string(w, "start", when);
+    record_time(x->o, op->task.deadline, when, sizeof when);
     jw_member_string(w, "end", when);
     jw_object_end(w);
     jw_object_end(w);
@@ -863,7 +1071,7 @@ static void queue_task(const exporter *x, json_writer *w, const opened *op, cons
             jw_object(w);
             jw_key(w, "type");
             concept(w, FHIR_TASK_INPUTS, "screen", "Screen response", NULL);
-            member_ref(w, "valueReference", responses[k]);
+            member_ref(w, "valueReference", rs[k].url);
             jw_object_end(w);
         }
         jw_array_end(w);
@@ -871,10 +1079,17 @@ static void queue_task(const exporter *x, json_writer *w, const opened *op, cons
     jw_object_end(w);
 }
 
+static response_ref response_with(int form_index, const char *url) {
+    response_ref r = {form_index, ""};
+    snprintf(r.url, sizeof r.url, "%s", url);
+    return r;
+}
+
 /* The intake's entries: its client's Patient (once per export), a QuestionnaireResponse per scored form,
  * an Observation per total, and the Task of its open queue item. */
 static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
-    char purl[64], t[32], responses[TRIAGE_MAX_FORMS][64];
+    char purl[64], t[32];
+    response_ref responses[TRIAGE_MAX_FORMS];
     int n_responses = 0;
     json_writer w;
     jw_init(&w, &x->out);
@@ -888,11 +1103,20 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
     const formset *fs = &x->e->forms;
     for (int f = 0; f < fs->n; f++) {
         const form *fm = fs->v[f];
+        if (fm->kind == FORM_RECORD && f == x->e->needs.concern_form && record_form_given(x, op, f)) {
+            char qurl[64];
+            url_of(x, op->id, fm->id, qurl, sizeof qurl);
+            if (n_responses < TRIAGE_MAX_FORMS) responses[n_responses++] = response_with(f, qurl);
+            entry_begin(x, &w, qurl);
+            record_response(x, &w, op, f, purl, t);
+            entry_end(&w);
+            continue;
+        }
         json_t *ans = answers_of(op, fm);
         if (fm->kind != FORM_SCORED || !json_is_array(ans)) continue;
         char qurl[64], ourl[64];
         url_of(x, op->id, fm->id, qurl, sizeof qurl);
-        if (n_responses < TRIAGE_MAX_FORMS) memcpy(responses[n_responses++], qurl, sizeof qurl);
+        if (n_responses < TRIAGE_MAX_FORMS) responses[n_responses++] = response_with(f, qurl);
         entry_begin(x, &w, qurl);
         questionnaire_response(x, &w, op, f, ans, purl, t);
         entry_end(&w);
@@ -909,7 +1133,7 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
         char turl[64];
         url_of(x, op->id, "/task", turl, sizeof turl);
         entry_begin(x, &w, turl);
-        queue_task(x, &w, op, purl, responses, n_responses, t);
+        queue_task(x, &w, op, purl, responses, n_responses);
         entry_end(&w);
     }
 }

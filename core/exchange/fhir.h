@@ -29,8 +29,13 @@
 #define FHIR_ANSWERS "urn:triage:answers:"
 #define FHIR_TOTALS "urn:triage:totals"
 #define FHIR_BANDS "urn:triage:bands:"            /* + form id: a total's band, as its interpretation */
-#define FHIR_PRORATED "urn:triage:fhir:prorated"  /* extension: a total with missing items replaced by the mean */
+/* triage's own extensions: R4 wants Extension.url an absolute URL naming a StructureDefinition, so they are
+ * under triage's canonical base (local definitions, not published) */
+#define FHIR_STRUCTURE_BASE "http://triage.example/fhir/StructureDefinition/"
+#define FHIR_PRORATED FHIR_STRUCTURE_BASE "prorated" /* a total with missing items replaced by the mean */
+#define FHIR_AGE_BAND FHIR_STRUCTURE_BASE "age-band" /* a de-identified Patient's age band (valueString) */
 #define FHIR_TASKS "urn:triage:tasks"             /* a queue item's Task.code: escalation-LEVEL */
+#define FHIR_RULES "urn:triage:rules"             /* Task.reasonCode: the risk rule that set the level */
 #define FHIR_TASK_INPUTS "urn:triage:task-inputs" /* Task.input.type: "screen", a response of the intake */
 #define FHIR_RESPONSE_IDS "urn:triage:responses" /* a response's identifier: INTAKE/FORM (round trips) */
 #define FHIR_CLIENT_IDS "urn:triage:clients"       /* a Patient's identifier: triage's client id */

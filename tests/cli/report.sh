@@ -134,6 +134,13 @@ dict_covers() { [ "$(head -1 "$1" | tr -d '\r' | tr ',' '\n')" = "$(sed 1d "$2" 
 check "...a row for every column of the export, in order" dict_covers "$tmp/xd.csv" "$tmp/dict.csv"
 check "...with each answer's code, label and LOINC code, the bands, the units and the prorating rule" \
     sh -c "grep -q '^phq9.item1,.*0=Not at all (LOINC LA6568-5)' '$tmp/dict.csv' && grep -q '^gad7.item2,.*2=More than half the days (LOINC LA18938-3)' '$tmp/dict.csv' && grep -q '^phq9.total,.*{score},44261-6' '$tmp/dict.csv' && grep -q '^phq9.band,.*moderate=Moderate (total 10-14)' '$tmp/dict.csv' && grep -q '^phq9.scoring,.*prorated=up to 2 missing' '$tmp/dict.csv'"
+# issue 15: the identifiable CSV carries the concern codes (its concerns column has only the categories, where
+# self_harm counts as other), and its dictionary says so
+tri admin "$P\n" export --format csv --dictionary "$tmp/dicti.csv" --out "$tmp/xi.csv"
+check "identifiable csv: a row for every column in its dictionary, concern_codes last" \
+    sh -c "dict_covers() { [ \"\$(head -1 \"\$1\" | tr -d '\\r' | tr ',' '\\n')\" = \"\$(sed 1d \"\$2\" | cut -d, -f1 | tr -d '\\r')\" ]; }; dict_covers '$tmp/xi.csv' '$tmp/dicti.csv' && head -1 '$tmp/xi.csv' | tr -d '\\r' | grep -q ',concern_codes\$'"
+check "...the codes of each intake (emotional relationship), and self_harm in the dictionary" \
+    sh -c "grep -q ',emotional relationship.\$' '$tmp/xi.csv' && grep -q '^concern_codes,.*self_harm=Self-harm or thoughts of suicide' '$tmp/dicti.csv' && ! grep -q concern_codes '$tmp/xd.csv'"
 tri admin "$P\n" export --format json --dictionary "$tmp/dict2.csv" --out "$tmp/x.jsonl"
 check "...only with the CSV" sh -c "[ $rc -eq 2 ] && [ ! -e '$tmp/dict2.csv' ]"
 tri admin "$P\n" export --format json --deidentify --out "$tmp/d.jsonl"
@@ -179,7 +186,7 @@ DB2=$DB DB="$tmp/r2.db"
 tri admin "$P\n" init
 tri admin "$P\n$R\n" user add desk --role reception
 tri desk "$R\n" import fhir "$tmp/b.json"
-check "the FHIR export imports: 5 responses, 5 intakes, 5 new clients" has_out "imported 5 responses as 5 intakes (5 clients new, 0 found)"
+check "the FHIR export imports: 10 responses (the intake form and the PHQ-9 of each), 5 intakes, 5 new clients" has_out "imported 10 responses as 5 intakes (5 clients new, 0 found)"
 tri admin "$P\n" export --format csv --out "$tmp/y.csv"
 DB=$DB2
 cols() { cut -d, -f7,13- "$1" | sed 1d | sort; }
@@ -188,13 +195,13 @@ check "...with the same levels, totals, bands and answers" sh -c "[ \"\$(cut -d,
 DB="$tmp/r2.db"
 tri desk "$R\n" import fhir "$tmp/b.json"
 check "importing the same file again saves nothing: every response is recognised by its identifier" \
-    sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'imported 0 responses as 0 intakes' && printf '%s' '$out' | grep -q '5 responses were already imported, not saved again'"
+    sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'imported 0 responses as 0 intakes' && printf '%s' '$out' | grep -q '10 responses were already imported, not saved again'"
 # ...and the round trip back: the second database's export names the responses as the first wrote them
 tri admin "$P\n" export --format fhir --out "$tmp/back.json"
 DB=$DB2
 tri desk "$R\n" import fhir "$tmp/back.json"
 check "...and the second database's export, imported into the first, is recognised there too (idempotent round trip)" \
-    has_out "5 responses were already imported, not saved again"
+    has_out "10 responses were already imported, not saved again"
 
 # --client with a file whose Patient is someone else: refused naming both, unless --accept-patient-mismatch
 GADQR='{"linkId":"69725-0","answer":[{"valueInteger":1}]},{"linkId":"68509-9","answer":[{"valueInteger":1}]},{"linkId":"69733-4","answer":[{"valueInteger":1}]},{"linkId":"69734-2","answer":[{"valueInteger":0}]},{"linkId":"69735-9","answer":[{"valueInteger":0}]},{"linkId":"69689-8","answer":[{"valueInteger":0}]},{"linkId":"69736-7","answer":[{"valueInteger":0}]}'
@@ -208,12 +215,32 @@ check "...the override named" has_err "accept-patient-mismatch"
 tri desk "$R\n" import fhir "$tmp/other.json" --client "$c1" --accept-patient-mismatch
 check "...and taken for that client with --accept-patient-mismatch" has_out "imported 1 response as 1 intake (0 clients new, 1 found)"
 
+# issue 15, safety: a client orange only by the self_harm presenting concern (PHQ-9 negative) stays orange
+# through export --format fhir and an import into an empty database (the intake form's response goes with it)
+DBK=$DB DB="$tmp/s1.db"
+tri admin "$P\n" init
+tri admin "$P\n$R\n" user add desk --role reception
+printf '{"client":{"name":"Self Harm","phone":"13800000201"},"record":{"channel":"phone","age":30},"concerns":["self_harm"],"answers":{"phq9":[0,0,0,1,0,0,0,0,0,"not_difficult"]}}' >"$tmp/sh.json"
+tri desk "$R\n" intake new "$tmp/sh.json"
+check "self_harm concern with a negative PHQ-9: orange" sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q '\"level\":\"orange\"'"
+tri admin "$P\n" export --format fhir --out "$tmp/sh-b.json"
+check "...its export carries the intake form's response with the concern, and the Task's reason" \
+    sh -c "grep -q '\"questionnaire\":\"http://triage.example/fhir/Questionnaire/intake|' '$tmp/sh-b.json' && grep -q '\"code\":\"self_harm\"' '$tmp/sh-b.json' && grep -q 'urn:triage:rules\",\"code\":\"self_harm_concern\"' '$tmp/sh-b.json'"
+DB="$tmp/s2.db"
+tri admin "$P\n" init
+tri admin "$P\n$R\n" user add desk --role reception
+tri desk "$R\n" import fhir "$tmp/sh-b.json"
+check "...imported into an empty database" has_out "imported 2 responses as 1 intake (1 client new, 0 found)"
+nol queue --json
+check "...it is orange there too" sh -c "printf '%s' '$out' | grep -q '\"level\":\"orange\"' && ! printf '%s' '$out' | grep -q '\"level\":\"green\"'"
+DB=$DBK
+
 # import refusals name the item
 python_free_edit() { sed "$1" "$tmp/b.json" >"$tmp/bad.json"; tri desk "$R\n" import fhir "$tmp/bad.json"; }
 python_free_edit '0,/"code":"LA6570-1"/s//"code":"LA0000-0"/'
 check "a wrong answer code is refused naming the linkId" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'linkId \`44[0-9-]*\`.*phq9.item'"
 check "...and nothing is imported" has_err "nothing was imported\|QuestionnaireResponse"
-python_free_edit '0,/"valueInteger":\([0-9]*\)/s//"valueInteger":99/'
+python_free_edit '0,/"valueInteger":\([0-9]*\),"interpretation"/s//"valueInteger":99,"interpretation"/'
 check "a wrong total is refused naming the response" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'stated total 99 (its Observation) disagrees'"
 python_free_edit '0,/"linkId":"44250-9"/s//"linkId":"44250-X"/'
 check "an unknown linkId is refused" has_err 'linkId `44250-X` is not an item of phq9'

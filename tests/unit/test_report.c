@@ -32,6 +32,7 @@
 #include "fhir_questionnaire.h"
 #include "ids.h"
 #include "outcomes.h"
+#include "queue_items.h"
 #include "records.h"
 #include "intake_store.h"
 #include "report.h"
@@ -430,7 +431,9 @@ static void t_fhir_round_trip(void **state) {
     assert_null(strstr(text, "13911112222"));
     assert_null(strstr(text, "1990-05-06"));
     assert_null(strstr(text, c1));
-    assert_non_null(strstr(text, "urn:triage:age-band"));
+    /* the age band's extension under triage's canonical base: R4's Extension.url is an absolute URL (issue 15) */
+    assert_non_null(strstr(text, "\"http://triage.example/fhir/StructureDefinition/age-band\""));
+    assert_null(strstr(text, "urn:triage:age-band"));
     bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
     char *again = json_dumps(bundle, JSON_SORT_KEYS);
     json_decref(bundle);
@@ -928,6 +931,25 @@ static void t_import_bundles_all_or_nothing(void **state) {
     client_list_free(list, n);
 }
 
+static json_t *entry_of(json_t *bundle, const char *type, int nth) {
+    size_t k;
+    json_t *en;
+    json_array_foreach(json_object_get(bundle, "entry"), k, en) {
+        json_t *r = json_object_get(en, "resource");
+        if (!strcmp(json_string_value(json_object_get(r, "resourceType")), type) && nth-- == 0) return en;
+    }
+    return NULL;
+}
+
+static const char *url_type(json_t *bundle, const char *url) {
+    size_t k;
+    json_t *en;
+    json_array_foreach(json_object_get(bundle, "entry"), k, en)
+        if (url && !strcmp(json_string_value(json_object_get(en, "fullUrl")), url))
+            return json_string_value(json_object_get(json_object_get(en, "resource"), "resourceType"));
+    return NULL;
+}
+
 /* The export's Observation for a total: category survey, valueInteger, its band as a coded interpretation,
  * derivedFrom the fullUrl of its response in the same Bundle; a prorated total (one PHQ-9 item missing) is
  * marked with the prorated extension and a note; the Task of the open escalation points at a response of the
@@ -952,12 +974,16 @@ static void t_fhir_observation_and_task(void **state) {
     }
     assert_non_null(obs);
     assert_non_null(task); /* orange at least (no suicide-risk screen): an open escalation */
+    /* the response of a saved intake is completed, items missing or not (issue 15: it was in-progress) */
+    json_t *qr = json_object_get(entry_of(bundle, "QuestionnaireResponse", 0), "resource");
+    assert_string_equal(json_string_value(json_object_get(qr, "status")), "completed");
     assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(
                             json_object_get(obs, "category"), 0), "coding"), 0), "code")),
                         "survey");
     assert_int_equal(json_integer_value(json_object_get(obs, "valueInteger")), 16); /* 14 x 9 / 8 = 15.75 */
     json_t *ext = json_array_get(json_object_get(obs, "extension"), 0);
-    assert_string_equal(json_string_value(json_object_get(ext, "url")), FHIR_PRORATED);
+    assert_string_equal(json_string_value(json_object_get(ext, "url")),
+                        "http://triage.example/fhir/StructureDefinition/prorated"); /* absolute (issue 15) */
     assert_true(json_is_true(json_object_get(ext, "valueBoolean")));
     assert_non_null(strstr(json_string_value(json_object_get(json_array_get(json_object_get(obs, "note"), 0), "text")),
                            "prorated: 1 missing"));
@@ -999,23 +1025,135 @@ static void t_fhir_observation_and_task(void **state) {
     json_decref(bundle);
 }
 
-static json_t *entry_of(json_t *bundle, const char *type, int nth) {
+/* Issue 15: the Task's times are the queue item's own. An imported response given two hours before the import:
+ * its response is authored then, its Task authored at the import (when the queue item was created), with
+ * restriction.period from when its deadline counts; a queue action an hour later is its lastModified. Fails
+ * with authoredOn the response's time, and without lastModified. */
+static void t_fhir_task_times(void **state) {
+    (void)state;
+    char text[4096];
+    import_result res;
+    with_authored(text, sizeof text, "2026-03-02T06:00:00Z"); /* GAD-7 only: no suicide-risk screen, orange */
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
+    export_options o = {EXPORT_FHIR, T0 - DAY, T0 + DAY, false, false};
+    int64_t n;
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
+    assert_non_null(bundle);
+    json_t *qr = json_object_get(entry_of(bundle, "QuestionnaireResponse", 0), "resource");
+    json_t *task = json_object_get(entry_of(bundle, "Task", 0), "resource");
+    assert_non_null(task);
+    assert_string_equal(json_string_value(json_object_get(qr, "authored")), "2026-03-02T06:00:00Z");
+    assert_string_equal(json_string_value(json_object_get(task, "authoredOn")), "2026-03-02T08:00:00Z");
+    json_t *period = json_object_get(json_object_get(task, "restriction"), "period");
+    assert_string_equal(json_string_value(json_object_get(period, "start")), "2026-03-02T08:00:00Z");
+    assert_null(json_object_get(task, "lastModified"));
+    json_decref(bundle);
+    intake_rec meta;
+    assert_int_equal(W.db.ops->intake_get(W.db.st, res.first_intake, &meta), ST_OK);
+    queue_item it;
+    assert_true(queues_open_for_client(&W.db, meta.client_id, &it));
+    intake_rec_free(&meta);
+    clock_fix(true, T0 + 3600);
+    queue_request ack = {.action = QA_ACK, .role = ROLE_RECEPTION};
+    OK(queues_act(W.desk, &W.e.queue, it.id, ack, &msg));
+    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
+    assert_non_null(bundle);
+    task = json_object_get(entry_of(bundle, "Task", 0), "resource");
+    assert_non_null(task);
+    assert_string_equal(json_string_value(json_object_get(task, "status")), "accepted");
+    assert_string_equal(json_string_value(json_object_get(task, "authoredOn")), "2026-03-02T08:00:00Z");
+    assert_non_null(json_object_get(task, "lastModified"));
+    assert_string_equal(json_string_value(json_object_get(task, "lastModified")), "2026-03-02T09:00:00Z");
+    json_decref(bundle);
+}
+
+/* Issue 15, safety: the intake form's response goes into the export. A client who is orange only because of the
+ * self_harm presenting concern (PHQ-9 negative, item 9 "not at all") comes back orange when the export is
+ * imported as another system's copy, with the rule that set it; the Task says why (reasonCode, description)
+ * and focuses the intake form's response, the one that set the level. Fails without the intake form's
+ * response: the import saves a green intake. */
+static void t_fhir_intake_concerns_round_trip(void **state) {
+    (void)state;
+    char c[STORE_ID_LEN], i[STORE_ID_LEN];
+    save_intake(W.desk, "Self Harm", "13911115555",
+                "{\"phq9\":[0,0,0,1,0,0,0,0,0,\"not_difficult\"]},\"concerns\":[\"emotional\",\"self_harm\"]", c, i);
+    json_t *before = assessment_of(W.admin, i);
+    assert_string_equal(json_string_value(json_object_get(before, "level")), "orange");
+    json_decref(before);
+    export_options o = {EXPORT_FHIR, T0, T0 + DAY, false, false};
+    int64_t n;
+    json_t *bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
+    assert_non_null(bundle);
+    /* the intake form's response: triage's own canonical, the concerns in the local system */
+    json_t *intake_qr = NULL;
     size_t k;
     json_t *en;
     json_array_foreach(json_object_get(bundle, "entry"), k, en) {
         json_t *r = json_object_get(en, "resource");
-        if (!strcmp(json_string_value(json_object_get(r, "resourceType")), type) && nth-- == 0) return en;
+        const char *q = json_string_value(json_object_get(r, "questionnaire"));
+        if (q && !strncmp(q, FHIR_QUESTIONNAIRE_BASE "intake|", strlen(FHIR_QUESTIONNAIRE_BASE "intake|"))) intake_qr = en;
     }
-    return NULL;
-}
-
-static const char *url_type(json_t *bundle, const char *url) {
-    size_t k;
-    json_t *en;
-    json_array_foreach(json_object_get(bundle, "entry"), k, en)
-        if (url && !strcmp(json_string_value(json_object_get(en, "fullUrl")), url))
-            return json_string_value(json_object_get(json_object_get(en, "resource"), "resourceType"));
-    return NULL;
+    if (!intake_qr) fail_msg("no response to the intake form in the export");
+    char *qrtext = json_dumps(intake_qr, JSON_COMPACT);
+    assert_non_null(strstr(qrtext, "\"system\":\"" FHIR_ANSWERS "intake\",\"code\":\"self_harm\""));
+    assert_non_null(strstr(qrtext, "\"code\":\"emotional\""));
+    free(qrtext);
+    /* the Task says why and focuses the response that set the level */
+    json_t *task = json_object_get(entry_of(bundle, "Task", 0), "resource");
+    assert_non_null(task);
+    json_t *rc = json_object_get(task, "reasonCode");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(rc, "coding"), 0), "code")),
+                        "self_harm_concern");
+    assert_non_null(strstr(json_string_value(json_object_get(rc, "text")), "self-harm"));
+    assert_non_null(strstr(json_string_value(json_object_get(task, "description")), "self-harm"));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(task, "focus"), "reference")),
+                        json_string_value(json_object_get(intake_qr, "fullUrl")));
+    /* back in as another system's copy: orange again, for the same reason */
+    strip_identifiers(bundle);
+    char *text = json_dumps(bundle, JSON_COMPACT);
+    json_decref(bundle);
+    import_result res;
+    OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
+    free(text);
+    assert_int_equal(res.intakes, 1);
+    assert_int_equal(res.responses, 2);
+    json_t *after = assessment_of(W.admin, res.first_intake);
+    assert_string_equal(json_string_value(json_object_get(after, "level")), "orange");
+    bool rule_seen = false;
+    json_t *r;
+    json_array_foreach(json_object_get(after, "reasons"), k, r)
+        rule_seen = rule_seen || !strcmp(json_string_value(json_object_get(r, "rule")), "self_harm_concern");
+    assert_true(rule_seen);
+    json_decref(after);
+    /* PHQ-9 item 9 sets the level of another client whose intake form comes first: the focus is the PHQ-9 */
+    save_intake(W.desk, "Item Nine", "13911116666",
+                "{\"phq9\":[0,0,0,0,0,0,0,0,1,\"not_difficult\"]},\"concerns\":[\"emotional\"]", c, i);
+    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
+    assert_non_null(bundle);
+    bool nine_seen = false;
+    for (int nth = 0; (en = entry_of(bundle, "Task", nth)); nth++) {
+        task = json_object_get(en, "resource");
+        rc = json_array_get(json_object_get(json_object_get(task, "reasonCode"), "coding"), 0);
+        if (strcmp(json_string_value(json_object_get(rc, "code")), "phq9_item9")) continue;
+        const char *focus = json_string_value(json_object_get(json_object_get(task, "focus"), "reference"));
+        json_array_foreach(json_object_get(bundle, "entry"), k, en)
+            if (!strcmp(json_string_value(json_object_get(en, "fullUrl")), focus))
+                assert_non_null(strstr(json_string_value(json_object_get(json_object_get(en, "resource"), "questionnaire")),
+                                       "Questionnaire/phq9|"));
+        nine_seen = true;
+    }
+    assert_true(nine_seen);
+    json_decref(bundle);
+    /* de-identified, the concerns stay (they carry the level) */
+    o.deidentify = true;
+    bundle = export_fhir_bundle(W.admin, &W.e, &o, &n, &msg);
+    assert_non_null(bundle);
+    text = json_dumps(bundle, JSON_COMPACT);
+    json_decref(bundle);
+    assert_non_null(strstr(text, "\"code\":\"self_harm\""));
+    assert_null(strstr(text, "Self Harm"));
+    assert_null(strstr(text, "13911115555"));
+    free(text);
 }
 
 /* The integrator's findings on the export (issue 15): GAD-7 item 68509-9's answer 2 is LOINC's LA18938-3 with
@@ -1610,6 +1748,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_import_bundles_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(t_questionnaires_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(t_fhir_observation_and_task, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_fhir_intake_concerns_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_fhir_task_times, setup, teardown),
         cmocka_unit_test_setup_teardown(t_export_codes_task_inputs_and_days, setup, teardown),
         cmocka_unit_test_setup_teardown(t_export_text_escaped_and_audited, setup, teardown),
         cmocka_unit_test_setup_teardown(t_fhir_answers_per_response, setup, teardown),
