@@ -756,9 +756,11 @@ static void answered_free(exporter *x) {
     x->answered = NULL;
 }
 
-static void questionnaire_response(exporter *x, json_writer *w, const opened *op, int f, json_t *ans, const char *purl,
-                                   const char *t) {
-    const form *fm = x->e->forms.v[f];
+/* A QuestionnaireResponse's members up to its open item array: the same for every form's response. A saved
+ * intake's response is finished: completed even with items missing (R4's in-progress means more answers are
+ * still expected); a prorated or incomplete total says so on its Observation. */
+static void response_open(exporter *x, json_writer *w, const opened *op, const form *fm, const char *purl,
+                          const char *t) {
     char qid[160], qcanon[200];
     snprintf(qid, sizeof qid, "%s-%s", op->id, fm->id);
     fhir_questionnaire_canonical(fm, qcanon, sizeof qcanon);
@@ -767,13 +769,17 @@ static void questionnaire_response(exporter *x, json_writer *w, const opened *op
     jw_member_string(w, "id", qid);
     response_identifier(x, w, op, fm);
     jw_member_string(w, "questionnaire", qcanon);
-    /* a saved intake's response is finished: completed even with items missing (R4's in-progress means more
-     * answers are still expected); a prorated or incomplete total says so on its Observation */
     jw_member_string(w, "status", "completed");
     member_ref(w, "subject", purl);
     jw_member_string(w, "authored", t);
     jw_key(w, "item");
     jw_array(w);
+}
+
+static void questionnaire_response(exporter *x, json_writer *w, const opened *op, int f, json_t *ans, const char *purl,
+                                   const char *t) {
+    const form *fm = x->e->forms.v[f];
+    response_open(x, w, op, fm, purl, t);
     for (int i = 0; i < fm->n_items; i++) {
         char code[64];
         if (!answer_code(json_array_get(ans, (size_t)i), code, sizeof code)) continue;
@@ -827,19 +833,7 @@ static bool record_form_given(const exporter *x, const opened *op, int f) {
  * multi item (the concerns) gives one answer per code ticked. */
 static void record_response(exporter *x, json_writer *w, const opened *op, int f, const char *purl, const char *t) {
     const form *fm = x->e->forms.v[f];
-    char qid[160], qcanon[200];
-    snprintf(qid, sizeof qid, "%s-%s", op->id, fm->id);
-    fhir_questionnaire_canonical(fm, qcanon, sizeof qcanon);
-    jw_object(w);
-    jw_member_string(w, "resourceType", "QuestionnaireResponse");
-    jw_member_string(w, "id", qid);
-    response_identifier(x, w, op, fm);
-    jw_member_string(w, "questionnaire", qcanon);
-    jw_member_string(w, "status", "completed");
-    member_ref(w, "subject", purl);
-    jw_member_string(w, "authored", t);
-    jw_key(w, "item");
-    jw_array(w);
+    response_open(x, w, op, fm, purl, t);
     for (int i = 0; i < fm->n_items; i++) {
         if (!record_item_exported(x, fm, i)) continue;
         json_t *a = record_answer(x, op, f, i);

@@ -211,30 +211,34 @@ static bool to_legacy(const vault *v, bool delete_from) {
     return ok && run(triggers) && run("COMMIT");
 }
 
-static int legacy(const char *cfg_path, const char *path, const char *user, bool delete_from) {
+/* The data key straight from USER's passphrase (one line on stdin): no login, so nothing of it is audited.
+ * NULL with a message. */
+static vault *unlock_as(const char *cfg_path, const char *path, const char *user) {
     config cfg;
     diag d = {NULL, 0, 0};
-    if (!config_load(&cfg, cfg_path, &d)) return 2;
+    if (!config_load(&cfg, cfg_path, &d)) return NULL;
     db_settings set;
     db_settings_from_config(&cfg, &set);
     char pass[256];
     error err = {0};
-    if (!fgets(pass, sizeof pass, stdin)) return 2;
+    if (!fgets(pass, sizeof pass, stdin)) return NULL;
     pass[strcspn(pass, "\n")] = '\0';
     database db;
     if (!db_open(&db, path, false, &set, &err)) {
         fprintf(stderr, "attacker: open: %s\n", err.msg);
-        return 1;
+        return NULL;
     }
-    /* the data key straight from the passphrase: no login, so nothing of this is audited */
     staff_rec r;
     vault *v = NULL;
     if (db.ops->staff_by_name(db.st, user, &r) == ST_OK) v = vault_unlock(r.id, pass, strlen(pass), &r.keys, &err);
     db_close(&db);
-    if (!v) {
-        fprintf(stderr, "attacker: unlock: %s\n", err.msg);
-        return 1;
-    }
+    if (!v) fprintf(stderr, "attacker: unlock: %s\n", err.msg);
+    return v;
+}
+
+static int legacy(const char *cfg_path, const char *path, const char *user, bool delete_from) {
+    vault *v = unlock_as(cfg_path, path, user);
+    if (!v) return 1;
     bool ok = open_raw(path) && to_legacy(v, delete_from);
     sqlite3_close(raw);
     vault_free(v);
@@ -383,28 +387,11 @@ static int read_notes(const char *cfg_path, const char *path, const char *user) 
 /* forge-note CONFIG DB USER INTAKE TEXT: a note sealed under the data key (the format before the clinical key,
  * which reception holds) written over an intake's note in the file, with no login. */
 static int forge_note(const char *cfg_path, const char *path, const char *user, const char *intake, const char *text) {
-    config cfg;
-    diag d = {NULL, 0, 0};
-    if (!config_load(&cfg, cfg_path, &d)) return 2;
-    db_settings set;
-    db_settings_from_config(&cfg, &set);
-    char pass[256];
-    error err = {0};
-    if (!fgets(pass, sizeof pass, stdin)) return 2;
-    pass[strcspn(pass, "\n")] = '\0';
-    database db;
-    if (!db_open(&db, path, false, &set, &err)) {
-        fprintf(stderr, "attacker: open: %s\n", err.msg);
-        return 1;
-    }
-    staff_rec r;
-    vault *v = NULL;
-    if (db.ops->staff_by_name(db.st, user, &r) == ST_OK) v = vault_unlock(r.id, pass, strlen(pass), &r.keys, &err);
-    db_close(&db);
+    vault *v = unlock_as(cfg_path, path, user);
     unsigned char *ct = NULL;
     size_t n = 0;
     if (!v || !vault_seal(v, "intakes", "notes", intake, text, strlen(text), &ct, &n)) {
-        fprintf(stderr, "attacker: unlock or seal: %s\n", err.msg);
+        vault_free(v);
         return 1;
     }
     vault_free(v);
