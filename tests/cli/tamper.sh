@@ -104,7 +104,7 @@ absent() { if [ -f "$2" ] && ! grep -q -- "$3" "$2"; then ok "$1"; else bad "$1 
 expect "queue screen: the edited row says TAMPERED" "$D/green_tab" "TAMPERED"
 absent "queue screen: ...not GREEN" "$D/green_tab" "R.R. .*GREEN"
 expect "record view: TAMPERED with the reason" "$D/record" "TAMPERED: this row was edited"
-expect "record view: the intake shows the sealed level (red)" "$D/record" "red  "
+expect "record view: the intake shows the sealed level (red)" "$D/record" "[0-9][0-9]:[0-9][0-9]  RED  "
 absent "record view: the edited level is not shown" "$D/record" "  green  "
 
 # 2. a deadline pushed a week later

@@ -70,12 +70,13 @@ need "a new intake" "What name would you like us to call you"
 keys "Disk Full Person" Enter 40 Enter
 need "two answers in" "Question 3 of"
 fill
-keys Enter 1
+# keys at a person's pace (paced): the burst guard holds answer keys that come faster than a person chooses
+paced "$S" Enter 1
 need "the disk is full: an answer still moves on" "Question 5 of"
 step "...and its autosave failing says the disk is full" "disk is full"
-keys 13911112222 Enter 1 Enter 1 1 Enter 1 2 # phone, language, occupation, channel, concerns, preference, consent
+paced "$S" 13911112222 Enter 1 Enter 1 1 Enter 1 2 # phone, language, occupation, channel, concerns, preference, consent
 need "answers go on while the disk is full: the PHQ-9" "PHQ-9"
-keys 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 1 1 1 # PHQ-9 and GAD-7 typed as their scores (0; no difficulty question then), ASQ: no
+paced "$S" 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 1 1 1 # PHQ-9 and GAD-7 typed as their scores (0; no difficulty question then), ASQ: no
 need "the review" "Review, then save"
 keys C-s
 step "Ctrl-S on a full disk: a clear message that the disk is full" "nothing was saved: the disk is full\|disk is full"
