@@ -212,6 +212,12 @@ struct store {
     dbfile_mark mark;
     dbfile_verdict file;
     bool file_handled;
+    /* the old file's log when the file was moved away: frames written into it first (wal_kept), frames that
+     * could not be (wal_lost: another desk was reading them), or -1 when the file was overwritten in place */
+    int wal_kept, wal_lost;
+    /* the log's generation (its header's salts) last recorded in DB-mark by this connection */
+    unsigned char wal_salts[8];
+    bool wal_salts_recorded;
     bool reading; /* inside read_begin .. read_end: a read transaction, where every write is refused */
 };
 
