@@ -424,7 +424,7 @@ int cmd_restore(const cli_args *a) {
     error err = {0};
     restore_result r;
     /* all or nothing: a restore that failed changed nothing (db_restore) */
-    bool restored = db_restore(c.s, backup, accept_loss, &r, &err);
+    bool restored = db_restore(c.s, c.have_engine ? &c.e : NULL, backup, accept_loss, &r, &err);
     if (r.scratch_swept)
         fprintf(stderr, "removed %d leftover scratch copy(ies) of an interrupted restore beside the database\n",
                 r.scratch_swept);
@@ -435,6 +435,10 @@ int cmd_restore(const cli_args *a) {
         printf("the live database was damaged: %s could not be read and were not carried forward\n", r.unread);
     if (r.staff_undone) /* named: each must be made again by hand (audited: restore_accept_loss) */
         printf("%d staff change(s) made after the backup undone: %s; make them again\n", r.staff_undone, r.staff);
+    if (r.drafts_lost) /* every unfinished intake lost is said; those at red or orange took --accept-loss */
+        printf("%d unfinished intake(s) (drafts) saved or changed after the backup removed or set back to the "
+               "backup's version%s%s\n", r.drafts_lost, r.drafts_at_risk ? "; those at red or orange, accepted with "
+               "the reason given (audited: restore_accept_loss), must be taken again: " : "", r.drafts);
     if (r.items_lowered)
         printf("%d open queue item(s) lowered or dropped, accepted with the reason given (audited: restore_accept_loss)\n",
                r.items_lowered);

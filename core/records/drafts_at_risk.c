@@ -32,6 +32,13 @@ static bool draft_level_of(session *s, const engine *e, const draft_rec *r, risk
     return ok;
 }
 
+risk_level draft_stored_level(session *s, const engine *e, const draft_rec *r) {
+    risk_level level = LEVEL_RED;
+    char initials[16];
+    if (!e || !draft_level_of(s, e, r, &level, initials, sizeof initials)) return LEVEL_RED;
+    return level;
+}
+
 static int newest_first(const void *x, const void *y) {
     const draft_at_risk *a = x, *b = y;
     return a->updated_at < b->updated_at ? 1 : a->updated_at > b->updated_at ? -1 : strcmp(a->id, b->id);

@@ -11,6 +11,7 @@
 #include "blind_index.h"
 #include "clinical_key.h"
 #include "clock.h"
+#include "drafts_at_risk.h"
 #include "erasure.h"
 #include "ids.h"
 #include "records.h"
@@ -374,8 +375,20 @@ typedef struct {
     risk_level level;
 } open_item;
 
+/* A draft of the backup: what a restore puts back in its place. */
+typedef struct {
+    char id[STORE_ID_LEN];
+    int64_t updated_at;
+} kept_draft;
+
 typedef struct {
     session *s;
+    const engine *e;         /* reads the drafts' levels */
+    kept_draft *drafts;      /* the backup's drafts */
+    int nd;
+    int drafts_lost;         /* live drafts the backup lacks or holds in an older version */
+    int drafts_at_risk;      /* of those, at red or orange */
+    char drafts_named[180];  /* those at red or orange, named (short id, level, worker) */
     const char *accept_loss; /* the supervisor's written reason to lower or drop open items, or NULL */
     open_item *items;    /* the backup's open queue items */
     int ni;
@@ -488,6 +501,71 @@ static bool collect_items(restore_ctx *c, database *t, error *err) {
     return true;
 }
 
+/* The backup's drafts (id and when last saved): a live draft it lacks, or holds older, is lost. */
+static bool collect_drafts(restore_ctx *c, database *t, error *err) {
+    draft_rec *list = NULL;
+    int n = 0;
+    store_status st = t->ops->drafts_before(t->st, INT64_MAX, &list, &n);
+    if (st != ST_OK) {
+        db_error(t, st, "cannot read the backup's unfinished intakes", err);
+        return false;
+    }
+    c->drafts = n ? calloc((size_t)n, sizeof *c->drafts) : NULL;
+    for (int i = 0; i < n && c->drafts; i++) {
+        memcpy(c->drafts[i].id, list[i].id, sizeof list[i].id);
+        c->drafts[i].updated_at = list[i].updated_at;
+    }
+    if (c->drafts || !n) c->nd = n;
+    for (int i = 0; i < n; i++) draft_rec_free(&list[i]);
+    free(list);
+    if (n && !c->drafts) {
+        error_set(err, ERR_INTERNAL, "out of memory while reading the backup's unfinished intakes");
+        return false;
+    }
+    return true;
+}
+
+/* Whether the restore loses this live draft: the backup lacks it, or holds an older version of it (the
+ * answers given since are gone). */
+static bool restore_loses_draft(const restore_ctx *c, const draft_rec *live) {
+    for (int i = 0; i < c->nd; i++)
+        if (strcmp(c->drafts[i].id, live->id) == 0) return c->drafts[i].updated_at < live->updated_at;
+    return true;
+}
+
+/* Counts every live draft the restore loses and names those at red or orange (a client at risk is in no queue
+ * until the intake is saved: nothing may take it out of sight by itself; third restore tryout). */
+static bool find_drafts_lost(restore_ctx *c, error *err) {
+    database *db = c->s->db;
+    draft_rec *list = NULL;
+    int n = 0;
+    store_status st = db->ops->drafts_before(db->st, INT64_MAX, &list, &n);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the unfinished intakes", err);
+        return false;
+    }
+    size_t used = 0;
+    for (int i = 0; i < n; i++) {
+        if (!restore_loses_draft(c, &list[i])) continue;
+        c->drafts_lost++;
+        risk_level lv = draft_stored_level(c->s, c->e, &list[i]);
+        if (!draft_level_guarded(lv)) continue;
+        c->drafts_at_risk++;
+        staff_rec who;
+        const char *name = db->ops->staff_by_id(db->st, list[i].staff_id, &who) == ST_OK ? who.name : "?";
+        if (used + 48 < sizeof c->drafts_named) {
+            int w = snprintf(c->drafts_named + used, sizeof c->drafts_named - used, "%s%.8s %s by %.20s",
+                             used ? ", " : "", list[i].id, risk_level_name(lv), name);
+            if (w > 0) used += (size_t)w;
+        } else if (used + 5 < sizeof c->drafts_named && !strstr(c->drafts_named, "...")) {
+            used += (size_t)snprintf(c->drafts_named + used, sizeof c->drafts_named - used, ", ...");
+        }
+    }
+    for (int i = 0; i < n; i++) draft_rec_free(&list[i]);
+    free(list);
+    return true;
+}
+
 /* A live open item the restore would lower (the backup holds it at a lower level) or drop while it is red
  * or orange (the backup lacks it): a level is lowered only by a clinician with a written reason, and nothing
  * leaves a queue by itself. */
@@ -596,6 +674,13 @@ static bool restore_before(void *vctx, error *err) {
                  "\"REASON\")", c->nlowered, c->lowered);
         return false;
     }
+    if (!find_drafts_lost(c, err) && !live_unreadable(c, "its unfinished intakes (drafts)", err)) return false;
+    if (c->drafts_at_risk && !c->accept_loss) {
+        error_set(err, ERR_IO, "the backup would remove or set back %d unfinished intake(s) at red or orange saved "
+                 "after it (%s): a client at risk is in no queue until the intake is saved (to restore anyway, give "
+                 "--accept-loss \"REASON\"; then take those intakes again)", c->drafts_at_risk, c->drafts_named);
+        return false;
+    }
     store_status st = db->ops->audit_each(db->st, collect_live, c);
     if (c->failed) {
         error_set(err, ERR_INTERNAL, "out of memory while reading the audit trail");
@@ -702,11 +787,22 @@ static bool restore_after(void *vctx, error *err) {
         db_error(db, st, "cannot record the restore", err);
         return false;
     }
-    char detail[200];
+    char detail[256];
     snprintf(detail, sizeof detail,
              "database content replaced by a verified backup (restore %" PRId64 "); %d later entries kept as "
-             "restored_over; %d intakes saved after the backup removed; %d erasures applied again",
-             out->generation, out->entries_carried, out->intakes_gone, out->erased_again);
+             "restored_over; %d intakes saved after the backup removed; %d erasures applied again; %d unfinished "
+             "intakes (drafts) removed or set back, %d of them at red or orange",
+             out->generation, out->entries_carried, out->intakes_gone, out->erased_again, c->drafts_lost,
+             c->drafts_at_risk);
+    out->drafts_lost = c->drafts_lost;
+    out->drafts_at_risk = c->drafts_at_risk;
+    snprintf(out->drafts, sizeof out->drafts, "%s", c->drafts_named);
+    if (c->drafts_at_risk) {
+        char loss[320];
+        snprintf(loss, sizeof loss, "%d unfinished intake(s) at red or orange removed or set back (%s); reason: %s",
+                 c->drafts_at_risk, c->drafts_named, c->accept_loss);
+        if (!audit_log(db, s->v, s->me.id, "restore_accept_loss", "", loss, err)) return false;
+    }
     out->items_lowered = c->nlowered;
     if (c->nlowered) {
         /* the loss accepted, in its own entry: the reason and the items, as a clinician's lowering is */
@@ -823,7 +919,7 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
     s->db = &t;
     bool ran = db_verify(s, &r, err);
     s->db = live;
-    if (ran && r.ok && !collect_items(c, &t, err)) {
+    if (ran && r.ok && (!collect_items(c, &t, err) || !collect_drafts(c, &t, err))) {
         db_close(&t);
         return false;
     }
@@ -849,7 +945,8 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
     return true;
 }
 
-bool db_restore(session *s, const char *backup, const char *accept_loss, restore_result *out, error *err) {
+bool db_restore(session *s, const engine *e, const char *backup, const char *accept_loss, restore_result *out,
+                error *err) {
     memset(out, 0, sizeof *out);
     if (!session_allowed(s, ACT_RESTORE, err)) return false;
     if (!backup || !backup[0]) {
@@ -869,7 +966,7 @@ bool db_restore(session *s, const char *backup, const char *accept_loss, restore
         session_audit(s, "restore_refused", "", err->msg);
         return false;
     }
-    restore_ctx c = {.s = s, .out = out, .accept_loss = accept_loss};
+    restore_ctx c = {.s = s, .e = e, .out = out, .accept_loss = accept_loss};
     char tmp[sizeof s->db->path + 48];
     if (s->db->ops->scratch_url(s->db->st, tmp, sizeof tmp) != ST_OK) {
         error_set(err, ERR_INPUT, "no room for a private copy of the backup beside %s; nothing was restored", s->db->path);
@@ -898,6 +995,7 @@ bool db_restore(session *s, const char *backup, const char *accept_loss, restore
     out->scratch_swept = swept;
     if (!ok && c.nlowered && !accept_loss)
         snprintf(out->lowered, sizeof out->lowered, "%s", c.lowered);
+    if (!ok && c.drafts_at_risk && !accept_loss) snprintf(out->drafts, sizeof out->drafts, "%s", c.drafts_named);
     if (!ok) {
         /* a refused restore is audited too (its transaction, if any, was rolled back): who tried, and why not */
         char why_not[200];
@@ -905,6 +1003,7 @@ bool db_restore(session *s, const char *backup, const char *accept_loss, restore
         session_audit(s, "restore_refused", "", why_not);
     }
     free(c.items);
+    free(c.drafts);
     free(c.backup);
     free(c.erased.ids);
     free(c.tail);
