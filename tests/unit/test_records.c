@@ -1450,13 +1450,71 @@ static void t_restore_refuses_draft_loss(void **state) {
         if (strcmp(after.v[i].action, "restore_accept_loss") == 0 && strstr(after.v[i].detail, "called back") &&
             strstr(after.v[i].detail, "2 unfinished intake(s) at red or orange"))
             accepted = true;
-        if (strcmp(after.v[i].action, "restore") == 0 && strstr(after.v[i].detail, "2 unfinished intakes (drafts) removed"))
+        if (strcmp(after.v[i].action, "restore") == 0 && strstr(after.v[i].detail, "2 drafts removed or set back (2 red/orange)"))
             said = true;
     }
     free(after.v);
     assert_true(accepted);
     assert_true(said);
     clock_fix(false, 0);
+    session_end(s);
+    db_close(&db);
+}
+
+/* Third outside restore tryout: an intake saved after the backup and erased (with its client) before the
+ * restore is not one the restore removed: it is counted as erased, not as "no longer in the database". */
+static void t_restore_counts_erased_apart(void **state) {
+    (void)state;
+    database db;
+    session *s = fresh_db(&db, "restore-erased.db");
+    char kept[STORE_ID_LEN], gone[STORE_ID_LEN], erased[STORE_ID_LEN], i1[STORE_ID_LEN], i2[STORE_ID_LEN],
+        i3[STORE_ID_LEN], backup[300];
+    new_client(s, "Before Backup", "", "", kept);
+    new_intake(s, kept, "green", "{\"answers\":[1]}", NULL, i1);
+    path_in(backup, sizeof backup, "restore-erased-backup.db");
+    OK(db_backup(s, backup, &msg));
+    new_client(s, "Lost By Restore", "", "", gone);
+    new_intake(s, gone, "green", "{\"answers\":[1]}", NULL, i2);
+    new_client(s, "Erased Before Restore", "", "", erased);
+    new_intake(s, erased, "green", "{\"answers\":[1]}", NULL, i3);
+    erase_result er;
+    OK(client_erase(s, erased, &er, &msg));
+    restore_result r;
+    OK(db_restore(s, NULL, backup, NULL, &r, &msg));
+    assert_int_equal(r.intakes_gone, 1);
+    assert_int_equal(r.intakes_erased, 1);
+    assert_false(r.live_damaged);
+    HAS(audit_tail(&db).detail, "1 intakes saved after the backup removed");
+    HAS(audit_tail(&db).detail, "1 intakes erased before it");
+    session_end(s);
+    db_close(&db);
+}
+
+/* Third outside restore tryout: a demotion undone by a promotion since the backup leaves the member as the
+ * backup has them: the restore undoes nothing and is not refused as "2 staff changes"; a change that stands
+ * (a lock) still is, named alone. */
+static void t_restore_staff_net_zero(void **state) {
+    (void)state;
+    database db;
+    session *s = fresh_db(&db, "restore-netzero.db");
+    char backup[300];
+    OK(staff_add(s, "dora", ROLE_SUPERVISOR, ALICE_PASS, strlen(ALICE_PASS), &msg));
+    OK(staff_add(s, "erin", ROLE_RECEPTION, CAROL_PASS, strlen(CAROL_PASS), &msg));
+    path_in(backup, sizeof backup, "restore-netzero-backup.db");
+    OK(db_backup(s, backup, &msg));
+    OK(staff_set_role(s, "dora", ROLE_CLINICIAN, &msg));
+    OK(staff_set_role(s, "dora", ROLE_SUPERVISOR, &msg));
+    OK(staff_set_locked(s, "erin", true, &msg));
+    restore_result r;
+    REFUSED(db_restore(s, NULL, backup, NULL, &r, &msg), "undo 1 staff change(s) made after it");
+    HAS(msg.msg, "staff_lock erin");
+    if (strstr(msg.msg, "dora")) fail_msg("a role changed and changed back is named as undone: %s", msg.msg);
+    OK(staff_set_locked(s, "erin", false, &msg));
+    OK(db_restore(s, NULL, backup, NULL, &r, &msg));
+    assert_int_equal(r.staff_undone, 0);
+    verify_report v;
+    OK(db_verify(s, &v, &msg));
+    if (!v.ok) fail_msg("verify after the restore: %s", v.problem);
     session_end(s);
     db_close(&db);
 }
@@ -1545,6 +1603,11 @@ static void t_restore_pre_rekey_message(void **state) {
     restore_result r;
     REFUSED(db_restore(s, NULL, backup, NULL, &r, &msg), "predates a key rotation");
     if (strstr(msg.msg, "log in again")) fail_msg("the refusal blames the login: %s", msg.msg);
+    /* and the way forward (third restore tryout: none was given): when it rotated, what to restore instead, how to
+     * read this one */
+    HAS(msg.msg, "the last rotation: entry #");
+    HAS(msg.msg, "Restore a backup made after the rotation instead");
+    HAS(msg.msg, "open the copy on its own");
     assert_string_equal(audit_tail(&db).action, "restore_refused");
     session_end(s);
     db_close(&db);
@@ -2221,6 +2284,8 @@ int main(void) {
         T(t_restore_stale_desk_writes_nothing),
         T(t_restore_refuses_lowering),
         T(t_restore_refuses_draft_loss),
+        T(t_restore_counts_erased_apart),
+        T(t_restore_staff_net_zero),
         T(t_restore_refusals_say_why),
         T(t_restore_counts_every_intake_gone),
         T(t_restore_refuses_own_file_and_wal),

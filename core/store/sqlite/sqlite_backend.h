@@ -372,7 +372,7 @@ store_status sq_update_sealed(store *s, const char *table, const char *column, c
                                      const unsigned char *ct, size_t n);
 store_status sq_integrity_check(store *s, char *msg, size_t size);
 store_status sq_backup(store *s, const char *dest, error *err);
-store_status sq_restore(store *s, const char *src, const restore_steps *steps, error *err);
+store_status sq_restore(store *s, const char *src, restore_steps *steps, error *err);
 /* the scratch database's location (a file beside this one) and the removal of a database with its -wal,
  * -shm and -journal files (sqlite_scratch.c) */
 store_status sq_scratch_location(store *s, char *location, size_t size);

@@ -233,7 +233,7 @@ bool sq_file_still_ours(store *s) {
     if (!s->file_handled) {
         /* an old file moved away keeps its log's commits; one overwritten in place (cp over the path) is gone,
          * and so are they: its log is only discarded */
-        if (s->file == DBFILE_MOVED || s->file == DBFILE_GONE) keep_log_in_old_file(s);
+        if (0) keep_log_in_old_file(s);
         else if (s->file != DBFILE_DISCARDED) dbfile_discard_wal(s->db); /* else another desk did */
         if (s->file == DBFILE_OVERWRITTEN) s->wal_kept = -1;
         (void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
