@@ -218,13 +218,13 @@ static void keep_log_in_old_file(store *s) {
     int frames = 0, copied = 0;
     int fd = sq_mark_lock(s->path, false);
     if (sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_PASSIVE, &frames, &copied) != SQLITE_OK) {
-        frames = 1; /* not known: said as lost rather than kept */
+        frames = -1; /* not known: said as lost rather than kept */
         copied = 0;
     }
     dbfile_discard_wal(s->db);
     sq_mark_unlock(fd);
     s->wal_kept = copied > 0 ? copied : 0;
-    s->wal_lost = frames > copied ? frames - copied : 0;
+    s->wal_lost = frames < 0 ? -1 : frames > copied ? frames - copied : 0;
 }
 
 bool sq_file_still_ours(store *s) {
@@ -233,7 +233,7 @@ bool sq_file_still_ours(store *s) {
     if (!s->file_handled) {
         /* an old file moved away keeps its log's commits; one overwritten in place (cp over the path) is gone,
          * and so are they: its log is only discarded */
-        if (0) keep_log_in_old_file(s);
+        if (s->file == DBFILE_MOVED || s->file == DBFILE_GONE) keep_log_in_old_file(s);
         else if (s->file != DBFILE_DISCARDED) dbfile_discard_wal(s->db); /* else another desk did */
         if (s->file == DBFILE_OVERWRITTEN) s->wal_kept = -1;
         (void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
@@ -244,16 +244,21 @@ bool sq_file_still_ours(store *s) {
 
 /* The message for a connection whose file was replaced (kept as the store's error). */
 store_status sq_fail_replaced(store *s, const char *what) {
-    /* what became of this desk's log, said as it is (it was "set aside" while it was zeroed: tryout) */
-    char log[320] = "";
-    if (s->wal_kept < 0)
-        snprintf(log, sizeof log, " The commits still in its log belonged to the overwritten file and are lost with "
-                 "it; the log was emptied so that it cannot damage the copy.");
-    else if (s->file == DBFILE_MOVED || s->file == DBFILE_GONE)
-        snprintf(log, sizeof log, " Its log was first written into the old file (%d page(s); the file moved away holds "
-                 "every commit%s; a file deleted or moved over took them with it), then emptied so that it cannot "
-                 "damage a file at that path.", s->wal_kept,
-                 s->wal_lost ? ", except the pages another desk was still reading, which are lost" : "");
+    /* what became of this desk's log, said as it is (it was "set aside" while it was zeroed: tryout); short, the
+     * whole message must fit a desk's message lines. A file overwritten in place took its log's commits with it,
+     * as the verdict says. */
+    char log[160] = "";
+    if (s->wal_kept >= 0 && (s->file == DBFILE_MOVED || s->file == DBFILE_GONE)) {
+        if (s->wal_lost < 0)
+            snprintf(log, sizeof log, " Its log could not be written into the old file; it was emptied, its last "
+                     "commits lost.");
+        else if (s->wal_lost)
+            snprintf(log, sizeof log, " Its log was first written into the old file (%d page(s); %d lost: another "
+                     "desk was reading them), then emptied.", s->wal_kept, s->wal_lost);
+        else
+            snprintf(log, sizeof log, " Its log was first written into the old file (%d page(s)), then emptied.",
+                     s->wal_kept);
+    }
     return sq_fail(s, ST_IO,
                    "Database %s: the file %s; it was left as it is now and nothing was written (%s).%s Quit every "
                    "desk on it and start triage again to use the file now at that path; restore backups only with "

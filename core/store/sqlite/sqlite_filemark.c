@@ -170,7 +170,6 @@ store_status sq_mark_check(int fd, const char *db, error *err) {
     if (!mark_now(db, &now)) return ST_OK; /* the open that follows says what is wrong with it */
     bool same = was.dev == now.dev && was.ino == now.ino && was.size == now.size && was.mtime_s == now.mtime_s &&
                 was.mtime_ns == now.mtime_ns && memcmp(was.header, now.header, sizeof was.header) == 0;
-    if (same) return ST_OK; /* REVERT */
     if (same && was.ctime_s == now.ctime_s && was.ctime_ns == now.ctime_ns) return ST_OK;
     /* the same times, size and header but a new inode change time: the file was written or had its times set
      * since (cp -a of a file-level backup puts back the file as it was, with its own old record), or only its
