@@ -143,3 +143,25 @@ bool drafts_mine_list(session *s, const engine *e, my_draft **out, int *n, error
     *out = list;
     return true;
 }
+
+bool draft_held(session *s, const char *id, bool *held, int64_t *updated_at, error *err) {
+    *held = false;
+    *updated_at = 0;
+    if (!id || !id[0]) return true;
+    draft_rec *drafts = NULL;
+    int nd = 0;
+    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, &drafts, &nd);
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read drafts", err);
+        return false;
+    }
+    for (int i = 0; i < nd; i++) {
+        if (!*held && strcmp(drafts[i].id, id) == 0) {
+            *held = true;
+            *updated_at = drafts[i].updated_at;
+        }
+        draft_rec_free(&drafts[i]);
+    }
+    free(drafts);
+    return true;
+}
