@@ -435,6 +435,16 @@ static const struct {
      "Check a record before relying on it.",
      "本工作台锁定期间数据库已从备份恢复：此前在此保存的内容可能已不存在。请先核对档案再使用。"},
     {"restore_number", "restore", "恢复次数"},
+    /* the intake on screen when a restore sent the desk to the login (third restore tryout) */
+    {"restored_intake", "The intake that was on screen", "当时屏幕上的接案"},
+    {"restored_draft_gone", "it could not be saved, and the restore removed its draft: take it again after logging in.",
+     "无法保存，且恢复已删除其草稿：登录后请重新进行。"},
+    {"restored_draft_back", "it could not be saved; its draft is back as the backup held it: resume it and check "
+     "every answer.", "无法保存；其草稿已回到备份时的状态：请继续并核对每个回答。"},
+    {"restored_draft_none", "it could not be saved and had no draft: take it again after logging in.",
+     "无法保存，且没有草稿：登录后请重新进行。"},
+    {"restored_draft_unknown", "it could not be saved, and whether its draft is still there cannot be read: check the "
+     "unfinished intakes after logging in.", "无法保存，且无法读取其草稿是否仍在：登录后请检查未完成的接案。"},
     {"draft_not_saved", "The draft could NOT be saved, nothing was kept; the answers are still on screen:",
      "草稿未能保存，未保留任何内容；回答仍在屏幕上："},
     {"logged_out_unsaved", "Logged out: the unfinished intake could NOT be saved as a draft:",

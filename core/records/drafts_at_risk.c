@@ -32,6 +32,13 @@ static bool draft_level_of(session *s, const engine *e, const draft_rec *r, risk
     return ok;
 }
 
+risk_level draft_stored_level(session *s, const engine *e, const draft_rec *r) {
+    risk_level level = LEVEL_RED;
+    char initials[16];
+    if (!e || !draft_level_of(s, e, r, &level, initials, sizeof initials)) return LEVEL_RED;
+    return level;
+}
+
 static int newest_first(const void *x, const void *y) {
     const draft_at_risk *a = x, *b = y;
     return a->updated_at < b->updated_at ? 1 : a->updated_at > b->updated_at ? -1 : strcmp(a->id, b->id);
@@ -134,5 +141,27 @@ bool drafts_mine_list(session *s, const engine *e, my_draft **out, int *n, error
     }
     qsort(list, (size_t)*n, sizeof *list, mine_newest_first);
     *out = list;
+    return true;
+}
+
+bool draft_held(session *s, const char *id, bool *held, int64_t *updated_at, error *err) {
+    *held = false;
+    *updated_at = 0;
+    if (!id || !id[0]) return true;
+    draft_rec *drafts = NULL;
+    int nd = 0;
+    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, &drafts, &nd);
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read drafts", err);
+        return false;
+    }
+    for (int i = 0; i < nd; i++) {
+        if (!*held && strcmp(drafts[i].id, id) == 0) {
+            *held = true;
+            *updated_at = drafts[i].updated_at;
+        }
+        draft_rec_free(&drafts[i]);
+    }
+    free(drafts);
     return true;
 }

@@ -28,6 +28,14 @@ typedef struct {
     char initials[16]; /* the client's initials ("W.F.", "?" when no name yet): a list shows no more */
 } draft_at_risk;
 
+/* The level of one stored draft, as the lists below compute it: red when it does not open or parse, or when
+ * there is no engine to read it with (an unknown draft at risk is treated as at risk). */
+risk_level draft_stored_level(session *s, const engine *e, const draft_rec *r);
+
+/* Whether the database holds the draft id now, and when it was last saved (*updated_at): a desk left open
+ * through a restore says what became of the draft of the intake it had on screen. Reads only. */
+bool draft_held(session *s, const char *id, bool *held, int64_t *updated_at, error *err);
+
 /* Every unfinished intake at a guarded level, any worker's, newest first (*out malloc'd, free() it; NULL when
  * none). Drafts are opened only to compute their level and initials (no audit entry: a list row is not a
  * record, as with a queue row). A draft that does not open or parse is listed as red: an unknown draft at

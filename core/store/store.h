@@ -190,6 +190,7 @@ typedef struct {
     bool (*before)(void *ctx, error *err); /* on the live content, under the write lock */
     bool (*after)(void *ctx, error *err);  /* on the restored content, before the commit */
     void *ctx;
+    bool live_damaged; /* set by the store: the live file was damaged and the backup's pages were written over it */
 } restore_steps;
 
 /* De-identified facts of one intake, for the outcome KPIs (schema 3). Only categories and times: no name,
@@ -367,7 +368,7 @@ typedef struct store_ops {
      * (otherwise ST_NOT_TRIAGE, ST_TOO_NEW, ST_INVALID or ST_CORRUPT, naming src, and nothing changes).
      * Refused while a transaction is open, and once the file at the path was replaced under this
      * connection. steps may be NULL. */
-    store_status (*restore)(store *s, const char *src, const restore_steps *steps, error *err);
+    store_status (*restore)(store *s, const char *src, restore_steps *steps, error *err);
     /* A private scratch database beside this one (as private as it, on the same storage, used by no other
      * program), for checking a backup before it goes in: its URL in url, which names this backend. The
      * caller opens it (creating it), closes it, and drops it. restore takes it as src. */

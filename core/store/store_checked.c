@@ -171,7 +171,7 @@ static store_status ck_backup(store *s, const char *dest, error *err) {
     return c->b->backup(c->in, dest, err);
 }
 
-static store_status ck_restore(store *s, const char *src, const restore_steps *steps, error *err) {
+static store_status ck_restore(store *s, const char *src, restore_steps *steps, error *err) {
     error_clear(err);
     if (!s) {
         error_set(err, ERR_INPUT, "No database is open.");
