@@ -767,6 +767,15 @@ static void response_open(exporter *x, json_writer *w, const opened *op, const f
     jw_object(w);
     jw_member_string(w, "resourceType", "QuestionnaireResponse");
     jw_member_string(w, "id", qid);
+    /* the intake it was part of: an import of this file keeps the intake's responses together and apart from
+     * the client's other intakes, even two of one day (fhir_import.c, named_intake) */
+    jw_key(w, "extension");
+    jw_array(w);
+    jw_object(w);
+    jw_member_string(w, "url", FHIR_INTAKE_EXT);
+    jw_member_string(w, "valueString", op->id);
+    jw_object_end(w);
+    jw_array_end(w);
     response_identifier(x, w, op, fm);
     jw_member_string(w, "questionnaire", qcanon);
     jw_member_string(w, "status", "completed");

@@ -1002,31 +1002,49 @@ static int gather_responses(session *s, const engine *e, const res *all, int n, 
 }
 
 /* ---- which responses make one intake ----
- * The responses of one subject are one intake, as a pre-screen sends them. When a questionnaire comes twice
- * for one subject (triage's own export of a client seen twice), they are told apart by the intake they came
- * from: triage's identifier urn:triage:responses|INTAKE/FORM names it, else the time the export writes for
- * every response of an intake (authored). Two responses to one questionnaire with the same intake are still
- * refused: one would silently replace the other. */
+ * The responses of one subject are one intake, as a pre-screen sends them. triage's own export says which
+ * intake each response was part of (the extension FHIR_INTAKE_EXT, else its identifier
+ * urn:triage:responses|INTAKE/FORM): those are kept apart always, so that a client's two intakes of one day
+ * (a de-identified export writes only the day) come back as two, never merged into one, which would lose an
+ * intake and its level. Responses that name no intake are the subject's one intake; when a questionnaire
+ * comes twice among them, they are told apart by their authored. Two responses to one questionnaire in one
+ * intake are still refused: one would silently replace the other. */
 typedef struct {
     int subj;
     char key[96]; /* "" (the subject's one intake), "intake:ID" or "authored:TIME" */
 } intake_group;
 
-static void intake_key(const response *r, char *out, size_t size) {
+/* The intake a response of triage's export names ("" when none). */
+static void named_intake(const response *r, char *out, size_t size) {
     json_t *o = r->from->resource;
+    size_t k;
+    json_t *x;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(o, "extension"), k, x) {
+        const char *url = json_string_value(json_object_get(x, "url"));
+        const char *v = json_string_value(json_object_get(x, "valueString"));
+        if (url && v && *v && !strcmp(url, FHIR_INTAKE_EXT)) {
+            snprintf(out, size, "intake:%.80s", v);
+            return;
+        }
+    }
     const char *sys = json_string_value(json_object_get(r->identifier, "system"));
     const char *val = json_string_value(json_object_get(r->identifier, "value"));
-    const char *authored = json_string_value(json_object_get(o, "authored"));
     if (sys && val && !strcmp(sys, FHIR_RESPONSE_IDS))
         snprintf(out, size, "intake:%.*s", (int)(strchr(val, '/') ? strchr(val, '/') - val : (long)strlen(val)), val);
-    else if (authored) snprintf(out, size, "authored:%.60s", authored);
+}
+
+static void authored_key(const response *r, char *out, size_t size) {
+    const char *authored = json_string_value(json_object_get(r->from->resource, "authored"));
+    if (authored) snprintf(out, size, "authored:%.60s", authored);
     else out[0] = '\0';
 }
 
-static bool form_repeats(const response *rs, int nr, int subj) {
+/* Whether a questionnaire comes twice among the subject's responses that name no intake. */
+static bool form_repeats(const response *rs, int nr, int subj, char (*named)[96]) {
     for (int i = 0; i < nr; i++)
-        for (int j = i + 1; rs[i].subj == subj && j < nr; j++)
-            if (rs[j].subj == subj && rs[j].f == rs[i].f) return true;
+        for (int j = i + 1; rs[i].subj == subj && !named[i][0] && j < nr; j++)
+            if (rs[j].subj == subj && !named[j][0] && rs[j].f == rs[i].f) return true;
     return false;
 }
 
@@ -1061,15 +1079,20 @@ static void check_same_question(const response *a, const response *b, problems *
 /* The intakes of the file: each response (not imported before) into one, then each intake checked. */
 static int group_intakes(response *rs, int nr, int ns, intake_group *groups, problems *p) {
     int ng = 0;
+    char (*named)[96] = xcalloc((size_t)nr + 1, sizeof *named);
+    for (int i = 0; i < nr; i++)
+        if (rs[i].subj >= 0) named_intake(&rs[i], named[i], sizeof named[i]);
     for (int sj = 0; sj < ns; sj++) {
-        bool split = form_repeats(rs, nr, sj);
+        bool split = form_repeats(rs, nr, sj, named);
         for (int i = 0; i < nr; i++) {
             if (rs[i].subj != sj) continue;
             char key[96] = "";
-            if (split) intake_key(&rs[i], key, sizeof key);
+            if (named[i][0]) memcpy(key, named[i], sizeof key);
+            else if (split) authored_key(&rs[i], key, sizeof key);
             rs[i].group = group_of(groups, &ng, sj, key);
         }
     }
+    free(named);
     for (int i = 0; i < nr; i++)
         for (int j = i + 1; rs[i].group >= 0 && j < nr; j++) {
             if (rs[j].group != rs[i].group) continue;

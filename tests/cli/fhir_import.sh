@@ -80,6 +80,33 @@ check "the export of a client with two intakes imports into an empty database: 2
 import "$tmp/two.json"
 check "...a re-run: both already imported" sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q '2 responses were already imported'"
 
+# 5. SAFETY: a client's two intakes of one day with no questionnaire in common (the intake form and a PHQ-9
+# at the desk, a GAD-7 from the pre-screen that afternoon): the export, identifiable or de-identified (which
+# writes only the day), re-imports as two intakes. It was merged into one: an intake, and its level, lost.
+export TRIAGE_NOW=2026-03-10T09:00:00Z
+fresh sameday
+printf '{"client":{"name":"Same Day","phone":"13800009006"},"concerns":["sleep"],"record":{"channel":"phone"},"answers":{"phq9":[1,1,0,0,0,0,0,0,0,"somewhat"]}}' >"$tmp/s1.json"
+tri desk "$R\n" intake new "$tmp/s1.json"
+scid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+export TRIAGE_NOW=2026-03-10T15:00:00Z
+gad=""
+for l in 69725-0 68509-9 69733-4 69734-2 69735-9 69689-8 69736-7; do gad="$gad{\"linkId\":\"$l\",\"answer\":[{\"valueInteger\":1}]},"; done
+printf '{"resourceType":"QuestionnaireResponse","questionnaire":"http://loinc.org/q/69737-5","status":"completed","authored":"2026-03-10T14:00:00Z","identifier":{"system":"http://prescreen.example.org/responses","value":"r-2002"},"item":[%s]}' "${gad%,}" >"$tmp/s2.json"
+import "$tmp/s2.json" --client "$scid"
+check "set up: a second intake the same day (a GAD-7)" has_out "imported 1 response as 1 intake"
+tri admin "$P\n" export --format fhir --out "$tmp/sameday.json"
+tri admin "$P\n" export --format fhir --deidentify --out "$tmp/sameday-deid.json"
+check "set up: exported, identifiable and de-identified" [ "$rc" -eq 0 ]
+fresh sameday-back
+import "$tmp/sameday.json"
+check "the export of a client's two intakes of one day imports as 2 intakes" has_out "imported 3 responses as 2 intakes (1 client new, 0 found)"
+fresh sameday-deid
+printf '{"client":{"name":"Research Copy"},"answers":{"gad2":[0,0]}}' >"$tmp/rc.json"
+tri desk "$R\n" intake new "$tmp/rc.json"
+rcid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+import "$tmp/sameday-deid.json" --client "$rcid"
+check "...the de-identified export (only the day) as 2 intakes too" has_out "imported 3 responses as 2 intakes"
+
 # 4. An answer to an item enableWhen switches off (ASQ item 5 yes, items 1-4 no): refused as bad input
 # (exit 2), naming the entry and linkId, what the operator must do, and that nothing was imported.
 fresh asq5
