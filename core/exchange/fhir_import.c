@@ -1112,18 +1112,42 @@ static int group_intakes(response *rs, int nr, int ns, intake_group *groups, pro
     return ng;
 }
 
-/* An amended response belongs to the client of the intake it amends (whatever its Patient now says). */
-static bool amended_client(session *s, const response *rs, int nr, int g, subject *sj) {
+/* The client of the intake a response amends ("" when it amends none, or that intake cannot be read). */
+static void amended_client_of(session *s, const response *r, char out[STORE_ID_LEN]) {
+    intake_rec rec;
+    out[0] = '\0';
+    if (!r->amends[0] || s->db->ops->intake_get(s->db->st, r->amends, &rec) != ST_OK) return;
+    snprintf(out, STORE_ID_LEN, "%s", rec.client_id);
+    intake_rec_free(&rec);
+}
+
+/* An amended response belongs to the client of the intake it amends (whatever its Patient now says, and
+ * whatever --client says: an amendment filed in another client's record would leave the amended intake,
+ * and its level, uncorrected in the right one). A --client (or another amendment of the same subject) that
+ * names another client is refused, naming the entry, the intake it amends and both clients. */
+static bool amended_client(session *s, const response *rs, int nr, int g, const char *given, subject *sj,
+                           problems *p) {
+    bool found = false;
     for (int i = 0; i < nr; i++) {
-        intake_rec rec;
-        if (rs[i].subj != g || !rs[i].amends[0] || s->db->ops->intake_get(s->db->st, rs[i].amends, &rec) != ST_OK)
+        char owner[STORE_ID_LEN];
+        if (rs[i].subj != g) continue;
+        amended_client_of(s, &rs[i], owner);
+        if (!owner[0]) continue;
+        const char *want = given ? given : found ? sj->client_id : NULL;
+        if (want && strcmp(want, owner) != 0) {
+            char w[160];
+            where(rs[i].from, w, sizeof w);
+            problem(p, "%s amends intake %s of client %s, not of client %s%s: an amendment goes to the client of "
+                       "the intake it amends (import it without --client, or with --client %s)", w, rs[i].amends, owner,
+                    want, given ? " (--client)" : " (another response of this Patient amends that client's intake)",
+                    owner);
             continue;
-        snprintf(sj->client_id, sizeof sj->client_id, "%s", rec.client_id);
-        intake_rec_free(&rec);
+        }
+        snprintf(sj->client_id, sizeof sj->client_id, "%s", owner);
         sj->create = false;
-        return true;
+        found = true;
     }
-    return false;
+    return found;
 }
 
 /* The client of each subject: the one the worker gave (whose Patient in the file must be that person unless
@@ -1136,6 +1160,7 @@ static void decide_clients(session *s, const res *all, int n, const char *client
             if (!client_open(s, client_id, &c, err)) p->problems++;
             else {
                 snprintf(subjects[g].client_id, sizeof subjects[g].client_id, "%s", client_id);
+                amended_client(s, rs, nr, g, client_id, &subjects[g], p);
                 if (!accept_other_patient)
                     for (int i = 0; i < nr; i++)
                         if (rs[i].subj == g) check_patient_is_client(all, n, &rs[i], &c, p);
@@ -1143,7 +1168,8 @@ static void decide_clients(session *s, const res *all, int n, const char *client
             }
             continue;
         }
-        if (amended_client(s, rs, nr, g, &subjects[g])) continue;
+        int before = p->problems;
+        if (amended_client(s, rs, nr, g, NULL, &subjects[g], p) || p->problems > before) continue;
         if (!match_client(s, &subjects[g], err)) p->problems++;
         else subjects[g].create = !subjects[g].client_id[0];
     }

@@ -107,6 +107,24 @@ rcid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
 import "$tmp/sameday-deid.json" --client "$rcid"
 check "...the de-identified export (only the day) as 2 intakes too" has_out "imported 3 responses as 2 intakes"
 
+# 6. An amendment goes to the client of the intake it amends: with a --client that names another client it
+# was filed in that client's record (the amended intake, and its level, left uncorrected); now refused,
+# naming the entry, the intake and both clients. With --client of the right client it is taken.
+fresh amendto
+import "$FX/phq9-original.json"
+tri desk "$R\n" queue --json
+acid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+printf '{"client":{"name":"Someone Else","phone":"13800009007"},"answers":{"gad2":[0,0]}}' >"$tmp/other.json"
+tri desk "$R\n" intake new "$tmp/other.json"
+ocid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+import "$FX/phq9-amended.json" --client "$ocid" --accept-patient-mismatch
+check "an amendment imported with --client of another client: refused (exit 2)" [ "$rc" -eq 2 ]
+check "...naming the client of the amended intake and the one given" \
+    sh -c "printf '%s' '$err' | grep -q 'qr-r1001 amends intake .* of client $acid, not of client $ocid (--client)'"
+import "$FX/phq9-amended.json" --client "$acid"
+check "...with --client of that intake's client: imported, amending it" \
+    sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'amends intake'"
+
 # 4. An answer to an item enableWhen switches off (ASQ item 5 yes, items 1-4 no): refused as bad input
 # (exit 2), naming the entry and linkId, what the operator must do, and that nothing was imported.
 fresh asq5
