@@ -49,6 +49,7 @@ typedef struct {
 
 typedef struct {
     const char *ref;
+    json_t *contained; /* the Patient contained in the response ("#id" references it), or NULL */
     char client_id[STORE_ID_LEN];
     bool create;
     bool counted; /* counted in the result (as created or found) by its first intake */
@@ -647,9 +648,25 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     check_stated_total(all, n, qr, f, total_item, r->answers, unread, w, p);
 }
 
-/* A Patient of the bundle by reference: its fullUrl (urn:uuid:...), Patient/id, or an absolute URL ending so. */
-static json_t *patient_of(const res *all, int n, const char *ref) {
+/* A Patient contained in response qr (R4: a reference "#id" names a resource of its container's
+ * contained[], as a form filler sends the person with the screen), or NULL. */
+static json_t *contained_patient(json_t *qr, const char *ref) {
+    if (!ref || ref[0] != '#' || !ref[1]) return NULL;
+    size_t k;
+    json_t *c;
+    json_array_foreach(json_object_get(qr, "contained"), k, c) {
+        const char *type = json_string_value(json_object_get(c, "resourceType"));
+        const char *id = json_string_value(json_object_get(c, "id"));
+        if (type && id && !strcmp(type, "Patient") && !strcmp(id, ref + 1)) return c;
+    }
+    return NULL;
+}
+
+/* The Patient response qr's reference names: contained in it ("#id"), else an entry of the bundle by its
+ * fullUrl (urn:uuid:...), Patient/id, or an absolute URL ending so. */
+static json_t *patient_of(const res *all, int n, json_t *qr, const char *ref) {
     if (!ref || !*ref) return NULL;
+    if (ref[0] == '#') return contained_patient(qr, ref);
     for (int i = 0; i < n; i++) {
         json_t *o = all[i].resource;
         if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Patient") != 0) continue;
@@ -738,10 +755,15 @@ static bool match_client(session *s, subject *sj, error *err) {
     return true;
 }
 
-static int subject_index(subject *subjects, int *ns, const char *ref) {
-    for (int i = 0; i < *ns; i++)
-        if (!strcmp(subjects[i].ref, ref)) return i;
+/* The subject a response is for: one per reference in the bundle; a contained Patient ("#id" is local to
+ * its response) is the same subject as another response's only when the two Patients are the same. */
+static int subject_index(subject *subjects, int *ns, const char *ref, json_t *contained) {
+    for (int i = 0; i < *ns; i++) {
+        if (!contained && !subjects[i].contained && !strcmp(subjects[i].ref, ref)) return i;
+        if (contained && subjects[i].contained && json_equal(contained, subjects[i].contained)) return i;
+    }
     subjects[*ns].ref = ref;
+    subjects[*ns].contained = contained;
     return (*ns)++;
 }
 
@@ -807,7 +829,7 @@ static bool same_name(const char *a, const char *b) {
  * another birth date, or triage's client identifier of another client) would file one person's screen in
  * another's record, silently: refused naming both, unless --accept-patient-mismatch says it is meant. */
 static void check_patient_is_client(const res *all, int n, const response *r, const client_plain *c, problems *p) {
-    json_t *pt = patient_of(all, n, r->subject);
+    json_t *pt = patient_of(all, n, r->from->resource, r->subject);
     if (!pt) return; /* no Patient in the file: --client is how the person is named */
     char built[256], why[512] = "";
     const char *name = patient_name(pt, built, sizeof built);
@@ -954,7 +976,7 @@ static res *file_resources(json_t *root, int *n, error *err) {
 
 /* The subject's Patient of the file, read once per subject (not when the worker named the client). */
 static void subject_from_file(const res *all, int n, const res *at, subject *sj, problems *p) {
-    json_t *pt = patient_of(all, n, sj->ref);
+    json_t *pt = sj->contained ? sj->contained : patient_of(all, n, at->resource, sj->ref);
     sj->name = patient_name(pt, sj->built_name, sizeof sj->built_name);
     sj->phone = patient_phone(pt);
     sj->birth = json_string_value(json_object_get(pt, "birthDate"));
@@ -993,7 +1015,8 @@ static int gather_responses(session *s, const engine *e, const res *all, int n, 
             nr++;
             continue;
         }
-        rs[nr].subj = subject_index(subjects, ns, client_id ? "" : rs[nr].subject);
+        json_t *contained = client_id ? NULL : contained_patient(all[i].resource, rs[nr].subject);
+        rs[nr].subj = subject_index(subjects, ns, client_id ? "" : rs[nr].subject, contained);
         subject *sj = &subjects[rs[nr].subj];
         if (!client_id && !sj->name) subject_from_file(all, n, &all[i], sj, p);
         nr++;

@@ -125,6 +125,17 @@ import "$FX/phq9-amended.json" --client "$acid"
 check "...with --client of that intake's client: imported, amending it" \
     sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'amends intake'"
 
+# 7. A Patient contained in the response (contained[], subject "#p", as a form filler may send the person with
+# the screen) was not found ("no Patient with a name"): read; the PHQ-2 and GAD-2 that contain the same Patient
+# are one intake of one client, and a second file with that Patient finds the client.
+fresh contained
+import "$FX/contained-patient.json"
+check "responses whose subject is a contained Patient (#p) import: 1 intake, 1 client new" \
+    has_out "imported 2 responses as 1 intake (1 client new, 0 found)"
+sed 's/qr-c-/qr-d-/; s/2026-03-01T10/2026-03-02T08/' "$FX/contained-patient.json" >"$tmp/contained2.json"
+import "$tmp/contained2.json"
+check "...another file with the same contained Patient finds that client" has_out "(0 clients new, 1 found)"
+
 # 4. An answer to an item enableWhen switches off (ASQ item 5 yes, items 1-4 no): refused as bad input
 # (exit 2), naming the entry and linkId, what the operator must do, and that nothing was imported.
 fresh asq5
