@@ -756,6 +756,18 @@ static void answered_free(exporter *x) {
     x->answered = NULL;
 }
 
+/* An imported screen's authored as it was given when that was a partial date (YYYY, YYYY-MM or YYYY-MM-DD,
+ * kept with the intake by the import): written back with its own precision, not as the midnight UTC the
+ * intake's time holds. Only when it still names the intake's time; de-identified, the day rule stands. */
+static void authored_as_given(const exporter *x, const opened *op, char *t, size_t size) {
+    const char *given = json_string_value(json_object_get(intake_body_record(op->body), "fhir_authored"));
+    int64_t at;
+    if (x->o->deidentify || !given || strchr(given, 'T') || strlen(given) >= size || !fhir_datetime_parse(given, &at) ||
+        at != op->meta->created_at)
+        return;
+    snprintf(t, size, "%s", given);
+}
+
 /* A QuestionnaireResponse's members up to its open item array: the same for every form's response. A saved
  * intake's response is finished: completed even with items missing (R4's in-progress means more answers are
  * still expected); a prorated or incomplete total says so on its Observation. */
@@ -1103,6 +1115,7 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
         entry_end(&w);
     }
     record_time(x->o, op->meta->created_at, t, sizeof t);
+    authored_as_given(x, op, t, sizeof t);
     const formset *fs = &x->e->forms;
     for (int f = 0; f < fs->n; f++) {
         const form *fm = fs->v[f];

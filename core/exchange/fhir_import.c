@@ -902,8 +902,15 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
     json_object_set_new(input, "answers", answers);
     /* the intake's time: when the client gave the screen (the latest authored of its responses), else now */
     int64_t given_at = 0;
+    const char *given_text = NULL;
     for (int i = 0; i < nr; i++)
-        if (rs[i].group == g && rs[i].authored > given_at) given_at = rs[i].authored;
+        if (rs[i].group == g && rs[i].authored > given_at) {
+            given_at = rs[i].authored;
+            given_text = json_string_value(json_object_get(rs[i].from->resource, "authored"));
+        }
+    /* a partial date (YYYY, YYYY-MM, YYYY-MM-DD) is kept as given: the intake's time is its first moment, but
+     * "2024-03" is not midnight UTC of March 1st, and the export writes back what was given */
+    if (given_text && !strchr(given_text, 'T')) json_object_set_new(record, "fhir_authored", json_string(given_text));
     assess_input *in = malloc(sizeof *in);
     bool ok = in && assess_parse_value(e, input, NULL, in, err);
     if (ok) {

@@ -136,6 +136,22 @@ sed 's/qr-c-/qr-d-/; s/2026-03-01T10/2026-03-02T08/' "$FX/contained-patient.json
 import "$tmp/contained2.json"
 check "...another file with the same contained Patient finds that client" has_out "(0 clients new, 1 found)"
 
+# 8. A partial authored date (YYYY-MM, YYYY-MM-DD: FHIR allows them) was exported as midnight UTC, a precision
+# never given ("2024-03" became "2024-03-01T00:00:00Z"): the export writes it back as given.
+fresh partial
+printf '{"client":{"name":"Part Dated"},"answers":{"gad2":[0,0]}}' >"$tmp/pd.json"
+tri desk "$R\n" intake new "$tmp/pd.json"
+pcid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+for d in 2024-03 2024-05-06; do
+    sed "s/\"authored\":\"2026-03-09T08:00:00Z\"/\"authored\":\"$d\"/" "$tmp/second.json" >"$tmp/partial-$d.json"
+    import "$tmp/partial-$d.json" --client "$pcid"
+done
+tri admin "$P\n" export --format fhir --out "$tmp/partial.json"
+check "responses authored 2024-03 and 2024-05-06 are exported with that precision (authored, effective)" \
+    sh -c "grep -c '\"authored\":\"2024-03\"' '$tmp/partial.json' | grep -qx 1 &&
+           grep -q '\"effectiveDateTime\":\"2024-03\"' '$tmp/partial.json' &&
+           grep -q '\"authored\":\"2024-05-06\"' '$tmp/partial.json' && ! grep -q '2024-03-01T00:00:00Z' '$tmp/partial.json'"
+
 # 4. An answer to an item enableWhen switches off (ASQ item 5 yes, items 1-4 no): refused as bad input
 # (exit 2), naming the entry and linkId, what the operator must do, and that nothing was imported.
 fresh asq5
