@@ -913,7 +913,7 @@ static void total_observation(json_writer *w, const opened *op, const form *fm, 
     jw_array_end(w);
     snprintf(txt, sizeof txt, "%s total score", fm->title[LANG_EN] ? fm->title[LANG_EN] : fm->id);
     jw_key(w, "code");
-    concept(w, sys, code, NULL, txt);
+    concept(w, sys, code, fm->total_loinc ? fm->total_loinc_display : NULL, txt); /* LOINC's name, never ours */
     member_ref(w, "subject", purl);
     jw_member_string(w, "effectiveDateTime", t);
     jw_member_int(w, "valueInteger", (long long)json_integer_value(json_object_get(sc, "total")));

@@ -275,7 +275,8 @@ static json_t *total_item(const form *f) {
     json_object_set_new(ext, "valueExpression", value);
     json_object_set_new(item, "extension", one(ext));
     json_object_set_new(item, "linkId", json_string(f->total_loinc ? f->total_loinc : "total"));
-    if (f->total_loinc) json_object_set_new(item, "code", one(fhir_coding(FHIR_LOINC, f->total_loinc, NULL)));
+    if (f->total_loinc)
+        json_object_set_new(item, "code", one(fhir_coding(FHIR_LOINC, f->total_loinc, f->total_loinc_display)));
     char *text[LANG_COUNT] = {"Total score", "总分"};
     text_in_both(item, "text", text);
     json_object_set_new(item, "type", json_string("integer"));
@@ -287,7 +288,8 @@ static json_t *questionnaire_item(const form *f, int i) {
     const form_item *it = &f->items[i];
     json_t *item = json_object();
     json_object_set_new(item, "linkId", json_string(fhir_link_id(f, i)));
-    if (it->loinc) json_object_set_new(item, "code", one(fhir_coding(FHIR_LOINC, it->loinc, it->text[LANG_EN])));
+    /* LOINC's name of the code (forms/: loinc_display), never triage's wording: a display belongs to its code */
+    if (it->loinc) json_object_set_new(item, "code", one(fhir_coding(FHIR_LOINC, it->loinc, it->loinc_display)));
     text_in_both(item, "text", it->text);
     json_object_set_new(item, "type", json_string(item_type_fhir(it)));
     /* a condition FHIR cannot say leaves the item always shown: a renderer asking an item triage would skip
@@ -329,7 +331,7 @@ json_t *fhir_questionnaire(const form *f) {
     json_object_set_new(q, "subjectType", one(json_string("Patient")));
     if (f->instructions[LANG_EN]) text_in_both(q, "description", f->instructions);
     if (f->licence) json_object_set_new(q, "copyright", json_string(f->licence));
-    if (f->loinc) json_object_set_new(q, "code", one(fhir_coding(FHIR_LOINC, f->loinc, f->title[LANG_EN])));
+    if (f->loinc) json_object_set_new(q, "code", one(fhir_coding(FHIR_LOINC, f->loinc, f->loinc_display)));
     json_t *items = json_array();
     for (int i = 0; i < f->n_items; i++) json_array_append_new(items, questionnaire_item(f, i));
     json_t *total = f->has_total ? total_item(f) : NULL;
