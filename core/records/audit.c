@@ -298,6 +298,20 @@ bool audit_introduce_key(database *db, const vault *v, const char *introducer_id
     return st == ST_OK;
 }
 
+bool audit_entry_ok(database *db, const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *e) {
+    unsigned char h[VAULT_MAC_BYTES], pk[VAULT_SIGN_PK_BYTES];
+    char name[64];
+    blob b = {0};
+    if (!e->has_sig) return false;
+    entry_hash(prev, e, h);
+    if (!vault_equal(h, e->hash, sizeof h)) return false;
+    key_meta_name(e->staff_id, name, sizeof name);
+    bool have = db->ops->meta_get(db->st, name, &b) == ST_OK && b.n == VAULT_SIGN_PK_BYTES;
+    if (have) memcpy(pk, b.p, sizeof pk);
+    blob_free(&b);
+    return have && entry_sig_ok(pk, e->hash, e->sig);
+}
+
 bool audit_key_known(database *db, const char *member_id, const unsigned char pk[VAULT_SIGN_PK_BYTES]) {
     char name[64];
     key_meta_name(member_id, name, sizeof name);
@@ -632,7 +646,7 @@ static const struct {
     {"verify", ACT_VERIFY},              {"roster_import", ACT_ROSTER_MANAGE}, {"counselor_add", ACT_ROSTER_MANAGE},
     {"counselor_edit", ACT_ROSTER_MANAGE}, {"export", ACT_EXPORT},            {"client_erase", ACT_CLIENT_ERASE},
     {"retention", ACT_CLIENT_ERASE},     {"tamper_resolved", ACT_TAMPERED_ACT}, {"report", ACT_REPORT},
-    {"outcome", ACT_OUTCOME_RECORD},
+    {"outcome", ACT_OUTCOME_RECORD},    {"clinical_key", ACT_NOTES_OF_OTHERS}, /* only a holder makes or rotates it */
 };
 
 /* The least role the table lets take an audited action: -1 for actions every role may take. */
@@ -680,6 +694,10 @@ static int check_entry(void *vctx, const audit_rec *e) {
     if (c->sig_failed && !c->every_sig) return 1;
     if (c->await_seq && e->seq == c->await_seq + 1 && resolve_await(c, e)) return 1;
     if (check_role(c, e)) return 1;
+    if (e->has_sig && !strcmp(e->action, "clinical_key")) {
+        r->clinical_seq = e->seq;
+        snprintf(r->clinical_detail, sizeof r->clinical_detail, "%s", e->detail);
+    }
     follow_staff(c, e);
     memcpy(c->prev, e->hash, sizeof c->prev);
     c->expect++;

@@ -41,6 +41,10 @@ bool audit_log(database *db, const vault *v, const char *staff_id, const char *a
 bool audit_introduce_key(database *db, const vault *v, const char *introducer_id, const char *member_id,
                          const unsigned char pk[VAULT_SIGN_PK_BYTES], const unsigned char pop[VAULT_SIG_BYTES],
                          error *err);
+/* One signed entry checked on its own, cheaply (a login cannot walk the whole trail): its hash recomputed from
+ * prev (the hash of the entry before it; zeros for entry 1) and its signature under the signing key meta
+ * records for its writer. verify walks the trail and checks that key against the trail itself. */
+bool audit_entry_ok(database *db, const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *e);
 /* True when meta records pk as member_id's key (it was introduced). */
 bool audit_key_known(database *db, const char *member_id, const unsigned char pk[VAULT_SIGN_PK_BYTES]);
 /* Recomputes the legacy MACs under v (after a key rotation, inside the rekey transaction). */
@@ -55,6 +59,9 @@ typedef struct {
     int64_t backwards;       /* entries whose time is earlier than the entry before */
     int64_t first_backwards; /* the first of them, 0 for none */
     int64_t bad_seq;         /* first bad entry, 0 when sound (or when the problem is not one entry's) */
+    /* the newest signed clinical_key entry (clinical_key.h: it pins the clinical public key), 0 for none */
+    int64_t clinical_seq;
+    char clinical_detail[257];
     char problem[512];
 } audit_report;
 

@@ -22,6 +22,12 @@
  *       data key (what sealed notes before issue 12), the clinical key sealed to USER, and every clinical-key
  *       envelope in the file (read raw) opened with USER's own X25519 secret. Prints `OPENED ID: TEXT` for a
  *       note it read and `SEALED ID` for one it could not, then `opened N of M`.
+ *   attacker plant-clinical CONFIG DB USER [entry]   (USER's passphrase on the first line of stdin)
+ *       USER (a receptionist, who holds the data key) plants a clinical key of her own: its public key in
+ *       meta clinical_pk with a valid MAC under the data key, and the key sealed to every clinician's and
+ *       supervisor's REAL public key, so that their logins open it and new notes are sealed to a key she holds.
+ *       With "entry", she also appends a clinical_key audit entry naming it, signed with her own key (the one
+ *       signature she can make).
  * Exit status: 0 done, 1 failed, 2 bad usage. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,6 +38,7 @@
 
 #include <sqlite3.h>
 
+#include "audit.h"
 #include "clinical_key.h"
 #include "config.h"
 #include "secret.h"
@@ -408,6 +415,68 @@ static int forge_note(const char *cfg_path, const char *path, const char *user, 
     return ok ? 0 : 1;
 }
 
+/* plant-clinical: see the top. */
+static int plant_clinical(const char *cfg_path, const char *path, const char *user, bool with_entry) {
+    vault *v = unlock_as(cfg_path, path, user);
+    vault_clinical *mine = vault_clinical_create();
+    if (!v || !mine) return 1;
+    unsigned char pk[VAULT_PK_BYTES], m[64], val[VAULT_PK_BYTES + VAULT_MAC_BYTES];
+    const char *label = "triage-clinical-pk-v1"; /* clinical_key.c's, from the source */
+    vault_clinical_pk(mine, pk);
+    memcpy(m, label, strlen(label));
+    memcpy(m + strlen(label), pk, sizeof pk);
+    memcpy(val, pk, sizeof pk);
+    vault_row_mac(v, m, strlen(label) + sizeof pk, val + VAULT_PK_BYTES);
+    bool ok = true;
+    if (with_entry) { /* her own signed entry, through the program's own code (she has the source) */
+        config cfg;
+        diag d = {NULL, 0, 0};
+        db_settings set;
+        database db;
+        error err = {0};
+        staff_rec me;
+        char detail[200], hex[2 * VAULT_PK_BYTES + 1];
+        hex_encode(pk, sizeof pk, hex);
+        snprintf(detail, sizeof detail, "clinical key rotated: 0 notes re-sealed pk:%s", hex);
+        ok = config_load(&cfg, cfg_path, &d);
+        if (ok) db_settings_from_config(&cfg, &set);
+        ok = ok && db_open(&db, path, false, &set, &err);
+        if (ok) {
+            ok = db.ops->staff_by_name(db.st, user, &me) == ST_OK && db_begin(&db, &err) &&
+                 audit_log(&db, v, me.id, "clinical_key", "", detail, &err) && db_commit(&db, &err);
+            if (!ok) fprintf(stderr, "attacker: entry: %s\n", err.msg);
+            db_close(&db);
+        }
+    }
+    sqlite3_stmt *st = NULL, *up = NULL;
+    ok = ok && open_raw(path) && run("BEGIN") &&
+         sqlite3_prepare_v2(raw, "UPDATE meta SET value = ?1 WHERE key = 'clinical_pk'", -1, &up, NULL) == SQLITE_OK &&
+         sqlite3_bind_blob(up, 1, val, sizeof val, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(up) == SQLITE_DONE;
+    sqlite3_finalize(up);
+    up = NULL;
+    if (ok && sqlite3_prepare_v2(raw, "SELECT id, public_key FROM staff WHERE role IN ('clinician', 'supervisor') AND "
+                                      "locked = 0", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(raw, "INSERT OR REPLACE INTO meta (key, value) VALUES ('clinical_key:' || ?1, ?2)", -1, &up,
+                           NULL) == SQLITE_OK) {
+        while (ok && sqlite3_step(st) == SQLITE_ROW) {
+            unsigned char env[VAULT_SEALED_KEY_BYTES];
+            ok = sqlite3_column_bytes(st, 1) == VAULT_PK_BYTES && vault_clinical_seal_to(mine, sqlite3_column_blob(st, 1), env);
+            sqlite3_reset(up);
+            ok = ok && sqlite3_bind_text(up, 1, (const char *)sqlite3_column_text(st, 0), -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+                 sqlite3_bind_blob(up, 2, env, sizeof env, SQLITE_TRANSIENT) == SQLITE_OK && sqlite3_step(up) == SQLITE_DONE;
+        }
+    } else {
+        ok = false;
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(up);
+    ok = ok && run("COMMIT");
+    if (raw) sqlite3_close(raw);
+    vault_clinical_free(mine);
+    vault_free(v);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
     if (argc == 4 && !strcmp(argv[1], "strip")) {
         if (!vault_init() || !open_raw(argv[2])) return 1;
@@ -422,7 +491,9 @@ int main(int argc, char **argv) {
         return vault_init() ? legacy(argv[2], argv[3], argv[4], argc == 6 && !strcmp(argv[5], "yes")) : 1;
     if (argc == 7 && !strcmp(argv[1], "forge-note"))
         return vault_init() ? forge_note(argv[2], argv[3], argv[4], argv[5], argv[6]) : 1;
-    fprintf(stderr, "usage: attacker strip DB SEQ | resign CONFIG DB USER SEQ | legacy CONFIG DB USER [yes] | "
+    if ((argc == 5 || argc == 6) && !strcmp(argv[1], "plant-clinical"))
+        return vault_init() ? plant_clinical(argv[2], argv[3], argv[4], argc == 6 && !strcmp(argv[5], "entry")) : 1;
+    fprintf(stderr, "usage: attacker plant-clinical CONFIG DB USER [entry] | strip DB SEQ | resign CONFIG DB USER SEQ | legacy CONFIG DB USER [yes] | "
                     "plant-key DB NAME | read-notes CONFIG DB USER | forge-note CONFIG DB USER INTAKE TEXT\n");
     return 2;
 }
