@@ -298,18 +298,22 @@ bool audit_introduce_key(database *db, const vault *v, const char *introducer_id
     return st == ST_OK;
 }
 
-bool audit_entry_ok(database *db, const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *e) {
-    unsigned char h[VAULT_MAC_BYTES], pk[VAULT_SIGN_PK_BYTES];
+bool audit_member_key(database *db, const char *member_id, unsigned char pk[VAULT_SIGN_PK_BYTES]) {
     char name[64];
     blob b = {0};
+    key_meta_name(member_id, name, sizeof name);
+    bool have = db->ops->meta_get(db->st, name, &b) == ST_OK && b.n == VAULT_SIGN_PK_BYTES;
+    if (have) memcpy(pk, b.p, VAULT_SIGN_PK_BYTES);
+    blob_free(&b);
+    return have;
+}
+
+bool audit_entry_ok(database *db, const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *e) {
+    unsigned char h[VAULT_MAC_BYTES], pk[VAULT_SIGN_PK_BYTES];
     if (!e->has_sig) return false;
     entry_hash(prev, e, h);
     if (!vault_equal(h, e->hash, sizeof h)) return false;
-    key_meta_name(e->staff_id, name, sizeof name);
-    bool have = db->ops->meta_get(db->st, name, &b) == ST_OK && b.n == VAULT_SIGN_PK_BYTES;
-    if (have) memcpy(pk, b.p, sizeof pk);
-    blob_free(&b);
-    return have && entry_sig_ok(pk, e->hash, e->sig);
+    return audit_member_key(db, e->staff_id, pk) && entry_sig_ok(pk, e->hash, e->sig);
 }
 
 bool audit_key_known(database *db, const char *member_id, const unsigned char pk[VAULT_SIGN_PK_BYTES]) {

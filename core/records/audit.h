@@ -45,6 +45,8 @@ bool audit_introduce_key(database *db, const vault *v, const char *introducer_id
  * prev (the hash of the entry before it; zeros for entry 1) and its signature under the signing key meta
  * records for its writer. verify walks the trail and checks that key against the trail itself. */
 bool audit_entry_ok(database *db, const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *e);
+/* The signing key meta records for member_id (a hint the reader may use; verify checks it against the trail). */
+bool audit_member_key(database *db, const char *member_id, unsigned char pk[VAULT_SIGN_PK_BYTES]);
 /* True when meta records pk as member_id's key (it was introduced). */
 bool audit_key_known(database *db, const char *member_id, const unsigned char pk[VAULT_SIGN_PK_BYTES]);
 /* Recomputes the legacy MACs under v (after a key rotation, inside the rekey transaction). */

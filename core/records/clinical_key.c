@@ -220,6 +220,107 @@ bool clinical_pin_verify(database *db, const audit_report *trail, char *problem,
     return false;
 }
 
+/* ---- note signatures ----
+ * A note is signed by the staff member who wrote it (their audit signing key, vault.h), so that someone who can
+ * seal a note (anyone: the clinical public key needs no secret) cannot pass one off as another's. The signature
+ * is INSIDE the seal, a header before the text:
+ *     ESC "sig1:" SIGNER ":" SIG (128 hex) "\n" TEXT
+ * SIG is Ed25519 by SIGNER over NOTE_SIG_LABEL, "intakes", the intake's id, SIGNER (each NUL-ended) and
+ * BLAKE2b(TEXT). Signed inside rather than over the ciphertext: a rotation re-seals every note under a new key
+ * and could not sign for their authors, and a signature in clear would let reception test guesses of a short
+ * note against it. SIGNER is the intake's author, or, for a note written before signatures (or under the data
+ * key before the clinical key), the clinician or supervisor whose rotation first sealed it with a signature
+ * (an attestation: "carried as found"). From then on every note under the clinical key is signed: a note
+ * without a valid header is tampering. The signer's key is meta sign_pk:ID; verify checks it against the trail. */
+#define NOTE_SIG_MAGIC "\x1b" "sig1:"
+#define NOTE_SIG_LABEL "triage-note-sig-v1"
+
+static size_t note_sig_message(const char *row, const char *signer, const char *text, unsigned char m[256]) {
+    static const unsigned char zero[VAULT_MAC_BYTES];
+    size_t n = 0;
+    const char *parts[] = {NOTE_SIG_LABEL, "intakes", row, signer};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        size_t l = strnlen(parts[i], 48);
+        memcpy(m + n, parts[i], l);
+        n += l;
+        m[n++] = '\0';
+    }
+    vault_chain_hash(zero, text, strlen(text), m + n);
+    return n + VAULT_MAC_BYTES;
+}
+
+/* The text with its signature header, by v's signer as signer (secret memory); NULL when it cannot sign. */
+static char *note_signed(const vault *v, const char *signer, const char *row, const char *text) {
+    unsigned char m[256], sig[VAULT_SIG_BYTES];
+    char hex[2 * VAULT_SIG_BYTES + 1];
+    if (!vault_sign(v, m, note_sig_message(row, signer, text, m), sig)) return NULL;
+    hex_encode(sig, sizeof sig, hex);
+    size_t head = strlen(NOTE_SIG_MAGIC) + strlen(signer) + 1 + sizeof hex, tl = strlen(text);
+    char *out = secret_alloc(head + tl + 1);
+    if (!out) return NULL;
+    snprintf(out, head + 1, NOTE_SIG_MAGIC "%s:%s\n", signer, hex);
+    memcpy(out + head, text, tl + 1);
+    return out;
+}
+
+typedef enum { NOTE_UNSIGNED, NOTE_SIGNED, NOTE_FORGED } note_sig;
+
+/* Reads the header of an opened note: *text is where the text starts. NOTE_FORGED (why written): a header that
+ * does not check against the signer's key, or a signer who may not sign it (neither the intake's author nor a
+ * member whose role may hold the clinical key, by the staff table). */
+static note_sig note_check(database *db, const char *row, const char *plain, const char **text, char *why, size_t size) {
+    size_t ml = strlen(NOTE_SIG_MAGIC);
+    *text = plain;
+    if (strncmp(plain, NOTE_SIG_MAGIC, ml) != 0) return NOTE_UNSIGNED;
+    char signer[STORE_ID_LEN] = "";
+    const char *id = plain + ml, *colon = strchr(id, ':');
+    unsigned char sig[VAULT_SIG_BYTES], pk[VAULT_SIGN_PK_BYTES], m[256];
+    size_t idl = colon ? (size_t)(colon - id) : 0;
+    bool ok = idl > 0 && idl < sizeof signer && strnlen(colon + 1, 2 * VAULT_SIG_BYTES + 1) == 2 * VAULT_SIG_BYTES + 1 &&
+              colon[1 + 2 * VAULT_SIG_BYTES] == '\n' && hex_decode(colon + 1, 2 * VAULT_SIG_BYTES, sig, sizeof sig);
+    if (ok) {
+        memcpy(signer, id, idl);
+        *text = colon + 2 + 2 * VAULT_SIG_BYTES;
+    }
+    intake_rec in;
+    memset(&in, 0, sizeof in);
+    staff_rec w;
+    if (!ok)
+        snprintf(why, size, "its signature header is damaged");
+    else if (!audit_member_key(db, signer, pk) || !vault_sig_ok(pk, m, note_sig_message(row, signer, *text, m), sig))
+        snprintf(why, size, "its signature (by %s) does not verify", signer);
+    else if (db->ops->intake_get(db->st, row, &in) != ST_OK)
+        snprintf(why, size, "its intake cannot be read");
+    else if (strcmp(in.created_by, signer) != 0 &&
+             (db->ops->staff_by_id(db->st, signer, &w) != ST_OK || !role_may(w.role, ACT_NOTES_OF_OTHERS)))
+        snprintf(why, size, "it is signed by %s, who neither wrote it nor may vouch for it", signer);
+    else
+        ok = true, why[0] = '\0';
+    intake_rec_free(&in);
+    *text = why[0] ? plain : *text;
+    return why[0] ? NOTE_FORGED : NOTE_SIGNED;
+}
+
+/* True once the newest clinical_key entry pinned its key: that rotation signed every note it found unsigned. */
+static bool notes_all_signed(database *db) {
+    pin_ctx c;
+    unsigned char pk[VAULT_PK_BYTES];
+    memset(&c, 0, sizeof c);
+    if (db->ops->audit_each_from(db->st, pin_scan_start(db), pin_scan, &c) != ST_OK) return true; /* the safe reading */
+    return c.found && pin_of(c.newest.detail, pk);
+}
+
+bool clinical_note_check(database *db, const char *row_id, const char *plain, char *problem, size_t size) {
+    const char *text;
+    char why[160] = "";
+    note_sig st = note_check(db, row_id, plain, &text, why, sizeof why);
+    if (st == NOTE_SIGNED) return true;
+    if (st == NOTE_UNSIGNED) snprintf(why, sizeof why, "it carries no signature, although every note under the clinical "
+                                                       "key is signed (written into the file since)");
+    snprintf(problem, size, "tampering: intakes.notes of record %s is not its author's: %s", row_id, why);
+    return false;
+}
+
 /* ---- notes ---- */
 
 bool clinical_seal_note(session *s, const char *row_id, const char *text, blob *out, error *err) {
@@ -229,8 +330,12 @@ bool clinical_seal_note(session *s, const char *row_id, const char *text, blob *
     unsigned char pk[VAULT_PK_BYTES];
     bool present;
     if (!pk_read_pinned(s->db, s->v, pk, &present, err)) return false;
-    bool ok = present ? vault_note_seal(pk, "intakes", "notes", row_id, text, strlen(text), &out->p, &out->n)
+    /* under the clinical key, signed by its writer; before the clinical key, as before (its rotation vouches) */
+    char *signed_text = present ? note_signed(s->v, s->me.id, row_id, text) : NULL;
+    bool ok = present ? signed_text && vault_note_seal(pk, "intakes", "notes", row_id, signed_text, strlen(signed_text),
+                                                       &out->p, &out->n)
                       : vault_seal(s->v, "intakes", "notes", row_id, text, strlen(text), &out->p, &out->n);
+    secret_free(signed_text);
     if (!ok) error_set(err, ERR_INTERNAL, "cannot seal intakes.notes");
     return ok;
 }
@@ -274,7 +379,25 @@ static bool caught_up(session *s, bool *present, error *err) {
     return true;
 }
 
+static bool open_note_any(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held);
+
+/* A clinical note opened: its signature checked and its header taken off; false (nothing given) when forged or
+ * unsigned. A legacy note (under the data key, before the clinical key) is given as it is. */
 bool clinical_open_note(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held) {
+    if (!open_note_any(s, row_id, ct, n, plain, held)) return false;
+    if (!*plain || vault_sealed_version(ct, n) != VAULT_NOTE_VERSION) return true;
+    const char *text;
+    char why[160];
+    if (note_check(s->db, row_id, *plain, &text, why, sizeof why) == NOTE_SIGNED) {
+        memmove(*plain, text, strlen(text) + 1);
+        return true;
+    }
+    secret_free(*plain);
+    *plain = NULL;
+    return false;
+}
+
+static bool open_note_any(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held) {
     bool may = role_may(s->me.role, ACT_NOTES_OF_OTHERS);
     /* once the notes are sealed to the clinical key, a note in the old format (under the data key, which
      * reception holds) is one written into the file since: tampering, never shown as the author's */
@@ -311,11 +434,14 @@ typedef struct {
 
 typedef struct {
     const vault *v;
+    database *db;
+    const char *me; /* the rotating member: signs the notes found unsigned (an attestation, see above) */
     const vault_clinical *old;
     unsigned char pk[VAULT_PK_BYTES]; /* the new key's */
     resealed_note *list;
     size_t n, cap;
     char problem[300];
+    bool all_signed; /* the newest rotation pinned its key: it signed every note, so none may be unsigned now */
 } rotate_ctx;
 
 static int reseal_note(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
@@ -330,6 +456,25 @@ static int reseal_note(void *vctx, const char *table, const char *column, const 
                       : "the notes cannot be re-sealed: you hold no clinical key (intake %s); nothing was changed",
                  row);
         return 1;
+    }
+    const char *text;
+    char why[160];
+    note_sig sig = note_check(c->db, row, plain, &text, why, sizeof why);
+    bool clinical = vault_sealed_version(ct, n) == VAULT_NOTE_VERSION;
+    if (sig == NOTE_FORGED || (sig == NOTE_UNSIGNED && clinical && c->all_signed)) {
+        snprintf(c->problem, sizeof c->problem, "tampering: intakes.notes of record %s is not its author's (%s); nothing "
+                 "was changed", row, sig == NOTE_FORGED ? why : "no signature");
+        secret_free(plain);
+        return 1;
+    }
+    if (sig == NOTE_UNSIGNED) { /* from before signatures: vouched for by this rotation's member, as found */
+        char *vouched = note_signed(c->v, c->me, row, plain);
+        secret_free(plain);
+        plain = vouched;
+        if (!plain) {
+            snprintf(c->problem, sizeof c->problem, "cannot sign intakes.notes of record %s", row);
+            return 1;
+        }
     }
     if (c->n == c->cap) c->list = xrealloc(c->list, sizeof *c->list * (c->cap = c->cap ? c->cap * 2 : 64));
     resealed_note *r = &c->list[c->n];
@@ -401,7 +546,7 @@ bool clinical_rotate(session *s, const vault *data_key, vault_clinical **fresh, 
         error_set(err, ERR_INTERNAL, "cannot create a clinical key");
         return false;
     }
-    rotate_ctx c = {s->v, s->clinical, {0}, NULL, 0, 0, ""};
+    rotate_ctx c = {s->v, s->db, s->me.id, s->clinical, {0}, NULL, 0, 0, "", notes_all_signed(s->db)};
     vault_clinical_pk(*fresh, c.pk);
     char detail[160];
     bool ok = reseal_all(s->db, &c, err) && distribute(s->db, *fresh, err) && pk_write(s->db, data_key, c.pk, err);

@@ -38,6 +38,12 @@ bool clinical_seal_note(session *s, const char *row_id, const char *text, blob *
  * reception login). False when it does not open (tampering). */
 bool clinical_open_note(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held);
 
+/* verify: an opened clinical note (its plaintext, header included) is signed by its author, or vouched for by
+ * the clinician or supervisor whose rotation first signed the notes (those written before signatures), under
+ * the key meta records for them. False with the problem written ("tampering: ..."). clinical_open_note checks
+ * the same and gives the text without its header. */
+bool clinical_note_check(database *db, const char *row_id, const char *plain, char *problem, size_t size);
+
 /* The clinical key sealed to s's member in db (which may be a backup being checked), NULL for none. */
 vault_clinical *clinical_key_in(database *db, const session *s);
 /* True once every note is sealed to the clinical key (the migration done); and whether the trail says a
