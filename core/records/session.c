@@ -371,8 +371,8 @@ static bool save_staff(session *s, const staff_rec *r, bool insert, const char *
     vault_clinical *fresh = NULL;
     bool ok = st == ST_OK &&
               (!ns || audit_introduce_key(s->db, s->v, s->me.id, r->id, ns->pk, ns->pop, err)) &&
-              audit_log(s->db, s->v, s->me.id, act, r->id, detail, err) &&
               (!kdf_new || audit_record_kdf(s->db, s->v, s->me.id, r->id, &r->keys.kdf, err)) &&
+              audit_log(s->db, s->v, s->me.id, act, r->id, detail, err) &&
               clinical_staff_changed(s, r, &fresh, err) && db_commit(s->db, err);
     if (!ok) {
         db_rollback(s->db);
