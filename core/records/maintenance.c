@@ -27,6 +27,7 @@ typedef struct {
     int64_t total;
     const vault_clinical *clinical; /* notes: the clinical key sealed to the verifier in the file verified */
     bool notes_sealed;              /* the notes were moved to the clinical key: an old-format note is forged */
+    database *db;                   /* for the notes' signatures (the signer's key, the intake's author) */
 } open_ctx;
 
 /* The sealed fields there are, for a progress total: a pass that only counts (nothing is opened). Taken only
@@ -79,6 +80,10 @@ static int open_one(void *vctx, const char *table, const char *column, const cha
         snprintf(c->problem, sizeof c->problem,
                  "tampering: %s.%s of record %s does not open (edited, moved from another record, or not sealed)", table,
                  column, row);
+        return 1;
+    }
+    if (note && !clinical_note_check(c->db, row, plain, c->problem, sizeof c->problem)) { /* signed by its author */
+        secret_free(plain);
         return 1;
     }
     secret_free(plain);
@@ -153,7 +158,7 @@ bool db_verify(session *s, verify_report *r, error *err) {
     }
     /* the file's own clinical key for this verifier: a backup being checked may hold an older one */
     vault_clinical *clinical = clinical_key_in(db, s);
-    open_ctx c = {s->v, 0, "", s->progress, sealed_total(s), clinical, clinical_notes_sealed(db)};
+    open_ctx c = {s->v, 0, "", s->progress, sealed_total(s), clinical, clinical_notes_sealed(db), db};
     if (!c.notes_sealed && clinical_key_was_made(db)) {
         vault_clinical_free(clinical);
         snprintf(r->problem, sizeof r->problem, "tampering: the clinical notes' state (meta clinical_notes) was set back "
@@ -190,6 +195,7 @@ bool db_verify(session *s, verify_report *r, error *err) {
         snprintf(r->problem, sizeof r->problem, "%s", r->audit.problem);
         return true;
     }
+    if (!clinical_pin_verify(db, &r->audit, r->problem, sizeof r->problem)) return true;
     r->ok = true;
     if (session_begin(s, err)) {
         if (!audit_log(db, s->v, s->me.id, "verify", "", "sound", err) || !verify_last_write(s, true, err) ||

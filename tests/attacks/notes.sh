@@ -78,7 +78,7 @@ check "...schema 9 now, notes still waiting" [ "$(sql "PRAGMA user_version")" -e
 tri bob "$BOB
 " client find "Client"
 check "a clinician's first login after the upgrade" [ "$rc" -eq 0 ]
-check "...re-sealed every note under the clinical key, audited" [ "$(sql "SELECT count(*) FROM audit WHERE action = 'clinical_key' AND detail = 'clinical key rotated: 2 notes re-sealed'")" -eq 1 ]
+check "...re-sealed every note under the clinical key, audited" [ "$(sql "SELECT count(*) FROM audit WHERE action = 'clinical_key' AND detail LIKE 'clinical key rotated: 2 notes re-sealed pk:%'")" -eq 1 ]
 check "...and recorded it" [ "$(sql "SELECT CAST(value AS TEXT) FROM meta WHERE key = 'clinical_notes'")" = sealed ]
 read_notes alice "$ALICE"
 check "after it: reception opens no note" has_out "^opened 0 of 2"
