@@ -144,8 +144,10 @@ bool facts_on_queue_step(database *db, const queue_item *before, const queue_ite
     bool confirmed_now = false;
     if (!strcmp(what, "confirm") && f.confirmed_at == 0) {
         /* late or in time is judged against the exact first deadline where the item still has it (its deadline
-         * in the kept hour), else against the end of that hour: the KPI is then right to the hour */
+         * in the kept hour); an item that went overdue missed it (every later deadline comes after it); else
+         * against the end of its hour: the KPI is then right to the hour */
         int64_t exact = !f.deadline ? 0
+                        : f.overdue ? f.deadline
                         : before && facts_hour(before->deadline) == f.deadline ? before->deadline
                                                                                 : f.deadline + FACTS_HOUR - 1;
         f.confirmed_at = facts_confirmed_hour(after->updated_at, exact);
