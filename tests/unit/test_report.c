@@ -36,6 +36,7 @@
 #include "records.h"
 #include "intake_store.h"
 #include "report.h"
+#include "rowmac.h"
 
 #define ADMIN_PASS "admin-passphrase-1"
 #define CLIN_PASS "clin-passphrase-12"
@@ -1314,6 +1315,53 @@ static void t_export_deidentified_intervals_kept(void **state) {
     assert_true(mine != theirs);
 }
 
+/* Issue 13, schema 10: facts rows written before the facts kept hours (times to the second, MACed as they were)
+ * are coarsened at the next login while meta facts_hours is pending, MACed again (sound), the late confirmation
+ * within the deadline's hour kept late; a row whose MAC fails is left as it was (never blessed). Fails without
+ * the login's step (the times keep their seconds). */
+static void t_facts_hours_upgrade(void **state) {
+    (void)state;
+    facts_rec f, g;
+    memset(&f, 0, sizeof f);
+    id_new(f.id);
+    id_new(f.client_key);
+    f.created_at = T0 + 1234;
+    snprintf(f.level, sizeof f.level, "yellow");
+    snprintf(f.confirmed_level, sizeof f.confirmed_level, "yellow");
+    f.deadline = f.created_at + 3 * DAY;
+    f.confirmed_at = f.deadline + 5; /* late by five seconds, within the deadline's hour */
+    f.first_contact_at = T0 + 5000;
+    f.first_session_day = f.last_session_day = -1;
+    f.first_session_attended = -1;
+    g = f;
+    id_new(g.id);
+    rowmac_seal_facts(W.admin->v, &f);
+    rowmac_seal_facts(W.admin->v, &g);
+    g.created_at++; /* edited in the file after its MAC: tampered */
+    OK(db_begin(&W.db, &msg));
+    assert_int_equal(W.db.ops->facts_put(W.db.st, &f), ST_OK);
+    assert_int_equal(W.db.ops->facts_put(W.db.st, &g), ST_OK);
+    assert_int_equal(W.db.ops->meta_set(W.db.st, "facts_hours", "pending", 7), ST_OK);
+    OK(db_commit(&W.db, &msg));
+    session *s = login("desk", DESK_PASS);
+    facts_rec got;
+    assert_int_equal(W.db.ops->facts_get(W.db.st, f.id, &got), ST_OK);
+    assert_int_equal(got.created_at, T0);
+    assert_int_equal(got.deadline, T0 + 3 * DAY);
+    assert_int_equal(got.confirmed_at, T0 + 3 * DAY + 3600); /* still late */
+    assert_int_equal(got.first_contact_at, T0 + 3600);
+    assert_int_equal(rowmac_check_facts(s->v, true, &got, NULL, 0), ROW_SOUND);
+    assert_int_equal(W.db.ops->facts_get(W.db.st, g.id, &got), ST_OK);
+    assert_int_equal(got.created_at, T0 + 1235);
+    assert_int_equal(rowmac_check_facts(s->v, true, &got, NULL, 0), ROW_TAMPERED);
+    blob b = {0};
+    assert_int_equal(W.db.ops->meta_get(W.db.st, "facts_hours", &b), ST_OK);
+    assert_int_equal(b.n, 4);
+    assert_memory_equal(b.p, "done", 4);
+    blob_free(&b);
+    session_end(s);
+}
+
 /* Issue 13: the report facts keep hours only (no second of an audit entry in them), and "confirmed by the
  * deadline" stays exact: a yellow item confirmed a second after its deadline, within the deadline's hour, is
  * kept as confirmed in the next hour (late), one confirmed a second before as in time. Fails with the facts to
@@ -1862,6 +1910,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(t_concern_categories, setup, teardown),
         cmocka_unit_test_setup_teardown(t_export_deidentified_intervals_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(t_facts_keep_hours, setup, teardown),
+        cmocka_unit_test_setup_teardown(t_facts_hours_upgrade, setup, teardown),
         cmocka_unit_test(t_wilson_interval),
         cmocka_unit_test_setup_teardown(t_validation_known_matrix, setup, teardown),
         cmocka_unit_test_setup_teardown(t_validation_zero_and_floor, setup, teardown),
