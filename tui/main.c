@@ -106,6 +106,7 @@ static const char usage[] =
     "         [--dictionary FILE] --out FILE\n"
     "                          intakes to a new file (mode 0600); FHIR R4 Bundle with LOINC codes;\n"
     "                          --deidentify: no names, phones, birth dates; keyed pseudonyms (supervisors)\n"
+    "                          and every client's dates moved by a secret number of days\n"
     "  import fhir FILE|- [--client ID [--accept-patient-mismatch]]\n"
     "                          QuestionnaireResponses scored with triage's forms and queued as intakes;\n"
     "                          any response that does not fit: nothing imported, every problem named;\n"

@@ -8,6 +8,7 @@
 #include "blind_index.h"
 #include "clinical_key.h"
 #include "clock.h"
+#include "facts.h"
 #include "ids.h"
 #include "rowmac.h"
 #include "util.h"
@@ -267,6 +268,11 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     /* from now on every read of a queue item or an intake checks its row MAC with this key */
     if (!db->row_key) db->row_key = v; /* another live session of this process may have lent it already */
     if (!rowmac_first_login(s, err)) {
+        session_end(s);
+        return LOGIN_ERROR;
+    }
+    /* the report facts of rows written before they kept hours (schema 10), once */
+    if (!facts_hours_first_login(s, err)) {
         session_end(s);
         return LOGIN_ERROR;
     }

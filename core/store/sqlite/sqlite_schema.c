@@ -239,6 +239,18 @@ const migration sq_migrations[] = {
      * set back in the file must not reset it to legacy: the migration would run again). */
     {"INSERT OR IGNORE INTO meta (key, value) VALUES ('clinical_notes', CAST('legacy' AS BLOB));\n",
      "PRAGMA user_version = 9"},
+    /* 10: report facts kept to the hour (core/records/facts.h, issue 13). A time to the second in a facts row is
+     * the second of an audit entry that names the intake, which re-links the row (one re-keyed at erasure too).
+     * The sessions' times are coarsened here; the facts rows' own times are covered by their row MACs, so the first
+     * login after the upgrade coarsens them with the key and MACs them again (facts_hours_first_login), then
+     * writes 'done'. A state already there is kept, and the sessions are coarsened only while it is pending (a
+     * version set back must not make it run again; it would be harmless: coarsening is idempotent). A version of its own so that no older triage writes times to the second
+     * into a database whose facts keep hours. */
+    {"INSERT OR IGNORE INTO meta (key, value) VALUES ('facts_hours', CAST('pending' AS BLOB));\n"
+     "UPDATE outcome_sessions SET recorded_at = CASE WHEN recorded_at > 0 THEN recorded_at - recorded_at % 3600 ELSE "
+     "recorded_at END, intake_at = CASE WHEN intake_at > 0 THEN intake_at - intake_at % 3600 ELSE intake_at END "
+     "WHERE EXISTS (SELECT 1 FROM meta WHERE key = 'facts_hours' AND value = CAST('pending' AS BLOB));\n",
+     "PRAGMA user_version = 10"},
 };
 
 const int sq_schema_versions = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);
