@@ -100,6 +100,8 @@ static const struct {
     {"score_incomplete", "incomplete (too many items missing)", "不完整（缺答题目过多）"},
     {"burst_held", "Keys arrived too fast: nothing recorded. Check this question, then press Enter to go on (no answer is taken before).",
      "按键过快：未记录任何答案。请核对本题，然后按 Enter 继续（在此之前不接受任何答案）。"},
+    {"phone_held", "That looks like a phone number typed after the phone field was skipped: the answers since it were taken back. Check this question, then press Enter to go on (no answer is taken before).",
+     "这看起来像是跳过电话栏后输入的电话号码：此后给出的回答已全部撤回。请核对本题，然后按 Enter 继续（在此之前不接受任何答案）。"},
     {"question_owed", "A question still needs an answer before saving: it is shown now.", "保存前仍有问题需要回答：现已显示该问题。"},
     {"need_phone", "a phone number: digits, spaces, + - ( ) only,", "电话号码：只能包含数字、空格和 + - ( )，"},
     {"need_digits", "digits", "位数字"},

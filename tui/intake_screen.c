@@ -1375,6 +1375,23 @@ static bool burst_holds(app *a, const event *ev, ui_action act) {
     return true;
 }
 
+/* The phone guard (core: wizard_phone_guard) sees every key of the interview before it acts: a number typed after
+ * Enter skipped the phone or call-back field takes back the answers its digits gave, and the screen says so until a
+ * deliberate key. True when the key was held. */
+static bool phone_guard_holds(app *a, const event *ev, ui_action act) {
+    if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return false;
+    /* leaving the intake records nothing (its draft is kept where it stopped): never held */
+    if (act == UA_LEAVE || act == UA_LOGOUT || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER)) return false;
+    wizard *w = a->in.w;
+    int ch = ev->kind == EV_CHAR && ev->ch > 0 && ev->ch < 128 ? (int)ev->ch : 0;
+    bool was = wizard_phone_held(w);
+    if (wizard_phone_guard(w, input_key_ms(), ch, key_kind(a, ev, act))) return false;
+    if (!was) settle(a); /* back on the question after the skipped field; the draft kept without the answers */
+    if (wizard_phone_held(w)) app_message(a, true, "%s", tr(wizard_phone_fast(w) ? "burst_held" : "phone_held"));
+    else a->message[0] = '\0'; /* the Enter that ends the hold: read, and nothing else */
+    return true;
+}
+
 /* PgDn/PgUp scroll the live panel (its level and first reason stay); true when the key was one of them. */
 static bool panel_scroll(app *a, ui_action act) {
     if (act != UA_PAGE_DOWN && act != UA_PAGE_UP) return false;
@@ -1385,6 +1402,7 @@ static bool panel_scroll(app *a, ui_action act) {
 
 static reaction wizard_handle(app *a, const event *ev, ui_action act) {
     if (!a->in.active) return switch_to(SCR_HOME);
+    if (phone_guard_holds(a, ev, act)) return follow(a);
     if (burst_holds(a, ev, act)) return follow(a);
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
     if (panel_scroll(a, act)) return react(RE_REDRAW);
@@ -1394,6 +1412,7 @@ static reaction wizard_handle(app *a, const event *ev, ui_action act) {
 static reaction review_handle(app *a, const event *ev, ui_action act) {
     (void)ev;
     if (!a->in.active) return switch_to(SCR_HOME);
+    if (phone_guard_holds(a, ev, act)) return follow(a);
     if (burst_holds(a, ev, act)) return follow(a);
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
     if (panel_scroll(a, act)) return react(RE_REDRAW);
