@@ -641,7 +641,7 @@ expect "...the next login resumes it saying whose" "$D/esc_relogin2" "Unfinished
     printf 'key n\nkey n\nkey enter\ntype 1\ntype Bea Second\nkey enter\nkey f3\ndump %s/two_home\n' "$D"
     printf 'key r\ndump %s/two_pick\ntype 2\ndump %s/two_resumed\n' "$D" "$D"
     printf 'advance 60\nkey f3\nkey r\ntype 2\ndump %s/two_resumed_b\n' "$D" # Ann, left again, is now the newest
-    printf 'key f3\nkey x\ntype y\nkey r\nkey f3\nkey x\ntype y\ndump %s/two_gone\n' "$D"
+    printf 'key f3\nkey x\ntype 1\ntype y\nkey r\nkey f3\nkey x\ntype y\ndump %s/two_gone\n' "$D" # x, then which one
 } >"$tmp/two.script"
 tui "$tmp/two.script" 100 30
 expect "two drafts: home lists them" "$D/two_home" "Your unfinished intakes (r, then its number):"
@@ -686,5 +686,20 @@ expect "phone guard: after Enter a deliberate key answers question 1" "$D/phone_
 absent "phone guard: ...and the message goes" "$D/phone_hot_after" "Question 2 of 2" "looks like a phone number"
 expect "phone guard: in the intake form the number stops on the language question" "$D/phone_intake" "Intake form   Question 6 of"
 absent "phone guard: ...with the language unanswered and the occupation empty" "$D/phone_intake" "That looks like a phone number" "3800138000\|Language *English"
+
+# ---- two drafts: after one of them is discarded home still says whose the other is and where it stopped (it showed
+# nothing, though r worked); and x asks which one, as r does, and discards the one picked (it took the newest)
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Cy Keep\nkey enter\ntype 41\nkey enter\nkey f3\nadvance 60\n'
+    printf 'key n\nkey n\nkey enter\ntype 1\ntype Di Drop\nkey enter\nkey f3\nadvance 60\n'
+    printf 'key x\ndump %s/x_pick\ntype 2\ndump %s/x_ask\ntype y\ndump %s/x_after\n' "$D" "$D" "$D"
+    printf 'key r\ndump %s/x_resumed\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/xpick.script"
+tui "$tmp/xpick.script" 100 30
+expect "x with two drafts asks which one" "$D/x_pick" "Discard which one? Press its number"
+expect "x 2 asks about the one listed second (the older), by name" "$D/x_ask" "Discard the unfinished intake of Cy Keep"
+absent "after discarding one of two, home's resume line names the other" "$D/x_after" "Resume the unfinished intake: Di Drop" "Cy Keep"
+expect "...and r resumes it" "$D/x_resumed" "Intake: Di Drop"
 
 finish
