@@ -710,7 +710,12 @@ static void draw_review(app *a, const layout *l) {
     while (sel_end + 1 < n && rows[sel_end + 1].item == -2) sel_end++;
     if (in->review_sel < in->review_top) in->review_top = in->review_sel;
     if (sel_end >= in->review_top + room) in->review_top = sel_end - room + 1;
-    if (in->review_top > 0 && rows[in->review_top - 1].item < 0 && in->review_sel - in->review_top + 1 < room) in->review_top--; /* its heading */
+    if (in->review_sel < in->review_top) in->review_top = in->review_sel; /* taller than the room: its start */
+    /* a form's heading above its first answer, when the highlighted row and the lines it wraps onto still fit (the
+     * rule took any row above, a reason's wrapped line too, and pushed the last reason's end out of reach at
+     * 80x24: fifth tryout) */
+    const review_row *above = in->review_top > 0 ? &rows[in->review_top - 1] : NULL;
+    if (above && above->item == -1 && above->pos >= 0 && sel_end - in->review_top + 1 < room) in->review_top--;
     for (int r = in->review_top; r < n && r < in->review_top + room; r++) {
         bool sel = r == in->review_sel;
         bool more = (r == in->review_top && r > 0) || (r == in->review_top + room - 1 && r < n - 1);

@@ -702,4 +702,25 @@ expect "x 2 asks about the one listed second (the older), by name" "$D/x_ask" "D
 absent "after discarding one of two, home's resume line names the other" "$D/x_after" "Resume the unfinished intake: Di Drop" "Cy Keep"
 expect "...and r resumes it" "$D/x_resumed" "Intake: Di Drop"
 
+# ---- at 80x24 the review's last reason is reached: Down to the end shows it whole, its wrapped line too (the rule
+# that kept a form's heading above took a reason's wrapped line for one and scrolled the end out of reach)
+{
+    login
+    intake_to_phq9 "Rey View" 1 | sed 's/13800138000/13900005555/'
+    printf 'type 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 1\ntype 2\n'                 # PHQ-9 3-9, difficulty
+    printf 'type 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 3\ntype 1\ntype 1\ntype 1\ntype 1\n' # GAD-7; ASQ no (1)
+    printf 'key enter\ndump %s/review_top\n' "$D"
+    i=0
+    while [ $i -lt 45 ]; do printf "key down\n"; i=$((i + 1)); done
+    printf 'dump %s/review_end\nkey ctrl-s\nkey enter\n' "$D"
+} >"$tmp/review.script"
+tui "$tmp/review.script" 80 24
+expect "review at 80x24: it opens at the top" "$D/review_top" "Review, then save"
+if shows "$D/review_end" "YELLOW: GAD-7 total 10 or more" && ! shows "$D/review_end" "v more" &&
+    grep -A1 "YELLOW: GAD-7 total 10 or more" "$D/review_end" | tail -1 | grep -q "symptoms\."; then
+    ok "review at 80x24: Down reaches the last reason, whole, with no more below"
+else
+    bad "review at 80x24: Down reaches the last reason, whole, with no more below" "$D/review_end"
+fi
+
 finish
