@@ -21,7 +21,12 @@ static void draw_at_risk(app *a, int y, const layout *l) {
         struct tm tm;
         if (localtime_r(&t, &tm)) strftime(when, sizeof when, "%m-%d %H:%M", &tm);
         text_fit(lvl, sizeof lvl, level_tr(d->level), 8);
-        snprintf(line, sizeof line, "%s %-6s %s %s  %s  %.8s%s%s", lvl, d->initials, tr("at_risk_by"), d->staff, when, d->id,
+        /* an anonymous caller by the id the caller was given (the one to call back by and search for), not initials
+         * and the draft's id */
+        const char *who = d->caller_id[0] ? d->caller_id : d->initials;
+        char id[16];
+        snprintf(id, sizeof id, "%.8s", d->caller_id[0] ? "" : d->id);
+        snprintf(line, sizeof line, "%s %-7s %s %s  %s%s%s%s%s", lvl, who, tr("at_risk_by"), d->staff, when, id[0] ? "  " : "", id,
                  d->mine ? "  " : "", d->mine ? keyed("at_risk_yours") : "");
         draw_text(y++, 4, l->body.w - 6, line, theme(level_color(d->level)) | A_BOLD);
     }

@@ -723,4 +723,20 @@ else
     bad "review at 80x24: Down reaches the last reason, whole, with no more below" "$D/review_end"
 fi
 
+# ---- the at-risk list names an anonymous caller by the caller id (the one to call back by and search for), not by
+# "A.C." and the draft's id
+{
+    login
+    printf 'key h\ntype 1\nkey enter\ntype 0\ntype 0\ntype 0\ntype 0\ntype 2\ntype 1\ntype 1\ntype 1\ndump %s/anon_risk_q\n' "$D"
+    printf 'key f3\ndump %s/anon_risk_home\nkey x\ntype discard\nkey enter\n' "$D"
+} >"$tmp/anonrisk.script"
+tui "$tmp/anonrisk.script" 100 30
+cid=$(grep -o 'Anonymous caller [A-HJ-NP-Z][A-HJ-NP-Z][A-HJ-NP-Z][0-9][0-9][0-9][0-9]' "$D/anon_risk_q" | head -1 | cut -d' ' -f3)
+row=$(grep "^ *RED  *$cid  *by desk" "$D/anon_risk_home" 2>/dev/null)
+if [ -n "$cid" ] && [ -n "$row" ] && ! echo "$row" | grep -q '[0-9a-f]\{8\}'; then
+    ok "at-risk list: an anonymous caller's row names the caller id ($cid), not a draft id"
+else
+    bad "at-risk list: an anonymous caller's row names the caller id (caller id '$cid', row '$row')" "$D/anon_risk_home"
+fi
+
 finish
