@@ -547,7 +547,7 @@ static void draw_safety(app *a, const layout *l) {
     safety_channel ch = wizard_channel(a->in.w);
     int w = l->body.w - 6, h = l->body.h - 2, y = l->body.y + 1, x = 3, bottom = y + h - 3;
     for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
-    const char *title = safety_title(sc, set, ui_lang());
+    const char *title = safety_title(sc, set, ch, ui_lang());
     draw_box_title(y, x, h, w, title);
     int row = y + 1;
     /* the title again inside the box only when there is room to spare */
@@ -782,7 +782,7 @@ static int draw_due_now(app *a, int y, int x, int width) {
         int set = a->e->rules.v[w->risk.fired[i].rule].steps_set;
         if (set < 0 || set >= 32 || set == sc->red || (shown >> set) & 1u) continue;
         shown |= 1u << set;
-        used += draw_wrapped(y + used, x, width, 3, safety_due(sc, set, ui_lang()), theme(C_ORANGE) | A_BOLD);
+        used += draw_wrapped(y + used, x, width, 3, safety_due(sc, set, wizard_channel(w), ui_lang()), theme(C_ORANGE) | A_BOLD);
     }
     if (used > 0) { /* the queue's step comes after: say whose queue and that it is the later step */
         char line[256];

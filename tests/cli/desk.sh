@@ -739,4 +739,16 @@ else
     bad "at-risk list: an anonymous caller's row names the caller id (caller id '$cid', row '$row')" "$D/anon_risk_home"
 fi
 
+# ---- the channel decides the advice: a phone caller's ASQ non-acute positive says "before the call ends", never the
+# in-room "before the client leaves" / "waits where staff can see them" ([safety] bssa.title_remote, due_remote)
+{
+    login
+    printf 'key h\ntype 1\nkey enter\ntype 0\ntype 0\ntype 0\ntype 0\ntype 2\ntype 1\ntype 1\ntype 1\ntype 1\n'
+    printf 'dump %s/call_bssa\nkey enter\nkey ctrl-s\ndump %s/call_summary\nkey enter\n' "$D" "$D"
+} >"$tmp/callbssa.script"
+tui "$tmp/callbssa.script" 120 36
+absent "phone caller: the BSSA steps' title says before the call ends" "$D/call_bssa" "BEFORE THE CALL ENDS" "BEFORE THE CLIENT LEAVES"
+absent "phone caller: the summary says the BSSA is due before the call ends, no in-room advice" "$D/call_summary" \
+    "Due NOW, before the call ends" "Due NOW, before the client leaves\|where staff can see them"
+
 finish

@@ -1838,6 +1838,24 @@ static void test_phone_guard_spares_answers(void **state) {
     assert_false(wizard_phone_held(w));
 }
 
+/* The channel decides the advice: a caller hears "before the call ends", a client in the room "before the client
+ * leaves" (the in-room words were shown to phone callers: fifth tryout); with the channel unknown, the in-room text. */
+static void test_bssa_advice_follows_channel(void **state) {
+    (void)state;
+    const safety_config *sc = &e.cfg.safety;
+    int bssa = set_of("bssa");
+    assert_non_null(strstr(safety_due(sc, bssa, SAFETY_CHANNEL_REMOTE, LANG_EN), "before the call ends"));
+    assert_null(strstr(safety_due(sc, bssa, SAFETY_CHANNEL_REMOTE, LANG_EN), "where staff can see them"));
+    assert_non_null(strstr(safety_title(sc, bssa, SAFETY_CHANNEL_REMOTE, LANG_EN), "CALL ENDS"));
+    assert_non_null(strstr(safety_due(sc, bssa, SAFETY_CHANNEL_IN_PERSON, LANG_EN), "before the client leaves"));
+    assert_non_null(strstr(safety_title(sc, bssa, SAFETY_CHANNEL_UNKNOWN, LANG_EN), "CLIENT LEAVES"));
+    wizard *w = hotline_wizard();
+    choose(w, "phone");
+    assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_REMOTE);
+    /* a set without the _remote texts (red) keeps its one title */
+    assert_string_equal(safety_title(sc, sc->red, SAFETY_CHANNEL_REMOTE, LANG_EN), safety_title(sc, sc->red, SAFETY_CHANNEL_IN_PERSON, LANG_EN));
+}
+
 /* A draft left at ASQ question 5 after a positive (question 5 not answered): acute, red, wherever it is shown. The
  * home's resume line and a resume from home read the interview left in memory, the at-risk list and the login
  * read the stored draft: the left interview said ORANGE, the draft RED (tryout). Both now go through the same
@@ -1959,6 +1977,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_phone_guard_takes_back_a_paced_number, release_all),
         cmocka_unit_test_teardown(test_phone_guard_number_running_into_a_text_field, release_all),
         cmocka_unit_test_teardown(test_phone_guard_spares_answers, release_all),
+        cmocka_unit_test_teardown(test_bssa_advice_follows_channel, release_all),
         cmocka_unit_test_teardown(test_left_at_asq_q5_is_red_both_ways, release_all),
         cmocka_unit_test_teardown(test_phq2_advice_goes_when_phq9_answered, release_all),
         cmocka_unit_test_teardown(test_has_answers, release_all),
