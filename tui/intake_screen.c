@@ -1332,7 +1332,15 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         /* a key, not the clock: the once-a-second tick reaches this handler as UA_NONE too, and took the carried
          * name away about a second after the question showed (a slow typist never saw it; the scripted walk typed
          * faster than the clock) */
-        if (a->in.carried && w->pos == a->in.carried_pos && w->item == a->in.carried_item) a->in.typed[0] = '\0';
+        bool on_carried = a->in.carried && w->pos == a->in.carried_pos && w->item == a->in.carried_item;
+        if (on_carried && ev->kind == EV_CHAR && ev->ch == L'?') {
+            /* ? over the carried name asks for help, as it does on every other screen: it replaced the name with
+             * "?" (fifth tryout); the name stays, and the first other key still replaces it */
+            a->help = true;
+            a->help_top = 0;
+            return react(RE_REDRAW);
+        }
+        if (on_carried) a->in.typed[0] = '\0';
         a->in.carried = false; /* the carried search text is replaced by the first key typed, kept by Enter */
         a->in.q_warned = false;
         edit_field(a->in.typed, sizeof a->in.typed, ev);

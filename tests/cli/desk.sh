@@ -751,4 +751,14 @@ absent "phone caller: the BSSA steps' title says before the call ends" "$D/call_
 absent "phone caller: the summary says the BSSA is due before the call ends, no in-room advice" "$D/call_summary" \
     "Due NOW, before the call ends" "Due NOW, before the client leaves\|where staff can see them"
 
+# ---- ? over the carried name asks for help and keeps the name (it replaced the name with "?")
+{
+    login
+    printf 'key n\ntype Quin Query\nkey enter\nkey n\ntype 1\ntype ?\ndump %s/carried_help\nkey esc\ndump %s/carried_kept\n' "$D" "$D"
+    printf 'key f3\nkey x\ntype y\n'
+} >"$tmp/carriedhelp.script"
+tui "$tmp/carriedhelp.script" 100 30
+expect "carried name: ? opens the help" "$D/carried_help" "Esc or q closes this help"
+absent "carried name: ...and the name is still there after it" "$D/carried_kept" "> Quin Query" "> ?"
+
 finish
