@@ -379,11 +379,20 @@ static bool digit_answers_here(const wizard *w, int d) {
     return answer_choice_for_key(wizard_form(w), w->item, d) >= 0;
 }
 
+/* Something was answered since the mark (the interview moved, or an answer changed): there is something to take
+ * back. A digit that picks nothing with nothing answered since is only a slip, and says what answers, as always. */
+static bool answered_since_mark(const wizard *w) {
+    const wizard_mark *m = &w->phone.before;
+    if (!w->phone.marked) return false;
+    if (m->pos != w->pos || m->item != w->item || m->stage != w->stage || m->n_forms != w->n_forms) return true;
+    return memcmp(m->in.a.answers, w->in.a.answers, sizeof m->in.a.answers) != 0;
+}
+
 /* Digits that answered choices since the skipped field run on into a text field (a name, an occupation): the same
  * number, flowing past the choices it answered. Into a number or date field digits are that field's own answer. */
 static bool number_flows_on(const wizard *w) {
     const form_item *it = wizard_item(w);
-    return w->phone.marked && it->type == ITEM_TEXT && !it->phone;
+    return answered_since_mark(w) && it->type == ITEM_TEXT && !it->phone;
 }
 
 bool wizard_phone_guard(wizard *w, int64_t now_ms, int ch, wizard_key kind) {
@@ -406,7 +415,7 @@ bool wizard_phone_guard(wizard *w, int64_t now_ms, int ch, wizard_key kind) {
     }
     bool fast = w->burst.held || gap < burst_ms(w);
     if (!w->phone.marked) phone_mark(w); /* the interview before the first digit since the skipped field */
-    if (typed_field_open(w) || !digit_answers_here(w, ch - '0')) {
+    if ((typed_field_open(w) || !digit_answers_here(w, ch - '0')) && answered_since_mark(w)) {
         phone_take_back(w);
         w->phone.fast = fast;
         return false;

@@ -111,7 +111,8 @@ bool wizard_burst_held(const wizard *w);
  * questions that follow (the fifth receptionist tryout). Right after Enter passes over a typed field (text,
  * number, date) left empty, the guard watches the digits that follow: a digit that picks nothing where it is
  * typed (a 4-9 on a 0-3 question, a 3 on a yes/no one, any digit on the safety steps or the review) shows that
- * the run is a number, not answers; so does a digit typed into a text field (a name, an occupation) after digits
+ * the run is a number, not answers (once a digit answered something since: before that such a digit only says
+ * what answers, as always); so does a digit typed into a text field (a name, an occupation) after digits
  * answered choices since the skip: the number runs on past them. Every answer given since the skipped field is taken back (the interview is
  * exactly as it was before the first digit: answers, forms added, level, position) and the interview holds:
  * nothing is recorded (wizard_choose, wizard_refuse and wizard_next refuse) until a key that answers nothing

@@ -1836,6 +1836,14 @@ static void test_phone_guard_spares_answers(void **state) {
     expect_at(w, "intake", "age");
     assert_true(desk_key(w, t += 400, '4')); /* into the age field: its own answer, never a phone number */
     assert_false(wizard_phone_held(w));
+    type(w, "");
+    assert_true(desk_enter(w, t += 2000)); /* age skipped */
+    assert_true(desk_enter(w, t += 2000)); /* birth date skipped */
+    expect_at(w, "intake", "gender");
+    assert_true(desk_key(w, t += 2000, '0')); /* picks nothing, and nothing was answered since: a slip, no hold */
+    assert_false(wizard_phone_held(w));
+    assert_true(desk_key(w, t += 2000, '1'));
+    expect_at(w, "intake", "phone");
 }
 
 /* The channel decides the advice: a caller hears "before the call ends", a client in the room "before the client
