@@ -547,7 +547,7 @@ static void draw_safety(app *a, const layout *l) {
     safety_channel ch = wizard_channel(a->in.w);
     int w = l->body.w - 6, h = l->body.h - 2, y = l->body.y + 1, x = 3, bottom = y + h - 3;
     for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
-    const char *title = safety_title(sc, set, ui_lang());
+    const char *title = safety_title(sc, set, ch, ui_lang());
     draw_box_title(y, x, h, w, title);
     int row = y + 1;
     /* the title again inside the box only when there is room to spare */
@@ -710,7 +710,12 @@ static void draw_review(app *a, const layout *l) {
     while (sel_end + 1 < n && rows[sel_end + 1].item == -2) sel_end++;
     if (in->review_sel < in->review_top) in->review_top = in->review_sel;
     if (sel_end >= in->review_top + room) in->review_top = sel_end - room + 1;
-    if (in->review_top > 0 && rows[in->review_top - 1].item < 0 && in->review_sel - in->review_top + 1 < room) in->review_top--; /* its heading */
+    if (in->review_sel < in->review_top) in->review_top = in->review_sel; /* taller than the room: its start */
+    /* a form's heading above its first answer, when the highlighted row and the lines it wraps onto still fit (the
+     * rule took any row above, a reason's wrapped line too, and pushed the last reason's end out of reach at
+     * 80x24: fifth tryout) */
+    const review_row *above = in->review_top > 0 ? &rows[in->review_top - 1] : NULL;
+    if (above && above->item == -1 && above->pos >= 0 && sel_end - in->review_top + 1 < room) in->review_top--;
     for (int r = in->review_top; r < n && r < in->review_top + room; r++) {
         bool sel = r == in->review_sel;
         bool more = (r == in->review_top && r > 0) || (r == in->review_top + room - 1 && r < n - 1);
@@ -777,7 +782,7 @@ static int draw_due_now(app *a, int y, int x, int width) {
         int set = a->e->rules.v[w->risk.fired[i].rule].steps_set;
         if (set < 0 || set >= 32 || set == sc->red || (shown >> set) & 1u) continue;
         shown |= 1u << set;
-        used += draw_wrapped(y + used, x, width, 3, safety_due(sc, set, ui_lang()), theme(C_ORANGE) | A_BOLD);
+        used += draw_wrapped(y + used, x, width, 3, safety_due(sc, set, wizard_channel(w), ui_lang()), theme(C_ORANGE) | A_BOLD);
     }
     if (used > 0) { /* the queue's step comes after: say whose queue and that it is the later step */
         char line[256];
@@ -1327,7 +1332,15 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         /* a key, not the clock: the once-a-second tick reaches this handler as UA_NONE too, and took the carried
          * name away about a second after the question showed (a slow typist never saw it; the scripted walk typed
          * faster than the clock) */
-        if (a->in.carried && w->pos == a->in.carried_pos && w->item == a->in.carried_item) a->in.typed[0] = '\0';
+        bool on_carried = a->in.carried && w->pos == a->in.carried_pos && w->item == a->in.carried_item;
+        if (on_carried && ev->kind == EV_CHAR && ev->ch == L'?') {
+            /* ? over the carried name asks for help, as it does on every other screen: it replaced the name with
+             * "?" (fifth tryout); the name stays, and the first other key still replaces it */
+            a->help = true;
+            a->help_top = 0;
+            return react(RE_REDRAW);
+        }
+        if (on_carried) a->in.typed[0] = '\0';
         a->in.carried = false; /* the carried search text is replaced by the first key typed, kept by Enter */
         a->in.q_warned = false;
         edit_field(a->in.typed, sizeof a->in.typed, ev);
@@ -1375,6 +1388,23 @@ static bool burst_holds(app *a, const event *ev, ui_action act) {
     return true;
 }
 
+/* The phone guard (core: wizard_phone_guard) sees every key of the interview before it acts: a number typed after
+ * Enter skipped the phone or call-back field takes back the answers its digits gave, and the screen says so until a
+ * deliberate key. True when the key was held. */
+static bool phone_guard_holds(app *a, const event *ev, ui_action act) {
+    if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return false;
+    /* leaving the intake records nothing (its draft is kept where it stopped): never held */
+    if (act == UA_LEAVE || act == UA_LOGOUT || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER)) return false;
+    wizard *w = a->in.w;
+    int ch = ev->kind == EV_CHAR && ev->ch > 0 && ev->ch < 128 ? (int)ev->ch : 0;
+    bool was = wizard_phone_held(w);
+    if (wizard_phone_guard(w, input_key_ms(), ch, key_kind(a, ev, act))) return false;
+    if (!was) settle(a); /* back on the question after the skipped field; the draft kept without the answers */
+    if (wizard_phone_held(w)) app_message(a, true, "%s", tr(wizard_phone_fast(w) ? "burst_held" : "phone_held"));
+    else a->message[0] = '\0'; /* the Enter that ends the hold: read, and nothing else */
+    return true;
+}
+
 /* PgDn/PgUp scroll the live panel (its level and first reason stay); true when the key was one of them. */
 static bool panel_scroll(app *a, ui_action act) {
     if (act != UA_PAGE_DOWN && act != UA_PAGE_UP) return false;
@@ -1385,6 +1415,7 @@ static bool panel_scroll(app *a, ui_action act) {
 
 static reaction wizard_handle(app *a, const event *ev, ui_action act) {
     if (!a->in.active) return switch_to(SCR_HOME);
+    if (phone_guard_holds(a, ev, act)) return follow(a);
     if (burst_holds(a, ev, act)) return follow(a);
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
     if (panel_scroll(a, act)) return react(RE_REDRAW);
@@ -1394,6 +1425,7 @@ static reaction wizard_handle(app *a, const event *ev, ui_action act) {
 static reaction review_handle(app *a, const event *ev, ui_action act) {
     (void)ev;
     if (!a->in.active) return switch_to(SCR_HOME);
+    if (phone_guard_holds(a, ev, act)) return follow(a);
     if (burst_holds(a, ev, act)) return follow(a);
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
     if (panel_scroll(a, act)) return react(RE_REDRAW);

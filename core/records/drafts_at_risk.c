@@ -11,9 +11,9 @@ bool draft_level_guarded(risk_level level) { return level >= LEVEL_ORANGE; }
 
 risk_level draft_level_now(const wizard *w) { return w->level > w->kept ? w->level : w->kept; }
 
-/* The level and initials of one sealed draft; false when it does not open or parse (then it counts as red). */
-static bool draft_level_of(session *s, const engine *e, const draft_rec *r, risk_level *level, char *initials,
-                           size_t size) {
+/* The level, initials and (an anonymous caller's) caller id of one sealed draft; false when it does not open or
+ * parse (then it counts as red). */
+static bool draft_level_of(session *s, const engine *e, const draft_rec *r, draft_at_risk *d) {
     char *body = NULL;
     size_t len = 0;
     if (!vault_open(s->v, "drafts", "body", r->id, r->body_ct.p, r->body_ct.n, &body, &len)) return false;
@@ -22,10 +22,13 @@ static bool draft_level_of(session *s, const engine *e, const draft_rec *r, risk
     bool ok = w && wizard_from_json(w, e, body, &err);
     secret_free(body);
     if (ok) {
-        *level = draft_level_now(w);
+        d->level = draft_level_now(w);
+        /* an anonymous caller has no name to take initials from ("Anonymous caller KMT4821" gave "A.C."): the id */
+        bool anonymous = w->caller_id[0] && !wizard_text(w, "intake", "preferred_name")[0];
         const char *name = wizard_client_name(w);
-        if (name[0]) name_initials(name, initials, size);
-        else snprintf(initials, size, "?");
+        if (anonymous) snprintf(d->caller_id, sizeof d->caller_id, "%s", w->caller_id);
+        if (name[0] && !anonymous) name_initials(name, d->initials, sizeof d->initials);
+        else snprintf(d->initials, sizeof d->initials, "?");
     }
     if (w) wizard_free(w);
     free(w);
@@ -59,7 +62,7 @@ bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *
     for (int i = 0; i < nd && list; i++) {
         draft_at_risk d;
         memset(&d, 0, sizeof d);
-        if (!draft_level_of(s, e, &drafts[i], &d.level, d.initials, sizeof d.initials)) {
+        if (!draft_level_of(s, e, &drafts[i], &d)) {
             d.level = LEVEL_RED;
             snprintf(d.initials, sizeof d.initials, "?");
         }

@@ -26,6 +26,8 @@ typedef struct {
     int64_t updated_at;
     risk_level level;  /* the live level of its answers, or the level kept once its safety steps were shown */
     char initials[16]; /* the client's initials ("W.F.", "?" when no name yet): a list shows no more */
+    char caller_id[WIZARD_CALLER_ID_LEN]; /* an anonymous caller's short id (the one to call back by and search
+                                           * for; the list showed the draft's id instead: fifth tryout), or "" */
 } draft_at_risk;
 
 /* The level of one stored draft, as the lists below compute it: red when it does not open or parse, or when

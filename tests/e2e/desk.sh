@@ -86,4 +86,27 @@ keys q
 step "quit" "EXITED 0"
 tmux kill-session -t "$S"
 
+# ---- the phone guard (fifth tryout): Enter skipped the call-back field and the number typed at 0.35 s a digit (too
+# slow for the burst guard) answered the PHQ-2 with its 1 and 3; its 9 now takes those answers back and holds
+start
+step "login again" "Passphrase"
+keys "$R" Enter
+step "the front desk again" "desk (reception)"
+paced "$S" h 1 Enter
+step "a hotline call at PHQ-2 question 1 (the call-back field skipped)" "PHQ-2   Question 1 of 2"
+for digit in 1 3 9 1 2 3 4 5 6 7 8; do
+    sleep 0.35
+    keys "$digit"
+done
+step "a number typed at a person's pace after the skipped call-back field: taken back" "That looks like a phone number"
+sleep 1
+lacks "...back at PHQ-2 question 1, the PHQ-9 its answers added gone" "PHQ-2   Question 1 of 2" "PHQ-9"
+paced "$S" Enter 0
+step "Enter, then a deliberate key answers question 1" "PHQ-2   Question 2 of 2"
+keys F3
+step "F3 leaves the call" "Front desk"
+paced "$S" x y q
+step "quit again" "EXITED 0"
+tmux kill-session -t "$S"
+
 finish
