@@ -36,10 +36,10 @@ static bool draft_level_of(session *s, const engine *e, const draft_rec *r, draf
 }
 
 risk_level draft_stored_level(session *s, const engine *e, const draft_rec *r) {
-    risk_level level = LEVEL_RED;
-    char initials[16];
-    if (!e || !draft_level_of(s, e, r, &level, initials, sizeof initials)) return LEVEL_RED;
-    return level;
+    draft_at_risk d;
+    memset(&d, 0, sizeof d);
+    if (!e || !draft_level_of(s, e, r, &d)) return LEVEL_RED;
+    return d.level;
 }
 
 static int newest_first(const void *x, const void *y) {
