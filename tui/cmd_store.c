@@ -45,7 +45,7 @@ int cmd_init(const cli_args *a) {
     secret_free(pass);
     if (!ok) return fail(&c, err.msg, EXIT_BADINPUT);
     if (c.e.cfg.demo && !db_mark_demo(&c.db, &err)) return fail(&c, err.msg, EXIT_RUNTIME);
-    printf("created %s with supervisor %s\n", c.db.path, a->user);
+    printf("created %s with supervisor %s\n", c.db.name, a->user);
     ctx_close(&c);
     return EXIT_OK;
 }
