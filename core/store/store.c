@@ -19,7 +19,7 @@ const char *store_status_name(store_status s) {
     case ST_CORRUPT: return "corrupt";
     case ST_NOT_TRIAGE: return "not a triage database";
     case ST_TOO_NEW: return "too new";
-    case ST_UNSAFE_LOCATION: return "network filesystem";
+    case ST_UNSAFE_LOCATION: return "unsafe location"; /* the backend's message says why (SQLite: a network filesystem) */
     case ST_IO: return "I/O error";
     case ST_INVALID: return "invalid call";
     }
@@ -177,6 +177,13 @@ void store_url_redacted(const char *url, char *out, size_t size) {
             p++;
         }
     }
+}
+
+bool store_is_url(const char *value) {
+    if (!value) return false;
+    for (size_t i = 0; i < N_BACKENDS; i++)
+        if (strncmp(value, backends[i].scheme, strlen(backends[i].scheme)) == 0) return true;
+    return has_scheme(value, strstr(value, "://"));
 }
 
 const char *store_local_file(const char *url) {

@@ -1806,6 +1806,20 @@ static void t_url_redacted(void **state) {
     assert_int_equal(strlen(out), 15);
 }
 
+/* Which values name a database by URL is the store's to say (config.c keeps a URL as given and takes a path
+ * from the configuration file's directory): a backend's scheme, with or without "//", or any scheme://. */
+static void t_is_url(void **state) {
+    (void)state;
+    assert_true(store_is_url("sqlite:centre.db"));
+    assert_true(store_is_url("sqlite:///srv/centre.db"));
+    assert_true(store_is_url("postgresql://ann@db.example/triage"));
+    assert_false(store_is_url("centre.db"));
+    assert_false(store_is_url("/srv/centre.db"));
+    assert_false(store_is_url("data/a://b.db")); /* '/' is no scheme character: a path */
+    assert_false(store_is_url(NULL));
+    assert_string_equal(store_status_name(ST_UNSAFE_LOCATION), "unsafe location"); /* the backend says why */
+}
+
 /* The wrapper above every backend names a database in its messages as store_url_redacted does, whatever the
  * backend writes: a missing database given with a password parameter is named without it. */
 static void s_missing_file_password_hidden(void **state) {
@@ -4427,6 +4441,7 @@ int main(void) {
         cmocka_unit_test(t_names),
         cmocka_unit_test(t_every_op_set),
         cmocka_unit_test(t_url_redacted),
+        cmocka_unit_test(t_is_url),
         CONFORMANCE(store_checked), /* the table the core uses: the backend is the one the URL (a path) names */
         ST(s_reopen_keeps_data),
         ST(s_missing_file),
