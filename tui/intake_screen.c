@@ -1366,7 +1366,7 @@ static bool burst_holds(app *a, const event *ev, ui_action act) {
         return false;
     }
     if (!was) settle(a); /* back on the question whose answer was undone; the draft kept without it */
-    app_message(a, true, "%s", tr("burst_held"));
+    app_message(a, true, "%s", keyed("burst_held")); /* the key names come from the key table */
     return true;
 }
 

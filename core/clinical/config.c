@@ -140,7 +140,7 @@ static bool read_settings(config *c, diag *d) {
         diag_add(d, c->ini.name, ini_line(&c->ini, "reports", "age_bands"), "reports.age_bands", false, "%s", why);
         bands = NULL;
     }
-    c->age_bands = xstrdup(bands && *bands ? bands : "0-17 18-24 25-34 35-44 45-64 65-");
+    c->age_bands = xstrdup(bands && *bands ? bands : FACTS_DEFAULT_AGE_BANDS);
     const char *groups = ini_get(&c->ini, "reports", "concern_groups");
     if (groups && *groups && !concern_groups_valid(groups, why, sizeof why)) {
         diag_add(d, c->ini.name, ini_line(&c->ini, "reports", "concern_groups"), "reports.concern_groups", false, "%s",
