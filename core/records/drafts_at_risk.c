@@ -32,6 +32,13 @@ static bool draft_level_of(session *s, const engine *e, const draft_rec *r, risk
     return ok;
 }
 
+/* The start both lists share: every draft of the database (each worker's), as stored. */
+static bool drafts_read(session *s, draft_rec **drafts, int *nd, error *err) {
+    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, drafts, nd);
+    if (st != ST_OK) db_error(s->db, st, "cannot read drafts", err);
+    return st == ST_OK;
+}
+
 /* The end both lists share: the drafts read are freed; the list (n entries of size bytes, NULL when it could
  * not be allocated for nd drafts) is sorted by cmp into *sorted, or freed when empty (*sorted stays NULL). */
 static bool list_finish(draft_rec *drafts, int nd, void *list, int n, size_t size,
@@ -62,11 +69,7 @@ bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *
     if (!session_allowed(s, ACT_CLIENT_SEARCH, err)) return false; /* the roles that see the queues */
     draft_rec *drafts = NULL;
     int nd = 0;
-    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, &drafts, &nd);
-    if (st != ST_OK) {
-        db_error(s->db, st, "cannot read drafts", err);
-        return false;
-    }
+    if (!drafts_read(s, &drafts, &nd, err)) return false;
     draft_at_risk *list = nd ? calloc((size_t)nd, sizeof *list) : NULL;
     for (int i = 0; i < nd && list; i++) {
         draft_at_risk d;
@@ -124,11 +127,7 @@ bool drafts_mine_list(session *s, const engine *e, my_draft **out, int *n, error
     *n = 0;
     draft_rec *drafts = NULL;
     int nd = 0;
-    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, &drafts, &nd);
-    if (st != ST_OK) {
-        db_error(s->db, st, "cannot read drafts", err);
-        return false;
-    }
+    if (!drafts_read(s, &drafts, &nd, err)) return false;
     my_draft *list = nd ? calloc((size_t)nd, sizeof *list) : NULL;
     for (int i = 0; i < nd && list; i++)
         if (strcmp(drafts[i].staff_id, s->me.id) == 0) describe_mine(s, e, &drafts[i], &list[(*n)++]);
