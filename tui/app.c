@@ -94,7 +94,7 @@ static void draw_question_box(app *a, const layout *l) {
         risk_level lv = draft_level_now(a->in.w);
         bool guarded = draft_level_guarded(lv);
         snprintf(text, sizeof text, "%s %s (%s). %s: %s. %s%s%s", tr("discard_ask"), who, where, tr("level"), level_tr(lv),
-                 tr(guarded ? "discard_ask_guarded" : "discard_ask_rest"), guarded ? "  > " : "", guarded ? a->ask_typed : "");
+                 keyed(guarded ? "discard_ask_guarded" : "discard_ask_rest"), guarded ? "  > " : "", guarded ? a->ask_typed : "");
     } else {
         snprintf(text, sizeof text, "%s", keyed("quit_confirm"));
     }

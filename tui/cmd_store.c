@@ -45,7 +45,7 @@ int cmd_init(const cli_args *a) {
     secret_free(pass);
     if (!ok) return fail(&c, err.msg, EXIT_BADINPUT);
     if (c.e.cfg.demo && !db_mark_demo(&c.db, &err)) return fail(&c, err.msg, EXIT_RUNTIME);
-    printf("created %s with supervisor %s\n", c.db.path, a->user);
+    printf("created %s with supervisor %s\n", c.db.name, a->user);
     ctx_close(&c);
     return EXIT_OK;
 }
@@ -255,8 +255,7 @@ int cmd_intake(const cli_args *a) {
         else c.e.roster = r;
         /* identity is sealed in the client record and notes apart; the intake-form answers such as channel
          * and age go with the body; the one core use case finishes and saves it as every way in does */
-        intake_subject who = {NULL, name, phone, birth, notes, json_object_get(root, "record"), c.e.cfg.ui_lang, LEVEL_GREEN,
-                              NULL};
+        intake_subject who = {NULL, name, phone, birth, notes, json_object_get(root, "record"), c.e.cfg.ui_lang};
         intake_saved saved;
         bool ok = intake_finish(c.s, &c.e, in, &who, &saved, &err);
         json_t *result = saved.assessment;

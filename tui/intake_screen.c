@@ -964,44 +964,39 @@ static reaction follow(app *a) {
     return react(a->in.matches_stale ? RE_RELOAD : RE_REDRAW);
 }
 
+/* The core refused to save the interview: show the worker what it is waiting for. */
+static void save_refused(app *a, const error *err) {
+    wizard *w = a->in.w;
+    if (!intake_consented(a->e, &w->in, NULL, NULL)) { /* the core's rule, in the staff's words */
+        app_message(a, true, "%s", tr("no_consent"));
+    } else if (!wizard_ready(w)) { /* a question still owed (a resumed draft, a form added since): ask it first */
+        if (wizard_goto_missing(w)) after_change(a);
+        app_message(a, true, "%s", tr("question_owed"));
+    } else if (wizard_needs_safety_steps(w)) { /* what now counts needs steps not yet shown: shown first */
+        a->in.matches_stale = true;
+        intake_autosave(a);
+    } else {
+        a->in.matches_stale = true; /* the panel shows what counts now */
+        app_message(a, true, "%s", err->msg);
+    }
+}
+
 static void save_intake(app *a) {
     wizard *w = a->in.w;
     error err = {0};
-    if (!intake_consented(a->e, &w->in, NULL, &err)) { /* the core's rule, in the staff's words */
-        app_message(a, true, "%s", tr("no_consent"));
-        return;
-    }
-    if (!wizard_ready(w)) { /* a question still owed (a resumed draft, a form added since): ask it first */
-        if (wizard_goto_missing(w)) after_change(a);
-        app_message(a, true, "%s", tr("question_owed"));
-        return;
-    }
-    /* what now counts (an item never reached counts as passed) may need steps not yet shown: shown first */
-    intake_answers_final(a->e, &w->in);
-    wizard_recompute(w);
-    if (wizard_needs_safety_steps(w)) {
-        intake_autosave(a);
-        return;
-    }
-    /* one core use case saves it, as every way in does: the client (when new), the intake, its queue item */
-    json_t *record = wizard_record_json(w);
-    intake_subject who = {w->client_id, wizard_client_name(w), wizard_client_phone(w),
-                          wizard_text(w, "intake", "birth_date"), NULL, record, ui_lang(), w->kept, w->draft_id};
     intake_saved saved;
-    bool ok = intake_finish(a->s, a->e, &w->in, &who, &saved, &err);
-    json_decref(record);
-    wizard_recompute(w); /* the panel and the summary show what was saved */
-    a->in.matches_stale = true;
+    /* one core use case saves it, as every way in does, and holds the interview's rules (consent, no question
+     * owed, safety steps acknowledged): the client (when new), the intake, its queue item, its draft gone */
+    bool ok = intake_finish_interview(a->s, w, ui_lang(), &saved, &err);
     if (!ok) {
-        app_message(a, true, "%s", err.msg);
+        save_refused(a, &err);
         return;
     }
+    a->in.matches_stale = true;
     json_decref(saved.assessment);
     char client_id[STORE_ID_LEN], intake_id[STORE_ID_LEN];
     memcpy(client_id, saved.client_id, sizeof client_id);
     memcpy(intake_id, saved.intake_id, sizeof intake_id);
-    w->draft_id[0] = '\0'; /* its draft went in the save's transaction */
-    w->stage = WZ_SAVED;
     memcpy(a->sum.intake_id, intake_id, sizeof intake_id);
     queues_open_for_client(a->db, client_id, &a->sum.item);
     a->sum.declining = false;
@@ -1384,7 +1379,7 @@ static bool burst_holds(app *a, const event *ev, ui_action act) {
         return false;
     }
     if (!was) settle(a); /* back on the question whose answer was undone; the draft kept without it */
-    app_message(a, true, "%s", tr("burst_held"));
+    app_message(a, true, "%s", keyed("burst_held")); /* the key names come from the key table */
     return true;
 }
 
@@ -1400,7 +1395,7 @@ static bool phone_guard_holds(app *a, const event *ev, ui_action act) {
     bool was = wizard_phone_held(w);
     if (wizard_phone_guard(w, input_key_ms(), ch, key_kind(a, ev, act))) return false;
     if (!was) settle(a); /* back on the question after the skipped field; the draft kept without the answers */
-    if (wizard_phone_held(w)) app_message(a, true, "%s", tr(wizard_phone_fast(w) ? "burst_held" : "phone_held"));
+    if (wizard_phone_held(w)) app_message(a, true, "%s", keyed(wizard_phone_fast(w) ? "burst_held" : "phone_held"));
     else a->message[0] = '\0'; /* the Enter that ends the hold: read, and nothing else */
     return true;
 }

@@ -46,7 +46,7 @@ static bool pk_read(database *db, const vault *v, unsigned char pk[VAULT_PK_BYTE
     if (ok) memcpy(pk, b.p, VAULT_PK_BYTES);
     else
         error_set(err, ERR_TAMPERED, "%s: the clinical public key (meta %s) was altered in the file: notes are not "
-                                     "sealed to it; run `triage verify` and ask a supervisor", db->path, META_PK);
+                                     "sealed to it; run `triage verify` and ask a supervisor", db->name, META_PK);
     blob_free(&b);
     *present = ok;
     return ok;
@@ -640,7 +640,7 @@ static bool state_set_back(session *s, error *err) {
     if (!clinical_key_was_made(s->db)) return false;
     error_set(err, ERR_TAMPERED, "%s: the clinical notes' state (meta clinical_notes) was set back in the file after "
                                  "the clinical key was made: no new key is made; run `triage verify` and ask a "
-                                 "supervisor", s->db->path);
+                                 "supervisor", s->db->name);
     error ignored = {0};
     if (session_begin(s, &ignored)) {
         if (!audit_log(s->db, s->v, s->me.id, "tamper_detected", "", "meta clinical_notes set back", &ignored) ||
@@ -693,7 +693,7 @@ bool clinical_login(session *s, error *err) {
         if (!s->clinical || !present || !vault_equal(mine, pk, sizeof pk)) {
             error_set(err, ERR_TAMPERED, "%s: the clinical key sealed to `%s` %s: the file was altered; run `triage "
                                          "verify` and ask a supervisor",
-                      s->db->path, s->me.name, s->clinical ? "is not the one notes are sealed to" : "does not open");
+                      s->db->name, s->me.name, s->clinical ? "is not the one notes are sealed to" : "does not open");
             return false;
         }
     }

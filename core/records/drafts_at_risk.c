@@ -42,6 +42,32 @@ risk_level draft_stored_level(session *s, const engine *e, const draft_rec *r) {
     return d.level;
 }
 
+/* The start of every reader here: every draft of the database (each worker's), as stored. */
+static bool drafts_read(session *s, draft_rec **drafts, int *nd, error *err) {
+    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, drafts, nd);
+    if (st != ST_OK) db_error(s->db, st, "cannot read drafts", err);
+    return st == ST_OK;
+}
+
+/* The end both lists share: the drafts read are freed; the list (n entries of size bytes, NULL when it could
+ * not be allocated for nd drafts) is sorted by cmp into *sorted, or freed when empty (*sorted stays NULL). */
+static bool list_finish(draft_rec *drafts, int nd, void *list, int n, size_t size,
+                        int (*cmp)(const void *, const void *), void **sorted, error *err) {
+    for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
+    free(drafts);
+    if (nd && !list) {
+        error_set(err, ERR_INTERNAL, "out of memory");
+        return false;
+    }
+    if (n == 0) {
+        free(list);
+        return true;
+    }
+    qsort(list, (size_t)n, size, cmp);
+    *sorted = list;
+    return true;
+}
+
 static int newest_first(const void *x, const void *y) {
     const draft_at_risk *a = x, *b = y;
     return a->updated_at < b->updated_at ? 1 : a->updated_at > b->updated_at ? -1 : strcmp(a->id, b->id);
@@ -53,11 +79,7 @@ bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *
     if (!session_allowed(s, ACT_CLIENT_SEARCH, err)) return false; /* the roles that see the queues */
     draft_rec *drafts = NULL;
     int nd = 0;
-    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, &drafts, &nd);
-    if (st != ST_OK) {
-        db_error(s->db, st, "cannot read drafts", err);
-        return false;
-    }
+    if (!drafts_read(s, &drafts, &nd, err)) return false;
     draft_at_risk *list = nd ? calloc((size_t)nd, sizeof *list) : NULL;
     for (int i = 0; i < nd && list; i++) {
         draft_at_risk d;
@@ -75,19 +97,10 @@ bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *
         else snprintf(d.staff, sizeof d.staff, "?");
         list[(*n)++] = d;
     }
-    for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
-    free(drafts);
-    if (nd && !list) {
-        error_set(err, ERR_INTERNAL, "out of memory");
-        return false;
-    }
-    if (*n == 0) {
-        free(list);
-        return true;
-    }
-    qsort(list, (size_t)*n, sizeof *list, newest_first);
-    *out = list;
-    return true;
+    void *sorted = NULL;
+    bool ok = list_finish(drafts, nd, list, *n, sizeof *list, newest_first, &sorted, err);
+    *out = sorted;
+    return ok;
 }
 
 /* Whose and where: the name, the level, the form and question it stopped at. */
@@ -124,27 +137,14 @@ bool drafts_mine_list(session *s, const engine *e, my_draft **out, int *n, error
     *n = 0;
     draft_rec *drafts = NULL;
     int nd = 0;
-    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, &drafts, &nd);
-    if (st != ST_OK) {
-        db_error(s->db, st, "cannot read drafts", err);
-        return false;
-    }
+    if (!drafts_read(s, &drafts, &nd, err)) return false;
     my_draft *list = nd ? calloc((size_t)nd, sizeof *list) : NULL;
     for (int i = 0; i < nd && list; i++)
         if (strcmp(drafts[i].staff_id, s->me.id) == 0) describe_mine(s, e, &drafts[i], &list[(*n)++]);
-    for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
-    free(drafts);
-    if (nd && !list) {
-        error_set(err, ERR_INTERNAL, "out of memory");
-        return false;
-    }
-    if (*n == 0) {
-        free(list);
-        return true;
-    }
-    qsort(list, (size_t)*n, sizeof *list, mine_newest_first);
-    *out = list;
-    return true;
+    void *sorted = NULL;
+    bool ok = list_finish(drafts, nd, list, *n, sizeof *list, mine_newest_first, &sorted, err);
+    *out = sorted;
+    return ok;
 }
 
 bool draft_held(session *s, const char *id, bool *held, int64_t *updated_at, error *err) {
@@ -153,11 +153,7 @@ bool draft_held(session *s, const char *id, bool *held, int64_t *updated_at, err
     if (!id || !id[0]) return true;
     draft_rec *drafts = NULL;
     int nd = 0;
-    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, &drafts, &nd);
-    if (st != ST_OK) {
-        db_error(s->db, st, "cannot read drafts", err);
-        return false;
-    }
+    if (!drafts_read(s, &drafts, &nd, err)) return false;
     for (int i = 0; i < nd; i++) {
         if (!*held && strcmp(drafts[i].id, id) == 0) {
             *held = true;

@@ -683,7 +683,7 @@ static bool live_unreadable(restore_ctx *c, const char *what, error *err) {
     /* the store's own words are left out: they name the file again and end in a rollback that has not happened */
     error_set(err, ERR_STORE, "the live database %s is damaged: %s cannot be read, so the restore can neither check "
              "what it would lower or undo nor carry it forward (to restore anyway, give --accept-loss \"REASON\")",
-             c->s->db->path, c->unread);
+             c->s->db->name, c->unread);
     return false;
 }
 
@@ -901,7 +901,7 @@ static bool backup_same_database(session *s, database *t, const char *backup, er
     entry_words(&ours, b, sizeof b);
     error_set(err, ERR_INPUT, "the backup %s is a backup of a different database: its audit trail begins with entry "
              "%s, this database's (%s) with %s; a backup restores only into the database it was made of; nothing "
-             "was restored", backup, a, s->db->path, b);
+             "was restored", backup, a, s->db->name, b);
     return false;
 }
 
@@ -1036,7 +1036,7 @@ bool db_restore(session *s, const engine *e, const char *backup, const char *acc
     restore_ctx c = {.s = s, .e = e, .out = out, .accept_loss = accept_loss};
     char tmp[sizeof s->db->path + 48];
     if (s->db->ops->scratch_url(s->db->st, tmp, sizeof tmp) != ST_OK) {
-        error_set(err, ERR_INPUT, "no room for a private copy of the backup beside %s; nothing was restored", s->db->path);
+        error_set(err, ERR_INPUT, "no room for a private copy of the backup beside %s; nothing was restored", s->db->name);
         return false;
     }
     bool ok = check_backup(s, backup, tmp, &c, err);

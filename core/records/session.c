@@ -74,7 +74,7 @@ bool db_initialise(database *db, const char *name, const char *pass, size_t pass
         return false;
     }
     if (n > 0) {
-        error_set(err, ERR_CONFLICT, "%s: already initialised (it has %d staff)", db->path, n);
+        error_set(err, ERR_CONFLICT, "%s: already initialised (it has %d staff)", db->name, n);
         return false;
     }
     vault *v = vault_create();
@@ -188,7 +188,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     if (!vault_kdf_check(&r.keys.kdf, &why)) {
         audit_alone(db, NULL, r.id, "tamper_detected", r.id, "key derivation parameters out of bounds");
         error_set(err, ERR_TAMPERED, "%s: the key of `%s` was altered in the file (%s): a supervisor must reset the passphrase",
-                 db->path, r.name, why.msg);
+                 db->name, r.name, why.msg);
         return LOGIN_ERROR;
     }
     vault *v = vault_unlock(r.id, pass, passlen, &r.keys, &why);
@@ -214,7 +214,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
                  "path, with the log of the old file, %s-wal, still beside it? put a backup back only with `triage "
                  "restore`, and leave the file as it is). If it was not replaced, ask a supervisor to reset the "
                  "passphrase",
-                 db->path, r.name, db->path);
+                 db->name, r.name, db->name);
         return LOGIN_ERROR;
     }
     if (!db_begin(db, err)) {

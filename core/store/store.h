@@ -438,6 +438,14 @@ extern const store_ops store_checked;
  * "sqlite://PATH" or a plain path are SQLite; any other scheme (for example "postgresql://") is refused with
  * err naming the URL and the backends this build has. */
 const store_ops *store_backend_for(const char *url, const char **location, error *err);
+/* The database URL as a message may show it: a password in it - the userinfo's (postgresql://ann:PW@host/db)
+ * or a password=... parameter (?password=PW, or a key/value connection string) - becomes "***"; the rest is
+ * as given (truncated to size). Every message that names a database goes through this, so that no screen,
+ * log or terminal scrollback carries a server's password. */
+void store_url_redacted(const char *url, char *out, size_t size);
+/* True when value names a database by URL (a backend's scheme such as "sqlite:", or any "scheme://"), not
+ * by a path: a configuration file's relative path is taken from its directory, a URL is kept as it is. */
+bool store_is_url(const char *value);
 /* The file on this machine that holds the database at url (its directories may need making), or NULL for a
  * backend whose database is not a local file (a server) or a url no backend takes. */
 const char *store_local_file(const char *url);

@@ -227,23 +227,31 @@ static bool to_legacy(const vault *v, bool delete_from) {
     return ok && run(triggers) && run("COMMIT");
 }
 
+/* USER's passphrase (one line on stdin) read, and the database opened with the configuration's settings:
+ * 0, else 2 (no configuration or no passphrase) or 1 (the database does not open; said on stderr). */
+static int open_with_pass(const char *cfg_path, const char *path, database *db, char *pass, size_t size) {
+    config cfg;
+    diag d = {NULL, 0, 0};
+    if (!config_load(&cfg, cfg_path, &d)) return 2;
+    db_settings set;
+    db_settings_from_config(&cfg, &set);
+    error err = {0};
+    if (!fgets(pass, (int)size, stdin)) return 2;
+    pass[strcspn(pass, "\n")] = '\0';
+    if (!db_open(db, path, false, &set, &err)) {
+        fprintf(stderr, "attacker: open: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}
+
 /* The data key straight from USER's passphrase (one line on stdin): no login, so nothing of it is audited.
  * NULL with a message. */
 static vault *unlock_as(const char *cfg_path, const char *path, const char *user) {
-    config cfg;
-    diag d = {NULL, 0, 0};
-    if (!config_load(&cfg, cfg_path, &d)) return NULL;
-    db_settings set;
-    db_settings_from_config(&cfg, &set);
     char pass[256];
-    error err = {0};
-    if (!fgets(pass, sizeof pass, stdin)) return NULL;
-    pass[strcspn(pass, "\n")] = '\0';
     database db;
-    if (!db_open(&db, path, false, &set, &err)) {
-        fprintf(stderr, "attacker: open: %s\n", err.msg);
-        return NULL;
-    }
+    if (open_with_pass(cfg_path, path, &db, pass, sizeof pass) != 0) return NULL;
+    error err = {0};
     staff_rec r;
     vault *v = NULL;
     if (db.ops->staff_by_name(db.st, user, &r) == ST_OK) v = vault_unlock(r.id, pass, strlen(pass), &r.keys, &err);
@@ -369,23 +377,14 @@ static int note_cb(void *vctx, const char *table, const char *column, const char
 }
 
 static int read_notes(const char *cfg_path, const char *path, const char *user) {
-    config cfg;
-    diag d = {NULL, 0, 0};
-    if (!config_load(&cfg, cfg_path, &d)) return 2;
-    db_settings set;
-    db_settings_from_config(&cfg, &set);
     char pass[256];
-    error err = {0};
-    if (!fgets(pass, sizeof pass, stdin)) return 2;
-    pass[strcspn(pass, "\n")] = '\0';
     database db;
+    int status = open_with_pass(cfg_path, path, &db, pass, sizeof pass);
+    if (status != 0) return status;
+    error err = {0};
     int wait = 0;
     notes_ctx c;
     memset(&c, 0, sizeof c);
-    if (!db_open(&db, path, false, &set, &err)) {
-        fprintf(stderr, "attacker: open: %s\n", err.msg);
-        return 1;
-    }
     if (session_login(&db, user, pass, strlen(pass), &c.s, &wait, &err) != LOGIN_OK) {
         fprintf(stderr, "attacker: login: %s\n", err.msg);
         db_close(&db);

@@ -90,6 +90,11 @@ for f in $(grep -rl '#[[:space:]]*include[[:space:]]*"intake_store.h"' core tui 
     *) bad "$f: includes intake_store.h (an intake is saved only through intake_finish.h)" ;; esac
 done
 
+# a key the key table names is named on screen from it ({choose} is Enter): no string of the staff interface
+# (tui/i18n.c, comments and the key names' own translations aside) spells Enter by hand
+spelled=$(grep -n 'Enter' tui/i18n.c 2>/dev/null | grep -v '^[0-9]*:[[:space:]]*\(/\*\|\*\)' | grep -v '"key:')
+if [ -z "$spelled" ]; then ok; else bad "tui/i18n.c names the Enter key by hand (use {choose}): $spelled"; fi
+
 # every row of the permission table is read by some rule: a row nothing checks would let the table say one
 # thing while the code does another (ACT_LEVEL_LOWER was such a row: lowering was gated by confirming alone)
 for act in $(sed -n 's/^[[:space:]]*\(ACT_[A-Z_]*\),.*/\1/p' core/base/roles.h | grep -v '^ACT_COUNT$'); do

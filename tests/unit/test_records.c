@@ -1094,6 +1094,40 @@ static void t_save_ends_its_draft(void **state) {
     OK(draft_discard(W.carol, theirs, &msg));
 }
 
+/* A queue refusal is audited and reported under its kind: the second of two desks acknowledging the same item
+ * lost a race (a conflict: exit 1, audited "conflict"); a receptionist confirming is a denial (exit 2, audited
+ * "denied", its message "denied: ..."); a decline without its reason is bad input (audited "refused"). All of
+ * them were audited "denied" with exit 2, so a race between desks read as someone overstepping their role. */
+static void t_queue_refusal_kinds(void **state) {
+    (void)state;
+    char cl[STORE_ID_LEN], cid[STORE_ID_LEN], iid[STORE_ID_LEN];
+    new_client(W.alice, "Queue Racer", NULL, NULL, cl);
+    queue_policy p;
+    queue_policy_defaults(&p);
+    intake_input in = {cl, "yellow", NULL, NULL, "{}", NULL};
+    OK(intake_save_given_at(W.alice, NULL, &in, &p, 0, NULL, cid, iid, &msg));
+    queue_item it;
+    assert_true(queues_open_for_client(&W.db, cl, &it));
+    queue_request ack = {.action = QA_ACK};
+    OK(queues_act(W.alice, &p, it.id, ack, &msg));
+    error_clear(&msg);
+    REFUSED(queues_act(W.carol, &p, it.id, ack, &msg), "cannot acknowledge: the item is already acknowledged");
+    assert_int_equal(msg.kind, ERR_CONFLICT);
+    assert_null(strstr(msg.msg, "denied"));
+    audit_rec a = audit_tail(&W.db);
+    assert_string_equal(a.action, "conflict");
+    queue_request confirm = {.action = QA_CONFIRM, .level = LEVEL_YELLOW};
+    REFUSED(queues_act(W.alice, &p, it.id, confirm, &msg), "denied: a receptionist may not confirm a level");
+    assert_int_equal(msg.kind, ERR_DENIED);
+    a = audit_tail(&W.db);
+    assert_string_equal(a.action, "denied");
+    queue_request decline = {.action = QA_DECLINE};
+    REFUSED(queues_act(W.alice, &p, it.id, decline, &msg), "a decline needs the client's reason");
+    assert_int_equal(msg.kind, ERR_INPUT);
+    a = audit_tail(&W.db);
+    assert_string_equal(a.action, "refused");
+}
+
 static void t_draft_not_taken_over(void **state) {
     (void)state;
     char id[STORE_ID_LEN] = "", got[STORE_ID_LEN] = "";
@@ -2278,6 +2312,7 @@ int main(void) {
         T(t_drafts),
         T(t_draft_not_taken_over),
         T(t_save_ends_its_draft),
+        T(t_queue_refusal_kinds),
         T(t_verify),
         T(t_restore_carries_forward),
         T(t_restore_twice_keeps_erasure),

@@ -1777,6 +1777,63 @@ static void s_missing_file(void **state) {
     assert_no_side_files(f->path);
 }
 
+/* A password in a database URL never reaches a message (store_url_redacted): the userinfo's and a
+ * password=... parameter's are hidden; everything else - a plain path with ':' and '@' in it included - is kept
+ * as given, so the message still names the database. */
+static void t_url_redacted(void **state) {
+    (void)state;
+    static const char *const cases[][2] = {
+        {"postgresql://ann:s3cret@db.example:5432/triage", "postgresql://ann:***@db.example:5432/triage"},
+        {"postgresql://ann:p@ss:w@db.example/triage", "postgresql://ann:***@db.example/triage"},
+        {"postgresql://ann@db.example/triage", "postgresql://ann@db.example/triage"},
+        {"postgresql://db.example/triage?user=ann&password=s3cret&sslmode=require",
+         "postgresql://db.example/triage?user=ann&password=***&sslmode=require"},
+        {"postgresql://db.example/triage?PASSWORD=s3cret", "postgresql://db.example/triage?PASSWORD=***"},
+        {"host=db.example user=ann password=s3cret dbname=triage", "host=db.example user=ann password=*** dbname=triage"},
+        {"sqlite:/srv/triage/centre.db", "sqlite:/srv/triage/centre.db"},
+        {"sqlite:///srv/a:b@c/centre.db", "sqlite:///srv/a:b@c/centre.db"},
+        {"/srv/a:b@c/centre.db", "/srv/a:b@c/centre.db"},
+        {"/srv/my_password=x/centre.db", "/srv/my_password=x/centre.db"},
+        {"", ""},
+    };
+    char out[256];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        store_url_redacted(cases[i][0], out, sizeof out);
+        assert_string_equal(out, cases[i][1]);
+    }
+    store_url_redacted("postgresql://ann:s3cret@db.example/triage", out, 16); /* truncated, still hidden */
+    assert_null(strstr(out, "s3cret"));
+    assert_int_equal(strlen(out), 15);
+}
+
+/* Which values name a database by URL is the store's to say (config.c keeps a URL as given and takes a path
+ * from the configuration file's directory): a backend's scheme, with or without "//", or any scheme://. */
+static void t_is_url(void **state) {
+    (void)state;
+    assert_true(store_is_url("sqlite:centre.db"));
+    assert_true(store_is_url("sqlite:///srv/centre.db"));
+    assert_true(store_is_url("postgresql://ann@db.example/triage"));
+    assert_false(store_is_url("centre.db"));
+    assert_false(store_is_url("/srv/centre.db"));
+    assert_false(store_is_url("data/a://b.db")); /* '/' is no scheme character: a path */
+    assert_false(store_is_url(NULL));
+    assert_string_equal(store_status_name(ST_UNSAFE_LOCATION), "unsafe location"); /* the backend says why */
+}
+
+/* The wrapper above every backend names a database in its messages as store_url_redacted does, whatever the
+ * backend writes: a missing database given with a password parameter is named without it. */
+static void s_missing_file_password_hidden(void **state) {
+    fx *f = *state;
+    error err = {0};
+    char url[640];
+    snprintf(url, sizeof url, "sqlite:%s?password=s3cret", f->path);
+    store *s = NULL;
+    assert_int_equal(f->ops->open(url, false, 500, &s, &err), ST_NOTFOUND);
+    assert_null(s);
+    if (strstr(err.msg, "s3cret")) fail_msg("the password is in the message: %s", err.msg);
+    assert_non_null(strstr(err.msg, "?password=***"));
+}
+
 static void s_missing_directory(void **state) {
     fx *f = *state;
     char dir[128];
@@ -4383,9 +4440,12 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_names),
         cmocka_unit_test(t_every_op_set),
+        cmocka_unit_test(t_url_redacted),
+        cmocka_unit_test(t_is_url),
         CONFORMANCE(store_checked), /* the table the core uses: the backend is the one the URL (a path) names */
         ST(s_reopen_keeps_data),
         ST(s_missing_file),
+        ST(s_missing_file_password_hidden),
         ST(s_missing_directory),
         ST(s_new_file_mode),
         ST(s_text_file),
