@@ -460,7 +460,8 @@ bool intake_save_with_client(session *s, const client_new *nc, const intake_inpu
 }
 
 static bool draft_own(session *s, const char *id, draft_rec *out, error *err);
-static bool draft_delete_tx(session *s, const char *id, error *err);
+static bool draft_still_mine(session *s, const char *id, error *err);
+static bool draft_end_tx(session *s, const char *id, error *err);
 
 bool intake_save_given_at(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
                           int64_t given_at, const char *draft_id, char client_id[STORE_ID_LEN],
@@ -484,18 +485,17 @@ bool intake_save_given_at(session *s, const client_new *nc, const intake_input *
             return false;
         }
     }
-    /* the draft it finishes, when it is this worker's (one of another worker's, or one already gone, is left) */
-    draft_rec mine;
-    error not_mine = {0};
-    bool drop_draft = draft_id && draft_id[0] && draft_own(s, draft_id, &mine, &not_mine);
-    if (drop_draft) draft_rec_free(&mine);
+    /* the draft it finishes must still be this worker's: one gone meanwhile was saved, discarded or erased on
+     * another desk (two sessions of one worker), and saving it again would make a second client and intake */
+    bool drop_draft = draft_id && draft_id[0];
+    if (drop_draft && !draft_still_mine(s, draft_id, err)) return false;
     intake_rec r;
     bool ok = intake_prepare(s, in, c.id, given_at, &r, err) && session_begin(s, err);
     if (ok) {
         /* the client (when new), the intake, its place in the queue and the end of its draft: saved together or
          * not at all */
         ok = (!nc || client_insert_tx(s, &c, nc->name, nc->phone, err)) &&
-             intake_insert_tx(s, &r, in->body, queue, err) && (!drop_draft || draft_delete_tx(s, draft_id, err)) &&
+             intake_insert_tx(s, &r, in->body, queue, err) && (!drop_draft || draft_end_tx(s, draft_id, err)) &&
              db_commit(s->db, err);
         if (!ok) db_rollback(s->db);
     }
@@ -552,11 +552,16 @@ bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, error *err)
     if (!check_text("draft", body, BODY_MAX_BYTES, true, err)) return false;
     draft_rec r;
     memset(&r, 0, sizeof r);
+    bool existing = *id != '\0';
     if (!*id) id_new(id);
     memcpy(r.id, id, STORE_ID_LEN);
     snprintf(r.staff_id, sizeof r.staff_id, "%s", s->me.id);
     r.updated_at = clock_now();
     bool ok = seal_into(s, "drafts", "body", r.id, body, &r.body_ct, err) && session_begin(s, err);
+    if (ok && existing && !draft_still_mine(s, r.id, err)) { /* an autosave never brings a finished draft back */
+        db_rollback(s->db);
+        ok = false;
+    }
     if (ok) {
         /* drafts are saved after every answer: no audit entry each time, only the record itself */
         store_status st = s->db->ops->draft_put(s->db->st, &r);
@@ -621,7 +626,32 @@ bool draft_resume_id(session *s, const char *id, char **body, error *err) {
     return ok;
 }
 
-/* One of the worker's own drafts deleted in one transaction, with an audit entry when action is given. */
+/* The draft an open intake holds is still there and this worker's. One gone was saved, discarded or erased on
+ * another desk while this one had it open: a conflict, with what to do. */
+static bool draft_still_mine(session *s, const char *id, error *err) {
+    draft_rec mine;
+    error why = {0};
+    if (!draft_own(s, id, &mine, &why)) {
+        if (why.kind != ERR_CONFLICT) *err = why; /* the store could not be read */
+        else
+            error_set(err, ERR_CONFLICT,
+                      "nothing saved: this intake's draft %.8s is no longer in the database (it was saved, discarded "
+                      "or erased on another desk); search for the client before taking the intake again", id);
+        return false;
+    }
+    draft_rec_free(&mine);
+    return true;
+}
+
+/* Ends the draft an intake finishes, inside its transaction: it must remove the row (a draft another desk saved
+ * between the check and this transaction would otherwise be saved twice). */
+static bool draft_end_tx(session *s, const char *id, error *err) {
+    store_status st = s->db->ops->draft_delete(s->db->st, id);
+    if (st == ST_NOTFOUND) return draft_still_mine(s, id, err); /* gone meanwhile: says so */
+    if (st != ST_OK) db_error(s->db, st, "cannot end the draft", err);
+    return st == ST_OK;
+}
+
 /* Deletes a draft inside the caller's transaction (one already gone is fine). */
 static bool draft_delete_tx(session *s, const char *id, error *err) {
     store_status st = s->db->ops->draft_delete(s->db->st, id);
@@ -629,6 +659,7 @@ static bool draft_delete_tx(session *s, const char *id, error *err) {
     return st == ST_OK || st == ST_NOTFOUND;
 }
 
+/* One of the worker's own drafts deleted in one transaction, with an audit entry when action is given. */
 static bool draft_delete_own(session *s, const char *id, const char *action, const char *detail, error *err) {
     draft_rec mine;
     if (!draft_own(s, id, &mine, err)) return false;

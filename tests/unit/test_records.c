@@ -1084,14 +1084,44 @@ static void t_save_ends_its_draft(void **state) {
     OK(draft_resume(W.alice, got, &body, &found, &msg));
     assert_false(found); /* gone with the save */
     secret_free(body);
-    /* someone else's draft id given by mistake: saved, and their draft left as it was */
-    OK(intake_save_given_at(W.alice, NULL, &in, NULL, 0, theirs, cid, iid, &msg));
+    /* someone else's draft id given by mistake: refused, and their draft left as it was */
+    REFUSED(intake_save_given_at(W.alice, NULL, &in, NULL, 0, theirs, cid, iid, &msg), "no longer in the database");
     found = false;
     OK(draft_resume(W.carol, got, &body, &found, &msg));
     assert_true(found);
     assert_string_equal(got, theirs);
     secret_free(body);
     OK(draft_discard(W.carol, theirs, &msg));
+}
+
+/* Two sessions of one worker with the same draft open (an outside review): the first save ends the draft; the
+ * second is refused as a conflict and saves nothing (it made a second client and intake), and an autosave of the
+ * second desk does not bring the draft back (an upsert did, so the save after it went through too). */
+static void t_draft_saved_once(void **state) {
+    (void)state;
+    char d[STORE_ID_LEN] = "", cid[STORE_ID_LEN], iid[STORE_ID_LEN];
+    OK(draft_save(W.alice, d, "{\"step\":4}", &msg));
+    int64_t before = 0, now = 0;
+    assert_int_equal(W.db.ops->client_count(W.db.st, &before), ST_OK);
+    client_new nc = {"Twice Saved", NULL, NULL};
+    intake_input in = {NULL, "orange", NULL, NULL, "{}", NULL};
+    OK(intake_save_given_at(W.alice, &nc, &in, NULL, 0, d, cid, iid, &msg));
+    assert_int_equal(W.db.ops->client_count(W.db.st, &now), ST_OK);
+    assert_int_equal(now, before + 1);
+    REFUSED(intake_save_given_at(W.alice, &nc, &in, NULL, 0, d, cid, iid, &msg), "saved, discarded or erased on another desk");
+    assert_int_equal(msg.kind, ERR_CONFLICT);
+    assert_int_equal(W.db.ops->client_count(W.db.st, &now), ST_OK);
+    assert_int_equal(now, before + 1);
+    REFUSED(draft_save(W.alice, d, "{\"step\":5}", &msg), "no longer in the database");
+    char got[STORE_ID_LEN] = "";
+    char *body = NULL;
+    bool found = true;
+    OK(draft_resume(W.alice, got, &body, &found, &msg));
+    assert_false(found);
+    secret_free(body);
+    REFUSED(intake_save_given_at(W.alice, &nc, &in, NULL, 0, d, cid, iid, &msg), "no longer in the database");
+    assert_int_equal(W.db.ops->client_count(W.db.st, &now), ST_OK);
+    assert_int_equal(now, before + 1);
 }
 
 /* A queue refusal is audited and reported under its kind: the second of two desks acknowledging the same item
@@ -2312,6 +2342,7 @@ int main(void) {
         T(t_drafts),
         T(t_draft_not_taken_over),
         T(t_save_ends_its_draft),
+        T(t_draft_saved_once),
         T(t_queue_refusal_kinds),
         T(t_verify),
         T(t_restore_carries_forward),
