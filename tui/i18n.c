@@ -184,6 +184,8 @@ static const struct {
     {"home_mine", "Your unfinished intakes ({resume}, then its number):", "您未完成的接案（按 {resume}，再按编号）："},
     {"home_mine_pick_discard", "Discard which one? Press its number ({back}: none).", "丢弃哪一个？请按编号（{back}：取消）。"},
     {"home_mine_pick", "Which one? Press its number ({back}: none).", "继续哪一个？请按编号（{back}：取消）。"},
+    {"home_mine_and", "... and", "……还有"},
+    {"home_mine_more", "more: {resume} to choose", "个：按 {resume} 选择"},
     {"at_review", "at the review", "在核对页"},
     {"intake_empty_gone", "Nothing was answered: no draft kept.", "尚未回答任何问题：未保留草稿。"},
     {"intake_kept", "Kept as a draft, where it stopped:", "已保存为草稿（停在原处）："},
