@@ -145,7 +145,9 @@ static void home_draw(app *a, const layout *l) {
     /* whose, and where it stopped: r goes back to that very question. The open intake, else this worker's one
      * stored draft (saving or discarding one of two left the other without a line: r worked, unsaid; tryout) */
     bool one_stored = !a->in.active && a->home.n_mine == 1;
-    if (a->in.active || one_stored) {
+    if (a->home.n_mine >= 2) { /* r asks which (it said "Resume the unfinished intake" of one: tryout) */
+        if (a->in.active) draw_text(y++, 4, l->body.w - 6, keyed("home_resume_pick"), A_BOLD);
+    } else if (a->in.active || one_stored) {
         char who[256], where[160], line[600];
         risk_level lv;
         if (one_stored) {
@@ -235,7 +237,7 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
             static const char *const lv[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
             const char *name = wizard_client_name(a->in.w);
             app_message(a, true, "%s %s (%s). %s", tr("new_draft_label"), name[0] ? name : "?", tr(lv[a->in.w->level]),
-                        keyed("new_draft_rest"));
+                        keyed(act == UA_HOTLINE ? "new_draft_rest_hotline" : "new_draft_rest"));
             h->new_confirm = true;
             return react(RE_REDRAW);
         }

@@ -1378,8 +1378,10 @@ static wizard_key key_kind(const app *a, const event *ev, ui_action act) {
 
 static bool burst_holds(app *a, const event *ev, ui_action act) {
     if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return false;
-    /* leaving the intake records nothing (its draft is kept where it stopped): never held */
-    if (act == UA_LEAVE || act == UA_LOGOUT || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER)) return false;
+    /* leaving the intake, or going back (Esc), records nothing (its draft is kept where it stopped): never held
+     * (the first Esc only cleared "Keys arrived too fast": tryout); the hold stays for the answer keys */
+    if (act == UA_LEAVE || act == UA_LOGOUT || act == UA_BACK || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER))
+        return false;
     wizard *w = a->in.w;
     bool was = wizard_burst_held(w);
     if (wizard_key_arrived(w, input_key_ms(), key_kind(a, ev, act))) {
@@ -1396,8 +1398,9 @@ static bool burst_holds(app *a, const event *ev, ui_action act) {
  * deliberate key. True when the key was held. */
 static bool phone_guard_holds(app *a, const event *ev, ui_action act) {
     if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return false;
-    /* leaving the intake records nothing (its draft is kept where it stopped): never held */
-    if (act == UA_LEAVE || act == UA_LOGOUT || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER)) return false;
+    /* leaving the intake, or going back (Esc), records nothing (its draft is kept where it stopped): never held */
+    if (act == UA_LEAVE || act == UA_LOGOUT || act == UA_BACK || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER))
+        return false;
     wizard *w = a->in.w;
     int ch = ev->kind == EV_CHAR && ev->ch > 0 && ev->ch < 128 ? (int)ev->ch : 0;
     bool was = wizard_phone_held(w);

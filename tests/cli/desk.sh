@@ -787,6 +787,17 @@ fi
 expect "review heading: the review says whose intake it is, with the channel" "$D/carry_second" "Intake: Sue Second · Walk-in"
 expect "review heading: ...and its reasons stay reachable at 80x24" "$D/carry_second_end" "Risk level: GREEN"
 
+# ---- Esc while "Keys arrived too fast" is shown goes back one question at once (leaving keys are never held; the
+# first Esc only cleared the message: fifth tryout)
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Ed Esc\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\n'
+    printf 'key enter\nburst 13912345678\ndump %s/esc_burst\nkey esc\ndump %s/esc_burst_back\nkey f3\nkey x\ntype y\n' "$D" "$D"
+} >"$tmp/escburst.script"
+tui "$tmp/escburst.script" 100 30
+expect "burst then Esc: the burst held at the language question" "$D/esc_burst" "Keys arrived too fast"
+expect "burst then Esc: ...the first Esc goes back to the phone question" "$D/esc_burst_back" "Intake form   Question 5 of"
+
 # ---- home at 80x24 with five drafts of this worker and a RED unsaved draft of another: the at-risk list comes
 # before the worker's own list, which is shortened ("and N more: r to choose") so that the at-risk row and the key
 # line fit (the at-risk list and the keys were pushed off the bottom: fifth tryout); the discard prompt's rows are
@@ -800,12 +811,15 @@ tui "$tmp/fivered.script" 80 24
     login
     printf 'key n\nkey enter\ntype 1\ntype Ann Five\nkey enter\nkey f3\nadvance 60\n'
     for nm in Bea Cy Di Eve; do printf 'key n\nkey n\nkey enter\ntype 1\ntype %s Five\nkey enter\nkey f3\nadvance 60\n' "$nm"; done
-    printf 'dump %s/five_home\nkey x\ntype 1\ndump %s/five_x1\nkey esc\n' "$D" "$D"
+    printf 'dump %s/five_home\nkey x\ntype 1\ndump %s/five_x1\nkey esc\nkey h\ndump %s/five_h\n' "$D" "$D" "$D"
 } >"$tmp/five.script"
 tui "$tmp/five.script" 80 24
 expect "home 80x24, five drafts: another worker's RED unsaved draft is listed" "$D/five_home" "RED *[A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9] *by admin"
 expect "home 80x24, five drafts: ...the worker's own list is shortened, saying how to see the rest" "$D/five_home" "and [0-9]* more: r to choose"
 expect "home 80x24, five drafts: ...and the key line fits" "$D/five_home" "?  Help *F4  Log out"
+absent "home, several drafts: the resume line says r then a number (r asks which)" "$D/five_home" \
+    "r  Resume one of them: r, then its number" "Resume the unfinished intake"
+expect "home, a draft open: after h the notice says h again starts the call (it said n)" "$D/five_h" "h again starts the call"
 box=$(awk '/Discard the unfinished intake of/ { on = 1 } on { print } /keep it/ { exit }' "$D/five_x1")
 if [ -n "$box" ] && ! echo "$box" | grep -qv '^     [^ ]' && ! echo "$box" | grep -Eq '.{77,}'; then
     ok "discard prompt 80x24: its rows hold nothing but the question (cleared first)"
