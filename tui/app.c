@@ -99,6 +99,9 @@ static void draw_question_box(app *a, const layout *l) {
         snprintf(text, sizeof text, "%s", keyed("quit_confirm"));
     }
     int w = l->body.w - 8, lines = wrapped_lines(w - 2, text), y = l->body.y + l->body.h / 2;
+    /* the rows cleared first: the screen's text beside the box ("y:  of", a stray "(" at the right edge at 80x24:
+     * tryout) read as part of the question */
+    for (int r = 0; r < lines; r++) mvhline(y + r, l->body.x, ' ', l->body.w);
     attron(theme(C_HILITE));
     for (int r = 0; r < lines; r++) mvhline(y + r, 4, ' ', w);
     attroff(theme(C_HILITE));

@@ -9,10 +9,10 @@
 
 /* Unsaved drafts at a guarded level, any worker's (the core lists them): a client at risk sitting in no queue
  * is never out of sight of the desk. As a queue row: the level, initials, whose draft and when. */
-static void draw_at_risk(app *a, int y, const layout *l) {
+static int draw_at_risk(app *a, int y, const layout *l) {
     const home_screen *h = &a->home;
     int bottom = l->body.y + l->body.h;
-    if (h->n_at_risk == 0 || y >= bottom) return;
+    if (h->n_at_risk == 0 || y >= bottom) return y;
     draw_text(y++, 2, l->body.w - 4, tr("at_risk_title"), theme(C_TITLE));
     for (int i = 0; i < h->n_at_risk && y < bottom; i++) {
         const draft_at_risk *d = &h->at_risk[i];
@@ -30,6 +30,7 @@ static void draw_at_risk(app *a, int y, const layout *l) {
                  d->mine ? "  " : "", d->mine ? keyed("at_risk_yours") : "");
         draw_text(y++, 4, l->body.w - 6, line, theme(level_color(d->level)) | A_BOLD);
     }
+    return y;
 }
 
 /* The drafts at risk are read when home opens and whenever the database changed (the live poll). */
@@ -61,13 +62,18 @@ static void my_draft_whose_where(const app *a, const my_draft *d, char *who, siz
 }
 
 /* Every unfinished intake of this worker when there are two or more (a second one hid the first: tryout): whose,
- * when, where it stopped, numbered for r (or x) and a digit. Returns the next row. */
-static int draw_mine(app *a, int y, const layout *l) {
+ * when, where it stopped, numbered for r (or x) and a digit, in at most `room` rows: when they do not fit, the
+ * last row says how many more and that r lists them (five drafts pushed the at-risk list and the keys off an
+ * 80x24 home: tryout). While picking, every one is listed. Returns the next row. */
+static int draw_mine(app *a, int y, const layout *l, int room) {
     const home_screen *h = &a->home;
     if (h->n_mine < 2) return y;
     const char *head = !h->picking ? "home_mine" : h->picking_discard ? "home_mine_pick_discard" : "home_mine_pick";
     draw_text(y++, 4, l->body.w - 6, keyed(head), h->picking ? theme(C_TITLE) : A_BOLD);
-    for (int i = 0; i < h->n_mine && i < 9; i++) {
+    int listed = h->n_mine < 9 ? h->n_mine : 9;
+    int shown = listed;
+    if (!h->picking && listed > room - 1) shown = room - 2 > 0 ? room - 2 : 0; /* one row left for "and N more" */
+    for (int i = 0; i < shown; i++) {
         const my_draft *d = &h->mine[i];
         char when[32] = "", who[128], where[160] = "", line[512];
         time_t t = (time_t)d->updated_at;
@@ -79,7 +85,28 @@ static int draw_mine(app *a, int y, const layout *l) {
                  when, where);
         draw_text(y++, 6, l->body.w - 8, line, guarded ? theme(level_color(d->level)) | A_BOLD : A_NORMAL);
     }
+    if (shown < listed) {
+        char more[160];
+        snprintf(more, sizeof more, "%s %d %s", tr("home_mine_and"), h->n_mine - shown, keyed("home_mine_more"));
+        draw_text(y++, 6, l->body.w - 8, more, A_NORMAL);
+    }
     return y;
+}
+
+/* One of home's key lines at row *y, when it is above `last` (the help line's row): never over the footer. */
+static void key_line(int *y, int last, const layout *l, const char *text, attr_t at) {
+    if (*y >= last) return;
+    draw_text((*y)++, 4, l->body.w - 6, text, at);
+}
+
+/* The rows home's keys take below this worker's drafts list (they must fit under it at 80x24). */
+static int home_key_rows(const app *a) {
+    staff_role me = a->s ? a->s->me.role : ROLE_COUNT;
+    int rows = 3; /* queues, records, help */
+    if (a->home.n_mine >= 2) rows++;
+    rows += role_may(me, ACT_REPORT) + role_may(me, ACT_ROSTER_MANAGE) + role_may(me, ACT_STAFF_MANAGE);
+    if (role_may(me, ACT_CLIENT_ERASE) && (a->live.retention_drafts || a->live.retention_clients)) rows += 2;
+    return rows;
 }
 
 static void home_leave(app *a) {
@@ -118,7 +145,9 @@ static void home_draw(app *a, const layout *l) {
     /* whose, and where it stopped: r goes back to that very question. The open intake, else this worker's one
      * stored draft (saving or discarding one of two left the other without a line: r worked, unsaid; tryout) */
     bool one_stored = !a->in.active && a->home.n_mine == 1;
-    if (a->in.active || one_stored) {
+    if (a->home.n_mine >= 2) { /* r asks which (it said "Resume the unfinished intake" of one: tryout) */
+        if (a->in.active) draw_text(y++, 4, l->body.w - 6, keyed("home_resume_pick"), A_BOLD);
+    } else if (a->in.active || one_stored) {
         char who[256], where[160], line[600];
         risk_level lv;
         if (one_stored) {
@@ -134,26 +163,31 @@ static void home_draw(app *a, const layout *l) {
         draw_text(y++, 4, l->body.w - 6, line, guarded ? theme(level_color(lv)) | A_BOLD : A_BOLD);
         if (a->home.n_mine < 2) draw_text(y++, 4, l->body.w - 6, keyed("home_discard"), A_NORMAL);
     }
-    y = draw_mine(a, y, l);
-    if (a->home.n_mine >= 2) draw_text(y++, 4, l->body.w - 6, keyed("home_discard_pick"), A_NORMAL);
-    draw_text(y++, 4, l->body.w - 6, keyed("home_queues"), A_NORMAL);
-    draw_text(y++, 4, l->body.w - 6, keyed("home_records"), A_NORMAL);
+    /* the drafts at risk (any worker's) before this worker's own list, which gets only the rows left above the
+     * keys: a red draft of another worker is never pushed off the screen */
+    y = draw_at_risk(a, y, l);
+    int bottom = l->body.y + l->body.h;
+    /* while picking, the list takes every row down to the help line (the keys between wait: any key ends it) */
+    y = draw_mine(a, y, l, bottom - y - (a->home.picking ? 1 : home_key_rows(a)));
+    int last = bottom - 1; /* the help line's row at the lowest: nothing drawn over the footer */
+    if (a->home.n_mine >= 2) key_line(&y, last, l, keyed("home_discard_pick"), A_NORMAL);
+    key_line(&y, last, l, keyed("home_queues"), A_NORMAL);
+    key_line(&y, last, l, keyed("home_records"), A_NORMAL);
     /* only what the permission table lets this role use */
     staff_role me = a->s ? a->s->me.role : ROLE_COUNT;
-    if (role_may(me, ACT_REPORT)) draw_text(y++, 4, l->body.w - 6, keyed("home_reports"), A_NORMAL);
-    if (role_may(me, ACT_ROSTER_MANAGE)) draw_text(y++, 4, l->body.w - 6, keyed("home_roster"), A_NORMAL);
-    if (role_may(me, ACT_STAFF_MANAGE)) draw_text(y++, 4, l->body.w - 6, keyed("home_staff"), A_NORMAL);
+    if (role_may(me, ACT_REPORT)) key_line(&y, last, l, keyed("home_reports"), A_NORMAL);
+    if (role_may(me, ACT_ROSTER_MANAGE)) key_line(&y, last, l, keyed("home_roster"), A_NORMAL);
+    if (role_may(me, ACT_STAFF_MANAGE)) key_line(&y, last, l, keyed("home_staff"), A_NORMAL);
     if (role_may(me, ACT_CLIENT_ERASE)) {
         if (a->live.retention_drafts || a->live.retention_clients) {
             char line[256];
             snprintf(line, sizeof line, "%s %d %s, %d %s", tr("retention_due"), a->live.retention_drafts, tr("retention_drafts"),
                      a->live.retention_clients, tr("retention_clients"));
-            draw_text(++y, 4, l->body.w - 6, line, theme(C_TITLE));
-            y++;
+            if (y < last) y++;
+            key_line(&y, last, l, line, theme(C_TITLE));
         }
     }
-    draw_text(y++, 4, l->body.w - 6, keyed("home_help"), A_NORMAL);
-    draw_at_risk(a, y + 1, l);
+    draw_text(y < last ? y : last, 4, l->body.w - 6, keyed("home_help"), A_NORMAL);
 }
 
 /* x on a stored draft: it is opened (as r would, staying on home) so that the question names it, its level and
@@ -203,7 +237,7 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
             static const char *const lv[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
             const char *name = wizard_client_name(a->in.w);
             app_message(a, true, "%s %s (%s). %s", tr("new_draft_label"), name[0] ? name : "?", tr(lv[a->in.w->level]),
-                        keyed("new_draft_rest"));
+                        keyed(act == UA_HOTLINE ? "new_draft_rest_hotline" : "new_draft_rest"));
             h->new_confirm = true;
             return react(RE_REDRAW);
         }

@@ -55,6 +55,9 @@ bool intake_autosave(app *a) {
 void intake_drop(app *a) {
     if (a->in.active) wizard_free(a->in.w);
     a->in.active = false;
+    /* the next intake's review opens at its top (it opened at the row edited in the last intake: tryout) */
+    a->in.review_sel = a->in.review_top = 0;
+    a->in.back_to_review = false;
     secret_wipe(a->in.typed, sizeof a->in.typed);
 }
 
@@ -695,6 +698,11 @@ static void draw_review(app *a, const layout *l) {
     intake_state *in = &a->in;
     in->review_w = width; /* the keys move among the rows as drawn */
     if (in->review_sel >= n || (rows[in->review_sel].item < 0 && rows[in->review_sel].item != REVIEW_READ_ONLY)) in->review_sel = review_step(rows, n, in->review_sel < n ? in->review_sel : -1, 1);
+    /* whose intake, as on every question (the review never said whose it was: tryout) */
+    char who[256], whose[300];
+    intake_whose(a, who, sizeof who);
+    snprintf(whose, sizeof whose, "%s: %s", tr("intake_of"), who);
+    draw_text(y++, x, width, whose, A_BOLD | A_UNDERLINE);
     draw_text(y++, x, width, tr("review_title"), theme(C_TITLE));
     int hint_h = wrapped_lines(width, keyed("review_hint"));
     /* the highlighted answer's question, whole (the list cuts labels to a column) */
@@ -1370,8 +1378,10 @@ static wizard_key key_kind(const app *a, const event *ev, ui_action act) {
 
 static bool burst_holds(app *a, const event *ev, ui_action act) {
     if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return false;
-    /* leaving the intake records nothing (its draft is kept where it stopped): never held */
-    if (act == UA_LEAVE || act == UA_LOGOUT || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER)) return false;
+    /* leaving the intake, or going back (Esc), records nothing (its draft is kept where it stopped): never held
+     * (the first Esc only cleared "Keys arrived too fast": tryout); the hold stays for the answer keys */
+    if (act == UA_LEAVE || act == UA_LOGOUT || act == UA_BACK || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER))
+        return false;
     wizard *w = a->in.w;
     bool was = wizard_burst_held(w);
     if (wizard_key_arrived(w, input_key_ms(), key_kind(a, ev, act))) {
@@ -1388,8 +1398,9 @@ static bool burst_holds(app *a, const event *ev, ui_action act) {
  * deliberate key. True when the key was held. */
 static bool phone_guard_holds(app *a, const event *ev, ui_action act) {
     if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return false;
-    /* leaving the intake records nothing (its draft is kept where it stopped): never held */
-    if (act == UA_LEAVE || act == UA_LOGOUT || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER)) return false;
+    /* leaving the intake, or going back (Esc), records nothing (its draft is kept where it stopped): never held */
+    if (act == UA_LEAVE || act == UA_LOGOUT || act == UA_BACK || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER))
+        return false;
     wizard *w = a->in.w;
     int ch = ev->kind == EV_CHAR && ev->ch > 0 && ev->ch < 128 ? (int)ev->ch : 0;
     bool was = wizard_phone_held(w);

@@ -408,6 +408,11 @@ bool wizard_phone_guard(wizard *w, int64_t now_ms, int ch, wizard_key kind) {
         return false;
     }
     if (!w->phone.armed || w->stage == WZ_SAVED) return true;
+    int watch = w->e->cfg.intake_phone_watch_ms;
+    if (watch > 0 && gap > watch) { /* a number is typed in one go: after a pause the keys are answers (tryout) */
+        phone_guard_disarm(w);
+        return true;
+    }
     if (ch && strchr(" +-()", ch)) return true; /* a phone number's own characters: the watch goes on */
     if (!digit || (typed_field_open(w) && !number_flows_on(w))) { /* a deliberate key, or typing into a field */
         phone_guard_disarm(w);

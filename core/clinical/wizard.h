@@ -117,7 +117,8 @@ bool wizard_burst_held(const wizard *w);
  * exactly as it was before the first digit: answers, forms added, level, position) and the interview holds:
  * nothing is recorded (wizard_choose, wizard_refuse and wizard_next refuse) until a key that answers nothing
  * (Enter), at least [intake] burst_ms after the key before it, ends the hold and does nothing else. Any other
- * key (Enter, Esc, a letter, typing into a field) or more digits than a phone number has ends the watch; the
+ * key (Enter, Esc, a letter, typing into a field), more digits than a phone number has, or a gap between two keys
+ * longer than [intake] phone_watch_ms (a number is typed in one go) ends the watch; the
  * characters a phone number has besides digits (space + - ( )) neither end nor trigger it.
  * The screen calls it before acting on every key of the interview: ch is the character typed ('0'-'9', ' ', ...)
  * or 0 for a key that types none (Enter, Esc, arrows); kind as for wizard_key_arrived. True when the key may act. */

@@ -761,4 +761,70 @@ tui "$tmp/carriedhelp.script" 100 30
 expect "carried name: ? opens the help" "$D/carried_help" "Esc or q closes this help"
 absent "carried name: ...and the name is still there after it" "$D/carried_kept" "> Quin Query" "> ?"
 
+# ---- the review of the next intake opens at its top, not at the row of the last one (its cursor carried over from
+# the previous intake: fifth tryout), and its heading says whose intake it is, as every question's does (80x24)
+{
+    login
+    intake_to_phq9 "Ray Carry" 1 | sed 's/13800138000/13900006661/'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nkey enter\n' # PHQ-9 3-9, the difficulty skipped
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\n' # GAD-7, ASQ no
+    for _ in $(seq 40); do echo "key down"; done
+    printf 'dump %s/carry_first_end\nkey ctrl-s\nkey enter\n' "$D"
+    intake_to_phq9 "Sue Second" 1 | sed 's/13800138000/13900006662/'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\nkey enter\n'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\n'
+    printf 'dump %s/carry_second\n' "$D"
+    for _ in $(seq 40); do echo "key down"; done
+    printf 'dump %s/carry_second_end\nkey ctrl-s\nkey enter\n' "$D"
+} >"$tmp/reviewcarry.script"
+tui "$tmp/reviewcarry.script" 80 24
+expect "review cursor: the first intake's review was scrolled to its end" "$D/carry_first_end" "GREEN"
+if shows "$D/carry_second" "Review, then save" && shows "$D/carry_second" "^  What name would you like us to call you?"; then
+    ok "review cursor: the next intake's review opens at its top (its first answer highlighted)"
+else
+    bad "review cursor: the next intake's review opens at its top (its first answer highlighted)" "$D/carry_second"
+fi
+expect "review heading: the review says whose intake it is, with the channel" "$D/carry_second" "Intake: Sue Second · Walk-in"
+expect "review heading: ...and its reasons stay reachable at 80x24" "$D/carry_second_end" "Risk level: GREEN"
+
+# ---- Esc while "Keys arrived too fast" is shown goes back one question at once (leaving keys are never held; the
+# first Esc only cleared the message: fifth tryout)
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Ed Esc\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\n'
+    printf 'key enter\nburst 13912345678\ndump %s/esc_burst\nkey esc\ndump %s/esc_burst_back\nkey f3\nkey x\ntype y\n' "$D" "$D"
+} >"$tmp/escburst.script"
+tui "$tmp/escburst.script" 100 30
+expect "burst then Esc: the burst held at the language question" "$D/esc_burst" "Keys arrived too fast"
+expect "burst then Esc: ...the first Esc goes back to the phone question" "$D/esc_burst_back" "Intake form   Question 5 of"
+
+# ---- home at 80x24 with five drafts of this worker and a RED unsaved draft of another: the at-risk list comes
+# before the worker's own list, which is shortened ("and N more: r to choose") so that the at-risk row and the key
+# line fit (the at-risk list and the keys were pushed off the bottom: fifth tryout); the discard prompt's rows are
+# cleared first (the home's text showed beside it: "y:    of", a stray "(" at the right edge)
+{
+    printf 'type admin\nkey enter\ntype %s\nkey enter\n' "$P"
+    printf 'key h\ntype 1\nkey enter\ntype 0\ntype 0\ntype 0\ntype 0\ntype 2\ntype 1\ntype 1\ntype 1\nkey f3\nkey f4\n' # ASQ q5 owed: RED
+} >"$tmp/fivered.script"
+tui "$tmp/fivered.script" 80 24
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Ann Five\nkey enter\nkey f3\nadvance 60\n'
+    for nm in Bea Cy Di Eve; do printf 'key n\nkey n\nkey enter\ntype 1\ntype %s Five\nkey enter\nkey f3\nadvance 60\n' "$nm"; done
+    printf 'dump %s/five_home\nkey x\ntype 1\ndump %s/five_x1\nkey esc\nkey h\ndump %s/five_h\n' "$D" "$D" "$D"
+} >"$tmp/five.script"
+tui "$tmp/five.script" 80 24
+expect "home 80x24, five drafts: another worker's RED unsaved draft is listed" "$D/five_home" "RED *[A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9] *by admin"
+expect "home 80x24, five drafts: ...the worker's own list is shortened, saying how to see the rest" "$D/five_home" "and [0-9]* more: r to choose"
+expect "home 80x24, five drafts: ...and the key line fits" "$D/five_home" "?  Help *F4  Log out"
+absent "home, several drafts: the resume line says r then a number (r asks which)" "$D/five_home" \
+    "r  Resume one of them: r, then its number" "Resume the unfinished intake"
+expect "home, a draft open: after h the notice says h again starts the call (it said n)" "$D/five_h" "h again starts the call"
+box=$(awk '/Discard the unfinished intake of/ { on = 1 } on { print } /keep it/ { exit }' "$D/five_x1")
+if [ -n "$box" ] && ! echo "$box" | grep -qv '^     [^ ]' && ! echo "$box" | grep -Eq '.{77,}'; then
+    ok "discard prompt 80x24: its rows hold nothing but the question (cleared first)"
+else
+    bad "discard prompt 80x24: its rows hold nothing but the question (cleared first)" "$D/five_x1"
+fi
+
 finish

@@ -1846,6 +1846,44 @@ static void test_phone_guard_spares_answers(void **state) {
     expect_at(w, "intake", "phone");
 }
 
+/* A phone number is typed in one go: the watch ends when two keys are more than [intake] phone_watch_ms (2000 ms)
+ * apart. Honest PHQ-2 and GAD-2 answers given over many seconds after the skipped call-back field, then a slip (0 at
+ * the ASQ, whose No is 1), were all taken back (fifth tryout): now the slip only picks nothing. A number at a second
+ * a digit (a person's pace, within the watch) is still caught. */
+static void test_phone_guard_watch_ends_at_a_pause(void **state) {
+    (void)state;
+    assert_int_equal(e.cfg.intake_phone_watch_ms, 2000);
+    wizard *w = hotline_wizard();
+    int64_t t = 10000;
+    assert_true(desk_key(w, t += 2000, '1')); /* the channel: phone */
+    assert_true(desk_enter(w, t += 2000));    /* the call-back field skipped */
+    expect_at(w, "phq2", "item1");
+    assert_true(desk_key(w, t += 1500, '0'));
+    assert_true(desk_key(w, t += 1500, '0')); /* the PHQ-2, within the watch */
+    expect_at(w, "gad2", "item1");
+    assert_true(desk_key(w, t += 5000, '0')); /* a pause while the caller thinks: the watch is over */
+    assert_true(desk_key(w, t += 5000, '0'));
+    expect_at(w, "asq", "item1");
+    assert_true(desk_key(w, t += 4000, '0')); /* a slip: picks nothing, takes nothing back */
+    assert_false(wizard_phone_held(w));
+    expect_at(w, "asq", "item1");
+    assert_int_equal(ans(w, "phq2", "item1")->state, ANS_VALUE);
+    assert_int_equal(ans(w, "phq2", "item2")->state, ANS_VALUE);
+    assert_int_equal(ans(w, "gad2", "item1")->state, ANS_VALUE);
+    assert_int_equal(ans(w, "gad2", "item2")->state, ANS_VALUE);
+    done(w);
+    /* the other side: a number at a second a digit after the skip is still a number */
+    w = hotline_wizard();
+    assert_true(desk_key(w, t += 2000, '1'));
+    assert_true(desk_enter(w, t += 2000));
+    int acted = 0;
+    for (const char *p = "13912345678"; *p; p++) acted += desk_key(w, t += 1000, *p);
+    assert_int_equal(acted, 2);
+    assert_true(wizard_phone_held(w));
+    expect_at(w, "phq2", "item1");
+    assert_int_equal(ans(w, "phq2", "item1")->state, ANS_NOT_ASKED);
+}
+
 /* The channel decides the advice: a caller hears "before the call ends", a client in the room "before the client
  * leaves" (the in-room words were shown to phone callers: fifth tryout); with the channel unknown, the in-room text. */
 static void test_bssa_advice_follows_channel(void **state) {
@@ -1985,6 +2023,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_phone_guard_takes_back_a_paced_number, release_all),
         cmocka_unit_test_teardown(test_phone_guard_number_running_into_a_text_field, release_all),
         cmocka_unit_test_teardown(test_phone_guard_spares_answers, release_all),
+        cmocka_unit_test_teardown(test_phone_guard_watch_ends_at_a_pause, release_all),
         cmocka_unit_test_teardown(test_bssa_advice_follows_channel, release_all),
         cmocka_unit_test_teardown(test_left_at_asq_q5_is_red_both_ways, release_all),
         cmocka_unit_test_teardown(test_phq2_advice_goes_when_phq9_answered, release_all),
