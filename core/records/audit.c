@@ -438,6 +438,9 @@ typedef struct {
     const vault *v;
     audit_report *r;
     bool every_sig; /* the second pass: check each signature at once */
+    bool tolerant;  /* audit_facts_of: an entry with a problem is passed over (its facts not taken), not the end */
+    char first_problem[512];
+    int64_t first_bad;
     unsigned char prev[VAULT_MAC_BYTES];
     int64_t expect, last_at;
     int64_t signed_from;        /* meta audit_signed_from: every entry from here on is signed or keyless */
@@ -872,9 +875,37 @@ static bool check_staff(verify_ctx *c, database *db) {
     return ok;
 }
 
-static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, verify_ctx *c) {
+/* audit_facts_of's walk (every signature checked at once): an entry with a problem is passed over and the walk
+ * goes on, so that one bad entry (a raised role used once, an edit) does not hide every later supervisor's act
+ * from those who hand out the clinical key. What the failed check had already changed is put back. */
+static int check_entry_tolerant(void *vctx, const audit_rec *e) {
+    verify_ctx *c = vctx;
+    member saved;
+    bool intro = !strcmp(e->action, ACT_SIGN_KEY) && e->object_id[0];
+    if (intro) saved = *member_get(c, e->object_id);
+    if (!check_entry(c, e)) return 0;
+    if (!c->first_problem[0]) {
+        snprintf(c->first_problem, sizeof c->first_problem, "%s", c->r->problem);
+        c->first_bad = c->r->bad_seq;
+    }
+    if (intro) {
+        member *m = member_get(c, e->object_id);
+        unsigned char (*keys)[VAULT_SIGN_PK_BYTES] = m->keys;
+        *m = saved;
+        m->keys = keys; /* the list may have moved; the count put back drops a key the entry added */
+    }
+    c->failed = c->sig_failed = false;
+    c->run_first = c->run_last = 0;
+    c->await_seq = 0;
+    memcpy(c->prev, e->hash, sizeof c->prev);
+    c->expect = e->seq + 1;
+    return 0;
+}
+
+static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, bool tolerant, verify_ctx *c) {
     memset(r, 0, sizeof *r);
     memset(c, 0, sizeof *c);
+    c->tolerant = tolerant;
     c->v = v;
     c->r = r;
     c->every_sig = every_sig;
@@ -889,7 +920,8 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
         return !problem(c, 0, "the point where this database started signing its audit trail (meta %s) is missing: "
                               "it was deleted to pass a rewritten trail off as one from before signatures",
                         META_SIGNED_FROM);
-    store_status st = db->ops->audit_each(db->st, check_entry, c);
+    if (tolerant) c->every_sig = true;
+    store_status st = db->ops->audit_each(db->st, tolerant ? check_entry_tolerant : check_entry, c);
     if (st != ST_OK && !c->failed && !c->sig_failed) {
         error err = {0};
         db_error(db, st, "cannot read the audit trail", &err);
@@ -905,12 +937,12 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
 
 bool audit_verify(database *db, const vault *v, audit_report *r) {
     verify_ctx c;
-    bool ok = walk(db, v, r, false, &c);
+    bool ok = walk(db, v, r, false, false, &c);
     if (!ok && c.sig_failed && !c.failed) {
         /* a newest signature failed: walk again checking every one, to name the first bad entry */
         members_free(&c);
         free(c.staff);
-        ok = walk(db, v, r, true, &c);
+        ok = walk(db, v, r, true, false, &c);
         if (ok) ok = !problem(&c, 0, "an audit signature does not verify: the trail was rewritten or re-signed");
     }
     if (ok) note_run(&c, true);
@@ -1008,8 +1040,6 @@ static void facts_take(verify_ctx *c, const audit_report *r, bool complete, audi
         o->role = m->role;
         o->keys = m->keys;
         o->nkeys = m->nkeys;
-        /* the entry the walk stopped at may have introduced a key before its own signature failed */
-        if (!complete && m->nkeys && m->key_seq == r->bad_seq) o->nkeys--;
         c->m[i].keys = NULL;
     }
     members_free(c);
@@ -1035,11 +1065,13 @@ const audit_facts *audit_facts_of(database *db) {
      * kept are those of the entries before the first bad one, each checked */
     audit_report r;
     verify_ctx c;
-    bool complete = walk(db, NULL, &r, false, &c);
+    bool complete = walk(db, NULL, &r, false, false, &c);
     if (!complete) {
         members_free(&c);
         free(c.staff);
-        if (walk(db, NULL, &r, true, &c)) snprintf(r.problem, sizeof r.problem, "an audit signature does not verify");
+        (void)walk(db, NULL, &r, true, true, &c);
+        snprintf(r.problem, sizeof r.problem, "%s", c.first_problem[0] ? c.first_problem : "an audit signature does not verify");
+        r.bad_seq = c.first_bad;
     }
     facts_take(&c, &r, complete, &facts_cache.f);
     facts_cache.db = db;

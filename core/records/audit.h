@@ -84,7 +84,8 @@ typedef struct {
  * (never the staff table or meta sign_pk, which anyone with the file can edit): roles, locks and removals as
  * the trail set them, and every signing key it gave them (a passphrase reset gives a new one; what was signed
  * with an older one still verifies). The walk is verify's; when the trail has a problem, the facts are those of
- * the entries before it, each signature checked (complete false, problem named). */
+ * the entries that check, each signature checked, an entry with a problem passed over (complete false, the first
+ * problem named). */
 typedef struct {
     char id[STORE_ID_LEN];
     bool added, removed, locked, has_role;
