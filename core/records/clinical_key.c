@@ -258,7 +258,8 @@ bool clinical_envelopes_verify(database *db, char *problem, size_t size) {
  * note against it. SIGNER is the intake's author, or, for a note written before signatures (or under the data
  * key before the clinical key), the clinician or supervisor whose rotation first sealed it with a signature
  * (an attestation: "carried as found"). From then on every note under the clinical key is signed: a note
- * without a valid header is tampering. The signer's key is meta sign_pk:ID; verify checks it against the trail. */
+ * without a valid header is tampering. The signer's key is any the signed trail gave them (audit_facts_of): a
+ * passphrase reset gives a new one, and what they signed before still verifies; meta sign_pk is never trusted here. */
 #define NOTE_SIG_MAGIC "\x1b" "sig1:"
 #define NOTE_SIG_LABEL "triage-note-sig-v1"
 
@@ -302,8 +303,8 @@ static bool vouches(database *db, const audit_member_facts *w, const char *signe
 }
 
 /* Reads the header of an opened note: *text is where the text starts. NOTE_FORGED (why written): a header that
- * does not check against the signer's key, or a signer who may not sign it (neither the intake's author nor a
- * member whose role may hold the clinical key, by the staff table). */
+ * does not check against any of the signer's keys in the trail, or a signer who may not sign it (neither the
+ * intake's author nor a member whose role, as the trail set it, may hold the clinical key). */
 static note_sig note_check(database *db, const char *row, const char *plain, const char **text, char *why, size_t size) {
     size_t ml = strlen(NOTE_SIG_MAGIC);
     *text = plain;
