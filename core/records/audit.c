@@ -430,12 +430,17 @@ typedef struct {
     bool pending;
     int64_t last_seq;
     unsigned char last_hash[VAULT_MAC_BYTES], last_sig[VAULT_SIG_BYTES];
+    unsigned char (*keys)[VAULT_SIGN_PK_BYTES]; /* every signing key the trail gave them, oldest first */
+    int nkeys;
 } member;
 
 typedef struct {
     const vault *v;
     audit_report *r;
     bool every_sig; /* the second pass: check each signature at once */
+    bool tolerant;  /* audit_facts_of: an entry with a problem is passed over (its facts not taken), not the end */
+    char first_problem[512];
+    int64_t first_bad;
     unsigned char prev[VAULT_MAC_BYTES];
     int64_t expect, last_at;
     int64_t signed_from;        /* meta audit_signed_from: every entry from here on is signed or keyless */
@@ -483,6 +488,13 @@ static member *member_get(verify_ctx *c, const char *id) {
     memset(m, 0, sizeof *m);
     snprintf(m->id, sizeof m->id, "%s", id);
     return m;
+}
+
+static void members_free(verify_ctx *c) {
+    for (int i = 0; i < c->nm; i++) free(c->m[i].keys);
+    free(c->m);
+    c->m = NULL;
+    c->nm = c->capm = 0;
 }
 
 /* The pending check of m's newest signature; false when it fails. */
@@ -579,6 +591,9 @@ static int follow_key(verify_ctx *c, const audit_rec *e) {
     memcpy(target->pk, pk, sizeof pk);
     target->has_pk = true;
     target->key_seq = e->seq;
+    /* kept: notes signed before a passphrase reset still verify under the key their author held then */
+    target->keys = xrealloc(target->keys, sizeof *target->keys * (size_t)(target->nkeys + 1));
+    memcpy(target->keys[target->nkeys++], pk, sizeof pk);
     return 0;
 }
 
@@ -730,6 +745,16 @@ static int check_role(verify_ctx *c, const audit_rec *e) {
                    (long long)m->role_seq);
 }
 
+/* A clinical_key entry (it pins the clinical public key) by a member the trail had locked or removed: no such
+ * member can log in, so it was written with the file (their key swapped in meta, or their own kept). */
+static int check_clinical_writer(verify_ctx *c, const audit_rec *e) {
+    member *m = member_get(c, e->staff_id);
+    if (!m->locked && !m->removed) return 0;
+    return problem(c, e->seq, "audit entry %lld: %s made a clinical key, but the trail had %s them (entry %lld): forged",
+                   (long long)e->seq, who(c, e->staff_id), m->removed ? "removed" : "locked",
+                   (long long)(m->removed ? m->remove_seq : m->lock_seq));
+}
+
 static int check_entry(void *vctx, const audit_rec *e) {
     verify_ctx *c = vctx;
     audit_report *r = c->r;
@@ -755,6 +780,7 @@ static int check_entry(void *vctx, const audit_rec *e) {
     if (c->sig_failed && !c->every_sig) return 1;
     if (c->await_seq && e->seq == c->await_seq + 1 && resolve_await(c, e)) return 1;
     if (check_role(c, e)) return 1;
+    if (e->has_sig && !strcmp(e->action, "clinical_key") && check_clinical_writer(c, e)) return 1;
     if (e->has_sig && !strcmp(e->action, "clinical_key")) {
         r->clinical_seq = e->seq;
         snprintf(r->clinical_detail, sizeof r->clinical_detail, "%s", e->detail);
@@ -849,9 +875,37 @@ static bool check_staff(verify_ctx *c, database *db) {
     return ok;
 }
 
-static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, verify_ctx *c) {
+/* audit_facts_of's walk (every signature checked at once): an entry with a problem is passed over and the walk
+ * goes on, so that one bad entry (a raised role used once, an edit) does not hide every later supervisor's act
+ * from those who hand out the clinical key. What the failed check had already changed is put back. */
+static int check_entry_tolerant(void *vctx, const audit_rec *e) {
+    verify_ctx *c = vctx;
+    member saved;
+    bool intro = !strcmp(e->action, ACT_SIGN_KEY) && e->object_id[0];
+    if (intro) saved = *member_get(c, e->object_id);
+    if (!check_entry(c, e)) return 0;
+    if (!c->first_problem[0]) {
+        snprintf(c->first_problem, sizeof c->first_problem, "%s", c->r->problem);
+        c->first_bad = c->r->bad_seq;
+    }
+    if (intro) {
+        member *m = member_get(c, e->object_id);
+        unsigned char (*keys)[VAULT_SIGN_PK_BYTES] = m->keys;
+        *m = saved;
+        m->keys = keys; /* the list may have moved; the count put back drops a key the entry added */
+    }
+    c->failed = c->sig_failed = false;
+    c->run_first = c->run_last = 0;
+    c->await_seq = 0;
+    memcpy(c->prev, e->hash, sizeof c->prev);
+    c->expect = e->seq + 1;
+    return 0;
+}
+
+static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, bool tolerant, verify_ctx *c) {
     memset(r, 0, sizeof *r);
     memset(c, 0, sizeof *c);
+    c->tolerant = tolerant;
     c->v = v;
     c->r = r;
     c->every_sig = every_sig;
@@ -866,7 +920,8 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
         return !problem(c, 0, "the point where this database started signing its audit trail (meta %s) is missing: "
                               "it was deleted to pass a rewritten trail off as one from before signatures",
                         META_SIGNED_FROM);
-    store_status st = db->ops->audit_each(db->st, check_entry, c);
+    if (tolerant) c->every_sig = true;
+    store_status st = db->ops->audit_each(db->st, tolerant ? check_entry_tolerant : check_entry, c);
     if (st != ST_OK && !c->failed && !c->sig_failed) {
         error err = {0};
         db_error(db, st, "cannot read the audit trail", &err);
@@ -882,12 +937,12 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
 
 bool audit_verify(database *db, const vault *v, audit_report *r) {
     verify_ctx c;
-    bool ok = walk(db, v, r, false, &c);
+    bool ok = walk(db, v, r, false, false, &c);
     if (!ok && c.sig_failed && !c.failed) {
         /* a newest signature failed: walk again checking every one, to name the first bad entry */
-        free(c.m);
+        members_free(&c);
         free(c.staff);
-        ok = walk(db, v, r, true, &c);
+        ok = walk(db, v, r, true, false, &c);
         if (ok) ok = !problem(&c, 0, "an audit signature does not verify: the trail was rewritten or re-signed");
     }
     if (ok) note_run(&c, true);
@@ -906,7 +961,7 @@ bool audit_verify(database *db, const vault *v, audit_report *r) {
                                               "(meta %s%s): deleted or changed in the file",
                           who(&c, c.m[i].id), (long long)c.m[i].key_seq, META_KEY_PREFIX, c.m[i].id);
     if (ok) ok = check_staff(&c, db);
-    free(c.m);
+    members_free(&c);
     free(c.staff);
     return ok;
 }
@@ -951,4 +1006,96 @@ bool audit_check_checkpoint(database *db, int64_t seq, const char *hex, error *e
     if (!c.found) error_set(err, ERR_TAMPERED, "audit entry %lld is gone: the trail was truncated", (long long)seq);
     else if (!c.match) error_set(err, ERR_TAMPERED, "audit entry %lld differs from the checkpoint: the trail was rewritten", (long long)seq);
     return c.found && c.match;
+}
+
+/* ---- what the signed trail says of each member (audit.h) ---- */
+
+static struct {
+    const database *db;
+    int64_t seq;
+    unsigned char hash[VAULT_MAC_BYTES];
+    bool valid;
+    audit_facts f;
+} facts_cache;
+
+static void facts_free(audit_facts *f) {
+    for (int i = 0; i < f->n; i++) free(f->m[i].keys);
+    free(f->m);
+    memset(f, 0, sizeof *f);
+}
+
+/* The members of a finished walk moved into f (their key lists with them). */
+static void facts_take(verify_ctx *c, const audit_report *r, bool complete, audit_facts *f) {
+    f->m = xrealloc(NULL, sizeof *f->m * (size_t)(c->nm ? c->nm : 1));
+    f->n = c->nm;
+    for (int i = 0; i < c->nm; i++) {
+        const member *m = &c->m[i];
+        audit_member_facts *o = &f->m[i];
+        memset(o, 0, sizeof *o);
+        snprintf(o->id, sizeof o->id, "%s", m->id);
+        o->added = m->added;
+        o->removed = m->removed;
+        o->locked = m->locked;
+        o->has_role = m->has_role;
+        o->role = m->role;
+        o->keys = m->keys;
+        o->nkeys = m->nkeys;
+        c->m[i].keys = NULL;
+    }
+    members_free(c);
+    free(c->staff);
+    c->staff = NULL;
+    f->complete = complete;
+    snprintf(f->problem, sizeof f->problem, "%s", complete ? "" : r->problem);
+    f->clinical_seq = r->clinical_seq;
+    snprintf(f->clinical_detail, sizeof f->clinical_detail, "%s", r->clinical_detail);
+}
+
+const audit_facts *audit_facts_of(database *db) {
+    audit_rec last;
+    store_status st = db->ops->audit_last(db->st, &last);
+    if (st != ST_OK && st != ST_NOTFOUND) return NULL;
+    if (st == ST_NOTFOUND) memset(&last, 0, sizeof last);
+    if (facts_cache.valid && facts_cache.db == db && facts_cache.seq == last.seq &&
+        vault_equal(facts_cache.hash, last.hash, sizeof last.hash))
+        return &facts_cache.f;
+    facts_free(&facts_cache.f);
+    facts_cache.valid = false;
+    /* the cheap walk first (the newest signature of each key); on a problem, every signature, so that the facts
+     * kept are those of the entries before the first bad one, each checked */
+    audit_report r;
+    verify_ctx c;
+    bool complete = walk(db, NULL, &r, false, false, &c);
+    if (!complete) {
+        members_free(&c);
+        free(c.staff);
+        (void)walk(db, NULL, &r, true, true, &c);
+        snprintf(r.problem, sizeof r.problem, "%s", c.first_problem[0] ? c.first_problem : "an audit signature does not verify");
+        r.bad_seq = c.first_bad;
+    }
+    facts_take(&c, &r, complete, &facts_cache.f);
+    facts_cache.db = db;
+    facts_cache.seq = last.seq;
+    memcpy(facts_cache.hash, last.hash, sizeof last.hash);
+    facts_cache.valid = true;
+    return &facts_cache.f;
+}
+
+const audit_member_facts *audit_facts_member(const audit_facts *f, const char *member_id) {
+    for (int i = 0; f && i < f->n; i++)
+        if (!strcmp(f->m[i].id, member_id)) return &f->m[i];
+    return NULL;
+}
+
+bool audit_facts_may(const audit_facts *f, const char *member_id, staff_action a) {
+    const audit_member_facts *m = audit_facts_member(f, member_id);
+    return m && m->added && m->has_role && !m->locked && !m->removed && role_may(m->role, a);
+}
+
+bool audit_facts_signed_by(const audit_facts *f, const char *member_id, const unsigned char *m, size_t n,
+                           const unsigned char sig[VAULT_SIG_BYTES]) {
+    const audit_member_facts *w = audit_facts_member(f, member_id);
+    for (int i = 0; w && i < w->nkeys; i++)
+        if (vault_sig_ok(w->keys[i], m, n, sig)) return true;
+    return false;
 }

@@ -31,6 +31,7 @@
 
 #include "error.h"
 #include "db.h"
+#include "roles.h"
 
 /* Appends an entry inside the caller's transaction, signed when v holds a signer (a logged-in staff member;
  * staff_id must be theirs), unsigned when v is NULL (no login). */
@@ -78,6 +79,37 @@ typedef struct {
     char clinical_detail[257];
     char problem[512];
 } audit_report;
+
+/* What the signed trail says of each member, for those who hand out the clinical key or check a signature
+ * (never the staff table or meta sign_pk, which anyone with the file can edit): roles, locks and removals as
+ * the trail set them, and every signing key it gave them (a passphrase reset gives a new one; what was signed
+ * with an older one still verifies). The walk is verify's; when the trail has a problem, the facts are those of
+ * the entries that check, each signature checked, an entry with a problem passed over (complete false, the first
+ * problem named). */
+typedef struct {
+    char id[STORE_ID_LEN];
+    bool added, removed, locked, has_role;
+    staff_role role;
+    unsigned char (*keys)[VAULT_SIGN_PK_BYTES];
+    int nkeys;
+} audit_member_facts;
+typedef struct {
+    audit_member_facts *m;
+    int n;
+    bool complete;
+    char problem[512];
+    int64_t clinical_seq; /* the newest signed clinical_key entry that checks, 0 for none */
+    char clinical_detail[257];
+} audit_facts;
+/* The facts of db's trail, read once per state of the trail (cached until it changes; do not keep the pointer
+ * across a write); NULL when the trail cannot be read. */
+const audit_facts *audit_facts_of(database *db);
+const audit_member_facts *audit_facts_member(const audit_facts *f, const char *member_id);
+/* True when the trail made member_id a role that may take a, and left them neither locked nor removed. */
+bool audit_facts_may(const audit_facts *f, const char *member_id, staff_action a);
+/* True when sig over m verifies under one of the signing keys the trail gave member_id. */
+bool audit_facts_signed_by(const audit_facts *f, const char *member_id, const unsigned char *m, size_t n,
+                           const unsigned char sig[VAULT_SIG_BYTES]);
 
 /* Walks the chain: sequence without gaps, each hash from the previous, each signature under its writer's
  * key as introduced in the trail, unsigned entries only where no login could sign and witnessed by the next

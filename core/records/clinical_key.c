@@ -17,9 +17,19 @@
 #define META_PIN_SEQ "clinical_pk_seq" /* a hint: the sequence of the newest clinical_key audit entry */
 #define PIN_TAG " pk:"                 /* a clinical_key entry's detail ends with the public key it made */
 
+/* What the signed trail allows member_id: a role that may read notes (as the trail set it; a member added before
+ * roles were audited keeps the table's), neither locked nor removed. The staff table alone is not enough: anyone
+ * with the file can raise a role there, have a supervisor's rotation seal the key to it, and set it back. */
+static bool trail_may_hold(database *db, const char *member_id) {
+    const audit_member_facts *m = audit_facts_member(audit_facts_of(db), member_id);
+    return m && m->added && !m->locked && !m->removed && (!m->has_role || role_may(m->role, ACT_NOTES_OF_OTHERS));
+}
+
 /* A member may hold the clinical key when their role may read notes and the account is not locked (a removed
- * account is locked). */
-static bool may_hold(const staff_rec *r) { return !r->locked && role_may(r->role, ACT_NOTES_OF_OTHERS); }
+ * account is locked), by the staff table and by the signed trail both. */
+static bool may_hold(database *db, const staff_rec *r) {
+    return !r->locked && role_may(r->role, ACT_NOTES_OF_OTHERS) && trail_may_hold(db, r->id);
+}
 
 /* What the row MAC of the public key covers: a label (so no other MAC'd row can stand in for it) and the key. */
 static size_t pk_message(const unsigned char pk[VAULT_PK_BYTES], unsigned char *m) {
@@ -159,30 +169,21 @@ static bool pin_of(const char *detail, unsigned char pk[VAULT_PK_BYTES]) {
 
 typedef enum { PIN_OK, PIN_NONE_YET, PIN_BAD } pin_status;
 
-/* Does the newest clinical_key entry of the trail, signed by a member whose role may hold the key, name pk?
- * PIN_NONE_YET: that entry was written before pins existed (the next clinical login rotates the key, which
- * pins it). The entry's writer's role is read from the staff table here; verify reads it from the trail. */
+/* Does the newest clinical_key entry of the signed trail name pk? The entry, its writer's signing key and role
+ * (and that the trail had not locked or removed them) are taken from the trail as verify walks it, never from
+ * meta sign_pk or the staff table, which anyone with the file can swap. PIN_NONE_YET: that entry was written
+ * before pins existed (the next clinical login rotates the key, which pins it). */
 static pin_status pin_check(database *db, const unsigned char pk[VAULT_PK_BYTES], char *why, size_t whysize) {
-    pin_ctx c;
-    memset(&c, 0, sizeof c);
-    if (db->ops->audit_each_from(db->st, pin_scan_start(db), pin_scan, &c) != ST_OK) {
-        snprintf(why, whysize, "the audit trail cannot be read");
-        return PIN_BAD;
-    }
-    staff_rec w;
+    const audit_facts *f = audit_facts_of(db);
     unsigned char named[VAULT_PK_BYTES];
-    if (!c.found) snprintf(why, whysize, "no audit entry made it");
-    else if (!c.prev_known || !audit_entry_ok(db, c.newest_prev, &c.newest))
-        snprintf(why, whysize, "the audit entry that made it (%lld) does not verify under its writer's signing key: "
-                                "the trail was rewritten", (long long)c.newest.seq);
-    else if (db->ops->staff_by_id(db->st, c.newest.staff_id, &w) != ST_OK || !role_may(w.role, ACT_NOTES_OF_OTHERS))
-        snprintf(why, whysize, "the audit entry that made it (%lld) was written by someone who may not hold it",
-                 (long long)c.newest.seq);
-    else if (!pin_of(c.newest.detail, named))
+    if (!f) snprintf(why, whysize, "the audit trail cannot be read");
+    else if (!f->clinical_seq)
+        snprintf(why, whysize, "no signed audit entry made it%s", f->complete ? "" : " before the trail's first problem");
+    else if (!pin_of(f->clinical_detail, named))
         return PIN_NONE_YET;
     else if (!vault_equal(named, pk, VAULT_PK_BYTES))
         snprintf(why, whysize, "the newest signed audit entry that made one (%lld) names another key",
-                 (long long)c.newest.seq);
+                 (long long)f->clinical_seq);
     else
         return PIN_OK;
     return PIN_BAD;
@@ -220,6 +221,32 @@ bool clinical_pin_verify(database *db, const audit_report *trail, char *problem,
     return false;
 }
 
+bool clinical_envelopes_verify(database *db, char *problem, size_t size) {
+    staff_rec *staff = NULL;
+    int n = 0;
+    if (db->ops->staff_list(db->st, &staff, &n) != ST_OK) {
+        free(staff);
+        snprintf(problem, size, "cannot read the staff table");
+        return false;
+    }
+    const audit_facts *f = audit_facts_of(db);
+    bool ok = true;
+    for (int i = 0; ok && i < n; i++) {
+        unsigned char env[VAULT_SEALED_KEY_BYTES];
+        if (!env_read(db, staff[i].id, env)) continue;
+        /* a lock alone leaves the envelope (failed logins lock without a rotation): the role and removal decide */
+        const audit_member_facts *m = audit_facts_member(f, staff[i].id);
+        if (m && m->added && !m->removed && (!m->has_role || role_may(m->role, ACT_NOTES_OF_OTHERS))) continue;
+        snprintf(problem, size, "tampering: `%s` holds the clinical key (meta " META_ENV "%s), but the signed audit trail "
+                 "%s%s: it was sealed to a role raised in the staff table or planted; rotate it (`triage rekey`)",
+                 staff[i].name, staff[i].id, !m || !m->added ? "never added them" : m->removed ? "removed them"
+                 : "made them a ", m && m->added && !m->removed ? staff_role_name(m->role) : "");
+        ok = false;
+    }
+    free(staff);
+    return ok;
+}
+
 /* ---- note signatures ----
  * A note is signed by the staff member who wrote it (their audit signing key, vault.h), so that someone who can
  * seal a note (anyone: the clinical public key needs no secret) cannot pass one off as another's. The signature
@@ -231,7 +258,8 @@ bool clinical_pin_verify(database *db, const audit_report *trail, char *problem,
  * note against it. SIGNER is the intake's author, or, for a note written before signatures (or under the data
  * key before the clinical key), the clinician or supervisor whose rotation first sealed it with a signature
  * (an attestation: "carried as found"). From then on every note under the clinical key is signed: a note
- * without a valid header is tampering. The signer's key is meta sign_pk:ID; verify checks it against the trail. */
+ * without a valid header is tampering. The signer's key is any the signed trail gave them (audit_facts_of): a
+ * passphrase reset gives a new one, and what they signed before still verifies; meta sign_pk is never trusted here. */
 #define NOTE_SIG_MAGIC "\x1b" "sig1:"
 #define NOTE_SIG_LABEL "triage-note-sig-v1"
 
@@ -265,16 +293,25 @@ static char *note_signed(const vault *v, const char *signer, const char *row, co
 
 typedef enum { NOTE_UNSIGNED, NOTE_SIGNED, NOTE_FORGED } note_sig;
 
+/* May signer vouch for a note they did not write (a rotation's attestation)? Their role as the trail set it (a
+ * member added before roles were audited: the table's). */
+static bool vouches(database *db, const audit_member_facts *w, const char *signer) {
+    staff_rec r;
+    if (!w || !w->added) return false;
+    if (w->has_role) return role_may(w->role, ACT_NOTES_OF_OTHERS);
+    return db->ops->staff_by_id(db->st, signer, &r) == ST_OK && role_may(r.role, ACT_NOTES_OF_OTHERS);
+}
+
 /* Reads the header of an opened note: *text is where the text starts. NOTE_FORGED (why written): a header that
- * does not check against the signer's key, or a signer who may not sign it (neither the intake's author nor a
- * member whose role may hold the clinical key, by the staff table). */
+ * does not check against any of the signer's keys in the trail, or a signer who may not sign it (neither the
+ * intake's author nor a member whose role, as the trail set it, may hold the clinical key). */
 static note_sig note_check(database *db, const char *row, const char *plain, const char **text, char *why, size_t size) {
     size_t ml = strlen(NOTE_SIG_MAGIC);
     *text = plain;
     if (strncmp(plain, NOTE_SIG_MAGIC, ml) != 0) return NOTE_UNSIGNED;
     char signer[STORE_ID_LEN] = "";
     const char *id = plain + ml, *colon = strchr(id, ':');
-    unsigned char sig[VAULT_SIG_BYTES], pk[VAULT_SIGN_PK_BYTES], m[256];
+    unsigned char sig[VAULT_SIG_BYTES], m[256];
     size_t idl = colon ? (size_t)(colon - id) : 0;
     bool ok = idl > 0 && idl < sizeof signer && strnlen(colon + 1, 2 * VAULT_SIG_BYTES + 1) == 2 * VAULT_SIG_BYTES + 1 &&
               colon[1 + 2 * VAULT_SIG_BYTES] == '\n' && hex_decode(colon + 1, 2 * VAULT_SIG_BYTES, sig, sizeof sig);
@@ -284,15 +321,15 @@ static note_sig note_check(database *db, const char *row, const char *plain, con
     }
     intake_rec in;
     memset(&in, 0, sizeof in);
-    staff_rec w;
+    const audit_facts *f = ok ? audit_facts_of(db) : NULL;
+    const audit_member_facts *w = audit_facts_member(f, signer);
     if (!ok)
         snprintf(why, size, "its signature header is damaged");
-    else if (!audit_member_key(db, signer, pk) || !vault_sig_ok(pk, m, note_sig_message(row, signer, *text, m), sig))
+    else if (!audit_facts_signed_by(f, signer, m, note_sig_message(row, signer, *text, m), sig))
         snprintf(why, size, "its signature (by %s) does not verify", signer);
     else if (db->ops->intake_get(db->st, row, &in) != ST_OK)
         snprintf(why, size, "its intake cannot be read");
-    else if (strcmp(in.created_by, signer) != 0 &&
-             (db->ops->staff_by_id(db->st, signer, &w) != ST_OK || !role_may(w.role, ACT_NOTES_OF_OTHERS)))
+    else if (strcmp(in.created_by, signer) != 0 && !vouches(db, w, signer))
         snprintf(why, size, "it is signed by %s, who neither wrote it nor may vouch for it", signer);
     else
         ok = true, why[0] = '\0';
@@ -522,7 +559,7 @@ static bool distribute(database *db, const vault_clinical *key, error *err) {
     bool ok = true;
     for (int i = 0; ok && i < n; i++) {
         unsigned char env[VAULT_SEALED_KEY_BYTES];
-        if (may_hold(&staff[i])) {
+        if (may_hold(db, &staff[i])) {
             if (!vault_clinical_seal_to(key, staff[i].keys.public_key, env)) {
                 error_set(err, ERR_INTERNAL, "cannot seal the clinical key for `%s`", staff[i].name);
                 ok = false;
@@ -582,7 +619,7 @@ bool clinical_staff_changed(session *s, const staff_rec *r, vault_clinical **fre
     bool present;
     if (!pk_read(s->db, s->v, pk, &present, err)) return false;
     if (!present) return true; /* before the migration: it seals the key to everyone who may hold it */
-    if (may_hold(r)) {
+    if (may_hold(s->db, r)) {
         if (!catch_up(s, pk)) {
             error_set(err, ERR_CONFLICT, "you hold no clinical key, so `%s` cannot be given one: a clinician or "
                                          "supervisor who holds it must make this change", r->name);

@@ -69,6 +69,9 @@ bool clinical_rotate(session *s, const vault *data_key, vault_clinical **fresh, 
  * key) made. False with the problem written. A key made before pins (an entry without one) passes: the next
  * clinical login rotates it. */
 bool clinical_pin_verify(database *db, const audit_report *trail, char *problem, size_t size);
+/* verify: false (problem written) when a member holds an envelope of the clinical key (meta clinical_key:ID) whom
+ * the signed trail does not let hold it (a role that may not read notes, removed, never added). */
+bool clinical_envelopes_verify(database *db, char *problem, size_t size);
 
 /* After the commit: s holds fresh from now on (the old key is wiped). */
 void clinical_adopt(session *s, vault_clinical *fresh);

@@ -196,6 +196,7 @@ bool db_verify(session *s, verify_report *r, error *err) {
         return true;
     }
     if (!clinical_pin_verify(db, &r->audit, r->problem, sizeof r->problem)) return true;
+    if (!clinical_envelopes_verify(db, r->problem, sizeof r->problem)) return true;
     r->ok = true;
     if (session_begin(s, err)) {
         if (!audit_log(db, s->v, s->me.id, "verify", "", "sound", err) || !verify_last_write(s, true, err) ||

@@ -424,6 +424,7 @@ static int forge_note(const char *cfg_path, const char *path, const char *user, 
 }
 
 /* plant-clinical: see the top. */
+static const char *as_victim = NULL;
 static int plant_clinical(const char *cfg_path, const char *path, const char *user, bool with_entry) {
     vault *v = unlock_as(cfg_path, path, user);
     vault_clinical *mine = vault_clinical_create();
@@ -450,8 +451,11 @@ static int plant_clinical(const char *cfg_path, const char *path, const char *us
         if (ok) db_settings_from_config(&cfg, &set);
         ok = ok && db_open(&db, path, false, &set, &err);
         if (ok) {
-            ok = db.ops->staff_by_name(db.st, user, &me) == ST_OK && db_begin(&db, &err) &&
-                 audit_log(&db, v, me.id, "clinical_key", "", detail, &err) && db_commit(&db, &err);
+            ok = db.ops->staff_by_name(db.st, as_victim ? as_victim : user, &me) == ST_OK && db_begin(&db, &err);
+            if (ok && as_victim) { unsigned char spk[VAULT_SIGN_PK_BYTES]; char k[96];
+                snprintf(k, sizeof k, "sign_pk:%s", me.id);
+                ok = vault_signer_pk(v, spk) && db.ops->meta_set(db.st, k, spk, sizeof spk) == ST_OK; }
+            ok = ok && audit_log(&db, v, me.id, "clinical_key", "", detail, &err) && db_commit(&db, &err);
             if (!ok) fprintf(stderr, "attacker: entry: %s\n", err.msg);
             db_close(&db);
         }
@@ -462,8 +466,9 @@ static int plant_clinical(const char *cfg_path, const char *path, const char *us
          sqlite3_bind_blob(up, 1, val, sizeof val, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(up) == SQLITE_DONE;
     sqlite3_finalize(up);
     up = NULL;
-    if (ok && sqlite3_prepare_v2(raw, "SELECT id, public_key FROM staff WHERE role IN ('clinician', 'supervisor') AND "
-                                      "locked = 0", -1, &st, NULL) == SQLITE_OK &&
+    if (ok && sqlite3_prepare_v2(raw, "SELECT id, public_key FROM staff WHERE (role IN ('clinician', 'supervisor') AND "
+                                      "locked = 0) OR (?9 IS NOT NULL AND name = ?9)", -1, &st, NULL) == SQLITE_OK &&
+        (!as_victim || sqlite3_bind_text(st, 9, user, -1, SQLITE_STATIC) == SQLITE_OK) &&
         sqlite3_prepare_v2(raw, "INSERT OR REPLACE INTO meta (key, value) VALUES ('clinical_key:' || ?1, ?2)", -1, &up,
                            NULL) == SQLITE_OK) {
         while (ok && sqlite3_step(st) == SQLITE_ROW) {
@@ -588,7 +593,25 @@ static int read_intake(const char *cfg_path, const char *path, const char *user,
     return ok ? 0 : 1;
 }
 
+/* unpin CONFIG DB USER: USER appends a signed clinical_key entry that names no key (as before pins) */
+static int unpin(const char *cfg_path, const char *path, const char *user) {
+    vault *v = unlock_as(cfg_path, path, user);
+    config cfg; diag d = {NULL, 0, 0}; db_settings set; database db; error err = {0}; staff_rec me;
+    bool ok = v && config_load(&cfg, cfg_path, &d);
+    if (ok) db_settings_from_config(&cfg, &set);
+    ok = ok && db_open(&db, path, false, &set, &err);
+    if (ok) {
+        ok = db.ops->staff_by_name(db.st, user, &me) == ST_OK && db_begin(&db, &err) &&
+             audit_log(&db, v, me.id, "clinical_key", "", "clinical key rotated: 0 notes re-sealed", &err) && db_commit(&db, &err);
+        if (!ok) fprintf(stderr, "attacker: unpin: %s\n", err.msg);
+        db_close(&db);
+    }
+    vault_free(v);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 5 && !strcmp(argv[1], "unpin")) return vault_init() ? unpin(argv[2], argv[3], argv[4]) : 1;
     if (argc == 4 && !strcmp(argv[1], "strip")) {
         if (!vault_init() || !open_raw(argv[2])) return 1;
         bool ok = rewrite(atoll(argv[3]), NULL, NULL);
@@ -604,6 +627,8 @@ int main(int argc, char **argv) {
         return vault_init() ? forge_note(argv[2], argv[3], argv[4], argv[5], argv[6]) : 1;
     if ((argc == 5 || argc == 6) && !strcmp(argv[1], "plant-clinical"))
         return vault_init() ? plant_clinical(argv[2], argv[3], argv[4], argc == 6 && !strcmp(argv[5], "entry")) : 1;
+    if (argc == 6 && !strcmp(argv[1], "plant-clinical-as")) { as_victim = argv[5];
+        return vault_init() ? plant_clinical(argv[2], argv[3], argv[4], true) : 1; }
     if (argc == 8 && !strcmp(argv[1], "forge-clinical-note"))
         return vault_init() ? forge_clinical_note(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
     if (argc == 6 && !strcmp(argv[1], "read-intake")) return vault_init() ? read_intake(argv[2], argv[3], argv[4], argv[5]) : 1;

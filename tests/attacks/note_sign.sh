@@ -5,8 +5,8 @@
 # signed by herself in the author's name with the author's signing key in meta replaced by her own.
 # What must hold: every note is signed by its author inside the seal (clinical_key.c); the reader a clinician's
 # record screen uses (intake_open, attacker read-intake) refuses a note that is unsigned or not its author's, as
-# tampering, never showing it; verify names it. The swapped signing key in meta is what the reader trusts (it
-# cannot walk the trail on each record); verify compares it with the signed trail and names it.
+# tampering, never showing it; verify names it. The reader takes the author's signing keys from the signed trail
+# (audit_facts_of, read once per state of the trail), never from meta sign_pk alone, so a swapped key does not pass.
 # Usage: tests/attacks/note_sign.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
@@ -45,10 +45,11 @@ for how in unsigned self as-author; do
     forge "$how" "no risk, safe to discharge; do not call back"
     check "$how: the attacker wrote her note over bob's" [ "$rc" -eq 0 ]
     if [ "$how" = as-author ]; then
-        # NOT PREVENTED at the reader: it trusts meta sign_pk (the trail vouches for it only in verify), so another
-        # clinician's or a supervisor's screen shows the forgery as bob's until verify runs or bob logs in
+        # round 4: the reader takes bob's signing keys from the signed trail (audit_facts_of), not meta sign_pk, so
+        # another clinician's or a supervisor's screen refuses the forgery too (it showed it as bob's before)
         read_intake admin "$ADMIN" "$iid"
-        check "$how: (known gap: a supervisor's screen takes the key in meta)" has_out "safe to discharge"
+        check "$how: a supervisor's screen refuses it (the key in meta is not one the trail gave bob)" [ "$rc" -ne 0 ]
+        check "$how: ...never shown as bob's" sh -c '! printf "%s" "$1" | grep -q "safe to discharge"' x "$out"
     else
         read_intake bob "$BOB" "$iid"
         check "$how: the clinician's record screen refuses it" [ "$rc" -ne 0 ]
@@ -60,8 +61,8 @@ for how in unsigned self as-author; do
     case $how in
         unsigned) check "$how: ...naming the note, unsigned" has_err "intakes.notes of record $iid is not its author's: it carries no signature" ;;
         self) check "$how: ...naming the note, signed by someone else" has_err "intakes.notes of record $iid is not its author's: it is signed by .*, who neither wrote it nor may vouch for it" ;;
-        as-author) check "$how: ...naming bob's signing key changed in the file (the head he signed no longer checks)" \
-            has_err "the signing key of bob that audit entry .* introduced is not recorded\\|the head of the trail (entry .*) is not signed by $(sql "SELECT id FROM staff WHERE name = 'bob'")" ;;
+        as-author) check "$how: ...naming the note: its signature is by none of bob's keys in the trail" \
+            has_err "intakes.notes of record $iid is not its author's: its signature (by .*) does not verify" ;;
     esac
     if [ "$how" = as-author ]; then
         read_intake bob "$BOB" "$iid"

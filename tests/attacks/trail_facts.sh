@@ -1,0 +1,109 @@
+#!/bin/sh
+# Outside attacker, round 4 (and one bug found with it). Who may hold the clinical key, and which signing keys a
+# member has, come from the signed audit trail (core/records/audit.c audit_facts_of), never from the staff table
+# or meta sign_pk, which anyone with write access to the file can edit:
+#   1. bug: a passphrase reset gives a note's author a new signing key; their earlier notes must still verify
+#      (under the key they held when signing), so verify stays sound, other clinicians read them, and every
+#      rotation (lock, rekey, removal) still works.
+#   2. a receptionist raises her role in the staff table; a supervisor's lock of someone else, a passphrase reset
+#      of her, or an unlock of her must not seal the clinical key to her; an envelope planted for her is named by
+#      verify.
+#   3. she swaps another clinician's (or a removed clinician's) meta sign_pk for her own signing key and writes a
+#      clinical_key entry in their name pinning a key of her own (attacker plant-clinical-as): refused at login.
+# Usage: tests/attacks/trail_facts.sh ./triage   Last line: `N passed, N failed`.
+T=${1:-./triage}
+. "$(dirname "$0")/lib.inc"
+need_sqlite3
+A="$(pwd)/build/release/tests/attacks/attacker"
+[ -x "$A" ] || { bad "build/release/tests/attacks/attacker is missing (make test builds it)"; finish; exit 1; }
+CAROL=carol-passphrase-1
+ERIN=erin-passphrase-1
+
+intake() { # USER PASS NAME NOTE
+    printf '{"client":{"name":"%s","phone":"555 0100"},"language":"en","notes":"%s","answers":{"phq9":[1,1,1,1,0,0,0,0,0]}}' "$3" "$4" >"$tmp/in.json"
+    tri "$1" "$2\n" intake new "$tmp/in.json"
+}
+read_intake() { # USER PASS INTAKE
+    out=$(printf '%s\n' "$2" | "$A" read-intake "$tmp/config.ini" "$DB" "$1" "$3" 2>"$tmp/aerr"); rc=$?; err=$(cat "$tmp/aerr")
+}
+read_notes() { # USER PASS: how many notes the attacker's key opens ("opened N of M")
+    out=$(printf '%s\n' "$2" | "$A" read-notes "$tmp/config.ini" "$DB" "$1" 2>"$tmp/aerr" | tail -1)
+}
+fresh() { # a centre of its own: admin, alice (reception), bob and carol (clinicians), erin (reception), two notes
+    DB="$tmp/$1.db"
+    centre
+    tri admin "$ADMIN\n$CAROL\n" user add carol --role clinician
+    tri admin "$ADMIN\n$ERIN\n" user add erin --role reception
+    intake bob "$BOB" "Client One" "bob wrote: SECRET-ONE"
+    bob_iid=$(sql "SELECT id FROM intakes WHERE created_by = (SELECT id FROM staff WHERE name = 'bob') LIMIT 1;")
+    intake alice "$ALICE" "Client Two" "alice wrote: SECRET-TWO"
+    alice_iid=$(sql "SELECT id FROM intakes WHERE created_by = (SELECT id FROM staff WHERE name = 'alice') LIMIT 1;")
+}
+
+# 1. an ordinary reset of a note's author (bob wrote one, alice wrote one)
+fresh reset
+tri admin "$ADMIN\nbob-new-passphrase-9\n" user passwd bob
+tri admin "$ADMIN\nalice-new-passphrase-2\n" user passwd alice
+check "reset of two note authors" [ "$rc" -eq 0 ]
+tri admin "$ADMIN\n" verify
+check "after the resets: verify says sound (their notes verify under the keys they held)" has_out "^sound"
+read_intake carol "$CAROL" "$bob_iid"
+check "...another clinician reads bob's note" has_out "^NOTE bob wrote: SECRET-ONE$"
+read_intake carol "$CAROL" "$alice_iid"
+check "...and alice's" has_out "^NOTE alice wrote: SECRET-TWO$"
+tri admin "$ADMIN\n" user lock carol
+check "...a lock (a rotation) still works" has_out "carol locked"
+tri admin "$ADMIN\n" rekey
+check "...a rekey too" has_out "data key rotated"
+read_intake bob "bob-new-passphrase-9" "$bob_iid"
+check "...and bob, with his new passphrase, reads his note after both" has_out "^NOTE bob wrote: SECRET-ONE$"
+
+# 2a. role raised in the file, a supervisor's lock of someone else (a rotation)
+fresh raised_lock
+sql "UPDATE staff SET role = 'clinician' WHERE name = 'alice';"
+tri admin "$ADMIN\n" user lock carol
+check "role raised: the supervisor's lock of carol" has_out "carol locked"
+sql "UPDATE staff SET role = 'reception' WHERE name = 'alice';"
+check "...sealed no clinical key to alice" [ -z "$(sql "SELECT value FROM meta WHERE key = 'clinical_key:' || (SELECT id FROM staff WHERE name = 'alice') AND length(value) > 0")" ]
+read_notes alice "$ALICE"
+check "...she opens no note" has_out "^opened 0 of"
+# 2b. the same through a passphrase reset of her
+fresh raised_reset
+sql "UPDATE staff SET role = 'clinician' WHERE name = 'erin';"
+tri admin "$ADMIN\nerin-new-passphrase-2\n" user passwd erin
+sql "UPDATE staff SET role = 'reception' WHERE name = 'erin';"
+read_notes erin "erin-new-passphrase-2"
+check "role raised, then a reset of her: she opens no note" has_out "^opened 0 of"
+# 2c. the same through an unlock of her
+fresh raised_unlock
+tri admin "$ADMIN\n" user lock erin
+sql "UPDATE staff SET role = 'clinician' WHERE name = 'erin';"
+tri admin "$ADMIN\n" user unlock erin
+sql "UPDATE staff SET role = 'reception' WHERE name = 'erin';"
+read_notes erin "$ERIN"
+check "role raised, then an unlock of her: she opens no note" has_out "^opened 0 of"
+# 2d. an envelope there anyway (as an older triage sealed it, here copied into her key in the file): verify names it
+sql "INSERT OR REPLACE INTO meta (key, value) SELECT 'clinical_key:' || (SELECT id FROM staff WHERE name = 'erin'), value FROM meta WHERE key = 'clinical_key:' || (SELECT id FROM staff WHERE name = 'bob');"
+tri admin "$ADMIN\n" verify
+check "an envelope held by a member the trail made a reception: verify fails" [ "$rc" -ne 0 ]
+check "...naming her and the envelope" has_err "\`erin\` holds the clinical key (meta clinical_key:.*), but the signed audit trail made them a reception"
+
+# 3. a clinical key planted by an entry written in another member's name, their meta sign_pk swapped for hers
+for victim in carol dave; do
+    fresh "plant_$victim"
+    if [ "$victim" = dave ]; then
+        tri admin "$ADMIN\ndave-passphrase-1\n" user add dave --role clinician
+        tri admin "$ADMIN\n" user remove dave
+    fi
+    printf '%s\n' "$ALICE" | "$A" plant-clinical-as "$tmp/config.ini" "$DB" alice "$victim" 2>"$tmp/aerr"
+    check "$victim: the attacker planted her key, pinned by an entry in $victim's name" [ "$?" -eq 0 ]
+    tri bob "$BOB\n" client find "Client"
+    check "$victim: the clinician's login is refused" [ "$rc" -ne 0 ]
+    check "$victim: ...named as planted (the entry in $victim's name does not check under the trail's keys)" \
+        has_err "clinical_pk) is not the one the signed audit trail made (planted in the file): the newest signed audit entry that made one (.*) names another key"
+    intake bob "$BOB" "Client Three" "bob wrote: SECRET-THREE after the plant"
+    check "$victim: a note written after the plant is refused, not sealed to her key" [ "$rc" -ne 0 ]
+    read_notes alice "$ALICE"
+    check "$victim: she opens no note" has_out "^opened 0 of"
+done
+finish
