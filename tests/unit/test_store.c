@@ -1794,6 +1794,15 @@ static void t_url_redacted(void **state) {
         {"sqlite:///srv/a:b@c/centre.db", "sqlite:///srv/a:b@c/centre.db"},
         {"/srv/a:b@c/centre.db", "/srv/a:b@c/centre.db"},
         {"/srv/my_password=x/centre.db", "/srv/my_password=x/centre.db"},
+        /* issue 17: a password with '?' or '#' (the last '@' before the authority's first '/'), quoted
+         * key/value pairs, a URL with no "//", and a location with its scheme removed */
+        {"postgresql://ann:pa?ss@db.example/triage", "postgresql://ann:***@db.example/triage"},
+        {"postgresql://ann:pa#ss@db.example/triage", "postgresql://ann:***@db.example/triage"},
+        {"host=db user=ann password='S3cret PW' dbname=triage", "host=db user=ann password=*** dbname=triage"},
+        {"host=db password = 'it\\'s S3cret' dbname=triage", "host=db password = *** dbname=triage"},
+        {"host=db password=\"S3cret PW\"", "host=db password=***"},
+        {"postgresql:ann:S3cretPW@dbhost/triage", "postgresql:***@dbhost/triage"},
+        {"ann:S3cretPW@dbhost/triage", "ann:***@dbhost/triage"},
         {"", ""},
     };
     char out[256];
