@@ -108,6 +108,14 @@ static bool has_scheme(const char *url, const char *colon) {
     return true;
 }
 
+/* Where a URL's scheme ends (its ':'), or NULL: a letter, then at least one letter, digit, + - or . (so a
+ * drive letter "C:" is no scheme, nor is anything with '/' before its first ':'). */
+static const char *scheme_end(const char *url) {
+    if (!url || !((*url >= 'a' && *url <= 'z') || (*url >= 'A' && *url <= 'Z'))) return NULL;
+    const char *colon = strchr(url, ':');
+    return colon && colon - url >= 2 && has_scheme(url, colon) ? colon : NULL;
+}
+
 const store_ops *store_backend_for(const char *url, const char **location, error *err) {
     if (!url || !url[0]) {
         error_set(err, ERR_INPUT, "No database was given.");
@@ -122,14 +130,20 @@ const store_ops *store_backend_for(const char *url, const char **location, error
             return backends[i].ops;
         }
     }
-    /* a scheme is letters, digits, + - . before "://" (RFC 3986); anything else is a path */
-    const char *colon = strstr(url, "://");
-    if (has_scheme(url, colon)) {
+    /* any scheme (a letter, then letters, digits, + - ., then ':'; with or without "//") not registered is
+     * refused: `--db postgresql:triage` must never make a SQLite file of that name */
+    const char *colon = scheme_end(url);
+    if (colon) {
         char have[128] = "";
         for (size_t i = 0; i < N_BACKENDS; i++)
-            snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", i ? ", " : "", backends[i].ops->name);
-        error_set(err, ERR_INPUT, "%.*s: this build of triage has no backend for %.*s databases (it has: %s).",
-                 (int)(colon - url) + 3, url, (int)(colon - url), url, have);
+            snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", i ? ", " : "", backends[i].scheme);
+        char shown[4200];
+        store_url_redacted(url, shown, sizeof shown);
+        char hint[4300] = "";
+        if (strncmp(colon, "://", 3) != 0) /* maybe a file after all */
+            snprintf(hint, sizeof hint, "; a file whose name has a colon can be given as ./%s", shown);
+        error_set(err, ERR_INPUT, "%s: this build of triage has no backend for %.*s databases (the schemes it has: %s)%s.",
+                  shown, (int)(colon - url), url, have, hint);
         return NULL;
     }
     *location = url;
@@ -209,7 +223,7 @@ bool store_is_url(const char *value) {
     if (!value) return false;
     for (size_t i = 0; i < N_BACKENDS; i++)
         if (strncmp(value, backends[i].scheme, strlen(backends[i].scheme)) == 0) return true;
-    return has_scheme(value, strstr(value, "://"));
+    return has_scheme(value, strstr(value, "://")) || scheme_end(value) != NULL;
 }
 
 const char *store_local_file(const char *url) {

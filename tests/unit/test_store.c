@@ -1827,6 +1827,22 @@ static void t_is_url(void **state) {
     assert_false(store_is_url("data/a://b.db")); /* '/' is no scheme character: a path */
     assert_false(store_is_url(NULL));
     assert_string_equal(store_status_name(ST_UNSAFE_LOCATION), "unsafe location"); /* the backend says why */
+    /* issue 17: any scheme, "//" or not, names a backend: `postgresql:triage` was a SQLite file of that name */
+    assert_true(store_is_url("postgresql:triage"));
+    error err = {0};
+    const char *where = NULL;
+    assert_null(store_backend_for("postgresql:triage", &where, &err));
+    assert_non_null(strstr(err.msg, "no backend for postgresql databases"));
+    assert_non_null(strstr(err.msg, "sqlite:")); /* the schemes this build has */
+    assert_non_null(strstr(err.msg, "./postgresql:triage")); /* and how to name such a file */
+    error_clear(&err);
+    assert_null(store_backend_for("postgresql:ann:S3cretPW@dbhost/triage", &where, &err));
+    assert_null(strstr(err.msg, "S3cretPW"));
+    assert_non_null(store_backend_for("sqlite:centre.db", &where, &err));
+    assert_string_equal(where, "centre.db");
+    assert_non_null(store_backend_for("./postgresql:triage", &where, &err));
+    assert_string_equal(where, "./postgresql:triage");
+    assert_non_null(store_backend_for("C:centre.db", &where, &err)); /* one letter: a drive, no scheme */
 }
 
 /* The wrapper above every backend names a database in its messages as store_url_redacted does, whatever the
