@@ -108,6 +108,8 @@ static bool has_scheme(const char *url, const char *colon) {
     return true;
 }
 
+const store_ops *store_backend_at(size_t i) { return i < N_BACKENDS ? backends[i].ops : NULL; }
+
 /* Where a URL's scheme ends (its ':'), or NULL: a letter, then at least one letter, digit, + - or . (so a
  * drive letter "C:" is no scheme, nor is anything with '/' before its first ':'). */
 static const char *scheme_end(const char *url) {

@@ -130,6 +130,12 @@ static store_status ck_open(const char *url, bool create, int busy_timeout_ms, s
         error_set(err, ERR_INPUT, "%s: no result was given, or the wait for a busy database is negative.", shown);
         return ST_INVALID;
     }
+    int slot;
+    if (store_ops_unset(b, &slot) > 0) { /* a half-made backend is refused here, not crashed into at its first call */
+        error_set(err, ERR_INTERNAL, "the %s backend of this build lacks the operation %s; the database was not opened",
+                  b->name, store_op_name(slot));
+        return ST_INVALID;
+    }
     store *in = NULL;
     COUNT(open);
     store_status st = b->open(location, create, busy_timeout_ms, &in, err);
