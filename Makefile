@@ -43,11 +43,12 @@ ASAN     := $(B)/asan
 # a test flavour: its clock honours TRIAGE_NOW (core/clock.h)
 SAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -DTRIAGE_TEST_CLOCK
 
-.PHONY: all deps run test bench install uninstall clean check-build unit unit-asan cli fuzz fuzz-build golden fhir-validator check-fresh
+.PHONY: all deps run test bench install uninstall clean check-build fuzz fuzz-build golden fhir-validator check-fresh
 .DELETE_ON_ERROR:
 # keep the objects of the test binaries between runs (made through pattern rules, they would count as
-# intermediate and be deleted); unlike a bare .SECONDARY this still rebuilds an object that is missing
-.PRECIOUS: $(B)/%.o
+# intermediate and be deleted); unlike a bare .SECONDARY this still rebuilds an object that is missing.
+# The patterns are the rules' own ($(B)/%.o matched none of them); the fuzz flavour's is beside its FUZZ
+.PRECIOUS: $(REL)/%.o $(ASAN)/%.o
 
 all: triage
 
@@ -118,6 +119,7 @@ $(REL)/tests/bench/%: $(REL)/tests/bench/%.o $(REL)/libtriage.a
 # `make fuzz` runs each for FUZZ_SECONDS; `make test` replays each seed corpus once (tests/fuzz/corpus.sh).
 FUZZ_CC      := clang
 FUZZ         := $(B)/fuzz
+.PRECIOUS: $(FUZZ)/%.o
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS   := -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
                 -DFUZZ_ROOT='"$(CURDIR)"'

@@ -1281,6 +1281,74 @@ static int on_intake(void *ctx, const intake_rec *r) {
     return 0;
 }
 
+/* De-identified, the rows come out in the order of their pseudonyms, never the store's (the intakes by
+ * created_at): in the true order, row k is the k-th intake of the day range, and ranking the database's
+ * clear created_at re-links every pseudonym however well the days are shifted. The pseudonym is a keyed
+ * hash, so its order says nothing. Memory: one id and a 64-bit sort key per intake (about 45 MB for a
+ * million), each intake then read again by its id; never the bodies all at once. */
+typedef struct {
+    uint64_t key; /* the pseudonym's first 64 bits */
+    char id[STORE_ID_LEN];
+} keyed_id;
+
+typedef struct {
+    exporter *x;
+    keyed_id *v;
+    size_t n, cap;
+} id_list;
+
+static uint64_t pseudonym_key_of(const char *hex) {
+    uint64_t k = 0;
+    for (int i = 0; i < 16 && hex[i]; i++) {
+        char c = hex[i];
+        k = (k << 4) | (uint64_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return k;
+}
+
+static int collect_id(void *ctx, const intake_rec *r) {
+    id_list *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 1024;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    char pseudo[VAULT_PSEUDONYM_HEX];
+    vault_pseudonym_with(l->x->pseudo_key, "intake", r->id, pseudo);
+    l->v[l->n].key = pseudonym_key_of(pseudo);
+    snprintf(l->v[l->n].id, sizeof l->v[l->n].id, "%s", r->id);
+    l->n++;
+    return 0;
+}
+
+static int by_key(const void *a, const void *b) {
+    const keyed_id *p = a, *q = b;
+    if (p->key != q->key) return p->key < q->key ? -1 : 1;
+    return strcmp(p->id, q->id);
+}
+
+/* Every intake of the range, in the order of its pseudonym. */
+static store_status walk_by_pseudonym(exporter *x, walk *w) {
+    if (!x->pseudo_key) x->pseudo_key = vault_pseudonym_key(x->s->v);
+    if (!x->pseudo_key) {
+        error_set(x->err, ERR_INTERNAL, "no secure memory for the export's pseudonym key; nothing exported");
+        x->failed = true;
+        return ST_IO;
+    }
+    id_list l = {x, NULL, 0, 0};
+    store_status st = x->s->db->ops->intake_each_between(x->s->db->st, x->o->from, x->o->to, collect_id, &l);
+    if (st == ST_OK && l.n) qsort(l.v, l.n, sizeof *l.v, by_key);
+    w->total = progress_wanted(x->s->progress) ? (int64_t)l.n : 0;
+    for (size_t i = 0; st == ST_OK && i < l.n && !x->failed; i++) {
+        intake_rec r;
+        st = x->s->db->ops->intake_get(x->s->db->st, l.v[i].id, &r);
+        if (st != ST_OK) break;
+        (void)on_intake(w, &r);
+        intake_rec_free(&r);
+    }
+    free(l.v);
+    return st;
+}
+
 static bool walk_snapshot(exporter *x) {
     if (!queues_list_open(x->s->db, &x->open_items, &x->n_open, x->err)) {
         x->failed = true;
@@ -1288,6 +1356,15 @@ static bool walk_snapshot(exporter *x) {
     }
     if (x->n_open) qsort(x->open_items, (size_t)x->n_open, sizeof *x->open_items, by_intake);
     walk w = {x, {NULL, 0, 0}, 0};
+    if (x->o->deidentify) {
+        store_status st = walk_by_pseudonym(x, &w);
+        free(w.patients.ids);
+        if (st != ST_OK && !x->failed) {
+            db_error(x->s->db, st, "cannot read the intakes", x->err);
+            x->failed = true;
+        }
+        return !x->failed;
+    }
     /* a total for whoever watches the progress: one pass that only counts */
     if (progress_wanted(x->s->progress) &&
         x->s->db->ops->intake_each_between(x->s->db->st, x->o->from, x->o->to, count_intake, &w.total) != ST_OK)

@@ -197,7 +197,7 @@ static bool pk_read_pinned(database *db, const vault *v, unsigned char pk[VAULT_
     char why[160];
     if (pin_check(db, pk, why, sizeof why) != PIN_BAD) return true;
     error_set(err, ERR_TAMPERED, "%s: the clinical public key (meta %s) is not the one the signed audit trail made (planted "
-                                 "in the file): %s; nothing is sealed to it; run `triage verify` and ask a supervisor", db->path, META_PK, why);
+                                 "in the file): %s; nothing is sealed to it; run `triage verify` and ask a supervisor", db->name, META_PK, why);
     *present = false;
     return false;
 }
@@ -694,7 +694,7 @@ static bool pin_refused(session *s, const unsigned char pk[VAULT_PK_BYTES], bool
     *unpinned = ps == PIN_NONE_YET;
     if (ps != PIN_BAD) return false;
     error_set(err, ERR_TAMPERED, "%s: the clinical public key (meta %s) is not the one the signed audit trail made (planted "
-                                 "in the file): %s; run `triage verify` and ask a supervisor", s->db->path, META_PK, why);
+                                 "in the file): %s; run `triage verify` and ask a supervisor", s->db->name, META_PK, why);
     error ignored = {0};
     if (session_begin(s, &ignored)) {
         if (!audit_log(s->db, s->v, s->me.id, "tamper_detected", "", "meta clinical_pk not pinned by the trail", &ignored) ||

@@ -20,7 +20,7 @@ bool db_open(database *db, const char *path, bool create, const db_settings *set
     }
     db->ops = &store_checked; /* the backend is chosen by the URL, below the checks */
     db->set = *set;
-    snprintf(db->path, sizeof db->path, "%s", path);
+    snprintf(db->url_secret, sizeof db->url_secret, "%s", path);
     store_url_redacted(path, db->name, sizeof db->name);
     store_status st = db->ops->open(path, create, set->busy_timeout_ms, &db->st, err);
     if (st != ST_OK) {

@@ -24,7 +24,7 @@ typedef struct {
 typedef struct {
     const store_ops *ops;
     store *st;
-    char path[4096];
+    char url_secret[4096]; /* as given, a password in it and all: never printed (messages use name) */
     char name[4096]; /* the database as messages name it: its URL with any password hidden (store_url_redacted) */
     db_settings set;
     /* Row MACs (core/records/rowmac.h): the data key a logged-in session lends for checking them on every read (NULL

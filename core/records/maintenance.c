@@ -1035,7 +1035,7 @@ bool db_restore(session *s, const engine *e, const char *backup, const char *acc
         return false;
     }
     restore_ctx c = {.s = s, .e = e, .out = out, .accept_loss = accept_loss};
-    char tmp[sizeof s->db->path + 48];
+    char tmp[sizeof s->db->url_secret + 48];
     if (s->db->ops->scratch_url(s->db->st, tmp, sizeof tmp) != ST_OK) {
         error_set(err, ERR_INPUT, "no room for a private copy of the backup beside %s; nothing was restored", s->db->name);
         return false;

@@ -198,7 +198,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
          * fail too; named as tampering, not counted as a wrong passphrase */
         audit_alone(db, NULL, r.id, "tamper_detected", r.id, "key derivation parameters not the trail's");
         error_set(err, ERR_TAMPERED, "%s: the key of `%s` was altered in the file (%s): a supervisor must reset the "
-                                     "passphrase", db->path, r.name, kdf_why);
+                                     "passphrase", db->name, r.name, kdf_why);
         return LOGIN_ERROR;
     }
     if (v && !key_check_ok(db, v)) {

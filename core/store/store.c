@@ -108,6 +108,16 @@ static bool has_scheme(const char *url, const char *colon) {
     return true;
 }
 
+const store_ops *store_backend_at(size_t i) { return i < N_BACKENDS ? backends[i].ops : NULL; }
+
+/* Where a URL's scheme ends (its ':'), or NULL: a letter, then at least one letter, digit, + - or . (so a
+ * drive letter "C:" is no scheme, nor is anything with '/' before its first ':'). */
+static const char *scheme_end(const char *url) {
+    if (!url || !((*url >= 'a' && *url <= 'z') || (*url >= 'A' && *url <= 'Z'))) return NULL;
+    const char *colon = strchr(url, ':');
+    return colon && colon - url >= 2 && has_scheme(url, colon) ? colon : NULL;
+}
+
 const store_ops *store_backend_for(const char *url, const char **location, error *err) {
     if (!url || !url[0]) {
         error_set(err, ERR_INPUT, "No database was given.");
@@ -122,14 +132,20 @@ const store_ops *store_backend_for(const char *url, const char **location, error
             return backends[i].ops;
         }
     }
-    /* a scheme is letters, digits, + - . before "://" (RFC 3986); anything else is a path */
-    const char *colon = strstr(url, "://");
-    if (has_scheme(url, colon)) {
+    /* any scheme (a letter, then letters, digits, + - ., then ':'; with or without "//") not registered is
+     * refused: `--db postgresql:triage` must never make a SQLite file of that name */
+    const char *colon = scheme_end(url);
+    if (colon) {
         char have[128] = "";
         for (size_t i = 0; i < N_BACKENDS; i++)
-            snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", i ? ", " : "", backends[i].ops->name);
-        error_set(err, ERR_INPUT, "%.*s: this build of triage has no backend for %.*s databases (it has: %s).",
-                 (int)(colon - url) + 3, url, (int)(colon - url), url, have);
+            snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", i ? ", " : "", backends[i].scheme);
+        char shown[4200];
+        store_url_redacted(url, shown, sizeof shown);
+        char hint[4300] = "";
+        if (strncmp(colon, "://", 3) != 0) /* maybe a file after all */
+            snprintf(hint, sizeof hint, "; a file whose name has a colon can be given as ./%s", shown);
+        error_set(err, ERR_INPUT, "%s: this build of triage has no backend for %.*s databases (the schemes it has: %s)%s.",
+                  shown, (int)(colon - url), url, have, hint);
         return NULL;
     }
     *location = url;
@@ -142,9 +158,44 @@ static void append(char *out, size_t size, size_t *len, const char *text, size_t
     out[*len] = '\0';
 }
 
-static bool password_key_at(const char *url, const char *p) {
-    static const char key[] = "password=";
-    return strncasecmp(p, key, sizeof key - 1) == 0 && (p == url || strchr("?&; \t", p[-1]));
+/* At p, a password=... key (any case, spaces around '=' as libpq's key/value form allows) at the start or
+ * after a separator: the length of "password =" up to its value, else 0. */
+static size_t password_key_at(const char *url, const char *p) {
+    static const char key[] = "password";
+    if (strncasecmp(p, key, sizeof key - 1) != 0 || !(p == url || strchr("?&; \t", p[-1]))) return 0;
+    const char *q = p + sizeof key - 1;
+    q += strspn(q, " \t");
+    if (*q != '=') return 0;
+    q++;
+    q += strspn(q, " \t");
+    return (size_t)(q - p);
+}
+
+/* The end of a password's value at p: a quoted one ('S3cret PW', with \' inside, as libpq reads it) to its
+ * closing quote, else to the next separator. */
+static const char *password_value_end(const char *p) {
+    if (*p == '\'' || *p == '"') {
+        char quote = *p++;
+        while (*p && *p != quote) p += (*p == '\\' && p[1]) ? 2 : 1;
+        return *p ? p + 1 : p;
+    }
+    return p + strcspn(p, "&; \t#");
+}
+
+/* The userinfo's password: with "scheme://", in the authority (to its first '/'), between the first ':' and
+ * the LAST '@' (a password may hold '@', '?' and '#'; libpq reads it so). Without "//" (`postgresql:ann:pw@h`,
+ * or a location with its scheme removed, `ann:pw@h/db`), from the first ':' of the whole text up to the last
+ * '@' before the first '/': a user name may be hidden with it, a password never shown. */
+static void userinfo_password(const char *url, const char **from, const char **to) {
+    *from = *to = NULL;
+    const char *colon = strstr(url, "://");
+    const char *auth = has_scheme(url, colon) ? colon + 3 : url;
+    const char *end = auth + strcspn(auth, "/");
+    const char *at = NULL;
+    for (const char *p = auth; p < end; p++)
+        if (*p == '@') at = p;
+    const char *pw = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (pw) *from = pw + 1, *to = at;
 }
 
 void store_url_redacted(const char *url, char *out, size_t size) {
@@ -152,26 +203,17 @@ void store_url_redacted(const char *url, char *out, size_t size) {
     out[0] = '\0';
     if (!url) return;
     size_t len = 0;
-    /* the userinfo's password: between the first ':' of the authority and its last '@' */
-    const char *colon = strstr(url, "://");
-    const char *hide_from = NULL, *hide_to = NULL;
-    if (has_scheme(url, colon)) {
-        const char *auth = colon + 3, *end = auth + strcspn(auth, "/?#");
-        const char *at = NULL;
-        for (const char *p = auth; p < end; p++)
-            if (*p == '@') at = p;
-        const char *pw = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-        if (pw) hide_from = pw + 1, hide_to = at;
-    }
+    const char *hide_from, *hide_to;
+    userinfo_password(url, &hide_from, &hide_to);
     for (const char *p = url; *p;) {
+        size_t key;
         if (p == hide_from) {
             append(out, size, &len, "***", 3);
             p = hide_to;
-        } else if (password_key_at(url, p)) { /* a password=... parameter: its value, to the next separator */
-            append(out, size, &len, p, 9);
+        } else if ((key = password_key_at(url, p)) != 0) { /* a password=... parameter: its value hidden */
+            append(out, size, &len, p, key);
             append(out, size, &len, "***", 3);
-            p += 9;
-            p += strcspn(p, "&; \t#");
+            p = password_value_end(p + key);
         } else {
             append(out, size, &len, p, 1);
             p++;
@@ -183,7 +225,7 @@ bool store_is_url(const char *value) {
     if (!value) return false;
     for (size_t i = 0; i < N_BACKENDS; i++)
         if (strncmp(value, backends[i].scheme, strlen(backends[i].scheme)) == 0) return true;
-    return has_scheme(value, strstr(value, "://"));
+    return has_scheme(value, strstr(value, "://")) || scheme_end(value) != NULL;
 }
 
 const char *store_local_file(const char *url) {

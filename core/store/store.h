@@ -458,6 +458,9 @@ int store_ops_called(const char **missing, int max, int *total);
  * compiler does not warn of); *unset_slot: the first, for store_op_name. The conformance suite checks every
  * backend this build has. */
 int store_ops_unset(const store_ops *ops, int *unset_slot);
+/* The i-th backend this build registers (by URL scheme), NULL past the last: for the check that each sets
+ * every operation. */
+const store_ops *store_backend_at(size_t i);
 const char *store_op_name(int slot);
 
 /* The checks every backend can rely on having been made (store_checked.c). */

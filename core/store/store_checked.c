@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "secret.h"
 #include "util.h"
 
 /* The handle the rest of the core holds: the backend's own, and what the checks need. */
@@ -21,7 +22,10 @@ typedef struct {
     const store_ops *b;
     store *in;
     char where[4200];   /* the database as messages name it */
+    char *location;     /* as given to the backend, password and all: never printed, only looked for in the
+                         * backend's messages to be replaced by where (secret memory, wiped at close) */
     char err[4600];
+    char shown[4600];   /* the backend's last message as ck_errmsg gives it: redacted */
     bool own_error;     /* the last error was a refused call, not the backend's */
 } checked;
 
@@ -87,16 +91,31 @@ static bool id_prefix_ok(const char *p) {
 /* ---- opening, closing, the last error ---- */
 
 /* A backend's message that names its address names it as store_url_redacted does: a password given in the
- * URL never reaches a screen or a log, whatever the backend writes. */
+ * URL never reaches a screen or a log, whatever the backend writes. The message's text is then redacted as a
+ * whole too (a password=... pair or a userinfo the backend wrote in its own words). */
+static void redacted_message(const char *msg, const char *location, char *out, size_t size) {
+    char shown[4600], was[4600];
+    snprintf(was, sizeof was, "%s", msg ? msg : "");
+    const char *at = location && location[0] ? strstr(was, location) : NULL;
+    if (at) {
+        store_url_redacted(location, shown, sizeof shown);
+        char whole[4600];
+        int n = snprintf(whole, sizeof whole, "%.*s%s%s", (int)(at - was), was, shown, at + strlen(location));
+        if (n < 0) whole[0] = '\0'; /* truncated is fine: a message, cut */
+        memcpy(was, whole, sizeof was);
+        was[sizeof was - 1] = '\0';
+        secret_wipe(whole, sizeof whole);
+    }
+    store_url_redacted(was, out, size);
+    secret_wipe(was, sizeof was);
+    secret_wipe(shown, sizeof shown);
+}
+
 static void redact_message(error *err, const char *location) {
+    if (!err) return;
     char shown[sizeof err->msg];
-    store_url_redacted(location, shown, sizeof shown);
-    const char *at = err && location[0] ? strstr(err->msg, location) : NULL;
-    if (!at || strcmp(shown, location) == 0) return;
-    char was[sizeof err->msg];
-    memcpy(was, err->msg, sizeof was);
-    at = was + (at - err->msg);
-    error_set(err, err->kind, "%.*s%s%s", (int)(at - was), was, shown, at + strlen(location));
+    redacted_message(err->msg, location, shown, sizeof shown);
+    if (strcmp(shown, err->msg) != 0) error_set(err, err->kind, "%s", shown);
 }
 
 static store_status ck_open(const char *url, bool create, int busy_timeout_ms, store **out, error *err) {
@@ -111,6 +130,12 @@ static store_status ck_open(const char *url, bool create, int busy_timeout_ms, s
         error_set(err, ERR_INPUT, "%s: no result was given, or the wait for a busy database is negative.", shown);
         return ST_INVALID;
     }
+    int slot;
+    if (store_ops_unset(b, &slot) > 0) { /* a half-made backend is refused here, not crashed into at its first call */
+        error_set(err, ERR_INTERNAL, "the %s backend of this build lacks the operation %s; the database was not opened",
+                  b->name, store_op_name(slot));
+        return ST_INVALID;
+    }
     store *in = NULL;
     COUNT(open);
     store_status st = b->open(location, create, busy_timeout_ms, &in, err);
@@ -122,6 +147,9 @@ static store_status ck_open(const char *url, bool create, int busy_timeout_ms, s
     c->b = b;
     c->in = in;
     store_url_redacted(location, c->where, sizeof c->where);
+    size_t n = strlen(location) + 1;
+    c->location = secret_alloc(n);
+    if (c->location) memcpy(c->location, location, n);
     *out = (store *)(void *)c;
     return ST_OK;
 }
@@ -131,6 +159,7 @@ static void ck_close(store *s) {
     checked *c = C(s);
     COUNT(close);
     c->b->close(c->in);
+    secret_free(c->location);
     free(c);
 }
 
@@ -139,7 +168,10 @@ static const char *ck_errmsg(const store *s) {
     const checked *c = (const checked *)(const void *)s;
     if (c->own_error) return c->err;
     COUNT(errmsg);
-    return c->b->errmsg(c->in);
+    /* the backend's own words may name its address: redacted (the struct is ours, its buffer the answer) */
+    checked *mine = (checked *)(void *)s;
+    redacted_message(c->b->errmsg(c->in), c->location, mine->shown, sizeof mine->shown);
+    return mine->shown;
 }
 
 static int ck_schema_version(const store *s) {
@@ -255,11 +287,15 @@ static store_status ck_drop(const char *url, error *err) {
     const store_ops *b = store_backend_for(url, &location, err);
     if (!b) return ST_INVALID;
     if (!location[0]) {
-        error_set(err, ERR_STORE, "%s: no database to drop", url);
+        char shown[4200];
+        store_url_redacted(url, shown, sizeof shown);
+        error_set(err, ERR_STORE, "%s: no database to drop", shown);
         return ST_INVALID;
     }
     COUNT(drop);
-    return b->drop(location, err);
+    store_status st = b->drop(location, err);
+    if (st != ST_OK) redact_message(err, location);
+    return st;
 }
 
 /* ---- the record operations ---- */

@@ -71,6 +71,39 @@ check "the report facts hold no minute or second (hours only)" \
     [ "$(sql "SELECT count(*) FROM intake_facts WHERE created_at % 3600 <> 0 OR deadline % 3600 <> 0 OR confirmed_at % 3600 <> 0 OR first_contact_at % 3600 <> 0 OR closed_at % 3600 <> 0")" -eq 0 ]
 check "...nor do the recorded sessions" \
     [ "$(sql "SELECT count(*) FROM outcome_sessions WHERE recorded_at % 3600 <> 0 OR intake_at % 3600 <> 0")" -eq 0 ]
+# The order of the rows (issue 13): in the true order of the intakes, row k of a de-identified export is the
+# k-th intake by the clear intakes.created_at, and ranking the database re-links every pseudonym. 37 more
+# intakes (40 in all), the k-th with its number k written in base 4 in its first three PHQ-9 answers; what must
+# hold: the export's rows (CSV, JSON lines, FHIR) are not in the order the intakes were made.
+k=0
+while [ "$k" -lt 37 ]; do
+    printf '{"client":{"name":"Order %s","phone":"555 02%02d"},"language":"en","record":{"channel":"phone","age":30},"concerns":["emotional"],"answers":{"phq9":[%s,%s,%s,0,0,0,0,0,0],"asq":["no","no","no","no"]}}' \
+        "$k" "$k" "$((k % 4))" "$((k / 4 % 4))" "$((k / 16))" >"$tmp/in.json"
+    tri alice "$ALICE\n" intake new "$tmp/in.json" || break
+    k=$((k + 1))
+done
+check "set up: 37 more intakes saved" [ "$k" -eq 37 ]
+for f in csv json fhir; do
+    tri admin "$ADMIN\n" export --format "$f" --deidentify --from "$today" --out "$tmp/o.$f"
+    check "the de-identified $f export of the 40 written" has_out "exported 40 intakes"
+done
+# the CSV's rows as "pseudonym number", in the export's order (the three first intakes have no number)
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^phq9\./ && $i !~ /total|band|scoring/ && n < 3) c[n++] = i; next }
+         { print $1, $c[0] + 4 * $c[1] + 16 * $c[2] }' "$tmp/o.csv" >"$tmp/o_rows"
+check "the CSV has the 40 rows" [ "$(wc -l <"$tmp/o_rows")" -eq 40 ]
+# made in order, the 37 would be the CSV's last 37 rows, numbered 0 to 36
+cut -d' ' -f1 "$tmp/o_rows" >"$tmp/o_ids"
+check "...the CSV's rows are not in the order the intakes were made" \
+    sh -c '[ "$(tail -n 37 "$1" | cut -d" " -f2 | tr "\n" " ")" != "$(seq 0 36 | tr "\n" " ")" ] &&
+           [ "$(cut -d" " -f2 "$1" | sort -n | uniq | wc -l)" -ge 37 ]' x "$tmp/o_rows"
+# JSON lines and FHIR: the pseudonyms in the order each first appears, against the CSV's (each must be the same
+# keyed order, and not the made order: the CSV's is not)
+order_in() { grep -o "$(tr '\n' '|' <"$tmp/o_ids" | sed 's/|$//; s/|/\\|/g')" "$1" | awk '!seen[$0]++'; }
+check "...the JSON lines in the same order as the CSV (the pseudonyms')" \
+    sh -c '[ "$(cat "$1")" = "$2" ]' x "$tmp/o_ids" "$(order_in "$tmp/o.json")"
+check "...the FHIR entries in the same order as the CSV (the pseudonyms')" \
+    sh -c '[ "$(cat "$1")" = "$2" ]' x "$tmp/o_ids" "$(order_in "$tmp/o.fhir")"
+check "...the rows in the order of the pseudonyms" sh -c 'sort -c "$1"' x "$tmp/o_ids"
 tri admin "$ADMIN\n" verify
 check "verify is sound after it all" [ "$rc" -eq 0 ]
 finish

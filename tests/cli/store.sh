@@ -204,5 +204,11 @@ printf '%s\n' "$ADMIN" >"$tmp/pass"
 rc=$? out=$(cat "$tmp/out") err=$(cat "$tmp/err")
 check "a postgresql:// db_path is refused naming its scheme" has_err "no backend for postgresql databases"
 if [ -e "$tmp/urlcfg/postgresql:" ]; then bad "...and no file or directory is made from the URL"; else ok "...and no file or directory is made from the URL"; fi
+# issue 17: a scheme without "//" is a scheme too (`--db postgresql:triage init` made a SQLite file of that name)
+(cd "$tmp" && "$T" --config "$tmp/config.ini" --db postgresql:triage --user admin --passphrase-fd 3 init 3<"$tmp/pass" >"$tmp/out" 2>"$tmp/err")
+rc=$? out=$(cat "$tmp/out") err=$(cat "$tmp/err")
+check "--db postgresql:triage is refused naming its scheme and the ones this build has" \
+    sh -c '[ "$1" -ne 0 ] && printf "%s" "$2" | grep -q "no backend for postgresql databases" && printf "%s" "$2" | grep -q "sqlite:" && printf "%s" "$2" | grep -q "\./postgresql:triage"' x "$rc" "$err"
+if [ -e "postgresql:triage" ] || [ -e "$tmp/postgresql:triage" ]; then bad "...and no file postgresql:triage is made"; else ok "...and no file postgresql:triage is made"; fi
 
 finish

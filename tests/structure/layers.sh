@@ -90,6 +90,13 @@ for f in $(grep -rl '#[[:space:]]*include[[:space:]]*"intake_store.h"' core tui 
     *) bad "$f: includes intake_store.h (an intake is saved only through intake_finish.h)" ;; esac
 done
 
+# and under the use case one store call writes an intake: ops->intake_insert, only in records.c's step (the
+# rest of core could otherwise insert a row no assessment, facts or queue item came with)
+for f in $(grep -rlE 'ops->intake_insert\b' core tui --include='*.c' 2>/dev/null | grep -v '^core/store/' | sort); do
+    case $f in core/records/records.c) ok ;;
+    *) bad "$f: calls ops->intake_insert (an intake is written only by records.c's step, through intake_finish.h)" ;; esac
+done
+
 # a key the key table names is named on screen from it ({choose} is Enter): no string of the staff interface
 # (tui/i18n.c, comments and the key names' own translations aside) spells Enter by hand
 spelled=$(grep -n 'Enter' tui/i18n.c 2>/dev/null | grep -v '^[0-9]*:[[:space:]]*\(/\*\|\*\)' | grep -v '"key:')
@@ -124,6 +131,7 @@ if [ -z "${LAYERS_SELFTEST:-}" ]; then
     printf '\n#include <sodium.h>\n' >> "$tmp/copy/core/exchange/export.c"
     printf '\nstatic int peek(database *db) { return db->ops->client_count(db->st, 0); }\n' >> "$tmp/copy/tui/cmd_store.c"
     printf '\n#include "intake_store.h"\n' >> "$tmp/copy/tui/cmd_store.c"
+    printf '\nstatic int put(database *db, const intake_rec *r) { return db->ops->intake_insert(db->st, r); }\n' >> "$tmp/copy/core/records/queue_items.c"
     sed -i 's/^    ACT_COUNT$/    ACT_NOBODY_CHECKS,\n    ACT_COUNT/' "$tmp/copy/core/base/roles.h"
     out=$(LAYERS_SELFTEST=1 sh "$0" "$tmp/copy" 2>&1)
     if echo "$out" | grep -q 'core/base/csv.c (base) includes core/records/session.h (records)'; then ok
@@ -140,6 +148,8 @@ if [ -z "${LAYERS_SELFTEST:-}" ]; then
     else bad "a permission no rule reads in a copy was not refused: $out"; fi
     if echo "$out" | grep -q 'tui/cmd_store.c: includes intake_store.h'; then ok
     else bad "an intake saved around the use case in a copy was not refused: $out"; fi
+    if echo "$out" | grep -q 'core/records/queue_items.c: calls ops->intake_insert'; then ok
+    else bad "an intake inserted outside records.c in a copy was not refused: $out"; fi
 fi
 
 finish

@@ -55,6 +55,14 @@ awk '
                 print "bad " o " uses " sym ": an intake is saved only through intake_finish (core/records/intake_store.h)"
                 doors_ok = 0
             }
+            # the door for a record given whole (intake_finish, intake_finish_given_at) never refuses for
+            # unacknowledged safety steps (nobody is interviewed): only `intake new` and FHIR import use it; an
+            # interview goes through intake_finish_interview, which does refuse
+            if (sym ~ /^intake_finish(_given_at)?$/ && o != "core/records/intake_finish.o" &&
+                o != "tui/cmd_store.o" && o != "core/exchange/fhir_import.o") {
+                print "bad " o " uses " sym ": the door for a record given whole is for intake new and FHIR import only (an interview goes through intake_finish_interview)"
+                doors_ok = 0
+            }
             if (o !~ /^core\/store\/sqlite\// && sym ~ /^(sq_|sqlite3_|store_sqlite$)/ &&
                 !(o == "core/store/store.o" && sym == "store_sqlite")) {
                 print "bad " o " uses " sym ": the SQLite backend is private to core/store/sqlite (go through the store'"'"'s table)"
@@ -79,6 +87,8 @@ if [ -z "${SYMBOLS_SELFTEST:-}" ]; then
     ${CC:-cc} -c "$tmp/around.c" -o "$tmp/build/tui/save_around.o"
     printf 'int sqlite3_exec(void);\nint peek_sql(void);\nint peek_sql(void) { return sqlite3_exec(); }\n' >"$tmp/peek.c"
     ${CC:-cc} -c "$tmp/peek.c" -o "$tmp/build/core/records/peek_sql.o"
+    printf 'int intake_finish(void);\nint finish_around(void);\nint finish_around(void) { return intake_finish(); }\n' >"$tmp/finish.c"
+    ${CC:-cc} -c "$tmp/finish.c" -o "$tmp/build/tui/finish_around.o"
     out=$(SYMBOLS_SELFTEST=1 sh "$0" "$tmp/build" 2>&1)
     if echo "$out" | grep -q 'core/base/reach_up.o (base) uses session_login, defined in core/records'; then ok
     else bad "a hand-declared call up a layer in a copy was not refused: $(echo "$out" | grep FAIL | head -3)"; fi
@@ -86,6 +96,8 @@ if [ -z "${SYMBOLS_SELFTEST:-}" ]; then
     else bad "an intake saved around the use case in a copy was not refused: $(echo "$out" | grep FAIL | head -3)"; fi
     if echo "$out" | grep -q 'core/records/peek_sql.o uses sqlite3_exec: the SQLite backend is private'; then ok
     else bad "SQLite used above the seam in a copy was not refused: $(echo "$out" | grep FAIL | head -3)"; fi
+    if echo "$out" | grep -q 'tui/finish_around.o uses intake_finish: the door for a record given whole'; then ok
+    else bad "the whole-record door used by another screen in a copy was not refused: $(echo "$out" | grep FAIL | head -3)"; fi
 fi
 
 finish

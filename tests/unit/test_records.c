@@ -2093,7 +2093,7 @@ static void t_rekey(void **state) {
 
     /* before: the stored blind indexes of a client, every ciphertext, every staff member's sealed key */
     uint32_t old_idx[16], new_idx[16], want_idx[16];
-    int n_old = raw_bidx(db.path, cid[0], old_idx, 16);
+    int n_old = raw_bidx(db.url_secret, cid[0], old_idx, 16);
     int n_want = expected_bidx(admin->v, names[0], phones[0], want_idx);
     /* four clients: the index has width 0 (blind_index.h), one value for all; that the values change with the
      * key at a real width is shown over a population in tests/unit/test_blind.c */
@@ -2141,7 +2141,7 @@ static void t_rekey(void **state) {
     free(staff_after);
 
     /* the blind index was rebuilt under the new key */
-    int n_new = raw_bidx(db.path, cid[0], new_idx, 16);
+    int n_new = raw_bidx(db.url_secret, cid[0], new_idx, 16);
     assert_int_equal(n_new, n_old);
     n_want = expected_bidx(admin->v, names[0], phones[0], want_idx); /* admin's session holds the new key */
     assert_int_equal(n_new, n_want);

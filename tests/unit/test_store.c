@@ -1794,6 +1794,15 @@ static void t_url_redacted(void **state) {
         {"sqlite:///srv/a:b@c/centre.db", "sqlite:///srv/a:b@c/centre.db"},
         {"/srv/a:b@c/centre.db", "/srv/a:b@c/centre.db"},
         {"/srv/my_password=x/centre.db", "/srv/my_password=x/centre.db"},
+        /* issue 17: a password with '?' or '#' (the last '@' before the authority's first '/'), quoted
+         * key/value pairs, a URL with no "//", and a location with its scheme removed */
+        {"postgresql://ann:pa?ss@db.example/triage", "postgresql://ann:***@db.example/triage"},
+        {"postgresql://ann:pa#ss@db.example/triage", "postgresql://ann:***@db.example/triage"},
+        {"host=db user=ann password='S3cret PW' dbname=triage", "host=db user=ann password=*** dbname=triage"},
+        {"host=db password = 'it\\'s S3cret' dbname=triage", "host=db password = *** dbname=triage"},
+        {"host=db password=\"S3cret PW\"", "host=db password=***"},
+        {"postgresql:ann:S3cretPW@dbhost/triage", "postgresql:***@dbhost/triage"},
+        {"ann:S3cretPW@dbhost/triage", "ann:***@dbhost/triage"},
         {"", ""},
     };
     char out[256];
@@ -1818,6 +1827,22 @@ static void t_is_url(void **state) {
     assert_false(store_is_url("data/a://b.db")); /* '/' is no scheme character: a path */
     assert_false(store_is_url(NULL));
     assert_string_equal(store_status_name(ST_UNSAFE_LOCATION), "unsafe location"); /* the backend says why */
+    /* issue 17: any scheme, "//" or not, names a backend: `postgresql:triage` was a SQLite file of that name */
+    assert_true(store_is_url("postgresql:triage"));
+    error err = {0};
+    const char *where = NULL;
+    assert_null(store_backend_for("postgresql:triage", &where, &err));
+    assert_non_null(strstr(err.msg, "no backend for postgresql databases"));
+    assert_non_null(strstr(err.msg, "sqlite:")); /* the schemes this build has */
+    assert_non_null(strstr(err.msg, "./postgresql:triage")); /* and how to name such a file */
+    error_clear(&err);
+    assert_null(store_backend_for("postgresql:ann:S3cretPW@dbhost/triage", &where, &err));
+    assert_null(strstr(err.msg, "S3cretPW"));
+    assert_non_null(store_backend_for("sqlite:centre.db", &where, &err));
+    assert_string_equal(where, "centre.db");
+    assert_non_null(store_backend_for("./postgresql:triage", &where, &err));
+    assert_string_equal(where, "./postgresql:triage");
+    assert_non_null(store_backend_for("C:centre.db", &where, &err)); /* one letter: a drive, no scheme */
 }
 
 /* The wrapper above every backend names a database in its messages as store_url_redacted does, whatever the
@@ -4428,6 +4453,11 @@ static void t_every_op_set(void **state) {
     int slot;
     assert_int_equal(store_ops_unset(&store_checked, &slot), 0);
     assert_int_equal(store_ops_unset(&store_sqlite, &slot), 0);
+    size_t n = 0; /* every backend this build registers, not only SQLite (issue 17) */
+    for (const store_ops *b; (b = store_backend_at(n)) != NULL; n++) {
+        if (store_ops_unset(b, &slot) != 0) fail_msg("the %s backend leaves %s unset", b->name, store_op_name(slot));
+    }
+    assert_true(n >= 1);
     store_ops broken = store_sqlite;
     broken.client_get = NULL;
     assert_int_equal(store_ops_unset(&broken, &slot), 1);
