@@ -1195,8 +1195,8 @@ static void check_one_patient(const res *all, int n, const response *rs, int nr,
             if (w > 0) used += (size_t)w < sizeof list - used ? (size_t)w : sizeof list - used - 1;
         }
         problem(p, "--client %s names one client, but this file holds %d different Patients (%s%s): their screens "
-                   "would all be filed in that one record; nothing was imported (import it without --client, or one "
-                   "Patient's responses at a time)", client_id, ns, list, ns > 4 ? ", ..." : "");
+                   "would all be filed in that one record; nothing was imported (import it without --client, or the "
+                   "responses of one Patient at a time)", client_id, ns, list, ns > 4 ? ", ..." : "");
     }
     free(seen);
 }
@@ -1206,8 +1206,10 @@ static void check_one_patient(const res *all, int n, const response *rs, int nr,
  * intake each response was part of (the extension FHIR_INTAKE_EXT, else its identifier
  * urn:triage:responses|INTAKE/FORM): those are kept apart always, so that a client's two intakes of one day
  * (a de-identified export writes only the day) come back as two, never merged into one, which would lose an
- * intake and its level. Responses that name no intake are the subject's one intake; when a questionnaire
- * comes twice among them, they are told apart by their authored. Two responses to one questionnaire in one
+ * intake and its level. Responses that name no intake are one intake per day they were authored on (as the
+ * sender wrote the day; a partial date such as "2025-03" is its own): a PHQ-9 of 2022 and a GAD-7 of 2024 are
+ * two intakes, each with its own authored, never one intake dated by the later; when a questionnaire comes
+ * twice among them, they are told apart by their whole authored. Two responses to one questionnaire in one
  * intake are still refused: one would silently replace the other. */
 typedef struct {
     int subj;
@@ -1237,6 +1239,14 @@ static void named_intake(const response *r, char *out, size_t size) {
 static void authored_key(const response *r, char *out, size_t size) {
     const char *authored = json_string_value(json_object_get(r->from->resource, "authored"));
     if (authored) snprintf(out, size, "authored:%.60s", authored);
+    else out[0] = '\0';
+}
+
+/* The day a response was given, as its sender wrote it (YYYY-MM-DD of its authored, or a partial date as
+ * given: "2025-03" is not known to be any one day of March); "" when it has no authored. */
+static void authored_day_key(const response *r, char *out, size_t size) {
+    const char *authored = json_string_value(json_object_get(r->from->resource, "authored"));
+    if (authored) snprintf(out, size, "day:%.10s", authored);
     else out[0] = '\0';
 }
 
@@ -1289,6 +1299,7 @@ static int group_intakes(response *rs, int nr, int ns, intake_group *groups, pro
             char key[96] = "";
             if (named[i][0]) memcpy(key, named[i], sizeof key);
             else if (split) authored_key(&rs[i], key, sizeof key);
+            else authored_day_key(&rs[i], key, sizeof key);
             rs[i].group = group_of(groups, &ng, sj, key);
         }
     }
