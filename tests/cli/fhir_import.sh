@@ -265,4 +265,11 @@ mix 2025-03 2025-03-04T10:00:00Z | sed 's/"qm"/"qm2"/; s/"gm"/"gm2"/' >"$tmp/mix
 import "$tmp/mix2.json"
 check "...a PHQ-9 authored 2025-03 and a GAD-7 2025-03-04T10:00:00Z: 2 intakes" has_out "imported 2 responses as 2 intakes"
 
+# 14. A display item (linkId /instructions with text, no answer) refused the whole response: skipped now.
+fresh display
+phq9_entry qd urn:uuid:pd 2026-03-09T08:00:00Z 0 | sed 's|"item":\[|"item":[{"linkId":"/instructions","text":"Over the last 2 weeks..."},|' >"$tmp/d-entry"
+printf '{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:pd","resource":{"resourceType":"Patient","id":"pd","name":[{"family":"Display","given":["Item"]}],"birthDate":"1985-01-01"}},%s]}' "$(cat "$tmp/d-entry")" >"$tmp/display.json"
+import "$tmp/display.json"
+check "a response with an unanswered display item (/instructions) imports" has_out "imported 1 response as 1 intake"
+
 finish
