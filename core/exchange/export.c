@@ -83,8 +83,8 @@ static void iso_time(int64_t t, char *out, size_t size) {
 }
 
 /* De-identified, every time of one client moves by the same secret number of whole days, 1 to SHIFT_MAX_DAYS
- * either way (vault_date_shift_days: keyed BLAKE2b of the client's pseudonym under a key derived from the data
- * key), and is written as its day only. Why both: the day alone still matched the day of the intake's
+ * earlier, never later (vault_date_shift_days: keyed BLAKE2b of the client's pseudonym under a key derived
+ * from the data key; only its size is used), and is written as its day only. Why both: the day alone still matched the day of the intake's
  * created_at and of its audit entries (a client with intakes on three known days is found by them); the shift
  * breaks that join, while the days between one client's intakes, deadlines and queue steps stay exact. Why a
  * key from the data key rather than one drawn per export: the pseudonyms are the same in every export of the
@@ -139,7 +139,9 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
         vault_pseudonym_with(x->pseudo_key, "intake", r->id, op->id);
         vault_pseudonym_with(x->pseudo_key, "client", r->client_id, op->client_id);
         if (!x->shift_key) x->shift_key = vault_date_shift_key(s->v);
-        op->shift = vault_date_shift_days(x->shift_key, op->client_id, SHIFT_MAX_DAYS) * DAY_SECONDS;
+        /* only into the past: a shifted day never lies ahead of today, so a de-identified export of recent
+         * data imports back (the import refuses an authored time in the future) */
+        op->shift = -llabs(vault_date_shift_days(x->shift_key, op->client_id, SHIFT_MAX_DAYS)) * DAY_SECONDS;
         if (op->shift == 0) { /* no key: an unshifted day would re-link, so nothing is exported */
             error_set(x->err, ERR_INTERNAL, "no secure memory for the export's date-shift key; nothing exported");
             json_decref(op->body);
@@ -814,7 +816,9 @@ static void response_open(exporter *x, json_writer *w, const opened *op, const f
     jw_array_end(w);
     response_identifier(x, w, op, fm);
     jw_member_string(w, "questionnaire", qcanon);
-    jw_member_string(w, "status", "completed");
+    /* a response imported as the amendment of an earlier intake (fhir_import.c: fhir_amends) says so */
+    bool amends = json_object_get(json_object_get(intake_body_record(op->body), "fhir_amends"), fm->id) != NULL;
+    jw_member_string(w, "status", amends ? "amended" : "completed");
     member_ref(w, "subject", purl);
     jw_member_string(w, "authored", t);
     jw_key(w, "item");

@@ -364,36 +364,35 @@ static bool intake_exists(session *s, const char *id) {
     return true;
 }
 
-/* The intake a response was saved as before ("" when none, or when that intake was erased since): the one the
- * import remembered last (an amended response remembered as its newest intake), else the intake named by
- * triage's own identifier urn:triage:responses|INTAKE/FORM. */
-static void earlier_intake(session *s, const response *r, char out[STORE_ID_LEN]) {
-    out[0] = '\0';
-    if (r->key[0]) {
-        char name[64];
-        snprintf(name, sizeof name, "%s%s", META_RESPONSE, r->key);
-        blob b = {0};
-        if (s->db->ops->meta_get(s->db->st, name, &b) == ST_OK && b.n > 0 && b.n < STORE_ID_LEN) {
-            char id[STORE_ID_LEN];
-            memcpy(id, b.p, b.n);
-            id[b.n] = '\0';
-            if (intake_exists(s, id)) memcpy(out, id, sizeof id);
-        }
-        blob_free(&b);
-        if (out[0]) return;
+/* The intakes a response was saved as before, oldest first, space-separated in meta
+ * "fhir_response:KEY" (every version of an amended response carries the same identifier: each version's
+ * intake is remembered, not only the newest's, so that replaying any version is recognised); an older
+ * database holds one id there, which reads as a list of one. */
+static char *remembered_intakes(session *s, const response *r) {
+    if (!r->key[0]) return NULL;
+    char name[64];
+    snprintf(name, sizeof name, "%s%s", META_RESPONSE, r->key);
+    blob b = {0};
+    char *list = NULL;
+    if (s->db->ops->meta_get(s->db->st, name, &b) == ST_OK && b.n > 0) {
+        list = xcalloc(b.n + 1, 1);
+        memcpy(list, b.p, b.n);
     }
+    blob_free(&b);
+    return list;
+}
+
+/* triage's own identifier urn:triage:responses|INTAKE/FORM names the intake ("" when it is not one). */
+static void own_identifier_intake(const response *r, char out[STORE_ID_LEN]) {
+    out[0] = '\0';
     const char *sys = json_string_value(json_object_get(r->identifier, "system"));
     const char *val = json_string_value(json_object_get(r->identifier, "value"));
-    if (sys && val && !strcmp(sys, FHIR_RESPONSE_IDS)) {
-        char id[STORE_ID_LEN];
-        const char *slash = strchr(val, '/');
-        size_t n = slash ? (size_t)(slash - val) : strlen(val);
-        if (n < sizeof id) {
-            memcpy(id, val, n);
-            id[n] = '\0';
-            if (intake_exists(s, id)) memcpy(out, id, sizeof id);
-        }
-    }
+    if (!sys || !val || strcmp(sys, FHIR_RESPONSE_IDS) != 0) return;
+    const char *slash = strchr(val, '/');
+    size_t n = slash ? (size_t)(slash - val) : strlen(val);
+    if (n >= STORE_ID_LEN) return;
+    memcpy(out, val, n);
+    out[n] = '\0';
 }
 
 /* A scored form's answers as the intake body keeps them: one per item, its code, or null when not given. */
@@ -472,25 +471,44 @@ static bool intake_holds(session *s, const engine *e, const response *r, const c
     return same;
 }
 
-/* A response seen before: with the same answers it was already imported (r->already); with other answers
- * (status amended, or the same status with other answers: the identifier is the business id of the
- * response, whatever became of its content) it amends that intake (r->amends) and is imported again. */
+/* A response seen before: with the same answers as ANY intake it was saved as (each version of an amended
+ * response is one), it was already imported (r->already): replaying the original after its amendment, or an
+ * export holding both versions, makes no new intake. With answers no earlier intake holds (status amended, or
+ * the same status with other answers: the identifier is the business id of the response, whatever became of
+ * its content) it amends the newest of them (r->amends) and is imported again. Erased intakes are skipped. */
 static void find_earlier(session *s, const engine *e, response *r) {
-    char id[STORE_ID_LEN];
     r->already[0] = r->amends[0] = '\0';
-    earlier_intake(s, r, id);
-    if (!id[0]) return;
-    if (intake_holds(s, e, r, id)) memcpy(r->already, id, sizeof id);
-    else memcpy(r->amends, id, sizeof id);
+    char *list = remembered_intakes(s, r);
+    char own[STORE_ID_LEN];
+    own_identifier_intake(r, own);
+    char *save = NULL;
+    for (char *id = list ? strtok_r(list, " ", &save) : NULL; id && !r->already[0]; id = strtok_r(NULL, " ", &save)) {
+        if (strlen(id) >= STORE_ID_LEN || !intake_exists(s, id)) continue;
+        if (intake_holds(s, e, r, id)) snprintf(r->already, STORE_ID_LEN, "%s", id);
+        else snprintf(r->amends, STORE_ID_LEN, "%s", id);
+    }
+    free(list);
+    if (!r->already[0] && own[0] && intake_exists(s, own)) {
+        if (intake_holds(s, e, r, own)) snprintf(r->already, STORE_ID_LEN, "%s", own);
+        else if (!r->amends[0]) snprintf(r->amends, STORE_ID_LEN, "%s", own);
+    }
+    if (r->already[0]) r->amends[0] = '\0';
 }
 
-/* Inside the import's transaction: every response of the group remembered as the intake it became. */
+/* Inside the import's transaction: every response of the group remembered as the intake it became (added to
+ * the intakes its identifier was saved as before). */
 static bool remember_group(session *s, const response *rs, int nr, int g, const char *intake_id, error *err) {
     for (int i = 0; i < nr; i++) {
         if (rs[i].group != g || !rs[i].key[0] || rs[i].already[0]) continue;
         char name[64];
         snprintf(name, sizeof name, "%s%s", META_RESPONSE, rs[i].key);
-        store_status st = s->db->ops->meta_set(s->db->st, name, intake_id, strlen(intake_id));
+        char *before = remembered_intakes(s, &rs[i]);
+        size_t size = (before ? strlen(before) : 0) + strlen(intake_id) + 2;
+        char *list = xcalloc(size, 1);
+        snprintf(list, size, "%s%s%s", before ? before : "", before ? " " : "", intake_id);
+        free(before);
+        store_status st = s->db->ops->meta_set(s->db->st, name, list, strlen(list));
+        free(list);
         if (st != ST_OK) {
             db_error(s->db, st, "cannot record the imported response", err);
             return false;
@@ -587,6 +605,91 @@ static void check_stated_total(const res *all, int n, const res *qr, const form 
                 f->id);
 }
 
+/* Whether Observation o is derived from response qr (derivedFrom names it). */
+static bool derived_from(json_t *o, const res *qr) {
+    size_t k;
+    json_t *d;
+    json_array_foreach(json_object_get(o, "derivedFrom"), k, d)
+        if (names(qr, "QuestionnaireResponse", json_string_value(json_object_get(d, "reference")))) return true;
+    return false;
+}
+
+/* The scored or safety item of f an Observation is coded with (its LOINC item code), or -1. */
+static int observed_item(json_t *o, const form *f) {
+    size_t k;
+    json_t *c;
+    json_array_foreach(json_object_get(json_object_get(o, "code"), "coding"), k, c) {
+        const char *sys = json_string_value(json_object_get(c, "system"));
+        const char *code = json_string_value(json_object_get(c, "code"));
+        if (!sys || !code || strcmp(sys, FHIR_LOINC) != 0) continue;
+        for (int i = 0; i < f->n_items; i++)
+            if (f->items[i].loinc && !strcmp(f->items[i].loinc, code) && form_item_scale(f, i) &&
+                (f->items[i].score || f->items[i].safety))
+                return i;
+    }
+    return -1;
+}
+
+/* The answer an item Observation states: its valueCodeableConcept's Codings (read as an answer's
+ * valueCoding), else valueInteger; false when it states none triage reads. */
+static bool observed_answer(const form *f, int item, json_t *o, answer *out) {
+    json_t *tries = json_array();
+    size_t k;
+    json_t *c;
+    json_array_foreach(json_object_get(json_object_get(o, "valueCodeableConcept"), "coding"), k, c) {
+        json_t *a = json_object();
+        json_object_set(a, "valueCoding", c);
+        json_array_append_new(tries, a);
+    }
+    if (json_is_integer(json_object_get(o, "valueInteger"))) {
+        json_t *a = json_object();
+        json_object_set(a, "valueInteger", json_object_get(o, "valueInteger"));
+        json_array_append_new(tries, a);
+    }
+    bool found = false;
+    json_array_foreach(tries, k, c) {
+        bool refused;
+        int ci = fhir_answer_choice(f, item, c, &refused);
+        if (refused) *out = (answer){ANS_REFUSED, 0};
+        else if (ci >= 0) *out = (answer){ANS_VALUE, form_item_scale(f, item)->choices[ci].value};
+        if ((found = refused || ci >= 0)) break;
+    }
+    json_decref(tries);
+    return found;
+}
+
+/* An Observation of the file derived from the response that states the answer to one of its scored or safety
+ * items (US Core sends PHQ-9 item 9, 44260-8, so): it must say what the response says. One that says another
+ * answer (the response "not at all", the Observation "nearly every day") is a contradiction, refused naming
+ * both entries as the totals' are: taking the response's answer would silently drop a positive safety item. */
+static void check_item_observations(const res *all, int n, const res *qr, const form *f, const answer *answers,
+                                    const char *w, problems *p) {
+    for (int i = 0; i < n; i++) {
+        json_t *o = all[i].resource;
+        if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) continue;
+        int item = derived_from(o, qr) ? observed_item(o, f) : -1;
+        if (item < 0) continue;
+        const char *oid = json_string_value(json_object_get(o, "id"));
+        char ow[120], given[64], stated_text[64];
+        snprintf(ow, sizeof ow, "entry[%d] Observation %.40s", all[i].entry, oid ? oid : "(no id)");
+        answer stated;
+        if (!observed_answer(f, item, o, &stated)) {
+            problem(p, "%s states the answer to %s.%s (LOINC %s) for %s in a value triage does not read (a LOINC or "
+                       "triage answer Coding, or valueInteger): it cannot be checked; nothing was imported",
+                    ow, f->id, f->items[item].id, f->items[item].loinc, w);
+            continue;
+        }
+        const answer *a = &answers[item];
+        if (a->state == stated.state && (a->state != ANS_VALUE || a->value == stated.value)) continue;
+        if (a->state == ANS_VALUE || a->state == ANS_REFUSED) answer_format(f, item, *a, given, sizeof given);
+        else snprintf(given, sizeof given, "unanswered");
+        answer_format(f, item, stated, stated_text, sizeof stated_text);
+        problem(p, "%s (%s.%s = %s) and %s (%s) answer the same question, LOINC %s, differently: which answer the "
+                   "client gave is not known; nothing was imported (correct one of them)",
+                w, f->id, f->items[item].id, given, ow, stated_text, f->items[item].loinc);
+    }
+}
+
 /* Reads one response into r; problems are listed, naming the resource and the linkId. */
 static void read_response(const engine *e, const res *all, int n, const res *qr, response *r, problems *p) {
     char w[160];
@@ -646,6 +749,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     check_hidden_answers(f, r->answers, w, p);
     int unread = p->problems - problems_before;
     check_stated_total(all, n, qr, f, total_item, r->answers, unread, w, p);
+    if (unread == 0) check_item_observations(all, n, qr, f, r->answers, w, p);
 }
 
 /* A Patient contained in response qr (R4: a reference "#id" names a resource of its container's
@@ -879,9 +983,12 @@ static void audit_amendments(session *s, const response *rs, int nr, int g, cons
 static bool save_group(session *s, const engine *e, response *rs, int nr, int g, subject *sj, import_result *out,
                        error *err) {
     json_t *answers = json_object(), *input = json_object(), *record = json_object(), *idents = json_object();
+    json_t *amends = json_object();
     json_object_set_new(record, "source", json_string("fhir_import"));
     for (int i = 0; i < nr; i++) {
         if (rs[i].group != g) continue;
+        /* a response that amends an earlier intake: the export writes it with status amended */
+        if (rs[i].amends[0]) json_object_set_new(amends, rs[i].f->id, json_string(rs[i].amends));
         /* the response's own identifier stays with the intake: the export writes it back, so that a round
          * trip through another system is recognised here (and there) */
         if (rs[i].identifier) {
@@ -899,6 +1006,8 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
     }
     if (json_object_size(idents)) json_object_set(record, "fhir_identifiers", idents);
     json_decref(idents);
+    if (json_object_size(amends)) json_object_set(record, "fhir_amends", amends);
+    json_decref(amends);
     json_object_set_new(input, "answers", answers);
     /* the intake's time: when the client gave the screen (the latest authored of its responses), else now */
     int64_t given_at = 0;
@@ -1031,13 +1140,76 @@ static int gather_responses(session *s, const engine *e, const res *all, int n, 
     return nr;
 }
 
+/* ---- --client names one person ----
+ * --client ID files every response of the file under that one client. A file holding several people (a
+ * de-identified export: sixteen nameless Patients) would put every one of their screens, and levels, in one
+ * record, silently: the Patients check_patient_is_client compares have no name to differ by. So with
+ * --client the file must name at most one Patient: the Patient entries of the Bundle and the Patients the
+ * responses name (contained, or a reference to no entry) are told apart by their content (another id or
+ * identifier is another Patient); a response with no subject names nobody. Refused naming the entries. */
+typedef struct {
+    json_t *patient; /* the Patient resource (an entry's, or contained), or NULL: known by ref only */
+    const char *ref; /* the reference that named it ("" for an entry no response names) */
+    char shown[240]; /* the first entry that names it, for the message */
+} patient_seen;
+
+static bool same_patient_seen(const patient_seen *a, json_t *patient, const char *ref) {
+    if (a->patient && patient) return a->patient == patient || json_equal(a->patient, patient);
+    if (!a->patient && !patient) return !strcmp(a->ref, ref);
+    return false;
+}
+
+static void note_patient(patient_seen *seen, int *n, json_t *patient, const char *ref, const char *shown) {
+    for (int i = 0; i < *n; i++)
+        if (same_patient_seen(&seen[i], patient, ref)) return;
+    seen[*n].patient = patient;
+    seen[*n].ref = ref;
+    text_for_display(shown, 200, seen[*n].shown, sizeof seen[*n].shown);
+    (*n)++;
+}
+
+static void check_one_patient(const res *all, int n, const response *rs, int nr, const char *client_id, problems *p) {
+    patient_seen *seen = xcalloc((size_t)n + 1, sizeof *seen);
+    int ns = 0;
+    for (int i = 0; i < n; i++) {
+        json_t *o = all[i].resource;
+        if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Patient") != 0) continue;
+        const char *id = json_string_value(json_object_get(o, "id"));
+        char shown[160];
+        snprintf(shown, sizeof shown, "entry[%d] Patient %.60s", all[i].entry, id ? id : "(no id)");
+        note_patient(seen, &ns, o, "", shown);
+    }
+    for (int i = 0; i < nr; i++) {
+        if (!rs[i].f || !rs[i].subject || !*rs[i].subject) continue;
+        json_t *pt = patient_of(all, n, rs[i].from->resource, rs[i].subject);
+        char w[160], shown[240];
+        where(rs[i].from, w, sizeof w);
+        snprintf(shown, sizeof shown, "%s (subject %.60s)", w, rs[i].subject);
+        note_patient(seen, &ns, pt, pt ? "" : rs[i].subject, shown);
+    }
+    if (ns > 1) {
+        char list[700] = "";
+        size_t used = 0;
+        for (int i = 0; i < ns && i < 4 && used + 2 < sizeof list; i++) {
+            int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", seen[i].shown);
+            if (w > 0) used += (size_t)w < sizeof list - used ? (size_t)w : sizeof list - used - 1;
+        }
+        problem(p, "--client %s names one client, but this file holds %d different Patients (%s%s): their screens "
+                   "would all be filed in that one record; nothing was imported (import it without --client, or the "
+                   "responses of one Patient at a time)", client_id, ns, list, ns > 4 ? ", ..." : "");
+    }
+    free(seen);
+}
+
 /* ---- which responses make one intake ----
  * The responses of one subject are one intake, as a pre-screen sends them. triage's own export says which
  * intake each response was part of (the extension FHIR_INTAKE_EXT, else its identifier
  * urn:triage:responses|INTAKE/FORM): those are kept apart always, so that a client's two intakes of one day
  * (a de-identified export writes only the day) come back as two, never merged into one, which would lose an
- * intake and its level. Responses that name no intake are the subject's one intake; when a questionnaire
- * comes twice among them, they are told apart by their authored. Two responses to one questionnaire in one
+ * intake and its level. Responses that name no intake are one intake per day they were authored on (as the
+ * sender wrote the day; a partial date such as "2025-03" is its own): a PHQ-9 of 2022 and a GAD-7 of 2024 are
+ * two intakes, each with its own authored, never one intake dated by the later; when a questionnaire comes
+ * twice among them, they are told apart by their whole authored. Two responses to one questionnaire in one
  * intake are still refused: one would silently replace the other. */
 typedef struct {
     int subj;
@@ -1067,6 +1239,14 @@ static void named_intake(const response *r, char *out, size_t size) {
 static void authored_key(const response *r, char *out, size_t size) {
     const char *authored = json_string_value(json_object_get(r->from->resource, "authored"));
     if (authored) snprintf(out, size, "authored:%.60s", authored);
+    else out[0] = '\0';
+}
+
+/* The day a response was given, as its sender wrote it (YYYY-MM-DD of its authored, or a partial date as
+ * given: "2025-03" is not known to be any one day of March); "" when it has no authored. */
+static void authored_day_key(const response *r, char *out, size_t size) {
+    const char *authored = json_string_value(json_object_get(r->from->resource, "authored"));
+    if (authored) snprintf(out, size, "day:%.10s", authored);
     else out[0] = '\0';
 }
 
@@ -1119,6 +1299,7 @@ static int group_intakes(response *rs, int nr, int ns, intake_group *groups, pro
             char key[96] = "";
             if (named[i][0]) memcpy(key, named[i], sizeof key);
             else if (split) authored_key(&rs[i], key, sizeof key);
+            else authored_day_key(&rs[i], key, sizeof key);
             rs[i].group = group_of(groups, &ng, sj, key);
         }
     }
@@ -1249,6 +1430,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     int nr = gather_responses(s, e, all, n, client_id, rs, subjects, &ns, out, &p);
     intake_group *groups = xcalloc((size_t)n + 1, sizeof *groups);
     int ng = group_intakes(rs, nr, ns, groups, &p);
+    if (client_id) check_one_patient(all, n, rs, nr, client_id, &p);
     if (nr == 0 && p.problems == 0) problem(&p, "no QuestionnaireResponse in the file");
     decide_clients(s, all, n, client_id, accept_other_patient, rs, nr, subjects, ns, &p, err);
     bool ok = p.problems == 0;

@@ -6,7 +6,8 @@
  *
  * What a receptionist expects: either the whole file is taken or nothing is, with every problem listed, so
  * that after fixing the file it can be imported again without duplicates. The responses of one subject
- * (Patient) become one intake, queued like any other, for the client named by --client, else for the client
+ * (Patient) authored on one day become one intake, queued like any other, for the client named by --client
+ * (a file of several Patients is then refused), else for the client
  * found by the Patient's name with the same phone or date of birth, else for a new client. */
 #ifndef TRIAGE_FHIR_IMPORT_H
 #define TRIAGE_FHIR_IMPORT_H

@@ -4,7 +4,7 @@
 # trail (whose intake_create entry names the intake), the report facts (kept after an erasure, re-keyed) and the
 # intakes', clients' and queue items' created_at. What must hold: no time in the export equals any of them to the
 # second, and no day in the export is the day of any of them (every client's dates move by a secret number of
-# days, 1 to 182 either way); the report facts and recorded sessions hold no minute or second (hours only).
+# days, 1 to 182 earlier: never later, so that an export of recent data imports back); the report facts and recorded sessions hold no minute or second (hours only).
 # Without the protection (main before this change: days unshifted, the Bundle's timestamp to the second, facts to
 # the second) the joins find matches and the facts have seconds.
 # Usage: tests/attacks/relink.sh ./triage   Last line: `N passed, N failed`.
@@ -65,8 +65,8 @@ check "...the FHIR Bundle has no timestamp (the second of the export's own audit
     sh -c '! grep -q "\"timestamp\"" "$1"' x "$tmp/x.fhir"
 check "...no birth date, and the ages as bands" \
     sh -c '! grep -q "1990-0\|birth\|\"age\"" "$1" "$2" "$3" && grep -q "$4" "$2"' x "$tmp/x.csv" "$tmp/x.json" "$tmp/x.fhir" '"age_band":"25-34"'
-check "...shifted by at most 182 days" \
-    sh -c 'now=$(date -u +%s); for d in $(cat "$1"); do s=$(date -u -d "$d" +%s); [ $((s - now)) -lt $((183 * 86400)) ] && [ $((now - s)) -lt $((184 * 86400)) ] || exit 1; done' x "$tmp/x_days"
+check "...shifted earlier, by at most 182 days (no date past the longest deadline, green's 28 days, from now)" \
+    sh -c 'now=$(date -u +%s); for d in $(cat "$1"); do s=$(date -u -d "$d" +%s); [ $((s - now)) -lt $((28 * 86400)) ] && [ $((now - s)) -lt $((184 * 86400)) ] || exit 1; done' x "$tmp/x_days"
 check "the report facts hold no minute or second (hours only)" \
     [ "$(sql "SELECT count(*) FROM intake_facts WHERE created_at % 3600 <> 0 OR deadline % 3600 <> 0 OR confirmed_at % 3600 <> 0 OR first_contact_at % 3600 <> 0 OR closed_at % 3600 <> 0")" -eq 0 ]
 check "...nor do the recorded sessions" \

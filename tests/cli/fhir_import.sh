@@ -46,7 +46,8 @@ check "...and audited naming the earlier intake" \
 import "$FX/phq9-amended.json"
 check "...the amended file again: already imported" sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q '1 response was already imported'"
 import "$FX/phq9-original.json"
-check "...amended back to item 9 not at all: a third intake, said so" has_out "amends intake"
+check "...the original replayed after its amendment: already imported (not a duplicate labelled an amendment)" \
+    sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q '1 response was already imported' && ! printf '%s' '$out' | grep -q amends"
 lv=$(levels)
 check "...and the queue stays orange: never lowered by an import ($lv)" [ "$lv" = "orange " ]
 
@@ -171,5 +172,104 @@ import "$tmp/diff.json" --client "$dcid"
 check "the PHQ-9 difficulty item answered with items 1-9 all 0: refused with exit 2 naming linkId 69722-7" \
     sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'QuestionnaireResponse qr-diff: linkId \`69722-7\` (phq9.difficulty) is answered \`very\`'"
 check "...nothing imported, and no risk claimed for it" sh -c "printf '%s' '$err' | grep -q 'nothing was imported' && ! printf '%s' '$err' | grep -q 'risk'"
+
+# ---- session 5: the fifth outside integrator's findings ----
+export TRIAGE_NOW=2026-03-10T15:00:00Z
+# a PHQ-9 response entry: $1 its id, $2 its subject reference, $3 its authored, $4 item 9's answer (0-3)
+phq9_entry() {
+    items=""
+    for l in 44250-9 44255-8 44259-0 44254-1 44251-7 44258-2 44252-5 44253-3; do items="$items{\"linkId\":\"$l\",\"answer\":[{\"valueInteger\":0}]},"; done
+    printf '{"fullUrl":"urn:uuid:%s","resource":{"resourceType":"QuestionnaireResponse","id":"%s","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"%s","subject":{"reference":"%s"},"item":[%s{"linkId":"44260-8","answer":[{"valueInteger":%s}]}]}}' \
+        "$1" "$1" "$3" "$2" "$items" "$4"
+}
+
+# 9. SAFETY (wrong person): --client with a file of many Patients (a de-identified export: nameless Patients,
+# nothing to tell them from the client by) filed every intake under that one client. Refused, naming them.
+fresh many
+printf '{"client":{"name":"One Person"},"answers":{"gad2":[0,0]}}' >"$tmp/op.json"
+tri desk "$R\n" intake new "$tmp/op.json"
+mcid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+printf '{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:pa","resource":{"resourceType":"Patient","id":"pa"}},{"fullUrl":"urn:uuid:pb","resource":{"resourceType":"Patient","id":"pb"}},%s,%s]}' \
+    "$(phq9_entry qa urn:uuid:pa 2026-03-09T08:00:00Z 0)" "$(phq9_entry qb urn:uuid:pb 2026-03-09T09:00:00Z 2)" >"$tmp/many.json"
+import "$tmp/many.json" --client "$mcid"
+check "--client with a file of 2 nameless Patients: refused (exit 2)" [ "$rc" -eq 2 ]
+check "...naming both Patients' entries" has_err '2 different Patients (entry\[0\] Patient pa, entry\[1\] Patient pb'
+check "...nothing imported" sh -c "[ \"\$(sqlite3 '$DB' 'SELECT count(*) FROM intakes')\" = 1 ]"
+import "$tmp/many.json" --client "$mcid" --accept-patient-mismatch
+check "...refused with --accept-patient-mismatch too (it says one Patient is the client, not many)" [ "$rc" -eq 2 ]
+
+# 10. An item-9 Observation (44260-8) derived from the response that contradicts it (the response "not at all",
+# the Observation LA6571-9 "nearly every day") was ignored: refused naming both entries, as totals are.
+fresh obs9
+obs9() { # $1 the LOINC answer code the Observation states
+    printf '{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:p9","resource":{"resourceType":"Patient","id":"p9","name":[{"family":"Contra","given":["Nine"]}],"birthDate":"1985-01-01"}},%s,{"fullUrl":"urn:uuid:o9","resource":{"resourceType":"Observation","id":"o9","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44260-8"}]},"subject":{"reference":"urn:uuid:p9"},"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"%s"}]},"derivedFrom":[{"reference":"urn:uuid:q9"}]}}]}' \
+        "$(phq9_entry q9 urn:uuid:p9 2026-03-09T08:00:00Z 0)" "$1"
+}
+obs9 LA6571-9 >"$tmp/obs9-contra.json"
+import "$tmp/obs9-contra.json"
+check "an item-9 Observation (nearly every day) contradicting the response (not at all): refused (exit 2)" [ "$rc" -eq 2 ]
+check "...naming both entries and 44260-8" sh -c "printf '%s' '$err' | grep -q 'entry\[1\] QuestionnaireResponse q9 (phq9.item9 = 0) and entry\[2\] Observation o9 (3).*LOINC 44260-8'"
+lv=$(levels)
+check "...nothing imported ($lv)" [ -z "$lv" ]
+obs9 LA6568-5 >"$tmp/obs9-same.json"
+import "$tmp/obs9-same.json"
+check "...an item-9 Observation that agrees (not at all) imports" has_out "imported 1 response as 1 intake"
+
+# 11. An export holding an amended response (both versions carry one identifier) imported twice made new
+# intakes the second time (only the newest version's intake was remembered); the export says which amends.
+fresh amendx
+import "$FX/phq9-original.json"
+import "$FX/phq9-amended.json"
+tri admin "$P\n" export --format fhir --out "$tmp/amendx.json"
+check "the export writes the amending response with status amended (once) and the original completed" \
+    sh -c "[ \$(grep -o '\"status\":\"amended\"' '$tmp/amendx.json' | wc -l) -eq 1 ] && grep -q '\"status\":\"completed\"' '$tmp/amendx.json'"
+fresh amendx-back
+import "$tmp/amendx.json"
+check "...it imports into an empty database as 2 intakes" has_out "imported 2 responses as 2 intakes"
+import "$tmp/amendx.json"
+check "...imported again: both already imported, no new intake" \
+    sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'imported 0 responses as 0 intakes' && printf '%s' '$out' | grep -q '2 responses were already imported'"
+
+# 12. A de-identified export of recent data could not be imported back: its date shift moved days into the
+# future. It moves them 1 to 182 days earlier only (eight clients: a shift either way would put one ahead).
+fresh shift
+for k in 1 2 3 4 5 6 7 8; do
+    printf '{"client":{"name":"Shift Client%s"},"answers":{"gad2":[0,0]}}' "$k" >"$tmp/sh.json"
+    tri desk "$R\n" intake new "$tmp/sh.json"
+done
+tri admin "$P\n" export --format fhir --deidentify --out "$tmp/shift.json"
+grep -o '"authored":"[0-9-]*"' "$tmp/shift.json" | sed 's/.*:"//; s/"//' | sort -u >"$tmp/shift-days"
+check "a de-identified export of 8 intakes of today: every authored day is 1 to 182 days before today" \
+    sh -c '[ $(wc -l <"$1") -ge 1 ] && now=$(date -u -d 2026-03-10 +%s) && for d in $(cat "$1"); do s=$(date -u -d "$d" +%s); [ $s -lt $now ] && [ $((now - s)) -le $((182 * 86400)) ] || exit 1; done' x "$tmp/shift-days"
+
+# 13. One Patient's responses authored on different days (a PHQ-9 of 2022, a GAD-7 of 2024; "2025-03" and
+# "2025-03-04T10:00:00Z") became one intake, and the export gave the earlier the later one's authored.
+fresh mixdates
+gad7_entry() { # $1 id, $2 subject, $3 authored
+    items=""
+    for l in 69725-0 68509-9 69733-4 69734-2 69735-9 69689-8 69736-7; do items="$items{\"linkId\":\"$l\",\"answer\":[{\"valueInteger\":1}]},"; done
+    printf '{"fullUrl":"urn:uuid:%s","resource":{"resourceType":"QuestionnaireResponse","id":"%s","questionnaire":"http://loinc.org/q/69737-5","status":"completed","authored":"%s","subject":{"reference":"%s"},"item":[%s]}}' \
+        "$1" "$1" "$3" "$2" "${items%,}"
+}
+mix() { # $1 the PHQ-9's authored, $2 the GAD-7's
+    printf '{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:pm","resource":{"resourceType":"Patient","id":"pm","name":[{"family":"Mix","given":["Max"]}],"birthDate":"1990-04-02"}},%s,%s]}' \
+        "$(phq9_entry qm urn:uuid:pm "$1" 0)" "$(gad7_entry gm urn:uuid:pm "$2")"
+}
+mix 2022-11-29T20:50:32Z 2024-05-06T10:00:00Z >"$tmp/mix1.json"
+import "$tmp/mix1.json"
+check "a PHQ-9 of 2022 and a GAD-7 of 2024 of one Patient: 2 intakes" has_out "imported 2 responses as 2 intakes (1 client new"
+tri admin "$P\n" export --format fhir --out "$tmp/mix1-out.json"
+check "...exported each with its own authored" \
+    sh -c "grep -q '\"authored\":\"2022-11-29T20:50:32Z\"' '$tmp/mix1-out.json' && grep -q '\"authored\":\"2024-05-06T10:00:00Z\"' '$tmp/mix1-out.json'"
+mix 2025-03 2025-03-04T10:00:00Z | sed 's/"qm"/"qm2"/; s/"gm"/"gm2"/' >"$tmp/mix2.json"
+import "$tmp/mix2.json"
+check "...a PHQ-9 authored 2025-03 and a GAD-7 2025-03-04T10:00:00Z: 2 intakes" has_out "imported 2 responses as 2 intakes"
+
+# 14. A display item (linkId /instructions with text, no answer) refused the whole response: skipped now.
+fresh display
+phq9_entry qd urn:uuid:pd 2026-03-09T08:00:00Z 0 | sed 's|"item":\[|"item":[{"linkId":"/instructions","text":"Over the last 2 weeks..."},|' >"$tmp/d-entry"
+printf '{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:pd","resource":{"resourceType":"Patient","id":"pd","name":[{"family":"Display","given":["Item"]}],"birthDate":"1985-01-01"}},%s]}' "$(cat "$tmp/d-entry")" >"$tmp/display.json"
+import "$tmp/display.json"
+check "a response with an unanswered display item (/instructions) imports" has_out "imported 1 response as 1 intake"
 
 finish
