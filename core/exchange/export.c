@@ -391,7 +391,7 @@ static void dictionary(const engine *e, const export_options *o, csv_buf *b) {
     snprintf(meaning, sizeof meaning, "the client; several intakes of one client share it%s", id_note);
     dict_row(&d, "client", meaning, "text", NULL, NULL);
     const char *when_type = o->deidentify ? "date, UTC, YYYY-MM-DD (de-identified: the day only, moved by a "
-                                            "secret number of days, 1 to 182 either way, the same for every date of one "
+                                            "secret number of days, 1 to 182 days earlier, the same for every date of one "
                                             "client: the days between one client's dates are true, the dates are not)"
                                           : "date-time, UTC, YYYY-MM-DDThh:mm:ssZ";
     dict_row(&d, "created_at", "when the intake was saved (an imported screen: when the client gave it)", when_type,
