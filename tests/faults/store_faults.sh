@@ -147,8 +147,12 @@ replaced_under_desk() { # DIR OP(mv|cp) WHERE
     check "$op over the path under a writing desk, $where: the desk's next write is refused" [ "$wrc" -eq 1 ]
     check "...with a message naming the file" has_err "Database $db: the file .*$([ "$op" = mv ] && echo replaced || echo overwritten)"
     tri "$db" "$A\n" --user admin verify
-    check "...and the file now at the path verifies sound" has_out "^sound"
-    rm -f "$db" "$db-wal" "$db-shm" "$dir/other-$op.db"
+    # the file put there is another database (its trail is not the one DB-mark recorded: tryout 4)
+    check "...and the file now at the path is refused as not the one triage last wrote" has_err "$db is not the file triage last wrote there: its audit trail"
+    rm -f "$db-mark" # taken on purpose, as that message says
+    tri "$db" "$A\n" --user admin verify
+    check "...and, its record removed, it verifies sound (the desk's log never applied to it)" has_out "^sound"
+    rm -f "$db" "$db-wal" "$db-shm" "$db-mark" "$dir/other-$op.db"
 }
 if [ -x "$BIN/writer" ]; then
     mkdir -p "$tmp/disk"
@@ -247,7 +251,12 @@ if command -v sqlite3 >/dev/null; then
     mv "$tmp/nodesk.db-wal" "$tmp/nodesk.db-wal.old"
     rm -f "$tmp/nodesk.db-shm"
     tri "$tmp/nodesk.db" "$A\n" --user admin verify
-    check "...and with the old log moved away, as the message says, it opens and verifies sound" has_out "^sound"
+    # ...then it is another database's trail than the one DB-mark recorded (tryout 4): refused until the
+    # record is removed on purpose, as that message says
+    check "...with the old log moved away, the other database's trail is refused" has_err "$tmp/nodesk.db is not the file triage last wrote there: its audit trail has another entry"
+    rm -f "$tmp/nodesk.db-mark"
+    tri "$tmp/nodesk.db" "$A\n" --user admin verify
+    check "...and with its record removed, as the message says, it opens and verifies sound" has_out "^sound"
     # cp -a of the file with its record (a file-level backup of the data directory put back: times, size,
     # header and the record all as they were) while a killed desk's log lies beside it (third restore tryout):
     # refused at open, the file left as it was put there. The record holds what cp -a cannot carry (the inode
@@ -311,6 +320,38 @@ if command -v sqlite3 >/dev/null; then
 else
     skip "cp over the path with no desk open: no sqlite3 shell here"
 fi
+
+# A backup copied (plain cp) over the path while no desk has it open and no log lies beside it (fourth
+# restore tryout: an erased client came back and verify said sound): the trail ends before the head DB-mark
+# recorded at the last close, so the open refuses it, naming both heads, triage restore and the record
+setup "$tmp/older.db"
+cp "$tmp/older.db" "$tmp/older-backup.db"
+intake_json "After The Plain Backup"
+tri "$tmp/older.db" "$R\n" --user desk intake new "$tmp/in.json"
+check "an intake after the backup is saved" [ "$rc" -eq 0 ]
+tri "$tmp/older.db" "$A\n" --user admin verify
+check "...and the file (a newer trail than its backup) verifies sound (no false alarm)" has_out "^sound"
+[ -e "$tmp/older.db-wal" ] && [ -s "$tmp/older.db-wal" ] && echo "note: a log is left beside older.db"
+cp "$tmp/older-backup.db" "$tmp/older.db"
+cp "$tmp/older.db" "$tmp/older-copied.db"
+tri "$tmp/older.db" "$A\n" --user admin verify
+check "an older copy put over the path with no log beside it: refused" [ "$rc" -ne 0 ]
+check "...naming the file, both heads, triage restore and the record to remove on purpose" has_err "$tmp/older.db is not the file triage last wrote there: its audit trail ends before that (its head: entry [0-9]*, hash [0-9a-f]*\.\.\.), but when triage last wrote it the trail reached entry [0-9]*.*triage restore.*remove $tmp/older.db-mark"
+check "...and the copy is left exactly as it was put there" cmp -s "$tmp/older.db" "$tmp/older-copied.db"
+tri "$tmp/older.db" "$A\n" --user admin user list
+check "...and any other command is refused too" [ "$rc" -ne 0 ]
+# taken on purpose: the record removed, as the message says
+rm -f "$tmp/older.db-mark"
+tri "$tmp/older.db" "$A\n" --user admin verify
+check "...with its record removed on purpose, it opens and verifies sound" has_out "^sound"
+# triage restore rewrites the record: the restored (shorter) trail is not taken for an older copy after
+setup "$tmp/rest.db"
+cp "$tmp/rest.db" "$tmp/rest-backup.db"
+tri "$tmp/rest.db" "$R\n" --user desk intake new "$tmp/in.json"
+tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/rest-backup.db"
+check "triage restore of an older backup works" [ "$rc" -eq 0 ]
+tri "$tmp/rest.db" "$A\n" --user admin verify
+check "...and the restored file opens after it and verifies sound (its record rewritten)" has_out "^sound"
 
 # a full disk: a small tmpfs (8 MB: room for the WAL of the writing desk once the filler is gone)
 mkdir -p "$tmp/small"

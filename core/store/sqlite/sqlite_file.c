@@ -278,7 +278,7 @@ int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames) 
     unsigned char salts[8];
     if (dbfile_wal_salts(db, salts) && (!s->wal_salts_recorded || memcmp(salts, s->wal_salts, sizeof salts) != 0)) {
         int mfd = sq_mark_lock(s->path, true);
-        sq_mark_record(mfd, s->path);
+        sq_mark_record(mfd, s->path, db);
         sq_mark_unlock(mfd);
         memcpy(s->wal_salts, salts, sizeof salts);
         s->wal_salts_recorded = true;
@@ -288,7 +288,7 @@ int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames) 
     sq_mark_unsettle(fd);
     (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL); /* busy: next commit */
     (void)dbfile_mark_take(db, s->path, &s->mark); /* this connection's own write of the file */
-    sq_mark_record(fd, s->path);
+    sq_mark_record(fd, s->path, db);
     sq_mark_unlock(fd);
     return SQLITE_OK;
 }

@@ -274,5 +274,12 @@ store_status sq_restore(store *s, const char *src, restore_steps *steps, error *
         x = step_failed(s, step_err.msg);
     if (x == ST_OK) x = sq_commit(s);
     (void)sqlite3_exec(s->db, "DETACH " RESTORE_SCHEMA, NULL, NULL, NULL);
+    if (x == ST_OK) {
+        /* the trail is now the backup's (shorter): DB-mark's head rewritten at once, or the next open would
+         * take the restored file for an older copy put over the path */
+        int fd = sq_mark_lock(s->path, true);
+        sq_mark_record(fd, s->path, s->db);
+        sq_mark_unlock(fd);
+    }
     return x == ST_OK ? ST_OK : sq_put_err(err, x, "%s", s->err);
 }
