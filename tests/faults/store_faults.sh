@@ -352,6 +352,21 @@ tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/rest-backup.db"
 check "triage restore of an older backup works" [ "$rc" -eq 0 ]
 tri "$tmp/rest.db" "$A\n" --user admin verify
 check "...and the restored file opens after it and verifies sound (its record rewritten)" has_out "^sound"
+# the backup named is a named pipe (tryout 4: the restore hung for ever) or missing (exit 1 while the README
+# says 2, and not audited): refused before anything opens it, exit 2, audited as restore_refused
+rm -f "$tmp/fifo.db"
+mkfifo "$tmp/fifo.db"
+AS="timeout 20"
+tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/fifo.db"
+AS=""
+check "a named pipe given as the backup: refused at once, exit 2 (no hang)" [ "$rc" -eq 2 ]
+check "...saying it is not a regular file" has_err "$tmp/fifo.db is not a regular file (a named pipe)"
+tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/no-such-backup.db"
+check "a missing backup: exit 2, as the README's table says for a missing thing" [ "$rc" -eq 2 ]
+check "...naming it" has_err "$tmp/no-such-backup.db cannot be read: No such file"
+if command -v sqlite3 >/dev/null; then
+    check "...and both refusals are audited as restore_refused" [ "$(sqlite3 "$tmp/rest.db" "SELECT count(*) FROM audit WHERE action = 'restore_refused' AND (detail LIKE '%fifo.db%' OR detail LIKE '%no-such-backup.db%')")" -eq 2 ]
+fi
 
 # a full disk: a small tmpfs (8 MB: room for the WAL of the writing desk once the filler is gone)
 mkdir -p "$tmp/small"
