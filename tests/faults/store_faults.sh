@@ -146,6 +146,22 @@ replaced_under_desk() { # DIR OP(mv|cp) WHERE
     rc=$wrc out="" err=$(tail -n 1 "$tmp/acks")
     check "$op over the path under a writing desk, $where: the desk's next write is refused" [ "$wrc" -eq 1 ]
     check "...with a message naming the file" has_err "Database $db: the file .*$([ "$op" = mv ] && echo replaced || echo overwritten)"
+    if [ "$op" = mv ]; then
+        # the old file had no name left (mv deleted it): saved through the desk's handle beside the path with
+        # its log's commits, and said so (fourth restore tryout: a committed red intake was lost)
+        saved=$(ls "$db".replaced-* 2>/dev/null | head -n 1)
+        check "...the old file, deleted by the mv, saved beside the path and said so" has_err "it was saved as $db.replaced-[0-9]*-[0-9]*; to get its work back, .triage restore. that file"
+        check "...mode 0600" [ "$(stat -c %a "${saved:-$tmp/none}" 2>/dev/null)" = 600 ]
+        if command -v sqlite3 >/dev/null && [ -n "$saved" ]; then
+            lost=""
+            for id in $(sed -n 's/^ack intake \([^ ]*\) .*/\1/p' "$tmp/acks"); do
+                [ "$(sqlite3 "$saved" "SELECT count(*) FROM intakes WHERE id = '$id'")" = 1 ] || lost="$lost $id"
+            done
+            rc=0 out="" err="acknowledged $(grep -c '^ack intake' "$tmp/acks"), missing from the saved file:${lost:- none}"
+            check "...holding every intake the desk acknowledged" [ -z "$lost" ]
+        fi
+        rm -f "$db".replaced-*
+    fi
     tri "$db" "$A\n" --user admin verify
     # the file put there is another database (its trail is not the one DB-mark recorded: tryout 4)
     check "...and the file now at the path is refused as not the one triage last wrote" has_err "$db is not the file triage last wrote there: its audit trail"
@@ -365,6 +381,13 @@ tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/no-such-backup.db"
 check "a missing backup: exit 2, as the README's table says for a missing thing" [ "$rc" -eq 2 ]
 check "...naming it" has_err "$tmp/no-such-backup.db cannot be read: No such file"
 if command -v sqlite3 >/dev/null; then
+    # a backup made before a schema upgrade (its version one below, as the sqlite3 shell sets it): the
+    # refusal gives the working procedure (fourth tryout: refused with no way forward)
+    tri "$tmp/rest.db" "$A\n" --user admin backup "$tmp/oldschema.db"
+    v=$(sqlite3 "$tmp/oldschema.db" "PRAGMA user_version")
+    sqlite3 "$tmp/oldschema.db" "PRAGMA user_version = $((v - 1))"
+    tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/oldschema.db"
+    check "a backup of an older schema version: refused, giving the way to upgrade a copy and restore it" has_err "$tmp/oldschema.db has schema version $((v - 1)) (an older triage).*triage verify --db COPY.*triage restore COPY"
     check "...and both refusals are audited as restore_refused" [ "$(sqlite3 "$tmp/rest.db" "SELECT count(*) FROM audit WHERE action = 'restore_refused' AND (detail LIKE '%fifo.db%' OR detail LIKE '%no-such-backup.db%')")" -eq 2 ]
 fi
 

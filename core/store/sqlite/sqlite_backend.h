@@ -215,6 +215,9 @@ struct store {
     /* the old file's log when the file was moved away: frames written into it first (wal_kept), frames that
      * could not be (wal_lost: another desk was reading them), or -1 when the file was overwritten in place */
     int wal_kept, wal_lost;
+    /* the old file saved beside the path through this connection's handle when it had no name left (a file
+     * moved over it: mv deleted it), or "" (fourth restore tryout) */
+    char saved_as[PATH_MAX + 40];
     /* the log's generation (its header's salts) last recorded in DB-mark by this connection */
     unsigned char wal_salts[8];
     bool wal_salts_recorded;
