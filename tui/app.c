@@ -212,7 +212,11 @@ static void restored_intake_words(app *a, char *out, size_t size) {
     if (!a->in.active || a->in.w->stage == WZ_SAVED) return;
     char who[32] = "";
     const char *name = wizard_client_name(a->in.w);
-    if (name[0]) name_initials(name, who, sizeof who);
+    /* an anonymous caller has no name to take initials from ("Anonymous caller ..." gave "A.C.Q.", tryout 4):
+     * the caller id, as the list of drafts at risk says it (drafts_at_risk.c) */
+    bool anonymous = a->in.w->caller_id[0] && !wizard_text(a->in.w, "intake", "preferred_name")[0];
+    if (anonymous) snprintf(who, sizeof who, "%s", a->in.w->caller_id);
+    else if (name[0]) name_initials(name, who, sizeof who);
     bool held = false;
     int64_t at = 0;
     error err = {0};

@@ -1,6 +1,7 @@
 #include "maintenance.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1013,6 +1014,29 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
     return true;
 }
 
+/* The backup named is a regular file this program may read, checked before anything opens it (tryout 4: a
+ * FIFO given as the backup hung the restore for ever). A missing file is something named that does not exist
+ * (exit 2, as the README's table says); one not readable is an input/output failure. */
+static bool backup_file_usable(const char *backup, error *err) {
+    struct stat st;
+    if (stat(backup, &st) != 0) {
+        int e = errno;
+        error_set(err, e == ENOENT || e == ENOTDIR ? ERR_NOT_FOUND : ERR_IO,
+                  "the backup %s cannot be read: %s; nothing was restored", backup, strerror(e));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        error_set(err, ERR_INPUT, "the backup %s is not a regular file (%s); nothing was restored", backup,
+                  S_ISFIFO(st.st_mode) ? "a named pipe" : S_ISDIR(st.st_mode) ? "a directory" : "a device or socket");
+        return false;
+    }
+    if (access(backup, R_OK) != 0) {
+        error_set(err, ERR_IO, "the backup %s cannot be read: %s; nothing was restored", backup, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
 bool db_restore(session *s, const engine *e, const char *backup, const char *accept_loss, restore_result *out,
                 error *err) {
     memset(out, 0, sizeof *out);
@@ -1021,8 +1045,8 @@ bool db_restore(session *s, const engine *e, const char *backup, const char *acc
         error_set(err, ERR_INPUT, "which backup? give its file");
         return false;
     }
-    if (access(backup, R_OK) != 0) {
-        error_set(err, ERR_IO, "the backup %s cannot be read: %s; nothing was restored", backup, strerror(errno));
+    if (!backup_file_usable(backup, err)) {
+        session_audit(s, "restore_refused", "", err->msg); /* a refused restore is audited, whatever the reason */
         return false;
     }
     if (accept_loss && !text_has_words(accept_loss)) {

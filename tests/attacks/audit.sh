@@ -53,7 +53,9 @@ forged resign
 printf '%s\n' "$BOB" | "$A" resign "$tmp/config.ini" "$DB" bob "$victim" || bad "attacker resign"
 tri admin "$ADMIN\n" verify
 check "re-signed by another staff member: verify fails" [ "$rc" -ne 0 ]
-check "...naming the first entry not signed by its writer" has_err "audit entry $victim is not signed by"
+# the attacker's own open recorded the trail's head in DB-mark before the removal: the open may refuse the
+# shortened trail first (issue 16, tryout 4), naming it as not the file triage last wrote
+check "...naming the first entry not signed by its writer (or the shortened trail)" has_err "audit entry $victim is not signed by\|is not the file triage last wrote there: its audit trail"
 restore
 
 # 3. an entry edited, triggers dropped and put back as they were

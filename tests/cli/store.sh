@@ -138,7 +138,7 @@ DB=$DB_SAVE
 if command -v sqlite3 >/dev/null 2>&1; then
     tamper() { # name sql expected-message
         cp "$DB_SAVE" "$tmp/t.db"
-        rm -f "$tmp/t.db-wal" "$tmp/t.db-shm"
+        rm -f "$tmp/t.db-wal" "$tmp/t.db-shm" "$tmp/t.db-mark" # a fresh copy each time, on purpose (its DB-mark would refuse an older copy)
         sqlite3 "$tmp/t.db" "$2" 2>"$tmp/sqlerr" || bad "$1 (sql)" "$(cat "$tmp/sqlerr")"
         DB="$tmp/t.db"
         TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri admin "$ADMIN\n" verify

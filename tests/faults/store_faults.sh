@@ -146,9 +146,29 @@ replaced_under_desk() { # DIR OP(mv|cp) WHERE
     rc=$wrc out="" err=$(tail -n 1 "$tmp/acks")
     check "$op over the path under a writing desk, $where: the desk's next write is refused" [ "$wrc" -eq 1 ]
     check "...with a message naming the file" has_err "Database $db: the file .*$([ "$op" = mv ] && echo replaced || echo overwritten)"
+    if [ "$op" = mv ]; then
+        # the old file had no name left (mv deleted it): saved through the desk's handle beside the path with
+        # its log's commits, and said so (fourth restore tryout: a committed red intake was lost)
+        saved=$(ls "$db".replaced-* 2>/dev/null | head -n 1)
+        check "...the old file, deleted by the mv, saved beside the path and said so" has_err "it was saved as $db.replaced-[0-9]*-[0-9]*; to get its work back, .triage restore. that file"
+        check "...mode 0600" [ "$(stat -c %a "${saved:-$tmp/none}" 2>/dev/null)" = 600 ]
+        if command -v sqlite3 >/dev/null && [ -n "$saved" ]; then
+            lost=""
+            for id in $(sed -n 's/^ack intake \([^ ]*\) .*/\1/p' "$tmp/acks"); do
+                [ "$(sqlite3 "$saved" "SELECT count(*) FROM intakes WHERE id = '$id'")" = 1 ] || lost="$lost $id"
+            done
+            rc=0 out="" err="acknowledged $(grep -c '^ack intake' "$tmp/acks"), missing from the saved file:${lost:- none}"
+            check "...holding every intake the desk acknowledged" [ -z "$lost" ]
+        fi
+        rm -f "$db".replaced-*
+    fi
     tri "$db" "$A\n" --user admin verify
-    check "...and the file now at the path verifies sound" has_out "^sound"
-    rm -f "$db" "$db-wal" "$db-shm" "$dir/other-$op.db"
+    # the file put there is another database (its trail is not the one DB-mark recorded: tryout 4)
+    check "...and the file now at the path is refused as not the one triage last wrote" has_err "$db is not the file triage last wrote there: its audit trail"
+    rm -f "$db-mark" # taken on purpose, as that message says
+    tri "$db" "$A\n" --user admin verify
+    check "...and, its record removed, it verifies sound (the desk's log never applied to it)" has_out "^sound"
+    rm -f "$db" "$db-wal" "$db-shm" "$db-mark" "$dir/other-$op.db"
 }
 if [ -x "$BIN/writer" ]; then
     mkdir -p "$tmp/disk"
@@ -247,7 +267,12 @@ if command -v sqlite3 >/dev/null; then
     mv "$tmp/nodesk.db-wal" "$tmp/nodesk.db-wal.old"
     rm -f "$tmp/nodesk.db-shm"
     tri "$tmp/nodesk.db" "$A\n" --user admin verify
-    check "...and with the old log moved away, as the message says, it opens and verifies sound" has_out "^sound"
+    # ...then it is another database's trail than the one DB-mark recorded (tryout 4): refused until the
+    # record is removed on purpose, as that message says
+    check "...with the old log moved away, the other database's trail is refused" has_err "$tmp/nodesk.db is not the file triage last wrote there: its audit trail has another entry"
+    rm -f "$tmp/nodesk.db-mark"
+    tri "$tmp/nodesk.db" "$A\n" --user admin verify
+    check "...and with its record removed, as the message says, it opens and verifies sound" has_out "^sound"
     # cp -a of the file with its record (a file-level backup of the data directory put back: times, size,
     # header and the record all as they were) while a killed desk's log lies beside it (third restore tryout):
     # refused at open, the file left as it was put there. The record holds what cp -a cannot carry (the inode
@@ -310,6 +335,60 @@ if command -v sqlite3 >/dev/null; then
     check "...with the killed desk's last commit" [ "$(sqlite3 "$tmp/killed.db" "SELECT failed_logins FROM staff WHERE name = 'desk'")" = 3 ]
 else
     skip "cp over the path with no desk open: no sqlite3 shell here"
+fi
+
+# A backup copied (plain cp) over the path while no desk has it open and no log lies beside it (fourth
+# restore tryout: an erased client came back and verify said sound): the trail ends before the head DB-mark
+# recorded at the last close, so the open refuses it, naming both heads, triage restore and the record
+setup "$tmp/older.db"
+cp "$tmp/older.db" "$tmp/older-backup.db"
+intake_json "After The Plain Backup"
+tri "$tmp/older.db" "$R\n" --user desk intake new "$tmp/in.json"
+check "an intake after the backup is saved" [ "$rc" -eq 0 ]
+tri "$tmp/older.db" "$A\n" --user admin verify
+check "...and the file (a newer trail than its backup) verifies sound (no false alarm)" has_out "^sound"
+[ -e "$tmp/older.db-wal" ] && [ -s "$tmp/older.db-wal" ] && echo "note: a log is left beside older.db"
+cp "$tmp/older-backup.db" "$tmp/older.db"
+cp "$tmp/older.db" "$tmp/older-copied.db"
+tri "$tmp/older.db" "$A\n" --user admin verify
+check "an older copy put over the path with no log beside it: refused" [ "$rc" -ne 0 ]
+check "...naming the file, both heads, triage restore and the record to remove on purpose" has_err "$tmp/older.db is not the file triage last wrote there: its audit trail ends before that (its head: entry [0-9]*, hash [0-9a-f]*\.\.\.), but when triage last wrote it the trail reached entry [0-9]*.*triage restore.*remove $tmp/older.db-mark"
+check "...and the copy is left exactly as it was put there" cmp -s "$tmp/older.db" "$tmp/older-copied.db"
+tri "$tmp/older.db" "$A\n" --user admin user list
+check "...and any other command is refused too" [ "$rc" -ne 0 ]
+# taken on purpose: the record removed, as the message says
+rm -f "$tmp/older.db-mark"
+tri "$tmp/older.db" "$A\n" --user admin verify
+check "...with its record removed on purpose, it opens and verifies sound" has_out "^sound"
+# triage restore rewrites the record: the restored (shorter) trail is not taken for an older copy after
+setup "$tmp/rest.db"
+cp "$tmp/rest.db" "$tmp/rest-backup.db"
+tri "$tmp/rest.db" "$R\n" --user desk intake new "$tmp/in.json"
+tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/rest-backup.db"
+check "triage restore of an older backup works" [ "$rc" -eq 0 ]
+tri "$tmp/rest.db" "$A\n" --user admin verify
+check "...and the restored file opens after it and verifies sound (its record rewritten)" has_out "^sound"
+# the backup named is a named pipe (tryout 4: the restore hung for ever) or missing (exit 1 while the README
+# says 2, and not audited): refused before anything opens it, exit 2, audited as restore_refused
+rm -f "$tmp/fifo.db"
+mkfifo "$tmp/fifo.db"
+AS="timeout 20"
+tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/fifo.db"
+AS=""
+check "a named pipe given as the backup: refused at once, exit 2 (no hang)" [ "$rc" -eq 2 ]
+check "...saying it is not a regular file" has_err "$tmp/fifo.db is not a regular file (a named pipe)"
+tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/no-such-backup.db"
+check "a missing backup: exit 2, as the README's table says for a missing thing" [ "$rc" -eq 2 ]
+check "...naming it" has_err "$tmp/no-such-backup.db cannot be read: No such file"
+if command -v sqlite3 >/dev/null; then
+    # a backup made before a schema upgrade (its version one below, as the sqlite3 shell sets it): the
+    # refusal gives the working procedure (fourth tryout: refused with no way forward)
+    tri "$tmp/rest.db" "$A\n" --user admin backup "$tmp/oldschema.db"
+    v=$(sqlite3 "$tmp/oldschema.db" "PRAGMA user_version")
+    sqlite3 "$tmp/oldschema.db" "PRAGMA user_version = $((v - 1))"
+    tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/oldschema.db"
+    check "a backup of an older schema version: refused, giving the way to upgrade a copy and restore it" has_err "$tmp/oldschema.db has schema version $((v - 1)) (an older triage).*triage verify --db COPY.*triage restore COPY"
+    check "...and both refusals are audited as restore_refused" [ "$(sqlite3 "$tmp/rest.db" "SELECT count(*) FROM audit WHERE action = 'restore_refused' AND (detail LIKE '%fifo.db%' OR detail LIKE '%no-such-backup.db%')")" -eq 2 ]
 fi
 
 # a full disk: a small tmpfs (8 MB: room for the WAL of the writing desk once the filler is gone)

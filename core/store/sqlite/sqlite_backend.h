@@ -215,6 +215,9 @@ struct store {
     /* the old file's log when the file was moved away: frames written into it first (wal_kept), frames that
      * could not be (wal_lost: another desk was reading them), or -1 when the file was overwritten in place */
     int wal_kept, wal_lost;
+    /* the old file saved beside the path through this connection's handle when it had no name left (a file
+     * moved over it: mv deleted it), or "" (fourth restore tryout) */
+    char saved_as[PATH_MAX + 40];
     /* the log's generation (its header's salts) last recorded in DB-mark by this connection */
     unsigned char wal_salts[8];
     bool wal_salts_recorded;
@@ -391,7 +394,16 @@ int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames);
 int sq_mark_lock(const char *db, bool create);
 void sq_mark_unlock(int fd);
 void sq_mark_unsettle(int fd);
-void sq_mark_record(int fd, const char *db);
+typedef struct {
+    int64_t seq;
+    unsigned char hash[32];
+} mark_head; /* the audit trail's last entry */
+bool sq_mark_head_take(sqlite3 *conn, mark_head *h);
+void sq_mark_record_head(int fd, const char *db, const mark_head *head); /* head NULL: none recorded */
+void sq_mark_record(int fd, const char *db, sqlite3 *conn); /* conn: whose audit trail's head is recorded (or NULL) */
+/* An open file whose audit trail ends before the head recorded in DB-mark (or differs there) is an older copy
+ * put over the path: refused, naming both heads (issue 16, tryout 4). */
+store_status sq_mark_check_trail(int fd, const char *db, sqlite3 *conn, error *err);
 store_status sq_mark_check(int fd, const char *db, error *err);
 store_status sq_change_counter(store *s, int64_t *v);
 int64_t sq_local_changes(store *s);

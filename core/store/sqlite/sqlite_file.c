@@ -5,7 +5,11 @@
 
 #include "sqlite_backend.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -214,6 +218,63 @@ const char *dbfile_verdict_text(dbfile_verdict v) {
  * never the path, so nothing reaches the file now at the path. Under the lock of DB-mark, so that no desk
  * opens the path (and reads this log) in the middle; nothing is recorded in it (it describes the file at
  * the path). Passive: frames a reader of another desk still needs are not copied (counted as lost). */
+/* How many names the file this connection has open still has (0: a file moved over the path deleted it), or
+ * -1 when not known. SQLite does not give its descriptor: the one of this process with the file's identity. */
+static int old_file_links(const store *s) {
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) return -1;
+    int links = -1;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && links < 0) {
+        struct stat st;
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        if (fstat(atoi(e->d_name), &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == s->mark.dev &&
+            st.st_ino == s->mark.ino)
+            links = (int)st.st_nlink;
+    }
+    (void)closedir(d);
+    return links;
+}
+
+/* The old file, read through the connection's handle, into a new file beside the path (DB.replaced-
+ * YYYYMMDD-HHMMSS, mode 0600, fsynced): when nothing else names it, it vanishes with the last desk's handle,
+ * and with it the commits just written into it (fourth tryout: a red intake lost while the message said the
+ * work was kept). False (and nothing left) when it cannot be saved. */
+static bool save_old_file(store *s) {
+    sqlite3_file *f = file_of(s->db, SQLITE_FCNTL_FILE_POINTER);
+    sqlite3_int64 size = 0;
+    if (!f || f->pMethods->xFileSize(f, &size) != SQLITE_OK) return false;
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
+    char p[sizeof s->saved_as];
+    if (snprintf(p, sizeof p, "%s.replaced-%s", s->path, stamp) >= (int)sizeof p) return false;
+    int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return false;
+    static unsigned char buf[65536];
+    bool ok = true;
+    for (sqlite3_int64 at = 0; ok && at < size; at += (sqlite3_int64)sizeof buf) {
+        int n = size - at < (sqlite3_int64)sizeof buf ? (int)(size - at) : (int)sizeof buf;
+        ok = f->pMethods->xRead(f, buf, n, at) == SQLITE_OK && pwrite(fd, buf, (size_t)n, (off_t)at) == (ssize_t)n;
+    }
+    ok = ok && fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    if (!ok) {
+        (void)unlink(p);
+        return false;
+    }
+    char dir[PATH_MAX];
+    sq_dir_of(s->path, dir, sizeof dir);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        (void)fsync(dfd); /* the new name survives a crash too */
+        (void)close(dfd);
+    }
+    snprintf(s->saved_as, sizeof s->saved_as, "%s", p);
+    return true;
+}
+
 static void keep_log_in_old_file(store *s) {
     int frames = 0, copied = 0;
     int fd = sq_mark_lock(s->path, false);
@@ -221,6 +282,8 @@ static void keep_log_in_old_file(store *s) {
         frames = -1; /* not known: said as lost rather than kept */
         copied = 0;
     }
+    /* moved over (no name left): the old file, now with its log's commits, saved before it vanishes */
+    if (s->mark.taken && old_file_links(s) == 0) (void)save_old_file(s);
     dbfile_discard_wal(s->db);
     sq_mark_unlock(fd);
     s->wal_kept = copied > 0 ? copied : 0;
@@ -259,11 +322,15 @@ store_status sq_fail_replaced(store *s, const char *what) {
             snprintf(log, sizeof log, " Its log was first written into the old file (%d page(s)), then emptied.",
                      s->wal_kept);
     }
+    char saved[PATH_MAX + 200] = "";
+    if (s->saved_as[0])
+        snprintf(saved, sizeof saved, " The old file had no name left (a file was moved over it): it was saved as "
+                 "%s; to get its work back, `triage restore` that file, or ask a supervisor.", s->saved_as);
     return sq_fail(s, ST_IO,
-                   "Database %s: the file %s; it was left as it is now and nothing was written (%s).%s Quit every "
+                   "Database %s: the file %s; it was left as it is now and nothing was written (%s).%s%s Quit every "
                    "desk on it and start triage again to use the file now at that path; restore backups only with "
                    "`triage restore`.",
-                   s->path, dbfile_verdict_text(s->file), what, log);
+                   s->path, dbfile_verdict_text(s->file), what, log, saved);
 }
 
 /* Runs after every commit in place of SQLite's automatic checkpoint, which would copy the WAL into whatever
@@ -278,7 +345,7 @@ int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames) 
     unsigned char salts[8];
     if (dbfile_wal_salts(db, salts) && (!s->wal_salts_recorded || memcmp(salts, s->wal_salts, sizeof salts) != 0)) {
         int mfd = sq_mark_lock(s->path, true);
-        sq_mark_record(mfd, s->path);
+        sq_mark_record(mfd, s->path, db);
         sq_mark_unlock(mfd);
         memcpy(s->wal_salts, salts, sizeof salts);
         s->wal_salts_recorded = true;
@@ -288,7 +355,7 @@ int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames) 
     sq_mark_unsettle(fd);
     (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL); /* busy: next commit */
     (void)dbfile_mark_take(db, s->path, &s->mark); /* this connection's own write of the file */
-    sq_mark_record(fd, s->path);
+    sq_mark_record(fd, s->path, db);
     sq_mark_unlock(fd);
     return SQLITE_OK;
 }

@@ -41,6 +41,15 @@ typedef struct {
     int64_t ctime_s, ctime_ns;
     uint32_t wal_known; /* 1 when wal_salts hold the -wal's salts at the record */
     unsigned char wal_salts[8];
+    /* the audit trail's head (last seq and its hash) as the recording connection saw it (issue 16, tryout 4):
+     * a backup copied over the path while no log lies beside it ends its trail before it. Added at the end
+     * of version 2: a shorter record (an older triage) reads as none here, and an older triage reads this
+     * one's first part as before. The head may lag behind the trail (it is only taken at a record): that
+     * only makes the check weaker, never wrong, since the trail only grows. */
+    uint32_t head_known;
+    uint32_t pad;
+    int64_t head_seq;
+    unsigned char head_hash[32];
 } mark_record;
 
 static bool mark_path(const char *db, char *out, size_t size) {
@@ -102,6 +111,21 @@ static bool wal_salts(const char *db, unsigned char salts[8]) {
     return ok;
 }
 
+/* The last entry of the audit trail as conn sees it (with its log); false if none or unreadable. */
+static bool audit_head(sqlite3 *conn, int64_t *seq, unsigned char hash[32]) {
+    sqlite3_stmt *st = NULL;
+    bool ok = false;
+    if (conn && sqlite3_prepare_v2(conn, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1, &st, NULL) ==
+                    SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
+        *seq = sqlite3_column_int64(st, 0);
+        memcpy(hash, sqlite3_column_blob(st, 1), 32);
+        ok = true;
+    }
+    (void)sqlite3_finalize(st);
+    return ok;
+}
+
 /* The file at db as it is now; false if it cannot be examined. */
 static bool mark_now(const char *db, mark_record *m) {
     memset(m, 0, sizeof *m);
@@ -129,9 +153,57 @@ static void mark_write(int fd, const mark_record *m) {
     if (pwrite(fd, m, sizeof *m, 0) != (ssize_t)sizeof *m) return;
 }
 
-void sq_mark_record(int fd, const char *db) {
+bool sq_mark_head_take(sqlite3 *conn, mark_head *h) { return audit_head(conn, &h->seq, h->hash); }
+
+void sq_mark_record_head(int fd, const char *db, const mark_head *head) {
     mark_record m;
-    if (fd >= 0 && mark_now(db, &m)) mark_write(fd, &m);
+    if (fd < 0 || !mark_now(db, &m)) return;
+    if (head) {
+        m.head_known = 1;
+        m.head_seq = head->seq;
+        memcpy(m.head_hash, head->hash, sizeof m.head_hash);
+    }
+    mark_write(fd, &m);
+}
+
+void sq_mark_record(int fd, const char *db, sqlite3 *conn) {
+    mark_head h;
+    sq_mark_record_head(fd, db, sq_mark_head_take(conn, &h) ? &h : NULL);
+}
+
+static const char *hex8(const unsigned char *h, char out[17]) {
+    for (int i = 0; i < 8; i++) snprintf(out + 2 * i, 3, "%02x", h[i]);
+    return out;
+}
+
+store_status sq_mark_check_trail(int fd, const char *db, sqlite3 *conn, error *err) {
+    mark_record was;
+    if (fd < 0 || pread(fd, &was, sizeof was, 0) != (ssize_t)sizeof was ||
+        memcmp(was.magic, MARK_MAGIC, sizeof MARK_MAGIC) || !was.head_known)
+        return ST_OK; /* no record of a head (an older triage, a new file): nothing to judge by */
+    int64_t now_seq = 0;
+    unsigned char now_last[32] = {0}, at_seq[32];
+    bool has_head = audit_head(conn, &now_seq, now_last);
+    sqlite3_stmt *st = NULL;
+    bool found = false;
+    if (sqlite3_prepare_v2(conn, "SELECT hash FROM audit WHERE seq = ?", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_int64(st, 1, was.head_seq) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+        sqlite3_column_bytes(st, 0) == 32) {
+        memcpy(at_seq, sqlite3_column_blob(st, 0), 32);
+        found = true;
+    }
+    (void)sqlite3_finalize(st);
+    if (found && memcmp(at_seq, was.head_hash, 32) == 0) return ST_OK; /* the same trail, maybe longer */
+    char a[17], b[17];
+    return sq_put_err(err, ST_CORRUPT,
+                      "%s is not the file triage last wrote there: its audit trail %s (its head: entry %" PRId64
+                      ", hash %s...), but when triage last wrote it the trail reached entry %" PRId64
+                      " with hash %s.... An older copy (a backup copied over the path) or another database was put "
+                      "there: erasures and records made since are not in it. Nothing was read or changed. Restore "
+                      "backups only with `triage restore`, which re-applies erasures. To use the file now at the path "
+                      "as it is on purpose, remove %s-mark and start triage again.",
+                      db, found ? "has another entry at that place" : "ends before that", has_head ? now_seq : 0,
+                      has_head ? hex8(now_last, a) : "none", was.head_seq, hex8(was.head_hash, b), db);
 }
 
 void sq_mark_unsettle(int fd) {

@@ -97,7 +97,7 @@ static store_status refuse_rc(sqlite3 *db, int rc, const char *path, const char 
 
 /* An existing, non-empty file, before anything may write to it: an SQLite database, triage's, not newer,
  * with a readable schema. */
-static store_status check_existing(const char *path, const char *dir, int busy_ms, error *err) {
+static store_status check_existing(const char *path, const char *dir, int busy_ms, int mark_fd, error *err) {
     /* 1. The header alone: magic and application_id. These bytes never change once written (triage sets
      * its application_id before switching to WAL), so the file's own header is authoritative even while
      * another desk checkpoints, or after a checkpoint cut short by a crash or a full disk. A file of another
@@ -144,6 +144,9 @@ static store_status check_existing(const char *path, const char *dir, int busy_m
         st = sq_put_err(err, ST_CORRUPT,
                         "%s was altered outside triage: %s. It was left untouched and is refused; restore a backup.",
                         path, why);
+    /* 3. An older copy put over the path with no log beside it (cp of a backup while no desk had it open):
+     * its audit trail ends before the head DB-mark recorded (issue 16, tryout 4) */
+    if (st == ST_OK && objects > 0) st = sq_mark_check_trail(mark_fd, path, db, err);
     (void)sqlite3_close_v2(db);
     return st;
 }
@@ -402,7 +405,7 @@ static store_status open_locked(const char *path, bool create, int busy_timeout_
             /* before anything reads the -wal: a killed program's log beside a file copied over the path */
             store_status st = sq_mark_check(mark_fd, path, err);
             if (st != ST_OK) return st;
-            st = check_existing(path, dir, busy_timeout_ms, err);
+            st = check_existing(path, dir, busy_timeout_ms, mark_fd, err);
             if (st != ST_OK) return st;
         }
     }
@@ -447,7 +450,7 @@ store_status sq_open(const char *path, bool create, int busy_timeout_ms, store *
     store_status st = open_locked(path, create, busy_timeout_ms, out, fd, err);
     if (st == ST_OK) {
         if (fd < 0) fd = sq_mark_lock(path, true);
-        sq_mark_record(fd, path);
+        sq_mark_record(fd, path, (*out)->db);
     }
     sq_mark_unlock(fd);
     return st;
@@ -466,8 +469,11 @@ void sq_close(store *s) {
          * connection checkpoints as it closes: the file's mark is taken again after it */
         int fd = sq_mark_lock(s->path, false);
         sq_mark_unsettle(fd);
+        /* the trail's head read before the close (the record describes the file as the close leaves it) */
+        mark_head head;
+        bool known = sq_mark_head_take(s->db, &head);
         (void)sqlite3_close_v2(s->db);
-        if (s->file == DBFILE_SAME) sq_mark_record(fd, s->path);
+        if (s->file == DBFILE_SAME) sq_mark_record_head(fd, s->path, known ? &head : NULL);
         sq_mark_unlock(fd);
     }
     free(s->path);

@@ -73,6 +73,15 @@ static sqlite3 *open_restore_source(store *s, const char *src, store_status *st)
         *st = ST_NOT_TRIAGE;
         sq_fail(s, *st, "%s is not a triage database (application_id 0x%08" PRIX32 "); nothing was restored.", src,
                 (uint32_t)app);
+    } else if (ver < s->version) {
+        /* made before a schema upgrade (fourth tryout: refused with no way forward): the working procedure.
+         * Opening a copy with this triage upgrades it; the backup itself is never written. */
+        *st = ST_INVALID;
+        sq_fail(s, *st,
+                "%s has schema version %" PRId64 " (an older triage) and this triage uses %d; nothing was restored. "
+                "To restore it: copy it (cp %s COPY), upgrade the copy by opening it with this triage (`triage "
+                "verify --db COPY`), then `triage restore COPY`.",
+                src, ver, s->version, src);
     } else if (ver != s->version) {
         *st = ver > s->version ? ST_TOO_NEW : ST_INVALID;
         sq_fail(s, *st,
@@ -274,5 +283,12 @@ store_status sq_restore(store *s, const char *src, restore_steps *steps, error *
         x = step_failed(s, step_err.msg);
     if (x == ST_OK) x = sq_commit(s);
     (void)sqlite3_exec(s->db, "DETACH " RESTORE_SCHEMA, NULL, NULL, NULL);
+    if (x == ST_OK) {
+        /* the trail is now the backup's (shorter): DB-mark's head rewritten at once, or the next open would
+         * take the restored file for an older copy put over the path */
+        int fd = sq_mark_lock(s->path, true);
+        sq_mark_record(fd, s->path, s->db);
+        sq_mark_unlock(fd);
+    }
     return x == ST_OK ? ST_OK : sq_put_err(err, x, "%s", s->err);
 }
