@@ -47,7 +47,9 @@ sql "SELECT at FROM audit UNION SELECT created_at FROM intakes UNION SELECT crea
      UNION SELECT intake_at FROM outcome_sessions UNION SELECT created_at FROM queue_items
      UNION SELECT level_since FROM queue_items UNION SELECT deadline FROM queue_items
      UNION SELECT updated_at FROM queue_items UNION SELECT at FROM queue_events" | grep -v '^0$' | sort -u >"$tmp/db_seconds"
-check "the database's times read" [ "$(wc -l <"$tmp/db_seconds")" -gt 10 ]
+# (at least the three intakes' times: a fast machine writes the whole set-up within a few seconds, so a larger floor
+# failed there)
+check "the database's times read" [ "$(wc -l <"$tmp/db_seconds")" -ge 3 ]
 while read -r t; do date -u -d "@$t" +%Y-%m-%d; done <"$tmp/db_seconds" | sort -u >"$tmp/db_days"
 while read -r t; do date -u -d "@$t" +%Y-%m-%dT%H:%M:%SZ; done <"$tmp/db_seconds" | sort -u >"$tmp/db_times"
 
