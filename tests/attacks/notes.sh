@@ -74,7 +74,7 @@ DB="$tmp/upgraded.db"
     sqlite3 "$DB" >/dev/null
 read_notes alice "$ALICE"
 check "before the upgrade's first clinical login: reception still opens the old notes (the gap the upgrade closes)" has_out "^opened 2 of 2"
-check "...schema 9 now, notes still waiting" [ "$(sql "PRAGMA user_version")" -eq 9 ] && [ "$(sql "SELECT CAST(value AS TEXT) FROM meta WHERE key = 'clinical_notes'")" = legacy ]
+check "...schema 10 now, notes still waiting" [ "$(sql "PRAGMA user_version")" -eq 10 ] && [ "$(sql "SELECT CAST(value AS TEXT) FROM meta WHERE key = 'clinical_notes'")" = legacy ]
 tri bob "$BOB
 " client find "Client"
 check "a clinician's first login after the upgrade" [ "$rc" -eq 0 ]
