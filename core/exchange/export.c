@@ -177,6 +177,7 @@ static void exporter_end(exporter *x) {
     vault_buf_free(&x->birth);
     secret_free(x->pseudo_key);
     x->pseudo_key = NULL;
+    ckeys_forget(x->s->ck); /* the clients' keys this export opened */
     free(x->open_items);
     x->open_items = NULL;
     x->n_open = 0;

@@ -104,16 +104,17 @@ bool client_keys_sealed(database *db) {
 const unsigned char *ckey_of(ckeys *c, database *db, const vault *v, const client_rec *r, ck_status *why) {
     *why = CK_FAILED;
     if (!c || !r) return NULL;
-    /* the list first: an erased client's row put back from an older copy carries its old sealed key, which the
-     * data key still opens */
-    if (client_erased(db, r->id, NULL)) {
-        *why = CK_ERASED;
-        return NULL;
-    }
+    /* a key in the cache was checked against the list when it was opened, for this job */
     ckey_slot *sl = cached(c, db, r->id);
     if (sl) {
         *why = CK_OK;
         return sl->key;
+    }
+    /* the list before any key is opened: an erased client's row put back from an older copy carries its old
+     * sealed key, which the data key still opens */
+    if (client_erased(db, r->id, NULL)) {
+        *why = CK_ERASED;
+        return NULL;
     }
     if (r->key_ct.n == 0) {
         *why = client_keys_sealed(db) ? CK_TAMPERED : CK_LEGACY;
@@ -133,14 +134,14 @@ const unsigned char *ckey_of(ckeys *c, database *db, const vault *v, const clien
 const unsigned char *ckey_by_id(ckeys *c, database *db, const vault *v, const char *client_id, ck_status *why) {
     *why = CK_FAILED;
     if (!c || !client_id || !*client_id) return NULL;
-    if (client_erased(db, client_id, NULL)) {
-        *why = CK_ERASED;
-        return NULL;
-    }
     ckey_slot *sl = cached(c, db, client_id);
     if (sl) {
         *why = CK_OK;
         return sl->key;
+    }
+    if (client_erased(db, client_id, NULL)) {
+        *why = CK_ERASED;
+        return NULL;
     }
     client_rec r;
     store_status st = db->ops->client_get(db->st, client_id, &r);
@@ -175,6 +176,39 @@ bool ckey_seal(const vault *v, const unsigned char *key, const char *client_id, 
                   : vault_seal(v, table, column, row_id, text, strlen(text), &out->p, &out->n);
     if (!ok) error_set(err, ERR_INTERNAL, "cannot seal %s.%s", table, column);
     return ok;
+}
+
+bool ckey_wrap(const unsigned char *key, const char *client_id, const char *table, const char *column,
+               const char *row_id, blob *ct, error *err) {
+    if (ct->n == 0) return true;
+    blob out = {0};
+    if (!key || !vault_client_seal(key, client_id, table, column, row_id, ct->p, ct->n, &out.p, &out.n)) {
+        error_set(err, ERR_INTERNAL, "cannot seal %s.%s", table, column);
+        return false;
+    }
+    blob_free(ct);
+    *ct = out;
+    return true;
+}
+
+bool ckey_unwrap(ckeys *c, database *db, const vault *v, const char *owner, const char *table, const char *column,
+                 const char *row_id, const unsigned char *ct, size_t n, blob *inner, ck_status *why,
+                 char who[VAULT_CLIENT_ID_MAX + 1]) {
+    inner->p = NULL;
+    inner->n = 0;
+    if (vault_sealed_version(ct, n) != VAULT_CLIENT_VERSION) {
+        *why = CK_TAMPERED;
+        return false;
+    }
+    char *plain = NULL;
+    size_t len = 0;
+    if (!ckey_open(c, db, v, owner, table, column, row_id, ct, n, &plain, &len, why, who)) return false;
+    /* what is inside is itself sealed (a note under the clinical key): ordinary memory is fine for it */
+    inner->p = xcalloc(1, len ? len : 1);
+    memcpy(inner->p, plain, len);
+    inner->n = len;
+    secret_free(plain);
+    return true;
 }
 
 bool ckey_field(const char *table, const char *column) {
@@ -310,7 +344,26 @@ static bool reseal(const vault *v, const unsigned char *key, const char *client_
     return true;
 }
 
-/* The intakes' bodies of a client. */
+/* A note (sealed to the clinical key, or before that under the data key) wrapped as it is, unopened: any role
+ * holding the data key can do it, reception too, who cannot open a note. */
+static void wrap_note(const unsigned char *key, const char *client_id, const char *row, const blob *ct, pending_list *l,
+                      bool *ok, error *err) {
+    if (!*ok || ct->n == 0 || vault_sealed_version(ct->p, ct->n) == VAULT_CLIENT_VERSION) return;
+    if (l->n == l->cap) l->p = xrealloc(l->p, sizeof *l->p * (size_t)(l->cap = l->cap ? l->cap * 2 : 16));
+    pending *p = &l->p[l->n];
+    memset(p, 0, sizeof *p);
+    p->table = "intakes";
+    p->column = "notes";
+    snprintf(p->row, sizeof p->row, "%s", row);
+    if (!vault_client_seal(key, client_id, "intakes", "notes", row, ct->p, ct->n, &p->ct.p, &p->ct.n)) {
+        error_set(err, ERR_INTERNAL, "cannot seal intakes.notes");
+        *ok = false;
+        return;
+    }
+    l->n++;
+}
+
+/* The intakes' bodies of a client, and its notes wrapped. */
 static bool reseal_intakes(database *db, const vault *v, const unsigned char *key, const char *id, pending_list *l,
                            error *err) {
     intake_rec *in = NULL;
@@ -318,7 +371,10 @@ static bool reseal_intakes(database *db, const vault *v, const unsigned char *ke
     store_status st = db->ops->intake_list_for_client(db->st, id, &in, &n);
     bool ok = st == ST_OK;
     if (!ok) db_error(db, st, "cannot read the intakes of a client", err);
-    for (int i = 0; ok && i < n; i++) ok = reseal(v, key, id, "intakes", "body", in[i].id, &in[i].body_ct, l, err);
+    for (int i = 0; ok && i < n; i++) {
+        ok = reseal(v, key, id, "intakes", "body", in[i].id, &in[i].body_ct, l, err);
+        wrap_note(key, id, in[i].id, &in[i].notes_ct, l, &ok, err);
+    }
     for (int i = 0; i < n; i++) intake_rec_free(&in[i]);
     free(in);
     return ok;

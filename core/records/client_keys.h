@@ -16,8 +16,12 @@
  * export or a verify opens each client's key once; the caller wipes it when the job is done (ckeys_forget) and
  * it is freed, wiped, at logout.
  *
- * Anonymous values that belong to no client stay under the data key: drafts (a draft may be for a client not
- * yet created; retention and erasure delete them), notes (under the clinical key: clinical_key.h), and meta. */
+ * Notes are sealed to the clinical key (clinical_key.h: reception cannot open them) and that sealed note is then
+ * wrapped under the client's key (format 3 around the note's own bytes: ckey_wrap), so that erasure kills the
+ * notes too; reception, who holds the client key, finds inside only the note it cannot open.
+ *
+ * Values that belong to no client stay under the data key: drafts (a draft may be for a client not yet
+ * created; retention and erasure delete them) and meta. */
 #ifndef TRIAGE_CLIENT_KEYS_H
 #define TRIAGE_CLIENT_KEYS_H
 
@@ -70,6 +74,15 @@ bool ckey_open(ckeys *c, database *db, const vault *v, const char *owner, const 
 bool ckey_open_buf(ckeys *c, database *db, const vault *v, const char *owner, const char *table, const char *column,
                    const char *row_id, const unsigned char *ct, size_t n, vault_buf *out, ck_status *why,
                    char who[VAULT_CLIENT_ID_MAX + 1]);
+/* A value that is itself sealed (a note: clinical_key.h) wrapped under its client's key: *ct replaced by format 3
+ * around its bytes. */
+bool ckey_wrap(const unsigned char *key, const char *client_id, const char *table, const char *column,
+               const char *row_id, blob *ct, error *err);
+/* The bytes inside a wrapped value, into *inner (malloc'd; free with blob_free); *why and *who as ckey_open. */
+bool ckey_unwrap(ckeys *c, database *db, const vault *v, const char *owner, const char *table, const char *column,
+                 const char *row_id, const unsigned char *ct, size_t n, blob *inner, ck_status *why,
+                 char who[VAULT_CLIENT_ID_MAX + 1]);
+
 /* True for the fields sealed under a client's key (clients.name/phone/birth, intakes.body, queue_events.reason). */
 bool ckey_field(const char *table, const char *column);
 

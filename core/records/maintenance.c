@@ -60,9 +60,47 @@ static int64_t rekey_total(session *s) {
     return n;
 }
 
+static int open_value(open_ctx *c, const char *table, const char *column, const char *row, const unsigned char *ct,
+                      size_t n);
+
+/* A note is wrapped under its client's key (client_keys.h): unwrapped first, then checked as a note. Once every
+ * client has a key, a note not wrapped is one written into the file since. */
 static int open_one(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
                     size_t n) {
     open_ctx *c = vctx;
+    if (strcmp(table, "intakes") != 0 || strcmp(column, "notes") != 0) return open_value(c, table, column, row, ct, n);
+    if (vault_sealed_version(ct, n) != VAULT_CLIENT_VERSION) {
+        if (!client_keys_sealed(c->db)) return open_value(c, table, column, row, ct, n);
+        snprintf(c->problem, sizeof c->problem,
+                 "tampering: %s.%s of record %s is not under its client's key, although every client has one: written "
+                 "into the file since", table, column, row);
+        return 1;
+    }
+    blob inner = {0};
+    ck_status why;
+    char who[VAULT_CLIENT_ID_MAX + 1] = "";
+    if (!ckey_unwrap(c->keys, c->db, c->v, NULL, table, column, row, ct, n, &inner, &why, who)) {
+        if (why == CK_ERASED)
+            snprintf(c->problem, sizeof c->problem,
+                     "replayed: the client %s was erased, and %s.%s of record %s is a row of it put back from an older "
+                     "copy: nothing of it is opened; erase the client again (`client erase %s`)", who, table, column,
+                     row, who);
+        else
+            snprintf(c->problem, sizeof c->problem,
+                     "tampering: %s.%s of record %s does not open (edited, moved from another record, or not sealed)",
+                     table, column, row);
+        return 1;
+    }
+    int stop = vault_sealed_version(inner.p, inner.n) == VAULT_CLIENT_VERSION
+                   ? (snprintf(c->problem, sizeof c->problem, "tampering: %s.%s of record %s is wrapped twice", table,
+                               column, row), 1)
+                   : open_value(c, table, column, row, inner.p, inner.n);
+    blob_free(&inner);
+    return stop;
+}
+
+static int open_value(open_ctx *c, const char *table, const char *column, const char *row, const unsigned char *ct,
+                      size_t n) {
     char *plain;
     size_t len;
     bool note = vault_sealed_version(ct, n) == VAULT_NOTE_VERSION && !strcmp(table, "intakes") && !strcmp(column, "notes");
@@ -280,6 +318,7 @@ bool db_verify(session *s, verify_report *r, error *err) {
         return true;
     }
     r->ok = true;
+    ckeys_forget(s->ck);
     if (session_begin(s, err)) {
         if (!audit_log(db, s->v, s->me.id, "verify", "", "sound", err) || !verify_last_write(s, true, err) ||
             !db_commit(db, err))

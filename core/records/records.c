@@ -276,6 +276,8 @@ static bool candidate_hit(session *s, const client_rec *r, const char *norm, con
     if (b->n == 0) return true;
     ck_status why;
     char who[VAULT_CLIENT_ID_MAX + 1];
+    /* the key from the row in hand (no second read of it), checked against the list of erased clients */
+    (void)ckey_of(session_ckeys(s), s->db, s->v, r, &why);
     if (!ckey_open_buf(session_ckeys(s), s->db, s->v, r->id, "clients", col, r->id, b->p, b->n, buf, &why, who)) {
         owned_failure(s, why, who, "clients", col, r->id, err);
         return false;
@@ -467,7 +469,8 @@ static bool intake_prepare(session *s, const intake_input *in, const client_rec 
     const unsigned char *key = NULL; /* the client's own (client_keys.h) */
     bool ok = key_to_seal(s, c, &key, err) &&
               ckey_seal(s->v, key, c->id, "intakes", "body", r->id, in->body, &r->body_ct, err) &&
-              clinical_seal_note(s, r->id, in->notes, &r->notes_ct, err); /* to the clinical key: clinical_key.h */
+              clinical_seal_note(s, r->id, in->notes, &r->notes_ct, err) && /* to the clinical key: clinical_key.h */
+              (!key || ckey_wrap(key, c->id, "intakes", "notes", r->id, &r->notes_ct, err)); /* and the client's */
     rowmac_seal_intake(s->v, r); /* the clear level is bound to the data key (core/records/rowmac.h) */
     return ok;
 }
@@ -515,7 +518,8 @@ static bool reseal_if_keyed(session *s, const client_rec *c, intake_rec *r, cons
     bool ok = key_to_seal(s, &now, &key, err);
     if (ok && key) {
         blob_free(&r->body_ct);
-        ok = ckey_seal(s->v, key, now.id, "intakes", "body", r->id, body, &r->body_ct, err);
+        ok = ckey_seal(s->v, key, now.id, "intakes", "body", r->id, body, &r->body_ct, err) &&
+             ckey_wrap(key, now.id, "intakes", "notes", r->id, &r->notes_ct, err);
     }
     client_rec_free(&now);
     if (!ok) db_rollback(s->db);

@@ -83,4 +83,10 @@ tri admin "$ADMIN\n" verify
 check "...verify is sound again" has_out "^sound"
 tri alice "$ALICE\n" client find "Other Person"
 check "...and the other client is found as before" has_out "Other Person"
+
+# the list itself edited: the client's marker deleted in the file (so that replayed rows would open on the desks)
+sql "DELETE FROM meta WHERE key = 'erased:$CID';"
+tri admin "$ADMIN\n" verify
+check "a marker deleted from the list of erased clients: verify names it against the signed trail" \
+    sh -c "[ $rc -ne 0 ] && printf '%s %s' \"\$1\" \"\$2\" | grep -q 'the client $CID was erased (audit entry #[0-9]*) but is missing from the list'" x "$out" "$err"
 finish

@@ -250,7 +250,7 @@ const migration sq_migrations[] = {
     {"CREATE TABLE IF NOT EXISTS client_keys(\n"
      "  client_id TEXT PRIMARY KEY NOT NULL REFERENCES clients(id),\n"
      "  key_ct BLOB NOT NULL CHECK (length(key_ct) = 73)\n"
-     ") STRICT;\n"
+     ") STRICT, WITHOUT ROWID;\n"
      "INSERT OR IGNORE INTO meta (key, value) VALUES ('client_keys', CAST('legacy' AS BLOB));\n",
      "PRAGMA user_version = 10"},
 };
