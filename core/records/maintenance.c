@@ -208,7 +208,7 @@ static int collect_erased(void *vctx, const audit_rec *rec) {
         l->ids = xrealloc(l->ids, sizeof *l->ids * (size_t)l->cap);
         l->seq = xrealloc(l->seq, sizeof *l->seq * (size_t)l->cap);
     }
-    snprintf(l->ids[l->n], STORE_ID_LEN, "%s", rec->object_id);
+    memcpy(l->ids[l->n], rec->object_id, strlen(rec->object_id) + 1); /* fits: checked above */
     l->seq[l->n++] = rec->seq;
     return 0;
 }
