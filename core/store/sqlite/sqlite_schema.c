@@ -244,14 +244,16 @@ const migration sq_migrations[] = {
      * name, phone, birth date, its intakes' bodies and its queue steps' reasons are sealed under it, so that
      * erasing the client destroys the one key every copy of them needs. Existing clients are re-sealed by the
      * first login after the upgrade, in batches that a kill can interrupt and the next login resumes (a client
-     * without a row here: not reached yet); meta client_keys says 'legacy' until the last batch writes 'sealed'.
+     * without a row here: not reached yet); meta client_keys says 'legacy' until the last batch writes 'sealed'
+     * (a database with no client yet, a new one among them, is 'sealed' from the start).
      * A table of its own, made only if missing, and a state already there kept: a version set back in the file
      * (test_blind does it; an attacker could) runs this again without harm. */
     {"CREATE TABLE IF NOT EXISTS client_keys(\n"
      "  client_id TEXT PRIMARY KEY NOT NULL REFERENCES clients(id),\n"
      "  key_ct BLOB NOT NULL CHECK (length(key_ct) = 73)\n"
      ") STRICT, WITHOUT ROWID;\n"
-     "INSERT OR IGNORE INTO meta (key, value) VALUES ('client_keys', CAST('legacy' AS BLOB));\n",
+     "INSERT OR IGNORE INTO meta (key, value) SELECT 'client_keys', CAST(CASE WHEN EXISTS (SELECT 1 FROM clients) "
+     "THEN 'legacy' ELSE 'sealed' END AS BLOB);\n",
      "PRAGMA user_version = 10"},
 };
 
