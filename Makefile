@@ -29,8 +29,8 @@ BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(WARN) $(PKG_CFLAGS) $(INIPARSER_CFLAGS
               -DTRIAGE_VERSION='"$(VERSION)"' -DTRIAGE_DATADIR='"$(DATADIR)"'
 LIBS      = $(PKG_LIBS) $(INIPARSER_LIBS) -lm
 
-# core/ is in sub-folders by layer (tests/layers.sh holds the order); each goes on the include path, so a
-# header is named by its file name alone.
+# core/ is in sub-folders by layer (core/LAYERS says the order; tests/structure/layers.sh holds the code to
+# it); each goes on the include path, so a header is named by its file name alone.
 CORE_SRC := $(sort $(wildcard core/*/*.c core/*/*/*.c))
 CORE_DIRS := $(sort $(dir $(CORE_SRC)))
 TUI_SRC  := $(sort $(wildcard tui/*.c))
@@ -57,8 +57,7 @@ $(B)/default_config.c: config.ini tests/gen-embed.sh
 	@echo "  GEN   $@"; sh tests/gen-embed.sh triage_default_config config.ini > $@
 
 # ---- the build flavours, from one template: objects (with their header dependencies, -MMD -MP), the built-in
-# defaults and the core library. $(1): output folder, $(2): compiler, $(3): its flags, $(4): extra objects
-# in the library.
+# defaults and the core library. $(1): output folder, $(2): compiler, $(3): its flags.
 define FLAVOUR
 $(1)/%.o: %.c
 	@mkdir -p $$(dir $$@)
@@ -68,7 +67,7 @@ $(1)/default_config.o: $(B)/default_config.c
 	@mkdir -p $$(dir $$@)
 	@echo "  CC    $$@"; $(2) $$(BASE_CFLAGS) $(3) -Wno-missing-prototypes -c $$< -o $$@
 
-$(1)/libtriage.a: $(CORE_SRC:%.c=$(1)/%.o) $(1)/default_config.o $(4)
+$(1)/libtriage.a: $(CORE_SRC:%.c=$(1)/%.o) $(1)/default_config.o
 	@rm -f $$@; echo "  AR    $$@"; ar rcs $$@ $$^
 endef
 
@@ -125,9 +124,12 @@ FUZZ_FLAGS   := -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,un
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ)/%)
 
-$(eval $(call FLAVOUR,$(FUZZ),$(FUZZ_CC),$(FUZZ_FLAGS),$(FUZZ)/tui/script.o))
+$(eval $(call FLAVOUR,$(FUZZ),$(FUZZ_CC),$(FUZZ_FLAGS)))
 
 $(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ)/libtriage.a
+	@echo "  CLANG $@"; $(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+# the script parser is the front end's (tui/script.c): linked into its own harness, not into the core library
+$(FUZZ)/fuzz_script: $(FUZZ)/tests/fuzz/fuzz_script.o $(FUZZ)/tui/script.o $(FUZZ)/libtriage.a
 	@echo "  CLANG $@"; $(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 
 fuzz-build:
@@ -148,7 +150,8 @@ $(REL)/tests/attacks/%: $(REL)/tests/attacks/%.o $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)
 
 # ---- the FHIR R4 validator the export tests run (tests/fhir-validate/validate.js): node with the packages
-# pinned in its package-lock.json (the official R4 JSON schema and ajv), installed from the npm registry ----
+# pinned in its package-lock.json (the official R4 JSON schema and ajv; fhirpath.js 3.13 for calculated.js),
+# installed from the npm registry ----
 FHIR_VALIDATOR := tests/fhir-validate/node_modules/.installed
 $(FHIR_VALIDATOR): tests/fhir-validate/package.json tests/fhir-validate/package-lock.json
 	@command -v npm >/dev/null || sh tests/deps.sh npm
@@ -174,9 +177,8 @@ check-build:
 	@$(MAKE) --no-print-directory triage triage-test $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS) $(BENCH) $(ATTACKER)
 
 test: deps
-	@$(MAKE) --no-print-directory triage triage-test $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS) $(ATTACKER)
-
-	@$(MAKE) --no-print-directory triage $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS) $(FHIR_VALIDATOR)
+	@$(MAKE) --no-print-directory triage triage-test $(UNIT_REL) $(UNIT_ASAN) $(ASAN)/triage $(FUZZ_BIN) $(FAULTS) $(ATTACKER) \
+	    $(FHIR_VALIDATOR)
 	@sh tests/run-suites.sh "$(UNIT_REL)" "$(UNIT_ASAN)"
 
 # the README's set-up commands on a fresh minimal Debian 12 root (debootstrap), /tmp on tmpfs and on disk;

@@ -71,6 +71,28 @@ paced() {
     sleep 0.5
 }
 
+# ---- a real terminal (tmux), shared by the walks: $S names the session, $T the program, $tmp/config.ini and
+# $DB its configuration and database ----
+wait_for() { # pattern [seconds]: true once the pane shows it (bounded: 10 s unless told)
+    n=0 limit=$(( ${2:-10} * 10 ))
+    while [ $n -lt $limit ]; do
+        tmux capture-pane -p -t "$S" 2>/dev/null | grep -q -- "$1" && return 0
+        sleep 0.1
+        n=$((n + 1))
+    done
+    return 1
+}
+pane() { tmux capture-pane -p -t "$S" 2>/dev/null; }
+# One idle session keeps the tmux server alive between tests: killing the last session makes the server
+# exit, and a new session started while it is still going away can be lost (seen once under CI load).
+tmux_keeper() { tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"; }
+tmux_start() { # columns rows [TERM]: a fresh session of the desk logged in as `desk`, waiting (bounded) until tmux has it
+    tmux kill-session -t "$S" 2>/dev/null
+    tmux new-session -d -s "$S" -x "$1" -y "$2" "TERM=${3:-xterm-256color} '$T' --config '$tmp/config.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"
+    n=0
+    until tmux has-session -t "$S" 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+}
+
 test_config() { # file [sed arguments]
     lib_ini=$1
     shift

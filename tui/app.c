@@ -94,7 +94,7 @@ static void draw_question_box(app *a, const layout *l) {
         risk_level lv = draft_level_now(a->in.w);
         bool guarded = draft_level_guarded(lv);
         snprintf(text, sizeof text, "%s %s (%s). %s: %s. %s%s%s", tr("discard_ask"), who, where, tr("level"), level_tr(lv),
-                 tr(guarded ? "discard_ask_guarded" : "discard_ask_rest"), guarded ? "  > " : "", guarded ? a->ask_typed : "");
+                 keyed(guarded ? "discard_ask_guarded" : "discard_ask_rest"), guarded ? "  > " : "", guarded ? a->ask_typed : "");
     } else {
         snprintf(text, sizeof text, "%s", keyed("quit_confirm"));
     }
@@ -201,13 +201,34 @@ static void idle_check(app *a) {
 
 /* A restore under this desk: its session may sign with a key the restored trail does not know, so it
  * writes nothing more (core refuses); the person logs in again and is told why. */
+/* What became of the intake on screen when a restore sent the desk to the login (third restore tryout: it said
+ * only "the draft could not be saved"): it cannot be saved by this session; its draft saved before is gone
+ * (the restore removed it), back as the backup held it, or there was none. Read before the logout. */
+static void restored_intake_words(app *a, char *out, size_t size) {
+    out[0] = '\0';
+    if (!a->in.active || a->in.w->stage == WZ_SAVED) return;
+    char who[32] = "";
+    const char *name = wizard_client_name(a->in.w);
+    if (name[0]) name_initials(name, who, sizeof who);
+    bool held = false;
+    int64_t at = 0;
+    error err = {0};
+    const char *key = !a->in.w->draft_id[0] ? "restored_draft_none"
+                      : !draft_held(a->s, a->in.w->draft_id, &held, &at, &err) ? "restored_draft_unknown"
+                      : held ? "restored_draft_back" : "restored_draft_gone";
+    snprintf(out, size, "%s %s%s%s: %s", tr("restored_intake"), level_tr(draft_level_now(a->in.w)), who[0] ? ", " : "",
+             who, tr(key));
+}
+
 static void restored_check(app *a) {
     if (!a->s || !a->live.restored_out) return;
     int64_t generation = session_restore_generation(a->db);
+    char intake[256];
+    restored_intake_words(a, intake, sizeof intake);
     logout(a, "restored_under_desk");
-    char said[sizeof a->message];
-    snprintf(said, sizeof said, "%s", a->message);
-    app_message(a, true, "%s (%s %lld)", said, tr("restore_number"), (long long)generation);
+    /* said as a restore, with the intake's fate, not as a draft that failed to save */
+    app_message(a, true, "%s (%s %lld)%s%s", tr("restored_under_desk"), tr("restore_number"), (long long)generation,
+                intake[0] ? " " : "", intake);
 }
 
 /* A guarded draft's discard: the word is typed, then Enter; a wrong word or any other key keeps the draft.

@@ -10,6 +10,7 @@
 #include "fhir_questionnaire.h"
 #include "cli.h"
 #include "secret.h"
+#include "store.h"
 
 static void print_json(json_t *o) {
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
@@ -218,7 +219,10 @@ int cmd_config(const cli_args *a) {
            e.cfg.safety.builtin_used || e.cfg.builtin ? "some are the built-in ones" : "the centre's own",
            samples ? ": sample placeholders still there (see the warnings): write the centre's own numbers" : "");
     const char *db = a->db_path ? a->db_path : e.cfg.db_path;
-    printf("database:      %s%s\n", db, access(db, F_OK) == 0 ? "" : " (not created yet: triage --user NAME init)");
+    char shown[4096]; /* a server's URL names its password nowhere */
+    store_url_redacted(db, shown, sizeof shown);
+    const char *file = store_local_file(db); /* a server's database is no file here */
+    printf("database:      %s%s\n", shown, file && access(file, F_OK) != 0 ? " (not created yet: triage --user NAME init)" : "");
     engine_free(&e);
     return EXIT_OK;
 }

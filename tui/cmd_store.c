@@ -45,7 +45,7 @@ int cmd_init(const cli_args *a) {
     secret_free(pass);
     if (!ok) return fail(&c, err.msg, EXIT_BADINPUT);
     if (c.e.cfg.demo && !db_mark_demo(&c.db, &err)) return fail(&c, err.msg, EXIT_RUNTIME);
-    printf("created %s with supervisor %s\n", c.db.path, a->user);
+    printf("created %s with supervisor %s\n", c.db.name, a->user);
     ctx_close(&c);
     return EXIT_OK;
 }
@@ -255,8 +255,7 @@ int cmd_intake(const cli_args *a) {
         else c.e.roster = r;
         /* identity is sealed in the client record and notes apart; the intake-form answers such as channel
          * and age go with the body; the one core use case finishes and saves it as every way in does */
-        intake_subject who = {NULL, name, phone, birth, notes, json_object_get(root, "record"), c.e.cfg.ui_lang, LEVEL_GREEN,
-                              NULL};
+        intake_subject who = {NULL, name, phone, birth, notes, json_object_get(root, "record"), c.e.cfg.ui_lang};
         intake_saved saved;
         bool ok = intake_finish(c.s, &c.e, in, &who, &saved, &err);
         json_t *result = saved.assessment;
@@ -424,7 +423,7 @@ int cmd_restore(const cli_args *a) {
     error err = {0};
     restore_result r;
     /* all or nothing: a restore that failed changed nothing (db_restore) */
-    bool restored = db_restore(c.s, backup, accept_loss, &r, &err);
+    bool restored = db_restore(c.s, c.have_engine ? &c.e : NULL, backup, accept_loss, &r, &err);
     if (r.scratch_swept)
         fprintf(stderr, "removed %d leftover scratch copy(ies) of an interrupted restore beside the database\n",
                 r.scratch_swept);
@@ -433,8 +432,15 @@ int cmd_restore(const cli_args *a) {
            r.erased_again);
     if (r.unread[0]) /* restored over a damaged file: what of it was lost unread (audited: restore_accept_loss) */
         printf("the live database was damaged: %s could not be read and were not carried forward\n", r.unread);
+    else if (r.live_damaged) /* said even when all that mattered could be read (tryout 3: it went unmentioned) */
+        printf("the live database was damaged (it failed its integrity check; the backup's content replaced it, and "
+               "the intakes gone are counted from the audit trail where the live file could not be read)\n");
     if (r.staff_undone) /* named: each must be made again by hand (audited: restore_accept_loss) */
         printf("%d staff change(s) made after the backup undone: %s; make them again\n", r.staff_undone, r.staff);
+    if (r.drafts_lost) /* every unfinished intake lost is said; those at red or orange took --accept-loss */
+        printf("%d unfinished intake(s) (drafts) saved or changed after the backup removed or set back to the "
+               "backup's version%s%s\n", r.drafts_lost, r.drafts_at_risk ? "; those at red or orange, accepted with "
+               "the reason given (audited: restore_accept_loss), must be taken again: " : "", r.drafts);
     if (r.items_lowered)
         printf("%d open queue item(s) lowered or dropped, accepted with the reason given (audited: restore_accept_loss)\n",
                r.items_lowered);
@@ -442,6 +448,9 @@ int cmd_restore(const cli_args *a) {
     printf("%d audit entr%s written after the backup kept in the trail as restored_over; %d intake(s) saved after "
            "the backup are no longer in the database (restore %" PRId64 ")\n",
            r.entries_carried, r.entries_carried == 1 ? "y" : "ies", r.intakes_gone, r.generation);
+    if (r.intakes_erased) /* erased on purpose before the restore: not lost by it, and they stay erased */
+        printf("%d intake(s) saved after the backup had been erased before the restore (they stay erased)\n",
+               r.intakes_erased);
     ctx_close(&c);
     return EXIT_OK;
 }

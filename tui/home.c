@@ -21,7 +21,12 @@ static void draw_at_risk(app *a, int y, const layout *l) {
         struct tm tm;
         if (localtime_r(&t, &tm)) strftime(when, sizeof when, "%m-%d %H:%M", &tm);
         text_fit(lvl, sizeof lvl, level_tr(d->level), 8);
-        snprintf(line, sizeof line, "%s %-6s %s %s  %s  %.8s%s%s", lvl, d->initials, tr("at_risk_by"), d->staff, when, d->id,
+        /* an anonymous caller by the id the caller was given (the one to call back by and search for), not initials
+         * and the draft's id */
+        const char *who = d->caller_id[0] ? d->caller_id : d->initials;
+        char id[16];
+        snprintf(id, sizeof id, "%.8s", d->caller_id[0] ? "" : d->id);
+        snprintf(line, sizeof line, "%s %-7s %s %s  %s%s%s%s%s", lvl, who, tr("at_risk_by"), d->staff, when, id[0] ? "  " : "", id,
                  d->mine ? "  " : "", d->mine ? keyed("at_risk_yours") : "");
         draw_text(y++, 4, l->body.w - 6, line, theme(level_color(d->level)) | A_BOLD);
     }
@@ -42,27 +47,33 @@ static void home_load(app *a, const layout *l) {
     if (a->s && !drafts_mine_list(a->s, a->e, &h->mine, &h->n_mine, &err)) app_message(a, true, "%s", err.msg);
 }
 
+/* Whose a stored draft is and where it stopped, as home lists it. */
+static void my_draft_whose_where(const app *a, const my_draft *d, char *who, size_t who_size, char *where, size_t where_size) {
+    if (d->name[0]) snprintf(who, who_size, "%s", d->name);
+    else snprintf(who, who_size, "%s %.6s", tr("anonymous"), d->id);
+    if (d->form >= 0) {
+        char title[64];
+        form_short_title(a->e->forms.v[d->form], title, sizeof title);
+        snprintf(where, where_size, "%s, %s %d %s %d", title, tr("question"), d->number, tr("of"), d->count);
+    } else {
+        snprintf(where, where_size, "%s", tr("at_review"));
+    }
+}
+
 /* Every unfinished intake of this worker when there are two or more (a second one hid the first: tryout): whose,
- * when, where it stopped, numbered for r and a digit. Returns the next row. */
+ * when, where it stopped, numbered for r (or x) and a digit. Returns the next row. */
 static int draw_mine(app *a, int y, const layout *l) {
     const home_screen *h = &a->home;
     if (h->n_mine < 2) return y;
-    draw_text(y++, 4, l->body.w - 6, keyed(h->picking ? "home_mine_pick" : "home_mine"), h->picking ? theme(C_TITLE) : A_BOLD);
+    const char *head = !h->picking ? "home_mine" : h->picking_discard ? "home_mine_pick_discard" : "home_mine_pick";
+    draw_text(y++, 4, l->body.w - 6, keyed(head), h->picking ? theme(C_TITLE) : A_BOLD);
     for (int i = 0; i < h->n_mine && i < 9; i++) {
         const my_draft *d = &h->mine[i];
         char when[32] = "", who[128], where[160] = "", line[512];
         time_t t = (time_t)d->updated_at;
         struct tm tm;
         if (localtime_r(&t, &tm)) strftime(when, sizeof when, "%m-%d %H:%M", &tm);
-        if (d->name[0]) snprintf(who, sizeof who, "%s", d->name);
-        else snprintf(who, sizeof who, "%s %.6s", tr("anonymous"), d->id);
-        if (d->form >= 0) {
-            char title[64];
-            form_short_title(a->e->forms.v[d->form], title, sizeof title);
-            snprintf(where, sizeof where, "%s, %s %d %s %d", title, tr("question"), d->number, tr("of"), d->count);
-        } else {
-            snprintf(where, sizeof where, "%s", tr("at_review"));
-        }
+        my_draft_whose_where(a, d, who, sizeof who, where, sizeof where);
         bool guarded = draft_level_guarded(d->level);
         snprintf(line, sizeof line, "%d  %s%s%s · %s · %s", i + 1, guarded ? level_tr(d->level) : "", guarded ? " " : "", who,
                  when, where);
@@ -104,17 +115,27 @@ static void home_draw(app *a, const layout *l) {
     y++;
     draw_text(y++, 4, l->body.w - 6, keyed("home_new"), A_NORMAL);
     if (a->e->plan.n_hotline) draw_text(y++, 4, l->body.w - 6, keyed("home_hotline"), A_NORMAL);
-    if (a->in.active) { /* whose, and where it stopped: r goes back to that very question */
+    /* whose, and where it stopped: r goes back to that very question. The open intake, else this worker's one
+     * stored draft (saving or discarding one of two left the other without a line: r worked, unsaid; tryout) */
+    bool one_stored = !a->in.active && a->home.n_mine == 1;
+    if (a->in.active || one_stored) {
         char who[256], where[160], line[600];
-        intake_whose(a, who, sizeof who);
-        intake_where(a, where, sizeof where);
-        risk_level lv = draft_level_now(a->in.w);
+        risk_level lv;
+        if (one_stored) {
+            my_draft_whose_where(a, &a->home.mine[0], who, sizeof who, where, sizeof where);
+            lv = a->home.mine[0].level;
+        } else {
+            intake_whose(a, who, sizeof who);
+            intake_where(a, where, sizeof where);
+            lv = draft_level_now(a->in.w);
+        }
         bool guarded = draft_level_guarded(lv); /* a client at risk in no queue: the level first, in its colour */
         snprintf(line, sizeof line, "%s %s%s%s (%s)", keyed("home_resume"), guarded ? level_tr(lv) : "", guarded ? " " : "", who, where);
         draw_text(y++, 4, l->body.w - 6, line, guarded ? theme(level_color(lv)) | A_BOLD : A_BOLD);
-        draw_text(y++, 4, l->body.w - 6, keyed("home_discard"), A_NORMAL);
+        if (a->home.n_mine < 2) draw_text(y++, 4, l->body.w - 6, keyed("home_discard"), A_NORMAL);
     }
     y = draw_mine(a, y, l);
+    if (a->home.n_mine >= 2) draw_text(y++, 4, l->body.w - 6, keyed("home_discard_pick"), A_NORMAL);
     draw_text(y++, 4, l->body.w - 6, keyed("home_queues"), A_NORMAL);
     draw_text(y++, 4, l->body.w - 6, keyed("home_records"), A_NORMAL);
     /* only what the permission table lets this role use */
@@ -135,6 +156,17 @@ static void home_draw(app *a, const layout *l) {
     draw_at_risk(a, y + 1, l);
 }
 
+/* x on a stored draft: it is opened (as r would, staying on home) so that the question names it, its level and
+ * where it stopped, and a guarded level asks for the typed word; declined, it stays the open intake. */
+static reaction ask_discard_id(app *a, const char *id) {
+    char want[STORE_ID_LEN];
+    snprintf(want, sizeof want, "%s", id);
+    (void)intake_resume_id(a, want); /* the screen stays home: only the question follows */
+    if (!a->in.active || strcmp(a->in.w->draft_id, want) != 0) return react(RE_REDRAW); /* its message says why */
+    a->message[0] = '\0';                                                              /* not "resumed" */
+    return react(RE_ASK_DISCARD);
+}
+
 /* The search for a client: to start an intake, or to open a record. */
 static reaction open_find(app *a, bool for_record) {
     a->find.for_record = for_record;
@@ -145,14 +177,15 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
     home_screen *h = &a->home;
     /* another key withdraws the pending "n again"; the clock's tick does not (it did, a second later: tryout) */
     if ((ev->kind == EV_KEY || ev->kind == EV_CHAR) && act != UA_NEW && act != UA_HOTLINE) h->new_confirm = false;
-    if (h->picking && (ev->kind == EV_KEY || ev->kind == EV_CHAR)) { /* r, then the number of one of them */
-        h->picking = false;
+    if (h->picking && (ev->kind == EV_KEY || ev->kind == EV_CHAR)) { /* r or x, then the number of one of them */
+        bool discard = h->picking_discard;
+        h->picking = h->picking_discard = false;
         /* the digit as typed: home binds no digit otherwise (its help lists only its own keys) */
         int picked = ev->kind == EV_CHAR && ev->ch >= L'1' && ev->ch <= L'9' ? (int)(ev->ch - L'1') : -1;
         if (picked >= 0 && picked < h->n_mine) {
             char id[STORE_ID_LEN];
             memcpy(id, h->mine[picked].id, sizeof id);
-            return intake_resume_id(a, id);
+            return discard ? ask_discard_id(a, id) : intake_resume_id(a, id);
         }
         return react(RE_REDRAW); /* any other key: not picked */
     }
@@ -183,7 +216,13 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
         }
         if (a->in.active) return switch_to(intake_screen_now(a));
         return h->n_mine == 1 ? intake_resume_id(a, h->mine[0].id) : react(RE_REDRAW);
-    case UA_DISCARD: return react(a->in.active ? RE_ASK_DISCARD : RE_REDRAW);
+    case UA_DISCARD:
+        if (h->n_mine >= 2) { /* which one, as r asks: x discarded the open (newest) one whichever was meant */
+            h->picking = h->picking_discard = true;
+            return react(RE_REDRAW);
+        }
+        if (!a->in.active && h->n_mine == 1) return ask_discard_id(a, h->mine[0].id);
+        return react(a->in.active ? RE_ASK_DISCARD : RE_REDRAW);
     case UA_QUIT: return react(a->in.active ? RE_ASK_QUIT : RE_QUIT);
     case UA_BACK: /* nothing behind the front desk: say how to leave it rather than do nothing */
         app_message(a, false, "%s", keyed("home_back"));

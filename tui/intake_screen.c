@@ -547,7 +547,7 @@ static void draw_safety(app *a, const layout *l) {
     safety_channel ch = wizard_channel(a->in.w);
     int w = l->body.w - 6, h = l->body.h - 2, y = l->body.y + 1, x = 3, bottom = y + h - 3;
     for (int r = 0; r < h; r++) mvhline(y + r, x, ' ', w);
-    const char *title = safety_title(sc, set, ui_lang());
+    const char *title = safety_title(sc, set, ch, ui_lang());
     draw_box_title(y, x, h, w, title);
     int row = y + 1;
     /* the title again inside the box only when there is room to spare */
@@ -710,7 +710,12 @@ static void draw_review(app *a, const layout *l) {
     while (sel_end + 1 < n && rows[sel_end + 1].item == -2) sel_end++;
     if (in->review_sel < in->review_top) in->review_top = in->review_sel;
     if (sel_end >= in->review_top + room) in->review_top = sel_end - room + 1;
-    if (in->review_top > 0 && rows[in->review_top - 1].item < 0 && in->review_sel - in->review_top + 1 < room) in->review_top--; /* its heading */
+    if (in->review_sel < in->review_top) in->review_top = in->review_sel; /* taller than the room: its start */
+    /* a form's heading above its first answer, when the highlighted row and the lines it wraps onto still fit (the
+     * rule took any row above, a reason's wrapped line too, and pushed the last reason's end out of reach at
+     * 80x24: fifth tryout) */
+    const review_row *above = in->review_top > 0 ? &rows[in->review_top - 1] : NULL;
+    if (above && above->item == -1 && above->pos >= 0 && sel_end - in->review_top + 1 < room) in->review_top--;
     for (int r = in->review_top; r < n && r < in->review_top + room; r++) {
         bool sel = r == in->review_sel;
         bool more = (r == in->review_top && r > 0) || (r == in->review_top + room - 1 && r < n - 1);
@@ -777,7 +782,7 @@ static int draw_due_now(app *a, int y, int x, int width) {
         int set = a->e->rules.v[w->risk.fired[i].rule].steps_set;
         if (set < 0 || set >= 32 || set == sc->red || (shown >> set) & 1u) continue;
         shown |= 1u << set;
-        used += draw_wrapped(y + used, x, width, 3, safety_due(sc, set, ui_lang()), theme(C_ORANGE) | A_BOLD);
+        used += draw_wrapped(y + used, x, width, 3, safety_due(sc, set, wizard_channel(w), ui_lang()), theme(C_ORANGE) | A_BOLD);
     }
     if (used > 0) { /* the queue's step comes after: say whose queue and that it is the later step */
         char line[256];
@@ -959,44 +964,39 @@ static reaction follow(app *a) {
     return react(a->in.matches_stale ? RE_RELOAD : RE_REDRAW);
 }
 
+/* The core refused to save the interview: show the worker what it is waiting for. */
+static void save_refused(app *a, const error *err) {
+    wizard *w = a->in.w;
+    if (!intake_consented(a->e, &w->in, NULL, NULL)) { /* the core's rule, in the staff's words */
+        app_message(a, true, "%s", tr("no_consent"));
+    } else if (!wizard_ready(w)) { /* a question still owed (a resumed draft, a form added since): ask it first */
+        if (wizard_goto_missing(w)) after_change(a);
+        app_message(a, true, "%s", tr("question_owed"));
+    } else if (wizard_needs_safety_steps(w)) { /* what now counts needs steps not yet shown: shown first */
+        a->in.matches_stale = true;
+        intake_autosave(a);
+    } else {
+        a->in.matches_stale = true; /* the panel shows what counts now */
+        app_message(a, true, "%s", err->msg);
+    }
+}
+
 static void save_intake(app *a) {
     wizard *w = a->in.w;
     error err = {0};
-    if (!intake_consented(a->e, &w->in, NULL, &err)) { /* the core's rule, in the staff's words */
-        app_message(a, true, "%s", tr("no_consent"));
-        return;
-    }
-    if (!wizard_ready(w)) { /* a question still owed (a resumed draft, a form added since): ask it first */
-        if (wizard_goto_missing(w)) after_change(a);
-        app_message(a, true, "%s", tr("question_owed"));
-        return;
-    }
-    /* what now counts (an item never reached counts as passed) may need steps not yet shown: shown first */
-    intake_answers_final(a->e, &w->in);
-    wizard_recompute(w);
-    if (wizard_needs_safety_steps(w)) {
-        intake_autosave(a);
-        return;
-    }
-    /* one core use case saves it, as every way in does: the client (when new), the intake, its queue item */
-    json_t *record = wizard_record_json(w);
-    intake_subject who = {w->client_id, wizard_client_name(w), wizard_client_phone(w),
-                          wizard_text(w, "intake", "birth_date"), NULL, record, ui_lang(), w->kept, w->draft_id};
     intake_saved saved;
-    bool ok = intake_finish(a->s, a->e, &w->in, &who, &saved, &err);
-    json_decref(record);
-    wizard_recompute(w); /* the panel and the summary show what was saved */
-    a->in.matches_stale = true;
+    /* one core use case saves it, as every way in does, and holds the interview's rules (consent, no question
+     * owed, safety steps acknowledged): the client (when new), the intake, its queue item, its draft gone */
+    bool ok = intake_finish_interview(a->s, w, ui_lang(), &saved, &err);
     if (!ok) {
-        app_message(a, true, "%s", err.msg);
+        save_refused(a, &err);
         return;
     }
+    a->in.matches_stale = true;
     json_decref(saved.assessment);
     char client_id[STORE_ID_LEN], intake_id[STORE_ID_LEN];
     memcpy(client_id, saved.client_id, sizeof client_id);
     memcpy(intake_id, saved.intake_id, sizeof intake_id);
-    w->draft_id[0] = '\0'; /* its draft went in the save's transaction */
-    w->stage = WZ_SAVED;
     memcpy(a->sum.intake_id, intake_id, sizeof intake_id);
     queues_open_for_client(a->db, client_id, &a->sum.item);
     a->sum.declining = false;
@@ -1327,7 +1327,15 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         /* a key, not the clock: the once-a-second tick reaches this handler as UA_NONE too, and took the carried
          * name away about a second after the question showed (a slow typist never saw it; the scripted walk typed
          * faster than the clock) */
-        if (a->in.carried && w->pos == a->in.carried_pos && w->item == a->in.carried_item) a->in.typed[0] = '\0';
+        bool on_carried = a->in.carried && w->pos == a->in.carried_pos && w->item == a->in.carried_item;
+        if (on_carried && ev->kind == EV_CHAR && ev->ch == L'?') {
+            /* ? over the carried name asks for help, as it does on every other screen: it replaced the name with
+             * "?" (fifth tryout); the name stays, and the first other key still replaces it */
+            a->help = true;
+            a->help_top = 0;
+            return react(RE_REDRAW);
+        }
+        if (on_carried) a->in.typed[0] = '\0';
         a->in.carried = false; /* the carried search text is replaced by the first key typed, kept by Enter */
         a->in.q_warned = false;
         edit_field(a->in.typed, sizeof a->in.typed, ev);
@@ -1371,7 +1379,24 @@ static bool burst_holds(app *a, const event *ev, ui_action act) {
         return false;
     }
     if (!was) settle(a); /* back on the question whose answer was undone; the draft kept without it */
-    app_message(a, true, "%s", tr("burst_held"));
+    app_message(a, true, "%s", keyed("burst_held")); /* the key names come from the key table */
+    return true;
+}
+
+/* The phone guard (core: wizard_phone_guard) sees every key of the interview before it acts: a number typed after
+ * Enter skipped the phone or call-back field takes back the answers its digits gave, and the screen says so until a
+ * deliberate key. True when the key was held. */
+static bool phone_guard_holds(app *a, const event *ev, ui_action act) {
+    if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return false;
+    /* leaving the intake records nothing (its draft is kept where it stopped): never held */
+    if (act == UA_LEAVE || act == UA_LOGOUT || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER)) return false;
+    wizard *w = a->in.w;
+    int ch = ev->kind == EV_CHAR && ev->ch > 0 && ev->ch < 128 ? (int)ev->ch : 0;
+    bool was = wizard_phone_held(w);
+    if (wizard_phone_guard(w, input_key_ms(), ch, key_kind(a, ev, act))) return false;
+    if (!was) settle(a); /* back on the question after the skipped field; the draft kept without the answers */
+    if (wizard_phone_held(w)) app_message(a, true, "%s", keyed(wizard_phone_fast(w) ? "burst_held" : "phone_held"));
+    else a->message[0] = '\0'; /* the Enter that ends the hold: read, and nothing else */
     return true;
 }
 
@@ -1385,6 +1410,7 @@ static bool panel_scroll(app *a, ui_action act) {
 
 static reaction wizard_handle(app *a, const event *ev, ui_action act) {
     if (!a->in.active) return switch_to(SCR_HOME);
+    if (phone_guard_holds(a, ev, act)) return follow(a);
     if (burst_holds(a, ev, act)) return follow(a);
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
     if (panel_scroll(a, act)) return react(RE_REDRAW);
@@ -1394,6 +1420,7 @@ static reaction wizard_handle(app *a, const event *ev, ui_action act) {
 static reaction review_handle(app *a, const event *ev, ui_action act) {
     (void)ev;
     if (!a->in.active) return switch_to(SCR_HOME);
+    if (phone_guard_holds(a, ev, act)) return follow(a);
     if (burst_holds(a, ev, act)) return follow(a);
     if (safety_steps_hold(a, act)) return react(RE_REDRAW);
     if (panel_scroll(a, act)) return react(RE_REDRAW);

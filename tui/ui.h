@@ -308,6 +308,7 @@ typedef struct {
     my_draft *mine; /* every unfinished intake of this worker, newest first: r lists them when there are two */
     int n_mine;
     bool picking;   /* r pressed with two or more: a digit picks one */
+    bool picking_discard; /* ... and it was x: the one picked is discarded (asking first), not resumed */
 } home_screen;
 
 /* Where the search for a client stands. */

@@ -7,6 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The age bands when config.ini [reports] age_bands gives none: written here once (the configuration and the
+ * report facts both fall back to it). */
+#define FACTS_DEFAULT_AGE_BANDS "0-17 18-24 25-34 35-44 45-64 65-"
 /* "0-17 18-24 ... 65-": LOW-HIGH bands in years, ascending, contiguous; the last may be open. */
 bool age_bands_valid(const char *bands, char *why, size_t whysize);
 /* The band holding age, or "" when age < 0 or no band holds it. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "bands.h"
+#include "store.h"
 
 #ifndef TRIAGE_DATADIR
 #define TRIAGE_DATADIR "/usr/local/share/triage"
@@ -43,8 +44,8 @@ char *config_data_path(const char *source_subdir, const char *name) {
 static char *resolve(const config *c, const char *value, const char *subdir, const char *name) {
     if (!value || !*value) return config_data_path(subdir, name);
     if (value[0] == '/' || c->builtin) return xstrdup(value);
-    /* a URL names its store (sqlite:PATH, postgresql://...): never a file beside this one */
-    if (strstr(value, "://") || strncmp(value, "sqlite:", 7) == 0) return xstrdup(value);
+    /* a URL names its store (the store knows its schemes): never a file beside this one */
+    if (store_is_url(value)) return xstrdup(value);
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", c->source);
     char *slash = strrchr(dir, '/');
@@ -139,7 +140,7 @@ static bool read_settings(config *c, diag *d) {
         diag_add(d, c->ini.name, ini_line(&c->ini, "reports", "age_bands"), "reports.age_bands", false, "%s", why);
         bands = NULL;
     }
-    c->age_bands = xstrdup(bands && *bands ? bands : "0-17 18-24 25-34 35-44 45-64 65-");
+    c->age_bands = xstrdup(bands && *bands ? bands : FACTS_DEFAULT_AGE_BANDS);
     const char *groups = ini_get(&c->ini, "reports", "concern_groups");
     if (groups && *groups && !concern_groups_valid(groups, why, sizeof why)) {
         diag_add(d, c->ini.name, ini_line(&c->ini, "reports", "concern_groups"), "reports.concern_groups", false, "%s",

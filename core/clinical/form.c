@@ -160,11 +160,11 @@ static void unknown_keys(loader *ld, const char *section, const char *const *all
 }
 
 static const char *const form_keys[] = {"id", "version", "kind", "title.en", "title.zh", "instructions.en",
-    "instructions.zh", "source", "source.zh", "translation.zh", "licence", "loinc", "total_loinc", "items", "total",
+    "instructions.zh", "source", "source.zh", "translation.zh", "licence", "loinc", "total_loinc", "loinc_display", "total_loinc_display", "items", "total",
     "bands", "missing_items", "missing_source", "fhir_aliases", "fhir_total_links", NULL};
 static const char *const scale_keys[] = {"values", "codes", "refusable", "label.*", "loinc", NULL};
 static const char *const item_keys[] = {"type", "text.en", "text.zh", "scale", "score", "required", "show_if",
-    "safety", "safety_min", "safety_codes", "flag", "loinc", "answer_loinc", "answer_display.*", "fhir_links", "min",
+    "safety", "safety_min", "safety_codes", "flag", "loinc", "loinc_display", "answer_loinc", "answer_display.*", "fhir_links", "min",
     "max", "maxlen", "format", "digits_min", "digits_max", NULL};
 static const char *const band_keys[] = {"min", "max", "when", "label.en", "label.zh", "positive", "min_level", NULL};
 
@@ -447,6 +447,8 @@ static void load_item(loader *ld, int index) {
     it->flag = opt(ld, section, "flag");
     it->loinc = opt(ld, section, "loinc");
     check_loinc(ld, section, "loinc", it->loinc);
+    it->loinc_display = opt(ld, section, "loinc_display");
+    if (it->loinc_display && !it->loinc) err(ld, section, "loinc_display", "names no code: the item has no `loinc`");
     it->fhir_links = opt(ld, section, "fhir_links");
     const scale *s = it->scale >= 0 ? &f->scales[it->scale] : NULL;
     if (s && s->n) it->answer_loinc = answer_loinc_list(ld, section, "answer_loinc", s->n);
@@ -642,6 +644,11 @@ static form *form_load_from(const char *path, const char *buf, size_t len, diag 
     f->total_loinc = opt(&ld, "form", "total_loinc");
     check_loinc(&ld, "form", "loinc", f->loinc);
     check_loinc(&ld, "form", "total_loinc", f->total_loinc);
+    f->loinc_display = opt(&ld, "form", "loinc_display");
+    f->total_loinc_display = opt(&ld, "form", "total_loinc_display");
+    if (f->loinc_display && !f->loinc) err(&ld, "form", "loinc_display", "names no code: the form has no `loinc`");
+    if (f->total_loinc_display && !f->total_loinc)
+        err(&ld, "form", "total_loinc_display", "names no code: the form has no `total_loinc`");
     f->fhir_aliases = opt(&ld, "form", "fhir_aliases");
     f->fhir_total_links = opt(&ld, "form", "fhir_total_links");
     const char *total = get(&ld, "form", "total");
@@ -739,6 +746,7 @@ void form_free(form *f) {
         for (int l = 0; l < LANG_COUNT; l++) free(it->text[l]);
         free(it->flag);
         free(it->loinc);
+        free(it->loinc_display);
         free(it->fhir_links);
         free_list(it->answer_loinc, it->scale >= 0 && it->scale < f->n_scales ? f->scales[it->scale].n : 0);
         free_list(it->answer_display, it->scale >= 0 && it->scale < f->n_scales ? f->scales[it->scale].n : 0);
@@ -776,6 +784,8 @@ void form_free(form *f) {
     free(f->licence);
     free(f->loinc);
     free(f->total_loinc);
+    free(f->loinc_display);
+    free(f->total_loinc_display);
     free(f->fhir_aliases);
     free(f->fhir_total_links);
     free(f->missing_source);

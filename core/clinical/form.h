@@ -43,6 +43,7 @@ typedef struct {
     uint32_t safety_codes; /* multi items: the choices (bit mask) that are a positive safety screen when ticked */
     char *flag;
     char *loinc;
+    char *loinc_display; /* LOINC's display of its code (loinc_display, cited in the form file), or NULL */
     char **answer_loinc; /* the LOINC answer code of each choice of its scale (NULL: none, or the scale's) */
     char **answer_display; /* LOINC's own display of a choice's answer code where it words it otherwise than the
                             * English label (answer_display.CODE), per choice; NULL, or NULL entries: the label */
@@ -71,6 +72,7 @@ typedef struct form {
     form_kind kind;
     char *title[LANG_COUNT], *instructions[LANG_COUNT];
     char *source, *source_zh, *translation_zh, *licence, *loinc, *total_loinc;
+    char *loinc_display, *total_loinc_display; /* LOINC's own names of the panel and the total code, or NULL */
     char *fhir_aliases;     /* other Questionnaire canonicals that are this instrument (space-separated) */
     char *fhir_total_links; /* other linkIds of a stated total item (space-separated) */
     form_item *items;

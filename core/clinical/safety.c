@@ -6,7 +6,7 @@
 
 #include "config.h"
 
-static const char *const field_names[SF_COUNT] = {"title", "in_person", "remote", "due"};
+static const char *const field_names[SF_COUNT] = {"title", "in_person", "remote", "due", "title_remote", "due_remote"};
 
 int safety_set_index(const safety_config *s, const char *name) {
     for (int i = 0; name && i < s->n; i++)
@@ -53,7 +53,8 @@ static void collect_sets(safety_config *s, const ini_file *ini, bool report, dia
         if (!split_key(keys.v[k], name, sizeof name, &field, &l) || !is_ident(name)) {
             if (report)
                 diag_add(d, ini->name, ini_line(ini, "safety", keys.v[k]), dotted, false,
-                         "unknown key (a step set is NAME.title.LANG, NAME.in_person.LANG, NAME.remote.LANG, NAME.due.LANG; also "
+                         "unknown key (a step set is NAME.title.LANG, NAME.in_person.LANG, NAME.remote.LANG, NAME.due.LANG, NAME.title_remote.LANG, "
+                         "NAME.due_remote.LANG; also "
                          "channel_from, remote_channels)");
             continue;
         }
@@ -105,7 +106,7 @@ bool safety_load(safety_config *s, const ini_file *ini, diag *d) {
                 } else if (have_builtin && (v = ini_get(&builtin, "safety", key)) && *v) {
                     take(t, f, l, &builtin, key);
                     s->builtin_used = true;
-                } else if (f != SF_DUE) { /* due is optional: the title stands in */
+                } else if (f != SF_DUE && f != SF_TITLE_REMOTE && f != SF_DUE_REMOTE) { /* optional: others stand in */
                     char k[300];
                     snprintf(k, sizeof k, "safety.%s", key);
                     diag_add(d, ini->name, ini_line(ini, "safety", NULL), k, false,
@@ -153,11 +154,16 @@ static const char *text_of(const safety_config *s, int set, int field, lang l) {
     return t ? t : "";
 }
 
-const char *safety_title(const safety_config *s, int set, lang l) { return text_of(s, set, SF_TITLE, l); }
+const char *safety_title(const safety_config *s, int set, safety_channel ch, lang l) {
+    const char *remote = ch == SAFETY_CHANNEL_REMOTE ? text_of(s, set, SF_TITLE_REMOTE, l) : "";
+    return *remote ? remote : text_of(s, set, SF_TITLE, l);
+}
 
-const char *safety_due(const safety_config *s, int set, lang l) {
+const char *safety_due(const safety_config *s, int set, safety_channel ch, lang l) {
+    const char *remote = ch == SAFETY_CHANNEL_REMOTE ? text_of(s, set, SF_DUE_REMOTE, l) : "";
+    if (*remote) return remote;
     const char *due = text_of(s, set, SF_DUE, l);
-    return *due ? due : safety_title(s, set, l);
+    return *due ? due : safety_title(s, set, ch, l);
 }
 
 const char *safety_steps(const safety_config *s, int set, safety_variant v, lang l) {

@@ -19,8 +19,10 @@ typedef enum { SAFETY_IN_PERSON, SAFETY_REMOTE, SAFETY_VARIANTS } safety_variant
 typedef enum { SAFETY_CHANNEL_UNKNOWN, SAFETY_CHANNEL_IN_PERSON, SAFETY_CHANNEL_REMOTE } safety_channel;
 
 /* SF_DUE (NAME.due.LANG, optional): one plain sentence for the saved intake's summary: what is due now, and by
- * whom (the title stands in when a set has none). */
-typedef enum { SF_TITLE, SF_IN_PERSON, SF_REMOTE, SF_DUE, SF_COUNT } safety_field;
+ * whom (the title stands in when a set has none). SF_TITLE_REMOTE and SF_DUE_REMOTE (NAME.title_remote.LANG,
+ * NAME.due_remote.LANG, optional): the same for a caller on the phone or online, where in-room advice ("before the
+ * client leaves", "waits where staff can see them") does not fit (the fifth tryout); title and due stand in. */
+typedef enum { SF_TITLE, SF_IN_PERSON, SF_REMOTE, SF_DUE, SF_TITLE_REMOTE, SF_DUE_REMOTE, SF_COUNT } safety_field;
 
 typedef struct {
     char *text[SF_COUNT][LANG_COUNT];
@@ -45,9 +47,10 @@ bool safety_load(safety_config *s, const ini_file *ini, diag *d);
 void safety_free(safety_config *s);
 
 int safety_set_index(const safety_config *s, const char *name);
-const char *safety_title(const safety_config *s, int set, lang l);
-/* What is due now, for the summary after saving: NAME.due.LANG, else the title. */
-const char *safety_due(const safety_config *s, int set, lang l);
+/* The title and what is due follow the channel: for a caller, the _remote texts where the set has them. */
+const char *safety_title(const safety_config *s, int set, safety_channel ch, lang l);
+/* What is due now, for the summary after saving: NAME.due.LANG (a caller: NAME.due_remote.LANG), else the title. */
+const char *safety_due(const safety_config *s, int set, safety_channel ch, lang l);
 /* The steps of a set for a channel, `|` between steps. */
 const char *safety_steps(const safety_config *s, int set, safety_variant v, lang l);
 /* A channel code of the channel item (NULL or "": not answered). */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer_keys.h"
 #include "ids.h"
 #include "intake_body.h"
 #include "secret.h"
@@ -312,12 +313,129 @@ bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind) {
 
 bool wizard_burst_held(const wizard *w) { return w->burst.held; }
 
+/* ---- the phone guard (see wizard.h) ---- */
+
+/* Enter passed over typed item `it` left empty: the digits that follow are watched. */
+static void phone_guard_arm(wizard *w, const form_item *it) {
+    w->phone.armed = true;
+    w->phone.marked = false;
+    w->phone.digits_left = it->phone && it->digits_max > 0 ? it->digits_max : 20;
+}
+
+static void phone_guard_disarm(wizard *w) {
+    w->phone.armed = false;
+    w->phone.marked = false;
+}
+
+static void phone_mark(wizard *w) {
+    wizard_mark *m = &w->phone.before;
+    memcpy(m->forms, w->forms, sizeof m->forms);
+    m->n_forms = w->n_forms;
+    m->pos = w->pos;
+    m->item = w->item;
+    m->stage = w->stage;
+    m->in = w->in;
+    m->risk = w->risk;
+    m->level = w->level;
+    m->kept = w->kept;
+    m->steps_firing = w->steps_firing;
+    m->steps_acked = w->steps_acked;
+    memcpy(m->text, w->text, sizeof m->text);
+    w->phone.marked = true;
+}
+
+/* Every answer since the mark taken back. The steps acknowledged and the kept level come back too: none can change
+ * while the guard is armed (acknowledging takes Enter, which ends the watch). */
+static void phone_take_back(wizard *w) {
+    const wizard_mark *m = &w->phone.before;
+    memcpy(w->forms, m->forms, sizeof w->forms);
+    w->n_forms = m->n_forms;
+    w->pos = m->pos;
+    w->item = m->item;
+    w->stage = m->stage;
+    w->in = m->in;
+    w->risk = m->risk;
+    w->level = m->level;
+    w->kept = m->kept;
+    w->steps_firing = m->steps_firing;
+    w->steps_acked = m->steps_acked;
+    memcpy(w->text, m->text, sizeof w->text);
+    /* the burst guard's own undo and hold concern answers now gone: this hold replaces them */
+    w->burst.undo = false;
+    w->burst.moved = false;
+    w->burst.held = false;
+    phone_guard_disarm(w);
+    w->phone.held = true;
+}
+
+/* A typed answer is open: a digit goes into its field, not into a choice. */
+static bool typed_field_open(const wizard *w) {
+    return w->stage == WZ_QUESTIONS && !wizard_needs_safety_steps(w) && !form_item_scale(wizard_form(w), w->item);
+}
+
+/* Digit d picks an option where it is typed (a choice question on screen, no safety steps in front of it). */
+static bool digit_answers_here(const wizard *w, int d) {
+    if (w->stage != WZ_QUESTIONS || wizard_needs_safety_steps(w)) return false;
+    return answer_choice_for_key(wizard_form(w), w->item, d) >= 0;
+}
+
+/* Something was answered since the mark (the interview moved, or an answer changed): there is something to take
+ * back. A digit that picks nothing with nothing answered since is only a slip, and says what answers, as always. */
+static bool answered_since_mark(const wizard *w) {
+    const wizard_mark *m = &w->phone.before;
+    if (!w->phone.marked) return false;
+    if (m->pos != w->pos || m->item != w->item || m->stage != w->stage || m->n_forms != w->n_forms) return true;
+    return memcmp(m->in.a.answers, w->in.a.answers, sizeof m->in.a.answers) != 0;
+}
+
+/* Digits that answered choices since the skipped field run on into a text field (a name, an occupation): the same
+ * number, flowing past the choices it answered. Into a number or date field digits are that field's own answer. */
+static bool number_flows_on(const wizard *w) {
+    const form_item *it = wizard_item(w);
+    return answered_since_mark(w) && it->type == ITEM_TEXT && !it->phone;
+}
+
+bool wizard_phone_guard(wizard *w, int64_t now_ms, int ch, wizard_key kind) {
+    int64_t gap = w->phone.timed ? now_ms - w->phone.key_ms : INT64_MAX;
+    w->phone.timed = true;
+    w->phone.key_ms = now_ms;
+    bool digit = ch >= '0' && ch <= '9';
+    if (w->phone.held) {
+        /* as the burst guard: only a key that answers nothing, after a pause, ends the hold, and does nothing else
+         * (the rest of the number, typed on, stays held) */
+        if (digit || kind != WK_OTHER || gap < burst_ms(w)) return false;
+        w->phone.held = false;
+        return false;
+    }
+    if (!w->phone.armed || w->stage == WZ_SAVED) return true;
+    if (ch && strchr(" +-()", ch)) return true; /* a phone number's own characters: the watch goes on */
+    if (!digit || (typed_field_open(w) && !number_flows_on(w))) { /* a deliberate key, or typing into a field */
+        phone_guard_disarm(w);
+        return true;
+    }
+    bool fast = w->burst.held || gap < burst_ms(w);
+    if (!w->phone.marked) phone_mark(w); /* the interview before the first digit since the skipped field */
+    if ((typed_field_open(w) || !digit_answers_here(w, ch - '0')) && answered_since_mark(w)) {
+        phone_take_back(w);
+        w->phone.fast = fast;
+        return false;
+    }
+    if (--w->phone.digits_left <= 0) phone_guard_disarm(w); /* longer than any phone number: answers */
+    return true;
+}
+
+bool wizard_phone_held(const wizard *w) { return w->phone.held; }
+
+bool wizard_phone_fast(const wizard *w) { return w->phone.held && w->phone.fast; }
+
 bool wizard_next(wizard *w) {
-    if (w->stage != WZ_QUESTIONS || w->burst.held) return false;
+    if (w->stage != WZ_QUESTIONS || w->burst.held || w->phone.held) return false;
     answer *a = cur_answer(w);
+    const form_item *it = wizard_item(w);
     bool answered = a->state == ANS_VALUE || a->state == ANS_REFUSED;
-    if (!answered && wizard_item(w)->required) return false;
+    if (!answered && it->required) return false;
     if (!answered) *a = (answer){ANS_UNANSWERED, 0}; /* passed over: from now on it counts (safety) */
+    if (!answered && !form_item_scale(wizard_form(w), w->item)) phone_guard_arm(w, it);
     wizard_recompute(w);
     if (!step(w, +1) && !wizard_goto_missing(w)) w->stage = WZ_REVIEW;
     note_moved(w);
@@ -332,6 +450,7 @@ bool wizard_ready(const wizard *w) {
 }
 
 bool wizard_back(wizard *w) {
+    phone_guard_disarm(w);
     if (w->stage == WZ_REVIEW) {
         w->stage = WZ_QUESTIONS;
         return true;
@@ -340,6 +459,7 @@ bool wizard_back(wizard *w) {
 }
 
 bool wizard_goto(wizard *w, int pos, int item) {
+    phone_guard_disarm(w);
     if (w->stage == WZ_SAVED || pos < 0 || pos >= w->n_forms) return false;
     int f = w->forms[pos];
     /* only a question the interview shows now (skip logic applied): never one hidden by the answers */
@@ -351,7 +471,7 @@ bool wizard_goto(wizard *w, int pos, int item) {
 }
 
 bool wizard_choose(wizard *w, int c) {
-    if (w->stage != WZ_QUESTIONS || w->burst.held) return false;
+    if (w->stage != WZ_QUESTIONS || w->burst.held || w->phone.held) return false;
     const form_item *it = wizard_item(w);
     const scale *s = form_item_scale(wizard_form(w), w->item);
     if (!s || c < 0 || c >= s->n) return false;
@@ -371,7 +491,7 @@ bool wizard_choose(wizard *w, int c) {
 }
 
 bool wizard_refuse(wizard *w) {
-    if (w->stage != WZ_QUESTIONS || w->burst.held) return false;
+    if (w->stage != WZ_QUESTIONS || w->burst.held || w->phone.held) return false;
     const scale *s = form_item_scale(wizard_form(w), w->item);
     if (!s || !s->refusable) return false;
     note_choice(w);
@@ -404,6 +524,7 @@ bool wizard_type(wizard *w, const char *text, error *err) {
         error_set(err, ERR_INPUT, "no question is open (the intake is at its review)");
         return false;
     }
+    phone_guard_disarm(w); /* text typed: the slots the guard would restore change (an Enter that skips re-arms) */
     const form *f = wizard_form(w);
     const form_item *it = wizard_item(w);
     size_t len = text ? strlen(text) : 0;

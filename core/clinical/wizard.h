@@ -19,6 +19,20 @@
 
 typedef enum { WZ_QUESTIONS, WZ_REVIEW, WZ_SAVED } wizard_stage;
 
+/* What the phone guard restores (see wizard_phone_guard): the interview as it stood before the first digit after
+ * a skipped field. The typed-answer slots are kept as pointers only: no text is typed while the guard is armed
+ * (typing disarms it), so the same allocations are only moved about (a form added shifts its rows). */
+typedef struct {
+    int forms[INTAKE_MAX_FORMS];
+    int n_forms, pos, item;
+    wizard_stage stage;
+    assess_input in;
+    risk_result risk;
+    risk_level level, kept;
+    uint32_t steps_firing, steps_acked;
+    char *text[INTAKE_MAX_FORMS][FORM_MAX_ITEMS];
+} wizard_mark;
+
 typedef struct {
     const engine *e;
     int forms[WIZARD_MAX_FORMS]; /* indexes into e->forms, in the order asked */
@@ -52,6 +66,17 @@ typedef struct {
         int undo_form, undo_item; /* which question (the form as an index of e->forms: positions may shift) */
         answer undo_before; /* its answer before */
     } burst;
+    /* the phone guard (wizard_phone_guard): armed when Enter skips a typed field */
+    struct {
+        bool armed;      /* a typed field was just skipped: digits may be the number meant for it */
+        bool marked;     /* `before` holds the interview as it was before the first digit since */
+        bool held;       /* the answers since were taken back: nothing is recorded until a deliberate key */
+        bool fast;       /* ... by a key faster than a person chooses (the burst guard's message says it) */
+        bool timed;      /* a key has been timed */
+        int64_t key_ms;  /* when the last key arrived */
+        int digits_left; /* digits a phone number may still have: past them, the run is answers */
+        wizard_mark before;
+    } phone;
 } wizard;
 
 /* Starts an intake over the given form ids (e.g. intake phq9 gad7 asq); false with why when one is unknown. */
@@ -80,6 +105,26 @@ typedef enum {
 } wizard_key;
 bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind);
 bool wizard_burst_held(const wizard *w);
+
+/* The phone guard. A call-back number typed at a person's pace (a third of a second a digit) after Enter skipped
+ * the phone or call-back field is not fast enough for the burst guard, and its digits 0-3 answered the choice
+ * questions that follow (the fifth receptionist tryout). Right after Enter passes over a typed field (text,
+ * number, date) left empty, the guard watches the digits that follow: a digit that picks nothing where it is
+ * typed (a 4-9 on a 0-3 question, a 3 on a yes/no one, any digit on the safety steps or the review) shows that
+ * the run is a number, not answers (once a digit answered something since: before that such a digit only says
+ * what answers, as always); so does a digit typed into a text field (a name, an occupation) after digits
+ * answered choices since the skip: the number runs on past them. Every answer given since the skipped field is taken back (the interview is
+ * exactly as it was before the first digit: answers, forms added, level, position) and the interview holds:
+ * nothing is recorded (wizard_choose, wizard_refuse and wizard_next refuse) until a key that answers nothing
+ * (Enter), at least [intake] burst_ms after the key before it, ends the hold and does nothing else. Any other
+ * key (Enter, Esc, a letter, typing into a field) or more digits than a phone number has ends the watch; the
+ * characters a phone number has besides digits (space + - ( )) neither end nor trigger it.
+ * The screen calls it before acting on every key of the interview: ch is the character typed ('0'-'9', ' ', ...)
+ * or 0 for a key that types none (Enter, Esc, arrows); kind as for wizard_key_arrived. True when the key may act. */
+bool wizard_phone_guard(wizard *w, int64_t now_ms, int ch, wizard_key kind);
+bool wizard_phone_held(const wizard *w);
+/* Held, and the key that showed the number came faster than a person chooses (a burst as well). */
+bool wizard_phone_fast(const wizard *w);
 
 /* Answers the current item with choice c of its scale (choice/scale items), or toggles choice c (multi
  * items, which then stay current until wizard_next). Moves on after a single choice. */

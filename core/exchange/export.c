@@ -50,6 +50,7 @@ typedef struct {
     queue_item task; /* the open queue item this intake set, when there is one */
     bool has_task;
     char id[64], client_id[64]; /* ids or pseudonyms */
+    int64_t shift;              /* de-identified: seconds every time of this client moves (whole days), else 0 */
 } opened;
 
 typedef struct {
@@ -64,6 +65,7 @@ typedef struct {
      * intake (vault_open_buf), and the pseudonym key derived once */
     vault_buf body, name, phone, birth;
     unsigned char *pseudo_key;
+    unsigned char *shift_key; /* de-identified: the date-shift key (vault_date_shift_key), derived once */
     /* the open queue items, read (and their row MACs checked) once for the whole export, sorted by intake:
      * one query instead of two per intake */
     queue_item *open_items;
@@ -81,11 +83,22 @@ static void iso_time(int64_t t, char *out, size_t size) {
     else strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* A time of a record as an export writes it: to the second, or de-identified only its day (YYYY-MM-DD, UTC):
- * the second an intake was saved, next to a pseudonym, is a quasi-identifier a day is not (a FHIR dateTime
- * and the CSV's date columns take a bare date). */
-static void record_time(const export_options *o, int64_t t, char *out, size_t size) {
-    iso_time(t, out, size);
+/* De-identified, every time of one client moves by the same secret number of whole days, 1 to SHIFT_MAX_DAYS
+ * either way (vault_date_shift_days: keyed BLAKE2b of the client's pseudonym under a key derived from the data
+ * key), and is written as its day only. Why both: the day alone still matched the day of the intake's
+ * created_at and of its audit entries (a client with intakes on three known days is found by them); the shift
+ * breaks that join, while the days between one client's intakes, deadlines and queue steps stay exact. Why a
+ * key from the data key rather than one drawn per export: the pseudonyms are the same in every export of the
+ * database, so two exports can be joined anyway; with a fresh shift each time, the true day would be the one
+ * every export's shifted day is within SHIFT_MAX_DAYS of, and a few dozen exports would narrow it to days. */
+#define SHIFT_MAX_DAYS 182
+#define DAY_SECONDS 86400
+
+/* A time of a record as an export writes it: to the second, or de-identified its shifted day (YYYY-MM-DD, UTC:
+ * a FHIR dateTime and the CSV's date columns take a bare date). A day is never a time to the second, so nothing
+ * in a de-identified export equals an audit entry's time, a report fact's or a created_at. */
+static void record_time(const export_options *o, const opened *op, int64_t t, char *out, size_t size) {
+    iso_time(o->deidentify ? t + op->shift : t, out, size);
     if (o->deidentify && strlen(out) > 10) out[10] = '\0';
 }
 
@@ -129,6 +142,13 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
         if (!x->pseudo_key) x->pseudo_key = vault_pseudonym_key(s->v);
         vault_pseudonym_with(x->pseudo_key, "intake", r->id, op->id);
         vault_pseudonym_with(x->pseudo_key, "client", r->client_id, op->client_id);
+        if (!x->shift_key) x->shift_key = vault_date_shift_key(s->v);
+        op->shift = vault_date_shift_days(x->shift_key, op->client_id, SHIFT_MAX_DAYS) * DAY_SECONDS;
+        if (op->shift == 0) { /* no key: an unshifted day would re-link, so nothing is exported */
+            error_set(x->err, ERR_INTERNAL, "no secure memory for the export's date-shift key; nothing exported");
+            json_decref(op->body);
+            return false;
+        }
         return true;
     }
     snprintf(op->id, sizeof op->id, "%s", r->id);
@@ -177,6 +197,8 @@ static void exporter_end(exporter *x) {
     vault_buf_free(&x->birth);
     secret_free(x->pseudo_key);
     x->pseudo_key = NULL;
+    secret_free(x->shift_key);
+    x->shift_key = NULL;
     ckeys_forget(x->s->ck); /* the clients' keys this export opened */
     free(x->open_items);
     x->open_items = NULL;
@@ -261,7 +283,7 @@ static void csv_row(exporter *x, const opened *op) {
     char t[32];
     csv_field(b, op->id);
     csv_field(b, op->client_id);
-    record_time(x->o, op->meta->created_at, t, sizeof t);
+    record_time(x->o, op, op->meta->created_at, t, sizeof t);
     csv_field(b, t);
     if (x->o->deidentify) csv_field(b, op->has_facts ? op->facts.age_band : "");
     else {
@@ -274,7 +296,7 @@ static void csv_row(exporter *x, const opened *op) {
     csv_field(b, op->has_facts ? op->facts.concerns : "");
     csv_field(b, op->has_facts ? op->facts.counselor : op->meta->suggested);
     csv_field(b, op->has_facts ? op->facts.confirmed_level : "");
-    if (op->has_task) record_time(x->o, op->task.deadline, t, sizeof t);
+    if (op->has_task) record_time(x->o, op, op->task.deadline, t, sizeof t);
     csv_field(b, op->has_task ? t : "");
     const formset *fs = &x->e->forms;
     for (int f = 0; f < fs->n; f++) {
@@ -372,7 +394,9 @@ static void dictionary(const engine *e, const export_options *o, csv_buf *b) {
     dict_row(&d, "intake", meaning, "text", NULL, NULL);
     snprintf(meaning, sizeof meaning, "the client; several intakes of one client share it%s", id_note);
     dict_row(&d, "client", meaning, "text", NULL, NULL);
-    const char *when_type = o->deidentify ? "date, UTC, YYYY-MM-DD (de-identified: the day only)"
+    const char *when_type = o->deidentify ? "date, UTC, YYYY-MM-DD (de-identified: the day only, moved by a "
+                                            "secret number of days, 1 to 182 either way, the same for every date of one "
+                                            "client: the days between one client's dates are true, the dates are not)"
                                           : "date-time, UTC, YYYY-MM-DDThh:mm:ssZ";
     dict_row(&d, "created_at", "when the intake was saved (an imported screen: when the client gave it)", when_type,
              NULL, NULL);
@@ -501,7 +525,7 @@ static void json_line(exporter *x, json_writer *w, const opened *op) {
         jw_string(w, op->client.birth);
     }
     jw_object_end(w);
-    record_time(x->o, op->meta->created_at, t, sizeof t);
+    record_time(x->o, op, op->meta->created_at, t, sizeof t);
     jw_member_string(w, "created_at", t);
     jw_member_string(w, "level", op->level);
     if (op->has_facts) {
@@ -537,7 +561,7 @@ static void json_line(exporter *x, json_writer *w, const opened *op) {
     json_array_foreach(json_object_get(as, "reasons"), i, r) jw_value(w, json_object_get(r, "rule"), JSON_REAL_PRECISION(6));
     jw_array_end(w);
     if (op->has_task) {
-        record_time(x->o, op->task.deadline, t, sizeof t);
+        record_time(x->o, op, op->task.deadline, t, sizeof t);
         jw_member_string(w, "deadline", t);
     }
     jw_object_end(w);
@@ -762,6 +786,18 @@ static void answered_free(exporter *x) {
     x->answered = NULL;
 }
 
+/* An imported screen's authored as it was given when that was a partial date (YYYY, YYYY-MM or YYYY-MM-DD,
+ * kept with the intake by the import): written back with its own precision, not as the midnight UTC the
+ * intake's time holds. Only when it still names the intake's time; de-identified, the day rule stands. */
+static void authored_as_given(const exporter *x, const opened *op, char *t, size_t size) {
+    const char *given = json_string_value(json_object_get(intake_body_record(op->body), "fhir_authored"));
+    int64_t at;
+    if (x->o->deidentify || !given || strchr(given, 'T') || strlen(given) >= size || !fhir_datetime_parse(given, &at) ||
+        at != op->meta->created_at)
+        return;
+    snprintf(t, size, "%s", given);
+}
+
 /* A QuestionnaireResponse's members up to its open item array: the same for every form's response. A saved
  * intake's response is finished: completed even with items missing (R4's in-progress means more answers are
  * still expected); a prorated or incomplete total says so on its Observation. */
@@ -773,6 +809,15 @@ static void response_open(exporter *x, json_writer *w, const opened *op, const f
     jw_object(w);
     jw_member_string(w, "resourceType", "QuestionnaireResponse");
     jw_member_string(w, "id", qid);
+    /* the intake it was part of: an import of this file keeps the intake's responses together and apart from
+     * the client's other intakes, even two of one day (fhir_import.c, named_intake) */
+    jw_key(w, "extension");
+    jw_array(w);
+    jw_object(w);
+    jw_member_string(w, "url", FHIR_INTAKE_EXT);
+    jw_member_string(w, "valueString", op->id);
+    jw_object_end(w);
+    jw_array_end(w);
     response_identifier(x, w, op, fm);
     jw_member_string(w, "questionnaire", qcanon);
     jw_member_string(w, "status", "completed");
@@ -898,7 +943,7 @@ static void total_observation(json_writer *w, const opened *op, const form *fm, 
     jw_array_end(w);
     snprintf(txt, sizeof txt, "%s total score", fm->title[LANG_EN] ? fm->title[LANG_EN] : fm->id);
     jw_key(w, "code");
-    concept(w, sys, code, NULL, txt);
+    concept(w, sys, code, fm->total_loinc ? fm->total_loinc_display : NULL, txt); /* LOINC's name, never ours */
     member_ref(w, "subject", purl);
     jw_member_string(w, "effectiveDateTime", t);
     jw_member_int(w, "valueInteger", (long long)json_integer_value(json_object_get(sc, "total")));
@@ -1048,19 +1093,19 @@ static void queue_task(const exporter *x, json_writer *w, const opened *op, cons
     task_reasons(x, w, reasons, level);
     if (focus) member_ref(w, "focus", focus);
     member_ref(w, "for", purl);
-    record_time(x->o, op->task.created_at, when, sizeof when);
+    record_time(x->o, op, op->task.created_at, when, sizeof when);
     jw_member_string(w, "authoredOn", when);
     if (op->task.updated_at > op->task.created_at) {
-        record_time(x->o, op->task.updated_at, when, sizeof when);
+        record_time(x->o, op, op->task.updated_at, when, sizeof when);
         jw_member_string(w, "lastModified", when);
     }
     jw_key(w, "restriction");
     jw_object(w);
     jw_key(w, "period");
     jw_object(w);
-    record_time(x->o, op->task.level_since, when, sizeof when);
+    record_time(x->o, op, op->task.level_since, when, sizeof when);
     jw_member_string(w, "start", when);
-    record_time(x->o, op->task.deadline, when, sizeof when);
+    record_time(x->o, op, op->task.deadline, when, sizeof when);
     jw_member_string(w, "end", when);
     jw_object_end(w);
     jw_object_end(w);
@@ -1099,7 +1144,8 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
         patient(x, &w, op);
         entry_end(&w);
     }
-    record_time(x->o, op->meta->created_at, t, sizeof t);
+    record_time(x->o, op, op->meta->created_at, t, sizeof t);
+    authored_as_given(x, op, t, sizeof t);
     const formset *fs = &x->e->forms;
     for (int f = 0; f < fs->n; f++) {
         const form *fm = fs->v[f];
@@ -1274,11 +1320,13 @@ static bool walk_range(exporter *x) {
     return ok;
 }
 
-/* The Bundle's opening, up to its entries, as the streamed export writes it. */
+/* The Bundle's opening, up to its entries, as the streamed export writes it. De-identified, without its
+ * timestamp (0..1 in a collection): the second the export was made is the second of its own audit entry. */
 static void bundle_head(exporter *x) {
     char t[32], head[160];
     iso_time(clock_now(), t, sizeof t);
-    snprintf(head, sizeof head, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":\"%s\",\"entry\":[", t);
+    if (x->o->deidentify) snprintf(head, sizeof head, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[");
+    else snprintf(head, sizeof head, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":\"%s\",\"entry\":[", t);
     csv_raw(&x->out, head);
 }
 

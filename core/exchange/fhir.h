@@ -34,6 +34,10 @@
 #define FHIR_STRUCTURE_BASE "http://triage.example/fhir/StructureDefinition/"
 #define FHIR_PRORATED FHIR_STRUCTURE_BASE "prorated" /* a total with missing items replaced by the mean */
 #define FHIR_AGE_BAND FHIR_STRUCTURE_BASE "age-band" /* a de-identified Patient's age band (valueString) */
+/* a response's intake (valueString: the intake id, de-identified its pseudonym): which responses of a Patient
+ * were one intake, whatever their identifiers (an imported response keeps its own) and however coarse their
+ * authored (a de-identified export writes the day) */
+#define FHIR_INTAKE_EXT FHIR_STRUCTURE_BASE "intake"
 #define FHIR_TASKS "urn:triage:tasks"             /* a queue item's Task.code: escalation-LEVEL */
 #define FHIR_RULES "urn:triage:rules"             /* Task.reasonCode: the risk rule that set the level */
 #define FHIR_TASK_INPUTS "urn:triage:task-inputs" /* Task.input.type: "screen", a response of the intake */

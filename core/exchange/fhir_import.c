@@ -49,6 +49,7 @@ typedef struct {
 
 typedef struct {
     const char *ref;
+    json_t *contained; /* the Patient contained in the response ("#id" references it), or NULL */
     char client_id[STORE_ID_LEN];
     bool create;
     bool counted; /* counted in the result (as created or found) by its first intake */
@@ -647,9 +648,25 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     check_stated_total(all, n, qr, f, total_item, r->answers, unread, w, p);
 }
 
-/* A Patient of the bundle by reference: its fullUrl (urn:uuid:...), Patient/id, or an absolute URL ending so. */
-static json_t *patient_of(const res *all, int n, const char *ref) {
+/* A Patient contained in response qr (R4: a reference "#id" names a resource of its container's
+ * contained[], as a form filler sends the person with the screen), or NULL. */
+static json_t *contained_patient(json_t *qr, const char *ref) {
+    if (!ref || ref[0] != '#' || !ref[1]) return NULL;
+    size_t k;
+    json_t *c;
+    json_array_foreach(json_object_get(qr, "contained"), k, c) {
+        const char *type = json_string_value(json_object_get(c, "resourceType"));
+        const char *id = json_string_value(json_object_get(c, "id"));
+        if (type && id && !strcmp(type, "Patient") && !strcmp(id, ref + 1)) return c;
+    }
+    return NULL;
+}
+
+/* The Patient response qr's reference names: contained in it ("#id"), else an entry of the bundle by its
+ * fullUrl (urn:uuid:...), Patient/id, or an absolute URL ending so. */
+static json_t *patient_of(const res *all, int n, json_t *qr, const char *ref) {
     if (!ref || !*ref) return NULL;
+    if (ref[0] == '#') return contained_patient(qr, ref);
     for (int i = 0; i < n; i++) {
         json_t *o = all[i].resource;
         if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Patient") != 0) continue;
@@ -738,10 +755,15 @@ static bool match_client(session *s, subject *sj, error *err) {
     return true;
 }
 
-static int subject_index(subject *subjects, int *ns, const char *ref) {
-    for (int i = 0; i < *ns; i++)
-        if (!strcmp(subjects[i].ref, ref)) return i;
+/* The subject a response is for: one per reference in the bundle; a contained Patient ("#id" is local to
+ * its response) is the same subject as another response's only when the two Patients are the same. */
+static int subject_index(subject *subjects, int *ns, const char *ref, json_t *contained) {
+    for (int i = 0; i < *ns; i++) {
+        if (!contained && !subjects[i].contained && !strcmp(subjects[i].ref, ref)) return i;
+        if (contained && subjects[i].contained && json_equal(contained, subjects[i].contained)) return i;
+    }
     subjects[*ns].ref = ref;
+    subjects[*ns].contained = contained;
     return (*ns)++;
 }
 
@@ -807,7 +829,7 @@ static bool same_name(const char *a, const char *b) {
  * another birth date, or triage's client identifier of another client) would file one person's screen in
  * another's record, silently: refused naming both, unless --accept-patient-mismatch says it is meant. */
 static void check_patient_is_client(const res *all, int n, const response *r, const client_plain *c, problems *p) {
-    json_t *pt = patient_of(all, n, r->subject);
+    json_t *pt = patient_of(all, n, r->from->resource, r->subject);
     if (!pt) return; /* no Patient in the file: --client is how the person is named */
     char built[256], why[512] = "";
     const char *name = patient_name(pt, built, sizeof built);
@@ -880,14 +902,21 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
     json_object_set_new(input, "answers", answers);
     /* the intake's time: when the client gave the screen (the latest authored of its responses), else now */
     int64_t given_at = 0;
+    const char *given_text = NULL;
     for (int i = 0; i < nr; i++)
-        if (rs[i].group == g && rs[i].authored > given_at) given_at = rs[i].authored;
+        if (rs[i].group == g && rs[i].authored > given_at) {
+            given_at = rs[i].authored;
+            given_text = json_string_value(json_object_get(rs[i].from->resource, "authored"));
+        }
+    /* a partial date (YYYY, YYYY-MM, YYYY-MM-DD) is kept as given: the intake's time is its first moment, but
+     * "2024-03" is not midnight UTC of March 1st, and the export writes back what was given */
+    if (given_text && !strchr(given_text, 'T')) json_object_set_new(record, "fhir_authored", json_string(given_text));
     assess_input *in = malloc(sizeof *in);
     bool ok = in && assess_parse_value(e, input, NULL, in, err);
     if (ok) {
         /* the one core use case: the client (when new) and the intake in one transaction */
         intake_subject who = {sj->create ? NULL : sj->client_id, sj->name, sj->phone, sj->birth, NULL, record,
-                              e->cfg.ui_lang, LEVEL_GREEN, NULL};
+                              e->cfg.ui_lang};
         intake_saved saved;
         ok = intake_finish_given_at(s, e, in, &who, given_at, &saved, err) &&
              remember_group(s, rs, nr, g, saved.intake_id, err);
@@ -954,7 +983,7 @@ static res *file_resources(json_t *root, int *n, error *err) {
 
 /* The subject's Patient of the file, read once per subject (not when the worker named the client). */
 static void subject_from_file(const res *all, int n, const res *at, subject *sj, problems *p) {
-    json_t *pt = patient_of(all, n, sj->ref);
+    json_t *pt = sj->contained ? sj->contained : patient_of(all, n, at->resource, sj->ref);
     sj->name = patient_name(pt, sj->built_name, sizeof sj->built_name);
     sj->phone = patient_phone(pt);
     sj->birth = json_string_value(json_object_get(pt, "birthDate"));
@@ -993,7 +1022,8 @@ static int gather_responses(session *s, const engine *e, const res *all, int n, 
             nr++;
             continue;
         }
-        rs[nr].subj = subject_index(subjects, ns, client_id ? "" : rs[nr].subject);
+        json_t *contained = client_id ? NULL : contained_patient(all[i].resource, rs[nr].subject);
+        rs[nr].subj = subject_index(subjects, ns, client_id ? "" : rs[nr].subject, contained);
         subject *sj = &subjects[rs[nr].subj];
         if (!client_id && !sj->name) subject_from_file(all, n, &all[i], sj, p);
         nr++;
@@ -1002,31 +1032,49 @@ static int gather_responses(session *s, const engine *e, const res *all, int n, 
 }
 
 /* ---- which responses make one intake ----
- * The responses of one subject are one intake, as a pre-screen sends them. When a questionnaire comes twice
- * for one subject (triage's own export of a client seen twice), they are told apart by the intake they came
- * from: triage's identifier urn:triage:responses|INTAKE/FORM names it, else the time the export writes for
- * every response of an intake (authored). Two responses to one questionnaire with the same intake are still
- * refused: one would silently replace the other. */
+ * The responses of one subject are one intake, as a pre-screen sends them. triage's own export says which
+ * intake each response was part of (the extension FHIR_INTAKE_EXT, else its identifier
+ * urn:triage:responses|INTAKE/FORM): those are kept apart always, so that a client's two intakes of one day
+ * (a de-identified export writes only the day) come back as two, never merged into one, which would lose an
+ * intake and its level. Responses that name no intake are the subject's one intake; when a questionnaire
+ * comes twice among them, they are told apart by their authored. Two responses to one questionnaire in one
+ * intake are still refused: one would silently replace the other. */
 typedef struct {
     int subj;
     char key[96]; /* "" (the subject's one intake), "intake:ID" or "authored:TIME" */
 } intake_group;
 
-static void intake_key(const response *r, char *out, size_t size) {
+/* The intake a response of triage's export names ("" when none). */
+static void named_intake(const response *r, char *out, size_t size) {
     json_t *o = r->from->resource;
+    size_t k;
+    json_t *x;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(o, "extension"), k, x) {
+        const char *url = json_string_value(json_object_get(x, "url"));
+        const char *v = json_string_value(json_object_get(x, "valueString"));
+        if (url && v && *v && !strcmp(url, FHIR_INTAKE_EXT)) {
+            snprintf(out, size, "intake:%.80s", v);
+            return;
+        }
+    }
     const char *sys = json_string_value(json_object_get(r->identifier, "system"));
     const char *val = json_string_value(json_object_get(r->identifier, "value"));
-    const char *authored = json_string_value(json_object_get(o, "authored"));
     if (sys && val && !strcmp(sys, FHIR_RESPONSE_IDS))
         snprintf(out, size, "intake:%.*s", (int)(strchr(val, '/') ? strchr(val, '/') - val : (long)strlen(val)), val);
-    else if (authored) snprintf(out, size, "authored:%.60s", authored);
+}
+
+static void authored_key(const response *r, char *out, size_t size) {
+    const char *authored = json_string_value(json_object_get(r->from->resource, "authored"));
+    if (authored) snprintf(out, size, "authored:%.60s", authored);
     else out[0] = '\0';
 }
 
-static bool form_repeats(const response *rs, int nr, int subj) {
+/* Whether a questionnaire comes twice among the subject's responses that name no intake. */
+static bool form_repeats(const response *rs, int nr, int subj, char (*named)[96]) {
     for (int i = 0; i < nr; i++)
-        for (int j = i + 1; rs[i].subj == subj && j < nr; j++)
-            if (rs[j].subj == subj && rs[j].f == rs[i].f) return true;
+        for (int j = i + 1; rs[i].subj == subj && !named[i][0] && j < nr; j++)
+            if (rs[j].subj == subj && !named[j][0] && rs[j].f == rs[i].f) return true;
     return false;
 }
 
@@ -1061,15 +1109,20 @@ static void check_same_question(const response *a, const response *b, problems *
 /* The intakes of the file: each response (not imported before) into one, then each intake checked. */
 static int group_intakes(response *rs, int nr, int ns, intake_group *groups, problems *p) {
     int ng = 0;
+    char (*named)[96] = xcalloc((size_t)nr + 1, sizeof *named);
+    for (int i = 0; i < nr; i++)
+        if (rs[i].subj >= 0) named_intake(&rs[i], named[i], sizeof named[i]);
     for (int sj = 0; sj < ns; sj++) {
-        bool split = form_repeats(rs, nr, sj);
+        bool split = form_repeats(rs, nr, sj, named);
         for (int i = 0; i < nr; i++) {
             if (rs[i].subj != sj) continue;
             char key[96] = "";
-            if (split) intake_key(&rs[i], key, sizeof key);
+            if (named[i][0]) memcpy(key, named[i], sizeof key);
+            else if (split) authored_key(&rs[i], key, sizeof key);
             rs[i].group = group_of(groups, &ng, sj, key);
         }
     }
+    free(named);
     for (int i = 0; i < nr; i++)
         for (int j = i + 1; rs[i].group >= 0 && j < nr; j++) {
             if (rs[j].group != rs[i].group) continue;
@@ -1089,18 +1142,42 @@ static int group_intakes(response *rs, int nr, int ns, intake_group *groups, pro
     return ng;
 }
 
-/* An amended response belongs to the client of the intake it amends (whatever its Patient now says). */
-static bool amended_client(session *s, const response *rs, int nr, int g, subject *sj) {
+/* The client of the intake a response amends ("" when it amends none, or that intake cannot be read). */
+static void amended_client_of(session *s, const response *r, char out[STORE_ID_LEN]) {
+    intake_rec rec;
+    out[0] = '\0';
+    if (!r->amends[0] || s->db->ops->intake_get(s->db->st, r->amends, &rec) != ST_OK) return;
+    snprintf(out, STORE_ID_LEN, "%s", rec.client_id);
+    intake_rec_free(&rec);
+}
+
+/* An amended response belongs to the client of the intake it amends (whatever its Patient now says, and
+ * whatever --client says: an amendment filed in another client's record would leave the amended intake,
+ * and its level, uncorrected in the right one). A --client (or another amendment of the same subject) that
+ * names another client is refused, naming the entry, the intake it amends and both clients. */
+static bool amended_client(session *s, const response *rs, int nr, int g, const char *given, subject *sj,
+                           problems *p) {
+    bool found = false;
     for (int i = 0; i < nr; i++) {
-        intake_rec rec;
-        if (rs[i].subj != g || !rs[i].amends[0] || s->db->ops->intake_get(s->db->st, rs[i].amends, &rec) != ST_OK)
+        char owner[STORE_ID_LEN];
+        if (rs[i].subj != g) continue;
+        amended_client_of(s, &rs[i], owner);
+        if (!owner[0]) continue;
+        const char *want = given ? given : found ? sj->client_id : NULL;
+        if (want && strcmp(want, owner) != 0) {
+            char w[160];
+            where(rs[i].from, w, sizeof w);
+            problem(p, "%s amends intake %s of client %s, not of client %s%s: an amendment goes to the client of "
+                       "the intake it amends (import it without --client, or with --client %s)", w, rs[i].amends, owner,
+                    want, given ? " (--client)" : " (another response of this Patient amends that client's intake)",
+                    owner);
             continue;
-        snprintf(sj->client_id, sizeof sj->client_id, "%s", rec.client_id);
-        intake_rec_free(&rec);
+        }
+        snprintf(sj->client_id, sizeof sj->client_id, "%s", owner);
         sj->create = false;
-        return true;
+        found = true;
     }
-    return false;
+    return found;
 }
 
 /* The client of each subject: the one the worker gave (whose Patient in the file must be that person unless
@@ -1113,6 +1190,7 @@ static void decide_clients(session *s, const res *all, int n, const char *client
             if (!client_open(s, client_id, &c, err)) p->problems++;
             else {
                 snprintf(subjects[g].client_id, sizeof subjects[g].client_id, "%s", client_id);
+                amended_client(s, rs, nr, g, client_id, &subjects[g], p);
                 if (!accept_other_patient)
                     for (int i = 0; i < nr; i++)
                         if (rs[i].subj == g) check_patient_is_client(all, n, &rs[i], &c, p);
@@ -1120,7 +1198,8 @@ static void decide_clients(session *s, const res *all, int n, const char *client
             }
             continue;
         }
-        if (amended_client(s, rs, nr, g, &subjects[g])) continue;
+        int before = p->problems;
+        if (amended_client(s, rs, nr, g, NULL, &subjects[g], p) || p->problems > before) continue;
         if (!match_client(s, &subjects[g], err)) p->problems++;
         else subjects[g].create = !subjects[g].client_id[0];
     }

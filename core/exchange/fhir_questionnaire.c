@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,35 +224,59 @@ static bool enable_when(json_t *item, const form *f, const form_item *it) {
 
 /* ---- the total ---- */
 
-/* The sum of the scored answers' ordinals, only when every scored item has one: what a renderer shows as the
- * total, and states back (triage checks it on import). The local `refused` answerOption has no ordinalValue
- * (a refusal is a missing item, which triage prorates or not by the form's rule): the expression skips it by
- * its code, so a refusal leaves the total empty rather than depending on what a renderer's ordinal() makes of
- * an option without one. */
-static json_t *total_item(const form *f) {
-    char links[2048] = "";
+/* The total as plain FHIRPath, what an R4-era engine evaluates (fhirpath.js 3.x has no ordinal() or weight()):
+ * per scored item, the value of its answer's code spelled out (the answerOption's ordinalValue, from the form's
+ * scale), the items added with "+". An unanswered item, or the local `refused` option (a missing item, which
+ * triage prorates or not by the form's rule), gives an empty term, and "+" with an empty operand is empty: the
+ * total stays empty until every scored item has a scored answer. False when the expression does not fit. */
+static bool append(char *out, size_t size, size_t *used, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static bool append(char *out, size_t size, size_t *used, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = *used < size ? vsnprintf(out + *used, size - *used, fmt, ap) : -1;
+    va_end(ap);
+    if (n < 0 || (size_t)n >= size - *used) return false;
+    *used += (size_t)n;
+    return true;
+}
+
+static bool total_expression(const form *f, char *out, size_t size) {
     size_t used = 0;
     int scored = 0;
-    for (int i = 0; i < f->n_items && used + 40 < sizeof links; i++) {
+    bool ok = true;
+    out[0] = '\0';
+    for (int i = 0; ok && i < f->n_items; i++) {
         if (!f->items[i].score) continue;
-        used += (size_t)snprintf(links + used, sizeof links - used, "%s'%s'", scored ? " | " : "", fhir_link_id(f, i));
-        scored++;
+        const scale *sc = form_item_scale(f, i);
+        ok = append(out, size, &used, "%s%%resource.repeat(item).where(linkId = '%s').answer.value", scored++ ? " + " : "",
+                    fhir_link_id(f, i));
+        if (!sc) continue; /* a number item: its valueInteger */
+        ok = ok && append(out, size, &used, ".select(");
+        for (int c = 0; ok && c < sc->n; c++) {
+            char system[160];
+            const char *code;
+            fhir_answer_coding(f, i, c, system, sizeof system, &code);
+            ok = append(out, size, &used, "iif(code = '%s', %d%s", code, sc->choices[c].value, c + 1 < sc->n ? ", " : "");
+        }
+        for (int c = 0; ok && c < sc->n; c++) ok = append(out, size, &used, ")");
+        ok = ok && append(out, size, &used, ")");
     }
-    char expression[2 * sizeof links + 256];
-    snprintf(expression, sizeof expression,
-             "iif(%%resource.repeat(item).where(linkId in (%s)).answer.value.where(code != 'refused').ordinal()"
-             ".count() = %d, "
-             "%%resource.repeat(item).where(linkId in (%s)).answer.value.where(code != 'refused').ordinal().sum(), {})",
-             links, scored, links);
+    return ok && scored > 0;
+}
+
+static json_t *total_item(const form *f) {
+    char expression[16384];
+    if (!total_expression(f, expression, sizeof expression)) return NULL;
     json_t *item = json_object(), *ext = json_object(), *value = json_object();
-    json_object_set_new(value, "description", json_string("total score: the sum of the answers' ordinal values"));
+    json_object_set_new(value, "description", json_string("total score: the sum of the scored answers' values (each answer code's ordinalValue)"));
     json_object_set_new(value, "language", json_string("text/fhirpath"));
     json_object_set_new(value, "expression", json_string(expression));
     json_object_set_new(ext, "url", json_string(FHIR_CALCULATED));
     json_object_set_new(ext, "valueExpression", value);
     json_object_set_new(item, "extension", one(ext));
     json_object_set_new(item, "linkId", json_string(f->total_loinc ? f->total_loinc : "total"));
-    if (f->total_loinc) json_object_set_new(item, "code", one(fhir_coding(FHIR_LOINC, f->total_loinc, NULL)));
+    if (f->total_loinc)
+        json_object_set_new(item, "code", one(fhir_coding(FHIR_LOINC, f->total_loinc, f->total_loinc_display)));
     char *text[LANG_COUNT] = {"Total score", "总分"};
     text_in_both(item, "text", text);
     json_object_set_new(item, "type", json_string("integer"));
@@ -263,7 +288,8 @@ static json_t *questionnaire_item(const form *f, int i) {
     const form_item *it = &f->items[i];
     json_t *item = json_object();
     json_object_set_new(item, "linkId", json_string(fhir_link_id(f, i)));
-    if (it->loinc) json_object_set_new(item, "code", one(fhir_coding(FHIR_LOINC, it->loinc, it->text[LANG_EN])));
+    /* LOINC's name of the code (forms/: loinc_display), never triage's wording: a display belongs to its code */
+    if (it->loinc) json_object_set_new(item, "code", one(fhir_coding(FHIR_LOINC, it->loinc, it->loinc_display)));
     text_in_both(item, "text", it->text);
     json_object_set_new(item, "type", json_string(item_type_fhir(it)));
     /* a condition FHIR cannot say leaves the item always shown: a renderer asking an item triage would skip
@@ -305,10 +331,11 @@ json_t *fhir_questionnaire(const form *f) {
     json_object_set_new(q, "subjectType", one(json_string("Patient")));
     if (f->instructions[LANG_EN]) text_in_both(q, "description", f->instructions);
     if (f->licence) json_object_set_new(q, "copyright", json_string(f->licence));
-    if (f->loinc) json_object_set_new(q, "code", one(fhir_coding(FHIR_LOINC, f->loinc, f->title[LANG_EN])));
+    if (f->loinc) json_object_set_new(q, "code", one(fhir_coding(FHIR_LOINC, f->loinc, f->loinc_display)));
     json_t *items = json_array();
     for (int i = 0; i < f->n_items; i++) json_array_append_new(items, questionnaire_item(f, i));
-    if (f->has_total) json_array_append_new(items, total_item(f));
+    json_t *total = f->has_total ? total_item(f) : NULL;
+    if (total) json_array_append_new(items, total);
     json_object_set_new(q, "item", items);
     return q;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "error.h"
 #include "ini.h"
 #include "ids.h"
 #include "levels.h"
@@ -98,8 +99,10 @@ void queue_item_new(const queue_policy *p, queue_item *it, const char *id, const
 bool queue_new_intake(const queue_policy *p, queue_item *it, const char *intake_id, risk_level level, int64_t now);
 
 /* Applies a person's request. False, with why (the rule or the role that forbids it), when not allowed;
- * the item is then unchanged. */
-bool queue_apply(const queue_policy *p, queue_item *it, const queue_request *rq, int64_t now, char *why, size_t whysize);
+ * the item is then unchanged. The kind says which: ERR_DENIED (the role may not), ERR_INPUT (the request
+ * lacks a reason, an outcome, a counselor, a known level), ERR_CONFLICT (the item is not in a state that
+ * allows it: closed, already acknowledged, not yet confirmed - often another desk's move a moment before). */
+bool queue_apply(const queue_policy *p, queue_item *it, const queue_request *rq, int64_t now, error *err);
 
 /* Overdue handling: an open item past its deadline without its required step is marked overdue, raised by
  * escalate_by (red stays red) and given the new level's deadline from now. A red item past its evaluation

@@ -298,6 +298,75 @@ bool audit_introduce_key(database *db, const vault *v, const char *introducer_id
     return st == ST_OK;
 }
 
+void audit_kdf_detail(const vault_kdf *k, char out[AUDIT_KDF_DETAIL_LEN]) {
+    char salt[2 * VAULT_SALT_BYTES + 1];
+    hex_encode(k->salt, VAULT_SALT_BYTES, salt);
+    snprintf(out, AUDIT_KDF_DETAIL_LEN, "alg:%d ops:%llu mem:%llu salt:%s", k->alg, (unsigned long long)k->opslimit,
+             (unsigned long long)k->memlimit, salt);
+}
+
+bool audit_record_kdf(database *db, const vault *v, const char *by_id, const char *member_id, const vault_kdf *k,
+                      error *err) {
+    char detail[AUDIT_KDF_DETAIL_LEN];
+    audit_kdf_detail(k, detail);
+    return audit_log(db, v, by_id, "staff_kdf", member_id, detail, err);
+}
+
+typedef struct {
+    const char *member;
+    unsigned char prev[VAULT_MAC_BYTES];
+    audit_rec newest;
+    unsigned char newest_prev[VAULT_MAC_BYTES];
+    bool found;
+} kdf_scan_ctx;
+
+static int kdf_scan(void *vctx, const audit_rec *e) {
+    kdf_scan_ctx *c = vctx;
+    if (!strcmp(e->action, "staff_kdf") && !strcmp(e->object_id, c->member)) {
+        c->newest = *e;
+        memcpy(c->newest_prev, c->prev, sizeof c->prev);
+        c->found = true;
+    }
+    memcpy(c->prev, e->hash, sizeof c->prev);
+    return 0;
+}
+
+int audit_kdf_matches(database *db, const char *member_id, const vault_kdf *k, char *why, size_t size) {
+    kdf_scan_ctx c;
+    memset(&c, 0, sizeof c);
+    c.member = member_id;
+    staff_rec w;
+    /* a failed login is rare and already waits: the whole trail is read (no hint in the file to trust) */
+    if (db->ops->audit_each(db->st, kdf_scan, &c) != ST_OK || !c.found) return -1;
+    bool by_ok = !strcmp(c.newest.staff_id, member_id) ||
+                 (db->ops->staff_by_id(db->st, c.newest.staff_id, &w) == ST_OK && role_may(w.role, ACT_STAFF_MANAGE));
+    if (!audit_entry_ok(db, c.newest_prev, &c.newest) || !by_ok) return -1; /* verify names a bad entry */
+    char mine[AUDIT_KDF_DETAIL_LEN];
+    audit_kdf_detail(k, mine);
+    if (!strcmp(mine, c.newest.detail)) return 1;
+    snprintf(why, size, "the staff table has %s, the signed audit entry %lld recorded %s", mine, (long long)c.newest.seq,
+             c.newest.detail);
+    return 0;
+}
+
+bool audit_member_key(database *db, const char *member_id, unsigned char pk[VAULT_SIGN_PK_BYTES]) {
+    char name[64];
+    blob b = {0};
+    key_meta_name(member_id, name, sizeof name);
+    bool have = db->ops->meta_get(db->st, name, &b) == ST_OK && b.n == VAULT_SIGN_PK_BYTES;
+    if (have) memcpy(pk, b.p, VAULT_SIGN_PK_BYTES);
+    blob_free(&b);
+    return have;
+}
+
+bool audit_entry_ok(database *db, const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *e) {
+    unsigned char h[VAULT_MAC_BYTES], pk[VAULT_SIGN_PK_BYTES];
+    if (!e->has_sig) return false;
+    entry_hash(prev, e, h);
+    if (!vault_equal(h, e->hash, sizeof h)) return false;
+    return audit_member_key(db, e->staff_id, pk) && entry_sig_ok(pk, e->hash, e->sig);
+}
+
 bool audit_key_known(database *db, const char *member_id, const unsigned char pk[VAULT_SIGN_PK_BYTES]) {
     char name[64];
     key_meta_name(member_id, name, sizeof name);
@@ -354,6 +423,8 @@ typedef struct {
     bool added, removed, locked, has_role, has_pk, has_left_pk;
     staff_role role;
     unsigned char left_pk[VAULT_PK_BYTES]; /* the public key a removal left in the row (its entry's detail) */
+    char kdf[257];                         /* the newest signed staff_kdf entry's detail ("" for none) */
+    int64_t kdf_seq;
     int64_t role_seq, lock_seq, remove_seq, added_seq, key_seq;
     unsigned char pk[VAULT_SIGN_PK_BYTES];
     bool pending;
@@ -461,6 +532,10 @@ static int follow_staff(verify_ctx *c, const audit_rec *e) {
         member *m = member_get(c, e->staff_id);
         m->locked = true;
         m->lock_seq = e->seq;
+    } else if (!strcmp(e->action, "staff_kdf") && e->has_sig && e->object_id[0]) {
+        member *m = member_get(c, e->object_id);
+        snprintf(m->kdf, sizeof m->kdf, "%s", e->detail);
+        m->kdf_seq = e->seq;
     } else if (!strcmp(e->action, "staff_remove")) {
         member *m = member_get(c, e->object_id);
         m->removed = true;
@@ -632,7 +707,7 @@ static const struct {
     {"verify", ACT_VERIFY},              {"roster_import", ACT_ROSTER_MANAGE}, {"counselor_add", ACT_ROSTER_MANAGE},
     {"counselor_edit", ACT_ROSTER_MANAGE}, {"export", ACT_EXPORT},            {"client_erase", ACT_CLIENT_ERASE},
     {"retention", ACT_CLIENT_ERASE},     {"tamper_resolved", ACT_TAMPERED_ACT}, {"report", ACT_REPORT},
-    {"outcome", ACT_OUTCOME_RECORD},
+    {"outcome", ACT_OUTCOME_RECORD},    {"clinical_key", ACT_NOTES_OF_OTHERS}, /* only a holder makes or rotates it */
 };
 
 /* The least role the table lets take an audited action: -1 for actions every role may take. */
@@ -680,6 +755,10 @@ static int check_entry(void *vctx, const audit_rec *e) {
     if (c->sig_failed && !c->every_sig) return 1;
     if (c->await_seq && e->seq == c->await_seq + 1 && resolve_await(c, e)) return 1;
     if (check_role(c, e)) return 1;
+    if (e->has_sig && !strcmp(e->action, "clinical_key")) {
+        r->clinical_seq = e->seq;
+        snprintf(r->clinical_detail, sizeof r->clinical_detail, "%s", e->detail);
+    }
     follow_staff(c, e);
     memcpy(c->prev, e->hash, sizeof c->prev);
     c->expect++;
@@ -740,6 +819,7 @@ static bool check_staff(verify_ctx *c, database *db) {
         return !problem(c, 0, "cannot read the staff table");
     }
     bool ok = true;
+    char kdf[AUDIT_KDF_DETAIL_LEN];
     for (int i = 0; ok && i < n; i++) {
         member *m = member_get(c, list[i].id);
         if (!m->added)
@@ -757,6 +837,10 @@ static bool check_staff(verify_ctx *c, database *db) {
             ok = !problem(c, m->role_seq, "staff `%s` is a %s in the staff table, but the audit trail made them a %s "
                           "(entry %lld): the staff table was edited", list[i].name, staff_role_name(list[i].role),
                           staff_role_name(m->role), (long long)m->role_seq);
+        else if (m->kdf[0] && (audit_kdf_detail(&list[i].keys.kdf, kdf), strcmp(kdf, m->kdf) != 0))
+            ok = !problem(c, m->kdf_seq, "the key derivation parameters of `%s` in the staff table (%s) are not the ones "
+                          "audit entry %lld recorded (%s): the staff table was edited", list[i].name, kdf,
+                          (long long)m->kdf_seq, m->kdf);
         else if (m->locked && !list[i].locked)
             ok = !problem(c, m->lock_seq, "the lock of `%s` (audit entry %lld) was cleared in the staff table",
                           list[i].name, (long long)m->lock_seq);

@@ -41,6 +41,24 @@ bool audit_log(database *db, const vault *v, const char *staff_id, const char *a
 bool audit_introduce_key(database *db, const vault *v, const char *introducer_id, const char *member_id,
                          const unsigned char pk[VAULT_SIGN_PK_BYTES], const unsigned char pop[VAULT_SIG_BYTES],
                          error *err);
+/* Key derivation parameters in the trail: each enrolment, passphrase reset and change writes a signed
+ * `staff_kdf` entry (object: the member; detail: audit_kdf_detail of the new wrap's parameters and salt), so that
+ * parameters changed in the file within the bounds (which would turn the right passphrase into "wrong") are
+ * named as tampering: at a failed login (audit_kdf_matches) and by verify (the staff table against the trail). */
+#define AUDIT_KDF_DETAIL_LEN 160
+void audit_kdf_detail(const vault_kdf *k, char out[AUDIT_KDF_DETAIL_LEN]);
+bool audit_record_kdf(database *db, const vault *v, const char *by_id, const char *member_id, const vault_kdf *k,
+                      error *err);
+/* At a failed login: 1 when the member's newest signed staff_kdf entry (by the member or by someone the staff
+ * table lets manage staff) names k, 0 when it names other parameters (tampering: why written), -1 when the trail
+ * has none that checks (a member enrolled before the entries existed: nothing to compare). */
+int audit_kdf_matches(database *db, const char *member_id, const vault_kdf *k, char *why, size_t size);
+/* One signed entry checked on its own, cheaply (a login cannot walk the whole trail): its hash recomputed from
+ * prev (the hash of the entry before it; zeros for entry 1) and its signature under the signing key meta
+ * records for its writer. verify walks the trail and checks that key against the trail itself. */
+bool audit_entry_ok(database *db, const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *e);
+/* The signing key meta records for member_id (a hint the reader may use; verify checks it against the trail). */
+bool audit_member_key(database *db, const char *member_id, unsigned char pk[VAULT_SIGN_PK_BYTES]);
 /* True when meta records pk as member_id's key (it was introduced). */
 bool audit_key_known(database *db, const char *member_id, const unsigned char pk[VAULT_SIGN_PK_BYTES]);
 /* Recomputes the legacy MACs under v (after a key rotation, inside the rekey transaction). */
@@ -55,6 +73,9 @@ typedef struct {
     int64_t backwards;       /* entries whose time is earlier than the entry before */
     int64_t first_backwards; /* the first of them, 0 for none */
     int64_t bad_seq;         /* first bad entry, 0 when sound (or when the problem is not one entry's) */
+    /* the newest signed clinical_key entry (clinical_key.h: it pins the clinical public key), 0 for none */
+    int64_t clinical_seq;
+    char clinical_detail[257];
     char problem[512];
 } audit_report;
 

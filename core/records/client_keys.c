@@ -296,7 +296,7 @@ void ckey_why(ck_status why, const char *who, const char *table, const char *col
     }
 }
 
-/* ---- the upgrade (schema 10) ---- */
+/* ---- the upgrade (schema 11) ---- */
 
 /* The values of one client re-sealed under its new key, held until all of them are: a client whose value does
  * not open is left as it was, whole (verify names the value), and the others go on. */

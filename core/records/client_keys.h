@@ -1,6 +1,6 @@
 /* Per-client keys (issue 13: erasure that sticks; the formats are in core/store/vault.h).
  *
- * Every client has its own random 32-byte key, sealed under the data key in its clients row (schema 10). The
+ * Every client has its own random 32-byte key, sealed under the data key in its clients row (schema 11). The
  * client's name, phone, birth date, its intakes' bodies and its queue steps' reasons are sealed under that key,
  * so erasing the client destroys the one key every copy of them needs: the row's sealed key is overwritten with
  * random bytes and deleted, and the client id goes on the list of erased clients.
@@ -94,10 +94,10 @@ bool client_erased_mark(database *db, const char *client_id, int64_t seq, error 
 /* "tampering/erased ..." in words for a failed opening of table.column of row. */
 void ckey_why(ck_status why, const char *who, const char *table, const char *column, const char *row, error *err);
 
-/* meta client_keys: true once every client has its own key (the upgrade to schema 10 finished). */
+/* meta client_keys: true once every client has its own key (the upgrade to schema 11 finished). */
 bool client_keys_sealed(database *db);
 
-/* The upgrade (schema 10): every client without a key gets one, and its values are re-sealed under it, batch
+/* The upgrade (schema 11): every client without a key gets one, and its values are re-sealed under it, batch
  * clients per transaction (a kill between two loses nothing: the next call resumes with the clients still
  * without a key); the last batch writes meta client_keys 'sealed'. Run by every login holding the data key.
  * *done: how many clients were re-sealed. */

@@ -15,6 +15,8 @@
 #define META_STATE "clinical_notes"
 #define STATE_SEALED "sealed"
 #define PK_LABEL "triage-clinical-pk-v1"
+#define META_PIN_SEQ "clinical_pk_seq" /* a hint: the sequence of the newest clinical_key audit entry */
+#define PIN_TAG " pk:"                 /* a clinical_key entry's detail ends with the public key it made */
 
 /* A member may hold the clinical key when their role may read notes and the account is not locked (a removed
  * account is locked). */
@@ -45,7 +47,7 @@ static bool pk_read(database *db, const vault *v, unsigned char pk[VAULT_PK_BYTE
     if (ok) memcpy(pk, b.p, VAULT_PK_BYTES);
     else
         error_set(err, ERR_TAMPERED, "%s: the clinical public key (meta %s) was altered in the file: notes are not "
-                                     "sealed to it; run `triage verify` and ask a supervisor", db->path, META_PK);
+                                     "sealed to it; run `triage verify` and ask a supervisor", db->name, META_PK);
     blob_free(&b);
     *present = ok;
     return ok;
@@ -98,6 +100,228 @@ vault_clinical *clinical_key_in(database *db, const session *s) {
     return vault_clinical_open(s->v, env);
 }
 
+/* ---- the pin: the clinical public key as the signed audit trail last set it ----
+ * The MAC above is under the data key, which every role holds: a receptionist with write access could plant a
+ * key of her own (MAC'd, and sealed to every clinician's real public key). So the public key a rotation makes
+ * is also written into its clinical_key audit entry, signed by the member who made it, and the file's key must
+ * be the one the newest such entry names, written by someone whose role may hold it. */
+
+static bool pin_hint_write(database *db, error *err) {
+    audit_rec last;
+    store_status st = db->ops->audit_last(db->st, &last);
+    char num[24];
+    int n = snprintf(num, sizeof num, "%lld", (long long)(st == ST_OK ? last.seq : 0));
+    if (st == ST_OK) st = db->ops->meta_set(db->st, META_PIN_SEQ, num, (size_t)n);
+    if (st != ST_OK) db_error(db, st, "cannot record the clinical key's audit entry", err);
+    return st == ST_OK;
+}
+
+/* Where the scan for the newest clinical_key entry may start: the hint, less one for the entry before it
+ * (whose hash the entry's own is computed from). A hint moved by hand only makes the scan longer, or finds no
+ * entry at all (refused); every entry after it is read, so a newer entry cannot be skipped. */
+static int64_t pin_scan_start(database *db) {
+    blob b = {0};
+    long v = 0;
+    char num[24] = "";
+    if (db->ops->meta_get(db->st, META_PIN_SEQ, &b) == ST_OK && b.n > 0 && b.n < sizeof num) memcpy(num, b.p, b.n);
+    blob_free(&b);
+    return parse_int(num, 1, 0x7fffffffL, &v) && v > 2 ? v - 2 : 0;
+}
+
+typedef struct {
+    unsigned char prev[VAULT_MAC_BYTES]; /* the hash of the entry before the one being read */
+    bool have_prev;
+    audit_rec newest;
+    unsigned char newest_prev[VAULT_MAC_BYTES];
+    bool found, prev_known;
+} pin_ctx;
+
+static int pin_scan(void *vctx, const audit_rec *e) {
+    pin_ctx *c = vctx;
+    if (!strcmp(e->action, "clinical_key")) {
+        c->newest = *e;
+        c->found = true;
+        c->prev_known = c->have_prev || e->seq == 1;
+        if (e->seq == 1) memset(c->newest_prev, 0, sizeof c->newest_prev);
+        else memcpy(c->newest_prev, c->prev, sizeof c->prev);
+    }
+    memcpy(c->prev, e->hash, sizeof c->prev);
+    c->have_prev = true;
+    return 0;
+}
+
+/* The public key a clinical_key entry's detail names; false for an entry written before pins (no key). */
+static bool pin_of(const char *detail, unsigned char pk[VAULT_PK_BYTES]) {
+    const char *t = strstr(detail, PIN_TAG);
+    if (!t) return false;
+    t += sizeof PIN_TAG - 1;
+    return strlen(t) == 2 * VAULT_PK_BYTES && hex_decode(t, 2 * VAULT_PK_BYTES, pk, VAULT_PK_BYTES);
+}
+
+typedef enum { PIN_OK, PIN_NONE_YET, PIN_BAD } pin_status;
+
+/* Does the newest clinical_key entry of the trail, signed by a member whose role may hold the key, name pk?
+ * PIN_NONE_YET: that entry was written before pins existed (the next clinical login rotates the key, which
+ * pins it). The entry's writer's role is read from the staff table here; verify reads it from the trail. */
+static pin_status pin_check(database *db, const unsigned char pk[VAULT_PK_BYTES], char *why, size_t whysize) {
+    pin_ctx c;
+    memset(&c, 0, sizeof c);
+    if (db->ops->audit_each_from(db->st, pin_scan_start(db), pin_scan, &c) != ST_OK) {
+        snprintf(why, whysize, "the audit trail cannot be read");
+        return PIN_BAD;
+    }
+    staff_rec w;
+    unsigned char named[VAULT_PK_BYTES];
+    if (!c.found) snprintf(why, whysize, "no audit entry made it");
+    else if (!c.prev_known || !audit_entry_ok(db, c.newest_prev, &c.newest))
+        snprintf(why, whysize, "the audit entry that made it (%lld) does not verify under its writer's signing key: "
+                                "the trail was rewritten", (long long)c.newest.seq);
+    else if (db->ops->staff_by_id(db->st, c.newest.staff_id, &w) != ST_OK || !role_may(w.role, ACT_NOTES_OF_OTHERS))
+        snprintf(why, whysize, "the audit entry that made it (%lld) was written by someone who may not hold it",
+                 (long long)c.newest.seq);
+    else if (!pin_of(c.newest.detail, named))
+        return PIN_NONE_YET;
+    else if (!vault_equal(named, pk, VAULT_PK_BYTES))
+        snprintf(why, whysize, "the newest signed audit entry that made one (%lld) names another key",
+                 (long long)c.newest.seq);
+    else
+        return PIN_OK;
+    return PIN_BAD;
+}
+
+/* pk_read, and the key pinned by the trail (a key from before pins is accepted until the next clinical login
+ * rotates it). */
+static bool pk_read_pinned(database *db, const vault *v, unsigned char pk[VAULT_PK_BYTES], bool *present, error *err) {
+    if (!pk_read(db, v, pk, present, err)) return false;
+    if (!*present) return true;
+    char why[160];
+    if (pin_check(db, pk, why, sizeof why) != PIN_BAD) return true;
+    error_set(err, ERR_TAMPERED, "%s: the clinical public key (meta %s) is not the one the signed audit trail made (planted "
+                                 "in the file): %s; nothing is sealed to it; run `triage verify` and ask a supervisor", db->path, META_PK, why);
+    *present = false;
+    return false;
+}
+
+bool clinical_pin_verify(database *db, const audit_report *trail, char *problem, size_t size) {
+    blob b = {0};
+    bool have = db->ops->meta_get(db->st, META_PK, &b) == ST_OK && b.n >= VAULT_PK_BYTES;
+    unsigned char pk[VAULT_PK_BYTES], named[VAULT_PK_BYTES];
+    if (have) memcpy(pk, b.p, sizeof pk);
+    blob_free(&b);
+    if (!have) return true; /* no clinical key yet (the state checks name a key that should be there) */
+    if (!trail->clinical_seq) {
+        snprintf(problem, size, "tampering: the clinical public key (meta %s) is in the file but no signed audit entry "
+                                "made it: planted", META_PK);
+        return false;
+    }
+    if (!pin_of(trail->clinical_detail, named)) return true; /* from before pins: the next clinical login pins it */
+    if (vault_equal(named, pk, sizeof pk)) return true;
+    snprintf(problem, size, "tampering: the clinical public key (meta %s) is not the one the newest signed clinical_key "
+                            "audit entry (%lld) made: planted", META_PK, (long long)trail->clinical_seq);
+    return false;
+}
+
+/* ---- note signatures ----
+ * A note is signed by the staff member who wrote it (their audit signing key, vault.h), so that someone who can
+ * seal a note (anyone: the clinical public key needs no secret) cannot pass one off as another's. The signature
+ * is INSIDE the seal, a header before the text:
+ *     ESC "sig1:" SIGNER ":" SIG (128 hex) "\n" TEXT
+ * SIG is Ed25519 by SIGNER over NOTE_SIG_LABEL, "intakes", the intake's id, SIGNER (each NUL-ended) and
+ * BLAKE2b(TEXT). Signed inside rather than over the ciphertext: a rotation re-seals every note under a new key
+ * and could not sign for their authors, and a signature in clear would let reception test guesses of a short
+ * note against it. SIGNER is the intake's author, or, for a note written before signatures (or under the data
+ * key before the clinical key), the clinician or supervisor whose rotation first sealed it with a signature
+ * (an attestation: "carried as found"). From then on every note under the clinical key is signed: a note
+ * without a valid header is tampering. The signer's key is meta sign_pk:ID; verify checks it against the trail. */
+#define NOTE_SIG_MAGIC "\x1b" "sig1:"
+#define NOTE_SIG_LABEL "triage-note-sig-v1"
+
+static size_t note_sig_message(const char *row, const char *signer, const char *text, unsigned char m[256]) {
+    static const unsigned char zero[VAULT_MAC_BYTES];
+    size_t n = 0;
+    const char *parts[] = {NOTE_SIG_LABEL, "intakes", row, signer};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        size_t l = strnlen(parts[i], 48);
+        memcpy(m + n, parts[i], l);
+        n += l;
+        m[n++] = '\0';
+    }
+    vault_chain_hash(zero, text, strlen(text), m + n);
+    return n + VAULT_MAC_BYTES;
+}
+
+/* The text with its signature header, by v's signer as signer (secret memory); NULL when it cannot sign. */
+static char *note_signed(const vault *v, const char *signer, const char *row, const char *text) {
+    unsigned char m[256], sig[VAULT_SIG_BYTES];
+    char hex[2 * VAULT_SIG_BYTES + 1];
+    if (!vault_sign(v, m, note_sig_message(row, signer, text, m), sig)) return NULL;
+    hex_encode(sig, sizeof sig, hex);
+    size_t head = strlen(NOTE_SIG_MAGIC) + strlen(signer) + 1 + sizeof hex, tl = strlen(text);
+    char *out = secret_alloc(head + tl + 1);
+    if (!out) return NULL;
+    snprintf(out, head + 1, NOTE_SIG_MAGIC "%s:%s\n", signer, hex);
+    memcpy(out + head, text, tl + 1);
+    return out;
+}
+
+typedef enum { NOTE_UNSIGNED, NOTE_SIGNED, NOTE_FORGED } note_sig;
+
+/* Reads the header of an opened note: *text is where the text starts. NOTE_FORGED (why written): a header that
+ * does not check against the signer's key, or a signer who may not sign it (neither the intake's author nor a
+ * member whose role may hold the clinical key, by the staff table). */
+static note_sig note_check(database *db, const char *row, const char *plain, const char **text, char *why, size_t size) {
+    size_t ml = strlen(NOTE_SIG_MAGIC);
+    *text = plain;
+    if (strncmp(plain, NOTE_SIG_MAGIC, ml) != 0) return NOTE_UNSIGNED;
+    char signer[STORE_ID_LEN] = "";
+    const char *id = plain + ml, *colon = strchr(id, ':');
+    unsigned char sig[VAULT_SIG_BYTES], pk[VAULT_SIGN_PK_BYTES], m[256];
+    size_t idl = colon ? (size_t)(colon - id) : 0;
+    bool ok = idl > 0 && idl < sizeof signer && strnlen(colon + 1, 2 * VAULT_SIG_BYTES + 1) == 2 * VAULT_SIG_BYTES + 1 &&
+              colon[1 + 2 * VAULT_SIG_BYTES] == '\n' && hex_decode(colon + 1, 2 * VAULT_SIG_BYTES, sig, sizeof sig);
+    if (ok) {
+        memcpy(signer, id, idl);
+        *text = colon + 2 + 2 * VAULT_SIG_BYTES;
+    }
+    intake_rec in;
+    memset(&in, 0, sizeof in);
+    staff_rec w;
+    if (!ok)
+        snprintf(why, size, "its signature header is damaged");
+    else if (!audit_member_key(db, signer, pk) || !vault_sig_ok(pk, m, note_sig_message(row, signer, *text, m), sig))
+        snprintf(why, size, "its signature (by %s) does not verify", signer);
+    else if (db->ops->intake_get(db->st, row, &in) != ST_OK)
+        snprintf(why, size, "its intake cannot be read");
+    else if (strcmp(in.created_by, signer) != 0 &&
+             (db->ops->staff_by_id(db->st, signer, &w) != ST_OK || !role_may(w.role, ACT_NOTES_OF_OTHERS)))
+        snprintf(why, size, "it is signed by %s, who neither wrote it nor may vouch for it", signer);
+    else
+        ok = true, why[0] = '\0';
+    intake_rec_free(&in);
+    *text = why[0] ? plain : *text;
+    return why[0] ? NOTE_FORGED : NOTE_SIGNED;
+}
+
+/* True once the newest clinical_key entry pinned its key: that rotation signed every note it found unsigned. */
+static bool notes_all_signed(database *db) {
+    pin_ctx c;
+    unsigned char pk[VAULT_PK_BYTES];
+    memset(&c, 0, sizeof c);
+    if (db->ops->audit_each_from(db->st, pin_scan_start(db), pin_scan, &c) != ST_OK) return true; /* the safe reading */
+    return c.found && pin_of(c.newest.detail, pk);
+}
+
+bool clinical_note_check(database *db, const char *row_id, const char *plain, char *problem, size_t size) {
+    const char *text;
+    char why[160] = "";
+    note_sig st = note_check(db, row_id, plain, &text, why, sizeof why);
+    if (st == NOTE_SIGNED) return true;
+    if (st == NOTE_UNSIGNED) snprintf(why, sizeof why, "it carries no signature, although every note under the clinical "
+                                                       "key is signed (written into the file since)");
+    snprintf(problem, size, "tampering: intakes.notes of record %s is not its author's: %s", row_id, why);
+    return false;
+}
+
 /* ---- notes ---- */
 
 bool clinical_seal_note(session *s, const char *row_id, const char *text, blob *out, error *err) {
@@ -106,9 +330,13 @@ bool clinical_seal_note(session *s, const char *row_id, const char *text, blob *
     if (!text || !*text) return true;
     unsigned char pk[VAULT_PK_BYTES];
     bool present;
-    if (!pk_read(s->db, s->v, pk, &present, err)) return false;
-    bool ok = present ? vault_note_seal(pk, "intakes", "notes", row_id, text, strlen(text), &out->p, &out->n)
+    if (!pk_read_pinned(s->db, s->v, pk, &present, err)) return false;
+    /* under the clinical key, signed by its writer; before the clinical key, as before (its rotation vouches) */
+    char *signed_text = present ? note_signed(s->v, s->me.id, row_id, text) : NULL;
+    bool ok = present ? signed_text && vault_note_seal(pk, "intakes", "notes", row_id, signed_text, strlen(signed_text),
+                                                       &out->p, &out->n)
                       : vault_seal(s->v, "intakes", "notes", row_id, text, strlen(text), &out->p, &out->n);
+    secret_free(signed_text);
     if (!ok) error_set(err, ERR_INTERNAL, "cannot seal intakes.notes");
     return ok;
 }
@@ -152,25 +380,42 @@ static bool caught_up(session *s, bool *present, error *err) {
     return true;
 }
 
-static bool open_unwrapped(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held);
+static bool open_note_any(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held);
+
+/* A clinical note opened: its signature checked and its header taken off; false (nothing given) when forged or
+ * unsigned. A legacy note (under the data key, before the clinical key) is given as it is. */
+static bool open_note_signed(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain,
+                             bool *held) {
+    if (!open_note_any(s, row_id, ct, n, plain, held)) return false;
+    if (!*plain || vault_sealed_version(ct, n) != VAULT_NOTE_VERSION) return true;
+    const char *text;
+    char why[160];
+    if (note_check(s->db, row_id, *plain, &text, why, sizeof why) == NOTE_SIGNED) {
+        memmove(*plain, text, strlen(text) + 1);
+        return true;
+    }
+    secret_free(*plain);
+    *plain = NULL;
+    return false;
+}
 
 /* A note is wrapped under its client's key (client_keys.h: erasure kills it too): unwrapped with it first, then
- * opened with the clinical key as before. */
+ * opened with the clinical key and its author's signature checked as before (the signature is inside). */
 bool clinical_open_note(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held) {
     *plain = NULL;
     *held = true;
-    if (vault_sealed_version(ct, n) != VAULT_CLIENT_VERSION) return open_unwrapped(s, row_id, ct, n, plain, held);
+    if (vault_sealed_version(ct, n) != VAULT_CLIENT_VERSION) return open_note_signed(s, row_id, ct, n, plain, held);
     blob inner = {0};
     ck_status why;
     char who[VAULT_CLIENT_ID_MAX + 1];
     bool ok = ckey_unwrap(session_ckeys(s), s->db, s->v, NULL, "intakes", "notes", row_id, ct, n, &inner, &why, who) &&
               vault_sealed_version(inner.p, inner.n) != VAULT_CLIENT_VERSION &&
-              open_unwrapped(s, row_id, inner.p, inner.n, plain, held);
+              open_note_signed(s, row_id, inner.p, inner.n, plain, held);
     blob_free(&inner);
     return ok;
 }
 
-static bool open_unwrapped(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held) {
+static bool open_note_any(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held) {
     bool may = role_may(s->me.role, ACT_NOTES_OF_OTHERS);
     /* once the notes are sealed to the clinical key, a note in the old format (under the data key, which
      * reception holds) is one written into the file since: tampering, never shown as the author's */
@@ -207,14 +452,16 @@ typedef struct {
 
 typedef struct {
     const vault *v;
+    database *db;
+    const char *me; /* the rotating member: signs the notes found unsigned (an attestation, see above) */
     const vault_clinical *old;
     unsigned char pk[VAULT_PK_BYTES]; /* the new key's */
     resealed_note *list;
     size_t n, cap;
     char problem[300];
+    bool all_signed; /* the newest rotation pinned its key: it signed every note, so none may be unsigned now */
     /* notes are wrapped under their clients' keys (client_keys.h), whose rows keys_v opens (during a rekey the
      * new data key: the clients' keys were re-sealed under it first, in the same transaction) */
-    database *db;
     const vault *keys_v;
     ckeys *keys;
 } rotate_ctx;
@@ -241,6 +488,28 @@ static int reseal_note(void *vctx, const char *table, const char *column, const 
                       : "the notes cannot be re-sealed: you hold no clinical key (intake %s); nothing was changed",
                  row);
         return 1;
+    }
+    /* the author's signature is inside the innermost plaintext (under the client's key and the clinical key) */
+    const char *text;
+    char sig_why[160];
+    note_sig sig = note_check(c->db, row, plain, &text, sig_why, sizeof sig_why);
+    bool clinical = vault_sealed_version(ct, n) == VAULT_NOTE_VERSION;
+    if (sig == NOTE_FORGED || (sig == NOTE_UNSIGNED && clinical && c->all_signed)) {
+        snprintf(c->problem, sizeof c->problem, "tampering: intakes.notes of record %s is not its author's (%s); nothing "
+                 "was changed", row, sig == NOTE_FORGED ? sig_why : "no signature");
+        secret_free(plain);
+        blob_free(&inner);
+        return 1;
+    }
+    if (sig == NOTE_UNSIGNED) { /* from before signatures: vouched for by this rotation's member, as found */
+        char *vouched = note_signed(c->v, c->me, row, plain);
+        secret_free(plain);
+        plain = vouched;
+        if (!plain) {
+            blob_free(&inner);
+            snprintf(c->problem, sizeof c->problem, "cannot sign intakes.notes of record %s", row);
+            return 1;
+        }
     }
     if (c->n == c->cap) c->list = xrealloc(c->list, sizeof *c->list * (c->cap = c->cap ? c->cap * 2 : 64));
     resealed_note *r = &c->list[c->n];
@@ -321,15 +590,19 @@ bool clinical_rotate(session *s, const vault *data_key, vault_clinical **fresh, 
         error_set(err, ERR_INTERNAL, "cannot create a clinical key");
         return false;
     }
-    rotate_ctx c = {s->v, s->clinical, {0}, NULL, 0, 0, "", s->db, data_key, ckeys_new()};
+    rotate_ctx c = {s->v, s->db, s->me.id, s->clinical, {0}, NULL, 0, 0, "", notes_all_signed(s->db), data_key,
+                    ckeys_new()};
     vault_clinical_pk(*fresh, c.pk);
-    char detail[96];
+    char detail[160];
     bool ok = reseal_all(s->db, &c, err) && distribute(s->db, *fresh, err) && pk_write(s->db, data_key, c.pk, err);
     if (ok) {
         store_status st = s->db->ops->meta_set(s->db->st, META_STATE, STATE_SEALED, sizeof STATE_SEALED - 1);
         if (st != ST_OK) db_error(s->db, st, "cannot record the clinical key", err);
-        snprintf(detail, sizeof detail, "clinical key rotated: %zu notes re-sealed", c.n);
-        ok = st == ST_OK && audit_log(s->db, data_key, s->me.id, "clinical_key", "", detail, err);
+        char pkhex[2 * VAULT_PK_BYTES + 1];
+        hex_encode(c.pk, VAULT_PK_BYTES, pkhex);
+        snprintf(detail, sizeof detail, "clinical key rotated: %zu notes re-sealed" PIN_TAG "%s", c.n, pkhex);
+        ok = st == ST_OK && audit_log(s->db, data_key, s->me.id, "clinical_key", "", detail, err) &&
+             pin_hint_write(s->db, err);
     }
     for (size_t i = 0; i < c.n; i++) free(c.list[i].ct);
     free(c.list);
@@ -413,7 +686,7 @@ static bool state_set_back(session *s, error *err) {
     if (!clinical_key_was_made(s->db)) return false;
     error_set(err, ERR_TAMPERED, "%s: the clinical notes' state (meta clinical_notes) was set back in the file after "
                                  "the clinical key was made: no new key is made; run `triage verify` and ask a "
-                                 "supervisor", s->db->path);
+                                 "supervisor", s->db->name);
     error ignored = {0};
     if (session_begin(s, &ignored)) {
         if (!audit_log(s->db, s->v, s->me.id, "tamper_detected", "", "meta clinical_notes set back", &ignored) ||
@@ -423,22 +696,54 @@ static bool state_set_back(session *s, error *err) {
     return true;
 }
 
+/* The clinical public key not the one the signed trail pinned: refused, named, audited (as a state set back is). */
+static bool pin_refused(session *s, const unsigned char pk[VAULT_PK_BYTES], bool *unpinned, error *err) {
+    char why[160];
+    pin_status ps = pin_check(s->db, pk, why, sizeof why);
+    *unpinned = ps == PIN_NONE_YET;
+    if (ps != PIN_BAD) return false;
+    error_set(err, ERR_TAMPERED, "%s: the clinical public key (meta %s) is not the one the signed audit trail made (planted "
+                                 "in the file): %s; run `triage verify` and ask a supervisor", s->db->path, META_PK, why);
+    error ignored = {0};
+    if (session_begin(s, &ignored)) {
+        if (!audit_log(s->db, s->v, s->me.id, "tamper_detected", "", "meta clinical_pk not pinned by the trail", &ignored) ||
+            !db_commit(s->db, &ignored))
+            db_rollback(s->db);
+    }
+    return true;
+}
+
+/* A clinical key made before pins: rotated now, so that its new public key is pinned by this login's signed
+ * entry (a pin of the key as found would vouch for a key someone may have planted before the upgrade). */
+static bool pin_by_rotation(session *s, error *err) {
+    vault_clinical *fresh = NULL;
+    if (!session_begin(s, err)) return false;
+    if (clinical_rotate(s, s->v, &fresh, err) && db_commit(s->db, err)) {
+        clinical_adopt(s, fresh);
+        return true;
+    }
+    db_rollback(s->db);
+    vault_clinical_free(fresh);
+    return false;
+}
+
 bool clinical_login(session *s, error *err) {
     if (!role_may(s->me.role, ACT_NOTES_OF_OTHERS)) return true; /* reception: never given the key */
     unsigned char env[VAULT_SEALED_KEY_BYTES], pk[VAULT_PK_BYTES], mine[VAULT_PK_BYTES];
-    bool present;
+    bool present, unpinned = false;
     if (!pk_read(s->db, s->v, pk, &present, err)) return false;
+    if (present && pin_refused(s, pk, &unpinned, err)) return false;
     if (env_read(s->db, s->me.id, env)) {
         s->clinical = vault_clinical_open(s->v, env);
         if (s->clinical) vault_clinical_pk(s->clinical, mine);
         if (!s->clinical || !present || !vault_equal(mine, pk, sizeof pk)) {
             error_set(err, ERR_TAMPERED, "%s: the clinical key sealed to `%s` %s: the file was altered; run `triage "
                                          "verify` and ask a supervisor",
-                      s->db->path, s->me.name, s->clinical ? "is not the one notes are sealed to" : "does not open");
+                      s->db->name, s->me.name, s->clinical ? "is not the one notes are sealed to" : "does not open");
             return false;
         }
     }
-    if (migrated(s->db)) return true;
+    if (migrated(s->db)) return !present || !unpinned || pin_by_rotation(s, err);
     if (state_set_back(s, err)) return false;
     return migrate(s, err);
 }

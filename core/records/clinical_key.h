@@ -20,6 +20,7 @@
 #ifndef TRIAGE_CLINICAL_KEY_H
 #define TRIAGE_CLINICAL_KEY_H
 
+#include "audit.h"
 #include "session.h"
 
 /* After a successful unlock: opens the clinical key sealed to s's member (when their role may hold one),
@@ -36,6 +37,12 @@ bool clinical_seal_note(session *s, const char *row_id, const char *text, blob *
  * false (and *plain NULL, and true returned) when the note is under the clinical key and s holds none (a
  * reception login). False when it does not open (tampering). */
 bool clinical_open_note(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held);
+
+/* verify: an opened clinical note (its plaintext, header included) is signed by its author, or vouched for by
+ * the clinician or supervisor whose rotation first signed the notes (those written before signatures), under
+ * the key meta records for them. False with the problem written ("tampering: ..."). clinical_open_note checks
+ * the same and gives the text without its header. */
+bool clinical_note_check(database *db, const char *row_id, const char *plain, char *problem, size_t size);
 
 /* The clinical key sealed to s's member in db (which may be a backup being checked), NULL for none. */
 vault_clinical *clinical_key_in(database *db, const session *s);
@@ -56,6 +63,12 @@ bool clinical_staff_changed(session *s, const staff_rec *r, vault_clinical **fre
  * everyone else; its public key MAC'd under data_key (the data key from the commit on: a rekey's new one).
  * *fresh as above. */
 bool clinical_rotate(session *s, const vault *data_key, vault_clinical **fresh, error *err);
+
+/* verify: the file's clinical public key must be the one the newest signed clinical_key entry of the trail
+ * (trail: audit_verify's report, which also checks that its writer's role, as the trail set it, may hold the
+ * key) made. False with the problem written. A key made before pins (an entry without one) passes: the next
+ * clinical login rotates it. */
+bool clinical_pin_verify(database *db, const audit_report *trail, char *problem, size_t size);
 
 /* After the commit: s holds fresh from now on (the old key is wiped). */
 void clinical_adopt(session *s, vault_clinical *fresh);

@@ -81,7 +81,7 @@ bool roster_from_db(database *db, const need_model *m, roster *out, error *err) 
         char field[32];
         error why = {0};
         if (!roster_add(out, m, &in, field, sizeof field, &why)) {
-            error_set(err, ERR_INPUT, "%s: counselor %s: %s: %s", db->path, list[i].code, field, why.msg);
+            error_set(err, ERR_INPUT, "%s: counselor %s: %s: %s", db->name, list[i].code, field, why.msg);
             ok = false;
         }
     }

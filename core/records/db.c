@@ -21,10 +21,11 @@ bool db_open(database *db, const char *path, bool create, const db_settings *set
     db->ops = &store_checked; /* the backend is chosen by the URL, below the checks */
     db->set = *set;
     snprintf(db->path, sizeof db->path, "%s", path);
+    store_url_redacted(path, db->name, sizeof db->name);
     store_status st = db->ops->open(path, create, set->busy_timeout_ms, &db->st, err);
     if (st != ST_OK) {
         if (st == ST_NOTFOUND && !create)
-            error_set(err, ERR_NOT_FOUND, "%s: no database here (create one with `triage init`)", path);
+            error_set(err, ERR_NOT_FOUND, "%s: no database here (create one with `triage init`)", db->name);
         db->st = NULL;
         return false;
     }
@@ -38,7 +39,7 @@ void db_close(database *db) {
 
 void db_error(database *db, store_status st, const char *what, error *err) {
     const char *msg = db->st ? db->ops->errmsg(db->st) : "";
-    error_set(err, store_error_kind(st), "%s: %s (%s)%s%s", db->path, what, store_status_name(st),
+    error_set(err, store_error_kind(st), "%s: %s (%s)%s%s", db->name, what, store_status_name(st),
               msg && *msg ? ": " : "", msg ? msg : "");
 }
 
@@ -76,7 +77,7 @@ void db_read_end(database *db) {
 
 bool db_batch_begin(database *db, error *err) {
     if (db->batch) {
-        error_set(err, ERR_INTERNAL, "%s: a batch of writes is already open", db->path);
+        error_set(err, ERR_INTERNAL, "%s: a batch of writes is already open", db->name);
         return false;
     }
     if (!db_begin(db, err)) return false;

@@ -25,6 +25,7 @@ typedef struct {
     const store_ops *ops;
     store *st;
     char path[4096];
+    char name[4096]; /* the database as messages name it: its URL with any password hidden (store_url_redacted) */
     db_settings set;
     /* Row MACs (core/records/rowmac.h): the data key a logged-in session lends for checking them on every read (NULL
      * with no login, e.g. `queue tick` from cron: rows are then read unchecked), and the queue policy a
@@ -36,7 +37,8 @@ typedef struct {
 } database;
 
 void db_settings_from_config(const config *c, db_settings *out);
-/* Opens (or, with create, makes) the database at path. On failure err names the file and the reason. */
+/* Opens (or, with create, makes) the database at path (a path or a URL). On failure err names the database
+ * (never a password in its URL) and the reason. */
 bool db_open(database *db, const char *path, bool create, const db_settings *set, error *err);
 void db_close(database *db);
 

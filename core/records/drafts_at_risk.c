@@ -11,9 +11,9 @@ bool draft_level_guarded(risk_level level) { return level >= LEVEL_ORANGE; }
 
 risk_level draft_level_now(const wizard *w) { return w->level > w->kept ? w->level : w->kept; }
 
-/* The level and initials of one sealed draft; false when it does not open or parse (then it counts as red). */
-static bool draft_level_of(session *s, const engine *e, const draft_rec *r, risk_level *level, char *initials,
-                           size_t size) {
+/* The level, initials and (an anonymous caller's) caller id of one sealed draft; false when it does not open or
+ * parse (then it counts as red). */
+static bool draft_level_of(session *s, const engine *e, const draft_rec *r, draft_at_risk *d) {
     char *body = NULL;
     size_t len = 0;
     if (!vault_open(s->v, "drafts", "body", r->id, r->body_ct.p, r->body_ct.n, &body, &len)) return false;
@@ -22,14 +22,50 @@ static bool draft_level_of(session *s, const engine *e, const draft_rec *r, risk
     bool ok = w && wizard_from_json(w, e, body, &err);
     secret_free(body);
     if (ok) {
-        *level = draft_level_now(w);
+        d->level = draft_level_now(w);
+        /* an anonymous caller has no name to take initials from ("Anonymous caller KMT4821" gave "A.C."): the id */
+        bool anonymous = w->caller_id[0] && !wizard_text(w, "intake", "preferred_name")[0];
         const char *name = wizard_client_name(w);
-        if (name[0]) name_initials(name, initials, size);
-        else snprintf(initials, size, "?");
+        if (anonymous) snprintf(d->caller_id, sizeof d->caller_id, "%s", w->caller_id);
+        if (name[0] && !anonymous) name_initials(name, d->initials, sizeof d->initials);
+        else snprintf(d->initials, sizeof d->initials, "?");
     }
     if (w) wizard_free(w);
     free(w);
     return ok;
+}
+
+risk_level draft_stored_level(session *s, const engine *e, const draft_rec *r) {
+    draft_at_risk d;
+    memset(&d, 0, sizeof d);
+    if (!e || !draft_level_of(s, e, r, &d)) return LEVEL_RED;
+    return d.level;
+}
+
+/* The start of every reader here: every draft of the database (each worker's), as stored. */
+static bool drafts_read(session *s, draft_rec **drafts, int *nd, error *err) {
+    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, drafts, nd);
+    if (st != ST_OK) db_error(s->db, st, "cannot read drafts", err);
+    return st == ST_OK;
+}
+
+/* The end both lists share: the drafts read are freed; the list (n entries of size bytes, NULL when it could
+ * not be allocated for nd drafts) is sorted by cmp into *sorted, or freed when empty (*sorted stays NULL). */
+static bool list_finish(draft_rec *drafts, int nd, void *list, int n, size_t size,
+                        int (*cmp)(const void *, const void *), void **sorted, error *err) {
+    for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
+    free(drafts);
+    if (nd && !list) {
+        error_set(err, ERR_INTERNAL, "out of memory");
+        return false;
+    }
+    if (n == 0) {
+        free(list);
+        return true;
+    }
+    qsort(list, (size_t)n, size, cmp);
+    *sorted = list;
+    return true;
 }
 
 static int newest_first(const void *x, const void *y) {
@@ -43,16 +79,12 @@ bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *
     if (!session_allowed(s, ACT_CLIENT_SEARCH, err)) return false; /* the roles that see the queues */
     draft_rec *drafts = NULL;
     int nd = 0;
-    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, &drafts, &nd);
-    if (st != ST_OK) {
-        db_error(s->db, st, "cannot read drafts", err);
-        return false;
-    }
+    if (!drafts_read(s, &drafts, &nd, err)) return false;
     draft_at_risk *list = nd ? calloc((size_t)nd, sizeof *list) : NULL;
     for (int i = 0; i < nd && list; i++) {
         draft_at_risk d;
         memset(&d, 0, sizeof d);
-        if (!draft_level_of(s, e, &drafts[i], &d.level, d.initials, sizeof d.initials)) {
+        if (!draft_level_of(s, e, &drafts[i], &d)) {
             d.level = LEVEL_RED;
             snprintf(d.initials, sizeof d.initials, "?");
         }
@@ -65,19 +97,10 @@ bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *
         else snprintf(d.staff, sizeof d.staff, "?");
         list[(*n)++] = d;
     }
-    for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
-    free(drafts);
-    if (nd && !list) {
-        error_set(err, ERR_INTERNAL, "out of memory");
-        return false;
-    }
-    if (*n == 0) {
-        free(list);
-        return true;
-    }
-    qsort(list, (size_t)*n, sizeof *list, newest_first);
-    *out = list;
-    return true;
+    void *sorted = NULL;
+    bool ok = list_finish(drafts, nd, list, *n, sizeof *list, newest_first, &sorted, err);
+    *out = sorted;
+    return ok;
 }
 
 /* Whose and where: the name, the level, the form and question it stopped at. */
@@ -114,25 +137,30 @@ bool drafts_mine_list(session *s, const engine *e, my_draft **out, int *n, error
     *n = 0;
     draft_rec *drafts = NULL;
     int nd = 0;
-    store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, &drafts, &nd);
-    if (st != ST_OK) {
-        db_error(s->db, st, "cannot read drafts", err);
-        return false;
-    }
+    if (!drafts_read(s, &drafts, &nd, err)) return false;
     my_draft *list = nd ? calloc((size_t)nd, sizeof *list) : NULL;
     for (int i = 0; i < nd && list; i++)
         if (strcmp(drafts[i].staff_id, s->me.id) == 0) describe_mine(s, e, &drafts[i], &list[(*n)++]);
-    for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
+    void *sorted = NULL;
+    bool ok = list_finish(drafts, nd, list, *n, sizeof *list, mine_newest_first, &sorted, err);
+    *out = sorted;
+    return ok;
+}
+
+bool draft_held(session *s, const char *id, bool *held, int64_t *updated_at, error *err) {
+    *held = false;
+    *updated_at = 0;
+    if (!id || !id[0]) return true;
+    draft_rec *drafts = NULL;
+    int nd = 0;
+    if (!drafts_read(s, &drafts, &nd, err)) return false;
+    for (int i = 0; i < nd; i++) {
+        if (!*held && strcmp(drafts[i].id, id) == 0) {
+            *held = true;
+            *updated_at = drafts[i].updated_at;
+        }
+        draft_rec_free(&drafts[i]);
+    }
     free(drafts);
-    if (nd && !list) {
-        error_set(err, ERR_INTERNAL, "out of memory");
-        return false;
-    }
-    if (*n == 0) {
-        free(list);
-        return true;
-    }
-    qsort(list, (size_t)*n, sizeof *list, mine_newest_first);
-    *out = list;
     return true;
 }

@@ -26,7 +26,17 @@ typedef struct {
     int64_t updated_at;
     risk_level level;  /* the live level of its answers, or the level kept once its safety steps were shown */
     char initials[16]; /* the client's initials ("W.F.", "?" when no name yet): a list shows no more */
+    char caller_id[WIZARD_CALLER_ID_LEN]; /* an anonymous caller's short id (the one to call back by and search
+                                           * for; the list showed the draft's id instead: fifth tryout), or "" */
 } draft_at_risk;
+
+/* The level of one stored draft, as the lists below compute it: red when it does not open or parse, or when
+ * there is no engine to read it with (an unknown draft at risk is treated as at risk). */
+risk_level draft_stored_level(session *s, const engine *e, const draft_rec *r);
+
+/* Whether the database holds the draft id now, and when it was last saved (*updated_at): a desk left open
+ * through a restore says what became of the draft of the intake it had on screen. Reads only. */
+bool draft_held(session *s, const char *id, bool *held, int64_t *updated_at, error *err);
 
 /* Every unfinished intake at a guarded level, any worker's, newest first (*out malloc'd, free() it; NULL when
  * none). Drafts are opened only to compute their level and initials (no audit entry: a list row is not a

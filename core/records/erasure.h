@@ -6,7 +6,7 @@
  * counts remain true; an audit entry records who erased which record id, with no personal data.
  * Copies made before (backups) are not reached: they age out by the centre's backup rotation.
  *
- * Per-client keys (client_keys.h, schema 10): the client's values are sealed under its own key, which erasure
+ * Per-client keys (client_keys.h, schema 11): the client's values are sealed under its own key, which erasure
  * destroys with the row (overwritten with random bytes, then deleted), and the client id goes on the list of
  * erased clients (its signed client_erase entry, and meta erased:ID): a copy of its rows put back later (from an
  * older backup: the clients row with its old sealed key, its index entries, intakes, queue items and history) is

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "client_keys.h"
 #include "clock.h"
 #include "intake_body.h"
@@ -13,6 +14,14 @@
 #include "util.h"
 
 #define DAY 86400
+
+int64_t facts_hour(int64_t t) { return t > 0 ? t - t % FACTS_HOUR : t; }
+
+int64_t facts_confirmed_hour(int64_t confirmed_at, int64_t deadline) {
+    int64_t h = facts_hour(confirmed_at);
+    if (deadline > 0 && confirmed_at > deadline && h <= facts_hour(deadline)) h = facts_hour(deadline) + FACTS_HOUR;
+    return h;
+}
 
 bool day_parse(const char *date, int64_t *day) {
     int64_t t;
@@ -104,7 +113,7 @@ bool facts_record_intake(session *s, const intake_rec *r, const char *body, cons
     memset(&f, 0, sizeof f);
     memcpy(f.id, r->id, sizeof f.id);
     memcpy(f.client_key, r->client_id, sizeof f.client_key);
-    f.created_at = r->created_at;
+    f.created_at = facts_hour(r->created_at);
     snprintf(f.level, sizeof f.level, "%s", r->level);
     if (facts_token_ok(channel, sizeof f.channel - 1)) snprintf(f.channel, sizeof f.channel, "%s", channel);
     concerns_of(root, concern_groups, f.concerns, sizeof f.concerns);
@@ -134,10 +143,19 @@ bool facts_on_queue_step(database *db, const queue_item *before, const queue_ite
         return false;
     }
     facts_rec read = f;
-    int64_t at = after->updated_at;
-    if (f.deadline == 0 && after->deadline > 0) f.deadline = after->deadline;
+    int64_t at = facts_hour(after->updated_at); /* every time kept to the hour (facts_hour) */
+    if (f.deadline == 0 && after->deadline > 0) f.deadline = facts_hour(after->deadline);
+    bool confirmed_now = false;
     if (!strcmp(what, "confirm") && f.confirmed_at == 0) {
-        f.confirmed_at = at;
+        /* late or in time is judged against the exact first deadline where the item still has it (its deadline
+         * in the kept hour); an item that went overdue missed it (every later deadline comes after it); else
+         * against the end of its hour: the KPI is then right to the hour */
+        int64_t exact = !f.deadline ? 0
+                        : f.overdue ? f.deadline
+                        : before && facts_hour(before->deadline) == f.deadline ? before->deadline
+                                                                                : f.deadline + FACTS_HOUR - 1;
+        f.confirmed_at = facts_confirmed_hour(after->updated_at, exact);
+        confirmed_now = true;
         snprintf(f.confirmed_level, sizeof f.confirmed_level, "%s", risk_level_name(after->level));
     } else if (!strcmp(what, "contact") && f.first_contact_at == 0) {
         f.first_contact_at = at;
@@ -152,15 +170,74 @@ bool facts_on_queue_step(database *db, const queue_item *before, const queue_ite
         snprintf(f.closed_reason, sizeof f.closed_reason, "%s", queue_outcome_name(after->outcome));
         f.closed_at = at;
     }
-    (void)before;
     /* a confirmation changes what the row MAC covers: MACed again with the desk's key, after the row read
      * verified (an edited row is never blessed; it stays reported). Other steps keep the MAC as it was. */
-    if (f.confirmed_at == at && !strcmp(what, "confirm") && db->row_key &&
+    if (confirmed_now && db->row_key &&
         rowmac_check_facts(db->row_key, rowmac_required(db), &read, NULL, 0) != ROW_TAMPERED)
         rowmac_seal_facts(db->row_key, &f);
     st = db->ops->facts_put(db->st, &f);
     if (st != ST_OK) db_error(db, st, "cannot save the intake's report facts", err);
     return st == ST_OK;
+}
+
+/* ---- the rows written before the facts kept hours ---- */
+
+#define FACTS_HOURS_META "facts_hours"
+
+static bool facts_hours_done(database *db) {
+    blob b = {0};
+    bool done = db->ops->meta_get(db->st, FACTS_HOURS_META, &b) == ST_OK && b.n == 4 && !memcmp(b.p, "done", 4);
+    blob_free(&b);
+    return done;
+}
+
+/* A row's times to the hour, from its exact times (the confirmation judged against the exact deadline). */
+static void facts_coarsen(facts_rec *f) {
+    if (f->confirmed_at > 0) f->confirmed_at = facts_confirmed_hour(f->confirmed_at, f->deadline);
+    f->created_at = facts_hour(f->created_at);
+    f->deadline = facts_hour(f->deadline);
+    f->first_contact_at = facts_hour(f->first_contact_at);
+    f->closed_at = facts_hour(f->closed_at);
+}
+
+/* Coarsens every facts row whose MAC verifies (inside the caller's transaction); *done and *left count them. */
+static bool coarsen_rows(session *s, int64_t *done, int64_t *left, error *err) {
+    database *db = s->db;
+    char (*ids)[STORE_ID_LEN] = NULL;
+    int n = 0;
+    bool required = rowmac_required(db);
+    store_status st = db->ops->row_ids(db->st, "intake_facts", false, &ids, &n);
+    for (int i = 0; st == ST_OK && i < n; i++) {
+        facts_rec f;
+        if ((st = db->ops->facts_get(db->st, ids[i], &f)) != ST_OK) break;
+        if (rowmac_check_facts(s->v, required, &f, NULL, 0) == ROW_TAMPERED) { /* never blessed: verify names it */
+            (*left)++;
+            continue;
+        }
+        facts_coarsen(&f);
+        rowmac_seal_facts(s->v, &f);
+        st = db->ops->facts_put(db->st, &f);
+        (*done)++;
+    }
+    free(ids);
+    if (st != ST_OK) db_error(db, st, "cannot keep the report facts to the hour", err);
+    return st == ST_OK;
+}
+
+bool facts_hours_first_login(session *s, error *err) {
+    database *db = s->db;
+    if (facts_hours_done(db)) return true;
+    if (!session_begin(s, err)) return false;
+    int64_t done = 0, left = 0;
+    bool ok = coarsen_rows(s, &done, &left, err);
+    store_status st = ok ? db->ops->meta_set(db->st, FACTS_HOURS_META, "done", 4) : ST_OK;
+    if (st != ST_OK) db_error(db, st, "cannot record the report facts kept to the hour", err);
+    char detail[128];
+    snprintf(detail, sizeof detail, "report facts kept to the hour: %lld rows (%lld left as they were: their MAC fails)",
+             (long long)done, (long long)left);
+    ok = ok && st == ST_OK && audit_log(db, s->v, s->me.id, "facts_hours", "", detail, err) && db_commit(db, err);
+    if (!ok) db_rollback(db);
+    return ok;
 }
 
 static const char *const stage_names[STAGE_COUNT] = {"prospective", "first_session", "active", "lapsed"};

@@ -18,6 +18,21 @@
 #include "queue_policy.h"
 #include "session.h"
 
+/* The facts keep their times to the hour only (issue 13): a time to the second beside a level and an age band
+ * is the time of an audit entry naming the intake, which would re-link a row re-keyed at erasure (and any row)
+ * to the audit trail. facts_hour floors a time to its hour (UTC; a negative time stays as it is: none is). */
+#define FACTS_HOUR 3600
+int64_t facts_hour(int64_t t);
+/* A clinician's confirmation as the facts keep it: its hour, except a late one (confirmed after `deadline`, the
+ * exact deadline, 0 for none) within the deadline's own hour, kept as the hour after: so the KPI "confirmed by
+ * the deadline", computed from the kept hours (confirmed hour <= deadline hour), stays exact. */
+int64_t facts_confirmed_hour(int64_t confirmed_at, int64_t deadline);
+
+/* Once after the upgrade to the schema whose facts keep hours: every facts row whose row MAC verifies gets its
+ * times to the hour and a fresh MAC, in one transaction, audited (facts_hours); a row whose MAC fails is left as
+ * it is (verify names it). Recorded in meta facts_hours = done; a no-op after that. Idempotent. */
+bool facts_hours_first_login(session *s, error *err);
+
 /* Whole years at `at` (UTC seconds) of someone born on YYYY-MM-DD; -1 when the date is unreadable. */
 int age_at(const char *birth, int64_t at);
 /* Days since 1970-01-01 of a YYYY-MM-DD date (or of a time), for session days. */

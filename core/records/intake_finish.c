@@ -46,19 +46,17 @@ bool intake_consented(const engine *e, const assess_input *in, json_t *record, e
     return true;
 }
 
-bool intake_finish(session *s, const engine *e, assess_input *in, const intake_subject *who, intake_saved *out,
-                   error *err) {
-    return intake_finish_given_at(s, e, in, who, 0, out, err);
-}
-
-bool intake_finish_given_at(session *s, const engine *e, assess_input *in, const intake_subject *who, int64_t given_at,
-                            intake_saved *out, error *err) {
+/* The steps every way in shares: final answers, the body, the kept level, one transaction. kept: a level shown
+ * with its safety steps acknowledged during an interview (LEVEL_GREEN: none); draft_id: the interview's draft,
+ * gone in the save's transaction (NULL: none). */
+static bool finish(session *s, const engine *e, assess_input *in, const intake_subject *who, risk_level kept,
+                   const char *draft_id, int64_t given_at, intake_saved *out, error *err) {
     memset(out, 0, sizeof *out);
     if (!intake_consented(e, in, who->record, err)) return false;
     intake_answers_final(e, in);
     json_t *body = intake_body_build(e, in, who->record, who->reasons_lang);
     json_t *result = json_object_get(body, "assessment");
-    keep_level(e, result, who->kept, who->reasons_lang);
+    keep_level(e, result, kept, who->reasons_lang);
     char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
     const char *level = json_string_value(json_object_get(result, "level"));
     const char *suggested = json_string_value(json_object_get(json_array_get(json_object_get(result, "matches"), 0), "id"));
@@ -67,13 +65,57 @@ bool intake_finish_given_at(session *s, const engine *e, assess_input *in, const
     intake_input ii = {existing ? who->client_id : NULL, level, suggested, NULL, text, who->notes};
     bool ok = text != NULL;
     if (!ok) error_set(err, ERR_INTERNAL, "out of memory");
-    ok = ok && intake_save_given_at(s, existing ? NULL : &nc, &ii, &e->queue, given_at, who->draft_id,
-                                    out->client_id, out->intake_id, err);
+    ok = ok && intake_save_given_at(s, existing ? NULL : &nc, &ii, &e->queue, given_at, draft_id, out->client_id,
+                                    out->intake_id, err);
     if (ok) {
         risk_level_parse(level, &out->level);
         out->assessment = json_incref(result);
     }
     secret_free(text); /* json_dumps's text: the answers in clear */
     json_decref(body);
+    return ok;
+}
+
+bool intake_finish(session *s, const engine *e, assess_input *in, const intake_subject *who, intake_saved *out,
+                   error *err) {
+    return intake_finish_given_at(s, e, in, who, 0, out, err);
+}
+
+bool intake_finish_given_at(session *s, const engine *e, assess_input *in, const intake_subject *who, int64_t given_at,
+                            intake_saved *out, error *err) {
+    return finish(s, e, in, who, LEVEL_GREEN, NULL, given_at, out, err);
+}
+
+/* The interview's own rules, held here for every screen that finishes one (the wizard, a resumed draft): they
+ * lived in the wizard's screen alone, so any other caller of the use case could save past them. */
+static bool interview_may_finish(wizard *w, error *err) {
+    if (!intake_consented(w->e, &w->in, NULL, err)) return false;
+    if (!wizard_ready(w)) { /* a resumed draft, a form added since: a required question never answered */
+        error_set(err, ERR_INPUT, "a required question is still owed: the intake cannot be saved before it is answered");
+        return false;
+    }
+    /* what now counts (an item never reached counts as passed) may call for steps not yet shown */
+    intake_answers_final(w->e, &w->in);
+    wizard_recompute(w);
+    if (wizard_needs_safety_steps(w)) {
+        error_set(err, ERR_CONFLICT, "safety steps are due and not acknowledged: the intake cannot be saved before they are");
+        return false;
+    }
+    return true;
+}
+
+bool intake_finish_interview(session *s, wizard *w, lang reasons_lang, intake_saved *out, error *err) {
+    memset(out, 0, sizeof *out);
+    if (!interview_may_finish(w, err)) return false;
+    json_t *record = wizard_record_json(w);
+    intake_subject who = {w->client_id, wizard_client_name(w), wizard_client_phone(w),
+                          wizard_text(w, "intake", "birth_date"), NULL, record, reasons_lang};
+    bool ok = finish(s, w->e, &w->in, &who, w->kept, w->draft_id, 0, out, err);
+    json_decref(record);
+    wizard_recompute(w); /* the panel and the summary show what was saved */
+    if (ok) {
+        w->draft_id[0] = '\0'; /* its draft went in the save's transaction */
+        w->stage = WZ_SAVED;
+    }
     return ok;
 }

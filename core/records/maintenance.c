@@ -12,6 +12,7 @@
 #include "clinical_key.h"
 #include "client_keys.h"
 #include "clock.h"
+#include "drafts_at_risk.h"
 #include "erasure.h"
 #include "ids.h"
 #include "records.h"
@@ -27,8 +28,8 @@ typedef struct {
     int64_t total;
     const vault_clinical *clinical; /* notes: the clinical key sealed to the verifier in the file verified */
     bool notes_sealed;              /* the notes were moved to the clinical key: an old-format note is forged */
-    database *db;
-    ckeys *keys; /* the clients' own keys (client_keys.h) */
+    database *db;                   /* for the notes' signatures (the signer's key, the intake's author) */
+    ckeys *keys;                    /* the clients' own keys (client_keys.h) */
 } open_ctx;
 
 /* The sealed fields there are, for a progress total: a pass that only counts (nothing is opened). Taken only
@@ -136,6 +137,10 @@ static int open_value(open_ctx *c, const char *table, const char *column, const 
             snprintf(c->problem, sizeof c->problem,
                      "tampering: %s.%s of record %s does not open (edited, moved from another record, or not sealed)",
                      table, column, row);
+        return 1;
+    }
+    if (note && !clinical_note_check(c->db, row, plain, c->problem, sizeof c->problem)) { /* signed by its author */
+        secret_free(plain);
         return 1;
     }
     secret_free(plain);
@@ -317,6 +322,7 @@ bool db_verify(session *s, verify_report *r, error *err) {
         snprintf(r->problem, sizeof r->problem, "%s", r->audit.problem);
         return true;
     }
+    if (!clinical_pin_verify(db, &r->audit, r->problem, sizeof r->problem)) return true;
     r->ok = true;
     ckeys_forget(s->ck);
     if (session_begin(s, err)) {
@@ -509,8 +515,20 @@ typedef struct {
     risk_level level;
 } open_item;
 
+/* A draft of the backup: what a restore puts back in its place. */
+typedef struct {
+    char id[STORE_ID_LEN];
+    int64_t updated_at;
+} kept_draft;
+
 typedef struct {
     session *s;
+    const engine *e;         /* reads the drafts' levels */
+    kept_draft *drafts;      /* the backup's drafts */
+    int nd;
+    int drafts_lost;         /* live drafts the backup lacks or holds in an older version */
+    int drafts_at_risk;      /* of those, at red or orange */
+    char drafts_named[180];  /* those at red or orange, named (short id, level, worker) */
     const char *accept_loss; /* the supervisor's written reason to lower or drop open items, or NULL */
     open_item *items;    /* the backup's open queue items */
     int ni;
@@ -526,6 +544,10 @@ typedef struct {
     int64_t generation;  /* the live restore_generation */
     char (*live_intakes)[STORE_ID_LEN]; /* every intake the live database holds (those it can read) */
     int nli;
+    bool live_intakes_read;  /* the live intakes table was read whole: an intake it lacks was erased */
+    staff_rec *bstaff;       /* the backup's staff table: a change since that came back to it undoes nothing */
+    int nbs;
+    const restore_steps *steps; /* the store says there whether it wrote the backup's pages over a damaged file */
     char unread[200];    /* what of the live database could not be read (a damaged file), or "" */
     restore_result *out;
     bool failed;         /* out of memory while collecting */
@@ -626,6 +648,93 @@ static bool collect_items(restore_ctx *c, database *t, error *err) {
     return true;
 }
 
+/* The backup's drafts (id and when last saved): a live draft it lacks, or holds older, is lost. */
+static bool collect_drafts(restore_ctx *c, database *t, error *err) {
+    draft_rec *list = NULL;
+    int n = 0;
+    store_status st = t->ops->drafts_before(t->st, INT64_MAX, &list, &n);
+    if (st != ST_OK) {
+        db_error(t, st, "cannot read the backup's unfinished intakes", err);
+        return false;
+    }
+    c->drafts = n ? calloc((size_t)n, sizeof *c->drafts) : NULL;
+    for (int i = 0; i < n && c->drafts; i++) {
+        memcpy(c->drafts[i].id, list[i].id, sizeof list[i].id);
+        c->drafts[i].updated_at = list[i].updated_at;
+    }
+    if (c->drafts || !n) c->nd = n;
+    for (int i = 0; i < n; i++) draft_rec_free(&list[i]);
+    free(list);
+    if (n && !c->drafts) {
+        error_set(err, ERR_INTERNAL, "out of memory while reading the backup's unfinished intakes");
+        return false;
+    }
+    return true;
+}
+
+/* The backup's staff table, to tell the staff changes since that the restore undoes from those undone since
+ * by another (a demotion, then the promotion back: nothing of it is undone). */
+static bool collect_staff(restore_ctx *c, database *t, error *err) {
+    store_status st = t->ops->staff_list(t->st, &c->bstaff, &c->nbs);
+    if (st != ST_OK) db_error(t, st, "cannot read the backup's staff", err);
+    return st == ST_OK;
+}
+
+/* Whether a member stands in the live database as in the backup: present or absent in both, and when present,
+ * the same role, lock and key pair (a passphrase set anew gives a new key pair). */
+static bool member_as_in_backup(const restore_ctx *c, const char *id) {
+    database *db = c->s->db;
+    staff_rec live;
+    bool in_live = db->ops->staff_by_id(db->st, id, &live) == ST_OK;
+    const staff_rec *then = NULL;
+    for (int i = 0; i < c->nbs && !then; i++)
+        if (strcmp(c->bstaff[i].id, id) == 0) then = &c->bstaff[i];
+    if (!in_live || !then) return !in_live && !then;
+    return live.role == then->role && live.locked == then->locked &&
+           memcmp(live.keys.public_key, then->keys.public_key, sizeof live.keys.public_key) == 0;
+}
+
+/* Whether the restore loses this live draft: the backup lacks it, or holds an older version of it (the
+ * answers given since are gone). */
+static bool restore_loses_draft(const restore_ctx *c, const draft_rec *live) {
+    for (int i = 0; i < c->nd; i++)
+        if (strcmp(c->drafts[i].id, live->id) == 0) return c->drafts[i].updated_at < live->updated_at;
+    return true;
+}
+
+/* Counts every live draft the restore loses and names those at red or orange (a client at risk is in no queue
+ * until the intake is saved: nothing may take it out of sight by itself; third restore tryout). */
+static bool find_drafts_lost(restore_ctx *c, error *err) {
+    database *db = c->s->db;
+    draft_rec *list = NULL;
+    int n = 0;
+    store_status st = db->ops->drafts_before(db->st, INT64_MAX, &list, &n);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the unfinished intakes", err);
+        return false;
+    }
+    size_t used = 0;
+    for (int i = 0; i < n; i++) {
+        if (!restore_loses_draft(c, &list[i])) continue;
+        c->drafts_lost++;
+        risk_level lv = draft_stored_level(c->s, c->e, &list[i]);
+        if (!draft_level_guarded(lv)) continue;
+        c->drafts_at_risk++;
+        staff_rec who;
+        const char *name = db->ops->staff_by_id(db->st, list[i].staff_id, &who) == ST_OK ? who.name : "?";
+        if (used + 48 < sizeof c->drafts_named) {
+            int w = snprintf(c->drafts_named + used, sizeof c->drafts_named - used, "%s%.8s %s by %.20s",
+                             used ? ", " : "", list[i].id, risk_level_name(lv), name);
+            if (w > 0) used += (size_t)w;
+        } else if (used + 5 < sizeof c->drafts_named && !strstr(c->drafts_named, "...")) {
+            used += (size_t)snprintf(c->drafts_named + used, sizeof c->drafts_named - used, ", ...");
+        }
+    }
+    for (int i = 0; i < n; i++) draft_rec_free(&list[i]);
+    free(list);
+    return true;
+}
+
 /* A live open item the restore would lower (the backup holds it at a lower level) or drop while it is red
  * or orange (the backup lacks it): a level is lowered only by a clinician with a written reason, and nothing
  * leaves a queue by itself. */
@@ -681,7 +790,8 @@ static void find_staff_undone(restore_ctx *c) {
     size_t used = 0;
     for (int i = 0; i < c->nt; i++) {
         const audit_rec *r = &c->tail[i];
-        if (!staff_change(r->action)) continue;
+        /* a member back as the backup has them (demoted, then promoted back) loses nothing (tryout 3) */
+        if (!staff_change(r->action) || member_as_in_backup(c, r->object_id)) continue;
         c->nstaff++;
         staff_rec who;
         const char *name = db->ops->staff_by_id(db->st, r->object_id, &who) == ST_OK ? who.name : r->object_id;
@@ -710,7 +820,7 @@ static bool live_unreadable(restore_ctx *c, const char *what, error *err) {
     /* the store's own words are left out: they name the file again and end in a rollback that has not happened */
     error_set(err, ERR_STORE, "the live database %s is damaged: %s cannot be read, so the restore can neither check "
              "what it would lower or undo nor carry it forward (to restore anyway, give --accept-loss \"REASON\")",
-             c->s->db->path, c->unread);
+             c->s->db->name, c->unread);
     return false;
 }
 
@@ -721,7 +831,9 @@ static void collect_live_intakes(restore_ctx *c) {
     if (db->ops->row_ids(db->st, "intakes", false, &c->live_intakes, &c->nli) != ST_OK) {
         c->live_intakes = NULL;
         c->nli = 0;
+        return;
     }
+    c->live_intakes_read = true;
 }
 
 static bool restore_before(void *vctx, error *err) {
@@ -732,6 +844,13 @@ static bool restore_before(void *vctx, error *err) {
         error_set(err, ERR_IO, "the backup would lower or drop %d open queue item(s) raised or saved after it (%s): a "
                  "level is lowered only by a clinician with a written reason (to restore anyway, give --accept-loss "
                  "\"REASON\")", c->nlowered, c->lowered);
+        return false;
+    }
+    if (!find_drafts_lost(c, err) && !live_unreadable(c, "its unfinished intakes (drafts)", err)) return false;
+    if (c->drafts_at_risk && !c->accept_loss) {
+        error_set(err, ERR_IO, "the backup would remove or set back %d unfinished intake(s) at red or orange saved "
+                 "after it (%s): a client at risk is in no queue until the intake is saved (to restore anyway, give "
+                 "--accept-loss \"REASON\"; then take those intakes again)", c->drafts_at_risk, c->drafts_named);
         return false;
     }
     store_status st = db->ops->audit_each(db->st, collect_live, c);
@@ -790,8 +909,9 @@ static bool live_holds_intake(const restore_ctx *c, const char *id) {
  * content lacks, and every intake the live trail after the backup says was saved (intake_create) that it
  * lacks, whether the live file still held it or not (erased since, or on a damaged page). The trail alone
  * missed intakes whose entries it did not hold (tryout: 1 reported where 3 were gone). */
-static int count_intakes_gone(const restore_ctx *c, database *db) {
+static int count_intakes_gone(const restore_ctx *c, database *db, int *erased) {
     int gone = 0;
+    *erased = 0;
     for (int i = 0; i < c->nli; i++)
         if (intake_missing(db, c->live_intakes[i])) gone++;
     for (int i = 0; i < c->nt; i++) {
@@ -801,7 +921,11 @@ static int count_intakes_gone(const restore_ctx *c, database *db) {
         bool again = false; /* the same intake named twice in the tail counts once */
         for (int j = 0; j < i && !again; j++)
             again = strcmp(c->tail[j].action, "intake_create") == 0 && strcmp(c->tail[j].object_id, r->object_id) == 0;
-        if (!again && intake_missing(db, r->object_id)) gone++;
+        if (again || !intake_missing(db, r->object_id)) continue;
+        /* the live intakes read whole and this one not among them: an intake leaves only by an erasure, so it was
+         * erased before the restore, not removed by it (tryout 3: it was counted as no longer there) */
+        if (c->live_intakes_read) (*erased)++;
+        else gone++;
     }
     return gone;
 }
@@ -813,7 +937,9 @@ static bool restore_after(void *vctx, error *err) {
     session *s = c->s;
     database *db = s->db;
     restore_result *out = c->out;
-    out->intakes_gone = count_intakes_gone(c, db);
+    out->intakes_gone = count_intakes_gone(c, db, &out->intakes_erased);
+    /* a damaged live file, said even when nothing of it was lost unread (tryout 3: it went unmentioned) */
+    out->live_damaged = (c->steps && c->steps->live_damaged) || !c->live_intakes_read || c->unread[0];
     for (int i = 0; i < c->nt; i++)
         if (!carry_entry(c, &c->tail[i], err)) return false;
     out->entries_carried = c->nt;
@@ -844,11 +970,22 @@ static bool restore_after(void *vctx, error *err) {
         db_error(db, st, "cannot record the restore", err);
         return false;
     }
-    char detail[200];
+    char detail[257]; /* an entry's detail holds 256 bytes: said briefly */
     snprintf(detail, sizeof detail,
-             "database content replaced by a verified backup (restore %" PRId64 "); %d later entries kept as "
-             "restored_over; %d intakes saved after the backup removed; %d erasures applied again",
-             out->generation, out->entries_carried, out->intakes_gone, out->erased_again);
+             "content replaced by a verified backup (restore %" PRId64 "); %d later entries kept as restored_over; "
+             "%d intakes saved after the backup removed; %d erasures applied again; %d drafts removed or set back "
+             "(%d red/orange); %d intakes erased before it%s",
+             out->generation, out->entries_carried, out->intakes_gone, out->erased_again, c->drafts_lost,
+             c->drafts_at_risk, out->intakes_erased, out->live_damaged ? "; live file damaged" : "");
+    out->drafts_lost = c->drafts_lost;
+    out->drafts_at_risk = c->drafts_at_risk;
+    snprintf(out->drafts, sizeof out->drafts, "%s", c->drafts_named);
+    if (c->drafts_at_risk) {
+        char loss[320];
+        snprintf(loss, sizeof loss, "%d unfinished intake(s) at red or orange removed or set back (%s); reason: %s",
+                 c->drafts_at_risk, c->drafts_named, c->accept_loss);
+        if (!audit_log(db, s->v, s->me.id, "restore_accept_loss", "", loss, err)) return false;
+    }
     out->items_lowered = c->nlowered;
     if (c->nlowered) {
         /* the loss accepted, in its own entry: the reason and the items, as a clinician's lowering is */
@@ -905,7 +1042,7 @@ static bool backup_same_database(session *s, database *t, const char *backup, er
     entry_words(&ours, b, sizeof b);
     error_set(err, ERR_INPUT, "the backup %s is a backup of a different database: its audit trail begins with entry "
              "%s, this database's (%s) with %s; a backup restores only into the database it was made of; nothing "
-             "was restored", backup, a, s->db->path, b);
+             "was restored", backup, a, s->db->name, b);
     return false;
 }
 
@@ -935,6 +1072,21 @@ static bool backup_knows_restorer(session *s, database *t, const char *backup, e
     return false;
 }
 
+static int last_rekey(void *vctx, const audit_rec *rec) {
+    if (strcmp(rec->action, "rekey") == 0) *(audit_rec *)vctx = *rec;
+    return 0;
+}
+
+/* ", the last on #12 rekey by 1a2b3c4d at ...": the live trail's last key rotation, for the refusal */
+static void last_rekey_words(database *db, char *out, size_t size) {
+    audit_rec r = {0};
+    out[0] = '\0';
+    if (db->ops->audit_each(db->st, last_rekey, &r) != ST_OK || !r.seq) return;
+    char words[96];
+    entry_words(&r, words, sizeof words);
+    snprintf(out, size, "; the last rotation: entry %s", words);
+}
+
 /* The backup, copied into a private database next to the live one and verified there with this session's
  * key (the backup file itself is only read): integrity, every sealed field, the row MACs, the audit chain,
  * the schema version; its audit trail's marks go to c. On success the copy stays at tmp for the caller. */
@@ -955,9 +1107,19 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
         /* its fields are sealed under a data key rotated away since (or one not yet known here): no one's
          * login is at fault, so "log in again" would mislead */
         db_close(&t);
-        error_set(err, ERR_IO, "the backup %s %s a key rotation (its data key generation %" PRId64 ", today's %" PRId64
-                 "): it cannot be restored with today's keys; nothing was restored", backup,
-                 theirs < s->key_generation ? "predates" : "comes from after", theirs, s->key_generation);
+        char rotated[160] = "";
+        last_rekey_words(s->db, rotated, sizeof rotated);
+        if (theirs < s->key_generation)
+            error_set(err, ERR_IO, "the backup %s predates a key rotation (its data key generation %" PRId64 ", today's "
+                     "%" PRId64 "%s): it cannot be restored with today's keys; nothing was restored. Restore a backup "
+                     "made after the rotation instead (make one with `triage backup` after every `triage rekey`); "
+                     "to read this one, copy it to a new path and open the copy on its own (`triage --db COPY`, "
+                     "with the passphrases of its time), never over this database", backup, theirs, s->key_generation,
+                     rotated);
+        else
+            error_set(err, ERR_IO, "the backup %s comes from after a key rotation this database has not had (its data "
+                     "key generation %" PRId64 ", today's %" PRId64 "): it is not a backup of this database as it "
+                     "stands; nothing was restored", backup, theirs, s->key_generation);
         return false;
     }
     database *live = s->db;
@@ -965,7 +1127,7 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
     s->db = &t;
     bool ran = db_verify(s, &r, err);
     s->db = live;
-    if (ran && r.ok && !collect_items(c, &t, err)) {
+    if (ran && r.ok && (!collect_items(c, &t, err) || !collect_drafts(c, &t, err) || !collect_staff(c, &t, err))) {
         db_close(&t);
         return false;
     }
@@ -991,7 +1153,8 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
     return true;
 }
 
-bool db_restore(session *s, const char *backup, const char *accept_loss, restore_result *out, error *err) {
+bool db_restore(session *s, const engine *e, const char *backup, const char *accept_loss, restore_result *out,
+                error *err) {
     memset(out, 0, sizeof *out);
     if (!session_allowed(s, ACT_RESTORE, err)) return false;
     if (!backup || !backup[0]) {
@@ -1011,16 +1174,17 @@ bool db_restore(session *s, const char *backup, const char *accept_loss, restore
         session_audit(s, "restore_refused", "", err->msg);
         return false;
     }
-    restore_ctx c = {.s = s, .out = out, .accept_loss = accept_loss};
+    restore_ctx c = {.s = s, .e = e, .out = out, .accept_loss = accept_loss};
     char tmp[sizeof s->db->path + 48];
     if (s->db->ops->scratch_url(s->db->st, tmp, sizeof tmp) != ST_OK) {
-        error_set(err, ERR_INPUT, "no room for a private copy of the backup beside %s; nothing was restored", s->db->path);
+        error_set(err, ERR_INPUT, "no room for a private copy of the backup beside %s; nothing was restored", s->db->name);
         return false;
     }
     bool ok = check_backup(s, backup, tmp, &c, err);
     /* the verified copy goes in under the write lock, with what the live database holds carried forward, all
      * in one transaction: desks see it at their next poll */
-    restore_steps steps = {restore_before, restore_after, &c};
+    restore_steps steps = {restore_before, restore_after, &c, false};
+    c.steps = &steps;
     if (ok && s->db->ops->restore(s->db->st, tmp, &steps, err) != ST_OK) {
         ok = false;
         memset(out, 0, sizeof *out); /* rolled back: nothing of it stands */
@@ -1040,6 +1204,7 @@ bool db_restore(session *s, const char *backup, const char *accept_loss, restore
     out->scratch_swept = swept;
     if (!ok && c.nlowered && !accept_loss)
         snprintf(out->lowered, sizeof out->lowered, "%s", c.lowered);
+    if (!ok && c.drafts_at_risk && !accept_loss) snprintf(out->drafts, sizeof out->drafts, "%s", c.drafts_named);
     if (!ok) {
         /* a refused restore is audited too (its transaction, if any, was rolled back): who tried, and why not */
         char why_not[200];
@@ -1047,6 +1212,8 @@ bool db_restore(session *s, const char *backup, const char *accept_loss, restore
         session_audit(s, "restore_refused", "", why_not);
     }
     free(c.items);
+    free(c.drafts);
+    free(c.bstaff);
     free(c.backup);
     free(c.erased.ids);
     free(c.tail);

@@ -4,6 +4,7 @@
 
 #include "error.h"
 #include "audit.h"
+#include "engine.h"
 #include "session.h"
 
 typedef struct {
@@ -47,6 +48,11 @@ typedef struct {
     int items_lowered;       /* open queue items lowered or dropped, accepted with --accept-loss's reason */
     char lowered[180];       /* on a refusal: those items (short id, level) */
     char unread[200];  /* restored over a damaged live file: what of it could not be read ("" otherwise) */
+    int drafts_lost;         /* unfinished intakes (drafts) saved or changed after the backup, removed or set back */
+    int drafts_at_risk;      /* of those, the ones at red or orange (accepted with --accept-loss's reason) */
+    char drafts[180];        /* those at red or orange (short id, level, worker); on a refusal too */
+    int intakes_erased;      /* intakes saved after the backup and erased before the restore (not lost by it) */
+    bool live_damaged;       /* the live file was damaged (unreadable parts, or its pages replaced by the backup's) */
 } restore_result;
 
 /* The one way to restore (supervisors): the backup is copied into a private file and verified there with
@@ -60,7 +66,10 @@ typedef struct {
 /* The restore is refused (audited) when the live database holds open queue items the backup would lower
  * (a level raised after it) or drop while red or orange (saved after it), naming them, unless accept_loss
  * gives a supervisor's written reason (audited with the list, restore_accept_loss). */
-bool db_restore(session *s, const char *backup, const char *accept_loss, restore_result *out, error *err);
+/* Likewise when it would remove (or set back to the backup's older version) an unfinished intake saved at red
+ * or orange after the backup: a client at risk is in no queue until the intake is saved. Every draft lost is
+ * counted. e reads the drafts' levels (NULL: every lost draft counts as red). */
+bool db_restore(session *s, const engine *e, const char *backup, const char *accept_loss, restore_result *out, error *err);
 
 
 #endif

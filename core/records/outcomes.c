@@ -58,7 +58,7 @@ bool outcome_record_session(session *s, const char *client_id, int64_t day, bool
         r.day = day;
         r.attended = attended;
         snprintf(r.counselor, sizeof r.counselor, "%s", counselor ? counselor : "");
-        r.recorded_at = clock_now();
+        r.recorded_at = facts_hour(clock_now()); /* to the hour, as the facts: not the second of its audit entry */
         r.intake_at = f->created_at;
         snprintf(r.recorded_by, sizeof r.recorded_by, "%s", s->me.id);
         st = s->db->ops->outcome_session_add(s->db->st, &r);

@@ -206,6 +206,22 @@ bool queues_find(database *db, const char *key, queue_item *out, error *err) {
     return false;
 }
 
+/* A refused move is audited under its kind: "denied" when the role may not take it, "conflict" when the item
+ * is not in a state that allows it (another desk moved it a moment before), "refused" when the request lacks
+ * something. err gets the refusal's kind, and a denial's message says "denied:" as every denial does. */
+static void queue_refused(session *s, const char *item_id, queue_action action, const error *why, error *err) {
+    const char *audited = why->kind == ERR_DENIED ? "denied" : why->kind == ERR_CONFLICT ? "conflict" : "refused";
+    if (why->kind == ERR_DENIED) error_set(err, ERR_DENIED, "denied: %s", why->msg);
+    else error_copy(err, why);
+    char detail[96];
+    snprintf(detail, sizeof detail, "queue %s", queue_action_name(action));
+    error ignored = {0};
+    if (session_begin(s, &ignored)) {
+        if (!audit_log(s->db, s->v, s->me.id, audited, item_id, detail, &ignored) || !db_commit(s->db, &ignored))
+            db_rollback(s->db);
+    }
+}
+
 bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_request rq, error *err) {
     if (!s) {
         error_set(err, ERR_AUTH, "not logged in");
@@ -234,16 +250,9 @@ bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_re
                                "the file); it is shown as red; a supervisor must look at it", item_id);
         return false;
     }
-    if (!queue_apply(p, &it, &rq, clock_now(), why.msg, sizeof why.msg)) {
+    if (!queue_apply(p, &it, &rq, clock_now(), &why)) {
         db_rollback(s->db);
-        error_set(err, ERR_DENIED, "denied: %s", why.msg);
-        char detail[96];
-        snprintf(detail, sizeof detail, "queue %s", queue_action_name(rq.action));
-        if (session_begin(s, &why)) { /* a refused move is audited like any denial */
-            if (!audit_log(s->db, s->v, s->me.id, "denied", item_id, detail, &why) ||
-                !db_commit(s->db, &why))
-                db_rollback(s->db);
-        }
+        queue_refused(s, item_id, rq.action, &why, err);
         return false;
     }
     bool ok = (!tampered || audit_log(s->db, s->v, s->me.id, "tamper_resolved", item_id,

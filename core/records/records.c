@@ -484,7 +484,7 @@ static bool intake_insert_tx(session *s, const intake_rec *r, const char *body, 
     risk_level_parse(r->level, &level);
     return st == ST_OK &&
            facts_record_intake(s, r, body,
-                               s->db->set.age_bands[0] ? s->db->set.age_bands : "0-17 18-24 25-34 35-44 45-64 65-",
+                               s->db->set.age_bands[0] ? s->db->set.age_bands : FACTS_DEFAULT_AGE_BANDS,
                                s->db->set.concern_groups[0] ? s->db->set.concern_groups : FACTS_DEFAULT_CONCERN_GROUPS,
                                err) &&
            audit_log(s->db, s->v, s->me.id, "intake_create", r->id, r->level, err) &&

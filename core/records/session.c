@@ -9,6 +9,7 @@
 #include "clinical_key.h"
 #include "client_keys.h"
 #include "clock.h"
+#include "facts.h"
 #include "ids.h"
 #include "rowmac.h"
 #include "util.h"
@@ -75,7 +76,7 @@ bool db_initialise(database *db, const char *name, const char *pass, size_t pass
         return false;
     }
     if (n > 0) {
-        error_set(err, ERR_CONFLICT, "%s: already initialised (it has %d staff)", db->path, n);
+        error_set(err, ERR_CONFLICT, "%s: already initialised (it has %d staff)", db->name, n);
         return false;
     }
     vault *v = vault_create();
@@ -97,7 +98,8 @@ bool db_initialise(database *db, const char *name, const char *pass, size_t pass
         /* the trail starts with the first supervisor's own signing key, then signs everything after it */
         ok = st == ST_OK && session_key_check_write(db, v, err) &&
              audit_introduce_key(db, v, r.id, r.id, ns.pk, ns.pop, err) &&
-             audit_log(db, v, r.id, "init", r.id, "database created", err) && db_commit(db, err);
+             audit_log(db, v, r.id, "init", r.id, "database created", err) &&
+             audit_record_kdf(db, v, r.id, r.id, &r.keys.kdf, err) && db_commit(db, err);
         if (!ok) db_rollback(db);
     }
     vault_free(v);
@@ -188,10 +190,19 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     if (!vault_kdf_check(&r.keys.kdf, &why)) {
         audit_alone(db, NULL, r.id, "tamper_detected", r.id, "key derivation parameters out of bounds");
         error_set(err, ERR_TAMPERED, "%s: the key of `%s` was altered in the file (%s): a supervisor must reset the passphrase",
-                 db->path, r.name, why.msg);
+                 db->name, r.name, why.msg);
         return LOGIN_ERROR;
     }
     vault *v = vault_unlock(r.id, pass, passlen, &r.keys, &why);
+    char kdf_why[400];
+    if (!v && audit_kdf_matches(db, r.id, &r.keys.kdf, kdf_why, sizeof kdf_why) == 0) {
+        /* parameters within the bounds but not the ones the signed trail recorded: the right passphrase would
+         * fail too; named as tampering, not counted as a wrong passphrase */
+        audit_alone(db, NULL, r.id, "tamper_detected", r.id, "key derivation parameters not the trail's");
+        error_set(err, ERR_TAMPERED, "%s: the key of `%s` was altered in the file (%s): a supervisor must reset the "
+                                     "passphrase", db->path, r.name, kdf_why);
+        return LOGIN_ERROR;
+    }
     if (v && !key_check_ok(db, v)) {
         /* the passphrase was right but the data key it opened is not this database's */
         vault_free(v);
@@ -205,7 +216,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
                  "path, with the log of the old file, %s-wal, still beside it? put a backup back only with `triage "
                  "restore`, and leave the file as it is). If it was not replaced, ask a supervisor to reset the "
                  "passphrase",
-                 db->path, r.name, db->path);
+                 db->name, r.name, db->name);
         return LOGIN_ERROR;
     }
     if (!db_begin(db, err)) {
@@ -259,6 +270,11 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     /* from now on every read of a queue item or an intake checks its row MAC with this key */
     if (!db->row_key) db->row_key = v; /* another live session of this process may have lent it already */
     if (!rowmac_first_login(s, err)) {
+        session_end(s);
+        return LOGIN_ERROR;
+    }
+    /* the report facts of rows written before they kept hours (schema 10), once */
+    if (!facts_hours_first_login(s, err)) {
         session_end(s);
         return LOGIN_ERROR;
     }
@@ -340,7 +356,7 @@ struct ckeys *session_ckeys(session *s) {
     return s ? s->ck : NULL;
 }
 
-/* The upgrade to per-client keys (schema 10: client_keys.h), resumed by every login until it is done: a login
+/* The upgrade to per-client keys (schema 11: client_keys.h), resumed by every login until it is done: a login
  * killed in the middle of it keeps the batches already committed. The test build takes a smaller batch from
  * TRIAGE_TEST_CKEY_BATCH (so that a fault test interrupts it between batches with a few clients). */
 static bool client_keys_login(session *s, error *err) {
@@ -375,6 +391,8 @@ static bool target(session *s, staff_action a, const char *name, staff_rec *r, e
 static bool save_staff(session *s, const staff_rec *r, bool insert, const char *act, const char *detail,
                        const new_signer *ns, error *err) {
     if (!session_begin(s, err)) return false;
+    /* a new wrap (enrolment, reset, change): its parameters go into the signed trail too */
+    bool kdf_new = !strcmp(act, "staff_add") || !strcmp(act, "staff_reset_passphrase") || !strcmp(act, "passphrase_change");
     store_status st = insert ? s->db->ops->staff_insert(s->db->st, r) : s->db->ops->staff_update(s->db->st, r);
     if (st == ST_EXISTS) error_set(err, ERR_CONFLICT, "a user `%s` already exists", r->name);
     else if (st != ST_OK) db_error(s->db, st, "cannot save staff", err);
@@ -382,6 +400,7 @@ static bool save_staff(session *s, const staff_rec *r, bool insert, const char *
     vault_clinical *fresh = NULL;
     bool ok = st == ST_OK &&
               (!ns || audit_introduce_key(s->db, s->v, s->me.id, r->id, ns->pk, ns->pop, err)) &&
+              (!kdf_new || audit_record_kdf(s->db, s->v, s->me.id, r->id, &r->keys.kdf, err)) &&
               audit_log(s->db, s->v, s->me.id, act, r->id, detail, err) &&
               clinical_staff_changed(s, r, &fresh, err) && db_commit(s->db, err);
     if (!ok) {

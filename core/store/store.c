@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *store_status_name(store_status s) {
     switch (s) {
@@ -18,7 +19,7 @@ const char *store_status_name(store_status s) {
     case ST_CORRUPT: return "corrupt";
     case ST_NOT_TRIAGE: return "not a triage database";
     case ST_TOO_NEW: return "too new";
-    case ST_UNSAFE_LOCATION: return "network filesystem";
+    case ST_UNSAFE_LOCATION: return "unsafe location"; /* the backend's message says why (SQLite: a network filesystem) */
     case ST_IO: return "I/O error";
     case ST_INVALID: return "invalid call";
     }
@@ -98,6 +99,16 @@ static const struct {
 } backends[] = {{"sqlite:", &store_sqlite, true}};
 #define N_BACKENDS (sizeof backends / sizeof backends[0])
 
+/* A URL scheme: letters, digits, + - . before "://" (RFC 3986). */
+static bool has_scheme(const char *url, const char *colon) {
+    if (!colon || colon == url) return false;
+    for (const char *p = url; p < colon; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '+' ||
+              *p == '-' || *p == '.'))
+            return false;
+    return true;
+}
+
 const store_ops *store_backend_for(const char *url, const char **location, error *err) {
     if (!url || !url[0]) {
         error_set(err, ERR_INPUT, "No database was given.");
@@ -114,12 +125,7 @@ const store_ops *store_backend_for(const char *url, const char **location, error
     }
     /* a scheme is letters, digits, + - . before "://" (RFC 3986); anything else is a path */
     const char *colon = strstr(url, "://");
-    bool scheme = colon && colon > url;
-    for (const char *p = url; scheme && p < colon; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '+' ||
-              *p == '-' || *p == '.'))
-            scheme = false;
-    if (scheme) {
+    if (has_scheme(url, colon)) {
         char have[128] = "";
         for (size_t i = 0; i < N_BACKENDS; i++)
             snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", i ? ", " : "", backends[i].ops->name);
@@ -129,6 +135,56 @@ const store_ops *store_backend_for(const char *url, const char **location, error
     }
     *location = url;
     return backends[0].ops; /* a plain path: the first backend, which keeps a local file */
+}
+
+/* Appends n bytes of text to out (NUL-terminated; truncated at size). */
+static void append(char *out, size_t size, size_t *len, const char *text, size_t n) {
+    while (n-- && *len + 1 < size) out[(*len)++] = *text++;
+    out[*len] = '\0';
+}
+
+static bool password_key_at(const char *url, const char *p) {
+    static const char key[] = "password=";
+    return strncasecmp(p, key, sizeof key - 1) == 0 && (p == url || strchr("?&; \t", p[-1]));
+}
+
+void store_url_redacted(const char *url, char *out, size_t size) {
+    if (!size) return;
+    out[0] = '\0';
+    if (!url) return;
+    size_t len = 0;
+    /* the userinfo's password: between the first ':' of the authority and its last '@' */
+    const char *colon = strstr(url, "://");
+    const char *hide_from = NULL, *hide_to = NULL;
+    if (has_scheme(url, colon)) {
+        const char *auth = colon + 3, *end = auth + strcspn(auth, "/?#");
+        const char *at = NULL;
+        for (const char *p = auth; p < end; p++)
+            if (*p == '@') at = p;
+        const char *pw = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+        if (pw) hide_from = pw + 1, hide_to = at;
+    }
+    for (const char *p = url; *p;) {
+        if (p == hide_from) {
+            append(out, size, &len, "***", 3);
+            p = hide_to;
+        } else if (password_key_at(url, p)) { /* a password=... parameter: its value, to the next separator */
+            append(out, size, &len, p, 9);
+            append(out, size, &len, "***", 3);
+            p += 9;
+            p += strcspn(p, "&; \t#");
+        } else {
+            append(out, size, &len, p, 1);
+            p++;
+        }
+    }
+}
+
+bool store_is_url(const char *value) {
+    if (!value) return false;
+    for (size_t i = 0; i < N_BACKENDS; i++)
+        if (strncmp(value, backends[i].scheme, strlen(backends[i].scheme)) == 0) return true;
+    return has_scheme(value, strstr(value, "://"));
 }
 
 const char *store_local_file(const char *url) {

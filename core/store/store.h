@@ -84,7 +84,7 @@ typedef struct {
     int64_t created_at;
     char created_by[STORE_ID_LEN];
     blob name_ct, phone_ct, birth_ct; /* sealed; phone and birth may be empty (n == 0) */
-    /* the client's own key sealed under the data key (schema 10, issue 13: core/records/client_keys.h); empty
+    /* the client's own key sealed under the data key (schema 11, issue 13: core/records/client_keys.h); empty
      * (n == 0) only in a database whose upgrade has not re-sealed this client yet */
     blob key_ct;
 } client_rec;
@@ -177,7 +177,7 @@ typedef struct {
 } queue_filter;
 
 /* The sealed fields by logical name, a record kind and a field: clients.name, clients.phone, clients.birth,
- * clients.key (the client's own key, under the data key: schema 10), intakes.body, intakes.notes, drafts.body,
+ * clients.key (the client's own key, under the data key: schema 11), intakes.body, intakes.notes, drafts.body,
  * queue_events.reason. These names are part of each sealed value's
  * associated data (vault_seal binds a value to its record, field and row id), so they are fixed for ever,
  * whatever a backend calls its own tables; each backend maps them to its storage. */
@@ -194,6 +194,7 @@ typedef struct {
     bool (*before)(void *ctx, error *err); /* on the live content, under the write lock */
     bool (*after)(void *ctx, error *err);  /* on the restored content, before the commit */
     void *ctx;
+    bool live_damaged; /* set by the store: the live file was damaged and the backup's pages were written over it */
 } restore_steps;
 
 /* De-identified facts of one intake, for the outcome KPIs (schema 3). Only categories and times: no name,
@@ -332,7 +333,7 @@ typedef struct store_ops {
     store_status (*queue_put)(store *s, const queue_rec *r); /* insert or replace by id */
     store_status (*queue_get)(store *s, const char *id, queue_rec *out);
     store_status (*queue_open_for_client)(store *s, const char *client_id, queue_rec *out); /* not closed */
-    /* every item of a client, closed ones too, oldest first (schema 10's re-sealing under the client key); free() */
+    /* every item of a client, closed ones too, oldest first (schema 11's re-sealing under the client key); free() */
     store_status (*queue_all_for_client)(store *s, const char *client_id, queue_rec **out, int *n);
     store_status (*queue_list_open)(store *s, queue_rec **out, int *n); /* every item not closed; free() */
     /* the first `limit` open items in urgency order: overdue first, then level (red first), then the earliest
@@ -373,7 +374,7 @@ typedef struct store_ops {
      * (otherwise ST_NOT_TRIAGE, ST_TOO_NEW, ST_INVALID or ST_CORRUPT, naming src, and nothing changes).
      * Refused while a transaction is open, and once the file at the path was replaced under this
      * connection. steps may be NULL. */
-    store_status (*restore)(store *s, const char *src, const restore_steps *steps, error *err);
+    store_status (*restore)(store *s, const char *src, restore_steps *steps, error *err);
     /* A private scratch database beside this one (as private as it, on the same storage, used by no other
      * program), for checking a backup before it goes in: its URL in url, which names this backend. The
      * caller opens it (creating it), closes it, and drops it. restore takes it as src. */
@@ -427,7 +428,7 @@ typedef struct store_ops {
     /* Row MACs (schema 5; the MACs are computed in core/records/rowmac.c, the store keeps a blob per row). The ids
      * of every row of a record kind ("queue_items", "intakes" or "intake_facts": logical names, bound into
      * the MAC), or only of those without a MAC
-     * (missing_only); free(). Also "clients" (schema 10): every client, or only those without a key of their
+     * (missing_only); free(). Also "clients" (schema 11): every client, or only those without a key of their
      * own yet (missing_only: the upgrade's re-sealing resumes from them); row_mac_set does not take it. */
     store_status (*row_ids)(store *s, const char *table, bool missing_only, char (**ids)[STORE_ID_LEN], int *n);
     /* Sets one row's MAC; for a queue item it also empties mac_state (the MAC covers the row itself again). */
@@ -444,6 +445,14 @@ extern const store_ops store_checked;
  * "sqlite://PATH" or a plain path are SQLite; any other scheme (for example "postgresql://") is refused with
  * err naming the URL and the backends this build has. */
 const store_ops *store_backend_for(const char *url, const char **location, error *err);
+/* The database URL as a message may show it: a password in it - the userinfo's (postgresql://ann:PW@host/db)
+ * or a password=... parameter (?password=PW, or a key/value connection string) - becomes "***"; the rest is
+ * as given (truncated to size). Every message that names a database goes through this, so that no screen,
+ * log or terminal scrollback carries a server's password. */
+void store_url_redacted(const char *url, char *out, size_t size);
+/* True when value names a database by URL (a backend's scheme such as "sqlite:", or any "scheme://"), not
+ * by a path: a configuration file's relative path is taken from its directory, a URL is kept as it is. */
+bool store_is_url(const char *value);
 /* The file on this machine that holds the database at url (its directories may need making), or NULL for a
  * backend whose database is not a local file (a server) or a url no backend takes. */
 const char *store_local_file(const char *url);

@@ -86,6 +86,19 @@ static bool id_prefix_ok(const char *p) {
 
 /* ---- opening, closing, the last error ---- */
 
+/* A backend's message that names its address names it as store_url_redacted does: a password given in the
+ * URL never reaches a screen or a log, whatever the backend writes. */
+static void redact_message(error *err, const char *location) {
+    char shown[sizeof err->msg];
+    store_url_redacted(location, shown, sizeof shown);
+    const char *at = err && location[0] ? strstr(err->msg, location) : NULL;
+    if (!at || strcmp(shown, location) == 0) return;
+    char was[sizeof err->msg];
+    memcpy(was, err->msg, sizeof was);
+    at = was + (at - err->msg);
+    error_set(err, err->kind, "%.*s%s%s", (int)(at - was), was, shown, at + strlen(location));
+}
+
 static store_status ck_open(const char *url, bool create, int busy_timeout_ms, store **out, error *err) {
     if (out) *out = NULL;
     error_clear(err);
@@ -93,17 +106,22 @@ static store_status ck_open(const char *url, bool create, int busy_timeout_ms, s
     const store_ops *b = store_backend_for(url, &location, err);
     if (!b) return ST_INVALID;
     if (!out || busy_timeout_ms < 0) {
-        error_set(err, ERR_INPUT, "%s: no result was given, or the wait for a busy database is negative.", url ? url : "");
+        char shown[4200];
+        store_url_redacted(url, shown, sizeof shown);
+        error_set(err, ERR_INPUT, "%s: no result was given, or the wait for a busy database is negative.", shown);
         return ST_INVALID;
     }
     store *in = NULL;
     COUNT(open);
     store_status st = b->open(location, create, busy_timeout_ms, &in, err);
-    if (st != ST_OK) return st;
+    if (st != ST_OK) {
+        redact_message(err, location);
+        return st;
+    }
     checked *c = xcalloc(1, sizeof *c);
     c->b = b;
     c->in = in;
-    snprintf(c->where, sizeof c->where, "%s", location);
+    store_url_redacted(location, c->where, sizeof c->where);
     *out = (store *)(void *)c;
     return ST_OK;
 }
@@ -171,7 +189,7 @@ static store_status ck_backup(store *s, const char *dest, error *err) {
     return c->b->backup(c->in, dest, err);
 }
 
-static store_status ck_restore(store *s, const char *src, const restore_steps *steps, error *err) {
+static store_status ck_restore(store *s, const char *src, restore_steps *steps, error *err) {
     error_clear(err);
     if (!s) {
         error_set(err, ERR_INPUT, "No database is open.");

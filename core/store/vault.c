@@ -796,6 +796,34 @@ void vault_pseudonym_with(const unsigned char *key, const char *kind, const char
     sodium_memzero(h, sizeof h);
 }
 
+/* The date-shift key has a context of its own (not a sub-key number beside the others): a purpose apart, and no
+ * clash with a sub-key another change adds. */
+#define DATE_SHIFT_CONTEXT "dateshft"
+_Static_assert(sizeof DATE_SHIFT_CONTEXT - 1 == crypto_kdf_CONTEXTBYTES, "date shift context size");
+
+unsigned char *vault_date_shift_key(const vault *v) {
+    unsigned char *key = v ? (unsigned char *)secret_alloc(VAULT_KEY_BYTES) : NULL; /* secret_free releases it */
+    if (key && crypto_kdf_derive_from_key(key, VAULT_KEY_BYTES, 1, DATE_SHIFT_CONTEXT, v->data_key) != 0) {
+        secret_free(key);
+        key = NULL;
+    }
+    return key;
+}
+
+int64_t vault_date_shift_days(const unsigned char *key, const char *pseudonym, int max_days) {
+    if (!key || !pseudonym || max_days < 1) return 0;
+    unsigned char h[16];
+    if (crypto_generichash(h, sizeof h, (const unsigned char *)pseudonym, strlen(pseudonym), key, VAULT_KEY_BYTES) != 0)
+        return 0;
+    uint64_t r = 0;
+    for (int i = 0; i < 8; i++) r = (r << 8) | h[i];
+    bool back = h[8] & 1;
+    sodium_memzero(h, sizeof h);
+    /* the bias of a 64-bit value modulo a few hundred is below 2^-50 */
+    int64_t days = 1 + (int64_t)(r % (uint64_t)max_days);
+    return back ? -days : days;
+}
+
 /* ---- audit ---- */
 
 void vault_chain_hash(const unsigned char prev[VAULT_MAC_BYTES], const void *entry, size_t len,

@@ -182,6 +182,14 @@ void vault_pseudonym(const vault *v, const char *kind, const char *id, char out[
  * it. NULL when it cannot be had. */
 unsigned char *vault_pseudonym_key(const vault *v);
 void vault_pseudonym_with(const unsigned char *key, const char *kind, const char *id, char out[VAULT_PSEUDONYM_HEX]);
+/* De-identified exports move every time of one client by the same secret number of days (core/exchange/export.c):
+ * the key derived from the data key for this purpose only (context "dateshft"), in sodium_malloc'd memory
+ * (secret_free releases it; NULL when it cannot be had), and the shift of a client given its pseudonym: keyed
+ * BLAKE2b of the pseudonym, as whole days in [-max_days, -1] or [1, max_days], never 0. The same client moves by
+ * the same days in every export of one database (as its pseudonym is the same), so exports taken again and again
+ * cannot be averaged back to the true dates; 0 when key or pseudonym is missing. */
+unsigned char *vault_date_shift_key(const vault *v);
+int64_t vault_date_shift_days(const unsigned char *key, const char *pseudonym, int max_days);
 
 /* Audit: hash = BLAKE2b(prev_hash || entry) (no key: checkpoints survive a key rotation);
  * mac = keyed BLAKE2b of hash under the audit sub-key. */

@@ -25,4 +25,23 @@ check "audited as tamper_detected" [ "$(sql "SELECT count(*) FROM audit WHERE ac
 sql "UPDATE staff SET kdf_ops = 4 WHERE name = 'alice';"
 tri alice "$ALICE\n" client find "Nobody"
 check "4 GiB alone (4 passes) is refused as well, naming memlimit" has_err "memlimit 4294967296"
+
+# (outside attacker, round 3, item 4) parameters WITHIN the bounds, but not the ones the signed trail recorded for
+# the member (a signed staff_kdf entry at each enrolment, reset and change): before, the right passphrase was
+# refused as "wrong passphrase" and counted towards the lock; now named as tampering
+DB="$tmp/inbounds.db"
+centre
+ops=$(sql "SELECT kdf_ops FROM staff WHERE name = 'alice'")
+check "set up: the trail recorded alice's parameters" [ "$(sql "SELECT count(*) FROM audit WHERE action = 'staff_kdf' AND object_id = (SELECT id FROM staff WHERE name = 'alice') AND detail LIKE '% ops:$ops %'")" -eq 1 ]
+sql "UPDATE staff SET kdf_ops = $((ops + 1)) WHERE name = 'alice';"
+tri alice "$ALICE\n" client find "Nobody"
+check "in-bounds parameters changed: the login is refused" [ "$rc" -ne 0 ]
+check "...named as tampering against the signed trail, not as a wrong passphrase" has_err "key of .alice. was altered in the file (the staff table has .* ops:$((ops + 1)) .*, the signed audit entry [0-9]* recorded .* ops:$ops "
+check "...not counted as a failed login" [ "$(sql "SELECT failed_logins FROM staff WHERE name = 'alice'")" -eq 0 ]
+tri admin "$ADMIN\n" verify
+check "verify names the staff row against the trail" has_err "key derivation parameters of .alice. in the staff table .* are not the ones audit entry"
+sql "UPDATE staff SET kdf_ops = $ops WHERE name = 'alice';"
+sql "UPDATE staff SET kdf_salt = randomblob(16) WHERE name = 'alice';"
+tri alice "$ALICE\n" client find "Nobody"
+check "the salt changed: named as well" has_err "key of .alice. was altered in the file (the staff table has .* salt:"
 finish

@@ -22,6 +22,20 @@
  *       data key (what sealed notes before issue 12), the clinical key sealed to USER, and every clinical-key
  *       envelope in the file (read raw) opened with USER's own X25519 secret. Prints `OPENED ID: TEXT` for a
  *       note it read and `SEALED ID` for one it could not, then `opened N of M`.
+ *   attacker plant-clinical CONFIG DB USER [entry]   (USER's passphrase on the first line of stdin)
+ *       USER (a receptionist, who holds the data key) plants a clinical key of her own: its public key in
+ *       meta clinical_pk with a valid MAC under the data key, and the key sealed to every clinician's and
+ *       supervisor's REAL public key, so that their logins open it and new notes are sealed to a key she holds.
+ *       With "entry", she also appends a clinical_key audit entry naming it, signed with her own key (the one
+ *       signature she can make).
+ *   attacker forge-clinical-note CONFIG DB USER INTAKE TEXT HOW   (USER's passphrase on the first line of stdin)
+ *       USER writes TEXT over INTAKE's note in the current format (sealed to the clinical public key, which
+ *       needs no secret): HOW "unsigned" (as notes were before signatures), "self" (a signature header by USER,
+ *       the one signature she can make), or "as-author" (a header naming the intake's author, signed with USER's
+ *       key, and meta sign_pk of the author replaced by USER's signing key so that the header checks).
+ *   attacker read-intake CONFIG DB USER INTAKE   (USER's passphrase on the first line of stdin)
+ *       not an attack: the reader a clinician's record screen uses (intake_open), printing the note or the
+ *       refusal, so that the scripts can show what a desk shows.
  * Exit status: 0 done, 1 failed, 2 bad usage. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,9 +47,11 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "audit.h"
 #include "client_keys.h"
 #include "clinical_key.h"
 #include "config.h"
+#include "records.h"
 #include "secret.h"
 #include "session.h"
 
@@ -213,23 +229,31 @@ static bool to_legacy(const vault *v, bool delete_from) {
     return ok && run(triggers) && run("COMMIT");
 }
 
+/* USER's passphrase (one line on stdin) read, and the database opened with the configuration's settings:
+ * 0, else 2 (no configuration or no passphrase) or 1 (the database does not open; said on stderr). */
+static int open_with_pass(const char *cfg_path, const char *path, database *db, char *pass, size_t size) {
+    config cfg;
+    diag d = {NULL, 0, 0};
+    if (!config_load(&cfg, cfg_path, &d)) return 2;
+    db_settings set;
+    db_settings_from_config(&cfg, &set);
+    error err = {0};
+    if (!fgets(pass, (int)size, stdin)) return 2;
+    pass[strcspn(pass, "\n")] = '\0';
+    if (!db_open(db, path, false, &set, &err)) {
+        fprintf(stderr, "attacker: open: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}
+
 /* The data key straight from USER's passphrase (one line on stdin): no login, so nothing of it is audited.
  * NULL with a message. */
 static vault *unlock_as(const char *cfg_path, const char *path, const char *user) {
-    config cfg;
-    diag d = {NULL, 0, 0};
-    if (!config_load(&cfg, cfg_path, &d)) return NULL;
-    db_settings set;
-    db_settings_from_config(&cfg, &set);
     char pass[256];
-    error err = {0};
-    if (!fgets(pass, sizeof pass, stdin)) return NULL;
-    pass[strcspn(pass, "\n")] = '\0';
     database db;
-    if (!db_open(&db, path, false, &set, &err)) {
-        fprintf(stderr, "attacker: open: %s\n", err.msg);
-        return NULL;
-    }
+    if (open_with_pass(cfg_path, path, &db, pass, sizeof pass) != 0) return NULL;
+    error err = {0};
     staff_rec r;
     vault *v = NULL;
     if (db.ops->staff_by_name(db.st, user, &r) == ST_OK) v = vault_unlock(r.id, pass, strlen(pass), &r.keys, &err);
@@ -366,23 +390,14 @@ static int note_cb(void *vctx, const char *table, const char *column, const char
 }
 
 static int read_notes(const char *cfg_path, const char *path, const char *user) {
-    config cfg;
-    diag d = {NULL, 0, 0};
-    if (!config_load(&cfg, cfg_path, &d)) return 2;
-    db_settings set;
-    db_settings_from_config(&cfg, &set);
     char pass[256];
-    error err = {0};
-    if (!fgets(pass, sizeof pass, stdin)) return 2;
-    pass[strcspn(pass, "\n")] = '\0';
     database db;
+    int status = open_with_pass(cfg_path, path, &db, pass, sizeof pass);
+    if (status != 0) return status;
+    error err = {0};
     int wait = 0;
     notes_ctx c;
     memset(&c, 0, sizeof c);
-    if (!db_open(&db, path, false, &set, &err)) {
-        fprintf(stderr, "attacker: open: %s\n", err.msg);
-        return 1;
-    }
     if (session_login(&db, user, pass, strlen(pass), &c.s, &wait, &err) != LOGIN_OK) {
         fprintf(stderr, "attacker: login: %s\n", err.msg);
         db_close(&db);
@@ -440,6 +455,171 @@ static int forge_note(const char *cfg_path, const char *path, const char *user, 
     return ok ? 0 : 1;
 }
 
+/* plant-clinical: see the top. */
+static int plant_clinical(const char *cfg_path, const char *path, const char *user, bool with_entry) {
+    vault *v = unlock_as(cfg_path, path, user);
+    vault_clinical *mine = vault_clinical_create();
+    if (!v || !mine) return 1;
+    unsigned char pk[VAULT_PK_BYTES], m[64], val[VAULT_PK_BYTES + VAULT_MAC_BYTES];
+    const char *label = "triage-clinical-pk-v1"; /* clinical_key.c's, from the source */
+    vault_clinical_pk(mine, pk);
+    memcpy(m, label, strlen(label));
+    memcpy(m + strlen(label), pk, sizeof pk);
+    memcpy(val, pk, sizeof pk);
+    vault_row_mac(v, m, strlen(label) + sizeof pk, val + VAULT_PK_BYTES);
+    bool ok = true;
+    if (with_entry) { /* her own signed entry, through the program's own code (she has the source) */
+        config cfg;
+        diag d = {NULL, 0, 0};
+        db_settings set;
+        database db;
+        error err = {0};
+        staff_rec me;
+        char detail[200], hex[2 * VAULT_PK_BYTES + 1];
+        hex_encode(pk, sizeof pk, hex);
+        snprintf(detail, sizeof detail, "clinical key rotated: 0 notes re-sealed pk:%s", hex);
+        ok = config_load(&cfg, cfg_path, &d);
+        if (ok) db_settings_from_config(&cfg, &set);
+        ok = ok && db_open(&db, path, false, &set, &err);
+        if (ok) {
+            ok = db.ops->staff_by_name(db.st, user, &me) == ST_OK && db_begin(&db, &err) &&
+                 audit_log(&db, v, me.id, "clinical_key", "", detail, &err) && db_commit(&db, &err);
+            if (!ok) fprintf(stderr, "attacker: entry: %s\n", err.msg);
+            db_close(&db);
+        }
+    }
+    sqlite3_stmt *st = NULL, *up = NULL;
+    ok = ok && open_raw(path) && run("BEGIN") &&
+         sqlite3_prepare_v2(raw, "UPDATE meta SET value = ?1 WHERE key = 'clinical_pk'", -1, &up, NULL) == SQLITE_OK &&
+         sqlite3_bind_blob(up, 1, val, sizeof val, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(up) == SQLITE_DONE;
+    sqlite3_finalize(up);
+    up = NULL;
+    if (ok && sqlite3_prepare_v2(raw, "SELECT id, public_key FROM staff WHERE role IN ('clinician', 'supervisor') AND "
+                                      "locked = 0", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(raw, "INSERT OR REPLACE INTO meta (key, value) VALUES ('clinical_key:' || ?1, ?2)", -1, &up,
+                           NULL) == SQLITE_OK) {
+        while (ok && sqlite3_step(st) == SQLITE_ROW) {
+            unsigned char env[VAULT_SEALED_KEY_BYTES];
+            ok = sqlite3_column_bytes(st, 1) == VAULT_PK_BYTES && vault_clinical_seal_to(mine, sqlite3_column_blob(st, 1), env);
+            sqlite3_reset(up);
+            ok = ok && sqlite3_bind_text(up, 1, (const char *)sqlite3_column_text(st, 0), -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+                 sqlite3_bind_blob(up, 2, env, sizeof env, SQLITE_TRANSIENT) == SQLITE_OK && sqlite3_step(up) == SQLITE_DONE;
+        }
+    } else {
+        ok = false;
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(up);
+    ok = ok && run("COMMIT");
+    if (raw) sqlite3_close(raw);
+    vault_clinical_free(mine);
+    vault_free(v);
+    return ok ? 0 : 1;
+}
+
+/* The note signature header, from the source (clinical_key.c). */
+static char *forged_header(const vault *v, const char *signer, const char *row, const char *text) {
+    static const unsigned char zero[VAULT_MAC_BYTES];
+    unsigned char m[256], sig[VAULT_SIG_BYTES];
+    size_t n = 0;
+    const char *parts[] = {"triage-note-sig-v1", "intakes", row, signer};
+    for (size_t i = 0; i < 4; i++) {
+        memcpy(m + n, parts[i], strlen(parts[i]) + 1);
+        n += strlen(parts[i]) + 1;
+    }
+    vault_chain_hash(zero, text, strlen(text), m + n);
+    if (!vault_sign(v, m, n + VAULT_MAC_BYTES, sig)) return NULL;
+    char hex[2 * VAULT_SIG_BYTES + 1];
+    hex_encode(sig, sizeof sig, hex);
+    size_t size = strlen(signer) + strlen(text) + sizeof hex + 16;
+    char *out = malloc(size);
+    if (out) snprintf(out, size, "\x1bsig1:%s:%s\n%s", signer, hex, text);
+    return out;
+}
+
+static bool raw_text(const char *sql, const char *arg, char *out, size_t size) {
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(raw, sql, -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+              sqlite3_column_bytes(st, 0) < (int)size;
+    if (ok) {
+        memcpy(out, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+        out[sqlite3_column_bytes(st, 0)] = '\0';
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+static int forge_clinical_note(const char *cfg_path, const char *path, const char *user, const char *intake,
+                               const char *text, const char *how) {
+    vault *v = unlock_as(cfg_path, path, user);
+    if (!v || !open_raw(path)) return 1;
+    char pk[VAULT_PK_BYTES + VAULT_MAC_BYTES + 1], author[64], me[64];
+    bool ok = raw_text("SELECT value FROM meta WHERE key = ?1", "clinical_pk", pk, sizeof pk) &&
+              raw_text("SELECT created_by FROM intakes WHERE id = ?1", intake, author, sizeof author) &&
+              raw_text("SELECT id FROM staff WHERE name = ?1", user, me, sizeof me);
+    char *plain = NULL;
+    if (ok && !strcmp(how, "unsigned")) plain = strdup(text);
+    else if (ok && !strcmp(how, "self")) plain = forged_header(v, me, intake, text);
+    else if (ok && !strcmp(how, "as-author")) plain = forged_header(v, author, intake, text);
+    unsigned char *ct = NULL, spk[VAULT_SIGN_PK_BYTES];
+    size_t n = 0;
+    ok = plain && vault_note_seal((const unsigned char *)pk, "intakes", "notes", intake, plain, strlen(plain), &ct, &n);
+    sqlite3_stmt *st = NULL;
+    ok = ok && sqlite3_prepare_v2(raw, "UPDATE intakes SET notes_ct = ?1 WHERE id = ?2", -1, &st, NULL) == SQLITE_OK &&
+         sqlite3_bind_blob(st, 1, ct, (int)n, SQLITE_TRANSIENT) == SQLITE_OK &&
+         sqlite3_bind_text(st, 2, intake, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (ok && !strcmp(how, "as-author"))
+        ok = vault_signer_pk(v, spk) &&
+             sqlite3_prepare_v2(raw, "UPDATE meta SET value = ?1 WHERE key = 'sign_pk:' || ?2", -1, &st, NULL) == SQLITE_OK &&
+             sqlite3_bind_blob(st, 1, spk, sizeof spk, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_text(st, 2, author, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    if (!ok) fprintf(stderr, "attacker: forge: %s\n", sqlite3_errmsg(raw));
+    sqlite3_close(raw);
+    free(plain);
+    free(ct);
+    vault_free(v);
+    return ok ? 0 : 1;
+}
+
+static int read_intake(const char *cfg_path, const char *path, const char *user, const char *intake) {
+    config cfg;
+    diag d = {NULL, 0, 0};
+    if (!config_load(&cfg, cfg_path, &d)) return 2;
+    db_settings set;
+    db_settings_from_config(&cfg, &set);
+    char pass[256];
+    error err = {0};
+    if (!fgets(pass, sizeof pass, stdin)) return 2;
+    pass[strcspn(pass, "\n")] = '\0';
+    database db;
+    session *s = NULL;
+    int wait = 0;
+    if (!db_open(&db, path, false, &set, &err)) return 1;
+    if (session_login(&db, user, pass, strlen(pass), &s, &wait, &err) != LOGIN_OK) {
+        fprintf(stderr, "attacker: login: %s\n", err.msg);
+        db_close(&db);
+        return 1;
+    }
+    intake_rec meta;
+    char *body = NULL, *notes = NULL;
+    bool ok = intake_open(s, intake, &meta, &body, &notes, &err);
+    if (ok) {
+        printf("NOTE %s\n", notes ? notes : "(none)");
+        intake_rec_free(&meta);
+    } else {
+        fprintf(stderr, "refused: %s\n", err.msg);
+    }
+    secret_free(body);
+    secret_free(notes);
+    session_end(s);
+    db_close(&db);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
     if (argc == 4 && !strcmp(argv[1], "strip")) {
         if (!vault_init() || !open_raw(argv[2])) return 1;
@@ -454,7 +634,13 @@ int main(int argc, char **argv) {
         return vault_init() ? legacy(argv[2], argv[3], argv[4], argc == 6 && !strcmp(argv[5], "yes")) : 1;
     if (argc == 7 && !strcmp(argv[1], "forge-note"))
         return vault_init() ? forge_note(argv[2], argv[3], argv[4], argv[5], argv[6]) : 1;
-    fprintf(stderr, "usage: attacker strip DB SEQ | resign CONFIG DB USER SEQ | legacy CONFIG DB USER [yes] | "
+    if ((argc == 5 || argc == 6) && !strcmp(argv[1], "plant-clinical"))
+        return vault_init() ? plant_clinical(argv[2], argv[3], argv[4], argc == 6 && !strcmp(argv[5], "entry")) : 1;
+    if (argc == 8 && !strcmp(argv[1], "forge-clinical-note"))
+        return vault_init() ? forge_clinical_note(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
+    if (argc == 6 && !strcmp(argv[1], "read-intake")) return vault_init() ? read_intake(argv[2], argv[3], argv[4], argv[5]) : 1;
+    fprintf(stderr, "usage: attacker forge-clinical-note CONFIG DB USER INTAKE TEXT unsigned|self|as-author | "
+                    "read-intake CONFIG DB USER INTAKE | plant-clinical CONFIG DB USER [entry] | strip DB SEQ | resign CONFIG DB USER SEQ | legacy CONFIG DB USER [yes] | "
                     "plant-key DB NAME | read-notes CONFIG DB USER | forge-note CONFIG DB USER INTAKE TEXT\n");
     return 2;
 }

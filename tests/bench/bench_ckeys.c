@@ -1,6 +1,6 @@
 /* make bench: per-client keys (issue 13, core/records/client_keys.h).
  *
- *   1. the upgrade of schema 10 over a database of clients sealed as before (every value under the data key:
+ *   1. the upgrade of schema 11 over a database of clients sealed as before (every value under the data key:
  *      name, phone, birth date and one intake body each): clients re-sealed per second, 500 per transaction
  *      as the login does it, against building the same clients (the same seals and inserts)
  *   2. rekey afterwards: only each client's key (73 bytes) re-sealed, not its values; the blind index is
@@ -27,7 +27,7 @@ static void seal(const vault *v, const char *t, const char *c, const char *row, 
     if (!vault_seal(v, t, c, row, text, strlen(text), &b->p, &b->n)) die("seal", t);
 }
 
-/* A client as the code before schema 10 wrote it (no key; its values under the data key), with one intake. */
+/* A client as the code before schema 11 wrote it (no key; its values under the data key), with one intake. */
 static void legacy_client(session *s, uint32_t i) {
     client_rec c;
     memset(&c, 0, sizeof c);
@@ -73,7 +73,7 @@ int main(int argc, char **argv) {
     int wait = 0;
     if (session_login(&db, "bench", PASSPHRASE, strlen(PASSPHRASE), &s, &wait, &err) != LOGIN_OK) die("login", err.msg);
 
-    /* the database as the code before schema 10 left it */
+    /* the database as the code before schema 11 left it */
     double t0 = now_us();
     for (long i = 0; i < clients; i += BUILD_BATCH) {
         if (!db_begin(&db, &err)) die("begin", err.msg);
@@ -114,7 +114,7 @@ int main(int argc, char **argv) {
     printf("\n");
     char data[64];
     snprintf(data, sizeof data, "%ld clients", clients);
-    bench_row("upgrade to per-client keys (schema 10)", data, clients / up, clients / up, "clients/s",
+    bench_row("upgrade to per-client keys (schema 11)", data, clients / up, clients / up, "clients/s",
               "building them", clients / built, "", -1);
     bench_row("rekey with per-client keys (the index rebuilt too)", data, rk, rk, "s", "the index rebuild alone",
               rebuild, "", -1);

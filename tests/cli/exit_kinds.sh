@@ -1,7 +1,8 @@
 #!/bin/sh
 # The command line's exit status follows the kind of the error (cli_exit_for in tui/cli.h), never its text:
-# denied by the role, bad input and naming nothing exit 2; tampering found and the store or the disk failing
-# exit 1. Each check names the kind it provokes and the message it must still print unchanged.
+# denied by the role, bad input and naming nothing exit 2; a conflict (another desk moved it first), tampering
+# found and the store or the disk failing exit 1. Each check names the kind it provokes and the message it
+# must still print unchanged.
 # Usage: tests/cli/exit_kinds.sh ./triage   Last line: `N passed, N failed`.
 set -u
 . "$(dirname "$0")/../lib.sh"
@@ -48,4 +49,10 @@ want "tampered (the trail differs from a checkpoint): exit 1" 1 "differs from th
 # ERR_STORE -> 1
 tri admin "$P\n" backup "$tmp/no/such/dir/b.db"
 want "store (a backup that cannot be written): exit 1" 1 "b.db"
+# ERR_CONFLICT -> 1: the second of two desks acknowledging one item lost a race (not a denial: its role may)
+nol queue --json
+qid=$(printf '%s' "$out" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -n 1)
+tri desk "$R\n" queue ack "$qid"
+tri clin "$C\n" queue ack "$qid"
+want "conflict (an item another desk acknowledged a moment before): exit 1" 1 "^triage: cannot acknowledge: the item is already acknowledged"
 finish

@@ -80,6 +80,78 @@ check "the export of a client with two intakes imports into an empty database: 2
 import "$tmp/two.json"
 check "...a re-run: both already imported" sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q '2 responses were already imported'"
 
+# 5. SAFETY: a client's two intakes of one day with no questionnaire in common (the intake form and a PHQ-9
+# at the desk, a GAD-7 from the pre-screen that afternoon): the export, identifiable or de-identified (which
+# writes only the day), re-imports as two intakes. It was merged into one: an intake, and its level, lost.
+export TRIAGE_NOW=2026-03-10T09:00:00Z
+fresh sameday
+printf '{"client":{"name":"Same Day","phone":"13800009006"},"concerns":["sleep"],"record":{"channel":"phone"},"answers":{"phq9":[1,1,0,0,0,0,0,0,0,"somewhat"]}}' >"$tmp/s1.json"
+tri desk "$R\n" intake new "$tmp/s1.json"
+scid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+export TRIAGE_NOW=2026-03-10T15:00:00Z
+gad=""
+for l in 69725-0 68509-9 69733-4 69734-2 69735-9 69689-8 69736-7; do gad="$gad{\"linkId\":\"$l\",\"answer\":[{\"valueInteger\":1}]},"; done
+printf '{"resourceType":"QuestionnaireResponse","questionnaire":"http://loinc.org/q/69737-5","status":"completed","authored":"2026-03-10T14:00:00Z","identifier":{"system":"http://prescreen.example.org/responses","value":"r-2002"},"item":[%s]}' "${gad%,}" >"$tmp/s2.json"
+import "$tmp/s2.json" --client "$scid"
+check "set up: a second intake the same day (a GAD-7)" has_out "imported 1 response as 1 intake"
+tri admin "$P\n" export --format fhir --out "$tmp/sameday.json"
+tri admin "$P\n" export --format fhir --deidentify --out "$tmp/sameday-deid.json"
+check "set up: exported, identifiable and de-identified" [ "$rc" -eq 0 ]
+fresh sameday-back
+import "$tmp/sameday.json"
+check "the export of a client's two intakes of one day imports as 2 intakes" has_out "imported 3 responses as 2 intakes (1 client new, 0 found)"
+fresh sameday-deid
+printf '{"client":{"name":"Research Copy"},"answers":{"gad2":[0,0]}}' >"$tmp/rc.json"
+tri desk "$R\n" intake new "$tmp/rc.json"
+rcid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+import "$tmp/sameday-deid.json" --client "$rcid"
+check "...the de-identified export (only the day) as 2 intakes too" has_out "imported 3 responses as 2 intakes"
+
+# 6. An amendment goes to the client of the intake it amends: with a --client that names another client it
+# was filed in that client's record (the amended intake, and its level, left uncorrected); now refused,
+# naming the entry, the intake and both clients. With --client of the right client it is taken.
+fresh amendto
+import "$FX/phq9-original.json"
+tri desk "$R\n" queue --json
+acid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+printf '{"client":{"name":"Someone Else","phone":"13800009007"},"answers":{"gad2":[0,0]}}' >"$tmp/other.json"
+tri desk "$R\n" intake new "$tmp/other.json"
+ocid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+import "$FX/phq9-amended.json" --client "$ocid" --accept-patient-mismatch
+check "an amendment imported with --client of another client: refused (exit 2)" [ "$rc" -eq 2 ]
+check "...naming the client of the amended intake and the one given" \
+    sh -c "printf '%s' '$err' | grep -q 'qr-r1001 amends intake .* of client $acid, not of client $ocid (--client)'"
+import "$FX/phq9-amended.json" --client "$acid"
+check "...with --client of that intake's client: imported, amending it" \
+    sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'amends intake'"
+
+# 7. A Patient contained in the response (contained[], subject "#p", as a form filler may send the person with
+# the screen) was not found ("no Patient with a name"): read; the PHQ-2 and GAD-2 that contain the same Patient
+# are one intake of one client, and a second file with that Patient finds the client.
+fresh contained
+import "$FX/contained-patient.json"
+check "responses whose subject is a contained Patient (#p) import: 1 intake, 1 client new" \
+    has_out "imported 2 responses as 1 intake (1 client new, 0 found)"
+sed 's/qr-c-/qr-d-/; s/2026-03-01T10/2026-03-02T08/' "$FX/contained-patient.json" >"$tmp/contained2.json"
+import "$tmp/contained2.json"
+check "...another file with the same contained Patient finds that client" has_out "(0 clients new, 1 found)"
+
+# 8. A partial authored date (YYYY-MM, YYYY-MM-DD: FHIR allows them) was exported as midnight UTC, a precision
+# never given ("2024-03" became "2024-03-01T00:00:00Z"): the export writes it back as given.
+fresh partial
+printf '{"client":{"name":"Part Dated"},"answers":{"gad2":[0,0]}}' >"$tmp/pd.json"
+tri desk "$R\n" intake new "$tmp/pd.json"
+pcid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+for d in 2024-03 2024-05-06; do
+    sed "s/\"authored\":\"2026-03-09T08:00:00Z\"/\"authored\":\"$d\"/" "$tmp/second.json" >"$tmp/partial-$d.json"
+    import "$tmp/partial-$d.json" --client "$pcid"
+done
+tri admin "$P\n" export --format fhir --out "$tmp/partial.json"
+check "responses authored 2024-03 and 2024-05-06 are exported with that precision (authored, effective)" \
+    sh -c "grep -c '\"authored\":\"2024-03\"' '$tmp/partial.json' | grep -qx 1 &&
+           grep -q '\"effectiveDateTime\":\"2024-03\"' '$tmp/partial.json' &&
+           grep -q '\"authored\":\"2024-05-06\"' '$tmp/partial.json' && ! grep -q '2024-03-01T00:00:00Z' '$tmp/partial.json'"
+
 # 4. An answer to an item enableWhen switches off (ASQ item 5 yes, items 1-4 no): refused as bad input
 # (exit 2), naming the entry and linkId, what the operator must do, and that nothing was imported.
 fresh asq5

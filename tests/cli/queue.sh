@@ -91,7 +91,8 @@ check "log a contact" has_out "contacted"
 tri desk "$R\n" queue close "$yid" first_session
 check "reception may not close" [ "$rc" -eq 2 ]
 tri clin "$C\n" queue close "$yid" unreachable
-check "unreachable needs enough attempts" has_err "denied"
+check "unreachable needs enough attempts" has_err "contact attempts made"
+check "...a conflict with the item's state, not a denial: exit 1" [ "$rc" -eq 1 ]
 tri clin "$C\n" queue close "$yid" first_session
 check "a clinician closes with an outcome" has_out "closed"
 nol queue

@@ -153,6 +153,7 @@ tri admin "$P\n" export --format fhir --from 2026-03-01 --to 2026-03-02 --out "$
 check "FHIR export" has_out "exported 5 intakes"
 check "a Bundle with LOINC-coded PHQ-9 responses to triage's own Questionnaire (its canonical and version, not LOINC's)" sh -c "grep -q '\"questionnaire\":\"http://triage.example/fhir/Questionnaire/phq9|[0-9]' '$tmp/b.json' && grep -q '\"linkId\":\"44250-9\"' '$tmp/b.json' && ! grep -q 'loinc.org/q/' '$tmp/b.json'"
 check "an Observation per total (LOINC 44261-6)" grep -q '"code":"44261-6"' "$tmp/b.json"
+check "...coded with LOINC's name of the total" grep -q '"code":"44261-6","display":"Patient Health Questionnaire 9 item (PHQ-9) total score \[Reported\]"' "$tmp/b.json"
 check "a Task per open escalation with its deadline" sh -c "grep -q '\"resourceType\":\"Task\"' '$tmp/b.json' && grep -q '\"end\":\"2026-0' '$tmp/b.json'"
 
 # an independent FHIR R4 check (tests/fhir-validate, installed by `make test`): the official R4 JSON schema and
@@ -175,8 +176,18 @@ check "...with LOINC answers and their ordinal values, triage's canonical and ve
     sh -c "grep -q '\"url\": \"http://triage.example/fhir/Questionnaire/phq9\"' '$tmp/q/phq9.json' && grep -q '\"version\"' '$tmp/q/phq9.json' && grep -q '\"code\": \"44249-1\"' '$tmp/q/phq9.json' && ! grep -q 'loinc.org/q/' '$tmp/q/phq9.json' && grep -q 'LA6570-1' '$tmp/q/phq9.json' && grep -q 'ordinalValue' '$tmp/q/phq9.json' && grep -q '\"zh-CN\"' '$tmp/q/phq9.json'"
 check "...ASQ question 5 behind an enableWhen, the PHQ-9 total as a calculatedExpression" \
     sh -c "grep -q enableWhen '$tmp/q/asq.json' && grep -q calculatedExpression '$tmp/q/phq9.json'"
+# the codes' displays are LOINC's names (forms/: loinc_display), not triage's titles or wording
+check "...whose codes carry LOINC's displays, not triage's titles (44249-1, 69737-5, 44261-6, 44250-9)" \
+    sh -c "grep -q '\"display\": \"PHQ-9 quick depression assessment panel\"' '$tmp/q/phq9.json' &&
+           grep -q '\"display\": \"Generalized anxiety disorder 7 item (GAD-7)\"' '$tmp/q/gad7.json' &&
+           grep -q '\"display\": \"Patient Health Questionnaire 9 item (PHQ-9) total score \[Reported\]\"' '$tmp/q/phq9.json' &&
+           grep -q '\"display\": \"Little interest or pleasure in doing things\"' '$tmp/q/phq9.json' &&
+           ! grep -q '\"display\": \"Patient Health Questionnaire-9 (PHQ-9)\"' '$tmp/q/phq9.json'"
 if [ -f tests/fhir-validate/node_modules/.installed ]; then
     check "...each a valid FHIR R4 Questionnaire (independent validator)" node tests/fhir-validate/validate.js "$tmp"/q/*.json
+    # the total as an R4-era renderer computes it: fhirpath.js 3.13 has no ordinal(), which the expression used
+    check "...whose totals' calculatedExpression fhirpath.js 3.13 evaluates to the sum of the chosen options' ordinalValue" \
+        node tests/fhir-validate/calculated.js "$tmp"/q/*.json
 fi
 tri admin "$P\n" forms export --fhir "$tmp/q"
 check "...and never overwrites one" sh -c "[ $rc -ne 0 ] && printf '%s' '$err' | grep -q 'never overwritten'"

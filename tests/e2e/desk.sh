@@ -20,23 +20,8 @@ cli "admin-passphrase-1\n" --user admin init >/dev/null
 cli "admin-passphrase-1\n$R\n" --user admin user add desk --role reception >/dev/null
 cli "admin-passphrase-1\n" --user admin roster import assets/counselors.sample.ini >/dev/null
 
-wait_for() { # pattern [seconds]
-    n=0 limit=$(( ${2:-10} * 10 ))
-    while [ $n -lt $limit ]; do
-        tmux capture-pane -p -t "$S" 2>/dev/null | grep -q -- "$1" && return 0
-        sleep 0.1
-        n=$((n + 1))
-    done
-    return 1
-}
-pane() { tmux capture-pane -p -t "$S" 2>/dev/null; }
-tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"
-start() {
-    tmux kill-session -t "$S" 2>/dev/null
-    tmux new-session -d -s "$S" -x 120 -y 36 "TERM=xterm-256color '$T' --config '$tmp/config.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"
-    n=0
-    until tmux has-session -t "$S" 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
-}
+tmux_keeper
+start() { tmux_start 120 36; }
 keys() { tmux send-keys -t "$S" "$@"; }
 step() { # name pattern
     if wait_for "$2"; then ok "$1"; else bad "$1 (waiting for: $2)"; fi
@@ -84,6 +69,29 @@ step "x asks to discard" "Discard the unfinished"
 keys y
 keys q
 step "quit" "EXITED 0"
+tmux kill-session -t "$S"
+
+# ---- the phone guard (fifth tryout): Enter skipped the call-back field and the number typed at 0.35 s a digit (too
+# slow for the burst guard) answered the PHQ-2 with its 1 and 3; its 9 now takes those answers back and holds
+start
+step "login again" "Passphrase"
+keys "$R" Enter
+step "the front desk again" "desk (reception)"
+paced "$S" h 1 Enter
+step "a hotline call at PHQ-2 question 1 (the call-back field skipped)" "PHQ-2   Question 1 of 2"
+for digit in 1 3 9 1 2 3 4 5 6 7 8; do
+    sleep 0.35
+    keys "$digit"
+done
+step "a number typed at a person's pace after the skipped call-back field: taken back" "That looks like a phone number"
+sleep 1
+lacks "...back at PHQ-2 question 1, the PHQ-9 its answers added gone" "PHQ-2   Question 1 of 2" "PHQ-9"
+paced "$S" Enter 0
+step "Enter, then a deliberate key answers question 1" "PHQ-2   Question 2 of 2"
+keys F3
+step "F3 leaves the call" "Front desk"
+paced "$S" x y q
+step "quit again" "EXITED 0"
 tmux kill-session -t "$S"
 
 finish

@@ -248,6 +248,9 @@ d1=$?
 [ $d1 -eq 0 ] && grep -q "; 3 intake(s) saved after the backup are no longer in the database" "$tmp/d1.out" &&
     ok "a restore over a damaged live file: done, the three intakes saved after the backup counted as gone" ||
     bad "a restore over a damaged live file: exit $d1: $(cat "$tmp/d1.out")"
+# ...and it says the live file was damaged (third restore tryout: nothing said it)
+grep -q "the live database was damaged" "$tmp/d1.out" && ok "...saying the live database was damaged" ||
+    bad "...saying the live database was damaged: $(cat "$tmp/d1.out")"
 cli "$A\n" --user admin verify >"$tmp/dv.out" 2>&1
 grep -q "^sound" "$tmp/dv.out" && ok "...and the database verifies sound" || bad "...verify: $(head -c 300 "$tmp/dv.out")"
 damaged_db dmg-queue queue_items red
@@ -265,6 +268,34 @@ sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'restore_accept_loss'" | 
     ok "...audited with the reason" || bad "...audited with the reason"
 cli "$A\n" --user admin verify >"$tmp/dv.out" 2>&1
 grep -q "^sound" "$tmp/dv.out" && ok "...and the database verifies sound" || bad "...verify: $(head -c 300 "$tmp/dv.out")"
+
+# A desk in an intake when a restore removes its draft (third restore tryout): the restore counts the draft lost,
+# and the desk, sent to the login, says the database was restored and that the restore removed the draft of the
+# intake it had on screen (it said only "the draft could NOT be saved")
+DB="$tmp/draft.db"
+cli "$A\n" --user admin init >/dev/null
+cli "$A\n$R\n" --user admin user add desk --role reception >/dev/null
+cli "$A\n" --user admin backup "$tmp/draft-backup.db" >/dev/null
+tmux new-session -d -s D -x 110 -y 32 "TERM=xterm-256color '$T' --config '$tmp/config.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"
+step "desk D: login" D "Passphrase"
+tmux send-keys -t D "$R" Enter
+step "desk D: the front desk" D "desk (reception)"
+paced D n Enter 1
+step "desk D: a new intake" D "What name would you like us to call you"
+tmux send-keys -t D -l "Grace Hopper"
+paced D Enter 4 0 Enter
+step "desk D: two answers in (its draft saved)" D "Question 3 of"
+cli "$A\n" --user admin restore "$tmp/draft-backup.db" >"$tmp/dr.out" 2>&1
+drc=$?
+[ $drc -eq 0 ] && grep -q "^1 unfinished intake(s) (drafts) saved or changed after the backup removed" "$tmp/dr.out" &&
+    ok "a restore removing a draft saved after the backup counts it" || bad "a restore removing a draft: exit $drc: $(cat "$tmp/dr.out")"
+step "desk D: sent to the login" D "Passphrase" 50
+flat=$(tmux capture-pane -p -t D | tr -s ' \n' '  ')
+case $flat in *"restored from a backup while this desk was open"*"The intake that was on screen"*"G.H."*"the restore removed its draft"*)
+    ok "...saying the database was restored and that the restore removed the draft of its intake" ;;
+*) bad "...saying the database was restored and what became of its draft" D ;; esac
+case $flat in *"could NOT be saved as a draft"*) bad "...not as a draft that failed to save" D ;; *) ok "...not as a draft that failed to save" ;; esac
+tmux kill-session -t D
 
 # A desk idle-locked through a restore is told so when it unlocks (the notice had no test): the lock after one
 # idle minute (the shortest the configuration allows, so this waits a minute), a restore meanwhile, then the

@@ -22,24 +22,8 @@ cli "admin-passphrase-1\n$R\n" --user admin user add desk --role reception >/dev
 cli "admin-passphrase-1\n" --user admin roster import assets/counselors.sample.ini >/dev/null
 
 # waits (polling, bounded) until the screen shows a pattern
-wait_for() { # pattern [seconds]
-    n=0 limit=$(( ${2:-10} * 10 ))
-    while [ $n -lt $limit ]; do
-        tmux capture-pane -p -t "$S" 2>/dev/null | grep -q -- "$1" && return 0
-        sleep 0.1
-        n=$((n + 1))
-    done
-    return 1
-}
-# One idle session keeps the tmux server alive between tests: killing the last session makes the server
-# exit, and a new session started while it is still going away can be lost (seen once under CI load).
-tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"
-start() { # [TERM]: a fresh session, waiting (bounded) until tmux has it
-    tmux kill-session -t "$S" 2>/dev/null
-    tmux new-session -d -s "$S" -x 100 -y 30 "TERM=${1:-xterm-256color} '$T' --config '$tmp/config.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"
-    n=0
-    until tmux has-session -t "$S" 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
-}
+tmux_keeper
+start() { tmux_start 100 30 "${1:-xterm-256color}"; } # [TERM]
 keys() { tmux send-keys -t "$S" "$@"; }
 step() { # name pattern
     if wait_for "$2"; then ok "$1"; else bad "$1 (waiting for: $2)"; fi

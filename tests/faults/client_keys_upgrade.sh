@@ -1,5 +1,5 @@
 #!/bin/sh
-# The upgrade to per-client keys (schema 10, core/records/client_keys.h) killed with SIGKILL in the middle and
+# The upgrade to per-client keys (schema 11, core/records/client_keys.h) killed with SIGKILL in the middle and
 # resumed. A database made by main's code before it (tests/fixtures/records/main_v9_clients.sql: 30 clients,
 # their intakes, notes and queue reasons, all under the data key) is opened by a login whose upgrade re-seals 7
 # clients per transaction (TRIAGE_TEST_CKEY_BATCH) and is killed (TRIAGE_TEST_KILL_AT, the test build's kill -9)
@@ -51,7 +51,7 @@ TRIAGE_TEST_CKEY_BATCH=7 TRIAGE_TEST_KILL_AT=client_keys_batch:2 "$T" --config "
     --user alice --passphrase-fd 3 client find "Upgrade Client01 Zorblax" 3<"$tmp/p" >"$tmp/out" 2>"$tmp/err"
 rc=$? out=$(cat "$tmp/out") err=$(cat "$tmp/err")
 check "the login was killed in the middle of the upgrade (SIGKILL)" [ "$rc" -eq 137 ]
-check "...schema 10 now" [ "$(sql "PRAGMA user_version")" -eq 10 ]
+check "...schema 11 now" [ "$(sql "PRAGMA user_version")" -eq 11 ]
 check "...two batches committed: 14 clients keyed" [ "$(keyed)" -eq 14 ]
 check "...every value of those 14 under its client's key" [ "$(mixed)" -eq 0 ]
 check "...the other 16 untouched, under the data key" [ "$(sql "SELECT count(*) FROM clients WHERE substr(name_ct, 1, 1) = x'01'")" -eq 16 ]

@@ -172,6 +172,46 @@ if [ -x "$BIN/writer" ]; then
     else
         skip "replaced on tmpfs: no tmpfs here (mount -t tmpfs not allowed, TMPDIR not on tmpfs)"
     fi
+    # moved aside (mv DB DB.aside) under a writing desk (third restore tryout): the desk stops, and every intake
+    # it acknowledged is in the file moved aside: the commits still in its log are written into that file
+    # before the log is emptied (they were lost, zeroed with the log's header, while the message said "set aside")
+    moved_aside() { # DIR WHERE
+        db="$1/aside.db"
+        setup "$db"
+        rm -f "$tmp/win" "$tmp/acks"
+        mkfifo "$tmp/win"
+        : >"$tmp/acks"
+        "$BIN/writer" once "$tmp/config.ini" "$db" desk <"$tmp/win" >"$tmp/acks" 2>&1 &
+        wpid=$!
+        exec 8>"$tmp/win"
+        printf '%s\n' "$R" >&8
+        n=0
+        until [ "$(grep -c '^ack intake' "$tmp/acks")" -ge 30 ] || grep -q '^error' "$tmp/acks" || [ $n -ge 600 ]; do
+            sleep 0.05
+            n=$((n + 1))
+        done
+        mv "$db" "$db.aside"
+        n=0
+        while kill -0 $wpid 2>/dev/null && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
+        kill $wpid 2>/dev/null
+        wait $wpid
+        wrc=$?
+        exec 8>&-
+        rc=$wrc out="" err=$(tail -n 1 "$tmp/acks")
+        check "moved aside under a writing desk, $2: the desk's next write is refused" [ "$wrc" -eq 1 ]
+        check "...saying its log was written into the old file (not only 'set aside')" has_err "Its log was first written into the old file"
+        lost=""
+        for id in $(sed -n 's/^ack intake \([^ ]*\) .*/\1/p' "$tmp/acks"); do
+            [ "$(sqlite3 "$db.aside" "SELECT count(*) FROM intakes WHERE id = '$id'")" = 1 ] || lost="$lost $id"
+        done
+        rc=0 out="" err="acknowledged $(grep -c '^ack intake' "$tmp/acks"), missing from the moved file:${lost:- none}"
+        check "...and every intake it acknowledged is in the file moved aside" [ -z "$lost" ]
+        rm -f "$db" "$db-wal" "$db-shm" "$db.aside" "$db-mark"
+    }
+    if command -v sqlite3 >/dev/null; then
+        moved_aside "$disk" "on disk"
+        [ -n "$tmpfs" ] && moved_aside "$tmpfs" "on tmpfs"
+    fi
     [ "$disk" != "$tmp" ] && rm -rf "$disk"
     [ -n "$mnt" ] && umount "$mnt" && mnt=""
 else
@@ -208,6 +248,50 @@ if command -v sqlite3 >/dev/null; then
     rm -f "$tmp/nodesk.db-shm"
     tri "$tmp/nodesk.db" "$A\n" --user admin verify
     check "...and with the old log moved away, as the message says, it opens and verifies sound" has_out "^sound"
+    # cp -a of the file with its record (a file-level backup of the data directory put back: times, size,
+    # header and the record all as they were) while a killed desk's log lies beside it (third restore tryout):
+    # refused at open, the file left as it was put there. The record holds what cp -a cannot carry (the inode
+    # change time, the log's generation)
+    setup "$tmp/cpa.db"
+    mkdir -p "$tmp/cpa-backup"
+    cp -a "$tmp/cpa.db" "$tmp/cpa.db-mark" "$tmp/cpa-backup/"
+    intake_json "After The File Backup"
+    tri "$tmp/cpa.db" "$R\n" --user desk intake new "$tmp/in.json"
+    rm -f "$tmp/sq"
+    mkfifo "$tmp/sq"
+    sqlite3 "$tmp/cpa.db" <"$tmp/sq" >/dev/null 2>&1 &
+    spid=$!
+    exec 7>"$tmp/sq"
+    echo "UPDATE staff SET failed_logins = failed_logins + 1;" >&7
+    n=0
+    until [ "$(stat -c %s "$tmp/cpa.db-wal" 2>/dev/null || echo 0)" -gt 32 ] || [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
+    kill -9 $spid 2>/dev/null
+    wait $spid 2>/dev/null
+    exec 7>&-
+    sleep 0.05 # the copy's inode change time differs from the record's even on a coarse clock
+    cp -a "$tmp/cpa-backup/cpa.db" "$tmp/cpa-backup/cpa.db-mark" "$tmp/"
+    cp -a "$tmp/cpa.db" "$tmp/cpa-copied.db"
+    tri "$tmp/cpa.db" "$A\n" --user admin verify
+    check "cp -a of the file and its record over the path, a killed desk's log beside it: refused" [ "$rc" -ne 0 ]
+    check "...at open, naming the file, the copy that kept its times and its log" has_err "$tmp/cpa.db was put back with its old times, size and header.*$tmp/cpa.db-wal.*triage restore"
+    check "...and the copied file is left exactly as it was put there" cmp -s "$tmp/cpa.db" "$tmp/cpa-copied.db"
+    # the same file with only its mode changed (chmod), the log of a desk killed while writing beside it: no
+    # false alarm (the record knows the log's generation)
+    setup "$tmp/chmod.db"
+    rm -f "$tmp/win" "$tmp/acks"
+    mkfifo "$tmp/win"
+    : >"$tmp/acks"
+    "$BIN/writer" once "$tmp/config.ini" "$tmp/chmod.db" desk <"$tmp/win" >"$tmp/acks" 2>&1 &
+    wpid=$!
+    exec 8>"$tmp/win"
+    printf '%s\n' "$R" >&8
+    n=0
+    until [ "$(grep -c '^ack intake' "$tmp/acks")" -ge 3 ] || grep -q '^error' "$tmp/acks" || [ $n -ge 600 ]; do sleep 0.05; n=$((n + 1)); done
+    kill -9 $wpid 2>/dev/null
+    wait $wpid 2>/dev/null
+    exec 8>&-
+    chmod 600 "$tmp/chmod.db"
+    check "a killed desk's log beside its own file after a chmod: the file opens" [ "$rc" -eq 0 ]
     # a killed desk's log beside its own file (no copy) is no replacement: it opens, its last write kept
     setup "$tmp/killed.db"
     rm -f "$tmp/sq"

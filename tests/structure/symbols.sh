@@ -16,57 +16,57 @@ layers=$here/core/LAYERS
 command -v nm >/dev/null 2>&1 || { bad "nm is missing (binutils; make deps installs it)"; finish; }
 [ -d "$build/core" ] || { bad "$build/core has no objects: build first (make triage)"; finish; }
 
-ranks=$(awk '!/^#/ && NF { r++; for (i = 1; i <= NF; i++) print $i, r }' "$layers")
-rank_of() { echo "$ranks" | awk -v f="$1" '$1 == f { print $2 }'; }
 make_tmp symbols
-# "symbol folder" for every global definition of core/ and tui/ (folder: the layer, or "tui")
-(cd "$build" && find core tui -name '*.o' 2>/dev/null | sort | while read -r o; do
-    case $o in core/*) f=$(echo "$o" | cut -d/ -f2) ;; *) f=tui ;; esac
-    nm -g --defined-only "$o" 2>/dev/null | awk -v f="$f" 'NF == 3 { print $3, f }'
-done) >"$tmp/defs"
+# One nm per kind over every object (nm -A names the object on each line), then one awk pass: a shell loop
+# per symbol took over a minute of `make test`.
+objs=$(cd "$build" && find core tui -name '*.o' 2>/dev/null | sort)
+[ -n "$objs" ] || { bad "no objects found in $build"; finish; }
+(cd "$build" && nm -A -g --defined-only $objs 2>/dev/null) >"$tmp/defs"
+(cd "$build" && nm -A -u $objs 2>/dev/null) >"$tmp/uses"
 [ -s "$tmp/defs" ] || { bad "no symbols read from $build"; finish; }
-
-for o in $(cd "$build" && find core -name '*.o' | sort); do
-    dir=$(echo "$o" | cut -d/ -f2)
-    r=$(rank_of "$dir")
-    # each symbol used here that the project defines, as "symbol folder-of-its-definition"
-    nm -u "$build/$o" 2>/dev/null | awk 'FNR == NR { d[$1] = $2; next } ($NF in d) { print $NF, d[$NF] }' \
-        "$tmp/defs" - >"$tmp/uses"
-    file_ok=1
-    while read -r sym f; do
-        [ "$f" = "$dir" ] && continue
-        if [ "$f" = tui ]; then bad "$o ($dir) uses $sym, which tui/ defines"; file_ok=0; continue; fi
-        fr=$(rank_of "$f")
-        if [ -z "$r" ] || [ -z "$fr" ] || [ "$fr" -ge "$r" ]; then
-            bad "$o ($dir) uses $sym, defined in core/$f: a layer may use only lower layers (core/LAYERS)"
-            file_ok=0
-        fi
-    done <"$tmp/uses"
-    [ "$file_ok" -eq 1 ] && ok
-done
-
-# Two doors that must stay narrow, checked on every object of core/ and tui/ (a declaration typed by hand
-# passes the include checks):
-#   - an intake is written only by the intake use case: intake_save* are used by intake_finish.o alone;
-#   - the SQLite backend is private to core/store/sqlite: its sq_* functions, the store_sqlite table and
-#     SQLite's own API are used by no object outside it (store.o registers the table by URL).
-for o in $(cd "$build" && find core tui -name '*.o' | sort); do
-    used=$(nm -u "$build/$o" 2>/dev/null | awk '{ print $NF }')
-    file_ok=1
-    for sym in $(echo "$used" | grep -E '^intake_save'); do
-        case $o in core/records/intake_finish.o) ;; *)
-            bad "$o uses $sym: an intake is saved only through intake_finish (core/records/intake_store.h)"; file_ok=0 ;;
-        esac
-    done
-    case $o in core/store/sqlite/*) ;; *)
-        for sym in $(echo "$used" | grep -E '^(sq_|sqlite3_|store_sqlite$)'); do
-            [ "$o" = core/store/store.o ] && [ "$sym" = store_sqlite ] && continue
-            bad "$o uses $sym: the SQLite backend is private to core/store/sqlite (go through the store's table)"
-            file_ok=0
-        done ;;
-    esac
-    [ "$file_ok" -eq 1 ] && ok
-done
+# Prints "ok" for each object that keeps both rules, else one "bad MESSAGE" per use that breaks one:
+#   - for every object of core/, each symbol it uses that the project defines must be defined in its own
+#     folder or a lower layer (core/LAYERS), never in a peer, a higher layer or tui/;
+#   - two doors that must stay narrow, on every object of core/ and tui/ (a declaration typed by hand passes
+#     the include checks): an intake is written only by the intake use case (intake_save* used by
+#     intake_finish.o alone); the SQLite backend is private to core/store/sqlite (its sq_* functions, the
+#     store_sqlite table and SQLite's own API are used by no object outside it; store.o registers the table).
+echo "$objs" >"$tmp/objects"
+awk '
+    function folder(o) { split(o, p, "/"); return p[1] == "core" ? p[2] : "tui" }
+    function obj(line) { sub(/:.*/, "", line); return line }
+    FILENAME == ARGV[1] { if (!/^#/ && NF) { r++; for (i = 1; i <= NF; i++) rank[$i] = r }; next }
+    FILENAME == ARGV[2] { if (NF == 3) def[$3] = folder(obj($0)); next }
+    FILENAME == ARGV[3] { used[obj($0)] = used[obj($0)] " " $NF; next }
+    { # one object of ARGV[4]: its layer check (core/ only), then its doors check
+        o = $0; dir = folder(o); layer_ok = 1; doors_ok = 1
+        m = split(used[o], syms, " ")
+        for (j = 1; j <= m; j++) {
+            sym = syms[j]
+            if (o ~ /^core\// && (sym in def) && def[sym] != dir) {
+                f = def[sym]
+                if (f == "tui") { print "bad " o " (" dir ") uses " sym ", which tui/ defines"; layer_ok = 0 }
+                else if (!(dir in rank) || !(f in rank) || rank[f] >= rank[dir]) {
+                    print "bad " o " (" dir ") uses " sym ", defined in core/" f ": a layer may use only lower layers (core/LAYERS)"
+                    layer_ok = 0
+                }
+            }
+            if (sym ~ /^intake_save/ && o != "core/records/intake_finish.o") {
+                print "bad " o " uses " sym ": an intake is saved only through intake_finish (core/records/intake_store.h)"
+                doors_ok = 0
+            }
+            if (o !~ /^core\/store\/sqlite\// && sym ~ /^(sq_|sqlite3_|store_sqlite$)/ &&
+                !(o == "core/store/store.o" && sym == "store_sqlite")) {
+                print "bad " o " uses " sym ": the SQLite backend is private to core/store/sqlite (go through the store'"'"'s table)"
+                doors_ok = 0
+            }
+        }
+        if (o ~ /^core\// && layer_ok) print "ok"
+        if (doors_ok) print "ok"
+    }' "$layers" "$tmp/defs" "$tmp/uses" "$tmp/objects" >"$tmp/verdicts"
+while read -r verdict msg; do
+    case $verdict in ok) ok ;; bad) bad "$msg" ;; esac
+done <"$tmp/verdicts"
 
 # The check itself can fail: a copy of the objects with one more in base/ that calls session_login (records),
 # declared by hand rather than included, must be refused, naming it.

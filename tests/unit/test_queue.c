@@ -73,22 +73,36 @@ static queue_request rq_of(queue_action a, staff_role r) {
 }
 
 static void must_apply(queue_item *it, queue_request rq, int64_t now) {
-    char why[256];
-    bool ok = queue_apply(&P, it, &rq, now, why, sizeof why);
-    if (!ok) print_error("refused: %s\n", why);
+    error why = {0};
+    bool ok = queue_apply(&P, it, &rq, now, &why);
+    if (!ok) print_error("refused: %s\n", why.msg);
     assert_true(ok);
-    assert_string_equal(why, "");
+    assert_int_equal(why.kind, ERR_NONE);
+    assert_string_equal(why.msg, "");
 }
 
 /* Refused with exactly this reason (or any non-empty one when expect is NULL), the item unchanged. */
 static void must_refuse(queue_item *it, queue_request rq, int64_t now, const char *expect) {
     queue_item before;
     memcpy(&before, it, sizeof before);
-    char why[256] = "";
-    assert_false(queue_apply(&P, it, &rq, now, why, sizeof why));
+    error why = {0};
+    assert_false(queue_apply(&P, it, &rq, now, &why));
     assert_memory_equal(&before, it, sizeof before);
-    assert_true(why[0] != '\0');
-    if (expect) assert_string_equal(why, expect);
+    assert_true(why.msg[0] != '\0');
+    assert_int_not_equal(why.kind, ERR_NONE);
+    if (expect) assert_string_equal(why.msg, expect);
+}
+
+/* Refused as must_refuse, and of this kind. */
+static void must_refuse_as(queue_item *it, queue_request rq, int64_t now, error_kind kind, const char *expect) {
+    error why = {0};
+    queue_item before;
+    memcpy(&before, it, sizeof before);
+    assert_false(queue_apply(&P, it, &rq, now, &why));
+    assert_memory_equal(&before, it, sizeof before);
+    if (why.kind != kind)
+        fail_msg("\"%s\": kind %s, expected %s", why.msg, error_kind_name(why.kind), error_kind_name(kind));
+    if (expect) assert_string_equal(why.msg, expect);
 }
 
 /* An item of `level` brought to state s through the transitions themselves. */
@@ -258,23 +272,25 @@ static void test_every_state_action_role(void **state) {
                 const int64_t now = T0 + HOUR;
                 bool expect = (allowed[s][a] >> r) & 1;
                 n_tried++;
-                char why[256] = "x";
+                error why = {0};
                 queue_item before;
                 memcpy(&before, &it, sizeof before);
-                bool ok = queue_apply(&P, &it, &rq, now, why, sizeof why);
+                bool ok = queue_apply(&P, &it, &rq, now, &why);
                 if (ok != expect)
                     print_error("state %s action %s role %s: %s (%s)\n", queue_state_name((queue_state)s),
                                 queue_action_name((queue_action)a), staff_role_name((staff_role)r),
-                                ok ? "allowed" : "refused", why);
+                                ok ? "allowed" : "refused", why.msg);
                 assert_int_equal(ok, expect);
                 if (ok) {
                     n_allowed++;
                     assert_int_equal(it.state, after[s][a]);
                     assert_int_equal(it.updated_at, now);
-                    assert_string_equal(why, "");
+                    assert_string_equal(why.msg, "");
                 } else {
                     assert_memory_equal(&before, &it, sizeof it);
-                    assert_true(why[0] != '\0');
+                    assert_true(why.msg[0] != '\0');
+                    /* another role may take this step here: the refusal is the role's (denied), never a conflict */
+                    if (allowed[s][a]) assert_int_equal(why.kind, ERR_DENIED);
                 }
             }
     assert_int_equal(n_tried, 6 * 7 * 3);
@@ -337,8 +353,23 @@ static void test_refusal_reasons(void **state) {
     /* why may be omitted */
     queue_item before;
     memcpy(&before, &open, sizeof open);
-    assert_false(queue_apply(&P, &open, &(queue_request){.action = QA_CLOSE, .role = ROLE_RECEPTION}, T0, NULL, 0));
+    assert_false(queue_apply(&P, &open, &(queue_request){.action = QA_CLOSE, .role = ROLE_RECEPTION}, T0, NULL));
     assert_memory_equal(&before, &open, sizeof open);
+}
+
+/* A refusal carries its kind: two desks acknowledging the same item is a conflict (the second desk lost a race:
+ * exit 1, audited as a conflict), not a denial (exit 2, audited as denied); a missing reason is bad input. */
+static void test_refusal_kinds(void **state) {
+    (void)state;
+    queue_item it = item_in(LEVEL_YELLOW, QS_OPEN);
+    must_apply(&it, ack_rq, T0 + 1);
+    must_refuse_as(&it, ack_rq, T0 + 2, ERR_CONFLICT, "cannot acknowledge: the item is already acknowledged");
+    must_refuse_as(&it, rq_of(QA_CONFIRM, ROLE_RECEPTION), T0 + 2, ERR_DENIED, "a receptionist may not confirm a level");
+    must_refuse_as(&it, rq_of(QA_DECLINE, ROLE_RECEPTION), T0 + 2, ERR_INPUT, "a decline needs the client's reason");
+    queue_request close = {.action = QA_CLOSE, .role = ROLE_CLINICIAN, .outcome = QO_UNREACHABLE};
+    must_refuse_as(&it, close, T0 + 2, ERR_CONFLICT, NULL);
+    queue_item closed = item_in(LEVEL_YELLOW, QS_CLOSED);
+    must_refuse_as(&closed, ack_rq, T0 + 2, ERR_CONFLICT, "the item is closed; it accepts nothing more");
 }
 
 static void test_green_assign_without_confirmation(void **state) {
@@ -1397,6 +1428,7 @@ int main(void) {
         cmocka_unit_test_setup(test_config_good_values, reset),
         cmocka_unit_test_setup(test_repository_config_is_the_defaults, reset),
         cmocka_unit_test_setup(test_sort_order, reset),
+        cmocka_unit_test_setup(test_refusal_kinds, reset),
         cmocka_unit_test_setup(test_format_remaining, reset),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

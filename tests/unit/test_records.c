@@ -1095,6 +1095,40 @@ static void t_save_ends_its_draft(void **state) {
     OK(draft_discard(W.carol, theirs, &msg));
 }
 
+/* A queue refusal is audited and reported under its kind: the second of two desks acknowledging the same item
+ * lost a race (a conflict: exit 1, audited "conflict"); a receptionist confirming is a denial (exit 2, audited
+ * "denied", its message "denied: ..."); a decline without its reason is bad input (audited "refused"). All of
+ * them were audited "denied" with exit 2, so a race between desks read as someone overstepping their role. */
+static void t_queue_refusal_kinds(void **state) {
+    (void)state;
+    char cl[STORE_ID_LEN], cid[STORE_ID_LEN], iid[STORE_ID_LEN];
+    new_client(W.alice, "Queue Racer", NULL, NULL, cl);
+    queue_policy p;
+    queue_policy_defaults(&p);
+    intake_input in = {cl, "yellow", NULL, NULL, "{}", NULL};
+    OK(intake_save_given_at(W.alice, NULL, &in, &p, 0, NULL, cid, iid, &msg));
+    queue_item it;
+    assert_true(queues_open_for_client(&W.db, cl, &it));
+    queue_request ack = {.action = QA_ACK};
+    OK(queues_act(W.alice, &p, it.id, ack, &msg));
+    error_clear(&msg);
+    REFUSED(queues_act(W.carol, &p, it.id, ack, &msg), "cannot acknowledge: the item is already acknowledged");
+    assert_int_equal(msg.kind, ERR_CONFLICT);
+    assert_null(strstr(msg.msg, "denied"));
+    audit_rec a = audit_tail(&W.db);
+    assert_string_equal(a.action, "conflict");
+    queue_request confirm = {.action = QA_CONFIRM, .level = LEVEL_YELLOW};
+    REFUSED(queues_act(W.alice, &p, it.id, confirm, &msg), "denied: a receptionist may not confirm a level");
+    assert_int_equal(msg.kind, ERR_DENIED);
+    a = audit_tail(&W.db);
+    assert_string_equal(a.action, "denied");
+    queue_request decline = {.action = QA_DECLINE};
+    REFUSED(queues_act(W.alice, &p, it.id, decline, &msg), "a decline needs the client's reason");
+    assert_int_equal(msg.kind, ERR_INPUT);
+    a = audit_tail(&W.db);
+    assert_string_equal(a.action, "refused");
+}
+
 static void t_draft_not_taken_over(void **state) {
     (void)state;
     char id[STORE_ID_LEN] = "", got[STORE_ID_LEN] = "";
@@ -1142,23 +1176,23 @@ static void t_restore_twice_keeps_erasure(void **state) {
     erase_result er;
     OK(client_erase(s, gone, &er, &msg));
     restore_result r;
-    OK(db_restore(s, b1, NULL, &r, &msg));
+    OK(db_restore(s, NULL, b1, NULL, &r, &msg));
     client_rec c;
     assert_int_equal(db.ops->client_get(db.st, gone, &c), ST_NOTFOUND);
-    OK(db_restore(s, b2, NULL, &r, &msg));
+    OK(db_restore(s, NULL, b2, NULL, &r, &msg));
     assert_int_equal(r.erased_again, 1);
     assert_int_equal(db.ops->client_get(db.st, gone, &c), ST_NOTFOUND);
     assert_int_equal(db.ops->client_get(db.st, old, &c), ST_OK);
     client_rec_free(&c);
     /* and a third: the erasure, now a restored_over of a restored_over, still holds */
-    OK(db_restore(s, b1, NULL, &r, &msg));
-    OK(db_restore(s, b2, NULL, &r, &msg));
+    OK(db_restore(s, NULL, b1, NULL, &r, &msg));
+    OK(db_restore(s, NULL, b2, NULL, &r, &msg));
     assert_int_equal(db.ops->client_get(db.st, gone, &c), ST_NOTFOUND);
     /* the third outside restore tryout: B1 five times in a row, then B2. Each restore wrapped the carried entry
      * once more and the detail, cut at its length, lost the word client_erase by the fourth: Xavier came back */
-    REFUSED(db_restore(s, b1, "   ", &r, &msg), "needs a written reason"); /* spaces are no reason (tryout) */
-    for (int i = 0; i < 5; i++) OK(db_restore(s, b1, NULL, &r, &msg));
-    OK(db_restore(s, b2, NULL, &r, &msg));
+    REFUSED(db_restore(s, NULL, b1, "   ", &r, &msg), "needs a written reason"); /* spaces are no reason (tryout) */
+    for (int i = 0; i < 5; i++) OK(db_restore(s, NULL, b1, NULL, &r, &msg));
+    OK(db_restore(s, NULL, b2, NULL, &r, &msg));
     assert_int_equal(r.erased_again, 1);
     assert_int_equal(db.ops->client_get(db.st, gone, &c), ST_NOTFOUND);
     session_end(s);
@@ -1191,7 +1225,7 @@ static void t_restore_carries_forward(void **state) {
     alist before = audit_all(&db);
 
     restore_result r;
-    OK(db_restore(s, backup, NULL, &r, &msg));
+    OK(db_restore(s, NULL, backup, NULL, &r, &msg));
     assert_true(r.restored);
     assert_int_equal(r.erased_again, 1);
     assert_int_equal(r.intakes_gone, 1);
@@ -1264,9 +1298,9 @@ static void t_restore_stale_desk_writes_nothing(void **state) {
     session *desk = login(&other, "dora", CAROL_PASS);
     restore_result r;
     /* the reset would be undone silently (the old passphrase valid again): refused, naming it (finding 3) */
-    REFUSED(db_restore(s, backup, NULL, &r, &msg), "undo 1 staff change(s) made after it");
+    REFUSED(db_restore(s, NULL, backup, NULL, &r, &msg), "undo 1 staff change(s) made after it");
     HAS(msg.msg, "staff_reset_passphrase dora");
-    OK(db_restore(s, backup, "restoring anyway; dora's reset is made again", &r, &msg));
+    OK(db_restore(s, NULL, backup, "restoring anyway; dora's reset is made again", &r, &msg));
     assert_int_equal(r.staff_undone, 1);
     HAS(r.staff, "staff_reset_passphrase dora");
     int64_t entries = audit_count(&db);
@@ -1322,7 +1356,7 @@ static void t_restore_counts_every_intake_gone(void **state) {
     assert_int_equal(db.ops->commit(db.st), ST_OK);
     intake_rec_free(&in);
     restore_result r;
-    OK(db_restore(s, backup, NULL, &r, &msg));
+    OK(db_restore(s, NULL, backup, NULL, &r, &msg));
     assert_int_equal(r.intakes_gone, 2);
     session_end(s);
     db_close(&db);
@@ -1343,18 +1377,18 @@ static void t_restore_refusals_say_why(void **state) {
     path_in(ours, sizeof ours, "words-backup.db");
     OK(db_backup(s, ours, &msg));
     restore_result r;
-    REFUSED(db_restore(s, theirs, NULL, &r, &msg), "is a backup of a different database: its audit trail begins with entry #1");
+    REFUSED(db_restore(s, NULL, theirs, NULL, &r, &msg), "is a backup of a different database: its audit trail begins with entry #1");
     HAS(msg.msg, "a backup restores only into the database it was made of");
     assert_null(strstr(msg.msg, "key rotation"));
     /* a supervisor enrolled after the backup */
     OK(staff_add(s, "newsup", ROLE_SUPERVISOR, CAROL_PASS, strlen(CAROL_PASS), &msg));
     session *late = login(&db, "newsup", CAROL_PASS);
-    REFUSED(db_restore(late, ours, "a reason", &r, &msg), "was made before newsup was enrolled");
+    REFUSED(db_restore(late, NULL, ours, "a reason", &r, &msg), "was made before newsup was enrolled");
     HAS(msg.msg, "a supervisor the backup knows must restore it (admin)");
     /* a receptionist */
     OK(staff_add(s, "rita", ROLE_RECEPTION, ALICE_PASS, strlen(ALICE_PASS), &msg));
     session *desk = login(&db, "rita", ALICE_PASS);
-    REFUSED(db_restore(desk, ours, NULL, &r, &msg), "denied: a receptionist may not restore backups");
+    REFUSED(db_restore(desk, NULL, ours, NULL, &r, &msg), "denied: a receptionist may not restore backups");
     session_end(desk);
     session_end(late);
     session_end(them);
@@ -1385,7 +1419,7 @@ static void t_restore_refuses_lowering(void **state) {
     queued_intake(s, &p, calm, LEVEL_GREEN);
 
     restore_result r;
-    REFUSED(db_restore(s, backup, NULL, &r, &msg), "lower or drop 2 open queue item(s)");
+    REFUSED(db_restore(s, NULL, backup, NULL, &r, &msg), "lower or drop 2 open queue item(s)");
     HAS(msg.msg, " red");
     HAS(msg.msg, " orange");
     HAS(msg.msg, "--accept-loss");
@@ -1396,9 +1430,9 @@ static void t_restore_refuses_lowering(void **state) {
     queue_item it;
     assert_true(queues_open_for_client(&db, raised, &it));
     assert_int_equal(it.level, LEVEL_RED);
-    REFUSED(db_restore(s, backup, "", &r, &msg), "needs a written reason");
+    REFUSED(db_restore(s, NULL, backup, "", &r, &msg), "needs a written reason");
 
-    OK(db_restore(s, backup, "the database was damaged; items re-entered by hand", &r, &msg));
+    OK(db_restore(s, NULL, backup, "the database was damaged; items re-entered by hand", &r, &msg));
     assert_int_equal(r.items_lowered, 2);
     alist after = audit_all(&db);
     bool accepted = false;
@@ -1408,6 +1442,111 @@ static void t_restore_refuses_lowering(void **state) {
             accepted = true;
     free(after.v);
     assert_true(accepted);
+    verify_report v;
+    OK(db_verify(s, &v, &msg));
+    if (!v.ok) fail_msg("verify after the restore: %s", v.problem);
+    session_end(s);
+    db_close(&db);
+}
+
+/* A restore takes no client at risk out of sight by itself (third outside restore tryout): an unfinished intake
+ * saved after the backup at red or orange (here: drafts with no engine to read them count as red) makes the
+ * restore refuse, naming it, unless --accept-loss's reason (audited with the list); every draft lost is counted,
+ * one set back to the backup's older version too, and one the backup holds as it is is no loss. */
+static void t_restore_refuses_draft_loss(void **state) {
+    (void)state;
+    database db;
+    session *s = fresh_db(&db, "restore-drafts.db");
+    char same[STORE_ID_LEN] = "", changed[STORE_ID_LEN] = "", later[STORE_ID_LEN] = "", backup[300];
+    int64_t t0 = clock_now();
+    clock_fix(true, t0);
+    OK(draft_save(s, same, "{\"step\":1}", &msg));
+    OK(draft_save(s, changed, "{\"step\":1}", &msg));
+    path_in(backup, sizeof backup, "restore-drafts-backup.db");
+    OK(db_backup(s, backup, &msg));
+    clock_fix(true, t0 + 60);
+    OK(draft_save(s, changed, "{\"step\":2}", &msg)); /* answers given after the backup */
+    OK(draft_save(s, later, "{\"step\":1}", &msg));   /* a draft saved after the backup */
+    restore_result r;
+    REFUSED(db_restore(s, NULL, backup, NULL, &r, &msg), "remove or set back 2 unfinished intake(s) at red or orange");
+    HAS(msg.msg, "--accept-loss");
+    char short_id[9];
+    snprintf(short_id, sizeof short_id, "%.8s", later);
+    HAS(msg.msg, short_id);
+    HAS(r.drafts, short_id);
+    assert_string_equal(audit_tail(&db).action, "restore_refused");
+    assert_int_equal(session_restore_generation(&db), 0);
+    OK(db_restore(s, NULL, backup, "the clients were called back and taken again", &r, &msg));
+    assert_int_equal(r.drafts_lost, 2);
+    assert_int_equal(r.drafts_at_risk, 2);
+    alist after = audit_all(&db);
+    bool accepted = false, said = false;
+    for (int i = 0; i < after.n; i++) {
+        if (strcmp(after.v[i].action, "restore_accept_loss") == 0 && strstr(after.v[i].detail, "called back") &&
+            strstr(after.v[i].detail, "2 unfinished intake(s) at red or orange"))
+            accepted = true;
+        if (strcmp(after.v[i].action, "restore") == 0 && strstr(after.v[i].detail, "2 drafts removed or set back (2 red/orange)"))
+            said = true;
+    }
+    free(after.v);
+    assert_true(accepted);
+    assert_true(said);
+    clock_fix(false, 0);
+    session_end(s);
+    db_close(&db);
+}
+
+/* Third outside restore tryout: an intake saved after the backup and erased (with its client) before the
+ * restore is not one the restore removed: it is counted as erased, not as "no longer in the database". */
+static void t_restore_counts_erased_apart(void **state) {
+    (void)state;
+    database db;
+    session *s = fresh_db(&db, "restore-erased.db");
+    char kept[STORE_ID_LEN], gone[STORE_ID_LEN], erased[STORE_ID_LEN], i1[STORE_ID_LEN], i2[STORE_ID_LEN],
+        i3[STORE_ID_LEN], backup[300];
+    new_client(s, "Before Backup", "", "", kept);
+    new_intake(s, kept, "green", "{\"answers\":[1]}", NULL, i1);
+    path_in(backup, sizeof backup, "restore-erased-backup.db");
+    OK(db_backup(s, backup, &msg));
+    new_client(s, "Lost By Restore", "", "", gone);
+    new_intake(s, gone, "green", "{\"answers\":[1]}", NULL, i2);
+    new_client(s, "Erased Before Restore", "", "", erased);
+    new_intake(s, erased, "green", "{\"answers\":[1]}", NULL, i3);
+    erase_result er;
+    OK(client_erase(s, erased, &er, &msg));
+    restore_result r;
+    OK(db_restore(s, NULL, backup, NULL, &r, &msg));
+    assert_int_equal(r.intakes_gone, 1);
+    assert_int_equal(r.intakes_erased, 1);
+    assert_false(r.live_damaged);
+    HAS(audit_tail(&db).detail, "1 intakes saved after the backup removed");
+    HAS(audit_tail(&db).detail, "1 intakes erased before it");
+    session_end(s);
+    db_close(&db);
+}
+
+/* Third outside restore tryout: a demotion undone by a promotion since the backup leaves the member as the
+ * backup has them: the restore undoes nothing and is not refused as "2 staff changes"; a change that stands
+ * (a lock) still is, named alone. */
+static void t_restore_staff_net_zero(void **state) {
+    (void)state;
+    database db;
+    session *s = fresh_db(&db, "restore-netzero.db");
+    char backup[300];
+    OK(staff_add(s, "dora", ROLE_SUPERVISOR, ALICE_PASS, strlen(ALICE_PASS), &msg));
+    OK(staff_add(s, "erin", ROLE_RECEPTION, CAROL_PASS, strlen(CAROL_PASS), &msg));
+    path_in(backup, sizeof backup, "restore-netzero-backup.db");
+    OK(db_backup(s, backup, &msg));
+    OK(staff_set_role(s, "dora", ROLE_CLINICIAN, &msg));
+    OK(staff_set_role(s, "dora", ROLE_SUPERVISOR, &msg));
+    OK(staff_set_locked(s, "erin", true, &msg));
+    restore_result r;
+    REFUSED(db_restore(s, NULL, backup, NULL, &r, &msg), "undo 1 staff change(s) made after it");
+    HAS(msg.msg, "staff_lock erin");
+    if (strstr(msg.msg, "dora")) fail_msg("a role changed and changed back is named as undone: %s", msg.msg);
+    OK(staff_set_locked(s, "erin", false, &msg));
+    OK(db_restore(s, NULL, backup, NULL, &r, &msg));
+    assert_int_equal(r.staff_undone, 0);
     verify_report v;
     OK(db_verify(s, &v, &msg));
     if (!v.ok) fail_msg("verify after the restore: %s", v.problem);
@@ -1429,8 +1568,8 @@ static void t_restore_refuses_own_file_and_wal(void **state) {
     assert_int_equal(symlink(live, link), 0);
     new_client(s, "Kept Anyway", "", "", id);
     restore_result r;
-    REFUSED(db_restore(s, live, NULL, &r, &msg), "itself");
-    REFUSED(db_restore(s, link, NULL, &r, &msg), "itself");
+    REFUSED(db_restore(s, NULL, live, NULL, &r, &msg), "itself");
+    REFUSED(db_restore(s, NULL, link, NULL, &r, &msg), "itself");
     assert_string_equal(audit_tail(&db).action, "restore_refused");
     path_in(cold, sizeof cold, "restore-cold.db");
     OK(db_backup(s, cold, &msg));
@@ -1439,7 +1578,7 @@ static void t_restore_refuses_own_file_and_wal(void **state) {
     assert_non_null(w);
     fputs("frames of commits the copy does not hold", w);
     fclose(w);
-    REFUSED(db_restore(s, cold, NULL, &r, &msg), "restore-cold.db-wal");
+    REFUSED(db_restore(s, NULL, cold, NULL, &r, &msg), "restore-cold.db-wal");
     HAS(msg.msg, "triage backup");
     assert_int_equal(session_restore_generation(&db), 0);
     client_rec c;
@@ -1497,8 +1636,13 @@ static void t_restore_pre_rekey_message(void **state) {
     OK(db_backup(s, backup, &msg));
     OK(db_rekey(s, &msg));
     restore_result r;
-    REFUSED(db_restore(s, backup, NULL, &r, &msg), "predates a key rotation");
+    REFUSED(db_restore(s, NULL, backup, NULL, &r, &msg), "predates a key rotation");
     if (strstr(msg.msg, "log in again")) fail_msg("the refusal blames the login: %s", msg.msg);
+    /* and the way forward (third restore tryout: none was given): when it rotated, what to restore instead, how to
+     * read this one */
+    HAS(msg.msg, "the last rotation: entry #");
+    HAS(msg.msg, "Restore a backup made after the rotation instead");
+    HAS(msg.msg, "open the copy on its own");
     assert_string_equal(audit_tail(&db).action, "restore_refused");
     session_end(s);
     db_close(&db);
@@ -2206,11 +2350,15 @@ int main(void) {
         T(t_drafts),
         T(t_draft_not_taken_over),
         T(t_save_ends_its_draft),
+        T(t_queue_refusal_kinds),
         T(t_verify),
         T(t_restore_carries_forward),
         T(t_restore_twice_keeps_erasure),
         T(t_restore_stale_desk_writes_nothing),
         T(t_restore_refuses_lowering),
+        T(t_restore_refuses_draft_loss),
+        T(t_restore_counts_erased_apart),
+        T(t_restore_staff_net_zero),
         T(t_restore_refusals_say_why),
         T(t_restore_counts_every_intake_gone),
         T(t_restore_refuses_own_file_and_wal),

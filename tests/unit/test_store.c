@@ -43,7 +43,7 @@
 #include "store.h"
 
 #define TRIG 0x54524947
-#define NEWEST 10 /* the schema version this build writes */
+#define NEWEST 11 /* the schema version this build writes */
 
 #define STAFF1 "5a000000-0000-4000-8000-000000000001"
 #define STAFF2 "5a000000-0000-4000-8000-000000000002"
@@ -1777,6 +1777,63 @@ static void s_missing_file(void **state) {
     assert_no_side_files(f->path);
 }
 
+/* A password in a database URL never reaches a message (store_url_redacted): the userinfo's and a
+ * password=... parameter's are hidden; everything else - a plain path with ':' and '@' in it included - is kept
+ * as given, so the message still names the database. */
+static void t_url_redacted(void **state) {
+    (void)state;
+    static const char *const cases[][2] = {
+        {"postgresql://ann:s3cret@db.example:5432/triage", "postgresql://ann:***@db.example:5432/triage"},
+        {"postgresql://ann:p@ss:w@db.example/triage", "postgresql://ann:***@db.example/triage"},
+        {"postgresql://ann@db.example/triage", "postgresql://ann@db.example/triage"},
+        {"postgresql://db.example/triage?user=ann&password=s3cret&sslmode=require",
+         "postgresql://db.example/triage?user=ann&password=***&sslmode=require"},
+        {"postgresql://db.example/triage?PASSWORD=s3cret", "postgresql://db.example/triage?PASSWORD=***"},
+        {"host=db.example user=ann password=s3cret dbname=triage", "host=db.example user=ann password=*** dbname=triage"},
+        {"sqlite:/srv/triage/centre.db", "sqlite:/srv/triage/centre.db"},
+        {"sqlite:///srv/a:b@c/centre.db", "sqlite:///srv/a:b@c/centre.db"},
+        {"/srv/a:b@c/centre.db", "/srv/a:b@c/centre.db"},
+        {"/srv/my_password=x/centre.db", "/srv/my_password=x/centre.db"},
+        {"", ""},
+    };
+    char out[256];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        store_url_redacted(cases[i][0], out, sizeof out);
+        assert_string_equal(out, cases[i][1]);
+    }
+    store_url_redacted("postgresql://ann:s3cret@db.example/triage", out, 16); /* truncated, still hidden */
+    assert_null(strstr(out, "s3cret"));
+    assert_int_equal(strlen(out), 15);
+}
+
+/* Which values name a database by URL is the store's to say (config.c keeps a URL as given and takes a path
+ * from the configuration file's directory): a backend's scheme, with or without "//", or any scheme://. */
+static void t_is_url(void **state) {
+    (void)state;
+    assert_true(store_is_url("sqlite:centre.db"));
+    assert_true(store_is_url("sqlite:///srv/centre.db"));
+    assert_true(store_is_url("postgresql://ann@db.example/triage"));
+    assert_false(store_is_url("centre.db"));
+    assert_false(store_is_url("/srv/centre.db"));
+    assert_false(store_is_url("data/a://b.db")); /* '/' is no scheme character: a path */
+    assert_false(store_is_url(NULL));
+    assert_string_equal(store_status_name(ST_UNSAFE_LOCATION), "unsafe location"); /* the backend says why */
+}
+
+/* The wrapper above every backend names a database in its messages as store_url_redacted does, whatever the
+ * backend writes: a missing database given with a password parameter is named without it. */
+static void s_missing_file_password_hidden(void **state) {
+    fx *f = *state;
+    error err = {0};
+    char url[640];
+    snprintf(url, sizeof url, "sqlite:%s?password=s3cret", f->path);
+    store *s = NULL;
+    assert_int_equal(f->ops->open(url, false, 500, &s, &err), ST_NOTFOUND);
+    assert_null(s);
+    if (strstr(err.msg, "s3cret")) fail_msg("the password is in the message: %s", err.msg);
+    assert_non_null(strstr(err.msg, "?password=***"));
+}
+
 static void s_missing_directory(void **state) {
     fx *f = *state;
     char dir[128];
@@ -1857,7 +1914,7 @@ static void s_too_new(void **state) {
     assert_int_equal(try_open(f, false, &err), ST_TOO_NEW);
     assert_non_null(strstr(err.msg, f->path));
     assert_non_null(strstr(err.msg, "99"));
-    assert_non_null(strstr(err.msg, "up to 10"));
+    assert_non_null(strstr(err.msg, "up to 11"));
     assert_file_is(f->path, before, n);
     free(before);
 }
@@ -2263,7 +2320,7 @@ static void s_restore_steps_under_lock(void **state) {
 
     /* a step that fails: nothing restored, the live content as it was */
     steps_probe p = {f, other, ST_OK, 0, 0, true};
-    restore_steps steps = {probe_before, probe_after, &p};
+    restore_steps steps = {probe_before, probe_after, &p, false};
     assert_int_not_equal(f->ops->restore(f->s, copy, &steps, &err), ST_OK);
     assert_non_null(strstr(err.msg, "the probe's after step refused"));
     int64_t n = 0;
@@ -2754,7 +2811,7 @@ static void t_names(void **state) {
 
 
 /* Row MACs (schema 5): the store keeps a blob per row and lists the rows without one; it never computes. */
-/* Per-client keys (schema 10, issue 13): a client's own key, sealed, is stored with it and read back with it;
+/* Per-client keys (schema 11, issue 13): a client's own key, sealed, is stored with it and read back with it;
  * row_ids("clients", missing_only) lists the clients without one (the upgrade resumes from them); each_sealed
  * walks it as clients.key, first of the client's values; update_sealed sets it; queue_all_for_client gives
  * every item of a client, closed ones too; erasure removes the key with the client. */
@@ -4462,9 +4519,12 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(t_names),
         cmocka_unit_test(t_every_op_set),
+        cmocka_unit_test(t_url_redacted),
+        cmocka_unit_test(t_is_url),
         CONFORMANCE(store_checked), /* the table the core uses: the backend is the one the URL (a path) names */
         ST(s_reopen_keeps_data),
         ST(s_missing_file),
+        ST(s_missing_file_password_hidden),
         ST(s_missing_directory),
         ST(s_new_file_mode),
         ST(s_text_file),

@@ -19,6 +19,7 @@
 #include "drafts_at_risk.h"
 #include "engine.h"
 #include "intake_finish.h"
+#include "answer_keys.h"
 #include "wizard.h"
 
 static engine e;
@@ -1722,6 +1723,147 @@ static void test_burst_key_kinds(void **state) {
     assert_false(wizard_burst_held(w));
 }
 
+/* ---- the phone guard: a call-back number typed at a person's pace after Enter skipped the phone field ---- */
+
+/* A character key at time t as the screen handles it: the phone guard, then the burst guard, then the key picks
+ * the option it is printed beside (a choice question) or is typed (a text field). True when the key acted. */
+static bool desk_key(wizard *w, int64_t t, char ch) {
+    const scale *s = w->stage == WZ_QUESTIONS ? form_item_scale(wizard_form(w), w->item) : NULL;
+    wizard_key kind = s ? WK_ANSWER : WK_TEXT;
+    if (!wizard_phone_guard(w, t, ch, kind) || !wizard_key_arrived(w, t, kind)) return false;
+    if (s) {
+        int c = answer_choice_for_key(wizard_form(w), w->item, ch - '0');
+        if (c >= 0) wizard_choose(w, c);
+    }
+    return true;
+}
+
+/* Enter at time t: on a typed field left empty it skips it (the field is optional). True when it moved on. */
+static bool desk_enter(wizard *w, int64_t t) {
+    if (!wizard_phone_guard(w, t, 0, WK_OTHER) || !wizard_key_arrived(w, t, WK_OTHER)) return false;
+    return wizard_next(w);
+}
+
+static wizard *hotline_wizard(void) {
+    wizard *w = blank_wizard();
+    const char *ids[INTAKE_MAX_FORMS];
+    for (int i = 0; i < e.plan.n_hotline; i++) ids[i] = e.forms.v[e.plan.hotline[i]]->id;
+    assert_true(wizard_start(w, &e, ids, e.plan.n_hotline, LANG_EN, &err));
+    return w;
+}
+
+/* The fifth tryout: Enter skipped the call-back field and the number typed at 0.35 s a digit answered the PHQ-2
+ * (1, 3: positive, so the PHQ-9 joined) before its 9 picked nothing. The 9 shows it was a number: the interview is
+ * exactly as it was before the first digit (the PHQ-9 gone again), nothing is taken until Enter after a pause,
+ * and then the next key answers PHQ-2 question 1. */
+static void test_phone_guard_takes_back_a_paced_number(void **state) {
+    (void)state;
+    wizard *w = hotline_wizard();
+    int64_t t = 10000;
+    assert_true(desk_key(w, t += 2000, '1')); /* the channel: phone */
+    expect_at(w, "caller", "callback");
+    assert_true(desk_enter(w, t += 2000)); /* the call-back field skipped */
+    expect_at(w, "phq2", "item1");
+    char *before = hold_mem(wizard_to_json(w));
+    int n_forms = w->n_forms;
+    int acted = 0;
+    for (const char *p = "13912345678"; *p; p++) acted += desk_key(w, t += 350, *p);
+    assert_int_equal(acted, 2); /* its 1 and 3 answered, before the 9 showed what it was */
+    assert_true(wizard_phone_held(w));
+    assert_false(wizard_phone_fast(w)); /* a person's pace: the burst guard alone let it through */
+    expect_at(w, "phq2", "item1");
+    assert_int_equal(ans(w, "phq2", "item1")->state, ANS_NOT_ASKED);
+    assert_int_equal(ans(w, "phq2", "item2")->state, ANS_NOT_ASKED);
+    assert_int_equal(w->n_forms, n_forms); /* the PHQ-9 its positive PHQ-2 added is gone */
+    assert_string_equal(hold_mem(wizard_to_json(w)), before);
+    assert_int_equal(w->level, LEVEL_GREEN);
+    assert_false(wizard_choose(w, 0)); /* the core refuses while held, whatever a screen does */
+    assert_false(wizard_next(w));      /* a held Enter records nothing */
+    assert_false(desk_key(w, t += 1000, '0')); /* an answer key after a pause: not before Enter */
+    assert_false(desk_enter(w, t += 1500));    /* Enter ends the hold and does nothing else */
+    assert_false(wizard_phone_held(w));
+    expect_at(w, "phq2", "item1");
+    assert_true(desk_key(w, t += 1500, '0'));
+    expect_at(w, "phq2", "item2");
+    assert_int_equal(ans(w, "phq2", "item1")->state, ANS_VALUE);
+}
+
+/* The intake form: after the phone field come the language (1 English, 2 Chinese) and the occupation (text). The
+ * number's 1 answered the language and the rest ran into the occupation field: taken back at its first digit. */
+static void test_phone_guard_number_running_into_a_text_field(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    int64_t t = 100000;
+    type(w, "Wang Fang");
+    assert_true(desk_enter(w, t += 2000));
+    assert_true(desk_enter(w, t += 2000)); /* age */
+    assert_true(desk_enter(w, t += 2000)); /* birth date */
+    assert_true(desk_key(w, t += 2000, '1')); /* gender */
+    expect_at(w, "intake", "phone");
+    assert_true(desk_enter(w, t += 2000)); /* the phone field skipped */
+    expect_at(w, "intake", "language");
+    char *before = hold_mem(wizard_to_json(w));
+    assert_true(desk_key(w, t += 400, '1')); /* English, as far as anyone can tell */
+    expect_at(w, "intake", "occupation");
+    assert_false(desk_key(w, t += 400, '3'));
+    assert_true(wizard_phone_held(w));
+    expect_at(w, "intake", "language");
+    assert_int_equal(ans(w, "intake", "language")->state, ANS_NOT_ASKED);
+    assert_string_equal(hold_mem(wizard_to_json(w)), before);
+    assert_string_equal(wizard_client_name(w), "Wang Fang"); /* typed before the skip: kept */
+}
+
+/* No false alarm: answers after a skipped field at a person's pace are all kept; a digit that picks nothing after a
+ * deliberate key (Enter) is only a slip (nothing is taken back); digits typed into a number field are its answer. */
+static void test_phone_guard_spares_answers(void **state) {
+    (void)state;
+    wizard *w = hotline_wizard();
+    int64_t t = 10000;
+    assert_true(desk_key(w, t += 2000, '1'));
+    assert_true(desk_enter(w, t += 2000));
+    assert_true(desk_key(w, t += 800, '0'));
+    assert_true(desk_key(w, t += 800, '1')); /* the PHQ-2: negative */
+    expect_at(w, "gad2", "item1");
+    assert_false(desk_enter(w, t += 800)); /* Enter on a required question: nothing, but a deliberate key */
+    assert_true(desk_key(w, t += 800, '7')); /* a slip: picks nothing, takes nothing back */
+    assert_false(wizard_phone_held(w));
+    assert_int_equal(ans(w, "phq2", "item1")->state, ANS_VALUE);
+    assert_int_equal(ans(w, "phq2", "item2")->state, ANS_VALUE);
+    done(w);
+    w = new_wizard(LANG_EN);
+    type(w, "Li Lei");
+    assert_true(desk_enter(w, t += 2000));
+    expect_at(w, "intake", "age");
+    assert_true(desk_key(w, t += 400, '4')); /* into the age field: its own answer, never a phone number */
+    assert_false(wizard_phone_held(w));
+    type(w, "");
+    assert_true(desk_enter(w, t += 2000)); /* age skipped */
+    assert_true(desk_enter(w, t += 2000)); /* birth date skipped */
+    expect_at(w, "intake", "gender");
+    assert_true(desk_key(w, t += 2000, '0')); /* picks nothing, and nothing was answered since: a slip, no hold */
+    assert_false(wizard_phone_held(w));
+    assert_true(desk_key(w, t += 2000, '1'));
+    expect_at(w, "intake", "phone");
+}
+
+/* The channel decides the advice: a caller hears "before the call ends", a client in the room "before the client
+ * leaves" (the in-room words were shown to phone callers: fifth tryout); with the channel unknown, the in-room text. */
+static void test_bssa_advice_follows_channel(void **state) {
+    (void)state;
+    const safety_config *sc = &e.cfg.safety;
+    int bssa = set_of("bssa");
+    assert_non_null(strstr(safety_due(sc, bssa, SAFETY_CHANNEL_REMOTE, LANG_EN), "before the call ends"));
+    assert_null(strstr(safety_due(sc, bssa, SAFETY_CHANNEL_REMOTE, LANG_EN), "where staff can see them"));
+    assert_non_null(strstr(safety_title(sc, bssa, SAFETY_CHANNEL_REMOTE, LANG_EN), "CALL ENDS"));
+    assert_non_null(strstr(safety_due(sc, bssa, SAFETY_CHANNEL_IN_PERSON, LANG_EN), "before the client leaves"));
+    assert_non_null(strstr(safety_title(sc, bssa, SAFETY_CHANNEL_UNKNOWN, LANG_EN), "CLIENT LEAVES"));
+    wizard *w = hotline_wizard();
+    choose(w, "phone");
+    assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_REMOTE);
+    /* a set without the _remote texts (red) keeps its one title */
+    assert_string_equal(safety_title(sc, sc->red, SAFETY_CHANNEL_REMOTE, LANG_EN), safety_title(sc, sc->red, SAFETY_CHANNEL_IN_PERSON, LANG_EN));
+}
+
 /* A draft left at ASQ question 5 after a positive (question 5 not answered): acute, red, wherever it is shown. The
  * home's resume line and a resume from home read the interview left in memory, the at-risk list and the login
  * read the stored draft: the left interview said ORANGE, the draft RED (tryout). Both now go through the same
@@ -1840,6 +1982,10 @@ int main(void) {
         cmocka_unit_test_teardown(test_burst_never_answers_a_safety_item, release_all),
         cmocka_unit_test_teardown(test_burst_human_pace_and_off, release_all),
         cmocka_unit_test_teardown(test_burst_key_kinds, release_all),
+        cmocka_unit_test_teardown(test_phone_guard_takes_back_a_paced_number, release_all),
+        cmocka_unit_test_teardown(test_phone_guard_number_running_into_a_text_field, release_all),
+        cmocka_unit_test_teardown(test_phone_guard_spares_answers, release_all),
+        cmocka_unit_test_teardown(test_bssa_advice_follows_channel, release_all),
         cmocka_unit_test_teardown(test_left_at_asq_q5_is_red_both_ways, release_all),
         cmocka_unit_test_teardown(test_phq2_advice_goes_when_phq9_answered, release_all),
         cmocka_unit_test_teardown(test_has_answers, release_all),

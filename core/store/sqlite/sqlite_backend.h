@@ -84,7 +84,7 @@ _Static_assert(VAULT_SEALED_KEY_BYTES == 80, "schema v1: staff.sealed_data_key i
 
 _Static_assert(VAULT_MAC_BYTES == 32, "schema v1: audit.hash and audit.mac are 32 bytes");
 
-_Static_assert(VAULT_CLIENT_KEY_SEALED == 73, "schema v10: client_keys.key_ct is 73 bytes");
+_Static_assert(VAULT_CLIENT_KEY_SEALED == 73, "schema v11: client_keys.key_ct is 73 bytes");
 
 _Static_assert(VAULT_SIG_BYTES == 64, "schema v6: audit.sig is 64 bytes");
 
@@ -220,6 +220,12 @@ struct store {
     dbfile_mark mark;
     dbfile_verdict file;
     bool file_handled;
+    /* the old file's log when the file was moved away: frames written into it first (wal_kept), frames that
+     * could not be (wal_lost: another desk was reading them), or -1 when the file was overwritten in place */
+    int wal_kept, wal_lost;
+    /* the log's generation (its header's salts) last recorded in DB-mark by this connection */
+    unsigned char wal_salts[8];
+    bool wal_salts_recorded;
     bool reading; /* inside read_begin .. read_end: a read transaction, where every write is refused */
 };
 
@@ -375,7 +381,7 @@ store_status sq_update_sealed(store *s, const char *table, const char *column, c
                                      const unsigned char *ct, size_t n);
 store_status sq_integrity_check(store *s, char *msg, size_t size);
 store_status sq_backup(store *s, const char *dest, error *err);
-store_status sq_restore(store *s, const char *src, const restore_steps *steps, error *err);
+store_status sq_restore(store *s, const char *src, restore_steps *steps, error *err);
 /* the scratch database's location (a file beside this one) and the removal of a database with its -wal,
  * -shm and -journal files (sqlite_scratch.c) */
 store_status sq_scratch_location(store *s, char *location, size_t size);

@@ -28,7 +28,7 @@ store_status sq_counselor_list(store *s, counselor_rec **out, int *n) {
                      "list the counselors");
 }
 
-/* The client's own key, sealed (schema 10), in its row beside the client's. */
+/* The client's own key, sealed (schema 11), in its row beside the client's. */
 static int put_key(store *s, const client_rec *r) {
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_SET_CLIENT_KEY, &st);

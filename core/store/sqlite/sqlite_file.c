@@ -179,6 +179,14 @@ void dbfile_discard_wal(sqlite3 *db) {
     if (w->pMethods->xWrite(w, zeros, WAL_HDR, 0) == SQLITE_OK) (void)w->pMethods->xSync(w, SQLITE_SYNC_FULL);
 }
 
+bool dbfile_wal_salts(sqlite3 *db, unsigned char out[8]) {
+    unsigned char h[WAL_HDR];
+    wal_header(db, h);
+    if (!wal_magic_ok(h)) return false;
+    memcpy(out, h + WAL_SALT, 8);
+    return true;
+}
+
 const char *dbfile_verdict_text(dbfile_verdict v) {
     switch (v) {
     case DBFILE_SAME: return "is the file triage opened";
@@ -187,8 +195,9 @@ const char *dbfile_verdict_text(dbfile_verdict v) {
     case DBFILE_OVERWRITTEN:
         return "was overwritten in place by another program (copied over the path) while triage had it open";
     case DBFILE_DISCARDED:
-        return "was replaced while a desk had it open (that desk found it, stopped, and set aside the old file's "
-               "unsaved log)";
+        return "was replaced while a desk had it open (that desk found it and stopped; it wrote the old file's log "
+               "into the old file when that was moved away, and emptied the log so that it cannot damage the file "
+               "now at the path)";
     }
     return "changed";
 }
@@ -198,11 +207,35 @@ const char *dbfile_verdict_text(dbfile_verdict v) {
 /* Whether the file at the path is still the one this connection opened, written by SQLite alone. The first
  * time it is not, the WAL's frames are discarded (they belong to the old file and would damage the one now
  * at the path) and closing will not checkpoint; from then on this connection refuses every write. */
+/* The log's committed frames written into the file this connection has open, before the log is discarded:
+ * when the file was moved away (mv aside) or removed, that old file is the one the log belongs to, and its
+ * last commits (a red intake saved a moment before) are only in the log (third restore tryout: they were
+ * lost while the message said the log was set aside). The connection's own handle is the old file's inode,
+ * never the path, so nothing reaches the file now at the path. Under the lock of DB-mark, so that no desk
+ * opens the path (and reads this log) in the middle; nothing is recorded in it (it describes the file at
+ * the path). Passive: frames a reader of another desk still needs are not copied (counted as lost). */
+static void keep_log_in_old_file(store *s) {
+    int frames = 0, copied = 0;
+    int fd = sq_mark_lock(s->path, false);
+    if (sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_PASSIVE, &frames, &copied) != SQLITE_OK) {
+        frames = -1; /* not known: said as lost rather than kept */
+        copied = 0;
+    }
+    dbfile_discard_wal(s->db);
+    sq_mark_unlock(fd);
+    s->wal_kept = copied > 0 ? copied : 0;
+    s->wal_lost = frames < 0 ? -1 : frames > copied ? frames - copied : 0;
+}
+
 bool sq_file_still_ours(store *s) {
     if (s->file == DBFILE_SAME) s->file = dbfile_check(s->db, s->path, &s->mark);
     if (s->file == DBFILE_SAME) return true;
     if (!s->file_handled) {
-        if (s->file != DBFILE_DISCARDED) dbfile_discard_wal(s->db); /* else another desk did */
+        /* an old file moved away keeps its log's commits; one overwritten in place (cp over the path) is gone,
+         * and so are they: its log is only discarded */
+        if (s->file == DBFILE_MOVED || s->file == DBFILE_GONE) keep_log_in_old_file(s);
+        else if (s->file != DBFILE_DISCARDED) dbfile_discard_wal(s->db); /* else another desk did */
+        if (s->file == DBFILE_OVERWRITTEN) s->wal_kept = -1;
         (void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
         s->file_handled = true;
     }
@@ -211,11 +244,26 @@ bool sq_file_still_ours(store *s) {
 
 /* The message for a connection whose file was replaced (kept as the store's error). */
 store_status sq_fail_replaced(store *s, const char *what) {
+    /* what became of this desk's log, said as it is (it was "set aside" while it was zeroed: tryout); short, the
+     * whole message must fit a desk's message lines. A file overwritten in place took its log's commits with it,
+     * as the verdict says. */
+    char log[160] = "";
+    if (s->wal_kept >= 0 && (s->file == DBFILE_MOVED || s->file == DBFILE_GONE)) {
+        if (s->wal_lost < 0)
+            snprintf(log, sizeof log, " Its log could not be written into the old file; it was emptied, its last "
+                     "commits lost.");
+        else if (s->wal_lost)
+            snprintf(log, sizeof log, " Its log was first written into the old file (%d page(s); %d lost: another "
+                     "desk was reading them), then emptied.", s->wal_kept, s->wal_lost);
+        else
+            snprintf(log, sizeof log, " Its log was first written into the old file (%d page(s)), then emptied.",
+                     s->wal_kept);
+    }
     return sq_fail(s, ST_IO,
-                   "Database %s: the file %s; it was left as it is now and nothing was written (%s). Quit every "
+                   "Database %s: the file %s; it was left as it is now and nothing was written (%s).%s Quit every "
                    "desk on it and start triage again to use the file now at that path; restore backups only with "
                    "`triage restore`.",
-                   s->path, dbfile_verdict_text(s->file), what);
+                   s->path, dbfile_verdict_text(s->file), what, log);
 }
 
 /* Runs after every commit in place of SQLite's automatic checkpoint, which would copy the WAL into whatever
@@ -223,7 +271,19 @@ store_status sq_fail_replaced(store *s, const char *what) {
 int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames) {
     store *s = ctx;
     /* checked after every commit, which also moves the mark past a WAL restart this commit made */
-    if (!sq_file_still_ours(s) || frames < 1000) return SQLITE_OK;
+    if (!sq_file_still_ours(s)) return SQLITE_OK;
+    /* a new generation of the log (a restart): recorded in DB-mark, so that the open's check knows this log
+     * is the file's own even when the file's inode change time moved (a chmod), and a copy put back with
+     * its old record (cp -a) is not taken for it */
+    unsigned char salts[8];
+    if (dbfile_wal_salts(db, salts) && (!s->wal_salts_recorded || memcmp(salts, s->wal_salts, sizeof salts) != 0)) {
+        int mfd = sq_mark_lock(s->path, true);
+        sq_mark_record(mfd, s->path);
+        sq_mark_unlock(mfd);
+        memcpy(s->wal_salts, salts, sizeof salts);
+        s->wal_salts_recorded = true;
+    }
+    if (frames < 1000) return SQLITE_OK;
     int fd = sq_mark_lock(s->path, true);
     sq_mark_unsettle(fd);
     (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL); /* busy: next commit */

@@ -67,6 +67,9 @@ dbfile_verdict dbfile_check(sqlite3 *db, const char *path, dbfile_mark *m);
  * find it discarded. */
 void dbfile_discard_wal(sqlite3 *db);
 
+/* The salts of the -wal that db has open (its generation); false when it has no valid header yet. */
+bool dbfile_wal_salts(sqlite3 *db, unsigned char out[8]);
+
 /* What happened, in words for a message: "was removed", "was replaced by another file", ... */
 const char *dbfile_verdict_text(dbfile_verdict v);
 

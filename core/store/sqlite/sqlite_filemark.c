@@ -26,7 +26,8 @@
 #include <sys/file.h>
 
 #define MARK_SUFFIX "-mark"
-#define MARK_MAGIC "triage-file-mark-1"
+/* version 2 adds the inode change time and the log's generation (a record of version 1 counts as none) */
+#define MARK_MAGIC "triage-file-mark-2"
 
 typedef struct {
     char magic[20];
@@ -34,6 +35,12 @@ typedef struct {
     uint64_t dev, ino;
     int64_t size, mtime_s, mtime_ns;
     unsigned char header[DB_HEADER_BYTES];
+    /* what a copy that keeps times (cp -a, a file-level backup of the data directory put back) cannot carry:
+     * the inode change time, set by the kernel at every write, chmod or utimes and never by a program; and
+     * the salts of the -wal's header when the record was made (its generation: a restart draws new ones) */
+    int64_t ctime_s, ctime_ns;
+    uint32_t wal_known; /* 1 when wal_salts hold the -wal's salts at the record */
+    unsigned char wal_salts[8];
 } mark_record;
 
 static bool mark_path(const char *db, char *out, size_t size) {
@@ -80,6 +87,21 @@ void sq_mark_unlock(int fd) {
     (void)close(fd); /* drops the flock */
 }
 
+/* The salts of db-wal's header (its generation), when it has a valid header. Read with a plain open: SQLite
+ * takes no lock on the -wal file itself, so closing it drops none of this process's locks. */
+static bool wal_salts(const char *db, unsigned char salts[8]) {
+    char p[PATH_MAX + 8];
+    if (snprintf(p, sizeof p, "%s-wal", db) >= (int)sizeof p) return false;
+    int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    unsigned char h[32];
+    bool ok = pread(fd, h, sizeof h, 0) == (ssize_t)sizeof h && h[0] == 0x37 && h[1] == 0x7f && h[2] == 0x06 &&
+              (h[3] == 0x82 || h[3] == 0x83);
+    if (ok) memcpy(salts, h + 16, 8);
+    (void)close(fd);
+    return ok;
+}
+
 /* The file at db as it is now; false if it cannot be examined. */
 static bool mark_now(const char *db, mark_record *m) {
     memset(m, 0, sizeof *m);
@@ -93,6 +115,9 @@ static bool mark_now(const char *db, mark_record *m) {
     m->size = (int64_t)st.st_size;
     m->mtime_s = (int64_t)st.st_mtim.tv_sec;
     m->mtime_ns = (int64_t)st.st_mtim.tv_nsec;
+    m->ctime_s = (int64_t)st.st_ctim.tv_sec;
+    m->ctime_ns = (int64_t)st.st_ctim.tv_nsec;
+    m->wal_known = wal_salts(db, m->wal_salts) ? 1 : 0;
     return true;
 }
 
@@ -145,7 +170,23 @@ store_status sq_mark_check(int fd, const char *db, error *err) {
     if (!mark_now(db, &now)) return ST_OK; /* the open that follows says what is wrong with it */
     bool same = was.dev == now.dev && was.ino == now.ino && was.size == now.size && was.mtime_s == now.mtime_s &&
                 was.mtime_ns == now.mtime_ns && memcmp(was.header, now.header, sizeof was.header) == 0;
-    if (same) return ST_OK;
+    if (same && was.ctime_s == now.ctime_s && was.ctime_ns == now.ctime_ns) return ST_OK;
+    /* the same times, size and header but a new inode change time: the file was written or had its times set
+     * since (cp -a of a file-level backup puts back the file as it was, with its own old record), or only its
+     * mode changed (chmod); the log then tells: the generation the record saw is this file's own */
+    unsigned char salts[8];
+    if (same && was.wal_known && wal_salts(db, salts) && memcmp(salts, was.wal_salts, sizeof salts) == 0) return ST_OK;
+    if (same)
+        return sq_put_err(err, ST_CORRUPT,
+                          "%s was put back with its old times, size and header (copied over the path by a program "
+                          "that keeps them, such as cp -a of a file-level backup, together with its record %s-mark): "
+                          "its inode change time moved although no checkpoint ran, and the write-ahead log %s-wal "
+                          "beside it is not of the generation the record saw (it was left by a program that was "
+                          "killed, after the file was copied). SQLite would apply that log to this file and damage "
+                          "it. Nothing was read or changed. Restore backups only with `triage restore`; to use the "
+                          "file now at the path, move %s-wal and %s-shm away first (the last commits of the replaced "
+                          "file are lost with them).",
+                          db, db, db, db, db);
     return sq_put_err(err, ST_CORRUPT,
                       "%s is not the file triage last wrote there (it was %s since), and the write-ahead log %s-wal "
                       "beside it belongs to the file it replaced (left by a program that was killed): SQLite would "

@@ -222,7 +222,7 @@ static store_status step_failed(store *s, const char *err) {
     return sq_fail(s, ST_IO, "Database %s: %s; nothing was restored.", s->path, err && err[0] ? err : "a step failed");
 }
 
-store_status sq_restore(store *s, const char *src, const restore_steps *steps, error *err) {
+store_status sq_restore(store *s, const char *src, restore_steps *steps, error *err) {
     error_clear(err);
     if (!s) return sq_put_err(err, ST_INVALID, "No database is open.");
     if (!src || !src[0] || strlen(src) >= PATH_MAX)
@@ -258,6 +258,7 @@ store_status sq_restore(store *s, const char *src, const restore_steps *steps, e
             /* the live file is what is damaged (the backup passed its integrity check): its pages replaced */
             (void)sqlite3_exec(s->db, "DETACH " RESTORE_SCHEMA, NULL, NULL, NULL);
             rc = overwrite_pages(s, src);
+            if (rc == SQLITE_OK && steps) steps->live_damaged = true; /* the caller says so (tryout 3) */
             if (rc == SQLITE_OK) x = sq_begin(s);
             else snprintf(why, sizeof why, "%s", failure_words(s->db, rc));
         }

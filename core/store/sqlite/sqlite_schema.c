@@ -239,7 +239,19 @@ const migration sq_migrations[] = {
      * set back in the file must not reset it to legacy: the migration would run again). */
     {"INSERT OR IGNORE INTO meta (key, value) VALUES ('clinical_notes', CAST('legacy' AS BLOB));\n",
      "PRAGMA user_version = 9"},
-    /* 10: per-client keys (core/records/client_keys.h, issue 13). Every client gets its own random key, sealed
+    /* 10: report facts kept to the hour (core/records/facts.h, issue 13). A time to the second in a facts row is
+     * the second of an audit entry that names the intake, which re-links the row (one re-keyed at erasure too).
+     * The sessions' times are coarsened here; the facts rows' own times are covered by their row MACs, so the first
+     * login after the upgrade coarsens them with the key and MACs them again (facts_hours_first_login), then
+     * writes 'done'. A state already there is kept, and the sessions are coarsened only while it is pending (a
+     * version set back must not make it run again; it would be harmless: coarsening is idempotent). A version of its own so that no older triage writes times to the second
+     * into a database whose facts keep hours. */
+    {"INSERT OR IGNORE INTO meta (key, value) VALUES ('facts_hours', CAST('pending' AS BLOB));\n"
+     "UPDATE outcome_sessions SET recorded_at = CASE WHEN recorded_at > 0 THEN recorded_at - recorded_at % 3600 ELSE "
+     "recorded_at END, intake_at = CASE WHEN intake_at > 0 THEN intake_at - intake_at % 3600 ELSE intake_at END "
+     "WHERE EXISTS (SELECT 1 FROM meta WHERE key = 'facts_hours' AND value = CAST('pending' AS BLOB));\n",
+     "PRAGMA user_version = 10"},
+    /* 11: per-client keys (core/records/client_keys.h, issue 13). Every client gets its own random key, sealed
      * under the data key (73 bytes: a field of format 1 holding 32) in a row of its own beside the client's; its
      * name, phone, birth date, its intakes' bodies and its queue steps' reasons are sealed under it, so that
      * erasing the client destroys the one key every copy of them needs. Existing clients are re-sealed by the
@@ -254,7 +266,7 @@ const migration sq_migrations[] = {
      ") STRICT, WITHOUT ROWID;\n"
      "INSERT OR IGNORE INTO meta (key, value) SELECT 'client_keys', CAST(CASE WHEN EXISTS (SELECT 1 FROM clients) "
      "THEN 'legacy' ELSE 'sealed' END AS BLOB);\n",
-     "PRAGMA user_version = 10"},
+     "PRAGMA user_version = 11"},
 };
 
 const int sq_schema_versions = (int)(sizeof sq_migrations / sizeof sq_migrations[0]);
@@ -319,7 +331,7 @@ static int schema_expected(int64_t ver, schema_obj **out, int *n) {
 
 /* True when o is, to the letter, an object that a later migration of triage makes (made IF NOT EXISTS, so
  * that a database whose version was set back, by a test rerunning an upgrade or by someone with the file, runs
- * its migrations again without harm: schema 10's client_keys). */
+ * its migrations again without harm: schema 11's client_keys). */
 static bool made_later(const schema_obj *o, const schema_obj *latest, int nl) {
     for (int j = 0; j < nl; j++)
         if (!strcmp(latest[j].type, o->type) && !strcmp(latest[j].name, o->name) && !strcmp(latest[j].table, o->table) &&

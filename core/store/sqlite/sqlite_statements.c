@@ -26,7 +26,7 @@ const char *const sq_sql_text[S_COUNT] = {
     [S_COUNSELOR_LIST] = "SELECT " COUNSELOR_COLS " FROM counselors ORDER BY code",
     [S_CLIENT_INSERT] = "INSERT INTO clients(" CLIENT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_CLIENT_UPDATE] = "UPDATE clients SET name_ct = ?2, phone_ct = ?3, birth_ct = ?4 WHERE id = ?1",
-    /* the client's own key (schema 10) beside it, NULL before the upgrade reached it */
+    /* the client's own key (schema 11) beside it, NULL before the upgrade reached it */
     [S_CLIENT_GET] = "SELECT c.id, c.created_at, c.created_by, c.name_ct, c.phone_ct, c.birth_ct, k.key_ct FROM clients "
                      "AS c LEFT JOIN client_keys AS k ON k.client_id = c.id WHERE c.id = ?1",
     [S_CLIENT_COUNT] = "SELECT count(*) FROM clients",

@@ -1,0 +1,245 @@
+/* The intake use case's own rules, held in core whoever calls it (core/records/intake_finish.h): an interview
+ * (the wizard, a resumed draft) is refused while a required question is owed or safety steps are due and not
+ * acknowledged, and nothing is saved then; a record given whole (`intake new`, FHIR import) keeps its own rule,
+ * a safety question it lacks counting as positive. These rules lived in the wizard's screen alone, so a second
+ * screen or a resumed draft finished through the core saved past them.
+ *
+ * One database of its own (a supervisor and a reception worker) under a mkdtemp directory, removed at the end.
+ * Run from the repository root (config.ini, forms/, assets/). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "support.h"
+
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db.h"
+#include "engine.h"
+#include "intake_finish.h"
+#include "session.h"
+#include "store.h"
+#include "vault.h"
+#include "wizard.h"
+
+#define ADMIN_PASS "admin-passphrase-1"
+#define DESK_PASS "desk-passphrase-12"
+
+static const db_settings SETTINGS = {5000, KDF_INTERACTIVE, 3, 8, "", ""};
+static const char *const FORMS4[] = {"intake", "phq9", "gad7", "asq"};
+static const char *const ZERO9[] = {"0", "0", "0", "0", "0", "0", "0", "0", "0", NULL};
+static const char *const ZERO7[] = {"0", "0", "0", "0", "0", "0", "0", NULL};
+
+static struct {
+    char dir[64];
+    database db;
+    session *desk;
+    engine e;
+    wizard *w; /* the test's interview, freed by the teardown */
+} W;
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
+    (void)sb, (void)flag, (void)ftw;
+    return remove(p);
+}
+
+static int group_setup(void **state) {
+    (void)state;
+    error err = {0};
+    diag d = {0};
+    config_set_program_dir(".");
+    if (!vault_init() || !engine_load(&W.e, "config.ini", "forms", true, &d)) {
+        diag_print(&d, stderr);
+        return -1;
+    }
+    diag_free(&d);
+    snprintf(W.dir, sizeof W.dir, "/tmp/triage-finish-XXXXXX");
+    if (!mkdtemp(W.dir)) return -1;
+    char path[128];
+    snprintf(path, sizeof path, "%s/centre.db", W.dir);
+    session *admin = NULL;
+    int wait;
+    bool ok = db_open(&W.db, path, true, &SETTINGS, &err) &&
+              db_initialise(&W.db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &err) &&
+              session_login(&W.db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &admin, &wait, &err) == LOGIN_OK &&
+              staff_add(admin, "desk", ROLE_RECEPTION, DESK_PASS, strlen(DESK_PASS), &err) &&
+              session_login(&W.db, "desk", DESK_PASS, strlen(DESK_PASS), &W.desk, &wait, &err) == LOGIN_OK;
+    if (admin) session_end(admin);
+    if (!ok) print_error("setup: %s\n", err.msg);
+    return ok ? 0 : -1;
+}
+
+static int group_teardown(void **state) {
+    (void)state;
+    session_end(W.desk);
+    db_close(&W.db);
+    engine_free(&W.e);
+    config_set_program_dir(NULL);
+    (void)nftw(W.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return 0;
+}
+
+static int test_teardown(void **state) {
+    (void)state;
+    if (W.w) wizard_free(W.w);
+    free(W.w);
+    W.w = NULL;
+    return 0;
+}
+
+static int64_t clients(void) {
+    int64_t n = -1;
+    assert_int_equal(W.db.ops->client_count(W.db.st, &n), ST_OK);
+    return n;
+}
+
+/* ---- driving an interview ---- */
+
+static void choose(wizard *w, const char *code) {
+    const scale *s = form_item_scale(wizard_form(w), w->item);
+    int c = s ? scale_code_index(s, code) : -1;
+    if (c < 0 || !wizard_choose(w, c)) fail_msg("choice %s at %s.%s refused", code, wizard_form(w)->id, wizard_item(w)->id);
+}
+
+static void answer_items(wizard *w, const char *const *codes) {
+    for (const char *const *c = codes; *c; c++) choose(w, *c);
+}
+
+static void next(wizard *w) {
+    if (!wizard_next(w)) fail_msg("wizard_next refused at %s.%s", wizard_form(w)->id, wizard_item(w)->id);
+}
+
+/* A new interview over intake, phq9, gad7, asq with the intake form answered (the client consents). */
+static wizard *interview(const char *name) {
+    error err = {0};
+    W.w = calloc(1, sizeof *W.w);
+    assert_non_null(W.w);
+    if (!wizard_start(W.w, &W.e, FORMS4, 4, LANG_EN, &err)) fail_msg("wizard_start: %s", err.msg);
+    wizard *w = W.w;
+    if (!wizard_type(w, name, &err)) fail_msg("name: %s", err.msg);
+    next(w);                /* preferred_name */
+    next(w);                /* age */
+    next(w);                /* birth_date */
+    choose(w, "female");    /* gender */
+    next(w);                /* phone */
+    choose(w, "en");        /* language */
+    next(w);                /* occupation */
+    choose(w, "walk_in");   /* channel */
+    choose(w, "other");     /* concerns (multi: stays) */
+    next(w);
+    next(w);                /* counselor_gender */
+    choose(w, "yes");       /* consent */
+    assert_string_equal(wizard_form(w)->id, "phq9");
+    return w;
+}
+
+/* ---- an interview ---- */
+
+/* A question still owed (here: the interview left before its end, as a resumed draft or a second screen may
+ * be) is refused by the core itself, and nothing is saved. */
+static void t_interview_question_owed_refused(void **state) {
+    (void)state;
+    wizard *w = interview("Owed Question");
+    answer_items(w, ZERO9);
+    assert_int_equal(w->stage, WZ_QUESTIONS); /* at gad7 */
+    int64_t before = clients();
+    intake_saved saved;
+    error err = {0};
+    assert_false(intake_finish_interview(W.desk, w, LANG_EN, &saved, &err));
+    assert_int_equal(err.kind, ERR_INPUT);
+    if (!strstr(err.msg, "question is still owed")) fail_msg("message: %s", err.msg);
+    assert_int_equal(clients(), before);
+    assert_int_equal(w->stage, WZ_QUESTIONS);
+}
+
+/* Red at the review, its safety steps not acknowledged: refused (a conflict: the interview is not in a state
+ * that allows it), nothing saved; once acknowledged, saved red, the interview at its end. */
+static void t_interview_safety_steps_due_refused(void **state) {
+    (void)state;
+    wizard *w = interview("Steps Due");
+    answer_items(w, ZERO9);
+    answer_items(w, ZERO7);
+    static const char *const acute[] = {"no", "yes", "no", "no", "yes", NULL};
+    answer_items(w, acute);
+    assert_int_equal(w->stage, WZ_REVIEW);
+    assert_true(wizard_ready(w));
+    assert_int_equal(w->level, LEVEL_RED);
+    int64_t before = clients();
+    intake_saved saved;
+    error err = {0};
+    assert_false(intake_finish_interview(W.desk, w, LANG_EN, &saved, &err));
+    assert_int_equal(err.kind, ERR_CONFLICT);
+    if (!strstr(err.msg, "safety steps")) fail_msg("message: %s", err.msg);
+    assert_int_equal(clients(), before);
+    assert_int_equal(w->stage, WZ_REVIEW);
+
+    wizard_safety_acknowledged(w);
+    error_clear(&err);
+    if (!intake_finish_interview(W.desk, w, LANG_EN, &saved, &err)) fail_msg("finish: %s", err.msg);
+    json_decref(saved.assessment);
+    assert_int_equal(saved.level, LEVEL_RED);
+    assert_int_equal(clients(), before + 1);
+    assert_int_equal(w->stage, WZ_SAVED);
+    assert_string_equal(w->draft_id, "");
+}
+
+/* A plain interview, nothing due: saved, the client made from the interview's name. */
+static void t_interview_green_saved(void **state) {
+    (void)state;
+    wizard *w = interview("Green Saved");
+    answer_items(w, ZERO9);
+    answer_items(w, ZERO7);
+    static const char *const no4[] = {"no", "no", "no", "no", NULL};
+    answer_items(w, no4);
+    assert_int_equal(w->stage, WZ_REVIEW);
+    int64_t before = clients();
+    intake_saved saved;
+    error err = {0};
+    if (!intake_finish_interview(W.desk, w, LANG_EN, &saved, &err)) fail_msg("finish: %s", err.msg);
+    json_decref(saved.assessment);
+    assert_int_equal(saved.level, LEVEL_GREEN);
+    assert_int_equal(clients(), before + 1);
+}
+
+/* ---- a record given whole (`intake new`, import) ---- */
+
+/* Nobody is interviewed: no step to acknowledge at a desk, and a safety question the record lacks counts as
+ * positive (ASQ positive with question 5 unknown: acute, red). */
+static void t_record_missing_q5_is_red(void **state) {
+    (void)state;
+    error err = {0};
+    json_error_t je;
+    json_t *root = json_loads("{\"answers\":{\"asq\":[\"yes\",\"no\",\"no\",\"no\"]}}", 0, &je);
+    assert_non_null(root);
+    assess_input *in = malloc(sizeof *in);
+    assert_non_null(in);
+    if (!assess_parse_value(&W.e, root, NULL, in, &err)) fail_msg("parse: %s", err.msg);
+    intake_subject who = {NULL, "Record Client", NULL, NULL, NULL, NULL, LANG_EN};
+    intake_saved saved;
+    bool ok = intake_finish(W.desk, &W.e, in, &who, &saved, &err);
+    free(in);
+    json_decref(root);
+    if (!ok) fail_msg("finish: %s", err.msg);
+    json_decref(saved.assessment);
+    assert_int_equal(saved.level, LEVEL_RED);
+}
+
+int main(void) {
+#define T(fn) cmocka_unit_test_teardown(fn, test_teardown)
+    const struct CMUnitTest tests[] = {
+        T(t_interview_question_owed_refused),
+        T(t_interview_safety_steps_due_refused),
+        T(t_interview_green_saved),
+        T(t_record_missing_q5_is_red),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
