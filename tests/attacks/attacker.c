@@ -565,6 +565,20 @@ static int forge_clinical_note(const char *cfg_path, const char *path, const cha
     unsigned char *ct = NULL, spk[VAULT_SIGN_PK_BYTES];
     size_t n = 0;
     ok = plain && vault_note_seal((const unsigned char *)pk, "intakes", "notes", intake, plain, strlen(plain), &ct, &n);
+    /* per-client keys (schema 11): the note wrapped under its client's key as triage does, which the data key she
+     * holds opens, so that only the signature inside stands between her and the clinician */
+    char client[64], kct[VAULT_CLIENT_KEY_SEALED + 1];
+    unsigned char *ckey = sodium_malloc(VAULT_KEY_BYTES);
+    if (ok && ckey && raw_text("SELECT client_id FROM intakes WHERE id = ?1", intake, client, sizeof client) &&
+        raw_text("SELECT key_ct FROM client_keys WHERE client_id = ?1", client, kct, sizeof kct) &&
+        vault_client_key_open(v, client, (const unsigned char *)kct, VAULT_CLIENT_KEY_SEALED, ckey)) {
+        blob b = {ct, n};
+        error werr = {0};
+        ok = ckey_wrap(ckey, client, "intakes", "notes", intake, &b, &werr);
+        ct = b.p;
+        n = b.n;
+    }
+    sodium_free(ckey);
     sqlite3_stmt *st = NULL;
     ok = ok && sqlite3_prepare_v2(raw, "UPDATE intakes SET notes_ct = ?1 WHERE id = ?2", -1, &st, NULL) == SQLITE_OK &&
          sqlite3_bind_blob(st, 1, ct, (int)n, SQLITE_TRANSIENT) == SQLITE_OK &&
