@@ -110,7 +110,7 @@ $(ASAN)/tests/unit/test_layout: $(ASAN)/tests/unit/test_layout.o $(ASAN)/tui/lay
 UNIT_REL  := $(UNIT_SRC:%.c=$(REL)/%)
 UNIT_ASAN := $(UNIT_SRC:%.c=$(ASAN)/%)
 BENCH     := $(REL)/tests/bench/bench $(REL)/tests/bench/bench_store $(REL)/tests/bench/bench_queue \
-             $(REL)/tests/bench/bench_report $(REL)/tests/bench/bench_audit
+             $(REL)/tests/bench/bench_report $(REL)/tests/bench/bench_audit $(REL)/tests/bench/bench_ckeys
 
 $(REL)/tests/bench/%: $(REL)/tests/bench/%.o $(REL)/libtriage.a
 	@echo "  CC    $@"; $(CC) $(LDHARDEN) -o $@ $< $(REL)/libtriage.a $(LIBS)

@@ -1,5 +1,6 @@
 #include "clock.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,3 +79,15 @@ int64_t clock_now(void) {
 #endif
     return (int64_t)time(NULL);
 }
+
+#ifdef TRIAGE_TEST_CLOCK
+void test_fault_point(const char *name) {
+    static long passed;
+    const char *env = getenv("TRIAGE_TEST_KILL_AT");
+    size_t n = name ? strlen(name) : 0;
+    if (!env || !n || strncmp(env, name, n) != 0 || env[n] != ':') return;
+    if (++passed == strtol(env + n + 1, NULL, 10)) (void)raise(SIGKILL);
+}
+#else
+void test_fault_point(const char *name) { (void)name; }
+#endif

@@ -22,5 +22,9 @@ bool clock_env_honoured(void);
 bool clock_env_absent_or_honoured(void);
 /* Tests: fix the clock (set=false returns to TRIAGE_NOW / the system clock). */
 void clock_fix(bool set, int64_t t);
+/* A place a fault test may kill the process at (test build only, like TRIAGE_NOW): with TRIAGE_TEST_KILL_AT set
+ * to NAME:N, the N-th time the program passes the point NAME it kills itself with SIGKILL (as kill -9 would,
+ * at a moment the test chooses, e.g. between two committed batches of an upgrade). The release build ignores it. */
+void test_fault_point(const char *name);
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 
+#include "client_keys.h"
 #include "clock.h"
 #include "csv.h"
 #include "facts.h"
@@ -116,7 +117,10 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     memset(op, 0, sizeof *op);
     op->meta = r;
     session *s = x->s;
-    if (!vault_open_buf(s->v, "intakes", "body", r->id, r->body_ct.p, r->body_ct.n, &x->body)) {
+    ck_status why; /* under its client's key (core/records/client_keys.h) */
+    char who[VAULT_CLIENT_ID_MAX + 1];
+    if (!ckey_open_buf(session_ckeys(s), s->db, s->v, r->client_id, "intakes", "body", r->id, r->body_ct.p, r->body_ct.n,
+                       &x->body, &why, who)) {
         error_set(x->err, ERR_TAMPERED, "tampering detected: intake %s does not open (edited or moved); nothing exported",
                  r->id);
         return false;
@@ -165,7 +169,8 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     for (int i = 0; i < 3 && ok; i++) {
         *dest[i] = NULL;
         if (fields[i]->n == 0) continue;
-        ok = vault_open_buf(s->v, "clients", cols[i], c.id, fields[i]->p, fields[i]->n, bufs[i]);
+        ok = ckey_open_buf(session_ckeys(s), s->db, s->v, c.id, "clients", cols[i], c.id, fields[i]->p, fields[i]->n,
+                           bufs[i], &why, who);
         if (ok) *dest[i] = (char *)bufs[i]->p;
     }
     client_rec_free(&c);
@@ -196,6 +201,7 @@ static void exporter_end(exporter *x) {
     x->pseudo_key = NULL;
     secret_free(x->shift_key);
     x->shift_key = NULL;
+    ckeys_forget(x->s->ck); /* the clients' keys this export opened */
     free(x->open_items);
     x->open_items = NULL;
     x->n_open = 0;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "client_keys.h"
 #include "records.h"
 #include "util.h"
 
@@ -63,6 +64,9 @@ typedef struct {
 
 typedef struct {
     const vault *v;
+    database *db;
+    ckeys *keys; /* the clients' own keys (client_keys.h), each opened once for its name and phone */
+    bool skip;   /* the client being read is an erased one put back from an older copy: not indexed */
     client_values *list;
     size_t n, cap;
     char row[STORE_ID_LEN]; /* the client whose name and phone are being read */
@@ -73,6 +77,13 @@ typedef struct {
 /* The values of the client read so far (each_sealed visits a client's fields one after the other). */
 static void flush_client(rebuild_ctx *c) {
     if (!c->row[0]) return;
+    if (c->skip) { /* verify names it; it is never found */
+        vault_buf_wipe(&c->name);
+        vault_buf_wipe(&c->phone);
+        c->row[0] = '\0';
+        c->skip = false;
+        return;
+    }
     uint32_t vals[16];
     int n = client_index_values(c->v, 32, c->name.len ? (const char *)c->name.p : "",
                                 c->phone.len ? (const char *)c->phone.p : "", vals, 16);
@@ -98,8 +109,27 @@ static int read_one(void *vctx, const char *table, const char *column, const cha
         snprintf(c->row, sizeof c->row, "%s", row);
     }
     bool is_name = strcmp(column, "name") == 0;
-    if (!is_name && strcmp(column, "phone") != 0) return 0;
-    if (!vault_open_buf(c->v, table, column, row, ct, n, is_name ? &c->name : &c->phone)) {
+    if (strcmp(column, "key") == 0) {
+        /* the walk gives a client's key before its values: opened into the cache from here, so the name and phone
+         * open without reading the client's row again (a client erased is checked there all the same) */
+        client_rec r;
+        memset(&r, 0, sizeof r);
+        snprintf(r.id, sizeof r.id, "%s", row);
+        r.key_ct.p = (unsigned char *)ct;
+        r.key_ct.n = n;
+        ck_status why;
+        (void)ckey_of(c->keys, c->db, c->v, &r, &why);
+        return 0;
+    }
+    if (c->skip || (!is_name && strcmp(column, "phone") != 0)) return 0;
+    ck_status why;
+    char who[VAULT_CLIENT_ID_MAX + 1];
+    if (!ckey_open_buf(c->keys, c->db, c->v, row, table, column, row, ct, n, is_name ? &c->name : &c->phone, &why,
+                       who)) {
+        if (why == CK_ERASED) {
+            c->skip = true;
+            return 0;
+        }
         snprintf(c->problem, sizeof c->problem, "tampering: clients.%s of record %s does not open", column, row);
         return 1;
     }
@@ -173,9 +203,10 @@ bool blind_index_rebuild(database *db, const vault *v, int k, int *width, error 
         db_error(db, st, "cannot count the clients", err);
         return false;
     }
-    rebuild_ctx c = {v, NULL, 0, 0, "", {0}, {0}, ""};
-    st = db->ops->each_sealed(db->st, read_one, &c);
+    rebuild_ctx c = {v, db, ckeys_new(), false, NULL, 0, 0, "", {0}, {0}, ""};
+    st = c.keys ? db->ops->each_sealed(db->st, read_one, &c) : ST_IO;
     flush_client(&c);
+    ckeys_free(c.keys);
     vault_buf_free(&c.name);
     vault_buf_free(&c.phone);
     bool ok = st == ST_OK && !c.problem[0];

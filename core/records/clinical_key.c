@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "client_keys.h"
 #include "roles.h"
 #include "util.h"
 
@@ -420,7 +421,8 @@ static bool open_note_any(session *s, const char *row_id, const unsigned char *c
 
 /* A clinical note opened: its signature checked and its header taken off; false (nothing given) when forged or
  * unsigned. A legacy note (under the data key, before the clinical key) is given as it is. */
-bool clinical_open_note(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held) {
+static bool open_note_signed(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain,
+                             bool *held) {
     if (!open_note_any(s, row_id, ct, n, plain, held)) return false;
     if (!*plain || vault_sealed_version(ct, n) != VAULT_NOTE_VERSION) return true;
     const char *text;
@@ -432,6 +434,22 @@ bool clinical_open_note(session *s, const char *row_id, const unsigned char *ct,
     secret_free(*plain);
     *plain = NULL;
     return false;
+}
+
+/* A note is wrapped under its client's key (client_keys.h: erasure kills it too): unwrapped with it first, then
+ * opened with the clinical key and its author's signature checked as before (the signature is inside). */
+bool clinical_open_note(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held) {
+    *plain = NULL;
+    *held = true;
+    if (vault_sealed_version(ct, n) != VAULT_CLIENT_VERSION) return open_note_signed(s, row_id, ct, n, plain, held);
+    blob inner = {0};
+    ck_status why;
+    char who[VAULT_CLIENT_ID_MAX + 1];
+    bool ok = ckey_unwrap(session_ckeys(s), s->db, s->v, NULL, "intakes", "notes", row_id, ct, n, &inner, &why, who) &&
+              vault_sealed_version(inner.p, inner.n) != VAULT_CLIENT_VERSION &&
+              open_note_signed(s, row_id, inner.p, inner.n, plain, held);
+    blob_free(&inner);
+    return ok;
 }
 
 static bool open_note_any(session *s, const char *row_id, const unsigned char *ct, size_t n, char **plain, bool *held) {
@@ -479,6 +497,10 @@ typedef struct {
     size_t n, cap;
     char problem[300];
     bool all_signed; /* the newest rotation pinned its key: it signed every note, so none may be unsigned now */
+    /* notes are wrapped under their clients' keys (client_keys.h), whose rows keys_v opens (during a rekey the
+     * new data key: the clients' keys were re-sealed under it first, in the same transaction) */
+    const vault *keys_v;
+    ckeys *keys;
 } rotate_ctx;
 
 static int reseal_note(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
@@ -486,22 +508,34 @@ static int reseal_note(void *vctx, const char *table, const char *column, const 
     rotate_ctx *c = vctx;
     if (strcmp(table, "intakes") != 0 || strcmp(column, "notes") != 0) return 0;
     char *plain = NULL;
-    bool held;
-    if (!open_note(c->v, c->old, row, ct, n, &plain, &held) || !held) {
+    bool held = true;
+    /* wrapped under its client's key: unwrapped, re-sealed inside, wrapped again under the same key */
+    blob inner = {0};
+    ck_status why = CK_OK;
+    char who[VAULT_CLIENT_ID_MAX + 1] = "";
+    bool wrapped = vault_sealed_version(ct, n) == VAULT_CLIENT_VERSION;
+    if (wrapped && ckey_unwrap(c->keys, c->db, c->keys_v, NULL, table, column, row, ct, n, &inner, &why, who)) {
+        ct = inner.p;
+        n = inner.n;
+    }
+    if ((wrapped && !inner.p) || !open_note(c->v, c->old, row, ct, n, &plain, &held) || !held) {
+        blob_free(&inner);
         snprintf(c->problem, sizeof c->problem,
                  held ? "tampering: intakes.notes of record %s does not open; nothing was changed"
                       : "the notes cannot be re-sealed: you hold no clinical key (intake %s); nothing was changed",
                  row);
         return 1;
     }
+    /* the author's signature is inside the innermost plaintext (under the client's key and the clinical key) */
     const char *text;
-    char why[160];
-    note_sig sig = note_check(c->db, row, plain, &text, why, sizeof why);
+    char sig_why[160];
+    note_sig sig = note_check(c->db, row, plain, &text, sig_why, sizeof sig_why);
     bool clinical = vault_sealed_version(ct, n) == VAULT_NOTE_VERSION;
     if (sig == NOTE_FORGED || (sig == NOTE_UNSIGNED && clinical && c->all_signed)) {
         snprintf(c->problem, sizeof c->problem, "tampering: intakes.notes of record %s is not its author's (%s); nothing "
-                 "was changed", row, sig == NOTE_FORGED ? why : "no signature");
+                 "was changed", row, sig == NOTE_FORGED ? sig_why : "no signature");
         secret_free(plain);
+        blob_free(&inner);
         return 1;
     }
     if (sig == NOTE_UNSIGNED) { /* from before signatures: vouched for by this rotation's member, as found */
@@ -509,6 +543,7 @@ static int reseal_note(void *vctx, const char *table, const char *column, const 
         secret_free(plain);
         plain = vouched;
         if (!plain) {
+            blob_free(&inner);
             snprintf(c->problem, sizeof c->problem, "cannot sign intakes.notes of record %s", row);
             return 1;
         }
@@ -518,6 +553,15 @@ static int reseal_note(void *vctx, const char *table, const char *column, const 
     snprintf(r->row, sizeof r->row, "%s", row);
     bool ok = vault_note_seal(c->pk, "intakes", "notes", row, plain, strlen(plain), &r->ct, &r->n);
     secret_free(plain);
+    blob_free(&inner);
+    if (ok && wrapped) {
+        blob b = {r->ct, r->n};
+        error ignored = {0};
+        const unsigned char *key = ckey_by_id(c->keys, c->db, c->keys_v, who, &why);
+        ok = key && ckey_wrap(key, who, "intakes", "notes", row, &b, &ignored);
+        r->ct = b.p;
+        r->n = b.n;
+    }
     if (!ok) {
         snprintf(c->problem, sizeof c->problem, "cannot seal intakes.notes of record %s", row);
         return 1;
@@ -583,7 +627,8 @@ bool clinical_rotate(session *s, const vault *data_key, vault_clinical **fresh, 
         error_set(err, ERR_INTERNAL, "cannot create a clinical key");
         return false;
     }
-    rotate_ctx c = {s->v, s->db, s->me.id, s->clinical, {0}, NULL, 0, 0, "", notes_all_signed(s->db)};
+    rotate_ctx c = {s->v, s->db, s->me.id, s->clinical, {0}, NULL, 0, 0, "", notes_all_signed(s->db), data_key,
+                    ckeys_new()};
     vault_clinical_pk(*fresh, c.pk);
     char detail[160];
     bool ok = reseal_all(s->db, &c, err) && distribute(s->db, *fresh, err) && pk_write(s->db, data_key, c.pk, err);
@@ -598,6 +643,7 @@ bool clinical_rotate(session *s, const vault *data_key, vault_clinical **fresh, 
     }
     for (size_t i = 0; i < c.n; i++) free(c.list[i].ct);
     free(c.list);
+    ckeys_free(c.keys);
     if (!ok) {
         vault_clinical_free(*fresh);
         *fresh = NULL;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "client_keys.h"
 #include "clock.h"
 #include "ids.h"
 #include "rowmac.h"
@@ -76,7 +77,16 @@ bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, e
     }
     char detail[96];
     snprintf(detail, sizeof detail, "%d intakes kept as de-identified facts, %d drafts", nf, out->drafts);
-    return audit_log(db, s->v, s->me.id, "client_erase", client_id, detail, err);
+    ckey_drop(s->ck, client_id); /* its key, overwritten in the file with its row, goes from memory too */
+    if (!audit_log(db, s->v, s->me.id, "client_erase", client_id, detail, err)) return false;
+    /* on the list of erased clients, naming its signed entry: a copy of its rows put back later is never opened */
+    audit_rec last;
+    st = db->ops->audit_last(db->st, &last);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the erasure's audit entry", err);
+        return false;
+    }
+    return client_erased_mark(db, client_id, last.seq, err);
 }
 
 bool client_erase(session *s, const char *client_id, erase_result *out, error *err) {

@@ -4,7 +4,13 @@
  * are deleted, secure_delete zeroes the freed space, and the WAL is checkpointed and truncated so no old
  * page survives in it. The de-identified report facts stay (re-keyed to fresh random ids) so the centre's
  * counts remain true; an audit entry records who erased which record id, with no personal data.
- * Copies made before (backups) are not reached: they age out by the centre's backup rotation. */
+ * Copies made before (backups) are not reached: they age out by the centre's backup rotation.
+ *
+ * Per-client keys (client_keys.h, schema 11): the client's values are sealed under its own key, which erasure
+ * destroys with the row (overwritten with random bytes, then deleted), and the client id goes on the list of
+ * erased clients (its signed client_erase entry, and meta erased:ID): a copy of its rows put back later (from an
+ * older backup: the clients row with its old sealed key, its index entries, intakes, queue items and history) is
+ * never opened, and `client find` and `verify` name it as an erased client's replayed row. */
 #ifndef TRIAGE_ERASURE_H
 #define TRIAGE_ERASURE_H
 
@@ -23,6 +29,10 @@ bool client_erase(session *s, const char *client_id, erase_result *out, error *e
  * no role check: the caller made it). *out is added to, not cleared. The WAL is not purged here: the caller
  * does it after its commit (store op purge_old_versions). */
 bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, error *err);
+
+/* True when the audit entry records an erasure: client_erase itself, or a restore's restored_over copy of one,
+ * however deep (its object id is the client's). */
+bool audit_entry_erases(const audit_rec *rec);
 
 typedef struct {
     int drafts;  /* unfinished intakes older than [retention] draft_days */

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "client_keys.h"
 #include "clock.h"
 #include "intake_body.h"
 #include "rowmac.h"
@@ -88,7 +89,10 @@ static int client_age(session *s, const char *client_id, int64_t at) {
     int age = -1;
     char *birth = NULL;
     size_t len;
-    if (c.birth_ct.n && vault_open(s->v, "clients", "birth", c.id, c.birth_ct.p, c.birth_ct.n, &birth, &len))
+    ck_status why;
+    char who[VAULT_CLIENT_ID_MAX + 1];
+    if (c.birth_ct.n && ckey_open(session_ckeys(s), s->db, s->v, c.id, "clients", "birth", c.id, c.birth_ct.p, c.birth_ct.n,
+                                  &birth, &len, &why, who))
         age = age_at(birth, at);
     secret_free(birth);
     client_rec_free(&c);

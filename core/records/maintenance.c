@@ -11,6 +11,7 @@
 
 #include "blind_index.h"
 #include "clinical_key.h"
+#include "client_keys.h"
 #include "clock.h"
 #include "drafts_at_risk.h"
 #include "erasure.h"
@@ -29,6 +30,7 @@ typedef struct {
     const vault_clinical *clinical; /* notes: the clinical key sealed to the verifier in the file verified */
     bool notes_sealed;              /* the notes were moved to the clinical key: an old-format note is forged */
     database *db;                   /* for the notes' signatures (the signer's key, the intake's author) */
+    ckeys *keys;                    /* the clients' own keys (client_keys.h) */
 } open_ctx;
 
 /* The sealed fields there are, for a progress total: a pass that only counts (nothing is opened). Taken only
@@ -50,6 +52,7 @@ static int64_t sealed_total(session *s) {
 static int count_not_note(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
                           size_t n) {
     if (!strcmp(table, "intakes") && !strcmp(column, "notes")) return 0;
+    if (vault_sealed_version(ct, n) == VAULT_CLIENT_VERSION) return 0; /* under a client's key: not re-sealed */
     return count_one(vctx, table, column, row, ct, n);
 }
 
@@ -59,9 +62,47 @@ static int64_t rekey_total(session *s) {
     return n;
 }
 
+static int open_value(open_ctx *c, const char *table, const char *column, const char *row, const unsigned char *ct,
+                      size_t n);
+
+/* A note is wrapped under its client's key (client_keys.h): unwrapped first, then checked as a note. Once every
+ * client has a key, a note not wrapped is one written into the file since. */
 static int open_one(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
                     size_t n) {
     open_ctx *c = vctx;
+    if (strcmp(table, "intakes") != 0 || strcmp(column, "notes") != 0) return open_value(c, table, column, row, ct, n);
+    if (vault_sealed_version(ct, n) != VAULT_CLIENT_VERSION) {
+        if (!client_keys_sealed(c->db)) return open_value(c, table, column, row, ct, n);
+        snprintf(c->problem, sizeof c->problem,
+                 "tampering: %s.%s of record %s is not under its client's key, although every client has one: written "
+                 "into the file since", table, column, row);
+        return 1;
+    }
+    blob inner = {0};
+    ck_status why;
+    char who[VAULT_CLIENT_ID_MAX + 1] = "";
+    if (!ckey_unwrap(c->keys, c->db, c->v, NULL, table, column, row, ct, n, &inner, &why, who)) {
+        if (why == CK_ERASED)
+            snprintf(c->problem, sizeof c->problem,
+                     "replayed: the client %s was erased, and %s.%s of record %s is a row of it put back from an older "
+                     "copy: nothing of it is opened; erase the client again (`client erase %s`)", who, table, column,
+                     row, who);
+        else
+            snprintf(c->problem, sizeof c->problem,
+                     "tampering: %s.%s of record %s does not open (edited, moved from another record, or not sealed)",
+                     table, column, row);
+        return 1;
+    }
+    int stop = vault_sealed_version(inner.p, inner.n) == VAULT_CLIENT_VERSION
+                   ? (snprintf(c->problem, sizeof c->problem, "tampering: %s.%s of record %s is wrapped twice", table,
+                               column, row), 1)
+                   : open_value(c, table, column, row, inner.p, inner.n);
+    blob_free(&inner);
+    return stop;
+}
+
+static int open_value(open_ctx *c, const char *table, const char *column, const char *row, const unsigned char *ct,
+                      size_t n) {
     char *plain;
     size_t len;
     bool note = vault_sealed_version(ct, n) == VAULT_NOTE_VERSION && !strcmp(table, "intakes") && !strcmp(column, "notes");
@@ -76,11 +117,27 @@ static int open_one(void *vctx, const char *table, const char *column, const cha
                  "%s.%s of record %s cannot be checked: no clinical key is sealed to you in this file", table, column, row);
         return 1;
     }
-    if (note ? !vault_note_open(c->clinical, table, column, row, ct, n, &plain, &len)
-             : !vault_open(c->v, table, column, row, ct, n, &plain, &len)) {
-        snprintf(c->problem, sizeof c->problem,
-                 "tampering: %s.%s of record %s does not open (edited, moved from another record, or not sealed)", table,
-                 column, row);
+    /* a client's values under its own key, through the client they name (client_keys.h); its sealed key is never
+     * opened when the client was erased (a row put back from an older copy) */
+    ck_status why = CK_OK;
+    char who[VAULT_CLIENT_ID_MAX + 1] = "";
+    bool is_key = !strcmp(table, "clients") && !strcmp(column, "key");
+    if (is_key && client_erased(c->db, row, NULL)) why = CK_ERASED, snprintf(who, sizeof who, "%s", row);
+    bool opened = why == CK_OK &&
+                  (note ? vault_note_open(c->clinical, table, column, row, ct, n, &plain, &len)
+                   : is_key ? vault_open(c->v, table, column, row, ct, n, &plain, &len)
+                            : ckey_open(c->keys, c->db, c->v, !strcmp(table, "clients") ? row : NULL, table, column,
+                                        row, ct, n, &plain, &len, &why, who));
+    if (!opened) {
+        if (why == CK_ERASED)
+            snprintf(c->problem, sizeof c->problem,
+                     "replayed: the client %s was erased, and %s.%s of record %s is a row of it put back from an older "
+                     "copy: nothing of it is opened; erase the client again (`client erase %s`)", who, table, column, row,
+                     who);
+        else
+            snprintf(c->problem, sizeof c->problem,
+                     "tampering: %s.%s of record %s does not open (edited, moved from another record, or not sealed)",
+                     table, column, row);
         return 1;
     }
     if (note && !clinical_note_check(c->db, row, plain, c->problem, sizeof c->problem)) { /* signed by its author */
@@ -142,6 +199,70 @@ int db_sweep_scratch(session *s) {
     return removed;
 }
 
+/* The clients erased on record in the signed audit trail, with the entry that erased each. */
+typedef struct {
+    char (*ids)[STORE_ID_LEN];
+    int64_t *seq;
+    int n, cap;
+} erased_list;
+
+static int collect_erased(void *vctx, const audit_rec *rec) {
+    erased_list *l = vctx;
+    if (!audit_entry_erases(rec) || !rec->object_id[0] || strlen(rec->object_id) >= STORE_ID_LEN) return 0;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->ids = xrealloc(l->ids, sizeof *l->ids * (size_t)l->cap);
+        l->seq = xrealloc(l->seq, sizeof *l->seq * (size_t)l->cap);
+    }
+    memcpy(l->ids[l->n], rec->object_id, strlen(rec->object_id) + 1); /* fits: checked above */
+    l->seq[l->n++] = rec->seq;
+    return 0;
+}
+
+/* What a client erased on record (the trail's client_erase entries: signed, chained, so none can be dropped
+ * unseen) still has in the file: a row of it put back from an older copy (its clients row, with its old sealed
+ * key, its intakes, its queue items), or its place on the list of erased clients (meta erased:ID) removed, which
+ * would let a row put back open again. True, with the first found named, when there is any. */
+static bool erased_replayed(database *db, char *problem, size_t size) {
+    erased_list l = {0};
+    store_status st = db->ops->audit_each(db->st, collect_erased, &l);
+    bool found = false;
+    for (int i = 0; st == ST_OK && !found && i < l.n; i++) {
+        const char *id = l.ids[i];
+        client_rec c;
+        intake_rec *in = NULL;
+        queue_rec *items = NULL;
+        int nin = 0, nq = 0;
+        const char *what = NULL;
+        if (db->ops->client_get(db->st, id, &c) == ST_OK) {
+            client_rec_free(&c);
+            what = "its clients row (with its old sealed key)";
+        } else if (db->ops->intake_list_for_client(db->st, id, &in, &nin) == ST_OK && nin > 0) {
+            what = "its intakes";
+        } else if (db->ops->queue_all_for_client(db->st, id, &items, &nq) == ST_OK && nq > 0) {
+            what = "its queue items";
+        }
+        for (int j = 0; j < nin; j++) intake_rec_free(&in[j]);
+        free(in);
+        free(items);
+        if (what) {
+            snprintf(problem, size,
+                     "replayed: the client %s was erased (audit entry #%lld), and %s came back: rows of it put back from "
+                     "an older copy; nothing of them is opened; erase the client again (`client erase %s`)",
+                     id, (long long)l.seq[i], what, id);
+            found = true;
+        } else if (!client_erased(db, id, NULL)) {
+            snprintf(problem, size,
+                     "tampering: the client %s was erased (audit entry #%lld) but is missing from the list of erased "
+                     "clients (meta erased:%s): removed in the file", id, (long long)l.seq[i], id);
+            found = true;
+        }
+    }
+    free(l.ids);
+    free(l.seq);
+    return found;
+}
+
 bool db_verify(session *s, verify_report *r, error *err) {
     memset(r, 0, sizeof *r);
     if (!session_allowed(s, ACT_VERIFY, err)) return false;
@@ -159,14 +280,20 @@ bool db_verify(session *s, verify_report *r, error *err) {
     }
     /* the file's own clinical key for this verifier: a backup being checked may hold an older one */
     vault_clinical *clinical = clinical_key_in(db, s);
-    open_ctx c = {s->v, 0, "", s->progress, sealed_total(s), clinical, clinical_notes_sealed(db), db};
+    /* an erased client's rows put back from an older copy, named by its id before any value is opened */
+    if (erased_replayed(db, r->problem, sizeof r->problem)) {
+        vault_clinical_free(clinical);
+        return true;
+    }
+    open_ctx c = {s->v, 0, "", s->progress, sealed_total(s), clinical, clinical_notes_sealed(db), db, ckeys_new()};
     if (!c.notes_sealed && clinical_key_was_made(db)) {
         vault_clinical_free(clinical);
         snprintf(r->problem, sizeof r->problem, "tampering: the clinical notes' state (meta clinical_notes) was set back "
                                                 "in the file after the clinical key was made");
         return true;
     }
-    st = db->ops->each_sealed(db->st, open_one, &c);
+    st = c.keys ? db->ops->each_sealed(db->st, open_one, &c) : ST_IO;
+    ckeys_free(c.keys);
     vault_clinical_free(clinical);
     r->sealed_checked = c.n;
     if (c.problem[0]) {
@@ -199,6 +326,7 @@ bool db_verify(session *s, verify_report *r, error *err) {
     if (!clinical_pin_verify(db, &r->audit, r->problem, sizeof r->problem)) return true;
     if (!clinical_envelopes_verify(db, r->problem, sizeof r->problem)) return true;
     r->ok = true;
+    ckeys_forget(s->ck);
     if (session_begin(s, err)) {
         if (!audit_log(db, s->v, s->me.id, "verify", "", "sound", err) || !verify_last_write(s, true, err) ||
             !db_commit(db, err))
@@ -223,6 +351,7 @@ typedef struct {
     progress *progress; /* how many of total have been sealed under the new key */
     int64_t total;
     error_kind problem_kind; /* what the problem is: a field that does not open, or one that cannot be sealed */
+    database *db;
 } rekey_ctx;
 
 static int reseal_one(void *vctx, const char *table, const char *column, const char *row, const unsigned char *ct,
@@ -232,6 +361,11 @@ static int reseal_one(void *vctx, const char *table, const char *column, const c
     size_t len;
     /* notes are re-sealed by the clinical key's rotation in the same transaction (clinical_key.h) */
     if (!strcmp(table, "intakes") && !strcmp(column, "notes")) return 0;
+    /* a client's values are under its own key, which does not change: only that key, sealed under the data key,
+     * is re-sealed (client_keys.h), so a rotation costs one small value per client, not every field */
+    if (vault_sealed_version(ct, n) == VAULT_CLIENT_VERSION) return 0;
+    /* an erased client's key put back from an older copy is left under the old data key: nothing opens it now */
+    if (!strcmp(table, "clients") && !strcmp(column, "key") && client_erased(c->db, row, NULL)) return 0;
     if (!vault_open(c->old, table, column, row, ct, n, &plain, &len)) {
         c->problem_kind = ERR_TAMPERED;
         snprintf(c->problem, sizeof c->problem, "tampering: %s.%s of record %s does not open; nothing was changed",
@@ -269,7 +403,7 @@ bool db_rekey(session *s, error *err) {
         error_set(err, ERR_INTERNAL, "cannot create a data key");
         return false;
     }
-    rekey_ctx c = {s->v, fresh, NULL, 0, 0, "", s->progress, rekey_total(s), ERR_NONE};
+    rekey_ctx c = {s->v, fresh, NULL, 0, 0, "", s->progress, rekey_total(s), ERR_NONE, db};
     if (!session_begin(s, err)) {
         vault_free(fresh);
         return false;
@@ -455,6 +589,9 @@ static bool backup_has(const restore_ctx *c, const audit_rec *rec) {
 /* An entry that records an erasure: client_erase itself, or a restore's restored_over copy of one, however
  * deep ("#N at T by WHO: restored_over: #M at T by WHO: client_erase: ..."). An erasure one restore carried
  * forward must hold through every later restore too (two restores in a row brought a client back: tryout). */
+static bool records_erasure(const audit_rec *rec);
+bool audit_entry_erases(const audit_rec *rec) { return rec && records_erasure(rec); }
+
 static bool records_erasure(const audit_rec *rec) {
     if (strcmp(rec->action, "client_erase") == 0) return true;
     if (strcmp(rec->action, "restored_over") != 0) return false;
@@ -811,7 +948,11 @@ static bool restore_after(void *vctx, error *err) {
     for (int i = 0; i < c->erased.n; i++) {
         client_rec cl;
         store_status st = db->ops->client_get(db->st, c->erased.ids[i], &cl);
-        if (st == ST_NOTFOUND) continue; /* erased before the backup was made, or never in it */
+        if (st == ST_NOTFOUND) { /* erased before the backup was made, or never in it: kept on the list */
+            if (!client_erased(db, c->erased.ids[i], NULL) && !client_erased_mark(db, c->erased.ids[i], 0, err))
+                return false;
+            continue;
+        }
         if (st != ST_OK) {
             db_error(db, st, "cannot read a client erased since the backup", err);
             return false;

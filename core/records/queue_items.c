@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "client_keys.h"
 #include "facts.h"
 #include "clock.h"
 #include "ids.h"
@@ -76,6 +77,24 @@ static row_trust item_from_row(database *db, bool required, int64_t now, const q
     return item_checked(db, db->row_key, required, now, r, it);
 }
 
+/* A step's reason sealed under the key of the item's client (client_keys.h; the data key while the upgrade has not
+ * reached the client). An erased client's item put back from an older copy takes no step. */
+static bool seal_reason(database *db, const vault *v, const char *client_id, queue_event_rec *e, const char *reason,
+                        error *err) {
+    ckeys *keys = ckeys_new();
+    ck_status why = CK_FAILED;
+    const unsigned char *key = keys ? ckey_by_id(keys, db, v, client_id, &why) : NULL;
+    bool ok = (key || why == CK_LEGACY) &&
+              ckey_seal(v, key, client_id, "queue_events", "reason", e->id, reason, &e->reason_ct, err);
+    if (!key && why == CK_ERASED)
+        error_set(err, ERR_TAMPERED, "the client %s was erased: this queue item is a row of it put back from an older "
+                                     "copy (replayed); nothing is written for it", client_id);
+    else if (!key && why != CK_LEGACY)
+        ckey_why(why, client_id, "clients", "key", client_id, err);
+    ckeys_free(keys);
+    return ok;
+}
+
 /* Saves the item and one history event (inside the caller's transaction). v seals the reason; without a
  * key (tick) there is no reason to seal. mac_key MACs the row; without it (a keyless tick, or a row that did
  * not verify) the row keeps the MAC it had, over the row as it was (before_rec), so a reader can check that
@@ -103,11 +122,7 @@ static bool save_with_event(database *db, const vault *v, const vault *mac_key, 
     snprintf(e.to_state, sizeof e.to_state, "%s", queue_state_name(after->state));
     snprintf(e.level_before, sizeof e.level_before, "%s", before ? risk_level_name(before->level) : "none");
     snprintf(e.level_after, sizeof e.level_after, "%s", risk_level_name(after->level));
-    if (reason && *reason && v &&
-        !vault_seal(v, "queue_events", "reason", e.id, reason, strlen(reason), &e.reason_ct.p, &e.reason_ct.n)) {
-        error_set(err, ERR_INTERNAL, "cannot seal the reason");
-        return false;
-    }
+    if (reason && *reason && v && !seal_reason(db, v, after->client_id, &e, reason, err)) return false;
     st = db->ops->queue_event_add(db->st, &e);
     queue_event_rec_free(&e);
     if (st != ST_OK) {
@@ -382,7 +397,13 @@ bool queues_history(session *s, const char *item_id, queue_history_entry **out, 
         return false;
     }
     queue_history_entry *h = xcalloc((size_t)(count ? count : 1), sizeof *h);
+    queue_rec item;
     bool ok = true;
+    /* the reasons are under the key of the item's client (client_keys.h) */
+    if (count && s->db->ops->queue_get(s->db->st, item_id, &item) != ST_OK) {
+        error_set(err, ERR_NOT_FOUND, "no queue item %s", item_id);
+        ok = false;
+    }
     for (int i = 0; i < count; i++) {
         queue_history_entry *e = &h[i];
         e->at = ev[i].at;
@@ -397,12 +418,17 @@ bool queues_history(session *s, const char *item_id, queue_history_entry **out, 
             snprintf(e->who, sizeof e->who, "%s", who.name);
         else snprintf(e->who, sizeof e->who, "(unknown staff)");
         size_t len = 0;
+        ck_status why;
+        char named[VAULT_CLIENT_ID_MAX + 1];
         if (ok && ev[i].reason_ct.n &&
-            !vault_open(s->v, "queue_events", "reason", ev[i].id, ev[i].reason_ct.p, ev[i].reason_ct.n, &e->reason, &len)) {
-            error_set(err, ERR_TAMPERED, "tampering detected: the reason of queue event %s does not open", ev[i].id);
+            !ckey_open(session_ckeys(s), s->db, s->v, item.client_id, "queue_events", "reason", ev[i].id,
+                       ev[i].reason_ct.p, ev[i].reason_ct.n, &e->reason, &len, &why, named)) {
+            if (why == CK_ERASED) ckey_why(why, named, "queue_events", "reason", ev[i].id, err);
+            else error_set(err, ERR_TAMPERED, "tampering detected: the reason of queue event %s does not open", ev[i].id);
             ok = false;
         }
     }
+    ckeys_forget(s->ck);
     for (int i = 0; i < count; i++) queue_event_rec_free(&ev[i]);
     free(ev);
     if (!ok) {

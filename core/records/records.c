@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "blind_index.h"
 #include "clinical_key.h"
+#include "client_keys.h"
 #include "facts.h"
 #include "queue_items.h"
 #include "clock.h"
@@ -150,6 +151,41 @@ static bool seal_into(session *s, const char *table, const char *column, const c
     return false;
 }
 
+/* Why a value of a client's record did not open, in words: the client erased (a row of it put back from an older
+ * copy), the data key rotated since this session logged in, or tampering. */
+static void owned_failure(session *s, ck_status why, const char *who, const char *table, const char *column,
+                          const char *row, error *err) {
+    if (why != CK_ERASED && !session_key_current(s))
+        error_set(err, ERR_AUTH, "the data key was rotated since %s logged in: log in again", s->me.name);
+    else
+        ckey_why(why, who, table, column, row, err);
+}
+
+/* Opens a value of client owner's record under whichever key its format names (client_keys.h). */
+static bool open_owned(session *s, const char *owner, const char *table, const char *column, const char *row,
+                       const blob *b, char **plain, error *err) {
+    size_t len;
+    ck_status why;
+    char who[VAULT_CLIENT_ID_MAX + 1];
+    if (ckey_open(session_ckeys(s), s->db, s->v, owner, table, column, row, b->p, b->n, plain, &len, &why, who))
+        return true;
+    owned_failure(s, why, who, table, column, row, err);
+    return false;
+}
+
+/* The key a new value of client c is sealed under: its own, or NULL while the upgrade has not reached it (the
+ * data key, format 1). False, with why, for an erased client or a key that does not open. */
+static bool key_to_seal(session *s, const client_rec *c, const unsigned char **key, error *err) {
+    ck_status why;
+    *key = ckey_of(session_ckeys(s), s->db, s->v, c, &why);
+    if (*key || why == CK_LEGACY) return true;
+    if (why == CK_ERASED)
+        error_set(err, ERR_NOT_FOUND, "the client %s was erased: nothing more is saved for it", c->id);
+    else
+        owned_failure(s, why, c->id, "clients", "key", c->id, err);
+    return false;
+}
+
 static bool replace_index(session *s, const char *id, const char *name, const char *phone, error *err) {
     uint32_t vals[16];
     /* the width is read in the write transaction: another desk's login may have rebuilt the index */
@@ -170,9 +206,15 @@ static bool client_prepare(session *s, const char *name, const char *phone, cons
     id_new(r->id);
     r->created_at = clock_now();
     snprintf(r->created_by, sizeof r->created_by, "%s", s->me.id);
-    return seal_into(s, "clients", "name", r->id, name, &r->name_ct, err) &&
-           seal_into(s, "clients", "phone", r->id, phone, &r->phone_ct, err) &&
-           seal_into(s, "clients", "birth", r->id, birth, &r->birth_ct, err);
+    /* its own key, sealed under the data key in its row; its fields under that key (client_keys.h) */
+    const unsigned char *key = ckey_create(session_ckeys(s), s->db, s->v, r);
+    if (!key) {
+        error_set(err, ERR_INTERNAL, "cannot make the client's key");
+        return false;
+    }
+    return ckey_seal(s->v, key, r->id, "clients", "name", r->id, name, &r->name_ct, err) &&
+           ckey_seal(s->v, key, r->id, "clients", "phone", r->id, phone, &r->phone_ct, err) &&
+           ckey_seal(s->v, key, r->id, "clients", "birth", r->id, birth, &r->birth_ct, err);
 }
 
 /* Inside an open transaction: the client row, its search index and its audit entry. */
@@ -196,6 +238,7 @@ bool client_create(session *s, const char *name, const char *phone, const char *
     }
     if (ok) memcpy(id, r.id, STORE_ID_LEN);
     client_rec_free(&r);
+    ckeys_forget(s->ck);
     return ok;
 }
 
@@ -208,18 +251,13 @@ static bool open_client(session *s, const client_rec *r, client_plain *out, erro
     char **dest[3] = {&out->name, &out->phone, &out->birth};
     static const char *const cols[3] = {"name", "phone", "birth"};
     for (int i = 0; i < 3; i++) {
-        size_t len;
         if (fields[i]->n == 0) {
             *dest[i] = secret_alloc(1);
             if (*dest[i]) continue;
-        } else if (vault_open(s->v, "clients", cols[i], r->id, fields[i]->p, fields[i]->n, dest[i], &len)) {
+            error_set(err, ERR_INTERNAL, "no secure memory");
+        } else if (open_owned(s, r->id, "clients", cols[i], r->id, fields[i], dest[i], err)) {
             continue;
         }
-        if (!session_key_current(s))
-            error_set(err, ERR_AUTH, "the data key was rotated since %s logged in: log in again", s->me.name);
-        else
-            error_set(err, ERR_TAMPERED, "tampering detected: clients.%s of record %s does not open (edited or moved)",
-                     cols[i], r->id);
         client_plain_free(out);
         return false;
     }
@@ -236,12 +274,12 @@ static bool candidate_hit(session *s, const client_rec *r, const char *norm, con
     const char *col = by_name ? "name" : "phone";
     *hit = false;
     if (b->n == 0) return true;
-    if (!vault_open_buf(s->v, "clients", col, r->id, b->p, b->n, buf)) {
-        if (!session_key_current(s))
-            error_set(err, ERR_AUTH, "the data key was rotated since %s logged in: log in again", s->me.name);
-        else
-            error_set(err, ERR_TAMPERED, "tampering detected: clients.%s of record %s does not open (edited or moved)", col,
-                     r->id);
+    ck_status why;
+    char who[VAULT_CLIENT_ID_MAX + 1];
+    /* the key from the row in hand (no second read of it), checked against the list of erased clients */
+    (void)ckey_of(session_ckeys(s), s->db, s->v, r, &why);
+    if (!ckey_open_buf(session_ckeys(s), s->db, s->v, r->id, "clients", col, r->id, b->p, b->n, buf, &why, who)) {
+        owned_failure(s, why, who, "clients", col, r->id, err);
         return false;
     }
     const char *plain = (const char *)buf->p;
@@ -281,6 +319,7 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, erro
      * every search of its value fail: it is skipped, and reported when nothing else matched (it may have been
      * the one sought) and audited either way. */
     char tampered[STORE_ID_LEN] = "";
+    bool replayed = false; /* the candidate left out is an erased client's row put back from an older copy */
     error tamper = {0};
     error why = {0};
     vault_buf field = {0};
@@ -311,6 +350,7 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, erro
                 if (!tampered[0]) {
                     memcpy(tampered, r.id, sizeof tampered);
                     error_copy(&tamper, &why);
+                    replayed = client_erased(s->db, r.id, NULL);
                 }
                 ok = true;
                 client_rec_free(&r);
@@ -328,8 +368,9 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, erro
     secret_wipe(norm, sizeof norm);
     secret_wipe(digits, sizeof digits);
     vault_buf_free(&field);
+    ckeys_forget(s->ck);
     if (ok && tampered[0]) {
-        session_audit(s, "tamper_detected", tampered, "clients");
+        session_audit(s, "tamper_detected", tampered, replayed ? "erased client replayed" : "clients");
         if (*n == 0) {
             error_copy(err, &tamper);
             ok = false;
@@ -379,9 +420,7 @@ bool client_peek_name(session *s, const char *client_id, char **out, error *err)
         db_error(s->db, st, "cannot read the client", err);
         return false;
     }
-    size_t len;
-    bool ok = vault_open(s->v, "clients", "name", r.id, r.name_ct.p, r.name_ct.n, out, &len);
-    if (!ok) error_set(err, ERR_TAMPERED, "tampering detected: clients.name of record %s does not open", r.id);
+    bool ok = open_owned(s, r.id, "clients", "name", r.id, &r.name_ct, out, err);
     client_rec_free(&r);
     return ok;
 }
@@ -395,9 +434,7 @@ bool intake_peek_body(session *s, const char *intake_id, char **out, error *err)
         db_error(s->db, st, "cannot read the intake", err);
         return false;
     }
-    size_t len;
-    bool ok = vault_open(s->v, "intakes", "body", r.id, r.body_ct.p, r.body_ct.n, out, &len);
-    if (!ok) error_set(err, ERR_TAMPERED, "tampering detected: intake %s does not open", r.id);
+    bool ok = open_owned(s, r.client_id, "intakes", "body", r.id, &r.body_ct, out, err);
     intake_rec_free(&r);
     return ok;
 }
@@ -411,8 +448,9 @@ bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], erro
 }
 
 /* A new intake, checked and sealed, ready to insert (outside any transaction). */
-static bool intake_prepare(session *s, const intake_input *in, const char *client_id, int64_t given_at, intake_rec *r,
+static bool intake_prepare(session *s, const intake_input *in, const client_rec *c, int64_t given_at, intake_rec *r,
                            error *err) {
+    const char *client_id = c->id;
     memset(r, 0, sizeof *r);
     if (!in || !level_valid(in->level)) {
         error_set(err, ERR_INPUT, "intake: level must be red, orange, yellow or green");
@@ -428,8 +466,11 @@ static bool intake_prepare(session *s, const intake_input *in, const char *clien
     snprintf(r->level, sizeof r->level, "%s", in->level);
     snprintf(r->suggested, sizeof r->suggested, "%s", in->suggested ? in->suggested : "");
     snprintf(r->chosen, sizeof r->chosen, "%s", in->chosen ? in->chosen : "");
-    bool ok = seal_into(s, "intakes", "body", r->id, in->body, &r->body_ct, err) &&
-              clinical_seal_note(s, r->id, in->notes, &r->notes_ct, err); /* to the clinical key: clinical_key.h */
+    const unsigned char *key = NULL; /* the client's own (client_keys.h) */
+    bool ok = key_to_seal(s, c, &key, err) &&
+              ckey_seal(s->v, key, c->id, "intakes", "body", r->id, in->body, &r->body_ct, err) &&
+              clinical_seal_note(s, r->id, in->notes, &r->notes_ct, err) && /* to the clinical key: clinical_key.h */
+              (!key || ckey_wrap(key, c->id, "intakes", "notes", r->id, &r->notes_ct, err)); /* and the client's */
     rowmac_seal_intake(s->v, r); /* the clear level is bound to the data key (core/records/rowmac.h) */
     return ok;
 }
@@ -463,6 +504,29 @@ static bool draft_own(session *s, const char *id, draft_rec *out, error *err);
 static bool draft_still_mine(session *s, const char *id, error *err);
 static bool draft_end_tx(session *s, const char *id, error *err);
 
+/* Inside the save's transaction: a body sealed under the data key for a client the upgrade had not reached is
+ * sealed again under the client's key when the client has one now (rolled back by the caller on failure). */
+static bool reseal_if_keyed(session *s, const client_rec *c, intake_rec *r, const char *body, error *err) {
+    if (vault_sealed_version(r->body_ct.p, r->body_ct.n) != VAULT_FIELD_VERSION) return true;
+    client_rec now;
+    store_status st = s->db->ops->client_get(s->db->st, c->id, &now);
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read the client", err);
+        db_rollback(s->db);
+        return false;
+    }
+    const unsigned char *key = NULL;
+    bool ok = key_to_seal(s, &now, &key, err);
+    if (ok && key) {
+        blob_free(&r->body_ct);
+        ok = ckey_seal(s->v, key, now.id, "intakes", "body", r->id, body, &r->body_ct, err) &&
+             ckey_wrap(key, now.id, "intakes", "notes", r->id, &r->notes_ct, err);
+    }
+    client_rec_free(&now);
+    if (!ok) db_rollback(s->db);
+    return ok;
+}
+
 bool intake_save_given_at(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
                           int64_t given_at, const char *draft_id, char client_id[STORE_ID_LEN],
                           char intake_id[STORE_ID_LEN], error *err) {
@@ -490,7 +554,10 @@ bool intake_save_given_at(session *s, const client_new *nc, const intake_input *
     bool drop_draft = draft_id && draft_id[0];
     if (drop_draft && !draft_still_mine(s, draft_id, err)) return false;
     intake_rec r;
-    bool ok = intake_prepare(s, in, c.id, given_at, &r, err) && session_begin(s, err);
+    bool ok = intake_prepare(s, in, &c, given_at, &r, err) && session_begin(s, err);
+    /* sealed before the transaction under the data key because the upgrade had not reached the client: it may
+     * have since (another desk's login), and then the body goes under the client's new key */
+    ok = ok && (nc || reseal_if_keyed(s, &c, &r, in->body, err));
     if (ok) {
         /* the client (when new), the intake, its place in the queue and the end of its draft: saved together or
          * not at all */
@@ -505,6 +572,7 @@ bool intake_save_given_at(session *s, const client_new *nc, const intake_input *
     }
     intake_rec_free(&r);
     client_rec_free(&c);
+    ckeys_forget(s->ck);
     return ok;
 }
 
@@ -517,8 +585,9 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
         else db_error(s->db, st, "cannot read the intake", err);
         return false;
     }
-    size_t len;
-    bool ok = vault_open(s->v, "intakes", "body", meta->id, meta->body_ct.p, meta->body_ct.n, body, &len);
+    error why = {0};
+    bool ok = open_owned(s, meta->client_id, "intakes", "body", meta->id, &meta->body_ct, body, &why);
+    ckeys_forget(s->ck);
     /* the code's rule, and under it the key's: a note under the clinical key opens only for those who hold it
      * (clinicians, supervisors), so a receptionist's own note, once sealed, is not hers to read back */
     bool may_read_notes = strcmp(meta->created_by, s->me.id) == 0 || role_may(s->me.role, ACT_NOTES_OF_OTHERS);
@@ -534,7 +603,8 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
         return false;
     }
     if (!ok) {
-        error_set(err, ERR_TAMPERED, "tampering detected: intake %s does not open (edited or moved)", meta->id);
+        if (client_erased(s->db, meta->client_id, NULL)) error_copy(err, &why); /* a replayed row: said as such */
+        else error_set(err, ERR_TAMPERED, "tampering detected: intake %s does not open (edited or moved)", meta->id);
         secret_free(*body);
         *body = NULL;
     }

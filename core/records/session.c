@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "blind_index.h"
 #include "clinical_key.h"
+#include "client_keys.h"
 #include "clock.h"
 #include "facts.h"
 #include "ids.h"
@@ -24,6 +25,7 @@ bool staff_name_valid(const char *name) {
 }
 
 static bool key_check_ok(database *db, const vault *v);
+static bool client_keys_login(session *s, error *err);
 
 /* Writes one audit entry in its own transaction (for events that change nothing else), signed by v's staff
  * member when v is given: the signing key is theirs, not the data key's, so a rotation meanwhile does not
@@ -276,6 +278,10 @@ login_status session_login(database *db, const char *name, const char *pass, siz
         session_end(s);
         return LOGIN_ERROR;
     }
+    /* a failure (a client value that does not open) does not stop the login: verify names it, and the next
+     * login resumes where this one stopped */
+    error upgrade_err = {0};
+    (void)client_keys_login(s, &upgrade_err);
     /* the clinical key for the roles that may read notes (and, once after the upgrade, the notes re-sealed) */
     if (!clinical_login(s, err)) {
         if (err && err->kind == ERR_TAMPERED) audit_alone(db, NULL, r.id, "tamper_detected", r.id, "clinical key");
@@ -345,10 +351,27 @@ bool session_begin(session *s, error *err) {
     return false;
 }
 
+struct ckeys *session_ckeys(session *s) {
+    if (s && !s->ck) s->ck = ckeys_new();
+    return s ? s->ck : NULL;
+}
+
+/* The upgrade to per-client keys (schema 11: client_keys.h), resumed by every login until it is done: a login
+ * killed in the middle of it keeps the batches already committed. The test build takes a smaller batch from
+ * TRIAGE_TEST_CKEY_BATCH (so that a fault test interrupts it between batches with a few clients). */
+static bool client_keys_login(session *s, error *err) {
+    int batch = 500;
+    const char *env = clock_env_honoured() ? getenv("TRIAGE_TEST_CKEY_BATCH") : NULL;
+    if (env && atoi(env) > 0) batch = atoi(env);
+    int64_t done = 0;
+    return client_keys_upgrade(s->db, s->v, s->me.id, batch, &done, err);
+}
+
 void session_end(session *s) {
     if (!s) return;
     if (s->db && s->db->row_key == s->v) s->db->row_key = NULL;
     vault_clinical_free(s->clinical);
+    ckeys_free(s->ck);
     vault_free(s->v);
     memset(s, 0, sizeof *s);
     free(s);

@@ -19,6 +19,7 @@ typedef struct {
                                  * counts it up, and from then on this session writes nothing (it must log in again) */
     int64_t restore_told;       /* the generation the desk was last told about (session_restored_since) */
     progress *progress;     /* long commands report how far they are here (NULL: nobody watches) */
+    struct ckeys *ck;       /* the client keys opened for the job at hand (core/records/client_keys.h), wiped after it */
 } session;
 
 typedef enum {
@@ -57,6 +58,9 @@ bool session_restored_since(session *s, int64_t *generation);
 /* False when a restore put a backup back since this session logged in: the session writes nothing more
  * (its signing key or its role may not be the restored trail's) and its person must log in again. */
 bool session_restore_current(session *s);
+
+/* The session's cache of opened client keys (made when first needed; NULL when secure memory is short). */
+struct ckeys *session_ckeys(session *s);
 
 /* Wipes the keys and frees the session (NULL is fine). */
 void session_end(session *s);

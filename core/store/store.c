@@ -47,6 +47,7 @@ void client_rec_free(client_rec *r) {
     blob_free(&r->name_ct);
     blob_free(&r->phone_ct);
     blob_free(&r->birth_ct);
+    blob_free(&r->key_ct);
 }
 
 void intake_rec_free(intake_rec *r) {

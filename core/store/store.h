@@ -84,6 +84,9 @@ typedef struct {
     int64_t created_at;
     char created_by[STORE_ID_LEN];
     blob name_ct, phone_ct, birth_ct; /* sealed; phone and birth may be empty (n == 0) */
+    /* the client's own key sealed under the data key (schema 11, issue 13: core/records/client_keys.h); empty
+     * (n == 0) only in a database whose upgrade has not re-sealed this client yet */
+    blob key_ct;
 } client_rec;
 
 typedef struct {
@@ -174,10 +177,11 @@ typedef struct {
 } queue_filter;
 
 /* The sealed fields by logical name, a record kind and a field: clients.name, clients.phone, clients.birth,
- * intakes.body, intakes.notes, drafts.body, queue_events.reason. These names are part of each sealed value's
+ * clients.key (the client's own key, under the data key: schema 11), intakes.body, intakes.notes, drafts.body,
+ * queue_events.reason. These names are part of each sealed value's
  * associated data (vault_seal binds a value to its record, field and row id), so they are fixed for ever,
  * whatever a backend calls its own tables; each backend maps them to its storage. */
-#define STORE_SEALED_FIELDS 7
+#define STORE_SEALED_FIELDS 8
 
 /* Called for every sealed value of the database; return non-zero to stop. */
 typedef int (*sealed_cb)(void *ctx, const char *record, const char *field, const char *row_id,
@@ -329,6 +333,8 @@ typedef struct store_ops {
     store_status (*queue_put)(store *s, const queue_rec *r); /* insert or replace by id */
     store_status (*queue_get)(store *s, const char *id, queue_rec *out);
     store_status (*queue_open_for_client)(store *s, const char *client_id, queue_rec *out); /* not closed */
+    /* every item of a client, closed ones too, oldest first (schema 11's re-sealing under the client key); free() */
+    store_status (*queue_all_for_client)(store *s, const char *client_id, queue_rec **out, int *n);
     store_status (*queue_list_open)(store *s, queue_rec **out, int *n); /* every item not closed; free() */
     /* the first `limit` open items in urgency order: overdue first, then level (red first), then the earliest
      * deadline (none last), then the oldest; free() */
@@ -422,7 +428,8 @@ typedef struct store_ops {
     /* Row MACs (schema 5; the MACs are computed in core/records/rowmac.c, the store keeps a blob per row). The ids
      * of every row of a record kind ("queue_items", "intakes" or "intake_facts": logical names, bound into
      * the MAC), or only of those without a MAC
-     * (missing_only); free(). */
+     * (missing_only); free(). Also "clients" (schema 11): every client, or only those without a key of their
+     * own yet (missing_only: the upgrade's re-sealing resumes from them); row_mac_set does not take it. */
     store_status (*row_ids)(store *s, const char *table, bool missing_only, char (**ids)[STORE_ID_LEN], int *n);
     /* Sets one row's MAC; for a queue item it also empties mac_state (the MAC covers the row itself again). */
     store_status (*row_mac_set)(store *s, const char *table, const char *id, const unsigned char mac[VAULT_MAC_BYTES]);

@@ -62,7 +62,7 @@ static bool staff_ok(const staff_rec *r) {
 static bool client_ok(const client_rec *r) {
     return store_field_ok(r->id, sizeof r->id) && store_id_ok(r->id) && store_field_ok(r->created_by, sizeof r->created_by) &&
            store_id_ok(r->created_by) && store_blob_ok(&r->name_ct, true) && store_blob_ok(&r->phone_ct, false) &&
-           store_blob_ok(&r->birth_ct, false);
+           store_blob_ok(&r->birth_ct, false) && store_blob_ok(&r->key_ct, false);
 }
 
 
@@ -443,7 +443,7 @@ static store_status ck_client_update(store *s, const client_rec *r) {
     checked *c = C(s);
     const char *what = "update a client";
     if (!r || !store_field_ok(r->id, sizeof r->id) || !store_id_ok(r->id) || !store_blob_ok(&r->name_ct, true) ||
-        !store_blob_ok(&r->phone_ct, false) || !store_blob_ok(&r->birth_ct, false))
+        !store_blob_ok(&r->phone_ct, false) || !store_blob_ok(&r->birth_ct, false) || !store_blob_ok(&r->key_ct, false))
         return invalid(c, what, "the record is missing or incomplete");
     c->own_error = false;
     COUNT(client_update);
@@ -645,6 +645,18 @@ static store_status ck_queue_open_for_client(store *s, const char *client_id, qu
     c->own_error = false;
     COUNT(queue_open_for_client);
     return c->b->queue_open_for_client(c->in, client_id, out);
+}
+
+static store_status ck_queue_all_for_client(store *s, const char *client_id, queue_rec **out, int *n) {
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) *out = NULL;
+    if (n) *n = 0;
+    if (!store_id_ok(client_id) || !out || !n)
+        return invalid(c, "list the queue items of a client", "no valid client id or no result was given");
+    c->own_error = false;
+    COUNT(queue_all_for_client);
+    return c->b->queue_all_for_client(c->in, client_id, out, n);
 }
 
 static store_status ck_queue_list_open(store *s, queue_rec **out, int *n) {
@@ -984,6 +996,7 @@ const store_ops store_checked = {
     .queue_put = ck_queue_put,
     .queue_get = ck_queue_get,
     .queue_open_for_client = ck_queue_open_for_client,
+    .queue_all_for_client = ck_queue_all_for_client,
     .queue_list_open = ck_queue_list_open,
     .queue_first = ck_queue_first,
     .queue_due = ck_queue_due,
@@ -1060,6 +1073,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(queue_put)] = "queue_put",
     [SLOT(queue_get)] = "queue_get",
     [SLOT(queue_open_for_client)] = "queue_open_for_client",
+    [SLOT(queue_all_for_client)] = "queue_all_for_client",
     [SLOT(queue_list_open)] = "queue_list_open",
     [SLOT(queue_first)] = "queue_first",
     [SLOT(queue_due)] = "queue_due",

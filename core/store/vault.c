@@ -891,3 +891,156 @@ void vault_harden_process(void) {
 #endif
     (void)umask(077);
 }
+
+/* ---- per-client keys (issue 13; see vault.h) ---- */
+
+#define CLIENT_HEAD(idlen) (1 + 1 + (idlen)) /* version, id length, id */
+
+void vault_client_key_new(unsigned char key[VAULT_KEY_BYTES]) { randombytes_buf(key, VAULT_KEY_BYTES); }
+
+bool vault_client_key_seal(const vault *v, const char *client_id, const unsigned char key[VAULT_KEY_BYTES],
+                           unsigned char **out, size_t *outlen) {
+    return key && vault_seal(v, "clients", "key", client_id, key, VAULT_KEY_BYTES, out, outlen);
+}
+
+bool vault_client_key_open(const vault *v, const char *client_id, const unsigned char *ct, size_t n,
+                           unsigned char key[VAULT_KEY_BYTES]) {
+    if (!v || !ct || !key || n != VAULT_CLIENT_KEY_SEALED || ct[0] != VAULT_FIELD_VERSION) return false;
+    size_t adlen;
+    unsigned char *ad = field_ad("clients", "key", client_id, &adlen);
+    if (!ad) return false;
+    unsigned long long got = 0;
+    /* straight into the caller's guarded memory: the key is never in an ordinary buffer */
+    int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(key, &got, NULL, ct + 1 + AEAD_NONCE, n - 1 - AEAD_NONCE, ad,
+                                                        adlen, ct + 1, v->field_key);
+    free(ad);
+    if (rc != 0 || got != VAULT_KEY_BYTES) {
+        sodium_memzero(key, VAULT_KEY_BYTES);
+        return false;
+    }
+    return true;
+}
+
+/* Associated data of a client-keyed value: the field's (version 3) || NUL || client id. */
+static unsigned char *client_ad(const char *table, const char *column, const char *row_id, const char *client_id,
+                                size_t *adlen) {
+    size_t base = 0, idl = client_id ? strlen(client_id) : 0;
+    if (idl == 0 || idl > VAULT_CLIENT_ID_MAX) return NULL;
+    unsigned char *ad = field_ad_v(VAULT_CLIENT_VERSION, table, column, row_id, &base);
+    unsigned char *more = ad ? realloc(ad, base + 1 + idl) : NULL;
+    if (!more) {
+        free(ad);
+        return NULL;
+    }
+    more[base] = '\0';
+    memcpy(more + base + 1, client_id, idl);
+    *adlen = base + 1 + idl;
+    return more;
+}
+
+bool vault_client_seal(const unsigned char key[VAULT_KEY_BYTES], const char *client_id, const char *table,
+                       const char *column, const char *row_id, const void *plain, size_t len, unsigned char **out,
+                       size_t *outlen) {
+    if (out) *out = NULL;
+    if (outlen) *outlen = 0;
+    if (!key || !out || !outlen || (!plain && len)) return false;
+    size_t idl = client_id ? strlen(client_id) : 0, adlen = 0;
+    if (len > crypto_aead_xchacha20poly1305_ietf_MESSAGEBYTES_MAX || len > SIZE_MAX - 256) return false;
+    unsigned char *ad = client_ad(table, column, row_id, client_id, &adlen);
+    if (!ad) return false;
+    size_t n = CLIENT_HEAD(idl) + AEAD_NONCE + len + AEAD_TAG;
+    unsigned char *ct = malloc(n);
+    unsigned long long clen = 0;
+    bool ok = ct != NULL;
+    if (ok) {
+        ct[0] = VAULT_CLIENT_VERSION;
+        ct[1] = (unsigned char)idl;
+        memcpy(ct + 2, client_id, idl);
+        unsigned char *nonce = ct + CLIENT_HEAD(idl);
+        randombytes_buf(nonce, AEAD_NONCE);
+        ok = crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + AEAD_NONCE, &clen, plain, len, ad, adlen, NULL, nonce,
+                                                        key) == 0 &&
+             clen == len + AEAD_TAG;
+    }
+    free(ad);
+    if (!ok) {
+        free(ct);
+        return false;
+    }
+    *out = ct;
+    *outlen = n;
+    return true;
+}
+
+bool vault_client_of(const unsigned char *ct, size_t n, char id[VAULT_CLIENT_ID_MAX + 1]) {
+    id[0] = '\0';
+    if (!ct || n < 2 || ct[0] != VAULT_CLIENT_VERSION || ct[1] == 0 || ct[1] > VAULT_CLIENT_ID_MAX) return false;
+    size_t idl = ct[1];
+    if (n < CLIENT_HEAD(idl) + AEAD_NONCE + AEAD_TAG || memchr(ct + 2, '\0', idl)) return false;
+    memcpy(id, ct + 2, idl);
+    id[idl] = '\0';
+    return true;
+}
+
+/* Decrypts a client-keyed value into m (mlen + 1 bytes at least); false when it does not open. */
+static bool client_decrypt(const unsigned char key[VAULT_KEY_BYTES], const char *table, const char *column,
+                           const char *row_id, const unsigned char *ct, size_t n, unsigned char *m, size_t *mlen) {
+    char id[VAULT_CLIENT_ID_MAX + 1];
+    if (!key || !vault_client_of(ct, n, id)) return false;
+    size_t head = CLIENT_HEAD(strlen(id)), adlen = 0;
+    unsigned char *ad = client_ad(table, column, row_id, id, &adlen);
+    if (!ad) return false;
+    unsigned long long got = 0;
+    const unsigned char *nonce = ct + head;
+    int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(m, &got, NULL, nonce + AEAD_NONCE, n - head - AEAD_NONCE, ad,
+                                                        adlen, nonce, key);
+    free(ad);
+    *mlen = (size_t)got;
+    return rc == 0 && got == n - head - AEAD_NONCE - AEAD_TAG;
+}
+
+/* The plaintext length of a client-keyed value, or SIZE_MAX when it is not one. */
+static size_t client_plain_len(const unsigned char *ct, size_t n) {
+    char id[VAULT_CLIENT_ID_MAX + 1];
+    return vault_client_of(ct, n, id) ? n - CLIENT_HEAD(strlen(id)) - AEAD_NONCE - AEAD_TAG : SIZE_MAX;
+}
+
+bool vault_client_open(const unsigned char key[VAULT_KEY_BYTES], const char *table, const char *column,
+                       const char *row_id, const unsigned char *ct, size_t n, char **plain, size_t *len) {
+    if (plain) *plain = NULL;
+    if (len) *len = 0;
+    size_t want = client_plain_len(ct, n), got = 0;
+    if (!plain || !len || want == SIZE_MAX) return false;
+    unsigned char *m = (unsigned char *)secret_alloc(want + 1); /* guarded; the caller frees it with secret_free */
+    if (!m) return false;
+    if (!client_decrypt(key, table, column, row_id, ct, n, m, &got)) {
+        secret_free(m); /* wipes whatever may have been written */
+        return false;
+    }
+    m[want] = '\0';
+    *plain = (char *)m;
+    *len = want;
+    return true;
+}
+
+bool vault_client_open_buf(const unsigned char key[VAULT_KEY_BYTES], const char *table, const char *column,
+                           const char *row_id, const unsigned char *ct, size_t n, vault_buf *out) {
+    out->len = 0;
+    size_t want = client_plain_len(ct, n), got = 0;
+    if (want == SIZE_MAX) return false;
+    if (!out->p || out->cap < want + 1) {
+        size_t cap = out->cap ? out->cap : 4096;
+        while (cap < want + 1) cap *= 2;
+        secret_free(out->p); /* wipes the old one */
+        out->p = (unsigned char *)secret_alloc(cap);
+        out->cap = out->p ? cap : 0;
+        if (!out->p) return false;
+    }
+    if (!client_decrypt(key, table, column, row_id, ct, n, out->p, &got)) {
+        sodium_memzero(out->p, out->cap);
+        return false;
+    }
+    out->p[want] = '\0';
+    out->len = want;
+    return true;
+}

@@ -216,4 +216,42 @@ bool vault_equal(const void *a, const void *b, size_t len);
 /* Process hardening: no core dumps, not dumpable, umask 077. */
 void vault_harden_process(void);
 
+/* Per-client keys (issue 13: erasure that sticks). Every client has its own random 32-byte key, kept in
+ * sodium memory while open and stored sealed under the data key in its clients row (vault_client_key_seal:
+ * a field of format VAULT_FIELD_VERSION, associated data "clients", "key", the client id). The client's sealed
+ * values (name, phone, birth date, its intakes' bodies, its queue steps' reasons) are sealed under it in
+ * format VAULT_CLIENT_VERSION:
+ *     3 || id length (1 byte) || client id || nonce || XChaCha20-Poly1305 (value, tag)
+ * with associated data 3 || table || NUL || column || NUL || row id || NUL || client id. The client id is in
+ * clear in the value (it was in clear in the rows already: intakes.client_id, queue_items.client_id) so that
+ * whoever walks every sealed value (verify, a rekey, the blind-index rebuild) knows which key opens it without
+ * a lookup; it is bound by the associated data, so an edited id does not open. Erasing a client destroys its
+ * key: every value sealed under it is then noise, wherever a copy survives. */
+#define VAULT_CLIENT_VERSION 3
+#define VAULT_CLIENT_ID_MAX 64
+#define VAULT_CLIENT_KEY_SEALED (VAULT_FIELD_OVERHEAD + VAULT_KEY_BYTES) /* the sealed key in the clients row */
+_Static_assert(VAULT_CLIENT_VERSION != VAULT_FIELD_VERSION && VAULT_CLIENT_VERSION != VAULT_NOTE_VERSION,
+               "a client-keyed value tells apart by its first byte");
+/* A fresh client key into key (the caller's sodium memory). */
+void vault_client_key_new(unsigned char key[VAULT_KEY_BYTES]);
+/* The client key sealed under v's data key for client_id; *out malloc'd (VAULT_CLIENT_KEY_SEALED bytes). */
+bool vault_client_key_seal(const vault *v, const char *client_id, const unsigned char key[VAULT_KEY_BYTES],
+                           unsigned char **out, size_t *outlen);
+/* Opens a sealed client key into key (the caller's sodium memory); false when it does not open (another
+ * client's, edited, or sealed under another data key). */
+bool vault_client_key_open(const vault *v, const char *client_id, const unsigned char *ct, size_t n,
+                           unsigned char key[VAULT_KEY_BYTES]);
+/* Seals a value of client_id under its key; *out malloc'd, free(). */
+bool vault_client_seal(const unsigned char key[VAULT_KEY_BYTES], const char *client_id, const char *table,
+                       const char *column, const char *row_id, const void *plain, size_t len, unsigned char **out,
+                       size_t *outlen);
+/* Opens one: as vault_open (secret_free releases *plain). */
+bool vault_client_open(const unsigned char key[VAULT_KEY_BYTES], const char *table, const char *column,
+                       const char *row_id, const unsigned char *ct, size_t n, char **plain, size_t *len);
+/* As vault_open_buf. */
+bool vault_client_open_buf(const unsigned char key[VAULT_KEY_BYTES], const char *table, const char *column,
+                           const char *row_id, const unsigned char *ct, size_t n, vault_buf *out);
+/* The client id a client-keyed value names (its header), NUL-terminated; false when ct is not one. */
+bool vault_client_of(const unsigned char *ct, size_t n, char id[VAULT_CLIENT_ID_MAX + 1]);
+
 #endif

@@ -44,9 +44,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "audit.h"
+#include "client_keys.h"
 #include "clinical_key.h"
 #include "config.h"
 #include "records.h"
@@ -362,6 +364,16 @@ static int note_cb(void *vctx, const char *table, const char *column, const char
     if (strcmp(table, "intakes") != 0 || strcmp(column, "notes") != 0) return 0;
     char *plain = NULL;
     size_t len = 0;
+    /* a note wrapped under its client's key (client_keys.h): every role holds the data key that opens the client's
+     * key, so the attacker unwraps it first and tries every key on what is inside */
+    blob inner = {0};
+    ck_status why;
+    char who[VAULT_CLIENT_ID_MAX + 1];
+    if (vault_sealed_version(ct, n) == VAULT_CLIENT_VERSION &&
+        ckey_unwrap(session_ckeys(c->s), c->s->db, c->s->v, NULL, table, column, row, ct, n, &inner, &why, who)) {
+        ct = inner.p;
+        n = inner.n;
+    }
     bool ok = vault_open(c->s->v, table, column, row, ct, n, &plain, &len);
     if (!ok && c->s->clinical) ok = vault_note_open(c->s->clinical, table, column, row, ct, n, &plain, &len);
     for (int i = 0; !ok && i < c->nkeys; i++) ok = vault_note_open(c->keys[i], table, column, row, ct, n, &plain, &len);
@@ -373,6 +385,7 @@ static int note_cb(void *vctx, const char *table, const char *column, const char
         printf("SEALED %s\n", row);
     }
     secret_free(plain);
+    blob_free(&inner);
     return 0;
 }
 
@@ -405,13 +418,32 @@ static int forge_note(const char *cfg_path, const char *path, const char *user, 
     vault *v = unlock_as(cfg_path, path, user);
     unsigned char *ct = NULL;
     size_t n = 0;
-    if (!v || !vault_seal(v, "intakes", "notes", intake, text, strlen(text), &ct, &n)) {
+    if (!v || !vault_seal(v, "intakes", "notes", intake, text, strlen(text), &ct, &n) || !open_raw(path)) {
         vault_free(v);
+        free(ct);
         return 1;
     }
-    vault_free(v);
-    if (!open_raw(path)) return 1;
+    /* and wrapped under the client's key, as every note is (client_keys.h): the data key she holds opens it */
     sqlite3_stmt *st = NULL;
+    unsigned char *key = sodium_malloc(VAULT_KEY_BYTES);
+    char cid[VAULT_CLIENT_ID_MAX + 1] = "";
+    if (key && sqlite3_prepare_v2(raw, "SELECT i.client_id, k.key_ct FROM intakes AS i JOIN client_keys AS k ON "
+                                       "k.client_id = i.client_id WHERE i.id = ?1", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(st, 1, intake, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(cid, sizeof cid, "%s", (const char *)sqlite3_column_text(st, 0));
+        unsigned char *wrapped = NULL;
+        size_t wn = 0;
+        if (vault_client_key_open(v, cid, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), key) &&
+            vault_client_seal(key, cid, "intakes", "notes", intake, ct, n, &wrapped, &wn)) {
+            free(ct);
+            ct = wrapped;
+            n = wn;
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    sodium_free(key);
+    vault_free(v);
     bool ok = sqlite3_prepare_v2(raw, "UPDATE intakes SET notes_ct = ?1 WHERE id = ?2", -1, &st, NULL) == SQLITE_OK &&
               sqlite3_bind_blob(st, 1, ct, (int)n, SQLITE_TRANSIENT) == SQLITE_OK &&
               sqlite3_bind_text(st, 2, intake, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE &&
@@ -538,6 +570,20 @@ static int forge_clinical_note(const char *cfg_path, const char *path, const cha
     unsigned char *ct = NULL, spk[VAULT_SIGN_PK_BYTES];
     size_t n = 0;
     ok = plain && vault_note_seal((const unsigned char *)pk, "intakes", "notes", intake, plain, strlen(plain), &ct, &n);
+    /* per-client keys (schema 11): the note wrapped under its client's key as triage does, which the data key she
+     * holds opens, so that only the signature inside stands between her and the clinician */
+    char client[64], kct[VAULT_CLIENT_KEY_SEALED + 1];
+    unsigned char *ckey = sodium_malloc(VAULT_KEY_BYTES);
+    if (ok && ckey && raw_text("SELECT client_id FROM intakes WHERE id = ?1", intake, client, sizeof client) &&
+        raw_text("SELECT key_ct FROM client_keys WHERE client_id = ?1", client, kct, sizeof kct) &&
+        vault_client_key_open(v, client, (const unsigned char *)kct, VAULT_CLIENT_KEY_SEALED, ckey)) {
+        blob b = {ct, n};
+        error werr = {0};
+        ok = ckey_wrap(ckey, client, "intakes", "notes", intake, &b, &werr);
+        ct = b.p;
+        n = b.n;
+    }
+    sodium_free(ckey);
     sqlite3_stmt *st = NULL;
     ok = ok && sqlite3_prepare_v2(raw, "UPDATE intakes SET notes_ct = ?1 WHERE id = ?2", -1, &st, NULL) == SQLITE_OK &&
          sqlite3_bind_blob(st, 1, ct, (int)n, SQLITE_TRANSIENT) == SQLITE_OK &&

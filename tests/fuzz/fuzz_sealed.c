@@ -1,4 +1,5 @@
-/* Sealed fields as read from the database (vault_open, and vault_note_open for notes under the clinical key):
+/* Sealed fields as read from the database (vault_open, vault_note_open for notes under the clinical key, and
+ * vault_client_open / vault_client_of / vault_client_key_open for a client's values under its own key):
  * attacker-controlled bytes must be rejected, never crash, never open under the wrong table, column or row. Input: one byte choosing the column (and the
  * row id), then the stored value. The seeds are real values sealed under the harness's fixed key. */
 #include "vault.h"
@@ -13,6 +14,7 @@ static const char *const cols[][2] = {{"clients", "name"},  {"clients", "phone"}
 static const char *const rows[] = {"5f0c3a52-6d0e-4a55-9d7e-0c1f2a3b4c5d", "0b7e1c9a-2f3d-4e5a-8b6c-7d8e9f0a1b2c"};
 static vault *v;
 static vault_clinical *ck; /* the clinical key notes are sealed to (core/records/clinical_key.h) */
+static unsigned char client_key[VAULT_KEY_BYTES]; /* a client's own key (core/records/client_keys.h) */
 
 static void seed(const char *name, unsigned sel, const char *plain) {
     unsigned char *ct;
@@ -52,6 +54,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     fuzz_write_seed("note_clinical", in, n + 1);
     free(in);
     free(ct);
+    /* last again: a client's name under the client's own key, and that key sealed under the data key */
+    vault_client_key_new(client_key);
+    if (!vault_client_seal(client_key, rows[0], "clients", "name", rows[0], "Li Jing", 7, &ct, &n)) abort();
+    in = malloc(n + 1);
+    in[0] = 0;
+    memcpy(in + 1, ct, n);
+    fuzz_write_seed("client_name", in, n + 1);
+    free(in);
+    free(ct);
+    if (!vault_client_key_seal(v, rows[0], client_key, &ct, &n)) abort();
+    in = malloc(n + 1);
+    in[0] = 0;
+    memcpy(in + 1, ct, n);
+    fuzz_write_seed("client_key", in, n + 1);
+    free(in);
+    free(ct);
     return 0;
 }
 
@@ -85,5 +103,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             abort();
         secret_free(plain);
     }
+    /* a client's value: it names a client id it is bound to, opens only in its place, never under the data key */
+    char who[VAULT_CLIENT_ID_MAX + 1];
+    bool named = vault_client_of(data + 1, size - 1, &who[0]);
+    if (named && strlen(who) > VAULT_CLIENT_ID_MAX) abort();
+    if (vault_client_open(client_key, cols[sel % N_COLS][0], cols[sel % N_COLS][1], rows[(sel / N_COLS) % 2], data + 1,
+                          size - 1, &plain, &len)) {
+        if (!named || plain[len] != '\0' || len + 1 + 1 + strlen(who) + VAULT_FIELD_OVERHEAD - 1 != size - 1) abort();
+        char *other = NULL;
+        size_t olen;
+        if (vault_open(v, cols[sel % N_COLS][0], cols[sel % N_COLS][1], rows[(sel / N_COLS) % 2], data + 1, size - 1,
+                       &other, &olen) ||
+            vault_client_open(client_key, cols[(sel + 1) % N_COLS][0], cols[(sel + 1) % N_COLS][1],
+                              rows[(sel / N_COLS) % 2], data + 1, size - 1, &other, &olen))
+            abort();
+        secret_free(plain);
+    }
+    unsigned char got[VAULT_KEY_BYTES];
+    if (vault_client_key_open(v, rows[(sel / N_COLS) % 2], data + 1, size - 1, got) && size - 1 != VAULT_CLIENT_KEY_SEALED)
+        abort();
     return 0;
 }

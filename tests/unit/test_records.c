@@ -34,6 +34,7 @@
 
 #include "audit.h"
 #include "blind_index.h"
+#include "client_keys.h"
 #include "clock.h"
 #include "config.h"
 #include "db.h"
@@ -1208,9 +1209,16 @@ static void t_restore_twice_keeps_erasure(void **state) {
     OK(db_restore(s, NULL, b1, NULL, &r, &msg));
     client_rec c;
     assert_int_equal(db.ops->client_get(db.st, gone, &c), ST_NOTFOUND);
+    /* B1 predates the erasure, so its meta lacks the client's place on the list of erased clients: the restore
+     * puts it back (client_keys.h), or rows of the client copied in from B2 later would open on the desks */
+    assert_true(client_erased(&db, gone, NULL));
+    verify_report vr;
+    OK(db_verify(s, &vr, &msg));
+    if (!vr.ok) fail_msg("verify after the restore: %s", vr.problem);
     OK(db_restore(s, NULL, b2, NULL, &r, &msg));
     assert_int_equal(r.erased_again, 1);
     assert_int_equal(db.ops->client_get(db.st, gone, &c), ST_NOTFOUND);
+    assert_true(client_erased(&db, gone, NULL));
     assert_int_equal(db.ops->client_get(db.st, old, &c), ST_OK);
     client_rec_free(&c);
     /* and a third: the erasure, now a restored_over of a restored_over, still holds */
@@ -1683,15 +1691,15 @@ static void t_verify(void **state) {
     database db;
     session *s = fresh_db(&db, "verify.db");
     char a[STORE_ID_LEN], b[STORE_ID_LEN], i1[STORE_ID_LEN], i2[STORE_ID_LEN], d[STORE_ID_LEN] = "";
-    new_client(s, "Verify Person", "+1 555 0100 200", "1980-05-06", a); /* 3 sealed values */
-    new_client(s, "Onlyname", "", "", b);                                /* 1 */
+    new_client(s, "Verify Person", "+1 555 0100 200", "1980-05-06", a); /* 3 sealed values and its key */
+    new_client(s, "Onlyname", "", "", b);                                /* 1 and its key */
     new_intake(s, a, "yellow", "{\"answers\":[1]}", "some notes", i1);  /* 2 */
     new_intake(s, b, "green", "{\"answers\":[0]}", NULL, i2);           /* 1 */
     OK(draft_save(s, d, "{\"step\":1}", &msg));               /* 1 */
     verify_report r;
     OK(db_verify(s, &r, &msg));
     if (!r.ok) fail_msg("verify: %s", r.problem);
-    assert_int_equal(r.sealed_checked, 8);
+    assert_int_equal(r.sealed_checked, 10);
     assert_string_equal(r.problem, "");
     assert_int_equal(r.audit.bad_seq, 0);
     assert_true(r.audit.entries >= 6); /* init, login, 2 clients, 2 intakes */
@@ -1717,7 +1725,7 @@ static void t_verify(void **state) {
     client_rec_free(&ra);
     OK(db_verify(s, &r, &msg));
     assert_true(r.ok);
-    assert_int_equal(r.sealed_checked, 8);
+    assert_int_equal(r.sealed_checked, 10);
 
     /* intake notes, moved to the body of the same intake (right row, wrong column) */
     intake_rec im;
@@ -1739,9 +1747,22 @@ static void t_verify(void **state) {
     HAS(r.problem, d);
     put_sealed(&db, "drafts", "body", d, dr.body_ct.p, dr.body_ct.n);
     draft_rec_free(&dr);
+    /* a client's own key (client_keys.h), one byte flipped: the key is named, and its values no longer open */
+    client_rec rk;
+    assert_int_equal(db.ops->client_get(db.st, b, &rk), ST_OK);
+    assert_int_equal(rk.key_ct.n, VAULT_CLIENT_KEY_SEALED);
+    rk.key_ct.p[30] ^= 0x01;
+    put_sealed(&db, "clients", "key", b, rk.key_ct.p, rk.key_ct.n);
+    OK(db_verify(s, &r, &msg));
+    assert_false(r.ok);
+    HAS(r.problem, "clients.key");
+    HAS(r.problem, b);
+    rk.key_ct.p[30] ^= 0x01;
+    put_sealed(&db, "clients", "key", b, rk.key_ct.p, rk.key_ct.n);
+    client_rec_free(&rk);
     OK(db_verify(s, &r, &msg));
     assert_true(r.ok);
-    assert_int_equal(r.sealed_checked, 8);
+    assert_int_equal(r.sealed_checked, 10);
     session_end(s);
     db_close(&db);
 }
@@ -1773,8 +1794,8 @@ static void t_progress(void **state) {
     database db;
     session *s = fresh_db(&db, "progress.db");
     char a[STORE_ID_LEN], b[STORE_ID_LEN], i1[STORE_ID_LEN];
-    new_client(s, "Progress Person", "+1 555 0100 201", "1980-05-06", a); /* 3 sealed values */
-    new_client(s, "Onlyname", "", "", b);                                  /* 1 */
+    new_client(s, "Progress Person", "+1 555 0100 201", "1980-05-06", a); /* 3 sealed values and its key */
+    new_client(s, "Onlyname", "", "", b);                                  /* 1 and its key */
     new_intake(s, a, "yellow", "{\"answers\":[1]}", "some notes", i1);    /* 2 */
     progress_log l = {{log_progress}, 0, 0, 0, true, ""};
     s->progress = &l.base;
@@ -1782,18 +1803,19 @@ static void t_progress(void **state) {
     OK(db_verify(s, &r, &msg));
     assert_true(r.ok);
     assert_string_equal(l.what, "sealed fields opened");
-    assert_int_equal(l.calls, 6);
-    assert_int_equal(l.last_done, 6);
-    assert_int_equal(l.last_total, 6); /* the total was known before the first field was opened */
+    assert_int_equal(l.calls, 8);
+    assert_int_equal(l.last_done, 8);
+    assert_int_equal(l.last_total, 8); /* the total was known before the first field was opened */
     assert_true(l.rising);
     /* rekey: every field sealed under the new key, then written, each counted to its total */
     l = (progress_log){{log_progress}, 0, 0, 0, true, ""};
     OK(db_rekey(s, &msg));
     assert_string_equal(l.what, "sealed fields written");
-    /* the note is not among them: the clinical key's rotation re-seals it (core/records/clinical_key.h) */
-    assert_int_equal(l.calls, 10);
-    assert_int_equal(l.last_done, 5);
-    assert_int_equal(l.last_total, 5);
+    /* the note is not among them: the clinical key's rotation re-seals it (core/records/clinical_key.h); nor are the
+     * values under a client's own key: only the two clients' keys are (core/records/client_keys.h) */
+    assert_int_equal(l.calls, 4);
+    assert_int_equal(l.last_done, 2);
+    assert_int_equal(l.last_total, 2);
     assert_true(l.rising);
     /* no one listening: nothing reported, the same result */
     s->progress = NULL;
@@ -1971,10 +1993,21 @@ static void t_clinical_key(void **state) {
     new_client(alice, "Clinical Person", "555 0123", "", cl);
     new_intake(alice, cl, "yellow", "{\"a\":1}", "sleeps badly", i1);
     blob ct = stored_note(&db, i1);
-    assert_int_equal(vault_sealed_version(ct.p, ct.n), VAULT_NOTE_VERSION);
     char *plain = NULL;
     size_t len = 0;
+    /* wrapped under the client's key (client_keys.h), which her data key opens: inside, the note sealed to the
+     * clinical key, which it does not */
+    assert_int_equal(vault_sealed_version(ct.p, ct.n), VAULT_CLIENT_VERSION);
+    blob inner = {0};
+    ck_status why;
+    char who[VAULT_CLIENT_ID_MAX + 1];
+    assert_true(ckey_unwrap(session_ckeys(alice), &db, alice->v, cl, "intakes", "notes", i1, ct.p, ct.n, &inner, &why,
+                            who));
+    assert_string_equal(who, cl);
+    assert_int_equal(vault_sealed_version(inner.p, inner.n), VAULT_NOTE_VERSION);
+    assert_false(vault_open(alice->v, "intakes", "notes", i1, inner.p, inner.n, &plain, &len));
     assert_false(vault_open(alice->v, "intakes", "notes", i1, ct.p, ct.n, &plain, &len));
+    blob_free(&inner);
     blob_free(&ct);
     open_note_as(alice, i1, NULL);
     open_note_as(bob, i1, "sleeps badly");
@@ -2100,7 +2133,8 @@ static void t_rekey(void **state) {
     assert_int_equal(n_old, n_want);
     assert_memory_equal(old_idx, want_idx, sizeof old_idx[0] * (size_t)n_old);
     sealed_list before = sealed_all(&db);
-    assert_int_equal(before.n, 4 + 3 + 2 /* clients: names, phones, births */ + 4 + 2 /* intakes */ + 1 /* draft */);
+    assert_int_equal(before.n, 4 /* client keys */ + 4 + 3 + 2 /* clients: names, phones, births */ + 4 + 2 /* intakes */ +
+                                   1 /* draft */);
     staff_rec *staff_before = NULL, *staff_after = NULL;
     int ns_before = 0, ns_after = 0;
     assert_int_equal(db.ops->staff_list(db.st, &staff_before, &ns_before), ST_OK);
@@ -2117,16 +2151,27 @@ static void t_rekey(void **state) {
     audit_rec e = audit_tail(&db);
     assert_string_equal(e.action, "rekey");
 
-    /* every sealed value re-sealed (same rows, new ciphertexts), every staff key sealed anew */
+    /* every value under the data key re-sealed (same rows, new ciphertexts): the clients' own keys, the draft, the
+     * notes (the clinical key rotates too); the values under a client's key left as they were (client_keys.h: a
+     * rotation costs one small value per client); every staff key sealed anew */
     sealed_list after = sealed_all(&db);
     assert_int_equal(after.n, before.n);
+    int kept = 0;
     for (int i = 0; i < after.n; i++) {
         assert_string_equal(after.v[i].table, before.v[i].table);
         assert_string_equal(after.v[i].column, before.v[i].column);
         assert_string_equal(after.v[i].row, before.v[i].row);
         assert_int_equal(after.v[i].n, before.v[i].n);
-        assert_memory_not_equal(after.v[i].ct, before.v[i].ct, after.v[i].n);
+        /* a note is wrapped under its client's key too, around the note sealed to the clinical key, which rotates */
+        bool note = !strcmp(before.v[i].table, "intakes") && !strcmp(before.v[i].column, "notes");
+        if (vault_sealed_version(before.v[i].ct, before.v[i].n) == VAULT_CLIENT_VERSION && !note) {
+            assert_memory_equal(after.v[i].ct, before.v[i].ct, after.v[i].n);
+            kept++;
+        } else {
+            assert_memory_not_equal(after.v[i].ct, before.v[i].ct, after.v[i].n);
+        }
     }
+    assert_int_equal(kept, 4 + 3 + 2 + 4); /* names, phones, births, bodies */
     sealed_list_free(&after);
     assert_int_equal(db.ops->staff_list(db.st, &staff_after, &ns_after), ST_OK);
     assert_int_equal(ns_after, ns_before);

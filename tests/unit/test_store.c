@@ -43,7 +43,7 @@
 #include "store.h"
 
 #define TRIG 0x54524947
-#define NEWEST 10 /* the schema version this build writes */
+#define NEWEST 11 /* the schema version this build writes */
 
 #define STAFF1 "5a000000-0000-4000-8000-000000000001"
 #define STAFF2 "5a000000-0000-4000-8000-000000000002"
@@ -1939,7 +1939,7 @@ static void s_too_new(void **state) {
     assert_int_equal(try_open(f, false, &err), ST_TOO_NEW);
     assert_non_null(strstr(err.msg, f->path));
     assert_non_null(strstr(err.msg, "99"));
-    assert_non_null(strstr(err.msg, "up to 10"));
+    assert_non_null(strstr(err.msg, "up to 11"));
     assert_file_is(f->path, before, n);
     free(before);
 }
@@ -2046,7 +2046,7 @@ static void check_newest_schema(fx *f) {
                                "index:intakes_client index:intakes_time index:outcome_sessions_facts index:outcome_sessions_time "
                                "index:queue_by_hand index:queue_client "
                                "index:queue_due index:queue_events_item index:queue_items_client index:queue_open "
-                               "index:queue_urgency table:audit table:blind_index table:clients table:counselors "
+                               "index:queue_urgency table:audit table:blind_index table:client_keys table:clients table:counselors "
                                "table:drafts table:intake_facts table:intakes table:meta table:outcome_sessions "
                                "table:queue_events table:queue_items table:staff trigger:audit_no_delete "
                                "trigger:audit_no_update");
@@ -2836,6 +2836,84 @@ static void t_names(void **state) {
 
 
 /* Row MACs (schema 5): the store keeps a blob per row and lists the rows without one; it never computes. */
+/* Per-client keys (schema 11, issue 13): a client's own key, sealed, is stored with it and read back with it;
+ * row_ids("clients", missing_only) lists the clients without one (the upgrade resumes from them); each_sealed
+ * walks it as clients.key, first of the client's values; update_sealed sets it; queue_all_for_client gives
+ * every item of a client, closed ones too; erasure removes the key with the client. */
+static void c_client_keys(void **state) {
+    fx *f = *state;
+    OK(f, f->ops->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    client_rec c1 = mk_client(CLIENT1, STAFF1, 10, 0, 0, 1);
+    c1.key_ct = mkb(VAULT_CLIENT_KEY_SEALED, 7);
+    OK(f, f->ops->client_insert(f->s, &c1));
+    add_client(f, CLIENT2, 10, 0, 0, 2); /* no key yet: before the upgrade reached it */
+    OK(f, f->ops->commit(f->s));
+    client_rec got;
+    OK(f, f->ops->client_get(f->s, CLIENT1, &got));
+    assert_blob_eq(&got.key_ct, &c1.key_ct);
+    client_rec_free(&got);
+    OK(f, f->ops->client_get(f->s, CLIENT2, &got));
+    assert_int_equal(got.key_ct.n, 0);
+    client_rec_free(&got);
+    char (*ids)[STORE_ID_LEN] = NULL;
+    int n = -1;
+    OK(f, f->ops->row_ids(f->s, "clients", true, &ids, &n));
+    assert_int_equal(n, 1);
+    assert_string_equal(ids[0], CLIENT2);
+    free(ids);
+    OK(f, f->ops->row_ids(f->s, "clients", false, &ids, &n));
+    assert_int_equal(n, 2);
+    free(ids);
+    blob k2 = mkb(VAULT_CLIENT_KEY_SEALED, 9);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->update_sealed(f->s, "clients", "key", CLIENT2, k2.p, k2.n));
+    EXPECT(f, ST_INVALID, f->ops->update_sealed(f->s, "clients", "key", CLIENT2, NULL, 0)); /* never emptied */
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->row_ids(f->s, "clients", true, &ids, &n));
+    assert_int_equal(n, 0);
+    free(ids);
+    sealed_ctx col = {0};
+    OK(f, f->ops->each_sealed(f->s, collect_sealed, &col));
+    expect_sealed(&col, "clients", "key", CLIENT2, &k2, false);
+    expect_sealed(&col, "clients", "key", CLIENT1, &c1.key_ct, false);
+    sealed_ctx_free(&col);
+    /* every item of a client, closed ones too */
+    queue_rec q;
+    memset(&q, 0, sizeof q);
+    snprintf(q.id, sizeof q.id, "%s", "4a000000-0000-4000-8000-0000000000c1");
+    snprintf(q.client_id, sizeof q.client_id, "%s", CLIENT1);
+    intake_rec i1 = mk_intake(INTAKE1, CLIENT1, STAFF1, 300, "red", 120, 0, 1);
+    snprintf(q.intake_id, sizeof q.intake_id, "%s", INTAKE1);
+    snprintf(q.level, sizeof q.level, "red");
+    snprintf(q.state, sizeof q.state, "closed");
+    snprintf(q.outcome, sizeof q.outcome, "duplicate");
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->intake_insert(f->s, &i1));
+    OK(f, f->ops->queue_put(f->s, &q));
+    OK(f, f->ops->commit(f->s));
+    queue_rec *items = NULL;
+    OK(f, f->ops->queue_all_for_client(f->s, CLIENT1, &items, &n));
+    assert_int_equal(n, 1);
+    assert_string_equal(items[0].id, q.id);
+    free(items);
+    OK(f, f->ops->queue_all_for_client(f->s, CLIENT2, &items, &n));
+    assert_int_equal(n, 0);
+    free(items);
+    EXPECT(f, ST_INVALID, f->ops->queue_all_for_client(f->s, "", &items, &n));
+    /* erasure takes the key with the client */
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->client_erase(f->s, CLIENT1));
+    OK(f, f->ops->commit(f->s));
+    EXPECT(f, ST_NOTFOUND, f->ops->client_get(f->s, CLIENT1, &got));
+    OK(f, f->ops->row_ids(f->s, "clients", false, &ids, &n));
+    assert_int_equal(n, 1);
+    free(ids);
+    intake_rec_free(&i1);
+    blob_free(&k2);
+    client_rec_free(&c1);
+}
+
 static void c_row_macs(void **state) {
     fx *f = *state;
     intake_rec i1 = mk_intake(INTAKE1, CLIENT1, STAFF1, 300, "red", 120, 0, 1);
@@ -2890,7 +2968,8 @@ static void c_row_macs(void **state) {
     OK(f, f->ops->row_ids(f->s, "queue_items", true, &ids, &n));
     assert_int_equal(n, 0);
     free(ids);
-    EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, "clients", false, &ids, &n));
+    EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, "counselors", false, &ids, &n));
+    EXPECT(f, ST_INVALID, f->ops->row_mac_set(f->s, "clients", CLIENT1, q.mac)); /* clients carry no row MAC */
     EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, NULL, false, &ids, &n));
     EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, "intakes", false, NULL, &n));
     EXPECT(f, ST_INVALID, f->ops->row_ids(f->s, "intakes", false, &ids, NULL));
@@ -4348,7 +4427,7 @@ static void c_checkpoint(void **state) {
         CT(c_each_sealed_reseal, b), CT(c_update_sealed, b), CT(c_not_found, b), CT(c_outside_transaction, b), \
         CT(c_rollback, b), CT(c_transaction_misuse, b), CT(c_degenerate_no_store, b),                         \
         CT(c_degenerate_args, b), CT(c_integrity_ok, b), CT(c_second_connection, b), CT(c_read_transaction, b), CT(c_busy, b), \
-        CT(c_row_macs, b), CT(c_queue_order, b), CT(c_queue_counts_page, b), CT(c_queue_events, b),          \
+        CT(c_row_macs, b), CT(c_client_keys, b), CT(c_queue_order, b), CT(c_queue_counts_page, b), CT(c_queue_events, b),          \
         CT(c_audit_each_from, b), CT(c_local_changes, b), CT(c_facts, b), CT(c_facts_scan, b),               \
         CT(c_intake_each_between, b), CT(c_client_erase, b), CT(c_drafts_erase, b),                          \
         CT(c_clients_closed_before, b), CT(c_checkpoint, b), CT(c_restore, b), CT(c_scratch_and_drop, b), \

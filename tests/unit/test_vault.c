@@ -710,6 +710,65 @@ static void test_equal(void **state) {
 
 /* ---- the clinical key (notes) ---- */
 
+/* Per-client keys (issue 13): a client's key sealed under the data key opens only for that client id and that data
+ * key; a value sealed under it names its client, opens only with its key, in its row and column, and an edit of
+ * the client id it names, of any byte, or a value moved to another row fails; the data key opens none. */
+static void test_client_keys(void **state) {
+    (void)state;
+    vault *v = vault_create(), *other = vault_create();
+    assert_non_null(v);
+    assert_non_null(other);
+    unsigned char *k1 = sodium_malloc(VAULT_KEY_BYTES), *k2 = sodium_malloc(VAULT_KEY_BYTES),
+                  *back = sodium_malloc(VAULT_KEY_BYTES);
+    vault_client_key_new(k1);
+    vault_client_key_new(k2);
+    unsigned char *kct = NULL, *ct = NULL;
+    size_t kn = 0, n = 0;
+    assert_true(vault_client_key_seal(v, "c1", k1, &kct, &kn));
+    assert_int_equal(kn, VAULT_CLIENT_KEY_SEALED);
+    assert_true(vault_client_key_open(v, "c1", kct, kn, back));
+    assert_memory_equal(back, k1, VAULT_KEY_BYTES);
+    assert_false(vault_client_key_open(v, "c2", kct, kn, back));     /* another client's row */
+    assert_false(vault_client_key_open(other, "c1", kct, kn, back)); /* another data key */
+    const char *name = "Li Jing 李静";
+    assert_true(vault_client_seal(k1, "c1", "clients", "name", "c1", name, strlen(name), &ct, &n));
+    assert_int_equal(vault_sealed_version(ct, n), VAULT_CLIENT_VERSION);
+    char who[VAULT_CLIENT_ID_MAX + 1];
+    assert_true(vault_client_of(ct, n, who));
+    assert_string_equal(who, "c1");
+    char *plain = NULL;
+    size_t len = 0;
+    assert_true(vault_client_open(k1, "clients", "name", "c1", ct, n, &plain, &len));
+    assert_int_equal(len, strlen(name));
+    assert_memory_equal(plain, name, len);
+    secret_free(plain);
+    vault_buf buf = {0};
+    assert_true(vault_client_open_buf(k1, "clients", "name", "c1", ct, n, &buf));
+    assert_memory_equal(buf.p, name, buf.len);
+    vault_buf_free(&buf);
+    assert_false(vault_client_open(k2, "clients", "name", "c1", ct, n, &plain, &len)); /* another client's key */
+    assert_false(vault_client_open(k1, "clients", "phone", "c1", ct, n, &plain, &len)); /* another column */
+    assert_false(vault_client_open(k1, "clients", "name", "c9", ct, n, &plain, &len));  /* another row */
+    assert_false(vault_open(v, "clients", "name", "c1", ct, n, &plain, &len));          /* the data key */
+    ct[3] = '2'; /* the client id it names: "c2" */
+    assert_true(vault_client_of(ct, n, who));
+    assert_false(vault_client_open(k1, "clients", "name", "c1", ct, n, &plain, &len));
+    ct[3] = '1';
+    for (size_t i = 4; i < n; i++) { /* any byte after the header */
+        ct[i] ^= 0x20;
+        assert_false(vault_client_open(k1, "clients", "name", "c1", ct, n, &plain, &len));
+        ct[i] ^= 0x20;
+    }
+    assert_false(vault_client_of(kct, kn, who)); /* a field of format 1 names no client */
+    free(ct);
+    free(kct);
+    sodium_free(k1);
+    sodium_free(k2);
+    sodium_free(back);
+    vault_free(v);
+    vault_free(other);
+}
+
 /* A note opens only with the clinical key, which opens only for the member it was sealed to: the data key
  * (every role's) opens no note, a note moved or altered fails, another clinical key fails. */
 static void test_clinical_key_and_notes(void **state) {
@@ -827,6 +886,7 @@ int main(void) {
         cmocka_unit_test(test_audit_mac),
         cmocka_unit_test(test_equal),
         cmocka_unit_test(test_clinical_key_and_notes),
+        cmocka_unit_test(test_client_keys),
         cmocka_unit_test(test_harden_process),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

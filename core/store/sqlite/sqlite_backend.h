@@ -84,6 +84,8 @@ _Static_assert(VAULT_SEALED_KEY_BYTES == 80, "schema v1: staff.sealed_data_key i
 
 _Static_assert(VAULT_MAC_BYTES == 32, "schema v1: audit.hash and audit.mac are 32 bytes");
 
+_Static_assert(VAULT_CLIENT_KEY_SEALED == 73, "schema v11: client_keys.key_ct is 73 bytes");
+
 _Static_assert(VAULT_SIG_BYTES == 64, "schema v6: audit.sig is 64 bytes");
 
 _Static_assert(STORE_ID_LEN == 37, "a UUID as text and its NUL");
@@ -131,6 +133,9 @@ enum sid {
     S_SET_CLIENT_NAME,
     S_SET_CLIENT_PHONE,
     S_SET_CLIENT_BIRTH,
+    S_SET_CLIENT_KEY,
+    S_ERASE_OVERWRITE_KEY,
+    S_ERASE_KEY,
     S_SET_INTAKE_BODY,
     S_SET_INTAKE_NOTES,
     S_SET_DRAFT_BODY,
@@ -138,6 +143,7 @@ enum sid {
     S_QUEUE_PUT,
     S_QUEUE_GET,
     S_QUEUE_FOR_CLIENT,
+    S_QUEUE_ALL_FOR_CLIENT,
     S_QUEUE_LIST_OPEN,
     S_EVENT_ADD,
     S_EVENT_LIST,
@@ -173,6 +179,7 @@ enum sid {
     S_ROW_IDS_QUEUE,
     S_ROW_IDS_INTAKES,
     S_ROW_IDS_FACTS,
+    S_ROW_IDS_CLIENTS,
     S_ROW_MAC_QUEUE,
     S_ROW_MAC_INTAKES,
     S_ROW_MAC_FACTS,
@@ -184,7 +191,7 @@ typedef struct {
     const char *table;
     enum sid page; /* rowid, id, then the sealed columns in this order */
     int ncols;
-    const char *cols[3];
+    const char *cols[4];
 } sealed_table;
 
 static const struct {
@@ -193,7 +200,8 @@ static const struct {
     bool optional; /* may be emptied (stored as NULL) */
 } sealed_columns[] = {
     {"clients", "name", S_SET_CLIENT_NAME, false},  {"clients", "phone", S_SET_CLIENT_PHONE, true},
-    {"clients", "birth", S_SET_CLIENT_BIRTH, true}, {"intakes", "body", S_SET_INTAKE_BODY, false},
+    {"clients", "birth", S_SET_CLIENT_BIRTH, true}, {"clients", "key", S_SET_CLIENT_KEY, false},
+    {"intakes", "body", S_SET_INTAKE_BODY, false},
     {"intakes", "notes", S_SET_INTAKE_NOTES, true}, {"drafts", "body", S_SET_DRAFT_BODY, false},
     {"queue_events", "reason", S_SET_EVENT_REASON, true},
 };
@@ -247,7 +255,7 @@ typedef struct {
 typedef struct {
     int64_t rowid;
     char id[STORE_ID_LEN];
-    blob ct[3];
+    blob ct[4];
 } sealed_row;
 
 /* The episodes retained (retain_n attended sessions within retain_days of the first), in the facts' order
@@ -371,6 +379,7 @@ store_status sq_audit_each(store *s, audit_cb cb, void *ctx);
 store_status sq_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx);
 store_status sq_audit_set_mac(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]);
 store_status sq_each_sealed(store *s, sealed_cb cb, void *ctx);
+store_status sq_queue_all_for_client(store *s, const char *client_id, queue_rec **out, int *n);
 store_status sq_update_sealed(store *s, const char *table, const char *column, const char *row_id,
                                      const unsigned char *ct, size_t n);
 store_status sq_integrity_check(store *s, char *msg, size_t size);

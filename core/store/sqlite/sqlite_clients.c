@@ -28,6 +28,15 @@ store_status sq_counselor_list(store *s, counselor_rec **out, int *n) {
                      "list the counselors");
 }
 
+/* The client's own key, sealed (schema 11), in its row beside the client's. */
+static int put_key(store *s, const client_rec *r) {
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, S_SET_CLIENT_KEY, &st);
+    rc = sq_b_text(st, 1, r->id, rc);
+    rc = sq_b_blob(st, 2, r->key_ct.p, r->key_ct.n, rc);
+    return sq_run_write(s, st, rc, NULL);
+}
+
 store_status sq_client_insert(store *s, const client_rec *r) {
     const char *what = "add a client";
     store_status x = sq_need_txn(s, what);
@@ -41,10 +50,11 @@ store_status sq_client_insert(store *s, const client_rec *r) {
     rc = sq_b_blob_or_null(st, 5, r->phone_ct.p, r->phone_ct.n, rc);
     rc = sq_b_blob_or_null(st, 6, r->birth_ct.p, r->birth_ct.n, rc);
     rc = sq_run_write(s, st, rc, NULL);
+    if (rc == SQLITE_OK && r->key_ct.n) rc = put_key(s, r);
     return rc == SQLITE_OK ? ST_OK : sq_fail_rc(s, rc, "add the client %s", r->id);
 }
 
-/* The sealed fields only: id, created_at and created_by are the record's provenance. */
+/* The sealed fields and the sealed key only: id, created_at and created_by are the record's provenance. */
 store_status sq_client_update(store *s, const client_rec *r) {
     const char *what = "update a client";
     store_status x = sq_need_txn(s, what);
@@ -59,6 +69,7 @@ store_status sq_client_update(store *s, const client_rec *r) {
     rc = sq_run_write(s, st, rc, &changes);
     if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "update the client %s", r->id);
     if (changes == 0) return sq_fail(s, ST_NOTFOUND, "Database %s: no client %s.", s->path, r->id);
+    if (r->key_ct.n && (rc = put_key(s, r)) != SQLITE_OK) return sq_fail_rc(s, rc, "update the client %s", r->id);
     return ST_OK;
 }
 

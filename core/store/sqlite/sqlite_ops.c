@@ -51,6 +51,7 @@ const store_ops store_sqlite = {
     .queue_put = sq_queue_put,
     .queue_get = sq_queue_get,
     .queue_open_for_client = sq_queue_open_for_client,
+    .queue_all_for_client = sq_queue_all_for_client,
     .queue_list_open = sq_queue_list_open,
     .queue_event_add = sq_queue_event_add,
     .queue_events = sq_queue_events,

@@ -99,6 +99,13 @@ store_status sq_queue_open_for_client(store *s, const char *client_id, queue_rec
     return queue_one(s, S_QUEUE_FOR_CLIENT, client_id, out, "read the open queue item of the client");
 }
 
+store_status sq_queue_all_for_client(store *s, const char *client_id, queue_rec **out, int *n) {
+    if (!out || !n || !store_id_ok(client_id))
+        return sq_invalid(s, "list the queue items of a client", "no valid client id or no result was given");
+    return sq_list_rows(s, S_QUEUE_ALL_FOR_CLIENT, client_id, sizeof **out, rd_queue_one, NULL, (void **)out, n,
+                        "list the queue items of a client");
+}
+
 static store_status rd_event_row(store *s, sqlite3_stmt *st, void *o) { return read_event(s, st, o); }
 
 static void drop_event(void *r) { queue_event_rec_free(r); }

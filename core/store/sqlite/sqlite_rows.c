@@ -151,6 +151,7 @@ store_status sq_read_client(store *s, sqlite3_stmt *st, client_rec *o) {
     if (!r.bad && o->name_ct.n == 0) sq_rd_bad(&r, "name_ct");
     sq_rd_blob(&r, 4, "phone_ct", &o->phone_ct, true);
     sq_rd_blob(&r, 5, "birth_ct", &o->birth_ct, true);
+    sq_rd_blob(&r, 6, "key_ct", &o->key_ct, true);
     store_status x = sq_rd_end(s, &r);
     if (x != ST_OK) client_rec_free(o);
     return x;

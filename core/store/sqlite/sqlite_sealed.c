@@ -2,15 +2,16 @@
 #include "sqlite_backend.h"
 
 static const sealed_table sealed_tables[] = {
-    {"clients", S_SEALED_CLIENTS, 3, {"name", "phone", "birth"}},
-    {"intakes", S_SEALED_INTAKES, 2, {"body", "notes"}},
-    {"drafts", S_SEALED_DRAFTS, 1, {"body", NULL, NULL}},
-    {"queue_events", S_SEALED_EVENTS, 1, {"reason", NULL, NULL}},
+    /* a client's key first: a walk that opens the client's values meets the key that opens them before them */
+    {"clients", S_SEALED_CLIENTS, 4, {"key", "name", "phone", "birth"}},
+    {"intakes", S_SEALED_INTAKES, 2, {"body", "notes", NULL, NULL}},
+    {"drafts", S_SEALED_DRAFTS, 1, {"body", NULL, NULL, NULL}},
+    {"queue_events", S_SEALED_EVENTS, 1, {"reason", NULL, NULL, NULL}},
 };
 
 static void sealed_rows_free(sealed_row *rows, int n) {
     for (int i = 0; i < n; i++)
-        for (int c = 0; c < 3; c++) blob_free(&rows[i].ct[c]);
+        for (int c = 0; c < 4; c++) blob_free(&rows[i].ct[c]);
 }
 
 /* Table by table, row by row, in pages copied out before the callback runs: the callback may call

@@ -26,7 +26,9 @@ const char *const sq_sql_text[S_COUNT] = {
     [S_COUNSELOR_LIST] = "SELECT " COUNSELOR_COLS " FROM counselors ORDER BY code",
     [S_CLIENT_INSERT] = "INSERT INTO clients(" CLIENT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_CLIENT_UPDATE] = "UPDATE clients SET name_ct = ?2, phone_ct = ?3, birth_ct = ?4 WHERE id = ?1",
-    [S_CLIENT_GET] = "SELECT " CLIENT_COLS " FROM clients WHERE id = ?1",
+    /* the client's own key (schema 11) beside it, NULL before the upgrade reached it */
+    [S_CLIENT_GET] = "SELECT c.id, c.created_at, c.created_by, c.name_ct, c.phone_ct, c.birth_ct, k.key_ct FROM clients "
+                     "AS c LEFT JOIN client_keys AS k ON k.client_id = c.id WHERE c.id = ?1",
     [S_CLIENT_COUNT] = "SELECT count(*) FROM clients",
     [S_BIDX_ADD] = "INSERT INTO blind_index(value, client_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     [S_BIDX_CLEAR] = "DELETE FROM blind_index WHERE client_id = ?1",
@@ -45,12 +47,15 @@ const char *const sq_sql_text[S_COUNT] = {
     [S_AUDIT_LAST] = "SELECT " AUDIT_COLS " FROM audit ORDER BY seq DESC LIMIT 1",
     [S_AUDIT_PAGE] = "SELECT " AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     [S_AUDIT_SET_MAC] = "UPDATE audit SET mac = ?2 WHERE seq = ?1",
-    [S_SEALED_CLIENTS] = "SELECT rowid, id, name_ct, phone_ct, birth_ct FROM clients WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
+    [S_SEALED_CLIENTS] = "SELECT c.rowid, c.id, k.key_ct, c.name_ct, c.phone_ct, c.birth_ct FROM clients AS c LEFT JOIN "
+                         "client_keys AS k ON k.client_id = c.id WHERE c.rowid > ?1 ORDER BY c.rowid LIMIT ?2",
     [S_SEALED_INTAKES] = "SELECT rowid, id, body_ct, notes_ct FROM intakes WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
     [S_SEALED_DRAFTS] = "SELECT rowid, id, body_ct FROM drafts WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
     [S_SET_CLIENT_NAME] = "UPDATE clients SET name_ct = ?2 WHERE id = ?1",
     [S_SET_CLIENT_PHONE] = "UPDATE clients SET phone_ct = ?2 WHERE id = ?1",
     [S_SET_CLIENT_BIRTH] = "UPDATE clients SET birth_ct = ?2 WHERE id = ?1",
+    [S_SET_CLIENT_KEY] = "INSERT INTO client_keys(client_id, key_ct) VALUES (?1, ?2) ON CONFLICT(client_id) DO UPDATE SET "
+                         "key_ct = excluded.key_ct",
     [S_SET_INTAKE_BODY] = "UPDATE intakes SET body_ct = ?2 WHERE id = ?1",
     [S_SET_INTAKE_NOTES] = "UPDATE intakes SET notes_ct = ?2 WHERE id = ?1",
     [S_SET_DRAFT_BODY] = "UPDATE drafts SET body_ct = ?2 WHERE id = ?1",
@@ -60,6 +65,7 @@ const char *const sq_sql_text[S_COUNT] = {
     [S_QUEUE_GET] = "SELECT " QUEUE_COLS " FROM queue_items WHERE id = ?1",
     [S_QUEUE_FOR_CLIENT] = "SELECT " QUEUE_COLS " FROM queue_items WHERE client_id = ?1 AND state <> 'closed' "
                            "ORDER BY created_at DESC LIMIT 1",
+    [S_QUEUE_ALL_FOR_CLIENT] = "SELECT " QUEUE_COLS " FROM queue_items WHERE client_id = ?1 ORDER BY created_at, id",
     [S_QUEUE_LIST_OPEN] = "SELECT " QUEUE_COLS " FROM queue_items WHERE state <> 'closed'",
     /* the ORDER BY repeats queue_urgency's expressions exactly, so SQLite walks that index */
     [S_QUEUE_FIRST] = "SELECT " QUEUE_COLS " FROM queue_items WHERE state <> 'closed' ORDER BY overdue DESC, (CASE level "
@@ -108,6 +114,8 @@ const char *const sq_sql_text[S_COUNT] = {
     [S_ERASE_OVERWRITE_CLIENT] = "UPDATE clients SET name_ct = randomblob(length(name_ct)), phone_ct = CASE WHEN phone_ct "
                                  "IS NULL THEN NULL ELSE randomblob(length(phone_ct)) END, birth_ct = CASE WHEN birth_ct "
                                  "IS NULL THEN NULL ELSE randomblob(length(birth_ct)) END WHERE id = ?1",
+    [S_ERASE_OVERWRITE_KEY] = "UPDATE client_keys SET key_ct = randomblob(length(key_ct)) WHERE client_id = ?1",
+    [S_ERASE_KEY] = "DELETE FROM client_keys WHERE client_id = ?1",
     [S_ERASE_OVERWRITE_INTAKES] = "UPDATE intakes SET body_ct = randomblob(length(body_ct)), notes_ct = CASE WHEN notes_ct "
                                   "IS NULL THEN NULL ELSE randomblob(length(notes_ct)) END WHERE client_id = ?1",
     [S_ERASE_OVERWRITE_REASONS] = "UPDATE queue_events SET reason_ct = randomblob(length(reason_ct)) WHERE reason_ct IS "
@@ -129,6 +137,8 @@ const char *const sq_sql_text[S_COUNT] = {
     [S_ROW_IDS_QUEUE] = "SELECT id FROM queue_items WHERE ?1 = 0 OR mac IS NULL ORDER BY id",
     [S_ROW_IDS_INTAKES] = "SELECT id FROM intakes WHERE ?1 = 0 OR mac IS NULL ORDER BY id",
     [S_ROW_IDS_FACTS] = "SELECT id FROM intake_facts WHERE ?1 = 0 OR mac IS NULL ORDER BY id",
+    [S_ROW_IDS_CLIENTS] = "SELECT c.id FROM clients AS c WHERE ?1 = 0 OR NOT EXISTS (SELECT 1 FROM client_keys AS k WHERE "
+                          "k.client_id = c.id) ORDER BY c.rowid",
     [S_ROW_MAC_QUEUE] = "UPDATE queue_items SET mac = ?2, mac_state = NULL WHERE id = ?1",
     [S_ROW_MAC_INTAKES] = "UPDATE intakes SET mac = ?2 WHERE id = ?1",
     [S_ROW_MAC_FACTS] = "UPDATE intake_facts SET mac = ?2 WHERE id = ?1",
