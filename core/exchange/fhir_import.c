@@ -734,6 +734,10 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
             continue;
         }
         int idx = fhir_item_of(f, link);
+        /* an item that is not the form's and holds no answer (display text such as instructions: R4 allows
+         * item.answer 0..*) carries nothing to score: passed over, not refused */
+        json_t *given = json_object_get(it, "answer");
+        if (idx < 0 && (!given || (json_is_array(given) && json_array_size(given) == 0))) continue;
         if (idx < 0) {
             problem(p, "%s: linkId `%s` is not an item of %s", w, shown, f->id);
             continue;

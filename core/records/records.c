@@ -535,6 +535,10 @@ bool intake_save_given_at(session *s, const client_new *nc, const intake_input *
         error_set(err, ERR_INPUT, "intake: level must be red, orange, yellow or green");
         return false;
     }
+    /* the draft it finishes must still be this worker's: one gone meanwhile was saved, discarded or erased on
+     * another desk (two sessions of one worker), and saving it again would make a second client and intake */
+    bool drop_draft = draft_id && draft_id[0];
+    if (drop_draft && !draft_still_mine(s, draft_id, err)) return false;
     client_rec c;
     memset(&c, 0, sizeof c);
     if (nc) {
@@ -549,10 +553,6 @@ bool intake_save_given_at(session *s, const client_new *nc, const intake_input *
             return false;
         }
     }
-    /* the draft it finishes must still be this worker's: one gone meanwhile was saved, discarded or erased on
-     * another desk (two sessions of one worker), and saving it again would make a second client and intake */
-    bool drop_draft = draft_id && draft_id[0];
-    if (drop_draft && !draft_still_mine(s, draft_id, err)) return false;
     intake_rec r;
     bool ok = intake_prepare(s, in, &c, given_at, &r, err) && session_begin(s, err);
     /* sealed before the transaction under the data key because the upgrade had not reached the client: it may
