@@ -104,6 +104,14 @@ typedef struct {
 /* The facts of db's trail, read once per state of the trail (cached until it changes; do not keep the pointer
  * across a write); NULL when the trail cannot be read. */
 const audit_facts *audit_facts_of(database *db);
+/* The cache is kept by content, not by handle: the facts and the walk's own state at the entry it reached (seq,
+ * hash). When the trail has grown and that entry still has that hash, only the entries after it are read, each
+ * checked as a whole walk checks it; when it is gone or changed (a rewrite behind the cached head), or a new
+ * entry has a problem, or the kept walk had one, the trail is walked whole again and that walk's facts stand. */
+/* Drops the cache (tests: the next call walks whole). */
+void audit_facts_forget(void);
+/* How many entries the last audit_facts_of read (0 when nothing had changed): for tests and the bench. */
+int64_t audit_facts_walked(void);
 const audit_member_facts *audit_facts_member(const audit_facts *f, const char *member_id);
 /* True when the trail made member_id a role that may take a, and left them neither locked nor removed. */
 bool audit_facts_may(const audit_facts *f, const char *member_id, staff_action a);
