@@ -336,7 +336,8 @@ int audit_kdf_matches(database *db, const char *member_id, const vault_kdf *k, c
     memset(&c, 0, sizeof c);
     c.member = member_id;
     staff_rec w;
-    /* a failed login is rare and already waits: the whole trail is read (no hint in the file to trust) */
+    /* rare (a failed login, or a wrap dearer than the desk's own): the whole trail is read (no hint in the file
+     * to trust) */
     if (db->ops->audit_each(db->st, kdf_scan, &c) != ST_OK || !c.found) return -1;
     bool by_ok = !strcmp(c.newest.staff_id, member_id) ||
                  (db->ops->staff_by_id(db->st, c.newest.staff_id, &w) == ST_OK && role_may(w.role, ACT_STAFF_MANAGE));

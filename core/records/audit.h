@@ -45,12 +45,13 @@ bool audit_introduce_key(database *db, const vault *v, const char *introducer_id
 /* Key derivation parameters in the trail: each enrolment, passphrase reset and change writes a signed
  * `staff_kdf` entry (object: the member; detail: audit_kdf_detail of the new wrap's parameters and salt), so that
  * parameters changed in the file within the bounds (which would turn the right passphrase into "wrong") are
- * named as tampering: at a failed login (audit_kdf_matches) and by verify (the staff table against the trail). */
+ * named as tampering: at the login (audit_kdf_matches) and by verify (the staff table against the trail). */
 #define AUDIT_KDF_DETAIL_LEN 160
 void audit_kdf_detail(const vault_kdf *k, char out[AUDIT_KDF_DETAIL_LEN]);
 bool audit_record_kdf(database *db, const vault *v, const char *by_id, const char *member_id, const vault_kdf *k,
                       error *err);
-/* At a failed login: 1 when the member's newest signed staff_kdf entry (by the member or by someone the staff
+/* At a login, before deriving a wrap dearer than the desk's kdf_cost and after a failed derivation (session.c;
+ * the whole trail is read): 1 when the member's newest signed staff_kdf entry (by the member or by someone the staff
  * table lets manage staff) names k, 0 when it names other parameters (tampering: why written), -1 when the trail
  * has none that checks (a member enrolled before the entries existed: nothing to compare). */
 int audit_kdf_matches(database *db, const char *member_id, const vault_kdf *k, char *why, size_t size);
