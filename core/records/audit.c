@@ -336,7 +336,8 @@ int audit_kdf_matches(database *db, const char *member_id, const vault_kdf *k, c
     memset(&c, 0, sizeof c);
     c.member = member_id;
     staff_rec w;
-    /* a failed login is rare and already waits: the whole trail is read (no hint in the file to trust) */
+    /* rare (a failed login, or a wrap dearer than the desk's own): the whole trail is read (no hint in the file
+     * to trust) */
     if (db->ops->audit_each(db->st, kdf_scan, &c) != ST_OK || !c.found) return -1;
     bool by_ok = !strcmp(c.newest.staff_id, member_id) ||
                  (db->ops->staff_by_id(db->st, c.newest.staff_id, &w) == ST_OK && role_may(w.role, ACT_STAFF_MANAGE));
@@ -902,6 +903,16 @@ static int check_entry_tolerant(void *vctx, const audit_rec *e) {
     return 0;
 }
 
+/* The end of a walk (a whole one, or one resumed by audit_facts_of): a witness still waiting for its writer's key,
+ * and the pending check of each member's newest signature. */
+static bool walk_end(verify_ctx *c) {
+    if (!c->failed && c->await_seq)
+        problem(c, c->await_seq, "audit entry %lld is signed as %s, who has no signing key in the trail: forged",
+                (long long)c->await_seq, c->await_id);
+    for (int i = 0; !c->failed && i < c->nm; i++) flush_member(c, &c->m[i]);
+    return !c->failed && !c->sig_failed;
+}
+
 static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, bool tolerant, verify_ctx *c) {
     memset(r, 0, sizeof *r);
     memset(c, 0, sizeof *c);
@@ -928,11 +939,7 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
         snprintf(r->problem, sizeof r->problem, "%.399s", err.msg); /* cut where the old 400-byte buffer cut it */
         c->failed = true;
     }
-    if (!c->failed && c->await_seq)
-        problem(c, c->await_seq, "audit entry %lld is signed as %s, who has no signing key in the trail: forged",
-                (long long)c->await_seq, c->await_id);
-    for (int i = 0; !c->failed && i < c->nm; i++) flush_member(c, &c->m[i]);
-    return !c->failed && !c->sig_failed;
+    return walk_end(c);
 }
 
 bool audit_verify(database *db, const vault *v, audit_report *r) {
@@ -1010,12 +1017,20 @@ bool audit_check_checkpoint(database *db, int64_t seq, const char *hex, error *e
 
 /* ---- what the signed trail says of each member (audit.h) ---- */
 
+/* The facts of the trail up to entry seq (whose hash is hash), and, when the walk that found them ended sound
+ * (resumable), the walk's own state there (c, r: members, their keys, the pending signatures checked, the chain's
+ * last hash), so that entries appended later are checked and folded in without walking the rest again. */
 static struct {
     const database *db;
     int64_t seq;
     unsigned char hash[VAULT_MAC_BYTES];
     bool valid;
+    bool resumable;
+    int64_t signed_from; /* meta audit_signed_from when c was walked: the checks depend on it */
+    verify_ctx c;
+    audit_report r;
     audit_facts f;
+    int64_t walked; /* entries the last call read (audit_facts_walked) */
 } facts_cache;
 
 static void facts_free(audit_facts *f) {
@@ -1024,8 +1039,16 @@ static void facts_free(audit_facts *f) {
     memset(f, 0, sizeof *f);
 }
 
-/* The members of a finished walk moved into f (their key lists with them). */
-static void facts_take(verify_ctx *c, const audit_report *r, bool complete, audit_facts *f) {
+/* The kept walk state dropped (its members and their keys). */
+static void facts_state_free(void) {
+    members_free(&facts_cache.c);
+    free(facts_cache.c.staff);
+    memset(&facts_cache.c, 0, sizeof facts_cache.c);
+    facts_cache.resumable = false;
+}
+
+/* f from a finished walk's members (their key lists copied: the walk's state may be kept to resume). */
+static void facts_build(const verify_ctx *c, const audit_report *r, bool complete, audit_facts *f) {
     f->m = xrealloc(NULL, sizeof *f->m * (size_t)(c->nm ? c->nm : 1));
     f->n = c->nm;
     for (int i = 0; i < c->nm; i++) {
@@ -1038,17 +1061,76 @@ static void facts_take(verify_ctx *c, const audit_report *r, bool complete, audi
         o->locked = m->locked;
         o->has_role = m->has_role;
         o->role = m->role;
-        o->keys = m->keys;
         o->nkeys = m->nkeys;
-        c->m[i].keys = NULL;
+        o->keys = xrealloc(NULL, sizeof *o->keys * (size_t)(m->nkeys ? m->nkeys : 1));
+        if (m->nkeys) memcpy(o->keys, m->keys, sizeof *o->keys * (size_t)m->nkeys);
     }
-    members_free(c);
-    free(c->staff);
-    c->staff = NULL;
     f->complete = complete;
     snprintf(f->problem, sizeof f->problem, "%s", complete ? "" : r->problem);
     f->clinical_seq = r->clinical_seq;
     snprintf(f->clinical_detail, sizeof f->clinical_detail, "%s", r->clinical_detail);
+}
+
+/* The whole trail walked again: the cheap walk first (the newest signature of each key); on a problem, every
+ * signature, so that the facts kept are those of the entries that check (the tolerant walk). Only a sound walk's
+ * state is kept to resume: the facts of a trail with a problem are found by walking it whole each time it grows,
+ * exactly as verify would. */
+static void facts_walk_whole(database *db) {
+    audit_report *r = &facts_cache.r;
+    verify_ctx *c = &facts_cache.c;
+    bool complete = walk(db, NULL, r, false, false, c);
+    if (!complete) {
+        members_free(c);
+        free(c->staff);
+        c->staff = NULL;
+        (void)walk(db, NULL, r, true, true, c);
+        snprintf(r->problem, sizeof r->problem, "%s", c->first_problem[0] ? c->first_problem : "an audit signature does not verify");
+        r->bad_seq = c->first_bad;
+    }
+    facts_cache.walked += r->entries;
+    facts_build(c, r, complete, &facts_cache.f);
+    /* the names were for the messages of this walk; a resumed one that finds a problem walks whole again */
+    free(c->staff);
+    c->staff = NULL;
+    c->nstaff = 0;
+    facts_cache.signed_from = c->signed_from;
+    if (complete) facts_cache.resumable = true;
+    else facts_state_free();
+}
+
+typedef struct {
+    verify_ctx *c;
+    int64_t at_seq; /* the entry the kept state ends at (0: the trail was empty) */
+    const unsigned char *at_hash;
+    bool anchored;  /* that entry was seen, with the kept hash */
+    int64_t read;
+} resume_ctx;
+
+/* The first entry read is the one the kept state ends at: it must still have the kept hash (else the trail was
+ * rewritten behind it, and the caller walks whole). Every later one is checked as a whole walk checks it. */
+static int resume_entry(void *vctx, const audit_rec *e) {
+    resume_ctx *rc = vctx;
+    rc->read++;
+    if (!rc->anchored) {
+        rc->anchored = e->seq == rc->at_seq && vault_equal(e->hash, rc->at_hash, VAULT_MAC_BYTES);
+        return rc->anchored ? 0 : 1;
+    }
+    return check_entry(rc->c, e);
+}
+
+/* The kept walk state carried on over the entries after it. False (the state spoilt: the caller walks whole) when
+ * the entry it ended at is gone or changed, the starting point of signing moved, or a new entry has a problem:
+ * whatever the whole walk then says stands. */
+static bool facts_resume(database *db) {
+    verify_ctx *c = &facts_cache.c;
+    int64_t from = 0;
+    if (!meta_int(db, META_SIGNED_FROM, &from) || from != facts_cache.signed_from) return false;
+    resume_ctx rc = {c, facts_cache.seq, facts_cache.hash, facts_cache.seq == 0, 0};
+    store_status st = db->ops->audit_each_from(db->st, facts_cache.seq > 0 ? facts_cache.seq - 1 : 0, resume_entry, &rc);
+    facts_cache.walked += rc.read;
+    if (st != ST_OK || !rc.anchored || c->failed || c->sig_failed || !walk_end(c)) return false;
+    facts_build(c, &facts_cache.r, true, &facts_cache.f);
+    return true;
 }
 
 const audit_facts *audit_facts_of(database *db) {
@@ -1056,30 +1138,40 @@ const audit_facts *audit_facts_of(database *db) {
     store_status st = db->ops->audit_last(db->st, &last);
     if (st != ST_OK && st != ST_NOTFOUND) return NULL;
     if (st == ST_NOTFOUND) memset(&last, 0, sizeof last);
+    facts_cache.walked = 0;
     if (facts_cache.valid && facts_cache.db == db && facts_cache.seq == last.seq &&
         vault_equal(facts_cache.hash, last.hash, sizeof last.hash))
         return &facts_cache.f;
     facts_free(&facts_cache.f);
     facts_cache.valid = false;
-    /* the cheap walk first (the newest signature of each key); on a problem, every signature, so that the facts
-     * kept are those of the entries before the first bad one, each checked */
-    audit_report r;
-    verify_ctx c;
-    bool complete = walk(db, NULL, &r, false, false, &c);
-    if (!complete) {
-        members_free(&c);
-        free(c.staff);
-        (void)walk(db, NULL, &r, true, true, &c);
-        snprintf(r.problem, sizeof r.problem, "%s", c.first_problem[0] ? c.first_problem : "an audit signature does not verify");
-        r.bad_seq = c.first_bad;
+    /* the trail grew since the facts were found (a note sealed, a login): only the new entries are read; the
+     * kept state is the content's (the chain's hash where it ends), not the database handle's */
+    bool resumed = facts_cache.resumable && last.seq > facts_cache.seq && facts_resume(db);
+    if (!resumed) {
+        facts_state_free();
+        facts_walk_whole(db);
     }
-    facts_take(&c, &r, complete, &facts_cache.f);
     facts_cache.db = db;
-    facts_cache.seq = last.seq;
-    memcpy(facts_cache.hash, last.hash, sizeof last.hash);
+    if (facts_cache.resumable) {
+        /* where the walk ended (another desk may have appended after audit_last): the next call resumes there */
+        facts_cache.seq = facts_cache.c.expect - 1;
+        memcpy(facts_cache.hash, facts_cache.c.prev, sizeof facts_cache.hash);
+    } else {
+        facts_cache.seq = last.seq;
+        memcpy(facts_cache.hash, last.hash, sizeof last.hash);
+    }
     facts_cache.valid = true;
     return &facts_cache.f;
 }
+
+void audit_facts_forget(void) {
+    facts_free(&facts_cache.f);
+    facts_state_free();
+    facts_cache.valid = false;
+    facts_cache.walked = 0;
+}
+
+int64_t audit_facts_walked(void) { return facts_cache.walked; }
 
 const audit_member_facts *audit_facts_member(const audit_facts *f, const char *member_id) {
     for (int i = 0; f && i < f->n; i++)

@@ -45,12 +45,13 @@ bool audit_introduce_key(database *db, const vault *v, const char *introducer_id
 /* Key derivation parameters in the trail: each enrolment, passphrase reset and change writes a signed
  * `staff_kdf` entry (object: the member; detail: audit_kdf_detail of the new wrap's parameters and salt), so that
  * parameters changed in the file within the bounds (which would turn the right passphrase into "wrong") are
- * named as tampering: at a failed login (audit_kdf_matches) and by verify (the staff table against the trail). */
+ * named as tampering: at the login (audit_kdf_matches) and by verify (the staff table against the trail). */
 #define AUDIT_KDF_DETAIL_LEN 160
 void audit_kdf_detail(const vault_kdf *k, char out[AUDIT_KDF_DETAIL_LEN]);
 bool audit_record_kdf(database *db, const vault *v, const char *by_id, const char *member_id, const vault_kdf *k,
                       error *err);
-/* At a failed login: 1 when the member's newest signed staff_kdf entry (by the member or by someone the staff
+/* At a login, before deriving a wrap dearer than the desk's kdf_cost and after a failed derivation (session.c;
+ * the whole trail is read): 1 when the member's newest signed staff_kdf entry (by the member or by someone the staff
  * table lets manage staff) names k, 0 when it names other parameters (tampering: why written), -1 when the trail
  * has none that checks (a member enrolled before the entries existed: nothing to compare). */
 int audit_kdf_matches(database *db, const char *member_id, const vault_kdf *k, char *why, size_t size);
@@ -104,6 +105,14 @@ typedef struct {
 /* The facts of db's trail, read once per state of the trail (cached until it changes; do not keep the pointer
  * across a write); NULL when the trail cannot be read. */
 const audit_facts *audit_facts_of(database *db);
+/* The cache is kept by content, not by handle: the facts and the walk's own state at the entry it reached (seq,
+ * hash). When the trail has grown and that entry still has that hash, only the entries after it are read, each
+ * checked as a whole walk checks it; when it is gone or changed (a rewrite behind the cached head), or a new
+ * entry has a problem, or the kept walk had one, the trail is walked whole again and that walk's facts stand. */
+/* Drops the cache (tests: the next call walks whole). */
+void audit_facts_forget(void);
+/* How many entries the last audit_facts_of read (0 when nothing had changed): for tests and the bench. */
+int64_t audit_facts_walked(void);
 const audit_member_facts *audit_facts_member(const audit_facts *f, const char *member_id);
 /* True when the trail made member_id a role that may take a, and left them neither locked nor removed. */
 bool audit_facts_may(const audit_facts *f, const char *member_id, staff_action a);

@@ -155,6 +155,26 @@ static int login_delay(int failures) {
     return failures >= 7 ? 60 : 1 << (failures - 1);
 }
 
+/* True when a wrap with k would cost more to derive than one this desk writes (config kdf_cost). */
+static bool kdf_dearer(const database *db, const vault_kdf *k) {
+    vault_kdf mine;
+    vault_kdf_params(db->set.kdf_cost, &mine);
+    return k->memlimit > mine.memlimit || k->opslimit > mine.opslimit;
+}
+
+/* True (audited, err set) when r's key derivation parameters are not the ones the member's newest signed
+ * staff_kdf entry recorded: parameters within the bounds, changed in the file; the right passphrase would fail
+ * too, so it is named as tampering, not counted as a wrong passphrase. False when they are, or when the trail has
+ * no entry that checks (staff enrolled before the entries existed: nothing to compare). */
+static bool kdf_not_the_trails(database *db, const staff_rec *r, error *err) {
+    char why[400];
+    if (audit_kdf_matches(db, r->id, &r->keys.kdf, why, sizeof why) != 0) return false;
+    audit_alone(db, NULL, r->id, "tamper_detected", r->id, "key derivation parameters not the trail's");
+    error_set(err, ERR_TAMPERED, "%s: the key of `%s` was altered in the file (%s): a supervisor must reset the "
+                                 "passphrase", db->name, r->name, why);
+    return true;
+}
+
 login_status session_login(database *db, const char *name, const char *pass, size_t passlen, session **out,
                            int *wait, error *err) {
     *out = NULL;
@@ -193,16 +213,12 @@ login_status session_login(database *db, const char *name, const char *pass, siz
                  db->name, r.name, why.msg);
         return LOGIN_ERROR;
     }
+    /* parameters within the bounds that cost more than this desk's own (up to 1 GiB and 4 passes: seconds of a
+     * desk machine) are compared with the signed trail BEFORE they are paid for; a wrap at or under the desk's
+     * cost is derived first (no dearer than any login here) and compared only when it fails */
+    if (kdf_dearer(db, &r.keys.kdf) && kdf_not_the_trails(db, &r, err)) return LOGIN_ERROR;
     vault *v = vault_unlock(r.id, pass, passlen, &r.keys, &why);
-    char kdf_why[400];
-    if (!v && audit_kdf_matches(db, r.id, &r.keys.kdf, kdf_why, sizeof kdf_why) == 0) {
-        /* parameters within the bounds but not the ones the signed trail recorded: the right passphrase would
-         * fail too; named as tampering, not counted as a wrong passphrase */
-        audit_alone(db, NULL, r.id, "tamper_detected", r.id, "key derivation parameters not the trail's");
-        error_set(err, ERR_TAMPERED, "%s: the key of `%s` was altered in the file (%s): a supervisor must reset the "
-                                     "passphrase", db->name, r.name, kdf_why);
-        return LOGIN_ERROR;
-    }
+    if (!v && kdf_not_the_trails(db, &r, err)) return LOGIN_ERROR;
     if (v && !key_check_ok(db, v)) {
         /* the passphrase was right but the data key it opened is not this database's */
         vault_free(v);

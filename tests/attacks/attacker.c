@@ -36,12 +36,18 @@
  *   attacker read-intake CONFIG DB USER INTAKE   (USER's passphrase on the first line of stdin)
  *       not an attack: the reader a clinician's record screen uses (intake_open), printing the note or the
  *       refusal, so that the scripts can show what a desk shows.
+ *   attacker peak-rss OUT COMMAND [ARGS...]
+ *       not an attack: runs COMMAND (stdin, stdout and stderr passed through) and writes its peak resident set
+ *       size in KiB (getrusage of the child) to the file OUT; exits with COMMAND's status. The scripts measure
+ *       what a refusal cost with it (argon2.sh: planted parameters are not paid for), not with the wall clock.
  * Exit status: 0 done, 1 failed, 2 bad usage. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -656,7 +662,26 @@ static int unpin(const char *cfg_path, const char *path, const char *user) {
     return ok ? 0 : 1;
 }
 
+/* peak-rss OUT COMMAND...: COMMAND run as a child; its peak RSS (KiB) written to OUT. */
+static int peak_rss(const char *out, char **cmd) {
+    pid_t pid = fork();
+    if (pid < 0) return 1;
+    if (pid == 0) {
+        execvp(cmd[0], cmd);
+        _exit(127);
+    }
+    int status = 0;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) != pid) return 1;
+    FILE *fp = fopen(out, "w");
+    if (!fp) return 1;
+    fprintf(fp, "%ld\n", ru.ru_maxrss);
+    fclose(fp);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
 int main(int argc, char **argv) {
+    if (argc >= 4 && !strcmp(argv[1], "peak-rss")) return peak_rss(argv[2], argv + 3);
     if (argc == 5 && !strcmp(argv[1], "unpin")) return vault_init() ? unpin(argv[2], argv[3], argv[4]) : 1;
     if (argc == 4 && !strcmp(argv[1], "strip")) {
         if (!vault_init() || !open_raw(argv[2])) return 1;
@@ -679,7 +704,7 @@ int main(int argc, char **argv) {
         return vault_init() ? forge_clinical_note(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
     if (argc == 6 && !strcmp(argv[1], "read-intake")) return vault_init() ? read_intake(argv[2], argv[3], argv[4], argv[5]) : 1;
     fprintf(stderr, "usage: attacker forge-clinical-note CONFIG DB USER INTAKE TEXT unsigned|self|as-author | "
-                    "read-intake CONFIG DB USER INTAKE | plant-clinical CONFIG DB USER [entry] | strip DB SEQ | resign CONFIG DB USER SEQ | legacy CONFIG DB USER [yes] | "
+                    "read-intake CONFIG DB USER INTAKE | peak-rss OUT COMMAND... | plant-clinical CONFIG DB USER [entry] | strip DB SEQ | resign CONFIG DB USER SEQ | legacy CONFIG DB USER [yes] | "
                     "plant-key DB NAME | read-notes CONFIG DB USER | forge-note CONFIG DB USER INTAKE TEXT\n");
     return 2;
 }

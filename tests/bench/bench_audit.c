@@ -9,6 +9,12 @@
  *      0.386 ms measured before signatures (README "Measured")
  *   4. verify of the audit trail over N entries (default 1,000,000; TRIAGE_BENCH_AUDIT or the first
  *      argument): chain, signatures, roles, head                                      target: < 10 s
+ *   5. a note sealed (intake_save with a note: the clinical key's pin is read from the trail's facts,
+ *      audit_facts_of) on the N-entry trail, against the same save on a 100-entry trail in the same run: the
+ *      facts resume from their cached head, so a save reads only the entries since the last one (issue 12).
+ *      The first save after the N entries were appended reads them once; it is printed apart.
+ *   6. the trail read for a member's newest staff_kdf entry (audit_kdf_matches), as a login does before deriving
+ *      a wrap dearer than the desk's kdf_cost, on the N-entry trail
  * Everything happens in a directory made with mkdtemp under /tmp, removed at the end. */
 #define BENCH_NAME "bench_audit"
 #include "bench_common.h"
@@ -87,6 +93,64 @@ static void bench_entry(session *s) {
            a.median / 1e3, a.p99 / 1e3, b.median / 1e3, a.median / b.median);
     bench_row("audit entry alone (signed, head checked; commit)", "", a.median / 1e3, a.p99 / 1e3, "ms",
               "unsigned entry", b.median / 1e3, "", -1);
+}
+
+#define NOTE_SAVES 20
+
+/* Median time of n (at most NOTE_SAVES) saves with a note (each seals it to the pinned clinical key). */
+static stats note_saves(session *s, int n, double *first) {
+    double t[NOTE_SAVES];
+    for (int i = 0; i < n; i++) {
+        char cid[STORE_ID_LEN], iid[STORE_ID_LEN];
+        if (!client_create(s, "Bench Person", "555 0100", "1990-01-01", cid, &err)) die("client", err.msg);
+        intake_input in = {cid, "yellow", NULL, NULL, "{\"answers\":{}}", "a short note"};
+        double t0 = now_us();
+        if (!intake_save(s, &in, iid, &err)) die("save", err.msg);
+        t[i] = now_us() - t0;
+    }
+    if (first) *first = t[0];
+    return summarise(t, n);
+}
+
+static stats note_base;
+
+/* The baseline: the trail padded to 100 entries, then saves with a note. */
+static void bench_note_small(session *s) {
+    audit_rec last;
+    if (db.ops->audit_last(db.st, &last) != ST_OK) die("audit_last", "");
+    for (int64_t k = last.seq; k < 100; k++)
+        if (!db_begin(&db, &err) || !audit_log(&db, s->v, s->me.id, "client_search", "", "1 result", &err) ||
+            !db_commit(&db, &err))
+            die("pad", err.msg);
+    note_base = note_saves(s, NOTE_SAVES, NULL);
+    printf("note sealed, 100-entry trail       median %8.3f ms  p99 %8.3f ms\n", note_base.median / 1e3, note_base.p99 / 1e3);
+}
+
+static void bench_note_large(session *s) {
+    audit_rec last;
+    if (db.ops->audit_last(db.st, &last) != ST_OK) die("audit_last", "");
+    double first = 0;
+    stats a = note_saves(s, 10, &first); /* 10: before the cache resumed, each walked the whole trail */
+    printf("note sealed, %lld-entry trail  median %8.3f ms  p99 %8.3f ms   first save %8.1f ms   100 entries: %8.3f ms\n",
+           (long long)last.seq, a.median / 1e3, a.p99 / 1e3, first / 1e3, note_base.median / 1e3);
+    char data[64];
+    snprintf(data, sizeof data, "%lld audit entries", (long long)last.seq);
+    bench_row("save an intake with a note (the clinical key's pin from the trail's facts)", data, a.median / 1e3,
+              a.p99 / 1e3, "ms", "the same save on a 100-entry trail", note_base.median / 1e3, "", -1);
+}
+
+static void bench_kdf_scan(session *s) {
+    double t[3];
+    char why[400];
+    for (int i = 0; i < 3; i++) {
+        double t0 = now_us();
+        if (audit_kdf_matches(&db, s->me.id, &s->me.keys.kdf, why, sizeof why) != 1) die("kdf", "no match");
+        t[i] = now_us() - t0;
+    }
+    stats a = summarise(t, 3);
+    printf("staff_kdf entry found (login, dearer wrap)   median %8.1f ms\n", a.median / 1e3);
+    bench_row("a login's check of a dearer wrap against the trail (audit_kdf_matches)", "the same trail", a.median / 1e3,
+              a.p99 / 1e3, "ms", "", 0, "", -1);
 }
 
 static void bench_save(session *s) {
@@ -184,9 +248,12 @@ int main(int argc, char **argv) {
     printf("bench_audit: the signed audit trail (issue 12)\n");
     bench_login();
     session *s = login_admin();
+    bench_note_small(s);
     bench_entry(s);
     bench_save(s);
     bench_verify(s, n);
+    bench_note_large(s);
+    bench_kdf_scan(s);
     session_end(s);
     db_close(&db);
     return 0;
