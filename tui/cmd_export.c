@@ -60,7 +60,11 @@ int cmd_export(const cli_args *a) {
     cmd_progress_end(&pr, c.s);
     if (!written) return fail(&c, err.msg, cli_exit_for(&err));
     int64_t n = counts.written;
-    if (o.deidentify)
+    if (o.deidentify && counts.withheld == 0)
+        fprintf(stderr, "triage export: no intake withheld: every combination of level, age band, channel, concerns, "
+                        "counselor, confirmed level and queue step is shared by at least %d intakes of the export "
+                        "([reports] export_k)\n", c.e.cfg.export_k);
+    else if (o.deidentify)
         fprintf(stderr,
                 "triage export: %lld intake%s withheld: %s combination of level, age band, channel, concerns, "
                 "counselor, confirmed level and queue step is shared by fewer than %d intakes of the export "
