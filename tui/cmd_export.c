@@ -53,12 +53,24 @@ int cmd_export(const cli_args *a) {
     int status = open_ctx(a, &c, false, true);
     if (status != EXIT_OK) return status;
     error err = {0};
-    int64_t n;
+    export_counts counts;
     cmd_progress pr;
     cmd_progress_attach(&pr, c.s, "export");
-    bool written = export_run(c.s, &c.e, &o, out, &n, &err);
+    bool written = export_run_counted(c.s, &c.e, &o, out, &counts, &err);
     cmd_progress_end(&pr, c.s);
     if (!written) return fail(&c, err.msg, cli_exit_for(&err));
+    int64_t n = counts.written;
+    if (o.deidentify && counts.withheld == 0)
+        fprintf(stderr, "triage export: no intake withheld: every combination of level, age band, channel, concerns, "
+                        "counselor, confirmed level and queue step is shared by at least %d intakes of the export "
+                        "([reports] export_k)\n", c.e.cfg.export_k);
+    else if (o.deidentify)
+        fprintf(stderr,
+                "triage export: %lld intake%s withheld: %s combination of level, age band, channel, concerns, "
+                "counselor, confirmed level and queue step is shared by fewer than %d intakes of the export "
+                "([reports] export_k), and would single %s out against the database's report facts\n",
+                (long long)counts.withheld, counts.withheld == 1 ? "" : "s", counts.withheld == 1 ? "its" : "their",
+                c.e.cfg.export_k, counts.withheld == 1 ? "it" : "them");
     printf("exported %lld intake%s to %s (%s%s)\n", (long long)n, n == 1 ? "" : "s", out, export_format_name(o.format),
            o.deidentify ? ", de-identified" : "");
     if (dictionary) {

@@ -108,6 +108,7 @@ static const char usage[] =
     "                          intakes to a new file (mode 0600); FHIR R4 Bundle with LOINC codes;\n"
     "                          --deidentify: no names, phones, birth dates; keyed pseudonyms (supervisors)\n"
     "                          and every client's dates moved by a secret number of days\n"
+    "                          and intakes of a combination rarer than [reports] export_k withheld\n"
     "  import fhir FILE|- [--client ID [--accept-patient-mismatch]]\n"
     "                          QuestionnaireResponses scored with triage's forms and queued as intakes;\n"
     "                          any response that does not fit: nothing imported, every problem named;\n"

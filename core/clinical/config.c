@@ -65,7 +65,7 @@ static const char *const store_keys[] = {"db_path", "busy_timeout_ms", NULL};
 static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_k", "idle_lock_minutes",
                                             "blind_index_bits" /* before issue 13: accepted, no longer used */, NULL};
 static const char *const reports_keys[] = {"k_floor", "retention_sessions", "retention_days", "lapse_days", "age_bands",
-                                           "concern_groups", NULL};
+                                           "concern_groups", "export_k", NULL};
 static const char *const retention_keys[] = {"draft_days", "closed_years", NULL};
 
 /* An integer setting in [lo, hi]; a bad value is an error naming the line. */
@@ -130,6 +130,7 @@ static bool read_settings(config *c, diag *d) {
     ini_check_keys(&c->ini, "reports", reports_keys, false, d);
     ini_check_keys(&c->ini, "retention", retention_keys, false, d);
     c->report_k = int_setting(c, "reports", "k_floor", 1, 1000, 5, d);
+    c->export_k = int_setting(c, "reports", "export_k", 1, 1000, 5, d);
     c->retention_sessions = int_setting(c, "reports", "retention_sessions", 1, 100, 3, d);
     c->retention_days = int_setting(c, "reports", "retention_days", 1, 3650, 90, d);
     c->lapse_days = int_setting(c, "reports", "lapse_days", 1, 3650, 60, d);

@@ -33,6 +33,9 @@ typedef struct {
     safety_config safety;               /* [safety] step sets: red, and those a risk rule names (bssa) */
     /* [reports] */
     int report_k;                       /* a group of fewer intakes is shown as "<k" (k-anonymity floor) */
+    int export_k;                       /* a de-identified export withholds an intake whose combination of the
+                                         * values the database also keeps in clear fewer than this many of the
+                                         * export's intakes share (1: none withheld) */
     int retention_sessions;             /* retention: this many attended sessions ... */
     int retention_days;                 /* ... within this many days of the first */
     int lapse_days;                     /* no attended session for this long: the client has lapsed */

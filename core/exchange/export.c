@@ -72,6 +72,8 @@ typedef struct {
     int n_open;
     struct item_texts **answered; /* FHIR: [form][item], the answered items' text by choice (answered_item) */
     int64_t count;
+    int64_t withheld; /* de-identified: intakes left out because their combination is rarer than k (k_anonymous) */
+    bool head_written; /* FHIR: the Bundle's opening is written (de-identified: once the withheld count is known) */
     bool failed;
     error *err;
 } exporter;
@@ -1298,6 +1300,8 @@ static int on_intake(void *ctx, const intake_rec *r) {
  * million), each intake then read again by its id; never the bodies all at once. */
 typedef struct {
     uint64_t key; /* the pseudonym's first 64 bits */
+    uint64_t qi;  /* its quasi-identifier's hash (quasi_identifier) */
+    bool withheld;
     char id[STORE_ID_LEN];
 } keyed_id;
 
@@ -1316,6 +1320,90 @@ static uint64_t pseudonym_key_of(const char *hex) {
     return k;
 }
 
+/* ---- k-anonymity against the database's own clear values (issue 13) ----
+ *
+ * Why: the database keeps in clear, per intake, the same categories a de-identified export gives: the report
+ * facts (level, age band, channel, concern categories, counselor, confirmed level) and the queue item (its
+ * step, level and times). Whoever holds a copy of the database beside the export joins the two on them, and a
+ * combination only one intake has singles out its row: the intake behind the pseudonym, its sealed answers,
+ * and with it the client's secret date shift (an outside privacy tryout singled out 8 rows of 37 so). So the
+ * export withholds every intake whose combination of those values (its quasi-identifier) fewer than
+ * [reports] export_k intakes of the same export share. Every combination released is then held by at least k
+ * rows of the export, and so by at least k rows of the database (the export's rows are among them, with the
+ * same values): a join leaves at least k candidates for every row. The combination is the same in every
+ * format, so the same intakes are withheld from a CSV, JSON lines and FHIR export of one range. */
+
+static uint64_t qi_mix(uint64_t h, const char *v) {
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) h = (h ^ *p) * 1099511628211u; /* FNV-1a */
+    return (h ^ 0x1f) * 1099511628211u; /* a separator: ("ab","c") is not ("a","bc") */
+}
+
+static uint64_t qi_mix_days(uint64_t h, int64_t from, int64_t to) {
+    char n[32];
+    snprintf(n, sizeof n, "%lld", to > 0 ? (long long)(day_of(to) - day_of(from)) : -1LL);
+    return qi_mix(h, n);
+}
+
+/* The hash of what the export writes of intake r that the database also holds in clear. The days between the
+ * intake and its queue item's times are in it too: the export gives them exactly (one client's dates move by
+ * the same whole days), and the database has both times. The dates themselves are not: they are shifted by a
+ * secret number of days. */
+static uint64_t quasi_identifier(const exporter *x, const intake_rec *r) {
+    uint64_t h = 1469598103934665603u;
+    facts_rec f;
+    bool has_facts = x->s->db->ops->facts_get(x->s->db->st, r->id, &f) == ST_OK;
+    h = qi_mix(h, has_facts ? f.level : r->level);
+    h = qi_mix(h, has_facts ? f.age_band : "");
+    h = qi_mix(h, has_facts ? f.channel : "");
+    h = qi_mix(h, has_facts ? f.concerns : "");
+    h = qi_mix(h, has_facts ? f.counselor : r->suggested);
+    h = qi_mix(h, has_facts ? f.confirmed_level : "");
+    const queue_item *it = open_item_of(x, r->id);
+    bool task = it && !strcmp(it->client_id, r->client_id) && it->state != QS_CLOSED && it->deadline > 0;
+    h = qi_mix(h, task ? queue_state_name(it->state) : "-");
+    if (task) {
+        h = qi_mix(h, risk_level_name(it->level));
+        h = qi_mix_days(h, r->created_at, it->created_at);
+        h = qi_mix_days(h, r->created_at, it->level_since);
+        h = qi_mix_days(h, r->created_at, it->updated_at);
+        h = qi_mix_days(h, r->created_at, it->deadline);
+    }
+    return h;
+}
+
+static int by_qi(const void *a, const void *b) {
+    uint64_t p = *(const uint64_t *)a, q = *(const uint64_t *)b;
+    return p < q ? -1 : p > q;
+}
+
+/* How many of the sorted qis equal qi. */
+static size_t qi_count(const uint64_t *sorted, size_t n, uint64_t qi) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sorted[mid] < qi) lo = mid + 1;
+        else hi = mid;
+    }
+    size_t end = lo;
+    while (end < n && sorted[end] == qi) end++;
+    return end - lo;
+}
+
+/* Marks every intake whose quasi-identifier fewer than k of the list share; returns how many. */
+static int64_t k_anonymous(keyed_id *v, size_t n, int k) {
+    if (k <= 1 || n == 0) return 0;
+    uint64_t *sorted = xcalloc(n, sizeof *sorted);
+    for (size_t i = 0; i < n; i++) sorted[i] = v[i].qi;
+    qsort(sorted, n, sizeof *sorted, by_qi);
+    int64_t withheld = 0;
+    for (size_t i = 0; i < n; i++) {
+        v[i].withheld = qi_count(sorted, n, v[i].qi) < (size_t)k;
+        withheld += v[i].withheld;
+    }
+    free(sorted);
+    return withheld;
+}
+
 static int collect_id(void *ctx, const intake_rec *r) {
     id_list *l = ctx;
     if (l->n == l->cap) {
@@ -1325,6 +1413,8 @@ static int collect_id(void *ctx, const intake_rec *r) {
     char pseudo[VAULT_PSEUDONYM_HEX];
     vault_pseudonym_with(l->x->pseudo_key, "intake", r->id, pseudo);
     l->v[l->n].key = pseudonym_key_of(pseudo);
+    l->v[l->n].qi = quasi_identifier(l->x, r);
+    l->v[l->n].withheld = false;
     snprintf(l->v[l->n].id, sizeof l->v[l->n].id, "%s", r->id);
     l->n++;
     return 0;
@@ -1336,7 +1426,9 @@ static int by_key(const void *a, const void *b) {
     return strcmp(p->id, q->id);
 }
 
-/* Every intake of the range, in the order of its pseudonym. */
+static void bundle_head(exporter *x);
+
+/* Every intake of the range, in the order of its pseudonym, but those k_anonymous withholds. */
 static store_status walk_by_pseudonym(exporter *x, walk *w) {
     if (!x->pseudo_key) x->pseudo_key = vault_pseudonym_key(x->s->v);
     if (!x->pseudo_key) {
@@ -1347,8 +1439,11 @@ static store_status walk_by_pseudonym(exporter *x, walk *w) {
     id_list l = {x, NULL, 0, 0};
     store_status st = x->s->db->ops->intake_each_between(x->s->db->st, x->o->from, x->o->to, collect_id, &l);
     if (st == ST_OK && l.n) qsort(l.v, l.n, sizeof *l.v, by_key);
-    w->total = progress_wanted(x->s->progress) ? (int64_t)l.n : 0;
+    if (st == ST_OK) x->withheld = k_anonymous(l.v, l.n, x->e->cfg.export_k);
+    if (st == ST_OK) bundle_head(x); /* FHIR: its meta says how many were withheld */
+    w->total = progress_wanted(x->s->progress) ? (int64_t)(l.n - (size_t)x->withheld) : 0;
     for (size_t i = 0; st == ST_OK && i < l.n && !x->failed; i++) {
+        if (l.v[i].withheld) continue;
         intake_rec r;
         st = x->s->db->ops->intake_get(x->s->db->st, l.v[i].id, &r);
         if (st != ST_OK) break;
@@ -1404,9 +1499,18 @@ static bool walk_range(exporter *x) {
 /* The Bundle's opening, up to its entries, as the streamed export writes it. De-identified, without its
  * timestamp (0..1 in a collection): the second the export was made is the second of its own audit entry. */
 static void bundle_head(exporter *x) {
-    char t[32], head[160];
+    if (x->o->format != EXPORT_FHIR || x->head_written) return;
+    x->head_written = true;
+    char t[32], head[512];
     iso_time(clock_now(), t, sizeof t);
-    if (x->o->deidentify) snprintf(head, sizeof head, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[");
+    /* de-identified, its meta says how many intakes were withheld and the k they fell under (k_anonymous) */
+    if (x->o->deidentify)
+        snprintf(head, sizeof head,
+                 "{\"resourceType\":\"Bundle\",\"meta\":{\"extension\":["
+                 "{\"url\":\"" EXPORT_EXT_WITHHELD "\",\"valueInteger\":%lld},"
+                 "{\"url\":\"" EXPORT_EXT_K "\",\"valueInteger\":%d}]},"
+                 "\"type\":\"collection\",\"entry\":[",
+                 (long long)x->withheld, x->e->cfg.export_k);
     else snprintf(head, sizeof head, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":\"%s\",\"entry\":[", t);
     csv_raw(&x->out, head);
 }
@@ -1419,7 +1523,7 @@ json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o,
     exporter x = {.s = s, .e = e, .o = o, .fd = -1, .err = err};
     x.uuid_key = vault_once_key();
     csv_init(&x.out);
-    bundle_head(&x);
+    if (!o->deidentify) bundle_head(&x);
     bool ok = x.uuid_key ? walk_range(&x) : (error_set(err, ERR_INTERNAL, "no secure memory for the export's key"), false);
     exporter_end(&x);
     json_t *bundle = NULL;
@@ -1434,17 +1538,26 @@ json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o,
     return bundle;
 }
 
-static void audit_export(session *s, const export_options *o, int64_t count) {
-    char a[16], b[16], detail[128];
+static void audit_export(session *s, const export_options *o, int64_t count, int64_t withheld, int k) {
+    char a[16], b[16], detail[160], held[64] = "";
     day_format(day_of(o->from), a, sizeof a);
     day_format(day_of(o->to - 1), b, sizeof b);
-    snprintf(detail, sizeof detail, "%s %s..%s %lld intakes%s", export_format_name(o->format), a, b, (long long)count,
-             o->deidentify ? " deidentified" : "");
+    if (o->deidentify) snprintf(held, sizeof held, ", %lld withheld (k %d)", (long long)withheld, k);
+    snprintf(detail, sizeof detail, "%s %s..%s %lld intakes%s%s", export_format_name(o->format), a, b, (long long)count,
+             o->deidentify ? " deidentified" : "", held);
     session_audit(s, "export", "", detail);
 }
 
 bool export_run(session *s, const engine *e, const export_options *o, const char *path, int64_t *count, error *err) {
-    *count = 0;
+    export_counts c;
+    bool ok = export_run_counted(s, e, o, path, &c, err);
+    *count = c.written;
+    return ok;
+}
+
+bool export_run_counted(session *s, const engine *e, const export_options *o, const char *path, export_counts *counts,
+                        error *err) {
+    memset(counts, 0, sizeof *counts);
     if (!session_allowed(s, ACT_EXPORT, err)) return false;
     struct stat sb;
     if (!path || !*path || lstat(path, &sb) == 0) {
@@ -1465,7 +1578,7 @@ bool export_run(session *s, const engine *e, const export_options *o, const char
     csv_init(&x.out);
     bool ok;
     if (o->format == EXPORT_FHIR) {
-        bundle_head(&x);
+        if (!o->deidentify) bundle_head(&x); /* de-identified: once the withheld count is known */
     } else if (o->format == EXPORT_CSV) {
         csv_header(&x);
     }
@@ -1498,8 +1611,9 @@ bool export_run(session *s, const engine *e, const export_options *o, const char
             (void)fsync(dfd);
             close(dfd);
         }
-        *count = x.count;
-        audit_export(s, o, x.count);
+        counts->written = x.count;
+        counts->withheld = x.withheld;
+        audit_export(s, o, x.count, x.withheld, e->cfg.export_k);
     }
     return ok;
 }

@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "client_keys.h"
 #include "clock.h"
+#include "facts.h"
 #include "ids.h"
 #include "rowmac.h"
 
@@ -59,7 +60,11 @@ bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, e
     for (int i = 0; st == ST_OK && i < nf; i++) {
         char nid[STORE_ID_LEN];
         id_new(nid);
-        st = db->ops->facts_rekey(db->st, facts[i].id, nid, key);
+        /* its times to the day first (facts_erased_coarsen), and the sessions' with them (facts_rekey) */
+        facts_rec day = facts[i];
+        facts_erased_coarsen(&day);
+        st = db->ops->facts_put(db->st, &day);
+        if (st == ST_OK) st = db->ops->facts_rekey(db->st, facts[i].id, nid, key);
         /* the row MAC covers the ids: MACed again under the new ones, unless the row did not verify */
         facts_rec f;
         if (st == ST_OK && rowmac_check_facts(s->v, rowmac_required(db), &facts[i], NULL, 0) != ROW_TAMPERED &&

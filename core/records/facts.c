@@ -15,12 +15,30 @@
 
 #define DAY 86400
 
-int64_t facts_hour(int64_t t) { return t > 0 ? t - t % FACTS_HOUR : t; }
+/* t floored to a multiple of unit (a positive time; 0 and negatives stay: none is a time) */
+static int64_t floor_to(int64_t t, int64_t unit) { return t > 0 ? t - t % unit : t; }
+
+/* A confirmation floored to unit, except a late one (after deadline) in the deadline's own unit: the one after, so
+ * that confirmed <= deadline, compared on the kept values, still says whether it was in time. */
+static int64_t confirmed_floor(int64_t confirmed_at, int64_t deadline, int64_t unit) {
+    int64_t h = floor_to(confirmed_at, unit);
+    if (deadline > 0 && confirmed_at > deadline && h <= floor_to(deadline, unit)) h = floor_to(deadline, unit) + unit;
+    return h;
+}
+
+int64_t facts_hour(int64_t t) { return floor_to(t, FACTS_HOUR); }
 
 int64_t facts_confirmed_hour(int64_t confirmed_at, int64_t deadline) {
-    int64_t h = facts_hour(confirmed_at);
-    if (deadline > 0 && confirmed_at > deadline && h <= facts_hour(deadline)) h = facts_hour(deadline) + FACTS_HOUR;
-    return h;
+    return confirmed_floor(confirmed_at, deadline, FACTS_HOUR);
+}
+
+void facts_erased_coarsen(facts_rec *f) {
+    /* the kept hours compare as the exact times did (facts_confirmed_hour): late iff confirmed_at > deadline */
+    if (f->confirmed_at > 0) f->confirmed_at = confirmed_floor(f->confirmed_at, f->deadline, FACTS_ERASED_UNIT);
+    f->created_at = floor_to(f->created_at, FACTS_ERASED_UNIT);
+    f->deadline = floor_to(f->deadline, FACTS_ERASED_UNIT);
+    f->first_contact_at = floor_to(f->first_contact_at, FACTS_ERASED_UNIT);
+    f->closed_at = floor_to(f->closed_at, FACTS_ERASED_UNIT);
 }
 
 bool day_parse(const char *date, int64_t *day) {

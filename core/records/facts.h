@@ -28,6 +28,15 @@ int64_t facts_hour(int64_t t);
  * the deadline", computed from the kept hours (confirmed hour <= deadline hour), stays exact. */
 int64_t facts_confirmed_hour(int64_t confirmed_at, int64_t deadline);
 
+/* An erased client's facts rows keep days, not hours (issue 13): the trail keeps, to the second, every erased
+ * intake's intake_create entry (naming its level) and the client's client_erase; a row kept to the hour was
+ * matched by its hour to those entries (5 of 5 at one intake an hour), and so gave the erased client's channel,
+ * concerns, age band and counselor. Every time of the row goes to its day (UTC midnight); a confirmation after
+ * the deadline within the deadline's day to the day after, so "confirmed by the deadline" is still counted
+ * right; the delay to the first contact is then whole days. The ids are replaced too (client_erase). */
+#define FACTS_ERASED_UNIT 86400
+void facts_erased_coarsen(facts_rec *f);
+
 /* Once after the upgrade to the schema whose facts keep hours: every facts row whose row MAC verifies gets its
  * times to the hour and a fresh MAC, in one transaction, audited (facts_hours); a row whose MAC fails is left as
  * it is (verify names it). Recorded in meta facts_hours = done; a no-op after that. Idempotent. */

@@ -2,6 +2,7 @@
 #include "intake_store.h"
 
 #include <ctype.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -644,6 +645,30 @@ bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, error *err)
     return ok;
 }
 
+/* A draft names its client only inside its sealed body, which is under the data key (issue 13): erasure deletes
+ * the client's drafts, but a copy put back later from an older backup still opens. It is never resumed: true
+ * (with why in err) when the opened body names a client on the list of erased clients. */
+static bool draft_of_erased(session *s, const char *draft_id, const char *body, error *err) {
+    json_error_t je;
+    json_t *root = json_loads(body, 0, &je);
+    const char *cid = json_string_value(json_object_get(root, "client_id"));
+    bool erased = cid && client_erased(s->db, cid, NULL);
+    if (erased)
+        error_set(err, ERR_TAMPERED,
+                  "draft %.8s is of client %s, who was erased: it was copied back (from an older backup?) and is not "
+                  "opened; `triage verify` names the client's rows", draft_id, cid);
+    json_decref(root);
+    return erased;
+}
+
+/* *body opened from draft id: wiped and freed, and false, when it is an erased client's (draft_of_erased) */
+static bool draft_opened_ok(session *s, const char *id, char **body, error *err) {
+    if (!draft_of_erased(s, id, *body, err)) return true;
+    secret_free(*body);
+    *body = NULL;
+    return false;
+}
+
 bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, error *err) {
     *body = NULL;
     *found = false;
@@ -657,7 +682,8 @@ bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, e
     size_t len;
     bool ok = vault_open(s->v, "drafts", "body", r.id, r.body_ct.p, r.body_ct.n, body, &len);
     if (!ok) error_set(err, ERR_TAMPERED, "tampering detected: draft %s does not open (edited or moved)", r.id);
-    else {
+    else ok = draft_opened_ok(s, r.id, body, err);
+    if (ok) {
         memcpy(id, r.id, STORE_ID_LEN);
         *found = true;
     }
@@ -692,6 +718,7 @@ bool draft_resume_id(session *s, const char *id, char **body, error *err) {
     size_t len;
     bool ok = vault_open(s->v, "drafts", "body", r.id, r.body_ct.p, r.body_ct.n, body, &len);
     if (!ok) error_set(err, ERR_TAMPERED, "tampering detected: draft %s does not open (edited or moved)", r.id);
+    else ok = draft_opened_ok(s, r.id, body, err);
     draft_rec_free(&r);
     return ok;
 }

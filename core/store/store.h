@@ -403,7 +403,8 @@ typedef struct store_ops {
     /* every row with from <= created_at < to, in no particular order, with its retention flag
      * (retain_n or more attended sessions within retain_days of the first); stops when cb returns non-zero */
     store_status (*facts_scan)(store *s, int64_t from, int64_t to, int retain_n, int retain_days, facts_cb cb, void *ctx);
-    /* gives a facts row (and its sessions) new ids */
+    /* gives a facts row (and its sessions) new ids; the sessions' intake_at and recorded_at become the row's
+     * created_at as it stands (erasure coarsens it first: the sessions must not keep a finer time) */
     store_status (*facts_rekey)(store *s, const char *old_id, const char *new_id, const char *new_client_key);
     store_status (*outcome_session_add)(store *s, const outcome_session_rec *r);
     /* the sessions of one episode, by day; free() */

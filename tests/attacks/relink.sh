@@ -12,6 +12,9 @@ T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
 need_sqlite3
 
+# The first checks are of times and order, over a handful of intakes: nothing withheld for them ([reports] export_k
+# 1); the join on categories at the end runs with the shipped k (5).
+sed -i 's/^export_k = .*/export_k = 1/' "$tmp/config.ini"
 centre
 n=0
 for who in "Relink One:1" "Relink Two:2" "Relink Three:3"; do
@@ -106,6 +109,102 @@ check "...the JSON lines in the same order as the CSV (the pseudonyms')" \
 check "...the FHIR entries in the same order as the CSV (the pseudonyms')" \
     sh -c '[ "$(cat "$1")" = "$2" ]' x "$tmp/o_ids" "$(order_in "$tmp/o.fhir")"
 check "...the rows in the order of the pseudonyms" sh -c 'sort -c "$1"' x "$tmp/o_ids"
+
+# The join on content (issue 13; an outside privacy tryout singled out 8 of 37 rows so): the database keeps in
+# clear, in its report facts, the categories the export gives per row (age band, level, channel, concern
+# categories, counselor, confirmed level). A row whose combination only one facts row has is singled out: its
+# intake, and with it its client's date shift. Six intakes of rarer kinds first (a walk-in, an online caller, a
+# young client, an older one with a career concern), so that the centre is not all one kind.
+k=0
+for rare in "walk_in:19:emotional" "online:52:career" "online:52:career" "referral:70:relationship" "walk_in:19:emotional" \
+    "phone:40:family"; do
+    ch=${rare%%:*} rest=${rare#*:}
+    printf '{"client":{"name":"Rare %s","phone":"555 03%02d"},"language":"en","record":{"channel":"%s","age":%s},"concerns":["%s"],"answers":{"phq9":[1,0,0,0,0,0,0,0,0],"asq":["no","no","no","no"]}}' \
+        "$k" "$k" "$ch" "${rest%%:*}" "${rest#*:}" >"$tmp/in.json"
+    tri alice "$ALICE\n" intake new "$tmp/in.json" || break
+    k=$((k + 1))
+done
+check "set up: six intakes of rarer kinds saved" [ "$k" -eq 6 ]
+# the facts as the attacker reads them, one line per row: age band, level, channel, concerns, counselor, confirmed
+sql "SELECT age_band || ',' || level || ',' || channel || ',' || concerns || ',' || counselor || ',' || confirmed_level
+     FROM intake_facts" >"$tmp/facts_qi"
+# singled_out CSV: how many of the CSV's rows a join on those columns against the facts finds exactly one row for
+singled_out() {
+    awk -F, 'NR == FNR { n[$0]++; next }
+             FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+             { rows++; q = $c["age_band"] "," $c["level"] "," $c["channel"] "," $c["concerns"] "," $c["counselor"] "," $c["confirmed_level"]
+               if (n[q] == 1) one++ }
+             END { printf "%d of %d\n", one, rows }' "$tmp/facts_qi" "$1"
+}
+tri admin "$ADMIN\n" export --format csv --deidentify --out "$tmp/j1.csv"
+check "with export_k 1 the de-identified CSV of the 46 is written" has_out "exported 46 intakes"
+before=$(singled_out "$tmp/j1.csv")
+echo "  join against the report facts, export_k 1 (nothing withheld): $before rows singled out"
+check "...and a join on the facts' categories singles some rows out (what the tryout found)" \
+    [ "${before%% *}" -gt 0 ]
+sed -i 's/^export_k = .*/export_k = 5/' "$tmp/config.ini"
+for f in csv json fhir; do
+    tri admin "$ADMIN\n" export --format "$f" --deidentify --out "$tmp/j5.$f"
+    check "with export_k 5 the de-identified $f export is written, some intakes withheld and said on stderr" \
+        sh -c 'printf "%s" "$1" | grep -q "^exported [1-9][0-9]* intakes" && printf "%s" "$2" | grep -q "[1-9][0-9]* intakes\{0,1\} withheld"' x "$out" "$err"
+    eval "out_$f=\$out err_$f=\$err"
+done
+after=$(singled_out "$tmp/j5.csv")
+echo "  join against the report facts, export_k 5: $after rows singled out"
+check "...a join on the facts' categories singles out no row of the CSV" [ "${after%% *}" -eq 0 ]
+written=${out_csv#exported } written=${written%% *}
+held=$(printf '%s' "$err_csv" | grep -o '[0-9]* intakes\{0,1\} withheld' | cut -d' ' -f1)
+check "...written and withheld add up to the 46 intakes" [ "$((written + held))" -eq 46 ]
+check "...every combination the CSV gives, at least 5 of its rows share" \
+    sh -c 'awk -F, "NR == 1 { for (i = 1; i <= NF; i++) c[\$i] = i; next }
+                   { n[\$c[\"age_band\"] \",\" \$c[\"level\"] \",\" \$c[\"channel\"] \",\" \$c[\"concerns\"] \",\" \$c[\"counselor\"] \",\" \$c[\"confirmed_level\"]]++ }
+                   END { for (q in n) if (n[q] < 5) exit 1 }" "$1"' x "$tmp/j5.csv"
+check "...the JSON lines and FHIR exports give the same number of intakes" \
+    sh -c '[ "$(wc -l <"$1")" -eq "$2" ] && printf "%s" "$3" | grep -q "^exported $2 intakes"' x "$tmp/j5.json" "$written" "$out_fhir"
+check "...the FHIR Bundle's meta says how many were withheld, and the k" \
+    sh -c 'grep -q "\"url\":\"http://triage.example/fhir/StructureDefinition/withheld\",\"valueInteger\":$2}" "$1" &&
+           grep -q "k-anonymity\",\"valueInteger\":5}" "$1"' x "$tmp/j5.fhir" "$held"
+check "...and so does the export's audit entry" \
+    [ "$(sql "SELECT count(*) FROM audit WHERE action = 'export' AND detail LIKE '%$held withheld (k 5)%'")" -ge 3 ]
+
+# Erased clients' facts rows (issue 13; an outside privacy tryout matched 5 of 5 so): erasure keeps an intake's
+# facts under fresh ids, but the trail keeps, to the second, its intake_create entry (naming the intake and its
+# level) and the client_erase entry. A facts row kept to the hour was matched by its hour and level to the one
+# erased intake of that hour, and gave away the erased client's channel, concerns, age band and counselor. What
+# must hold: an erased client's rows, and their recorded sessions, keep days only (UTC midnight), so the hour of
+# an entry of the trail finds none of them.
+sql "SELECT client_id FROM intakes ORDER BY created_at, rowid LIMIT 3" >"$tmp/erase_ids"
+sql "SELECT id FROM intakes" | sort >"$tmp/live_before"
+n=0
+while read -r c; do
+    tri admin "$ADMIN\n" client erase "$c"
+    [ "$rc" -eq 0 ] && n=$((n + 1))
+done <"$tmp/erase_ids"
+check "set up: the three first clients erased (one with a session, all confirmed and contacted)" [ "$n" -eq 3 ]
+erased_rows="FROM intake_facts WHERE id NOT IN (SELECT id FROM intakes)"
+check "...their three facts rows kept under fresh ids" [ "$(sql "SELECT count(*) $erased_rows")" -eq 3 ]
+check "...every time of an erased client's facts row is a day (UTC midnight), none an hour" \
+    [ "$(sql "SELECT count(*) $erased_rows AND (created_at % 86400 <> 0 OR deadline % 86400 <> 0 OR confirmed_at % 86400 <> 0
+              OR first_contact_at % 86400 <> 0 OR closed_at % 86400 <> 0)")" -eq 0 ]
+check "...and of its recorded session, which follows its row's day" \
+    [ "$(sql "SELECT count(*) FROM outcome_sessions o JOIN intake_facts f ON f.id = o.facts_id WHERE f.id NOT IN
+              (SELECT id FROM intakes) AND (o.intake_at <> f.created_at OR o.recorded_at % 86400 <> 0)")" -eq 0 ] &&
+    [ "$(sql "SELECT count(*) FROM outcome_sessions WHERE facts_id NOT IN (SELECT id FROM intakes)")" -ge 1 ]
+check "...still counted as confirmed by the deadline where they were (the KPI kept)" \
+    [ "$(sql "SELECT count(*) $erased_rows AND confirmed_at > 0 AND confirmed_at <= deadline")" -eq 3 ]
+# the attacker's join: each erased row, by the hour of its time and its level, against the trail's intake_create
+# entries of the erased intakes (those no longer in the database); singled out: exactly one entry fits
+sql "SELECT (at / 3600) || ' ' || detail FROM audit WHERE action = 'intake_create' AND object_id NOT IN (SELECT id FROM intakes)" |
+    sort >"$tmp/erased_entries"
+sql "SELECT (created_at / 3600) || ' ' || level $erased_rows" >"$tmp/erased_facts"
+matched=$(while read -r row; do grep -cx "$row" "$tmp/erased_entries"; done <"$tmp/erased_facts" | grep -cx 1)
+echo "  erased facts rows singled out by their hour and level against the trail: $matched of 3"
+if [ "$(date -u +%H)" = 00 ] || [ "$(date -u +%H)" = 01 ]; then
+    ok "...none singled out (not checked within an hour of midnight UTC: the intakes' hour is then their day's)"
+else
+    check "...none singled out by its hour and level against the trail's entries" [ "$matched" -eq 0 ]
+fi
+
 tri admin "$ADMIN\n" verify
 check "verify is sound after it all" [ "$rc" -eq 0 ]
 finish

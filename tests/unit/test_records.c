@@ -1066,6 +1066,60 @@ static void t_drafts(void **state) {
     assert_int_equal(sealed_n(&W.db, "drafts", "body", NULL), drafts);
 }
 
+/* Erasure ends a returning client's unfinished intake too (issue 13): a draft names its client only inside its
+ * sealed body (sealed under the data key, not the client's key), so erasure opens each draft to find the client's
+ * and deletes them; one left would bring the erased client's answers back to a desk. Another client's stays. */
+static void t_erase_ends_drafts(void **state) {
+    (void)state;
+    char gone[STORE_ID_LEN], kept[STORE_ID_LEN], d1[STORE_ID_LEN] = "", d2[STORE_ID_LEN] = "", body[160];
+    new_client(W.alice, "Draft Erased", "", "", gone);
+    new_client(W.alice, "Draft Kept", "", "", kept);
+    snprintf(body, sizeof body, "{\"client_id\":\"%s\",\"step\":2,\"answers\":[1]}", gone);
+    OK(draft_save(W.alice, d1, body, &msg));
+    snprintf(body, sizeof body, "{\"client_id\":\"%s\",\"step\":2,\"answers\":[2]}", kept);
+    OK(draft_save(W.carol, d2, body, &msg));
+    /* the row as an older backup holds it */
+    draft_rec copy, *all = NULL;
+    int n = 0;
+    bool kept_copy = false;
+    assert_int_equal(W.db.ops->drafts_before(W.db.st, INT64_MAX, &all, &n), ST_OK);
+    for (int i = 0; i < n; i++) {
+        if (!kept_copy && !strcmp(all[i].id, d1)) {
+            copy = all[i];
+            kept_copy = true;
+        } else {
+            draft_rec_free(&all[i]);
+        }
+    }
+    free(all);
+    assert_true(kept_copy);
+    erase_result er;
+    OK(client_erase(W.admin, gone, &er, &msg));
+    assert_int_equal(er.drafts, 1);
+    assert_int_equal(sealed_n(&W.db, "drafts", "body", d1), 0);
+    assert_int_equal(sealed_n(&W.db, "drafts", "body", d2), 1);
+    char *got = NULL;
+    REFUSED(draft_resume_id(W.alice, d1, &got, &msg), "is not a draft of");
+    assert_null(got);
+    /* copied back after the erasure: it opens under the data key, but is never resumed */
+    assert_true(db_begin(&W.db, &msg));
+    assert_int_equal(W.db.ops->draft_put(W.db.st, &copy), ST_OK);
+    assert_true(db_commit(&W.db, &msg));
+    draft_rec_free(&copy);
+    REFUSED(draft_resume_id(W.alice, d1, &got, &msg), "who was erased");
+    assert_null(got);
+    bool found = true;
+    char newest[STORE_ID_LEN];
+    REFUSED(draft_resume(W.alice, newest, &got, &found, &msg), "who was erased");
+    assert_null(got);
+    assert_false(found);
+    /* another client's draft opens as ever */
+    OK(draft_resume_id(W.carol, d2, &got, &msg));
+    secret_free(got);
+    OK(draft_discard(W.carol, d2, &msg));
+    OK(draft_discard(W.alice, d1, &msg));
+}
+
 /* draft_discard refuses another worker's draft; draft_save with that draft's id must not take it over
  * (or the discard check is bypassed: save over it, then discard "your own" draft). */
 /* An intake that finishes a draft deletes it in the save's own transaction: a draft left behind by a failed
@@ -2385,6 +2439,7 @@ int main(void) {
         T(t_client_tamper),
         T(t_intakes),
         T(t_drafts),
+        T(t_erase_ends_drafts),
         T(t_draft_not_taken_over),
         T(t_save_ends_its_draft),
         T(t_draft_saved_once),

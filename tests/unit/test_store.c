@@ -3618,7 +3618,8 @@ static void assert_session_eq(const outcome_session_rec *a, const outcome_sessio
 }
 
 /* facts_put (insert or replace by id) / facts_get / facts_for_client (oldest first) / outcome_session_add /
- * outcome_sessions (by day) / facts_rekey (the row and its sessions get new ids; nothing links them back). */
+ * outcome_sessions (by day) / facts_rekey (the row and its sessions get new ids; nothing links them back; the
+ * sessions' times become the row's created_at). */
 static void c_facts(void **state) {
     fx *f = *state;
     const store_ops *o = f->ops;
@@ -3729,6 +3730,9 @@ static void c_facts(void **state) {
         snprintf(ws[i]->facts_id, sizeof ws[i]->facts_id, "%s", NEWFACTS);
         snprintf(ws[i]->client_key, sizeof ws[i]->client_key, "%s", NEWKEY);
         ws[i]->recorded_by[0] = '\0';
+        /* their times become the row's created_at as it stands (erasure coarsens the row to its day first) */
+        ws[i]->intake_at = a.created_at;
+        ws[i]->recorded_at = a.created_at;
         assert_session_eq(ws[i], &sv[i]);
     }
     free(sv);

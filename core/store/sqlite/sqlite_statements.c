@@ -105,8 +105,9 @@ const char *const sq_sql_text[S_COUNT] = {
                      "created_at >= ?1 "
                      "AND created_at < ?2 ORDER BY created_at, id",
     [S_FACTS_REKEY] = "UPDATE intake_facts SET id = ?2, client_key = ?3 WHERE id = ?1",
-    [S_FACTS_REKEY_SESSIONS] = "UPDATE outcome_sessions SET facts_id = ?2, client_key = ?3, recorded_by = '' WHERE "
-                               "facts_id = ?1",
+    [S_FACTS_REKEY_SESSIONS] = "UPDATE outcome_sessions SET facts_id = ?2, client_key = ?3, recorded_by = '', "
+                               "intake_at = (SELECT created_at FROM intake_facts WHERE id = ?2), "
+                               "recorded_at = (SELECT created_at FROM intake_facts WHERE id = ?2) WHERE facts_id = ?1",
     [S_OSESSION_ADD] = "INSERT INTO outcome_sessions(" OSESSION_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [S_OSESSION_LIST] = "SELECT " OSESSION_COLS " FROM outcome_sessions WHERE facts_id = ?1 ORDER BY day, rowid",
     [S_INTAKE_PAGE] = "SELECT rowid, " INTAKE_COLS " FROM intakes WHERE created_at >= ?1 AND created_at < ?2 AND "
