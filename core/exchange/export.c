@@ -800,9 +800,21 @@ static void authored_as_given(const exporter *x, const opened *op, char *t, size
     snprintf(t, size, "%s", given);
 }
 
-/* A QuestionnaireResponse's members up to its open item array: the same for every form's response. A saved
- * intake's response is finished: completed even with items missing (R4's in-progress means more answers are
- * still expected); a prorated or incomplete total says so on its Observation. */
+/* The R4 status of a form's response: as the import kept it when it was sent other than completed (an
+ * in-progress screen stays in-progress: a partial screen is never written as completed); amended when it
+ * amends an earlier intake; else completed: a saved intake's response is finished, items missing or not
+ * (R4's in-progress means more answers are still expected; a prorated or incomplete total says so on its
+ * Observation). */
+static const char *response_status(const opened *op, const form *fm) {
+    json_t *record = intake_body_record(op->body);
+    const char *kept = json_string_value(json_object_get(json_object_get(record, "fhir_status"), fm->id));
+    if (kept && !strcmp(kept, "in-progress")) return "in-progress";
+    bool amends = json_object_get(json_object_get(record, "fhir_amends"), fm->id) != NULL;
+    if (amends || (kept && !strcmp(kept, "amended"))) return "amended";
+    return "completed";
+}
+
+/* A QuestionnaireResponse's members up to its open item array: the same for every form's response. */
 static void response_open(exporter *x, json_writer *w, const opened *op, const form *fm, const char *purl,
                           const char *t) {
     char qid[160], qcanon[200];
@@ -822,9 +834,7 @@ static void response_open(exporter *x, json_writer *w, const opened *op, const f
     jw_array_end(w);
     response_identifier(x, w, op, fm);
     jw_member_string(w, "questionnaire", qcanon);
-    /* a response imported as the amendment of an earlier intake (fhir_import.c: fhir_amends) says so */
-    bool amends = json_object_get(json_object_get(intake_body_record(op->body), "fhir_amends"), fm->id) != NULL;
-    jw_member_string(w, "status", amends ? "amended" : "completed");
+    jw_member_string(w, "status", response_status(op, fm));
     member_ref(w, "subject", purl);
     jw_member_string(w, "authored", t);
     jw_key(w, "item");
@@ -940,7 +950,8 @@ static void total_observation(json_writer *w, const opened *op, const form *fm, 
         jw_object_end(w);
         jw_array_end(w);
     }
-    jw_member_string(w, "status", "final");
+    /* the total of a partial (in-progress) screen is preliminary: more answers may change it */
+    jw_member_string(w, "status", strcmp(response_status(op, fm), "in-progress") ? "final" : "preliminary");
     jw_key(w, "category");
     jw_array(w);
     concept(w, "http://terminology.hl7.org/CodeSystem/observation-category", "survey", "Survey", NULL);
