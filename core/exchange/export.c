@@ -113,16 +113,30 @@ static const queue_item *open_item_of(const exporter *x, const char *intake_id) 
     return x->n_open ? bsearch(&key, x->open_items, (size_t)x->n_open, sizeof *x->open_items, by_intake) : NULL;
 }
 
+/* The intake's client row, read once: its key is opened from it into the session's cache (the body and the
+ * client's fields then find it there; opening it by id would read the row again, a lookup per intake that
+ * was the largest cost of an export after parsing), and its fields are the identifiable export's. */
+static bool client_of(exporter *x, const intake_rec *r, client_rec *c) {
+    session *s = x->s;
+    if (s->db->ops->client_get(s->db->st, r->client_id, c) != ST_OK) return false; /* the body's opening says why */
+    ck_status why;
+    if (c->key_ct.n) (void)ckey_of(session_ckeys(s), s->db, s->v, c, &why); /* a failure is told by the opening */
+    return true;
+}
+
 static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     memset(op, 0, sizeof *op);
     op->meta = r;
     session *s = x->s;
     ck_status why; /* under its client's key (core/records/client_keys.h) */
     char who[VAULT_CLIENT_ID_MAX + 1];
+    client_rec c;
+    bool have_client = client_of(x, r, &c);
     if (!ckey_open_buf(session_ckeys(s), s->db, s->v, r->client_id, "intakes", "body", r->id, r->body_ct.p, r->body_ct.n,
                        &x->body, &why, who)) {
         error_set(x->err, ERR_TAMPERED, "tampering detected: intake %s does not open (edited or moved); nothing exported",
                  r->id);
+        if (have_client) client_rec_free(&c);
         return false;
     }
     json_error_t je;
@@ -146,6 +160,7 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
         /* only into the past: a shifted day never lies ahead of today, so a de-identified export of recent
          * data imports back (the import refuses an authored time in the future) */
         op->shift = -llabs(vault_date_shift_days(x->shift_key, op->client_id, SHIFT_MAX_DAYS)) * DAY_SECONDS;
+        if (have_client) client_rec_free(&c);
         if (op->shift == 0) { /* no key: an unshifted day would re-link, so nothing is exported */
             error_set(x->err, ERR_INTERNAL, "no secure memory for the export's date-shift key; nothing exported");
             json_decref(op->body);
@@ -155,8 +170,7 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     }
     snprintf(op->id, sizeof op->id, "%s", r->id);
     snprintf(op->client_id, sizeof op->client_id, "%s", r->client_id);
-    client_rec c;
-    if (s->db->ops->client_get(s->db->st, r->client_id, &c) != ST_OK) {
+    if (!have_client) {
         error_set(x->err, ERR_STORE, "intake %s: its client %s cannot be read", r->id, r->client_id);
         json_decref(op->body);
         return false;

@@ -289,6 +289,10 @@ check "...exported with status in-progress, not completed" \
     sh -c "grep -q '\"status\":\"in-progress\",\"subject\"' '$tmp/partial-out.json' && ! grep -q '\"status\":\"completed\"' '$tmp/partial-out.json'"
 check "...its total Observation preliminary, not final" \
     sh -c "grep -q '\"status\":\"preliminary\"' '$tmp/partial-out.json' && ! grep -q '\"status\":\"final\"' '$tmp/partial-out.json'"
+if [ -f "$(dirname "$0")/../fhir-validate/node_modules/.installed" ]; then
+    check "...a valid FHIR R4 Bundle, every reference resolved (independent validator)" \
+        node "$(dirname "$0")/../fhir-validate/validate.js" "$tmp/partial-out.json"
+fi
 fresh inprogress-back
 import "$tmp/partial-out.json"
 tri admin "$P\n" export --format fhir --out "$tmp/partial-again.json"
