@@ -124,10 +124,24 @@ int cmd_import(const cli_args *a) {
             printf("imported %d response%s as %d intake%s (%d client%s new, %d found)\n", res.responses - res.already,
                    res.responses - res.already == 1 ? "" : "s", res.intakes, res.intakes == 1 ? "" : "s",
                    res.clients_created, res.clients_created == 1 ? "" : "s", res.clients_matched);
-            /* a response imported before (its identifier, or its id and source) is not saved again */
-            if (res.already)
-                printf("%d response%s already imported, not saved again (intake %s)\n", res.already,
-                       res.already == 1 ? " was" : "s were", res.already_intake);
+            /* a response imported before (its identifier, or its id and source) is not saved again: each is
+             * named, with the intake it was saved as (a file of many holds many) */
+            if (res.already) {
+                printf("%d response%s already imported, not saved again:\n", res.already,
+                       res.already == 1 ? " was" : "s were");
+                for (int i = 0; i < res.already; i++) {
+                    const import_again *seen = &res.already_each[i];
+                    char at[32] = "";
+                    if (seen->entry >= 0) snprintf(at, sizeof at, "entry[%d] ", seen->entry);
+                    printf("  %sQuestionnaireResponse %s (intake %s)\n", at,
+                           seen->response_id[0] ? seen->response_id : "(no id)", seen->intake);
+                }
+            }
+            /* a screen sent in-progress is a partial one: what it left unanswered counts as missing */
+            if (res.in_progress)
+                printf("%d response%s sent in-progress (partial): every item without an answer counts as missing "
+                       "(a safety item unanswered as positive); kept as in-progress\n",
+                       res.in_progress, res.in_progress == 1 ? " was" : "s were");
             /* the same response (its identifier) with other answers, an amendment: a new intake, the earlier one
              * and its queue item kept */
             if (res.amended)
@@ -135,6 +149,7 @@ int cmd_import(const cli_args *a) {
                        "the earlier intake and its queue item stay\n",
                        res.amended, res.amended == 1 ? " was" : "s were", res.amending_intake, res.amended_intake,
                        res.amended > 1 ? " (and others, each audited)" : "");
+            import_result_free(&res);
         }
         ctx_close(&c);
     }

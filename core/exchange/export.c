@@ -115,16 +115,30 @@ static const queue_item *open_item_of(const exporter *x, const char *intake_id) 
     return x->n_open ? bsearch(&key, x->open_items, (size_t)x->n_open, sizeof *x->open_items, by_intake) : NULL;
 }
 
+/* The intake's client row, read once: its key is opened from it into the session's cache (the body and the
+ * client's fields then find it there; opening it by id would read the row again, a lookup per intake that
+ * was the largest cost of an export after parsing), and its fields are the identifiable export's. */
+static bool client_of(exporter *x, const intake_rec *r, client_rec *c) {
+    session *s = x->s;
+    if (s->db->ops->client_get(s->db->st, r->client_id, c) != ST_OK) return false; /* the body's opening says why */
+    ck_status why;
+    if (c->key_ct.n) (void)ckey_of(session_ckeys(s), s->db, s->v, c, &why); /* a failure is told by the opening */
+    return true;
+}
+
 static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     memset(op, 0, sizeof *op);
     op->meta = r;
     session *s = x->s;
     ck_status why; /* under its client's key (core/records/client_keys.h) */
     char who[VAULT_CLIENT_ID_MAX + 1];
+    client_rec c;
+    bool have_client = client_of(x, r, &c);
     if (!ckey_open_buf(session_ckeys(s), s->db, s->v, r->client_id, "intakes", "body", r->id, r->body_ct.p, r->body_ct.n,
                        &x->body, &why, who)) {
         error_set(x->err, ERR_TAMPERED, "tampering detected: intake %s does not open (edited or moved); nothing exported",
                  r->id);
+        if (have_client) client_rec_free(&c);
         return false;
     }
     json_error_t je;
@@ -148,6 +162,7 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
         /* only into the past: a shifted day never lies ahead of today, so a de-identified export of recent
          * data imports back (the import refuses an authored time in the future) */
         op->shift = -llabs(vault_date_shift_days(x->shift_key, op->client_id, SHIFT_MAX_DAYS)) * DAY_SECONDS;
+        if (have_client) client_rec_free(&c);
         if (op->shift == 0) { /* no key: an unshifted day would re-link, so nothing is exported */
             error_set(x->err, ERR_INTERNAL, "no secure memory for the export's date-shift key; nothing exported");
             json_decref(op->body);
@@ -157,8 +172,7 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     }
     snprintf(op->id, sizeof op->id, "%s", r->id);
     snprintf(op->client_id, sizeof op->client_id, "%s", r->client_id);
-    client_rec c;
-    if (s->db->ops->client_get(s->db->st, r->client_id, &c) != ST_OK) {
+    if (!have_client) {
         error_set(x->err, ERR_STORE, "intake %s: its client %s cannot be read", r->id, r->client_id);
         json_decref(op->body);
         return false;
@@ -802,9 +816,21 @@ static void authored_as_given(const exporter *x, const opened *op, char *t, size
     snprintf(t, size, "%s", given);
 }
 
-/* A QuestionnaireResponse's members up to its open item array: the same for every form's response. A saved
- * intake's response is finished: completed even with items missing (R4's in-progress means more answers are
- * still expected); a prorated or incomplete total says so on its Observation. */
+/* The R4 status of a form's response: as the import kept it when it was sent other than completed (an
+ * in-progress screen stays in-progress: a partial screen is never written as completed); amended when it
+ * amends an earlier intake; else completed: a saved intake's response is finished, items missing or not
+ * (R4's in-progress means more answers are still expected; a prorated or incomplete total says so on its
+ * Observation). */
+static const char *response_status(const opened *op, const form *fm) {
+    json_t *record = intake_body_record(op->body);
+    const char *kept = json_string_value(json_object_get(json_object_get(record, "fhir_status"), fm->id));
+    if (kept && !strcmp(kept, "in-progress")) return "in-progress";
+    bool amends = json_object_get(json_object_get(record, "fhir_amends"), fm->id) != NULL;
+    if (amends || (kept && !strcmp(kept, "amended"))) return "amended";
+    return "completed";
+}
+
+/* A QuestionnaireResponse's members up to its open item array: the same for every form's response. */
 static void response_open(exporter *x, json_writer *w, const opened *op, const form *fm, const char *purl,
                           const char *t) {
     char qid[160], qcanon[200];
@@ -824,9 +850,7 @@ static void response_open(exporter *x, json_writer *w, const opened *op, const f
     jw_array_end(w);
     response_identifier(x, w, op, fm);
     jw_member_string(w, "questionnaire", qcanon);
-    /* a response imported as the amendment of an earlier intake (fhir_import.c: fhir_amends) says so */
-    bool amends = json_object_get(json_object_get(intake_body_record(op->body), "fhir_amends"), fm->id) != NULL;
-    jw_member_string(w, "status", amends ? "amended" : "completed");
+    jw_member_string(w, "status", response_status(op, fm));
     member_ref(w, "subject", purl);
     jw_member_string(w, "authored", t);
     jw_key(w, "item");
@@ -942,7 +966,8 @@ static void total_observation(json_writer *w, const opened *op, const form *fm, 
         jw_object_end(w);
         jw_array_end(w);
     }
-    jw_member_string(w, "status", "final");
+    /* the total of a partial (in-progress) screen is preliminary: more answers may change it */
+    jw_member_string(w, "status", strcmp(response_status(op, fm), "in-progress") ? "final" : "preliminary");
     jw_key(w, "category");
     jw_array(w);
     concept(w, "http://terminology.hl7.org/CodeSystem/observation-category", "survey", "Survey", NULL);

@@ -42,6 +42,9 @@ typedef struct {
     char already[STORE_ID_LEN];    /* the intake it was saved as before, with these very answers, or "" */
     char amends[STORE_ID_LEN];     /* the intake it was saved as before with other answers (an amended
                                     * response): saved again as a new intake that amends that one, or "" */
+    const char *status;            /* its R4 status as sent, kept with the intake when not completed (the export
+                                    * writes it back: an in-progress screen is never exported as completed);
+                                    * NULL when it states none (read as completed) */
 } response;
 
 /* How far an authored time may be ahead of this computer's clock (the sender's clock may run fast). */
@@ -690,6 +693,39 @@ static void check_item_observations(const res *all, int n, const res *qr, const 
     }
 }
 
+/* R4's QuestionnaireResponse.status (in-progress | completed | amended | entered-in-error | stopped):
+ * - completed and amended are screens the client finished: taken;
+ * - in-progress is a screen the client gave part of (a pre-screen sends what was answered so far): taken, so
+ *   that what it says reaches the queue, and scored as the partial screen it is: every item without an answer
+ *   is missing (a safety item unanswered counts as positive, a form with more missing than its rule allows is
+ *   incomplete); its status is kept with the intake, and the export writes it back as in-progress;
+ * - entered-in-error (voided) and stopped (abandoned) are no screen that stands: refused, naming the entry, so
+ *   that no intake is made of them;
+ * - any other value is no R4 status: refused naming it. A response that states none (R4 requires one; some
+ *   senders leave it out) is read as completed. */
+static void read_status(json_t *o, const char *w, response *r, problems *p) {
+    json_t *v = json_object_get(o, "status");
+    const char *status = json_string_value(v);
+    r->status = NULL;
+    if (!v) return;
+    if (status && (!strcmp(status, "completed") || !strcmp(status, "amended") || !strcmp(status, "in-progress"))) {
+        r->status = status;
+        return;
+    }
+    if (status && (!strcmp(status, "entered-in-error") || !strcmp(status, "stopped"))) {
+        problem(p, "%s: status `%s`: a response %s is not imported (expected completed, amended or in-progress)", w,
+                status, !strcmp(status, "stopped") ? "abandoned before its end" : "entered in error (voided)");
+        return;
+    }
+    char shown[60];
+    text_for_display(status ? status : "(not a string)", 40, shown, sizeof shown);
+    problem(p, "%s: status `%s` is not a QuestionnaireResponse status of FHIR R4 (in-progress, completed, amended, "
+               "entered-in-error, stopped): not imported", w, shown);
+}
+
+/* Whether a response was sent as in-progress: the client gave part of the screen. */
+static bool is_partial(const response *r) { return r->status && !strcmp(r->status, "in-progress"); }
+
 /* Reads one response into r; problems are listed, naming the resource and the linkId. */
 static void read_response(const engine *e, const res *all, int n, const res *qr, response *r, problems *p) {
     char w[160];
@@ -711,12 +747,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
         return;
     }
     const form *f = r->f;
-    /* a response entered in error (voided) or stopped (abandoned) is no screen the client gave: importing it
-     * as a live intake would score answers that do not stand */
-    const char *status = json_string_value(json_object_get(o, "status"));
-    if (status && (!strcmp(status, "entered-in-error") || !strcmp(status, "stopped")))
-        problem(p, "%s: status `%s`: a response %s is not imported (expected completed, amended or in-progress)", w,
-                status, !strcmp(status, "stopped") ? "abandoned before its end" : "entered in error (voided)");
+    read_status(o, w, r, p);
     read_authored(o, w, r, p);
     for (int i = 0; i < FORM_MAX_ITEMS; i++) r->answers[i] = (answer){ANS_UNANSWERED, 0};
     int problems_before = p->problems;
@@ -987,12 +1018,17 @@ static void audit_amendments(session *s, const response *rs, int nr, int g, cons
 static bool save_group(session *s, const engine *e, response *rs, int nr, int g, subject *sj, import_result *out,
                        error *err) {
     json_t *answers = json_object(), *input = json_object(), *record = json_object(), *idents = json_object();
-    json_t *amends = json_object();
+    json_t *amends = json_object(), *statuses = json_object();
     json_object_set_new(record, "source", json_string("fhir_import"));
     for (int i = 0; i < nr; i++) {
         if (rs[i].group != g) continue;
         /* a response that amends an earlier intake: the export writes it with status amended */
         if (rs[i].amends[0]) json_object_set_new(amends, rs[i].f->id, json_string(rs[i].amends));
+        /* a status other than completed (in-progress: a partial screen) stays with the intake: the export
+         * writes it back as it was sent */
+        if (rs[i].status && strcmp(rs[i].status, "completed") != 0)
+            json_object_set_new(statuses, rs[i].f->id, json_string(rs[i].status));
+        if (is_partial(&rs[i])) out->in_progress++;
         /* the response's own identifier stays with the intake: the export writes it back, so that a round
          * trip through another system is recognised here (and there) */
         if (rs[i].identifier) {
@@ -1012,6 +1048,8 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
     json_decref(idents);
     if (json_object_size(amends)) json_object_set(record, "fhir_amends", amends);
     json_decref(amends);
+    if (json_object_size(statuses)) json_object_set(record, "fhir_status", statuses);
+    json_decref(statuses);
     json_object_set_new(input, "answers", answers);
     /* the intake's time: when the client gave the screen (the latest authored of its responses), else now */
     int64_t given_at = 0;
@@ -1049,6 +1087,11 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
     json_decref(record);
     json_decref(input);
     return ok;
+}
+
+void import_result_free(import_result *r) {
+    free(r->already_each);
+    r->already_each = NULL;
 }
 
 bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
@@ -1110,6 +1153,31 @@ static void subject_from_file(const res *all, int n, const res *at, subject *sj,
     }
 }
 
+/* A response voided (entered-in-error) or stopped that an earlier import saved as an intake: refused like any
+ * voided response, and the refusal names that intake, which stays with its queue item (nothing leaves a queue
+ * by itself): a clinician decides what becomes of it. */
+static void voided_after_import(const response *r, problems *p) {
+    const char *status = json_string_value(json_object_get(r->from->resource, "status"));
+    const char *earlier = r->already[0] ? r->already : r->amends;
+    if (!status || (strcmp(status, "entered-in-error") && strcmp(status, "stopped")) || !*earlier) return;
+    char w[160];
+    where(r->from, w, sizeof w);
+    problem(p, "%s: status `%s`, but it was imported before as intake %s: that intake and its queue item stay "
+               "(nothing leaves a queue by itself); a clinician reviews it", w, status, earlier);
+}
+
+/* A response imported before, with the same answers: counted, and named (entry, id, intake) for the output. */
+static void note_already(import_result *out, const response *r) {
+    if (!out->already++) memcpy(out->already_intake, r->already, STORE_ID_LEN);
+    import_again *a = xrealloc(out->already_each, (size_t)out->already * sizeof *a);
+    out->already_each = a;
+    a += out->already - 1;
+    const char *id = json_string_value(json_object_get(r->from->resource, "id"));
+    a->entry = r->from->entry;
+    text_for_display(id ? id : "", 60, a->response_id, sizeof a->response_id);
+    memcpy(a->intake, r->already, STORE_ID_LEN);
+}
+
 /* Every QuestionnaireResponse of the file read and checked into rs (grouped by subject into subjects);
  * those imported before are counted in out and not saved again. Returns how many were read. */
 static int gather_responses(session *s, const engine *e, const res *all, int n, const char *client_id, response *rs,
@@ -1127,10 +1195,10 @@ static int gather_responses(session *s, const engine *e, const res *all, int n, 
         if (!rs[nr].f) continue;
         response_key(s, all[i].resource, &rs[nr]);
         find_earlier(s, e, &rs[nr]);
+        voided_after_import(&rs[nr], p);
         if (rs[nr].already[0]) {
             /* saved before: reported, not saved again (nor checked against the others of its client) */
-            out->already++;
-            if (!out->already_intake[0]) memcpy(out->already_intake, rs[nr].already, STORE_ID_LEN);
+            note_already(out, &rs[nr]);
             rs[nr].group = rs[nr].subj = -1;
             nr++;
             continue;
@@ -1462,8 +1530,9 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     if (!ok) {
         /* an answer the saving step refuses (assess's own checks) is the file's fault, not the disk's */
         out->save_failed = p.problems == 0 && err->kind != ERR_INPUT;
-        out->intakes = out->clients_created = out->clients_matched = out->amended = 0;
+        out->intakes = out->clients_created = out->clients_matched = out->amended = out->in_progress = 0;
         out->first_intake[0] = out->amended_intake[0] = out->amending_intake[0] = '\0';
+        import_result_free(out); /* nothing to name: the file was not taken */
     }
     free(rs);
     free(subjects);

@@ -16,6 +16,13 @@
 #include "engine.h"
 #include "session.h"
 
+/* A response of the file imported before with the same answers: not saved again, named in the output. */
+typedef struct {
+    int entry;                 /* its index in the Bundle, -1 for a lone resource */
+    char response_id[128];     /* its id as sent (shown safely), "" when it has none */
+    char intake[STORE_ID_LEN]; /* the intake it was saved as */
+} import_again;
+
 typedef struct {
     int responses;
     int intakes;
@@ -23,12 +30,17 @@ typedef struct {
     char first_intake[STORE_ID_LEN];
     int already;                       /* responses imported before (recognised by identifier, or id and source) */
     char already_intake[STORE_ID_LEN]; /* the intake the first of them was saved as */
+    import_again *already_each;        /* each of them, in file order (already of them; import_result_free) */
+    int in_progress;                   /* responses saved that were sent in-progress (partial screens) */
     int amended;                       /* responses imported before with other answers (amended): saved again
                                         * as new intakes, each amending the earlier one (audited) */
     char amended_intake[STORE_ID_LEN]; /* the earlier intake the first of them amends */
     char amending_intake[STORE_ID_LEN]; /* ...and the new intake that amends it */
     bool save_failed; /* the file was sound but saving it failed (disk, busy): nothing saved, a runtime error */
 } import_result;
+
+/* Frees what a result holds (the list of responses imported before); the result may be reused after. */
+void import_result_free(import_result *r);
 
 /* client_id: every response is for this existing client (may be NULL). On refusal err holds one line per
  * problem (as many as fit). */

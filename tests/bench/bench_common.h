@@ -18,6 +18,13 @@
 #error "define BENCH_NAME before including bench_common.h"
 #endif
 
+/* This process's CPU time in microseconds (user and system): what a job costs, whatever else runs. */
+static inline double cpu_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
 static inline double now_us(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -273,4 +273,67 @@ printf '{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uu
 import "$tmp/display.json"
 check "a response with an unanswered display item (/instructions) imports" has_out "imported 1 response as 1 intake"
 
+# 15. (session 6) A response sent in-progress (a pre-screen's partial screen: PHQ-9 items 1-8, item 9 not yet
+# reached) was exported back as completed. It is imported as the partial screen it is (item 9 unanswered counts
+# as positive: never green), said so, and exported in-progress with a preliminary total.
+fresh inprogress
+items=""
+for l in 44250-9 44255-8 44259-0 44254-1 44251-7 44258-2 44252-5 44253-3; do items="$items{\"linkId\":\"$l\",\"answer\":[{\"valueInteger\":0}]},"; done
+printf '{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:pp","resource":{"resourceType":"Patient","id":"pp","name":[{"family":"Partial","given":["Pia"]}],"birthDate":"1991-02-03"}},{"fullUrl":"urn:uuid:qp","resource":{"resourceType":"QuestionnaireResponse","id":"qp","questionnaire":"http://loinc.org/q/44249-1","status":"in-progress","authored":"2026-03-09T08:00:00Z","subject":{"reference":"urn:uuid:pp"},"item":[%s]}}]}' "${items%,}" >"$tmp/partial.json"
+import "$tmp/partial.json"
+check "an in-progress PHQ-9 without item 9 imports" has_out "imported 1 response as 1 intake"
+check "...said to be partial" has_out "1 response was sent in-progress (partial)"
+lv=$(levels)
+check "...item 9 not reached counts as positive: not green ($lv)" sh -c "[ -n '$lv' ] && ! printf '%s' '$lv' | grep -q green"
+tri admin "$P\n" export --format fhir --out "$tmp/partial-out.json"
+check "...exported with status in-progress, not completed" \
+    sh -c "grep -q '\"status\":\"in-progress\",\"subject\"' '$tmp/partial-out.json' && ! grep -q '\"status\":\"completed\"' '$tmp/partial-out.json'"
+check "...its total Observation preliminary, not final" \
+    sh -c "grep -q '\"status\":\"preliminary\"' '$tmp/partial-out.json' && ! grep -q '\"status\":\"final\"' '$tmp/partial-out.json'"
+if [ -f "$(dirname "$0")/../fhir-validate/node_modules/.installed" ]; then
+    check "...a valid FHIR R4 Bundle, every reference resolved (independent validator)" \
+        node "$(dirname "$0")/../fhir-validate/validate.js" "$tmp/partial-out.json"
+fi
+fresh inprogress-back
+import "$tmp/partial-out.json"
+tri admin "$P\n" export --format fhir --out "$tmp/partial-again.json"
+check "...imported into an empty database and exported again: still in-progress" \
+    grep -q '"status":"in-progress","subject"' "$tmp/partial-again.json"
+# a status R4 does not have is refused, naming it (it was taken as completed)
+sed 's/"in-progress"/"final"/' "$tmp/partial.json" >"$tmp/final.json"
+fresh badstatus
+import "$tmp/final.json"
+check "status final (no QuestionnaireResponse status) is refused naming it" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'entry\[1\] QuestionnaireResponse qp: status .final. is not a QuestionnaireResponse status'"
+lv=$(levels)
+check "...and no intake is made" [ -z "$lv" ]
+# a response imported before and now sent entered-in-error: refused, naming the intake it became (which stays)
+fresh voided
+import "$FX/phq9-original.json"
+import "$FX/phq9-original.json"
+was=$(printf '%s' "$out" | sed -n 's/.*(intake \([^)]*\)).*/\1/p')
+sed 's/"status":"completed"/"status":"entered-in-error"/' "$FX/phq9-original.json" >"$tmp/voided.json"
+import "$tmp/voided.json"
+check "a response imported before, now entered-in-error: refused naming the intake it became ($was)" \
+    sh -c "[ $rc -eq 2 ] && [ -n '$was' ] && printf '%s' '$err' | grep -q 'entered-in-error., but it was imported before as intake $was'"
+lv=$(levels)
+check "...the intake and its queue item stay ($lv)" [ "$lv" = "green " ]
+
+# 16. (session 6) "already imported" named one intake when many responses were: each is named now, with its
+# entry, its id and its intake.
+fresh again-many
+many_entries=""
+for k in 1 2 3; do
+    many_entries="$many_entries{\"fullUrl\":\"urn:uuid:pa$k\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"pa$k\",\"name\":[{\"family\":\"Again$k\",\"given\":[\"Ann\"]}],\"birthDate\":\"1980-01-0$k\"}},$(phq9_entry qa$k urn:uuid:pa$k 2026-03-09T08:00:00Z 0),"
+done
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s]}' "${many_entries%,}" >"$tmp/many.json"
+sed 's/"id":"qa\([0-9]\)"/"id":"qa\1","identifier":{"system":"http:\/\/prescreen.example.org\/responses","value":"m-\1"}/g' "$tmp/many.json" >"$tmp/many-id.json"
+import "$tmp/many-id.json"
+check "set up: three responses of three Patients" has_out "imported 3 responses as 3 intakes (3 clients new"
+import "$tmp/many-id.json"
+check "...imported again: the count said" has_out "3 responses were already imported, not saved again"
+named=$(printf '%s\n' "$out" | grep -c 'entry\[[135]\] QuestionnaireResponse qa[123] (intake [0-9a-f-]*)')
+distinct=$(printf '%s\n' "$out" | sed -n 's/.*(intake \([^)]*\)).*/\1/p' | sort -u | wc -l)
+check "...each named with its entry, id and intake ($named named, $distinct intakes)" sh -c "[ '$named' = 3 ] && [ '$distinct' = 3 ]"
+
 finish

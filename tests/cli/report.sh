@@ -185,6 +185,13 @@ check "...whose codes carry LOINC's displays, not triage's titles (44249-1, 6973
            grep -q '\"display\": \"Patient Health Questionnaire 9 item (PHQ-9) total score \[Reported\]\"' '$tmp/q/phq9.json' &&
            grep -q '\"display\": \"Little interest or pleasure in doing things\"' '$tmp/q/phq9.json' &&
            ! grep -q '\"display\": \"Patient Health Questionnaire-9 (PHQ-9)\"' '$tmp/q/phq9.json'"
+# the GAD-2 has no LOINC panel or total (forms/gad2.ini says why): its Questionnaire claims none, never the
+# PHQ-4's (69724-3, total 70272-0), and its items carry their LOINC codes with LOINC's names
+check "...the GAD-2's without a panel code (none exists; never the PHQ-4's 69724-3 or 70272-0), its items with theirs" \
+    sh -c "[ -f '$tmp/q/gad2.json' ] && ! grep -q '69724-3\|70272-0' '$tmp/q/gad2.json' && ! grep -q 'http://loinc.org/q/' '$tmp/q/gad2.json' &&
+           [ \"\$(grep -c '\"code\": \"69725-0\"\|\"code\": \"68509-9\"' '$tmp/q/gad2.json')\" -ge 2 ] &&
+           grep -q '\"display\": \"Feeling nervous, anxious or on edge\"' '$tmp/q/gad2.json' &&
+           ! grep -q '^  \"code\"' '$tmp/q/gad2.json' && grep -q '^  \"code\"' '$tmp/q/gad7.json'"
 if [ -f tests/fhir-validate/node_modules/.installed ]; then
     check "...each a valid FHIR R4 Questionnaire (independent validator)" node tests/fhir-validate/validate.js "$tmp"/q/*.json
     # the total as an R4-era renderer computes it: fhirpath.js 3.13 has no ordinal(), which the expression used

@@ -48,5 +48,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     error err = {0};
     memset(&res, 0, sizeof res);
     (void)fhir_import(s, fuzz_engine(), (const char *)data, size, NULL, &res, &err);
+    import_result_free(&res);
     return 0;
 }

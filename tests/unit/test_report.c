@@ -385,6 +385,15 @@ static void t_fhir_round_trip(void **state) {
     assert_int_equal(res.already, 3);
     assert_int_equal(res.intakes, 0);
     assert_true(!strcmp(res.already_intake, i1) || !strcmp(res.already_intake, i2));
+    /* each of the three is named with its entry and the intake it was saved as (the output listed one) */
+    assert_non_null(res.already_each);
+    for (int k = 0; k < 3; k++) {
+        assert_true(res.already_each[k].entry >= 0);
+        assert_true(!strcmp(res.already_each[k].intake, i1) || !strcmp(res.already_each[k].intake, i2));
+    }
+    assert_true(res.already_each[0].entry < res.already_each[1].entry);
+    assert_string_not_equal(res.already_each[0].response_id, res.already_each[1].response_id);
+    import_result_free(&res);
     free(text);
     /* without their identifiers (another system's copy) the same responses are new: saved again */
     strip_identifiers(bundle);
@@ -539,6 +548,9 @@ static void t_import_status(void **state) {
         snprintf(needle, sizeof needle, "entry[1] QuestionnaireResponse q1: status `%s`", refused[i]);
         expect_refusal(text, needle);
     }
+    /* a value that is no R4 status (it was taken as completed) is refused naming it */
+    snprintf(text, sizeof text, "%.*s\"status\":\"final\",%s", (int)(at - body), body, at);
+    expect_refusal(text, "entry[1] QuestionnaireResponse q1: status `final` is not a QuestionnaireResponse status");
     for (int i = 0; i < 3; i++) {
         snprintf(text, sizeof text, "%.*s\"status\":\"%s\",%s", (int)(at - body), body, taken[i], at);
         import_result res;
@@ -628,6 +640,8 @@ static void t_import_again(void **state) {
     assert_int_equal(res.intakes, 0);
     assert_int_equal(res.already, 1);
     assert_string_equal(res.already_intake, first);
+    assert_string_equal(res.already_each[0].intake, first);
+    import_result_free(&res);
     assert_int_equal(res.clients_created + res.clients_matched, 0);
     /* the same identifier value in another system is another response */
     with_fields(text, sizeof text, "\"identifier\":{\"system\":\"http://other.example/ids\",\"value\":\"r-1\"},");
@@ -640,6 +654,7 @@ static void t_import_again(void **state) {
     OK(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     assert_int_equal(res.intakes, 0);
     assert_int_equal(res.already, 1);
+    import_result_free(&res);
     /* the export gives the imported response its identifier back */
     export_options o = {EXPORT_FHIR, 0, T0 + DAY, false, false};
     int64_t n;
