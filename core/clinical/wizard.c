@@ -328,6 +328,12 @@ static void phone_guard_arm(wizard *w) {
     pending_clear(w);
 }
 
+/* A field a number is typed into: a phone number, a number (age), a date (birth date). Not a name or an occupation:
+ * digits after skipping one are not the field's (and a worker sees where a name's letters go). */
+static bool takes_a_number(const form_item *it) {
+    return it->type == ITEM_NUMBER || it->type == ITEM_DATE || (it->type == ITEM_TEXT && it->phone);
+}
+
 static void phone_guard_disarm(wizard *w) {
     w->phone.armed = false;
     pending_clear(w);
@@ -431,8 +437,8 @@ bool wizard_next(wizard *w) {
     bool answered = a->state == ANS_VALUE || a->state == ANS_REFUSED;
     if (!answered && it->required) return false;
     if (!answered) *a = (answer){ANS_UNANSWERED, 0}; /* passed over: from now on it counts (safety) */
-    if (!answered && !form_item_scale(wizard_form(w), w->item)) phone_guard_arm(w);
-    else phone_guard_disarm(w); /* an answer moved on: what follows is ordinary */
+    if (!answered && takes_a_number(it)) phone_guard_arm(w);
+    else phone_guard_disarm(w); /* an answer moved on, or a field no number is meant for: what follows is ordinary */
     wizard_recompute(w);
     if (!step(w, +1) && !wizard_goto_missing(w)) w->stage = WZ_REVIEW;
     note_moved(w);

@@ -94,7 +94,8 @@ bool wizard_burst_held(const wizard *w);
  * answered the choice questions that follow with its digits (fifth tryout: 02121121211, every digit a valid answer,
  * filled the PHQ-2, GAD-2 and ASQ 1-2 silently; a birth date typed after its skipped field answered gender and ran
  * into the phone field). No timing or range rule tells such a number from honest answers, so after Enter passes
- * over a typed field (text, number, date) left empty, the next choice question does not take a bare digit: the
+ * over a field a number is typed into (a phone item, a number, a date) left empty, the next choice question does
+ * not take a bare digit: the
  * digit, and whatever follows it that a number or date has (digits, space + - ( ) /), is held and shown, nothing
  * recorded, until Enter: one digit that picks an option there is then recorded (the digit chose it, Enter confirms
  * what the screen shows: one key more, once per skipped field); more characters are the number or date meant for
