@@ -18,7 +18,8 @@ static const char *rule_text(const app *a, const risk_rule *rule) {
     static int next;
     next = (next + 1) % 4;
     const char *advice = risk_rule_advice(rule, &a->in.w->in.a, ui_lang());
-    snprintf(buf[next], sizeof buf[next], "%s%s%s", rule->reason[ui_lang()], advice ? " " : "", advice ? advice : "");
+    bool remote = wizard_channel(a->in.w) == SAFETY_CHANNEL_REMOTE; /* a caller: "before the call ends" (data) */
+    snprintf(buf[next], sizeof buf[next], "%s%s%s", risk_rule_reason(rule, remote, ui_lang()), advice ? " " : "", advice ? advice : "");
     return buf[next];
 }
 

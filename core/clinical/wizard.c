@@ -609,24 +609,7 @@ void wizard_safety_acknowledged(wizard *w) {
 
 /* The first channel item of [safety] channel_from (the intake's, the hotline caller form's) answered in this
  * interview says which list of steps applies; none answered: unknown (both are shown). */
-safety_channel wizard_channel(const wizard *w) {
-    const safety_config *sc = &w->e->cfg.safety;
-    strlist from = strlist_split(sc->channel_from ? sc->channel_from : "");
-    safety_channel ch = SAFETY_CHANNEL_UNKNOWN;
-    for (int k = 0; k < from.n && ch == SAFETY_CHANNEL_UNKNOWN; k++) {
-        char *dot = strchr(from.v[k], '.');
-        if (!dot) continue;
-        *dot = '\0';
-        int f = formset_index(&w->e->forms, from.v[k]);
-        int item = f >= 0 ? form_item_index(w->e->forms.v[f], dot + 1) : -1;
-        if (item < 0 || form_item_scale(w->e->forms.v[f], item) == NULL) continue;
-        char code[64] = "";
-        choice_code(w, f, item, code, sizeof code);
-        ch = safety_channel_of(sc, code);
-    }
-    strlist_free(&from);
-    return ch;
-}
+safety_channel wizard_channel(const wizard *w) { return assess_channel(w->e, &w->in.a); }
 
 void wizard_safety_describe(const wizard *w, char *buf, size_t size) {
     int set = wizard_safety_set(w);

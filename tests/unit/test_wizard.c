@@ -1901,6 +1901,60 @@ static void test_bssa_advice_follows_channel(void **state) {
     assert_string_equal(safety_title(sc, sc->red, SAFETY_CHANNEL_REMOTE, LANG_EN), safety_title(sc, sc->red, SAFETY_CHANNEL_IN_PERSON, LANG_EN));
 }
 
+/* The reason text's channel (issue 14): the ASQ non-acute positive's reason said "before the client leaves" to phone
+ * callers too (fifth tryout), on the live panel, the review, the summary and in the saved intake. Now a rule's
+ * reason.remote (config.ini) is the caller's wording; a client in the room keeps the in-room one. */
+static const char *reason_saved(const wizard *w, const char *rule) {
+    static char text[512];
+    json_t *out = assess_run(&e, &w->in, LANG_EN);
+    json_t *reasons = json_object_get(out, "reasons");
+    text[0] = '\0';
+    for (size_t i = 0; i < json_array_size(reasons); i++) {
+        json_t *r = json_array_get(reasons, i);
+        if (strcmp(json_string_value(json_object_get(r, "rule")), rule) == 0)
+            snprintf(text, sizeof text, "%s", json_string_value(json_object_get(r, "text")));
+    }
+    json_decref(out);
+    return text;
+}
+
+static const risk_rule *rule_named(const char *name) {
+    for (int i = 0; i < e.rules.n; i++)
+        if (strcmp(e.rules.v[i].name, name) == 0) return &e.rules.v[i];
+    fail_msg("no rule %s", name);
+    return NULL;
+}
+
+static void test_reason_follows_channel(void **state) {
+    (void)state;
+    static const char *const yes_no3[] = {"yes", "no", "no", "no", "no", NULL};
+    static const char *const zero2[] = {"0", "0", NULL};
+    const risk_rule *rule = rule_named("asq_positive");
+    wizard *w = hotline_wizard();
+    choose(w, "phone");
+    next(w); /* no call-back number */
+    answer_items(w, "phq2", zero2);
+    answer_items(w, "gad2", zero2);
+    answer_items(w, "asq", yes_no3);
+    assert_true(fired(w, "asq_positive"));
+    assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_REMOTE);
+    const char *live = risk_rule_reason(rule, wizard_channel(w) == SAFETY_CHANNEL_REMOTE, LANG_EN);
+    assert_non_null(strstr(live, "before the call ends"));
+    assert_null(strstr(live, "client leaves"));
+    assert_non_null(strstr(reason_saved(w, "asq_positive"), "before the call ends"));
+    assert_non_null(strstr(risk_rule_reason(rule, true, LANG_ZH), "通话结束前"));
+    done(w);
+    w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_IN_PERSON);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    answer_items(w, "asq", yes_no3);
+    assert_true(fired(w, "asq_positive"));
+    assert_non_null(strstr(risk_rule_reason(rule, wizard_channel(w) == SAFETY_CHANNEL_REMOTE, LANG_EN), "before the client leaves"));
+    assert_non_null(strstr(reason_saved(w, "asq_positive"), "before the client leaves"));
+}
+
 /* A draft left at ASQ question 5 after a positive (question 5 not answered): acute, red, wherever it is shown. The
  * home's resume line and a resume from home read the interview left in memory, the at-risk list and the login
  * read the stored draft: the left interview said ORANGE, the draft RED (tryout). Both now go through the same
@@ -2023,6 +2077,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_phone_guard_birth_date, release_all),
         cmocka_unit_test_teardown(test_phone_guard_one_digit_confirmed, release_all),
         cmocka_unit_test_teardown(test_phone_guard_key_count, release_all),
+        cmocka_unit_test_teardown(test_reason_follows_channel, release_all),
         cmocka_unit_test_teardown(test_bssa_advice_follows_channel, release_all),
         cmocka_unit_test_teardown(test_left_at_asq_q5_is_red_both_ways, release_all),
         cmocka_unit_test_teardown(test_phq2_advice_goes_when_phq9_answered, release_all),
