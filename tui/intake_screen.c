@@ -18,7 +18,8 @@ static const char *rule_text(const app *a, const risk_rule *rule) {
     static int next;
     next = (next + 1) % 4;
     const char *advice = risk_rule_advice(rule, &a->in.w->in.a, ui_lang());
-    snprintf(buf[next], sizeof buf[next], "%s%s%s", rule->reason[ui_lang()], advice ? " " : "", advice ? advice : "");
+    bool remote = wizard_channel(a->in.w) == SAFETY_CHANNEL_REMOTE; /* a caller: "before the call ends" (data) */
+    snprintf(buf[next], sizeof buf[next], "%s%s%s", risk_rule_reason(rule, remote, ui_lang()), advice ? " " : "", advice ? advice : "");
     return buf[next];
 }
 
@@ -441,6 +442,29 @@ static void draw_panel(app *a, const rect *r) {
     }
 }
 
+/* A question's words as a field's label in the staff language, cut to a line ("How old are you?"). */
+static void item_label(const form_item *it, char *buf, size_t size) {
+    text_fit(buf, size, it->text[ui_lang()], 40);
+    size_t n = strlen(buf);
+    while (n > 0 && buf[n - 1] == ' ') buf[--n] = '\0';
+}
+
+/* After Enter skipped a typed field a digit waits for Enter (the phone guard): in place of the usual hint, what is
+ * held and what Enter will do with it. False when the question is not guarded. */
+static bool guard_hint(const app *a, const scale *s, char *buf, size_t size) {
+    const wizard *w = a->in.w;
+    const form_item *skipped = wizard_phone_skipped(w);
+    if (!wizard_phone_armed(w) || !skipped) return false;
+    char label[160];
+    item_label(skipped, label, sizeof label);
+    const char *held = wizard_phone_pending(w);
+    int c = wizard_phone_pending_choice(w);
+    if (!held[0]) snprintf(buf, size, "%s%s%s", tr("guard_armed"), label, keyed("guard_armed_then"));
+    else if (c >= 0) snprintf(buf, size, "%s = %s%s", held, s->choices[c].label[a->in.w->client_lang], keyed("guard_one"));
+    else snprintf(buf, size, "%s%s%s%s", tr("guard_held"), held, keyed("guard_many"), label);
+    return true;
+}
+
 static void draw_question(app *a, const rect *r) {
     wizard *w = a->in.w;
     const form *f = wizard_form(w);
@@ -495,7 +519,10 @@ static void draw_question(app *a, const rect *r) {
             draw_text(y++, x, width, line, A_NORMAL);
         }
         if (end - y > 2) y++;
-        if (y < end) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, it->type == ITEM_MULTI ? keyed("multi_hint") : keyed("wiz_hint"), theme(C_DIM));
+        char guard[512];
+        bool guarded = guard_hint(a, s, guard, sizeof guard);
+        const char *hint = guarded ? guard : it->type == ITEM_MULTI ? keyed("multi_hint") : keyed("wiz_hint");
+        if (y < end) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, hint, guarded ? theme(C_ERROR) : theme(C_DIM));
     } else {
         draw_text(y, x, 2, "> ", A_BOLD);
         draw_text(y++, x + 2, width - 2, a->in.typed, A_UNDERLINE);
@@ -1281,9 +1308,7 @@ static void handle_choice(app *a, const event *ev, ui_action act, const form_ite
  * beside the field (never "intake.age: ..."). */
 static void field_error(app *a, const form_item *it, bool empty) {
     char label[160], need[160];
-    text_fit(label, sizeof label, it->text[ui_lang()], 40);
-    size_t n = strlen(label);
-    while (n > 0 && label[n - 1] == ' ') label[--n] = '\0';
+    item_label(it, label, sizeof label);
     if (empty) snprintf(need, sizeof need, "%s", tr("need_answer"));
     else if (it->type == ITEM_NUMBER) snprintf(need, sizeof need, "%s %ld %s %ld", tr("need_number"), it->min, tr("need_to"), it->max);
     else if (it->type == ITEM_DATE) snprintf(need, sizeof need, "%s", tr("need_date"));
@@ -1393,21 +1418,41 @@ static bool burst_holds(app *a, const event *ev, ui_action act) {
     return true;
 }
 
-/* The phone guard (core: wizard_phone_guard) sees every key of the interview before it acts: a number typed after
- * Enter skipped the phone or call-back field takes back the answers its digits gave, and the screen says so until a
- * deliberate key. True when the key was held. */
+/* The phone guard (core: wizard_phone_guard) sees every key of the interview before it acts: after Enter skipped a
+ * typed field, a digit on the next choice question is held (shown, nothing recorded) until Enter, which records one
+ * digit's option or puts a number or date into the skipped field. True when the key was taken by it. */
+static int guard_char(const event *ev, ui_action act) {
+    if (act == UA_BACK) return 27;
+    if (act == UA_CHOOSE) return '\n';
+    if (ev->kind == EV_KEY && (ev->key == KEY_BACKSPACE || ev->key == 8)) return '\b';
+    return ev->kind == EV_CHAR && ev->ch > 0 && ev->ch < 128 ? (int)ev->ch : 0;
+}
+
 static bool phone_guard_holds(app *a, const event *ev, ui_action act) {
     if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return false;
-    /* leaving the intake, or going back (Esc), records nothing (its draft is kept where it stopped): never held */
-    if (act == UA_LEAVE || act == UA_LOGOUT || act == UA_BACK || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER))
-        return false;
+    /* leaving the intake records nothing (its draft is kept where it stopped, the held characters dropped) */
+    if (act == UA_LEAVE || act == UA_LOGOUT || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER)) return false;
     wizard *w = a->in.w;
-    int ch = ev->kind == EV_CHAR && ev->ch > 0 && ev->ch < 128 ? (int)ev->ch : 0;
-    bool was = wizard_phone_held(w);
-    if (wizard_phone_guard(w, input_key_ms(), ch, key_kind(a, ev, act))) return false;
-    if (!was) settle(a); /* back on the question after the skipped field; the draft kept without the answers */
-    if (wizard_phone_held(w)) app_message(a, true, "%s", keyed(wizard_phone_fast(w) ? "burst_held" : "phone_held"));
-    else a->message[0] = '\0'; /* the Enter that ends the hold: read, and nothing else */
+    switch (wizard_phone_guard(w, guard_char(ev, act))) {
+    case WG_PASS:
+        return false;
+    case WG_HELD:
+        a->message[0] = '\0';
+        int c = wizard_phone_pending_choice(w);
+        a->in.choice = (highlight){c >= 0, c >= 0 ? c : 0}; /* the option one held digit would record */
+        return true;
+    case WG_ANSWERED:
+        a->message[0] = '\0';
+        after_change(a);
+        return true;
+    case WG_MOVED: /* back on the skipped field, which shows the number: Enter there goes on */
+        settle(a);
+        app_message(a, false, "%s", keyed("pending_moved"));
+        return true;
+    case WG_NO_FIT:
+        app_message(a, true, "%s", keyed("pending_no_fit"));
+        return true;
+    }
     return true;
 }
 

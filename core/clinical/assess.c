@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include "util.h"
 
 json_t *score_result_json(const form *f, const score_result *r) {
     json_t *o = json_object();
@@ -298,9 +299,29 @@ static void unscreened(const engine *e, const assess_input *in, json_t *result, 
     assess_raise(e, result, LEVEL_ORANGE, "unscreened", "no form with a safety item (ASQ, PHQ-9) was given", l);
 }
 
+safety_channel assess_channel(const engine *e, const answer_set *a) {
+    const safety_config *sc = &e->cfg.safety;
+    strlist from = strlist_split(sc->channel_from ? sc->channel_from : "");
+    safety_channel ch = SAFETY_CHANNEL_UNKNOWN;
+    for (int k = 0; k < from.n && ch == SAFETY_CHANNEL_UNKNOWN; k++) {
+        char *dot = strchr(from.v[k], '.');
+        if (!dot) continue;
+        *dot = '\0';
+        int f = formset_index(&e->forms, from.v[k]);
+        int item = f >= 0 ? form_item_index(e->forms.v[f], dot + 1) : -1;
+        const scale *s = item >= 0 ? form_item_scale(e->forms.v[f], item) : NULL;
+        if (!s || !a->given[f] || a->answers[f][item].state != ANS_VALUE) continue;
+        int c = scale_value_index(s, a->answers[f][item].value);
+        if (c >= 0) ch = safety_channel_of(sc, s->choices[c].code);
+    }
+    strlist_free(&from);
+    return ch;
+}
+
 json_t *assess_run(const engine *e, const assess_input *in, lang ui) {
     risk_result rr;
     risk_evaluate(&e->rules, &in->a, &rr);
+    bool remote = assess_channel(e, &in->a) == SAFETY_CHANNEL_REMOTE;
     json_t *o = json_object();
     json_object_set_new(o, "level", json_string(risk_level_name(rr.level)));
     json_t *reasons = json_array();
@@ -309,7 +330,7 @@ json_t *assess_run(const engine *e, const assess_input *in, lang ui) {
         json_t *r = json_object();
         json_object_set_new(r, "rule", json_string(rule->name));
         json_object_set_new(r, "level", json_string(risk_level_name(rule->level)));
-        json_object_set_new(r, "text", json_string(rule->reason[ui]));
+        json_object_set_new(r, "text", json_string(risk_rule_reason(rule, remote, ui)));
         json_object_set_new(r, "because", json_string(rr.fired[i].because));
         json_array_append_new(reasons, r);
     }

@@ -38,6 +38,9 @@ const char *assess_reason_text(const engine *e, const char *rule, lang l);
 /* Runs risk and matching and builds the output object (reasons in ui language). An assessment that gives no
  * suicide-risk screen at all is at least orange (rule `unscreened`). */
 json_t *assess_run(const engine *e, const assess_input *in, lang ui);
+/* The channel from the configured channel items ([safety] channel_from) as answered in `in`: which list of safety
+ * steps and which wording of a reason apply (unknown: the in-person wording). */
+safety_channel assess_channel(const engine *e, const answer_set *a);
 
 /* Scores one complete form from answer texts (codes), as `triage score` does. On bad input returns NULL
  * and writes a message naming the item. */

@@ -28,8 +28,6 @@ typedef struct {
     char *intake_hotline_forms;         /* [intake] hotline_forms: phone and online quick path ("": none) */
     int intake_burst_ms;                /* [intake] burst_ms: a key this soon after an answer moved on is not a
                                          * choice (the wizard's burst guard); 0 turns the guard off */
-    int intake_phone_watch_ms;          /* [intake] phone_watch_ms: the phone guard's watch ends at a gap between
-                                         * two keys longer than this (a number is typed in one go); 0: no limit */
     safety_config safety;               /* [safety] step sets: red, and those a risk rule names (bssa) */
     /* [reports] */
     int report_k;                       /* a group of fewer intakes is shown as "<k" (k-anonymity floor) */

@@ -269,8 +269,9 @@ void risk_evaluate(const ruleset *rs, const answer_set *a, risk_result *out) {
 
 /* ---- loading ---- */
 
-static const char *const rule_fields[] = {"level", "when", "reason.en", "reason.zh", "steps", "advice.en", "advice.zh", "advice_until"};
-enum { F_LEVEL, F_WHEN, F_REASON_EN, F_REASON_ZH, F_STEPS, F_ADVICE_EN, F_ADVICE_ZH, F_ADVICE_UNTIL, F_COUNT };
+static const char *const rule_fields[] = {"level", "when", "reason.en", "reason.zh", "steps", "advice.en", "advice.zh", "advice_until",
+                                          "reason.remote.en", "reason.remote.zh"};
+enum { F_LEVEL, F_WHEN, F_REASON_EN, F_REASON_ZH, F_STEPS, F_ADVICE_EN, F_ADVICE_ZH, F_ADVICE_UNTIL, F_REMOTE_EN, F_REMOTE_ZH, F_COUNT };
 
 static int rule_index(ruleset *rs, const char *name) {
     for (int i = 0; i < rs->n; i++)
@@ -580,6 +581,8 @@ bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) 
         }
         case F_REASON_EN: r->reason[LANG_EN] = xstrdup(value); break;
         case F_REASON_ZH: r->reason[LANG_ZH] = xstrdup(value); break;
+        case F_REMOTE_EN: r->reason_remote[LANG_EN] = xstrdup(value); break;
+        case F_REMOTE_ZH: r->reason_remote[LANG_ZH] = xstrdup(value); break;
         case F_ADVICE_EN: r->advice[LANG_EN] = xstrdup(value); break;
         case F_ADVICE_ZH: r->advice[LANG_ZH] = xstrdup(value); break;
         case F_ADVICE_UNTIL: { /* FORM (until it is begun) or FORM complete (until it is answered) */
@@ -629,6 +632,10 @@ bool ruleset_load(ruleset *rs, const ini_file *ini, const formset *fs, diag *d) 
     return true;
 }
 
+const char *risk_rule_reason(const risk_rule *r, bool remote, lang l) {
+    return remote && r->reason_remote[l] ? r->reason_remote[l] : r->reason[l];
+}
+
 void ruleset_free(ruleset *rs) {
     for (int i = 0; i < rs->n; i++) {
         free(rs->v[i].name);
@@ -636,6 +643,7 @@ void ruleset_free(ruleset *rs) {
         free(rs->v[i].when_text);
         free(rs->v[i].steps);
         for (int l = 0; l < LANG_COUNT; l++) free(rs->v[i].reason[l]);
+        for (int l = 0; l < LANG_COUNT; l++) free(rs->v[i].reason_remote[l]);
         for (int l = 0; l < LANG_COUNT; l++) free(rs->v[i].advice[l]);
     }
     free(rs->v);

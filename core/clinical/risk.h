@@ -19,6 +19,8 @@ typedef struct {
     expr *when;
     char *when_text;
     char *reason[LANG_COUNT];
+    char *reason_remote[LANG_COUNT]; /* optional rule.NAME.reason.remote.LANG: the reason for a caller (phone, online):
+                                      * "before the client leaves" does not fit a call (fifth tryout), or NULL */
     char *advice[LANG_COUNT]; /* optional rule.NAME.advice.LANG: what to do next ("Ask the ASQ."), or NULL */
     int advice_until;         /* optional rule.NAME.advice_until = FORM: the advice holds until that form is
                                * begun (a form index), or -1: always */
@@ -62,5 +64,9 @@ bool risk_condition_holds(const expr *x, const answer_set *a);
 const char *risk_rule_advice(const risk_rule *r, const answer_set *a, lang l);
 /* Evaluates every rule; the fired list is ordered by level (highest first), then file order. */
 void risk_evaluate(const ruleset *rs, const answer_set *a, risk_result *out);
+
+/* A fired rule's reason in language l: the caller's wording (reason.remote) when the client is remote and the
+ * rule has one, else its reason. */
+const char *risk_rule_reason(const risk_rule *r, bool remote, lang l);
 
 #endif

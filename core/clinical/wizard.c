@@ -315,132 +315,130 @@ bool wizard_burst_held(const wizard *w) { return w->burst.held; }
 
 /* ---- the phone guard (see wizard.h) ---- */
 
-/* Enter passed over typed item `it` left empty: the digits that follow are watched. */
-static void phone_guard_arm(wizard *w, const form_item *it) {
+static void pending_clear(wizard *w) {
+    volatile char *p = w->phone.pending; /* a phone number or a birth date: wiped, not merely dropped */
+    for (size_t i = 0; i < sizeof w->phone.pending; i++) p[i] = 0;
+}
+
+/* Enter passed over typed item `item` of the current form, left empty: a digit on the next choice question waits. */
+static void phone_guard_arm(wizard *w) {
     w->phone.armed = true;
-    w->phone.marked = false;
-    w->phone.digits_left = it->phone && it->digits_max > 0 ? it->digits_max : 20;
+    w->phone.skipped_form = w->forms[w->pos];
+    w->phone.skipped_item = w->item;
+    pending_clear(w);
+}
+
+/* A field a number is typed into: a phone number, a number (age), a date (birth date). Not a name or an occupation:
+ * digits after skipping one are not the field's (and a worker sees where a name's letters go). */
+static bool takes_a_number(const form_item *it) {
+    return it->type == ITEM_NUMBER || it->type == ITEM_DATE || (it->type == ITEM_TEXT && it->phone);
 }
 
 static void phone_guard_disarm(wizard *w) {
     w->phone.armed = false;
-    w->phone.marked = false;
+    pending_clear(w);
 }
 
-static void phone_mark(wizard *w) {
-    wizard_mark *m = &w->phone.before;
-    memcpy(m->forms, w->forms, sizeof m->forms);
-    m->n_forms = w->n_forms;
-    m->pos = w->pos;
-    m->item = w->item;
-    m->stage = w->stage;
-    m->in = w->in;
-    m->risk = w->risk;
-    m->level = w->level;
-    m->kept = w->kept;
-    m->steps_firing = w->steps_firing;
-    m->steps_acked = w->steps_acked;
-    memcpy(m->text, w->text, sizeof m->text);
-    w->phone.marked = true;
+/* The guard acts on a choice question on screen (not a typed field, the safety steps or the review). */
+static bool on_choice_question(const wizard *w) {
+    return w->stage == WZ_QUESTIONS && !wizard_needs_safety_steps(w) && form_item_scale(wizard_form(w), w->item);
 }
 
-/* Every answer since the mark taken back. The steps acknowledged and the kept level come back too: none can change
- * while the guard is armed (acknowledging takes Enter, which ends the watch). */
-static void phone_take_back(wizard *w) {
-    const wizard_mark *m = &w->phone.before;
-    memcpy(w->forms, m->forms, sizeof w->forms);
-    w->n_forms = m->n_forms;
-    w->pos = m->pos;
-    w->item = m->item;
-    w->stage = m->stage;
-    w->in = m->in;
-    w->risk = m->risk;
-    w->level = m->level;
-    w->kept = m->kept;
-    w->steps_firing = m->steps_firing;
-    w->steps_acked = m->steps_acked;
-    memcpy(w->text, m->text, sizeof w->text);
-    /* the burst guard's own undo and hold concern answers now gone: this hold replaces them */
-    w->burst.undo = false;
-    w->burst.moved = false;
-    w->burst.held = false;
-    phone_guard_disarm(w);
-    w->phone.held = true;
+/* Where the skipped field is now (forms added since may have shifted positions), or false. */
+static bool skipped_at(const wizard *w, int *pos) {
+    for (int p = 0; p < w->n_forms; p++)
+        if (w->forms[p] == w->phone.skipped_form) {
+            *pos = p;
+            return true;
+        }
+    return false;
 }
 
-/* A typed answer is open: a digit goes into its field, not into a choice. */
-static bool typed_field_open(const wizard *w) {
-    return w->stage == WZ_QUESTIONS && !wizard_needs_safety_steps(w) && !form_item_scale(wizard_form(w), w->item);
+const form_item *wizard_phone_skipped(const wizard *w) {
+    int pos;
+    if (!w->phone.armed || !skipped_at(w, &pos)) return NULL;
+    return &w->e->forms.v[w->phone.skipped_form]->items[w->phone.skipped_item];
 }
 
-/* Digit d picks an option where it is typed (a choice question on screen, no safety steps in front of it). */
-static bool digit_answers_here(const wizard *w, int d) {
-    if (w->stage != WZ_QUESTIONS || wizard_needs_safety_steps(w)) return false;
-    return answer_choice_for_key(wizard_form(w), w->item, d) >= 0;
+const char *wizard_phone_pending(const wizard *w) { return w->phone.pending; }
+
+bool wizard_phone_armed(const wizard *w) { return w->phone.armed && on_choice_question(w); }
+
+int wizard_phone_pending_choice(const wizard *w) {
+    const char *p = w->phone.pending;
+    if (!on_choice_question(w) || !(p[0] >= '0' && p[0] <= '9') || p[1]) return -1;
+    return answer_choice_for_key(wizard_form(w), w->item, p[0] - '0');
 }
 
-/* Something was answered since the mark (the interview moved, or an answer changed): there is something to take
- * back. A digit that picks nothing with nothing answered since is only a slip, and says what answers, as always. */
-static bool answered_since_mark(const wizard *w) {
-    const wizard_mark *m = &w->phone.before;
-    if (!w->phone.marked) return false;
-    if (m->pos != w->pos || m->item != w->item || m->stage != w->stage || m->n_forms != w->n_forms) return true;
-    return memcmp(m->in.a.answers, w->in.a.answers, sizeof m->in.a.answers) != 0;
+/* A character a phone number or a date has: the first must be a digit, + or (; then also space - ) / . */
+static bool number_char(const char *held, int ch) {
+    if (ch >= '0' && ch <= '9') return true;
+    return held[0] ? ch && strchr(" +-()/.", ch) != NULL : ch == '+' || ch == '(';
 }
 
-/* Digits that answered choices since the skipped field run on into a text field (a name, an occupation): the same
- * number, flowing past the choices it answered. Into a number or date field digits are that field's own answer. */
-static bool number_flows_on(const wizard *w) {
-    const form_item *it = wizard_item(w);
-    return answered_since_mark(w) && it->type == ITEM_TEXT && !it->phone;
-}
-
-bool wizard_phone_guard(wizard *w, int64_t now_ms, int ch, wizard_key kind) {
-    int64_t gap = w->phone.timed ? now_ms - w->phone.key_ms : INT64_MAX;
-    w->phone.timed = true;
-    w->phone.key_ms = now_ms;
-    bool digit = ch >= '0' && ch <= '9';
-    if (w->phone.held) {
-        /* as the burst guard: only a key that answers nothing, after a pause, ends the hold, and does nothing else
-         * (the rest of the number, typed on, stays held) */
-        if (digit || kind != WK_OTHER || gap < burst_ms(w)) return false;
-        w->phone.held = false;
-        return false;
+/* The held characters go into the skipped field when it takes them (a phone item: a phone number): the interview
+ * returns to that field, which shows them. */
+static wizard_guard pending_to_field(wizard *w) {
+    int pos;
+    const form_item *it = wizard_phone_skipped(w);
+    if (!it || !skipped_at(w, &pos)) return WG_NO_FIT;
+    if (it->phone && !phone_number_valid(w->phone.pending, it->digits_min, it->digits_max)) return WG_NO_FIT;
+    int was_pos = w->pos, was_item = w->item; /* to return to when the field refuses the text */
+    char held[WIZARD_PENDING_MAX];
+    memcpy(held, w->phone.pending, sizeof held);
+    error err = {0};
+    bool fits = wizard_goto(w, pos, w->phone.skipped_item) && wizard_type(w, held, &err);
+    if (!fits) {
+        w->pos = was_pos;
+        w->item = was_item;
+        w->stage = WZ_QUESTIONS;
+        w->phone.armed = true; /* still held: the worker clears them, or picks with a digit of its own */
+        memcpy(w->phone.pending, held, sizeof held);
     }
-    if (!w->phone.armed || w->stage == WZ_SAVED) return true;
-    int watch = w->e->cfg.intake_phone_watch_ms;
-    if (watch > 0 && gap > watch) { /* a number is typed in one go: after a pause the keys are answers (tryout) */
-        phone_guard_disarm(w);
-        return true;
-    }
-    if (ch && strchr(" +-()", ch)) return true; /* a phone number's own characters: the watch goes on */
-    if (!digit || (typed_field_open(w) && !number_flows_on(w))) { /* a deliberate key, or typing into a field */
-        phone_guard_disarm(w);
-        return true;
-    }
-    bool fast = w->burst.held || gap < burst_ms(w);
-    if (!w->phone.marked) phone_mark(w); /* the interview before the first digit since the skipped field */
-    if ((typed_field_open(w) || !digit_answers_here(w, ch - '0')) && answered_since_mark(w)) {
-        phone_take_back(w);
-        w->phone.fast = fast;
-        return false;
-    }
-    if (--w->phone.digits_left <= 0) phone_guard_disarm(w); /* longer than any phone number: answers */
-    return true;
+    volatile char *v = held;
+    for (size_t i = 0; i < sizeof held; i++) v[i] = 0;
+    return fits ? WG_MOVED : WG_NO_FIT;
 }
 
-bool wizard_phone_held(const wizard *w) { return w->phone.held; }
+/* Enter with characters held: one digit that picks an option here is recorded, more go into the skipped field. */
+static wizard_guard pending_enter(wizard *w) {
+    int c = wizard_phone_pending_choice(w);
+    if (c < 0) return pending_to_field(w);
+    phone_guard_disarm(w); /* the digit was chosen and confirmed: the answers after it are ordinary */
+    return wizard_choose(w, c) ? WG_ANSWERED : WG_HELD;
+}
 
-bool wizard_phone_fast(const wizard *w) { return w->phone.held && w->phone.fast; }
+wizard_guard wizard_phone_guard(wizard *w, int ch) {
+    if (!w->phone.armed || !on_choice_question(w)) return WG_PASS;
+    char *held = w->phone.pending;
+    size_t n = strlen(held);
+    if (ch == 27) { /* Esc: the held characters go, the question still waits for a confirmed digit */
+        if (!n) return WG_PASS;
+        pending_clear(w);
+        return WG_HELD;
+    }
+    if (ch == '\b') {
+        if (!n) return WG_PASS;
+        held[n - 1] = '\0';
+        return WG_HELD;
+    }
+    if (ch == '\n') return n ? pending_enter(w) : WG_PASS; /* Enter with nothing held picks nothing, as always */
+    if (number_char(held, ch)) {
+        if (n + 1 < sizeof w->phone.pending) held[n] = (char)ch; /* longer than any number: the rest is dropped */
+        return WG_HELD;
+    }
+    return n ? WG_HELD : WG_PASS; /* an arrow, Space on a highlight, r: a deliberate key, unless characters wait */
+}
 
 bool wizard_next(wizard *w) {
-    if (w->stage != WZ_QUESTIONS || w->burst.held || w->phone.held) return false;
+    if (w->stage != WZ_QUESTIONS || w->burst.held || w->phone.pending[0]) return false;
     answer *a = cur_answer(w);
     const form_item *it = wizard_item(w);
     bool answered = a->state == ANS_VALUE || a->state == ANS_REFUSED;
     if (!answered && it->required) return false;
     if (!answered) *a = (answer){ANS_UNANSWERED, 0}; /* passed over: from now on it counts (safety) */
-    if (!answered && !form_item_scale(wizard_form(w), w->item)) phone_guard_arm(w, it);
+    if (!answered && takes_a_number(it)) phone_guard_arm(w);
+    else phone_guard_disarm(w); /* an answer moved on, or a field no number is meant for: what follows is ordinary */
     wizard_recompute(w);
     if (!step(w, +1) && !wizard_goto_missing(w)) w->stage = WZ_REVIEW;
     note_moved(w);
@@ -476,7 +474,7 @@ bool wizard_goto(wizard *w, int pos, int item) {
 }
 
 bool wizard_choose(wizard *w, int c) {
-    if (w->stage != WZ_QUESTIONS || w->burst.held || w->phone.held) return false;
+    if (w->stage != WZ_QUESTIONS || w->burst.held || w->phone.pending[0]) return false;
     const form_item *it = wizard_item(w);
     const scale *s = form_item_scale(wizard_form(w), w->item);
     if (!s || c < 0 || c >= s->n) return false;
@@ -496,7 +494,7 @@ bool wizard_choose(wizard *w, int c) {
 }
 
 bool wizard_refuse(wizard *w) {
-    if (w->stage != WZ_QUESTIONS || w->burst.held || w->phone.held) return false;
+    if (w->stage != WZ_QUESTIONS || w->burst.held || w->phone.pending[0]) return false;
     const scale *s = form_item_scale(wizard_form(w), w->item);
     if (!s || !s->refusable) return false;
     note_choice(w);
@@ -529,7 +527,7 @@ bool wizard_type(wizard *w, const char *text, error *err) {
         error_set(err, ERR_INPUT, "no question is open (the intake is at its review)");
         return false;
     }
-    phone_guard_disarm(w); /* text typed: the slots the guard would restore change (an Enter that skips re-arms) */
+    phone_guard_disarm(w); /* text typed into a field: the worker sees where keys go (an Enter that skips re-arms) */
     const form *f = wizard_form(w);
     const form_item *it = wizard_item(w);
     size_t len = text ? strlen(text) : 0;
@@ -611,24 +609,7 @@ void wizard_safety_acknowledged(wizard *w) {
 
 /* The first channel item of [safety] channel_from (the intake's, the hotline caller form's) answered in this
  * interview says which list of steps applies; none answered: unknown (both are shown). */
-safety_channel wizard_channel(const wizard *w) {
-    const safety_config *sc = &w->e->cfg.safety;
-    strlist from = strlist_split(sc->channel_from ? sc->channel_from : "");
-    safety_channel ch = SAFETY_CHANNEL_UNKNOWN;
-    for (int k = 0; k < from.n && ch == SAFETY_CHANNEL_UNKNOWN; k++) {
-        char *dot = strchr(from.v[k], '.');
-        if (!dot) continue;
-        *dot = '\0';
-        int f = formset_index(&w->e->forms, from.v[k]);
-        int item = f >= 0 ? form_item_index(w->e->forms.v[f], dot + 1) : -1;
-        if (item < 0 || form_item_scale(w->e->forms.v[f], item) == NULL) continue;
-        char code[64] = "";
-        choice_code(w, f, item, code, sizeof code);
-        ch = safety_channel_of(sc, code);
-    }
-    strlist_free(&from);
-    return ch;
-}
+safety_channel wizard_channel(const wizard *w) { return assess_channel(w->e, &w->in.a); }
 
 void wizard_safety_describe(const wizard *w, char *buf, size_t size) {
     int set = wizard_safety_set(w);

@@ -19,19 +19,7 @@
 
 typedef enum { WZ_QUESTIONS, WZ_REVIEW, WZ_SAVED } wizard_stage;
 
-/* What the phone guard restores (see wizard_phone_guard): the interview as it stood before the first digit after
- * a skipped field. The typed-answer slots are kept as pointers only: no text is typed while the guard is armed
- * (typing disarms it), so the same allocations are only moved about (a form added shifts its rows). */
-typedef struct {
-    int forms[INTAKE_MAX_FORMS];
-    int n_forms, pos, item;
-    wizard_stage stage;
-    assess_input in;
-    risk_result risk;
-    risk_level level, kept;
-    uint32_t steps_firing, steps_acked;
-    char *text[INTAKE_MAX_FORMS][FORM_MAX_ITEMS];
-} wizard_mark;
+#define WIZARD_PENDING_MAX 32
 
 typedef struct {
     const engine *e;
@@ -68,14 +56,10 @@ typedef struct {
     } burst;
     /* the phone guard (wizard_phone_guard): armed when Enter skips a typed field */
     struct {
-        bool armed;      /* a typed field was just skipped: digits may be the number meant for it */
-        bool marked;     /* `before` holds the interview as it was before the first digit since */
-        bool held;       /* the answers since were taken back: nothing is recorded until a deliberate key */
-        bool fast;       /* ... by a key faster than a person chooses (the burst guard's message says it) */
-        bool timed;      /* a key has been timed */
-        int64_t key_ms;  /* when the last key arrived */
-        int digits_left; /* digits a phone number may still have: past them, the run is answers */
-        wizard_mark before;
+        bool armed;       /* a typed field was just skipped: a digit on the next choice question waits for Enter */
+        int skipped_form; /* the skipped field (the form as an index of e->forms: positions may shift) */
+        int skipped_item;
+        char pending[WIZARD_PENDING_MAX]; /* the characters typed since, held: nothing recorded */
     } phone;
 } wizard;
 
@@ -106,26 +90,37 @@ typedef enum {
 bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind);
 bool wizard_burst_held(const wizard *w);
 
-/* The phone guard. A call-back number typed at a person's pace (a third of a second a digit) after Enter skipped
- * the phone or call-back field is not fast enough for the burst guard, and its digits 0-3 answered the choice
- * questions that follow (the fifth receptionist tryout). Right after Enter passes over a typed field (text,
- * number, date) left empty, the guard watches the digits that follow: a digit that picks nothing where it is
- * typed (a 4-9 on a 0-3 question, a 3 on a yes/no one, any digit on the safety steps or the review) shows that
- * the run is a number, not answers (once a digit answered something since: before that such a digit only says
- * what answers, as always); so does a digit typed into a text field (a name, an occupation) after digits
- * answered choices since the skip: the number runs on past them. Every answer given since the skipped field is taken back (the interview is
- * exactly as it was before the first digit: answers, forms added, level, position) and the interview holds:
- * nothing is recorded (wizard_choose, wizard_refuse and wizard_next refuse) until a key that answers nothing
- * (Enter), at least [intake] burst_ms after the key before it, ends the hold and does nothing else. Any other
- * key (Enter, Esc, a letter, typing into a field), more digits than a phone number has, or a gap between two keys
- * longer than [intake] phone_watch_ms (a number is typed in one go) ends the watch; the
- * characters a phone number has besides digits (space + - ( )) neither end nor trigger it.
- * The screen calls it before acting on every key of the interview: ch is the character typed ('0'-'9', ' ', ...)
- * or 0 for a key that types none (Enter, Esc, arrows); kind as for wizard_key_arrived. True when the key may act. */
-bool wizard_phone_guard(wizard *w, int64_t now_ms, int ch, wizard_key kind);
-bool wizard_phone_held(const wizard *w);
-/* Held, and the key that showed the number came faster than a person chooses (a burst as well). */
-bool wizard_phone_fast(const wizard *w);
+/* The phone guard. A call-back number typed at a person's pace after Enter skipped the phone or call-back field
+ * answered the choice questions that follow with its digits (fifth tryout: 02121121211, every digit a valid answer,
+ * filled the PHQ-2, GAD-2 and ASQ 1-2 silently; a birth date typed after its skipped field answered gender and ran
+ * into the phone field). No timing or range rule tells such a number from honest answers, so after Enter passes
+ * over a field a number is typed into (a phone item, a number, a date) left empty, the next choice question does
+ * not take a bare digit: the
+ * digit, and whatever follows it that a number or date has (digits, space + - ( ) /), is held and shown, nothing
+ * recorded, until Enter: one digit that picks an option there is then recorded (the digit chose it, Enter confirms
+ * what the screen shows: one key more, once per skipped field); more characters are the number or date meant for
+ * the skipped field and go into it when it takes them (the interview goes back to that field, showing it),
+ * else nothing happens and the screen says so. Backspace takes back the last held character, Esc all of them.
+ * Any other key (an arrow, Space on a highlight, r, a letter) with nothing held passes; with something held it
+ * only waits. The guard ends at the first recorded answer, typed text, Esc back or a jump.
+ * The screen calls it before acting on every key of the interview, with ch the character typed, '\n' for Enter,
+ * '\b' for Backspace, 27 for Esc, or 0 for another key (arrows). */
+typedef enum {
+    WG_PASS,     /* the key acts as usual */
+    WG_HELD,     /* the key was held (or waits behind held characters): nothing recorded */
+    WG_ANSWERED, /* Enter recorded the held digit's option (the interview moved on, or a multi item ticked) */
+    WG_MOVED,    /* Enter put the held characters into the skipped field: the interview is on it */
+    WG_NO_FIT    /* Enter: the held characters neither pick an option here nor fit the skipped field */
+} wizard_guard;
+wizard_guard wizard_phone_guard(wizard *w, int ch);
+/* The characters held since the skipped field ("" when none). */
+const char *wizard_phone_pending(const wizard *w);
+/* The skipped field the held characters would go into (NULL when none), and the option one held digit picks here
+ * (-1 when it picks none or more are held). */
+const form_item *wizard_phone_skipped(const wizard *w);
+int wizard_phone_pending_choice(const wizard *w);
+/* True while a digit on the current question would be held (a typed field was just skipped). */
+bool wizard_phone_armed(const wizard *w);
 
 /* Answers the current item with choice c of its scale (choice/scale items), or toggles choice c (multi
  * items, which then stay current until wizard_next). Moves on after a single choice. */

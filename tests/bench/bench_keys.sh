@@ -67,7 +67,7 @@ new_user
 {
     login
     printf 'key n\nkey enter\ntype 1\n'                                      # new client, English
-    printf 'type Li Na\nkey enter\nkey enter\nkey enter\ntype 2\nkey enter\ntype 1\nkey enter\ntype 1\n'
+    printf 'type Li Na\nkey enter\nkey enter\nkey enter\ntype 2\nkey enter\nkey enter\ntype 1\nkey enter\nkey enter\ntype 1\n'
     printf 'key down\nkey  \nkey enter\nkey enter\ntype 2\n'                # concerns: emotional; consent
     echo "dump $D/phq9_start"
     echo "mark intake"
@@ -96,7 +96,7 @@ new_user
 {
     login
     printf 'key n\nkey enter\ntype 1\n'
-    printf 'type Zhao Lei\nkey enter\nkey enter\nkey enter\ntype 2\nkey enter\ntype 1\nkey enter\ntype 1\n'
+    printf 'type Zhao Lei\nkey enter\nkey enter\nkey enter\ntype 2\nkey enter\nkey enter\ntype 1\nkey enter\nkey enter\ntype 1\n'
     printf 'key down\nkey  \nkey enter\nkey enter\ntype 2\n'
     echo "type 000000000"
     echo "type 0000000"
@@ -180,7 +180,9 @@ new_user
     echo "key h"
     echo "type 1"
     echo "key enter"
-    echo "type 00"
+    echo "type 0"
+    echo "key enter" # the first answer after the skipped call-back field is confirmed (the phone guard)
+    echo "type 0"
     echo "type 00"
     echo "type 1111"
     echo "key ctrl-s"

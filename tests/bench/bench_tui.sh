@@ -19,7 +19,7 @@ cli "admin-passphrase-1\n" --user admin roster import assets/counselors.sample.i
 {
     printf 'key tab\nkey tab\nkey tab\nkey tab\nkey tab\nkey tab\nkey tab\nkey tab\n'
     printf 'type desk\nkey enter\ntype desk-passphrase-12\nkey enter\nkey n\nkey enter\ntype 2\n'
-    printf 'type 王小红\nkey enter\ntype 35\nkey enter\nkey enter\ntype 1\ntype 13911112222\nkey enter\n'
+    printf 'type 王小红\nkey enter\ntype 35\nkey enter\nkey enter\ntype 1\nkey enter\ntype 13911112222\nkey enter\n'
     printf 'type 2\nkey enter\ntype 1\ntype 1\ntype 8\nkey enter\ntype 1\ntype 2\n'
     printf 'type 1\ntype 1\ntype 1\ntype 1\ntype 1\ntype 1\ntype 1\ntype 1\ntype 1\ntype 2\n' # PHQ-9 as scores, difficulty
     printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\n' # GAD-7 as scores

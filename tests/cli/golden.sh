@@ -38,7 +38,7 @@ walk() { # dumpdir langkeys
     printf 'key ?\ndump %s/03-help\nkey esc\n' "$d"
     printf 'key n\ntype Demo Client\nkey enter\ndump %s/04-find\nkey n\ndump %s/05-language\ntype 1\n' "$d" "$d"
     printf 'dump %s/06-question\ntype Golden Walk\nkey enter\n' "$d"
-    printf 'type 34\nkey enter\nkey enter\ntype 1\ntype 13900000000\nkey enter\ntype 1\nkey enter\ntype 2\n'
+    printf 'type 34\nkey enter\nkey enter\ntype 1\nkey enter\ntype 13900000000\nkey enter\ntype 1\nkey enter\ntype 2\n'
     printf 'type 1\nkey enter\nkey enter\ntype 2\n'  # channel phone, concern 1, no preference, consent
     printf 'type 1\ntype 1\ntype 1\ntype 1\ntype 1\ntype 1\ntype 1\ntype 1\ntype 1\ndump %s/07-panel\ntype 2\n' "$d"
     printf 'type 1\ntype 1\ntype 1\ntype 1\ntype 1\ntype 1\ntype 1\n'

@@ -56,7 +56,9 @@ snapshot
     echo "type 1"          # phone
     echo "key enter"       # no call-back number
     echo "dump $D/neg_phq2"
-    echo "type 00"         # PHQ-2
+    echo "type 0"          # PHQ-2 item 1, right after the skipped call-back field: held ...
+    echo "key enter"       # ... until Enter records it (a number typed there would go into that field)
+    echo "type 0"          # PHQ-2 item 2
     echo "type 00"         # GAD-2
     echo "type 1111"       # ASQ: no, no, no, no
     echo "dump $D/neg_review"
@@ -76,8 +78,10 @@ c=$(new_client)
 lv=$(queue_level "$c")
 if [ -n "$c" ] && [ "$lv" = green ]; then ok "the negative caller is saved green"; else bad "the negative caller is saved green (got '${lv:-nothing}')" "$D/neg_saved"; fi
 n=$(keys_in "$tmp/neg.script")
-if [ "$n" -le 12 ]; then ok "anonymous negative quick screen: $n keys from home to saved (budget 12)"
-else bad "anonymous negative quick screen: $n keys from home to saved (budget 12)"; fi
+# the budget is 12; the phone guard's confirmation of the first answer after the skipped call-back field is
+# one more (session 6: a number made of answer digits filled the quick screen silently)
+if [ "$n" -le 13 ]; then ok "anonymous negative quick screen: $n keys from home to saved (budget 12, +1 the guard's Enter)"
+else bad "anonymous negative quick screen: $n keys from home to saved (budget 12, +1 the guard's Enter)"; fi
 
 # ---- a positive PHQ-2 continues into the PHQ-9 without asking items 1 and 2 again ----
 new_user
@@ -126,7 +130,9 @@ new_user
     echo "key h"
     echo "type 1"
     echo "key enter"
-    echo "type 00"         # PHQ-2 negative
+    echo "type 0"          # PHQ-2 negative (its first answer confirmed: the call-back field was skipped)
+    echo "key enter"
+    echo "type 0"
     echo "type 30"         # GAD-2: 3 (positive)
     echo "dump $D/gad_next"
 } >"$tmp/gad.script"
@@ -141,7 +147,9 @@ snapshot
     echo "key h"
     echo "type 1"          # phone
     echo "key enter"       # no call-back number
-    echo "type 00"
+    echo "type 0"
+    echo "key enter"       # the first answer after the skipped call-back field confirmed
+    echo "type 0"
     echo "type 00"
     echo "type 2"          # ASQ 1: yes
     echo "key enter"

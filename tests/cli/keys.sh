@@ -66,7 +66,8 @@ stayed() { # name title k message
 {
     login
     printf 'key n\nkey enter\ntype 1\n'
-    printf 'type Paper Copy\nkey enter\nkey enter\nkey enter\n' # name; age and birth date skipped
+    # name; age skipped; a birth date (a digit after a skipped birth date would wait for Enter: the phone guard)
+    printf 'type Paper Copy\nkey enter\nkey enter\ntype 1990-01-01\nkey enter\n'
     enter_then intake_gender 5                                      # prefer not to say: the 5th option
     printf 'type 13911112222\nkey enter\n'
     # a new client's language question is asked with nothing chosen (the language before the forms is the one
@@ -125,7 +126,7 @@ done
 {
     login
     printf 'key n\nkey enter\ntype 1\n'
-    printf 'type Short Forms\nkey enter\nkey enter\nkey enter\ntype 1\nkey enter\ntype 1\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'
+    printf 'type Short Forms\nkey enter\nkey enter\ntype 1990-01-01\nkey enter\ntype 1\nkey enter\ntype 1\nkey enter\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'
     # negative screens (2 each): a positive PHQ-2 or GAD-2 would continue into the PHQ-9 or GAD-7
     # (config.ini [intake] ask.phq9, ask.gad7; tests/cli/hotline.sh holds that)
     enter_then phq2_item1 2
@@ -171,7 +172,7 @@ fi
 {
     login
     printf 'key n\nkey enter\ntype 1\n'
-    printf 'type Small Screen\nkey enter\nkey enter\nkey enter\n'
+    printf 'type Small Screen\nkey enter\nkey enter\ntype 1990-01-01\nkey enter\n'
     printf 'type 0\ndump %s/zero_on_list\n' "$D"  # 0 picks nothing on a list counted from 1
     printf 'key space\ndump %s/space_unhighlighted\n' "$D" # nothing highlighted: Space picks nothing
     printf 'key r\ndump %s/r_not_refusable\n' "$D"        # the gender list has no refusal
@@ -191,7 +192,7 @@ tui c "$tmp/d0.script" 80 24
     login
     # the draft left before resumes at login: Esc back to home, and n twice (one n only names the unfinished one)
     printf 'key esc\nkey esc\nkey esc\nkey esc\nkey esc\nkey esc\nkey n\nkey n\nkey enter\ntype 1\n'
-    printf 'type Long List\nkey enter\nkey enter\nkey enter\ntype 1\nkey enter\ntype 1\nkey enter\ntype 1\n'
+    printf 'type Long List\nkey enter\nkey enter\ntype 1990-01-01\nkey enter\ntype 1\nkey enter\ntype 1\nkey enter\nkey enter\ntype 1\n'
     i=0
     while [ $i -lt 12 ]; do printf 'key down\n'; i=$((i + 1)); done # the first Down highlights the first
     printf 'dump %s/scrolled\nkey space\ndump %s/ticked_other\n' "$D" "$D"
@@ -205,7 +206,7 @@ expect "...with the help line under the list" "$D/ticked_other" "Up/Down, Space:
 {
     printf 'key f2\n'
     login
-    printf 'key n\nkey enter\ntype 1\ntype Zh Staff\nkey enter\nkey enter\nkey enter\n'
+    printf 'key n\nkey enter\ntype 1\ntype Zh Staff\nkey enter\nkey enter\ntype 1990-01-01\nkey enter\n'
     enter_then zh_gender
 } >"$tmp/zh.script"
 tui a "$tmp/zh.script" 80 24

@@ -333,7 +333,9 @@ key enter
 key enter
 type 1
 key enter
+key enter
 type 1
+key enter
 key enter
 type 1
 SCRIPT
@@ -490,7 +492,9 @@ way_hotline() { # label expect form item how q5 rowid
         echo "type 1"    # phone
         echo "key enter" # no call-back number: anonymous
         if [ "$f" = phq9 ]; then
-            echo "type 12" # PHQ-2 positive (3): the PHQ-9 follows at its item 3
+            # PHQ-2 positive (3): the PHQ-9 follows at its item 3 (the first answer after the skipped call-back
+            # field waits for Enter: the phone guard)
+            printf 'type 1\nkey enter\ntype 2\n'
             echo "dump $pre.phq9"
             echo "type 000000"
             case $h in
@@ -503,7 +507,7 @@ way_hotline() { # label expect form item how q5 rowid
             esac
             echo "type 1" # difficulty (items 1-2 are not 0: always asked)
         else
-            echo "type 00"
+            printf 'type 0\nkey enter\ntype 0\n'
         fi
         echo "type 00" # GAD-2
         for n in 1 2 3 4; do
@@ -606,7 +610,7 @@ k_intake() { # name concern: from login to the PHQ-9
     paced "$S" n
     wait_for "Find the client" 5 && paced "$S" Enter && wait_for "简体中文" 5 && paced "$S" 1
     wait_for "Question 1 of" 5 || return 1
-    paced "$S" "$1" Enter Enter Enter 1 Enter 1 Enter 1
+    paced "$S" "$1" Enter Enter Enter 1 Enter Enter 1 Enter Enter 1 # after a skipped phone or date, a digit waits for Enter
     wait_for "Choose all that apply" 5 || return 1
     if [ "$2" = self_harm ]; then keys Down Down Down Down Down Down Down Down Down Down Down; else keys Down; fi
     paced "$S" Space

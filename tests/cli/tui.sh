@@ -53,6 +53,7 @@ type 34
 key enter
 key enter
 type 1
+key enter
 type 13800138000
 key enter
 type 2
@@ -137,8 +138,8 @@ tui_asq() { # script: a caller by phone, intake and ASQ only (choice lists numbe
     TRIAGE_SCRIPT="$1" LINES=36 COLUMNS=120 timeout 60 "$T" --config "$tmp/asq_only.ini" --db "$DB" >"$tmp/tui.out" 2>&1
 }
 phone_intake() { # name, then the ASQ answers; ends at the first safety screen
-    printf 'type desk\nkey enter\ntype %s\nkey enter\nkey n\nkey enter\ntype 1\ntype %s\nkey enter\nkey enter\nkey enter\n' "$R" "$1"
-    printf 'type 1\nkey enter\ntype 1\nkey enter\ntype 2\ntype 1\nkey enter\ntype 1\ntype 2\n'
+    printf 'type desk\nkey enter\ntype %s\nkey enter\nkey n\nkey enter\ntype 1\ntype %s\nkey enter\nkey enter\ntype 1990-01-01\nkey enter\n' "$R" "$1"
+    printf 'type 1\nkey enter\ntype 1\nkey enter\nkey enter\ntype 2\ntype 1\nkey enter\ntype 1\ntype 2\n'
     for k in $2; do printf 'type %s\n' "$k"; done
 }
 { phone_intake "Bo Caller" "2 1 1 1 1"; printf 'dump %s\nkey enter\ndump %s\nkey ctrl-s\ndump %s\n' "$D/bssa" "$D/bssa_review" "$D/bssa_saved"; } >"$tmp/bssa.script"
@@ -253,7 +254,7 @@ expect "...and the row marked overdue" "$D/red_late" "!!"
 # channel (1 walk-in, 2 phone), the first concern ticked, no counselor preference, consent yes.
 intake_start() { # name channel
     printf 'type desk\nkey enter\ntype %s\nkey enter\nkey n\nkey enter\ntype 1\ntype %s\n' "$R" "$1"
-    printf 'key enter\nkey enter\nkey enter\ntype 1\nkey enter\ntype 1\nkey enter\ntype %s\n' "$2"
+    printf 'key enter\nkey enter\ntype 1990-01-01\nkey enter\ntype 1\nkey enter\ntype 1\nkey enter\nkey enter\ntype %s\n' "$2"
     printf 'key down\nkey space\nkey enter\ntype 1\ntype 2'
 }
 

@@ -50,7 +50,7 @@ step "desk B: the queue screen, nothing red" B "\[1 Red 0\]"
 # desk A takes an intake that ends red (ASQ question 5 yes)
 tmux send-keys -t A n Enter 2
 step "desk A: the intake" A "您希望我们怎样称呼您"
-paced A "Two Desks" Enter 35 Enter Enter 1 13911112222 Enter 2 Enter 1 1 Enter 1 2
+paced A "Two Desks" Enter 35 Enter Enter 1 Enter 13911112222 Enter 2 Enter 1 1 Enter 1 2
 step "desk A: the PHQ-9" A "PHQ-9"
 paced A 1 1 1 1 1 1 1 1 1 2 # nine items typed as their scores (1 each) and the difficulty question (2nd option)
 step "desk A: the GAD-7" A "GAD-7"

@@ -175,7 +175,7 @@ part_desk() {
     shows "intake age: the digits only" "> 42 "
     keys Enter
     need "intake age: accepted as a number" "Question 3 of" || return
-    paced "$S" Enter 1
+    paced "$S" Enter 1 Enter # the birth date skipped: the gender's digit waits for Enter (the phone guard)
     garble "139" "12345678" 0
     clean "intake phone: $n_inputs inputs"
     shows "intake phone: the digits only" "> 13912345678 "

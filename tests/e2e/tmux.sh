@@ -41,7 +41,7 @@ keys 2
 step "the intake in Chinese" "您希望我们怎样称呼您"
 keys "王小红" Enter
 step "the Chinese name was accepted" "Question 2 of"
-paced "$S" 35 Enter Enter 1 13911112222 Enter 2 Enter 1 1 Enter 1 2
+paced "$S" 35 Enter Enter 1 Enter 13911112222 Enter 2 Enter 1 1 Enter 1 2
 step "into the PHQ-9" "PHQ-9"
 tmux resize-window -t "$S" -x 70 -y 20
 step "resized below the minimum: the enlarge message" "enlarge the terminal"

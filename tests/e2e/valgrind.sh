@@ -42,6 +42,7 @@ type 34
 key enter
 key enter
 type 1
+key enter
 type 13800138000
 key enter
 type 2

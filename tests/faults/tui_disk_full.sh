@@ -71,7 +71,7 @@ keys "Disk Full Person" Enter 40 Enter
 need "two answers in" "Question 3 of"
 fill
 # keys at a person's pace (paced): the burst guard holds answer keys that come faster than a person chooses
-paced "$S" Enter 1
+paced "$S" Enter 1 Enter # the birth date skipped: the gender's digit waits for Enter (the phone guard)
 need "the disk is full: an answer still moves on" "Question 5 of"
 step "...and its autosave failing says the disk is full" "disk is full"
 paced "$S" 13911112222 Enter 1 Enter 1 1 Enter 1 2 # phone, language, occupation, channel, concerns, preference, consent

@@ -1723,14 +1723,14 @@ static void test_burst_key_kinds(void **state) {
     assert_false(wizard_burst_held(w));
 }
 
-/* ---- the phone guard: a call-back number typed at a person's pace after Enter skipped the phone field ---- */
+/* ---- the phone guard: a number typed after Enter skipped the phone, call-back or birth-date field ---- */
 
 /* A character key at time t as the screen handles it: the phone guard, then the burst guard, then the key picks
  * the option it is printed beside (a choice question) or is typed (a text field). True when the key acted. */
 static bool desk_key(wizard *w, int64_t t, char ch) {
     const scale *s = w->stage == WZ_QUESTIONS ? form_item_scale(wizard_form(w), w->item) : NULL;
     wizard_key kind = s ? WK_ANSWER : WK_TEXT;
-    if (!wizard_phone_guard(w, t, ch, kind) || !wizard_key_arrived(w, t, kind)) return false;
+    if (wizard_phone_guard(w, ch) != WG_PASS || !wizard_key_arrived(w, t, kind)) return false;
     if (s) {
         int c = answer_choice_for_key(wizard_form(w), w->item, ch - '0');
         if (c >= 0) wizard_choose(w, c);
@@ -1738,10 +1738,19 @@ static bool desk_key(wizard *w, int64_t t, char ch) {
     return true;
 }
 
-/* Enter at time t: on a typed field left empty it skips it (the field is optional). True when it moved on. */
+/* Enter at time t, as the screen handles it; what the phone guard made of it (WG_PASS: Enter went on as usual,
+ * skipping an empty optional field; `moved` says whether it moved on). */
+static wizard_guard desk_enter_g(wizard *w, int64_t t, bool *moved) {
+    wizard_guard g = wizard_phone_guard(w, '\n');
+    *moved = g == WG_ANSWERED;
+    if (g == WG_PASS) *moved = wizard_key_arrived(w, t, WK_OTHER) && wizard_next(w);
+    return g;
+}
+
 static bool desk_enter(wizard *w, int64_t t) {
-    if (!wizard_phone_guard(w, t, 0, WK_OTHER) || !wizard_key_arrived(w, t, WK_OTHER)) return false;
-    return wizard_next(w);
+    bool moved;
+    desk_enter_g(w, t, &moved);
+    return moved;
 }
 
 static wizard *hotline_wizard(void) {
@@ -1752,11 +1761,11 @@ static wizard *hotline_wizard(void) {
     return w;
 }
 
-/* The fifth tryout: Enter skipped the call-back field and the number typed at 0.35 s a digit answered the PHQ-2
- * (1, 3: positive, so the PHQ-9 joined) before its 9 picked nothing. The 9 shows it was a number: the interview is
- * exactly as it was before the first digit (the PHQ-9 gone again), nothing is taken until Enter after a pause,
- * and then the next key answers PHQ-2 question 1. */
-static void test_phone_guard_takes_back_a_paced_number(void **state) {
+/* The fifth tryout's open case: Enter skipped the call-back field and a number made only of digits that are valid
+ * answers (0-2 on the PHQ-2 and GAD-2, 1-2 on the ASQ), typed at a person's pace, answered the PHQ-2, GAD-2 and ASQ
+ * 1-2 silently. Now every digit is held on PHQ-2 question 1 and nothing is recorded; Enter puts the number into the
+ * call-back field. Fails on the guard before (its digits answered six questions). */
+static void test_phone_guard_holds_a_number_of_answer_digits(void **state) {
     (void)state;
     wizard *w = hotline_wizard();
     int64_t t = 10000;
@@ -1765,123 +1774,113 @@ static void test_phone_guard_takes_back_a_paced_number(void **state) {
     assert_true(desk_enter(w, t += 2000)); /* the call-back field skipped */
     expect_at(w, "phq2", "item1");
     char *before = hold_mem(wizard_to_json(w));
-    int n_forms = w->n_forms;
     int acted = 0;
-    for (const char *p = "13912345678"; *p; p++) acted += desk_key(w, t += 350, *p);
-    assert_int_equal(acted, 2); /* its 1 and 3 answered, before the 9 showed what it was */
-    assert_true(wizard_phone_held(w));
-    assert_false(wizard_phone_fast(w)); /* a person's pace: the burst guard alone let it through */
+    for (const char *p = "02121121211"; *p; p++) acted += desk_key(w, t += 350, *p);
+    assert_int_equal(acted, 0);
+    expect_at(w, "phq2", "item1");
+    assert_string_equal(wizard_phone_pending(w), "02121121211");
+    assert_int_equal(wizard_phone_pending_choice(w), -1);
+    assert_string_equal(hold_mem(wizard_to_json(w)), before); /* nothing recorded */
+    assert_false(wizard_choose(w, 0)); /* the core refuses while characters are held, whatever a screen does */
+    assert_false(wizard_next(w));
+    bool moved;
+    assert_int_equal(desk_enter_g(w, t += 500, &moved), WG_MOVED);
+    expect_at(w, "caller", "callback"); /* the number where it was meant to go, shown there */
+    assert_string_equal(wizard_client_phone(w), "02121121211");
+    assert_true(desk_enter(w, t += 1500));
     expect_at(w, "phq2", "item1");
     assert_int_equal(ans(w, "phq2", "item1")->state, ANS_NOT_ASKED);
     assert_int_equal(ans(w, "phq2", "item2")->state, ANS_NOT_ASKED);
-    assert_int_equal(w->n_forms, n_forms); /* the PHQ-9 its positive PHQ-2 added is gone */
-    assert_string_equal(hold_mem(wizard_to_json(w)), before);
-    assert_int_equal(w->level, LEVEL_GREEN);
-    assert_false(wizard_choose(w, 0)); /* the core refuses while held, whatever a screen does */
-    assert_false(wizard_next(w));      /* a held Enter records nothing */
-    assert_false(desk_key(w, t += 1000, '0')); /* an answer key after a pause: not before Enter */
-    assert_false(desk_enter(w, t += 1500));    /* Enter ends the hold and does nothing else */
-    assert_false(wizard_phone_held(w));
-    expect_at(w, "phq2", "item1");
-    assert_true(desk_key(w, t += 1500, '0'));
+    assert_int_not_equal(ans(w, "gad2", "item1")->state, ANS_VALUE);
+    assert_int_not_equal(ans(w, "asq", "item1")->state, ANS_VALUE);
+    assert_true(desk_key(w, t += 1500, '0')); /* a field typed into: the next choice is ordinary */
     expect_at(w, "phq2", "item2");
-    assert_int_equal(ans(w, "phq2", "item1")->state, ANS_VALUE);
 }
 
-/* The intake form: after the phone field come the language (1 English, 2 Chinese) and the occupation (text). The
- * number's 1 answered the language and the rest ran into the occupation field: taken back at its first digit. */
-static void test_phone_guard_number_running_into_a_text_field(void **state) {
+/* Issue 14: a birth date typed after skipping the birth-date field answered gender with its 1 and ran into the phone
+ * field. Now it is held on the gender question and Enter puts it into the birth-date field. */
+static void test_phone_guard_birth_date(void **state) {
     (void)state;
     wizard *w = new_wizard(LANG_EN);
     int64_t t = 100000;
     type(w, "Wang Fang");
     assert_true(desk_enter(w, t += 2000));
     assert_true(desk_enter(w, t += 2000)); /* age */
-    assert_true(desk_enter(w, t += 2000)); /* birth date */
-    assert_true(desk_key(w, t += 2000, '1')); /* gender */
-    expect_at(w, "intake", "phone");
-    assert_true(desk_enter(w, t += 2000)); /* the phone field skipped */
-    expect_at(w, "intake", "language");
-    char *before = hold_mem(wizard_to_json(w));
-    assert_true(desk_key(w, t += 400, '1')); /* English, as far as anyone can tell */
-    expect_at(w, "intake", "occupation");
-    assert_false(desk_key(w, t += 400, '3'));
-    assert_true(wizard_phone_held(w));
-    expect_at(w, "intake", "language");
-    assert_int_equal(ans(w, "intake", "language")->state, ANS_NOT_ASKED);
-    assert_string_equal(hold_mem(wizard_to_json(w)), before);
+    expect_at(w, "intake", "birth_date");
+    assert_true(desk_enter(w, t += 2000)); /* the birth date skipped */
+    expect_at(w, "intake", "gender");
+    int acted = 0;
+    for (const char *p = "1990-05-12"; *p; p++) acted += desk_key(w, t += 300, *p);
+    assert_int_equal(acted, 0);
+    expect_at(w, "intake", "gender");
+    assert_int_equal(ans(w, "intake", "gender")->state, ANS_NOT_ASKED);
+    assert_string_equal(wizard_text(w, "intake", "phone"), "");
+    bool moved;
+    assert_int_equal(desk_enter_g(w, t += 500, &moved), WG_MOVED);
+    expect_at(w, "intake", "birth_date");
+    assert_string_equal(wizard_text(w, "intake", "birth_date"), "1990-05-12");
+    assert_int_equal(ans(w, "intake", "gender")->state, ANS_NOT_ASKED);
     assert_string_equal(wizard_client_name(w), "Wang Fang"); /* typed before the skip: kept */
 }
 
-/* No false alarm: answers after a skipped field at a person's pace are all kept; a digit that picks nothing after a
- * deliberate key (Enter) is only a slip (nothing is taken back); digits typed into a number field are its answer. */
-static void test_phone_guard_spares_answers(void **state) {
+/* An honest answer right after a skipped field costs one key more: the digit shows its option, Enter records it
+ * (Enter with nothing held still picks nothing). Backspace and Esc take held characters back; a digit that picks
+ * nothing and fits no field waits; the questions after the first are ordinary. */
+static void test_phone_guard_one_digit_confirmed(void **state) {
     (void)state;
     wizard *w = hotline_wizard();
     int64_t t = 10000;
     assert_true(desk_key(w, t += 2000, '1'));
-    assert_true(desk_enter(w, t += 2000));
-    assert_true(desk_key(w, t += 800, '0'));
-    assert_true(desk_key(w, t += 800, '1')); /* the PHQ-2: negative */
-    expect_at(w, "gad2", "item1");
-    assert_false(desk_enter(w, t += 800)); /* Enter on a required question: nothing, but a deliberate key */
-    assert_true(desk_key(w, t += 800, '7')); /* a slip: picks nothing, takes nothing back */
-    assert_false(wizard_phone_held(w));
+    assert_true(desk_enter(w, t += 2000)); /* the call-back field skipped */
+    assert_true(wizard_phone_armed(w));
+    assert_false(desk_enter(w, t += 800)); /* Enter with nothing held: a required question, nothing picked */
+    expect_at(w, "phq2", "item1");
+    assert_false(desk_key(w, t += 800, '7'));
+    bool moved;
+    assert_int_equal(desk_enter_g(w, t += 800, &moved), WG_NO_FIT); /* neither an answer nor a call-back number */
+    assert_int_equal(ans(w, "phq2", "item1")->state, ANS_NOT_ASKED);
+    assert_int_equal(wizard_phone_guard(w, '\b'), WG_HELD);
+    assert_string_equal(wizard_phone_pending(w), "");
+    assert_false(desk_key(w, t += 800, '2'));
+    assert_false(desk_key(w, t += 800, '1'));
+    assert_int_equal(wizard_phone_guard(w, 27), WG_HELD); /* Esc: all of it */
+    assert_string_equal(wizard_phone_pending(w), "");
+    assert_false(desk_key(w, t += 800, '1'));
+    assert_int_equal(wizard_phone_pending_choice(w), 1);
+    assert_int_equal(ans(w, "phq2", "item1")->state, ANS_NOT_ASKED);
+    assert_int_equal(desk_enter_g(w, t += 800, &moved), WG_ANSWERED);
+    assert_true(moved);
     assert_int_equal(ans(w, "phq2", "item1")->state, ANS_VALUE);
-    assert_int_equal(ans(w, "phq2", "item2")->state, ANS_VALUE);
+    assert_int_equal(ans(w, "phq2", "item1")->value, 1);
+    expect_at(w, "phq2", "item2");
+    assert_false(wizard_phone_armed(w));
+    assert_true(desk_key(w, t += 800, '0'));
+    expect_at(w, "gad2", "item1");
     done(w);
+    /* a typed field after the skipped one takes its digits as its own answer: no hold */
     w = new_wizard(LANG_EN);
     type(w, "Li Lei");
     assert_true(desk_enter(w, t += 2000));
     expect_at(w, "intake", "age");
-    assert_true(desk_key(w, t += 400, '4')); /* into the age field: its own answer, never a phone number */
-    assert_false(wizard_phone_held(w));
-    type(w, "");
-    assert_true(desk_enter(w, t += 2000)); /* age skipped */
-    assert_true(desk_enter(w, t += 2000)); /* birth date skipped */
-    expect_at(w, "intake", "gender");
-    assert_true(desk_key(w, t += 2000, '0')); /* picks nothing, and nothing was answered since: a slip, no hold */
-    assert_false(wizard_phone_held(w));
-    assert_true(desk_key(w, t += 2000, '1'));
-    expect_at(w, "intake", "phone");
+    assert_int_equal(wizard_phone_guard(w, '4'), WG_PASS);
 }
 
-/* A phone number is typed in one go: the watch ends when two keys are more than [intake] phone_watch_ms (2000 ms)
- * apart. Honest PHQ-2 and GAD-2 answers given over many seconds after the skipped call-back field, then a slip (0 at
- * the ASQ, whose No is 1), were all taken back (fifth tryout): now the slip only picks nothing. A number at a second
- * a digit (a person's pace, within the watch) is still caught. */
-static void test_phone_guard_watch_ends_at_a_pause(void **state) {
+/* Key counts with the guard: an honest anonymous negative call (channel, call-back skipped, PHQ-2, GAD-2, ASQ 1-4)
+ * takes one key more than before (the first PHQ-2 answer confirmed); the PHQ-9, GAD-7 and ASQ themselves none. */
+static void test_phone_guard_key_count(void **state) {
     (void)state;
-    assert_int_equal(e.cfg.intake_phone_watch_ms, 2000);
     wizard *w = hotline_wizard();
     int64_t t = 10000;
-    assert_true(desk_key(w, t += 2000, '1')); /* the channel: phone */
-    assert_true(desk_enter(w, t += 2000));    /* the call-back field skipped */
-    expect_at(w, "phq2", "item1");
-    assert_true(desk_key(w, t += 1500, '0'));
-    assert_true(desk_key(w, t += 1500, '0')); /* the PHQ-2, within the watch */
-    expect_at(w, "gad2", "item1");
-    assert_true(desk_key(w, t += 5000, '0')); /* a pause while the caller thinks: the watch is over */
-    assert_true(desk_key(w, t += 5000, '0'));
-    expect_at(w, "asq", "item1");
-    assert_true(desk_key(w, t += 4000, '0')); /* a slip: picks nothing, takes nothing back */
-    assert_false(wizard_phone_held(w));
-    expect_at(w, "asq", "item1");
-    assert_int_equal(ans(w, "phq2", "item1")->state, ANS_VALUE);
-    assert_int_equal(ans(w, "phq2", "item2")->state, ANS_VALUE);
-    assert_int_equal(ans(w, "gad2", "item1")->state, ANS_VALUE);
-    assert_int_equal(ans(w, "gad2", "item2")->state, ANS_VALUE);
-    done(w);
-    /* the other side: a number at a second a digit after the skip is still a number */
-    w = hotline_wizard();
-    assert_true(desk_key(w, t += 2000, '1'));
-    assert_true(desk_enter(w, t += 2000));
-    int acted = 0;
-    for (const char *p = "13912345678"; *p; p++) acted += desk_key(w, t += 1000, *p);
-    assert_int_equal(acted, 2);
-    assert_true(wizard_phone_held(w));
-    expect_at(w, "phq2", "item1");
-    assert_int_equal(ans(w, "phq2", "item1")->state, ANS_NOT_ASKED);
+    int keys = 0;
+    keys += desk_key(w, t += 2000, '1');
+    keys += desk_enter(w, t += 2000);
+    keys++;
+    assert_false(desk_key(w, t += 1000, '0'));
+    keys++;
+    assert_true(desk_enter(w, t += 1000));
+    for (const char *p = "0001111"; *p; p++) keys += desk_key(w, t += 1000, *p);
+    assert_int_equal(w->stage, WZ_REVIEW);
+    assert_int_equal(keys, 11);
 }
 
 /* The channel decides the advice: a caller hears "before the call ends", a client in the room "before the client
@@ -1900,6 +1899,60 @@ static void test_bssa_advice_follows_channel(void **state) {
     assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_REMOTE);
     /* a set without the _remote texts (red) keeps its one title */
     assert_string_equal(safety_title(sc, sc->red, SAFETY_CHANNEL_REMOTE, LANG_EN), safety_title(sc, sc->red, SAFETY_CHANNEL_IN_PERSON, LANG_EN));
+}
+
+/* The reason text's channel (issue 14): the ASQ non-acute positive's reason said "before the client leaves" to phone
+ * callers too (fifth tryout), on the live panel, the review, the summary and in the saved intake. Now a rule's
+ * reason.remote (config.ini) is the caller's wording; a client in the room keeps the in-room one. */
+static const char *reason_saved(const wizard *w, const char *rule) {
+    static char text[512];
+    json_t *out = assess_run(&e, &w->in, LANG_EN);
+    json_t *reasons = json_object_get(out, "reasons");
+    text[0] = '\0';
+    for (size_t i = 0; i < json_array_size(reasons); i++) {
+        json_t *r = json_array_get(reasons, i);
+        if (strcmp(json_string_value(json_object_get(r, "rule")), rule) == 0)
+            snprintf(text, sizeof text, "%s", json_string_value(json_object_get(r, "text")));
+    }
+    json_decref(out);
+    return text;
+}
+
+static const risk_rule *rule_named(const char *name) {
+    for (int i = 0; i < e.rules.n; i++)
+        if (strcmp(e.rules.v[i].name, name) == 0) return &e.rules.v[i];
+    fail_msg("no rule %s", name);
+    return NULL;
+}
+
+static void test_reason_follows_channel(void **state) {
+    (void)state;
+    static const char *const yes_no3[] = {"yes", "no", "no", "no", "no", NULL};
+    static const char *const zero2[] = {"0", "0", NULL};
+    const risk_rule *rule = rule_named("asq_positive");
+    wizard *w = hotline_wizard();
+    choose(w, "phone");
+    next(w); /* no call-back number */
+    answer_items(w, "phq2", zero2);
+    answer_items(w, "gad2", zero2);
+    answer_items(w, "asq", yes_no3);
+    assert_true(fired(w, "asq_positive"));
+    assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_REMOTE);
+    const char *live = risk_rule_reason(rule, wizard_channel(w) == SAFETY_CHANNEL_REMOTE, LANG_EN);
+    assert_non_null(strstr(live, "before the call ends"));
+    assert_null(strstr(live, "client leaves"));
+    assert_non_null(strstr(reason_saved(w, "asq_positive"), "before the call ends"));
+    assert_non_null(strstr(risk_rule_reason(rule, true, LANG_ZH), "通话结束前"));
+    done(w);
+    w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_IN_PERSON);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    answer_items(w, "asq", yes_no3);
+    assert_true(fired(w, "asq_positive"));
+    assert_non_null(strstr(risk_rule_reason(rule, wizard_channel(w) == SAFETY_CHANNEL_REMOTE, LANG_EN), "before the client leaves"));
+    assert_non_null(strstr(reason_saved(w, "asq_positive"), "before the client leaves"));
 }
 
 /* A draft left at ASQ question 5 after a positive (question 5 not answered): acute, red, wherever it is shown. The
@@ -2020,10 +2073,11 @@ int main(void) {
         cmocka_unit_test_teardown(test_burst_never_answers_a_safety_item, release_all),
         cmocka_unit_test_teardown(test_burst_human_pace_and_off, release_all),
         cmocka_unit_test_teardown(test_burst_key_kinds, release_all),
-        cmocka_unit_test_teardown(test_phone_guard_takes_back_a_paced_number, release_all),
-        cmocka_unit_test_teardown(test_phone_guard_number_running_into_a_text_field, release_all),
-        cmocka_unit_test_teardown(test_phone_guard_spares_answers, release_all),
-        cmocka_unit_test_teardown(test_phone_guard_watch_ends_at_a_pause, release_all),
+        cmocka_unit_test_teardown(test_phone_guard_holds_a_number_of_answer_digits, release_all),
+        cmocka_unit_test_teardown(test_phone_guard_birth_date, release_all),
+        cmocka_unit_test_teardown(test_phone_guard_one_digit_confirmed, release_all),
+        cmocka_unit_test_teardown(test_phone_guard_key_count, release_all),
+        cmocka_unit_test_teardown(test_reason_follows_channel, release_all),
         cmocka_unit_test_teardown(test_bssa_advice_follows_channel, release_all),
         cmocka_unit_test_teardown(test_left_at_asq_q5_is_red_both_ways, release_all),
         cmocka_unit_test_teardown(test_phq2_advice_goes_when_phq9_answered, release_all),
