@@ -1,4 +1,5 @@
 #include "maintenance.h"
+#include "box_pin.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -434,7 +435,13 @@ bool db_rekey(session *s, error *err) {
         /* a locked account is left out: it keeps an envelope of the old key, which no longer matches the key
          * check, so clearing the lock in the file gives nothing back; a supervisor's unlock seals it anew */
         if (staff[i].locked) continue;
-        if (!vault_seal_data_key(fresh, staff[i].keys.public_key, staff[i].keys.sealed_data_key) ||
+        /* sealed to the key the signed trail gave them, not the table's (box_pin.h) */
+        unsigned char pk[VAULT_PK_BYTES];
+        if (!box_pin_for_rotation(db, &staff[i], pk, err)) {
+            ok = false;
+            break;
+        }
+        if (!vault_seal_data_key(fresh, pk, staff[i].keys.sealed_data_key) ||
             (st = db->ops->staff_update(db->st, &staff[i])) != ST_OK) {
             db_error(db, st, "cannot seal the new key for staff", err);
             ok = false;
