@@ -36,12 +36,15 @@
  *   attacker read-intake CONFIG DB USER INTAKE   (USER's passphrase on the first line of stdin)
  *       not an attack: the reader a clinician's record screen uses (intake_open), printing the note or the
  *       refusal, so that the scripts can show what a desk shows.
+ *   attacker forge-verify-last CONFIG DB USER   (USER's passphrase on the first line of stdin)
+ *       meta verify_last := "now: sound", sealed under the data key USER (any role) holds, with no login.
  * Exit status: 0 done, 1 failed, 2 bad usage. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -656,7 +659,29 @@ static int unpin(const char *cfg_path, const char *path, const char *user) {
     return ok ? 0 : 1;
 }
 
+/* forge-verify-last CONFIG DB USER (passphrase on stdin): meta verify_last := "now sound", sealed under the data
+ * key USER (any role) holds, with no login (nothing audited). */
+static int forge_verify_last(const char *cfg_path, const char *path, const char *user) {
+    vault *v = unlock_as(cfg_path, path, user);
+    char text[48];
+    int n = snprintf(text, sizeof text, "%lld sound", (long long)time(NULL));
+    unsigned char *ct = NULL;
+    size_t ctn = 0;
+    bool ok = v && open_raw(path) && vault_seal(v, "meta", "verify_last", "meta", text, (size_t)n, &ct, &ctn);
+    sqlite3_stmt *st = NULL;
+    ok = ok && sqlite3_prepare_v2(raw, "INSERT OR REPLACE INTO meta (key, value) VALUES ('verify_last', ?)", -1, &st,
+                                  NULL) == SQLITE_OK &&
+         sqlite3_bind_blob(st, 1, ct, (int)ctn, SQLITE_TRANSIENT) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    if (raw) sqlite3_close(raw);
+    free(ct);
+    vault_free(v);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 5 && !strcmp(argv[1], "forge-verify-last"))
+        return vault_init() ? forge_verify_last(argv[2], argv[3], argv[4]) : 1;
     if (argc == 5 && !strcmp(argv[1], "unpin")) return vault_init() ? unpin(argv[2], argv[3], argv[4]) : 1;
     if (argc == 4 && !strcmp(argv[1], "strip")) {
         if (!vault_init() || !open_raw(argv[2])) return 1;
