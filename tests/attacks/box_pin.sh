@@ -96,4 +96,23 @@ tri admin "$ADMIN\n" user role erin clinician
 check "...after a reset of her passphrase the promotion works" [ "$rc" -eq 0 ]
 read_notes erin "erin-new-passphrase-2"
 check "...and she reads the notes" has_out "^opened 2 of 2"
+
+# 5. a database from before box_key entries (main's schema 8): each member pins their own key at their next login
+DB="$tmp/upgraded.db"
+{ cat tests/fixtures/records/main_v8_notes.sql; echo "PRAGMA application_id = 1414678855; PRAGMA user_version = 8; PRAGMA journal_mode = WAL;"; } |
+    sqlite3 "$DB" >/dev/null
+tri bob "$BOB\n" client find "Client"
+check "upgraded: bob's login" [ "$rc" -eq 0 ]
+check "...pinned his own public key, signed by him" \
+    [ "$(sql "SELECT count(*) FROM audit WHERE action = 'box_key' AND staff_id = object_id AND object_id = (SELECT id FROM staff WHERE name = 'bob')")" -eq 1 ]
+tri admin "$ADMIN\n" verify
+check "...verify is sound" has_out "^sound"
+check "...and names the member who has not logged in since (alice)" has_out "1 member(s) have no public key in the signed trail yet (\`alice\`)"
+tri bob "$BOB\n" client find "Client"
+check "...a second login pins nothing more" \
+    [ "$(sql "SELECT count(*) FROM audit WHERE action = 'box_key' AND object_id = (SELECT id FROM staff WHERE name = 'bob')")" -eq 1 ]
+swap bob
+tri admin "$ADMIN\n" rekey
+read_notes alice "$ALICE"
+check "...bob pinned, his key swapped, a rekey: alice opens no note" has_out "^opened 0 of"
 finish
