@@ -901,9 +901,15 @@ static bool check_box_keys(verify_ctx *c, const staff_rec *list, int n) {
         if (!bad++) first = m->box_seq;
     }
     if (!bad) return true;
-    return !problem(c, first, "the public key of %s in the staff table is not the one the signed audit trail gave %s: "
-                              "swapped in the file (whatever is sealed to it goes to someone else)",
-                    names, bad > 1 ? "them" : "(the entry named)");
+    if (bad == 1) { /* "`bob` (entry N)": the entry after the sentence, as a sealing to one member says it */
+        char *cut = strstr(names, " (entry ");
+        if (cut) *cut = '\0';
+        return !problem(c, first, "the public key of %s in the staff table is not the one the signed audit trail gave "
+                                  "(entry %lld): swapped in the file (whatever is sealed to it goes to someone else)",
+                        names, (long long)first);
+    }
+    return !problem(c, first, "the public keys of %s in the staff table are not the ones the signed audit trail gave "
+                              "them: swapped in the file (whatever is sealed to them goes to someone else)", names);
 }
 
 /* The staff table as the trail left it: every member added, none removed, roles and locks the same. */

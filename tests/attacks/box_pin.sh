@@ -46,7 +46,7 @@ read_notes alice "$ALICE"
 check "...sealed no clinical key to alice: she opens no note" has_out "^opened 0 of"
 tri admin "$ADMIN\n" verify
 check "...verify fails" [ "$rc" -ne 0 ]
-check "...naming bob's row" has_err "the public key of \`bob\` (entry [0-9]*) in the staff table is not the one the signed audit trail gave"
+check "...naming bob's row" has_err "the public key of \`bob\` in the staff table is not the one the signed audit trail gave (entry [0-9]*)"
 # 1b. the same with a rekey (the data key and the clinical key both rotate)
 fresh rekey
 swap bob
