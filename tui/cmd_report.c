@@ -74,7 +74,7 @@ int cmd_report(const cli_args *a) {
             time_t t = (time_t)at;
             struct tm tm;
             if (at && gmtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-            if (!at) printf("\nLevels: from the report facts; their row MACs were never checked by `triage verify` under this key.\n");
+            if (!at) printf("\nLevels: from the report facts; their row MACs were never checked by `triage verify` (in the signed audit trail).\n");
             else printf("\nLevels: from the report facts; `triage verify` last checked their row MACs %s: %s.\n", when,
                         sound ? "sound" : "TAMPERING FOUND, these figures may count edited levels");
         }

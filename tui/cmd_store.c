@@ -359,6 +359,10 @@ int cmd_verify(const cli_args *a) {
            "login (unauthenticated)%s%s\n",
            (long long)r.audit.signed_entries, (long long)r.audit.legacy, (long long)r.audit.unauthenticated,
            r.audit.unauthenticated ? ": entries " : "", r.audit.unauth_where);
+    if (r.audit.unpinned) /* their table key is trusted until they log in (README: threat model) */
+        printf("audit: %lld member(s) have no public key in the signed trail yet (%s): each pins theirs at their next "
+               "login; until then a rotation seals to the staff table's key: have them log in\n",
+               (long long)r.audit.unpinned, r.audit.unpinned_names);
     if (r.audit.backwards)
         printf("audit: time goes backwards at %lld entr%s, first at entry %lld (a clock set back, or entries backdated)\n",
                (long long)r.audit.backwards, r.audit.backwards == 1 ? "y" : "ies", (long long)r.audit.first_backwards);

@@ -20,6 +20,8 @@
 #define ACT_WITNESS "audit_witness"
 #define ACT_SIGN_KEY "sign_key"
 #define ACT_TRAIL "audit_trail" /* the object of a tamper_detected entry about the trail itself */
+#define ACT_BOX_KEY "box_key"   /* a member's X25519 public key, the one keys are sealed to (audit.h) */
+#define BOX_TAG "x25519:"
 
 /* ---- encodings ---- */
 
@@ -298,6 +300,14 @@ bool audit_introduce_key(database *db, const vault *v, const char *introducer_id
     return st == ST_OK;
 }
 
+bool audit_pin_box_key(database *db, const vault *v, const char *by_id, const char *member_id,
+                       const unsigned char pk[VAULT_PK_BYTES], error *err) {
+    char detail[sizeof BOX_TAG + 2 * VAULT_PK_BYTES];
+    memcpy(detail, BOX_TAG, sizeof BOX_TAG - 1);
+    hex_encode(pk, VAULT_PK_BYTES, detail + sizeof BOX_TAG - 1);
+    return audit_log(db, v, by_id, ACT_BOX_KEY, member_id, detail, err);
+}
+
 void audit_kdf_detail(const vault_kdf *k, char out[AUDIT_KDF_DETAIL_LEN]) {
     char salt[2 * VAULT_SALT_BYTES + 1];
     hex_encode(k->salt, VAULT_SALT_BYTES, salt);
@@ -425,6 +435,9 @@ typedef struct {
     staff_role role;
     unsigned char left_pk[VAULT_PK_BYTES]; /* the public key a removal left in the row (its entry's detail) */
     char kdf[257];                         /* the newest signed staff_kdf entry's detail ("" for none) */
+    bool has_box;                          /* the box public key the trail gave them (box_key), and where */
+    unsigned char box_pk[VAULT_PK_BYTES];
+    int64_t box_seq;
     int64_t kdf_seq;
     int64_t role_seq, lock_seq, remove_seq, added_seq, key_seq;
     unsigned char pk[VAULT_SIGN_PK_BYTES];
@@ -746,6 +759,33 @@ static int check_role(verify_ctx *c, const audit_rec *e) {
                    (long long)m->role_seq);
 }
 
+/* A signed box_key entry: the member's X25519 public key, given by someone the trail lets manage staff (at
+ * enrolment or a passphrase reset) or pinned by the member's own login while the trail had none for them (a
+ * database from before the entries: the login proved the secret matches the staff table's key). */
+static int follow_box(verify_ctx *c, const audit_rec *e) {
+    unsigned char pk[VAULT_PK_BYTES];
+    size_t tl = sizeof BOX_TAG - 1;
+    if (!e->object_id[0] || strncmp(e->detail, BOX_TAG, tl) != 0 || strlen(e->detail + tl) != 2 * VAULT_PK_BYTES ||
+        !hex_decode(e->detail + tl, 2 * VAULT_PK_BYTES, pk, sizeof pk))
+        return problem(c, e->seq, "audit entry %lld records a public key that cannot be read: forged", (long long)e->seq);
+    member *target = member_get(c, e->object_id);
+    if (!strcmp(e->staff_id, e->object_id)) {
+        if (target->has_box && !vault_equal(target->box_pk, pk, sizeof pk))
+            return problem(c, e->seq, "audit entry %lld: %s pins a second public key of their own (the trail gave them one "
+                                      "in entry %lld): a planted key", (long long)e->seq, who(c, e->object_id),
+                           (long long)target->box_seq);
+    } else {
+        member *by = member_get(c, e->staff_id);
+        if (!by->has_role || !role_may(by->role, ACT_STAFF_MANAGE))
+            return problem(c, e->seq, "audit entry %lld: %s, who may not manage staff in the trail, gives %s a public key: "
+                                      "a planted key", (long long)e->seq, who(c, e->staff_id), who(c, e->object_id));
+    }
+    memcpy(target->box_pk, pk, sizeof pk);
+    target->has_box = true;
+    target->box_seq = e->seq;
+    return 0;
+}
+
 /* A clinical_key entry (it pins the clinical public key) by a member the trail had locked or removed: no such
  * member can log in, so it was written with the file (their key swapped in meta, or their own kept). */
 static int check_clinical_writer(verify_ctx *c, const audit_rec *e) {
@@ -782,6 +822,7 @@ static int check_entry(void *vctx, const audit_rec *e) {
     if (c->await_seq && e->seq == c->await_seq + 1 && resolve_await(c, e)) return 1;
     if (check_role(c, e)) return 1;
     if (e->has_sig && !strcmp(e->action, "clinical_key") && check_clinical_writer(c, e)) return 1;
+    if (e->has_sig && !strcmp(e->action, ACT_BOX_KEY) && follow_box(c, e)) return 1;
     if (e->has_sig && !strcmp(e->action, "clinical_key")) {
         r->clinical_seq = e->seq;
         snprintf(r->clinical_detail, sizeof r->clinical_detail, "%s", e->detail);
@@ -837,6 +878,41 @@ static bool check_head(verify_ctx *c, database *db) {
     return true;
 }
 
+/* Every row whose public key is not the one the trail gave its member, named in one message (a key swapped in
+ * the file gets whatever is sealed to it next); the members the trail gives no key yet are counted. */
+static bool check_box_keys(verify_ctx *c, const staff_rec *list, int n) {
+    char names[400] = "";
+    int64_t first = 0;
+    int bad = 0;
+    for (int i = 0; i < n; i++) {
+        member *m = member_get(c, list[i].id);
+        if (m->removed || !m->added) continue;
+        if (!m->has_box) {
+            c->r->unpinned++;
+            size_t u = strlen(c->r->unpinned_names);
+            if (u + strlen(list[i].name) + 8 < sizeof c->r->unpinned_names)
+                snprintf(c->r->unpinned_names + u, sizeof c->r->unpinned_names - u, "%s`%s`", u ? ", " : "", list[i].name);
+            continue;
+        }
+        if (vault_equal(m->box_pk, list[i].keys.public_key, VAULT_PK_BYTES)) continue;
+        size_t used = strlen(names);
+        if (used + strlen(list[i].name) + 32 < sizeof names)
+            snprintf(names + used, sizeof names - used, "%s`%s` (entry %lld)", used ? ", " : "", list[i].name,
+                     (long long)m->box_seq);
+        if (!bad++) first = m->box_seq;
+    }
+    if (!bad) return true;
+    if (bad == 1) { /* "`bob` (entry N)": the entry after the sentence, as a sealing to one member says it */
+        char *cut = strstr(names, " (entry ");
+        if (cut) *cut = '\0';
+        return !problem(c, first, "the public key of %s in the staff table is not the one the signed audit trail gave "
+                                  "(entry %lld): swapped in the file (whatever is sealed to it goes to someone else)",
+                        names, (long long)first);
+    }
+    return !problem(c, first, "the public keys of %s in the staff table are not the ones the signed audit trail gave "
+                              "them: swapped in the file (whatever is sealed to them goes to someone else)", names);
+}
+
 /* The staff table as the trail left it: every member added, none removed, roles and locks the same. */
 static bool check_staff(verify_ctx *c, database *db) {
     staff_rec *list = NULL;
@@ -845,7 +921,7 @@ static bool check_staff(verify_ctx *c, database *db) {
         free(list);
         return !problem(c, 0, "cannot read the staff table");
     }
-    bool ok = true;
+    bool ok = check_box_keys(c, list, n);
     char kdf[AUDIT_KDF_DETAIL_LEN];
     for (int i = 0; ok && i < n; i++) {
         member *m = member_get(c, list[i].id);
@@ -871,6 +947,10 @@ static bool check_staff(verify_ctx *c, database *db) {
         else if (m->locked && !list[i].locked)
             ok = !problem(c, m->lock_seq, "the lock of `%s` (audit entry %lld) was cleared in the staff table",
                           list[i].name, (long long)m->lock_seq);
+        else if (!m->locked && list[i].locked)
+            ok = !problem(c, m->lock_seq, "`%s` is locked in the staff table, but the signed audit trail never locked them "
+                          "(%s): the lock was set in the file", list[i].name,
+                          m->lock_seq ? "its newest lock entry is an unlock" : "no lock entry");
     }
     free(list);
     return ok;
@@ -1064,6 +1144,9 @@ static void facts_build(const verify_ctx *c, const audit_report *r, bool complet
         o->nkeys = m->nkeys;
         o->keys = xrealloc(NULL, sizeof *o->keys * (size_t)(m->nkeys ? m->nkeys : 1));
         if (m->nkeys) memcpy(o->keys, m->keys, sizeof *o->keys * (size_t)m->nkeys);
+        o->has_box = m->has_box;
+        memcpy(o->box_pk, m->box_pk, sizeof o->box_pk);
+        o->box_seq = m->box_seq;
     }
     f->complete = complete;
     snprintf(f->problem, sizeof f->problem, "%s", complete ? "" : r->problem);

@@ -42,6 +42,14 @@ bool audit_log(database *db, const vault *v, const char *staff_id, const char *a
 bool audit_introduce_key(database *db, const vault *v, const char *introducer_id, const char *member_id,
                          const unsigned char pk[VAULT_SIGN_PK_BYTES], const unsigned char pop[VAULT_SIG_BYTES],
                          error *err);
+/* Box public keys in the trail: a member's X25519 public key (what the data key and the clinical key are sealed
+ * to) enters the trail in a signed `box_key` entry (object: the member; detail: "x25519:<hex>"), written by the
+ * supervisor who enrols them or resets their passphrase, by the first supervisor at init, and, for a member the
+ * trail has none for (a database from before the entries), by the member's own next login (the login proved
+ * the secret matches the staff table's key). Keys are sealed to that key, never to the table's alone
+ * (box_pin.h); verify names every row whose key differs and counts the members still without one. */
+bool audit_pin_box_key(database *db, const vault *v, const char *by_id, const char *member_id,
+                       const unsigned char pk[VAULT_PK_BYTES], error *err);
 /* Key derivation parameters in the trail: each enrolment, passphrase reset and change writes a signed
  * `staff_kdf` entry (object: the member; detail: audit_kdf_detail of the new wrap's parameters and salt), so that
  * parameters changed in the file within the bounds (which would turn the right passphrase into "wrong") are
@@ -79,6 +87,8 @@ typedef struct {
     int64_t clinical_seq;
     char clinical_detail[257];
     char problem[512];
+    int64_t unpinned;         /* members the trail gives no box public key yet (audit_pin_box_key) */
+    char unpinned_names[200]; /* their names, as far as they fit */
 } audit_report;
 
 /* What the signed trail says of each member, for those who hand out the clinical key or check a signature
@@ -93,6 +103,9 @@ typedef struct {
     staff_role role;
     unsigned char (*keys)[VAULT_SIGN_PK_BYTES];
     int nkeys;
+    bool has_box; /* the X25519 public key the trail gave them (a box_key entry), the only one sealed to */
+    unsigned char box_pk[VAULT_PK_BYTES];
+    int64_t box_seq;
 } audit_member_facts;
 typedef struct {
     audit_member_facts *m;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "box_pin.h"
 #include "client_keys.h"
 #include "roles.h"
 #include "util.h"
@@ -603,8 +604,12 @@ static bool distribute(database *db, const vault_clinical *key, error *err) {
     bool ok = true;
     for (int i = 0; ok && i < n; i++) {
         unsigned char env[VAULT_SEALED_KEY_BYTES];
+        unsigned char pk[VAULT_PK_BYTES];
         if (may_hold(db, &staff[i])) {
-            if (!vault_clinical_seal_to(key, staff[i].keys.public_key, env)) {
+            /* the key the signed trail gave them, not the table's (box_pin.h) */
+            if (!box_pin_for_rotation(db, &staff[i], pk, err)) {
+                ok = false;
+            } else if (!vault_clinical_seal_to(key, pk, env)) {
                 error_set(err, ERR_INTERNAL, "cannot seal the clinical key for `%s`", staff[i].name);
                 ok = false;
             } else {
@@ -671,7 +676,9 @@ bool clinical_staff_changed(session *s, const staff_rec *r, vault_clinical **fre
                                          "supervisor who holds it must make this change", r->name);
             return false;
         }
-        if (!vault_clinical_seal_to(s->clinical, r->keys.public_key, env)) {
+        unsigned char to[VAULT_PK_BYTES];
+        if (!box_pin_for_one(s->db, r, to, err)) return false;
+        if (!vault_clinical_seal_to(s->clinical, to, env)) {
             error_set(err, ERR_INTERNAL, "cannot seal the clinical key for `%s`", r->name);
             return false;
         }

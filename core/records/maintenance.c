@@ -1,4 +1,5 @@
 #include "maintenance.h"
+#include "box_pin.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -168,21 +169,51 @@ static bool verify_last_write(session *s, bool sound, error *err) {
     return st == ST_OK;
 }
 
+/* The newest finding of a verify in the signed trail: a `verify` entry ("sound") or a signed tamper_detected entry
+ * (a verify or a login that found tampering). */
+typedef struct {
+    int64_t at;
+    bool sound, found;
+} verify_seen;
+
+static int newest_verify(void *vctx, const audit_rec *e) {
+    verify_seen *c = vctx;
+    bool sound = !strcmp(e->action, "verify") && !strcmp(e->detail, "sound");
+    if (!e->has_sig || (!sound && strcmp(e->action, "tamper_detected") != 0)) return 0;
+    c->at = e->at;
+    c->sound = sound;
+    c->found = true;
+    return 0;
+}
+
 void verify_last(session *s, int64_t *at, bool *sound) {
     *at = 0;
     *sound = false;
+    if (!s) return;
+    /* a "sound" comes only from the signed trail: meta verify_last is sealed under the data key every role holds,
+     * so anyone with the file and a login could write "sound, now" there; it is believed only when it says
+     * "tampered" (a forged alarm hides nothing). A trail with a problem is itself the finding. */
+    const audit_facts *f = audit_facts_of(s->db);
+    verify_seen seen = {0, false, false};
+    if (!f || !f->complete || s->db->ops->audit_each(s->db->st, newest_verify, &seen) != ST_OK) {
+        *at = clock_now();
+        return;
+    }
     blob b = {0};
     char *plain = NULL;
     size_t len = 0;
     long long t = 0;
     char word[16] = "";
-    if (s && s->db->ops->meta_get(s->db->st, VERIFY_LAST, &b) == ST_OK &&
-        vault_open(s->v, "meta", VERIFY_LAST, "meta", b.p, b.n, &plain, &len) && sscanf(plain, "%lld %15s", &t, word) == 2) {
-        *at = t;
-        *sound = strcmp(word, "sound") == 0;
-    }
+    bool meta_bad = s->db->ops->meta_get(s->db->st, VERIFY_LAST, &b) == ST_OK &&
+                    vault_open(s->v, "meta", VERIFY_LAST, "meta", b.p, b.n, &plain, &len) &&
+                    sscanf(plain, "%lld %15s", &t, word) == 2 && strcmp(word, "sound") != 0 && t >= seen.at;
     secret_free(plain);
     blob_free(&b);
+    if (meta_bad) *at = t;
+    else if (seen.found) {
+        *at = seen.at;
+        *sound = seen.sound;
+    }
 }
 
 int db_sweep_scratch(session *s) {
@@ -263,6 +294,8 @@ static bool erased_replayed(database *db, char *problem, size_t size) {
     return found;
 }
 
+static bool verify_records(session *s, verify_report *r, const audit_report *trail, bool trail_ok, error *err);
+
 bool db_verify(session *s, verify_report *r, error *err) {
     memset(r, 0, sizeof *r);
     if (!session_allowed(s, ACT_VERIFY, err)) return false;
@@ -278,6 +311,30 @@ bool db_verify(session *s, verify_report *r, error *err) {
         error_set(err, ERR_AUTH, "the data key was rotated since %s logged in: log in again", s->me.name);
         return false;
     }
+    /* the trail first: a member's keys, roles and signatures come from it, so what is wrong with it (an entry
+     * removed and the rest re-chained) is the cause of what the records would name (a note's signature that no
+     * longer checks); it is named first, the first consequence after it */
+    audit_report trail;
+    bool trail_ok = audit_verify(db, s->v, &trail);
+    if (!verify_records(s, r, &trail, trail_ok, err)) return false;
+    if (trail_ok) return true;
+    char then[sizeof r->problem];
+    snprintf(then, sizeof then, "%s", strcmp(r->problem, trail.problem) ? r->problem : "");
+    r->audit = trail;
+    r->ok = false;
+    /* a long consequence is cut: the cause comes first and is whole */
+    snprintf(r->problem, sizeof r->problem, "%s", trail.problem);
+    size_t used = strlen(r->problem);
+    if (then[0] && used + 40 < sizeof r->problem)
+        snprintf(r->problem + used, sizeof r->problem - used, "; and, following from it: %.*s",
+                 (int)(sizeof r->problem - used - 30), then);
+    return true;
+}
+
+/* Everything but the trail's own walk (done first, by db_verify): trail_ok false, nothing is recorded as sound. */
+static bool verify_records(session *s, verify_report *r, const audit_report *trail, bool trail_ok, error *err) {
+    database *db = s->db;
+    store_status st;
     /* the file's own clinical key for this verifier: a backup being checked may hold an older one */
     vault_clinical *clinical = clinical_key_in(db, s);
     /* an erased client's rows put back from an older copy, named by its id before any value is opened */
@@ -319,10 +376,8 @@ bool db_verify(session *s, verify_report *r, error *err) {
         return true;
     }
     r->rows_checked = rows;
-    if (!audit_verify(db, s->v, &r->audit)) {
-        snprintf(r->problem, sizeof r->problem, "%s", r->audit.problem);
-        return true;
-    }
+    if (!trail_ok) return true; /* db_verify names the trail */
+    r->audit = *trail;
     if (!clinical_pin_verify(db, &r->audit, r->problem, sizeof r->problem)) return true;
     if (!clinical_envelopes_verify(db, r->problem, sizeof r->problem)) return true;
     r->ok = true;
@@ -434,7 +489,13 @@ bool db_rekey(session *s, error *err) {
         /* a locked account is left out: it keeps an envelope of the old key, which no longer matches the key
          * check, so clearing the lock in the file gives nothing back; a supervisor's unlock seals it anew */
         if (staff[i].locked) continue;
-        if (!vault_seal_data_key(fresh, staff[i].keys.public_key, staff[i].keys.sealed_data_key) ||
+        /* sealed to the key the signed trail gave them, not the table's (box_pin.h) */
+        unsigned char pk[VAULT_PK_BYTES];
+        if (!box_pin_for_rotation(db, &staff[i], pk, err)) {
+            ok = false;
+            break;
+        }
+        if (!vault_seal_data_key(fresh, pk, staff[i].keys.sealed_data_key) ||
             (st = db->ops->staff_update(db->st, &staff[i])) != ST_OK) {
             db_error(db, st, "cannot seal the new key for staff", err);
             ok = false;

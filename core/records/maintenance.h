@@ -21,8 +21,9 @@ typedef struct {
  * is named. */
 bool db_verify(session *s, verify_report *r, error *err);
 /* The last verify's finding, for the reports' mark (a report reads a million facts rows and cannot check
- * a MAC on each: 6 us a row on the bench machine): *at its time (0: none on record under this key) and
- * *sound. Sealed in meta verify_last, so the file cannot make up a "sound". */
+ * a MAC on each: 6 us a row on the bench machine): *at its time (0: none on record) and *sound. A "sound" comes
+ * from the signed trail only (the newest signed `verify` or tamper_detected entry; a trail with a problem is
+ * tampering, now); meta verify_last, sealed under the data key every role holds, adds only a newer "tampered". */
 void verify_last(session *s, int64_t *at, bool *sound);
 
 /* A new data key: every sealed field re-sealed, every blind index recomputed, the legacy audit MACs

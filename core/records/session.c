@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "box_pin.h"
 #include "blind_index.h"
 #include "clinical_key.h"
 #include "client_keys.h"
@@ -99,6 +100,7 @@ bool db_initialise(database *db, const char *name, const char *pass, size_t pass
         ok = st == ST_OK && session_key_check_write(db, v, err) &&
              audit_introduce_key(db, v, r.id, r.id, ns.pk, ns.pop, err) &&
              audit_log(db, v, r.id, "init", r.id, "database created", err) &&
+             audit_pin_box_key(db, v, r.id, r.id, r.keys.public_key, err) &&
              audit_record_kdf(db, v, r.id, r.id, &r.keys.kdf, err) && db_commit(db, err);
         if (!ok) db_rollback(db);
     }
@@ -261,7 +263,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     char detail[64];
     snprintf(detail, sizeof detail, "%s", v ? "" : locked_now ? "wrong passphrase; account locked" : "wrong passphrase");
     st = db->ops->staff_update(db->st, &r);
-    bool ok = st == ST_OK && (!v || own_key_introduced(db, v, r.id, err)) &&
+    bool ok = st == ST_OK && (!v || own_key_introduced(db, v, r.id, err)) && (!v || box_pin_at_login(db, v, &r, err)) &&
               audit_log(db, v, r.id, v ? "login" : "login_failed", r.id, detail, err) &&
               db_commit(db, err);
     if (st != ST_OK) db_error(db, st, "cannot record the login", err);
@@ -416,6 +418,7 @@ static bool save_staff(session *s, const staff_rec *r, bool insert, const char *
     vault_clinical *fresh = NULL;
     bool ok = st == ST_OK &&
               (!ns || audit_introduce_key(s->db, s->v, s->me.id, r->id, ns->pk, ns->pop, err)) &&
+              (!ns || audit_pin_box_key(s->db, s->v, s->me.id, r->id, r->keys.public_key, err)) &&
               (!kdf_new || audit_record_kdf(s->db, s->v, s->me.id, r->id, &r->keys.kdf, err)) &&
               audit_log(s->db, s->v, s->me.id, act, r->id, detail, err) &&
               clinical_staff_changed(s, r, &fresh, err) && db_commit(s->db, err);
@@ -458,6 +461,17 @@ static int count_supervisors(session *s) {
     return sup;
 }
 
+/* An unlock clears a lock the signed trail made (a supervisor's lock, failed logins): a lock set in the file alone
+ * is someone's way to have a supervisor's routine unlock hand out keys, and is named instead. */
+static bool lock_in_trail(session *s, const staff_rec *r, error *err) {
+    const audit_member_facts *m = audit_facts_member(audit_facts_of(s->db), r->id);
+    if (m && (m->locked || m->removed)) return true;
+    error_set(err, ERR_TAMPERED, "`%s` is locked in the staff table, but the signed audit trail never locked them: the "
+                                 "lock was set in the file (nothing was changed; run `triage verify`; to unlock them, "
+                                 "lock them yourself first, which the trail records)", r->name);
+    return false;
+}
+
 bool staff_set_locked(session *s, const char *name, bool locked, error *err) {
     staff_rec r;
     if (!target(s, ACT_STAFF_MANAGE, name, &r, err)) return false;
@@ -465,12 +479,16 @@ bool staff_set_locked(session *s, const char *name, bool locked, error *err) {
         error_set(err, ERR_CONFLICT, "you cannot lock your own account");
         return false;
     }
+    if (!locked && r.locked && !lock_in_trail(s, &r, err)) return false;
     r.locked = locked;
+    unsigned char pk[VAULT_PK_BYTES];
     if (!locked) {
         r.failed_logins = 0;
         /* a rotation while the account was locked left it out: it gets the current data key back only now,
-         * from a supervisor (clearing the lock in the file gives nothing back) */
-        if (!vault_seal_data_key(s->v, r.keys.public_key, r.keys.sealed_data_key)) {
+         * from a supervisor (clearing the lock in the file gives nothing back), sealed to the key the signed
+         * trail gave them (box_pin.h), never to one put in the staff table */
+        if (!box_pin_for_one(s->db, &r, pk, err)) return false;
+        if (!vault_seal_data_key(s->v, pk, r.keys.sealed_data_key)) {
             error_set(err, ERR_INTERNAL, "cannot seal the data key for `%s`", r.name);
             return false;
         }

@@ -40,6 +40,8 @@
  *       not an attack: runs COMMAND (stdin, stdout and stderr passed through) and writes its peak resident set
  *       size in KiB (getrusage of the child) to the file OUT; exits with COMMAND's status. The scripts measure
  *       what a refusal cost with it (argon2.sh: planted parameters are not paid for), not with the wall clock.
+ *   attacker forge-verify-last CONFIG DB USER   (USER's passphrase on the first line of stdin)
+ *       meta verify_last := "now: sound", sealed under the data key USER (any role) holds, with no login.
  * Exit status: 0 done, 1 failed, 2 bad usage. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,6 +50,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -680,8 +683,30 @@ static int peak_rss(const char *out, char **cmd) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
+/* forge-verify-last CONFIG DB USER (passphrase on stdin): meta verify_last := "now sound", sealed under the data
+ * key USER (any role) holds, with no login (nothing audited). */
+static int forge_verify_last(const char *cfg_path, const char *path, const char *user) {
+    vault *v = unlock_as(cfg_path, path, user);
+    char text[48];
+    int n = snprintf(text, sizeof text, "%lld sound", (long long)time(NULL));
+    unsigned char *ct = NULL;
+    size_t ctn = 0;
+    bool ok = v && open_raw(path) && vault_seal(v, "meta", "verify_last", "meta", text, (size_t)n, &ct, &ctn);
+    sqlite3_stmt *st = NULL;
+    ok = ok && sqlite3_prepare_v2(raw, "INSERT OR REPLACE INTO meta (key, value) VALUES ('verify_last', ?)", -1, &st,
+                                  NULL) == SQLITE_OK &&
+         sqlite3_bind_blob(st, 1, ct, (int)ctn, SQLITE_TRANSIENT) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    if (raw) sqlite3_close(raw);
+    free(ct);
+    vault_free(v);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 4 && !strcmp(argv[1], "peak-rss")) return peak_rss(argv[2], argv + 3);
+    if (argc == 5 && !strcmp(argv[1], "forge-verify-last"))
+        return vault_init() ? forge_verify_last(argv[2], argv[3], argv[4]) : 1;
     if (argc == 5 && !strcmp(argv[1], "unpin")) return vault_init() ? unpin(argv[2], argv[3], argv[4]) : 1;
     if (argc == 4 && !strcmp(argv[1], "strip")) {
         if (!vault_init() || !open_raw(argv[2])) return 1;
