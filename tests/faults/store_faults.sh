@@ -425,14 +425,40 @@ tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/no-such-backup.db"
 check "a missing backup: exit 2, as the README's table says for a missing thing" [ "$rc" -eq 2 ]
 check "...naming it" has_err "$tmp/no-such-backup.db cannot be read: No such file"
 if command -v sqlite3 >/dev/null; then
-    # a backup made before a schema upgrade (its version one below, as the sqlite3 shell sets it): the
-    # refusal gives the working procedure (fourth tryout: refused with no way forward)
+    # a backup whose private copy cannot be upgraded (a current file labelled version 1 with the sqlite3 shell:
+    # its schema is not version 1's, so the open of the copy refuses it as altered): refused, saying why, and the
+    # live database is not touched (s6: restore upgrades an older backup's private copy itself)
     tri "$tmp/rest.db" "$A\n" --user admin backup "$tmp/oldschema.db"
     v=$(sqlite3 "$tmp/oldschema.db" "PRAGMA user_version")
-    sqlite3 "$tmp/oldschema.db" "PRAGMA user_version = $((v - 1))"
+    sqlite3 "$tmp/oldschema.db" "PRAGMA user_version = 1"
+    live_state() { sqlite3 "$tmp/rest.db" "SELECT (SELECT count(*) FROM intakes) || '/' || (SELECT count(*) FROM clients) || '/' || (SELECT count(*) FROM audit WHERE action NOT IN ('login', 'restore_refused')) || '/' || coalesce((SELECT CAST(value AS TEXT) FROM meta WHERE key = 'restore_generation'), 0)"; }
+    before=$(live_state)
     tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/oldschema.db"
-    check "a backup of an older schema version: refused, giving the way to upgrade a copy and restore it" has_err "$tmp/oldschema.db has schema version $((v - 1)) (an older triage).*triage verify --db COPY.*triage restore COPY"
-    check "...and both refusals are audited as restore_refused" [ "$(sqlite3 "$tmp/rest.db" "SELECT count(*) FROM audit WHERE action = 'restore_refused' AND (detail LIKE '%fifo.db%' OR detail LIKE '%no-such-backup.db%')")" -eq 2 ]
+    check "a backup of an older schema whose copy cannot be upgraded: refused, saying so" has_err "the backup $tmp/oldschema.db has schema version 1 (an older triage) and its private copy could not be upgraded.*nothing was restored (the live database was not touched)"
+    check "...and the live database is not touched" [ "$(live_state)" = "$before" ]
+    # a real backup made by an older triage (schema 9, tests/fixtures/records/main_v9_clients.sql: 30 clients
+    # under the data key, admin with the same passphrase as here), the live database upgraded since by a
+    # login and written to: restore upgrades a private copy of the backup with the code an open and a login
+    # run (schema migrations, then per-client keys), checks it, restores it, and audits the version it came from
+    rm -f "$tmp/v9.db" "$tmp/v9.db-wal" "$tmp/v9.db-shm"
+    { cat tests/fixtures/records/main_v9_clients.sql
+      echo "PRAGMA application_id = 1414678855; PRAGMA user_version = 9; PRAGMA journal_mode = WAL;"; } | sqlite3 "$tmp/v9.db" >/dev/null
+    cp "$tmp/v9.db" "$tmp/v9-backup.db"
+    cp "$tmp/v9-backup.db" "$tmp/v9-backup.orig"
+    tri "$tmp/v9.db" "alice-passphrase-1\n" --user alice intake new "$tmp/in.json"
+    check "schema 9 fixture: the live database upgraded by a login, an intake saved" [ "$rc" -eq 0 ] && [ "$(sqlite3 "$tmp/v9.db" "PRAGMA user_version")" -gt 9 ]
+    tri "$tmp/v9.db" "$A\n" --user admin restore "$tmp/v9-backup.db"
+    check "a backup of schema 9 (an older triage): restored, its private copy upgraded first" [ "$rc" -eq 0 ]
+    check "...said in the output" has_out "the backup had schema version 9 (an older triage): a private copy of it was upgraded first"
+    check "...the intake saved after the backup counted as gone" has_out "1 intake(s) saved after the backup are no longer"
+    check "...audited: the restore entry says the backup was upgraded from schema 9" [ "$(sqlite3 "$tmp/v9.db" "SELECT count(*) FROM audit WHERE action = 'restore' AND detail LIKE '%(restore 1; upgraded from schema 9)%'")" -eq 1 ]
+    check "...the live database at this triage's schema, every client keyed (the login's upgrade ran on the copy)" [ "$(sqlite3 "$tmp/v9.db" "PRAGMA user_version")" = "$v" ] && [ "$(sqlite3 "$tmp/v9.db" "SELECT count(*) FROM client_keys")" -eq 30 ]
+    check "...the backup file itself unchanged" cmp -s "$tmp/v9-backup.db" "$tmp/v9-backup.orig"
+    tri "$tmp/v9.db" "$A\n" --user admin verify
+    check "...and the restored database verifies sound" has_out "^sound"
+    tri "$tmp/v9.db" "alice-passphrase-1\n" --user alice client find "Upgrade Client07 Zorblax"
+    check "...and a client of the backup is found and opens" has_out "Upgrade Client07 Zorblax"
+    check "...and the refusals are audited as restore_refused" [ "$(sqlite3 "$tmp/rest.db" "SELECT count(*) FROM audit WHERE action = 'restore_refused' AND (detail LIKE '%fifo.db%' OR detail LIKE '%no-such-backup.db%' OR detail LIKE '%oldschema.db%')")" -eq 3 ]
 fi
 
 # a full disk: a small tmpfs (8 MB: room for the WAL of the writing desk once the filler is gone)
