@@ -412,6 +412,17 @@ tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/rest-backup.db"
 check "triage restore of an older backup works" [ "$rc" -eq 0 ]
 tri "$tmp/rest.db" "$A\n" --user admin verify
 check "...and the restored file opens after it and verifies sound (its record rewritten)" has_out "^sound"
+# a restore run by another account (its own state directory): this account's record still holds the longer
+# trail it saw before, but the restore generation moved, so the restored (shorter) trail is no false alarm
+cp "$tmp/rest.db" "$tmp/rest-backup2.db"
+tri "$tmp/rest.db" "$R\n" --user desk intake new "$tmp/in.json"
+tri "$tmp/rest.db" "$A\n" --user admin verify
+AS="env XDG_STATE_HOME=$tmp/state-other"
+tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/rest-backup2.db"
+AS=""
+check "a restore run by another account works" [ "$rc" -eq 0 ]
+tri "$tmp/rest.db" "$A\n" --user admin verify
+check "...and this account, which saw the longer trail before, opens the restored file (a later restore generation)" has_out "^sound"
 # the backup named is a named pipe (tryout 4: the restore hung for ever) or missing (exit 1 while the README
 # says 2, and not audited): refused before anything opens it, exit 2, audited as restore_refused
 rm -f "$tmp/fifo.db"
