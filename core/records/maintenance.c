@@ -977,13 +977,14 @@ static bool restore_after(void *vctx, error *err) {
     /* early in the detail, which is cut at 256 bytes */
     if (c->upgraded_from) snprintf(upgraded, sizeof upgraded, "; upgraded from schema %" PRId64, c->upgraded_from);
     out->upgraded_from = c->upgraded_from;
-    char detail[257]; /* an entry's detail holds 256 bytes: said briefly */
+    char detail[512]; /* an entry's detail holds 256 bytes: said briefly, its end cut below when longer */
     snprintf(detail, sizeof detail,
              "content replaced by a verified backup (restore %" PRId64 "%s); %d later entries kept as restored_over; "
              "%d intakes saved after the backup removed; %d erasures applied again; %d drafts removed or set back "
              "(%d red/orange); %d intakes erased before it%s",
              out->generation, upgraded, out->entries_carried, out->intakes_gone, out->erased_again, c->drafts_lost,
              c->drafts_at_risk, out->intakes_erased, out->live_damaged ? "; live file damaged" : "");
+    detail[256] = '\0'; /* the counts are in the output too, and the losses in restore_accept_loss entries */
     out->drafts_lost = c->drafts_lost;
     out->drafts_at_risk = c->drafts_at_risk;
     snprintf(out->drafts, sizeof out->drafts, "%s", c->drafts_named);
