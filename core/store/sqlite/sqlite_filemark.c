@@ -195,7 +195,7 @@ store_status sq_mark_check_trail(int fd, const char *db, sqlite3 *conn, error *e
     }
     (void)sqlite3_finalize(st);
     if (found && memcmp(at_seq, was.head_hash, 32) == 0) return ST_OK; /* the same trail, maybe longer */
-    char a[17], b[17], seen[PATH_MAX + 64] = "", also[PATH_MAX + 96] = "";
+    char a[17], b[17], seen[PATH_MAX + 64] = "", also[PATH_MAX + 128] = "";
     /* both records to remove on purpose, in one message: the second (sqlite_seen.c) would refuse it next */
     if (sq_seen_file(db, seen, sizeof seen)) snprintf(also, sizeof also, " and %s (this account's record of it)", seen);
     return sq_put_err(err, ST_CORRUPT,
