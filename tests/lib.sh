@@ -52,6 +52,9 @@ make_tmp() { # name [command run before the directory goes]
     # of running on without its directory and ending "0 failed"
     trap lib_cleanup EXIT
     trap 'exit 130' INT TERM
+    # the program's per-account state (the record of the trail seen at each database path, sqlite_seen.c) in
+    # the suite's own directory, never the account's
+    export XDG_STATE_HOME="$tmp/state"
 }
 lib_cleanup() {
     [ -z "$lib_at_exit" ] || eval "$lib_at_exit"

@@ -38,7 +38,8 @@ if [ "${1:-}" = "--one" ]; then
     key=$(echo "$name" | tr / _)
     log="$log_dir/$key.log"
     home=$(mktemp -d "${TMPDIR:-/tmp}/triage-suite.XXXXXX") || exit 2
-    export HOME="$home/home" XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" TMUX_TMPDIR="$home"
+    export HOME="$home/home" XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_STATE_HOME="$home/state" \
+        TMUX_TMPDIR="$home"
     mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
     start=$(date +%s)
     if [ "$kind" = cmocka ]; then

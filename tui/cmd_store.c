@@ -432,6 +432,9 @@ int cmd_restore(const cli_args *a) {
         fprintf(stderr, "removed %d leftover scratch copy(ies) of an interrupted restore beside the database\n",
                 r.scratch_swept);
     if (!restored) return fail(&c, err.msg, cli_exit_for(&err));
+    if (r.upgraded_from) /* made before a schema upgrade: its private copy was upgraded first (audited) */
+        printf("the backup had schema version %" PRId64 " (an older triage): a private copy of it was upgraded first, "
+               "as a first open after an update does; the backup itself was not changed\n", r.upgraded_from);
     printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", backup,
            r.erased_again);
     if (r.unread[0]) /* restored over a damaged file: what of it was lost unread (audited: restore_accept_loss) */

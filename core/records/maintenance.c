@@ -614,6 +614,7 @@ typedef struct {
     char unread[200];    /* what of the live database could not be read (a damaged file), or "" */
     restore_result *out;
     bool failed;         /* out of memory while collecting */
+    int64_t upgraded_from; /* the backup's schema version when its private copy was upgraded first, else 0 */
 } restore_ctx;
 
 static bool grow(void **p, int *cap, int n, size_t each) {
@@ -1033,13 +1034,18 @@ static bool restore_after(void *vctx, error *err) {
         db_error(db, st, "cannot record the restore", err);
         return false;
     }
-    char detail[257]; /* an entry's detail holds 256 bytes: said briefly */
+    char upgraded[48] = ""; /* a backup made before a schema upgrade, upgraded first (s6) */
+    /* early in the detail, which is cut at 256 bytes */
+    if (c->upgraded_from) snprintf(upgraded, sizeof upgraded, "; upgraded from schema %" PRId64, c->upgraded_from);
+    out->upgraded_from = c->upgraded_from;
+    char detail[512]; /* an entry's detail holds 256 bytes: said briefly, its end cut below when longer */
     snprintf(detail, sizeof detail,
-             "content replaced by a verified backup (restore %" PRId64 "); %d later entries kept as restored_over; "
+             "content replaced by a verified backup (restore %" PRId64 "%s); %d later entries kept as restored_over; "
              "%d intakes saved after the backup removed; %d erasures applied again; %d drafts removed or set back "
              "(%d red/orange); %d intakes erased before it%s",
-             out->generation, out->entries_carried, out->intakes_gone, out->erased_again, c->drafts_lost,
+             out->generation, upgraded, out->entries_carried, out->intakes_gone, out->erased_again, c->drafts_lost,
              c->drafts_at_risk, out->intakes_erased, out->live_damaged ? "; live file damaged" : "");
+    detail[256] = '\0'; /* the counts are in the output too, and the losses in restore_accept_loss entries */
     out->drafts_lost = c->drafts_lost;
     out->drafts_at_risk = c->drafts_at_risk;
     snprintf(out->drafts, sizeof out->drafts, "%s", c->drafts_named);
@@ -1150,17 +1156,35 @@ static void last_rekey_words(database *db, char *out, size_t size) {
     snprintf(out, size, "; the last rotation: entry %s", words);
 }
 
+/* A backup of an older schema, copied as it is into the private database tmp (t): opened again, which upgrades
+ * it with the schema migrations every open runs (the same code as a desk's first open after an update). The
+ * live database is not touched whatever happens here; a failure names the backup, its version and why. */
+static bool upgrade_copy(database *t, const char *tmp, const char *backup, int64_t from, session *s, error *err) {
+    db_close(t);
+    if (db_open(t, tmp, false, &s->db->set, err)) return true;
+    char why[400];
+    snprintf(why, sizeof why, "%.*s", (int)sizeof why - 1, err->msg);
+    error_set(err, ERR_IO, "the backup %s has schema version %" PRId64 " (an older triage) and its private copy could "
+             "not be upgraded to this triage's: %s; nothing was restored (the live database was not touched). Restore "
+             "a backup made by this version, or ask for help with this one", backup, from, why);
+    return false;
+}
+
 /* The backup, copied into a private database next to the live one and verified there with this session's
  * key (the backup file itself is only read): integrity, every sealed field, the row MACs, the audit chain,
  * the schema version; its audit trail's marks go to c. On success the copy stays at tmp for the caller. */
 static bool check_backup(session *s, const char *backup, const char *tmp, restore_ctx *c, error *err) {
     database t;
     if (!db_open(&t, tmp, true, &s->db->set, err)) return false;
-    store_status st = t.ops->restore(t.st, backup, NULL, err);
+    restore_steps fill = {0};
+    fill.older_ok = true; /* a backup made before a schema upgrade goes in as it is, to be upgraded below */
+    store_status st = t.ops->restore(t.st, backup, &fill, err);
     if (st != ST_OK) {
         db_close(&t);
         return false;
     }
+    if (fill.older_version && !upgrade_copy(&t, tmp, backup, fill.older_version, s, err)) return false;
+    c->upgraded_from = fill.older_version;
     if (!backup_same_database(s, &t, backup, err) || !backup_knows_restorer(s, &t, backup, err)) {
         db_close(&t);
         return false;
@@ -1183,6 +1207,15 @@ static bool check_backup(session *s, const char *backup, const char *tmp, restor
             error_set(err, ERR_IO, "the backup %s comes from after a key rotation this database has not had (its data "
                      "key generation %" PRId64 ", today's %" PRId64 "): it is not a backup of this database as it "
                      "stands; nothing was restored", backup, theirs, s->key_generation);
+        return false;
+    }
+    /* the upgrades a login runs (row MACs, report facts, per-client keys), on the copy, by this session */
+    if (c->upgraded_from && !session_upgrade_other(s, &t, err)) {
+        db_close(&t);
+        char why[400];
+        snprintf(why, sizeof why, "%.*s", (int)sizeof why - 1, err->msg);
+        error_set(err, ERR_IO, "the backup %s (schema version %" PRId64 ") could not be upgraded on its private copy: "
+                 "%s; nothing was restored (the live database was not touched)", backup, c->upgraded_from, why);
         return false;
     }
     database *live = s->db;
@@ -1269,7 +1302,7 @@ bool db_restore(session *s, const engine *e, const char *backup, const char *acc
     bool ok = check_backup(s, backup, tmp, &c, err);
     /* the verified copy goes in under the write lock, with what the live database holds carried forward, all
      * in one transaction: desks see it at their next poll */
-    restore_steps steps = {restore_before, restore_after, &c, false};
+    restore_steps steps = {restore_before, restore_after, &c, false, false, 0};
     c.steps = &steps;
     if (ok && s->db->ops->restore(s->db->st, tmp, &steps, err) != ST_OK) {
         ok = false;

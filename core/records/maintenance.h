@@ -54,6 +54,7 @@ typedef struct {
     char drafts[180];        /* those at red or orange (short id, level, worker); on a refusal too */
     int intakes_erased;      /* intakes saved after the backup and erased before the restore (not lost by it) */
     bool live_damaged;       /* the live file was damaged (unreadable parts, or its pages replaced by the backup's) */
+    int64_t upgraded_from;   /* the backup's schema version when it was older and its private copy upgraded first */
 } restore_result;
 
 /* The one way to restore (supervisors): the backup is copied into a private file and verified there with

@@ -385,6 +385,26 @@ static bool client_keys_login(session *s, error *err) {
     return client_keys_upgrade(s->db, s->v, s->me.id, batch, &done, err);
 }
 
+bool session_upgrade_other(session *s, database *other, error *err) {
+    database *own = s->db;
+    int64_t own_generation = s->restore_generation;
+    /* the copy's own restore generation: an older backup's is lower, and session_begin would refuse it */
+    vault_clinical *own_clinical = s->clinical; /* clinical_login opens (or rotates) the copy's own */
+    s->db = other;
+    s->restore_generation = session_restore_generation(other);
+    s->clinical = NULL;
+    /* as session_login, in its order; a failure here refuses the restore (a login would go on: verify names it) */
+    bool ok = rowmac_first_login(s, err) && facts_hours_first_login(s, err) && client_keys_login(s, err) &&
+              clinical_login(s, err);
+    error rebuild_err = {0};
+    if (ok) (void)blind_index_maintain(s, &rebuild_err);
+    vault_clinical_free(s->clinical);
+    s->clinical = own_clinical;
+    s->db = own;
+    s->restore_generation = own_generation;
+    return ok;
+}
+
 void session_end(session *s) {
     if (!s) return;
     if (s->db && s->db->row_key == s->v) s->db->row_key = NULL;

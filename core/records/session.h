@@ -58,6 +58,11 @@ bool session_restored_since(session *s, int64_t *generation);
 /* False when a restore put a backup back since this session logged in: the session writes nothing more
  * (its signing key or its role may not be the restored trail's) and its person must log in again. */
 bool session_restore_current(session *s);
+/* The upgrades a login runs on a database of an older schema (row MACs, report facts to the hour, per-client
+ * keys, the clinical key's pin and the notes' signatures, the blind index), run by this session on another database: a backup's private copy that `triage restore` upgraded
+ * (issue 16, s6), so that what goes in is what a login would have made of it. The session's own database is
+ * left alone. */
+bool session_upgrade_other(session *s, database *other, error *err);
 
 /* The session's cache of opened client keys (made when first needed; NULL when secure memory is short). */
 struct ckeys *session_ckeys(session *s);

@@ -195,6 +195,11 @@ typedef struct {
     bool (*after)(void *ctx, error *err);  /* on the restored content, before the commit */
     void *ctx;
     bool live_damaged; /* set by the store: the live file was damaged and the backup's pages were written over it */
+    /* set by the caller for a scratch database only: a backup of an older schema version is then copied in
+     * whole, page by page, as it is (nothing of the steps runs), and older_version says from which version;
+     * the caller opens the scratch again, which upgrades it as any open does (issue 16, s6) */
+    bool older_ok;
+    int64_t older_version; /* set by the store: the backup's schema version when it was older, else 0 */
 } restore_steps;
 
 /* De-identified facts of one intake, for the outcome KPIs (schema 3). Only categories and times: no name,

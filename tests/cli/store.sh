@@ -138,7 +138,10 @@ DB=$DB_SAVE
 if command -v sqlite3 >/dev/null 2>&1; then
     tamper() { # name sql expected-message
         cp "$DB_SAVE" "$tmp/t.db"
-        rm -f "$tmp/t.db-wal" "$tmp/t.db-shm" "$tmp/t.db-mark" # a fresh copy each time, on purpose (its DB-mark would refuse an older copy)
+        # a fresh copy each time, on purpose: its DB-mark and this account's record of the trail seen at the
+        # path (sqlite_seen.c) would refuse an older copy
+        rm -f "$tmp/t.db-wal" "$tmp/t.db-shm" "$tmp/t.db-mark"
+        rm -rf "$tmp/state/triage/seen"
         sqlite3 "$tmp/t.db" "$2" 2>"$tmp/sqlerr" || bad "$1 (sql)" "$(cat "$tmp/sqlerr")"
         DB="$tmp/t.db"
         TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri admin "$ADMIN\n" verify

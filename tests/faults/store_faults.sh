@@ -44,6 +44,11 @@ AS=""
 setup() { # db: a database with a supervisor and a reception desk
     tri "$1" "$A\n" --user admin init && tri "$1" "$A\n$R\n" --user admin user add desk --role reception
 }
+# taken on purpose, as a refusal's message says: DB-mark and this account's record of the trail it names
+accept_on_purpose() {
+    seen=$(printf '%s\n' "$err" | sed -n 's/.* \([^ ]*\) (this account.s record of it).*/\1/p' | head -n 1)
+    rm -f "$1-mark" ${seen:+"$seen"}
+}
 intake_json() { printf '{"client":{"name":"%s"},"answers":{"phq9":[1,1,1,1,1,1,1,1,0]}}' "$1" >"$tmp/in.json"; chmod 644 "$tmp/in.json"; }
 
 # missing directory
@@ -165,9 +170,9 @@ replaced_under_desk() { # DIR OP(mv|cp) WHERE
     tri "$db" "$A\n" --user admin verify
     # the file put there is another database (its trail is not the one DB-mark recorded: tryout 4)
     check "...and the file now at the path is refused as not the one triage last wrote" has_err "$db is not the file triage last wrote there: its audit trail"
-    rm -f "$db-mark" # taken on purpose, as that message says
+    accept_on_purpose "$db" # taken on purpose, as that message says
     tri "$db" "$A\n" --user admin verify
-    check "...and, its record removed, it verifies sound (the desk's log never applied to it)" has_out "^sound"
+    check "...and, its records removed, it verifies sound (the desk's log never applied to it)" has_out "^sound"
     rm -f "$db" "$db-wal" "$db-shm" "$db-mark" "$dir/other-$op.db"
 }
 if [ -x "$BIN/writer" ]; then
@@ -356,10 +361,49 @@ check "...naming the file, both heads, triage restore and the record to remove o
 check "...and the copy is left exactly as it was put there" cmp -s "$tmp/older.db" "$tmp/older-copied.db"
 tri "$tmp/older.db" "$A\n" --user admin user list
 check "...and any other command is refused too" [ "$rc" -ne 0 ]
-# taken on purpose: the record removed, as the message says
-rm -f "$tmp/older.db-mark"
+# taken on purpose: the records removed, as the message says (DB-mark and this account's record of the trail)
+seen=$(printf '%s\n' "$err" | sed -n 's/.* and \([^ ]*\) (this account.s record of it).*/\1/p' | head -1)
+check "...naming this account's record of the trail too, outside the data directory" [ -n "$seen" ] && [ -f "$seen" ]
+rm -f "$tmp/older.db-mark" "$seen"
 tri "$tmp/older.db" "$A\n" --user admin verify
-check "...with its record removed on purpose, it opens and verifies sound" has_out "^sound"
+check "...with its records removed on purpose, it opens and verifies sound" has_out "^sound"
+
+# cp -a of an older file together with its DB-mark, no log beside (s6): the pair agrees with itself, so DB-mark
+# cannot tell; the account's own record of the trail it saw at this path (sqlite_seen.c, under
+# XDG_STATE_HOME or ~/.local/state, which a copy of the data directory does not reach) does
+setup "$tmp/pair.db"
+mkdir -p "$tmp/pair-backup"
+cp -a "$tmp/pair.db" "$tmp/pair.db-mark" "$tmp/pair-backup/"
+intake_json "After The Pair Backup"
+tri "$tmp/pair.db" "$R\n" --user desk intake new "$tmp/in.json"
+tri "$tmp/pair.db" "$A\n" --user admin verify
+check "cp -a pair: the newer file verifies sound first (no false alarm)" has_out "^sound"
+[ ! -s "$tmp/pair.db-wal" ] || echo "note: a log is left beside pair.db"
+cp -a "$tmp/pair-backup/pair.db" "$tmp/pair-backup/pair.db-mark" "$tmp/"
+cp -a "$tmp/pair.db" "$tmp/pair-copied.db"
+tri "$tmp/pair.db" "$A\n" --user admin verify
+check "an older file put back with its DB-mark (cp -a of both), no log beside: refused" [ "$rc" -ne 0 ]
+check "...naming the file, both heads, triage restore and the two records to remove on purpose" has_err "$tmp/pair.db is older than the database this account last opened at that path: its audit trail ends before what this account saw (its head: entry [0-9]*, hash [0-9a-f]*\.\.\., restore generation 0), but this account last saw its trail reach entry [0-9]*.*triage restore.*remove $tmp/state/triage/seen/[0-9a-f]* (this account's record of it) and $tmp/pair.db-mark"
+check "...and the copy is left exactly as it was put there" cmp -s "$tmp/pair.db" "$tmp/pair-copied.db"
+# no false alarms: a chmod, and the directory copied away and back by an administrator (a new disk: a new
+# inode and inode change time, the same trail)
+mkdir -p "$tmp/disk2"
+setup "$tmp/disk2/moved.db"
+tri "$tmp/disk2/moved.db" "$R\n" --user desk intake new "$tmp/in.json"
+chmod 640 "$tmp/disk2/moved.db"
+tri "$tmp/disk2/moved.db" "$A\n" --user admin verify
+check "...no false alarm: the file after a chmod verifies sound" has_out "^sound"
+cp -a "$tmp/disk2" "$tmp/disk2.away"
+rm -rf "$tmp/disk2"
+cp -a "$tmp/disk2.away" "$tmp/disk2"
+tri "$tmp/disk2/moved.db" "$A\n" --user admin verify
+check "...no false alarm: the data directory copied away and back (new inode, same trail) verifies sound" has_out "^sound"
+# the old pair taken as it is on purpose, as the message says
+tri "$tmp/pair.db" "$A\n" --user admin verify
+seen=$(printf '%s\n' "$err" | sed -n 's/.*remove \([^ ]*\) (this account.s record of it).*/\1/p' | head -1)
+rm -f "$tmp/pair.db-mark" "$seen"
+tri "$tmp/pair.db" "$A\n" --user admin verify
+check "...taken on purpose (both records removed, as the message says): it opens and verifies sound" has_out "^sound"
 # triage restore rewrites the record: the restored (shorter) trail is not taken for an older copy after
 setup "$tmp/rest.db"
 cp "$tmp/rest.db" "$tmp/rest-backup.db"
@@ -368,6 +412,17 @@ tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/rest-backup.db"
 check "triage restore of an older backup works" [ "$rc" -eq 0 ]
 tri "$tmp/rest.db" "$A\n" --user admin verify
 check "...and the restored file opens after it and verifies sound (its record rewritten)" has_out "^sound"
+# a restore run by another account (its own state directory): this account's record still holds the longer
+# trail it saw before, but the restore generation moved, so the restored (shorter) trail is no false alarm
+cp "$tmp/rest.db" "$tmp/rest-backup2.db"
+tri "$tmp/rest.db" "$R\n" --user desk intake new "$tmp/in.json"
+tri "$tmp/rest.db" "$A\n" --user admin verify
+AS="env XDG_STATE_HOME=$tmp/state-other"
+tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/rest-backup2.db"
+AS=""
+check "a restore run by another account works" [ "$rc" -eq 0 ]
+tri "$tmp/rest.db" "$A\n" --user admin verify
+check "...and this account, which saw the longer trail before, opens the restored file (a later restore generation)" has_out "^sound"
 # the backup named is a named pipe (tryout 4: the restore hung for ever) or missing (exit 1 while the README
 # says 2, and not audited): refused before anything opens it, exit 2, audited as restore_refused
 rm -f "$tmp/fifo.db"
@@ -381,14 +436,40 @@ tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/no-such-backup.db"
 check "a missing backup: exit 2, as the README's table says for a missing thing" [ "$rc" -eq 2 ]
 check "...naming it" has_err "$tmp/no-such-backup.db cannot be read: No such file"
 if command -v sqlite3 >/dev/null; then
-    # a backup made before a schema upgrade (its version one below, as the sqlite3 shell sets it): the
-    # refusal gives the working procedure (fourth tryout: refused with no way forward)
+    # a backup whose private copy cannot be upgraded (a current file labelled version 1 with the sqlite3 shell:
+    # its schema is not version 1's, so the open of the copy refuses it as altered): refused, saying why, and the
+    # live database is not touched (s6: restore upgrades an older backup's private copy itself)
     tri "$tmp/rest.db" "$A\n" --user admin backup "$tmp/oldschema.db"
     v=$(sqlite3 "$tmp/oldschema.db" "PRAGMA user_version")
-    sqlite3 "$tmp/oldschema.db" "PRAGMA user_version = $((v - 1))"
+    sqlite3 "$tmp/oldschema.db" "PRAGMA user_version = 1"
+    live_state() { sqlite3 "$tmp/rest.db" "SELECT (SELECT count(*) FROM intakes) || '/' || (SELECT count(*) FROM clients) || '/' || (SELECT count(*) FROM audit WHERE action NOT IN ('login', 'restore_refused')) || '/' || coalesce((SELECT CAST(value AS TEXT) FROM meta WHERE key = 'restore_generation'), 0)"; }
+    before=$(live_state)
     tri "$tmp/rest.db" "$A\n" --user admin restore "$tmp/oldschema.db"
-    check "a backup of an older schema version: refused, giving the way to upgrade a copy and restore it" has_err "$tmp/oldschema.db has schema version $((v - 1)) (an older triage).*triage verify --db COPY.*triage restore COPY"
-    check "...and both refusals are audited as restore_refused" [ "$(sqlite3 "$tmp/rest.db" "SELECT count(*) FROM audit WHERE action = 'restore_refused' AND (detail LIKE '%fifo.db%' OR detail LIKE '%no-such-backup.db%')")" -eq 2 ]
+    check "a backup of an older schema whose copy cannot be upgraded: refused, saying so" has_err "the backup $tmp/oldschema.db has schema version 1 (an older triage) and its private copy could not be upgraded.*nothing was restored (the live database was not touched)"
+    check "...and the live database is not touched" [ "$(live_state)" = "$before" ]
+    # a real backup made by an older triage (schema 9, tests/fixtures/records/main_v9_clients.sql: 30 clients
+    # under the data key, admin with the same passphrase as here), the live database upgraded since by a
+    # login and written to: restore upgrades a private copy of the backup with the code an open and a login
+    # run (schema migrations, then per-client keys), checks it, restores it, and audits the version it came from
+    rm -f "$tmp/v9.db" "$tmp/v9.db-wal" "$tmp/v9.db-shm"
+    { cat tests/fixtures/records/main_v9_clients.sql
+      echo "PRAGMA application_id = 1414678855; PRAGMA user_version = 9; PRAGMA journal_mode = WAL;"; } | sqlite3 "$tmp/v9.db" >/dev/null
+    cp "$tmp/v9.db" "$tmp/v9-backup.db"
+    cp "$tmp/v9-backup.db" "$tmp/v9-backup.orig"
+    tri "$tmp/v9.db" "alice-passphrase-1\n" --user alice intake new "$tmp/in.json"
+    check "schema 9 fixture: the live database upgraded by a login, an intake saved" [ "$rc" -eq 0 ] && [ "$(sqlite3 "$tmp/v9.db" "PRAGMA user_version")" -gt 9 ]
+    tri "$tmp/v9.db" "$A\n" --user admin restore "$tmp/v9-backup.db"
+    check "a backup of schema 9 (an older triage): restored, its private copy upgraded first" [ "$rc" -eq 0 ]
+    check "...said in the output" has_out "the backup had schema version 9 (an older triage): a private copy of it was upgraded first"
+    check "...the intake saved after the backup counted as gone" has_out "1 intake(s) saved after the backup are no longer"
+    check "...audited: the restore entry says the backup was upgraded from schema 9" [ "$(sqlite3 "$tmp/v9.db" "SELECT count(*) FROM audit WHERE action = 'restore' AND detail LIKE '%(restore 1; upgraded from schema 9)%'")" -eq 1 ]
+    check "...the live database at this triage's schema, every client keyed (the login's upgrade ran on the copy)" [ "$(sqlite3 "$tmp/v9.db" "PRAGMA user_version")" = "$v" ] && [ "$(sqlite3 "$tmp/v9.db" "SELECT count(*) FROM client_keys")" -eq 30 ]
+    check "...the backup file itself unchanged" cmp -s "$tmp/v9-backup.db" "$tmp/v9-backup.orig"
+    tri "$tmp/v9.db" "$A\n" --user admin verify
+    check "...and the restored database verifies sound" has_out "^sound"
+    tri "$tmp/v9.db" "alice-passphrase-1\n" --user alice client find "Upgrade Client07 Zorblax"
+    check "...and a client of the backup is found and opens" has_out "Upgrade Client07 Zorblax"
+    check "...and the refusals are audited as restore_refused" [ "$(sqlite3 "$tmp/rest.db" "SELECT count(*) FROM audit WHERE action = 'restore_refused' AND (detail LIKE '%fifo.db%' OR detail LIKE '%no-such-backup.db%' OR detail LIKE '%oldschema.db%')")" -eq 3 ]
 fi
 
 # a full disk: a small tmpfs (8 MB: room for the WAL of the writing desk once the filler is gone)

@@ -2345,7 +2345,7 @@ static void s_restore_steps_under_lock(void **state) {
 
     /* a step that fails: nothing restored, the live content as it was */
     steps_probe p = {f, other, ST_OK, 0, 0, true};
-    restore_steps steps = {probe_before, probe_after, &p, false};
+    restore_steps steps = {probe_before, probe_after, &p, false, false, 0};
     assert_int_not_equal(f->ops->restore(f->s, copy, &steps, &err), ST_OK);
     assert_non_null(strstr(err.msg, "the probe's after step refused"));
     int64_t n = 0;

@@ -414,6 +414,13 @@ void sq_mark_record(int fd, const char *db, sqlite3 *conn); /* conn: whose audit
  * put over the path: refused, naming both heads (issue 16, tryout 4). */
 store_status sq_mark_check_trail(int fd, const char *db, sqlite3 *conn, error *err);
 store_status sq_mark_check(int fd, const char *db, error *err);
+/* this account's record of the trail it last saw at a path, kept outside the data directory (sqlite_seen.c):
+ * recorded with DB-mark (only forward, unless force), checked at open; a copy of the file with its DB-mark
+ * (cp -a of the data directory) does not bring it back */
+void sq_seen_record(const char *db, sqlite3 *conn, bool force);
+store_status sq_seen_check(const char *db, sqlite3 *conn, error *err);
+void sq_seen_forget(const char *db);
+bool sq_seen_file(const char *db, char *out, size_t size); /* the record's file, when there is one */
 store_status sq_change_counter(store *s, int64_t *v);
 int64_t sq_local_changes(store *s);
 store_status sq_facts_put(store *s, const facts_rec *r);

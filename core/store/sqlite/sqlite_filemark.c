@@ -169,6 +169,7 @@ void sq_mark_record_head(int fd, const char *db, const mark_head *head) {
 void sq_mark_record(int fd, const char *db, sqlite3 *conn) {
     mark_head h;
     sq_mark_record_head(fd, db, sq_mark_head_take(conn, &h) ? &h : NULL);
+    if (fd >= 0) sq_seen_record(db, conn, false); /* and outside the data directory (sqlite_seen.c) */
 }
 
 static const char *hex8(const unsigned char *h, char out[17]) {
@@ -194,16 +195,18 @@ store_status sq_mark_check_trail(int fd, const char *db, sqlite3 *conn, error *e
     }
     (void)sqlite3_finalize(st);
     if (found && memcmp(at_seq, was.head_hash, 32) == 0) return ST_OK; /* the same trail, maybe longer */
-    char a[17], b[17];
+    char a[17], b[17], seen[PATH_MAX + 64] = "", also[PATH_MAX + 128] = "";
+    /* both records to remove on purpose, in one message: the second (sqlite_seen.c) would refuse it next */
+    if (sq_seen_file(db, seen, sizeof seen)) snprintf(also, sizeof also, " and %s (this account's record of it)", seen);
     return sq_put_err(err, ST_CORRUPT,
                       "%s is not the file triage last wrote there: its audit trail %s (its head: entry %" PRId64
                       ", hash %s...), but when triage last wrote it the trail reached entry %" PRId64
                       " with hash %s.... An older copy (a backup copied over the path) or another database was put "
                       "there: erasures and records made since are not in it. Nothing was read or changed. Restore "
                       "backups only with `triage restore`, which re-applies erasures. To use the file now at the path "
-                      "as it is on purpose, remove %s-mark and start triage again.",
+                      "as it is on purpose, remove %s-mark%s and start triage again.",
                       db, found ? "has another entry at that place" : "ends before that", has_head ? now_seq : 0,
-                      has_head ? hex8(now_last, a) : "none", was.head_seq, hex8(was.head_hash, b), db);
+                      has_head ? hex8(now_last, a) : "none", was.head_seq, hex8(was.head_hash, b), db, also);
 }
 
 void sq_mark_unsettle(int fd) {

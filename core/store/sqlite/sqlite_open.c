@@ -147,6 +147,9 @@ static store_status check_existing(const char *path, const char *dir, int busy_m
     /* 3. An older copy put over the path with no log beside it (cp of a backup while no desk had it open):
      * its audit trail ends before the head DB-mark recorded (issue 16, tryout 4) */
     if (st == ST_OK && objects > 0) st = sq_mark_check_trail(mark_fd, path, db, err);
+    /* 4. ...and one put back together with its DB-mark (cp -a of the data directory, s6): what this account
+     * last saw of the trail at this path, kept where such a copy does not reach (sqlite_seen.c) */
+    if (st == ST_OK && objects > 0) st = sq_seen_check(path, db, err);
     (void)sqlite3_close_v2(db);
     return st;
 }
@@ -472,6 +475,7 @@ void sq_close(store *s) {
         /* the trail's head read before the close (the record describes the file as the close leaves it) */
         mark_head head;
         bool known = sq_mark_head_take(s->db, &head);
+        if (s->file == DBFILE_SAME && fd >= 0) sq_seen_record(s->path, s->db, false);
         (void)sqlite3_close_v2(s->db);
         if (s->file == DBFILE_SAME) sq_mark_record_head(fd, s->path, known ? &head : NULL);
         sq_mark_unlock(fd);

@@ -49,7 +49,7 @@ static const char *failure_words(sqlite3 *db, int rc) {
 
 /* src, opened read-only and immutable: a triage database of this connection's schema version that passes the
  * integrity check. Returns the SQLite handle, or NULL with the store's error set (*st says which kind). */
-static sqlite3 *open_restore_source(store *s, const char *src, store_status *st) {
+static sqlite3 *open_restore_source(store *s, const char *src, bool older_ok, int64_t *older, store_status *st) {
     sqlite3 *from = NULL;
     char uri[3 * PATH_MAX + 64];
     if (!immutable_uri(src, uri, sizeof uri)) {
@@ -61,7 +61,9 @@ static sqlite3 *open_restore_source(store *s, const char *src, store_status *st)
     int64_t app = 0, ver = 0, objects = 0;
     if (rc == SQLITE_OK) rc = sq_read_ids(from, true, &app, &ver, &objects);
     char check[256] = "";
-    if (rc == SQLITE_OK && app == APP_ID && ver == s->version)
+    /* an older version is read as it is only into a scratch database, whose next open upgrades it */
+    bool take_older = older_ok && ver >= 1 && ver < s->version;
+    if (rc == SQLITE_OK && app == APP_ID && (ver == s->version || take_older))
         rc = sq_query_text(from, "PRAGMA integrity_check", check, sizeof check);
     if (rc != SQLITE_OK) {
         *st = ST_CORRUPT;
@@ -73,7 +75,10 @@ static sqlite3 *open_restore_source(store *s, const char *src, store_status *st)
         *st = ST_NOT_TRIAGE;
         sq_fail(s, *st, "%s is not a triage database (application_id 0x%08" PRIX32 "); nothing was restored.", src,
                 (uint32_t)app);
-    } else if (ver < s->version) {
+    } else if (take_older && strcmp(check, "ok") == 0) {
+        if (older) *older = ver;
+        return from;
+    } else if (ver < s->version && !take_older) {
         /* made before a schema upgrade (fourth tryout: refused with no way forward): the working procedure.
          * Opening a copy with this triage upgrades it; the backup itself is never written. */
         *st = ST_INVALID;
@@ -82,7 +87,7 @@ static sqlite3 *open_restore_source(store *s, const char *src, store_status *st)
                 "To restore it: copy it (cp %s COPY), upgrade the copy by opening it with this triage (`triage "
                 "verify --db COPY`), then `triage restore COPY`.",
                 src, ver, s->version, src);
-    } else if (ver != s->version) {
+    } else if (ver != s->version && !take_older) {
         *st = ver > s->version ? ST_TOO_NEW : ST_INVALID;
         sq_fail(s, *st,
                 "%s has schema version %" PRId64 " and this triage uses %d: restore only a backup of the same "
@@ -201,7 +206,7 @@ static int copy_tables(store *s) {
  * triage's), the file stays the same file and in WAL mode. */
 static int overwrite_pages(store *s, const char *src) {
     store_status x = ST_OK;
-    sqlite3 *from = open_restore_source(s, src, &x);
+    sqlite3 *from = open_restore_source(s, src, false, NULL, &x);
     if (!from) return SQLITE_CANTOPEN;
     sqlite3_backup *b = sqlite3_backup_init(s->db, "main", from, "main");
     int rc = b ? SQLITE_OK : sqlite3_errcode(s->db);
@@ -231,6 +236,29 @@ static store_status step_failed(store *s, const char *err) {
     return sq_fail(s, ST_IO, "Database %s: %s; nothing was restored.", s->path, err && err[0] ? err : "a step failed");
 }
 
+/* A backup of an older schema, into a scratch database (steps->older_ok): every page as it is, through the
+ * backup API (the scratch is private: no desk reads it). The table copy cannot take it (its columns are an
+ * older schema's); the caller opens the scratch again, and that open upgrades it as any open does. */
+static store_status copy_older(store *s, sqlite3 *from, const char *src, int64_t older, restore_steps *steps,
+                               error *err) {
+    sqlite3_backup *b = sqlite3_backup_init(s->db, "main", from, "main");
+    int rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(s->db);
+    int frc = b ? sqlite3_backup_finish(b) : SQLITE_OK;
+    rc = rc == SQLITE_DONE ? frc : rc;
+    char why[256];
+    snprintf(why, sizeof why, "%s", failure_words(s->db, rc));
+    (void)sqlite3_close(from);
+    if (rc != SQLITE_OK) {
+        rc = sq_full_if_no_space(s->db, rc);
+        store_status x = sq_status_of(rc);
+        sq_fail(s, x, "Database %s: copying %s (schema version %" PRId64 ") failed: %s (%s); nothing was restored.",
+                s->path, src, older, sq_reason_of(rc), why);
+        return sq_put_err(err, x, "%s", s->err);
+    }
+    steps->older_version = older;
+    return ST_OK;
+}
+
 store_status sq_restore(store *s, const char *src, restore_steps *steps, error *err) {
     error_clear(err);
     if (!s) return sq_put_err(err, ST_INVALID, "No database is open.");
@@ -241,8 +269,10 @@ store_status sq_restore(store *s, const char *src, restore_steps *steps, error *
     if (!sq_file_still_ours(s))
         return sq_put_err(err, sq_fail_replaced(s, "nothing was restored"), "%s", s->err);
     store_status x = ST_OK;
-    sqlite3 *from = open_restore_source(s, src, &x);
+    int64_t older = 0;
+    sqlite3 *from = open_restore_source(s, src, steps && steps->older_ok, &older, &x);
     if (!from) return sq_put_err(err, x, "%s", s->err);
+    if (older) return copy_older(s, from, src, older, steps, err);
     int rc = load_private_copy(s, from);
     char why[256];
     snprintf(why, sizeof why, "%s", failure_words(s->db, rc));

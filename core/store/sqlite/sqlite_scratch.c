@@ -90,6 +90,7 @@ store_status sq_backup_source_check(store *s, const char *src, error *err) {
 }
 
 store_status sq_drop(const char *location, error *err) {
+    sq_seen_forget(location); /* this account's record of the scratch's trail (sqlite_seen.c): it names the path */
     static const char *const side[] = {"-wal", "-shm", "-journal", "-mark", ""}; /* the database last */
     for (size_t i = 0; i < sizeof side / sizeof *side; i++) {
         char p[PATH_MAX];
