@@ -1220,7 +1220,7 @@ bool db_restore(session *s, const engine *e, const char *backup, const char *acc
         out->restored = true;
         /* this session made it: nothing of its own to warn about, and it may go on writing */
         s->restore_generation = s->restore_told = out->generation;
-        /* the erased clients' old page images may still sit in the WAL until it is checkpointed */
+        /* old versions of the erased clients' rows may still be kept by the store until it purges them */
         bool cleared = false;
         (void)s->db->ops->purge_old_versions(s->db->st, &cleared);
     }

@@ -207,16 +207,18 @@ login_status session_login(database *db, const char *name, const char *pass, siz
         /* the passphrase was right but the data key it opened is not this database's */
         vault_free(v);
         audit_alone(db, NULL, r.id, "tamper_detected", r.id, "data key does not match the database");
-        /* the same words for a file replaced with no desk open (cp or mv over the path): the old file's log
-         * (-wal) left by a desk that did not close, applied to the new file, brings the old staff pages with it
-         * (issue 16); a file cannot tell which of the two happened, so both are named */
+        /* the same words for a database replaced with no desk open (cp or mv over the path): what the store
+         * keeps beside it, left by a desk that did not close, brings the old staff rows into the new one (issue
+         * 16); the store cannot tell which of the two happened, so both are named, and the store names what it
+         * keeps (store op leftovers_hint) */
+        char leftovers[1024] = "";
+        (void)db->ops->leftovers_hint(db->st, leftovers, sizeof leftovers);
         error_set(err, ERR_AUTH,
                  "%s: the data key sealed to `%s` does not match this database: the staff record was altered, or this "
                  "database file is not the one the record belongs with (was it replaced, copied or moved over the "
-                 "path, with the log of the old file, %s-wal, still beside it? put a backup back only with `triage "
-                 "restore`, and leave the file as it is). If it was not replaced, ask a supervisor to reset the "
-                 "passphrase",
-                 db->name, r.name, db->name);
+                 "path%s%s%s? put a backup back only with `triage restore`, and leave the file as it is). If it was "
+                 "not replaced, ask a supervisor to reset the passphrase",
+                 db->name, r.name, leftovers[0] ? ", with " : "", leftovers, leftovers[0] ? ", still beside it" : "");
         return LOGIN_ERROR;
     }
     if (!db_begin(db, err)) {
