@@ -1063,7 +1063,7 @@ static bool backup_knows_restorer(session *s, database *t, const char *backup, e
     size_t used = 0;
     if (t->ops->staff_list(t->st, &staff, &n) == ST_OK)
         for (int i = 0; i < n; i++) {
-            if (staff[i].role != ROLE_SUPERVISOR || staff[i].locked || used + 70 >= sizeof who) continue;
+            if (!role_may(staff[i].role, ACT_RESTORE) || staff[i].locked || used + 70 >= sizeof who) continue;
             int w = snprintf(who + used, sizeof who - used, "%s%s", used ? ", " : "", staff[i].name);
             if (w > 0) used += (size_t)w;
         }

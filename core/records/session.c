@@ -435,13 +435,20 @@ bool staff_add(session *s, const char *name, staff_role role, const char *pass, 
     return save_staff(s, &r, true, "staff_add", staff_role_name(role), &ns, err);
 }
 
-static int count_supervisors(session *s) {
+/* Who can still manage staff (the permission table's ACT_STAFF_MANAGE, unlocked): the guards below keep one,
+ * whatever the roles are called, so a role added to the table is held by the same rule. */
+static int count_staff_managers(session *s) {
     staff_rec *list = NULL;
     int n = 0, sup = 0;
     if (s->db->ops->staff_list(s->db->st, &list, &n) != ST_OK) return -1;
-    for (int i = 0; i < n; i++) sup += list[i].role == ROLE_SUPERVISOR && !list[i].locked;
+    for (int i = 0; i < n; i++) sup += role_may(list[i].role, ACT_STAFF_MANAGE) && !list[i].locked;
     free(list);
     return sup;
+}
+
+static void last_manager_refused(const staff_rec *r, error *err) {
+    error_set(err, ERR_CONFLICT, "`%s` is the last %s: make someone else %s first", r->name, staff_role_person(r->role),
+              staff_role_person(role_least(ACT_STAFF_MANAGE)));
 }
 
 bool staff_set_locked(session *s, const char *name, bool locked, error *err) {
@@ -467,8 +474,8 @@ bool staff_set_locked(session *s, const char *name, bool locked, error *err) {
 bool staff_set_role(session *s, const char *name, staff_role role, error *err) {
     staff_rec r;
     if (!target(s, ACT_STAFF_MANAGE, name, &r, err)) return false;
-    if (r.role == ROLE_SUPERVISOR && role != ROLE_SUPERVISOR && count_supervisors(s) <= 1) {
-        error_set(err, ERR_CONFLICT, "`%s` is the last supervisor: make someone else supervisor first", r.name);
+    if (role_may(r.role, ACT_STAFF_MANAGE) && !role_may(role, ACT_STAFF_MANAGE) && count_staff_managers(s) <= 1) {
+        last_manager_refused(&r, err);
         return false;
     }
     r.role = role;
@@ -506,8 +513,8 @@ bool staff_remove(session *s, const char *name, error *err) {
         error_set(err, ERR_CONFLICT, "you cannot remove your own account");
         return false;
     }
-    if (r.role == ROLE_SUPERVISOR && !r.locked && count_supervisors(s) <= 1) {
-        error_set(err, ERR_CONFLICT, "`%s` is the last supervisor: make someone else supervisor first", r.name);
+    if (role_may(r.role, ACT_STAFF_MANAGE) && !r.locked && count_staff_managers(s) <= 1) {
+        last_manager_refused(&r, err);
         return false;
     }
     /* the row stays (records name their author by id), but nothing in it opens any more: the wrapped secret,

@@ -54,7 +54,7 @@ __attribute__((format(printf, 3, 4))) static store_status invalid(checked *c, co
 
 static bool staff_ok(const staff_rec *r) {
     return store_field_ok(r->id, sizeof r->id) && store_id_ok(r->id) && store_field_ok(r->name, sizeof r->name) && r->name[0] &&
-           (int)r->role >= ROLE_RECEPTION && (int)r->role <= ROLE_SUPERVISOR && r->failed_logins >= 0 &&
+           staff_role_valid(r->role) && r->failed_logins >= 0 &&
            r->keys.kdf.opslimit <= (uint64_t)INT64_MAX && r->keys.kdf.memlimit <= (uint64_t)INT64_MAX;
 }
 
