@@ -89,14 +89,16 @@ pane() { tmux capture-pane -p -t "$S" 2>/dev/null; }
 tmux_keeper() { tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"; }
 tmux_start() { tmux_open "$S" "$1" "$2" "${3:-}" --user desk; } # columns rows [TERM]: $S, the desk as `desk`
 # tmux_open SESSION COLUMNS ROWS TERM ARGS...: a fresh session running $T on ${tmux_config:-$tmp/config.ini}
-# and $DB with ARGS (TERM empty: xterm-256color); after the program the shell runs ${tmux_after:-echo EXITED
-# $?} and stays 30 s, so the last screen can be read. Returns once tmux has the session (bounded).
+# and $DB with ARGS (TERM empty: xterm-256color; -: the one tmux gives); after the program the shell runs
+# ${tmux_after:-echo EXITED $?} and stays ${tmux_hold:-30} s, so the last screen can be read. Returns once
+# tmux has the session (bounded).
 tmux_open() {
-    lib_s=$1 lib_x=$2 lib_y=$3 lib_term=${4:-xterm-256color}
+    lib_s=$1 lib_x=$2 lib_y=$3 lib_term="TERM=${4:-xterm-256color} "
+    [ "${4:-}" = - ] && lib_term=""
     shift 4
     tmux kill-session -t "$lib_s" 2>/dev/null
     tmux new-session -d -s "$lib_s" -x "$lib_x" -y "$lib_y" \
-        "TERM=$lib_term '$T' --config '${tmux_config:-$tmp/config.ini}' --db '$DB' $*; ${tmux_after:-echo EXITED \$?}; sleep 30"
+        "$lib_term'$T' --config '${tmux_config:-$tmp/config.ini}' --db '$DB' $*; ${tmux_after:-echo EXITED \$?}; sleep ${tmux_hold:-30}"
     lib_n=0
     until tmux has-session -t "$lib_s" 2>/dev/null || [ $lib_n -ge 50 ]; do sleep 0.1; lib_n=$((lib_n + 1)); done
 }

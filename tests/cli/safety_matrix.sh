@@ -570,7 +570,7 @@ S="matrix-$$"
 pane() { tmux capture-pane -p -t "$S" >"$tmp/pane" 2>/dev/null; echo "$tmp/pane"; }
 keys() { tmux send-keys -t "$S" "$@"; }
 start_desk() { # user
-    tmux_open "$S" 100 40 "" --user "$1"
+    tmux_hold=60 tmux_open "$S" 100 40 - --user "$1"
     wait_for "Passphrase" 10 && keys "$R" Enter
 }
 # the cell fails at its first step that does not show what it should
