@@ -112,6 +112,20 @@ check "lock released: the same intake saves" has_out '"level"'
 tri "$tmp/lock.db" "$R\n" --user desk client find "Locked Out Person"
 check "...exactly once" [ "$(printf '%s\n' "$out" | grep -c 'Locked Out Person')" -eq 1 ]
 
+# A desk that did not close, as the sqlite3 shell killed after a write is one: its log (DB-wal) left beside DB.
+killed_shell_leaves_log() { # DB
+    rm -f "$tmp/sq"
+    mkfifo "$tmp/sq"
+    sqlite3 "$1" <"$tmp/sq" >/dev/null 2>&1 &
+    spid=$!
+    exec 7>"$tmp/sq"
+    echo "UPDATE staff SET failed_logins = failed_logins + 1;" >&7
+    n=0
+    until [ "$(stat -c %s "$1-wal" 2>/dev/null || echo 0)" -gt 32 ] || [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
+    kill -9 $spid 2>/dev/null
+    wait $spid 2>/dev/null
+    exec 7>&-
+}
 # A desk writing (the tests' writer program) on DB, an intake after another: started, and let run until it
 # has acknowledged N intakes (or failed, or 30 s passed). Its pid in $wpid; fd 8 feeds it.
 desk_writing() { # DB N
@@ -239,17 +253,7 @@ fi
 setup "$tmp/nodesk.db"
 setup "$tmp/nodesk-other.db"
 if command -v sqlite3 >/dev/null; then
-    rm -f "$tmp/sq"
-    mkfifo "$tmp/sq"
-    sqlite3 "$tmp/nodesk.db" <"$tmp/sq" >/dev/null 2>&1 &
-    spid=$!
-    exec 7>"$tmp/sq"
-    echo "UPDATE staff SET failed_logins = failed_logins + 1;" >&7
-    n=0
-    until [ "$(stat -c %s "$tmp/nodesk.db-wal" 2>/dev/null || echo 0)" -gt 32 ] || [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
-    kill -9 $spid 2>/dev/null
-    wait $spid 2>/dev/null
-    exec 7>&-
+    killed_shell_leaves_log "$tmp/nodesk.db"
     cp "$tmp/nodesk-other.db" "$tmp/nodesk.db"
     cp "$tmp/nodesk.db" "$tmp/nodesk-copied.db"
     tri "$tmp/nodesk.db" "$A\n" --user admin verify
@@ -276,17 +280,7 @@ if command -v sqlite3 >/dev/null; then
     cp -a "$tmp/cpa.db" "$tmp/cpa.db-mark" "$tmp/cpa-backup/"
     intake_json "After The File Backup"
     tri "$tmp/cpa.db" "$R\n" --user desk intake new "$tmp/in.json"
-    rm -f "$tmp/sq"
-    mkfifo "$tmp/sq"
-    sqlite3 "$tmp/cpa.db" <"$tmp/sq" >/dev/null 2>&1 &
-    spid=$!
-    exec 7>"$tmp/sq"
-    echo "UPDATE staff SET failed_logins = failed_logins + 1;" >&7
-    n=0
-    until [ "$(stat -c %s "$tmp/cpa.db-wal" 2>/dev/null || echo 0)" -gt 32 ] || [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
-    kill -9 $spid 2>/dev/null
-    wait $spid 2>/dev/null
-    exec 7>&-
+    killed_shell_leaves_log "$tmp/cpa.db"
     sleep 0.05 # the copy's inode change time differs from the record's even on a coarse clock
     cp -a "$tmp/cpa-backup/cpa.db" "$tmp/cpa-backup/cpa.db-mark" "$tmp/"
     cp -a "$tmp/cpa.db" "$tmp/cpa-copied.db"
