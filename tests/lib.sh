@@ -76,12 +76,13 @@ paced() {
 
 # ---- a real terminal (tmux), shared by the walks: $S names the session, $T the program, $tmp/config.ini and
 # $DB its configuration and database ----
-wait_for() { # pattern [seconds]: true once the pane shows it (bounded: 10 s unless told)
-    n=0 limit=$(( ${2:-10} * 10 ))
-    while [ $n -lt $limit ]; do
-        tmux capture-pane -p -t "$S" 2>/dev/null | grep -q -- "$1" && return 0
+wait_for() { wait_in "$S" "$@"; } # pattern [seconds]: true once the pane of $S shows it (bounded: 10 s unless told)
+wait_in() { # session pattern [seconds]: the same for a named session (suites with several desks)
+    lib_n=0 lib_limit=$(( ${3:-10} * 10 ))
+    while [ $lib_n -lt $lib_limit ]; do
+        tmux capture-pane -p -t "$1" 2>/dev/null | grep -q -- "$2" && return 0
         sleep 0.1
-        n=$((n + 1))
+        lib_n=$((lib_n + 1))
     done
     return 1
 }
@@ -89,11 +90,20 @@ pane() { tmux capture-pane -p -t "$S" 2>/dev/null; }
 # One idle session keeps the tmux server alive between tests: killing the last session makes the server
 # exit, and a new session started while it is still going away can be lost (seen once under CI load).
 tmux_keeper() { tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"; }
-tmux_start() { # columns rows [TERM]: a fresh session of the desk logged in as `desk`, waiting (bounded) until tmux has it
-    tmux kill-session -t "$S" 2>/dev/null
-    tmux new-session -d -s "$S" -x "$1" -y "$2" "TERM=${3:-xterm-256color} '$T' --config '$tmp/config.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"
-    n=0
-    until tmux has-session -t "$S" 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+tmux_start() { tmux_open "$S" "$1" "$2" "${3:-}" --user desk; } # columns rows [TERM]: $S, the desk as `desk`
+# tmux_open SESSION COLUMNS ROWS TERM ARGS...: a fresh session running $T on ${tmux_config:-$tmp/config.ini}
+# and $DB with ARGS (TERM empty: xterm-256color; -: the one tmux gives); after the program the shell runs
+# ${tmux_after:-echo EXITED $?} and stays ${tmux_hold:-30} s, so the last screen can be read. Returns once
+# tmux has the session (bounded).
+tmux_open() {
+    lib_s=$1 lib_x=$2 lib_y=$3 lib_term="TERM=${4:-xterm-256color} "
+    [ "${4:-}" = - ] && lib_term=""
+    shift 4
+    tmux kill-session -t "$lib_s" 2>/dev/null
+    tmux new-session -d -s "$lib_s" -x "$lib_x" -y "$lib_y" \
+        "$lib_term'$T' --config '${tmux_config:-$tmp/config.ini}' --db '$DB' $*; ${tmux_after:-echo EXITED \$?}; sleep ${tmux_hold:-30}"
+    lib_n=0
+    until tmux has-session -t "$lib_s" 2>/dev/null || [ $lib_n -ge 50 ]; do sleep 0.1; lib_n=$((lib_n + 1)); done
 }
 
 test_config() { # file [sed arguments]

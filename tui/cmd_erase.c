@@ -24,8 +24,8 @@ int cmd_client_erase(const cli_args *a) {
     printf("erased client %s: name, phone, date of birth, answers, notes and queue history removed; %d intake%s kept "
            "as de-identified counts; %d draft%s erased\n",
            a->argv[1], r.intakes, r.intakes == 1 ? "" : "s", r.drafts, r.drafts == 1 ? "" : "s");
-    if (!r.wal_cleared)
-        printf("note: another desk was reading; old pages leave the write-ahead log at its next checkpoint\n");
+    if (!r.old_versions_purged)
+        printf("note: another desk was reading; the store purges the old copies of the erased rows once it is done\n");
     ctx_close(&c);
     return EXIT_OK;
 }

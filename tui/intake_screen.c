@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "answer_keys.h"
@@ -1339,8 +1340,9 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
     }
     /* a typed answer */
     if (act == UA_CHOOSE) {
-        /* a q typed where q leaves elsewhere: the worker meant to leave far more often than to answer "q" */
-        if ((strcmp(a->in.typed, "q") == 0 || strcmp(a->in.typed, "Q") == 0) && !a->in.q_warned) {
+        /* the quit key (q) typed where it leaves elsewhere: the worker meant to leave far more often than to
+         * answer "q"; the key as the key table names it, so the message and the check name the same key */
+        if (strcasecmp(a->in.typed, key_of(UA_QUIT, 1)) == 0 && !a->in.q_warned) {
             a->in.q_warned = true;
             snprintf(a->in.field_error, sizeof a->in.field_error, "%s", keyed("q_is_text"));
             return react(RE_REDRAW);

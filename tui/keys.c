@@ -195,7 +195,7 @@ void help_draw(app *a, const layout *l) {
         for (int i = 0; i < n_key_actions && n < 64; i++) {
             const key_action *k = &key_actions[i];
             if (!on_screen(k, a->screen) || help_first(k->act) != (pass == 0)) continue;
-            lines[n] = wrapped_lines(text_w, tr(k->help));
+            lines[n] = wrapped_lines(text_w, keyed(k->help));
             need += lines[n];
             order[n++] = i;
         }
@@ -212,14 +212,14 @@ void help_draw(app *a, const layout *l) {
     for (int e = top; e < n && row + lines[e] <= y + 2 + space; e++, shown_to++) { /* never an entry cut */
         const key_action *k = &key_actions[order[e]];
         draw_text(row, x + 2, 16, k->keys, theme(C_TITLE));
-        row += draw_wrapped(row, x + 19, text_w, lines[e], tr(k->help), A_NORMAL);
+        row += draw_wrapped(row, x + 19, text_w, lines[e], keyed(k->help), A_NORMAL);
     }
     int last = y + h - 2;
     if (top > 0 || shown_to < n) {
         char more[256];
-        snprintf(more, sizeof more, "%s%s (%d-%d / %d)", top > 0 ? "^ " : "", shown_to < n ? tr("help_more") : tr("help_more_above"),
+        snprintf(more, sizeof more, "%s%s (%d-%d / %d)", top > 0 ? "^ " : "", shown_to < n ? keyed("help_more") : keyed("help_more_above"),
                  top + 1, shown_to, n);
         draw_text(last - 1, x + 2, w - 4, more, theme(C_ERROR));
     }
-    draw_text(last, x + 2, w - 4, tr("help_close"), theme(C_DIM));
+    draw_text(last, x + 2, w - 4, keyed("help_close"), theme(C_DIM));
 }

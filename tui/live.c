@@ -1,5 +1,5 @@
 /* Several desks at once: every open triage polls the database's change counter once a second. It changes
- * only when another connection commits, so an idle desk costs one PRAGMA a second; a change re-reads the
+ * only when another connection commits, so an idle desk costs one read of it a second; a change re-reads the
  * queue counts and the open screen, and a new red item rings the bell; the banner stays on every screen
  * while a red item waits for a person to acknowledge it or is overdue on either of its steps. Overdue escalation runs here too: each desk asks once a second, the store
  * escalates each item exactly once whichever desk gets there first. */

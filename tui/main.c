@@ -235,7 +235,7 @@ int main(int argc, char **argv) {
             }
             a.passphrase_fd = (int)fd;
         } else if (strcmp(arg, "--keys") == 0) {
-            for (int k = 0; k < n_key_actions; k++) printf("%s\t%s\n", key_actions[k].keys, tr(key_actions[k].help));
+            for (int k = 0; k < n_key_actions; k++) printf("%s\t%s\n", key_actions[k].keys, keyed(key_actions[k].help));
             return EXIT_OK;
         } else if (strcmp(arg, "--no-color") == 0) {
             a.no_color = true;

@@ -455,7 +455,7 @@ reaction record_open(app *a, const char *client_id);
 
 /* After every key: when the database changed (another desk's commit moves change_counter, this desk's own
  * its change counter), re-reads the counts, rings the bell for a new red item, and marks the open screen
- * for re-reading. Cheap when nothing changed: one PRAGMA. */
+ * for re-reading. Cheap when nothing changed: one read of the change counter. */
 void live_poll(app *a, bool force);
 /* Once a second: escalates what fell overdue (a read of the items due; no lock when none is), then polls. */
 void live_tick(app *a);

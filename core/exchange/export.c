@@ -656,41 +656,21 @@ static void patient(const exporter *x, json_writer *w, const opened *op) {
     jw_member_string(w, "resourceType", "Patient");
     jw_member_string(w, "id", op->client_id);
     if (x->o->deidentify) {
-        if (op->has_facts && op->facts.age_band[0]) {
-            jw_key(w, "extension");
-            jw_array(w);
-            jw_object(w);
-            jw_member_string(w, "url", FHIR_AGE_BAND);
-            jw_member_string(w, "valueString", op->facts.age_band);
-            jw_object_end(w);
-            jw_array_end(w);
-        }
+        if (op->has_facts && op->facts.age_band[0])
+            jw_member_one_pair(w, "extension", "url", FHIR_AGE_BAND, "valueString", op->facts.age_band);
         jw_object_end(w);
         return;
     }
     /* who the client is in this database: an import with --client refuses a Patient that names another */
-    jw_key(w, "identifier");
-    jw_array(w);
-    jw_object(w);
-    jw_member_string(w, "system", FHIR_CLIENT_IDS);
-    jw_member_string(w, "value", op->client_id);
-    jw_object_end(w);
-    jw_array_end(w);
+    jw_member_one_pair(w, "identifier", "system", FHIR_CLIENT_IDS, "value", op->client_id);
     jw_key(w, "name");
     jw_array(w);
     jw_object(w);
     jw_member_string(w, "text", op->client.name ? op->client.name : "");
     jw_object_end(w);
     jw_array_end(w);
-    if (op->client.phone && *op->client.phone) {
-        jw_key(w, "telecom");
-        jw_array(w);
-        jw_object(w);
-        jw_member_string(w, "system", "phone");
-        jw_member_string(w, "value", op->client.phone);
-        jw_object_end(w);
-        jw_array_end(w);
-    }
+    if (op->client.phone && *op->client.phone)
+        jw_member_one_pair(w, "telecom", "system", "phone", "value", op->client.phone);
     if (op->client.birth && *op->client.birth) jw_member_string(w, "birthDate", op->client.birth);
     jw_object_end(w);
 }
@@ -841,13 +821,7 @@ static void response_open(exporter *x, json_writer *w, const opened *op, const f
     jw_member_string(w, "id", qid);
     /* the intake it was part of: an import of this file keeps the intake's responses together and apart from
      * the client's other intakes, even two of one day (fhir_import.c, named_intake) */
-    jw_key(w, "extension");
-    jw_array(w);
-    jw_object(w);
-    jw_member_string(w, "url", FHIR_INTAKE_EXT);
-    jw_member_string(w, "valueString", op->id);
-    jw_object_end(w);
-    jw_array_end(w);
+    jw_member_one_pair(w, "extension", "url", FHIR_INTAKE_EXT, "valueString", op->id);
     response_identifier(x, w, op, fm);
     jw_member_string(w, "questionnaire", qcanon);
     jw_member_string(w, "status", response_status(op, fm));

@@ -154,3 +154,13 @@ void jw_member_int(json_writer *w, const char *key, long long v) {
     jw_key(w, key);
     jw_int(w, v);
 }
+
+void jw_member_one_pair(json_writer *w, const char *key, const char *k1, const char *v1, const char *k2, const char *v2) {
+    jw_key(w, key);
+    jw_array(w);
+    jw_object(w);
+    jw_member_string(w, k1, v1);
+    jw_member_string(w, k2, v2);
+    jw_object_end(w);
+    jw_array_end(w);
+}

@@ -49,6 +49,9 @@ void jw_raw(json_writer *w, const char *json_text);
 /* key and value in one call; jw_member_string leaves the member out when s is NULL. */
 void jw_member_string(json_writer *w, const char *key, const char *s);
 void jw_member_int(json_writer *w, const char *key, long long v);
+/* key: [{k1: v1, k2: v2}], a list of one object of two strings (FHIR's extension, identifier and telecom
+ * take this shape); a NULL value leaves its member out, as jw_member_string does. */
+void jw_member_one_pair(json_writer *w, const char *key, const char *k1, const char *v1, const char *k2, const char *v2);
 
 /* Appends s as a JSON string (quotes and escapes) to b: what jw_string writes. */
 void json_write_string(csv_buf *b, const char *s);

@@ -106,9 +106,9 @@ bool client_erase(session *s, const char *client_id, erase_result *out, error *e
         db_rollback(s->db);
         return false;
     }
-    /* old page images of the erased rows may still sit in the WAL until it is checkpointed */
-    store_status st = s->db->ops->purge_old_versions(s->db->st, &out->wal_cleared);
-    if (st != ST_OK) out->wal_cleared = false;
+    /* old versions of the erased rows may still be kept by the store until it purges them */
+    store_status st = s->db->ops->purge_old_versions(s->db->st, &out->old_versions_purged);
+    if (st != ST_OK) out->old_versions_purged = false;
     return true;
 }
 

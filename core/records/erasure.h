@@ -1,8 +1,8 @@
 /* The right to erasure and retention. Erasing a client removes for good its name, phone, date of birth,
  * every intake's answers, scores and notes, the reasons written for its queue steps, its blind-index
  * entries and any draft that names it: sealed values are overwritten with random bytes before their rows
- * are deleted, secure_delete zeroes the freed space, and the WAL is checkpointed and truncated so no old
- * page survives in it. The de-identified report facts stay (re-keyed to fresh random ids) so the centre's
+ * are deleted, and once the transaction commits the store purges old versions of them (store op
+ * purge_old_versions: for every backend, no recoverable copy after erasure). The de-identified report facts stay (re-keyed to fresh random ids) so the centre's
  * counts remain true; an audit entry records who erased which record id, with no personal data.
  * Copies made before (backups) are not reached: they age out by the centre's backup rotation.
  *
@@ -20,14 +20,14 @@
 typedef struct {
     int intakes;      /* facts rows kept, de-identified */
     int drafts;       /* drafts naming the client, erased */
-    bool wal_cleared; /* false when another desk was reading: the old frames are overwritten later */
+    bool old_versions_purged; /* false when another desk was reading: the store purges them later */
 } erase_result;
 
 /* Supervisors. Everything in one transaction; audited. */
 bool client_erase(session *s, const char *client_id, erase_result *out, error *err);
 /* client_erase's work inside the caller's write transaction (a restore re-applies erasures inside its own;
- * no role check: the caller made it). *out is added to, not cleared. The WAL is not purged here: the caller
- * does it after its commit (store op purge_old_versions). */
+ * no role check: the caller made it). *out is added to, not cleared. Old versions are not purged here: the
+ * caller does it after its commit (store op purge_old_versions). */
 bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, error *err);
 
 /* True when the audit entry records an erasure: client_erase itself, or a restore's restored_over copy of one,

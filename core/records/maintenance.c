@@ -1130,7 +1130,7 @@ static bool backup_knows_restorer(session *s, database *t, const char *backup, e
     size_t used = 0;
     if (t->ops->staff_list(t->st, &staff, &n) == ST_OK)
         for (int i = 0; i < n; i++) {
-            if (staff[i].role != ROLE_SUPERVISOR || staff[i].locked || used + 70 >= sizeof who) continue;
+            if (!role_may(staff[i].role, ACT_RESTORE) || staff[i].locked || used + 70 >= sizeof who) continue;
             int w = snprintf(who + used, sizeof who - used, "%s%s", used ? ", " : "", staff[i].name);
             if (w > 0) used += (size_t)w;
         }
@@ -1314,7 +1314,7 @@ bool db_restore(session *s, const engine *e, const char *backup, const char *acc
         out->restored = true;
         /* this session made it: nothing of its own to warn about, and it may go on writing */
         s->restore_generation = s->restore_told = out->generation;
-        /* the erased clients' old page images may still sit in the WAL until it is checkpointed */
+        /* old versions of the erased clients' rows may still be kept by the store until it purges them */
         bool cleared = false;
         (void)s->db->ops->purge_old_versions(s->db->st, &cleared);
     }

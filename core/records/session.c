@@ -225,16 +225,18 @@ login_status session_login(database *db, const char *name, const char *pass, siz
         /* the passphrase was right but the data key it opened is not this database's */
         vault_free(v);
         audit_alone(db, NULL, r.id, "tamper_detected", r.id, "data key does not match the database");
-        /* the same words for a file replaced with no desk open (cp or mv over the path): the old file's log
-         * (-wal) left by a desk that did not close, applied to the new file, brings the old staff pages with it
-         * (issue 16); a file cannot tell which of the two happened, so both are named */
+        /* the same words for a database replaced with no desk open (cp or mv over the path): what the store
+         * keeps beside it, left by a desk that did not close, brings the old staff rows into the new one (issue
+         * 16); the store cannot tell which of the two happened, so both are named, and the store names what it
+         * keeps (store op leftovers_hint) */
+        char leftovers[1024] = "";
+        (void)db->ops->leftovers_hint(db->st, leftovers, sizeof leftovers);
         error_set(err, ERR_AUTH,
                  "%s: the data key sealed to `%s` does not match this database: the staff record was altered, or this "
                  "database file is not the one the record belongs with (was it replaced, copied or moved over the "
-                 "path, with the log of the old file, %s-wal, still beside it? put a backup back only with `triage "
-                 "restore`, and leave the file as it is). If it was not replaced, ask a supervisor to reset the "
-                 "passphrase",
-                 db->name, r.name, db->name);
+                 "path%s%s%s? put a backup back only with `triage restore`, and leave the file as it is). If it was "
+                 "not replaced, ask a supervisor to reset the passphrase",
+                 db->name, r.name, leftovers[0] ? ", with " : "", leftovers, leftovers[0] ? ", still beside it" : "");
         return LOGIN_ERROR;
     }
     if (!db_begin(db, err)) {
@@ -472,11 +474,13 @@ bool staff_add(session *s, const char *name, staff_role role, const char *pass, 
     return save_staff(s, &r, true, "staff_add", staff_role_name(role), &ns, err);
 }
 
-static int count_supervisors(session *s) {
+/* Who can still manage staff (the permission table's ACT_STAFF_MANAGE, unlocked): the guards below keep one,
+ * whatever the roles are called, so a role added to the table is held by the same rule. */
+static int count_staff_managers(session *s) {
     staff_rec *list = NULL;
     int n = 0, sup = 0;
     if (s->db->ops->staff_list(s->db->st, &list, &n) != ST_OK) return -1;
-    for (int i = 0; i < n; i++) sup += list[i].role == ROLE_SUPERVISOR && !list[i].locked;
+    for (int i = 0; i < n; i++) sup += role_may(list[i].role, ACT_STAFF_MANAGE) && !list[i].locked;
     free(list);
     return sup;
 }
@@ -490,6 +494,11 @@ static bool lock_in_trail(session *s, const staff_rec *r, error *err) {
                                  "lock was set in the file (nothing was changed; run `triage verify`; to unlock them, "
                                  "lock them yourself first, which the trail records)", r->name);
     return false;
+}
+
+static void last_manager_refused(const staff_rec *r, error *err) {
+    error_set(err, ERR_CONFLICT, "`%s` is the last %s: make someone else %s first", r->name, staff_role_person(r->role),
+              staff_role_person(role_least(ACT_STAFF_MANAGE)));
 }
 
 bool staff_set_locked(session *s, const char *name, bool locked, error *err) {
@@ -519,8 +528,8 @@ bool staff_set_locked(session *s, const char *name, bool locked, error *err) {
 bool staff_set_role(session *s, const char *name, staff_role role, error *err) {
     staff_rec r;
     if (!target(s, ACT_STAFF_MANAGE, name, &r, err)) return false;
-    if (r.role == ROLE_SUPERVISOR && role != ROLE_SUPERVISOR && count_supervisors(s) <= 1) {
-        error_set(err, ERR_CONFLICT, "`%s` is the last supervisor: make someone else supervisor first", r.name);
+    if (role_may(r.role, ACT_STAFF_MANAGE) && !role_may(role, ACT_STAFF_MANAGE) && count_staff_managers(s) <= 1) {
+        last_manager_refused(&r, err);
         return false;
     }
     r.role = role;
@@ -558,8 +567,8 @@ bool staff_remove(session *s, const char *name, error *err) {
         error_set(err, ERR_CONFLICT, "you cannot remove your own account");
         return false;
     }
-    if (r.role == ROLE_SUPERVISOR && !r.locked && count_supervisors(s) <= 1) {
-        error_set(err, ERR_CONFLICT, "`%s` is the last supervisor: make someone else supervisor first", r.name);
+    if (role_may(r.role, ACT_STAFF_MANAGE) && !r.locked && count_staff_managers(s) <= 1) {
+        last_manager_refused(&r, err);
         return false;
     }
     /* the row stays (records name their author by id), but nothing in it opens any more: the wrapped secret,

@@ -386,9 +386,15 @@ typedef struct store_ops {
     store_status (*scratch_url)(store *s, char *url, size_t size);
     /* Whether the file src may be read as a backup of this database: ST_INVALID, with words naming it, when
      * src is this database's own file (the same one, through any link: restoring it would discard the work
-     * in its log), or when a non-empty write-ahead log lies beside it (a copy taken with its log: read
-     * without it, its last commits would be missed). */
+     * in its log), or when src is a copy of a database in use whose last commits are still kept outside
+     * the copy (read without them, they would be missed). */
     store_status (*backup_source_check)(store *s, const char *src, error *err);
+    /* Words for a person (into words, NUL-terminated, cut to size) naming what this backend keeps of a
+     * database outside the database itself, left behind by a desk that did not close, that would carry an
+     * older database's rows into a file put over the same location (a file backend's log beside the file);
+     * empty when the backend keeps nothing such. Used to say what to look for when the data key does not
+     * match the database. Reads nothing of the rows. */
+    store_status (*leftovers_hint)(store *s, char *words, size_t size);
     /* Drops the scratch databases of this database that a killed or crashed program left behind (they may
      * hold erased clients' rows); one a live program may still be using is left. *removed: how many. */
     store_status (*scratch_sweep)(store *s, int *removed, error *err);
@@ -425,8 +431,9 @@ typedef struct store_ops {
     store_status (*drafts_before)(store *s, int64_t cutoff, draft_rec **out, int *n);
     /* clients with queue items, all closed before cutoff, and no intake since; free() */
     store_status (*clients_closed_before)(store *s, int64_t cutoff, char (**ids)[STORE_ID_LEN], int *n);
-    /* Purges old versions of rows from the store's files (for SQLite the write-ahead log), so erased values
-     * leave no copy; *complete false when another desk's reader kept some, to be purged later. */
+    /* Purges old versions of rows from everything the backend keeps (its files, logs and free space), so
+     * erased values leave no recoverable copy; *complete false when another desk's open read still holds
+     * some, to be purged later by the backend itself. Called after each erasure has committed. */
     store_status (*purge_old_versions)(store *s, bool *complete);
     /* removes a draft, its sealed body unrecoverable as with client_erase */
     store_status (*draft_erase)(store *s, const char *id);

@@ -54,7 +54,7 @@ __attribute__((format(printf, 3, 4))) static store_status invalid(checked *c, co
 
 static bool staff_ok(const staff_rec *r) {
     return store_field_ok(r->id, sizeof r->id) && store_id_ok(r->id) && store_field_ok(r->name, sizeof r->name) && r->name[0] &&
-           (int)r->role >= ROLE_RECEPTION && (int)r->role <= ROLE_SUPERVISOR && r->failed_logins >= 0 &&
+           staff_role_valid(r->role) && r->failed_logins >= 0 &&
            r->keys.kdf.opslimit <= (uint64_t)INT64_MAX && r->keys.kdf.memlimit <= (uint64_t)INT64_MAX;
 }
 
@@ -271,6 +271,29 @@ static store_status ck_backup_source_check(store *s, const char *src, error *err
     }
     COUNT(backup_source_check);
     return c->b->backup_source_check(c->in, src, err);
+}
+
+static store_status ck_leftovers_hint(store *s, char *words, size_t size) {
+    if (words && size) words[0] = '\0';
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (!words || !size) return invalid(c, "name what lies beside the database", "no room for the words was given");
+    c->own_error = false;
+    COUNT(leftovers_hint);
+    store_status st = c->b->leftovers_hint(c->in, words, size);
+    if (st != ST_OK) {
+        words[0] = '\0';
+        return st;
+    }
+    words[size - 1] = '\0';
+    /* the backend names its location: shown as every message shows it (no password of a URL) */
+    char *shown = malloc(size);
+    if (!shown) return ST_IO;
+    redacted_message(words, c->location, shown, size);
+    snprintf(words, size, "%s", shown);
+    secret_wipe(shown, size);
+    free(shown);
+    return ST_OK;
 }
 
 static store_status ck_scratch_sweep(store *s, int *removed, error *err) {
@@ -910,7 +933,7 @@ static store_status ck_clients_closed_before(store *s, int64_t cutoff, char (**i
 static store_status ck_purge_old_versions(store *s, bool *complete) {
     if (!s) return ST_INVALID;
     checked *c = C(s);
-    if (!complete) return invalid(c, "checkpoint the WAL", "no result was given");
+    if (!complete) return invalid(c, "purge old versions of erased rows", "no result was given");
     c->own_error = false;
     COUNT(purge_old_versions);
     return c->b->purge_old_versions(c->in, complete);
@@ -961,6 +984,7 @@ const store_ops store_checked = {
     .restore = ck_restore,
     .scratch_url = ck_scratch_url,
     .backup_source_check = ck_backup_source_check,
+    .leftovers_hint = ck_leftovers_hint,
     .scratch_sweep = ck_scratch_sweep,
     .drop = ck_drop,
     .begin = ck_begin,
@@ -1098,6 +1122,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(drafts_before)] = "drafts_before",
     [SLOT(clients_closed_before)] = "clients_closed_before",
     [SLOT(purge_old_versions)] = "purge_old_versions",
+    [SLOT(leftovers_hint)] = "leftovers_hint",
     [SLOT(draft_erase)] = "draft_erase",
     [SLOT(row_ids)] = "row_ids",
     [SLOT(row_mac_set)] = "row_mac_set",

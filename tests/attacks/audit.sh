@@ -12,9 +12,7 @@
 # Usage: tests/attacks/audit.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
-need_sqlite3
-A="$(pwd)/build/release/tests/attacks/attacker"
-[ -x "$A" ] || { bad "build/release/tests/attacks/attacker is missing (make test builds it)"; finish; exit 1; }
+need_attacker
 
 centre
 printf '{"client":{"name":"Red Person"},"language":"en","answers":{"phq9":[3,3,2,3,2,3,2,1,2],"asq":["yes","yes","yes","no","yes"]}}' >"$tmp/in.json"

@@ -11,14 +11,8 @@
 # Usage: tests/attacks/clinical_pin.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
-need_sqlite3
-A="$(pwd)/build/release/tests/attacks/attacker"
-[ -x "$A" ] || { bad "build/release/tests/attacks/attacker is missing (make test builds it)"; finish; exit 1; }
+need_attacker
 
-intake() { # USER PASS NAME NOTE
-    printf '{"client":{"name":"%s","phone":"555 0100"},"language":"en","notes":"%s","answers":{"phq9":[1,1,1,1,0,0,0,0,0]}}' "$3" "$4" >"$tmp/in.json"
-    tri "$1" "$2\n" intake new "$tmp/in.json"
-}
 plant() { # USER PASS [entry]
     printf '%s\n' "$2" | "$A" plant-clinical "$tmp/config.ini" "$DB" "$1" ${3:-} 2>"$tmp/aerr"
     rc=$?; err=$(cat "$tmp/aerr")

@@ -10,17 +10,8 @@
 # Usage: tests/attacks/note_sign.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
-need_sqlite3
-A="$(pwd)/build/release/tests/attacks/attacker"
-[ -x "$A" ] || { bad "build/release/tests/attacks/attacker is missing (make test builds it)"; finish; exit 1; }
+need_attacker
 
-intake() { # USER PASS NAME NOTE
-    printf '{"client":{"name":"%s","phone":"555 0100"},"language":"en","notes":"%s","answers":{"phq9":[1,1,1,1,0,0,0,0,0]}}' "$3" "$4" >"$tmp/in.json"
-    tri "$1" "$2\n" intake new "$tmp/in.json"
-}
-read_intake() { # USER PASS INTAKE
-    out=$(printf '%s\n' "$2" | "$A" read-intake "$tmp/config.ini" "$DB" "$1" "$3" 2>"$tmp/aerr"); rc=$?; err=$(cat "$tmp/aerr")
-}
 forge() { # HOW TEXT
     printf '%s\n' "$ALICE" | "$A" forge-clinical-note "$tmp/config.ini" "$DB" alice "$iid" "$2" "$1" 2>"$tmp/aerr"
     rc=$?; err=$(cat "$tmp/aerr")

@@ -12,17 +12,11 @@
 # Usage: tests/attacks/notes.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
-need_sqlite3
-A="$(pwd)/build/release/tests/attacks/attacker"
-[ -x "$A" ] || { bad "build/release/tests/attacks/attacker is missing (make test builds it)"; finish; exit 1; }
+need_attacker
 CAROL=carol-passphrase-1
 
 # read-notes USER PASS: the attacker's run, output in $out
 read_notes() { out=$(printf '%s\n' "$2" | "$A" read-notes "$tmp/config.ini" "$DB" "$1" 2>"$tmp/aerr"); rc=$?; err=$(cat "$tmp/aerr"); }
-intake() { # USER PASS NAME NOTE
-    printf '{"client":{"name":"%s","phone":"555 0100"},"language":"en","notes":"%s","answers":{"phq9":[1,1,1,1,0,0,0,0,0]}}' "$3" "$4" >"$tmp/in.json"
-    tri "$1" "$2\n" intake new "$tmp/in.json"
-}
 
 centre
 tri admin "$ADMIN\n$CAROL\n" user add carol --role clinician

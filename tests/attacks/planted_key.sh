@@ -9,9 +9,7 @@
 # Usage: tests/attacks/planted_key.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
-need_sqlite3
-A="$(pwd)/build/release/tests/attacks/attacker"
-[ -x "$A" ] || { bad "build/release/tests/attacks/attacker is missing (make test builds it)"; finish; exit 1; }
+need_attacker
 
 centre
 sql "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null

@@ -571,23 +571,10 @@ way_hotline() { # label expect form item how q5 rowid
 
 # ---- K: a draft resumed after kill -9, in a real terminal ----
 S="matrix-$$"
-wait_for() { # pattern [seconds]
-    n=0 limit=$(( ${2:-5} * 10 ))
-    while [ $n -lt $limit ]; do
-        tmux capture-pane -p -t "$S" 2>/dev/null | grep -q -- "$1" && return 0
-        sleep 0.1
-        n=$((n + 1))
-    done
-    return 1
-}
 pane() { tmux capture-pane -p -t "$S" >"$tmp/pane" 2>/dev/null; echo "$tmp/pane"; }
 keys() { tmux send-keys -t "$S" "$@"; }
 start_desk() { # user
-    tmux kill-session -t "$S" 2>/dev/null
-    tmux new-session -d -s "$S" -x 100 -y 40 \
-        "'$T' --config '$tmp/config.ini' --db '$DB' --user $1; echo EXITED \$?; sleep 60"
-    n=0
-    until tmux has-session -t "$S" 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+    tmux_hold=60 tmux_open "$S" 100 40 - --user "$1"
     wait_for "Passphrase" 10 && keys "$R" Enter
 }
 # the cell fails at its first step that does not show what it should
@@ -710,8 +697,7 @@ way_kill() { # label expect form item how q5
 
 # ---- the matrix ----
 if command -v tmux >/dev/null 2>&1; then
-    # one idle session keeps the server up between cells (see tests/e2e/tmux.sh)
-    tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"
+    tmux_keeper # one idle session keeps the server up between cells
     have_tmux=yes
 else
     have_tmux=no

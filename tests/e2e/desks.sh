@@ -20,23 +20,12 @@ cli "admin-passphrase-1\n$R\n" --user admin user add desk --role reception >/dev
 cli "admin-passphrase-1\n$C\n" --user admin user add clin --role clinician >/dev/null
 cli "admin-passphrase-1\n" --user admin roster import assets/counselors.sample.ini >/dev/null
 fail_show=show_pane
-wait_for() { # session pattern tenths-of-a-second
-    n=0
-    while [ $n -lt "$3" ]; do
-        tmux capture-pane -p -t "$1" 2>/dev/null | grep -q -- "$2" && return 0
-        sleep 0.1
-        n=$((n + 1))
-    done
-    return 1
+step() { # name session pattern [seconds]
+    if wait_in "$2" "$3" "${4:-10}"; then ok "$1"; else bad "$1 (waiting for: $3)" "$2"; fi
 }
-step() { # name session pattern [tenths]
-    if wait_for "$2" "$3" "${4:-100}"; then ok "$1"; else bad "$1 (waiting for: $3)" "$2"; fi
-}
-tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"
+tmux_keeper
 tmux set-option -g monitor-bell on 2>/dev/null
-desk() { # session user
-    tmux new-session -d -s "$1" -x 110 -y 32 "TERM=xterm-256color '$T' --config '$tmp/config.ini' --db '$DB' --user $2; echo EXITED \$?; sleep 30"
-}
+desk() { tmux_open "$1" 110 32 "" --user "$2"; } # session user
 desk A desk
 desk B clin
 step "desk A: login" A "Passphrase"
@@ -63,8 +52,8 @@ step "desk A: the review" A "Two Desks"
 tmux send-keys -t A C-s
 step "desk A: saved" A "m left"
 # from here on nobody touches desk B
-if wait_for B "\[1 Red 1\]" 20; then ok "desk B: the red item within 2 seconds"; else bad "desk B: the red item within 2 seconds" B; fi
-if wait_for B "RED ALERT" 20; then ok "desk B: the banner within 2 seconds"; else bad "desk B: the banner" B; fi
+if wait_in B "\[1 Red 1\]" 2; then ok "desk B: the red item within 2 seconds"; else bad "desk B: the red item within 2 seconds" B; fi
+if wait_in B "RED ALERT" 2; then ok "desk B: the banner within 2 seconds"; else bad "desk B: the banner" B; fi
 step "desk B: the row (initials only)" B "T.D. "
 if [ "$(tmux display-message -p -t B '#{window_bell_flag}')" = 1 ]; then ok "desk B: the terminal bell rang"; else bad "desk B: the bell" B; fi
 tmux send-keys -t A Enter e
@@ -74,8 +63,8 @@ step "desk B: confirming red asks for the evaluation's outcome" B "Evaluation ou
 tmux send-keys -t B -l "evaluated in person: safety plan made"
 tmux send-keys -t B Enter
 step "desk B: confirmed" B "Done: confirm (clin"
-if wait_for A "RED *confirmed" 20; then ok "desk A: B's confirmation within 2 seconds"; else bad "desk A: B's confirmation within 2 seconds" A; fi
-if wait_for A "clin *confirm" 20; then ok "desk A: the history says who"; else bad "desk A: the history" A; fi
+if wait_in A "RED *confirmed" 2; then ok "desk A: B's confirmation within 2 seconds"; else bad "desk A: B's confirmation within 2 seconds" A; fi
+if wait_in A "clin *confirm" 2; then ok "desk A: the history says who"; else bad "desk A: the history" A; fi
 tmux send-keys -t A q q
 tmux send-keys -t B q q
 step "desk A quits cleanly" A "EXITED 0"

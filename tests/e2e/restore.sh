@@ -34,17 +34,8 @@ intake() { # NAME LEVEL: an intake from the example of that level, for the clien
 # a failure names a desk (a tmux session) when what that desk's screen held then tells why
 show_desk() { [ -z "${1:-}" ] || show_pane "$1"; }
 fail_show=show_desk
-wait_for() { # session pattern tenths-of-a-second
-    n=0
-    while [ $n -lt "$3" ]; do
-        tmux capture-pane -p -t "$1" 2>/dev/null | grep -q -- "$2" && return 0
-        sleep 0.1
-        n=$((n + 1))
-    done
-    return 1
-}
-step() { # name session pattern [tenths]
-    if wait_for "$2" "$3" "${4:-100}"; then ok "$1"; else bad "$1 (waiting for: $3)" "$2"; fi
+step() { # name session pattern [seconds]
+    if wait_in "$2" "$3" "${4:-10}"; then ok "$1"; else bad "$1 (waiting for: $3)" "$2"; fi
 }
 found() { cli "$A\n" --user admin client find "$1" 2>/dev/null | grep -c "$1"; }
 
@@ -66,10 +57,8 @@ else
 fi
 
 # two desks on the queue screen
-tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"
-desk() { # session user
-    tmux new-session -d -s "$1" -x 110 -y 32 "TERM=xterm-256color '$T' --config '$tmp/config.ini' --db '$DB' --user $2; echo EXITED \$?; sleep 30"
-}
+tmux_keeper
+desk() { tmux_open "$1" 110 32 "" --user "$2"; } # session user
 desk A desk
 desk B clin
 step "desk A: login" A "Passphrase"
@@ -128,8 +117,8 @@ fi
 
 # both desks learn of it at their next poll, nobody touching them: a session left open through a restore
 # writes nothing more (its key or role may not be the restored trail's), so each goes to the login, saying why
-step "desk A: says the database was restored under it, log in again" A "restored from a backup while this desk was open: log in again" 50
-step "desk B: says the database was restored under it, log in again" B "restored from a backup while this desk was open: log in again" 50
+step "desk A: says the database was restored under it, log in again" A "restored from a backup while this desk was open: log in again" 5
+step "desk B: says the database was restored under it, log in again" B "restored from a backup while this desk was open: log in again" 5
 tmux capture-pane -p -t A | grep -q "Passphrase" && ok "desk A: at the login" || bad "desk A: at the login" A
 tmux send-keys -t A "$R" Enter
 tmux send-keys -t B "$C" Enter
@@ -137,15 +126,15 @@ step "desk A: logged in again" A "desk (reception)"
 step "desk B: logged in again" B "clin (clinician)"
 tmux send-keys -t A e
 tmux send-keys -t B e
-if wait_for A "\[1 Red 2\]" 50; then ok "desk A: the restored state (two red)"; else bad "desk A: the restored state" A; fi
-if wait_for B "\[1 Red 2\]" 50; then ok "desk B: the restored state (two red)"; else bad "desk B: the restored state" B; fi
+if wait_in A "\[1 Red 2\]" 5; then ok "desk A: the restored state (two red)"; else bad "desk A: the restored state" A; fi
+if wait_in B "\[1 Red 2\]" 5; then ok "desk B: the restored state (two red)"; else bad "desk B: the restored state" B; fi
 # a restore is not a replaced file: logged in again, the desks go on writing
 tmux send-keys -t B c Enter
 step "desk B: confirming a restored red item asks for the evaluation's outcome" B "Evaluation outcome"
 tmux send-keys -t B -l "evaluated in person: safety plan made"
 tmux send-keys -t B Enter
 step "desk B: writes after the restore (confirmed)" B "Done: confirm (clin"
-if wait_for A "RED *confirmed" 50; then ok "desk A: B's confirmation after the restore"; else bad "desk A: B's confirmation after the restore" A; fi
+if wait_in A "RED *confirmed" 5; then ok "desk A: B's confirmation after the restore"; else bad "desk A: B's confirmation after the restore" A; fi
 tmux send-keys -t A q q
 tmux send-keys -t B q q
 step "desk A quits cleanly" A "EXITED 0"
@@ -200,7 +189,7 @@ ls "$tmp" | grep -q 'restore-' && bad "no private copy left behind: $(ls "$tmp")
 # A desk at 80 columns in an intake when the file is copied over the path (the wrong way to restore): F3
 # cannot keep the draft and says so, the answers stay on screen, and the refusal is shown whole (wrapped,
 # not cut at the terminal's width)
-tmux new-session -d -s C -x 80 -y 24 "TERM=xterm-256color '$T' --config '$tmp/config.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"
+tmux_open C 80 24 "" --user desk
 step "desk C (80 columns): login" C "Passphrase"
 tmux send-keys -t C "$R" Enter
 step "desk C: the front desk" C "desk (reception)"
@@ -276,7 +265,7 @@ DB="$tmp/draft.db"
 cli "$A\n" --user admin init >/dev/null
 cli "$A\n$R\n" --user admin user add desk --role reception >/dev/null
 cli "$A\n" --user admin backup "$tmp/draft-backup.db" >/dev/null
-tmux new-session -d -s D -x 110 -y 32 "TERM=xterm-256color '$T' --config '$tmp/config.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"
+tmux_open D 110 32 "" --user desk
 step "desk D: login" D "Passphrase"
 tmux send-keys -t D "$R" Enter
 step "desk D: the front desk" D "desk (reception)"
@@ -289,7 +278,7 @@ cli "$A\n" --user admin restore "$tmp/draft-backup.db" >"$tmp/dr.out" 2>&1
 drc=$?
 [ $drc -eq 0 ] && grep -q "^1 unfinished intake(s) (drafts) saved or changed after the backup removed" "$tmp/dr.out" &&
     ok "a restore removing a draft saved after the backup counts it" || bad "a restore removing a draft: exit $drc: $(cat "$tmp/dr.out")"
-step "desk D: sent to the login" D "Passphrase" 50
+step "desk D: sent to the login" D "Passphrase" 5
 flat=$(tmux capture-pane -p -t D | tr -s ' \n' '  ')
 case $flat in *"restored from a backup while this desk was open"*"The intake that was on screen"*"G.H."*"the restore removed its draft"*)
     ok "...saying the database was restored and that the restore removed the draft of its intake" ;;
@@ -307,16 +296,18 @@ intake "Idle Before" green >/dev/null
 cli "$A\n" --user admin backup "$tmp/idle-backup.db" >/dev/null
 intake "Idle After" green >/dev/null
 sed 's/^idle_lock_minutes = .*/idle_lock_minutes = 1/' "$tmp/config.ini" >"$tmp/idle.ini"
-tmux new-session -d -s I -x 110 -y 32 "TERM=xterm-256color '$T' --config '$tmp/idle.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"
+tmux_config="$tmp/idle.ini"
+tmux_open I 110 32 "" --user desk
+tmux_config=
 step "idle desk: login" I "Passphrase"
 tmux send-keys -t I "$R" Enter
 step "idle desk: the front desk" I "desk (reception)"
-step "idle desk: locked after a minute idle" I "Locked after inactivity" 900
+step "idle desk: locked after a minute idle" I "Locked after inactivity" 90
 cli "$A\n" --user admin restore "$tmp/idle-backup.db" >"$tmp/idle.out" 2>&1 && ok "restored while the desk is locked" ||
     bad "restored while the desk is locked: $(cat "$tmp/idle.out")"
 sleep 1.5
 tmux send-keys -t I "$R" Enter
-step "idle desk: unlocked, it says the database was restored while it was locked" I "restored from a backup while this desk was locked" 50
+step "idle desk: unlocked, it says the database was restored while it was locked" I "restored from a backup while this desk was locked" 5
 tmux send-keys -t I q q
 tmux kill-session -t I
 

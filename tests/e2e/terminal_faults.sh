@@ -26,16 +26,6 @@ test_config "$tmp/config.ini"
 DB="$tmp/t.db"
 A=admin-passphrase-1 C=clin-passphrase-12
 fail_show=show_pane
-pane() { tmux capture-pane -p -t "$S" 2>/dev/null; }
-wait_for() { # pattern [seconds]: polls, bounded
-    n=0 limit=$(( ${2:-10} * 10 ))
-    while [ $n -lt $limit ]; do
-        pane | grep -q -- "$1" && return 0
-        sleep 0.1
-        n=$((n + 1))
-    done
-    return 1
-}
 step() { if wait_for "$2"; then ok "$1"; else bad "$1 (waiting for: $2)"; fi; }
 need() { # step, and the part stops here when it fails (what follows needs that screen)
     if wait_for "$2"; then ok "$1"; return 0; fi
@@ -44,13 +34,11 @@ need() { # step, and the part stops here when it fails (what follows needs that 
     return 1
 }
 keys() { tmux send-keys -t "$S" "$@"; }
-tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"
-start() { # user: a fresh session; after the program the shell says how it ended and the tty's mode
-    tmux kill-session -t "$S" 2>/dev/null
-    tmux new-session -d -s "$S" -x 120 -y 32 "TERM=xterm-256color '$T' --config '$tmp/config.ini' --db '$DB' $1; \
-echo EXITED \$?; stty -a | tr ' ;' '\n\n' | grep -x -e icanon -e echo | tr '\n' ' '; echo; sleep 30"
-    n=0
-    until tmux has-session -t "$S" 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
+tmux_keeper
+# after the program the shell says how it ended and the tty's mode
+tmux_after="echo EXITED \$?; stty -a | tr ' ;' '\n\n' | grep -x -e icanon -e echo | tr '\n' ' '; echo"
+start() { # user: a fresh session
+    tmux_open "$S" 120 32 "" "$1"
     tmux select-pane -t "$S" -T triage-pane
     wait_for "Passphrase" 10 || bad "start $1: the login"
 }

@@ -117,6 +117,55 @@ check "lock released: the same intake saves" has_out '"level"'
 tri "$tmp/lock.db" "$R\n" --user desk client find "Locked Out Person"
 check "...exactly once" [ "$(printf '%s\n' "$out" | grep -c 'Locked Out Person')" -eq 1 ]
 
+# A desk that did not close, as the sqlite3 shell killed after a write is one: its log (DB-wal) left beside DB.
+killed_shell_leaves_log() { # DB
+    rm -f "$tmp/sq"
+    mkfifo "$tmp/sq"
+    sqlite3 "$1" <"$tmp/sq" >/dev/null 2>&1 &
+    spid=$!
+    exec 7>"$tmp/sq"
+    echo "UPDATE staff SET failed_logins = failed_logins + 1;" >&7
+    n=0
+    until [ "$(stat -c %s "$1-wal" 2>/dev/null || echo 0)" -gt 32 ] || [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
+    kill -9 $spid 2>/dev/null
+    wait $spid 2>/dev/null
+    exec 7>&-
+}
+# A desk writing (the tests' writer program) on DB, an intake after another: started, and let run until it
+# has acknowledged N intakes (or failed, or 30 s passed). Its pid in $wpid; fd 8 feeds it.
+desk_writing() { # DB N
+    rm -f "$tmp/win" "$tmp/acks"
+    mkfifo "$tmp/win"
+    : >"$tmp/acks"
+    "$BIN/writer" once "$tmp/config.ini" "$1" desk <"$tmp/win" >"$tmp/acks" 2>&1 &
+    wpid=$!
+    exec 8>"$tmp/win"
+    printf '%s\n' "$R" >&8
+    n=0
+    until [ "$(grep -c '^ack intake' "$tmp/acks")" -ge "$2" ] || grep -q '^error' "$tmp/acks" || [ $n -ge 600 ]; do
+        sleep 0.05
+        n=$((n + 1))
+    done
+}
+# The writing desk, given 20 seconds to notice and stop by itself (a desk that does not notice writes on for
+# ever: then it is stopped, and the check on $wrc fails): its status in $wrc and $rc, its last words in $err.
+desk_stopped() {
+    n=0
+    while kill -0 $wpid 2>/dev/null && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
+    kill $wpid 2>/dev/null
+    wait $wpid
+    wrc=$?
+    exec 8>&-
+    rc=$wrc out="" err=$(tail -n 1 "$tmp/acks")
+}
+# The intakes the desk acknowledged that FILE does not hold, in $lost (empty: none lost).
+acked_missing_from() { # FILE
+    lost=""
+    for id in $(sed -n 's/^ack intake \([^ ]*\) .*/\1/p' "$tmp/acks"); do
+        [ "$(sqlite3 "$1" "SELECT count(*) FROM intakes WHERE id = '$id'")" = 1 ] || lost="$lost $id"
+    done
+}
+
 # The database replaced while a desk has it open and writes (a backup put back with mv or cp over the path,
 # the wrong way to restore): the desk's next write is refused naming the file, and the file now at the path
 # verifies sound: the desk's WAL, which belongs to the old file, is never applied to it. On disk and on
@@ -127,28 +176,10 @@ replaced_under_desk() { # DIR OP(mv|cp) WHERE
     db="$dir/rep-$op.db"
     setup "$db"
     tri "$db" "$A\n" --user admin backup "$dir/other-$op.db"
-    rm -f "$tmp/win" "$tmp/acks"
-    mkfifo "$tmp/win"
-    : >"$tmp/acks"
-    "$BIN/writer" once "$tmp/config.ini" "$db" desk <"$tmp/win" >"$tmp/acks" 2>&1 &
-    wpid=$!
-    exec 8>"$tmp/win"
-    printf '%s\n' "$R" >&8
-    n=0
     # past the first automatic checkpoint (1000 frames), so that the WAL's frames no longer match the copy
-    until [ "$(grep -c '^ack intake' "$tmp/acks")" -ge 40 ] || grep -q '^error' "$tmp/acks" || [ $n -ge 600 ]; do
-        sleep 0.05
-        n=$((n + 1))
-    done
+    desk_writing "$db" 40
     if [ "$op" = mv ]; then mv "$dir/other-$op.db" "$db"; else cp "$dir/other-$op.db" "$db"; fi
-    # a desk that does not notice writes on for ever: 20 seconds, then it is stopped (and the check fails)
-    n=0
-    while kill -0 $wpid 2>/dev/null && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
-    kill $wpid 2>/dev/null
-    wait $wpid
-    wrc=$?
-    exec 8>&-
-    rc=$wrc out="" err=$(tail -n 1 "$tmp/acks")
+    desk_stopped
     check "$op over the path under a writing desk, $where: the desk's next write is refused" [ "$wrc" -eq 1 ]
     check "...with a message naming the file" has_err "Database $db: the file .*$([ "$op" = mv ] && echo replaced || echo overwritten)"
     if [ "$op" = mv ]; then
@@ -158,10 +189,7 @@ replaced_under_desk() { # DIR OP(mv|cp) WHERE
         check "...the old file, deleted by the mv, saved beside the path and said so" has_err "it was saved as $db.replaced-[0-9]*-[0-9]*; to get its work back, .triage restore. that file"
         check "...mode 0600" [ "$(stat -c %a "${saved:-$tmp/none}" 2>/dev/null)" = 600 ]
         if command -v sqlite3 >/dev/null && [ -n "$saved" ]; then
-            lost=""
-            for id in $(sed -n 's/^ack intake \([^ ]*\) .*/\1/p' "$tmp/acks"); do
-                [ "$(sqlite3 "$saved" "SELECT count(*) FROM intakes WHERE id = '$id'")" = 1 ] || lost="$lost $id"
-            done
+            acked_missing_from "$saved"
             rc=0 out="" err="acknowledged $(grep -c '^ack intake' "$tmp/acks"), missing from the saved file:${lost:- none}"
             check "...holding every intake the desk acknowledged" [ -z "$lost" ]
         fi
@@ -203,32 +231,12 @@ if [ -x "$BIN/writer" ]; then
     moved_aside() { # DIR WHERE
         db="$1/aside.db"
         setup "$db"
-        rm -f "$tmp/win" "$tmp/acks"
-        mkfifo "$tmp/win"
-        : >"$tmp/acks"
-        "$BIN/writer" once "$tmp/config.ini" "$db" desk <"$tmp/win" >"$tmp/acks" 2>&1 &
-        wpid=$!
-        exec 8>"$tmp/win"
-        printf '%s\n' "$R" >&8
-        n=0
-        until [ "$(grep -c '^ack intake' "$tmp/acks")" -ge 30 ] || grep -q '^error' "$tmp/acks" || [ $n -ge 600 ]; do
-            sleep 0.05
-            n=$((n + 1))
-        done
+        desk_writing "$db" 30
         mv "$db" "$db.aside"
-        n=0
-        while kill -0 $wpid 2>/dev/null && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
-        kill $wpid 2>/dev/null
-        wait $wpid
-        wrc=$?
-        exec 8>&-
-        rc=$wrc out="" err=$(tail -n 1 "$tmp/acks")
+        desk_stopped
         check "moved aside under a writing desk, $2: the desk's next write is refused" [ "$wrc" -eq 1 ]
         check "...saying its log was written into the old file (not only 'set aside')" has_err "Its log was first written into the old file"
-        lost=""
-        for id in $(sed -n 's/^ack intake \([^ ]*\) .*/\1/p' "$tmp/acks"); do
-            [ "$(sqlite3 "$db.aside" "SELECT count(*) FROM intakes WHERE id = '$id'")" = 1 ] || lost="$lost $id"
-        done
+        acked_missing_from "$db.aside"
         rc=0 out="" err="acknowledged $(grep -c '^ack intake' "$tmp/acks"), missing from the moved file:${lost:- none}"
         check "...and every intake it acknowledged is in the file moved aside" [ -z "$lost" ]
         rm -f "$db" "$db-wal" "$db-shm" "$db.aside" "$db-mark"
@@ -250,17 +258,7 @@ fi
 setup "$tmp/nodesk.db"
 setup "$tmp/nodesk-other.db"
 if command -v sqlite3 >/dev/null; then
-    rm -f "$tmp/sq"
-    mkfifo "$tmp/sq"
-    sqlite3 "$tmp/nodesk.db" <"$tmp/sq" >/dev/null 2>&1 &
-    spid=$!
-    exec 7>"$tmp/sq"
-    echo "UPDATE staff SET failed_logins = failed_logins + 1;" >&7
-    n=0
-    until [ "$(stat -c %s "$tmp/nodesk.db-wal" 2>/dev/null || echo 0)" -gt 32 ] || [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
-    kill -9 $spid 2>/dev/null
-    wait $spid 2>/dev/null
-    exec 7>&-
+    killed_shell_leaves_log "$tmp/nodesk.db"
     cp "$tmp/nodesk-other.db" "$tmp/nodesk.db"
     cp "$tmp/nodesk.db" "$tmp/nodesk-copied.db"
     tri "$tmp/nodesk.db" "$A\n" --user admin verify
@@ -287,17 +285,7 @@ if command -v sqlite3 >/dev/null; then
     cp -a "$tmp/cpa.db" "$tmp/cpa.db-mark" "$tmp/cpa-backup/"
     intake_json "After The File Backup"
     tri "$tmp/cpa.db" "$R\n" --user desk intake new "$tmp/in.json"
-    rm -f "$tmp/sq"
-    mkfifo "$tmp/sq"
-    sqlite3 "$tmp/cpa.db" <"$tmp/sq" >/dev/null 2>&1 &
-    spid=$!
-    exec 7>"$tmp/sq"
-    echo "UPDATE staff SET failed_logins = failed_logins + 1;" >&7
-    n=0
-    until [ "$(stat -c %s "$tmp/cpa.db-wal" 2>/dev/null || echo 0)" -gt 32 ] || [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
-    kill -9 $spid 2>/dev/null
-    wait $spid 2>/dev/null
-    exec 7>&-
+    killed_shell_leaves_log "$tmp/cpa.db"
     sleep 0.05 # the copy's inode change time differs from the record's even on a coarse clock
     cp -a "$tmp/cpa-backup/cpa.db" "$tmp/cpa-backup/cpa.db-mark" "$tmp/"
     cp -a "$tmp/cpa.db" "$tmp/cpa-copied.db"

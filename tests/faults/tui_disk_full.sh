@@ -25,16 +25,6 @@ mkdir -p "$HOME"
 test_config "$tmp/config.ini"
 A=admin-passphrase-1 R=desk-passphrase-12
 fail_show=show_pane show_lines=34
-pane() { tmux capture-pane -p -t "$S" 2>/dev/null; }
-wait_for() { # pattern [seconds]: polls, bounded
-    n=0 limit=$(( ${2:-10} * 10 ))
-    while [ $n -lt $limit ]; do
-        pane | grep -q -- "$1" && return 0
-        sleep 0.1
-        n=$((n + 1))
-    done
-    return 1
-}
 need() { # a step the rest depends on: the test stops when it fails
     if wait_for "$2" "${3:-10}"; then ok "$1"; return 0; fi
     bad "$1 (waiting for: $2)"
@@ -53,13 +43,8 @@ mnt="$tmp/small"
 DB="$mnt/t.db"
 cli "$A\n" --user admin init >/dev/null
 cli "$A\n$R\n" --user admin user add desk --role reception >/dev/null
-tmux new-session -d -s keeper -x 20 -y 5 "sleep 100000"
-start() {
-    tmux kill-session -t "$S" 2>/dev/null
-    tmux new-session -d -s "$S" -x 120 -y 32 "TERM=xterm-256color '$T' --config '$tmp/config.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"
-    n=0
-    until tmux has-session -t "$S" 2>/dev/null || [ $n -ge 50 ]; do sleep 0.1; n=$((n + 1)); done
-}
+tmux_keeper
+start() { tmux_start 120 32; }
 
 start
 need "login" "Passphrase"

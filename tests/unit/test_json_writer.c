@@ -149,6 +149,35 @@ static void structures_as_jansson_writes_them(void **state) {
     csv_free(&b);
 }
 
+/* A list of one object of two strings, as FHIR's extension and identifier: what jansson writes for the same
+ * list, and a NULL value left out as json_string(NULL) is. */
+static void one_pair_as_jansson_writes_it(void **state) {
+    (void)state;
+    csv_buf b;
+    csv_init(&b);
+    json_writer w;
+    jw_init(&w, &b);
+    jw_object(&w);
+    jw_member_one_pair(&w, "identifier", "system", "urn:x", "value", "a\"b");
+    jw_member_one_pair(&w, "extension", "url", "u", "valueString", NULL);
+    jw_object_end(&w);
+    assert_int_equal(w.depth, 0);
+    json_t *o = json_object(), *l1 = json_array(), *p1 = json_object(), *l2 = json_array(), *p2 = json_object();
+    json_object_set_new(p1, "system", json_string("urn:x"));
+    json_object_set_new(p1, "value", json_string("a\"b"));
+    json_array_append_new(l1, p1);
+    json_object_set_new(o, "identifier", l1);
+    json_object_set_new(p2, "url", json_string("u"));
+    json_object_set_new(p2, "valueString", json_string(NULL));
+    json_array_append_new(l2, p2);
+    json_object_set_new(o, "extension", l2);
+    char *want = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    assert_string_equal(b.p, want);
+    free(want);
+    json_decref(o);
+    csv_free(&b);
+}
+
 /* Bytes that are not UTF-8 (a stray continuation byte, an overlong '/', a surrogate, a cut sequence, a byte
  * jansson never accepts): U+FFFD for each, and the text is valid JSON that reads back. */
 static void invalid_utf8_still_gives_valid_json(void **state) {
@@ -179,6 +208,7 @@ int main(void) {
         cmocka_unit_test(strings_as_jansson_writes_them),
         cmocka_unit_test(random_strings_as_jansson),
         cmocka_unit_test(structures_as_jansson_writes_them),
+        cmocka_unit_test(one_pair_as_jansson_writes_it),
         cmocka_unit_test(invalid_utf8_still_gives_valid_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -557,6 +557,14 @@ static void t_staff_admin(void **state) {
     REFUSED(staff_set_locked(W.admin, "nobody-here", false, &msg), "no user `nobody-here`");
     OK(staff_set_role(W.admin, "eve", ROLE_RECEPTION, &msg));
     assert_int_equal(staff_get(&W.db, "eve").role, ROLE_RECEPTION);
+    /* the guard counts who may still manage staff (the permission table), and a locked account manages nothing:
+     * with the only other supervisor locked, admin is still the last; unlocked, that one may be demoted */
+    OK(staff_add(W.admin, "ivy", ROLE_SUPERVISOR, "ivy-passphrase-123", 18, &msg));
+    OK(staff_set_locked(W.admin, "ivy", true, &msg));
+    REFUSED(staff_set_role(W.admin, "admin", ROLE_RECEPTION, &msg), "last supervisor: make someone else supervisor");
+    OK(staff_set_locked(W.admin, "ivy", false, &msg));
+    OK(staff_set_role(W.admin, "ivy", ROLE_CLINICIAN, &msg));
+    OK(staff_remove(W.admin, "ivy", &msg));
 }
 
 /* Wrong passphrase, too soon, growing delays, lock, unlock, unknown user. */

@@ -1624,7 +1624,7 @@ static void t_erasure_leaves_no_trace(void **state) {
     assert_false(client_erase(W.clin, c, &r, &msg)); /* supervisors only */
     OK(client_erase(W.admin, c, &r, &msg));
     assert_int_equal(r.intakes, 1);
-    assert_true(r.wal_cleared);
+    assert_true(r.old_versions_purged);
     assert_false(file_has(W.path, "SENTINELNAME", 12));
     assert_false(file_has(wal, "SENTINELNAME", 12));
     assert_false(file_has(W.path, sealed, sizeof sealed));

@@ -2142,6 +2142,18 @@ static void s_pragmas(void **state) {
     f->ops->rollback(f->s);
 }
 
+/* SQLite's leftover is the log beside the file (-wal), which it applies to whatever file is at the path: the
+ * words name it by the database's own path, so a worker knows which file to look for. */
+static void s_leftovers_hint(void **state) {
+    fx *f = *state;
+    char words[1024], want[600];
+    error err = {0};
+    assert_int_equal(f->ops->open(f->path, true, 1000, &f->s, &err), ST_OK);
+    OK(f, f->ops->leftovers_hint(f->s, words, sizeof words));
+    snprintf(want, sizeof want, "%s-wal", f->path);
+    if (!strstr(words, want)) fail_msg("the words do not name %s: %s", want, words);
+}
+
 static void s_backup(void **state) {
     fx *f = *state;
     make_triage_db(f, 40);
@@ -4422,6 +4434,25 @@ static void c_checkpoint(void **state) {
     assert_int_equal(o->purge_old_versions(NULL, &done), ST_INVALID);
 }
 
+/* What a backend keeps beside a database that could carry an older one's rows into a replacement: words for a
+ * person, whole and NUL-terminated however small the room, never a password of the URL; a call with no room is
+ * refused. (A backend that keeps nothing such gives an empty string.) */
+static void c_leftovers_hint(void **state) {
+    fx *f = *state;
+    char words[1024], tiny[8];
+    memset(words, 'x', sizeof words);
+    OK(f, f->ops->leftovers_hint(f->s, words, sizeof words));
+    assert_true(memchr(words, '\0', sizeof words) != NULL);
+    assert_null(strstr(words, "secret"));
+    memset(tiny, 'x', sizeof tiny);
+    OK(f, f->ops->leftovers_hint(f->s, tiny, sizeof tiny));
+    assert_true(memchr(tiny, '\0', sizeof tiny) != NULL);
+    EXPECT(f, ST_INVALID, f->ops->leftovers_hint(f->s, NULL, sizeof words));
+    EXPECT(f, ST_INVALID, f->ops->leftovers_hint(f->s, words, 0));
+    assert_int_equal(f->ops->leftovers_hint(NULL, words, sizeof words), ST_INVALID);
+    assert_string_equal(words, "");
+}
+
 /* Every conformance test, for one backend (its store_ops as the prestate). */
 #define CT(fn, backend) cmocka_unit_test_prestate_setup_teardown(fn, setup_store, teardown, (void *)(uintptr_t)&(backend))
 #define CONFORMANCE(b)                                                                                        \
@@ -4434,7 +4465,7 @@ static void c_checkpoint(void **state) {
         CT(c_row_macs, b), CT(c_client_keys, b), CT(c_queue_order, b), CT(c_queue_counts_page, b), CT(c_queue_events, b),          \
         CT(c_audit_each_from, b), CT(c_local_changes, b), CT(c_facts, b), CT(c_facts_scan, b),               \
         CT(c_intake_each_between, b), CT(c_client_erase, b), CT(c_drafts_erase, b),                          \
-        CT(c_clients_closed_before, b), CT(c_checkpoint, b), CT(c_restore, b), CT(c_scratch_and_drop, b), \
+        CT(c_clients_closed_before, b), CT(c_checkpoint, b), CT(c_leftovers_hint, b), CT(c_restore, b), CT(c_scratch_and_drop, b), \
         cmocka_unit_test(c_every_op_called)
 
 /* restore, as any backend must do it: src's content replaces the database's, seen by this connection; a
@@ -4570,6 +4601,7 @@ int main(void) {
         ST(s_migration_v8_drops_the_kinded_index),
         ST(s_pragmas),
         ST(s_backup),
+        ST(s_leftovers_hint),
         ST(s_backup_while_writing),
         ST(s_restore),
         ST(s_restore_steps_under_lock),

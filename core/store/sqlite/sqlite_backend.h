@@ -390,6 +390,7 @@ store_status sq_restore(store *s, const char *src, restore_steps *steps, error *
 store_status sq_scratch_location(store *s, char *location, size_t size);
 store_status sq_drop(const char *location, error *err);
 store_status sq_backup_source_check(store *s, const char *src, error *err);
+store_status sq_leftovers_hint(store *s, char *words, size_t size);
 store_status sq_scratch_sweep(store *s, int *removed, error *err);
 int sq_read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64_t *objects);
 /* the file at the path (sqlite_file.c) */

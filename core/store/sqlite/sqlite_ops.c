@@ -45,6 +45,7 @@ const store_ops store_sqlite = {
     .restore = sq_restore,
     .scratch_url = sq_scratch_location, /* store_checked gives it the scheme */
     .backup_source_check = sq_backup_source_check,
+    .leftovers_hint = sq_leftovers_hint,
     .scratch_sweep = sq_scratch_sweep,
     .drop = sq_drop,
     .change_counter = sq_change_counter,

@@ -89,6 +89,13 @@ store_status sq_backup_source_check(store *s, const char *src, error *err) {
     return ST_OK;
 }
 
+/* SQLite applies the -wal beside a file to whatever file is at the path when it opens: a log left by a desk
+ * that did not close brings the old file's pages (its staff rows among them) into a copy put over the path. */
+store_status sq_leftovers_hint(store *s, char *words, size_t size) {
+    snprintf(words, size, "the log of the old file, %s-wal", s->path);
+    return ST_OK;
+}
+
 store_status sq_drop(const char *location, error *err) {
     sq_seen_forget(location); /* this account's record of the scratch's trail (sqlite_seen.c): it names the path */
     static const char *const side[] = {"-wal", "-shm", "-journal", "-mark", ""}; /* the database last */
