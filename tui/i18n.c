@@ -200,6 +200,7 @@ static const struct {
     {"k_leave", "leave the intake for the front desk, keeping its draft where it stopped (also q where nothing is typed)",
      "离开接案回到前台，草稿停在原处保存（未在输入时也可按 q）"},
     {"k_logout", "log out (an unfinished intake stays a draft)", "退出登录（未完成的接案保存为草稿）"},
+    {"k_no_callback", "an anonymous caller gives no call-back number (asked at orange or red)", "匿名来电者不提供回拨号码（橙色或红色时询问）"},
     {"k_discard", "discard the unfinished intake (asks first; audited)", "丢弃未完成的接案（先确认；记入审计）"},
     {"k_edit", "go back to the highlighted answer to change it (the review page)", "回到高亮的回答进行修改（核对页）"},
     {"level_red", "RED", "红色"},

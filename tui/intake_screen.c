@@ -285,6 +285,7 @@ static int announce_optional(const app *a, int count, char *buf, size_t size) {
     }
     buf[0] = '\0';
     if (n_opt == 0) return count;
+    if (wizard_on_owed_callback(w)) return count; /* owed now: Enter no longer skips it (the text below says why) */
     if (!wizard_item(w)->required) {
         snprintf(buf, size, "  \u00b7 %s", keyed("optional_now"));
         return count;
@@ -441,6 +442,15 @@ static void draw_panel(app *a, const rect *r) {
     }
 }
 
+/* A text of [intake] in the staff language (NAME.en / NAME.zh), its key names filled in from the key table; "" when
+ * the configuration has none. */
+static const char *intake_text(const app *a, const char *name) {
+    char key[64];
+    snprintf(key, sizeof key, "%s.%s", name, ui_lang() == LANG_ZH ? "zh" : "en");
+    const char *t = ini_get(&a->e->cfg.ini, "intake", key);
+    return t ? keyed_text(t) : "";
+}
+
 static void draw_question(app *a, const rect *r) {
     wizard *w = a->in.w;
     const form *f = wizard_form(w);
@@ -497,6 +507,8 @@ static void draw_question(app *a, const rect *r) {
         if (end - y > 2) y++;
         if (y < end) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, it->type == ITEM_MULTI ? keyed("multi_hint") : keyed("wiz_hint"), theme(C_DIM));
     } else {
+        /* an anonymous caller at orange or red: the number is owed, and how to say there is none (core's rule) */
+        if (wizard_on_owed_callback(w) && !a->in.field_error[0]) y += draw_wrapped(y, x, width, 3, intake_text(a, "callback_owed"), theme(C_ORANGE) | A_BOLD);
         draw_text(y, x, 2, "> ", A_BOLD);
         draw_text(y++, x + 2, width - 2, a->in.typed, A_UNDERLINE);
         if (a->in.field_error[0]) y += draw_wrapped(y, x + 2, width - 2, 2, a->in.field_error, theme(C_ERROR)); /* beside it */
@@ -800,6 +812,19 @@ static int draw_due_now(app *a, int y, int x, int width) {
     return used;
 }
 
+/* An anonymous caller who left no call-back number cannot be contacted: the queue's step would say "contact the
+ * client" with no way to (sixth tryout). Says what can be done instead ([intake] no_callback). Returns the lines. */
+static int draw_no_callback(app *a, int y, int x, int width) {
+    const wizard *w = a->in.w;
+    if (!w->caller_id[0] || *wizard_client_phone(w) || a->sum.item.state == QS_CLOSED) return 0;
+    const char *t = intake_text(a, "no_callback");
+    char line[1024];
+    const char *at = strstr(t, "{id}");
+    if (at) snprintf(line, sizeof line, "%.*s%s%s", (int)(at - t), t, w->caller_id, at + 4);
+    else snprintf(line, sizeof line, "%s", t);
+    return *line ? draw_wrapped(y, x, width, 4, line, theme(C_ORANGE)) : 0;
+}
+
 static void summary_draw(app *a, const layout *l) {
     int y = l->body.y + 1, x = 2, width = l->body.w - 4;
     char line[512];
@@ -827,6 +852,7 @@ static void summary_draw(app *a, const layout *l) {
     y++;
     y += draw_due_now(a, y, x, width);
     y += draw_deadline(a, y, x, width);
+    y += draw_no_callback(a, y, x, width);
     /* red owes two steps: say both, so the desk knows a clinician must still evaluate the client */
     if (a->sum.item.level == LEVEL_RED && a->sum.item.state != QS_CLOSED)
         y += draw_wrapped(y, x, width, 2, tr(queue_in_evaluation(&a->e->queue, &a->sum.item) ? "next_red_evaluate" : "next_red_ack"),
@@ -1304,6 +1330,10 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         return follow(a);
     }
     if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);
+    if (act == UA_SAVE && wizard_on_owed_callback(w)) { /* not saved before the number is asked */
+        snprintf(a->in.field_error, sizeof a->in.field_error, "%s", intake_text(a, "callback_owed"));
+        return react(RE_REDRAW);
+    }
     if (act == UA_SAVE) {
         app_message(a, false, "%s", keyed("review_hint"));
         return react(RE_REDRAW);
@@ -1313,6 +1343,15 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         return follow(a);
     }
     /* a typed answer */
+    if (act == UA_NO_CALLBACK) { /* the caller gives no call-back number: said only by its own key, never by Enter */
+        if (!a->in.typed[0] && wizard_callback_none(w)) {
+            a->message[0] = '\0';
+            a->in.field_error[0] = '\0';
+            session_audit(a->s, "callback_none", w->draft_id, "no call-back number given");
+            after_change(a);
+        }
+        return follow(a);
+    }
     if (act == UA_CHOOSE) {
         /* a q typed where q leaves elsewhere: the worker meant to leave far more often than to answer "q" */
         if ((strcmp(a->in.typed, "q") == 0 || strcmp(a->in.typed, "Q") == 0) && !a->in.q_warned) {
@@ -1326,6 +1365,7 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         }
         if (!wizard_next(w)) {
             field_error(a, it, true);
+            if (wizard_on_owed_callback(w)) snprintf(a->in.field_error, sizeof a->in.field_error, "%s", intake_text(a, "callback_owed"));
             return react(RE_REDRAW);
         }
         a->message[0] = '\0';

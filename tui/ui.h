@@ -250,7 +250,8 @@ typedef enum {
     UA_LOGOUT,    /* every screen after login: end the session (an unfinished intake stays a draft) */
     UA_DISCARD,   /* home: discard the unfinished intake (asks first; audited) */
     UA_EDIT,      /* the review: change the highlighted answer */
-    UA_HOTLINE    /* home: a phone or online call, the hotline's quick path */
+    UA_HOTLINE,   /* home: a phone or online call, the hotline's quick path */
+    UA_NO_CALLBACK /* the wizard: an anonymous caller gives no call-back number (when one is owed) */
 } ui_action;
 
 typedef struct {
@@ -270,6 +271,7 @@ ui_action key_action_for(screen_id screen, bool typing, const event *ev);
  * queues" shows the key bound to UA_QUEUES ("e  Escalation queues"); "{next.2}" its second key ("Down"),
  * named in the staff language ("下" in Chinese). Every hint and help line that names a key is written so. */
 const char *keyed(const char *key);
+const char *keyed_text(const char *text); /* the same over a text that is not a message key (config.ini) */
 /* The which-th key (from 1) of an action as the key table names it, in the staff language ("Esc"). */
 const char *key_of(ui_action act, int which);
 

@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "ini.h"
+#include "levels.h"
 #include "safety.h"
 #include "util.h"
 
@@ -30,6 +31,8 @@ typedef struct {
                                          * choice (the wizard's burst guard); 0 turns the guard off */
     int intake_phone_watch_ms;          /* [intake] phone_watch_ms: the phone guard's watch ends at a gap between
                                          * two keys longer than this (a number is typed in one go); 0: no limit */
+    risk_level intake_callback_owed_at; /* [intake] callback_owed_at: an anonymous caller at this level or above is
+                                         * asked for a call-back number before saving (wizard_callback_owed) */
     safety_config safety;               /* [safety] step sets: red, and those a risk rule names (bssa) */
     /* [reports] */
     int report_k;                       /* a group of fewer intakes is shown as "<k" (k-anonymity floor) */

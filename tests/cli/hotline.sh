@@ -72,6 +72,9 @@ expect "the call-back number is optional: Enter goes on to the PHQ-2" "$D/neg_ph
 expect "the negative quick screen reaches the review" "$D/neg_review" "Review"
 expect "saved: the summary" "$D/neg_saved" "Saved"
 expect "saved: the summary gives the caller id" "$D/neg_saved" "Caller id .*[A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9]"
+# "Due by then: contact the client" in 28 days, with no number to call (sixth tryout): what can be done instead
+expect "negative caller without a number: the summary says nobody can contact them" "$D/neg_saved" "No call-back number: this caller cannot be contacted"
+expect "...and how the caller is found if they call again" "$D/neg_saved" "find them by caller"
 c=$(new_client)
 lv=$(queue_level "$c")
 if [ -n "$c" ] && [ "$lv" = green ]; then ok "the negative caller is saved green"; else bad "the negative caller is saved green (got '${lv:-nothing}')" "$D/neg_saved"; fi
@@ -154,6 +157,11 @@ snapshot
     echo "type 2"          # question 5: yes, acute
     echo "dump $D/red_steps"
     echo "key enter"       # acknowledged
+    echo "dump $D/red_owed"
+    echo "key enter"       # Enter does not pass over the owed number
+    echo "key ctrl-s"      # nor is anything saved
+    echo "dump $D/red_owed_enter"
+    echo "key f5"          # the caller gives none: its own key
     echo "dump $D/red_review"
     echo "key ctrl-s"
     echo "dump $D/red_saved"
@@ -161,6 +169,14 @@ snapshot
 tui "$tmp/red.script"
 expect "ASQ acute: the red steps for a caller (stay on the line)" "$D/red_steps" "Stay on the line"
 absent "...and not the in-person list" "$D/red_steps" "Do not leave the client alone; stay"
+# the red phone steps ask for a number to call back: a caller whose number was skipped is asked for it before the
+# save (saved without a prompt: sixth tryout); Enter does not pass over it, F5 says there is none
+expect "red anonymous caller: the skipped call-back number is asked before saving" "$D/red_owed" "A number to call the caller back"
+expect "...saying why and how to say there is none" "$D/red_owed" "press F5: no number"
+absent "...no longer announced as skippable with Enter" "$D/red_owed" "optional: Enter skips it"
+expect "...Enter and Ctrl-S leave it asked" "$D/red_owed_enter" "A number to call the caller back"
+expect "...F5 (none given) goes on to the review" "$D/red_review" "Review"
+expect "the saved red caller without a number: what can be done instead of calling" "$D/red_saved" "No call-back number: this caller cannot be contacted"
 expect "saved: the summary is red" "$D/red_saved" "RED"
 id=$(grep -o 'Caller id[^A-Z]*[A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9]' "$D/red_saved" | grep -o '[A-Z][A-Z][A-Z][0-9]*$' | head -1)
 if [ -n "$id" ]; then ok "the summary gives the caller id $id"; else bad "the summary gives the caller id" "$D/red_saved"; fi
@@ -207,5 +223,6 @@ new_user
 } >"$tmp/red80.script"
 TRIAGE_SCRIPT="$tmp/red80.script" LINES=24 COLUMNS=80 timeout 60 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/tui.out" 2>&1
 expect "80x24: the red caller's summary shows the call-back number whole" "$D/red_80" "Call-back number: +86 139 0000 3333"
+absent "...and no \"no call-back number\" line when there is one" "$D/red_80" "No call-back number"
 
 finish
