@@ -151,6 +151,8 @@ static const struct {
     {"k_resume", "resume the unfinished intake", "继续未完成的接案"},
     {"idle_locked", "Locked after inactivity: log in to continue.", "因闲置已锁定：请登录继续。"},
     {"draft_resumed", "Unfinished intake resumed:", "已继续未完成的接案："},
+    {"draft_open_elsewhere", "Careful: this draft was saved less than two minutes ago at another desk and may be open there. Finish it at one desk only (a second save is refused).",
+     "注意：此草稿不到两分钟前在另一工作台保存过，可能仍在那里打开。请只在一个工作台完成（第二次保存会被拒绝）。"},
     {"anonymous", "anonymous caller", "匿名来电者"},
     {"unanswered", "(not answered)", "（未回答）"},
     {"reason_above", "(the reason above)", "（原因见上）"},

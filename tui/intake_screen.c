@@ -39,11 +39,32 @@ static void reset_highlight(app *a) {
     if (at >= 0) a->in.choice = (highlight){true, at};
 }
 
+static void note_saved_here(app *a) {
+    intake_state *in = &a->in;
+    in->saved_at = clock_now();
+    for (int i = 0; i < in->n_saved_here; i++)
+        if (strcmp(in->saved_here[i], in->w->draft_id) == 0) return;
+    int slot = in->n_saved_here < 8 ? in->n_saved_here++ : (int)(in->saved_at % 8);
+    snprintf(in->saved_here[slot], sizeof in->saved_here[slot], "%s", in->w->draft_id);
+}
+
+static bool saved_here(const app *a, const char *id) {
+    for (int i = 0; i < a->in.n_saved_here; i++)
+        if (strcmp(a->in.saved_here[i], id) == 0) return true;
+    return false;
+}
+
+void intake_heartbeat(app *a) {
+    if (!a->s || !a->in.active || !a->in.w->draft_id[0] || a->in.w->stage == WZ_SAVED) return;
+    if (clock_now() - a->in.saved_at >= DRAFT_HEARTBEAT_SECONDS) intake_autosave(a);
+}
+
 bool intake_autosave(app *a) {
     if (!a->s || !a->in.active || a->in.w->stage == WZ_SAVED) return true;
     char *body = wizard_to_json(a->in.w);
     error err = {0};
     bool saved = body && draft_save(a->s, a->in.w->draft_id, body, &err);
+    if (saved) note_saved_here(a);
     if (!saved)
         app_message(a, true, "%s", body ? err.msg : "cannot save the draft");
     else if (a->message_error) /* saved: a failure shown before ("the disk is full") no longer holds */
@@ -118,6 +139,11 @@ static reaction resume_body(app *a, const char *id, char *body) {
     intake_whose(a, who, sizeof who);
     intake_where(a, where, sizeof where);
     app_message(a, false, "%s %s (%s)", tr("draft_resumed"), who, where);
+    /* the same worker's other desk may have it open (the second desk resumed it silently: sixth tryout) */
+    int64_t age = -1;
+    error ignore = {0};
+    if (!saved_here(a, id) && draft_saved_ago(a->s, id, &age, &ignore) && draft_probably_open(age))
+        app_message(a, true, "%s %s (%s). %s", tr("draft_resumed"), who, where, tr("draft_open_elsewhere"));
     reset_highlight(a);
     return switch_to(intake_screen_now(a));
 }

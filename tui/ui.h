@@ -353,6 +353,9 @@ typedef struct {
     bool q_warned;              /* a lone "q" was about to be kept as an answer: said once, Enter again keeps it */
     bool carried;               /* the search text was carried into this question: the first key replaces it */
     int carried_pos, carried_item;
+    int64_t saved_at;           /* when this desk last saved the open intake's draft (the heartbeat counts from it) */
+    char saved_here[8][STORE_ID_LEN]; /* drafts this desk saved: resuming one is not "open at another desk" */
+    int n_saved_here;
 } intake_state;
 
 typedef struct {
@@ -432,7 +435,10 @@ int live_banner(app *a, int y, int width);
 bool edit_field(char *buf, size_t size, const event *ev);
 
 /* Saves the unfinished intake as a sealed draft (after every answer). */
-bool intake_autosave(app *a); /* false when nothing was saved (the message says why) */
+bool intake_autosave(app *a);
+/* The clock's tick: an open intake's draft is saved again every DRAFT_HEARTBEAT_SECONDS, so that another desk
+ * resuming it can tell that it is open here. */
+void intake_heartbeat(app *a); /* false when nothing was saved (the message says why) */
 /* Resumes the unfinished intake kept as a draft (after login): where it goes, or home when there is none. */
 reaction intake_resume(app *a);
 /* One of the worker's drafts by id (home's list of them). */
