@@ -59,6 +59,18 @@ void intake_heartbeat(app *a) {
     if (clock_now() - a->in.saved_at >= DRAFT_HEARTBEAT_SECONDS) intake_autosave(a);
 }
 
+const char *intake_display_name(const app *a) {
+    static char buf[128];
+    const wizard *w = a->in.w;
+    /* an anonymous caller: the words in the staff language now, the id from the draft (a draft begun in English
+     * said "Anonymous caller DRC7674" on Chinese screens: sixth tryout) */
+    if (w->caller_id[0] && !wizard_text(w, "intake", "preferred_name")[0]) {
+        snprintf(buf, sizeof buf, "%s %s", tr("anonymous_caller"), w->caller_id);
+        return buf;
+    }
+    return wizard_client_name(w);
+}
+
 bool intake_autosave(app *a) {
     if (!a->s || !a->in.active || a->in.w->stage == WZ_SAVED) return true;
     char *body = wizard_to_json(a->in.w);
@@ -224,7 +236,7 @@ void intake_whose(const app *a, char *buf, size_t size) {
         return;
     }
     const wizard *w = a->in.w;
-    const char *name = wizard_client_name(w);
+    const char *name = intake_display_name(a);
     const char *channel = intake_choice_label(a, "channel");
     char who[160];
     /* no name (yet, or a caller who stays anonymous): the draft's short id tells two such intakes apart */
@@ -387,6 +399,12 @@ static int panel_add(int n, int width, int indent, const char *text, attr_t attr
 static int panel_reason(const app *a, int n, int width, int i) {
     const risk_rule *rule = &a->e->rules.v[a->in.w->risk.fired[i].rule];
     char line[512];
+    if (ui_lang() != LANG_EN) { /* the rule's expression is written in the forms' ids and English words ("asq.band =
+                                 * non_acute_positive", "(4/5 answered)"): a Chinese screen says the reason in words only
+                                 * (sixth tryout) */
+        snprintf(line, sizeof line, "%s: %s", level_word(rule->level), rule_text(a, rule));
+        return panel_add(n, width, 2, line, theme(level_color(rule->level)));
+    }
     snprintf(line, sizeof line, "%s: %s", level_word(rule->level), a->in.w->risk.fired[i].because);
     n = panel_add(n, width, 2, line, theme(level_color(rule->level)));
     snprintf(line, sizeof line, "  %s", rule_text(a, rule));

@@ -436,6 +436,8 @@ bool edit_field(char *buf, size_t size, const event *ev);
 
 /* Saves the unfinished intake as a sealed draft (after every answer). */
 bool intake_autosave(app *a);
+/* Whose intake, for a screen: the client's name, or an anonymous caller's words in the staff language with the id. */
+const char *intake_display_name(const app *a);
 /* The clock's tick: an open intake's draft is saved again every DRAFT_HEARTBEAT_SECONDS, so that another desk
  * resuming it can tell that it is open here. */
 void intake_heartbeat(app *a); /* false when nothing was saved (the message says why) */

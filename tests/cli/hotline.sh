@@ -244,4 +244,54 @@ TRIAGE_SCRIPT="$tmp/red80.script" LINES=24 COLUMNS=80 timeout 60 "$T" --config "
 expect "80x24: the red caller's summary shows the call-back number whole" "$D/red_80" "Call-back number: +86 139 0000 3333"
 absent "...and no \"no call-back number\" line when there is one" "$D/red_80" "No call-back number"
 
+
+# ---- Chinese screens say no English (sixth tryout): a call begun in English and resumed in Chinese names the
+# caller in Chinese; the panel gives the reason's words, not the rule's expression; the queue's history and waiting
+# time are in Chinese; "Logged out" follows F2 to Chinese ----
+new_user
+{
+    login
+    echo "key h"
+    echo "type 1"          # phone
+    echo "key enter"       # no call-back number
+    echo "type 00"
+    echo "type 00"
+    echo "type 2"          # ASQ 1: yes
+} >"$tmp/zh1.script"
+tui "$tmp/zh1.script"
+{
+    echo "key f2"          # Chinese, before logging in
+    login
+    echo "dump $D/zh_resumed"
+    echo "type 1"
+    echo "type 1"
+    echo "type 1"
+    echo "type 1"          # ASQ 5: no (non-acute positive: orange)
+    echo "key enter"       # the BSSA steps acknowledged
+    echo "dump $D/zh_panel"
+    echo "key f5"          # no call-back number
+    echo "key ctrl-s"
+    echo "dump $D/zh_saved"
+    echo "key enter"
+    echo "key e"
+    echo "dump $D/zh_queue"
+    echo "key f4"
+    echo "dump $D/zh_out"
+    echo "key f2"          # English: the line left by the logout follows
+    echo "dump $D/zh_out1"
+    echo "key f2"          # and back to Chinese
+    echo "dump $D/zh_out2"
+} >"$tmp/zh2.script"
+tui "$tmp/zh2.script"
+expect "zh: a call begun in English resumes naming the caller in Chinese" "$D/zh_resumed" "匿名来电者 [A-Z][A-Z][A-Z][0-9]"
+absent "...not in English" "$D/zh_resumed" "Anonymous caller"
+expect "zh: the panel gives the reason in words" "$D/zh_panel" "ASQ 非急性阳性"
+absent "...not the rule's expression" "$D/zh_panel" "asq.band"
+absent "zh: the queue's history has no English codes" "$D/zh_queue" "enqueue"
+absent "...nor the waiting time" "$D/zh_queue" "<1m"
+expect "zh: the queue's history says the item entered the queue" "$D/zh_queue" "进入队列 无->待处理"
+expect "...and the waiting time in Chinese" "$D/zh_queue" "<1分钟"
+expect "the logout line follows F2 (Chinese to English)" "$D/zh_out1" "Logged out: the unfinished"
+expect "...and back to Chinese" "$D/zh_out2" "已退出登录"
+
 finish
