@@ -549,7 +549,7 @@ static void draw_question(app *a, const rect *r) {
             draw_text(y++, x, width, line, A_NORMAL);
         }
         if (end - y > 2) y++;
-        if (y < end) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, it->type == ITEM_MULTI ? keyed("multi_hint") : keyed("wiz_hint"), theme(C_DIM));
+        if (y < end) draw_hints(y, x, width, end - y < 2 ? 1 : 2, it->type == ITEM_MULTI ? keyed("multi_hint") : keyed("wiz_hint"), theme(C_DIM));
     } else {
         /* an anonymous caller at orange or red: the number is owed, and how to say there is none (core's rule) */
         if (wizard_on_owed_callback(w) && !a->in.field_error[0]) y += draw_wrapped(y, x, width, 3, intake_text(a, "callback_owed"), theme(C_ORANGE) | A_BOLD);
@@ -557,7 +557,7 @@ static void draw_question(app *a, const rect *r) {
         draw_text(y++, x + 2, width - 2, a->in.typed, A_UNDERLINE);
         if (a->in.field_error[0]) y += draw_wrapped(y, x + 2, width - 2, 2, a->in.field_error, theme(C_ERROR)); /* beside it */
         y++;
-        draw_wrapped(y, x, width, 2, keyed("type_hint"), theme(C_DIM));
+        draw_hints(y, x, width, 2, keyed("type_hint"), theme(C_DIM));
     }
 }
 
@@ -760,7 +760,7 @@ static void draw_review(app *a, const layout *l) {
     snprintf(whose, sizeof whose, "%s: %s", tr("intake_of"), who);
     draw_text(y++, x, width, whose, A_BOLD | A_UNDERLINE);
     draw_text(y++, x, width, tr("review_title"), theme(C_TITLE));
-    int hint_h = wrapped_lines(width, keyed("review_hint"));
+    int hint_h = hints_lines(width, keyed("review_hint"));
     /* the highlighted answer's question, whole (the list cuts labels to a column) */
     char full[640] = "";
     const review_row *at_sel = in->review_sel < n ? &rows[in->review_sel] : NULL;
@@ -790,7 +790,7 @@ static void draw_review(app *a, const layout *l) {
     }
     if (full_h) y += draw_wrapped(y, x, width, full_h, full, A_BOLD);
     y++;
-    draw_wrapped(y < bottom - hint_h + 1 ? y : bottom - hint_h + 1, x, width, hint_h, keyed("review_hint"), theme(C_DIM));
+    draw_hints(y < bottom - hint_h + 1 ? y : bottom - hint_h + 1, x, width, hint_h, keyed("review_hint"), theme(C_DIM));
 }
 
 /* e on the review: back to the highlighted answer to change it; once it is given, the interview returns

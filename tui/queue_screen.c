@@ -290,7 +290,8 @@ static void draw_detail(app *a, int y, int bottom, int width) {
              tr("escalations"), it->escalations);
     draw_text(y++, 3, width - 6, line, theme(C_TITLE));
     const char *next = next_step_key(a, it);
-    if (next && y < bottom) draw_text(y++, 3, width - 6, tr(next), it->overdue ? theme(C_RED) : A_BOLD);
+    /* wrapped, never cut ("Next: acknowledge (a) by the deadline; then a clinician evaluates (c, with" at 80x24) */
+    if (next && y < bottom) y += draw_wrapped(y, 3, width - 6, bottom - y < 3 ? bottom - y : 3, tr(next), it->overdue ? theme(C_RED) : A_BOLD);
     for (int k = q->n_hist > bottom - y ? q->n_hist - (bottom - y) : 0; k < q->n_hist && y < bottom; k++) {
         queue_history_line(&q->hist[k], line, sizeof line);
         draw_text(y++, 3, width - 6, line, A_NORMAL);

@@ -61,6 +61,8 @@ int draw_text(int y, int x, int width, const char *utf8, attr_t attr);
 int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_t attr);
 /* How many lines draw_wrapped would take for the whole text. */
 int wrapped_lines(int width, const char *utf8);
+int draw_hints(int y, int x, int width, int max_lines, const char *utf8, attr_t attr); /* key hints: broken between hints */
+int hints_lines(int width, const char *utf8);
 int text_width(const char *utf8);
 /* The text cut (with an ellipsis) or padded with spaces to exactly cols screen columns: columns of a list
  * stay aligned whatever the script (a Chinese character takes two). */
