@@ -127,7 +127,7 @@ static const struct {
     {"k_decline", "record that the client declined the suggested counselor", "记录来访者拒绝了建议的咨询师"},
     {"quit_confirm", "Quit? The unfinished intake is kept as a draft. y / n", "退出？未完成的接案会保存为草稿。y / n"},
     {"help_title", "Keys", "按键"},
-    {"help_close", "Esc or q closes this help (so does any other key).", "Esc 或 q 关闭帮助（其他键也可）。"},
+    {"help_close", "Esc or q closes this help (so does any key that does not scroll it).", "Esc 或 q 关闭帮助（不用于滚动的其他键也可）。"},
     {"help_more", "v more below: Down/Up, PgDn/PgUp or j/k scroll", "v 下面还有：上/下、PgDn/PgUp 或 j/k 滚动"},
     {"help_more_above", "more above: Up, PgUp or k scroll back", "上面还有：上、PgUp 或 k 向回滚动"},
     {"k_move", "move between fields and choices", "在栏位和选项之间移动"},
