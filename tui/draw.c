@@ -108,13 +108,15 @@ static int hints(int y, int x, int width, int max_lines, const char *utf8, attr_
     int line = 0;
     char buf[1024] = "";
     while (*p && line < max_lines) {
+        const char *gap = p; /* the spaces between two hints, kept as written */
         while (*p == ' ') p++;
+        int gap_n = (int)(p - gap) < 2 ? 2 : (int)(p - gap);
         const char *end = strstr(p, "  ");
         size_t n = end ? (size_t)(end - p) : strlen(p);
         char seg[512];
         snprintf(seg, sizeof seg, "%.*s", (int)(n < sizeof seg ? n : sizeof seg - 1), p);
         char joined[1024];
-        snprintf(joined, sizeof joined, "%s%s%s", buf, buf[0] ? "  " : "", seg);
+        snprintf(joined, sizeof joined, "%s%*s%s", buf, buf[0] ? gap_n : 0, "", seg);
         if (text_width(joined) <= width) {
             snprintf(buf, sizeof buf, "%s", joined);
             p += n;

@@ -272,6 +272,8 @@ static void short_title(const form *f, char *buf, size_t size) {
     else snprintf(buf, size, "%s", t);
 }
 
+static int announce_optional(const app *a, int count, char *buf, size_t size);
+
 void intake_where(const app *a, char *buf, size_t size) {
     if (!a->in.active) {
         snprintf(buf, size, "-");
@@ -284,9 +286,11 @@ void intake_where(const app *a, char *buf, size_t size) {
     }
     int num, count;
     wizard_progress(w, &num, &count);
-    char title[96];
+    char title[96], optional[160];
     short_title(wizard_form(w), title, sizeof title);
-    snprintf(buf, size, "%s, %s %d %s %d", title, tr("question"), num, tr("of"), count);
+    /* the count the question's header gives ("4 of 9, then 1 optional"): the resume line said "4 of 10" (sixth tryout) */
+    count = announce_optional(a, count, optional, sizeof optional);
+    snprintf(buf, size, "%s, %s %d %s %d%s", title, tr("question"), num, tr("of"), count, optional[0] == ',' ? optional : "");
 }
 
 void intake_discard(app *a) {

@@ -294,4 +294,16 @@ expect "...and the waiting time in Chinese" "$D/zh_queue" "<1分钟"
 expect "the logout line follows F2 (Chinese to English)" "$D/zh_out1" "Logged out: the unfinished"
 expect "...and back to Chinese" "$D/zh_out2" "已退出登录"
 
+
+# ---- one count of questions: the resume line said "(PHQ-9, Question 3 of 10)" where the question's header says
+# "Question 3 of 9, then 1 optional" (sixth tryout) ----
+new_user
+{ login; echo "key h"; echo "type 1"; echo "key enter"; echo "type 2"; echo "type 1"; echo "dump $D/cnt_header"; } >"$tmp/cnt1.script"
+tui "$tmp/cnt1.script"
+{ login; echo "dump $D/cnt_resumed"; } >"$tmp/cnt2.script"
+tui "$tmp/cnt2.script"
+expect "the PHQ-9's header counts 9, then 1 optional" "$D/cnt_header" "Question 3 of 9, then 1 optional"
+expect "...and so does the resume line" "$D/cnt_resumed" "PHQ-9, Question 3 of 9, then 1"
+absent "...not of 10" "$D/cnt_resumed" "Question 3 of 10"
+
 finish
