@@ -360,6 +360,7 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
         screen_id on = a.screen;
         if (ev.kind == EV_TICK) {
             idle_check(&a);
+            intake_heartbeat(&a); /* an open intake's draft says so to the worker's other desks */
             live_tick(&a); /* overdue escalation, other desks' changes, a new red item */
         }
         handle(&a, &ev);

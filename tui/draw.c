@@ -100,6 +100,51 @@ int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_
 
 int wrapped_lines(int width, const char *utf8) { return width > 0 ? wrap(0, 0, width, 1000, utf8, 0, false) : 0; }
 
+/* Key hints are separated by two spaces: a line breaks between two hints, never inside one (at 80x24 a line ended
+ * "Esc:" and the Chinese 上一题 split over two lines: sixth tryout). A hint wider than the line wraps as text; the
+ * hints past max_lines are left out whole. */
+static int hints(int y, int x, int width, int max_lines, const char *utf8, attr_t attr, bool paint) {
+    const char *p = utf8 ? utf8 : "";
+    int line = 0;
+    char buf[1024] = "";
+    while (*p && line < max_lines) {
+        const char *gap = p; /* the spaces between two hints, kept as written */
+        while (*p == ' ') p++;
+        int gap_n = (int)(p - gap) < 2 ? 2 : (int)(p - gap);
+        const char *end = strstr(p, "  ");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char seg[512];
+        snprintf(seg, sizeof seg, "%.*s", (int)(n < sizeof seg ? n : sizeof seg - 1), p);
+        char joined[1024];
+        snprintf(joined, sizeof joined, "%s%*s%s", buf, buf[0] ? gap_n : 0, "", seg);
+        if (text_width(joined) <= width) {
+            snprintf(buf, sizeof buf, "%s", joined);
+            p += n;
+            continue;
+        }
+        if (!buf[0]) { /* one hint wider than the line: as text */
+            int used = wrap(y + line, x, width, max_lines - line, seg, attr, paint);
+            line += used;
+            p += n;
+            continue;
+        }
+        if (paint) draw_text(y + line, x, width, buf, attr);
+        line++;
+        buf[0] = '\0';
+    }
+    if (buf[0] && line < max_lines) {
+        if (paint) draw_text(y + line, x, width, buf, attr);
+        line++;
+    }
+    return line;
+}
+
+int draw_hints(int y, int x, int width, int max_lines, const char *utf8, attr_t attr) {
+    return hints(y, x, width, max_lines, utf8, attr, true);
+}
+
+int hints_lines(int width, const char *utf8) { return width > 0 ? hints(0, 0, width, 1000, utf8, 0, false) : 0; }
+
 void draw_box_title(int y, int x, int h, int w, const char *title) {
     if (h < 2 || w < 4) return;
     /* Unicode line drawing (the terminal is UTF-8): the VT100 alternate character set shows as letters

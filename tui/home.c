@@ -235,7 +235,7 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
             /* an unfinished intake (perhaps a caller at risk) is never set aside by one key: say whose and at
              * what level, and take a second n as the decision (the unfinished one stays saved as a draft) */
             static const char *const lv[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
-            const char *name = wizard_client_name(a->in.w);
+            const char *name = intake_display_name(a);
             app_message(a, true, "%s %s (%s). %s", tr("new_draft_label"), name[0] ? name : "?", tr(lv[a->in.w->level]),
                         keyed(act == UA_HOTLINE ? "new_draft_rest_hotline" : "new_draft_rest"));
             h->new_confirm = true;

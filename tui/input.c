@@ -56,7 +56,7 @@ static const struct {
                  {"up", KEY_UP},     {"down", KEY_DOWN},    {"left", KEY_LEFT},      {"right", KEY_RIGHT},
                  {"backspace", KEY_BACKSPACE}, {"f1", KEY_F(1)}, {"f2", KEY_F(2)},   {"ctrl-s", K_CTRL_S},
                  {"ctrl-l", K_CTRL_L}, {"home", KEY_HOME},  {"end", KEY_END},        {"pgup", KEY_PPAGE},
-                 {"pgdn", KEY_NPAGE}, {"f3", KEY_F(3)}, {"f4", KEY_F(4)}};
+                 {"pgdn", KEY_NPAGE}, {"f3", KEY_F(3)}, {"f4", KEY_F(4)}, {"f5", KEY_F(5)}};
 
 /* One event from the script; EV_NONE for a line that only acted (dump, resize). */
 static event script_event(void) {

@@ -41,11 +41,44 @@ static void reset_highlight(app *a) {
     if (at >= 0) a->in.choice = (highlight){true, at};
 }
 
+static void note_saved_here(app *a) {
+    intake_state *in = &a->in;
+    in->saved_at = clock_now();
+    for (int i = 0; i < in->n_saved_here; i++)
+        if (strcmp(in->saved_here[i], in->w->draft_id) == 0) return;
+    int slot = in->n_saved_here < 8 ? in->n_saved_here++ : (int)(in->saved_at % 8);
+    snprintf(in->saved_here[slot], sizeof in->saved_here[slot], "%s", in->w->draft_id);
+}
+
+static bool saved_here(const app *a, const char *id) {
+    for (int i = 0; i < a->in.n_saved_here; i++)
+        if (strcmp(a->in.saved_here[i], id) == 0) return true;
+    return false;
+}
+
+void intake_heartbeat(app *a) {
+    if (!a->s || !a->in.active || !a->in.w->draft_id[0] || a->in.w->stage == WZ_SAVED) return;
+    if (clock_now() - a->in.saved_at >= DRAFT_HEARTBEAT_SECONDS) intake_autosave(a);
+}
+
+const char *intake_display_name(const app *a) {
+    static char buf[128];
+    const wizard *w = a->in.w;
+    /* an anonymous caller: the words in the staff language now, the id from the draft (a draft begun in English
+     * said "Anonymous caller DRC7674" on Chinese screens: sixth tryout) */
+    if (w->caller_id[0] && !wizard_text(w, "intake", "preferred_name")[0]) {
+        snprintf(buf, sizeof buf, "%s %s", tr("anonymous_caller"), w->caller_id);
+        return buf;
+    }
+    return wizard_client_name(w);
+}
+
 bool intake_autosave(app *a) {
     if (!a->s || !a->in.active || a->in.w->stage == WZ_SAVED) return true;
     char *body = wizard_to_json(a->in.w);
     error err = {0};
     bool saved = body && draft_save(a->s, a->in.w->draft_id, body, &err);
+    if (saved) note_saved_here(a);
     if (!saved)
         app_message(a, true, "%s", body ? err.msg : "cannot save the draft");
     else if (a->message_error) /* saved: a failure shown before ("the disk is full") no longer holds */
@@ -120,6 +153,11 @@ static reaction resume_body(app *a, const char *id, char *body) {
     intake_whose(a, who, sizeof who);
     intake_where(a, where, sizeof where);
     app_message(a, false, "%s %s (%s)", tr("draft_resumed"), who, where);
+    /* the same worker's other desk may have it open (the second desk resumed it silently: sixth tryout) */
+    int64_t age = -1;
+    error ignore = {0};
+    if (!saved_here(a, id) && draft_saved_ago(a->s, id, &age, &ignore) && draft_probably_open(age))
+        app_message(a, true, "%s %s (%s). %s", tr("draft_resumed"), who, where, tr("draft_open_elsewhere"));
     reset_highlight(a);
     return switch_to(intake_screen_now(a));
 }
@@ -200,7 +238,7 @@ void intake_whose(const app *a, char *buf, size_t size) {
         return;
     }
     const wizard *w = a->in.w;
-    const char *name = wizard_client_name(w);
+    const char *name = intake_display_name(a);
     const char *channel = intake_choice_label(a, "channel");
     char who[160];
     /* no name (yet, or a caller who stays anonymous): the draft's short id tells two such intakes apart */
@@ -236,6 +274,8 @@ static void short_title(const form *f, char *buf, size_t size) {
     else snprintf(buf, size, "%s", t);
 }
 
+static int announce_optional(const app *a, int count, char *buf, size_t size);
+
 void intake_where(const app *a, char *buf, size_t size) {
     if (!a->in.active) {
         snprintf(buf, size, "-");
@@ -248,9 +288,11 @@ void intake_where(const app *a, char *buf, size_t size) {
     }
     int num, count;
     wizard_progress(w, &num, &count);
-    char title[96];
+    char title[96], optional[160];
     short_title(wizard_form(w), title, sizeof title);
-    snprintf(buf, size, "%s, %s %d %s %d", title, tr("question"), num, tr("of"), count);
+    /* the count the question's header gives ("4 of 9, then 1 optional"): the resume line said "4 of 10" (sixth tryout) */
+    count = announce_optional(a, count, optional, sizeof optional);
+    snprintf(buf, size, "%s, %s %d %s %d%s", title, tr("question"), num, tr("of"), count, optional[0] == ',' ? optional : "");
 }
 
 void intake_discard(app *a) {
@@ -287,6 +329,7 @@ static int announce_optional(const app *a, int count, char *buf, size_t size) {
     }
     buf[0] = '\0';
     if (n_opt == 0) return count;
+    if (wizard_on_owed_callback(w)) return count; /* owed now: Enter no longer skips it (the text below says why) */
     if (!wizard_item(w)->required) {
         snprintf(buf, size, "  \u00b7 %s", keyed("optional_now"));
         return count;
@@ -362,6 +405,12 @@ static int panel_add(int n, int width, int indent, const char *text, attr_t attr
 static int panel_reason(const app *a, int n, int width, int i) {
     const risk_rule *rule = &a->e->rules.v[a->in.w->risk.fired[i].rule];
     char line[512];
+    if (ui_lang() != LANG_EN) { /* the rule's expression is written in the forms' ids and English words ("asq.band =
+                                 * non_acute_positive", "(4/5 answered)"): a Chinese screen says the reason in words only
+                                 * (sixth tryout) */
+        snprintf(line, sizeof line, "%s: %s", level_word(rule->level), rule_text(a, rule));
+        return panel_add(n, width, 2, line, theme(level_color(rule->level)));
+    }
     snprintf(line, sizeof line, "%s: %s", level_word(rule->level), a->in.w->risk.fired[i].because);
     n = panel_add(n, width, 2, line, theme(level_color(rule->level)));
     snprintf(line, sizeof line, "  %s", rule_text(a, rule));
@@ -466,6 +515,15 @@ static bool guard_hint(const app *a, const scale *s, char *buf, size_t size) {
     return true;
 }
 
+/* A text of [intake] in the staff language (NAME.en / NAME.zh), its key names filled in from the key table; "" when
+ * the configuration has none. */
+static const char *intake_text(const app *a, const char *name) {
+    char key[64];
+    snprintf(key, sizeof key, "%s.%s", name, ui_lang() == LANG_ZH ? "zh" : "en");
+    const char *t = ini_get(&a->e->cfg.ini, "intake", key);
+    return t ? keyed_text(t) : "";
+}
+
 static void draw_question(app *a, const rect *r) {
     wizard *w = a->in.w;
     const form *f = wizard_form(w);
@@ -522,14 +580,16 @@ static void draw_question(app *a, const rect *r) {
         if (end - y > 2) y++;
         char guard[512];
         bool guarded = guard_hint(a, s, guard, sizeof guard);
-        const char *hint = guarded ? guard : it->type == ITEM_MULTI ? keyed("multi_hint") : keyed("wiz_hint");
-        if (y < end) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, hint, guarded ? theme(C_ERROR) : theme(C_DIM));
+        if (y < end && guarded) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, guard, theme(C_ERROR));
+        else if (y < end) draw_hints(y, x, width, end - y < 2 ? 1 : 2, it->type == ITEM_MULTI ? keyed("multi_hint") : keyed("wiz_hint"), theme(C_DIM));
     } else {
+        /* an anonymous caller at orange or red: the number is owed, and how to say there is none (core's rule) */
+        if (wizard_on_owed_callback(w) && !a->in.field_error[0]) y += draw_wrapped(y, x, width, 3, intake_text(a, "callback_owed"), theme(C_ORANGE) | A_BOLD);
         draw_text(y, x, 2, "> ", A_BOLD);
         draw_text(y++, x + 2, width - 2, a->in.typed, A_UNDERLINE);
         if (a->in.field_error[0]) y += draw_wrapped(y, x + 2, width - 2, 2, a->in.field_error, theme(C_ERROR)); /* beside it */
         y++;
-        draw_wrapped(y, x, width, 2, keyed("type_hint"), theme(C_DIM));
+        draw_hints(y, x, width, 2, keyed("type_hint"), theme(C_DIM));
     }
 }
 
@@ -732,7 +792,7 @@ static void draw_review(app *a, const layout *l) {
     snprintf(whose, sizeof whose, "%s: %s", tr("intake_of"), who);
     draw_text(y++, x, width, whose, A_BOLD | A_UNDERLINE);
     draw_text(y++, x, width, tr("review_title"), theme(C_TITLE));
-    int hint_h = wrapped_lines(width, keyed("review_hint"));
+    int hint_h = hints_lines(width, keyed("review_hint"));
     /* the highlighted answer's question, whole (the list cuts labels to a column) */
     char full[640] = "";
     const review_row *at_sel = in->review_sel < n ? &rows[in->review_sel] : NULL;
@@ -762,7 +822,7 @@ static void draw_review(app *a, const layout *l) {
     }
     if (full_h) y += draw_wrapped(y, x, width, full_h, full, A_BOLD);
     y++;
-    draw_wrapped(y < bottom - hint_h + 1 ? y : bottom - hint_h + 1, x, width, hint_h, keyed("review_hint"), theme(C_DIM));
+    draw_hints(y < bottom - hint_h + 1 ? y : bottom - hint_h + 1, x, width, hint_h, keyed("review_hint"), theme(C_DIM));
 }
 
 /* e on the review: back to the highlighted answer to change it; once it is given, the interview returns
@@ -828,6 +888,19 @@ static int draw_due_now(app *a, int y, int x, int width) {
     return used;
 }
 
+/* An anonymous caller who left no call-back number cannot be contacted: the queue's step would say "contact the
+ * client" with no way to (sixth tryout). Says what can be done instead ([intake] no_callback). Returns the lines. */
+static int draw_no_callback(app *a, int y, int x, int width) {
+    const wizard *w = a->in.w;
+    if (!w->caller_id[0] || *wizard_client_phone(w) || a->sum.item.state == QS_CLOSED) return 0;
+    const char *t = intake_text(a, "no_callback");
+    char line[1024];
+    const char *at = strstr(t, "{id}");
+    if (at) snprintf(line, sizeof line, "%.*s%s%s", (int)(at - t), t, w->caller_id, at + 4);
+    else snprintf(line, sizeof line, "%s", t);
+    return *line ? draw_wrapped(y, x, width, 4, line, theme(C_ORANGE)) : 0;
+}
+
 static void summary_draw(app *a, const layout *l) {
     int y = l->body.y + 1, x = 2, width = l->body.w - 4;
     char line[512];
@@ -855,6 +928,7 @@ static void summary_draw(app *a, const layout *l) {
     y++;
     y += draw_due_now(a, y, x, width);
     y += draw_deadline(a, y, x, width);
+    y += draw_no_callback(a, y, x, width);
     /* red owes two steps: say both, so the desk knows a clinician must still evaluate the client */
     if (a->sum.item.level == LEVEL_RED && a->sum.item.state != QS_CLOSED)
         y += draw_wrapped(y, x, width, 2, tr(queue_in_evaluation(&a->e->queue, &a->sum.item) ? "next_red_evaluate" : "next_red_ack"),
@@ -1330,6 +1404,10 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         return follow(a);
     }
     if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);
+    if (act == UA_SAVE && wizard_on_owed_callback(w)) { /* not saved before the number is asked */
+        snprintf(a->in.field_error, sizeof a->in.field_error, "%s", intake_text(a, "callback_owed"));
+        return react(RE_REDRAW);
+    }
     if (act == UA_SAVE) {
         app_message(a, false, "%s", keyed("review_hint"));
         return react(RE_REDRAW);
@@ -1339,6 +1417,15 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         return follow(a);
     }
     /* a typed answer */
+    if (act == UA_NO_CALLBACK) { /* the caller gives no call-back number: said only by its own key, never by Enter */
+        if (!a->in.typed[0] && wizard_callback_none(w)) {
+            a->message[0] = '\0';
+            a->in.field_error[0] = '\0';
+            session_audit(a->s, "callback_none", w->draft_id, "no call-back number given");
+            after_change(a);
+        }
+        return follow(a);
+    }
     if (act == UA_CHOOSE) {
         /* the quit key (q) typed where it leaves elsewhere: the worker meant to leave far more often than to
          * answer "q"; the key as the key table names it, so the message and the check name the same key */
@@ -1353,6 +1440,7 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         }
         if (!wizard_next(w)) {
             field_error(a, it, true);
+            if (wizard_on_owed_callback(w)) snprintf(a->in.field_error, sizeof a->in.field_error, "%s", intake_text(a, "callback_owed"));
             return react(RE_REDRAW);
         }
         a->message[0] = '\0';

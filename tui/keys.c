@@ -55,6 +55,8 @@ const key_action key_actions[] = {
     /* function keys: they act in a text field too, where a control character typed by mistake must not */
     {UA_LEAVE, "F3", "k_leave", INTAKE, true, {KEY_F(3)}, {0}},
     {UA_LOGOUT, "F4", "k_logout", AFTER_LOGIN, true, {KEY_F(4)}, {0}},
+    /* an anonymous caller's owed call-back number: "none given" (Enter would say it by moving on) */
+    {UA_NO_CALLBACK, "F5", "k_no_callback", ON(SCR_WIZARD), true, {KEY_F(5)}, {0}},
     {UA_DISCARD, "x", "k_discard", ON(SCR_HOME), false, {0}, {L'x', L'X'}},
     {UA_EDIT, "e", "k_edit", ON(SCR_REVIEW), false, {0}, {L'e', L'E'}},
 };
@@ -94,7 +96,7 @@ static const struct {
     {"confirm", UA_CONFIRM},   {"raise", UA_RAISE},         {"assign", UA_ASSIGN},     {"contact", UA_CONTACT},
     {"close", UA_CLOSE},       {"available", UA_AVAILABLE}, {"lock", UA_LOCK},         {"reset", UA_RESET},
     {"role", UA_ROLE},         {"reports", UA_REPORTS},     {"tick", UA_TICK},         {"leave", UA_LEAVE},
-    {"logout", UA_LOGOUT},     {"discard", UA_DISCARD},     {"edit", UA_EDIT},         {"hotline", UA_HOTLINE},
+    {"logout", UA_LOGOUT},     {"discard", UA_DISCARD},     {"edit", UA_EDIT},         {"hotline", UA_HOTLINE},     {"no_callback", UA_NO_CALLBACK},
 };
 
 /* A few static buffers taken in turn: one message may name several hints (keyed() six times). */
@@ -135,8 +137,9 @@ const char *key_of(ui_action act, int which) {
     return "?";
 }
 
-const char *keyed(const char *key) {
-    const char *in = tr(key);
+const char *keyed(const char *key) { return keyed_text(tr(key)); }
+
+const char *keyed_text(const char *in) {
     char *out = scratch();
     size_t o = 0;
     for (const char *p = in; *p && o < 1023;) {

@@ -49,8 +49,16 @@ static reaction login_handle(app *a, const event *ev, ui_action act) {
     case UA_LANG: {
         /* the demo's login line follows the language (an English line ran off the Chinese 80x24 login) */
         bool demo_said = a->demo && strcmp(a->message, tr("demo_login")) == 0;
+        /* so does the line a logout or a lock left ("Logged out: ..." stayed English on the Chinese login: sixth
+         * tryout) */
+        static const char *const follow_lang[] = {"logged_out", "idle_locked"};
+        const char *said = NULL;
+        for (size_t k = 0; k < sizeof follow_lang / sizeof follow_lang[0]; k++)
+            if (strcmp(a->message, tr(follow_lang[k])) == 0) said = follow_lang[k];
+        bool said_error = a->message_error;
         ui_set_lang(ui_lang() == LANG_EN ? LANG_ZH : LANG_EN);
         if (demo_said) app_message(a, false, "%s", tr("demo_login"));
+        if (said) app_message(a, said_error, "%s", tr(said));
         return react(RE_REDRAW);
     }
     case UA_BACK: return react(RE_QUIT);

@@ -33,7 +33,7 @@ static int tab_total(const app *a, queue_tab t) {
 
 /* "45m", "3h 05m", "2d 03h": how long ago an item came in. */
 static void format_age(int64_t secs, char *buf, size_t size) {
-    if (secs < 60) snprintf(buf, size, "<1m");
+    if (secs < 60) snprintf(buf, size, "%s", tr("under_a_minute"));
     else if (secs < 3600) snprintf(buf, size, "%dm", (int)(secs / 60));
     else if (secs < 86400) snprintf(buf, size, "%dh %02dm", (int)(secs / 3600), (int)(secs % 3600 / 60));
     else snprintf(buf, size, "%dd %02dh", (int)(secs / 86400), (int)(secs % 86400 / 3600));
@@ -290,19 +290,44 @@ static void draw_detail(app *a, int y, int bottom, int width) {
              tr("escalations"), it->escalations);
     draw_text(y++, 3, width - 6, line, theme(C_TITLE));
     const char *next = next_step_key(a, it);
-    if (next && y < bottom) draw_text(y++, 3, width - 6, tr(next), it->overdue ? theme(C_RED) : A_BOLD);
+    /* wrapped, never cut ("Next: acknowledge (a) by the deadline; then a clinician evaluates (c, with" at 80x24) */
+    if (next && y < bottom) y += draw_wrapped(y, 3, width - 6, bottom - y < 3 ? bottom - y : 3, tr(next), it->overdue ? theme(C_RED) : A_BOLD);
     for (int k = q->n_hist > bottom - y ? q->n_hist - (bottom - y) : 0; k < q->n_hist && y < bottom; k++) {
         queue_history_line(&q->hist[k], line, sizeof line);
         draw_text(y++, 3, width - 6, line, A_NORMAL);
     }
 }
 
+/* A history entry's codes in the staff language: Chinese screens showed "enqueue none->open none->orange" (sixth
+ * tryout). English keeps the codes, which are its words. */
+static const char *hist_action(const char *code) {
+    char key[48];
+    snprintf(key, sizeof key, "qh_%s", code);
+    const char *t = tr(key);
+    return ui_lang() == LANG_EN || t == key || strcmp(t, key) == 0 ? code : t;
+}
+
+static const char *hist_state(const char *code) {
+    queue_state st;
+    if (ui_lang() == LANG_EN) return code;
+    if (queue_state_parse(code, &st)) return state_tr(st);
+    return strcmp(code, "none") == 0 ? tr("qh_none") : code;
+}
+
+static const char *hist_level(const char *code) {
+    risk_level l;
+    if (ui_lang() == LANG_EN) return code;
+    if (risk_level_parse(code, &l)) return level_word(l);
+    return strcmp(code, "none") == 0 ? tr("qh_none") : code;
+}
+
 void queue_history_line(const queue_history_entry *h, char *out, size_t size) {
-    char when[32], level[32] = "";
+    char when[32], level[96] = "";
     format_time(h->at, when, sizeof when);
-    if (strcmp(h->level_before, h->level_after) != 0) snprintf(level, sizeof level, "  %s->%s", h->level_before, h->level_after);
-    snprintf(out, size, "%s  %-10s %-10s %s->%s%s%s%s", when, h->who, h->action, h->from_state, h->to_state, level,
-             h->reason ? ": " : "", h->reason ? h->reason : "");
+    if (strcmp(h->level_before, h->level_after) != 0)
+        snprintf(level, sizeof level, "  %s->%s", hist_level(h->level_before), hist_level(h->level_after));
+    snprintf(out, size, "%s  %-10s %-10s %s->%s%s%s%s", when, h->who, hist_action(h->action), hist_state(h->from_state),
+             hist_state(h->to_state), level, h->reason ? ": " : "", h->reason ? h->reason : "");
 }
 
 static void draw_prompt(app *a, int y, int width) {

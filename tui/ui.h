@@ -61,6 +61,8 @@ int draw_text(int y, int x, int width, const char *utf8, attr_t attr);
 int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_t attr);
 /* How many lines draw_wrapped would take for the whole text. */
 int wrapped_lines(int width, const char *utf8);
+int draw_hints(int y, int x, int width, int max_lines, const char *utf8, attr_t attr); /* key hints: broken between hints */
+int hints_lines(int width, const char *utf8);
 int text_width(const char *utf8);
 /* The text cut (with an ellipsis) or padded with spaces to exactly cols screen columns: columns of a list
  * stay aligned whatever the script (a Chinese character takes two). */
@@ -250,7 +252,8 @@ typedef enum {
     UA_LOGOUT,    /* every screen after login: end the session (an unfinished intake stays a draft) */
     UA_DISCARD,   /* home: discard the unfinished intake (asks first; audited) */
     UA_EDIT,      /* the review: change the highlighted answer */
-    UA_HOTLINE    /* home: a phone or online call, the hotline's quick path */
+    UA_HOTLINE,   /* home: a phone or online call, the hotline's quick path */
+    UA_NO_CALLBACK /* the wizard: an anonymous caller gives no call-back number (when one is owed) */
 } ui_action;
 
 typedef struct {
@@ -270,6 +273,7 @@ ui_action key_action_for(screen_id screen, bool typing, const event *ev);
  * queues" shows the key bound to UA_QUEUES ("e  Escalation queues"); "{next.2}" its second key ("Down"),
  * named in the staff language ("下" in Chinese). Every hint and help line that names a key is written so. */
 const char *keyed(const char *key);
+const char *keyed_text(const char *text); /* the same over a text that is not a message key (config.ini) */
 /* The which-th key (from 1) of an action as the key table names it, in the staff language ("Esc"). */
 const char *key_of(ui_action act, int which);
 
@@ -351,6 +355,9 @@ typedef struct {
     bool q_warned;              /* a lone "q" was about to be kept as an answer: said once, Enter again keeps it */
     bool carried;               /* the search text was carried into this question: the first key replaces it */
     int carried_pos, carried_item;
+    int64_t saved_at;           /* when this desk last saved the open intake's draft (the heartbeat counts from it) */
+    char saved_here[8][STORE_ID_LEN]; /* drafts this desk saved: resuming one is not "open at another desk" */
+    int n_saved_here;
 } intake_state;
 
 typedef struct {
@@ -430,7 +437,12 @@ int live_banner(app *a, int y, int width);
 bool edit_field(char *buf, size_t size, const event *ev);
 
 /* Saves the unfinished intake as a sealed draft (after every answer). */
-bool intake_autosave(app *a); /* false when nothing was saved (the message says why) */
+bool intake_autosave(app *a);
+/* Whose intake, for a screen: the client's name, or an anonymous caller's words in the staff language with the id. */
+const char *intake_display_name(const app *a);
+/* The clock's tick: an open intake's draft is saved again every DRAFT_HEARTBEAT_SECONDS, so that another desk
+ * resuming it can tell that it is open here. */
+void intake_heartbeat(app *a); /* false when nothing was saved (the message says why) */
 /* Resumes the unfinished intake kept as a draft (after login): where it goes, or home when there is none. */
 reaction intake_resume(app *a);
 /* One of the worker's drafts by id (home's list of them). */

@@ -61,7 +61,9 @@ static const char *const known_sections[] = {"triage", "risk", "matching", "stor
 static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_file", "demo", NULL};
 static const char *const intake_keys[] = {"forms", "hotline_forms", "ask.*", "kept_level.reason.en", "kept_level.reason.zh",
                                           "unscreened.reason.en", "unscreened.reason.zh", "burst_ms",
-                                          "phone_watch_ms" /* before s6: accepted, no longer used */, NULL};
+                                          "phone_watch_ms" /* before s6: accepted, no longer used */,
+                                          "callback_owed_at", "callback_owed.en", "callback_owed.zh", "no_callback.en",
+                                          "no_callback.zh", NULL};
 static const char *const store_keys[] = {"db_path", "busy_timeout_ms", NULL};
 static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_index_k", "idle_lock_minutes",
                                             "blind_index_bits" /* before issue 13: accepted, no longer used */, NULL};
@@ -126,6 +128,11 @@ static bool read_settings(config *c, diag *d) {
     const char *hotline = ini_get(&c->ini, "intake", "hotline_forms");
     c->intake_hotline_forms = xstrdup(hotline ? hotline : "");
     c->intake_burst_ms = int_setting(c, "intake", "burst_ms", 0, 5000, 300, d);
+    const char *owed = ini_get(&c->ini, "intake", "callback_owed_at");
+    c->intake_callback_owed_at = LEVEL_ORANGE;
+    if (owed && *owed && !risk_level_parse(owed, &c->intake_callback_owed_at))
+        diag_add(d, c->ini.name, ini_line(&c->ini, "intake", "callback_owed_at"), "intake.callback_owed_at", false,
+                 "`%s` is not a level (red, orange, yellow or green)", owed);
     safety_load(&c->safety, &c->ini, d); /* errors name their lines; a red level never goes without steps */
     ini_check_keys(&c->ini, "reports", reports_keys, false, d);
     ini_check_keys(&c->ini, "retention", retention_keys, false, d);

@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "ini.h"
+#include "levels.h"
 #include "safety.h"
 #include "util.h"
 
@@ -28,6 +29,8 @@ typedef struct {
     char *intake_hotline_forms;         /* [intake] hotline_forms: phone and online quick path ("": none) */
     int intake_burst_ms;                /* [intake] burst_ms: a key this soon after an answer moved on is not a
                                          * choice (the wizard's burst guard); 0 turns the guard off */
+    risk_level intake_callback_owed_at; /* [intake] callback_owed_at: an anonymous caller at this level or above is
+                                         * asked for a call-back number before saving (wizard_callback_owed) */
     safety_config safety;               /* [safety] step sets: red, and those a risk rule names (bssa) */
     /* [reports] */
     int report_k;                       /* a group of fewer intakes is shown as "<k" (k-anonymity floor) */

@@ -228,6 +228,45 @@ static bool step(wizard *w, int dir) {
     return true;
 }
 
+/* ---- the owed call-back number (hotline) ---- */
+
+/* The hotline caller form's call-back item in this interview (its position in forms[] through pos), or -1. */
+static int callback_item(const wizard *w, int *pos) {
+    for (int p = 0; p < w->n_forms; p++) {
+        const form *f = w->e->forms.v[w->forms[p]];
+        if (strcmp(f->id, "caller") != 0) continue;
+        *pos = p;
+        return form_item_index(f, "callback");
+    }
+    return -1;
+}
+
+bool wizard_callback_owed(const wizard *w) {
+    int pos = 0, item = callback_item(w, &pos);
+    if (!w->caller_id[0] || item < 0 || w->callback_none) return false;
+    risk_level level = w->level > w->kept ? w->level : w->kept;
+    if (level < w->e->cfg.intake_callback_owed_at) return false;
+    return w->in.a.answers[w->forms[pos]][item].state != ANS_VALUE;
+}
+
+static bool on_callback(const wizard *w) {
+    int pos = 0, item = callback_item(w, &pos);
+    return w->stage == WZ_QUESTIONS && item >= 0 && w->pos == pos && w->item == item;
+}
+
+bool wizard_on_owed_callback(const wizard *w) { return on_callback(w) && wizard_callback_owed(w); }
+
+/* Back to the call-back question when it is owed (the review cannot be reached past it). */
+static bool goto_owed_callback(wizard *w) {
+    int pos = 0, item = callback_item(w, &pos);
+    if (item < 0 || !wizard_callback_owed(w)) return false;
+    w->pos = pos;
+    w->item = item;
+    w->stage = WZ_QUESTIONS;
+    w->callback_return = true; /* once it is given (or none said), straight back to where the interview was going */
+    return true;
+}
+
 /* The first required question still without an answer, across the forms asked so far (the review cannot be
  * reached past one: e.g. ASQ question 5 after a positive, or a form added since). */
 bool wizard_goto_missing(wizard *w) {
@@ -242,7 +281,7 @@ bool wizard_goto_missing(wizard *w) {
             return true;
         }
     }
-    return false;
+    return goto_owed_callback(w);
 }
 
 /* ---- the burst guard (see wizard.h) ---- */
@@ -435,12 +474,14 @@ bool wizard_next(wizard *w) {
     answer *a = cur_answer(w);
     const form_item *it = wizard_item(w);
     bool answered = a->state == ANS_VALUE || a->state == ANS_REFUSED;
-    if (!answered && it->required) return false;
+    if (!answered && (it->required || wizard_on_owed_callback(w))) return false; /* owed: none is said by its own key */
     if (!answered) *a = (answer){ANS_UNANSWERED, 0}; /* passed over: from now on it counts (safety) */
     if (!answered && takes_a_number(it)) phone_guard_arm(w);
     else phone_guard_disarm(w); /* an answer moved on, or a field no number is meant for: what follows is ordinary */
     wizard_recompute(w);
-    if (!step(w, +1) && !wizard_goto_missing(w)) w->stage = WZ_REVIEW;
+    bool returning = w->callback_return && on_callback(w); /* the answers after it were given: not walked again */
+    if (returning) w->callback_return = false;
+    if ((returning || !step(w, +1)) && !wizard_goto_missing(w)) w->stage = WZ_REVIEW;
     note_moved(w);
     return true;
 }
@@ -449,7 +490,7 @@ bool wizard_ready(const wizard *w) {
     if (w->stage == WZ_QUESTIONS) return false;
     for (int p = 0; p < w->n_forms; p++)
         if (!w->in.a.given[w->forms[p]] || w->in.a.scores[w->forms[p]].first_missing >= 0) return false;
-    return true;
+    return !wizard_callback_owed(w);
 }
 
 bool wizard_back(wizard *w) {
@@ -637,6 +678,12 @@ const char *wizard_client_phone(const wizard *w) {
     return *phone ? phone : wizard_text(w, "caller", "callback");
 }
 
+bool wizard_callback_none(wizard *w) {
+    if (!wizard_on_owed_callback(w) || w->burst.held || w->phone.held) return false;
+    w->callback_none = true;
+    return wizard_next(w);
+}
+
 void wizard_set_anonymous(wizard *w, const char *label) {
     if (!w->caller_id[0]) id_short_new(w->caller_id);
     snprintf(w->anonymous_name, sizeof w->anonymous_name, "%s %s", label, w->caller_id);
@@ -680,6 +727,7 @@ char *wizard_to_json(const wizard *w) {
         json_object_set_new(o, "caller_id", json_string(w->caller_id));
         json_object_set_new(o, "anonymous_name", json_string(w->anonymous_name));
     }
+    if (w->callback_none) json_object_set_new(o, "callback_none", json_true());
     json_object_set_new(o, "pos", json_integer(w->pos));
     json_object_set_new(o, "item", json_integer(w->item));
     json_object_set_new(o, "review", json_boolean(w->stage == WZ_REVIEW));
@@ -803,6 +851,7 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
                 snprintf(w->caller_id, sizeof w->caller_id, "%s", caller);
                 snprintf(w->anonymous_name, sizeof w->anonymous_name, "%s", anon);
             }
+            w->callback_none = json_is_true(json_object_get(o, "callback_none"));
             mark_interrupted(w); /* recomputed below, with the kept level */
             /* the kept level first: the level, and so the step sets due, are computed with it */
             risk_level kept = LEVEL_GREEN;
@@ -812,6 +861,7 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
             /* a draft saved at the review with a question still owed (a form added since, an older draft)
              * resumes at that question */
             if (w->stage == WZ_REVIEW) wizard_goto_missing(w);
+            if (wizard_on_owed_callback(w)) w->callback_return = true; /* resumed at the owed number */
         }
     }
     json_decref(o);

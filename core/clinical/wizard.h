@@ -40,6 +40,8 @@ typedef struct {
     char client_id[ID_TEXT_LEN]; /* an existing client, or "" for a new one */
     char draft_id[ID_TEXT_LEN];
     char caller_id[WIZARD_CALLER_ID_LEN]; /* an anonymous caller's short id (hotline), or "" */
+    bool callback_return;                 /* at the owed call-back number, come back to from the end of the forms */
+    bool callback_none;                   /* the worker said the caller gives no call-back number (wizard_callback_none) */
     char anonymous_name[96];              /* "Anonymous caller KMT4821": the record's name when none is given */
     /* the burst guard (wizard_key_arrived): when keys arrived and what the last answer key changed */
     struct {
@@ -173,6 +175,16 @@ const char *wizard_client_phone(const wizard *w);
 /* The hotline: the caller may stay anonymous. Gives the interview a short id a worker can call back by and
  * search for (kept in the draft), and the name "LABEL ID" the record gets when no name is given. */
 void wizard_set_anonymous(wizard *w, const char *label);
+/* The call-back number owed (hotline). An anonymous caller at [intake] callback_owed_at or above (orange: the
+ * safety steps ask for a number to call back) without one may not be saved until the worker has asked: the
+ * interview returns to the caller form's call-back question before the review (wizard_goto_missing), Enter
+ * there no longer passes over it (wizard_next refuses), and wizard_ready is false. The number stays optional:
+ * wizard_callback_none says the caller gave none (a key of its own, never Enter: a key that moves on must not
+ * answer), kept in the draft; it moves on as Enter would. */
+bool wizard_callback_owed(const wizard *w);
+/* True on the call-back question while it is owed. */
+bool wizard_on_owed_callback(const wizard *w);
+bool wizard_callback_none(wizard *w);
 /* True when item `item` of the form at position pos takes its answer from an earlier form of the interview
  * (the same question: PHQ-2 items 1-2 in the PHQ-9): the interview passes over it. */
 bool wizard_item_carried(const wizard *w, int pos, int item);

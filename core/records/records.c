@@ -723,6 +723,16 @@ bool draft_resume_id(session *s, const char *id, char **body, error *err) {
     return ok;
 }
 
+bool draft_saved_ago(session *s, const char *id, int64_t *age, error *err) {
+    draft_rec r;
+    if (!draft_own(s, id, &r, err)) return false;
+    *age = clock_now() - r.updated_at;
+    draft_rec_free(&r);
+    return true;
+}
+
+bool draft_probably_open(int64_t age) { return age >= 0 && age < 2 * DRAFT_HEARTBEAT_SECONDS; }
+
 /* The draft an open intake holds is still there and this worker's. One gone was saved, discarded or erased on
  * another desk while this one had it open: a conflict, with what to do. */
 static bool draft_still_mine(session *s, const char *id, error *err) {
@@ -732,8 +742,9 @@ static bool draft_still_mine(session *s, const char *id, error *err) {
         if (why.kind != ERR_CONFLICT) *err = why; /* the store could not be read */
         else
             error_set(err, ERR_CONFLICT,
-                      "nothing saved: this intake's draft %.8s is no longer in the database (it was saved, discarded "
-                      "or erased on another desk); search for the client before taking the intake again", id);
+                      "Nothing saved: this intake's draft (%.8s) is no longer in the database: it was saved, discarded "
+                      "or erased on another desk. Search for the client (f) to see what was saved before taking the "
+                      "intake again.", id);
         return false;
     }
     draft_rec_free(&mine);

@@ -62,6 +62,13 @@ bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, e
  * theirs, ERR_TAMPERED when it does not open. */
 bool draft_resume_id(session *s, const char *id, char **body, error *err);
 bool draft_discard(session *s, const char *id, error *err);
+/* Two desks of one worker on one draft (sixth tryout: the second resumed it silently). An open intake saves its
+ * draft after every answer and at least every DRAFT_HEARTBEAT_SECONDS while it stays open (the screen's clock),
+ * so a draft saved less than two heartbeats ago, by another desk, is probably open there. *age: seconds since
+ * draft `id` (the worker's own) was last saved. */
+#define DRAFT_HEARTBEAT_SECONDS 60
+bool draft_saved_ago(session *s, const char *id, int64_t *age, error *err);
+bool draft_probably_open(int64_t age);
 /* The worker discards the unfinished intake (not saved, never to be resumed): deleted and audited
  * ("draft_discarded", with the level it had) in one transaction. */
 bool draft_abandon(session *s, const char *id, const char *level, error *err);

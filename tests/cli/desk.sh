@@ -745,7 +745,8 @@ fi
 {
     login
     printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\ntype 0\ntype 0\ntype 0\ntype 2\ntype 1\ntype 1\ntype 1\ntype 1\n'
-    printf 'dump %s/call_bssa\nkey enter\nkey ctrl-s\ndump %s/call_summary\nkey enter\n' "$D" "$D"
+    # the BSSA acknowledged; the call-back number owed at orange: none given (F5)
+    printf 'dump %s/call_bssa\nkey enter\nkey f5\nkey ctrl-s\ndump %s/call_summary\nkey enter\n' "$D" "$D"
 } >"$tmp/callbssa.script"
 tui "$tmp/callbssa.script" 120 36
 absent "phone caller: the BSSA steps' title says before the call ends" "$D/call_bssa" "BEFORE THE CALL ENDS" "BEFORE THE CLIENT LEAVES"

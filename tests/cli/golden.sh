@@ -89,5 +89,12 @@ if [ "$update" != --update ]; then
     sed -n '/^What a receptionist sees/,/^## Set up/p' README.md | sed '1,/^```$/d' | sed '/^```$/,$d' >"$tmp/readme"
     if diff -u "$G/80x24-en/07-panel" "$tmp/readme" >"$tmp/diff"; then ok "README's screen is the golden dump"
     else bad "README's screen is not tests/golden/80x24-en/07-panel (copy it after make golden)" "$tmp/diff"; fi
+    # no line at 80x24 is cut inside a word or a key hint (sixth tryout: a keys line ended "Esc:", the Chinese one
+    # split 上一题, the queue's next step ended "(c, with"): hints break between hints, sentences wrap
+    cut=$(cat "$tmp"/80x24-*/* | sed 's/[[:space:]]*$//' | grep -E '(Esc|Enter|F3|F4|Ctrl-S)[:：]$|上$|一$' | head -3)
+    [ -z "$cut" ] && ok "80x24: no line ends in a cut key hint" || bad "80x24: a line ends in a cut key hint: $cut"
+    if grep -A2 'Next: acknowledge' "$tmp/80x24-en/11-queue" | tr '\n' ' ' | grep -q 'emergency services (x)\.'; then
+        ok "80x24: the queue's next step is whole (wrapped, not cut)"
+    else bad "80x24: the queue's next step is cut" "$tmp/80x24-en/11-queue"; fi
 fi
 finish

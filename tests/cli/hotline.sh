@@ -74,6 +74,9 @@ expect "the call-back number is optional: Enter goes on to the PHQ-2" "$D/neg_ph
 expect "the negative quick screen reaches the review" "$D/neg_review" "Review"
 expect "saved: the summary" "$D/neg_saved" "Saved"
 expect "saved: the summary gives the caller id" "$D/neg_saved" "Caller id .*[A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9]"
+# "Due by then: contact the client" in 28 days, with no number to call (sixth tryout): what can be done instead
+expect "negative caller without a number: the summary says nobody can contact them" "$D/neg_saved" "No call-back number: this caller cannot be contacted"
+expect "...and how the caller is found if they call again" "$D/neg_saved" "find them by caller"
 c=$(new_client)
 lv=$(queue_level "$c")
 if [ -n "$c" ] && [ "$lv" = green ]; then ok "the negative caller is saved green"; else bad "the negative caller is saved green (got '${lv:-nothing}')" "$D/neg_saved"; fi
@@ -162,6 +165,11 @@ snapshot
     echo "type 2"          # question 5: yes, acute
     echo "dump $D/red_steps"
     echo "key enter"       # acknowledged
+    echo "dump $D/red_owed"
+    echo "key enter"       # Enter does not pass over the owed number
+    echo "key ctrl-s"      # nor is anything saved
+    echo "dump $D/red_owed_enter"
+    echo "key f5"          # the caller gives none: its own key
     echo "dump $D/red_review"
     echo "key ctrl-s"
     echo "dump $D/red_saved"
@@ -169,6 +177,14 @@ snapshot
 tui "$tmp/red.script"
 expect "ASQ acute: the red steps for a caller (stay on the line)" "$D/red_steps" "Stay on the line"
 absent "...and not the in-person list" "$D/red_steps" "Do not leave the client alone; stay"
+# the red phone steps ask for a number to call back: a caller whose number was skipped is asked for it before the
+# save (saved without a prompt: sixth tryout); Enter does not pass over it, F5 says there is none
+expect "red anonymous caller: the skipped call-back number is asked before saving" "$D/red_owed" "A number to call the caller back"
+expect "...saying why and how to say there is none" "$D/red_owed" "press F5: no number"
+absent "...no longer announced as skippable with Enter" "$D/red_owed" "optional: Enter skips it"
+expect "...Enter and Ctrl-S leave it asked" "$D/red_owed_enter" "A number to call the caller back"
+expect "...F5 (none given) goes on to the review" "$D/red_review" "Review"
+expect "the saved red caller without a number: what can be done instead of calling" "$D/red_saved" "No call-back number: this caller cannot be contacted"
 expect "saved: the summary is red" "$D/red_saved" "RED"
 id=$(grep -o 'Caller id[^A-Z]*[A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9]' "$D/red_saved" | grep -o '[A-Z][A-Z][A-Z][0-9]*$' | head -1)
 if [ -n "$id" ]; then ok "the summary gives the caller id $id"; else bad "the summary gives the caller id" "$D/red_saved"; fi
@@ -191,13 +207,32 @@ new_user
     echo "type 0"
     echo "key enter"
     echo "dump $D/draft_before"
+    echo "key f3"          # left for home on this desk ...
+    echo "key r"           # ... and resumed here: no warning
+    echo "dump $D/draft_own"
 } >"$tmp/d1.script"
 tui "$tmp/d1.script"
-{ login; echo "key r"; echo "type 0"; echo "type 00"; echo "type 1111"; echo "key ctrl-s"; echo "dump $D/draft_saved"; } >"$tmp/d2.script"
+{ login; echo "dump $D/draft_other"; echo "key r"; echo "type 0"; echo "type 00"; echo "type 1111"; echo "key ctrl-s"; echo "dump $D/draft_saved"; } >"$tmp/d2.script"
 snapshot
 tui "$tmp/d2.script"
 c=$(new_client)
 if [ -n "$c" ] && grep -q "Caller id" "$D/draft_saved"; then ok "a resumed call is saved with its caller id"; else bad "a resumed call is saved with its caller id" "$D/draft_saved"; fi
+# the same worker's second desk resumed a draft just saved at the first silently (sixth tryout): it warns
+expect "a draft saved moments ago at another desk: resuming it warns that it may be open there" "$D/draft_other" "may be open there"
+absent "...not when this desk saved it" "$D/draft_own" "may be open there"
+# ... nor once the draft has not been saved for two heartbeats (the other desk is closed: its clock saves it every
+# minute while it is open); the test binary takes the clock from TRIAGE_NOW
+TT="${T%/*}/triage-test"
+if [ -x "$TT" ]; then
+    new_user
+    { login; echo "key h"; echo "type 1"; echo "key enter"; echo "type 0"; } >"$tmp/d3.script"
+    tui "$tmp/d3.script"
+    later=$(date -u -d "+10 minutes" +%Y-%m-%dT%H:%M:%SZ)
+    { login; echo "dump $D/draft_later"; } >"$tmp/d4.script"
+    TRIAGE_NOW=$later TRIAGE_SCRIPT="$tmp/d4.script" LINES=40 COLUMNS=100 timeout 60 "$TT" --config "$tmp/config.ini" --db "$DB" >"$tmp/tui.out" 2>&1
+    expect "...a draft last saved ten minutes ago resumes" "$D/draft_later" "Unfinished intake resumed"
+    absent "...without the warning" "$D/draft_later" "may be open there"
+fi
 
 # a red caller with a call-back number, at 80x24: the number is on the summary whole (it ran off the screen
 # beside the caller id: the receptionist's tryout of this session)
@@ -215,5 +250,68 @@ new_user
 } >"$tmp/red80.script"
 TRIAGE_SCRIPT="$tmp/red80.script" LINES=24 COLUMNS=80 timeout 60 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/tui.out" 2>&1
 expect "80x24: the red caller's summary shows the call-back number whole" "$D/red_80" "Call-back number: +86 139 0000 3333"
+absent "...and no \"no call-back number\" line when there is one" "$D/red_80" "No call-back number"
+
+
+# ---- Chinese screens say no English (sixth tryout): a call begun in English and resumed in Chinese names the
+# caller in Chinese; the panel gives the reason's words, not the rule's expression; the queue's history and waiting
+# time are in Chinese; "Logged out" follows F2 to Chinese ----
+new_user
+{
+    login
+    echo "key h"
+    echo "type 1"          # phone
+    echo "key enter"       # no call-back number
+    echo "type 00"
+    echo "type 00"
+    echo "type 2"          # ASQ 1: yes
+} >"$tmp/zh1.script"
+tui "$tmp/zh1.script"
+{
+    echo "key f2"          # Chinese, before logging in
+    login
+    echo "dump $D/zh_resumed"
+    echo "type 1"
+    echo "type 1"
+    echo "type 1"
+    echo "type 1"          # ASQ 5: no (non-acute positive: orange)
+    echo "key enter"       # the BSSA steps acknowledged
+    echo "dump $D/zh_panel"
+    echo "key f5"          # no call-back number
+    echo "key ctrl-s"
+    echo "dump $D/zh_saved"
+    echo "key enter"
+    echo "key e"
+    echo "dump $D/zh_queue"
+    echo "key f4"
+    echo "dump $D/zh_out"
+    echo "key f2"          # English: the line left by the logout follows
+    echo "dump $D/zh_out1"
+    echo "key f2"          # and back to Chinese
+    echo "dump $D/zh_out2"
+} >"$tmp/zh2.script"
+tui "$tmp/zh2.script"
+expect "zh: a call begun in English resumes naming the caller in Chinese" "$D/zh_resumed" "匿名来电者 [A-Z][A-Z][A-Z][0-9]"
+absent "...not in English" "$D/zh_resumed" "Anonymous caller"
+expect "zh: the panel gives the reason in words" "$D/zh_panel" "ASQ 非急性阳性"
+absent "...not the rule's expression" "$D/zh_panel" "asq.band"
+absent "zh: the queue's history has no English codes" "$D/zh_queue" "enqueue"
+absent "...nor the waiting time" "$D/zh_queue" "<1m"
+expect "zh: the queue's history says the item entered the queue" "$D/zh_queue" "进入队列 无->待处理"
+expect "...and the waiting time in Chinese" "$D/zh_queue" "<1分钟"
+expect "the logout line follows F2 (Chinese to English)" "$D/zh_out1" "Logged out: the unfinished"
+expect "...and back to Chinese" "$D/zh_out2" "已退出登录"
+
+
+# ---- one count of questions: the resume line said "(PHQ-9, Question 3 of 10)" where the question's header says
+# "Question 3 of 9, then 1 optional" (sixth tryout) ----
+new_user
+{ login; echo "key h"; echo "type 1"; echo "key enter"; echo "type 2"; echo "type 1"; echo "dump $D/cnt_header"; } >"$tmp/cnt1.script"
+tui "$tmp/cnt1.script"
+{ login; echo "dump $D/cnt_resumed"; } >"$tmp/cnt2.script"
+tui "$tmp/cnt2.script"
+expect "the PHQ-9's header counts 9, then 1 optional" "$D/cnt_header" "Question 3 of 9, then 1 optional"
+expect "...and so does the resume line" "$D/cnt_resumed" "PHQ-9, Question 3 of 9, then 1"
+absent "...not of 10" "$D/cnt_resumed" "Question 3 of 10"
 
 finish

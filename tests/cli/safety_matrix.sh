@@ -531,6 +531,7 @@ way_hotline() { # label expect form item how q5 rowid
             esac
         fi
         echo "key enter"
+        echo "key f5"    # an anonymous caller at orange or red is asked for the call-back number: none given
         echo "dump $pre.end"
         echo "key ctrl-s"
         echo "dump $pre.end2"

@@ -1175,7 +1175,7 @@ static void t_draft_saved_once(void **state) {
     assert_int_equal(msg.kind, ERR_CONFLICT);
     assert_int_equal(W.db.ops->client_count(W.db.st, &now), ST_OK);
     assert_int_equal(now, before + 1);
-    REFUSED(draft_save(W.alice, d, "{\"step\":5}", &msg), "no longer in the database");
+    REFUSED(draft_save(W.alice, d, "{\"step\":5}", &msg), "Nothing saved: this intake's draft");
     char got[STORE_ID_LEN] = "";
     char *body = NULL;
     bool found = true;

@@ -1534,6 +1534,72 @@ static void test_hotline_anonymous_positive_asq_red(void **state) {
     assert_int_equal(r->level, LEVEL_RED);
 }
 
+/* An anonymous caller at red whose call-back field was skipped is asked for the number before saving (the red
+ * phone steps ask for one; the sixth tryout saved such a caller without a prompt): after the ASQ the interview
+ * returns to the call-back question, Enter does not pass over it, the intake is not ready; a number typed, or the
+ * worker's "none given" (its own call, never Enter), lets it on. "None given" survives a draft. */
+static void test_hotline_red_owes_callback(void **state) {
+    (void)state;
+    wizard *w = hotline_call("phone");
+    assert_false(wizard_callback_owed(w)); /* green so far: skipping it was fine */
+    const char *const zeros[] = {"0", "0", NULL};
+    answer_items(w, "phq2", zeros);
+    answer_items(w, "gad2", zeros);
+    const char *const acute[] = {"yes", "no", "no", "no", "yes", NULL};
+    answer_items(w, "asq", acute);
+    assert_int_equal(w->level, LEVEL_RED);
+    wizard_safety_acknowledged(w);
+    assert_true(wizard_callback_owed(w));
+    expect_at(w, "caller", "callback");
+    assert_true(wizard_on_owed_callback(w));
+    assert_false(wizard_next(w)); /* Enter says nothing: still owed */
+    expect_at(w, "caller", "callback");
+    assert_false(wizard_ready(w));
+    char *json = hold_mem(wizard_to_json(w)); /* a draft left here still owes it */
+    wizard *r = blank_wizard();
+    assert_true(wizard_from_json(r, &e, json, &err));
+    assert_true(wizard_callback_owed(r));
+    /* none given: on to the review, ready, and kept in the draft */
+    assert_true(wizard_callback_none(w));
+    assert_int_equal(w->stage, WZ_REVIEW);
+    assert_true(wizard_ready(w));
+    assert_false(wizard_callback_owed(w));
+    json = hold_mem(wizard_to_json(w));
+    r = blank_wizard();
+    assert_true(wizard_from_json(r, &e, json, &err));
+    assert_false(wizard_callback_owed(r));
+    assert_true(wizard_ready(r));
+}
+
+/* The same owed number given: typed at the owed question, the interview goes on to the review. A negative caller
+ * owes nothing (the number stays optional), and "none given" is refused where nothing is owed. */
+static void test_hotline_owed_callback_typed_and_negative_not_owed(void **state) {
+    (void)state;
+    wizard *w = hotline_call("phone");
+    const char *const zeros[] = {"0", "0", NULL};
+    answer_items(w, "phq2", zeros);
+    answer_items(w, "gad2", zeros);
+    const char *const nonacute[] = {"yes", "no", "no", "no", "no", NULL};
+    answer_items(w, "asq", nonacute);
+    assert_int_equal(w->level, LEVEL_ORANGE);
+    expect_at(w, "caller", "callback");
+    type(w, "13900001111");
+    assert_true(wizard_next(w));
+    assert_int_equal(w->stage, WZ_REVIEW);
+    assert_true(wizard_ready(w));
+    assert_string_equal(wizard_client_phone(w), "13900001111");
+    wizard *n = hotline_call("phone");
+    answer_items(n, "phq2", zeros);
+    answer_items(n, "gad2", zeros);
+    const char *const no[] = {"no", "no", "no", "no", NULL};
+    answer_items(n, "asq", no);
+    assert_int_equal(n->level, LEVEL_GREEN);
+    assert_int_equal(n->stage, WZ_REVIEW);
+    assert_false(wizard_callback_owed(n));
+    assert_true(wizard_ready(n));
+    assert_false(wizard_callback_none(n));
+}
+
 /* The call-back number is the client's phone. */
 static void test_hotline_callback_is_phone(void **state) {
     (void)state;
@@ -2066,6 +2132,8 @@ int main(void) {
         cmocka_unit_test_teardown(test_hotline_phq2_positive_continues_into_phq9, release_all),
         cmocka_unit_test_teardown(test_hotline_gad2_positive_continues_into_gad7, release_all),
         cmocka_unit_test_teardown(test_hotline_anonymous_positive_asq_red, release_all),
+        cmocka_unit_test_teardown(test_hotline_red_owes_callback, release_all),
+        cmocka_unit_test_teardown(test_hotline_owed_callback_typed_and_negative_not_owed, release_all),
         cmocka_unit_test_teardown(test_hotline_callback_is_phone, release_all),
         cmocka_unit_test_teardown(test_burst_after_enter_records_nothing, release_all),
         cmocka_unit_test_teardown(test_burst_hold_never_shifts_answers, release_all),
