@@ -679,7 +679,7 @@ const char *wizard_client_phone(const wizard *w) {
 }
 
 bool wizard_callback_none(wizard *w) {
-    if (!wizard_on_owed_callback(w) || w->burst.held || w->phone.held) return false;
+    if (!wizard_on_owed_callback(w) || w->burst.held || w->phone.pending[0]) return false;
     w->callback_none = true;
     return wizard_next(w);
 }
