@@ -1991,6 +1991,29 @@ static const risk_rule *rule_named(const char *name) {
     return NULL;
 }
 
+/* Seventh tryout: a phone caller at red was told "Do not leave the client alone" (the ASQ acute and question-5
+ * reasons had no caller's wording). Every rule whose in-room reason speaks of the room gives a caller's wording
+ * that does not, in both languages. */
+static void test_room_reasons_have_callers_wording(void **state) {
+    (void)state;
+    static const char *const room[] = {"client alone", "client leaves", "来访者独处", "来访者离开", NULL};
+    int checked = 0;
+    for (int i = 0; i < e.rules.n; i++) {
+        const risk_rule *r = &e.rules.v[i];
+        for (int l = 0; l < 2; l++) {
+            const char *in_room = risk_rule_reason(r, false, (lang)l);
+            bool of_the_room = false;
+            for (int k = 0; room[k]; k++) of_the_room |= in_room && strstr(in_room, room[k]) != NULL;
+            if (!of_the_room) continue;
+            const char *remote = risk_rule_reason(r, true, (lang)l);
+            for (int k = 0; room[k]; k++)
+                if (remote && strstr(remote, room[k])) fail_msg("rule %s: a caller is told \"%s\"", r->name, remote);
+            checked++;
+        }
+    }
+    assert_true(checked >= 6); /* asq_acute, asq_q5_unknown, asq_positive, in English and Chinese */
+}
+
 static void test_reason_follows_channel(void **state) {
     (void)state;
     static const char *const yes_no3[] = {"yes", "no", "no", "no", "no", NULL};
@@ -2146,6 +2169,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_phone_guard_one_digit_confirmed, release_all),
         cmocka_unit_test_teardown(test_phone_guard_key_count, release_all),
         cmocka_unit_test_teardown(test_reason_follows_channel, release_all),
+        cmocka_unit_test(test_room_reasons_have_callers_wording),
         cmocka_unit_test_teardown(test_bssa_advice_follows_channel, release_all),
         cmocka_unit_test_teardown(test_left_at_asq_q5_is_red_both_ways, release_all),
         cmocka_unit_test_teardown(test_phq2_advice_goes_when_phq9_answered, release_all),
