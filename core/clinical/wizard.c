@@ -728,6 +728,15 @@ char *wizard_to_json(const wizard *w) {
         json_object_set_new(o, "anonymous_name", json_string(w->anonymous_name));
     }
     if (w->callback_none) json_object_set_new(o, "callback_none", json_true());
+    /* the phone guard armed (a typed field skipped just before): a draft resumed there holds a digit as the
+     * desk did (seventh tryout: a resume after a new login lost the hold, and a call-back number typed then
+     * answered the PHQ-2, GAD-2 and ASQ). What was held is not kept: it is a number nobody confirmed. */
+    if (w->phone.armed) {
+        json_t *g = json_object();
+        json_object_set_new(g, "form", json_string(w->e->forms.v[w->phone.skipped_form]->id));
+        json_object_set_new(g, "item", json_integer(w->phone.skipped_item));
+        json_object_set_new(o, "phone_guard", g);
+    }
     json_object_set_new(o, "pos", json_integer(w->pos));
     json_object_set_new(o, "item", json_integer(w->item));
     json_object_set_new(o, "review", json_boolean(w->stage == WZ_REVIEW));
@@ -779,6 +788,21 @@ static void restore_acks(wizard *w, json_t *o) {
         m |= 1u << sc->red;
     }
     w->steps_acked = m & w->steps_firing; /* only a cause that holds now stays acknowledged */
+}
+
+/* The phone guard of a draft saved while it was armed: armed again if the skipped field is still one a number is
+ * typed into, in a form of this draft; nothing is held (the draft keeps no held characters). */
+static void restore_phone_guard(wizard *w, json_t *g) {
+    const char *id = json_string_value(json_object_get(g, "form"));
+    json_int_t item = json_integer_value(json_object_get(g, "item"));
+    for (int p = 0; id && p < w->n_forms; p++) {
+        const form *fm = w->e->forms.v[w->forms[p]];
+        if (strcmp(fm->id, id) != 0 || item < 0 || item >= fm->n_items || !takes_a_number(&fm->items[item])) continue;
+        w->phone.armed = true;
+        w->phone.skipped_form = w->forms[p];
+        w->phone.skipped_item = (int)item;
+        pending_clear(w);
+    }
 }
 
 bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) {
@@ -852,6 +876,7 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
                 snprintf(w->anonymous_name, sizeof w->anonymous_name, "%s", anon);
             }
             w->callback_none = json_is_true(json_object_get(o, "callback_none"));
+            restore_phone_guard(w, json_object_get(o, "phone_guard"));
             mark_interrupted(w); /* recomputed below, with the kept level */
             /* the kept level first: the level, and so the step sets due, are computed with it */
             risk_level kept = LEVEL_GREEN;

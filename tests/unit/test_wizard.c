@@ -1863,6 +1863,39 @@ static void test_phone_guard_holds_a_number_of_answer_digits(void **state) {
     expect_at(w, "phq2", "item2");
 }
 
+/* Seventh tryout (safety): a hotline draft left on PHQ-2 question 1 right after the call-back field was skipped,
+ * then resumed after a new login, had lost the hold: a call-back number typed there answered the PHQ-2, GAD-2 and
+ * the four ASQ questions, and the caller reached the review GREEN. The draft now keeps that the guard was armed
+ * (not what was held); the resumed wizard holds the same digits. */
+static void test_phone_guard_survives_resume(void **state) {
+    (void)state;
+    wizard *w = hotline_wizard();
+    int64_t t = 10000;
+    assert_true(desk_key(w, t += 2000, '1')); /* the channel: phone */
+    assert_true(desk_enter(w, t += 2000));   /* the call-back field skipped */
+    expect_at(w, "phq2", "item1");
+    assert_false(desk_key(w, t += 400, '0')); /* held (a digit after the skip): dropped with the desk */
+    wizard_interrupt(w);
+    char *draft = hold_mem(wizard_to_json(w));
+    assert_null(strstr(draft, "\"0\"")); /* what was held is not in the draft */
+    wizard *r = blank_wizard();
+    if (!wizard_from_json(r, &e, draft, &err)) fail_msg("resume: %s", err.msg);
+    expect_at(r, "phq2", "item1");
+    assert_true(wizard_phone_armed(r));
+    assert_string_equal(wizard_phone_pending(r), "");
+    int acted = 0;
+    t += 60000;
+    for (const char *p = "0101111111"; *p; p++) acted += desk_key(r, t += 400, *p);
+    assert_int_equal(acted, 0);
+    assert_string_equal(wizard_phone_pending(r), "0101111111");
+    assert_int_not_equal(ans(r, "phq2", "item1")->state, ANS_VALUE);
+    assert_int_not_equal(ans(r, "asq", "item1")->state, ANS_VALUE);
+    bool moved;
+    assert_int_equal(desk_enter_g(r, t += 500, &moved), WG_MOVED);
+    expect_at(r, "caller", "callback");
+    assert_string_equal(wizard_client_phone(r), "0101111111");
+}
+
 /* Issue 14: a birth date typed after skipping the birth-date field answered gender with its 1 and ran into the phone
  * field. Now it is held on the gender question and Enter puts it into the birth-date field. */
 static void test_phone_guard_birth_date(void **state) {
@@ -2166,6 +2199,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_burst_key_kinds, release_all),
         cmocka_unit_test_teardown(test_phone_guard_holds_a_number_of_answer_digits, release_all),
         cmocka_unit_test_teardown(test_phone_guard_birth_date, release_all),
+        cmocka_unit_test_teardown(test_phone_guard_survives_resume, release_all),
         cmocka_unit_test_teardown(test_phone_guard_one_digit_confirmed, release_all),
         cmocka_unit_test_teardown(test_phone_guard_key_count, release_all),
         cmocka_unit_test_teardown(test_reason_follows_channel, release_all),
