@@ -262,7 +262,9 @@ new_user
     echo "key h"
     echo "type 1"          # phone
     echo "key enter"       # no call-back number
-    echo "type 00"
+    echo "type 0"          # held after the skipped field (the phone guard) ...
+    echo "key enter"       # ... and recorded by Enter
+    echo "type 0"
     echo "type 00"
     echo "type 2"          # ASQ 1: yes
 } >"$tmp/zh1.script"
@@ -306,7 +308,7 @@ expect "...and back to Chinese" "$D/zh_out2" "已退出登录"
 # ---- one count of questions: the resume line said "(PHQ-9, Question 3 of 10)" where the question's header says
 # "Question 3 of 9, then 1 optional" (sixth tryout) ----
 new_user
-{ login; echo "key h"; echo "type 1"; echo "key enter"; echo "type 2"; echo "type 1"; echo "dump $D/cnt_header"; } >"$tmp/cnt1.script"
+{ login; echo "key h"; echo "type 1"; echo "key enter"; echo "type 2"; echo "key enter"; echo "type 1"; echo "dump $D/cnt_header"; } >"$tmp/cnt1.script"
 tui "$tmp/cnt1.script"
 { login; echo "dump $D/cnt_resumed"; } >"$tmp/cnt2.script"
 tui "$tmp/cnt2.script"
