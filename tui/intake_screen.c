@@ -57,7 +57,9 @@ static bool saved_here(const app *a, const char *id) {
 }
 
 void intake_heartbeat(app *a) {
-    if (!a->s || !a->in.active || !a->in.w->draft_id[0] || a->in.w->stage == WZ_SAVED) return;
+    /* only an intake on screen is open: one left for the front desk (F3, q) stays in memory but its draft keeps the
+     * time it was left (home lists drafts newest first by it) */
+    if (!a->s || a->screen != SCR_WIZARD || !a->in.active || !a->in.w->draft_id[0] || a->in.w->stage == WZ_SAVED) return;
     if (clock_now() - a->in.saved_at >= DRAFT_HEARTBEAT_SECONDS) intake_autosave(a);
 }
 

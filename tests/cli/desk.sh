@@ -397,7 +397,7 @@ cli "$R\n" --user desk intake new "$tmp/green.json" >/dev/null 2>&1 # a green it
     printf 'key f\ntype Kay Kept\nkey enter\ntype 1\ndump %s/record\nkey esc\n' "$D"
 } >"$tmp/lists.script"
 tui "$tmp/lists.script" 100 40
-expect "help: a long line wraps (its end on the next line), not cut" "$D/help" "│  *answer)  *│"
+expect "help: a long line wraps (its end on the next line), not cut" "$D/help" "│  *[a-z ;]*shown)  *│"
 expect "queue: the column counts the waiting, not the client's age" "$D/queue" "Waiting"
 absent "queue: ...no column named Age" "$D/queue" "Waiting" " Age "
 expect "queue: the assigned counselor by name, not code" "$D/assigned" "counselor 王伟 Wang Wei"
