@@ -590,9 +590,18 @@ static bool rule_set_ready(const wizard *w, int set) {
     return false;
 }
 
+bool wizard_owed_pending(const wizard *w) {
+    if (!w->owed.holding || w->stage != WZ_QUESTIONS) return false;
+    if (w->forms[w->pos] != w->owed.form || w->item != w->owed.item) return false;
+    return w->in.a.answers[w->owed.form][w->owed.item].state == ANS_UNANSWERED;
+}
+
+void wizard_owed_skip(wizard *w) { w->owed.holding = false; }
+
 int wizard_safety_set(const wizard *w) {
     uint32_t due = w->steps_firing & ~w->steps_acked;
     int red = w->e->cfg.safety.red;
+    if (red >= 0 && wizard_owed_pending(w)) due &= ~(1u << red); /* the question that decides it is asked first */
     if (red >= 0 && (due >> red) & 1u) return red; /* red at once, before anything else */
     for (int set = 0; set < w->e->cfg.safety.n && set < 32; set++)
         if ((due >> set) & 1u && rule_set_ready(w, set)) return set;
@@ -665,6 +674,7 @@ bool wizard_has_answers(const wizard *w) {
 }
 
 void wizard_interrupt(wizard *w) {
+    w->owed.holding = false; /* an owed question left again: its red steps are due (see wizard.h) */
     mark_interrupted(w);
     wizard_recompute(w);
 }
@@ -691,6 +701,12 @@ char *wizard_to_json(const wizard *w) {
     for (int set = 0; set < w->e->cfg.safety.n && set < 32; set++)
         if ((w->steps_acked >> set) & 1u) json_array_append_new(acked, json_string(w->e->cfg.safety.name[set]));
     json_object_set_new(o, "safety_acknowledged", acked);
+    if (w->owed.offered) { /* resumed again, the owed question does not hold the red steps a second time */
+        json_t *owed = json_object();
+        json_object_set_new(owed, "form", json_string(w->e->forms.v[w->owed.form]->id));
+        json_object_set_new(owed, "item", json_integer(w->owed.item));
+        json_object_set_new(o, "owed_offered", owed);
+    }
     json_t *forms = json_array();
     for (int p = 0; p < w->n_forms; p++) {
         int f = w->forms[p];
@@ -731,6 +747,34 @@ static void restore_acks(wizard *w, json_t *o) {
         m |= 1u << sc->red;
     }
     w->steps_acked = m & w->steps_firing; /* only a cause that holds now stays acknowledged */
+}
+
+/* The level the answers give were the current question not asked yet (its unanswered state taken away). */
+static risk_level level_if_not_asked(wizard *w) {
+    int f = w->forms[w->pos];
+    answer *cur = cur_answer(w), was = *cur;
+    *cur = (answer){ANS_NOT_ASKED, 0};
+    answer_set_rescore(&w->in.a, f);
+    risk_result without;
+    risk_evaluate(&w->e->rules, &w->in.a, &without);
+    *cur = was;
+    answer_set_rescore(&w->in.a, f);
+    return without.level;
+}
+
+/* A resumed draft at a question whose being unanswered alone makes it red: asked first (see wizard.h), once. */
+static void owed_first(wizard *w, json_t *o) {
+    if (w->stage != WZ_QUESTIONS || w->level != LEVEL_RED || w->kept >= LEVEL_RED) return;
+    if (cur_answer(w)->state != ANS_UNANSWERED) return;
+    json_t *before = json_object_get(o, "owed_offered");
+    const char *form_id = json_string_value(json_object_get(before, "form"));
+    bool offered = form_id && strcmp(form_id, wizard_form(w)->id) == 0 &&
+                   json_integer_value(json_object_get(before, "item")) == w->item;
+    if (!offered && level_if_not_asked(w) >= LEVEL_RED) return; /* red anyway: its steps come at once */
+    w->owed.form = w->forms[w->pos];
+    w->owed.item = w->item;
+    w->owed.offered = true; /* carried on when offered before, so that it is never offered twice */
+    w->owed.holding = !offered;
 }
 
 bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) {
@@ -809,6 +853,7 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
             if (risk_level_parse(json_string_value(json_object_get(o, "kept")), &kept)) w->kept = kept;
             wizard_recompute(w);
             restore_acks(w, o);
+            owed_first(w, o);
             /* a draft saved at the review with a question still owed (a form added since, an older draft)
              * resumes at that question */
             if (w->stage == WZ_REVIEW) wizard_goto_missing(w);

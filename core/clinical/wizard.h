@@ -61,6 +61,12 @@ typedef struct {
         int skipped_item;
         char pending[WIZARD_PENDING_MAX]; /* the characters typed since, held: nothing recorded */
     } phone;
+    /* a question owed by a resumed draft (wizard_owed_pending): asked first, the red steps wait on it */
+    struct {
+        bool holding;   /* the red steps wait while the interview is on that question, unanswered */
+        bool offered;   /* the question was once asked so (kept in the draft: left again, the steps come at once) */
+        int form, item; /* the question (the form as an index of e->forms: positions may shift) */
+    } owed;
 } wizard;
 
 /* Starts an intake over the given form ids (e.g. intake phq9 gad7 asq); false with why when one is unknown. */
@@ -185,6 +191,17 @@ bool wizard_has_answers(const wizard *w);
  * unanswered it now counts as unanswered (a safety item as positive; ASQ question 5 after a positive as acute).
  * A resumed draft is read the same way (wizard_from_json), so the level is the same wherever it is shown. */
 void wizard_interrupt(wizard *w);
+
+/* A question owed by a resumed draft. A draft left at a question whose being unanswered is alone what makes its
+ * level red (ASQ question 5 after a positive 1-4: acuity unknown, acute) resumes at that question: asking it is what
+ * resolves the unknown. The level stays red until it is answered, and the red safety steps wait while it is on
+ * screen, unanswered; they are due (as for any red level, and then kept) the moment it stays unanswered: refused,
+ * passed over unasked (wizard_owed_skip: the caller has gone), moved away from, or the interview left again (the
+ * draft remembers the question was offered once; resumed again, the steps come at once). Answered yes, acute as
+ * ever; answered no, the level is what the answers give. wizard_from_json decides it; nothing is recorded by it. */
+bool wizard_owed_pending(const wizard *w);
+/* The worker cannot ask the owed question (the caller has gone): the red steps are due now; nothing is recorded. */
+void wizard_owed_skip(wizard *w);
 
 /* The draft: everything needed to resume, as JSON text (malloc'd; wipe and free it). */
 char *wizard_to_json(const wizard *w);
