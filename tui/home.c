@@ -248,7 +248,7 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
             h->picking = true;
             return react(RE_REDRAW);
         }
-        if (a->in.active) return switch_to(intake_screen_now(a));
+        if (a->in.active) return intake_resume_open(a);
         return h->n_mine == 1 ? intake_resume_id(a, h->mine[0].id) : react(RE_REDRAW);
     case UA_DISCARD:
         if (h->n_mine >= 2) { /* which one, as r asks: x discarded the open (newest) one whichever was meant */

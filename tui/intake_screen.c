@@ -85,6 +85,12 @@ reaction intake_resume(app *a) {
     return resume_body(a, id, body);
 }
 
+/* The intake left in memory, taken up again: read as a resumed draft is (core: an owed question is asked first). */
+reaction intake_resume_open(app *a) {
+    wizard_resume(a->in.w);
+    return switch_to(intake_screen_now(a));
+}
+
 /* One of the worker's drafts, picked from home's list: the intake open now is saved first (it is after every
  * answer), then set aside for the one picked. */
 reaction intake_resume_id(app *a, const char *want) {
@@ -92,7 +98,7 @@ reaction intake_resume_id(app *a, const char *want) {
     char id[STORE_ID_LEN];
     char *body = NULL;
     snprintf(id, sizeof id, "%s", want);
-    if (a->in.active && strcmp(a->in.w->draft_id, id) == 0) return switch_to(intake_screen_now(a));
+    if (a->in.active && strcmp(a->in.w->draft_id, id) == 0) return intake_resume_open(a);
     if (a->in.active && !intake_autosave(a)) return react(RE_REDRAW); /* says why; nothing is set aside unsaved */
     if (!draft_resume_id(a->s, id, &body, &err)) {
         app_message(a, true, "%s", err.msg);
@@ -521,8 +527,14 @@ static void draw_question(app *a, const rect *r) {
         if (end - y > 2) y++;
         char guard[512];
         bool guarded = guard_hint(a, s, guard, sizeof guard);
+        int hint_lines = end - y < 2 ? 1 : 2;
+        if (!guarded && wizard_owed_pending(w)) { /* a resumed draft's question 5: why it is asked first (core) */
+            snprintf(guard, sizeof guard, "%s%d%s", tr("owed_ask"), num, keyed("owed_ask_then"));
+            guarded = true;
+            hint_lines = end - y < 4 ? end - y : 4;
+        }
         const char *hint = guarded ? guard : it->type == ITEM_MULTI ? keyed("multi_hint") : keyed("wiz_hint");
-        if (y < end) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, hint, guarded ? theme(C_ERROR) : theme(C_DIM));
+        if (y < end) draw_wrapped(y, x, width, hint_lines, hint, guarded ? theme(C_ERROR) : theme(C_DIM));
     } else {
         draw_text(y, x, 2, "> ", A_BOLD);
         draw_text(y++, x + 2, width - 2, a->in.typed, A_UNDERLINE);
@@ -840,6 +852,8 @@ static void summary_draw(app *a, const layout *l) {
                  level_word(a->sum.item.level), tr("kept_why"));
         y += draw_wrapped(y, x, width, 3, line, A_BOLD);
     }
+    const char *kept = wizard_kept_reason(a->in.w, ui_lang()); /* first, as the saved assessment and the queue */
+    if (kept) y += draw_wrapped(y, x, width, 3, kept, A_NORMAL);
     for (int i = 0; i < a->in.w->risk.n_fired && y < l->body.y + l->body.h - 8; i++)
         y += draw_wrapped(y, x, width, 2, rule_text(a, &a->e->rules.v[a->in.w->risk.fired[i].rule]), A_NORMAL);
     if (a->in.w->caller_id[0]) { /* an anonymous caller: the id to call back by and search for */
@@ -1295,6 +1309,12 @@ static void handle_choice(app *a, const event *ev, ui_action act, const form_ite
         say_what_to_press(a, it, s); /* this scale has no refusal: say what does answer it */
     } else if (act == UA_CHOOSE) {
         bool answered = an->state == ANS_VALUE || an->state == ANS_REFUSED;
+        if (!answered && it->required && wizard_owed_pending(w)) {
+            wizard_owed_skip(w); /* the caller has gone: nothing recorded, the red safety steps come now */
+            a->message[0] = '\0';
+            after_change(a);
+            return;
+        }
         if (!answered && it->required) {
             say_what_to_press(a, it, s); /* never a default answer, never on */
             return;

@@ -616,6 +616,14 @@ void wizard_safety_acknowledged(wizard *w) {
     if (w->level > w->kept) w->kept = w->level;
 }
 
+const char *wizard_kept_reason(const wizard *w, lang l) {
+    if (w->kept <= w->risk.level) return NULL;
+    char key[64];
+    snprintf(key, sizeof key, "kept_level.reason.%s", lang_code(l));
+    const char *text = ini_get(&w->e->cfg.ini, "intake", key);
+    return text && *text ? text : "kept_level"; /* as assess_raise names it */
+}
+
 /* The first channel item of [safety] channel_from (the intake's, the hotline caller form's) answered in this
  * interview says which list of steps applies; none answered: unknown (both are shown). */
 safety_channel wizard_channel(const wizard *w) { return assess_channel(w->e, &w->in.a); }
@@ -762,19 +770,32 @@ static risk_level level_if_not_asked(wizard *w) {
     return without.level;
 }
 
-/* A resumed draft at a question whose being unanswered alone makes it red: asked first (see wizard.h), once. */
-static void owed_first(wizard *w, json_t *o) {
+/* A resumed interview at a question whose being unanswered alone makes it red: asked first (see wizard.h), once:
+ * w->owed says whether it was offered before (read from the draft, or left in memory). */
+static void owed_first(wizard *w) {
+    w->owed.holding = false;
     if (w->stage != WZ_QUESTIONS || w->level != LEVEL_RED || w->kept >= LEVEL_RED) return;
     if (cur_answer(w)->state != ANS_UNANSWERED) return;
-    json_t *before = json_object_get(o, "owed_offered");
-    const char *form_id = json_string_value(json_object_get(before, "form"));
-    bool offered = form_id && strcmp(form_id, wizard_form(w)->id) == 0 &&
-                   json_integer_value(json_object_get(before, "item")) == w->item;
+    bool offered = w->owed.offered && w->owed.form == w->forms[w->pos] && w->owed.item == w->item;
     if (!offered && level_if_not_asked(w) >= LEVEL_RED) return; /* red anyway: its steps come at once */
     w->owed.form = w->forms[w->pos];
     w->owed.item = w->item;
     w->owed.offered = true; /* carried on when offered before, so that it is never offered twice */
     w->owed.holding = !offered;
+}
+
+void wizard_resume(wizard *w) { owed_first(w); }
+
+/* The question offered once before (wizard_to_json's owed_offered), if the draft names one this intake has. */
+static void owed_read(wizard *w, json_t *o) {
+    json_t *before = json_object_get(o, "owed_offered");
+    const char *form_id = json_string_value(json_object_get(before, "form"));
+    int f = form_id ? formset_index(&w->e->forms, form_id) : -1;
+    json_int_t item = json_integer_value(json_object_get(before, "item"));
+    if (f < 0 || item < 0 || item >= w->e->forms.v[f]->n_items) return;
+    w->owed.offered = true;
+    w->owed.form = f;
+    w->owed.item = (int)item;
 }
 
 bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) {
@@ -853,7 +874,8 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
             if (risk_level_parse(json_string_value(json_object_get(o, "kept")), &kept)) w->kept = kept;
             wizard_recompute(w);
             restore_acks(w, o);
-            owed_first(w, o);
+            owed_read(w, o);
+            owed_first(w);
             /* a draft saved at the review with a question still owed (a form added since, an older draft)
              * resumes at that question */
             if (w->stage == WZ_REVIEW) wizard_goto_missing(w);

@@ -200,8 +200,15 @@ void wizard_interrupt(wizard *w);
  * draft remembers the question was offered once; resumed again, the steps come at once). Answered yes, acute as
  * ever; answered no, the level is what the answers give. wizard_from_json decides it; nothing is recorded by it. */
 bool wizard_owed_pending(const wizard *w);
+/* An interview left in memory (wizard_interrupt) taken up again: read as a resumed draft is (the owed question). */
+void wizard_resume(wizard *w);
 /* The worker cannot ask the owed question (the caller has gone): the red steps are due now; nothing is recorded. */
 void wizard_owed_skip(wizard *w);
+
+/* The reason the saved level is above what the answers give ([intake] kept_level.reason.LANG: a higher level was
+ * shown during the interview, its steps acknowledged), as the saved assessment and the queue list it; NULL when the
+ * kept level raises nothing. */
+const char *wizard_kept_reason(const wizard *w, lang l);
 
 /* The draft: everything needed to resume, as JSON text (malloc'd; wipe and free it). */
 char *wizard_to_json(const wizard *w);

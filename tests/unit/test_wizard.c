@@ -2019,6 +2019,7 @@ static void test_resumed_q5_answered_no_is_orange(void **state) {
     assert_false(fired(b, "asq_q5_unknown"));
     assert_false(red_steps_due(b));
     assert_true(fired(b, "asq_positive"));
+    assert_null(wizard_kept_reason(b, LANG_EN)); /* nothing kept: no such reason */
 }
 
 static void test_resumed_q5_answered_yes_is_red_with_steps(void **state) {
@@ -2049,6 +2050,10 @@ static void test_resumed_q5_skipped_shows_red_steps(void **state) {
     wizard_safety_acknowledged(b);
     choose(b, "no");
     assert_int_equal(draft_level_now(b), LEVEL_RED); /* kept: steps acknowledged */
+    /* the saved summary lists why it is red though the answers give orange, as the saved assessment does */
+    const char *kept = wizard_kept_reason(b, LANG_EN);
+    assert_non_null(kept);
+    assert_non_null(strstr(kept, "A higher level was shown during the interview"));
 }
 
 /* Moved away unanswered (back to question 4): the red steps come at once. */
@@ -2072,6 +2077,27 @@ static void test_resumed_q5_left_again_shows_red_steps(void **state) {
     expect_at(c, "asq", "item5");
     assert_false(wizard_owed_pending(c));
     assert_true(red_steps_due(c));
+}
+
+/* The interview left in memory (F3, q) and taken up again reads as the draft does: question 5 first, once. */
+static void test_left_in_memory_q5_asked_first(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    static const char *const yes_no3[] = {"yes", "no", "no", "no", NULL};
+    answer_items(w, "asq", yes_no3);
+    wizard_interrupt(w);
+    assert_true(red_steps_due(w));
+    wizard_resume(w);
+    expect_at(w, "asq", "item5");
+    assert_true(wizard_owed_pending(w));
+    assert_false(wizard_needs_safety_steps(w));
+    wizard_interrupt(w); /* left again */
+    wizard_resume(w);
+    assert_false(wizard_owed_pending(w));
+    assert_true(red_steps_due(w));
 }
 
 /* Red already before the intake stopped (a red level shown and its steps acknowledged: kept red): question 5 is not
@@ -2198,6 +2224,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_resumed_q5_moved_away_shows_red_steps, release_all),
         cmocka_unit_test_teardown(test_resumed_q5_left_again_shows_red_steps, release_all),
         cmocka_unit_test_teardown(test_resumed_q5_red_anyway_no_wait, release_all),
+        cmocka_unit_test_teardown(test_left_in_memory_q5_asked_first, release_all),
         cmocka_unit_test_teardown(test_phq2_advice_goes_when_phq9_answered, release_all),
         cmocka_unit_test_teardown(test_has_answers, release_all),
     };
