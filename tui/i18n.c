@@ -115,6 +115,8 @@ static const struct {
     {"pending_no_fit", "What was typed is not one answer here and does not fit the skipped field: {back} clears it.",
      "所输入的内容既不是本题的一个答案，也不符合跳过的栏：按 {back} 清除。"},
     {"question_owed", "A question still needs an answer before saving: it is shown now.", "保存前仍有问题需要回答：现已显示该问题。"},
+    {"owed_q", "q", "第"},
+    {"owed_not_asked", " not asked", "题未询问"},
     {"owed_ask", "Question ", "第 "},
     {"owed_ask_then", " was not asked before the intake stopped: ask it now; until it is answered the level is RED. The caller has gone (cannot be asked): {choose} shows the red safety steps.",
      " 题在访谈中断前未询问：请现在询问；回答之前等级为红色。来访者已离开（无法询问）：按 {choose} 显示红色安全步骤。"},

@@ -251,8 +251,8 @@ void intake_where(const app *a, char *buf, size_t size) {
         snprintf(buf, size, "%s", tr("at_review"));
         return;
     }
-    int num, count;
-    wizard_progress(w, &num, &count);
+    int num, count, then;
+    wizard_progress_line(w, &num, &count, &then); /* as the question line counts */
     char title[96];
     short_title(wizard_form(w), title, sizeof title);
     snprintf(buf, size, "%s, %s %d %s %d", title, tr("question"), num, tr("of"), count);
@@ -279,26 +279,19 @@ static void short_title(const form *f, char *buf, size_t size);
 static int announce_optional(const app *a, int count, char *buf, size_t size) {
     const wizard *w = a->in.w;
     const form *f = wizard_form(w);
-    const bool *visible = w->in.a.scores[w->forms[w->pos]].visible;
-    int n_opt = 0, n_required = 0, last_required = -1, first_optional = -1;
-    for (int i = 0; i < f->n_items; i++) {
-        if (f->items[i].required) {
-            last_required = i;
-            n_required += visible[i];
-        } else {
-            n_opt++;
-            if (first_optional < 0) first_optional = i;
-        }
-    }
+    int number, shown, then;
+    wizard_progress_line(w, &number, &shown, &then); /* the core's count: home's lines say the same */
     buf[0] = '\0';
+    if (then > 0) { /* "of 9, then 1 optional": the count does not grow when it appears */
+        snprintf(buf, size, ", %s %d %s", tr("then"), then, tr("optional"));
+        return shown;
+    }
+    int n_opt = 0;
+    for (int i = 0; i < f->n_items; i++) n_opt += !f->items[i].required;
     if (n_opt == 0) return count;
     if (!wizard_item(w)->required) {
         snprintf(buf, size, "  \u00b7 %s", keyed("optional_now"));
         return count;
-    }
-    if (first_optional > last_required) { /* "of 9, then 1 optional": the count does not grow when it appears */
-        snprintf(buf, size, ", %s %d %s", tr("then"), n_opt, tr("optional"));
-        return n_required;
     }
     snprintf(buf, size, " (%d %s)", n_opt, tr("optional"));
     return count;

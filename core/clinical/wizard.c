@@ -203,6 +203,26 @@ void wizard_progress(const wizard *w, int *number, int *count) {
         if (r->visible[i]) (*number)++;
 }
 
+void wizard_progress_line(const wizard *w, int *number, int *count, int *then_optional) {
+    wizard_progress(w, number, count);
+    *then_optional = 0;
+    const form *f = wizard_form(w);
+    const bool *visible = cur_score(w)->visible;
+    int n_opt = 0, n_required = 0, last_required = -1, first_optional = -1;
+    for (int i = 0; i < f->n_items; i++) {
+        if (f->items[i].required) {
+            last_required = i;
+            n_required += visible[i];
+        } else {
+            n_opt++;
+            if (first_optional < 0) first_optional = i;
+        }
+    }
+    if (n_opt == 0 || !wizard_item(w)->required || first_optional < last_required) return;
+    *count = n_required;
+    *then_optional = n_opt;
+}
+
 /* The next visible item after the current one, across forms; false at the end. */
 static bool step(wizard *w, int dir) {
     int pos = w->pos, item = w->item;
@@ -597,6 +617,16 @@ bool wizard_owed_pending(const wizard *w) {
 }
 
 void wizard_owed_skip(wizard *w) { w->owed.holding = false; }
+
+int wizard_owed_question(const wizard *w, int *number) {
+    *number = 0;
+    if (!w->owed.offered || w->stage != WZ_QUESTIONS) return -1;
+    if (w->forms[w->pos] != w->owed.form || w->item != w->owed.item) return -1;
+    if (w->in.a.answers[w->owed.form][w->owed.item].state != ANS_UNANSWERED) return -1;
+    int count;
+    wizard_progress(w, number, &count);
+    return w->owed.form;
+}
 
 int wizard_safety_set(const wizard *w) {
     uint32_t due = w->steps_firing & ~w->steps_acked;

@@ -77,6 +77,11 @@ const form *wizard_form(const wizard *w);
 const form_item *wizard_item(const wizard *w);
 /* Position for "question 3 of 9": the current item's number among the visible items, and their count. */
 void wizard_progress(const wizard *w, int *number, int *count);
+/* Where the interview is, as every place says it (the question line, home's resume line and lists): one function, so
+ * that they agree. As wizard_progress, except that when the form's optional questions all come after its required
+ * ones and the current question is required, *count is the required ones and *then_optional how many optional
+ * follow ("Question 4 of 9, then 1 optional": the count does not grow when one appears); else *then_optional is 0. */
+void wizard_progress_line(const wizard *w, int *number, int *count, int *then_optional);
 
 /* The burst guard. Digits answer choice questions, so a number typed where the worker thought a text field was
  * (a phone number after Enter skipped the phone field), or pasted, would answer the questions that follow,
@@ -200,6 +205,10 @@ void wizard_interrupt(wizard *w);
  * draft remembers the question was offered once; resumed again, the steps come at once). Answered yes, acute as
  * ever; answered no, the level is what the answers give. wizard_from_json decides it; nothing is recorded by it. */
 bool wizard_owed_pending(const wizard *w);
+/* The question whose being left unanswered makes the level (the owed question, once offered: ASQ question 5 after
+ * a positive) while it is still unanswered and current: its form (an index of e->forms) and its number as the
+ * question line counts it (*number); -1 when none. Lists say why a draft is red ("RED · ASQ q5 not asked"). */
+int wizard_owed_question(const wizard *w, int *number);
 /* An interview left in memory (wizard_interrupt) taken up again: read as a resumed draft is (the owed question). */
 void wizard_resume(wizard *w);
 /* The worker cannot ask the owed question (the caller has gone): the red steps are due now; nothing is recorded. */

@@ -118,7 +118,7 @@ paced "$S" 0 Enter 0 0 0 2 1 1 1
 step "ASQ question 5 after a Yes to question 1" "ASQ   Question 5 of 5"
 step "...the live panel says ORANGE" "Risk level: ORANGE"
 keys F3
-step "left: the home list says RED" "RED      [A-Z0-9]* by desk"
+step "left: the home list says RED, and why" "RED · ASQ q5 not asked"
 paced "$S" r
 step "resumed at question 5 with why" "Question 5 was not asked before the intake stopped"
 lacks "...RED until answered, no red steps yet" "Risk level: RED" "RED: SAFETY STEPS NOW"

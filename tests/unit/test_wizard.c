@@ -2005,6 +2005,9 @@ static wizard *resumed_at_q5(void) {
     assert_int_equal(draft_level_now(b), LEVEL_RED); /* until it is answered */
     assert_true(fired(b, "asq_q5_unknown"));
     assert_false(wizard_needs_safety_steps(b));
+    int number = 0;
+    assert_int_equal(wizard_owed_question(b, &number), fidx("asq")); /* lists say "RED · ASQ q5 not asked" */
+    assert_int_equal(number, 5);
     return b;
 }
 
@@ -2020,6 +2023,26 @@ static void test_resumed_q5_answered_no_is_orange(void **state) {
     assert_false(red_steps_due(b));
     assert_true(fired(b, "asq_positive"));
     assert_null(wizard_kept_reason(b, LANG_EN)); /* nothing kept: no such reason */
+    int number;
+    assert_int_equal(wizard_owed_question(b, &number), -1); /* answered: no longer why */
+}
+
+/* The question line and home's lines count alike (one core function): "PHQ-9 Question 4 of 9, then 1 optional" on
+ * screen said "(PHQ-9, Question 4 of 10)" on home (the difficulty question, optional, counted once visible). */
+static void test_progress_line_counts_required_then_optional(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    static const char *const first3[] = {"1", "0", "0", NULL};
+    answer_items(w, "phq9", first3);
+    expect_at(w, "phq9", "item4");
+    int number, count, then;
+    wizard_progress(w, &number, &count);
+    assert_int_equal(count, 10); /* the difficulty question is visible after a symptom */
+    wizard_progress_line(w, &number, &count, &then);
+    assert_int_equal(number, 4);
+    assert_int_equal(count, 9);
+    assert_int_equal(then, 1);
 }
 
 static void test_resumed_q5_answered_yes_is_red_with_steps(void **state) {
@@ -2225,6 +2248,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_resumed_q5_left_again_shows_red_steps, release_all),
         cmocka_unit_test_teardown(test_resumed_q5_red_anyway_no_wait, release_all),
         cmocka_unit_test_teardown(test_left_in_memory_q5_asked_first, release_all),
+        cmocka_unit_test_teardown(test_progress_line_counts_required_then_optional, release_all),
         cmocka_unit_test_teardown(test_phq2_advice_goes_when_phq9_answered, release_all),
         cmocka_unit_test_teardown(test_has_answers, release_all),
     };
