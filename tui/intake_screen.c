@@ -85,9 +85,16 @@ reaction intake_resume(app *a) {
     return resume_body(a, id, body);
 }
 
+/* A question owed was offered on resuming: the draft keeps that it was, so that left again by any way (a crash, a
+ * lock, a quit) it resumes with the red steps at once, never offering the question a second time. */
+static void owed_kept(app *a) {
+    if (wizard_owed_pending(a->in.w)) intake_autosave(a);
+}
+
 /* The intake left in memory, taken up again: read as a resumed draft is (core: an owed question is asked first). */
 reaction intake_resume_open(app *a) {
     wizard_resume(a->in.w);
+    owed_kept(a);
     return switch_to(intake_screen_now(a));
 }
 
@@ -125,6 +132,7 @@ static reaction resume_body(app *a, const char *id, char *body) {
     intake_whose(a, who, sizeof who);
     intake_where(a, where, sizeof where);
     app_message(a, false, "%s %s (%s)", tr("draft_resumed"), who, where);
+    owed_kept(a);
     reset_highlight(a);
     return switch_to(intake_screen_now(a));
 }
