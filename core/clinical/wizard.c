@@ -803,6 +803,7 @@ static risk_level level_if_not_asked(wizard *w) {
 /* A resumed interview at a question whose being unanswered alone makes it red: asked first (see wizard.h), once:
  * w->owed says whether it was offered before (read from the draft, or left in memory). */
 static void owed_first(wizard *w) {
+    if (wizard_owed_pending(w)) return; /* asked first already and never left (a lock, a look at home): still so */
     w->owed.holding = false;
     if (w->stage != WZ_QUESTIONS || w->level != LEVEL_RED || w->kept >= LEVEL_RED) return;
     if (cur_answer(w)->state != ANS_UNANSWERED) return;

@@ -2117,6 +2117,8 @@ static void test_left_in_memory_q5_asked_first(void **state) {
     expect_at(w, "asq", "item5");
     assert_true(wizard_owed_pending(w));
     assert_false(wizard_needs_safety_steps(w));
+    wizard_resume(w); /* taken up again without being left (a lock): still asked first */
+    assert_true(wizard_owed_pending(w));
     wizard_interrupt(w); /* left again */
     wizard_resume(w);
     assert_false(wizard_owed_pending(w));
