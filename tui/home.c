@@ -16,11 +16,17 @@ static int draw_at_risk(app *a, int y, const layout *l) {
     draw_text(y++, 2, l->body.w - 4, tr("at_risk_title"), theme(C_TITLE));
     for (int i = 0; i < h->n_at_risk && y < bottom; i++) {
         const draft_at_risk *d = &h->at_risk[i];
-        char when[32] = "", lvl[32], line[400];
+        char when[32] = "", lvl[128], line[400];
         time_t t = (time_t)d->updated_at;
         struct tm tm;
         if (localtime_r(&t, &tm)) strftime(when, sizeof when, "%m-%d %H:%M", &tm);
         text_fit(lvl, sizeof lvl, level_tr(d->level), 8);
+        if (d->owed_form >= 0) { /* the level comes from a question left unanswered: say which, as the panel does */
+            char title[64], level[32];
+            form_short_title(a->e->forms.v[d->owed_form], title, sizeof title);
+            snprintf(level, sizeof level, "%s", level_tr(d->level));
+            snprintf(lvl, sizeof lvl, "%s \u00b7 %s %s%d%s", level, title, tr("owed_q"), d->owed_number, tr("owed_not_asked"));
+        }
         /* an anonymous caller by the id the caller was given (the one to call back by and search for), not initials
          * and the draft's id */
         const char *who = d->caller_id[0] ? d->caller_id : d->initials;
@@ -248,7 +254,7 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
             h->picking = true;
             return react(RE_REDRAW);
         }
-        if (a->in.active) return switch_to(intake_screen_now(a));
+        if (a->in.active) return intake_resume_open(a);
         return h->n_mine == 1 ? intake_resume_id(a, h->mine[0].id) : react(RE_REDRAW);
     case UA_DISCARD:
         if (h->n_mine >= 2) { /* which one, as r asks: x discarded the open (newest) one whichever was meant */

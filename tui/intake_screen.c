@@ -121,6 +121,19 @@ reaction intake_resume(app *a) {
     return resume_body(a, id, body);
 }
 
+/* A question owed was offered on resuming: the draft keeps that it was, so that left again by any way (a crash, a
+ * lock, a quit) it resumes with the red steps at once, never offering the question a second time. */
+static void owed_kept(app *a) {
+    if (wizard_owed_pending(a->in.w)) intake_autosave(a);
+}
+
+/* The intake left in memory, taken up again: read as a resumed draft is (core: an owed question is asked first). */
+reaction intake_resume_open(app *a) {
+    wizard_resume(a->in.w);
+    owed_kept(a);
+    return switch_to(intake_screen_now(a));
+}
+
 /* One of the worker's drafts, picked from home's list: the intake open now is saved first (it is after every
  * answer), then set aside for the one picked. */
 reaction intake_resume_id(app *a, const char *want) {
@@ -128,7 +141,7 @@ reaction intake_resume_id(app *a, const char *want) {
     char id[STORE_ID_LEN];
     char *body = NULL;
     snprintf(id, sizeof id, "%s", want);
-    if (a->in.active && strcmp(a->in.w->draft_id, id) == 0) return switch_to(intake_screen_now(a));
+    if (a->in.active && strcmp(a->in.w->draft_id, id) == 0) return intake_resume_open(a);
     if (a->in.active && !intake_autosave(a)) return react(RE_REDRAW); /* says why; nothing is set aside unsaved */
     if (!draft_resume_id(a->s, id, &body, &err)) {
         app_message(a, true, "%s", err.msg);
@@ -160,6 +173,7 @@ static reaction resume_body(app *a, const char *id, char *body) {
     error ignore = {0};
     if (!saved_here(a, id) && draft_saved_ago(a->s, id, &age, &ignore) && draft_probably_open(age))
         app_message(a, true, "%s %s (%s). %s", tr("draft_resumed"), who, where, tr("draft_open_elsewhere"));
+    owed_kept(a);
     reset_highlight(a);
     return switch_to(intake_screen_now(a));
 }
@@ -288,12 +302,12 @@ void intake_where(const app *a, char *buf, size_t size) {
         snprintf(buf, size, "%s", tr("at_review"));
         return;
     }
-    int num, count;
-    wizard_progress(w, &num, &count);
-    char title[96], optional[160];
+    int num, count, then;
+    wizard_progress_line(w, &num, &count, &then); /* as the question line counts: "4 of 9, then 1 optional" */
+    char title[96], optional[160] = "";
+    if (then > 0) snprintf(optional, sizeof optional, ", %s %d %s", tr("then"), then, tr("optional"));
     short_title(wizard_form(w), title, sizeof title);
-    /* the count the question's header gives ("4 of 9, then 1 optional"): the resume line said "4 of 10" (sixth tryout) */
-    count = announce_optional(a, count, optional, sizeof optional);
+    /* the count the question's header gives: the resume line said "4 of 10" (sixth tryout) */
     snprintf(buf, size, "%s, %s %d %s %d%s", title, tr("question"), num, tr("of"), count, optional[0] == ',' ? optional : "");
 }
 
@@ -318,27 +332,20 @@ static void short_title(const form *f, char *buf, size_t size);
 static int announce_optional(const app *a, int count, char *buf, size_t size) {
     const wizard *w = a->in.w;
     const form *f = wizard_form(w);
-    const bool *visible = w->in.a.scores[w->forms[w->pos]].visible;
-    int n_opt = 0, n_required = 0, last_required = -1, first_optional = -1;
-    for (int i = 0; i < f->n_items; i++) {
-        if (f->items[i].required) {
-            last_required = i;
-            n_required += visible[i];
-        } else {
-            n_opt++;
-            if (first_optional < 0) first_optional = i;
-        }
-    }
+    int number, shown, then;
+    wizard_progress_line(w, &number, &shown, &then); /* the core's count: home's lines say the same */
     buf[0] = '\0';
+    if (then > 0) { /* "of 9, then 1 optional": the count does not grow when it appears */
+        snprintf(buf, size, ", %s %d %s", tr("then"), then, tr("optional"));
+        return shown;
+    }
+    int n_opt = 0;
+    for (int i = 0; i < f->n_items; i++) n_opt += !f->items[i].required;
     if (n_opt == 0) return count;
     if (wizard_on_owed_callback(w)) return count; /* owed now: Enter no longer skips it (the text below says why) */
     if (!wizard_item(w)->required) {
         snprintf(buf, size, "  \u00b7 %s", keyed("optional_now"));
         return count;
-    }
-    if (first_optional > last_required) { /* "of 9, then 1 optional": the count does not grow when it appears */
-        snprintf(buf, size, ", %s %d %s", tr("then"), n_opt, tr("optional"));
-        return n_required;
     }
     snprintf(buf, size, " (%d %s)", n_opt, tr("optional"));
     return count;
@@ -582,8 +589,14 @@ static void draw_question(app *a, const rect *r) {
         if (end - y > 2) y++;
         char guard[512];
         bool guarded = guard_hint(a, s, guard, sizeof guard);
-        if (y < end && guarded) draw_wrapped(y, x, width, end - y < 2 ? 1 : 2, guard, theme(C_ERROR));
-        else if (y < end) draw_hints(y, x, width, end - y < 2 ? 1 : 2, it->type == ITEM_MULTI ? keyed("multi_hint") : keyed("wiz_hint"), theme(C_DIM));
+        int hint_lines = end - y < 2 ? 1 : 2;
+        if (!guarded && wizard_owed_pending(w)) { /* a resumed draft's question 5: why it is asked first (core) */
+            snprintf(guard, sizeof guard, "%s%d%s", tr("owed_ask"), num, keyed("owed_ask_then"));
+            guarded = true;
+            hint_lines = end - y < 4 ? end - y : 4;
+        }
+        if (y < end && guarded) draw_wrapped(y, x, width, hint_lines, guard, theme(C_ERROR));
+        else if (y < end) draw_hints(y, x, width, hint_lines, it->type == ITEM_MULTI ? keyed("multi_hint") : keyed("wiz_hint"), theme(C_DIM));
     } else {
         /* an anonymous caller at orange or red: the number is owed, and how to say there is none (core's rule) */
         if (wizard_on_owed_callback(w) && !a->in.field_error[0]) y += draw_wrapped(y, x, width, 3, intake_text(a, "callback_owed"), theme(C_ORANGE) | A_BOLD);
@@ -916,6 +929,8 @@ static void summary_draw(app *a, const layout *l) {
                  level_word(a->sum.item.level), tr("kept_why"));
         y += draw_wrapped(y, x, width, 3, line, A_BOLD);
     }
+    const char *kept = wizard_kept_reason(a->in.w, ui_lang()); /* first, as the saved assessment and the queue */
+    if (kept) y += draw_wrapped(y, x, width, 3, kept, A_NORMAL);
     for (int i = 0; i < a->in.w->risk.n_fired && y < l->body.y + l->body.h - 8; i++)
         y += draw_wrapped(y, x, width, 2, rule_text(a, &a->e->rules.v[a->in.w->risk.fired[i].rule]), A_NORMAL);
     if (a->in.w->caller_id[0]) { /* an anonymous caller: the id to call back by and search for */
@@ -1372,6 +1387,12 @@ static void handle_choice(app *a, const event *ev, ui_action act, const form_ite
         say_what_to_press(a, it, s); /* this scale has no refusal: say what does answer it */
     } else if (act == UA_CHOOSE) {
         bool answered = an->state == ANS_VALUE || an->state == ANS_REFUSED;
+        if (!answered && it->required && wizard_owed_pending(w)) {
+            wizard_owed_skip(w); /* the caller has gone: nothing recorded, the red safety steps come now */
+            a->message[0] = '\0';
+            after_change(a);
+            return;
+        }
         if (!answered && it->required) {
             say_what_to_press(a, it, s); /* never a default answer, never on */
             return;

@@ -447,6 +447,8 @@ void intake_heartbeat(app *a); /* false when nothing was saved (the message says
 reaction intake_resume(app *a);
 /* One of the worker's drafts by id (home's list of them). */
 reaction intake_resume_id(app *a, const char *id);
+/* The intake left in memory taken up again (r): read as a resumed draft is (wizard_resume). */
+reaction intake_resume_open(app *a);
 /* A form's short name ("PHQ-9"). */
 void form_short_title(const form *f, char *buf, size_t size);
 /* Starts the hotline's quick path: an anonymous caller ([intake] hotline_forms). */

@@ -203,6 +203,26 @@ void wizard_progress(const wizard *w, int *number, int *count) {
         if (r->visible[i]) (*number)++;
 }
 
+void wizard_progress_line(const wizard *w, int *number, int *count, int *then_optional) {
+    wizard_progress(w, number, count);
+    *then_optional = 0;
+    const form *f = wizard_form(w);
+    const bool *visible = cur_score(w)->visible;
+    int n_opt = 0, n_required = 0, last_required = -1, first_optional = -1;
+    for (int i = 0; i < f->n_items; i++) {
+        if (f->items[i].required) {
+            last_required = i;
+            n_required += visible[i];
+        } else {
+            n_opt++;
+            if (first_optional < 0) first_optional = i;
+        }
+    }
+    if (n_opt == 0 || !wizard_item(w)->required || first_optional < last_required) return;
+    *count = n_required;
+    *then_optional = n_opt;
+}
+
 /* The next visible item after the current one, across forms; false at the end. */
 static bool step(wizard *w, int dir) {
     int pos = w->pos, item = w->item;
@@ -631,9 +651,28 @@ static bool rule_set_ready(const wizard *w, int set) {
     return false;
 }
 
+bool wizard_owed_pending(const wizard *w) {
+    if (!w->owed.holding || w->stage != WZ_QUESTIONS) return false;
+    if (w->forms[w->pos] != w->owed.form || w->item != w->owed.item) return false;
+    return w->in.a.answers[w->owed.form][w->owed.item].state == ANS_UNANSWERED;
+}
+
+void wizard_owed_skip(wizard *w) { w->owed.holding = false; }
+
+int wizard_owed_question(const wizard *w, int *number) {
+    *number = 0;
+    if (!w->owed.offered || w->stage != WZ_QUESTIONS) return -1;
+    if (w->forms[w->pos] != w->owed.form || w->item != w->owed.item) return -1;
+    if (w->in.a.answers[w->owed.form][w->owed.item].state != ANS_UNANSWERED) return -1;
+    int count;
+    wizard_progress(w, number, &count);
+    return w->owed.form;
+}
+
 int wizard_safety_set(const wizard *w) {
     uint32_t due = w->steps_firing & ~w->steps_acked;
     int red = w->e->cfg.safety.red;
+    if (red >= 0 && wizard_owed_pending(w)) due &= ~(1u << red); /* the question that decides it is asked first */
     if (red >= 0 && (due >> red) & 1u) return red; /* red at once, before anything else */
     for (int set = 0; set < w->e->cfg.safety.n && set < 32; set++)
         if ((due >> set) & 1u && rule_set_ready(w, set)) return set;
@@ -646,6 +685,14 @@ void wizard_safety_acknowledged(wizard *w) {
     int set = wizard_safety_set(w);
     if (set >= 0) w->steps_acked |= 1u << set;
     if (w->level > w->kept) w->kept = w->level;
+}
+
+const char *wizard_kept_reason(const wizard *w, lang l) {
+    if (w->kept <= w->risk.level) return NULL;
+    char key[64];
+    snprintf(key, sizeof key, "kept_level.reason.%s", lang_code(l));
+    const char *text = ini_get(&w->e->cfg.ini, "intake", key);
+    return text && *text ? text : "kept_level"; /* as assess_raise names it */
 }
 
 /* The first channel item of [safety] channel_from (the intake's, the hotline caller form's) answered in this
@@ -712,6 +759,7 @@ bool wizard_has_answers(const wizard *w) {
 }
 
 void wizard_interrupt(wizard *w) {
+    w->owed.holding = false; /* an owed question left again: its red steps are due (see wizard.h) */
     mark_interrupted(w);
     wizard_recompute(w);
 }
@@ -748,6 +796,12 @@ char *wizard_to_json(const wizard *w) {
     for (int set = 0; set < w->e->cfg.safety.n && set < 32; set++)
         if ((w->steps_acked >> set) & 1u) json_array_append_new(acked, json_string(w->e->cfg.safety.name[set]));
     json_object_set_new(o, "safety_acknowledged", acked);
+    if (w->owed.offered) { /* resumed again, the owed question does not hold the red steps a second time */
+        json_t *owed = json_object();
+        json_object_set_new(owed, "form", json_string(w->e->forms.v[w->owed.form]->id));
+        json_object_set_new(owed, "item", json_integer(w->owed.item));
+        json_object_set_new(o, "owed_offered", owed);
+    }
     json_t *forms = json_array();
     for (int p = 0; p < w->n_forms; p++) {
         int f = w->forms[p];
@@ -803,6 +857,48 @@ static void restore_phone_guard(wizard *w, json_t *g) {
         w->phone.skipped_item = (int)item;
         pending_clear(w);
     }
+}
+
+/* The level the answers give were the current question not asked yet (its unanswered state taken away). */
+static risk_level level_if_not_asked(wizard *w) {
+    int f = w->forms[w->pos];
+    answer *cur = cur_answer(w), was = *cur;
+    *cur = (answer){ANS_NOT_ASKED, 0};
+    answer_set_rescore(&w->in.a, f);
+    risk_result without;
+    risk_evaluate(&w->e->rules, &w->in.a, &without);
+    *cur = was;
+    answer_set_rescore(&w->in.a, f);
+    return without.level;
+}
+
+/* A resumed interview at a question whose being unanswered alone makes it red: asked first (see wizard.h), once:
+ * w->owed says whether it was offered before (read from the draft, or left in memory). */
+static void owed_first(wizard *w) {
+    if (wizard_owed_pending(w)) return; /* asked first already and never left (a lock, a look at home): still so */
+    w->owed.holding = false;
+    if (w->stage != WZ_QUESTIONS || w->level != LEVEL_RED || w->kept >= LEVEL_RED) return;
+    if (cur_answer(w)->state != ANS_UNANSWERED) return;
+    bool offered = w->owed.offered && w->owed.form == w->forms[w->pos] && w->owed.item == w->item;
+    if (!offered && level_if_not_asked(w) >= LEVEL_RED) return; /* red anyway: its steps come at once */
+    w->owed.form = w->forms[w->pos];
+    w->owed.item = w->item;
+    w->owed.offered = true; /* carried on when offered before, so that it is never offered twice */
+    w->owed.holding = !offered;
+}
+
+void wizard_resume(wizard *w) { owed_first(w); }
+
+/* The question offered once before (wizard_to_json's owed_offered), if the draft names one this intake has. */
+static void owed_read(wizard *w, json_t *o) {
+    json_t *before = json_object_get(o, "owed_offered");
+    const char *form_id = json_string_value(json_object_get(before, "form"));
+    int f = form_id ? formset_index(&w->e->forms, form_id) : -1;
+    json_int_t item = json_integer_value(json_object_get(before, "item"));
+    if (f < 0 || item < 0 || item >= w->e->forms.v[f]->n_items) return;
+    w->owed.offered = true;
+    w->owed.form = f;
+    w->owed.item = (int)item;
 }
 
 bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) {
@@ -883,6 +979,8 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
             if (risk_level_parse(json_string_value(json_object_get(o, "kept")), &kept)) w->kept = kept;
             wizard_recompute(w);
             restore_acks(w, o);
+            owed_read(w, o);
+            owed_first(w);
             /* a draft saved at the review with a question still owed (a form added since, an older draft)
              * resumes at that question */
             if (w->stage == WZ_REVIEW) wizard_goto_missing(w);

@@ -63,6 +63,12 @@ typedef struct {
         int skipped_item;
         char pending[WIZARD_PENDING_MAX]; /* the characters typed since, held: nothing recorded */
     } phone;
+    /* a question owed by a resumed draft (wizard_owed_pending): asked first, the red steps wait on it */
+    struct {
+        bool holding;   /* the red steps wait while the interview is on that question, unanswered */
+        bool offered;   /* the question was once asked so (kept in the draft: left again, the steps come at once) */
+        int form, item; /* the question (the form as an index of e->forms: positions may shift) */
+    } owed;
 } wizard;
 
 /* Starts an intake over the given form ids (e.g. intake phq9 gad7 asq); false with why when one is unknown. */
@@ -73,6 +79,11 @@ const form *wizard_form(const wizard *w);
 const form_item *wizard_item(const wizard *w);
 /* Position for "question 3 of 9": the current item's number among the visible items, and their count. */
 void wizard_progress(const wizard *w, int *number, int *count);
+/* Where the interview is, as every place says it (the question line, home's resume line and lists): one function, so
+ * that they agree. As wizard_progress, except that when the form's optional questions all come after its required
+ * ones and the current question is required, *count is the required ones and *then_optional how many optional
+ * follow ("Question 4 of 9, then 1 optional": the count does not grow when one appears); else *then_optional is 0. */
+void wizard_progress_line(const wizard *w, int *number, int *count, int *then_optional);
 
 /* The burst guard. Digits answer choice questions, so a number typed where the worker thought a text field was
  * (a phone number after Enter skipped the phone field), or pasted, would answer the questions that follow,
@@ -197,6 +208,28 @@ bool wizard_has_answers(const wizard *w);
  * unanswered it now counts as unanswered (a safety item as positive; ASQ question 5 after a positive as acute).
  * A resumed draft is read the same way (wizard_from_json), so the level is the same wherever it is shown. */
 void wizard_interrupt(wizard *w);
+
+/* A question owed by a resumed draft. A draft left at a question whose being unanswered is alone what makes its
+ * level red (ASQ question 5 after a positive 1-4: acuity unknown, acute) resumes at that question: asking it is what
+ * resolves the unknown. The level stays red until it is answered, and the red safety steps wait while it is on
+ * screen, unanswered; they are due (as for any red level, and then kept) the moment it stays unanswered: refused,
+ * passed over unasked (wizard_owed_skip: the caller has gone), moved away from, or the interview left again (the
+ * draft remembers the question was offered once; resumed again, the steps come at once). Answered yes, acute as
+ * ever; answered no, the level is what the answers give. wizard_from_json decides it; nothing is recorded by it. */
+bool wizard_owed_pending(const wizard *w);
+/* The question whose being left unanswered makes the level (the owed question, once offered: ASQ question 5 after
+ * a positive) while it is still unanswered and current: its form (an index of e->forms) and its number as the
+ * question line counts it (*number); -1 when none. Lists say why a draft is red ("RED · ASQ q5 not asked"). */
+int wizard_owed_question(const wizard *w, int *number);
+/* An interview left in memory (wizard_interrupt) taken up again: read as a resumed draft is (the owed question). */
+void wizard_resume(wizard *w);
+/* The worker cannot ask the owed question (the caller has gone): the red steps are due now; nothing is recorded. */
+void wizard_owed_skip(wizard *w);
+
+/* The reason the saved level is above what the answers give ([intake] kept_level.reason.LANG: a higher level was
+ * shown during the interview, its steps acknowledged), as the saved assessment and the queue list it; NULL when the
+ * kept level raises nothing. */
+const char *wizard_kept_reason(const wizard *w, lang l);
 
 /* The draft: everything needed to resume, as JSON text (malloc'd; wipe and free it). */
 char *wizard_to_json(const wizard *w);

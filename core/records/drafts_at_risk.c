@@ -23,6 +23,7 @@ static bool draft_level_of(session *s, const engine *e, const draft_rec *r, draf
     secret_free(body);
     if (ok) {
         d->level = draft_level_now(w);
+        d->owed_form = wizard_owed_question(w, &d->owed_number); /* the list's "RED · ASQ q5 not asked" */
         /* an anonymous caller has no name to take initials from ("Anonymous caller KMT4821" gave "A.C."): the id */
         bool anonymous = w->caller_id[0] && !wizard_text(w, "intake", "preferred_name")[0];
         const char *name = wizard_client_name(w);
@@ -84,6 +85,7 @@ bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *
     for (int i = 0; i < nd && list; i++) {
         draft_at_risk d;
         memset(&d, 0, sizeof d);
+        d.owed_form = -1;
         if (!draft_level_of(s, e, &drafts[i], &d)) {
             d.level = LEVEL_RED;
             snprintf(d.initials, sizeof d.initials, "?");
@@ -119,7 +121,8 @@ static void describe_mine(session *s, const engine *e, const draft_rec *r, my_dr
         snprintf(d->name, sizeof d->name, "%s", wizard_client_name(w));
         if (w->stage == WZ_QUESTIONS) {
             d->form = w->forms[w->pos];
-            wizard_progress(w, &d->number, &d->count);
+            int then;
+            wizard_progress_line(w, &d->number, &d->count, &then); /* as the question line counts */
         }
         wizard_free(w);
     }

@@ -28,6 +28,8 @@ typedef struct {
     char initials[16]; /* the client's initials ("W.F.", "?" when no name yet): a list shows no more */
     char caller_id[WIZARD_CALLER_ID_LEN]; /* an anonymous caller's short id (the one to call back by and search
                                            * for; the list showed the draft's id instead: fifth tryout), or "" */
+    int owed_form, owed_number; /* the level comes from this question left unanswered (wizard_owed_question: ASQ
+                                 * question 5 after a positive), so the list says why; owed_form -1: none */
 } draft_at_risk;
 
 /* The level of one stored draft, as the lists below compute it: red when it does not open or parse, or when

@@ -575,8 +575,11 @@ expect "burst: ...and says to press Enter" "$D/burst_still" "press Enter to go o
 tui "$tmp/q5.script" 120 36
 expect "ASQ q5 left: on screen it is being asked" "$D/q5_live" "ASQ   Question 5 of 5"
 expect "ASQ q5 left: home's resume line says RED" "$D/q5_home" "Resume the unfinished intake: RED Qiu Five"
-expect "ASQ q5 left: the at-risk list says RED" "$D/q5_home" "RED *Q.F. *by desk"
-expect "ASQ q5 left: r from home resumes it red (the red steps first)" "$D/q5_resumed" "RED: SAFETY STEPS NOW"
+expect "ASQ q5 left: the at-risk list says RED, and why" "$D/q5_home" "RED · ASQ q5 not asked *Q.F. *by desk"
+# resumed, question 5 is asked first (asking it resolves the unknown): red until answered, the red steps wait; the
+# resume is kept in the draft, so the next login (left again) shows the red steps at once
+expect "ASQ q5 left: r from home resumes it red, at question 5 with why" "$D/q5_resumed" "Question 5 was not asked before the intake stopped"
+absent "ASQ q5 left: ...the red steps wait while it is asked" "$D/q5_resumed" "Risk level: RED" "RED: SAFETY STEPS NOW"
 printf '%s' "$(login)" >"$tmp/q5login.script"
 printf '\ndump %s/q5_login\nkey enter\ndump %s/q5_login_q\nkey f3\nkey x\ntype discard\nkey enter\n' "$D" "$D" >>"$tmp/q5login.script"
 tui "$tmp/q5login.script" 120 36
@@ -733,7 +736,7 @@ fi
 } >"$tmp/anonrisk.script"
 tui "$tmp/anonrisk.script" 100 30
 cid=$(grep -o 'Anonymous caller [A-HJ-NP-Z][A-HJ-NP-Z][A-HJ-NP-Z][0-9][0-9][0-9][0-9]' "$D/anon_risk_q" | head -1 | cut -d' ' -f3)
-row=$(grep "^ *RED  *$cid  *by desk" "$D/anon_risk_home" 2>/dev/null)
+row=$(grep "^ *RED · ASQ q5 not asked  *$cid  *by desk" "$D/anon_risk_home" 2>/dev/null)
 if [ -n "$cid" ] && [ -n "$row" ] && ! echo "$row" | grep -q '[0-9a-f]\{8\}'; then
     ok "at-risk list: an anonymous caller's row names the caller id ($cid), not a draft id"
 else
@@ -816,7 +819,7 @@ tui "$tmp/fivered.script" 80 24
     printf 'dump %s/five_home\nkey x\ntype 1\ndump %s/five_x1\nkey esc\nkey h\ndump %s/five_h\n' "$D" "$D" "$D"
 } >"$tmp/five.script"
 tui "$tmp/five.script" 80 24
-expect "home 80x24, five drafts: another worker's RED unsaved draft is listed" "$D/five_home" "RED *[A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9] *by admin"
+expect "home 80x24, five drafts: another worker's RED unsaved draft is listed" "$D/five_home" "RED.* [A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9] *by admin"
 expect "home 80x24, five drafts: ...the worker's own list is shortened, saying how to see the rest" "$D/five_home" "and [0-9]* more: r to choose"
 expect "home 80x24, five drafts: ...and the key line fits" "$D/five_home" "?  Help *F4  Log out"
 absent "home, several drafts: the resume line says r then a number (r asks which)" "$D/five_home" \

@@ -155,13 +155,13 @@ expect "...PHQ-2 2 0 scores 2" "$D/k6_done" "phq2  2 "
 expect "...GAD-2 0 2 scores 2" "$D/k6_done" "gad2  2 "
 {
     login
-    printf 'dump %s/resumed_q5_steps\n' "$D"
     # interrupted with question 5 unanswered after a positive: acuity unknown, acute (red) until it is
-    # answered; the red steps come first
-    printf 'key enter\ndump %s/resumed_q5\n' "$D"
+    # answered; question 5 is asked first (the red steps wait); Enter on it (the caller has gone) shows them
+    printf 'dump %s/resumed_q5\nkey enter\ndump %s/resumed_q5_steps\n' "$D" "$D"
 } >"$tmp/b2.script"
 tui b "$tmp/b2.script" 120 36
-expect "resumed with question 5 unanswered: red, the safety steps first" "$D/resumed_q5_steps" "RED: SAFETY STEPS NOW"
+expect "resumed with question 5 unanswered: asked first, saying why" "$D/resumed_q5" "Question 5 was not asked before the intake stopped"
+expect "...Enter on it (the caller has gone): the red safety steps" "$D/resumed_q5_steps" "RED: SAFETY STEPS NOW"
 if shows "$D/resumed_q5" "Question 5 of" && ! marked "$D/resumed_q5" && shows "$D/resumed_q5" "RED"; then
     ok "the draft left after Enter on ASQ question 5 resumes there, unanswered"
 else

@@ -104,4 +104,37 @@ paced "$S" x y q
 step "quit again" "EXITED 0"
 tmux kill-session -t "$S"
 
+# ---- a call left at ASQ question 5 after a positive (sixth tryout): the live panel said ORANGE, the draft RED
+# (question 5 unknown); resumed, the red steps came at once and a "No" to question 5 then stayed RED. Asking question 5
+# is what resolves the unknown: resumed, the interview is at question 5 with a line saying why, RED, no steps yet; "No"
+# gives ORANGE (and its brief safety assessment), as without stepping away
+start
+step "login for the ASQ walk" "Passphrase"
+keys "$R" Enter
+step "the front desk for the ASQ walk" "desk (reception)"
+paced "$S" h 1 Enter
+step "a hotline call" "PHQ-2   Question 1 of 2"
+paced "$S" 0 Enter 0 0 0 2 1 1 1
+step "ASQ question 5 after a Yes to question 1" "ASQ   Question 5 of 5"
+step "...the live panel says ORANGE" "Risk level: ORANGE"
+keys F3
+step "left: the home list says RED, and why" "RED · ASQ q5 not asked"
+paced "$S" r
+step "resumed at question 5 with why" "Question 5 was not asked before the intake stopped"
+lacks "...RED until answered, no red steps yet" "Risk level: RED" "RED: SAFETY STEPS NOW"
+paced "$S" 1
+step "question 5 answered No: the brief safety assessment, not the red steps" "BRIEF SUICIDE SAFETY ASSESSMENT"
+paced "$S" Enter
+step "...the level is ORANGE, as without stepping away" "Risk level: ORANGE"
+lacks "...and not kept RED" "Review, then save" "Risk level: RED"
+keys F3
+step "F3 leaves the call" "Front desk"
+paced "$S" x
+step "x asks to discard the orange draft" "Type discard"
+keys discard Enter
+step "discarded" "Front desk"
+paced "$S" q
+step "quit after the ASQ walk" "EXITED 0"
+tmux kill-session -t "$S"
+
 finish

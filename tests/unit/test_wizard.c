@@ -2099,8 +2099,170 @@ static void test_left_at_asq_q5_is_red_both_ways(void **state) {
     if (!wizard_from_json(b, &e, draft, &err)) fail_msg("resume: %s", err.msg);
     assert_int_equal(draft_level_now(b), LEVEL_RED);
     expect_at(b, "asq", "item5");
-    assert_true(wizard_needs_safety_steps(b)); /* the red steps, at once */
-    assert_true(wizard_needs_safety_steps(w));
+    assert_true(wizard_owed_pending(b));        /* resumed: question 5 is asked first (the red steps wait) */
+    assert_false(wizard_needs_safety_steps(b));
+    assert_true(wizard_needs_safety_steps(w));  /* the interview left in memory: left again (see below) */
+}
+
+/* ---- a draft resumed at ASQ question 5 after a positive 1-4 (sixth tryout) ----
+ * Resumed, the red steps came at once, were acknowledged, and a "No" to question 5 then stayed RED (kept); the
+ * same answers without stepping away give ORANGE. Asking question 5 is what resolves the unknown: the draft resumes
+ * at it, red until it is answered, the red steps waiting while it is on screen; they come (and are kept) only if it
+ * stays unanswered: refused, skipped (the caller has gone), moved away from, or left again. */
+static wizard *resumed_at_q5(void) {
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    static const char *const yes_no3[] = {"yes", "no", "no", "no", NULL};
+    answer_items(w, "asq", yes_no3);
+    expect_at(w, "asq", "item5");
+    wizard_interrupt(w);
+    char *draft = edited_draft(w, NULL);
+    wizard *b = blank_wizard();
+    if (!wizard_from_json(b, &e, draft, &err)) fail_msg("resume: %s", err.msg);
+    done(w);
+    expect_at(b, "asq", "item5");
+    assert_true(wizard_owed_pending(b));
+    assert_int_equal(draft_level_now(b), LEVEL_RED); /* until it is answered */
+    assert_true(fired(b, "asq_q5_unknown"));
+    assert_false(wizard_needs_safety_steps(b));
+    int number = 0;
+    assert_int_equal(wizard_owed_question(b, &number), fidx("asq")); /* lists say "RED · ASQ q5 not asked" */
+    assert_int_equal(number, 5);
+    return b;
+}
+
+static bool red_steps_due(const wizard *w) { return wizard_safety_set(w) == e.cfg.safety.red; }
+
+static void test_resumed_q5_answered_no_is_orange(void **state) {
+    (void)state;
+    wizard *b = resumed_at_q5();
+    choose(b, "no");
+    assert_false(wizard_owed_pending(b));
+    assert_int_equal(draft_level_now(b), LEVEL_ORANGE); /* as without stepping away */
+    assert_false(fired(b, "asq_q5_unknown"));
+    assert_false(red_steps_due(b));
+    assert_true(fired(b, "asq_positive"));
+    assert_null(wizard_kept_reason(b, LANG_EN)); /* nothing kept: no such reason */
+    int number;
+    assert_int_equal(wizard_owed_question(b, &number), -1); /* answered: no longer why */
+}
+
+/* The question line and home's lines count alike (one core function): "PHQ-9 Question 4 of 9, then 1 optional" on
+ * screen said "(PHQ-9, Question 4 of 10)" on home (the difficulty question, optional, counted once visible). */
+static void test_progress_line_counts_required_then_optional(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    static const char *const first3[] = {"1", "0", "0", NULL};
+    answer_items(w, "phq9", first3);
+    expect_at(w, "phq9", "item4");
+    int number, count, then;
+    wizard_progress(w, &number, &count);
+    assert_int_equal(count, 10); /* the difficulty question is visible after a symptom */
+    wizard_progress_line(w, &number, &count, &then);
+    assert_int_equal(number, 4);
+    assert_int_equal(count, 9);
+    assert_int_equal(then, 1);
+}
+
+static void test_resumed_q5_answered_yes_is_red_with_steps(void **state) {
+    (void)state;
+    wizard *b = resumed_at_q5();
+    choose(b, "yes");
+    assert_int_equal(draft_level_now(b), LEVEL_RED);
+    assert_true(red_steps_due(b));
+}
+
+static void test_resumed_q5_refused_is_red_with_steps(void **state) {
+    (void)state;
+    wizard *b = resumed_at_q5();
+    assert_true(wizard_refuse(b));
+    assert_int_equal(draft_level_now(b), LEVEL_RED);
+    assert_true(red_steps_due(b));
+}
+
+/* The caller has gone: the worker passes the question unasked; nothing is recorded, the red steps come and, once
+ * acknowledged, the level is kept (a later "No" does not lower it). */
+static void test_resumed_q5_skipped_shows_red_steps(void **state) {
+    (void)state;
+    wizard *b = resumed_at_q5();
+    assert_false(wizard_next(b)); /* Enter records nothing */
+    wizard_owed_skip(b);
+    assert_int_equal(ans(b, "asq", "item5")->state, ANS_UNANSWERED);
+    assert_true(red_steps_due(b));
+    wizard_safety_acknowledged(b);
+    choose(b, "no");
+    assert_int_equal(draft_level_now(b), LEVEL_RED); /* kept: steps acknowledged */
+    /* the saved summary lists why it is red though the answers give orange, as the saved assessment does */
+    const char *kept = wizard_kept_reason(b, LANG_EN);
+    assert_non_null(kept);
+    assert_non_null(strstr(kept, "A higher level was shown during the interview"));
+}
+
+/* Moved away unanswered (back to question 4): the red steps come at once. */
+static void test_resumed_q5_moved_away_shows_red_steps(void **state) {
+    (void)state;
+    wizard *b = resumed_at_q5();
+    assert_true(wizard_back(b));
+    expect_at(b, "asq", "item4");
+    assert_true(red_steps_due(b));
+}
+
+/* Left again, unanswered: the steps are due, in memory and in the draft resumed again (offered once, never twice). */
+static void test_resumed_q5_left_again_shows_red_steps(void **state) {
+    (void)state;
+    wizard *b = resumed_at_q5();
+    wizard_interrupt(b);
+    assert_true(red_steps_due(b));
+    char *draft = edited_draft(b, NULL);
+    wizard *c = blank_wizard();
+    if (!wizard_from_json(c, &e, draft, &err)) fail_msg("resume: %s", err.msg);
+    expect_at(c, "asq", "item5");
+    assert_false(wizard_owed_pending(c));
+    assert_true(red_steps_due(c));
+}
+
+/* The interview left in memory (F3, q) and taken up again reads as the draft does: question 5 first, once. */
+static void test_left_in_memory_q5_asked_first(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    static const char *const yes_no3[] = {"yes", "no", "no", "no", NULL};
+    answer_items(w, "asq", yes_no3);
+    wizard_interrupt(w);
+    assert_true(red_steps_due(w));
+    wizard_resume(w);
+    expect_at(w, "asq", "item5");
+    assert_true(wizard_owed_pending(w));
+    assert_false(wizard_needs_safety_steps(w));
+    wizard_resume(w); /* taken up again without being left (a lock): still asked first */
+    assert_true(wizard_owed_pending(w));
+    wizard_interrupt(w); /* left again */
+    wizard_resume(w);
+    assert_false(wizard_owed_pending(w));
+    assert_true(red_steps_due(w));
+}
+
+/* Red already before the intake stopped (a red level shown and its steps acknowledged: kept red): question 5 is not
+ * what makes it red, so it does not hold the steps back. */
+static void test_resumed_q5_red_anyway_no_wait(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    static const char *const yes_no3[] = {"yes", "no", "no", "no", NULL};
+    answer_items(w, "asq", yes_no3);
+    w->kept = LEVEL_RED; /* a red level was shown and its steps acknowledged earlier in the interview */
+    wizard_interrupt(w);
+    char *draft = edited_draft(w, NULL);
+    wizard *b = blank_wizard();
+    if (!wizard_from_json(b, &e, draft, &err)) fail_msg("resume: %s", err.msg);
+    assert_false(wizard_owed_pending(b));
 }
 
 /* The advice of a fired rule by name, in English, as the panel shows it beside the reason (NULL: none now). */
@@ -2206,6 +2368,15 @@ int main(void) {
         cmocka_unit_test(test_room_reasons_have_callers_wording),
         cmocka_unit_test_teardown(test_bssa_advice_follows_channel, release_all),
         cmocka_unit_test_teardown(test_left_at_asq_q5_is_red_both_ways, release_all),
+        cmocka_unit_test_teardown(test_resumed_q5_answered_no_is_orange, release_all),
+        cmocka_unit_test_teardown(test_resumed_q5_answered_yes_is_red_with_steps, release_all),
+        cmocka_unit_test_teardown(test_resumed_q5_refused_is_red_with_steps, release_all),
+        cmocka_unit_test_teardown(test_resumed_q5_skipped_shows_red_steps, release_all),
+        cmocka_unit_test_teardown(test_resumed_q5_moved_away_shows_red_steps, release_all),
+        cmocka_unit_test_teardown(test_resumed_q5_left_again_shows_red_steps, release_all),
+        cmocka_unit_test_teardown(test_resumed_q5_red_anyway_no_wait, release_all),
+        cmocka_unit_test_teardown(test_left_in_memory_q5_asked_first, release_all),
+        cmocka_unit_test_teardown(test_progress_line_counts_required_then_optional, release_all),
         cmocka_unit_test_teardown(test_phq2_advice_goes_when_phq9_answered, release_all),
         cmocka_unit_test_teardown(test_has_answers, release_all),
     };
