@@ -899,9 +899,33 @@ static void collect_live_intakes(restore_ctx *c) {
     c->live_intakes_read = true;
 }
 
+/* The checks made on the backup before the write lock, made again under it: a rotation (or another restore)
+ * committed while the backup was being checked would otherwise be undone silently, the old data and clinical
+ * keys back and verify sound (fifth restore tryout). The staff, queue and draft comparisons below all run
+ * under the lock already. */
+static void last_rekey_words(database *db, char *out, size_t size);
+static bool still_as_checked(restore_ctx *c, error *err) {
+    session *s = c->s;
+    if (session_key_generation(s->db) > s->key_generation) {
+        char rotated[160] = "";
+        last_rekey_words(s->db, rotated, sizeof rotated);
+        error_set(err, ERR_CONFLICT, "the data key was rotated while the backup was being checked%s: the backup predates "
+                 "the rotation and cannot be restored with today's keys. Restore a backup made after the rotation "
+                 "(make one with `triage backup` now)", rotated);
+        return false;
+    }
+    if (session_restore_generation(s->db) > s->restore_generation) {
+        error_set(err, ERR_CONFLICT, "another restore was committed while the backup was being checked; log in "
+                 "again and look at the database before restoring");
+        return false;
+    }
+    return true;
+}
+
 static bool restore_before(void *vctx, error *err) {
     restore_ctx *c = vctx;
     database *db = c->s->db;
+    if (!still_as_checked(c, err)) return false;
     if (!find_lowered(c, err) && !live_unreadable(c, "its open queue items", err)) return false;
     if (c->nlowered && !c->accept_loss) {
         error_set(err, ERR_IO, "the backup would lower or drop %d open queue item(s) raised or saved after it (%s): a "
@@ -1267,6 +1291,7 @@ bool db_restore(session *s, const engine *e, const char *backup, const char *acc
         return false;
     }
     bool ok = check_backup(s, backup, tmp, &c, err);
+    test_fault_point("restore_checked"); /* unit tests commit a rekey here, on another connection */
     /* the verified copy goes in under the write lock, with what the live database holds carried forward, all
      * in one transaction: desks see it at their next poll */
     restore_steps steps = {restore_before, restore_after, &c, false};

@@ -1739,6 +1739,52 @@ static void t_restore_pre_rekey_message(void **state) {
     db_close(&db);
 }
 
+/* A rekey committed on another connection after the restore checked the backup and before it took the write lock
+ * (fifth outside restore tryout: the rotation was undone silently, the old data and clinical keys back, verify
+ * sound): the check is made again under the lock, and the restore refused naming the rotation. */
+typedef struct {
+    session *other;
+    bool done;
+} rekey_between;
+
+static void rekey_at_check(const char *name, void *arg) {
+    rekey_between *r = arg;
+    if (r->done || strcmp(name, "restore_checked") != 0) return;
+    r->done = true;
+    error e = {0}; /* not msg: the restore's own error is being written there */
+    if (!db_rekey(r->other, &e)) fail_msg("rekey on the other connection: %s", e.msg);
+}
+
+static void t_restore_rekey_while_checking(void **state) {
+    (void)state;
+    database db, other;
+    session *s = fresh_db(&db, "restore-race.db");
+    char backup[300], path[256], id[STORE_ID_LEN];
+    new_client(s, "Race Person", "", "", id);
+    path_in(backup, sizeof backup, "restore-race-backup.db");
+    OK(db_backup(s, backup, &msg));
+    path_in(path, sizeof path, "restore-race.db");
+    open_db(&other, path, false);
+    rekey_between rb = {login(&other, "admin", ADMIN_PASS), false};
+    int64_t gen = session_key_generation(&db);
+    test_hook_set(rekey_at_check, &rb);
+    restore_result r;
+    REFUSED(db_restore(s, NULL, backup, NULL, &r, &msg), "the data key was rotated while the backup was being checked");
+    test_hook_set(NULL, NULL);
+    assert_true(rb.done);
+    HAS(msg.msg, "the last rotation: entry #");
+    assert_false(r.restored);
+    /* the rotation stands: the key generation moved on, and the rekeying session still reads and verifies */
+    assert_int_equal(session_key_generation(&db), gen + 1);
+    verify_report v;
+    OK(db_verify(rb.other, &v, &msg));
+    if (!v.ok) fail_msg("verify after the refused restore: %s", v.problem);
+    session_end(rb.other);
+    db_close(&other);
+    session_end(s);
+    db_close(&db);
+}
+
 /* db_verify on a database of its own, where every sealed value is known. */
 static void t_verify(void **state) {
     (void)state;
@@ -2457,6 +2503,7 @@ int main(void) {
         T(t_restore_refuses_own_file_and_wal),
         T(t_scratch_leftover_swept),
         T(t_restore_pre_rekey_message),
+        T(t_restore_rekey_while_checking),
         T(t_progress),
         T(t_audit_tamper),
         T(t_audit_time_backwards),
