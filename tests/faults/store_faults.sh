@@ -150,7 +150,7 @@ replaced_under_desk() { # DIR OP(mv|cp) WHERE
         # the old file had no name left (mv deleted it): saved through the desk's handle beside the path with
         # its log's commits, and said so (fourth restore tryout: a committed red intake was lost)
         saved=$(ls "$db".replaced-* 2>/dev/null | head -n 1)
-        check "...the old file, deleted by the mv, saved beside the path and said so" has_err "it was saved as $db.replaced-[0-9]*-[0-9]*; to get its work back, .triage restore. that file"
+        check "...the old file, deleted by the mv, saved beside the path and said so" has_err "it was saved, with this desk's work, as $db.replaced-[0-9]*-[0-9]*. To get that work back, quit every desk, then put it back: .mv $db $db.moved-in. and .mv $db.replaced-[0-9-]* $db."
         check "...mode 0600" [ "$(stat -c %a "${saved:-$tmp/none}" 2>/dev/null)" = 600 ]
         if command -v sqlite3 >/dev/null && [ -n "$saved" ]; then
             lost=""

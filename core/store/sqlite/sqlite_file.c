@@ -236,6 +236,48 @@ static int old_file_links(const store *s) {
     return links;
 }
 
+/* Whether the file at path holds exactly the old file's size bytes (read through the connection's handle). */
+static bool same_content(sqlite3_file *f, sqlite3_int64 size, const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    struct stat st;
+    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size;
+    static unsigned char a[65536], b[65536];
+    for (sqlite3_int64 at = 0; same && at < size; at += (sqlite3_int64)sizeof a) {
+        int n = size - at < (sqlite3_int64)sizeof a ? (int)(size - at) : (int)sizeof a;
+        same = f->pMethods->xRead(f, a, n, at) == SQLITE_OK && pread(fd, b, (size_t)n, (off_t)at) == (ssize_t)n &&
+               memcmp(a, b, (size_t)n) == 0;
+    }
+    (void)close(fd);
+    return same;
+}
+
+/* A copy of the old file another desk already saved (DB.replaced-* beside the path, the same bytes): named
+ * rather than copied again (fifth restore tryout: the second desk saved a second copy of the personal data,
+ * or, in the same second, none, and its message named no file). True with its name in s->saved_as. */
+static bool saved_already(store *s, sqlite3_file *f, sqlite3_int64 size) {
+    char dir[PATH_MAX], prefix[PATH_MAX + 16];
+    sq_dir_of(s->path, dir, sizeof dir);
+    const char *base = strrchr(s->path, '/');
+    base = base ? base + 1 : s->path;
+    int pl = snprintf(prefix, sizeof prefix, "%s.replaced-", base);
+    DIR *d = opendir(dir);
+    if (!d || pl <= 0 || pl >= (int)sizeof prefix) {
+        if (d) (void)closedir(d);
+        return false;
+    }
+    bool found = false;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        char p[sizeof s->saved_as];
+        if (strncmp(e->d_name, prefix, (size_t)pl) != 0) continue;
+        if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) >= (int)sizeof p) continue;
+        if ((found = same_content(f, size, p))) snprintf(s->saved_as, sizeof s->saved_as, "%s", p);
+    }
+    (void)closedir(d);
+    return found;
+}
+
 /* The old file, read through the connection's handle, into a new file beside the path (DB.replaced-
  * YYYYMMDD-HHMMSS, mode 0600, fsynced): when nothing else names it, it vanishes with the last desk's handle,
  * and with it the commits just written into it (fourth tryout: a red intake lost while the message said the
@@ -244,13 +286,21 @@ static bool save_old_file(store *s) {
     sqlite3_file *f = file_of(s->db, SQLITE_FCNTL_FILE_POINTER);
     sqlite3_int64 size = 0;
     if (!f || f->pMethods->xFileSize(f, &size) != SQLITE_OK) return false;
+    if (saved_already(s, f, size)) return true;
     char stamp[32];
     time_t now = time(NULL);
     struct tm tm;
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
     char p[sizeof s->saved_as];
-    if (snprintf(p, sizeof p, "%s.replaced-%s", s->path, stamp) >= (int)sizeof p) return false;
-    int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int fd = -1;
+    /* another desk's different copy made in the same second keeps its name: this one takes the next */
+    for (int n = 1; fd < 0 && n < 10; n++) {
+        int w = n == 1 ? snprintf(p, sizeof p, "%s.replaced-%s", s->path, stamp)
+                       : snprintf(p, sizeof p, "%s.replaced-%s-%d", s->path, stamp, n);
+        if (w < 0 || w >= (int)sizeof p) return false;
+        fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0 && errno != EEXIST) return false;
+    }
     if (fd < 0) return false;
     static unsigned char buf[65536];
     bool ok = true;
@@ -322,15 +372,21 @@ store_status sq_fail_replaced(store *s, const char *what) {
             snprintf(log, sizeof log, " Its log was first written into the old file (%d page(s)), then emptied.",
                      s->wal_kept);
     }
-    char saved[PATH_MAX + 200] = "";
+    char saved[6 * PATH_MAX + 700] = ""; /* the path six times, the saved name twice */
+    /* the steps that work (fifth tryout: `triage restore` of the saved file was refused at the open, the file at
+     * the path being the older one moved over it); the saved copy holds personal data, erased clients' too */
     if (s->saved_as[0])
-        snprintf(saved, sizeof saved, " The old file had no name left (a file was moved over it): it was saved as "
-                 "%s; to get its work back, `triage restore` that file, or ask a supervisor.", s->saved_as);
-    return sq_fail(s, ST_IO,
-                   "Database %s: the file %s; it was left as it is now and nothing was written (%s).%s%s Quit every "
-                   "desk on it and start triage again to use the file now at that path; restore backups only with "
-                   "`triage restore`.",
-                   s->path, dbfile_verdict_text(s->file), what, log, saved);
+        snprintf(saved, sizeof saved, " The old file had no name left (a file was moved over it): it was saved, with "
+                 "this desk's work, as %s. To get that work back, quit every desk, then put it back: `mv %s %s.moved-in` "
+                 "and `mv %s %s`; to restore the file that was moved over the path, run `triage restore %s.moved-in` "
+                 "after. The saved file holds personal data (erased clients' too): once recovered, delete every copy "
+                 "not in use.", s->saved_as, s->path, s->path, s->saved_as, s->path, s->path);
+    /* the saved file's steps come last when there is one: they are what to do */
+    return sq_fail(s, ST_IO, "Database %s: the file %s; it was left as it is now and nothing was written (%s).%s%s",
+                   s->path, dbfile_verdict_text(s->file), what, log,
+                   saved[0] ? saved
+                            : " Quit every desk on it and start triage again to use the file now at that path; "
+                              "restore backups only with `triage restore`.");
 }
 
 /* Runs after every commit in place of SQLite's automatic checkpoint, which would copy the WAL into whatever
