@@ -345,6 +345,34 @@ cli "$A\n" --user admin restore "$DB.moved-in" --accept-loss "the test restores 
     ok "...and the file that was moved over the path then restores with triage restore" ||
     bad "...and the file moved over the path restores: $(head -c 400 "$tmp/mv.out")"
 
+# The same with cp over the path (fifth restore tryout): the log's commits belonged to the content overwritten and
+# are lost; the desk that found it says so, and the other desk, which finds the log emptied, says the same, not
+# that the log went into an old file "moved away"
+DB="$tmp/cp.db"
+cli "$A\n" --user admin init >/dev/null
+cli "$A\n$R\n" --user admin user add desk --role reception >/dev/null
+cli "$A\n$C\n" --user admin user add clin --role clinician >/dev/null
+cli "$A\n" --user admin backup "$tmp/cp-backup.db" >/dev/null
+tmux new-session -d -s C1 -x 80 -y 30 "TERM=xterm-256color '$T' --config '$tmp/config.ini' --db '$DB' --user desk; echo EXITED \$?; sleep 30"
+tmux new-session -d -s C2 -x 80 -y 30 "TERM=xterm-256color '$T' --config '$tmp/config.ini' --db '$DB' --user clin; echo EXITED \$?; sleep 30"
+step "desk C1: login" C1 "Passphrase"
+step "desk C2: login" C2 "Passphrase"
+tmux send-keys -t C1 "$R" Enter
+tmux send-keys -t C2 "$C" Enter
+step "desk C1: the front desk" C1 "desk (reception)"
+step "desk C2: the front desk" C2 "clin (clinician)"
+intake "Copied After" red >/dev/null # committed in the log only
+cp "$tmp/cp-backup.db" "$DB"
+step "desk C1: cp over the path under two desks: said" C1 "overwritten in place" 50
+step "desk C2: cp over the path under two desks: said" C2 "overwritten in place" 50
+for d in C1 C2; do
+    flat=$(tmux capture-pane -p -t $d | tr -s ' \n' '  ')
+    case $flat in *"moved away"*) bad "desk $d: not 'moved away' for a cp" $d ;; *) ok "desk $d: not 'moved away' for a cp" ;; esac
+    case $flat in *"lost"*) ok "desk $d: says the log's commits are lost" ;; *) bad "desk $d: says the log's commits are lost" $d ;; esac
+done
+tmux kill-session -t C1
+tmux kill-session -t C2
+
 # A desk idle-locked through a restore is told so when it unlocks (the notice had no test): the lock after one
 # idle minute (the shortest the configuration allows, so this waits a minute), a restore meanwhile, then the
 # login says the database was restored while the desk was locked

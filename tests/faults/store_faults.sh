@@ -146,6 +146,11 @@ replaced_under_desk() { # DIR OP(mv|cp) WHERE
     rc=$wrc out="" err=$(tail -n 1 "$tmp/acks")
     check "$op over the path under a writing desk, $where: the desk's next write is refused" [ "$wrc" -eq 1 ]
     check "...with a message naming the file" has_err "Database $db: the file .*$([ "$op" = mv ] && echo replaced || echo overwritten)"
+    if [ "$op" = cp ]; then
+        # the log's commits belonged to the content overwritten: said lost (fifth restore tryout: a committed intake
+        # was lost and no message said so)
+        check "...saying the commits still in its log are lost" has_err "are lost"
+    fi
     if [ "$op" = mv ]; then
         # the old file had no name left (mv deleted it): saved through the desk's handle beside the path with
         # its log's commits, and said so (fourth restore tryout: a committed red intake was lost)
