@@ -780,14 +780,19 @@ static bool find_drafts_lost(restore_ctx *c, error *err) {
     for (int i = 0; i < n; i++) {
         if (!restore_loses_draft(c, &list[i])) continue;
         c->drafts_lost++;
-        risk_level lv = draft_stored_level(c->s, c->e, &list[i]);
+        char caller[WIZARD_CALLER_ID_LEN];
+        risk_level lv = draft_stored_level_caller(c->s, c->e, &list[i], caller, sizeof caller);
         if (!draft_level_guarded(lv)) continue;
         c->drafts_at_risk++;
         staff_rec who;
         const char *name = db->ops->staff_by_id(db->st, list[i].staff_id, &who) == ST_OK ? who.name : "?";
-        if (used + 48 < sizeof c->drafts_named) {
-            int w = snprintf(c->drafts_named + used, sizeof c->drafts_named - used, "%s%.8s %s by %.20s",
-                             used ? ", " : "", list[i].id, risk_level_name(lv), name);
+        if (used + 64 < sizeof c->drafts_named) {
+            /* an anonymous caller by the id staff call back by and search for, the draft's short id beside it */
+            int w = caller[0] ? snprintf(c->drafts_named + used, sizeof c->drafts_named - used,
+                                         "%scaller %s (draft %.8s) %s by %.20s", used ? ", " : "", caller, list[i].id,
+                                         risk_level_name(lv), name)
+                              : snprintf(c->drafts_named + used, sizeof c->drafts_named - used, "%s%.8s %s by %.20s",
+                                         used ? ", " : "", list[i].id, risk_level_name(lv), name);
             if (w > 0) used += (size_t)w;
         } else if (used + 5 < sizeof c->drafts_named && !strstr(c->drafts_named, "...")) {
             used += (size_t)snprintf(c->drafts_named + used, sizeof c->drafts_named - used, ", ...");

@@ -46,6 +46,7 @@
 #include "intake_store.h"
 #include "counselors.h"
 #include "session.h"
+#include "wizard.h"
 #include "store.h"
 #include "vault.h"
 
@@ -1587,6 +1588,60 @@ static void t_restore_refuses_draft_loss(void **state) {
     db_close(&db);
 }
 
+/* An anonymous caller's draft lost to a restore is named by the caller id staff call back by (fifth outside restore
+ * tryout: only the draft's short id was given) in the refusal, the result and the restore_accept_loss entry. */
+static void t_restore_names_anonymous_draft(void **state) {
+    (void)state;
+    engine e;
+    diag d = {0};
+    config_set_program_dir(".");
+    bool loaded = engine_load(&e, "config.ini", "forms", false, &d);
+    if (!loaded) diag_print(&d, stderr);
+    diag_free(&d);
+    assert_true(loaded);
+    database db;
+    session *s = fresh_db(&db, "restore-anon.db");
+    char backup[300], id[STORE_ID_LEN] = "";
+    path_in(backup, sizeof backup, "restore-anon-backup.db");
+    OK(db_backup(s, backup, &msg));
+    /* a hotline call from an anonymous caller, left at red (its safety steps shown) and saved as a draft */
+    wizard *w = calloc(1, sizeof *w);
+    assert_non_null(w);
+    const char *ids[INTAKE_MAX_FORMS];
+    assert_true(e.plan.n_hotline >= 1);
+    for (int i = 0; i < e.plan.n_hotline; i++) ids[i] = e.forms.v[e.plan.hotline[i]]->id;
+    OK(wizard_start(w, &e, ids, e.plan.n_hotline, LANG_EN, &msg));
+    wizard_set_anonymous(w, "Anonymous caller");
+    w->kept = LEVEL_RED;
+    char caller[WIZARD_CALLER_ID_LEN];
+    snprintf(caller, sizeof caller, "%s", w->caller_id);
+    assert_int_equal(strlen(caller), 7);
+    char *body = wizard_to_json(w);
+    assert_non_null(body);
+    OK(draft_save(s, id, body, &msg));
+    free(body);
+    wizard_free(w);
+    free(w);
+    restore_result r;
+    REFUSED(db_restore(s, &e, backup, NULL, &r, &msg), "remove or set back 1 unfinished intake(s) at red or orange");
+    char named[32];
+    snprintf(named, sizeof named, "caller %s", caller);
+    HAS(msg.msg, named);
+    HAS(r.drafts, named);
+    OK(db_restore(s, &e, backup, "the caller was called back", &r, &msg));
+    HAS(r.drafts, named);
+    alist after = audit_all(&db);
+    bool audited = false;
+    for (int i = 0; i < after.n; i++)
+        if (strcmp(after.v[i].action, "restore_accept_loss") == 0 && strstr(after.v[i].detail, named)) audited = true;
+    free(after.v);
+    assert_true(audited);
+    session_end(s);
+    db_close(&db);
+    engine_free(&e);
+    config_set_program_dir(NULL);
+}
+
 /* Third outside restore tryout: an intake saved after the backup and erased (with its client) before the
  * restore is not one the restore removed: it is counted as erased, not as "no longer in the database". */
 static void t_restore_counts_erased_apart(void **state) {
@@ -2504,6 +2559,7 @@ int main(void) {
         T(t_scratch_leftover_swept),
         T(t_restore_pre_rekey_message),
         T(t_restore_rekey_while_checking),
+        T(t_restore_names_anonymous_draft),
         T(t_progress),
         T(t_audit_tamper),
         T(t_audit_time_backwards),
