@@ -1022,6 +1022,13 @@ static int count_intakes_gone(const restore_ctx *c, database *db, int *erased) {
     return gone;
 }
 
+/* Whether the live trail's entries the backup lacks erase this client (an erasure since the backup). */
+static bool erased_since_backup(const restore_ctx *c, const char *id) {
+    for (int i = 0; i < c->nt; i++)
+        if (strcmp(c->tail[i].object_id, id) == 0 && records_erasure(&c->tail[i])) return true;
+    return false;
+}
+
 /* Inside the restore's transaction, on the restored content: the live tail, the erasures and the
  * generation carried forward, and the restore's own entry. */
 static bool restore_after(void *vctx, error *err) {
@@ -1041,6 +1048,7 @@ static bool restore_after(void *vctx, error *err) {
         if (st == ST_NOTFOUND) { /* erased before the backup was made, or never in it: kept on the list */
             if (!client_erased(db, c->erased.ids[i], NULL) && !client_erased_mark(db, c->erased.ids[i], 0, err))
                 return false;
+            if (erased_since_backup(c, c->erased.ids[i])) out->erased_new++; /* created after it, so not in it */
             continue;
         }
         if (st != ST_OK) {

@@ -54,6 +54,8 @@ typedef struct {
     char drafts[180];        /* those at red or orange (short id, level, worker; an anonymous caller by caller id); on a refusal too */
     int intakes_erased;      /* intakes saved after the backup and erased before the restore (not lost by it) */
     bool live_damaged;       /* the live file was damaged (unreadable parts, or its pages replaced by the backup's) */
+    int erased_new;          /* clients created after the backup and erased since: not in it, nothing to erase again
+                              * (fifth tryout: "0 client(s) erased since the backup erased again" said of them) */
 } restore_result;
 
 /* The one way to restore (supervisors): the backup is copied into a private file and verified there with

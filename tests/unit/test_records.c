@@ -1664,6 +1664,9 @@ static void t_restore_counts_erased_apart(void **state) {
     OK(db_restore(s, NULL, backup, NULL, &r, &msg));
     assert_int_equal(r.intakes_gone, 1);
     assert_int_equal(r.intakes_erased, 1);
+    /* the client erased was created after the backup: not one erased again, counted apart (fifth tryout) */
+    assert_int_equal(r.erased_again, 0);
+    assert_int_equal(r.erased_new, 1);
     assert_false(r.live_damaged);
     HAS(audit_tail(&db).detail, "1 intakes saved after the backup removed");
     HAS(audit_tail(&db).detail, "1 intakes erased before it");
