@@ -403,7 +403,10 @@ store_status sq_fail_replaced(store *s, const char *what) {
         snprintf(log, sizeof log, " Its log held %d page(s) of commits not yet written into the file (the last "
                  "intakes and changes saved): they belonged to the content overwritten and are lost; make them again.",
                  s->wal_lost);
-    else if (s->file == DBFILE_OVERWRITTEN && s->wal_lost < 0)
+    else if (s->file == DBFILE_OVERWRITTEN && s->wal_lost == 0)
+        snprintf(log, sizeof log, " Its log held no commit not yet in the file: the commits made since the copy put "
+                 "there was made are lost with the content overwritten.");
+    else if (s->file == DBFILE_OVERWRITTEN)
         snprintf(log, sizeof log, " The commits still in its log, if any (the last intakes and changes saved), "
                  "belonged to the content overwritten and are lost; check them and make them again.");
     char saved[6 * PATH_MAX + 700] = ""; /* the path six times, the saved name twice */
