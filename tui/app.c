@@ -50,7 +50,7 @@ static void draw_frame(app *a, const layout *l) {
  * bottom of the screen (up to MESSAGE_LINES lines) rather than being cut at the terminal's width (a
  * replaced-file refusal takes five lines at 80 columns, and its last words say what to do). After a key it
  * is one line again (draw_frame), so that a prompt the key opened at the bottom is not covered. */
-enum { MESSAGE_LINES = 8 };
+enum { MESSAGE_LINES = 16 }; /* a moved-over file's steps take 13 lines at 80 columns */
 static void draw_message(app *a, const layout *l) {
     if (!a->message[0] || !a->message_fresh) return;
     int width = l->footer.w - 2;

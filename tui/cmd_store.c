@@ -435,8 +435,12 @@ int cmd_restore(const cli_args *a) {
     if (r.upgraded_from) /* made before a schema upgrade: its private copy was upgraded first (audited) */
         printf("the backup had schema version %" PRId64 " (an older triage): a private copy of it was upgraded first, "
                "as a first open after an update does; the backup itself was not changed\n", r.upgraded_from);
-    printf("restored from %s (verified first); %d client(s) erased since the backup erased again\n", backup,
-           r.erased_again);
+    /* counted truly (fifth tryout: "0 ... erased again" when the clients erased since were created after it) */
+    printf("restored from %s (verified first); %d client(s) the backup held and erased since it erased again\n",
+           backup, r.erased_again);
+    if (r.erased_new)
+        printf("%d client(s) created after the backup and erased since were not in it (they stay erased)\n",
+               r.erased_new);
     if (r.unread[0]) /* restored over a damaged file: what of it was lost unread (audited: restore_accept_loss) */
         printf("the live database was damaged: %s could not be read and were not carried forward\n", r.unread);
     else if (r.live_damaged) /* said even when all that mattered could be read (tryout 3: it went unmentioned) */

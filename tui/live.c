@@ -56,11 +56,11 @@ void live_poll(app *a, bool force) {
     int64_t v = 0, mine = 0;
     if (!db_change_marks(a->db, &v, &mine)) {
         /* e.g. the database file replaced under this desk (mv or cp over the path): the store refuses every
-         * write from now on; the person must know why, once */
-        if (!l->unreadable) {
-            db_error(a->db, ST_IO, "the database cannot be read", &err);
-            app_message(a, true, "%s", err.msg);
-        }
+         * write from now on; the person must know why, and read it whole while the desk stays open (fifth
+         * restore tryout: after a key it was one line cut at the terminal's width, what to do lost) */
+        /* (a message of the moment, e.g. F3's "could NOT be saved", stays until the next key) */
+        db_error(a->db, ST_IO, "the database cannot be read", &err);
+        if (!l->unreadable || !a->message_fresh) app_message(a, true, "%s", err.msg);
         l->unreadable = true;
         return;
     }

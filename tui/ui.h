@@ -381,7 +381,7 @@ typedef struct app {
     char ask_typed[16]; /* a guarded draft's discard: the word typed to confirm it */
     bool quit, demo;
     bool reload; /* the open screen reads its data again before the next draw */
-    char message[512];
+    char message[2048]; /* a replaced-file refusal names the path six times and says what to do last */
     bool message_error;
     bool message_fresh; /* set during this event: it is about where the event leads, so a switch keeps it */
     int64_t last_key;

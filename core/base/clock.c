@@ -80,14 +80,25 @@ int64_t clock_now(void) {
     return (int64_t)time(NULL);
 }
 
+static test_hook_fn hook;
+static void *hook_arg;
+
+void test_hook_set(test_hook_fn fn, void *arg) {
+    hook = fn;
+    hook_arg = arg;
+}
+
 #ifdef TRIAGE_TEST_CLOCK
 void test_fault_point(const char *name) {
     static long passed;
+    if (hook) hook(name, hook_arg);
     const char *env = getenv("TRIAGE_TEST_KILL_AT");
     size_t n = name ? strlen(name) : 0;
     if (!env || !n || strncmp(env, name, n) != 0 || env[n] != ':') return;
     if (++passed == strtol(env + n + 1, NULL, 10)) (void)raise(SIGKILL);
 }
 #else
-void test_fault_point(const char *name) { (void)name; }
+void test_fault_point(const char *name) {
+    if (hook) hook(name, hook_arg);
+}
 #endif

@@ -26,5 +26,9 @@ void clock_fix(bool set, int64_t t);
  * to NAME:N, the N-th time the program passes the point NAME it kills itself with SIGKILL (as kill -9 would,
  * at a moment the test chooses, e.g. between two committed batches of an upgrade). The release build ignores it. */
 void test_fault_point(const char *name);
+/* Unit tests: fn(name, arg) runs at every fault point passed (both builds; only a test's own code sets it, no
+ * environment does), e.g. to commit a rekey on another connection between a restore's check and its swap. */
+typedef void (*test_hook_fn)(const char *name, void *arg);
+void test_hook_set(test_hook_fn fn, void *arg);
 
 #endif

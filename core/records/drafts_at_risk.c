@@ -43,6 +43,15 @@ risk_level draft_stored_level(session *s, const engine *e, const draft_rec *r) {
     return d.level;
 }
 
+risk_level draft_stored_level_caller(session *s, const engine *e, const draft_rec *r, char *caller_id, size_t size) {
+    draft_at_risk d;
+    memset(&d, 0, sizeof d);
+    if (size) caller_id[0] = '\0';
+    if (!e || !draft_level_of(s, e, r, &d)) return LEVEL_RED;
+    if (size) snprintf(caller_id, size, "%s", d.caller_id);
+    return d.level;
+}
+
 /* The start of every reader here: every draft of the database (each worker's), as stored. */
 static bool drafts_read(session *s, draft_rec **drafts, int *nd, error *err) {
     store_status st = s->db->ops->drafts_before(s->db->st, INT64_MAX, drafts, nd);

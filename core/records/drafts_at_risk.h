@@ -35,6 +35,9 @@ typedef struct {
 /* The level of one stored draft, as the lists below compute it: red when it does not open or parse, or when
  * there is no engine to read it with (an unknown draft at risk is treated as at risk). */
 risk_level draft_stored_level(session *s, const engine *e, const draft_rec *r);
+/* The same, and an anonymous caller's id (the one to call back by) into caller_id, "" when the draft names a
+ * client or does not open: a restore names a lost draft by it (fifth restore tryout: only the short id was given). */
+risk_level draft_stored_level_caller(session *s, const engine *e, const draft_rec *r, char *caller_id, size_t size);
 
 /* Whether the database holds the draft id now, and when it was last saved (*updated_at): a desk left open
  * through a restore says what became of the draft of the intake it had on screen. Reads only. */

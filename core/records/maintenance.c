@@ -781,14 +781,19 @@ static bool find_drafts_lost(restore_ctx *c, error *err) {
     for (int i = 0; i < n; i++) {
         if (!restore_loses_draft(c, &list[i])) continue;
         c->drafts_lost++;
-        risk_level lv = draft_stored_level(c->s, c->e, &list[i]);
+        char caller[WIZARD_CALLER_ID_LEN];
+        risk_level lv = draft_stored_level_caller(c->s, c->e, &list[i], caller, sizeof caller);
         if (!draft_level_guarded(lv)) continue;
         c->drafts_at_risk++;
         staff_rec who;
         const char *name = db->ops->staff_by_id(db->st, list[i].staff_id, &who) == ST_OK ? who.name : "?";
-        if (used + 48 < sizeof c->drafts_named) {
-            int w = snprintf(c->drafts_named + used, sizeof c->drafts_named - used, "%s%.8s %s by %.20s",
-                             used ? ", " : "", list[i].id, risk_level_name(lv), name);
+        if (used + 64 < sizeof c->drafts_named) {
+            /* an anonymous caller by the id staff call back by and search for, the draft's short id beside it */
+            int w = caller[0] ? snprintf(c->drafts_named + used, sizeof c->drafts_named - used,
+                                         "%scaller %s (draft %.8s) %s by %.20s", used ? ", " : "", caller, list[i].id,
+                                         risk_level_name(lv), name)
+                              : snprintf(c->drafts_named + used, sizeof c->drafts_named - used, "%s%.8s %s by %.20s",
+                                         used ? ", " : "", list[i].id, risk_level_name(lv), name);
             if (w > 0) used += (size_t)w;
         } else if (used + 5 < sizeof c->drafts_named && !strstr(c->drafts_named, "...")) {
             used += (size_t)snprintf(c->drafts_named + used, sizeof c->drafts_named - used, ", ...");
@@ -900,9 +905,33 @@ static void collect_live_intakes(restore_ctx *c) {
     c->live_intakes_read = true;
 }
 
+/* The checks made on the backup before the write lock, made again under it: a rotation (or another restore)
+ * committed while the backup was being checked would otherwise be undone silently, the old data and clinical
+ * keys back and verify sound (fifth restore tryout). The staff, queue and draft comparisons below all run
+ * under the lock already. */
+static void last_rekey_words(database *db, char *out, size_t size);
+static bool still_as_checked(restore_ctx *c, error *err) {
+    session *s = c->s;
+    if (session_key_generation(s->db) > s->key_generation) {
+        char rotated[160] = "";
+        last_rekey_words(s->db, rotated, sizeof rotated);
+        error_set(err, ERR_CONFLICT, "the data key was rotated while the backup was being checked%s: the backup predates "
+                 "the rotation and cannot be restored with today's keys. Restore a backup made after the rotation "
+                 "(make one with `triage backup` now)", rotated);
+        return false;
+    }
+    if (session_restore_generation(s->db) > s->restore_generation) {
+        error_set(err, ERR_CONFLICT, "another restore was committed while the backup was being checked; log in "
+                 "again and look at the database before restoring");
+        return false;
+    }
+    return true;
+}
+
 static bool restore_before(void *vctx, error *err) {
     restore_ctx *c = vctx;
     database *db = c->s->db;
+    if (!still_as_checked(c, err)) return false;
     if (!find_lowered(c, err) && !live_unreadable(c, "its open queue items", err)) return false;
     if (c->nlowered && !c->accept_loss) {
         error_set(err, ERR_IO, "the backup would lower or drop %d open queue item(s) raised or saved after it (%s): a "
@@ -994,6 +1023,13 @@ static int count_intakes_gone(const restore_ctx *c, database *db, int *erased) {
     return gone;
 }
 
+/* Whether the live trail's entries the backup lacks erase this client (an erasure since the backup). */
+static bool erased_since_backup(const restore_ctx *c, const char *id) {
+    for (int i = 0; i < c->nt; i++)
+        if (strcmp(c->tail[i].object_id, id) == 0 && records_erasure(&c->tail[i])) return true;
+    return false;
+}
+
 /* Inside the restore's transaction, on the restored content: the live tail, the erasures and the
  * generation carried forward, and the restore's own entry. */
 static bool restore_after(void *vctx, error *err) {
@@ -1013,6 +1049,7 @@ static bool restore_after(void *vctx, error *err) {
         if (st == ST_NOTFOUND) { /* erased before the backup was made, or never in it: kept on the list */
             if (!client_erased(db, c->erased.ids[i], NULL) && !client_erased_mark(db, c->erased.ids[i], 0, err))
                 return false;
+            if (erased_since_backup(c, c->erased.ids[i])) out->erased_new++; /* created after it, so not in it */
             continue;
         }
         if (st != ST_OK) {
@@ -1300,6 +1337,7 @@ bool db_restore(session *s, const engine *e, const char *backup, const char *acc
         return false;
     }
     bool ok = check_backup(s, backup, tmp, &c, err);
+    test_fault_point("restore_checked"); /* unit tests commit a rekey here, on another connection */
     /* the verified copy goes in under the write lock, with what the live database holds carried forward, all
      * in one transaction: desks see it at their next poll */
     restore_steps steps = {restore_before, restore_after, &c, false, false, 0};

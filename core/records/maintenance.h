@@ -51,10 +51,12 @@ typedef struct {
     char unread[200];  /* restored over a damaged live file: what of it could not be read ("" otherwise) */
     int drafts_lost;         /* unfinished intakes (drafts) saved or changed after the backup, removed or set back */
     int drafts_at_risk;      /* of those, the ones at red or orange (accepted with --accept-loss's reason) */
-    char drafts[180];        /* those at red or orange (short id, level, worker); on a refusal too */
+    char drafts[180];        /* those at red or orange (short id, level, worker; an anonymous caller by caller id); on a refusal too */
     int intakes_erased;      /* intakes saved after the backup and erased before the restore (not lost by it) */
     bool live_damaged;       /* the live file was damaged (unreadable parts, or its pages replaced by the backup's) */
     int64_t upgraded_from;   /* the backup's schema version when it was older and its private copy upgraded first */
+    int erased_new;          /* clients created after the backup and erased since: not in it, nothing to erase again
+                              * (fifth tryout: "0 client(s) erased since the backup erased again" said of them) */
 } restore_result;
 
 /* The one way to restore (supervisors): the backup is copied into a private file and verified there with

@@ -501,9 +501,23 @@ static void last_manager_refused(const staff_rec *r, error *err) {
               staff_role_person(role_least(ACT_STAFF_MANAGE)));
 }
 
+/* A removed member stays removed: their keys were destroyed and the signed trail says so, so an unlock (or a new
+ * passphrase) would give the data key to an account verify calls tampered, and no backup made after it could be
+ * restored (fifth restore tryout: "desk unlocked", `user list` said active). They are enrolled anew instead. */
+static bool not_removed(session *s, const staff_rec *r, const char *what, error *err) {
+    const audit_member_facts *m = audit_facts_member(audit_facts_of(s->db), r->id);
+    if (!m || !m->removed) return true;
+    error_set(err, ERR_INPUT, "`%s` was removed: a removed account cannot be %s (its keys were destroyed and the "
+                                 "signed audit trail records the removal); nothing was changed. To give them a login "
+                                 "again, enrol them under a new name: `triage user add NEWNAME --role ROLE`",
+              r->name, what);
+    return false;
+}
+
 bool staff_set_locked(session *s, const char *name, bool locked, error *err) {
     staff_rec r;
     if (!target(s, ACT_STAFF_MANAGE, name, &r, err)) return false;
+    if (!locked && !not_removed(s, &r, "unlocked", err)) return false;
     if (locked && strcmp(r.id, s->me.id) == 0) {
         error_set(err, ERR_CONFLICT, "you cannot lock your own account");
         return false;
@@ -539,6 +553,7 @@ bool staff_set_role(session *s, const char *name, staff_role role, error *err) {
 bool staff_reset_passphrase(session *s, const char *name, const char *pass, size_t passlen, error *err) {
     staff_rec r;
     if (!target(s, ACT_STAFF_MANAGE, name, &r, err)) return false;
+    if (!not_removed(s, &r, "given a new passphrase", err)) return false;
     new_signer ns;
     if (!enroll_new(s->db, s->v, NULL, &r, pass, passlen, &ns, err)) return false;
     r.failed_logins = 0;

@@ -198,6 +198,21 @@ fi
 DB="$tmp/missing.db" tri admin "$ADMIN\n" verify
 check "a missing database says how to create one" has_err "triage init"
 
+# a removed member is not unlocked, nor given a new passphrase (fifth restore tryout: `user unlock` of a removed
+# member said "unlocked", `user list` said active, then verify reported tampering and no later backup restored)
+TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri admin "$ADMIN\ncarl-passphrase-1\n" user add carl --role reception
+TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri admin "$ADMIN\n" user remove carl
+check "user remove" [ "$rc" -eq 0 ]
+TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri admin "$ADMIN\n" user unlock carl
+check "unlock of a removed member refused (exit 2)" [ "$rc" -eq 2 ]
+check "...saying it was removed and how to give them a login again" has_err "carl. was removed: a removed account cannot be unlocked.*triage user add NEWNAME"
+TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri admin "$ADMIN\nnew-carl-passphrase\n" user passwd carl
+check "a new passphrase for a removed member refused" has_err "carl. was removed: a removed account cannot be given a new passphrase"
+TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri admin "$ADMIN\n" user list
+check "...and user list still shows them locked" sh -c 'printf "%s\n" "$1" | grep -q "^carl .*locked"' x "$out"
+TRIAGE_NOW=$(( $(date +%s) + 3000 )) tri admin "$ADMIN\n" verify
+check "...and verify is sound" has_out "^sound"
+
 # a URL in [store] db_path names its store: refused when this build has none, and never taken for a file
 # beside the configuration (an outside review got a SQLite file at <confdir>/postgresql:/dbhost/triage)
 mkdir -p "$tmp/urlcfg"

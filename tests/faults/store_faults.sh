@@ -182,11 +182,16 @@ replaced_under_desk() { # DIR OP(mv|cp) WHERE
     desk_stopped
     check "$op over the path under a writing desk, $where: the desk's next write is refused" [ "$wrc" -eq 1 ]
     check "...with a message naming the file" has_err "Database $db: the file .*$([ "$op" = mv ] && echo replaced || echo overwritten)"
+    if [ "$op" = cp ]; then
+        # the log's commits belonged to the content overwritten: said lost (fifth restore tryout: a committed intake
+        # was lost and no message said so)
+        check "...saying the commits still in its log are lost" has_err "are lost"
+    fi
     if [ "$op" = mv ]; then
         # the old file had no name left (mv deleted it): saved through the desk's handle beside the path with
         # its log's commits, and said so (fourth restore tryout: a committed red intake was lost)
         saved=$(ls "$db".replaced-* 2>/dev/null | head -n 1)
-        check "...the old file, deleted by the mv, saved beside the path and said so" has_err "it was saved as $db.replaced-[0-9]*-[0-9]*; to get its work back, .triage restore. that file"
+        check "...the old file, deleted by the mv, saved beside the path and said so" has_err "it was saved, with this desk's work, as $db.replaced-[0-9]*-[0-9]*. To get that work back, quit every desk, then put it back: .mv $db $db.moved-in. and .mv $db.replaced-[0-9-]* $db."
         check "...mode 0600" [ "$(stat -c %a "${saved:-$tmp/none}" 2>/dev/null)" = 600 ]
         if command -v sqlite3 >/dev/null && [ -n "$saved" ]; then
             acked_missing_from "$saved"

@@ -46,6 +46,7 @@
 #include "intake_store.h"
 #include "counselors.h"
 #include "session.h"
+#include "wizard.h"
 #include "store.h"
 #include "vault.h"
 
@@ -1595,6 +1596,60 @@ static void t_restore_refuses_draft_loss(void **state) {
     db_close(&db);
 }
 
+/* An anonymous caller's draft lost to a restore is named by the caller id staff call back by (fifth outside restore
+ * tryout: only the draft's short id was given) in the refusal, the result and the restore_accept_loss entry. */
+static void t_restore_names_anonymous_draft(void **state) {
+    (void)state;
+    engine e;
+    diag d = {0};
+    config_set_program_dir(".");
+    bool loaded = engine_load(&e, "config.ini", "forms", false, &d);
+    if (!loaded) diag_print(&d, stderr);
+    diag_free(&d);
+    assert_true(loaded);
+    database db;
+    session *s = fresh_db(&db, "restore-anon.db");
+    char backup[300], id[STORE_ID_LEN] = "";
+    path_in(backup, sizeof backup, "restore-anon-backup.db");
+    OK(db_backup(s, backup, &msg));
+    /* a hotline call from an anonymous caller, left at red (its safety steps shown) and saved as a draft */
+    wizard *w = calloc(1, sizeof *w);
+    assert_non_null(w);
+    const char *ids[INTAKE_MAX_FORMS];
+    assert_true(e.plan.n_hotline >= 1);
+    for (int i = 0; i < e.plan.n_hotline; i++) ids[i] = e.forms.v[e.plan.hotline[i]]->id;
+    OK(wizard_start(w, &e, ids, e.plan.n_hotline, LANG_EN, &msg));
+    wizard_set_anonymous(w, "Anonymous caller");
+    w->kept = LEVEL_RED;
+    char caller[WIZARD_CALLER_ID_LEN];
+    snprintf(caller, sizeof caller, "%s", w->caller_id);
+    assert_int_equal(strlen(caller), 7);
+    char *body = wizard_to_json(w);
+    assert_non_null(body);
+    OK(draft_save(s, id, body, &msg));
+    free(body);
+    wizard_free(w);
+    free(w);
+    restore_result r;
+    REFUSED(db_restore(s, &e, backup, NULL, &r, &msg), "remove or set back 1 unfinished intake(s) at red or orange");
+    char named[32];
+    snprintf(named, sizeof named, "caller %s", caller);
+    HAS(msg.msg, named);
+    HAS(r.drafts, named);
+    OK(db_restore(s, &e, backup, "the caller was called back", &r, &msg));
+    HAS(r.drafts, named);
+    alist after = audit_all(&db);
+    bool audited = false;
+    for (int i = 0; i < after.n; i++)
+        if (strcmp(after.v[i].action, "restore_accept_loss") == 0 && strstr(after.v[i].detail, named)) audited = true;
+    free(after.v);
+    assert_true(audited);
+    session_end(s);
+    db_close(&db);
+    engine_free(&e);
+    config_set_program_dir(NULL);
+}
+
 /* Third outside restore tryout: an intake saved after the backup and erased (with its client) before the
  * restore is not one the restore removed: it is counted as erased, not as "no longer in the database". */
 static void t_restore_counts_erased_apart(void **state) {
@@ -1617,6 +1672,9 @@ static void t_restore_counts_erased_apart(void **state) {
     OK(db_restore(s, NULL, backup, NULL, &r, &msg));
     assert_int_equal(r.intakes_gone, 1);
     assert_int_equal(r.intakes_erased, 1);
+    /* the client erased was created after the backup: not one erased again, counted apart (fifth tryout) */
+    assert_int_equal(r.erased_again, 0);
+    assert_int_equal(r.erased_new, 1);
     assert_false(r.live_damaged);
     HAS(audit_tail(&db).detail, "1 intakes saved after the backup removed");
     HAS(audit_tail(&db).detail, "1 intakes erased before it");
@@ -1743,6 +1801,52 @@ static void t_restore_pre_rekey_message(void **state) {
     HAS(msg.msg, "Restore a backup made after the rotation instead");
     HAS(msg.msg, "open the copy on its own");
     assert_string_equal(audit_tail(&db).action, "restore_refused");
+    session_end(s);
+    db_close(&db);
+}
+
+/* A rekey committed on another connection after the restore checked the backup and before it took the write lock
+ * (fifth outside restore tryout: the rotation was undone silently, the old data and clinical keys back, verify
+ * sound): the check is made again under the lock, and the restore refused naming the rotation. */
+typedef struct {
+    session *other;
+    bool done;
+} rekey_between;
+
+static void rekey_at_check(const char *name, void *arg) {
+    rekey_between *r = arg;
+    if (r->done || strcmp(name, "restore_checked") != 0) return;
+    r->done = true;
+    error e = {0}; /* not msg: the restore's own error is being written there */
+    if (!db_rekey(r->other, &e)) fail_msg("rekey on the other connection: %s", e.msg);
+}
+
+static void t_restore_rekey_while_checking(void **state) {
+    (void)state;
+    database db, other;
+    session *s = fresh_db(&db, "restore-race.db");
+    char backup[300], path[256], id[STORE_ID_LEN];
+    new_client(s, "Race Person", "", "", id);
+    path_in(backup, sizeof backup, "restore-race-backup.db");
+    OK(db_backup(s, backup, &msg));
+    path_in(path, sizeof path, "restore-race.db");
+    open_db(&other, path, false);
+    rekey_between rb = {login(&other, "admin", ADMIN_PASS), false};
+    int64_t gen = session_key_generation(&db);
+    test_hook_set(rekey_at_check, &rb);
+    restore_result r;
+    REFUSED(db_restore(s, NULL, backup, NULL, &r, &msg), "the data key was rotated while the backup was being checked");
+    test_hook_set(NULL, NULL);
+    assert_true(rb.done);
+    HAS(msg.msg, "the last rotation: entry #");
+    assert_false(r.restored);
+    /* the rotation stands: the key generation moved on, and the rekeying session still reads and verifies */
+    assert_int_equal(session_key_generation(&db), gen + 1);
+    verify_report v;
+    OK(db_verify(rb.other, &v, &msg));
+    if (!v.ok) fail_msg("verify after the refused restore: %s", v.problem);
+    session_end(rb.other);
+    db_close(&other);
     session_end(s);
     db_close(&db);
 }
@@ -2465,6 +2569,8 @@ int main(void) {
         T(t_restore_refuses_own_file_and_wal),
         T(t_scratch_leftover_swept),
         T(t_restore_pre_rekey_message),
+        T(t_restore_rekey_while_checking),
+        T(t_restore_names_anonymous_draft),
         T(t_progress),
         T(t_audit_tamper),
         T(t_audit_time_backwards),

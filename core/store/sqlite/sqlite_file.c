@@ -23,8 +23,10 @@ enum {
     SHM_BACKFILL_TRIED = 128, /* u32: set before a checkpoint starts writing the database file */
     SHM_CKPT_LOCK = 1,        /* the checkpointer's lock (xShmLock slot) */
     WAL_HDR = 32,             /* -wal header: magic, version, page size, checkpoint sequence, salts, checksum */
-    WAL_SALT = 16
+    WAL_SALT = 16,
+    WAL_HOW = 4 /* a discarded header's version field: why it was discarded (dbfile_discard_wal) */
 };
+static const unsigned char WAL_HOW_CP[4] = {'c', 'p', 'o', 'v'};
 
 static sqlite3_file *file_of(sqlite3 *db, int op) {
     sqlite3_file *f = NULL;
@@ -86,6 +88,7 @@ typedef struct {
     unsigned char header[100];
     dbfile_ckpt ckpt;
     bool discarded;
+    bool discarded_overwritten; /* the desk that discarded it said: overwritten in place */
 } file_state;
 
 static bool read_state(sqlite3 *db, const char *path, file_state *fs) {
@@ -116,6 +119,11 @@ static bool read_state(sqlite3 *db, const char *path, file_state *fs) {
         fs->ckpt.backfill = shm_u32(shm, SHM_BACKFILL);
         fs->ckpt.backfill_attempted = shm_u32(shm, SHM_BACKFILL_TRIED);
         fs->discarded = wal_discarded(db, shm);
+        if (fs->discarded) {
+            unsigned char w[WAL_HDR];
+            wal_header(db, w);
+            fs->discarded_overwritten = memcmp(w + WAL_HOW, WAL_HOW_CP, 4) == 0;
+        }
     }
     if (locked) (void)f->pMethods->xShmLock(f, SHM_CKPT_LOCK, 1, SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE);
     return true;
@@ -156,12 +164,13 @@ dbfile_verdict dbfile_check(sqlite3 *db, const char *path, dbfile_mark *m) {
     if (!read_state(db, path, &fs)) return DBFILE_SAME; /* a checkpoint runs: the next check decides */
     if (fs.stat_errno == ENOENT || fs.stat_errno == ENOTDIR) return DBFILE_GONE;
     if (fs.stat_errno) return DBFILE_SAME; /* cannot look (e.g. a directory made unreadable): not a verdict */
+    dbfile_verdict discarded = fs.discarded_overwritten ? DBFILE_DISCARDED_OVERWRITTEN : DBFILE_DISCARDED;
     if (!m->taken) {
         mark_from(m, &fs);
-        return fs.discarded ? DBFILE_DISCARDED : DBFILE_SAME;
+        return fs.discarded ? discarded : DBFILE_SAME;
     }
     if (fs.st.st_dev != m->dev || fs.st.st_ino != m->ino) return DBFILE_MOVED;
-    if (fs.discarded) return DBFILE_DISCARDED;
+    if (fs.discarded) return discarded;
     bool file_same = fs.st.st_size == m->size && fs.st.st_mtim.tv_sec == m->mtime.tv_sec &&
                      fs.st.st_mtim.tv_nsec == m->mtime.tv_nsec && memcmp(fs.header, m->header, sizeof m->header) == 0;
     if (!file_same && !checkpoint_between(&m->ckpt, &fs.ckpt)) return DBFILE_OVERWRITTEN;
@@ -169,7 +178,14 @@ dbfile_verdict dbfile_check(sqlite3 *db, const char *path, dbfile_mark *m) {
     return DBFILE_SAME;
 }
 
-void dbfile_discard_wal(sqlite3 *db) {
+int dbfile_wal_unwritten(sqlite3 *db) {
+    const volatile unsigned char *shm = shm_of(file_of(db, SQLITE_FCNTL_FILE_POINTER));
+    if (!shm) return -1;
+    uint32_t frames = shm_u32(shm, SHM_MXFRAME), backfill = shm_u32(shm, SHM_BACKFILL);
+    return frames > backfill ? (int)(frames - backfill) : 0;
+}
+
+void dbfile_discard_wal(sqlite3 *db, bool overwritten) {
     sqlite3_file *f = file_of(db, SQLITE_FCNTL_FILE_POINTER);
     sqlite3_file *w = file_of(db, SQLITE_FCNTL_JOURNAL_POINTER);
     const volatile unsigned char *shm = shm_of(f);
@@ -179,8 +195,9 @@ void dbfile_discard_wal(sqlite3 *db) {
     shm_copy(shm, SHM_SALT, salt, sizeof salt);
     /* only the WAL this connection's -shm describes: a WAL written since for the new file is left alone */
     if (!wal_magic_ok(h) || memcmp(h + WAL_SALT, salt, sizeof salt) != 0) return;
-    static const unsigned char zeros[WAL_HDR];
-    if (w->pMethods->xWrite(w, zeros, WAL_HDR, 0) == SQLITE_OK) (void)w->pMethods->xSync(w, SQLITE_SYNC_FULL);
+    unsigned char gone[WAL_HDR] = {0}; /* no magic: SQLite takes the log for empty */
+    if (overwritten) memcpy(gone + WAL_HOW, WAL_HOW_CP, sizeof WAL_HOW_CP);
+    if (w->pMethods->xWrite(w, gone, WAL_HDR, 0) == SQLITE_OK) (void)w->pMethods->xSync(w, SQLITE_SYNC_FULL);
 }
 
 bool dbfile_wal_salts(sqlite3 *db, unsigned char out[8]) {
@@ -201,6 +218,11 @@ const char *dbfile_verdict_text(dbfile_verdict v) {
     case DBFILE_DISCARDED:
         return "was replaced while a desk had it open (that desk found it and stopped; it wrote the old file's log "
                "into the old file when that was moved away, and emptied the log so that it cannot damage the file "
+               "now at the path)";
+    case DBFILE_DISCARDED_OVERWRITTEN:
+        return "was overwritten in place by another program (copied over the path) while a desk had it open (that "
+               "desk found it and stopped; the commits still in the log, not yet written into the file, belonged to "
+               "the content overwritten and were lost with it: the log was emptied so that it cannot damage the file "
                "now at the path)";
     }
     return "changed";
@@ -236,6 +258,48 @@ static int old_file_links(const store *s) {
     return links;
 }
 
+/* Whether the file at path holds exactly the old file's size bytes (read through the connection's handle). */
+static bool same_content(sqlite3_file *f, sqlite3_int64 size, const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    struct stat st;
+    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size;
+    static unsigned char a[65536], b[65536];
+    for (sqlite3_int64 at = 0; same && at < size; at += (sqlite3_int64)sizeof a) {
+        int n = size - at < (sqlite3_int64)sizeof a ? (int)(size - at) : (int)sizeof a;
+        same = f->pMethods->xRead(f, a, n, at) == SQLITE_OK && pread(fd, b, (size_t)n, (off_t)at) == (ssize_t)n &&
+               memcmp(a, b, (size_t)n) == 0;
+    }
+    (void)close(fd);
+    return same;
+}
+
+/* A copy of the old file another desk already saved (DB.replaced-* beside the path, the same bytes): named
+ * rather than copied again (fifth restore tryout: the second desk saved a second copy of the personal data,
+ * or, in the same second, none, and its message named no file). True with its name in s->saved_as. */
+static bool saved_already(store *s, sqlite3_file *f, sqlite3_int64 size) {
+    char dir[PATH_MAX], prefix[PATH_MAX + 16];
+    sq_dir_of(s->path, dir, sizeof dir);
+    const char *base = strrchr(s->path, '/');
+    base = base ? base + 1 : s->path;
+    int pl = snprintf(prefix, sizeof prefix, "%s.replaced-", base);
+    DIR *d = opendir(dir);
+    if (!d || pl <= 0 || pl >= (int)sizeof prefix) {
+        if (d) (void)closedir(d);
+        return false;
+    }
+    bool found = false;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        char p[sizeof s->saved_as];
+        if (strncmp(e->d_name, prefix, (size_t)pl) != 0) continue;
+        if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) >= (int)sizeof p) continue;
+        if ((found = same_content(f, size, p))) snprintf(s->saved_as, sizeof s->saved_as, "%s", p);
+    }
+    (void)closedir(d);
+    return found;
+}
+
 /* The old file, read through the connection's handle, into a new file beside the path (DB.replaced-
  * YYYYMMDD-HHMMSS, mode 0600, fsynced): when nothing else names it, it vanishes with the last desk's handle,
  * and with it the commits just written into it (fourth tryout: a red intake lost while the message said the
@@ -244,13 +308,21 @@ static bool save_old_file(store *s) {
     sqlite3_file *f = file_of(s->db, SQLITE_FCNTL_FILE_POINTER);
     sqlite3_int64 size = 0;
     if (!f || f->pMethods->xFileSize(f, &size) != SQLITE_OK) return false;
+    if (saved_already(s, f, size)) return true;
     char stamp[32];
     time_t now = time(NULL);
     struct tm tm;
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
     char p[sizeof s->saved_as];
-    if (snprintf(p, sizeof p, "%s.replaced-%s", s->path, stamp) >= (int)sizeof p) return false;
-    int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int fd = -1;
+    /* another desk's different copy made in the same second keeps its name: this one takes the next */
+    for (int n = 1; fd < 0 && n < 10; n++) {
+        int w = n == 1 ? snprintf(p, sizeof p, "%s.replaced-%s", s->path, stamp)
+                       : snprintf(p, sizeof p, "%s.replaced-%s-%d", s->path, stamp, n);
+        if (w < 0 || w >= (int)sizeof p) return false;
+        fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0 && errno != EEXIST) return false;
+    }
     if (fd < 0) return false;
     static unsigned char buf[65536];
     bool ok = true;
@@ -284,7 +356,7 @@ static void keep_log_in_old_file(store *s) {
     }
     /* moved over (no name left): the old file, now with its log's commits, saved before it vanishes */
     if (s->mark.taken && old_file_links(s) == 0) (void)save_old_file(s);
-    dbfile_discard_wal(s->db);
+    dbfile_discard_wal(s->db, false);
     sq_mark_unlock(fd);
     s->wal_kept = copied > 0 ? copied : 0;
     s->wal_lost = frames < 0 ? -1 : frames > copied ? frames - copied : 0;
@@ -296,9 +368,13 @@ bool sq_file_still_ours(store *s) {
     if (!s->file_handled) {
         /* an old file moved away keeps its log's commits; one overwritten in place (cp over the path) is gone,
          * and so are they: its log is only discarded */
+        if (s->file == DBFILE_OVERWRITTEN) {
+            /* the commits not yet in the file are lost with the content overwritten: counted, to be said */
+            s->wal_kept = -1;
+            s->wal_lost = dbfile_wal_unwritten(s->db);
+        }
         if (s->file == DBFILE_MOVED || s->file == DBFILE_GONE) keep_log_in_old_file(s);
-        else if (s->file != DBFILE_DISCARDED) dbfile_discard_wal(s->db); /* else another desk did */
-        if (s->file == DBFILE_OVERWRITTEN) s->wal_kept = -1;
+        else if (s->file == DBFILE_OVERWRITTEN) dbfile_discard_wal(s->db, true); /* else another desk did */
         (void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
         s->file_handled = true;
     }
@@ -310,7 +386,7 @@ store_status sq_fail_replaced(store *s, const char *what) {
     /* what became of this desk's log, said as it is (it was "set aside" while it was zeroed: tryout); short, the
      * whole message must fit a desk's message lines. A file overwritten in place took its log's commits with it,
      * as the verdict says. */
-    char log[160] = "";
+    char log[320] = "";
     if (s->wal_kept >= 0 && (s->file == DBFILE_MOVED || s->file == DBFILE_GONE)) {
         if (s->wal_lost < 0)
             snprintf(log, sizeof log, " Its log could not be written into the old file; it was emptied, its last "
@@ -322,15 +398,32 @@ store_status sq_fail_replaced(store *s, const char *what) {
             snprintf(log, sizeof log, " Its log was first written into the old file (%d page(s)), then emptied.",
                      s->wal_kept);
     }
-    char saved[PATH_MAX + 200] = "";
+    /* cp over the path (fifth tryout: a committed intake lost, and no message said so, as README promised) */
+    if (s->file == DBFILE_OVERWRITTEN && s->wal_lost > 0)
+        snprintf(log, sizeof log, " Its log held %d page(s) of commits not yet written into the file (the last "
+                 "intakes and changes saved): they belonged to the content overwritten and are lost; make them again.",
+                 s->wal_lost);
+    else if (s->file == DBFILE_OVERWRITTEN && s->wal_lost == 0)
+        snprintf(log, sizeof log, " Its log held no commit not yet in the file: the commits made since the copy put "
+                 "there was made are lost with the content overwritten.");
+    else if (s->file == DBFILE_OVERWRITTEN)
+        snprintf(log, sizeof log, " The commits still in its log, if any (the last intakes and changes saved), "
+                 "belonged to the content overwritten and are lost; check them and make them again.");
+    char saved[6 * PATH_MAX + 700] = ""; /* the path six times, the saved name twice */
+    /* the steps that work (fifth tryout: `triage restore` of the saved file was refused at the open, the file at
+     * the path being the older one moved over it); the saved copy holds personal data, erased clients' too */
     if (s->saved_as[0])
-        snprintf(saved, sizeof saved, " The old file had no name left (a file was moved over it): it was saved as "
-                 "%s; to get its work back, `triage restore` that file, or ask a supervisor.", s->saved_as);
-    return sq_fail(s, ST_IO,
-                   "Database %s: the file %s; it was left as it is now and nothing was written (%s).%s%s Quit every "
-                   "desk on it and start triage again to use the file now at that path; restore backups only with "
-                   "`triage restore`.",
-                   s->path, dbfile_verdict_text(s->file), what, log, saved);
+        snprintf(saved, sizeof saved, " The old file had no name left (a file was moved over it): it was saved, with "
+                 "this desk's work, as %s. To get that work back, quit every desk, then put it back: `mv %s %s.moved-in` "
+                 "and `mv %s %s`; to restore the file that was moved over the path, run `triage restore %s.moved-in` "
+                 "after. The saved file holds personal data (erased clients' too): once recovered, delete every copy "
+                 "not in use.", s->saved_as, s->path, s->path, s->saved_as, s->path, s->path);
+    /* the saved file's steps come last when there is one: they are what to do */
+    return sq_fail(s, ST_IO, "Database %s: the file %s; it was left as it is now and nothing was written (%s).%s%s",
+                   s->path, dbfile_verdict_text(s->file), what, log,
+                   saved[0] ? saved
+                            : " Quit every desk on it and start triage again to use the file now at that path; "
+                              "restore backups only with `triage restore`.");
 }
 
 /* Runs after every commit in place of SQLite's automatic checkpoint, which would copy the WAL into whatever

@@ -33,7 +33,8 @@ typedef enum {
     DBFILE_GONE,        /* nothing at the path any more */
     DBFILE_MOVED,       /* another file at the path (moved or copied there as a new file) */
     DBFILE_OVERWRITTEN, /* the same inode, written by another program (cp over the path) */
-    DBFILE_DISCARDED    /* the WAL was discarded by another desk that found the file replaced */
+    DBFILE_DISCARDED,   /* the WAL was discarded by another desk that found the file replaced */
+    DBFILE_DISCARDED_OVERWRITTEN /* ...that found it overwritten in place (cp): its log's commits are lost */
 } dbfile_verdict;
 
 /* What the -shm says about checkpoints: the WAL's generation (salt-1 counts restarts up by one; salt-2 is
@@ -65,7 +66,14 @@ dbfile_verdict dbfile_check(sqlite3 *db, const char *path, dbfile_mark *m);
 /* Makes the -wal that db has open unusable (its header zeroed), if it still is the -wal its -shm describes:
  * SQLite then finds no valid WAL and applies none of its frames to the file now at the path; other desks
  * find it discarded. */
-void dbfile_discard_wal(sqlite3 *db);
+/* overwritten: the file was overwritten in place (cp over the path), said in the discarded header (its version
+ * field) so that the other desks say what happened truly (fifth tryout: they said the log went into the old
+ * file "moved away"). */
+void dbfile_discard_wal(sqlite3 *db, bool overwritten);
+
+/* The frames of the -wal that db has open not yet written into the database file (committed since the last
+ * checkpoint); -1 when not known. */
+int dbfile_wal_unwritten(sqlite3 *db);
 
 /* The salts of the -wal that db has open (its generation); false when it has no valid header yet. */
 bool dbfile_wal_salts(sqlite3 *db, unsigned char out[8]);
