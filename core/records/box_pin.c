@@ -21,7 +21,8 @@ box_pin_status box_pin_of(database *db, const staff_rec *r, unsigned char pk[VAU
 bool box_pin_for_rotation(database *db, const staff_rec *r, unsigned char pk[VAULT_PK_BYTES], error *err) {
     int64_t seq;
     if (box_pin_of(db, r, pk, &seq) != BOX_UNREADABLE) return true;
-    error_set(err, ERR_CONFLICT, "cannot read the audit trail, which gives `%s` the public key keys are sealed to: "
+    /* the trail could not be read: a store failure, not a conflict another writer made */
+    error_set(err, ERR_STORE, "cannot read the audit trail, which gives `%s` the public key keys are sealed to: "
                                  "nothing was changed", r->name);
     return false;
 }

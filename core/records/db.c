@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "secret.h"
+
 void db_settings_from_config(const config *c, db_settings *out) {
     out->busy_timeout_ms = c->busy_timeout_ms;
     out->kdf_cost = (vault_cost)c->kdf_cost;
@@ -35,6 +37,7 @@ bool db_open(database *db, const char *path, bool create, const db_settings *set
 void db_close(database *db) {
     if (db->st) db->ops->close(db->st);
     db->st = NULL;
+    secret_wipe(db->url_secret, sizeof db->url_secret); /* a server's password in the URL: not left in memory */
 }
 
 void db_error(database *db, store_status st, const char *what, error *err) {

@@ -1333,6 +1333,7 @@ bool db_restore(session *s, const engine *e, const char *backup, const char *acc
     restore_ctx c = {.s = s, .e = e, .out = out, .accept_loss = accept_loss};
     char tmp[sizeof s->db->url_secret + 48];
     if (s->db->ops->scratch_url(s->db->st, tmp, sizeof tmp) != ST_OK) {
+        secret_wipe(tmp, sizeof tmp);
         error_set(err, ERR_INPUT, "no room for a private copy of the backup beside %s; nothing was restored", s->db->name);
         return false;
     }
@@ -1375,5 +1376,6 @@ bool db_restore(session *s, const engine *e, const char *backup, const char *acc
     free(c.erased.ids);
     free(c.tail);
     free(c.live_intakes);
+    secret_wipe(tmp, sizeof tmp); /* the scratch's URL carries the database's, password and all */
     return ok;
 }

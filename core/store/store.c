@@ -111,6 +111,12 @@ static bool has_scheme(const char *url, const char *colon) {
 
 const store_ops *store_backend_at(size_t i) { return i < N_BACKENDS ? backends[i].ops : NULL; }
 
+const char *store_backend_scheme(const store_ops *ops) {
+    for (size_t i = 0; i < N_BACKENDS; i++)
+        if (backends[i].ops == ops) return backends[i].scheme;
+    return NULL;
+}
+
 /* Where a URL's scheme ends (its ':'), or NULL: a letter, then at least one letter, digit, + - or . (so a
  * drive letter "C:" is no scheme, nor is anything with '/' before its first ':'). */
 static const char *scheme_end(const char *url) {

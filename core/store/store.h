@@ -481,6 +481,9 @@ int store_ops_unset(const store_ops *ops, int *unset_slot);
 /* The i-th backend this build registers (by URL scheme), NULL past the last: for the check that each sets
  * every operation. */
 const store_ops *store_backend_at(size_t i);
+/* The URL scheme the registry gives a backend ("sqlite:"), or NULL for a table it does not register: a
+ * backend's name is for messages, its scheme is what a URL naming one of its databases starts with. */
+const char *store_backend_scheme(const store_ops *ops);
 const char *store_op_name(int slot);
 
 /* The checks every backend can rely on having been made (store_checked.c). */

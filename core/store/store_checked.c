@@ -96,14 +96,21 @@ static bool id_prefix_ok(const char *p) {
 static void redacted_message(const char *msg, const char *location, char *out, size_t size) {
     char shown[4600], was[4600];
     snprintf(was, sizeof was, "%s", msg ? msg : "");
-    const char *at = location && location[0] ? strstr(was, location) : NULL;
-    if (at) {
+    if (location && location[0] && strstr(was, location)) { /* every time the message names it, not the first */
         store_url_redacted(location, shown, sizeof shown);
         char whole[4600];
-        int n = snprintf(whole, sizeof whole, "%.*s%s%s", (int)(at - was), was, shown, at + strlen(location));
-        if (n < 0) whole[0] = '\0'; /* truncated is fine: a message, cut */
+        size_t n = 0, ll = strlen(location), sl = strlen(shown);
+        for (const char *p = was; *p && n + 1 < sizeof whole;) {
+            if (!strncmp(p, location, ll)) {
+                size_t k = sl < sizeof whole - 1 - n ? sl : sizeof whole - 1 - n; /* truncated is fine: cut */
+                memcpy(whole + n, shown, k);
+                n += k;
+                p += ll;
+            } else
+                whole[n++] = *p++;
+        }
+        whole[n] = '\0';
         memcpy(was, whole, sizeof was);
-        was[sizeof was - 1] = '\0';
         secret_wipe(whole, sizeof whole);
     }
     store_url_redacted(was, out, size);
@@ -116,6 +123,16 @@ static void redact_message(error *err, const char *location) {
     char shown[sizeof err->msg];
     redacted_message(err->msg, location, shown, sizeof shown);
     if (strcmp(shown, err->msg) != 0) error_set(err, err->kind, "%s", shown);
+    secret_wipe(shown, sizeof shown);
+}
+
+/* Every backend call that takes an error* hands its answer back through here: the backend's words may name
+ * the database's location (or the other database or file the call was given), a password and all, and the
+ * message goes on to a screen, a log or the signed trail (a refused restore is audited with it). */
+static store_status backend_said(store_status st, error *err, const char *location, const char *other) {
+    redact_message(err, location);
+    if (other && other != location) redact_message(err, other);
+    return st;
 }
 
 static store_status ck_open(const char *url, bool create, int busy_timeout_ms, store **out, error *err) {
@@ -138,11 +155,8 @@ static store_status ck_open(const char *url, bool create, int busy_timeout_ms, s
     }
     store *in = NULL;
     COUNT(open);
-    store_status st = b->open(location, create, busy_timeout_ms, &in, err);
-    if (st != ST_OK) {
-        redact_message(err, location);
-        return st;
-    }
+    store_status st = backend_said(b->open(location, create, busy_timeout_ms, &in, err), err, location, NULL);
+    if (st != ST_OK) return st;
     checked *c = xcalloc(1, sizeof *c);
     c->b = b;
     c->in = in;
@@ -218,7 +232,7 @@ static store_status ck_backup(store *s, const char *dest, error *err) {
     }
     c->own_error = false;
     COUNT(backup);
-    return c->b->backup(c->in, dest, err);
+    return backend_said(c->b->backup(c->in, dest, err), err, c->location, dest);
 }
 
 static store_status ck_restore(store *s, const char *src, restore_steps *steps, error *err) {
@@ -235,8 +249,8 @@ static store_status ck_restore(store *s, const char *src, restore_steps *steps, 
     }
     /* a scratch database's URL (scratch_url) names this backend: the backend is given its location */
     const char *location = src;
-    size_t nl = strlen(c->b->name);
-    if (!strncmp(src, c->b->name, nl) && src[nl] == ':') {
+    const char *scheme = store_backend_scheme(c->b);
+    if (scheme && !strncmp(src, scheme, strlen(scheme))) {
         error why = {0};
         const store_ops *b = store_backend_for(src, &location, &why);
         if (b != c->b) {
@@ -247,16 +261,18 @@ static store_status ck_restore(store *s, const char *src, restore_steps *steps, 
     }
     c->own_error = false;
     COUNT(restore);
-    return c->b->restore(c->in, location, steps, err);
+    return backend_said(c->b->restore(c->in, location, steps, err), err, c->location, location);
 }
 
 static store_status ck_scratch_url(store *s, char *url, size_t size) {
     if (!s) return ST_INVALID;
     checked *c = C(s);
-    size_t scheme = strlen(c->b->name) + 1; /* "sqlite:" */
+    const char *name = store_backend_scheme(c->b); /* the registry's, not the backend's name: "sqlite:" */
+    if (!name) return invalid(c, "name a scratch database", "this backend has no URL scheme registered");
+    size_t scheme = strlen(name);
     if (!url || size <= scheme + 1) return invalid(c, "name a scratch database", "no room for its URL");
     COUNT(scratch_url);
-    snprintf(url, size, "%s:", c->b->name);
+    snprintf(url, size, "%s", name);
     return c->b->scratch_url(c->in, url + scheme, size - scheme);
 }
 
@@ -270,7 +286,7 @@ static store_status ck_backup_source_check(store *s, const char *src, error *err
         return ST_INVALID;
     }
     COUNT(backup_source_check);
-    return c->b->backup_source_check(c->in, src, err);
+    return backend_said(c->b->backup_source_check(c->in, src, err), err, c->location, src);
 }
 
 static store_status ck_leftovers_hint(store *s, char *words, size_t size) {
@@ -301,7 +317,7 @@ static store_status ck_scratch_sweep(store *s, int *removed, error *err) {
     if (!s || !removed) return ST_INVALID;
     checked *c = C(s);
     COUNT(scratch_sweep);
-    return c->b->scratch_sweep(c->in, removed, err);
+    return backend_said(c->b->scratch_sweep(c->in, removed, err), err, c->location, NULL);
 }
 
 static store_status ck_drop(const char *url, error *err) {
@@ -316,9 +332,7 @@ static store_status ck_drop(const char *url, error *err) {
         return ST_INVALID;
     }
     COUNT(drop);
-    store_status st = b->drop(location, err);
-    if (st != ST_OK) redact_message(err, location);
-    return st;
+    return backend_said(b->drop(location, err), err, location, NULL);
 }
 
 /* ---- the record operations ---- */

@@ -36,7 +36,7 @@ awk '
     function folder(o) { split(o, p, "/"); return p[1] == "core" ? p[2] : "tui" }
     function obj(line) { sub(/:.*/, "", line); return line }
     FILENAME == ARGV[1] { if (!/^#/ && NF) { r++; for (i = 1; i <= NF; i++) rank[$i] = r }; next }
-    FILENAME == ARGV[2] { if (NF == 3) def[$3] = folder(obj($0)); next }
+    FILENAME == ARGV[2] { if (NF == 3) { def[$3] = folder(obj($0)); if (split(obj($0), q, "/") == 4 && q[1] == "core" && q[2] == "store") backend[$3] = q[3] }; next }
     FILENAME == ARGV[3] { used[obj($0)] = used[obj($0)] " " $NF; next }
     { # one object of ARGV[4]: its layer check (core/ only), then its doors check
         o = $0; dir = folder(o); layer_ok = 1; doors_ok = 1
@@ -61,6 +61,12 @@ awk '
             if (sym ~ /^intake_finish(_given_at)?$/ && o != "core/records/intake_finish.o" &&
                 o != "tui/cmd_store.o" && o != "core/exchange/fhir_import.o") {
                 print "bad " o " uses " sym ": the door for a record given whole is for intake new and FHIR import only (an interview goes through intake_finish_interview)"
+                doors_ok = 0
+            }
+            # every backend (core/store/<name>/) is private: what one defines is used in its folder, and by
+            # store.o, whose registry names its table
+            if ((sym in backend) && index(o, "core/store/" backend[sym] "/") != 1 && o != "core/store/store.o") {
+                print "bad " o " uses " sym ": the " backend[sym] " backend is private to core/store/" backend[sym] " (go through the store'"'"'s table)"
                 doors_ok = 0
             }
             if (o !~ /^core\/store\/sqlite\// && sym ~ /^(sq_|sqlite3_|store_sqlite$)/ &&
@@ -89,6 +95,11 @@ if [ -z "${SYMBOLS_SELFTEST:-}" ]; then
     ${CC:-cc} -c "$tmp/peek.c" -o "$tmp/build/core/records/peek_sql.o"
     printf 'int intake_finish(void);\nint finish_around(void);\nint finish_around(void) { return intake_finish(); }\n' >"$tmp/finish.c"
     ${CC:-cc} -c "$tmp/finish.c" -o "$tmp/build/tui/finish_around.o"
+    mkdir -p "$tmp/build/core/store/pgx"
+    printf 'int pgx_connect(void);\nint pgx_connect(void) { return 1; }\n' >"$tmp/pgx.c"
+    ${CC:-cc} -c "$tmp/pgx.c" -o "$tmp/build/core/store/pgx/pgx_conn.o"
+    printf 'int pgx_connect(void);\nint peek_pg(void);\nint peek_pg(void) { return pgx_connect(); }\n' >"$tmp/peekpg.c"
+    ${CC:-cc} -c "$tmp/peekpg.c" -o "$tmp/build/core/store/peek_pg.o"
     out=$(SYMBOLS_SELFTEST=1 sh "$0" "$tmp/build" 2>&1)
     if echo "$out" | grep -q 'core/base/reach_up.o (base) uses session_login, defined in core/records'; then ok
     else bad "a hand-declared call up a layer in a copy was not refused: $(echo "$out" | grep FAIL | head -3)"; fi
@@ -96,6 +107,9 @@ if [ -z "${SYMBOLS_SELFTEST:-}" ]; then
     else bad "an intake saved around the use case in a copy was not refused: $(echo "$out" | grep FAIL | head -3)"; fi
     if echo "$out" | grep -q 'core/records/peek_sql.o uses sqlite3_exec: the SQLite backend is private'; then ok
     else bad "SQLite used above the seam in a copy was not refused: $(echo "$out" | grep FAIL | head -3)"; fi
+    if echo "$out" | grep -q 'core/store/peek_pg.o uses pgx_connect: the pgx backend is private'; then ok
+    else bad "a backend's own function used outside its folder in a copy was not refused: $(echo "$out" | grep FAIL | head -3)"; fi
+    if echo "$out" | grep -q 'core/store/pgx/pgx_conn.o'; then bad "a backend's own object was refused: $(echo "$out" | grep pgx_conn | head -3)"; else ok; fi
     if echo "$out" | grep -q 'tui/finish_around.o uses intake_finish: the door for a record given whole'; then ok
     else bad "the whole-record door used by another screen in a copy was not refused: $(echo "$out" | grep FAIL | head -3)"; fi
 fi
