@@ -51,6 +51,7 @@ typedef struct {
     bool has_task;
     char id[64], client_id[64]; /* ids or pseudonyms */
     int64_t shift;              /* de-identified: seconds every time of this client moves (whole days), else 0 */
+    json_t *categories; /* de-identified: the broad concern categories (the facts'), the intake form's concerns */
 } opened;
 
 typedef struct {
@@ -126,6 +127,20 @@ static bool client_of(exporter *x, const intake_rec *r, client_rec *c) {
     return true;
 }
 
+/* De-identified, the intake form's concerns are given as the broad categories the CSV and JSON lines give (the
+ * report facts' `concerns`, [reports] concern_groups; self_harm, study, sleep ... count as `other`), never the
+ * specific codes: a FHIR export once carried self_harm, sleep, study where the others gave only categories
+ * (an outside privacy tryout), and the quasi-identifier k_anonymous withholds by is the facts' categories, so
+ * what is written must be no finer. No facts row: none (the CSV's column is empty then too). */
+static json_t *concern_categories(const opened *op) {
+    json_t *list = json_array();
+    if (!op->has_facts) return list;
+    strlist l = strlist_split(op->facts.concerns);
+    for (int i = 0; i < l.n; i++) json_array_append_new(list, json_string(l.v[i]));
+    strlist_free(&l);
+    return list;
+}
+
 static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     memset(op, 0, sizeof *op);
     op->meta = r;
@@ -158,6 +173,7 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
         if (!x->pseudo_key) x->pseudo_key = vault_pseudonym_key(s->v);
         vault_pseudonym_with(x->pseudo_key, "intake", r->id, op->id);
         vault_pseudonym_with(x->pseudo_key, "client", r->client_id, op->client_id);
+        op->categories = concern_categories(op);
         if (!x->shift_key) x->shift_key = vault_date_shift_key(s->v);
         /* only into the past: a shifted day never lies ahead of today, so a de-identified export of recent
          * data imports back (the import refuses an authored time in the future) */
@@ -166,6 +182,7 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
         if (op->shift == 0) { /* no key: an unshifted day would re-link, so nothing is exported */
             error_set(x->err, ERR_INTERNAL, "no secure memory for the export's date-shift key; nothing exported");
             json_decref(op->body);
+            json_decref(op->categories);
             return false;
         }
         return true;
@@ -206,6 +223,8 @@ static void close_one(exporter *x, opened *op) {
     vault_buf_wipe(&x->birth);
     memset(&op->client, 0, sizeof op->client);
     json_decref(op->body);
+    json_decref(op->categories);
+    op->categories = NULL;
 }
 
 static void exporter_end(exporter *x) {
@@ -854,7 +873,8 @@ static void questionnaire_response(exporter *x, json_writer *w, const opened *op
 static json_t *record_answer(const exporter *x, const opened *op, int f, int i) {
     const need_model *m = &x->e->needs;
     json_t *in = intake_body_input(op->body);
-    if (f == m->concern_form && i == m->concern_item) return json_object_get(in, "concerns");
+    if (f == m->concern_form && i == m->concern_item)
+        return x->o->deidentify ? op->categories : json_object_get(in, "concerns"); /* concern_categories */
     if (f == m->language_form && i == m->language_item) return json_object_get(in, "language");
     if (f == m->gender_form && i == m->gender_item)
         return json_object_get(json_object_get(in, "preferences"), "counselor_gender");
@@ -885,7 +905,8 @@ static bool record_form_given(const exporter *x, const opened *op, int f) {
 
 /* The intake form's response (triage's own Questionnaire, local answer codes): its presenting concerns are
  * part of the level (rule self_harm_concern), so an export without them comes back lower than it went out. A
- * multi item (the concerns) gives one answer per code ticked. */
+ * multi item (the concerns) gives one answer per code ticked. De-identified, the concerns are the broad
+ * categories only (concern_categories): self_harm is then `other`, and the risk is in the level and the Task. */
 static void record_response(exporter *x, json_writer *w, const opened *op, int f, const char *purl, const char *t) {
     const form *fm = x->e->forms.v[f];
     response_open(x, w, op, fm, purl, t);

@@ -205,6 +205,22 @@ else
     check "...none singled out by its hour and level against the trail's entries" [ "$matched" -eq 0 ]
 fi
 
+# The specific presenting concerns (issue 13, 2nd outside privacy tryout): the de-identified FHIR export gave the
+# intake form's concerns as ticked (self_harm, sleep, study) where the CSV and JSON lines give only the broad
+# categories (self_harm, sleep and study count as other), and the k-anonymity was decided on the categories. What
+# must hold: the de-identified FHIR response gives the same categories as the CSV, never a specific code.
+printf '{"client":{"name":"Specific Concerns","phone":"555 0499"},"language":"en","record":{"channel":"phone","age":30},"concerns":["self_harm","sleep","study"],"answers":{"phq9":[1,0,0,0,0,0,0,0,0],"asq":["no","no","no","no"]}}' >"$tmp/in.json"
+tri alice "$ALICE\n" intake new "$tmp/in.json"
+check "set up: an intake with the concerns self_harm, sleep and study" [ "$rc" -eq 0 ]
+sed -i 's/^export_k = .*/export_k = 1/' "$tmp/config.ini"
+tri admin "$ADMIN\n" export --format fhir --deidentify --out "$tmp/sc.fhir"
+tri admin "$ADMIN\n" export --format csv --deidentify --out "$tmp/sc.csv"
+sed -i 's/^export_k = .*/export_k = 5/' "$tmp/config.ini"
+check "the de-identified FHIR export gives none of the specific concern codes" \
+    sh -c '[ -s "$1" ] && ! grep -q "\"code\":\"\(self_harm\|sleep\|study\)\"" "$1"' x "$tmp/sc.fhir"
+check "...but the broad category (other), as the CSV's concerns column does" \
+    sh -c 'grep -q "\"code\":\"other\"" "$1" && grep -q ",other," "$2"' x "$tmp/sc.fhir" "$tmp/sc.csv"
+
 tri admin "$ADMIN\n" verify
 check "verify is sound after it all" [ "$rc" -eq 0 ]
 finish
