@@ -76,6 +76,10 @@ check "an export refuses the replayed intake" sh -c "[ $rc -ne 0 ] && [ ! -s '$t
 tri alice "$ALICE\n" queue decline "$ITEM" --reason "a step on a replayed item"
 check "a queue step on the replayed item is refused, naming the erased client" sh -c "[ $rc -ne 0 ] && printf '%s' \"\$1\" | grep -q 'client $CID was erased'" x "$err"
 
+tri alice "$ALICE\n" queue --json
+check "queue --json lists the replayed item as tampered and red, not as an ordinary item (as an edited row)" \
+    has_out "\"id\":\"$ITEM\",\"client_id\":\"$CID\",\"level\":\"red\",\"tampered\":true"
+
 # the remedy: erase it again
 tri admin "$ADMIN\n" client erase "$CID"
 check "erasing the client again" has_out "erased client $CID"
