@@ -62,12 +62,12 @@ int cmd_export(const cli_args *a) {
     int64_t n = counts.written;
     if (o.deidentify && counts.withheld == 0)
         fprintf(stderr, "triage export: no intake withheld: every combination of level, age band, channel, concerns, "
-                        "counselor, confirmed level and queue step is shared by at least %d intakes of the export "
+                        "counselor, confirmed level and queue step is shared by at least %d intakes of the database "
                         "([reports] export_k)\n", c.e.cfg.export_k);
     else if (o.deidentify)
         fprintf(stderr,
                 "triage export: %lld intake%s withheld: %s combination of level, age band, channel, concerns, "
-                "counselor, confirmed level and queue step is shared by fewer than %d intakes of the export "
+                "counselor, confirmed level and queue step is shared by fewer than %d intakes of the database "
                 "([reports] export_k), and would single %s out against the database's report facts\n",
                 (long long)counts.withheld, counts.withheld == 1 ? "" : "s", counts.withheld == 1 ? "its" : "their",
                 c.e.cfg.export_k, counts.withheld == 1 ? "it" : "them");

@@ -51,6 +51,7 @@ typedef struct {
     bool has_task;
     char id[64], client_id[64]; /* ids or pseudonyms */
     int64_t shift;              /* de-identified: seconds every time of this client moves (whole days), else 0 */
+    json_t *categories; /* de-identified: the broad concern categories (the facts'), the intake form's concerns */
 } opened;
 
 typedef struct {
@@ -126,6 +127,20 @@ static bool client_of(exporter *x, const intake_rec *r, client_rec *c) {
     return true;
 }
 
+/* De-identified, the intake form's concerns are given as the broad categories the CSV and JSON lines give (the
+ * report facts' `concerns`, [reports] concern_groups; self_harm, study, sleep ... count as `other`), never the
+ * specific codes: a FHIR export once carried self_harm, sleep, study where the others gave only categories
+ * (an outside privacy tryout), and the quasi-identifier k_anonymous withholds by is the facts' categories, so
+ * what is written must be no finer. No facts row: none (the CSV's column is empty then too). */
+static json_t *concern_categories(const opened *op) {
+    json_t *list = json_array();
+    if (!op->has_facts) return list;
+    strlist l = strlist_split(op->facts.concerns);
+    for (int i = 0; i < l.n; i++) json_array_append_new(list, json_string(l.v[i]));
+    strlist_free(&l);
+    return list;
+}
+
 static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     memset(op, 0, sizeof *op);
     op->meta = r;
@@ -158,6 +173,7 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
         if (!x->pseudo_key) x->pseudo_key = vault_pseudonym_key(s->v);
         vault_pseudonym_with(x->pseudo_key, "intake", r->id, op->id);
         vault_pseudonym_with(x->pseudo_key, "client", r->client_id, op->client_id);
+        op->categories = concern_categories(op);
         if (!x->shift_key) x->shift_key = vault_date_shift_key(s->v);
         /* only into the past: a shifted day never lies ahead of today, so a de-identified export of recent
          * data imports back (the import refuses an authored time in the future) */
@@ -166,6 +182,7 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
         if (op->shift == 0) { /* no key: an unshifted day would re-link, so nothing is exported */
             error_set(x->err, ERR_INTERNAL, "no secure memory for the export's date-shift key; nothing exported");
             json_decref(op->body);
+            json_decref(op->categories);
             return false;
         }
         return true;
@@ -206,6 +223,8 @@ static void close_one(exporter *x, opened *op) {
     vault_buf_wipe(&x->birth);
     memset(&op->client, 0, sizeof op->client);
     json_decref(op->body);
+    json_decref(op->categories);
+    op->categories = NULL;
 }
 
 static void exporter_end(exporter *x) {
@@ -854,7 +873,8 @@ static void questionnaire_response(exporter *x, json_writer *w, const opened *op
 static json_t *record_answer(const exporter *x, const opened *op, int f, int i) {
     const need_model *m = &x->e->needs;
     json_t *in = intake_body_input(op->body);
-    if (f == m->concern_form && i == m->concern_item) return json_object_get(in, "concerns");
+    if (f == m->concern_form && i == m->concern_item)
+        return x->o->deidentify ? op->categories : json_object_get(in, "concerns"); /* concern_categories */
     if (f == m->language_form && i == m->language_item) return json_object_get(in, "language");
     if (f == m->gender_form && i == m->gender_item)
         return json_object_get(json_object_get(in, "preferences"), "counselor_gender");
@@ -885,7 +905,8 @@ static bool record_form_given(const exporter *x, const opened *op, int f) {
 
 /* The intake form's response (triage's own Questionnaire, local answer codes): its presenting concerns are
  * part of the level (rule self_harm_concern), so an export without them comes back lower than it went out. A
- * multi item (the concerns) gives one answer per code ticked. */
+ * multi item (the concerns) gives one answer per code ticked. De-identified, the concerns are the broad
+ * categories only (concern_categories): self_harm is then `other`, and the risk is in the level and the Task. */
 static void record_response(exporter *x, json_writer *w, const opened *op, int f, const char *purl, const char *t) {
     const form *fm = x->e->forms.v[f];
     response_open(x, w, op, fm, purl, t);
@@ -1388,18 +1409,48 @@ static size_t qi_count(const uint64_t *sorted, size_t n, uint64_t qi) {
     return end - lo;
 }
 
-/* Marks every intake whose quasi-identifier fewer than k of the list share; returns how many. */
-static int64_t k_anonymous(keyed_id *v, size_t n, int k) {
+/* Every intake's quasi-identifier in the whole database, whatever the export's range. */
+typedef struct {
+    exporter *x;
+    uint64_t *v;
+    size_t n, cap;
+} qi_list;
+
+static int collect_qi(void *ctx, const intake_rec *r) {
+    qi_list *l = ctx;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 1024;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = quasi_identifier(l->x, r);
+    return 0;
+}
+
+/* Marks every intake of the export whose quasi-identifier fewer than k intakes of the WHOLE DATABASE share;
+ * returns how many. Why the whole database and not the export's range: decided per range, an intake withheld
+ * from one export (rare among its days) was released by a wider one (common among more days), and the two
+ * exports differenced re-linked it: the rows of the wider export missing from the narrower are its extra days'
+ * intakes plus the narrower's withheld ones, which the attacker recomputes from the database (an outside
+ * privacy tryout: 8 of 18 such rows below k, one with a single candidate, its client's date shift exposed).
+ * Decided once over the database, an intake is withheld from every export of any range or from none, so the rows
+ * one export has and another lacks are exactly the intakes of the days one range has and the other lacks. Those
+ * days' intakes can still be few: see README ("release de-identified exports for closed periods only"). */
+static int64_t k_anonymous(exporter *x, keyed_id *v, size_t n, int k, store_status *st) {
+    *st = ST_OK;
     if (k <= 1 || n == 0) return 0;
-    uint64_t *sorted = xcalloc(n, sizeof *sorted);
-    for (size_t i = 0; i < n; i++) sorted[i] = v[i].qi;
-    qsort(sorted, n, sizeof *sorted, by_qi);
+    qi_list all = {x, NULL, 0, 0};
+    *st = x->s->db->ops->intake_each_between(x->s->db->st, INT64_MIN, INT64_MAX, collect_qi, &all);
+    if (*st != ST_OK) {
+        free(all.v);
+        return 0;
+    }
+    if (all.n) qsort(all.v, all.n, sizeof *all.v, by_qi);
     int64_t withheld = 0;
     for (size_t i = 0; i < n; i++) {
-        v[i].withheld = qi_count(sorted, n, v[i].qi) < (size_t)k;
+        v[i].withheld = qi_count(all.v, all.n, v[i].qi) < (size_t)k;
         withheld += v[i].withheld;
     }
-    free(sorted);
+    free(all.v);
     return withheld;
 }
 
@@ -1438,7 +1489,7 @@ static store_status walk_by_pseudonym(exporter *x, walk *w) {
     id_list l = {x, NULL, 0, 0};
     store_status st = x->s->db->ops->intake_each_between(x->s->db->st, x->o->from, x->o->to, collect_id, &l);
     if (st == ST_OK && l.n) qsort(l.v, l.n, sizeof *l.v, by_key);
-    if (st == ST_OK) x->withheld = k_anonymous(l.v, l.n, x->e->cfg.export_k);
+    if (st == ST_OK) x->withheld = k_anonymous(x, l.v, l.n, x->e->cfg.export_k, &st);
     if (st == ST_OK) bundle_head(x); /* FHIR: its meta says how many were withheld */
     w->total = progress_wanted(x->s->progress) ? (int64_t)(l.n - (size_t)x->withheld) : 0;
     for (size_t i = 0; st == ST_OK && i < l.n && !x->failed; i++) {

@@ -64,6 +64,10 @@ static row_trust item_checked(database *db, const vault *key, bool required, int
                               queue_item *it) {
     queue_item_from_rec(r, it);
     row_trust t = rowmac_check_queue(key, required, db->row_policy, now, r, NULL, 0);
+    /* an erased client's item put back from an older copy (its MAC still holds: the key did not change) is no
+     * ordinary item either: it reads as tampered, as an edited row does (client find refuses the client, and a
+     * step on it is refused; an outside tryout found it listed as an ordinary overdue item) */
+    if (client_erased(db, r->client_id, NULL)) t = ROW_TAMPERED;
     if (t == ROW_TAMPERED) {
         it->tampered = true;
         it->level = LEVEL_RED;
@@ -243,6 +247,13 @@ bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_re
     bool tampered = item_checked(s->db, s->v, rowmac_required(s->db), clock_now(), &r, &before) == ROW_TAMPERED;
     it = before;
     error why = {0};
+    if (tampered && client_erased(s->db, before.client_id, NULL)) { /* replayed: nobody acts on it (seal_reason) */
+        db_rollback(s->db);
+        error_set(err, ERR_TAMPERED, "the client %s was erased: this queue item is a row of it put back from an older "
+                                     "copy (replayed); nothing is written for it; erase the client again",
+                  before.client_id);
+        return false;
+    }
     /* acting on an edited row would re-MAC it: only a supervisor may, on its safe reading (red, overdue) */
     if (tampered && !role_may(s->me.role, ACT_TAMPERED_ACT)) {
         db_rollback(s->db);
