@@ -75,6 +75,14 @@ void fhir_answer_coding(const form *f, int item, int c, char *system, size_t siz
  * is set for the local code "refused". */
 int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused);
 
+/* The scale value an answer's ordinalValue (or itemWeight) extension states, on its Coding or on the answer;
+ * false when it states none. The import refuses an answer whose code and stated value disagree. */
+bool fhir_answer_ordinal(json_t *answer, double *out);
+/* Whether the display of an answer's Coding (when it has one) words choice c of item i: its coded display, its
+ * code or a label in any language, case and blanks aside. A Coding without a system is known only by its code;
+ * on a safety item a display naming something else makes the answer ambiguous (the import refuses it). */
+bool fhir_display_fits(const form *f, int item, int c, json_t *answer);
+
 /* A FHIR dateTime (YYYY, YYYY-MM, YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fraction] with Z or +hh:mm) as UTC
  * seconds (a partial date: its first day, midnight UTC). False when it is none. */
 bool fhir_datetime_parse(const char *text, int64_t *out);

@@ -57,6 +57,8 @@ typedef struct {
     bool create;
     bool counted; /* counted in the result (as created or found) by its first intake */
     const char *name, *phone, *birth;
+    char namesake[STORE_ID_LEN]; /* a client with this name and phone but another birth date ("" when none):
+                                  * another person (a father and his son), named in the output */
     char built_name[256]; /* a HumanName without text, put together from given and family */
 } subject;
 
@@ -228,6 +230,34 @@ static void choices_shown(const form *f, int item, char *out, size_t size) {
     }
 }
 
+/* An answer that says two things: its code one value and its ordinalValue another (item 9 coded "not at all"
+ * with an ordinal of 3), or, on a safety item, a Coding without a system whose display words another answer
+ * than its code. Which one the client gave is not known, and reading the milder one would hide a positive
+ * screen: refused naming the entry and the linkId. */
+static bool answer_contradicts(const form *f, int idx, int ci, json_t *a, const char *w, const char *shown,
+                               problems *p) {
+    const form_item *fi = &f->items[idx];
+    const scale_choice *chosen = &form_item_scale(f, idx)->choices[ci];
+    json_t *coding = json_object_get(a, "valueCoding");
+    const char *code = json_string_value(json_object_get(coding, "code"));
+    char t[64], d[100];
+    text_for_display(code ? code : "?", 40, t, sizeof t);
+    double ord;
+    if (json_is_object(coding) && fhir_answer_ordinal(a, &ord) && ord != (double)chosen->value) {
+        problem(p, "%s: linkId `%s` (%s.%s): code `%s` means %d but its ordinalValue says %g: refused (which one the "
+                   "client gave is not known)", w, shown, f->id, fi->id, t, chosen->value, ord);
+        return true;
+    }
+    if (fi->safety && json_is_object(coding) && !json_object_get(coding, "system") && !fhir_display_fits(f, idx, ci, a)) {
+        text_for_display(json_string_value(json_object_get(coding, "display")), 60, d, sizeof d);
+        problem(p, "%s: linkId `%s` (%s.%s), a safety item: a Coding with no system, code `%s` (%d) but display `%s`: "
+                   "refused (give the system, or a display that words the code)", w, shown, f->id, fi->id, t,
+                chosen->value, d);
+        return true;
+    }
+    return false;
+}
+
 /* One item's answer into r->answers[idx]; problems name the linkId. */
 static void read_item(const form *f, int idx, json_t *it, const char *w, const char *shown, response *r, problems *p) {
     const form_item *fi = &f->items[idx];
@@ -280,8 +310,10 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
         bool refused;
         int ci = fhir_answer_choice(f, idx, a, &refused);
         if (refused) r->answers[idx] = (answer){ANS_REFUSED, 0};
-        else if (ci >= 0) r->answers[idx] = (answer){ANS_VALUE, form_item_scale(f, idx)->choices[ci].value};
-        else {
+        else if (ci >= 0) {
+            if (answer_contradicts(f, idx, ci, a, w, shown, p)) return;
+            r->answers[idx] = (answer){ANS_VALUE, form_item_scale(f, idx)->choices[ci].value};
+        } else {
             answer_shown(f, a, seen_as, sizeof seen_as);
             choices_shown(f, idx, why.msg, sizeof why.msg);
             problem(p, "%s: linkId `%s` (%s.%s): %s is not an answer to this item (expected one of %s)", w, shown,
@@ -871,18 +903,28 @@ static const char *patient_phone(json_t *p) {
     return NULL;
 }
 
-/* The existing client with this name and the same phone or date of birth; "" when none. */
+static bool births_differ(const char *a, const char *b) { return a && *a && b && *b && strcmp(a, b); }
+
+/* The existing client with this name and the same phone or date of birth; "" when none. A client whose birth
+ * date differs (when both have one) is another person however alike the name and phone (a father and his son
+ * at one address): never matched, so one person's screen never lands in another's record; with the same phone
+ * it is kept as a namesake, named in the output beside the new client. */
 static bool match_client(session *s, subject *sj, error *err) {
     client_plain *list = NULL;
     int n = 0;
-    sj->client_id[0] = '\0';
+    sj->client_id[0] = sj->namesake[0] = '\0';
     if (!client_find(s, sj->name, &list, &n, err)) return false;
     char a[72], b[72];
     normalise_phone(sj->phone, a, sizeof a);
     int hits = 0;
     for (int i = 0; i < n; i++) {
         normalise_phone(list[i].phone, b, sizeof b);
-        bool same = (*a && !strcmp(a, b)) || (sj->birth && *sj->birth && !strcmp(sj->birth, list[i].birth));
+        bool same_phone = *a && !strcmp(a, b);
+        if (births_differ(sj->birth, list[i].birth)) {
+            if (same_phone && !sj->namesake[0]) snprintf(sj->namesake, sizeof sj->namesake, "%s", list[i].id);
+            continue;
+        }
+        bool same = same_phone || (sj->birth && *sj->birth && !strcmp(sj->birth, list[i].birth));
         if (same && hits++ == 0) snprintf(sj->client_id, sizeof sj->client_id, "%s", list[i].id);
     }
     client_list_free(list, n);
@@ -891,6 +933,7 @@ static bool match_client(session *s, subject *sj, error *err) {
                  sj->ref);
         return false;
     }
+    if (sj->client_id[0]) sj->namesake[0] = '\0';
     return true;
 }
 
@@ -1075,6 +1118,12 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
         if (ok) {
             json_decref(saved.assessment);
             if (!sj->counted) out->clients_created += sj->create, out->clients_matched += !sj->create;
+            if (!sj->counted && sj->create && sj->namesake[0]) {
+                if (!out->namesakes++) {
+                    memcpy(out->namesake_new, saved.client_id, sizeof out->namesake_new);
+                    memcpy(out->namesake_of, sj->namesake, sizeof out->namesake_of);
+                }
+            }
             sj->counted = true;
             /* the subject's next intake (a client seen twice in an export) is for the client made now */
             sj->create = false;
@@ -1530,7 +1579,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     if (!ok) {
         /* an answer the saving step refuses (assess's own checks) is the file's fault, not the disk's */
         out->save_failed = p.problems == 0 && err->kind != ERR_INPUT;
-        out->intakes = out->clients_created = out->clients_matched = out->amended = out->in_progress = 0;
+        out->intakes = out->clients_created = out->clients_matched = out->amended = out->in_progress = out->namesakes = 0;
         out->first_intake[0] = out->amended_intake[0] = out->amending_intake[0] = '\0';
         import_result_free(out); /* nothing to name: the file was not taken */
     }

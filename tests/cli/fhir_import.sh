@@ -336,4 +336,31 @@ named=$(printf '%s\n' "$out" | grep -c 'entry\[[135]\] QuestionnaireResponse qa[
 distinct=$(printf '%s\n' "$out" | sed -n 's/.*(intake \([^)]*\)).*/\1/p' | sort -u | wc -l)
 check "...each named with its entry, id and intake ($named named, $distinct intakes)" sh -c "[ '$named' = 3 ] && [ '$distinct' = 3 ]"
 
+
+# Session 6 (issue 15, the sixth outside integrator; fixtures from the tester's sandbox in/, see
+# tests/fixtures/fhir/import/README).
+# 1. SAFETY/record: a father's and a son's PHQ-9 (same name, same phone, birthDates 1960 and 1995) went into
+# one record. Another birth date is another person: a new client, and a line naming the namesake.
+export TRIAGE_NOW=2026-12-05T09:00:00Z
+fresh namesake
+import "$FX/namesake-father.json"
+check "set up: the father's PHQ-9 makes a client" has_out "(1 client new, 0 found)"
+import "$FX/namesake-son.json"
+check "the son's PHQ-9 (same name and phone, another birthDate) makes a new client" has_out "(1 client new, 0 found)"
+check "...and names the client with the same name and phone" has_out "has the same name and phone but another birth date"
+import "$FX/namesake-son.json"
+check "...the son's file again finds the son, not the father" \
+    sh -c "printf '%s' \"\$1\" | grep -Eq '1 response was already imported|0 clients new, 1 found'" _ "$out"
+
+# 2. SAFETY: item 9 coded LA6568-5 (not at all, 0) with an ordinalValue of 3 was read as 0 (green); a Coding
+# with no system whose display words another answer on a safety item: which one the client gave is not known.
+fresh ordinal
+import "$FX/item9-ordinal-disagree.json"
+check "item 9 whose code says 0 and ordinalValue 3 is refused naming entry and linkId" \
+    sh -c "[ $rc -ne 0 ] && printf '%s' \"\$1\" | grep -q 'entry\[1\].*linkId .*44260-8.*ordinalValue says 3'" _ "$err"
+import "$FX/item9-nosystem-display.json"
+check "item 9 with no system, code 0 and display 'Nearly every day' is refused" \
+    sh -c "[ $rc -ne 0 ] && printf '%s' \"\$1\" | grep -q '44260-8.*no system.*Nearly every day'" _ "$err"
+check "...nothing was queued" sh -c "[ -z \"\$(printf '%s' \"\$1\")\" ]" _ "$(levels)"
+
 finish
