@@ -154,31 +154,21 @@ static bool names(const res *qr, const char *type, const char *r) {
     return !strcmp(r, local) || (rn > n && r[rn - n - 1] == '/' && !strcmp(r + rn - n, local));
 }
 
-/* A stated total: an item `total` (or the total's code) of the response itself, or an Observation of the
- * bundle derived from it with the form's total code. */
-static stated_kind stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item, double *out,
-                               const char **field) {
-    stated_kind k0 = total_item ? stated_number(json_array_get(json_object_get(total_item, "answer"), 0), out, field)
-                                : STATED_NONE;
-    if (k0 != STATED_NONE) return k0;
+/* Whether Observation o is a total of the response at qr: derived from it and coded with the form's total code. */
+static bool total_observation_of(json_t *o, const res *qr, const form *f) {
+    if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) return false;
     const char *sys, *code;
     fhir_total_code(f, &sys, &code);
-    for (int i = 0; i < n; i++) {
-        json_t *o = all[i].resource;
-        if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) continue;
-        bool from_it = false, coded = false;
-        size_t k;
-        json_t *d;
-        json_array_foreach(json_object_get(o, "derivedFrom"), k, d)
-            if (names(qr, "QuestionnaireResponse", json_string_value(json_object_get(d, "reference")))) from_it = true;
-        json_array_foreach(json_object_get(json_object_get(o, "code"), "coding"), k, d) {
-            const char *s = json_string_value(json_object_get(d, "system")), *c = json_string_value(json_object_get(d, "code"));
-            if (s && c && !strcmp(s, sys) && !strcmp(c, code)) coded = true;
-        }
-        stated_kind kind = from_it && coded ? stated_number(o, out, field) : STATED_NONE;
-        if (kind != STATED_NONE) return kind;
+    bool from_it = false, coded = false;
+    size_t k;
+    json_t *d;
+    json_array_foreach(json_object_get(o, "derivedFrom"), k, d)
+        if (names(qr, "QuestionnaireResponse", json_string_value(json_object_get(d, "reference")))) from_it = true;
+    json_array_foreach(json_object_get(json_object_get(o, "code"), "coding"), k, d) {
+        const char *s = json_string_value(json_object_get(d, "system")), *c = json_string_value(json_object_get(d, "code"));
+        if (s && c && !strcmp(s, sys) && !strcmp(c, code)) coded = true;
     }
-    return STATED_NONE;
+    return from_it && coded;
 }
 
 /* The items of a response with groups opened (any depth): a group is an item with items and no answer. */
@@ -600,44 +590,62 @@ static void check_hidden_answers(const form *f, const answer *answers, const cha
 /* A total the response states (its total item, or an Observation derived from it) is checked against the one
  * computed from its answers; one that cannot be read as a number, or whose answers could not all be read, is
  * refused as not checkable (a total taken unchecked could hide a wrong answer). */
-static void check_stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item,
-                               const answer *answers, int unread, const char *w, problems *p) {
-    double stated = 0;
-    const char *field = "";
-    stated_kind kind = stated_total(all, n, qr, f, total_item, &stated, &field);
-    if (kind == STATED_NONE) return;
-    score_result sr;
-    score_form(f, answers, &sr);
-    const char *tl = total_item ? json_string_value(json_object_get(total_item, "linkId")) : NULL;
-    char tw[80], st[48];
-    if (tl) {
-        char t[48];
-        text_for_display(tl, 40, t, sizeof t);
-        snprintf(tw, sizeof tw, " (linkId `%s`)", t);
-    } else snprintf(tw, sizeof tw, " (its Observation)");
+/* One stated total (tw says where: the item's linkId or the Observation's entry) against the answers. */
+static void check_one_total(const form *f, const score_result *sr, stated_kind kind, double stated, const char *field,
+                            const char *tw, int unread, const char *w, problems *p) {
+    char st[48];
     number_text(stated, st, sizeof st);
     char fs[48];
     text_for_display(field, 30, fs, sizeof fs); /* a key of the file */
     if (kind == STATED_OTHER)
         problem(p, "%s: the stated total%s is a %s, not a number triage reads (valueInteger, valueDecimal or "
                    "valueQuantity): it cannot be checked; nothing was imported", w, tw, fs);
-    else if (!sr.has_total) problem(p, "%s: states a total%s, but %s has none", w, tw, f->id);
+    else if (!sr->has_total) problem(p, "%s: states a total%s, but %s has none", w, tw, f->id);
     else if (unread > 0)
         /* its answers could not all be read (listed above): the total cannot be checked, and is not taken */
         problem(p, "%s: the stated total %s%s cannot be checked: %d of its answers are not read (above)", w, st, tw,
                 unread);
-    else if (sr.prorated) {
+    else if (sr->prorated) {
         /* the form's rule allows these items missing (triage's own export of a prorated total, marked
          * urn:triage:fhir:prorated): the total stated must be the prorated one computed here */
-        if (stated != sr.total)
+        if (stated != sr->total)
             problem(p, "%s: the stated total %s%s disagrees with the prorated total of its answers, %d (%s, %d "
-                       "missing)", w, st, tw, sr.total, f->id, sr.n_missing);
-    } else if (!sr.complete)
+                       "missing)", w, st, tw, sr->total, f->id, sr->n_missing);
+    } else if (!sr->complete)
         problem(p, "%s: states a total %s%s, but %s is incomplete (%d of %d answered)", w, st, tw, f->id,
-                sr.n_answered, sr.n_visible);
-    else if (stated != sr.total)
-        problem(p, "%s: the stated total %s%s disagrees with the total of its answers, %d (%s)", w, st, tw, sr.total,
+                sr->n_answered, sr->n_visible);
+    else if (stated != sr->total)
+        problem(p, "%s: the stated total %s%s disagrees with the total of its answers, %d (%s)", w, st, tw, sr->total,
                 f->id);
+}
+
+/* Every total the file states for a response (its own total item, and each Observation of the bundle derived
+ * from it with the form's total code) must agree with its answers: a sender that states one right total and
+ * another wrong one has a fault somewhere, and which total a reader downstream takes is not known. */
+static void check_stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item,
+                               const answer *answers, int unread, const char *w, problems *p) {
+    score_result sr;
+    score_form(f, answers, &sr);
+    double stated = 0;
+    const char *field = "";
+    char tw[80];
+    stated_kind kind = total_item ? stated_number(json_array_get(json_object_get(total_item, "answer"), 0), &stated,
+                                                  &field)
+                                  : STATED_NONE;
+    if (kind != STATED_NONE) {
+        const char *tl = json_string_value(json_object_get(total_item, "linkId"));
+        char t[48];
+        text_for_display(tl ? tl : "?", 40, t, sizeof t);
+        snprintf(tw, sizeof tw, " (linkId `%s`)", t);
+        check_one_total(f, &sr, kind, stated, field, tw, unread, w, p);
+    }
+    for (int i = 0; i < n; i++) {
+        if (!total_observation_of(all[i].resource, qr, f)) continue;
+        kind = stated_number(all[i].resource, &stated, &field);
+        if (kind == STATED_NONE) continue;
+        snprintf(tw, sizeof tw, " (its Observation)");
+        check_one_total(f, &sr, kind, stated, field, tw, unread, w, p);
+    }
 }
 
 /* Whether Observation o is derived from response qr (derivedFrom names it). */

@@ -363,4 +363,14 @@ check "item 9 with no system, code 0 and display 'Nearly every day' is refused" 
     sh -c "[ $rc -ne 0 ] && printf '%s' \"\$1\" | grep -q '44260-8.*no system.*Nearly every day'" _ "$err"
 check "...nothing was queued" sh -c "[ -z \"\$(printf '%s' \"\$1\")\" ]" _ "$(levels)"
 
+
+# 3. A total Observation (44261-6) disagreeing with the answers was taken whenever the response stated its own
+# total item too (the item was the only one checked): every stated total must agree.
+fresh totals
+for f in total-obs-wrong-item-right uscore-total-obs-wrong-int uscore-total-obs-wrong; do
+    import "$FX/$f.json"
+    check "$f: the item total agrees, the Observation's does not: refused" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -Eq 'stated total [0-9]* ?\(its Observation\) (disagrees|is a)'" _ "$err"
+done
+
 finish
