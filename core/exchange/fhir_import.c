@@ -591,9 +591,17 @@ static void check_hidden_answers(const form *f, const answer *answers, const cha
  * computed from its answers; one that cannot be read as a number, or whose answers could not all be read, is
  * refused as not checkable (a total taken unchecked could hide a wrong answer). */
 /* One stated total (tw says where: the item's linkId or the Observation's entry) against the answers. */
-static void check_one_total(const form *f, const score_result *sr, stated_kind kind, double stated, const char *field,
-                            const char *tw, int unread, const char *w, problems *p) {
+static void check_one_total(const form *f, const score_result *sr, json_t *holder, stated_kind kind, double stated,
+                            const char *field, const char *tw, int unread, const char *w, problems *p) {
     char st[48];
+    /* US Core writes its total Observation as valueString "12": a string that is exactly the numeral of the
+     * recomputed total says the same; any other string is not checkable (below) */
+    const char *as_text = json_string_value(json_object_get(holder, "valueString"));
+    char total_text[24];
+    snprintf(total_text, sizeof total_text, "%d", sr->total);
+    if (kind == STATED_OTHER && as_text && sr->has_total && sr->complete && !sr->prorated && unread == 0 &&
+        !strcmp(as_text, total_text))
+        return;
     number_text(stated, st, sizeof st);
     char fs[48];
     text_for_display(field, 30, fs, sizeof fs); /* a key of the file */
@@ -629,22 +637,21 @@ static void check_stated_total(const res *all, int n, const res *qr, const form 
     double stated = 0;
     const char *field = "";
     char tw[80];
-    stated_kind kind = total_item ? stated_number(json_array_get(json_object_get(total_item, "answer"), 0), &stated,
-                                                  &field)
-                                  : STATED_NONE;
+    json_t *holder = json_array_get(json_object_get(total_item, "answer"), 0);
+    stated_kind kind = total_item ? stated_number(holder, &stated, &field) : STATED_NONE;
     if (kind != STATED_NONE) {
         const char *tl = json_string_value(json_object_get(total_item, "linkId"));
         char t[48];
         text_for_display(tl ? tl : "?", 40, t, sizeof t);
         snprintf(tw, sizeof tw, " (linkId `%s`)", t);
-        check_one_total(f, &sr, kind, stated, field, tw, unread, w, p);
+        check_one_total(f, &sr, holder, kind, stated, field, tw, unread, w, p);
     }
     for (int i = 0; i < n; i++) {
         if (!total_observation_of(all[i].resource, qr, f)) continue;
         kind = stated_number(all[i].resource, &stated, &field);
         if (kind == STATED_NONE) continue;
         snprintf(tw, sizeof tw, " (its Observation)");
-        check_one_total(f, &sr, kind, stated, field, tw, unread, w, p);
+        check_one_total(f, &sr, all[i].resource, kind, stated, field, tw, unread, w, p);
     }
 }
 
@@ -874,11 +881,35 @@ static bool family_first(json_t *p, json_t *n, const char *family) {
     return family && (unsigned char)family[0] >= 0xE3; /* UTF-8 lead byte of the CJK blocks */
 }
 
-/* The name of a Patient: its first HumanName's text, else (R4 makes text optional; US Core asks only for a
+/* How current a HumanName is: 0 usual, 1 official, 2 without a use; -1 never the client's name now (use old,
+ * maiden, nickname, temp, anonymous, or a period that has ended). */
+static int name_rank(json_t *n) {
+    const char *end = json_string_value(json_object_get(json_object_get(n, "period"), "end"));
+    int64_t ended;
+    if (end && fhir_datetime_parse(end, &ended) && ended <= clock_now()) return -1;
+    const char *use = json_string_value(json_object_get(n, "use"));
+    if (!use) return 2;
+    return !strcmp(use, "usual") ? 0 : !strcmp(use, "official") ? 1 : -1;
+}
+
+/* The Patient's current name: usual, else official, else one without a use; never use=old (the US Core
+ * example's maiden name "Amy V. Shaw" beside "Amy V. Baxter"), nor a name whose period has ended. */
+static json_t *current_name(json_t *p) {
+    json_t *best = NULL, *n;
+    int best_rank = 3;
+    size_t k;
+    json_array_foreach(json_object_get(p, "name"), k, n) {
+        int r = name_rank(n);
+        if (r >= 0 && r < best_rank) best = n, best_rank = r;
+    }
+    return best;
+}
+
+/* The name of a Patient: its current HumanName's text (current_name), else (R4 makes text optional; US Core asks only for a
  * family or a given name) its given names and family put together, "given family", or family first without
  * a space for a Chinese name. */
 static const char *patient_name(json_t *p, char *buf, size_t size) {
-    json_t *n = json_array_get(json_object_get(p, "name"), 0);
+    json_t *n = current_name(p);
     const char *text = json_string_value(json_object_get(n, "text"));
     if (text && *text) return text;
     const char *family = json_string_value(json_object_get(n, "family"));

@@ -373,4 +373,16 @@ for f in total-obs-wrong-item-right uscore-total-obs-wrong-int uscore-total-obs-
         sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -Eq 'stated total [0-9]* ?\(its Observation\) (disagrees|is a)'" _ "$err"
 done
 
+
+# 5. The Patient's current name, never use=old: the US Core patient-example made "Amy V. Shaw" (her old name)
+# instead of "Amy V. Baxter".
+fresh names
+import "$FX/uscore-phq9-bundle.json"
+check "set up: the US Core PHQ-9 bundle imports" has_out "imported 1 response"
+tri desk "$R\n" client find "Amy V. Baxter"
+check "...for a client named by the usual name, Amy V. Baxter" has_out "Amy V. Baxter"
+import "$FX/name-old-and-official.json"
+tri desk "$R\n" client find "Kim Newname"
+check "a Patient with an old and an official name: the official one" has_out "Kim Newname"
+
 finish
