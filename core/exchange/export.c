@@ -656,6 +656,8 @@ static void patient(const exporter *x, json_writer *w, const opened *op) {
     jw_member_string(w, "resourceType", "Patient");
     jw_member_string(w, "id", op->client_id);
     if (x->o->deidentify) {
+        /* the pseudonym as its identifier: an import makes (or finds) the pseudonymous client it names */
+        jw_member_one_pair(w, "identifier", "system", FHIR_PSEUDONYMS, "value", op->client_id);
         if (op->has_facts && op->facts.age_band[0])
             jw_member_one_pair(w, "extension", "url", FHIR_AGE_BAND, "valueString", op->facts.age_band);
         jw_object_end(w);
@@ -1507,7 +1509,9 @@ static void bundle_head(exporter *x) {
         snprintf(head, sizeof head,
                  "{\"resourceType\":\"Bundle\",\"meta\":{\"extension\":["
                  "{\"url\":\"" EXPORT_EXT_WITHHELD "\",\"valueInteger\":%lld},"
-                 "{\"url\":\"" EXPORT_EXT_K "\",\"valueInteger\":%d}]},"
+                 "{\"url\":\"" EXPORT_EXT_K "\",\"valueInteger\":%d}],"
+                 "\"security\":[{\"system\":\"" FHIR_SECURITY_SYSTEM "\",\"code\":\"" FHIR_PSEUDED "\","
+                 "\"display\":\"pseudonymized\"}]},"
                  "\"type\":\"collection\",\"entry\":[",
                  (long long)x->withheld, x->e->cfg.export_k);
     else snprintf(head, sizeof head, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":\"%s\",\"entry\":[", t);

@@ -43,6 +43,11 @@
 #define FHIR_TASK_INPUTS "urn:triage:task-inputs" /* Task.input.type: "screen", a response of the intake */
 #define FHIR_RESPONSE_IDS "urn:triage:responses" /* a response's identifier: INTAKE/FORM (round trips) */
 #define FHIR_CLIENT_IDS "urn:triage:clients"       /* a Patient's identifier: triage's client id */
+#define FHIR_PSEUDONYMS "urn:triage:pseudonyms"   /* a de-identified Patient's identifier: its client's pseudonym */
+/* a de-identified Bundle's meta.security: pseudonymized (the import makes pseudonymous clients of it, never
+ * files it in a real client's record: its dates are shifted) */
+#define FHIR_SECURITY_SYSTEM "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
+#define FHIR_PSEUDED "PSEUDED"
 #define FHIR_QUEUE_STEPS "urn:triage:queue-steps" /* a queue item's step, its Task.businessStatus */
 #define FHIR_ORDINAL "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 #define FHIR_ITEM_WEIGHT "http://hl7.org/fhir/StructureDefinition/itemWeight"

@@ -57,6 +57,7 @@ typedef struct {
     bool create;
     bool counted; /* counted in the result (as created or found) by its first intake */
     const char *name, *phone, *birth;
+    bool pseudonymous;           /* the file is de-identified (meta.security PSEUDED): a pseudonymous client */
     char namesake[STORE_ID_LEN]; /* a client with this name and phone but another birth date ("" when none):
                                   * another person (a father and his son), named in the output */
     char built_name[256]; /* a HumanName without text, put together from given and family */
@@ -957,6 +958,13 @@ static bool match_client(session *s, subject *sj, error *err) {
     normalise_phone(sj->phone, a, sizeof a);
     int hits = 0;
     for (int i = 0; i < n; i++) {
+        if (sj->pseudonymous) {
+            /* a pseudonymous client is its pseudonym: the same name exactly, never a client with a phone or
+             * birth date (a real person) */
+            bool same = list[i].name && !strcmp(list[i].name, sj->name) && !*list[i].phone && !*list[i].birth;
+            if (same && hits++ == 0) snprintf(sj->client_id, sizeof sj->client_id, "%s", list[i].id);
+            continue;
+        }
         normalise_phone(list[i].phone, b, sizeof b);
         bool same_phone = *a && !strcmp(a, b);
         if (births_differ(sj->birth, list[i].birth)) {
@@ -1225,9 +1233,38 @@ static res *file_resources(json_t *root, int *n, error *err) {
     return all;
 }
 
+/* A de-identified Patient has no name, phone or birth date: its client is a pseudonymous one, like an anonymous
+ * caller, named by the Patient's pseudonym (its urn:triage:pseudonyms identifier, else its id), so that every
+ * export of the same client (the pseudonym is the same in each) comes to the same pseudonymous client. */
+static void pseudonymous_subject(json_t *pt, const res *at, subject *sj, problems *p) {
+    const char *pseudo = NULL;
+    size_t k;
+    json_t *id;
+    json_array_foreach(json_object_get(pt, "identifier"), k, id) {
+        const char *sys = json_string_value(json_object_get(id, "system"));
+        if (sys && !strcmp(sys, FHIR_PSEUDONYMS)) pseudo = json_string_value(json_object_get(id, "value"));
+    }
+    if (!pseudo) pseudo = json_string_value(json_object_get(pt, "id"));
+    sj->phone = sj->birth = NULL;
+    if (!pseudo || !*pseudo || strlen(pseudo) > 128 || strchr(pseudo, ' ')) {
+        char w[160];
+        where(at, w, sizeof w);
+        problem(p, "%s: a de-identified (PSEUDED) file whose Patient has no pseudonym (identifier %s, or an id)", w,
+                FHIR_PSEUDONYMS);
+        sj->name = "";
+        return;
+    }
+    snprintf(sj->built_name, sizeof sj->built_name, "Pseudonym %s", pseudo);
+    sj->name = sj->built_name;
+}
+
 /* The subject's Patient of the file, read once per subject (not when the worker named the client). */
 static void subject_from_file(const res *all, int n, const res *at, subject *sj, problems *p) {
     json_t *pt = sj->contained ? sj->contained : patient_of(all, n, at->resource, sj->ref);
+    if (sj->pseudonymous) {
+        pseudonymous_subject(pt, at, sj, p);
+        return;
+    }
     sj->name = patient_name(pt, sj->built_name, sizeof sj->built_name);
     sj->phone = patient_phone(pt);
     sj->birth = json_string_value(json_object_get(pt, "birthDate"));
@@ -1566,6 +1603,18 @@ static void audit_import(session *s, const response *rs, int nr, const import_re
     session_audit(s, "import", "", detail);
 }
 
+/* Whether the file says it is de-identified: meta.security PSEUDED (triage's de-identified export writes it). */
+static bool is_pseudonymised(json_t *root) {
+    size_t k;
+    json_t *c;
+    json_array_foreach(json_object_get(json_object_get(root, "meta"), "security"), k, c) {
+        const char *sys = json_string_value(json_object_get(c, "system"));
+        const char *code = json_string_value(json_object_get(c, "code"));
+        if (sys && code && !strcmp(sys, FHIR_SECURITY_SYSTEM) && !strcmp(code, FHIR_PSEUDED)) return true;
+    }
+    return false;
+}
+
 bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
                      bool accept_other_patient, import_result *out, error *err) {
     memset(out, 0, sizeof *out);
@@ -1587,6 +1636,12 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     response *rs = xcalloc((size_t)n + 1, sizeof *rs);
     subject *subjects = xcalloc((size_t)n + 1, sizeof *subjects);
     int ns = 0;
+    bool pseudonymised = is_pseudonymised(root);
+    for (int i = 0; i <= n; i++) subjects[i].pseudonymous = pseudonymised;
+    /* a de-identified file's days are shifted and its Patients are pseudonyms: never into a real record */
+    if (pseudonymised && client_id)
+        problem(&p, "a de-identified (PSEUDED) file: its dates are shifted and its Patients are pseudonyms, so it "
+                    "never goes into a client's record; import it without --client (as pseudonymous clients)");
     int nr = gather_responses(s, e, all, n, client_id, rs, subjects, &ns, out, &p);
     intake_group *groups = xcalloc((size_t)n + 1, sizeof *groups);
     int ng = group_intakes(rs, nr, ns, groups, &p);

@@ -385,4 +385,27 @@ import "$FX/name-old-and-official.json"
 tri desk "$R\n" client find "Kim Newname"
 check "a Patient with an old and an official name: the official one" has_out "Kim Newname"
 
+
+# 4. A de-identified export of several clients could not be imported back ("give --client"): it says it is
+# pseudonymized (meta.security PSEUDED) and comes in as pseudonymous clients named by the Patient's pseudonym,
+# in any database; --client with it is refused (shifted dates never go into a real client's record).
+fresh deid
+import "$FX/namesake-father.json"
+import "$FX/namesake-son.json"
+tri admin "$P\n" export --format fhir --deidentify --from 2026-11-01 --to 2026-12-06 --out "$tmp/deid.json"
+check "set up: a de-identified export of two clients" grep -q '"code":"PSEUDED"' "$tmp/deid.json"
+fresh deid-into
+import "$tmp/deid.json"
+check "...imports into another database as two pseudonymous clients" has_out "imported 2 responses as 2 intakes (2 clients new, 0 found)"
+pseudo=$(grep -o '"system":"urn:triage:pseudonyms","value":"[^"]*"' "$tmp/deid.json" | head -1 | sed 's/.*"value":"//; s/"$//')
+tri desk "$R\n" client find "$pseudo"
+check "...a client named by its pseudonym, with no phone or birth date" has_out "Pseudonym $pseudo"
+import "$tmp/deid.json"
+check "...imported again: already imported" has_out "2 responses were already imported"
+tri admin "$P\n" client add "Wei Zhang" --phone 555-0100 2>/dev/null
+id=$(tri desk "$R\n" client find "Wei Zhang" --json; printf '%s' "$out" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//; s/"//')
+import "$tmp/deid.json" --client "${id:-none}"
+check "...with --client: refused (a de-identified file never goes into a client's record)" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'de-identified (PSEUDED) file'" _ "$err"
+
 finish
