@@ -807,6 +807,8 @@ static const char *response_status(const opened *op, const form *fm) {
     json_t *record = intake_body_record(op->body);
     const char *kept = json_string_value(json_object_get(json_object_get(record, "fhir_status"), fm->id));
     if (kept && !strcmp(kept, "in-progress")) return "in-progress";
+    /* a partial screen completed later (the import keeps "completed"): it was never complete before */
+    if (kept && !strcmp(kept, "completed")) return "completed";
     bool amends = json_object_get(json_object_get(record, "fhir_amends"), fm->id) != NULL;
     if (amends || (kept && !strcmp(kept, "amended"))) return "amended";
     return "completed";

@@ -497,6 +497,21 @@ static bool intake_holds(session *s, const engine *e, const response *r, const c
     return same;
 }
 
+/* Whether the earlier intake's response to this form was kept in-progress (a partial screen). */
+static bool earlier_was_partial(session *s, const char *intake_id, const char *form_id) {
+    char *text = NULL;
+    error why = {0};
+    if (!intake_peek_body(s, intake_id, &text, &why)) return false;
+    json_error_t je;
+    json_t *body = json_loads(text, 0, &je);
+    secret_free(text);
+    json_t *record = body ? intake_body_record(body) : NULL;
+    const char *kept = json_string_value(json_object_get(json_object_get(record, "fhir_status"), form_id));
+    bool partial = kept && !strcmp(kept, "in-progress");
+    json_decref(body);
+    return partial;
+}
+
 /* A response seen before: with the same answers as ANY intake it was saved as (each version of an amended
  * response is one), it was already imported (r->already): replaying the original after its amendment, or an
  * export holding both versions, makes no new intake. With answers no earlier intake holds (status amended, or
@@ -1118,6 +1133,9 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
          * writes it back as it was sent */
         if (rs[i].status && strcmp(rs[i].status, "completed") != 0)
             json_object_set_new(statuses, rs[i].f->id, json_string(rs[i].status));
+        else if (rs[i].amends[0] && earlier_was_partial(s, rs[i].amends, rs[i].f->id))
+            /* the partial screen finished later: completed (amended would say it was complete before) */
+            json_object_set_new(statuses, rs[i].f->id, json_string("completed"));
         if (is_partial(&rs[i])) out->in_progress++;
         /* the response's own identifier stays with the intake: the export writes it back, so that a round
          * trip through another system is recognised here (and there) */

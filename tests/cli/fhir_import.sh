@@ -408,4 +408,15 @@ import "$tmp/deid.json" --client "${id:-none}"
 check "...with --client: refused (a de-identified file never goes into a client's record)" \
     sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'de-identified (PSEUDED) file'" _ "$err"
 
+
+# 6. An in-progress response completed later (same identifier) was exported `amended`: amended says it was
+# complete before; a partial screen finished later is `completed`.
+fresh finish
+import "$FX/prescreen-partial.json"
+import "$FX/prescreen-completed.json"
+check "set up: the partial screen, then its completion (a new intake amending it)" has_out "imported before with other answers"
+tri admin "$P\n" export --format fhir --from 2026-12-01 --to 2026-12-06 --out "$tmp/finish.json"
+statuses=$(grep '"resourceType":"QuestionnaireResponse"' "$tmp/finish.json" | grep -o '"status":"[a-z-]*"' | sed 's/"status":"//; s/"//' | sort | tr '\n' ' ')
+check "...exported in-progress and completed, never amended ($statuses)" sh -c "[ '$statuses' = 'completed in-progress ' ]"
+
 finish
