@@ -48,6 +48,7 @@
  * files it in a real client's record: its dates are shifted) */
 #define FHIR_SECURITY_SYSTEM "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
 #define FHIR_PSEUDED "PSEUDED"
+#define FHIR_COUNSELORS "urn:triage:counselors"   /* a Task.owner's identifier: the counselor's code */
 #define FHIR_QUEUE_STEPS "urn:triage:queue-steps" /* a queue item's step, its Task.businessStatus */
 #define FHIR_ORDINAL "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 #define FHIR_ITEM_WEIGHT "http://hl7.org/fhir/StructureDefinition/itemWeight"

@@ -103,11 +103,9 @@ fresh sameday-back
 import "$tmp/sameday.json"
 check "the export of a client's two intakes of one day imports as 2 intakes" has_out "imported 3 responses as 2 intakes (1 client new, 0 found)"
 fresh sameday-deid
-printf '{"client":{"name":"Research Copy"},"answers":{"gad2":[0,0]}}' >"$tmp/rc.json"
-tri desk "$R\n" intake new "$tmp/rc.json"
-rcid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
-import "$tmp/sameday-deid.json" --client "$rcid"
-check "...the de-identified export (only the day) as 2 intakes too" has_out "imported 3 responses as 2 intakes"
+# (session 6: a de-identified file goes to a pseudonymous client, never a real one named by --client)
+import "$tmp/sameday-deid.json"
+check "...the de-identified export (only the day) as 2 intakes too" has_out "imported 3 responses as 2 intakes (1 client new"
 
 # 6. An amendment goes to the client of the intake it amends: with a --client that names another client it
 # was filed in that client's record (the amended intake, and its level, left uncorrected); now refused,
@@ -418,5 +416,19 @@ check "set up: the partial screen, then its completion (a new intake amending it
 tri admin "$P\n" export --format fhir --from 2026-12-01 --to 2026-12-06 --out "$tmp/finish.json"
 statuses=$(grep '"resourceType":"QuestionnaireResponse"' "$tmp/finish.json" | grep -o '"status":"[a-z-]*"' | sed 's/"status":"//; s/"//' | sort | tr '\n' ' ')
 check "...exported in-progress and completed, never amended ($statuses)" sh -c "[ '$statuses' = 'completed in-progress ' ]"
+
+
+# 6. The Task disappeared from the export once a counselor was assigned (its deadline is 0 then) while the
+# item was still in the queue: it is exported in-progress, with its owner.
+fresh owner
+tri admin "$P\n" roster import "$(dirname "$0")/../../assets/counselors.sample.ini"
+import "$FX/namesake-father.json"
+tri desk "$R\n" queue --json
+qid=$(printf '%s' "$out" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//; s/"//')
+tri desk "$R\n" queue assign "${qid:-none}" c01
+check "set up: a counselor assigned, the item still queued" [ "$rc" -eq 0 ]
+tri admin "$P\n" export --format fhir --from 2026-12-01 --to 2026-12-06 --out "$tmp/owner.json"
+check "...the export still holds its Task, in-progress, owned by c01" \
+    sh -c "grep '\"resourceType\":\"Task\"' '$tmp/owner.json' | grep '\"status\":\"in-progress\"' | grep -q '\"value\":\"c01\"'"
 
 finish
