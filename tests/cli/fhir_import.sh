@@ -419,14 +419,15 @@ check "...exported in-progress and completed, never amended ($statuses)" sh -c "
 
 
 # 6. The Task disappeared from the export once a counselor was assigned (its deadline is 0 then) while the
-# item was still in the queue: it is exported in-progress, with its owner.
+# item was still in the queue (green's step, contacted, done: deadline 0): exported in-progress, with its owner.
 fresh owner
 tri admin "$P\n" roster import "$(dirname "$0")/../../assets/counselors.sample.ini"
 import "$FX/namesake-father.json"
 tri desk "$R\n" queue --json
 qid=$(printf '%s' "$out" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//; s/"//')
 tri desk "$R\n" queue assign "${qid:-none}" c01
-check "set up: a counselor assigned, the item still queued" [ "$rc" -eq 0 ]
+tri desk "$R\n" queue contact "${qid:-none}"
+check "set up: a counselor assigned and the client reached (no step due: deadline 0), the item still queued" [ "$rc" -eq 0 ]
 tri admin "$P\n" export --format fhir --from 2026-12-01 --to 2026-12-06 --out "$tmp/owner.json"
 check "...the export still holds its Task, in-progress, owned by c01" \
     sh -c "grep '\"resourceType\":\"Task\"' '$tmp/owner.json' | grep '\"status\":\"in-progress\"' | grep -q '\"value\":\"c01\"'"
