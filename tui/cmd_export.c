@@ -137,6 +137,11 @@ int cmd_import(const cli_args *a) {
                            seen->response_id[0] ? seen->response_id : "(no id)", seen->intake);
                 }
             }
+            /* same name and phone, another birth date: another person (a father and his son), never matched */
+            if (res.namesakes)
+                printf("new client %s: client %s has the same name and phone but another birth date (another "
+                       "person: not matched)%s\n",
+                       res.namesake_new, res.namesake_of, res.namesakes > 1 ? " (and others alike)" : "");
             /* a screen sent in-progress is a partial one: what it left unanswered counts as missing */
             if (res.in_progress)
                 printf("%d response%s sent in-progress (partial): every item without an answer counts as missing "

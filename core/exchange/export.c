@@ -167,7 +167,9 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
                   rowmac_check_intake(s->v, rowmac_required(s->db), r, NULL, 0) == ROW_TAMPERED ? "red" : r->level);
     op->has_facts = s->db->ops->facts_get(s->db->st, r->id, &op->facts) == ST_OK;
     const queue_item *it = open_item_of(x, r->id);
-    op->has_task = it && !strcmp(it->client_id, r->client_id) && it->state != QS_CLOSED && it->deadline > 0;
+    /* every step before closing, a counselor assigned too (its deadline is 0 once the step is done, the item
+     * still in the queue): the Task goes on being exported, in-progress with its owner */
+    op->has_task = it && !strcmp(it->client_id, r->client_id) && it->state != QS_CLOSED;
     if (op->has_task) op->task = *it;
     if (x->o->deidentify) {
         if (!x->pseudo_key) x->pseudo_key = vault_pseudonym_key(s->v);
@@ -333,8 +335,8 @@ static void csv_row(exporter *x, const opened *op) {
     csv_field(b, op->has_facts ? op->facts.concerns : "");
     csv_field(b, op->has_facts ? op->facts.counselor : op->meta->suggested);
     csv_field(b, op->has_facts ? op->facts.confirmed_level : "");
-    if (op->has_task) record_time(x->o, op, op->task.deadline, t, sizeof t);
-    csv_field(b, op->has_task ? t : "");
+    if (op->has_task && op->task.deadline > 0) record_time(x->o, op, op->task.deadline, t, sizeof t);
+    csv_field(b, op->has_task && op->task.deadline > 0 ? t : "");
     const formset *fs = &x->e->forms;
     for (int f = 0; f < fs->n; f++) {
         if (!csv_form(fs->v[f])) continue;
@@ -597,7 +599,7 @@ static void json_line(exporter *x, json_writer *w, const opened *op) {
     json_t *r;
     json_array_foreach(json_object_get(as, "reasons"), i, r) jw_value(w, json_object_get(r, "rule"), JSON_REAL_PRECISION(6));
     jw_array_end(w);
-    if (op->has_task) {
+    if (op->has_task && op->task.deadline > 0) {
         record_time(x->o, op, op->task.deadline, t, sizeof t);
         jw_member_string(w, "deadline", t);
     }
@@ -675,6 +677,8 @@ static void patient(const exporter *x, json_writer *w, const opened *op) {
     jw_member_string(w, "resourceType", "Patient");
     jw_member_string(w, "id", op->client_id);
     if (x->o->deidentify) {
+        /* the pseudonym as its identifier: an import makes (or finds) the pseudonymous client it names */
+        jw_member_one_pair(w, "identifier", "system", FHIR_PSEUDONYMS, "value", op->client_id);
         if (op->has_facts && op->facts.age_band[0])
             jw_member_one_pair(w, "extension", "url", FHIR_AGE_BAND, "valueString", op->facts.age_band);
         jw_object_end(w);
@@ -824,6 +828,8 @@ static const char *response_status(const opened *op, const form *fm) {
     json_t *record = intake_body_record(op->body);
     const char *kept = json_string_value(json_object_get(json_object_get(record, "fhir_status"), fm->id));
     if (kept && !strcmp(kept, "in-progress")) return "in-progress";
+    /* a partial screen completed later (the import keeps "completed"): it was never complete before */
+    if (kept && !strcmp(kept, "completed")) return "completed";
     bool amends = json_object_get(json_object_get(record, "fhir_amends"), fm->id) != NULL;
     if (amends || (kept && !strcmp(kept, "amended"))) return "amended";
     return "completed";
@@ -1125,16 +1131,30 @@ static void queue_task(const exporter *x, json_writer *w, const opened *op, cons
         record_time(x->o, op, op->task.updated_at, when, sizeof when);
         jw_member_string(w, "lastModified", when);
     }
-    jw_key(w, "restriction");
-    jw_object(w);
-    jw_key(w, "period");
-    jw_object(w);
-    record_time(x->o, op, op->task.level_since, when, sizeof when);
-    jw_member_string(w, "start", when);
-    record_time(x->o, op, op->task.deadline, when, sizeof when);
-    jw_member_string(w, "end", when);
-    jw_object_end(w);
-    jw_object_end(w);
+    /* the counselor assigned, by code (the same code the de-identified export's facts give) */
+    if (op->task.counselor[0]) {
+        jw_key(w, "owner");
+        jw_object(w);
+        jw_key(w, "identifier");
+        jw_object(w);
+        jw_member_string(w, "system", FHIR_COUNSELORS);
+        jw_member_string(w, "value", op->task.counselor);
+        jw_object_end(w);
+        jw_object_end(w);
+    }
+    /* by when: only while a step is due (0 once it is done) */
+    if (op->task.deadline > 0) {
+        jw_key(w, "restriction");
+        jw_object(w);
+        jw_key(w, "period");
+        jw_object(w);
+        record_time(x->o, op, op->task.level_since, when, sizeof when);
+        jw_member_string(w, "start", when);
+        record_time(x->o, op, op->task.deadline, when, sizeof when);
+        jw_member_string(w, "end", when);
+        jw_object_end(w);
+        jw_object_end(w);
+    }
     if (n > 0) {
         jw_key(w, "input");
         jw_array(w);
@@ -1379,7 +1399,7 @@ static uint64_t quasi_identifier(const exporter *x, const intake_rec *r) {
     h = qi_mix(h, has_facts ? f.counselor : r->suggested);
     h = qi_mix(h, has_facts ? f.confirmed_level : "");
     const queue_item *it = open_item_of(x, r->id);
-    bool task = it && !strcmp(it->client_id, r->client_id) && it->state != QS_CLOSED && it->deadline > 0;
+    bool task = it && !strcmp(it->client_id, r->client_id) && it->state != QS_CLOSED;
     h = qi_mix(h, task ? queue_state_name(it->state) : "-");
     if (task) {
         h = qi_mix(h, risk_level_name(it->level));
@@ -1558,7 +1578,9 @@ static void bundle_head(exporter *x) {
         snprintf(head, sizeof head,
                  "{\"resourceType\":\"Bundle\",\"meta\":{\"extension\":["
                  "{\"url\":\"" EXPORT_EXT_WITHHELD "\",\"valueInteger\":%lld},"
-                 "{\"url\":\"" EXPORT_EXT_K "\",\"valueInteger\":%d}]},"
+                 "{\"url\":\"" EXPORT_EXT_K "\",\"valueInteger\":%d}],"
+                 "\"security\":[{\"system\":\"" FHIR_SECURITY_SYSTEM "\",\"code\":\"" FHIR_PSEUDED "\","
+                 "\"display\":\"pseudonymized\"}]},"
                  "\"type\":\"collection\",\"entry\":[",
                  (long long)x->withheld, x->e->cfg.export_k);
     else snprintf(head, sizeof head, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":\"%s\",\"entry\":[", t);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 
@@ -177,6 +178,34 @@ static int choice_of_coding(const form *f, int item, json_t *coding, bool *refus
     double ord;
     if (ordinal_of(coding, &ord)) return choice_of_value(s, ord);
     return -1;
+}
+
+bool fhir_answer_ordinal(json_t *answer, double *out) {
+    json_t *coding = json_object_get(answer, "valueCoding");
+    return (json_is_object(coding) && ordinal_of(coding, out)) || ordinal_of(answer, out);
+}
+
+/* a display compared as wording: case and surrounding blanks aside */
+static bool same_wording(const char *a, const char *b) {
+    if (!a || !b) return false;
+    while (isspace((unsigned char)*a)) a++;
+    while (isspace((unsigned char)*b)) b++;
+    size_t la = strlen(a), lb = strlen(b);
+    while (la && isspace((unsigned char)a[la - 1])) la--;
+    while (lb && isspace((unsigned char)b[lb - 1])) lb--;
+    return la == lb && !strncasecmp(a, b, la);
+}
+
+bool fhir_display_fits(const form *f, int item, int c, json_t *answer) {
+    json_t *coding = json_object_get(answer, "valueCoding");
+    const char *display = json_string_value(json_object_get(coding, "display"));
+    if (!display || !*display) return true;
+    const scale *s = form_item_scale(f, item);
+    if (!s || c < 0 || c >= s->n) return true;
+    if (same_wording(display, form_answer_display(f, item, c)) || same_wording(display, s->choices[c].code)) return true;
+    for (int l = 0; l < LANG_COUNT; l++)
+        if (same_wording(display, s->choices[c].label[l])) return true;
+    return false;
 }
 
 int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused) {

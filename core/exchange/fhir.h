@@ -43,6 +43,12 @@
 #define FHIR_TASK_INPUTS "urn:triage:task-inputs" /* Task.input.type: "screen", a response of the intake */
 #define FHIR_RESPONSE_IDS "urn:triage:responses" /* a response's identifier: INTAKE/FORM (round trips) */
 #define FHIR_CLIENT_IDS "urn:triage:clients"       /* a Patient's identifier: triage's client id */
+#define FHIR_PSEUDONYMS "urn:triage:pseudonyms"   /* a de-identified Patient's identifier: its client's pseudonym */
+/* a de-identified Bundle's meta.security: pseudonymized (the import makes pseudonymous clients of it, never
+ * files it in a real client's record: its dates are shifted) */
+#define FHIR_SECURITY_SYSTEM "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
+#define FHIR_PSEUDED "PSEUDED"
+#define FHIR_COUNSELORS "urn:triage:counselors"   /* a Task.owner's identifier: the counselor's code */
 #define FHIR_QUEUE_STEPS "urn:triage:queue-steps" /* a queue item's step, its Task.businessStatus */
 #define FHIR_ORDINAL "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 #define FHIR_ITEM_WEIGHT "http://hl7.org/fhir/StructureDefinition/itemWeight"
@@ -74,6 +80,14 @@ void fhir_answer_coding(const form *f, int item, int c, char *system, size_t siz
 /* The choice of item i one FHIR answer (an element of QuestionnaireResponse.item.answer) gives, or -1; *refused
  * is set for the local code "refused". */
 int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused);
+
+/* The scale value an answer's ordinalValue (or itemWeight) extension states, on its Coding or on the answer;
+ * false when it states none. The import refuses an answer whose code and stated value disagree. */
+bool fhir_answer_ordinal(json_t *answer, double *out);
+/* Whether the display of an answer's Coding (when it has one) words choice c of item i: its coded display, its
+ * code or a label in any language, case and blanks aside. A Coding without a system is known only by its code;
+ * on a safety item a display naming something else makes the answer ambiguous (the import refuses it). */
+bool fhir_display_fits(const form *f, int item, int c, json_t *answer);
 
 /* A FHIR dateTime (YYYY, YYYY-MM, YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fraction] with Z or +hh:mm) as UTC
  * seconds (a partial date: its first day, midnight UTC). False when it is none. */

@@ -57,6 +57,9 @@ typedef struct {
     bool create;
     bool counted; /* counted in the result (as created or found) by its first intake */
     const char *name, *phone, *birth;
+    bool pseudonymous;           /* the file is de-identified (meta.security PSEUDED): a pseudonymous client */
+    char namesake[STORE_ID_LEN]; /* a client with this name and phone but another birth date ("" when none):
+                                  * another person (a father and his son), named in the output */
     char built_name[256]; /* a HumanName without text, put together from given and family */
 } subject;
 
@@ -152,31 +155,21 @@ static bool names(const res *qr, const char *type, const char *r) {
     return !strcmp(r, local) || (rn > n && r[rn - n - 1] == '/' && !strcmp(r + rn - n, local));
 }
 
-/* A stated total: an item `total` (or the total's code) of the response itself, or an Observation of the
- * bundle derived from it with the form's total code. */
-static stated_kind stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item, double *out,
-                               const char **field) {
-    stated_kind k0 = total_item ? stated_number(json_array_get(json_object_get(total_item, "answer"), 0), out, field)
-                                : STATED_NONE;
-    if (k0 != STATED_NONE) return k0;
+/* Whether Observation o is a total of the response at qr: derived from it and coded with the form's total code. */
+static bool total_observation_of(json_t *o, const res *qr, const form *f) {
+    if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) return false;
     const char *sys, *code;
     fhir_total_code(f, &sys, &code);
-    for (int i = 0; i < n; i++) {
-        json_t *o = all[i].resource;
-        if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) continue;
-        bool from_it = false, coded = false;
-        size_t k;
-        json_t *d;
-        json_array_foreach(json_object_get(o, "derivedFrom"), k, d)
-            if (names(qr, "QuestionnaireResponse", json_string_value(json_object_get(d, "reference")))) from_it = true;
-        json_array_foreach(json_object_get(json_object_get(o, "code"), "coding"), k, d) {
-            const char *s = json_string_value(json_object_get(d, "system")), *c = json_string_value(json_object_get(d, "code"));
-            if (s && c && !strcmp(s, sys) && !strcmp(c, code)) coded = true;
-        }
-        stated_kind kind = from_it && coded ? stated_number(o, out, field) : STATED_NONE;
-        if (kind != STATED_NONE) return kind;
+    bool from_it = false, coded = false;
+    size_t k;
+    json_t *d;
+    json_array_foreach(json_object_get(o, "derivedFrom"), k, d)
+        if (names(qr, "QuestionnaireResponse", json_string_value(json_object_get(d, "reference")))) from_it = true;
+    json_array_foreach(json_object_get(json_object_get(o, "code"), "coding"), k, d) {
+        const char *s = json_string_value(json_object_get(d, "system")), *c = json_string_value(json_object_get(d, "code"));
+        if (s && c && !strcmp(s, sys) && !strcmp(c, code)) coded = true;
     }
-    return STATED_NONE;
+    return from_it && coded;
 }
 
 /* The items of a response with groups opened (any depth): a group is an item with items and no answer. */
@@ -226,6 +219,34 @@ static void choices_shown(const form *f, int item, char *out, size_t size) {
         if (w < 0) break;
         used += (size_t)w < size - used ? (size_t)w : size - used - 1;
     }
+}
+
+/* An answer that says two things: its code one value and its ordinalValue another (item 9 coded "not at all"
+ * with an ordinal of 3), or, on a safety item, a Coding without a system whose display words another answer
+ * than its code. Which one the client gave is not known, and reading the milder one would hide a positive
+ * screen: refused naming the entry and the linkId. */
+static bool answer_contradicts(const form *f, int idx, int ci, json_t *a, const char *w, const char *shown,
+                               problems *p) {
+    const form_item *fi = &f->items[idx];
+    const scale_choice *chosen = &form_item_scale(f, idx)->choices[ci];
+    json_t *coding = json_object_get(a, "valueCoding");
+    const char *code = json_string_value(json_object_get(coding, "code"));
+    char t[64], d[100];
+    text_for_display(code ? code : "?", 40, t, sizeof t);
+    double ord;
+    if (json_is_object(coding) && fhir_answer_ordinal(a, &ord) && ord != (double)chosen->value) {
+        problem(p, "%s: linkId `%s` (%s.%s): code `%s` means %d but its ordinalValue says %g: refused (which one the "
+                   "client gave is not known)", w, shown, f->id, fi->id, t, chosen->value, ord);
+        return true;
+    }
+    if (fi->safety && json_is_object(coding) && !json_object_get(coding, "system") && !fhir_display_fits(f, idx, ci, a)) {
+        text_for_display(json_string_value(json_object_get(coding, "display")), 60, d, sizeof d);
+        problem(p, "%s: linkId `%s` (%s.%s), a safety item: a Coding with no system, code `%s` (%d) but display `%s`: "
+                   "refused (give the system, or a display that words the code)", w, shown, f->id, fi->id, t,
+                chosen->value, d);
+        return true;
+    }
+    return false;
 }
 
 /* One item's answer into r->answers[idx]; problems name the linkId. */
@@ -280,8 +301,10 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
         bool refused;
         int ci = fhir_answer_choice(f, idx, a, &refused);
         if (refused) r->answers[idx] = (answer){ANS_REFUSED, 0};
-        else if (ci >= 0) r->answers[idx] = (answer){ANS_VALUE, form_item_scale(f, idx)->choices[ci].value};
-        else {
+        else if (ci >= 0) {
+            if (answer_contradicts(f, idx, ci, a, w, shown, p)) return;
+            r->answers[idx] = (answer){ANS_VALUE, form_item_scale(f, idx)->choices[ci].value};
+        } else {
             answer_shown(f, a, seen_as, sizeof seen_as);
             choices_shown(f, idx, why.msg, sizeof why.msg);
             problem(p, "%s: linkId `%s` (%s.%s): %s is not an answer to this item (expected one of %s)", w, shown,
@@ -474,6 +497,21 @@ static bool intake_holds(session *s, const engine *e, const response *r, const c
     return same;
 }
 
+/* Whether the earlier intake's response to this form was kept in-progress (a partial screen). */
+static bool earlier_was_partial(session *s, const char *intake_id, const char *form_id) {
+    char *text = NULL;
+    error why = {0};
+    if (!intake_peek_body(s, intake_id, &text, &why)) return false;
+    json_error_t je;
+    json_t *body = json_loads(text, 0, &je);
+    secret_free(text);
+    json_t *record = body ? intake_body_record(body) : NULL;
+    const char *kept = json_string_value(json_object_get(json_object_get(record, "fhir_status"), form_id));
+    bool partial = kept && !strcmp(kept, "in-progress");
+    json_decref(body);
+    return partial;
+}
+
 /* A response seen before: with the same answers as ANY intake it was saved as (each version of an amended
  * response is one), it was already imported (r->already): replaying the original after its amendment, or an
  * export holding both versions, makes no new intake. With answers no earlier intake holds (status amended, or
@@ -568,44 +606,69 @@ static void check_hidden_answers(const form *f, const answer *answers, const cha
 /* A total the response states (its total item, or an Observation derived from it) is checked against the one
  * computed from its answers; one that cannot be read as a number, or whose answers could not all be read, is
  * refused as not checkable (a total taken unchecked could hide a wrong answer). */
-static void check_stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item,
-                               const answer *answers, int unread, const char *w, problems *p) {
-    double stated = 0;
-    const char *field = "";
-    stated_kind kind = stated_total(all, n, qr, f, total_item, &stated, &field);
-    if (kind == STATED_NONE) return;
-    score_result sr;
-    score_form(f, answers, &sr);
-    const char *tl = total_item ? json_string_value(json_object_get(total_item, "linkId")) : NULL;
-    char tw[80], st[48];
-    if (tl) {
-        char t[48];
-        text_for_display(tl, 40, t, sizeof t);
-        snprintf(tw, sizeof tw, " (linkId `%s`)", t);
-    } else snprintf(tw, sizeof tw, " (its Observation)");
+/* One stated total (tw says where: the item's linkId or the Observation's entry) against the answers. */
+static void check_one_total(const form *f, const score_result *sr, json_t *holder, stated_kind kind, double stated,
+                            const char *field, const char *tw, int unread, const char *w, problems *p) {
+    char st[48];
+    /* US Core writes its total Observation as valueString "12": a string that is exactly the numeral of the
+     * recomputed total says the same; any other string is not checkable (below) */
+    const char *as_text = json_string_value(json_object_get(holder, "valueString"));
+    char total_text[24];
+    snprintf(total_text, sizeof total_text, "%d", sr->total);
+    if (kind == STATED_OTHER && as_text && sr->has_total && sr->complete && !sr->prorated && unread == 0 &&
+        !strcmp(as_text, total_text))
+        return;
     number_text(stated, st, sizeof st);
     char fs[48];
     text_for_display(field, 30, fs, sizeof fs); /* a key of the file */
     if (kind == STATED_OTHER)
         problem(p, "%s: the stated total%s is a %s, not a number triage reads (valueInteger, valueDecimal or "
                    "valueQuantity): it cannot be checked; nothing was imported", w, tw, fs);
-    else if (!sr.has_total) problem(p, "%s: states a total%s, but %s has none", w, tw, f->id);
+    else if (!sr->has_total) problem(p, "%s: states a total%s, but %s has none", w, tw, f->id);
     else if (unread > 0)
         /* its answers could not all be read (listed above): the total cannot be checked, and is not taken */
         problem(p, "%s: the stated total %s%s cannot be checked: %d of its answers are not read (above)", w, st, tw,
                 unread);
-    else if (sr.prorated) {
+    else if (sr->prorated) {
         /* the form's rule allows these items missing (triage's own export of a prorated total, marked
          * urn:triage:fhir:prorated): the total stated must be the prorated one computed here */
-        if (stated != sr.total)
+        if (stated != sr->total)
             problem(p, "%s: the stated total %s%s disagrees with the prorated total of its answers, %d (%s, %d "
-                       "missing)", w, st, tw, sr.total, f->id, sr.n_missing);
-    } else if (!sr.complete)
+                       "missing)", w, st, tw, sr->total, f->id, sr->n_missing);
+    } else if (!sr->complete)
         problem(p, "%s: states a total %s%s, but %s is incomplete (%d of %d answered)", w, st, tw, f->id,
-                sr.n_answered, sr.n_visible);
-    else if (stated != sr.total)
-        problem(p, "%s: the stated total %s%s disagrees with the total of its answers, %d (%s)", w, st, tw, sr.total,
+                sr->n_answered, sr->n_visible);
+    else if (stated != sr->total)
+        problem(p, "%s: the stated total %s%s disagrees with the total of its answers, %d (%s)", w, st, tw, sr->total,
                 f->id);
+}
+
+/* Every total the file states for a response (its own total item, and each Observation of the bundle derived
+ * from it with the form's total code) must agree with its answers: a sender that states one right total and
+ * another wrong one has a fault somewhere, and which total a reader downstream takes is not known. */
+static void check_stated_total(const res *all, int n, const res *qr, const form *f, json_t *total_item,
+                               const answer *answers, int unread, const char *w, problems *p) {
+    score_result sr;
+    score_form(f, answers, &sr);
+    double stated = 0;
+    const char *field = "";
+    char tw[80];
+    json_t *holder = json_array_get(json_object_get(total_item, "answer"), 0);
+    stated_kind kind = total_item ? stated_number(holder, &stated, &field) : STATED_NONE;
+    if (kind != STATED_NONE) {
+        const char *tl = json_string_value(json_object_get(total_item, "linkId"));
+        char t[48];
+        text_for_display(tl ? tl : "?", 40, t, sizeof t);
+        snprintf(tw, sizeof tw, " (linkId `%s`)", t);
+        check_one_total(f, &sr, holder, kind, stated, field, tw, unread, w, p);
+    }
+    for (int i = 0; i < n; i++) {
+        if (!total_observation_of(all[i].resource, qr, f)) continue;
+        kind = stated_number(all[i].resource, &stated, &field);
+        if (kind == STATED_NONE) continue;
+        snprintf(tw, sizeof tw, " (its Observation)");
+        check_one_total(f, &sr, all[i].resource, kind, stated, field, tw, unread, w, p);
+    }
 }
 
 /* Whether Observation o is derived from response qr (derivedFrom names it). */
@@ -834,11 +897,35 @@ static bool family_first(json_t *p, json_t *n, const char *family) {
     return family && (unsigned char)family[0] >= 0xE3; /* UTF-8 lead byte of the CJK blocks */
 }
 
-/* The name of a Patient: its first HumanName's text, else (R4 makes text optional; US Core asks only for a
+/* How current a HumanName is: 0 usual, 1 official, 2 without a use; -1 never the client's name now (use old,
+ * maiden, nickname, temp, anonymous, or a period that has ended). */
+static int name_rank(json_t *n) {
+    const char *end = json_string_value(json_object_get(json_object_get(n, "period"), "end"));
+    int64_t ended;
+    if (end && fhir_datetime_parse(end, &ended) && ended <= clock_now()) return -1;
+    const char *use = json_string_value(json_object_get(n, "use"));
+    if (!use) return 2;
+    return !strcmp(use, "usual") ? 0 : !strcmp(use, "official") ? 1 : -1;
+}
+
+/* The Patient's current name: usual, else official, else one without a use; never use=old (the US Core
+ * example's maiden name "Amy V. Shaw" beside "Amy V. Baxter"), nor a name whose period has ended. */
+static json_t *current_name(json_t *p) {
+    json_t *best = NULL, *n;
+    int best_rank = 3;
+    size_t k;
+    json_array_foreach(json_object_get(p, "name"), k, n) {
+        int r = name_rank(n);
+        if (r >= 0 && r < best_rank) best = n, best_rank = r;
+    }
+    return best;
+}
+
+/* The name of a Patient: its current HumanName's text (current_name), else (R4 makes text optional; US Core asks only for a
  * family or a given name) its given names and family put together, "given family", or family first without
  * a space for a Chinese name. */
 static const char *patient_name(json_t *p, char *buf, size_t size) {
-    json_t *n = json_array_get(json_object_get(p, "name"), 0);
+    json_t *n = current_name(p);
     const char *text = json_string_value(json_object_get(n, "text"));
     if (text && *text) return text;
     const char *family = json_string_value(json_object_get(n, "family"));
@@ -871,18 +958,35 @@ static const char *patient_phone(json_t *p) {
     return NULL;
 }
 
-/* The existing client with this name and the same phone or date of birth; "" when none. */
+static bool births_differ(const char *a, const char *b) { return a && *a && b && *b && strcmp(a, b); }
+
+/* The existing client with this name and the same phone or date of birth; "" when none. A client whose birth
+ * date differs (when both have one) is another person however alike the name and phone (a father and his son
+ * at one address): never matched, so one person's screen never lands in another's record; with the same phone
+ * it is kept as a namesake, named in the output beside the new client. */
 static bool match_client(session *s, subject *sj, error *err) {
     client_plain *list = NULL;
     int n = 0;
-    sj->client_id[0] = '\0';
+    sj->client_id[0] = sj->namesake[0] = '\0';
     if (!client_find(s, sj->name, &list, &n, err)) return false;
     char a[72], b[72];
     normalise_phone(sj->phone, a, sizeof a);
     int hits = 0;
     for (int i = 0; i < n; i++) {
+        if (sj->pseudonymous) {
+            /* a pseudonymous client is its pseudonym: the same name exactly, never a client with a phone or
+             * birth date (a real person) */
+            bool same = list[i].name && !strcmp(list[i].name, sj->name) && !*list[i].phone && !*list[i].birth;
+            if (same && hits++ == 0) snprintf(sj->client_id, sizeof sj->client_id, "%s", list[i].id);
+            continue;
+        }
         normalise_phone(list[i].phone, b, sizeof b);
-        bool same = (*a && !strcmp(a, b)) || (sj->birth && *sj->birth && !strcmp(sj->birth, list[i].birth));
+        bool same_phone = *a && !strcmp(a, b);
+        if (births_differ(sj->birth, list[i].birth)) {
+            if (same_phone && !sj->namesake[0]) snprintf(sj->namesake, sizeof sj->namesake, "%s", list[i].id);
+            continue;
+        }
+        bool same = same_phone || (sj->birth && *sj->birth && !strcmp(sj->birth, list[i].birth));
         if (same && hits++ == 0) snprintf(sj->client_id, sizeof sj->client_id, "%s", list[i].id);
     }
     client_list_free(list, n);
@@ -891,6 +995,7 @@ static bool match_client(session *s, subject *sj, error *err) {
                  sj->ref);
         return false;
     }
+    if (sj->client_id[0]) sj->namesake[0] = '\0';
     return true;
 }
 
@@ -1028,6 +1133,9 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
          * writes it back as it was sent */
         if (rs[i].status && strcmp(rs[i].status, "completed") != 0)
             json_object_set_new(statuses, rs[i].f->id, json_string(rs[i].status));
+        else if (rs[i].amends[0] && earlier_was_partial(s, rs[i].amends, rs[i].f->id))
+            /* the partial screen finished later: completed (amended would say it was complete before) */
+            json_object_set_new(statuses, rs[i].f->id, json_string("completed"));
         if (is_partial(&rs[i])) out->in_progress++;
         /* the response's own identifier stays with the intake: the export writes it back, so that a round
          * trip through another system is recognised here (and there) */
@@ -1075,6 +1183,12 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
         if (ok) {
             json_decref(saved.assessment);
             if (!sj->counted) out->clients_created += sj->create, out->clients_matched += !sj->create;
+            if (!sj->counted && sj->create && sj->namesake[0]) {
+                if (!out->namesakes++) {
+                    memcpy(out->namesake_new, saved.client_id, sizeof out->namesake_new);
+                    memcpy(out->namesake_of, sj->namesake, sizeof out->namesake_of);
+                }
+            }
             sj->counted = true;
             /* the subject's next intake (a client seen twice in an export) is for the client made now */
             sj->create = false;
@@ -1137,9 +1251,38 @@ static res *file_resources(json_t *root, int *n, error *err) {
     return all;
 }
 
+/* A de-identified Patient has no name, phone or birth date: its client is a pseudonymous one, like an anonymous
+ * caller, named by the Patient's pseudonym (its urn:triage:pseudonyms identifier, else its id), so that every
+ * export of the same client (the pseudonym is the same in each) comes to the same pseudonymous client. */
+static void pseudonymous_subject(json_t *pt, const res *at, subject *sj, problems *p) {
+    const char *pseudo = NULL;
+    size_t k;
+    json_t *id;
+    json_array_foreach(json_object_get(pt, "identifier"), k, id) {
+        const char *sys = json_string_value(json_object_get(id, "system"));
+        if (sys && !strcmp(sys, FHIR_PSEUDONYMS)) pseudo = json_string_value(json_object_get(id, "value"));
+    }
+    if (!pseudo) pseudo = json_string_value(json_object_get(pt, "id"));
+    sj->phone = sj->birth = NULL;
+    if (!pseudo || !*pseudo || strlen(pseudo) > 128 || strchr(pseudo, ' ')) {
+        char w[160];
+        where(at, w, sizeof w);
+        problem(p, "%s: a de-identified (PSEUDED) file whose Patient has no pseudonym (identifier %s, or an id)", w,
+                FHIR_PSEUDONYMS);
+        sj->name = "";
+        return;
+    }
+    snprintf(sj->built_name, sizeof sj->built_name, "Pseudonym %s", pseudo);
+    sj->name = sj->built_name;
+}
+
 /* The subject's Patient of the file, read once per subject (not when the worker named the client). */
 static void subject_from_file(const res *all, int n, const res *at, subject *sj, problems *p) {
     json_t *pt = sj->contained ? sj->contained : patient_of(all, n, at->resource, sj->ref);
+    if (sj->pseudonymous) {
+        pseudonymous_subject(pt, at, sj, p);
+        return;
+    }
     sj->name = patient_name(pt, sj->built_name, sizeof sj->built_name);
     sj->phone = patient_phone(pt);
     sj->birth = json_string_value(json_object_get(pt, "birthDate"));
@@ -1478,6 +1621,18 @@ static void audit_import(session *s, const response *rs, int nr, const import_re
     session_audit(s, "import", "", detail);
 }
 
+/* Whether the file says it is de-identified: meta.security PSEUDED (triage's de-identified export writes it). */
+static bool is_pseudonymised(json_t *root) {
+    size_t k;
+    json_t *c;
+    json_array_foreach(json_object_get(json_object_get(root, "meta"), "security"), k, c) {
+        const char *sys = json_string_value(json_object_get(c, "system"));
+        const char *code = json_string_value(json_object_get(c, "code"));
+        if (sys && code && !strcmp(sys, FHIR_SECURITY_SYSTEM) && !strcmp(code, FHIR_PSEUDED)) return true;
+    }
+    return false;
+}
+
 bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
                      bool accept_other_patient, import_result *out, error *err) {
     memset(out, 0, sizeof *out);
@@ -1499,6 +1654,12 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     response *rs = xcalloc((size_t)n + 1, sizeof *rs);
     subject *subjects = xcalloc((size_t)n + 1, sizeof *subjects);
     int ns = 0;
+    bool pseudonymised = is_pseudonymised(root);
+    for (int i = 0; i <= n; i++) subjects[i].pseudonymous = pseudonymised;
+    /* a de-identified file's days are shifted and its Patients are pseudonyms: never into a real record */
+    if (pseudonymised && client_id)
+        problem(&p, "a de-identified (PSEUDED) file: its dates are shifted and its Patients are pseudonyms, so it "
+                    "never goes into a client's record; import it without --client (as pseudonymous clients)");
     int nr = gather_responses(s, e, all, n, client_id, rs, subjects, &ns, out, &p);
     intake_group *groups = xcalloc((size_t)n + 1, sizeof *groups);
     int ng = group_intakes(rs, nr, ns, groups, &p);
@@ -1530,7 +1691,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     if (!ok) {
         /* an answer the saving step refuses (assess's own checks) is the file's fault, not the disk's */
         out->save_failed = p.problems == 0 && err->kind != ERR_INPUT;
-        out->intakes = out->clients_created = out->clients_matched = out->amended = out->in_progress = 0;
+        out->intakes = out->clients_created = out->clients_matched = out->amended = out->in_progress = out->namesakes = 0;
         out->first_intake[0] = out->amended_intake[0] = out->amending_intake[0] = '\0';
         import_result_free(out); /* nothing to name: the file was not taken */
     }

@@ -36,6 +36,9 @@ typedef struct {
                                         * as new intakes, each amending the earlier one (audited) */
     char amended_intake[STORE_ID_LEN]; /* the earlier intake the first of them amends */
     char amending_intake[STORE_ID_LEN]; /* ...and the new intake that amends it */
+    int namesakes; /* new clients made although a client with the same name and phone exists: another birth
+                    * date says another person (never matched); the first of them named */
+    char namesake_new[STORE_ID_LEN], namesake_of[STORE_ID_LEN];
     bool save_failed; /* the file was sound but saving it failed (disk, busy): nothing saved, a runtime error */
 } import_result;
 

@@ -103,11 +103,9 @@ fresh sameday-back
 import "$tmp/sameday.json"
 check "the export of a client's two intakes of one day imports as 2 intakes" has_out "imported 3 responses as 2 intakes (1 client new, 0 found)"
 fresh sameday-deid
-printf '{"client":{"name":"Research Copy"},"answers":{"gad2":[0,0]}}' >"$tmp/rc.json"
-tri desk "$R\n" intake new "$tmp/rc.json"
-rcid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
-import "$tmp/sameday-deid.json" --client "$rcid"
-check "...the de-identified export (only the day) as 2 intakes too" has_out "imported 3 responses as 2 intakes"
+# (session 6: a de-identified file goes to a pseudonymous client, never a real one named by --client)
+import "$tmp/sameday-deid.json"
+check "...the de-identified export (only the day) as 2 intakes too" has_out "imported 3 responses as 2 intakes (1 client new"
 
 # 6. An amendment goes to the client of the intake it amends: with a --client that names another client it
 # was filed in that client's record (the amended intake, and its level, left uncorrected); now refused,
@@ -335,5 +333,103 @@ check "...imported again: the count said" has_out "3 responses were already impo
 named=$(printf '%s\n' "$out" | grep -c 'entry\[[135]\] QuestionnaireResponse qa[123] (intake [0-9a-f-]*)')
 distinct=$(printf '%s\n' "$out" | sed -n 's/.*(intake \([^)]*\)).*/\1/p' | sort -u | wc -l)
 check "...each named with its entry, id and intake ($named named, $distinct intakes)" sh -c "[ '$named' = 3 ] && [ '$distinct' = 3 ]"
+
+
+# Session 6 (issue 15, the sixth outside integrator; fixtures from the tester's sandbox in/, see
+# tests/fixtures/fhir/import/README).
+# 1. SAFETY/record: a father's and a son's PHQ-9 (same name, same phone, birthDates 1960 and 1995) went into
+# one record. Another birth date is another person: a new client, and a line naming the namesake.
+export TRIAGE_NOW=2026-12-05T09:00:00Z
+fresh namesake
+import "$FX/namesake-father.json"
+check "set up: the father's PHQ-9 makes a client" has_out "(1 client new, 0 found)"
+import "$FX/namesake-son.json"
+check "the son's PHQ-9 (same name and phone, another birthDate) makes a new client" has_out "(1 client new, 0 found)"
+check "...and names the client with the same name and phone" has_out "has the same name and phone but another birth date"
+import "$FX/namesake-son.json"
+check "...the son's file again finds the son, not the father" \
+    sh -c "printf '%s' \"\$1\" | grep -Eq '1 response was already imported|0 clients new, 1 found'" _ "$out"
+
+# 2. SAFETY: item 9 coded LA6568-5 (not at all, 0) with an ordinalValue of 3 was read as 0 (green); a Coding
+# with no system whose display words another answer on a safety item: which one the client gave is not known.
+fresh ordinal
+import "$FX/item9-ordinal-disagree.json"
+check "item 9 whose code says 0 and ordinalValue 3 is refused naming entry and linkId" \
+    sh -c "[ $rc -ne 0 ] && printf '%s' \"\$1\" | grep -q 'entry\[1\].*linkId .*44260-8.*ordinalValue says 3'" _ "$err"
+import "$FX/item9-nosystem-display.json"
+check "item 9 with no system, code 0 and display 'Nearly every day' is refused" \
+    sh -c "[ $rc -ne 0 ] && printf '%s' \"\$1\" | grep -q '44260-8.*no system.*Nearly every day'" _ "$err"
+check "...nothing was queued" sh -c "[ -z \"\$(printf '%s' \"\$1\")\" ]" _ "$(levels)"
+
+
+# 3. A total Observation (44261-6) disagreeing with the answers was taken whenever the response stated its own
+# total item too (the item was the only one checked): every stated total must agree.
+fresh totals
+for f in total-obs-wrong-item-right uscore-total-obs-wrong-int uscore-total-obs-wrong; do
+    import "$FX/$f.json"
+    check "$f: the item total agrees, the Observation's does not: refused" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -Eq 'stated total [0-9]* ?\(its Observation\) (disagrees|is a)'" _ "$err"
+done
+
+
+# 5. The Patient's current name, never use=old: the US Core patient-example made "Amy V. Shaw" (her old name)
+# instead of "Amy V. Baxter".
+fresh names
+import "$FX/uscore-phq9-bundle.json"
+check "set up: the US Core PHQ-9 bundle imports" has_out "imported 1 response"
+tri desk "$R\n" client find "Amy V. Baxter"
+check "...for a client named by the usual name, Amy V. Baxter" has_out "Amy V. Baxter"
+import "$FX/name-old-and-official.json"
+tri desk "$R\n" client find "Kim Newname"
+check "a Patient with an old and an official name: the official one" has_out "Kim Newname"
+
+
+# 4. A de-identified export of several clients could not be imported back ("give --client"): it says it is
+# pseudonymized (meta.security PSEUDED) and comes in as pseudonymous clients named by the Patient's pseudonym,
+# in any database; --client with it is refused (shifted dates never go into a real client's record).
+fresh deid
+import "$FX/namesake-father.json"
+import "$FX/namesake-son.json"
+tri admin "$P\n" export --format fhir --deidentify --from 2026-11-01 --to 2026-12-06 --out "$tmp/deid.json"
+check "set up: a de-identified export of two clients" grep -q '"code":"PSEUDED"' "$tmp/deid.json"
+fresh deid-into
+import "$tmp/deid.json"
+check "...imports into another database as two pseudonymous clients" has_out "imported 2 responses as 2 intakes (2 clients new, 0 found)"
+pseudo=$(grep -o '"system":"urn:triage:pseudonyms","value":"[^"]*"' "$tmp/deid.json" | head -1 | sed 's/.*"value":"//; s/"$//')
+tri desk "$R\n" client find "$pseudo"
+check "...a client named by its pseudonym, with no phone or birth date" has_out "Pseudonym $pseudo"
+import "$tmp/deid.json"
+check "...imported again: already imported" has_out "2 responses were already imported"
+tri admin "$P\n" client add "Wei Zhang" --phone 555-0100 2>/dev/null
+id=$(tri desk "$R\n" client find "Wei Zhang" --json; printf '%s' "$out" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//; s/"//')
+import "$tmp/deid.json" --client "${id:-none}"
+check "...with --client: refused (a de-identified file never goes into a client's record)" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'de-identified (PSEUDED) file'" _ "$err"
+
+
+# 6. An in-progress response completed later (same identifier) was exported `amended`: amended says it was
+# complete before; a partial screen finished later is `completed`.
+fresh finish
+import "$FX/prescreen-partial.json"
+import "$FX/prescreen-completed.json"
+check "set up: the partial screen, then its completion (a new intake amending it)" has_out "imported before with other answers"
+tri admin "$P\n" export --format fhir --from 2026-12-01 --to 2026-12-06 --out "$tmp/finish.json"
+statuses=$(grep '"resourceType":"QuestionnaireResponse"' "$tmp/finish.json" | grep -o '"status":"[a-z-]*"' | sed 's/"status":"//; s/"//' | sort | tr '\n' ' ')
+check "...exported in-progress and completed, never amended ($statuses)" sh -c "[ '$statuses' = 'completed in-progress ' ]"
+
+
+# 6. The Task disappeared from the export once a counselor was assigned (its deadline is 0 then) while the
+# item was still in the queue (green's step, contacted, done: deadline 0): exported in-progress, with its owner.
+fresh owner
+tri admin "$P\n" roster import "$(dirname "$0")/../../assets/counselors.sample.ini"
+import "$FX/namesake-father.json"
+tri desk "$R\n" queue --json
+qid=$(printf '%s' "$out" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//; s/"//')
+tri desk "$R\n" queue assign "${qid:-none}" c01
+tri desk "$R\n" queue contact "${qid:-none}"
+check "set up: a counselor assigned and the client reached (no step due: deadline 0), the item still queued" [ "$rc" -eq 0 ]
+tri admin "$P\n" export --format fhir --from 2026-12-01 --to 2026-12-06 --out "$tmp/owner.json"
+check "...the export still holds its Task, in-progress, owned by c01" \
+    sh -c "grep '\"resourceType\":\"Task\"' '$tmp/owner.json' | grep '\"status\":\"in-progress\"' | grep -q '\"value\":\"c01\"'"
 
 finish
