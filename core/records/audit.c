@@ -978,6 +978,10 @@ static int check_entry_tolerant(void *vctx, const audit_rec *e) {
         *m = saved;
         m->keys = keys; /* the list may have moved; the count put back drops a key the entry added */
     }
+    /* a lock or a removal is kept even from an entry that does not check: passing it over is what let a flipped
+     * signature byte open a locked or removed account (issue 12, the sixth outside attacker); keeping it can only
+     * refuse more (a lock anyone with the file could set in the staff table too) */
+    if (!strcmp(e->action, "staff_lock") || !strcmp(e->action, "staff_remove")) follow_staff(c, e);
     c->failed = c->sig_failed = false;
     c->run_first = c->run_last = 0;
     c->await_seq = 0;

@@ -8,7 +8,8 @@
 #      naming the trail's problem, and nothing changes (attack_unpin.sh);
 #   3. a rekey seals the new data key only to members both the table and the trail show active
 #      (attack_lockclear_rekey.sh, attack_removed_rekey.sh);
-#   4. a login is refused for a member the trail locked or removed, whatever the table says (item2_filelock.sh);
+#   4. a login is refused for a member the trail locked or removed, whatever the table says (item2_filelock.sh),
+#      also when the lock entry's signature was flipped (attack_lockflip.sh);
 #   5. a wrap dearer than the desk's cost with a staff_kdf entry that does not check is refused as tampering
 #      before deriving, saying what to do (attack_kdf.sh); a supervisor whose own entry is sound still logs in.
 # Usage: tests/attacks/sig_flip.sh ./triage   Last line: `N passed, N failed`.
@@ -102,6 +103,17 @@ tri admin "$ADMIN\n" user remove carol
 sql "UPDATE staff SET locked = 0 WHERE name = 'carol';"
 tri carol "$CAROL\n" client find "Client"
 check "a removed member's row unlocked in the file: refused, naming the removal" has_err "\`carol\` is removed in the signed audit trail"
+# 4b. attack_lockflip: the lock entry's signature flipped too (and bob's newest, so the facts walk is the tolerant one)
+fresh lockflip
+tri admin "$ADMIN\n" user lock carol
+flip "$(sql "SELECT max(seq) FROM audit WHERE action = 'staff_lock' AND object_id = '$(id_of carol)';")" "$(newest_of bob)"
+sql "UPDATE staff SET locked = 0 WHERE name = 'carol';"
+tri carol "$CAROL\n" client find "Client"
+check "lock entry's signature flipped, table lock cleared: her login is still refused" has_err "\`carol\` is locked in the signed audit trail"
+env_before=$(data_env carol)
+tri admin "$ADMIN\n" rekey
+check "...a rekey is refused (the trail has a problem)" [ "$rc" -ne 0 ]
+check "...and her data key envelope is as it was" [ "$(data_env carol)" = "$env_before" ]
 
 # 5. attack_kdf: a dearer wrap planted (twice the desk's memory) and bob's staff_kdf signature flipped
 fresh kdf
