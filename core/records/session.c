@@ -176,7 +176,7 @@ static bool kdf_entry_unsound(database *db, const staff_rec *r, const char *why,
                                  "refused as tampering before deriving (nothing was counted against the account). Run "
                                  "`triage verify`; a supervisor whose own entry is sound can log in and reset the "
                                  "passphrase; if no supervisor can log in (every entry was altered), the file was tampered "
-                                 "with: move it aside with its -wal and -shm and start from the newest backup (README, "
+                                 "with: move it aside with what lies beside it and start from the newest backup (README, "
                                  "restore)", db->name, r->name, why);
     return true;
 }
