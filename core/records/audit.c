@@ -351,7 +351,10 @@ int audit_kdf_matches(database *db, const char *member_id, const vault_kdf *k, c
     if (db->ops->audit_each(db->st, kdf_scan, &c) != ST_OK || !c.found) return -1;
     bool by_ok = !strcmp(c.newest.staff_id, member_id) ||
                  (db->ops->staff_by_id(db->st, c.newest.staff_id, &w) == ST_OK && role_may(w.role, ACT_STAFF_MANAGE));
-    if (!audit_entry_ok(db, c.newest_prev, &c.newest) || !by_ok) return -1; /* verify names a bad entry */
+    if (!audit_entry_ok(db, c.newest_prev, &c.newest) || !by_ok) { /* verify names a bad entry */
+        snprintf(why, size, "the signed audit entry %lld that recorded them does not check", (long long)c.newest.seq);
+        return -2;
+    }
     char mine[AUDIT_KDF_DETAIL_LEN];
     audit_kdf_detail(k, mine);
     if (!strcmp(mine, c.newest.detail)) return 1;
@@ -975,6 +978,10 @@ static int check_entry_tolerant(void *vctx, const audit_rec *e) {
         *m = saved;
         m->keys = keys; /* the list may have moved; the count put back drops a key the entry added */
     }
+    /* a lock or a removal is kept even from an entry that does not check: passing it over is what let a flipped
+     * signature byte open a locked or removed account (issue 12, the sixth outside attacker); keeping it can only
+     * refuse more (a lock anyone with the file could set in the staff table too) */
+    if (!strcmp(e->action, "staff_lock") || !strcmp(e->action, "staff_remove")) follow_staff(c, e);
     c->failed = c->sig_failed = false;
     c->run_first = c->run_last = 0;
     c->await_seq = 0;
@@ -1024,14 +1031,10 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
 
 bool audit_verify(database *db, const vault *v, audit_report *r) {
     verify_ctx c;
-    bool ok = walk(db, v, r, false, false, &c);
-    if (!ok && c.sig_failed && !c.failed) {
-        /* a newest signature failed: walk again checking every one, to name the first bad entry */
-        members_free(&c);
-        free(c.staff);
-        ok = walk(db, v, r, true, false, &c);
-        if (ok) ok = !problem(&c, 0, "an audit signature does not verify: the trail was rewritten or re-signed");
-    }
+    /* EVERY signature checked, not only each key's newest (issue 12, the sixth outside attacker): a signature is
+     * not in its entry's chain hash, so a byte flipped in an old entry's signature (to make the facts walk pass
+     * the entry over) and put back later left the chain whole; verify names the first such entry */
+    bool ok = walk(db, v, r, true, false, &c);
     if (ok) note_run(&c, true);
     if (ok) ok = check_head(&c, db);
     if (ok && c.signing) {

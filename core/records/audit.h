@@ -61,7 +61,8 @@ bool audit_record_kdf(database *db, const vault *v, const char *by_id, const cha
 /* At a login, before deriving a wrap dearer than the desk's kdf_cost and after a failed derivation (session.c;
  * the whole trail is read): 1 when the member's newest signed staff_kdf entry (by the member or by someone the staff
  * table lets manage staff) names k, 0 when it names other parameters (tampering: why written), -1 when the trail
- * has none that checks (a member enrolled before the entries existed: nothing to compare). */
+ * has none (a member enrolled before the entries existed: nothing to compare), -2 when the member's newest entry
+ * does not check (a signature byte flipped, or a writer who may not manage staff: why written). */
 int audit_kdf_matches(database *db, const char *member_id, const vault_kdf *k, char *why, size_t size);
 /* One signed entry checked on its own, cheaply (a login cannot walk the whole trail): its hash recomputed from
  * prev (the hash of the entry before it; zeros for entry 1) and its signature under the signing key meta

@@ -20,12 +20,18 @@ typedef enum {
     BOX_PINNED,    /* the trail's key, and the table holds the same */
     BOX_SWAPPED,   /* the trail's key; the table holds another (tampering) */
     BOX_UNPINNED,  /* the trail gives none yet: the table's key */
-    BOX_UNREADABLE /* the trail cannot be read: nothing to seal to */
+    BOX_UNREADABLE, /* the trail cannot be read: nothing to seal to */
+    BOX_UNSOUND     /* the trail has a problem (facts incomplete): nothing is sealed to anyone (fail closed) */
 } box_pin_status;
+
+/* True when the signed trail can be read and its facts walk is sound; otherwise false, err naming the trail's
+ * problem and saying to run verify: every key handout (a rotation of the clinical key, a rekey, an unlock, a
+ * reset, an enrolment) is refused before it changes anything (issue 12, the sixth outside attacker). */
+bool box_pin_trail_sound(database *db, error *err);
 
 /* The key to seal to for r (the trail's, or the table's for a member without one), and the entry that gave it. */
 box_pin_status box_pin_of(database *db, const staff_rec *r, unsigned char pk[VAULT_PK_BYTES], int64_t *seq);
-/* For a rotation: the key as box_pin_of gives it; false (err) only when the trail cannot be read. */
+/* For a rotation: the key as box_pin_of gives it; false (err) when the trail cannot be read or is not sound. */
 bool box_pin_for_rotation(database *db, const staff_rec *r, unsigned char pk[VAULT_PK_BYTES], error *err);
 /* For a sealing to this one member: refused (err names them and the entry) when the table's key is not the
  * trail's. */

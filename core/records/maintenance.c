@@ -521,6 +521,8 @@ static void rekey_ctx_free(rekey_ctx *c) {
 bool db_rekey(session *s, error *err) {
     if (!session_allowed(s, ACT_KEY_MANAGE, err)) return false;
     database *db = s->db;
+    /* the new keys go to those the signed trail leaves active: refused while it has a problem (box_pin.h) */
+    if (!box_pin_trail_sound(db, err)) return false;
     /* the new key signs the trail as the same supervisor: their signing key is theirs, not the data key's */
     vault *fresh = vault_create_signing_as(s->v);
     if (!fresh) {
@@ -558,6 +560,10 @@ bool db_rekey(session *s, error *err) {
         /* a locked account is left out: it keeps an envelope of the old key, which no longer matches the key
          * check, so clearing the lock in the file gives nothing back; a supervisor's unlock seals it anew */
         if (staff[i].locked) continue;
+        /* and so is one the signed trail locked or removed, or never added, whatever the table says (a lock
+         * cleared in the file just before the rekey, a removed row's lock cleared): both must show them active */
+        const audit_member_facts *tm = audit_facts_member(audit_facts_of(db), staff[i].id);
+        if (!tm || !tm->added || tm->locked || tm->removed) continue;
         /* sealed to the key the signed trail gave them, not the table's (box_pin.h) */
         unsigned char pk[VAULT_PK_BYTES];
         if (!box_pin_for_rotation(db, &staff[i], pk, err)) {

@@ -164,16 +164,48 @@ static bool kdf_dearer(const database *db, const vault_kdf *k) {
     return k->memlimit > mine.memlimit || k->opslimit > mine.opslimit;
 }
 
+/* Always true (audited, err set): r's wrap costs more than this desk's and the member's newest staff_kdf entry is
+ * there but does not check (why: which; issue 12, attack_kdf.sh: a byte of its signature flipped made every login
+ * pay up to 1 GiB and be told "wrong passphrase"), so it is refused as tampering before deriving. The way out is in
+ * the message: a supervisor whose own entry is sound logs in and resets the passphrase; when every entry was
+ * flipped no one logs in (the planted parameters would fail the right passphrase anyway), and the centre starts
+ * again from its newest backup, as for a file too damaged for a supervisor to log in (README, restore). */
+static bool kdf_entry_unsound(database *db, const staff_rec *r, const char *why, error *err) {
+    audit_alone(db, NULL, r->id, "tamper_detected", r->id, "key derivation entry does not check");
+    error_set(err, ERR_TAMPERED, "%s: the key of `%s` asks for a dearer derivation than this desk's kdf_cost, and %s: "
+                                 "refused as tampering before deriving (nothing was counted against the account). Run "
+                                 "`triage verify`; a supervisor whose own entry is sound can log in and reset the "
+                                 "passphrase; if no supervisor can log in (every entry was altered), the file was tampered "
+                                 "with: move it aside with what lies beside it and start from the newest backup (README, "
+                                 "restore)", db->name, r->name, why);
+    return true;
+}
+
 /* True (audited, err set) when r's key derivation parameters are not the ones the member's newest signed
  * staff_kdf entry recorded: parameters within the bounds, changed in the file; the right passphrase would fail
  * too, so it is named as tampering, not counted as a wrong passphrase. False when they are, or when the trail has
  * no entry that checks (staff enrolled before the entries existed: nothing to compare). */
-static bool kdf_not_the_trails(database *db, const staff_rec *r, error *err) {
-    char why[400];
-    if (audit_kdf_matches(db, r->id, &r->keys.kdf, why, sizeof why) != 0) return false;
+static bool kdf_not_the_trails(database *db, const staff_rec *r, bool dearer, error *err) {
+    char why[400] = "";
+    int m = audit_kdf_matches(db, r->id, &r->keys.kdf, why, sizeof why);
+    if (dearer && m == -2) return kdf_entry_unsound(db, r, why, err);
+    if (m != 0) return false;
     audit_alone(db, NULL, r->id, "tamper_detected", r->id, "key derivation parameters not the trail's");
     error_set(err, ERR_TAMPERED, "%s: the key of `%s` was altered in the file (%s): a supervisor must reset the "
                                  "passphrase", db->name, r->name, why);
+    return true;
+}
+
+/* True (audited, err set) when the signed trail locked or removed r although the staff table's row is open: the
+ * lock (or the removed row's lock) was cleared in the file (issue 12, item2_filelock: a locked member with
+ * locked=0 in the file logged in and saved an intake). The table's lock alone is enforced above. */
+static bool trail_shuts_out(database *db, const staff_rec *r, error *err) {
+    const audit_member_facts *m = audit_facts_member(audit_facts_of(db), r->id);
+    if (!m || (!m->locked && !m->removed)) return false;
+    audit_alone(db, NULL, r->id, "login_refused", r->id, m->removed ? "removed in the audit trail" : "locked in the audit trail");
+    error_set(err, ERR_AUTH, "the account `%s` is %s in the signed audit trail, though not in the staff table (the lock was "
+                             "cleared in the file): run `triage verify`; %s", r->name, m->removed ? "removed" : "locked",
+              m->removed ? "a removed account never logs in again" : "a supervisor must unlock it");
     return true;
 }
 
@@ -199,6 +231,7 @@ login_status session_login(database *db, const char *name, const char *pass, siz
                  r.name);
         return LOGIN_LOCKED;
     }
+    if (trail_shuts_out(db, &r, err)) return LOGIN_LOCKED;
     int64_t ready = r.last_failed_at + login_delay(r.failed_logins), now = clock_now();
     if (r.failed_logins > 0 && now < ready) {
         *wait = (int)(ready - now);
@@ -218,9 +251,9 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     /* parameters within the bounds that cost more than this desk's own (up to 1 GiB and 4 passes: seconds of a
      * desk machine) are compared with the signed trail BEFORE they are paid for; a wrap at or under the desk's
      * cost is derived first (no dearer than any login here) and compared only when it fails */
-    if (kdf_dearer(db, &r.keys.kdf) && kdf_not_the_trails(db, &r, err)) return LOGIN_ERROR;
+    if (kdf_dearer(db, &r.keys.kdf) && kdf_not_the_trails(db, &r, true, err)) return LOGIN_ERROR;
     vault *v = vault_unlock(r.id, pass, passlen, &r.keys, &why);
-    if (!v && kdf_not_the_trails(db, &r, err)) return LOGIN_ERROR;
+    if (!v && kdf_not_the_trails(db, &r, false, err)) return LOGIN_ERROR;
     if (v && !key_check_ok(db, v)) {
         /* the passphrase was right but the data key it opened is not this database's */
         vault_free(v);
@@ -420,6 +453,9 @@ void session_end(session *s) {
 /* Loads a staff member by name for a supervisor's change; err says what went wrong. */
 static bool target(session *s, staff_action a, const char *name, staff_rec *r, error *err) {
     if (!session_allowed(s, a, err)) return false;
+    /* a lock, unlock, role change, removal or reset hands out (or rotates) keys by the trail's facts: refused
+     * while the trail has a problem, before anything changes (fail closed, box_pin.h) */
+    if (!box_pin_trail_sound(s->db, err)) return false;
     store_status st = s->db->ops->staff_by_name(s->db->st, name ? name : "", r);
     if (st == ST_NOTFOUND) error_set(err, ERR_NOT_FOUND, "no user `%s`", name ? name : "");
     else if (st != ST_OK) db_error(s->db, st, "cannot read staff", err);
