@@ -23,6 +23,9 @@ centre
 intake bob "$BOB" "Client One" "bob wrote: SECRET-ONE" 0
 "$A" strip "$DB" 10 || bad "attacker strip"
 rm -f "$DB-mark" # the mark beside the file would name the rewrite before verify runs; the attacker removes it too
+# ...and so would this account's own record of the trail's head (issue 16: outside the data directory, where a file
+# editor need not reach; removed here so that verify's own order of messages is what is tried)
+rm -rf "${XDG_STATE_HOME:?}/triage/seen"
 tri admin "$ADMIN\n" verify
 check "entry removed, rest re-chained: verify fails" [ "$rc" -ne 0 ]
 check "...its first message names the trail" has_err "^triage: audit entry 10 "
