@@ -110,15 +110,16 @@ static int hints(int y, int x, int width, int max_lines, const char *utf8, attr_
     while (*p && line < max_lines) {
         const char *gap = p; /* the spaces between two hints, kept as written */
         while (*p == ' ') p++;
-        int gap_n = (int)(p - gap) < 2 ? 2 : (int)(p - gap);
+        int gap_n = (int)(p - gap) < 2 ? 2 : (int)(p - gap) > 8 ? 8 : (int)(p - gap); /* bounded: a hint's gap, not a layout */
         const char *end = strstr(p, "  ");
         size_t n = end ? (size_t)(end - p) : strlen(p);
         char seg[512];
         snprintf(seg, sizeof seg, "%.*s", (int)(n < sizeof seg ? n : sizeof seg - 1), p);
-        char joined[1024];
+        char joined[sizeof buf + 8 + sizeof seg]; /* buf, the gap and seg always fit: nothing is cut */
         snprintf(joined, sizeof joined, "%s%*s%s", buf, buf[0] ? gap_n : 0, "", seg);
-        if (text_width(joined) <= width) {
-            snprintf(buf, sizeof buf, "%s", joined);
+        size_t joined_n = strlen(joined);
+        if (text_width(joined) <= width && joined_n < sizeof buf) {
+            memcpy(buf, joined, joined_n + 1);
             p += n;
             continue;
         }
