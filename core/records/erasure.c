@@ -51,17 +51,10 @@ bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, e
     for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
     free(drafts);
     /* the facts stay, under fresh random ids: one new key for the client, so its episodes still count as one
-     * client's, linked to nothing else. A client already on the list of erased clients is a replay (its rows
-     * copied back from an older copy): its facts rows are copies of rows its first erasure already kept, the same
-     * intakes; re-keyed again they were counted twice (an outside privacy tryout: 287 facts rows for 286
-     * intakes, verify sound), so they are dropped with the rest of it (the store's client_erase). */
+     * client's, linked to nothing else */
     facts_rec *facts = NULL;
     int nf = 0;
     if (st == ST_OK) st = db->ops->facts_for_client(db->st, client_id, &facts, &nf);
-    int64_t erased_at = 0;
-    bool replay = client_erased(db, client_id, &erased_at);
-    int dropped = replay ? nf : 0;
-    if (replay) nf = 0;
     char key[STORE_ID_LEN];
     id_new(key);
     for (int i = 0; st == ST_OK && i < nf; i++) {
@@ -87,12 +80,8 @@ bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, e
         db_error(db, st, "cannot erase the client", err);
         return false;
     }
-    char detail[160];
-    int used = snprintf(detail, sizeof detail, "%d intakes kept as de-identified facts, %d drafts", nf, out->drafts);
-    /* verify counts the rows kept by each client's erasures, less those of a replay's (db_verify) */
-    if (replay)
-        snprintf(detail + used, sizeof detail - (size_t)used, ", " ERASE_REPLAY_DROPPED " (%d, kept at entry #%lld)",
-                 dropped, (long long)erased_at);
+    char detail[96];
+    snprintf(detail, sizeof detail, "%d intakes kept as de-identified facts, %d drafts", nf, out->drafts);
     ckey_drop(s->ck, client_id); /* its key, overwritten in the file with its row, goes from memory too */
     if (!audit_log(db, s->v, s->me.id, "client_erase", client_id, detail, err)) return false;
     /* on the list of erased clients, naming its signed entry: a copy of its rows put back later is never opened */

@@ -28,9 +28,6 @@ bool client_erase(session *s, const char *client_id, erase_result *out, error *e
 /* client_erase's work inside the caller's write transaction (a restore re-applies erasures inside its own;
  * no role check: the caller made it). *out is added to, not cleared. Old versions are not purged here: the
  * caller does it after its commit (store op purge_old_versions). */
-/* The words a client_erase entry's detail carries when the client was erased before (a replay erased again):
- * its facts rows were copies, dropped, and its "N intakes kept" counts no new rows (db_verify). */
-#define ERASE_REPLAY_DROPPED "replayed facts copies dropped"
 bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, error *err);
 
 /* True when the audit entry records an erasure: client_erase itself, or a restore's restored_over copy of one,

@@ -234,23 +234,8 @@ int db_sweep_scratch(session *s) {
 typedef struct {
     char (*ids)[STORE_ID_LEN];
     int64_t *seq;
-    int *kept; /* the facts rows the entry says it kept; ERASE_KEPT_REPLAY a replay's, ERASE_KEPT_UNKNOWN unread */
     int n, cap;
 } erased_list;
-
-#define ERASE_KEPT_REPLAY (-2)
-#define ERASE_KEPT_UNKNOWN (-1)
-
-/* The "N intakes kept as de-identified facts" of an erasure's entry (a restore's restored_over copy holds the
- * erasure's detail within its own). */
-static int kept_by(const audit_rec *rec) {
-    static const char phrase[] = " intakes kept as de-identified facts";
-    if (strstr(rec->detail, ERASE_REPLAY_DROPPED)) return ERASE_KEPT_REPLAY;
-    const char *at = strstr(rec->detail, phrase), *p = at;
-    while (p && p > rec->detail && p[-1] >= '0' && p[-1] <= '9') p--;
-    if (!at || p == at || at - p > 9) return ERASE_KEPT_UNKNOWN;
-    return atoi(p);
-}
 
 static int collect_erased(void *vctx, const audit_rec *rec) {
     erased_list *l = vctx;
@@ -259,10 +244,8 @@ static int collect_erased(void *vctx, const audit_rec *rec) {
         l->cap = l->cap ? l->cap * 2 : 64;
         l->ids = xrealloc(l->ids, sizeof *l->ids * (size_t)l->cap);
         l->seq = xrealloc(l->seq, sizeof *l->seq * (size_t)l->cap);
-        l->kept = xrealloc(l->kept, sizeof *l->kept * (size_t)l->cap);
     }
     memcpy(l->ids[l->n], rec->object_id, strlen(rec->object_id) + 1); /* fits: checked above */
-    l->kept[l->n] = kept_by(rec);
     l->seq[l->n++] = rec->seq;
     return 0;
 }
@@ -271,8 +254,6 @@ static int collect_erased(void *vctx, const audit_rec *rec) {
  * unseen) still has in the file: a row of it put back from an older copy (its clients row, with its old sealed
  * key, its intakes, its queue items), or its place on the list of erased clients (meta erased:ID) removed, which
  * would let a row put back open again. True, with the first found named, when there is any. */
-static bool erased_facts_miscounted(database *db, const erased_list *l, char *problem, size_t size);
-
 static bool erased_replayed(database *db, char *problem, size_t size) {
     erased_list l = {0};
     store_status st = db->ops->audit_each(db->st, collect_erased, &l);
@@ -308,59 +289,9 @@ static bool erased_replayed(database *db, char *problem, size_t size) {
             found = true;
         }
     }
-    if (st == ST_OK && !found) found = erased_facts_miscounted(db, &l, problem, size);
     free(l.ids);
     free(l.seq);
-    free(l.kept);
     return found;
-}
-
-static int by_id(const void *a, const void *b) { return strcmp((const char *)a, (const char *)b); }
-
-/* How many report-facts rows belong to no intake: the erased intakes' rows (kept under fresh ids); -1 unread. */
-static int64_t facts_without_intake(database *db) {
-    char (*facts)[STORE_ID_LEN] = NULL, (*intakes)[STORE_ID_LEN] = NULL;
-    int nf = 0, ni = 0;
-    int64_t n = -1;
-    if (db->ops->row_ids(db->st, "intake_facts", false, &facts, &nf) == ST_OK &&
-        db->ops->row_ids(db->st, "intakes", false, &intakes, &ni) == ST_OK) {
-        if (ni > 0) qsort(intakes, (size_t)ni, sizeof *intakes, by_id);
-        n = 0;
-        for (int i = 0; i < nf; i++) n += !(ni > 0 && bsearch(facts[i], intakes, (size_t)ni, sizeof *intakes, by_id));
-    }
-    free(facts);
-    free(intakes);
-    return n;
-}
-
-/* The report facts correspond 1:1 to intakes: a live intake's row has its id, and the rows of no intake are the
- * erased intakes', as many as the trail's erasures say they kept (each client's latest erasure but a replay's:
- * a restore's erasure again of a client whose backup held fewer intakes keeps fewer). More rows than that is
- * an intake counted twice, in the reports too: a replayed client's copy re-keyed at a second erasure (an outside
- * privacy tryout: 287 rows for 286 intakes, and verify said sound), or rows planted. True, named, when they
- * differ; an entry whose count cannot be read (a cut restored_over copy) leaves it unchecked. */
-static bool erased_facts_miscounted(database *db, const erased_list *l, char *problem, size_t size) {
-    int64_t expected = 0;
-    for (int i = 0; i < l->n; i++) {
-        if (l->kept[i] == ERASE_KEPT_REPLAY) continue;
-        bool later = false; /* a later erasure of the same client (not a replay's) counts instead */
-        for (int j = i + 1; j < l->n && !later; j++)
-            later = l->kept[j] != ERASE_KEPT_REPLAY && !strcmp(l->ids[i], l->ids[j]);
-        if (later) continue;
-        if (l->kept[i] == ERASE_KEPT_UNKNOWN) return false;
-        expected += l->kept[i];
-    }
-    int64_t found = facts_without_intake(db);
-    if (found < 0 || found == expected) return false;
-    snprintf(problem, size,
-             "the report facts do not match the intakes 1:1: %lld facts rows belong to no intake (erased intakes' "
-             "rows), but the trail's erasures kept %lld: %lld %s (%s); the reports count them",
-             (long long)found, (long long)expected, (long long)llabs(found - expected),
-             found > expected ? "more" : "fewer",
-             found > expected ? "an intake counted twice: an erased client's rows put back from an older copy and "
-                                "erased again re-keyed its facts a second time, or rows planted"
-                              : "erased intakes' rows removed in the file");
-    return true;
 }
 
 static bool verify_records(session *s, verify_report *r, const audit_report *trail, bool trail_ok, error *err);

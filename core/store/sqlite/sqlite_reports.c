@@ -292,7 +292,7 @@ store_status sq_client_erase(store *s, const char *client_id) {
     /* the client's own key first (schema 11): every value sealed under it is noise once it is gone */
     static const enum sid steps[] = {S_ERASE_OVERWRITE_CLIENT, S_ERASE_OVERWRITE_KEY, S_ERASE_KEY,
                                      S_ERASE_OVERWRITE_INTAKES, S_ERASE_OVERWRITE_REASONS, S_ERASE_EVENTS, S_ERASE_ITEMS,
-                                     S_ERASE_INTAKES, S_BIDX_CLEAR, S_ERASE_CLIENT, S_ERASE_FACTS_LEFT};
+                                     S_ERASE_INTAKES, S_BIDX_CLEAR, S_ERASE_CLIENT};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         sqlite3_stmt *st = NULL;
         int changes = 0;

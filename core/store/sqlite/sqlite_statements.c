@@ -125,8 +125,6 @@ const char *const sq_sql_text[S_COUNT] = {
     [S_ERASE_ITEMS] = "DELETE FROM queue_items WHERE client_id = ?1",
     [S_ERASE_INTAKES] = "DELETE FROM intakes WHERE client_id = ?1",
     [S_ERASE_CLIENT] = "DELETE FROM clients WHERE id = ?1",
-    /* what is still under the client's id after the erasure re-keyed its facts: a replay's copies (erasure.c) */
-    [S_ERASE_FACTS_LEFT] = "DELETE FROM intake_facts WHERE client_key = ?1",
     [S_DRAFTS_BEFORE] = "SELECT " DRAFT_COLS " FROM drafts WHERE updated_at < ?1 ORDER BY updated_at, rowid",
     [S_CLIENTS_CLOSED_BEFORE] = "SELECT c.id FROM clients AS c WHERE EXISTS (SELECT 1 FROM queue_items AS q WHERE "
                                 "q.client_id = c.id) AND NOT EXISTS (SELECT 1 FROM queue_items AS q WHERE q.client_id = "
