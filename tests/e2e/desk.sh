@@ -126,6 +126,8 @@ paced "$S" 1
 step "question 5 answered No: the brief safety assessment, not the red steps" "BRIEF SUICIDE SAFETY ASSESSMENT"
 paced "$S" Enter
 step "...the level is ORANGE, as without stepping away" "Risk level: ORANGE"
+step "...and the call-back number is owed at orange (s6-desk2)" "press F5: no number"
+keys F5
 lacks "...and not kept RED" "Review, then save" "Risk level: RED"
 keys F3
 step "F3 leaves the call" "Front desk"
