@@ -592,7 +592,9 @@ kill_desk() { # user: SIGKILL the front desk of this user (the only process with
 # after login the draft continues (by itself, or with r from home)
 resume_desk() { # label user
     start_desk "$2"
-    wait_for "Unfinished intake resumed" 4 || keys r
+    # r only from home: on a resumed question r is "refused" (a blind r once refused the owed ASQ question 5)
+    wait_for "Unfinished intake resumed\|not asked before the intake stopped\|SAFETY STEPS" 4 && return
+    wait_for "Resume the unfinished intake\|Resume one of them" 2 && keys r
 }
 k_intake() { # name concern: from login to the PHQ-9
     paced "$S" n
@@ -668,16 +670,23 @@ way_kill() { # label expect form item how q5
         kstep "$label: question 5 asked after a refusal" "$Q_ASQ5" || return
         kill_desk "$U"
         resume_desk "$label" "$U"
-        # interrupted with question 5 unanswered after a positive: acuity unknown, acute: the red steps first
-        if wait_for "RED: SAFETY STEPS" 3; then ok "$label: resumed: the red safety steps come first"
-        else bad "$label: resumed: the red safety steps come first" "$(pane)"; fi
-        paced "$S" Enter
-        kstep "$label: resumed after kill -9: question 5 is still asked" "$Q_ASQ5" || return
-        # issue 11: question 5 unanswered after a positive is red "in a resumed draft"
+        # interrupted with question 5 unanswered after a positive: acuity unknown, acute (RED) at once; the
+        # question that decides it is asked first, once (the ASQ's own order: the client is still there)
+        kstep "$label: resumed after kill -9: question 5 is asked first" "not asked before the intake stopped" || return
+        kstep "$label: ...on question 5 itself" "$Q_ASQ5" 1 || return
         if wait_for "Risk level: RED" 2; then ok "$label: the resumed draft with question 5 unanswered is red"
         else bad "$label: the resumed draft with question 5 unanswered is red" "$(pane)"; fi
         if wait_for "[Qq]uestion 5 not answered" 1; then ok "$label: ...with the reason question 5 not answered"
         else bad "$label: ...with the reason question 5 not answered" "$(pane)"; fi
+        # killed again while it is asked first: never offered twice, the red steps come at once
+        kill_desk "$U"
+        resume_desk "$label" "$U"
+        if wait_for "RED: SAFETY STEPS" 3; then ok "$label: killed again on the owed question 5: the red steps at once"
+        else bad "$label: killed again on the owed question 5: the red steps at once" "$(pane)"; fi
+        paced "$S" Enter
+        kstep "$label: ...acknowledged, question 5 is still asked" "$Q_ASQ5" || return
+        if wait_for "Risk level: RED" 2; then ok "$label: ...still red"
+        else bad "$label: ...still red" "$(pane)"; fi
         paced "$S" Enter C-s
         sleep 0.3
         expect_stays "$label: Enter and Ctrl-S on the resumed unanswered question 5 do not pass it" "$(pane)" 5 "$Q_ASQ5"
