@@ -345,12 +345,13 @@ int audit_kdf_matches(database *db, const char *member_id, const vault_kdf *k, c
     kdf_scan_ctx c;
     memset(&c, 0, sizeof c);
     c.member = member_id;
-    staff_rec w;
     /* rare (a failed login, or a wrap dearer than the desk's own): the whole trail is read (no hint in the file
      * to trust) */
     if (db->ops->audit_each(db->st, kdf_scan, &c) != ST_OK || !c.found) return -1;
-    bool by_ok = !strcmp(c.newest.staff_id, member_id) ||
-                 (db->ops->staff_by_id(db->st, c.newest.staff_id, &w) == ST_OK && role_may(w.role, ACT_STAFF_MANAGE));
+    /* its writer as the trail made them, not as the staff table says (a role raised in the file let a reception
+     * login's entry for a clinician count: seventh outside attacker): the entry the facts walk took for the member */
+    const audit_member_facts *m = audit_facts_member(audit_facts_of(db), member_id);
+    bool by_ok = m && m->kdf_seq == c.newest.seq;
     if (!audit_entry_ok(db, c.newest_prev, &c.newest) || !by_ok) { /* verify names a bad entry */
         snprintf(why, size, "the signed audit entry %lld that recorded them does not check", (long long)c.newest.seq);
         return -2;
@@ -435,6 +436,7 @@ bool audit_remac_all(database *db, const vault *v, error *err) {
 typedef struct {
     char id[STORE_ID_LEN];
     bool added, removed, locked, has_role, has_pk, has_left_pk;
+    bool lock_keyless; /* the lock is a failed login's unsigned entry (no supervisor's signed one) */
     staff_role role;
     unsigned char left_pk[VAULT_PK_BYTES]; /* the public key a removal left in the row (its entry's detail) */
     char kdf[257];                         /* the newest signed staff_kdf entry's detail ("" for none) */
@@ -556,9 +558,11 @@ static int follow_staff(verify_ctx *c, const audit_rec *e) {
     } else if (!strcmp(e->action, "staff_lock") || !strcmp(e->action, "staff_unlock")) {
         member *m = member_get(c, e->object_id);
         m->locked = !strcmp(e->action, "staff_lock");
+        m->lock_keyless = false;
         m->lock_seq = e->seq;
     } else if (!strcmp(e->action, "login_failed") && e->staff_id[0] && strstr(e->detail, "account locked")) {
         member *m = member_get(c, e->staff_id);
+        if (!m->locked) m->lock_keyless = true; /* a supervisor's lock stays the signed one */
         m->locked = true;
         m->lock_seq = e->seq;
     } else if (!strcmp(e->action, "staff_kdf") && e->has_sig && e->object_id[0]) {
@@ -799,6 +803,17 @@ static int check_clinical_writer(verify_ctx *c, const audit_rec *e) {
                    (long long)(m->removed ? m->remove_seq : m->lock_seq));
 }
 
+/* A signed staff_kdf entry: the member's own (init, a passphrase change) or written by someone the trail lets
+ * manage staff (enrolment, reset). From anyone else it is forged: a reception login once signed one for a
+ * clinician naming 1 GiB, which verify accepted and her every login then paid for (seventh outside attacker). */
+static int check_kdf_writer(verify_ctx *c, const audit_rec *e) {
+    if (!e->object_id[0] || !strcmp(e->staff_id, e->object_id)) return 0;
+    member *by = member_get(c, e->staff_id);
+    if (by->has_role && role_may(by->role, ACT_STAFF_MANAGE)) return 0;
+    return problem(c, e->seq, "audit entry %lld: %s, who may not manage staff in the trail, records key derivation "
+                              "parameters for %s: forged", (long long)e->seq, who(c, e->staff_id), who(c, e->object_id));
+}
+
 static int check_entry(void *vctx, const audit_rec *e) {
     verify_ctx *c = vctx;
     audit_report *r = c->r;
@@ -826,6 +841,7 @@ static int check_entry(void *vctx, const audit_rec *e) {
     if (check_role(c, e)) return 1;
     if (e->has_sig && !strcmp(e->action, "clinical_key") && check_clinical_writer(c, e)) return 1;
     if (e->has_sig && !strcmp(e->action, ACT_BOX_KEY) && follow_box(c, e)) return 1;
+    if (e->has_sig && !strcmp(e->action, "staff_kdf") && check_kdf_writer(c, e)) return 1;
     if (e->has_sig && !strcmp(e->action, "clinical_key")) {
         r->clinical_seq = e->seq;
         snprintf(r->clinical_detail, sizeof r->clinical_detail, "%s", e->detail);
@@ -1142,6 +1158,7 @@ static void facts_build(const verify_ctx *c, const audit_report *r, bool complet
         o->added = m->added;
         o->removed = m->removed;
         o->locked = m->locked;
+        o->lock_keyless = m->lock_keyless;
         o->has_role = m->has_role;
         o->role = m->role;
         o->nkeys = m->nkeys;
@@ -1150,6 +1167,7 @@ static void facts_build(const verify_ctx *c, const audit_report *r, bool complet
         o->has_box = m->has_box;
         memcpy(o->box_pk, m->box_pk, sizeof o->box_pk);
         o->box_seq = m->box_seq;
+        o->kdf_seq = m->kdf_seq;
     }
     f->complete = complete;
     snprintf(f->problem, sizeof f->problem, "%s", complete ? "" : r->problem);

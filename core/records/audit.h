@@ -59,8 +59,8 @@ void audit_kdf_detail(const vault_kdf *k, char out[AUDIT_KDF_DETAIL_LEN]);
 bool audit_record_kdf(database *db, const vault *v, const char *by_id, const char *member_id, const vault_kdf *k,
                       error *err);
 /* At a login, before deriving a wrap dearer than the desk's kdf_cost and after a failed derivation (session.c;
- * the whole trail is read): 1 when the member's newest signed staff_kdf entry (by the member or by someone the staff
- * table lets manage staff) names k, 0 when it names other parameters (tampering: why written), -1 when the trail
+ * the whole trail is read): 1 when the member's newest signed staff_kdf entry (by the member or by someone the
+ * signed trail lets manage staff) names k, 0 when it names other parameters (tampering: why written), -1 when the trail
  * has none (a member enrolled before the entries existed: nothing to compare), -2 when the member's newest entry
  * does not check (a signature byte flipped, or a writer who may not manage staff: why written). */
 int audit_kdf_matches(database *db, const char *member_id, const vault_kdf *k, char *why, size_t size);
@@ -101,12 +101,14 @@ typedef struct {
 typedef struct {
     char id[STORE_ID_LEN];
     bool added, removed, locked, has_role;
+    bool lock_keyless; /* locked by failed logins only: an unsigned entry, which anyone with the file can append */
     staff_role role;
     unsigned char (*keys)[VAULT_SIGN_PK_BYTES];
     int nkeys;
     bool has_box; /* the X25519 public key the trail gave them (a box_key entry), the only one sealed to */
     unsigned char box_pk[VAULT_PK_BYTES];
     int64_t box_seq;
+    int64_t kdf_seq; /* their newest staff_kdf entry the walk took (their own, or by someone who may manage staff) */
 } audit_member_facts;
 typedef struct {
     audit_member_facts *m;

@@ -169,18 +169,25 @@ static bool pin_of(const char *detail, unsigned char pk[VAULT_PK_BYTES]) {
     return strlen(t) == 2 * VAULT_PK_BYTES && hex_decode(t, 2 * VAULT_PK_BYTES, pk, VAULT_PK_BYTES);
 }
 
-typedef enum { PIN_OK, PIN_NONE_YET, PIN_BAD } pin_status;
+typedef enum { PIN_OK, PIN_NONE_YET, PIN_UNSOUND, PIN_BAD } pin_status;
 
 /* Does the newest clinical_key entry of the signed trail name pk? The entry, its writer's signing key and role
  * (and that the trail had not locked or removed them) are taken from the trail as verify walks it, never from
  * meta sign_pk or the staff table, which anyone with the file can swap. PIN_NONE_YET: that entry was written
- * before pins existed (the next clinical login rotates the key, which pins it). */
+ * before pins existed (the next clinical login rotates the key, which pins it). PIN_UNSOUND: the trail has a
+ * problem, so its newest entry that checks may not be its newest: one byte of the newest rotation's signature
+ * flipped once made an older entry the pin, and a demoted clinician's kept key the one new notes were sealed to
+ * (seventh outside attacker, attack_pinrevert). */
 static pin_status pin_check(database *db, const unsigned char pk[VAULT_PK_BYTES], char *why, size_t whysize) {
     const audit_facts *f = audit_facts_of(db);
     unsigned char named[VAULT_PK_BYTES];
     if (!f) snprintf(why, whysize, "the audit trail cannot be read");
-    else if (!f->clinical_seq)
-        snprintf(why, whysize, "no signed audit entry made it%s", f->complete ? "" : " before the trail's first problem");
+    else if (!f->complete) {
+        snprintf(why, whysize, "the signed audit trail has a problem (%s), so it cannot say which clinical key is the "
+                               "centre's", f->problem);
+        return PIN_UNSOUND;
+    } else if (!f->clinical_seq)
+        snprintf(why, whysize, "no signed audit entry made it");
     else if (!pin_of(f->clinical_detail, named))
         return PIN_NONE_YET;
     else if (!vault_equal(named, pk, VAULT_PK_BYTES))
@@ -192,14 +199,20 @@ static pin_status pin_check(database *db, const unsigned char pk[VAULT_PK_BYTES]
 }
 
 /* pk_read, and the key pinned by the trail (a key from before pins is accepted until the next clinical login
- * rotates it). */
+ * rotates it). Nothing is sealed to it while the trail cannot vouch for it (fail closed). */
 static bool pk_read_pinned(database *db, const vault *v, unsigned char pk[VAULT_PK_BYTES], bool *present, error *err) {
     if (!pk_read(db, v, pk, present, err)) return false;
     if (!*present) return true;
-    char why[160];
-    if (pin_check(db, pk, why, sizeof why) != PIN_BAD) return true;
-    error_set(err, ERR_TAMPERED, "%s: the clinical public key (meta %s) is not the one the signed audit trail made (planted "
-                                 "in the file): %s; nothing is sealed to it; run `triage verify` and ask a supervisor", db->name, META_PK, why);
+    char why[700];
+    pin_status ps = pin_check(db, pk, why, sizeof why);
+    if (ps == PIN_OK || ps == PIN_NONE_YET) return true;
+    if (ps == PIN_UNSOUND)
+        error_set(err, ERR_TAMPERED, "%s: no note is sealed while %s: nothing was saved; run `triage verify`, and put the "
+                                     "file back from a backup with `triage restore` if it was tampered with", db->name, why);
+    else
+        error_set(err, ERR_TAMPERED, "%s: the clinical public key (meta %s) is not the one the signed audit trail made "
+                                     "(planted in the file): %s; nothing is sealed to it; run `triage verify` and ask a "
+                                     "supervisor", db->name, META_PK, why);
     *present = false;
     return false;
 }
@@ -740,20 +753,27 @@ static bool state_set_back(session *s, error *err) {
     return true;
 }
 
+static void tamper_noted(session *s, const char *what) {
+    error ignored = {0};
+    if (session_begin(s, &ignored)) {
+        if (!audit_log(s->db, s->v, s->me.id, "tamper_detected", "", what, &ignored) || !db_commit(s->db, &ignored))
+            db_rollback(s->db);
+    }
+}
+
 /* The clinical public key not the one the signed trail pinned: refused, named, audited (as a state set back is). */
 static bool pin_refused(session *s, const unsigned char pk[VAULT_PK_BYTES], bool *unpinned, error *err) {
-    char why[160];
+    char why[700];
     pin_status ps = pin_check(s->db, pk, why, sizeof why);
     *unpinned = ps == PIN_NONE_YET;
+    /* a trail with a problem does not refuse the login (the supervisor must still verify, restore, reset): what
+     * it cannot vouch for is not trusted instead (no note is sealed, no key is handed out: box_pin.h), and the
+     * login says so in the trail, where a cover-up of the file afterwards cannot take it back */
+    if (ps == PIN_UNSOUND) tamper_noted(s, "the trail has a problem: no note is sealed to the clinical key until it is sound");
     if (ps != PIN_BAD) return false;
     error_set(err, ERR_TAMPERED, "%s: the clinical public key (meta %s) is not the one the signed audit trail made (planted "
                                  "in the file): %s; run `triage verify` and ask a supervisor", s->db->name, META_PK, why);
-    error ignored = {0};
-    if (session_begin(s, &ignored)) {
-        if (!audit_log(s->db, s->v, s->me.id, "tamper_detected", "", "meta clinical_pk not pinned by the trail", &ignored) ||
-            !db_commit(s->db, &ignored))
-            db_rollback(s->db);
-    }
+    tamper_noted(s, "meta clinical_pk not pinned by the trail");
     return true;
 }
 

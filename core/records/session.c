@@ -167,17 +167,20 @@ static bool kdf_dearer(const database *db, const vault_kdf *k) {
 /* Always true (audited, err set): r's wrap costs more than this desk's and the member's newest staff_kdf entry is
  * there but does not check (why: which; issue 12, attack_kdf.sh: a byte of its signature flipped made every login
  * pay up to 1 GiB and be told "wrong passphrase"), so it is refused as tampering before deriving. The way out is in
- * the message: a supervisor whose own entry is sound logs in and resets the passphrase; when every entry was
- * flipped no one logs in (the planted parameters would fail the right passphrase anyway), and the centre starts
- * again from its newest backup, as for a file too damaged for a supervisor to log in (README, restore). */
+ * the message: a supervisor restores the newest backup (no reset: nothing is handed out while the trail has a
+ * problem); when every entry was flipped no one logs in (the planted parameters would fail the right passphrase
+ * anyway), and the centre starts again from its newest backup, as for a file too damaged for a supervisor to log in
+ * (README, restore). */
 static bool kdf_entry_unsound(database *db, const staff_rec *r, const char *why, error *err) {
     audit_alone(db, NULL, r->id, "tamper_detected", r->id, "key derivation entry does not check");
+    /* no reset is the way out: while an entry does not check, no key is handed out (box_pin.h; the seventh outside
+     * attacker's reset was refused after this message offered it) */
     error_set(err, ERR_TAMPERED, "%s: the key of `%s` asks for a dearer derivation than this desk's kdf_cost, and %s: "
-                                 "refused as tampering before deriving (nothing was counted against the account). Run "
-                                 "`triage verify`; a supervisor whose own entry is sound can log in and reset the "
-                                 "passphrase; if no supervisor can log in (every entry was altered), the file was tampered "
-                                 "with: move it aside with what lies beside it and start from the newest backup (README, "
-                                 "restore)", db->name, r->name, why);
+                                 "refused as tampering before deriving (nothing was counted against the account). No "
+                                 "passphrase can be reset while the signed trail has a problem: a supervisor runs `triage "
+                                 "verify` and puts the file back from the newest backup with `triage restore`; if no "
+                                 "supervisor can log in (every entry was altered), move the file aside with what lies "
+                                 "beside it and start from the newest backup (README, restore)", db->name, r->name, why);
     return true;
 }
 
@@ -203,9 +206,17 @@ static bool trail_shuts_out(database *db, const staff_rec *r, error *err) {
     const audit_member_facts *m = audit_facts_member(audit_facts_of(db), r->id);
     if (!m || (!m->locked && !m->removed)) return false;
     audit_alone(db, NULL, r->id, "login_refused", r->id, m->removed ? "removed in the audit trail" : "locked in the audit trail");
-    error_set(err, ERR_AUTH, "the account `%s` is %s in the signed audit trail, though not in the staff table (the lock was "
-                             "cleared in the file): run `triage verify`; %s", r->name, m->removed ? "removed" : "locked",
-              m->removed ? "a removed account never logs in again" : "a supervisor must unlock it");
+    /* a lock by failed logins is an unsigned entry: said so (the seventh outside attacker's one, added with no key,
+     * was called signed). It is kept all the same: anyone with the file could set the table's lock as well, and a
+     * lock refuses, it never opens */
+    if (!m->removed && m->lock_keyless)
+        error_set(err, ERR_AUTH, "the account `%s` is locked in the audit trail by too many failed logins (an unsigned "
+                                 "entry, which anyone with the file could also add), though not in the staff table: run "
+                                 "`triage verify`; a supervisor must unlock it", r->name);
+    else
+        error_set(err, ERR_AUTH, "the account `%s` is %s in the signed audit trail, though not in the staff table (the "
+                                 "lock was cleared in the file): run `triage verify`; %s", r->name,
+                  m->removed ? "removed" : "locked", m->removed ? "a removed account never logs in again" : "a supervisor must unlock it");
     return true;
 }
 

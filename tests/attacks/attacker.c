@@ -42,6 +42,17 @@
  *       what a refusal cost with it (argon2.sh: planted parameters are not paid for), not with the wall clock.
  *   attacker forge-verify-last CONFIG DB USER   (USER's passphrase on the first line of stdin)
  *       meta verify_last := "now: sound", sealed under the data key USER (any role) holds, with no login.
+ *   attacker keep-clinical CONFIG DB USER OUT   (USER's passphrase on the first line of stdin)
+ *       USER, while a clinician, keeps the clinical key: their envelope opened and sealed again to their own
+ *       public key, in the file OUT (no login, nothing audited).
+ *   attacker plant-kept CONFIG DB USER KEPT   (USER's passphrase on the first line of stdin)
+ *       USER (demoted, locked: any role holds the data key) makes the kept key the file's again: meta clinical_pk
+ *       with a valid MAC under the data key, and every clinical_key:<id> envelope sealed to that row's public key.
+ *   attacker kdf-entry CONFIG DB USER VICTIM OPS MEM   (USER's passphrase on the first line of stdin)
+ *       USER's ordinary login appends a staff_kdf entry FOR VICTIM, signed by USER, naming VICTIM's salt with
+ *       Argon2 OPS passes and MEM bytes (and sets VICTIM's row to them, as the file allows).
+ *   attacker keyless-lock CONFIG DB VICTIM   (a line on stdin, unused)
+ *       appends, with no login and no key, the unsigned entry a failed login that locks writes, naming VICTIM.
  * Exit status: 0 done, 1 failed, 2 bad usage. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -703,6 +714,136 @@ static int forge_verify_last(const char *cfg_path, const char *path, const char 
     return ok ? 0 : 1;
 }
 
+/* ---- round 7: a kept clinical key made the file's again; entries any login or no key can write ---- */
+
+static bool staff_blob(const char *id, unsigned char pk[VAULT_PK_BYTES]) {
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(raw, "SELECT public_key FROM staff WHERE id = ?1", -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+              sqlite3_column_bytes(st, 0) == VAULT_PK_BYTES;
+    if (ok) memcpy(pk, sqlite3_column_blob(st, 0), VAULT_PK_BYTES);
+    sqlite3_finalize(st);
+    return ok;
+}
+
+static bool meta_blob(const char *key, unsigned char *out, int size) {
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(raw, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+              sqlite3_column_bytes(st, 0) == size;
+    if (ok) memcpy(out, sqlite3_column_blob(st, 0), (size_t)size);
+    sqlite3_finalize(st);
+    return ok;
+}
+
+static bool meta_set(const char *key, const unsigned char *v, int n) {
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(raw, "UPDATE meta SET value = ?1 WHERE key = ?2", -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_bind_blob(st, 1, v, n, SQLITE_TRANSIENT) == SQLITE_OK &&
+              sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    return ok;
+}
+
+static int keep_clinical(const char *cfg_path, const char *path, const char *user, const char *out) {
+    vault *v = unlock_as(cfg_path, path, user);
+    char id[64], key[128];
+    unsigned char env[VAULT_SEALED_KEY_BYTES], mine[VAULT_PK_BYTES], kept[VAULT_SEALED_KEY_BYTES];
+    bool ok = v && open_raw(path) && raw_text("SELECT id FROM staff WHERE name = ?1", user, id, sizeof id) &&
+              staff_blob(id, mine);
+    snprintf(key, sizeof key, "clinical_key:%s", ok ? id : "");
+    vault_clinical *k = ok && meta_blob(key, env, sizeof env) ? vault_clinical_open(v, env) : NULL;
+    FILE *f = k ? fopen(out, "wb") : NULL;
+    ok = f && vault_clinical_seal_to(k, mine, kept) && fwrite(kept, 1, sizeof kept, f) == sizeof kept;
+    if (f) fclose(f);
+    printf("keep-clinical: %s\n", ok ? "kept" : "FAILED (no envelope of USER opens)");
+    vault_clinical_free(k);
+    vault_free(v);
+    if (raw) sqlite3_close(raw);
+    return ok ? 0 : 1;
+}
+
+static int plant_kept(const char *cfg_path, const char *path, const char *user, const char *kept_file) {
+    vault *v = unlock_as(cfg_path, path, user);
+    unsigned char env[VAULT_SEALED_KEY_BYTES];
+    FILE *f = fopen(kept_file, "rb");
+    bool ok = v && f && fread(env, 1, sizeof env, f) == sizeof env;
+    if (f) fclose(f);
+    vault_clinical *k = ok ? vault_clinical_open(v, env) : NULL;
+    ok = k && open_raw(path) && run("BEGIN");
+    /* meta clinical_pk: the public key and its row MAC under the data key, as clinical_key.c writes it */
+    static const char tag[] = "triage-clinical-pk-v1";
+    unsigned char m[sizeof tag - 1 + VAULT_PK_BYTES], val[VAULT_PK_BYTES + VAULT_MAC_BYTES];
+    if (ok) {
+        vault_clinical_pk(k, val);
+        memcpy(m, tag, sizeof tag - 1);
+        memcpy(m + sizeof tag - 1, val, VAULT_PK_BYTES);
+        vault_row_mac(v, m, sizeof m, val + VAULT_PK_BYTES);
+        ok = meta_set("clinical_pk", val, sizeof val);
+    }
+    sqlite3_stmt *sel = NULL;
+    int n = 0;
+    ok = ok && sqlite3_prepare_v2(raw, "SELECT s.id, s.public_key FROM staff s JOIN meta m ON m.key = 'clinical_key:' || s.id",
+                                  -1, &sel, NULL) == SQLITE_OK;
+    while (ok && sqlite3_step(sel) == SQLITE_ROW) {
+        char key[128];
+        snprintf(key, sizeof key, "clinical_key:%s", (const char *)sqlite3_column_text(sel, 0));
+        ok = sqlite3_column_bytes(sel, 1) == VAULT_PK_BYTES && vault_clinical_seal_to(k, sqlite3_column_blob(sel, 1), env) &&
+             meta_set(key, env, sizeof env);
+        n++;
+    }
+    sqlite3_finalize(sel);
+    ok = ok && run("COMMIT");
+    printf("plant-kept: meta clinical_pk and %d envelope(s): %s\n", n, ok ? "planted" : "FAILED");
+    vault_clinical_free(k);
+    vault_free(v);
+    if (raw) sqlite3_close(raw);
+    return ok ? 0 : 1;
+}
+
+static int kdf_entry(const char *cfg_path, const char *path, const char *user, const char *victim, const char *ops,
+                     const char *mem) {
+    char pass[256];
+    database db;
+    if (open_with_pass(cfg_path, path, &db, pass, sizeof pass) != 0) return 1;
+    error err = {0};
+    int wait = 0;
+    session *s = NULL;
+    staff_rec r;
+    bool ok = session_login(&db, user, pass, strlen(pass), &s, &wait, &err) == LOGIN_OK &&
+              db.ops->staff_by_name(db.st, victim, &r) == ST_OK;
+    sodium_memzero(pass, sizeof pass);
+    if (ok) {
+        r.keys.kdf.opslimit = strtoull(ops, NULL, 10);
+        r.keys.kdf.memlimit = strtoull(mem, NULL, 10);
+        ok = session_begin(s, &err) && audit_record_kdf(&db, s->v, s->me.id, r.id, &r.keys.kdf, &err) && db_commit(&db, &err);
+    }
+    printf("kdf-entry: staff_kdf for %s signed by %s: %s %s\n", victim, user, ok ? "appended" : "FAILED", err.msg);
+    session_end(s);
+    db_close(&db);
+    if (!ok || !open_raw(path)) return 1;
+    char q[256];
+    snprintf(q, sizeof q, "UPDATE staff SET kdf_ops = %llu, kdf_mem = %llu WHERE name = '%s'", strtoull(ops, NULL, 10),
+             strtoull(mem, NULL, 10), victim);
+    ok = run(q);
+    sqlite3_close(raw);
+    return ok ? 0 : 1;
+}
+
+static int keyless_lock(const char *cfg_path, const char *path, const char *victim) {
+    char line[256];
+    database db;
+    if (open_with_pass(cfg_path, path, &db, line, sizeof line) != 0) return 1;
+    staff_rec r;
+    error err = {0};
+    bool ok = db.ops->staff_by_name(db.st, victim, &r) == ST_OK && db_begin(&db, &err) &&
+              audit_log(&db, NULL, r.id, "login_failed", r.id, "wrong passphrase; account locked", &err) &&
+              db_commit(&db, &err);
+    printf("keyless-lock: %s: %s %s\n", victim, ok ? "appended" : "FAILED", err.msg);
+    db_close(&db);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 4 && !strcmp(argv[1], "peak-rss")) return peak_rss(argv[2], argv + 3);
     if (argc == 5 && !strcmp(argv[1], "forge-verify-last"))
@@ -728,7 +869,13 @@ int main(int argc, char **argv) {
     if (argc == 8 && !strcmp(argv[1], "forge-clinical-note"))
         return vault_init() ? forge_clinical_note(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
     if (argc == 6 && !strcmp(argv[1], "read-intake")) return vault_init() ? read_intake(argv[2], argv[3], argv[4], argv[5]) : 1;
-    fprintf(stderr, "usage: attacker forge-clinical-note CONFIG DB USER INTAKE TEXT unsigned|self|as-author | "
+    if (argc == 6 && !strcmp(argv[1], "keep-clinical")) return vault_init() ? keep_clinical(argv[2], argv[3], argv[4], argv[5]) : 1;
+    if (argc == 6 && !strcmp(argv[1], "plant-kept")) return vault_init() ? plant_kept(argv[2], argv[3], argv[4], argv[5]) : 1;
+    if (argc == 8 && !strcmp(argv[1], "kdf-entry"))
+        return vault_init() ? kdf_entry(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
+    if (argc == 5 && !strcmp(argv[1], "keyless-lock")) return vault_init() ? keyless_lock(argv[2], argv[3], argv[4]) : 1;
+    fprintf(stderr, "usage: attacker keep-clinical CONFIG DB USER OUT | plant-kept CONFIG DB USER KEPT | "
+                    "kdf-entry CONFIG DB USER VICTIM OPS MEM | keyless-lock CONFIG DB VICTIM | forge-clinical-note CONFIG DB USER INTAKE TEXT unsigned|self|as-author | "
                     "read-intake CONFIG DB USER INTAKE | peak-rss OUT COMMAND... | plant-clinical CONFIG DB USER [entry] | strip DB SEQ | resign CONFIG DB USER SEQ | legacy CONFIG DB USER [yes] | "
                     "plant-key DB NAME | read-notes CONFIG DB USER | forge-note CONFIG DB USER INTAKE TEXT\n");
     return 2;

@@ -122,7 +122,7 @@ sql "UPDATE staff SET kdf_mem = kdf_mem * 2 WHERE name = 'bob';"
 tri bob "$BOB\n" client find "Client"
 check "a dearer wrap, its staff_kdf entry flipped: bob's login is refused" [ "$rc" -ne 0 ]
 check "...as tampering before deriving, not as a wrong passphrase" has_err "refused as tampering before deriving"
-check "...saying what a centre can do" has_err "a supervisor whose own entry is sound can log in and reset the passphrase"
+check "...saying what a centre can do (no reset while the trail has a problem: restore)" has_err "puts the file back from the newest backup with \`triage restore\`"
 check "...nothing counted against the account" [ "$(sql "SELECT failed_logins FROM staff WHERE name = 'bob';")" -eq 0 ]
 tri admin "$ADMIN\n" verify
 check "...a supervisor whose own entry is sound still logs in, and verify names the entry" has_err "is not signed by"

@@ -1,0 +1,140 @@
+#!/bin/sh
+# Outside attacker, round 7 (issue 12). A signature is not in its entry's chain hash, so one byte of the newest
+# clinical key rotation's signature flipped made the facts walk pass that entry over and take an OLDER clinical_key
+# entry as the pin. A clinician demoted (or locked) after keeping the clinical key then made his kept key the file's
+# again (meta clinical_pk with a valid MAC under the data key every role holds, every envelope re-sealed to it):
+# every note written afterwards, by any desk, was sealed to a key he holds; he put the byte back and verify said sound
+# (attack_pinrevert.sh, attack_pinrevert_lock.sh). And two entries anyone could write counted as a supervisor's:
+# a staff_kdf entry a reception login signed for a clinician (attack_kdfentry.sh), and a failed login's unsigned
+# lock, called "signed" by the refusal (attack_keylesslock.sh). Now:
+#   1. no note is sealed while the trail has a problem: its newest entry that checks may not be its newest;
+#      the refusal names the problem, nothing is saved, and each clinical login says it in the trail (signed),
+#      where a cover-up of the file afterwards cannot take it back; the login itself goes on (verify, restore);
+#   2. the same for a locked clinician, who never logs in;
+#   3. a staff_kdf entry counts only when it is the member's own or its writer may manage staff in the trail:
+#      verify names a forged one, and a dearer wrap behind it is refused before deriving (also with the writer's
+#      role raised in the staff table);
+#   4. a lock by failed logins is said to be one (an unsigned entry), not "signed".
+# Usage: tests/attacks/kept_key.sh ./triage   Last line: `N passed, N failed`.
+T=${1:-./triage}
+. "$(dirname "$0")/lib.inc"
+need_attacker
+CAROL=carol-passphrase-1
+
+fresh() { # a centre of its own: admin, alice (reception), bob and carol (clinicians), one note of bob's
+    DB="$tmp/$1.db"
+    centre
+    tri admin "$ADMIN\n$CAROL\n" user add carol --role clinician
+    intake bob "$BOB" "Client One" "bob wrote: SECRET-ONE"
+}
+# flip SEQ: the first byte of an entry's signature set to 00 (the append-only trigger dropped and put back)
+flip() {
+    trig=$(sql "SELECT sql FROM sqlite_master WHERE name = 'audit_no_update';")
+    sig=$(sql "SELECT hex(sig) FROM audit WHERE seq = $1;")
+    sql "DROP TRIGGER audit_no_update; UPDATE audit SET sig = x'00${sig#??}' WHERE seq = $1; $trig;"
+}
+unflip() { # SEQ HEX: the signature put back
+    trig=$(sql "SELECT sql FROM sqlite_master WHERE name = 'audit_no_update';")
+    sql "DROP TRIGGER audit_no_update; UPDATE audit SET sig = x'$2' WHERE seq = $1; $trig;"
+}
+att() { # SUBCOMMAND PASS ARGS...: the attacker's program with a passphrase on stdin
+    sub=$1 apass=$2
+    shift 2
+    out=$(printf '%s\n' "$apass" | "$A" "$sub" "$tmp/config.ini" "$DB" "$@" 2>"$tmp/aerr"); rc=$?; err=$(cat "$tmp/aerr")
+}
+notes_count() { sql "SELECT count(*) FROM intakes WHERE notes_ct IS NOT NULL;"; }
+# the kept key opens a note sealed since? (the attacker's reader: every envelope and key his login reaches)
+newest_rotation() { sql "SELECT max(seq) FROM audit WHERE action = 'clinical_key';"; }
+
+# 1. attack_pinrevert: demoted, the kept key planted, the newest rotation's signature byte flipped
+fresh demoted
+att keep-clinical "$BOB" bob "$tmp/bob.kept"
+check "set up: bob, a clinician, keeps the clinical key" [ "$rc" -eq 0 ]
+tri admin "$ADMIN\n" user role bob reception
+check "set up: bob demoted (the clinical key rotates)" [ "$rc" -eq 0 ]
+rot=$(newest_rotation)
+sig=$(sql "SELECT hex(sig) FROM audit WHERE seq = $rot;")
+flip "$rot"
+att plant-kept "$BOB" bob "$tmp/bob.kept"
+check "set up: bob (now reception) plants his kept key" [ "$rc" -eq 0 ]
+before=$(notes_count)
+intake carol "$CAROL" "Client After" "carol wrote: WRITTEN-AFTER-PLANT"
+check "a clinician's note after the plant is refused" [ "$rc" -ne 0 ]
+check "...naming the trail's problem (the flipped entry)" has_err "no note is sealed while the signed audit trail has a problem (audit entry $rot "
+check "...and nothing was saved" [ "$(notes_count)" = "$before" ]
+intake alice "$ALICE" "Client After Two" "alice wrote: WRITTEN-AFTER-PLANT"
+check "a receptionist's note after the plant is refused too" [ "$rc" -ne 0 ]
+check "...and nothing was saved" [ "$(notes_count)" = "$before" ]
+tri carol "$CAROL\n" client find "Client"
+check "the clinician's login itself goes on (the trail's problem refuses what it cannot vouch for, not the desk)" [ "$rc" -eq 0 ]
+check "...and said it in the trail, signed by her" \
+    [ "$(sql "SELECT count(*) FROM audit WHERE action = 'tamper_detected' AND detail LIKE 'the trail has a problem%' AND sig IS NOT NULL;")" -ge 1 ]
+tri alice "$ALICE\n" intake new "$tmp/in.json" >/dev/null 2>&1
+out=$(printf '%s\n' "$BOB" | "$A" read-notes "$tmp/config.ini" "$DB" bob 2>/dev/null)
+check "bob's kept key opens nothing written after the plant" sh -c '! printf "%s" "$1" | grep -q WRITTEN-AFTER-PLANT' x "$out"
+# the cover-up: the byte put back; the trail still says what happened
+unflip "$rot" "$sig"
+tri admin "$ADMIN\n" audit
+check "after the cover-up the trail still names the window" \
+    [ "$(sql "SELECT count(*) FROM audit WHERE action = 'tamper_detected' AND detail LIKE 'the trail has a problem%';")" -ge 1 ]
+
+# 2. attack_pinrevert_lock: the same by a LOCKED clinician, who never logs in
+fresh locked
+att keep-clinical "$BOB" bob "$tmp/bob2.kept"
+tri admin "$ADMIN\n" user lock bob
+check "set up: bob locked (the clinical key rotates)" [ "$rc" -eq 0 ]
+flip "$(newest_rotation)"
+att plant-kept "$BOB" bob "$tmp/bob2.kept"
+check "set up: locked bob plants his kept key with the file alone" [ "$rc" -eq 0 ]
+before=$(notes_count)
+intake carol "$CAROL" "Client Locked" "carol wrote: WRITTEN-WHILE-LOCKED"
+check "locked clinician's plant: a note is refused" [ "$rc" -ne 0 ]
+check "...naming the trail's problem" has_err "no note is sealed while the signed audit trail has a problem"
+check "...and nothing was saved" [ "$(notes_count)" = "$before" ]
+
+# 3. attack_kdfentry: reception signs a staff_kdf entry for a clinician (4 passes, 1 GiB) and sets her row to it
+fresh kdf
+att kdf-entry "$ALICE" alice carol 4 1073741824
+check "set up: alice's login appends a staff_kdf entry for carol" [ "$rc" -eq 0 ]
+tri admin "$ADMIN\n" verify
+check "verify is not sound" [ "$rc" -ne 0 ]
+check "...naming the entry as forged (her role in the trail may not manage staff)" \
+    has_err "alice, who may not manage staff in the trail, records key derivation parameters for carol: forged"
+"$A" peak-rss "$tmp/rss" sh -c "printf '%s\n' '$CAROL' | '$T' --config '$tmp/config.ini' --db '$DB' --user carol --passphrase-fd 0 client find Client" >/dev/null 2>"$tmp/cerr"
+rc=$?
+check "carol's login is refused as tampering before deriving" grep -q "refused as tampering before deriving" "$tmp/cerr"
+check "...without paying for the planted 1 GiB (peak under 100 MiB)" [ "$(cat "$tmp/rss")" -lt 102400 ]
+check "...and it is not counted as a wrong passphrase" [ "$(sql "SELECT failed_logins FROM staff WHERE name = 'carol';")" -eq 0 ]
+# RAISE: alice's role raised in the staff table too (the staff table is not who may manage staff)
+fresh kdf_raised
+tri admin "$ADMIN\n" backup "$tmp/kdf_raised.backup"
+check "set up: the centre's backup, before the attack" [ "$rc" -eq 0 ]
+sql "UPDATE staff SET role = 'supervisor' WHERE name = 'alice';"
+att kdf-entry "$ALICE" alice carol 4 1073741824
+sql "UPDATE staff SET role = 'reception' WHERE name = 'alice';"
+"$A" peak-rss "$tmp/rss" sh -c "printf '%s\n' '$CAROL' | '$T' --config '$tmp/config.ini' --db '$DB' --user carol --passphrase-fd 0 client find Client" >/dev/null 2>"$tmp/cerr"
+check "role raised in the file for the entry: carol's login still refused before deriving" grep -q "refused as tampering before deriving" "$tmp/cerr"
+check "...peak under 100 MiB" [ "$(cat "$tmp/rss")" -lt 102400 ]
+check "...not counted as a wrong passphrase" [ "$(sql "SELECT failed_logins FROM staff WHERE name = 'carol';")" -eq 0 ]
+check "...saying the way out: no reset while the trail has a problem, a restore" grep -q "puts the file back from the newest backup with \`triage restore\`" "$tmp/cerr"
+tri admin "$ADMIN\n$CAROL\n" user passwd carol
+check "a supervisor's reset is indeed refused (nothing is handed out while the trail has a problem)" [ "$rc" -ne 0 ]
+tri admin "$ADMIN\n" restore "$tmp/kdf_raised.backup"
+check "the supervisor restores the backup from before" [ "$rc" -eq 0 ]
+tri carol "$CAROL\n" client find "Client"
+check "...and carol logs in again" [ "$rc" -eq 0 ]
+# a supervisor's own staff_kdf entries (a reset) still count
+tri admin "$ADMIN\n$CAROL\n" user passwd carol
+check "a supervisor's reset of carol (an entry by someone who may manage staff)" [ "$rc" -eq 0 ]
+tri admin "$ADMIN\n" verify
+check "...verify sound" [ "$rc" -eq 0 ]
+
+# 4. attack_keylesslock: the unsigned lock entry of a failed login, appended with no key, naming the supervisor
+fresh keyless
+att keyless-lock "" admin
+check "set up: the unsigned lock entry appended with no key" [ "$rc" -eq 0 ]
+tri admin "$ADMIN\n" client find "Client"
+check "the supervisor's login is refused (a lock refuses; the table's lock anyone could set as well)" [ "$rc" -ne 0 ]
+check "...saying it is a lock by failed logins, an unsigned entry" has_err "locked in the audit trail by too many failed logins (an unsigned entry"
+check "...not calling it signed" sh -c '! grep -q "in the signed audit trail" "$1"' x "$tmp/err"
+finish
