@@ -643,7 +643,9 @@ static void concept(json_writer *w, const char *system, const char *code, const 
 /* An entry of the Bundle: its separator, fullUrl and resource's opening; entry_end closes it. The entries
  * are written one compact line each as they come, never the whole Bundle held in memory. */
 static void entry_begin(exporter *x, json_writer *w, const char *url) {
-    csv_raw(&x->out, x->entries_written++ ? ",\n  " : "\n  ");
+    /* the array is opened by its first entry: FHIR's JSON has no empty arrays (a Bundle with nothing in its
+     * range, or every intake withheld, has no "entry" at all) */
+    csv_raw(&x->out, x->entries_written++ ? ",\n  " : ",\"entry\":[\n  ");
     jw_object(w);
     jw_member_string(w, "fullUrl", url);
     jw_key(w, "resource");
@@ -1581,11 +1583,14 @@ static void bundle_head(exporter *x) {
                  "{\"url\":\"" EXPORT_EXT_K "\",\"valueInteger\":%d}],"
                  "\"security\":[{\"system\":\"" FHIR_SECURITY_SYSTEM "\",\"code\":\"" FHIR_PSEUDED "\","
                  "\"display\":\"pseudonymized\"}]},"
-                 "\"type\":\"collection\",\"entry\":[",
+                 "\"type\":\"collection\"",
                  (long long)x->withheld, x->e->cfg.export_k);
-    else snprintf(head, sizeof head, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":\"%s\",\"entry\":[", t);
+    else snprintf(head, sizeof head, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":\"%s\"", t);
     csv_raw(&x->out, head);
 }
+
+/* The Bundle's end: its entries' array closed, if one was opened. */
+static void bundle_end(exporter *x) { csv_raw(&x->out, x->entries_written ? "\n]}\n" : "}\n"); }
 
 /* The same text the export to a file writes, held in memory (no fd: nothing is flushed) and read back: one
  * way of writing the Bundle, whichever is asked for. */
@@ -1600,7 +1605,7 @@ json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o,
     exporter_end(&x);
     json_t *bundle = NULL;
     if (ok) {
-        csv_raw(&x.out, "\n]}\n");
+        bundle_end(&x);
         json_error_t je;
         bundle = json_loadb(x.out.p, x.out.n, 0, &je);
         if (!bundle) error_set(err, ERR_INTERNAL, "the Bundle written does not read back: %s (line %d)", je.text, je.line);
@@ -1655,7 +1660,7 @@ bool export_run_counted(session *s, const engine *e, const export_options *o, co
         csv_header(&x);
     }
     ok = x.uuid_key ? walk_range(&x) : (error_set(err, ERR_INTERNAL, "no secure memory for the export's key"), false);
-    if (ok && o->format == EXPORT_FHIR) csv_raw(&x.out, "\n]}\n");
+    if (ok && o->format == EXPORT_FHIR) bundle_end(&x);
     ok = ok && flush(&x);
     exporter_end(&x);
     csv_free(&x.out);

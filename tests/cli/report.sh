@@ -161,13 +161,19 @@ check "a Task per open escalation with its deadline" sh -c "grep -q '\"resourceT
 # an independent FHIR R4 check (tests/fhir-validate, installed by `make test`): the official R4 JSON schema and
 # every reference resolving inside its Bundle; a Bundle with a dangling reference must fail it
 tri admin "$P\n" export --format fhir --deidentify --from 2026-03-01 --to 2026-03-02 --out "$tmp/bd.json"
+# nothing in the range (a day with no intake; de-identified, every intake withheld): a Bundle without "entry", not
+# "entry":[] (FHIR JSON has no empty arrays; the validator below checks)
+tri admin "$P\n" export --format fhir --from 2020-01-01 --to 2020-01-02 --out "$tmp/none.json"
+check "an export of a range with no intake: a Bundle with no entry array" sh -c "[ $rc -eq 0 ] && grep -q '\"resourceType\":\"Bundle\"' '$tmp/none.json' && ! grep -q '\"entry\"' '$tmp/none.json'"
+tri admin "$P\n" export --format fhir --deidentify --from 2020-01-01 --to 2020-01-02 --out "$tmp/none-d.json"
+sed 's/"type":"collection"/"type":"collection","entry":[]/' "$tmp/none.json" >"$tmp/emptyarray.json"
 sed '0,/"derivedFrom":\[{"reference":"urn:uuid:[0-9a-f]/s//"derivedFrom":[{"reference":"urn:uuid:x/' "$tmp/b.json" >"$tmp/dangling.json"
 sed '0,/"status":"final"/s//"status":"done"/' "$tmp/b.json" >"$tmp/badstatus.json"
 if [ -f tests/fhir-validate/node_modules/.installed ]; then
     check "the FHIR exports are valid FHIR R4 with every reference resolved (independent validator)" \
-        node tests/fhir-validate/validate.js "$tmp/b.json" "$tmp/bd.json"
-    check "...and the validator fails a dangling reference and a status R4 has not" \
-        sh -c "node tests/fhir-validate/validate.js '$tmp/dangling.json' '$tmp/badstatus.json' | grep -c '^FAIL' | grep -qx 2"
+        node tests/fhir-validate/validate.js "$tmp/b.json" "$tmp/bd.json" "$tmp/none.json" "$tmp/none-d.json"
+    check "...and the validator fails a dangling reference, a status R4 has not and an empty array" \
+        sh -c "node tests/fhir-validate/validate.js '$tmp/dangling.json' '$tmp/badstatus.json' '$tmp/emptyarray.json' | grep -c '^FAIL' | grep -qx 3"
 else
     check "the FHIR validator is installed (make fhir-validator)" false
 fi

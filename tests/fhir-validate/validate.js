@@ -71,6 +71,21 @@ function checkBundle(b) {
   return problems;
 }
 
+// FHIR's JSON representation: "arrays must not be empty", nor objects, and a string not empty (R4 json.html
+// #json; the schema allows them). A Bundle with nothing to export once wrote "entry":[].
+function emptyValues(v, where, out) {
+  if (Array.isArray(v)) {
+    if (v.length === 0) out.push(`${where || '/'}: an empty array (FHIR JSON has none)`);
+    v.forEach((x, i) => emptyValues(x, `${where}/${i}`, out));
+  } else if (v && typeof v === 'object') {
+    if (Object.keys(v).length === 0) out.push(`${where || '/'}: an empty object`);
+    for (const k of Object.keys(v)) emptyValues(v[k], `${where}/${k}`, out);
+  } else if (v === '') {
+    out.push(`${where}: an empty string`);
+  }
+  return out;
+}
+
 function checkQuestionnaire(q) {
   const problems = [];
   const links = new Set();
@@ -105,6 +120,7 @@ function main(files) {
     if (!validate) problems.push(`resourceType ${JSON.stringify(type)} is not an R4 resource`);
     else if (!validate(doc))
       problems = problems.concat(validate.errors.slice(0, 5).map((e) => `schema: ${e.instancePath || '/'} ${e.message}`));
+    problems = problems.concat(emptyValues(doc, '', []).slice(0, 5));
     if (type === 'Bundle') problems = problems.concat(checkBundle(doc));
     if (type === 'Questionnaire') problems = problems.concat(checkQuestionnaire(doc));
     if (problems.length) {
