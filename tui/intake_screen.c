@@ -9,6 +9,7 @@
 
 #include "answer_keys.h"
 #include "clock.h"
+#include "safety_ack.h"
 #include "secret.h"
 #include "ui.h"
 
@@ -1493,12 +1494,10 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
 static bool safety_steps_hold(app *a, ui_action act) {
     wizard *w = a->in.w;
     if (!wizard_needs_safety_steps(w)) return false;
-    if (act == UA_CHOOSE) {
-        char what[160];
-        wizard_safety_describe(w, what, sizeof what); /* which set, for which channel (before it is done) */
-        wizard_safety_acknowledged(w);
-        session_audit(a->s, "safety_steps_acknowledged", w->draft_id, what);
-        intake_autosave(a);
+    if (act == UA_CHOOSE) { /* the records use case: marked, audited and the draft saved together */
+        error err = {0};
+        if (intake_safety_acknowledge(a->s, w, &err)) note_saved_here(a);
+        else app_message(a, true, "%s", err.msg);
     }
     return true;
 }

@@ -619,6 +619,11 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
 }
 
 bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, error *err) {
+    return draft_save_noted(s, id, body, NULL, NULL, err);
+}
+
+bool draft_save_noted(session *s, char id[STORE_ID_LEN], const char *body, const char *what, const char *detail,
+                      error *err) {
     if (!session_allowed(s, ACT_INTAKE_CREATE, err)) return false;
     if (!check_text("draft", body, BODY_MAX_BYTES, true, err)) return false;
     draft_rec r;
@@ -638,7 +643,8 @@ bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, error *err)
         store_status st = s->db->ops->draft_put(s->db->st, &r);
         if (st == ST_EXISTS) error_set(err, ERR_CONFLICT, "draft %s belongs to another worker", r.id);
         else if (st != ST_OK) db_error(s->db, st, "cannot save the draft", err);
-        ok = st == ST_OK && db_commit(s->db, err);
+        ok = st == ST_OK && (!what || audit_log(s->db, s->v, s->me.id, what, r.id, detail ? detail : "", err)) &&
+             db_commit(s->db, err);
         if (!ok) db_rollback(s->db);
     }
     draft_rec_free(&r);

@@ -56,6 +56,9 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
 /* Drafts: an unfinished intake sealed after every answer, so nothing entered is lost. id: in/out ("" for
  * a new draft). */
 bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, error *err);
+/* The same, with one audit entry (what, object: the draft, detail) in the same transaction: both or neither. */
+bool draft_save_noted(session *s, char id[STORE_ID_LEN], const char *body, const char *what, const char *detail,
+                      error *err);
 /* The newest draft of the logged-in worker; false with *found = false when there is none. */
 bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, error *err);
 /* Draft `id` of the logged-in worker (any of theirs, not only the newest); false (ERR_CONFLICT) when it is not

@@ -26,6 +26,9 @@
 #include "db.h"
 #include "engine.h"
 #include "intake_finish.h"
+#include "records.h"
+#include "safety_ack.h"
+#include "secret.h"
 #include "session.h"
 #include "store.h"
 #include "vault.h"
@@ -192,6 +195,60 @@ static void t_interview_safety_steps_due_refused(void **state) {
     assert_string_equal(w->draft_id, "");
 }
 
+/* The audit entries with this action and object (the acknowledgement's is named by its draft). */
+typedef struct {
+    const char *action, *object;
+    int n;
+    char detail[300];
+} entry_count;
+static int count_entry(void *ctx, const audit_rec *e) {
+    entry_count *c = ctx;
+    if (strcmp(e->action, c->action) == 0 && strcmp(e->object_id, c->object) == 0) {
+        c->n++;
+        snprintf(c->detail, sizeof c->detail, "%s", e->detail);
+    }
+    return 0;
+}
+
+/* The red steps acknowledged through the records use case (issue 17: it was the curses screen's): the interview
+ * marks them, and its draft is saved with one signed entry naming the set, channel and level, together; the draft
+ * resumed has them acknowledged. Nothing is done when no set is due. */
+static void t_safety_ack_saved_and_audited(void **state) {
+    (void)state;
+    wizard *w = interview("Steps Acked");
+    answer_items(w, ZERO9);
+    answer_items(w, ZERO7);
+    static const char *const acute[] = {"no", "yes", "no", "no", "yes", NULL};
+    answer_items(w, acute);
+    assert_true(wizard_needs_safety_steps(w));
+    assert_string_equal(w->draft_id, "");
+    error err = {0};
+    if (!intake_safety_acknowledge(W.desk, w, &err)) fail_msg("acknowledge: %s", err.msg);
+    assert_false(wizard_needs_safety_steps(w));
+    assert_true(w->draft_id[0] != '\0'); /* the draft saved with it */
+    entry_count c = {"safety_steps_acknowledged", w->draft_id, 0, ""};
+    assert_int_equal(W.db.ops->audit_each(W.db.st, count_entry, &c), ST_OK);
+    assert_int_equal(c.n, 1);
+    if (!strstr(c.detail, "set=red") || !strstr(c.detail, "level=red")) fail_msg("detail: %s", c.detail);
+    /* the saved draft keeps the acknowledgement: resumed, no step is due again */
+    char *body = NULL;
+    if (!draft_resume_id(W.desk, w->draft_id, &body, &err)) fail_msg("resume: %s", err.msg);
+    wizard *back = calloc(1, sizeof *back);
+    assert_non_null(back);
+    bool read = wizard_from_json(back, &W.e, body, &err);
+    secret_free(body);
+    if (!read) fail_msg("draft: %s", err.msg);
+    assert_false(wizard_needs_safety_steps(back));
+    wizard_free(back);
+    free(back);
+    /* nothing due now: nothing done, no second entry */
+    assert_true(intake_safety_acknowledge(W.desk, w, &err));
+    c.n = 0;
+    assert_int_equal(W.db.ops->audit_each(W.db.st, count_entry, &c), ST_OK);
+    assert_int_equal(c.n, 1);
+    assert_true(draft_discard(W.desk, w->draft_id, &err));
+}
+
 /* A plain interview, nothing due: saved, the client made from the interview's name. */
 static void t_interview_green_saved(void **state) {
     (void)state;
@@ -238,6 +295,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         T(t_interview_question_owed_refused),
         T(t_interview_safety_steps_due_refused),
+        T(t_safety_ack_saved_and_audited),
         T(t_interview_green_saved),
         T(t_record_missing_q5_is_red),
     };
