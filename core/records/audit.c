@@ -478,6 +478,7 @@ typedef struct {
     char await_id[STORE_ID_LEN];
     unsigned char await_hash[VAULT_MAC_BYTES], await_sig[VAULT_SIG_BYTES];
     bool failed, sig_failed;
+    int64_t init_seq; /* the entry that created the database (its writer the first supervisor), 0 before it */
     staff_rec *staff; /* the staff table, for names in the messages */
     int nstaff;
 } verify_ctx;
@@ -814,6 +815,24 @@ static int check_kdf_writer(verify_ctx *c, const audit_rec *e) {
                               "parameters for %s: forged", (long long)e->seq, who(c, e->staff_id), who(c, e->object_id));
 }
 
+/* The `init` entry makes its writer a supervisor: the database is created once, by its first entry after the
+ * writer's key, before anyone is added. A second one, signed with a reception login's own key, once made that
+ * receptionist a supervisor in the trail, handed the clinical key at the next rotation, and verify said sound
+ * (eighth outside attacker, attack_init). */
+static int check_init(verify_ctx *c, const audit_rec *e) {
+    if (c->init_seq)
+        return problem(c, e->seq, "audit entry %lld: %s writes a second `init` (the database was created by entry %lld): "
+                                  "forged, to make its writer a supervisor", (long long)e->seq, who(c, e->staff_id),
+                       (long long)c->init_seq);
+    for (int i = 0; i < c->nm; i++)
+        if (c->m[i].added)
+            return problem(c, e->seq, "audit entry %lld: %s writes `init` after staff were added (entry %lld): forged, to "
+                                      "make its writer a supervisor", (long long)e->seq, who(c, e->staff_id),
+                           (long long)c->m[i].added_seq);
+    c->init_seq = e->seq;
+    return 0;
+}
+
 static int check_entry(void *vctx, const audit_rec *e) {
     verify_ctx *c = vctx;
     audit_report *r = c->r;
@@ -839,6 +858,7 @@ static int check_entry(void *vctx, const audit_rec *e) {
     if (c->sig_failed && !c->every_sig) return 1;
     if (c->await_seq && e->seq == c->await_seq + 1 && resolve_await(c, e)) return 1;
     if (check_role(c, e)) return 1;
+    if (!strcmp(e->action, "init") && check_init(c, e)) return 1;
     if (e->has_sig && !strcmp(e->action, "clinical_key") && check_clinical_writer(c, e)) return 1;
     if (e->has_sig && !strcmp(e->action, ACT_BOX_KEY) && follow_box(c, e)) return 1;
     if (e->has_sig && !strcmp(e->action, "staff_kdf") && check_kdf_writer(c, e)) return 1;

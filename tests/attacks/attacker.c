@@ -53,6 +53,10 @@
  *       Argon2 OPS passes and MEM bytes (and sets VICTIM's row to them, as the file allows).
  *   attacker keyless-lock CONFIG DB VICTIM   (a line on stdin, unused)
  *       appends, with no login and no key, the unsigned entry a failed login that locks writes, naming VICTIM.
+ *   attacker append-signed CONFIG DB USER ACTION OBJECT DETAIL   (USER's passphrase on the first line of stdin)
+ *       appends ONE entry (ACTION, OBJECT, DETAIL) signed with USER's own signing key, chained to the last, and
+ *       re-signs the trail's head as USER (no login, nothing else audited): e.g. a second `init`, which makes its
+ *       writer a supervisor in the trail.
  * Exit status: 0 done, 1 failed, 2 bad usage. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -844,6 +848,78 @@ static int keyless_lock(const char *cfg_path, const char *path, const char *vict
     return ok ? 0 : 1;
 }
 
+static int append_signed(const char *cfg_path, const char *path, const char *user, const char *action,
+                         const char *object, const char *detail) {
+    vault *v = unlock_as(cfg_path, path, user);
+    if (!v || !open_raw(path)) return 1;
+    char id[64] = "", triggers[8192] = "", drops[8192] = "", from_s[32] = "";
+    bool ok = raw_text("SELECT id FROM staff WHERE name = ?1", user, id, sizeof id) &&
+              sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) == SQLITE_OK &&
+              sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql, drops,
+                           NULL) == SQLITE_OK &&
+              run("BEGIN IMMEDIATE") && run(drops);
+    entry e;
+    memset(&e, 0, sizeof e);
+    unsigned char prev[VAULT_MAC_BYTES];
+    sqlite3_stmt *st = NULL;
+    ok = ok && sqlite3_prepare_v2(raw, "SELECT seq, hash, at FROM audit ORDER BY seq DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
+         sqlite3_step(st) == SQLITE_ROW;
+    if (ok) {
+        e.seq = sqlite3_column_int64(st, 0) + 1;
+        memcpy(prev, sqlite3_column_blob(st, 1), VAULT_MAC_BYTES);
+        e.at = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    if ((int64_t)time(NULL) > e.at) e.at = (int64_t)time(NULL);
+    snprintf(e.staff, sizeof e.staff, "%s", id);
+    snprintf(e.action, sizeof e.action, "%s", action);
+    snprintf(e.object, sizeof e.object, "%s", object);
+    snprintf(e.detail, sizeof e.detail, "%s", detail);
+    entry_hash(prev, &e);
+    unsigned char m[128], sig[VAULT_SIG_BYTES];
+    memcpy(m, "triage-audit-v2", 15);
+    memcpy(m + 15, e.hash, VAULT_MAC_BYTES);
+    ok = ok && vault_sign(v, m, 15 + VAULT_MAC_BYTES, sig) &&
+         sqlite3_prepare_v2(raw, "INSERT INTO audit (seq, at, staff_id, action, object_id, detail, hash, sig) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &st, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_int64(st, 1, e.seq);
+        sqlite3_bind_int64(st, 2, e.at);
+        sqlite3_bind_text(st, 3, e.staff, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, e.action, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, e.object, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, e.detail, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 7, e.hash, VAULT_MAC_BYTES, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 8, sig, VAULT_SIG_BYTES, SQLITE_STATIC);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    /* the head (v2: with meta audit_signed_from), signed by USER */
+    ok = ok && raw_text("SELECT CAST(value AS TEXT) FROM meta WHERE key = ?1", "audit_signed_from", from_s, sizeof from_s);
+    int64_t from = atoll(from_s);
+    size_t l = strlen("triage-audit-head-v2");
+    memcpy(m, "triage-audit-head-v2", l);
+    for (int i = 0; i < 8; i++) m[l + (size_t)i] = (unsigned char)((uint64_t)e.seq >> (8 * i));
+    memcpy(m + l + 8, e.hash, VAULT_MAC_BYTES);
+    for (int i = 0; i < 8; i++) m[l + 40 + (size_t)i] = (unsigned char)((uint64_t)from >> (8 * i));
+    unsigned char buf[8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + 64];
+    memcpy(buf, m + l, 8 + VAULT_MAC_BYTES);
+    size_t idlen = strlen(id);
+    ok = ok && idlen < 64 && vault_sign(v, m, l + 48, buf + 8 + VAULT_MAC_BYTES) &&
+         sqlite3_prepare_v2(raw, "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_head', ?1)", -1, &st, NULL) == SQLITE_OK;
+    if (ok) {
+        memcpy(buf + 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES, id, idlen);
+        sqlite3_bind_blob(st, 1, buf, (int)(8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + idlen), SQLITE_STATIC);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    ok = ok && run(triggers) && run("COMMIT");
+    printf("append-signed: entry %lld (%s by %s), head re-signed: %s\n", (long long)e.seq, action, user, ok ? "done" : "FAILED");
+    vault_free(v);
+    sqlite3_close(raw);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 4 && !strcmp(argv[1], "peak-rss")) return peak_rss(argv[2], argv + 3);
     if (argc == 5 && !strcmp(argv[1], "forge-verify-last"))
@@ -873,9 +949,12 @@ int main(int argc, char **argv) {
     if (argc == 6 && !strcmp(argv[1], "plant-kept")) return vault_init() ? plant_kept(argv[2], argv[3], argv[4], argv[5]) : 1;
     if (argc == 8 && !strcmp(argv[1], "kdf-entry"))
         return vault_init() ? kdf_entry(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
+    if (argc == 8 && !strcmp(argv[1], "append-signed"))
+        return vault_init() ? append_signed(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
     if (argc == 5 && !strcmp(argv[1], "keyless-lock")) return vault_init() ? keyless_lock(argv[2], argv[3], argv[4]) : 1;
     fprintf(stderr, "usage: attacker keep-clinical CONFIG DB USER OUT | plant-kept CONFIG DB USER KEPT | "
-                    "kdf-entry CONFIG DB USER VICTIM OPS MEM | keyless-lock CONFIG DB VICTIM | forge-clinical-note CONFIG DB USER INTAKE TEXT unsigned|self|as-author | "
+                    "kdf-entry CONFIG DB USER VICTIM OPS MEM | keyless-lock CONFIG DB VICTIM | "
+                    "append-signed CONFIG DB USER ACTION OBJECT DETAIL | forge-clinical-note CONFIG DB USER INTAKE TEXT unsigned|self|as-author | "
                     "read-intake CONFIG DB USER INTAKE | peak-rss OUT COMMAND... | plant-clinical CONFIG DB USER [entry] | strip DB SEQ | resign CONFIG DB USER SEQ | legacy CONFIG DB USER [yes] | "
                     "plant-key DB NAME | read-notes CONFIG DB USER | forge-note CONFIG DB USER INTAKE TEXT\n");
     return 2;

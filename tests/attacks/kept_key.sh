@@ -15,6 +15,11 @@
 #      verify names a forged one, and a dearer wrap behind it is refused before deriving (also with the writer's
 #      role raised in the staff table);
 #   4. a lock by failed logins is said to be one (an unsigned entry), not "signed".
+# Round 8 (attack_init.sh): reception appended one entry signed with her own key, action `init` (which makes its
+# writer a supervisor in the trail), re-signed the head and raised her table role: verify said sound, and the next
+# routine rotation handed her the clinical key. Now:
+#   5. the database is created once: a second `init` (or one after staff were added) is forged; verify names it,
+#      and with it every handout and note is refused (fail closed), so she is given nothing.
 # Usage: tests/attacks/kept_key.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
@@ -137,4 +142,17 @@ tri admin "$ADMIN\n" client find "Client"
 check "the supervisor's login is refused (a lock refuses; the table's lock anyone could set as well)" [ "$rc" -ne 0 ]
 check "...saying it is a lock by failed logins, an unsigned entry" has_err "locked in the audit trail by too many failed logins (an unsigned entry"
 check "...not calling it signed" sh -c '! grep -q "in the signed audit trail" "$1"' x "$tmp/err"
+
+# 5. attack_init: a second `init`, signed with reception's own key, and her table role raised to match
+fresh init
+att append-signed "$ALICE" alice init "$(sql "SELECT id FROM staff WHERE name = 'alice';")" "database created"
+check "set up: alice appends a second init entry signed by herself, the head re-signed" [ "$rc" -eq 0 ]
+sql "UPDATE staff SET role = 'supervisor' WHERE name = 'alice';"
+tri admin "$ADMIN\n" verify
+check "a second init: verify is not sound" [ "$rc" -ne 0 ]
+check "...naming it forged" has_err "alice writes a second \`init\` (the database was created by entry [0-9]*): forged"
+tri admin "$ADMIN\n" user role bob reception
+check "the routine rotation after it hands nothing out" [ "$rc" -ne 0 ]
+out=$(printf '%s\n' "$ALICE" | "$A" read-notes "$tmp/config.ini" "$DB" alice 2>/dev/null)
+check "...and alice opens no note" sh -c 'printf "%s" "$1" | grep -q "opened 0 of"' x "$out"
 finish
