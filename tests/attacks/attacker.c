@@ -53,6 +53,10 @@
  *       Argon2 OPS passes and MEM bytes (and sets VICTIM's row to them, as the file allows).
  *   attacker keyless-lock CONFIG DB VICTIM   (a line on stdin, unused)
  *       appends, with no login and no key, the unsigned entry a failed login that locks writes, naming VICTIM.
+ *   attacker desk-cut CONFIG DB USER   (USER's passphrase on the first line of stdin)
+ *       a desk left open while the trail is cut: USER logs in (the desk), then, through another connection as
+ *       someone with the file would, every audit entry from the one that was last when the desk opened is
+ *       deleted; the open desk then saves a draft. Prints `cut: saved` or `cut: refused: MESSAGE`.
  *   attacker append-signed CONFIG DB USER ACTION OBJECT DETAIL   (USER's passphrase on the first line of stdin)
  *       appends ONE entry (ACTION, OBJECT, DETAIL) signed with USER's own signing key, chained to the last, and
  *       re-signs the trail's head as USER (no login, nothing else audited): e.g. a second `init`, which makes its
@@ -920,6 +924,42 @@ static int append_signed(const char *cfg_path, const char *path, const char *use
     return ok ? 0 : 1;
 }
 
+static int desk_cut(const char *cfg_path, const char *path, const char *user) {
+    char pass[256], head[32] = "";
+    database db;
+    if (open_with_pass(cfg_path, path, &db, pass, sizeof pass) != 0) return 1;
+    /* the head when the desk opened (the seen record holds it) */
+    if (!open_raw(path) || !raw_text("SELECT CAST(max(seq) AS TEXT) FROM audit WHERE ?1 = ?1", "x", head, sizeof head)) return 1;
+    sqlite3_close(raw);
+    raw = NULL;
+    error err = {0};
+    int wait = 0;
+    session *s = NULL;
+    bool in = session_login(&db, user, pass, strlen(pass), &s, &wait, &err) == LOGIN_OK;
+    sodium_memzero(pass, sizeof pass);
+    if (!in) {
+        fprintf(stderr, "desk-cut: login: %s\n", err.msg);
+        return 1;
+    }
+    char triggers[8192] = "", drops[8192] = "", sql[128];
+    snprintf(sql, sizeof sql, "DELETE FROM audit WHERE seq >= %lld", atoll(head));
+    bool ok = sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+              sqlite3_busy_timeout(raw, 5000) == SQLITE_OK &&
+              sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) == SQLITE_OK &&
+              sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql, drops,
+                           NULL) == SQLITE_OK &&
+              run("BEGIN IMMEDIATE") && run(drops) && run(sql) && run(triggers) && run("COMMIT");
+    sqlite3_close(raw);
+    if (!ok) return 1;
+    char id[STORE_ID_LEN] = "";
+    error_clear(&err);
+    if (draft_save(s, id, "{\"draft\":1}", &err)) printf("cut: saved\n");
+    else printf("cut: refused: %s\n", err.msg);
+    session_end(s);
+    db_close(&db);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 4 && !strcmp(argv[1], "peak-rss")) return peak_rss(argv[2], argv + 3);
     if (argc == 5 && !strcmp(argv[1], "forge-verify-last"))
@@ -949,12 +989,13 @@ int main(int argc, char **argv) {
     if (argc == 6 && !strcmp(argv[1], "plant-kept")) return vault_init() ? plant_kept(argv[2], argv[3], argv[4], argv[5]) : 1;
     if (argc == 8 && !strcmp(argv[1], "kdf-entry"))
         return vault_init() ? kdf_entry(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
+    if (argc == 5 && !strcmp(argv[1], "desk-cut")) return vault_init() ? desk_cut(argv[2], argv[3], argv[4]) : 1;
     if (argc == 8 && !strcmp(argv[1], "append-signed"))
         return vault_init() ? append_signed(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
     if (argc == 5 && !strcmp(argv[1], "keyless-lock")) return vault_init() ? keyless_lock(argv[2], argv[3], argv[4]) : 1;
     fprintf(stderr, "usage: attacker keep-clinical CONFIG DB USER OUT | plant-kept CONFIG DB USER KEPT | "
                     "kdf-entry CONFIG DB USER VICTIM OPS MEM | keyless-lock CONFIG DB VICTIM | "
-                    "append-signed CONFIG DB USER ACTION OBJECT DETAIL | forge-clinical-note CONFIG DB USER INTAKE TEXT unsigned|self|as-author | "
+                    "append-signed CONFIG DB USER ACTION OBJECT DETAIL | desk-cut CONFIG DB USER | forge-clinical-note CONFIG DB USER INTAKE TEXT unsigned|self|as-author | "
                     "read-intake CONFIG DB USER INTAKE | peak-rss OUT COMMAND... | plant-clinical CONFIG DB USER [entry] | strip DB SEQ | resign CONFIG DB USER SEQ | legacy CONFIG DB USER [yes] | "
                     "plant-key DB NAME | read-notes CONFIG DB USER | forge-note CONFIG DB USER INTAKE TEXT\n");
     return 2;

@@ -20,6 +20,8 @@
 # routine rotation handed her the clinical key. Now:
 #   5. the database is created once: a second `init` (or one after staff were added) is forged; verify names it,
 #      and with it every handout and note is refused (fail closed), so she is given nothing.
+#   6. a desk left open while the trail is cut behind what its account saw (entries deleted from the end) checks
+#      the account's seen record again before each write, not only at open: its next write is refused.
 # Usage: tests/attacks/kept_key.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
@@ -155,4 +157,11 @@ tri admin "$ADMIN\n" user role bob reception
 check "the routine rotation after it hands nothing out" [ "$rc" -ne 0 ]
 out=$(printf '%s\n' "$ALICE" | "$A" read-notes "$tmp/config.ini" "$DB" alice 2>/dev/null)
 check "...and alice opens no note" sh -c 'printf "%s" "$1" | grep -q "opened 0 of"' x "$out"
+
+# 6. attack_demote_revert_opendesk: the trail cut under an open desk (the seen record is this account's)
+fresh opendesk
+att desk-cut "$CAROL" carol
+check "set up: carol's desk open, the trail cut behind it, then a draft saved there" [ "$rc" -eq 0 ]
+check "...the open desk's write is refused: the trail ends before what this account saw" \
+    has_out "cut: refused: .* is older than the database this account last opened at that path: its audit trail ends before what this account saw"
 finish

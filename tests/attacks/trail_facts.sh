@@ -9,7 +9,7 @@
 #      of her, or an unlock of her must not seal the clinical key to her; an envelope planted for her is named by
 #      verify.
 #   3. she swaps another clinician's (or a removed clinician's) meta sign_pk for her own signing key and writes a
-#      clinical_key entry in their name pinning a key of her own (attacker plant-clinical-as): refused at login.
+#      clinical_key entry in their name pinning a key of her own (attacker plant-clinical-as): the entry does not check under the trail's keys, so no note is sealed (the login goes on and says so in the trail).
 # Usage: tests/attacks/trail_facts.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
@@ -88,12 +88,15 @@ for victim in carol dave; do
     fi
     printf '%s\n' "$ALICE" | "$A" plant-clinical-as "$tmp/config.ini" "$DB" alice "$victim" 2>"$tmp/aerr"
     check "$victim: the attacker planted her key, pinned by an entry in $victim's name" [ "$?" -eq 0 ]
+    # the entry in the victim's name does not check under the trail's keys: the trail has a problem, so the
+    # login goes on and says so in the trail, and no note is sealed to any key (kept_key.sh, round 7)
     tri bob "$BOB\n" client find "Client"
-    check "$victim: the clinician's login is refused" [ "$rc" -ne 0 ]
-    check "$victim: ...named as planted (the entry in $victim's name does not check under the trail's keys)" \
-        has_err "clinical_pk) is not the one the signed audit trail made (planted in the file): the newest signed audit entry that made one (.*) names another key"
+    check "$victim: the clinician's login goes on (a trail with a problem refuses notes, not the desk)" [ "$rc" -eq 0 ]
+    check "$victim: ...and says so in the trail" \
+        [ "$(sql "SELECT count(*) FROM audit WHERE action = 'tamper_detected' AND detail LIKE 'the trail has a problem%';")" -ge 1 ]
     intake bob "$BOB" "Client Three" "bob wrote: SECRET-THREE after the plant"
     check "$victim: a note written after the plant is refused, not sealed to her key" [ "$rc" -ne 0 ]
+    check "$victim: ...naming the trail's problem" has_err "no note is sealed while the signed audit trail has a problem"
     read_notes alice "$ALICE"
     check "$victim: she opens no note" has_out "^opened 0 of"
 done

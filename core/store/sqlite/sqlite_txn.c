@@ -16,6 +16,11 @@ store_status sq_begin(store *s) {
     /* ...and a file copied over the path (same inode, new content) or found replaced by another desk, the
      * same on tmpfs as on disk (sqlite_file.h) */
     if (!sq_file_still_ours(s)) return sq_fail_replaced(s, "a write was refused");
+    /* ...and a trail cut behind what this account last saw of it (sqlite_seen.c), checked again at each write and
+     * not only at open: a desk left open while someone with the file deleted entries from the end (a demotion) and
+     * re-signed the head with their own key went on sealing notes to his kept key (eighth outside attacker) */
+    error seen = {0};
+    if (sq_seen_check(s->path, s->db, &seen) != ST_OK) return sq_fail(s, ST_CORRUPT, "%s", seen.msg);
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_BEGIN, &st);
     if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "start a transaction");
