@@ -90,16 +90,15 @@ tri bob "$BOB\n" queue
 tri alice "$ALICE\n" client find x
 tri admin "$ADMIN\n" verify
 check "a trail rewritten as legacy entries: verify fails" [ "$rc" -ne 0 ]
-# (the clinical key's pin, clinical_key.c, refuses every clinician's and supervisor's login first: the entry that
-# made the clinical key is no longer signed. Every centre has a clinical key from its first supervisor's login on,
-# so verify's own naming of the legacy entry is no longer what a supervisor sees: the login refuses first)
-check "...the supervisor's login refused: the clinical key's entry no longer signed" \
-    has_err "clinical_pk) is not the one the signed audit trail made (planted in the file): no signed audit entry made it"
+# (a trail with a problem no longer refuses a clinician's or supervisor's login, kept_key.sh: it refuses every
+# note and key handout instead, so the supervisor's verify runs and names the rewrite itself)
+check "...verify names the rewrite: entry 1 in the legacy format where the database signs from entry 1" \
+    has_err "audit entry 1 is in the legacy format (a keyed seal, no signature), but this database signs every entry from entry 1: the trail was rewritten"
 restore
 forged legacy_nofrom
 printf '%s\n' "$ALICE" | "$A" legacy "$tmp/config.ini" "$DB" alice yes || bad "attacker legacy yes"
 tri admin "$ADMIN\n" verify
-check "...and with the recorded start of signing deleted too: refused" has_err "no signed audit entry made it"
+check "...and with the recorded start of signing deleted too: named" has_err "the point where this database started signing its audit trail (meta audit_signed_from) is missing: it was deleted"
 restore
 forged nohead
 sqlite3 "$DB" "DELETE FROM meta WHERE key = 'audit_head'"

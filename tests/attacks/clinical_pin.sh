@@ -7,7 +7,8 @@
 # What must hold: the clinical public key is the one the newest signed clinical_key audit entry made (its
 # detail ends "pk:HEX"), written by a member whose role may hold it; otherwise a clinician's or supervisor's
 # login, and any note sealed at any desk, is refused, named as planted. Her own signed entry naming her key does
-# not help (her role in the signed trail may not make one), nor does her role raised in the staff table.
+# not help (her role in the signed trail may not make one), nor does her role raised in the staff table: that
+# entry is a problem in the trail, and while the trail has one no note is sealed at all (the login goes on).
 # Usage: tests/attacks/clinical_pin.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
@@ -41,13 +42,19 @@ DB="$tmp/entry.db"
 centre
 plant alice "$ALICE" entry
 check "the attacker planted her key with a signed entry of her own" [ "$rc" -eq 0 ]
-tri bob "$BOB\n" client find "Client"
-check "her own entry: the clinician's login is refused" [ "$rc" -ne 0 ]
-check "...because her entry does not count (her role in the trail may not make one): the pin is the last real entry" \
-    has_err "the newest signed audit entry that made one (.*) names another key"
-# and with her role raised in the staff table as well: the pin reads roles from the signed trail (round 4), not the table
+# her entry does not count (her role in the trail may not make one): the trail has a problem, so nothing is sealed
+# to any clinical key until it is sound (kept_key.sh, round 7), and verify names her entry
+intake bob "$BOB" "Client Four" "bob wrote: after her entry"
+check "her own entry: a note after it is refused, not sealed to her key" [ "$rc" -ne 0 ]
+check "...because her entry does not count: the trail has a problem" \
+    has_err "no note is sealed while the signed audit trail has a problem (audit entry [0-9]*: alice did clinical_key, which needs a clinician"
+tri admin "$ADMIN\n" verify
+check "...and verify names her entry" has_err "alice did clinical_key, which needs a clinician"
+# and with her role raised in the staff table as well: the trail's roles count (round 4), not the table
 sql "UPDATE staff SET role = 'clinician' WHERE name = 'alice';"
-tri bob "$BOB\n" client find "Client"
+intake bob "$BOB" "Client Five" "bob wrote: after her role was raised"
 check "role raised in the file too: still refused (the trail made her a reception)" [ "$rc" -ne 0 ]
-check "...naming the planted key" has_err "clinical_pk) is not the one the signed audit trail made"
+check "...naming the trail's problem" has_err "no note is sealed while the signed audit trail has a problem"
+out=$(printf '%s\n' "$ALICE" | "$A" read-notes "$tmp/config.ini" "$DB" alice 2>/dev/null)
+check "...and she opens no note" has_out "^opened 0 of"
 finish
