@@ -514,6 +514,14 @@ static void item_label(const form_item *it, char *buf, size_t size) {
 static bool guard_hint(const app *a, const scale *s, char *buf, size_t size) {
     const wizard *w = a->in.w;
     const form_item *skipped = wizard_phone_skipped(w);
+    if (wizard_resume_held(w)) { /* after a resume: the first digit waits for Enter (no field to go into) */
+        const char *held = wizard_phone_pending(w);
+        int c = wizard_phone_pending_choice(w);
+        if (!held[0]) snprintf(buf, size, "%s", keyed("guard_resumed"));
+        else if (c >= 0) snprintf(buf, size, "%s = %s%s", held, s->choices[c].label[a->in.w->client_lang], keyed("guard_one"));
+        else snprintf(buf, size, "%s%s%s", tr("guard_held"), held, keyed("guard_resumed_many"));
+        return true;
+    }
     if (!wizard_phone_armed(w) || !skipped) return false;
     char label[160];
     item_label(skipped, label, sizeof label);
@@ -591,8 +599,11 @@ static void draw_question(app *a, const rect *r) {
         char guard[512];
         bool guarded = guard_hint(a, s, guard, sizeof guard);
         int hint_lines = end - y < 2 ? 1 : 2;
-        if (!guarded && wizard_owed_pending(w)) { /* a resumed draft's question 5: why it is asked first (core) */
-            snprintf(guard, sizeof guard, "%s%d%s", tr("owed_ask"), num, keyed("owed_ask_then"));
+        /* a resumed draft's question 5: why it is asked first (core); the resume's hold said after it */
+        bool resume_idle = guarded && wizard_resume_held(w) && !wizard_phone_pending(w)[0];
+        if ((!guarded || resume_idle) && wizard_owed_pending(w)) {
+            snprintf(guard, sizeof guard, "%s%d%s%s", tr("owed_ask"), num, keyed("owed_ask_then"),
+                     resume_idle ? keyed("guard_resumed_then") : "");
             guarded = true;
             hint_lines = end - y < 4 ? end - y : 4;
         }
@@ -1561,8 +1572,8 @@ static bool phone_guard_holds(app *a, const event *ev, ui_action act) {
         settle(a);
         app_message(a, false, "%s", keyed("pending_moved"));
         return true;
-    case WG_NO_FIT:
-        app_message(a, true, "%s", keyed("pending_no_fit"));
+    case WG_NO_FIT: /* after a resume there is no skipped field to put them into */
+        app_message(a, true, "%s", keyed(wizard_resume_held(w) ? "pending_no_fit_resumed" : "pending_no_fit"));
         return true;
     }
     return true;

@@ -382,6 +382,7 @@ static void pending_clear(wizard *w) {
 /* Enter passed over typed item `item` of the current form, left empty: a digit on the next choice question waits. */
 static void phone_guard_arm(wizard *w) {
     w->phone.armed = true;
+    w->phone.resumed = false;
     w->phone.skipped_form = w->forms[w->pos];
     w->phone.skipped_item = w->item;
     pending_clear(w);
@@ -395,6 +396,7 @@ static bool takes_a_number(const form_item *it) {
 
 static void phone_guard_disarm(wizard *w) {
     w->phone.armed = false;
+    w->phone.resumed = false;
     pending_clear(w);
 }
 
@@ -422,6 +424,20 @@ const form_item *wizard_phone_skipped(const wizard *w) {
 const char *wizard_phone_pending(const wizard *w) { return w->phone.pending; }
 
 bool wizard_phone_armed(const wizard *w) { return w->phone.armed && on_choice_question(w); }
+
+bool wizard_resume_held(const wizard *w) { return wizard_phone_armed(w) && w->phone.resumed; }
+
+/* A resumed interview at a choice question: its first digit waits for Enter (wizard.h). A guard the draft kept for
+ * a skipped field stays as it is (it also says where a number goes). */
+static void resume_guard_arm(wizard *w) {
+    /* also behind the safety steps due at once: it holds from when they are acknowledged */
+    if (w->phone.armed || w->stage != WZ_QUESTIONS || !form_item_scale(wizard_form(w), w->item)) return;
+    w->phone.armed = true;
+    w->phone.resumed = true;
+    w->phone.skipped_form = -1;
+    w->phone.skipped_item = -1;
+    pending_clear(w);
+}
 
 int wizard_phone_pending_choice(const wizard *w) {
     const char *p = w->phone.pending;
@@ -779,7 +795,7 @@ char *wizard_to_json(const wizard *w) {
     /* the phone guard armed (a typed field skipped just before): a draft resumed there holds a digit as the
      * desk did (seventh tryout: a resume after a new login lost the hold, and a call-back number typed then
      * answered the PHQ-2, GAD-2 and ASQ). What was held is not kept: it is a number nobody confirmed. */
-    if (w->phone.armed) {
+    if (w->phone.armed && !w->phone.resumed) { /* a resume's guard is armed again by the next resume */
         json_t *g = json_object();
         json_object_set_new(g, "form", json_string(w->e->forms.v[w->phone.skipped_form]->id));
         json_object_set_new(g, "item", json_integer(w->phone.skipped_item));
@@ -887,7 +903,10 @@ static void owed_first(wizard *w) {
     w->owed.holding = !offered;
 }
 
-void wizard_resume(wizard *w) { owed_first(w); }
+void wizard_resume(wizard *w) {
+    owed_first(w);
+    resume_guard_arm(w);
+}
 
 /* The question offered once before (wizard_to_json's owed_offered), if the draft names one this intake has. */
 static void owed_read(wizard *w, json_t *o) {
@@ -985,6 +1004,7 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
              * resumes at that question */
             if (w->stage == WZ_REVIEW) wizard_goto_missing(w);
             if (wizard_on_owed_callback(w)) w->callback_return = true; /* resumed at the owed number */
+            resume_guard_arm(w);
         }
     }
     json_decref(o);

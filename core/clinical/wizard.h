@@ -59,6 +59,7 @@ typedef struct {
     /* the phone guard (wizard_phone_guard): armed when Enter skips a typed field */
     struct {
         bool armed;       /* a typed field was just skipped: a digit on the next choice question waits for Enter */
+        bool resumed;     /* armed by a resume instead (no field skipped: skipped_form is -1) */
         int skipped_form; /* the skipped field (the form as an index of e->forms: positions may shift) */
         int skipped_item;
         char pending[WIZARD_PENDING_MAX]; /* the characters typed since, held: nothing recorded */
@@ -134,6 +135,11 @@ const form_item *wizard_phone_skipped(const wizard *w);
 int wizard_phone_pending_choice(const wizard *w);
 /* True while a digit on the current question would be held (a typed field was just skipped). */
 bool wizard_phone_armed(const wizard *w);
+/* The same guard after a resume (a login that continues the intake by itself, r, a draft picked): the question on
+ * screen was not chosen by the worker's last key, and a digit typed for the home screen once answered ASQ question 5
+ * "No" for a caller who had gone (eighth tryout). So the first digit there is held until Enter, as after a skipped
+ * field; there is no field for held characters to go into. True while it holds. */
+bool wizard_resume_held(const wizard *w);
 
 /* Answers the current item with choice c of its scale (choice/scale items), or toggles choice c (multi
  * items, which then stay current until wizard_next). Moves on after a single choice. */

@@ -273,7 +273,8 @@ tui "$tmp/zh1.script"
     echo "key f2"          # Chinese, before logging in
     login
     echo "dump $D/zh_resumed"
-    echo "type 1"
+    echo "type 1"          # ASQ 2: no (after the resume the first digit waits for Enter)
+    echo "key enter"
     echo "type 1"
     echo "type 1"
     echo "type 1"          # ASQ 5: no (non-acute positive: orange)

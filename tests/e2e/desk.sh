@@ -122,7 +122,10 @@ step "left: the home list says RED, and why" "RED · ASQ q5 not asked"
 paced "$S" r
 step "resumed at question 5 with why" "Question 5 was not asked before the intake stopped"
 lacks "...RED until answered, no red steps yet" "Risk level: RED" "RED: SAFETY STEPS NOW"
+step "...and a digit there waits for Enter (a key meant for home never answers it)" "A digit waits for"
 paced "$S" 1
+step "...1 held, nothing recorded yet" "1 = No"
+paced "$S" Enter
 step "question 5 answered No: the brief safety assessment, not the red steps" "BRIEF SUICIDE SAFETY ASSESSMENT"
 paced "$S" Enter
 step "...the level is ORANGE, as without stepping away" "Risk level: ORANGE"

@@ -61,6 +61,8 @@ step "after login the intake continues where it stopped" "Unfinished intake resu
 step "...at the question after the last answer" "PHQ-9"
 step "...with the risk level it had" "Risk level: ORANGE"
 paced "$S" 2
+step "after the resume the first digit is held, nothing recorded (a key meant for home never answers)" "^ *2 = "
+paced "$S" Enter
 step "into the GAD-7" "GAD-7"
 paced "$S" 0 0 0 0 0 0 0 # GAD-7: not at all (0) each
 step "into the ASQ" "ASQ"

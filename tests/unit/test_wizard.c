@@ -2104,6 +2104,56 @@ static void test_left_at_asq_q5_is_red_both_ways(void **state) {
     assert_true(wizard_needs_safety_steps(w));  /* the interview left in memory: left again (see below) */
 }
 
+/* Eighth tryout: a login continued an intake by itself at ASQ question 5, and a 1 typed for the home screen
+ * recorded "No" for a caller who had gone. After any resume the first digit on the question waits for Enter (the
+ * phone guard, with no field to go into); behind the red steps due at once, from when they are acknowledged. */
+static void test_resume_holds_first_digit(void **state) {
+    (void)state;
+    wizard *w = new_wizard(LANG_EN);
+    fill_intake(w, "Ann", "en", NULL, NULL);
+    answer_items(w, "phq9", ZERO9);
+    answer_items(w, "gad7", ZERO7);
+    static const char *const yes_no3[] = {"yes", "no", "no", "no", NULL};
+    answer_items(w, "asq", yes_no3);
+    expect_at(w, "asq", "item5");
+    wizard_interrupt(w);
+    char *draft = hold_mem(wizard_to_json(w));
+    wizard *b = blank_wizard();
+    if (!wizard_from_json(b, &e, draft, &err)) fail_msg("resume: %s", err.msg);
+    expect_at(b, "asq", "item5");
+    assert_true(wizard_resume_held(b));
+    int64_t t = 500000;
+    assert_false(desk_key(b, t += 3000, '1')); /* held: nothing recorded */
+    assert_int_not_equal(ans(b, "asq", "item5")->state, ANS_VALUE);
+    assert_string_equal(wizard_phone_pending(b), "1");
+    assert_int_equal(wizard_phone_guard(b, 27), WG_HELD); /* Esc clears it, still nothing */
+    assert_string_equal(wizard_phone_pending(b), "");
+    assert_false(desk_key(b, t += 3000, '1'));
+    assert_false(desk_key(b, t += 3000, '2')); /* two digits: not one answer, and no field to put them into */
+    bool moved;
+    assert_int_equal(desk_enter_g(b, t += 3000, &moved), WG_NO_FIT);
+    assert_int_not_equal(ans(b, "asq", "item5")->state, ANS_VALUE);
+    assert_int_equal(wizard_phone_guard(b, 27), WG_HELD);
+    assert_false(desk_key(b, t += 3000, '1'));
+    assert_int_equal(desk_enter_g(b, t += 3000, &moved), WG_ANSWERED); /* one digit, confirmed */
+    assert_int_equal(ans(b, "asq", "item5")->state, ANS_VALUE);
+    assert_false(wizard_resume_held(b));
+    /* resumed again behind the red steps due at once: no hold while they show, the hold once they are read */
+    wizard_interrupt(w);
+    char *again = hold_mem(wizard_to_json(w));
+    wizard *c = blank_wizard();
+    if (!wizard_from_json(c, &e, again, &err)) fail_msg("resume: %s", err.msg);
+    c->owed.offered = true; /* offered before: the steps come at once */
+    c->owed.holding = false;
+    if (wizard_needs_safety_steps(c)) {
+        assert_false(wizard_resume_held(c));
+        wizard_safety_acknowledged(c);
+    }
+    assert_true(wizard_resume_held(c));
+    assert_false(desk_key(c, t += 3000, '1'));
+    assert_int_not_equal(ans(c, "asq", "item5")->state, ANS_VALUE);
+}
+
 /* ---- a draft resumed at ASQ question 5 after a positive 1-4 (sixth tryout) ----
  * Resumed, the red steps came at once, were acknowledged, and a "No" to question 5 then stayed RED (kept); the
  * same answers without stepping away give ORANGE. Asking question 5 is what resolves the unknown: the draft resumes
@@ -2368,6 +2418,7 @@ int main(void) {
         cmocka_unit_test(test_room_reasons_have_callers_wording),
         cmocka_unit_test_teardown(test_bssa_advice_follows_channel, release_all),
         cmocka_unit_test_teardown(test_left_at_asq_q5_is_red_both_ways, release_all),
+        cmocka_unit_test_teardown(test_resume_holds_first_digit, release_all),
         cmocka_unit_test_teardown(test_resumed_q5_answered_no_is_orange, release_all),
         cmocka_unit_test_teardown(test_resumed_q5_answered_yes_is_red_with_steps, release_all),
         cmocka_unit_test_teardown(test_resumed_q5_refused_is_red_with_steps, release_all),

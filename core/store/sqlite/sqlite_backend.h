@@ -322,6 +322,7 @@ void sq_close(store *s);
 const char *sq_errmsg(const store *s);
 int sq_schema_version(const store *s);
 store_status sq_begin(store *s);
+store_status sq_begin_restoring(store *s); /* the same without the seen-record check (sqlite_txn.c) */
 store_status sq_commit(store *s);
 void sq_rollback(store *s);
 store_status sq_read_begin(store *s);

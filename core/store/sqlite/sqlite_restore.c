@@ -298,7 +298,7 @@ store_status sq_restore(store *s, const char *src, restore_steps *steps, error *
             (void)sqlite3_exec(s->db, "DETACH " RESTORE_SCHEMA, NULL, NULL, NULL);
             rc = overwrite_pages(s, src);
             if (rc == SQLITE_OK && steps) steps->live_damaged = true; /* the caller says so (tryout 3) */
-            if (rc == SQLITE_OK) x = sq_begin(s);
+            if (rc == SQLITE_OK) x = sq_begin_restoring(s);
             else snprintf(why, sizeof why, "%s", failure_words(s->db, rc));
         }
         if (rc != SQLITE_OK) {

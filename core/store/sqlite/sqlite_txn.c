@@ -2,7 +2,15 @@
  * table of named values. */
 #include "sqlite_backend.h"
 
-store_status sq_begin(store *s) {
+static store_status begin_write(store *s, bool seen_check);
+
+store_status sq_begin(store *s) { return begin_write(s, true); }
+
+/* A restore writing the backup's pages over a damaged live file, before its own step counts the restore
+ * generation up: the trail there is the backup's, behind what this account saw, on purpose. */
+store_status sq_begin_restoring(store *s) { return begin_write(s, false); }
+
+static store_status begin_write(store *s, bool seen_check) {
     if (!sqlite3_get_autocommit(s->db))
         return sq_invalid(s, "start a transaction", "a transaction is already open");
     /* A file moved or deleted under an open desk (e.g. a backup restored with mv over the path): this
@@ -20,7 +28,7 @@ store_status sq_begin(store *s) {
      * not only at open: a desk left open while someone with the file deleted entries from the end (a demotion) and
      * re-signed the head with their own key went on sealing notes to his kept key (eighth outside attacker) */
     error seen = {0};
-    if (sq_seen_check(s->path, s->db, &seen) != ST_OK) return sq_fail(s, ST_CORRUPT, "%s", seen.msg);
+    if (seen_check && sq_seen_check(s->path, s->db, &seen) != ST_OK) return sq_fail(s, ST_CORRUPT, "%s", seen.msg);
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_BEGIN, &st);
     if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "start a transaction");
