@@ -84,8 +84,10 @@ bool intake_autosave(app *a) {
     if (saved) note_saved_here(a);
     if (!saved)
         app_message(a, true, "%s", body ? err.msg : "cannot save the draft");
-    else if (a->message_error) /* saved: a failure shown before ("the disk is full") no longer holds */
+    else if (a->in.save_failed && a->message_error) /* a failure shown before ("the disk is full") no longer holds */
         a->message[0] = '\0';
+    /* only that: the heartbeat's save a second after a resume once wiped "may be open at another desk" (tryout) */
+    a->in.save_failed = !saved;
     secret_free(body); /* the answers in clear (json_dumps's text) */
     return saved;
 }
@@ -1507,8 +1509,10 @@ static bool safety_steps_hold(app *a, ui_action act) {
     if (!wizard_needs_safety_steps(w)) return false;
     if (act == UA_CHOOSE) { /* the records use case: marked, audited and the draft saved together */
         error err = {0};
-        if (intake_safety_acknowledge(a->s, w, &err)) note_saved_here(a);
+        bool saved = intake_safety_acknowledge(a->s, w, &err);
+        if (saved) note_saved_here(a);
         else app_message(a, true, "%s", err.msg);
+        a->in.save_failed = !saved;
     }
     return true;
 }

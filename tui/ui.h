@@ -356,6 +356,7 @@ typedef struct {
     bool carried;               /* the search text was carried into this question: the first key replaces it */
     int carried_pos, carried_item;
     int64_t saved_at;           /* when this desk last saved the open intake's draft (the heartbeat counts from it) */
+    bool save_failed;           /* the message on screen is a failed save's (a later save clears it, nothing else) */
     char saved_here[8][STORE_ID_LEN]; /* drafts this desk saved: resuming one is not "open at another desk" */
     int n_saved_here;
 } intake_state;
