@@ -435,6 +435,10 @@ static int panel_head(const app *a, int width) {
     char line[512];
     snprintf(line, sizeof line, " %s: %s ", tr("level"), level_word(w->level));
     int n = panel_add(0, width, 1, line, theme(level_color(w->level)));
+    /* a level kept after its steps were read, higher than the answers now give: said under it, not only on the
+     * summary (eighth tryout: "RED" above "No rule fired (so far)") */
+    const char *kept = wizard_kept_reason(w, ui_lang());
+    if (kept) n = panel_add(n, width, 0, kept, theme(level_color(w->level)));
     if (w->risk.n_fired > 0) n = panel_reason(a, n, width, 0);
     return n;
 }

@@ -318,4 +318,31 @@ expect "the PHQ-9's header counts 9, then 1 optional" "$D/cnt_header" "Question 
 expect "...and so does the resume line" "$D/cnt_resumed" "PHQ-9, Question 3 of 9, then 1"
 absent "...not of 10" "$D/cnt_resumed" "Question 3 of 10"
 
+# ---- a level kept after its red steps were read, the answer changed afterwards: said on the live panel ----
+# (eighth tryout: "Risk level: RED" above a single orange reason, the why only on the summary after saving)
+new_user
+{
+    login
+    echo "key h"
+    echo "type 1"          # phone
+    echo "key enter"       # no call-back number
+    echo "type 0"
+    echo "key enter"       # held after the skipped field, recorded by Enter
+    echo "type 0"
+    echo "type 00"         # GAD-2
+    echo "type 2111"       # ASQ 1 yes, 2-4 no
+    echo "type 2"          # ASQ 5 yes: red
+    echo "key enter"       # the red steps read
+    echo "key f5"          # the owed call-back number: none; the review
+    for _ in 1 2 3 4 5 6 7 8 9 10; do echo "key down"; done
+    echo "type e"          # its eleventh answer, question 5, changed ...
+    echo "dump $D/kept_back"
+    echo "type 1"          # ... changed to no
+    echo "key enter"       # (its steps, if shown, read)
+    echo "dump $D/kept_panel"
+} >"$tmp/kept.script"
+tui "$tmp/kept.script"
+expect "the answer changed after the red steps: the level stays RED" "$D/kept_panel" "Risk level: RED"
+expect "...and the panel says why, under the level" "$D/kept_panel" "A higher level was shown during the"
+
 finish
