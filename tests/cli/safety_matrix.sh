@@ -467,8 +467,8 @@ way_wizard_noasq() { # label expect ...
     if grep -q "$Q_ASQ1" "$pre.p1"; then # the ASQ first, then the PHQ-9
         asked=yes
         { w_login; echo "$resume"; asq_all_no; echo "type 000000000"; } >"$tmp/w3.script"
-    else # the PHQ-9, then (it must be) the ASQ
-        { w_login; echo "$resume"; echo "type 000000000"; echo "dump $pre.asq"; asq_all_no; } >"$tmp/w3.script"
+    else # the PHQ-9, then (it must be) the ASQ; after the resume its first digit waits for Enter
+        { w_login; echo "$resume"; echo "type 0"; echo "key enter"; echo "type 00000000"; echo "dump $pre.asq"; asq_all_no; } >"$tmp/w3.script"
     fi
     printf 'key enter\ndump %s.end\nkey ctrl-s\ndump %s.end2\n' "$pre" "$pre" >>"$tmp/w3.script"
     w_run "$tmp/w3.script"
