@@ -184,6 +184,7 @@ static const struct {
      "注意：此草稿不到两分钟前在另一工作台保存过，可能仍在那里打开。请只在一个工作台完成（第二次保存会被拒绝）。"},
     {"anonymous", "anonymous caller", "匿名来电者"},
     {"unanswered", "(not answered)", "（未回答）"},
+    {"callback_given_none", "(none: the caller gave none)", "（无：来电者未提供）"},
     {"reason_above", "(the reason above)", "（原因见上）"},
     {"then", "then", "之后"},
     {"kept_this_intake", "This intake's answers give", "本次接案的回答为"},

@@ -725,7 +725,8 @@ static void answer_words(const app *a, int p, int i, char *buf, size_t size) {
     if (an->state == ANS_REFUSED) {
         snprintf(buf, size, "%s", tr("refused"));
     } else if (an->state != ANS_VALUE) {
-        snprintf(buf, size, "%s", tr("unanswered"));
+        /* the call-back number the caller would not give (F5) is not "not answered" (eighth tryout) */
+        snprintf(buf, size, "%s", tr(wizard_callback_given_none(w, p, i) ? "callback_given_none" : "unanswered"));
     } else if (w->text[p][i]) {
         snprintf(buf, size, "%s", w->text[p][i]);
     } else if (sc && it->type == ITEM_MULTI) {

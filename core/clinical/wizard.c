@@ -276,6 +276,11 @@ static bool on_callback(const wizard *w) {
 
 bool wizard_on_owed_callback(const wizard *w) { return on_callback(w) && wizard_callback_owed(w); }
 
+bool wizard_callback_given_none(const wizard *w, int pos, int item) {
+    int cb_pos = 0, cb_item = callback_item(w, &cb_pos);
+    return w->callback_none && cb_item >= 0 && pos == cb_pos && item == cb_item;
+}
+
 /* Back to the call-back question when it is owed (the review cannot be reached past it). */
 static bool goto_owed_callback(wizard *w) {
     int pos = 0, item = callback_item(w, &pos);

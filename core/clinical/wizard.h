@@ -202,6 +202,8 @@ bool wizard_callback_owed(const wizard *w);
 /* True on the call-back question while it is owed. */
 bool wizard_on_owed_callback(const wizard *w);
 bool wizard_callback_none(wizard *w);
+/* True when item `item` of form position `pos` is the call-back number the caller said they would not give. */
+bool wizard_callback_given_none(const wizard *w, int pos, int item);
 /* True when item `item` of the form at position pos takes its answer from an earlier form of the interview
  * (the same question: PHQ-2 items 1-2 in the PHQ-9): the interview passes over it. */
 bool wizard_item_carried(const wizard *w, int pos, int item);

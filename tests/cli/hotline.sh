@@ -184,6 +184,7 @@ expect "...saying why and how to say there is none" "$D/red_owed" "press F5: no 
 absent "...no longer announced as skippable with Enter" "$D/red_owed" "optional: Enter skips it"
 expect "...Enter and Ctrl-S leave it asked" "$D/red_owed_enter" "A number to call the caller back"
 expect "...F5 (none given) goes on to the review" "$D/red_review" "Review"
+expect "...which says the caller gave none (not 'not answered': eighth tryout)" "$D/red_review" "(none: the caller gave none)"
 expect "the saved red caller without a number: what can be done instead of calling" "$D/red_saved" "No call-back number: this caller cannot be contacted"
 expect "saved: the summary is red" "$D/red_saved" "RED"
 id=$(grep -o 'Caller id[^A-Z]*[A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9]' "$D/red_saved" | grep -o '[A-Z][A-Z][A-Z][0-9]*$' | head -1)
