@@ -524,6 +524,7 @@ static bool guard_hint(const app *a, const scale *s, char *buf, size_t size) {
         const char *held = wizard_phone_pending(w);
         int c = wizard_phone_pending_choice(w);
         if (!held[0]) snprintf(buf, size, "%s", keyed("guard_resumed"));
+        else if (!strcmp(held, "r")) snprintf(buf, size, "%s = %s%s", key_of(UA_REFUSE, 1), tr("refused"), keyed("guard_one"));
         else if (c >= 0) snprintf(buf, size, "%s = %s%s", held, s->choices[c].label[a->in.w->client_lang], keyed("guard_one"));
         else snprintf(buf, size, "%s%s%s", tr("guard_held"), held, keyed("guard_resumed_many"));
         return true;
@@ -1555,6 +1556,7 @@ static bool burst_holds(app *a, const event *ev, ui_action act) {
  * digit's option or puts a number or date into the skipped field. True when the key was taken by it. */
 static int guard_char(const event *ev, ui_action act) {
     if (act == UA_BACK) return 27;
+    if (act == UA_REFUSE) return WIZARD_GUARD_REFUSE; /* held after a resume, like a digit (core) */
     if (act == UA_CHOOSE) return '\n';
     if (ev->kind == EV_KEY && (ev->key == KEY_BACKSPACE || ev->key == 8)) return '\b';
     return ev->kind == EV_CHAR && ev->ch > 0 && ev->ch < 128 ? (int)ev->ch : 0;

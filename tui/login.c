@@ -82,6 +82,10 @@ static reaction login_handle(app *a, const event *ev, ui_action act) {
         return react(RE_REDRAW);
     }
     a->message[0] = '\0';
+    /* keys typed while the passphrase was being checked were meant for a screen not shown yet: a login that
+     * continues an intake by itself would take them as answers (ninth tryout: "pass Enter 2 Enter" in one go
+     * recorded consent before the question was drawn) */
+    flushinp();
     /* a restore while the desk stood idle-locked: what was saved before the lock may be gone */
     bool restored = a->locked_idle && session_restore_generation(a->db) != a->locked_restore_generation;
     a->locked_idle = false;

@@ -482,6 +482,10 @@ static wizard_guard pending_to_field(wizard *w) {
 
 /* Enter with characters held: one digit that picks an option here is recorded, more go into the skipped field. */
 static wizard_guard pending_enter(wizard *w) {
+    if (w->phone.resumed && !strcmp(w->phone.pending, "r")) { /* the refusal, held after a resume: confirmed */
+        phone_guard_disarm(w);
+        return wizard_refuse(w) ? WG_ANSWERED : WG_HELD;
+    }
     int c = wizard_phone_pending_choice(w);
     if (c < 0) return pending_to_field(w);
     phone_guard_disarm(w); /* the digit was chosen and confirmed: the answers after it are ordinary */
@@ -503,6 +507,12 @@ wizard_guard wizard_phone_guard(wizard *w, int ch) {
         return WG_HELD;
     }
     if (ch == '\n') return n ? pending_enter(w) : WG_PASS; /* Enter with nothing held picks nothing, as always */
+    if (ch == WIZARD_GUARD_REFUSE) {
+        if (!w->phone.resumed || n) return n ? WG_HELD : WG_PASS;
+        held[0] = 'r'; /* shown as the refusal; Enter records it, Esc or Backspace clears it */
+        held[1] = '\0';
+        return WG_HELD;
+    }
     if (number_char(held, ch)) {
         if (n + 1 < sizeof w->phone.pending) held[n] = (char)ch; /* longer than any number: the rest is dropped */
         return WG_HELD;

@@ -126,6 +126,9 @@ typedef enum {
     WG_MOVED,    /* Enter put the held characters into the skipped field: the interview is on it */
     WG_NO_FIT    /* Enter: the held characters neither pick an option here nor fit the skipped field */
 } wizard_guard;
+/* ch for the refusal key: after a resume it is held too ("r = refused", Enter records it), since on the home screen
+ * the same key resumes and a worker expecting home typed it, refusing the question shown (ninth tryout). */
+#define WIZARD_GUARD_REFUSE 0x100
 wizard_guard wizard_phone_guard(wizard *w, int ch);
 /* The characters held since the skipped field ("" when none). */
 const char *wizard_phone_pending(const wizard *w);

@@ -809,6 +809,7 @@ static int check_clinical_writer(verify_ctx *c, const audit_rec *e) {
  * clinician naming 1 GiB, which verify accepted and her every login then paid for (seventh outside attacker). */
 static int check_kdf_writer(verify_ctx *c, const audit_rec *e) {
     if (!e->object_id[0] || !strcmp(e->staff_id, e->object_id)) return 0;
+    /* (a writer the trail had locked or removed: check_shut_out, before this) */
     member *by = member_get(c, e->staff_id);
     if (by->has_role && role_may(by->role, ACT_STAFF_MANAGE)) return 0;
     return problem(c, e->seq, "audit entry %lld: %s, who may not manage staff in the trail, records key derivation "
@@ -831,6 +832,28 @@ static int check_init(verify_ctx *c, const audit_rec *e) {
                            (long long)c->m[i].added_seq);
     c->init_seq = e->seq;
     return 0;
+}
+
+/* The entries that say who holds what (roles, locks, members, keys, key derivation, the clinical key, a rekey). */
+static bool hands_out(const char *action) {
+    static const char *const acts[] = {"staff_add", "staff_role", "staff_lock", "staff_unlock", "staff_reset_passphrase",
+                                       "staff_remove", "staff_kdf", "rekey", "clinical_key", ACT_BOX_KEY, ACT_SIGN_KEY};
+    for (size_t i = 0; i < sizeof acts / sizeof *acts; i++)
+        if (!strcmp(action, acts[i])) return true;
+    return false;
+}
+
+/* Such an entry signed by a member the trail had locked or removed at that point: no such member logs in, so it
+ * was written with the file and a key kept from before (ninth outside attacker: a removed supervisor made a
+ * receptionist a supervisor, a locked one unlocked himself or planted 1 GiB parameters for a clinician, and
+ * verify said sound, since it asked only the writer's role). */
+static int check_shut_out(verify_ctx *c, const audit_rec *e) {
+    if (!e->has_sig || !e->staff_id[0] || !hands_out(e->action)) return 0;
+    member *m = member_get(c, e->staff_id);
+    if (!m->locked && !m->removed) return 0;
+    return problem(c, e->seq, "audit entry %lld: %s did %s, but the trail had %s them (entry %lld): forged",
+                   (long long)e->seq, who(c, e->staff_id), e->action, m->removed ? "removed" : "locked",
+                   (long long)(m->removed ? m->remove_seq : m->lock_seq));
 }
 
 static int check_entry(void *vctx, const audit_rec *e) {
@@ -858,6 +881,7 @@ static int check_entry(void *vctx, const audit_rec *e) {
     if (c->sig_failed && !c->every_sig) return 1;
     if (c->await_seq && e->seq == c->await_seq + 1 && resolve_await(c, e)) return 1;
     if (check_role(c, e)) return 1;
+    if (check_shut_out(c, e)) return 1;
     if (!strcmp(e->action, "init") && check_init(c, e)) return 1;
     if (e->has_sig && !strcmp(e->action, "clinical_key") && check_clinical_writer(c, e)) return 1;
     if (e->has_sig && !strcmp(e->action, ACT_BOX_KEY) && follow_box(c, e)) return 1;
@@ -1203,12 +1227,21 @@ static void facts_walk_whole(database *db) {
     audit_report *r = &facts_cache.r;
     verify_ctx *c = &facts_cache.c;
     bool complete = walk(db, NULL, r, false, false, c);
+    /* the signed head too, as verify checks it: entries cut from the end (a demotion and its rotation) with the
+     * head left as it was once passed here, and a desk left open sealed a note to the kept key the cut brought
+     * back (ninth outside attacker, attack_window_full) */
+    char head_problem[512] = "";
+    if (complete && !check_head(c, db)) {
+        complete = false;
+        snprintf(head_problem, sizeof head_problem, "%s", r->problem);
+    }
     if (!complete) {
         members_free(c);
         free(c->staff);
         c->staff = NULL;
         (void)walk(db, NULL, r, true, true, c);
-        snprintf(r->problem, sizeof r->problem, "%s", c->first_problem[0] ? c->first_problem : "an audit signature does not verify");
+        snprintf(r->problem, sizeof r->problem, "%s",
+                 c->first_problem[0] ? c->first_problem : head_problem[0] ? head_problem : "an audit signature does not verify");
         r->bad_seq = c->first_bad;
     }
     facts_cache.walked += r->entries;
@@ -1249,10 +1282,25 @@ static bool facts_resume(database *db) {
     verify_ctx *c = &facts_cache.c;
     int64_t from = 0;
     if (!meta_int(db, META_SIGNED_FROM, &from) || from != facts_cache.signed_from) return false;
+    /* the signed head as it is now (check_head below): found by the entries read, or the one the state ends at */
+    unsigned char head_hash[VAULT_MAC_BYTES], head_sig[VAULT_SIG_BYTES];
+    char head_id[STORE_ID_LEN];
+    bool head_present;
+    int64_t was_seq = c->head_seq;
+    bool was_found = c->head_found;
+    if (!read_head(db, &c->head_seq, head_hash, head_sig, head_id, &head_present)) c->head_seq = -1;
+    if (c->head_seq == was_seq && was_found) {
+        /* the same head as the kept walk found (only unsigned entries since): its hash as seen then */
+    } else if (c->head_seq == facts_cache.seq && facts_cache.seq > 0) {
+        c->head_found = true;
+        memcpy(c->head_hash_seen, facts_cache.hash, sizeof c->head_hash_seen);
+    } else {
+        c->head_found = false; /* found among the entries read, or check_head says what is wrong */
+    }
     resume_ctx rc = {c, facts_cache.seq, facts_cache.hash, facts_cache.seq == 0, 0};
     store_status st = db->ops->audit_each_from(db->st, facts_cache.seq > 0 ? facts_cache.seq - 1 : 0, resume_entry, &rc);
     facts_cache.walked += rc.read;
-    if (st != ST_OK || !rc.anchored || c->failed || c->sig_failed || !walk_end(c)) return false;
+    if (st != ST_OK || !rc.anchored || c->failed || c->sig_failed || !walk_end(c) || !check_head(c, db)) return false;
     facts_build(c, &facts_cache.r, true, &facts_cache.f);
     return true;
 }

@@ -2152,6 +2152,17 @@ static void test_resume_holds_first_digit(void **state) {
     assert_true(wizard_resume_held(c));
     assert_false(desk_key(c, t += 3000, '1'));
     assert_int_not_equal(ans(c, "asq", "item5")->state, ANS_VALUE);
+    /* the refusal key after a resume (ninth tryout: r typed for the home screen refused the question shown, and
+     * the next digit answered the question after it): held as a digit is, recorded by Enter */
+    assert_int_equal(wizard_phone_guard(c, 27), WG_HELD);
+    assert_int_equal(wizard_phone_guard(c, WIZARD_GUARD_REFUSE), WG_HELD);
+    assert_string_equal(wizard_phone_pending(c), "r");
+    assert_int_not_equal(ans(c, "asq", "item5")->state, ANS_REFUSED);
+    expect_at(c, "asq", "item5");
+    assert_int_equal(desk_enter_g(c, t += 3000, &moved), WG_ANSWERED);
+    assert_int_equal(ans(c, "asq", "item5")->state, ANS_REFUSED);
+    /* without a resume the key is not held (the phone guard holds digits only) */
+    assert_int_equal(wizard_phone_guard(w, WIZARD_GUARD_REFUSE), WG_PASS);
 }
 
 /* ---- a draft resumed at ASQ question 5 after a positive 1-4 (sixth tryout) ----
