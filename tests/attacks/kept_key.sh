@@ -20,6 +20,8 @@
 # routine rotation handed her the clinical key. Now:
 #   5. the database is created once: a second `init` (or one after staff were added) is forged; verify names it,
 #      and with it every handout and note is refused (fail closed), so she is given nothing.
+#   7. (round 9, attack_locked_sup.sh, attack_locked_kdf.sh, attack_removed_sup.sh) an entry that says who holds
+#      what, signed by a member the trail had locked or removed, is forged: verify names it, nothing is handed out.
 #   6. a desk left open while the trail is cut behind what its account saw (entries deleted from the end) checks
 #      the account's seen record again before each write, not only at open: its next write is refused.
 # Usage: tests/attacks/kept_key.sh ./triage   Last line: `N passed, N failed`.
@@ -164,4 +166,24 @@ att desk-cut "$CAROL" carol
 check "set up: carol's desk open, the trail cut behind it, then a draft saved there" [ "$rc" -eq 0 ]
 check "...the open desk's write is refused: the trail ends before what this account saw" \
     has_out "cut: refused: .* is older than the database this account last opened at that path: its audit trail ends before what this account saw"
+
+# 7. a locked supervisor signs his own unlock (and 1 GiB for a clinician) with the key he still has
+fresh lockedsup
+tri admin "$ADMIN\nsam-passphrase-12\n" user add sam --role supervisor
+tri admin "$ADMIN\n" user lock sam
+check "set up: sam, a supervisor, locked" [ "$rc" -eq 0 ]
+att append-signed "sam-passphrase-12" sam staff_unlock "$(sql "SELECT id FROM staff WHERE name = 'sam';")" ""
+check "set up: locked sam appends a signed unlock of himself" [ "$rc" -eq 0 ]
+sql "UPDATE staff SET locked = 0, failed_logins = 0 WHERE name = 'sam';"
+tri admin "$ADMIN\n" verify
+check "verify names his unlock as forged (the trail had locked him)" has_err "sam did staff_unlock, but the trail had locked them (entry [0-9]*): forged"
+tri sam "sam-passphrase-12\n" client find "Client"
+check "...and his login is still refused" [ "$rc" -ne 0 ]
+fresh lockedkdf
+tri admin "$ADMIN\nsam-passphrase-12\n" user add sam --role supervisor
+tri admin "$ADMIN\n" user lock sam
+att append-signed "sam-passphrase-12" sam staff_kdf "$(sql "SELECT id FROM staff WHERE name = 'carol';")" "alg:2 ops:4 mem:1073741824 salt:00"
+check "set up: locked sam signs a staff_kdf entry for carol (no login: his key from his passphrase)" [ "$rc" -eq 0 ]
+tri admin "$ADMIN\n" verify
+check "a locked supervisor's staff_kdf entry for a clinician: forged" has_err "sam did staff_kdf, but the trail had locked them"
 finish
