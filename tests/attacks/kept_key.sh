@@ -54,19 +54,26 @@ att() { # SUBCOMMAND PASS ARGS...: the attacker's program with a passphrase on s
 notes_count() { sql "SELECT count(*) FROM intakes WHERE notes_ct IS NOT NULL;"; }
 # the kept key opens a note sealed since? (the attacker's reader: every envelope and key his login reaches)
 newest_rotation() { sql "SELECT max(seq) FROM audit WHERE action = 'clinical_key';"; }
+# bob, a clinician, keeps the clinical key; a supervisor's command (the rest) shuts him out, which rotates it; he
+# flips one byte of that rotation's signature ($rot, $sig kept for a cover-up) and plants his kept key back
+shut_out_and_plant() { # what kept-file command...
+    what=$1 kept=$2
+    shift 2
+    att keep-clinical "$BOB" bob "$kept"
+    check "set up: bob, a clinician, keeps the clinical key" [ "$rc" -eq 0 ]
+    tri admin "$ADMIN\n" "$@"
+    check "set up: bob $what (the clinical key rotates)" [ "$rc" -eq 0 ]
+    rot=$(newest_rotation)
+    sig=$(sql "SELECT hex(sig) FROM audit WHERE seq = $rot;")
+    flip "$rot"
+    att plant-kept "$BOB" bob "$kept"
+    check "set up: bob ($what) plants his kept key with the file alone" [ "$rc" -eq 0 ]
+    before=$(notes_count)
+}
 
 # 1. attack_pinrevert: demoted, the kept key planted, the newest rotation's signature byte flipped
 fresh demoted
-att keep-clinical "$BOB" bob "$tmp/bob.kept"
-check "set up: bob, a clinician, keeps the clinical key" [ "$rc" -eq 0 ]
-tri admin "$ADMIN\n" user role bob reception
-check "set up: bob demoted (the clinical key rotates)" [ "$rc" -eq 0 ]
-rot=$(newest_rotation)
-sig=$(sql "SELECT hex(sig) FROM audit WHERE seq = $rot;")
-flip "$rot"
-att plant-kept "$BOB" bob "$tmp/bob.kept"
-check "set up: bob (now reception) plants his kept key" [ "$rc" -eq 0 ]
-before=$(notes_count)
+shut_out_and_plant demoted "$tmp/bob.kept" user role bob reception
 intake carol "$CAROL" "Client After" "carol wrote: WRITTEN-AFTER-PLANT"
 check "a clinician's note after the plant is refused" [ "$rc" -ne 0 ]
 check "...naming the trail's problem (the flipped entry)" has_err "no note is sealed while the signed audit trail has a problem (audit entry $rot "
@@ -89,13 +96,7 @@ check "after the cover-up the trail still names the window" \
 
 # 2. attack_pinrevert_lock: the same by a LOCKED clinician, who never logs in
 fresh locked
-att keep-clinical "$BOB" bob "$tmp/bob2.kept"
-tri admin "$ADMIN\n" user lock bob
-check "set up: bob locked (the clinical key rotates)" [ "$rc" -eq 0 ]
-flip "$(newest_rotation)"
-att plant-kept "$BOB" bob "$tmp/bob2.kept"
-check "set up: locked bob plants his kept key with the file alone" [ "$rc" -eq 0 ]
-before=$(notes_count)
+shut_out_and_plant locked "$tmp/bob2.kept" user lock bob
 intake carol "$CAROL" "Client Locked" "carol wrote: WRITTEN-WHILE-LOCKED"
 check "locked clinician's plant: a note is refused" [ "$rc" -ne 0 ]
 check "...naming the trail's problem" has_err "no note is sealed while the signed audit trail has a problem"
