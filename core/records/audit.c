@@ -850,7 +850,9 @@ static bool hands_out(const char *action) {
 static int check_shut_out(verify_ctx *c, const audit_rec *e) {
     if (!e->has_sig || !e->staff_id[0] || !hands_out(e->action)) return 0;
     member *m = member_get(c, e->staff_id);
-    if (!m->locked && !m->removed) return 0;
+    /* a lock by failed logins does not count here: anyone at a login screen can cause one, and a supervisor's
+     * desk still open would then make the whole trail unsound (every handout and note refused) */
+    if ((!m->locked || m->lock_keyless) && !m->removed) return 0;
     return problem(c, e->seq, "audit entry %lld: %s did %s, but the trail had %s them (entry %lld): forged",
                    (long long)e->seq, who(c, e->staff_id), e->action, m->removed ? "removed" : "locked",
                    (long long)(m->removed ? m->remove_seq : m->lock_seq));
