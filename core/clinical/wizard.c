@@ -544,13 +544,22 @@ bool wizard_ready(const wizard *w) {
     return !wizard_callback_owed(w);
 }
 
+static void resume_guard_arm(wizard *w);
+
 bool wizard_back(wizard *w) {
+    /* Esc back from a resumed question with nothing answered there yet: the question before is held the same way
+     * (tenth tryout: a digit held, Esc to clear it, Esc again, then a 0 replaced PHQ-9 item 9's 2 at once) */
+    bool resumed = w->phone.armed && w->phone.resumed;
     phone_guard_disarm(w);
+    bool moved;
     if (w->stage == WZ_REVIEW) {
         w->stage = WZ_QUESTIONS;
-        return true;
+        moved = true;
+    } else {
+        moved = w->stage == WZ_QUESTIONS && step(w, -1);
     }
-    return w->stage == WZ_QUESTIONS && step(w, -1);
+    if (moved && resumed) resume_guard_arm(w);
+    return moved;
 }
 
 bool wizard_goto(wizard *w, int pos, int item) {

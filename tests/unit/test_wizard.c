@@ -2141,6 +2141,7 @@ static void test_resume_holds_first_digit(void **state) {
     wizard *b = resumed_at_q5();
     assert_true(wizard_resume_held(b));
     int64_t t = 500000;
+
     assert_false(desk_key(b, t += 3000, '1')); /* held: nothing recorded */
     assert_int_not_equal(ans(b, "asq", "item5")->state, ANS_VALUE);
     assert_string_equal(wizard_phone_pending(b), "1");
@@ -2178,6 +2179,20 @@ static void test_resume_holds_first_digit(void **state) {
     /* without a resume the key is not held (the phone guard holds digits only) */
     wizard *n = new_wizard(LANG_EN);
     assert_int_equal(wizard_phone_guard(n, WIZARD_GUARD_REFUSE), WG_PASS);
+    /* Esc back from a resumed question (tenth tryout: a digit held, Esc to clear it, Esc again, and a 0 then
+     * replaced PHQ-9 item 9's 2 at once): the question before is held too */
+    wizard *d = resumed_at_q5();
+    assert_true(wizard_back(d));
+    expect_at(d, "asq", "item4");
+    assert_true(wizard_needs_safety_steps(d)); /* question 5 left unanswered: its red steps first */
+    wizard_safety_acknowledged(d);
+    assert_true(wizard_resume_held(d));
+    answer before4 = *ans(d, "asq", "item4");
+    assert_false(desk_key(d, t += 3000, '2'));
+    assert_int_equal(ans(d, "asq", "item4")->value, before4.value);
+    assert_int_equal(ans(d, "asq", "item4")->state, before4.state);
+    assert_int_equal(desk_enter_g(d, t += 3000, &moved), WG_ANSWERED); /* confirmed: recorded */
+    assert_int_equal(ans(d, "asq", "item4")->state, ANS_VALUE);
 }
 
 
