@@ -525,7 +525,9 @@ static bool guard_hint(const app *a, const scale *s, char *buf, size_t size) {
         int c = wizard_phone_pending_choice(w);
         if (!held[0]) snprintf(buf, size, "%s", keyed("guard_resumed"));
         else if (!strcmp(held, "r")) snprintf(buf, size, "%s = %s%s", key_of(UA_REFUSE, 1), tr("refused"), keyed("guard_one"));
-        else if (c >= 0) snprintf(buf, size, "%s = %s%s", held, s->choices[c].label[a->in.w->client_lang], keyed("guard_one"));
+        else if (c >= 0) /* held by its digit, or by Space on an option without one ('#' and its index) */
+            snprintf(buf, size, "%s = %s%s", held[0] >= '0' && held[0] <= '9' ? held : key_of(UA_TICK, 1),
+                     s->choices[c].label[a->in.w->client_lang], keyed("guard_one"));
         else snprintf(buf, size, "%s%s%s", tr("guard_held"), held, keyed("guard_resumed_many"));
         return true;
     }
@@ -1554,8 +1556,10 @@ static bool burst_holds(app *a, const event *ev, ui_action act) {
 /* The phone guard (core: wizard_phone_guard) sees every key of the interview before it acts: after Enter skipped a
  * typed field, a digit on the next choice question is held (shown, nothing recorded) until Enter, which records one
  * digit's option or puts a number or date into the skipped field. True when the key was taken by it. */
-static int guard_char(const event *ev, ui_action act) {
+static int guard_char(const app *a, const event *ev, ui_action act) {
     if (act == UA_BACK) return 27;
+    if (act == UA_TICK && a->in.choice.on && a->in.choice.at >= 0 && a->in.choice.at < 0x100)
+        return WIZARD_GUARD_PICK + a->in.choice.at; /* held after a resume, like the option's digit (core) */
     if (act == UA_REFUSE) return WIZARD_GUARD_REFUSE; /* held after a resume, like a digit (core) */
     if (act == UA_CHOOSE) return '\n';
     if (ev->kind == EV_KEY && (ev->key == KEY_BACKSPACE || ev->key == 8)) return '\b';
@@ -1567,7 +1571,7 @@ static bool phone_guard_holds(app *a, const event *ev, ui_action act) {
     /* leaving the intake records nothing (its draft is kept where it stopped, the held characters dropped) */
     if (act == UA_LEAVE || act == UA_LOGOUT || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER)) return false;
     wizard *w = a->in.w;
-    switch (wizard_phone_guard(w, guard_char(ev, act))) {
+    switch (wizard_phone_guard(w, guard_char(a, ev, act))) {
     case WG_PASS:
         return false;
     case WG_HELD:

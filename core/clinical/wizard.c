@@ -444,10 +444,30 @@ static void resume_guard_arm(wizard *w) {
     pending_clear(w);
 }
 
+/* An option without a digit of its own (past the ninth), held by Space on its highlight: '#' and its index. */
+#define HELD_BY_INDEX '#'
+
 int wizard_phone_pending_choice(const wizard *w) {
     const char *p = w->phone.pending;
-    if (!on_choice_question(w) || !(p[0] >= '0' && p[0] <= '9') || p[1]) return -1;
+    if (!on_choice_question(w)) return -1;
+    if (p[0] == HELD_BY_INDEX) {
+        const scale *s = form_item_scale(wizard_form(w), w->item);
+        int c = atoi(p + 1);
+        return s && c >= 0 && c < s->n ? c : -1;
+    }
+    if (!(p[0] >= '0' && p[0] <= '9') || p[1]) return -1;
     return answer_choice_for_key(wizard_form(w), w->item, p[0] - '0');
+}
+
+/* Space on the highlight after a resume: the option is held as its digit would be (its digit, or '#' and its
+ * index when it has none), so that the screen shows it and Enter records it. */
+static wizard_guard hold_highlight(wizard *w, int c) {
+    const scale *s = form_item_scale(wizard_form(w), w->item);
+    if (!s || c < 0 || c >= s->n) return WG_HELD;
+    int key = answer_key_for_choice(wizard_form(w), w->item, c);
+    if (key >= 0 && key <= 9) snprintf(w->phone.pending, sizeof w->phone.pending, "%d", key);
+    else snprintf(w->phone.pending, sizeof w->phone.pending, "%c%d", HELD_BY_INDEX, c);
+    return WG_HELD;
 }
 
 /* A character a phone number or a date has: the first must be a digit, + or (; then also space - ) / . */
@@ -503,10 +523,16 @@ wizard_guard wizard_phone_guard(wizard *w, int ch) {
     }
     if (ch == '\b') {
         if (!n) return WG_PASS;
-        held[n - 1] = '\0';
+        if (held[0] == HELD_BY_INDEX) pending_clear(w); /* one option held by its highlight: all of it goes */
+        else held[n - 1] = '\0';
         return WG_HELD;
     }
+    if (n && held[0] == HELD_BY_INDEX && ch != '\n') return WG_HELD; /* an option is held: Enter or Esc */
     if (ch == '\n') return n ? pending_enter(w) : WG_PASS; /* Enter with nothing held picks nothing, as always */
+    if (ch >= WIZARD_GUARD_PICK && ch < WIZARD_GUARD_PICK + 0x100) {
+        if (!w->phone.resumed || n) return n ? WG_HELD : WG_PASS; /* a deliberate key, unless characters wait */
+        return hold_highlight(w, ch - WIZARD_GUARD_PICK);
+    }
     if (ch == WIZARD_GUARD_REFUSE) {
         if (!w->phone.resumed || n) return n ? WG_HELD : WG_PASS;
         held[0] = 'r'; /* shown as the refusal; Enter records it, Esc or Backspace clears it */

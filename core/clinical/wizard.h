@@ -129,6 +129,10 @@ typedef enum {
 /* ch for the refusal key: after a resume it is held too ("r = refused", Enter records it), since on the home screen
  * the same key resumes and a worker expecting home typed it, refusing the question shown (ninth tryout). */
 #define WIZARD_GUARD_REFUSE 0x100
+/* ch for Space on highlighted option c (WIZARD_GUARD_PICK + c): after a resume it is held as that option's digit
+ * would be (Down then Space chose "Not at all" at once after a resume: the first Down lands on the lowest option,
+ * tenth tryout); otherwise it passes as a deliberate key. */
+#define WIZARD_GUARD_PICK 0x200
 wizard_guard wizard_phone_guard(wizard *w, int ch);
 /* The characters held since the skipped field ("" when none). */
 const char *wizard_phone_pending(const wizard *w);

@@ -57,9 +57,15 @@ else
 fi
 printf '%s' "$(login)" >"$tmp/relogin.script"
 printf '\ndump %s/whose_login\n' "$D" >>"$tmp/relogin.script"
+# ...and Down then Space there is held as the highlighted option's digit would be (tenth receptionist: the first
+# Down lands on the lowest option and Space recorded "Not at all" at once after a resume); Esc clears it
+printf 'key down\nkey space\ndump %s/resume_space\nkey esc\ndump %s/resume_space_esc\n' "$D" "$D" >>"$tmp/relogin.script"
 tui "$tmp/relogin.script" 100 30
 expect "whose: at login the resumed intake is named" "$D/whose_login" "Unfinished intake resumed: Wang Fang"
 expect "whose: ...and continues where it stopped (held before too)" "$D/whose_login" "Question 3 of"
+expect "resume: Down then Space holds the highlighted option, saying Enter records it" "$D/resume_space" "0 = Not at all: Enter records it"
+expect "resume: ...nothing recorded, still at the same question" "$D/resume_space" "Question 3 of"
+absent "resume: Esc clears what Space held" "$D/resume_space_esc" "Question 3 of" "Enter records it"
 
 # ---- with a draft open, n asks first and n again starts another, also after the clock ticked (the second n
 # was forgotten at the first tick, about a second later: the receptionist's tryout of this session)

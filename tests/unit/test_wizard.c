@@ -2193,6 +2193,27 @@ static void test_resume_holds_first_digit(void **state) {
     assert_int_equal(ans(d, "asq", "item4")->state, before4.state);
     assert_int_equal(desk_enter_g(d, t += 3000, &moved), WG_ANSWERED); /* confirmed: recorded */
     assert_int_equal(ans(d, "asq", "item4")->state, ANS_VALUE);
+    /* Space on a highlight after a resume (tenth receptionist: Down then Space chose the lowest option at once):
+     * held as that option's digit, recorded only by Enter */
+    wizard *h = resumed_at_q5();
+    assert_int_equal(wizard_phone_guard(h, WIZARD_GUARD_PICK + 0), WG_HELD);
+    assert_int_not_equal(ans(h, "asq", "item5")->state, ANS_VALUE);
+    int want = wizard_phone_pending_choice(h);
+    assert_int_equal(want, 0);
+    assert_int_equal(wizard_phone_guard(h, WIZARD_GUARD_PICK + 1), WG_HELD); /* the first held stays until Esc */
+    assert_int_equal(wizard_phone_pending_choice(h), 0);
+    assert_int_equal(wizard_phone_guard(h, 27), WG_HELD);
+    assert_string_equal(wizard_phone_pending(h), "");
+    assert_int_equal(wizard_phone_guard(h, WIZARD_GUARD_PICK + 1), WG_HELD);
+    assert_int_equal(wizard_phone_pending_choice(h), 1);
+    assert_int_not_equal(ans(h, "asq", "item5")->state, ANS_VALUE);
+    assert_int_equal(desk_enter_g(h, t += 3000, &moved), WG_ANSWERED);
+    assert_int_equal(ans(h, "asq", "item5")->state, ANS_VALUE);
+    assert_int_equal(ans(h, "asq", "item5")->value, 1); /* yesno: choice 1 is "yes" (value 1) */
+    /* the next question is ordinary again: Space on a highlight passes (the screen picks it) */
+    assert_int_equal(wizard_phone_guard(h, WIZARD_GUARD_PICK + 0), WG_PASS);
+    /* without a resume Space on a highlight is a deliberate key, as before */
+    assert_int_equal(wizard_phone_guard(n, WIZARD_GUARD_PICK + 0), WG_PASS);
 }
 
 
