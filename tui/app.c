@@ -95,6 +95,8 @@ static void draw_question_box(app *a, const layout *l) {
         bool guarded = draft_level_guarded(lv);
         snprintf(text, sizeof text, "%s %s (%s). %s: %s. %s%s%s", tr("discard_ask"), who, where, tr("level"), level_tr(lv),
                  keyed(guarded ? "discard_ask_guarded" : "discard_ask_rest"), guarded ? "  > " : "", guarded ? a->ask_typed : "");
+    } else if (a->ask == ASK_GONE) {
+        snprintf(text, sizeof text, "%s", keyed("gone_ask"));
     } else {
         snprintf(text, sizeof text, "%s", keyed("quit_confirm"));
     }
@@ -146,6 +148,7 @@ static void apply(app *a, reaction r) {
         a->ask = ASK_DISCARD;
         a->ask_typed[0] = '\0';
         return;
+    case RE_ASK_GONE: a->ask = ASK_GONE; return;
     case RE_SWITCH:
     case RE_OPEN:
         if (r.to == a->screen) { /* the same screen again: read it again */
@@ -258,7 +261,22 @@ static bool discard_word_typed(app *a, const event *ev, bool *yes) {
 
 /* The answer to the yes/no question over the screen: y does it, any other key does not (a guarded draft's
  * discard: the word "discard" typed and Enter). */
+/* An intake whose draft went at another desk: k keeps this desk's answers as a new draft, y leaves without them
+ * (the other desk's intake is what was saved); any other key stays with the intake. */
+static void answer_gone(app *a, const event *ev) {
+    bool keep = ev->kind == EV_CHAR && (ev->ch == L'k' || ev->ch == L'K');
+    bool leave = ev->kind == EV_CHAR && (ev->ch == L'y' || ev->ch == L'Y');
+    a->ask = ASK_NONE;
+    if (keep) intake_keep_copy(a);
+    else if (leave) intake_leave_gone(a);
+    if (!a->in.active) apply(a, switch_to(SCR_HOME));
+}
+
 static void answer_question(app *a, const event *ev) {
+    if (a->ask == ASK_GONE) {
+        answer_gone(a, ev);
+        return;
+    }
     bool yes = ev->kind == EV_CHAR && (ev->ch == L'y' || ev->ch == L'Y');
     ask_kind was = a->ask;
     if (was == ASK_DISCARD && a->in.active && draft_level_guarded(draft_level_now(a->in.w))) {

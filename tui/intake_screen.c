@@ -61,6 +61,7 @@ void intake_heartbeat(app *a) {
     /* only an intake on screen is open: one left for the front desk (F3, q) stays in memory but its draft keeps the
      * time it was left (home lists drafts newest first by it) */
     if (!a->s || a->screen != SCR_WIZARD || !a->in.active || !a->in.w->draft_id[0] || a->in.w->stage == WZ_SAVED) return;
+    if (a->in.gone) return; /* saved or discarded at another desk: the header says so, nothing to keep it for */
     if (clock_now() - a->in.saved_at >= DRAFT_HEARTBEAT_SECONDS) intake_autosave(a);
 }
 
@@ -82,6 +83,7 @@ bool intake_autosave(app *a) {
     error err = {0};
     bool saved = body && draft_save(a->s, a->in.w->draft_id, body, &err);
     if (saved) note_saved_here(a);
+    if (!saved && a->in.w->draft_id[0] && draft_gone(a->s, a->in.w->draft_id)) a->in.gone = true;
     if (!saved)
         app_message(a, true, "%s", body ? err.msg : "cannot save the draft");
     else if (a->in.save_failed && a->message_error) /* a failure shown before ("the disk is full") no longer holds */
@@ -98,6 +100,7 @@ void intake_drop(app *a) {
     /* the next intake's review opens at its top (it opened at the row edited in the last intake: tryout) */
     a->in.review_sel = a->in.review_top = 0;
     a->in.back_to_review = false;
+    a->in.open_elsewhere = a->in.gone = false;
     secret_wipe(a->in.typed, sizeof a->in.typed);
 }
 
@@ -174,8 +177,10 @@ static reaction resume_body(app *a, const char *id, char *body) {
     /* the same worker's other desk may have it open (the second desk resumed it silently: sixth tryout) */
     int64_t age = -1;
     error ignore = {0};
-    if (!saved_here(a, id) && draft_saved_ago(a->s, id, &age, &ignore) && draft_probably_open(age))
+    if (!saved_here(a, id) && draft_saved_ago(a->s, id, &age, &ignore) && draft_probably_open(age)) {
         app_message(a, true, "%s %s (%s). %s", tr("draft_resumed"), who, where, tr("draft_open_elsewhere"));
+        a->in.open_elsewhere = true; /* and in the header while it is open here */
+    }
     owed_kept(a);
     reset_highlight(a);
     return switch_to(intake_screen_now(a));
@@ -314,6 +319,33 @@ void intake_where(const app *a, char *buf, size_t size) {
     snprintf(buf, size, "%s, %s %d %s %d%s", title, tr("question"), num, tr("of"), count, optional[0] == ',' ? optional : "");
 }
 
+void intake_keep_copy(app *a) {
+    error err = {0};
+    if (!a->in.active) return;
+    char was[STORE_ID_LEN], id[STORE_ID_LEN];
+    snprintf(was, sizeof was, "%s", a->in.w->draft_id);
+    char *body = wizard_to_json(a->in.w);
+    if (!body) error_set(&err, ERR_INTERNAL, "cannot save the draft");
+    bool kept = body && draft_keep_copy(a->s, was, id, body, &err);
+    secret_free(body); /* the answers in clear */
+    if (!kept) {
+        app_message(a, true, "%s", err.msg);
+        return;
+    }
+    char who[256];
+    intake_whose(a, who, sizeof who);
+    intake_drop(a);
+    app_message(a, false, "%s %s", tr("draft_copy_kept"), who);
+}
+
+void intake_leave_gone(app *a) {
+    if (!a->in.active) return;
+    char who[256];
+    intake_whose(a, who, sizeof who);
+    intake_drop(a);
+    app_message(a, false, "%s %s", tr("draft_gone_left"), who);
+}
+
 void intake_discard(app *a) {
     error err = {0};
     if (!a->in.active) return;
@@ -355,13 +387,22 @@ static int announce_optional(const app *a, int count, char *buf, size_t size) {
 }
 
 /* The header of every question: whose intake (name or anonymous caller, channel) and which form of how many. */
+/* Two desks of one worker on one intake, under its header for as long as it is open here: its draft went at the
+ * other desk, or may be open there. The lines drawn (0 or 1). */
+static int draw_two_desks(const app *a, int y, int x, int width) {
+    const char *say = a->in.gone ? keyed("two_desks_gone") : a->in.open_elsewhere ? tr("two_desks_open") : NULL;
+    if (!say) return 0;
+    draw_text(y, x, width, say, theme(C_ERROR) | A_BOLD);
+    return 1;
+}
+
 static int draw_whose(app *a, int y, int x, int width) {
     char who[256], line[400];
     intake_whose(a, who, sizeof who);
     snprintf(line, sizeof line, "%s: %s   %s %d %s %d", tr("intake_of"), who, tr("form_word"), a->in.w->pos + 1, tr("of"),
              a->in.w->n_forms);
     draw_text(y, x, width, line, A_BOLD | A_UNDERLINE);
-    return 1;
+    return 1 + draw_two_desks(a, y + 1, x, width);
 }
 
 /* ---- drawing ---- */
@@ -828,6 +869,7 @@ static void draw_review(app *a, const layout *l) {
     intake_whose(a, who, sizeof who);
     snprintf(whose, sizeof whose, "%s: %s", tr("intake_of"), who);
     draw_text(y++, x, width, whose, A_BOLD | A_UNDERLINE);
+    y += draw_two_desks(a, y, x, width);
     draw_text(y++, x, width, tr("review_title"), theme(C_TITLE));
     int hint_h = hints_lines(width, keyed("review_hint"));
     /* the highlighted answer's question, whole (the list cuts labels to a column) */
@@ -1126,6 +1168,7 @@ static void save_refused(app *a, const error *err) {
         intake_autosave(a);
     } else {
         a->in.matches_stale = true; /* the panel shows what counts now */
+        if (w->draft_id[0] && draft_gone(a->s, w->draft_id)) a->in.gone = true; /* q then asks what to keep */
         app_message(a, true, "%s", err->msg);
     }
 }
@@ -1169,7 +1212,10 @@ static bool forget_if_empty(app *a) {
 static reaction leave_intake(app *a) {
     if (forget_if_empty(a)) return switch_to(SCR_HOME);
     wizard_interrupt(a->in.w); /* the question left unanswered counts, as when the draft is read again */
-    if (!intake_autosave(a)) {
+    /* its draft went at another desk (saved there, discarded, erased): this desk's answers are kept as a new draft
+     * or left, as the worker says; it stayed on the review with only F4 out (tryout) */
+    if (a->in.gone || !intake_autosave(a)) {
+        if (a->in.gone) return react(RE_ASK_GONE);
         /* nothing was kept (e.g. the file was replaced under the desk): the answers stay here, and it says so */
         char why[sizeof a->message];
         snprintf(why, sizeof why, "%s", a->message);

@@ -288,6 +288,7 @@ typedef enum {
     RE_RETURN,  /* leave this screen and go back to `to` as it was (no enter; it loads again) */
     RE_ASK_QUIT,    /* ask before quitting (an unfinished intake waits) */
     RE_ASK_DISCARD, /* ask before discarding the unfinished intake */
+    RE_ASK_GONE,    /* the intake's draft went at another desk: keep this desk's answers as a new draft, or not */
     RE_QUIT
 } reaction_kind;
 
@@ -359,6 +360,10 @@ typedef struct {
     bool save_failed;           /* the message on screen is a failed save's (a later save clears it, nothing else) */
     char saved_here[8][STORE_ID_LEN]; /* drafts this desk saved: resuming one is not "open at another desk" */
     int n_saved_here;
+    /* two desks of one worker on one draft: said in the header for as long as this intake is open here (the
+     * warning went with the next key, like any message: tryout) */
+    bool open_elsewhere; /* resumed while probably open at another desk */
+    bool gone;           /* its draft is no longer in the database (saved, discarded or erased there) */
 } intake_state;
 
 typedef struct {
@@ -369,7 +374,7 @@ typedef struct {
 } summary_screen;
 
 /* A question asked before something is done that cannot be undone. */
-typedef enum { ASK_NONE, ASK_QUIT, ASK_DISCARD } ask_kind;
+typedef enum { ASK_NONE, ASK_QUIT, ASK_DISCARD, ASK_GONE } ask_kind;
 
 typedef struct app {
     engine *e;
@@ -464,6 +469,9 @@ void intake_whose(const app *a, char *buf, size_t size);
 void intake_where(const app *a, char *buf, size_t size);
 /* Discards the unfinished intake for good (the worker said yes): deleted and audited by the core. */
 void intake_discard(app *a);
+/* The open intake's draft went at another desk: its answers kept as a new draft (audited by the core), or left. */
+void intake_keep_copy(app *a);
+void intake_leave_gone(app *a);
 
 /* Opens the client's record screen over the current one (audited); Esc returns to it. */
 reaction record_open(app *a, const char *client_id);

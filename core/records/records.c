@@ -739,6 +739,25 @@ bool draft_saved_ago(session *s, const char *id, int64_t *age, error *err) {
 
 bool draft_probably_open(int64_t age) { return age >= 0 && age < 2 * DRAFT_HEARTBEAT_SECONDS; }
 
+bool draft_gone(session *s, const char *id) {
+    draft_rec mine;
+    error why = {0};
+    if (draft_own(s, id, &mine, &why)) {
+        draft_rec_free(&mine);
+        return false;
+    }
+    return why.kind == ERR_CONFLICT; /* read, and not there: not a store that could not be read */
+}
+
+/* A new draft (a new id): the old one is not brought back, since another desk saved or discarded it on purpose;
+ * the copy is audited with the draft it copies, so that two intakes of one client can be explained. */
+bool draft_keep_copy(session *s, const char *was, char id[STORE_ID_LEN], const char *body, error *err) {
+    id[0] = '\0';
+    char detail[STORE_ID_LEN + 16];
+    snprintf(detail, sizeof detail, "copy of %s", was ? was : "");
+    return draft_save_noted(s, id, body, "draft_copy_kept", detail, err);
+}
+
 /* The draft an open intake holds is still there and this worker's. One gone was saved, discarded or erased on
  * another desk while this one had it open: a conflict, with what to do. */
 static bool draft_still_mine(session *s, const char *id, error *err) {

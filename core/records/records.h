@@ -72,6 +72,12 @@ bool draft_discard(session *s, const char *id, error *err);
 #define DRAFT_HEARTBEAT_SECONDS 60
 bool draft_saved_ago(session *s, const char *id, int64_t *age, error *err);
 bool draft_probably_open(int64_t age);
+/* Draft `id` is no longer this worker's in the database: saved, discarded or erased at another desk while this
+ * desk had it open (false while it is there, and when the store could not be read). */
+bool draft_gone(session *s, const char *id);
+/* The answers of an intake whose draft is gone (was), kept at the worker's choice as a new draft (id: its new
+ * id), audited ("draft_copy_kept", "copy of WAS") in the same transaction. */
+bool draft_keep_copy(session *s, const char *was, char id[STORE_ID_LEN], const char *body, error *err);
 /* The worker discards the unfinished intake (not saved, never to be resumed): deleted and audited
  * ("draft_discarded", with the level it had) in one transaction. */
 bool draft_abandon(session *s, const char *id, const char *level, error *err);

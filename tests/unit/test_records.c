@@ -1067,12 +1067,31 @@ static void t_drafts(void **state) {
     secret_free(body);
     body = NULL;
     /* the author discards it */
+    assert_false(draft_gone(W.alice, id));
+    assert_true(draft_gone(W.carol, id)); /* not hers: as good as gone for her desk */
     OK(draft_discard(W.alice, id, &msg));
     found = true;
     OK(draft_resume(W.alice, got, &body, &found, &msg));
     assert_false(found);
     assert_null(body);
     assert_int_equal(sealed_n(&W.db, "drafts", "body", NULL), drafts);
+    /* gone at another desk: a save is refused (never brings it back), and the worker may keep the answers as a new
+     * draft, audited with the one it copies (two desks of one worker: tryout) */
+    assert_true(draft_gone(W.alice, id));
+    REFUSED(draft_save(W.alice, id, "{\"step\":4}", &msg), "no longer in the database");
+    char copy[STORE_ID_LEN];
+    int64_t before = audit_count(&W.db);
+    OK(draft_keep_copy(W.alice, id, copy, "{\"step\":4}", &msg));
+    assert_string_not_equal(copy, id);
+    assert_false(draft_gone(W.alice, copy));
+    assert_int_equal(audit_count(&W.db), before + 1);
+    OK(draft_resume(W.alice, got, &body, &found, &msg));
+    assert_true(found);
+    assert_string_equal(got, copy);
+    assert_string_equal(body, "{\"step\":4}");
+    secret_free(body);
+    body = NULL;
+    OK(draft_discard(W.alice, copy, &msg));
 }
 
 /* Erasure ends a returning client's unfinished intake too (issue 13): a draft names its client only inside its
