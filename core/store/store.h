@@ -296,6 +296,9 @@ typedef struct store_ops {
      * read_begin is refused inside any transaction, read_end without a read open. rollback also ends it. */
     store_status (*read_begin)(store *s);
     store_status (*read_end)(store *s);
+    /* Whether a transaction (a write, or a read from read_begin) is open on this connection: reads that must
+     * see one snapshot open a read transaction only when none is. */
+    bool (*in_transaction)(const store *s);
 
     store_status (*meta_get)(store *s, const char *key, blob *out);
     store_status (*meta_set)(store *s, const char *key, const void *value, size_t n);

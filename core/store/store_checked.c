@@ -369,6 +369,13 @@ static store_status ck_read_end(store *s) {
     return c->b->read_end(c->in);
 }
 
+static bool ck_in_transaction(const store *s) {
+    if (!s) return false;
+    const checked *c = (const checked *)(const void *)s;
+    COUNT(in_transaction);
+    return c->b->in_transaction(c->in);
+}
+
 static store_status ck_meta_get(store *s, const char *key, blob *out) {
     if (!s) return ST_INVALID;
     checked *c = C(s);
@@ -1005,6 +1012,7 @@ const store_ops store_checked = {
     .commit = ck_commit,
     .read_begin = ck_read_begin,
     .read_end = ck_read_end,
+    .in_transaction = ck_in_transaction,
     .meta_get = ck_meta_get,
     .meta_set = ck_meta_set,
     .staff_insert = ck_staff_insert,
@@ -1072,6 +1080,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(rollback)] = "rollback",
     [SLOT(read_begin)] = "read_begin",
     [SLOT(read_end)] = "read_end",
+    [SLOT(in_transaction)] = "in_transaction",
     [SLOT(local_changes)] = "local_changes",
     [SLOT(audit_each)] = "audit_each",
     [SLOT(backup)] = "backup",

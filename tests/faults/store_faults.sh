@@ -378,6 +378,31 @@ tri "$tmp/pair.db" "$A\n" --user admin verify
 check "an older file put back with its DB-mark (cp -a of both), no log beside: refused" [ "$rc" -ne 0 ]
 check "...naming the file, both heads, triage restore and the two records to remove on purpose" has_err "$tmp/pair.db is older than the database this account last opened at that path: its audit trail ends before what this account saw (its head: entry [0-9]*, hash [0-9a-f]*\.\.\., restore generation 0), but this account last saw its trail reach entry [0-9]*.*triage restore.*remove $tmp/state/triage/seen/[0-9a-f]* (this account's record of it) and $tmp/pair.db-mark"
 check "...and the copy is left exactly as it was put there" cmp -s "$tmp/pair.db" "$tmp/pair-copied.db"
+# the same older copy with its restore generation raised by hand (ninth outside attacker: a higher generation
+# passed it off as a `triage restore` run since): a restore counts only with the restore entry that says it
+sqlite3 "$tmp/pair.db" "INSERT OR REPLACE INTO meta(key, value) VALUES ('restore_generation', CAST('7' AS BLOB))" 2>/dev/null ||
+    sqlite3 "$tmp/pair.db" "UPDATE meta SET value = '7' WHERE key = 'restore_generation'"
+rm -f "$tmp/pair.db-mark"
+tri "$tmp/pair.db" "$A\n" --user admin verify
+check "an older copy whose restore generation was raised by hand: refused" [ "$rc" -ne 0 ]
+check "...saying the restore entry a triage restore writes is missing" has_err "its restore generation was raised without the .restore. entry a triage restore writes"
+# ... and with a row of seq 0 added under it (CHECK constraints ignored): it became the trail's "first entry", so
+# the copy counted as another database and was not judged (ninth outside attacker)
+cp "$tmp/pair-copied.db" "$tmp/pair.db"
+rm -f "$tmp/pair.db-wal" "$tmp/pair.db-shm"
+sqlite3 "$tmp/pair.db" "PRAGMA ignore_check_constraints = ON; INSERT INTO audit(seq, at, staff_id, action, object_id, detail, hash) VALUES (0, 0, NULL, 'init', 'x', 'x', randomblob(32))"
+tri "$tmp/pair.db" "$A\n" --user admin verify
+check "an older copy with an audit row of seq 0 added: still refused as older" has_err "$tmp/pair.db is older than the database this account last opened at that path: its audit trail ends before"
+# ... and with its first entry renumbered away (no seq 1 left): not taken for another database either
+cp "$tmp/pair-copied.db" "$tmp/pair.db"
+rm -f "$tmp/pair.db-wal" "$tmp/pair.db-shm"
+trigger=$(sqlite3 "$tmp/pair.db" "SELECT sql FROM sqlite_master WHERE name = 'audit_no_update'")
+sqlite3 "$tmp/pair.db" "PRAGMA ignore_check_constraints = ON; DROP TRIGGER audit_no_update; UPDATE audit SET seq = -1 WHERE seq = 1; $trigger;"
+tri "$tmp/pair.db" "$A\n" --user admin verify
+check "an older copy whose first audit entry was renumbered: refused, saying so" has_err "its audit trail has no first entry (seq 1)"
+cp "$tmp/pair-copied.db" "$tmp/pair.db"
+rm -f "$tmp/pair.db-wal" "$tmp/pair.db-shm"
+cp -a "$tmp/pair-backup/pair.db-mark" "$tmp/"
 # no false alarms: a chmod, and the directory copied away and back by an administrator (a new disk: a new
 # inode and inode change time, the same trail)
 mkdir -p "$tmp/disk2"

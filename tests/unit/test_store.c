@@ -1564,7 +1564,9 @@ static void c_read_transaction(void **state) {
     OK(f, f->ops->commit(f->s));
     assert_int_equal(f->ops->open(f->path, false, 2000, &b, &err), ST_OK);
     EXPECT(f, ST_INVALID, f->ops->read_end(f->s)); /* none open */
+    assert_false(f->ops->in_transaction(f->s));
     OK(f, f->ops->read_begin(f->s));
+    assert_true(f->ops->in_transaction(f->s)); /* a read is a transaction: the facts walk opens none of its own */
     EXPECT(f, ST_INVALID, f->ops->read_begin(f->s)); /* no nesting */
     /* another desk writes and commits meanwhile, without waiting */
     assert_int_equal(f->ops->begin(b), ST_OK);
@@ -1589,7 +1591,9 @@ static void c_read_transaction(void **state) {
     staff_rec none;
     EXPECT(f, ST_NOTFOUND, f->ops->staff_by_name(f->s, "bob", &none)); /* the refused write left nothing */
     /* not inside a write transaction; a rollback ends a read */
+    assert_false(f->ops->in_transaction(f->s));
     OK(f, f->ops->begin(f->s));
+    assert_true(f->ops->in_transaction(f->s));
     EXPECT(f, ST_INVALID, f->ops->read_begin(f->s));
     f->ops->rollback(f->s);
     OK(f, f->ops->read_begin(f->s));

@@ -327,6 +327,7 @@ store_status sq_commit(store *s);
 void sq_rollback(store *s);
 store_status sq_read_begin(store *s);
 store_status sq_read_end(store *s);
+bool sq_in_transaction(const store *s);
 store_status sq_meta_get(store *s, const char *key, blob *out);
 store_status sq_meta_set(store *s, const char *key, const void *value, size_t n);
 store_status sq_staff_insert(store *s, const staff_rec *r);

@@ -12,6 +12,7 @@ const store_ops store_sqlite = {
     .rollback = sq_rollback,
     .read_begin = sq_read_begin,
     .read_end = sq_read_end,
+    .in_transaction = sq_in_transaction,
     .meta_get = sq_meta_get,
     .meta_set = sq_meta_set,
     .staff_insert = sq_staff_insert,

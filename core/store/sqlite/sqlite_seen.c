@@ -14,7 +14,8 @@
  * The open refuses a file at that path whose trail is the same database's (same first entry) and either
  * has a lower restore_generation (a copy from before a `triage restore`) or, at the same generation, has
  * no entry at the recorded head or another one there (a copy from before the head). A higher generation
- * is a `triage restore` run since (it rewrites the trail and re-applies erasures): accepted. No false alarm
+ * is a `triage restore` run since (it rewrites the trail and re-applies erasures): accepted when the trail holds
+ * the `restore` entry that counted it up (trail_restored_to). No false alarm
  * for a chmod, a move of the directory (another path: no record; the same path on a new disk: the same
  * trail) or a newer file; another database at the path (set up anew) is not judged. It protects as far as
  * the account that opens the file is one that saw the newer trail (a centre whose desks run under several
@@ -72,23 +73,31 @@ static bool seen_path(const char *db, bool make, char *file, size_t fsize, char 
     return n > 0 && (size_t)n < fsize;
 }
 
-/* The trail's first entry, its restore_generation and its head, as conn sees them; false if it has none. */
-static bool trail_now(sqlite3 *conn, seen_record *r) {
+/* The trail's first entry (seq 1), its restore_generation and its head, as conn sees them; false if it has none.
+ * Rows below seq 1 are not the trail's (triage numbers from 1): a row with seq 0, added with the CHECK constraints
+ * ignored, once became the "first entry", so the older copy counted as another database and was not judged
+ * (ninth outside attacker). *headless: entries there, but none at seq 1 (not a trail triage wrote). */
+static bool trail_now(sqlite3 *conn, seen_record *r, bool *headless) {
     sqlite3_stmt *st = NULL;
     bool ok = false;
+    if (headless) *headless = false;
     if (sqlite3_prepare_v2(conn,
-                           "SELECT (SELECT hash FROM audit ORDER BY seq LIMIT 1), "
-                           "(SELECT seq FROM audit ORDER BY seq DESC LIMIT 1), "
-                           "(SELECT hash FROM audit ORDER BY seq DESC LIMIT 1), "
+                           "SELECT (SELECT hash FROM audit WHERE seq = 1), "
+                           "(SELECT seq FROM audit WHERE seq >= 1 ORDER BY seq DESC LIMIT 1), "
+                           "(SELECT hash FROM audit WHERE seq >= 1 ORDER BY seq DESC LIMIT 1), "
                            "coalesce((SELECT CAST(CAST(value AS TEXT) AS INTEGER) FROM meta "
-                           "WHERE key = 'restore_generation'), 0)",
+                           "WHERE key = 'restore_generation'), 0), "
+                           "(SELECT count(*) FROM (SELECT 1 FROM audit LIMIT 1))",
                            -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 && sqlite3_column_bytes(st, 2) == 32) {
+        sqlite3_step(st) == SQLITE_ROW) {
+        ok = sqlite3_column_bytes(st, 0) == 32 && sqlite3_column_bytes(st, 2) == 32;
+        if (headless) *headless = !ok && sqlite3_column_int(st, 4) > 0;
+    }
+    if (ok) {
         memcpy(r->first, sqlite3_column_blob(st, 0), 32);
         r->head_seq = sqlite3_column_int64(st, 1);
         memcpy(r->head_hash, sqlite3_column_blob(st, 2), 32);
         r->generation = sqlite3_column_int64(st, 3);
-        ok = true;
     }
     (void)sqlite3_finalize(st);
     return ok;
@@ -104,7 +113,7 @@ void sq_seen_record(const char *db, sqlite3 *conn, bool force) {
     seen_record now;
     memset(&now, 0, sizeof now);
     char file[PATH_MAX + 64], real[PATH_MAX];
-    if (!conn || !trail_now(conn, &now) || !seen_path(db, true, file, sizeof file, real)) return;
+    if (!conn || !trail_now(conn, &now, NULL) || !seen_path(db, true, file, sizeof file, real)) return;
     memcpy(now.magic, SEEN_MAGIC, sizeof SEEN_MAGIC);
     snprintf(now.path, sizeof now.path, "%s", real);
     int fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -135,6 +144,25 @@ static bool trail_has(sqlite3 *conn, int64_t seq, const unsigned char hash[32]) 
     return found;
 }
 
+/* Whether conn's trail holds the `restore` entry that counted restore_generation up to generation: a triage restore
+ * writes it in the transaction that counts it up ("content replaced by a verified backup (restore N; ..." or
+ * "(restore N)"), signed by the restoring supervisor, which the login's facts walk and verify check. A generation
+ * raised by hand in an older copy has none, and once passed that copy off as restored (ninth outside attacker). */
+static bool trail_restored_to(sqlite3 *conn, int64_t generation) {
+    char closed[64], more[64];
+    snprintf(closed, sizeof closed, "%%(restore %" PRId64 ")%%", generation);
+    snprintf(more, sizeof more, "%%(restore %" PRId64 ";%%", generation);
+    sqlite3_stmt *st = NULL;
+    bool found = sqlite3_prepare_v2(conn,
+                                    "SELECT 1 FROM audit WHERE seq >= 1 AND action = 'restore' "
+                                    "AND (detail LIKE ?1 ESCAPE '\\' OR detail LIKE ?2 ESCAPE '\\') LIMIT 1",
+                                    -1, &st, NULL) == SQLITE_OK &&
+                 sqlite3_bind_text(st, 1, closed, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+                 sqlite3_bind_text(st, 2, more, -1, SQLITE_TRANSIENT) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+    (void)sqlite3_finalize(st);
+    return found;
+}
+
 store_status sq_seen_check(const char *db, sqlite3 *conn, error *err) {
     char file[PATH_MAX + 64], real[PATH_MAX];
     seen_record was, now;
@@ -148,8 +176,19 @@ store_status sq_seen_check(const char *db, sqlite3 *conn, error *err) {
     }
     bool have = seen_read(fd, real, &was);
     (void)close(fd);
-    if (!have || !trail_now(conn, &now) || memcmp(was.first, now.first, 32) != 0) return ST_OK;
-    if (now.generation > was.generation) return ST_OK; /* restored with `triage restore` since */
+    if (!have) return ST_OK;
+    bool headless = false;
+    if (!trail_now(conn, &now, &headless)) {
+        if (!headless) return ST_OK; /* no trail yet (a database being set up anew at the path) */
+        return sq_put_err(err, ST_CORRUPT,
+                          "%s: its audit trail has no first entry (seq 1), while this account last saw a trail "
+                          "there that had one: entries were removed or renumbered. Nothing was read or changed. "
+                          "Run `triage verify`; restore a backup only with `triage restore`.",
+                          db);
+    }
+    if (memcmp(was.first, now.first, 32) != 0) return ST_OK; /* another database set up at the path */
+    /* restored with `triage restore` since: its restore entry must be there, not only the counter */
+    if (now.generation > was.generation && trail_restored_to(conn, now.generation)) return ST_OK;
     if (now.generation == was.generation && trail_has(conn, was.head_seq, was.head_hash)) return ST_OK;
     char a[17], b[17];
     return sq_put_err(err, ST_CORRUPT,
@@ -161,8 +200,10 @@ store_status sq_seen_check(const char *db, sqlite3 *conn, error *err) {
                       "which re-applies erasures. To use the file now at the path as it is on purpose, remove %s "
                       "(this account's record of it) and %s-mark, and start triage again.",
                       db,
-                      now.generation < was.generation ? "it comes from before a `triage restore` run since"
-                                                      : "its audit trail ends before what this account saw",
+                      now.generation < was.generation   ? "it comes from before a `triage restore` run since"
+                      : now.generation > was.generation ? "its restore generation was raised without the `restore` "
+                                                          "entry a triage restore writes"
+                                                        : "its audit trail ends before what this account saw",
                       now.head_seq, hex8(now.head_hash, a), now.generation, was.head_seq, hex8(was.head_hash, b),
                       was.generation, file, db);
 }

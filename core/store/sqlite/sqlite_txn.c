@@ -89,6 +89,8 @@ store_status sq_read_begin(store *s) {
     return ST_OK;
 }
 
+bool sq_in_transaction(const store *s) { return s && s->db && !sqlite3_get_autocommit(s->db); }
+
 /* Ends the read by a rollback: nothing can have been written inside it, and a rollback never fails to end it. */
 store_status sq_read_end(store *s) {
     if (!s->reading) return sq_invalid(s, "end a read transaction", "no read transaction is open");
