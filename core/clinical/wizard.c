@@ -435,6 +435,7 @@ bool wizard_resume_held(const wizard *w) { return wizard_phone_armed(w) && w->ph
 /* A resumed interview at a choice question: its first digit waits for Enter (wizard.h). A guard the draft kept for
  * a skipped field stays as it is (it also says where a number goes). */
 static void resume_guard_arm(wizard *w) {
+    w->phone.resume_owed = true; /* until an answer is confirmed, wherever the worker goes */
     /* also behind the safety steps due at once: it holds from when they are acknowledged */
     if (w->phone.armed || w->stage != WZ_QUESTIONS || !form_item_scale(wizard_form(w), w->item)) return;
     w->phone.armed = true;
@@ -504,11 +505,13 @@ static wizard_guard pending_to_field(wizard *w) {
 static wizard_guard pending_enter(wizard *w) {
     if (w->phone.resumed && !strcmp(w->phone.pending, "r")) { /* the refusal, held after a resume: confirmed */
         phone_guard_disarm(w);
+        w->phone.resume_owed = false;
         return wizard_refuse(w) ? WG_ANSWERED : WG_HELD;
     }
     int c = wizard_phone_pending_choice(w);
     if (c < 0) return pending_to_field(w);
     phone_guard_disarm(w); /* the digit was chosen and confirmed: the answers after it are ordinary */
+    w->phone.resume_owed = false;
     return wizard_choose(w, c) ? WG_ANSWERED : WG_HELD;
 }
 
@@ -560,6 +563,7 @@ bool wizard_next(wizard *w) {
     if (returning) w->callback_return = false;
     if ((returning || !step(w, +1)) && !wizard_goto_missing(w)) w->stage = WZ_REVIEW;
     note_moved(w);
+    if (w->phone.resume_owed) resume_guard_arm(w); /* the resume's hold goes on to this question */
     return true;
 }
 
@@ -584,7 +588,7 @@ bool wizard_back(wizard *w) {
     } else {
         moved = w->stage == WZ_QUESTIONS && step(w, -1);
     }
-    if (moved && resumed) resume_guard_arm(w);
+    if (moved && (resumed || w->phone.resume_owed)) resume_guard_arm(w);
     return moved;
 }
 
@@ -597,6 +601,7 @@ bool wizard_goto(wizard *w, int pos, int item) {
     w->pos = pos;
     w->item = item;
     w->stage = WZ_QUESTIONS;
+    if (w->phone.resume_owed) resume_guard_arm(w); /* a jump from the review after a resume: held there too */
     return true;
 }
 

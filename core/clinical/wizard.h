@@ -60,6 +60,9 @@ typedef struct {
     struct {
         bool armed;       /* a typed field was just skipped: a digit on the next choice question waits for Enter */
         bool resumed;     /* armed by a resume instead (no field skipped: skipped_form is -1) */
+        bool resume_owed; /* a resume's hold not yet answered: it moves with the worker (Enter, Esc, a jump) to each
+                           * choice question until an answer is confirmed there (Enter then 1 answered the next
+                           * question at once: eleventh tryout) */
         int skipped_form; /* the skipped field (the form as an index of e->forms: positions may shift) */
         int skipped_item;
         char pending[WIZARD_PENDING_MAX]; /* the characters typed since, held: nothing recorded */

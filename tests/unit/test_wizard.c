@@ -2214,6 +2214,30 @@ static void test_resume_holds_first_digit(void **state) {
     assert_int_equal(wizard_phone_guard(h, WIZARD_GUARD_PICK + 0), WG_PASS);
     /* without a resume Space on a highlight is a deliberate key, as before */
     assert_int_equal(wizard_phone_guard(n, WIZARD_GUARD_PICK + 0), WG_PASS);
+    /* the hold moves with the worker until an answer is confirmed (eleventh tryout: resumed, Esc, Esc, Enter, then
+     * 0 lowered PHQ-9 item 9 at once; resumed at ASQ 1, Enter then 1 answered question 2 at once) */
+    wizard *m = resumed_at_q5();
+    assert_true(wizard_back(m)); /* to ASQ 4, held */
+    wizard_safety_acknowledged(m);
+    assert_true(wizard_back(m)); /* to ASQ 3, held */
+    assert_true(wizard_resume_held(m));
+    assert_true(desk_enter(m, t += 3000)); /* Enter with nothing held goes on, to ASQ 4 ... */
+    expect_at(m, "asq", "item4");
+    assert_true(wizard_resume_held(m)); /* ... which is still held */
+    answer was4 = *ans(m, "asq", "item4");
+    assert_false(desk_key(m, t += 3000, '1'));
+    assert_int_equal(ans(m, "asq", "item4")->state, was4.state);
+    assert_int_equal(ans(m, "asq", "item4")->value, was4.value);
+    assert_int_equal(wizard_phone_guard(m, 27), WG_HELD); /* cleared */
+    assert_true(desk_enter(m, t += 3000)); /* on again, to question 5: held there too */
+    expect_at(m, "asq", "item5");
+    assert_true(wizard_resume_held(m));
+    assert_false(desk_key(m, t += 3000, '1'));
+    assert_int_not_equal(ans(m, "asq", "item5")->state, ANS_VALUE);
+    assert_int_equal(desk_enter_g(m, t += 3000, &moved), WG_ANSWERED); /* the first answer confirmed ... */
+    assert_int_equal(ans(m, "asq", "item5")->state, ANS_VALUE);
+    assert_false(wizard_resume_held(m));
+    assert_false(m->phone.resume_owed); /* ... ends the hold */
 }
 
 
