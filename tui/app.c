@@ -96,7 +96,11 @@ static void draw_question_box(app *a, const layout *l) {
         snprintf(text, sizeof text, "%s %s (%s). %s: %s. %s%s%s", tr("discard_ask"), who, where, tr("level"), level_tr(lv),
                  keyed(guarded ? "discard_ask_guarded" : "discard_ask_rest"), guarded ? "  > " : "", guarded ? a->ask_typed : "");
     } else if (a->ask == ASK_GONE) {
-        snprintf(text, sizeof text, "%s", keyed("gone_ask"));
+        /* this desk's answers at red or orange are not left with one key (q then y dropped a red caller's: eleventh
+         * tryout); they are kept or the intake stays */
+        risk_level lv = draft_level_now(a->in.w);
+        snprintf(text, sizeof text, "%s %s %s. %s", keyed("gone_ask"), tr("gone_level"), level_tr(lv),
+                 keyed(draft_level_guarded(lv) ? "gone_ask_guarded" : "gone_ask_rest"));
     } else {
         snprintf(text, sizeof text, "%s", keyed("quit_confirm"));
     }
@@ -176,7 +180,13 @@ static void logout(app *a, const char *why) {
     a->locked_idle = strcmp(why, "idle_locked") == 0 && a->s;
     if (a->locked_idle) a->locked_restore_generation = a->s->restore_generation;
     a->live.restored_out = false;
-    if (a->in.active && !intake_autosave(a)) snprintf(unsaved, sizeof unsaved, "%s", a->message);
+    char copied[sizeof a->message] = "";
+    if (a->in.active && !intake_autosave(a)) {
+        /* its draft went or changed at another desk: this desk's answers are kept as a new draft, not dropped (F4
+         * and the idle lock threw them away, a red caller's among them, while q asked: eleventh tryout) */
+        if (a->in.gone && intake_keep_copy(a)) snprintf(copied, sizeof copied, "%s", a->message);
+        else snprintf(unsaved, sizeof unsaved, "%s", a->message);
+    }
     intake_drop(a);
     leave_screens(a); /* nothing opened stays on the screen of a locked desk */
     live_logout(a);
@@ -195,6 +205,7 @@ static void logout(app *a, const char *why) {
         a->login.field = 0;
     }
     if (unsaved[0]) app_message(a, true, "%s %s", tr("logged_out_unsaved"), unsaved); /* not "kept as a draft" */
+    else if (copied[0]) app_message(a, true, "%s %s", tr(why), copied);
     else app_message(a, false, "%s", tr(why));
 }
 
@@ -265,7 +276,8 @@ static bool discard_word_typed(app *a, const event *ev, bool *yes) {
  * (the other desk's intake is what was saved); any other key stays with the intake. */
 static void answer_gone(app *a, const event *ev) {
     bool keep = ev->kind == EV_CHAR && (ev->ch == L'k' || ev->ch == L'K');
-    bool leave = ev->kind == EV_CHAR && (ev->ch == L'y' || ev->ch == L'Y');
+    bool leave = ev->kind == EV_CHAR && (ev->ch == L'y' || ev->ch == L'Y') && a->in.active &&
+                 !draft_level_guarded(draft_level_now(a->in.w));
     a->ask = ASK_NONE;
     if (keep) intake_keep_copy(a);
     else if (leave) intake_leave_gone(a);

@@ -226,16 +226,19 @@ static const struct {
     {"intake_empty_gone", "Nothing was answered: no draft kept.", "尚未回答任何问题：未保留草稿。"},
     {"intake_kept", "Kept as a draft, where it stopped:", "已保存为草稿（停在原处）："},
     {"two_desks_open", "May also be open at another desk of yours: finish it at one desk only.", "可能也在您的另一台终端上打开：只在一台终端上完成。"},
-    {"two_desks_gone", "Saved, discarded or erased at another desk: nothing here is saved ({quit}: keep or leave).",
-     "已在另一台终端上保存、舍弃或删除：此处不会保存（{quit}：保留或离开）。"},
-    {"gone_ask", "This intake's draft is no longer in the database: it was saved, discarded or erased at another desk. "
-                 "Search for the client ({records}, from the front desk) to see what was saved there. k: keep this desk's answers as a new draft  "
-                 "y: leave without them  any other key: stay.",
-     "此接案的草稿已不在数据库中：已在另一台终端上保存、舍弃或删除。请在前台查找来访者（{records}）查看那边保存的内容。"
-     "k：将本终端的回答另存为新草稿  y：不保留而离开  其他键：留下。"},
+    {"two_desks_gone", "Saved or changed at another desk: not saved here ({leave}: keep or leave).",
+     "已在另一台终端上保存或更改：此处不会保存（{leave}：保留或离开）。"},
+    {"gone_ask", "This intake's draft was saved, changed, discarded or erased at another desk: nothing here was saved over it. "
+                 "Search for the client ({records}, from the front desk) to see what was saved there.",
+     "此接案的草稿已在另一台终端上保存、更改、舍弃或删除：此处未覆盖它。请在前台查找来访者（{records}）查看那边保存的内容。"},
+    {"gone_level", "This desk's answers give", "本终端的回答为"},
+    {"gone_ask_rest", "k: keep them as a new draft  y: leave without them  any other key: stay.",
+     "k：另存为新草稿  y：不保留而离开  其他键：留下。"},
+    {"gone_ask_guarded", "k: keep them as a new draft  any other key: stay (at this level they are not left behind).",
+     "k：另存为新草稿  其他键：留下（此级别的回答不可丢弃）。"},
     {"draft_copy_kept", "Kept as a new draft (the other desk's intake stays as it was):", "已另存为新草稿（另一台终端的接案保持不变）："},
-    {"draft_gone_left", "Closed without this desk's answers (saved, discarded or erased at another desk):",
-     "已离开，未保留本终端的回答（已在另一台终端上保存、舍弃或删除）："},
+    {"draft_gone_left", "Closed without this desk's answers (the other desk's stay as they were):",
+     "已离开，未保留本终端的回答（另一台终端的保持不变）："},
     {"draft_discarded", "The unfinished intake was discarded (the audit log records it).", "未完成的接案已丢弃（审计日志已记录）。"},
     {"discard_ask", "Discard the unfinished intake of", "丢弃未完成的接案："},
     {"discard_ask_rest", "Its answers are erased for good. y: discard   any other key: keep it", "其回答将被永久删除。y：丢弃   其他键：保留"},

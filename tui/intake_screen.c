@@ -81,9 +81,11 @@ bool intake_autosave(app *a) {
     if (!a->s || !a->in.active || a->in.w->stage == WZ_SAVED) return true;
     char *body = wizard_to_json(a->in.w);
     error err = {0};
-    bool saved = body && draft_save(a->s, a->in.w->draft_id, body, &err);
+    wizard *w = a->in.w;
+    /* only over the draft as this desk left it: another desk of the same worker may have saved it since */
+    bool saved = body && draft_save_tagged(a->s, w->draft_id, body, w->draft_tag, &w->draft_tagged, NULL, NULL, &err);
     if (saved) note_saved_here(a);
-    if (!saved && a->in.w->draft_id[0] && draft_gone(a->s, a->in.w->draft_id)) a->in.gone = true;
+    if (!saved && w->draft_id[0] && draft_gone(a->s, w->draft_id, w->draft_tagged ? w->draft_tag : NULL)) a->in.gone = true;
     if (!saved)
         app_message(a, true, "%s", body ? err.msg : "cannot save the draft");
     else if (a->in.save_failed && a->message_error) /* a failure shown before ("the disk is full") no longer holds */
@@ -112,19 +114,20 @@ screen_id intake_screen_now(const app *a) {
 static void mark_known(app *a);
 static bool forget_if_empty(app *a);
 
-static reaction resume_body(app *a, const char *id, char *body);
+static reaction resume_body(app *a, const char *id, char *body, const unsigned char tag[DRAFT_TAG_BYTES]);
 
 reaction intake_resume(app *a) {
     error err = {0};
     char id[STORE_ID_LEN] = "";
     char *body = NULL;
     bool found = false;
-    if (!draft_resume(a->s, id, &body, &found, &err)) {
+    unsigned char tag[DRAFT_TAG_BYTES];
+    if (!draft_resume_tagged(a->s, id, &body, &found, tag, &err)) {
         app_message(a, true, "%s", err.msg);
         return switch_to(SCR_HOME);
     }
     if (!found) return switch_to(SCR_HOME);
-    return resume_body(a, id, body);
+    return resume_body(a, id, body, tag);
 }
 
 /* A question owed was offered on resuming: the draft keeps that it was, so that left again by any way (a crash, a
@@ -149,15 +152,16 @@ reaction intake_resume_id(app *a, const char *want) {
     snprintf(id, sizeof id, "%s", want);
     if (a->in.active && strcmp(a->in.w->draft_id, id) == 0) return intake_resume_open(a);
     if (a->in.active && !intake_autosave(a)) return react(RE_REDRAW); /* says why; nothing is set aside unsaved */
-    if (!draft_resume_id(a->s, id, &body, &err)) {
+    unsigned char tag[DRAFT_TAG_BYTES];
+    if (!draft_resume_id_tagged(a->s, id, &body, tag, &err)) {
         app_message(a, true, "%s", err.msg);
         return react(RE_REDRAW);
     }
-    return resume_body(a, id, body);
+    return resume_body(a, id, body, tag);
 }
 
 /* The draft's text (secret memory, freed here) becomes the open intake, at the question where it stopped. */
-static reaction resume_body(app *a, const char *id, char *body) {
+static reaction resume_body(app *a, const char *id, char *body, const unsigned char tag[DRAFT_TAG_BYTES]) {
     error err = {0};
     intake_drop(a);
     a->in.active = wizard_from_json(a->in.w, a->e, body, &err);
@@ -167,6 +171,8 @@ static reaction resume_body(app *a, const char *id, char *body) {
         return switch_to(SCR_HOME);
     }
     snprintf(a->in.w->draft_id, sizeof a->in.w->draft_id, "%s", id);
+    memcpy(a->in.w->draft_tag, tag, sizeof a->in.w->draft_tag); /* what this desk read: its saves go over only that */
+    a->in.w->draft_tagged = true;
     if (forget_if_empty(a)) return switch_to(SCR_HOME); /* an empty draft (left by an older version): not opened */
     a->in.matches_stale = true;
     mark_known(a);
@@ -181,6 +187,9 @@ static reaction resume_body(app *a, const char *id, char *body) {
         app_message(a, true, "%s %s (%s). %s", tr("draft_resumed"), who, where, tr("draft_open_elsewhere"));
         a->in.open_elsewhere = true; /* and in the header while it is open here */
     }
+    /* saved at once, so that another desk of this worker taking it up now is told it is open here (a draft last saved
+     * long ago was resumed at two desks with no warning at either: eleventh tryout) */
+    if (!wizard_owed_pending(a->in.w)) intake_autosave(a);
     owed_kept(a);
     reset_highlight(a);
     return switch_to(intake_screen_now(a));
@@ -319,9 +328,9 @@ void intake_where(const app *a, char *buf, size_t size) {
     snprintf(buf, size, "%s, %s %d %s %d%s", title, tr("question"), num, tr("of"), count, optional[0] == ',' ? optional : "");
 }
 
-void intake_keep_copy(app *a) {
+bool intake_keep_copy(app *a) {
     error err = {0};
-    if (!a->in.active) return;
+    if (!a->in.active) return false;
     char was[STORE_ID_LEN], id[STORE_ID_LEN];
     snprintf(was, sizeof was, "%s", a->in.w->draft_id);
     char *body = wizard_to_json(a->in.w);
@@ -330,12 +339,15 @@ void intake_keep_copy(app *a) {
     secret_free(body); /* the answers in clear */
     if (!kept) {
         app_message(a, true, "%s", err.msg);
-        return;
+        return false;
     }
     char who[256];
     intake_whose(a, who, sizeof who);
+    snprintf(a->in.w->draft_id, sizeof a->in.w->draft_id, "%s", id);
+    note_saved_here(a); /* resumed here later, the copy is not "open at another desk" (eleventh tryout) */
     intake_drop(a);
     app_message(a, false, "%s %s", tr("draft_copy_kept"), who);
+    return true;
 }
 
 void intake_leave_gone(app *a) {
@@ -1168,7 +1180,8 @@ static void save_refused(app *a, const error *err) {
         intake_autosave(a);
     } else {
         a->in.matches_stale = true; /* the panel shows what counts now */
-        if (w->draft_id[0] && draft_gone(a->s, w->draft_id)) a->in.gone = true; /* q then asks what to keep */
+        if (w->draft_id[0] && draft_gone(a->s, w->draft_id, w->draft_tagged ? w->draft_tag : NULL))
+            a->in.gone = true; /* q then asks what to keep */
         app_message(a, true, "%s", err->msg);
     }
 }

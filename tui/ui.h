@@ -470,7 +470,7 @@ void intake_where(const app *a, char *buf, size_t size);
 /* Discards the unfinished intake for good (the worker said yes): deleted and audited by the core. */
 void intake_discard(app *a);
 /* The open intake's draft went at another desk: its answers kept as a new draft (audited by the core), or left. */
-void intake_keep_copy(app *a);
+bool intake_keep_copy(app *a);
 void intake_leave_gone(app *a);
 
 /* Opens the client's record screen over the current one (audited); Esc returns to it. */

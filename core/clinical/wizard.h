@@ -39,6 +39,10 @@ typedef struct {
                       * changed afterwards never lower the saved level below it (a clinician may, with a reason) */
     char client_id[ID_TEXT_LEN]; /* an existing client, or "" for a new one */
     char draft_id[ID_TEXT_LEN];
+    /* the draft's fingerprint as this desk last wrote or read it (core/records: draft_save_tagged), never stored in
+     * the draft: a save that finds another one there was overwriting another desk's answers (eleventh tryout) */
+    unsigned char draft_tag[32];
+    bool draft_tagged;
     char caller_id[WIZARD_CALLER_ID_LEN]; /* an anonymous caller's short id (hotline), or "" */
     bool callback_return;                 /* at the owed call-back number, come back to from the end of the forms */
     bool callback_none;                   /* the worker said the caller gives no call-back number (wizard_callback_none) */

@@ -104,9 +104,32 @@ static bool interview_may_finish(wizard *w, error *err) {
     return true;
 }
 
+/* An anonymous caller (no client yet) whose caller id is already a client's: that client (a call kept as a new draft
+ * at a second desk after the first desk saved it made a second "Anonymous caller ZHS3588": eleventh tryout). One
+ * caller id is one caller. */
+static bool anonymous_caller_known(session *s, wizard *w, error *err) {
+    if (!w->caller_id[0] || w->client_id[0] || !w->anonymous_name[0] || strcmp(wizard_client_name(w), w->anonymous_name))
+        return true; /* not anonymous: a name was given */
+    client_plain *found = NULL;
+    int n = 0;
+    if (!client_find(s, w->anonymous_name, &found, &n, err)) return false;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(found[i].name, w->anonymous_name)) {
+            snprintf(w->client_id, sizeof w->client_id, "%s", found[i].id);
+            break;
+        }
+    client_list_free(found, n);
+    return true;
+}
+
 bool intake_finish_interview(session *s, wizard *w, lang reasons_lang, intake_saved *out, error *err) {
     memset(out, 0, sizeof *out);
     if (!interview_may_finish(w, err)) return false;
+    /* saved with other answers at another desk since this desk last saved it: saving would drop those (the desk
+     * that saved first saved a client lower than the other had reached: eleventh tryout). Checked before the save's
+     * transaction: a save at the other desk in the moment between is the one window left. */
+    if (w->draft_id[0] && w->draft_tagged && !draft_unchanged(s, w->draft_id, w->draft_tag, err)) return false;
+    if (!anonymous_caller_known(s, w, err)) return false;
     json_t *record = wizard_record_json(w);
     intake_subject who = {w->client_id, wizard_client_name(w), wizard_client_phone(w),
                           wizard_text(w, "intake", "birth_date"), NULL, record, reasons_lang};

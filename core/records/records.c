@@ -622,8 +622,42 @@ bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, error *err)
     return draft_save_noted(s, id, body, NULL, NULL, err);
 }
 
+/* A draft row's fingerprint: BLAKE2b (no key) of its sealed body, whose nonce is new at every save. */
+static void draft_fingerprint(const draft_rec *r, unsigned char tag[DRAFT_TAG_BYTES]) {
+    static const unsigned char none[VAULT_MAC_BYTES];
+    vault_chain_hash(none, r->body_ct.p, r->body_ct.n, tag);
+}
+
+bool draft_unchanged(session *s, const char *id, const unsigned char tag[DRAFT_TAG_BYTES], error *err) {
+    draft_rec r;
+    error why = {0};
+    if (!draft_own(s, id, &r, &why)) {
+        if (why.kind != ERR_CONFLICT) *err = why;
+        else
+            error_set(err, ERR_CONFLICT,
+                      "Nothing saved: this intake's draft (%.8s) is no longer in the database: it was saved, discarded "
+                      "or erased on another desk. Search for the client (f) to see what was saved before taking the "
+                      "intake again.", id);
+        return false;
+    }
+    unsigned char now[DRAFT_TAG_BYTES];
+    draft_fingerprint(&r, now);
+    draft_rec_free(&r);
+    if (vault_equal(now, tag, sizeof now)) return true;
+    error_set(err, ERR_CONFLICT,
+              "Nothing saved: this intake (draft %.8s) was saved with other answers at another desk of yours since this "
+              "desk last saved it; saving here would overwrite them. Finish it at one desk: leave it here (q) and keep "
+              "this desk's answers as a new draft, or leave without them and take the intake up again (r).", id);
+    return false;
+}
+
 bool draft_save_noted(session *s, char id[STORE_ID_LEN], const char *body, const char *what, const char *detail,
                       error *err) {
+    return draft_save_tagged(s, id, body, NULL, NULL, what, detail, err);
+}
+
+bool draft_save_tagged(session *s, char id[STORE_ID_LEN], const char *body, unsigned char tag[DRAFT_TAG_BYTES],
+                       bool *tagged, const char *what, const char *detail, error *err) {
     if (!session_allowed(s, ACT_INTAKE_CREATE, err)) return false;
     if (!check_text("draft", body, BODY_MAX_BYTES, true, err)) return false;
     draft_rec r;
@@ -638,6 +672,11 @@ bool draft_save_noted(session *s, char id[STORE_ID_LEN], const char *body, const
         db_rollback(s->db);
         ok = false;
     }
+    /* inside the write transaction: no other desk writes between the check and this save */
+    if (ok && existing && tag && tagged && *tagged && !draft_unchanged(s, r.id, tag, err)) {
+        db_rollback(s->db);
+        ok = false;
+    }
     if (ok) {
         /* drafts are saved after every answer: no audit entry each time, only the record itself */
         store_status st = s->db->ops->draft_put(s->db->st, &r);
@@ -646,6 +685,10 @@ bool draft_save_noted(session *s, char id[STORE_ID_LEN], const char *body, const
         ok = st == ST_OK && (!what || audit_log(s->db, s->v, s->me.id, what, r.id, detail ? detail : "", err)) &&
              db_commit(s->db, err);
         if (!ok) db_rollback(s->db);
+    }
+    if (ok && tag && tagged) {
+        draft_fingerprint(&r, tag);
+        *tagged = true;
     }
     draft_rec_free(&r);
     return ok;
@@ -676,6 +719,11 @@ static bool draft_opened_ok(session *s, const char *id, char **body, error *err)
 }
 
 bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, error *err) {
+    return draft_resume_tagged(s, id, body, found, NULL, err);
+}
+
+bool draft_resume_tagged(session *s, char id[STORE_ID_LEN], char **body, bool *found, unsigned char tag[DRAFT_TAG_BYTES],
+                         error *err) {
     *body = NULL;
     *found = false;
     draft_rec r;
@@ -692,6 +740,7 @@ bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, e
     if (ok) {
         memcpy(id, r.id, STORE_ID_LEN);
         *found = true;
+        if (tag) draft_fingerprint(&r, tag);
     }
     draft_rec_free(&r);
     return ok;
@@ -718,6 +767,10 @@ static bool draft_own(session *s, const char *id, draft_rec *out, error *err) {
 }
 
 bool draft_resume_id(session *s, const char *id, char **body, error *err) {
+    return draft_resume_id_tagged(s, id, body, NULL, err);
+}
+
+bool draft_resume_id_tagged(session *s, const char *id, char **body, unsigned char tag[DRAFT_TAG_BYTES], error *err) {
     *body = NULL;
     draft_rec r;
     if (!draft_own(s, id, &r, err)) return false;
@@ -725,6 +778,7 @@ bool draft_resume_id(session *s, const char *id, char **body, error *err) {
     bool ok = vault_open(s->v, "drafts", "body", r.id, r.body_ct.p, r.body_ct.n, body, &len);
     if (!ok) error_set(err, ERR_TAMPERED, "tampering detected: draft %s does not open (edited or moved)", r.id);
     else ok = draft_opened_ok(s, r.id, body, err);
+    if (ok && tag) draft_fingerprint(&r, tag);
     draft_rec_free(&r);
     return ok;
 }
@@ -739,12 +793,14 @@ bool draft_saved_ago(session *s, const char *id, int64_t *age, error *err) {
 
 bool draft_probably_open(int64_t age) { return age >= 0 && age < 2 * DRAFT_HEARTBEAT_SECONDS; }
 
-bool draft_gone(session *s, const char *id) {
+bool draft_gone(session *s, const char *id, const unsigned char *tag) {
     draft_rec mine;
     error why = {0};
     if (draft_own(s, id, &mine, &why)) {
+        unsigned char now[DRAFT_TAG_BYTES];
+        draft_fingerprint(&mine, now);
         draft_rec_free(&mine);
-        return false;
+        return tag && !vault_equal(now, tag, sizeof now); /* there, but another desk saved it since */
     }
     return why.kind == ERR_CONFLICT; /* read, and not there: not a store that could not be read */
 }

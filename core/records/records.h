@@ -56,6 +56,18 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
 /* Drafts: an unfinished intake sealed after every answer, so nothing entered is lost. id: in/out ("" for
  * a new draft). */
 bool draft_save(session *s, char id[STORE_ID_LEN], const char *body, error *err);
+/* One worker's intake open at two desks: each autosave wrote over the other's answers, and the desk that saved
+ * the intake first saved it lower than the other had reached (eleventh tryout). A draft's fingerprint is a hash of
+ * its sealed body (a new nonce at every save: every save differs). draft_save_tagged saves only when the draft is
+ * as this desk last wrote or read it (tag; not checked while *tagged is false), else nothing is written and
+ * ERR_CONFLICT says it was changed at another desk; on success tag is what it wrote. */
+#define DRAFT_TAG_BYTES 32
+bool draft_save_tagged(session *s, char id[STORE_ID_LEN], const char *body, unsigned char tag[DRAFT_TAG_BYTES],
+                       bool *tagged, const char *what, const char *detail, error *err);
+/* draft_resume / draft_resume_id, with the fingerprint of the draft they opened. */
+bool draft_resume_tagged(session *s, char id[STORE_ID_LEN], char **body, bool *found, unsigned char tag[DRAFT_TAG_BYTES],
+                         error *err);
+bool draft_resume_id_tagged(session *s, const char *id, char **body, unsigned char tag[DRAFT_TAG_BYTES], error *err);
 /* The same, with one audit entry (what, object: the draft, detail) in the same transaction: both or neither. */
 bool draft_save_noted(session *s, char id[STORE_ID_LEN], const char *body, const char *what, const char *detail,
                       error *err);
@@ -72,12 +84,16 @@ bool draft_discard(session *s, const char *id, error *err);
 #define DRAFT_HEARTBEAT_SECONDS 60
 bool draft_saved_ago(session *s, const char *id, int64_t *age, error *err);
 bool draft_probably_open(int64_t age);
-/* Draft `id` is no longer this worker's in the database: saved, discarded or erased at another desk while this
- * desk had it open (false while it is there, and when the store could not be read). */
-bool draft_gone(session *s, const char *id);
+/* Draft `id` is no longer this worker's in the database as this desk left it: saved, discarded or erased at
+ * another desk while this desk had it open, or (tag given) saved there since with other answers (false while it
+ * is there as tag says, and when the store could not be read). */
+bool draft_gone(session *s, const char *id, const unsigned char *tag);
 /* The answers of an intake whose draft is gone (was), kept at the worker's choice as a new draft (id: its new
  * id), audited ("draft_copy_kept", "copy of WAS") in the same transaction. */
 bool draft_keep_copy(session *s, const char *was, char id[STORE_ID_LEN], const char *body, error *err);
+/* Whether draft id is still as this desk last wrote or read it (its fingerprint is tag); false with why
+ * (ERR_CONFLICT: changed, saved or discarded at another desk) when not. */
+bool draft_unchanged(session *s, const char *id, const unsigned char tag[DRAFT_TAG_BYTES], error *err);
 /* The worker discards the unfinished intake (not saved, never to be resumed): deleted and audited
  * ("draft_discarded", with the level it had) in one transaction. */
 bool draft_abandon(session *s, const char *id, const char *level, error *err);

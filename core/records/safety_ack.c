@@ -13,7 +13,8 @@ bool intake_safety_acknowledge(session *s, wizard *w, error *err) {
         error_set(err, ERR_INTERNAL, "out of memory: the draft with the acknowledged steps was not saved");
         return false;
     }
-    bool ok = draft_save_noted(s, w->draft_id, body, "safety_steps_acknowledged", what, err);
+    bool ok = draft_save_tagged(s, w->draft_id, body, w->draft_tag, &w->draft_tagged, "safety_steps_acknowledged", what,
+                                err);
     secret_free(body); /* the answers in clear (json_dumps's text) */
     return ok;
 }

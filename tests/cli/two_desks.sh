@@ -64,9 +64,9 @@ expect "desk A: saved" "$D/a_saved" "Saved"
 # desk B leaves the intake (q): its draft went at desk A; asked what to keep, not stuck on the intake
 to_b "key esc" "key q" "dump $D/b_ask" "key n" "dump $D/b_stay"
 dumped b_stay
-expect "desk B: q asks, saying the draft went at another desk" "$D/b_ask" "no longer in the database"
-expect "desk B: ...offering to keep this desk's answers as a new draft" "$D/b_ask" "k: keep this desk's answers as a new draft"
-expect "desk B: any other key stays with the intake, the header saying why nothing is saved" "$D/b_stay" "Saved, discarded or erased at another desk: nothing here is saved"
+expect "desk B: q asks, saying the draft went at another desk" "$D/b_ask" "was saved, changed, discarded or erased at another desk"
+expect "desk B: ...offering to keep this desk's answers as a new draft" "$D/b_ask" "k: keep them as a new draft"
+expect "desk B: any other key stays with the intake, the header saying why nothing is saved" "$D/b_stay" "Saved or changed at another desk: not saved here"
 to_b "key q" "type k" "dump $D/b_kept"
 dumped b_kept
 expect "desk B: k keeps them as a new draft and goes to the front desk" "$D/b_kept" "Kept as a new draft"
@@ -102,4 +102,48 @@ exec 4>&-
 wait "$bpid" 2>/dev/null
 bpid=
 if [ "$(audit_count draft_copy_kept)" = 1 ]; then ok "y keeps and audits no copy"; else bad "y keeps and audits no copy"; fi
+
+# ---- eleventh tryout: both desks open on one draft; desk A saves it GREEN while desk B's answers reach RED. B's
+# saves no longer write over A's (each desk saves over only the draft as it left it); B is told, its red answers
+# are not left with one key, F4 keeps them as a new draft, and that copy saved makes no second caller
+{ login; printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\nkey f3\n'; } >"$tmp/a5.script"
+desk_a "$tmp/a5.script"
+TRIAGE_SCRIPT="$tmp/b.fifo" LINES=30 COLUMNS=100 timeout 120 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/b.out" 2>&1 &
+bpid=$!
+exec 4>"$tmp/b.fifo"
+to_b "type desk" "key enter" "type $R" "key enter" "dump $D/b3_resumed"
+dumped b3_resumed
+{ login; printf 'type 0\nkey enter\ntype 00\ntype 1111\nkey ctrl-s\ndump %s/a3_saved\n' "$D"; } >"$tmp/a6.script"
+desk_a "$tmp/a6.script"
+expect "desk A: saved GREEN" "$D/a3_saved" "Risk level: GREEN"
+caller=$(grep "Caller id" "$D/a3_saved" | grep -o '[A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9]' | head -1)
+to_b "type 0" "key enter" "dump $D/b3_first" "type 00" "type 2" "type 1" "type 1" "type 1" "type 2" "dump $D/b3_red_steps" "key enter" "dump $D/b3_red"
+dumped b3_red
+expect "desk B: its first answer's save is refused, saying the other desk saved it" "$D/b3_first" "Saved or changed at another desk: not saved here"
+expect "desk B: ...its answers still give RED (the red steps)" "$D/b3_red_steps" "RED"
+to_b "key f3" "dump $D/b3_ask" "type y" "dump $D/b3_y" # (F3: at the owed call-back field q is a letter)
+dumped b3_y
+expect "desk B: leaving asks, naming the level of this desk's answers" "$D/b3_ask" "This desk's answers give RED"
+absent "desk B: ...and at RED does not offer to leave them" "$D/b3_ask" "y: leave without them"
+expect "desk B: y does not leave red answers behind: still on the intake" "$D/b3_y" "Saved or changed at another desk"
+copies=$(audit_count draft_copy_kept)
+to_b "key f4" "dump $D/b3_f4"
+dumped b3_f4
+expect "desk B: F4 keeps this desk's answers as a new draft instead of dropping them" "$D/b3_f4" "Kept as a new draft"
+if [ "$(audit_count draft_copy_kept)" = $((copies + 1)) ]; then ok "desk B: ...audited"; else bad "desk B: ...audited"; fi
+# the copy taken up again and saved: the same caller, not a second one
+to_b "type desk" "key enter" "type $R" "key enter" "dump $D/b4_resumed" "key f5" "key ctrl-s" "dump $D/b4_saved"
+dumped b4_saved
+expect "desk B: the copy resumes at the next login, RED" "$D/b4_resumed" "RED"
+expect "desk B: the copy is saved" "$D/b4_saved" "Saved"
+n=$("$T" --config "$tmp/config.ini" --db "$DB" queue --json 2>/dev/null | tr '{' '\n' | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p' | sort -u | wc -l)
+if [ -n "$caller" ] && printf '%s\n' "$R" | "$T" --config "$tmp/config.ini" --db "$DB" --user desk --passphrase-fd 0 client find "$caller" 2>/dev/null | grep -c "Anonymous caller $caller" | grep -qx 1; then
+    ok "one caller id is one client: the copy's intake joins the caller A saved ($caller)"
+else
+    bad "one caller id is one client: the copy's intake joins the caller A saved ($caller)" "$D/b4_saved"
+fi
+to_b "key enter" "key q"
+exec 4>&-
+wait "$bpid" 2>/dev/null
+bpid=
 finish

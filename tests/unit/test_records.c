@@ -1067,8 +1067,8 @@ static void t_drafts(void **state) {
     secret_free(body);
     body = NULL;
     /* the author discards it */
-    assert_false(draft_gone(W.alice, id));
-    assert_true(draft_gone(W.carol, id)); /* not hers: as good as gone for her desk */
+    assert_false(draft_gone(W.alice, id, NULL));
+    assert_true(draft_gone(W.carol, id, NULL)); /* not hers: as good as gone for her desk */
     OK(draft_discard(W.alice, id, &msg));
     found = true;
     OK(draft_resume(W.alice, got, &body, &found, &msg));
@@ -1077,13 +1077,13 @@ static void t_drafts(void **state) {
     assert_int_equal(sealed_n(&W.db, "drafts", "body", NULL), drafts);
     /* gone at another desk: a save is refused (never brings it back), and the worker may keep the answers as a new
      * draft, audited with the one it copies (two desks of one worker: tryout) */
-    assert_true(draft_gone(W.alice, id));
+    assert_true(draft_gone(W.alice, id, NULL));
     REFUSED(draft_save(W.alice, id, "{\"step\":4}", &msg), "no longer in the database");
     char copy[STORE_ID_LEN];
     int64_t before = audit_count(&W.db);
     OK(draft_keep_copy(W.alice, id, copy, "{\"step\":4}", &msg));
     assert_string_not_equal(copy, id);
-    assert_false(draft_gone(W.alice, copy));
+    assert_false(draft_gone(W.alice, copy, NULL));
     assert_int_equal(audit_count(&W.db), before + 1);
     OK(draft_resume(W.alice, got, &body, &found, &msg));
     assert_true(found);
@@ -1091,6 +1091,30 @@ static void t_drafts(void **state) {
     assert_string_equal(body, "{\"step\":4}");
     secret_free(body);
     body = NULL;
+    /* two desks of one worker on the copy: each saves over only the draft as it last wrote or read it (eleventh
+     * tryout: each autosave wrote over the other's answers) */
+    unsigned char desk1[DRAFT_TAG_BYTES], desk2[DRAFT_TAG_BYTES];
+    bool tagged1 = false, tagged2 = false;
+    OK(draft_resume_id_tagged(W.alice, copy, &body, desk1, &msg));
+    secret_free(body);
+    body = NULL;
+    tagged1 = true;
+    OK(draft_resume_id_tagged(W.alice, copy, &body, desk2, &msg));
+    secret_free(body);
+    body = NULL;
+    tagged2 = true;
+    OK(draft_save_tagged(W.alice, copy, "{\"step\":5,\"desk\":1}", desk1, &tagged1, NULL, NULL, &msg));
+    assert_false(draft_gone(W.alice, copy, desk1));
+    assert_true(draft_gone(W.alice, copy, desk2)); /* there, but saved with other answers since desk 2 read it */
+    REFUSED(draft_save_tagged(W.alice, copy, "{\"step\":5,\"desk\":2}", desk2, &tagged2, NULL, NULL, &msg),
+            "was saved with other answers at another desk");
+    REFUSED(draft_unchanged(W.alice, copy, desk2, &msg), "was saved with other answers at another desk");
+    OK(draft_unchanged(W.alice, copy, desk1, &msg));
+    OK(draft_resume_id(W.alice, copy, &body, &msg));
+    assert_string_equal(body, "{\"step\":5,\"desk\":1}"); /* desk 1's answers, not overwritten */
+    secret_free(body);
+    body = NULL;
+    OK(draft_save_tagged(W.alice, copy, "{\"step\":6,\"desk\":1}", desk1, &tagged1, NULL, NULL, &msg)); /* goes on */
     OK(draft_discard(W.alice, copy, &msg));
 }
 
