@@ -745,6 +745,8 @@ static const struct {
     {"counselor_edit", ACT_ROSTER_MANAGE}, {"export", ACT_EXPORT},            {"client_erase", ACT_CLIENT_ERASE},
     {"retention", ACT_CLIENT_ERASE},     {"tamper_resolved", ACT_TAMPERED_ACT}, {"report", ACT_REPORT},
     {"outcome", ACT_OUTCOME_RECORD},    {"clinical_key", ACT_NOTES_OF_OTHERS}, /* only a holder makes or rotates it */
+    {"restore", ACT_RESTORE}, /* a restore entry by anyone else passed an older copy off as restored (tenth attacker) */
+    {"restored_over", ACT_RESTORE},
 };
 
 /* The least role the table lets take an audited action: -1 for actions every role may take. */
@@ -758,6 +760,9 @@ static int role_needed(const char *action) {
  * staff table, used, and perhaps put back. */
 static int check_role(verify_ctx *c, const audit_rec *e) {
     int need = role_needed(e->action);
+    if (need >= 0 && !e->staff_id[0] && (!strcmp(e->action, "restore") || !strcmp(e->action, "restored_over")))
+        return problem(c, e->seq, "audit entry %lld: a %s entry with no writer: forged (a restore is a supervisor's)",
+                       (long long)e->seq, e->action);
     if (need < 0 || !e->staff_id[0]) return 0;
     member *m = member_get(c, e->staff_id);
     if (!m->has_role || (int)m->role >= need) return 0;

@@ -376,12 +376,34 @@ bool clinical_note_check(database *db, const char *row_id, const char *plain, ch
 /* ---- notes ---- */
 
 bool clinical_seal_note(session *s, const char *row_id, const char *text, blob *out, error *err) {
+    unsigned char used[VAULT_PK_BYTES];
+    bool to_clinical;
+    return clinical_seal_note_to(s, row_id, text, out, used, &to_clinical, err);
+}
+
+bool clinical_note_key_still(session *s, const unsigned char used[VAULT_PK_BYTES], error *err) {
+    unsigned char pk[VAULT_PK_BYTES];
+    bool present;
+    if (!pk_read_pinned(s->db, s->v, pk, &present, err)) return false;
+    if (present && vault_equal(pk, used, sizeof pk)) return true;
+    error_set(err, ERR_TAMPERED, "%s: the clinical key changed while the note was being saved (the signed trail no longer "
+                                 "pins the key it was sealed to): nothing was saved; run `triage verify`", s->db->name);
+    return false;
+}
+
+bool clinical_seal_note_to(session *s, const char *row_id, const char *text, blob *out, unsigned char used[VAULT_PK_BYTES],
+                           bool *to_clinical, error *err) {
     out->p = NULL;
     out->n = 0;
+    *to_clinical = false;
     if (!text || !*text) return true;
     unsigned char pk[VAULT_PK_BYTES];
     bool present;
     if (!pk_read_pinned(s->db, s->v, pk, &present, err)) return false;
+    if (present) {
+        memcpy(used, pk, VAULT_PK_BYTES);
+        *to_clinical = true;
+    }
     /* under the clinical key, signed by its writer; before the clinical key, as before (its rotation vouches) */
     char *signed_text = present ? note_signed(s->v, s->me.id, row_id, text) : NULL;
     bool ok = present ? signed_text && vault_note_seal(pk, "intakes", "notes", row_id, signed_text, strlen(signed_text),

@@ -32,6 +32,13 @@ bool clinical_login(session *s, error *err);
 /* Seals a note for row_id: to the clinical public key, or under the data key while no clinical key exists yet
  * (before the first clinician or supervisor login after the upgrade). text NULL or "": *out empty. */
 bool clinical_seal_note(session *s, const char *row_id, const char *text, blob *out, error *err);
+/* The same, saying which clinical public key it sealed to (*to_clinical false: none, or under the data key). */
+bool clinical_seal_note_to(session *s, const char *row_id, const char *text, blob *out, unsigned char used[VAULT_PK_BYTES],
+                           bool *to_clinical, error *err);
+/* Inside the save's write transaction: the clinical key a note was sealed to before it is still the one the signed
+ * trail pins, read under the write lock (sealed before the transaction, a trail swapped back between the two let a
+ * note go to a demoted clinician's kept key: tenth outside attacker). False (ERR_TAMPERED, why) when not. */
+bool clinical_note_key_still(session *s, const unsigned char used[VAULT_PK_BYTES], error *err);
 
 /* Opens a note: a legacy one (under the data key) with s->v, a clinical one with the clinical key. *held is
  * false (and *plain NULL, and true returned) when the note is under the clinical key and s holds none (a

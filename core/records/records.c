@@ -448,9 +448,15 @@ bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], erro
     return intake_save_queued(s, in, NULL, id, err);
 }
 
+/* The clinical key a note was sealed to before the save's transaction (checked again inside it). */
+typedef struct {
+    unsigned char pk[VAULT_PK_BYTES];
+    bool used;
+} note_key;
+
 /* A new intake, checked and sealed, ready to insert (outside any transaction). */
 static bool intake_prepare(session *s, const intake_input *in, const client_rec *c, int64_t given_at, intake_rec *r,
-                           error *err) {
+                           note_key *nk, error *err) {
     const char *client_id = c->id;
     memset(r, 0, sizeof *r);
     if (!in || !level_valid(in->level)) {
@@ -470,7 +476,7 @@ static bool intake_prepare(session *s, const intake_input *in, const client_rec 
     const unsigned char *key = NULL; /* the client's own (client_keys.h) */
     bool ok = key_to_seal(s, c, &key, err) &&
               ckey_seal(s->v, key, c->id, "intakes", "body", r->id, in->body, &r->body_ct, err) &&
-              clinical_seal_note(s, r->id, in->notes, &r->notes_ct, err) && /* to the clinical key: clinical_key.h */
+              clinical_seal_note_to(s, r->id, in->notes, &r->notes_ct, nk->pk, &nk->used, err) && /* clinical_key.h */
               (!key || ckey_wrap(key, c->id, "intakes", "notes", r->id, &r->notes_ct, err)); /* and the client's */
     rowmac_seal_intake(s->v, r); /* the clear level is bound to the data key (core/records/rowmac.h) */
     return ok;
@@ -555,7 +561,12 @@ bool intake_save_given_at(session *s, const client_new *nc, const intake_input *
         }
     }
     intake_rec r;
-    bool ok = intake_prepare(s, in, &c, given_at, &r, err) && session_begin(s, err);
+    note_key nk = {{0}, false};
+    bool ok = intake_prepare(s, in, &c, given_at, &r, &nk, err) && session_begin(s, err);
+    if (ok && nk.used && !clinical_note_key_still(s, nk.pk, err)) { /* the pin, again under the write lock */
+        db_rollback(s->db);
+        ok = false;
+    }
     /* sealed before the transaction under the data key because the upgrade had not reached the client: it may
      * have since (another desk's login), and then the body goes under the client's new key */
     ok = ok && (nc || reseal_if_keyed(s, &c, &r, in->body, err));

@@ -187,4 +187,21 @@ att append-signed "sam-passphrase-12" sam staff_kdf "$(sql "SELECT id FROM staff
 check "set up: locked sam signs a staff_kdf entry for carol (no login: his key from his passphrase)" [ "$rc" -eq 0 ]
 tri admin "$ADMIN\n" verify
 check "a locked supervisor's staff_kdf entry for a clinician: forged" has_err "sam did staff_kdf, but the trail had locked them"
+
+# 8. tenth attacker: a receptionist locked by a supervisor cuts the lock from the trail, appends a `restore` entry of
+# her own ("content replaced by a verified backup (restore 1)") signed with her key, re-signs the head and raises
+# meta restore_generation: every account, the supervisor's included, took it for a `triage restore`
+fresh forgedrestore
+tri alice "$ALICE\n" client find "Client"
+tri admin "$ADMIN\n" user lock alice
+check "set up: alice locked by the supervisor, whose account saw it" [ "$rc" -eq 0 ]
+att append-signed "$ALICE" alice restore "" "content replaced by a verified backup (restore 1)"
+check "set up: alice appends a restore entry signed by herself" [ "$rc" -eq 0 ]
+sql "UPDATE staff SET locked = 0 WHERE name = 'alice'; INSERT OR REPLACE INTO meta(key, value) VALUES ('restore_generation', CAST('1' AS BLOB));"
+rm -f "$DB-mark"
+tri admin "$ADMIN\n" verify
+check "the supervisor's account does not take it for a restore: refused" [ "$rc" -ne 0 ]
+check "...saying the restore entry a triage restore writes is missing (a supervisor's)" has_err "restore generation was raised without the .restore. entry a triage restore writes"
+XDG_STATE_HOME="$tmp/fresh-state" tri admin "$ADMIN\n" verify
+check "an account that never saw the file: verify names the restore entry as not a supervisor's" has_err "alice did restore, which needs a supervisor"
 finish

@@ -230,6 +230,8 @@ struct store {
     unsigned char wal_salts[8];
     bool wal_salts_recorded;
     bool reading; /* inside read_begin .. read_end: a read transaction, where every write is refused */
+    int64_t seen_version; /* the data_version at which this desk last recorded the trail it saw (sqlite_seen.c) */
+    bool seen_version_known;
 };
 
 typedef struct {

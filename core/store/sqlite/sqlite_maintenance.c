@@ -163,6 +163,16 @@ store_status sq_change_counter(store *s, int64_t *v) {
         rc = SQLITE_OK;
     }
     sq_stmt_done(st);
+    /* another desk committed: the trail this desk now sees is recorded for its account, so that a put-back copy
+     * from before that commit is refused at this desk's next write (a desk open across a demotion by another
+     * account's desk still took the older copy put back under it: tenth outside attacker). Forward only, along the
+     * trail it holds (sq_seen_record). */
+    if (rc == SQLITE_OK && (!s->seen_version_known || *v != s->seen_version) && s->file == DBFILE_SAME &&
+        sqlite3_get_autocommit(s->db)) { /* never what an open transaction of its own may still roll back */
+        s->seen_version = *v;
+        s->seen_version_known = true;
+        sq_seen_record(s->path, s->db, false);
+    }
     return rc == SQLITE_OK ? ST_OK : sq_fail_rc(s, rc, "read the data version");
 }
 

@@ -109,6 +109,9 @@ static bool seen_read(int fd, const char *real, seen_record *r) {
            strncmp(r->path, real, sizeof r->path) == 0;
 }
 
+static bool trail_has(sqlite3 *conn, int64_t seq, const unsigned char hash[32]);
+static bool trail_restored_to(sqlite3 *conn, int64_t generation);
+
 void sq_seen_record(const char *db, sqlite3 *conn, bool force) {
     seen_record now;
     memset(&now, 0, sizeof now);
@@ -121,9 +124,14 @@ void sq_seen_record(const char *db, sqlite3 *conn, bool force) {
     while (flock(fd, LOCK_EX) != 0 && errno == EINTR) {
     }
     seen_record was;
-    /* only forward: a desk whose view lags (an older head, the generation before a restore) keeps the record */
+    /* only forward: a desk whose view lags (an older head, the generation before a restore) keeps the record; and
+     * only along the trail it holds: a longer trail that no longer holds the recorded head (a cut padded past it)
+     * or a higher generation without its restore entry is no step forward (tenth outside attacker: the desk's close
+     * moved the record onto a forged trail, and its own verify then said sound) */
     bool newer = force || !seen_read(fd, real, &was) || memcmp(was.first, now.first, 32) != 0 ||
-                 now.generation > was.generation || (now.generation == was.generation && now.head_seq > was.head_seq);
+                 (now.generation > was.generation && trail_restored_to(conn, now.generation)) ||
+                 (now.generation == was.generation && now.head_seq > was.head_seq &&
+                  trail_has(conn, was.head_seq, was.head_hash));
     /* a torn or failed write leaves a record that reads as none, or the old one: the check then says less */
     if (newer && pwrite(fd, &now, sizeof now, 0) != (ssize_t)sizeof now) now.head_seq = 0;
     (void)close(fd);
@@ -154,7 +162,8 @@ static bool trail_restored_to(sqlite3 *conn, int64_t generation) {
     snprintf(more, sizeof more, "%%(restore %" PRId64 ";%%", generation);
     sqlite3_stmt *st = NULL;
     bool found = sqlite3_prepare_v2(conn,
-                                    "SELECT 1 FROM audit WHERE seq >= 1 AND action = 'restore' "
+                                    "SELECT 1 FROM audit WHERE seq >= 1 AND action = 'restore' AND sig IS NOT NULL "
+                                    "AND (SELECT role FROM staff WHERE staff.id = audit.staff_id) = 'supervisor' "
                                     "AND (detail LIKE ?1 ESCAPE '\\' OR detail LIKE ?2 ESCAPE '\\') LIMIT 1",
                                     -1, &st, NULL) == SQLITE_OK &&
                  sqlite3_bind_text(st, 1, closed, -1, SQLITE_TRANSIENT) == SQLITE_OK &&

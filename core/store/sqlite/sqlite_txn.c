@@ -27,18 +27,25 @@ static store_status begin_write(store *s, bool seen_check) {
     /* ...and a trail cut behind what this account last saw of it (sqlite_seen.c), checked again at each write and
      * not only at open: a desk left open while someone with the file deleted entries from the end (a demotion) and
      * re-signed the head with their own key went on sealing notes to his kept key (eighth outside attacker) */
-    error seen = {0};
-    if (seen_check && sq_seen_check(s->path, s->db, &seen) != ST_OK) return sq_fail(s, ST_CORRUPT, "%s", seen.msg);
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_BEGIN, &st);
     if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "start a transaction");
     for (int attempt = 0; attempt <= LOCK_RETRIES; attempt++) {
         if (attempt) (void)sqlite3_sleep(RETRY_SLEEP_MS * attempt); /* returns the time slept */
         rc = sq_step_done(s, st, NULL);
-        if (rc == SQLITE_OK) return ST_OK;
+        if (rc == SQLITE_OK) break;
         if (!sq_is_busy(rc)) break;
     }
-    return sq_fail_rc(s, rc, "start a transaction");
+    if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "start a transaction");
+    /* checked under the write lock, on what this transaction reads: checked before it, a forged trail committed by
+     * someone holding the lock at that moment was what the rotation then read, and handed the new clinical key to
+     * a demoted clinician (tenth outside attacker) */
+    error seen = {0};
+    if (seen_check && sq_seen_check(s->path, s->db, &seen) != ST_OK) {
+        sq_do_rollback(s);
+        return sq_fail(s, ST_CORRUPT, "%s", seen.msg);
+    }
+    return ST_OK;
 }
 
 store_status sq_commit(store *s) {
