@@ -1140,7 +1140,7 @@ static void consent_check(app *a) {
 
 static void after_change(app *a) {
     back_to_review(a);
-    while (on_given(a) && !wizard_needs_safety_steps(a->in.w) && wizard_next(a->in.w)) {
+    while (on_given(a) && !wizard_needs_safety_steps(a->in.w) && wizard_next_known(a->in.w)) {
     }
     settle(a);
     consent_check(a);

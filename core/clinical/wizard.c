@@ -567,6 +567,19 @@ bool wizard_next(wizard *w) {
     return true;
 }
 
+bool wizard_next_known(wizard *w) {
+    bool armed = w->phone.armed, resumed = w->phone.resumed;
+    int skipped_form = w->phone.skipped_form, skipped_item = w->phone.skipped_item;
+    if (!wizard_next(w)) return false;
+    if (armed) { /* nothing is held here (wizard_next refuses while characters wait) */
+        w->phone.armed = true;
+        w->phone.resumed = resumed;
+        w->phone.skipped_form = skipped_form;
+        w->phone.skipped_item = skipped_item;
+    }
+    return true;
+}
+
 bool wizard_ready(const wizard *w) {
     if (w->stage == WZ_QUESTIONS) return false;
     for (int p = 0; p < w->n_forms; p++)

@@ -154,6 +154,10 @@ bool wizard_phone_armed(const wizard *w);
  * "No" for a caller who had gone (eighth tryout). So the first digit there is held until Enter, as after a skipped
  * field; there is no field for held characters to go into. True while it holds. */
 bool wizard_resume_held(const wizard *w);
+/* Moves on past an item the screen does not ask (known already: a returning client's birth date), keeping the
+ * guards as they are: passing over it is not an answer of the worker's (an age skipped, then the known birth date
+ * passed over, disarmed the guard and a 1 recorded gender at once: eleventh tryout). */
+bool wizard_next_known(wizard *w);
 
 /* Answers the current item with choice c of its scale (choice/scale items), or toggles choice c (multi
  * items, which then stay current until wizard_next). Moves on after a single choice. */
