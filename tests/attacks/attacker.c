@@ -54,6 +54,8 @@
  *   attacker keyless-lock CONFIG DB VICTIM   (a line on stdin, unused)
  *       appends, with no login and no key, the unsigned entry a failed login that locks writes, naming VICTIM.
  *   attacker desk-cut CONFIG DB USER   (USER's passphrase on the first line of stdin)
+ *   attacker desk-cut-held CONFIG DB USER   (the same, the cut staged under the write lock as the desk starts its
+ *       write and committed 1.5 s later)
  *       a desk left open while the trail is cut: USER logs in (the desk), then, through another connection as
  *       someone with the file would, every audit entry from the one that was last when the desk opened is
  *       deleted; the open desk then saves a draft. Prints `cut: saved` or `cut: refused: MESSAGE`.
@@ -960,6 +962,58 @@ static int desk_cut(const char *cfg_path, const char *path, const char *user) {
     return 0;
 }
 
+/* desk-cut-held: the same cut, staged by someone holding the write lock while the open desk starts its write, and
+ * committed 1.5 s later. The desk's seen check ran before it waited for the lock, on the trail not yet cut, and its
+ * write then ran on the cut trail (tenth attacker: a supervisor's rotation handed the new clinical key to a demoted
+ * clinician that way). Prints `cut: saved` or `cut: refused: MESSAGE`. */
+static int desk_cut_held(const char *cfg_path, const char *path, const char *user) {
+    char pass[256], head[32] = "";
+    database db;
+    if (open_with_pass(cfg_path, path, &db, pass, sizeof pass) != 0) return 1;
+    if (!open_raw(path) || !raw_text("SELECT CAST(max(seq) AS TEXT) FROM audit WHERE ?1 = ?1", "x", head, sizeof head)) return 1;
+    sqlite3_close(raw);
+    raw = NULL;
+    error err = {0};
+    int wait = 0;
+    session *s = NULL;
+    bool in = session_login(&db, user, pass, strlen(pass), &s, &wait, &err) == LOGIN_OK;
+    sodium_memzero(pass, sizeof pass);
+    if (!in) {
+        fprintf(stderr, "desk-cut-held: login: %s\n", err.msg);
+        return 1;
+    }
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) { /* the one with the file: the cut staged under the write lock, committed later */
+        char triggers[8192] = "", drops[8192] = "", sql[128];
+        snprintf(sql, sizeof sql, "DELETE FROM audit WHERE seq >= %lld", atoll(head));
+        bool ok = sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+                  sqlite3_busy_timeout(raw, 5000) == SQLITE_OK &&
+                  sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) == SQLITE_OK &&
+                  sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql,
+                               drops, NULL) == SQLITE_OK &&
+                  run("BEGIN IMMEDIATE") && run(drops) && run(sql) && run(triggers);
+        if (ok) {
+            struct timespec hold = {1, 500000000};
+            nanosleep(&hold, NULL);
+            ok = run("COMMIT");
+        }
+        sqlite3_close(raw);
+        _exit(ok ? 0 : 1);
+    }
+    struct timespec lead = {0, 400000000}; /* the child holds the lock by now */
+    nanosleep(&lead, NULL);
+    char id[STORE_ID_LEN] = "";
+    error_clear(&err);
+    if (draft_save(s, id, "{\"draft\":1}", &err)) printf("cut: saved\n");
+    else printf("cut: refused: %s\n", err.msg);
+    int status = 0;
+    (void)waitpid(child, &status, 0);
+    session_end(s);
+    db_close(&db);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 4 && !strcmp(argv[1], "peak-rss")) return peak_rss(argv[2], argv + 3);
     if (argc == 5 && !strcmp(argv[1], "forge-verify-last"))
@@ -990,12 +1044,13 @@ int main(int argc, char **argv) {
     if (argc == 8 && !strcmp(argv[1], "kdf-entry"))
         return vault_init() ? kdf_entry(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
     if (argc == 5 && !strcmp(argv[1], "desk-cut")) return vault_init() ? desk_cut(argv[2], argv[3], argv[4]) : 1;
+    if (argc == 5 && !strcmp(argv[1], "desk-cut-held")) return vault_init() ? desk_cut_held(argv[2], argv[3], argv[4]) : 1;
     if (argc == 8 && !strcmp(argv[1], "append-signed"))
         return vault_init() ? append_signed(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
     if (argc == 5 && !strcmp(argv[1], "keyless-lock")) return vault_init() ? keyless_lock(argv[2], argv[3], argv[4]) : 1;
     fprintf(stderr, "usage: attacker keep-clinical CONFIG DB USER OUT | plant-kept CONFIG DB USER KEPT | "
                     "kdf-entry CONFIG DB USER VICTIM OPS MEM | keyless-lock CONFIG DB VICTIM | "
-                    "append-signed CONFIG DB USER ACTION OBJECT DETAIL | desk-cut CONFIG DB USER | forge-clinical-note CONFIG DB USER INTAKE TEXT unsigned|self|as-author | "
+                    "append-signed CONFIG DB USER ACTION OBJECT DETAIL | desk-cut CONFIG DB USER | desk-cut-held CONFIG DB USER | forge-clinical-note CONFIG DB USER INTAKE TEXT unsigned|self|as-author | "
                     "read-intake CONFIG DB USER INTAKE | peak-rss OUT COMMAND... | plant-clinical CONFIG DB USER [entry] | strip DB SEQ | resign CONFIG DB USER SEQ | legacy CONFIG DB USER [yes] | "
                     "plant-key DB NAME | read-notes CONFIG DB USER | forge-note CONFIG DB USER INTAKE TEXT\n");
     return 2;

@@ -167,6 +167,13 @@ att desk-cut "$CAROL" carol
 check "set up: carol's desk open, the trail cut behind it, then a draft saved there" [ "$rc" -eq 0 ]
 check "...the open desk's write is refused: the trail ends before what this account saw" \
     has_out "cut: refused: .* is older than the database this account last opened at that path: its audit trail ends before what this account saw"
+# ...and the cut staged by someone holding the write lock as the desk starts its write, committed 1.5 s later: the
+# seen check runs under the lock, on what the write reads (tenth attacker: checked before waiting, it passed)
+fresh opendeskheld
+att desk-cut-held "$CAROL" carol
+check "set up: carol's desk open, the cut staged under the write lock, committed while the desk waits" [ "$rc" -eq 0 ]
+check "...the open desk's write is refused: the trail ends before what this account saw" \
+    has_out "cut: refused: .* is older than the database this account last opened at that path: its audit trail ends before what this account saw"
 
 # 7. a locked supervisor signs his own unlock (and 1 GiB for a clinician) with the key he still has
 fresh lockedsup
