@@ -225,6 +225,10 @@ static const struct {
     {"at_review", "at the review", "在核对页"},
     {"intake_empty_gone", "Nothing was answered: no draft kept.", "尚未回答任何问题：未保留草稿。"},
     {"intake_kept", "Kept as a draft, where it stopped:", "已保存为草稿（停在原处）："},
+    {"login_wrong", "wrong user name or passphrase", "用户名或口令错误"},
+    {"two_desks_refused", "Nothing saved: this intake was saved, changed or discarded at another desk of yours. Finish it at "
+                          "one desk: {leave} here keeps this desk's answers as a new draft or leaves them.",
+     "未保存：此接案已在您的另一台终端上保存、更改或舍弃。请只在一台终端上完成：在此按 {leave} 可将本终端的回答另存为新草稿或不保留。"},
     {"two_desks_open", "May also be open at another desk of yours: finish it at one desk only.", "可能也在您的另一台终端上打开：只在一台终端上完成。"},
     {"two_desks_gone", "Saved or changed at another desk: not saved here ({leave}: keep or leave).",
      "已在另一台终端上保存或更改：此处不会保存（{leave}：保留或离开）。"},

@@ -86,7 +86,9 @@ bool intake_autosave(app *a) {
     bool saved = body && draft_save_tagged(a->s, w->draft_id, body, w->draft_tag, &w->draft_tagged, NULL, NULL, &err);
     if (saved) note_saved_here(a);
     if (!saved && w->draft_id[0] && draft_gone(a->s, w->draft_id, w->draft_tagged ? w->draft_tag : NULL)) a->in.gone = true;
-    if (!saved)
+    if (!saved && a->in.gone)
+        app_message(a, true, "%s", keyed("two_desks_refused")); /* in the staff language, with what to do */
+    else if (!saved)
         app_message(a, true, "%s", body ? err.msg : "cannot save the draft");
     else if (a->in.save_failed && a->message_error) /* a failure shown before ("the disk is full") no longer holds */
         a->message[0] = '\0';
@@ -1182,7 +1184,7 @@ static void save_refused(app *a, const error *err) {
         a->in.matches_stale = true; /* the panel shows what counts now */
         if (w->draft_id[0] && draft_gone(a->s, w->draft_id, w->draft_tagged ? w->draft_tag : NULL))
             a->in.gone = true; /* q then asks what to keep */
-        app_message(a, true, "%s", err->msg);
+        app_message(a, true, "%s", a->in.gone ? keyed("two_desks_refused") : err->msg);
     }
 }
 

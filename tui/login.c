@@ -78,7 +78,10 @@ static reaction login_handle(app *a, const event *ev, ui_action act) {
     login_status st = session_login(a->db, g->name, g->pass, strlen(g->pass), &a->s, &wait, &err);
     secret_wipe(g->pass, sizeof g->pass);
     if (st != LOGIN_OK) {
-        app_message(a, true, "%s", err.msg);
+        /* the plain refusal in the staff language (it stayed English on the Chinese login: eleventh tryout); the
+         * others name what to do in the core's words */
+        if (st == LOGIN_FAILED && !strstr(err.msg, "locked")) app_message(a, true, "%s", tr("login_wrong"));
+        else app_message(a, true, "%s", err.msg);
         return react(RE_REDRAW);
     }
     a->message[0] = '\0';

@@ -94,7 +94,7 @@ expect "desk A: saved again" "$D/a2_saved" "Saved"
 # at the review desk B's save is refused (the draft went), and q then asks
 to_b "type 0" "key enter" "type 00" "type 1111" "key ctrl-s" "dump $D/b2_refused" "key q" "type y" "dump $D/b2_left"
 dumped b2_left
-expect "desk B: its save is refused, saying why" "$D/b2_refused" "no longer in the database"
+expect "desk B: its save is refused, saying why" "$D/b2_refused" "Nothing saved: this intake was saved, changed or discarded at another desk"
 expect "desk B: y leaves without its answers" "$D/b2_left" "Closed without this desk's answers"
 absent "desk B: ...keeping no draft" "$D/b2_left" "Resume the unfinished intake"
 to_b "key q"

@@ -122,7 +122,7 @@ step "left: the home list says RED, and why" "RED · ASQ q5 not asked"
 paced "$S" r
 step "resumed at question 5 with why" "Question 5 was not asked before the intake stopped"
 lacks "...RED until answered, no red steps yet" "Risk level: RED" "RED: SAFETY STEPS NOW"
-step "...and a digit there waits for Enter (a key meant for home never answers it)" "A digit waits for"
+step "...and a digit there waits for Enter (a key meant for home never answers it)" "An answer waits for"
 paced "$S" 1
 step "...1 held, nothing recorded yet" "1 = No"
 paced "$S" Enter
