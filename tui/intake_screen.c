@@ -45,15 +45,19 @@ static void reset_highlight(app *a) {
 static void note_saved_here(app *a) {
     intake_state *in = &a->in;
     in->saved_at = clock_now();
-    for (int i = 0; i < in->n_saved_here; i++)
-        if (strcmp(in->saved_here[i], in->w->draft_id) == 0) return;
-    int slot = in->n_saved_here < 8 ? in->n_saved_here++ : (int)(in->saved_at % 8);
+    int slot = -1;
+    for (int i = 0; i < in->n_saved_here && slot < 0; i++)
+        if (strcmp(in->saved_here[i], in->w->draft_id) == 0) slot = i;
+    if (slot < 0) slot = in->n_saved_here < 8 ? in->n_saved_here++ : (int)(in->saved_at % 8);
     snprintf(in->saved_here[slot], sizeof in->saved_here[slot], "%s", in->w->draft_id);
+    memcpy(in->saved_tag[slot], in->w->draft_tag, sizeof in->saved_tag[slot]);
 }
 
-static bool saved_here(const app *a, const char *id) {
+/* This desk saved draft id last, as it is now (tag): a recent save is its own. Saved since by another desk (that
+ * desk had only resumed it: a resume saves at once), it is not (twelfth tryout: no warning at either desk). */
+static bool saved_here(const app *a, const char *id, const unsigned char tag[DRAFT_TAG_BYTES]) {
     for (int i = 0; i < a->in.n_saved_here; i++)
-        if (strcmp(a->in.saved_here[i], id) == 0) return true;
+        if (strcmp(a->in.saved_here[i], id) == 0) return memcmp(a->in.saved_tag[i], tag, DRAFT_TAG_BYTES) == 0;
     return false;
 }
 
@@ -138,8 +142,23 @@ static void owed_kept(app *a) {
     if (wizard_owed_pending(a->in.w)) intake_autosave(a);
 }
 
-/* The intake left in memory, taken up again: read as a resumed draft is (core: an owed question is asked first). */
+static reaction resume_stored(app *a, const char *want);
+
+/* The intake left in memory, taken up again: read as a resumed draft is (core: an owed question is asked first).
+ * Saved since by another desk of this worker (it resumed it, or answered there), the stored draft is taken up
+ * instead, with the warning: it holds this desk's answers too (that desk could save only over them), and this
+ * desk's next save would be refused (twelfth tryout: `r` took up the copy in memory, silently). */
 reaction intake_resume_open(app *a) {
+    wizard *w = a->in.w;
+    error err = {0};
+    if (!a->in.gone && w->draft_id[0] && w->draft_tagged && !draft_unchanged(a->s, w->draft_id, w->draft_tag, &err)) {
+        if (!draft_gone(a->s, w->draft_id, NULL)) {
+            char id[STORE_ID_LEN];
+            snprintf(id, sizeof id, "%s", w->draft_id);
+            return resume_stored(a, id);
+        }
+        a->in.gone = true; /* saved, discarded or erased there: leaving asks what to keep */
+    }
     wizard_resume(a->in.w);
     owed_kept(a);
     return switch_to(intake_screen_now(a));
@@ -148,12 +167,19 @@ reaction intake_resume_open(app *a) {
 /* One of the worker's drafts, picked from home's list: the intake open now is saved first (it is after every
  * answer), then set aside for the one picked. */
 reaction intake_resume_id(app *a, const char *want) {
+    char id[STORE_ID_LEN];
+    snprintf(id, sizeof id, "%s", want);
+    if (a->in.active && strcmp(a->in.w->draft_id, id) == 0) return intake_resume_open(a);
+    if (a->in.active && !intake_autosave(a)) return react(RE_REDRAW); /* says why; nothing is set aside unsaved */
+    return resume_stored(a, id);
+}
+
+/* Draft id as stored, taken up (the intake in memory, saved or superseded, set aside). */
+static reaction resume_stored(app *a, const char *want) {
     error err = {0};
     char id[STORE_ID_LEN];
     char *body = NULL;
     snprintf(id, sizeof id, "%s", want);
-    if (a->in.active && strcmp(a->in.w->draft_id, id) == 0) return intake_resume_open(a);
-    if (a->in.active && !intake_autosave(a)) return react(RE_REDRAW); /* says why; nothing is set aside unsaved */
     unsigned char tag[DRAFT_TAG_BYTES];
     if (!draft_resume_id_tagged(a->s, id, &body, tag, &err)) {
         app_message(a, true, "%s", err.msg);
@@ -185,7 +211,7 @@ static reaction resume_body(app *a, const char *id, char *body, const unsigned c
     /* the same worker's other desk may have it open (the second desk resumed it silently: sixth tryout) */
     int64_t age = -1;
     error ignore = {0};
-    if (!saved_here(a, id) && draft_saved_ago(a->s, id, &age, &ignore) && draft_probably_open(age)) {
+    if (!saved_here(a, id, tag) && draft_saved_ago(a->s, id, &age, &ignore) && draft_probably_open(age)) {
         app_message(a, true, "%s %s (%s). %s", tr("draft_resumed"), who, where, tr("draft_open_elsewhere"));
         a->in.open_elsewhere = true; /* and in the header while it is open here */
     }

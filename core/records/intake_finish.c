@@ -104,20 +104,26 @@ static bool interview_may_finish(wizard *w, error *err) {
     return true;
 }
 
-/* An anonymous caller (no client yet) whose caller id is already a client's: that client (a call kept as a new draft
- * at a second desk after the first desk saved it made a second "Anonymous caller ZHS3588": eleventh tryout). One
- * caller id is one caller. */
-static bool anonymous_caller_known(session *s, wizard *w, error *err) {
-    if (!w->caller_id[0] || w->client_id[0] || !w->anonymous_name[0] || strcmp(wizard_client_name(w), w->anonymous_name))
-        return true; /* not anonymous: a name was given */
+/* A new client who is already exactly one client: that client. An anonymous caller whose caller id is a client's
+ * (a call kept as a new draft at a second desk after the first desk saved it made a second "Anonymous caller
+ * ZHS3588": eleventh tryout), or a name, phone and birth date all equal to one client's (the same for a new client's
+ * intake: twelfth tryout, two "Wang Fang 13800138000 1992-03-04" with nothing to tell them apart). A name alone, or
+ * a name and phone that several clients share, says nothing: a new client is made. */
+static bool same_client_known(session *s, wizard *w, error *err) {
+    if (w->client_id[0]) return true;
+    const char *name = wizard_client_name(w), *phone = wizard_client_phone(w);
+    const char *birth = wizard_text(w, "intake", "birth_date");
+    bool anonymous = w->caller_id[0] && w->anonymous_name[0] && !strcmp(name, w->anonymous_name);
+    if (!name[0] || (!anonymous && !phone[0])) return true;
     client_plain *found = NULL;
-    int n = 0;
-    if (!client_find(s, w->anonymous_name, &found, &n, err)) return false;
-    for (int i = 0; i < n; i++)
-        if (!strcmp(found[i].name, w->anonymous_name)) {
-            snprintf(w->client_id, sizeof w->client_id, "%s", found[i].id);
-            break;
-        }
+    int n = 0, same = -1, count = 0;
+    if (!client_find(s, name, &found, &n, err)) return false;
+    for (int i = 0; i < n; i++) {
+        bool alike = !strcmp(found[i].name, name) &&
+                     (anonymous || (!strcmp(found[i].phone, phone) && !strcmp(found[i].birth ? found[i].birth : "", birth)));
+        if (alike && count++ == 0) same = i;
+    }
+    if (count == 1) snprintf(w->client_id, sizeof w->client_id, "%s", found[same].id);
     client_list_free(found, n);
     return true;
 }
@@ -129,7 +135,7 @@ bool intake_finish_interview(session *s, wizard *w, lang reasons_lang, intake_sa
      * that saved first saved a client lower than the other had reached: eleventh tryout). Checked before the save's
      * transaction: a save at the other desk in the moment between is the one window left. */
     if (w->draft_id[0] && w->draft_tagged && !draft_unchanged(s, w->draft_id, w->draft_tag, err)) return false;
-    if (!anonymous_caller_known(s, w, err)) return false;
+    if (!same_client_known(s, w, err)) return false;
     json_t *record = wizard_record_json(w);
     intake_subject who = {w->client_id, wizard_client_name(w), wizard_client_phone(w),
                           wizard_text(w, "intake", "birth_date"), NULL, record, reasons_lang};

@@ -146,4 +146,28 @@ to_b "key enter" "key q"
 exec 4>&-
 wait "$bpid" 2>/dev/null
 bpid=
+
+# ---- twelfth tryout: desk B leaves an intake for home (kept in memory), desk A's login takes it up (a resume saves at
+# once), and B's r took up its copy in memory with no warning (its next answer then refused). B now takes up the
+# stored draft, warned; and A, whose own save was the last one it knew of, is warned the same way when it takes up
+# a draft B saved since
+{ login; printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\nkey f3\n'; } >"$tmp/a7.script"
+desk_a "$tmp/a7.script"
+TRIAGE_SCRIPT="$tmp/b.fifo" LINES=30 COLUMNS=100 timeout 120 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/b.out" 2>&1 &
+bpid=$!
+exec 4>"$tmp/b.fifo"
+to_b "type desk" "key enter" "type $R" "key enter" "key f3" "dump $D/b5_home"
+dumped b5_home
+{ login; printf 'dump %s/a5_resumed\n' "$D"; } >"$tmp/a8.script"
+desk_a "$tmp/a8.script"
+to_b "key r" "dump $D/b5_r"
+dumped b5_r
+expect "desk B: r after another desk took the intake up warns that it may be open there" "$D/b5_r" "May also be open at another desk"
+to_b "type 0" "key enter" "dump $D/b5_answered"
+dumped b5_answered
+absent "desk B: ...and its next answer is saved (the stored draft was taken up, not the copy in memory)" "$D/b5_answered" "not saved here"
+to_b "key f3" "key q" "type y"
+exec 4>&-
+wait "$bpid" 2>/dev/null
+bpid=
 finish
