@@ -57,6 +57,10 @@ static void draw_message(app *a, const layout *l) {
     int n = wrapped_lines(width, a->message);
     int room = l->footer.y - l->header.y - 1;
     if (n > MESSAGE_LINES) n = MESSAGE_LINES;
+    /* over the safety steps, one line: a five-line message hid the steps' last lines and the line saying Enter
+     * acknowledges them at 80x24 (twelfth tryout) */
+    bool steps = (a->screen == SCR_WIZARD || a->screen == SCR_REVIEW) && a->in.active && wizard_needs_safety_steps(a->in.w);
+    if (steps) n = 1;
     if (n > room) n = room;
     if (n < 1) n = 1;
     int y = l->footer.y - n + 1;

@@ -117,10 +117,11 @@ dumped b3_resumed
 desk_a "$tmp/a6.script"
 expect "desk A: saved GREEN" "$D/a3_saved" "Risk level: GREEN"
 caller=$(grep "Caller id" "$D/a3_saved" | grep -o '[A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9]' | head -1)
-to_b "type 0" "key enter" "dump $D/b3_first" "type 00" "type 2" "type 1" "type 1" "type 1" "type 2" "dump $D/b3_red_steps" "key enter" "dump $D/b3_red"
+to_b "type 0" "key enter" "dump $D/b3_first" "type 00" "type 2" "type 1" "type 1" "type 1" "resize 80 24" "type 2" "dump $D/b3_red_steps" "key enter" "resize 100 30" "dump $D/b3_red"
 dumped b3_red
 expect "desk B: its first answer's save is refused, saying the other desk saved it" "$D/b3_first" "Saved or changed at another desk: not saved here"
 expect "desk B: ...its answers still give RED (the red steps)" "$D/b3_red_steps" "RED"
+expect "desk B: ...the refusal over the steps takes one line: their acknowledgement stays in sight at 80x24" "$D/b3_red_steps" "Enter: I have read these steps"
 to_b "key f3" "dump $D/b3_ask" "type y" "dump $D/b3_y" # (F3: at the owed call-back field q is a letter)
 dumped b3_y
 expect "desk B: leaving asks, naming the level of this desk's answers" "$D/b3_ask" "This desk's answers give RED"
