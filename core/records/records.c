@@ -639,18 +639,11 @@ static void draft_fingerprint(const draft_rec *r, unsigned char tag[DRAFT_TAG_BY
     vault_chain_hash(none, r->body_ct.p, r->body_ct.n, tag);
 }
 
+static bool draft_mine_still(session *s, const char *id, draft_rec *out, error *err);
+
 bool draft_unchanged(session *s, const char *id, const unsigned char tag[DRAFT_TAG_BYTES], error *err) {
     draft_rec r;
-    error why = {0};
-    if (!draft_own(s, id, &r, &why)) {
-        if (why.kind != ERR_CONFLICT) *err = why;
-        else
-            error_set(err, ERR_CONFLICT,
-                      "Nothing saved: this intake's draft (%.8s) is no longer in the database: it was saved, discarded "
-                      "or erased on another desk. Search for the client (f) to see what was saved before taking the "
-                      "intake again.", id);
-        return false;
-    }
+    if (!draft_mine_still(s, id, &r, err)) return false;
     unsigned char now[DRAFT_TAG_BYTES];
     draft_fingerprint(&r, now);
     draft_rec_free(&r);
@@ -827,18 +820,21 @@ bool draft_keep_copy(session *s, const char *was, char id[STORE_ID_LEN], const c
 
 /* The draft an open intake holds is still there and this worker's. One gone was saved, discarded or erased on
  * another desk while this one had it open: a conflict, with what to do. */
+static bool draft_mine_still(session *s, const char *id, draft_rec *out, error *err) {
+    error why = {0};
+    if (draft_own(s, id, out, &why)) return true;
+    if (why.kind != ERR_CONFLICT) *err = why; /* the store could not be read */
+    else
+        error_set(err, ERR_CONFLICT,
+                  "Nothing saved: this intake's draft (%.8s) is no longer in the database: it was saved, discarded "
+                  "or erased on another desk. Search for the client (f) to see what was saved before taking the "
+                  "intake again.", id);
+    return false;
+}
+
 static bool draft_still_mine(session *s, const char *id, error *err) {
     draft_rec mine;
-    error why = {0};
-    if (!draft_own(s, id, &mine, &why)) {
-        if (why.kind != ERR_CONFLICT) *err = why; /* the store could not be read */
-        else
-            error_set(err, ERR_CONFLICT,
-                      "Nothing saved: this intake's draft (%.8s) is no longer in the database: it was saved, discarded "
-                      "or erased on another desk. Search for the client (f) to see what was saved before taking the "
-                      "intake again.", id);
-        return false;
-    }
+    if (!draft_mine_still(s, id, &mine, err)) return false;
     draft_rec_free(&mine);
     return true;
 }

@@ -926,31 +926,41 @@ static int append_signed(const char *cfg_path, const char *path, const char *use
     return ok ? 0 : 1;
 }
 
-static int desk_cut(const char *cfg_path, const char *path, const char *user) {
-    char pass[256], head[32] = "";
-    database db;
-    if (open_with_pass(cfg_path, path, &db, pass, sizeof pass) != 0) return 1;
-    /* the head when the desk opened (the seen record holds it) */
-    if (!open_raw(path) || !raw_text("SELECT CAST(max(seq) AS TEXT) FROM audit WHERE ?1 = ?1", "x", head, sizeof head)) return 1;
+/* A desk of USER opened (logged in) on the file; head: the trail's last entry then (the seen record holds it). */
+static bool desk_open(const char *cfg_path, const char *path, const char *user, database *db, session **s, char head[32]) {
+    char pass[256];
+    head[0] = '\0';
+    if (open_with_pass(cfg_path, path, db, pass, sizeof pass) != 0) return false;
+    if (!open_raw(path) || !raw_text("SELECT CAST(max(seq) AS TEXT) FROM audit WHERE ?1 = ?1", "x", head, 32)) return false;
     sqlite3_close(raw);
     raw = NULL;
     error err = {0};
     int wait = 0;
-    session *s = NULL;
-    bool in = session_login(&db, user, pass, strlen(pass), &s, &wait, &err) == LOGIN_OK;
+    bool in = session_login(db, user, pass, strlen(pass), s, &wait, &err) == LOGIN_OK;
     sodium_memzero(pass, sizeof pass);
-    if (!in) {
-        fprintf(stderr, "desk-cut: login: %s\n", err.msg);
-        return 1;
-    }
+    if (!in) fprintf(stderr, "desk: login: %s\n", err.msg);
+    return in;
+}
+
+/* Through a connection of its own (raw), as someone with the file: every audit entry from head on deleted, under
+ * the write lock, not yet committed (the append-only triggers dropped and put back). */
+static bool cut_staged(const char *path, const char *head) {
     char triggers[8192] = "", drops[8192] = "", sql[128];
     snprintf(sql, sizeof sql, "DELETE FROM audit WHERE seq >= %lld", atoll(head));
-    bool ok = sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
-              sqlite3_busy_timeout(raw, 5000) == SQLITE_OK &&
-              sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) == SQLITE_OK &&
-              sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql, drops,
-                           NULL) == SQLITE_OK &&
-              run("BEGIN IMMEDIATE") && run(drops) && run(sql) && run(triggers) && run("COMMIT");
+    return sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK && sqlite3_busy_timeout(raw, 5000) == SQLITE_OK &&
+           sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) == SQLITE_OK &&
+           sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql, drops,
+                        NULL) == SQLITE_OK &&
+           run("BEGIN IMMEDIATE") && run(drops) && run(sql) && run(triggers);
+}
+
+static int desk_cut(const char *cfg_path, const char *path, const char *user) {
+    char head[32];
+    database db;
+    session *s = NULL;
+    if (!desk_open(cfg_path, path, user, &db, &s, head)) return 1;
+    error err = {0};
+    bool ok = cut_staged(path, head) && run("COMMIT");
     sqlite3_close(raw);
     if (!ok) return 1;
     char id[STORE_ID_LEN] = "";
@@ -967,32 +977,15 @@ static int desk_cut(const char *cfg_path, const char *path, const char *user) {
  * write then ran on the cut trail (tenth attacker: a supervisor's rotation handed the new clinical key to a demoted
  * clinician that way). Prints `cut: saved` or `cut: refused: MESSAGE`. */
 static int desk_cut_held(const char *cfg_path, const char *path, const char *user) {
-    char pass[256], head[32] = "";
+    char head[32];
     database db;
-    if (open_with_pass(cfg_path, path, &db, pass, sizeof pass) != 0) return 1;
-    if (!open_raw(path) || !raw_text("SELECT CAST(max(seq) AS TEXT) FROM audit WHERE ?1 = ?1", "x", head, sizeof head)) return 1;
-    sqlite3_close(raw);
-    raw = NULL;
-    error err = {0};
-    int wait = 0;
     session *s = NULL;
-    bool in = session_login(&db, user, pass, strlen(pass), &s, &wait, &err) == LOGIN_OK;
-    sodium_memzero(pass, sizeof pass);
-    if (!in) {
-        fprintf(stderr, "desk-cut-held: login: %s\n", err.msg);
-        return 1;
-    }
+    if (!desk_open(cfg_path, path, user, &db, &s, head)) return 1;
+    error err = {0};
     fflush(stdout);
     pid_t child = fork();
     if (child == 0) { /* the one with the file: the cut staged under the write lock, committed later */
-        char triggers[8192] = "", drops[8192] = "", sql[128];
-        snprintf(sql, sizeof sql, "DELETE FROM audit WHERE seq >= %lld", atoll(head));
-        bool ok = sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
-                  sqlite3_busy_timeout(raw, 5000) == SQLITE_OK &&
-                  sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) == SQLITE_OK &&
-                  sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql,
-                               drops, NULL) == SQLITE_OK &&
-                  run("BEGIN IMMEDIATE") && run(drops) && run(sql) && run(triggers);
+        bool ok = cut_staged(path, head);
         if (ok) {
             struct timespec hold = {1, 500000000};
             nanosleep(&hold, NULL);

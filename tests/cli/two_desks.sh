@@ -42,15 +42,23 @@ dumped() { # name
     [ -s "$D/$1" ]
 }
 audit_count() { sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = '$1'"; }
+desk_b_start() { # desk B opened on the FIFO (written through fd 4)
+    TRIAGE_SCRIPT="$tmp/b.fifo" LINES=30 COLUMNS=100 timeout 120 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/b.out" 2>&1 &
+    bpid=$!
+    exec 4>"$tmp/b.fifo"
+}
+desk_b_end() { # its script ends: desk B quits
+    exec 4>&-
+    wait "$bpid" 2>/dev/null
+    bpid=
+}
 
 # desk A starts a hotline call and leaves it (F3): the draft is kept, saved a moment ago
 { login; printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\nkey f3\n'; } >"$tmp/a1.script"
 desk_a "$tmp/a1.script"
 
 mkfifo "$tmp/b.fifo"
-TRIAGE_SCRIPT="$tmp/b.fifo" LINES=30 COLUMNS=100 timeout 120 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/b.out" 2>&1 &
-bpid=$!
-exec 4>"$tmp/b.fifo"
+desk_b_start
 to_b "type desk" "key enter" "type $R" "key enter" "dump $D/b_resumed" "key down" "dump $D/b_key"
 dumped b_key
 expect "desk B: the login resumes the draft, warning that it may be open at another desk" "$D/b_resumed" "may be open there"
@@ -76,16 +84,12 @@ if [ "$(audit_count draft_copy_kept)" = 1 ]; then ok "desk B: the copy is audite
 to_b "key x" "type y" "dump $D/b_discarded" "key q" "type y"
 dumped b_discarded
 absent "desk B: the copy is discarded like any draft" "$D/b_discarded" "Resume the unfinished intake"
-exec 4>&-
-wait "$bpid" 2>/dev/null
-bpid=
+desk_b_end
 
 # the other way out: y leaves without this desk's answers (nothing new kept, nothing audited)
 { login; printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\nkey f3\n'; } >"$tmp/a3.script"
 desk_a "$tmp/a3.script"
-TRIAGE_SCRIPT="$tmp/b.fifo" LINES=30 COLUMNS=100 timeout 120 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/b.out" 2>&1 &
-bpid=$!
-exec 4>"$tmp/b.fifo"
+desk_b_start
 to_b "type desk" "key enter" "type $R" "key enter" "dump $D/b2_resumed"
 dumped b2_resumed
 { login; printf 'type 0\nkey enter\ntype 00\ntype 1111\nkey ctrl-s\ndump %s/a2_saved\n' "$D"; } >"$tmp/a4.script"
@@ -98,9 +102,7 @@ expect "desk B: its save is refused, saying why" "$D/b2_refused" "Nothing saved:
 expect "desk B: y leaves without its answers" "$D/b2_left" "Closed without this desk's answers"
 absent "desk B: ...keeping no draft" "$D/b2_left" "Resume the unfinished intake"
 to_b "key q"
-exec 4>&-
-wait "$bpid" 2>/dev/null
-bpid=
+desk_b_end
 if [ "$(audit_count draft_copy_kept)" = 1 ]; then ok "y keeps and audits no copy"; else bad "y keeps and audits no copy"; fi
 
 # ---- eleventh tryout: both desks open on one draft; desk A saves it GREEN while desk B's answers reach RED. B's
@@ -108,9 +110,7 @@ if [ "$(audit_count draft_copy_kept)" = 1 ]; then ok "y keeps and audits no copy
 # are not left with one key, F4 keeps them as a new draft, and that copy saved makes no second caller
 { login; printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\nkey f3\n'; } >"$tmp/a5.script"
 desk_a "$tmp/a5.script"
-TRIAGE_SCRIPT="$tmp/b.fifo" LINES=30 COLUMNS=100 timeout 120 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/b.out" 2>&1 &
-bpid=$!
-exec 4>"$tmp/b.fifo"
+desk_b_start
 to_b "type desk" "key enter" "type $R" "key enter" "dump $D/b3_resumed"
 dumped b3_resumed
 { login; printf 'type 0\nkey enter\ntype 00\ntype 1111\nkey ctrl-s\ndump %s/a3_saved\n' "$D"; } >"$tmp/a6.script"
@@ -144,9 +144,7 @@ else
     bad "one caller id is one client: the copy's intake joins the caller A saved ($caller)" "$D/b4_saved"
 fi
 to_b "key enter" "key q"
-exec 4>&-
-wait "$bpid" 2>/dev/null
-bpid=
+desk_b_end
 
 # ---- twelfth tryout: desk B leaves an intake for home (kept in memory), desk A's login takes it up (a resume saves at
 # once), and B's r took up its copy in memory with no warning (its next answer then refused). B now takes up the
@@ -154,9 +152,7 @@ bpid=
 # a draft B saved since
 { login; printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\nkey f3\n'; } >"$tmp/a7.script"
 desk_a "$tmp/a7.script"
-TRIAGE_SCRIPT="$tmp/b.fifo" LINES=30 COLUMNS=100 timeout 120 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/b.out" 2>&1 &
-bpid=$!
-exec 4>"$tmp/b.fifo"
+desk_b_start
 to_b "type desk" "key enter" "type $R" "key enter" "key f3" "dump $D/b5_home"
 dumped b5_home
 { login; printf 'dump %s/a5_resumed\n' "$D"; } >"$tmp/a8.script"
@@ -168,7 +164,5 @@ to_b "type 0" "key enter" "dump $D/b5_answered"
 dumped b5_answered
 absent "desk B: ...and its next answer is saved (the stored draft was taken up, not the copy in memory)" "$D/b5_answered" "not saved here"
 to_b "key f3" "key q" "type y"
-exec 4>&-
-wait "$bpid" 2>/dev/null
-bpid=
+desk_b_end
 finish
