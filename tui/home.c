@@ -166,7 +166,8 @@ static void home_draw(app *a, const layout *l) {
         }
         bool guarded = draft_level_guarded(lv); /* a client at risk in no queue: the level first, in its colour */
         snprintf(line, sizeof line, "%s %s%s%s (%s)", keyed("home_resume"), guarded ? level_tr(lv) : "", guarded ? " " : "", who, where);
-        draw_text(y++, 4, l->body.w - 6, line, guarded ? theme(level_color(lv)) | A_BOLD : A_BOLD);
+        /* wrapped, never cut: "(PHQ-9, Questi" at 80x24 once hid where it stopped (twelfth tryout) */
+        y += draw_wrapped(y, 4, l->body.w - 6, 2, line, guarded ? theme(level_color(lv)) | A_BOLD : A_BOLD);
         if (a->home.n_mine < 2) draw_text(y++, 4, l->body.w - 6, keyed("home_discard"), A_NORMAL);
     }
     /* the drafts at risk (any worker's) before this worker's own list, which gets only the rows left above the

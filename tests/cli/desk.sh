@@ -67,6 +67,12 @@ expect "resume: Down then Space holds the highlighted option, saying Enter recor
 expect "resume: ...nothing recorded, still at the same question" "$D/resume_space" "Question 3 of"
 absent "resume: Esc clears what Space held" "$D/resume_space_esc" "Question 3 of" "Enter records it"
 
+# ...and at 80x24 home's resume line is wrapped, never cut ("(PHQ-9, Questi": twelfth tryout)
+printf '%s' "$(login)" >"$tmp/home80.script"
+printf '\nkey q\ndump %s/whose_home80\n' "$D" >>"$tmp/home80.script"
+tui "$tmp/home80.script" 80 24
+expect "whose: at 80x24 home's resume line is whole, wrapped (where it stopped included)" "$D/whose_home80" "^ *of 9, then 1 optional)"
+
 # ---- with a draft open, n asks first and n again starts another, also after the clock ticked (the second n
 # was forgotten at the first tick, about a second later: the receptionist's tryout of this session)
 {
