@@ -87,8 +87,8 @@ static int draw_mine(app *a, int y, const layout *l, int room) {
         if (localtime_r(&t, &tm)) strftime(when, sizeof when, "%m-%d %H:%M", &tm);
         my_draft_whose_where(a, d, who, sizeof who, where, sizeof where);
         bool guarded = draft_level_guarded(d->level);
-        snprintf(line, sizeof line, "%d  %s%s%s · %s · %s", i + 1, guarded ? level_tr(d->level) : "", guarded ? " " : "", who,
-                 when, where);
+        /* every line with its level: kept copies of one client looked alike (twelfth tryout) */
+        snprintf(line, sizeof line, "%d  %s %s · %s · %s", i + 1, level_tr(d->level), who, when, where);
         draw_text(y++, 6, l->body.w - 8, line, guarded ? theme(level_color(d->level)) | A_BOLD : A_NORMAL);
     }
     if (shown < listed) {

@@ -672,8 +672,8 @@ expect "...the next login resumes it saying whose" "$D/esc_relogin2" "Unfinished
 } >"$tmp/two.script"
 tui "$tmp/two.script" 100 30
 expect "two drafts: home lists them" "$D/two_home" "Your unfinished intakes (r, then its number):"
-expect "two drafts: ...the newest first, with where it stopped" "$D/two_home" "1  Bea Second · [0-9-]* [0-9:]* · Intake form, Question 2 of"
-expect "two drafts: ...and the first one too" "$D/two_home" "2  Ann First · [0-9-]* [0-9:]* · Intake form, Question 3 of"
+expect "two drafts: ...the newest first, with its level and where it stopped" "$D/two_home" "1  [A-Z]* Bea Second · [0-9-]* [0-9:]* · Intake form, Question 2 of"
+expect "two drafts: ...and the first one too" "$D/two_home" "2  [A-Z]* Ann First · [0-9-]* [0-9:]* · Intake form, Question 3 of"
 expect "two drafts: r asks which" "$D/two_pick" "Which one? Press its number"
 expect "two drafts: 2 resumes the first one, where it stopped" "$D/two_resumed" "Intake: Ann First"
 expect "two drafts: ...at its question" "$D/two_resumed" "Question 3 of"
