@@ -182,6 +182,7 @@ absent "...and not the in-person list" "$D/red_steps" "Do not leave the client a
 expect "red anonymous caller: the skipped call-back number is asked before saving" "$D/red_owed" "A number to call the caller back"
 expect "...saying why and how to say there is none" "$D/red_owed" "press F5: no number"
 absent "...no longer announced as skippable with Enter" "$D/red_owed" "optional: Enter skips it"
+absent "...nor called optional by the form's own words (caller form 1.1; tryouts 9 to 12)" "$D/red_owed" "(optional: Enter leaves it out)"
 expect "...Enter and Ctrl-S leave it asked" "$D/red_owed_enter" "A number to call the caller back"
 expect "...F5 (none given) goes on to the review" "$D/red_review" "Review"
 expect "...which says the caller gave none (not 'not answered': eighth tryout)" "$D/red_review" "(none: the caller gave none)"
