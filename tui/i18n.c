@@ -182,7 +182,7 @@ static const struct {
     {"qh_close", "close", "关闭"},
     {"draft_open_elsewhere", "Careful: this draft was saved less than two minutes ago at another desk and may be open there. Finish it at one desk only (a second save is refused).",
      "注意：此草稿不到两分钟前在另一工作台保存过，可能仍在那里打开。请只在一个工作台完成（第二次保存会被拒绝）。"},
-    {"anonymous", "anonymous caller", "匿名来电者"},
+    {"anonymous", "no name yet", "尚无姓名"}, /* a walk-in before the name (it said "anonymous caller": tryout) */
     {"unanswered", "(not answered)", "（未回答）"},
     {"callback_given_none", "(none: the caller gave none)", "（无：来电者未提供）"},
     {"reason_above", "(the reason above)", "（原因见上）"},

@@ -73,6 +73,14 @@ printf '\nkey q\ndump %s/whose_home80\n' "$D" >>"$tmp/home80.script"
 tui "$tmp/home80.script" 80 24
 expect "whose: at 80x24 home's resume line is whole, wrapped (where it stopped included)" "$D/whose_home80" "^ *of 9, then 1 optional)"
 
+# ---- a walk-in before the name is typed is headed "no name yet", not "anonymous caller" (twelfth tryout)
+{
+    login
+    printf 'key f3\nkey n\nkey n\nkey enter\ntype 1\ndump %s/noname\nkey esc\nkey esc\nkey esc\n' "$D"
+} >"$tmp/noname.script"
+tui "$tmp/noname.script" 100 30
+absent "walk-in: before the name the header says no name yet, not anonymous caller" "$D/noname" "Intake: no name yet" "anonymous caller"
+
 # ---- with a draft open, n asks first and n again starts another, also after the clock ticked (the second n
 # was forgotten at the first tick, about a second later: the receptionist's tryout of this session)
 {
