@@ -1165,8 +1165,11 @@ static bool backup_same_database(session *s, database *t, const char *backup, er
 static bool backup_knows_restorer(session *s, database *t, const char *backup, error *err) {
     staff_rec me;
     store_status st = t->ops->staff_by_id(t->st, s->me.id, &me);
-    /* a member it knows whose key changed since is the staff-change check's (restore_before) */
-    if (st != ST_NOTFOUND) return true;
+    /* a member it knows whose key changed since is the staff-change check's (restore_before); one it knows in a
+     * role that may not restore (promoted since) would sign the restore's entries as that role: verify then called
+     * the restore forged, and every account that saw the live trail refused the restored file (this session) */
+    bool in_it = st == ST_OK, may = in_it && role_may(me.role, ACT_RESTORE);
+    if (st != ST_NOTFOUND && (!in_it || may)) return true;
     staff_rec *staff = NULL;
     int n = 0;
     char who[200] = "";
@@ -1178,9 +1181,14 @@ static bool backup_knows_restorer(session *s, database *t, const char *backup, e
             if (w > 0) used += (size_t)w;
         }
     free(staff);
-    error_set(err, ERR_DENIED, "the backup %s was made before %s was enrolled: restored, it would not know the key "
-             "that signs the restore's own entries; a supervisor the backup knows must restore it (%s); nothing was "
-             "restored", backup, s->me.name, who[0] ? who : "none is in it");
+    if (in_it)
+        error_set(err, ERR_DENIED, "in the backup %s, %s is not a supervisor (promoted since): restored, the trail would "
+                 "not let them restore it, and verify would call the restore forged; a supervisor of the backup must "
+                 "restore it (%s); nothing was restored", backup, s->me.name, who[0] ? who : "none is in it");
+    else
+        error_set(err, ERR_DENIED, "the backup %s was made before %s was enrolled: restored, it would not know the key "
+                 "that signs the restore's own entries; a supervisor the backup knows must restore it (%s); nothing was "
+                 "restored", backup, s->me.name, who[0] ? who : "none is in it");
     return false;
 }
 

@@ -1517,6 +1517,9 @@ static void t_restore_refusals_say_why(void **state) {
     char theirs[300], ours[300];
     path_in(theirs, sizeof theirs, "words-elsewhere-backup.db");
     OK(db_backup(them, theirs, &msg));
+    OK(staff_add(s, "cleo", ROLE_CLINICIAN, BOB_PASS, strlen(BOB_PASS), &msg)); /* a clinician in the backup */
+    session *cleo_in = login(&db, "cleo", BOB_PASS); /* her keys pinned by her own login */
+    session_end(cleo_in);
     path_in(ours, sizeof ours, "words-backup.db");
     OK(db_backup(s, ours, &msg));
     restore_result r;
@@ -1528,6 +1531,14 @@ static void t_restore_refusals_say_why(void **state) {
     session *late = login(&db, "newsup", CAROL_PASS);
     REFUSED(db_restore(late, NULL, ours, "a reason", &r, &msg), "was made before newsup was enrolled");
     HAS(msg.msg, "a supervisor the backup knows must restore it (admin)");
+    /* a clinician in the backup, promoted since: the restored trail would not let her restore it (verify called
+     * the restore forged, and the seen record refused the restored file) */
+    OK(staff_set_role(s, "cleo", ROLE_SUPERVISOR, &msg));
+    session *cleo = login(&db, "cleo", BOB_PASS);
+    REFUSED(db_restore(cleo, NULL, ours, "a reason", &r, &msg), "in the backup");
+    HAS(msg.msg, "cleo is not a supervisor (promoted since)");
+    HAS(msg.msg, "a supervisor of the backup must restore it (admin)");
+    session_end(cleo);
     /* a receptionist */
     OK(staff_add(s, "rita", ROLE_RECEPTION, ALICE_PASS, strlen(ALICE_PASS), &msg));
     session *desk = login(&db, "rita", ALICE_PASS);
