@@ -108,14 +108,20 @@ static void draw_question_box(app *a, const layout *l) {
     } else {
         snprintf(text, sizeof text, "%s", keyed("quit_confirm"));
     }
-    int w = l->body.w - 8, lines = wrapped_lines(w - 2, text), y = l->body.y + l->body.h / 2;
+    /* over an intake, in the question's part of the screen: the live panel (its level above all) stays in sight
+     * while the desk decides (the box hid the panel's top lines at 80x24: thirteenth tryout) */
+    bool intake = a->screen == SCR_WIZARD || a->screen == SCR_REVIEW;
+    rect area = intake ? l->question : l->body;
+    int w = area.w - 8, lines = wrapped_lines(w - 2, text), y = area.y + area.h / 2;
+    if (y + lines > area.y + area.h) y = area.y + area.h - lines;
+    if (y < area.y + 1) y = area.y + 1;
     /* the rows cleared first: the screen's text beside the box ("y:  of", a stray "(" at the right edge at 80x24:
      * tryout) read as part of the question */
-    for (int r = 0; r < lines; r++) mvhline(y + r, l->body.x, ' ', l->body.w);
+    for (int r = 0; r < lines; r++) mvhline(y + r, area.x, ' ', area.w);
     attron(theme(C_HILITE));
-    for (int r = 0; r < lines; r++) mvhline(y + r, 4, ' ', w);
+    for (int r = 0; r < lines; r++) mvhline(y + r, area.x + 4, ' ', w);
     attroff(theme(C_HILITE));
-    draw_wrapped(y, 5, w - 2, lines, text, theme(C_HILITE));
+    draw_wrapped(y, area.x + 5, w - 2, lines, text, theme(C_HILITE));
 }
 
 static void draw(app *a) {

@@ -100,6 +100,22 @@ int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_
 
 int wrapped_lines(int width, const char *utf8) { return width > 0 ? wrap(0, 0, width, 1000, utf8, 0, false) : 0; }
 
+int draw_wrapped_hanging(int y, int x, int width, int max_lines, const char *utf8, attr_t attr) {
+    const char *p = utf8 ? utf8 : "", *gap = strstr(p, "  ");
+    char key[64];
+    int hang = 0;
+    if (gap && (size_t)(gap - p) + 2 < sizeof key) { /* the key and its two spaces: "r  " */
+        memcpy(key, p, (size_t)(gap - p) + 2);
+        key[gap - p + 2] = '\0';
+        hang = text_width(key);
+    }
+    if (hang <= 0 || hang * 3 > width || max_lines < 2) return draw_wrapped(y, x, width, max_lines, p, attr);
+    char first[1024];
+    const char *next = text_take(p, width, first, sizeof first);
+    draw_text(y, x, width, first, attr);
+    return 1 + (*next ? draw_wrapped(y + 1, x + hang, width - hang, max_lines - 1, next, attr) : 0);
+}
+
 /* Key hints are separated by two spaces: a line breaks between two hints, never inside one (at 80x24 a line ended
  * "Esc:" and the Chinese 上一题 split over two lines: sixth tryout). A hint wider than the line wraps as text; the
  * hints past max_lines are left out whole. */

@@ -74,6 +74,12 @@ static void my_draft_whose_where(const app *a, const my_draft *d, char *who, siz
 static int draw_mine(app *a, int y, const layout *l, int room) {
     const home_screen *h = &a->home;
     if (h->n_mine < 2) return y;
+    if (!h->picking && room < 2) { /* no room for the list under the drafts at risk: one line says they are there */
+        char line[256];
+        snprintf(line, sizeof line, "%s %d  %s", tr("new_drafts_label"), h->n_mine, keyed("home_mine_list"));
+        draw_text(y++, 4, l->body.w - 6, line, A_BOLD);
+        return y;
+    }
     const char *head = !h->picking ? "home_mine" : h->picking_discard ? "home_mine_pick_discard" : "home_mine_pick";
     draw_text(y++, 4, l->body.w - 6, keyed(head), h->picking ? theme(C_TITLE) : A_BOLD);
     int listed = h->n_mine < 9 ? h->n_mine : 9;
@@ -105,12 +111,49 @@ static void key_line(int *y, int last, const layout *l, const char *text, attr_t
     draw_text((*y)++, 4, l->body.w - 6, text, at);
 }
 
-/* The rows home's keys take below this worker's drafts list (they must fit under it at 80x24). */
-static int home_key_rows(const app *a) {
+/* Home's keys, in the order they are shown: only what the permission table lets this role use. */
+static int home_keys(const app *a, const char **out) {
     staff_role me = a->s ? a->s->me.role : ROLE_COUNT;
-    int rows = 3; /* queues, records, help */
+    int n = 0;
+    out[n++] = keyed("home_queues");
+    out[n++] = keyed("home_records");
+    if (role_may(me, ACT_REPORT)) out[n++] = keyed("home_reports");
+    if (role_may(me, ACT_ROSTER_MANAGE)) out[n++] = keyed("home_roster");
+    if (role_may(me, ACT_STAFF_MANAGE)) out[n++] = keyed("home_staff");
+    return n;
+}
+
+#define HOME_KEY_GAP 6 /* the spaces between two keys on one row */
+
+/* Draws the keys packed several to a row where they fit (one to a row they pushed a supervisor's roster and staff
+ * keys off an 80x24 home under a list of drafts: thirteenth tryout), from row y while above `last`; with paint
+ * false only counts. Returns the rows taken. */
+static int key_rows_packed(const app *a, int y, int last, const layout *l, bool paint) {
+    const char *keys[8];
+    int n = home_keys(a, keys), width = l->body.w - 6, rows = 0;
+    for (int i = 0; i < n;) {
+        char row[512] = "";
+        int used = 0, j = i;
+        while (j < n) {
+            int w = text_width(keys[j]) + (j > i ? HOME_KEY_GAP : 0);
+            if (j > i && used + w > width) break;
+            size_t at = strlen(row);
+            snprintf(row + at, sizeof row - at, "%*s%s", j > i ? HOME_KEY_GAP : 0, "", keys[j]);
+            used += w;
+            j++;
+        }
+        if (paint && y + rows < last) draw_text(y + rows, 4, width, row, A_NORMAL);
+        rows++;
+        i = j;
+    }
+    return rows;
+}
+
+/* The rows home's keys take below this worker's drafts list (they must fit under it at 80x24). */
+static int home_key_rows(const app *a, const layout *l) {
+    staff_role me = a->s ? a->s->me.role : ROLE_COUNT;
+    int rows = 1 + key_rows_packed(a, 0, 0, l, false); /* the keys, then help */
     if (a->home.n_mine >= 2) rows++;
-    rows += role_may(me, ACT_REPORT) + role_may(me, ACT_ROSTER_MANAGE) + role_may(me, ACT_STAFF_MANAGE);
     if (role_may(me, ACT_CLIENT_ERASE) && (a->live.retention_drafts || a->live.retention_clients)) rows += 2;
     return rows;
 }
@@ -167,7 +210,7 @@ static void home_draw(app *a, const layout *l) {
         bool guarded = draft_level_guarded(lv); /* a client at risk in no queue: the level first, in its colour */
         snprintf(line, sizeof line, "%s %s%s%s (%s)", keyed("home_resume"), guarded ? level_tr(lv) : "", guarded ? " " : "", who, where);
         /* wrapped, never cut: "(PHQ-9, Questi" at 80x24 once hid where it stopped (twelfth tryout) */
-        y += draw_wrapped(y, 4, l->body.w - 6, 2, line, guarded ? theme(level_color(lv)) | A_BOLD : A_BOLD);
+        y += draw_wrapped_hanging(y, 4, l->body.w - 6, 2, line, guarded ? theme(level_color(lv)) | A_BOLD : A_BOLD);
         if (a->home.n_mine < 2) draw_text(y++, 4, l->body.w - 6, keyed("home_discard"), A_NORMAL);
     }
     /* the drafts at risk (any worker's) before this worker's own list, which gets only the rows left above the
@@ -175,16 +218,12 @@ static void home_draw(app *a, const layout *l) {
     y = draw_at_risk(a, y, l);
     int bottom = l->body.y + l->body.h;
     /* while picking, the list takes every row down to the help line (the keys between wait: any key ends it) */
-    y = draw_mine(a, y, l, bottom - y - (a->home.picking ? 1 : home_key_rows(a)));
+    y = draw_mine(a, y, l, bottom - y - (a->home.picking ? 1 : home_key_rows(a, l)));
     int last = bottom - 1; /* the help line's row at the lowest: nothing drawn over the footer */
     if (a->home.n_mine >= 2) key_line(&y, last, l, keyed("home_discard_pick"), A_NORMAL);
-    key_line(&y, last, l, keyed("home_queues"), A_NORMAL);
-    key_line(&y, last, l, keyed("home_records"), A_NORMAL);
-    /* only what the permission table lets this role use */
+    y += key_rows_packed(a, y, last, l, true);
+    if (y > last) y = last;
     staff_role me = a->s ? a->s->me.role : ROLE_COUNT;
-    if (role_may(me, ACT_REPORT)) key_line(&y, last, l, keyed("home_reports"), A_NORMAL);
-    if (role_may(me, ACT_ROSTER_MANAGE)) key_line(&y, last, l, keyed("home_roster"), A_NORMAL);
-    if (role_may(me, ACT_STAFF_MANAGE)) key_line(&y, last, l, keyed("home_staff"), A_NORMAL);
     if (role_may(me, ACT_CLIENT_ERASE)) {
         if (a->live.retention_drafts || a->live.retention_clients) {
             char line[256];
@@ -245,6 +284,18 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
             const char *name = intake_display_name(a);
             app_message(a, true, "%s %s (%s). %s", tr("new_draft_label"), name[0] ? name : "?", tr(lv[a->in.w->level]),
                         keyed(act == UA_HOTLINE ? "new_draft_rest_hotline" : "new_draft_rest"));
+            h->new_confirm = true;
+            return react(RE_REDRAW);
+        }
+        if (h->n_mine > 0 && !h->new_confirm) {
+            /* the same question with the unfinished intakes stored and none open: n started the search at once
+             * there and asked only with one open, so "n n" typed its second n into the search (thirteenth
+             * tryout); asked always, n n is one habit */
+            risk_level top = LEVEL_GREEN;
+            for (int i = 0; i < h->n_mine; i++)
+                if (h->mine[i].level > top) top = h->mine[i].level;
+            app_message(a, true, "%s %d, %s %s. %s", tr("new_drafts_label"), h->n_mine, tr("new_drafts_highest"),
+                        level_tr(top), keyed(act == UA_HOTLINE ? "new_drafts_rest_hotline" : "new_drafts_rest"));
             h->new_confirm = true;
             return react(RE_REDRAW);
         }

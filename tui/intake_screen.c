@@ -1075,8 +1075,19 @@ static void lang_draw(app *a, const layout *l) {
 }
 
 /* A question (or the review) beside the live panel, and the safety steps over them when they are due. */
-static void wizard_draw(app *a, const layout *l) {
+static void wizard_draw(app *a, const layout *given) {
     if (!a->in.active) return;
+    layout review = *given;
+    const layout *l = given;
+    if (a->screen == SCR_REVIEW && given->panel.x == 0 && given->panel.h > 6) {
+        /* the panel below the review gives it three rows, keeping its level and first reasons (PgDn scrolls the
+         * rest): at 80x24 the review showed three answers at a time (thirteenth tryout) */
+        int shift = given->panel.h - 6 < 3 ? given->panel.h - 6 : 3;
+        review.question.h += shift;
+        review.panel.y += shift;
+        review.panel.h -= shift;
+        l = &review;
+    }
     if (a->screen == SCR_REVIEW) draw_review(a, l);
     else draw_question(a, &l->question);
     draw_panel(a, &l->panel);

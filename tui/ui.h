@@ -61,6 +61,9 @@ int draw_text(int y, int x, int width, const char *utf8, attr_t attr);
 int draw_wrapped(int y, int x, int width, int max_lines, const char *utf8, attr_t attr);
 /* How many lines draw_wrapped would take for the whole text. */
 int wrapped_lines(int width, const char *utf8);
+/* As draw_wrapped, for a line that starts with its key and two spaces ("r  Resume ..."): the lines after the
+ * first start under the text, not under the key (they began under the key: thirteenth tryout). */
+int draw_wrapped_hanging(int y, int x, int width, int max_lines, const char *utf8, attr_t attr);
 int draw_hints(int y, int x, int width, int max_lines, const char *utf8, attr_t attr); /* key hints: broken between hints */
 int hints_lines(int width, const char *utf8);
 int text_width(const char *utf8);

@@ -46,6 +46,27 @@ bool intake_consented(const engine *e, const assess_input *in, json_t *record, e
     return true;
 }
 
+/* A new client who is already exactly one client: that client, whichever way the intake came in. Two
+ * registrations of one person made two clients, each with its own queue item starting at its own level (an
+ * anonymous caller kept as a new draft at a second desk: eleventh tryout; "Wang Fang 13800138000 1992-03-04" twice:
+ * twelfth; "li ming", a trailing space, "138 0000 1111": thirteenth). The same person is the same name, number
+ * and birth date once normalised (client_is_person); a name alone, or a name and number that several clients
+ * share, says nothing, and a new client is made. A search that cannot answer (a role without it, a record that
+ * does not open: audited by the search) also makes a new client: identity never stands in the way of saving
+ * a screen. */
+static void known_client(session *s, const intake_subject *who, char id[STORE_ID_LEN]) {
+    const char *name = who->name ? who->name : "", *phone = who->phone ? who->phone : "";
+    if (!name[0] || (!who->anonymous && !phone[0]) || !role_may(s->me.role, ACT_CLIENT_SEARCH)) return;
+    client_plain *found = NULL;
+    int n = 0, same = -1, count = 0;
+    error ignored = {0};
+    if (!client_find(s, name, &found, &n, &ignored)) return;
+    for (int i = 0; i < n; i++)
+        if (client_is_person(&found[i], name, phone, who->birth, who->anonymous) && count++ == 0) same = i;
+    if (count == 1) snprintf(id, STORE_ID_LEN, "%s", found[same].id);
+    client_list_free(found, n);
+}
+
 /* The steps every way in shares: final answers, the body, the kept level, one transaction. kept: a level shown
  * with its safety steps acknowledged during an interview (LEVEL_GREEN: none); draft_id: the interview's draft,
  * gone in the save's transaction (NULL: none). */
@@ -60,9 +81,12 @@ static bool finish(session *s, const engine *e, assess_input *in, const intake_s
     char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
     const char *level = json_string_value(json_object_get(result, "level"));
     const char *suggested = json_string_value(json_object_get(json_array_get(json_object_get(result, "matches"), 0), "id"));
-    bool existing = who->client_id && who->client_id[0];
+    char known[STORE_ID_LEN] = "";
+    if (!(who->client_id && who->client_id[0])) known_client(s, who, known);
+    const char *client_id = known[0] ? known : who->client_id;
+    bool existing = client_id && client_id[0];
     client_new nc = {who->name, who->phone, who->birth};
-    intake_input ii = {existing ? who->client_id : NULL, level, suggested, NULL, text, who->notes};
+    intake_input ii = {existing ? client_id : NULL, level, suggested, NULL, text, who->notes};
     bool ok = text != NULL;
     if (!ok) error_set(err, ERR_INTERNAL, "out of memory");
     ok = ok && intake_save_given_at(s, existing ? NULL : &nc, &ii, &e->queue, given_at, draft_id, out->client_id,
@@ -104,30 +128,6 @@ static bool interview_may_finish(wizard *w, error *err) {
     return true;
 }
 
-/* A new client who is already exactly one client: that client. An anonymous caller whose caller id is a client's
- * (a call kept as a new draft at a second desk after the first desk saved it made a second "Anonymous caller
- * ZHS3588": eleventh tryout), or a name, phone and birth date all equal to one client's (the same for a new client's
- * intake: twelfth tryout, two "Wang Fang 13800138000 1992-03-04" with nothing to tell them apart). A name alone, or
- * a name and phone that several clients share, says nothing: a new client is made. */
-static bool same_client_known(session *s, wizard *w, error *err) {
-    if (w->client_id[0]) return true;
-    const char *name = wizard_client_name(w), *phone = wizard_client_phone(w);
-    const char *birth = wizard_text(w, "intake", "birth_date");
-    bool anonymous = w->caller_id[0] && w->anonymous_name[0] && !strcmp(name, w->anonymous_name);
-    if (!name[0] || (!anonymous && !phone[0])) return true;
-    client_plain *found = NULL;
-    int n = 0, same = -1, count = 0;
-    if (!client_find(s, name, &found, &n, err)) return false;
-    for (int i = 0; i < n; i++) {
-        bool alike = !strcmp(found[i].name, name) &&
-                     (anonymous || (!strcmp(found[i].phone, phone) && !strcmp(found[i].birth ? found[i].birth : "", birth)));
-        if (alike && count++ == 0) same = i;
-    }
-    if (count == 1) snprintf(w->client_id, sizeof w->client_id, "%s", found[same].id);
-    client_list_free(found, n);
-    return true;
-}
-
 bool intake_finish_interview(session *s, wizard *w, lang reasons_lang, intake_saved *out, error *err) {
     memset(out, 0, sizeof *out);
     if (!interview_may_finish(w, err)) return false;
@@ -135,14 +135,17 @@ bool intake_finish_interview(session *s, wizard *w, lang reasons_lang, intake_sa
      * that saved first saved a client lower than the other had reached: eleventh tryout). Checked before the save's
      * transaction: a save at the other desk in the moment between is the one window left. */
     if (w->draft_id[0] && w->draft_tagged && !draft_unchanged(s, w->draft_id, w->draft_tag, err)) return false;
-    if (!same_client_known(s, w, err)) return false;
     json_t *record = wizard_record_json(w);
-    intake_subject who = {w->client_id, wizard_client_name(w), wizard_client_phone(w),
-                          wizard_text(w, "intake", "birth_date"), NULL, record, reasons_lang};
+    const char *name = wizard_client_name(w);
+    /* an anonymous caller is its caller id: the same id is the same caller */
+    bool anonymous = w->caller_id[0] && w->anonymous_name[0] && !strcmp(name, w->anonymous_name);
+    intake_subject who = {w->client_id, name, wizard_client_phone(w), wizard_text(w, "intake", "birth_date"), NULL,
+                          record, reasons_lang, anonymous};
     bool ok = finish(s, w->e, &w->in, &who, w->kept, w->draft_id, 0, out, err);
     json_decref(record);
     wizard_recompute(w); /* the panel and the summary show what was saved */
     if (ok) {
+        snprintf(w->client_id, sizeof w->client_id, "%s", out->client_id); /* new, or the one it already was */
         w->draft_id[0] = '\0'; /* its draft went in the save's transaction */
         w->stage = WZ_SAVED;
     }

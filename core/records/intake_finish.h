@@ -30,6 +30,8 @@ typedef struct {
     json_t *record;                   /* the record form's choice and number answers (channel, age): kept in the
                                        * body for the report facts; may be NULL */
     lang reasons_lang;                /* the language the stored reasons are written in */
+    bool anonymous;                   /* an anonymous caller: its name (which carries the caller id) alone says
+                                       * who it is */
 } intake_subject;
 
 typedef struct {

@@ -80,6 +80,24 @@ static bool phone_same(const char *a, const char *b) {
     return ns >= PHONE_KEY_DIGITS && strcmp(lng + nl - ns, shrt) == 0;
 }
 
+bool client_is_person(const client_plain *c, const char *name, const char *phone, const char *birth, bool name_only) {
+    char a[NAME_MAX_BYTES + 1], b[NAME_MAX_BYTES + 1];
+    normalise_name(c->name, a, sizeof a);
+    normalise_name(name, b, sizeof b);
+    bool same = a[0] && strcmp(a, b) == 0;
+    if (same && !name_only) {
+        normalise_phone(c->phone, a, sizeof a);
+        normalise_phone(phone, b, sizeof b);
+        same = phone_same(a, b);
+        normalise_name(c->birth, a, sizeof a); /* a date typed with a stray space is the same date */
+        normalise_name(birth, b, sizeof b);
+        same = same && strcmp(a, b) == 0;
+    }
+    secret_wipe(a, sizeof a);
+    secret_wipe(b, sizeof b);
+    return same;
+}
+
 /* Kinds of blind-index value. The kind goes into the keyed hash, not beside it: all kinds share one range of
  * values, so a stored value does not say whether it is a name, a word or a phone (issue 13). A search may
  * then land among the clients who share a common word: more candidates, opened and filtered as any. */

@@ -22,6 +22,12 @@ void client_list_free(client_plain *list, int n);
 void normalise_name(const char *in, char *out, size_t size);
 void normalise_phone(const char *in, char *out, size_t size);
 
+/* True when a stored client is the person named by name, phone and birth date as a desk types them: the
+ * names equal once normalised (case, spaces), the numbers equal once reduced to digits (one may carry a
+ * country or trunk prefix the other lacks, at least 7 digits shared), and the birth dates equal (both may be
+ * missing). name_only: an anonymous caller, whose name carries the caller id and who has no phone. */
+bool client_is_person(const client_plain *c, const char *name, const char *phone, const char *birth, bool name_only);
+
 /* The blind-index values of a client (at most max): the whole name, each word of a name of several
  * words, the phone digits. */
 int client_index_values(const vault *v, int bits, const char *name, const char *phone, uint32_t *out, int max);

@@ -863,4 +863,30 @@ else
     bad "discard prompt 80x24: its rows hold nothing but the question (cleared first)" "$D/five_x1"
 fi
 
+
+# ---- thirteenth tryout, at 80x24 as a supervisor: n with drafts stored and none open went straight to the search
+# (with one open it asked), so "n n" typed its second n into the search; the resume line's second line began under
+# its key; the roster and staff keys were pushed off under a list of drafts
+{
+    printf 'type admin\nkey enter\ntype %s\nkey enter\n' "$P" # the RED hotline draft above resumes at login
+    printf 'key f3\ndump %s/sup_red_home\nkey n\nkey n\nkey enter\ntype 1\ntype Sup Second\nkey enter\nkey f3\n' "$D"
+    printf 'key n\nkey n\nkey enter\ntype 1\ntype Sup Third\nkey enter\nkey f3\nkey x\ntype 1\ntype y\n'
+    printf 'dump %s/sup_home\nkey n\ndump %s/sup_n1\nkey n\ndump %s/sup_n2\nkey esc\nkey h\nkey h\n' "$D" "$D" "$D"
+    printf 'type 1\nkey enter\ntype 0\nkey enter\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\ndump %s/sup_review\n' "$D"
+} >"$tmp/sup.script"
+tui "$tmp/sup.script" 80 24
+if awk '/r  Resume the unfinished intake:/ { getline; exit !/^       [^ ]/ }' "$D/sup_red_home"; then
+    ok "home 80x24: the resume line's second line starts under its text, not under its key"
+else
+    bad "home 80x24: the resume line's second line starts under its text, not under its key" "$D/sup_red_home"
+fi
+expect "home 80x24, two drafts listed: the roster key stays in sight" "$D/sup_home" "c  Counselor roster"
+expect "home 80x24, two drafts listed: ...and the staff key" "$D/sup_home" "s  Staff"
+expect "home 80x24, two drafts listed: ...and the drafts" "$D/sup_home" "2  [A-Z]* [A-Z]"
+expect "n with two drafts stored and none open asks first, naming how many and the highest level" "$D/sup_n1" \
+    "Unfinished intakes: 2, highest RED"
+expect "...and a second n starts another" "$D/sup_n2" "Find the client"
+# the review at 80x24 showed three to five answers at a time: the panel below gives it three rows
+expect "review 80x24: the quick screen's answers down to the GAD-2 show at once" "$D/sup_review" "Feeling nervous, anxious"
+expect "review 80x24: ...the panel keeps its level" "$D/sup_review" "Risk level: GREEN"
 finish

@@ -70,9 +70,15 @@ desk_a "$tmp/a2.script"
 expect "desk A: saved" "$D/a_saved" "Saved"
 
 # desk B leaves the intake (q): its draft went at desk A; asked what to keep, not stuck on the intake
-to_b "key esc" "key q" "dump $D/b_ask" "key n" "dump $D/b_stay"
+to_b "key esc" "resize 80 24" "key q" "dump $D/b_ask" "key n" "resize 100 30" "dump $D/b_stay"
 dumped b_stay
-expect "desk B: q asks, saying the draft went at another desk" "$D/b_ask" "was saved, changed, discarded or erased at another desk"
+# thirteenth tryout: at 80x24 the question covered the live panel's top lines (its title and level)
+if grep -q "k: keep them" "$D/b_ask" && grep -q "Live assessment" "$D/b_ask" && grep -q "Risk level" "$D/b_ask"; then
+    ok "desk B 80x24: the question leaves the live panel's title and level in sight"
+else
+    bad "desk B 80x24: the question leaves the live panel's title and level in sight" "$D/b_ask"
+fi
+expect "desk B: q asks, saying the draft went at another desk" "$D/b_ask" "was saved, changed, discarded or erased at"
 expect "desk B: ...offering to keep this desk's answers as a new draft" "$D/b_ask" "k: keep them as a new draft"
 expect "desk B: any other key stays with the intake, the header saying why nothing is saved" "$D/b_stay" "Saved or changed at another desk: not saved here"
 to_b "key q" "type k" "dump $D/b_kept"
