@@ -406,8 +406,14 @@ bool clinical_seal_note_to(session *s, const char *row_id, const char *text, blo
     }
     /* under the clinical key, signed by its writer; before the clinical key, as before (its rotation vouches) */
     char *signed_text = present ? note_signed(s->v, s->me.id, row_id, text) : NULL;
-    bool ok = present ? signed_text && vault_note_seal(pk, "intakes", "notes", row_id, signed_text, strlen(signed_text),
-                                                       &out->p, &out->n)
+    if (present && s->notes && !vault_note_sealer_for(s->notes, pk)) { /* the key was rotated since */
+        vault_note_sealer_free(s->notes);
+        s->notes = NULL;
+    }
+    if (present && !s->notes) s->notes = vault_note_sealer_new(pk);
+    bool ok = present ? signed_text && s->notes &&
+                            vault_note_seal_by(s->notes, "intakes", "notes", row_id, signed_text, strlen(signed_text),
+                                               &out->p, &out->n)
                       : vault_seal(s->v, "intakes", "notes", row_id, text, strlen(text), &out->p, &out->n);
     secret_free(signed_text);
     if (!ok) error_set(err, ERR_INTERNAL, "cannot seal intakes.notes");

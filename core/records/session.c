@@ -455,6 +455,7 @@ void session_end(session *s) {
     if (!s) return;
     if (s->db && s->db->row_key == s->v) s->db->row_key = NULL;
     vault_clinical_free(s->clinical);
+    vault_note_sealer_free(s->notes);
     ckeys_free(s->ck);
     vault_free(s->v);
     memset(s, 0, sizeof *s);

@@ -20,6 +20,7 @@ typedef struct {
     int64_t restore_told;       /* the generation the desk was last told about (session_restored_since) */
     progress *progress;     /* long commands report how far they are here (NULL: nobody watches) */
     struct ckeys *ck;       /* the client keys opened for the job at hand (core/records/client_keys.h), wiped after it */
+    vault_note_sealer *notes; /* this session's note key, sealed to the clinical key notes go to (NULL: none yet) */
 } session;
 
 typedef enum {

@@ -94,6 +94,9 @@ bool vault_pop_ok(const char *staff_id, const unsigned char pk[VAULT_SIGN_PK_BYT
 bool vault_sign(const vault *v, const void *msg, size_t len, unsigned char sig[VAULT_SIG_BYTES]);
 bool vault_sig_ok(const unsigned char pk[VAULT_SIGN_PK_BYTES], const void *msg, size_t len,
                   const unsigned char sig[VAULT_SIG_BYTES]);
+/* Forgets which signatures vault_sign made and vault_sig_ok found good (kept so that none is verified twice);
+ * for tests that must see a verification happen. */
+void vault_sig_memo_forget(void);
 /* A new data key (a rotation) that signs as the same staff member as from (who must have a signer). */
 vault *vault_create_signing_as(const vault *from);
 /* Opens the data key with a staff member's passphrase. NULL, with a message that does not say which
@@ -145,6 +148,16 @@ void vault_clinical_free(vault_clinical *c);
 /* Seals a note to the clinical public key. *out malloc'd (VAULT_NOTE_OVERHEAD + len bytes), free(). */
 bool vault_note_seal(const unsigned char clinical_pk[VAULT_PK_BYTES], const char *table, const char *column,
                      const char *row_id, const void *plain, size_t len, unsigned char **out, size_t *outlen);
+/* One note key, its envelope sealed once to a clinical public key, for the notes of one session (a note's own key
+ * each cost two X25519 operations, the most of an intake's save): vault_note_seal_by seals as vault_note_seal does,
+ * in the same format, each note with its own nonce. Sodium memory, wiped by vault_note_sealer_free (NULL is fine). */
+typedef struct vault_note_sealer vault_note_sealer;
+vault_note_sealer *vault_note_sealer_new(const unsigned char clinical_pk[VAULT_PK_BYTES]);
+/* True when ns seals to clinical_pk (a rotation since makes a new one due). */
+bool vault_note_sealer_for(const vault_note_sealer *ns, const unsigned char clinical_pk[VAULT_PK_BYTES]);
+bool vault_note_seal_by(const vault_note_sealer *ns, const char *table, const char *column, const char *row_id,
+                        const void *plain, size_t len, unsigned char **out, size_t *outlen);
+void vault_note_sealer_free(vault_note_sealer *ns);
 /* Opens a note with the clinical key: as vault_open (secret_free releases *plain). */
 bool vault_note_open(const vault_clinical *c, const char *table, const char *column, const char *row_id,
                      const unsigned char *ct, size_t ctlen, char **plain, size_t *len);

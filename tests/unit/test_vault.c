@@ -769,6 +769,77 @@ static void test_client_keys(void **state) {
     vault_free(other);
 }
 
+/* A signature verified (or made) once is not verified again, and the memo of good ones never answers for another
+ * signature, message or key: each is verified, with and without the memo. */
+static void test_sig_memo(void **state) {
+    (void)state;
+    vault *a = unlock_ok(ALICE, ALICE_PASS, &alice_keys), *b = unlock_ok(BOB, BOB_PASS, &bob_keys);
+    unsigned char apk[VAULT_SIGN_PK_BYTES], bpk[VAULT_SIGN_PK_BYTES], sig[VAULT_SIG_BYTES], bad[VAULT_SIG_BYTES];
+    assert_true(vault_signer_pk(a, apk));
+    assert_true(vault_signer_pk(b, bpk));
+    const char m[] = "entry 41 hash", other[] = "entry 42 hash";
+    for (int pass = 0; pass < 2; pass++) {
+        vault_sig_memo_forget();
+        assert_true(vault_sign(a, m, sizeof m, sig));
+        if (pass) vault_sig_memo_forget(); /* the first pass from the memo, the second by verifying */
+        for (int again = 0; again < 2; again++) {
+            assert_true(vault_sig_ok(apk, m, sizeof m, sig));
+            assert_false(vault_sig_ok(bpk, m, sizeof m, sig));        /* another key */
+            assert_false(vault_sig_ok(apk, other, sizeof other, sig)); /* another message */
+            assert_false(vault_sig_ok(apk, m, sizeof m - 1, sig));    /* the message cut */
+            for (int i = 0; i < VAULT_SIG_BYTES; i += 7) {             /* another signature */
+                memcpy(bad, sig, sizeof bad);
+                bad[i] ^= 0x20;
+                assert_false(vault_sig_ok(apk, m, sizeof m, bad));
+            }
+        }
+    }
+    vault_free(a);
+    vault_free(b);
+}
+
+/* One session's note key seals many notes (the envelope sealed once): each opens with the clinical key alone, in the
+ * one-key-per-note format, with its own nonce, bound to its row; the sealer is for its clinical key only. */
+static void test_note_sealer(void **state) {
+    (void)state;
+    vault_clinical *ck = vault_clinical_create(), *other = vault_clinical_create();
+    assert_non_null(ck);
+    assert_non_null(other);
+    unsigned char pk[VAULT_PK_BYTES], opk[VAULT_PK_BYTES];
+    vault_clinical_pk(ck, pk);
+    vault_clinical_pk(other, opk);
+    vault_note_sealer *ns = vault_note_sealer_new(pk);
+    assert_non_null(ns);
+    assert_true(vault_note_sealer_for(ns, pk));
+    assert_false(vault_note_sealer_for(ns, opk));
+    const char *texts[] = {"first note", "second note", "first note"};
+    unsigned char *ct[3] = {0};
+    size_t n[3] = {0};
+    const char *rows[] = {"i1", "i2", "i3"};
+    for (int i = 0; i < 3; i++) {
+        assert_true(vault_note_seal_by(ns, "intakes", "notes", rows[i], texts[i], strlen(texts[i]), &ct[i], &n[i]));
+        assert_int_equal(n[i], VAULT_NOTE_OVERHEAD + strlen(texts[i]));
+        assert_int_equal(vault_sealed_version(ct[i], n[i]), VAULT_NOTE_VERSION);
+        char *plain = NULL;
+        size_t len = 0;
+        assert_true(vault_note_open(ck, "intakes", "notes", rows[i], ct[i], n[i], &plain, &len));
+        assert_string_equal(plain, texts[i]);
+        secret_free(plain);
+        assert_false(vault_note_open(other, "intakes", "notes", rows[i], ct[i], n[i], &plain, &len));
+        assert_false(vault_note_open(ck, "intakes", "notes", rows[(i + 1) % 3], ct[i], n[i], &plain, &len)); /* moved */
+    }
+    /* the same text twice: another nonce, another ciphertext */
+    assert_int_equal(n[0], n[2]);
+    assert_memory_not_equal(ct[0] + VAULT_NOTE_OVERHEAD - 40, ct[2] + VAULT_NOTE_OVERHEAD - 40, 24);
+    assert_memory_not_equal(ct[0], ct[2], n[0]);
+    for (int i = 0; i < 3; i++) free(ct[i]);
+    vault_note_sealer_free(ns);
+    vault_note_sealer_free(NULL);
+    assert_null(vault_note_sealer_new(NULL));
+    vault_clinical_free(other);
+    vault_clinical_free(ck);
+}
+
 /* A note opens only with the clinical key, which opens only for the member it was sealed to: the data key
  * (every role's) opens no note, a note moved or altered fails, another clinical key fails. */
 static void test_clinical_key_and_notes(void **state) {
@@ -886,6 +957,8 @@ int main(void) {
         cmocka_unit_test(test_audit_mac),
         cmocka_unit_test(test_equal),
         cmocka_unit_test(test_clinical_key_and_notes),
+        cmocka_unit_test(test_note_sealer),
+        cmocka_unit_test(test_sig_memo),
         cmocka_unit_test(test_client_keys),
         cmocka_unit_test(test_harden_process),
     };
