@@ -130,7 +130,9 @@ static int home_keys(const app *a, const char **out) {
  * false only counts. Returns the rows taken. */
 static int key_rows_packed(const app *a, int y, int last, const layout *l, bool paint) {
     const char *keys[8];
-    int n = home_keys(a, keys), width = l->body.w - 6, rows = 0;
+    /* as wide as at 80 columns at most: a wider screen gets the same rows (five keys on one 120-column row read as
+     * one long line, and the help window cut it in two) */
+    int n = home_keys(a, keys), width = l->body.w - 6 < 74 ? l->body.w - 6 : 74, rows = 0;
     for (int i = 0; i < n;) {
         char row[512] = "";
         int used = 0, j = i;

@@ -1079,10 +1079,11 @@ static void wizard_draw(app *a, const layout *given) {
     if (!a->in.active) return;
     layout review = *given;
     const layout *l = given;
-    if (a->screen == SCR_REVIEW && given->panel.x == 0 && given->panel.h > 6) {
-        /* the panel below the review gives it three rows, keeping its level and first reasons (PgDn scrolls the
-         * rest): at 80x24 the review showed three answers at a time (thirteenth tryout) */
-        int shift = given->panel.h - 6 < 3 ? given->panel.h - 6 : 3;
+    /* the panel below the review gives it up to three rows, keeping its level, its reasons and one row more, where
+     * it says that PgDn shows the rest: at 80x24 the review showed three answers at a time (thirteenth tryout) */
+    int keep = a->screen == SCR_REVIEW && given->panel.x == 0 ? panel_head(a, given->panel.w - 4) + 3 : given->panel.h;
+    if (keep < given->panel.h) {
+        int shift = given->panel.h - keep < 3 ? given->panel.h - keep : 3;
         review.question.h += shift;
         review.panel.y += shift;
         review.panel.h -= shift;

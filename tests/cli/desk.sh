@@ -869,8 +869,9 @@ fi
 # its key; the roster and staff keys were pushed off under a list of drafts
 {
     printf 'type admin\nkey enter\ntype %s\nkey enter\n' "$P" # the RED hotline draft above resumes at login
-    printf 'key f3\ndump %s/sup_red_home\nkey n\nkey n\nkey enter\ntype 1\ntype Sup Second\nkey enter\nkey f3\n' "$D"
-    printf 'key n\nkey n\nkey enter\ntype 1\ntype Sup Third\nkey enter\nkey f3\nkey x\ntype 1\ntype y\n'
+    printf 'key f3\ndump %s/sup_red_home\nadvance 60\nkey n\nkey n\nkey enter\ntype 1\ntype Sup Second\nkey enter\nkey f3\n' "$D"
+    # a minute apart, so that the newest (1, x's pick) is Sup Third
+    printf 'advance 60\nkey n\nkey n\nkey enter\ntype 1\ntype Sup Third\nkey enter\nkey f3\nkey x\ntype 1\ndump %s/sup_x\ntype y\n' "$D"
     printf 'dump %s/sup_home\nkey n\ndump %s/sup_n1\nkey n\ndump %s/sup_n2\nkey esc\nkey h\nkey h\n' "$D" "$D" "$D"
     printf 'type 1\nkey enter\ntype 0\nkey enter\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\ndump %s/sup_review\n' "$D"
 } >"$tmp/sup.script"
@@ -882,7 +883,8 @@ else
 fi
 expect "home 80x24, two drafts listed: the roster key stays in sight" "$D/sup_home" "c  Counselor roster"
 expect "home 80x24, two drafts listed: ...and the staff key" "$D/sup_home" "s  Staff"
-expect "home 80x24, two drafts listed: ...and the drafts" "$D/sup_home" "2  [A-Z]* [A-Z]"
+expect "home 80x24: x then 1 asks about the newest draft" "$D/sup_x" "Discard the unfinished intake of Sup Third"
+expect "home 80x24, two drafts listed: ...and the drafts" "$D/sup_home" "1  GREEN Sup Second"
 expect "n with two drafts stored and none open asks first, naming how many and the highest level" "$D/sup_n1" \
     "Unfinished intakes: 2, highest RED"
 expect "...and a second n starts another" "$D/sup_n2" "Find the client"
