@@ -202,7 +202,23 @@ static pin_status pin_check(database *db, const unsigned char pk[VAULT_PK_BYTES]
  * rotates it). Nothing is sealed to it while the trail cannot vouch for it (fail closed). */
 static bool pk_read_pinned(database *db, const vault *v, unsigned char pk[VAULT_PK_BYTES], bool *present, error *err) {
     if (!pk_read(db, v, pk, present, err)) return false;
-    if (!*present) return true;
+    if (!*present) {
+        /* no key in the file, where the notes were migrated or the signed trail made one: deleted, so that notes
+         * would be sealed under the data key, which reception holds (eleventh outside attacker: every desk,
+         * a clinician's too, then did so). Refused; only a database from before clinical keys has none. */
+        const audit_facts *f = audit_facts_of(db);
+        if (migrated(db) || !f || !f->complete || f->clinical_seq) {
+            error_set(err, ERR_TAMPERED, "%s: the clinical public key (meta %s) is missing from the file, although %s: "
+                                         "no note is sealed without it: nothing was saved; run `triage verify`, and put "
+                                         "the file back from a backup with `triage restore` if it was tampered with",
+                      db->name, META_PK,
+                      !f ? "the audit trail cannot be read"
+                      : !f->complete ? "the signed audit trail has a problem"
+                                     : "the notes are sealed to a clinical key the signed audit trail made");
+            return false;
+        }
+        return true;
+    }
     char why[700];
     pin_status ps = pin_check(db, pk, why, sizeof why);
     if (ps == PIN_OK || ps == PIN_NONE_YET) return true;

@@ -80,6 +80,18 @@ static bool phone_same(const char *a, const char *b) {
     return ns >= PHONE_KEY_DIGITS && strcmp(lng + nl - ns, shrt) == 0;
 }
 
+/* A number as one person's: digits, without an international 00, the country code 86 before a full Chinese
+ * number (10 or more digits), or a trunk 0. Nothing else is taken off: "8765 4321" and "010-8765 4321" are two
+ * numbers in two cities, "555-0100" and "+1 415 555-0100" may be two people (the search's 7-digit match joined
+ * them: eleventh outside attacker). */
+static const char *phone_canonical(const char *digits) {
+    const char *d = digits;
+    if (d[0] == '0' && d[1] == '0') d += 2;
+    if (d[0] == '8' && d[1] == '6' && strlen(d + 2) >= 10) d += 2;
+    if (d[0] == '0') d++;
+    return d;
+}
+
 bool client_is_person(const client_plain *c, const char *name, const char *phone, const char *birth, bool name_only) {
     char a[NAME_MAX_BYTES + 1], b[NAME_MAX_BYTES + 1];
     normalise_name(c->name, a, sizeof a);
@@ -88,7 +100,8 @@ bool client_is_person(const client_plain *c, const char *name, const char *phone
     if (same && !name_only) {
         normalise_phone(c->phone, a, sizeof a);
         normalise_phone(phone, b, sizeof b);
-        same = phone_same(a, b);
+        const char *ca = phone_canonical(a), *cb = phone_canonical(b);
+        same = strlen(ca) >= PHONE_KEY_DIGITS && strcmp(ca, cb) == 0;
         normalise_name(c->birth, a, sizeof a); /* a date typed with a stray space is the same date */
         normalise_name(birth, b, sizeof b);
         same = same && strcmp(a, b) == 0;

@@ -387,12 +387,21 @@ static void t_record_missing_q5_is_red(void **state) {
  * same person given whole made a second client, whose queue item started at its own level. */
 static void t_record_same_person_one_client(void **state) {
     (void)state;
+    /* eleventh outside attacker: the search's 7-digit match joined "010-8765 4321" and "8765 4321" (two numbers in two
+     * cities) and "555-0100" and "+1 (415) 555-0100", so a second Wang Fang's orange item went to the first */
     const char *people[][3] = {{"Record Same", "13900139000", "1980-01-02"},
                                {"record  same", "139 0013 9000", "1980-01-02"},
-                               {"Record Same", "13900139000", NULL}};
-    const int64_t grows[] = {1, 0, 1};
+                               {"Record Same", "13900139000", NULL},
+                               {"Wang Fang", "010-8765 4321", NULL},
+                               {"Wang Fang", "8765 4321", NULL},
+                               {"Wang Fang", "+86 10 8765 4321", NULL},
+                               {"Li Na", "555-0100", NULL},
+                               {"Li Na", "+1 (415) 555-0100", NULL},
+                               {"Li Na", "0086 139 0013 9001", NULL},
+                               {"li na", "13900139001", NULL}};
+    const int64_t grows[] = {1, 0, 1, 1, 1, 0, 1, 1, 1, 0};
     char first[STORE_ID_LEN] = "";
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < (int)(sizeof grows / sizeof grows[0]); k++) {
         error err = {0};
         json_error_t je;
         json_t *root = json_loads("{\"answers\":{\"asq\":[\"no\",\"no\",\"no\",\"no\"]}}", 0, &je);

@@ -35,6 +35,7 @@
 #include "audit.h"
 #include "blind_index.h"
 #include "client_keys.h"
+#include "clinical_key.h"
 #include "clock.h"
 #include "config.h"
 #include "db.h"
@@ -330,6 +331,19 @@ static int keep_sql(void *ctx, int n, char **col, char **name) {
 
 /* Runs sql on the file as an attacker with the sqlite3 library would, putting back afterwards the triggers it
  * dropped, exactly as they were (a schema that differs from triage's is refused at open). */
+/* One number read by SQL on a connection of its own. */
+static int64_t raw_int(const char *path, const char *sql) {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return v;
+}
+
 static void raw_exec(const char *path, const char *sql) {
     sqlite3 *db = NULL;
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
@@ -2291,6 +2305,10 @@ static void t_clinical_key(void **state) {
     open_note_as(admin, i2, "the second note");
     open_note_as(admin, i1, "sleeps badly");
 
+    /* alice's desk seals a note now, before the rotations below: her session's note key is sealed to this key */
+    char i0[STORE_ID_LEN];
+    new_intake(alice, cl, "green", "{\"a\":0}", "before the rotations", i0);
+    open_note_as(admin, i0, "before the rotations");
     /* a demotion rotates the key: bob's desk, still open, sees no note (not tampering); carol's catches up */
     OK(staff_add(admin, "carol", ROLE_CLINICIAN, CAROL_PASS, strlen(CAROL_PASS), &msg));
     session *carol = login(&db, "carol", CAROL_PASS);
@@ -2309,6 +2327,39 @@ static void t_clinical_key(void **state) {
     OK(staff_set_locked(admin, "carol", false, &msg));
     carol = login(&db, "carol", CAROL_PASS);
     open_note_as(carol, i2, "the second note");
+    /* alice's desk sealed i0 before the two rotations: her next note goes to the key now pinned, which carol holds
+     * (a session's note key kept past a rotation would seal to the old one) */
+    char i3[STORE_ID_LEN], i4[STORE_ID_LEN];
+    new_intake(alice, cl, "green", "{\"a\":3}", "after the rotations", i3);
+    open_note_as(carol, i3, "after the rotations");
+    /* the save's own check under the write lock: a note sealed to a key the trail no longer pins is refused */
+    blob now = clinical_pk_now(&db);
+    assert_true(clinical_note_key_still(alice, now.p, &msg));
+    unsigned char old_pk[VAULT_PK_BYTES];
+    memcpy(old_pk, now.p, sizeof old_pk);
+    old_pk[0] ^= 1;
+    assert_false(clinical_note_key_still(alice, old_pk, &msg));
+    HAS(msg.msg, "the clinical key changed while the note was being saved");
+    /* the key deleted from the file (eleventh outside attacker): every desk sealed its notes under the data key then,
+     * which reception reads; refused now, and nothing saved */
+    int64_t intakes_before = raw_int(path, "SELECT count(*) FROM intakes");
+    raw_exec(path, "DELETE FROM meta WHERE key = 'clinical_pk'");
+    intake_input in4 = {cl, "green", NULL, NULL, "{\"a\":4}", "must not be readable by reception"};
+    REFUSED(intake_save(alice, &in4, i4, &msg), "is missing from the file");
+    REFUSED(intake_save(carol, &in4, i4, &msg), "is missing from the file");
+    assert_int_equal(raw_int(path, "SELECT count(*) FROM intakes"), intakes_before);
+    sqlite3 *put = NULL;
+    sqlite3_stmt *ins = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &put, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(put, "INSERT INTO meta(key, value) VALUES ('clinical_pk', ?1)", -1, &ins, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_blob(ins, 1, now.p, (int)now.n, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+    sqlite3_finalize(ins);
+    sqlite3_close(put);
+    blob_free(&now);
+    new_intake(alice, cl, "green", "{\"a\":4}", "put back", i4); /* the key back: notes again */
+    open_note_as(carol, i4, "put back");
     /* sound: every note opened with the verifier's clinical key */
     verify_report r;
     OK(db_verify(admin, &r, &msg));
