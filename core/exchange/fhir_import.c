@@ -864,17 +864,71 @@ static json_t *contained_patient(json_t *qr, const char *ref) {
     return NULL;
 }
 
-/* The Patient response qr's reference names: contained in it ("#id"), else an entry of the bundle by its
- * fullUrl (urn:uuid:...), Patient/id, or an absolute URL ending so. */
-static json_t *patient_of(const res *all, int n, json_t *qr, const char *ref) {
-    if (!ref || !*ref) return NULL;
-    if (ref[0] == '#') return contained_patient(qr, ref);
+/* The version a reference asks for ("Patient/45/_history/2": "2"), cut off *ref's copy; NULL for none. */
+static const char *ref_version(const char *ref, char *base, size_t size) {
+    snprintf(base, size, "%s", ref);
+    char *h = strstr(base, "/_history/");
+    if (!h) return NULL;
+    *h = '\0';
+    return ref + (h - base) + strlen("/_history/");
+}
+
+/* Whether resource o's meta.versionId is v (NULL: any version). */
+static bool version_is(json_t *o, const char *v) {
+    if (!v) return true;
+    const char *have = json_string_value(json_object_get(json_object_get(o, "meta"), "versionId"));
+    return have && !strcmp(have, v);
+}
+
+/* The Patient entries reference ref names, read as R4 reads a reference inside a Bundle (bundle.html#references):
+ * an absolute URL or a URN is the entry with that fullUrl; a relative "Patient/id" from a response whose fullUrl is
+ * an absolute RESTful URL is the entry at that server's base (a Patient/1 of another server is another person:
+ * the first Patient/1 of the file was taken, and an orange screen was filed under the wrong name and call-back
+ * number: sixth outside integrator); from a response without one, the Patient with that id. A version
+ * ("/_history/2") picks the entry of that meta.versionId. Returns how many entries it names (more than one: the
+ * reference is ambiguous and names none); *out the one. */
+static int patients_named(const res *all, int n, const res *from, const char *ref, json_t **out) {
+    *out = NULL;
+    char base[512], target[1024];
+    const char *version = ref_version(ref, base, sizeof base);
+    bool absolute = strstr(base, "://") || !strncmp(base, "urn:", 4);
+    const char *from_url = from ? from->url : "";
+    bool restful = !absolute && strstr(from_url, "://");
+    if (restful) { /* the server's base: the response's fullUrl without its "Type/id" */
+        snprintf(target, sizeof target, "%s", from_url);
+        for (int cut = 0; cut < 2; cut++) {
+            char *slash = strrchr(target, '/');
+            if (slash) *slash = '\0';
+        }
+        size_t used = strlen(target);
+        snprintf(target + used, sizeof target - used, "/%s", base);
+    }
+    const char *slash = strchr(base, '/');
+    const char *id = !absolute && slash ? slash + 1 : NULL;
+    int found = 0;
     for (int i = 0; i < n; i++) {
         json_t *o = all[i].resource;
         if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Patient") != 0) continue;
-        if (names(&all[i], "Patient", ref)) return o;
+        const char *oid = json_string_value(json_object_get(o, "id"));
+        bool named;
+        if (absolute) named = *all[i].url && !strcmp(all[i].url, base);
+        else if (restful && *all[i].url && strstr(all[i].url, "://")) named = !strcmp(all[i].url, target);
+        else named = id && oid && !strncmp(base, "Patient/", 8) && !strcmp(oid, id);
+        if (!named || !version_is(o, version)) continue;
+        if (found++ == 0) *out = o;
     }
-    return NULL;
+    if (found != 1) *out = NULL;
+    return found;
+}
+
+/* The Patient response qr's reference names: contained in it ("#id"), else the one entry of the bundle it
+ * names (patients_named); NULL when none, or when it names several. */
+static json_t *patient_of(const res *all, int n, const res *from, const char *ref) {
+    if (!ref || !*ref) return NULL;
+    if (ref[0] == '#') return contained_patient(from->resource, ref);
+    json_t *pt;
+    patients_named(all, n, from, ref, &pt);
+    return pt;
 }
 
 /* Whether a language tag (BCP 47) is Chinese: zh, zh-CN, zh-Hans... */
@@ -1073,7 +1127,7 @@ static bool same_name(const char *a, const char *b) {
  * another birth date, or triage's client identifier of another client) would file one person's screen in
  * another's record, silently: refused naming both, unless --accept-patient-mismatch says it is meant. */
 static void check_patient_is_client(const res *all, int n, const response *r, const client_plain *c, problems *p) {
-    json_t *pt = patient_of(all, n, r->from->resource, r->subject);
+    json_t *pt = patient_of(all, n, r->from, r->subject);
     if (!pt) return; /* no Patient in the file: --client is how the person is named */
     char built[256], why[512] = "";
     const char *name = patient_name(pt, built, sizeof built);
@@ -1248,6 +1302,23 @@ static res *file_resources(json_t *root, int *n, error *err) {
         if (!json_is_object(r)) continue;
         all[(*n)++] = (res){r, json_string_value(json_object_get(en, "fullUrl")) ?: "", (int)k};
     }
+    /* bdl-7: a fullUrl is one resource, or one per meta.versionId; two Patients under one fullUrl were read as
+     * the first, silently (sixth outside integrator) */
+    for (int i = 0; i < *n; i++)
+        for (int j = i + 1; j < *n && *all[i].url; j++) {
+            if (strcmp(all[i].url, all[j].url) != 0) continue;
+            const char *vi = json_string_value(json_object_get(json_object_get(all[i].resource, "meta"), "versionId"));
+            const char *vj = json_string_value(json_object_get(json_object_get(all[j].resource, "meta"), "versionId"));
+            if (vi && vj && strcmp(vi, vj) != 0) continue;
+            char shown[120];
+            text_for_display(all[i].url, 100, shown, sizeof shown);
+            error_set(err, ERR_INPUT, "entry[%d] and entry[%d] have the same fullUrl %s (FHIR R4 rule bdl-7: a fullUrl names "
+                                      "one resource, or one per meta.versionId): nothing was imported",
+                      all[i].entry, all[j].entry, shown);
+            free(all);
+            *n = 0;
+            return NULL;
+        }
     return all;
 }
 
@@ -1278,7 +1349,19 @@ static void pseudonymous_subject(json_t *pt, const res *at, subject *sj, problem
 
 /* The subject's Patient of the file, read once per subject (not when the worker named the client). */
 static void subject_from_file(const res *all, int n, const res *at, subject *sj, problems *p) {
-    json_t *pt = sj->contained ? sj->contained : patient_of(all, n, at->resource, sj->ref);
+    json_t *pt = sj->contained ? sj->contained : patient_of(all, n, at, sj->ref);
+    json_t *one;
+    int named = sj->contained || !sj->ref[0] || sj->ref[0] == '#' ? 1 : patients_named(all, n, at, sj->ref, &one);
+    if (named > 1) { /* two Patients the reference could mean: neither is taken (the first once was) */
+        char w[160], ref[100];
+        where(at, w, sizeof w);
+        text_for_display(sj->ref, 60, ref, sizeof ref);
+        problem(p, "%s: its subject %s names %d Patients of this file (the same id, or the same fullUrl in two versions): "
+                   "ambiguous, so the screen is filed under none; give each Patient its own fullUrl, or a version "
+                   "(Patient/ID/_history/N)", w, ref, named);
+        sj->name = "";
+        return;
+    }
     if (sj->pseudonymous) {
         pseudonymous_subject(pt, at, sj, p);
         return;
@@ -1396,7 +1479,7 @@ static void check_one_patient(const res *all, int n, const response *rs, int nr,
     }
     for (int i = 0; i < nr; i++) {
         if (!rs[i].f || !rs[i].subject || !*rs[i].subject) continue;
-        json_t *pt = patient_of(all, n, rs[i].from->resource, rs[i].subject);
+        json_t *pt = patient_of(all, n, rs[i].from, rs[i].subject);
         char w[160], shown[240];
         where(rs[i].from, w, sizeof w);
         snprintf(shown, sizeof shown, "%s (subject %.60s)", w, rs[i].subject);

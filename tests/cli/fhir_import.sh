@@ -432,4 +432,29 @@ tri admin "$P\n" export --format fhir --from 2026-12-01 --to 2026-12-06 --out "$
 check "...the export still holds its Task, in-progress, owned by c01" \
     sh -c "grep '\"resourceType\":\"Task\"' '$tmp/owner.json' | grep '\"status\":\"in-progress\"' | grep -q '\"value\":\"c01\"'"
 
+
+# 7. SAFETY, sixth outside integrator: a relative subject reference (Patient/1) took the first Patient/1 of the file,
+# whatever server it came from (R4 bundle.html#references: it is read against the response's fullUrl base), so an
+# orange screen was filed under another person's name and call-back number; two Patients it could mean, or two
+# resources under one fullUrl (bdl-7), were read as the first, silently.
+fresh refs
+import "$FX/relative-ref-two-servers.json"
+check "a relative subject from a.example.org is a.example.org's Patient/1" has_out "imported 1 response as 1 intake"
+tri desk "$R\n" client find Alice
+check "...filed under Alice Correct (the response's server)" has_out "Alice Correct"
+tri desk "$R\n" client find Bob
+check "...never under Bob Wrong (b.example.org's Patient/1, first in the file)" has_out "no client found"
+fresh ambiguous
+import "$FX/two-patients-same-id.json"
+check "two Patients with the id the subject names: refused as ambiguous" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'names 2 Patients of this file'" _ "$err"
+check "...nothing imported" sh -c "[ -z '$(levels)' ]"
+import "$FX/duplicate-fullurl.json"
+check "two resources under one fullUrl (bdl-7): refused, naming both entries" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'entry\[0\] and entry\[1\] have the same fullUrl'" _ "$err"
+import "$FX/relative-ref-other-base.json"
+check "a relative subject whose only Patient is at another base: no Patient (refused, --client named)" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'no Patient with a name in this file'" _ "$err"
+check "...nothing imported" sh -c "[ -z '$(levels)' ]"
+
 finish
