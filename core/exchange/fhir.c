@@ -57,10 +57,21 @@ const char *fhir_link_id(const form *f, int item) {
     return it->loinc && *it->loinc ? it->loinc : it->id;
 }
 
+/* A linkId as LHC-Forms writes an item under its panel, "/PANEL/ITEM" (its R4 test data: "/54126-8/54131-8"): the
+ * item's own part when PANEL is this form's LOINC panel, else the linkId unchanged (sixth outside integrator: such a
+ * PHQ-9, item 9 "nearly every day", was refused as not PHQ-9's). */
+static const char *under_panel(const form *f, const char *link_id) {
+    size_t n = f->loinc ? strlen(f->loinc) : 0;
+    if (n && link_id[0] == '/' && !strncmp(link_id + 1, f->loinc, n) && link_id[1 + n] == '/' && link_id[2 + n])
+        return link_id + 1 + n;
+    return link_id;
+}
+
 int fhir_item_of(const form *f, const char *link_id) {
     if (!link_id) return -1;
     for (int i = 0; i < f->n_items; i++) /* an alias is matched whole: "H1/T1/Q1" has slashes of its own */
         if (in_words(f->items[i].fhir_links, link_id)) return i;
+    link_id = under_panel(f, link_id);
     if (link_id[0] == '/') link_id++;
     for (int i = 0; i < f->n_items; i++)
         if (!strcmp(fhir_link_id(f, i), link_id) || !strcmp(f->items[i].id, link_id)) return i;
@@ -70,6 +81,7 @@ int fhir_item_of(const form *f, const char *link_id) {
 bool fhir_is_total_link(const form *f, const char *link) {
     if (!link || !f->has_total) return false;
     if (in_words(f->fhir_total_links, link)) return true;
+    link = under_panel(f, link);
     if (link[0] == '/') link++;
     return !strcmp(link, "total") || (f->total_loinc && !strcmp(link, f->total_loinc));
 }

@@ -172,15 +172,32 @@ static bool total_observation_of(json_t *o, const res *qr, const form *f) {
     return from_it && coded;
 }
 
-/* The items of a response with groups opened (any depth): a group is an item with items and no answer. */
+/* The items of a response with groups opened (any depth): a group is an item with items and no answer. The items
+ * nested under an answer (answer.item, R4's questions asked because of that answer) are items of the response too:
+ * passed over, an item 9 "nearly every day" nested under item 1 left the screen green beside a top-level item 9
+ * "not at all" (sixth outside integrator); read, the two are one linkId answered twice, and refused as such. */
 static void flatten(json_t *items, json_t *flat) {
-    size_t k;
-    json_t *it;
+    size_t k, ak;
+    json_t *it, *a;
     json_array_foreach(items, k, it) {
         json_t *sub = json_object_get(it, "item");
         if (json_is_array(sub) && !json_object_get(it, "answer")) flatten(sub, flat);
         else json_array_append(flat, it);
+        json_array_foreach(json_object_get(it, "answer"), ak, a) {
+            json_t *under = json_object_get(a, "item");
+            if (json_is_array(under)) flatten(under, flat);
+        }
     }
+}
+
+/* How many value[x] an answer carries (R4: one): valueCoding and valueInteger together said 0 and 3, and the
+ * Coding was read, green (sixth outside integrator). */
+static int answer_values(json_t *a) {
+    int n = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(a, key, v) n += !strncmp(key, "value", 5);
+    return n;
 }
 
 /* What an answer that fits no choice looked like, for the message. */
@@ -264,6 +281,11 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
         json_t *a;
         json_array_foreach(answers, ai, a) {
             bool refused;
+            if (answer_values(a) > 1) {
+                problem(p, "%s: linkId `%s` (%s.%s): answer %zu has %d values (an answer holds one value[x])", w, shown,
+                        f->id, fi->id, ai, answer_values(a));
+                continue;
+            }
             int ci = fhir_answer_choice(f, idx, a, &refused);
             if (ci < 0) {
                 answer_shown(f, a, seen_as, sizeof seen_as);
@@ -284,6 +306,11 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
         return;
     }
     json_t *a = json_array_get(answers, 0);
+    if (answer_values(a) > 1) {
+        problem(p, "%s: linkId `%s` (%s.%s): one answer with %d values (an answer holds one value[x]): which one the "
+                   "client gave is not known; refused", w, shown, f->id, fi->id, answer_values(a));
+        return;
+    }
     if (json_object_get(a, "valueString")) {
         char t[64];
         const char *text = json_string_value(json_object_get(a, "valueString"));
@@ -632,9 +659,13 @@ static void check_one_total(const form *f, const score_result *sr, json_t *holde
     else if (sr->prorated) {
         /* the form's rule allows these items missing (triage's own export of a prorated total, marked
          * urn:triage:fhir:prorated): the total stated must be the prorated one computed here */
-        if (stated != sr->total)
-            problem(p, "%s: the stated total %s%s disagrees with the prorated total of its answers, %d (%s, %d "
-                       "missing)", w, st, tw, sr->total, f->id, sr->n_missing);
+        /* or the sum of the answered items, as LHC-Forms' own calculatedExpression states it: a total with items
+         * missing counted as 0 was refused, and with it the screen's positive item 9 (sixth outside integrator).
+         * The total kept is the prorated one computed here, never the smaller sum stated */
+        if (stated != sr->total && stated != sr->raw_total)
+            problem(p, "%s: the stated total %s%s disagrees with the prorated total of its answers, %d, and with the "
+                       "sum of those answered, %d (%s, %d missing)", w, st, tw, sr->total, sr->raw_total, f->id,
+                    sr->n_missing);
     } else if (!sr->complete)
         problem(p, "%s: states a total %s%s, but %s is incomplete (%d of %d answered)", w, st, tw, f->id,
                 sr->n_answered, sr->n_visible);
@@ -1262,6 +1293,39 @@ void import_result_free(import_result *r) {
     r->already_each = NULL;
 }
 
+/* A refused file is imported not at all, and a screen in it with a positive safety item (PHQ-9 item 9, an ASQ
+ * yes) would wait unseen behind another entry's problem: a batch's second client, item 9 "nearly every day", was
+ * not mentioned (sixth outside integrator). Such screens are named first, before the problems. */
+static void safety_first(const response *rs, int nr, error *err) {
+    char head[1024] = "";
+    size_t used = 0;
+    int named = 0;
+    for (int i = 0; i < nr && used + 200 < sizeof head; i++) {
+        const form *f = rs[i].f;
+        for (int k = 0; f && k < f->n_items; k++) {
+            const answer *a = &rs[i].answers[k];
+            if (!f->items[k].safety || a->state != ANS_VALUE || a->value <= 0) continue;
+            char w[160], code[32];
+            where(rs[i].from, w, sizeof w);
+            answer_format(f, k, *a, code, sizeof code);
+            int m = snprintf(head + used, sizeof head - used, "%sSAFETY: %s: %s.%s is answered `%s`, a positive safety "
+                                                              "item: this screen was NOT imported (the problems below); "
+                                                              "see to the client now",
+                             named ? "\n" : "", w, f->id, f->items[k].id, code);
+            if (m > 0) used += (size_t)m < sizeof head - used ? (size_t)m : sizeof head - used - 1;
+            named++;
+            break;
+        }
+    }
+    if (!named) return;
+    size_t have = strlen(err->msg);
+    if (used + 1 + have >= sizeof err->msg) have = sizeof err->msg - used - 2;
+    memmove(err->msg + used + 1, err->msg, have);
+    memcpy(err->msg, head, used);
+    err->msg[used] = '\n';
+    err->msg[used + 1 + have] = '\0';
+}
+
 bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
                  error *err) {
     return fhir_import_for(s, e, text, len, client_id, false, out, err);
@@ -1750,6 +1814,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     if (nr == 0 && p.problems == 0) problem(&p, "no QuestionnaireResponse in the file");
     decide_clients(s, all, n, client_id, accept_other_patient, rs, nr, subjects, ns, &p, err);
     bool ok = p.problems == 0;
+    if (!ok) safety_first(rs, nr, err);
     if (!ok && p.problems > 1) {
         char more[64];
         snprintf(more, sizeof more, "\n%d problems: nothing was imported", p.problems);

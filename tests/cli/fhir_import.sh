@@ -457,4 +457,36 @@ check "a relative subject whose only Patient is at another base: no Patient (ref
     sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'no Patient with a name in this file'" _ "$err"
 check "...nothing imported" sh -c "[ -z '$(levels)' ]"
 
+
+# 8. SAFETY, sixth outside integrator: items nested under an answer (answer.item) were passed over, so an item 9
+# "nearly every day" nested under item 1 left the screen green beside a top-level "not at all"; an answer with two
+# value[x] (valueCoding "not at all" and valueInteger 3) was read by its Coding, green.
+fresh nested
+import "$FX/item9-nested-contradicts.json"
+check "item 9 answered at the top and again under item 1's answer: refused as answered twice" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'is answered twice'" _ "$err"
+import "$FX/item9-two-values.json"
+check "item 9 with two value[x] in one answer: refused" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'one answer with 2 values'" _ "$err"
+check "...nothing imported" sh -c "[ -z '$(levels)' ]"
+import "$FX/item9-nested-only.json"
+check "item 9 \"nearly every day\" only under another item's answer: read, orange" sh -c "[ '$(levels)' = 'orange ' ]"
+
+
+# 9. SAFETY, sixth outside integrator: a refused file hid a screen at risk behind another entry's problem (a batch's
+# second client, item 9 "nearly every day", was not mentioned); a partial PHQ-9 whose total is LHC-Forms' own (the sum
+# of the answered items) was refused with its positive item 9; LHC-Forms' "/PANEL/ITEM" linkIds were not PHQ-9's.
+fresh risky
+import "$FX/batch-refused-and-risky.json"
+check "a refused file names first the screen in it with a positive safety item" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -1 | grep -q 'SAFETY: entry\[3\].*phq9.item9 is answered .3.*NOT imported'" _ "$err"
+check "...nothing imported" sh -c "[ -z '$(levels)' ]"
+import "$FX/lhc-partial-rawsum.json"
+check "a PHQ-9 with item 5 missing whose stated total is the sum of its answers (17): imported, orange" \
+    sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'orange ' ]"
+fresh lhcpath
+import "$FX/lhc-path-linkids.json"
+check "LHC-Forms linkIds /44249-1/ITEM are PHQ-9's items: imported, item 9 orange" \
+    sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'orange ' ]"
+
 finish
