@@ -609,7 +609,7 @@ static int level_riding_on(const form *f, int i) {
  * other, and triage cannot tell which one stands. Refused as bad input, naming the linkId; and where the
  * answer could mean risk (ASQ question 5 "yes" after four "no": a red band reads it), the message says so
  * first, because an acute "yes" must never be lost in a refused file. */
-static void check_hidden_answers(const form *f, const answer *answers, const char *w, problems *p) {
+static void check_hidden_answers(const form *f, answer *answers, const char *w, problems *p) {
     score_result sr;
     score_form(f, answers, &sr);
     for (int i = 0; i < f->n_items; i++) {
@@ -618,6 +618,14 @@ static void check_hidden_answers(const form *f, const answer *answers, const cha
         const scale *sc = form_item_scale(f, i);
         bool above_least = a->state == ANS_REFUSED || !sc || a->value > sc->min_value;
         int level = above_least ? level_riding_on(f, i) : -1;
+        /* an item that is neither scored nor a safety item and that no band reads (PHQ-9's difficulty question,
+         * which triage asks only after a symptom but LOINC's and US Core's forms ask always): its answer
+         * contradicts nothing that counts, and is passed over, never read (an all-zero PHQ-9 from those forms
+         * was refused: sixth outside integrator) */
+        if (!f->items[i].score && !f->items[i].safety && level_riding_on(f, i) < 0) {
+            answers[i] = (answer){ANS_UNANSWERED, 0};
+            continue;
+        }
         char given[64];
         answer_format(f, i, *a, given, sizeof given);
         const char *risk = level >= LEVEL_RED      ? "the client may be at acute risk - assess in person now; "

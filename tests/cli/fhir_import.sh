@@ -167,10 +167,14 @@ printf '{"resourceType":"QuestionnaireResponse","id":"qr-diff","questionnaire":"
 printf '{"client":{"name":"Diff Icult"},"answers":{"gad2":[0,0]}}' >"$tmp/c.json"
 tri desk "$R\n" intake new "$tmp/c.json"
 dcid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+risky_before=$(levels | tr ' ' '\n' | grep -c 'orange\|red')
 import "$tmp/diff.json" --client "$dcid"
-check "the PHQ-9 difficulty item answered with items 1-9 all 0: refused with exit 2 naming linkId 69722-7" \
-    sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'QuestionnaireResponse qr-diff: linkId \`69722-7\` (phq9.difficulty) is answered \`very\`'"
-check "...nothing imported, and no risk claimed for it" sh -c "printf '%s' '$err' | grep -q 'nothing was imported' && ! printf '%s' '$err' | grep -q 'risk'"
+rc_diff=$rc out_diff=$out
+# (refused until the sixth outside integrator: LOINC's and US Core's PHQ-9 forms ask 69722-7 always, so their
+# all-zero screens were refused; the difficulty is neither scored nor a safety item, and is passed over now)
+check "the PHQ-9 difficulty item answered with items 1-9 all 0: imported, the difficulty passed over" \
+    sh -c "[ $rc_diff -eq 0 ] && printf '%s' '$out_diff' | grep -q 'imported 1 response as 1 intake'"
+check "...no risk claimed for it" [ "$(levels | tr ' ' '\n' | grep -c 'orange\|red')" = "$risky_before" ]
 
 # ---- session 5: the fifth outside integrator's findings ----
 export TRIAGE_NOW=2026-03-10T15:00:00Z
@@ -484,6 +488,9 @@ check "...nothing imported" sh -c "[ -z '$(levels)' ]"
 import "$FX/lhc-partial-rawsum.json"
 check "a PHQ-9 with item 5 missing whose stated total is the sum of its answers (17): imported, orange" \
     sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'orange ' ]"
+import "$FX/allzero-with-difficulty.json"
+check "an all-zero PHQ-9 with its difficulty question answered (LOINC's form asks it always): imported, green" \
+    sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'green orange ' ]"
 fresh lhcpath
 import "$FX/lhc-path-linkids.json"
 check "LHC-Forms linkIds /44249-1/ITEM are PHQ-9's items: imported, item 9 orange" \
