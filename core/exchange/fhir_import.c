@@ -381,7 +381,7 @@ static void read_authored(json_t *o, const char *w, response *r, problems *p) {
 
 /* ---- recognising a response imported before ----
  * A response is the same response when it has the same identifier (system and value), else the same id from
- * the same source (meta.source). What the import remembers of it is a keyed hash (vault_pseudonym, kind
+ * the same source (meta.source), else the same absolute (RESTful) fullUrl. What the import remembers of it is a keyed hash (vault_pseudonym, kind
  * "fhir-response") in the meta table, "fhir_response:HASH" -> the intake it became: no identifier of another
  * system is stored in clear. triage's own export names each response urn:triage:responses|INTAKE/FORM, so a
  * response of an intake of this very database is recognised as that intake. A response with neither an
@@ -389,7 +389,8 @@ static void read_authored(json_t *o, const char *w, response *r, problems *p) {
 
 #define META_RESPONSE "fhir_response:"
 
-static void response_key(session *s, json_t *o, response *r) {
+static void response_key(session *s, const res *at, response *r) {
+    json_t *o = at->resource;
     r->key[0] = '\0';
     r->identifier = NULL;
     json_t *ident = json_object_get(o, "identifier");
@@ -404,6 +405,10 @@ static void response_key(session *s, json_t *o, response *r) {
         snprintf(text, sizeof text, "identifier|%s|%s", sys ? sys : "", val);
     } else if (id && *id && source && *source) {
         snprintf(text, sizeof text, "source|%s|%s", source, id);
+    } else if (strstr(at->url, "://")) {
+        /* a RESTful fullUrl is the resource's absolute URL (R4 Bundle.entry.fullUrl): a server's search result
+         * imported twice made each response twice (sixth outside integrator) */
+        snprintf(text, sizeof text, "url|%s", at->url);
     } else {
         return;
     }
@@ -1491,7 +1496,7 @@ static int gather_responses(session *s, const engine *e, const res *all, int n, 
         read_response(e, all, n, &all[i], &rs[nr], p);
         rs[nr].from = &all[i];
         if (!rs[nr].f) continue;
-        response_key(s, all[i].resource, &rs[nr]);
+        response_key(s, &all[i], &rs[nr]);
         find_earlier(s, e, &rs[nr]);
         voided_after_import(&rs[nr], p);
         if (rs[nr].already[0]) {

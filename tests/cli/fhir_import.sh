@@ -496,4 +496,13 @@ import "$FX/lhc-path-linkids.json"
 check "LHC-Forms linkIds /44249-1/ITEM are PHQ-9's items: imported, item 9 orange" \
     sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'orange ' ]"
 
+
+# 10. Sixth outside integrator: a server's search result (searchset, RESTful fullUrls, no identifier, no meta.source)
+# imported twice made every response twice: its fullUrl is its identity.
+fresh searchset
+import "$FX/searchset-fullurl.json"
+check "a searchset with RESTful fullUrls imports" has_out "imported 1 response as 1 intake"
+import "$FX/searchset-fullurl.json"
+check "...the same search again: already imported, nothing new" has_out "1 response was already imported"
+
 finish
