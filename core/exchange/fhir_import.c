@@ -1062,6 +1062,8 @@ static bool births_differ(const char *a, const char *b) { return a && *a && b &&
  * date differs (when both have one) is another person however alike the name and phone (a father and his son
  * at one address): never matched, so one person's screen never lands in another's record; with the same phone
  * it is kept as a namesake, named in the output beside the new client. */
+static bool same_name(const char *a, const char *b);
+
 static bool match_client(session *s, subject *sj, error *err) {
     client_plain *list = NULL;
     int n = 0;
@@ -1078,6 +1080,9 @@ static bool match_client(session *s, subject *sj, error *err) {
             if (same && hits++ == 0) snprintf(sj->client_id, sizeof sj->client_id, "%s", list[i].id);
             continue;
         }
+        /* the same name, word for word in any order: the search also finds a client by one word of the name, and
+         * a Patient named "Wang" with the number of "Wang Fang" is not her (eleventh outside attacker) */
+        if (!list[i].name || !same_name(list[i].name, sj->name)) continue;
         normalise_phone(list[i].phone, b, sizeof b);
         bool same_phone = *a && !strcmp(a, b);
         if (births_differ(sj->birth, list[i].birth)) {

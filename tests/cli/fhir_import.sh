@@ -505,4 +505,13 @@ check "a searchset with RESTful fullUrls imports" has_out "imported 1 response a
 import "$FX/searchset-fullurl.json"
 check "...the same search again: already imported, nothing new" has_out "1 response was already imported"
 
+
+# 11. Eleventh outside attacker: the import's own match took a client found by one word of the name with the same
+# phone: a Patient named only "Amend", with Lan Amend's number and birth date, was filed as Lan Amend.
+fresh oneword
+import "$FX/phq9-original.json"
+import "$FX/one-word-name.json"
+check "a Patient named by one word of a client's name, same phone and birth date: a new client, not hers" \
+    has_out "1 client new, 0 found"
+
 finish
