@@ -772,12 +772,29 @@ static bool observed_answer(const form *f, int item, json_t *o, answer *out) {
  * items (US Core sends PHQ-9 item 9, 44260-8, so): it must say what the response says. One that says another
  * answer (the response "not at all", the Observation "nearly every day") is a contradiction, refused naming
  * both entries as the totals' are: taking the response's answer would silently drop a positive safety item. */
+/* Whether Observation entry `at` is a member (hasMember) of an Observation derived from response qr: US Core's
+ * PHQ-9 panel Observation lists the item Observations so; an item 9 "nearly every day" linked only that way
+ * contradicted the response's "not at all" unchecked (sixth outside integrator). */
+static bool member_of_derived(const res *all, int n, const res *at, const res *qr) {
+    for (int j = 0; j < n; j++) {
+        json_t *panel = all[j].resource;
+        if (strcmp(json_string_value(json_object_get(panel, "resourceType")) ?: "", "Observation") != 0 ||
+            !derived_from(panel, qr))
+            continue;
+        size_t k;
+        json_t *m;
+        json_array_foreach(json_object_get(panel, "hasMember"), k, m)
+            if (names(at, "Observation", json_string_value(json_object_get(m, "reference")))) return true;
+    }
+    return false;
+}
+
 static void check_item_observations(const res *all, int n, const res *qr, const form *f, const answer *answers,
                                     const char *w, problems *p) {
     for (int i = 0; i < n; i++) {
         json_t *o = all[i].resource;
         if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) continue;
-        int item = derived_from(o, qr) ? observed_item(o, f) : -1;
+        int item = derived_from(o, qr) || member_of_derived(all, n, &all[i], qr) ? observed_item(o, f) : -1;
         if (item < 0) continue;
         const char *oid = json_string_value(json_object_get(o, "id"));
         char ow[120], given[64], stated_text[64];

@@ -514,4 +514,12 @@ import "$FX/one-word-name.json"
 check "a Patient named by one word of a client's name, same phone and birth date: a new client, not hers" \
     has_out "1 client new, 0 found"
 
+
+# 12. SAFETY, sixth outside integrator: the US Core bundle's item 9 Observation changed to "nearly every day" (LA6571-9)
+# and linked to the response only through the panel Observation's hasMember: the contradiction went unchecked.
+fresh hasmember
+import "$FX/uscore-obs-item9-hasmember.json"
+check "an item Observation reached through the panel's hasMember that contradicts the response: refused" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'answer the same question, LOINC 44260-8, differently'" _ "$err"
+
 finish
