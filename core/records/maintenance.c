@@ -145,6 +145,20 @@ static int open_value(open_ctx *c, const char *table, const char *column, const 
         secret_free(plain);
         return 1;
     }
+    if (!strcmp(table, "intakes") && !strcmp(column, "body") && memmem(plain, len, "\"has_note\":true", 15)) {
+        /* the sealed body says it has a note: an emptied notes column is a note removed (eleventh outside attacker) */
+        intake_rec r;
+        memset(&r, 0, sizeof r);
+        bool gone = c->db->ops->intake_get(c->db->st, row, &r) == ST_OK && r.notes_ct.n == 0;
+        intake_rec_free(&r);
+        if (gone) {
+            snprintf(c->problem, sizeof c->problem,
+                     "tampering: intake %s had a note (its sealed body says so), and the note was removed from the file",
+                     row);
+            secret_free(plain);
+            return 1;
+        }
+    }
     secret_free(plain);
     c->n++;
     progress_report(c->progress, "sealed fields opened", c->n, c->total);

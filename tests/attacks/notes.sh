@@ -119,4 +119,23 @@ check "...naming it" has_err "meta clinical_notes) was set back in the file"
 check "...and no second key was made" [ "$(sql "SELECT count(*) FROM audit WHERE action = 'clinical_key'")" -eq 1 ]
 tri admin "$ADMIN\n" verify
 check "verify names the state set back" has_err "clinical_notes) was set back"
+# 7. eleventh outside attacker: the key deleted from the file sent every desk's notes under the data key, which
+# reception reads (core/records/clinical_key.c refuses now); and a note then emptied out of its row left verify
+# "sound" (the sealed body now says the intake has a note)
+DB="$tmp/nokey.db"
+centre
+intake alice "$ALICE" "Client Seven" "alice wrote: first note"
+sql "DELETE FROM meta WHERE key = 'clinical_pk';"
+intake alice "$ALICE" "Client Eight" "alice wrote: after the key was deleted"
+check "the clinical key deleted from the file: a note is refused, not sealed under the data key" [ "$rc" -ne 0 ]
+check "...naming it" has_err "is missing from the file"
+read_notes alice "$ALICE"
+check "...and reception still opens no note" has_out "^opened 0 of 1"
+DB="$tmp/removed.db"
+centre
+intake alice "$ALICE" "Client Nine" "alice wrote: a note that will be removed"
+sql "UPDATE intakes SET notes_ct = NULL;"
+tri admin "$ADMIN\n" verify
+check "a note emptied out of its row: verify is not sound" [ "$rc" -ne 0 ]
+check "...naming the intake whose note was removed" has_err "had a note (its sealed body says so), and the note was removed"
 finish
