@@ -4,6 +4,7 @@
 #define TRIAGE_TEST_SUPPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 
@@ -13,5 +14,7 @@ char *read_all(const char *path, size_t *len);
 int fixture_line(const char *path, const char *prefix);
 /* The first diagnostic whose key is key, or NULL. */
 const diag_entry *find_diag(const diag *d, const char *key);
+/* One number read by SQL (its first row's first column) on a read-only connection of its own. */
+int64_t raw_int(const char *path, const char *sql);
 
 #endif

@@ -331,19 +331,6 @@ static int keep_sql(void *ctx, int n, char **col, char **name) {
 
 /* Runs sql on the file as an attacker with the sqlite3 library would, putting back afterwards the triggers it
  * dropped, exactly as they were (a schema that differs from triage's is refused at open). */
-/* One number read by SQL on a connection of its own. */
-static int64_t raw_int(const char *path, const char *sql) {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *q = NULL;
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    sqlite3_close(db);
-    return v;
-}
-
 static void raw_exec(const char *path, const char *sql) {
     sqlite3 *db = NULL;
     int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);

@@ -1659,18 +1659,6 @@ static int raw_exec_rc(const char *path, const char *sql) {
     return rc;
 }
 
-static int64_t raw_int(const char *path, const char *sql) {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
-    assert_int_equal(sqlite3_close(db), SQLITE_OK);
-    return v;
-}
-
 static void raw_text(const char *path, const char *sql, char *buf, size_t size) {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
