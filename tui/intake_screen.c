@@ -1629,7 +1629,15 @@ static bool safety_steps_hold(app *a, ui_action act) {
  * so until a deliberate key. True when the key was held. */
 static wizard_key key_kind(const app *a, const event *ev, ui_action act) {
     const wizard *w = a->in.w;
-    if (w->stage != WZ_QUESTIONS || wizard_needs_safety_steps(w)) return WK_OTHER;
+    bool answer_key = act == UA_DIGIT || act == UA_TICK || act == UA_REFUSE ||
+                      (ev->kind == EV_CHAR && ev->ch >= L'0' && ev->ch <= L'9'); /* the review binds no digit */
+    /* the safety steps or the review an answer just led to take no answer: a digit there right after it is the rest
+     * of a burst, and the answer is taken back ("1" then "2" at ASQ question 5 saved "No" and the "2" went into the
+     * steps box, ORANGE for a RED caller: fourteenth tryout). Slower, it is an answer key there as anywhere: it
+     * does nothing (core: only a key this soon after the interview moved on is a burst) */
+    if (w->stage == WZ_REVIEW || (w->stage == WZ_QUESTIONS && wizard_needs_safety_steps(w)))
+        return answer_key ? WK_ANSWER : WK_OTHER;
+    if (w->stage != WZ_QUESTIONS) return WK_OTHER;
     if (form_item_scale(wizard_form(w), w->item))
         return act == UA_DIGIT || act == UA_TICK || act == UA_REFUSE ? WK_ANSWER : WK_OTHER;
     return act == UA_NONE && ev->kind == EV_CHAR ? WK_TEXT : WK_OTHER;

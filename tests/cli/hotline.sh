@@ -349,4 +349,19 @@ tui "$tmp/kept.script"
 expect "the answer changed after the red steps: the level stays RED" "$D/kept_panel" "Risk level: RED"
 expect "...and the panel says why, under the level" "$D/kept_panel" "A higher level was shown during the"
 
+# ---- fourteenth tryout: "1" then "2" fast at ASQ question 5 (a typo corrected at once) recorded "No", and the "2" went
+# into the steps box that "No" made due: ORANGE for a caller who said yes. Now the burst takes the "1" back, the screen
+# stays on question 5, and the deliberate answer after it counts.
+new_user
+{
+    login
+    printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\ntype 0\ntype 0\ntype 0\ntype 2\ntype 1\ntype 1\ntype 1\nburst 12\n'
+    printf 'dump %s/q5_burst\nkey enter\ntype 2\ndump %s/q5_after\n' "$D" "$D"
+} >"$tmp/q5burst.script"
+tui "$tmp/q5burst.script"
+expect "ASQ question 5, 1 then 2 at once: nothing recorded, said so" "$D/q5_burst" "Keys arrived too fast: nothing recorded"
+expect "...the screen stays on question 5" "$D/q5_burst" "ASQ   Question 5 of 5"
+absent "...no steps box took the 2" "$D/q5_burst" "BRIEF SUICIDE SAFETY ASSESSMENT"
+expect "...then Enter and 2 (yes): RED, its steps" "$D/q5_after" "RED: SAFETY STEPS NOW"
+
 finish
