@@ -9,12 +9,17 @@
 
 /* Unsaved drafts at a guarded level, any worker's (the core lists them): a client at risk sitting in no queue
  * is never out of sight of the desk. As a queue row: the level, initials, whose draft and when. */
-static int draw_at_risk(app *a, int y, const layout *l) {
+static int draw_at_risk(app *a, int y, const layout *l, int room) {
     const home_screen *h = &a->home;
     int bottom = l->body.y + l->body.h;
     if (h->n_at_risk == 0 || y >= bottom) return y;
     draw_text(y++, 2, l->body.w - 4, tr("at_risk_title"), theme(C_TITLE));
-    for (int i = 0; i < h->n_at_risk && y < bottom; i++) {
+    /* in the rows left above the keys, the highest level first (the core's order): what does not fit is counted on
+     * the last row, never drawn under the keys (eight ORANGE rows put the RED one under them at 80x24: fourteenth
+     * tryout); the first row is always drawn */
+    int shown = h->n_at_risk;
+    if (shown > room - 1) shown = room - 2 > 1 ? room - 2 : 1;
+    for (int i = 0; i < shown && y < bottom; i++) {
         const draft_at_risk *d = &h->at_risk[i];
         char when[32] = "", lvl[128], line[400];
         time_t t = (time_t)d->updated_at;
@@ -35,6 +40,11 @@ static int draw_at_risk(app *a, int y, const layout *l) {
         snprintf(line, sizeof line, "%s %-7s %s %s  %s%s%s%s%s", lvl, who, tr("at_risk_by"), d->staff, when, id[0] ? "  " : "", id,
                  d->mine ? "  " : "", d->mine ? keyed("at_risk_yours") : "");
         draw_text(y++, 4, l->body.w - 6, line, theme(level_color(d->level)) | A_BOLD);
+    }
+    if (shown < h->n_at_risk && y < bottom) {
+        char more[160];
+        snprintf(more, sizeof more, "%s %d %s", tr("home_mine_and"), h->n_at_risk - shown, tr("at_risk_more"));
+        draw_text(y++, 4, l->body.w - 6, more, A_BOLD);
     }
     return y;
 }
@@ -191,6 +201,12 @@ static void home_draw(app *a, const layout *l) {
         draw_text(y++, 16, l->body.w - 18, line, A_BOLD);
     }
     y++;
+    if (a->home.picking) { /* r or x, then a number: the numbered list alone, every row of it in sight at 80x24 */
+        int bottom = l->body.y + l->body.h;
+        draw_mine(a, y, l, bottom - y - 1);
+        draw_text(bottom - 1, 4, l->body.w - 6, keyed("home_help"), A_NORMAL);
+        return;
+    }
     draw_text(y++, 4, l->body.w - 6, keyed("home_new"), A_NORMAL);
     if (a->e->plan.n_hotline) draw_text(y++, 4, l->body.w - 6, keyed("home_hotline"), A_NORMAL);
     /* whose, and where it stopped: r goes back to that very question. The open intake, else this worker's one
@@ -217,7 +233,9 @@ static void home_draw(app *a, const layout *l) {
     }
     /* the drafts at risk (any worker's) before this worker's own list, which gets only the rows left above the
      * keys: a red draft of another worker is never pushed off the screen */
-    y = draw_at_risk(a, y, l);
+    /* the rows the keys below take, and one for the worker's own drafts when listed */
+    int keys_below = home_key_rows(a, l) + (a->home.n_mine >= 2 ? 1 : 0);
+    y = draw_at_risk(a, y, l, l->body.y + l->body.h - y - keys_below);
     int bottom = l->body.y + l->body.h;
     /* while picking, the list takes every row down to the help line (the keys between wait: any key ends it) */
     y = draw_mine(a, y, l, bottom - y - (a->home.picking ? 1 : home_key_rows(a, l)));

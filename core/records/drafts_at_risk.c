@@ -78,8 +78,11 @@ static bool list_finish(draft_rec *drafts, int nd, void *list, int n, size_t siz
     return true;
 }
 
+/* The highest level first, then the newest: a RED draft listed eighth among ORANGE ones by time fell under the keys
+ * of an 80x24 home, and past the ninth of a worker's drafts no digit picked it (fourteenth tryout). */
 static int newest_first(const void *x, const void *y) {
     const draft_at_risk *a = x, *b = y;
+    if (a->level != b->level) return a->level < b->level ? 1 : -1;
     return a->updated_at < b->updated_at ? 1 : a->updated_at > b->updated_at ? -1 : strcmp(a->id, b->id);
 }
 
@@ -141,6 +144,7 @@ static void describe_mine(session *s, const engine *e, const draft_rec *r, my_dr
 
 static int mine_newest_first(const void *x, const void *y) {
     const my_draft *a = x, *b = y;
+    if (a->level != b->level) return a->level < b->level ? 1 : -1; /* as newest_first: the highest level first */
     return a->updated_at < b->updated_at ? 1 : a->updated_at > b->updated_at ? -1 : strcmp(a->id, b->id);
 }
 

@@ -1,7 +1,7 @@
 /* Unfinished intakes that reached a safety level: a draft whose live level is orange or red is a client at
  * risk who sits in no queue until someone saves it. The front desk must never lose sight of one: every desk's
- * home lists them (any worker's, newest first, with their level), and discarding one takes a confirmation
- * that names the level and more than one key. Which levels count is decided here, not in a screen. */
+ * home lists them (any worker's, the highest level first, then the newest, with their level), and discarding one
+ * takes a confirmation that names the level and more than one key. Which levels count is decided here, not in a screen. */
 #ifndef TRIAGE_DRAFTS_AT_RISK_H
 #define TRIAGE_DRAFTS_AT_RISK_H
 
@@ -43,8 +43,8 @@ risk_level draft_stored_level_caller(session *s, const engine *e, const draft_re
  * through a restore says what became of the draft of the intake it had on screen. Reads only. */
 bool draft_held(session *s, const char *id, bool *held, int64_t *updated_at, error *err);
 
-/* Every unfinished intake at a guarded level, any worker's, newest first (*out malloc'd, free() it; NULL when
- * none). Drafts are opened only to compute their level and initials (no audit entry: a list row is not a
+/* Every unfinished intake at a guarded level, any worker's, the highest level first, then the newest (*out
+ * malloc'd, free() it; NULL when none). Drafts are opened only to compute their level and initials (no audit entry: a list row is not a
  * record, as with a queue row). A draft that does not open or parse is listed as red: an unknown draft at
  * risk is treated as at risk. The role must be one that sees the queues. */
 bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *n, error *err);
@@ -59,8 +59,8 @@ typedef struct {
     int number, count; /* question `number` of `count` of that form */
 } my_draft;
 
-/* Every unfinished intake of the logged-in worker, newest first (*out malloc'd, free() it; NULL when none): a
- * second draft hid the first, which only the newest-first resume could reach (tryout). Opened only to say whose
+/* Every unfinished intake of the logged-in worker, the highest level first, then the newest (*out malloc'd, free()
+ * it; NULL when none): a second draft hid the first, which only the newest-first resume could reach (tryout). Opened only to say whose
  * and where (no audit entry, as drafts_at_risk_list); one that does not open is listed with no name, red. */
 bool drafts_mine_list(session *s, const engine *e, my_draft **out, int *n, error *err);
 

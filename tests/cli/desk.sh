@@ -870,8 +870,8 @@ fi
 {
     printf 'type admin\nkey enter\ntype %s\nkey enter\n' "$P" # the RED hotline draft above resumes at login
     printf 'key f3\ndump %s/sup_red_home\nadvance 60\nkey n\nkey n\nkey enter\ntype 1\ntype Sup Second\nkey enter\nkey f3\n' "$D"
-    # a minute apart, so that the newest (1, x's pick) is Sup Third
-    printf 'advance 60\nkey n\nkey n\nkey enter\ntype 1\ntype Sup Third\nkey enter\nkey f3\nkey x\ntype 1\ndump %s/sup_x\ntype y\n' "$D"
+    # a minute apart: the list puts the RED draft first (1), then the newest, Sup Third (2, x's pick)
+    printf 'advance 60\nkey n\nkey n\nkey enter\ntype 1\ntype Sup Third\nkey enter\nkey f3\nkey x\ntype 2\ndump %s/sup_x\ntype y\n' "$D"
     printf 'dump %s/sup_home\nkey n\ndump %s/sup_n1\nkey n\ndump %s/sup_n2\nkey esc\nkey h\nkey h\n' "$D" "$D" "$D"
     printf 'type 1\nkey enter\ntype 0\nkey enter\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\ndump %s/sup_review\n' "$D"
 } >"$tmp/sup.script"
@@ -883,8 +883,9 @@ else
 fi
 expect "home 80x24, two drafts listed: the roster key stays in sight" "$D/sup_home" "c  Counselor roster"
 expect "home 80x24, two drafts listed: ...and the staff key" "$D/sup_home" "s  Staff"
-expect "home 80x24: x then 1 asks about the newest draft" "$D/sup_x" "Discard the unfinished intake of Sup Third"
-expect "home 80x24, two drafts listed: ...and the drafts" "$D/sup_home" "1  GREEN Sup Second"
+expect "home 80x24: x then 2 asks about the newest draft after the RED one" "$D/sup_x" "Discard the unfinished intake of Sup Third"
+expect "home 80x24, two drafts listed: ...and the drafts, the RED one first" "$D/sup_home" "1  RED Anonymous caller"
+expect "home 80x24, two drafts listed: ...then the other" "$D/sup_home" "2  GREEN Sup Second"
 expect "n with two drafts stored and none open asks first, naming how many and the highest level" "$D/sup_n1" \
     "Unfinished intakes: 2, highest RED"
 expect "...and a second n starts another" "$D/sup_n2" "Find the client"
