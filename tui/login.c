@@ -63,7 +63,11 @@ static reaction login_handle(app *a, const event *ev, ui_action act) {
     }
     case UA_BACK: return react(RE_QUIT);
     case UA_NEXT:
-    case UA_PREV: g->field = !g->field; return react(RE_REDRAW);
+    case UA_PREV:
+        /* locked after inactivity, the name is the worker's own: a Tab from habit moved to it, and the passphrase
+         * typed next stood there in clear (fourteenth tryout); the passphrase field keeps the focus */
+        if (!a->locked_idle) g->field = !g->field;
+        return react(RE_REDRAW);
     case UA_CHOOSE: break;
     default:
         edit_field(g->field == 0 ? g->name : g->pass, g->field == 0 ? sizeof g->name : sizeof g->pass, ev);
@@ -71,6 +75,10 @@ static reaction login_handle(app *a, const event *ev, ui_action act) {
     }
     if (g->field == 0) {
         g->field = 1;
+        return react(RE_REDRAW);
+    }
+    if (!g->pass[0]) { /* Enter with nothing typed is no attempt: it counted as a failed login (fourteenth tryout) */
+        app_message(a, false, "%s", tr("login_type_pass"));
         return react(RE_REDRAW);
     }
     int wait;

@@ -196,7 +196,11 @@ key r
 dump $D/idle_before
 advance 301
 dump $D/idle_locked
+key enter
+dump $D/idle_empty_enter
+key tab
 type $R
+dump $D/idle_tab
 key enter
 dump $D/idle_after
 SCRIPT
@@ -204,6 +208,12 @@ tui "$tmp/idle.script" 100 30
 expect "after 5 idle minutes the screen locks" "$D/idle_locked" "Locked after inactivity"
 if grep -q "Ada Lovelace\|Question" "$D/idle_locked"; then bad "the locked screen shows nothing of the intake" "$D/idle_locked"; else ok "the locked screen shows nothing of the intake"; fi
 expect "after login the intake continues" "$D/idle_after" "Unfinished intake resumed"
+# fourteenth tryout: a Tab from habit at the lock moved to the user name, where the passphrase then stood in clear;
+# an Enter with nothing typed counted as a failed login
+expect "locked: Enter with nothing typed asks for the passphrase" "$D/idle_empty_enter" "Type the passphrase, then Enter"
+absent_in() { if grep -q -- "$2" "$1"; then bad "$3" "$1"; else ok "$3"; fi; }
+absent_in "$D/idle_empty_enter" "wrong user name or passphrase" "...and is no failed login"
+absent_in "$D/idle_tab" "$R" "locked: after a Tab the passphrase typed is never shown in clear"
 
 # too small, then resized back
 cat >"$tmp/resize.script" <<SCRIPT
