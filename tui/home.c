@@ -297,6 +297,9 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
     case UA_REPORTS: return switch_to(SCR_REPORT);
     case UA_NEW:
     case UA_HOTLINE:
+        /* the intake in memory went at another desk, its answers in no draft: kept or left first (a second n
+         * dropped them) */
+        if (a->in.active && a->in.gone && a->in.w->stage != WZ_SAVED) return react(RE_ASK_GONE);
         if (a->in.active && a->in.w->stage != WZ_SAVED && !h->new_confirm) {
             /* an unfinished intake (perhaps a caller at risk) is never set aside by one key: say whose and at
              * what level, and take a second n as the decision (the unfinished one stays saved as a draft) */

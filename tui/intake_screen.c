@@ -170,7 +170,14 @@ reaction intake_resume_id(app *a, const char *want) {
     char id[STORE_ID_LEN];
     snprintf(id, sizeof id, "%s", want);
     if (a->in.active && strcmp(a->in.w->draft_id, id) == 0) return intake_resume_open(a);
-    if (a->in.active && !intake_autosave(a)) return react(RE_REDRAW); /* says why; nothing is set aside unsaved */
+    /* the intake in memory went at another desk: its answers are in no draft, so they are kept (k) or left (y)
+     * first; every r and x was refused with "finish it at one desk", and F4 was the only way on (fourteenth tryout) */
+    bool saved = !a->in.active || a->in.gone || intake_autosave(a); /* a failed save may find it gone */
+    if (a->in.active && a->in.gone && a->in.w->stage != WZ_SAVED) {
+        a->message[0] = '\0'; /* the question says it */
+        return react(RE_ASK_GONE);
+    }
+    if (!saved) return react(RE_REDRAW); /* says why; nothing is set aside unsaved */
     return resume_stored(a, id);
 }
 

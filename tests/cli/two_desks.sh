@@ -171,4 +171,26 @@ dumped b5_answered
 absent "desk B: ...and its next answer is saved (the stored draft was taken up, not the copy in memory)" "$D/b5_answered" "not saved here"
 to_b "key f3" "key q" "type y"
 desk_b_end
+# ---- fourteenth tryout: desk B left an intake for home, desk A took it up, and every r and x at desk B was then
+# refused ("finish it at one desk"), F4 the only way on. Now r asks what to keep of the intake in memory first.
+# A worker of its own (no draft of the sections above): "Yan Two" first, then a hotline call, the newest, which
+# each login takes up
+cli "$P\n$R\n" --user admin user add desk9 --role reception >/dev/null
+login9() { printf 'type desk9\nkey enter\ntype %s\nkey enter\n' "$R"; }
+{ login9; printf 'key n\nkey enter\ntype 1\ntype Yan Two\nkey enter\nkey f3\nadvance 60\n'; printf 'key h\nkey h\ntype 1\nkey enter\ntype 0\nkey enter\nkey f3\n'; } >"$tmp/a9.script"
+desk_a "$tmp/a9.script"
+desk_b_start
+to_b "type desk9" "key enter" "type $R" "key enter" "key f3" "dump $D/b6_home"
+dumped b6_home
+{ login9; printf 'dump %s/a9_resumed\n' "$D"; } >"$tmp/a10.script"
+desk_a "$tmp/a10.script"
+to_b "key r" "type 2" "dump $D/b6_r2"
+dumped b6_r2
+expect "desk B: r then a number, its intake in memory gone at desk A: asks what to keep first" "$D/b6_r2" "k: keep them as a new draft"
+absent "desk B: ...instead of refusing" "$D/b6_r2" "Finish it at one desk"
+to_b "type y" "key r" "dump $D/b6_pick"
+dumped b6_pick
+expect "desk B: ...then r picks again" "$D/b6_pick" "Which one? Press its number"
+to_b "key esc" "key q" "type y"
+desk_b_end
 finish
