@@ -412,7 +412,8 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
             fprintf(timing, "key %d %lld\n", (int)on, monotonic_ns() - t0);
     }
     if (timing) fclose(timing);
-    if (a.in.active) intake_autosave(&a); /* nothing entered is ever lost */
+    /* nothing entered is ever lost: its draft gone at another desk, this desk's answers are kept as a new draft */
+    if (a.in.active && !intake_autosave(&a) && a.in.gone) intake_keep_copy(&a);
     intake_drop(&a);
     free(a.in.w);
     leave_screens(&a);
@@ -420,5 +421,6 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
     session_end(a.s);
     secret_wipe(a.login.pass, sizeof a.login.pass);
     term_stop();
+    term_end_as_signalled();
     return 0;
 }

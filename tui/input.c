@@ -12,6 +12,7 @@
 #include "ui.h"
 
 extern volatile sig_atomic_t term_resized;
+extern volatile sig_atomic_t term_stop_requested;
 static FILE *script;
 static wchar_t pending[512];
 static int n_pending, at_pending;
@@ -176,6 +177,7 @@ event input_next(void) {
         return ev;
     }
     for (;;) {
+        if (term_stop_requested) return (event){EV_QUIT, 0, 0};
         if (term_resized) {
             term_resized = 0;
             endwin(); /* the loop reads the real size and redraws everything */
@@ -183,7 +185,7 @@ event input_next(void) {
             return (event){EV_RESIZE, 0, 0};
         }
         int ch = next_byte(1000);
-        if (ch == ERR) return (event){term_resized ? EV_RESIZE : EV_TICK, 0, 0};
+        if (ch == ERR) return (event){term_stop_requested ? EV_QUIT : term_resized ? EV_RESIZE : EV_TICK, 0, 0};
         key_ms = monotonic_ms();
         if (ch == KEY_RESIZE) return (event){EV_RESIZE, 0, 0};
         if (ch > 0xff) return (event){EV_KEY, ch, 0};

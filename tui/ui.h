@@ -49,6 +49,9 @@ bool screen_dump(const char *path);
 bool term_start(bool headless, bool no_color, error *err);
 void term_stop(void);
 bool term_has_color(void);
+/* After Ctrl-C, SIGTERM or a hang-up ended the main loop (the intake kept, the terminal restored): ends the process
+ * by that signal, so that its exit status says so. Returns when none came. */
+void term_end_as_signalled(void);
 
 /* ---- drawing ---- */
 typedef enum { C_NORMAL, C_TITLE, C_DIM, C_HILITE, C_RED, C_ORANGE, C_YELLOW, C_GREEN, C_ERROR, C_DEMO, C_COUNT } color_role;

@@ -193,4 +193,26 @@ dumped b6_pick
 expect "desk B: ...then r picks again" "$D/b6_pick" "Which one? Press its number"
 to_b "key esc" "key q" "type y"
 desk_b_end
+# ---- fourteenth tryout: Ctrl-C at a desk whose intake had gone at another desk quit at once and dropped its answers
+# (item 9 among them). Ctrl-C now ends the desk as q would: this desk's answers are kept as a new draft
+cli "$P\n$R\n" --user admin user add desk10 --role reception >/dev/null
+login10() { printf 'type desk10\nkey enter\ntype %s\nkey enter\n' "$R"; }
+{ login10; printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\nkey f3\n'; } >"$tmp/a11.script"
+desk_a "$tmp/a11.script"
+desk_b_start
+to_b "type desk10" "key enter" "type $R" "key enter" "dump $D/b7_resumed"
+dumped b7_resumed
+{ login10; printf 'type 0\nkey enter\nkey f3\n'; } >"$tmp/a12.script"
+desk_a "$tmp/a12.script"
+to_b "type 0" "key enter" "type 1" "dump $D/b7_answered"
+dumped b7_answered
+kept_before=$(audit_count draft_copy_kept)
+kill -INT "$bpid"
+wait "$bpid" 2>/dev/null
+b_rc=$?
+bpid=
+exec 4>&-
+if [ "$(audit_count draft_copy_kept)" -eq $((kept_before + 1)) ]; then ok "desk B: Ctrl-C keeps this desk's answers as a new draft"
+else bad "desk B: Ctrl-C keeps this desk's answers as a new draft ($(audit_count draft_copy_kept), was $kept_before)" "$D/b7_answered"; fi
+if [ "$b_rc" -eq 130 ]; then ok "...and the desk ends as Ctrl-C ends a program (exit 130)"; else bad "...and the desk ends as Ctrl-C ends a program (exit $b_rc)"; fi
 finish
