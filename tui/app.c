@@ -223,6 +223,11 @@ static void logout(app *a, const char *why) {
 static void idle_check(app *a) {
     if (!a->s || a->idle_minutes <= 0) return;
     if (clock_now() - a->last_key < (int64_t)a->idle_minutes * 60) return;
+    /* safety steps on screen and not yet acknowledged: a worker on the phone with a caller at risk reads them (the
+     * emergency numbers, stay on the line) and touches no key; the lock took them away in the middle of such a call
+     * (fourteenth tryout). The screen locks once they are acknowledged and the desk stands idle again. */
+    bool steps = (a->screen == SCR_WIZARD || a->screen == SCR_REVIEW) && a->in.active && wizard_needs_safety_steps(a->in.w);
+    if (steps) return;
     logout(a, "idle_locked");
 }
 

@@ -384,4 +384,17 @@ expect "...the keys stay in sight, on their own row" "$D/eight_home" "^    ?  He
 expect "r: its numbered list, the RED draft first" "$D/eight_pick" "^      1  RED Anonymous caller"
 expect "...every one of the eight in sight" "$D/eight_pick" "^      8  ORANGE Anonymous caller"
 
+# ---- fourteenth tryout: the idle lock took the red steps away in the middle of the call (the worker on the phone
+# touches no key). Not while they wait to be acknowledged; once they are, an idle desk locks as before
+new_user
+{
+    login
+    printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\ntype 0\ntype 0\ntype 0\ntype 2\ntype 1\ntype 1\ntype 1\ntype 2\n'
+    printf 'advance 400\ndump %s/steps_idle\nkey enter\nadvance 400\ndump %s/steps_then_idle\n' "$D" "$D"
+} >"$tmp/stepsidle.script"
+tui "$tmp/stepsidle.script"
+expect "red steps on screen, no key for 400 s: still there, not locked" "$D/steps_idle" "RED: SAFETY STEPS NOW"
+absent "...no lock" "$D/steps_idle" "Locked after inactivity"
+expect "...acknowledged, then idle: the desk locks" "$D/steps_then_idle" "Locked after inactivity"
+
 finish
