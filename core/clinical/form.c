@@ -165,7 +165,7 @@ static const char *const form_keys[] = {"id", "version", "kind", "title.en", "ti
 static const char *const scale_keys[] = {"values", "codes", "refusable", "label.*", "loinc", NULL};
 static const char *const item_keys[] = {"type", "text.en", "text.zh", "scale", "score", "required", "show_if",
     "safety", "safety_min", "safety_codes", "flag", "loinc", "loinc_display", "answer_loinc", "answer_display.*", "fhir_links", "min",
-    "max", "maxlen", "format", "digits_min", "digits_max", NULL};
+    "max", "maxlen", "format", "digits_min", "digits_max", "past", NULL};
 static const char *const band_keys[] = {"min", "max", "when", "label.en", "label.zh", "positive", "min_level", NULL};
 
 static const char *const type_names[] = {"scale", "text", "number", "date", "choice", "multi"};
@@ -491,6 +491,8 @@ static void load_item(loader *ld, int index) {
     if (get(ld, section, "maxlen") && it->type != ITEM_TEXT)
         err(ld, section, "maxlen", "only for text items");
     load_format(ld, section, it);
+    it->past = yes_no(ld, section, "past", false);
+    if (get(ld, section, "past") && it->type != ITEM_DATE) err(ld, section, "past", "only for date items");
     it->show_if = form_condition(ld, section, "show_if", index);
     it->show_if_text = opt(ld, section, "show_if");
 }

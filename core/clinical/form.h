@@ -53,6 +53,7 @@ typedef struct {
     long min, max; /* number items */
     int maxlen;    /* text items, in characters */
     bool phone;    /* text items with `format = phone`: digits, spaces, + - ( ) only */
+    bool past;     /* date items with `past = yes`: not after today (a date of birth) */
     int digits_min, digits_max; /* a phone item's count of digits (`digits_min`, `digits_max`; 6 and 20) */
     int line;      /* line of the [item.ID] header */
 } form_item;

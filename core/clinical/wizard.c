@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "answer_keys.h"
+#include "clock.h"
 #include "ids.h"
 #include "intake_body.h"
 #include "secret.h"
@@ -658,6 +660,15 @@ static bool valid_date(const char *t) {
            m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] && !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
 }
 
+/* A valid YYYY-MM-DD after today's date (UTC; a day's margin for the time zones). */
+static bool date_after_today(const char *t) {
+    time_t now = (time_t)clock_now() + 86400;
+    struct tm tm;
+    char today[16];
+    if (!gmtime_r(&now, &tm) || !strftime(today, sizeof today, "%Y-%m-%d", &tm)) return false;
+    return strcmp(t, today) > 0;
+}
+
 bool phone_number_valid(const char *text, int digits_min, int digits_max) {
     int digits = 0;
     for (const char *p = text; *p; p++) {
@@ -700,6 +711,10 @@ bool wizard_type(wizard *w, const char *text, error *err) {
     }
     if (it->type == ITEM_DATE && !valid_date(text)) {
         error_set(err, ERR_INPUT, "%s.%s: a date as YYYY-MM-DD", f->id, it->id);
+        return false;
+    }
+    if (it->type == ITEM_DATE && it->past && date_after_today(text)) { /* 2030-01-01 was taken as a birth date */
+        error_set(err, ERR_INPUT, "%s.%s: a date not after today (YYYY-MM-DD)", f->id, it->id);
         return false;
     }
     if (it->type == ITEM_TEXT && it->phone && !phone_number_valid(text, it->digits_min, it->digits_max)) {
