@@ -104,7 +104,10 @@ bool client_is_person(const client_plain *c, const char *name, const char *phone
         same = strlen(ca) >= PHONE_KEY_DIGITS && strcmp(ca, cb) == 0;
         normalise_name(c->birth, a, sizeof a); /* a date typed with a stray space is the same date */
         normalise_name(birth, b, sizeof b);
-        same = same && strcmp(a, b) == 0;
+        /* a birth date given on one side only contradicts nothing: the same name and number are the person (a
+         * returning client registered without the date made a second client, its queue item apart from the
+         * first's ORANGE one: fourteenth tryout); two dates that differ are two people */
+        same = same && (!a[0] || !b[0] || strcmp(a, b) == 0);
     }
     secret_wipe(a, sizeof a);
     secret_wipe(b, sizeof b);

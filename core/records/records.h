@@ -24,8 +24,8 @@ void normalise_phone(const char *in, char *out, size_t size);
 
 /* True when a stored client is the person named by name, phone and birth date as a desk types them: the
  * names equal once normalised (case, spaces), the numbers equal once reduced to digits (an international 00,
- * the country code 86 and a trunk 0 aside; at least 7 digits), and the birth dates equal (both may be
- * missing). name_only: an anonymous caller, whose name carries the caller id and who has no phone. */
+ * the country code 86 and a trunk 0 aside; at least 7 digits), and the birth dates not different (equal, or
+ * missing on either side). name_only: an anonymous caller, whose name carries the caller id and who has no phone. */
 bool client_is_person(const client_plain *c, const char *name, const char *phone, const char *birth, bool name_only);
 
 /* The blind-index values of a client (at most max): the whole name, each word of a name of several
