@@ -97,13 +97,14 @@ static void draw_question_box(app *a, const layout *l) {
         intake_where(a, where, sizeof where);
         risk_level lv = draft_level_now(a->in.w);
         bool guarded = draft_level_guarded(lv);
-        snprintf(text, sizeof text, "%s %s (%s). %s: %s. %s%s%s", tr("discard_ask"), who, where, tr("level"), level_tr(lv),
-                 keyed(guarded ? "discard_ask_guarded" : "discard_ask_rest"), guarded ? "  > " : "", guarded ? a->ask_typed : "");
+        snprintf(text, sizeof text, "%s %s (%s)%s%s%s%s%s%s%s%s", tr("discard_ask"), who, where, tr("p_stop"), tr("level"),
+                 tr("p_colon"), level_tr(lv), tr("p_stop"), keyed(guarded ? "discard_ask_guarded" : "discard_ask_rest"),
+                 guarded ? "  > " : "", guarded ? a->ask_typed : "");
     } else if (a->ask == ASK_GONE) {
         /* this desk's answers at red or orange are not left with one key (q then y dropped a red caller's: eleventh
          * tryout); they are kept or the intake stays */
         risk_level lv = draft_level_now(a->in.w);
-        snprintf(text, sizeof text, "%s %s %s. %s", keyed("gone_ask"), tr("gone_level"), level_tr(lv),
+        snprintf(text, sizeof text, "%s %s %s%s%s", keyed("gone_ask"), tr("gone_level"), level_tr(lv), tr("p_stop"),
                  keyed(draft_level_guarded(lv) ? "gone_ask_guarded" : "gone_ask_rest"));
     } else {
         snprintf(text, sizeof text, "%s", keyed("quit_confirm"));

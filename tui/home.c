@@ -305,8 +305,8 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
              * what level, and take a second n as the decision (the unfinished one stays saved as a draft) */
             static const char *const lv[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
             const char *name = intake_display_name(a);
-            app_message(a, true, "%s %s (%s). %s", tr("new_draft_label"), name[0] ? name : "?", tr(lv[a->in.w->level]),
-                        keyed(act == UA_HOTLINE ? "new_draft_rest_hotline" : "new_draft_rest"));
+            app_message(a, true, "%s %s (%s)%s%s", tr("new_draft_label"), name[0] ? name : "?", tr(lv[a->in.w->level]),
+                        tr("p_stop"), keyed(act == UA_HOTLINE ? "new_draft_rest_hotline" : "new_draft_rest"));
             h->new_confirm = true;
             return react(RE_REDRAW);
         }
@@ -317,8 +317,8 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
             risk_level top = LEVEL_GREEN;
             for (int i = 0; i < h->n_mine; i++)
                 if (h->mine[i].level > top) top = h->mine[i].level;
-            app_message(a, true, "%s %d, %s %s. %s", tr("new_drafts_label"), h->n_mine, tr("new_drafts_highest"),
-                        level_tr(top), keyed(act == UA_HOTLINE ? "new_drafts_rest_hotline" : "new_drafts_rest"));
+            app_message(a, true, "%s %d%s%s %s%s%s", tr("new_drafts_label"), h->n_mine, tr("p_comma"), tr("new_drafts_highest"),
+                        level_tr(top), tr("p_stop"), keyed(act == UA_HOTLINE ? "new_drafts_rest_hotline" : "new_drafts_rest"));
             h->new_confirm = true;
             return react(RE_REDRAW);
         }

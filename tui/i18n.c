@@ -228,6 +228,11 @@ static const struct {
     {"home_mine_pick", "Which one? Press its number ({back}: none).", "继续哪一个？请按编号（{back}：取消）。"},
     {"home_mine_and", "... and", "……还有"},
     {"at_risk_more", "more at risk (a larger window lists them all; r lists yours)", "个有风险（放大窗口可全部列出；按 r 列出您的）"},
+    /* punctuation between parts a line is put together from: full-width in Chinese ("接案： 2, 最高 绿色." mixed
+     * them: fourteenth tryout) */
+    {"p_comma", ", ", "，"},
+    {"p_stop", ". ", "。"},
+    {"p_colon", ": ", "："},
     {"home_mine_list", "({resume} lists them)", "（按 {resume} 列出）"},
     {"home_mine_more", "more: {resume} to choose", "个：按 {resume} 选择"},
     {"at_review", "at the review", "在核对页"},
