@@ -238,7 +238,7 @@ static const struct {
     {"at_review", "at the review", "在核对页"},
     {"intake_empty_gone", "Nothing was answered: no draft kept.", "尚未回答任何问题：未保留草稿。"},
     {"intake_kept", "Kept as a draft, where it stopped:", "已保存为草稿（停在原处）："},
-    {"login_type_pass", "Type the passphrase, then Enter.", "请输入口令，然后按回车。"},
+    {"login_type_pass", "Type the passphrase, then {choose}.", "请输入口令，然后按 {choose}。"},
     {"login_wrong", "wrong user name or passphrase", "用户名或口令错误"},
     {"two_desks_refused", "Nothing saved: this intake was saved, changed or discarded at another desk of yours. Finish it at "
                           "one desk: {leave} here keeps this desk's answers as a new draft or leaves them.",

@@ -78,7 +78,7 @@ static reaction login_handle(app *a, const event *ev, ui_action act) {
         return react(RE_REDRAW);
     }
     if (!g->pass[0]) { /* Enter with nothing typed is no attempt: it counted as a failed login (fourteenth tryout) */
-        app_message(a, false, "%s", tr("login_type_pass"));
+        app_message(a, false, "%s", keyed("login_type_pass"));
         return react(RE_REDRAW);
     }
     int wait;
