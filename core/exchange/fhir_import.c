@@ -53,6 +53,7 @@ typedef struct {
 typedef struct {
     const char *ref;
     json_t *contained; /* the Patient contained in the response ("#id" references it), or NULL */
+    json_t *entry;     /* the Patient entry of the bundle the reference resolves to, or NULL */
     char client_id[STORE_ID_LEN];
     bool create;
     bool counted; /* counted in the result (as created or found) by its first intake */
@@ -1121,13 +1122,21 @@ static bool match_client(session *s, subject *sj, error *err) {
 
 /* The subject a response is for: one per reference in the bundle; a contained Patient ("#id" is local to
  * its response) is the same subject as another response's only when the two Patients are the same. */
-static int subject_index(subject *subjects, int *ns, const char *ref, json_t *contained) {
+static int subject_index(subject *subjects, int *ns, const char *ref, json_t *contained, json_t *entry) {
     for (int i = 0; i < *ns; i++) {
+        /* a Patient entry the reference resolves to is the subject: two servers' "Patient/1" are two people (the
+         * second response went to the first's Patient, an orange screen under another name: twelfth outside
+         * attacker); a reference that resolves to none is told apart by its text */
+        if (entry || subjects[i].entry) {
+            if (entry == subjects[i].entry) return i;
+            continue;
+        }
         if (!contained && !subjects[i].contained && !strcmp(subjects[i].ref, ref)) return i;
         if (contained && subjects[i].contained && json_equal(contained, subjects[i].contained)) return i;
     }
     subjects[*ns].ref = ref;
     subjects[*ns].contained = contained;
+    subjects[*ns].entry = entry;
     return (*ns)++;
 }
 
@@ -1529,7 +1538,10 @@ static int gather_responses(session *s, const engine *e, const res *all, int n, 
             continue;
         }
         json_t *contained = client_id ? NULL : contained_patient(all[i].resource, rs[nr].subject);
-        rs[nr].subj = subject_index(subjects, ns, client_id ? "" : rs[nr].subject, contained);
+        json_t *entry = NULL;
+        if (!client_id && !contained && rs[nr].subject[0] && rs[nr].subject[0] != '#')
+            patients_named(all, n, &all[i], rs[nr].subject, &entry);
+        rs[nr].subj = subject_index(subjects, ns, client_id ? "" : rs[nr].subject, contained, entry);
         subject *sj = &subjects[rs[nr].subj];
         if (!client_id && !sj->name) subject_from_file(all, n, &all[i], sj, p);
         nr++;

@@ -522,4 +522,13 @@ import "$FX/uscore-obs-item9-hasmember.json"
 check "an item Observation reached through the panel's hasMember that contradicts the response: refused" \
     sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'answer the same question, LOINC 44260-8, differently'" _ "$err"
 
+
+# 13. SAFETY, twelfth outside attacker: two servers' responses, each with subject "Patient/1" (its own server's): the
+# responses were grouped by the reference's text, so the second server's orange PHQ-9 went to the first's Patient.
+fresh twoservers
+import "$FX/two-servers-two-responses.json"
+check "two servers' Patient/1, one response each: two clients" has_out "2 clients new"
+tri desk "$R\n" client find "Bob Other"
+check "...the orange screen's client is its own server's Patient (Bob Other)" has_out "Bob Other"
+
 finish
