@@ -1087,7 +1087,7 @@ static bool match_client(session *s, subject *sj, error *err) {
     int n = 0;
     sj->client_id[0] = sj->namesake[0] = '\0';
     if (!client_find(s, sj->name, &list, &n, err)) return false;
-    char a[72], b[72];
+    char a[72];
     normalise_phone(sj->phone, a, sizeof a);
     int hits = 0;
     for (int i = 0; i < n; i++) {
@@ -1101,8 +1101,9 @@ static bool match_client(session *s, subject *sj, error *err) {
         /* the same name, word for word in any order: the search also finds a client by one word of the name, and
          * a Patient named "Wang" with the number of "Wang Fang" is not her (eleventh outside attacker) */
         if (!list[i].name || !same_name(list[i].name, sj->name)) continue;
-        normalise_phone(list[i].phone, b, sizeof b);
-        bool same_phone = *a && !strcmp(a, b);
+        /* as the one-client rule compares them (client_phones_same): the import matched "+86 138..." and "138..." as
+         * two people where the rule that saves it then joined them (twelfth outside attacker) */
+        bool same_phone = *a && client_phones_same(sj->phone, list[i].phone);
         if (births_differ(sj->birth, list[i].birth)) {
             if (same_phone && !sj->namesake[0]) snprintf(sj->namesake, sizeof sj->namesake, "%s", list[i].id);
             continue;

@@ -92,16 +92,21 @@ static const char *phone_canonical(const char *digits) {
     return d;
 }
 
+bool client_phones_same(const char *a, const char *b) {
+    char da[PHONE_MAX_BYTES + 1], db[PHONE_MAX_BYTES + 1];
+    normalise_phone(a, da, sizeof da);
+    normalise_phone(b, db, sizeof db);
+    const char *ca = phone_canonical(da), *cb = phone_canonical(db);
+    return strlen(ca) >= PHONE_KEY_DIGITS && strcmp(ca, cb) == 0;
+}
+
 bool client_is_person(const client_plain *c, const char *name, const char *phone, const char *birth, bool name_only) {
     char a[NAME_MAX_BYTES + 1], b[NAME_MAX_BYTES + 1];
     normalise_name(c->name, a, sizeof a);
     normalise_name(name, b, sizeof b);
     bool same = a[0] && strcmp(a, b) == 0;
     if (same && !name_only) {
-        normalise_phone(c->phone, a, sizeof a);
-        normalise_phone(phone, b, sizeof b);
-        const char *ca = phone_canonical(a), *cb = phone_canonical(b);
-        same = strlen(ca) >= PHONE_KEY_DIGITS && strcmp(ca, cb) == 0;
+        same = client_phones_same(c->phone, phone);
         normalise_name(c->birth, a, sizeof a); /* a date typed with a stray space is the same date */
         normalise_name(birth, b, sizeof b);
         /* a birth date given on one side only contradicts nothing: the same name and number are the person (a

@@ -27,6 +27,9 @@ void normalise_phone(const char *in, char *out, size_t size);
  * the country code 86 and a trunk 0 aside; at least 7 digits), and the birth dates not different (equal, or
  * missing on either side). name_only: an anonymous caller, whose name carries the caller id and who has no phone. */
 bool client_is_person(const client_plain *c, const char *name, const char *phone, const char *birth, bool name_only);
+/* Two numbers as one person's (as client_is_person compares them): the same digits without an international 00,
+ * the country code 86 or a trunk 0, at least 7. */
+bool client_phones_same(const char *a, const char *b);
 
 /* The blind-index values of a client (at most max): the whole name, each word of a name of several
  * words, the phone digits. */
