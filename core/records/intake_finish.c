@@ -78,9 +78,6 @@ static bool finish(session *s, const engine *e, assess_input *in, const intake_s
     json_t *body = intake_body_build(e, in, who->record, who->reasons_lang);
     json_t *result = json_object_get(body, "assessment");
     keep_level(e, result, kept, who->reasons_lang);
-    /* the sealed body says that the intake has a note: a note removed from the file (its column emptied) was not
-     * noticed by verify (eleventh outside attacker) */
-    if (who->notes && *who->notes) json_object_set_new(body, "has_note", json_true());
     char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
     const char *level = json_string_value(json_object_get(result, "level"));
     const char *suggested = json_string_value(json_object_get(json_array_get(json_object_get(result, "matches"), 0), "id"));

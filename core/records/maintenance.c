@@ -145,20 +145,6 @@ static int open_value(open_ctx *c, const char *table, const char *column, const 
         secret_free(plain);
         return 1;
     }
-    if (!strcmp(table, "intakes") && !strcmp(column, "body") && memmem(plain, len, "\"has_note\":true", 15)) {
-        /* the sealed body says it has a note: an emptied notes column is a note removed (eleventh outside attacker) */
-        intake_rec r;
-        memset(&r, 0, sizeof r);
-        bool gone = c->db->ops->intake_get(c->db->st, row, &r) == ST_OK && r.notes_ct.n == 0;
-        intake_rec_free(&r);
-        if (gone) {
-            snprintf(c->problem, sizeof c->problem,
-                     "tampering: intake %s had a note (its sealed body says so), and the note was removed from the file",
-                     row);
-            secret_free(plain);
-            return 1;
-        }
-    }
     secret_free(plain);
     c->n++;
     progress_report(c->progress, "sealed fields opened", c->n, c->total);
@@ -346,6 +332,37 @@ bool db_verify(session *s, verify_report *r, error *err) {
 }
 
 /* Everything but the trail's own walk (done first, by db_verify): trail_ok false, nothing is recorded as sound. */
+/* Every intake the signed trail says was saved with a note (its intake_create entry: "LEVEL note") still has one,
+ * unless the intake is gone (erased). A note emptied out of its row was not noticed (eleventh outside attacker),
+ * nor when reception sealed the body again without the mark it carried then (twelfth): the mark is in the
+ * entry its author signed. */
+typedef struct {
+    database *db;
+    char *problem;
+    size_t size;
+} notes_ctx;
+
+static int note_still_there(void *vctx, const audit_rec *e) {
+    notes_ctx *c = vctx;
+    size_t n = strlen(e->detail);
+    if (strcmp(e->action, "intake_create") != 0 || n < 5 || strcmp(e->detail + n - 5, " note") != 0) return 0;
+    intake_rec r;
+    memset(&r, 0, sizeof r);
+    bool gone = c->db->ops->intake_get(c->db->st, e->object_id, &r) == ST_OK && r.notes_ct.n == 0;
+    intake_rec_free(&r);
+    if (!gone) return 0;
+    snprintf(c->problem, c->size, "tampering: intake %s was saved with a note (audit entry %lld), and the note was "
+                                  "removed from the file", e->object_id, (long long)e->seq);
+    return 1;
+}
+
+static bool notes_kept_verify(database *db, char *problem, size_t size) {
+    notes_ctx c = {db, problem, size};
+    problem[0] = '\0';
+    (void)db->ops->audit_each(db->st, note_still_there, &c);
+    return !problem[0];
+}
+
 static bool verify_records(session *s, verify_report *r, const audit_report *trail, bool trail_ok, error *err) {
     database *db = s->db;
     store_status st;
@@ -394,6 +411,7 @@ static bool verify_records(session *s, verify_report *r, const audit_report *tra
     r->audit = *trail;
     if (!clinical_pin_verify(db, &r->audit, r->problem, sizeof r->problem)) return true;
     if (!clinical_envelopes_verify(db, r->problem, sizeof r->problem)) return true;
+    if (!notes_kept_verify(db, r->problem, sizeof r->problem)) return true;
     r->ok = true;
     ckeys_forget(s->ck);
     if (session_begin(s, err)) {

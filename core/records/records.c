@@ -523,7 +523,13 @@ static bool intake_prepare(session *s, const intake_input *in, const client_rec 
 
 /* Inside an open transaction: the intake, its report facts, its audit entry and its place in the queue
  * (the facts are written with the intake, before the queue step updates them). */
+static const char *detail_of_create(const intake_rec *r, char *out, size_t size) {
+    snprintf(out, size, "%s%s", r->level, r->notes_ct.n ? " note" : "");
+    return out;
+}
+
 static bool intake_insert_tx(session *s, const intake_rec *r, const char *body, const queue_policy *queue, error *err) {
+    char created[32];
     store_status st = s->db->ops->intake_insert(s->db->st, r);
     if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err);
     risk_level level = LEVEL_GREEN;
@@ -533,7 +539,8 @@ static bool intake_insert_tx(session *s, const intake_rec *r, const char *body, 
                                s->db->set.age_bands[0] ? s->db->set.age_bands : FACTS_DEFAULT_AGE_BANDS,
                                s->db->set.concern_groups[0] ? s->db->set.concern_groups : FACTS_DEFAULT_CONCERN_GROUPS,
                                err) &&
-           audit_log(s->db, s->v, s->me.id, "intake_create", r->id, r->level, err) &&
+           /* "LEVEL note" when it has one: verify finds a note removed from its row by the entry its author signed */
+           audit_log(s->db, s->v, s->me.id, "intake_create", r->id, detail_of_create(r, created, sizeof created), err) &&
            (!queue || queues_enqueue(s, queue, r->client_id, r->id, level, err));
 }
 

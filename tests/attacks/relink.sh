@@ -194,7 +194,8 @@ check "...still counted as confirmed by the deadline where they were (the KPI ke
     [ "$(sql "SELECT count(*) $erased_rows AND confirmed_at > 0 AND confirmed_at <= deadline")" -eq 3 ]
 # the attacker's join: each erased row, by the hour of its time and its level, against the trail's intake_create
 # entries of the erased intakes (those no longer in the database); singled out: exactly one entry fits
-sql "SELECT (at / 3600) || ' ' || detail FROM audit WHERE action = 'intake_create' AND object_id NOT IN (SELECT id FROM intakes)" |
+# (the detail is the level, followed by " note" for an intake saved with a note)
+sql "SELECT (at / 3600) || ' ' || replace(detail, ' note', '') FROM audit WHERE action = 'intake_create' AND object_id NOT IN (SELECT id FROM intakes)" |
     sort >"$tmp/erased_entries"
 sql "SELECT (created_at / 3600) || ' ' || level $erased_rows" >"$tmp/erased_facts"
 matched=$(while read -r row; do grep -cx "$row" "$tmp/erased_entries"; done <"$tmp/erased_facts" | grep -cx 1)
