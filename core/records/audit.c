@@ -897,6 +897,12 @@ static int check_entry(void *vctx, const audit_rec *e) {
         r->clinical_seq = e->seq;
         snprintf(r->clinical_detail, sizeof r->clinical_detail, "%s", e->detail);
     }
+    const char *counted = e->has_sig && !strcmp(e->action, "restore") ? strstr(e->detail, "(restore ") : NULL;
+    long long generation = 0;
+    if (counted && sscanf(counted, "(restore %lld", &generation) == 1) { /* its role was checked above */
+        r->restore_seq = e->seq;
+        r->restore_generation = generation;
+    }
     follow_staff(c, e);
     memcpy(c->prev, e->hash, sizeof c->prev);
     c->expect++;
@@ -1224,6 +1230,8 @@ static void facts_build(const verify_ctx *c, const audit_report *r, bool complet
     snprintf(f->problem, sizeof f->problem, "%s", complete ? "" : r->problem);
     f->clinical_seq = r->clinical_seq;
     snprintf(f->clinical_detail, sizeof f->clinical_detail, "%s", r->clinical_detail);
+    f->restore_seq = r->restore_seq;
+    f->restore_generation = r->restore_generation;
 }
 
 /* The whole trail walked again: the cheap walk first (the newest signature of each key); on a problem, every

@@ -87,6 +87,9 @@ typedef struct {
     /* the newest signed clinical_key entry (clinical_key.h: it pins the clinical public key), 0 for none */
     int64_t clinical_seq;
     char clinical_detail[257];
+    /* the newest signed `restore` entry that checks (its writer's role, as the trail set it, may restore) and the
+     * restore generation it counted up to ("(restore N)"), 0 for none */
+    int64_t restore_seq, restore_generation;
     char problem[512];
     int64_t unpinned;         /* members the trail gives no box public key yet (audit_pin_box_key) */
     char unpinned_names[200]; /* their names, as far as they fit */
@@ -117,6 +120,7 @@ typedef struct {
     char problem[512];
     int64_t clinical_seq; /* the newest signed clinical_key entry that checks, 0 for none */
     char clinical_detail[257];
+    int64_t restore_seq, restore_generation; /* as audit_report's */
 } audit_facts;
 /* The facts of db's trail, read once per state of the trail (cached until it changes; do not keep the pointer
  * across a write); NULL when the trail cannot be read. */

@@ -220,6 +220,19 @@ static bool trail_shuts_out(database *db, const staff_rec *r, error *err) {
     return true;
 }
 
+/* Whether the file's restore generation is the one the newest signed restore entry of its trail counted up to
+ * (0: never restored). False with why. */
+static bool restore_vouched(database *db, error *err) {
+    int64_t g = session_restore_generation(db);
+    if (g <= 0) return true;
+    const audit_facts *f = audit_facts_of(db);
+    if (f && f->restore_generation == g) return true;
+    error_set(err, ERR_TAMPERED, "%s: its restore generation is %lld, but no restore entry of the signed audit trail "
+                                 "vouches for it (an older copy put back with a forged entry): ask a supervisor to run "
+                                 "`triage verify` and restore the newest backup", db->name, (long long)g);
+    return false;
+}
+
 login_status session_login(database *db, const char *name, const char *pass, size_t passlen, session **out,
                            int *wait, error *err) {
     *out = NULL;
@@ -324,6 +337,15 @@ login_status session_login(database *db, const char *name, const char *pass, siz
         else
             error_set(err, ERR_AUTH, "wrong user name or passphrase");
         return locked_now ? LOGIN_LOCKED : LOGIN_FAILED;
+    }
+    /* a restore generation no signed restore entry vouches for: an older copy put back with a forged entry (a row
+     * with a random signature, or one signed with a reception key and a role raised in the staff table), which the
+     * seen record, reading the file alone, let through (eleventh and twelfth outside attackers); only the roles
+     * that may restore log in, to run verify and restore the newest backup */
+    if (!restore_vouched(db, err) && !role_may(r.role, ACT_RESTORE)) {
+        audit_alone(db, NULL, r.id, "tamper_detected", "", "restore generation");
+        vault_free(v);
+        return LOGIN_ERROR;
     }
     session *s = xcalloc(1, sizeof *s);
     s->db = db;

@@ -211,4 +211,25 @@ check "the supervisor's account does not take it for a restore: refused" [ "$rc"
 check "...saying the restore entry a triage restore writes is missing (a supervisor's)" has_err "restore generation was raised without the .restore. entry a triage restore writes"
 XDG_STATE_HOME="$tmp/fresh-state" tri admin "$ADMIN\n" verify
 check "an account that never saw the file: verify names the restore entry as not a supervisor's" has_err "alice did restore, which needs a supervisor"
+# 9. eleventh and twelfth attackers: an older copy (from before an erasure) put back with a forged restore row, a
+# random signature under a supervisor's id (no key needed), and meta restore_generation raised: the seen record,
+# reading the file alone, let it through, and the erased client was found again. The login now asks the signed
+# trail whether a restore entry vouches for that generation: reception is refused; a supervisor still logs in, to
+# verify and restore
+fresh replayed
+tri alice "$ALICE\n" client find "Client"
+sql "SELECT 1" >/dev/null
+cp "$DB" "$tmp/replayed.old"
+cp "$DB-mark" "$tmp/replayed.old-mark" # the mark triage writes beside it, copied with it
+sup=$(sql "SELECT id FROM staff WHERE role = 'supervisor' LIMIT 1")
+sqlite3 "$tmp/replayed.old" "INSERT INTO audit(seq, at, staff_id, action, object_id, detail, hash, sig) VALUES ((SELECT max(seq) + 1 FROM audit), strftime('%s', 'now'), '$sup', 'restore', '', 'content replaced by a verified backup (restore 1)', randomblob(32), randomblob(64)); INSERT OR REPLACE INTO meta(key, value) VALUES ('restore_generation', CAST('1' AS BLOB));"
+tri alice "$ALICE\n" client find "Client"
+cp "$tmp/replayed.old" "$DB"
+cp "$tmp/replayed.old-mark" "$DB-mark"
+rm -f "$DB-wal" "$DB-shm"
+tri alice "$ALICE\n" client find "Client"
+check "an older copy with a forged restore row: reception's login refused" [ "$rc" -ne 0 ]
+check "...saying no signed restore entry vouches for the generation" has_err "no restore entry of the signed audit trail vouches for it"
+tri admin "$ADMIN\n" verify
+check "...a supervisor logs in, and verify names the forged row" has_err "does not follow from the one before"
 finish
