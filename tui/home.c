@@ -299,6 +299,7 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
     case UA_HOTLINE:
         /* the intake in memory went at another desk, its answers in no draft: kept or left first (a second n
          * dropped them) */
+        intake_drop_if_all_saved(a); /* nothing of it to keep: not asked */
         if (a->in.active && a->in.gone && a->in.w->stage != WZ_SAVED) return react(RE_ASK_GONE);
         if (a->in.active && a->in.w->stage != WZ_SAVED && !h->new_confirm) {
             /* an unfinished intake (perhaps a caller at risk) is never set aside by one key: say whose and at
@@ -332,6 +333,9 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
         if (a->in.active) return intake_resume_open(a);
         return h->n_mine == 1 ? intake_resume_id(a, h->mine[0].id) : react(RE_REDRAW);
     case UA_DISCARD:
+        /* a copy in memory that another desk changed since (all of it saved before): not what is stored, so the
+         * question would name its level, not the stored draft's (ORANGE for a RED call: fifteenth tryout) */
+        intake_drop_if_all_saved(a);
         if (h->n_mine >= 2) { /* which one, as r asks: x discarded the open (newest) one whichever was meant */
             h->picking = h->picking_discard = true;
             return react(RE_REDRAW);

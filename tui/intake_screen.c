@@ -166,9 +166,27 @@ reaction intake_resume_open(app *a) {
 
 /* One of the worker's drafts, picked from home's list: the intake open now is saved first (it is after every
  * answer), then set aside for the one picked. */
+/* The intake in memory went at another desk, and everything it holds was saved before it went (no save refused
+ * since): the other desk took it up from there, so the stored draft holds it all, and nothing is left to keep. It
+ * is set aside without a question (a RED copy asked k each time, and each k made a duplicate draft: fifteenth
+ * tryout). True when it was. */
+bool intake_drop_if_all_saved(app *a) {
+    if (!a->in.active || a->in.save_failed || a->in.w->stage == WZ_SAVED) return false;
+    wizard *w = a->in.w;
+    error err = {0};
+    /* changed at another desk since this desk's last save, which took every answer given here (each is saved as
+     * it is given): found now, before a save of it is refused for it */
+    if (!a->in.gone && w->draft_id[0] && w->draft_tagged && !draft_unchanged(a->s, w->draft_id, w->draft_tag, &err))
+        a->in.gone = true;
+    if (!a->in.gone) return false;
+    intake_drop(a);
+    return true;
+}
+
 reaction intake_resume_id(app *a, const char *want) {
     char id[STORE_ID_LEN];
     snprintf(id, sizeof id, "%s", want);
+    intake_drop_if_all_saved(a);
     if (a->in.active && strcmp(a->in.w->draft_id, id) == 0) return intake_resume_open(a);
     /* the intake in memory went at another desk: its answers are in no draft, so they are kept (k) or left (y)
      * first; every r and x was refused with "finish it at one desk", and F4 was the only way on (fourteenth tryout) */
@@ -397,7 +415,9 @@ void intake_discard(app *a) {
     error err = {0};
     if (!a->in.active) return;
     static const char *const lv[LEVEL_COUNT] = {"green", "yellow", "orange", "red"};
-    if (!a->in.w->draft_id[0] || draft_abandon(a->s, a->in.w->draft_id, lv[draft_level_now(a->in.w)], &err)) {
+    wizard *w = a->in.w;
+    if (!w->draft_id[0] ||
+        draft_abandon(a->s, w->draft_id, lv[draft_level_now(w)], w->draft_tagged ? w->draft_tag : NULL, &err)) {
         intake_drop(a);
         app_message(a, false, "%s", tr("draft_discarded"));
     } else {

@@ -459,6 +459,7 @@ void intake_heartbeat(app *a); /* false when nothing was saved (the message says
 /* Resumes the unfinished intake kept as a draft (after login): where it goes, or home when there is none. */
 reaction intake_resume(app *a);
 /* One of the worker's drafts by id (home's list of them). */
+bool intake_drop_if_all_saved(app *a); /* a copy gone at another desk with nothing unsaved: set aside */
 reaction intake_resume_id(app *a, const char *id);
 /* The intake left in memory taken up again (r): read as a resumed draft is (wizard_resume). */
 reaction intake_resume_open(app *a);

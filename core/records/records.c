@@ -917,6 +917,19 @@ bool draft_discard(session *s, const char *id, error *err) { return draft_delete
 
 /* A worker's decision to throw an unfinished intake away (a duplicate, a caller who was never there): the
  * draft goes and the audit says who did it, of which draft, at what level, in one transaction. */
-bool draft_abandon(session *s, const char *id, const char *level, error *err) {
+bool draft_abandon(session *s, const char *id, const char *level, const unsigned char *tag, error *err) {
+    /* only the draft as the worker was shown it: a second desk's stale copy called it ORANGE, question 2, and the
+     * stored draft, RED with another desk's answers, was erased (fifteenth tryout) */
+    if (tag) {
+        error why = {0};
+        if (!draft_unchanged(s, id, tag, &why)) {
+            if (why.kind == ERR_CONFLICT)
+                error_set(err, ERR_CONFLICT, "Nothing discarded: this intake (draft %.8s) was saved with other answers at "
+                                             "another desk since this desk read it; take it up again (r) to see what it "
+                                             "holds now.", id);
+            else error_copy(err, &why);
+            return false;
+        }
+    }
     return draft_delete_own(s, id, "draft_discarded", level ? level : "", err);
 }

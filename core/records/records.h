@@ -104,7 +104,8 @@ bool draft_keep_copy(session *s, const char *was, char id[STORE_ID_LEN], const c
  * (ERR_CONFLICT: changed, saved or discarded at another desk) when not. */
 bool draft_unchanged(session *s, const char *id, const unsigned char tag[DRAFT_TAG_BYTES], error *err);
 /* The worker discards the unfinished intake (not saved, never to be resumed): deleted and audited
- * ("draft_discarded", with the level it had) in one transaction. */
-bool draft_abandon(session *s, const char *id, const char *level, error *err);
+ * ("draft_discarded", with the level it had) in one transaction. tag (or NULL): the draft as this desk read it;
+ * changed since at another desk, nothing is discarded (ERR_CONFLICT). */
+bool draft_abandon(session *s, const char *id, const char *level, const unsigned char *tag, error *err);
 
 #endif

@@ -184,14 +184,17 @@ to_b "type desk9" "key enter" "type $R" "key enter" "key f3" "dump $D/b6_home"
 dumped b6_home
 { login9; printf 'dump %s/a9_resumed\n' "$D"; } >"$tmp/a10.script"
 desk_a "$tmp/a10.script"
+drafts9() { sqlite3 "$DB" "SELECT count(*) FROM drafts WHERE staff_id = (SELECT id FROM staff WHERE name = 'desk9')"; }
+before9=$(drafts9)
 to_b "key r" "type 2" "dump $D/b6_r2"
 dumped b6_r2
-expect "desk B: r then a number, its intake in memory gone at desk A: asks what to keep first" "$D/b6_r2" "k: keep them as a new draft"
-absent "desk B: ...instead of refusing" "$D/b6_r2" "Finish it at one desk"
-to_b "type y" "key r" "dump $D/b6_pick"
-dumped b6_pick
-expect "desk B: ...then r picks again" "$D/b6_pick" "Which one? Press its number"
-to_b "key esc" "key q" "type y"
+# everything desk B held was saved before desk A took it up (fifteenth tryout: each k made a duplicate draft)
+absent "desk B: r then a number, its copy in memory taken up at desk A with nothing unsaved: no refusal" "$D/b6_r2" \
+    "Nothing saved: this intake was saved, changed or discarded"
+absent "desk B: ...and no question (nothing of it to keep)" "$D/b6_r2" "k: keep them as a new draft"
+expect "desk B: ...the draft picked is taken up" "$D/b6_r2" "Intake: "
+if [ "$(drafts9)" = "$before9" ]; then ok "desk B: ...and no copy made"; else bad "desk B: ...and no copy made ($(drafts9), was $before9)"; fi
+to_b "key f3" "key q" "type y"
 desk_b_end
 # ---- fourteenth tryout: Ctrl-C at a desk whose intake had gone at another desk quit at once and dropped its answers
 # (item 9 among them). Ctrl-C now ends the desk as q would: this desk's answers are kept as a new draft
@@ -215,4 +218,23 @@ exec 4>&-
 if [ "$(audit_count draft_copy_kept)" -eq $((kept_before + 1)) ]; then ok "desk B: Ctrl-C keeps this desk's answers as a new draft"
 else bad "desk B: Ctrl-C keeps this desk's answers as a new draft ($(audit_count draft_copy_kept), was $kept_before)" "$D/b7_answered"; fi
 if [ "$b_rc" -eq 130 ]; then ok "...and the desk ends as Ctrl-C ends a program (exit 130)"; else bad "...and the desk ends as Ctrl-C ends a program (exit $b_rc)"; fi
+# ---- fifteenth tryout: desk B, holding an ORANGE copy of a call that desk A since took to RED, was asked "Discard ...
+# Risk level: ORANGE ... question 2", and the stored RED draft was erased. The copy is set aside (nothing of it was
+# unsaved), the question is about the draft as stored, and the core discards only the draft as the desk was shown it
+cli "$P\n$R\n" --user admin user add desk11 --role reception >/dev/null
+login11() { printf 'type desk11\nkey enter\ntype %s\nkey enter\n' "$R"; }
+{ login11; printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\ntype 0\ntype 0\ntype 0\ntype r\nkey q\n'; } >"$tmp/a13.script"
+desk_a "$tmp/a13.script"
+desk_b_start
+to_b "type desk11" "key enter" "type $R" "key enter" "key f3" "dump $D/b8_home"
+dumped b8_home
+{ login11; printf 'type 2\nkey enter\ntype 2\ntype 1\ntype 2\ndump %s/a13_red\nkey enter\nkey f3\n' "$D"; } >"$tmp/a14.script"
+desk_a "$tmp/a14.script"
+expect "set up: desk A took the call to RED" "$D/a13_red" "RED: SAFETY STEPS NOW"
+to_b "key x" "dump $D/b8_x"
+dumped b8_x
+expect "desk B: x asks about the draft as stored: RED" "$D/b8_x" "Risk level: RED"
+absent "desk B: ...not its own ORANGE copy" "$D/b8_x" "Risk level: ORANGE"
+to_b "key esc" "key q" "type y"
+desk_b_end
 finish
