@@ -1116,7 +1116,12 @@ static void t_drafts(void **state) {
     secret_free(body);
     body = NULL;
     OK(draft_save_tagged(W.alice, copy, "{\"step\":6,\"desk\":1}", desk1, &tagged1, NULL, NULL, &msg)); /* goes on */
-    OK(draft_discard(W.alice, copy, &msg));
+    /* the discard of desk 2, which read an older answer: refused, the draft kept (fifteenth tryout: a second desk's
+     * stale ORANGE copy was discarded over the RED draft stored); desk 1's, as it was shown it, goes */
+    REFUSED(draft_abandon(W.alice, copy, "orange", desk2, &msg), "Nothing discarded");
+    assert_false(draft_gone(W.alice, copy, desk1));
+    OK(draft_abandon(W.alice, copy, "red", desk1, &msg));
+    assert_true(draft_gone(W.alice, copy, NULL));
 }
 
 /* Erasure ends a returning client's unfinished intake too (issue 13): a draft names its client only inside its
