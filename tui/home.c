@@ -92,11 +92,14 @@ static int draw_mine(app *a, int y, const layout *l, int room) {
     }
     const char *head = !h->picking ? "home_mine" : h->picking_discard ? "home_mine_pick_discard" : "home_mine_pick";
     draw_text(y++, 4, l->body.w - 6, keyed(head), h->picking ? theme(C_TITLE) : A_BOLD);
-    int listed = h->n_mine < 9 ? h->n_mine : 9;
+    /* while picking, nine to a page: r (or PgDn) turns the page (past nine, no digit reached a draft: fifteenth
+     * tryout); otherwise the first nine */
+    int first = h->picking ? h->pick_page * 9 : 0;
+    int listed = h->n_mine - first < 9 ? h->n_mine - first : 9;
     int shown = listed;
     if (!h->picking && listed > room - 1) shown = room - 2 > 0 ? room - 2 : 0; /* one row left for "and N more" */
     for (int i = 0; i < shown; i++) {
-        const my_draft *d = &h->mine[i];
+        const my_draft *d = &h->mine[first + i];
         char when[32] = "", who[128], where[160] = "", line[512];
         time_t t = (time_t)d->updated_at;
         struct tm tm;
@@ -107,10 +110,14 @@ static int draw_mine(app *a, int y, const layout *l, int room) {
         snprintf(line, sizeof line, "%d  %s %s · %s · %s", i + 1, level_tr(d->level), who, when, where);
         draw_text(y++, 6, l->body.w - 8, line, guarded ? theme(level_color(d->level)) | A_BOLD : A_NORMAL);
     }
-    if (shown < listed) {
+    if (shown < listed || (!h->picking && h->n_mine > listed)) {
         char more[160];
         snprintf(more, sizeof more, "%s %d %s", tr("home_mine_and"), h->n_mine - shown, keyed("home_mine_more"));
         draw_text(y++, 6, l->body.w - 8, more, A_NORMAL);
+    } else if (h->picking && h->n_mine > 9) { /* the page, and how to turn it */
+        char more[160];
+        snprintf(more, sizeof more, "%d-%d / %d  %s", first + 1, first + listed, h->n_mine, keyed("home_mine_page"));
+        draw_text(y++, 6, l->body.w - 8, more, A_BOLD);
     }
     return y;
 }
@@ -278,10 +285,17 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
     /* another key withdraws the pending "n again"; the clock's tick does not (it did, a second later: tryout) */
     if ((ev->kind == EV_KEY || ev->kind == EV_CHAR) && act != UA_NEW && act != UA_HOTLINE) h->new_confirm = false;
     if (h->picking && (ev->kind == EV_KEY || ev->kind == EV_CHAR)) { /* r or x, then the number of one of them */
+        bool turn = act == UA_RESUME || act == UA_DISCARD || act == UA_PAGE_DOWN || act == UA_NEXT;
+        if (turn && h->n_mine > 9) { /* the next page of nine, round to the first */
+            h->pick_page = (h->pick_page + 1) * 9 < h->n_mine ? h->pick_page + 1 : 0;
+            return react(RE_REDRAW);
+        }
         bool discard = h->picking_discard;
+        int page = h->pick_page;
         h->picking = h->picking_discard = false;
+        h->pick_page = 0;
         /* the digit as typed: home binds no digit otherwise (its help lists only its own keys) */
-        int picked = ev->kind == EV_CHAR && ev->ch >= L'1' && ev->ch <= L'9' ? (int)(ev->ch - L'1') : -1;
+        int picked = ev->kind == EV_CHAR && ev->ch >= L'1' && ev->ch <= L'9' ? page * 9 + (int)(ev->ch - L'1') : -1;
         if (picked >= 0 && picked < h->n_mine) {
             char id[STORE_ID_LEN];
             memcpy(id, h->mine[picked].id, sizeof id);

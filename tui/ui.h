@@ -320,6 +320,7 @@ typedef struct {
     int n_mine;
     bool picking;   /* r pressed with two or more: a digit picks one */
     bool picking_discard; /* ... and it was x: the one picked is discarded (asking first), not resumed */
+    int pick_page;        /* ... showing drafts pick_page*9+1 to +9 (r or PgDn turns the page) */
 } home_screen;
 
 /* Where the search for a client stands. */

@@ -364,17 +364,17 @@ expect "...the screen stays on question 5" "$D/q5_burst" "ASQ   Question 5 of 5"
 absent "...no steps box took the 2" "$D/q5_burst" "BRIEF SUICIDE SAFETY ASSESSMENT"
 expect "...then Enter and 2 (yes): RED, its steps" "$D/q5_after" "RED: SAFETY STEPS NOW"
 
-# ---- fourteenth tryout, at 80x24: with eight drafts at risk the list ran in time order under the keys, painting the
+# ---- fourteenth tryout, at 80x24: with eight (here eleven) drafts at risk the list ran in time order under the keys, painting the
 # RED one over; r's numbered list went onto the message line; past nine no digit reached the RED draft. Now the
 # highest level comes first, what does not fit is counted, and r's list has the screen to itself.
 new_user
 {
     login
     printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\ntype 0\ntype 0\ntype 0\ntype r\ntype 1\ntype 1\ntype 1\nkey q\nadvance 60\n'
-    for _ in 1 2 3 4 5 6 7; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
         printf 'key h\nkey h\ntype 1\nkey enter\ntype 0\nkey enter\ntype 0\ntype 0\ntype 0\ntype r\nkey q\nadvance 60\n'
     done
-    printf 'dump %s/eight_home\nkey r\ndump %s/eight_pick\n' "$D" "$D"
+    printf 'dump %s/eight_home\nkey r\ndump %s/eight_pick\nkey r\ndump %s/eight_page2\ntype 2\ndump %s/eight_11\n' "$D" "$D" "$D" "$D"
 } >"$tmp/eight.script"
 TRIAGE_SCRIPT="$tmp/eight.script" LINES=24 COLUMNS=80 timeout 60 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/tui.out" 2>&1
 expect "80x24, eight drafts at risk: the RED one is listed first, whole" "$D/eight_home" \
@@ -382,7 +382,11 @@ expect "80x24, eight drafts at risk: the RED one is listed first, whole" "$D/eig
 expect "...the rest that do not fit are counted" "$D/eight_home" "\.\.\. and [0-9]* more at risk"
 expect "...the keys stay in sight, on their own row" "$D/eight_home" "^    ?  Help      F4  Log out      q  Quit *$"
 expect "r: its numbered list, the RED draft first" "$D/eight_pick" "^      1  RED Anonymous caller"
-expect "...every one of the eight in sight" "$D/eight_pick" "^      8  ORANGE Anonymous caller"
+expect "...nine to a page" "$D/eight_pick" "^      9  ORANGE Anonymous caller"
+expect "...saying how to see the rest (past nine no digit reached a draft: fifteenth tryout)" "$D/eight_pick" "1-9 / 11"
+expect "r again: the next page, numbered from 1 again" "$D/eight_page2" "10-11 / 11"
+expect "...and its 2 takes up the eleventh" "$D/eight_11" "Unfinished intake resumed"
+
 
 # ---- fourteenth tryout: the idle lock took the red steps away in the middle of the call (the worker on the phone
 # touches no key). Not while they wait to be acknowledged; once they are, an idle desk locks as before
