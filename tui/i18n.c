@@ -233,7 +233,7 @@ static const struct {
     {"p_comma", ", ", "，"},
     {"p_stop", ". ", "。"},
     {"p_colon", ": ", "："},
-    {"home_mine_page", "{resume} or PgDn: the next ones", "按 {resume} 或 PgDn：下一页"},
+    {"home_mine_page", "{resume} or {page_down}: the next ones", "按 {resume} 或 {page_down}：下一页"},
     {"home_mine_list", "({resume} lists them)", "（按 {resume} 列出）"},
     {"home_mine_more", "more: {resume} to choose", "个：按 {resume} 选择"},
     {"at_review", "at the review", "在核对页"},
