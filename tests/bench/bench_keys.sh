@@ -139,6 +139,10 @@ new_user
     echo "mark other:skip_age_birth"
     echo "type 1"
     echo "mark answers:gender"
+    # the digit after the skipped birth date waits for Enter (the phone guard: a date typed after its skipped
+    # field once answered the gender question)
+    echo "key enter"
+    echo "mark other:confirm_after_skipped_date"
     echo "key enter"
     echo "mark other:skip_occupation"
     echo "type 1"
