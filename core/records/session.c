@@ -340,9 +340,10 @@ login_status session_login(database *db, const char *name, const char *pass, siz
     }
     /* a restore generation no signed restore entry vouches for: an older copy put back with a forged entry (a row
      * with a random signature, or one signed with a reception key and a role raised in the staff table), which the
-     * seen record, reading the file alone, let through (eleventh and twelfth outside attackers); only the roles
-     * that may restore log in, to run verify and restore the newest backup */
-    if (!restore_vouched(db, err) && !role_may(r.role, ACT_RESTORE)) {
+     * seen record, reading the file alone, let through (eleventh and twelfth outside attackers); only those the
+     * signed trail lets restore log in (never the staff table's role, which the file's holder sets), to run verify
+     * and restore the newest backup */
+    if (!restore_vouched(db, err) && !audit_facts_may(audit_facts_of(db), r.id, ACT_RESTORE)) {
         audit_alone(db, NULL, r.id, "tamper_detected", "", "restore generation");
         vault_free(v);
         return LOGIN_ERROR;

@@ -230,6 +230,10 @@ rm -f "$DB-wal" "$DB-shm"
 tri alice "$ALICE\n" client find "Client"
 check "an older copy with a forged restore row: reception's login refused" [ "$rc" -ne 0 ]
 check "...saying no signed restore entry vouches for the generation" has_err "no restore entry of the signed audit trail vouches for it"
+sql "UPDATE staff SET role = 'supervisor' WHERE name = 'alice'"
+tri alice "$ALICE\n" client find "Client"
+check "...her role raised in the staff table too: still refused (the trail's role counts)" [ "$rc" -ne 0 ]
+sql "UPDATE staff SET role = 'reception' WHERE name = 'alice'"
 tri admin "$ADMIN\n" verify
 check "...a supervisor logs in, and verify names the forged row" has_err "does not follow from the one before"
 finish
