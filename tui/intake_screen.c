@@ -1656,8 +1656,10 @@ static bool safety_steps_hold(app *a, ui_action act) {
  * so until a deliberate key. True when the key was held. */
 static wizard_key key_kind(const app *a, const event *ev, ui_action act) {
     const wizard *w = a->in.w;
-    bool answer_key = act == UA_DIGIT || act == UA_TICK || act == UA_REFUSE ||
-                      (ev->kind == EV_CHAR && ev->ch >= L'0' && ev->ch <= L'9'); /* the review binds no digit */
+    /* a key that answers on the questions, wherever it lands: the review binds no digit, r or Space ("1" then "r"
+     * at once after a jump from the review kept the "No": fifteenth tryout) */
+    ui_action as_answer = key_action_for(SCR_WIZARD, false, ev);
+    bool answer_key = as_answer == UA_DIGIT || as_answer == UA_TICK || as_answer == UA_REFUSE;
     /* the safety steps or the review an answer just led to take no answer: a digit there right after it is the rest
      * of a burst, and the answer is taken back ("1" then "2" at ASQ question 5 saved "No" and the "2" went into the
      * steps box, ORANGE for a RED caller: fourteenth tryout). Slower, it is an answer key there as anywhere: it

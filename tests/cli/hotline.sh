@@ -364,6 +364,26 @@ expect "...the screen stays on question 5" "$D/q5_burst" "ASQ   Question 5 of 5"
 absent "...no steps box took the 2" "$D/q5_burst" "BRIEF SUICIDE SAFETY ASSESSMENT"
 expect "...then Enter and 2 (yes): RED, its steps" "$D/q5_after" "RED: SAFETY STEPS NOW"
 
+# ---- fifteenth tryout: after a jump from the review to ASQ question 5 (answered yes), "1" then "r" at once recorded
+# "No" (the "1" led back to the review, where "r" answers nothing and so was not seen as the rest of the burst). Now
+# any key that answers on the questions, landing on the review right after an answer, is the burst: the "1" is undone.
+new_user
+{
+    login
+    printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\ntype 0\ntype 0\ntype 0\ntype 2\ntype 1\ntype 1\ntype 1\ntype 2\n'
+    printf 'key enter\nkey f5\n'                                      # the red steps read; no call-back number
+    for _ in 1 2 3 4 5 6 7 8 9 10; do echo "key down"; done
+    printf 'type e\nburst 1r\ndump %s/jump_burst\n' "$D"            # question 5 again: 1 then r at once
+    printf 'key enter\nkey enter\ndump %s/jump_review\n' "$D"  # the hold ended, then on
+    echo "key ctrl-s"                                                 # saved: no draft left for the next case
+} >"$tmp/jumpburst.script"
+tui "$tmp/jumpburst.script"
+expect "from the review, 1 then r at once at ASQ question 5: nothing recorded, said so" "$D/jump_burst" "Keys arrived too fast: nothing recorded"
+expect "...back on question 5" "$D/jump_burst" "ASQ   Question 5 of 5"
+expect "...its answer still yes" "$D/jump_review" "Are you having thoughts of kill[^ ]* Yes"
+absent "...never no" "$D/jump_review" "Are you having thoughts of kill[^ ]* No"
+expect "...RED, acute" "$D/jump_review" "ASQ   Acute positive (imminent risk)"
+
 # ---- fourteenth tryout, at 80x24: with eight (here eleven) drafts at risk the list ran in time order under the keys, painting the
 # RED one over; r's numbered list went onto the message line; past nine no digit reached the RED draft. Now the
 # highest level comes first, what does not fit is counted, and r's list has the screen to itself.
