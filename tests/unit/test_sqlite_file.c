@@ -1,0 +1,169 @@
+/* The SQLite backend's check that the file at the path is still the one a connection opened (sqlite_file.h),
+ * driven step by step on real files, so that the order of a checkpoint and a copy over the path is chosen
+ * rather than hoped for (store_faults.sh copies under a writing desk, where the order is luck):
+ *  - a checkpoint alone (passive, or one that restarts the log), by this connection or another, is not taken
+ *    for a copy;
+ *  - a copy put over the path after a checkpoint this check did not see is found: its header is not the one
+ *    the checkpoint wrote (it was taken for that checkpoint's write, and the desk wrote on into the copy);
+ *  - a copy with no checkpoint between is found, as before.
+ * Everything happens in a directory made with mkdtemp and removed afterwards. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "sqlite_file.h"
+
+static char dir[64], path[96], other[96];
+
+static void exec_ok(sqlite3 *c, const char *sql) {
+    char *msg = NULL;
+    int rc = sqlite3_exec(c, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) fprintf(stderr, "%s: %s\n", sql, msg ? msg : "?");
+    sqlite3_free(msg);
+    assert_int_equal(rc, SQLITE_OK);
+}
+
+static sqlite3 *open_wal(const char *p) {
+    sqlite3 *c = NULL;
+    assert_int_equal(sqlite3_open(p, &c), SQLITE_OK);
+    exec_ok(c, "PRAGMA journal_mode = WAL");
+    (void)sqlite3_wal_autocheckpoint(c, 0); /* checkpoints only where the test runs them */
+    return c;
+}
+
+/* Rows that grow the file, so that each commit writes page 1 (its size field) into the log. */
+static void grow(sqlite3 *c, int rows) {
+    exec_ok(c, "BEGIN");
+    for (int i = 0; i < rows; i++) exec_ok(c, "INSERT INTO t VALUES (randomblob(3000))");
+    exec_ok(c, "COMMIT");
+}
+
+/* cp OTHER PATH: the same inode, truncated and written */
+static void copy_over(void) {
+    int in = open(other, O_RDONLY), out = open(path, O_WRONLY | O_TRUNC);
+    assert_true(in >= 0 && out >= 0);
+    char buf[8192];
+    ssize_t n;
+    while ((n = read(in, buf, sizeof buf)) > 0) assert_int_equal(write(out, buf, (size_t)n), n);
+    close(in);
+    close(out);
+}
+
+static int setup(void **state) {
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/triage-sqfile.XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/a.db", dir);
+    snprintf(other, sizeof other, "%s/other.db", dir);
+    /* another database of the same schema (an older backup's shape), its rows its own */
+    sqlite3 *o = NULL;
+    assert_int_equal(sqlite3_open(other, &o), SQLITE_OK);
+    exec_ok(o, "CREATE TABLE t(x BLOB); INSERT INTO t VALUES (randomblob(3000)); INSERT INTO t VALUES (1)");
+    sqlite3_close(o);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd);
+}
+
+static sqlite3 *fresh(void) {
+    unlink(path);
+    char p[128];
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+    sqlite3 *c = open_wal(path);
+    exec_ok(c, "CREATE TABLE t(x BLOB)");
+    grow(c, 4);
+    assert_int_equal(sqlite3_wal_checkpoint_v2(c, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL), SQLITE_OK);
+    return c;
+}
+
+static void checkpoints_are_not_copies(void **state) {
+    (void)state;
+    sqlite3 *a = fresh();
+    dbfile_mark m = {0};
+    assert_true(dbfile_mark_take(a, path, &m));
+    grow(a, 5);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME); /* commits only: the file is untouched */
+    assert_int_equal(sqlite3_wal_checkpoint_v2(a, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL), SQLITE_OK);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME); /* its own passive checkpoint */
+    grow(a, 3);                                                /* restarts the log: a new generation */
+    assert_int_equal(sqlite3_wal_checkpoint_v2(a, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL), SQLITE_OK);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    /* another desk's commits and checkpoints, passive then truncating */
+    sqlite3 *b = open_wal(path);
+    grow(b, 6);
+    assert_int_equal(sqlite3_wal_checkpoint_v2(b, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL), SQLITE_OK);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    grow(b, 2);
+    assert_int_equal(sqlite3_wal_checkpoint_v2(b, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL), SQLITE_OK);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    grow(a, 2);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    sqlite3_close(b);
+    sqlite3_close(a);
+}
+
+static void copy_after_an_unseen_checkpoint_is_found(void **state) {
+    (void)state;
+    sqlite3 *a = fresh();
+    dbfile_mark m = {0};
+    assert_true(dbfile_mark_take(a, path, &m));
+    grow(a, 5);
+    /* the checkpoint the check has not seen (it ran while a copy was made: here, just before it) */
+    assert_int_equal(sqlite3_wal_checkpoint_v2(a, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL), SQLITE_OK);
+    copy_over();
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_OVERWRITTEN);
+    sqlite3_close(a);
+}
+
+static void copy_after_another_desks_checkpoint_is_found(void **state) {
+    (void)state;
+    sqlite3 *a = fresh();
+    dbfile_mark m = {0};
+    assert_true(dbfile_mark_take(a, path, &m));
+    sqlite3 *b = open_wal(path);
+    grow(b, 5);
+    assert_int_equal(sqlite3_wal_checkpoint_v2(b, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL), SQLITE_OK);
+    copy_over();
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_OVERWRITTEN);
+    sqlite3_close(b);
+    sqlite3_close(a);
+}
+
+static void copy_without_a_checkpoint_is_found(void **state) {
+    (void)state;
+    sqlite3 *a = fresh();
+    dbfile_mark m = {0};
+    assert_true(dbfile_mark_take(a, path, &m));
+    grow(a, 2);
+    copy_over();
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_OVERWRITTEN);
+    sqlite3_close(a);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(checkpoints_are_not_copies),
+        cmocka_unit_test(copy_after_an_unseen_checkpoint_is_found),
+        cmocka_unit_test(copy_after_another_desks_checkpoint_is_found),
+        cmocka_unit_test(copy_without_a_checkpoint_is_found),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
