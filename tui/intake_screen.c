@@ -466,8 +466,9 @@ static int draw_two_desks(const app *a, int y, int x, int width) {
 static int draw_whose(app *a, int y, int x, int width) {
     char who[256], line[400];
     intake_whose(a, who, sizeof who);
-    snprintf(line, sizeof line, "%s: %s   %s %d %s %d", tr("intake_of"), who, tr("form_word"), a->in.w->pos + 1, tr("of"),
-             a->in.w->n_forms);
+    /* the colon of the screen's language (接案：, never 接案:) */
+    snprintf(line, sizeof line, "%s%s%s   %s %d %s %d", tr("intake_of"), tr("p_colon"), who, tr("form_word"),
+             a->in.w->pos + 1, tr("of"), a->in.w->n_forms);
     draw_text(y, x, width, line, A_BOLD | A_UNDERLINE);
     return 1 + draw_two_desks(a, y + 1, x, width);
 }
@@ -528,10 +529,10 @@ static int panel_reason(const app *a, int n, int width, int i) {
     if (ui_lang() != LANG_EN) { /* the rule's expression is written in the forms' ids and English words ("asq.band =
                                  * non_acute_positive", "(4/5 answered)"): a Chinese screen says the reason in words only
                                  * (sixth tryout) */
-        snprintf(line, sizeof line, "%s: %s", level_word(rule->level), rule_text(a, rule));
+        snprintf(line, sizeof line, "%s%s%s", level_word(rule->level), tr("p_colon"), rule_text(a, rule));
         return panel_add(n, width, 2, line, theme(level_color(rule->level)));
     }
-    snprintf(line, sizeof line, "%s: %s", level_word(rule->level), a->in.w->risk.fired[i].because);
+    snprintf(line, sizeof line, "%s%s%s", level_word(rule->level), tr("p_colon"), a->in.w->risk.fired[i].because);
     n = panel_add(n, width, 2, line, theme(level_color(rule->level)));
     snprintf(line, sizeof line, "  %s", rule_text(a, rule));
     return panel_add(n, width, 2, line, A_NORMAL);
@@ -906,7 +907,7 @@ static int review_build(const app *a, review_row *rows, int width) {
     for (int i = 0; i < w->risk.n_fired && n < REVIEW_ROWS_MAX; i++) {
         const risk_rule *rule = &a->e->rules.v[w->risk.fired[i].rule];
         char reason[640], part[400];
-        snprintf(reason, sizeof reason, "%s: %s", level_word(rule->level), rule_text(a, rule));
+        snprintf(reason, sizeof reason, "%s%s%s", level_word(rule->level), tr("p_colon"), rule_text(a, rule));
         const char *rest = reason;
         for (bool first = true; *rest && n < REVIEW_ROWS_MAX; first = false) {
             rest = text_take(rest, width - 14, part, sizeof part);
@@ -934,7 +935,7 @@ static void draw_review(app *a, const layout *l) {
     /* whose intake, as on every question (the review never said whose it was: tryout) */
     char who[256], whose[300];
     intake_whose(a, who, sizeof who);
-    snprintf(whose, sizeof whose, "%s: %s", tr("intake_of"), who);
+    snprintf(whose, sizeof whose, "%s%s%s", tr("intake_of"), tr("p_colon"), who);
     draw_text(y++, x, width, whose, A_BOLD | A_UNDERLINE);
     y += draw_two_desks(a, y, x, width);
     draw_text(y++, x, width, tr("review_title"), theme(C_TITLE));
@@ -998,7 +999,7 @@ static int draw_deadline(app *a, int y, int x, int width) {
     time_t t = (time_t)it->deadline;
     struct tm tm;
     if (it->deadline && localtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-    snprintf(line, sizeof line, "%s: %s (%s, %s)", tr("deadline"), when, left, state_tr(it->state));
+    snprintf(line, sizeof line, "%s%s%s (%s, %s)", tr("deadline"), tr("p_colon"), when, left, state_tr(it->state));
     draw_text(y, x, width, line, A_BOLD);
     int used = 1;
     queue_state next = queue_next_step(&a->e->queue, it);
@@ -1006,7 +1007,7 @@ static int draw_deadline(app *a, int y, int x, int width) {
                       : queue_in_evaluation(&a->e->queue, it) || next == QS_CONFIRMED ? "role_clinician"
                                                                                      : "role_anyone";
     if (who) {
-        snprintf(line, sizeof line, "%s: %s, %s", tr("due_step"), tr(queue_in_evaluation(&a->e->queue, it) ? "step_evaluate" : queue_state_name(next)), tr(who));
+        snprintf(line, sizeof line, "%s%s%s, %s", tr("due_step"), tr("p_colon"), tr(queue_in_evaluation(&a->e->queue, it) ? "step_evaluate" : queue_state_name(next)), tr(who));
         used += draw_wrapped(y + used, x, width, 2, line, A_NORMAL);
     }
     return used;
@@ -1083,7 +1084,7 @@ static void summary_draw(app *a, const layout *l) {
                           theme(C_RED));
     if (a->e->has_roster) {
         const match_result *mr = &a->in.matches;
-        snprintf(line, sizeof line, "%s: %s", tr("suggested"), mr->n ? a->e->roster.v[mr->top[0].counselor].name : tr("no_match"));
+        snprintf(line, sizeof line, "%s%s%s", tr("suggested"), tr("p_colon"), mr->n ? a->e->roster.v[mr->top[0].counselor].name : tr("no_match"));
         draw_text(++y, x, width, line, A_NORMAL);
     }
     if (a->sum.declining) {
@@ -1561,7 +1562,7 @@ static void field_error(app *a, const form_item *it, bool empty) {
     else if (it->phone) snprintf(need, sizeof need, "%s %d %s %d %s", tr("need_phone"), it->digits_min, tr("need_to"), it->digits_max, tr("need_digits"));
     else if (it->maxlen > 0) snprintf(need, sizeof need, "%s %d", tr("need_chars"), it->maxlen);
     else snprintf(need, sizeof need, "%s", tr("need_line"));
-    snprintf(a->in.field_error, sizeof a->in.field_error, "%s: %s", label, need);
+    snprintf(a->in.field_error, sizeof a->in.field_error, "%s%s%s", label, tr("p_colon"), need);
     a->message[0] = '\0';
 }
 

@@ -404,7 +404,7 @@ static void submit(app *a) {
     if (ok) {
         char now[32];
         format_time(clock_now(), now, sizeof now);
-        app_message(a, false, "%s: %s (%s, %s)", tr("done"), queue_action_name(rq.action), a->s->me.name, now);
+        app_message(a, false, "%s%s%s (%s, %s)", tr("done"), tr("p_colon"), queue_action_name(rq.action), a->s->me.name, now);
     } else {
         app_message(a, true, "%s", err.msg);
     }

@@ -210,11 +210,11 @@ static void run(app *a) {
     report_screen *r = &a->rep;
     int64_t from, to;
     if (!day_parse(r->form.f[0].value, &from)) {
-        app_message(a, true, "%s: %s", tr("rep_from"), tr("rep_date_format"));
+        app_message(a, true, "%s%s%s", tr("rep_from"), tr("p_colon"), tr("rep_date_format"));
         return;
     }
     if (!day_parse(r->form.f[1].value, &to) || to < from) {
-        app_message(a, true, "%s: %s", tr("rep_to"), tr("rep_date_format"));
+        app_message(a, true, "%s%s%s", tr("rep_to"), tr("p_colon"), tr("rep_date_format"));
         return;
     }
     report_settings set;

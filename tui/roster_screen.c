@@ -126,7 +126,7 @@ static void save_form(app *a) {
         const char *v = f->f[take[i].field].value;
         size_t n = strlen(v);
         if (n >= take[i].size) {
-            app_message(a, true, "%s: %s (%zu)", tr(labels[take[i].field]), tr("too_long"), take[i].size - 1);
+            app_message(a, true, "%s%s%s (%zu)", tr(labels[take[i].field]), tr("p_colon"), tr("too_long"), take[i].size - 1);
             f->at = take[i].field;
             return;
         }
@@ -138,7 +138,7 @@ static void save_form(app *a) {
         return;
     }
     if (!parse_int(f->f[RF_CAPACITY].value, 0, 1000, &cap)) {
-        app_message(a, true, "%s: %s", tr("f_capacity"), tr("capacity_range"));
+        app_message(a, true, "%s%s%s", tr("f_capacity"), tr("p_colon"), tr("capacity_range"));
         return;
     }
     c.capacity = (int)cap;
@@ -215,7 +215,7 @@ static reaction roster_handle(app *a, const event *ev, ui_action act) {
             counselor_rec c = r->list[r->sel];
             c.available = !c.available;
             if (save_counselor(a, &c))
-                app_message(a, false, "%s: %s", c.code, tr(c.available ? "now_available" : "now_unavailable"));
+                app_message(a, false, "%s%s%s", c.code, tr("p_colon"), tr(c.available ? "now_available" : "now_unavailable"));
         }
         return react(RE_RELOAD);
     default: break;

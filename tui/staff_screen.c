@@ -75,11 +75,11 @@ static void save_form(app *a) {
     if (f->kind == SF_NEW) {
         staff_role role;
         if (!staff_role_parse(f->f[NF_ROLE].value, &role)) {
-            app_message(a, true, "%s: %s", tr("f_role"), tr("role_names"));
+            app_message(a, true, "%s%s%s", tr("f_role"), tr("p_colon"), tr("role_names"));
             return;
         }
         if (!staff_name_valid(f->f[NF_NAME].value)) {
-            app_message(a, true, "%s: %s", tr("f_login"), tr("login_rule"));
+            app_message(a, true, "%s%s%s", tr("f_login"), tr("p_colon"), tr("login_rule"));
             return;
         }
         memcpy(who, f->f[NF_NAME].value, strlen(f->f[NF_NAME].value) + 1); /* at most 64 bytes: checked above */
@@ -93,7 +93,7 @@ static void save_form(app *a) {
         app_message(a, true, "%s", err.msg);
         return;
     }
-    app_message(a, false, "%s: %s", who, tr(f->kind == SF_NEW ? "staff_added" : "pass_reset"));
+    app_message(a, false, "%s%s%s", who, tr("p_colon"), tr(f->kind == SF_NEW ? "staff_added" : "pass_reset"));
     field_form_clear(f);
 }
 
@@ -143,7 +143,7 @@ static reaction staff_handle(app *a, const event *ev, ui_action act) {
         if (act == UA_DIGIT && r && ev->ch >= L'1' && ev->ch <= L'3') {
             staff_role role = (staff_role)(ev->ch - L'1');
             if (staff_set_role(a->s, r->name, role, &err))
-                app_message(a, false, "%s: %s", r->name, role_tr(role));
+                app_message(a, false, "%s%s%s", r->name, tr("p_colon"), role_tr(role));
             else app_message(a, true, "%s", err.msg);
             return react(RE_RELOAD);
         }
@@ -168,7 +168,7 @@ static reaction staff_handle(app *a, const event *ev, ui_action act) {
     case UA_LOCK:
         if (!r) break;
         if (staff_set_locked(a->s, r->name, !r->locked, &err))
-            app_message(a, false, "%s: %s", r->name, tr(r->locked ? "unlocked" : "locked"));
+            app_message(a, false, "%s%s%s", r->name, tr("p_colon"), tr(r->locked ? "unlocked" : "locked"));
         else app_message(a, true, "%s", err.msg);
         return react(RE_RELOAD);
     default: break;

@@ -384,6 +384,22 @@ expect "...its answer still yes" "$D/jump_review" "Are you having thoughts of ki
 absent "...never no" "$D/jump_review" "Are you having thoughts of kill[^ ]* No"
 expect "...RED, acute" "$D/jump_review" "ASQ   Acute positive (imminent risk)"
 
+# ---- fifteenth tryout: a Chinese screen listed an English desk's anonymous caller as "Anonymous caller KMT4821"; and
+# its headers joined with an ASCII colon (接案: ...). Each screen names the caller, and punctuates, in its own language.
+new_user
+{
+    login
+    printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\ntype 0\ntype 0\nkey q\n'   # left at GAD-2 question 1
+    printf 'key f4\nkey f2\n'
+    login
+    printf 'dump %s/zh_resumed\nkey f3\ndump %s/zh_home\nkey x\ntype y\n' "$D" "$D"  # resumed at login; home
+} >"$tmp/zhanon.script"
+tui "$tmp/zhanon.script"
+expect "a Chinese home names an anonymous caller in Chinese" "$D/zh_home" "匿名来电者 [A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9]"
+absent "...never in English" "$D/zh_home" "Anonymous caller"
+expect "...and its header takes the Chinese colon" "$D/zh_resumed" "接案：匿名来电者"
+absent "...never an ASCII one" "$D/zh_resumed" "接案:"
+
 # ---- fourteenth tryout, at 80x24: with eight (here eleven) drafts at risk the list ran in time order under the keys, painting the
 # RED one over; r's numbered list went onto the message line; past nine no digit reached the RED draft. Now the
 # highest level comes first, what does not fit is counted, and r's list has the screen to itself.
