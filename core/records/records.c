@@ -901,35 +901,41 @@ static bool draft_delete_tx(session *s, const char *id, error *err) {
     return st == ST_OK || st == ST_NOTFOUND;
 }
 
-/* One of the worker's own drafts deleted in one transaction, with an audit entry when action is given. */
-static bool draft_delete_own(session *s, const char *id, const char *action, const char *detail, error *err) {
+/* The draft still as this desk last read it (tag), checked inside the write transaction: checked before it, another
+ * desk's save of RED answers could land between the check and the delete, which then erased them (attacker
+ * round 13). False with the error set (the transaction is the caller's to roll back). */
+static bool draft_as_read(session *s, const char *id, const unsigned char *tag, error *err) {
+    if (!tag) return true;
+    error why = {0};
+    if (draft_unchanged(s, id, tag, &why)) return true;
+    if (why.kind == ERR_CONFLICT)
+        error_set(err, ERR_CONFLICT, "Nothing discarded: this intake (draft %.8s) was saved with other answers at "
+                                     "another desk since this desk read it; take it up again (r) to see what it "
+                                     "holds now.", id);
+    else error_copy(err, &why);
+    return false;
+}
+
+/* One of the worker's own drafts deleted in one transaction, with an audit entry when action is given; with a
+ * tag, only if it is still as this desk read it. */
+static bool draft_delete_own(session *s, const char *id, const unsigned char *tag, const char *action,
+                             const char *detail, error *err) {
     draft_rec mine;
     if (!draft_own(s, id, &mine, err)) return false;
     draft_rec_free(&mine);
     if (!session_begin(s, err)) return false;
-    bool ok = draft_delete_tx(s, id, err) && (!action || audit_log(s->db, s->v, s->me.id, action, id, detail, err)) &&
-              db_commit(s->db, err);
+    bool ok = draft_as_read(s, id, tag, err) && draft_delete_tx(s, id, err) &&
+              (!action || audit_log(s->db, s->v, s->me.id, action, id, detail, err)) && db_commit(s->db, err);
     if (!ok) db_rollback(s->db);
     return ok;
 }
 
-bool draft_discard(session *s, const char *id, error *err) { return draft_delete_own(s, id, NULL, NULL, err); }
+bool draft_discard(session *s, const char *id, error *err) { return draft_delete_own(s, id, NULL, NULL, NULL, err); }
 
 /* A worker's decision to throw an unfinished intake away (a duplicate, a caller who was never there): the
- * draft goes and the audit says who did it, of which draft, at what level, in one transaction. */
+ * draft goes and the audit says who did it, of which draft, at what level, in one transaction. Only the draft as
+ * the worker was shown it: a second desk's stale copy called it ORANGE, question 2, and the stored draft, RED
+ * with another desk's answers, was erased (fifteenth tryout). */
 bool draft_abandon(session *s, const char *id, const char *level, const unsigned char *tag, error *err) {
-    /* only the draft as the worker was shown it: a second desk's stale copy called it ORANGE, question 2, and the
-     * stored draft, RED with another desk's answers, was erased (fifteenth tryout) */
-    if (tag) {
-        error why = {0};
-        if (!draft_unchanged(s, id, tag, &why)) {
-            if (why.kind == ERR_CONFLICT)
-                error_set(err, ERR_CONFLICT, "Nothing discarded: this intake (draft %.8s) was saved with other answers at "
-                                             "another desk since this desk read it; take it up again (r) to see what it "
-                                             "holds now.", id);
-            else error_copy(err, &why);
-            return false;
-        }
-    }
-    return draft_delete_own(s, id, "draft_discarded", level ? level : "", err);
+    return draft_delete_own(s, id, tag, "draft_discarded", level ? level : "", err);
 }

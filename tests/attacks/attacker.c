@@ -1007,6 +1007,56 @@ static int desk_cut_held(const char *cfg_path, const char *path, const char *use
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
 
+/* discard-race: this desk saves a draft (its tag kept); someone else, holding the write lock, changes that draft's
+ * row (here raw: another desk's save of new answers), committed 1.5 s later; meanwhile this desk discards the draft
+ * by its tag. Checked before waiting for the lock, the tag matched the old row and the new answers were deleted
+ * (attacker round 13: another desk's RED answers). Prints `discard: done` or `discard: refused: MESSAGE`, then
+ * `draft: there` or `draft: gone`. */
+static int discard_race(const char *cfg_path, const char *path, const char *user) {
+    char head[32];
+    database db;
+    session *s = NULL;
+    if (!desk_open(cfg_path, path, user, &db, &s, head)) return 1;
+    error err = {0};
+    char id[STORE_ID_LEN] = "";
+    unsigned char tag[DRAFT_TAG_BYTES];
+    bool tagged = false;
+    if (!draft_save_tagged(s, id, "{\"draft\":1}", tag, &tagged, NULL, NULL, &err) || !tagged) {
+        fprintf(stderr, "attacker: draft: %s\n", err.msg);
+        return 1;
+    }
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "UPDATE drafts SET body_ct = CAST(body_ct || x'00' AS BLOB) WHERE id = '%s'", id);
+        bool ok = sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+                  sqlite3_busy_timeout(raw, 5000) == SQLITE_OK && run("BEGIN IMMEDIATE") && run(sql);
+        if (ok) {
+            struct timespec hold = {1, 500000000};
+            nanosleep(&hold, NULL);
+            ok = run("COMMIT");
+        }
+        sqlite3_close(raw);
+        _exit(ok ? 0 : 1);
+    }
+    struct timespec lead = {0, 400000000}; /* the child holds the lock by now */
+    nanosleep(&lead, NULL);
+    error_clear(&err);
+    if (draft_abandon(s, id, "red", tag, &err)) printf("discard: done\n");
+    else printf("discard: refused: %s\n", err.msg);
+    int status = 0;
+    (void)waitpid(child, &status, 0);
+    char n[32] = "";
+    bool there = open_raw(path) && raw_text("SELECT CAST(count(*) AS TEXT) FROM drafts WHERE id = ?1", id, n, sizeof n) &&
+                 atoi(n) == 1;
+    if (raw) sqlite3_close(raw);
+    printf("draft: %s\n", there ? "there" : "gone");
+    session_end(s);
+    db_close(&db);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 4 && !strcmp(argv[1], "peak-rss")) return peak_rss(argv[2], argv + 3);
     if (argc == 5 && !strcmp(argv[1], "forge-verify-last"))
@@ -1037,6 +1087,7 @@ int main(int argc, char **argv) {
     if (argc == 8 && !strcmp(argv[1], "kdf-entry"))
         return vault_init() ? kdf_entry(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
     if (argc == 5 && !strcmp(argv[1], "desk-cut")) return vault_init() ? desk_cut(argv[2], argv[3], argv[4]) : 1;
+    if (argc == 5 && !strcmp(argv[1], "discard-race")) return vault_init() ? discard_race(argv[2], argv[3], argv[4]) : 1;
     if (argc == 5 && !strcmp(argv[1], "desk-cut-held")) return vault_init() ? desk_cut_held(argv[2], argv[3], argv[4]) : 1;
     if (argc == 8 && !strcmp(argv[1], "append-signed"))
         return vault_init() ? append_signed(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;

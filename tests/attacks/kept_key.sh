@@ -175,6 +175,15 @@ check "set up: carol's desk open, the cut staged under the write lock, committed
 check "...the open desk's write is refused: the trail ends before what this account saw" \
     has_out "cut: refused: .* is older than the database this account last opened at that path: its audit trail ends before what this account saw"
 
+# 6b. a draft discarded by its tag while someone holding the write lock changes it (another desk's save of new
+# answers), committed 1.5 s later: the tag is checked under the lock, on what the delete removes (attacker round 13:
+# checked before waiting, it matched the old row and another desk's RED answers were deleted)
+fresh discardrace
+att discard-race "$ALICE" alice
+check "set up: alice's draft changed under the write lock while her desk discards it by its tag" [ "$rc" -eq 0 ]
+check "...nothing is discarded, said so" has_out "discard: refused: Nothing discarded"
+check "...and the draft is still there" has_out "draft: there"
+
 # 7. a locked supervisor signs his own unlock (and 1 GiB for a clinician) with the key he still has
 fresh lockedsup
 tri admin "$ADMIN\nsam-passphrase-12\n" user add sam --role supervisor
