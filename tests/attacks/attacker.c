@@ -82,6 +82,7 @@
 #include "clinical_key.h"
 #include "config.h"
 #include "records.h"
+#include "rowmac.h"
 #include "secret.h"
 #include "session.h"
 
@@ -634,6 +635,63 @@ static int forge_clinical_note(const char *cfg_path, const char *path, const cha
     return ok ? 0 : 1;
 }
 
+/* swap-note: reception replaces a clinician's note with her own, sealed to the clinical key and signed by herself,
+ * the intake's created_by set to her and its row MAC recomputed under the data key she holds (attacker round 13:
+ * the reader compared the signer with that column, and the clinician read "client is fine"). Prints `swapped: 1`. */
+static int swap_note(const char *cfg_path, const char *path, const char *user, const char *intake, const char *text) {
+    vault *v = unlock_as(cfg_path, path, user);
+    if (!v || !open_raw(path)) return 1;
+    char pk[VAULT_PK_BYTES + VAULT_MAC_BYTES + 1], me[64];
+    bool ok = raw_text("SELECT value FROM meta WHERE key = ?1", "clinical_pk", pk, sizeof pk) &&
+              raw_text("SELECT id FROM staff WHERE name = ?1", user, me, sizeof me);
+    char *plain = ok ? forged_header(v, me, intake, text) : NULL;
+    unsigned char *ct = NULL;
+    size_t n = 0;
+    ok = plain && vault_note_seal((const unsigned char *)pk, "intakes", "notes", intake, plain, strlen(plain), &ct, &n);
+    char client[64], kct[VAULT_CLIENT_KEY_SEALED + 1];
+    unsigned char *ckey = sodium_malloc(VAULT_KEY_BYTES);
+    if (ok && ckey && raw_text("SELECT client_id FROM intakes WHERE id = ?1", intake, client, sizeof client) &&
+        raw_text("SELECT key_ct FROM client_keys WHERE client_id = ?1", client, kct, sizeof kct) &&
+        vault_client_key_open(v, client, (const unsigned char *)kct, VAULT_CLIENT_KEY_SEALED, ckey)) {
+        blob b = {ct, n};
+        error werr = {0};
+        ok = ckey_wrap(ckey, client, "intakes", "notes", intake, &b, &werr);
+        ct = b.p;
+        n = b.n;
+    } else { fprintf(stderr, "no client key\n"); ok = false; }
+    sodium_free(ckey);
+    sqlite3_stmt *st = NULL;
+    ok = ok && sqlite3_prepare_v2(raw, "UPDATE intakes SET notes_ct = ?1, created_by = ?3 WHERE id = ?2", -1, &st, NULL) == SQLITE_OK &&
+         sqlite3_bind_blob(st, 1, ct, (int)n, SQLITE_TRANSIENT) == SQLITE_OK &&
+         sqlite3_bind_text(st, 2, intake, -1, SQLITE_STATIC) == SQLITE_OK &&
+         sqlite3_bind_text(st, 3, me, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    if (!ok) { fprintf(stderr, "swap failed\n"); return 1; }
+    /* the row MAC again, under the data key reception holds */
+    config cfg; diag d = {NULL, 0, 0};
+    if (!config_load(&cfg, cfg_path, &d)) return 2;
+    db_settings set; db_settings_from_config(&cfg, &set);
+    error err = {0};
+    database db;
+    if (!db_open(&db, path, false, &set, &err)) { fprintf(stderr, "open: %s\n", err.msg); return 1; }
+    intake_rec r;
+    if (db.ops->intake_get(db.st, intake, &r) != ST_OK) return 1;
+    rowmac_seal_intake(v, &r);
+    db_close(&db);
+    if (!open_raw(path)) return 1;
+    ok = sqlite3_prepare_v2(raw, "UPDATE intakes SET mac = ?1 WHERE id = ?2", -1, &st, NULL) == SQLITE_OK &&
+         sqlite3_bind_blob(st, 1, r.mac, 32, SQLITE_TRANSIENT) == SQLITE_OK &&
+         sqlite3_bind_text(st, 2, intake, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+    intake_rec_free(&r);
+    free(plain);
+    vault_free(v);
+    printf("swapped: %d\n", ok);
+    return ok ? 0 : 1;
+}
+
 static int read_intake(const char *cfg_path, const char *path, const char *user, const char *intake) {
     config cfg;
     diag d = {NULL, 0, 0};
@@ -1087,6 +1145,7 @@ int main(int argc, char **argv) {
     if (argc == 8 && !strcmp(argv[1], "kdf-entry"))
         return vault_init() ? kdf_entry(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
     if (argc == 5 && !strcmp(argv[1], "desk-cut")) return vault_init() ? desk_cut(argv[2], argv[3], argv[4]) : 1;
+    if (argc == 7 && !strcmp(argv[1], "swap-note")) return vault_init() ? swap_note(argv[2], argv[3], argv[4], argv[5], argv[6]) : 1;
     if (argc == 5 && !strcmp(argv[1], "discard-race")) return vault_init() ? discard_race(argv[2], argv[3], argv[4]) : 1;
     if (argc == 5 && !strcmp(argv[1], "desk-cut-held")) return vault_init() ? desk_cut_held(argv[2], argv[3], argv[4]) : 1;
     if (argc == 8 && !strcmp(argv[1], "append-signed"))

@@ -62,4 +62,15 @@ for how in unsigned self as-author; do
         check "$how: ...and verify then names the note" has_err "intakes.notes of record $iid is not its author's: its signature (by .*) does not verify"
     fi
 done
+
+# Round 13: the same note, signed by herself, with the intake's created_by set to her and its row MAC recomputed
+# (the reader took the author from that column, which anyone with the file sets). The author is the writer of the
+# signed intake_create entry: verify names the intake.
+fresh swap
+out=$(printf '%s\n' "$ALICE" | "$A" swap-note "$tmp/config.ini" "$DB" alice "$iid" "client is fine, no follow-up needed" 2>"$tmp/aerr")
+rc=$? err=$(cat "$tmp/aerr")
+check "swap: alice wrote her note over bob's, as its author in the row" has_out "swapped: 1"
+tri admin "$ADMIN\n" verify
+check "swap: verify fails" [ "$rc" -ne 0 ]
+check "swap: ...naming the intake whose author was moved" has_err "intake $iid names another author than the one who saved it"
 finish
