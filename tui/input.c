@@ -82,9 +82,10 @@ static event script_event(void) {
         at_pending = 0;
         script_burst = sl.kind == SL_BURST;
         return script_event();
-    case SL_KEY: {
+    case SL_KEY:
+    case SL_SOON: {
         presses++; /* a name no key has is not a press */
-        key_ms = script_ms += 1000;
+        key_ms = script_ms += sl.kind == SL_SOON ? 150 : 1000;
         for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
             if (strcmp(sl.arg, key_names[i].name) == 0) return (event){EV_KEY, key_names[i].key, 0};
         if (strcmp(sl.arg, "space") == 0) return (event){EV_CHAR, 0, L' '}; /* a character, as the keyboard gives it */

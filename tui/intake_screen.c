@@ -1677,9 +1677,11 @@ static bool burst_holds(app *a, const event *ev, ui_action act) {
     if (ev->kind != EV_KEY && ev->kind != EV_CHAR) return false;
     /* leaving the intake, or going back (Esc), records nothing (its draft is kept where it stopped): never held
      * (the first Esc only cleared "Keys arrived too fast": tryout); the hold stays for the answer keys */
+    wizard *w = a->in.w;
+    /* Esc is timed all the same: going back is a move, and an answer key right behind it is a burst (core) */
+    if (act == UA_BACK) (void)wizard_key_arrived(w, input_key_ms(), WK_OTHER);
     if (act == UA_LEAVE || act == UA_LOGOUT || act == UA_BACK || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER))
         return false;
-    wizard *w = a->in.w;
     bool was = wizard_burst_held(w);
     if (wizard_key_arrived(w, input_key_ms(), key_kind(a, ev, act))) {
         if (was) a->message[0] = '\0'; /* answered by a deliberate key */

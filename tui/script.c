@@ -14,6 +14,7 @@ script_line script_parse_line(char *line) {
     if (strncmp(line, "type ", 5) == 0) return (script_line){SL_TYPE, line + 5, 0, 0, 0};
     if (strncmp(line, "burst ", 6) == 0) return (script_line){SL_BURST, line + 6, 0, 0, 0};
     if (strncmp(line, "key ", 4) == 0) return (script_line){SL_KEY, line + 4, 0, 0, 0};
+    if (strncmp(line, "soon ", 5) == 0) return (script_line){SL_SOON, line + 5, 0, 0, 0};
     if (strncmp(line, "dump ", 5) == 0) return (script_line){SL_DUMP, line + 5, 0, 0, 0};
     if (strncmp(line, "mark ", 5) == 0) return (script_line){SL_MARK, line + 5, 0, 0, 0};
     int cols, rows;

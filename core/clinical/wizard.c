@@ -604,6 +604,9 @@ bool wizard_back(wizard *w) {
         moved = w->stage == WZ_QUESTIONS && step(w, -1);
     }
     if (moved && (resumed || w->phone.resume_owed)) resume_guard_arm(w);
+    /* back on a question by Esc is a move like Enter: an answer key right behind it is not a choice (Esc then 0
+     * at once changed PHQ-9 item 9 from 2 to 0, ORANGE to YELLOW: sixteenth tryout) */
+    if (moved) note_moved(w);
     return moved;
 }
 
@@ -617,6 +620,7 @@ bool wizard_goto(wizard *w, int pos, int item) {
     w->item = item;
     w->stage = WZ_QUESTIONS;
     if (w->phone.resume_owed) resume_guard_arm(w); /* a jump from the review after a resume: held there too */
+    note_moved(w); /* a jump is a move too: an answer key right behind it is not a choice */
     return true;
 }
 

@@ -384,6 +384,23 @@ expect "...its answer still yes" "$D/jump_review" "Are you having thoughts of ki
 absent "...never no" "$D/jump_review" "Are you having thoughts of kill[^ ]* No"
 expect "...RED, acute" "$D/jump_review" "ASQ   Acute positive (imminent risk)"
 
+# ---- sixteenth tryout: Esc back to PHQ-9 item 9 (answered 2, ORANGE), then 0 150 ms later, recorded 0 at once: YELLOW.
+# Going back is a move like Enter: an answer key right behind it is held, nothing recorded.
+new_user
+{
+    login
+    printf 'key h\ntype 1\nkey enter\ntype 2\nkey enter\ntype 2\n'  # PHQ-2 positive (the first digit held after
+                                                                     # the skipped number, Enter records it): PHQ-9
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 2\n'  # items 3-8, then item 9: 2
+    printf 'dump %s/esc_before\nkey esc\nsoon 0\ndump %s/esc_burst\n' "$D" "$D"
+    printf 'key f3\nkey x\ntype y\n'
+} >"$tmp/escburst.script"
+tui "$tmp/escburst.script"
+expect "set up: PHQ-9 item 9 answered 2, ORANGE" "$D/esc_before" "Risk level: ORANGE"
+expect "Esc back to item 9, then 0 at once: held, said so" "$D/esc_burst" "Keys arrived too fast: nothing recorded"
+expect "...still ORANGE" "$D/esc_burst" "Risk level: ORANGE"
+absent "...never YELLOW" "$D/esc_burst" "Risk level: YELLOW"
+
 # ---- fifteenth tryout: a Chinese screen listed an English desk's anonymous caller as "Anonymous caller KMT4821"; and
 # its headers joined with an ASCII colon (接案: ...). Each screen names the caller, and punctuates, in its own language.
 new_user

@@ -21,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         switch (sl.kind) {
         case SL_TYPE:
         case SL_BURST:
+        case SL_SOON:
         case SL_KEY: {
             int n = script_decode(sl.arg, pending, sizeof pending / sizeof pending[0]);
             if (n < 0 || n >= (int)(sizeof pending / sizeof pending[0]) || pending[n] != L'\0') abort();
