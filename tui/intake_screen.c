@@ -1687,6 +1687,10 @@ static bool burst_holds(app *a, const event *ev, ui_action act) {
         if (was) a->message[0] = '\0'; /* answered by a deliberate key */
         return false;
     }
+    if (was && !wizard_burst_held(w)) { /* this key ended the hold: said, or the screen looked hung (tryout 16) */
+        app_message(a, false, "%s", keyed("burst_released"));
+        return true;
+    }
     if (!was) settle(a); /* back on the question whose answer was undone; the draft kept without it */
     app_message(a, true, "%s", keyed("burst_held")); /* the key names come from the key table */
     return true;

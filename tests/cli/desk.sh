@@ -591,7 +591,7 @@ expect "burst: a digit and Enter answer the question" "$D/burst_after" "Intake f
 expect "burst: a paste at PHQ-9 question 8 stops there (its first key's answer undone)" "$D/burst_phq9" "PHQ-9   Question 8 of"
 absent "burst: ...PHQ-9 item 9 is not answered by it" "$D/burst_phq9" "Question 8 of" "item 9 positive"
 expect "burst: an answer key after a pause is not taken until Enter (answers never land one question early)" "$D/burst_still" "PHQ-9   Question 8 of"
-expect "burst: ...and says to press Enter" "$D/burst_still" "press Enter to go on"
+expect "burst: ...and says to press Enter" "$D/burst_still" "press Enter to take answers again"
 
 # ---- a draft left at ASQ question 5 after a yes (question 5 not answered): acute, red, on every path. Home's resume
 # line and r (the interview still in memory) said ORANGE while the at-risk list and the next login (the stored

@@ -392,7 +392,7 @@ new_user
     printf 'key h\ntype 1\nkey enter\ntype 2\nkey enter\ntype 2\n'  # PHQ-2 positive (the first digit held after
                                                                      # the skipped number, Enter records it): PHQ-9
     printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 2\n'  # items 3-8, then item 9: 2
-    printf 'dump %s/esc_before\nkey esc\nsoon 0\ndump %s/esc_burst\n' "$D" "$D"
+    printf 'dump %s/esc_before\nkey esc\nsoon 0\ndump %s/esc_burst\nkey enter\ndump %s/esc_released\n' "$D" "$D" "$D"
     printf 'key f3\nkey x\ntype y\n'
 } >"$tmp/escburst.script"
 tui "$tmp/escburst.script"
@@ -400,6 +400,8 @@ expect "set up: PHQ-9 item 9 answered 2, ORANGE" "$D/esc_before" "Risk level: OR
 expect "Esc back to item 9, then 0 at once: held, said so" "$D/esc_burst" "Keys arrived too fast: nothing recorded"
 expect "...still ORANGE" "$D/esc_burst" "Risk level: ORANGE"
 absent "...never YELLOW" "$D/esc_burst" "Risk level: YELLOW"
+# ...and the Enter that ends the hold says so (it changed nothing on screen: the worker thought it hung, tryout 16)
+expect "the Enter after the hold says answers are taken again" "$D/esc_released" "Answers are taken again: answer this question"
 
 # ---- fifteenth tryout: a Chinese screen listed an English desk's anonymous caller as "Anonymous caller KMT4821"; and
 # its headers joined with an ASCII colon (接案: ...). Each screen names the caller, and punctuates, in its own language.
