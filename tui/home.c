@@ -116,7 +116,9 @@ static int draw_mine(app *a, int y, const layout *l, int room) {
         draw_text(y++, 6, l->body.w - 8, more, A_NORMAL);
     } else if (h->picking && h->n_mine > 9) { /* the page, and how to turn it */
         char more[160];
-        snprintf(more, sizeof more, "%d-%d / %d  %s", first + 1, first + listed, h->n_mine, keyed("home_mine_page"));
+        bool last = first + listed >= h->n_mine; /* the next turn goes round to the first page: said so */
+        snprintf(more, sizeof more, "%d-%d / %d  %s", first + 1, first + listed, h->n_mine,
+                 keyed(last ? "home_mine_page_first" : "home_mine_page"));
         draw_text(y++, 6, l->body.w - 8, more, A_BOLD);
     }
     return y;
@@ -286,8 +288,10 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
     if ((ev->kind == EV_KEY || ev->kind == EV_CHAR) && act != UA_NEW && act != UA_HOTLINE) h->new_confirm = false;
     if (h->picking && (ev->kind == EV_KEY || ev->kind == EV_CHAR)) { /* r or x, then the number of one of them */
         bool turn = act == UA_RESUME || act == UA_DISCARD || act == UA_PAGE_DOWN || act == UA_NEXT;
-        if (turn && h->n_mine > 9) { /* the next page of nine, round to the first */
-            h->pick_page = (h->pick_page + 1) * 9 < h->n_mine ? h->pick_page + 1 : 0;
+        bool back = act == UA_PAGE_UP || act == UA_PREV;
+        int pages = (h->n_mine + 8) / 9;
+        if ((turn || back) && h->n_mine > 9) { /* the next (or previous) page of nine, round to the first (last) */
+            h->pick_page = (h->pick_page + (back ? pages - 1 : 1)) % pages;
             return react(RE_REDRAW);
         }
         bool discard = h->picking_discard;

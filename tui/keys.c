@@ -31,8 +31,9 @@ const key_action key_actions[] = {
     {UA_REPORTS, "k", "k_reports", ON(SCR_HOME), false, {0}, {L'k', L'K'}},
     {UA_TAB_NEXT, "Right", "k_tab_next", ON(SCR_QUEUE), false, {KEY_RIGHT}, {0}},
     {UA_TAB_PREV, "Left", "k_tab_prev", ON(SCR_QUEUE), false, {KEY_LEFT}, {0}},
-    {UA_PAGE_DOWN, "PgDn", "k_page_down", LISTS | QUESTIONS, true, {KEY_NPAGE}, {0}},
-    {UA_PAGE_UP, "PgUp", "k_page_up", LISTS | QUESTIONS, true, {KEY_PPAGE}, {0}},
+    /* home too: its list of drafts to resume or discard turns its pages by them (PgDn closed it: tryout 16) */
+    {UA_PAGE_DOWN, "PgDn", "k_page_down", LISTS | QUESTIONS | ON(SCR_HOME), true, {KEY_NPAGE}, {0}},
+    {UA_PAGE_UP, "PgUp", "k_page_up", LISTS | QUESTIONS | ON(SCR_HOME), true, {KEY_PPAGE}, {0}},
     {UA_FILTER, "/", "k_filter", ON(SCR_QUEUE), false, {0}, {L'/'}},
     {UA_ACK, "a", "k_ack", ON(SCR_QUEUE), false, {0}, {L'a', L'A'}},
     {UA_CONFIRM, "c", "k_confirm", ON(SCR_QUEUE), false, {0}, {L'c', L'C'}},

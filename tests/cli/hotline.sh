@@ -429,7 +429,9 @@ new_user
     for _ in 1 2 3 4 5 6 7 8 9 10; do
         printf 'key h\nkey h\ntype 1\nkey enter\ntype 0\nkey enter\ntype 0\ntype 0\ntype 0\ntype r\nkey q\nadvance 60\n'
     done
-    printf 'dump %s/eight_home\nkey r\ndump %s/eight_pick\nkey r\ndump %s/eight_page2\ntype 2\ndump %s/eight_11\n' "$D" "$D" "$D" "$D"
+    printf 'dump %s/eight_home\nkey r\ndump %s/eight_pick\nkey r\ndump %s/eight_page2\n' "$D" "$D" "$D"
+    # PgDn and PgUp, as the hint says (PgDn closed the list: sixteenth tryout)
+    printf 'key pgup\ndump %s/eight_pgup\nkey pgdn\ndump %s/eight_pgdn\ntype 2\ndump %s/eight_11\n' "$D" "$D" "$D"
 } >"$tmp/eight.script"
 TRIAGE_SCRIPT="$tmp/eight.script" LINES=24 COLUMNS=80 timeout 60 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/tui.out" 2>&1
 expect "80x24, eight drafts at risk: the RED one is listed first, whole" "$D/eight_home" \
@@ -440,6 +442,9 @@ expect "r: its numbered list, the RED draft first" "$D/eight_pick" "^      1  RE
 expect "...nine to a page" "$D/eight_pick" "^      9  ORANGE Anonymous caller"
 expect "...saying how to see the rest (past nine no digit reached a draft: fifteenth tryout)" "$D/eight_pick" "1-9 / 11"
 expect "r again: the next page, numbered from 1 again" "$D/eight_page2" "10-11 / 11"
+expect "...the last page says the next turn goes round" "$D/eight_page2" "10-11 / 11  r or PgDn: the first ones again"
+expect "PgUp: the page before" "$D/eight_pgup" "1-9 / 11  r or PgDn: the next ones"
+expect "PgDn: the next page" "$D/eight_pgdn" "10-11 / 11"
 expect "...and its 2 takes up the eleventh" "$D/eight_11" "Unfinished intake resumed"
 
 
