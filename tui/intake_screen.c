@@ -1558,7 +1558,8 @@ static void field_error(app *a, const form_item *it, bool empty) {
     item_label(it, label, sizeof label);
     if (empty) snprintf(need, sizeof need, "%s", tr("need_answer"));
     else if (it->type == ITEM_NUMBER) snprintf(need, sizeof need, "%s %ld %s %ld", tr("need_number"), it->min, tr("need_to"), it->max);
-    else if (it->type == ITEM_DATE) snprintf(need, sizeof need, "%s", tr("need_date"));
+    else if (it->type == ITEM_DATE) /* 1997-02-30 was told "the date format is YYYY-MM-DD" (tryout 16) */
+        snprintf(need, sizeof need, "%s%s", tr("need_date"), it->past ? tr("need_date_past") : "");
     else if (it->phone) snprintf(need, sizeof need, "%s %d %s %d %s", tr("need_phone"), it->digits_min, tr("need_to"), it->digits_max, tr("need_digits"));
     else if (it->maxlen > 0) snprintf(need, sizeof need, "%s %d", tr("need_chars"), it->maxlen);
     else snprintf(need, sizeof need, "%s", tr("need_line"));

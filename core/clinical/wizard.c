@@ -714,7 +714,7 @@ bool wizard_type(wizard *w, const char *text, error *err) {
         return false;
     }
     if (it->type == ITEM_DATE && !valid_date(text)) {
-        error_set(err, ERR_INPUT, "%s.%s: a date as YYYY-MM-DD", f->id, it->id);
+        error_set(err, ERR_INPUT, "%s.%s: a date that exists, as YYYY-MM-DD", f->id, it->id);
         return false;
     }
     if (it->type == ITEM_DATE && it->past && date_after_today(text)) { /* 2030-01-01 was taken as a birth date */

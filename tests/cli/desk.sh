@@ -388,6 +388,15 @@ cli "$R\n" --user desk intake new "$tmp/born.json" >/dev/null 2>&1
 tui "$tmp/born.script" 100 30
 expect "returning, birth date known: after the skipped age a digit at gender is held, not recorded" "$D/born_gender" "1 = .*Enter records it"
 
+# ---- sixteenth tryout: 1997-02-30 was refused with "the date format is YYYY-MM-DD" (the format was right)
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Dee Date\nkey enter\ntype 34\nkey enter\ntype 1997-02-30\nkey enter\n'
+    printf 'dump %s/bad_date\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/baddate.script"
+tui "$tmp/baddate.script" 100 30
+expect "a date that does not exist: said so, not its format" "$D/bad_date" "a date that exists, as YYYY-MM-DD, not after today"
+
 # ---- a new client: the name just searched for is carried into the form (shown; the first key typed replaces it)
 {
     login
