@@ -404,7 +404,9 @@ static void submit(app *a) {
     if (ok) {
         char now[32];
         format_time(clock_now(), now, sizeof now);
-        app_message(a, false, "%s%s%s (%s, %s)", tr("done"), tr("p_colon"), queue_action_name(rq.action), a->s->me.name, now);
+        char said[32]; /* the step in the screen's language ("完成: ack" on a Chinese screen: tryout 16) */
+        snprintf(said, sizeof said, "qa_%s", queue_action_name(rq.action));
+        app_message(a, false, "%s%s%s (%s, %s)", tr("done"), tr("p_colon"), tr(said), a->s->me.name, now);
     } else {
         app_message(a, true, "%s", err.msg);
     }

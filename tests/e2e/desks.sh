@@ -62,7 +62,7 @@ tmux send-keys -t B c Enter
 step "desk B: confirming red asks for the evaluation's outcome" B "Evaluation outcome"
 tmux send-keys -t B -l "evaluated in person: safety plan made"
 tmux send-keys -t B Enter
-step "desk B: confirmed" B "Done: confirm (clin"
+step "desk B: confirmed" B "Done: level confirmed (clin"
 if wait_in A "RED *confirmed" 2; then ok "desk A: B's confirmation within 2 seconds"; else bad "desk A: B's confirmation within 2 seconds" A; fi
 if wait_in A "clin *confirm" 2; then ok "desk A: the history says who"; else bad "desk A: the history" A; fi
 tmux send-keys -t A q q

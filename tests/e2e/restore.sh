@@ -133,7 +133,7 @@ tmux send-keys -t B c Enter
 step "desk B: confirming a restored red item asks for the evaluation's outcome" B "Evaluation outcome"
 tmux send-keys -t B -l "evaluated in person: safety plan made"
 tmux send-keys -t B Enter
-step "desk B: writes after the restore (confirmed)" B "Done: confirm (clin"
+step "desk B: writes after the restore (confirmed)" B "Done: level confirmed (clin"
 if wait_in A "RED *confirmed" 5; then ok "desk A: B's confirmation after the restore"; else bad "desk A: B's confirmation after the restore" A; fi
 tmux send-keys -t A q q
 tmux send-keys -t B q q

@@ -220,7 +220,7 @@ part_queue() {
     clean "queue lowering reason: $n_inputs inputs"
     shows "queue lowering reason: the text" "$EXP"_
     keys Enter
-    need "lowered" "Done: confirm (clin" || return
+    need "lowered" "Done: level confirmed (clin" || return
     keys 4
     shows "the history holds the reason as typed, bad bytes dropped" "orange->green: $LOW_EXP" "clin *confirm .*"
     keys d
