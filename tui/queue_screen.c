@@ -141,6 +141,11 @@ static void queue_load(app *a, const layout *l) {
     q->page = page_rows(l);
     if (!a->s) return;
     error err = {0};
+    /* the highlight stays on its item, wherever the new order puts it: after `a` it stayed on the top row, and a
+     * second `a` acknowledged a RED item nobody had looked at (tryout 16); a poll that brings a new item in must
+     * not move it under the worker's next key either */
+    char was[sizeof q->items[0].id] = "";
+    if (q->sel >= 0 && q->sel < q->n) memcpy(was, q->items[q->sel].id, sizeof was);
     if (q->filter[0] && q->filter_by_client) {
         load_by_client(a);
     } else {
@@ -168,6 +173,8 @@ static void queue_load(app *a, const layout *l) {
             memset(&q->views[i], 0, sizeof q->views[i]);
             snprintf(q->views[i].reason, sizeof q->views[i].reason, "%.180s", err.msg);
         }
+    for (int i = 0; was[0] && i < q->n; i++)
+        if (strcmp(q->items[i].id, was) == 0) q->sel = i;
     if (q->sel >= q->n) q->sel = q->n ? q->n - 1 : 0;
     q->hist_of[0] = '\0'; /* the database changed: the history too may have grown */
     load_history(a);

@@ -351,4 +351,19 @@ printf 'type %s\nkey enter\nkey k\ndump %s/report_denied\nkey q\n' "$R" "$D" >"$
 tui desk "$tmp/rep2.script"
 expect "k: reception may not run reports, and is told why" "$D/report_denied" "denied"
 
+# ---- sixteenth tryout: after `a` the acknowledged item sorted down and the highlight stayed on the top row, so a second
+# `a` acknowledged another RED item nobody had looked at. The highlight follows its item. (A database of its own.)
+DB="$tmp/two-red.db"
+cli "$P\n" --user admin init >/dev/null
+cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
+for name in "Rita Rose" "Rob Reed"; do
+    sed "s/^{/{\"client\":{\"name\":\"$name\",\"phone\":\"555 0100\"},/" assets/examples/red.json >"$tmp/r.json"
+    cli "$R\n" --user desk intake new "$tmp/r.json" >/dev/null || echo "setup: intake $name failed"
+done
+printf 'type %s\nkey enter\nkey e\nkey a\ndump %s/ack1\nkey a\ndump %s/ack2\nkey q\nkey q\n' "$R" "$D" "$D" >"$tmp/ack2.script"
+tui desk "$tmp/ack2.script"
+expect "a: one RED item acknowledged" "$D/ack1" "RED *acknowledged"
+expect "a again: ...the highlight stayed on it, so it is that item again, said so" "$D/ack2" "RED *acknowledged"
+expect "...and the other RED item is still open" "$D/ack2" "RED *open"
+
 finish
