@@ -3,8 +3,11 @@
  * rather than hoped for (store_faults.sh copies under a writing desk, where the order is luck):
  *  - a checkpoint alone (passive, or one that restarts the log), by this connection or another, is not taken
  *    for a copy;
- *  - a copy put over the path after a checkpoint this check did not see is found: its header is not the one
- *    the checkpoint wrote (it was taken for that checkpoint's write, and the desk wrote on into the copy);
+ *  - a copy put over the path after a checkpoint this check did not see is found: its header is none a
+ *    checkpoint can write (it was taken for that checkpoint's write, and the desk wrote on into the copy), in
+ *    the generation of the log the check last saw (across a restart it cannot tell: the known gap);
+ *  - a checkpoint held back by a reader's snapshot, which leaves an older page 1 than the log's last, is not a
+ *    copy (four desks writing were stopped so);
  *  - a copy with no checkpoint between is found, as before.
  * Everything happens in a directory made with mkdtemp and removed afterwards. */
 #include <stdarg.h>
@@ -120,6 +123,32 @@ static void checkpoints_are_not_copies(void **state) {
     sqlite3_close(a);
 }
 
+/* A reader's old snapshot holds a checkpoint back: a page whose newest frame is past what it may write is not
+ * written at all, not even an older frame of it (the file keeps an older page 1 than the log's last one below
+ * the backfill): not a copy (four desks writing took it for one: make test, test_durability). */
+static void a_held_back_checkpoint_is_not_a_copy(void **state) {
+    (void)state;
+    sqlite3 *a = fresh();
+    dbfile_mark m = {0};
+    assert_true(dbfile_mark_take(a, path, &m));
+    sqlite3 *r = open_wal(path);
+    grow(a, 3);
+    exec_ok(r, "BEGIN");
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(r, "SELECT count(*) FROM t", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW); /* a snapshot at this point */
+    grow(a, 3);
+    assert_int_equal(sqlite3_wal_checkpoint_v2(a, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL), SQLITE_OK);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    sqlite3_finalize(st);
+    exec_ok(r, "COMMIT");
+    grow(a, 2);
+    assert_int_equal(sqlite3_wal_checkpoint_v2(a, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL), SQLITE_OK);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    sqlite3_close(r);
+    sqlite3_close(a);
+}
+
 static void copy_after_an_unseen_checkpoint_is_found(void **state) {
     (void)state;
     sqlite3 *a = fresh();
@@ -138,6 +167,8 @@ static void copy_after_another_desks_checkpoint_is_found(void **state) {
     sqlite3 *a = fresh();
     dbfile_mark m = {0};
     assert_true(dbfile_mark_take(a, path, &m));
+    grow(a, 1); /* the log's generation this desk checks in (a restart since the mark is the known gap) */
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
     sqlite3 *b = open_wal(path);
     grow(b, 5);
     assert_int_equal(sqlite3_wal_checkpoint_v2(b, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL), SQLITE_OK);
@@ -161,6 +192,7 @@ static void copy_without_a_checkpoint_is_found(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(checkpoints_are_not_copies),
+        cmocka_unit_test(a_held_back_checkpoint_is_not_a_copy),
         cmocka_unit_test(copy_after_an_unseen_checkpoint_is_found),
         cmocka_unit_test(copy_after_another_desks_checkpoint_is_found),
         cmocka_unit_test(copy_without_a_checkpoint_is_found),

@@ -124,9 +124,10 @@ static bool read_state(sqlite3 *db, const char *path, file_state *fs, bool scan)
         fs->ckpt.backfill = shm_u32(shm, SHM_BACKFILL);
         fs->ckpt.backfill_attempted = shm_u32(shm, SHM_BACKFILL_TRIED);
         memcpy(fs->salts, a + SHM_SALT, sizeof fs->salts);
-        if (scan)
-            fs->page1_known = wal_scan_page1(file_of(db, SQLITE_FCNTL_JOURNAL_POINTER), fs->salts, fs->ckpt.backfill,
-                                             fs->ckpt.backfill_attempted, &fs->page1);
+        uint32_t upto = fs->ckpt.backfill_attempted > fs->ckpt.backfill ? fs->ckpt.backfill_attempted : fs->ckpt.backfill;
+        if (scan) /* a checkpoint cut short may have written up to backfill_attempted */
+            fs->page1_known = wal_scan_page1(file_of(db, SQLITE_FCNTL_JOURNAL_POINTER), fs->salts, upto, fs->header,
+                                             &fs->page1);
         fs->discarded = wal_discarded(db, shm);
         if (fs->discarded) {
             unsigned char w[WAL_HDR];
@@ -167,15 +168,11 @@ static bool checkpoint_between(const dbfile_ckpt *m, const dbfile_ckpt *c) {
     return true;
 }
 
-/* Whether the file's header is one the checkpoints since the mark wrote (or left): the last frame of page 1
- * among those written into the file, or one a checkpoint cut short may have written, or, when this generation
- * of the log wrote no page 1, the header of the mark. Undecidable cases (the log restarted since the mark and
- * holds no page 1) are the known gap (sqlite_file.h): explained. */
+/* Whether the file's header is one a checkpoint since the mark can have left: one of the log's frames of page 1,
+ * or, in the same generation of the log, the header of the mark. Once the log restarted, page 1 may be the old
+ * generation's last, whose frames are gone: the known gap (sqlite_file.h), explained. */
 static bool header_from_checkpoint(const dbfile_mark *m, const file_state *fs) {
-    if (!fs->page1_known) return true;
-    const wal_page1 *p = &fs->page1;
-    if (p->in_attempted && memcmp(fs->header, p->attempted, sizeof fs->header) == 0) return true;
-    if (p->in_backfill) return memcmp(fs->header, p->backfilled, sizeof fs->header) == 0;
+    if (!fs->page1_known || fs->page1.matched) return true;
     bool same_generation = fs->ckpt.salt1 == m->ckpt.salt1 && fs->ckpt.salt2 == m->ckpt.salt2;
     return !same_generation || memcmp(fs->header, m->header, sizeof fs->header) == 0;
 }
