@@ -119,11 +119,16 @@ static const queue_item *open_item_of(const exporter *x, const char *intake_id) 
 /* The intake's client row, read once: its key is opened from it into the session's cache (the body and the
  * client's fields then find it there; opening it by id would read the row again, a lookup per intake that
  * was the largest cost of an export after parsing), and its fields are the identifiable export's. */
+static void client_key_cached(exporter *x, const client_rec *c) {
+    session *s = x->s;
+    ck_status why;
+    if (c->key_ct.n) (void)ckey_of(session_ckeys(s), s->db, s->v, c, &why); /* a failure is told by the opening */
+}
+
 static bool client_of(exporter *x, const intake_rec *r, client_rec *c) {
     session *s = x->s;
     if (s->db->ops->client_get(s->db->st, r->client_id, c) != ST_OK) return false; /* the body's opening says why */
-    ck_status why;
-    if (c->key_ct.n) (void)ckey_of(session_ckeys(s), s->db, s->v, c, &why); /* a failure is told by the opening */
+    client_key_cached(x, c);
     return true;
 }
 
@@ -141,19 +146,23 @@ static json_t *concern_categories(const opened *op) {
     return list;
 }
 
-static bool open_one(exporter *x, const intake_rec *r, opened *op) {
+/* j: the intake read with its client and facts (intake_each_joined), or NULL to look them up. */
+static bool open_one(exporter *x, const intake_rec *r, const intake_joined *j, opened *op) {
     memset(op, 0, sizeof *op);
     op->meta = r;
     session *s = x->s;
     ck_status why; /* under its client's key (core/records/client_keys.h) */
     char who[VAULT_CLIENT_ID_MAX + 1];
-    client_rec c;
-    bool have_client = client_of(x, r, &c);
+    client_rec fetched;
+    const client_rec *cp = NULL; /* the client's row: read with the intake, or looked up (then freed here) */
+    if (j && j->has_client) client_key_cached(x, cp = &j->client);
+    else if (!j && client_of(x, r, &fetched)) cp = &fetched;
+    bool have_client = cp != NULL;
     if (!ckey_open_buf(session_ckeys(s), s->db, s->v, r->client_id, "intakes", "body", r->id, r->body_ct.p, r->body_ct.n,
                        &x->body, &why, who)) {
         error_set(x->err, ERR_TAMPERED, "tampering detected: intake %s does not open (edited or moved); nothing exported",
                  r->id);
-        if (have_client) client_rec_free(&c);
+        if (cp == &fetched) client_rec_free(&fetched);
         return false;
     }
     json_error_t je;
@@ -165,7 +174,12 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     if (sealed && *sealed) snprintf(op->level, sizeof op->level, "%s", sealed);
     else snprintf(op->level, sizeof op->level, "%s",
                   rowmac_check_intake(s->v, rowmac_required(s->db), r, NULL, 0) == ROW_TAMPERED ? "red" : r->level);
-    op->has_facts = s->db->ops->facts_get(s->db->st, r->id, &op->facts) == ST_OK;
+    if (j) {
+        op->has_facts = j->has_facts;
+        if (j->has_facts) op->facts = j->facts;
+    } else {
+        op->has_facts = s->db->ops->facts_get(s->db->st, r->id, &op->facts) == ST_OK;
+    }
     const queue_item *it = open_item_of(x, r->id);
     /* every step before closing, a counselor assigned too (its deadline is 0 once the step is done, the item
      * still in the queue): the Task goes on being exported, in-progress with its owner */
@@ -180,7 +194,7 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
         /* only into the past: a shifted day never lies ahead of today, so a de-identified export of recent
          * data imports back (the import refuses an authored time in the future) */
         op->shift = -llabs(vault_date_shift_days(x->shift_key, op->client_id, SHIFT_MAX_DAYS)) * DAY_SECONDS;
-        if (have_client) client_rec_free(&c);
+        if (cp == &fetched) client_rec_free(&fetched);
         if (op->shift == 0) { /* no key: an unshifted day would re-link, so nothing is exported */
             error_set(x->err, ERR_INTERNAL, "no secure memory for the export's date-shift key; nothing exported");
             json_decref(op->body);
@@ -196,7 +210,7 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
         json_decref(op->body);
         return false;
     }
-    const blob *fields[3] = {&c.name_ct, &c.phone_ct, &c.birth_ct};
+    const blob *fields[3] = {&cp->name_ct, &cp->phone_ct, &cp->birth_ct};
     vault_buf *bufs[3] = {&x->name, &x->phone, &x->birth};
     char **dest[3] = {&op->client.name, &op->client.phone, &op->client.birth};
     static const char *const cols[3] = {"name", "phone", "birth"};
@@ -204,11 +218,11 @@ static bool open_one(exporter *x, const intake_rec *r, opened *op) {
     for (int i = 0; i < 3 && ok; i++) {
         *dest[i] = NULL;
         if (fields[i]->n == 0) continue;
-        ok = ckey_open_buf(session_ckeys(s), s->db, s->v, c.id, "clients", cols[i], c.id, fields[i]->p, fields[i]->n,
+        ok = ckey_open_buf(session_ckeys(s), s->db, s->v, cp->id, "clients", cols[i], cp->id, fields[i]->p, fields[i]->n,
                            bufs[i], &why, who);
         if (ok) *dest[i] = (char *)bufs[i]->p;
     }
-    client_rec_free(&c);
+    if (cp == &fetched) client_rec_free(&fetched);
     if (!ok) {
         error_set(x->err, ERR_TAMPERED, "tampering detected: client %s does not open; nothing exported", r->client_id);
         json_decref(op->body);
@@ -1308,11 +1322,10 @@ static int count_intake(void *ctx, const intake_rec *r) {
     return 0;
 }
 
-static int on_intake(void *ctx, const intake_rec *r) {
-    walk *w = ctx;
+static int export_one(walk *w, const intake_rec *r, const intake_joined *j) {
     exporter *x = w->x;
     opened op;
-    if (!open_one(x, r, &op)) {
+    if (!open_one(x, r, j, &op)) {
         x->failed = true;
         return 1;
     }
@@ -1334,6 +1347,10 @@ static int on_intake(void *ctx, const intake_rec *r) {
     }
     return 0;
 }
+
+static int on_intake(void *ctx, const intake_rec *r) { return export_one(ctx, r, NULL); }
+
+static int on_joined(void *ctx, const intake_joined *j) { return export_one(ctx, &j->intake, j); }
 
 /* De-identified, the rows come out in the order of their pseudonyms, never the store's (the intakes by
  * created_at): in the true order, row k is the k-th intake of the day range, and ranking the database's
@@ -1546,7 +1563,7 @@ static bool walk_snapshot(exporter *x) {
     if (progress_wanted(x->s->progress) &&
         x->s->db->ops->intake_each_between(x->s->db->st, x->o->from, x->o->to, count_intake, &w.total) != ST_OK)
         w.total = 0;
-    store_status st = x->s->db->ops->intake_each_between(x->s->db->st, x->o->from, x->o->to, on_intake, &w);
+    store_status st = x->s->db->ops->intake_each_joined(x->s->db->st, x->o->from, x->o->to, on_joined, &w);
     free(w.patients.ids);
     if (st != ST_OK && !x->failed) {
         db_error(x->s->db, st, "cannot read the intakes", x->err);

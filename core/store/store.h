@@ -270,6 +270,15 @@ typedef struct {
 typedef int (*facts_cb)(void *ctx, const facts_brief *r);
 /* Called for each intake of an export (sealed fields as stored). */
 typedef int (*intake_cb)(void *ctx, const intake_rec *r);
+/* One intake with its client's row and its report facts, read together (intake_each_joined). */
+typedef struct {
+    intake_rec intake;
+    bool has_client; /* false when the client's row is gone */
+    client_rec client;
+    bool has_facts; /* false when the intake has no facts row */
+    facts_rec facts;
+} intake_joined;
+typedef int (*intake_joined_cb)(void *ctx, const intake_joined *r);
 
 typedef struct store store;
 
@@ -425,6 +434,9 @@ typedef struct store_ops {
     store_status (*outcome_sessions)(store *s, const char *facts_id, outcome_session_rec **out, int *n);
     /* every intake with from <= created_at < to, oldest first, in pages (cb may not write) */
     store_status (*intake_each_between)(store *s, int64_t from, int64_t to, intake_cb cb, void *ctx);
+    /* the same intakes in the same order, each with its client and facts read in the same step (an export read
+     * them one by one: two lookups per intake, a quarter of its time) */
+    store_status (*intake_each_joined)(store *s, int64_t from, int64_t to, intake_joined_cb cb, void *ctx);
     /* Erasure: every row of the client (the client, its blind-index entries, intakes, queue items and their
      * history) is removed and none of its sealed values can be recovered from the store's files afterwards
      * (overwritten before removal, and removed space cleared), once purge_old_versions has completed.

@@ -919,6 +919,15 @@ static store_status ck_intake_each_between(store *s, int64_t from, int64_t to, i
     return c->b->intake_each_between(c->in, from, to, cb, ctx);
 }
 
+static store_status ck_intake_each_joined(store *s, int64_t from, int64_t to, intake_joined_cb cb, void *ctx) {
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (!cb) return invalid(c, "read the intakes", "no callback was given");
+    c->own_error = false;
+    COUNT(intake_each_joined);
+    return c->b->intake_each_joined(c->in, from, to, cb, ctx);
+}
+
 static store_status ck_client_erase(store *s, const char *client_id) {
     if (!s) return ST_INVALID;
     checked *c = C(s);
@@ -1063,6 +1072,7 @@ const store_ops store_checked = {
     .outcome_session_add = ck_outcome_session_add,
     .outcome_sessions = ck_outcome_sessions,
     .intake_each_between = ck_intake_each_between,
+    .intake_each_joined = ck_intake_each_joined,
     .client_erase = ck_client_erase,
     .drafts_before = ck_drafts_before,
     .clients_closed_before = ck_clients_closed_before,
@@ -1141,6 +1151,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(outcome_session_add)] = "outcome_session_add",
     [SLOT(outcome_sessions)] = "outcome_sessions",
     [SLOT(intake_each_between)] = "intake_each_between",
+    [SLOT(intake_each_joined)] = "intake_each_joined",
     [SLOT(client_erase)] = "client_erase",
     [SLOT(drafts_before)] = "drafts_before",
     [SLOT(clients_closed_before)] = "clients_closed_before",

@@ -4060,6 +4060,77 @@ static void c_intake_each_between(void **state) {
     assert_int_equal(c.n, 300);
 }
 
+/* intake_each_joined: the intakes intake_each_between gives, in its order, each with its client's row (as
+ * client_get reads it, its key too) and its facts row when it has one (as facts_get reads it), across pages. */
+typedef struct {
+    fx *f;
+    int n, with_facts, stop_after;
+    int64_t last_at;
+    bool seen[600];
+} joined_ctx;
+
+static int collect_joined(void *ctx, const intake_joined *j) {
+    joined_ctx *c = ctx;
+    const store_ops *o = c->f->ops;
+    unsigned idx = 0;
+    if (sscanf(j->intake.id, "1c000000-0000-4000-8000-%12u", &idx) != 1) fail_msg("unexpected intake %s", j->intake.id);
+    if (idx >= 600 || c->seen[idx]) fail_msg("intake %u given twice", idx);
+    c->seen[idx] = true;
+    assert_true(j->intake.created_at >= c->last_at);
+    c->last_at = j->intake.created_at;
+    intake_rec want = mk_intake(j->intake.id, idx % 2 ? CLIENT2 : CLIENT1, STAFF1, 1000 + idx / 3, "green", 12, 0, idx);
+    assert_intake_eq(&want, &j->intake);
+    intake_rec_free(&want);
+    assert_true(j->has_client);
+    client_rec c1;
+    OK(c->f, o->client_get(c->f->s, j->intake.client_id, &c1));
+    assert_client_eq(&c1, &j->client);
+    client_rec_free(&c1);
+    facts_rec fr;
+    bool has = o->facts_get(c->f->s, j->intake.id, &fr) == ST_OK;
+    assert_int_equal(j->has_facts, has);
+    assert_int_equal(has, idx % 3 == 0);
+    if (has) assert_facts_eq(&fr, &j->facts);
+    c->with_facts += j->has_facts;
+    c->n++;
+    return c->stop_after && c->n >= c->stop_after;
+}
+
+static void c_intake_each_joined(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    enum { N = 600 };
+    OK(f, o->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_client(f, CLIENT1, 10, 8, 10, 1);
+    add_client(f, CLIENT2, 1, 0, 0, 2);
+    for (int i = N - 1; i >= 0; i--) {
+        char id[STORE_ID_LEN];
+        snprintf(id, sizeof id, "1c000000-0000-4000-8000-%012d", i);
+        intake_rec r = mk_intake(id, i % 2 ? CLIENT2 : CLIENT1, STAFF1, 1000 + i / 3, "green", 12, 0, (unsigned)i);
+        OK(f, o->intake_insert(f->s, &r));
+        intake_rec_free(&r);
+        if (i % 3 == 0) {
+            facts_rec fr = mk_facts(id, i % 2 ? CLIENT2 : CLIENT1, 1000 + i / 3, "green", (unsigned)i);
+            OK(f, o->facts_put(f->s, &fr));
+        }
+    }
+    OK(f, o->commit(f->s));
+    joined_ctx c = {f, 0, 0, 0, INT64_MIN, {false}};
+    OK(f, o->intake_each_joined(f->s, INT64_MIN, INT64_MAX, collect_joined, &c));
+    assert_int_equal(c.n, N);
+    assert_int_equal(c.with_facts, N / 3);
+    joined_ctx part = {f, 0, 0, 0, INT64_MIN, {false}};
+    OK(f, o->intake_each_joined(f->s, 1000, 1100, collect_joined, &part)); /* intakes 0..299 */
+    assert_int_equal(part.n, 300);
+    for (int i = 0; i < 300; i++) assert_true(part.seen[i]);
+    joined_ctx stop = {f, 0, 0, 10, INT64_MIN, {false}};
+    OK(f, o->intake_each_joined(f->s, INT64_MIN, INT64_MAX, collect_joined, &stop));
+    assert_int_equal(stop.n, 10);
+    EXPECT(f, ST_INVALID, o->intake_each_joined(f->s, 0, 2000, NULL, &c));
+    assert_int_equal(o->intake_each_joined(NULL, 0, 2000, collect_joined, &c), ST_INVALID);
+}
+
 /* Bytes no other value of a test shares (fill() repeats a pattern across seeds). */
 static blob rnd_blob(size_t n, uint64_t seed) {
     blob b = {malloc(n), n};
@@ -4490,7 +4561,7 @@ static void c_leftovers_hint(void **state) {
         CT(c_degenerate_args, b), CT(c_integrity_ok, b), CT(c_second_connection, b), CT(c_read_transaction, b), CT(c_busy, b), \
         CT(c_row_macs, b), CT(c_client_keys, b), CT(c_queue_order, b), CT(c_queue_counts_page, b), CT(c_queue_events, b),          \
         CT(c_audit_each_from, b), CT(c_local_changes, b), CT(c_facts, b), CT(c_facts_scan, b),               \
-        CT(c_intake_each_between, b), CT(c_client_erase, b), CT(c_drafts_erase, b),                          \
+        CT(c_intake_each_between, b), CT(c_intake_each_joined, b), CT(c_client_erase, b), CT(c_drafts_erase, b),                          \
         CT(c_clients_closed_before, b), CT(c_checkpoint, b), CT(c_leftovers_hint, b), CT(c_restore, b), CT(c_scratch_and_drop, b), \
         cmocka_unit_test(c_every_op_called)
 

@@ -165,6 +165,7 @@ enum sid {
     S_OSESSION_ADD,
     S_OSESSION_LIST,
     S_INTAKE_PAGE,
+    S_INTAKE_PAGE_JOINED,
     S_ERASE_OVERWRITE_CLIENT,
     S_ERASE_OVERWRITE_INTAKES,
     S_ERASE_OVERWRITE_REASONS,
@@ -239,6 +240,7 @@ typedef struct {
     const char *table;
     const char *row; /* the row's id once read */
     const char *bad; /* the first damaged column, or NULL */
+    int base;        /* column i of the record is the statement's column base + i (a joined row: 0 otherwise) */
 } reader;
 
 /* Reads every row of statement sid (bound to key when key is not NULL) into a malloc'd array of elem-size
@@ -314,6 +316,11 @@ store_status sq_read_staff(store *s, sqlite3_stmt *st, staff_rec *o);
 store_status sq_read_counselor(store *s, sqlite3_stmt *st, counselor_rec *o);
 store_status sq_read_client(store *s, sqlite3_stmt *st, client_rec *o);
 store_status sq_read_intake(store *s, sqlite3_stmt *st, intake_rec *o);
+/* The same, from column base on (a joined row: sqlite_joined.c) */
+store_status sq_read_client_at(store *s, sqlite3_stmt *st, int base, client_rec *o);
+store_status sq_read_intake_at(store *s, sqlite3_stmt *st, int base, intake_rec *o);
+store_status sq_read_facts_at(store *s, sqlite3_stmt *st, int base, facts_rec *o);
+store_status sq_intake_each_joined(store *s, int64_t from, int64_t to, intake_joined_cb cb, void *ctx);
 store_status sq_read_draft(store *s, sqlite3_stmt *st, draft_rec *o);
 store_status sq_read_audit(store *s, sqlite3_stmt *st, audit_rec *o);
 __attribute__((format(printf, 3, 4))) store_status sq_invalid(store *s, const char *what, const char *why, ...);

@@ -114,7 +114,7 @@ store_status sq_bidx_clear(store *s, const char *client_id) {
 
 /* Lists of ids (one text column): the row readers of collect_rows. */
 store_status sq_rd_id_column(store *s, sqlite3_stmt *st, void *o, const char *table, const char *col) {
-    reader r = {st, table, NULL, NULL};
+    reader r = {st, table, NULL, NULL, 0};
     sq_rd_text(&r, 0, col, o, STORE_ID_LEN, false);
     return sq_rd_end(s, &r);
 }

@@ -2,7 +2,7 @@
 #include "sqlite_backend.h"
 
 static store_status read_queue(store *s, sqlite3_stmt *st, queue_rec *o) {
-    reader r = {st, "queue_items", NULL, NULL};
+    reader r = {st, "queue_items", NULL, NULL, 0};
     memset(o, 0, sizeof *o);
     sq_rd_text(&r, 0, "id", o->id, sizeof o->id, false);
     r.row = o->id;
@@ -34,7 +34,7 @@ static store_status read_queue(store *s, sqlite3_stmt *st, queue_rec *o) {
 }
 
 static store_status read_event(store *s, sqlite3_stmt *st, queue_event_rec *o) {
-    reader r = {st, "queue_events", NULL, NULL};
+    reader r = {st, "queue_events", NULL, NULL, 0};
     memset(o, 0, sizeof *o);
     sq_rd_text(&r, 0, "id", o->id, sizeof o->id, false);
     r.row = o->id;

@@ -1,8 +1,10 @@
 /* Report facts and recorded sessions, intakes by time for exports, erasure of a client and its rows. */
 #include "sqlite_backend.h"
 
-static store_status read_facts(store *s, sqlite3_stmt *st, facts_rec *o) {
-    reader r = {st, "intake_facts", NULL, NULL};
+static store_status read_facts(store *s, sqlite3_stmt *st, facts_rec *o) { return sq_read_facts_at(s, st, 0, o); }
+
+store_status sq_read_facts_at(store *s, sqlite3_stmt *st, int base, facts_rec *o) {
+    reader r = {st, "intake_facts", NULL, NULL, base};
     memset(o, 0, sizeof *o);
     sq_rd_text(&r, 0, "id", o->id, sizeof o->id, false);
     r.row = o->id;
@@ -192,7 +194,7 @@ store_status sq_facts_rekey(store *s, const char *old_id, const char *new_id, co
 }
 
 static store_status read_osession(store *s, sqlite3_stmt *st, outcome_session_rec *o) {
-    reader r = {st, "outcome_sessions", NULL, NULL};
+    reader r = {st, "outcome_sessions", NULL, NULL, 0};
     memset(o, 0, sizeof *o);
     sq_rd_text(&r, 0, "id", o->id, sizeof o->id, false);
     r.row = o->id;
@@ -250,7 +252,7 @@ store_status sq_intake_each_between(store *s, int64_t from, int64_t to, intake_c
         /* column 0 is the rowid (where the next page starts), then INTAKE_COLS */
         while (rc == SQLITE_OK && k < INTAKE_PAGE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             int64_t rowid = sqlite3_column_int64(st, 0);
-            reader r = {st, "intakes", NULL, NULL};
+            reader r = {st, "intakes", NULL, NULL, 0};
             intake_rec *o = &page[k];
             memset(o, 0, sizeof *o);
             sq_rd_text(&r, 1, "id", o->id, sizeof o->id, false);

@@ -8,7 +8,7 @@ void sq_rd_bad(reader *r, const char *col) {
 
 void sq_rd_text(reader *r, int i, const char *col, char *buf, size_t size, bool nullable) {
     buf[0] = '\0';
-    int t = sqlite3_column_type(r->st, i);
+    int t = sqlite3_column_type(r->st, r->base + i);
     if (t == SQLITE_NULL) {
         if (!nullable) sq_rd_bad(r, col);
         return;
@@ -17,8 +17,8 @@ void sq_rd_text(reader *r, int i, const char *col, char *buf, size_t size, bool 
         sq_rd_bad(r, col);
         return;
     }
-    const unsigned char *p = sqlite3_column_text(r->st, i);
-    int n = sqlite3_column_bytes(r->st, i);
+    const unsigned char *p = sqlite3_column_text(r->st, r->base + i);
+    int n = sqlite3_column_bytes(r->st, r->base + i);
     if (!p || n < 0 || (size_t)n >= size || memchr(p, '\0', (size_t)n)) {
         sq_rd_bad(r, col);
         return;
@@ -28,11 +28,11 @@ void sq_rd_text(reader *r, int i, const char *col, char *buf, size_t size, bool 
 }
 
 int64_t sq_rd_int(reader *r, int i, const char *col, int64_t lo, int64_t hi) {
-    if (sqlite3_column_type(r->st, i) != SQLITE_INTEGER) {
+    if (sqlite3_column_type(r->st, r->base + i) != SQLITE_INTEGER) {
         sq_rd_bad(r, col);
         return 0;
     }
-    int64_t v = sqlite3_column_int64(r->st, i);
+    int64_t v = sqlite3_column_int64(r->st, r->base + i);
     if (v < lo || v > hi) {
         sq_rd_bad(r, col);
         return 0;
@@ -43,12 +43,12 @@ int64_t sq_rd_int(reader *r, int i, const char *col, int64_t lo, int64_t hi) {
 /* A blob that must have exactly n bytes (key material, hashes). */
 static void rd_fixed(reader *r, int i, const char *col, unsigned char *dst, size_t n) {
     memset(dst, 0, n);
-    if (sqlite3_column_type(r->st, i) != SQLITE_BLOB) {
+    if (sqlite3_column_type(r->st, r->base + i) != SQLITE_BLOB) {
         sq_rd_bad(r, col);
         return;
     }
-    const void *p = sqlite3_column_blob(r->st, i);
-    int len = sqlite3_column_bytes(r->st, i);
+    const void *p = sqlite3_column_blob(r->st, r->base + i);
+    int len = sqlite3_column_bytes(r->st, r->base + i);
     if (!p || len < 0 || (size_t)len != n) {
         sq_rd_bad(r, col);
         return;
@@ -61,8 +61,8 @@ static void rd_fixed(reader *r, int i, const char *col, unsigned char *dst, size
 void sq_rd_mac(reader *r, int i, unsigned char dst[VAULT_MAC_BYTES], bool *has) {
     memset(dst, 0, VAULT_MAC_BYTES);
     *has = false;
-    const void *p = sqlite3_column_type(r->st, i) == SQLITE_BLOB ? sqlite3_column_blob(r->st, i) : NULL;
-    if (!p || sqlite3_column_bytes(r->st, i) != VAULT_MAC_BYTES) return;
+    const void *p = sqlite3_column_type(r->st, r->base + i) == SQLITE_BLOB ? sqlite3_column_blob(r->st, r->base + i) : NULL;
+    if (!p || sqlite3_column_bytes(r->st, r->base + i) != VAULT_MAC_BYTES) return;
     memcpy(dst, p, VAULT_MAC_BYTES);
     *has = true;
 }
@@ -71,7 +71,7 @@ void sq_rd_mac(reader *r, int i, unsigned char dst[VAULT_MAC_BYTES], bool *has) 
 void sq_rd_blob(reader *r, int i, const char *col, blob *out, bool nullable) {
     out->p = NULL;
     out->n = 0;
-    int t = sqlite3_column_type(r->st, i);
+    int t = sqlite3_column_type(r->st, r->base + i);
     if (t == SQLITE_NULL) {
         if (!nullable) sq_rd_bad(r, col);
         return;
@@ -80,8 +80,8 @@ void sq_rd_blob(reader *r, int i, const char *col, blob *out, bool nullable) {
         sq_rd_bad(r, col);
         return;
     }
-    const void *p = sqlite3_column_blob(r->st, i);
-    int len = sqlite3_column_bytes(r->st, i);
+    const void *p = sqlite3_column_blob(r->st, r->base + i);
+    int len = sqlite3_column_bytes(r->st, r->base + i);
     if (len < 0 || (len > 0 && !p)) {
         sq_rd_bad(r, col);
         return;
@@ -99,7 +99,7 @@ store_status sq_rd_end(store *s, const reader *r) {
 }
 
 store_status sq_read_staff(store *s, sqlite3_stmt *st, staff_rec *o) {
-    reader r = {st, "staff", NULL, NULL};
+    reader r = {st, "staff", NULL, NULL, 0};
     memset(o, 0, sizeof *o);
     sq_rd_text(&r, 0, "id", o->id, sizeof o->id, false);
     r.row = o->id;
@@ -122,7 +122,7 @@ store_status sq_read_staff(store *s, sqlite3_stmt *st, staff_rec *o) {
 }
 
 store_status sq_read_counselor(store *s, sqlite3_stmt *st, counselor_rec *o) {
-    reader r = {st, "counselors", NULL, NULL};
+    reader r = {st, "counselors", NULL, NULL, 0};
     memset(o, 0, sizeof *o);
     sq_rd_text(&r, 0, "id", o->id, sizeof o->id, false);
     r.row = o->id;
@@ -140,8 +140,10 @@ store_status sq_read_counselor(store *s, sqlite3_stmt *st, counselor_rec *o) {
     return sq_rd_end(s, &r);
 }
 
-store_status sq_read_client(store *s, sqlite3_stmt *st, client_rec *o) {
-    reader r = {st, "clients", NULL, NULL};
+store_status sq_read_client(store *s, sqlite3_stmt *st, client_rec *o) { return sq_read_client_at(s, st, 0, o); }
+
+store_status sq_read_client_at(store *s, sqlite3_stmt *st, int base, client_rec *o) {
+    reader r = {st, "clients", NULL, NULL, base};
     memset(o, 0, sizeof *o);
     sq_rd_text(&r, 0, "id", o->id, sizeof o->id, false);
     r.row = o->id;
@@ -157,8 +159,10 @@ store_status sq_read_client(store *s, sqlite3_stmt *st, client_rec *o) {
     return x;
 }
 
-store_status sq_read_intake(store *s, sqlite3_stmt *st, intake_rec *o) {
-    reader r = {st, "intakes", NULL, NULL};
+store_status sq_read_intake(store *s, sqlite3_stmt *st, intake_rec *o) { return sq_read_intake_at(s, st, 0, o); }
+
+store_status sq_read_intake_at(store *s, sqlite3_stmt *st, int base, intake_rec *o) {
+    reader r = {st, "intakes", NULL, NULL, base};
     memset(o, 0, sizeof *o);
     sq_rd_text(&r, 0, "id", o->id, sizeof o->id, false);
     r.row = o->id;
@@ -179,7 +183,7 @@ store_status sq_read_intake(store *s, sqlite3_stmt *st, intake_rec *o) {
 }
 
 store_status sq_read_draft(store *s, sqlite3_stmt *st, draft_rec *o) {
-    reader r = {st, "drafts", NULL, NULL};
+    reader r = {st, "drafts", NULL, NULL, 0};
     memset(o, 0, sizeof *o);
     sq_rd_text(&r, 0, "id", o->id, sizeof o->id, false);
     r.row = o->id;
@@ -194,7 +198,7 @@ store_status sq_read_draft(store *s, sqlite3_stmt *st, draft_rec *o) {
 
 store_status sq_read_audit(store *s, sqlite3_stmt *st, audit_rec *o) {
     char row[24] = "";
-    reader r = {st, "audit", row, NULL};
+    reader r = {st, "audit", row, NULL, 0};
     memset(o, 0, sizeof *o);
     o->seq = sq_rd_int(&r, 0, "seq", 1, INT64_MAX);
     snprintf(row, sizeof row, "%" PRId64, o->seq);

@@ -30,7 +30,7 @@ store_status sq_each_sealed(store *s, sealed_cb cb, void *ctx) {
             rc = sq_b_int(st, 1, after, rc);
             rc = sq_b_int(st, 2, SEALED_BATCH, rc);
             while (rc == SQLITE_OK && k < SEALED_BATCH && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-                reader r = {st, tb->table, NULL, NULL};
+                reader r = {st, tb->table, NULL, NULL, 0};
                 sealed_row *row = &rows[k];
                 memset(row, 0, sizeof *row);
                 row->rowid = sqlite3_column_int64(st, 0);

@@ -112,6 +112,18 @@ const char *const sq_sql_text[S_COUNT] = {
     [S_OSESSION_LIST] = "SELECT " OSESSION_COLS " FROM outcome_sessions WHERE facts_id = ?1 ORDER BY day, rowid",
     [S_INTAKE_PAGE] = "SELECT rowid, " INTAKE_COLS " FROM intakes WHERE created_at >= ?1 AND created_at < ?2 AND "
                       "(created_at > ?3 OR (created_at = ?3 AND rowid > ?4)) ORDER BY created_at, rowid LIMIT ?5",
+    /* the page above, each intake with its client (and its key) and its facts: columns 1.. the intake, 11.. the
+     * client, 18.. the facts (sqlite_joined.c) */
+    [S_INTAKE_PAGE_JOINED] =
+        "SELECT i.rowid, i.id, i.client_id, i.created_at, i.created_by, i.level, i.suggested, i.chosen, i.body_ct, "
+        "i.notes_ct, i.mac, c.id, c.created_at, c.created_by, c.name_ct, c.phone_ct, c.birth_ct, k.key_ct, f.id, "
+        "f.client_key, f.created_at, f.level, f.channel, f.concerns, f.age_band, f.counselor, f.deadline, "
+        "f.confirmed_at, f.confirmed_level, f.first_contact_at, f.suggestions, f.declines, f.overdue, "
+        "f.first_session_day, f.first_session_attended, f.sessions_attended, f.last_session_day, f.closed_reason, "
+        "f.closed_at, 0, f.mac FROM intakes AS i LEFT JOIN clients AS c ON c.id = i.client_id LEFT JOIN client_keys "
+        "AS k ON k.client_id = c.id LEFT JOIN intake_facts AS f ON f.id = i.id WHERE i.created_at >= ?1 AND "
+        "i.created_at < ?2 AND (i.created_at > ?3 OR (i.created_at = ?3 AND i.rowid > ?4)) ORDER BY i.created_at, "
+        "i.rowid LIMIT ?5",
     [S_ERASE_OVERWRITE_CLIENT] = "UPDATE clients SET name_ct = randomblob(length(name_ct)), phone_ct = CASE WHEN phone_ct "
                                  "IS NULL THEN NULL ELSE randomblob(length(phone_ct)) END, birth_ct = CASE WHEN birth_ct "
                                  "IS NULL THEN NULL ELSE randomblob(length(birth_ct)) END WHERE id = ?1",

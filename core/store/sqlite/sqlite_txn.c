@@ -111,7 +111,7 @@ store_status sq_meta_get(store *s, const char *key, blob *out) {
     rc = sq_b_text(st, 1, key, rc);
     if (rc == SQLITE_OK) rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        reader r = {st, "meta", key, NULL};
+        reader r = {st, "meta", key, NULL, 0};
         sq_rd_blob(&r, 0, "value", out, false);
         sq_stmt_done(st);
         store_status x = sq_rd_end(s, &r);
