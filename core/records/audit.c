@@ -444,6 +444,7 @@ typedef struct {
     unsigned char box_pk[VAULT_PK_BYTES];
     int64_t box_seq;
     int64_t kdf_seq;
+    int64_t clinical_seq; /* their newest signed clinical_key entry (a rotation they made), 0 for none */
     int64_t role_seq, lock_seq, remove_seq, added_seq, key_seq;
     unsigned char pk[VAULT_SIGN_PK_BYTES];
     bool pending;
@@ -894,6 +895,8 @@ static int check_entry(void *vctx, const audit_rec *e) {
     if (e->has_sig && !strcmp(e->action, ACT_BOX_KEY) && follow_box(c, e)) return 1;
     if (e->has_sig && !strcmp(e->action, "staff_kdf") && check_kdf_writer(c, e)) return 1;
     if (e->has_sig && !strcmp(e->action, "clinical_key")) {
+        member *writer = member_get(c, e->staff_id);
+        if (writer) writer->clinical_seq = e->seq;
         r->clinical_seq = e->seq;
         snprintf(r->clinical_detail, sizeof r->clinical_detail, "%s", e->detail);
     }
@@ -1225,6 +1228,7 @@ static void facts_build(const verify_ctx *c, const audit_report *r, bool complet
         memcpy(o->box_pk, m->box_pk, sizeof o->box_pk);
         o->box_seq = m->box_seq;
         o->kdf_seq = m->kdf_seq;
+        o->clinical_seq = m->clinical_seq;
     }
     f->complete = complete;
     snprintf(f->problem, sizeof f->problem, "%s", complete ? "" : r->problem);

@@ -112,6 +112,7 @@ typedef struct {
     unsigned char box_pk[VAULT_PK_BYTES];
     int64_t box_seq;
     int64_t kdf_seq; /* their newest staff_kdf entry the walk took (their own, or by someone who may manage staff) */
+    int64_t clinical_seq; /* their newest signed clinical_key entry (a rotation of the clinical key), 0 for none */
 } audit_member_facts;
 typedef struct {
     audit_member_facts *m;

@@ -324,11 +324,14 @@ static char *note_signed(const vault *v, const char *signer, const char *row, co
 
 typedef enum { NOTE_UNSIGNED, NOTE_SIGNED, NOTE_FORGED } note_sig;
 
-/* May signer vouch for a note they did not write (a rotation's attestation)? Their role as the trail set it (a
- * member added before roles were audited: the table's). */
+/* May signer vouch for a note they did not write (a rotation's attestation of a note from before signatures)?
+ * Only a member who made a rotation (a signed clinical_key entry: the rotation signs what it finds unsigned), in
+ * a role the trail set that may read others' notes (a member added before roles were audited: the table's).
+ * Any clinician could vouch before: one signed "nothing of note" over a colleague's note and verify said sound
+ * (attacker round 13). */
 static bool vouches(database *db, const audit_member_facts *w, const char *signer) {
     staff_rec r;
-    if (!w || !w->added) return false;
+    if (!w || !w->added || !w->clinical_seq) return false;
     if (w->has_role) return role_may(w->role, ACT_NOTES_OF_OTHERS);
     return db->ops->staff_by_id(db->st, signer, &r) == ST_OK && role_may(r.role, ACT_NOTES_OF_OTHERS);
 }

@@ -73,4 +73,18 @@ check "swap: alice wrote her note over bob's, as its author in the row" has_out 
 tri admin "$ADMIN\n" verify
 check "swap: verify fails" [ "$rc" -ne 0 ]
 check "swap: ...naming the intake whose author was moved" has_err "intake $iid names another author than the one who saved it"
+
+# Round 13: a second clinician signs "nothing of note" over bob's note with her own key. Vouching for a note one did
+# not write is a rotation's (it signs the notes it finds unsigned), never any clinician's at any time.
+fresh colleague
+CAROL=carol-passphrase-1
+tri admin "$ADMIN\n$CAROL\n" user add carol --role clinician
+printf '%s\n' "$CAROL" | "$A" forge-clinical-note "$tmp/config.ini" "$DB" carol "$iid" "nothing of note" self 2>"$tmp/aerr"
+rc=$? err=$(cat "$tmp/aerr")
+check "colleague: carol wrote her note over bob's, signed by herself" [ "$rc" -eq 0 ]
+read_intake bob "$BOB" "$iid"
+check "colleague: bob's screen refuses it" [ "$rc" -ne 0 ]
+check "colleague: ...never shown as his" sh -c '! printf "%s" "$1" | grep -q "nothing of note"' x "$out"
+tri admin "$ADMIN\n" verify
+check "colleague: verify names it" has_err "intakes.notes of record $iid is not its author's: it is signed by .*, who neither wrote it nor may vouch for it"
 finish

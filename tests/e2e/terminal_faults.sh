@@ -229,7 +229,7 @@ part_queue() {
     clean "queue decline reason: $n_inputs inputs"
     shows "queue decline reason: the text" "$EXP"_
     keys Enter
-    need "declined" "Done: decline (clin" || return
+    need "declined" "Done: decline recorded (clin" || return
     shows "the history holds the queue's decline reason" ": $EXP" "clin *decline .*"
     shows "...and the summary's decline reason, stored as typed" ": $DECL_EXP" "desk *decline .*"
     keys q q
