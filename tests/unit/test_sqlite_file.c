@@ -8,7 +8,7 @@
  *    the generation of the log the check last saw (across a restart it cannot tell: the known gap);
  *  - a checkpoint held back by a reader's snapshot, which leaves an older page 1 than the log's last, is not a
  *    copy (four desks writing were stopped so);
- *  - a copy with no checkpoint between is found, as before.
+ *  - a copy with no checkpoint between is found, as before; a touch (times only) is not a copy.
  * Everything happens in a directory made with mkdtemp and removed afterwards. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +17,8 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +151,28 @@ static void a_held_back_checkpoint_is_not_a_copy(void **state) {
     sqlite3_close(a);
 }
 
+/* touch: the times move, no byte does. Taken for a copy, the desk emptied its log (its commits lost) and stopped
+ * (attacker round 14). */
+static void a_touch_is_not_a_copy(void **state) {
+    (void)state;
+    sqlite3 *a = fresh();
+    dbfile_mark m = {0};
+    assert_true(dbfile_mark_take(a, path, &m));
+    grow(a, 2);
+    struct timespec later[2] = {{0, UTIME_OMIT}, {0, 0}};
+    clock_gettime(CLOCK_REALTIME, &later[1]);
+    later[1].tv_sec += 7;
+    assert_int_equal(utimensat(AT_FDCWD, path, later, 0), 0);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    assert_int_equal(sqlite3_wal_checkpoint_v2(a, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL), SQLITE_OK);
+    later[1].tv_sec += 7;
+    assert_int_equal(utimensat(AT_FDCWD, path, later, 0), 0);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    grow(a, 1);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    sqlite3_close(a);
+}
+
 static void copy_after_an_unseen_checkpoint_is_found(void **state) {
     (void)state;
     sqlite3 *a = fresh();
@@ -193,6 +217,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(checkpoints_are_not_copies),
         cmocka_unit_test(a_held_back_checkpoint_is_not_a_copy),
+        cmocka_unit_test(a_touch_is_not_a_copy),
         cmocka_unit_test(copy_after_an_unseen_checkpoint_is_found),
         cmocka_unit_test(copy_after_another_desks_checkpoint_is_found),
         cmocka_unit_test(copy_without_a_checkpoint_is_found),

@@ -6,10 +6,11 @@
  * (on tmpfs as on disk; a test passed on disk only because the restored copy matched the frames). So a
  * connection marks the file when it opens it and checks the mark before each write and at each poll:
  *   - moved or removed: the path names another inode (st_dev/st_ino), or nothing;
- *   - overwritten in place: the file's size, modification time or 100-byte header changed although no
+ *   - overwritten in place: the file's size or 100-byte header changed although no
  *     checkpoint ran (only a checkpoint writes the database file itself in WAL mode; each one moves the
  *     checkpoint counters of the -shm or the -wal header, see https://www.sqlite.org/walformat.html). The
- *     header counts because timestamps are coarse (a few ms): a copy right after a checkpoint can keep them;
+ *     header counts because timestamps are coarse (a few ms): a copy right after a checkpoint can keep them,
+ *     and the times alone say nothing (touch moves them);
  *   - its WAL discarded by another desk that found one of the above (the -wal header no longer matches the
  *     -shm's): the file was replaced, though this desk saw nothing change.
  * A desk that finds any of them stops writing and discards the WAL's frames (dbfile_discard_wal), so that
@@ -19,7 +20,9 @@
  * A change that a checkpoint explains is checked against what a checkpoint can write: the file's header must be
  * one of the log's frames of page 1, or, in the same generation of the log, what it was before
  * (sqlite_walscan.c).
- * Known gaps: a copy that ends before a checkpoint starts writing, when that checkpoint writes page 1, gets its
+ * A change of the file's times alone (touch) is not a copy.
+ * Known gaps: a copy of the same size and header as the file (made from it since the last checkpoint that wrote
+ * page 1) is taken for the file; a copy that ends before a checkpoint starts writing, when that checkpoint writes page 1, gets its
  * header from the log and is taken for the checkpoint's write; so is any copy once the log restarted since the
  * mark (the file's page 1 may then be the old generation's last, whose frames are gone). */
 #ifndef TRIAGE_SQLITE_FILE_H

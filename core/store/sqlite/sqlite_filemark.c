@@ -243,14 +243,17 @@ store_status sq_mark_check(int fd, const char *db, error *err) {
         !was.settled)
         return ST_OK; /* no record, or a checkpoint cut short: nothing to judge by (see above) */
     if (!mark_now(db, &now)) return ST_OK; /* the open that follows says what is wrong with it */
-    bool same = was.dev == now.dev && was.ino == now.ino && was.size == now.size && was.mtime_s == now.mtime_s &&
-                was.mtime_ns == now.mtime_ns && memcmp(was.header, now.header, sizeof was.header) == 0;
+    bool same_content = was.dev == now.dev && was.ino == now.ino && was.size == now.size &&
+                        memcmp(was.header, now.header, sizeof was.header) == 0;
+    bool same = same_content && was.mtime_s == now.mtime_s && was.mtime_ns == now.mtime_ns;
     if (same && was.ctime_s == now.ctime_s && was.ctime_ns == now.ctime_ns) return ST_OK;
-    /* the same times, size and header but a new inode change time: the file was written or had its times set
-     * since (cp -a of a file-level backup puts back the file as it was, with its own old record), or only its
-     * mode changed (chmod); the log then tells: the generation the record saw is this file's own */
+    /* the same size and header but new times: the file was written or had its times set since (cp -a of a
+     * file-level backup puts back the file as it was, with its own old record), or only its times or mode moved
+     * (touch, chmod: a touch was refused as "overwritten", attacker round 14); the log then tells: the generation
+     * the record saw is this file's own */
     unsigned char salts[8];
-    if (same && was.wal_known && wal_salts(db, salts) && memcmp(salts, was.wal_salts, sizeof salts) == 0) return ST_OK;
+    if (same_content && was.wal_known && wal_salts(db, salts) && memcmp(salts, was.wal_salts, sizeof salts) == 0)
+        return ST_OK;
     if (same)
         return sq_put_err(err, ST_CORRUPT,
                           "%s was put back with its old times, size and header (copied over the path by a program "
