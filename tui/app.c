@@ -86,6 +86,9 @@ static void load(app *a) {
     if (ops->load) ops->load(a, &l);
 }
 
+/* A discard that takes the typed word: a client at risk (the core says which levels). */
+static bool discard_guarded(const app *a) { return a->in.active && draft_level_guarded(draft_level_now(a->in.w)); }
+
 /* The yes/no question over the screen, wrapped whole. */
 static void draw_question_box(app *a, const layout *l) {
     char text[768];
@@ -96,10 +99,13 @@ static void draw_question_box(app *a, const layout *l) {
         intake_whose(a, who, sizeof who);
         intake_where(a, where, sizeof where);
         risk_level lv = draft_level_now(a->in.w);
-        bool guarded = draft_level_guarded(lv);
-        snprintf(text, sizeof text, "%s %s (%s)%s%s%s%s%s%s%s%s", tr("discard_ask"), who, where, tr("p_stop"), tr("level"),
-                 tr("p_colon"), level_tr(lv), tr("p_stop"), keyed(guarded ? "discard_ask_guarded" : "discard_ask_rest"),
-                 guarded ? "  > " : "", guarded ? a->ask_typed : "");
+        bool guarded = discard_guarded(a);
+        /* a draft saved moments ago at another desk may be open there: said (one y threw away a colleague's live
+         * work unwarned; that desk keeps its answers all the same: sixteenth tryout) */
+        snprintf(text, sizeof text, "%s %s (%s)%s%s%s%s%s%s%s%s%s", tr("discard_ask"), who, where, tr("p_stop"), tr("level"),
+                 tr("p_colon"), level_tr(lv), tr("p_stop"), a->in.open_elsewhere ? tr("discard_open_elsewhere") : "",
+                 keyed(guarded ? "discard_ask_guarded" : "discard_ask_rest"), guarded ? "  > " : "",
+                 guarded ? a->ask_typed : "");
     } else if (a->ask == ASK_GONE) {
         /* this desk's answers at red or orange are not left with one key (q then y dropped a red caller's: eleventh
          * tryout); they are kept or the intake stays */
@@ -307,7 +313,7 @@ static void answer_question(app *a, const event *ev) {
     }
     bool yes = ev->kind == EV_CHAR && (ev->ch == L'y' || ev->ch == L'Y');
     ask_kind was = a->ask;
-    if (was == ASK_DISCARD && a->in.active && draft_level_guarded(draft_level_now(a->in.w))) {
+    if (was == ASK_DISCARD && discard_guarded(a)) {
         if (discard_word_typed(a, ev, &yes)) return;
         if (!yes) app_message(a, false, "%s", tr("discard_kept"));
     }

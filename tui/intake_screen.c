@@ -1282,7 +1282,14 @@ static void save_intake(app *a) {
 static bool forget_if_empty(app *a) {
     if (!a->in.active || wizard_has_answers(a->in.w)) return false;
     error err = {0};
-    if (a->in.w->draft_id[0] && !draft_discard(a->s, a->in.w->draft_id, &err)) return false;
+    /* only the draft as this desk read it: saved with answers at another desk since, it stays with them */
+    const unsigned char *tag = a->in.w->draft_tagged ? a->in.w->draft_tag : NULL;
+    if (a->in.w->draft_id[0] && !draft_discard_as_read(a->s, a->in.w->draft_id, tag, &err)) {
+        if (err.kind != ERR_CONFLICT) return false;
+        intake_drop(a);
+        app_message(a, false, "%s", tr("intake_empty_left"));
+        return true;
+    }
     intake_drop(a);
     app_message(a, false, "%s", tr("intake_empty_gone"));
     return true;

@@ -932,6 +932,10 @@ static bool draft_delete_own(session *s, const char *id, const unsigned char *ta
 
 bool draft_discard(session *s, const char *id, error *err) { return draft_delete_own(s, id, NULL, NULL, NULL, err); }
 
+bool draft_discard_as_read(session *s, const char *id, const unsigned char *tag, error *err) {
+    return draft_delete_own(s, id, tag, NULL, NULL, err);
+}
+
 /* A worker's decision to throw an unfinished intake away (a duplicate, a caller who was never there): the
  * draft goes and the audit says who did it, of which draft, at what level, in one transaction. Only the draft as
  * the worker was shown it: a second desk's stale copy called it ORANGE, question 2, and the stored draft, RED

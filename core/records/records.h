@@ -86,6 +86,10 @@ bool draft_resume(session *s, char id[STORE_ID_LEN], char **body, bool *found, e
  * theirs, ERR_TAMPERED when it does not open. */
 bool draft_resume_id(session *s, const char *id, char **body, error *err);
 bool draft_discard(session *s, const char *id, error *err);
+/* The same, only if the draft is still as this desk last read or wrote it (tag; NULL: not checked), inside the
+ * write transaction: a desk leaving an empty intake deleted the draft another desk had meanwhile saved RED answers
+ * into (attacker round 14). Refused (ERR_CONFLICT) when it changed: the other desk's answers stay. */
+bool draft_discard_as_read(session *s, const char *id, const unsigned char *tag, error *err);
 /* Two desks of one worker on one draft (sixth tryout: the second resumed it silently). An open intake saves its
  * draft after every answer and at least every DRAFT_HEARTBEAT_SECONDS while it stays open (the screen's clock),
  * so a draft saved less than two heartbeats ago, by another desk, is probably open there. *age: seconds since

@@ -237,4 +237,19 @@ expect "desk B: x asks about the draft as stored: RED" "$D/b8_x" "Risk level: RE
 absent "desk B: ...not its own ORANGE copy" "$D/b8_x" "Risk level: ORANGE"
 to_b "key esc" "key q" "type y"
 desk_b_end
+# ---- sixteenth tryout: desk B discarded, with one y and no warning, a YELLOW draft desk A had opened seconds before
+# (desk A kept its answers all the same). A draft saved moments ago at another desk may be open there: the question
+# says so.
+cli "$P\n$R\n" --user admin user add desk12 --role reception >/dev/null
+login12() { printf 'type desk12\nkey enter\ntype %s\nkey enter\n' "$R"; }
+desk_b_start                                              # desk B at home first, nothing to resume
+to_b "type desk12" "key enter" "type $R" "key enter" "dump $D/c_home"
+dumped c_home
+{ login12; printf 'key h\ntype 1\nkey enter\ntype 2\nkey enter\ntype 0\nkey q\n'; } >"$tmp/a15.script"
+desk_a "$tmp/a15.script"                                  # desk A: a draft saved just now
+to_b "key ctrl-l" "key x" "dump $D/c_x"      # Ctrl-L: the list read again (a script desk waits on its FIFO, not polling)
+dumped c_x
+to_b "key n" "key q"
+desk_b_end
+expect "x on a draft saved moments ago at another desk: says it may be open there" "$D/c_x" "saved less than two minutes ago at another desk"
 finish

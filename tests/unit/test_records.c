@@ -1120,6 +1120,9 @@ static void t_drafts(void **state) {
      * stale ORANGE copy was discarded over the RED draft stored); desk 1's, as it was shown it, goes */
     REFUSED(draft_abandon(W.alice, copy, "orange", desk2, &msg), "Nothing discarded");
     assert_false(draft_gone(W.alice, copy, desk1));
+    /* nor does desk 2 leaving an empty intake take it (attacker round 14: the untagged discard did) */
+    REFUSED(draft_discard_as_read(W.alice, copy, desk2, &msg), "Nothing discarded");
+    assert_false(draft_gone(W.alice, copy, desk1));
     OK(draft_abandon(W.alice, copy, "red", desk1, &msg));
     assert_true(draft_gone(W.alice, copy, NULL));
 }
