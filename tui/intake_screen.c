@@ -1731,10 +1731,12 @@ static bool phone_guard_holds(app *a, const event *ev, ui_action act) {
         a->in.choice = (highlight){c >= 0, c >= 0 ? c : 0}; /* the option one held digit would record */
         return true;
     case WG_ANSWERED:
+        wizard_key_moved(w, input_key_ms()); /* an answer key right behind this Enter is a burst (core) */
         a->message[0] = '\0';
         after_change(a);
         return true;
     case WG_MOVED: /* back on the skipped field, which shows the number: Enter there goes on */
+        wizard_key_moved(w, input_key_ms());
         settle(a);
         app_message(a, false, "%s", keyed("pending_moved"));
         return true;

@@ -367,6 +367,11 @@ bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind) {
          * receptionist tryout: PHQ-9 item 9 took the GAD-7's first answer and an ORANGE client was saved GREEN) */
         if (kind != WK_OTHER || gap < limit) return false;
         w->burst.held = false;
+        /* and it is a move like Enter: an answer key right behind it is a burst again (Enter then 0 at once, the
+         * hold just ended, changed PHQ-9 item 9: seventeenth tryout) */
+        w->burst.moved = true;
+        w->burst.moved_ms = now_ms;
+        w->burst.moved_by_choice = false;
         return false;
     }
     if (!starts_burst(w, now_ms, kind)) return true;
@@ -378,6 +383,14 @@ bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind) {
 }
 
 bool wizard_burst_held(const wizard *w) { return w->burst.held; }
+
+void wizard_key_moved(wizard *w, int64_t now_ms) {
+    w->burst.timed = true;
+    w->burst.key_ms = now_ms;
+    w->burst.moved = true;
+    w->burst.moved_ms = now_ms;
+    w->burst.moved_by_choice = false;
+}
 
 /* ---- the phone guard (see wizard.h) ---- */
 

@@ -109,6 +109,10 @@ typedef enum {
     WK_TEXT    /* a character typed into a text, number or date answer */
 } wizard_key;
 bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind);
+/* A key the phone guard took (its Enter recorded a held digit, or moved back to the skipped field): timed, and a
+ * move, so that an answer key right behind it is a burst (Enter then 3 at once answered the next question:
+ * seventeenth tryout). */
+void wizard_key_moved(wizard *w, int64_t now_ms);
 bool wizard_burst_held(const wizard *w);
 
 /* The phone guard. A call-back number typed at a person's pace after Enter skipped the phone or call-back field

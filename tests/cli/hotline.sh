@@ -393,6 +393,7 @@ new_user
                                                                      # the skipped number, Enter records it): PHQ-9
     printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 2\n'  # items 3-8, then item 9: 2
     printf 'dump %s/esc_before\nkey esc\nsoon 0\ndump %s/esc_burst\nkey enter\ndump %s/esc_released\n' "$D" "$D" "$D"
+    printf 'soon 0\ndump %s/esc_rerelease\n' "$D"   # seventeenth tryout: a 0 right behind that Enter
     printf 'key f3\nkey x\ntype y\n'
 } >"$tmp/escburst.script"
 tui "$tmp/escburst.script"
@@ -402,6 +403,23 @@ expect "...still ORANGE" "$D/esc_burst" "Risk level: ORANGE"
 absent "...never YELLOW" "$D/esc_burst" "Risk level: YELLOW"
 # ...and the Enter that ends the hold says so (it changed nothing on screen: the worker thought it hung, tryout 16)
 expect "the Enter after the hold says answers are taken again" "$D/esc_released" "Answers are taken again: answer this question"
+# seventeenth tryout: the Enter that ended the hold was no move, and a 0 right behind it turned item 9's 2 into 0
+expect "...and a 0 right behind that Enter is held too" "$D/esc_rerelease" "Keys arrived too fast: nothing recorded"
+expect "...still ORANGE" "$D/esc_rerelease" "Risk level: ORANGE"
+absent "...never YELLOW" "$D/esc_rerelease" "Risk level: YELLOW"
+
+# ---- seventeenth tryout: after a skipped call-back number, 1 was held ("Enter records it"), and Enter then 3 at once
+# recorded the 1 and answered the next question with the 3. The guard's Enter is a move: the 3 is held.
+new_user
+{
+    login
+    printf 'key h\ntype 1\nkey enter\ntype 1\nkey enter\nsoon 3\ndump %s/guard_burst\n' "$D"
+    printf 'key f3\nkey x\ntype y\n'
+} >"$tmp/guardburst.script"
+tui "$tmp/guardburst.script"
+expect "Enter records the held 1, a 3 right behind it is held" "$D/guard_burst" "Keys arrived too fast: nothing recorded"
+expect "...on PHQ-2 question 2, unanswered" "$D/guard_burst" "PHQ-2   Question 2 of 2"
+absent "...never positive" "$D/guard_burst" "Positive screen"
 
 # ---- fifteenth tryout: a Chinese screen listed an English desk's anonymous caller as "Anonymous caller KMT4821"; and
 # its headers joined with an ASCII colon (接案: ...). Each screen names the caller, and punctuates, in its own language.
