@@ -173,9 +173,12 @@ static void queue_load(app *a, const layout *l) {
             memset(&q->views[i], 0, sizeof q->views[i]);
             snprintf(q->views[i].reason, sizeof q->views[i].reason, "%.180s", err.msg);
         }
+    bool found = false;
     for (int i = 0; was[0] && i < q->n; i++)
-        if (strcmp(q->items[i].id, was) == 0) q->sel = i;
-    if (q->sel >= q->n) q->sel = q->n ? q->n - 1 : 0;
+        if (strcmp(q->items[i].id, was) == 0) q->sel = i, found = true;
+    if (q->stepped[0] && strcmp(q->stepped, was) == 0 && !found) q->sel = q->n; /* none: see queue_screen */
+    else if (q->sel >= q->n) q->sel = q->n ? q->n - 1 : 0;
+    q->stepped[0] = '\0';
     q->hist_of[0] = '\0'; /* the database changed: the history too may have grown */
     load_history(a);
 }
@@ -419,6 +422,7 @@ static void submit(app *a) {
     }
     secret_wipe(q->reason, sizeof q->reason);
     q->prompt = QP_NONE;
+    memcpy(q->stepped, q->item_id, sizeof q->stepped);
     live_poll(a, true);
 }
 
@@ -462,6 +466,11 @@ static void start_assign(app *a) {
 /* Moves the selection; past the page's end, to the next page (which is read again). */
 static reaction move_sel(app *a, int by) {
     queue_screen *q = &a->q;
+    if (q->sel >= q->n && q->n > 0) { /* none selected (the stepped item left the list): the first, or the last */
+        q->sel = by > 0 ? 0 : q->n - 1;
+        load_history(a);
+        return react(RE_REDRAW);
+    }
     int at = q->sel + by;
     if (at >= 0 && at < q->n) {
         q->sel = at;

@@ -142,6 +142,9 @@ typedef struct {
     int choice;
     counselor_rec *counselors;
     int n_counselors;
+    /* the item a step was just taken on: the selection stays on it, or on none when it left the list (it went
+     * to the next client, and a key typed at once acted on them: seventeenth tryout) */
+    char stepped[STORE_ID_LEN];
 } queue_screen;
 
 /* A screen of text lines that scrolls (the client record). */

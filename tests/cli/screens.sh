@@ -365,5 +365,16 @@ tui desk "$tmp/ack2.script"
 expect "a: one RED item acknowledged" "$D/ack1" "RED *acknowledged"
 expect "a again: ...the highlight stayed on it, so it is that item again, said so" "$D/ack2" "RED *acknowledged"
 expect "...and the other RED item is still open" "$D/ack2" "RED *open"
+# ---- seventeenth tryout: u on a YELLOW item (raised to orange, it left the tab) then a at once acknowledged the
+# next YELLOW client, whom nobody had looked at. After a step, the selection stays on its item or on none.
+for name in "Yana Yew" "Yuri Yoon"; do
+    sed "s/^{/{\"client\":{\"name\":\"$name\",\"phone\":\"555 0100\"},/" assets/examples/yellow.json >"$tmp/y.json"
+    cli "$R\n" --user desk intake new "$tmp/y.json" >/dev/null || echo "setup: intake $name failed"
+done
+printf 'type %s\nkey enter\nkey e\nkey 3\nkey u\ntype 2\nkey enter\ndump %s/raised1\nkey a\ndump %s/raised_a\nkey q\nkey q\n' "$R" "$D" "$D" >"$tmp/raise.script"
+tui desk "$tmp/raise.script"
+expect "u on a YELLOW item: raised, it left the tab" "$D/raised1" "Done: level raised"
+expect "a at once: nothing is selected, so nothing is acknowledged, said so" "$D/raised_a" "No item is selected"
+absent "...the other YELLOW item is not acknowledged" "$D/raised_a" "YELLOW *acknowledged"
 
 finish
