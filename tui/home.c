@@ -270,7 +270,9 @@ static void home_draw(app *a, const layout *l) {
 static reaction ask_discard_id(app *a, const char *id) {
     char want[STORE_ID_LEN];
     snprintf(want, sizeof want, "%s", id);
+    a->in.peek = true; /* not saved again by being asked about (intake_state) */
     (void)intake_resume_id(a, want); /* the screen stays home: only the question follows */
+    a->in.peek = false;
     if (!a->in.active || strcmp(a->in.w->draft_id, want) != 0) return react(RE_REDRAW); /* its message says why */
     a->message[0] = '\0';                                                              /* not "resumed" */
     return react(RE_ASK_DISCARD);

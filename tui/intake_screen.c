@@ -242,7 +242,7 @@ static reaction resume_body(app *a, const char *id, char *body, const unsigned c
     }
     /* saved at once, so that another desk of this worker taking it up now is told it is open here (a draft last saved
      * long ago was resumed at two desks with no warning at either: eleventh tryout) */
-    if (!wizard_owed_pending(a->in.w)) intake_autosave(a);
+    if (!wizard_owed_pending(a->in.w) && !a->in.peek) intake_autosave(a);
     owed_kept(a);
     reset_highlight(a);
     return switch_to(intake_screen_now(a));

@@ -374,6 +374,8 @@ typedef struct {
     /* two desks of one worker on one draft: said in the header for as long as this intake is open here (the
      * warning went with the next key, like any message: tryout) */
     bool open_elsewhere; /* resumed while probably open at another desk */
+    bool peek;           /* taken up only to be asked about (x): not saved again, so its time and place in the lists
+                          * stay (kept after the question, it moved up the list: seventeenth tryout) */
     bool gone;           /* its draft is no longer in the database (saved, discarded or erased there) */
 } intake_state;
 

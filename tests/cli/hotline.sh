@@ -421,6 +421,21 @@ expect "Enter records the held 1, a 3 right behind it is held" "$D/guard_burst" 
 expect "...on PHQ-2 question 2, unanswered" "$D/guard_burst" "PHQ-2   Question 2 of 2"
 absent "...never positive" "$D/guard_burst" "Positive screen"
 
+# ---- seventeenth tryout: x on a draft, then n to keep it, saved it again: it moved up the list (the numbers below it
+# shifted) and its time said it was just worked on. Asked about, a draft is not saved again.
+new_user
+{
+    login
+    printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\nkey q\nadvance 120\n'    # an older draft
+    printf 'key h\nkey h\ntype 1\nkey enter\ntype 0\nkey enter\nkey q\nadvance 120\n' # a newer one
+    printf 'key r\ndump %s/keep_before\nkey esc\nkey x\ntype 2\ntype n\nkey r\ndump %s/keep_after\nkey esc\n' "$D" "$D"
+} >"$tmp/keep.script"
+tui "$tmp/keep.script"
+second() { sed -n 's/^ *2  [A-Z]* Anonymous caller \([A-Z]*[0-9]*\).*/\1/p' "$1" | head -n 1; }
+b=$(second "$D/keep_before") k=$(second "$D/keep_after")
+if [ -n "$b" ] && [ "$b" = "$k" ]; then ok "x then n (kept): the draft keeps its place in the list ($b second)"
+else bad "x then n (kept): the draft keeps its place in the list (second before: ${b:-none}, after: ${k:-none})" "$D/keep_after"; fi
+
 # ---- fifteenth tryout: a Chinese screen listed an English desk's anonymous caller as "Anonymous caller KMT4821"; and
 # its headers joined with an ASCII colon (接案: ...). Each screen names the caller, and punctuates, in its own language.
 new_user
