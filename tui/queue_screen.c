@@ -429,7 +429,7 @@ static void submit(app *a) {
 static bool begin_request(app *a, queue_action what) {
     queue_screen *q = &a->q;
     if (q->sel >= q->n) {
-        app_message(a, true, "%s", tr("queue_none_selected"));
+        app_message(a, true, "%s", keyed("queue_none_selected"));
         return false;
     }
     memset(&q->rq, 0, sizeof q->rq);
