@@ -316,7 +316,7 @@ store_status sq_read_staff(store *s, sqlite3_stmt *st, staff_rec *o);
 store_status sq_read_counselor(store *s, sqlite3_stmt *st, counselor_rec *o);
 store_status sq_read_client(store *s, sqlite3_stmt *st, client_rec *o);
 store_status sq_read_intake(store *s, sqlite3_stmt *st, intake_rec *o);
-/* The same, from column base on (a joined row: sqlite_joined.c) */
+/* The same, from column base on (a page's or a joined row: sqlite_intake_pages.c) */
 store_status sq_read_client_at(store *s, sqlite3_stmt *st, int base, client_rec *o);
 store_status sq_read_intake_at(store *s, sqlite3_stmt *st, int base, intake_rec *o);
 store_status sq_read_facts_at(store *s, sqlite3_stmt *st, int base, facts_rec *o);

@@ -235,57 +235,6 @@ store_status sq_outcome_sessions(store *s, const char *facts_id, outcome_session
                      "list the sessions of an intake");
 }
 
-/* Pages by (created_at, rowid), each copied out before the callbacks run. */
-store_status sq_intake_each_between(store *s, int64_t from, int64_t to, intake_cb cb, void *ctx) {
-    intake_rec *page = xcalloc(INTAKE_PAGE, sizeof *page);
-    int64_t after_at = INT64_MIN, after_row = 0;
-    store_status result = ST_OK;
-    bool stop = false;
-    while (!stop && result == ST_OK) {
-        sqlite3_stmt *st = NULL;
-        int k = 0, rc = sq_stmt(s, S_INTAKE_PAGE, &st);
-        rc = sq_b_int(st, 1, from, rc);
-        rc = sq_b_int(st, 2, to, rc);
-        rc = sq_b_int(st, 3, after_at, rc);
-        rc = sq_b_int(st, 4, after_row, rc);
-        rc = sq_b_int(st, 5, INTAKE_PAGE, rc);
-        /* column 0 is the rowid (where the next page starts), then INTAKE_COLS */
-        while (rc == SQLITE_OK && k < INTAKE_PAGE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int64_t rowid = sqlite3_column_int64(st, 0);
-            reader r = {st, "intakes", NULL, NULL, 0};
-            intake_rec *o = &page[k];
-            memset(o, 0, sizeof *o);
-            sq_rd_text(&r, 1, "id", o->id, sizeof o->id, false);
-            r.row = o->id;
-            sq_rd_text(&r, 2, "client_id", o->client_id, sizeof o->client_id, false);
-            o->created_at = sq_rd_int(&r, 3, "created_at", INT64_MIN, INT64_MAX);
-            sq_rd_text(&r, 4, "created_by", o->created_by, sizeof o->created_by, false);
-            sq_rd_text(&r, 5, "level", o->level, sizeof o->level, false);
-            sq_rd_text(&r, 6, "suggested", o->suggested, sizeof o->suggested, true);
-            sq_rd_text(&r, 7, "chosen", o->chosen, sizeof o->chosen, true);
-            sq_rd_blob(&r, 8, "body_ct", &o->body_ct, false);
-            sq_rd_blob(&r, 9, "notes_ct", &o->notes_ct, true);
-            sq_rd_mac(&r, 10, o->mac, &o->has_mac);
-            if (!r.bad && !store_level_ok(o->level)) sq_rd_bad(&r, "level");
-            k++;
-            if (r.bad) {
-                result = sq_rd_end(s, &r);
-                break;
-            }
-            after_at = o->created_at;
-            after_row = rowid;
-            rc = SQLITE_OK;
-        }
-        sq_stmt_done(st);
-        if (result == ST_OK && rc != SQLITE_OK && rc != SQLITE_DONE) result = sq_fail_rc(s, rc, "read the intakes");
-        for (int i = 0; i < k && result == ST_OK && !stop; i++) stop = cb(ctx, &page[i]) != 0;
-        for (int i = 0; i < k; i++) intake_rec_free(&page[i]);
-        if (k < INTAKE_PAGE) break;
-    }
-    free(page);
-    return result;
-}
-
 store_status sq_client_erase(store *s, const char *client_id) {
     const char *what = "erase a client";
     store_status x = sq_need_txn(s, what);

@@ -113,7 +113,7 @@ const char *const sq_sql_text[S_COUNT] = {
     [S_INTAKE_PAGE] = "SELECT rowid, " INTAKE_COLS " FROM intakes WHERE created_at >= ?1 AND created_at < ?2 AND "
                       "(created_at > ?3 OR (created_at = ?3 AND rowid > ?4)) ORDER BY created_at, rowid LIMIT ?5",
     /* the page above, each intake with its client (and its key) and its facts: columns 1.. the intake, 11.. the
-     * client, 18.. the facts (sqlite_joined.c) */
+     * client, 18.. the facts (sqlite_intake_pages.c) */
     [S_INTAKE_PAGE_JOINED] =
         "SELECT i.rowid, i.id, i.client_id, i.created_at, i.created_by, i.level, i.suggested, i.chosen, i.body_ct, "
         "i.notes_ct, i.mac, c.id, c.created_at, c.created_by, c.name_ct, c.phone_ct, c.birth_ct, k.key_ct, f.id, "
