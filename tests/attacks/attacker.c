@@ -586,6 +586,30 @@ static bool raw_text(const char *sql, const char *arg, char *out, size_t size) {
     return ok;
 }
 
+/* plain sealed as triage seals a note: to the clinical public key pk (from meta), then wrapped under its client's key
+ * (schema 11), which the data key the attacker holds opens, so that only the signature inside stands between her and
+ * the clinician. On the raw connection. */
+static bool note_sealed(const vault *v, const char *pk, const char *intake, const char *plain, unsigned char **ct,
+                        size_t *n) {
+    *ct = NULL;
+    *n = 0;
+    if (!vault_note_seal((const unsigned char *)pk, "intakes", "notes", intake, plain, strlen(plain), ct, n)) return false;
+    char client[64], kct[VAULT_CLIENT_KEY_SEALED + 1];
+    unsigned char *ckey = sodium_malloc(VAULT_KEY_BYTES);
+    bool ok = true;
+    if (ckey && raw_text("SELECT client_id FROM intakes WHERE id = ?1", intake, client, sizeof client) &&
+        raw_text("SELECT key_ct FROM client_keys WHERE client_id = ?1", client, kct, sizeof kct) &&
+        vault_client_key_open(v, client, (const unsigned char *)kct, VAULT_CLIENT_KEY_SEALED, ckey)) {
+        blob b = {*ct, *n};
+        error werr = {0};
+        ok = ckey_wrap(ckey, client, "intakes", "notes", intake, &b, &werr);
+        *ct = b.p;
+        *n = b.n;
+    }
+    sodium_free(ckey);
+    return ok;
+}
+
 static int forge_clinical_note(const char *cfg_path, const char *path, const char *user, const char *intake,
                                const char *text, const char *how) {
     vault *v = unlock_as(cfg_path, path, user);
@@ -600,21 +624,7 @@ static int forge_clinical_note(const char *cfg_path, const char *path, const cha
     else if (ok && !strcmp(how, "as-author")) plain = forged_header(v, author, intake, text);
     unsigned char *ct = NULL, spk[VAULT_SIGN_PK_BYTES];
     size_t n = 0;
-    ok = plain && vault_note_seal((const unsigned char *)pk, "intakes", "notes", intake, plain, strlen(plain), &ct, &n);
-    /* per-client keys (schema 11): the note wrapped under its client's key as triage does, which the data key she
-     * holds opens, so that only the signature inside stands between her and the clinician */
-    char client[64], kct[VAULT_CLIENT_KEY_SEALED + 1];
-    unsigned char *ckey = sodium_malloc(VAULT_KEY_BYTES);
-    if (ok && ckey && raw_text("SELECT client_id FROM intakes WHERE id = ?1", intake, client, sizeof client) &&
-        raw_text("SELECT key_ct FROM client_keys WHERE client_id = ?1", client, kct, sizeof kct) &&
-        vault_client_key_open(v, client, (const unsigned char *)kct, VAULT_CLIENT_KEY_SEALED, ckey)) {
-        blob b = {ct, n};
-        error werr = {0};
-        ok = ckey_wrap(ckey, client, "intakes", "notes", intake, &b, &werr);
-        ct = b.p;
-        n = b.n;
-    }
-    sodium_free(ckey);
+    ok = plain && note_sealed(v, pk, intake, plain, &ct, &n);
     sqlite3_stmt *st = NULL;
     ok = ok && sqlite3_prepare_v2(raw, "UPDATE intakes SET notes_ct = ?1 WHERE id = ?2", -1, &st, NULL) == SQLITE_OK &&
          sqlite3_bind_blob(st, 1, ct, (int)n, SQLITE_TRANSIENT) == SQLITE_OK &&
@@ -647,19 +657,7 @@ static int swap_note(const char *cfg_path, const char *path, const char *user, c
     char *plain = ok ? forged_header(v, me, intake, text) : NULL;
     unsigned char *ct = NULL;
     size_t n = 0;
-    ok = plain && vault_note_seal((const unsigned char *)pk, "intakes", "notes", intake, plain, strlen(plain), &ct, &n);
-    char client[64], kct[VAULT_CLIENT_KEY_SEALED + 1];
-    unsigned char *ckey = sodium_malloc(VAULT_KEY_BYTES);
-    if (ok && ckey && raw_text("SELECT client_id FROM intakes WHERE id = ?1", intake, client, sizeof client) &&
-        raw_text("SELECT key_ct FROM client_keys WHERE client_id = ?1", client, kct, sizeof kct) &&
-        vault_client_key_open(v, client, (const unsigned char *)kct, VAULT_CLIENT_KEY_SEALED, ckey)) {
-        blob b = {ct, n};
-        error werr = {0};
-        ok = ckey_wrap(ckey, client, "intakes", "notes", intake, &b, &werr);
-        ct = b.p;
-        n = b.n;
-    } else { fprintf(stderr, "no client key\n"); ok = false; }
-    sodium_free(ckey);
+    ok = plain && note_sealed(v, pk, intake, plain, &ct, &n);
     sqlite3_stmt *st = NULL;
     ok = ok && sqlite3_prepare_v2(raw, "UPDATE intakes SET notes_ct = ?1, created_by = ?3 WHERE id = ?2", -1, &st, NULL) == SQLITE_OK &&
          sqlite3_bind_blob(st, 1, ct, (int)n, SQLITE_TRANSIENT) == SQLITE_OK &&
