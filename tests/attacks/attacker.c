@@ -1010,6 +1010,34 @@ static bool cut_staged(const char *path, const char *head) {
            run("BEGIN IMMEDIATE") && run(drops) && run(sql) && run(triggers);
 }
 
+/* In a child, with the file: what stage() stages under the write lock on raw, committed 1.5 s later; the parent
+ * goes on 0.4 s after the fork, the lock held by then. The child's pid, to wait for. */
+static pid_t commit_held(bool (*stage)(const char *path, const char *arg), const char *path, const char *arg) {
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        bool ok = stage(path, arg);
+        if (ok) {
+            struct timespec hold = {1, 500000000};
+            nanosleep(&hold, NULL);
+            ok = run("COMMIT");
+        }
+        sqlite3_close(raw);
+        _exit(ok ? 0 : 1);
+    }
+    struct timespec lead = {0, 400000000};
+    nanosleep(&lead, NULL);
+    return child;
+}
+
+/* Another desk's save of new answers into draft id, as far as the lock and the row go (raw, not committed). */
+static bool draft_change_staged(const char *path, const char *id) {
+    char sql[256];
+    snprintf(sql, sizeof sql, "UPDATE drafts SET body_ct = CAST(body_ct || x'00' AS BLOB) WHERE id = '%s'", id);
+    return sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+           sqlite3_busy_timeout(raw, 5000) == SQLITE_OK && run("BEGIN IMMEDIATE") && run(sql);
+}
+
 static int desk_cut(const char *cfg_path, const char *path, const char *user) {
     char head[32];
     database db;
@@ -1038,20 +1066,7 @@ static int desk_cut_held(const char *cfg_path, const char *path, const char *use
     session *s = NULL;
     if (!desk_open(cfg_path, path, user, &db, &s, head)) return 1;
     error err = {0};
-    fflush(stdout);
-    pid_t child = fork();
-    if (child == 0) { /* the one with the file: the cut staged under the write lock, committed later */
-        bool ok = cut_staged(path, head);
-        if (ok) {
-            struct timespec hold = {1, 500000000};
-            nanosleep(&hold, NULL);
-            ok = run("COMMIT");
-        }
-        sqlite3_close(raw);
-        _exit(ok ? 0 : 1);
-    }
-    struct timespec lead = {0, 400000000}; /* the child holds the lock by now */
-    nanosleep(&lead, NULL);
+    pid_t child = commit_held(cut_staged, path, head); /* the one with the file: the cut, committed later */
     char id[STORE_ID_LEN] = "";
     error_clear(&err);
     if (draft_save(s, id, "{\"draft\":1}", &err)) printf("cut: saved\n");
@@ -1081,23 +1096,7 @@ static int discard_race(const char *cfg_path, const char *path, const char *user
         fprintf(stderr, "attacker: draft: %s\n", err.msg);
         return 1;
     }
-    fflush(stdout);
-    pid_t child = fork();
-    if (child == 0) {
-        char sql[256];
-        snprintf(sql, sizeof sql, "UPDATE drafts SET body_ct = CAST(body_ct || x'00' AS BLOB) WHERE id = '%s'", id);
-        bool ok = sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
-                  sqlite3_busy_timeout(raw, 5000) == SQLITE_OK && run("BEGIN IMMEDIATE") && run(sql);
-        if (ok) {
-            struct timespec hold = {1, 500000000};
-            nanosleep(&hold, NULL);
-            ok = run("COMMIT");
-        }
-        sqlite3_close(raw);
-        _exit(ok ? 0 : 1);
-    }
-    struct timespec lead = {0, 400000000}; /* the child holds the lock by now */
-    nanosleep(&lead, NULL);
+    pid_t child = commit_held(draft_change_staged, path, id);
     error_clear(&err);
     if (draft_abandon(s, id, "red", tag, &err)) printf("discard: done\n");
     else printf("discard: refused: %s\n", err.msg);
