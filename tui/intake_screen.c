@@ -1393,7 +1393,9 @@ static void find_to_text(find_screen *f) {
  * opens a record or a client (tryout). true when the key was such a letter. */
 static bool find_refine(app *a, const event *ev, ui_action act) {
     find_screen *f = &a->find;
-    if (ev->kind != EV_CHAR || (act != UA_NONE && !(act == UA_NEW && f->for_record))) return false;
+    /* Backspace mends the search as letters add to it (after "no client found" it did nothing: seventeenth tryout) */
+    bool backspace = ev->kind == EV_KEY && (ev->key == KEY_BACKSPACE || ev->key == 8);
+    if (!backspace && (ev->kind != EV_CHAR || (act != UA_NONE && !(act == UA_NEW && f->for_record)))) return false;
     find_to_text(f);
     edit_field(f->query, sizeof f->query, ev);
     return true;

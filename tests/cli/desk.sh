@@ -457,6 +457,14 @@ fi
 tui "$tmp/findkeys.script" 100 30
 absent "search results: a letter goes on with the search text" "$D/find_letter" "> Kayx" "Name: Kay Kept"
 expect "search results: Enter opens the highlighted record" "$D/find_enter" "Name: Kay Kept"
+# seventeenth tryout: after "No client found." Backspace did nothing (letters still added to the search)
+{
+    login
+    printf 'key f\ntype abc\nkey enter\ndump %s/none_found\nkey backspace\nkey backspace\ndump %s/none_mended\n' "$D" "$D"
+} >"$tmp/findnone.script"
+tui "$tmp/findnone.script" 100 30
+expect "set up: no client found for abc" "$D/none_found" "No client found"
+expect "...Backspace mends the search" "$D/none_mended" "> a *$"
 expect "record: each visit of the trajectory with its date and time" "$D/record" "  20[0-9-]* [0-9][0-9]:[0-9][0-9]  [#.][#.]*"
 
 # ---- one rule for q and Esc (from the key table): back one step on every screen (a prompt, a list, a screen);
