@@ -120,6 +120,9 @@ static void draw_question_box(app *a, const layout *l) {
     bool intake = a->screen == SCR_WIZARD || a->screen == SCR_REVIEW;
     rect area = intake ? l->question : l->body;
     int w = area.w - 8, lines = wrapped_lines(w - 2, text), y = area.y + area.h / 2;
+    /* on the front desk, at its foot, over the keys the question replaces: the drafts at risk above it stay in sight
+     * (a question in the middle hid the ORANGE row as the worker was about to quit: seventeenth tryout) */
+    if (a->screen == SCR_HOME) y = area.y + area.h - lines;
     if (y + lines > area.y + area.h) y = area.y + area.h - lines;
     if (y < area.y + 1) y = area.y + 1;
     /* the rows cleared first: the screen's text beside the box ("y:  of", a stray "(" at the right edge at 80x24:

@@ -462,7 +462,9 @@ new_user
     for _ in 1 2 3 4 5 6 7 8 9 10; do
         printf 'key h\nkey h\ntype 1\nkey enter\ntype 0\nkey enter\ntype 0\ntype 0\ntype 0\ntype r\nkey q\nadvance 60\n'
     done
-    printf 'dump %s/eight_home\nkey r\ndump %s/eight_pick\nkey r\ndump %s/eight_page2\n' "$D" "$D" "$D"
+    printf 'dump %s/eight_home\nkey q\ndump %s/eight_quit\ntype n\n' "$D" "$D"  # the quit question: at the foot
+    printf 'resize 100 30\ndump %s/eight_home30\nkey q\ndump %s/eight_quit30\ntype n\nresize 80 24\n' "$D" "$D"
+    printf 'key r\ndump %s/eight_pick\nkey r\ndump %s/eight_page2\n' "$D" "$D"
     # PgDn and PgUp, as the hint says (PgDn closed the list: sixteenth tryout)
     printf 'key pgup\ndump %s/eight_pgup\nkey pgdn\ndump %s/eight_pgdn\ntype 2\ndump %s/eight_11\n' "$D" "$D" "$D"
 } >"$tmp/eight.script"
@@ -470,6 +472,17 @@ TRIAGE_SCRIPT="$tmp/eight.script" LINES=24 COLUMNS=80 timeout 60 "$T" --config "
 expect "80x24, eight drafts at risk: the RED one is listed first, whole" "$D/eight_home" \
     "^    RED · ASQ q5 not asked [A-Z]*[0-9]* by $U .*yours: r resumes it"
 expect "...the rest that do not fit are counted" "$D/eight_home" "\.\.\. and [0-9]* more at risk"
+# seventeenth tryout: the quit question was drawn over the at-risk rows as the worker was about to leave
+# every row of the drafts at risk stays in sight while it asks, at 80x24 and at 100x30
+at_risk_rows() { sed -n '/Unsaved intakes at risk/,/more at risk/p' "$1"; }
+for size in "" 30; do # "": 80x24
+    rows_hidden=$(at_risk_rows "$D/eight_home$size" | while IFS= read -r line; do
+        grep -qxF -- "$line" "$D/eight_quit$size" || echo x; done | wc -l)
+    expect "q at home ($size): the quit question" "$D/eight_quit$size" "Quit?"
+    rc=0 out="" err="$rows_hidden rows of the drafts at risk hidden"
+    listed=$(at_risk_rows "$D/eight_home$size" | wc -l)
+    check "...every row of the drafts at risk still in sight ($size)" test "$rows_hidden" -eq 0 -a "$listed" -gt 1
+done
 expect "...the keys stay in sight, on their own row" "$D/eight_home" "^    ?  Help      F4  Log out      q  Quit *$"
 expect "r: its numbered list, the RED draft first" "$D/eight_pick" "^      1  RED Anonymous caller"
 expect "...nine to a page" "$D/eight_pick" "^      9  ORANGE Anonymous caller"
