@@ -31,12 +31,14 @@ static int tab_total(const app *a, queue_tab t) {
     }
 }
 
-/* "45m", "3h 05m", "2d 03h": how long ago an item came in. */
+/* "45m", "3h 05m", "2d 03h" (45分, 3时05分, 2天03时, as the deadline beside it: seventeenth tryout): how long ago an
+ * item came in. */
 static void format_age(int64_t secs, char *buf, size_t size) {
     if (secs < 60) snprintf(buf, size, "%s", tr("under_a_minute"));
-    else if (secs < 3600) snprintf(buf, size, "%dm", (int)(secs / 60));
-    else if (secs < 86400) snprintf(buf, size, "%dh %02dm", (int)(secs / 3600), (int)(secs % 3600 / 60));
-    else snprintf(buf, size, "%dd %02dh", (int)(secs / 86400), (int)(secs % 86400 / 3600));
+    else if (secs < 3600) snprintf(buf, size, "%d%s", (int)(secs / 60), tr("u_min"));
+    else if (secs < 86400)
+        snprintf(buf, size, "%d%s%02d%s", (int)(secs / 3600), tr("u_hour_sep"), (int)(secs % 3600 / 60), tr("u_min"));
+    else snprintf(buf, size, "%d%s%02d%s", (int)(secs / 86400), tr("u_day_sep"), (int)(secs % 86400 / 3600), tr("u_hour"));
 }
 
 static void format_time(int64_t t, char *buf, size_t size) {

@@ -376,5 +376,11 @@ tui desk "$tmp/raise.script"
 expect "u on a YELLOW item: raised, it left the tab" "$D/raised1" "Done: level raised"
 expect "a at once: nothing is selected, so nothing is acknowledged, said so" "$D/raised_a" "No item is selected"
 absent "...the other YELLOW item is not acknowledged" "$D/raised_a" "YELLOW *acknowledged"
+# seventeenth tryout: the queue's Waiting column said "10m" on a Chinese screen, beside "剩 4分"
+# (a key every four minutes: five without one lock the desk)
+printf 'key f2\ntype %s\nkey enter\nadvance 240\nkey ctrl-l\nadvance 240\nkey e\ndump %s/zh_waiting\nkey q\nkey q\n' "$R" "$D" >"$tmp/zhwait.script"
+tui desk "$tmp/zhwait.script"
+expect "the Waiting column in Chinese units" "$D/zh_waiting" " [0-9][0-9]*分 "
+absent "...never English ones" "$D/zh_waiting" " [0-9][0-9]*m "
 
 finish
