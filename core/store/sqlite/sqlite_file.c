@@ -197,12 +197,11 @@ dbfile_verdict dbfile_check(sqlite3 *db, const char *path, dbfile_mark *m) {
     }
     if (fs.st.st_dev != m->dev || fs.st.st_ino != m->ino) return DBFILE_MOVED;
     if (fs.discarded) return discarded;
-    bool content_same = fs.st.st_size == m->size && memcmp(fs.header, m->header, sizeof m->header) == 0;
-    bool file_same = content_same && fs.st.st_mtim.tv_sec == m->mtime.tv_sec && fs.st.st_mtim.tv_nsec == m->mtime.tv_nsec;
-    /* only its times moved, no checkpoint: `touch`, a backup tool setting times. Not a copy: taken for one, the log
-     * was emptied and its commits lost, and the centre stopped (attacker round 14). A copy of this very file's size
+    /* the size and header, not the times: `touch` or a backup tool setting times is no copy (taken for one, the log
+     * was emptied and its commits lost, and the centre stopped: attacker round 14). A copy of this very file's size
      * and header (one made since the last checkpoint that wrote page 1) is taken for it too (sqlite_file.h). */
-    if (!file_same && !content_same && !checkpoint_between(&m->ckpt, &fs.ckpt)) return DBFILE_OVERWRITTEN;
+    bool content_same = fs.st.st_size == m->size && memcmp(fs.header, m->header, sizeof m->header) == 0;
+    if (!content_same && !checkpoint_between(&m->ckpt, &fs.ckpt)) return DBFILE_OVERWRITTEN;
     if (!content_same) { /* a checkpoint ran: but is what changed what it wrote? (a copy made while it ran) */
         file_state again;
         if (!read_state(db, path, &again, true) || !same_state(&fs, &again)) return DBFILE_SAME; /* undecided */
