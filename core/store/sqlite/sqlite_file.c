@@ -89,14 +89,9 @@ typedef struct {
     dbfile_ckpt ckpt;
     bool discarded;
     bool discarded_overwritten; /* the desk that discarded it said: overwritten in place */
-    unsigned char salts[8];     /* the log's generation as the -shm says, raw as in the -wal header */
-    bool page1_known;           /* scanned (read_state with scan): page 1's frames, see wal_scan_page1 */
-    wal_page1 page1;
 } file_state;
 
-/* scan: also read which headers the checkpoints of this generation wrote (only when a change needs it: it
- * reads every frame's header) */
-static bool read_state(sqlite3 *db, const char *path, file_state *fs, bool scan) {
+static bool read_state(sqlite3 *db, const char *path, file_state *fs) {
     memset(fs, 0, sizeof *fs);
     sqlite3_file *f = file_of(db, SQLITE_FCNTL_FILE_POINTER);
     const volatile unsigned char *shm = shm_of(f);
@@ -123,11 +118,6 @@ static bool read_state(sqlite3 *db, const char *path, file_state *fs, bool scan)
         memcpy(&fs->ckpt.salt2, a + SHM_SALT + 4, 4);
         fs->ckpt.backfill = shm_u32(shm, SHM_BACKFILL);
         fs->ckpt.backfill_attempted = shm_u32(shm, SHM_BACKFILL_TRIED);
-        memcpy(fs->salts, a + SHM_SALT, sizeof fs->salts);
-        uint32_t upto = fs->ckpt.backfill_attempted > fs->ckpt.backfill ? fs->ckpt.backfill_attempted : fs->ckpt.backfill;
-        if (scan) /* a checkpoint cut short may have written up to backfill_attempted */
-            fs->page1_known = wal_scan_page1(file_of(db, SQLITE_FCNTL_JOURNAL_POINTER), fs->salts, upto, fs->header,
-                                             &fs->page1);
         fs->discarded = wal_discarded(db, shm);
         if (fs->discarded) {
             unsigned char w[WAL_HDR];
@@ -151,7 +141,7 @@ static void mark_from(dbfile_mark *m, const file_state *fs) {
 
 bool dbfile_mark_take(sqlite3 *db, const char *path, dbfile_mark *m) {
     file_state fs;
-    if (!m || !path || !read_state(db, path, &fs, false) || fs.stat_errno) return false;
+    if (!m || !path || !read_state(db, path, &fs) || fs.stat_errno) return false;
     mark_from(m, &fs);
     return true;
 }
@@ -168,26 +158,10 @@ static bool checkpoint_between(const dbfile_ckpt *m, const dbfile_ckpt *c) {
     return true;
 }
 
-/* Whether the file's header is one a checkpoint since the mark can have left: one of the log's frames of page 1,
- * or, in the same generation of the log, the header of the mark. Once the log restarted, page 1 may be the old
- * generation's last, whose frames are gone: the known gap (sqlite_file.h), explained. */
-static bool header_from_checkpoint(const dbfile_mark *m, const file_state *fs) {
-    if (!fs->page1_known || fs->page1.matched) return true;
-    bool same_generation = fs->ckpt.salt1 == m->ckpt.salt1 && fs->ckpt.salt2 == m->ckpt.salt2;
-    return !same_generation || memcmp(fs->header, m->header, sizeof fs->header) == 0;
-}
-
-/* The same state twice (the scan's reading against the first): else something moved in between, undecided. */
-static bool same_state(const file_state *a, const file_state *b) {
-    return a->st.st_size == b->st.st_size && a->st.st_mtim.tv_sec == b->st.st_mtim.tv_sec &&
-           a->st.st_mtim.tv_nsec == b->st.st_mtim.tv_nsec && memcmp(a->header, b->header, sizeof a->header) == 0 &&
-           memcmp(&a->ckpt, &b->ckpt, sizeof a->ckpt) == 0 && !b->stat_errno && !b->discarded;
-}
-
 dbfile_verdict dbfile_check(sqlite3 *db, const char *path, dbfile_mark *m) {
     if (!m || !path) return DBFILE_SAME;
     file_state fs;
-    if (!read_state(db, path, &fs, false)) return DBFILE_SAME; /* a checkpoint runs: the next check decides */
+    if (!read_state(db, path, &fs)) return DBFILE_SAME; /* a checkpoint runs: the next check decides */
     if (fs.stat_errno == ENOENT || fs.stat_errno == ENOTDIR) return DBFILE_GONE;
     if (fs.stat_errno) return DBFILE_SAME; /* cannot look (e.g. a directory made unreadable): not a verdict */
     dbfile_verdict discarded = fs.discarded_overwritten ? DBFILE_DISCARDED_OVERWRITTEN : DBFILE_DISCARDED;
@@ -202,11 +176,6 @@ dbfile_verdict dbfile_check(sqlite3 *db, const char *path, dbfile_mark *m) {
      * and header (one made since the last checkpoint that wrote page 1) is taken for it too (sqlite_file.h). */
     bool content_same = fs.st.st_size == m->size && memcmp(fs.header, m->header, sizeof m->header) == 0;
     if (!content_same && !checkpoint_between(&m->ckpt, &fs.ckpt)) return DBFILE_OVERWRITTEN;
-    if (!content_same) { /* a checkpoint ran: but is what changed what it wrote? (a copy made while it ran) */
-        file_state again;
-        if (!read_state(db, path, &again, true) || !same_state(&fs, &again)) return DBFILE_SAME; /* undecided */
-        if (!header_from_checkpoint(m, &again)) return DBFILE_OVERWRITTEN;
-    }
     mark_from(m, &fs); /* unchanged, or written by a checkpoint */
     return DBFILE_SAME;
 }
@@ -480,9 +449,8 @@ int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames) 
     int fd = sq_mark_lock(s->path, true);
     sq_mark_unsettle(fd);
     (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL); /* busy: next commit */
-    /* this connection's own write of the file, checked, not taken on trust: a copy put over the path while it
-     * ran is not its write (store_faults: the desk wrote on into the copy) */
-    if (sq_file_still_ours(s)) sq_mark_record(fd, s->path, db);
+    (void)dbfile_mark_take(db, s->path, &s->mark); /* this connection's own write of the file */
+    sq_mark_record(fd, s->path, db);
     sq_mark_unlock(fd);
     return SQLITE_OK;
 }

@@ -17,14 +17,11 @@
  * they are never applied to the file now at the path, which is left as it was put there.
  * Part of the SQLite backend (it reads the -shm through SQLite's own mapping and locks: a program must never
  * open and close the -shm itself, which would drop the process's POSIX locks on it).
- * A change that a checkpoint explains is checked against what a checkpoint can write: the file's header must be
- * one of the log's frames of page 1, or, in the same generation of the log, what it was before
- * (sqlite_walscan.c).
- * A change of the file's times alone (touch) is not a copy.
  * Known gaps: a copy of the same size and header as the file (made from it since the last checkpoint that wrote
- * page 1) is taken for the file; a copy that ends before a checkpoint starts writing, when that checkpoint writes page 1, gets its
- * header from the log and is taken for the checkpoint's write; so is any copy once the log restarted since the
- * mark (the file's page 1 may then be the old generation's last, whose frames are gone). */
+ * page 1) is taken for the file; an overwrite at the very moment a checkpoint runs is taken for that checkpoint (a
+ * check of the header against the log's copies of page 1 was tried and withdrawn: with it, one test run under
+ * load emptied eight writing desks' log as "overwritten", cause not found); one just
+ * after another program restarted the WAL is seen by that program's next check, not by this one's. */
 #ifndef TRIAGE_SQLITE_FILE_H
 #define TRIAGE_SQLITE_FILE_H
 
@@ -84,16 +81,6 @@ int dbfile_wal_unwritten(sqlite3 *db);
 
 /* The salts of the -wal that db has open (its generation); false when it has no valid header yet. */
 bool dbfile_wal_salts(sqlite3 *db, unsigned char out[8]);
-
-/* Whether header (page 1's first 100 bytes) is one of the versions of page 1 in a -wal's frames 1..upto of one
- * generation (salts, as in its header and the -shm). False when it cannot tell (the log restarted, unreadable).
- * sqlite_walscan.c. */
-typedef struct {
-    bool any;     /* a frame of page 1 was among them */
-    bool matched; /* one of them is header */
-} wal_page1;
-bool wal_scan_page1(sqlite3_file *wal, const unsigned char salts[8], uint32_t upto, const unsigned char header[100],
-                    wal_page1 *out);
 
 /* What happened, in words for a message: "was removed", "was replaced by another file", ... */
 const char *dbfile_verdict_text(dbfile_verdict v);

@@ -286,11 +286,9 @@ store_status sq_checkpoint(store *s, bool *complete) {
         if (attempt) (void)sqlite3_sleep(RETRY_SLEEP_MS);
         rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
     }
-    /* this connection's own write of the file, checked against what it wrote (sqlite_file.h) */
-    bool ours = sq_file_still_ours(s);
-    if (ours) sq_mark_record(fd, s->path, s->db);
+    (void)dbfile_mark_take(s->db, s->path, &s->mark); /* this connection's own write of the file */
+    sq_mark_record(fd, s->path, s->db);
     sq_mark_unlock(fd);
-    if (!ours) return sq_fail_replaced(s, "the WAL was not checkpointed");
     if (sq_is_busy(rc)) return ST_OK; /* another desk is reading: the frames are overwritten later */
     if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "checkpoint the WAL");
     *complete = log == done;
