@@ -75,13 +75,20 @@ bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, e
     }
     free(facts);
     out->intakes = nf;
+    /* counted in its entry, as the intakes are: verify takes a queue item gone from the file for an erasure's
+     * only when an erasure counts it (trail_rows.h) */
+    queue_rec *items = NULL;
+    int nq = 0;
+    if (st == ST_OK) st = db->ops->queue_all_for_client(db->st, client_id, &items, &nq);
+    free(items);
     if (st == ST_OK) st = db->ops->client_erase(db->st, client_id);
     if (st != ST_OK) {
         db_error(db, st, "cannot erase the client", err);
         return false;
     }
-    char detail[96];
-    snprintf(detail, sizeof detail, "%d intakes kept as de-identified facts, %d drafts", nf, out->drafts);
+    char detail[128];
+    snprintf(detail, sizeof detail, "%d intakes kept as de-identified facts, %d drafts, %d queue items", nf, out->drafts,
+             nq);
     ckey_drop(s->ck, client_id); /* its key, overwritten in the file with its row, goes from memory too */
     if (!audit_log(db, s->v, s->me.id, "client_erase", client_id, detail, err)) return false;
     /* on the list of erased clients, naming its signed entry: a copy of its rows put back later is never opened */

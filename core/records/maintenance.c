@@ -20,6 +20,7 @@
 #include "records.h"
 #include "rowmac.h"
 #include "secret.h"
+#include "trail_rows.h"
 #include "util.h"
 
 typedef struct {
@@ -332,46 +333,6 @@ bool db_verify(session *s, verify_report *r, error *err) {
 }
 
 /* Everything but the trail's own walk (done first, by db_verify): trail_ok false, nothing is recorded as sound. */
-/* Every intake the signed trail says was saved with a note (its intake_create entry: "LEVEL note") still has one,
- * and each names the entry's writer as its author, unless the intake is gone (erased). (An entry without the mark
- * says nothing: entries made before it was added carry none.) A note emptied out of its row was not noticed (eleventh outside attacker),
- * nor when reception sealed the body again without the mark it carried then (twelfth): the mark is in the
- * entry its author signed. */
-typedef struct {
-    database *db;
-    char *problem;
-    size_t size;
-} notes_ctx;
-
-static int note_still_there(void *vctx, const audit_rec *e) {
-    notes_ctx *c = vctx;
-    size_t n = strlen(e->detail);
-    if (strcmp(e->action, "intake_create") != 0) return 0;
-    bool had_note = n >= 5 && strcmp(e->detail + n - 5, " note") == 0;
-    intake_rec r;
-    memset(&r, 0, sizeof r);
-    if (c->db->ops->intake_get(c->db->st, e->object_id, &r) != ST_OK) return 0; /* gone: erased (checked elsewhere) */
-    bool has_note = r.notes_ct.n > 0;
-    /* the author is the writer of the signed entry, never the row's column: reception set created_by to herself, so
-     * that a note she sealed and signed over a clinician's read as its author's (attacker round 13) */
-    bool author_moved = e->staff_id[0] && strcmp(r.created_by, e->staff_id) != 0;
-    intake_rec_free(&r);
-    if (author_moved)
-        snprintf(c->problem, c->size, "tampering: intake %s names another author than the one who saved it (audit entry "
-                                      "%lld, signed by its writer)", e->object_id, (long long)e->seq);
-    else if (had_note && !has_note)
-        snprintf(c->problem, c->size, "tampering: intake %s was saved with a note (audit entry %lld), and the note was "
-                                      "removed from the file", e->object_id, (long long)e->seq);
-    return c->problem[0] ? 1 : 0;
-}
-
-static bool notes_kept_verify(database *db, char *problem, size_t size) {
-    notes_ctx c = {db, problem, size};
-    problem[0] = '\0';
-    (void)db->ops->audit_each(db->st, note_still_there, &c);
-    return !problem[0];
-}
-
 static bool verify_records(session *s, verify_report *r, const audit_report *trail, bool trail_ok, error *err) {
     database *db = s->db;
     store_status st;
@@ -420,7 +381,7 @@ static bool verify_records(session *s, verify_report *r, const audit_report *tra
     r->audit = *trail;
     if (!clinical_pin_verify(db, &r->audit, r->problem, sizeof r->problem)) return true;
     if (!clinical_envelopes_verify(db, r->problem, sizeof r->problem)) return true;
-    if (!notes_kept_verify(db, r->problem, sizeof r->problem)) return true;
+    if (!trail_rows_verify(db, r->problem, sizeof r->problem)) return true;
     r->ok = true;
     ckeys_forget(s->ck);
     if (session_begin(s, err)) {

@@ -1,0 +1,61 @@
+#!/bin/sh
+# Attack (outside attackers 13 and 14): someone with write access to the file deletes whole rows with the sqlite3
+# shell between sessions: a clinician's intake with its note, or a RED client's queue item (the client then sits in
+# no queue). Every other row still verified, so `verify` said sound.
+# What must hold (core/records/trail_rows.h): an intake or a queue item the signed trail says was saved
+# (intake_create, queue "enqueue") and the file lacks is named by verify, unless an erasure after it counts it
+# (its signed entry says how many intakes and queue items it removed); a real erasure leaves verify sound.
+# Usage: tests/attacks/rows_gone.sh ./triage   Last line: `N passed, N failed`.
+T=${1:-./triage}
+. "$(dirname "$0")/lib.inc"
+need_sqlite3
+
+fresh() { # a centre of its own: bob's intake with a note, and a RED client's
+    DB="$tmp/$1.db"
+    centre
+    intake bob "$BOB" "Client One" "bob wrote: high risk, call back tonight"
+    printf '{"client":{"name":"Red Client","phone":"555 0199"},"language":"en","answers":{"phq9":[3,3,3,3,3,3,3,3,3]}}' >"$tmp/red.json"
+    tri alice "$ALICE\n" intake new "$tmp/red.json"
+    RED_CID=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+    iid=$(sql "SELECT id FROM intakes WHERE client_id <> '$RED_CID' LIMIT 1;")
+    item=$(sql "SELECT id FROM queue_items WHERE client_id = '$RED_CID';")
+}
+
+fresh sound
+check "set up: two intakes, the RED client in the queue" [ -n "$iid" ] && [ -n "$item" ] && [ -n "$RED_CID" ]
+tri admin "$ADMIN\n" verify
+check "as saved: verify sound" has_out "^sound"
+
+# the whole intake: its row, its report facts, and the queue item and history that refer to it
+gone() { sql "DELETE FROM queue_events WHERE item_id IN (SELECT id FROM queue_items WHERE intake_id = '$1');
+DELETE FROM queue_items WHERE intake_id = '$1'; DELETE FROM intakes WHERE id = '$1'; DELETE FROM intake_facts WHERE id = '$1';"; }
+fresh intake
+gone "$iid"
+tri admin "$ADMIN\n" verify
+check "intake deleted: verify fails" [ "$rc" -ne 0 ]
+check "...naming the intake and its signed entry" has_err "1 intake the signed trail says was saved is gone from the file, and no erasure accounts for it (the newest: intake $iid, audit entry [0-9]*)"
+
+fresh item
+sql "DELETE FROM queue_events WHERE item_id = '$item'; DELETE FROM queue_items WHERE id = '$item';"
+tri admin "$ADMIN\n" verify
+check "the RED client's queue item deleted: verify fails" [ "$rc" -ne 0 ]
+check "...naming the item" has_err "1 queue item the signed trail says was saved is gone from the file, and no erasure accounts for it (the newest: queue item $item, audit entry [0-9]*)"
+
+# an erasure removes its client's intake and queue item, and its signed entry counts them: sound
+fresh erased
+tri admin "$ADMIN\n" client erase "$RED_CID"
+check "set up: the RED client erased" [ "$rc" -eq 0 ]
+check "...its entry counts the intake and the queue item" [ "$(sql "SELECT count(*) FROM audit WHERE action = 'client_erase' AND detail = '1 intakes kept as de-identified facts, 0 drafts, 1 queue items'")" -eq 1 ]
+tri admin "$ADMIN\n" verify
+check "erased: verify sound" has_out "^sound"
+# an erasure accounts only for rows saved before it, and only for as many as it counts
+intake bob "$BOB" "Client Three" "a later note"
+later=$(sql "SELECT id FROM intakes WHERE id <> '$iid' ORDER BY created_at DESC, rowid DESC LIMIT 1;")
+gone "$iid"
+tri admin "$ADMIN\n" verify
+# which of the two gone before it the erasure took is not on record: both are named as candidates
+check "an intake saved before the erasure deleted too: verify names it" has_err "1 intake the signed trail says was saved is gone from the file, and no erasure accounts for it (among the 2 gone since audit entry [0-9]*, the newest: intake "
+gone "$later"
+tri admin "$ADMIN\n" verify
+check "...and one saved after it: two, the newest named" has_err "2 intakes the signed trail says were saved are gone from the file, and no erasure accounts for them (among the 3 gone since audit entry [0-9]*, the newest: intake $later,"
+finish
