@@ -83,22 +83,20 @@ const char *intake_display_name(const app *a) {
 
 bool intake_autosave(app *a) {
     if (!a->s || !a->in.active || a->in.w->stage == WZ_SAVED) return true;
-    char *body = wizard_to_json(a->in.w);
     error err = {0};
     wizard *w = a->in.w;
     /* only over the draft as this desk left it: another desk of the same worker may have saved it since */
-    bool saved = body && draft_save_tagged(a->s, w->draft_id, body, w->draft_tag, &w->draft_tagged, NULL, NULL, &err);
+    bool saved = draft_autosave(a->s, w, &err);
     if (saved) note_saved_here(a);
     if (!saved && w->draft_id[0] && draft_gone(a->s, w->draft_id, w->draft_tagged ? w->draft_tag : NULL)) a->in.gone = true;
     if (!saved && a->in.gone)
         app_message(a, true, "%s", keyed("two_desks_refused")); /* in the staff language, with what to do */
     else if (!saved)
-        app_message(a, true, "%s", body ? err.msg : "cannot save the draft");
+        app_message(a, true, "%s", err.msg);
     else if (a->in.save_failed && a->message_error) /* a failure shown before ("the disk is full") no longer holds */
         a->message[0] = '\0';
     /* only that: the heartbeat's save a second after a resume once wiped "may be open at another desk" (tryout) */
     a->in.save_failed = !saved;
-    secret_free(body); /* the answers in clear (json_dumps's text) */
     return saved;
 }
 
@@ -1277,8 +1275,8 @@ static void save_intake(app *a) {
 }
 
 /* An intake left with nothing answered is not kept: a draft with no answers and no name opened by itself at the
- * next login, whose nobody could say (tryout). True when it was forgotten (the draft deleted, nothing audited:
- * nothing was recorded). */
+ * next login, whose nobody could say (tryout). True when it was forgotten (the draft deleted with a "draft_discarded
+ * empty" entry, so that verify knows where a draft once at risk went; nothing else was recorded). */
 static bool forget_if_empty(app *a) {
     if (!a->in.active || wizard_has_answers(a->in.w)) return false;
     error err = {0};

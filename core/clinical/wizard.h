@@ -43,6 +43,9 @@ typedef struct {
      * the draft: a save that finds another one there was overwriting another desk's answers (eleventh tryout) */
     unsigned char draft_tag[32];
     bool draft_tagged;
+    /* the highest guarded level a save of this draft has put on the signed trail (draft_autosave: a "draft_at_risk"
+     * entry), LEVEL_GREEN for none yet; not stored in the draft: a resumed draft notes its level again */
+    risk_level risk_noted;
     char caller_id[WIZARD_CALLER_ID_LEN]; /* an anonymous caller's short id (hotline), or "" */
     bool callback_return;                 /* at the owed call-back number, come back to from the end of the forms */
     bool callback_none;                   /* the worker said the caller gives no call-back number (wizard_callback_none) */

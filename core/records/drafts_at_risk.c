@@ -11,6 +11,21 @@ bool draft_level_guarded(risk_level level) { return level >= LEVEL_ORANGE; }
 
 risk_level draft_level_now(const wizard *w) { return w->level > w->kept ? w->level : w->kept; }
 
+bool draft_autosave(session *s, wizard *w, error *err) {
+    char *body = wizard_to_json(w);
+    if (!body) {
+        error_set(err, ERR_INTERNAL, "out of memory: the draft was not saved");
+        return false;
+    }
+    risk_level level = draft_level_now(w);
+    bool note = draft_level_guarded(level) && level > w->risk_noted;
+    bool ok = draft_save_tagged(s, w->draft_id, body, w->draft_tag, &w->draft_tagged, note ? "draft_at_risk" : NULL,
+                                risk_level_name(level), err);
+    secret_free(body); /* the answers in clear (json_dumps's text) */
+    if (ok && note) w->risk_noted = level;
+    return ok;
+}
+
 /* The level, initials and (an anonymous caller's) caller id of one sealed draft; false when it does not open or
  * parse (then it counts as red). */
 static bool draft_level_of(session *s, const engine *e, const draft_rec *r, draft_at_risk *d) {

@@ -39,6 +39,11 @@ risk_level draft_stored_level(session *s, const engine *e, const draft_rec *r);
  * client or does not open: a restore names a lost draft by it (fifth restore tryout: only the short id was given). */
 risk_level draft_stored_level_caller(session *s, const engine *e, const draft_rec *r, char *caller_id, size_t size);
 
+/* The interview's draft saved, over the one this desk last read only (draft_save_tagged). When its level first
+ * reaches a guarded one, or rises above the one noted, the same transaction writes a signed "draft_at_risk" entry
+ * naming the draft and the level, so that a RED draft deleted from the file is named by verify (trail_rows.h). */
+bool draft_autosave(session *s, wizard *w, error *err);
+
 /* Whether the database holds the draft id now, and when it was last saved (*updated_at): a desk left open
  * through a restore says what became of the draft of the intake it had on screen. Reads only. */
 bool draft_held(session *s, const char *id, bool *held, int64_t *updated_at, error *err);

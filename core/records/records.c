@@ -523,13 +523,17 @@ static bool intake_prepare(session *s, const intake_input *in, const client_rec 
 
 /* Inside an open transaction: the intake, its report facts, its audit entry and its place in the queue
  * (the facts are written with the intake, before the queue step updates them). */
-static const char *detail_of_create(const intake_rec *r, char *out, size_t size) {
-    snprintf(out, size, "%s%s", r->level, r->notes_ct.n ? " note" : "");
+/* "LEVEL[ note][ draft:ID]": the draft it finishes named, so that verify knows where a draft at risk went
+ * (trail_rows.h); the note's mark is a word of its own (trail_rows.c reads the words). */
+static const char *detail_of_create(const intake_rec *r, const char *draft_id, char *out, size_t size) {
+    snprintf(out, size, "%s%s%s%s", r->level, r->notes_ct.n ? " note" : "", draft_id && *draft_id ? " draft:" : "",
+             draft_id ? draft_id : "");
     return out;
 }
 
-static bool intake_insert_tx(session *s, const intake_rec *r, const char *body, const queue_policy *queue, error *err) {
-    char created[32];
+static bool intake_insert_tx(session *s, const intake_rec *r, const char *body, const queue_policy *queue,
+                             const char *draft_id, error *err) {
+    char created[32 + STORE_ID_LEN];
     store_status st = s->db->ops->intake_insert(s->db->st, r);
     if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err);
     risk_level level = LEVEL_GREEN;
@@ -540,7 +544,7 @@ static bool intake_insert_tx(session *s, const intake_rec *r, const char *body, 
                                s->db->set.concern_groups[0] ? s->db->set.concern_groups : FACTS_DEFAULT_CONCERN_GROUPS,
                                err) &&
            /* "LEVEL note" when it has one: verify finds a note removed from its row by the entry its author signed */
-           audit_log(s->db, s->v, s->me.id, "intake_create", r->id, detail_of_create(r, created, sizeof created), err) &&
+           audit_log(s->db, s->v, s->me.id, "intake_create", r->id, detail_of_create(r, draft_id, created, sizeof created), err) &&
            (!queue || queues_enqueue(s, queue, r->client_id, r->id, level, err));
 }
 
@@ -620,7 +624,7 @@ bool intake_save_given_at(session *s, const client_new *nc, const intake_input *
         /* the client (when new), the intake, its place in the queue and the end of its draft: saved together or
          * not at all */
         ok = (!nc || client_insert_tx(s, &c, nc->name, nc->phone, err)) &&
-             intake_insert_tx(s, &r, in->body, queue, err) && (!drop_draft || draft_end_tx(s, draft_id, err)) &&
+             intake_insert_tx(s, &r, in->body, queue, drop_draft ? draft_id : NULL, err) && (!drop_draft || draft_end_tx(s, draft_id, err)) &&
              db_commit(s->db, err);
         if (!ok) db_rollback(s->db);
     }
@@ -933,7 +937,9 @@ static bool draft_delete_own(session *s, const char *id, const unsigned char *ta
 bool draft_discard(session *s, const char *id, error *err) { return draft_delete_own(s, id, NULL, NULL, NULL, err); }
 
 bool draft_discard_as_read(session *s, const char *id, const unsigned char *tag, error *err) {
-    return draft_delete_own(s, id, tag, NULL, NULL, err);
+    /* on the trail: a draft once at risk whose answers were all taken back, left empty, is deleted here, and verify
+     * must know where it went (trail_rows.h) */
+    return draft_delete_own(s, id, tag, "draft_discarded", "empty", err);
 }
 
 /* A worker's decision to throw an unfinished intake away (a duplicate, a caller who was never there): the

@@ -1,7 +1,10 @@
 /* What the signed trail says was saved, against the rows the file holds. An intake and a queue item leave the
  * file only by an erasure (erasure.h), whose signed entry counts them; a row deleted with sqlite3 (a whole intake
- * with its note, a RED client's queue item) otherwise left verify sound (attackers 13 and 14). Also, for every
- * intake still there: a note its author saved is still in the row, and the row names that author. */
+ * with its note, a RED client's queue item) otherwise left verify sound (attackers 13 and 14). A draft at a
+ * guarded level (its "draft_at_risk" or "safety_steps_acknowledged" entry) leaves the file only as an intake that
+ * names it, a discard on the trail, or old drafts' retention or an erasure, which count the drafts they remove.
+ * Also, for every intake still there: a note its author saved is still in the row, and the row names that
+ * author. */
 #ifndef TRIAGE_TRAIL_ROWS_H
 #define TRIAGE_TRAIL_ROWS_H
 
@@ -18,6 +21,6 @@ bool trail_rows_verify(database *db, char *problem, size_t size);
 /* The counts an erasure's audit detail carries, parsed from a client_erase entry or a restore's restored_over
  * copy of one: false when the entry is no erasure. A count the entry does not carry (written before it was
  * added) is -1: it accounts for any number. */
-bool trail_erasure_counts(const audit_rec *e, int *intakes, int *items);
+bool trail_erasure_counts(const audit_rec *e, int *intakes, int *drafts, int *items);
 
 #endif

@@ -46,6 +46,7 @@
 #include "records.h"
 #include "intake_store.h"
 #include "counselors.h"
+#include "drafts_at_risk.h"
 #include "session.h"
 #include "wizard.h"
 #include "store.h"
@@ -1713,6 +1714,74 @@ static void t_restore_names_anonymous_draft(void **state) {
     config_set_program_dir(NULL);
 }
 
+/* Attackers 13 and 14: an unfinished intake at RED deleted from the file with sqlite3 left verify sound. A draft the
+ * trail saw at a guarded level (draft_autosave's "draft_at_risk" entry) and the file lacks is named, unless the
+ * trail says where it went (here: a discard, and an intake that finished it). */
+static void t_verify_names_draft_deleted(void **state) {
+    (void)state;
+    engine e;
+    diag d = {0};
+    config_set_program_dir(".");
+    bool loaded = engine_load(&e, "config.ini", "forms", false, &d);
+    if (!loaded) diag_print(&d, stderr);
+    diag_free(&d);
+    assert_true(loaded);
+    database db;
+    session *s = fresh_db(&db, "verify-draft-gone.db");
+    const char *ids[INTAKE_MAX_FORMS];
+    for (int i = 0; i < e.plan.n_hotline; i++) ids[i] = e.forms.v[e.plan.hotline[i]]->id;
+    wizard *w[3];
+    for (int k = 0; k < 3; k++) {
+        w[k] = calloc(1, sizeof *w[k]);
+        assert_non_null(w[k]);
+        OK(wizard_start(w[k], &e, ids, e.plan.n_hotline, LANG_EN, &msg));
+        wizard_set_anonymous(w[k], "Anonymous caller");
+        OK(draft_autosave(s, w[k], &msg)); /* at green: no entry */
+        w[k]->kept = LEVEL_RED;
+        OK(draft_autosave(s, w[k], &msg));
+        OK(draft_autosave(s, w[k], &msg)); /* noted once */
+    }
+    int marks = 0;
+    alist all = audit_all(&db);
+    for (int i = 0; i < all.n; i++)
+        if (strcmp(all.v[i].action, "draft_at_risk") == 0) marks++;
+    free(all.v);
+    assert_int_equal(marks, 3);
+    verify_report v;
+    OK(db_verify(s, &v, &msg));
+    if (!v.ok) fail_msg("verify with three drafts at red: %s", v.problem);
+    /* one discarded by its worker, one finished as an intake: both accounted for */
+    OK(draft_abandon(s, w[0]->draft_id, "red", w[0]->draft_tag, &msg));
+    char client[STORE_ID_LEN], intake[STORE_ID_LEN];
+    client_new nc = {"Finished Caller", "", ""};
+    intake_input in = {.body = "{\"answers\":[1]}", .level = "red"};
+    OK(intake_save_given_at(s, &nc, &in, NULL, 0, w[1]->draft_id, client, intake, &msg));
+    OK(db_verify(s, &v, &msg));
+    if (!v.ok) fail_msg("verify after a discard and a finish: %s", v.problem);
+    /* the third deleted from the file, between sessions, with the sqlite3 library */
+    session_end(s);
+    db_close(&db);
+    char path[256], sql[160];
+    path_in(path, sizeof path, "verify-draft-gone.db");
+    snprintf(sql, sizeof sql, "DELETE FROM drafts WHERE id = '%s'", w[2]->draft_id);
+    raw_exec(path, sql);
+    open_db(&db, path, false);
+    s = login(&db, "admin", ADMIN_PASS);
+    OK(db_verify(s, &v, &msg));
+    assert_false(v.ok);
+    HAS(v.problem, "1 unfinished intake the signed trail saw at a safety level is gone from the file");
+    HAS(v.problem, w[2]->draft_id);
+    HAS(v.problem, "at red");
+    for (int k = 0; k < 3; k++) {
+        wizard_free(w[k]);
+        free(w[k]);
+    }
+    session_end(s);
+    db_close(&db);
+    engine_free(&e);
+    config_set_program_dir(NULL);
+}
+
 /* Third outside restore tryout: an intake saved after the backup and erased (with its client) before the
  * restore is not one the restore removed: it is counted as erased, not as "no longer in the database". */
 static void t_restore_counts_erased_apart(void **state) {
@@ -2663,6 +2732,7 @@ int main(void) {
         T(t_restore_refuses_lowering),
         T(t_restore_refuses_draft_loss),
         T(t_restore_counts_erased_apart),
+        T(t_verify_names_draft_deleted),
         T(t_restore_staff_net_zero),
         T(t_restore_refusals_say_why),
         T(t_restore_counts_every_intake_gone),
