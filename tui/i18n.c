@@ -214,6 +214,10 @@ static const struct {
     {"need_to", "to", "至"},
     {"need_date", "a date that exists, as YYYY-MM-DD", "存在的日期，格式为 YYYY-MM-DD"},
     {"need_date_past", ", not after today", "，且不晚于今天"},
+    /* "The date of birth gives age 76, but the age given is 30: ...", in three parts around the two numbers */
+    {"age_by_date", "The date of birth gives age ", "出生日期对应的年龄是 "},
+    {"age_but_given", ", but the age given is ", " 岁，但填写的年龄是 "},
+    {"age_fix_one", ": correct one of them ({back} goes back).", " 岁：请更正其中一项（{back} 返回上一题）。"},
     {"need_chars", "at most this many characters:", "最多字符数："},
     {"need_line", "one line of text", "一行文字"},
     {"optional", "optional", "道选答题"},

@@ -1615,7 +1615,11 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
             return react(RE_REDRAW);
         }
         if (!wizard_type(w, a->in.typed, &err)) { /* the core's reason names ids: say it in words */
+            int given, by_date;
             field_error(a, it, false);
+            if (wizard_age_disagrees(w, a->in.typed, &given, &by_date)) /* both numbers, in the staff language */
+                snprintf(a->in.field_error, sizeof a->in.field_error, "%s%d%s%d%s", tr("age_by_date"), by_date,
+                         tr("age_but_given"), given, keyed("age_fix_one"));
             return react(RE_REDRAW);
         }
         if (!wizard_next(w)) {

@@ -165,7 +165,7 @@ static const char *const form_keys[] = {"id", "version", "kind", "title.en", "ti
 static const char *const scale_keys[] = {"values", "codes", "refusable", "label.*", "loinc", NULL};
 static const char *const item_keys[] = {"type", "text.en", "text.zh", "scale", "score", "required", "show_if",
     "safety", "safety_min", "safety_codes", "flag", "loinc", "loinc_display", "answer_loinc", "answer_display.*", "fhir_links", "min",
-    "max", "maxlen", "format", "digits_min", "digits_max", "past", NULL};
+    "max", "maxlen", "format", "digits_min", "digits_max", "past", "age_item", NULL};
 static const char *const band_keys[] = {"min", "max", "when", "label.en", "label.zh", "positive", "min_level", NULL};
 
 static const char *const type_names[] = {"scale", "text", "number", "date", "choice", "multi"};
@@ -493,6 +493,15 @@ static void load_item(loader *ld, int index) {
     load_format(ld, section, it);
     it->past = yes_no(ld, section, "past", false);
     if (get(ld, section, "past") && it->type != ITEM_DATE) err(ld, section, "past", "only for date items");
+    it->age_item = -1;
+    const char *age = get(ld, section, "age_item");
+    if (age) {
+        int a = form_item_index(ld->f, age);
+        if (it->type != ITEM_DATE || !it->past) err(ld, section, "age_item", "only for a date of birth (a date item with past = yes)");
+        else if (a < 0 || a >= index) err(ld, section, "age_item", "`%s` is not a number item before this one", age);
+        else if (ld->f->items[a].type != ITEM_NUMBER) err(ld, section, "age_item", "`%s` is not a number item", age);
+        else it->age_item = a;
+    }
     it->show_if = form_condition(ld, section, "show_if", index);
     it->show_if_text = opt(ld, section, "show_if");
 }

@@ -54,6 +54,8 @@ typedef struct {
     int maxlen;    /* text items, in characters */
     bool phone;    /* text items with `format = phone`: digits, spaces, + - ( ) only */
     bool past;     /* date items with `past = yes`: not after today (a date of birth) */
+    int age_item;  /* a date of birth's `age_item = ID`: the number item (in years) it must agree with, to a year
+                    * (an age of 30 with a birth in 1950 was taken: receptionist tryout 16); -1 for none */
     int digits_min, digits_max; /* a phone item's count of digits (`digits_min`, `digits_max`; 6 and 20) */
     int line;      /* line of the [item.ID] header */
 } form_item;

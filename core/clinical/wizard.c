@@ -695,6 +695,28 @@ bool phone_number_valid(const char *text, int digits_min, int digits_max) {
     return digits >= digits_min && digits <= digits_max;
 }
 
+bool wizard_age_disagrees(const wizard *w, const char *text, int *given, int *by_date) {
+    *given = *by_date = -1;
+    if (w->stage != WZ_QUESTIONS || !text || !*text) return false;
+    const form *f = wizard_form(w);
+    const form_item *it = wizard_item(w);
+    const answer *row = w->in.a.answers[w->forms[w->pos]];
+    long typed = 0;
+    /* only a date that is itself valid: a bad one is refused as such (1997-02-30 was told of the age) */
+    if (it->type == ITEM_DATE && it->age_item >= 0 && row[it->age_item].state == ANS_VALUE && valid_date(text)) {
+        *given = row[it->age_item].value;
+        *by_date = age_at(text, clock_now());
+    } else if (it->type == ITEM_NUMBER && parse_int(text, it->min, it->max, &typed)) {
+        for (int j = 0; j < f->n_items; j++)
+            if (f->items[j].age_item == w->item && row[j].state == ANS_VALUE && w->text[w->pos][j]) {
+                *given = (int)typed;
+                *by_date = age_at(w->text[w->pos][j], clock_now());
+            }
+    }
+    /* a year either way: an age said near a birthday */
+    return *given >= 0 && *by_date >= 0 && (*given - *by_date > 1 || *by_date - *given > 1);
+}
+
 bool wizard_type(wizard *w, const char *text, error *err) {
     if (w->stage != WZ_QUESTIONS) {
         error_set(err, ERR_INPUT, "no question is open (the intake is at its review)");
@@ -732,6 +754,12 @@ bool wizard_type(wizard *w, const char *text, error *err) {
     }
     if (it->type == ITEM_DATE && it->past && date_after_today(text)) { /* 2030-01-01 was taken as a birth date */
         error_set(err, ERR_INPUT, "%s.%s: a date not after today (YYYY-MM-DD)", f->id, it->id);
+        return false;
+    }
+    int given, by_date;
+    if (wizard_age_disagrees(w, text, &given, &by_date)) {
+        error_set(err, ERR_INPUT, "%s.%s: the date of birth gives age %d, but the age given is %d; correct one of them",
+                  f->id, it->id, by_date, given);
         return false;
     }
     if (it->type == ITEM_TEXT && it->phone && !phone_number_valid(text, it->digits_min, it->digits_max)) {

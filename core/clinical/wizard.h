@@ -174,6 +174,11 @@ bool wizard_refuse(wizard *w);
 /* Sets the typed answer of a text, number or date item; false with why when it does not fit (a number out
  * of range, a date that is not YYYY-MM-DD, too long, not valid UTF-8). Does not move on. */
 bool wizard_type(wizard *w, const char *text, error *err);
+/* Whether text, typed at the current question, contradicts the interview's other answer about age: a date of birth
+ * against the age item it names (form_item.age_item), or an age against a date of birth answered, by more than a
+ * year. *given is the age in years, *by_date the age the date of birth gives today. wizard_type refuses such an
+ * answer; a screen says it with these numbers. */
+bool wizard_age_disagrees(const wizard *w, const char *text, int *given, int *by_date);
 /* A phone number as a `format = phone` item takes it: digits, spaces, + - ( ) and nothing else, with
  * digits_min to digits_max digits. */
 bool phone_number_valid(const char *text, int digits_min, int digits_max);

@@ -57,18 +57,6 @@ void day_format(int64_t day, char *out, size_t size) {
     else strftime(out, size, "%Y-%m-%d", &tm);
 }
 
-int age_at(const char *birth, int64_t at) {
-    int64_t t;
-    if (!birth || strlen(birth) != 10 || !clock_parse(birth, &t) || t > at) return -1;
-    int by = atoi(birth), bm = atoi(birth + 5), bd = atoi(birth + 8);
-    time_t now = (time_t)at;
-    struct tm tm;
-    if (!gmtime_r(&now, &tm)) return -1;
-    int age = tm.tm_year + 1900 - by;
-    if (tm.tm_mon + 1 < bm || (tm.tm_mon + 1 == bm && tm.tm_mday < bd)) age--;
-    return age >= 0 && age <= 150 ? age : -1;
-}
-
 /* The category of a concern code: its group, else "other". */
 static const char *category_of(const strlist *groups, const char *code) {
     size_t n = strlen(code);

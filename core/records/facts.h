@@ -42,8 +42,6 @@ void facts_erased_coarsen(facts_rec *f);
  * it is (verify names it). Recorded in meta facts_hours = done; a no-op after that. Idempotent. */
 bool facts_hours_first_login(session *s, error *err);
 
-/* Whole years at `at` (UTC seconds) of someone born on YYYY-MM-DD; -1 when the date is unreadable. */
-int age_at(const char *birth, int64_t at);
 /* Days since 1970-01-01 of a YYYY-MM-DD date (or of a time), for session days. */
 bool day_parse(const char *date, int64_t *day);
 int64_t day_of(int64_t t);

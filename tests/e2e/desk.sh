@@ -43,7 +43,8 @@ paced "$S" n Enter 1
 step "a new intake" "What name would you like us to call you"
 keys "Tia Burst" Enter
 step "the name in" "Question 2 of"
-paced "$S" 34 Enter Enter
+# an age that agrees with the birth date typed below (to a year, whatever today is: intake form 1.2)
+paced "$S" $(($(date -u +%Y) - 1990)) Enter Enter
 step "the birth date skipped: the gender question says a digit waits" "Skipped: What is your date of birth"
 paced "$S" 1 9 9 0 - 0 5 - 1 2
 step "a birth date typed after the skipped birth-date field is held" "Held, nothing recorded: 1990-05-12"

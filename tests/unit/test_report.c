@@ -1675,6 +1675,11 @@ static void t_outcomes_and_stage(void **state) {
     age_band_of("0-17 18-24 25-34 35-44 45-64 65-", 90, band, sizeof band);
     assert_string_equal(band, "65-");
     assert_int_equal(age_at("1990-05-06", T0), 35);
+    /* born before 1970: clock_parse takes no such year, and the client had no age band (tryout 16) */
+    assert_int_equal(age_at("1950-05-06", T0), 75);
+    assert_int_equal(age_at("1969-12-31", T0), 56);
+    assert_int_equal(age_at("2999-01-01", T0), -1);
+    assert_int_equal(age_at("1990-5-06x", T0), -1);
     assert_false(age_bands_valid("0-17 19-24", msg.msg, sizeof msg.msg));
     assert_false(age_bands_valid("0- 18-24", msg.msg, sizeof msg.msg));
     assert_true(age_bands_valid("0-17 18-", msg.msg, sizeof msg.msg));
