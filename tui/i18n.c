@@ -348,6 +348,9 @@ static const struct {
     {"prompt_raise", "Raise the level to:", "提升等级至："},
     {"prompt_reason", "Reason (needed to lower a level; {choose} records it, {back} cancels):",
      "原因（降低等级时必填；{choose} 记录，{back} 取消）："},
+    /* a raise takes a reason too, never required: the prompt for a lowering said "needed to lower" (tryout 18) */
+    {"prompt_reason_raise", "Why raise it? (optional; {choose} records the raise, {back} cancels):",
+     "提升原因（选填；{choose} 记录提升，{back} 取消）："},
     {"prompt_decline", "Why did the client decline? ({choose} records it, {back} cancels)",
      "来访者为什么拒绝？（{choose} 记录，{back} 取消）"},
     {"prompt_outcome", "Close with the outcome:", "以结果关闭："},

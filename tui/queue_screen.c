@@ -352,7 +352,10 @@ static void draw_prompt(app *a, int y, int width) {
         break;
     case QP_REASON:
         snprintf(line, sizeof line, "%s %s_",
-                 keyed(q->rq.action == QA_DECLINE ? "prompt_decline" : evaluation(&q->rq) ? "prompt_evaluation" : "prompt_reason"),
+                 keyed(q->rq.action == QA_DECLINE ? "prompt_decline"
+                       : evaluation(&q->rq)           ? "prompt_evaluation"
+                       : q->rq.action == QA_RAISE     ? "prompt_reason_raise"
+                                                      : "prompt_reason"),
                  q->reason);
         break;
     case QP_OUTCOME:
