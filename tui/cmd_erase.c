@@ -55,6 +55,9 @@ int cmd_retention(const cli_args *a) {
         if (!erased) return fail(&c, err.msg, cli_exit_for(&err));
         printf("erased %d unfinished intake%s and %d closed record%s\n", n.drafts, n.drafts == 1 ? "" : "s", n.clients,
                n.clients == 1 ? "" : "s");
+        if (n.kept_tampered)
+            printf("kept %d closed record%s due for erasure whose rows fail their row MACs (the first: client %s): "
+                   "edited in the file; run verify\n", n.kept_tampered, n.kept_tampered == 1 ? "" : "s", n.first_kept);
     }
     ctx_close(&c);
     return EXIT_OK;

@@ -382,19 +382,12 @@ void intake_where(const app *a, char *buf, size_t size) {
 bool intake_keep_copy(app *a) {
     error err = {0};
     if (!a->in.active) return false;
-    char was[STORE_ID_LEN], id[STORE_ID_LEN];
-    snprintf(was, sizeof was, "%s", a->in.w->draft_id);
-    char *body = wizard_to_json(a->in.w);
-    if (!body) error_set(&err, ERR_INTERNAL, "cannot save the draft");
-    bool kept = body && draft_keep_copy(a->s, was, id, body, &err);
-    secret_free(body); /* the answers in clear */
-    if (!kept) {
+    if (!draft_keep_wizard_copy(a->s, a->in.w, &err)) { /* the wizard takes the copy's id */
         app_message(a, true, "%s", err.msg);
         return false;
     }
     char who[256];
     intake_whose(a, who, sizeof who);
-    snprintf(a->in.w->draft_id, sizeof a->in.w->draft_id, "%s", id);
     note_saved_here(a); /* resumed here later, the copy is not "open at another desk" (eleventh tryout) */
     intake_drop(a);
     app_message(a, false, "%s %s", tr("draft_copy_kept"), who);

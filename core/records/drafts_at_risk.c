@@ -26,6 +26,24 @@ bool draft_autosave(session *s, wizard *w, error *err) {
     return ok;
 }
 
+bool draft_keep_wizard_copy(session *s, wizard *w, error *err) {
+    char *body = wizard_to_json(w);
+    if (!body) {
+        error_set(err, ERR_INTERNAL, "out of memory: the copy was not kept");
+        return false;
+    }
+    char was[STORE_ID_LEN], id[STORE_ID_LEN];
+    snprintf(was, sizeof was, "%s", w->draft_id);
+    risk_level level = draft_level_now(w);
+    bool ok = draft_keep_copy(s, was, id, body, draft_level_guarded(level) ? risk_level_name(level) : NULL, err);
+    secret_free(body); /* the answers in clear (json_dumps's text) */
+    if (ok) {
+        snprintf(w->draft_id, sizeof w->draft_id, "%s", id);
+        w->risk_noted = draft_level_guarded(level) ? level : LEVEL_GREEN;
+    }
+    return ok;
+}
+
 /* The level, initials and (an anonymous caller's) caller id of one sealed draft; false when it does not open or
  * parse (then it counts as red). */
 static bool draft_level_of(session *s, const engine *e, const draft_rec *r, draft_at_risk *d) {

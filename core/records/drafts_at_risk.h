@@ -44,6 +44,11 @@ risk_level draft_stored_level_caller(session *s, const engine *e, const draft_re
  * naming the draft and the level, so that a RED draft deleted from the file is named by verify (trail_rows.h). */
 bool draft_autosave(session *s, wizard *w, error *err);
 
+/* The interview's answers kept as a new draft (draft_keep_copy: its own was gone or changed at another desk), on
+ * the trail at its level when that is a guarded one, so that verify watches the copy too (attacker 15: a RED copy
+ * deleted from the file left verify sound). The wizard takes the copy's id. */
+bool draft_keep_wizard_copy(session *s, wizard *w, error *err);
+
 /* Whether the database holds the draft id now, and when it was last saved (*updated_at): a desk left open
  * through a restore says what became of the draft of the intake it had on screen. Reads only. */
 bool draft_held(session *s, const char *id, bool *held, int64_t *updated_at, error *err);

@@ -29,8 +29,54 @@ static bool draft_names(session *s, const draft_rec *d, const char *client_id) {
     return hit;
 }
 
-/* The body of client_erase, inside the caller's transaction. */
+/* The row went by an erasure, named on the signed trail (trail_rows.h): "intake", "queue item" or "draft". */
+static bool row_erased(session *s, const char *id, const char *what, error *err) {
+    return audit_log(s->db, s->v, s->me.id, "row_erased", id, what, err);
+}
+
+/* The client's intakes and queue items as a key holder last wrote them (their row MACs), each named on the trail
+ * as it goes. A row edited in the file (an intake moved to this client, an item closed and backdated so that
+ * retention took the client) is refused: nothing is erased (attacker round 15). */
+static bool rows_sound_named(session *s, const char *client_id, bool check, int *items, error *err) {
+    database *db = s->db;
+    intake_rec *in = NULL;
+    queue_rec *q = NULL;
+    int ni = 0, nq = 0;
+    char why[160] = "", bad[STORE_ID_LEN + 16] = "";
+    store_status st = db->ops->intake_list_for_client(db->st, client_id, &in, &ni);
+    if (st == ST_OK) st = db->ops->queue_all_for_client(db->st, client_id, &q, &nq);
+    bool required = rowmac_required(db);
+    int64_t now = clock_now();
+    for (int i = 0; check && st == ST_OK && !bad[0] && i < ni; i++)
+        if (rowmac_check_intake(s->v, required, &in[i], why, sizeof why) == ROW_TAMPERED)
+            snprintf(bad, sizeof bad, "intake %s", in[i].id);
+    for (int i = 0; check && st == ST_OK && !bad[0] && i < nq; i++)
+        if (rowmac_check_queue(s->v, required, db->row_policy, now, &q[i], why, sizeof why) == ROW_TAMPERED)
+            snprintf(bad, sizeof bad, "queue item %s", q[i].id);
+    bool ok = st == ST_OK && !bad[0];
+    if (st != ST_OK) db_error(db, st, "cannot read the client's intakes and queue items", err);
+    else if (bad[0])
+        error_set(err, ERR_TAMPERED, "nothing erased: %s of client %s fails its row MAC (%s): its clear columns were "
+                                     "edited in the file; run verify", bad, client_id, why);
+    for (int i = 0; ok && i < ni; i++) ok = row_erased(s, in[i].id, "intake", err);
+    for (int i = 0; ok && i < nq; i++) ok = row_erased(s, q[i].id, "queue item", err);
+    for (int i = 0; i < ni; i++) intake_rec_free(&in[i]);
+    free(in);
+    free(q);
+    *items = nq;
+    return ok;
+}
+
+static bool erase_in_txn(session *s, const char *client_id, bool check, erase_result *out, error *err);
+
+/* A restore re-applies an erasure to content it has just verified (under the key it was written with, which may
+ * be an older one): its rows are named, not checked again. */
 bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, error *err) {
+    return erase_in_txn(s, client_id, false, out, err);
+}
+
+/* The body of client_erase, inside the caller's transaction. */
+static bool erase_in_txn(session *s, const char *client_id, bool check, erase_result *out, error *err) {
     database *db = s->db;
     client_rec c;
     store_status st = db->ops->client_get(db->st, client_id, &c);
@@ -40,16 +86,21 @@ bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, e
         return false;
     }
     client_rec_free(&c);
+    int nq = 0;
+    if (!rows_sound_named(s, client_id, check, &nq, err)) return false;
     draft_rec *drafts = NULL;
     int nd = 0;
     st = db->ops->drafts_before(db->st, INT64_MAX, &drafts, &nd);
-    for (int i = 0; st == ST_OK && i < nd; i++)
+    bool named = true;
+    for (int i = 0; st == ST_OK && named && i < nd; i++)
         if (draft_names(s, &drafts[i], client_id)) {
             st = db->ops->draft_erase(db->st, drafts[i].id);
+            named = st != ST_OK || row_erased(s, drafts[i].id, "draft", err);
             out->drafts++;
         }
     for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
     free(drafts);
+    if (!named) return false;
     /* the facts stay, under fresh random ids: one new key for the client, so its episodes still count as one
      * client's, linked to nothing else */
     facts_rec *facts = NULL;
@@ -75,12 +126,6 @@ bool client_erase_in_txn(session *s, const char *client_id, erase_result *out, e
     }
     free(facts);
     out->intakes = nf;
-    /* counted in its entry, as the intakes are: verify takes a queue item gone from the file for an erasure's
-     * only when an erasure counts it (trail_rows.h) */
-    queue_rec *items = NULL;
-    int nq = 0;
-    if (st == ST_OK) st = db->ops->queue_all_for_client(db->st, client_id, &items, &nq);
-    free(items);
     if (st == ST_OK) st = db->ops->client_erase(db->st, client_id);
     if (st != ST_OK) {
         db_error(db, st, "cannot erase the client", err);
@@ -109,7 +154,7 @@ bool client_erase(session *s, const char *client_id, erase_result *out, error *e
         return false;
     }
     if (!session_begin(s, err)) return false;
-    if (!client_erase_in_txn(s, client_id, out, err) || !db_commit(s->db, err)) {
+    if (!erase_in_txn(s, client_id, true, out, err) || !db_commit(s->db, err)) {
         db_rollback(s->db);
         return false;
     }
@@ -148,16 +193,18 @@ bool retention_apply(session *s, int draft_days, int closed_years, retention_cou
     draft_rec *drafts = NULL;
     int nd = 0;
     store_status st = db->ops->drafts_before(db->st, now - (int64_t)draft_days * DAY, &drafts, &nd);
-    for (int i = 0; st == ST_OK && i < nd; i++) {
+    bool ok = true;
+    for (int i = 0; st == ST_OK && ok && i < nd; i++) {
         st = db->ops->draft_erase(db->st, drafts[i].id);
+        ok = st != ST_OK || row_erased(s, drafts[i].id, "draft", err); /* each named: verify (trail_rows.h) */
         progress_report(s->progress, "old drafts erased", i + 1, nd);
     }
     for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
     free(drafts);
     char detail[64];
-    snprintf(detail, sizeof detail, "%d drafts older than %d days", nd, draft_days);
-    bool ok = st == ST_OK;
-    if (!ok) db_error(db, st, "cannot erase old drafts", err);
+    snprintf(detail, sizeof detail, "%d drafts older than %d days, each named", nd, draft_days);
+    if (ok && st != ST_OK) db_error(db, st, "cannot erase old drafts", err);
+    ok = ok && st == ST_OK;
     ok = ok && (nd == 0 || audit_log(db, s->v, s->me.id, "retention", "", detail, err)) &&
          db_commit(db, err);
     if (!ok) {
@@ -176,6 +223,12 @@ bool retention_apply(session *s, int draft_days, int closed_years, retention_cou
         erase_result r;
         ok = client_erase(s, ids[i], &r, err);
         if (ok) done->clients++;
+        else if (err->kind == ERR_TAMPERED) { /* kept, audited, and the rest erased: never a reason to stop */
+            if (!done->kept_tampered++) snprintf(done->first_kept, sizeof done->first_kept, "%s", ids[i]);
+            session_audit(s, "tamper_detected", ids[i], "retention: a row fails its MAC; the client was kept");
+            error_clear(err);
+            ok = true;
+        }
         progress_report(s->progress, "closed clients erased", i + 1, nc);
     }
     free(ids);

@@ -23,7 +23,10 @@ typedef struct {
     bool old_versions_purged; /* false when another desk was reading: the store purges them later */
 } erase_result;
 
-/* Supervisors. Everything in one transaction; audited. */
+/* Supervisors. Everything in one transaction; audited: the client_erase entry counts what went, and a signed
+ * row_erased entry names each intake, queue item and draft removed, so that verify tells them from rows deleted
+ * from the file (trail_rows.h). Refused (ERR_TAMPERED, nothing erased) when one of the client's intakes or queue
+ * items fails its row MAC: its clear columns (its client, state, times) may have been edited to make it go. */
 bool client_erase(session *s, const char *client_id, erase_result *out, error *err);
 /* client_erase's work inside the caller's write transaction (a restore re-applies erasures inside its own;
  * no role check: the caller made it). *out is added to, not cleared. Old versions are not purged here: the
@@ -37,6 +40,9 @@ bool audit_entry_erases(const audit_rec *rec);
 typedef struct {
     int drafts;  /* unfinished intakes older than [retention] draft_days */
     int clients; /* clients whose items are all closed, with nothing new, for [retention] closed_years */
+    int kept_tampered; /* retention_apply: clients due whose rows fail their row MACs, kept (and audited): the clear
+                        * columns that made them due may have been edited to erase a client in care */
+    char first_kept[STORE_ID_LEN]; /* the first of those */
 } retention_counts;
 
 /* What is due for erasure at now (no login needed: only counts, from what is in clear). */

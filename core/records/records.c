@@ -861,10 +861,11 @@ bool draft_gone(session *s, const char *id, const unsigned char *tag) {
 
 /* A new draft (a new id): the old one is not brought back, since another desk saved or discarded it on purpose;
  * the copy is audited with the draft it copies, so that two intakes of one client can be explained. */
-bool draft_keep_copy(session *s, const char *was, char id[STORE_ID_LEN], const char *body, error *err) {
+bool draft_keep_copy(session *s, const char *was, char id[STORE_ID_LEN], const char *body, const char *at_risk,
+                     error *err) {
     id[0] = '\0';
-    char detail[STORE_ID_LEN + 16];
-    snprintf(detail, sizeof detail, "copy of %s", was ? was : "");
+    char detail[STORE_ID_LEN + 32];
+    snprintf(detail, sizeof detail, "copy of %s%s%.8s", was ? was : "", at_risk ? " at " : "", at_risk ? at_risk : "");
     return draft_save_noted(s, id, body, "draft_copy_kept", detail, err);
 }
 

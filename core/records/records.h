@@ -102,8 +102,10 @@ bool draft_probably_open(int64_t age);
  * is there as tag says, and when the store could not be read). */
 bool draft_gone(session *s, const char *id, const unsigned char *tag);
 /* The answers of an intake whose draft is gone (was), kept at the worker's choice as a new draft (id: its new
- * id), audited ("draft_copy_kept", "copy of WAS") in the same transaction. */
-bool draft_keep_copy(session *s, const char *was, char id[STORE_ID_LEN], const char *body, error *err);
+ * id), audited ("draft_copy_kept", "copy of WAS", and " at LEVEL" when at_risk names a guarded level: verify
+ * watches the copy as it watches a draft at risk, trail_rows.h) in the same transaction. */
+bool draft_keep_copy(session *s, const char *was, char id[STORE_ID_LEN], const char *body, const char *at_risk,
+                     error *err);
 /* Whether draft id is still as this desk last wrote or read it (its fingerprint is tag); false with why
  * (ERR_CONFLICT: changed, saved or discarded at another desk) when not. */
 bool draft_unchanged(session *s, const char *id, const unsigned char tag[DRAFT_TAG_BYTES], error *err);

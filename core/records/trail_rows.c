@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "erasure.h"
+#include "levels.h"
 
 bool trail_erasure_counts(const audit_rec *e, int *intakes, int *drafts, int *items) {
     *intakes = *drafts = *items = -1;
@@ -23,73 +24,88 @@ bool trail_erasure_counts(const audit_rec *e, int *intakes, int *drafts, int *it
     return true;
 }
 
-/* Rows the trail named and the file lacks, not yet accounted for by an erasure after them. An erasure removes only
- * rows saved before it, so its count is taken from those gone so far and never from later ones. Which of them an
- * erasure took is not on record (the rows are gone): the ones gone since the count last stood at 0 are the
- * candidates, and when no erasure came between, each of them is unaccounted for. */
-typedef struct {
-    int64_t gone;          /* how many are not accounted for */
-    int64_t since;         /* how many have gone since the count last stood at 0 ... */
-    int64_t first_seq;     /* ... from this entry on */
-    char id[sizeof ((audit_rec *)0)->object_id]; /* the newest of them, and its entry */
-    int64_t seq;
-} gone_rows;
-
-/* A draft the trail saw at a guarded level that the file lacks, while nothing on the trail says where it went. */
+/* Rows the trail named (an intake, a queue item, a draft at risk) that the file lacks, while nothing on the trail
+ * after them says where they went. An erasure and retention name each row they remove (row_erased entries); only
+ * those written before that (their entries count rows, and do not say which) take rows by count, the oldest first,
+ * and then the rows left may be among those they took. */
 typedef struct {
     char id[sizeof ((audit_rec *)0)->object_id];
-    char level[8];
-    int64_t seq; /* its newest mark */
-} gone_draft;
+    char level[8]; /* a draft's, as its mark gave it */
+    int64_t seq;   /* the entry that named it (a draft's newest mark) */
+} gone_row;
 
 typedef struct {
-    char (*present)[STORE_ID_LEN]; /* the drafts the file holds, sorted */
-    int npresent;
-    gone_draft *gone;              /* in the order they were marked */
-    int ngone, cap;
-    bool counted;                  /* retention or an erasure took some of them by count, not by name */
-    int64_t counted_seq;           /* the last such entry */
-} draft_watch;
+    gone_row *v;
+    int n, cap;
+    int64_t counted_seq; /* the last entry that took some of them by count, not by name; 0 for none */
+} gone_list;
 
 typedef struct {
     database *db;
     char *problem;
     size_t size;
-    gone_rows intakes, items;
-    draft_watch drafts;
+    gone_list intakes, items, drafts;
+    char (*present)[STORE_ID_LEN]; /* the drafts the file holds, sorted */
+    int npresent;
 } trail_ctx;
 
-static void gone_add(gone_rows *g, const audit_rec *e) {
-    if (g->gone == 0) {
-        g->since = 0;
-        g->first_seq = e->seq;
+static int gone_at(const gone_list *g, const char *id) {
+    for (int i = g->n - 1; i >= 0; i--)
+        if (strcmp(g->v[i].id, id) == 0) return i;
+    return -1;
+}
+
+static void gone_drop_at(gone_list *g, int i) {
+    memmove(&g->v[i], &g->v[i + 1], (size_t)(g->n - i - 1) * sizeof *g->v);
+    g->n--;
+}
+
+/* Where a row went, by name. */
+static void gone_ended(gone_list *g, const char *id) {
+    int at = id && *id ? gone_at(g, id) : -1;
+    if (at >= 0) gone_drop_at(g, at);
+}
+
+static bool gone_add(trail_ctx *c, gone_list *g, const audit_rec *e, const char *level) {
+    gone_ended(g, e->object_id); /* named again (a draft marked again): it goes to the end, with its newest level */
+    if (g->n == g->cap) {
+        int cap = g->cap ? 2 * g->cap : 16;
+        gone_row *more = realloc(g->v, (size_t)cap * sizeof *more);
+        if (!more) {
+            snprintf(c->problem, c->size, "out of memory checking the rows the trail names");
+            return false;
+        }
+        g->v = more;
+        g->cap = cap;
     }
-    g->gone++;
-    g->since++;
-    snprintf(g->id, sizeof g->id, "%s", e->object_id);
-    g->seq = e->seq;
+    gone_row *r = &g->v[g->n++];
+    snprintf(r->id, sizeof r->id, "%s", e->object_id);
+    snprintf(r->level, sizeof r->level, "%s", level);
+    r->seq = e->seq;
+    return true;
 }
 
-static void gone_explained(gone_rows *g, int n) {
-    g->gone = n < 0 || n >= g->gone ? 0 : g->gone - n; /* -1: an old entry without the count accounts for all */
+/* An entry written before erasures named their rows: it takes n of them (-1: any number), the oldest first. */
+static void gone_counted(gone_list *g, int n, int64_t seq) {
+    if (n < 0 || n >= g->n) n = g->n;
+    if (n == 0) return;
+    if (n < g->n) g->counted_seq = seq;
+    memmove(&g->v[0], &g->v[n], (size_t)(g->n - n) * sizeof *g->v);
+    g->n -= n;
 }
 
-/* An intake the trail says was saved (intake_create: "LEVEL" or "LEVEL note"): still there, with the note its author
- * saved (an entry without the mark says nothing: entries made before it was added carry none), naming the entry's
- * writer as its author. A note emptied out of its row was not noticed (eleventh outside attacker), nor when
- * reception sealed the body again without the mark (twelfth), nor when she set created_by to herself so that a
- * note she sealed and signed over a clinician's read as its author's (thirteenth). */
+/* An intake the trail says was saved (intake_create: "LEVEL[ note][ draft:ID]"): still there, with the note its
+ * author saved (an entry without the mark says nothing: entries made before it was added carry none), naming the
+ * entry's writer as its author. A note emptied out of its row was not noticed (eleventh outside attacker), nor
+ * when reception sealed the body again without the mark (twelfth), nor when she set created_by to herself so that
+ * a note she sealed and signed over a clinician's read as its author's (thirteenth). */
 static bool intake_as_signed(trail_ctx *c, const audit_rec *e) {
-    /* the words after the level: "note", then "draft:ID" (records.c detail_of_create) */
     const char *mark = strstr(e->detail, " note");
     bool had_note = mark && (mark[5] == '\0' || mark[5] == ' ');
     intake_rec r;
     memset(&r, 0, sizeof r);
     store_status st = c->db->ops->intake_get(c->db->st, e->object_id, &r);
-    if (st == ST_NOTFOUND) {
-        gone_add(&c->intakes, e);
-        return true;
-    }
+    if (st == ST_NOTFOUND) return gone_add(c, &c->intakes, e, "");
     if (st != ST_OK) {
         snprintf(c->problem, c->size, "cannot read intake %s (audit entry %" PRId64 ")", e->object_id, e->seq);
         return false;
@@ -110,8 +126,8 @@ static bool intake_as_signed(trail_ctx *c, const audit_rec *e) {
 static bool item_there(trail_ctx *c, const audit_rec *e) {
     queue_rec q;
     store_status st = c->db->ops->queue_get(c->db->st, e->object_id, &q);
-    if (st == ST_NOTFOUND) gone_add(&c->items, e);
-    else if (st != ST_OK) {
+    if (st == ST_NOTFOUND) return gone_add(c, &c->items, e, "");
+    if (st != ST_OK) {
         snprintf(c->problem, c->size, "cannot read queue item %s (audit entry %" PRId64 ")", e->object_id, e->seq);
         return false;
     }
@@ -124,65 +140,41 @@ static bool drafts_read(trail_ctx *c) {
     draft_rec *list = NULL;
     int n = 0;
     store_status st = c->db->ops->drafts_before(c->db->st, INT64_MAX, &list, &n);
-    draft_watch *w = &c->drafts;
-    w->present = n ? calloc((size_t)n, sizeof *w->present) : NULL;
+    c->present = n ? calloc((size_t)n, sizeof *c->present) : NULL;
     for (int i = 0; i < n; i++) {
-        if (w->present) memcpy(w->present[i], list[i].id, STORE_ID_LEN);
+        if (c->present) memcpy(c->present[i], list[i].id, STORE_ID_LEN);
         draft_rec_free(&list[i]);
     }
     free(list);
-    if (st != ST_OK || (n && !w->present)) {
+    if (st != ST_OK || (n && !c->present)) {
         snprintf(c->problem, c->size, st != ST_OK ? "cannot read the drafts" : "out of memory reading the drafts");
         return false;
     }
-    w->npresent = n;
-    qsort(w->present, (size_t)n, sizeof *w->present, by_id);
+    c->npresent = n;
+    qsort(c->present, (size_t)n, sizeof *c->present, by_id);
     return true;
 }
 
-static int gone_draft_at(const draft_watch *w, const char *id) {
-    for (int i = w->ngone - 1; i >= 0; i--)
-        if (strcmp(w->gone[i].id, id) == 0) return i;
-    return -1;
+/* The level a mark gives a draft: draft_at_risk "LEVEL", safety_steps_acknowledged (the steps of a guarded level),
+ * draft_copy_kept "copy of ID at LEVEL" (a copy at a guarded level); NULL for a copy that was not at risk. */
+static const char *mark_level(const audit_rec *e) {
+    if (strcmp(e->action, "draft_at_risk") == 0) return e->detail;
+    if (strcmp(e->action, "safety_steps_acknowledged") == 0) return "steps";
+    if (strcmp(e->action, "draft_copy_kept") != 0) return NULL;
+    const char *at = strstr(e->detail, " at ");
+    return at ? at + 4 : NULL;
 }
 
-static void gone_draft_drop(draft_watch *w, int i) {
-    memmove(&w->gone[i], &w->gone[i + 1], (size_t)(w->ngone - i - 1) * sizeof *w->gone);
-    w->ngone--;
-}
-
-/* A mark: the draft at a guarded level. Still in the file, or already on the list: nothing to do. */
-static bool draft_marked(trail_ctx *c, const audit_rec *e) {
-    draft_watch *w = &c->drafts;
+/* A mark: the draft at a guarded level. Still in the file: nothing to do. */
+static bool draft_marked(trail_ctx *c, const audit_rec *e, const char *level) {
     char key[STORE_ID_LEN];
     if (!e->object_id[0]) return true; /* names no draft */
     snprintf(key, sizeof key, "%.*s", STORE_ID_LEN - 1, e->object_id);
-    if (bsearch(key, w->present, (size_t)w->npresent, sizeof *w->present, by_id)) return true;
-    int at = gone_draft_at(w, e->object_id);
-    if (at >= 0) gone_draft_drop(w, at); /* marked again: it goes to the end, with its newest level */
-    if (w->ngone == w->cap) {
-        int cap = w->cap ? 2 * w->cap : 16;
-        gone_draft *more = realloc(w->gone, (size_t)cap * sizeof *more);
-        if (!more) {
-            snprintf(c->problem, c->size, "out of memory checking the drafts");
-            return false;
-        }
-        w->gone = more;
-        w->cap = cap;
-    }
-    gone_draft *g = &w->gone[w->ngone++];
-    snprintf(g->id, sizeof g->id, "%s", e->object_id);
-    snprintf(g->level, sizeof g->level, "%.7s", e->detail);
-    g->seq = e->seq;
-    return true;
+    if (bsearch(key, c->present, (size_t)c->npresent, sizeof *c->present, by_id)) return true;
+    return gone_add(c, &c->drafts, e, level);
 }
 
-/* Where a draft went, by name: an intake that finished it ("draft:ID" in its entry), or a discard. */
-static void draft_ended(draft_watch *w, const char *id) {
-    int at = id && *id ? gone_draft_at(w, id) : -1;
-    if (at >= 0) gone_draft_drop(w, at);
-}
-
+/* The draft an intake finished ("draft:ID" in its entry). */
 static const char *finished_draft(const audit_rec *e, char *id, size_t size) {
     const char *p = strstr(e->detail, " draft:");
     if (!p) return NULL;
@@ -190,67 +182,65 @@ static const char *finished_draft(const audit_rec *e, char *id, size_t size) {
     return id;
 }
 
-/* Drafts removed by count (retention of old drafts, an erasure's drafts): which ones is not on record, so as many
- * of those marked before as it counts; the oldest first, since retention takes the oldest. */
-static void drafts_counted(draft_watch *w, int n, int64_t seq) {
-    if (n < 0 || n >= w->ngone) n = w->ngone; /* -1: an entry without the count */
-    if (n == 0) return;
-    if (n < w->ngone) {
-        w->counted = true;
-        w->counted_seq = seq;
+/* A row an erasure or retention removed, by name (erasure.c row_erased). */
+static void row_erased(trail_ctx *c, const audit_rec *e) {
+    if (strcmp(e->detail, "intake") == 0) gone_ended(&c->intakes, e->object_id);
+    else if (strcmp(e->detail, "queue item") == 0) gone_ended(&c->items, e->object_id);
+    else if (strcmp(e->detail, "draft") == 0) gone_ended(&c->drafts, e->object_id);
+}
+
+/* An erasure or retention written before they named their rows takes rows by count. A restore's copy of an entry
+ * (restored_over) takes none: the rows it took were the live file's, whose own entries are copies too, and the
+ * restore erases again what the backup holds, with entries of its own (attacker 15: a copy's count hid a deletion). */
+static void counted_entry(trail_ctx *c, const audit_rec *e) {
+    int ni, nd, nq, days;
+    size_t n = strlen(e->detail);
+    static const char named[] = ", each named";
+    if (strcmp(e->action, "retention") == 0) {
+        bool by_name = n >= sizeof named - 1 && strcmp(e->detail + n - (sizeof named - 1), named) == 0;
+        if (!by_name && sscanf(e->detail, "%d drafts older than %d days", &nd, &days) == 2)
+            gone_counted(&c->drafts, nd, e->seq);
+    } else if (strcmp(e->action, "client_erase") == 0 && trail_erasure_counts(e, &ni, &nd, &nq) && nq < 0) {
+        gone_counted(&c->intakes, ni, e->seq);
+        gone_counted(&c->items, -1, e->seq);
+        gone_counted(&c->drafts, nd, e->seq);
     }
-    memmove(&w->gone[0], &w->gone[n], (size_t)(w->ngone - n) * sizeof *w->gone);
-    w->ngone -= n;
 }
 
 static int rows_of_entry(void *vctx, const audit_rec *e) {
     trail_ctx *c = vctx;
-    int ni, nd, nq, days;
     char id[STORE_ID_LEN];
+    const char *level;
+    bool ok = true;
     if (strcmp(e->action, "intake_create") == 0) {
-        draft_ended(&c->drafts, finished_draft(e, id, sizeof id));
-        return intake_as_signed(c, e) ? 0 : 1;
-    }
-    if (strcmp(e->action, "queue") == 0 && strncmp(e->detail, "enqueue ", 8) == 0) return item_there(c, e) ? 0 : 1;
-    if (strcmp(e->action, "draft_at_risk") == 0 || strcmp(e->action, "safety_steps_acknowledged") == 0)
-        return draft_marked(c, e) ? 0 : 1;
-    if (strcmp(e->action, "draft_discarded") == 0) draft_ended(&c->drafts, e->object_id);
-    else if (strcmp(e->action, "retention") == 0 && sscanf(e->detail, "%d drafts older than %d days", &nd, &days) == 2)
-        drafts_counted(&c->drafts, nd, e->seq);
-    else if (trail_erasure_counts(e, &ni, &nd, &nq)) {
-        gone_explained(&c->intakes, ni);
-        gone_explained(&c->items, nq);
-        drafts_counted(&c->drafts, nd, e->seq);
-    }
-    return 0;
-}
-
-static void name_gone(trail_ctx *c, const gone_rows *g, const char *what) {
-    bool one = g->gone == 1;
-    char which[160];
-    if (g->since == g->gone) /* no erasure came between: every one of them is unaccounted for */
-        snprintf(which, sizeof which, "the newest: %s %s, audit entry %" PRId64, what, g->id, g->seq);
+        gone_ended(&c->drafts, finished_draft(e, id, sizeof id));
+        ok = intake_as_signed(c, e);
+    } else if (strcmp(e->action, "queue") == 0 && strncmp(e->detail, "enqueue ", 8) == 0)
+        ok = item_there(c, e);
+    else if ((level = mark_level(e)) != NULL)
+        ok = draft_marked(c, e, level);
+    else if (strcmp(e->action, "draft_discarded") == 0)
+        gone_ended(&c->drafts, e->object_id);
+    else if (strcmp(e->action, "row_erased") == 0)
+        row_erased(c, e);
     else
-        snprintf(which, sizeof which, "among the %" PRId64 " gone since audit entry %" PRId64 ", the newest: %s %s, "
-                 "audit entry %" PRId64, g->since, g->first_seq, what, g->id, g->seq);
-    snprintf(c->problem, c->size, "tampering: %" PRId64 " %s the signed trail says %s saved %s gone from the file, and "
-                                  "no erasure accounts for %s (%s)",
-             g->gone, one ? what : (strcmp(what, "intake") == 0 ? "intakes" : "queue items"), one ? "was" : "were",
-             one ? "is" : "are", one ? "it" : "them", which);
+        counted_entry(c, e);
+    return ok ? 0 : 1;
 }
 
-static void name_gone_draft(trail_ctx *c) {
-    const draft_watch *w = &c->drafts;
-    const gone_draft *g = &w->gone[w->ngone - 1];
-    char among[120] = "";
-    if (w->counted)
-        snprintf(among, sizeof among, "; drafts removed by count up to audit entry %" PRId64 " may include it",
-                 w->counted_seq);
-    snprintf(c->problem, c->size, "tampering: %d unfinished intake%s the signed trail saw at a safety level %s gone "
-                                  "from the file, and no intake, discard, retention or erasure on the trail accounts "
-                                  "for %s (the newest: draft %s at %s, audit entry %" PRId64 "%s)",
-             w->ngone, w->ngone == 1 ? "" : "s", w->ngone == 1 ? "is" : "are", w->ngone == 1 ? "it" : "them", g->id,
-             g->level, g->seq, among);
+static void name_gone(trail_ctx *c, const gone_list *g, const char *one, const char *many, const char *saved_one,
+                      const char *saved_many) {
+    const gone_row *r = &g->v[g->n - 1];
+    char level[24] = "", among[120] = "";
+    if (r->level[0]) snprintf(level, sizeof level, " at %s", r->level);
+    if (g->counted_seq)
+        snprintf(among, sizeof among, "; an erasure recorded by count up to audit entry %" PRId64 " may have taken "
+                                      "it", g->counted_seq);
+    bool single = g->n == 1;
+    snprintf(c->problem, c->size, "tampering: %d %s the signed trail %s %s gone from the file, and nothing on the trail "
+                                  "says where %s went (the newest: %s %s%s, audit entry %" PRId64 "%s)",
+             g->n, single ? one : many, single ? saved_one : saved_many, single ? "is" : "are", single ? "it" : "they", one, r->id, level, r->seq,
+             among);
 }
 
 bool trail_rows_verify(database *db, char *problem, size_t size) {
@@ -262,10 +252,14 @@ bool trail_rows_verify(database *db, char *problem, size_t size) {
     problem[0] = '\0';
     store_status st = drafts_read(&c) ? db->ops->audit_each(db->st, rows_of_entry, &c) : ST_OK;
     if (!problem[0] && st != ST_OK) snprintf(problem, size, "cannot read the audit trail");
-    if (!problem[0] && c.intakes.gone) name_gone(&c, &c.intakes, "intake");
-    else if (!problem[0] && c.items.gone) name_gone(&c, &c.items, "queue item");
-    else if (!problem[0] && c.drafts.ngone) name_gone_draft(&c);
-    free(c.drafts.present);
-    free(c.drafts.gone);
+    if (!problem[0] && c.intakes.n) name_gone(&c, &c.intakes, "intake", "intakes", "says was saved", "says were saved");
+    else if (!problem[0] && c.items.n) name_gone(&c, &c.items, "queue item", "queue items", "says was made", "says were made");
+    else if (!problem[0] && c.drafts.n)
+        name_gone(&c, &c.drafts, "unfinished intake", "unfinished intakes", "saw at a safety level",
+                  "saw at a safety level");
+    free(c.present);
+    free(c.intakes.v);
+    free(c.items.v);
+    free(c.drafts.v);
     return !problem[0];
 }

@@ -1,8 +1,10 @@
 /* What the signed trail says was saved, against the rows the file holds. An intake and a queue item leave the
- * file only by an erasure (erasure.h), whose signed entry counts them; a row deleted with sqlite3 (a whole intake
- * with its note, a RED client's queue item) otherwise left verify sound (attackers 13 and 14). A draft at a
- * guarded level (its "draft_at_risk" or "safety_steps_acknowledged" entry) leaves the file only as an intake that
- * names it, a discard on the trail, or old drafts' retention or an erasure, which count the drafts they remove.
+ * file only by an erasure (erasure.h), which names each row it removes (a signed row_erased entry); a row deleted
+ * with sqlite3 (a whole intake with its note, a RED client's queue item) otherwise left verify sound (attackers
+ * 13 and 14). A draft at a guarded level (its "draft_at_risk", "safety_steps_acknowledged" or at-risk
+ * "draft_copy_kept" entry) leaves the file only as an intake that names it, a discard on the trail, or retention
+ * or an erasure that names it. Erasures and retention written before they named their rows count them: those
+ * take rows by count (attacker 15 showed counts hide a deletion among them; only old entries are read so).
  * Also, for every intake still there: a note its author saved is still in the row, and the row names that
  * author. */
 #ifndef TRIAGE_TRAIL_ROWS_H
@@ -13,8 +15,8 @@
 
 #include "db.h"
 
-/* False with *problem set ("tampering: ...", or "cannot read ...") when a row the trail names is gone with no
- * erasure before it to account for it, or an intake's note or author does not match its signed entry. Reads
+/* False with *problem set ("tampering: ...", or "cannot read ...") when a row the trail names is gone and nothing
+ * on the trail says where it went, or an intake's note or author does not match its signed entry. Reads
  * the trail once, and each intake and queue item it names once. */
 bool trail_rows_verify(database *db, char *problem, size_t size);
 

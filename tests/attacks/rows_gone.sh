@@ -33,19 +33,20 @@ fresh intake
 gone "$iid"
 tri admin "$ADMIN\n" verify
 check "intake deleted: verify fails" [ "$rc" -ne 0 ]
-check "...naming the intake and its signed entry" has_err "1 intake the signed trail says was saved is gone from the file, and no erasure accounts for it (the newest: intake $iid, audit entry [0-9]*)"
+check "...naming the intake and its signed entry" has_err "1 intake the signed trail says was saved is gone from the file, and nothing on the trail says where it went (the newest: intake $iid, audit entry [0-9]*)"
 
 fresh item
 sql "DELETE FROM queue_events WHERE item_id = '$item'; DELETE FROM queue_items WHERE id = '$item';"
 tri admin "$ADMIN\n" verify
 check "the RED client's queue item deleted: verify fails" [ "$rc" -ne 0 ]
-check "...naming the item" has_err "1 queue item the signed trail says was saved is gone from the file, and no erasure accounts for it (the newest: queue item $item, audit entry [0-9]*)"
+check "...naming the item" has_err "1 queue item the signed trail says was made is gone from the file, and nothing on the trail says where it went (the newest: queue item $item, audit entry [0-9]*)"
 
 # an erasure removes its client's intake and queue item, and its signed entry counts them: sound
 fresh erased
 tri admin "$ADMIN\n" client erase "$RED_CID"
 check "set up: the RED client erased" [ "$rc" -eq 0 ]
 check "...its entry counts the intake and the queue item" [ "$(sql "SELECT count(*) FROM audit WHERE action = 'client_erase' AND detail = '1 intakes kept as de-identified facts, 0 drafts, 1 queue items'")" -eq 1 ]
+check "...and names each (signed row_erased entries)" [ "$(sql "SELECT group_concat(detail, ',') FROM (SELECT detail FROM audit WHERE action = 'row_erased' ORDER BY detail)")" = "intake,queue item" ]
 tri admin "$ADMIN\n" verify
 check "erased: verify sound" has_out "^sound"
 # an erasure accounts only for rows saved before it, and only for as many as it counts
@@ -53,9 +54,48 @@ intake bob "$BOB" "Client Three" "a later note"
 later=$(sql "SELECT id FROM intakes WHERE id <> '$iid' ORDER BY created_at DESC, rowid DESC LIMIT 1;")
 gone "$iid"
 tri admin "$ADMIN\n" verify
-# which of the two gone before it the erasure took is not on record: both are named as candidates
-check "an intake saved before the erasure deleted too: verify names it" has_err "1 intake the signed trail says was saved is gone from the file, and no erasure accounts for it (among the 2 gone since audit entry [0-9]*, the newest: intake "
+# the erasure named the rows it took: the one deleted is named exactly (attacker 15: counted, it hid among them)
+check "an intake saved before the erasure deleted too: verify names it" has_err "1 intake the signed trail says was saved is gone from the file, and nothing on the trail says where it went (the newest: intake $iid,"
 gone "$later"
 tri admin "$ADMIN\n" verify
-check "...and one saved after it: two, the newest named" has_err "2 intakes the signed trail says were saved are gone from the file, and no erasure accounts for them (among the 3 gone since audit entry [0-9]*, the newest: intake $later,"
+check "...and one saved after it: two, the newest named" has_err "2 intakes the signed trail says were saved are gone from the file, and nothing on the trail says where they went (the newest: intake $later,"
+# Attacker 15, item 2: the RED client's queue item closed and backdated eight years, its intake too, in the clear
+# columns; the supervisor's routine retention then erased the client for good, verify sound. Retention and an
+# erasure check the rows' MACs first: the client is kept, said, audited, and verify names the edited row.
+fresh retention
+sql "UPDATE queue_items SET state = 'closed', outcome = 'declined', updated_at = updated_at - 8 * 366 * 86400 WHERE client_id = '$RED_CID';
+UPDATE intakes SET created_at = created_at - 8 * 366 * 86400 WHERE client_id = '$RED_CID';"
+tri admin "$ADMIN\n" retention apply
+check "retention: the RED client made to look closed long ago is kept" [ "$(sql "SELECT count(*) FROM clients WHERE id = '$RED_CID'")" -eq 1 ]
+check "...and said so" has_out "kept 1 closed record due for erasure whose rows fail their row MACs (the first: client $RED_CID)"
+check "...audited" [ "$(sql "SELECT count(*) FROM audit WHERE action = 'tamper_detected' AND object_id = '$RED_CID'")" -eq 1 ]
+tri admin "$ADMIN\n" verify
+check "...verify names the edited row" has_err "queue_items row $item: its MAC does not verify"
+
+# Attacker 15, item 4: the RED intake and its queue item moved to another client (clear columns), who is then
+# erased: the erasure took them, counted honestly. An erasure refuses rows that fail their MACs: nothing erased.
+fresh moved
+other=$(sql "SELECT client_id FROM intakes WHERE id = '$iid';")
+sql "UPDATE intakes SET client_id = '$other' WHERE client_id = '$RED_CID'; UPDATE queue_items SET client_id = '$other' WHERE id = '$item';"
+tri admin "$ADMIN\n" client erase "$other"
+check "moved: the erasure is refused" [ "$rc" -ne 0 ]
+check "...naming the row that fails its MAC" has_err "nothing erased: .* of client $other fails its row MAC"
+check "...nothing erased" [ "$(sql "SELECT count(*) FROM intakes WHERE client_id = '$other'")" -eq 2 ]
+
+# Attacker 15, item 5: a restore carries an erasure made after the backup as a restored_over entry, whose count
+# hid an older RED intake deleted afterwards. A copy of an entry accounts for no row.
+fresh restored
+tri admin "$ADMIN\n" backup "$tmp/restored-backup.db"
+printf '{"client":{"name":"Walk In","phone":"555 0142"},"language":"en","answers":{"phq9":[1,1,1,1,0,0,0,0,0]}}' >"$tmp/walkin.json"
+tri alice "$ALICE\n" intake new "$tmp/walkin.json"
+walkin=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+tri admin "$ADMIN\n" client erase "$walkin"
+tri admin "$ADMIN\n" restore "$tmp/restored-backup.db"
+check "set up: restored" [ "$rc" -eq 0 ]
+tri admin "$ADMIN\n" verify
+check "restored: verify sound" has_out "^sound"
+red_intake=$(sql "SELECT id FROM intakes WHERE client_id = '$RED_CID';")
+gone "$red_intake"
+tri admin "$ADMIN\n" verify
+check "restored, then the RED intake deleted: verify names it" has_err "1 intake the signed trail says was saved is gone from the file, and nothing on the trail says where it went (the newest: intake $red_intake,"
 finish
