@@ -151,7 +151,7 @@ static bool drafts_read(trail_ctx *c) {
         return false;
     }
     c->npresent = n;
-    qsort(c->present, (size_t)n, sizeof *c->present, by_id);
+    if (n) qsort(c->present, (size_t)n, sizeof *c->present, by_id); /* never with NULL (no drafts) */
     return true;
 }
 
@@ -170,7 +170,7 @@ static bool draft_marked(trail_ctx *c, const audit_rec *e, const char *level) {
     char key[STORE_ID_LEN];
     if (!e->object_id[0]) return true; /* names no draft */
     snprintf(key, sizeof key, "%.*s", STORE_ID_LEN - 1, e->object_id);
-    if (bsearch(key, c->present, (size_t)c->npresent, sizeof *c->present, by_id)) return true;
+    if (c->npresent && bsearch(key, c->present, (size_t)c->npresent, sizeof *c->present, by_id)) return true;
     return gone_add(c, &c->drafts, e, level);
 }
 
