@@ -647,8 +647,19 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
         else db_error(s->db, st, "cannot read the intake", err);
         return false;
     }
+    /* the author is the writer of the intake's signed intake_create entry, never the row's column alone, which
+     * anyone with the file sets (attacker 13: reception set it to herself over a clinician's note she replaced,
+     * and the record screen read the note as hers until verify ran) */
+    audit_rec made;
+    st = s->db->ops->audit_first_of(s->db->st, meta->id, "intake_create", &made);
+    if (st != ST_OK && st != ST_NOTFOUND) {
+        db_error(s->db, st, "cannot read the intake's audit entry", err);
+        intake_rec_free(meta);
+        return false;
+    }
+    bool author_moved = st == ST_OK && made.staff_id[0] && strcmp(made.staff_id, meta->created_by) != 0;
     error why = {0};
-    bool ok = open_owned(s, meta->client_id, "intakes", "body", meta->id, &meta->body_ct, body, &why);
+    bool ok = !author_moved && open_owned(s, meta->client_id, "intakes", "body", meta->id, &meta->body_ct, body, &why);
     ckeys_forget(s->ck);
     /* the code's rule, and under it the key's: a note under the clinical key opens only for those who hold it
      * (clinicians, supervisors), so a receptionist's own note, once sealed, is not hers to read back */
@@ -665,7 +676,10 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
         return false;
     }
     if (!ok) {
-        if (client_erased(s->db, meta->client_id, NULL)) error_copy(err, &why); /* a replayed row: said as such */
+        if (author_moved)
+            error_set(err, ERR_TAMPERED, "tampering detected: intake %s names another author than the one who saved it "
+                                         "(audit entry %lld)", meta->id, (long long)made.seq);
+        else if (client_erased(s->db, meta->client_id, NULL)) error_copy(err, &why); /* a replayed row: said as such */
         else error_set(err, ERR_TAMPERED, "tampering detected: intake %s does not open (edited or moved)", meta->id);
         secret_free(*body);
         *body = NULL;

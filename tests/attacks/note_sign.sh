@@ -70,6 +70,14 @@ fresh swap
 out=$(printf '%s\n' "$ALICE" | "$A" swap-note "$tmp/config.ini" "$DB" alice "$iid" "client is fine, no follow-up needed" 2>"$tmp/aerr")
 rc=$? err=$(cat "$tmp/aerr")
 check "swap: alice wrote her note over bob's, as its author in the row" has_out "swapped: 1"
+# the record screen's reader takes the author from the signed entry too (store op audit_first_of): the note is
+# never shown as anyone's before verify runs
+read_intake bob "$BOB" "$iid"
+check "swap: the clinician's record screen refuses it" [ "$rc" -ne 0 ]
+check "swap: ...never shown" sh -c '! printf "%s" "$1" | grep -q "client is fine"' x "$out"
+check "swap: ...naming the moved author" has_err "tampering detected: intake $iid names another author than the one who saved it (audit entry [0-9]*)"
+read_intake admin "$ADMIN" "$iid"
+check "swap: ...a supervisor's too" [ "$rc" -ne 0 ]
 tri admin "$ADMIN\n" verify
 check "swap: verify fails" [ "$rc" -ne 0 ]
 check "swap: ...naming the intake whose author was moved" has_err "intake $iid names another author than the one who saved it"

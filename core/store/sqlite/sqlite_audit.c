@@ -76,6 +76,22 @@ store_status sq_audit_last(store *s, audit_rec *out) {
     return sq_fail_rc(s, rc, "read the audit log");
 }
 
+store_status sq_audit_first_of(store *s, const char *object_id, const char *action, audit_rec *out) {
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, S_AUDIT_FIRST_OF, &st);
+    rc = sq_b_text(st, 1, object_id, rc);
+    rc = sq_b_text(st, 2, action, rc);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        store_status x = sq_read_audit(s, st, out);
+        sq_stmt_done(st);
+        return x;
+    }
+    sq_stmt_done(st);
+    if (rc == SQLITE_DONE) return sq_fail(s, ST_NOTFOUND, "Database %s: no %s entry for %s.", s->path, action, object_id);
+    return sq_fail_rc(s, rc, "read the audit log");
+}
+
 store_status sq_audit_each(store *s, audit_cb cb, void *ctx) { return sq_audit_each_from(s, 0, cb, ctx); }
 
 /* In pages: the statement is reset before the callback runs, so the callback may use the store (e.g. set

@@ -37,6 +37,7 @@ const store_ops store_sqlite = {
     .draft_delete = sq_draft_delete,
     .audit_append = sq_audit_append,
     .audit_last = sq_audit_last,
+    .audit_first_of = sq_audit_first_of,
     .audit_each = sq_audit_each,
     .audit_set_mac = sq_audit_set_mac,
     .each_sealed = sq_each_sealed,
