@@ -415,7 +415,8 @@ static void submit(app *a) {
     error err = {0};
     queue_request rq = q->rq;
     rq.reason = q->reason[0] ? q->reason : NULL;
-    bool ok = queues_act(a->s, &a->e->queue, q->item_id, rq, &err);
+    queue_refused why;
+    bool ok = queues_act_why(a->s, &a->e->queue, q->item_id, rq, &why, &err);
     if (ok) {
         char now[32];
         format_time(clock_now(), now, sizeof now);
@@ -423,7 +424,8 @@ static void submit(app *a) {
         snprintf(said, sizeof said, "qa_%s", queue_action_name(rq.action));
         app_message(a, false, "%s%s%s (%s, %s)", tr("done"), tr("p_colon"), tr(said), a->s->me.name, now);
     } else {
-        app_message(a, true, "%s", err.msg);
+        char said[512];
+        app_message(a, true, "%s", queue_refusal_said(&why, said, sizeof said) ? said : err.msg);
     }
     secret_wipe(q->reason, sizeof q->reason);
     q->prompt = QP_NONE;

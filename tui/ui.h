@@ -86,6 +86,8 @@ const char *level_tr(risk_level l); /* "RED", "红色" */
 void denied_tr(char *msg, size_t size); /* "denied: a receptionist may not ..." in the staff language */
 const char *state_tr(queue_state st); /* "acknowledged", "已确认收到" */
 const char *role_tr(staff_role r);    /* "reception", "前台" */
+/* A queue rule's refusal in the staff language into out (tui/queue_refusal.c); false when r names none. */
+bool queue_refusal_said(const queue_refused *r, char *out, size_t size);
 /* The time left to an item's deadline (or overdue by), in the staff language ("23h 59m left", "剩余 23小时 59分"). */
 void remaining_tr(const queue_item *it, int64_t now, char *buf, size_t size);
 void ui_set_lang(lang l);

@@ -399,8 +399,9 @@ bool queue_new_intake(const queue_policy *p, queue_item *it, const char *intake_
 /* A refusal says its kind: DENIED when the role may not take the step, INPUT when the request itself lacks
  * something (a reason, an outcome, a counselor), CONFLICT when the item is not in a state that allows it -
  * often because another desk moved it a moment before (two desks acknowledging the same item). */
-#define REFUSE(kind, ...)                                                                                        \
+#define REFUSE(kind, rule, ...)                                                                                  \
     do {                                                                                                         \
+        why->why = rule;                                                                                         \
         error_set(err, kind, __VA_ARGS__);                                                                       \
         return false;                                                                                            \
     } while (0)
@@ -412,30 +413,33 @@ static void enter_level(const queue_policy *p, queue_item *n, risk_level level, 
     n->deadline = queue_deadline(p, level, now);
 }
 
-static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq, int64_t now, error *err) {
+static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq, int64_t now, queue_refused *why,
+                  error *err) {
     const queue_item before = *n;
     const char *sname = queue_state_name(n->state);
-    if (n->state == QS_CLOSED) REFUSE(ERR_CONFLICT, "the item is closed; it accepts nothing more");
-    if ((unsigned)rq->action >= QA_COUNT) REFUSE(ERR_INPUT, "unknown action");
-    if (!staff_role_valid(rq->role)) REFUSE(ERR_INPUT, "unknown staff role");
+    *why = (queue_refused){QR_NONE, rq->action, rq->role, n->state, rq->level, n->level, rq->outcome,
+                           n->contact_attempts, p->unreachable_after};
+    if (n->state == QS_CLOSED) REFUSE(ERR_CONFLICT, QR_CLOSED, "the item is closed; it accepts nothing more");
+    if ((unsigned)rq->action >= QA_COUNT) REFUSE(ERR_INPUT, QR_BAD_REQUEST, "unknown action");
+    if (!staff_role_valid(rq->role)) REFUSE(ERR_INPUT, QR_BAD_REQUEST, "unknown staff role");
     switch (rq->action) {
     case QA_ACK:
-        if (n->state != QS_OPEN) REFUSE(ERR_CONFLICT, "cannot acknowledge: the item is already %s", sname);
+        if (n->state != QS_OPEN) REFUSE(ERR_CONFLICT, QR_ACK_ALREADY, "cannot acknowledge: the item is already %s", sname);
         n->state = QS_ACKNOWLEDGED;
         break;
 
     case QA_CONFIRM:
-        if (!role_may(rq->role, ACT_LEVEL_CONFIRM)) REFUSE(ERR_DENIED, "a %s may not confirm a level", staff_role_person(rq->role));
-        if (!valid_level(rq->level)) REFUSE(ERR_INPUT, "cannot confirm: unknown level");
+        if (!role_may(rq->role, ACT_LEVEL_CONFIRM)) REFUSE(ERR_DENIED, QR_ROLE, "a %s may not confirm a level", staff_role_person(rq->role));
+        if (!valid_level(rq->level)) REFUSE(ERR_INPUT, QR_BAD_REQUEST, "cannot confirm: unknown level");
         /* a confirmed/assigned/contacted item is only re-reviewed for a pending lower level */
         if (n->state >= QS_CONFIRMED && n->pending_level < 0)
-            REFUSE(ERR_CONFLICT, "cannot confirm: the item is already %s and no lower level awaits review", sname);
+            REFUSE(ERR_CONFLICT, QR_CONFIRM_ALREADY, "cannot confirm: the item is already %s and no lower level awaits review", sname);
         if (rq->level < n->level && !role_may(rq->role, ACT_LEVEL_LOWER))
-            REFUSE(ERR_DENIED, "a %s may not lower a level", staff_role_person(rq->role));
-        if (rq->level < n->level && !text_has_words(rq->reason)) REFUSE(ERR_INPUT, "lowering a level needs a written reason");
+            REFUSE(ERR_DENIED, QR_ROLE, "a %s may not lower a level", staff_role_person(rq->role));
+        if (rq->level < n->level && !text_has_words(rq->reason)) REFUSE(ERR_INPUT, QR_LOWER_REASON, "lowering a level needs a written reason");
         /* red: the confirm is the clinician's evaluation, and says what it found (sealed in the history) */
         if (rq->level == LEVEL_RED && !text_has_words(rq->reason))
-            REFUSE(ERR_INPUT, "confirming red needs the evaluation's outcome as the reason");
+            REFUSE(ERR_INPUT, QR_RED_REASON, "confirming red needs the evaluation's outcome as the reason");
         if (rq->level != n->level) enter_level(p, n, rq->level, now);
         if (n->state < QS_CONFIRMED) n->state = QS_CONFIRMED;
         n->pending_level = -1;
@@ -443,22 +447,22 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
         break;
 
     case QA_RAISE:
-        if (!valid_level(rq->level)) REFUSE(ERR_INPUT, "cannot raise: unknown level");
+        if (!valid_level(rq->level)) REFUSE(ERR_INPUT, QR_BAD_REQUEST, "cannot raise: unknown level");
         if (rq->level <= n->level)
-            REFUSE(ERR_CONFLICT, "cannot raise: %s is not higher than %s", risk_level_name(rq->level), risk_level_name(n->level));
+            REFUSE(ERR_CONFLICT, QR_RAISE_NOT_HIGHER, "cannot raise: %s is not higher than %s", risk_level_name(rq->level), risk_level_name(n->level));
         enter_level(p, n, rq->level, now);
         n->state = QS_OPEN; /* a person must acknowledge/confirm it at the new level */
         break;
 
     case QA_ASSIGN:
         if (n->state == QS_OPEN || n->state == QS_ACKNOWLEDGED) {
-            if (n->level != LEVEL_GREEN) REFUSE(ERR_CONFLICT, "cannot assign: the item is %s; confirm it first", sname);
+            if (n->level != LEVEL_GREEN) REFUSE(ERR_CONFLICT, QR_CONFIRM_FIRST, "cannot assign: the item is %s; confirm it first", sname);
         } else if (n->state != QS_CONFIRMED) {
-            REFUSE(ERR_CONFLICT, "cannot assign: the item is already %s", sname);
+            REFUSE(ERR_CONFLICT, QR_ASSIGN_ALREADY, "cannot assign: the item is already %s", sname);
         }
-        if (!text_has_words(rq->counselor)) REFUSE(ERR_INPUT, "cannot assign: no counselor given");
+        if (!text_has_words(rq->counselor)) REFUSE(ERR_INPUT, QR_NO_COUNSELOR, "cannot assign: no counselor given");
         if (strlen(rq->counselor) >= sizeof n->counselor)
-            REFUSE(ERR_INPUT, "cannot assign: the counselor code is longer than %zu characters", sizeof n->counselor - 1);
+            REFUSE(ERR_INPUT, QR_BAD_REQUEST, "cannot assign: the counselor code is longer than %zu characters", sizeof n->counselor - 1);
         snprintf(n->counselor, sizeof n->counselor, "%s", rq->counselor);
         n->state = QS_ASSIGNED;
         n->declines_in_row = 0;
@@ -467,13 +471,13 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
 
     case QA_CONTACT:
         if (n->state != QS_ASSIGNED && n->state != QS_CONTACTED)
-            REFUSE(ERR_CONFLICT, "cannot record a contact: the item is %s; assign a counselor first", sname);
+            REFUSE(ERR_CONFLICT, QR_ASSIGN_FIRST, "cannot record a contact: the item is %s; assign a counselor first", sname);
         n->state = QS_CONTACTED;
         n->contact_attempts++;
         break;
 
     case QA_DECLINE:
-        if (!text_has_words(rq->reason)) REFUSE(ERR_INPUT, "a decline needs the client's reason");
+        if (!text_has_words(rq->reason)) REFUSE(ERR_INPUT, QR_DECLINE_REASON, "a decline needs the client's reason");
         n->declines_in_row++;
         if (n->declines_in_row >= p->decline_limit) n->match_by_hand = true;
         if (n->state == QS_ASSIGNED || n->state == QS_CONTACTED) {
@@ -483,37 +487,37 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
         break;
 
     case QA_CLOSE:
-        if (!role_may(rq->role, ACT_QUEUE_CLOSE)) REFUSE(ERR_DENIED, "a %s may not close an item", staff_role_person(rq->role));
+        if (!role_may(rq->role, ACT_QUEUE_CLOSE)) REFUSE(ERR_DENIED, QR_ROLE, "a %s may not close an item", staff_role_person(rq->role));
         switch (rq->outcome) {
         case QO_DUPLICATE: break;
         case QO_UNREACHABLE:
             if (n->contact_attempts < p->unreachable_after)
-                REFUSE(ERR_CONFLICT, "cannot close as unreachable: %d of %d contact attempts made", n->contact_attempts,
+                REFUSE(ERR_CONFLICT, QR_TOO_FEW_CONTACTS, "cannot close as unreachable: %d of %d contact attempts made", n->contact_attempts,
                        p->unreachable_after);
             break;
         case QO_FIRST_SESSION:
             if (n->state != QS_ASSIGNED && n->state != QS_CONTACTED)
-                REFUSE(ERR_CONFLICT, "cannot close as first session: the item is %s; assign a counselor first", sname);
+                REFUSE(ERR_CONFLICT, QR_ASSIGN_FIRST, "cannot close as first session: the item is %s; assign a counselor first", sname);
             break;
         case QO_REFERRED:
             /* red: sent to emergency services, which is the evaluation; no earlier step is needed */
             if (n->level == LEVEL_RED) break;
             if (n->state < QS_CONFIRMED)
-                REFUSE(ERR_CONFLICT, "cannot close as %s: the item is %s; a clinician must confirm it first",
+                REFUSE(ERR_CONFLICT, QR_CLOSE_CONFIRM_FIRST, "cannot close as %s: the item is %s; a clinician must confirm it first",
                        queue_outcome_name(rq->outcome), sname);
             break;
         case QO_DECLINED:
             if (n->state < QS_CONFIRMED)
-                REFUSE(ERR_CONFLICT, "cannot close as %s: the item is %s; a clinician must confirm it first",
+                REFUSE(ERR_CONFLICT, QR_CLOSE_CONFIRM_FIRST, "cannot close as %s: the item is %s; a clinician must confirm it first",
                        queue_outcome_name(rq->outcome), sname);
             break;
-        default: REFUSE(ERR_INPUT, "closing needs an outcome");
+        default: REFUSE(ERR_INPUT, QR_BAD_REQUEST, "closing needs an outcome");
         }
         n->state = QS_CLOSED;
         n->outcome = rq->outcome;
         break;
 
-    default: REFUSE(ERR_INPUT, "unknown action");
+    default: REFUSE(ERR_INPUT, QR_BAD_REQUEST, "unknown action");
     }
     settle(p, &before, n);
     n->updated_at = now;
@@ -521,9 +525,15 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
 }
 
 bool queue_apply(const queue_policy *p, queue_item *it, const queue_request *rq, int64_t now, error *err) {
+    return queue_apply_why(p, it, rq, now, NULL, err);
+}
+
+bool queue_apply_why(const queue_policy *p, queue_item *it, const queue_request *rq, int64_t now, queue_refused *why,
+                     error *err) {
     queue_item n;
+    queue_refused ignored;
     memcpy(&n, it, sizeof n);
-    if (!apply(p, &n, rq, now, err)) return false;
+    if (!apply(p, &n, rq, now, why ? why : &ignored, err)) return false;
     memcpy(it, &n, sizeof n);
     return true;
 }

@@ -104,6 +104,41 @@ bool queue_new_intake(const queue_policy *p, queue_item *it, const char *intake_
  * allows it: closed, already acknowledged, not yet confirmed - often another desk's move a moment before). */
 bool queue_apply(const queue_policy *p, queue_item *it, const queue_request *rq, int64_t now, error *err);
 
+/* Which rule refused a request, with what it names, so that a screen says it in its own language (the error's text
+ * is English, for the command line: Chinese screens showed "cannot assign: ..."; tryouts 16 and 17). */
+typedef enum {
+    QR_NONE = 0,           /* not refused (or refused by something else than the rules below) */
+    QR_CLOSED,             /* the item is closed */
+    QR_BAD_REQUEST,        /* an unknown action, role, level or outcome, or a counselor code too long */
+    QR_ROLE,               /* the role may not take the step (action, role) */
+    QR_ACK_ALREADY,        /* acknowledged before (state) */
+    QR_CONFIRM_ALREADY,    /* confirmed before, no lower level awaits review (state) */
+    QR_LOWER_REASON,       /* lowering needs a written reason */
+    QR_RED_REASON,         /* confirming red needs the evaluation's outcome */
+    QR_RAISE_NOT_HIGHER,   /* the level asked is not higher (level, than) */
+    QR_CONFIRM_FIRST,      /* assigning before a clinician confirmed a non-green level (state) */
+    QR_ASSIGN_ALREADY,     /* assigned before (state) */
+    QR_NO_COUNSELOR,       /* assigning names no counselor */
+    QR_ASSIGN_FIRST,       /* a contact or a first session before a counselor is assigned (action, state) */
+    QR_DECLINE_REASON,     /* a decline needs the client's reason */
+    QR_TOO_FEW_CONTACTS,   /* closing as unreachable before enough attempts (n of of) */
+    QR_CLOSE_CONFIRM_FIRST /* closing as declined or referred before a clinician confirmed it (outcome, state) */
+} queue_refusal;
+
+typedef struct {
+    queue_refusal why;
+    queue_action action;
+    staff_role role;
+    queue_state state;       /* the item's, when refused */
+    risk_level level, than;  /* asked, and the item's */
+    queue_outcome outcome;
+    int n, of;               /* contact attempts made, and needed */
+} queue_refused;
+
+/* As queue_apply, and *why (may be NULL) says which rule refused (why->why QR_NONE when none did). */
+bool queue_apply_why(const queue_policy *p, queue_item *it, const queue_request *rq, int64_t now, queue_refused *why,
+                     error *err);
+
 /* Overdue handling: an open item past its deadline without its required step is marked overdue, raised by
  * escalate_by (red stays red) and given the new level's deadline from now. A red item past its evaluation
  * deadline (queue_in_evaluation) is marked overdue once and keeps its state and deadline: it is already red,

@@ -213,7 +213,7 @@ bool queues_find(database *db, const char *key, queue_item *out, error *err) {
 /* A refused move is audited under its kind: "denied" when the role may not take it, "conflict" when the item
  * is not in a state that allows it (another desk moved it a moment before), "refused" when the request lacks
  * something. err gets the refusal's kind, and a denial's message says "denied:" as every denial does. */
-static void queue_refused(session *s, const char *item_id, queue_action action, const error *why, error *err) {
+static void refusal_audited(session *s, const char *item_id, queue_action action, const error *why, error *err) {
     const char *audited = why->kind == ERR_DENIED ? "denied" : why->kind == ERR_CONFLICT ? "conflict" : "refused";
     if (why->kind == ERR_DENIED) error_set(err, ERR_DENIED, "denied: %s", why->msg);
     else error_copy(err, why);
@@ -227,6 +227,14 @@ static void queue_refused(session *s, const char *item_id, queue_action action, 
 }
 
 bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_request rq, error *err) {
+    return queues_act_why(s, p, item_id, rq, NULL, err);
+}
+
+bool queues_act_why(session *s, const queue_policy *p, const char *item_id, queue_request rq, queue_refused *why_out,
+                    error *err) {
+    queue_refused ignored;
+    queue_refused *rule = why_out ? why_out : &ignored;
+    rule->why = QR_NONE;
     if (!s) {
         error_set(err, ERR_AUTH, "not logged in");
         return false;
@@ -261,9 +269,9 @@ bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_re
                                "the file); it is shown as red; a supervisor must look at it", item_id);
         return false;
     }
-    if (!queue_apply(p, &it, &rq, clock_now(), &why)) {
+    if (!queue_apply_why(p, &it, &rq, clock_now(), rule, &why)) {
         db_rollback(s->db);
-        queue_refused(s, item_id, rq.action, &why, err);
+        refusal_audited(s, item_id, rq.action, &why, err);
         return false;
     }
     bool ok = (!tampered || audit_log(s->db, s->v, s->me.id, "tamper_resolved", item_id,

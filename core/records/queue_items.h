@@ -22,6 +22,10 @@ bool queues_find(database *db, const char *id_or_prefix, queue_item *out, error 
 
 /* A person's request (the role is the session's). The reason, when given, is sealed in the history. */
 bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_request rq, error *err);
+/* The same, and *why (may be NULL) says which queue rule refused it, as the item stood in the transaction
+ * (queue_refused: a screen says it in its language); why->why is QR_NONE for any other failure. */
+bool queues_act_why(session *s, const queue_policy *p, const char *item_id, queue_request rq, queue_refused *why,
+                    error *err);
 
 /* Applies overdue escalations to every open item; *escalated counts the items raised. */
 bool queues_tick(database *db, const queue_policy *p, int *escalated, error *err);

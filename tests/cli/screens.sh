@@ -386,5 +386,10 @@ printf 'key f2\ntype %s\nkey enter\nadvance 240\nkey ctrl-l\nadvance 240\nkey e\
 tui desk "$tmp/zhwait.script"
 expect "the Waiting column in Chinese units" "$D/zh_waiting" " [0-9][0-9]*分 "
 absent "...never English ones" "$D/zh_waiting" " [0-9][0-9]*m "
+# tryouts 16 and 17: the core's queue refusals were English on Chinese screens ("cannot acknowledge: ...")
+printf 'key f2\ntype %s\nkey enter\nkey e\nkey a\nkey down\nkey up\nkey a\ndump %s/zh_refused\nkey q\nkey q\n' "$R" "$D" >"$tmp/zhref.script"
+tui desk "$tmp/zhref.script"
+expect "a queue refusal on a Chinese screen is in Chinese" "$D/zh_refused" "无法确认收到：此项已是“已确认收到”"
+absent "...never the core's English" "$D/zh_refused" "cannot acknowledge"
 
 finish
