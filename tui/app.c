@@ -113,7 +113,11 @@ static void draw_question_box(app *a, const layout *l) {
         snprintf(text, sizeof text, "%s %s %s%s%s", keyed("gone_ask"), tr("gone_level"), level_tr(lv), tr("p_stop"),
                  keyed(draft_level_guarded(lv) ? "gone_ask_guarded" : "gone_ask_rest"));
     } else {
-        snprintf(text, sizeof text, "%s", keyed("quit_confirm"));
+        char who[256], risk[160] = "";
+        intake_whose(a, who, sizeof who);
+        if (a->home.n_at_risk > 0)
+            snprintf(risk, sizeof risk, "%s%d%s", tr("quit_at_risk"), a->home.n_at_risk, tr("quit_at_risk_n"));
+        snprintf(text, sizeof text, "%s%s%s%s%s", tr("quit_whose"), who, tr("quit_kept"), risk, tr("quit_yes_no"));
     }
     /* over an intake, in the question's part of the screen: the live panel (its level above all) stays in sight
      * while the desk decides (the box hid the panel's top lines at 80x24: thirteenth tryout) */
