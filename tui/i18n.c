@@ -678,6 +678,26 @@ const char *level_tr(risk_level l) {
     return tr(k[l < LEVEL_COUNT ? l : LEVEL_RED]);
 }
 
+/* "Anonymous caller KMT4821" saved at an English desk read so on Chinese screens, and "匿名来电者 KMT4821" on English
+ * ones (the record's name is stored at the save, in the language of the desk that saved it): said in the screen's
+ * language, the caller id kept. Any other name as it is. */
+const char *client_name_tr(const char *stored) {
+    static char buf[128];
+    if (!stored) return "";
+    size_t n = strlen(stored), id = WIZARD_CALLER_ID_LEN - 1;
+    if (n <= id + 1 || stored[n - id - 1] != ' ') return stored;
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+        if (strcmp(strings[i].key, "anonymous_caller") != 0) continue;
+        const char *label[] = {strings[i].en, strings[i].zh};
+        for (int l = 0; l < 2; l++)
+            if (strlen(label[l]) == n - id - 1 && strncmp(stored, label[l], n - id - 1) == 0) {
+                snprintf(buf, sizeof buf, "%s %s", current == LANG_ZH ? strings[i].zh : strings[i].en, stored + n - id);
+                return buf;
+            }
+    }
+    return stored;
+}
+
 const char *tr(const char *key) {
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         if (strcmp(strings[i].key, key) == 0) return current == LANG_ZH ? strings[i].zh : strings[i].en;

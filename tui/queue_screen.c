@@ -377,7 +377,7 @@ static void draw_counselors(app *a, int y, int bottom, int width) {
     for (int i = 0; i < q->n_counselors && y < bottom; i++) {
         const counselor_rec *c = &q->counselors[i];
         char line[1024], name[160], langs[64];
-        text_fit(name, sizeof name, c->name, 24); /* screen columns: Chinese names keep the columns aligned */
+        text_fit(name, sizeof name, client_name_tr(c->name), 24); /* screen columns: Chinese names keep the columns aligned */
         text_fit(langs, sizeof langs, c->languages, 10);
         snprintf(line, sizeof line, "%d  %s %s %s", i + 1, name, langs, c->orientations);
         draw_text(y++, 2, width - 4, line, i == q->choice ? theme(C_HILITE) : A_NORMAL);

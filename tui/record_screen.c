@@ -64,7 +64,7 @@ static void build(app *a) {
     char day[32];
     day_of(c->client.created_at, day, sizeof day, false);
     add(r, C_TITLE, "%s", tr("record_identity"));
-    add(r, C_NORMAL, "  %s: %s", tr("record_name"), c->client.name);
+    add(r, C_NORMAL, "  %s: %s", tr("record_name"), client_name_tr(c->client.name));
     add(r, C_NORMAL, "  %s: %s   %s: %s", tr("record_phone"), c->client.phone[0] ? c->client.phone : "-", tr("record_birth"),
         c->client.birth[0] ? c->client.birth : "-");
     add(r, C_DIM, "  %s %s   %s %.8s", tr("record_since"), day, tr("record_id"), c->client.id);

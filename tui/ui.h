@@ -82,6 +82,7 @@ void draw_box_title(int y, int x, int h, int w, const char *title);
 
 /* ---- strings of the staff interface ---- */
 const char *tr(const char *key); /* in the current UI language; the key itself when unknown */
+const char *client_name_tr(const char *stored); /* an anonymous caller's record name in the screen's language */
 const char *level_tr(risk_level l); /* "RED", "红色" */
 void denied_tr(char *msg, size_t size); /* "denied: a receptionist may not ..." in the staff language */
 const char *state_tr(queue_state st); /* "acknowledged", "已确认收到" */

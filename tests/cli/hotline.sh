@@ -198,6 +198,15 @@ if [ -n "$id" ] && cli "$R\n" --user "$U" client find "$id" 2>&1 | grep -q "Anon
 else
     bad "the caller is found by the id ($id)"
 fi
+# sixteenth and seventeenth tryouts: the record saved at an English desk is named "Anonymous caller ID" in the file;
+# a Chinese screen's search and record said it in English. Each screen names the caller in its own language.
+printf 'key f2\n' >"$tmp/zhrec.script"
+login >>"$tmp/zhrec.script"
+printf 'key f\ntype %s\nkey enter\ndump %s/zh_found\ntype 1\ndump %s/zh_record\n' "$id" "$D" "$D" >>"$tmp/zhrec.script"
+tui "$tmp/zhrec.script"
+expect "a Chinese search lists the English desk's anonymous caller in Chinese" "$D/zh_found" "匿名来电者 $id"
+expect "...and its record names it so" "$D/zh_record" "匿名来电者 $id"
+absent "...never in English" "$D/zh_record" "Anonymous caller"
 
 # ---- a call interrupted keeps its caller id when the draft resumes ----
 new_user
