@@ -1660,17 +1660,22 @@ static void t_restore_refuses_draft_loss(void **state) {
     db_close(&db);
 }
 
+/* The shipped forms and config.ini (the level of a draft is computed as a desk computes it). */
+static void load_engine(engine *e) {
+    diag d = {0};
+    config_set_program_dir(".");
+    bool loaded = engine_load(e, "config.ini", "forms", false, &d);
+    if (!loaded) diag_print(&d, stderr);
+    diag_free(&d);
+    assert_true(loaded);
+}
+
 /* An anonymous caller's draft lost to a restore is named by the caller id staff call back by (fifth outside restore
  * tryout: only the draft's short id was given) in the refusal, the result and the restore_accept_loss entry. */
 static void t_restore_names_anonymous_draft(void **state) {
     (void)state;
     engine e;
-    diag d = {0};
-    config_set_program_dir(".");
-    bool loaded = engine_load(&e, "config.ini", "forms", false, &d);
-    if (!loaded) diag_print(&d, stderr);
-    diag_free(&d);
-    assert_true(loaded);
+    load_engine(&e);
     database db;
     session *s = fresh_db(&db, "restore-anon.db");
     char backup[300], id[STORE_ID_LEN] = "";
@@ -1720,12 +1725,7 @@ static void t_restore_names_anonymous_draft(void **state) {
 static void t_verify_names_draft_deleted(void **state) {
     (void)state;
     engine e;
-    diag d = {0};
-    config_set_program_dir(".");
-    bool loaded = engine_load(&e, "config.ini", "forms", false, &d);
-    if (!loaded) diag_print(&d, stderr);
-    diag_free(&d);
-    assert_true(loaded);
+    load_engine(&e);
     database db;
     session *s = fresh_db(&db, "verify-draft-gone.db");
     const char *ids[INTAKE_MAX_FORMS];
@@ -2598,12 +2598,8 @@ static void t_rekey(void **state) {
 static void t_roster(void **state) {
     (void)state;
     engine e;
+    load_engine(&e);
     diag d = {0};
-    config_set_program_dir(".");
-    bool loaded = engine_load(&e, "config.ini", "forms", false, &d);
-    if (!loaded) diag_print(&d, stderr);
-    diag_free(&d);
-    assert_true(loaded);
     int count = -1;
     REFUSED(roster_import(W.alice, &e.needs, "assets/counselors.sample.ini", &count, &d, &msg),
             "denied: a receptionist may not manage the roster");

@@ -62,9 +62,8 @@ store_status sq_audit_append(store *s, audit_rec *r) {
     return ST_OK;
 }
 
-store_status sq_audit_last(store *s, audit_rec *out) {
-    sqlite3_stmt *st = NULL;
-    int rc = sq_stmt(s, S_AUDIT_LAST, &st);
+/* One entry from a prepared (and bound) statement: ST_NOTFOUND, saying `none`, when it gives no row. */
+static store_status one_entry(store *s, sqlite3_stmt *st, int rc, audit_rec *out, const char *none) {
     if (rc == SQLITE_OK) rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         store_status x = sq_read_audit(s, st, out);
@@ -72,8 +71,14 @@ store_status sq_audit_last(store *s, audit_rec *out) {
         return x;
     }
     sq_stmt_done(st);
-    if (rc == SQLITE_DONE) return sq_fail(s, ST_NOTFOUND, "Database %s: the audit log is empty.", s->path);
+    if (rc == SQLITE_DONE) return sq_fail(s, ST_NOTFOUND, "Database %s: %s.", s->path, none);
     return sq_fail_rc(s, rc, "read the audit log");
+}
+
+store_status sq_audit_last(store *s, audit_rec *out) {
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, S_AUDIT_LAST, &st);
+    return one_entry(s, st, rc, out, "the audit log is empty");
 }
 
 store_status sq_audit_first_of(store *s, const char *object_id, const char *action, audit_rec *out) {
@@ -81,15 +86,7 @@ store_status sq_audit_first_of(store *s, const char *object_id, const char *acti
     int rc = sq_stmt(s, S_AUDIT_FIRST_OF, &st);
     rc = sq_b_text(st, 1, object_id, rc);
     rc = sq_b_text(st, 2, action, rc);
-    if (rc == SQLITE_OK) rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        store_status x = sq_read_audit(s, st, out);
-        sq_stmt_done(st);
-        return x;
-    }
-    sq_stmt_done(st);
-    if (rc == SQLITE_DONE) return sq_fail(s, ST_NOTFOUND, "Database %s: no %s entry for %s.", s->path, action, object_id);
-    return sq_fail_rc(s, rc, "read the audit log");
+    return one_entry(s, st, rc, out, "no such entry for the object");
 }
 
 store_status sq_audit_each(store *s, audit_cb cb, void *ctx) { return sq_audit_each_from(s, 0, cb, ctx); }
