@@ -1383,6 +1383,15 @@ const audit_member_facts *audit_facts_member(const audit_facts *f, const char *m
     return NULL;
 }
 
+bool audit_entry_checks(const audit_facts *f, const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *e) {
+    if (!e->has_sig) return e->has_mac;
+    unsigned char h[VAULT_MAC_BYTES], m[64];
+    entry_hash(prev, e, h);
+    if (!vault_equal(h, e->hash, sizeof h)) return false;
+    size_t n = sig_message(e->hash, m);
+    return audit_facts_signed_by(f, e->staff_id, m, n, e->sig);
+}
+
 bool audit_facts_may(const audit_facts *f, const char *member_id, staff_action a) {
     const audit_member_facts *m = audit_facts_member(f, member_id);
     return m && m->added && m->has_role && !m->locked && !m->removed && role_may(m->role, a);

@@ -135,6 +135,11 @@ void audit_facts_forget(void);
 /* How many entries the last audit_facts_of read (0 when nothing had changed): for tests and the bench. */
 int64_t audit_facts_walked(void);
 const audit_member_facts *audit_facts_member(const audit_facts *f, const char *member_id);
+/* One signed entry checked alone: its hash from the one before it (prev) and its signature under a key the trail
+ * gave its writer (facts). True for an entry from before signatures (MAC-sealed: verify checks those). A reader
+ * that takes who did something from the trail (an intake's author) checks the entry it takes: an entry edited in
+ * the file, trigger dropped and put back, was taken as it read (attacker 16). */
+bool audit_entry_checks(const audit_facts *f, const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *e);
 /* True when the trail made member_id a role that may take a, and left them neither locked nor removed. */
 bool audit_facts_may(const audit_facts *f, const char *member_id, staff_action a);
 /* True when sig over m verifies under one of the signing keys the trail gave member_id. */

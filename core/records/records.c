@@ -651,13 +651,18 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
      * anyone with the file sets (attacker 13: reception set it to herself over a clinician's note she replaced,
      * and the record screen read the note as hers until verify ran) */
     audit_rec made;
-    st = s->db->ops->audit_first_of(s->db->st, meta->id, "intake_create", &made);
+    unsigned char prev[VAULT_MAC_BYTES];
+    st = s->db->ops->audit_by_object(s->db->st, meta->id, "intake_create", false, &made, prev);
     if (st != ST_OK && st != ST_NOTFOUND) {
         db_error(s->db, st, "cannot read the intake's audit entry", err);
         intake_rec_free(meta);
         return false;
     }
-    bool author_moved = st == ST_OK && made.staff_id[0] && strcmp(made.staff_id, meta->created_by) != 0;
+    /* and the entry itself checks: its writer edited in the file (the trigger dropped and put back) was taken as it
+     * read (attacker 16) */
+    const audit_facts *facts = st == ST_OK ? audit_facts_of(s->db) : NULL;
+    bool entry_bad = st == ST_OK && (!facts || !audit_entry_checks(facts, prev, &made));
+    bool author_moved = entry_bad || (st == ST_OK && made.staff_id[0] && strcmp(made.staff_id, meta->created_by) != 0);
     error why = {0};
     bool ok = !author_moved && open_owned(s, meta->client_id, "intakes", "body", meta->id, &meta->body_ct, body, &why);
     ckeys_forget(s->ck);
@@ -676,7 +681,10 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
         return false;
     }
     if (!ok) {
-        if (author_moved)
+        if (entry_bad)
+            error_set(err, ERR_TAMPERED, "tampering detected: the audit entry that says who saved intake %s (entry %lld) "
+                                         "does not check", meta->id, (long long)made.seq);
+        else if (author_moved)
             error_set(err, ERR_TAMPERED, "tampering detected: intake %s names another author than the one who saved it "
                                          "(audit entry %lld)", meta->id, (long long)made.seq);
         else if (client_erased(s->db, meta->client_id, NULL)) error_copy(err, &why); /* a replayed row: said as such */

@@ -342,9 +342,12 @@ typedef struct store_ops {
 
     store_status (*audit_append)(store *s, audit_rec *r); /* sets r->seq */
     store_status (*audit_last)(store *s, audit_rec *out);
-    /* the first entry of that action naming the object (e.g. the intake_create entry of an intake, whose writer
-     * is the intake's author), from an index by object (schema 12); ST_NOTFOUND when there is none */
-    store_status (*audit_first_of)(store *s, const char *object_id, const char *action, audit_rec *out);
+    /* the first (newest: the last) entry of that action naming the object (the intake_create entry of an intake,
+     * whose writer is its author; a queue item's last step), from an index by object (schema 12), and the hash
+     * of the entry before it (zeros before the first), so that the caller can check it alone: ST_NOTFOUND when
+     * there is none */
+    store_status (*audit_by_object)(store *s, const char *object_id, const char *action, bool newest, audit_rec *out,
+                                    unsigned char prev_hash[VAULT_MAC_BYTES]);
     store_status (*audit_each)(store *s, audit_cb cb, void *ctx); /* in seq order */
     store_status (*audit_each_from)(store *s, int64_t after_seq, audit_cb cb, void *ctx); /* entries after a seq */
     store_status (*audit_set_mac)(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]);

@@ -635,17 +635,19 @@ static store_status ck_audit_last(store *s, audit_rec *out) {
     return c->b->audit_last(c->in, out);
 }
 
-static store_status ck_audit_first_of(store *s, const char *object_id, const char *action, audit_rec *out) {
+static store_status ck_audit_by_object(store *s, const char *object_id, const char *action, bool newest, audit_rec *out,
+                                       unsigned char prev_hash[VAULT_MAC_BYTES]) {
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) memset(out, 0, sizeof *out);
-    if (!out) return invalid(c, "read the audit log", "no result was given");
+    if (prev_hash) memset(prev_hash, 0, VAULT_MAC_BYTES);
+    if (!out || !prev_hash) return invalid(c, "read the audit log", "no result was given");
     if (!store_field_ok(object_id, sizeof out->object_id) || !object_id[0] || !store_field_ok(action, sizeof out->action) ||
         !action[0])
         return invalid(c, "read the audit log", "the object or the action is missing or too long");
     c->own_error = false;
-    COUNT(audit_first_of);
-    return c->b->audit_first_of(c->in, object_id, action, out);
+    COUNT(audit_by_object);
+    return c->b->audit_by_object(c->in, object_id, action, newest, out, prev_hash);
 }
 
 static store_status ck_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx) {
@@ -1059,7 +1061,7 @@ const store_ops store_checked = {
     .draft_delete = ck_draft_delete,
     .audit_append = ck_audit_append,
     .audit_last = ck_audit_last,
-    .audit_first_of = ck_audit_first_of,
+    .audit_by_object = ck_audit_by_object,
     .audit_each_from = ck_audit_each_from,
     .audit_set_mac = ck_audit_set_mac,
     .queue_put = ck_queue_put,
@@ -1139,7 +1141,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(draft_delete)] = "draft_delete",
     [SLOT(audit_append)] = "audit_append",
     [SLOT(audit_last)] = "audit_last",
-    [SLOT(audit_first_of)] = "audit_first_of",
+    [SLOT(audit_by_object)] = "audit_by_object",
     [SLOT(audit_each_from)] = "audit_each_from",
     [SLOT(audit_set_mac)] = "audit_set_mac",
     [SLOT(queue_put)] = "queue_put",

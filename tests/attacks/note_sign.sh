@@ -81,6 +81,17 @@ check "swap: ...a supervisor's too" [ "$rc" -ne 0 ]
 tri admin "$ADMIN\n" verify
 check "swap: verify fails" [ "$rc" -ne 0 ]
 check "swap: ...naming the intake whose author was moved" has_err "intake $iid names another author than the one who saved it"
+# attacker 16: the intake_create entry's writer set to her too (the trigger dropped and put back as it was): the
+# reader checks the entry it takes (its hash from the one before it, its signature by its writer's keys)
+alice_id=$(sql "SELECT id FROM staff WHERE name = 'alice';")
+trigger=$(sql "SELECT sql FROM sqlite_master WHERE name = 'audit_no_update';")
+sql "DROP TRIGGER audit_no_update; UPDATE audit SET staff_id = '$alice_id' WHERE object_id = '$iid' AND action = 'intake_create'; $trigger;"
+read_intake bob "$BOB" "$iid"
+check "swap and entry: the clinician's record screen refuses it" [ "$rc" -ne 0 ]
+check "swap and entry: ...never shown" sh -c '! printf "%s" "$1" | grep -q "client is fine"' x "$out"
+check "swap and entry: ...naming the entry that does not check" has_err "tampering detected: the audit entry that says who saved intake $iid (entry [0-9]*) does not check"
+tri admin "$ADMIN\n" verify
+check "swap and entry: verify names the edited entry" has_err "audit entry [0-9]* does not follow from the one before"
 
 # Round 13: a second clinician signs "nothing of note" over bob's note with her own key. Vouching for a note one did
 # not write is a rotation's (it signs the notes it finds unsigned), never any clinician's at any time.

@@ -876,32 +876,40 @@ static void c_drafts(void **state) {
     draft_rec_free(&d1b);
 }
 
-/* The first entry of an action naming an object (the intake_create entry of an intake): the reader takes an
- * intake's author from it (records.c intake_open). Later entries of the same object and action, and other actions
- * on it, are not it; an object never named is ST_NOTFOUND; a missing object or action is refused. */
-static void c_audit_first_of(void **state) {
+/* The first, or the newest, entry of an action naming an object (the intake_create entry of an intake; a queue
+ * item's last step), with the hash of the entry before it: the reader takes an intake's author from it and checks
+ * it alone (records.c intake_open). Other objects and actions are not it; an object never named is ST_NOTFOUND;
+ * a missing object, action or result is refused. */
+static void c_audit_by_object(void **state) {
     fx *f = *state;
     audit_rec got;
-    EXPECT(f, ST_NOTFOUND, f->ops->audit_first_of(f->s, "obj-1", "intake_create", &got));
+    unsigned char prev[VAULT_MAC_BYTES], zeros[VAULT_MAC_BYTES] = {0};
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_by_object(f->s, "obj-1", "intake_create", false, &got, prev));
     audit_rec e[4] = {mk_audit(STAFF1, "intake_open", 1, false), mk_audit(STAFF1, "intake_create", 2, false),
                       mk_audit(STAFF2, "intake_create", 3, false), mk_audit(STAFF2, "intake_create", 4, false)};
     snprintf(e[0].object_id, sizeof e[0].object_id, "intake-a");
     snprintf(e[1].object_id, sizeof e[1].object_id, "intake-a");
-    snprintf(e[2].object_id, sizeof e[2].object_id, "intake-a"); /* a second one, later: not the first */
+    snprintf(e[2].object_id, sizeof e[2].object_id, "intake-a"); /* a second one, later: the newest, not the first */
     snprintf(e[3].object_id, sizeof e[3].object_id, "intake-b");
     OK(f, f->ops->begin(f->s));
     for (int i = 0; i < 4; i++) OK(f, f->ops->audit_append(f->s, &e[i]));
     OK(f, f->ops->commit(f->s));
-    OK(f, f->ops->audit_first_of(f->s, "intake-a", "intake_create", &got));
+    OK(f, f->ops->audit_by_object(f->s, "intake-a", "intake_create", false, &got, prev));
     assert_audit_eq(&e[1], &got);
-    OK(f, f->ops->audit_first_of(f->s, "intake-b", "intake_create", &got));
+    assert_memory_equal(prev, e[0].hash, sizeof prev);
+    OK(f, f->ops->audit_by_object(f->s, "intake-a", "intake_create", true, &got, prev));
+    assert_audit_eq(&e[2], &got);
+    assert_memory_equal(prev, e[1].hash, sizeof prev);
+    OK(f, f->ops->audit_by_object(f->s, "intake-b", "intake_create", true, &got, prev));
     assert_audit_eq(&e[3], &got);
-    OK(f, f->ops->audit_first_of(f->s, "intake-a", "intake_open", &got));
+    OK(f, f->ops->audit_by_object(f->s, "intake-a", "intake_open", false, &got, prev));
     assert_audit_eq(&e[0], &got);
-    EXPECT(f, ST_NOTFOUND, f->ops->audit_first_of(f->s, "intake-c", "intake_create", &got));
-    EXPECT(f, ST_NOTFOUND, f->ops->audit_first_of(f->s, "intake-b", "intake_open", &got));
-    EXPECT(f, ST_INVALID, f->ops->audit_first_of(f->s, "", "intake_create", &got));
-    EXPECT(f, ST_INVALID, f->ops->audit_first_of(f->s, "intake-a", "", &got));
+    assert_memory_equal(prev, zeros, sizeof prev); /* the first entry: nothing before it */
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_by_object(f->s, "intake-c", "intake_create", false, &got, prev));
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_by_object(f->s, "intake-b", "intake_open", true, &got, prev));
+    EXPECT(f, ST_INVALID, f->ops->audit_by_object(f->s, "", "intake_create", false, &got, prev));
+    EXPECT(f, ST_INVALID, f->ops->audit_by_object(f->s, "intake-a", "", false, &got, prev));
+    EXPECT(f, ST_INVALID, f->ops->audit_by_object(f->s, "intake-a", "intake_create", false, &got, NULL));
 }
 
 static void c_audit(void **state) {
@@ -4583,7 +4591,7 @@ static void c_leftovers_hint(void **state) {
 #define CONFORMANCE(b)                                                                                        \
     CT(c_meta, b), CT(c_staff_roundtrip, b), CT(c_staff_update, b), CT(c_staff_unique, b), CT(c_counselors, b), \
         CT(c_client_roundtrip, b), CT(c_client_update, b), CT(c_references, b), CT(c_blind_index, b),         \
-        CT(c_intakes, b), CT(c_drafts, b), CT(c_audit, b), CT(c_audit_first_of, b), CT(c_audit_many, b), CT(c_each_sealed, b),         \
+        CT(c_intakes, b), CT(c_drafts, b), CT(c_audit, b), CT(c_audit_by_object, b), CT(c_audit_many, b), CT(c_each_sealed, b),         \
         CT(c_each_sealed_reseal, b), CT(c_update_sealed, b), CT(c_not_found, b), CT(c_outside_transaction, b), \
         CT(c_rollback, b), CT(c_transaction_misuse, b), CT(c_degenerate_no_store, b),                         \
         CT(c_degenerate_args, b), CT(c_integrity_ok, b), CT(c_second_connection, b), CT(c_read_transaction, b), CT(c_busy, b), \

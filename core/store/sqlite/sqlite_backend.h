@@ -126,6 +126,7 @@ enum sid {
     S_AUDIT_APPEND,
     S_AUDIT_LAST,
     S_AUDIT_FIRST_OF,
+    S_AUDIT_LAST_OF,
     S_AUDIT_PAGE,
     S_AUDIT_SET_MAC,
     S_SEALED_CLIENTS,
@@ -387,7 +388,8 @@ store_status sq_draft_for_staff(store *s, const char *staff_id, draft_rec *out);
 store_status sq_draft_delete(store *s, const char *id);
 store_status sq_audit_append(store *s, audit_rec *r);
 store_status sq_audit_last(store *s, audit_rec *out);
-store_status sq_audit_first_of(store *s, const char *object_id, const char *action, audit_rec *out);
+store_status sq_audit_by_object(store *s, const char *object_id, const char *action, bool newest, audit_rec *out,
+                                unsigned char prev_hash[VAULT_MAC_BYTES]);
 store_status sq_audit_each(store *s, audit_cb cb, void *ctx);
 store_status sq_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx);
 store_status sq_audit_set_mac(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]);

@@ -267,7 +267,7 @@ const migration sq_migrations[] = {
      "INSERT OR IGNORE INTO meta (key, value) SELECT 'client_keys', CAST(CASE WHEN EXISTS (SELECT 1 FROM clients) "
      "THEN 'legacy' ELSE 'sealed' END AS BLOB);\n",
      "PRAGMA user_version = 11"},
-    /* 12: the trail by object (store op audit_first_of): a clinician's record screen takes a note's author from the
+    /* 12: the trail by object (store op audit_by_object): a clinician's record screen takes a note's author from the
      * writer of its intake's signed intake_create entry, never from the intakes.created_by column anyone with the
      * file sets (attacker 13: a receptionist's note read as a clinician's until verify ran). */
     {"CREATE INDEX IF NOT EXISTS audit_object ON audit(object_id, action, seq);\n",
