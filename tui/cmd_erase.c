@@ -47,6 +47,9 @@ int cmd_retention(const cli_args *a) {
         if (!retention_due(&c.db, dd, cy, clock_now(), &n, &err)) return fail(&c, err.msg, EXIT_RUNTIME);
         printf("due for erasure: %d unfinished intake%s older than %d days, %d closed record%s older than %d years\n",
                n.drafts, n.drafts == 1 ? "" : "s", dd, n.clients, n.clients == 1 ? "" : "s", cy);
+        if (n.drafts_at_risk)
+            printf("kept: %d unfinished intake%s older than %d days that reached ORANGE or RED (a client at risk in no "
+                   "queue: resume or discard each)\n", n.drafts_at_risk, n.drafts_at_risk == 1 ? "" : "s", dd);
     } else {
         cmd_progress pr;
         cmd_progress_attach(&pr, c.s, "retention apply");
@@ -55,9 +58,13 @@ int cmd_retention(const cli_args *a) {
         if (!erased) return fail(&c, err.msg, cli_exit_for(&err));
         printf("erased %d unfinished intake%s and %d closed record%s\n", n.drafts, n.drafts == 1 ? "" : "s", n.clients,
                n.clients == 1 ? "" : "s");
+        if (n.drafts_at_risk)
+            printf("kept %d unfinished intake%s older than %d days that reached ORANGE or RED (a client at risk in no "
+                   "queue: resume or discard each)\n", n.drafts_at_risk, n.drafts_at_risk == 1 ? "" : "s", dd);
         if (n.kept_tampered)
-            printf("kept %d closed record%s due for erasure whose rows fail their row MACs (the first: client %s): "
-                   "edited in the file; run verify\n", n.kept_tampered, n.kept_tampered == 1 ? "" : "s", n.first_kept);
+            printf("kept %d closed record%s due for erasure whose rows fail their row MACs, or that the signed trail "
+                   "does not show closed before the cutoff (the first: client %s): edited in the file; run verify\n",
+                   n.kept_tampered, n.kept_tampered == 1 ? "" : "s", n.first_kept);
     }
     ctx_close(&c);
     return EXIT_OK;

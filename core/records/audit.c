@@ -745,6 +745,7 @@ static const struct {
     {"verify", ACT_VERIFY},              {"roster_import", ACT_ROSTER_MANAGE}, {"counselor_add", ACT_ROSTER_MANAGE},
     {"counselor_edit", ACT_ROSTER_MANAGE}, {"export", ACT_EXPORT},            {"client_erase", ACT_CLIENT_ERASE},
     {"retention", ACT_CLIENT_ERASE},     {"tamper_resolved", ACT_TAMPERED_ACT}, {"report", ACT_REPORT},
+    {"row_erased", ACT_CLIENT_ERASE}, /* a row an erasure removed: reception named a deleted RED intake so (attacker 16) */
     {"outcome", ACT_OUTCOME_RECORD},    {"clinical_key", ACT_NOTES_OF_OTHERS}, /* only a holder makes or rotates it */
     {"restore", ACT_RESTORE}, /* a restore entry by anyone else passed an older copy off as restored (tenth attacker) */
     {"restored_over", ACT_RESTORE},

@@ -164,11 +164,35 @@ bool client_erase(session *s, const char *client_id, erase_result *out, error *e
     return true;
 }
 
+/* A draft the signed trail saw at ORANGE or RED (a draft_at_risk mark, its safety steps, or a copy kept at risk):
+ * a client at risk in no queue, never erased as an old draft by retention, whatever its clear time says (its
+ * updated_at set back a month in the file, retention took a RED draft: attacker 16). A person resolves it. */
+static bool draft_seen_at_risk(database *db, const char *id) {
+    audit_rec e;
+    unsigned char prev[VAULT_MAC_BYTES];
+    if (db->ops->audit_by_object(db->st, id, "draft_at_risk", false, &e, prev) == ST_OK) return true;
+    if (db->ops->audit_by_object(db->st, id, "safety_steps_acknowledged", false, &e, prev) == ST_OK) return true;
+    return db->ops->audit_by_object(db->st, id, "draft_copy_kept", false, &e, prev) == ST_OK && strstr(e.detail, " at ");
+}
+
+/* The old drafts retention erases (*kept: those it keeps, seen at risk); free each with draft_rec_free, then free(). */
+static store_status old_drafts(database *db, int64_t cutoff, draft_rec **out, int *n, int *kept) {
+    store_status st = db->ops->drafts_before(db->st, cutoff, out, n);
+    *kept = 0;
+    for (int i = 0; st == ST_OK && i < *n;)
+        if (draft_seen_at_risk(db, (*out)[i].id)) {
+            draft_rec_free(&(*out)[i]);
+            (*out)[i] = (*out)[--*n];
+            ++*kept;
+        } else i++;
+    return st;
+}
+
 bool retention_due(database *db, int draft_days, int closed_years, int64_t now, retention_counts *out, error *err) {
     memset(out, 0, sizeof *out);
     draft_rec *drafts = NULL;
     int nd = 0;
-    store_status st = db->ops->drafts_before(db->st, now - (int64_t)draft_days * DAY, &drafts, &nd);
+    store_status st = old_drafts(db, now - (int64_t)draft_days * DAY, &drafts, &nd, &out->drafts_at_risk);
     for (int i = 0; i < nd; i++) draft_rec_free(&drafts[i]);
     free(drafts);
     char(*ids)[STORE_ID_LEN] = NULL;
@@ -184,6 +208,36 @@ bool retention_due(database *db, int draft_days, int closed_years, int64_t now, 
     return true;
 }
 
+/* The signed entry of an object (its first or newest of that action), checked alone, and written before cutoff. */
+static bool signed_before(database *db, const audit_facts *f, const char *id, const char *action, bool newest,
+                          int64_t cutoff, audit_rec *e) {
+    unsigned char prev[VAULT_MAC_BYTES];
+    return db->ops->audit_by_object(db->st, id, action, newest, e, prev) == ST_OK && audit_entry_checks(f, prev, e) &&
+           e->at < cutoff;
+}
+
+/* Retention takes a client only as the signed trail has it: every queue item's last step a close ("close ...
+ * ->closed") and every intake saved, before the cutoff. An item closed and backdated in the file, its row MAC
+ * recomputed with the data key reception holds, was taken (attacker 16). */
+static bool closed_on_trail(session *s, const char *client_id, int64_t cutoff) {
+    database *db = s->db;
+    const audit_facts *f = audit_facts_of(db);
+    intake_rec *in = NULL;
+    queue_rec *q = NULL;
+    int ni = 0, nq = 0;
+    bool ok = f && db->ops->intake_list_for_client(db->st, client_id, &in, &ni) == ST_OK &&
+              db->ops->queue_all_for_client(db->st, client_id, &q, &nq) == ST_OK;
+    audit_rec e;
+    for (int i = 0; ok && i < ni; i++) ok = signed_before(db, f, in[i].id, "intake_create", false, cutoff, &e);
+    for (int i = 0; ok && i < nq; i++)
+        ok = signed_before(db, f, q[i].id, "queue", true, cutoff, &e) && strncmp(e.detail, "close ", 6) == 0 &&
+             strstr(e.detail, "->closed ") != NULL;
+    for (int i = 0; i < ni; i++) intake_rec_free(&in[i]);
+    free(in);
+    free(q);
+    return ok;
+}
+
 bool retention_apply(session *s, int draft_days, int closed_years, retention_counts *done, error *err) {
     memset(done, 0, sizeof *done);
     if (!session_allowed(s, ACT_CLIENT_ERASE, err)) return false;
@@ -192,7 +246,7 @@ bool retention_apply(session *s, int draft_days, int closed_years, retention_cou
     if (!session_begin(s, err)) return false;
     draft_rec *drafts = NULL;
     int nd = 0;
-    store_status st = db->ops->drafts_before(db->st, now - (int64_t)draft_days * DAY, &drafts, &nd);
+    store_status st = old_drafts(db, now - (int64_t)draft_days * DAY, &drafts, &nd, &done->drafts_at_risk);
     bool ok = true;
     for (int i = 0; st == ST_OK && ok && i < nd; i++) {
         st = db->ops->draft_erase(db->st, drafts[i].id);
@@ -221,11 +275,15 @@ bool retention_apply(session *s, int draft_days, int closed_years, retention_cou
     }
     for (int i = 0; ok && i < nc; i++) {
         erase_result r;
-        ok = client_erase(s, ids[i], &r, err);
+        if (!closed_on_trail(s, ids[i], now - (int64_t)closed_years * YEAR)) {
+            error_set(err, ERR_TAMPERED, "the signed trail does not show client %s closed before the cutoff", ids[i]);
+            ok = false;
+        } else ok = client_erase(s, ids[i], &r, err);
         if (ok) done->clients++;
         else if (err->kind == ERR_TAMPERED) { /* kept, audited, and the rest erased: never a reason to stop */
             if (!done->kept_tampered++) snprintf(done->first_kept, sizeof done->first_kept, "%s", ids[i]);
-            session_audit(s, "tamper_detected", ids[i], "retention: a row fails its MAC; the client was kept");
+            session_audit(s, "tamper_detected", ids[i], "retention: the client's rows are not as the trail and their "
+                                                        "MACs have them; the client was kept");
             error_clear(err);
             ok = true;
         }

@@ -40,8 +40,10 @@ bool audit_entry_erases(const audit_rec *rec);
 typedef struct {
     int drafts;  /* unfinished intakes older than [retention] draft_days */
     int clients; /* clients whose items are all closed, with nothing new, for [retention] closed_years */
-    int kept_tampered; /* retention_apply: clients due whose rows fail their row MACs, kept (and audited): the clear
-                        * columns that made them due may have been edited to erase a client in care */
+    int drafts_at_risk; /* old drafts kept: the signed trail saw them at ORANGE or RED (a person resolves them) */
+    int kept_tampered; /* retention_apply: clients due whose rows fail their row MACs, or whose closing the signed
+                        * trail does not show before the cutoff, kept (and audited): the clear columns that made
+                        * them due may have been edited to erase a client in care */
     char first_kept[STORE_ID_LEN]; /* the first of those */
 } retention_counts;
 

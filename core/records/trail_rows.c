@@ -30,8 +30,9 @@ bool trail_erasure_counts(const audit_rec *e, int *intakes, int *drafts, int *it
  * and then the rows left may be among those they took. */
 typedef struct {
     char id[sizeof ((audit_rec *)0)->object_id];
-    char level[8]; /* a draft's, as its mark gave it */
-    int64_t seq;   /* the entry that named it (a draft's newest mark) */
+    char level[8];                /* a draft's, as its mark gave it */
+    char owner[STORE_ID_LEN];     /* a draft's worker (the writer of its marks): only they finish or discard it */
+    int64_t seq;                  /* the entry that named it (a draft's newest mark) */
 } gone_row;
 
 typedef struct {
@@ -40,11 +41,19 @@ typedef struct {
     int64_t counted_seq; /* the last entry that took some of them by count, not by name; 0 for none */
 } gone_list;
 
+/* row_erased entries are written just before the client_erase or retention entry of the same erasure, by the
+ * same writer: they count only once that entry follows (a run of them that no erasure closes names nothing). */
+typedef struct {
+    audit_rec *v;
+    int n, cap;
+} erased_run;
+
 typedef struct {
     database *db;
     char *problem;
     size_t size;
     gone_list intakes, items, drafts;
+    erased_run run;
     char (*present)[STORE_ID_LEN]; /* the drafts the file holds, sorted */
     int npresent;
 } trail_ctx;
@@ -60,14 +69,14 @@ static void gone_drop_at(gone_list *g, int i) {
     g->n--;
 }
 
-/* Where a row went, by name. */
-static void gone_ended(gone_list *g, const char *id) {
+/* Where a row went, by name; a draft only by its own worker (by: the writer of the entry, NULL for any). */
+static void gone_ended(gone_list *g, const char *id, const char *by) {
     int at = id && *id ? gone_at(g, id) : -1;
-    if (at >= 0) gone_drop_at(g, at);
+    if (at >= 0 && (!by || !g->v[at].owner[0] || strcmp(g->v[at].owner, by) == 0)) gone_drop_at(g, at);
 }
 
 static bool gone_add(trail_ctx *c, gone_list *g, const audit_rec *e, const char *level) {
-    gone_ended(g, e->object_id); /* named again (a draft marked again): it goes to the end, with its newest level */
+    gone_ended(g, e->object_id, NULL); /* named again (a draft marked again): to the end, with its newest level */
     if (g->n == g->cap) {
         int cap = g->cap ? 2 * g->cap : 16;
         gone_row *more = realloc(g->v, (size_t)cap * sizeof *more);
@@ -81,6 +90,7 @@ static bool gone_add(trail_ctx *c, gone_list *g, const audit_rec *e, const char 
     gone_row *r = &g->v[g->n++];
     snprintf(r->id, sizeof r->id, "%s", e->object_id);
     snprintf(r->level, sizeof r->level, "%s", level);
+    snprintf(r->owner, sizeof r->owner, "%s", e->staff_id);
     r->seq = e->seq;
     return true;
 }
@@ -182,11 +192,37 @@ static const char *finished_draft(const audit_rec *e, char *id, size_t size) {
     return id;
 }
 
-/* A row an erasure or retention removed, by name (erasure.c row_erased). */
-static void row_erased(trail_ctx *c, const audit_rec *e) {
-    if (strcmp(e->detail, "intake") == 0) gone_ended(&c->intakes, e->object_id);
-    else if (strcmp(e->detail, "queue item") == 0) gone_ended(&c->items, e->object_id);
-    else if (strcmp(e->detail, "draft") == 0) gone_ended(&c->drafts, e->object_id);
+/* A row an erasure or retention removed, by name (erasure.c row_erased), held until the erasure's own entry. */
+static bool row_erased(trail_ctx *c, const audit_rec *e) {
+    erased_run *r = &c->run;
+    if (r->n && strcmp(r->v[0].staff_id, e->staff_id) != 0) r->n = 0; /* another writer: not one erasure */
+    if (r->n == r->cap) {
+        int cap = r->cap ? 2 * r->cap : 16;
+        audit_rec *more = realloc(r->v, (size_t)cap * sizeof *more);
+        if (!more) {
+            snprintf(c->problem, c->size, "out of memory checking the rows the trail names");
+            return false;
+        }
+        r->v = more;
+        r->cap = cap;
+    }
+    r->v[r->n++] = *e;
+    return true;
+}
+
+/* The erasure's own entry after its row_erased run: each row it named is accounted for. Any other entry drops the
+ * run unused. */
+static void run_closed(trail_ctx *c, const audit_rec *e) {
+    erased_run *r = &c->run;
+    bool closes = (strcmp(e->action, "client_erase") == 0 || strcmp(e->action, "retention") == 0) && r->n &&
+                  strcmp(r->v[0].staff_id, e->staff_id) == 0;
+    for (int i = 0; closes && i < r->n; i++) {
+        const audit_rec *x = &r->v[i];
+        if (strcmp(x->detail, "intake") == 0) gone_ended(&c->intakes, x->object_id, NULL);
+        else if (strcmp(x->detail, "queue item") == 0) gone_ended(&c->items, x->object_id, NULL);
+        else if (strcmp(x->detail, "draft") == 0) gone_ended(&c->drafts, x->object_id, NULL);
+    }
+    r->n = 0;
 }
 
 /* An erasure or retention written before they named their rows takes rows by count. A restore's copy of an entry
@@ -212,17 +248,19 @@ static int rows_of_entry(void *vctx, const audit_rec *e) {
     char id[STORE_ID_LEN];
     const char *level;
     bool ok = true;
+    if (strcmp(e->action, "row_erased") == 0) return row_erased(c, e) ? 0 : 1;
+    run_closed(c, e);
+    /* a draft is finished or discarded by its own worker only: reception signed a discard of a supervisor's RED
+     * draft she had deleted from the file (attacker 16) */
     if (strcmp(e->action, "intake_create") == 0) {
-        gone_ended(&c->drafts, finished_draft(e, id, sizeof id));
+        gone_ended(&c->drafts, finished_draft(e, id, sizeof id), e->staff_id);
         ok = intake_as_signed(c, e);
     } else if (strcmp(e->action, "queue") == 0 && strncmp(e->detail, "enqueue ", 8) == 0)
         ok = item_there(c, e);
     else if ((level = mark_level(e)) != NULL)
         ok = draft_marked(c, e, level);
     else if (strcmp(e->action, "draft_discarded") == 0)
-        gone_ended(&c->drafts, e->object_id);
-    else if (strcmp(e->action, "row_erased") == 0)
-        row_erased(c, e);
+        gone_ended(&c->drafts, e->object_id, e->staff_id);
     else
         counted_entry(c, e);
     return ok ? 0 : 1;
@@ -261,5 +299,6 @@ bool trail_rows_verify(database *db, char *problem, size_t size) {
     free(c.intakes.v);
     free(c.items.v);
     free(c.drafts.v);
+    free(c.run.v);
     return !problem[0];
 }

@@ -63,6 +63,9 @@
  *       appends ONE entry (ACTION, OBJECT, DETAIL) signed with USER's own signing key, chained to the last, and
  *       re-signs the trail's head as USER (no login, nothing else audited): e.g. a second `init`, which makes its
  *       writer a supervisor in the trail.
+ *   attacker remac-client CONFIG DB USER CLIENT   (USER's passphrase on the first line of stdin)
+ *       computes the row MACs of CLIENT's intakes and queue items as the file now has them, under the data key
+ *       USER's passphrase opens, and writes them in the file (after clear columns were edited).
  * Exit status: 0 done, 1 failed, 2 bad usage. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -690,6 +693,44 @@ static int swap_note(const char *cfg_path, const char *path, const char *user, c
     return ok ? 0 : 1;
 }
 
+/* remac-client (attacker round 16): reception re-MACs every intake and queue item of CLIENT as the file now has them, under the
+ * data key her passphrase opens (README: every role holds the data key the MAC key comes from). */
+static int remac_client(const char *cfg_path, const char *path, const char *user, const char *client) {
+    vault *v = unlock_as(cfg_path, path, user);
+    if (!v) return 1;
+    config cfg; diag d = {NULL, 0, 0};
+    if (!config_load(&cfg, cfg_path, &d)) return 2;
+    db_settings set; db_settings_from_config(&cfg, &set);
+    error err = {0};
+    database db;
+    if (!db_open(&db, path, false, &set, &err)) { fprintf(stderr, "open: %s\n", err.msg); return 1; }
+    intake_rec *in = NULL; queue_rec *q = NULL; int ni = 0, nq = 0;
+    if (db.ops->intake_list_for_client(db.st, client, &in, &ni) != ST_OK ||
+        db.ops->queue_all_for_client(db.st, client, &q, &nq) != ST_OK) { fprintf(stderr, "list failed\n"); return 1; }
+    for (int i = 0; i < nq; i++) rowmac_seal_queue(v, &q[i]);
+    for (int i = 0; i < ni; i++) rowmac_seal_intake(v, &in[i]);
+    db_close(&db);
+    if (!open_raw(path)) return 1;
+    int ok = 1;
+    for (int i = 0; i < ni; i++) {
+        sqlite3_stmt *st = NULL;
+        ok = ok && sqlite3_prepare_v2(raw, "UPDATE intakes SET mac = ?1 WHERE id = ?2", -1, &st, NULL) == SQLITE_OK &&
+             sqlite3_bind_blob(st, 1, in[i].mac, 32, SQLITE_TRANSIENT) == SQLITE_OK &&
+             sqlite3_bind_text(st, 2, in[i].id, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_finalize(st);
+    }
+    for (int i = 0; i < nq; i++) {
+        sqlite3_stmt *st = NULL;
+        ok = ok && sqlite3_prepare_v2(raw, "UPDATE queue_items SET mac = ?1, mac_state = NULL WHERE id = ?2", -1, &st, NULL) == SQLITE_OK &&
+             sqlite3_bind_blob(st, 1, q[i].mac, 32, SQLITE_TRANSIENT) == SQLITE_OK &&
+             sqlite3_bind_text(st, 2, q[i].id, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(raw);
+    printf("remac: %d intakes, %d queue items, ok=%d\n", ni, nq, ok);
+    return ok ? 0 : 1;
+}
+
 static int read_intake(const char *cfg_path, const char *path, const char *user, const char *intake) {
     config cfg;
     diag d = {NULL, 0, 0};
@@ -1147,6 +1188,7 @@ int main(int argc, char **argv) {
     if (argc == 5 && !strcmp(argv[1], "desk-cut-held")) return vault_init() ? desk_cut_held(argv[2], argv[3], argv[4]) : 1;
     if (argc == 8 && !strcmp(argv[1], "append-signed"))
         return vault_init() ? append_signed(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]) : 1;
+    if (argc == 6 && !strcmp(argv[1], "remac-client")) return vault_init() ? remac_client(argv[2], argv[3], argv[4], argv[5]) : 1;
     if (argc == 5 && !strcmp(argv[1], "keyless-lock")) return vault_init() ? keyless_lock(argv[2], argv[3], argv[4]) : 1;
     fprintf(stderr, "usage: attacker keep-clinical CONFIG DB USER OUT | plant-kept CONFIG DB USER KEPT | "
                     "kdf-entry CONFIG DB USER VICTIM OPS MEM | keyless-lock CONFIG DB VICTIM | "

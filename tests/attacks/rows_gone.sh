@@ -8,7 +8,12 @@
 # Usage: tests/attacks/rows_gone.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
-need_sqlite3
+need_attacker
+att() { # SUBCOMMAND PASS ARGS...: the attacker's program with a passphrase on stdin
+    sub=$1 apass=$2
+    shift 2
+    out=$(printf '%s\n' "$apass" | "$A" "$sub" "$tmp/config.ini" "$DB" "$@" 2>"$tmp/aerr"); rc=$?; err=$(cat "$tmp/aerr")
+}
 
 fresh() { # a centre of its own: bob's intake with a note, and a RED client's
     DB="$tmp/$1.db"
@@ -67,10 +72,34 @@ sql "UPDATE queue_items SET state = 'closed', outcome = 'declined', updated_at =
 UPDATE intakes SET created_at = created_at - 8 * 366 * 86400 WHERE client_id = '$RED_CID';"
 tri admin "$ADMIN\n" retention apply
 check "retention: the RED client made to look closed long ago is kept" [ "$(sql "SELECT count(*) FROM clients WHERE id = '$RED_CID'")" -eq 1 ]
-check "...and said so" has_out "kept 1 closed record due for erasure whose rows fail their row MACs (the first: client $RED_CID)"
+check "...and said so" has_out "kept 1 closed record due for erasure whose rows fail their row MACs, or that the signed trail does not show closed before the cutoff (the first: client $RED_CID)"
 check "...audited" [ "$(sql "SELECT count(*) FROM audit WHERE action = 'tamper_detected' AND object_id = '$RED_CID'")" -eq 1 ]
 tri admin "$ADMIN\n" verify
 check "...verify names the edited row" has_err "queue_items row $item: its MAC does not verify"
+
+# Attacker 16: the same, with the rows' MACs computed again under the data key reception holds (the MACs then
+# verify). Retention takes a client only as the signed trail has it: the item's last signed step is no close, and
+# the intake's signed entry is not before the cutoff. Kept.
+fresh remac
+sql "UPDATE queue_items SET state = 'closed', outcome = 'declined', updated_at = updated_at - 8 * 366 * 86400 WHERE client_id = '$RED_CID';
+UPDATE intakes SET created_at = created_at - 8 * 366 * 86400 WHERE client_id = '$RED_CID';"
+att remac-client "$ALICE" alice "$RED_CID"
+check "remac: reception computed the MACs again" [ "$rc" -eq 0 ]
+tri admin "$ADMIN\n" retention apply
+check "remac: the RED client is kept" [ "$(sql "SELECT count(*) FROM clients WHERE id = '$RED_CID'")" -eq 1 ]
+check "...said so" has_out "kept 1 closed record due for erasure .* (the first: client $RED_CID)"
+
+# Attacker 16: reception deleted the RED intake and its item, then signed row_erased entries naming them. A
+# row_erased entry counts only from a role that may erase, as part of an erasure (its client_erase or retention
+# entry after it): verify names the deletion, and the entries.
+fresh forged
+red_intake=$(sql "SELECT id FROM intakes WHERE client_id = '$RED_CID';")
+gone "$red_intake"
+att append-signed "$ALICE" alice row_erased "$red_intake" intake
+att append-signed "$ALICE" alice row_erased "$item" "queue item"
+tri admin "$ADMIN\n" verify
+check "forged row_erased: verify fails" [ "$rc" -ne 0 ]
+check "...naming a row_erased entry by a role that may not erase" has_err "did row_erased, which needs a supervisor"
 
 # Attacker 15, item 4: the RED intake and its queue item moved to another client (clear columns), who is then
 # erased: the erasure took them, counted honestly. An erasure refuses rows that fail their MACs: nothing erased.

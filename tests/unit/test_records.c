@@ -1783,7 +1783,19 @@ static void t_verify_names_draft_deleted(void **state) {
     clock_fix(true, clock_now() + 40 * 86400);
     retention_counts rc;
     OK(retention_apply(s, 30, 100, &rc, &msg));
-    assert_int_equal(rc.drafts, 2);
+    /* attacker 16: retention never takes a draft the trail saw at risk (the copy's original, at RED), whatever its
+     * time says: a person resolves it */
+    assert_int_equal(rc.drafts, 1);
+    assert_int_equal(rc.drafts_at_risk, 1);
+    OK(db_verify(s, &v, &msg));
+    assert_false(v.ok);
+    HAS(v.problem, "2 unfinished intakes the signed trail saw at a safety level are gone from the file");
+    /* attacker 16: another worker's signed discard of a deleted draft accounts for nothing: only its own worker
+     * discards it */
+    OK(staff_add(s, "desk2", ROLE_RECEPTION, ALICE_PASS, strlen(ALICE_PASS), &msg));
+    session *other = login(&db, "desk2", ALICE_PASS);
+    session_audit(other, "draft_discarded", w[2]->draft_id, "red");
+    session_end(other);
     OK(db_verify(s, &v, &msg));
     clock_fix(false, 0);
     assert_false(v.ok);
