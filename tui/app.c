@@ -115,6 +115,9 @@ static void draw_question_box(app *a, const layout *l) {
     } else {
         char who[256], risk[160] = "";
         intake_whose(a, who, sizeof who);
+        /* and its own level when at risk: a RED intake one save from the queue said nothing of it (tryout 19) */
+        risk_level lv = draft_level_now(a->in.w);
+        if (draft_level_guarded(lv)) snprintf(who + strlen(who), sizeof who - strlen(who), " \u00b7 %s", level_tr(lv));
         if (a->home.n_at_risk > 0)
             snprintf(risk, sizeof risk, "%s%d%s", tr("quit_at_risk"), a->home.n_at_risk, tr("quit_at_risk_n"));
         snprintf(text, sizeof text, "%s%s%s%s%s", tr("quit_whose"), who, tr("quit_kept"), risk, tr("quit_yes_no"));

@@ -1612,7 +1612,7 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
             field_error(a, it, false);
             if (wizard_age_disagrees(w, a->in.typed, &given, &by_date)) /* both numbers, in the staff language */
                 snprintf(a->in.field_error, sizeof a->in.field_error, "%s%d%s%d%s", tr("age_by_date"), by_date,
-                         tr("age_but_given"), given, keyed("age_fix_one"));
+                         tr("age_but_given"), given, keyed(it->type == ITEM_DATE ? "age_fix_date" : "age_fix_age"));
             return react(RE_REDRAW);
         }
         if (!wizard_next(w)) {

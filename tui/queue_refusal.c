@@ -38,7 +38,8 @@ bool queue_refusal_said(const queue_refused *r, char *out, size_t size) {
     case QR_CLOSED: fill(out, size, "qr_closed", "", ""); break;
     case QR_BAD_REQUEST: fill(out, size, "qr_bad_request", "", ""); break;
     case QR_ROLE:
-        fill(out, size, "qr_role", role_tr(r->role),
+        /* "a receptionist" in English ("a reception may not ...": tryout 19), the role's word in Chinese */
+        fill(out, size, "qr_role", ui_lang() == LANG_EN ? staff_role_person(r->role) : role_tr(r->role),
              tr(r->action == QA_CLOSE ? "qr_do_close" : r->level < r->than ? "qr_do_lower" : "qr_do_confirm"));
         break;
     case QR_ACK_ALREADY: fill(out, size, "qr_ack_already", state, ""); break;

@@ -433,6 +433,21 @@ static void submit(app *a) {
     live_poll(a, true);
 }
 
+/* A step the core's rules refuse as the item stands is said at once, before its reason is asked (a raise to a level
+ * not higher took a reason first, then was refused: tryout 19). The rules are the core's (queue_apply_why on a copy). */
+static bool refused_now(app *a, const queue_item *it) {
+    queue_item copy = *it;
+    queue_refused why;
+    error err = {0};
+    queue_request rq = a->q.rq;
+    rq.role = a->s->me.role;
+    if (queue_apply_why(&a->e->queue, &copy, &rq, clock_now(), &why, &err)) return false;
+    char said[512];
+    app_message(a, true, "%s", queue_refusal_said(&why, said, sizeof said) ? said : err.msg);
+    a->q.prompt = QP_NONE;
+    return true;
+}
+
 static bool begin_request(app *a, queue_action what) {
     queue_screen *q = &a->q;
     if (q->sel >= q->n) {
@@ -519,6 +534,7 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
     case QP_LEVEL:
         if (act == UA_DIGIT && ev->ch >= L'1' && ev->ch <= L'4') {
             q->rq.level = (risk_level)(LEVEL_RED - (ev->ch - L'1'));
+            if (q->rq.action == QA_RAISE && it && refused_now(a, it)) return react(RE_REDRAW);
             /* lowering a level needs a written reason; raising may have one */
             if (it && q->rq.level < it->level) q->prompt = QP_REASON;
             else if (q->rq.action == QA_RAISE || evaluation(&q->rq)) q->prompt = QP_REASON;
@@ -533,7 +549,8 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
         if (act == UA_CHOOSE) {
             bool needed = q->rq.action == QA_DECLINE || evaluation(&q->rq) ||
                           (it && q->rq.level < it->level && q->rq.action == QA_CONFIRM);
-            if (needed && !q->reason[0]) app_message(a, true, "%s", tr("reason_needed"));
+            if (needed && !q->reason[0]) /* the evaluation asks for its outcome, and is told so (tryout 19) */
+                app_message(a, true, "%s", tr(evaluation(&q->rq) ? "evaluation_needed" : "reason_needed"));
             else submit(a);
         } else {
             edit_field(q->reason, sizeof q->reason, ev);

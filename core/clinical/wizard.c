@@ -677,12 +677,13 @@ static bool valid_date(const char *t) {
            m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] && !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
 }
 
-/* A valid YYYY-MM-DD after today's date (UTC; a day's margin for the time zones). */
+/* A valid YYYY-MM-DD after today's date at the desk (its local date: the UTC date and a day's margin took a birth
+ * of tomorrow, which then had no age to check against: tryout 19). */
 static bool date_after_today(const char *t) {
-    time_t now = (time_t)clock_now() + 86400;
+    time_t now = (time_t)clock_now();
     struct tm tm;
     char today[16];
-    if (!gmtime_r(&now, &tm) || !strftime(today, sizeof today, "%Y-%m-%d", &tm)) return false;
+    if (!localtime_r(&now, &tm) || !strftime(today, sizeof today, "%Y-%m-%d", &tm)) return false;
     return strcmp(t, today) > 0;
 }
 

@@ -404,8 +404,9 @@ expect "a date that does not exist: said so, not its format" "$D/bad_date" "a da
     printf 'dump %s/age_birth\nkey f3\nkey x\ntype y\n' "$D"
 } >"$tmp/agebirth.script"
 tui "$tmp/agebirth.script" 100 30
-expect "an age and a date of birth that disagree: refused, with both ages" "$D/age_birth" \
-    "The date of birth gives age [0-9]*, but the age given is 30: correct one of them (Esc goes back)"
+tr -s ' \n' '  ' <"$D/age_birth" >"$D/age_birth_joined" # the message wraps
+expect "an age and a date of birth that disagree: refused, with both ages" "$D/age_birth_joined" \
+    "The date of birth gives age [0-9]*, but the age given is 30: correct the date of birth, or the age (Esc goes back to it)"
 expect "...still at the date of birth" "$D/age_birth" "What is your date of birth"
 
 # ---- a new client: the name just searched for is carried into the form (shown; the first key typed replaces it)

@@ -491,7 +491,7 @@ for size in "" 30; do # "": 80x24
     # it said "the unfinished intake" with eleven at risk waiting (tryout 18): whose, and how many at risk
     tr -s ' \n' '  ' <"$D/eight_quit$size" >"$D/eight_quit_joined$size" # the question wraps
     expect "...whose intake is kept, and how many at risk wait ($size)" "$D/eight_quit_joined$size" \
-        "Quit? The unfinished intake of Anonymous caller [A-Z]*[0-9]* · Phone is kept as a draft\. At ORANGE or RED, in no queue: [0-9]* unfinished intake(s)"
+        "Quit? The unfinished intake of Anonymous caller [A-Z]*[0-9]* · Phone · \(RED\|ORANGE\) is kept as a draft\. At ORANGE or RED, in no queue: [0-9]* unfinished intake(s)"
     rc=0 out="" err="$rows_hidden rows of the drafts at risk hidden"
     listed=$(at_risk_rows "$D/eight_home$size" | wc -l)
     check "...every row of the drafts at risk still in sight ($size)" test "$rows_hidden" -eq 0 -a "$listed" -gt 1

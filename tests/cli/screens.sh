@@ -380,6 +380,11 @@ tui desk "$tmp/raise.script"
 expect "u on a YELLOW item: raised, it left the tab" "$D/raised1" "Done: level raised"
 expect "a at once: nothing is selected, so nothing is acknowledged, said so" "$D/raised_a" "No item is selected"
 absent "...the other YELLOW item is not acknowledged" "$D/raised_a" "YELLOW *acknowledged"
+# nineteenth tryout: u then a level not higher asked for a reason first, and refused only after it; now at once
+printf 'type %s\nkey enter\nkey e\nkey 3\nkey u\ntype 4\ndump %s/raise_lower\nkey q\nkey q\n' "$R" "$D" >"$tmp/raiselow.script"
+tui desk "$tmp/raiselow.script"
+expect "u then a lower level: refused at once, by the rule" "$D/raise_lower" "Cannot raise: GREEN is not higher than YELLOW"
+absent "...no reason asked" "$D/raise_lower" "Why raise it"
 # seventeenth tryout: the queue's Waiting column said "10m" on a Chinese screen, beside "剩 4分"
 # (a key every four minutes: five without one lock the desk)
 printf 'key f2\ntype %s\nkey enter\nadvance 240\nkey ctrl-l\nadvance 240\nkey e\ndump %s/zh_waiting\nkey q\nkey q\n' "$R" "$D" >"$tmp/zhwait.script"

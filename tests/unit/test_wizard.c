@@ -479,6 +479,11 @@ static void test_age_agrees_with_birth_date(void **state) {
     type(w, ""); /* no age: nothing to agree with */
     next(w);
     type(w, "1950-01-01");
+    /* tryout 19: a birth tomorrow was taken (the UTC date and a day's margin), and then no age was checked against
+     * it; "today" is the desk's date (noon UTC: the same date from UTC-11 to UTC+11) */
+    clock_fix(true, 1779969600); /* 2026-05-28T12:00:00Z */
+    type_refused(w, "2026-05-29", "intake.birth_date");
+    type(w, "2026-05-28");
     done(w);
     clock_fix(false, 0);
 }
