@@ -1384,11 +1384,17 @@ const audit_member_facts *audit_facts_member(const audit_facts *f, const char *m
     return NULL;
 }
 
-bool audit_entry_checks(const audit_facts *f, const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *e) {
-    if (!e->has_sig) return e->has_mac;
+bool audit_entry_checks(database *db, const vault *v, const audit_facts *f, const unsigned char prev[VAULT_MAC_BYTES],
+                        const audit_rec *e) {
     unsigned char h[VAULT_MAC_BYTES], m[64];
     entry_hash(prev, e, h);
     if (!vault_equal(h, e->hash, sizeof h)) return false;
+    if (!e->has_sig) { /* legacy only, and its MAC under the data key */
+        int64_t signed_from = 0;
+        if (!e->has_mac || !v || !meta_int(db, "audit_signed_from", &signed_from) || e->seq >= signed_from) return false;
+        vault_audit_mac(v, e->hash, h);
+        return vault_equal(h, e->mac, sizeof h);
+    }
     size_t n = sig_message(e->hash, m);
     return audit_facts_signed_by(f, e->staff_id, m, n, e->sig);
 }

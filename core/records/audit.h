@@ -135,11 +135,13 @@ void audit_facts_forget(void);
 /* How many entries the last audit_facts_of read (0 when nothing had changed): for tests and the bench. */
 int64_t audit_facts_walked(void);
 const audit_member_facts *audit_facts_member(const audit_facts *f, const char *member_id);
-/* One signed entry checked alone: its hash from the one before it (prev) and its signature under a key the trail
- * gave its writer (facts). True for an entry from before signatures (MAC-sealed: verify checks those). A reader
- * that takes who did something from the trail (an intake's author) checks the entry it takes: an entry edited in
- * the file, trigger dropped and put back, was taken as it read (attacker 16). */
-bool audit_entry_checks(const audit_facts *f, const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *e);
+/* One entry checked alone: its hash from the one before it (prev), and its signature under a key the trail gave
+ * its writer (facts); an unsigned one only from before the point the database signs from (meta audit_signed_from),
+ * with its keyed MAC under v. A reader that takes who did something from the trail (an intake's author, a queue
+ * item's close) checks the entry it takes: an entry edited in the file, trigger dropped and put back, was taken as
+ * it read (attacker 16), and so was one stripped of its signature with any 32 bytes as its MAC (attacker 17). */
+bool audit_entry_checks(database *db, const vault *v, const audit_facts *f, const unsigned char prev[VAULT_MAC_BYTES],
+                        const audit_rec *e);
 /* True when the trail made member_id a role that may take a, and left them neither locked nor removed. */
 bool audit_facts_may(const audit_facts *f, const char *member_id, staff_action a);
 /* True when sig over m verifies under one of the signing keys the trail gave member_id. */

@@ -505,3 +505,15 @@ bool client_keys_upgrade(database *db, const vault *v, const char *staff_id, int
     }
     return ok;
 }
+
+bool ckey_intake_tag(ckeys *c, database *db, const vault *v, const char *client_id, const char *intake_id,
+                     char tag[CKEY_TAG_HEX]) {
+    tag[0] = '\0';
+    ck_status why;
+    const unsigned char *key = ckey_by_id(c, db, v, client_id, &why);
+    if (!key) return false;
+    unsigned char h[16];
+    vault_keyed_id(key, "intake-client", intake_id, h);
+    hex_encode(h, sizeof h, tag);
+    return true;
+}

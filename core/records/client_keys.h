@@ -37,6 +37,13 @@
 
 typedef struct ckeys ckeys;
 ckeys *ckeys_new(void);
+/* The tag an intake's signed intake_create entry binds its client by ("client:TAG", core/records/records.c): keyed
+ * BLAKE2b of the intake id under the client's own key, as 32 hex digits, so that the trail names no client in clear
+ * and a rotation of the data key changes nothing. False ("" in tag) when the client has no key of its own (not
+ * upgraded yet, or erased): such an entry carries no tag. */
+#define CKEY_TAG_HEX 33
+bool ckey_intake_tag(ckeys *c, database *db, const vault *v, const char *client_id, const char *intake_id,
+                     char tag[CKEY_TAG_HEX]);
 void ckeys_free(ckeys *c);
 /* Wipes every key held (the job is done). */
 void ckeys_forget(ckeys *c);

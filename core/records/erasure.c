@@ -34,6 +34,35 @@ static bool row_erased(session *s, const char *id, const char *what, error *err)
     return audit_log(s->db, s->v, s->me.id, "row_erased", id, what, err);
 }
 
+/* The intake as its signed intake_create entry has it: the entry checks, and its client tag (when it has one:
+ * entries before it carry none) is this client's. The row MAC alone did not hold: reception recomputes it. */
+static bool intake_on_trail_of(session *s, const intake_rec *in, const char *client_id, char *why, size_t size) {
+    audit_rec e;
+    unsigned char prev[VAULT_MAC_BYTES];
+    const audit_facts *f = audit_facts_of(s->db);
+    if (s->db->ops->audit_by_object(s->db->st, in->id, "intake_create", false, &e, prev) != ST_OK || !f ||
+        !audit_entry_checks(s->db, s->v, f, prev, &e)) {
+        snprintf(why, size, "its signed audit entry is missing or does not check");
+        return false;
+    }
+    const char *at = strstr(e.detail, " client:");
+    char tag[CKEY_TAG_HEX];
+    if (at && (!ckey_intake_tag(session_ckeys(s), s->db, s->v, client_id, in->id, tag) ||
+               strncmp(at + 8, tag, sizeof tag - 1) != 0)) {
+        snprintf(why, size, "its signed audit entry names another client");
+        return false;
+    }
+    return true;
+}
+
+/* A queue item follows its client's intakes: the intake it stands for is one of them. */
+static bool item_of_intakes(const queue_rec *q, const intake_rec *in, int ni, char *why, size_t size) {
+    for (int i = 0; i < ni; i++)
+        if (strcmp(q->intake_id, in[i].id) == 0) return true;
+    snprintf(why, size, "it stands for an intake of another client");
+    return false;
+}
+
 /* The client's intakes and queue items as a key holder last wrote them (their row MACs), each named on the trail
  * as it goes. A row edited in the file (an intake moved to this client, an item closed and backdated so that
  * retention took the client) is refused: nothing is erased (attacker round 15). */
@@ -47,17 +76,22 @@ static bool rows_sound_named(session *s, const char *client_id, bool check, int 
     if (st == ST_OK) st = db->ops->queue_all_for_client(db->st, client_id, &q, &nq);
     bool required = rowmac_required(db);
     int64_t now = clock_now();
+    /* a replayed erased client's rows (put back from an older copy) are erased again as they are: that is the
+     * remedy, and its key, destroyed, checks nothing */
+    if (check && client_erased(db, client_id, NULL)) check = false;
     for (int i = 0; check && st == ST_OK && !bad[0] && i < ni; i++)
-        if (rowmac_check_intake(s->v, required, &in[i], why, sizeof why) == ROW_TAMPERED)
+        if (rowmac_check_intake(s->v, required, &in[i], why, sizeof why) == ROW_TAMPERED ||
+            !intake_on_trail_of(s, &in[i], client_id, why, sizeof why))
             snprintf(bad, sizeof bad, "intake %s", in[i].id);
     for (int i = 0; check && st == ST_OK && !bad[0] && i < nq; i++)
-        if (rowmac_check_queue(s->v, required, db->row_policy, now, &q[i], why, sizeof why) == ROW_TAMPERED)
+        if (rowmac_check_queue(s->v, required, db->row_policy, now, &q[i], why, sizeof why) == ROW_TAMPERED ||
+            !item_of_intakes(&q[i], in, ni, why, sizeof why))
             snprintf(bad, sizeof bad, "queue item %s", q[i].id);
     bool ok = st == ST_OK && !bad[0];
     if (st != ST_OK) db_error(db, st, "cannot read the client's intakes and queue items", err);
     else if (bad[0])
-        error_set(err, ERR_TAMPERED, "nothing erased: %s of client %s fails its row MAC (%s): its clear columns were "
-                                     "edited in the file; run verify", bad, client_id, why);
+        error_set(err, ERR_TAMPERED, "nothing erased: %s of client %s is not as its row MAC and the signed trail have it "
+                                     "(%s): its clear columns were edited in the file; run verify", bad, client_id, why);
     for (int i = 0; ok && i < ni; i++) ok = row_erased(s, in[i].id, "intake", err);
     for (int i = 0; ok && i < nq; i++) ok = row_erased(s, q[i].id, "queue item", err);
     for (int i = 0; i < ni; i++) intake_rec_free(&in[i]);
@@ -209,11 +243,11 @@ bool retention_due(database *db, int draft_days, int closed_years, int64_t now, 
 }
 
 /* The signed entry of an object (its first or newest of that action), checked alone, and written before cutoff. */
-static bool signed_before(database *db, const audit_facts *f, const char *id, const char *action, bool newest,
+static bool signed_before(session *s, const audit_facts *f, const char *id, const char *action, bool newest,
                           int64_t cutoff, audit_rec *e) {
     unsigned char prev[VAULT_MAC_BYTES];
-    return db->ops->audit_by_object(db->st, id, action, newest, e, prev) == ST_OK && audit_entry_checks(f, prev, e) &&
-           e->at < cutoff;
+    return s->db->ops->audit_by_object(s->db->st, id, action, newest, e, prev) == ST_OK &&
+           audit_entry_checks(s->db, s->v, f, prev, e) && e->at < cutoff;
 }
 
 /* Retention takes a client only as the signed trail has it: every queue item's last step a close ("close ...
@@ -228,9 +262,9 @@ static bool closed_on_trail(session *s, const char *client_id, int64_t cutoff) {
     bool ok = f && db->ops->intake_list_for_client(db->st, client_id, &in, &ni) == ST_OK &&
               db->ops->queue_all_for_client(db->st, client_id, &q, &nq) == ST_OK;
     audit_rec e;
-    for (int i = 0; ok && i < ni; i++) ok = signed_before(db, f, in[i].id, "intake_create", false, cutoff, &e);
+    for (int i = 0; ok && i < ni; i++) ok = signed_before(s, f, in[i].id, "intake_create", false, cutoff, &e);
     for (int i = 0; ok && i < nq; i++)
-        ok = signed_before(db, f, q[i].id, "queue", true, cutoff, &e) && strncmp(e.detail, "close ", 6) == 0 &&
+        ok = signed_before(s, f, q[i].id, "queue", true, cutoff, &e) && strncmp(e.detail, "close ", 6) == 0 &&
              strstr(e.detail, "->closed ") != NULL;
     for (int i = 0; i < ni; i++) intake_rec_free(&in[i]);
     free(in);

@@ -381,7 +381,7 @@ static bool verify_records(session *s, verify_report *r, const audit_report *tra
     r->audit = *trail;
     if (!clinical_pin_verify(db, &r->audit, r->problem, sizeof r->problem)) return true;
     if (!clinical_envelopes_verify(db, r->problem, sizeof r->problem)) return true;
-    if (!trail_rows_verify(db, r->problem, sizeof r->problem)) return true;
+    if (!trail_rows_verify(db, s->v, r->problem, sizeof r->problem)) return true;
     r->ok = true;
     ckeys_forget(s->ck);
     if (session_begin(s, err)) {

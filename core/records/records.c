@@ -523,17 +523,21 @@ static bool intake_prepare(session *s, const intake_input *in, const client_rec 
 
 /* Inside an open transaction: the intake, its report facts, its audit entry and its place in the queue
  * (the facts are written with the intake, before the queue step updates them). */
-/* "LEVEL[ note][ draft:ID]": the draft it finishes named, so that verify knows where a draft at risk went
- * (trail_rows.h); the note's mark is a word of its own (trail_rows.c reads the words). */
-static const char *detail_of_create(const intake_rec *r, const char *draft_id, char *out, size_t size) {
-    snprintf(out, size, "%s%s%s%s", r->level, r->notes_ct.n ? " note" : "", draft_id && *draft_id ? " draft:" : "",
-             draft_id ? draft_id : "");
+/* "LEVEL[ note][ draft:ID][ client:TAG]": the draft it finishes named, so that verify knows where a draft at risk
+ * went (trail_rows.h); the client bound by a keyed tag (ckey_intake_tag: no id in clear), so that an erasure
+ * takes only the intakes its client's own entries name (an intake moved to another client in the file, its row MAC
+ * recomputed with the data key, was erased with that client: attacker 17). Each mark a word of its own. */
+static const char *detail_of_create(session *s, const intake_rec *r, const char *draft_id, char *out, size_t size) {
+    char tag[CKEY_TAG_HEX];
+    bool tagged = ckey_intake_tag(session_ckeys(s), s->db, s->v, r->client_id, r->id, tag);
+    snprintf(out, size, "%s%s%s%s%s%s", r->level, r->notes_ct.n ? " note" : "", draft_id && *draft_id ? " draft:" : "",
+             draft_id ? draft_id : "", tagged ? " client:" : "", tag);
     return out;
 }
 
 static bool intake_insert_tx(session *s, const intake_rec *r, const char *body, const queue_policy *queue,
                              const char *draft_id, error *err) {
-    char created[32 + STORE_ID_LEN];
+    char created[48 + STORE_ID_LEN + CKEY_TAG_HEX];
     store_status st = s->db->ops->intake_insert(s->db->st, r);
     if (st != ST_OK) db_error(s->db, st, "cannot save the intake", err);
     risk_level level = LEVEL_GREEN;
@@ -544,7 +548,7 @@ static bool intake_insert_tx(session *s, const intake_rec *r, const char *body, 
                                s->db->set.concern_groups[0] ? s->db->set.concern_groups : FACTS_DEFAULT_CONCERN_GROUPS,
                                err) &&
            /* "LEVEL note" when it has one: verify finds a note removed from its row by the entry its author signed */
-           audit_log(s->db, s->v, s->me.id, "intake_create", r->id, detail_of_create(r, draft_id, created, sizeof created), err) &&
+           audit_log(s->db, s->v, s->me.id, "intake_create", r->id, detail_of_create(s, r, draft_id, created, sizeof created), err) &&
            (!queue || queues_enqueue(s, queue, r->client_id, r->id, level, err));
 }
 
@@ -661,7 +665,8 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
     /* and the entry itself checks: its writer edited in the file (the trigger dropped and put back) was taken as it
      * read (attacker 16) */
     const audit_facts *facts = st == ST_OK ? audit_facts_of(s->db) : NULL;
-    bool entry_bad = st == ST_OK && (!facts || !audit_entry_checks(facts, prev, &made));
+    /* no entry at all is as bad: the action renamed in the file hid the author (attacker 17) */
+    bool entry_bad = st == ST_NOTFOUND || !facts || !audit_entry_checks(s->db, s->v, facts, prev, &made);
     bool author_moved = entry_bad || (st == ST_OK && made.staff_id[0] && strcmp(made.staff_id, meta->created_by) != 0);
     error why = {0};
     bool ok = !author_moved && open_owned(s, meta->client_id, "intakes", "body", meta->id, &meta->body_ct, body, &why);
@@ -681,7 +686,9 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
         return false;
     }
     if (!ok) {
-        if (entry_bad)
+        if (entry_bad && st == ST_NOTFOUND)
+            error_set(err, ERR_TAMPERED, "tampering detected: no audit entry says who saved intake %s", meta->id);
+        else if (entry_bad)
             error_set(err, ERR_TAMPERED, "tampering detected: the audit entry that says who saved intake %s (entry %lld) "
                                          "does not check", meta->id, (long long)made.seq);
         else if (author_moved)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "erasure.h"
+#include "client_keys.h"
 #include "levels.h"
 
 bool trail_erasure_counts(const audit_rec *e, int *intakes, int *drafts, int *items) {
@@ -50,6 +51,8 @@ typedef struct {
 
 typedef struct {
     database *db;
+    const vault *v;
+    ckeys *ck; /* the clients' own keys, each opened once (an intake's client tag is under its client's key) */
     char *problem;
     size_t size;
     gone_list intakes, items, drafts;
@@ -76,7 +79,12 @@ static void gone_ended(gone_list *g, const char *id, const char *by) {
 }
 
 static bool gone_add(trail_ctx *c, gone_list *g, const audit_rec *e, const char *level) {
-    gone_ended(g, e->object_id, NULL); /* named again (a draft marked again): to the end, with its newest level */
+    /* named again (a draft marked again): to the end, with its newest level, and the owner its first mark gave it
+     * (reception marked a supervisor's deleted RED draft again, then discarded it as hers: attacker 17) */
+    char owner[STORE_ID_LEN];
+    int was = gone_at(g, e->object_id);
+    snprintf(owner, sizeof owner, "%s", was >= 0 ? g->v[was].owner : e->staff_id);
+    if (was >= 0) gone_drop_at(g, was);
     if (g->n == g->cap) {
         int cap = g->cap ? 2 * g->cap : 16;
         gone_row *more = realloc(g->v, (size_t)cap * sizeof *more);
@@ -90,7 +98,7 @@ static bool gone_add(trail_ctx *c, gone_list *g, const audit_rec *e, const char 
     gone_row *r = &g->v[g->n++];
     snprintf(r->id, sizeof r->id, "%s", e->object_id);
     snprintf(r->level, sizeof r->level, "%s", level);
-    snprintf(r->owner, sizeof r->owner, "%s", e->staff_id);
+    snprintf(r->owner, sizeof r->owner, "%s", owner);
     r->seq = e->seq;
     return true;
 }
@@ -122,8 +130,18 @@ static bool intake_as_signed(trail_ctx *c, const audit_rec *e) {
     }
     bool has_note = r.notes_ct.n > 0;
     bool author_moved = e->staff_id[0] && strcmp(r.created_by, e->staff_id) != 0;
+    /* the client its signed entry binds it to (a keyed tag; entries before it carry none): an intake moved to
+     * another client, its row MAC recomputed with the data key, went with that client's erasure (attacker 17) */
+    const char *bound = strstr(e->detail, " client:");
+    char tag[CKEY_TAG_HEX];
+    bool client_moved = bound && c->v && c->ck &&
+                        (!ckey_intake_tag(c->ck, c->db, c->v, r.client_id, r.id, tag) ||
+                         strncmp(bound + 8, tag, sizeof tag - 1) != 0);
     intake_rec_free(&r);
-    if (author_moved)
+    if (client_moved)
+        snprintf(c->problem, c->size, "tampering: intake %s belongs to another client than its signed entry says (audit "
+                                      "entry %" PRId64 ")", e->object_id, e->seq);
+    else if (author_moved)
         snprintf(c->problem, c->size, "tampering: intake %s names another author than the one who saved it (audit entry "
                                       "%" PRId64 ", signed by its writer)", e->object_id, e->seq);
     else if (had_note && !has_note)
@@ -281,10 +299,12 @@ static void name_gone(trail_ctx *c, const gone_list *g, const char *one, const c
              among);
 }
 
-bool trail_rows_verify(database *db, char *problem, size_t size) {
+bool trail_rows_verify(database *db, const vault *v, char *problem, size_t size) {
     trail_ctx c;
     memset(&c, 0, sizeof c);
     c.db = db;
+    c.v = v;
+    c.ck = ckeys_new();
     c.problem = problem;
     c.size = size;
     problem[0] = '\0';
@@ -300,5 +320,6 @@ bool trail_rows_verify(database *db, char *problem, size_t size) {
     free(c.items.v);
     free(c.drafts.v);
     free(c.run.v);
+    ckeys_free(c.ck);
     return !problem[0];
 }

@@ -14,11 +14,12 @@
 #include <stddef.h>
 
 #include "db.h"
+#include "vault.h"
 
 /* False with *problem set ("tampering: ...", or "cannot read ...") when a row the trail names is gone and nothing
  * on the trail says where it went, or an intake's note or author does not match its signed entry. Reads
  * the trail once, and each intake and queue item it names once. */
-bool trail_rows_verify(database *db, char *problem, size_t size);
+bool trail_rows_verify(database *db, const vault *v, char *problem, size_t size);
 
 /* The counts an erasure's audit detail carries, parsed from a client_erase entry or a restore's restored_over
  * copy of one: false when the entry is no erasure. A count the entry does not carry (written before it was

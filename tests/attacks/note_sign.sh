@@ -92,6 +92,15 @@ check "swap and entry: ...never shown" sh -c '! printf "%s" "$1" | grep -q "clie
 check "swap and entry: ...naming the entry that does not check" has_err "tampering detected: the audit entry that says who saved intake $iid (entry [0-9]*) does not check"
 tri admin "$ADMIN\n" verify
 check "swap and entry: verify names the edited entry" has_err "audit entry [0-9]* does not follow from the one before"
+# attacker 17: the entry stripped of its signature with any 32 bytes as its MAC, or its action renamed so that the
+# reader finds none: refused too
+sql "DROP TRIGGER audit_no_update; UPDATE audit SET sig = NULL, mac = randomblob(32) WHERE object_id = '$iid' AND action = 'intake_create'; $trigger;"
+read_intake bob "$BOB" "$iid"
+check "unsigned entry: refused" has_err "tampering detected: the audit entry that says who saved intake $iid (entry [0-9]*) does not check"
+sql "DROP TRIGGER audit_no_update; UPDATE audit SET action = 'intake_creat' WHERE object_id = '$iid' AND action = 'intake_create'; $trigger;"
+read_intake bob "$BOB" "$iid"
+check "entry renamed: refused" has_err "tampering detected: no audit entry says who saved intake $iid"
+check "...never shown" sh -c '! printf "%s" "$1" | grep -q "client is fine"' x "$out"
 
 # Round 13: a second clinician signs "nothing of note" over bob's note with her own key. Vouching for a note one did
 # not write is a rotation's (it signs the notes it finds unsigned), never any clinician's at any time.

@@ -108,8 +108,16 @@ other=$(sql "SELECT client_id FROM intakes WHERE id = '$iid';")
 sql "UPDATE intakes SET client_id = '$other' WHERE client_id = '$RED_CID'; UPDATE queue_items SET client_id = '$other' WHERE id = '$item';"
 tri admin "$ADMIN\n" client erase "$other"
 check "moved: the erasure is refused" [ "$rc" -ne 0 ]
-check "...naming the row that fails its MAC" has_err "nothing erased: .* of client $other fails its row MAC"
+check "...naming the row that fails its MAC" has_err "nothing erased: .* of client $other is not as its row MAC and the signed trail have it"
 check "...nothing erased" [ "$(sql "SELECT count(*) FROM intakes WHERE client_id = '$other'")" -eq 2 ]
+# attacker 17: the same with the moved rows' MACs computed again (reception holds the data key): the intake's signed
+# entry binds its client (a tag under the client's own key), so the erasure still refuses, and verify names it
+att remac-client "$ALICE" alice "$other"
+check "moved, MACs recomputed: reception did it" [ "$rc" -eq 0 ]
+tri admin "$ADMIN\n" client erase "$other"
+check "moved, MACs recomputed: the erasure is refused" has_err "nothing erased: intake .* of client $other is not as its row MAC and the signed trail have it (its signed audit entry names another client)"
+tri admin "$ADMIN\n" verify
+check "...verify names the moved intake" has_err "belongs to another client than its signed entry says"
 
 # Attacker 15, item 5: a restore carries an erasure made after the backup as a restored_over entry, whose count
 # hid an older RED intake deleted afterwards. A copy of an entry accounts for no row.
