@@ -578,7 +578,7 @@ static const struct {
     {"qr_closed", "This item is closed: it takes no more steps.", "此项已关闭，不能再操作。"},
     {"qr_bad_request", "The step was not understood (an unknown level, outcome or counselor code).",
      "无法识别该操作（等级、结果或咨询师代码无效）。"},
-    {"qr_role", "Denied: a {1} may not {2}.", "拒绝：{1}无权{2}。"},
+    {"qr_role", "denied: a {1} may not {2}", "拒绝：{1}无权{2}。"}, /* as the core's other denials read (tryout 20) */
     {"qr_do_confirm", "confirm a level", "确认等级"},
     {"qr_do_lower", "lower a level", "降低等级"},
     {"qr_do_close", "close an item", "关闭项目"},

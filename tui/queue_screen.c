@@ -549,7 +549,8 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
         if (act == UA_CHOOSE) {
             bool needed = q->rq.action == QA_DECLINE || evaluation(&q->rq) ||
                           (it && q->rq.level < it->level && q->rq.action == QA_CONFIRM);
-            if (needed && !q->reason[0]) /* the evaluation asks for its outcome, and is told so (tryout 19) */
+            /* spaces are no reason: the prompt stays, as for an empty one (it closed on the core's refusal: tryout 20) */
+            if (needed && !text_has_words(q->reason)) /* the evaluation asks for its outcome, and is told so (tryout 19) */
                 app_message(a, true, "%s", tr(evaluation(&q->rq) ? "evaluation_needed" : "reason_needed"));
             else submit(a);
         } else {
