@@ -61,6 +61,20 @@ typedef struct {
     int npresent;
 } trail_ctx;
 
+/* Room for one more of `each` bytes in *v (n used of *cap); false, with the problem said, when memory is short. */
+static bool room_for_one(trail_ctx *c, void **v, int n, int *cap, size_t each) {
+    if (n < *cap) return true;
+    int more = *cap ? 2 * *cap : 16;
+    void *p = realloc(*v, (size_t)more * each);
+    if (!p) {
+        snprintf(c->problem, c->size, "out of memory checking the rows the trail names");
+        return false;
+    }
+    *v = p;
+    *cap = more;
+    return true;
+}
+
 static int gone_at(const gone_list *g, const char *id) {
     for (int i = g->n - 1; i >= 0; i--)
         if (strcmp(g->v[i].id, id) == 0) return i;
@@ -85,16 +99,7 @@ static bool gone_add(trail_ctx *c, gone_list *g, const audit_rec *e, const char 
     int was = gone_at(g, e->object_id);
     snprintf(owner, sizeof owner, "%s", was >= 0 ? g->v[was].owner : e->staff_id);
     if (was >= 0) gone_drop_at(g, was);
-    if (g->n == g->cap) {
-        int cap = g->cap ? 2 * g->cap : 16;
-        gone_row *more = realloc(g->v, (size_t)cap * sizeof *more);
-        if (!more) {
-            snprintf(c->problem, c->size, "out of memory checking the rows the trail names");
-            return false;
-        }
-        g->v = more;
-        g->cap = cap;
-    }
+    if (!room_for_one(c, (void **)&g->v, g->n, &g->cap, sizeof *g->v)) return false;
     gone_row *r = &g->v[g->n++];
     snprintf(r->id, sizeof r->id, "%s", e->object_id);
     snprintf(r->level, sizeof r->level, "%s", level);
@@ -214,16 +219,7 @@ static const char *finished_draft(const audit_rec *e, char *id, size_t size) {
 static bool row_erased(trail_ctx *c, const audit_rec *e) {
     erased_run *r = &c->run;
     if (r->n && strcmp(r->v[0].staff_id, e->staff_id) != 0) r->n = 0; /* another writer: not one erasure */
-    if (r->n == r->cap) {
-        int cap = r->cap ? 2 * r->cap : 16;
-        audit_rec *more = realloc(r->v, (size_t)cap * sizeof *more);
-        if (!more) {
-            snprintf(c->problem, c->size, "out of memory checking the rows the trail names");
-            return false;
-        }
-        r->v = more;
-        r->cap = cap;
-    }
+    if (!room_for_one(c, (void **)&r->v, r->n, &r->cap, sizeof *r->v)) return false;
     r->v[r->n++] = *e;
     return true;
 }

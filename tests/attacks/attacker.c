@@ -648,6 +648,21 @@ static int forge_clinical_note(const char *cfg_path, const char *path, const cha
     return ok ? 0 : 1;
 }
 
+/* The database with the settings of the config file: 0, or the exit status (2 a bad config, 1 no database). */
+static int open_with_config(const char *cfg_path, const char *path, database *db) {
+    config cfg;
+    diag d = {NULL, 0, 0};
+    if (!config_load(&cfg, cfg_path, &d)) return 2;
+    db_settings set;
+    db_settings_from_config(&cfg, &set);
+    error err = {0};
+    if (!db_open(db, path, false, &set, &err)) {
+        fprintf(stderr, "open: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}
+
 /* swap-note: reception replaces a clinician's note with her own, sealed to the clinical key and signed by herself,
  * the intake's created_by set to her and its row MAC recomputed under the data key she holds (attacker round 13:
  * the reader compared the signer with that column, and the clinician read "client is fine"). Prints `swapped: 1`. */
@@ -670,12 +685,9 @@ static int swap_note(const char *cfg_path, const char *path, const char *user, c
     sqlite3_close(raw);
     if (!ok) { fprintf(stderr, "swap failed\n"); return 1; }
     /* the row MAC again, under the data key reception holds */
-    config cfg; diag d = {NULL, 0, 0};
-    if (!config_load(&cfg, cfg_path, &d)) return 2;
-    db_settings set; db_settings_from_config(&cfg, &set);
-    error err = {0};
     database db;
-    if (!db_open(&db, path, false, &set, &err)) { fprintf(stderr, "open: %s\n", err.msg); return 1; }
+    int opened = open_with_config(cfg_path, path, &db);
+    if (opened) return opened;
     intake_rec r;
     if (db.ops->intake_get(db.st, intake, &r) != ST_OK) return 1;
     rowmac_seal_intake(v, &r);
@@ -698,12 +710,9 @@ static int swap_note(const char *cfg_path, const char *path, const char *user, c
 static int remac_client(const char *cfg_path, const char *path, const char *user, const char *client) {
     vault *v = unlock_as(cfg_path, path, user);
     if (!v) return 1;
-    config cfg; diag d = {NULL, 0, 0};
-    if (!config_load(&cfg, cfg_path, &d)) return 2;
-    db_settings set; db_settings_from_config(&cfg, &set);
-    error err = {0};
     database db;
-    if (!db_open(&db, path, false, &set, &err)) { fprintf(stderr, "open: %s\n", err.msg); return 1; }
+    int opened = open_with_config(cfg_path, path, &db);
+    if (opened) return opened;
     intake_rec *in = NULL; queue_rec *q = NULL; int ni = 0, nq = 0;
     if (db.ops->intake_list_for_client(db.st, client, &in, &ni) != ST_OK ||
         db.ops->queue_all_for_client(db.st, client, &q, &nq) != ST_OK) { fprintf(stderr, "list failed\n"); return 1; }
