@@ -263,22 +263,27 @@ static bool to_legacy(const vault *v, bool delete_from) {
     return ok && run(triggers) && run("COMMIT");
 }
 
-/* USER's passphrase (one line on stdin) read, and the database opened with the configuration's settings:
- * 0, else 2 (no configuration or no passphrase) or 1 (the database does not open; said on stderr). */
-static int open_with_pass(const char *cfg_path, const char *path, database *db, char *pass, size_t size) {
+/* The database with the settings of the config file: 0, or the exit status (2 a bad config, 1 no database). */
+static int open_with_config(const char *cfg_path, const char *path, database *db) {
     config cfg;
     diag d = {NULL, 0, 0};
     if (!config_load(&cfg, cfg_path, &d)) return 2;
     db_settings set;
     db_settings_from_config(&cfg, &set);
     error err = {0};
-    if (!fgets(pass, (int)size, stdin)) return 2;
-    pass[strcspn(pass, "\n")] = '\0';
     if (!db_open(db, path, false, &set, &err)) {
         fprintf(stderr, "attacker: open: %s\n", err.msg);
         return 1;
     }
     return 0;
+}
+
+/* USER's passphrase (one line on stdin) read, and the database opened with the configuration's settings:
+ * 0, else 2 (no configuration or no passphrase) or 1 (the database does not open; said on stderr). */
+static int open_with_pass(const char *cfg_path, const char *path, database *db, char *pass, size_t size) {
+    if (!fgets(pass, (int)size, stdin)) return 2;
+    pass[strcspn(pass, "\n")] = '\0';
+    return open_with_config(cfg_path, path, db);
 }
 
 /* The data key straight from USER's passphrase (one line on stdin): no login, so nothing of it is audited.
@@ -646,21 +651,6 @@ static int forge_clinical_note(const char *cfg_path, const char *path, const cha
     free(ct);
     vault_free(v);
     return ok ? 0 : 1;
-}
-
-/* The database with the settings of the config file: 0, or the exit status (2 a bad config, 1 no database). */
-static int open_with_config(const char *cfg_path, const char *path, database *db) {
-    config cfg;
-    diag d = {NULL, 0, 0};
-    if (!config_load(&cfg, cfg_path, &d)) return 2;
-    db_settings set;
-    db_settings_from_config(&cfg, &set);
-    error err = {0};
-    if (!db_open(db, path, false, &set, &err)) {
-        fprintf(stderr, "open: %s\n", err.msg);
-        return 1;
-    }
-    return 0;
 }
 
 /* swap-note: reception replaces a clinician's note with her own, sealed to the clinical key and signed by herself,
