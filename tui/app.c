@@ -382,6 +382,16 @@ static void handle(app *a, const event *ev) {
     apply(a, ops->handle(a, ev, q_as_back(a->screen, act)));
 }
 
+/* Ctrl-C over an open intake asks the quit question (it left at once, the worker unsure what was kept: twentieth
+ * tryout); Ctrl-C again, or with nothing open, leaves as before (the intake kept, exit 130). False: leave now. */
+static bool interrupt_asks(app *a) {
+    if (!a->in.active || a->ask == ASK_QUIT) return false;
+    a->help = false;
+    a->ask = ASK_QUIT;
+    a->ask_typed[0] = '\0';
+    return true;
+}
+
 int run_tui(engine *e, database *db, const char *user, bool headless, bool no_color, bool demo) {
     error err = {0};
     const char *script = getenv("TRIAGE_SCRIPT");
@@ -418,6 +428,14 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
     while (!a.quit && a.in.w) {
         event ev = input_next();
         if (ev.kind == EV_QUIT) break;
+        if (ev.kind == EV_INTERRUPT) {
+            if (!interrupt_asks(&a)) {
+                term_quit_interrupted();
+                break;
+            }
+            draw(&a);
+            continue;
+        }
         long long t0 = timing ? monotonic_ns() : 0;
         screen_id on = a.screen;
         if (ev.kind == EV_TICK) {

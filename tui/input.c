@@ -69,11 +69,20 @@ static event script_event(void) {
         key_ms = script_ms += script_burst && at_pending > 1 ? 5 : 1000;
         return ev;
     }
-    char line[2048];
-    if (!fgets(line, sizeof line, script)) {
+    /* A Ctrl-C comes before the line read with it: a pipe hands a line written just after the signal to the read
+     * the signal woke, and the line waits for the next call */
+    static char line[2048];
+    static bool line_held;
+    if (!line_held && !fgets(line, sizeof line, script)) {
+        if (ferror(script) && term_take_interrupt()) { /* the read interrupted: the script goes on after it */
+            clearerr(script);
+            return (event){EV_INTERRUPT, 0, 0};
+        }
         ev.kind = EV_QUIT;
         return ev;
     }
+    line_held = term_take_interrupt();
+    if (line_held) return (event){EV_INTERRUPT, 0, 0};
     script_line sl = script_parse_line(line);
     switch (sl.kind) {
     case SL_TYPE:
@@ -178,6 +187,7 @@ event input_next(void) {
         return ev;
     }
     for (;;) {
+        if (term_take_interrupt()) return (event){EV_INTERRUPT, 0, 0};
         if (term_stop_requested) return (event){EV_QUIT, 0, 0};
         if (term_resized) {
             term_resized = 0;
@@ -186,7 +196,10 @@ event input_next(void) {
             return (event){EV_RESIZE, 0, 0};
         }
         int ch = next_byte(1000);
-        if (ch == ERR) return (event){term_stop_requested ? EV_QUIT : term_resized ? EV_RESIZE : EV_TICK, 0, 0};
+        if (ch == ERR) { /* a signal (the loop's top says which) or a second without a key */
+            if (term_stop_requested || term_resized) continue;
+            return (event){EV_TICK, 0, 0};
+        }
         key_ms = monotonic_ms();
         if (ch == KEY_RESIZE) return (event){EV_RESIZE, 0, 0};
         if (ch > 0xff) return (event){EV_KEY, ch, 0};

@@ -39,13 +39,24 @@ static void on_fatal(int sig) {
     raise(sig);
 }
 
-/* Ctrl-C, a kill or a hung-up SSH session: the main loop ends as q would, keeping the open intake (a copy of it, when
- * its draft went at another desk: Ctrl-C once dropped such answers, item 9 among them: fourteenth tryout). A second
- * one, the loop stuck, ends the program at once. */
+/* A kill or a hung-up SSH session: the main loop ends as q would, keeping the open intake (a copy of it, when its
+ * draft went at another desk: Ctrl-C once dropped such answers, item 9 among them: fourteenth tryout). Ctrl-C is taken
+ * by the loop as a key that asks first over an open intake (it left without the question: twentieth tryout). A second
+ * signal before the loop took the first, the loop stuck, ends the program at once. */
 volatile sig_atomic_t term_stop_requested;
 static void on_stop(int sig) {
     if (term_stop_requested) on_fatal(sig);
     term_stop_requested = sig;
+}
+
+bool term_take_interrupt(void) {
+    if (term_stop_requested != SIGINT) return false;
+    term_stop_requested = 0;
+    return true;
+}
+
+void term_quit_interrupted(void) {
+    if (!term_stop_requested) term_stop_requested = SIGINT;
 }
 
 void term_end_as_signalled(void) {

@@ -19,7 +19,8 @@
 #include "wizard.h"
 
 /* ---- input: the keyboard, or a script through the same path (TRIAGE_SCRIPT) ---- */
-typedef enum { EV_NONE, EV_KEY, EV_CHAR, EV_RESIZE, EV_TICK, EV_QUIT } event_kind;
+/* EV_INTERRUPT: Ctrl-C, which asks before it leaves an open intake (EV_QUIT: a kill, a hang-up, a script's end) */
+typedef enum { EV_NONE, EV_KEY, EV_CHAR, EV_RESIZE, EV_TICK, EV_QUIT, EV_INTERRUPT } event_kind;
 typedef struct {
     event_kind kind;
     int key;    /* EV_KEY: a curses KEY_* code or a control character (27 Esc, 10 Enter, 9 Tab, 19 Ctrl-S) */
@@ -52,6 +53,10 @@ bool term_has_color(void);
 /* After Ctrl-C, SIGTERM or a hang-up ended the main loop (the intake kept, the terminal restored): ends the process
  * by that signal, so that its exit status says so. Returns when none came. */
 void term_end_as_signalled(void);
+/* Takes a pending Ctrl-C as an event (true once per press); term_quit_interrupted() then makes the program end as
+ * Ctrl-C ends one (exit 130), when the desk leaves on it. */
+bool term_take_interrupt(void);
+void term_quit_interrupted(void);
 
 /* ---- drawing ---- */
 typedef enum { C_NORMAL, C_TITLE, C_DIM, C_HILITE, C_RED, C_ORANGE, C_YELLOW, C_GREEN, C_ERROR, C_DEMO, C_COUNT } color_role;

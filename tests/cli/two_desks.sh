@@ -210,12 +210,20 @@ desk_a "$tmp/a12.script"
 to_b "type 0" "key enter" "type 1" "dump $D/b7_answered"
 dumped b7_answered
 kept_before=$(audit_count draft_copy_kept)
-kill -INT "$bpid"
+# twentieth tryout: Ctrl-C over an open intake left without a word; it now asks the quit question first, and a
+# second Ctrl-C leaves as the first one did. Both go straight to triage: timeout(1) passes a signal on to its
+# process group a moment late, and ignores a second one
+bchild=$(pgrep -P "$bpid" | head -1)
+kill -INT "$bchild"
+to_b "dump $D/b7_ctrl_c"
+dumped b7_ctrl_c
+expect "desk B: Ctrl-C over an open intake asks first, saying the intake is kept" "$D/b7_ctrl_c" "is kept as a draft"
+kill -INT "$bchild"
 wait "$bpid" 2>/dev/null
 b_rc=$?
 bpid=
 exec 4>&-
-if [ "$(audit_count draft_copy_kept)" -eq $((kept_before + 1)) ]; then ok "desk B: Ctrl-C keeps this desk's answers as a new draft"
+if [ "$(audit_count draft_copy_kept)" -eq $((kept_before + 1)) ]; then ok "desk B: Ctrl-C again keeps this desk's answers as a new draft"
 else bad "desk B: Ctrl-C keeps this desk's answers as a new draft ($(audit_count draft_copy_kept), was $kept_before)" "$D/b7_answered"; fi
 if [ "$b_rc" -eq 130 ]; then ok "...and the desk ends as Ctrl-C ends a program (exit 130)"; else bad "...and the desk ends as Ctrl-C ends a program (exit $b_rc)"; fi
 # ---- fifteenth tryout: desk B, holding an ORANGE copy of a call that desk A since took to RED, was asked "Discard ...
