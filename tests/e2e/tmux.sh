@@ -98,6 +98,22 @@ keys "$R" Enter
 step "the intake continues after the hang-up" "Question 3 of"
 keys Escape Escape
 step "...with the answers typed before it" "Grace Hopper"
+step "...back at its first question (both Esc taken)" "Question 1 of"
+# Ctrl-C over an open intake asks first (it left without a word: twentieth tryout); n stays; Ctrl-C twice leaves.
+# Sent with kill as the terminal sends it: a typed C-c also ended the `-c` shell tmux runs the desk in (a login
+# shell waits it out). The newest match: the desk, not that shell
+pid=$(pgrep -n -f -- "--db $DB --user desk")
+kill -INT "$pid"
+step "Ctrl-C over an open intake asks the quit question" "is kept as a draft"
+keys n
+n=0
+while pane | grep -q "is kept as a draft" && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+if pane | grep -q "is kept as a draft"; then bad "n answers the question"; else ok "n answers the question"; fi
+step "...on the intake, its answers in sight" "Grace Hopper"
+kill -INT "$pid"
+step "Ctrl-C again: asked again" "is kept as a draft"
+kill -INT "$pid"
+step "...and a second Ctrl-C leaves as Ctrl-C ends a program" "EXITED 130"
 tmux kill-session -t "$S"
 # a slow typist in a real terminal: the name searched for is still in the new client's name field after the
 # clock ticked (a tick took it away about a second after it showed; the scripted walks type faster)
