@@ -108,6 +108,7 @@ void intake_drop(app *a) {
     a->in.back_to_review = false;
     a->in.open_elsewhere = a->in.gone = false;
     secret_wipe(a->in.typed, sizeof a->in.typed);
+    secret_wipe(a->in.held, sizeof a->in.held);
 }
 
 screen_id intake_screen_now(const app *a) {
@@ -1182,9 +1183,12 @@ static void settle(app *a) {
     a->in.q_warned = false;
     a->in.typed[0] = '\0';
     if (a->in.w->stage == WZ_QUESTIONS) {
-        const char *t = a->in.w->text[a->in.w->pos][a->in.w->item];
-        if (t && a->in.w->in.a.answers[a->in.w->forms[a->in.w->pos]][a->in.w->item].state == ANS_VALUE)
+        const wizard *w = a->in.w;
+        const char *t = w->text[w->pos][w->item];
+        if (t && w->in.a.answers[w->forms[w->pos]][w->item].state == ANS_VALUE)
             snprintf(a->in.typed, sizeof a->in.typed, "%s", t);
+        else if (a->in.held[0] && a->in.held_pos == w->pos && a->in.held_item == w->item)
+            snprintf(a->in.typed, sizeof a->in.typed, "%s", a->in.held); /* refused before: Enter checks it again */
     }
     reset_highlight(a);
     intake_autosave(a);
@@ -1609,12 +1613,16 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         }
         if (!wizard_type(w, a->in.typed, &err)) { /* the core's reason names ids: say it in words */
             int given, by_date;
+            snprintf(a->in.held, sizeof a->in.held, "%s", a->in.typed);
+            a->in.held_pos = w->pos;
+            a->in.held_item = w->item;
             field_error(a, it, false);
             if (wizard_age_disagrees(w, a->in.typed, &given, &by_date)) /* both numbers, in the staff language */
                 snprintf(a->in.field_error, sizeof a->in.field_error, "%s%d%s%d%s", tr("age_by_date"), by_date,
                          tr("age_but_given"), given, keyed(it->type == ITEM_DATE ? "age_fix_date" : "age_fix_age"));
             return react(RE_REDRAW);
         }
+        if (a->in.held_pos == w->pos && a->in.held_item == w->item) secret_wipe(a->in.held, sizeof a->in.held);
         if (!wizard_next(w)) {
             field_error(a, it, true);
             if (wizard_on_owed_callback(w)) snprintf(a->in.field_error, sizeof a->in.field_error, "%s", intake_text(a, "callback_owed"));

@@ -374,6 +374,10 @@ typedef struct {
     bool q_warned;              /* a lone "q" was about to be kept as an answer: said once, Enter again keeps it */
     bool carried;               /* the search text was carried into this question: the first key replaces it */
     int carried_pos, carried_item;
+    /* an answer refused as typed (a date of birth that disagrees with the age): kept for its question, so that the
+     * worker who goes back to correct the other one finds it there again (it was lost: twentieth tryout) */
+    char held[WIZARD_TEXT_MAX];
+    int held_pos, held_item;
     int64_t saved_at;           /* when this desk last saved the open intake's draft (the heartbeat counts from it) */
     bool save_failed;           /* the message on screen is a failed save's (a later save clears it, nothing else) */
     char saved_here[8][STORE_ID_LEN]; /* drafts this desk saved: resuming one is not "open at another desk" */

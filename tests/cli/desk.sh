@@ -408,6 +408,16 @@ tr -s ' \n' '  ' <"$D/age_birth" >"$D/age_birth_joined" # the message wraps
 expect "an age and a date of birth that disagree: refused, with both ages" "$D/age_birth_joined" \
     "The date of birth gives age [0-9]*, but the age given is 30: correct the date of birth, or the age (Esc goes back to it)"
 expect "...still at the date of birth" "$D/age_birth" "What is your date of birth"
+# twentieth tryout: following the advice (back to the age, corrected) lost the date typed; it is there again
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Ada Age\nkey enter\ntype 30\nkey enter\ntype 1950-01-01\nkey enter\n'
+    printf 'key esc\nkey backspace\nkey backspace\nkey enter\ndump %s/age_fixed\nkey enter\ndump %s/age_fixed_on\n' "$D" "$D"
+    printf 'key f3\nkey x\ntype y\n'
+} >"$tmp/agefix.script"
+tui "$tmp/agefix.script" 100 30
+expect "back to the age, emptied: the date of birth refused before is there again" "$D/age_fixed" "> 1950-01-01"
+absent "...and Enter takes it (the next question)" "$D/age_fixed_on" "Question 4 of" "What is your date of birth"
 
 # ---- a new client: the name just searched for is carried into the form (shown; the first key typed replaces it)
 {
