@@ -702,6 +702,39 @@ const char *client_name_tr(const char *stored) {
     return stored;
 }
 
+/* ASCII letters folded, spaces trimmed: "  ANONYMOUS " reads "anonymous". */
+static void fold_query(const char *in, char *out, size_t size) {
+    while (*in == ' ') in++;
+    size_t n = 0;
+    for (; *in && n + 1 < size; in++) out[n++] = *in >= 'A' && *in <= 'Z' ? (char)(*in - 'A' + 'a') : *in;
+    while (n > 0 && out[n - 1] == ' ') n--;
+    out[n] = '\0';
+}
+
+bool anonymous_label_query(const char *query, char *en, char *zh, size_t size) {
+    const char *label[2] = {"", ""};
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        if (strcmp(strings[i].key, "anonymous_caller") == 0) label[0] = strings[i].en, label[1] = strings[i].zh;
+    char q[128], l[128];
+    fold_query(query ? query : "", q, sizeof q);
+    size_t qn = strlen(q);
+    if (!qn) return false;
+    bool named = false;
+    /* English: the label, or one whole word of it ("caller"; "ann" or "an" is a name, not the label) */
+    fold_query(label[0], l, sizeof l);
+    for (const char *w = l; *w && !named; w = strchr(w, ' ') ? strchr(w, ' ') + 1 : w + strlen(w)) {
+        size_t wn = strcspn(w, " ");
+        named = (qn == wn && strncmp(w, q, qn) == 0) || strcmp(l, q) == 0;
+    }
+    /* Chinese: any part of two characters or more (a Chinese label has no spaces between its words) */
+    named = named || (qn >= 6 && (unsigned char)q[0] >= 0xe0 && strstr(label[1], q));
+    if (named) {
+        snprintf(en, size, "%.*s", (int)strcspn(label[0], " "), label[0]);
+        snprintf(zh, size, "%.*s", (int)strcspn(label[1], " "), label[1]);
+    }
+    return named;
+}
+
 const char *tr(const char *key) {
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         if (strcmp(strings[i].key, key) == 0) return current == LANG_ZH ? strings[i].zh : strings[i].en;

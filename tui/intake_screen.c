@@ -1362,6 +1362,23 @@ static void find_leave(app *a) {
 
 static bool find_typing(const app *a) { return a->find.mode == FIND_TYPING; }
 
+/* The clients of list b added to *list, each once (b's entries moved, its duplicates freed). */
+static void find_merge(client_plain **list, int *n, client_plain *b, int nb) {
+    client_plain *all = nb ? realloc(*list, (size_t)(*n + nb) * sizeof *all) : *list;
+    if (!all) {
+        client_list_free(b, nb);
+        return;
+    }
+    for (int i = 0; i < nb; i++) {
+        bool dup = false;
+        for (int j = 0; j < *n && !dup; j++) dup = strcmp(all[j].id, b[i].id) == 0;
+        if (dup) client_plain_free(&b[i]);
+        else all[(*n)++] = b[i];
+    }
+    free(b);
+    *list = all;
+}
+
 static reaction find_search(app *a) {
     find_screen *f = &a->find;
     error err = {0};
@@ -1369,6 +1386,16 @@ static reaction find_search(app *a) {
     f->found = NULL;
     f->n_found = 0;
     if (!client_find(a->s, f->query, &f->found, &f->n_found, &err)) app_message(a, true, "%s", err.msg);
+    /* "匿名" at a Chinese desk found no caller an English desk saved as "Anonymous caller KMT4821" (twentieth tryout):
+     * the label's first word is searched in both languages */
+    char label[2][64];
+    if (!err.msg[0] && anonymous_label_query(f->query, label[0], label[1], sizeof label[0]))
+        for (int l = 0; l < 2 && !err.msg[0]; l++) {
+            client_plain *more = NULL;
+            int n_more = 0;
+            if (client_find(a->s, label[l], &more, &n_more, &err)) find_merge(&f->found, &f->n_found, more, n_more);
+            else app_message(a, true, "%s", err.msg);
+        }
     f->mode = f->n_found ? FIND_PICKING : FIND_NONE_FOUND;
     /* a record is only read: Enter opens the first found; an intake's client is never taken by default */
     f->sel = f->n_found && f->for_record ? 0 : -1;

@@ -207,6 +207,12 @@ tui "$tmp/zhrec.script"
 expect "a Chinese search lists the English desk's anonymous caller in Chinese" "$D/zh_found" "匿名来电者 $id"
 expect "...and its record names it so" "$D/zh_record" "匿名来电者 $id"
 absent "...never in English" "$D/zh_record" "Anonymous caller"
+# twentieth tryout: a Chinese desk's search for 匿名 did not find the English desk's caller (its id did)
+printf 'key f2\n' >"$tmp/zhanon.script"
+login >>"$tmp/zhanon.script"
+printf 'key f\ntype 匿名\nkey enter\ndump %s/zh_anon\n' "$D" >>"$tmp/zhanon.script"
+tui "$tmp/zhanon.script"
+expect "a Chinese search for 匿名 finds the caller an English desk saved" "$D/zh_anon" "匿名来电者 $id"
 
 # ---- a call interrupted keeps its caller id when the draft resumes ----
 new_user
