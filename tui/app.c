@@ -365,6 +365,11 @@ static void handle(app *a, const event *ev) {
     }
     const screen_ops *ops = screen_ops_of(a->screen);
     bool typing = ops->typing && ops->typing(a);
+    /* a full-width digit (a Chinese input method's ３) is the digit where a digit is a key: an answer, a tab, a pick;
+     * typed into a field it stays as typed, and the core reads a number, a date or a phone number in ASCII */
+    event ascii = *ev;
+    if (!typing && ev->kind == EV_CHAR && ev->ch >= 0xff10 && ev->ch <= 0xff19) ascii.ch = L'0' + (ev->ch - 0xff10);
+    ev = &ascii;
     ui_action act = key_action_for(a->screen, typing, ev); /* every key goes through the key table */
     if (act == UA_HELP) {
         a->help = true;

@@ -100,6 +100,28 @@ bool parse_double(const char *s, double *out) {
     return true;
 }
 
+void fullwidth_to_ascii(const char *in, char *out, size_t size) {
+    size_t o = 0;
+    if (!size) return;
+    for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p && o + 1 < size;) {
+        /* U+FF01..U+FF5E is EF BC 81..BF and EF BD 80..9E; U+3000 is E3 80 80 */
+        unsigned cp = p[0] == 0xef && (p[1] == 0xbc || p[1] == 0xbd) && (p[2] & 0xc0) == 0x80
+                          ? 0xff00u | (unsigned)(p[1] & 0x03) << 6 | (p[2] & 0x3f)
+                          : 0;
+        if (cp >= 0xff10 && cp <= 0xff19) out[o++] = (char)('0' + (cp - 0xff10));
+        else if (cp && cp - 0xff00 + 0x20 < 0x80 && strchr("+-()/.", (int)(cp - 0xff00 + 0x20))) out[o++] = (char)(cp - 0xff00 + 0x20);
+        else if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) out[o++] = ' ';
+        else {
+            size_t n = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
+            if (o + n >= size) break; /* never half a character */
+            for (size_t i = 0; i < n && *p; i++) out[o++] = (char)*p++;
+            continue;
+        }
+        p += 3;
+    }
+    out[o] = '\0';
+}
+
 bool utf8_valid(const char *str, size_t len) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;

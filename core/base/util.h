@@ -37,6 +37,10 @@ bool parse_double(const char *s, double *out);
 /* True when the bytes are valid UTF-8 with no control characters other than those allowed. */
 bool utf8_valid(const char *s, size_t len);
 
+/* The full-width forms a Chinese input method types (０-９, ＋, －, （, ）, ／, ．, the ideographic space) as the ASCII
+ * they stand for, everything else as it is: a phone number, a number or a date typed so is the same answer. */
+void fullwidth_to_ascii(const char *in, char *out, size_t size);
+
 /* Copies text for a message: valid printable UTF-8 as is, every other byte as \xNN, cut at max_chars
  * characters with "..." so that hostile input can neither break a terminal nor flood it. */
 void text_for_display(const char *in, size_t max_chars, char *out, size_t size);

@@ -696,13 +696,15 @@ bool phone_number_valid(const char *text, int digits_min, int digits_max) {
     return digits >= digits_min && digits <= digits_max;
 }
 
-bool wizard_age_disagrees(const wizard *w, const char *text, int *given, int *by_date) {
+bool wizard_age_disagrees(const wizard *w, const char *typed_text, int *given, int *by_date) {
     *given = *by_date = -1;
-    if (w->stage != WZ_QUESTIONS || !text || !*text) return false;
+    if (w->stage != WZ_QUESTIONS || !typed_text || !*typed_text) return false;
     const form *f = wizard_form(w);
     const form_item *it = wizard_item(w);
     const answer *row = w->in.a.answers[w->forms[w->pos]];
     long typed = 0;
+    char text[WIZARD_TEXT_MAX + 8]; /* an age or a date: read as wizard_type reads it */
+    fullwidth_to_ascii(typed_text, text, sizeof text);
     /* only a date that is itself valid: a bad one is refused as such (1997-02-30 was told of the age) */
     if (it->type == ITEM_DATE && it->age_item >= 0 && row[it->age_item].state == ANS_VALUE && valid_date(text)) {
         *given = row[it->age_item].value;
@@ -718,7 +720,7 @@ bool wizard_age_disagrees(const wizard *w, const char *text, int *given, int *by
     return *given >= 0 && *by_date >= 0 && (*given - *by_date > 1 || *by_date - *given > 1);
 }
 
-bool wizard_type(wizard *w, const char *text, error *err) {
+static bool type_answer(wizard *w, const char *text, error *err) {
     if (w->stage != WZ_QUESTIONS) {
         error_set(err, ERR_INPUT, "no question is open (the intake is at its review)");
         return false;
@@ -783,6 +785,19 @@ bool wizard_type(wizard *w, const char *text, error *err) {
     *a = (answer){ANS_VALUE, (int32_t)number};
     wizard_recompute(w);
     return true;
+}
+
+/* A number, a date or a phone number is read with its full-width digits as digits: ３０ typed by a Chinese input
+ * method was refused as "a whole number" with no word of why (twentieth tryout). Text answers stay as typed. */
+bool wizard_type(wizard *w, const char *text, error *err) {
+    const form_item *it = w->stage == WZ_QUESTIONS ? wizard_item(w) : NULL;
+    if (!it || !text || !(it->type == ITEM_NUMBER || it->type == ITEM_DATE || it->phone)) return type_answer(w, text, err);
+    char ascii[WIZARD_TEXT_MAX + 8]; /* longer than any answer taken: a cut one is still refused as too long */
+    fullwidth_to_ascii(text, ascii, sizeof ascii);
+    bool ok = type_answer(w, ascii, err);
+    volatile char *v = ascii; /* a phone number: wiped as the held characters are */
+    for (size_t i = 0; i < sizeof ascii; i++) v[i] = 0;
+    return ok;
 }
 
 /* A rule's set waits while the interview is still on a form the rule reads (its outcome is not known yet). */

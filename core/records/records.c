@@ -136,8 +136,19 @@ static bool query_has_letters(const char *norm) {
     return false;
 }
 
-int client_query_keys(const vault *v, int bits, const char *query, uint32_t *keys, int max) {
-    char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
+/* A search of a phone number typed in full-width digits (a Chinese input method's １３９...) is that number; a search
+ * with letters in it is a name, as typed. */
+static void search_text(const char *query, char *out, size_t size) {
+    char norm[NAME_MAX_BYTES + 1];
+    fullwidth_to_ascii(query, out, size);
+    normalise_name(out, norm, sizeof norm);
+    if (query_has_letters(norm)) snprintf(out, size, "%s", query ? query : "");
+    secret_wipe(norm, sizeof norm);
+}
+
+int client_query_keys(const vault *v, int bits, const char *typed, uint32_t *keys, int max) {
+    char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1], query[NAME_MAX_BYTES + 1];
+    search_text(typed, query, sizeof query);
     normalise_name(query, norm, sizeof norm);
     normalise_phone(query, digits, sizeof digits);
     int nk = 0;
@@ -150,6 +161,7 @@ int client_query_keys(const vault *v, int bits, const char *query, uint32_t *key
     }
     secret_wipe(norm, sizeof norm);
     secret_wipe(digits, sizeof digits);
+    secret_wipe(query, sizeof query);
     return nk;
 }
 
@@ -342,12 +354,13 @@ static bool candidate_hit(session *s, const client_rec *r, const char *norm, con
     return true;
 }
 
-bool client_find(session *s, const char *query, client_plain **out, int *n, error *err) {
+bool client_find(session *s, const char *typed, client_plain **out, int *n, error *err) {
     *out = NULL;
     *n = 0;
     if (!session_allowed(s, ACT_CLIENT_SEARCH, err)) return false;
-    if (!check_text("query", query, NAME_MAX_BYTES, true, err)) return false;
-    char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
+    if (!check_text("query", typed, NAME_MAX_BYTES, true, err)) return false;
+    char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1], query[NAME_MAX_BYTES + 1];
+    search_text(typed, query, sizeof query);
     normalise_name(query, norm, sizeof norm);
     normalise_phone(query, digits, sizeof digits);
     uint32_t keys[3];
@@ -407,6 +420,7 @@ bool client_find(session *s, const char *query, client_plain **out, int *n, erro
     }
     secret_wipe(norm, sizeof norm);
     secret_wipe(digits, sizeof digits);
+    secret_wipe(query, sizeof query);
     vault_buf_free(&field);
     ckeys_forget(s->ck);
     if (ok && tampered[0]) {

@@ -419,6 +419,18 @@ tui "$tmp/agefix.script" 100 30
 expect "back to the age, emptied: the date of birth refused before is there again" "$D/age_fixed" "> 1950-01-01"
 absent "...and Enter takes it (the next question)" "$D/age_fixed_on" "Question 4 of" "What is your date of birth"
 
+# ---- twentieth tryout: full-width digits (a Chinese input method's) were refused without a word of why: a digit key
+# answers as its digit, and a typed age is read as the number
+{
+    login
+    printf 'key h\ntype １\nkey enter\ndump %s/fw_channel\ntype ０\nkey enter\ndump %s/fw_answered\nkey f3\nkey x\ntype y\n' "$D" "$D"
+    printf 'key n\nkey enter\ntype 1\ntype Wu Wide\nkey enter\ntype ３０\nkey enter\ndump %s/fw_age\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/fullwidth.script"
+tui "$tmp/fullwidth.script" 100 30
+expect "a full-width 1 answers the channel (the hotline quick screen begins)" "$D/fw_channel" "PHQ-2   Question 1 of 2"
+expect "a full-width 0 answers the question as 0" "$D/fw_answered" "Question 2 of 2"
+absent "a full-width age is taken as the number" "$D/fw_age" "What is your date of birth" "whole number"
+
 # ---- a new client: the name just searched for is carried into the form (shown; the first key typed replaces it)
 {
     login

@@ -815,6 +815,10 @@ static void t_client_find(void **state) {
     assert_string_equal(list[0].birth, "");
     client_list_free(list, 1);
     find_one(W.alice, "139 1234 5678", li);
+    /* full-width digits, as a Chinese input method types them, are the number (tryout 20: a search by them found
+     * nothing, or another client by the ASCII digits among them) */
+    find_one(W.alice, "１３９　１２３４　５６７８", li);
+    find_one(W.alice, "＋８６１３８００１３８０００", zorb);
     assert_int_equal(find(W.alice, "李", NULL), 0);
     find_one(W.alice, "王 小明", wang);
     find_one(W.alice, "王\xe3\x80\x80小明", wang);

@@ -379,8 +379,10 @@ static void test_type_phone(void **state) {
     type_refused(w, "123456789012345678901", "intake.phone"); /* 21 digits */
     type_refused(w, "Wang Fang", "intake.phone");         /* a name typed into the phone's box */
     type_refused(w, "138-0013-800x", "intake.phone");
-    type_refused(w, "１３８００１３８０００", "intake.phone"); /* full-width digits are not digits here */
-    assert_string_equal(wizard_client_phone(w), "12345678901234567890");
+    type(w, "１３８００１３８０００"); /* full-width digits: kept as the digits they are (tryout 20) */
+    assert_string_equal(wizard_client_phone(w), "13800138000");
+    type_refused(w, "１２３４５", "intake.phone"); /* still 5 digits */
+    assert_string_equal(wizard_client_phone(w), "13800138000");
     assert_true(phone_number_valid("(010) 6552-9876", 6, 20));
     assert_false(phone_number_valid("++--", 6, 20));
     done(w);
@@ -484,6 +486,37 @@ static void test_age_agrees_with_birth_date(void **state) {
     clock_fix(true, 1779969600); /* 2026-05-28T12:00:00Z */
     type_refused(w, "2026-05-29", "intake.birth_date");
     type(w, "2026-05-28");
+    done(w);
+    clock_fix(false, 0);
+}
+
+/* A Chinese input method types full-width digits: ３０ was refused as "a whole number" with no word of why (receptionist
+ * tryout 20). A number, a date and a phone number read them as digits; a name keeps them as typed. */
+static void test_fullwidth_digits(void **state) {
+    (void)state;
+    clock_fix(true, 1780000000); /* 2026-05-28 */
+    wizard *w = new_wizard(LANG_ZH);
+    type(w, "王芳３");
+    assert_string_equal(wizard_text(w, "intake", "preferred_name"), "王芳３");
+    next(w);
+    expect_at(w, "intake", "age");
+    type(w, "３０");
+    assert_int_equal(ans(w, "intake", "age")->value, 30);
+    assert_string_equal(wizard_text(w, "intake", "age"), "30");
+    next(w);
+    expect_at(w, "intake", "birth_date");
+    int given, by_date;
+    assert_true(wizard_age_disagrees(w, "１９５０－０１－０１", &given, &by_date)); /* the message's numbers, too */
+    assert_int_equal(by_date, 76);
+    type_refused(w, "１９５０－０１－０１", "gives age 76, but the age given is 30");
+    type(w, "１９９６－０１－０１");
+    assert_string_equal(wizard_text(w, "intake", "birth_date"), "1996-01-01");
+    type_refused(w, "１９９６／０１／０１", "intake.birth_date"); /* still YYYY-MM-DD */
+    next(w);
+    choose(w, "female");
+    expect_at(w, "intake", "phone");
+    type(w, "＋８６　１３８（００００）００００");
+    assert_string_equal(wizard_text(w, "intake", "phone"), "+86 138(0000)0000");
     done(w);
     clock_fix(false, 0);
 }
@@ -2472,6 +2505,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_type_number, release_all),
         cmocka_unit_test_teardown(test_type_date, release_all),
         cmocka_unit_test_teardown(test_age_agrees_with_birth_date, release_all),
+        cmocka_unit_test_teardown(test_fullwidth_digits, release_all),
         cmocka_unit_test_teardown(test_type_date_strict_format, release_all),
         cmocka_unit_test_teardown(test_type_on_choice_refused, release_all),
         cmocka_unit_test_teardown(test_required_and_optional, release_all),
