@@ -359,16 +359,16 @@ static void draw_prompt(app *a, int y, int width) {
                  q->reason);
         break;
     case QP_OUTCOME:
-        snprintf(line, sizeof line, "%s  1 %s  2 %s  3 %s  4 %s  5 %s", tr("prompt_outcome"), tr("out_first_session"), tr("out_declined"),
-                 tr("out_referred"), tr("out_unreachable"), tr("out_duplicate"));
+        snprintf(line, sizeof line, "%s  1 %s  2 %s  3 %s  4 %s  5 %s   %s", tr("prompt_outcome"), tr("out_first_session"),
+                 tr("out_declined"), tr("out_referred"), tr("out_unreachable"), tr("out_duplicate"), key_of(UA_BACK, 1));
         break;
     case QP_FILTER: snprintf(line, sizeof line, "%s %s_", keyed("prompt_filter"), q->filter); break;
     case QP_COUNSELOR: snprintf(line, sizeof line, "%s", keyed("prompt_counselor")); break;
     default: snprintf(line, sizeof line, "%s", keyed("queue_hint")); break;
     }
-    /* the keys' line wraps onto the row below it rather than lose its last keys at 80 columns */
-    if (q->prompt == QP_NONE) draw_wrapped(y, 1, width - 2, 2, line, theme(C_DIM));
-    else draw_text(y, 1, width - 2, line, theme(C_HILITE));
+    /* the keys' line, and a prompt's, wrap onto the row below rather than lose their last choices at 80 columns (the
+     * close menu ended "4 unreachable  5 dup": nineteenth tryout) */
+    draw_wrapped(y, 1, width - 2, 2, line, q->prompt == QP_NONE ? theme(C_DIM) : theme(C_HILITE));
 }
 
 static void draw_counselors(app *a, int y, int bottom, int width) {
