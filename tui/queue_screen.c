@@ -589,6 +589,8 @@ static reaction show_tab(app *a, int t) {
     queue_screen *q = &a->q;
     if (t < 0 || t >= QT_COUNT) return react(RE_REDRAW);
     q->tab = (queue_tab)t;
+    /* another tab is another list: a refusal about an item of the last one stayed under it (nineteenth tryout) */
+    a->message[0] = '\0';
     q->filter[0] = '\0';
     q->filter_by_client = false;
     q->offset = q->sel = 0;

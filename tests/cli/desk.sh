@@ -351,7 +351,7 @@ expect "score: ...the PHQ-9's is shown (held before too)" "$D/opt_gad7" "phq9  1
 {
     login
     printf 'key n\nkey enter\ntype 1\nkey enter\ndump %s/msg_empty\ntype Mo Message\nkey enter\ntype 300\nkey enter\ndump %s/msg_age\n' "$D" "$D"
-    printf 'key f3\nkey x\ntype y\nkey e\nkey c\ndump %s/msg_denied\nkey esc\ndump %s/msg_home\n' "$D" "$D"
+    printf 'key f3\nkey x\ntype y\nkey e\nkey c\ndump %s/msg_denied\nkey right\ndump %s/msg_tab\nkey esc\ndump %s/msg_home\n' "$D" "$D" "$D"
 } >"$tmp/msg.script"
 tui "$tmp/msg.script" 100 30
 expect "message: a required field left empty says an answer is needed" "$D/msg_empty" "an answer is needed"
@@ -360,6 +360,7 @@ absent "message: ...never the internal id" "$D/msg_age" "How old are you" "intak
 expect "message: denied on the queue" "$D/msg_denied" "denied"
 expect "message: ...naming the role in good English" "$D/msg_denied" "denied: a receptionist may not confirm risk levels"
 absent "message: ...gone once home" "$D/msg_home" "Front desk" "denied"
+absent "message: ...gone on another tab of the queue (nineteenth tryout)" "$D/msg_tab" "Waiting" "denied"
 
 # ---- the summary: the deadline as a clock time with the time left, the step due and who takes it; a lower
 # repeat visit says the queue keeps the client's higher level, and why
