@@ -16,6 +16,7 @@
 #include "facts.h"
 #include "fhir.h"
 #include "intake_body.h"
+#include "json_reader.h"
 #include "json_writer.h"
 #include "queue_items.h"
 #include "records.h"
@@ -165,8 +166,7 @@ static bool open_one(exporter *x, const intake_rec *r, const intake_joined *j, o
         if (cp == &fetched) client_rec_free(&fetched);
         return false;
     }
-    json_error_t je;
-    op->body = json_loadb((const char *)x->body.p, x->body.len, 0, &je);
+    op->body = jr_loadb((const char *)x->body.p, x->body.len); /* json_loadb's values, read faster (json_reader.h) */
     vault_buf_wipe(&x->body);
     /* an edit of the clear level in the file never reaches an export: the sealed one is written; a body
      * without one falls back to the clear column only when its row MAC holds (else red, the safe reading) */
