@@ -64,6 +64,7 @@ bool db_commit(database *db, error *err) {
 }
 
 void db_rollback(database *db) {
+    db->reading = false; /* a rollback ends a read transaction too */
     if (db->batch) db->batch_doomed = true;
     else if (db->st) db->ops->rollback(db->st);
 }
@@ -71,10 +72,13 @@ void db_rollback(database *db) {
 bool db_read_begin(database *db, error *err) {
     store_status st = db->ops->read_begin(db->st);
     if (st != ST_OK) db_error(db, st, "cannot start reading", err);
+    db->reading = st == ST_OK;
+    db->erased_any = -1;
     return st == ST_OK;
 }
 
 void db_read_end(database *db) {
+    db->reading = false;
     if (db->st) (void)db->ops->read_end(db->st);
 }
 

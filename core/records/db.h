@@ -34,6 +34,10 @@ typedef struct {
     const queue_policy *row_policy;
     /* Inside db_batch_begin .. db_batch_end: the writes join one transaction (see there). */
     bool batch, batch_doomed;
+    /* Inside db_read_begin .. db_read_end nothing is written, so whether any client is erased holds for the whole
+     * read: -1 not asked yet, else 0 or 1 (client_erased asks once instead of once per client and queue item). */
+    bool reading;
+    int erased_any;
 } database;
 
 void db_settings_from_config(const config *c, db_settings *out);

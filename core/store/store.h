@@ -311,6 +311,8 @@ typedef struct store_ops {
 
     store_status (*meta_get)(store *s, const char *key, blob *out);
     store_status (*meta_set)(store *s, const char *key, const void *value, size_t n);
+    /* Whether some setting's key starts with prefix (one lookup where a reader would otherwise ask for each key) */
+    store_status (*meta_any)(store *s, const char *prefix, bool *any);
 
     store_status (*staff_insert)(store *s, const staff_rec *r);
     store_status (*staff_update)(store *s, const staff_rec *r); /* by id: everything but id and created_at */

@@ -396,6 +396,16 @@ static store_status ck_meta_set(store *s, const char *key, const void *value, si
     return c->b->meta_set(c->in, key, value, n);
 }
 
+static store_status ck_meta_any(store *s, const char *prefix, bool *any) {
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (any) *any = false;
+    if (!any || !prefix || !prefix[0]) return invalid(c, "look for settings", "no prefix or no result was given");
+    c->own_error = false;
+    COUNT(meta_any);
+    return c->b->meta_any(c->in, prefix, any);
+}
+
 static store_status ck_staff_insert(store *s, const staff_rec *r) {
     if (!s) return ST_INVALID;
     checked *c = C(s);
@@ -1039,6 +1049,7 @@ const store_ops store_checked = {
     .in_transaction = ck_in_transaction,
     .meta_get = ck_meta_get,
     .meta_set = ck_meta_set,
+    .meta_any = ck_meta_any,
     .staff_insert = ck_staff_insert,
     .staff_update = ck_staff_update,
     .staff_by_name = ck_staff_by_name,
@@ -1119,6 +1130,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(commit)] = "commit",
     [SLOT(meta_get)] = "meta_get",
     [SLOT(meta_set)] = "meta_set",
+    [SLOT(meta_any)] = "meta_any",
     [SLOT(staff_insert)] = "staff_insert",
     [SLOT(staff_update)] = "staff_update",
     [SLOT(staff_by_name)] = "staff_by_name",

@@ -494,6 +494,26 @@ static void c_meta(void **state) {
     assert_int_equal(b.n, 5);
     assert_memory_equal(b.p, v, 5);
     blob_free(&b);
+    /* a key starting with a prefix: the key itself, one longer, none (a neighbour on either side is no match) */
+    bool any = true;
+    OK(f, f->ops->meta_any(f->s, "erased:", &any));
+    assert_false(any);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->meta_set(f->s, "erased9", "1", 1));
+    OK(f, f->ops->meta_set(f->s, "erased;", "1", 1));
+    OK(f, f->ops->meta_set(f->s, "erase", "1", 1));
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->meta_any(f->s, "erased:", &any));
+    assert_false(any);
+    OK(f, f->ops->meta_any(f->s, "sal", &any));
+    assert_true(any);
+    OK(f, f->ops->meta_any(f->s, "salt", &any));
+    assert_true(any);
+    OK(f, f->ops->begin(f->s));
+    OK(f, f->ops->meta_set(f->s, "erased:c1", "1", 1));
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->meta_any(f->s, "erased:", &any));
+    assert_true(any);
 }
 
 static void c_staff_roundtrip(void **state) {

@@ -103,6 +103,7 @@ enum sid {
     S_ROLLBACK,
     S_META_GET,
     S_META_SET,
+    S_META_ANY,
     S_STAFF_INSERT,
     S_STAFF_UPDATE,
     S_STAFF_BY_NAME,
@@ -341,6 +342,7 @@ store_status sq_read_end(store *s);
 bool sq_in_transaction(const store *s);
 store_status sq_meta_get(store *s, const char *key, blob *out);
 store_status sq_meta_set(store *s, const char *key, const void *value, size_t n);
+store_status sq_meta_any(store *s, const char *prefix, bool *any);
 store_status sq_staff_insert(store *s, const staff_rec *r);
 store_status sq_staff_update(store *s, const staff_rec *r);
 store_status sq_one_row(store *s, enum sid sid, const char *key, store_status (*read)(store *, sqlite3_stmt *, void *),

@@ -15,6 +15,7 @@ const store_ops store_sqlite = {
     .in_transaction = sq_in_transaction,
     .meta_get = sq_meta_get,
     .meta_set = sq_meta_set,
+    .meta_any = sq_meta_any,
     .staff_insert = sq_staff_insert,
     .staff_update = sq_staff_update,
     .staff_by_name = sq_staff_by_name,

@@ -9,6 +9,8 @@ const char *const sq_sql_text[S_COUNT] = {
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
     [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    /* the keys from ?1 (the prefix) up to ?2 (the prefix with its last byte one higher), by the primary key */
+    [S_META_ANY] = "SELECT 1 FROM meta WHERE key >= ?1 AND key < ?2 LIMIT 1",
     [S_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     [S_STAFF_INSERT] = "INSERT INTO staff(" STAFF_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     [S_STAFF_UPDATE] = "UPDATE staff SET name = ?2, role = ?3, public_key = ?4, wrapped_secret = ?5, kdf_alg = ?6, "

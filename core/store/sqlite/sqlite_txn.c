@@ -123,6 +123,24 @@ store_status sq_meta_get(store *s, const char *key, blob *out) {
     return sq_fail_rc(s, rc, "read a setting");
 }
 
+store_status sq_meta_any(store *s, const char *prefix, bool *any) {
+    *any = false;
+    char upto[256];
+    size_t n = strlen(prefix);
+    if (n == 0 || n >= sizeof upto || (unsigned char)prefix[n - 1] == 0xff)
+        return sq_invalid(s, "look for settings", "no prefix, or one this lookup cannot bound");
+    memcpy(upto, prefix, n + 1);
+    upto[n - 1] = (char)((unsigned char)upto[n - 1] + 1);
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, S_META_ANY, &st);
+    rc = sq_b_text(st, 1, prefix, rc);
+    rc = sq_b_text(st, 2, upto, rc);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    sq_stmt_done(st);
+    if (rc == SQLITE_ROW) *any = true;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : sq_fail_rc(s, rc, "look for settings");
+}
+
 store_status sq_meta_set(store *s, const char *key, const void *value, size_t n) {
     const char *what = "save a setting";
     store_status x = sq_need_txn(s, what);
