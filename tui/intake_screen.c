@@ -1390,7 +1390,7 @@ static reaction find_search(app *a) {
      * the label's first word is searched in both languages */
     char label[2][64];
     if (!err.msg[0] && anonymous_label_query(f->query, label[0], label[1], sizeof label[0]))
-        for (int l = 0; l < 2 && !err.msg[0]; l++) {
+        for (int l = 0; l < 2 && !err.msg[0] && label[l][0]; l++) {
             client_plain *more = NULL;
             int n_more = 0;
             if (client_find(a->s, label[l], &more, &n_more, &err)) find_merge(&f->found, &f->n_found, more, n_more);

@@ -90,7 +90,8 @@ const char *tr(const char *key); /* in the current UI language; the key itself w
 const char *client_name_tr(const char *stored); /* an anonymous caller's record name in the screen's language */
 /* When a search names the anonymous caller's label in either language (a word of it, "匿名", "来电者", the whole label),
  * the first word of each label, the searches that find such a record whichever desk saved it (its name is the label
- * in that desk's language and the caller id): en and zh, each of size bytes. False otherwise. */
+ * in that desk's language and the caller id): en and zh, each of size bytes; for the label and a caller id, the id
+ * alone in en (zh empty). False otherwise. */
 bool anonymous_label_query(const char *query, char *en, char *zh, size_t size);
 const char *level_tr(risk_level l); /* "RED", "红色" */
 void denied_tr(char *msg, size_t size); /* "denied: a receptionist may not ..." in the staff language */

@@ -213,6 +213,12 @@ login >>"$tmp/zhanon.script"
 printf 'key f\ntype 匿名\nkey enter\ndump %s/zh_anon\n' "$D" >>"$tmp/zhanon.script"
 tui "$tmp/zhanon.script"
 expect "a Chinese search for 匿名 finds the caller an English desk saved" "$D/zh_anon" "匿名来电者 $id"
+# twenty-first: the name as the Chinese screen shows it, label and id, found nothing for that caller
+printf 'key f2\n' >"$tmp/zhname.script"
+login >>"$tmp/zhname.script"
+printf 'key f\ntype 匿名来电者 %s\nkey enter\ndump %s/zh_anon_name\n' "$id" "$D" >>"$tmp/zhname.script"
+tui "$tmp/zhname.script"
+expect "...and so does the name its screen shows, 匿名来电者 and the id" "$D/zh_anon_name" "1  匿名来电者 $id"
 
 # ---- a call interrupted keeps its caller id when the draft resumes ----
 new_user
