@@ -794,7 +794,15 @@ bool wizard_type(wizard *w, const char *text, error *err) {
     if (!it || !text || !(it->type == ITEM_NUMBER || it->type == ITEM_DATE || it->phone)) return type_answer(w, text, err);
     char ascii[WIZARD_TEXT_MAX + 8]; /* longer than any answer taken: a cut one is still refused as too long */
     fullwidth_to_ascii(text, ascii, sizeof ascii);
-    bool ok = type_answer(w, ascii, err);
+    /* a number or a date with a space after it (an input method's full-width one too) is the same answer: the space
+     * is invisible in the field, and "30 " was refused as not a whole number (tryout 21) */
+    char *from = ascii;
+    if (it->type != ITEM_TEXT) {
+        size_t n = strlen(ascii);
+        while (n && ascii[n - 1] == ' ') ascii[--n] = '\0';
+        from += strspn(ascii, " ");
+    }
+    bool ok = type_answer(w, from, err);
     volatile char *v = ascii; /* a phone number: wiped as the held characters are */
     for (size_t i = 0; i < sizeof ascii; i++) v[i] = 0;
     return ok;

@@ -398,7 +398,7 @@ static void test_type_number(void **state) {
     type_refused(w, "abc", "intake.age");
     type_refused(w, "-1", "intake.age");
     type_refused(w, "12abc", "intake.age");
-    type_refused(w, " 12", "intake.age");
+    type_refused(w, "1 2", "intake.age"); /* a space inside; spaces around are trimmed (tryout 21) */
     type_refused(w, "1e2", "intake.age");
     assert_int_not_equal(ans(w, "intake", "age")->state, ANS_VALUE);
     type(w, "0");
@@ -503,13 +503,16 @@ static void test_fullwidth_digits(void **state) {
     type(w, "３０");
     assert_int_equal(ans(w, "intake", "age")->value, 30);
     assert_string_equal(wizard_text(w, "intake", "age"), "30");
+    type(w, " 31　"); /* an invisible space either side (tryout 21) */
+    assert_string_equal(wizard_text(w, "intake", "age"), "31");
+    type(w, "３０");
     next(w);
     expect_at(w, "intake", "birth_date");
     int given, by_date;
     assert_true(wizard_age_disagrees(w, "１９５０－０１－０１", &given, &by_date)); /* the message's numbers, too */
     assert_int_equal(by_date, 76);
     type_refused(w, "１９５０－０１－０１", "gives age 76, but the age given is 30");
-    type(w, "１９９６－０１－０１");
+    type(w, "１９９６－０１－０１　");
     assert_string_equal(wizard_text(w, "intake", "birth_date"), "1996-01-01");
     type_refused(w, "１９９６／０１／０１", "intake.birth_date"); /* still YYYY-MM-DD */
     next(w);
