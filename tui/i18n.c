@@ -228,6 +228,8 @@ static const struct {
      " 岁：请更正出生日期，或更正年龄（{back} 返回年龄）。"},
     {"age_fix_age", ": correct the age, or leave it empty ({choose}) and correct the date of birth at its question.",
      " 岁：请更正年龄，或留空（{choose}）后在出生日期一题中更正。"},
+    {"age_fix_age_record", ": correct the age, or empty it ({choose}) and fix the recorded birth date on the review ({edit}).",
+     " 岁：请更正年龄，或留空（{choose}）后在核对页更正档案中的出生日期（{edit}）。"},
     {"need_chars", "at most this many characters:", "最多字符数："},
     {"need_line", "one line of text", "一行文字"},
     {"optional", "optional", "道选答题"},

@@ -1363,6 +1363,16 @@ static void find_leave(app *a) {
 static bool find_typing(const app *a) { return a->find.mode == FIND_TYPING; }
 
 /* The clients of list b added to *list, each once (b's entries moved, its duplicates freed). */
+/* Whether the date of birth the age on screen is checked against came from a returning client's record: it is not
+ * asked, so "correct it at its question" sent the worker to a question that never came (tryout 21). */
+static bool birth_from_record(const app *a) {
+    const wizard *w = a->in.w;
+    const form *f = wizard_form(w);
+    for (int j = 0; j < f->n_items; j++)
+        if (f->items[j].age_item == w->item) return (a->in.given[w->pos] >> j) & 1;
+    return false;
+}
+
 static void find_merge(client_plain **list, int *n, client_plain *b, int nb) {
     client_plain *all = nb ? realloc(*list, (size_t)(*n + nb) * sizeof *all) : *list;
     if (!all) {
@@ -1646,7 +1656,8 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
             field_error(a, it, false);
             if (wizard_age_disagrees(w, a->in.typed, &given, &by_date)) /* both numbers, in the staff language */
                 snprintf(a->in.field_error, sizeof a->in.field_error, "%s%d%s%d%s", tr("age_by_date"), by_date,
-                         tr("age_but_given"), given, keyed(it->type == ITEM_DATE ? "age_fix_date" : "age_fix_age"));
+                         tr("age_but_given"), given,
+                         keyed(it->type == ITEM_DATE ? "age_fix_date" : birth_from_record(a) ? "age_fix_age_record" : "age_fix_age"));
             return react(RE_REDRAW);
         }
         if (a->in.held_pos == w->pos && a->in.held_item == w->item) secret_wipe(a->in.held, sizeof a->in.held);

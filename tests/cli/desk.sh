@@ -388,6 +388,16 @@ cli "$R\n" --user desk intake new "$tmp/born.json" >/dev/null 2>&1
 } >"$tmp/born.script"
 tui "$tmp/born.script" 100 30
 expect "returning, birth date known: after the skipped age a digit at gender is held, not recorded" "$D/born_gender" "1 = .*Enter records it"
+# twenty-first tryout: an age that disagrees with her recorded birth date was told to correct the date "at its
+# question", which a returning client is never asked; the advice names the review
+{
+    login
+    printf 'key n\ntype 13700000002\nkey enter\ntype 1\ntype 1\ntype 20\nkey enter\ndump %s/born_age\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/bornage.script"
+tui "$tmp/bornage.script" 100 30
+tr -s ' \n' '  ' <"$D/born_age" >"$D/born_age_joined"
+expect "returning: an age against the recorded birth date sends the worker to the review, where the date is" \
+    "$D/born_age_joined" "fix the recorded birth date on the review (e)\."
 
 # ---- sixteenth tryout: 1997-02-30 was refused with "the date format is YYYY-MM-DD" (the format was right)
 {
