@@ -122,6 +122,23 @@ void fullwidth_to_ascii(const char *in, char *out, size_t size) {
     out[o] = '\0';
 }
 
+size_t utf8_sequence_length(const unsigned char *p, size_t n) {
+    unsigned c = p[0], cp;
+    size_t len;
+    if (c >= 0xc2 && c <= 0xdf) len = 2, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef) len = 3, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4) len = 4, cp = c & 0x07;
+    else return 0;
+    if (len > n) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
 bool utf8_valid(const char *str, size_t len) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
@@ -132,21 +149,9 @@ bool utf8_valid(const char *str, size_t len) {
             i++;
             continue;
         }
-        int n;
-        unsigned cp;
-        if ((c & 0xe0) == 0xc0) { n = 1; cp = c & 0x1f; }
-        else if ((c & 0xf0) == 0xe0) { n = 2; cp = c & 0x0f; }
-        else if ((c & 0xf8) == 0xf0) { n = 3; cp = c & 0x07; }
-        else return false;
-        for (int k = 1; k <= n; k++) {
-            if (i + (size_t)k >= len || (s[i + k] & 0xc0) != 0x80) return false;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        /* reject overlong forms, surrogates and out-of-range code points */
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-            (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-            return false;
-        i += (size_t)n + 1;
+        size_t n = utf8_sequence_length(s + i, len - i);
+        if (!n) return false;
+        i += n;
     }
     return true;
 }

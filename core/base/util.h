@@ -34,6 +34,9 @@ bool is_ident(const char *s);
 bool parse_int(const char *s, long lo, long hi, long *out);
 /* Parses a finite decimal number. */
 bool parse_double(const char *s, double *out);
+/* The length of the valid UTF-8 sequence of two to four bytes at p (at most n bytes), or 0 when it is not one:
+ * no overlong forms, no surrogates, nothing past U+10FFFF (what jansson accepts). */
+size_t utf8_sequence_length(const unsigned char *p, size_t n);
 /* True when the bytes are valid UTF-8 with no control characters other than those allowed. */
 bool utf8_valid(const char *s, size_t len);
 

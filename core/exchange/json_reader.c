@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
 #include "wipe_alloc.h"
 
 typedef struct {
@@ -19,25 +20,6 @@ static json_t *read_value(reader *r);
 
 static void skip_space(reader *r) {
     while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r')) r->p++;
-}
-
-/* The length of the valid UTF-8 sequence at p (at most n bytes), or 0: no overlong forms, no surrogates,
- * nothing past U+10FFFF (what jansson's lexer accepts; json_writer.c writes by the same rule). */
-static size_t utf8_length(const unsigned char *p, size_t n) {
-    unsigned c = p[0], cp;
-    size_t len;
-    if (c >= 0xc2 && c <= 0xdf) len = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef) len = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4) len = 4, cp = c & 0x07;
-    else return 0;
-    if (len > n) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
 }
 
 /* The string whose opening quote r is on: *s and *len its text; when it has escapes, *s is *owned, a buffer
@@ -59,7 +41,7 @@ static bool read_string(reader *r, const char **s, size_t *len, char **owned) {
         } else if (c < 0x80) {
             p++;
         } else {
-            size_t k = utf8_length(p, (size_t)(r->end - p));
+            size_t k = utf8_sequence_length(p, (size_t)(r->end - p));
             if (!k) return false;
             p += k;
         }

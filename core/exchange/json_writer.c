@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
 void jw_init(json_writer *w, csv_buf *out) {
     memset(w, 0, sizeof *w);
     w->out = out;
@@ -41,26 +43,6 @@ void jw_key(json_writer *w, const char *key) {
     json_write_string(w->out, key);
     csv_raw_n(w->out, ":", 1);
     w->after_key = true;
-}
-
-/* The length of the valid UTF-8 sequence at p (at most n bytes), or 0 when it is not one: no overlong
- * forms, no surrogates, nothing past U+10FFFF (what jansson accepts). */
-static size_t utf8_length(const unsigned char *p, size_t n) {
-    unsigned c = p[0];
-    size_t len;
-    unsigned cp;
-    if (c >= 0xc2 && c <= 0xdf) len = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef) len = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4) len = 4, cp = c & 0x07;
-    else return 0;
-    if (len > n) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
 }
 
 /* What a byte below 0x20, a quote or a backslash is written as. */
@@ -103,7 +85,7 @@ void json_write_string(csv_buf *b, const char *s) {
             p++, left--;
             continue;
         }
-        size_t len = c >= 0x80 ? utf8_length(p, left) : 0;
+        size_t len = c >= 0x80 ? utf8_sequence_length(p, left) : 0;
         if (len) {
             p += len, left -= len;
             continue;
