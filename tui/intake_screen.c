@@ -1362,7 +1362,6 @@ static void find_leave(app *a) {
 
 static bool find_typing(const app *a) { return a->find.mode == FIND_TYPING; }
 
-/* The clients of list b added to *list, each once (b's entries moved, its duplicates freed). */
 /* Whether the date of birth the age on screen is checked against came from a returning client's record: it is not
  * asked, so "correct it at its question" sent the worker to a question that never came (tryout 21). */
 static bool birth_from_record(const app *a) {
@@ -1373,6 +1372,7 @@ static bool birth_from_record(const app *a) {
     return false;
 }
 
+/* The clients of list b added to *list, each once (b's entries moved, its duplicates freed). */
 static void find_merge(client_plain **list, int *n, client_plain *b, int nb) {
     client_plain *all = nb ? realloc(*list, (size_t)(*n + nb) * sizeof *all) : *list;
     if (!all) {
