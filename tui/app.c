@@ -129,7 +129,16 @@ static void draw_question_box(app *a, const layout *l) {
     int w = area.w - 8, lines = wrapped_lines(w - 2, text), y = area.y + area.h / 2;
     /* on the front desk, at its foot, over the keys the question replaces: the drafts at risk above it stay in sight
      * (a question in the middle hid the ORANGE row as the worker was about to quit: seventeenth tryout) */
-    if (a->screen == SCR_HOME) y = area.y + area.h - lines;
+    /* over an intake likewise: in the question's middle it hid ASQ question 5's answers at 80x24 and a line of the
+     * safety steps (twenty-first tryout). Beside the panel, over the question's keys; with the panel below the
+     * question (80x24), inside the panel's border right under its level (its last rows hold the messages) */
+    if (a->screen == SCR_HOME || intake) y = area.y + area.h - lines;
+    if (intake && l->panel.x == 0 && l->panel.h > 6) {
+        area = (rect){l->panel.y + 2, l->panel.x + 1, l->panel.h - 3, l->panel.w - 2};
+        w = area.w - 8;
+        lines = wrapped_lines(w - 2, text);
+        y = area.y;
+    }
     if (y + lines > area.y + area.h) y = area.y + area.h - lines;
     if (y < area.y + 1) y = area.y + 1;
     /* the rows cleared first: the screen's text beside the box ("y:  of", a stray "(" at the right edge at 80x24:

@@ -214,10 +214,17 @@ kept_before=$(audit_count draft_copy_kept)
 # second Ctrl-C leaves as the first one did. Both go straight to triage: timeout(1) passes a signal on to its
 # process group a moment late, and ignores a second one
 bchild=$(pgrep -P "$bpid" | head -1)
+to_b "resize 80 24" "dump $D/b7_small"
+dumped b7_small
 kill -INT "$bchild"
 to_b "dump $D/b7_ctrl_c"
 dumped b7_ctrl_c
-expect "desk B: Ctrl-C over an open intake asks first, saying the intake is kept" "$D/b7_ctrl_c" "is kept as a draft"
+expect "desk B: Ctrl-C over an open intake asks first, saying whose intake is kept" "$D/b7_ctrl_c" "Quit? The unfinished intake of Anonymous caller"
+# twenty-first tryout: drawn in the middle of the question, it hid answers (ASQ question 5's at 80x24); at the foot
+# of the question, over its keys, every answer stays in sight
+for opt in "0  Not at all" "1  Several days" "2  More than half the days" "3  Nearly every day" "r  refused" "Risk level: GREEN" "Live assessment"; do
+    expect "desk B 80x24: ...\"$opt\" still in sight" "$D/b7_ctrl_c" "$opt"
+done
 kill -INT "$bchild"
 wait "$bpid" 2>/dev/null
 b_rc=$?
