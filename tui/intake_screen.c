@@ -85,6 +85,8 @@ bool intake_autosave(app *a) {
     if (!a->s || !a->in.active || a->in.w->stage == WZ_SAVED) return true;
     error err = {0};
     wizard *w = a->in.w;
+    /* with what the field holds and was not entered: Ctrl-C twice lost a call-back number typed (tryout 21) */
+    if (w->stage == WZ_QUESTIONS) wizard_keep_unentered(w, a->in.typed);
     /* only over the draft as this desk left it: another desk of the same worker may have saved it since */
     bool saved = draft_autosave(a->s, w, &err);
     if (saved) note_saved_here(a);
@@ -225,6 +227,8 @@ static reaction resume_body(app *a, const char *id, char *body, const unsigned c
     snprintf(a->in.w->draft_id, sizeof a->in.w->draft_id, "%s", id);
     memcpy(a->in.w->draft_tag, tag, sizeof a->in.w->draft_tag); /* what this desk read: its saves go over only that */
     a->in.w->draft_tagged = true;
+    if (wizard_unentered(a->in.w)) /* the field as it was left: typed, not entered */
+        snprintf(a->in.typed, sizeof a->in.typed, "%s", wizard_unentered(a->in.w));
     if (forget_if_empty(a)) return switch_to(SCR_HOME); /* an empty draft (left by an older version): not opened */
     a->in.matches_stale = true;
     mark_known(a);
@@ -1189,6 +1193,8 @@ static void settle(app *a) {
             snprintf(a->in.typed, sizeof a->in.typed, "%s", t);
         else if (a->in.held[0] && a->in.held_pos == w->pos && a->in.held_item == w->item)
             snprintf(a->in.typed, sizeof a->in.typed, "%s", a->in.held); /* refused before: Enter checks it again */
+        else if (wizard_unentered(w))
+            snprintf(a->in.typed, sizeof a->in.typed, "%s", wizard_unentered(w)); /* typed before a quit, not entered */
     }
     reset_highlight(a);
     intake_autosave(a);

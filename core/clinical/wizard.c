@@ -114,6 +114,7 @@ static void insert_form(wizard *w, int add) {
     w->forms[at] = add;
     w->n_forms++;
     if (w->pos >= at) w->pos++; /* the current form moved one down */
+    if (w->unentered && w->unentered_pos >= at) w->unentered_pos++; /* and the field's text kept with its form */
 }
 
 /* The step sets whose cause holds: red for a red level, and the set of every fired rule that names one. */
@@ -195,6 +196,31 @@ void wizard_free(wizard *w) {
             secret_free(w->text[p][i]);
             w->text[p][i] = NULL;
         }
+    secret_free(w->unentered);
+    w->unentered = NULL;
+}
+
+static bool typed_item(const form_item *it) { return it->type == ITEM_TEXT || it->type == ITEM_NUMBER || it->type == ITEM_DATE; }
+
+void wizard_keep_unentered(wizard *w, const char *text) {
+    const char *stored = w->stage == WZ_QUESTIONS ? w->text[w->pos][w->item] : NULL;
+    bool keep = w->stage == WZ_QUESTIONS && typed_item(wizard_item(w)) && text && *text &&
+                strlen(text) < WIZARD_TEXT_MAX && !(stored && strcmp(stored, text) == 0);
+    if (!keep) {
+        secret_free(w->unentered);
+        w->unentered = NULL;
+        return;
+    }
+    if (!w->unentered) w->unentered = secret_alloc(WIZARD_TEXT_MAX);
+    if (!w->unentered) return;
+    snprintf(w->unentered, WIZARD_TEXT_MAX, "%s", text);
+    w->unentered_pos = w->pos;
+    w->unentered_item = w->item;
+}
+
+const char *wizard_unentered(const wizard *w) {
+    bool here = w->stage == WZ_QUESTIONS && w->unentered && w->unentered_pos == w->pos && w->unentered_item == w->item;
+    return here ? w->unentered : NULL;
 }
 
 void wizard_progress(const wizard *w, int *number, int *count) {
@@ -791,6 +817,7 @@ static bool type_answer(wizard *w, const char *text, error *err) {
  * method was refused as "a whole number" with no word of why (twentieth tryout). Text answers stay as typed. */
 bool wizard_type(wizard *w, const char *text, error *err) {
     const form_item *it = w->stage == WZ_QUESTIONS ? wizard_item(w) : NULL;
+    if (wizard_unentered(w)) wizard_keep_unentered(w, NULL); /* entered now: the field's text is the answer's */
     if (!it || !text || !(it->type == ITEM_NUMBER || it->type == ITEM_DATE || it->phone)) return type_answer(w, text, err);
     char ascii[WIZARD_TEXT_MAX + 8]; /* longer than any answer taken: a cut one is still refused as too long */
     fullwidth_to_ascii(text, ascii, sizeof ascii);
@@ -944,6 +971,13 @@ char *wizard_to_json(const wizard *w) {
         json_object_set_new(o, "anonymous_name", json_string(w->anonymous_name));
     }
     if (w->callback_none) json_object_set_new(o, "callback_none", json_true());
+    if (w->unentered && w->unentered_pos < w->n_forms) { /* the field's text not entered: back in the field, not an answer */
+        json_t *u = json_object();
+        json_object_set_new(u, "pos", json_integer(w->unentered_pos));
+        json_object_set_new(u, "item", json_integer(w->unentered_item));
+        json_object_set_new(u, "text", json_string(w->unentered));
+        json_object_set_new(o, "unentered", u);
+    }
     /* the phone guard armed (a typed field skipped just before): a draft resumed there holds a digit as the
      * desk did (seventh tryout: a resume after a new login lost the hold, and a call-back number typed then
      * answered the PHQ-2, GAD-2 and ASQ). What was held is not kept: it is a number nobody confirmed. */
@@ -1072,6 +1106,23 @@ static void owed_read(wizard *w, json_t *o) {
     w->owed.item = (int)item;
 }
 
+/* A draft's unentered text, where it still fits a typed question of its forms (else it is left out: it is no answer,
+ * and a draft of a changed form still opens). */
+static void restore_unentered(wizard *w, json_t *u) {
+    json_t *jp = json_object_get(u, "pos"), *ji = json_object_get(u, "item");
+    const char *text = json_string_value(json_object_get(u, "text"));
+    if (!json_is_integer(jp) || !json_is_integer(ji) || !text) return;
+    json_int_t p = json_integer_value(jp), i = json_integer_value(ji);
+    if (p < 0 || p >= w->n_forms || i < 0 || i >= w->e->forms.v[w->forms[p]]->n_items) return;
+    if (!typed_item(&w->e->forms.v[w->forms[p]]->items[i]) || strlen(text) >= WIZARD_TEXT_MAX || !utf8_valid(text, strlen(text)))
+        return;
+    w->unentered = secret_alloc(WIZARD_TEXT_MAX);
+    if (!w->unentered) return;
+    snprintf(w->unentered, WIZARD_TEXT_MAX, "%s", text);
+    w->unentered_pos = (int)p;
+    w->unentered_item = (int)i;
+}
+
 bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) {
     memset(w, 0, sizeof *w); /* on any failure the wizard is empty and safe to free */
     json_error_t je;
@@ -1143,6 +1194,7 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
                 snprintf(w->anonymous_name, sizeof w->anonymous_name, "%s", anon);
             }
             w->callback_none = json_is_true(json_object_get(o, "callback_none"));
+            restore_unentered(w, json_object_get(o, "unentered"));
             restore_phone_guard(w, json_object_get(o, "phone_guard"));
             mark_interrupted(w); /* recomputed below, with the kept level */
             /* the kept level first: the level, and so the step sets due, are computed with it */

@@ -50,6 +50,11 @@ typedef struct {
     bool callback_return;                 /* at the owed call-back number, come back to from the end of the forms */
     bool callback_none;                   /* the worker said the caller gives no call-back number (wizard_callback_none) */
     char anonymous_name[96];              /* "Anonymous caller KMT4821": the record's name when none is given */
+    /* text typed into the current question's field and not yet entered (secret memory, or NULL): kept in the draft,
+     * so that a quit, a lock or a lost connection loses nothing typed (a call-back number typed, then Ctrl-C twice,
+     * was gone: twenty-first tryout); never an answer, only the field's text when the question is back */
+    char *unentered;
+    int unentered_pos, unentered_item;
     /* the burst guard (wizard_key_arrived): when keys arrived and what the last answer key changed */
     struct {
         bool timed;         /* a key has been timed (a wizard never told the time has no guard) */
@@ -174,6 +179,11 @@ bool wizard_refuse(wizard *w);
 /* Sets the typed answer of a text, number or date item; false with why when it does not fit (a number out
  * of range, a date that is not YYYY-MM-DD, too long, not valid UTF-8). Does not move on. */
 bool wizard_type(wizard *w, const char *text, error *err);
+/* What the field of the current (typed) question holds and was not entered: kept with the draft (wizard_to_json);
+ * NULL or "" forgets it, as does entering the answer. */
+void wizard_keep_unentered(wizard *w, const char *text);
+/* The text kept for the current question's field, or NULL when none (another question, or none kept). */
+const char *wizard_unentered(const wizard *w);
 /* Whether text, typed at the current question, contradicts the interview's other answer about age: a date of birth
  * against the age item it names (form_item.age_item), or an age against a date of birth answered, by more than a
  * year. *given is the age in years, *by_date the age the date of birth gives today. wizard_type refuses such an

@@ -532,4 +532,17 @@ expect "red steps on screen, no key for 400 s: still there, not locked" "$D/step
 absent "...no lock" "$D/steps_idle" "Locked after inactivity"
 expect "...acknowledged, then idle: the desk locks" "$D/steps_then_idle" "Locked after inactivity"
 
+# twenty-first tryout: a call-back number typed and not entered was gone after the desk quit (Ctrl-C twice, q y, a
+# lost connection), though the question said the intake was kept. The field's text goes with the draft, back in the
+# field at the resume, and it is no answer until Enter
+new_user
+{ login; printf 'key h\ntype 1\ntype 138 0013 8000\ndump %s/unentered_typed\n' "$D"; } >"$tmp/unentered1.script"
+tui "$tmp/unentered1.script" # the script's end: the desk quits, as on a kill
+{ login; printf 'dump %s/unentered_back\nkey enter\ndump %s/unentered_entered\n' "$D" "$D"; } >"$tmp/unentered2.script"
+tui "$tmp/unentered2.script"
+expect "set up: the number typed into the call-back field, not entered" "$D/unentered_typed" "> 138 0013 8000"
+expect "after the quit, the resumed call has it back in its field" "$D/unentered_back" "> 138 0013 8000"
+expect "...still at that question (no answer recorded by it)" "$D/unentered_back" "call the caller back"
+expect "...Enter enters it, and the call goes on" "$D/unentered_entered" "PHQ-2   Question 1 of 2"
+
 finish
