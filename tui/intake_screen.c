@@ -485,9 +485,11 @@ static void find_draw(app *a, const layout *l) {
         draw_text(y++, 4, l->body.w - 6, keyed(a->find.for_record ? "found_pick_record" : "found_pick"), theme(C_DIM));
     for (int i = 0; i < a->find.n_found && i < 9; i++) {
         char line[512], name[160], phone[64];
-        text_fit(name, sizeof name, client_name_tr(a->find.found[i].name), 24); /* aligned in screen columns (Chinese names) */
+        /* aligned in screen columns (Chinese names); two spaces between columns: "Anonymous caller ARH8901" filled its
+         * column and ran into the phone (twenty-first tryout) */
+        text_fit(name, sizeof name, client_name_tr(a->find.found[i].name), 26);
         text_fit(phone, sizeof phone, a->find.found[i].phone, 16);
-        snprintf(line, sizeof line, "%d  %s %s %s", i + 1, name, phone, a->find.found[i].birth);
+        snprintf(line, sizeof line, "%d  %s  %s  %s", i + 1, name, phone, a->find.found[i].birth);
         draw_text(y++, 4, l->body.w - 6, line, i == a->find.sel ? theme(C_HILITE) : A_NORMAL);
     }
 }

@@ -538,11 +538,20 @@ expect "...acknowledged, then idle: the desk locks" "$D/steps_then_idle" "Locked
 new_user
 { login; printf 'key h\ntype 1\ntype 138 0013 8000\ndump %s/unentered_typed\n' "$D"; } >"$tmp/unentered1.script"
 tui "$tmp/unentered1.script" # the script's end: the desk quits, as on a kill
-{ login; printf 'dump %s/unentered_back\nkey enter\ndump %s/unentered_entered\n' "$D" "$D"; } >"$tmp/unentered2.script"
+{
+    login
+    printf 'dump %s/unentered_back\nkey enter\ndump %s/unentered_entered\n' "$D" "$D"
+    printf 'type 0\nkey enter\ntype 00\ntype 11111\nkey ctrl-s\ndump %s/unentered_saved\n' "$D"
+} >"$tmp/unentered2.script"
 tui "$tmp/unentered2.script"
+uid=$(grep -o 'Caller id[^A-Z]*[A-Z][A-Z][A-Z][0-9][0-9][0-9][0-9]' "$D/unentered_saved" | grep -o '[A-Z][A-Z][A-Z][0-9]*$' | head -1)
+{ login; printf 'key f\ntype %s\nkey enter\ndump %s/unentered_found\n' "$uid" "$D"; } >"$tmp/unentered3.script"
+tui "$tmp/unentered3.script"
 expect "set up: the number typed into the call-back field, not entered" "$D/unentered_typed" "> 138 0013 8000"
 expect "after the quit, the resumed call has it back in its field" "$D/unentered_back" "> 138 0013 8000"
 expect "...still at that question (no answer recorded by it)" "$D/unentered_back" "call the caller back"
 expect "...Enter enters it, and the call goes on" "$D/unentered_entered" "PHQ-2   Question 1 of 2"
+expect "...saved, the caller found by id with that number (its name and the number apart, not run together)" \
+    "$D/unentered_found" "Anonymous caller $uid   *138 0013 8000"
 
 finish
