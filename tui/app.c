@@ -399,7 +399,8 @@ static void handle(app *a, const event *ev) {
 /* Ctrl-C over an open intake asks the quit question (it left at once, the worker unsure what was kept: twentieth
  * tryout); Ctrl-C again, or with nothing open, leaves as before (the intake kept, exit 130). False: leave now. */
 static bool interrupt_asks(app *a) {
-    if (!a->in.active || a->ask == ASK_QUIT) return false;
+    /* a screen too small to show the question leaves too (the question came up unseen, shown once enlarged: tryout 21) */
+    if (!a->in.active || a->ask == ASK_QUIT || layout_for(LINES, COLS).too_small) return false;
     a->help = false;
     a->ask = ASK_QUIT;
     a->ask_typed[0] = '\0';

@@ -115,6 +115,17 @@ step "Ctrl-C again: asked again" "is kept as a draft"
 kill -INT "$pid"
 step "...and a second Ctrl-C leaves as Ctrl-C ends a program" "EXITED 130"
 tmux kill-session -t "$S"
+# on a screen too small to show the question (it came up unseen, shown once enlarged: twenty-first tryout), Ctrl-C
+# leaves at once, the intake kept
+start
+step "small: login" "Passphrase"
+keys "$R" Enter
+step "small: the intake resumed" "Grace Hopper"
+tmux resize-window -t "$S" -x 40 -y 10
+step "small: the enlarge message" "enlarge the terminal"
+kill -INT "$(pgrep -n -f -- "--db $DB --user desk")"
+step "small: Ctrl-C leaves at once (nothing asked where nothing can be read)" "EXITED 130"
+tmux kill-session -t "$S"
 # a slow typist in a real terminal: the name searched for is still in the new client's name field after the
 # clock ticked (a tick took it away about a second after it showed; the scripted walks type faster)
 start
