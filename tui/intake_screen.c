@@ -1193,10 +1193,10 @@ static void settle(app *a) {
         const char *t = w->text[w->pos][w->item];
         if (t && w->in.a.answers[w->forms[w->pos]][w->item].state == ANS_VALUE)
             snprintf(a->in.typed, sizeof a->in.typed, "%s", t);
+        else if (wizard_unentered(w)) /* left with Esc or a quit, not entered: the latest text of the field */
+            snprintf(a->in.typed, sizeof a->in.typed, "%s", wizard_unentered(w));
         else if (a->in.held[0] && a->in.held_pos == w->pos && a->in.held_item == w->item)
             snprintf(a->in.typed, sizeof a->in.typed, "%s", a->in.held); /* refused before: Enter checks it again */
-        else if (wizard_unentered(w))
-            snprintf(a->in.typed, sizeof a->in.typed, "%s", wizard_unentered(w)); /* typed before a quit, not entered */
     }
     reset_highlight(a);
     intake_autosave(a);
@@ -1622,6 +1622,7 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
     const form_item *it = wizard_item(w);
     const scale *s = form_item_scale(wizard_form(w), w->item);
     if (act == UA_BACK) { /* Esc before the first question: leaves the intake as F3 does (kept if answered) */
+        wizard_keep_unentered(w, a->in.typed); /* the field's text stays for its return (Esc dropped it: tryout 22) */
         if (!step_back(a)) return leave_intake(a);
         return follow(a);
     }

@@ -203,12 +203,15 @@ void wizard_free(wizard *w) {
 static bool typed_item(const form_item *it) { return it->type == ITEM_TEXT || it->type == ITEM_NUMBER || it->type == ITEM_DATE; }
 
 void wizard_keep_unentered(wizard *w, const char *text) {
-    const char *stored = w->stage == WZ_QUESTIONS ? w->text[w->pos][w->item] : NULL;
-    bool keep = w->stage == WZ_QUESTIONS && typed_item(wizard_item(w)) && text && *text &&
-                strlen(text) < WIZARD_TEXT_MAX && !(stored && strcmp(stored, text) == 0);
-    if (!keep) {
-        secret_free(w->unentered);
-        w->unentered = NULL;
+    /* no field here (a choice, the review): what a field left with Esc kept stays for when it is back */
+    if (w->stage != WZ_QUESTIONS || !typed_item(wizard_item(w))) return;
+    const char *stored = w->text[w->pos][w->item];
+    bool keep = text && *text && strlen(text) < WIZARD_TEXT_MAX && !(stored && strcmp(stored, text) == 0);
+    if (!keep) { /* this field empty, or as entered: nothing of it kept (another field's text stays) */
+        if (wizard_unentered(w)) {
+            secret_free(w->unentered);
+            w->unentered = NULL;
+        }
         return;
     }
     if (!w->unentered) w->unentered = secret_alloc(WIZARD_TEXT_MAX);

@@ -179,8 +179,9 @@ bool wizard_refuse(wizard *w);
 /* Sets the typed answer of a text, number or date item; false with why when it does not fit (a number out
  * of range, a date that is not YYYY-MM-DD, too long, not valid UTF-8). Does not move on. */
 bool wizard_type(wizard *w, const char *text, error *err);
-/* What the field of the current (typed) question holds and was not entered: kept with the draft (wizard_to_json);
- * NULL or "" forgets it, as does entering the answer. */
+/* What the field of the current (typed) question holds and was not entered: kept with the draft (wizard_to_json),
+ * one field's at a time (the last one left with text); NULL, "" or the stored answer forgets this field's, as does
+ * entering the answer. On a question without a field it does nothing. */
 void wizard_keep_unentered(wizard *w, const char *text);
 /* The text kept for the current question's field, or NULL when none (another question, or none kept). */
 const char *wizard_unentered(const wizard *w);

@@ -430,6 +430,14 @@ tui "$tmp/agefix.script" 100 30
 expect "back to the age, emptied: the date of birth refused before is there again" "$D/age_fixed" "> 1950-01-01"
 absent "...and Enter takes it (the next question)" "$D/age_fixed_on" "Question 4 of" "What is your date of birth"
 
+# ---- twenty-second tryout: Esc dropped what a field held and was not entered; it is there again on the way back
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Eli Esc\nkey enter\ntype 4\nkey esc\nkey enter\ndump %s/esc_kept\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/esckept.script"
+tui "$tmp/esckept.script" 100 30
+expect "Esc from a field with text not entered, then back: the text is in the field" "$D/esc_kept" "^  > 4 *$"
+
 # ---- twentieth tryout: full-width digits (a Chinese input method's) were refused without a word of why: a digit key
 # answers as its digit, and a typed age is read as the number
 {

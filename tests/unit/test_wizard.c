@@ -557,6 +557,19 @@ static void test_unentered_text_kept(void **state) {
     wizard_keep_unentered(r, "31");
     assert_string_equal(wizard_unentered(r), "31");
     assert_int_equal(ans(r, "intake", "age")->value, 30);
+    /* left with Esc: another question's empty field or a choice does not forget it; back at the age, it is there
+     * (Esc dropped it: tryout 22) */
+    assert_true(wizard_back(r));
+    expect_at(r, "intake", "preferred_name");
+    assert_null(wizard_unentered(r));
+    wizard_keep_unentered(r, "Ann"); /* the name as entered: nothing of this field */
+    wizard_keep_unentered(r, "");
+    next(r);
+    expect_at(r, "intake", "age");
+    assert_string_equal(wizard_unentered(r), "31");
+    wizard_keep_unentered(r, ""); /* emptied here: forgotten */
+    assert_null(wizard_unentered(r));
+    wizard_keep_unentered(r, "31");
     /* a damaged entry is left out, the draft still opens */
     char *bad = hold_mem(wizard_to_json(r));
     char *at = strstr(bad, "\"unentered\":{\"pos\":0");
