@@ -492,6 +492,13 @@ static void find_draw(app *a, const layout *l) {
         snprintf(line, sizeof line, "%d  %s  %s  %s", i + 1, name, phone, a->find.found[i].birth);
         draw_text(y++, 4, l->body.w - 6, line, i == a->find.sel ? theme(C_HILITE) : A_NORMAL);
     }
+    /* nine are picked by a digit: the rest were left out without a word, and a returning client not among the nine
+     * looked new (a duplicate record in the making: twenty-second tryout) */
+    if (a->find.n_found > 9) {
+        char more[400];
+        snprintf(more, sizeof more, "%s%d%s", tr("found_more"), a->find.n_found - 9, tr("found_more_n"));
+        draw_wrapped(y, 4, l->body.w - 6, 2, more, theme(C_ERROR));
+    }
 }
 
 /* ---- the live panel: every line wrapped, the level and its first reason pinned, the rest scrolls ---- */

@@ -430,6 +430,18 @@ tui "$tmp/agefix.script" 100 30
 expect "back to the age, emptied: the date of birth refused before is there again" "$D/age_fixed" "> 1950-01-01"
 absent "...and Enter takes it (the next question)" "$D/age_fixed_on" "Question 4 of" "What is your date of birth"
 
+# ---- twenty-second tryout: a search that found twelve showed nine and said nothing of the rest; a returning client
+# among them looked new (a duplicate record in the making). The rest are counted, with what to do
+for n in 1 2 3 4 5 6 7 8 9 10 11; do
+    sed "s/^{/{\"client\":{\"name\":\"Tenfold Client$n\",\"phone\":\"1370000$((1000 + n))\"},/" assets/examples/orange.json >"$tmp/ten.json"
+    cli "$R\n" --user desk intake new "$tmp/ten.json" >/dev/null 2>&1
+done
+{ login; printf 'key n\ntype Tenfold\nkey enter\ndump %s/found_more\nkey esc\nkey esc\n' "$D"; } >"$tmp/foundmore.script"
+tui "$tmp/foundmore.script" 100 30
+tr -s ' \n' '  ' <"$D/found_more" >"$D/found_more_joined"
+expect "a search finding eleven: nine listed, the other two counted, with what to do" "$D/found_more_joined" \
+    "\.\.\. and 2 more not shown: add to the search (the whole name, or the phone) before making a new client"
+
 # ---- twenty-second tryout: Esc dropped what a field held and was not entered; it is there again on the way back
 {
     login
