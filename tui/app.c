@@ -51,10 +51,10 @@ static void draw_frame(app *a, const layout *l) {
  * replaced-file refusal takes five lines at 80 columns, and its last words say what to do). After a key it
  * is one line again (draw_frame), so that a prompt the key opened at the bottom is not covered. */
 enum { MESSAGE_LINES = 16 }; /* a moved-over file's steps take 13 lines at 80 columns */
-static void draw_message(app *a, const layout *l) {
-    if (!a->message[0] || !a->message_fresh) return;
-    int width = l->footer.w - 2;
-    int n = wrapped_lines(width, a->message);
+/* How many rows at the foot of the screen a new message takes (0: none, or one already seen). */
+static int message_rows(const app *a, const layout *l) {
+    if (!a->message[0] || !a->message_fresh) return 0;
+    int n = wrapped_lines(l->footer.w - 2, a->message);
     int room = l->footer.y - l->header.y - 1;
     if (n > MESSAGE_LINES) n = MESSAGE_LINES;
     /* over the safety steps, one line: a five-line message hid the steps' last lines and the line saying Enter
@@ -62,7 +62,12 @@ static void draw_message(app *a, const layout *l) {
     bool steps = (a->screen == SCR_WIZARD || a->screen == SCR_REVIEW) && a->in.active && wizard_needs_safety_steps(a->in.w);
     if (steps) n = 1;
     if (n > room) n = room;
-    if (n < 1) n = 1;
+    return n < 1 ? 1 : n;
+}
+
+static void draw_message(app *a, const layout *l) {
+    int n = message_rows(a, l), width = l->footer.w - 2;
+    if (!n) return;
     int y = l->footer.y - n + 1;
     for (int i = 0; i < n; i++) mvhline(y + i, 0, ' ', l->footer.w);
     draw_wrapped(y, 1, width, n, a->message, a->message_error ? theme(C_ERROR) : theme(C_TITLE));
@@ -131,13 +136,16 @@ static void draw_question_box(app *a, const layout *l) {
      * (a question in the middle hid the ORANGE row as the worker was about to quit: seventeenth tryout) */
     /* over an intake likewise: in the question's middle it hid ASQ question 5's answers at 80x24 and a line of the
      * safety steps (twenty-first tryout). Beside the panel, over the question's keys; with the panel below the
-     * question (80x24), inside the panel's border right under its level (its last rows hold the messages) */
+     * question (80x24), inside the panel's border at its foot, over the counselors, above a new message: under its
+     * level it hid the reason's plain words, "Stay on the line..." (twenty-second tryout) */
     if (a->screen == SCR_HOME || intake) y = area.y + area.h - lines;
     if (intake && l->panel.x == 0 && l->panel.h > 6) {
-        area = (rect){l->panel.y + 2, l->panel.x + 1, l->panel.h - 3, l->panel.w - 2};
+        int bottom = l->panel.y + l->panel.h - 1, msg = l->footer.y - message_rows(a, l) + 1; /* rows below: out */
+        if (msg < bottom) bottom = msg;
+        area = (rect){l->panel.y + 2, l->panel.x + 1, bottom - (l->panel.y + 2), l->panel.w - 2};
         w = area.w - 8;
         lines = wrapped_lines(w - 2, text);
-        y = area.y;
+        y = area.y + area.h - lines;
     }
     if (y + lines > area.y + area.h) y = area.y + area.h - lines;
     if (y < area.y + 1) y = area.y + 1;
@@ -404,6 +412,7 @@ static bool interrupt_asks(app *a) {
     a->help = false;
     a->ask = ASK_QUIT;
     a->ask_typed[0] = '\0';
+    a->message_fresh = false; /* a key like any other: the message on screen shrinks to its one line at the foot */
     return true;
 }
 

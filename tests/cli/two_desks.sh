@@ -222,7 +222,7 @@ dumped b7_ctrl_c
 expect "desk B: Ctrl-C over an open intake asks first, saying whose intake is kept" "$D/b7_ctrl_c" "Quit? The unfinished intake of Anonymous caller"
 # twenty-first tryout: drawn in the middle of the question, it hid answers (ASQ question 5's at 80x24); at the foot
 # of the question, over its keys, every answer stays in sight
-for opt in "0  Not at all" "1  Several days" "2  More than half the days" "3  Nearly every day" "r  refused" "Risk level: GREEN" "Live assessment"; do
+for opt in "0  Not at all" "1  Several days" "2  More than half the days" "3  Nearly every day" "r  refused" "Risk level: GREEN" "Live assessment" "No rule fired (so far)"; do
     expect "desk B 80x24: ...\"$opt\" still in sight" "$D/b7_ctrl_c" "$opt"
 done
 kill -INT "$bchild"
