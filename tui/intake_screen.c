@@ -624,7 +624,17 @@ static void draw_panel(app *a, const rect *r) {
 
 /* A question's words as a field's label in the staff language, cut to a line ("How old are you?"). */
 static void item_label(const form_item *it, char *buf, size_t size) {
-    text_fit(buf, size, it->text[ui_lang()], 40);
+    /* the question up to its bracketed note: "What is your date of birth? (YYYY-MM-DD…" was cut inside the bracket
+     * (twenty-second tryout) */
+    const char *text = it->text[ui_lang()];
+    const char *open = strstr(text, " ("), *wide = strstr(text, "（");
+    if (!open || (wide && wide < open)) open = wide;
+    char head[256];
+    if (open && open > text && (size_t)(open - text) < sizeof head) {
+        snprintf(head, sizeof head, "%.*s", (int)(open - text), text);
+        text = head;
+    }
+    text_fit(buf, size, text, 40);
     size_t n = strlen(buf);
     while (n > 0 && buf[n - 1] == ' ') buf[--n] = '\0';
 }

@@ -407,6 +407,10 @@ expect "returning: an age against the recorded birth date sends the worker to th
 } >"$tmp/baddate.script"
 tui "$tmp/baddate.script" 100 30
 expect "a date that does not exist: said so, not its format" "$D/bad_date" "a date that exists, as YYYY-MM-DD, not after today"
+# twenty-second tryout: the field's name was cut inside its bracket ("What is your date of birth? (YYYY-MM-DD…:")
+tr -s ' \n' '  ' <"$D/bad_date" >"$D/bad_date_joined"
+expect "...naming the question without its bracketed note, never cut inside it" "$D/bad_date_joined" \
+    "What is your date of birth?: a date that exists"
 
 # ---- sixteenth tryout: an age of 30 and a birth in 1950 were both taken; the second is refused, with both numbers
 {
