@@ -36,11 +36,11 @@ fresh() { # a centre of its own: admin, alice (reception), bob and carol (clinic
     tri admin "$ADMIN\n$CAROL\n" user add carol --role clinician
     intake bob "$BOB" "Client One" "bob wrote: SECRET-ONE"
 }
-# flip SEQ: the first byte of an entry's signature set to 00 (the append-only trigger dropped and put back)
+# flip SEQ: the first byte of an entry's signature changed (the append-only trigger dropped and put back)
 flip() {
     trig=$(sql "SELECT sql FROM sqlite_master WHERE name = 'audit_no_update';")
     sig=$(sql "SELECT hex(sig) FROM audit WHERE seq = $1;")
-    sql "DROP TRIGGER audit_no_update; UPDATE audit SET sig = x'00${sig#??}' WHERE seq = $1; $trig;"
+    sql "DROP TRIGGER audit_no_update; UPDATE audit SET sig = x'$(flipped_first "$sig")' WHERE seq = $1; $trig;"
 }
 unflip() { # SEQ HEX: the signature put back
     trig=$(sql "SELECT sql FROM sqlite_master WHERE name = 'audit_no_update';")

@@ -27,13 +27,13 @@ fresh() { # a centre of its own: admin, alice (reception), bob and carol (clinic
     intake bob "$BOB" "Client One" "bob wrote: SECRET-ONE"
 }
 id_of() { sql "SELECT id FROM staff WHERE name = '$1';"; }
-# flip SEQ...: the first byte of each entry's signature set to 00 (the append-only trigger dropped and put back)
+# flip SEQ...: the first byte of each entry's signature changed (the append-only trigger dropped and put back)
 flip() {
     trig=$(sql "SELECT sql FROM sqlite_master WHERE name = 'audit_no_update';")
     stmts="DROP TRIGGER audit_no_update;"
     for s in "$@"; do
         sig=$(sql "SELECT hex(sig) FROM audit WHERE seq = $s;")
-        stmts="$stmts UPDATE audit SET sig = x'00${sig#??}' WHERE seq = $s;"
+        stmts="$stmts UPDATE audit SET sig = x'$(flipped_first "$sig")' WHERE seq = $s;"
     done
     sql "$stmts $trig;"
 }

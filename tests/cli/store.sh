@@ -153,8 +153,9 @@ if command -v sqlite3 >/dev/null 2>&1; then
     tamper "two names swapped between clients: tampering named" \
         "UPDATE clients SET name_ct = (SELECT name_ct FROM clients WHERE id <> '$client_id' LIMIT 1) WHERE id = '$client_id';" \
         "tampering: clients.name of record $client_id"
+    # a byte always changed (00, or FF over a 00): setting 00 over a 00 changed nothing once in 256 runs
     tamper "one byte flipped in a sealed field" \
-        "UPDATE clients SET phone_ct = CAST(substr(phone_ct, 1, 30) || X'00' || substr(phone_ct, 32) AS BLOB) WHERE id = '$client_id';" \
+        "UPDATE clients SET phone_ct = CAST(substr(phone_ct, 1, 30) || CASE substr(phone_ct, 31, 1) WHEN X'00' THEN X'FF' ELSE X'00' END || substr(phone_ct, 32) AS BLOB) WHERE id = '$client_id';" \
         "tampering: clients.phone of record $client_id"
     tamper "plaintext where ciphertext belongs" \
         "UPDATE clients SET name_ct = CAST('Plain Name' AS BLOB) WHERE id = '$client_id';" "tampering: clients.name"
