@@ -225,6 +225,7 @@ static void logout(app *a, const char *why) {
     if (a->locked_idle) a->locked_restore_generation = a->s->restore_generation;
     a->live.restored_out = false;
     char copied[sizeof a->message] = "";
+    intake_leaving(a);
     if (a->in.active && !intake_autosave(a)) {
         /* its draft went or changed at another desk: this desk's answers are kept as a new draft, not dropped (F4
          * and the idle lock threw them away, a red caller's among them, while q asked: eleventh tryout) */
@@ -477,6 +478,7 @@ int run_tui(engine *e, database *db, const char *user, bool headless, bool no_co
     }
     if (timing) fclose(timing);
     /* nothing entered is ever lost: its draft gone at another desk, this desk's answers are kept as a new draft */
+    intake_leaving(&a);
     if (a.in.active && !intake_autosave(&a) && a.in.gone) intake_keep_copy(&a);
     intake_drop(&a);
     free(a.in.w);

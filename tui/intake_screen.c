@@ -102,6 +102,12 @@ bool intake_autosave(app *a) {
     return saved;
 }
 
+void intake_leaving(app *a) {
+    /* taken up at another desk with everything of it saved before: nothing to keep, no copy (a quit made one) */
+    if (intake_drop_if_all_saved(a) || !a->in.active) return;
+    wizard_mark_leaving(a->in.w); /* the last save says no desk has it open (a quick re-login was warned of one) */
+}
+
 void intake_drop(app *a) {
     if (a->in.active) wizard_free(a->in.w);
     a->in.active = false;
@@ -239,7 +245,9 @@ static reaction resume_body(app *a, const char *id, char *body, const unsigned c
     /* the same worker's other desk may have it open (the second desk resumed it silently: sixth tryout) */
     int64_t age = -1;
     error ignore = {0};
-    if (!saved_here(a, id, tag) && draft_saved_ago(a->s, id, &age, &ignore) && draft_probably_open(age)) {
+    /* not when the desk that saved it last left it (a quit, a logout, the idle lock): it is open nowhere */
+    if (!saved_here(a, id, tag) && !wizard_resumed_left(a->in.w) && draft_saved_ago(a->s, id, &age, &ignore) &&
+        draft_probably_open(age)) {
         app_message(a, true, "%s %s (%s). %s", tr("draft_resumed"), who, where, tr("draft_open_elsewhere"));
         a->in.open_elsewhere = true; /* and in the header while it is open here */
     }

@@ -492,6 +492,9 @@ void form_short_title(const form *f, char *buf, size_t size);
 reaction intake_begin_hotline(app *a);
 /* The screen an unfinished intake continues on (its questions, or its review). */
 screen_id intake_screen_now(const app *a);
+/* The desk leaves the intake in memory (a quit, a logout, the idle lock): dropped when another desk took it up with
+ * everything of it saved; else its next save marks the draft left (no "may be open at another desk" after it). */
+void intake_leaving(app *a);
 /* Forgets the intake in memory (its draft stays in the database). */
 void intake_drop(app *a);
 /* Whose intake: the client's name, or "anonymous caller" and a short id; with the channel when known. */

@@ -221,6 +221,10 @@ void wizard_keep_unentered(wizard *w, const char *text) {
     w->unentered_item = w->item;
 }
 
+void wizard_mark_leaving(wizard *w) { w->leaving = true; }
+
+bool wizard_resumed_left(const wizard *w) { return w->left_at_save; }
+
 const char *wizard_unentered(const wizard *w) {
     bool here = w->stage == WZ_QUESTIONS && w->unentered && w->unentered_pos == w->pos && w->unentered_item == w->item;
     return here ? w->unentered : NULL;
@@ -974,6 +978,7 @@ char *wizard_to_json(const wizard *w) {
         json_object_set_new(o, "anonymous_name", json_string(w->anonymous_name));
     }
     if (w->callback_none) json_object_set_new(o, "callback_none", json_true());
+    if (w->leaving) json_object_set_new(o, "left", json_true()); /* saved by a desk leaving it: open nowhere */
     if (w->unentered && w->unentered_pos < w->n_forms) { /* the field's text not entered: back in the field, not an answer */
         json_t *u = json_object();
         json_object_set_new(u, "pos", json_integer(w->unentered_pos));
@@ -1197,6 +1202,7 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
                 snprintf(w->anonymous_name, sizeof w->anonymous_name, "%s", anon);
             }
             w->callback_none = json_is_true(json_object_get(o, "callback_none"));
+            w->left_at_save = json_is_true(json_object_get(o, "left"));
             restore_unentered(w, json_object_get(o, "unentered"));
             restore_phone_guard(w, json_object_get(o, "phone_guard"));
             mark_interrupted(w); /* recomputed below, with the kept level */

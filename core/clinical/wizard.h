@@ -55,6 +55,10 @@ typedef struct {
      * was gone: twenty-first tryout); never an answer, only the field's text when the question is back */
     char *unentered;
     int unentered_pos, unentered_item;
+    /* the desk leaves the intake (a quit, a logout, the idle lock): its last save says so, and a desk resuming the
+     * draft soon after is not told it "may be open at another desk" (twenty-second tryout: quitting and logging
+     * straight back in warned of a desk that was gone). left_at_save is what the resumed draft said. */
+    bool leaving, left_at_save;
     /* the burst guard (wizard_key_arrived): when keys arrived and what the last answer key changed */
     struct {
         bool timed;         /* a key has been timed (a wizard never told the time has no guard) */
@@ -185,6 +189,10 @@ bool wizard_type(wizard *w, const char *text, error *err);
 void wizard_keep_unentered(wizard *w, const char *text);
 /* The text kept for the current question's field, or NULL when none (another question, or none kept). */
 const char *wizard_unentered(const wizard *w);
+/* The desk is leaving the intake: its next save marks the draft left, so no desk has it open. */
+void wizard_mark_leaving(wizard *w);
+/* True when the draft this wizard was resumed from was last saved by a desk leaving it. */
+bool wizard_resumed_left(const wizard *w);
 /* Whether text, typed at the current question, contradicts the interview's other answer about age: a date of birth
  * against the age item it names (form_item.age_item), or an age against a date of birth answered, by more than a
  * year. *given is the age in years, *by_date the age the date of birth gives today. wizard_type refuses such an

@@ -243,9 +243,21 @@ snapshot
 tui "$tmp/d2.script"
 c=$(new_client)
 if [ -n "$c" ] && grep -q "Caller id" "$D/draft_saved"; then ok "a resumed call is saved with its caller id"; else bad "a resumed call is saved with its caller id" "$D/draft_saved"; fi
-# the same worker's second desk resumed a draft just saved at the first silently (sixth tryout): it warns
-expect "a draft saved moments ago at another desk: resuming it warns that it may be open there (still after the heartbeat's save)" "$D/draft_other" "may be open there"
+# the same worker's second desk resumed a draft just saved at the first silently (sixth tryout): it warns while the
+# first desk is open (tests/cli/two_desks.sh); a desk that quit left it open nowhere, and the login straight after
+# warned of it all the same (twenty-second tryout)
+expect "a draft left by a desk that quit moments ago resumes" "$D/draft_other" "Unfinished intake resumed"
+absent "...without a warning that it may be open at another desk (that desk quit)" "$D/draft_other" "may be open there"
+absent "...nor in the header after the heartbeat's save" "$D/draft_saved" "May also be open at another desk"
 absent "...not when this desk saved it" "$D/draft_own" "may be open there"
+# the same after a logout (F4, as the idle lock does): the desk left the intake, and says so in its last save
+new_user
+{ login; echo "key h"; echo "type 1"; echo "key enter"; echo "type 0"; echo "key f4"; } >"$tmp/d5.script"
+tui "$tmp/d5.script"
+{ login; echo "tick"; echo "dump $D/draft_after_f4"; } >"$tmp/d6.script"
+tui "$tmp/d6.script"
+expect "a draft left by a logout moments ago resumes at the next login" "$D/draft_after_f4" "Unfinished intake resumed"
+absent "...without a warning that it may be open at another desk" "$D/draft_after_f4" "may be open there"
 # ... nor once the draft has not been saved for two heartbeats (the other desk is closed: its clock saves it every
 # minute while it is open); the test binary takes the clock from TRIAGE_NOW
 TT="${T%/*}/triage-test"

@@ -43,7 +43,7 @@ dumped() { # name
 }
 audit_count() { sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = '$1'"; }
 desk_b_start() { # desk B opened on the FIFO (written through fd 4)
-    TRIAGE_SCRIPT="$tmp/b.fifo" LINES=30 COLUMNS=100 timeout 120 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/b.out" 2>&1 &
+    TRIAGE_SCRIPT="$tmp/b.fifo" LINES=30 COLUMNS=100 timeout 120 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/b.out" 2>&1 5>&- &
     bpid=$!
     exec 4>"$tmp/b.fifo"
 }
@@ -52,17 +52,33 @@ desk_b_end() { # its script ends: desk B quits
     wait "$bpid" 2>/dev/null
     bpid=
 }
+# desk O: another desk kept open on its own FIFO (fd 5) while others log in and out
+desk_o_start() {
+    TRIAGE_SCRIPT="$tmp/o.fifo" LINES=30 COLUMNS=100 timeout 120 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/o.out" 2>&1 4>&- &
+    opid=$!
+    exec 5>"$tmp/o.fifo"
+}
+to_o() { printf '%s\n' "$@" >&5; }
+desk_o_end() { # its script ends: desk O quits
+    exec 5>&-
+    wait "$opid" 2>/dev/null
+    opid=
+}
 
-# desk A starts a hotline call and leaves it (F3): the draft is kept, saved a moment ago
-{ login; printf 'key h\ntype 1\nkey enter\ntype 0\nkey enter\nkey f3\n'; } >"$tmp/a1.script"
-desk_a "$tmp/a1.script"
-
-mkfifo "$tmp/b.fifo"
+# desk A starts a hotline call and leaves it (F3), still open: the draft is kept, saved a moment ago
+mkfifo "$tmp/b.fifo" "$tmp/o.fifo"
+desk_o_start
+to_o "type desk" "key enter" "type $R" "key enter" "key h" "type 1" "key enter" "type 0" "key enter" "key f3" "dump $D/o_home"
+dumped o_home
 desk_b_start
-to_b "type desk" "key enter" "type $R" "key enter" "dump $D/b_resumed" "key down" "dump $D/b_key"
+to_b "type desk" "key enter" "type $R" "key enter" "dump $D/b_resumed" "tick" "tick" "key down" "dump $D/b_key"
 dumped b_key
 expect "desk B: the login resumes the draft, warning that it may be open at another desk" "$D/b_resumed" "may be open there"
-expect "desk B: after a key the warning stays, in the intake's header" "$D/b_key" "May also be open at another desk"
+expect "desk B: after the heartbeat's save and a key the warning stays, in the intake's header" "$D/b_key" "May also be open at another desk"
+# desk A quits now: desk B took the intake up with all of A's answers saved, so A keeps no copy of them (a quit there
+# made a second draft of the same call)
+desk_o_end
+if [ "$(audit_count draft_copy_kept)" = 0 ]; then ok "desk A quits after B took its intake up: no copy kept"; else bad "desk A quits after B took its intake up: no copy kept"; fi
 
 # desk A resumes it too and saves it
 { login; printf 'type 0\nkey enter\ntype 00\ntype 1111\nkey ctrl-s\ndump %s/a_saved\n' "$D"; } >"$tmp/a2.script"
@@ -161,11 +177,13 @@ desk_a "$tmp/a7.script"
 desk_b_start
 to_b "type desk" "key enter" "type $R" "key enter" "key f3" "dump $D/b5_home"
 dumped b5_home
-{ login; printf 'dump %s/a5_resumed\n' "$D"; } >"$tmp/a8.script"
-desk_a "$tmp/a8.script"
+desk_o_start # desk A stays open on it (a desk that quit has it open nowhere: no warning then, tests/cli/hotline.sh)
+to_o "type desk" "key enter" "type $R" "key enter" "dump $D/a5_resumed"
+dumped a5_resumed
 to_b "key r" "dump $D/b5_r"
 dumped b5_r
 expect "desk B: r after another desk took the intake up warns that it may be open there" "$D/b5_r" "May also be open at another desk"
+desk_o_end
 to_b "type 0" "key enter" "dump $D/b5_answered"
 dumped b5_answered
 absent "desk B: ...and its next answer is saved (the stored draft was taken up, not the copy in memory)" "$D/b5_answered" "not saved here"
@@ -260,11 +278,20 @@ login12() { printf 'type desk12\nkey enter\ntype %s\nkey enter\n' "$R"; }
 desk_b_start                                              # desk B at home first, nothing to resume
 to_b "type desk12" "key enter" "type $R" "key enter" "dump $D/c_home"
 dumped c_home
-{ login12; printf 'key h\ntype 1\nkey enter\ntype 2\nkey enter\ntype 0\nkey q\n'; } >"$tmp/a15.script"
-desk_a "$tmp/a15.script"                                  # desk A: a draft saved just now
+desk_o_start                                              # desk A: a draft saved just now, A still open
+to_o "type desk12" "key enter" "type $R" "key enter" "key h" "type 1" "key enter" "type 2" "key enter" "type 0" "key q" "dump $D/o15"
+dumped o15
 to_b "key ctrl-l" "key x" "dump $D/c_x"      # Ctrl-L: the list read again (a script desk waits on its FIFO, not polling)
 dumped c_x
+to_b "key n"
+# desk A quits: its last save says it left, so the draft is open nowhere (twenty-second tryout: a quit and a login
+# straight back warned of a desk that was gone)
+desk_o_end
+to_b "key ctrl-l" "key x" "dump $D/c_x2"
+dumped c_x2
 to_b "key n" "key q"
 desk_b_end
 expect "x on a draft saved moments ago at another desk: says it may be open there" "$D/c_x" "saved less than two minutes ago at another desk"
+expect "...once that desk quit, x asks again" "$D/c_x2" "Discard the unfinished intake"
+absent "...without saying it may be open there" "$D/c_x2" "saved less than two minutes ago at another desk"
 finish
