@@ -69,9 +69,17 @@ void intake_heartbeat(app *a) {
     if (clock_now() - a->in.saved_at >= DRAFT_HEARTBEAT_SECONDS) intake_autosave(a);
 }
 
+static bool intake_item_at(const app *a, const char *item_id, int *pos, int *item);
+
 const char *intake_display_name(const app *a) {
     static char buf[128];
     const wizard *w = a->in.w;
+    /* on the name's field, the name as the field has it: a search carried in and typed over was the header's name
+     * until Enter, beside the field showing the new one (twenty-second tryout) */
+    int p, i;
+    if (a->screen == SCR_WIZARD && w->stage == WZ_QUESTIONS && a->in.typed[0] &&
+        intake_item_at(a, "preferred_name", &p, &i) && w->pos == p && w->item == i)
+        return a->in.typed;
     /* an anonymous caller: the words in the staff language now, the id from the draft (a draft begun in English
      * said "Anonymous caller DRC7674" on Chinese screens: sixth tryout) */
     if (w->caller_id[0] && !wizard_text(w, "intake", "preferred_name")[0]) {

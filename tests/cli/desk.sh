@@ -471,6 +471,7 @@ absent "a full-width age is taken as the number" "$D/fw_age" "What is your date 
     login
     printf 'key n\ntype Nina Nobody\nkey enter\nkey n\ntype 1\ndump %s/carried\nkey f3\nkey x\ntype y\n' "$D"
     printf 'key n\ntype Olga Only\nkey enter\nkey enter\ntype 1\ndump %s/carried_enter\nkey f3\nkey x\ntype y\n' "$D"
+    printf 'key n\ntype Nina Nobody\nkey enter\nkey n\ntype 1\ntype Nora Newname\ndump %s/carried_over\nkey f3\nkey x\ntype y\n' "$D"
     printf 'key n\ntype 13600000009\nkey enter\nkey n\ntype 1\ntype Pat Phone\nkey enter\nkey enter\nkey enter\ntype 1\nkey enter\ndump %s/carried_phone\nkey f3\nkey x\ntype y\n' "$D"
 } >"$tmp/carry.script"
 tui "$tmp/carry.script" 100 30
@@ -481,6 +482,9 @@ else
     bad "search: nobody found, Enter also starts the new client with the name carried" "$D/carried_enter"
 fi
 expect "search: a phone searched for is in the phone question" "$D/carried_phone" "> 13600000009"
+# twenty-second tryout: typed over, the header named the client by the search until Enter
+expect "search: the carried name typed over, the header names the client as typed" "$D/carried_over" "Intake: Nora Newname"
+absent "...not by the search" "$D/carried_over" "> Nora Newname" "Intake: Nina Nobody"
 # a slow typist (a real terminal): the clock ticks between the keys, once a second. The tick reached the question as
 # a key pressed and took the carried name away about a second after it showed (the scripted walk above types
 # faster than the clock; the receptionist saw an empty name field)
