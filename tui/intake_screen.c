@@ -119,6 +119,7 @@ void intake_leaving(app *a) {
 void intake_drop(app *a) {
     if (a->in.active) wizard_free(a->in.w);
     a->in.active = false;
+    a->in.lang_from_record = false;
     /* the next intake's review opens at its top (it opened at the row edited in the last intake: tryout) */
     a->in.review_sel = a->in.review_top = 0;
     a->in.back_to_review = false;
@@ -1363,6 +1364,8 @@ static bool phone_like(const char *s) {
     return digit;
 }
 
+static reaction language_chosen(app *a, lang l, bool from_record);
+
 /* A new intake, for a client found (their identity from the record, not asked again) or a new one (the name
  * or phone just searched for carried into the form, shown and editable: the first key typed replaces it). */
 static reaction start_new(app *a, const client_plain *known) {
@@ -1374,6 +1377,10 @@ static reaction start_new(app *a, const client_plain *known) {
         prefill(a, "preferred_name", known->name, true);
         prefill(a, "phone", known->phone, true);
         prefill(a, "birth_date", known->birth, true);
+        /* the language the client gave last time: read in it, not asked again (Esc on the first question asks) */
+        lang l;
+        error ignore = {0};
+        if (client_language(a->s, known->id, &l, &ignore)) return language_chosen(a, l, true);
     } else if (a->find.query[0]) {
         const char *item = phone_like(a->find.query) ? "phone" : "preferred_name";
         prefill(a, item, a->find.query, false);
@@ -1516,17 +1523,23 @@ static reaction find_handle(app *a, const event *ev, ui_action act) {
     return react(RE_REDRAW);
 }
 
+/* The language the questions are read in, chosen on its screen or (from_record) a returning client's last. */
+static reaction language_chosen(app *a, lang l, bool from_record) {
+    a->in.w->client_lang = l;
+    a->in.lang_from_record = from_record;
+    /* A returning client's language question is answered from it and not asked again; a new client's is asked
+     * with nothing chosen: nothing is recorded by default, only what the worker answers (it was shown
+     * pre-answered; tryout) */
+    if (a->in.w->client_id[0]) prefill(a, "language", lang_code(l), true);
+    after_change(a);
+    if (from_record) app_message(a, false, "%s", keyed(l == LANG_ZH ? "lang_from_record_zh" : "lang_from_record_en"));
+    else if (a->message[0] && !a->message_error) a->message[0] = '\0'; /* chosen again: the record's line is old */
+    return follow(a);
+}
+
 static reaction lang_handle(app *a, const event *ev, ui_action act) {
     if (act == UA_LEAVE) return leave_intake(a);
-    if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) {
-        a->in.w->client_lang = ev->ch == L'1' ? LANG_EN : LANG_ZH;
-        /* the language the questions are read in. A returning client's language question is answered from it and
-         * not asked again; a new client's is asked with nothing chosen: nothing is recorded by default, only
-         * what the worker answers (it was shown pre-answered; tryout) */
-        if (a->in.w->client_id[0]) prefill(a, "language", ev->ch == L'1' ? "en" : "zh", true);
-        after_change(a);
-        return follow(a);
-    }
+    if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) return language_chosen(a, ev->ch == L'1' ? LANG_EN : LANG_ZH, false);
     if (act == UA_BACK) return switch_to(SCR_FIND);
     return react(RE_REDRAW);
 }
@@ -1656,7 +1669,8 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
     const scale *s = form_item_scale(wizard_form(w), w->item);
     if (act == UA_BACK) { /* Esc before the first question: leaves the intake as F3 does (kept if answered) */
         wizard_keep_unentered(w, a->in.typed); /* the field's text stays for its return (Esc dropped it: tryout 22) */
-        if (!step_back(a)) return leave_intake(a);
+        /* before the first question: the language screen when it was skipped (the record's), else out */
+        if (!step_back(a)) return a->in.lang_from_record ? switch_to(SCR_LANG) : leave_intake(a);
         return follow(a);
     }
     if (act == UA_QUIT || act == UA_LEAVE) return leave_intake(a);

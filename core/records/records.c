@@ -493,6 +493,31 @@ bool intake_peek_body(session *s, const char *intake_id, char **out, error *err)
     return ok;
 }
 
+bool client_language(session *s, const char *client_id, lang *out, error *err) {
+    if (!session_allowed(s, ACT_CLIENT_SEARCH, err)) return false; /* the role that starts intakes */
+    intake_rec *in = NULL;
+    int n = 0;
+    store_status st = client_id && *client_id ? s->db->ops->intake_list_for_client(s->db->st, client_id, &in, &n)
+                                              : ST_INVALID;
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read the client's intakes", err);
+        return false;
+    }
+    bool found = false;
+    char *body = NULL;
+    /* the newest (the list is oldest first): the language the client last gave */
+    if (n > 0 && open_owned(s, client_id, "intakes", "body", in[n - 1].id, &in[n - 1].body_ct, &body, err)) {
+        json_t *root = json_loads(body, 0, NULL);
+        const char *code = json_string_value(json_object_get(json_object_get(root, "input"), "language"));
+        found = lang_parse(code, out);
+        json_decref(root);
+        secret_free(body);
+    }
+    for (int i = 0; i < n; i++) intake_rec_free(&in[i]);
+    free(in);
+    return found;
+}
+
 static bool level_valid(const char *l) {
     return l && (!strcmp(l, "red") || !strcmp(l, "orange") || !strcmp(l, "yellow") || !strcmp(l, "green"));
 }

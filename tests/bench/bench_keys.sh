@@ -130,10 +130,8 @@ new_user
     echo "type 1"
     echo "mark other:confirm_identity"
     echo "dump $D/ret_after_pick"
-    # what the intake asks today: the language the questions are read in; the identity (name, phone, language)
-    # comes from the record and is not asked again; this visit's age and birth date may be skipped
-    echo "type 2"
-    echo "mark other:language"
+    # the identity (name, phone) comes from the record, and the language the questions are read in from the
+    # client's last intake: none of them asked again; this visit's age and birth date may be skipped
     echo "dump $D/ret_first"
     printf 'key enter\nkey enter\n'
     echo "mark other:skip_age_birth"

@@ -368,8 +368,8 @@ sed 's/^{/{"client":{"name":"Kay Kept","phone":"13700000001"},/' assets/examples
 cli "$R\n" --user desk intake new "$tmp/kept.json" >/dev/null 2>&1
 {
     login
-    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\ntype 1\ndump %s/returning_first\n' "$D" # found: this client; English
-    # her name, phone and language come from the record and the choice before the forms: not asked again
+    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\ndump %s/returning_first\n' "$D" # found: this client
+    # her name, phone and language come from the record and her last intake: not asked again
     printf 'key enter\nkey enter\ntype 1\nkey enter\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'
     printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\n' # PHQ-9 all 0 (no difficulty)
     printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\nkey ctrl-s\ndump %s/kept_summary\nkey enter\n' "$D"
@@ -377,6 +377,16 @@ cli "$R\n" --user desk intake new "$tmp/kept.json" >/dev/null 2>&1
 tui "$tmp/kept.script" 100 30
 expect "returning: the first question asked is not her name (from the record)" "$D/returning_first" "Intake form   Question 2 of"
 expect "returning: ...which heads the intake" "$D/returning_first" "Intake: Kay Kept"
+# issue 14: her language was asked again in every intake; it is her last intake's, said, and Esc on the first question
+# goes back to the language screen to choose another (no language screen came before the first question)
+expect "returning: the questions in the language of her last intake, said with the way to change it" "$D/returning_first" "Questions in Chinese, the language of the client's last intake"
+{
+    login
+    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\nkey esc\ndump %s/returning_lang\ntype 1\ndump %s/returning_en\nkey f3\nkey x\ntype y\n' "$D" "$D"
+} >"$tmp/keptlang.script"
+tui "$tmp/keptlang.script" 100 30
+expect "returning: Esc on the first question goes back to the language screen" "$D/returning_lang" "The client's language"
+expect "...where 1 reads the questions in English" "$D/returning_en" "How old are you"
 
 # ---- a returning client whose birth date is on record: her age skipped with Enter, the known birth date passed over,
 # a 1 then recorded gender at once (eleventh tryout: passing over the known field disarmed the guard); held now
@@ -384,7 +394,7 @@ sed 's/^{/{"client":{"name":"Bea Born","phone":"13700000002","birth_date":"1990-
 cli "$R\n" --user desk intake new "$tmp/born.json" >/dev/null 2>&1
 {
     login
-    printf 'key n\ntype 13700000002\nkey enter\ntype 1\ntype 1\nkey enter\ntype 1\ndump %s/born_gender\nkey esc\nkey f3\nkey x\ntype y\n' "$D"
+    printf 'key n\ntype 13700000002\nkey enter\ntype 1\nkey enter\ntype 1\ndump %s/born_gender\nkey esc\nkey f3\nkey x\ntype y\n' "$D"
 } >"$tmp/born.script"
 tui "$tmp/born.script" 100 30
 expect "returning, birth date known: after the skipped age a digit at gender is held, not recorded" "$D/born_gender" "1 = .*Enter records it"
@@ -392,7 +402,7 @@ expect "returning, birth date known: after the skipped age a digit at gender is 
 # question", which a returning client is never asked; the advice names the review
 {
     login
-    printf 'key n\ntype 13700000002\nkey enter\ntype 1\ntype 1\ntype 20\nkey enter\ndump %s/born_age\nkey f3\nkey x\ntype y\n' "$D"
+    printf 'key n\ntype 13700000002\nkey enter\ntype 1\ntype 20\nkey enter\ndump %s/born_age\nkey f3\nkey x\ntype y\n' "$D"
 } >"$tmp/bornage.script"
 tui "$tmp/bornage.script" 100 30
 tr -s ' \n' '  ' <"$D/born_age" >"$D/born_age_joined"

@@ -924,6 +924,28 @@ static void t_client_tamper(void **state) {
     client_rec_free(&rb);
 }
 
+/* A returning client's language is their last intake's (it was asked in every intake: issue 14): the newest intake
+ * says, an intake without one or a client without intakes says nothing, and the code is only a language. */
+static void t_client_language(void **state) {
+    (void)state;
+    char cl[STORE_ID_LEN], none[STORE_ID_LEN], in1[STORE_ID_LEN];
+    new_client(W.alice, "Lang Person", "13700000091", "", cl);
+    new_client(W.alice, "Lang None", "13700000092", "", none);
+    lang l = LANG_COUNT;
+    assert_false(client_language(W.alice, cl, &l, &msg)); /* no intake yet */
+    new_intake(W.alice, cl, "green", "{\"input\":{\"language\":\"en\"},\"answers\":{}}", NULL, in1);
+    OK(client_language(W.alice, cl, &l, &msg));
+    assert_int_equal(l, LANG_EN);
+    new_intake(W.alice, cl, "green", "{\"input\":{\"language\":\"zh\"},\"answers\":{}}", NULL, in1);
+    OK(client_language(W.carol, cl, &l, &msg)); /* the newest, for any worker of the front desk */
+    assert_int_equal(l, LANG_ZH);
+    new_intake(W.alice, none, "green", "{\"input\":{\"language\":\"fr\"},\"answers\":{}}", NULL, in1);
+    assert_false(client_language(W.alice, none, &l, &msg)); /* not a language the questions are in */
+    new_intake(W.alice, none, "green", "{\"answers\":{}}", NULL, in1);
+    assert_false(client_language(W.alice, none, &l, &msg)); /* none said */
+    assert_false(client_language(W.alice, MISSING_ID, &l, &msg));
+}
+
 static void t_intakes(void **state) {
     (void)state;
     char cl[STORE_ID_LEN], in1[STORE_ID_LEN], in2[STORE_ID_LEN];
@@ -2748,6 +2770,7 @@ int main(void) {
         T(t_planted_data_key),
         T(t_client_find),
         T(t_client_tamper),
+        T(t_client_language),
         T(t_intakes),
         T(t_drafts),
         T(t_erase_ends_drafts),
