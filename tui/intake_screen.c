@@ -1691,7 +1691,8 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         if (!a->in.typed[0] && wizard_callback_none(w)) {
             a->message[0] = '\0';
             a->in.field_error[0] = '\0';
-            session_audit(a->s, "callback_none", w->draft_id, "no call-back number given");
+            /* audited when it stands at risk; said before any, it passes the question over as Enter would */
+            if (w->callback_none) session_audit(a->s, "callback_none", w->draft_id, "no call-back number given");
             after_change(a);
         }
         return follow(a);

@@ -928,7 +928,12 @@ const char *wizard_client_phone(const wizard *w) {
 }
 
 bool wizard_callback_none(wizard *w) {
-    if (!wizard_on_owed_callback(w) || w->burst.held || w->phone.pending[0]) return false;
+    if (!on_callback(w) || w->burst.held || w->phone.pending[0]) return false;
+    if (!wizard_callback_owed(w)) { /* before any risk: passed over, owed again at risk; the guard not armed */
+        if (cur_answer(w)->state == ANS_VALUE || !wizard_next(w)) return false;
+        if (w->phone.armed && !w->phone.resumed) phone_guard_disarm(w);
+        return true;
+    }
     w->callback_none = true;
     return wizard_next(w);
 }

@@ -246,7 +246,10 @@ void wizard_set_anonymous(wizard *w, const char *label);
  * interview returns to the caller form's call-back question before the review (wizard_goto_missing), Enter
  * there no longer passes over it (wizard_next refuses), and wizard_ready is false. The number stays optional:
  * wizard_callback_none says the caller gave none (a key of its own, never Enter: a key that moves on must not
- * answer), kept in the draft; it moves on as Enter would. */
+ * answer), kept in the draft; it moves on as Enter would. Said before the number is owed (the call's first
+ * question), it passes over the question as Enter does, still owed if the level reaches callback_owed_at, but
+ * holds no digit after it: the worker said there is no number, so a digit that follows is no number's (Enter
+ * holds it for Enter: the hotline's quick screen was one key over its budget of 12 for it). */
 bool wizard_callback_owed(const wizard *w);
 /* True on the call-back question while it is owed. */
 bool wizard_on_owed_callback(const wizard *w);

@@ -181,9 +181,8 @@ new_user
     echo "dump $D/hot_home"
     echo "key h"
     echo "type 1"
-    echo "key enter"
+    echo "key f5" # the caller gives no call-back number: said by its key, the digit after it answers at once
     echo "type 0"
-    echo "key enter" # the first answer after the skipped call-back field is confirmed (the phone guard)
     echo "type 0"
     echo "type 00"
     echo "type 1111"

@@ -566,4 +566,47 @@ expect "...Enter enters it, and the call goes on" "$D/unentered_entered" "PHQ-2 
 expect "...saved, the caller found by id with that number (its name and the number apart, not run together)" \
     "$D/unentered_found" "Anonymous caller $uid   *138 0013 8000"
 
+
+# ---- F5 on the call's first question: the caller gives no number. Passed over as Enter passes it, but the digit
+# after it answers at once: Enter holds that digit for another Enter (the phone guard), which put the negative quick
+# screen at 13 keys, over its budget of 12. The number is asked again once the call reaches orange or red.
+new_user
+audits_none() { sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'callback_none'"; }
+none_before=$(audits_none)
+{
+    login
+    echo "key h"
+    echo "type 1"          # phone
+    echo "key f5"          # the caller gives no call-back number
+    echo "type 0"
+    echo "dump $D/f5_first"
+    echo "type 0"
+    echo "type 00"
+    echo "type 2"          # ASQ 1: yes
+    echo "key enter"
+    echo "type 1"
+    echo "key enter"
+    echo "type 1"
+    echo "key enter"
+    echo "type 1"
+    echo "key enter"
+    echo "type 2"          # question 5: yes, acute
+    echo "key enter"       # the red steps acknowledged
+    echo "dump $D/f5_red_owed"
+    echo "key f5"          # asked again at red: none, again
+    echo "key ctrl-s"
+    echo "dump $D/f5_saved"
+} >"$tmp/f5.script"
+tui "$tmp/f5.script"
+expect "F5 on the call-back question: the digit after it answers PHQ-2 question 1 at once" "$D/f5_first" "PHQ-2   Question 2 of 2"
+absent "...never held for an Enter" "$D/f5_first" "Enter records it"
+expect "...and at red the number is asked again" "$D/f5_red_owed" "A number to call the caller back"
+expect "...where F5 says none for good, and the call is saved" "$D/f5_saved" "No call-back number: this caller cannot be contacted"
+if [ "$(audits_none)" = $((none_before + 1)) ]; then ok "...audited once, at red (the first F5 only passed the question over)"; else bad "...audited once, at red ($(audits_none), was $none_before)"; fi
+# Enter on the same question still holds the next digit (the phone guard)
+new_user
+{ login; echo "key h"; echo "type 1"; echo "key enter"; echo "type 0"; echo "dump $D/enter_first"; } >"$tmp/f5enter.script"
+tui "$tmp/f5enter.script"
+expect "Enter on the call-back question: the digit after it waits for Enter" "$D/enter_first" "Enter records it"
+
 finish

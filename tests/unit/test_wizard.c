@@ -1758,6 +1758,41 @@ static void test_hotline_owed_callback_typed_and_negative_not_owed(void **state)
     assert_false(wizard_callback_none(n));
 }
 
+/* "None given" said on the call's first question, before any risk: the question passed over as Enter passes it,
+ * but no digit after it is held (Enter arms the phone guard: the quick screen was one key over its budget for it);
+ * nothing said for good: at red the number is owed again, and the worker asked again. */
+static void test_hotline_callback_none_early(void **state) {
+    (void)state;
+    wizard *w = blank_wizard();
+    const char *ids[INTAKE_MAX_FORMS];
+    for (int i = 0; i < e.plan.n_hotline; i++) ids[i] = e.forms.v[e.plan.hotline[i]]->id;
+    assert_true(wizard_start(w, &e, ids, e.plan.n_hotline, LANG_EN, &err));
+    wizard_set_anonymous(w, "Anonymous caller");
+    choose(w, "phone");
+    expect_at(w, "caller", "callback");
+    assert_true(wizard_callback_none(w));
+    expect_at(w, "phq2", "item1");
+    assert_false(w->phone.armed); /* Enter would have armed it */
+    assert_false(w->callback_none);
+    const char *const zeros[] = {"0", "0", NULL};
+    answer_items(w, "phq2", zeros);
+    answer_items(w, "gad2", zeros);
+    const char *const acute[] = {"yes", "no", "no", "no", "yes", NULL};
+    answer_items(w, "asq", acute);
+    wizard_safety_acknowledged(w);
+    assert_true(wizard_callback_owed(w)); /* asked again at red */
+    expect_at(w, "caller", "callback");
+    assert_true(wizard_callback_none(w));
+    assert_true(w->callback_none);
+    assert_true(wizard_ready(w));
+    /* a number given is not "none": refused */
+    wizard *g = blank_wizard();
+    assert_true(wizard_start(g, &e, ids, e.plan.n_hotline, LANG_EN, &err));
+    choose(g, "phone");
+    type(g, "13900001111");
+    assert_false(wizard_callback_none(g));
+}
+
 /* The call-back number is the client's phone. */
 static void test_hotline_callback_is_phone(void **state) {
     (void)state;
@@ -2622,6 +2657,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_hotline_anonymous_positive_asq_red, release_all),
         cmocka_unit_test_teardown(test_hotline_red_owes_callback, release_all),
         cmocka_unit_test_teardown(test_hotline_owed_callback_typed_and_negative_not_owed, release_all),
+        cmocka_unit_test_teardown(test_hotline_callback_none_early, release_all),
         cmocka_unit_test_teardown(test_hotline_callback_is_phone, release_all),
         cmocka_unit_test_teardown(test_burst_after_enter_records_nothing, release_all),
         cmocka_unit_test_teardown(test_burst_hold_never_shifts_answers, release_all),
