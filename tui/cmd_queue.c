@@ -163,6 +163,7 @@ static int queue_move(const cli_args *a, ctx *c) {
     rq.level = it.level;
     char *reason = NULL;
     const char *arg = NULL;
+    char whom[65];
     bool bad = false;
     for (int i = 2; i < a->argc && !bad; i++) {
         if (take_reason(a, &i, &reason)) continue;
@@ -177,6 +178,15 @@ static int queue_move(const cli_args *a, ctx *c) {
         bad = bad || !arg;
     } else if (rq.action == QA_CLOSE) {
         bad = bad || !arg || !queue_outcome_parse(arg, &rq.outcome);
+    } else if (rq.action == QA_DECLINE) {
+        /* whom the client declined: as given, else the counselor assigned or the intake's suggestion */
+        rq.counselor = arg;
+        if (!arg && queues_decline_counselor(c->s, &it, NULL, whom, sizeof whom, &err)) rq.counselor = whom;
+        else if (!arg && err.msg[0]) {
+            fprintf(stderr, "triage: %s\n", err.msg);
+            secret_free(reason);
+            return cli_exit_for(&err);
+        }
     } else if (arg) {
         bad = true;
     }
@@ -214,7 +224,7 @@ static const char queue_usage[] =
     "       triage --user ME queue raise ID LEVEL [--reason TEXT|-]\n"
     "       triage --user ME queue assign ID COUNSELOR\n"
     "       triage --user ME queue contact ID [--reason TEXT|-]\n"
-    "       triage --user ME queue decline ID --reason TEXT|-\n"
+    "       triage --user ME queue decline ID [COUNSELOR] --reason TEXT|-   (default: the one assigned, or suggested)\n"
     "       triage --user ME queue close ID first_session|declined|referred|unreachable|duplicate [--reason TEXT|-]\n";
 
 int cmd_queue(const cli_args *a) {

@@ -1080,6 +1080,8 @@ static int draw_no_callback(app *a, int y, int x, int width) {
     return *line ? draw_wrapped(y, x, width, 4, line, theme(C_ORANGE)) : 0;
 }
 
+static void summary_whom_read(app *a);
+
 static void summary_draw(app *a, const layout *l) {
     int y = l->body.y + 1, x = 2, width = l->body.w - 4;
     char line[512];
@@ -1115,11 +1117,15 @@ static void summary_draw(app *a, const layout *l) {
         y += draw_wrapped(y, x, width, 2, tr(queue_in_evaluation(&a->e->queue, &a->sum.item) ? "next_red_evaluate" : "next_red_ack"),
                           theme(C_RED));
     if (a->e->has_roster) {
-        const match_result *mr = &a->in.matches;
-        snprintf(line, sizeof line, "%s%s%s", tr("suggested"), tr("p_colon"), mr->n ? a->e->roster.v[mr->top[0].counselor].name : tr("no_match"));
-        draw_text(++y, x, width, line, A_NORMAL);
+        /* after a decline, the next best match; none left: a person matches (said, never the declined one again) */
+        snprintf(line, sizeof line, "%s%s%s", tr("suggested"), tr("p_colon"),
+                 a->sum.whom[0] ? counselor_name(a, a->sum.whom) : a->sum.n_declined ? tr("no_match_declined") : tr("no_match"));
+        y++;
+        y += draw_wrapped(y, x, width, 2, line, A_NORMAL) - 1;
     }
-    if (a->sum.declining) {
+    if (a->sum.declining) { /* whom, as the decline records it */
+        snprintf(line, sizeof line, "%s %s", tr("decline_whom"), counselor_name(a, a->sum.whom));
+        draw_text(++y, x, width, line, A_BOLD);
         draw_text(y + 2, x, width, keyed("decline_why"), theme(C_TITLE));
         draw_text(y + 3, x, 2, "> ", A_BOLD);
         draw_text(y + 3, x + 2, width - 2, a->sum.reason, A_UNDERLINE);
@@ -1310,6 +1316,8 @@ static void save_intake(app *a) {
     memcpy(a->sum.intake_id, intake_id, sizeof intake_id);
     queues_open_for_client(a->db, client_id, &a->sum.item);
     a->sum.declining = false;
+    a->sum.n_declined = 0;
+    summary_whom_read(a);
     a->message[0] = '\0';
 }
 
@@ -1546,19 +1554,32 @@ static reaction lang_handle(app *a, const event *ev, ui_action act) {
 
 static bool summary_typing(const app *a) { return a->sum.declining; }
 
+/* Whom a decline on the summary names, as the core has it: the counselor assigned, else the best of this intake's
+ * suggestions that the item's row of declines has not named (the same rule the queue screen and the command use). */
+static void summary_whom_read(app *a) {
+    error err = {0};
+    a->sum.whom[0] = '\0';
+    if (a->sum.item.id[0])
+        (void)queues_decline_counselor(a->s, &a->sum.item, a->sum.intake_id, a->sum.whom, sizeof a->sum.whom, &err);
+}
+
 static reaction summary_handle(app *a, const event *ev, ui_action act) {
     summary_screen *m = &a->sum;
     error err = {0};
     if (m->declining) { /* the client declined the suggested counselor: recorded with the reason */
         if (act == UA_BACK) m->declining = false;
         else if (act == UA_CHOOSE && m->reason[0]) {
-            queue_request rq = {.action = QA_DECLINE, .reason = m->reason};
-            if (queues_act(a->s, &a->e->queue, m->item.id, rq, &err)) {
+            queue_request rq = {.action = QA_DECLINE, .reason = m->reason, .counselor = m->whom};
+            queue_refused why;
+            if (queues_act_why(a->s, &a->e->queue, m->item.id, rq, &why, &err)) {
                 queue_item now_item;
                 if (queues_find(a->db, m->item.id, &now_item, &err)) m->item = now_item;
+                m->n_declined++;
+                summary_whom_read(a); /* the next suggestion */
                 app_message(a, false, "%s", m->item.match_by_hand ? tr("declined_by_hand") : tr("declined"));
             } else {
-                app_message(a, true, "%s", err.msg);
+                char said[400];
+                app_message(a, true, "%s", queue_refusal_said(a, &why, said, sizeof said) ? said : err.msg);
             }
             secret_wipe(m->reason, sizeof m->reason);
             m->declining = false;
@@ -1568,6 +1589,11 @@ static reaction summary_handle(app *a, const event *ev, ui_action act) {
         return react(RE_REDRAW);
     }
     if (act == UA_DECLINE) {
+        /* a decline names whom the client declined: with nobody suggested, nothing to record (tryout 19) */
+        if (!m->whom[0]) {
+            app_message(a, true, "%s", tr(m->n_declined ? "decline_none_left" : "decline_nobody"));
+            return react(RE_REDRAW);
+        }
         m->reason[0] = '\0';
         m->declining = true;
     } else if (act == UA_CHOOSE || act == UA_BACK) { /* saved: Esc (and q) go back to the front desk too */

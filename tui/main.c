@@ -89,7 +89,7 @@ static const char usage[] =
     "  queue assign ID COUNSELOR\n"
     "                          a counselor accepted\n"
     "  queue contact ID        log a contact attempt\n"
-    "  queue decline ID --reason TEXT|-\n"
+    "  queue decline ID [COUNSELOR] --reason TEXT|-\n"
     "                          the client declined the suggestion (three in a row: match by hand)\n"
     "  queue close ID OUTCOME  first_session, declined, referred, unreachable or duplicate\n"
     "\n"

@@ -28,7 +28,7 @@ static void fill(char *out, size_t size, const char *key, const char *a1, const 
     out[o < size ? o : size - 1] = '\0';
 }
 
-bool queue_refusal_said(const queue_refused *r, char *out, size_t size) {
+bool queue_refusal_said(const app *a, const queue_refused *r, char *out, size_t size) {
     char n[16], of[16];
     snprintf(n, sizeof n, "%d", r->n);
     snprintf(of, sizeof of, "%d", r->of);
@@ -52,6 +52,9 @@ bool queue_refusal_said(const queue_refused *r, char *out, size_t size) {
     case QR_NO_COUNSELOR: fill(out, size, "qr_no_counselor", "", ""); break;
     case QR_ASSIGN_FIRST: fill(out, size, r->action == QA_CLOSE ? "qr_first_session_assign" : "qr_contact_assign", state, ""); break;
     case QR_DECLINE_REASON: fill(out, size, "qr_decline_reason", "", ""); break;
+    case QR_DECLINE_NOBODY: fill(out, size, "qr_decline_nobody", "", ""); break;
+    case QR_DECLINE_NOT_ASSIGNED: fill(out, size, "qr_decline_not_assigned", counselor_name(a, r->counselor), ""); break;
+    case QR_DECLINED_ALREADY: fill(out, size, "qr_declined_already", counselor_name(a, r->counselor), ""); break;
     case QR_TOO_FEW_CONTACTS: fill(out, size, "qr_too_few_contacts", n, of); break;
     case QR_CLOSE_CONFIRM_FIRST: fill(out, size, "qr_close_confirm_first", outcome_tr(r->outcome), state); break;
     default: return false;

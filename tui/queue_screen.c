@@ -284,7 +284,7 @@ static const char *next_step_key(const app *a, const queue_item *it) {
 }
 
 /* A counselor by name (the roster's), the code only when the roster no longer has them. */
-static const char *counselor_name(const app *a, const char *code) {
+const char *counselor_name(const app *a, const char *code) {
     for (int i = 0; a->e->has_roster && i < a->e->roster.n; i++)
         if (strcmp(a->e->roster.v[i].id, code) == 0) return a->e->roster.v[i].name;
     return code;
@@ -351,7 +351,9 @@ static void draw_prompt(app *a, int y, int width) {
                  level_word(LEVEL_RED), level_word(LEVEL_ORANGE), level_word(LEVEL_YELLOW), level_word(LEVEL_GREEN), key_of(UA_BACK, 1));
         break;
     case QP_REASON:
-        snprintf(line, sizeof line, "%s %s_",
+        snprintf(line, sizeof line, "%s%s%s%s%s %s_", q->rq.action == QA_DECLINE ? tr("decline_whom") : "",
+                 q->rq.action == QA_DECLINE ? " " : "", q->rq.action == QA_DECLINE ? counselor_name(a, q->declining_whom) : "",
+                 q->rq.action == QA_DECLINE ? tr("p_stop") : "",
                  keyed(q->rq.action == QA_DECLINE ? "prompt_decline"
                        : evaluation(&q->rq)           ? "prompt_evaluation"
                        : q->rq.action == QA_RAISE     ? "prompt_reason_raise"
@@ -425,7 +427,7 @@ static void submit(app *a) {
         app_message(a, false, "%s%s%s (%s, %s)", tr("done"), tr("p_colon"), tr(said), a->s->me.name, now);
     } else {
         char said[512];
-        app_message(a, true, "%s", queue_refusal_said(&why, said, sizeof said) ? said : err.msg);
+        app_message(a, true, "%s", queue_refusal_said(a, &why, said, sizeof said) ? said : err.msg);
     }
     secret_wipe(q->reason, sizeof q->reason);
     q->prompt = QP_NONE;
@@ -443,7 +445,7 @@ static bool refused_now(app *a, const queue_item *it) {
     rq.role = a->s->me.role;
     if (queue_apply_why(&a->e->queue, &copy, &rq, clock_now(), &why, &err)) return false;
     char said[512];
-    app_message(a, true, "%s", queue_refusal_said(&why, said, sizeof said) ? said : err.msg);
+    app_message(a, true, "%s", queue_refusal_said(a, &why, said, sizeof said) ? said : err.msg);
     a->q.prompt = QP_NONE;
     return true;
 }
@@ -460,6 +462,27 @@ static bool begin_request(app *a, queue_action what) {
     secret_wipe(q->reason, sizeof q->reason);
     q->choice = 0;
     return true;
+}
+
+/* Whom a decline names (the counselor assigned, else the suggestion of the item's intake), checked against the
+ * core's rules at once: nobody to decline, or the one the last decline named, is said before a reason is typed
+ * (a decline naming nobody counted toward "match by hand": tryout 19). */
+static bool decline_whom(app *a) {
+    queue_screen *q = &a->q;
+    error err = {0};
+    const queue_item *it = &q->items[q->sel];
+    if (!queues_decline_counselor(a->s, it, NULL, q->declining_whom, sizeof q->declining_whom, &err) && err.msg[0]) {
+        app_message(a, true, "%s", err.msg);
+        return false;
+    }
+    q->rq.counselor = q->declining_whom;
+    char row[QUEUE_DECLINED_MAX];
+    q->rq.declined_row = queues_declined_row(a->s, it, row);
+    q->rq.reason = "(asked next)"; /* the rules ask for the reason first, which the prompt asks for next */
+    bool refused = refused_now(a, it);
+    q->rq.reason = NULL;
+    q->rq.declined_row = NULL; /* read again inside the step's transaction */
+    return !refused;
 }
 
 static void start_assign(app *a) {
@@ -617,7 +640,7 @@ static reaction request(app *a, ui_action act) {
         if (begin_request(a, QA_RAISE)) q->prompt = QP_LEVEL;
         break;
     case UA_DECLINE:
-        if (begin_request(a, QA_DECLINE)) q->prompt = QP_REASON;
+        if (begin_request(a, QA_DECLINE) && decline_whom(a)) q->prompt = QP_REASON;
         break;
     case UA_CLOSE:
         if (begin_request(a, QA_CLOSE)) q->prompt = QP_OUTCOME;

@@ -97,8 +97,10 @@ const char *level_tr(risk_level l); /* "RED", "红色" */
 void denied_tr(char *msg, size_t size); /* "denied: a receptionist may not ..." in the staff language */
 const char *state_tr(queue_state st); /* "acknowledged", "已确认收到" */
 const char *role_tr(staff_role r);    /* "reception", "前台" */
-/* A queue rule's refusal in the staff language into out (tui/queue_refusal.c); false when r names none. */
-bool queue_refusal_said(const queue_refused *r, char *out, size_t size);
+/* A queue rule's refusal in the staff language into out (tui/queue_refusal.c), counselors by name from a's roster;
+ * false when r names none. */
+struct app;
+bool queue_refusal_said(const struct app *a, const queue_refused *r, char *out, size_t size);
 /* The time left to an item's deadline (or overdue by), in the staff language ("23h 59m left", "剩余 23小时 59分"). */
 void remaining_tr(const queue_item *it, int64_t now, char *buf, size_t size);
 void ui_set_lang(lang l);
@@ -152,6 +154,7 @@ typedef struct {
     queue_request rq;
     char item_id[STORE_ID_LEN];
     char reason[256];
+    char declining_whom[65]; /* a decline's counselor (rq.counselor): the one assigned, or the intake's suggestion */
     int choice;
     counselor_rec *counselors;
     int n_counselors;
@@ -404,6 +407,10 @@ typedef struct {
     queue_item item;
     bool declining; /* asking why the client declined the suggestion */
     char reason[WIZARD_TEXT_MAX];
+    /* whom a decline names now (the core's: the counselor assigned, or the best suggestion this row of declines has
+     * not named), "" for nobody; read on arriving and after each decline */
+    char whom[65];
+    int n_declined; /* declined here */
 } summary_screen;
 
 /* A question asked before something is done that cannot be undone. */
@@ -495,6 +502,8 @@ void form_short_title(const form *f, char *buf, size_t size);
 reaction intake_begin_hotline(app *a);
 /* The screen an unfinished intake continues on (its questions, or its review). */
 screen_id intake_screen_now(const app *a);
+/* A counselor by name (the roster's), the code only when the roster no longer has them. */
+const char *counselor_name(const app *a, const char *code);
 /* The desk leaves the intake in memory (a quit, a logout, the idle lock): dropped when another desk took it up with
  * everything of it saved; else its next save marks the draft left (no "may be open at another desk" after it). */
 void intake_leaving(app *a);

@@ -413,12 +413,20 @@ static void enter_level(const queue_policy *p, queue_item *n, risk_level level, 
     n->deadline = queue_deadline(p, level, now);
 }
 
+/* True when the space-separated row of counselors names c. */
+static bool declined_in(const char *row, const char *c) {
+    strlist l = strlist_split(row);
+    bool in = strlist_find(&l, c) >= 0;
+    strlist_free(&l);
+    return in;
+}
+
 static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq, int64_t now, queue_refused *why,
                   error *err) {
     const queue_item before = *n;
     const char *sname = queue_state_name(n->state);
     *why = (queue_refused){QR_NONE, rq->action, rq->role, n->state, rq->level, n->level, rq->outcome,
-                           n->contact_attempts, p->unreachable_after};
+                           n->contact_attempts, p->unreachable_after, ""};
     if (n->state == QS_CLOSED) REFUSE(ERR_CONFLICT, QR_CLOSED, "the item is closed; it accepts nothing more");
     if ((unsigned)rq->action >= QA_COUNT) REFUSE(ERR_INPUT, QR_BAD_REQUEST, "unknown action");
     if (!staff_role_valid(rq->role)) REFUSE(ERR_INPUT, QR_BAD_REQUEST, "unknown staff role");
@@ -478,6 +486,19 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
 
     case QA_DECLINE:
         if (!text_has_words(rq->reason)) REFUSE(ERR_INPUT, QR_DECLINE_REASON, "a decline needs the client's reason");
+        if (!text_has_words(rq->counselor))
+            REFUSE(ERR_INPUT, QR_DECLINE_NOBODY, "a decline names the counselor the client declined (none is assigned or suggested: a person matches)");
+        if (n->state == QS_ASSIGNED || n->state == QS_CONTACTED) { /* the one the client was given is the one declined */
+            snprintf(why->counselor, sizeof why->counselor, "%s", n->counselor);
+            if (strcmp(rq->counselor, n->counselor) != 0)
+                REFUSE(ERR_CONFLICT, QR_DECLINE_NOT_ASSIGNED, "the client can decline only the counselor assigned, %s", n->counselor);
+        }
+        if (strlen(rq->counselor) >= sizeof n->counselor)
+            REFUSE(ERR_INPUT, QR_BAD_REQUEST, "cannot decline: the counselor code is longer than %zu characters", sizeof n->counselor - 1);
+        /* declined again, in a row: the same suggestion, not another one (three of them send the client to a person) */
+        snprintf(why->counselor, sizeof why->counselor, "%s", rq->counselor);
+        if (n->declines_in_row > 0 && declined_in(rq->declined_row, rq->counselor))
+            REFUSE(ERR_CONFLICT, QR_DECLINED_ALREADY, "the client declined %s already: suggest another counselor", rq->counselor);
         n->declines_in_row++;
         if (n->declines_in_row >= p->decline_limit) n->match_by_hand = true;
         if (n->state == QS_ASSIGNED || n->state == QS_CONTACTED) {

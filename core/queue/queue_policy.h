@@ -71,7 +71,13 @@ typedef struct {
     staff_role role;
     risk_level level;      /* QA_CONFIRM and QA_RAISE: the level after */
     const char *reason;    /* required to lower a level and for QA_DECLINE */
-    const char *counselor; /* QA_ASSIGN */
+    /* QA_ASSIGN: the counselor assigned. QA_DECLINE: the counselor the client declined (the one assigned, or the
+     * one suggested), required: a decline that named nobody counted toward "match by hand" all the same (tryout 19) */
+    const char *counselor;
+    /* QA_DECLINE: the counselors the item's declines in a row named so far, space-separated (core/records reads
+     * them from the signed trail), or NULL: one of them declined again is refused (it is one suggestion declined,
+     * not two: three declined suggestions send the client to a person) */
+    const char *declined_row;
     queue_outcome outcome; /* QA_CLOSE */
 } queue_request;
 
@@ -121,6 +127,9 @@ typedef enum {
     QR_NO_COUNSELOR,       /* assigning names no counselor */
     QR_ASSIGN_FIRST,       /* a contact or a first session before a counselor is assigned (action, state) */
     QR_DECLINE_REASON,     /* a decline needs the client's reason */
+    QR_DECLINE_NOBODY,     /* a decline names no counselor */
+    QR_DECLINE_NOT_ASSIGNED, /* a decline names another counselor than the one assigned (counselor) */
+    QR_DECLINED_ALREADY,   /* a decline of this row named the same counselor (counselor) */
     QR_TOO_FEW_CONTACTS,   /* closing as unreachable before enough attempts (n of of) */
     QR_CLOSE_CONFIRM_FIRST /* closing as declined or referred before a clinician confirmed it (outcome, state) */
 } queue_refusal;
@@ -133,6 +142,7 @@ typedef struct {
     risk_level level, than;  /* asked, and the item's */
     queue_outcome outcome;
     int n, of;               /* contact attempts made, and needed */
+    char counselor[65];      /* the counselor a decline's refusal names (the one assigned, or the one declined) */
 } queue_refused;
 
 /* As queue_apply, and *why (may be NULL) says which rule refused (why->why QR_NONE when none did). */

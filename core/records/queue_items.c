@@ -1,5 +1,6 @@
 #include "queue_items.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,9 @@
 #include "facts.h"
 #include "clock.h"
 #include "ids.h"
+#include "records.h"
 #include "rowmac.h"
+#include "secret.h"
 #include "util.h"
 
 void queue_item_from_rec(const queue_rec *r, queue_item *it) {
@@ -226,6 +229,54 @@ static void refusal_audited(session *s, const char *item_id, queue_action action
     }
 }
 
+const char *queues_declined_row(session *s, const queue_item *it, char out[QUEUE_DECLINED_MAX]) {
+    out[0] = '\0';
+    audit_rec e;
+    unsigned char prev[VAULT_MAC_BYTES];
+    /* the newest decline's entry lists the row up to it; none in a row (an assignment began a new count): none */
+    if (it->declines_in_row <= 0 ||
+        s->db->ops->audit_by_object(s->db->st, it->id, "queue_declined", true, &e, prev) != ST_OK)
+        return NULL;
+    snprintf(out, QUEUE_DECLINED_MAX, "%s", e.detail);
+    return out;
+}
+
+/* The row with c added, the oldest names dropped until it fits an audit entry's detail. */
+static void row_with(const char *row, const char *c, char out[QUEUE_DECLINED_MAX]) {
+    const char *from = row ? row : "";
+    while (strlen(from) + 1 + strlen(c) >= QUEUE_DECLINED_MAX && *from) {
+        const char *space = strchr(from, ' ');
+        from = space ? space + 1 : "";
+    }
+    snprintf(out, QUEUE_DECLINED_MAX, "%s%s%s", from, *from ? " " : "", c);
+}
+
+bool queues_decline_counselor(session *s, const queue_item *it, const char *intake_id, char *out, size_t size,
+                              error *err) {
+    out[0] = '\0';
+    if (it->state == QS_ASSIGNED || it->state == QS_CONTACTED) { /* the one the client was given */
+        snprintf(out, size, "%s", it->counselor);
+        return out[0] != '\0';
+    }
+    /* else the intake's suggestions in their rank, past those this row declined (a peek: no audit entry, as the
+     * queue rows' own reasons; only counselor ids leave it) */
+    char *body = NULL;
+    if (!intake_peek_body(s, intake_id && *intake_id ? intake_id : it->intake_id, &body, err)) return false;
+    char row[QUEUE_DECLINED_MAX];
+    const char *declined = queues_declined_row(s, it, row);
+    strlist l = strlist_split(declined);
+    json_t *root = json_loads(body, 0, NULL);
+    secret_free(body);
+    json_t *matches = json_object_get(json_object_get(root, "assessment"), "matches");
+    for (size_t i = 0; i < json_array_size(matches) && !out[0]; i++) {
+        const char *id = json_string_value(json_object_get(json_array_get(matches, i), "id"));
+        if (id && *id && strlist_find(&l, id) < 0) snprintf(out, size, "%s", id);
+    }
+    json_decref(root);
+    strlist_free(&l);
+    return out[0] != '\0';
+}
+
 bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_request rq, error *err) {
     return queues_act_why(s, p, item_id, rq, NULL, err);
 }
@@ -269,6 +320,8 @@ bool queues_act_why(session *s, const queue_policy *p, const char *item_id, queu
                                "the file); it is shown as red; a supervisor must look at it", item_id);
         return false;
     }
+    char row[QUEUE_DECLINED_MAX], row_after[QUEUE_DECLINED_MAX];
+    if (rq.action == QA_DECLINE) rq.declined_row = queues_declined_row(s, &before, row);
     if (!queue_apply_why(p, &it, &rq, clock_now(), rule, &why)) {
         db_rollback(s->db);
         refusal_audited(s, item_id, rq.action, &why, err);
@@ -277,6 +330,10 @@ bool queues_act_why(session *s, const queue_policy *p, const char *item_id, queu
     bool ok = (!tampered || audit_log(s->db, s->v, s->me.id, "tamper_resolved", item_id,
                                       "a supervisor acted on a tampered item, read as red", err)) &&
               save_with_event(s->db, s->v, s->v, s->me.id, &r, &before, &it, queue_action_name(rq.action), rq.reason, err) &&
+              /* whom the client declined, on the signed trail: the next decline of the same one is refused */
+              (rq.action != QA_DECLINE ||
+               (row_with(rq.declined_row, rq.counselor, row_after),
+                audit_log(s->db, s->v, s->me.id, "queue_declined", item_id, row_after, err))) &&
               db_commit(s->db, err);
     if (!ok) db_rollback(s->db);
     return ok;

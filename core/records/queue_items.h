@@ -27,6 +27,17 @@ bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_re
 bool queues_act_why(session *s, const queue_policy *p, const char *item_id, queue_request rq, queue_refused *why,
                     error *err);
 
+/* The counselor a decline of the item names: the one assigned, else the best of the intake's suggestions (intake_id,
+ * or NULL for the item's) that this row of declines has not named; false (out "") when there is none (err set when
+ * the store or the role failed): nobody to decline, a person matches. */
+bool queues_decline_counselor(session *s, const queue_item *it, const char *intake_id, char *out, size_t size,
+                              error *err);
+
+/* The counselors the item's declines in a row named (its newest signed "queue_declined" entry lists them, space-
+ * separated), or NULL when it has none in a row. */
+#define QUEUE_DECLINED_MAX 257
+const char *queues_declined_row(session *s, const queue_item *it, char out[QUEUE_DECLINED_MAX]);
+
 /* Applies overdue escalations to every open item; *escalated counts the items raised. */
 bool queues_tick(database *db, const queue_policy *p, int *escalated, error *err);
 

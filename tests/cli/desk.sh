@@ -992,4 +992,33 @@ expect "...and a second n starts another" "$D/sup_n2" "Find the client"
 # the review at 80x24 showed three to five answers at a time: the panel below gives it three rows
 expect "review 80x24: the quick screen's answers down to the GAD-2 show at once" "$D/sup_review" "Feeling nervous, anxious"
 expect "review 80x24: ...the panel keeps its level" "$D/sup_review" "Risk level: GREEN"
+# ---- the summary's decline names whom the client declines; the next suggestion is the next counselor, never the one
+# declined; three in a row send the client to a person, and with nobody left there is nothing to decline (tryout 19:
+# declines named nobody, and one suggestion declined three times made three)
+cli "$P\n$R\n" --user admin user add deskd --role reception >/dev/null 2>&1 # a worker with no draft to resume
+{
+    printf 'type deskd\nkey enter\ntype %s\nkey enter\n' "$R"
+    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\n'
+    printf 'key enter\nkey enter\ntype 1\nkey enter\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\n'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\nkey ctrl-s\ndump %s/dec_summary\n' "$D"
+    printf 'key d\ndump %s/dec_ask1\ntype too far away\nkey enter\ndump %s/dec_after1\n' "$D" "$D"
+    printf 'key d\ntype evening only\nkey enter\nkey d\ntype wants a man\nkey enter\ndump %s/dec_after3\nkey d\ndump %s/dec_none\nkey enter\n' "$D" "$D"
+} >"$tmp/decline.script"
+tui "$tmp/decline.script" 100 30
+first=$(sed -n 's/.*Suggested counselor: \(.*[^ ]\) *$/\1/p' "$D/dec_summary" | head -1)
+second=$(sed -n 's/.*Suggested counselor: \(.*[^ ]\) *$/\1/p' "$D/dec_after1" | head -1)
+expect "summary decline: it names whom the client declines, the suggestion ($first)" "$D/dec_ask1" "The client declines: $first"
+if [ -n "$first" ] && [ -n "$second" ] && [ "$first" != "$second" ]; then
+    ok "...recorded, the next suggestion is another counselor ($second)"
+else
+    bad "...recorded, the next suggestion is another counselor (was '$first', now '$second')" "$D/dec_after1"
+fi
+expect "...three in a row: the client goes to a person" "$D/dec_after3" "Three declines in a row"
+expect "...and with every suggestion declined, none is offered" "$D/dec_after3" "none left"
+expect "...nor anybody to decline" "$D/dec_none" "Nothing to decline"
+n=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'queue_declined'")
+rowd=$(sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'queue_declined' ORDER BY seq DESC LIMIT 1")
+if [ "$n" -ge 3 ] && [ "$(printf '%s\n' $rowd | sort -u | wc -l)" -eq 3 ]; then ok "...the signed trail names three counselors in the row ($rowd)"; else bad "...the signed trail names three counselors in the row ($n entries, '$rowd')"; fi
+
 finish

@@ -77,8 +77,20 @@ tri clin "$C\n" queue confirm "$yid" yellow --reason "SENTINELREASON reviewed in
 check "a clinician lowers with a written reason" has_out "yellow  confirmed"
 if cat "$DB" "$DB-wal" 2>/dev/null | grep -a -q SENTINELREASON; then bad "the reason is sealed (not on disk in clear)"; else ok "the reason is sealed (not on disk in clear)"; fi
 
-# three declines in a row go to a person
-for i in 1 2 3; do tri desk "$R\n" queue decline "${yid%%-*}" --reason "prefers another time"; done
+# three declines in a row go to a person: three counselors, each named (tryout 19: a decline named nobody, and one
+# suggestion declined three times made three). Without a name, a decline names the intake's best suggestion that
+# this row of declines has not named yet; the signed trail lists the row.
+row() { sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'queue_declined' ORDER BY seq DESC LIMIT 1"; }
+sug=$(sqlite3 "$DB" "SELECT suggested FROM intakes WHERE id = (SELECT intake_id FROM queue_items WHERE id = '$yid')")
+tri desk "$R\n" queue decline "${yid%%-*}" --reason "prefers another time"
+check "a decline without a name declines the intake's suggestion ($sug)" sh -c "[ $rc -eq 0 ] && [ -n '$sug' ] && [ '$(row)' = '$sug' ]"
+tri desk "$R\n" queue decline "${yid%%-*}" "$sug" --reason "prefers another time"
+check "...the same one again, in a row, is refused: one suggestion declined, not two" has_err "declined $sug already"
+tri desk "$R\n" queue decline "${yid%%-*}" --reason "prefers another time"
+second=$(row)
+check "...the next one without a name is the next suggestion ($second)" sh -c "[ $rc -eq 0 ] && [ '${second%% *}' = '$sug' ] && [ '${second#* }' != '$sug' ]"
+third=$(printf 'c01\nc02\nc03\nc04\nc05\n' | grep -v -x -e "$sug" -e "${second#* }" | head -1)
+tri desk "$R\n" queue decline "${yid%%-*}" "$third" --reason "prefers another time"
 check "three declines: match by hand" has_out "MATCH BY HAND"
 nol queue --json
 check "...shown in the listing" has_out '"match_by_hand":true'

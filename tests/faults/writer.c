@@ -144,7 +144,7 @@ static bool one_cycle(long k, tally *t) {
     if (t->record) keep(&t->move_us, &t->moves, t->cap, t1 - t0);
     say("ack queue %s acknowledged", item.id);
     if (k % 2 == 0) {
-        queue_request dq = {.action = QA_DECLINE, .reason = "prefers an evening slot"};
+        queue_request dq = {.action = QA_DECLINE, .reason = "prefers an evening slot", .counselor = "c01"};
         t0 = now_us();
         if (!queues_act(me, &policy, item.id, dq, &err)) return failed("queues_act decline");
         t1 = now_us();

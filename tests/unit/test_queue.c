@@ -140,7 +140,10 @@ static queue_request valid_request(queue_action a, staff_role r) {
     case QA_CONFIRM: rq.level = LEVEL_YELLOW; break;
     case QA_RAISE: rq.level = LEVEL_ORANGE; break;
     case QA_ASSIGN: rq.counselor = "c02"; break;
-    case QA_DECLINE: rq.reason = "prefers evening hours"; break;
+    case QA_DECLINE: /* the counselor item_in assigns, who is also any unassigned item's suggestion here */
+        rq.reason = "prefers evening hours";
+        rq.counselor = "c01";
+        break;
     case QA_CLOSE: rq.outcome = QO_REFERRED; break;
     default: break;
     }
@@ -819,18 +822,31 @@ static void test_business_dst_new_york(void **state) {
 
 /* ---- declines ---- */
 
+/* A decline (as core/records asks it): of the counselor named, after those the row's declines named so far. */
+static queue_request decline_of(const char *whom, const char *row) {
+    queue_request rq = valid_request(QA_DECLINE, ROLE_RECEPTION);
+    rq.counselor = whom;
+    rq.declined_row = row;
+    return rq;
+}
+
+/* Three suggestions declined in a row send the client to a person: three counselors, each named (a decline naming
+ * nobody counted all the same, and one suggestion declined three times made three: tryout 19). */
 static void test_three_declines(void **state) {
     (void)state;
     queue_item it = item_in(LEVEL_YELLOW, QS_CONFIRMED);
-    queue_request dec = valid_request(QA_DECLINE, ROLE_RECEPTION);
-    must_apply(&it, dec, T0 + DAY);
+    must_apply(&it, decline_of("c01", NULL), T0 + DAY);
     assert_int_equal(it.declines_in_row, 1);
     assert_false(it.match_by_hand);
-    must_apply(&it, dec, T0 + DAY + 1);
+    /* the same one again, in a row: one suggestion declined, not two */
+    must_refuse(&it, decline_of("c01", "c01"), T0 + DAY + 1, "the client declined c01 already: suggest another counselor");
+    must_apply(&it, decline_of("c02", "c01"), T0 + DAY + 1);
     assert_int_equal(it.declines_in_row, 2);
     assert_false(it.match_by_hand);
     assert_int_equal(it.state, QS_CONFIRMED);
-    must_apply(&it, dec, T0 + DAY + 2);
+    /* the first one again, not the last: still one of this row's */
+    must_refuse(&it, decline_of("c01", "c01 c02"), T0 + DAY + 2, "the client declined c01 already: suggest another counselor");
+    must_apply(&it, decline_of("c03", "c01 c02"), T0 + DAY + 2);
     assert_int_equal(it.declines_in_row, 3);
     assert_true(it.match_by_hand);
     assert_int_equal(it.state, QS_CONFIRMED);
@@ -840,19 +856,27 @@ static void test_three_declines(void **state) {
     assert_int_equal(it.declines_in_row, 0);
     assert_false(it.match_by_hand);
     assert_string_equal(it.counselor, "c02");
-    /* declining the assigned counselor sends the item back to confirmed */
-    must_apply(&it, dec, T0 + 3 * DAY);
+    /* only the counselor assigned can be declined once one is; c02 again after a new assignment is a new decline */
+    must_refuse(&it, decline_of("c01", NULL), T0 + 3 * DAY, "the client can decline only the counselor assigned, c02");
+    must_apply(&it, decline_of("c02", "c01 c02 c03"), T0 + 3 * DAY); /* a new row: the old one does not count */
     assert_int_equal(it.state, QS_CONFIRMED);
     assert_string_equal(it.counselor, "");
     assert_int_equal(it.declines_in_row, 1);
     assert_false(it.match_by_hand);
     /* two declines, an assignment, two declines: never three in a row */
-    must_apply(&it, dec, T0 + 3 * DAY + 1);
+    must_apply(&it, decline_of("c01", "c02"), T0 + 3 * DAY + 1);
     must_apply(&it, assign, T0 + 3 * DAY + 2);
-    must_apply(&it, dec, T0 + 3 * DAY + 3);
-    must_apply(&it, dec, T0 + 3 * DAY + 4);
+    must_apply(&it, decline_of("c02", NULL), T0 + 3 * DAY + 3);
+    must_apply(&it, decline_of("c03", "c02"), T0 + 3 * DAY + 4);
     assert_int_equal(it.declines_in_row, 2);
     assert_false(it.match_by_hand);
+    /* naming nobody: refused, in every state (nothing is suggested or assigned: a person matches) */
+    for (int st = QS_OPEN; st < QS_CLOSED; st++) {
+        queue_item any = item_in(LEVEL_YELLOW, (queue_state)st);
+        must_refuse(&any, decline_of(NULL, NULL), T0 + HOUR, NULL);
+        must_refuse(&any, decline_of("  ", NULL), T0 + HOUR,
+                    "a decline names the counselor the client declined (none is assigned or suggested: a person matches)");
+    }
 }
 
 static void test_decline_limit_from_policy(void **state) {
@@ -1222,6 +1246,7 @@ static void test_red_acknowledged_not_evaluated_in_4h(void **state) {
     /* the mark stays through other steps (a declined counselor) until a clinician evaluates */
     queue_request dec = rq_of(QA_DECLINE, ROLE_RECEPTION);
     dec.reason = "wants a female counselor";
+    dec.counselor = "c01";
     must_apply(&it, dec, T0 + 5 * HOUR);
     assert_true(it.overdue);
     assert_int_equal(it.deadline, T0 + 4 * HOUR);

@@ -202,7 +202,7 @@ static void test_history_and_overdue(void **state) {
     error err = {0};
     queue_item it;
     assert_true(queues_open_for_client(&w->db, w->client[1], &it)); /* orange */
-    queue_request rq = {.action = QA_DECLINE, .reason = "prefers an evening slot"};
+    queue_request rq = {.action = QA_DECLINE, .reason = "prefers an evening slot", .counselor = "c01"};
     clock_fix(true, T0 + 60);
     assert_true(queues_act(w->desk, &w->e.queue, it.id, rq, &err));
     queue_history_entry *h = NULL;
@@ -236,6 +236,47 @@ static void test_history_and_overdue(void **state) {
     assert_true(queues_tick(&w->db, &w->e.queue, &escalated, &err));
     assert_int_equal(escalated, 0);
     clock_fix(true, T0);
+}
+
+/* A decline names its counselor: the intake's suggestions in their rank, past those this row declined, each once
+ * (tryout 19: declines named nobody, and one suggestion declined three times made three). */
+static void test_declines_name_suggestions(void **state) {
+    world *w = *state;
+    error err = {0};
+    char cl[STORE_ID_LEN], in_id[STORE_ID_LEN], whom[65], row[QUEUE_DECLINED_MAX];
+    assert_true(client_create(w->desk, "Dee Cline", "555 0199", "", cl, &err));
+    const char *body = "{\"input\":{\"answers\":{}},\"assessment\":{\"level\":\"yellow\",\"reasons\":[],"
+                       "\"matches\":[{\"id\":\"c01\"},{\"id\":\"c02\"},{\"id\":\"c03\"}]}}";
+    intake_input in = {cl, "yellow", "c01", NULL, body, NULL};
+    clock_fix(true, T0 + 100);
+    assert_true(intake_save_queued(w->desk, &in, &w->e.queue, in_id, &err));
+    queue_item it;
+    assert_true(queues_open_for_client(&w->db, cl, &it));
+    assert_null(queues_declined_row(w->desk, &it, row));
+    const char *expect[3] = {"c01", "c02", "c03"};
+    for (int k = 0; k < 3; k++) {
+        assert_true(queues_decline_counselor(w->desk, &it, NULL, whom, sizeof whom, &err));
+        assert_string_equal(whom, expect[k]);
+        if (k > 0) { /* the one declined before, again: refused, naming it */
+            queue_request again = {.action = QA_DECLINE, .reason = "again", .counselor = "c01"};
+            queue_refused why;
+            assert_false(queues_act_why(w->desk, &w->e.queue, it.id, again, &why, &err));
+            assert_int_equal(why.why, QR_DECLINED_ALREADY);
+            assert_string_equal(why.counselor, "c01");
+        }
+        queue_request rq = {.action = QA_DECLINE, .reason = "not this one", .counselor = whom};
+        assert_true(queues_act(w->desk, &w->e.queue, it.id, rq, &err));
+        assert_true(queues_open_for_client(&w->db, cl, &it));
+    }
+    assert_true(it.match_by_hand);
+    assert_string_equal(queues_declined_row(w->desk, &it, row), "c01 c02 c03"); /* on the signed trail */
+    assert_false(queues_decline_counselor(w->desk, &it, NULL, whom, sizeof whom, &err)); /* none left */
+    assert_string_equal(whom, "");
+    /* nobody named: refused whatever the state */
+    queue_request nobody = {.action = QA_DECLINE, .reason = "no one"};
+    queue_refused why;
+    assert_false(queues_act_why(w->desk, &w->e.queue, it.id, nobody, &why, &err));
+    assert_int_equal(why.why, QR_DECLINE_NOBODY);
 }
 
 static void test_record(void **state) {
@@ -325,6 +366,7 @@ int main(void) {
         cmocka_unit_test(test_initials),          cmocka_unit_test(test_summary_parse),
         cmocka_unit_test(test_counts),            cmocka_unit_test(test_pages_and_filters),
         cmocka_unit_test(test_row_view),          cmocka_unit_test(test_history_and_overdue),
+        cmocka_unit_test(test_declines_name_suggestions),
         cmocka_unit_test(test_record),            cmocka_unit_test(test_roster_put),
         cmocka_unit_test(test_staff_list),
     };
