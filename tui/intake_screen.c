@@ -1531,14 +1531,15 @@ static reaction find_handle(app *a, const event *ev, ui_action act) {
     return react(RE_REDRAW);
 }
 
-/* The language the questions are read in, chosen on its screen or (from_record) a returning client's last. */
+/* The language the questions are read in, chosen on its screen or (from_record) a returning client's on record.
+ * Only from the record is it also the answer to the intake's language question (the language the client said they
+ * want, from their last intake: not asked again, the review shows it). A language chosen on the screen is the
+ * questions' only: the client's own answer is what they said, on record or asked (the screen's choice was recorded
+ * as their answer, over the one they gave before: twenty-third tryout). Nothing is recorded by default. */
 static reaction language_chosen(app *a, lang l, bool from_record) {
     a->in.w->client_lang = l;
     a->in.lang_from_record = from_record;
-    /* A returning client's language question is answered from it and not asked again; a new client's is asked
-     * with nothing chosen: nothing is recorded by default, only what the worker answers (it was shown
-     * pre-answered; tryout) */
-    if (a->in.w->client_id[0]) prefill(a, "language", lang_code(l), true);
+    if (from_record) prefill(a, "language", lang_code(l), true);
     after_change(a);
     if (from_record) app_message(a, false, "%s", keyed(l == LANG_ZH ? "lang_from_record_zh" : "lang_from_record_en"));
     else if (a->message[0] && !a->message_error) a->message[0] = '\0'; /* chosen again: the record's line is old */

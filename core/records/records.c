@@ -508,8 +508,13 @@ bool client_language(session *s, const char *client_id, lang *out, error *err) {
     /* the newest (the list is oldest first): the language the client last gave */
     if (n > 0 && open_owned(s, client_id, "intakes", "body", in[n - 1].id, &in[n - 1].body_ct, &body, err)) {
         json_t *root = json_loads(body, 0, NULL);
-        const char *code = json_string_value(json_object_get(json_object_get(root, "input"), "language"));
-        found = lang_parse(code, out);
+        /* the answer the client gave to the intake's language question; an intake with no record form answers
+         * (one imported, or `intake new`) gives its language as the client's. A question skipped gives none: the
+         * language the questions were read in is no answer (twenty-third tryout) */
+        json_t *record = json_object_get(root, "record");
+        json_t *said = json_object_get(record, "language");
+        if (!said && json_object_size(record) == 0) said = json_object_get(json_object_get(root, "input"), "language");
+        found = lang_parse(json_string_value(said), out);
         json_decref(root);
         secret_free(body);
     }

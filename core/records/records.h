@@ -55,10 +55,11 @@ bool client_open(session *s, const char *id, client_plain *out, error *err);
  * them than initials and a reason. *out: secure memory (secret_free). */
 bool client_peek_name(session *s, const char *client_id, char **out, error *err);
 bool intake_peek_body(session *s, const char *intake_id, char **out, error *err);
-/* The language (en, zh) a returning client's newest intake was given in, so that a new intake reads its questions in
- * it without asking again (a returning client's language was asked in every intake: issue 14). A peek, like the two
- * above: the role that starts intakes, no audit entry of its own (finding the client is audited); only the
- * language's code leaves, the body is wiped at once. False when the client has no intake or none says. */
+/* The language (en, zh) a returning client gave in their newest intake (its language question's answer; an imported
+ * intake's language), so that a new intake reads its questions in it and does not ask again (a returning client's
+ * language was asked in every intake: issue 14). A peek, like the two above: the role that starts intakes, no audit
+ * entry of its own (finding the client is audited); only the language's code leaves, the body is wiped at once.
+ * False when the client has no intake, or its question was skipped (the language read in is no answer). */
 bool client_language(session *s, const char *client_id, lang *out, error *err);
 
 /* Saving an intake is the intake use case's (intake_finish.h), through intake_store.h: nothing else may

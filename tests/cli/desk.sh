@@ -379,7 +379,7 @@ expect "returning: the first question asked is not her name (from the record)" "
 expect "returning: ...which heads the intake" "$D/returning_first" "Intake: Kay Kept"
 # issue 14: her language was asked again in every intake; it is her last intake's, said, and Esc on the first question
 # goes back to the language screen to choose another (no language screen came before the first question)
-expect "returning: the questions in the language of her last intake, said with the way to change it" "$D/returning_first" "Questions in Chinese, the language of the client's last intake"
+expect "returning: the questions in her language on record, said with the way to change it" "$D/returning_first" "Questions in Chinese, the client's language on record"
 {
     login
     printf 'key n\ntype Kay Kept\nkey enter\ntype 1\nkey esc\ndump %s/returning_lang\ntype 1\ndump %s/returning_en\nkey f3\nkey x\ntype y\n' "$D" "$D"
@@ -387,6 +387,18 @@ expect "returning: the questions in the language of her last intake, said with t
 tui "$tmp/keptlang.script" 100 30
 expect "returning: Esc on the first question goes back to the language screen" "$D/returning_lang" "The client's language"
 expect "...where 1 reads the questions in English" "$D/returning_en" "How old are you"
+# twenty-third tryout: the language chosen there to read the questions in was recorded as her answer to the language
+# question, over the Chinese she gave: the reading language is no answer, her own stays
+{
+    login
+    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\nkey esc\ntype 1\n'
+    printf 'key enter\nkey enter\ntype 1\nkey enter\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\n'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\ndump %s/returning_en_review\nkey f3\nkey x\ntype y\n' "$D"
+} >"$tmp/keptlang2.script"
+tui "$tmp/keptlang2.script" 100 40
+expect "returning, questions read in English: the review keeps her own language, Chinese" "$D/returning_en_review" "Which language would you like.*Simplified Chinese"
+absent "...not the reading language" "$D/returning_en_review" "Which language would you like" "Which language would you like.*English"
 
 # ---- a returning client whose birth date is on record: her age skipped with Enter, the known birth date passed over,
 # a 1 then recorded gender at once (eleventh tryout: passing over the known field disarmed the guard); held now

@@ -944,6 +944,14 @@ static void t_client_language(void **state) {
     new_intake(W.alice, none, "green", "{\"answers\":{}}", NULL, in1);
     assert_false(client_language(W.alice, none, &l, &msg)); /* none said */
     assert_false(client_language(W.alice, MISSING_ID, &l, &msg));
+    /* an interview's: the answer to its language question, never the language its questions were read in (the
+     * reading language stood for the client's answer: twenty-third tryout) */
+    new_intake(W.alice, cl, "green", "{\"input\":{\"language\":\"en\"},\"record\":{\"channel\":\"walk_in\",\"language\":\"zh\"}}",
+               NULL, in1);
+    OK(client_language(W.alice, cl, &l, &msg));
+    assert_int_equal(l, LANG_ZH);
+    new_intake(W.alice, cl, "green", "{\"input\":{\"language\":\"en\"},\"record\":{\"channel\":\"walk_in\"}}", NULL, in1);
+    assert_false(client_language(W.alice, cl, &l, &msg)); /* skipped: no answer, whatever it was read in */
 }
 
 static void t_intakes(void **state) {
