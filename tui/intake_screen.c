@@ -120,6 +120,7 @@ void intake_drop(app *a) {
     if (a->in.active) wizard_free(a->in.w);
     a->in.active = false;
     a->in.lang_from_record = false;
+    a->in.carried = a->in.searched = false;
     /* the next intake's review opens at its top (it opened at the row edited in the last intake: tryout) */
     a->in.review_sel = a->in.review_top = 0;
     a->in.back_to_review = false;
@@ -1325,7 +1326,12 @@ static void save_intake(app *a) {
  * next login, whose nobody could say (tryout). True when it was forgotten (the draft deleted with a "draft_discarded
  * empty" entry, so that verify knows where a draft once at risk went; nothing else was recorded). */
 static bool forget_if_empty(app *a) {
-    if (!a->in.active || wizard_has_answers(a->in.w)) return false;
+    if (!a->in.active) return false;
+    /* what the record gave (not asked again), and the search carried in as it was: filled in, not answered */
+    uint64_t known[WIZARD_MAX_FORMS];
+    memcpy(known, a->in.given, sizeof known);
+    if (a->in.searched) known[a->in.carried_pos] |= 1ull << a->in.carried_item;
+    if (wizard_has_answers(a->in.w, known)) return false;
     error err = {0};
     /* only the draft as this desk read it: saved with answers at another desk since, it stays with them */
     const unsigned char *tag = a->in.w->draft_tagged ? a->in.w->draft_tag : NULL;
@@ -1392,7 +1398,7 @@ static reaction start_new(app *a, const client_plain *known) {
     } else if (a->find.query[0]) {
         const char *item = phone_like(a->find.query) ? "phone" : "preferred_name";
         prefill(a, item, a->find.query, false);
-        a->in.carried = intake_item_at(a, item, &a->in.carried_pos, &a->in.carried_item);
+        a->in.carried = a->in.searched = intake_item_at(a, item, &a->in.carried_pos, &a->in.carried_item);
     }
     return switch_to(SCR_LANG);
 }
@@ -1549,7 +1555,11 @@ static reaction language_chosen(app *a, lang l, bool from_record) {
 static reaction lang_handle(app *a, const event *ev, ui_action act) {
     if (act == UA_LEAVE) return leave_intake(a);
     if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) return language_chosen(a, ev->ch == L'1' ? LANG_EN : LANG_ZH, false);
-    if (act == UA_BACK) return switch_to(SCR_FIND);
+    if (act == UA_BACK) { /* back to the search: an intake with nothing answered is not kept (a returning client's
+                            * draft under their name was: twenty-third tryout) */
+        (void)forget_if_empty(a);
+        return switch_to(SCR_FIND);
+    }
     return react(RE_REDRAW);
 }
 
@@ -1745,6 +1755,7 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
             return react(RE_REDRAW);
         }
         if (a->in.held_pos == w->pos && a->in.held_item == w->item) secret_wipe(a->in.held, sizeof a->in.held);
+        if (w->pos == a->in.carried_pos && w->item == a->in.carried_item) a->in.searched = false; /* entered: an answer */
         if (!wizard_next(w)) {
             field_error(a, it, true);
             if (wizard_on_owed_callback(w)) snprintf(a->in.field_error, sizeof a->in.field_error, "%s", intake_text(a, "callback_owed"));

@@ -381,10 +381,11 @@ typedef struct {
     uint64_t given[WIZARD_MAX_FORMS]; /* per form, the items known already (not asked again) */
     bool q_warned;              /* a lone "q" was about to be kept as an answer: said once, Enter again keeps it */
     bool carried;               /* the search text was carried into this question: the first key replaces it */
-    /* a returning client's language taken from their last intake, its screen not shown (it was asked in every
-     * intake: issue 14); Esc before the first question goes back to it */
-    bool lang_from_record;
     int carried_pos, carried_item;
+    bool searched;              /* ...and stays so for this intake: still the search's text there, it is no answer */
+    /* a returning client's language on record, its screen not shown (it was asked in every intake: issue 14); Esc
+     * before the first question goes back to it */
+    bool lang_from_record;
     /* an answer refused as typed (a date of birth that disagrees with the age): kept for its question, so that the
      * worker who goes back to correct the other one finds it there again (it was lost: twentieth tryout) */
     char held[WIZARD_TEXT_MAX];

@@ -953,13 +953,14 @@ static void mark_interrupted(wizard *w) {
     if (cur->state == ANS_NOT_ASKED) *cur = (answer){ANS_UNANSWERED, 0};
 }
 
-bool wizard_has_answers(const wizard *w) {
+bool wizard_has_answers(const wizard *w, const uint64_t *known) {
     for (int p = 0; p < w->n_forms; p++) {
         int f = w->forms[p];
         if (!w->in.a.given[f]) continue;
         for (int i = 0; i < w->e->forms.v[f]->n_items; i++) {
             answer_state st = w->in.a.answers[f][i].state;
-            if (st == ANS_VALUE || st == ANS_REFUSED) return true;
+            bool filled_in = known && i < 64 && (known[p] >> i & 1);
+            if ((st == ANS_VALUE || st == ANS_REFUSED) && !filled_in) return true;
         }
     }
     return false;

@@ -260,9 +260,11 @@ bool wizard_callback_given_none(const wizard *w, int pos, int item);
  * (the same question: PHQ-2 items 1-2 in the PHQ-9): the interview passes over it. */
 bool wizard_item_carried(const wizard *w, int pos, int item);
 
-/* True when any question of the interview has an answer (a value or a refusal), a prefilled one included: an
- * interview without one holds nothing worth keeping as a draft. */
-bool wizard_has_answers(const wizard *w);
+/* True when any question of the interview has an answer (a value or a refusal), but those marked in known (per
+ * position, a bit per item; NULL for none): what the record or the search filled in is no answer given here, and an
+ * interview with nothing else holds nothing worth keeping as a draft (picking a returning client and leaving kept
+ * one under their name: twenty-third tryout). */
+bool wizard_has_answers(const wizard *w, const uint64_t *known);
 
 /* The interview is left (the worker leaves it for home, a lock, a crash): the question on screen was asked, and
  * unanswered it now counts as unanswered (a safety item as positive; ASQ question 5 after a positive as acute).

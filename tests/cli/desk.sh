@@ -400,6 +400,23 @@ tui "$tmp/keptlang2.script" 100 40
 expect "returning, questions read in English: the review keeps her own language, Chinese" "$D/returning_en_review" "Which language would you like.*Simplified Chinese"
 absent "...not the reading language" "$D/returning_en_review" "Which language would you like" "Which language would you like.*English"
 
+# twenty-third tryout: picking a returning client and leaving at once kept a draft under her name with nothing answered
+# (what the record gave is no answer), and so did Esc back past the language screen, and a searched name emptied
+cli "$P\n$R\n" --user admin user add deske --role reception >/dev/null 2>&1
+{
+    printf 'type deske\nkey enter\ntype %s\nkey enter\n' "$R"
+    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\nkey f3\ndump %s/pick_left\n' "$D"
+    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\nkey esc\nkey esc\nkey esc\nkey esc\ndump %s/pick_esc\n' "$D"
+    printf 'key n\ntype Zoe Zero\nkey enter\nkey n\ntype 1\nkey backspace\nkey backspace\nkey esc\ndump %s/carried_left\n' "$D"
+    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\ntype 44\nkey enter\nkey f3\ndump %s/pick_answered\nkey x\ntype y\n' "$D"
+} >"$tmp/empty.script"
+tui "$tmp/empty.script" 100 30
+expect "returning client picked and left at once: nothing was answered, no draft" "$D/pick_left" "Nothing was answered: no draft kept"
+absent "...none to resume" "$D/pick_left" "Front desk" "Resume the unfinished intake"
+absent "...nor after Esc back past the language screen" "$D/pick_esc" "Front desk" "Resume the unfinished intake"
+absent "...nor a searched name carried in and left" "$D/carried_left" "Front desk" "Resume the unfinished intake"
+expect "...but one answer given keeps it" "$D/pick_answered" "Resume the unfinished intake: Kay Kept"
+
 # ---- a returning client whose birth date is on record: her age skipped with Enter, the known birth date passed over,
 # a 1 then recorded gender at once (eleventh tryout: passing over the known field disarmed the guard); held now
 sed 's/^{/{"client":{"name":"Bea Born","phone":"13700000002","birth_date":"1990-02-03"},/' assets/examples/orange.json >"$tmp/born.json"
