@@ -1406,17 +1406,15 @@ static uint64_t qi_mix_days(uint64_t h, int64_t from, int64_t to) {
 /* The hash of what the export writes of intake r that the database also holds in clear. The days between the
  * intake and its queue item's times are in it too: the export gives them exactly (one client's dates move by
  * the same whole days), and the database has both times. The dates themselves are not: they are shifted by a
- * secret number of days. */
-static uint64_t quasi_identifier(const exporter *x, const intake_rec *r) {
+ * secret number of days. f: the intake's report facts, NULL when it has none. */
+static uint64_t quasi_identifier(const exporter *x, const intake_rec *r, const facts_rec *f) {
     uint64_t h = 1469598103934665603u;
-    facts_rec f;
-    bool has_facts = x->s->db->ops->facts_get(x->s->db->st, r->id, &f) == ST_OK;
-    h = qi_mix(h, has_facts ? f.level : r->level);
-    h = qi_mix(h, has_facts ? f.age_band : "");
-    h = qi_mix(h, has_facts ? f.channel : "");
-    h = qi_mix(h, has_facts ? f.concerns : "");
-    h = qi_mix(h, has_facts ? f.counselor : r->suggested);
-    h = qi_mix(h, has_facts ? f.confirmed_level : "");
+    h = qi_mix(h, f ? f->level : r->level);
+    h = qi_mix(h, f ? f->age_band : "");
+    h = qi_mix(h, f ? f->channel : "");
+    h = qi_mix(h, f ? f->concerns : "");
+    h = qi_mix(h, f ? f->counselor : r->suggested);
+    h = qi_mix(h, f ? f->confirmed_level : "");
     const queue_item *it = open_item_of(x, r->id);
     bool task = it && !strcmp(it->client_id, r->client_id) && it->state != QS_CLOSED;
     h = qi_mix(h, task ? queue_state_name(it->state) : "-");
@@ -1448,20 +1446,44 @@ static size_t qi_count(const uint64_t *sorted, size_t n, uint64_t qi) {
     return end - lo;
 }
 
-/* Every intake's quasi-identifier in the whole database, whatever the export's range. */
+/* One read of the intakes with their facts (intake_each_joined) gives both lists: every intake's
+ * quasi-identifier (all: the whole database when k_anonymous is to decide, see there) and the export's range
+ * by pseudonym (ids). Why one read: the range's intakes were read once for their ids and again, with the
+ * whole database, for the quasi-identifiers, each time with a lookup of its facts apiece. */
 typedef struct {
     exporter *x;
-    uint64_t *v;
-    size_t n, cap;
-} qi_list;
+    id_list ids;
+    uint64_t *all;
+    size_t n_all, cap_all;
+    bool want_all; /* k > 1: every intake's quasi-identifier is kept */
+} qi_pass;
 
-static int collect_qi(void *ctx, const intake_rec *r) {
-    qi_list *l = ctx;
+static void id_add(id_list *l, const intake_rec *r, uint64_t qi) {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 1024;
         l->v = xrealloc(l->v, l->cap * sizeof *l->v);
     }
-    l->v[l->n++] = quasi_identifier(l->x, r);
+    char pseudo[VAULT_PSEUDONYM_HEX];
+    vault_pseudonym_with(l->x->pseudo_key, "intake", r->id, pseudo);
+    l->v[l->n].key = pseudonym_key_of(pseudo);
+    l->v[l->n].qi = qi;
+    l->v[l->n].withheld = false;
+    snprintf(l->v[l->n].id, sizeof l->v[l->n].id, "%s", r->id);
+    l->n++;
+}
+
+static int collect(void *ctx, const intake_joined *j) {
+    qi_pass *p = ctx;
+    const intake_rec *r = &j->intake;
+    uint64_t qi = quasi_identifier(p->x, r, j->has_facts ? &j->facts : NULL);
+    if (p->want_all) {
+        if (p->n_all == p->cap_all) {
+            p->cap_all = p->cap_all ? p->cap_all * 2 : 1024;
+            p->all = xrealloc(p->all, p->cap_all * sizeof *p->all);
+        }
+        p->all[p->n_all++] = qi;
+    }
+    if (r->created_at >= p->x->o->from && r->created_at < p->x->o->to) id_add(&p->ids, r, qi);
     return 0;
 }
 
@@ -1473,40 +1495,17 @@ static int collect_qi(void *ctx, const intake_rec *r) {
  * privacy tryout: 8 of 18 such rows below k, one with a single candidate, its client's date shift exposed).
  * Decided once over the database, an intake is withheld from every export of any range or from none, so the rows
  * one export has and another lacks are exactly the intakes of the days one range has and the other lacks. Those
- * days' intakes can still be few: see README ("release de-identified exports for closed periods only"). */
-static int64_t k_anonymous(exporter *x, keyed_id *v, size_t n, int k, store_status *st) {
-    *st = ST_OK;
+ * days' intakes can still be few: see README ("release de-identified exports for closed periods only").
+ * all: every intake's quasi-identifier (collect), sorted here. */
+static int64_t k_anonymous(keyed_id *v, size_t n, uint64_t *all, size_t n_all, int k) {
     if (k <= 1 || n == 0) return 0;
-    qi_list all = {x, NULL, 0, 0};
-    *st = x->s->db->ops->intake_each_between(x->s->db->st, INT64_MIN, INT64_MAX, collect_qi, &all);
-    if (*st != ST_OK) {
-        free(all.v);
-        return 0;
-    }
-    if (all.n) qsort(all.v, all.n, sizeof *all.v, by_qi);
+    if (n_all) qsort(all, n_all, sizeof *all, by_qi);
     int64_t withheld = 0;
     for (size_t i = 0; i < n; i++) {
-        v[i].withheld = qi_count(all.v, all.n, v[i].qi) < (size_t)k;
+        v[i].withheld = qi_count(all, n_all, v[i].qi) < (size_t)k;
         withheld += v[i].withheld;
     }
-    free(all.v);
     return withheld;
-}
-
-static int collect_id(void *ctx, const intake_rec *r) {
-    id_list *l = ctx;
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 1024;
-        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-    }
-    char pseudo[VAULT_PSEUDONYM_HEX];
-    vault_pseudonym_with(l->x->pseudo_key, "intake", r->id, pseudo);
-    l->v[l->n].key = pseudonym_key_of(pseudo);
-    l->v[l->n].qi = quasi_identifier(l->x, r);
-    l->v[l->n].withheld = false;
-    snprintf(l->v[l->n].id, sizeof l->v[l->n].id, "%s", r->id);
-    l->n++;
-    return 0;
 }
 
 static int by_key(const void *a, const void *b) {
@@ -1525,10 +1524,15 @@ static store_status walk_by_pseudonym(exporter *x, walk *w) {
         x->failed = true;
         return ST_IO;
     }
-    id_list l = {x, NULL, 0, 0};
-    store_status st = x->s->db->ops->intake_each_between(x->s->db->st, x->o->from, x->o->to, collect_id, &l);
+    int k = x->e->cfg.export_k;
+    qi_pass p = {x, {x, NULL, 0, 0}, NULL, 0, 0, k > 1};
+    /* k of 1 withholds nothing: the range alone is read */
+    store_status st = x->s->db->ops->intake_each_joined(x->s->db->st, p.want_all ? INT64_MIN : x->o->from,
+                                                          p.want_all ? INT64_MAX : x->o->to, collect, &p);
+    id_list l = p.ids;
     if (st == ST_OK && l.n) qsort(l.v, l.n, sizeof *l.v, by_key);
-    if (st == ST_OK) x->withheld = k_anonymous(x, l.v, l.n, x->e->cfg.export_k, &st);
+    if (st == ST_OK) x->withheld = k_anonymous(l.v, l.n, p.all, p.n_all, k);
+    free(p.all);
     if (st == ST_OK) bundle_head(x); /* FHIR: its meta says how many were withheld */
     w->total = progress_wanted(x->s->progress) ? (int64_t)(l.n - (size_t)x->withheld) : 0;
     for (size_t i = 0; st == ST_OK && i < l.n && !x->failed; i++) {
