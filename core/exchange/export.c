@@ -41,12 +41,32 @@ const char *export_format_name(export_format f) { return (unsigned)f < 3 ? forma
 
 /* ---- one intake, opened ---- */
 
+/* What an export writes of an intake's report facts: these five, no other (a row that writes another must add
+ * it here). Small, so the de-identified walk holds them from its first read, one copy per combination. */
+#define FACTS_FIELD(f) sizeof(((facts_rec *)0)->f)
+typedef struct {
+    bool has; /* false when the intake has no facts row */
+    char age_band[FACTS_FIELD(age_band)], channel[FACTS_FIELD(channel)], concerns[FACTS_FIELD(concerns)],
+        counselor[FACTS_FIELD(counselor)], confirmed_level[FACTS_FIELD(confirmed_level)];
+} row_facts;
+
+/* f: NULL when the intake has none. */
+static void row_facts_of(const facts_rec *f, row_facts *out) {
+    memset(out, 0, sizeof *out);
+    if (!f) return;
+    out->has = true;
+    memcpy(out->age_band, f->age_band, sizeof out->age_band);
+    memcpy(out->channel, f->channel, sizeof out->channel);
+    memcpy(out->concerns, f->concerns, sizeof out->concerns);
+    memcpy(out->counselor, f->counselor, sizeof out->counselor);
+    memcpy(out->confirmed_level, f->confirmed_level, sizeof out->confirmed_level);
+}
+
 typedef struct {
     const intake_rec *meta;
     json_t *body;       /* the opened body, or NULL */
     client_plain client; /* empty when de-identified */
-    facts_rec facts;
-    bool has_facts;
+    row_facts facts;
     char level[8];   /* the sealed assessment's level (never the clear column alone: core/records/rowmac.h) */
     queue_item task; /* the open queue item this intake set, when there is one */
     bool has_task;
@@ -140,15 +160,16 @@ static bool client_of(exporter *x, const intake_rec *r, client_rec *c) {
  * what is written must be no finer. No facts row: none (the CSV's column is empty then too). */
 static json_t *concern_categories(const opened *op) {
     json_t *list = json_array();
-    if (!op->has_facts) return list;
+    if (!op->facts.has) return list;
     strlist l = strlist_split(op->facts.concerns);
     for (int i = 0; i < l.n; i++) json_array_append_new(list, json_string(l.v[i]));
     strlist_free(&l);
     return list;
 }
 
-/* j: the intake read with its client and facts (intake_each_joined), or NULL to look them up. */
-static bool open_one(exporter *x, const intake_rec *r, const intake_joined *j, opened *op) {
+/* j: the intake read with its client and facts (intake_each_joined), or NULL to look the client up and take the
+ * facts from held (read with the intake before: the de-identified walk). */
+static bool open_one(exporter *x, const intake_rec *r, const intake_joined *j, const row_facts *held, opened *op) {
     memset(op, 0, sizeof *op);
     op->meta = r;
     session *s = x->s;
@@ -174,12 +195,8 @@ static bool open_one(exporter *x, const intake_rec *r, const intake_joined *j, o
     if (sealed && *sealed) snprintf(op->level, sizeof op->level, "%s", sealed);
     else snprintf(op->level, sizeof op->level, "%s",
                   rowmac_check_intake(s->v, rowmac_required(s->db), r, NULL, 0) == ROW_TAMPERED ? "red" : r->level);
-    if (j) {
-        op->has_facts = j->has_facts;
-        if (j->has_facts) op->facts = j->facts;
-    } else {
-        op->has_facts = s->db->ops->facts_get(s->db->st, r->id, &op->facts) == ST_OK;
-    }
+    if (j) row_facts_of(j->has_facts ? &j->facts : NULL, &op->facts);
+    else op->facts = *held;
     const queue_item *it = open_item_of(x, r->id);
     /* every step before closing, a counselor assigned too (its deadline is 0 once the step is done, the item
      * still in the queue): the Task goes on being exported, in-progress with its owner */
@@ -338,17 +355,17 @@ static void csv_row(exporter *x, const opened *op) {
     csv_field(b, op->client_id);
     record_time(x->o, op, op->meta->created_at, t, sizeof t);
     csv_field(b, t);
-    if (x->o->deidentify) csv_field(b, op->has_facts ? op->facts.age_band : "");
+    if (x->o->deidentify) csv_field(b, op->facts.has ? op->facts.age_band : "");
     else {
         csv_field(b, op->client.name);
         csv_field(b, op->client.phone);
         csv_field(b, op->client.birth);
     }
     csv_field(b, op->level);
-    csv_field(b, op->has_facts ? op->facts.channel : "");
-    csv_field(b, op->has_facts ? op->facts.concerns : "");
-    csv_field(b, op->has_facts ? op->facts.counselor : op->meta->suggested);
-    csv_field(b, op->has_facts ? op->facts.confirmed_level : "");
+    csv_field(b, op->facts.has ? op->facts.channel : "");
+    csv_field(b, op->facts.has ? op->facts.concerns : "");
+    csv_field(b, op->facts.has ? op->facts.counselor : op->meta->suggested);
+    csv_field(b, op->facts.has ? op->facts.confirmed_level : "");
     if (op->has_task && op->task.deadline > 0) record_time(x->o, op, op->task.deadline, t, sizeof t);
     csv_field(b, op->has_task && op->task.deadline > 0 ? t : "");
     const formset *fs = &x->e->forms;
@@ -569,7 +586,7 @@ static void json_line(exporter *x, json_writer *w, const opened *op) {
     jw_object(w);
     jw_member_string(w, "id", op->client_id);
     if (x->o->deidentify) {
-        jw_member_string(w, "age_band", op->has_facts ? op->facts.age_band : "");
+        jw_member_string(w, "age_band", op->facts.has ? op->facts.age_band : "");
     } else {
         jw_member_string(w, "name", op->client.name ? op->client.name : "");
         jw_key(w, "phone");
@@ -581,7 +598,7 @@ static void json_line(exporter *x, json_writer *w, const opened *op) {
     record_time(x->o, op, op->meta->created_at, t, sizeof t);
     jw_member_string(w, "created_at", t);
     jw_member_string(w, "level", op->level);
-    if (op->has_facts) {
+    if (op->facts.has) {
         jw_key(w, "channel");
         jw_string(w, op->facts.channel[0] ? op->facts.channel : NULL);
         jw_key(w, "concerns");
@@ -695,7 +712,7 @@ static void patient(const exporter *x, json_writer *w, const opened *op) {
     if (x->o->deidentify) {
         /* the pseudonym as its identifier: an import makes (or finds) the pseudonymous client it names */
         jw_member_one_pair(w, "identifier", "system", FHIR_PSEUDONYMS, "value", op->client_id);
-        if (op->has_facts && op->facts.age_band[0])
+        if (op->facts.has && op->facts.age_band[0])
             jw_member_one_pair(w, "extension", "url", FHIR_AGE_BAND, "valueString", op->facts.age_band);
         jw_object_end(w);
         return;
@@ -1322,10 +1339,11 @@ static int count_intake(void *ctx, const intake_rec *r) {
     return 0;
 }
 
-static int export_one(walk *w, const intake_rec *r, const intake_joined *j) {
+/* j: the intake's client and facts read with it, or NULL (then held: its facts, read before). */
+static int export_one(walk *w, const intake_rec *r, const intake_joined *j, const row_facts *held) {
     exporter *x = w->x;
     opened op;
-    if (!open_one(x, r, j, &op)) {
+    if (!open_one(x, r, j, held, &op)) {
         x->failed = true;
         return 1;
     }
@@ -1348,21 +1366,80 @@ static int export_one(walk *w, const intake_rec *r, const intake_joined *j) {
     return 0;
 }
 
-static int on_intake(void *ctx, const intake_rec *r) { return export_one(ctx, r, NULL); }
-
-static int on_joined(void *ctx, const intake_joined *j) { return export_one(ctx, &j->intake, j); }
+static int on_joined(void *ctx, const intake_joined *j) { return export_one(ctx, &j->intake, j, NULL); }
 
 /* De-identified, the rows come out in the order of their pseudonyms, never the store's (the intakes by
  * created_at): in the true order, row k is the k-th intake of the day range, and ranking the database's
  * clear created_at re-links every pseudonym however well the days are shifted. The pseudonym is a keyed
- * hash, so its order says nothing. Memory: one id and a 64-bit sort key per intake (about 45 MB for a
- * million), each intake then read again by its id; never the bodies all at once. */
+ * hash, so its order says nothing. Memory: one id, a 64-bit sort key and its facts' number per intake (about
+ * 64 MB for a million), each intake then read again by its id; never the bodies all at once. */
 typedef struct {
     uint64_t key; /* the pseudonym's first 64 bits */
     uint64_t qi;  /* its quasi-identifier's hash (quasi_identifier) */
+    uint32_t facts; /* its facts in the walk's held_facts */
     bool withheld;
     char id[STORE_ID_LEN];
 } keyed_id;
+
+/* The facts of the range's intakes, held from the first read so the rows are written without a lookup of
+ * them apiece: one copy per distinct combination (a few hundred categories' combinations, whatever the
+ * count of intakes), found again by a hash set of their numbers (open addressing). */
+typedef struct {
+    row_facts *v;
+    size_t n, cap;
+    uint32_t *slots; /* a number + 1, 0 for free; n_slots a power of two, or 0 */
+    size_t n_slots;
+} held_facts;
+
+static uint64_t row_facts_hash(const row_facts *f) {
+    const char *const parts[5] = {f->age_band, f->channel, f->concerns, f->counselor, f->confirmed_level};
+    uint64_t h = f->has ? 1469598103934665603u : 1099511628211u;
+    for (int i = 0; i < 5; i++) {
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) h = (h ^ *p) * 1099511628211u;
+        h = (h ^ 0x1f) * 1099511628211u;
+    }
+    return h;
+}
+
+static bool row_facts_same(const row_facts *a, const row_facts *b) {
+    return a->has == b->has && !strcmp(a->age_band, b->age_band) && !strcmp(a->channel, b->channel) &&
+           !strcmp(a->concerns, b->concerns) && !strcmp(a->counselor, b->counselor) &&
+           !strcmp(a->confirmed_level, b->confirmed_level);
+}
+
+static void held_grow(held_facts *h) {
+    size_t n_slots = h->n_slots ? h->n_slots * 2 : 256;
+    uint32_t *slots = xcalloc(n_slots, sizeof *slots);
+    for (size_t i = 0; i < h->n; i++) {
+        size_t j = row_facts_hash(&h->v[i]) & (n_slots - 1);
+        while (slots[j]) j = (j + 1) & (n_slots - 1);
+        slots[j] = (uint32_t)i + 1;
+    }
+    free(h->slots);
+    h->slots = slots;
+    h->n_slots = n_slots;
+}
+
+/* The number of f in h, added when it is new. */
+static uint32_t held_add(held_facts *h, const row_facts *f) {
+    if ((h->n + 1) * 2 > h->n_slots) held_grow(h);
+    size_t j = row_facts_hash(f) & (h->n_slots - 1);
+    for (; h->slots[j]; j = (j + 1) & (h->n_slots - 1))
+        if (row_facts_same(&h->v[h->slots[j] - 1], f)) return h->slots[j] - 1;
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 256;
+        h->v = xrealloc(h->v, h->cap * sizeof *h->v);
+    }
+    h->v[h->n] = *f;
+    h->slots[j] = (uint32_t)h->n + 1;
+    return (uint32_t)h->n++;
+}
+
+static void held_free(held_facts *h) {
+    free(h->v);
+    free(h->slots);
+    memset(h, 0, sizeof *h);
+}
 
 typedef struct {
     exporter *x;
@@ -1453,12 +1530,13 @@ static size_t qi_count(const uint64_t *sorted, size_t n, uint64_t qi) {
 typedef struct {
     exporter *x;
     id_list ids;
+    held_facts facts; /* the range's intakes' (keyed_id.facts) */
     uint64_t *all;
     size_t n_all, cap_all;
     bool want_all; /* k > 1: every intake's quasi-identifier is kept */
 } qi_pass;
 
-static void id_add(id_list *l, const intake_rec *r, uint64_t qi) {
+static void id_add(id_list *l, const intake_rec *r, uint64_t qi, uint32_t facts) {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 1024;
         l->v = xrealloc(l->v, l->cap * sizeof *l->v);
@@ -1467,6 +1545,7 @@ static void id_add(id_list *l, const intake_rec *r, uint64_t qi) {
     vault_pseudonym_with(l->x->pseudo_key, "intake", r->id, pseudo);
     l->v[l->n].key = pseudonym_key_of(pseudo);
     l->v[l->n].qi = qi;
+    l->v[l->n].facts = facts;
     l->v[l->n].withheld = false;
     snprintf(l->v[l->n].id, sizeof l->v[l->n].id, "%s", r->id);
     l->n++;
@@ -1483,7 +1562,11 @@ static int collect(void *ctx, const intake_joined *j) {
         }
         p->all[p->n_all++] = qi;
     }
-    if (r->created_at >= p->x->o->from && r->created_at < p->x->o->to) id_add(&p->ids, r, qi);
+    if (r->created_at >= p->x->o->from && r->created_at < p->x->o->to) {
+        row_facts f;
+        row_facts_of(j->has_facts ? &j->facts : NULL, &f);
+        id_add(&p->ids, r, qi, held_add(&p->facts, &f));
+    }
     return 0;
 }
 
@@ -1525,7 +1608,7 @@ static store_status walk_by_pseudonym(exporter *x, walk *w) {
         return ST_IO;
     }
     int k = x->e->cfg.export_k;
-    qi_pass p = {x, {x, NULL, 0, 0}, NULL, 0, 0, k > 1};
+    qi_pass p = {x, {x, NULL, 0, 0}, {NULL, 0, 0, NULL, 0}, NULL, 0, 0, k > 1};
     /* k of 1 withholds nothing: the range alone is read */
     store_status st = x->s->db->ops->intake_each_joined(x->s->db->st, p.want_all ? INT64_MIN : x->o->from,
                                                           p.want_all ? INT64_MAX : x->o->to, collect, &p);
@@ -1540,9 +1623,10 @@ static store_status walk_by_pseudonym(exporter *x, walk *w) {
         intake_rec r;
         st = x->s->db->ops->intake_get(x->s->db->st, l.v[i].id, &r);
         if (st != ST_OK) break;
-        (void)on_intake(w, &r);
+        (void)export_one(w, &r, NULL, &p.facts.v[l.v[i].facts]);
         intake_rec_free(&r);
     }
+    held_free(&p.facts);
     free(l.v);
     return st;
 }
