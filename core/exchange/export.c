@@ -1484,7 +1484,7 @@ static uint64_t qi_mix_days(uint64_t h, int64_t from, int64_t to) {
  * intake and its queue item's times are in it too: the export gives them exactly (one client's dates move by
  * the same whole days), and the database has both times. The dates themselves are not: they are shifted by a
  * secret number of days. f: the intake's report facts, NULL when it has none. */
-static uint64_t quasi_identifier(const exporter *x, const intake_rec *r, const facts_rec *f) {
+static uint64_t quasi_identifier(const exporter *x, const intake_clear *r, const facts_rec *f) {
     uint64_t h = 1469598103934665603u;
     h = qi_mix(h, f ? f->level : r->level);
     h = qi_mix(h, f ? f->age_band : "");
@@ -1523,10 +1523,11 @@ static size_t qi_count(const uint64_t *sorted, size_t n, uint64_t qi) {
     return end - lo;
 }
 
-/* One read of the intakes with their facts (intake_each_joined) gives both lists: every intake's
+/* One read of the intakes' clear columns with their facts (intake_clear_each) gives both lists: every intake's
  * quasi-identifier (all: the whole database when k_anonymous is to decide, see there) and the export's range
  * by pseudonym (ids). Why one read: the range's intakes were read once for their ids and again, with the
- * whole database, for the quasi-identifiers, each time with a lookup of its facts apiece. */
+ * whole database, for the quasi-identifiers, each time with a lookup of its facts apiece; and why the clear
+ * columns alone: the bodies and clients of the whole database were read and copied only to be dropped. */
 typedef struct {
     exporter *x;
     id_list ids;
@@ -1536,7 +1537,7 @@ typedef struct {
     bool want_all; /* k > 1: every intake's quasi-identifier is kept */
 } qi_pass;
 
-static void id_add(id_list *l, const intake_rec *r, uint64_t qi, uint32_t facts) {
+static void id_add(id_list *l, const intake_clear *r, uint64_t qi, uint32_t facts) {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 1024;
         l->v = xrealloc(l->v, l->cap * sizeof *l->v);
@@ -1551,10 +1552,9 @@ static void id_add(id_list *l, const intake_rec *r, uint64_t qi, uint32_t facts)
     l->n++;
 }
 
-static int collect(void *ctx, const intake_joined *j) {
+static int collect(void *ctx, const intake_clear *r) {
     qi_pass *p = ctx;
-    const intake_rec *r = &j->intake;
-    uint64_t qi = quasi_identifier(p->x, r, j->has_facts ? &j->facts : NULL);
+    uint64_t qi = quasi_identifier(p->x, r, r->has_facts ? &r->facts : NULL);
     if (p->want_all) {
         if (p->n_all == p->cap_all) {
             p->cap_all = p->cap_all ? p->cap_all * 2 : 1024;
@@ -1564,7 +1564,7 @@ static int collect(void *ctx, const intake_joined *j) {
     }
     if (r->created_at >= p->x->o->from && r->created_at < p->x->o->to) {
         row_facts f;
-        row_facts_of(j->has_facts ? &j->facts : NULL, &f);
+        row_facts_of(r->has_facts ? &r->facts : NULL, &f);
         id_add(&p->ids, r, qi, held_add(&p->facts, &f));
     }
     return 0;
@@ -1610,8 +1610,8 @@ static store_status walk_by_pseudonym(exporter *x, walk *w) {
     int k = x->e->cfg.export_k;
     qi_pass p = {x, {x, NULL, 0, 0}, {NULL, 0, 0, NULL, 0}, NULL, 0, 0, k > 1};
     /* k of 1 withholds nothing: the range alone is read */
-    store_status st = x->s->db->ops->intake_each_joined(x->s->db->st, p.want_all ? INT64_MIN : x->o->from,
-                                                          p.want_all ? INT64_MAX : x->o->to, collect, &p);
+    store_status st = x->s->db->ops->intake_clear_each(x->s->db->st, p.want_all ? INT64_MIN : x->o->from,
+                                                         p.want_all ? INT64_MAX : x->o->to, collect, &p);
     id_list l = p.ids;
     if (st == ST_OK && l.n) qsort(l.v, l.n, sizeof *l.v, by_key);
     if (st == ST_OK) x->withheld = k_anonymous(l.v, l.n, p.all, p.n_all, k);

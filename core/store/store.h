@@ -279,6 +279,18 @@ typedef struct {
     facts_rec facts;
 } intake_joined;
 typedef int (*intake_joined_cb)(void *ctx, const intake_joined *r);
+/* One intake's clear columns with its report facts, read together (intake_clear_each): its sealed body and notes
+ * are neither read nor copied. */
+typedef struct {
+    char id[STORE_ID_LEN];
+    char client_id[STORE_ID_LEN];
+    int64_t created_at;
+    char level[8];                /* red, orange, yellow, green */
+    char suggested[STORE_ID_LEN]; /* counselor id or "" */
+    bool has_facts;               /* false when the intake has no facts row */
+    facts_rec facts;
+} intake_clear;
+typedef int (*intake_clear_cb)(void *ctx, const intake_clear *r);
 
 typedef struct store store;
 
@@ -445,6 +457,10 @@ typedef struct store_ops {
     /* the same intakes in the same order, each with its client and facts read in the same step (an export read
      * them one by one: two lookups per intake, a quarter of its time) */
     store_status (*intake_each_joined)(store *s, int64_t from, int64_t to, intake_joined_cb cb, void *ctx);
+    /* the same intakes in the same order, each with its facts (as facts_get reads them) but only its clear
+     * columns: a de-identified export reads every intake of the database for its k-anonymity (core/exchange/
+     * export.c), and copied every body and looked up every client to use none of them */
+    store_status (*intake_clear_each)(store *s, int64_t from, int64_t to, intake_clear_cb cb, void *ctx);
     /* Erasure: every row of the client (the client, its blind-index entries, intakes, queue items and their
      * history) is removed and none of its sealed values can be recovered from the store's files afterwards
      * (overwritten before removal, and removed space cleared), once purge_old_versions has completed.

@@ -953,6 +953,15 @@ static store_status ck_intake_each_joined(store *s, int64_t from, int64_t to, in
     return c->b->intake_each_joined(c->in, from, to, cb, ctx);
 }
 
+static store_status ck_intake_clear_each(store *s, int64_t from, int64_t to, intake_clear_cb cb, void *ctx) {
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (!cb) return invalid(c, "read the intakes", "no callback was given");
+    c->own_error = false;
+    COUNT(intake_clear_each);
+    return c->b->intake_clear_each(c->in, from, to, cb, ctx);
+}
+
 static store_status ck_client_erase(store *s, const char *client_id) {
     if (!s) return ST_INVALID;
     checked *c = C(s);
@@ -1100,6 +1109,7 @@ const store_ops store_checked = {
     .outcome_sessions = ck_outcome_sessions,
     .intake_each_between = ck_intake_each_between,
     .intake_each_joined = ck_intake_each_joined,
+    .intake_clear_each = ck_intake_clear_each,
     .client_erase = ck_client_erase,
     .drafts_before = ck_drafts_before,
     .clients_closed_before = ck_clients_closed_before,
@@ -1181,6 +1191,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(outcome_sessions)] = "outcome_sessions",
     [SLOT(intake_each_between)] = "intake_each_between",
     [SLOT(intake_each_joined)] = "intake_each_joined",
+    [SLOT(intake_clear_each)] = "intake_clear_each",
     [SLOT(client_erase)] = "client_erase",
     [SLOT(drafts_before)] = "drafts_before",
     [SLOT(clients_closed_before)] = "clients_closed_before",

@@ -2831,6 +2831,12 @@ static void s_network_filesystem(void **state) {
 
 /* Rows damaged behind the store's back (through another connection that ignores CHECK constraints) are
  * reported as ST_CORRUPT naming the table and the row, never returned. */
+static int count_clear(void *ctx, const intake_clear *r) {
+    (void)r;
+    (*(int *)ctx)++;
+    return 0;
+}
+
 static void s_damaged_rows(void **state) {
     fx *f = *state;
     make_triage_db(f, 2);
@@ -2866,6 +2872,9 @@ static void s_damaged_rows(void **state) {
     intake_rec ig;
     EXPECT(f, ST_CORRUPT, f->ops->intake_get(f->s, INTAKE1, &ig));
     assert_null(ig.body_ct.p);
+    assert_non_null(strstr(f->ops->errmsg(f->s), "level"));
+    /* the clear columns alone (intake_clear_each) are checked as intake_get checks them */
+    EXPECT(f, ST_CORRUPT, f->ops->intake_clear_each(f->s, INT64_MIN, INT64_MAX, count_clear, &n));
     assert_non_null(strstr(f->ops->errmsg(f->s), "level"));
 }
 
@@ -4187,6 +4196,83 @@ static void c_intake_each_joined(void **state) {
     assert_int_equal(o->intake_each_joined(NULL, 0, 2000, collect_joined, &c), ST_INVALID);
 }
 
+/* intake_clear_each: the intakes intake_each_between gives, in its order, each with the clear columns intake_get
+ * reads (id, client, time, level, suggested counselor: a NULL one as "") and its facts row when it has one (as
+ * facts_get reads it), across pages. (A damaged level refuses its read, as intake_get's: s_damaged_rows.) */
+typedef struct {
+    fx *f;
+    int n, with_facts, stop_after;
+    int64_t last_at;
+    bool seen[600];
+} clear_ctx;
+
+static int collect_clear(void *ctx, const intake_clear *r) {
+    clear_ctx *c = ctx;
+    const store_ops *o = c->f->ops;
+    unsigned idx = 0;
+    if (sscanf(r->id, "1d000000-0000-4000-8000-%12u", &idx) != 1) fail_msg("unexpected intake %s", r->id);
+    if (idx >= 600 || c->seen[idx]) fail_msg("intake %u given twice", idx);
+    c->seen[idx] = true;
+    assert_true(r->created_at >= c->last_at);
+    c->last_at = r->created_at;
+    intake_rec got;
+    OK(c->f, o->intake_get(c->f->s, r->id, &got));
+    assert_string_equal(r->client_id, got.client_id);
+    assert_true(r->created_at == got.created_at);
+    assert_string_equal(r->level, got.level);
+    assert_string_equal(r->suggested, got.suggested);
+    assert_string_equal(r->suggested, idx % 5 ? "c07" : "");
+    intake_rec_free(&got);
+    facts_rec fr;
+    bool has = o->facts_get(c->f->s, r->id, &fr) == ST_OK;
+    assert_int_equal(r->has_facts, has);
+    assert_int_equal(has, idx % 3 == 0);
+    if (has) assert_facts_eq(&fr, &r->facts);
+    c->with_facts += r->has_facts;
+    c->n++;
+    return c->stop_after && c->n >= c->stop_after;
+}
+
+static void c_intake_clear_each(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    enum { N = 600 };
+    OK(f, o->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    add_client(f, CLIENT1, 10, 8, 10, 1);
+    add_client(f, CLIENT2, 1, 0, 0, 2);
+    for (int i = N - 1; i >= 0; i--) { /* newest first: the order must come from the times */
+        char id[STORE_ID_LEN];
+        snprintf(id, sizeof id, "1d000000-0000-4000-8000-%012d", i);
+        intake_rec r = mk_intake(id, i % 2 ? CLIENT2 : CLIENT1, STAFF1, 1000 + i / 3, i % 4 ? "green" : "red", 12, 0,
+                                 (unsigned)i);
+        if (i % 5) snprintf(r.suggested, sizeof r.suggested, "c07");
+        OK(f, o->intake_insert(f->s, &r));
+        intake_rec_free(&r);
+        if (i % 3 == 0) {
+            facts_rec fr = mk_facts(id, i % 2 ? CLIENT2 : CLIENT1, 1000 + i / 3, "green", (unsigned)i);
+            OK(f, o->facts_put(f->s, &fr));
+        }
+    }
+    OK(f, o->commit(f->s));
+    clear_ctx c = {f, 0, 0, 0, INT64_MIN, {false}};
+    OK(f, o->intake_clear_each(f->s, INT64_MIN, INT64_MAX, collect_clear, &c));
+    assert_int_equal(c.n, N);
+    assert_int_equal(c.with_facts, N / 3);
+    clear_ctx part = {f, 0, 0, 0, INT64_MIN, {false}};
+    OK(f, o->intake_clear_each(f->s, 1000, 1100, collect_clear, &part)); /* intakes 0..299 */
+    assert_int_equal(part.n, 300);
+    for (int i = 0; i < 300; i++) assert_true(part.seen[i]);
+    clear_ctx none = {f, 0, 0, 0, INT64_MIN, {false}};
+    OK(f, o->intake_clear_each(f->s, 1200, 2000, collect_clear, &none));
+    assert_int_equal(none.n, 0);
+    clear_ctx stop = {f, 0, 0, 10, INT64_MIN, {false}};
+    OK(f, o->intake_clear_each(f->s, INT64_MIN, INT64_MAX, collect_clear, &stop));
+    assert_int_equal(stop.n, 10);
+    EXPECT(f, ST_INVALID, o->intake_clear_each(f->s, 0, 2000, NULL, &c));
+    assert_int_equal(o->intake_clear_each(NULL, 0, 2000, collect_clear, &c), ST_INVALID);
+}
+
 /* Bytes no other value of a test shares (fill() repeats a pattern across seeds). */
 static blob rnd_blob(size_t n, uint64_t seed) {
     blob b = {malloc(n), n};
@@ -4617,7 +4703,7 @@ static void c_leftovers_hint(void **state) {
         CT(c_degenerate_args, b), CT(c_integrity_ok, b), CT(c_second_connection, b), CT(c_read_transaction, b), CT(c_busy, b), \
         CT(c_row_macs, b), CT(c_client_keys, b), CT(c_queue_order, b), CT(c_queue_counts_page, b), CT(c_queue_events, b),          \
         CT(c_audit_each_from, b), CT(c_local_changes, b), CT(c_facts, b), CT(c_facts_scan, b),               \
-        CT(c_intake_each_between, b), CT(c_intake_each_joined, b), CT(c_client_erase, b), CT(c_drafts_erase, b),                          \
+        CT(c_intake_each_between, b), CT(c_intake_each_joined, b), CT(c_intake_clear_each, b), CT(c_client_erase, b), CT(c_drafts_erase, b),                          \
         CT(c_clients_closed_before, b), CT(c_checkpoint, b), CT(c_leftovers_hint, b), CT(c_restore, b), CT(c_scratch_and_drop, b), \
         cmocka_unit_test(c_every_op_called)
 

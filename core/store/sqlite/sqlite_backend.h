@@ -169,6 +169,7 @@ enum sid {
     S_OSESSION_LIST,
     S_INTAKE_PAGE,
     S_INTAKE_PAGE_JOINED,
+    S_INTAKE_PAGE_CLEAR,
     S_ERASE_OVERWRITE_CLIENT,
     S_ERASE_OVERWRITE_INTAKES,
     S_ERASE_OVERWRITE_REASONS,
@@ -324,6 +325,7 @@ store_status sq_read_client_at(store *s, sqlite3_stmt *st, int base, client_rec 
 store_status sq_read_intake_at(store *s, sqlite3_stmt *st, int base, intake_rec *o);
 store_status sq_read_facts_at(store *s, sqlite3_stmt *st, int base, facts_rec *o);
 store_status sq_intake_each_joined(store *s, int64_t from, int64_t to, intake_joined_cb cb, void *ctx);
+store_status sq_intake_clear_each(store *s, int64_t from, int64_t to, intake_clear_cb cb, void *ctx);
 store_status sq_read_draft(store *s, sqlite3_stmt *st, draft_rec *o);
 store_status sq_read_audit(store *s, sqlite3_stmt *st, audit_rec *o);
 __attribute__((format(printf, 3, 4))) store_status sq_invalid(store *s, const char *what, const char *why, ...);

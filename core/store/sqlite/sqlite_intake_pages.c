@@ -1,6 +1,6 @@
 /* Every intake of a range, oldest first, in pages (store.h: intake_each_between), alone or with its client and its
  * report facts read in the same step (intake_each_joined: an export read them with a lookup apiece, a quarter of
- * its time). Part of the SQLite backend. */
+ * its time), or its clear columns alone with its facts (intake_clear_each). Part of the SQLite backend. */
 #include "sqlite_backend.h"
 
 /* Reads the row st is on into elem (its columns from 1 on: column 0 is the rowid); on failure frees what it read. */
@@ -122,5 +122,47 @@ static int joined_call(void *ctx, const void *elem) {
 store_status sq_intake_each_joined(store *s, int64_t from, int64_t to, intake_joined_cb cb, void *ctx) {
     joined_each e = {cb, ctx};
     pager p = {S_INTAKE_PAGE_JOINED, sizeof(intake_joined), read_joined, joined_at, joined_drop, joined_call, &e};
+    return page_through(s, from, to, &p);
+}
+
+/* ---- each's clear columns with its facts ---- */
+
+enum { CLEAR_AT_FACTS = 6 }; /* S_INTAKE_PAGE_CLEAR's facts columns */
+
+typedef struct {
+    intake_clear_cb cb;
+    void *ctx;
+} clear_each;
+
+/* The clear columns as sq_read_intake_at checks them (a damaged one refuses the read), and the facts when the
+ * join found them (their damage too). */
+static store_status read_clear(store *s, sqlite3_stmt *st, void *elem) {
+    intake_clear *c = elem;
+    memset(c, 0, sizeof *c);
+    reader r = {st, "intakes", NULL, NULL, 1};
+    sq_rd_text(&r, 0, "id", c->id, sizeof c->id, false);
+    r.row = c->id;
+    sq_rd_text(&r, 1, "client_id", c->client_id, sizeof c->client_id, false);
+    c->created_at = sq_rd_int(&r, 2, "created_at", INT64_MIN, INT64_MAX);
+    sq_rd_text(&r, 3, "level", c->level, sizeof c->level, false);
+    if (!r.bad && !store_level_ok(c->level)) sq_rd_bad(&r, "level");
+    sq_rd_text(&r, 4, "suggested", c->suggested, sizeof c->suggested, true);
+    store_status x = sq_rd_end(s, &r);
+    if (x != ST_OK || sqlite3_column_type(st, CLEAR_AT_FACTS) == SQLITE_NULL) return x;
+    x = sq_read_facts_at(s, st, CLEAR_AT_FACTS, &c->facts);
+    c->has_facts = x == ST_OK;
+    return x;
+}
+
+static int64_t clear_at(const void *elem) { return ((const intake_clear *)elem)->created_at; }
+static void clear_drop(void *elem) { (void)elem; } /* nothing allocated */
+static int clear_call(void *ctx, const void *elem) {
+    const clear_each *e = ctx;
+    return e->cb(e->ctx, elem);
+}
+
+store_status sq_intake_clear_each(store *s, int64_t from, int64_t to, intake_clear_cb cb, void *ctx) {
+    clear_each e = {cb, ctx};
+    pager p = {S_INTAKE_PAGE_CLEAR, sizeof(intake_clear), read_clear, clear_at, clear_drop, clear_call, &e};
     return page_through(s, from, to, &p);
 }

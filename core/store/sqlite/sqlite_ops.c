@@ -75,6 +75,7 @@ const store_ops store_sqlite = {
     .outcome_sessions = sq_outcome_sessions,
     .intake_each_between = sq_intake_each_between,
     .intake_each_joined = sq_intake_each_joined,
+    .intake_clear_each = sq_intake_clear_each,
     .client_erase = sq_client_erase,
     .drafts_before = sq_drafts_before,
     .clients_closed_before = sq_clients_closed_before,

@@ -131,6 +131,14 @@ const char *const sq_sql_text[S_COUNT] = {
         "AS k ON k.client_id = c.id LEFT JOIN intake_facts AS f ON f.id = i.id WHERE i.created_at >= ?1 AND "
         "i.created_at < ?2 AND (i.created_at > ?3 OR (i.created_at = ?3 AND i.rowid > ?4)) ORDER BY i.created_at, "
         "i.rowid LIMIT ?5",
+    /* the page above, each intake's clear columns (1..5) with its facts (6..): no sealed value, no client */
+    [S_INTAKE_PAGE_CLEAR] =
+        "SELECT i.rowid, i.id, i.client_id, i.created_at, i.level, i.suggested, f.id, f.client_key, f.created_at, "
+        "f.level, f.channel, f.concerns, f.age_band, f.counselor, f.deadline, f.confirmed_at, f.confirmed_level, "
+        "f.first_contact_at, f.suggestions, f.declines, f.overdue, f.first_session_day, f.first_session_attended, "
+        "f.sessions_attended, f.last_session_day, f.closed_reason, f.closed_at, 0, f.mac FROM intakes AS i LEFT JOIN "
+        "intake_facts AS f ON f.id = i.id WHERE i.created_at >= ?1 AND i.created_at < ?2 AND (i.created_at > ?3 OR "
+        "(i.created_at = ?3 AND i.rowid > ?4)) ORDER BY i.created_at, i.rowid LIMIT ?5",
     [S_ERASE_OVERWRITE_CLIENT] = "UPDATE clients SET name_ct = randomblob(length(name_ct)), phone_ct = CASE WHEN phone_ct "
                                  "IS NULL THEN NULL ELSE randomblob(length(phone_ct)) END, birth_ct = CASE WHEN birth_ct "
                                  "IS NULL THEN NULL ELSE randomblob(length(birth_ct)) END WHERE id = ?1",
