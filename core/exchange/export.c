@@ -146,12 +146,20 @@ static void client_key_cached(exporter *x, const client_rec *c) {
     if (c->key_ct.n) (void)ckey_of(session_ckeys(s), s->db, s->v, c, &why); /* a failure is told by the opening */
 }
 
-static bool client_of(exporter *x, const intake_rec *r, client_rec *c) {
+/* The same from the client's sealed key alone, read with the intake (intake_get_keyed): de-identified, nothing
+ * else of the client's row is used. */
+static void sealed_key_cached(exporter *x, const char *client_id, const blob *key_ct) {
     session *s = x->s;
-    if (s->db->ops->client_get(s->db->st, r->client_id, c) != ST_OK) return false; /* the body's opening says why */
-    client_key_cached(x, c);
-    return true;
+    ck_status why;
+    if (key_ct->n) (void)ckey_of_sealed(session_ckeys(s), s->db, s->v, client_id, key_ct, &why);
 }
+
+/* De-identified, what the walk read of an intake besides it: its client's sealed key (read with it:
+ * intake_get_keyed) and its facts (held from the first read). */
+typedef struct {
+    const blob *key_ct;
+    const row_facts *facts;
+} held_read;
 
 /* De-identified, the intake form's concerns are given as the broad categories the CSV and JSON lines give (the
  * report facts' `concerns`, [reports] concern_groups; self_harm, study, sleep ... count as `other`), never the
@@ -167,24 +175,20 @@ static json_t *concern_categories(const opened *op) {
     return list;
 }
 
-/* j: the intake read with its client and facts (intake_each_joined), or NULL to look the client up and take the
- * facts from held (read with the intake before: the de-identified walk). */
-static bool open_one(exporter *x, const intake_rec *r, const intake_joined *j, const row_facts *held, opened *op) {
+/* j: the intake read with its client and facts (intake_each_joined), or NULL (de-identified) with h. */
+static bool open_one(exporter *x, const intake_rec *r, const intake_joined *j, const held_read *h, opened *op) {
     memset(op, 0, sizeof *op);
     op->meta = r;
     session *s = x->s;
     ck_status why; /* under its client's key (core/records/client_keys.h) */
     char who[VAULT_CLIENT_ID_MAX + 1];
-    client_rec fetched;
-    const client_rec *cp = NULL; /* the client's row: read with the intake, or looked up (then freed here) */
-    if (j && j->has_client) client_key_cached(x, cp = &j->client);
-    else if (!j && client_of(x, r, &fetched)) cp = &fetched;
-    bool have_client = cp != NULL;
+    const client_rec *cp = j && j->has_client ? &j->client : NULL; /* the client's row, read with the intake */
+    if (cp) client_key_cached(x, cp);
+    else if (h) sealed_key_cached(x, r->client_id, h->key_ct);
     if (!ckey_open_buf(session_ckeys(s), s->db, s->v, r->client_id, "intakes", "body", r->id, r->body_ct.p, r->body_ct.n,
                        &x->body, &why, who)) {
         error_set(x->err, ERR_TAMPERED, "tampering detected: intake %s does not open (edited or moved); nothing exported",
                  r->id);
-        if (cp == &fetched) client_rec_free(&fetched);
         return false;
     }
     op->body = jr_loadb((const char *)x->body.p, x->body.len); /* json_loadb's values, read faster (json_reader.h) */
@@ -196,7 +200,7 @@ static bool open_one(exporter *x, const intake_rec *r, const intake_joined *j, c
     else snprintf(op->level, sizeof op->level, "%s",
                   rowmac_check_intake(s->v, rowmac_required(s->db), r, NULL, 0) == ROW_TAMPERED ? "red" : r->level);
     if (j) row_facts_of(j->has_facts ? &j->facts : NULL, &op->facts);
-    else op->facts = *held;
+    else op->facts = *h->facts;
     const queue_item *it = open_item_of(x, r->id);
     /* every step before closing, a counselor assigned too (its deadline is 0 once the step is done, the item
      * still in the queue): the Task goes on being exported, in-progress with its owner */
@@ -211,7 +215,6 @@ static bool open_one(exporter *x, const intake_rec *r, const intake_joined *j, c
         /* only into the past: a shifted day never lies ahead of today, so a de-identified export of recent
          * data imports back (the import refuses an authored time in the future) */
         op->shift = -llabs(vault_date_shift_days(x->shift_key, op->client_id, SHIFT_MAX_DAYS)) * DAY_SECONDS;
-        if (cp == &fetched) client_rec_free(&fetched);
         if (op->shift == 0) { /* no key: an unshifted day would re-link, so nothing is exported */
             error_set(x->err, ERR_INTERNAL, "no secure memory for the export's date-shift key; nothing exported");
             json_decref(op->body);
@@ -222,7 +225,7 @@ static bool open_one(exporter *x, const intake_rec *r, const intake_joined *j, c
     }
     snprintf(op->id, sizeof op->id, "%s", r->id);
     snprintf(op->client_id, sizeof op->client_id, "%s", r->client_id);
-    if (!have_client) {
+    if (!cp) {
         error_set(x->err, ERR_STORE, "intake %s: its client %s cannot be read", r->id, r->client_id);
         json_decref(op->body);
         return false;
@@ -239,7 +242,6 @@ static bool open_one(exporter *x, const intake_rec *r, const intake_joined *j, c
                            bufs[i], &why, who);
         if (ok) *dest[i] = (char *)bufs[i]->p;
     }
-    if (cp == &fetched) client_rec_free(&fetched);
     if (!ok) {
         error_set(x->err, ERR_TAMPERED, "tampering detected: client %s does not open; nothing exported", r->client_id);
         json_decref(op->body);
@@ -1339,11 +1341,11 @@ static int count_intake(void *ctx, const intake_rec *r) {
     return 0;
 }
 
-/* j: the intake's client and facts read with it, or NULL (then held: its facts, read before). */
-static int export_one(walk *w, const intake_rec *r, const intake_joined *j, const row_facts *held) {
+/* j: the intake's client and facts read with it, or NULL (de-identified: then h). */
+static int export_one(walk *w, const intake_rec *r, const intake_joined *j, const held_read *h) {
     exporter *x = w->x;
     opened op;
-    if (!open_one(x, r, j, held, &op)) {
+    if (!open_one(x, r, j, h, &op)) {
         x->failed = true;
         return 1;
     }
@@ -1372,7 +1374,8 @@ static int on_joined(void *ctx, const intake_joined *j) { return export_one(ctx,
  * created_at): in the true order, row k is the k-th intake of the day range, and ranking the database's
  * clear created_at re-links every pseudonym however well the days are shifted. The pseudonym is a keyed
  * hash, so its order says nothing. Memory: one id, a 64-bit sort key and its facts' number per intake (about
- * 64 MB for a million), each intake then read again by its id; never the bodies all at once. */
+ * 64 MB for a million), each intake then read again by its id (with its client's sealed key: intake_get_keyed);
+ * never the bodies all at once. */
 typedef struct {
     uint64_t key; /* the pseudonym's first 64 bits */
     uint64_t qi;  /* its quasi-identifier's hash (quasi_identifier) */
@@ -1621,10 +1624,13 @@ static store_status walk_by_pseudonym(exporter *x, walk *w) {
     for (size_t i = 0; st == ST_OK && i < l.n && !x->failed; i++) {
         if (l.v[i].withheld) continue;
         intake_rec r;
-        st = x->s->db->ops->intake_get(x->s->db->st, l.v[i].id, &r);
+        blob key_ct;
+        st = x->s->db->ops->intake_get_keyed(x->s->db->st, l.v[i].id, &r, &key_ct);
         if (st != ST_OK) break;
-        (void)export_one(w, &r, NULL, &p.facts.v[l.v[i].facts]);
+        held_read h = {&key_ct, &p.facts.v[l.v[i].facts]};
+        (void)export_one(w, &r, NULL, &h);
         intake_rec_free(&r);
+        blob_free(&key_ct);
     }
     held_free(&p.facts);
     free(l.v);

@@ -109,14 +109,14 @@ bool client_keys_sealed(database *db) {
 
 /* The key of client r, not in the cache, r checked against the list of erased clients just before by the
  * caller: opened into a slot of the cache. */
-static const unsigned char *open_unerased(ckeys *c, database *db, const vault *v, const client_rec *r,
-                                          ck_status *why) {
-    if (r->key_ct.n == 0) {
+static const unsigned char *open_unerased(ckeys *c, database *db, const vault *v, const char *client_id,
+                                          const blob *key_ct, ck_status *why) {
+    if (key_ct->n == 0) {
         *why = client_keys_sealed(db) ? CK_TAMPERED : CK_LEGACY;
         return NULL;
     }
-    ckey_slot *sl = take_slot(c, db, r->id);
-    if (!vault_client_key_open(v, r->id, r->key_ct.p, r->key_ct.n, sl->key)) {
+    ckey_slot *sl = take_slot(c, db, client_id);
+    if (!vault_client_key_open(v, client_id, key_ct->p, key_ct->n, sl->key)) {
         secret_wipe(sl, sizeof *sl);
         *why = CK_TAMPERED;
         return NULL;
@@ -128,20 +128,27 @@ static const unsigned char *open_unerased(ckeys *c, database *db, const vault *v
 
 const unsigned char *ckey_of(ckeys *c, database *db, const vault *v, const client_rec *r, ck_status *why) {
     *why = CK_FAILED;
-    if (!c || !r) return NULL;
+    if (!r) return NULL;
+    return ckey_of_sealed(c, db, v, r->id, &r->key_ct, why);
+}
+
+const unsigned char *ckey_of_sealed(ckeys *c, database *db, const vault *v, const char *client_id, const blob *key_ct,
+                                    ck_status *why) {
+    *why = CK_FAILED;
+    if (!c || !client_id || !key_ct) return NULL;
     /* a key in the cache was checked against the list when it was opened, for this job */
-    ckey_slot *sl = cached(c, db, r->id);
+    ckey_slot *sl = cached(c, db, client_id);
     if (sl) {
         *why = CK_OK;
         return sl->key;
     }
     /* the list before any key is opened: an erased client's row put back from an older copy carries its old
      * sealed key, which the data key still opens */
-    if (client_erased(db, r->id, NULL)) {
+    if (client_erased(db, client_id, NULL)) {
         *why = CK_ERASED;
         return NULL;
     }
-    return open_unerased(c, db, v, r, why);
+    return open_unerased(c, db, v, client_id, key_ct, why);
 }
 
 const unsigned char *ckey_by_id(ckeys *c, database *db, const vault *v, const char *client_id, ck_status *why) {
@@ -163,7 +170,7 @@ const unsigned char *ckey_by_id(ckeys *c, database *db, const vault *v, const ch
         return NULL;
     }
     /* checked against the list above: not again (an export opens thousands of keys, each a lookup) */
-    const unsigned char *k = open_unerased(c, db, v, &r, why);
+    const unsigned char *k = open_unerased(c, db, v, r.id, &r.key_ct, why);
     client_rec_free(&r);
     return k;
 }

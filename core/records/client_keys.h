@@ -59,6 +59,10 @@ typedef enum {
 
 /* The key of client r (its row as read), opened with v. NULL with *why when there is none to use. */
 const unsigned char *ckey_of(ckeys *c, database *db, const vault *v, const client_rec *r, ck_status *why);
+/* The same from the client's id and its sealed key alone (client_keys.key_ct as a read of another row joined
+ * it: store.h intake_get_keyed), its row not read. */
+const unsigned char *ckey_of_sealed(ckeys *c, database *db, const vault *v, const char *client_id, const blob *key_ct,
+                                    ck_status *why);
 /* The same by id (the row is read). */
 const unsigned char *ckey_by_id(ckeys *c, database *db, const vault *v, const char *client_id, ck_status *why);
 /* A new client's key: made, sealed into r->key_ct, and held in the cache. NULL when it cannot be. */

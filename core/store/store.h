@@ -347,6 +347,11 @@ typedef struct store_ops {
 
     store_status (*intake_insert)(store *s, const intake_rec *r);
     store_status (*intake_get)(store *s, const char *id, intake_rec *out);
+    /* the same intake with its client's sealed key (client_keys.key_ct, as client_get gives it; empty when the
+     * client has none): what opening its body needs, in one read where an intake_get and a client_get were
+     * two (a de-identified export reads each intake so, in the order of its pseudonym); free key_ct with
+     * blob_free */
+    store_status (*intake_get_keyed)(store *s, const char *id, intake_rec *out, blob *key_ct);
     /* every intake of a client, oldest first; free each with intake_rec_free and the array with free() */
     store_status (*intake_list_for_client)(store *s, const char *client_id, intake_rec **out, int *n);
 

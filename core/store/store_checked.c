@@ -579,6 +579,17 @@ static store_status ck_intake_get(store *s, const char *id, intake_rec *out) {
     return c->b->intake_get(c->in, id, out);
 }
 
+static store_status ck_intake_get_keyed(store *s, const char *id, intake_rec *out, blob *key_ct) {
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) memset(out, 0, sizeof *out);
+    if (key_ct) *key_ct = (blob){0};
+    if (!store_id_ok(id) || !out || !key_ct) return invalid(c, "read an intake", "no valid id or no result was given");
+    c->own_error = false;
+    COUNT(intake_get_keyed);
+    return c->b->intake_get_keyed(c->in, id, out, key_ct);
+}
+
 static store_status ck_intake_list_for_client(store *s, const char *client_id, intake_rec **out, int *n) {
     if (!s) return ST_INVALID;
     checked *c = C(s);
@@ -1075,6 +1086,7 @@ const store_ops store_checked = {
     .bidx_find = ck_bidx_find,
     .intake_insert = ck_intake_insert,
     .intake_get = ck_intake_get,
+    .intake_get_keyed = ck_intake_get_keyed,
     .intake_list_for_client = ck_intake_list_for_client,
     .draft_put = ck_draft_put,
     .draft_for_staff = ck_draft_for_staff,
@@ -1157,6 +1169,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(bidx_find)] = "bidx_find",
     [SLOT(intake_insert)] = "intake_insert",
     [SLOT(intake_get)] = "intake_get",
+    [SLOT(intake_get_keyed)] = "intake_get_keyed",
     [SLOT(intake_list_for_client)] = "intake_list_for_client",
     [SLOT(draft_put)] = "draft_put",
     [SLOT(draft_for_staff)] = "draft_for_staff",

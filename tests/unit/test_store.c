@@ -2873,6 +2873,10 @@ static void s_damaged_rows(void **state) {
     EXPECT(f, ST_CORRUPT, f->ops->intake_get(f->s, INTAKE1, &ig));
     assert_null(ig.body_ct.p);
     assert_non_null(strstr(f->ops->errmsg(f->s), "level"));
+    blob key;
+    EXPECT(f, ST_CORRUPT, f->ops->intake_get_keyed(f->s, INTAKE1, &ig, &key));
+    assert_null(ig.body_ct.p);
+    assert_null(key.p);
     /* the clear columns alone (intake_clear_each) are checked as intake_get checks them */
     EXPECT(f, ST_CORRUPT, f->ops->intake_clear_each(f->s, INT64_MIN, INT64_MAX, count_clear, &n));
     assert_non_null(strstr(f->ops->errmsg(f->s), "level"));
@@ -4196,6 +4200,52 @@ static void c_intake_each_joined(void **state) {
     assert_int_equal(o->intake_each_joined(NULL, 0, 2000, collect_joined, &c), ST_INVALID);
 }
 
+/* intake_get_keyed: the intake as intake_get reads it, with its client's sealed key as client_get reads it
+ * (empty for a client without one yet); an intake that is not there is ST_NOTFOUND. */
+static void c_intake_get_keyed(void **state) {
+    fx *f = *state;
+    const store_ops *o = f->ops;
+    OK(f, o->begin(f->s));
+    add_staff(f, STAFF1, "amy");
+    client_rec c1 = mk_client(CLIENT1, STAFF1, 10, 0, 0, 1);
+    c1.key_ct = mkb(VAULT_CLIENT_KEY_SEALED, 7);
+    OK(f, o->client_insert(f->s, &c1));
+    add_client(f, CLIENT2, 10, 0, 0, 2); /* no key yet: before the upgrade reached it */
+    const char *ids[2] = {"1e000000-0000-4000-8000-000000000001", "1e000000-0000-4000-8000-000000000002"};
+    for (int i = 0; i < 2; i++) {
+        intake_rec r = mk_intake(ids[i], i ? CLIENT2 : CLIENT1, STAFF1, 1000 + i, "orange", 20, (size_t)(i * 5),
+                                 (unsigned)i);
+        snprintf(r.suggested, sizeof r.suggested, "c0%d", i);
+        OK(f, o->intake_insert(f->s, &r));
+        intake_rec_free(&r);
+    }
+    OK(f, o->commit(f->s));
+    for (int i = 0; i < 2; i++) {
+        intake_rec want, got;
+        blob key;
+        OK(f, o->intake_get(f->s, ids[i], &want));
+        OK(f, o->intake_get_keyed(f->s, ids[i], &got, &key));
+        assert_intake_eq(&want, &got);
+        client_rec c;
+        OK(f, o->client_get(f->s, got.client_id, &c));
+        assert_blob_eq(&c.key_ct, &key);
+        assert_int_equal(key.n, i ? 0 : VAULT_CLIENT_KEY_SEALED);
+        client_rec_free(&c);
+        intake_rec_free(&want);
+        intake_rec_free(&got);
+        blob_free(&key);
+    }
+    intake_rec r;
+    blob key;
+    EXPECT(f, ST_NOTFOUND, o->intake_get_keyed(f->s, "1e000000-0000-4000-8000-000000000009", &r, &key));
+    assert_null(key.p);
+    EXPECT(f, ST_INVALID, o->intake_get_keyed(f->s, "not an id", &r, &key));
+    EXPECT(f, ST_INVALID, o->intake_get_keyed(f->s, ids[0], NULL, &key));
+    EXPECT(f, ST_INVALID, o->intake_get_keyed(f->s, ids[0], &r, NULL));
+    assert_int_equal(o->intake_get_keyed(NULL, ids[0], &r, &key), ST_INVALID);
+    client_rec_free(&c1);
+}
+
 /* intake_clear_each: the intakes intake_each_between gives, in its order, each with the clear columns intake_get
  * reads (id, client, time, level, suggested counselor: a NULL one as "") and its facts row when it has one (as
  * facts_get reads it), across pages. (A damaged level refuses its read, as intake_get's: s_damaged_rows.) */
@@ -4703,7 +4753,7 @@ static void c_leftovers_hint(void **state) {
         CT(c_degenerate_args, b), CT(c_integrity_ok, b), CT(c_second_connection, b), CT(c_read_transaction, b), CT(c_busy, b), \
         CT(c_row_macs, b), CT(c_client_keys, b), CT(c_queue_order, b), CT(c_queue_counts_page, b), CT(c_queue_events, b),          \
         CT(c_audit_each_from, b), CT(c_local_changes, b), CT(c_facts, b), CT(c_facts_scan, b),               \
-        CT(c_intake_each_between, b), CT(c_intake_each_joined, b), CT(c_intake_clear_each, b), CT(c_client_erase, b), CT(c_drafts_erase, b),                          \
+        CT(c_intake_each_between, b), CT(c_intake_each_joined, b), CT(c_intake_clear_each, b), CT(c_intake_get_keyed, b), CT(c_client_erase, b), CT(c_drafts_erase, b),                          \
         CT(c_clients_closed_before, b), CT(c_checkpoint, b), CT(c_leftovers_hint, b), CT(c_restore, b), CT(c_scratch_and_drop, b), \
         cmocka_unit_test(c_every_op_called)
 

@@ -170,6 +170,7 @@ enum sid {
     S_INTAKE_PAGE,
     S_INTAKE_PAGE_JOINED,
     S_INTAKE_PAGE_CLEAR,
+    S_INTAKE_GET_KEYED,
     S_ERASE_OVERWRITE_CLIENT,
     S_ERASE_OVERWRITE_INTAKES,
     S_ERASE_OVERWRITE_REASONS,
@@ -375,6 +376,7 @@ store_status sq_rd_clients_id(store *s, sqlite3_stmt *st, void *o);
 store_status sq_bidx_find(store *s, uint32_t value, char (**ids)[STORE_ID_LEN], int *n);
 store_status sq_intake_insert(store *s, const intake_rec *r);
 store_status sq_intake_get(store *s, const char *id, intake_rec *out);
+store_status sq_intake_get_keyed(store *s, const char *id, intake_rec *out, blob *key_ct);
 store_status sq_intake_list_for_client(store *s, const char *client_id, intake_rec **out, int *n);
 store_status sq_queue_put(store *s, const queue_rec *r);
 store_status sq_queue_get(store *s, const char *id, queue_rec *out);

@@ -154,6 +154,30 @@ store_status sq_intake_get(store *s, const char *id, intake_rec *out) {
     return sq_one_row(s, S_INTAKE_GET, id, sq_rd_intake_one, out, "intake");
 }
 
+typedef struct {
+    intake_rec *intake;
+    blob *key_ct;
+} keyed_out;
+
+/* The intake as sq_read_intake checks it, then the key beside it (a damaged one refuses the read too). */
+static store_status rd_intake_keyed(store *s, sqlite3_stmt *st, void *o) {
+    keyed_out *k = o;
+    store_status x = sq_read_intake(s, st, k->intake);
+    if (x != ST_OK) return x;
+    reader r = {st, "client_keys", k->intake->client_id, NULL, 0};
+    sq_rd_blob(&r, 10, "key_ct", k->key_ct, true);
+    x = sq_rd_end(s, &r);
+    if (x != ST_OK) intake_rec_free(k->intake);
+    return x;
+}
+
+store_status sq_intake_get_keyed(store *s, const char *id, intake_rec *out, blob *key_ct) {
+    keyed_out k = {out, key_ct};
+    key_ct->p = NULL;
+    key_ct->n = 0;
+    return sq_one_row(s, S_INTAKE_GET_KEYED, id, rd_intake_keyed, &k, "intake");
+}
+
 static void drop_intake(void *r) { intake_rec_free(r); }
 
 store_status sq_intake_list_for_client(store *s, const char *client_id, intake_rec **out, int *n) {

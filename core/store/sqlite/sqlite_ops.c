@@ -32,6 +32,7 @@ const store_ops store_sqlite = {
     .bidx_find = sq_bidx_find,
     .intake_insert = sq_intake_insert,
     .intake_get = sq_intake_get,
+    .intake_get_keyed = sq_intake_get_keyed,
     .intake_list_for_client = sq_intake_list_for_client,
     .draft_put = sq_draft_put,
     .draft_for_staff = sq_draft_for_staff,

@@ -37,6 +37,10 @@ const char *const sq_sql_text[S_COUNT] = {
     [S_BIDX_FIND] = "SELECT client_id FROM blind_index WHERE value = ?1 ORDER BY client_id",
     [S_INTAKE_INSERT] = "INSERT INTO intakes(" INTAKE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [S_INTAKE_GET] = "SELECT " INTAKE_COLS " FROM intakes WHERE id = ?1",
+    /* the intake and its client's key (column 10), NULL when the client has none */
+    [S_INTAKE_GET_KEYED] = "SELECT i.id, i.client_id, i.created_at, i.created_by, i.level, i.suggested, i.chosen, "
+                           "i.body_ct, i.notes_ct, i.mac, k.key_ct FROM intakes AS i LEFT JOIN client_keys AS k ON "
+                           "k.client_id = i.client_id WHERE i.id = ?1",
     [S_INTAKE_LIST] = "SELECT " INTAKE_COLS " FROM intakes WHERE client_id = ?1 ORDER BY created_at, rowid",
     /* a draft stays its author's: saving over someone else's changes nothing (and is reported) */
     [S_DRAFT_PUT] = "INSERT INTO drafts(" DRAFT_COLS ") VALUES (?1, ?2, ?3, ?4) ON CONFLICT(id) DO UPDATE SET "
