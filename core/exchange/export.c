@@ -284,11 +284,31 @@ static json_t *answers_of(const opened *op, const form *f) {
     return intake_body_answers(op->body, f->id);
 }
 
-/* An answer as stored: a code ("yes", "somewhat") or a number (0..3); false when unanswered. */
+/* text[0..n) into out, cut to size - 1 bytes as snprintf cuts. */
+static void put_cut(char *out, size_t size, const char *text, size_t n) {
+    if (n > size - 1) n = size - 1;
+    memcpy(out, text, n);
+    out[n] = '\0';
+}
+
+/* An answer as stored: a code ("yes", "somewhat") or a number (0..3); false when unanswered. The text of "%s"
+ * and "%lld", written without snprintf: its formatting was a fifth of a CSV row (one call per item). */
 static bool answer_code(json_t *a, char *out, size_t size) {
-    if (json_is_string(a)) snprintf(out, size, "%s", json_string_value(a));
-    else if (json_is_integer(a)) snprintf(out, size, "%lld", (long long)json_integer_value(a));
-    else return false;
+    if (json_is_string(a)) {
+        const char *v = json_string_value(a);
+        put_cut(out, size, v, strnlen(v, size - 1));
+    } else if (json_is_integer(a)) {
+        long long v = (long long)json_integer_value(a);
+        unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+        char digits[24];
+        size_t i = sizeof digits;
+        do digits[--i] = (char)('0' + u % 10);
+        while (u /= 10);
+        if (v < 0) digits[--i] = '-';
+        put_cut(out, size, digits + i, sizeof digits - i);
+    } else {
+        return false;
+    }
     return true;
 }
 
