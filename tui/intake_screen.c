@@ -98,6 +98,7 @@ bool intake_autosave(app *a) {
     /* only over the draft as this desk left it: another desk of the same worker may have saved it since */
     bool saved = draft_autosave(a->s, w, &err);
     if (saved) note_saved_here(a);
+    if (saved) a->in.saved_digest = wizard_answers_digest(w);
     if (!saved && w->draft_id[0] && draft_gone(a->s, w->draft_id, w->draft_tagged ? w->draft_tag : NULL)) a->in.gone = true;
     if (!saved && a->in.gone)
         app_message(a, true, "%s", keyed("two_desks_refused")); /* in the staff language, with what to do */
@@ -188,8 +189,11 @@ reaction intake_resume_open(app *a) {
  * is set aside without a question (a RED copy asked k each time, and each k made a duplicate draft: fifteenth
  * tryout). True when it was. */
 bool intake_drop_if_all_saved(app *a) {
-    if (!a->in.active || a->in.save_failed || a->in.w->stage == WZ_SAVED) return false;
+    if (!a->in.active || a->in.w->stage == WZ_SAVED) return false;
     wizard *w = a->in.w;
+    /* a save refused since is no loss when nothing changed since the last that went through (q, refused as the
+     * draft went, then a quit kept a second identical copy: twenty-third tryout) */
+    if (a->in.save_failed && wizard_answers_digest(w) != a->in.saved_digest) return false;
     error err = {0};
     /* changed at another desk since this desk's last save, which took every answer given here (each is saved as
      * it is given): found now, before a save of it is refused for it */
@@ -242,6 +246,7 @@ static reaction resume_body(app *a, const char *id, char *body, const unsigned c
     }
     snprintf(a->in.w->draft_id, sizeof a->in.w->draft_id, "%s", id);
     memcpy(a->in.w->draft_tag, tag, sizeof a->in.w->draft_tag); /* what this desk read: its saves go over only that */
+    a->in.saved_digest = wizard_answers_digest(a->in.w);
     a->in.w->draft_tagged = true;
     if (wizard_unentered(a->in.w)) /* the field as it was left: typed, not entered */
         snprintf(a->in.typed, sizeof a->in.typed, "%s", wizard_unentered(a->in.w));
@@ -1792,6 +1797,7 @@ static bool safety_steps_hold(app *a, ui_action act) {
         error err = {0};
         bool saved = intake_safety_acknowledge(a->s, w, &err);
         if (saved) note_saved_here(a);
+        if (saved) a->in.saved_digest = wizard_answers_digest(w);
         else app_message(a, true, "%s", err.msg);
         a->in.save_failed = !saved;
     }

@@ -392,6 +392,7 @@ typedef struct {
     int held_pos, held_item;
     int64_t saved_at;           /* when this desk last saved the open intake's draft (the heartbeat counts from it) */
     bool save_failed;           /* the message on screen is a failed save's (a later save clears it, nothing else) */
+    uint64_t saved_digest;      /* wizard_answers_digest at this desk's last save or read of the draft */
     char saved_here[8][STORE_ID_LEN]; /* drafts this desk saved: resuming one is not "open at another desk" */
     unsigned char saved_tag[8][DRAFT_TAG_BYTES]; /* ...as this desk last wrote them: saved since by another desk, it is */
     int n_saved_here;

@@ -953,6 +953,27 @@ static void mark_interrupted(wizard *w) {
     if (cur->state == ANS_NOT_ASKED) *cur = (answer){ANS_UNANSWERED, 0};
 }
 
+static uint64_t fnv_bytes(uint64_t h, const void *p, size_t n) {
+    for (const unsigned char *b = p; n--; b++) h = (h ^ *b) * 1099511628211u;
+    return h;
+}
+
+uint64_t wizard_answers_digest(const wizard *w) {
+    uint64_t h = 1469598103934665603u;
+    for (int p = 0; p < w->n_forms; p++) {
+        int f = w->forms[p];
+        h = fnv_bytes(h, &f, sizeof f);
+        for (int i = 0; i < w->e->forms.v[f]->n_items; i++) {
+            answer a = w->in.a.answers[f][i];
+            h = fnv_bytes(h, &a.state, sizeof a.state);
+            h = fnv_bytes(h, &a.value, sizeof a.value);
+            const char *t = w->text[p][i];
+            h = fnv_bytes(h, t ? t : "", t ? strlen(t) + 1 : 1);
+        }
+    }
+    return fnv_bytes(h, &w->callback_none, sizeof w->callback_none);
+}
+
 bool wizard_has_answers(const wizard *w, const uint64_t *known) {
     for (int p = 0; p < w->n_forms; p++) {
         int f = w->forms[p];

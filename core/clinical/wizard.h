@@ -260,6 +260,11 @@ bool wizard_callback_given_none(const wizard *w, int pos, int item);
  * (the same question: PHQ-2 items 1-2 in the PHQ-9): the interview passes over it. */
 bool wizard_item_carried(const wizard *w, int pos, int item);
 
+/* A digest of what the interview holds as answers (each answer, each typed text, "no call-back number"), so that a
+ * desk can tell whether anything changed since its last save: not a secret's hash for anyone else (FNV-1a, kept in
+ * the desk's memory only); positions, text not entered and the guards are not in it. */
+uint64_t wizard_answers_digest(const wizard *w);
+
 /* True when any question of the interview has an answer (a value or a refusal), but those marked in known (per
  * position, a bit per item; NULL for none): what the record or the search filled in is no answer given here, and an
  * interview with nothing else holds nothing worth keeping as a draft (picking a returning client and leaving kept

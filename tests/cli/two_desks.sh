@@ -294,4 +294,23 @@ desk_b_end
 expect "x on a draft saved moments ago at another desk: says it may be open there" "$D/c_x" "saved less than two minutes ago at another desk"
 expect "...once that desk quit, x asks again" "$D/c_x2" "Discard the unfinished intake"
 absent "...without saying it may be open there" "$D/c_x2" "saved less than two minutes ago at another desk"
+# ---- twenty-third tryout: desk B's intake taken up at desk A; B's q asked what to keep (its save refused as the draft
+# went), B stayed, then quit: a second, identical copy was kept, though B had answered nothing A's copy lacks
+cli "$P\n$R\n" --user admin user add desk13 --role reception >/dev/null
+{ printf 'type desk13\nkey enter\ntype %s\nkey enter\n' "$R"; printf 'key h\ntype 1\nkey enter\ntype 2\nkey enter\ntype 0\nkey f3\n'; } >"$tmp/a16.script"
+desk_a "$tmp/a16.script"                                 # a draft of desk13's, left
+desk_b_start
+to_b "type desk13" "key enter" "type $R" "key enter" "dump $D/d_b_resumed" # desk B takes it up
+dumped d_b_resumed
+desk_o_start
+to_o "type desk13" "key enter" "type $R" "key enter" "dump $D/d_o_resumed" # desk A takes it up in turn
+dumped d_o_resumed
+copies=$(audit_count draft_copy_kept)
+to_b "key f3" "dump $D/d_b_ask" "type z" "dump $D/d_b_stay"
+dumped d_b_stay
+desk_b_end                                              # desk B quits
+expect "desk B: leaving asks what to keep (the draft went at desk A)" "$D/d_b_ask" "k: keep them as a new draft"
+if [ "$(audit_count draft_copy_kept)" = "$copies" ]; then ok "desk B quits with nothing unsaved: no second copy"; else bad "desk B quits with nothing unsaved: no second copy ($(audit_count draft_copy_kept), was $copies)"; fi
+to_o "key q" "type y"
+desk_o_end
 finish
