@@ -1125,6 +1125,10 @@ static void owed_first(wizard *w) {
 }
 
 void wizard_resume(wizard *w) {
+    /* the resume's hold takes over from a burst's held when the intake was left: an Enter went to the burst's and
+     * recorded nothing, and the next key, a second later, was "too fast" (twenty-third tryout). A draft read again
+     * starts with no burst state either. */
+    memset(&w->burst, 0, sizeof w->burst);
     owed_first(w);
     resume_guard_arm(w);
 }

@@ -609,4 +609,18 @@ new_user
 tui "$tmp/f5enter.script"
 expect "Enter on the call-back question: the digit after it waits for Enter" "$D/enter_first" "Enter records it"
 
+# twenty-third tryout: keys too fast held the call, F3 and r resumed it; the resume's "Enter records it" then recorded
+# nothing (the Enter went to the burst's hold) and the next key was "too fast". The resume's hold takes over.
+new_user
+{
+    login
+    printf 'key h\ntype 1\nkey f5\nburst 00\ndump %s/rb_burst\nkey f3\nkey r\ntype 0\ndump %s/rb_held\nkey enter\ndump %s/rb_recorded\ntype 0\ndump %s/rb_next\n' "$D" "$D" "$D" "$D"
+} >"$tmp/resumeburst.script"
+tui "$tmp/resumeburst.script"
+expect "a burst held the call" "$D/rb_burst" "Keys arrived too fast"
+expect "...left and resumed, a digit waits for Enter" "$D/rb_held" "0 = Not at all: Enter records it"
+expect "...and Enter records it" "$D/rb_recorded" "PHQ-2   Question 2 of 2"
+expect "...the next digit answers the next question" "$D/rb_next" "GAD-2   Question 1 of 2"
+absent "...never called too fast" "$D/rb_next" "Keys arrived too fast"
+
 finish
