@@ -1733,8 +1733,9 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         if (!a->in.typed[0] && wizard_callback_none(w)) {
             a->message[0] = '\0';
             a->in.field_error[0] = '\0';
-            /* audited when it stands at risk; said before any, it passes the question over as Enter would */
-            if (w->callback_none) session_audit(a->s, "callback_none", w->draft_id, "no call-back number given");
+            /* audited either way, so the trail shows the worker asked; before any risk it passes the question over */
+            session_audit(a->s, "callback_none", w->draft_id,
+                          w->callback_none ? "no call-back number given" : "no call-back number given (before any risk)");
             after_change(a);
         }
         return follow(a);

@@ -313,7 +313,7 @@ bool wizard_on_owed_callback(const wizard *w) { return on_callback(w) && wizard_
 
 bool wizard_callback_given_none(const wizard *w, int pos, int item) {
     int cb_pos = 0, cb_item = callback_item(w, &cb_pos);
-    return w->callback_none && cb_item >= 0 && pos == cb_pos && item == cb_item;
+    return (w->callback_none || w->callback_none_early) && cb_item >= 0 && pos == cb_pos && item == cb_item;
 }
 
 /* Back to the call-back question when it is owed (the review cannot be reached past it). */
@@ -932,6 +932,7 @@ bool wizard_callback_none(wizard *w) {
     if (!wizard_callback_owed(w)) { /* before any risk: passed over, owed again at risk; the guard not armed */
         if (cur_answer(w)->state == ANS_VALUE || !wizard_next(w)) return false;
         if (w->phone.armed && !w->phone.resumed) phone_guard_disarm(w);
+        w->callback_none_early = true; /* the review says the caller gave none, not "not answered" */
         return true;
     }
     w->callback_none = true;
@@ -1005,6 +1006,7 @@ char *wizard_to_json(const wizard *w) {
         json_object_set_new(o, "anonymous_name", json_string(w->anonymous_name));
     }
     if (w->callback_none) json_object_set_new(o, "callback_none", json_true());
+    if (w->callback_none_early) json_object_set_new(o, "callback_none_early", json_true());
     if (w->leaving) json_object_set_new(o, "left", json_true()); /* saved by a desk leaving it: open nowhere */
     if (w->unentered && w->unentered_pos < w->n_forms) { /* the field's text not entered: back in the field, not an answer */
         json_t *u = json_object();
@@ -1233,6 +1235,7 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
                 snprintf(w->anonymous_name, sizeof w->anonymous_name, "%s", anon);
             }
             w->callback_none = json_is_true(json_object_get(o, "callback_none"));
+            w->callback_none_early = json_is_true(json_object_get(o, "callback_none_early"));
             w->left_at_save = json_is_true(json_object_get(o, "left"));
             restore_unentered(w, json_object_get(o, "unentered"));
             restore_phone_guard(w, json_object_get(o, "phone_guard"));

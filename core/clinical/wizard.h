@@ -49,6 +49,7 @@ typedef struct {
     char caller_id[WIZARD_CALLER_ID_LEN]; /* an anonymous caller's short id (hotline), or "" */
     bool callback_return;                 /* at the owed call-back number, come back to from the end of the forms */
     bool callback_none;                   /* the worker said the caller gives no call-back number (wizard_callback_none) */
+    bool callback_none_early;             /* ...said so before it was owed: the review says so; owed, it is asked again */
     char anonymous_name[96];              /* "Anonymous caller KMT4821": the record's name when none is given */
     /* text typed into the current question's field and not yet entered (secret memory, or NULL): kept in the draft,
      * so that a quit, a lock or a lost connection loses nothing typed (a call-back number typed, then Ctrl-C twice,

@@ -602,7 +602,12 @@ expect "F5 on the call-back question: the digit after it answers PHQ-2 question 
 absent "...never held for an Enter" "$D/f5_first" "Enter records it"
 expect "...and at red the number is asked again" "$D/f5_red_owed" "A number to call the caller back"
 expect "...where F5 says none for good, and the call is saved" "$D/f5_saved" "No call-back number: this caller cannot be contacted"
-if [ "$(audits_none)" = $((none_before + 1)) ]; then ok "...audited once, at red (the first F5 only passed the question over)"; else bad "...audited once, at red ($(audits_none), was $none_before)"; fi
+if [ "$(audits_none)" = $((none_before + 2)) ]; then ok "...audited each time, so the trail shows the worker asked"; else bad "...audited each time ($(audits_none), was $none_before)"; fi
+# twenty-third tryout: after that first F5 the review said "(not answered)", as if nobody had asked
+new_user
+{ login; printf 'key h\ntype 1\nkey f5\ntype 0\ntype 0\ntype 00\ntype 1111\ndump %s/f5_review\n' "$D"; } >"$tmp/f5rev.script"
+tui "$tmp/f5rev.script"
+expect "F5 on the first pass: the review says the caller gave none" "$D/f5_review" "A number to call the caller.*(none: the caller gave none)"
 # Enter on the same question still holds the next digit (the phone guard)
 new_user
 { login; echo "key h"; echo "type 1"; echo "key enter"; echo "type 0"; echo "dump $D/enter_first"; } >"$tmp/f5enter.script"

@@ -1774,6 +1774,9 @@ static void test_hotline_callback_none_early(void **state) {
     expect_at(w, "phq2", "item1");
     assert_false(w->phone.armed); /* Enter would have armed it */
     assert_false(w->callback_none);
+    assert_true(w->callback_none_early); /* the review says none was given */
+    int cb_pos = 0, cb_item = form_item_index(e.forms.v[w->forms[0]], "callback");
+    assert_true(wizard_callback_given_none(w, cb_pos, cb_item));
     const char *const zeros[] = {"0", "0", NULL};
     answer_items(w, "phq2", zeros);
     answer_items(w, "gad2", zeros);
