@@ -114,7 +114,7 @@ bool intake_autosave(app *a) {
 void intake_leaving(app *a) {
     /* taken up at another desk with everything of it saved before: nothing to keep, no copy (a quit made one) */
     if (intake_drop_if_all_saved(a) || !a->in.active) return;
-    wizard_mark_leaving(a->in.w); /* the last save says no desk has it open (a quick re-login was warned of one) */
+    wizard_mark_leaving(a->in.w, true); /* the last save says no desk has it open (a quick re-login was warned of one) */
 }
 
 void intake_drop(app *a) {
@@ -169,6 +169,7 @@ static reaction resume_stored(app *a, const char *want);
 reaction intake_resume_open(app *a) {
     wizard *w = a->in.w;
     error err = {0};
+    wizard_mark_leaving(w, false); /* open here again: its next save says so */
     if (!a->in.gone && w->draft_id[0] && w->draft_tagged && !draft_unchanged(a->s, w->draft_id, w->draft_tag, &err)) {
         if (!draft_gone(a->s, w->draft_id, NULL)) {
             char id[STORE_ID_LEN];
@@ -1356,6 +1357,9 @@ static bool forget_if_empty(app *a) {
 static reaction leave_intake(app *a) {
     if (forget_if_empty(a)) return switch_to(SCR_HOME);
     wizard_interrupt(a->in.w); /* the question left unanswered counts, as when the draft is read again */
+    /* left for the front desk it is open nowhere: another desk taking it up is not told it may be open here (twenty-
+     * third tryout); taken up here again (r), it is open again */
+    wizard_mark_leaving(a->in.w, true);
     /* its draft went at another desk (saved there, discarded, erased): this desk's answers are kept as a new draft
      * or left, as the worker says; it stayed on the review with only F4 out (tryout) */
     if (a->in.gone || !intake_autosave(a)) {

@@ -221,7 +221,7 @@ void wizard_keep_unentered(wizard *w, const char *text) {
     w->unentered_item = w->item;
 }
 
-void wizard_mark_leaving(wizard *w) { w->leaving = true; }
+void wizard_mark_leaving(wizard *w, bool leaving) { w->leaving = leaving; }
 
 bool wizard_resumed_left(const wizard *w) { return w->left_at_save; }
 

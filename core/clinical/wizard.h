@@ -190,8 +190,9 @@ bool wizard_type(wizard *w, const char *text, error *err);
 void wizard_keep_unentered(wizard *w, const char *text);
 /* The text kept for the current question's field, or NULL when none (another question, or none kept). */
 const char *wizard_unentered(const wizard *w);
-/* The desk is leaving the intake: its next save marks the draft left, so no desk has it open. */
-void wizard_mark_leaving(wizard *w);
+/* The desk is leaving the intake (leaving), or has it open again: its next save marks the draft left, so no desk
+ * has it open, or open. */
+void wizard_mark_leaving(wizard *w, bool leaving);
 /* True when the draft this wizard was resumed from was last saved by a desk leaving it. */
 bool wizard_resumed_left(const wizard *w);
 /* Whether text, typed at the current question, contradicts the interview's other answer about age: a date of birth

@@ -65,10 +65,10 @@ desk_o_end() { # its script ends: desk O quits
     opid=
 }
 
-# desk A starts a hotline call and leaves it (F3), still open: the draft is kept, saved a moment ago
+# desk A starts a hotline call and keeps it open on its screen: the draft is saved, a moment ago
 mkfifo "$tmp/b.fifo" "$tmp/o.fifo"
 desk_o_start
-to_o "type desk" "key enter" "type $R" "key enter" "key h" "type 1" "key enter" "type 0" "key enter" "key f3" "dump $D/o_home"
+to_o "type desk" "key enter" "type $R" "key enter" "key h" "type 1" "key enter" "type 0" "key enter" "dump $D/o_home"
 dumped o_home
 desk_b_start
 to_b "type desk" "key enter" "type $R" "key enter" "dump $D/b_resumed" "tick" "tick" "key down" "dump $D/b_key"
@@ -279,7 +279,7 @@ desk_b_start                                              # desk B at home first
 to_b "type desk12" "key enter" "type $R" "key enter" "dump $D/c_home"
 dumped c_home
 desk_o_start                                              # desk A: a draft saved just now, A still open
-to_o "type desk12" "key enter" "type $R" "key enter" "key h" "type 1" "key enter" "type 2" "key enter" "type 0" "key q" "dump $D/o15"
+to_o "type desk12" "key enter" "type $R" "key enter" "key h" "type 1" "key enter" "type 2" "key enter" "type 0" "key enter" "dump $D/o15"
 dumped o15
 to_b "key ctrl-l" "key x" "dump $D/c_x"      # Ctrl-L: the list read again (a script desk waits on its FIFO, not polling)
 dumped c_x
@@ -313,4 +313,22 @@ expect "desk B: leaving asks what to keep (the draft went at desk A)" "$D/d_b_as
 if [ "$(audit_count draft_copy_kept)" = "$copies" ]; then ok "desk B quits with nothing unsaved: no second copy"; else bad "desk B quits with nothing unsaved: no second copy ($(audit_count draft_copy_kept), was $copies)"; fi
 to_o "key q" "type y"
 desk_o_end
+# ---- twenty-third tryout: desk A left its intake for the front desk (F3): open nowhere, yet desk B's login was told it
+# may be open at another desk. It is not now; and desk A, taking it up again after B did, is told B may have it open.
+cli "$P\n$R\n" --user admin user add desk14 --role reception >/dev/null
+desk_o_start
+to_o "type desk14" "key enter" "type $R" "key enter" "key h" "type 1" "key enter" "type 2" "key enter" "key f3" "dump $D/e_o_home"
+dumped e_o_home
+desk_b_start
+to_b "type desk14" "key enter" "type $R" "key enter" "dump $D/e_b_resumed"
+dumped e_b_resumed
+to_o "key r" "dump $D/e_o_r"
+dumped e_o_r
+to_b "key f3" "key q" "type y"
+desk_b_end
+to_o "key q" "type y"
+desk_o_end
+expect "desk B: a draft left for the front desk at desk A resumes" "$D/e_b_resumed" "Unfinished intake resumed"
+absent "...without a warning that it may be open there (A left it)" "$D/e_b_resumed" "may be open there"
+expect "desk A: r after desk B took it up warns that it may be open at B" "$D/e_o_r" "May also be open at another desk"
 finish

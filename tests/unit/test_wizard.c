@@ -534,7 +534,7 @@ static void test_left_in_the_draft(void **state) {
     wizard *r = blank_wizard();
     if (!wizard_from_json(r, &e, open, &err)) fail_msg("resume: %s", err.msg);
     assert_false(wizard_resumed_left(r)); /* saved by a desk with it open */
-    wizard_mark_leaving(w);
+    wizard_mark_leaving(w, true);
     char *left = hold_mem(wizard_to_json(w));
     wizard *l = blank_wizard();
     if (!wizard_from_json(l, &e, left, &err)) fail_msg("resume: %s", err.msg);
