@@ -1389,6 +1389,26 @@ static bool phone_like(const char *s) {
 
 static reaction language_chosen(app *a, lang l, bool from_record);
 
+/* A returning client with an unfinished intake of this worker's already: said as the new one starts, so that a second
+ * intake of one visit is not begun unawares (twenty-third tryout: two drafts of one client, nothing said). */
+static void said_unfinished(app *a, const char *client_id) {
+    my_draft *mine = NULL;
+    int n = 0;
+    error err = {0};
+    if (!drafts_mine_list(a->s, a->e, &mine, &n, &err)) return;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(mine[i].client_id, client_id) != 0) continue;
+        char when[32], before[sizeof a->message];
+        format_time(mine[i].updated_at, when, sizeof when);
+        snprintf(before, sizeof before, "%s", a->message); /* the questions' language, said too */
+        app_message(a, true, "%s %s %s. %s %s", mine[i].name, tr("unfinished_already"), when, keyed("unfinished_already_do"),
+                    before);
+        break;
+    }
+    secret_wipe(mine, (size_t)n * sizeof *mine);
+    free(mine);
+}
+
 /* A new intake, for a client found (their identity from the record, not asked again) or a new one (the name
  * or phone just searched for carried into the form, shown and editable: the first key typed replaces it). */
 static reaction start_new(app *a, const client_plain *known) {
@@ -1403,7 +1423,12 @@ static reaction start_new(app *a, const client_plain *known) {
         /* the language the client gave last time: read in it, not asked again (Esc on the first question asks) */
         lang l;
         error ignore = {0};
-        if (client_language(a->s, known->id, &l, &ignore)) return language_chosen(a, l, true);
+        if (client_language(a->s, known->id, &l, &ignore)) {
+            reaction r = language_chosen(a, l, true);
+            said_unfinished(a, known->id);
+            return r;
+        }
+        said_unfinished(a, known->id);
     } else if (a->find.query[0]) {
         const char *item = phone_like(a->find.query) ? "phone" : "preferred_name";
         prefill(a, item, a->find.query, false);

@@ -41,7 +41,7 @@ static void format_age(int64_t secs, char *buf, size_t size) {
     else snprintf(buf, size, "%d%s%02d%s", (int)(secs / 86400), tr("u_day_sep"), (int)(secs % 86400 / 3600), tr("u_hour"));
 }
 
-static void format_time(int64_t t, char *buf, size_t size) {
+void format_time(int64_t t, char *buf, size_t size) {
     time_t tt = (time_t)t;
     struct tm tm;
     if (localtime_r(&tt, &tm)) strftime(buf, size, "%Y-%m-%d %H:%M", &tm);

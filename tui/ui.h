@@ -504,6 +504,8 @@ void form_short_title(const form *f, char *buf, size_t size);
 reaction intake_begin_hotline(app *a);
 /* The screen an unfinished intake continues on (its questions, or its review). */
 screen_id intake_screen_now(const app *a);
+/* A time as the local date and clock ("2026-12-06 18:41"). */
+void format_time(int64_t t, char *buf, size_t size);
 /* A counselor by name (the roster's), the code only when the roster no longer has them. */
 const char *counselor_name(const app *a, const char *code);
 /* The desk leaves the intake in memory (a quit, a logout, the idle lock): dropped when another desk took it up with

@@ -164,6 +164,7 @@ static void describe_mine(session *s, const engine *e, const draft_rec *r, my_dr
     if (w && wizard_from_json(w, e, body, &err)) {
         d->level = draft_level_now(w);
         snprintf(d->name, sizeof d->name, "%s", wizard_client_name(w));
+        snprintf(d->client_id, sizeof d->client_id, "%s", w->client_id);
         if (w->stage == WZ_QUESTIONS) {
             d->form = w->forms[w->pos];
             int then;

@@ -65,6 +65,7 @@ typedef struct {
     int64_t updated_at;
     risk_level level;  /* as draft_level_now */
     char name[96];     /* the client's name (an anonymous caller's name with its id), "" when none yet */
+    char client_id[STORE_ID_LEN]; /* a returning client's id, "" for a new client */
     int form;          /* the form it stopped in (an index of e->forms), -1 at the review */
     int number, count; /* question `number` of `count` of that form */
 } my_draft;

@@ -379,7 +379,7 @@ expect "returning: the first question asked is not her name (from the record)" "
 expect "returning: ...which heads the intake" "$D/returning_first" "Intake: Kay Kept"
 # issue 14: her language was asked again in every intake; it is her last intake's, said, and Esc on the first question
 # goes back to the language screen to choose another (no language screen came before the first question)
-expect "returning: the questions in her language on record, said with the way to change it" "$D/returning_first" "Questions in Chinese, the client's language on record"
+expect "returning: the questions in her language on record, said with the way to change it" "$D/returning_first" "Questions in Chinese, the client's language"
 {
     login
     printf 'key n\ntype Kay Kept\nkey enter\ntype 1\nkey esc\ndump %s/returning_lang\ntype 1\ndump %s/returning_en\nkey f3\nkey x\ntype y\n' "$D" "$D"
@@ -416,6 +416,16 @@ absent "...none to resume" "$D/pick_left" "Front desk" "Resume the unfinished in
 absent "...nor after Esc back past the language screen" "$D/pick_esc" "Front desk" "Resume the unfinished intake"
 absent "...nor a searched name carried in and left" "$D/carried_left" "Front desk" "Resume the unfinished intake"
 expect "...but one answer given keeps it" "$D/pick_answered" "Resume the unfinished intake: Kay Kept"
+
+# twenty-third tryout: a second intake begun for a client with one unfinished already, nothing said: two drafts
+cli "$P\n$R\n" --user admin user add deskf --role reception >/dev/null 2>&1
+{
+    printf 'type deskf\nkey enter\ntype %s\nkey enter\n' "$R"
+    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\ntype 44\nkey enter\nkey f3\n'
+    printf 'key n\nkey n\ntype Kay Kept\nkey enter\ntype 1\ndump %s/second_intake\nkey f3\n' "$D"
+} >"$tmp/second.script"
+tui "$tmp/second.script" 100 30
+expect "a second intake of a client with one unfinished: said, with the way to the first" "$D/second_intake" "Kay Kept has an unfinished intake already"
 
 # ---- a returning client whose birth date is on record: her age skipped with Enter, the known birth date passed over,
 # a 1 then recorded gender at once (eleventh tryout: passing over the known field disarmed the guard); held now
