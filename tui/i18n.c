@@ -334,6 +334,7 @@ static const struct {
     {"refused", "refused", "拒答"},
     {"new_client", "new client", "新来访者"},
     {"red_overdue_banner", "RED OVERDUE: a red client's step is late", "红色逾期：有红色来访者的处理步骤已超时"},
+    {"red_banner_locked", "(log in to see it)", "（请登录查看）"},
     {"red_banner_key", "({queues}: open the queues)",
      "（{queues}：打开队列）"},
     {"home_queues", "{queues}  Escalation queues",

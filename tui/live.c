@@ -89,11 +89,12 @@ void live_poll(app *a, bool force) {
 int live_banner(app *a, int y, int width) {
     live_state *l = &a->live;
     int late = l->counts.overdue[LEVEL_RED];
-    if (!a->s || (l->red_unacknowledged == 0 && late == 0)) return 0;
+    if ((!a->s && !a->locked_idle) || (l->red_unacknowledged == 0 && late == 0)) return 0;
     char line[256];
+    const char *to_do = a->s ? keyed("red_banner_key") : tr("red_banner_locked"); /* locked: log in first */
     /* waiting for a person first; else a red item whose evaluation (or acknowledgement) is late */
-    if (l->red_unacknowledged) snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_banner"), l->red_unacknowledged, keyed("red_banner_key"));
-    else snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_overdue_banner"), late, keyed("red_banner_key"));
+    if (l->red_unacknowledged) snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_banner"), l->red_unacknowledged, to_do);
+    else snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_overdue_banner"), late, to_do);
     attron(theme(C_RED));
     mvhline(y, 0, ' ', width);
     attroff(theme(C_RED));

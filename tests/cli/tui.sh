@@ -215,6 +215,21 @@ absent_in() { if grep -q -- "$2" "$1"; then bad "$3" "$1"; else ok "$3"; fi; }
 absent_in "$D/idle_empty_enter" "wrong user name or passphrase" "...and is no failed login"
 absent_in "$D/idle_tab" "$R" "locked: after a Tab the passphrase typed is never shown in clear"
 
+# twenty-third tryout: a hotline desk locked while idle hid the RED ALERT of clients waiting: it shows, counts only
+sed 's/^{/{"client":{"name":"Rita Locked","phone":"13700000777"},/' assets/examples/red.json >"$tmp/red_locked.json"
+cli "$R\n" --user desk intake new "$tmp/red_locked.json" >/dev/null
+cat >"$tmp/idle_red.script" <<SCRIPT
+type desk
+key enter
+type $R
+key enter
+advance 301
+dump $D/idle_red_locked
+SCRIPT
+tui "$tmp/idle_red.script" 100 30
+expect "locked while idle: the RED ALERT stays, saying to log in" "$D/idle_red_locked" "RED ALERT: a client needs attention now ([0-9]*)  (log in to see it)"
+absent_in "$D/idle_red_locked" "Rita" "...naming no client"
+
 # too small, then resized back
 cat >"$tmp/resize.script" <<SCRIPT
 dump $D/login_big
