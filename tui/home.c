@@ -286,8 +286,24 @@ static reaction open_find(app *a, bool for_record) {
 
 static reaction home_handle(app *a, const event *ev, ui_action act) {
     home_screen *h = &a->home;
-    /* another key withdraws the pending "n again"; the clock's tick does not (it did, a second later: tryout) */
-    if ((ev->kind == EV_KEY || ev->kind == EV_CHAR) && act != UA_NEW && act != UA_HOTLINE) h->new_confirm = false;
+    /* while "n again" is asked, a name typed straight after n is no keys of home's: its e opened the queues and its a
+     * acknowledged a RED client nobody had seen, its R resumed the draft and the rest became an answer (twenty-fourth
+     * tryout). Only the same key again (below), Esc (withdraws it), and the function keys act; the rest is held back,
+     * said. The clock's tick does nothing to it (it withdrew it a second later: tryout). */
+    if (h->new_confirm && (ev->kind == EV_KEY || ev->kind == EV_CHAR) && (act != h->new_confirm_act || h->new_held)) {
+        bool fkey = ev->kind == EV_KEY && ev->key >= KEY_F(1) && ev->key <= KEY_F(12);
+        if (act == UA_BACK) {
+            h->new_confirm = h->new_held = false;
+            a->message[0] = '\0';
+            return react(RE_REDRAW);
+        }
+        if (!fkey && act != UA_REDRAW) { /* the n of "Chen" is held too, once another key came first */
+            h->new_held = true;
+            app_message(a, true, "%s", keyed(h->new_confirm_act == UA_HOTLINE ? "new_held_hotline" : "new_held"));
+            return react(RE_REDRAW);
+        }
+        h->new_confirm = h->new_held = false;
+    }
     if (h->picking && (ev->kind == EV_KEY || ev->kind == EV_CHAR)) { /* r or x, then the number of one of them */
         bool turn = act == UA_RESUME || act == UA_DISCARD || act == UA_PAGE_DOWN || act == UA_NEXT;
         bool back = act == UA_PAGE_UP || act == UA_PREV;
@@ -329,6 +345,8 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
             app_message(a, true, "%s %s (%s)%s%s", tr("new_draft_label"), name[0] ? name : "?", tr(lv[a->in.w->level]),
                         tr("p_stop"), keyed(act == UA_HOTLINE ? "new_draft_rest_hotline" : "new_draft_rest"));
             h->new_confirm = true;
+            h->new_held = false;
+            h->new_confirm_act = act;
             return react(RE_REDRAW);
         }
         if (h->n_mine > 0 && !h->new_confirm) {
@@ -341,6 +359,8 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
             app_message(a, true, "%s %d%s%s %s%s%s", tr("new_drafts_label"), h->n_mine, tr("p_comma"), tr("new_drafts_highest"),
                         level_tr(top), tr("p_stop"), keyed(act == UA_HOTLINE ? "new_drafts_rest_hotline" : "new_drafts_rest"));
             h->new_confirm = true;
+            h->new_held = false;
+            h->new_confirm_act = act;
             return react(RE_REDRAW);
         }
         h->new_confirm = false;

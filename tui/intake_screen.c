@@ -1397,7 +1397,8 @@ static void said_unfinished(app *a, const char *client_id) {
     error err = {0};
     if (!drafts_mine_list(a->s, a->e, &mine, &n, &err)) return;
     for (int i = 0; i < n; i++) {
-        if (strcmp(mine[i].client_id, client_id) != 0) continue;
+        /* not this intake's own draft, saved as it began (every returning client was "unfinished already": tryout 24) */
+        if (strcmp(mine[i].client_id, client_id) != 0 || strcmp(mine[i].id, a->in.w->draft_id) == 0) continue;
         char when[32], before[sizeof a->message];
         format_time(mine[i].updated_at, when, sizeof when);
         snprintf(before, sizeof before, "%s", a->message); /* the questions' language, said too */

@@ -333,6 +333,8 @@ typedef struct {
 
 typedef struct {
     bool new_confirm; /* n pressed once while an unfinished intake waits: a second n starts another */
+    ui_action new_confirm_act; /* ...n (UA_NEW) or h (UA_HOTLINE): only it again, or Esc, is taken meanwhile */
+    bool new_held;             /* ...and another key came first (a name typed): only Esc is taken now */
     draft_at_risk *at_risk; /* unsaved drafts at a guarded level, any worker's (the core decides which) */
     int n_at_risk;
     my_draft *mine; /* every unfinished intake of this worker, newest first: r lists them when there are two */

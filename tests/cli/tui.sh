@@ -367,14 +367,23 @@ fi
 {
     printf 'type desk\nkey enter\ntype %s\nkey enter\n' "$R"   # the unfinished intake above resumes at login
     for _ in $(seq 30); do echo "key esc"; done
-    printf 'dump %s/draft_home\nkey n\ndump %s/draft_n1\nkey r\ndump %s/draft_r\n' "$D" "$D" "$D"
+    printf 'dump %s/draft_home\nkey n\ndump %s/draft_n1\nkey esc\nkey r\ndump %s/draft_r\n' "$D" "$D" "$D"
     for _ in $(seq 30); do echo "key esc"; done
     printf 'key n\nkey n\ndump %s/draft_n2\n' "$D"
+    for _ in $(seq 30); do echo "key esc"; done
+    # twenty-fourth tryout: a name typed straight after n ran home's keys: e opened the queues, a acknowledged a RED
+    # client nobody had seen, R resumed the draft and the rest became an answer
+    printf 'key n\ntype Chen Jia Rea\ndump %s/draft_typed\nkey esc\nkey n\nkey n\ndump %s/draft_typed_n\n' "$D" "$D"
 } >"$tmp/draftn.script"
+acks_before=$(sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action = 'ack'")
 tui "$tmp/draftn.script" 100 40
 expect "draft: home offers to resume the unfinished intake" "$D/draft_home" "Resume the unfinished intake"
 expect "draft: one n names the unfinished intake and its level" "$D/draft_n1" "Unfinished intake: Small Screen (ORANGE)"
-expect "draft: ...and r resumes it" "$D/draft_r" "> Small Screen"
+expect "draft: ...and Esc, then r, resumes it" "$D/draft_r" "> Small Screen"
 expect "draft: a second n starts another" "$D/draft_n2" "Find the client"
+expect "draft: a name typed after one n does nothing (its n neither), said" "$D/draft_typed" "Not taken: a key came before n again"
+expect "...still on the front desk (no queue opened by its e)" "$D/draft_typed" "Front desk"
+if [ "$(sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action = 'ack'")" = "$acks_before" ]; then ok "...nothing acknowledged by its a"; else bad "...nothing acknowledged by its a"; fi
+expect "...and Esc, then n n, starts the search" "$D/draft_typed_n" "Find the client"
 
 finish
