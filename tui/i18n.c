@@ -156,6 +156,7 @@ static const struct {
     {"saved_title", "Saved", "已保存"},
     {"deadline", "Deadline", "期限"},
     {"suggested", "Suggested counselor", "建议的咨询师"},
+    {"saved_hint_back", "{choose}: back to the front desk", "{choose}：返回前台"},
     {"saved_hint", "{choose}: back to the front desk   {decline}: the client declined the suggestion",
      "{choose}：返回前台   {decline}：来访者拒绝了建议的咨询师"},
     {"decline_why", "Why did the client decline? ({choose} records it, {back} cancels)",

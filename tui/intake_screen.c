@@ -111,9 +111,13 @@ bool intake_autosave(app *a) {
     return saved;
 }
 
+static bool forget_if_empty(app *a);
+
 void intake_leaving(app *a) {
     /* taken up at another desk with everything of it saved before: nothing to keep, no copy (a quit made one) */
     if (intake_drop_if_all_saved(a) || !a->in.active) return;
+    /* nothing answered: no draft, as F3 keeps none (Ctrl-C kept one, which the next login opened: tryout 24) */
+    if (a->in.w->stage != WZ_SAVED && forget_if_empty(a)) return;
     wizard_mark_leaving(a->in.w, true); /* the last save says no desk has it open (a quick re-login was warned of one) */
 }
 
@@ -136,7 +140,6 @@ screen_id intake_screen_now(const app *a) {
 }
 
 static void mark_known(app *a);
-static bool forget_if_empty(app *a);
 
 static reaction resume_body(app *a, const char *id, char *body, const unsigned char tag[DRAFT_TAG_BYTES]);
 
@@ -1137,7 +1140,8 @@ static void summary_draw(app *a, const layout *l) {
         draw_text(y + 3, x, 2, "> ", A_BOLD);
         draw_text(y + 3, x + 2, width - 2, a->sum.reason, A_UNDERLINE);
     } else {
-        draw_text(y + 2, x, width, keyed("saved_hint"), theme(C_DIM));
+        /* d only while there is someone to decline (it was offered after three, to say "Nothing to decline") */
+        draw_text(y + 2, x, width, keyed(a->sum.whom[0] ? "saved_hint" : "saved_hint_back"), theme(C_DIM));
     }
 }
 
@@ -1642,6 +1646,7 @@ static reaction summary_handle(app *a, const event *ev, ui_action act) {
         }
         m->reason[0] = '\0';
         m->declining = true;
+        a->message[0] = '\0'; /* a "Recorded" of the last decline stood under the new prompt (tryout 24) */
     } else if (act == UA_CHOOSE || act == UA_BACK) { /* saved: Esc (and q) go back to the front desk too */
         intake_drop(a);
         return switch_to(SCR_HOME);
