@@ -112,6 +112,7 @@ bool intake_autosave(app *a) {
 }
 
 static bool forget_if_empty(app *a);
+static void note_queue_level(app *a);
 
 void intake_leaving(app *a) {
     /* taken up at another desk with everything of it saved before: nothing to keep, no copy (a quit made one) */
@@ -125,6 +126,7 @@ void intake_drop(app *a) {
     if (a->in.active) wizard_free(a->in.w);
     a->in.active = false;
     a->in.lang_from_record = false;
+    a->in.queue_level = -1;
     a->in.carried = a->in.searched = false;
     /* the next intake's review opens at its top (it opened at the row edited in the last intake: tryout) */
     a->in.review_sel = a->in.review_top = 0;
@@ -257,6 +259,7 @@ static reaction resume_body(app *a, const char *id, char *body, const unsigned c
     if (forget_if_empty(a)) return switch_to(SCR_HOME); /* an empty draft (left by an older version): not opened */
     a->in.matches_stale = true;
     mark_known(a);
+    note_queue_level(a);
     char who[256], where[160];
     intake_whose(a, who, sizeof who);
     intake_where(a, where, sizeof where);
@@ -486,6 +489,24 @@ static int draw_two_desks(const app *a, int y, int x, int width) {
     return 1;
 }
 
+/* The client's open queue item, while its level is above what this intake's answers give: the queue keeps it. */
+static int draw_in_queue(const app *a, int y, int x, int width) {
+    if (a->in.queue_level < 0 || a->in.queue_level <= (int)a->in.w->level) return 0;
+    char line[300];
+    risk_level q = (risk_level)a->in.queue_level;
+    snprintf(line, sizeof line, "%s %s%s%s", tr("in_queue_now"), level_tr(q), tr("p_stop"), tr("in_queue_kept"));
+    draw_text(y, x, width, line, theme(level_color(q)) | A_BOLD);
+    return 1;
+}
+
+/* The client's open queue item now (a returning client), for draw_in_queue. */
+static void note_queue_level(app *a) {
+    queue_item it;
+    a->in.queue_level = -1;
+    if (a->in.active && a->in.w->client_id[0] && queues_open_for_client(a->db, a->in.w->client_id, &it))
+        a->in.queue_level = (int)it.level;
+}
+
 static int draw_whose(app *a, int y, int x, int width) {
     char who[256], line[400];
     intake_whose(a, who, sizeof who);
@@ -493,7 +514,8 @@ static int draw_whose(app *a, int y, int x, int width) {
     snprintf(line, sizeof line, "%s%s%s   %s %d %s %d", tr("intake_of"), tr("p_colon"), who, tr("form_word"),
              a->in.w->pos + 1, tr("of"), a->in.w->n_forms);
     draw_text(y, x, width, line, A_BOLD | A_UNDERLINE);
-    return 1 + draw_two_desks(a, y + 1, x, width);
+    int n = 1 + draw_two_desks(a, y + 1, x, width);
+    return n + draw_in_queue(a, y + n, x, width);
 }
 
 /* ---- drawing ---- */
@@ -1422,6 +1444,7 @@ static reaction start_new(app *a, const client_plain *known) {
     a->in.carried = false;
     if (known) {
         snprintf(a->in.w->client_id, sizeof a->in.w->client_id, "%s", known->id);
+        note_queue_level(a);
         prefill(a, "preferred_name", known->name, true);
         prefill(a, "phone", known->phone, true);
         prefill(a, "birth_date", known->birth, true);

@@ -388,6 +388,9 @@ typedef struct {
     /* a returning client's language on record, its screen not shown (it was asked in every intake: issue 14); Esc
      * before the first question goes back to it */
     bool lang_from_record;
+    /* a returning client's open queue item's level as the intake began or resumed, -1 for none: said under the
+     * header while above this intake's level (a client in the RED queue showed GREEN all through: tryout 24) */
+    int queue_level;
     /* an answer refused as typed (a date of birth that disagrees with the age): kept for its question, so that the
      * worker who goes back to correct the other one finds it there again (it was lost: twentieth tryout) */
     char held[WIZARD_TEXT_MAX];

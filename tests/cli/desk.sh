@@ -377,6 +377,8 @@ cli "$R\n" --user desk intake new "$tmp/kept.json" >/dev/null 2>&1
 tui "$tmp/kept.script" 100 30
 expect "returning: the first question asked is not her name (from the record)" "$D/returning_first" "Intake form   Question 2 of"
 expect "returning: ...which heads the intake" "$D/returning_first" "Intake: Kay Kept"
+# twenty-fourth tryout: a client in the RED queue showed GREEN, nothing said, all through a new intake
+expect "returning: her open ORANGE item is said under the header" "$D/returning_first" "In the queue now at ORANGE. This intake's answers are scored on their own"
 # issue 14: her language was asked again in every intake; it is her last intake's, said, and Esc on the first question
 # goes back to the language screen to choose another (no language screen came before the first question)
 expect "returning: the questions in her language on record, said with the way to change it" "$D/returning_first" "Questions in Chinese, the client's language"
