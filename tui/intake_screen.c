@@ -1359,6 +1359,9 @@ static void save_intake(app *a) {
  * empty" entry, so that verify knows where a draft once at risk went; nothing else was recorded). */
 static bool forget_if_empty(app *a) {
     if (!a->in.active) return false;
+    /* text typed into the field and not entered goes with the draft (tryout 21): kept, unless it is still only the
+     * search's text carried in (the first key replaces it) */
+    if (a->in.w->stage == WZ_QUESTIONS && a->in.typed[0] && !a->in.carried) return false;
     /* what the record gave (not asked again), and the search carried in as it was: filled in, not answered */
     uint64_t known[WIZARD_MAX_FORMS];
     memcpy(known, a->in.given, sizeof known);

@@ -45,6 +45,8 @@ typedef struct {
     const char *status;            /* its R4 status as sent, kept with the intake when not completed (the export
                                     * writes it back: an in-progress screen is never exported as completed);
                                     * NULL when it states none (read as completed) */
+    uint64_t unread;               /* items (a bit each) whose answer was refused as unreadable, contradictory or given
+                                    * twice: for a safety item, its answer is not known, which counts as positive */
 } response;
 
 /* How far an authored time may be ahead of this computer's clock (the sender's clock may run fast). */
@@ -875,6 +877,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     read_status(o, w, r, p);
     read_authored(o, w, r, p);
     for (int i = 0; i < FORM_MAX_ITEMS; i++) r->answers[i] = (answer){ANS_UNANSWERED, 0};
+    r->unread = 0;
     int problems_before = p->problems;
     bool seen[FORM_MAX_ITEMS] = {false};
     json_t *total_item = NULL;
@@ -900,10 +903,13 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
         }
         if (seen[idx]) {
             problem(p, "%s: linkId `%s` (%s.%s) is answered twice", w, shown, f->id, f->items[idx].id);
+            if (idx < 64) r->unread |= 1ull << idx;
             continue;
         }
         seen[idx] = true;
+        int before_item = p->problems;
         read_item(f, idx, it, w, shown, r, p);
+        if (p->problems > before_item && idx < 64) r->unread |= 1ull << idx;
     }
     json_decref(flat);
     check_hidden_answers(f, r->answers, w, p);
@@ -1349,14 +1355,19 @@ static void safety_first(const response *rs, int nr, error *err) {
         const form *f = rs[i].f;
         for (int k = 0; f && k < f->n_items; k++) {
             const answer *a = &rs[i].answers[k];
-            if (!f->items[k].safety || a->state != ANS_VALUE || a->value <= 0) continue;
+            /* positive, refused, or not readable (two answers, a code not of the item, the item twice): an answer not
+             * known counts as positive, and a file refused for it was not named (seventh outside integrator) */
+            bool unread = k < 64 && (rs[i].unread >> k & 1);
+            bool positive = a->state == ANS_VALUE && a->value > 0;
+            if (!f->items[k].safety || !(positive || unread || a->state == ANS_REFUSED)) continue;
             char w[160], code[32];
             where(rs[i].from, w, sizeof w);
-            answer_format(f, k, *a, code, sizeof code);
-            int m = snprintf(head + used, sizeof head - used, "%sSAFETY: %s: %s.%s is answered `%s`, a positive safety "
-                                                              "item: this screen was NOT imported (the problems below); "
-                                                              "see to the client now",
-                             named ? "\n" : "", w, f->id, f->items[k].id, code);
+            if (unread) snprintf(code, sizeof code, "not readable (below)");
+            else answer_format(f, k, *a, code, sizeof code);
+            int m = snprintf(head + used, sizeof head - used, "%sSAFETY: %s: %s.%s is answered `%s`, %s: this screen was "
+                                                              "NOT imported (the problems below); see to the client now",
+                             named ? "\n" : "", w, f->id, f->items[k].id, code,
+                             positive ? "a positive safety item" : "a safety item not known, which counts as positive");
             if (m > 0) used += (size_t)m < sizeof head - used ? (size_t)m : sizeof head - used - 1;
             named++;
             break;

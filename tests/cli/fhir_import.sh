@@ -473,6 +473,14 @@ import "$FX/item9-two-values.json"
 check "item 9 with two value[x] in one answer: refused" \
     sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'one answer with 2 values'" _ "$err"
 check "...nothing imported" sh -c "[ -z '$(levels)' ]"
+# seventh outside integrator: a refusal whose safety item is not known (two answers, the item twice with the positive
+# second, a code triage does not read) named no SAFETY line: an answer not known counts as positive, named first
+check "...and, item 9 not known, a SAFETY line first" sh -c "printf '%s' \"\$1\" | head -1 | grep -q 'SAFETY: .*phq9.item9 .*not known, which counts as positive'" _ "$err"
+for fx in item9-twice-negative-first item9-two-answers asq-item1-loinc-yes item9-ordinal-disagree; do
+    import "$FX/$fx.json"
+    check "$fx: refused, a SAFETY line first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -1 | grep -q 'SAFETY: .*\(phq9.item9\|asq.item1\)'" _ "$err"
+done
+check "...nothing imported" sh -c "[ -z '$(levels)' ]"
 import "$FX/item9-nested-only.json"
 check "item 9 \"nearly every day\" only under another item's answer: read, orange" sh -c "[ '$(levels)' = 'orange ' ]"
 
