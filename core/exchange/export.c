@@ -442,10 +442,12 @@ static void dict_row(dict *d, const char *column, const char *meaning, const cha
     d->used = 0;
 }
 
+/* What each level asks for, in the dictionary and the RiskAssessment's display. */
+static const char *const level_meaning[LEVEL_COUNT] = {"routine", "moderate: soon", "high: same day",
+                                                        "acute risk: act now"};
+
 static void dict_levels(dict *d) {
-    static const char *const levels[][2] = {{"red", "acute risk: act now"}, {"orange", "high: same day"},
-                                            {"yellow", "moderate: soon"}, {"green", "routine"}};
-    for (int i = 0; i < 4; i++) dict_value(d, levels[i][0], levels[i][1]);
+    for (int l = LEVEL_RED; l >= LEVEL_GREEN; l--) dict_value(d, risk_level_name((risk_level)l), level_meaning[l]);
 }
 
 /* The choices of item i of f as code=label (the code is what a cell holds), and refused where it may be. */
@@ -1152,13 +1154,100 @@ static void task_reasons(const exporter *x, json_writer *w, json_t *reasons, con
     csv_free(&desc);
 }
 
+/* Whether a clinician lowered the open item below the level triage gave (the queue's level is below the
+ * saved assessment's): the Task then says so, and the RiskAssessment keeps what triage gave. */
+static bool task_lowered(const opened *op, risk_level *assessed) {
+    return op->has_task && risk_level_parse(op->level, assessed) && op->task.level < *assessed;
+}
+
+/* The level triage's rules gave over every answer, as a RiskAssessment (the CSV's `level`, which the Task's
+ * code does not carry once a clinician lowered it): its rules as reasonCode, the responses as basis, the
+ * level as prediction.qualitativeRisk with every reason at it and what fired each as the rationale. */
+static void risk_assessment(const exporter *x, json_writer *w, const opened *op, const char *purl, const char *t,
+                            const response_ref *rs, int n) {
+    risk_level l;
+    if (!risk_level_parse(op->level, &l)) return;
+    json_t *reasons = json_object_get(intake_body_assessment(op->body), "reasons");
+    bool at = any_reason_at(reasons, op->level);
+    char rid[160];
+    snprintf(rid, sizeof rid, "%s-risk", op->id);
+    jw_object(w);
+    jw_member_string(w, "resourceType", "RiskAssessment");
+    jw_member_string(w, "id", rid);
+    jw_member_string(w, "status", "final");
+    jw_key(w, "code");
+    concept(w, FHIR_ASSESSMENTS, "level", "triage risk level", "triage risk level (its rules over every answer)");
+    member_ref(w, "subject", purl);
+    jw_member_string(w, "occurrenceDateTime", t);
+    size_t k;
+    json_t *r;
+    bool any = false;
+    json_array_foreach(reasons, k, r) {
+        const char *rule = json_string_value(json_object_get(r, "rule"));
+        if (!reason_sets_level(r, op->level, at) || !rule || !*rule) continue;
+        if (!any) {
+            jw_key(w, "reasonCode");
+            jw_array(w);
+            any = true;
+        }
+        const char *text = reason_text(x->e, r);
+        concept(w, FHIR_RULES, rule, text, text);
+    }
+    if (any) jw_array_end(w);
+    if (n > 0) {
+        jw_key(w, "basis");
+        jw_array(w);
+        for (int j = 0; j < n; j++) ref(w, rs[j].url);
+        jw_array_end(w);
+    }
+    jw_key(w, "prediction");
+    jw_array(w);
+    jw_object(w);
+    jw_key(w, "qualitativeRisk");
+    concept(w, FHIR_LEVELS, op->level, level_meaning[l], op->level);
+    csv_buf why;
+    csv_init(&why);
+    json_array_foreach(reasons, k, r) {
+        if (!reason_sets_level(r, op->level, at)) continue;
+        const char *because = json_string_value(json_object_get(r, "because"));
+        csv_raw(&why, why.n ? " " : "");
+        csv_raw(&why, reason_text(x->e, r));
+        if (because && *because) {
+            csv_raw(&why, " (");
+            csv_raw(&why, because);
+            csv_raw(&why, ")");
+        }
+    }
+    if (why.n) jw_member_string(w, "rationale", why.p);
+    csv_free(&why);
+    jw_object_end(w);
+    jw_array_end(w);
+    risk_level assessed;
+    if (task_lowered(op, &assessed)) {
+        char note[200];
+        snprintf(note, sizeof note,
+                 "The queue holds this intake at %s: a clinician lowered it from %s with a written reason (in "
+                 "triage's audit trail).",
+                 risk_level_name(op->task.level), op->level);
+        jw_key(w, "note");
+        jw_array(w);
+        jw_object(w);
+        jw_member_string(w, "text", note);
+        jw_object_end(w);
+        jw_array_end(w);
+    }
+    jw_object_end(w);
+}
+
 /* The open queue item as a Task: who is for, why (the reasons that set the level), which response the level
  * came from (focus: 0..1 in R4), every response of the intake as Task.input, and by when. authoredOn is when
  * the queue item was created, restriction.period starts when the step's deadline started counting (the level
  * set), lastModified is the last queue action. */
-static void queue_task(const exporter *x, json_writer *w, const opened *op, const char *purl, const response_ref *rs,
-                       int n) {
+static void queue_task(const exporter *x, json_writer *w, const opened *op, const char *purl, const char *risk_url,
+                       const response_ref *rs, int n) {
     const char *level = risk_level_name(op->task.level);
+    risk_level assessed;
+    bool lowered = task_lowered(op, &assessed);
     json_t *reasons = json_object_get(intake_body_assessment(op->body), "reasons");
     const char *focus = focus_of(x->e, reasons, level, rs, n);
     char tid[160], text[96], when[32];
@@ -1172,12 +1261,19 @@ static void queue_task(const exporter *x, json_writer *w, const opened *op, cons
     concept(w, FHIR_QUEUE_STEPS, step, NULL, step);
     jw_member_string(w, "intent", "order");
     jw_member_string(w, "priority", priority_of(level));
-    snprintf(text, sizeof text, "triage %s: %s", level, step);
+    /* lowered: said in the code's text, beside the level triage gave, so no reader takes the queue's level
+     * for the screen's */
+    if (lowered)
+        snprintf(text, sizeof text, "triage %s: %s (triage gave %s; lowered by a clinician)", level, step,
+                 risk_level_name(assessed));
+    else snprintf(text, sizeof text, "triage %s: %s", level, step);
     char code[32];
     snprintf(code, sizeof code, "escalation-%s", level);
     jw_key(w, "code");
     concept(w, FHIR_TASKS, code, NULL, text);
-    task_reasons(x, w, reasons, level);
+    /* lowered: the reasons that set the level triage gave (those at the queue's lower level may be none) */
+    task_reasons(x, w, reasons, lowered ? op->level : level);
+    if (risk_url) member_ref(w, "reasonReference", risk_url);
     if (focus) member_ref(w, "focus", focus);
     member_ref(w, "for", purl);
     record_time(x->o, op, op->task.created_at, when, sizeof when);
@@ -1276,11 +1372,20 @@ static void fhir_intake(exporter *x, const opened *op, bool patient_done) {
             entry_end(&w);
         }
     }
+    char rurl[64];
+    risk_level l;
+    bool has_risk = risk_level_parse(op->level, &l);
+    if (has_risk) {
+        url_of(x, op->id, "/risk", rurl, sizeof rurl);
+        entry_begin(x, &w, rurl);
+        risk_assessment(x, &w, op, purl, t, responses, n_responses);
+        entry_end(&w);
+    }
     if (op->has_task) {
         char turl[64];
         url_of(x, op->id, "/task", turl, sizeof turl);
         entry_begin(x, &w, turl);
-        queue_task(x, &w, op, purl, responses, n_responses);
+        queue_task(x, &w, op, purl, has_risk ? rurl : NULL, responses, n_responses);
         entry_end(&w);
     }
 }

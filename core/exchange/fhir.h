@@ -40,6 +40,8 @@
 #define FHIR_INTAKE_EXT FHIR_STRUCTURE_BASE "intake"
 #define FHIR_TASKS "urn:triage:tasks"             /* a queue item's Task.code: escalation-LEVEL */
 #define FHIR_RULES "urn:triage:rules"             /* Task.reasonCode: the risk rule that set the level */
+#define FHIR_LEVELS "urn:triage:levels"           /* RiskAssessment's qualitativeRisk: red, orange, yellow, green */
+#define FHIR_ASSESSMENTS "urn:triage:assessments" /* RiskAssessment.code: "level", the level triage's rules gave */
 #define FHIR_TASK_INPUTS "urn:triage:task-inputs" /* Task.input.type: "screen", a response of the intake */
 #define FHIR_RESPONSE_IDS "urn:triage:responses" /* a response's identifier: INTAKE/FORM (round trips) */
 #define FHIR_CLIENT_IDS "urn:triage:clients"       /* a Patient's identifier: triage's client id */

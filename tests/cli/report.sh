@@ -157,6 +157,12 @@ check "a Bundle with LOINC-coded PHQ-9 responses to triage's own Questionnaire (
 check "an Observation per total (LOINC 44261-6)" grep -q '"code":"44261-6"' "$tmp/b.json"
 check "...coded with LOINC's name of the total" grep -q '"code":"44261-6","display":"Patient Health Questionnaire 9 item (PHQ-9) total score \[Reported\]"' "$tmp/b.json"
 check "a Task per open escalation with its deadline" sh -c "grep -q '\"resourceType\":\"Task\"' '$tmp/b.json' && grep -q '\"end\":\"2026-0' '$tmp/b.json'"
+# the level triage gave stays in the Bundle when a clinician lowers the queue's (seventh outside integrator: the
+# Task said "green: confirmed" and nothing said triage gave yellow; the CSV keeps both)
+check "a RiskAssessment per intake with the level triage gave (qualitativeRisk urn:triage:levels)" sh -c "[ \$(grep -c '\"resourceType\":\"RiskAssessment\"' '$tmp/b.json') -eq 5 ] && [ \$(grep '\"resourceType\":\"RiskAssessment\"' '$tmp/b.json' | grep -c '\"qualitativeRisk\":{\"coding\":\[{\"system\":\"urn:triage:levels\",\"code\":\"yellow\"') -eq 3 ]"
+check "...the lowered one says so: yellow kept, a note names the queue's green and the lowering" sh -c "grep '\"resourceType\":\"RiskAssessment\"' '$tmp/b.json' | grep '\"code\":\"yellow\"' | grep -q 'The queue holds this intake at green: a clinician lowered it from yellow'"
+check "...and its Task says triage gave yellow, with the RiskAssessment as its reasonReference" sh -c "grep '\"resourceType\":\"Task\"' '$tmp/b.json' | grep 'escalation-green' | grep '\"reasonReference\"' | grep -q 'triage green: confirmed (triage gave yellow; lowered by a clinician)'"
+check "...a Task not lowered says nothing of it" sh -c "[ \$(grep '\"resourceType\":\"Task\"' '$tmp/b.json' | grep -c 'lowered') -eq 1 ]"
 
 # an independent FHIR R4 check (tests/fhir-validate, installed by `make test`): the official R4 JSON schema and
 # every reference resolving inside its Bundle; a Bundle with a dangling reference must fail it
