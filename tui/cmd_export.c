@@ -83,11 +83,19 @@ int cmd_export(const cli_args *a) {
 
 int cmd_import(const cli_args *a) {
     const char *client = NULL;
-    bool accept_other = false; /* --accept-patient-mismatch: the file's Patient is not the client, and that is meant */
-    if (a->argc >= 4 && !strcmp(a->argv[2], "--client")) client = a->argv[3];
-    if (a->argc == 5 && client && !strcmp(a->argv[4], "--accept-patient-mismatch")) accept_other = true;
-    if ((a->argc != 2 && !client) || (client && a->argc != 4 && !accept_other) || strcmp(a->argv[0], "fhir") != 0) {
-        fprintf(stderr, "usage: triage --user ME import fhir FILE|- [--client ID [--accept-patient-mismatch]]\n");
+    unsigned accept = 0; /* what the command takes that the import refuses by default (IMPORT_ACCEPT_*) */
+    bool usage = a->argc < 2 || strcmp(a->argv[0], "fhir") != 0;
+    for (int i = 2; !usage && i < a->argc; i++) {
+        if (!strcmp(a->argv[i], "--client") && i + 1 < a->argc && !client) client = a->argv[++i];
+        /* the file's Patient is not the client, and that is meant */
+        else if (!strcmp(a->argv[i], "--accept-patient-mismatch")) accept |= IMPORT_ACCEPT_OTHER_PATIENT;
+        /* a de-identified export of this database, to be added again as pseudonymous clients, and that is meant */
+        else if (!strcmp(a->argv[i], "--accept-own-export")) accept |= IMPORT_ACCEPT_OWN_EXPORT;
+        else usage = true;
+    }
+    if (usage || ((accept & IMPORT_ACCEPT_OTHER_PATIENT) && !client)) {
+        fprintf(stderr, "usage: triage --user ME import fhir FILE|- [--client ID [--accept-patient-mismatch]] "
+                        "[--accept-own-export]\n");
         return EXIT_BADINPUT;
     }
     const char *path = a->argv[1];
@@ -115,7 +123,7 @@ int cmd_import(const cli_args *a) {
         import_result res;
         cmd_progress pr;
         cmd_progress_attach(&pr, c.s, "import");
-        bool imported = fhir_import_for(c.s, &c.e, text, len, client, accept_other, &res, &err);
+        bool imported = fhir_import_for(c.s, &c.e, text, len, client, accept, &res, &err);
         cmd_progress_end(&pr, c.s);
         if (!imported) {
             fprintf(stderr, "triage import: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err.msg);

@@ -1174,7 +1174,11 @@ static void risk_assessment(const exporter *x, json_writer *w, const opened *op,
     jw_object(w);
     jw_member_string(w, "resourceType", "RiskAssessment");
     jw_member_string(w, "id", rid);
-    jw_member_string(w, "status", "final");
+    /* from a partial (in-progress) screen: preliminary, as its totals; more answers may change it */
+    bool partial = false;
+    for (int j = 0; j < n && !partial; j++)
+        partial = !strcmp(response_status(op, x->e->forms.v[rs[j].form]), "in-progress");
+    jw_member_string(w, "status", partial ? "preliminary" : "final");
     jw_key(w, "code");
     concept(w, FHIR_ASSESSMENTS, "level", "triage risk level", "triage risk level (its rules over every answer)");
     member_ref(w, "subject", purl);
@@ -1812,15 +1816,18 @@ static void bundle_head(exporter *x) {
     char t[32], head[512];
     iso_time(clock_now(), t, sizeof t);
     /* de-identified, its meta says how many intakes were withheld and the k they fell under (k_anonymous) */
+    char source[VAULT_PSEUDONYM_HEX] = "";
+    if (x->o->deidentify) vault_pseudonym(x->s->v, FHIR_SOURCE_DATABASE_KIND, "triage", source);
     if (x->o->deidentify)
         snprintf(head, sizeof head,
                  "{\"resourceType\":\"Bundle\",\"meta\":{\"extension\":["
                  "{\"url\":\"" EXPORT_EXT_WITHHELD "\",\"valueInteger\":%lld},"
-                 "{\"url\":\"" EXPORT_EXT_K "\",\"valueInteger\":%d}],"
+                 "{\"url\":\"" EXPORT_EXT_K "\",\"valueInteger\":%d},"
+                 "{\"url\":\"" FHIR_SOURCE_DATABASE "\",\"valueString\":\"%s\"}],"
                  "\"security\":[{\"system\":\"" FHIR_SECURITY_SYSTEM "\",\"code\":\"" FHIR_PSEUDED "\","
                  "\"display\":\"pseudonymized\"}]},"
                  "\"type\":\"collection\"",
-                 (long long)x->withheld, x->e->cfg.export_k);
+                 (long long)x->withheld, x->e->cfg.export_k, source);
     else snprintf(head, sizeof head, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":\"%s\"", t);
     csv_raw(&x->out, head);
 }

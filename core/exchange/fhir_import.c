@@ -1384,7 +1384,7 @@ static void safety_first(const response *rs, int nr, error *err) {
 
 bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
                  error *err) {
-    return fhir_import_for(s, e, text, len, client_id, false, out, err);
+    return fhir_import_for(s, e, text, len, client_id, 0, out, err);
 }
 
 /* The resources of the file: a Bundle's entries (of the kinds that are a set of screens) or one
@@ -1827,6 +1827,21 @@ static void audit_import(session *s, const response *rs, int nr, const import_re
     session_audit(s, "import", "", detail);
 }
 
+/* Whether a de-identified file came from this very database: its meta.extension source-database is this
+ * database's (bundle_head in export.c). Its intakes are here already, under their real clients. */
+static bool from_this_database(session *s, json_t *root) {
+    char mine[VAULT_PSEUDONYM_HEX];
+    vault_pseudonym(s->v, FHIR_SOURCE_DATABASE_KIND, "triage", mine);
+    size_t k;
+    json_t *x;
+    json_array_foreach(json_object_get(json_object_get(root, "meta"), "extension"), k, x) {
+        const char *url = json_string_value(json_object_get(x, "url"));
+        const char *v = json_string_value(json_object_get(x, "valueString"));
+        if (url && v && !strcmp(url, FHIR_SOURCE_DATABASE) && !strcmp(v, mine)) return true;
+    }
+    return false;
+}
+
 /* Whether the file says it is de-identified: meta.security PSEUDED (triage's de-identified export writes it). */
 static bool is_pseudonymised(json_t *root) {
     size_t k;
@@ -1840,7 +1855,8 @@ static bool is_pseudonymised(json_t *root) {
 }
 
 bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
-                     bool accept_other_patient, import_result *out, error *err) {
+                     unsigned accept, import_result *out, error *err) {
+    bool accept_other_patient = accept & IMPORT_ACCEPT_OTHER_PATIENT;
     memset(out, 0, sizeof *out);
     if (!session_allowed(s, ACT_INTAKE_CREATE, err)) return false;
     json_error_t je;
@@ -1866,6 +1882,13 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     if (pseudonymised && client_id)
         problem(&p, "a de-identified (PSEUDED) file: its dates are shifted and its Patients are pseudonyms, so it "
                     "never goes into a client's record; import it without --client (as pseudonymous clients)");
+    /* imported back where it came from, every intake would be here twice: under its real client and as a
+     * pseudonymous one, counted twice by every report (seventh outside integrator) */
+    if (pseudonymised && !(accept & IMPORT_ACCEPT_OWN_EXPORT) && from_this_database(s, root))
+        problem(&p, "a de-identified export of this very database (meta.extension source-database): its intakes are "
+                    "here already, under their real clients, and importing it would count each again as a "
+                    "pseudonymous client in every report; import it into another database, or give "
+                    "--accept-own-export to add them all the same");
     int nr = gather_responses(s, e, all, n, client_id, rs, subjects, &ns, out, &p);
     intake_group *groups = xcalloc((size_t)n + 1, sizeof *groups);
     int ng = group_intakes(rs, nr, ns, groups, &p);

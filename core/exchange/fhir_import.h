@@ -49,10 +49,19 @@ void import_result_free(import_result *r);
  * problem (as many as fit). */
 bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
                  error *err);
-/* The same; with client_id, a Patient of the file that names another person than that client (its name,
- * birthDate, or triage's client identifier differ) is refused naming both, unless accept_other_patient (the
- * command's --accept-patient-mismatch) says the screen is meant for that client all the same. */
+/* What an import takes that it refuses by default (fhir_import_for's accept, or'd): */
+enum {
+    /* with client_id, a Patient of the file that names another person than that client (its name, birthDate,
+     * or triage's client identifier differ) is refused naming both; this says the screen is meant for that
+     * client all the same (the command's --accept-patient-mismatch) */
+    IMPORT_ACCEPT_OTHER_PATIENT = 1u << 0,
+    /* a de-identified export of this very database is refused (its intakes are here already, and would be
+     * counted twice); this adds them all the same, as pseudonymous clients (--accept-own-export) */
+    IMPORT_ACCEPT_OWN_EXPORT = 1u << 1,
+};
+
+/* The same, taking what accept says (IMPORT_ACCEPT_*). */
 bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
-                     bool accept_other_patient, import_result *out, error *err);
+                     unsigned accept, import_result *out, error *err);
 
 #endif

@@ -396,6 +396,17 @@ import "$FX/namesake-father.json"
 import "$FX/namesake-son.json"
 tri admin "$P\n" export --format fhir --deidentify --from 2026-11-01 --to 2026-12-06 --out "$tmp/deid.json"
 check "set up: a de-identified export of two clients" grep -q '"code":"PSEUDED"' "$tmp/deid.json"
+# imported back into the database it came from, every intake was there twice (under its real client and as a
+# pseudonymous one) and nothing said so (seventh outside integrator): refused, saying why and what to do
+import "$tmp/deid.json"
+check "...into the database it came from: refused, naming why and --accept-own-export" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'de-identified export of this very database' && printf '%s' \"\$1\" | grep -q -- '--accept-own-export'" _ "$err"
+before=$(levels)
+check "...nothing imported" sh -c "[ '$before' = 'green green ' ] || [ \$(printf '%s' '$before' | wc -w) -eq 2 ]"
+import "$tmp/deid.json" --accept-own-export
+check "...with --accept-own-export: added as two pseudonymous clients" has_out "imported 2 responses as 2 intakes (2 clients new, 0 found)"
+import "$tmp/deid.json" --accept-patient-mismatch
+check "...--accept-patient-mismatch without --client: the usage" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q '^usage:.*--accept-own-export'" _ "$err"
 fresh deid-into
 import "$tmp/deid.json"
 check "...imports into another database as two pseudonymous clients" has_out "imported 2 responses as 2 intakes (2 clients new, 0 found)"

@@ -690,23 +690,23 @@ static void t_import_client_mismatch(void **state) {
     import_result res;
     bundle_for(text, sizeof text, "\"name\":[{\"text\":\"Bob Li\"}],\"birthDate\":\"1990-01-01\"");
     msg.msg[0] = '\0';
-    assert_false(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, &msg));
+    assert_false(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, 0, &res, &msg));
     snprintf(needle, sizeof needle, "entry[1] QuestionnaireResponse q1: its Patient is not client %s (name `Bob Li`, the "
              "client's `Amy Shaw`; birthDate 1990-01-01, the client's 1987-02-20)", amy);
     if (!strstr(msg.msg, needle) || !strstr(msg.msg, "--accept-patient-mismatch")) fail_msg("refusal: %s", msg.msg);
     assert_int_equal(res.intakes, 0);
     /* meant: the override files it for Amy all the same */
-    OK(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, true, &res, &msg));
+    OK(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, IMPORT_ACCEPT_OTHER_PATIENT, &res, &msg));
     assert_int_equal(res.intakes, 1);
     assert_int_equal(res.clients_matched, 1);
     /* the same person, family first and in capitals: taken */
     bundle_for(text, sizeof text, "\"name\":[{\"family\":\"SHAW\",\"given\":[\"amy\"]}],\"birthDate\":\"1987-02-20\"");
-    OK(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, &msg));
+    OK(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, 0, &res, &msg));
     /* triage's identifier of another client */
     bundle_for(text, sizeof text, "\"identifier\":[{\"system\":\"" FHIR_CLIENT_IDS "\",\"value\":\"someone-else\"}],"
                                   "\"name\":[{\"text\":\"Amy Shaw\"}]");
     msg.msg[0] = '\0';
-    assert_false(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, false, &res, &msg));
+    assert_false(fhir_import_for(W.desk, &W.e, text, strlen(text), amy, 0, &res, &msg));
     if (!strstr(msg.msg, "identifier urn:triage:clients|someone-else")) fail_msg("refusal: %s", msg.msg);
 }
 
