@@ -870,9 +870,16 @@ static void answered_free(exporter *x) {
 static void authored_as_given(const exporter *x, const opened *op, char *t, size_t size) {
     const char *given = json_string_value(json_object_get(intake_body_record(op->body), "fhir_authored"));
     int64_t at;
-    if (x->o->deidentify || !given || strchr(given, 'T') || strlen(given) >= size || !fhir_datetime_parse(given, &at) ||
+    if (!given || strchr(given, 'T') || strlen(given) >= size || !fhir_datetime_parse(given, &at) ||
         at != op->meta->created_at)
         return;
+    /* de-identified, t is the shifted day of the date's first moment: cut to the precision given (a month
+     * stays a month, a year a year; a day given was never more), never a day nobody gave (seventh outside
+     * integrator) */
+    if (x->o->deidentify) {
+        if (strlen(given) < strlen(t)) t[strlen(given)] = '\0';
+        return;
+    }
     snprintf(t, size, "%s", given);
 }
 

@@ -151,6 +151,14 @@ check "responses authored 2024-03 and 2024-05-06 are exported with that precisio
     sh -c "grep -c '\"authored\":\"2024-03\"' '$tmp/partial.json' | grep -qx 1 &&
            grep -q '\"effectiveDateTime\":\"2024-03\"' '$tmp/partial.json' &&
            grep -q '\"authored\":\"2024-05-06\"' '$tmp/partial.json' && ! grep -q '2024-03-01T00:00:00Z' '$tmp/partial.json'"
+# de-identified, the month was written as a shifted full day, a precision nobody gave (seventh outside
+# integrator): a month stays a month (shifted), a day a day
+tri admin "$P\n" export --format fhir --deidentify --out "$tmp/partial-d.json"
+check "...de-identified: the month-only response stays a month (authored, effective), the day one a day" \
+    sh -c "grep -o '\"authored\":\"[0-9-]*\"' '$tmp/partial-d.json' | grep -cx '\"authored\":\"20[0-9][0-9]-[0-9][0-9]\"' | grep -qx 1 &&
+           grep -q '\"effectiveDateTime\":\"20[0-9][0-9]-[0-9][0-9]\"' '$tmp/partial-d.json' &&
+           grep -o '\"authored\":\"[0-9-]*\"' '$tmp/partial-d.json' | grep -cx '\"authored\":\"20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]\"' | grep -qx 2 &&
+           ! grep -q '2024-03\"' '$tmp/partial-d.json'"
 
 # 4. An answer to an item enableWhen switches off (ASQ item 5 yes, items 1-4 no): refused as bad input
 # (exit 2), naming the entry and linkId, what the operator must do, and that nothing was imported.
