@@ -81,7 +81,16 @@ void live_poll(app *a, bool force) {
     }
     queue_counts_rec before = l->counts;
     if (!queues_counts(a->db, &l->counts, &err)) app_message(a, true, "%s", err.msg);
+    int others_before = l->red_drafts_others;
+    const char *on_screen = a->s && a->in.active && a->in.w ? a->in.w->draft_id : NULL;
+    if (!drafts_marked_red(a->db, NULL, &l->red_drafts, &err) ||
+        !drafts_marked_red(a->db, on_screen, &l->red_drafts_others, &err))
+        app_message(a, true, "%s", err.msg);
     check_reds(a, &before, first);
+    if (!first && l->red_drafts_others > others_before) { /* another desk's intake reached RED: the bell, as a new red item */
+        l->bells++;
+        beep();
+    }
     /* the open screen reads its rows again before it is drawn */
     a->reload = true;
 }
@@ -89,12 +98,19 @@ void live_poll(app *a, bool force) {
 int live_banner(app *a, int y, int width) {
     live_state *l = &a->live;
     int late = l->counts.overdue[LEVEL_RED];
-    if ((!a->s && !a->locked_idle) || (l->red_unacknowledged == 0 && late == 0)) return 0;
-    char line[256];
+    /* the draft on this desk's screen is its worker's to see in the panel; locked, every one counts */
+    bool intake_shown = a->screen == SCR_WIZARD || a->screen == SCR_REVIEW;
+    int drafts = a->s && intake_shown ? l->red_drafts_others : l->red_drafts;
+    if ((!a->s && !a->locked_idle) || (l->red_unacknowledged == 0 && late == 0 && drafts == 0)) return 0;
+    char line[384], also[128] = "";
     const char *to_do = a->s ? keyed("red_banner_key") : tr("red_banner_locked"); /* locked: log in first */
-    /* waiting for a person first; else a red item whose evaluation (or acknowledgement) is late */
-    if (l->red_unacknowledged) snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_banner"), l->red_unacknowledged, to_do);
-    else snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_overdue_banner"), late, to_do);
+    if (drafts && (l->red_unacknowledged || late)) snprintf(also, sizeof also, " \u00b7 %s (%d)", tr("red_draft_also"), drafts);
+    /* waiting for a person first; else a red item whose evaluation (or acknowledgement) is late; else an
+     * unsaved intake at RED, which no queue holds yet (home lists it) */
+    if (l->red_unacknowledged)
+        snprintf(line, sizeof line, " %s (%d)%s  %s ", tr("red_banner"), l->red_unacknowledged, also, to_do);
+    else if (late) snprintf(line, sizeof line, " %s (%d)%s  %s ", tr("red_overdue_banner"), late, also, to_do);
+    else snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_draft_banner"), drafts, a->s ? tr("red_draft_key") : to_do);
     attron(theme(C_RED));
     mvhline(y, 0, ' ', width);
     attroff(theme(C_RED));

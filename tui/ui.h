@@ -226,6 +226,9 @@ typedef struct {
     bool known;
     queue_counts_rec counts;
     int red_unacknowledged;
+    /* unsaved drafts the trail marks RED (drafts_marked_red): all of them, and those but the one on this
+     * desk's screen (its worker sees its level); the banner counts them beside the queue's red items */
+    int red_drafts, red_drafts_others;
     bool red_new;
     int retention_drafts, retention_clients; /* due for erasure ([retention]); shown to supervisors */
     int64_t retention_at;                     /* when they were counted (0: not yet) */ /* a red item appeared since this desk last looked at the red queue */

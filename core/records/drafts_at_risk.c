@@ -44,6 +44,33 @@ bool draft_keep_wizard_copy(session *s, wizard *w, error *err) {
     return ok;
 }
 
+static bool marked_red(database *db, const char *id) {
+    audit_rec e;
+    unsigned char prev[VAULT_MAC_BYTES];
+    if (db->ops->audit_by_object(db->st, id, "draft_at_risk", true, &e, prev) == ST_OK && !strcmp(e.detail, "red"))
+        return true;
+    if (db->ops->audit_by_object(db->st, id, "draft_copy_kept", true, &e, prev) != ST_OK) return false;
+    const char *at = strstr(e.detail, " at ");
+    return at && !strcmp(at + 4, "red");
+}
+
+bool drafts_marked_red(database *db, const char *except_id, int *n, error *err) {
+    *n = 0;
+    draft_rec *drafts = NULL;
+    int nd = 0;
+    store_status st = db->ops->drafts_before(db->st, INT64_MAX, &drafts, &nd);
+    if (st != ST_OK) {
+        db_error(db, st, "cannot read the drafts", err);
+        return false;
+    }
+    for (int i = 0; i < nd; i++) {
+        if (!(except_id && !strcmp(drafts[i].id, except_id)) && marked_red(db, drafts[i].id)) (*n)++;
+        draft_rec_free(&drafts[i]);
+    }
+    free(drafts);
+    return true;
+}
+
 /* The level, initials and (an anonymous caller's) caller id of one sealed draft; false when it does not open or
  * parse (then it counts as red). */
 static bool draft_level_of(session *s, const engine *e, const draft_rec *r, draft_at_risk *d) {

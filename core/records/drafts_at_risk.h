@@ -59,6 +59,14 @@ bool draft_held(session *s, const char *id, bool *held, int64_t *updated_at, err
  * risk is treated as at risk. The role must be one that sees the queues. */
 bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *n, error *err);
 
+/* How many drafts in the file the trail marks RED (their newest "draft_at_risk" entry says red, or they are a
+ * copy kept at red), but except_id (the draft on this desk's screen now, whose worker sees its level; NULL or
+ * "": none): the RED ALERT counts these beside the queue's red items, on every desk and on the idle-lock
+ * screen (twenty-fourth tryout: a RED client in an unsaved intake rang no alert anywhere). Needs no session
+ * (the lock screen has none) and opens no draft: a mark's signature is verify's to check; a mark can only add
+ * to the alert, never hide one. */
+bool drafts_marked_red(database *db, const char *except_id, int *n, error *err);
+
 /* One unfinished intake of the logged-in worker, for home's list (whose, when, where it stopped). */
 typedef struct {
     char id[STORE_ID_LEN];

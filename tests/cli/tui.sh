@@ -386,4 +386,29 @@ expect "...still on the front desk (no queue opened by its e)" "$D/draft_typed" 
 if [ "$(sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action = 'ack'")" = "$acks_before" ]; then ok "...nothing acknowledged by its a"; else bad "...nothing acknowledged by its a"; fi
 expect "...and Esc, then n n, starts the search" "$D/draft_typed_n" "Find the client"
 
+# ---- twenty-fourth tryout: a caller at RED in an unsaved intake rang no RED ALERT at another desk, nor on the
+# lock screen (only home's list said it). The trail's RED mark of a draft counts in the banner; the worker whose
+# intake it is sees the level in the panel, not a banner about it. A database of its own: no red queue item.
+DB="$tmp/reddraft.db"
+cli "$P\n" --user admin init >/dev/null
+cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
+cli "$P\n$R\n" --user admin user add desk2 --role reception >/dev/null
+{ phone_intake "Di Draft" "2 1 1 1 2"; printf 'dump %s\n' "$D/reddraft_mine"; } >"$tmp/reddraft.script"
+tui_asq "$tmp/reddraft.script"
+expect "set up: an intake at RED, left unsaved (the safety steps on screen)" "$D/reddraft_mine" "Stay on the line"
+absent_in "$D/reddraft_mine" "RED ALERT" "...its own desk shows no banner about it (the panel says RED)"
+cat >"$tmp/reddraft2.script" <<SCRIPT
+type desk2
+key enter
+type $R
+key enter
+dump $D/reddraft_other
+advance 301
+dump $D/reddraft_locked
+SCRIPT
+tui "$tmp/reddraft2.script" 100 30
+expect "another desk: RED ALERT for the unsaved intake at RED, home lists it" "$D/reddraft_other" "RED ALERT: an unsaved intake is at RED (1)  (home lists it)"
+expect "...locked while idle: the alert stays, saying to log in" "$D/reddraft_locked" "RED ALERT: an unsaved intake is at RED (1)  (log in to see it)"
+absent_in "$D/reddraft_locked" "Di Draft\|D\.D\." "...naming no client"
+
 finish
