@@ -20,7 +20,8 @@
  * - A clinician may also CONFIRM an item that is already confirmed, assigned or contacted while a lower
  *   pending_level awaits review (otherwise a lower intake for an assigned client could never be confirmed);
  *   the state is then unchanged.
- * - DECLINE from assigned or contacted returns the item to confirmed and clears the counselor.
+ * - DECLINE from assigned or contacted returns the item to confirmed and clears the counselor. An assignment does
+ *   not end the row of declines (nor "match by hand"): only closing the item does (a first session closes it).
  * - queue_new_intake and queue_tick also set updated_at. A higher intake clears overdue (fresh deadline) and
  *   any pending level; a same-level intake also clears a pending lower level (the newest intake says the
  *   current level). A closed item takes no new intake (false): the caller queues a new item.
@@ -473,8 +474,9 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
             REFUSE(ERR_INPUT, QR_BAD_REQUEST, "cannot assign: the counselor code is longer than %zu characters", sizeof n->counselor - 1);
         snprintf(n->counselor, sizeof n->counselor, "%s", rq->counselor);
         n->state = QS_ASSIGNED;
-        n->declines_in_row = 0;
-        n->match_by_hand = false;
+        /* the row of declines goes on, and "match by hand" stays: an assignment is no end of the row (assign A,
+         * decline A, assign B, decline B, assign C, decline C is three declined, and never reached the limit when an
+         * assignment began a new count: issue 14); a person's assignment after the limit is that matching */
         break;
 
     case QA_CONTACT:
@@ -497,9 +499,13 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
             REFUSE(ERR_INPUT, QR_BAD_REQUEST, "cannot decline: the counselor code is longer than %zu characters", sizeof n->counselor - 1);
         /* declined again, in a row: the same suggestion, not another one (three of them send the client to a person) */
         snprintf(why->counselor, sizeof why->counselor, "%s", rq->counselor);
-        if (n->declines_in_row > 0 && declined_in(rq->declined_row, rq->counselor))
+        bool again = n->declines_in_row > 0 && declined_in(rq->declined_row, rq->counselor);
+        /* a counselor the row declined, assigned again by a person and declined again, is recorded (the client is not
+         * left with a counselor declined) and not counted twice: one counselor declined, one decline */
+        bool assigned = n->state == QS_ASSIGNED || n->state == QS_CONTACTED;
+        if (again && !assigned)
             REFUSE(ERR_CONFLICT, QR_DECLINED_ALREADY, "the client declined %s already: suggest another counselor", rq->counselor);
-        n->declines_in_row++;
+        if (!again) n->declines_in_row++;
         if (n->declines_in_row >= p->decline_limit) n->match_by_hand = true;
         if (n->state == QS_ASSIGNED || n->state == QS_CONTACTED) {
             n->state = QS_CONFIRMED;

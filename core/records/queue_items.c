@@ -233,7 +233,7 @@ const char *queues_declined_row(session *s, const queue_item *it, char out[QUEUE
     out[0] = '\0';
     audit_rec e;
     unsigned char prev[VAULT_MAC_BYTES];
-    /* the newest decline's entry lists the row up to it; none in a row (an assignment began a new count): none */
+    /* the newest decline's entry lists the row up to it (an assignment does not end the row; issue 14); none yet: none */
     if (it->declines_in_row <= 0 ||
         s->db->ops->audit_by_object(s->db->st, it->id, "queue_declined", true, &e, prev) != ST_OK)
         return NULL;

@@ -151,6 +151,27 @@ tri clin "$C\n" queue confirm "$rid" --reason "evaluated in person: safety plan 
 check "a clinician's evaluation with its outcome confirms red" has_out "red  confirmed  no deadline"
 nol queue --level red --json
 check "...no longer overdue, nothing owed" has_out '"overdue":false,"deadline":null,"seconds_left":null,"time":"no deadline","next_step":null'
+# an assignment does not end the row (issue 14): assign c01, decline c01, assign c02, decline c02, assign c03, decline
+# c03 is three counselors declined, and sends the client to a person; a person's assignment keeps it so
+intake "Assign Walk" '{"phq9":[2,2,1,1,1,1,1,1,0]}'
+nol queue --level yellow --json
+aid=$(printf '%s' "$out" | sed -n 's/^\[{"id":"\([^"]*\)".*/\1/p')
+tri clin "$C\n" queue confirm "$aid"
+check "issue 14: a yellow item confirmed" has_out "yellow  confirmed"
+for c in c01 c02 c03; do
+    tri desk "$R\n" queue assign "$aid" $c
+    [ "$rc" -eq 0 ] || bad "issue 14: assign $c ($err)"
+    tri desk "$R\n" queue decline "$aid" $c --reason "would rather not"
+    [ "$rc" -eq 0 ] || bad "issue 14: decline $c ($err)"
+done
+check "...three counselors declined, each after an assignment: match by hand" has_out "MATCH BY HAND"
+check "...the signed trail's row names all three" [ "$(row)" = "c01 c02 c03" ]
+tri desk "$R\n" queue assign "$aid" c04
+check "...a person's assignment keeps it sent to a person" has_out "assigned.*MATCH BY HAND"
+tri desk "$R\n" queue decline "$aid" c04 --reason "would rather not"
+check "...a fourth decline goes on with the row" sh -c "[ '$(row)' = 'c01 c02 c03 c04' ] && printf '%s' '$out' | grep -q 'MATCH BY HAND'"
+tri desk "$R\n" queue decline "$aid" c02 --reason "would rather not"
+check "...a counselor declined before an assignment is still declined already" has_err "declined c02 already"
 export TRIAGE_NOW=$RED0
 nol queue bogus
 check "unknown queue command: usage, exit 2" [ "$rc" -eq 2 ]

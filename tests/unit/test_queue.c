@@ -850,26 +850,20 @@ static void test_three_declines(void **state) {
     assert_int_equal(it.declines_in_row, 3);
     assert_true(it.match_by_hand);
     assert_int_equal(it.state, QS_CONFIRMED);
-    /* a supervisor matches by hand: the count starts again */
+    /* a supervisor matches by hand: the client stays sent to a person, and the row goes on (issue 14) */
     queue_request assign = valid_request(QA_ASSIGN, ROLE_SUPERVISOR);
     must_apply(&it, assign, T0 + 2 * DAY);
-    assert_int_equal(it.declines_in_row, 0);
-    assert_false(it.match_by_hand);
+    assert_int_equal(it.declines_in_row, 3);
+    assert_true(it.match_by_hand);
     assert_string_equal(it.counselor, "c02");
-    /* only the counselor assigned can be declined once one is; c02 again after a new assignment is a new decline */
+    /* only the counselor assigned can be declined once one is; c02, assigned again after its decline, is declined
+     * again: recorded (the client is not left with a counselor declined), not counted twice (one counselor) */
     must_refuse(&it, decline_of("c01", NULL), T0 + 3 * DAY, "the client can decline only the counselor assigned, c02");
-    must_apply(&it, decline_of("c02", "c01 c02 c03"), T0 + 3 * DAY); /* a new row: the old one does not count */
+    must_apply(&it, decline_of("c02", "c01 c02 c03"), T0 + 3 * DAY);
     assert_int_equal(it.state, QS_CONFIRMED);
     assert_string_equal(it.counselor, "");
-    assert_int_equal(it.declines_in_row, 1);
-    assert_false(it.match_by_hand);
-    /* two declines, an assignment, two declines: never three in a row */
-    must_apply(&it, decline_of("c01", "c02"), T0 + 3 * DAY + 1);
-    must_apply(&it, assign, T0 + 3 * DAY + 2);
-    must_apply(&it, decline_of("c02", NULL), T0 + 3 * DAY + 3);
-    must_apply(&it, decline_of("c03", "c02"), T0 + 3 * DAY + 4);
-    assert_int_equal(it.declines_in_row, 2);
-    assert_false(it.match_by_hand);
+    assert_int_equal(it.declines_in_row, 3);
+    assert_true(it.match_by_hand);
     /* naming nobody: refused, in every state (nothing is suggested or assigned: a person matches) */
     for (int st = QS_OPEN; st < QS_CLOSED; st++) {
         queue_item any = item_in(LEVEL_YELLOW, (queue_state)st);
@@ -877,6 +871,52 @@ static void test_three_declines(void **state) {
         must_refuse(&any, decline_of("  ", NULL), T0 + HOUR,
                     "a decline names the counselor the client declined (none is assigned or suggested: a person matches)");
     }
+}
+
+/* An assignment does not end the row (issue 14): assign A, decline A, assign B, decline B, assign C, decline C is three
+ * counselors declined, and sends the client to a person; a person's assignment then is that matching, and the client
+ * stays sent to a person. */
+static void test_declines_across_assignments(void **state) {
+    (void)state;
+    queue_item it = item_in(LEVEL_YELLOW, QS_CONFIRMED);
+    static const char *const who[3] = {"c01", "c02", "c03"};
+    static const char *const row[3] = {NULL, "c01", "c01 c02"};
+    for (int i = 0; i < 3; i++) {
+        queue_request assign = valid_request(QA_ASSIGN, ROLE_RECEPTION);
+        assign.counselor = who[i];
+        must_apply(&it, assign, T0 + DAY + 10 * i);
+        assert_int_equal(it.declines_in_row, i);
+        assert_int_equal(it.state, QS_ASSIGNED);
+        must_apply(&it, decline_of(who[i], row[i]), T0 + DAY + 10 * i + 1);
+        assert_int_equal(it.declines_in_row, i + 1);
+        assert_int_equal(it.state, QS_CONFIRMED);
+        assert_string_equal(it.counselor, "");
+        assert_int_equal(it.match_by_hand, i == 2);
+    }
+    /* a person matches: the flag stays, and a fourth decline keeps the row going */
+    queue_request assign = valid_request(QA_ASSIGN, ROLE_SUPERVISOR);
+    assign.counselor = "c04";
+    must_apply(&it, assign, T0 + 2 * DAY);
+    assert_true(it.match_by_hand);
+    assert_int_equal(it.declines_in_row, 3);
+    must_apply(&it, rq_of(QA_CONTACT, ROLE_RECEPTION), T0 + 2 * DAY + 1);
+    assert_true(it.match_by_hand);
+    must_apply(&it, decline_of("c04", "c01 c02 c03"), T0 + 2 * DAY + 2);
+    assert_int_equal(it.declines_in_row, 4);
+    assert_true(it.match_by_hand);
+    /* a suggestion the row declined, declined again: still refused, after assignments as before them */
+    must_refuse(&it, decline_of("c02", "c01 c02 c03 c04"), T0 + 2 * DAY + 3,
+                "the client declined c02 already: suggest another counselor");
+    /* with a limit of 2: assign, decline, assign, decline is enough */
+    P.decline_limit = 2;
+    queue_item two = item_in(LEVEL_GREEN, QS_ASSIGNED);
+    must_apply(&two, decline_of("c01", NULL), T0 + DAY);
+    queue_request again = valid_request(QA_ASSIGN, ROLE_RECEPTION);
+    again.counselor = "c05";
+    must_apply(&two, again, T0 + DAY + 1);
+    assert_false(two.match_by_hand);
+    must_apply(&two, decline_of("c05", "c01"), T0 + DAY + 2);
+    assert_true(two.match_by_hand);
 }
 
 static void test_decline_limit_from_policy(void **state) {
@@ -1443,6 +1483,7 @@ int main(void) {
         cmocka_unit_test_setup(test_business_dst_london, reset),
         cmocka_unit_test_setup(test_business_dst_new_york, reset),
         cmocka_unit_test_setup(test_three_declines, reset),
+        cmocka_unit_test_setup(test_declines_across_assignments, reset),
         cmocka_unit_test_setup(test_decline_limit_from_policy, reset),
         cmocka_unit_test_setup(test_new_intake_higher, reset),
         cmocka_unit_test_setup(test_new_intake_lower_then_confirm, reset),
