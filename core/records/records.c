@@ -152,10 +152,19 @@ int client_query_keys(const vault *v, int bits, const char *typed, uint32_t *key
     normalise_name(query, norm, sizeof norm);
     normalise_phone(query, digits, sizeof digits);
     int nk = 0;
-    /* a query of digits is a phone number; one word may be a whole name or one word of a name */
+    /* a query of digits is a phone number; one word may be a whole name or one word of a name; several words, the
+     * whole name, or words of it each (the candidates a part of a name finds: "Li Mei" of Li Meiling, issue 14) */
     if (query_has_letters(norm)) {
         if (nk < max) keys[nk++] = bidx(v, BIDX_FULL_NAME, norm, bits);
-        if (!strchr(norm, ' ') && nk < max) keys[nk++] = bidx(v, BIDX_NAME_WORD, norm, bits);
+        strlist words = strlist_split(norm);
+        for (int i = 0; i < words.n && nk < max; i++) {
+            uint32_t k = bidx(v, BIDX_NAME_WORD, words.v[i], bits);
+            bool dup = false;
+            for (int j = 0; j < nk && !dup; j++) dup = keys[j] == k;
+            if (!dup) keys[nk++] = k;
+        }
+        for (int i = 0; i < words.n; i++) secret_wipe(words.v[i], strlen(words.v[i]));
+        strlist_free(&words);
     } else if (strlen(digits) >= 4 && nk < max) {
         keys[nk++] = bidx(v, BIDX_PHONE, phone_key(digits), bits);
     }
@@ -316,6 +325,28 @@ static bool open_client(session *s, const client_rec *r, client_plain *out, erro
     return true;
 }
 
+/* True when every word of the query is a word of the name or the start of one, each a word of its own, and at least
+ * one a whole word (the blind index finds clients by whole words: a name found only by starts would be found or not
+ * as the truncated values happen to fall). "li mei" is a part of "li meiling"; so is "meiling li". */
+static bool name_has_words(const char *name, const char *query) {
+    strlist have = strlist_split(name), want = strlist_split(query);
+    bool used[64] = {false}, done[64] = {false};
+    int whole = 0, matched = 0;
+    bool fits = have.n <= 64 && want.n <= 64 && want.n > 0;
+    for (int w = 0; fits && w < want.n; w++) /* whole words first: they must not be taken as starts of others */
+        for (int h = 0; h < have.n && !done[w]; h++)
+            if (!used[h] && strcmp(have.v[h], want.v[w]) == 0) used[h] = done[w] = true, whole++, matched++;
+    for (int w = 0; fits && w < want.n; w++)
+        for (int h = 0; h < have.n && !done[w]; h++)
+            if (!used[h] && strncmp(have.v[h], want.v[w], strlen(want.v[w])) == 0) used[h] = done[w] = true, matched++;
+    bool hit = fits && whole > 0 && matched == want.n;
+    for (int i = 0; i < have.n; i++) secret_wipe(have.v[i], strlen(have.v[i])); /* words of a name */
+    for (int i = 0; i < want.n; i++) secret_wipe(want.v[i], strlen(want.v[i]));
+    strlist_free(&have);
+    strlist_free(&want);
+    return hit;
+}
+
 /* Opens only the field the query is about and decides; the other fields are opened for matches only.
  * A field that does not open is reported as tampering. The field is opened into buf, one guarded buffer
  * for the whole search: a value is shared by k or more clients (blind_index.h), and a guarded allocation per
@@ -344,6 +375,8 @@ static bool candidate_hit(session *s, const client_rec *r, const char *norm, con
             *hit = strlist_find(&words, norm) >= 0;
             for (int i = 0; i < words.n; i++) secret_wipe(words.v[i], strlen(words.v[i]));
             strlist_free(&words);
+        } else if (!*hit) {
+            *hit = name_has_words(text, norm); /* a part of the name of several words */
         }
     } else {
         normalise_phone(plain, text, sizeof text);
@@ -363,8 +396,8 @@ bool client_find(session *s, const char *typed, client_plain **out, int *n, erro
     search_text(typed, query, sizeof query);
     normalise_name(query, norm, sizeof norm);
     normalise_phone(query, digits, sizeof digits);
-    uint32_t keys[3];
-    int nk = client_query_keys(s->v, blind_width_stored(s->db, s->v, NULL), query, keys, 3);
+    uint32_t keys[CLIENT_QUERY_KEYS_MAX];
+    int nk = client_query_keys(s->v, blind_width_stored(s->db, s->v, NULL), query, keys, CLIENT_QUERY_KEYS_MAX);
     bool has_letters = query_has_letters(norm);
     bool ok = true;
     int cap = 0;

@@ -35,13 +35,15 @@ bool client_phones_same(const char *a, const char *b);
  * words, the phone digits. */
 int client_index_values(const vault *v, int bits, const char *name, const char *phone, uint32_t *out, int max);
 
-/* The blind-index values a search looks up (at most max): a name query, its full-name and (one word) word
- * values; a number, its phone value. */
+/* The blind-index values a search looks up (at most max): a name query, its full-name value and the word value of
+ * each of its words; a number, its phone value. */
+#define CLIENT_QUERY_KEYS_MAX 16
 int client_query_keys(const vault *v, int bits, const char *query, uint32_t *keys, int max);
 
 bool client_create(session *s, const char *name, const char *phone, const char *birth, char id[STORE_ID_LEN],
                    error *err);
-/* Finds clients whose normalised name, a word of it, or phone digits equal the query. Candidates come from
+/* Finds clients whose normalised name, a word of it, or phone digits equal the query, or (a query of several words)
+ * whose name has each word typed as a word or the start of one, one of them whole ("Li Mei": Li Meiling). Candidates come from
  * the blind index and are opened and filtered in memory. Audited (no query text is recorded). */
 bool client_find(session *s, const char *query, client_plain **out, int *n, error *err);
 /* Opens one record (audited). A field that fails to open is reported as tampering with the record id. */

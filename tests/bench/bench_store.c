@@ -337,19 +337,19 @@ static double audit_alone_us(session *s) {
 
 /* The keys client_find derives from a query, and the bidx_find of each: the index lookup alone. */
 typedef struct {
-    char (*ids[3])[STORE_ID_LEN];
-    int n[3], nk;
+    char (*ids[CLIENT_QUERY_KEYS_MAX])[STORE_ID_LEN];
+    int n[CLIENT_QUERY_KEYS_MAX], nk;
 } lookup;
 
 static void lookup_free(lookup *l) {
-    for (int k = 0; k < 3; k++) free(l->ids[k]);
+    for (int k = 0; k < CLIENT_QUERY_KEYS_MAX; k++) free(l->ids[k]);
     memset(l, 0, sizeof *l);
 }
 
 static void index_lookup(session *s, const char *query, lookup *l) {
     memset(l, 0, sizeof *l);
-    uint32_t keys[3];
-    l->nk = client_query_keys(s->v, blind_width_stored(s->db, s->v, NULL), query, keys, 3); /* exactly client_find's keys */
+    uint32_t keys[CLIENT_QUERY_KEYS_MAX];
+    l->nk = client_query_keys(s->v, blind_width_stored(s->db, s->v, NULL), query, keys, CLIENT_QUERY_KEYS_MAX); /* exactly client_find's keys */
     for (int k = 0; k < l->nk; k++)
         if (s->db->ops->bidx_find(s->db->st, keys[k], &l->ids[k], &l->n[k]) != ST_OK)
             die("bidx_find", s->db->ops->errmsg(s->db->st));

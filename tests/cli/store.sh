@@ -56,6 +56,24 @@ tri alice "$ALICE\n" client find "zorblax quuxington" --json
 check "find by full name, case-folded" has_out "$client_id"
 tri alice "$ALICE\n" client find "Quuxington"
 check "find by one word of the name" has_out "Zorblax Quuxington"
+# a multi-word part of a name (issue 14): every word typed is a word of the name or the start of one ("Li Mei" finds
+# Li Meiling, "Wang Fang" Wang Fangfang), found through the blind index of its whole words (no clear name stored)
+for n in "Li Meiling" "Wang Fangfang" "Li Na"; do
+    printf '{"client":{"name":"%s"},"answers":{"asq":["no","no","no","no"]}}' "$n" >"$tmp/part.json"
+    tri alice "$ALICE\n" intake new "$tmp/part.json"
+done
+tri alice "$ALICE\n" client find "Li Mei"
+check "issue 14: 'Li Mei' finds Li Meiling" sh -c "printf '%s' '$out' | grep -q 'Li Meiling' && ! printf '%s' '$out' | grep -q 'Li Na'"
+tri alice "$ALICE\n" client find "wang  FANG"
+check "...'wang  FANG' finds Wang Fangfang (case and spaces as ever)" has_out "Wang Fangfang"
+tri alice "$ALICE\n" client find "Meiling Li"
+check "...in either order ('Meiling Li')" has_out "Li Meiling"
+tri alice "$ALICE\n" client find "Li Meiling"
+check "...the whole name still finds" has_out "Li Meiling"
+tri alice "$ALICE\n" client find "Li Zhou"
+check "...a word that starts no word of the name finds nothing" has_out "no client found"
+tri alice "$ALICE\n" client find "Mei Fang"
+check "...nor do two starts with no whole word (the index knows whole words)" has_out "no client found"
 tri alice "$ALICE\n" client find "138-0013-8000"
 check "find by phone, any punctuation" has_out "Zorblax Quuxington"
 tri alice "$ALICE\n" client find "李小龙"
@@ -73,7 +91,7 @@ tri alice "$ALICE\n" client find "Noconsent Person"
 check "...and nothing was saved" has_out "no client found"
 
 # nothing identifying or clinical in clear anywhere on disk (database, WAL, shared memory)
-for s in Zorblax Quuxington 13800138000 "0013 8000" 1990-01-02 SENTINELNOTE "李小龙" "ASQ acute positive" self_harm; do
+for s in Zorblax Quuxington Meiling Fangfang 13800138000 "0013 8000" 1990-01-02 SENTINELNOTE "李小龙" "ASQ acute positive" self_harm; do
     if cat "$DB" "$DB-wal" "$DB-shm" 2>/dev/null | grep -a -q -- "$s"; then bad "no plaintext of '$s' on disk"; else ok "no plaintext of '$s' on disk"; fi
 done
 
