@@ -241,6 +241,14 @@ const char *queues_declined_row(session *s, const queue_item *it, char out[QUEUE
     return out;
 }
 
+/* True when the space-separated row names c. */
+static bool strlist_has(const char *row, const char *c) {
+    strlist l = strlist_split(row);
+    bool in = strlist_find(&l, c) >= 0;
+    strlist_free(&l);
+    return in;
+}
+
 /* The row with c added, the oldest names dropped until it fits an audit entry's detail. */
 static void row_with(const char *row, const char *c, char out[QUEUE_DECLINED_MAX]) {
     const char *from = row ? row : "";
@@ -261,7 +269,37 @@ bool queues_decline_counselor(session *s, const queue_item *it, const char *inta
     /* else the intake's suggestions in their rank, past those this row declined (a peek: no audit entry, as the
      * queue rows' own reasons; only counselor ids leave it) */
     char *body = NULL;
-    if (!intake_peek_body(s, intake_id && *intake_id ? intake_id : it->intake_id, &body, err)) return false;
+    const char *of = intake_id && *intake_id ? intake_id : it->intake_id;
+    /* no intake to read suggestions from (none named, none stored under that id) is nobody suggested: a person
+     * matches, said as such (issue 14: a failed read was shown instead); the store failing stays an error */
+    if (!*of) return false;
+    if (!s) {
+        error_set(err, ERR_AUTH, "not logged in");
+        return false;
+    }
+    intake_rec in;
+    store_status st = s->db->ops->intake_get(s->db->st, of, &in);
+    if (st == ST_NOTFOUND) return false;
+    if (st != ST_OK) {
+        db_error(s->db, st, "cannot read the intake's suggestions", err);
+        return false;
+    }
+    char suggested[sizeof in.suggested];
+    snprintf(suggested, sizeof suggested, "%s", in.suggested);
+    intake_rec_free(&in);
+    error why = {0};
+    if (!intake_peek_body(s, of, &body, &why)) {
+        if (why.kind == ERR_STORE || why.kind == ERR_CONFLICT || why.kind == ERR_DENIED) { /* the store, or the role */
+            error_copy(err, &why);
+            return false;
+        }
+        /* a body that does not open here (a key rotated since login, a seal that fails: said where the record is
+         * read) still has its first suggestion in the row's clear column: that one, unless this row declined it */
+        char row[QUEUE_DECLINED_MAX];
+        if (suggested[0] && !strlist_has(queues_declined_row(s, it, row), suggested))
+            snprintf(out, size, "%s", suggested);
+        return out[0] != '\0';
+    }
     char row[QUEUE_DECLINED_MAX];
     const char *declined = queues_declined_row(s, it, row);
     strlist l = strlist_split(declined);

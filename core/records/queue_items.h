@@ -29,7 +29,8 @@ bool queues_act_why(session *s, const queue_policy *p, const char *item_id, queu
 
 /* The counselor a decline of the item names: the one assigned, else the best of the intake's suggestions (intake_id,
  * or NULL for the item's) that this row of declines has not named; false (out "") when there is none (err set when
- * the store or the role failed): nobody to decline, a person matches. */
+ * the store, a key or the role failed): nobody to decline, a person matches. An intake not stored (or none named)
+ * suggests nobody: false, err not set. */
 bool queues_decline_counselor(session *s, const queue_item *it, const char *intake_id, char *out, size_t size,
                               error *err);
 
