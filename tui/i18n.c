@@ -219,6 +219,8 @@ static const struct {
     {"qh_assign", "assign", "分配"},
     {"qh_contact", "contact", "联系"},
     {"qh_decline", "decline", "拒绝推荐"},
+    {"qh_declined_whom", "declined", "拒绝了"},
+    {"declined_mark", "declined", "已拒绝"},
     {"qh_close", "close", "关闭"},
     {"draft_open_elsewhere", "Careful: this draft was saved less than two minutes ago at another desk and may be open there. Finish it at one desk only (a second save is refused).",
      "注意：此草稿不到两分钟前在另一工作台保存过，可能仍在那里打开。请只在一个工作台完成（第二次保存会被拒绝）。"},

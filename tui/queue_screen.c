@@ -305,7 +305,7 @@ static void draw_detail(app *a, int y, int bottom, int width) {
     /* wrapped, never cut ("Next: acknowledge (a) by the deadline; then a clinician evaluates (c, with" at 80x24) */
     if (next && y < bottom) y += draw_wrapped(y, 3, width - 6, bottom - y < 3 ? bottom - y : 3, tr(next), it->overdue ? theme(C_RED) : A_BOLD);
     for (int k = q->n_hist > bottom - y ? q->n_hist - (bottom - y) : 0; k < q->n_hist && y < bottom; k++) {
-        queue_history_line(&q->hist[k], line, sizeof line);
+        queue_history_line(a, &q->hist[k], line, sizeof line);
         draw_text(y++, 3, width - 6, line, A_NORMAL);
     }
 }
@@ -333,9 +333,14 @@ static const char *hist_level(const char *code) {
     return strcmp(code, "none") == 0 ? tr("qh_none") : code;
 }
 
-void queue_history_line(const queue_history_entry *h, char *out, size_t size) {
+void queue_history_line(const app *a, const queue_history_entry *h, char *out, size_t size) {
     char when[32], level[96] = "";
     format_time(h->at, when, sizeof when);
+    if (strcmp(h->action, "decline") == 0 && h->counselor[0]) { /* whom the client declined, by name (issue 14) */
+        snprintf(out, size, "%s  %-10s %s %s (%s)%s%s", when, h->who, tr("qh_declined_whom"), counselor_name(a, h->counselor),
+                 h->counselor, h->reason ? tr("p_colon") : "", h->reason ? h->reason : "");
+        return;
+    }
     if (strcmp(h->level_before, h->level_after) != 0)
         snprintf(level, sizeof level, "  %s->%s", hist_level(h->level_before), hist_level(h->level_after));
     snprintf(out, size, "%s  %-10s %-10s %s->%s%s%s%s", when, h->who, hist_action(h->action), hist_state(h->from_state),
@@ -376,14 +381,23 @@ static void draw_prompt(app *a, int y, int width) {
 static void draw_counselors(app *a, int y, int bottom, int width) {
     queue_screen *q = &a->q;
     draw_text(y++, 2, width - 4, keyed("prompt_counselor"), theme(C_TITLE));
+    strlist declined = strlist_split(q->declined_row);
     for (int i = 0; i < q->n_counselors && y < bottom; i++) {
         const counselor_rec *c = &q->counselors[i];
         char line[1024], name[160], langs[64];
         text_fit(name, sizeof name, client_name_tr(c->name), 24); /* screen columns: Chinese names keep the columns aligned */
+        if (strlist_find(&declined, c->code) >= 0) { /* declined in this row: said beside the name, in the same 24 columns */
+            const char *mark = tr("declined_mark");
+            char cut[120];
+            int room = 24 - text_width(mark) - 1;
+            text_fit(cut, sizeof cut, client_name_tr(c->name), room > 4 ? room : 4);
+            snprintf(name, sizeof name, "%.119s %.30s", cut, mark);
+        }
         text_fit(langs, sizeof langs, c->languages, 10);
         snprintf(line, sizeof line, "%d  %s %s %s", i + 1, name, langs, c->orientations);
         draw_text(y++, 2, width - 4, line, i == q->choice ? theme(C_HILITE) : A_NORMAL);
     }
+    strlist_free(&declined);
 }
 
 static void queue_draw(app *a, const layout *l) {
@@ -505,6 +519,9 @@ static void start_assign(app *a) {
         app_message(a, true, "%s", tr("no_counselor_available"));
         return;
     }
+    /* whom this client declined in the current row, marked in the list (the core's read of the signed trail) */
+    q->declined_row[0] = '\0';
+    if (q->sel < q->n) (void)queues_declined_row(a->s, &q->items[q->sel], q->declined_row);
     q->prompt = QP_COUNSELOR;
 }
 

@@ -79,7 +79,7 @@ static void build(app *a) {
         if (c->item.tampered) add(r, level_attr("red"), "  %s", tr("record_tampered"));
         for (int i = 0; i < c->n_history; i++) {
             char line[1024];
-            queue_history_line(&c->history[i], line, sizeof line);
+            queue_history_line(a, &c->history[i], line, sizeof line);
             add(r, C_NORMAL, "  %s", line);
         }
         add(r, C_NORMAL, "%s", "");

@@ -158,6 +158,7 @@ typedef struct {
     int choice;
     counselor_rec *counselors;
     int n_counselors;
+    char declined_row[QUEUE_DECLINED_MAX]; /* the assign list: whom this client declined in the row (core's read) */
     /* the item a step was just taken on: the selection stays on it, or on none when it left the list (it went
      * to the next client, and a key typed at once acted on them: seventeenth tryout) */
     char stepped[STORE_ID_LEN];
@@ -541,7 +542,8 @@ void live_poll(app *a, bool force);
 /* Once a second: escalates what fell overdue (a read of the items due; no lock when none is), then polls. */
 void live_tick(app *a);
 /* "2026-11-24 14:02  desk  confirm  open->confirmed  yellow->orange: reason" */
-void queue_history_line(const queue_history_entry *h, char *out, size_t size);
+/* One step of an item's history as a line; a decline names whom, by name and code ("declined Li Na (c01): ..."). */
+void queue_history_line(const app *a, const queue_history_entry *h, char *out, size_t size);
 void live_free(app *a);
 /* Forgets what belonged to the session that ended (the retention counts). */
 void live_logout(app *a);

@@ -545,6 +545,16 @@ bool queues_history(session *s, const char *item_id, queue_history_entry **out, 
     ckeys_forget(s->ck);
     for (int i = 0; i < count; i++) queue_event_rec_free(&ev[i]);
     free(ev);
+    /* whom each decline named: the row on the signed trail, one name per decline, newest last (issue 14: the
+     * history said "decline" only) */
+    audit_rec row;
+    unsigned char prev[VAULT_MAC_BYTES];
+    if (ok && count && s->db->ops->audit_by_object(s->db->st, item_id, "queue_declined", true, &row, prev) == ST_OK) {
+        strlist names = strlist_split(row.detail);
+        for (int i = count - 1, k = names.n - 1; i >= 0 && k >= 0; i--)
+            if (strcmp(h[i].action, "decline") == 0) snprintf(h[i].counselor, sizeof h[i].counselor, "%s", names.v[k--]);
+        strlist_free(&names);
+    }
     if (!ok) {
         queue_history_free(h, count);
         return false;

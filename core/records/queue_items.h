@@ -65,9 +65,12 @@ typedef struct {
     char from_state[16], to_state[16];
     char level_before[8], level_after[8];
     char *reason; /* opened from its seal (secure memory: free with queue_history_free), or NULL */
+    char counselor[65]; /* a decline: the counselor the client declined (its code, from the signed trail), or "" */
 } queue_history_entry;
 
-/* An item's history, oldest first. A reason that does not open is reported as tampering with its id. */
+/* An item's history, oldest first. A reason that does not open is reported as tampering with its id. Each decline
+ * names whom the client declined (the newest "queue_declined" entry lists the row, one name per decline, newest
+ * last; a decline older than the row's entries names nobody). */
 bool queues_history(session *s, const char *item_id, queue_history_entry **out, int *n, error *err);
 void queue_history_free(queue_history_entry *h, int n);
 

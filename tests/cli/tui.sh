@@ -126,6 +126,29 @@ if grep -q 13800138000 "$tmp/found"; then ok "the client record was saved (found
 cli "$P\n" --user admin verify >"$tmp/verify" 2>&1
 if grep -q '^sound' "$tmp/verify"; then ok "verify sound (safety acknowledgement audited)"; else bad "verify" "$tmp/verify"; fi
 
+# whom the client declined (issue 14): the queue's history names the counselor by name and code with the reason, and
+# the assign list marks each counselor declined in the row, by name
+whom=$(sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'queue_declined' ORDER BY seq DESC LIMIT 1")
+whom_name=$(sed -n "/^\[counselor\.$whom\]/,/^name/s/^name = //p" assets/counselors.sample.ini)
+cat >"$tmp/declined_q.script" <<SCRIPT
+type desk
+key enter
+type $R
+key enter
+key e
+dump $D/q_declined_history
+key g
+dump $D/q_assign_list
+key escape
+SCRIPT
+tui "$tmp/declined_q.script" 120 36
+expect "issue 14: the history names whom the client declined, and why" "$D/q_declined_history" \
+    "declined $whom_name ($whom): prefers a woman counselor"
+if grep "$whom_name" "$D/q_assign_list" | grep -q "declined"; then ok "...the assign list marks $whom_name declined"
+else bad "...the assign list marks $whom_name declined" "$D/q_assign_list"; fi
+if grep -v "$whom_name" "$D/q_assign_list" | grep -q " declined "; then bad "...and no other counselor" "$D/q_assign_list"
+else ok "...and no other counselor"; fi
+
 # the safety steps follow the set and the channel: the audit says which were acknowledged
 if [ "$(sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'safety_steps_acknowledged'")" = "set=red channel=in_person level=red" ]; then
     ok "the red steps' acknowledgement is audited with the set and the channel"

@@ -270,6 +270,15 @@ static void test_declines_name_suggestions(void **state) {
     }
     assert_true(it.match_by_hand);
     assert_string_equal(queues_declined_row(w->desk, &it, row), "c01 c02 c03"); /* on the signed trail */
+    /* the history names whom each decline declined (issue 14: it said "decline" only) */
+    queue_history_entry *h = NULL;
+    int nh = 0, seen = 0;
+    assert_true(queues_history(w->desk, it.id, &h, &nh, &err));
+    for (int i = 0; i < nh; i++)
+        if (strcmp(h[i].action, "decline") == 0) assert_string_equal(h[i].counselor, expect[seen++]);
+        else assert_string_equal(h[i].counselor, "");
+    assert_int_equal(seen, 3);
+    queue_history_free(h, nh);
     assert_false(queues_decline_counselor(w->desk, &it, NULL, whom, sizeof whom, &err)); /* none left */
     assert_string_equal(whom, "");
     /* nobody named: refused whatever the state */
