@@ -387,6 +387,16 @@ static bool candidate_hit(session *s, const client_rec *r, const char *norm, con
     return true;
 }
 
+/* Found clients in one order whatever the index gave them in (its values follow random ids and keyed hashes; a query
+ * of several words gathers candidates from several values): by name, then the oldest first. */
+static int by_name(const void *a, const void *b) {
+    const client_plain *x = a, *y = b;
+    int c = strcmp(x->name ? x->name : "", y->name ? y->name : "");
+    if (c) return c;
+    if (x->created_at != y->created_at) return x->created_at < y->created_at ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
 bool client_find(session *s, const char *typed, client_plain **out, int *n, error *err) {
     *out = NULL;
     *n = 0;
@@ -469,6 +479,7 @@ bool client_find(session *s, const char *typed, client_plain **out, int *n, erro
         *n = 0;
         return false;
     }
+    if (*n > 1) qsort(*out, (size_t)*n, sizeof **out, by_name);
     char detail[32];
     snprintf(detail, sizeof detail, "%d found", *n);
     if (session_begin(s, err)) {
