@@ -160,7 +160,9 @@ typedef struct {
 
 void queue_event_rec_free(queue_event_rec *r);
 
-/* The open items at a glance: counts by level (green, yellow, orange, red), overdue, matched by hand. */
+/* The open items at a glance: counts by level (green, yellow, orange, red), overdue, and those a person must
+ * match by hand (match_by_hand, and no counselor assigned now: one a person assigned is matched, and comes back
+ * when the client declines that one too). */
 typedef struct {
     int open[4], overdue[4];
     int by_hand, total;
@@ -172,7 +174,8 @@ typedef struct {
 typedef struct {
     const char *level;     /* "red", ..., or NULL/"" for every level */
     bool overdue_only;
-    bool by_hand_only;     /* "match by hand": declined three suggestions in a row */
+    bool by_hand_only;     /* "match by hand": declined three suggestions in a row, no counselor assigned now
+                            * (state neither assigned nor contacted) */
     const char *id_prefix; /* hex digits and '-' only: the item's or the client's id starts with it */
 } queue_filter;
 

@@ -94,12 +94,14 @@ const char *const sq_sql_text[S_COUNT] = {
     /* the same order as S_QUEUE_FIRST (queue_urgency's expressions), so the page is read off that index and
      * stops after offset + limit entries; the filters are checked on the way */
     [S_QUEUE_PAGE] = "SELECT " QUEUE_COLS " FROM queue_items WHERE state <> 'closed' AND (?1 = '' OR level = ?1) "
-                     "AND (?2 = 0 OR overdue = 1) AND (?3 = 0 OR match_by_hand = 1) AND (?4 = '' OR "
+                     "AND (?2 = 0 OR overdue = 1) AND (?3 = 0 OR (match_by_hand = 1 AND state NOT IN ('assigned', "
+                     "'contacted'))) AND (?4 = '' OR "
                      "substr(id, 1, length(?4)) = ?4 OR substr(client_id, 1, length(?4)) = ?4) ORDER BY overdue DESC, "
                      "(CASE level WHEN 'red' THEN 3 WHEN 'orange' THEN 2 WHEN 'yellow' THEN 1 ELSE 0 END) DESC, "
                      "deadline = 0, deadline, created_at, id LIMIT ?6 OFFSET ?5",
     [S_QUEUE_ASSIGNED] = "SELECT count(*) FROM queue_items WHERE state <> 'closed' AND counselor = ?1",
-    [S_QUEUE_BY_HAND] = "SELECT count(*) FROM queue_items WHERE state <> 'closed' AND match_by_hand = 1",
+    [S_QUEUE_BY_HAND] = "SELECT count(*) FROM queue_items WHERE state <> 'closed' AND match_by_hand = 1 AND state NOT "
+                        "IN ('assigned', 'contacted')",
     /* the red rows only, found through queue_urgency's two leading columns (the planner would otherwise walk
      * every open row) */
     [S_QUEUE_RED] = "SELECT count(*), coalesce(sum(state = 'open'), 0), coalesce(max(level_since), 0) FROM queue_items "
