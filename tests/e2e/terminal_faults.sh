@@ -230,8 +230,8 @@ part_queue() {
     shows "queue decline reason: the text" "$EXP"_
     keys Enter
     need "declined" "Done: decline recorded (clin" || return
-    shows "the history holds the queue's decline reason" ": $EXP" "clin *decline .*"
-    shows "...and the summary's decline reason, stored as typed" ": $DECL_EXP" "desk *decline .*"
+    shows "the history holds the queue's decline reason" ": $EXP" "clin *declined* .*"
+    shows "...and the summary's decline reason, stored as typed" ": $DECL_EXP" "desk *declined* .*"
     keys q q
     need "clin: quit exits 0" "EXITED 0" || return
 }
