@@ -84,21 +84,22 @@ int cmd_export(const cli_args *a) {
 int cmd_import(const cli_args *a) {
     const char *client = NULL;
     unsigned accept = 0; /* what the command takes that the import refuses by default (IMPORT_ACCEPT_*) */
+    const char *path = NULL; /* the one argument that is no option, wherever it stands */
     bool usage = a->argc < 2 || strcmp(a->argv[0], "fhir") != 0;
-    for (int i = 2; !usage && i < a->argc; i++) {
+    for (int i = 1; !usage && i < a->argc; i++) {
         if (!strcmp(a->argv[i], "--client") && i + 1 < a->argc && !client) client = a->argv[++i];
         /* the file's Patient is not the client, and that is meant */
         else if (!strcmp(a->argv[i], "--accept-patient-mismatch")) accept |= IMPORT_ACCEPT_OTHER_PATIENT;
         /* a de-identified export of this database, to be added again as pseudonymous clients, and that is meant */
         else if (!strcmp(a->argv[i], "--accept-own-export")) accept |= IMPORT_ACCEPT_OWN_EXPORT;
+        else if (!path && (strncmp(a->argv[i], "--", 2) != 0 || !strcmp(a->argv[i], "-"))) path = a->argv[i];
         else usage = true;
     }
-    if (usage || ((accept & IMPORT_ACCEPT_OTHER_PATIENT) && !client)) {
+    if (usage || !path || ((accept & IMPORT_ACCEPT_OTHER_PATIENT) && !client)) {
         fprintf(stderr, "usage: triage --user ME import fhir FILE|- [--client ID [--accept-patient-mismatch]] "
                         "[--accept-own-export]\n");
         return EXIT_BADINPUT;
     }
-    const char *path = a->argv[1];
     FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!fp) {
         fprintf(stderr, "triage import: %s: cannot be read: %s\n", path, strerror(errno));

@@ -16,6 +16,7 @@
 #include "facts.h"
 #include "fhir.h"
 #include "intake_body.h"
+#include "provenance.h"
 #include "json_reader.h"
 #include "json_writer.h"
 #include "queue_items.h"
@@ -95,6 +96,7 @@ typedef struct {
     struct item_texts **answered; /* FHIR: [form][item], the answered items' text by choice (answered_item) */
     int64_t count;
     int64_t withheld; /* de-identified: intakes left out because their combination is rarer than k (k_anonymous) */
+    char origin[PROVENANCE_HEX]; /* FHIR: this database's tag (provenance.h), on the Bundle and its responses */
     bool head_written; /* FHIR: the Bundle's opening is written (de-identified: once the withheld count is known) */
     bool failed;
     error *err;
@@ -910,7 +912,19 @@ static void response_open(exporter *x, json_writer *w, const opened *op, const f
     jw_member_string(w, "id", qid);
     /* the intake it was part of: an import of this file keeps the intake's responses together and apart from
      * the client's other intakes, even two of one day (fhir_import.c, named_intake) */
-    jw_member_one_pair(w, "extension", "url", FHIR_INTAKE_EXT, "valueString", op->id);
+    jw_key(w, "extension");
+    jw_array(w);
+    jw_object(w);
+    jw_member_string(w, "url", FHIR_INTAKE_EXT);
+    jw_member_string(w, "valueString", op->id);
+    jw_object_end(w);
+    /* the database the intake came from: this one's, or the one an import kept (provenance.h) */
+    const char *kept = json_string_value(json_object_get(intake_body_record(op->body), "fhir_origin"));
+    jw_object(w);
+    jw_member_string(w, "url", FHIR_SOURCE_DATABASE);
+    jw_member_string(w, "valueString", provenance_valid(kept) ? kept : x->origin);
+    jw_object_end(w);
+    jw_array_end(w);
     response_identifier(x, w, op, fm);
     jw_member_string(w, "questionnaire", qcanon);
     jw_member_string(w, "status", response_status(op, fm));
@@ -1820,11 +1834,9 @@ static bool walk_range(exporter *x) {
 static void bundle_head(exporter *x) {
     if (x->o->format != EXPORT_FHIR || x->head_written) return;
     x->head_written = true;
-    char t[32], head[512];
+    char t[32], head[1024];
     iso_time(clock_now(), t, sizeof t);
     /* de-identified, its meta says how many intakes were withheld and the k they fell under (k_anonymous) */
-    char source[VAULT_PSEUDONYM_HEX] = "";
-    if (x->o->deidentify) vault_pseudonym(x->s->v, FHIR_SOURCE_DATABASE_KIND, "triage", source);
     if (x->o->deidentify)
         snprintf(head, sizeof head,
                  "{\"resourceType\":\"Bundle\",\"meta\":{\"extension\":["
@@ -1834,8 +1846,12 @@ static void bundle_head(exporter *x) {
                  "\"security\":[{\"system\":\"" FHIR_SECURITY_SYSTEM "\",\"code\":\"" FHIR_PSEUDED "\","
                  "\"display\":\"pseudonymized\"}]},"
                  "\"type\":\"collection\"",
-                 (long long)x->withheld, x->e->cfg.export_k, source);
-    else snprintf(head, sizeof head, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"timestamp\":\"%s\"", t);
+                 (long long)x->withheld, x->e->cfg.export_k, x->origin);
+    else
+        snprintf(head, sizeof head,
+                 "{\"resourceType\":\"Bundle\",\"meta\":{\"extension\":[{\"url\":\"" FHIR_SOURCE_DATABASE
+                 "\",\"valueString\":\"%s\"}]},\"type\":\"collection\",\"timestamp\":\"%s\"",
+                 x->origin, t);
     csv_raw(&x->out, head);
 }
 
@@ -1848,6 +1864,7 @@ json_t *export_fhir_bundle(session *s, const engine *e, const export_options *o,
     *count = 0;
     if (!session_allowed(s, ACT_EXPORT, err)) return NULL;
     exporter x = {.s = s, .e = e, .o = o, .fd = -1, .err = err};
+    if (!provenance_tag(s->db, x.origin, err)) return NULL;
     x.uuid_key = vault_once_key();
     csv_init(&x.out);
     if (!o->deidentify) bundle_head(&x);
@@ -1886,6 +1903,8 @@ bool export_run_counted(session *s, const engine *e, const export_options *o, co
                         error *err) {
     memset(counts, 0, sizeof *counts);
     if (!session_allowed(s, ACT_EXPORT, err)) return false;
+    char origin[PROVENANCE_HEX] = "";
+    if (o->format == EXPORT_FHIR && !provenance_tag(s->db, origin, err)) return false;
     struct stat sb;
     if (!path || !*path || lstat(path, &sb) == 0) {
         error_set(err, ERR_IO, "%s: already exists; an export never overwrites a file", path ? path : "(no file)");
@@ -1901,6 +1920,7 @@ bool export_run_counted(session *s, const engine *e, const export_options *o, co
     }
     (void)fchmod(fd, 0600);
     exporter x = {.s = s, .e = e, .o = o, .fd = fd, .err = err};
+    memcpy(x.origin, origin, sizeof x.origin);
     x.uuid_key = vault_once_key();
     csv_init(&x.out);
     bool ok;

@@ -50,11 +50,9 @@
  * files it in a real client's record: its dates are shifted) */
 #define FHIR_SECURITY_SYSTEM "http://terminology.hl7.org/CodeSystem/v3-ObservationValue"
 #define FHIR_PSEUDED "PSEUDED"
-/* a de-identified Bundle's meta.extension: which database it came from, as a keyed hash of a constant under
- * that database's pseudonym key (says nothing but "the same database", which its pseudonyms say already), so
- * an import into that very database is refused rather than counting every intake twice */
+/* a Bundle's meta.extension, and a response's extension: which database it came from (provenance.h), so a
+ * de-identified export is never imported back into that database */
 #define FHIR_SOURCE_DATABASE FHIR_STRUCTURE_BASE "source-database"
-#define FHIR_SOURCE_DATABASE_KIND "source-database"
 #define FHIR_COUNSELORS "urn:triage:counselors"   /* a Task.owner's identifier: the counselor's code */
 #define FHIR_QUEUE_STEPS "urn:triage:queue-steps" /* a queue item's step, its Task.businessStatus */
 #define FHIR_ORDINAL "http://hl7.org/fhir/StructureDefinition/ordinalValue"

@@ -15,6 +15,7 @@
 #include "intake_body.h"
 #include "intake_finish.h"
 #include "levels.h"
+#include "provenance.h"
 #include "records.h"
 #include "score.h"
 #include "secret.h"
@@ -47,6 +48,8 @@ typedef struct {
                                     * NULL when it states none (read as completed) */
     uint64_t unread;               /* items (a bit each) whose answer was refused as unreadable, contradictory or given
                                     * twice: for a safety item, its answer is not known, which counts as positive */
+    const char *origin;            /* the database it came from (provenance.h): its extension, else the Bundle's;
+                                    * NULL when the file says none */
 } response;
 
 /* How far an authored time may be ahead of this computer's clock (the sender's clock may run fast). */
@@ -1273,6 +1276,10 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
             /* the partial screen finished later: completed (amended would say it was complete before) */
             json_object_set_new(statuses, rs[i].f->id, json_string("completed"));
         if (is_partial(&rs[i])) out->in_progress++;
+        /* the database it came from stays with the intake: a de-identified export of it names that one, so it
+         * is known there if it ever goes back (provenance.h) */
+        if (rs[i].origin && !json_object_get(record, "fhir_origin"))
+            json_object_set_new(record, "fhir_origin", json_string(rs[i].origin));
         /* the response's own identifier stays with the intake: the export writes it back, so that a round
          * trip through another system is recognised here (and there) */
         if (rs[i].identifier) {
@@ -1827,19 +1834,30 @@ static void audit_import(session *s, const response *rs, int nr, const import_re
     session_audit(s, "import", "", detail);
 }
 
-/* Whether a de-identified file came from this very database: its meta.extension source-database is this
- * database's (bundle_head in export.c). Its intakes are here already, under their real clients. */
-static bool from_this_database(session *s, json_t *root) {
-    char mine[VAULT_PSEUDONYM_HEX];
-    vault_pseudonym(s->v, FHIR_SOURCE_DATABASE_KIND, "triage", mine);
+/* A source-database extension's value in a list of extensions, when it is a tag (provenance_valid), or NULL. */
+static const char *origin_in(json_t *extensions) {
     size_t k;
     json_t *x;
-    json_array_foreach(json_object_get(json_object_get(root, "meta"), "extension"), k, x) {
+    json_array_foreach(extensions, k, x) {
         const char *url = json_string_value(json_object_get(x, "url"));
         const char *v = json_string_value(json_object_get(x, "valueString"));
-        if (url && v && !strcmp(url, FHIR_SOURCE_DATABASE) && !strcmp(v, mine)) return true;
+        if (url && !strcmp(url, FHIR_SOURCE_DATABASE) && provenance_valid(v)) return v;
     }
-    return false;
+    return NULL;
+}
+
+/* Each response's database (its own extension, else the Bundle's), and how many came from this one (mine), the
+ * first of them into *first. */
+static int origins(json_t *root, response *rs, int nr, const char *mine, int *first) {
+    const char *file = origin_in(json_object_get(json_object_get(root, "meta"), "extension"));
+    int own = 0;
+    *first = -1;
+    for (int i = 0; i < nr; i++) {
+        const char *o = origin_in(json_object_get(rs[i].from->resource, "extension"));
+        rs[i].origin = o ? o : file;
+        if (rs[i].origin && mine[0] && !strcmp(rs[i].origin, mine) && own++ == 0) *first = i;
+    }
+    return own;
 }
 
 /* Whether the file says it is de-identified: meta.security PSEUDED (triage's de-identified export writes it). */
@@ -1882,21 +1900,34 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     if (pseudonymised && client_id)
         problem(&p, "a de-identified (PSEUDED) file: its dates are shifted and its Patients are pseudonyms, so it "
                     "never goes into a client's record; import it without --client (as pseudonymous clients)");
-    /* imported back where it came from, every intake would be here twice: under its real client and as a
-     * pseudonymous one, counted twice by every report (seventh outside integrator) */
-    if (pseudonymised && !(accept & IMPORT_ACCEPT_OWN_EXPORT) && from_this_database(s, root))
-        problem(&p, "a de-identified export of this very database (meta.extension source-database): its intakes are "
-                    "here already, under their real clients, and importing it would count each again as a "
-                    "pseudonymous client in every report; import it into another database, or give "
-                    "--accept-own-export to add them all the same");
     int nr = gather_responses(s, e, all, n, client_id, rs, subjects, &ns, out, &p);
+    /* imported back where it came from (straight, after a rekey, or through another triage database), every
+     * intake would be here twice: under its real client and as a pseudonymous one, counted twice by every
+     * report, its red items queued twice (seventh and eighth outside integrators). Said alone: the SAFETY
+     * lines would send staff to clients who are in this queue already. */
+    char mine[PROVENANCE_HEX] = "";
+    int first_own = -1;
+    error tag_err = {0};
+    if (!provenance_tag(s->db, mine, &tag_err)) problem(&p, "%s", tag_err.msg);
+    int own = origins(root, rs, nr, mine, &first_own);
+    bool own_only = pseudonymised && own > 0 && !(accept & IMPORT_ACCEPT_OWN_EXPORT);
     intake_group *groups = xcalloc((size_t)n + 1, sizeof *groups);
     int ng = group_intakes(rs, nr, ns, groups, &p);
     if (client_id) check_one_patient(all, n, rs, nr, client_id, &p);
     if (nr == 0 && p.problems == 0) problem(&p, "no QuestionnaireResponse in the file");
     decide_clients(s, all, n, client_id, accept_other_patient, rs, nr, subjects, ns, &p, err);
+    if (own_only) { /* the one thing to say */
+        error_clear(err);
+        p.problems = 0;
+        p.used = 0;
+        problem(&p, "entry[%d]: %d of the %d responses of this de-identified file came from this very database "
+                    "(extension source-database): their intakes are here already, under their real clients, and "
+                    "importing them would count each again as a pseudonymous client in every report; import the "
+                    "file into another database, or give --accept-own-export to add them all the same",
+                rs[first_own].from->entry, own, nr);
+    }
     bool ok = p.problems == 0;
-    if (!ok) safety_first(rs, nr, err);
+    if (!ok && !own_only) safety_first(rs, nr, err);
     if (!ok && p.problems > 1) {
         char more[64];
         snprintf(more, sizeof more, "\n%d problems: nothing was imported", p.problems);

@@ -408,13 +408,31 @@ check "set up: a de-identified export of two clients" grep -q '"code":"PSEUDED"'
 # pseudonymous one) and nothing said so (seventh outside integrator): refused, saying why and what to do
 import "$tmp/deid.json"
 check "...into the database it came from: refused, naming why and --accept-own-export" \
-    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'de-identified export of this very database' && printf '%s' \"\$1\" | grep -q -- '--accept-own-export'" _ "$err"
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'of this de-identified file came from this very database' && printf '%s' \"\$1\" | grep -q -- '--accept-own-export'" _ "$err"
 before=$(levels)
 check "...nothing imported" sh -c "[ '$before' = 'green green ' ] || [ \$(printf '%s' '$before' | wc -w) -eq 2 ]"
-import "$tmp/deid.json" --accept-own-export
-check "...with --accept-own-export: added as two pseudonymous clients" has_out "imported 2 responses as 2 intakes (2 clients new, 0 found)"
+import --accept-own-export "$tmp/deid.json"
+check "...with --accept-own-export (before the file or after): added as two pseudonymous clients" has_out "imported 2 responses as 2 intakes (2 clients new, 0 found)"
 import "$tmp/deid.json" --accept-patient-mismatch
 check "...--accept-patient-mismatch without --client: the usage" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q '^usage:.*--accept-own-export'" _ "$err"
+# eighth outside integrator: after a rekey (new pseudonyms), or through another triage database (imported there
+# and exported de-identified again), the same intakes came back doubled. The tag is the database's for its life,
+# and each response carries the database it came from, kept by the import that passed it on.
+own_db=$DB
+tri admin "$P\n" rekey
+check "set up: the database rekeyed" [ "$rc" -eq 0 ]
+fresh deid-again
+import "$tmp/deid.json"
+DB=$own_db
+import "$tmp/deid.json"
+check "...after a rekey: still refused as this database's own" has_err "came from this very database"
+DB=$tmp/deid-again.db
+tri admin "$P\n" export --format fhir --deidentify --out "$tmp/deid-relayed.json"
+check "set up: another database's de-identified export of those intakes" grep -q '"code":"PSEUDED"' "$tmp/deid-relayed.json"
+DB=$own_db
+import "$tmp/deid-relayed.json"
+check "...back through another database: refused, naming the entry, with no SAFETY line" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'entry\[[0-9]*\]: 2 of the 2 responses .*came from this very database' && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$err"
 fresh deid-into
 import "$tmp/deid.json"
 check "...imports into another database as two pseudonymous clients" has_out "imported 2 responses as 2 intakes (2 clients new, 0 found)"
