@@ -128,6 +128,25 @@ static void record_time(const export_options *o, const opened *op, int64_t t, ch
     if (o->deidentify && strlen(out) > 10) out[10] = '\0';
 }
 
+/* An imported screen's authored as it was given when that was a partial date (YYYY, YYYY-MM or YYYY-MM-DD,
+ * kept with the intake by the import): written back with its own precision, not as the midnight UTC the
+ * intake's time holds. Only when it still names the intake's time. */
+static void authored_as_given(const exporter *x, const opened *op, char *t, size_t size) {
+    const char *given = json_string_value(json_object_get(intake_body_record(op->body), "fhir_authored"));
+    int64_t at;
+    if (!given || strchr(given, 'T') || strlen(given) >= size || !fhir_datetime_parse(given, &at) ||
+        at != op->meta->created_at)
+        return;
+    /* de-identified, t is the shifted day of the date's first moment: cut to the precision given (a month
+     * stays a month, a year a year; a day given was never more), never a day nobody gave (seventh outside
+     * integrator) */
+    if (x->o->deidentify) {
+        if (strlen(given) < strlen(t)) t[strlen(given)] = '\0';
+        return;
+    }
+    snprintf(t, size, "%s", given);
+}
+
 static int by_intake(const void *a, const void *b) {
     return strcmp(((const queue_item *)a)->intake_id, ((const queue_item *)b)->intake_id);
 }
@@ -378,6 +397,7 @@ static void csv_row(exporter *x, const opened *op) {
     csv_field(b, op->id);
     csv_field(b, op->client_id);
     record_time(x->o, op, op->meta->created_at, t, sizeof t);
+    if (x->o->deidentify) authored_as_given(x, op, t, sizeof t); /* a month given stays a month */
     csv_field(b, t);
     if (x->o->deidentify) csv_field(b, op->facts.has ? op->facts.age_band : "");
     else {
@@ -494,7 +514,11 @@ static void dictionary(const engine *e, const export_options *o, csv_buf *b) {
                                             "secret number of days, 1 to 182 days earlier, the same for every date of one "
                                             "client: the days between one client's dates are true, the dates are not)"
                                           : "date-time, UTC, YYYY-MM-DDThh:mm:ssZ";
-    dict_row(&d, "created_at", "when the intake was saved (an imported screen: when the client gave it)", when_type,
+    char created_type[400];
+    snprintf(created_type, sizeof created_type, "%s%s", when_type,
+             o->deidentify ? "; an imported screen given as a month or a year only: YYYY-MM or YYYY, moved the same way"
+                           : "");
+    dict_row(&d, "created_at", "when the intake was saved (an imported screen: when the client gave it)", created_type,
              NULL, NULL);
     if (o->deidentify) {
         dict_value(&d, e->cfg.age_bands ? e->cfg.age_bands : "", NULL);
@@ -622,6 +646,7 @@ static void json_line(exporter *x, json_writer *w, const opened *op) {
     }
     jw_object_end(w);
     record_time(x->o, op, op->meta->created_at, t, sizeof t);
+    if (x->o->deidentify) authored_as_given(x, op, t, sizeof t); /* a month given stays a month */
     jw_member_string(w, "created_at", t);
     jw_member_string(w, "level", op->level);
     if (op->facts.has) {
@@ -866,24 +891,6 @@ static void answered_free(exporter *x) {
     x->answered = NULL;
 }
 
-/* An imported screen's authored as it was given when that was a partial date (YYYY, YYYY-MM or YYYY-MM-DD,
- * kept with the intake by the import): written back with its own precision, not as the midnight UTC the
- * intake's time holds. Only when it still names the intake's time; de-identified, the day rule stands. */
-static void authored_as_given(const exporter *x, const opened *op, char *t, size_t size) {
-    const char *given = json_string_value(json_object_get(intake_body_record(op->body), "fhir_authored"));
-    int64_t at;
-    if (!given || strchr(given, 'T') || strlen(given) >= size || !fhir_datetime_parse(given, &at) ||
-        at != op->meta->created_at)
-        return;
-    /* de-identified, t is the shifted day of the date's first moment: cut to the precision given (a month
-     * stays a month, a year a year; a day given was never more), never a day nobody gave (seventh outside
-     * integrator) */
-    if (x->o->deidentify) {
-        if (strlen(given) < strlen(t)) t[strlen(given)] = '\0';
-        return;
-    }
-    snprintf(t, size, "%s", given);
-}
 
 /* The R4 status of a form's response: as the import kept it when it was sent other than completed (an
  * in-progress screen stays in-progress: a partial screen is never written as completed); amended when it

@@ -159,6 +159,14 @@ check "...de-identified: the month-only response stays a month (authored, effect
            grep -q '\"effectiveDateTime\":\"20[0-9][0-9]-[0-9][0-9]\"' '$tmp/partial-d.json' &&
            grep -o '\"authored\":\"[0-9-]*\"' '$tmp/partial-d.json' | grep -cx '\"authored\":\"20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]\"' | grep -qx 2 &&
            ! grep -q '2024-03\"' '$tmp/partial-d.json'"
+# ...and so in the de-identified CSV and JSON lines (eighth outside integrator: a day there narrowed the client's
+# secret shift to six candidates, the days from a 1st)
+tri admin "$P\n" export --format csv --deidentify --out "$tmp/partial-d.csv"
+tri admin "$P\n" export --format json --deidentify --out "$tmp/partial-d.jsonl"
+check "...de-identified CSV and JSON lines: created_at of the month-only one a month, the others days" \
+    sh -c "[ \$(cut -d, -f3 '$tmp/partial-d.csv' | grep -cx '20[0-9][0-9]-[0-9][0-9]') -eq 1 ] &&
+           [ \$(cut -d, -f3 '$tmp/partial-d.csv' | grep -cx '20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]') -eq 2 ] &&
+           [ \$(grep -c '\"created_at\":\"20[0-9][0-9]-[0-9][0-9]\"' '$tmp/partial-d.jsonl') -eq 1 ]"
 
 # 4. An answer to an item enableWhen switches off (ASQ item 5 yes, items 1-4 no): refused as bad input
 # (exit 2), naming the entry and linkId, what the operator must do, and that nothing was imported.
