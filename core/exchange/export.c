@@ -547,7 +547,11 @@ static void dictionary(const engine *e, const export_options *o, csv_buf *b) {
     dict_row(&d, "counselor", "the counselor suggested (or assigned) for the client, by code", "text", NULL, NULL);
     dict_levels(&d);
     dict_value(&d, "empty", "not confirmed yet");
-    dict_row(&d, "confirmed_level", "the level a clinician confirmed (or lowered, with a written reason)", "code",
+    dict_row(&d, "confirmed_level",
+             "the level a clinician first confirmed (or lowered, with a written reason): the clinician's judgement the "
+             "validation report sets against level; a later raise does not change it (the queue's level now is the "
+             "FHIR Task's)",
+             "code",
              NULL, NULL);
     dict_row(&d, "deadline", "when the open escalation step is due; empty when the intake has none open",
              when_type, NULL, NULL);
@@ -1254,13 +1258,21 @@ static void risk_assessment(const exporter *x, json_writer *w, const opened *op,
     csv_free(&why);
     jw_object_end(w);
     jw_array_end(w);
-    risk_level assessed;
-    if (task_lowered(op, &assessed)) {
-        char note[200];
+    risk_level assessed, confirmed;
+    char note[240] = "";
+    if (task_lowered(op, &assessed))
         snprintf(note, sizeof note,
                  "The queue holds this intake at %s: a clinician lowered it from %s with a written reason (in "
                  "triage's audit trail).",
                  risk_level_name(op->task.level), op->level);
+    /* its queue item closed (no Task): the lowering is still the clinician's confirmation (eighth outside
+     * integrator: the note went with the Task) */
+    else if (op->facts.has && risk_level_parse(op->facts.confirmed_level, &confirmed) && confirmed < l)
+        snprintf(note, sizeof note,
+                 "A clinician confirmed this intake at %s, lower than the %s triage gave, with a written reason (in "
+                 "triage's audit trail).",
+                 op->facts.confirmed_level, op->level);
+    if (note[0]) {
         jw_key(w, "note");
         jw_array(w);
         jw_object(w);
@@ -1280,6 +1292,9 @@ static void queue_task(const exporter *x, json_writer *w, const opened *op, cons
     const char *level = risk_level_name(op->task.level);
     risk_level assessed;
     bool lowered = task_lowered(op, &assessed);
+    /* above the level triage gave: raised since, by staff, by an overdue escalation, or kept from an earlier
+     * intake of the client (eighth outside integrator: "triage yellow" read as triage's own level) */
+    bool raised = !lowered && risk_level_parse(op->level, &assessed) && op->task.level > assessed;
     json_t *reasons = json_object_get(intake_body_assessment(op->body), "reasons");
     const char *focus = focus_of(x->e, reasons, level, rs, n);
     char tid[160], text[96], when[32];
@@ -1297,6 +1312,9 @@ static void queue_task(const exporter *x, json_writer *w, const opened *op, cons
      * for the screen's */
     if (lowered)
         snprintf(text, sizeof text, "triage %s: %s (triage gave %s; lowered by a clinician)", level, step,
+                 risk_level_name(assessed));
+    else if (raised)
+        snprintf(text, sizeof text, "triage %s: %s (triage gave %s; raised since)", level, step,
                  risk_level_name(assessed));
     else snprintf(text, sizeof text, "triage %s: %s", level, step);
     char code[32];

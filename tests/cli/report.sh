@@ -317,4 +317,19 @@ check "retention apply erases it" has_out "erased 0 unfinished intakes and 1 clo
 nol retention
 check "nothing due afterwards" has_out "0 closed records"
 
+# eighth outside integrator: the lowering went out of the Bundle with the Task once the item closed, and a level
+# raised since read as the level triage gave
+tri clin "$C\n" queue close "$i3" referred
+check "set up: the lowered item closed" has_out "closed"
+tri desk "$R\n" queue raise "$i4" yellow --reason "sounded worse on the phone"
+check "set up: a green item raised to yellow" has_out "yellow"
+tri admin "$P\n" export --format fhir --out "$tmp/closed.json"
+check "a closed lowered item: its RiskAssessment still says the clinician confirmed it lower, with a reason" \
+    sh -c "grep '\"resourceType\":\"RiskAssessment\"' '$tmp/closed.json' | grep '\"code\":\"yellow\"' | grep -q 'A clinician confirmed this intake at green, lower than the yellow triage gave'"
+check "a raised item's Task says the level triage gave and that it was raised since" \
+    grep -q 'triage yellow: open (triage gave green; raised since)' "$tmp/closed.json"
+if [ -f tests/fhir-validate/node_modules/.installed ]; then
+    check "...a valid FHIR R4 Bundle (independent validator)" node tests/fhir-validate/validate.js "$tmp/closed.json"
+fi
+
 finish
