@@ -86,6 +86,36 @@ static char **answer_loinc_list(loader *ld, const char *section, const char *key
     return out;
 }
 
+/* answer_loinc_also: per choice, another LOINC answer code an import takes, or "-" for none. An alternate may
+ * not be the code of another choice of the item: it would read one answer as another. */
+static char **answer_loinc_also_list(loader *ld, const char *section, const form_item *it, const scale *s) {
+    const char *text = get(ld, section, "answer_loinc_also");
+    if (!text) return NULL;
+    strlist codes = strlist_split(text);
+    char **out = NULL;
+    if (codes.n != s->n) {
+        err(ld, section, "answer_loinc_also", "has %d entries, but the scale has %d choices (\"-\" for none)", codes.n,
+            s->n);
+    } else {
+        out = xcalloc((size_t)s->n, sizeof *out);
+        for (int i = 0; i < s->n; i++) {
+            if (!strcmp(codes.v[i], "-")) continue;
+            if (!answer_loinc_valid(codes.v[i]))
+                err(ld, section, "answer_loinc_also",
+                    "`%s` is not a LOINC answer code (LA, digits, a hyphen and a check digit), nor \"-\"", codes.v[i]);
+            for (int c = 0; c < s->n; c++) {
+                const char *own = it->answer_loinc ? it->answer_loinc[c] : s->loinc ? s->loinc[c] : NULL;
+                if (c != i && own && !strcmp(own, codes.v[i]))
+                    err(ld, section, "answer_loinc_also", "`%s` is the code of another choice (%s): it would read one "
+                        "answer as another", codes.v[i], s->choices[c].code);
+            }
+            out[i] = xstrdup(codes.v[i]);
+        }
+    }
+    strlist_free(&codes);
+    return out;
+}
+
 static void free_list(char **v, int n) {
     for (int i = 0; v && i < n; i++) free(v[i]);
     free(v);
@@ -164,7 +194,7 @@ static const char *const form_keys[] = {"id", "version", "kind", "title.en", "ti
     "bands", "missing_items", "missing_source", "fhir_aliases", "fhir_total_links", NULL};
 static const char *const scale_keys[] = {"values", "codes", "refusable", "label.*", "loinc", NULL};
 static const char *const item_keys[] = {"type", "text.en", "text.zh", "scale", "score", "required", "show_if",
-    "safety", "safety_min", "safety_codes", "flag", "loinc", "loinc_display", "answer_loinc", "answer_display.*", "fhir_links", "min",
+    "safety", "safety_min", "safety_codes", "flag", "loinc", "loinc_display", "answer_loinc", "answer_loinc_also", "answer_display.*", "fhir_links", "min",
     "max", "maxlen", "format", "digits_min", "digits_max", "past", "age_item", NULL};
 static const char *const band_keys[] = {"min", "max", "when", "label.en", "label.zh", "positive", "min_level", NULL};
 
@@ -297,6 +327,13 @@ const char *form_answer_display(const form *f, int item, int c) {
     if (!s || c < 0 || c >= s->n) return NULL;
     if (it->answer_display && it->answer_display[c]) return it->answer_display[c];
     return s->choices[c].label[LANG_EN];
+}
+
+const char *form_answer_loinc_also(const form *f, int item, int c) {
+    const form_item *it = &f->items[item];
+    const scale *s = form_item_scale(f, item);
+    if (!s || c < 0 || c >= s->n || !it->answer_loinc_also) return NULL;
+    return it->answer_loinc_also[c];
 }
 
 const char *form_answer_loinc(const form *f, int item, int c) {
@@ -453,6 +490,8 @@ static void load_item(loader *ld, int index) {
     const scale *s = it->scale >= 0 ? &f->scales[it->scale] : NULL;
     if (s && s->n) it->answer_loinc = answer_loinc_list(ld, section, "answer_loinc", s->n);
     else if (get(ld, section, "answer_loinc")) err(ld, section, "answer_loinc", "only for an item with a scale");
+    if (s && s->n) it->answer_loinc_also = answer_loinc_also_list(ld, section, it, s);
+    else if (get(ld, section, "answer_loinc_also")) err(ld, section, "answer_loinc_also", "only for an item with a scale");
     load_answer_display(ld, section, s, it);
     const char *codes = get(ld, section, "safety_codes");
     if (codes && it->type != ITEM_MULTI) err(ld, section, "safety_codes", "only for a multi item (use safety = yes)");
@@ -760,6 +799,7 @@ void form_free(form *f) {
         free(it->loinc_display);
         free(it->fhir_links);
         free_list(it->answer_loinc, it->scale >= 0 && it->scale < f->n_scales ? f->scales[it->scale].n : 0);
+        free_list(it->answer_loinc_also, it->scale >= 0 && it->scale < f->n_scales ? f->scales[it->scale].n : 0);
         free_list(it->answer_display, it->scale >= 0 && it->scale < f->n_scales ? f->scales[it->scale].n : 0);
         expr_free(it->show_if);
         free(it->show_if_text);

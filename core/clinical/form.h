@@ -45,6 +45,9 @@ typedef struct {
     char *loinc;
     char *loinc_display; /* LOINC's display of its code (loinc_display, cited in the form file), or NULL */
     char **answer_loinc; /* the LOINC answer code of each choice of its scale (NULL: none, or the scale's) */
+    char **answer_loinc_also; /* another LOINC answer code an import takes for a choice (answer_loinc_also: the
+                               * same place in a list senders use, never written), per choice; NULL, or NULL
+                               * entries: none */
     char **answer_display; /* LOINC's own display of a choice's answer code where it words it otherwise than the
                             * English label (answer_display.CODE), per choice; NULL, or NULL entries: the label */
     char *fhir_links;    /* other linkIds that name this item in responses from elsewhere (space-separated) */
@@ -120,6 +123,8 @@ int scale_value_index(const scale *s, int value);
 const scale *form_item_scale(const form *f, int item);
 /* The LOINC answer code of choice c of item i (the item's own list, else its scale's), or NULL. */
 const char *form_answer_loinc(const form *f, int item, int c);
+/* Another LOINC answer code an import takes for choice c of item (answer_loinc_also), or NULL. */
+const char *form_answer_loinc_also(const form *f, int item, int c);
 /* The English display of choice c of item i as coded (LOINC's wording of its answer code where the item gives
  * one with answer_display.CODE, else the choice's English label); NULL when there is none. */
 const char *form_answer_display(const form *f, int item, int c);

@@ -169,8 +169,8 @@ static int choice_of_coding(const form *f, int item, json_t *coding, bool *refus
     const char *code = json_string_value(json_object_get(coding, "code"));
     bool loinc_system = !system || !strcmp(system, FHIR_LOINC);
     for (int c = 0; code && loinc_system && c < s->n; c++) {
-        const char *la = form_answer_loinc(f, item, c);
-        if (la && !strcmp(la, code)) return c;
+        const char *la = form_answer_loinc(f, item, c), *also = form_answer_loinc_also(f, item, c);
+        if ((la && !strcmp(la, code)) || (also && !strcmp(also, code))) return c;
     }
     /* triage's own codes, in its local system or with none (what older exports and the scripts send) */
     char local[160];

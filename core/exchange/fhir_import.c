@@ -242,6 +242,8 @@ static void choices_shown(const form *f, int item, char *out, size_t size) {
         if (w < 0) break;
         used += (size_t)w < size - used ? (size_t)w : size - used - 1;
     }
+    /* a refusal is an answer where the scale takes one (eighth outside integrator: the ASQ's list left it out) */
+    if (sc && sc->refusable && used + 12 < size) snprintf(out + used, size - used, ", refused");
 }
 
 /* An answer that says two things: its code one value and its ordinalValue another (item 9 coded "not at all"
@@ -258,7 +260,7 @@ static bool answer_contradicts(const form *f, int idx, int ci, json_t *a, const 
     text_for_display(code ? code : "?", 40, t, sizeof t);
     double ord;
     if (json_is_object(coding) && fhir_answer_ordinal(a, &ord) && ord != (double)chosen->value) {
-        problem(p, "%s: linkId `%s` (%s.%s): code `%s` means %d but its ordinalValue says %g: refused (which one the "
+        problem(p, "%s: linkId `%s` (%s.%s): code `%s` means %d but its ordinalValue (or itemWeight) says %g: refused (which one the "
                    "client gave is not known)", w, shown, f->id, fi->id, t, chosen->value, ord);
         return true;
     }

@@ -375,7 +375,7 @@ check "...the son's file again finds the son, not the father" \
 fresh ordinal
 import "$FX/item9-ordinal-disagree.json"
 check "item 9 whose code says 0 and ordinalValue 3 is refused naming entry and linkId" \
-    sh -c "[ $rc -ne 0 ] && printf '%s' \"\$1\" | grep -q 'entry\[1\].*linkId .*44260-8.*ordinalValue says 3'" _ "$err"
+    sh -c "[ $rc -ne 0 ] && printf '%s' \"\$1\" | grep -q 'entry\[1\].*linkId .*44260-8.*ordinalValue (or itemWeight) says 3'" _ "$err"
 import "$FX/item9-nosystem-display.json"
 check "item 9 with no system, code 0 and display 'Nearly every day' is refused" \
     sh -c "[ $rc -ne 0 ] && printf '%s' \"\$1\" | grep -q '44260-8.*no system.*Nearly every day'" _ "$err"
@@ -524,6 +524,9 @@ check "...and, item 9 not known, a SAFETY line first" sh -c "printf '%s' \"\$1\"
 for fx in item9-twice-negative-first item9-two-answers asq-item1-loinc-yes item9-ordinal-disagree; do
     import "$FX/$fx.json"
     check "$fx: refused, a SAFETY line first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -1 | grep -q 'SAFETY: .*\(phq9.item9\|asq.item1\)'" _ "$err"
+    # eighth outside integrator: the ASQ's answers were listed as no, yes, where refused is taken too
+    [ "$fx" = asq-item1-loinc-yes ] &&
+        check "...the answers it takes listed, refused with them" sh -c "printf '%s' \"\$1\" | grep -q 'expected one of no, yes, refused)'" _ "$err"
 done
 check "...nothing imported" sh -c "[ -z '$(levels)' ]"
 import "$FX/item9-nested-only.json"
@@ -583,5 +586,24 @@ import "$FX/two-servers-two-responses.json"
 check "two servers' Patient/1, one response each: two clients" has_out "2 clients new"
 tri desk "$R\n" client find "Bob Other"
 check "...the orange screen's client is its own server's Patient (Bob Other)" has_out "Bob Other"
+
+# eighth outside integrator: a GAD-7 whose every item, 68509-9 too, carries the common list's LA6570-1 "More than
+# half the days" (senders that use one answer list for all seven items) was refused whole; LOINC's panel has
+# LA18938-3 "More days than not" there. The same place on the same scale: taken as 2 (forms/gad7.ini
+# answer_loinc_also), never written.
+fresh gad7-common
+items=""
+for l in 69725-0 68509-9 69733-4 69734-2 69735-9 69689-8 69736-7; do
+    items="$items{\"linkId\":\"$l\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6570-1\"}}]},"
+done
+printf '{"resourceType":"QuestionnaireResponse","questionnaire":"http://loinc.org/q/69737-5","status":"completed","authored":"2026-03-10T14:00:00Z","subject":{"display":"x"},"item":[%s]}' "${items%,}" >"$tmp/gad7-common.json"
+printf '{"client":{"name":"Gad Common","phone":"13800009177"},"answers":{"gad2":[0,0]}}' >"$tmp/gc.json"
+tri desk "$R\n" intake new "$tmp/gc.json"
+gcid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+import "$tmp/gad7-common.json" --client "$gcid"
+check "GAD-7 with LA6570-1 on 68509-9: imported" has_out "imported 1 response as 1 intake"
+tri admin "$P\n" export --format fhir --out "$tmp/gad7-common-out.json"
+check "...68509-9 read as 2 (total 14), written back as LOINC's LA18938-3" \
+    sh -c "grep -q '\"code\":\"70274-6\".*\"valueInteger\":14' '$tmp/gad7-common-out.json' && grep -q '\"linkId\":\"68509-9\",\"text\":[^]]*LA18938-3' '$tmp/gad7-common-out.json'"
 
 finish

@@ -241,6 +241,13 @@ static void test_number_not_a_number(void **state) {
     expect_broken(BROKEN "band_not_number.ini", 42, "band.low.min", "`abc` is not a whole number", 1);
 }
 
+static void test_also_other_choice(void **state) {
+    (void)state;
+    /* an alternate answer code that is another choice's would read one answer as another */
+    expect_broken(BROKEN "also_other_choice.ini", 34, "item.item1.answer_loinc_also",
+                  "`LA6570-1` is the code of another choice (2)", 1);
+}
+
 static void test_unknown_scale(void **state) {
     (void)state;
     expect_broken(BROKEN "unknown_scale.ini", 32, "item.item1.scale", "no [scale.nosuch] in this file", 1);
@@ -303,9 +310,9 @@ static void test_broken_directory_loads_nothing(void **state) {
     assert_false(formset_load(&fs, FIX "broken", &d));
     assert_int_equal(fs.n, 0);
     assert_null(fs.v);
-    /* 20 files, each with at least one error */
-    assert_true(d.errors >= 20);
-    static const char *const names[] = {"bad_utf8", "band_beyond", "band_gap", "band_not_number", "band_overlap",
+    /* 21 files, each with at least one error */
+    assert_true(d.errors >= 21);
+    static const char *const names[] = {"also_other_choice", "bad_utf8", "band_beyond", "band_gap", "band_not_number", "band_overlap",
         "dup_item", "dup_key", "dup_section", "id_mismatch", "long_line", "missing_zh", "no_equals", "no_form",
         "safety_min_range", "show_if_later", "show_if_missing", "two_defaults", "unknown_key", "unknown_scale",
         "unknown_section"};
@@ -432,6 +439,7 @@ int main(void) {
         cmocka_unit_test(test_safety_min_out_of_range),
         cmocka_unit_test(test_number_not_a_number),
         cmocka_unit_test(test_unknown_scale),
+        cmocka_unit_test(test_also_other_choice),
         cmocka_unit_test(test_id_not_file_name),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_line_too_long),
