@@ -128,6 +128,7 @@ void intake_drop(app *a) {
     a->in.lang_from_record = false;
     a->in.queue_level = -1;
     a->in.carried = a->in.searched = false;
+    memset(a->in.given, 0, sizeof a->in.given); /* what the record filled in was that intake's */
     /* the next intake's review opens at its top (it opened at the row edited in the last intake: tryout) */
     a->in.review_sel = a->in.review_top = 0;
     a->in.back_to_review = false;
@@ -256,9 +257,11 @@ static reaction resume_body(app *a, const char *id, char *body, const unsigned c
     a->in.w->draft_tagged = true;
     if (wizard_unentered(a->in.w)) /* the field as it was left: typed, not entered */
         snprintf(a->in.typed, sizeof a->in.typed, "%s", wizard_unentered(a->in.w));
+    /* what the record filled in of this intake, known before it is judged empty: the last intake's marks hid this
+     * one's answers, and a call with its channel answered was discarded as empty (twenty-fifth tryout) */
+    mark_known(a);
     if (forget_if_empty(a)) return switch_to(SCR_HOME); /* an empty draft (left by an older version): not opened */
     a->in.matches_stale = true;
-    mark_known(a);
     note_queue_level(a);
     char who[256], where[160];
     intake_whose(a, who, sizeof who);

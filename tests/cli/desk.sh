@@ -1085,4 +1085,23 @@ n=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'queue_declined'")
 rowd=$(sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'queue_declined' ORDER BY seq DESC LIMIT 1")
 if [ "$n" -ge 3 ] && [ "$(printf '%s\n' $rowd | sort -u | wc -l)" -eq 3 ]; then ok "...the signed trail names three counselors in the row ($rowd)"; else bad "...the signed trail names three counselors in the row ($n entries, '$rowd')"; fi
 
+# ---- twenty-fifth tryout: a hotline draft with one answer vanished when it was taken up, discarded as "empty": what
+# the record had filled in of the last intake on screen (a returning client's name and phone) was still marked as
+# known, and hid its answer. A returning client's intake kept, a hotline call with its channel answered kept, the
+# returning one taken up and left, then the call taken up: it must open, its answer there.
+cli "$P\n$R\n" --user admin user add deskst --role reception >/dev/null 2>&1
+{
+    printf 'type deskst\nkey enter\ntype %s\nkey enter\n' "$R"
+    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\ntype 34\nkey enter\nkey f3\nadvance 2\n'   # returning: name, phone from the record
+    printf 'key h\nkey h\ntype 1\nkey f3\nadvance 2\ndump %s/stale_home\n' "$D"           # a call: its channel answered, kept
+    printf 'key r\ntype 2\ndump %s/stale_kay\nkey f3\nadvance 2\n' "$D"        # Kay taken up (her identity known), left
+    printf 'key r\ntype 2\ndump %s/stale_call\n' "$D"                            # the call taken up (Kay is the newest)
+} >"$tmp/stale1.script"
+# (a fixed clock that the script's advance moves: the drafts' order in the list is then known)
+TRIAGE_NOW=2026-12-06T10:00:00Z tui "$tmp/stale1.script" 100 30
+expect "stale known: set up, the call kept with its channel answered" "$D/stale_home" "Anonymous caller .*Hotline call, Question 2 of 2"
+expect "...Kay taken up first" "$D/stale_kay" "Intake: Kay Kept"
+expect "...then the call taken up opens, its answer there" "$D/stale_call" "Intake: Anonymous caller [A-Z0-9]* · Phone"
+absent "...never forgotten as empty" "$D/stale_call" "triage" "Nothing was answered: no draft kept"
+
 finish
