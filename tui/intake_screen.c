@@ -488,8 +488,8 @@ static int announce_optional(const app *a, int count, char *buf, size_t size) {
 static int draw_two_desks(const app *a, int y, int x, int width) {
     const char *say = a->in.gone ? keyed("two_desks_gone") : a->in.open_elsewhere ? tr("two_desks_open") : NULL;
     if (!say) return 0;
-    draw_text(y, x, width, say, theme(C_ERROR) | A_BOLD);
-    return 1;
+    /* wrapped, two lines at most: cut at the width, what to do was lost (twenty-fifth tryout) */
+    return draw_wrapped(y, x, width, 2, say, theme(C_ERROR) | A_BOLD);
 }
 
 /* The client's open queue item, while its level is above what this intake's answers give: the queue keeps it. */
@@ -498,8 +498,8 @@ static int draw_in_queue(const app *a, int y, int x, int width) {
     char line[300];
     risk_level q = (risk_level)a->in.queue_level;
     snprintf(line, sizeof line, "%s %s%s%s", tr("in_queue_now"), level_tr(q), tr("p_stop"), tr("in_queue_kept"));
-    draw_text(y, x, width, line, theme(level_color(q)) | A_BOLD);
-    return 1;
+    /* wrapped, two lines at most: at 80 columns it was cut before it said what a save does (twenty-fifth tryout) */
+    return draw_wrapped(y, x, width, 2, line, theme(level_color(q)) | A_BOLD);
 }
 
 /* The client's open queue item now (a returning client), for draw_in_queue. */

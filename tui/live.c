@@ -102,14 +102,18 @@ int live_banner(app *a, int y, int width) {
     bool intake_shown = a->screen == SCR_WIZARD || a->screen == SCR_REVIEW;
     int drafts = a->s && intake_shown ? l->red_drafts_others : l->red_drafts;
     if ((!a->s && !a->locked_idle) || (l->red_unacknowledged == 0 && late == 0 && drafts == 0)) return 0;
-    char line[384], also[128] = "";
+    char line[384];
     const char *to_do = a->s ? keyed("red_banner_key") : tr("red_banner_locked"); /* locked: log in first */
-    if (drafts && (l->red_unacknowledged || late)) snprintf(also, sizeof also, " \u00b7 %s (%d)", tr("red_draft_also"), drafts);
     /* waiting for a person first; else a red item whose evaluation (or acknowledgement) is late; else an
-     * unsaved intake at RED, which no queue holds yet (home lists it) */
-    if (l->red_unacknowledged)
-        snprintf(line, sizeof line, " %s (%d)%s  %s ", tr("red_banner"), l->red_unacknowledged, also, to_do);
-    else if (late) snprintf(line, sizeof line, " %s (%d)%s  %s ", tr("red_overdue_banner"), late, also, to_do);
+     * unsaved intake at RED, which no queue holds yet (home lists it). Both: the short words, so that what to
+     * do still fits at 80 columns (twenty-fifth tryout: it was cut off) */
+    bool both = drafts && (l->red_unacknowledged || late);
+    if (both)
+        snprintf(line, sizeof line, " %s (%d) + %d %s  %s ", tr(l->red_unacknowledged ? "red_banner_short" : "red_overdue_short"),
+                 l->red_unacknowledged ? l->red_unacknowledged : late, drafts, tr("red_draft_also"), to_do);
+    else if (l->red_unacknowledged)
+        snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_banner"), l->red_unacknowledged, to_do);
+    else if (late) snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_overdue_banner"), late, to_do);
     else snprintf(line, sizeof line, " %s (%d)  %s ", tr("red_draft_banner"), drafts, a->s ? tr("red_draft_key") : to_do);
     attron(theme(C_RED));
     mvhline(y, 0, ' ', width);

@@ -379,6 +379,8 @@ expect "returning: the first question asked is not her name (from the record)" "
 expect "returning: ...which heads the intake" "$D/returning_first" "Intake: Kay Kept"
 # twenty-fourth tryout: a client in the RED queue showed GREEN, nothing said, all through a new intake
 expect "returning: her open ORANGE item is said under the header" "$D/returning_first" "In the queue now at ORANGE. This intake's answers are scored on their own"
+# twenty-fifth tryout: cut at the width before it said what a save does ("the queue keeps the h")
+expect "...said whole, wrapped" "$D/returning_first" "higher level\.$"
 # issue 14: her language was asked again in every intake; it is her last intake's, said, and Esc on the first question
 # goes back to the language screen to choose another (no language screen came before the first question)
 expect "returning: the questions in her language on record, said with the way to change it" "$D/returning_first" "Questions in Chinese, the client's language"

@@ -433,5 +433,10 @@ tui "$tmp/reddraft2.script" 100 30
 expect "another desk: RED ALERT for the unsaved intake at RED, home lists it" "$D/reddraft_other" "RED ALERT: an unsaved intake is at RED (1)  (home lists it)"
 expect "...locked while idle: the alert stays, saying to log in" "$D/reddraft_locked" "RED ALERT: an unsaved intake is at RED (1)  (log in to see it)"
 absent_in "$D/reddraft_locked" "Di Draft\|D\.D\." "...naming no client"
+# both at once: the short words, so what to do still fits at 80 columns (twenty-fifth tryout: "... (1" and the key cut)
+cli "$R\n" --user desk intake new "$tmp/red_locked.json" >/dev/null
+printf 'type desk2\nkey enter\ntype %s\nkey enter\ndump %s/reddraft_both\n' "$R" "$D" >"$tmp/reddraft3.script"
+tui "$tmp/reddraft3.script" 80 24
+expect "a red item and an unsaved RED intake: both counted, the key whole, at 80x24" "$D/reddraft_both" "RED ALERT (1) + 1 unsaved at RED  (e: open the queues)"
 
 finish
