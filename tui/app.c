@@ -170,9 +170,10 @@ static void draw(app *a) {
     screen_ops_of(a->screen)->draw(a, &l);
     /* beside the live panel the banner stays over the question, so that the panel keeps its border and title */
     bool beside = (a->screen == SCR_WIZARD || a->screen == SCR_REVIEW) && l.panel.x > 0;
-    /* and over a desk locked while idle: a red client waits whoever is at the desk (twenty-third tryout: a hotline
-     * desk locked at night hid it); counts only, no one named */
-    if (a->screen != SCR_LOGIN || a->locked_idle) live_banner(a, l.body.y, beside ? l.question.w : l.body.w);
+    /* and over the login, a desk locked while idle or logged out: a red client waits whoever is at the desk
+     * (twenty-third tryout: a hotline desk locked at night hid it; twenty-fifth: so did one logged out with F4);
+     * counts only, no one named */
+    live_banner(a, l.body.y, beside ? l.question.w : l.body.w);
     draw_message(a, &l);
     if (a->help) help_draw(a, &l);
     if (a->ask != ASK_NONE) draw_question_box(a, &l);

@@ -101,7 +101,7 @@ int live_banner(app *a, int y, int width) {
     /* the draft on this desk's screen is its worker's to see in the panel; locked, every one counts */
     bool intake_shown = a->screen == SCR_WIZARD || a->screen == SCR_REVIEW;
     int drafts = a->s && intake_shown ? l->red_drafts_others : l->red_drafts;
-    if ((!a->s && !a->locked_idle) || (l->red_unacknowledged == 0 && late == 0 && drafts == 0)) return 0;
+    if (l->red_unacknowledged == 0 && late == 0 && drafts == 0) return 0;
     char line[384];
     const char *to_do = a->s ? keyed("red_banner_key") : tr("red_banner_locked"); /* locked: log in first */
     /* waiting for a person first; else a red item whose evaluation (or acknowledgement) is late; else an

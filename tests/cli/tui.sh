@@ -438,5 +438,9 @@ cli "$R\n" --user desk intake new "$tmp/red_locked.json" >/dev/null
 printf 'type desk2\nkey enter\ntype %s\nkey enter\ndump %s/reddraft_both\n' "$R" "$D" >"$tmp/reddraft3.script"
 tui "$tmp/reddraft3.script" 80 24
 expect "a red item and an unsaved RED intake: both counted, the key whole, at 80x24" "$D/reddraft_both" "RED ALERT (1) + 1 unsaved at RED  (e: open the queues)"
+# twenty-fifth tryout: a desk logged out with F4 showed no RED alert where the idle lock did: the login shows it too
+printf 'dump %s/reddraft_login\n' "$D" >"$tmp/reddraft4.script"
+tui "$tmp/reddraft4.script" 80 24
+expect "the login screen: the RED ALERT, saying to log in, naming nobody" "$D/reddraft_login" "RED ALERT (1) + 1 unsaved at RED  (log in to see it)"
 
 finish
