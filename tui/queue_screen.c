@@ -250,7 +250,7 @@ static void draw_row(app *a, int y, int width, int i) {
     format_age(now - it->created_at, age, sizeof age);
     remaining_tr(it, now, left, sizeof left);
     /* an item whose row MAC failed: the level cell says so and the row reads as red (core/records/queue_items.c) */
-    snprintf(reason, sizeof reason, "%s%s%s", it->tampered ? tr("queue_tampered") : "", it->match_by_hand ? tr("by_hand_mark") : "",
+    snprintf(reason, sizeof reason, "%s%s%s", it->tampered ? tr("queue_tampered") : "", queue_item_by_hand_now(it) ? tr("by_hand_mark") : "",
              stored_reason(a, v->reason_rule, v->reason));
     /* overdue rows stand out without colour: a mark, the capitals of "OVERDUE", and bold */
     attr_t at = i == q->sel ? theme(C_HILITE) : it->overdue ? A_BOLD : A_NORMAL;

@@ -75,7 +75,7 @@ static void build(app *a) {
         add(r, C_TITLE, "%s", tr("record_queue"));
         static const char *const words[LEVEL_COUNT] = {"level_green", "level_yellow", "level_orange", "level_red"};
         add(r, level_attr(risk_level_name(c->item.level)), "  %s  %s  %s%s", c->item.tampered ? tr("tampered") : tr(words[c->item.level]),
-            state_tr(c->item.state), left, c->item.match_by_hand ? tr("by_hand_mark") : "");
+            state_tr(c->item.state), left, queue_item_by_hand_now(&c->item) ? tr("by_hand_mark") : "");
         if (c->item.tampered) add(r, level_attr("red"), "  %s", tr("record_tampered"));
         for (int i = 0; i < c->n_history; i++) {
             char line[1024];

@@ -623,3 +623,7 @@ void queue_format_remaining(const queue_item *it, int64_t now, char *buf, size_t
     else if (over >= 3600) snprintf(buf, size, "OVERDUE %lldh", (long long)(over / 3600));
     else snprintf(buf, size, "OVERDUE %lldm", (long long)(over / 60));
 }
+
+bool queue_item_by_hand_now(const queue_item *it) {
+    return it->match_by_hand && it->state != QS_ASSIGNED && it->state != QS_CONTACTED && it->state != QS_CLOSED;
+}

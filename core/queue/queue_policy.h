@@ -156,6 +156,11 @@ bool queue_apply_why(const queue_policy *p, queue_item *it, const queue_request 
  * Exactly at the deadline counts as overdue (71:59:59 is not, 72:00:00 is). */
 bool queue_tick(const queue_policy *p, queue_item *it, int64_t now);
 
+/* Whether a person must match the client by hand now: the declines sent it to a person and nobody is assigned
+ * (one a person assigned is matched; declined too, it comes back). The store's by-hand count and tab say the
+ * same (store.h queue_filter.by_hand_only). */
+bool queue_item_by_hand_now(const queue_item *it);
+
 /* Red takes two steps: its own step (acknowledged within 15 minutes) and then a clinician's evaluation (a
  * confirm whose reason says the outcome) or a close as referred to emergency services, by level_since +
  * red_evaluate. True while a red item has done the first and owes the second. */

@@ -896,14 +896,18 @@ static void test_declines_across_assignments(void **state) {
     /* a person matches: the flag stays, and a fourth decline keeps the row going */
     queue_request assign = valid_request(QA_ASSIGN, ROLE_SUPERVISOR);
     assign.counselor = "c04";
+    assert_true(queue_item_by_hand_now(&it)); /* sent to a person, nobody assigned: to match by hand now */
     must_apply(&it, assign, T0 + 2 * DAY);
     assert_true(it.match_by_hand);
+    assert_false(queue_item_by_hand_now(&it)); /* matched: no longer to be matched (no "[by hand]" mark, no tab) */
     assert_int_equal(it.declines_in_row, 3);
     must_apply(&it, rq_of(QA_CONTACT, ROLE_RECEPTION), T0 + 2 * DAY + 1);
     assert_true(it.match_by_hand);
+    assert_false(queue_item_by_hand_now(&it));
     must_apply(&it, decline_of("c04", "c01 c02 c03"), T0 + 2 * DAY + 2);
     assert_int_equal(it.declines_in_row, 4);
     assert_true(it.match_by_hand);
+    assert_true(queue_item_by_hand_now(&it)); /* declined that one too: back to a person */
     /* a suggestion the row declined, declined again: still refused, after assignments as before them */
     must_refuse(&it, decline_of("c02", "c01 c02 c03 c04"), T0 + 2 * DAY + 3,
                 "the client declined c02 already: suggest another counselor");
