@@ -68,6 +68,8 @@ static const struct {
     {"of", "of", "/"},
     {"wiz_hint", "Digit shown: answer  {prev.2}/{next.2}, {tick}: choose  {choose}: next (never answers)  {back}: back  {refuse}: refused  {help}: help",
      "按所示数字作答  {prev.2}/{next.2}键、{tick}：选择  {choose}：下一题（不会代为作答）  {back}：上一题  {refuse}：拒答  {help}：帮助"},
+    {"type_hint_owed", "Type the number, {choose} to go on ({no_callback}: the caller gives none)  {leave}: leave",
+     "输入号码，{choose} 继续（{no_callback}：来电者不提供）  {leave}：离开"},
     {"type_hint", "Type the answer, {choose} to go on (empty: skip if optional)  {leave}: leave",
      "输入回答，按 {choose} 继续（可选题可留空）  {leave}：离开"},
     {"q_is_text", "{quit} was typed as the answer: here {quit} is text. {leave} leaves the intake; {choose} again keeps \"{quit}\".",

@@ -801,7 +801,9 @@ static void draw_question(app *a, const rect *r) {
         draw_text(y++, x + 2, width - 2, a->in.typed, A_UNDERLINE);
         if (a->in.field_error[0]) y += draw_wrapped(y, x + 2, width - 2, 2, a->in.field_error, theme(C_ERROR)); /* beside it */
         y++;
-        draw_hints(y, x, width, 2, keyed("type_hint"), theme(C_DIM));
+        /* owed, Enter no longer passes over it: the key line says what does (twenty-fifth tryout: it still said
+         * "empty: skip if optional") */
+        draw_hints(y, x, width, 2, keyed(wizard_on_owed_callback(w) ? "type_hint_owed" : "type_hint"), theme(C_DIM));
     }
 }
 

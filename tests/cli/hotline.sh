@@ -181,6 +181,9 @@ absent "...and not the in-person list" "$D/red_steps" "Do not leave the client a
 # save (saved without a prompt: sixth tryout); Enter does not pass over it, F5 says there is none
 expect "red anonymous caller: the skipped call-back number is asked before saving" "$D/red_owed" "A number to call the caller back"
 expect "...saying why and how to say there is none" "$D/red_owed" "press F5: no number"
+# twenty-fifth tryout: its key line still said "empty: skip if optional"
+expect "...its key line says what goes on, not that empty skips" "$D/red_owed" "Type the number, Enter to go on (F5: the caller gives none)"
+absent "...never 'skip if optional'" "$D/red_owed" "skip if optional"
 absent "...no longer announced as skippable with Enter" "$D/red_owed" "optional: Enter skips it"
 absent "...nor called optional by the form's own words (caller form 1.1; tryouts 9 to 12)" "$D/red_owed" "(optional: Enter leaves it out)"
 expect "...Enter and Ctrl-S leave it asked" "$D/red_owed_enter" "A number to call the caller back"
