@@ -141,7 +141,14 @@ static void authored_as_given(const exporter *x, const opened *op, char *t, size
      * stays a month, a year a year; a day given was never more), never a day nobody gave (seventh outside
      * integrator) */
     if (x->o->deidentify) {
-        if (strlen(given) < strlen(t)) t[strlen(given)] = '\0';
+        /* moved from the period's middle, not its first day: from a 1st, every shift of 1 to 182 days landed in the
+         * month before, and a year always in the year before, the true one back exactly (ninth outside
+         * integrator); from the middle, a year stays its year (a shift of half a year at most does not show at
+         * that precision) and a month moves 0 to 6 months */
+        size_t n = strlen(given);
+        int64_t mid = at + (n == 4 ? 182 : n == 7 ? 14 : 0) * (int64_t)DAY_SECONDS;
+        record_time(x->o, op, mid, t, size);
+        if (n < strlen(t)) t[n] = '\0';
         return;
     }
     snprintf(t, size, "%s", given);
@@ -1152,7 +1159,7 @@ static const char *focus_of(const engine *e, json_t *reasons, const char *level,
 
 /* Task.reasonCode (0..1 in R4): the lead reason's rule as a code (urn:triage:rules), the text every reason at
  * the level; Task.description the same reasons, each with what fired it. */
-static void task_reasons(const exporter *x, json_writer *w, json_t *reasons, const char *level) {
+static bool task_reasons(const exporter *x, json_writer *w, json_t *reasons, const char *level) {
     bool at = any_reason_at(reasons, level);
     csv_buf text, desc;
     csv_init(&text);
@@ -1177,13 +1184,15 @@ static void task_reasons(const exporter *x, json_writer *w, json_t *reasons, con
             csv_raw(&desc, ")");
         }
     }
-    if (lead && *lead) {
+    bool wrote = lead && *lead;
+    if (wrote) {
         jw_key(w, "reasonCode");
         concept(w, FHIR_RULES, lead, lead_text, text.p);
         jw_member_string(w, "description", desc.p);
     }
     csv_free(&text);
     csv_free(&desc);
+    return wrote;
 }
 
 /* Whether a clinician lowered the open item below the level triage gave (the queue's level is below the
@@ -1322,7 +1331,16 @@ static void queue_task(const exporter *x, json_writer *w, const opened *op, cons
     jw_key(w, "code");
     concept(w, FHIR_TASKS, code, NULL, text);
     /* lowered: the reasons that set the level triage gave (those at the queue's lower level may be none) */
-    task_reasons(x, w, reasons, lowered ? op->level : level);
+    bool reasoned = task_reasons(x, w, reasons, lowered ? op->level : level);
+    /* raised above a level no rule set (green): the reason is the raise itself (ninth outside integrator: none) */
+    if (!reasoned && raised) {
+        char why[160];
+        snprintf(why, sizeof why, "Raised to %s since triage gave %s (by staff, an overdue escalation or an earlier intake)",
+                 level, risk_level_name(assessed));
+        jw_key(w, "reasonCode");
+        concept(w, FHIR_RULES, "raised", "Raised since the level triage gave", why);
+        jw_member_string(w, "description", why);
+    }
     if (risk_url) member_ref(w, "reasonReference", risk_url);
     if (focus) member_ref(w, "focus", focus);
     member_ref(w, "for", purl);

@@ -50,6 +50,8 @@ typedef struct {
                                     * twice: for a safety item, its answer is not known, which counts as positive */
     const char *origin;            /* the database it came from (provenance.h): its extension, else the Bundle's;
                                     * NULL when the file says none */
+    bool own;                      /* of this database, and not recognised as imported before: its intake is here
+                                    * already (origins) */
 } response;
 
 /* How far an authored time may be ahead of this computer's clock (the sender's clock may run fast). */
@@ -236,9 +238,9 @@ static void choices_shown(const form *f, int item, char *out, size_t size) {
     size_t used = 0;
     out[0] = '\0';
     for (int c = 0; sc && c < sc->n && used + 2 < size; c++) {
-        const char *la = form_answer_loinc(f, item, c);
-        int w = snprintf(out + used, size - used, "%s%s%s%s%s", c ? ", " : "", la ? la : "", la ? " (" : "",
-                         sc->choices[c].code, la ? ")" : "");
+        const char *la = form_answer_loinc(f, item, c), *also = form_answer_loinc_also(f, item, c);
+        int w = snprintf(out + used, size - used, "%s%s%s%s%s%s%s", c ? ", " : "", la ? la : "", also ? " or " : "",
+                         also ? also : "", la ? " (" : "", sc->choices[c].code, la ? ")" : "");
         if (w < 0) break;
         used += (size_t)w < size - used ? (size_t)w : size - used - 1;
     }
@@ -1361,14 +1363,19 @@ static void safety_first(const response *rs, int nr, error *err) {
     size_t used = 0;
     int named = 0;
     for (int i = 0; i < nr && used + 200 < sizeof head; i++) {
-        const form *f = rs[i].f;
+        const form *f = rs[i].own ? NULL : rs[i].f;
         for (int k = 0; f && k < f->n_items; k++) {
             const answer *a = &rs[i].answers[k];
             /* positive, refused, or not readable (two answers, a code not of the item, the item twice): an answer not
              * known counts as positive, and a file refused for it was not named (seventh outside integrator) */
             bool unread = k < 64 && (rs[i].unread >> k & 1);
             bool positive = a->state == ANS_VALUE && a->value > 0;
-            if (!f->items[k].safety || !(positive || unread || a->state == ANS_REFUSED)) continue;
+            /* and an item a band of orange or red reads, answered above its least: ASQ question 5 "yes" (refused as
+             * switched off after four "no") had its acute risk said only inside its problem line (ninth outside
+             * integrator) */
+            const scale *sc = form_item_scale(f, k);
+            bool riding = a->state == ANS_VALUE && sc && a->value > sc->min_value && level_riding_on(f, k) >= LEVEL_ORANGE;
+            if (!(f->items[k].safety || riding) || !(positive || unread || a->state == ANS_REFUSED || riding)) continue;
             char w[160], code[32];
             where(rs[i].from, w, sizeof w);
             if (unread) snprintf(code, sizeof code, "not readable (below)");
@@ -1376,7 +1383,9 @@ static void safety_first(const response *rs, int nr, error *err) {
             int m = snprintf(head + used, sizeof head - used, "%sSAFETY: %s: %s.%s is answered `%s`, %s: this screen was "
                                                               "NOT imported (the problems below); see to the client now",
                              named ? "\n" : "", w, f->id, f->items[k].id, code,
-                             positive ? "a positive safety item" : "a safety item not known, which counts as positive");
+                             riding && !f->items[k].safety ? "an answer that may mean acute risk"
+                             : positive                   ? "a positive safety item"
+                                                          : "a safety item not known, which counts as positive");
             if (m > 0) used += (size_t)m < sizeof head - used ? (size_t)m : sizeof head - used - 1;
             named++;
             break;
@@ -1848,16 +1857,25 @@ static const char *origin_in(json_t *extensions) {
     return NULL;
 }
 
-/* Each response's database (its own extension, else the Bundle's), and how many came from this one (mine), the
- * first of them into *first. */
+/* Each response's database (its own extension, else the Bundle's), and how many are this database's own (mine)
+ * without being recognised (imported before, or amending an intake here), the first of them into *first. A
+ * response is this database's when its own extension says so (a triage export writes it on every response), or
+ * when it has one and the Bundle was written here: an intake imported from elsewhere keeps that database's tag,
+ * and this database's de-identified export of it came straight back (ninth outside integrator). A response with
+ * none is no triage export's: the Bundle's tag never makes it this database's (a new screen added to an export
+ * was refused as "here already", its SAFETY line withheld). Any file: an identifiable export of a second
+ * database holding this one's de-identified intakes brought them back too. */
 static int origins(json_t *root, response *rs, int nr, const char *mine, int *first) {
     const char *file = origin_in(json_object_get(json_object_get(root, "meta"), "extension"));
+    bool file_mine = file && mine[0] && !strcmp(file, mine);
     int own = 0;
     *first = -1;
     for (int i = 0; i < nr; i++) {
         const char *o = origin_in(json_object_get(rs[i].from->resource, "extension"));
         rs[i].origin = o ? o : file;
-        if (rs[i].origin && mine[0] && !strcmp(rs[i].origin, mine) && own++ == 0) *first = i;
+        bool recognised = rs[i].already[0] || rs[i].amends[0];
+        rs[i].own = o && mine[0] && (!strcmp(o, mine) || file_mine) && !recognised;
+        if (rs[i].own && own++ == 0) *first = i;
     }
     return own;
 }
@@ -1912,24 +1930,23 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     error tag_err = {0};
     if (!provenance_tag(s->db, mine, &tag_err)) problem(&p, "%s", tag_err.msg);
     int own = origins(root, rs, nr, mine, &first_own);
-    bool own_only = pseudonymised && own > 0 && !(accept & IMPORT_ACCEPT_OWN_EXPORT);
+    bool own_refused = own > 0 && !(accept & IMPORT_ACCEPT_OWN_EXPORT);
+    if (!own_refused)
+        for (int i = 0; i < nr; i++) rs[i].own = false; /* taken all the same: safety_first names them as any */
     intake_group *groups = xcalloc((size_t)n + 1, sizeof *groups);
     int ng = group_intakes(rs, nr, ns, groups, &p);
     if (client_id) check_one_patient(all, n, rs, nr, client_id, &p);
     if (nr == 0 && p.problems == 0) problem(&p, "no QuestionnaireResponse in the file");
     decide_clients(s, all, n, client_id, accept_other_patient, rs, nr, subjects, ns, &p, err);
-    if (own_only) { /* the one thing to say */
-        error_clear(err);
-        p.problems = 0;
-        p.used = 0;
-        problem(&p, "entry[%d]: %d of the %d responses of this de-identified file came from this very database "
-                    "(extension source-database): their intakes are here already, under their real clients, and "
-                    "importing them would count each again as a pseudonymous client in every report; import the "
-                    "file into another database, or give --accept-own-export to add them all the same",
+    if (own_refused)
+        problem(&p, "entry[%d]: %d of the %d responses of this file came from this very database (extension "
+                    "source-database) through a de-identified export: their intakes are here already, under their "
+                    "real clients, and importing them would count each again as a pseudonymous client in every "
+                    "report; import the file into another database, or give --accept-own-export to add them all the "
+                    "same",
                 rs[first_own].from->entry, own, nr);
-    }
     bool ok = p.problems == 0;
-    if (!ok && !own_only) safety_first(rs, nr, err);
+    if (!ok) safety_first(rs, nr, err); /* never for this database's own: those clients are in its queue */
     if (!ok && p.problems > 1) {
         char more[64];
         snprintf(more, sizeof more, "\n%d problems: nothing was imported", p.problems);

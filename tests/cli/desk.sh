@@ -1094,10 +1094,11 @@ if [ "$n" -ge 3 ] && [ "$(printf '%s\n' $rowd | sort -u | wc -l)" -eq 3 ]; then 
 cli "$P\n$R\n" --user admin user add deskst --role reception >/dev/null 2>&1
 {
     printf 'type deskst\nkey enter\ntype %s\nkey enter\n' "$R"
-    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\ntype 34\nkey enter\nkey f3\nadvance 2\n'   # returning: name, phone from the record
-    printf 'key h\nkey h\ntype 1\nkey f3\nadvance 2\ndump %s/stale_home\n' "$D"           # a call: its channel answered, kept
-    printf 'key r\ntype 2\ndump %s/stale_kay\nkey f3\nadvance 2\n' "$D"        # Kay taken up (her identity known), left
-    printf 'key r\ntype 2\ndump %s/stale_call\n' "$D"                            # the call taken up (Kay is the newest)
+    printf 'key n\ntype Kay Kept\nkey enter\ntype 1\ntype 34\nkey enter\nkey f3\nadvance 120\n' # returning: name, phone from the record
+    printf 'key h\nkey h\ntype 1\nkey f3\nadvance 120\ndump %s/stale_home\n' "$D"         # a call: its channel answered, kept
+    # Kay taken up (her identity known: the call is the newest), one more question passed (saved: she is the newest)
+    printf 'key r\ntype 2\ndump %s/stale_kay\nadvance 120\nkey enter\nkey f3\nadvance 120\n' "$D"
+    printf 'dump %s/stale_home2\nkey r\ntype 2\ndump %s/stale_call\n' "$D" "$D"  # the call taken up
 } >"$tmp/stale1.script"
 # (a fixed clock that the script's advance moves: the drafts' order in the list is then known)
 TRIAGE_NOW=2026-12-06T10:00:00Z tui "$tmp/stale1.script" 100 30

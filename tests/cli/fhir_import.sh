@@ -142,7 +142,7 @@ fresh partial
 printf '{"client":{"name":"Part Dated"},"answers":{"gad2":[0,0]}}' >"$tmp/pd.json"
 tri desk "$R\n" intake new "$tmp/pd.json"
 pcid=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
-for d in 2024-03 2024-05-06; do
+for d in 2024-03 2024-05-06 2023; do
     sed "s/\"authored\":\"2026-03-09T08:00:00Z\"/\"authored\":\"$d\"/" "$tmp/second.json" >"$tmp/partial-$d.json"
     import "$tmp/partial-$d.json" --client "$pcid"
 done
@@ -158,7 +158,12 @@ check "...de-identified: the month-only response stays a month (authored, effect
     sh -c "grep -o '\"authored\":\"[0-9-]*\"' '$tmp/partial-d.json' | grep -cx '\"authored\":\"20[0-9][0-9]-[0-9][0-9]\"' | grep -qx 1 &&
            grep -q '\"effectiveDateTime\":\"20[0-9][0-9]-[0-9][0-9]\"' '$tmp/partial-d.json' &&
            grep -o '\"authored\":\"[0-9-]*\"' '$tmp/partial-d.json' | grep -cx '\"authored\":\"20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]\"' | grep -qx 2 &&
-           ! grep -q '2024-03\"' '$tmp/partial-d.json'"
+           grep -Eq '\"authored\":\"(2023-(09|1[0-2])|2024-0[1-3])\"' '$tmp/partial-d.json'"
+# ninth outside integrator: moved from the 1st, a month always landed in an earlier month and a year always in the
+# year before (the true one back exactly): moved from the period's middle, a year stays its year, a month moves
+# 0 to 6 months
+check "...the year-only response stays its year (2023), the month one within six months before it" \
+    sh -c "grep -q '\"authored\":\"2023\"' '$tmp/partial-d.json' && ! grep -q '\"authored\":\"2022\"' '$tmp/partial-d.json'"
 # ...and so in the de-identified CSV and JSON lines (eighth outside integrator: a day there narrowed the client's
 # secret shift to six candidates, the days from a 1st)
 tri admin "$P\n" export --format csv --deidentify --out "$tmp/partial-d.csv"
@@ -166,13 +171,16 @@ tri admin "$P\n" export --format json --deidentify --out "$tmp/partial-d.jsonl"
 check "...de-identified CSV and JSON lines: created_at of the month-only one a month, the others days" \
     sh -c "[ \$(cut -d, -f3 '$tmp/partial-d.csv' | grep -cx '20[0-9][0-9]-[0-9][0-9]') -eq 1 ] &&
            [ \$(cut -d, -f3 '$tmp/partial-d.csv' | grep -cx '20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]') -eq 2 ] &&
-           [ \$(grep -c '\"created_at\":\"20[0-9][0-9]-[0-9][0-9]\"' '$tmp/partial-d.jsonl') -eq 1 ]"
+           [ \$(grep -c '\"created_at\":\"20[0-9][0-9]-[0-9][0-9]\"' '$tmp/partial-d.jsonl') -eq 1 ] &&
+           [ \$(cut -d, -f3 '$tmp/partial-d.csv' | grep -cx '2023') -eq 1 ] && grep -q '\"created_at\":\"2023\"' '$tmp/partial-d.jsonl'"
 
 # 4. An answer to an item enableWhen switches off (ASQ item 5 yes, items 1-4 no): refused as bad input
 # (exit 2), naming the entry and linkId, what the operator must do, and that nothing was imported.
 fresh asq5
 import "$FX/asq-q5-switched-off.json"
 check "ASQ item 5 yes with items 1-4 no: refused with exit 2" [ "$rc" -eq 2 ]
+# ninth outside integrator: its acute risk was said only inside its problem line; a SAFETY line first, as for any
+check "...a SAFETY line first, for the answer that may mean acute risk" sh -c "printf '%s' \"\$1\" | head -1 | grep -q 'SAFETY: .*asq.item5 is answered .*may mean acute risk'" _ "$err"
 check "...naming the entry and the linkId" sh -c "printf '%s' '$err' | grep -q 'entry\[1\] QuestionnaireResponse qr-asq5.*linkId \`item5\`'"
 check "...saying the client may be at acute risk and to assess in person" has_err "acute risk - assess in person"
 check "...and that nothing was imported" has_err "nothing was imported"
@@ -416,7 +424,7 @@ check "set up: a de-identified export of two clients" grep -q '"code":"PSEUDED"'
 # pseudonymous one) and nothing said so (seventh outside integrator): refused, saying why and what to do
 import "$tmp/deid.json"
 check "...into the database it came from: refused, naming why and --accept-own-export" \
-    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'of this de-identified file came from this very database' && printf '%s' \"\$1\" | grep -q -- '--accept-own-export'" _ "$err"
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'of this file came from this very database' && printf '%s' \"\$1\" | grep -q -- '--accept-own-export'" _ "$err"
 before=$(levels)
 check "...nothing imported" sh -c "[ '$before' = 'green green ' ] || [ \$(printf '%s' '$before' | wc -w) -eq 2 ]"
 import --accept-own-export "$tmp/deid.json"
@@ -441,6 +449,27 @@ DB=$own_db
 import "$tmp/deid-relayed.json"
 check "...back through another database: refused, naming the entry, with no SAFETY line" \
     sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'entry\[[0-9]*\]: 2 of the 2 responses .*came from this very database' && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$err"
+# ninth outside integrator: a database holding imported intakes took its own de-identified export of them straight
+# back (the responses keep the tag of where they came from; the Bundle's is this database's), and an identifiable
+# export of a second database holding this one's de-identified intakes brought them back too
+DB=$tmp/deid-again.db
+import "$tmp/deid-relayed.json"
+check "...a database's own de-identified export of intakes it imported: refused there too" has_err "2 of the 2 responses .*came from this very database"
+tri admin "$P\n" export --format fhir --out "$tmp/again-id.json"
+DB=$own_db
+import "$tmp/again-id.json"
+check "...an identifiable export of the other database holding them: refused" has_err "2 of the 2 responses .*came from this very database"
+# ...and a new screen added to this database's own export is no export's (it has no tag of its own): named with its
+# SAFETY line, never "here already" (ninth outside integrator: "1 of the 1 responses came from this very database")
+purl=$(grep -o '"fullUrl":"urn:uuid:[^"]*","resource":{"resourceType":"Patient"' "$tmp/deid.json" | head -1 | sed 's/"fullUrl":"//; s/",.*//')
+items=""
+for l in 44250-9 44255-8 44259-0 44254-1 44251-7 44258-2 44252-5 44253-3; do items="$items{\"linkId\":\"$l\",\"answer\":[{\"valueInteger\":0}]},"; done
+items="$items{\"linkId\":\"44260-8\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6571-9\"}}]}"
+qr=$(printf ',{"fullUrl":"urn:uuid:5b1e0c2a-7d3f-4e6a-9b8c-0d1e2f3a4b5c","resource":{"resourceType":"QuestionnaireResponse","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-11-20T10:00:00Z","subject":{"reference":"%s"},"item":[%s]}}' "$purl" "$items")
+awk -v add="$qr" '{ lines[NR] = $0 } END { for (i = 1; i < NR; i++) print lines[i]; print add; print lines[NR] }' "$tmp/deid.json" >"$tmp/deid-plus.json"
+import "$tmp/deid-plus.json"
+check "...a new screen at risk added to the own export: its SAFETY line first, the own ones counted apart" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -1 | grep -q 'SAFETY: .*phq9.item9' && printf '%s' \"\$1\" | grep -q '2 of the 3 responses .*came from this very database'" _ "$err"
 fresh deid-into
 import "$tmp/deid.json"
 check "...imports into another database as two pseudonymous clients" has_out "imported 2 responses as 2 intakes (2 clients new, 0 found)"
@@ -605,5 +634,10 @@ check "GAD-7 with LA6570-1 on 68509-9: imported" has_out "imported 1 response as
 tri admin "$P\n" export --format fhir --out "$tmp/gad7-common-out.json"
 check "...68509-9 read as 2 (total 14), written back as LOINC's LA18938-3" \
     sh -c "grep -q '\"code\":\"70274-6\".*\"valueInteger\":14' '$tmp/gad7-common-out.json' && grep -q '\"linkId\":\"68509-9\",\"text\":[^]]*LA18938-3' '$tmp/gad7-common-out.json'"
+
+# ...and a code it does not take names every code it does, LA6570-1 too (ninth outside integrator: left out)
+sed 's/LA6570-1/LA9999-9/g' "$tmp/gad7-common.json" >"$tmp/gad7-bad.json"
+import "$tmp/gad7-bad.json" --client "$gcid"
+check "...a code it does not take: refused, listing LA18938-3 or LA6570-1 for 2" has_err "LA18938-3 or LA6570-1 (2)"
 
 finish

@@ -328,6 +328,8 @@ check "a closed lowered item: its RiskAssessment still says the clinician confir
     sh -c "grep '\"resourceType\":\"RiskAssessment\"' '$tmp/closed.json' | grep '\"code\":\"yellow\"' | grep -q 'A clinician confirmed this intake at green, lower than the yellow triage gave'"
 check "a raised item's Task says the level triage gave and that it was raised since" \
     grep -q 'triage yellow: open (triage gave green; raised since)' "$tmp/closed.json"
+check "...with the raise as its reasonCode, no rule having set green (ninth outside integrator: none)" \
+    sh -c "grep 'triage gave green; raised since' '$tmp/closed.json' | grep -q '\"reasonCode\":{\"coding\":\[{\"system\":\"urn:triage:rules\",\"code\":\"raised\"'"
 if [ -f tests/fhir-validate/node_modules/.installed ]; then
     check "...a valid FHIR R4 Bundle (independent validator)" node tests/fhir-validate/validate.js "$tmp/closed.json"
 fi
