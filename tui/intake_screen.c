@@ -93,8 +93,11 @@ bool intake_autosave(app *a) {
     if (!a->s || !a->in.active || a->in.w->stage == WZ_SAVED) return true;
     error err = {0};
     wizard *w = a->in.w;
-    /* with what the field holds and was not entered: Ctrl-C twice lost a call-back number typed (tryout 21) */
-    if (w->stage == WZ_QUESTIONS) wizard_keep_unentered(w, a->in.typed);
+    /* with what the field holds and was not entered: Ctrl-C twice lost a call-back number typed (tryout 21); only
+     * while the question is on screen: saved from home or the search (another intake begun, another taken up), the
+     * field's buffer is no longer this question's, and an answer gone back to and left with Esc was lost with it
+     * (twenty-sixth tryout: a name entered, Esc back to it and home, then another intake: "no name yet") */
+    if (w->stage == WZ_QUESTIONS && (a->screen == SCR_WIZARD || a->locked_idle)) wizard_keep_unentered(w, a->in.typed);
     /* only over the draft as this desk left it: another desk of the same worker may have saved it since */
     bool saved = draft_autosave(a->s, w, &err);
     if (saved) note_saved_here(a);
@@ -145,6 +148,7 @@ screen_id intake_screen_now(const app *a) {
 static void mark_known(app *a);
 
 static reaction resume_body(app *a, const char *id, char *body, const unsigned char tag[DRAFT_TAG_BYTES]);
+static void field_shows_answer(app *a);
 
 reaction intake_resume(app *a) {
     error err = {0};
@@ -257,6 +261,8 @@ static reaction resume_body(app *a, const char *id, char *body, const unsigned c
     a->in.w->draft_tagged = true;
     if (wizard_unentered(a->in.w)) /* the field as it was left: typed, not entered */
         snprintf(a->in.typed, sizeof a->in.typed, "%s", wizard_unentered(a->in.w));
+    else field_shows_answer(a); /* else its answer, as when a question is reached (settle): an empty field over a name
+                                 * entered, and the Enter that followed, took the name away (twenty-sixth tryout) */
     /* what the record filled in of this intake, known before it is judged empty: the last intake's marks hid this
      * one's answers, and a call with its channel answered was discarded as empty (twenty-fifth tryout) */
     mark_known(a);
@@ -1258,6 +1264,15 @@ static bool on_given(const app *a) {
     return !(a->in.back_to_review && w->pos == a->in.jumped_pos && w->item == a->in.jumped_item);
 }
 
+/* The field shows the answer the question on screen has (a typed question): Enter keeps it as it is. */
+static void field_shows_answer(app *a) {
+    const wizard *w = a->in.w;
+    if (w->stage != WZ_QUESTIONS) return;
+    const char *t = w->text[w->pos][w->item];
+    if (t && w->in.a.answers[w->forms[w->pos]][w->item].state == ANS_VALUE)
+        snprintf(a->in.typed, sizeof a->in.typed, "%s", t);
+}
+
 /* The screen's own state follows the question now current. */
 static void settle(app *a) {
     a->in.field_error[0] = '\0';
@@ -1268,12 +1283,10 @@ static void settle(app *a) {
     a->in.typed[0] = '\0';
     if (a->in.w->stage == WZ_QUESTIONS) {
         const wizard *w = a->in.w;
-        const char *t = w->text[w->pos][w->item];
-        if (t && w->in.a.answers[w->forms[w->pos]][w->item].state == ANS_VALUE)
-            snprintf(a->in.typed, sizeof a->in.typed, "%s", t);
-        else if (wizard_unentered(w)) /* left with Esc or a quit, not entered: the latest text of the field */
+        field_shows_answer(a); /* its answer; else: */
+        if (!a->in.typed[0] && wizard_unentered(w)) /* left with Esc or a quit, not entered: the latest text */
             snprintf(a->in.typed, sizeof a->in.typed, "%s", wizard_unentered(w));
-        else if (a->in.held[0] && a->in.held_pos == w->pos && a->in.held_item == w->item)
+        else if (!a->in.typed[0] && a->in.held[0] && a->in.held_pos == w->pos && a->in.held_item == w->item)
             snprintf(a->in.typed, sizeof a->in.typed, "%s", a->in.held); /* refused before: Enter checks it again */
     }
     reset_highlight(a);

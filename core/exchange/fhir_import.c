@@ -1940,10 +1940,9 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     decide_clients(s, all, n, client_id, accept_other_patient, rs, nr, subjects, ns, &p, err);
     if (own_refused)
         problem(&p, "entry[%d]: %d of the %d responses of this file came from this very database (extension "
-                    "source-database) through a de-identified export: their intakes are here already, under their "
-                    "real clients, and importing them would count each again as a pseudonymous client in every "
-                    "report; import the file into another database, or give --accept-own-export to add them all the "
-                    "same",
+                    "source-database) and are not recognised as imported before (no identifier of theirs matches): "
+                    "their intakes are here already, and importing them would count each twice in every report; "
+                    "import the file into another database, or give --accept-own-export to add them all the same",
                 rs[first_own].from->entry, own, nr);
     bool ok = p.problems == 0;
     if (!ok) safety_first(rs, nr, err); /* never for this database's own: those clients are in its queue */

@@ -1107,4 +1107,19 @@ expect "...Kay taken up first" "$D/stale_kay" "Intake: Kay Kept"
 expect "...then the call taken up opens, its answer there" "$D/stale_call" "Intake: Anonymous caller [A-Z0-9]* · Phone"
 absent "...never forgotten as empty" "$D/stale_call" "triage" "Nothing was answered: no draft kept"
 
+# ---- twenty-sixth tryout: a draft taken up at a question already answered showed an empty field, and the Enter
+# that followed took the answer away (a new client's name became "no name yet"). A name and an age entered, Esc back
+# to the name and home, another intake begun and left, then the first taken up from home's list.
+cli "$P\n$R\n" --user admin user add deskan --role reception >/dev/null 2>&1
+{
+    printf 'type deskan\nkey enter\ntype %s\nkey enter\n' "$R"
+    printf 'key n\nkey enter\ntype 1\ntype Chen Lihua\nkey enter\ntype 50\nkey enter\nkey esc\nkey esc\nkey esc\n'
+    printf 'key n\nkey n\nkey enter\ntype 1\nadvance 120\ntype Other One\nkey enter\nkey f3\nadvance 120\n'
+    printf 'key r\ntype 2\ndump %s/answered_resumed\nkey enter\ndump %s/answered_enter\n' "$D" "$D"
+} >"$tmp/answered.script"
+TRIAGE_NOW=2026-12-06T10:00:00Z tui "$tmp/answered.script" 100 30
+expect "answered, taken up: the field shows its answer" "$D/answered_resumed" "^ *> Chen Lihua"
+expect "...and Enter keeps it, on to the next" "$D/answered_enter" "Intake: Chen Lihua .*form 1 of 4"
+expect "...the age there too" "$D/answered_enter" "^ *> 50"
+
 finish
