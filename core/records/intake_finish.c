@@ -86,7 +86,7 @@ static bool finish(session *s, const engine *e, assess_input *in, const intake_s
     const char *client_id = known[0] ? known : who->client_id;
     bool existing = client_id && client_id[0];
     client_new nc = {who->name, who->phone, who->birth};
-    intake_input ii = {existing ? client_id : NULL, level, suggested, NULL, text, who->notes};
+    intake_input ii = {existing ? client_id : NULL, level, suggested, NULL, text, who->notes, existing ? who->phone : NULL};
     bool ok = text != NULL;
     if (!ok) error_set(err, ERR_INTERNAL, "out of memory");
     ok = ok && intake_save_given_at(s, existing ? NULL : &nc, &ii, &e->queue, given_at, draft_id, out->client_id,

@@ -23,6 +23,10 @@ typedef struct {
     const char *chosen;    /* counselor code or NULL */
     const char *body;      /* JSON text: answers, scores, reasons, matches */
     const char *notes;     /* free text or NULL */
+    /* an existing client's phone as this intake gave it, or NULL: it fills the record's when that has none (an
+     * anonymous caller's call-back number given on a later intake was on no record: twenty-sixth tryout); a phone
+     * on record is never replaced by one */
+    const char *phone;
 } intake_input;
 
 bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], error *err);

@@ -676,6 +676,38 @@ static bool reseal_if_keyed(session *s, const client_rec *c, intake_rec *r, cons
     return ok;
 }
 
+/* Inside an open transaction: an existing client with no phone on record takes the one an intake gave, sealed under
+ * the client's key, in the search index and on the signed trail; a phone on record stays as it is. */
+static bool client_fill_phone_tx(session *s, client_rec *c, const char *phone, error *err) {
+    if (!phone || !*phone) return true;
+    char *have = NULL;
+    if (c->phone_ct.n && !open_owned(s, c->id, "clients", "phone", c->id, &c->phone_ct, &have, err)) return false;
+    bool empty = !have || !*have;
+    secret_free(have);
+    if (!empty) return true;
+    if (!check_text("client.phone", phone, PHONE_MAX_BYTES, false, err)) return false;
+    char *name = NULL;
+    if (!open_owned(s, c->id, "clients", "name", c->id, &c->name_ct, &name, err)) return false;
+    ck_status why;
+    const unsigned char *key = ckey_of(session_ckeys(s), s->db, s->v, c, &why);
+    blob sealed = {0};
+    bool ok = key != NULL;
+    if (!ok) error_set(err, ERR_TAMPERED, "the client %s's key does not open: the phone was not added", c->id);
+    ok = ok && ckey_seal(s->v, key, c->id, "clients", "phone", c->id, phone, &sealed, err);
+    if (ok) {
+        blob_free(&c->phone_ct);
+        c->phone_ct = sealed;
+        store_status st = s->db->ops->client_update(s->db->st, c);
+        if (st != ST_OK) db_error(s->db, st, "cannot add the phone to the client", err);
+        ok = st == ST_OK && replace_index(s, c->id, name, phone, err) &&
+             audit_log(s->db, s->v, s->me.id, "client_phone_added", c->id, "the phone an intake gave", err);
+    } else {
+        blob_free(&sealed);
+    }
+    secret_free(name);
+    return ok;
+}
+
 bool intake_save_given_at(session *s, const client_new *nc, const intake_input *in, const queue_policy *queue,
                           int64_t given_at, const char *draft_id, char client_id[STORE_ID_LEN],
                           char intake_id[STORE_ID_LEN], error *err) {
@@ -715,7 +747,7 @@ bool intake_save_given_at(session *s, const client_new *nc, const intake_input *
     if (ok) {
         /* the client (when new), the intake, its place in the queue and the end of its draft: saved together or
          * not at all */
-        ok = (!nc || client_insert_tx(s, &c, nc->name, nc->phone, err)) &&
+        ok = (!nc || client_insert_tx(s, &c, nc->name, nc->phone, err)) && (nc || client_fill_phone_tx(s, &c, in->phone, err)) &&
              intake_insert_tx(s, &r, in->body, queue, drop_draft ? draft_id : NULL, err) && (!drop_draft || draft_end_tx(s, draft_id, err)) &&
              db_commit(s->db, err);
         if (!ok) db_rollback(s->db);
