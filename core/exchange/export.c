@@ -919,6 +919,13 @@ static const char *response_status(const opened *op, const form *fm) {
     return "completed";
 }
 
+static void source_tag(json_writer *w, const char *tag) {
+    jw_object(w);
+    jw_member_string(w, "url", FHIR_SOURCE_DATABASE);
+    jw_member_string(w, "valueString", tag);
+    jw_object_end(w);
+}
+
 /* A QuestionnaireResponse's members up to its open item array: the same for every form's response. */
 static void response_open(exporter *x, json_writer *w, const opened *op, const form *fm, const char *purl,
                           const char *t) {
@@ -936,12 +943,19 @@ static void response_open(exporter *x, json_writer *w, const opened *op, const f
     jw_member_string(w, "url", FHIR_INTAKE_EXT);
     jw_member_string(w, "valueString", op->id);
     jw_object_end(w);
-    /* the database the intake came from: this one's, or the one an import kept (provenance.h) */
-    const char *kept = json_string_value(json_object_get(intake_body_record(op->body), "fhir_origin"));
-    jw_object(w);
-    jw_member_string(w, "url", FHIR_SOURCE_DATABASE);
-    jw_member_string(w, "valueString", provenance_valid(kept) ? kept : x->origin);
-    jw_object_end(w);
+    /* the database the intake came from (this one's, or the one an import kept), then each it passed through on
+     * its way here, this one last (provenance.h): back at any of them, it is known there */
+    json_t *record = intake_body_record(op->body);
+    const char *kept = json_string_value(json_object_get(record, "fhir_origin"));
+    bool imported = provenance_valid(kept) && strcmp(kept, x->origin) != 0;
+    source_tag(w, imported ? kept : x->origin);
+    if (imported) {
+        strlist through = strlist_split(json_string_value(json_object_get(record, "fhir_passed")));
+        for (int k = 0; k < through.n; k++)
+            if (provenance_valid(through.v[k]) && strcmp(through.v[k], x->origin) != 0) source_tag(w, through.v[k]);
+        strlist_free(&through);
+        source_tag(w, x->origin);
+    }
     jw_array_end(w);
     response_identifier(x, w, op, fm);
     jw_member_string(w, "questionnaire", qcanon);
@@ -1159,7 +1173,7 @@ static const char *focus_of(const engine *e, json_t *reasons, const char *level,
 
 /* Task.reasonCode (0..1 in R4): the lead reason's rule as a code (urn:triage:rules), the text every reason at
  * the level; Task.description the same reasons, each with what fired it. */
-static bool task_reasons(const exporter *x, json_writer *w, json_t *reasons, const char *level) {
+static void task_reasons(const exporter *x, json_writer *w, json_t *reasons, const char *level) {
     bool at = any_reason_at(reasons, level);
     csv_buf text, desc;
     csv_init(&text);
@@ -1184,15 +1198,13 @@ static bool task_reasons(const exporter *x, json_writer *w, json_t *reasons, con
             csv_raw(&desc, ")");
         }
     }
-    bool wrote = lead && *lead;
-    if (wrote) {
+    if (lead && *lead) {
         jw_key(w, "reasonCode");
         concept(w, FHIR_RULES, lead, lead_text, text.p);
         jw_member_string(w, "description", desc.p);
     }
     csv_free(&text);
     csv_free(&desc);
-    return wrote;
 }
 
 /* Whether a clinician lowered the open item below the level triage gave (the queue's level is below the
@@ -1331,9 +1343,11 @@ static void queue_task(const exporter *x, json_writer *w, const opened *op, cons
     jw_key(w, "code");
     concept(w, FHIR_TASKS, code, NULL, text);
     /* lowered: the reasons that set the level triage gave (those at the queue's lower level may be none) */
-    bool reasoned = task_reasons(x, w, reasons, lowered ? op->level : level);
-    /* raised above a level no rule set (green): the reason is the raise itself (ninth outside integrator: none) */
-    if (!reasoned && raised) {
+    /* raised: the reason is the raise itself, whatever rule set the level triage gave (ninth outside integrator:
+     * none from green; tenth: from orange, the orange rule stood as the red Task's reason); that rule is the
+     * RiskAssessment's, named by reasonReference */
+    if (!raised) task_reasons(x, w, reasons, lowered ? op->level : level);
+    else {
         char why[160];
         snprintf(why, sizeof why, "Raised to %s since triage gave %s (by staff, an overdue escalation or an earlier intake)",
                  level, risk_level_name(assessed));

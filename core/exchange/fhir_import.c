@@ -10,6 +10,8 @@
 
 #include "assess.h"
 #include "clock.h"
+#include "csv.h"
+#include "wipe_alloc.h"
 #include "expr.h"
 #include "fhir.h"
 #include "intake_body.h"
@@ -22,6 +24,8 @@
 #include "util.h"
 
 #define MAX_RESPONSES 4096
+
+static char *passed_through(json_t *extensions);
 
 typedef struct {
     json_t *resource;
@@ -1282,8 +1286,12 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
         if (is_partial(&rs[i])) out->in_progress++;
         /* the database it came from stays with the intake: a de-identified export of it names that one, so it
          * is known there if it ever goes back (provenance.h) */
-        if (rs[i].origin && !json_object_get(record, "fhir_origin"))
+        if (rs[i].origin && !json_object_get(record, "fhir_origin")) {
             json_object_set_new(record, "fhir_origin", json_string(rs[i].origin));
+            char *through = passed_through(json_object_get(rs[i].from->resource, "extension"));
+            if (through) json_object_set_new(record, "fhir_passed", json_string(through));
+            wipe_free(through); /* a csv_buf's text (csv_free's way) */
+        }
         /* the response's own identifier stays with the intake: the export writes it back, so that a round
          * trip through another system is recognised here (and there) */
         if (rs[i].identifier) {
@@ -1363,7 +1371,9 @@ static void safety_first(const response *rs, int nr, error *err) {
     size_t used = 0;
     int named = 0;
     for (int i = 0; i < nr && used + 200 < sizeof head; i++) {
-        const form *f = rs[i].own ? NULL : rs[i].f;
+        /* never for this database's own, nor a screen imported before with these very answers: those clients are in
+         * its queue already ("NOT imported ... see to the client now" for them: tenth outside integrator) */
+        const form *f = rs[i].own || rs[i].already[0] ? NULL : rs[i].f;
         for (int k = 0; f && k < f->n_items; k++) {
             const answer *a = &rs[i].answers[k];
             /* positive, refused, or not readable (two answers, a code not of the item, the item twice): an answer not
@@ -1374,7 +1384,8 @@ static void safety_first(const response *rs, int nr, error *err) {
              * switched off after four "no") had its acute risk said only inside its problem line (ninth outside
              * integrator) */
             const scale *sc = form_item_scale(f, k);
-            bool riding = a->state == ANS_VALUE && sc && a->value > sc->min_value && level_riding_on(f, k) >= LEVEL_ORANGE;
+            bool riding = ((a->state == ANS_VALUE && sc && a->value > sc->min_value) || a->state == ANS_REFUSED) &&
+                          level_riding_on(f, k) >= LEVEL_ORANGE; /* refused: not known, which counts as positive */
             if (!(f->items[k].safety || riding) || !(positive || unread || a->state == ANS_REFUSED || riding)) continue;
             char w[160], code[32];
             where(rs[i].from, w, sizeof w);
@@ -1845,7 +1856,8 @@ static void audit_import(session *s, const response *rs, int nr, const import_re
     session_audit(s, "import", "", detail);
 }
 
-/* A source-database extension's value in a list of extensions, when it is a tag (provenance_valid), or NULL. */
+/* A source-database extension's value in a list of extensions, when it is a tag (provenance_valid), or NULL: the
+ * first is the database the response began in; those after it, each database it passed through since. */
 static const char *origin_in(json_t *extensions) {
     size_t k;
     json_t *x;
@@ -1857,6 +1869,51 @@ static const char *origin_in(json_t *extensions) {
     return NULL;
 }
 
+/* Whether any source-database extension of the list names mine: the response began here or passed through here
+ * (a hub's intakes came back to it through a second database: tenth outside integrator). */
+static bool passed_here(json_t *extensions, const char *mine) {
+    size_t k;
+    json_t *x;
+    json_array_foreach(extensions, k, x) {
+        const char *url = json_string_value(json_object_get(x, "url"));
+        const char *v = json_string_value(json_object_get(x, "valueString"));
+        if (url && !strcmp(url, FHIR_SOURCE_DATABASE) && provenance_valid(v) && !strcmp(v, mine)) return true;
+    }
+    return false;
+}
+
+/* The tags after the first, as kept with the intake (space-separated), or NULL when there are none. */
+static char *passed_through(json_t *extensions) {
+    size_t k;
+    json_t *x;
+    csv_buf b;
+    csv_init(&b);
+    int n = 0;
+    json_array_foreach(extensions, k, x) {
+        const char *url = json_string_value(json_object_get(x, "url"));
+        const char *v = json_string_value(json_object_get(x, "valueString"));
+        if (!url || strcmp(url, FHIR_SOURCE_DATABASE) != 0 || !provenance_valid(v) || n++ == 0) continue;
+        csv_raw(&b, b.n ? " " : "");
+        csv_raw(&b, v);
+    }
+    if (b.n) return b.p;
+    csv_free(&b);
+    return NULL;
+}
+
+/* The intake the response says it was part of (the intake extension), when that intake is in this database: an
+ * identifiable export's response with its identifier and tag stripped still names it (tenth outside integrator). */
+static bool names_an_intake_here(session *s, json_t *extensions) {
+    size_t k;
+    json_t *x;
+    json_array_foreach(extensions, k, x) {
+        const char *url = json_string_value(json_object_get(x, "url"));
+        const char *v = json_string_value(json_object_get(x, "valueString"));
+        if (url && v && !strcmp(url, FHIR_INTAKE_EXT) && strlen(v) < STORE_ID_LEN) return intake_exists(s, v);
+    }
+    return false;
+}
+
 /* Each response's database (its own extension, else the Bundle's), and how many are this database's own (mine)
  * without being recognised (imported before, or amending an intake here), the first of them into *first. A
  * response is this database's when its own extension says so (a triage export writes it on every response), or
@@ -1865,16 +1922,17 @@ static const char *origin_in(json_t *extensions) {
  * none is no triage export's: the Bundle's tag never makes it this database's (a new screen added to an export
  * was refused as "here already", its SAFETY line withheld). Any file: an identifiable export of a second
  * database holding this one's de-identified intakes brought them back too. */
-static int origins(json_t *root, response *rs, int nr, const char *mine, int *first) {
+static int origins(session *s, json_t *root, response *rs, int nr, const char *mine, int *first) {
     const char *file = origin_in(json_object_get(json_object_get(root, "meta"), "extension"));
     bool file_mine = file && mine[0] && !strcmp(file, mine);
     int own = 0;
     *first = -1;
     for (int i = 0; i < nr; i++) {
-        const char *o = origin_in(json_object_get(rs[i].from->resource, "extension"));
+        json_t *ext = json_object_get(rs[i].from->resource, "extension");
+        const char *o = origin_in(ext);
         rs[i].origin = o ? o : file;
         bool recognised = rs[i].already[0] || rs[i].amends[0];
-        rs[i].own = o && mine[0] && (!strcmp(o, mine) || file_mine) && !recognised;
+        rs[i].own = !recognised && ((o && mine[0] && (passed_here(ext, mine) || file_mine)) || names_an_intake_here(s, ext));
         if (rs[i].own && own++ == 0) *first = i;
     }
     return own;
@@ -1929,7 +1987,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     int first_own = -1;
     error tag_err = {0};
     if (!provenance_tag(s->db, mine, &tag_err)) problem(&p, "%s", tag_err.msg);
-    int own = origins(root, rs, nr, mine, &first_own);
+    int own = origins(s, root, rs, nr, mine, &first_own);
     bool own_refused = own > 0 && !(accept & IMPORT_ACCEPT_OWN_EXPORT);
     if (!own_refused)
         for (int i = 0; i < nr; i++) rs[i].own = false; /* taken all the same: safety_first names them as any */

@@ -181,6 +181,11 @@ import "$FX/asq-q5-switched-off.json"
 check "ASQ item 5 yes with items 1-4 no: refused with exit 2" [ "$rc" -eq 2 ]
 # ninth outside integrator: its acute risk was said only inside its problem line; a SAFETY line first, as for any
 check "...a SAFETY line first, for the answer that may mean acute risk" sh -c "printf '%s' \"\$1\" | head -1 | grep -q 'SAFETY: .*asq.item5 is answered .*may mean acute risk'" _ "$err"
+# tenth outside integrator: "refused" there too (not known counts as positive)
+sed 's/"linkId":"item5","answer":\[{"valueCoding":{"system":"urn:triage:answers:asq","code":"yes"}}\]/"linkId":"item5","answer":[{"valueCoding":{"system":"urn:triage:answers:asq","code":"refused"}}]/' \
+    "$FX/asq-q5-switched-off.json" >"$tmp/asq-q5-refused.json"
+import "$tmp/asq-q5-refused.json"
+check "...question 5 refused after four no: refused, a SAFETY line first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -1 | grep -q 'SAFETY: .*asq.item5'" _ "$err"
 check "...naming the entry and the linkId" sh -c "printf '%s' '$err' | grep -q 'entry\[1\] QuestionnaireResponse qr-asq5.*linkId \`item5\`'"
 check "...saying the client may be at acute risk and to assess in person" has_err "acute risk - assess in person"
 check "...and that nothing was imported" has_err "nothing was imported"
@@ -459,6 +464,26 @@ tri admin "$P\n" export --format fhir --out "$tmp/again-id.json"
 DB=$own_db
 import "$tmp/again-id.json"
 check "...an identifiable export of the other database holding them: refused" has_err "2 of the 2 responses .*came from this very database"
+# tenth outside integrator: a hub's intakes came back to it through a second database (A to B, B to C, C back to B):
+# each database a response passes through is named on it, so B is known there
+fresh deid-c
+import "$tmp/deid-relayed.json"
+check "set up: a third database takes the second's de-identified export" has_out "imported 2 responses"
+tri admin "$P\n" export --format fhir --deidentify --out "$tmp/deid-c.json"
+DB=$tmp/deid-again.db
+import "$tmp/deid-c.json"
+check "...its export back into the second: refused, the second named on the way" has_err "2 of the 2 responses .*came from this very database"
+DB=$own_db
+import "$tmp/deid-c.json"
+check "...and into the first" has_err "2 of the 2 responses .*came from this very database"
+# ...and screens imported before get no SAFETY line when a file is refused for another (tenth outside integrator:
+# "NOT imported ... see to the client now" for clients in the queue already)
+import "$FX/phq9-amended.json"
+tri admin "$P\n" export --format fhir --out "$tmp/own-id.json"
+awk '{ lines[NR] = $0 } END { for (i = 1; i < NR; i++) print lines[i]; print ",{\"fullUrl\":\"urn:uuid:0b1e0c2a-7d3f-4e6a-9b8c-0d1e2f3a4b5d\",\"resource\":{\"resourceType\":\"QuestionnaireResponse\",\"questionnaire\":\"http://loinc.org/q/44249-1\",\"status\":\"completed\",\"item\":[{\"linkId\":\"44250-9\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA9999-9\"}}]}]}}"; print lines[NR] }' "$tmp/own-id.json" >"$tmp/own-id-bad.json"
+import "$tmp/own-id-bad.json"
+check "...an own export with one bad new screen: refused, no SAFETY line for the screens imported before" \
+    sh -c "[ $rc -eq 2 ] && ! printf '%s' \"\$1\" | grep -q SAFETY && printf '%s' \"\$1\" | grep -q 'LA9999-9'" _ "$err"
 # ...and a new screen added to this database's own export is no export's (it has no tag of its own): named with its
 # SAFETY line, never "here already" (ninth outside integrator: "1 of the 1 responses came from this very database")
 purl=$(grep -o '"fullUrl":"urn:uuid:[^"]*","resource":{"resourceType":"Patient"' "$tmp/deid.json" | head -1 | sed 's/"fullUrl":"//; s/",.*//')

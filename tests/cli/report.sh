@@ -323,6 +323,9 @@ tri clin "$C\n" queue close "$i3" referred
 check "set up: the lowered item closed" has_out "closed"
 tri desk "$R\n" queue raise "$i4" yellow --reason "sounded worse on the phone"
 check "set up: a green item raised to yellow" has_out "yellow"
+# tenth outside integrator: raised from a level a rule set, the rule stood as the raised Task's reason
+tri desk "$R\n" queue raise "$i1" red --reason "worse on the phone"
+check "set up: an item triage gave orange (unscreened) raised to red" has_out "red"
 tri admin "$P\n" export --format fhir --out "$tmp/closed.json"
 check "a closed lowered item: its RiskAssessment still says the clinician confirmed it lower, with a reason" \
     sh -c "grep '\"resourceType\":\"RiskAssessment\"' '$tmp/closed.json' | grep '\"code\":\"yellow\"' | grep -q 'A clinician confirmed this intake at green, lower than the yellow triage gave'"
@@ -330,6 +333,8 @@ check "a raised item's Task says the level triage gave and that it was raised si
     grep -q 'triage yellow: open (triage gave green; raised since)' "$tmp/closed.json"
 check "...with the raise as its reasonCode, no rule having set green (ninth outside integrator: none)" \
     sh -c "grep 'triage gave green; raised since' '$tmp/closed.json' | grep -q '\"reasonCode\":{\"coding\":\[{\"system\":\"urn:triage:rules\",\"code\":\"raised\"'"
+check "...raised from a level a rule set: the raise is the reason too, not that rule" \
+    sh -c "grep 'triage red: open (triage gave orange; raised since)' '$tmp/closed.json' | grep -q '\"reasonCode\":{\"coding\":\[{\"system\":\"urn:triage:rules\",\"code\":\"raised\".*Raised to red since triage gave orange'"
 if [ -f tests/fhir-validate/node_modules/.installed ]; then
     check "...a valid FHIR R4 Bundle (independent validator)" node tests/fhir-validate/validate.js "$tmp/closed.json"
 fi

@@ -316,7 +316,7 @@ static void save_intake(session *s, const char *name, const char *phone, const c
     json_object_set_new(body, "assessment", result);
     char *b = json_dumps(body, JSON_COMPACT);
     if (name) OK(client_create(s, name, phone, "1990-05-06", client, &msg));
-    intake_input ii = {client, json_string_value(json_object_get(result, "level")), NULL, NULL, b, NULL};
+    intake_input ii = {client, json_string_value(json_object_get(result, "level")), NULL, NULL, b, NULL, NULL};
     OK(intake_save_queued(s, &ii, &W.e.queue, intake, &msg));
     free(b);
     json_decref(body);
@@ -354,7 +354,8 @@ static json_t *assessment_of(session *s, const char *intake) {
 
 /* The responses of a Bundle without their identifiers: what another system's copy of them may look like. */
 /* Another system's copy of an export: without triage's identifiers, nor the extensions that say which database
- * the responses came from (kept, they would be refused as this database's own, here already: provenance.h). */
+ * and which intake of it the responses came from (kept, they would be refused as this database's own, here
+ * already: provenance.h). */
 static void strip_identifiers(json_t *bundle) {
     size_t k;
     json_t *en;
@@ -367,7 +368,8 @@ static void strip_identifiers(json_t *bundle) {
         json_t *x;
         json_array_foreach(json_object_get(r, "extension"), j, x) {
             const char *url = json_string_value(json_object_get(x, "url"));
-            if (!url || strcmp(url, FHIR_SOURCE_DATABASE) != 0) json_array_append(keep, x);
+            if (!url || (strcmp(url, FHIR_SOURCE_DATABASE) != 0 && strcmp(url, FHIR_INTAKE_EXT) != 0))
+                json_array_append(keep, x);
         }
         if (json_object_get(r, "extension")) json_object_set(r, "extension", keep);
         json_decref(keep);
@@ -424,6 +426,27 @@ static void t_fhir_round_trip(void **state) {
     assert_false(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
     if (!strstr(msg.msg, "3 of the 3 responses of this file came from this very database"))
         fail_msg("not refused as this database's own: %s", msg.msg);
+    free(text);
+    /* tenth outside integrator: the tags stripped too, the intake extension still names an intake here: refused */
+    {
+        size_t k;
+        json_t *en;
+        json_object_del(bundle, "meta");
+        json_array_foreach(json_object_get(bundle, "entry"), k, en) {
+            json_t *r = json_object_get(en, "resource"), *keep = json_array();
+            size_t j;
+            json_t *x;
+            json_array_foreach(json_object_get(r, "extension"), j, x) {
+                const char *url = json_string_value(json_object_get(x, "url"));
+                if (!url || strcmp(url, FHIR_SOURCE_DATABASE) != 0) json_array_append(keep, x);
+            }
+            if (json_object_get(r, "extension")) json_object_set(r, "extension", keep);
+            json_decref(keep);
+        }
+    }
+    text = json_dumps(bundle, JSON_COMPACT);
+    assert_false(fhir_import(W.desk, &W.e, text, strlen(text), NULL, &res, &msg));
+    if (!strstr(msg.msg, "came from this very database")) fail_msg("not refused by its intake extension: %s", msg.msg);
     free(text);
     /* without their identifiers (another system's copy) the same responses are new: saved again */
     strip_identifiers(bundle);
@@ -1745,7 +1768,7 @@ static void t_concern_categories(void **state) {
     json_object_set_new(body, "record", record);
     char *b = json_dumps(body, JSON_COMPACT);
     OK(client_create(W.desk, "Cat Person", NULL, NULL, c, &msg));
-    intake_input ii = {c, json_string_value(json_object_get(result, "level")), NULL, NULL, b, NULL};
+    intake_input ii = {c, json_string_value(json_object_get(result, "level")), NULL, NULL, b, NULL, NULL};
     OK(intake_save_queued(W.desk, &ii, &W.e.queue, i, &msg));
     facts_rec f;
     assert_int_equal(W.db.ops->facts_get(W.db.st, i, &f), ST_OK);
