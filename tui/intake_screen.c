@@ -1946,10 +1946,21 @@ static bool phone_guard_holds(app *a, const event *ev, ui_action act) {
     /* leaving the intake records nothing (its draft is kept where it stopped, the held characters dropped) */
     if (act == UA_LEAVE || act == UA_LOGOUT || (act == UA_QUIT && key_kind(a, ev, act) == WK_OTHER)) return false;
     wizard *w = a->in.w;
-    switch (wizard_phone_guard(w, guard_char(a, ev, act))) {
+    int ch = guard_char(a, ev, act);
+    /* the Enter that would record a held digit: not right behind it (core: wizard_held_confirm_arrived) */
+    if (ch == '\n' && wizard_phone_armed(w) && wizard_phone_pending(w)[0]) {
+        bool was = wizard_burst_held(w);
+        if (!wizard_held_confirm_arrived(w, input_key_ms())) {
+            app_message(a, !was || wizard_burst_held(w), "%s",
+                        keyed(was && !wizard_burst_held(w) ? "burst_released" : "burst_held"));
+            return true;
+        }
+    }
+    switch (wizard_phone_guard(w, ch)) {
     case WG_PASS:
         return false;
     case WG_HELD:
+        wizard_key_timed(w, input_key_ms()); /* the Enter that records it is timed from it */
         a->message[0] = '\0';
         int c = wizard_phone_pending_choice(w);
         a->in.choice = (highlight){c >= 0, c >= 0 ? c : 0}; /* the option one held digit would record */

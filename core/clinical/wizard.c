@@ -417,6 +417,32 @@ bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind) {
 
 bool wizard_burst_held(const wizard *w) { return w->burst.held; }
 
+static void pending_clear(wizard *w);
+
+bool wizard_held_confirm_arrived(wizard *w, int64_t now_ms) {
+    int limit = burst_ms(w);
+    bool held = w->phone.armed && w->phone.pending[0];
+    int64_t gap = w->burst.timed ? now_ms - w->burst.key_ms : INT64_MAX;
+    w->burst.timed = true;
+    w->burst.key_ms = now_ms;
+    if (!held || limit <= 0 || w->stage == WZ_SAVED) return true;
+    if (w->burst.held) { /* the pause that ends the hold: it does nothing else (as wizard_key_arrived) */
+        if (gap < limit) return false;
+        w->burst.held = false;
+        return false;
+    }
+    if (gap >= limit) return true;
+    pending_clear(w); /* as a burst's answer is undone: the digit goes, the worker picks again */
+    w->burst.moved = false;
+    w->burst.held = true;
+    return false;
+}
+
+void wizard_key_timed(wizard *w, int64_t now_ms) {
+    w->burst.timed = true;
+    w->burst.key_ms = now_ms;
+}
+
 void wizard_key_moved(wizard *w, int64_t now_ms) {
     w->burst.timed = true;
     w->burst.key_ms = now_ms;
@@ -560,7 +586,10 @@ static wizard_guard pending_enter(wizard *w) {
     if (c < 0) return pending_to_field(w);
     phone_guard_disarm(w); /* the digit was chosen and confirmed: the answers after it are ordinary */
     w->phone.resume_owed = false;
-    return wizard_choose(w, c) ? WG_ANSWERED : WG_HELD;
+    bool chosen = wizard_choose(w, c);
+    /* confirmed by a deliberate Enter: no burst behind it takes it back (a key right behind is held all the same) */
+    w->burst.undo = false;
+    return chosen ? WG_ANSWERED : WG_HELD;
 }
 
 wizard_guard wizard_phone_guard(wizard *w, int ch) {

@@ -127,6 +127,15 @@ bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind);
  * seventeenth tryout). */
 void wizard_key_moved(wizard *w, int64_t now_ms);
 bool wizard_burst_held(const wizard *w);
+/* The keys the phone and resume guards take (a digit held there, the Enter that records it) are timed too: the
+ * Enter that records a held digit is the deliberate key, never one right behind the digit or the key before
+ * (twenty-seventh tryout: after a resume, r 1 0 Enter, 120 ms apart, recorded PHQ-9 item 9 as 0, ORANGE became
+ * YELLOW). wizard_key_timed notes a key the guard held; wizard_held_confirm_arrived is asked for an Enter while a
+ * digit is held: false holds it as a burst (nothing recorded, the held digit dropped: the worker picks again), and
+ * the first key after a pause ends that hold and does nothing else, as the burst guard's does; true lets the Enter
+ * record the digit. */
+void wizard_key_timed(wizard *w, int64_t now_ms);
+bool wizard_held_confirm_arrived(wizard *w, int64_t now_ms);
 
 /* The phone guard. A call-back number typed at a person's pace after Enter skipped the phone or call-back field
  * answered the choice questions that follow with its digits (fifth tryout: 02121121211, every digit a valid answer,

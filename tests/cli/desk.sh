@@ -1122,4 +1122,23 @@ expect "answered, taken up: the field shows its answer" "$D/answered_resumed" "^
 expect "...and Enter keeps it, on to the next" "$D/answered_enter" "Intake: Chen Lihua .*form 1 of 4"
 expect "...the age there too" "$D/answered_enter" "^ *> 50"
 
+# ---- twenty-seventh tryout: after a resume, a digit waits for Enter, and an Enter right behind it (r 1 0 Enter, 120
+# ms apart) recorded it: PHQ-9 item 9's 2 became 0, ORANGE fell. The Enter that records a held digit must not come
+# right behind it: held as a burst, the digit dropped, the worker picks again.
+cli "$P\n$R\n" --user admin user add deskrb --role reception >/dev/null 2>&1
+{
+    printf 'type deskrb\nkey enter\ntype %s\nkey enter\n' "$R"
+    printf 'key n\nkey enter\ntype 1\ntype Rae Burst\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\nkey enter\ntype 13800138000\nkey enter\n'
+    printf 'type 1\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\ntype 1\ntype 0\n'
+    for _ in 1 2 3 4 5 6; do printf 'type 0\n'; done
+    printf 'type 2\nkey esc\ndump %s/rb_before\nkey f3\nkey r\nsoon 0\nsoon enter\ndump %s/rb_fast\n' "$D" "$D"
+    printf 'key enter\nkey enter\ndump %s/rb_after\n' "$D"
+} >"$tmp/resumeburst.script"
+tui "$tmp/resumeburst.script" 120 36
+expect "resume burst: set up, PHQ-9 item 9 answered 2, ORANGE" "$D/rb_before" "Risk level: ORANGE"
+expect "...taken up, 0 and Enter right behind it: held, said so" "$D/rb_fast" "Keys arrived too fast: nothing recorded"
+expect "...still ORANGE, on question 9" "$D/rb_fast" "Risk level: ORANGE"
+expect "...Enter after a pause, then Enter: on to question 10, item 9 still 2 (ORANGE)" "$D/rb_after" "Risk level: ORANGE"
+absent "...never YELLOW or GREEN" "$D/rb_after" "Risk level" "Risk level: \(YELLOW\|GREEN\)"
+
 finish
