@@ -1371,9 +1371,11 @@ static void safety_first(const response *rs, int nr, error *err) {
     size_t used = 0;
     int named = 0;
     for (int i = 0; i < nr && used + 200 < sizeof head; i++) {
-        /* never for this database's own, nor a screen imported before with these very answers: those clients are in
-         * its queue already ("NOT imported ... see to the client now" for them: tenth outside integrator) */
-        const form *f = rs[i].own || rs[i].already[0] ? NULL : rs[i].f;
+        /* never for a screen imported before with these very answers: that client is in the queue already ("NOT
+         * imported ... see to the client now" for them: tenth outside integrator). This database's own are named,
+         * with what to check: their answers are not known to be the ones held here (eleventh: an item 9 changed to
+         * "nearly every day", identifiers stripped, was refused as this database's own without a word of it) */
+        const form *f = rs[i].already[0] ? NULL : rs[i].f;
         for (int k = 0; f && k < f->n_items; k++) {
             const answer *a = &rs[i].answers[k];
             /* positive, refused, or not readable (two answers, a code not of the item, the item twice): an answer not
@@ -1392,11 +1394,14 @@ static void safety_first(const response *rs, int nr, error *err) {
             if (unread) snprintf(code, sizeof code, "not readable (below)");
             else answer_format(f, k, *a, code, sizeof code);
             int m = snprintf(head + used, sizeof head - used, "%sSAFETY: %s: %s.%s is answered `%s`, %s: this screen was "
-                                                              "NOT imported (the problems below); see to the client now",
+                                                              "NOT imported (the problems below); %s",
                              named ? "\n" : "", w, f->id, f->items[k].id, code,
                              riding && !f->items[k].safety ? "an answer that may mean acute risk"
                              : positive                   ? "a positive safety item"
-                                                          : "a safety item not known, which counts as positive");
+                                                          : "a safety item not known, which counts as positive",
+                             rs[i].own ? "it is a screen of this database's own: check that its intake here holds this "
+                                         "answer, and see to the client now if it does not"
+                                       : "see to the client now");
             if (m > 0) used += (size_t)m < sizeof head - used ? (size_t)m : sizeof head - used - 1;
             named++;
             break;
@@ -1997,8 +2002,8 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     if (nr == 0 && p.problems == 0) problem(&p, "no QuestionnaireResponse in the file");
     decide_clients(s, all, n, client_id, accept_other_patient, rs, nr, subjects, ns, &p, err);
     if (own_refused)
-        problem(&p, "entry[%d]: %d of the %d responses of this file came from this very database (extension "
-                    "source-database) and are not recognised as imported before (no identifier of theirs matches): "
+        problem(&p, "entry[%d]: %d of the %d responses of this file came from this very database (their "
+                    "source-database or intake extension) and are not recognised as imported before (no identifier of theirs matches): "
                     "their intakes are here already, and importing them would count each twice in every report; "
                     "import the file into another database, or give --accept-own-export to add them all the same",
                 rs[first_own].from->entry, own, nr);
