@@ -156,7 +156,10 @@ printf '%s\n' "$over" | grep -q ": intake_create: red" && printf '%s\n' "$over" 
 gone=$(sed -n 's/.*; \([0-9]*\) intake(s) saved after the backup are no longer.*/\1/p' "$tmp/restore.out")
 missing=0
 for w in $(sed 's/Writer //' "$tmp/written"); do [ "$(found "Writer $w")" -ge 1 ] || missing=$((missing + 1)); done
-[ -n "$gone" ] && [ "$gone" -eq $((missing + 1)) ] &&
+# (one more at most: the third desk's write in flight when the restore took the lock may have committed before it,
+# and so be counted gone, while its command then failed on the restored file and never logged it as written: seen
+# three times in fourteen runs this session, once in a fresh root with nothing else running)
+[ -n "$gone" ] && [ "$gone" -ge $((missing + 1)) ] && [ "$gone" -le $((missing + 2)) ] &&
     ok "every intake saved before the restore and now gone is counted in its output ($gone: After Backup and $missing)" ||
     bad "intakes gone: the restore says '${gone}', After Backup + $missing writer intakes missing: $(cat "$tmp/restore.out")"
 sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'restore'" 2>/dev/null | grep -q "intakes saved after the backup removed" &&
