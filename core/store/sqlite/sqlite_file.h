@@ -59,7 +59,8 @@ typedef struct {
 
 /* Records what the file at path, opened by db, is now. Call it after opening (once SQLite has read the file,
  * so that its -wal and -shm are open) and after each checkpoint this connection ran. False if the path cannot
- * be examined or a checkpoint is running (take it again later). */
+ * be examined or a checkpoint is running (take it again later), and, once a mark is taken, when the path names
+ * another file now (the mark keeps the file opened; the next check says moved). */
 bool dbfile_mark_take(sqlite3 *db, const char *path, dbfile_mark *m);
 
 /* Compares the file at path with the mark. A change that a checkpoint explains updates the mark. A check that
