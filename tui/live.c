@@ -83,8 +83,7 @@ void live_poll(app *a, bool force) {
     if (!queues_counts(a->db, &l->counts, &err)) app_message(a, true, "%s", err.msg);
     int others_before = l->red_drafts_others;
     const char *on_screen = a->s && a->in.active && a->in.w ? a->in.w->draft_id : NULL;
-    if (!drafts_marked_red(a->db, NULL, &l->red_drafts, &err) ||
-        !drafts_marked_red(a->db, on_screen, &l->red_drafts_others, &err))
+    if (!drafts_marked_red(a->db, on_screen, &l->red_drafts, &l->red_drafts_others, &err))
         app_message(a, true, "%s", err.msg);
     check_reds(a, &before, first);
     if (!first && l->red_drafts_others > others_before) { /* another desk's intake reached RED: the bell, as a new red item */

@@ -54,8 +54,8 @@ static bool marked_red(database *db, const char *id) {
     return at && !strcmp(at + 4, "red");
 }
 
-bool drafts_marked_red(database *db, const char *except_id, int *n, error *err) {
-    *n = 0;
+bool drafts_marked_red(database *db, const char *except_id, int *all, int *others, error *err) {
+    *all = *others = 0;
     draft_rec *drafts = NULL;
     int nd = 0;
     store_status st = db->ops->drafts_before(db->st, INT64_MAX, &drafts, &nd);
@@ -64,7 +64,10 @@ bool drafts_marked_red(database *db, const char *except_id, int *n, error *err) 
         return false;
     }
     for (int i = 0; i < nd; i++) {
-        if (!(except_id && !strcmp(drafts[i].id, except_id)) && marked_red(db, drafts[i].id)) (*n)++;
+        if (marked_red(db, drafts[i].id)) {
+            (*all)++;
+            if (!(except_id && !strcmp(drafts[i].id, except_id))) (*others)++;
+        }
         draft_rec_free(&drafts[i]);
     }
     free(drafts);

@@ -60,12 +60,12 @@ bool draft_held(session *s, const char *id, bool *held, int64_t *updated_at, err
 bool drafts_at_risk_list(session *s, const engine *e, draft_at_risk **out, int *n, error *err);
 
 /* How many drafts in the file the trail marks RED (their newest "draft_at_risk" entry says red, or they are a
- * copy kept at red), but except_id (the draft on this desk's screen now, whose worker sees its level; NULL or
- * "": none): the RED ALERT counts these beside the queue's red items, on every desk and on the idle-lock
+ * copy kept at red): all of them in *all, and in *others all but except_id (the draft on this desk's screen now,
+ * whose worker sees its level; NULL or "": none), in one pass: the RED ALERT counts these beside the queue's red items, on every desk and on the idle-lock
  * screen (twenty-fourth tryout: a RED client in an unsaved intake rang no alert anywhere). Needs no session
  * (the lock screen has none) and opens no draft: a mark's signature is verify's to check; a mark can only add
  * to the alert, never hide one. */
-bool drafts_marked_red(database *db, const char *except_id, int *n, error *err);
+bool drafts_marked_red(database *db, const char *except_id, int *all, int *others, error *err);
 
 /* One unfinished intake of the logged-in worker, for home's list (whose, when, where it stopped). */
 typedef struct {
