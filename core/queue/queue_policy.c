@@ -508,7 +508,12 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
         if (!again) n->declines_in_row++;
         if (n->declines_in_row >= p->decline_limit) n->match_by_hand = true;
         if (n->state == QS_ASSIGNED || n->state == QS_CONTACTED) {
-            n->state = QS_CONFIRMED;
+            /* back to where it was assigned from: a GREEN item may be assigned before a clinician confirmed it, and
+             * then owes that step again as what it is now (raised since, it owes its confirmation) */
+            queue_state from = QS_CONFIRMED;
+            if (!rq->assigned_from || !queue_state_parse(rq->assigned_from, &from) || from > QS_CONFIRMED)
+                from = QS_CONFIRMED;
+            n->state = from;
             n->counselor[0] = '\0';
         }
         break;

@@ -78,6 +78,10 @@ typedef struct {
      * them from the signed trail), or NULL: one of them declined again is refused (it is one suggestion declined,
      * not two: three declined suggestions send the client to a person) */
     const char *declined_row;
+    /* QA_DECLINE of an assigned item: the state it was assigned from ("open", "acknowledged", "confirmed"; core/records
+     * reads it from the item's history), or NULL when not known: the decline puts it back there (a GREEN item assigned
+     * before any clinician looked at it read "confirmed" after a decline: receptionist 24); not known, "confirmed" */
+    const char *assigned_from;
     queue_outcome outcome; /* QA_CLOSE */
 } queue_request;
 

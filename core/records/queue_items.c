@@ -241,6 +241,21 @@ const char *queues_declined_row(session *s, const queue_item *it, char out[QUEUE
     return out;
 }
 
+/* The state the item was in when its counselor was assigned (its newest assign step), or NULL when not known. */
+static const char *assigned_from_state(database *db, const queue_item *it, char out[16]) {
+    out[0] = '\0';
+    if (it->state != QS_ASSIGNED && it->state != QS_CONTACTED) return NULL;
+    queue_event_rec *ev = NULL;
+    int n = 0;
+    if (db->ops->queue_events(db->st, it->id, &ev, &n) != ST_OK) return NULL;
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(ev[i].action, queue_action_name(QA_ASSIGN))) snprintf(out, 16, "%s", ev[i].from_state);
+        queue_event_rec_free(&ev[i]);
+    }
+    free(ev);
+    return out[0] ? out : NULL;
+}
+
 /* True when the space-separated row names c. */
 static bool strlist_has(const char *row, const char *c) {
     strlist l = strlist_split(row);
@@ -358,8 +373,11 @@ bool queues_act_why(session *s, const queue_policy *p, const char *item_id, queu
                                "the file); it is shown as red; a supervisor must look at it", item_id);
         return false;
     }
-    char row[QUEUE_DECLINED_MAX], row_after[QUEUE_DECLINED_MAX];
-    if (rq.action == QA_DECLINE) rq.declined_row = queues_declined_row(s, &before, row);
+    char row[QUEUE_DECLINED_MAX], row_after[QUEUE_DECLINED_MAX], assigned_from[16];
+    if (rq.action == QA_DECLINE) {
+        rq.declined_row = queues_declined_row(s, &before, row);
+        rq.assigned_from = assigned_from_state(s->db, &before, assigned_from);
+    }
     if (!queue_apply_why(p, &it, &rq, clock_now(), rule, &why)) {
         db_rollback(s->db);
         refusal_audited(s, item_id, rq.action, &why, err);

@@ -172,6 +172,15 @@ tri desk "$R\n" queue decline "$aid" c04 --reason "would rather not"
 check "...a fourth decline goes on with the row" sh -c "[ '$(row)' = 'c01 c02 c03 c04' ] && printf '%s' '$out' | grep -q 'MATCH BY HAND'"
 tri desk "$R\n" queue decline "$aid" c02 --reason "would rather not"
 check "...a counselor declined before an assignment is still declined already" has_err "declined c02 already"
+# a GREEN item assigned before any clinician looked at it, then declined, goes back to where it was (receptionist 24:
+# it read "confirmed", a step nobody took)
+intake "Green Walk" '{"phq9":[0,0,0,0,0,0,0,0,0]}'
+nol queue --level green --json
+gid=$(printf '%s' "$out" | sed -n 's/^\[{"id":"\([^"]*\)".*/\1/p')
+tri desk "$R\n" queue assign "$gid" c01
+check "issue 14: a green item assigned while open" has_out "green  assigned"
+tri desk "$R\n" queue decline "$gid" c01 --reason "would rather not"
+check "...declined: open again, not confirmed (nobody confirmed it)" sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'green  open'"
 export TRIAGE_NOW=$RED0
 nol queue bogus
 check "unknown queue command: usage, exit 2" [ "$rc" -eq 2 ]

@@ -533,6 +533,35 @@ static void test_decline_after_contact_restores_deadline(void **state) {
     assert_int_equal(it.contact_attempts, 1);
 }
 
+/* A GREEN item assigned before a clinician confirmed it goes back, declined, to the state it was assigned from (it
+ * read "confirmed", a step nobody took: receptionist 24); raised since, it owes its confirmation; not known, confirmed. */
+static void test_decline_goes_back_to_where_it_was_assigned_from(void **state) {
+    (void)state;
+    queue_item it = item_in(LEVEL_GREEN, QS_ASSIGNED);
+    queue_request rq = valid_request(QA_DECLINE, ROLE_RECEPTION);
+    rq.assigned_from = "open";
+    must_apply(&it, rq, T0 + DAY);
+    assert_int_equal(it.state, QS_OPEN);
+    assert_int_equal(it.deadline, T0 + 28 * DAY);
+    it = item_in(LEVEL_GREEN, QS_CONTACTED);
+    rq.assigned_from = "acknowledged";
+    must_apply(&it, rq, T0 + DAY);
+    assert_int_equal(it.state, QS_ACKNOWLEDGED);
+    it = item_in(LEVEL_YELLOW, QS_ASSIGNED); /* assigned green, raised to yellow since */
+    rq.assigned_from = "open";
+    must_apply(&it, rq, T0 + DAY);
+    assert_int_equal(it.state, QS_OPEN);
+    assert_true(it.deadline > 0);
+    it = item_in(LEVEL_GREEN, QS_ASSIGNED);
+    rq.assigned_from = "contacted"; /* no state one is assigned from */
+    must_apply(&it, rq, T0 + DAY);
+    assert_int_equal(it.state, QS_CONFIRMED);
+    it = item_in(LEVEL_GREEN, QS_ASSIGNED);
+    rq.assigned_from = NULL;
+    must_apply(&it, rq, T0 + DAY);
+    assert_int_equal(it.state, QS_CONFIRMED);
+}
+
 /* ---- deadlines and overdue ---- */
 
 static void expect_not_overdue(queue_item *it, int64_t now) {
@@ -1468,6 +1497,7 @@ int main(void) {
         cmocka_unit_test_setup(test_raise_goes_back_to_open, reset),
         cmocka_unit_test_setup(test_custom_step, reset),
         cmocka_unit_test_setup(test_decline_after_contact_restores_deadline, reset),
+        cmocka_unit_test_setup(test_decline_goes_back_to_where_it_was_assigned_from, reset),
         cmocka_unit_test_setup(test_yellow_boundary, reset),
         cmocka_unit_test_setup(test_acknowledged_yellow_still_escalates, reset),
         cmocka_unit_test_setup(test_red_boundary_and_stays_red, reset),
