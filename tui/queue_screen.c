@@ -251,7 +251,7 @@ static void draw_row(app *a, int y, int width, int i) {
     remaining_tr(it, now, left, sizeof left);
     /* an item whose row MAC failed: the level cell says so and the row reads as red (core/records/queue_items.c) */
     snprintf(reason, sizeof reason, "%s%s%s", it->tampered ? tr("queue_tampered") : "", queue_item_by_hand_now(it) ? tr("by_hand_mark") : "",
-             stored_reason(a, v->reason_rule, v->reason));
+             stored_reason(a, v->reason_rule, v->reason, v->remote));
     /* overdue rows stand out without colour: a mark, the capitals of "OVERDUE", and bold */
     attr_t at = i == q->sel ? theme(C_HILITE) : it->overdue ? A_BOLD : A_NORMAL;
     if (i == q->sel) {

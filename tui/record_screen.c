@@ -103,13 +103,13 @@ static void build(app *a) {
         text_fit(level, sizeof level, risk_level_parse(s->level, &lv) ? level_tr(lv) : s->level, 6); /* the staff's words */
         add(r, level_attr(s->level), "  %s  %s  %s  (%s)", day, level, scores, s->by[0] ? s->by : "?");
         if (s->tampered) add(r, level_attr("red"), "      %s", tr("record_tampered"));
-        for (int k = 0; k < s->n_reasons; k++) add_wrapped(r, "      - ", stored_reason(a, s->reason_rules[k], s->reasons[k]));
+        for (int k = 0; k < s->n_reasons; k++) add_wrapped(r, "      - ", stored_reason(a, s->reason_rules[k], s->reasons[k], s->remote));
         if (s->notes && *s->notes) add(r, C_DIM, "      %s: %s", tr("record_notes"), s->notes);
     }
 }
 
-const char *stored_reason(const app *a, const char *rule, const char *stored) {
-    const char *now = assess_reason_text(a->e, rule, ui_lang());
+const char *stored_reason(const app *a, const char *rule, const char *stored, bool remote) {
+    const char *now = assess_reason_text(a->e, rule, remote, ui_lang());
     return now ? now : stored;
 }
 

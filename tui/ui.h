@@ -484,7 +484,7 @@ const screen_ops *screen_ops_of(screen_id s);
 
 void help_draw(app *a, const layout *l);
 /* A saved reason in the staff language: its rule's text from the rule data now, else the text as saved. */
-const char *stored_reason(const app *a, const char *rule, const char *stored);
+const char *stored_reason(const app *a, const char *rule, const char *stored, bool remote);
 /* How far a key scrolls the help (Down/j 1, Up/k -1, PgDn 5, PgUp -5); 0: the key closes it. */
 int help_scroll_step(const event *ev);
 /* The red banner on every screen while a red item waits for a person; returns the rows it used. */

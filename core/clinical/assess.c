@@ -258,10 +258,10 @@ done:
     return ok;
 }
 
-const char *assess_reason_text(const engine *e, const char *rule, lang l) {
+const char *assess_reason_text(const engine *e, const char *rule, bool remote, lang l) {
     if (!rule || !*rule) return NULL;
     for (int i = 0; i < e->rules.n; i++)
-        if (strcmp(e->rules.v[i].name, rule) == 0) return e->rules.v[i].reason[l];
+        if (strcmp(e->rules.v[i].name, rule) == 0) return risk_rule_reason(&e->rules.v[i], remote, l);
     char key[96];
     snprintf(key, sizeof key, "%s.reason.%s", rule, lang_code(l));
     const char *text = ini_get(&e->cfg.ini, "intake", key);
@@ -335,6 +335,9 @@ json_t *assess_run(const engine *e, const assess_input *in, lang ui) {
         json_array_append_new(reasons, r);
     }
     json_object_set_new(o, "reasons", reasons);
+    /* the reasons in a caller's wording: a record read later words them so again ("do not leave the client alone" on
+     * a phone caller's record: receptionist 27) */
+    if (remote) json_object_set_new(o, "remote", json_true());
     unscreened(e, in, o, ui);
     json_t *scores = json_object();
     for (int f = 0; f < e->forms.n; f++)

@@ -32,8 +32,9 @@ void assess_raise(const engine *e, json_t *result, risk_level floor, const char 
 
 /* A stored reason's text in language l, from the rule data now ([risk] rule.NAME.reason.LANG, or [intake]
  * NAME.reason.LANG for the raised ones: kept_level, unscreened); NULL when the rule is not configured. A saved
- * intake keeps the text in the language it was saved in, so a Chinese desk read English reasons. */
-const char *assess_reason_text(const engine *e, const char *rule, lang l);
+ * intake keeps the text in the language it was saved in, so a Chinese desk read English reasons. remote: the
+ * caller's wording, for an intake whose assessment says "remote" (a phone or online intake). */
+const char *assess_reason_text(const engine *e, const char *rule, bool remote, lang l);
 
 /* Runs risk and matching and builds the output object (reasons in ui language). An assessment that gives no
  * suicide-risk screen at all is at least orange (rule `unscreened`). */

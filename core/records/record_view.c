@@ -111,6 +111,7 @@ bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, 
     if (intake_summary_parse(body, &sum) && sum.n_reasons) {
         snprintf(out->reason, sizeof out->reason, "%s", sum.reasons[0]);
         snprintf(out->reason_rule, sizeof out->reason_rule, "%s", sum.reason_rules[0]);
+        out->remote = sum.remote;
     }
     secret_free(body);
     return true;
@@ -127,6 +128,7 @@ bool intake_summary_parse(const char *body, intake_summary *out) {
     }
     const char *level = json_string_value(json_object_get(as, "level"));
     snprintf(out->level, sizeof out->level, "%s", level ? level : "");
+    out->remote = json_is_true(json_object_get(as, "remote"));
     json_t *scores = json_object_get(as, "scores");
     const char *form_id;
     json_t *sc;

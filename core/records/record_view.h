@@ -17,6 +17,7 @@ typedef struct {
     char short_id[9];  /* the first 8 characters of the client id */
     char reason[192];  /* the first reason of the intake that set the level, or "" */
     char reason_rule[64]; /* its rule's name, to show it in the staff language (assess_reason_text), or "" */
+    bool remote;          /* the intake was a call (phone, online): its reasons in a caller's wording */
 } queue_row_view;
 
 /* Reads a queue row's view (opens the client's name and the intake's body; no audit entry). */
@@ -52,6 +53,7 @@ typedef struct {
     char reasons[VIEW_MAX_REASONS][192];
     char reason_rules[VIEW_MAX_REASONS][64]; /* each reason's rule name, or "" */
     int n_reasons;
+    bool remote; /* the assessment says "remote" (a phone or online intake): reasons in a caller's wording */
     char *notes; /* secure memory, or NULL (none, or not the reader's to read) */
     bool tampered; /* the clear row was edited in the file (core/records/rowmac.h); level is the sealed one */
 } intake_summary;

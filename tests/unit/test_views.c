@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "assess.h"
 #include "clock.h"
 #include "engine.h"
 #include "queue_items.h"
@@ -125,6 +126,25 @@ static void test_summary_parse(void **state) {
     assert_false(intake_summary_parse("not json", &s));
     assert_false(intake_summary_parse("{\"input\":{}}", &s));
     assert_false(intake_summary_parse(NULL, &s));
+}
+
+/* A phone caller's record words its reasons for a caller, as the live panel did (receptionist 27: the record said
+ * "Do not leave the client alone" of a caller); a walk-in's, for the room. (test_wizard: assess_run says "remote"
+ * for a call.) */
+static void test_caller_reasons_stay_a_callers(void **state) {
+    world *w = *state;
+    for (int k = 0; k < 2; k++) {
+        char body[256];
+        snprintf(body, sizeof body, "{\"assessment\":{\"level\":\"red\",%s\"reasons\":[{\"rule\":\"asq_acute\",\"text\":\"as saved\"}]}}",
+                 k == 0 ? "\"remote\":true," : "");
+        intake_summary sum;
+        assert_true(intake_summary_parse(body, &sum));
+        assert_int_equal(sum.remote, k == 0);
+        const char *now = assess_reason_text(&w->e, sum.reason_rules[0], sum.remote, LANG_EN);
+        assert_non_null(now);
+        if (k == 0) assert_null(strstr(now, "client alone"));
+        else assert_non_null(strstr(now, "client alone"));
+    }
 }
 
 static void test_counts(void **state) {
@@ -421,6 +441,7 @@ static void test_staff_list(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_initials),          cmocka_unit_test(test_summary_parse),
+        cmocka_unit_test(test_caller_reasons_stay_a_callers),
         cmocka_unit_test(test_counts),            cmocka_unit_test(test_pages_and_filters),
         cmocka_unit_test(test_row_view),          cmocka_unit_test(test_history_and_overdue),
         cmocka_unit_test(test_declines_name_suggestions),

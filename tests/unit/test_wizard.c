@@ -2258,6 +2258,10 @@ static void test_reason_follows_channel(void **state) {
     assert_int_equal(wizard_channel(w), SAFETY_CHANNEL_REMOTE);
     const char *live = risk_rule_reason(rule, wizard_channel(w) == SAFETY_CHANNEL_REMOTE, LANG_EN);
     assert_non_null(strstr(live, "before the call ends"));
+    /* the saved assessment says it was a call: the record words its reasons for a caller too (receptionist 27) */
+    json_t *saved = assess_run(&e, &w->in, LANG_EN);
+    assert_true(json_is_true(json_object_get(saved, "remote")));
+    json_decref(saved);
     assert_null(strstr(live, "client leaves"));
     assert_non_null(strstr(reason_saved(w, "asq_positive"), "before the call ends"));
     assert_non_null(strstr(risk_rule_reason(rule, true, LANG_ZH), "通话结束前"));
@@ -2271,6 +2275,9 @@ static void test_reason_follows_channel(void **state) {
     assert_true(fired(w, "asq_positive"));
     assert_non_null(strstr(risk_rule_reason(rule, wizard_channel(w) == SAFETY_CHANNEL_REMOTE, LANG_EN), "before the client leaves"));
     assert_non_null(strstr(reason_saved(w, "asq_positive"), "before the client leaves"));
+    saved = assess_run(&e, &w->in, LANG_EN);
+    assert_null(json_object_get(saved, "remote")); /* in the room: no mark */
+    json_decref(saved);
 }
 
 /* A draft left at ASQ question 5 after a positive (question 5 not answered): acute, red, wherever it is shown. The
