@@ -42,6 +42,7 @@ static const struct {
     {"hotline_none", "This centre has no hotline path ([intake] hotline_forms is empty).", "本中心未设置热线流程（[intake] hotline_forms 为空）。"},
     {"caller_id_line", "Caller id (to call back and to find this caller):", "来电者编号（用于回拨和查找此来电者）："},
     {"callback_line", "Call-back number:", "回拨号码："},
+    {"phone_changed_line", "Phone on the record changed to:", "档案中的电话已改为："},
     {"find_title", "Find the client", "查找来访者"},
     {"find_hint", "Type a name or phone and press {choose} to search; {choose} on an empty line starts a new client.",
      "输入姓名或电话后按 {choose} 搜索；空白时按 {choose} 新建来访者。"},

@@ -1151,6 +1151,10 @@ static void summary_draw(app *a, const layout *l) {
             draw_text(y++, x, width, line, A_BOLD);
         }
     }
+    if (a->sum.phone_changed) { /* said, as every change of the record is (twenty-seventh tryout: it was not stored) */
+        snprintf(line, sizeof line, "%s %s", tr("phone_changed_line"), wizard_text(a->in.w, "intake", "phone"));
+        draw_text(y++, x, width, line, A_BOLD);
+    }
     y++;
     y += draw_due_now(a, y, x, width);
     y += draw_deadline(a, y, x, width);
@@ -1368,6 +1372,7 @@ static void save_intake(app *a) {
     queues_open_for_client(a->db, client_id, &a->sum.item);
     a->sum.declining = false;
     a->sum.n_declined = 0;
+    a->sum.phone_changed = saved.phone_changed;
     summary_whom_read(a);
     a->message[0] = '\0';
 }
@@ -1468,6 +1473,7 @@ static reaction start_new(app *a, const client_plain *known) {
         note_queue_level(a);
         prefill(a, "preferred_name", known->name, true);
         prefill(a, "phone", known->phone, true);
+        wizard_note_record_phone(a->in.w, known->phone); /* changed at the desk, the record takes the new one */
         prefill(a, "birth_date", known->birth, true);
         /* the language the client gave last time: read in it, not asked again (Esc on the first question asks) */
         lang l;

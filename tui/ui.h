@@ -422,6 +422,7 @@ typedef struct {
      * not named), "" for nobody; read on arriving and after each decline */
     char whom[65];
     int n_declined; /* declined here */
+    bool phone_changed; /* the returning client's phone on record was replaced by the one changed at the desk */
 } summary_screen;
 
 /* A question asked before something is done that cannot be undone. */

@@ -198,6 +198,18 @@ void wizard_free(wizard *w) {
         }
     secret_free(w->unentered);
     w->unentered = NULL;
+    secret_free(w->record_phone);
+    w->record_phone = NULL;
+}
+
+void wizard_note_record_phone(wizard *w, const char *phone) {
+    if (!w->record_phone) w->record_phone = secret_alloc(WIZARD_TEXT_MAX);
+    if (w->record_phone) snprintf(w->record_phone, WIZARD_TEXT_MAX, "%s", phone ? phone : "");
+}
+
+bool wizard_phone_changed(const wizard *w, bool (*same)(const char *, const char *)) {
+    const char *phone = wizard_text(w, "intake", "phone");
+    return w->record_phone && *phone && !same(phone, w->record_phone);
 }
 
 static bool typed_item(const form_item *it) { return it->type == ITEM_TEXT || it->type == ITEM_NUMBER || it->type == ITEM_DATE; }
@@ -1030,6 +1042,7 @@ char *wizard_to_json(const wizard *w) {
     json_object_set_new(o, "version", json_integer(1));
     json_object_set_new(o, "client_lang", json_string(lang_code(w->client_lang)));
     json_object_set_new(o, "client_id", json_string(w->client_id));
+    if (w->record_phone) json_object_set_new(o, "record_phone", json_string(w->record_phone)); /* sealed with the draft */
     if (w->caller_id[0]) { /* an anonymous caller keeps the id they were given when the call resumes */
         json_object_set_new(o, "caller_id", json_string(w->caller_id));
         json_object_set_new(o, "anonymous_name", json_string(w->anonymous_name));
@@ -1263,6 +1276,8 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
                 snprintf(w->caller_id, sizeof w->caller_id, "%s", caller);
                 snprintf(w->anonymous_name, sizeof w->anonymous_name, "%s", anon);
             }
+            const char *record_phone = json_string_value(json_object_get(o, "record_phone"));
+            if (record_phone && strlen(record_phone) < WIZARD_TEXT_MAX) wizard_note_record_phone(w, record_phone);
             w->callback_none = json_is_true(json_object_get(o, "callback_none"));
             w->callback_none_early = json_is_true(json_object_get(o, "callback_none_early"));
             w->left_at_save = json_is_true(json_object_get(o, "left"));

@@ -56,6 +56,11 @@ typedef struct {
      * was gone: twenty-first tryout); never an answer, only the field's text when the question is back */
     char *unentered;
     int unentered_pos, unentered_item;
+    /* the phone on the returning client's record when the interview took it up (secret memory, "" for none), or NULL
+     * when not known (a draft from before it was kept): the intake form's phone other than this at the save is the
+     * worker's change of it, and replaces the record's (twenty-seventh tryout: an edited phone was silently not
+     * stored); only the worker's: a record changed at another desk since is not put back */
+    char *record_phone;
     /* the desk leaves the intake (a quit, a logout, the idle lock): its last save says so, and a desk resuming the
      * draft soon after is not told it "may be open at another desk" (twenty-second tryout: quitting and logging
      * straight back in warned of a desk that was gone). left_at_save is what the resumed draft said. */
@@ -241,6 +246,13 @@ void wizard_safety_describe(const wizard *w, char *buf, size_t size);
  * before the forms, the search just typed) without moving: value is the text, or the choice's code. False
  * when the form or item is not asked, the value does not fit it, or the item is a safety item. */
 bool wizard_prefill(wizard *w, const char *form_id, const char *item_id, const char *value);
+
+/* Notes the phone a returning client's record holds as the interview takes it up ("" for none; see record_phone). */
+void wizard_note_record_phone(wizard *w, const char *phone);
+/* True when the interview's intake-form phone is not empty and is not the one the record held when the interview
+ * took it up (known: wizard_note_record_phone, kept in the draft): the worker changed it. same compares two phones
+ * as the records do (digits only). */
+bool wizard_phone_changed(const wizard *w, bool (*same)(const char *, const char *));
 
 /* The typed answer of an item of the intake form by item id ("preferred_name", "phone", ...), or "". */
 const char *wizard_text(const wizard *w, const char *form_id, const char *item_id);

@@ -1330,7 +1330,7 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
     if (ok) {
         /* the one core use case: the client (when new) and the intake in one transaction */
         intake_subject who = {sj->create ? NULL : sj->client_id, sj->name, sj->phone, sj->birth, NULL, record,
-                              e->cfg.ui_lang, false};
+                              e->cfg.ui_lang, false, false};
         intake_saved saved;
         ok = intake_finish_given_at(s, e, in, &who, given_at, &saved, err) &&
              remember_group(s, rs, nr, g, saved.intake_id, err);

@@ -86,7 +86,8 @@ static bool finish(session *s, const engine *e, assess_input *in, const intake_s
     const char *client_id = known[0] ? known : who->client_id;
     bool existing = client_id && client_id[0];
     client_new nc = {who->name, who->phone, who->birth};
-    intake_input ii = {existing ? client_id : NULL, level, suggested, NULL, text, who->notes, existing ? who->phone : NULL};
+    intake_input ii = {existing ? client_id : NULL, level, suggested, NULL, text, who->notes, existing ? who->phone : NULL,
+                       existing && who->phone_replaces, &out->phone_changed};
     bool ok = text != NULL;
     if (!ok) error_set(err, ERR_INTERNAL, "out of memory");
     ok = ok && intake_save_given_at(s, existing ? NULL : &nc, &ii, &e->queue, given_at, draft_id, out->client_id,
@@ -139,8 +140,9 @@ bool intake_finish_interview(session *s, wizard *w, lang reasons_lang, intake_sa
     const char *name = wizard_client_name(w);
     /* an anonymous caller is its caller id: the same id is the same caller */
     bool anonymous = w->caller_id[0] && w->anonymous_name[0] && !strcmp(name, w->anonymous_name);
+    /* a returning client's phone the worker changed at the desk is the one to keep */
     intake_subject who = {w->client_id, name, wizard_client_phone(w), wizard_text(w, "intake", "birth_date"), NULL,
-                          record, reasons_lang, anonymous};
+                          record, reasons_lang, anonymous, wizard_phone_changed(w, client_phones_same)};
     bool ok = finish(s, w->e, &w->in, &who, w->kept, w->draft_id, 0, out, err);
     json_decref(record);
     wizard_recompute(w); /* the panel and the summary show what was saved */

@@ -32,6 +32,8 @@ typedef struct {
     lang reasons_lang;                /* the language the stored reasons are written in */
     bool anonymous;                   /* an anonymous caller: its name (which carries the caller id) alone says
                                        * who it is */
+    bool phone_replaces;              /* phone is the worker's for an existing client (the interview): it replaces
+                                       * the record's (intake_input) */
 } intake_subject;
 
 typedef struct {
@@ -39,6 +41,7 @@ typedef struct {
     char intake_id[STORE_ID_LEN];
     risk_level level;
     json_t *assessment; /* what was saved: level, reasons, scores, matches (the caller json_decref's it) */
+    bool phone_changed; /* the existing client's phone on record was replaced by the interview's (the summary says so) */
 } intake_saved;
 
 /* The consent rule: a form given with a `consent` item must have it answered "yes" once it is answered (or

@@ -25,8 +25,13 @@ typedef struct {
     const char *notes;     /* free text or NULL */
     /* an existing client's phone as this intake gave it, or NULL: it fills the record's when that has none (an
      * anonymous caller's call-back number given on a later intake was on no record: twenty-sixth tryout); a phone
-     * on record is never replaced by one */
+     * on record is replaced only when phone_replaces says so */
     const char *phone;
+    /* phone is the number a worker gave at the desk for this client (the interview, which shows the record's and
+     * lets it be changed): another than the record's replaces it, audited client_phone_changed (twenty-seventh
+     * tryout: an edited phone was silently not stored). A file's (intake new, import) never replaces one. */
+    bool phone_replaces;
+    bool *phone_changed; /* set true when the record's phone was replaced; may be NULL */
 } intake_input;
 
 bool intake_save(session *s, const intake_input *in, char id[STORE_ID_LEN], error *err);

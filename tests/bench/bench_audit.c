@@ -103,7 +103,7 @@ static stats note_saves(session *s, int n, double *first) {
     for (int i = 0; i < n; i++) {
         char cid[STORE_ID_LEN], iid[STORE_ID_LEN];
         if (!client_create(s, "Bench Person", "555 0100", "1990-01-01", cid, &err)) die("client", err.msg);
-        intake_input in = {cid, "yellow", NULL, NULL, "{\"answers\":{}}", "a short note", NULL};
+        intake_input in = {cid, "yellow", NULL, NULL, "{\"answers\":{}}", "a short note", NULL, false, NULL};
         double t0 = now_us();
         if (!intake_save(s, &in, iid, &err)) die("save", err.msg);
         t[i] = now_us() - t0;
@@ -163,7 +163,7 @@ static void bench_save(session *s) {
     for (int i = 0; i < SAVES; i++) {
         char cid[STORE_ID_LEN], iid[STORE_ID_LEN];
         if (!client_create(s, "Bench Person", "555 0100", "1990-01-01", cid, &err)) die("client", err.msg);
-        intake_input in = {cid, "yellow", NULL, NULL, body, "a short note", NULL};
+        intake_input in = {cid, "yellow", NULL, NULL, body, "a short note", NULL, false, NULL};
         double t0 = now_us();
         if (!intake_save(s, &in, iid, &err)) die("save", err.msg);
         t[i] = now_us() - t0;

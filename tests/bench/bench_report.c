@@ -139,7 +139,7 @@ static void save_intakes(session *s, const engine *e, long n) {
         snprintf(name, sizeof name, "Bench Person %ld", i);
         snprintf(phone, sizeof phone, "1380000%04ld", i % 10000);
         if (!client_create(s, name, phone, "1990-01-01", client, &err)) die("client", err.msg);
-        intake_input ii = {client, lv[i % 4], NULL, NULL, bodies[i % 4], NULL, NULL};
+        intake_input ii = {client, lv[i % 4], NULL, NULL, bodies[i % 4], NULL, NULL, false, NULL};
         if (!intake_save_queued(s, &ii, &e->queue, intake, &err)) die("intake", err.msg);
     }
     for (int k = 0; k < 4; k++) {

@@ -580,7 +580,7 @@ int main(int argc, char **argv) {
     for (int r = -WARM_SAVES; r < SAVES; r++) {
         int p = (r + WARM_SAVES) % POOL;
         intake_input in = {client_ids[(r + WARM_SAVES) % INTAKE_CLIENTS], levels[p % 4], "c07", "c12", bodies[p],
-                           notes_pool[p % 4], NULL};
+                           notes_pool[p % 4], NULL, false, NULL};
         char id[STORE_ID_LEN];
         double ts = 0, tp = 0;
         for (int half = 0; half < 2; half++) { /* alternate which goes first */
@@ -775,7 +775,7 @@ int main(int argc, char **argv) {
             if (!db_begin(&db3, &err)) die("size: begin", err.msg);
             for (int k = 0; k < SIZE_BATCH; k++, r++) {
                 int p = r % POOL;
-                intake_input in = {cid, levels[p % 4], "c07", "c12", pool[p], notes_pool[p % 4], NULL};
+                intake_input in = {cid, levels[p % 4], "c07", "c12", pool[p], notes_pool[p % 4], NULL, false, NULL};
                 char id[STORE_ID_LEN];
                 plain_bytes += strlen(in.body) + strlen(in.notes);
                 bool ok = sealed_db ? sealed_insert(s3, &in, &err)

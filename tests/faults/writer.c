@@ -122,7 +122,7 @@ static bool one_cycle(long k, tally *t) {
     }
     snprintf(body, sizeof body, "{\"writer\":%d,\"k\":%ld,\"answers\":{\"phq9\":[1,2,3,0,1,2,3,0,1]}}", (int)getpid(),
              k);
-    intake_input in = {cid, k % 2 ? "yellow" : "green", NULL, NULL, body, k % 3 ? NULL : "a note", NULL};
+    intake_input in = {cid, k % 2 ? "yellow" : "green", NULL, NULL, body, k % 3 ? NULL : "a note", NULL, false, NULL};
     double t0 = now_us();
     if (!intake_save_queued(me, &in, &policy, iid, &err)) return failed("intake_save_queued");
     double t1 = now_us();

@@ -105,7 +105,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     if (!vault_init() || !mkdtemp(dir)) abort();
     snprintf(path, sizeof path, "%s/t.db", dir);
     db_settings set = {5000, KDF_INTERACTIVE, 5, 8, "", ""};
-    intake_input in = {NULL, "red", NULL, NULL, "{\"answers\":{\"phq9\":[2,2,3,2,1,2,1,1,1]}}", "a note", NULL};
+    intake_input in = {NULL, "red", NULL, NULL, "{\"answers\":{\"phq9\":[2,2,3,2,1,2,1,1,1]}}", "a note", NULL, false, NULL};
     if (!db_open(&db, path, true, &set, &err) ||
         !db_initialise(&db, "admin", PASS, strlen(PASS), &err) ||
         session_login(&db, "admin", PASS, strlen(PASS), &s, &wait, &err) != LOGIN_OK ||

@@ -105,7 +105,7 @@ static void step_read(int64_t before, const char *what) {
 static void save_note(session *s) {
     char cid[STORE_ID_LEN], iid[STORE_ID_LEN];
     OK(client_create(s, "Facts Person", "555 0100", "1990-01-01", cid, &msg));
-    intake_input in = {cid, "yellow", NULL, NULL, "{\"answers\":{}}", "a short note", NULL};
+    intake_input in = {cid, "yellow", NULL, NULL, "{\"answers\":{}}", "a short note", NULL, false, NULL};
     OK(intake_save(s, &in, iid, &msg));
 }
 

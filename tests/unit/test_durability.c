@@ -202,7 +202,7 @@ static int writer(const char *path, const char *name, int n, int ready_fd, int g
             rc = 13;
             break;
         }
-        intake_input in = {cid, i % 2 ? "yellow" : "green", NULL, NULL, body, i % 3 ? NULL : "a note", NULL};
+        intake_input in = {cid, i % 2 ? "yellow" : "green", NULL, NULL, body, i % 3 ? NULL : "a note", NULL, false, NULL};
         if (!intake_save(s, &in, iid, &e)) {
             fprintf(stderr, "%s: intake_save %d failed: %s\n", name, i, e.msg);
             rc = 14;

@@ -125,7 +125,7 @@ static void save_find_view(void) {
         "\"assessment\":{\"level\":\"yellow\",\"reasons\":[{\"text\":\"said: " ANSWER_MARK "\"}],"
         "\"scores\":{\"phq9\":{\"total\":7}},\"matches\":[]}}";
     client_new nc = {NAME_MARK " Lee", "+1 " PHONE_MARK, "1990-04-01"};
-    intake_input in = {NULL, "yellow", NULL, NULL, body, "notes on " ANSWER_MARK, NULL};
+    intake_input in = {NULL, "yellow", NULL, NULL, body, "notes on " ANSWER_MARK, NULL, false, NULL};
     char cid[STORE_ID_LEN], iid[STORE_ID_LEN];
     if (!intake_save_with_client(s, &nc, &in, NULL, cid, iid, &err)) fail_msg("save: %s", err.msg);
     client_plain *list = NULL;

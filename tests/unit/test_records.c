@@ -395,7 +395,7 @@ static void new_client(session *s, const char *name, const char *phone, const ch
 
 static void new_intake(session *s, const char *client, const char *level, const char *body, const char *notes,
                        char id[STORE_ID_LEN]) {
-    intake_input in = {client, level, NULL, NULL, body, notes, NULL};
+    intake_input in = {client, level, NULL, NULL, body, notes, NULL, false, NULL};
     OK(intake_save(s, &in, id, &msg));
     assert_int_equal(strlen(id), 36);
 }
@@ -960,7 +960,7 @@ static void t_intakes(void **state) {
     new_client(W.alice, "Intake Person", "13700000001", "2001-02-03", cl);
     const char *body = "{\"answers\":{\"phq9\":[3,3,2,3,2,3,2,1,2]},\"scores\":{\"phq9\":21},\"reasons\":[\"阳性\"]}";
     const char *notes = "talked about the bridge; 说到了桥";
-    intake_input in = {cl, "red", "c01", "c02", body, notes, NULL};
+    intake_input in = {cl, "red", "c01", "c02", body, notes, NULL, false, NULL};
     OK(intake_save(W.alice, &in, in1, &msg));
     new_intake(W.alice, cl, "green", "{\"answers\":{}}", NULL, in2);
     assert_string_not_equal(in1, in2);
@@ -1021,11 +1021,11 @@ static void t_intakes(void **state) {
     char id[STORE_ID_LEN] = "";
     static const char *const levels[] = {"purple", "RED", "", "red ", NULL};
     for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++) {
-        intake_input x = {cl, levels[i], NULL, NULL, "{}", NULL, NULL};
+        intake_input x = {cl, levels[i], NULL, NULL, "{}", NULL, NULL, false, NULL};
         REFUSED(intake_save(W.alice, &x, id, &msg), "level must be red, orange, yellow or green");
     }
     REFUSED(intake_save(W.alice, NULL, id, &msg), "level");
-    intake_input x = {MISSING_ID, "yellow", NULL, NULL, "{}", NULL, NULL};
+    intake_input x = {MISSING_ID, "yellow", NULL, NULL, "{}", NULL, NULL, false, NULL};
     REFUSED(intake_save(W.alice, &x, id, &msg), "no client");
     HAS(msg.msg, MISSING_ID);
     x.client_id = NULL;
@@ -1035,15 +1035,15 @@ static void t_intakes(void **state) {
     assert_non_null(big);
     memset(big, 'a', big_n);
     big[big_n] = '\0';
-    intake_input y = {cl, "orange", NULL, NULL, big, NULL, NULL};
+    intake_input y = {cl, "orange", NULL, NULL, big, NULL, NULL, false, NULL};
     REFUSED(intake_save(W.alice, &y, id, &msg), "intake.body: longer than");
     free(big);
-    intake_input z = {cl, "orange", NULL, NULL, "", NULL, NULL};
+    intake_input z = {cl, "orange", NULL, NULL, "", NULL, NULL, false, NULL};
     REFUSED(intake_save(W.alice, &z, id, &msg), "intake.body: required");
-    intake_input u = {cl, "orange", NULL, NULL, "{}", "bad bytes \xff\xfe here", NULL};
+    intake_input u = {cl, "orange", NULL, NULL, "{}", "bad bytes \xff\xfe here", NULL, false, NULL};
     REFUSED(intake_save(W.alice, &u, id, &msg), "intake.notes");
     HAS(msg.msg, "UTF-8");
-    intake_input v = {cl, "orange", NULL, NULL, "{\"x\":\"\xc0\xaf\"}", NULL, NULL}; /* overlong */
+    intake_input v = {cl, "orange", NULL, NULL, "{\"x\":\"\xc0\xaf\"}", NULL, NULL, false, NULL}; /* overlong */
     REFUSED(intake_save(W.alice, &v, id, &msg), "intake.body");
     assert_int_equal(sealed_n(&W.db, "intakes", "body", NULL), bodies);
     assert_string_equal(id, ""); /* untouched */
@@ -1227,7 +1227,7 @@ static void t_save_ends_its_draft(void **state) {
     new_client(W.alice, "Draft Ender", NULL, NULL, cl);
     OK(draft_save(W.alice, mine, "{\"step\":4}", &msg));
     OK(draft_save(W.carol, theirs, "{\"step\":2}", &msg));
-    intake_input in = {cl, "orange", NULL, NULL, "{}", NULL, NULL};
+    intake_input in = {cl, "orange", NULL, NULL, "{}", NULL, NULL, false, NULL};
     OK(intake_save_given_at(W.alice, NULL, &in, NULL, 0, mine, cid, iid, &msg));
     char got[STORE_ID_LEN] = "";
     char *body = NULL;
@@ -1255,7 +1255,7 @@ static void t_draft_saved_once(void **state) {
     int64_t before = 0, now = 0;
     assert_int_equal(W.db.ops->client_count(W.db.st, &before), ST_OK);
     client_new nc = {"Twice Saved", NULL, NULL};
-    intake_input in = {NULL, "orange", NULL, NULL, "{}", NULL, NULL};
+    intake_input in = {NULL, "orange", NULL, NULL, "{}", NULL, NULL, false, NULL};
     OK(intake_save_given_at(W.alice, &nc, &in, NULL, 0, d, cid, iid, &msg));
     assert_int_equal(W.db.ops->client_count(W.db.st, &now), ST_OK);
     assert_int_equal(now, before + 1);
@@ -1285,7 +1285,7 @@ static void t_queue_refusal_kinds(void **state) {
     new_client(W.alice, "Queue Racer", NULL, NULL, cl);
     queue_policy p;
     queue_policy_defaults(&p);
-    intake_input in = {cl, "yellow", NULL, NULL, "{}", NULL, NULL};
+    intake_input in = {cl, "yellow", NULL, NULL, "{}", NULL, NULL, false, NULL};
     OK(intake_save_given_at(W.alice, NULL, &in, &p, 0, NULL, cid, iid, &msg));
     queue_item it;
     assert_true(queues_open_for_client(&W.db, cl, &it));
@@ -2472,7 +2472,7 @@ static void t_clinical_key(void **state) {
      * which reception reads; refused now, and nothing saved */
     int64_t intakes_before = raw_int(path, "SELECT count(*) FROM intakes");
     raw_exec(path, "DELETE FROM meta WHERE key = 'clinical_pk'");
-    intake_input in4 = {cl, "green", NULL, NULL, "{\"a\":4}", "must not be readable by reception", NULL};
+    intake_input in4 = {cl, "green", NULL, NULL, "{\"a\":4}", "must not be readable by reception", NULL, false, NULL};
     REFUSED(intake_save(alice, &in4, i4, &msg), "is missing from the file");
     REFUSED(intake_save(carol, &in4, i4, &msg), "is missing from the file");
     assert_int_equal(raw_int(path, "SELECT count(*) FROM intakes"), intakes_before);

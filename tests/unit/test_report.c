@@ -316,7 +316,7 @@ static void save_intake(session *s, const char *name, const char *phone, const c
     json_object_set_new(body, "assessment", result);
     char *b = json_dumps(body, JSON_COMPACT);
     if (name) OK(client_create(s, name, phone, "1990-05-06", client, &msg));
-    intake_input ii = {client, json_string_value(json_object_get(result, "level")), NULL, NULL, b, NULL, NULL};
+    intake_input ii = {client, json_string_value(json_object_get(result, "level")), NULL, NULL, b, NULL, NULL, false, NULL};
     OK(intake_save_queued(s, &ii, &W.e.queue, intake, &msg));
     free(b);
     json_decref(body);
@@ -1768,7 +1768,7 @@ static void t_concern_categories(void **state) {
     json_object_set_new(body, "record", record);
     char *b = json_dumps(body, JSON_COMPACT);
     OK(client_create(W.desk, "Cat Person", NULL, NULL, c, &msg));
-    intake_input ii = {c, json_string_value(json_object_get(result, "level")), NULL, NULL, b, NULL, NULL};
+    intake_input ii = {c, json_string_value(json_object_get(result, "level")), NULL, NULL, b, NULL, NULL, false, NULL};
     OK(intake_save_queued(W.desk, &ii, &W.e.queue, i, &msg));
     facts_rec f;
     assert_int_equal(W.db.ops->facts_get(W.db.st, i, &f), ST_OK);

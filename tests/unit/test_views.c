@@ -73,7 +73,7 @@ static int setup(void **state) {
     if (!roster_import(w->admin, &w->e.needs, "assets/counselors.sample.ini", &found, &d, &err)) return -1;
     for (int i = 0; i < 4; i++) {
         if (!client_create(w->desk, names[i], "555 0100", "", w->client[i], &err)) return -1;
-        intake_input in = {w->client[i], level_names[i], NULL, NULL, body_for(level_names[i], 5 + i), NULL, NULL};
+        intake_input in = {w->client[i], level_names[i], NULL, NULL, body_for(level_names[i], 5 + i), NULL, NULL, false, NULL};
         clock_fix(true, T0 + i); /* distinct times: a defined order among equals */
         if (!intake_save_queued(w->desk, &in, &w->e.queue, w->intake[i], &err)) return -1;
     }
@@ -267,7 +267,7 @@ static void test_declines_name_suggestions(void **state) {
     assert_true(client_create(w->desk, "Dee Cline", "555 0199", "", cl, &err));
     const char *body = "{\"input\":{\"answers\":{}},\"assessment\":{\"level\":\"yellow\",\"reasons\":[],"
                        "\"matches\":[{\"id\":\"c01\"},{\"id\":\"c02\"},{\"id\":\"c03\"}]}}";
-    intake_input in = {cl, "yellow", "c01", NULL, body, NULL, NULL};
+    intake_input in = {cl, "yellow", "c01", NULL, body, NULL, NULL, false, NULL};
     clock_fix(true, T0 + 100);
     assert_true(intake_save_queued(w->desk, &in, &w->e.queue, in_id, &err));
     queue_item it;
@@ -318,7 +318,7 @@ static void test_decline_body_unread(void **state) {
     assert_true(client_create(w->desk, "Noah Body", "555 0177", "", cl, &err));
     const char *body = "{\"input\":{\"answers\":{}},\"assessment\":{\"level\":\"green\",\"reasons\":[],"
                        "\"matches\":[{\"id\":\"c04\"},{\"id\":\"c05\"}]}}";
-    intake_input in = {cl, "green", "c04", NULL, body, NULL, NULL};
+    intake_input in = {cl, "green", "c04", NULL, body, NULL, NULL, false, NULL};
     clock_fix(true, T0 + 200);
     assert_true(intake_save_queued(w->desk, &in, &w->e.queue, in_id, &err));
     queue_item it;
@@ -360,7 +360,7 @@ static void test_record(void **state) {
     world *w = *state;
     error err = {0};
     /* a second intake for the yellow client: two points on the trajectory */
-    intake_input in = {w->client[2], "yellow", NULL, NULL, body_for("yellow", 14), "sleeps badly", NULL};
+    intake_input in = {w->client[2], "yellow", NULL, NULL, body_for("yellow", 14), "sleeps badly", NULL, false, NULL};
     char id[STORE_ID_LEN];
     clock_fix(true, T0 + 7 * 86400);
     assert_true(intake_save_queued(w->desk, &in, &w->e.queue, id, &err));
