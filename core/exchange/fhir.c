@@ -86,29 +86,39 @@ bool fhir_is_total_link(const form *f, const char *link) {
     return !strcmp(link, "total") || (f->total_loinc && !strcmp(link, f->total_loinc));
 }
 
-/* Every linkId of the items (and of groups' items, any depth) that is not a total names an item of f. */
-static bool items_fit(const form *f, json_t *items, int *named) {
+/* Whether link names item i of f by its LOINC code (with or without a leading '/', or under f's panel). */
+static bool names_by_loinc(const form *f, int i, const char *link) {
+    if (!link || i < 0 || !f->items[i].loinc || !*f->items[i].loinc) return false;
+    link = under_panel(f, link);
+    if (link[0] == '/') link++;
+    return strcmp(f->items[i].loinc, link) == 0;
+}
+
+/* Every linkId of the items (and of groups' items, any depth) that is not a total names an item of f (loinc_only:
+ * by its LOINC code). */
+static bool items_fit(const form *f, json_t *items, bool loinc_only, int *named) {
     size_t k;
     json_t *it;
     json_array_foreach(items, k, it) {
         const char *link = json_string_value(json_object_get(it, "linkId"));
         json_t *sub = json_object_get(it, "item");
         if (json_is_array(sub) && !json_object_get(it, "answer")) {
-            if (!items_fit(f, sub, named)) return false;
+            if (!items_fit(f, sub, loinc_only, named)) return false;
             continue;
         }
         if (fhir_is_total_link(f, link)) continue;
-        if (fhir_item_of(f, link) < 0) return false;
+        int i = fhir_item_of(f, link);
+        if (i < 0 || (loinc_only && !names_by_loinc(f, i, link))) return false;
         (*named)++;
     }
     return true;
 }
 
-const form *fhir_form_by_items(const formset *fs, json_t *items) {
+const form *fhir_form_by_items(const formset *fs, json_t *items, bool loinc_only) {
     const form *best = NULL;
     for (int i = 0; i < fs->n; i++) {
         int named = 0;
-        if (!items_fit(fs->v[i], items, &named) || named == 0) continue;
+        if (!items_fit(fs->v[i], items, loinc_only, &named) || named == 0) continue;
         if (!best || fs->v[i]->n_items < best->n_items) best = fs->v[i];
     }
     return best;

@@ -66,9 +66,10 @@ void fhir_questionnaire_canonical(const form *f, char *out, size_t size);
  * http://loinc.org/q/PANEL and the like); NULL when none. */
 const form *fhir_form_of(const formset *fs, const char *url);
 /* The form whose items the linkIds of a QuestionnaireResponse's items (and groups) name: every linkId that is
- * not a total must be an item of it; of several such forms the smallest (a PHQ-2 is also inside a PHQ-9).
- * NULL when none. */
-const form *fhir_form_by_items(const formset *fs, json_t *items);
+ * not a total must be an item of it (loinc_only: by the item's LOINC code, which means the same anywhere, never by
+ * triage's own ids such as item1, which another questionnaire uses too); of several such forms the smallest (a
+ * PHQ-2 is also inside a PHQ-9). NULL when none. */
+const form *fhir_form_by_items(const formset *fs, json_t *items, bool loinc_only);
 const char *fhir_link_id(const form *f, int item);
 /* The item a linkId names (LOINC code, item id or one of its fhir_links, with or without a leading '/'), or -1. */
 int fhir_item_of(const form *f, const char *link_id);

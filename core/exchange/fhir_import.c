@@ -872,15 +872,20 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     const char *canon = json_string_value(json_object_get(o, "questionnaire"));
     json_t *flat = json_array();
     flatten(json_object_get(o, "item"), flat);
-    /* by its canonical (LOINC's panel, ours, an alias), else by what its linkIds name */
+    /* by its canonical (LOINC's panel, ours, an alias), else by what its linkIds name: under another questionnaire's
+     * canonical only by LOINC item codes (twelfth outside integrator: an AUDIT-C, canonical .../audit-c, items item1
+     * to item4 answered 0, was read as a negative ASQ and saved green) */
     r->f = fhir_form_of(&e->forms, canon);
-    if (!r->f) r->f = fhir_form_by_items(&e->forms, json_object_get(o, "item"));
+    if (!r->f) r->f = fhir_form_by_items(&e->forms, json_object_get(o, "item"), canon && *canon);
     r->subject = json_string_value(json_object_get(json_object_get(o, "subject"), "reference")) ?: "";
     if (!r->f) {
         char shown[120];
         text_for_display(canon ? canon : "(none)", 80, shown, sizeof shown);
         problem(p, "%s: questionnaire `%s` is not a questionnaire triage scores, and its linkIds are not the items of "
-                   "one (LOINC item codes or triage's item ids)", w, shown);
+                   "one (%s)", w, shown,
+                canon && *canon ? "by LOINC item codes: under another questionnaire's canonical, ids such as item1 are "
+                                  "that questionnaire's own"
+                                : "LOINC item codes or triage's item ids");
         json_decref(flat);
         return;
     }
@@ -1376,26 +1381,39 @@ static void safety_first(const response *rs, int nr, error *err) {
          * with what to check: their answers are not known to be the ones held here (eleventh: an item 9 changed to
          * "nearly every day", identifiers stripped, was refused as this database's own without a word of it) */
         const form *f = rs[i].already[0] ? NULL : rs[i].f;
+        /* the safety flags as the rules read them: a safety item positive, refused, or asked and not answered (a
+         * PHQ-9 without item 9 in a file refused for another problem said nothing of it: twelfth outside integrator;
+         * alone, the same screen is saved orange) */
+        score_result sr;
+        if (f) score_form(f, rs[i].answers, &sr);
         for (int k = 0; f && k < f->n_items; k++) {
             const answer *a = &rs[i].answers[k];
             /* positive, refused, or not readable (two answers, a code not of the item, the item twice): an answer not
              * known counts as positive, and a file refused for it was not named (seventh outside integrator) */
             bool unread = k < 64 && (rs[i].unread >> k & 1);
-            bool positive = a->state == ANS_VALUE && a->value > 0;
+            bool flagged = false, missing = false;
+            for (int g = 0; g < sr.n_flags; g++)
+                if (sr.flags[g].item == k) {
+                    flagged = true;
+                    missing = sr.flags[g].cause == FLAG_UNANSWERED;
+                }
+            bool positive = flagged && a->state == ANS_VALUE;
             /* and an item a band of orange or red reads, answered above its least: ASQ question 5 "yes" (refused as
              * switched off after four "no") had its acute risk said only inside its problem line (ninth outside
              * integrator) */
             const scale *sc = form_item_scale(f, k);
             bool riding = ((a->state == ANS_VALUE && sc && a->value > sc->min_value) || a->state == ANS_REFUSED) &&
                           level_riding_on(f, k) >= LEVEL_ORANGE; /* refused: not known, which counts as positive */
-            if (!(f->items[k].safety || riding) || !(positive || unread || a->state == ANS_REFUSED || riding)) continue;
-            char w[160], code[32];
+            if (!(flagged || riding || (unread && f->items[k].safety))) continue;
+            char w[160], code[32], said[48];
             where(rs[i].from, w, sizeof w);
             if (unread) snprintf(code, sizeof code, "not readable (below)");
             else answer_format(f, k, *a, code, sizeof code);
-            int m = snprintf(head + used, sizeof head - used, "%sSAFETY: %s: %s.%s is answered `%s`, %s: this screen was "
+            if (missing && !unread) snprintf(said, sizeof said, "is not answered");
+            else snprintf(said, sizeof said, "is answered `%s`", code);
+            int m = snprintf(head + used, sizeof head - used, "%sSAFETY: %s: %s.%s %s, %s: this screen was "
                                                               "NOT imported (the problems below); %s",
-                             named ? "\n" : "", w, f->id, f->items[k].id, code,
+                             named ? "\n" : "", w, f->id, f->items[k].id, said,
                              riding && !f->items[k].safety ? "an answer that may mean acute risk"
                              : positive                   ? "a positive safety item"
                                                           : "a safety item not known, which counts as positive",
@@ -1416,6 +1434,45 @@ static void safety_first(const response *rs, int nr, error *err) {
     err->msg[used + 1 + have] = '\0';
 }
 
+/* A file with no response triage read, refused: an Observation of a safety item (PHQ-9 item 9, 44260-8) that states a
+ * positive answer, a refusal, or one triage cannot read gets a SAFETY line first, as a response's would (twelfth
+ * outside integrator: US Core's PHQ-9 Observations alone, item 9 "nearly every day", were refused as "no
+ * QuestionnaireResponse in the file", without a word of it). */
+static void safety_of_observations(const engine *e, const res *all, int n, error *err) {
+    char head[1024] = "";
+    size_t used = 0;
+    for (int j = 0; j < n && used + 200 < sizeof head; j++) {
+        json_t *o = all[j].resource;
+        if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) continue;
+        for (int fi = 0; fi < e->forms.n; fi++) {
+            const form *f = e->forms.v[fi];
+            int k = observed_item(o, f);
+            if (k < 0 || !f->items[k].safety) continue;
+            answer a = {ANS_UNANSWERED, 0};
+            bool read = observed_answer(f, k, o, &a);
+            bool positive = read && a.state == ANS_VALUE && a.value >= f->items[k].safety_min;
+            if (read && !positive && a.state != ANS_REFUSED) break;
+            char code[32] = "not readable", id[60];
+            if (read) answer_format(f, k, a, code, sizeof code);
+            text_for_display(json_string_value(json_object_get(o, "id")) ?: "(no id)", 40, id, sizeof id);
+            int m = snprintf(head + used, sizeof head - used,
+                             "%sSAFETY: entry[%d] Observation %s: %s.%s (%s) is answered `%s`, %s: nothing was imported "
+                             "(the problems below); see to the client now",
+                             used ? "\n" : "", all[j].entry, id, f->id, f->items[k].id, f->items[k].loinc, code,
+                             positive ? "a positive safety item" : "a safety item not known, which counts as positive");
+            if (m > 0) used += (size_t)m < sizeof head - used ? (size_t)m : sizeof head - used - 1;
+            break;
+        }
+    }
+    if (!used) return;
+    size_t have = strlen(err->msg);
+    if (used + 1 + have >= sizeof err->msg) have = sizeof err->msg - used - 2;
+    memmove(err->msg + used + 1, err->msg, have);
+    memcpy(err->msg, head, used);
+    err->msg[used] = '\n';
+    err->msg[used + 1 + have] = '\0';
+}
+
 bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
                  error *err) {
     return fhir_import_for(s, e, text, len, client_id, 0, out, err);
@@ -1423,9 +1480,10 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
 
 /* The resources of the file: a Bundle's entries (of the kinds that are a set of screens) or one
  * QuestionnaireResponse. NULL (err set) for anything else; *n the count. */
-static res *file_resources(json_t *root, int *n, error *err) {
+static res *file_resources(json_t *root, int *n, char *bad_type, size_t size, error *err) {
     const char *type = json_string_value(json_object_get(root, "resourceType"));
     *n = 0;
+    bad_type[0] = '\0';
     if (type && !strcmp(type, "QuestionnaireResponse")) {
         res *all = xcalloc(1, sizeof *all);
         all[(*n)++] = (res){root, "", -1};
@@ -1441,11 +1499,13 @@ static res *file_resources(json_t *root, int *n, error *err) {
     static const char *const kinds[] = {"collection", "transaction", "batch", "searchset"};
     bool known = !json_object_get(root, "type");
     for (int k = 0; k < 4 && btype; k++) known = known || !strcmp(btype, kinds[k]);
+    /* another type is refused, but its entries are read all the same: a positive screen in it gets its SAFETY line
+     * (twelfth outside integrator: a document Bundle with PHQ-9 item 9 "nearly every day" was refused for its type
+     * alone, without a word of the screen) */
     if (!known) {
         char shown[60];
         text_for_display(btype ? btype : "(none)", 40, shown, sizeof shown);
-        error_set(err, ERR_INPUT, "Bundle.type `%s`: expected collection, transaction, batch or searchset", shown);
-        return NULL;
+        snprintf(bad_type, size, "Bundle.type `%s`: expected collection, transaction, batch or searchset", shown);
     }
     json_t *entries = json_object_get(root, "entry");
     size_t k;
@@ -1967,13 +2027,15 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         return false;
     }
     int n = 0;
-    res *all = file_resources(root, &n, err);
+    char bad_type[160];
+    res *all = file_resources(root, &n, bad_type, sizeof bad_type, err);
     if (!all) {
         json_decref(root);
         return false;
     }
     problems p = {err, 0, 0};
     error_clear(err);
+    if (bad_type[0]) problem(&p, "%s", bad_type);
     response *rs = xcalloc((size_t)n + 1, sizeof *rs);
     subject *subjects = xcalloc((size_t)n + 1, sizeof *subjects);
     int ns = 0;
@@ -2009,6 +2071,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
                 rs[first_own].from->entry, own, nr);
     bool ok = p.problems == 0;
     if (!ok) safety_first(rs, nr, err); /* never for this database's own: those clients are in its queue */
+    if (!ok && nr == 0) safety_of_observations(e, all, n, err);
     if (!ok && p.problems > 1) {
         char more[64];
         snprintf(more, sizeof more, "\n%d problems: nothing was imported", p.problems);

@@ -484,8 +484,9 @@ import "$FX/phq9-amended.json"
 tri admin "$P\n" export --format fhir --out "$tmp/own-id.json"
 awk '{ lines[NR] = $0 } END { for (i = 1; i < NR; i++) print lines[i]; print ",{\"fullUrl\":\"urn:uuid:0b1e0c2a-7d3f-4e6a-9b8c-0d1e2f3a4b5d\",\"resource\":{\"resourceType\":\"QuestionnaireResponse\",\"questionnaire\":\"http://loinc.org/q/44249-1\",\"status\":\"completed\",\"item\":[{\"linkId\":\"44250-9\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA9999-9\"}}]}]}}"; print lines[NR] }' "$tmp/own-id.json" >"$tmp/own-id-bad.json"
 import "$tmp/own-id-bad.json"
+# (the new screen itself, a PHQ-9 without item 9, has its own: a suicide item not answered counts as positive)
 check "...an own export with one bad new screen: refused, no plain SAFETY line for the screens imported before" \
-    sh -c "[ $rc -eq 2 ] && ! printf '%s' \"\$1\" | grep SAFETY | grep -vq 'a screen of this database.s own' && printf '%s' \"\$1\" | grep -q 'LA9999-9'" _ "$err"
+    sh -c "[ $rc -eq 2 ] && ! printf '%s' \"\$1\" | grep SAFETY | grep -v 'a screen of this database.s own' | grep -vq 'QuestionnaireResponse (no id): phq9.item9 is not answered' && printf '%s' \"\$1\" | grep -q 'LA9999-9'" _ "$err"
 # ...and a new screen added to this database's own export is no export's (it has no tag of its own): named with its
 # SAFETY line, never "here already" (ninth outside integrator: "1 of the 1 responses came from this very database")
 purl=$(grep -o '"fullUrl":"urn:uuid:[^"]*","resource":{"resourceType":"Patient"' "$tmp/deid.json" | head -1 | sed 's/"fullUrl":"//; s/",.*//')
@@ -666,5 +667,43 @@ check "...68509-9 read as 2 (total 14), written back as LOINC's LA18938-3" \
 sed 's/LA6570-1/LA9999-9/g' "$tmp/gad7-common.json" >"$tmp/gad7-bad.json"
 import "$tmp/gad7-bad.json" --client "$gcid"
 check "...a code it does not take: refused, listing LA18938-3 or LA6570-1 for 2" has_err "LA18938-3 or LA6570-1 (2)"
+
+# twelfth outside integrator: (1) another questionnaire's canonical whose linkIds are triage's own ids (an AUDIT-C,
+# item1 to item4 answered 0) was read as a negative ASQ and saved green; (2) a suicide item not answered in a file
+# refused for another problem gave no SAFETY line (alone, the same screen is saved orange); (3) a document Bundle
+# holding item 9 "nearly every day" was refused for its type alone; (4) PHQ-9 Observations alone (US Core's shape:
+# its 44260-8 item Observation, tests/fixtures/fhir/import/uscore-phq9-bundle.json) with item 9 "nearly every day"
+# were refused as "no QuestionnaireResponse", without a word of it.
+fresh int12
+pt='{"resource":{"resourceType":"Patient","id":"p1","name":[{"family":"Alpha","given":["Ann"]}]},"fullUrl":"urn:uuid:0b1e2c3d-0000-4000-8000-000000000001"}'
+subj='"subject":{"reference":"urn:uuid:0b1e2c3d-0000-4000-8000-000000000001"}'
+items=""; for n in 1 2 3 4; do items="$items{\"linkId\":\"item$n\",\"answer\":[{\"valueInteger\":0}]},"; done
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://example.org/Questionnaire/audit-c","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s]}}]}' \
+    "$pt" "$subj" "${items%,}" >"$tmp/auditc.json"
+import "$tmp/auditc.json"
+check "another questionnaire's canonical with ids item1-4: not read as an ASQ, refused naming it" \
+    sh -c "[ $rc -ne 0 ] && printf '%s' \"\$1\" | grep -q 'audit-c. is not a questionnaire triage scores'" _ "$err"
+check "...nothing imported (no green client)" sh -c "[ -z '$(levels)' ]"
+phq8=""; for l in 44250-9 44255-8 44259-0 44254-1 44251-7 44258-2 44252-5 44253-3; do
+    phq8="$phq8{\"linkId\":\"$l\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}]},"; done
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s{"linkId":"bogus","answer":[{"valueInteger":1}]}]}}]}' \
+    "$pt" "$subj" "$phq8" >"$tmp/no-item9.json"
+import "$tmp/no-item9.json"
+check "PHQ-9 without item 9, refused for another item: SAFETY first, item 9 not answered counts as positive" \
+    sh -c "printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[1\] QuestionnaireResponse r1: phq9.item9 is not answered, a safety item not known, which counts as positive'" _ "$err"
+item9='{"linkId":"44260-8","answer":[{"valueCoding":{"system":"http://loinc.org","code":"LA6571-9"}}]}'
+printf '{"resourceType":"Bundle","type":"document","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s]}}]}' \
+    "$pt" "$subj" "$phq8" "$item9" >"$tmp/document.json"
+import "$tmp/document.json"
+check "a document Bundle holding item 9 'nearly every day': refused for its type, SAFETY first" \
+    sh -c "printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: .*phq9.item9 is answered .3., a positive safety item' && printf '%s' \"\$1\" | grep -q 'Bundle.type .document.'" _ "$err"
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"fullUrl":"http://example.org/fhir/Observation/PHQ9-item-example-44260-8","resource":{"resourceType":"Observation","id":"PHQ9-item-example-44260-8","status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"survey"}]}],"code":{"coding":[{"system":"http://loinc.org","code":"44260-8"}]},%s,"effectiveDateTime":"2026-03-10T14:00:00Z","valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6571-9","display":"Nearly every day"}]}}}]}' \
+    "$pt" "$subj" >"$tmp/obs-only.json"
+import "$tmp/obs-only.json"
+check "PHQ-9 item 9 as an Observation alone, 'nearly every day': SAFETY first, then no QuestionnaireResponse" \
+    sh -c "printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[1\] Observation PHQ9-item-example-44260-8: phq9.item9 (44260-8) is answered .3., a positive safety item' && printf '%s' \"\$1\" | grep -q 'no QuestionnaireResponse in the file'" _ "$err"
+sed 's/LA6571-9/LA6568-5/; s/Nearly every day/Not at all/' "$tmp/obs-only.json" >"$tmp/obs-only-no.json"
+import "$tmp/obs-only-no.json"
+check "...'not at all': no SAFETY line" sh -c "! printf '%s' \"\$1\" | grep -q SAFETY" _ "$err"
 
 finish
