@@ -931,7 +931,7 @@ static void response_open(exporter *x, json_writer *w, const opened *op, const f
                           const char *t) {
     char qid[160], qcanon[200];
     snprintf(qid, sizeof qid, "%s-%s", op->id, fm->id);
-    fhir_questionnaire_canonical(fm, qcanon, sizeof qcanon);
+    fhir_response_questionnaire(fm, qcanon, sizeof qcanon); /* LOINC's, where the form has a LOINC panel */
     jw_object(w);
     jw_member_string(w, "resourceType", "QuestionnaireResponse");
     jw_member_string(w, "id", qid);

@@ -13,6 +13,11 @@ void fhir_questionnaire_url(const form *f, char *out, size_t size) {
     snprintf(out, size, "%s%s", FHIR_QUESTIONNAIRE_BASE, f->id);
 }
 
+void fhir_response_questionnaire(const form *f, char *out, size_t size) {
+    if (f->loinc && *f->loinc) snprintf(out, size, "%s%s", FHIR_LOINC_QUESTIONNAIRE_BASE, f->loinc);
+    else fhir_questionnaire_canonical(f, out, size);
+}
+
 void fhir_questionnaire_canonical(const form *f, char *out, size_t size) {
     if (f->version && *f->version) snprintf(out, size, "%s%s|%s", FHIR_QUESTIONNAIRE_BASE, f->id, f->version);
     else fhir_questionnaire_url(f, out, size);

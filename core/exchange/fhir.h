@@ -26,6 +26,7 @@
 
 #define FHIR_LOINC "http://loinc.org"
 #define FHIR_QUESTIONNAIRE_BASE "http://triage.example/fhir/Questionnaire/" /* + form id: triage's canonical */
+#define FHIR_LOINC_QUESTIONNAIRE_BASE "http://loinc.org/q/" /* + panel code: LOINC's canonical of its form */
 #define FHIR_ANSWERS "urn:triage:answers:"
 #define FHIR_TOTALS "urn:triage:totals"
 #define FHIR_BANDS "urn:triage:bands:"            /* + form id: a total's band, as its interpretation */
@@ -61,6 +62,10 @@
 /* The form's Questionnaire.url (no version), and the canonical a response names it by (url|version). */
 void fhir_questionnaire_url(const form *f, char *out, size_t size);
 void fhir_questionnaire_canonical(const form *f, char *out, size_t size);
+/* The canonical an exported response names: LOINC's panel as LOINC publishes it (http://loinc.org/q/PANEL, no version)
+ * for a form with a LOINC panel, whose every item and answer the response gives in LOINC's codes; triage's own
+ * canonical otherwise (ASQ, the intake form). */
+void fhir_response_questionnaire(const form *f, char *out, size_t size);
 /* The form a Questionnaire canonical names, with or without a version: triage's own, an earlier export's
  * urn:triage:questionnaire:ID, a fhir_alias, or any canonical ending in the form's LOINC panel (LOINC's
  * http://loinc.org/q/PANEL and the like); NULL when none. */

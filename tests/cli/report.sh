@@ -153,7 +153,9 @@ tri admin "$P\n" export --format json --deidentify --out "$tmp/d2.jsonl"
 check "pseudonyms are stable from one export to the next" cmp -s "$tmp/d.jsonl" "$tmp/d2.jsonl"
 tri admin "$P\n" export --format fhir --from 2026-03-01 --to 2026-03-02 --out "$tmp/b.json"
 check "FHIR export" has_out "exported 5 intakes"
-check "a Bundle with LOINC-coded PHQ-9 responses to triage's own Questionnaire (its canonical and version, not LOINC's)" sh -c "grep -q '\"questionnaire\":\"http://triage.example/fhir/Questionnaire/phq9|[0-9]' '$tmp/b.json' && grep -q '\"linkId\":\"44250-9\"' '$tmp/b.json' && ! grep -q 'loinc.org/q/' '$tmp/b.json'"
+# the canonical as LOINC publishes it, no version (issue 15; twelfth outside integrator: triage's own canonical left the
+# EHR no LOINC panel on the response); a form without a LOINC panel (the ASQ, the intake form) keeps triage's own
+check "a Bundle with LOINC-coded PHQ-9 responses naming LOINC's canonical, no version" sh -c "grep -q '\"questionnaire\":\"http://loinc.org/q/44249-1\",' '$tmp/b.json' && grep -q '\"linkId\":\"44250-9\"' '$tmp/b.json' && ! grep -q 'loinc.org/q/44249-1|' '$tmp/b.json' && ! grep -q 'Questionnaire/phq9' '$tmp/b.json'"
 check "an Observation per total (LOINC 44261-6)" grep -q '"code":"44261-6"' "$tmp/b.json"
 check "...coded with LOINC's name of the total" grep -q '"code":"44261-6","display":"Patient Health Questionnaire 9 item (PHQ-9) total score \[Reported\]"' "$tmp/b.json"
 check "a Task per open escalation with its deadline" sh -c "grep -q '\"resourceType\":\"Task\"' '$tmp/b.json' && grep -q '\"end\":\"2026-0' '$tmp/b.json'"
