@@ -318,10 +318,29 @@ safety_channel assess_channel(const engine *e, const answer_set *a) {
     return ch;
 }
 
-json_t *assess_run(const engine *e, const assess_input *in, lang ui) {
+/* The channel a record object's channel items give ({"channel":"phone"}: `intake new`'s record, the intake form's
+ * response of an import), for the same [safety] channel_from items. */
+static safety_channel record_channel(const engine *e, json_t *record) {
+    const safety_config *sc = &e->cfg.safety;
+    strlist from = strlist_split(sc->channel_from ? sc->channel_from : "");
+    safety_channel ch = SAFETY_CHANNEL_UNKNOWN;
+    for (int k = 0; k < from.n && ch == SAFETY_CHANNEL_UNKNOWN && json_is_object(record); k++) {
+        const char *dot = strchr(from.v[k], '.');
+        const char *code = dot ? json_string_value(json_object_get(record, dot + 1)) : NULL;
+        if (code) ch = safety_channel_of(sc, code);
+    }
+    strlist_free(&from);
+    return ch;
+}
+
+json_t *assess_run(const engine *e, const assess_input *in, lang ui) { return assess_run_for(e, in, NULL, ui); }
+
+json_t *assess_run_for(const engine *e, const assess_input *in, json_t *record, lang ui) {
     risk_result rr;
     risk_evaluate(&e->rules, &in->a, &rr);
-    bool remote = assess_channel(e, &in->a) == SAFETY_CHANNEL_REMOTE;
+    safety_channel ch = assess_channel(e, &in->a);
+    if (ch == SAFETY_CHANNEL_UNKNOWN) ch = record_channel(e, record);
+    bool remote = ch == SAFETY_CHANNEL_REMOTE;
     json_t *o = json_object();
     json_object_set_new(o, "level", json_string(risk_level_name(rr.level)));
     json_t *reasons = json_array();

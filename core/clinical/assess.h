@@ -39,6 +39,9 @@ const char *assess_reason_text(const engine *e, const char *rule, bool remote, l
 /* Runs risk and matching and builds the output object (reasons in ui language). An assessment that gives no
  * suicide-risk screen at all is at least orange (rule `unscreened`). */
 json_t *assess_run(const engine *e, const assess_input *in, lang ui);
+/* The same, the channel also from a record object when the answers give none (`intake new` and an import carry it
+ * there: a phone intake saved so read "before the client leaves", the wizard's "before the call ends"). */
+json_t *assess_run_for(const engine *e, const assess_input *in, json_t *record, lang ui);
 /* The channel from the configured channel items ([safety] channel_from) as answered in `in`: which list of safety
  * steps and which wording of a reason apply (unknown: the in-person wording). */
 safety_channel assess_channel(const engine *e, const answer_set *a);

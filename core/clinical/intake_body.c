@@ -53,7 +53,7 @@ json_t *intake_body_build(const engine *e, const assess_input *in, json_t *recor
     json_t *body = json_object();
     json_object_set_new(body, "input", input_json(e, in));
     json_object_set_new(body, "record", record ? json_deep_copy(record) : json_object());
-    json_object_set_new(body, "assessment", assess_run(e, in, ui));
+    json_object_set_new(body, "assessment", assess_run_for(e, in, record, ui)); /* the record's channel too */
     return body;
 }
 

@@ -779,4 +779,16 @@ multi=$(fhir_qr qr-dup1-c "urn:triage:questionnaire:asq|1.0" "$two,$(fhir_answer
 fhir_refused "import fhir | an ASQ item with two answers (no, yes): refused, nothing saved" \
     "$pt,$multi" "has 2 answers; a single-choice item takes one"
 
+# ---- a reason's wording follows the channel whichever way in: `intake new` carries it in "record" (twelfth outside
+# integrator's round: a phone intake saved so read "before the client leaves", the wizard's "before the call ends")
+printf '{"client":{"name":"Phone Way","phone":"13800000555"},"record":{"channel":"phone","age":30},"answers":{"asq":["yes","no","no","no","no"]}}' >"$tmp/phone-way.json"
+cli "$R\n" --user desk intake new "$tmp/phone-way.json" >"$tmp/out" 2>&1
+if grep -q 'before the call ends' "$tmp/out" && ! grep -q 'before the client leaves' "$tmp/out"; then
+    ok "intake new | record.channel phone, ASQ non-acute positive: the caller's wording"
+else bad "intake new | record.channel phone: the in-room wording" "$tmp/out"; fi
+sed 's/"phone","age"/"walk_in","age"/; s/Phone Way/Walk Way/; s/0555/0556/' "$tmp/phone-way.json" >"$tmp/walk-way.json"
+cli "$R\n" --user desk intake new "$tmp/walk-way.json" >"$tmp/out" 2>&1
+if grep -q 'before the client leaves' "$tmp/out"; then ok "intake new | record.channel walk_in: the room's wording"
+else bad "intake new | record.channel walk_in: not the room's wording" "$tmp/out"; fi
+
 finish
