@@ -346,13 +346,10 @@ static void lookup_free(lookup *l) {
     memset(l, 0, sizeof *l);
 }
 
-/* A name of several words: client_find looks up its words' values only when no client has the whole name, and every
- * name the bench searches for is a client's: the whole name's value alone, as client_find does. */
 static void index_lookup(session *s, const char *query, lookup *l) {
     memset(l, 0, sizeof *l);
     uint32_t keys[CLIENT_QUERY_KEYS_MAX];
     l->nk = client_query_keys(s->v, blind_width_stored(s->db, s->v, NULL), query, keys, CLIENT_QUERY_KEYS_MAX); /* exactly client_find's keys */
-    if (strchr(query, ' ') && l->nk > 1) l->nk = 1;
     for (int k = 0; k < l->nk; k++)
         if (s->db->ops->bidx_find(s->db->st, keys[k], &l->ids[k], &l->n[k]) != ST_OK)
             die("bidx_find", s->db->ops->errmsg(s->db->st));
@@ -364,16 +361,17 @@ static bool in_list(char (*ids)[STORE_ID_LEN], int n, const char *id) {
     return false;
 }
 
-/* How many candidates client_find opened: every id of the first list, then every id of the second that
- * was not already a match from the first (client_find skips only ids already in its results); a name of several
- * words found whole, the first list alone (index_lookup). */
+/* How many candidates client_find opened: every id of the first list, then every id of each later list that was not
+ * already a match from an earlier one (client_find skips only ids already in its results). */
 static int candidates_opened(const lookup *l, const client_plain *found, int nfound) {
     int opened = l->n[0];
-    if (l->nk > 1)
-        for (int i = 0; i < l->n[1]; i++) {
+    for (int k = 1; k < l->nk; k++)
+        for (int i = 0; i < l->n[k]; i++) {
             bool skip = false;
-            for (int j = 0; j < nfound && !skip; j++)
-                skip = strcmp(found[j].id, l->ids[1][i]) == 0 && in_list(l->ids[0], l->n[0], l->ids[1][i]);
+            for (int j = 0; j < nfound && !skip; j++) {
+                if (strcmp(found[j].id, l->ids[k][i]) != 0) continue;
+                for (int e = 0; e < k && !skip; e++) skip = in_list(l->ids[e], l->n[e], l->ids[k][i]);
+            }
             opened += !skip;
         }
     return opened;
