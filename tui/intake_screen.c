@@ -1154,6 +1154,10 @@ static void summary_draw(app *a, const layout *l) {
     if (a->sum.phone_changed) { /* said, as every change of the record is (twenty-seventh tryout: it was not stored) */
         snprintf(line, sizeof line, "%s %s", tr("phone_changed_line"), wizard_text(a->in.w, "intake", "phone"));
         draw_text(y++, x, width, line, A_BOLD);
+    } else if (a->in.w->record_phone && *a->in.w->record_phone && !*wizard_text(a->in.w, "intake", "phone")) {
+        /* cleared on the review: the record keeps its number, and says so (twenty-eighth tryout: silently) */
+        snprintf(line, sizeof line, "%s %s", tr("phone_kept_line"), a->in.w->record_phone);
+        y += draw_wrapped(y, x, width, 2, line, A_BOLD);
     }
     y++;
     y += draw_due_now(a, y, x, width);

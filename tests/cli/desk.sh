@@ -1141,4 +1141,34 @@ expect "...still ORANGE, on question 9" "$D/rb_fast" "Risk level: ORANGE"
 expect "...Enter after a pause, then Enter: on to question 10, item 9 still 2 (ORANGE)" "$D/rb_after" "Risk level: ORANGE"
 absent "...never YELLOW or GREEN" "$D/rb_after" "Risk level" "Risk level: \(YELLOW\|GREEN\)"
 
+# ---- twenty-seventh and twenty-eighth tryouts: a returning client's phone changed on the review was silently not
+# stored, and one cleared kept the record's without a word: changed, the record takes it and the summary says so;
+# cleared, the summary says the record keeps its number
+DB="$tmp/pia.db" # a database of its own: no draft of the walks above resumes at the login
+cli "$P\n" --user admin init >/dev/null
+cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
+cli "$P\n" --user admin roster import assets/counselors.sample.ini >/dev/null
+sed 's/^{/{"client":{"name":"Pia Phone","phone":"13700000077"},/' assets/examples/green.json >"$tmp/pia.json"
+cli "$R\n" --user desk intake new "$tmp/pia.json" >/dev/null 2>&1
+pia_review() { # keys after the forms, on the review
+    login
+    printf 'key n\ntype Pia Phone\nkey enter\ntype 1\n'
+    printf 'key enter\nkey enter\ntype 1\nkey enter\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\n'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\n'
+    printf 'dump %s/pia_review\nkey down\nkey down\nkey down\nkey down\nkey e\ndump %s/pia_phone\n' "$D" "$D"
+    printf 'key backspace\n%.0s' 1 2 3 4 5 6 7 8 9 10 11 12 13 14
+    printf '%b' "$1"
+    printf 'key enter\nkey ctrl-s\ndump %s/%s\nkey enter\n' "$D" "$2"
+}
+pia_review 'type 13700000078\n' pia_changed >"$tmp/pia1.script"
+tui "$tmp/pia1.script" 100 40
+expect "returning: the phone question opened from the review, the record's number in it" "$D/pia_phone" "> 13700000077"
+expect "returning: a phone changed on the review: the summary says the record takes it" "$D/pia_changed" "Phone on the record changed to: 13700000078"
+cli "$R\n" --user desk client find 13700000078 >"$tmp/pia.out" 2>&1
+expect "...and the record is found by the new number" "$tmp/pia.out" "Pia Phone"
+pia_review '' pia_cleared >"$tmp/pia2.script"
+tui "$tmp/pia2.script" 100 40
+expect "returning: a phone cleared on the review: the summary says the record keeps its number" "$D/pia_cleared" "the record keeps its phone.*13700000078"
+
 finish
