@@ -483,10 +483,14 @@ static void dict_levels(dict *d) {
 static void dict_choices(dict *d, const form *f, int i) {
     const scale *s = form_item_scale(f, i);
     for (int c = 0; s && c < s->n; c++) {
-        const char *la = form_answer_loinc(f, i, c);
-        char label[300];
-        snprintf(label, sizeof label, "%s%s%s%s", s->choices[c].label[LANG_EN] ? s->choices[c].label[LANG_EN] : "",
-                 la ? " (LOINC " : "", la ? la : "", la ? ")" : "");
+        const char *la = form_answer_loinc(f, i, c), *en = s->choices[c].label[LANG_EN] ? s->choices[c].label[LANG_EN] : "";
+        /* LOINC's own display where it words the answer otherwise (LA18938-3 "More days than not" for GAD-7's 2, asked
+         * as "More than half the days": twelfth outside integrator) */
+        const char *shown = la ? form_answer_display(f, i, c) : NULL;
+        bool own = shown && strcmp(shown, en) != 0;
+        char label[400];
+        snprintf(label, sizeof label, "%s%s%s%s%s%s", en, la ? " (LOINC " : "", la ? la : "", own ? " \"" : "",
+                 own ? shown : "", la ? (own ? "\")" : ")") : "");
         dict_value(d, s->choices[c].code, label);
     }
     if (s && s->refusable) dict_value(d, "refused", "refused or could not answer (missing for the total)");

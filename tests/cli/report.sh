@@ -134,8 +134,9 @@ tri admin "$P\n" export --format csv --deidentify --dictionary "$tmp/dict.csv" -
 check "csv --dictionary writes the data dictionary" has_out "its data dictionary: $tmp/dict.csv"
 dict_covers() { [ "$(head -1 "$1" | tr -d '\r' | tr ',' '\n')" = "$(sed 1d "$2" | cut -d, -f1 | tr -d '\r')" ]; }
 check "...a row for every column of the export, in order" dict_covers "$tmp/xd.csv" "$tmp/dict.csv"
-check "...with each answer's code, label and LOINC code, the bands, the units and the prorating rule" \
-    sh -c "grep -q '^phq9.item1,.*0=Not at all (LOINC LA6568-5)' '$tmp/dict.csv' && grep -q '^gad7.item2,.*2=More than half the days (LOINC LA18938-3)' '$tmp/dict.csv' && grep -q '^phq9.total,.*{score},44261-6' '$tmp/dict.csv' && grep -q '^phq9.band,.*moderate=Moderate (total 10-14)' '$tmp/dict.csv' && grep -q '^phq9.scoring,.*prorated=up to 2 missing' '$tmp/dict.csv'"
+# (LOINC's own display where it words an answer otherwise: twelfth outside integrator)
+check "...with each answer's code, label and LOINC code (and LOINC's display), the bands, the units and the prorating rule" \
+    sh -c "grep -q '^phq9.item1,.*0=Not at all (LOINC LA6568-5)' '$tmp/dict.csv' && grep -q '^gad7.item2,.*2=More than half the days (LOINC LA18938-3 \"\"More days than not\"\")' '$tmp/dict.csv' && grep -q '^phq9.total,.*{score},44261-6' '$tmp/dict.csv' && grep -q '^phq9.band,.*moderate=Moderate (total 10-14)' '$tmp/dict.csv' && grep -q '^phq9.scoring,.*prorated=up to 2 missing' '$tmp/dict.csv'"
 # issue 15: the identifiable CSV carries the concern codes (its concerns column has only the categories, where
 # self_harm counts as other), and its dictionary says so
 tri admin "$P\n" export --format csv --dictionary "$tmp/dicti.csv" --out "$tmp/xi.csv"
