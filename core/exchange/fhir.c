@@ -14,8 +14,10 @@ void fhir_questionnaire_url(const form *f, char *out, size_t size) {
 }
 
 void fhir_response_questionnaire(const form *f, char *out, size_t size) {
-    if (f->loinc && *f->loinc) snprintf(out, size, "%s%s", FHIR_LOINC_QUESTIONNAIRE_BASE, f->loinc);
-    else fhir_questionnaire_canonical(f, out, size);
+    bool all_loinc = f->loinc && *f->loinc;
+    for (int i = 0; all_loinc && i < f->n_items; i++) all_loinc = f->items[i].loinc && *f->items[i].loinc;
+    if (all_loinc) snprintf(out, size, "%s%s", FHIR_LOINC_QUESTIONNAIRE_BASE, f->loinc);
+    else fhir_questionnaire_canonical(f, out, size); /* an item LOINC's form does not have: not LOINC's response */
 }
 
 void fhir_questionnaire_canonical(const form *f, char *out, size_t size) {

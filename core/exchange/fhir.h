@@ -63,8 +63,8 @@
 void fhir_questionnaire_url(const form *f, char *out, size_t size);
 void fhir_questionnaire_canonical(const form *f, char *out, size_t size);
 /* The canonical an exported response names: LOINC's panel as LOINC publishes it (http://loinc.org/q/PANEL, no version)
- * for a form with a LOINC panel, whose every item and answer the response gives in LOINC's codes; triage's own
- * canonical otherwise (ASQ, the intake form). */
+ * for a form with a LOINC panel and a LOINC code on every item (the response's linkIds are then LOINC's); triage's
+ * own canonical otherwise (ASQ, the intake form). */
 void fhir_response_questionnaire(const form *f, char *out, size_t size);
 /* The form a Questionnaire canonical names, with or without a version: triage's own, an earlier export's
  * urn:triage:questionnaire:ID, a fhir_alias, or any canonical ending in the form's LOINC panel (LOINC's
