@@ -804,7 +804,7 @@ static bool member_of_derived(const res *all, int n, const res *at, const res *q
 }
 
 static void check_item_observations(const res *all, int n, const res *qr, const form *f, const answer *answers,
-                                    const char *w, problems *p) {
+                                    uint64_t *unread, const char *w, problems *p) {
     for (int i = 0; i < n; i++) {
         json_t *o = all[i].resource;
         if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) continue;
@@ -818,6 +818,7 @@ static void check_item_observations(const res *all, int n, const res *qr, const 
             problem(p, "%s states the answer to %s.%s (LOINC %s) for %s in a value triage does not read (a LOINC or "
                        "triage answer Coding, or valueInteger): it cannot be checked; nothing was imported",
                     ow, f->id, f->items[item].id, f->items[item].loinc, w);
+            if (item < 64) *unread |= 1ull << item; /* the answer is not known: a safety item's SAFETY line says so */
             continue;
         }
         const answer *a = &answers[item];
@@ -828,6 +829,9 @@ static void check_item_observations(const res *all, int n, const res *qr, const 
         problem(p, "%s (%s.%s = %s) and %s (%s) answer the same question, LOINC %s, differently: which answer the "
                    "client gave is not known; nothing was imported (correct one of them)",
                 w, f->id, f->items[item].id, given, ow, stated_text, f->items[item].loinc);
+        /* not known: a safety item's SAFETY line names it (thirteenth outside integrator: US Core's item 9 Observation
+         * "nearly every day" against the response's "not at all" said nothing of the risk) */
+        if (item < 64) *unread |= 1ull << item;
     }
 }
 
@@ -872,11 +876,11 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     const char *canon = json_string_value(json_object_get(o, "questionnaire"));
     json_t *flat = json_array();
     flatten(json_object_get(o, "item"), flat);
-    /* by its canonical (LOINC's panel, ours, an alias), else by what its linkIds name: under another questionnaire's
-     * canonical only by LOINC item codes (twelfth outside integrator: an AUDIT-C, canonical .../audit-c, items item1
-     * to item4 answered 0, was read as a negative ASQ and saved green) */
+    /* by its canonical (LOINC's panel, ours, an alias), else by LOINC item codes only: under another questionnaire's
+     * canonical or none, triage's ids such as item1 name nothing (twelfth outside integrator: an AUDIT-C, items item1
+     * to item4 answered 0, was read as a negative ASQ and saved green; thirteenth: with no canonical, as a false red) */
     r->f = fhir_form_of(&e->forms, canon);
-    if (!r->f) r->f = fhir_form_by_items(&e->forms, json_object_get(o, "item"), canon && *canon);
+    if (!r->f) r->f = fhir_form_by_items(&e->forms, json_object_get(o, "item"), true);
     r->subject = json_string_value(json_object_get(json_object_get(o, "subject"), "reference")) ?: "";
     if (!r->f) {
         char shown[120];
@@ -884,8 +888,9 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
         problem(p, "%s: questionnaire `%s` is not a questionnaire triage scores, and its linkIds are not the items of "
                    "one (%s)", w, shown,
                 canon && *canon ? "by LOINC item codes: under another questionnaire's canonical, ids such as item1 are "
-                                  "that questionnaire's own"
-                                : "LOINC item codes or triage's item ids");
+                                  "that questionnaire's own; a pre-screen of triage's forms adds its canonical to the "
+                                  "form's fhir_aliases"
+                                : "by LOINC item codes: with no canonical, ids such as item1 name no questionnaire");
         json_decref(flat);
         return;
     }
@@ -931,7 +936,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     check_hidden_answers(f, r->answers, w, p);
     int unread = p->problems - problems_before;
     check_stated_total(all, n, qr, f, total_item, r->answers, unread, w, p);
-    if (unread == 0) check_item_observations(all, n, qr, f, r->answers, w, p);
+    if (unread == 0) check_item_observations(all, n, qr, f, r->answers, &r->unread, w, p);
 }
 
 /* A Patient contained in response qr (R4: a reference "#id" names a resource of its container's
@@ -1371,11 +1376,48 @@ void import_result_free(import_result *r) {
 /* A refused file is imported not at all, and a screen in it with a positive safety item (PHQ-9 item 9, an ASQ
  * yes) would wait unseen behind another entry's problem: a batch's second client, item 9 "nearly every day", was
  * not mentioned (sixth outside integrator). Such screens are named first, before the problems. */
-static void safety_first(const response *rs, int nr, error *err) {
-    char head[1024] = "";
-    size_t used = 0;
-    int named = 0;
-    for (int i = 0; i < nr && used + 200 < sizeof head; i++) {
+/* The SAFETY lines of a refused file, put before its problems: as many as the message holds, then how many more there
+ * are (thirteenth outside integrator: eight clients at risk, five named, and nothing said of the other three). */
+typedef struct {
+    char text[2800];
+    size_t used;
+    int named, more;
+} safety_block;
+
+__attribute__((format(printf, 2, 3))) static void safety_line(safety_block *b, const char *fmt, ...) {
+    if (b->used + 420 + 320 >= sizeof b->text) { /* room kept for the line that counts the rest */
+        b->more++;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    if (b->named) b->text[b->used++] = '\n';
+    int m = vsnprintf(b->text + b->used, sizeof b->text - b->used, fmt, ap);
+    va_end(ap);
+    if (m > 0) b->used += (size_t)m < sizeof b->text - b->used ? (size_t)m : sizeof b->text - b->used - 1;
+    b->named++;
+}
+
+static void safety_put_first(safety_block *b, error *err) {
+    if (!b->named) return;
+    if (b->more) {
+        int m = snprintf(b->text + b->used, sizeof b->text - b->used,
+                         "\nSAFETY: %d more screen(s) or Observation(s) of this file hold a suicide item positive or not "
+                         "known (not listed: the message is full): NOT imported; see to those clients now (import the "
+                         "file in parts to have each named)",
+                         b->more);
+        if (m > 0) b->used += (size_t)m < sizeof b->text - b->used ? (size_t)m : sizeof b->text - b->used - 1;
+    }
+    size_t have = strlen(err->msg);
+    if (b->used + 1 + have >= sizeof err->msg) have = sizeof err->msg - b->used - 2;
+    memmove(err->msg + b->used + 1, err->msg, have);
+    memcpy(err->msg, b->text, b->used);
+    err->msg[b->used] = '\n';
+    err->msg[b->used + 1 + have] = '\0';
+}
+
+static void safety_first(const response *rs, int nr, safety_block *b) {
+    for (int i = 0; i < nr; i++) {
         /* never for a screen imported before with these very answers: that client is in the queue already ("NOT
          * imported ... see to the client now" for them: tenth outside integrator). This database's own are named,
          * with what to check: their answers are not known to be the ones held here (eleventh: an item 9 changed to
@@ -1388,8 +1430,9 @@ static void safety_first(const response *rs, int nr, error *err) {
         if (f) score_form(f, rs[i].answers, &sr);
         for (int k = 0; f && k < f->n_items; k++) {
             const answer *a = &rs[i].answers[k];
-            /* positive, refused, or not readable (two answers, a code not of the item, the item twice): an answer not
-             * known counts as positive, and a file refused for it was not named (seventh outside integrator) */
+            /* positive, refused, or not readable (two answers, a code not of the item, the item twice, an Observation
+             * that says otherwise): an answer not known counts as positive, and a file refused for it was not named
+             * (seventh outside integrator) */
             bool unread = k < 64 && (rs[i].unread >> k & 1);
             bool flagged = false, missing = false;
             for (int g = 0; g < sr.n_flags; g++)
@@ -1397,7 +1440,7 @@ static void safety_first(const response *rs, int nr, error *err) {
                     flagged = true;
                     missing = sr.flags[g].cause == FLAG_UNANSWERED;
                 }
-            bool positive = flagged && a->state == ANS_VALUE;
+            bool positive = flagged && !unread && a->state == ANS_VALUE;
             /* and an item a band of orange or red reads, answered above its least: ASQ question 5 "yes" (refused as
              * switched off after four "no") had its acute risk said only inside its problem line (ninth outside
              * integrator) */
@@ -1411,66 +1454,78 @@ static void safety_first(const response *rs, int nr, error *err) {
             else answer_format(f, k, *a, code, sizeof code);
             if (missing && !unread) snprintf(said, sizeof said, "is not answered");
             else snprintf(said, sizeof said, "is answered `%s`", code);
-            int m = snprintf(head + used, sizeof head - used, "%sSAFETY: %s: %s.%s %s, %s: this screen was "
-                                                              "NOT imported (the problems below); %s",
-                             named ? "\n" : "", w, f->id, f->items[k].id, said,
-                             riding && !f->items[k].safety ? "an answer that may mean acute risk"
-                             : positive                   ? "a positive safety item"
-                                                          : "a safety item not known, which counts as positive",
-                             rs[i].own ? "it is a screen of this database's own: check that its intake here holds this "
-                                         "answer, and see to the client now if it does not"
-                                       : "see to the client now");
-            if (m > 0) used += (size_t)m < sizeof head - used ? (size_t)m : sizeof head - used - 1;
-            named++;
+            safety_line(b, "SAFETY: %s: %s.%s %s, %s: this screen was NOT imported (the problems below); %s", w, f->id,
+                        f->items[k].id, said,
+                        riding && !f->items[k].safety && !unread ? "an answer that may mean acute risk"
+                        : positive                              ? "a positive safety item"
+                                                                : "a safety item not known, which counts as positive",
+                        rs[i].own ? "it is a screen of this database's own: check that its intake here holds this "
+                                    "answer, and see to the client now if it does not"
+                                  : "see to the client now");
             break;
         }
     }
-    if (!named) return;
-    size_t have = strlen(err->msg);
-    if (used + 1 + have >= sizeof err->msg) have = sizeof err->msg - used - 2;
-    memmove(err->msg + used + 1, err->msg, have);
-    memcpy(err->msg, head, used);
-    err->msg[used] = '\n';
-    err->msg[used + 1 + have] = '\0';
 }
 
-/* A file with no response triage read, refused: an Observation of a safety item (PHQ-9 item 9, 44260-8) that states a
- * positive answer, a refusal, or one triage cannot read gets a SAFETY line first, as a response's would (twelfth
- * outside integrator: US Core's PHQ-9 Observations alone, item 9 "nearly every day", were refused as "no
- * QuestionnaireResponse in the file", without a word of it). */
-static void safety_of_observations(const engine *e, const res *all, int n, error *err) {
-    char head[1024] = "";
-    size_t used = 0;
-    for (int j = 0; j < n && used + 200 < sizeof head; j++) {
-        json_t *o = all[j].resource;
-        if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) continue;
-        for (int fi = 0; fi < e->forms.n; fi++) {
-            const form *f = e->forms.v[fi];
-            int k = observed_item(o, f);
-            if (k < 0 || !f->items[k].safety) continue;
-            answer a = {ANS_UNANSWERED, 0};
-            bool read = observed_answer(f, k, o, &a);
-            bool positive = read && a.state == ANS_VALUE && a.value >= f->items[k].safety_min;
-            if (read && !positive && a.state != ANS_REFUSED) break;
-            char code[32] = "not readable", id[60];
-            if (read) answer_format(f, k, a, code, sizeof code);
-            text_for_display(json_string_value(json_object_get(o, "id")) ?: "(no id)", 40, id, sizeof id);
-            int m = snprintf(head + used, sizeof head - used,
-                             "%sSAFETY: entry[%d] Observation %s: %s.%s (%s) is answered `%s`, %s: nothing was imported "
-                             "(the problems below); see to the client now",
-                             used ? "\n" : "", all[j].entry, id, f->id, f->items[k].id, f->items[k].loinc, code,
-                             positive ? "a positive safety item" : "a safety item not known, which counts as positive");
-            if (m > 0) used += (size_t)m < sizeof head - used ? (size_t)m : sizeof head - used - 1;
-            break;
-        }
+/* Whether Observation all[j] belongs to a response the file's reading took (derived from it, or a member of a panel
+ * derived from it): those are checked against their response (check_item_observations). */
+static bool observation_of_a_response(const res *all, int n, int j, const response *rs, int nr) {
+    for (int i = 0; i < nr; i++)
+        if (rs[i].f && (derived_from(all[j].resource, rs[i].from) || member_of_derived(all, n, &all[j], rs[i].from)))
+            return true;
+    return false;
+}
+
+/* An Observation of a safety item (PHQ-9 item 9, 44260-8) that belongs to no response the file's reading took, and
+ * states a positive answer, a refusal, or one triage cannot read: *kind says which ("" for none), for its problem
+ * and SAFETY line. */
+static bool orphan_safety_observation(const engine *e, const res *all, int n, int j, const response *rs, int nr,
+                                      const form **f_out, int *item, answer *a, bool *read) {
+    json_t *o = all[j].resource;
+    if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) return false;
+    if (observation_of_a_response(all, n, j, rs, nr)) return false;
+    for (int fi = 0; fi < e->forms.n; fi++) {
+        const form *f = e->forms.v[fi];
+        int k = observed_item(o, f);
+        if (k < 0 || !f->items[k].safety) continue;
+        *a = (answer){ANS_UNANSWERED, 0};
+        *read = observed_answer(f, k, o, a);
+        bool positive = *read && a->state == ANS_VALUE && a->value >= f->items[k].safety_min;
+        if (*read && !positive && a->state != ANS_REFUSED) return false;
+        *f_out = f;
+        *item = k;
+        return true;
     }
-    if (!used) return;
-    size_t have = strlen(err->msg);
-    if (used + 1 + have >= sizeof err->msg) have = sizeof err->msg - used - 2;
-    memmove(err->msg + used + 1, err->msg, have);
-    memcpy(err->msg, head, used);
-    err->msg[used] = '\n';
-    err->msg[used + 1 + have] = '\0';
+    return false;
+}
+
+/* Observations of a safety item that no response of the file holds, stating a positive, refused or unreadable answer:
+ * the file is refused (such an answer cannot be taken as a screen, and taking the rest would leave it unseen:
+ * thirteenth outside integrator, a negative PHQ-9 beside an unlinked item 9 "nearly every day" was saved green), each
+ * named first with its SAFETY line (twelfth: US Core's PHQ-9 Observations alone were refused without a word). */
+static void orphan_observations(const engine *e, const res *all, int n, const response *rs, int nr, problems *p,
+                                safety_block *b) {
+    for (int j = 0; j < n; j++) {
+        const form *f = NULL;
+        int k = -1;
+        answer a;
+        bool read = false;
+        if (!orphan_safety_observation(e, all, n, j, rs, nr, &f, &k, &a, &read)) continue;
+        char code[32] = "not readable", id[60];
+        if (read) answer_format(f, k, a, code, sizeof code);
+        bool positive = read && a.state == ANS_VALUE;
+        text_for_display(json_string_value(json_object_get(all[j].resource, "id")) ?: "(no id)", 40, id, sizeof id);
+        if (p && nr > 0)
+            problem(p, "entry[%d] Observation %s states %s.%s (%s) `%s` and belongs to no response of this file (not "
+                       "derived from one): triage cannot take it as a screen; nothing was imported (import the response "
+                       "it belongs to with it)",
+                    all[j].entry, id, f->id, f->items[k].id, f->items[k].loinc, code);
+        if (b)
+            safety_line(b, "SAFETY: entry[%d] Observation %s: %s.%s (%s) is answered `%s`, %s: nothing was imported "
+                           "(the problems below); see to the client now",
+                        all[j].entry, id, f->id, f->items[k].id, f->items[k].loinc, code,
+                        positive ? "a positive safety item" : "a safety item not known, which counts as positive");
+    }
 }
 
 bool fhir_import(session *s, const engine *e, const char *text, size_t len, const char *client_id, import_result *out,
@@ -1516,24 +1571,26 @@ static res *file_resources(json_t *root, int *n, char *bad_type, size_t size, er
         if (!json_is_object(r)) continue;
         all[(*n)++] = (res){r, json_string_value(json_object_get(en, "fullUrl")) ?: "", (int)k};
     }
-    /* bdl-7: a fullUrl is one resource, or one per meta.versionId; two Patients under one fullUrl were read as
-     * the first, silently (sixth outside integrator) */
-    for (int i = 0; i < *n; i++)
-        for (int j = i + 1; j < *n && *all[i].url; j++) {
+    return all;
+}
+
+/* bdl-7: a fullUrl is one resource, or one per meta.versionId; two Patients under one fullUrl were read as the first,
+ * silently (sixth outside integrator). A problem, and the file is read on: its screens' SAFETY lines come first
+ * (thirteenth outside integrator: refused before anything was read, item 9 "nearly every day" went unsaid). */
+static void duplicate_full_urls(const res *all, int n, problems *p) {
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n && *all[i].url; j++) {
             if (strcmp(all[i].url, all[j].url) != 0) continue;
             const char *vi = json_string_value(json_object_get(json_object_get(all[i].resource, "meta"), "versionId"));
             const char *vj = json_string_value(json_object_get(json_object_get(all[j].resource, "meta"), "versionId"));
             if (vi && vj && strcmp(vi, vj) != 0) continue;
             char shown[120];
             text_for_display(all[i].url, 100, shown, sizeof shown);
-            error_set(err, ERR_INPUT, "entry[%d] and entry[%d] have the same fullUrl %s (FHIR R4 rule bdl-7: a fullUrl names "
-                                      "one resource, or one per meta.versionId): nothing was imported",
-                      all[i].entry, all[j].entry, shown);
-            free(all);
-            *n = 0;
-            return NULL;
+            problem(p, "entry[%d] and entry[%d] have the same fullUrl %s (FHIR R4 rule bdl-7: a fullUrl names one resource, "
+                       "or one per meta.versionId): nothing was imported",
+                    all[i].entry, all[j].entry, shown);
+            return;
         }
-    return all;
 }
 
 /* A de-identified Patient has no name, phone or birth date: its client is a pseudonymous one, like an anonymous
@@ -2036,6 +2093,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     problems p = {err, 0, 0};
     error_clear(err);
     if (bad_type[0]) problem(&p, "%s", bad_type);
+    duplicate_full_urls(all, n, &p);
     response *rs = xcalloc((size_t)n + 1, sizeof *rs);
     subject *subjects = xcalloc((size_t)n + 1, sizeof *subjects);
     int ns = 0;
@@ -2069,9 +2127,15 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
                     "their intakes are here already, and importing them would count each twice in every report; "
                     "import the file into another database, or give --accept-own-export to add them all the same",
                 rs[first_own].from->entry, own, nr);
+    orphan_observations(e, all, n, rs, nr, &p, NULL); /* a safety answer in no response: the file is refused */
     bool ok = p.problems == 0;
-    if (!ok) safety_first(rs, nr, err); /* never for this database's own: those clients are in its queue */
-    if (!ok && nr == 0) safety_of_observations(e, all, n, err);
+    if (!ok) { /* never for this database's own: those clients are in its queue */
+        safety_block sb;
+        memset(&sb, 0, sizeof sb);
+        safety_first(rs, nr, &sb);
+        orphan_observations(e, all, n, rs, nr, NULL, &sb);
+        safety_put_first(&sb, err);
+    }
     if (!ok && p.problems > 1) {
         char more[64];
         snprintf(more, sizeof more, "\n%d problems: nothing was imported", p.problems);

@@ -558,6 +558,8 @@ check "...nothing imported" sh -c "[ -z '$(levels)' ]"
 import "$FX/duplicate-fullurl.json"
 check "two resources under one fullUrl (bdl-7): refused, naming both entries" \
     sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'entry\[0\] and entry\[1\] have the same fullUrl'" _ "$err"
+check "...its item 9 'nearly every day' named first all the same (thirteenth outside integrator: refused unread)" \
+    sh -c "printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: .*phq9.item9 is answered .3., a positive safety item'" _ "$err"
 import "$FX/relative-ref-other-base.json"
 check "a relative subject whose only Patient is at another base: no Patient (refused, --client named)" \
     sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'no Patient with a name in this file'" _ "$err"
@@ -634,6 +636,8 @@ fresh hasmember
 import "$FX/uscore-obs-item9-hasmember.json"
 check "an item Observation reached through the panel's hasMember that contradicts the response: refused" \
     sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'answer the same question, LOINC 44260-8, differently'" _ "$err"
+check "...item 9 not known: named first, SAFETY (thirteenth outside integrator: nothing said of the risk)" \
+    sh -c "printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: .*phq9.item9 is answered .not readable (below)., a safety item not known'" _ "$err"
 
 
 # 13. SAFETY, twelfth outside attacker: two servers' responses, each with subject "Patient/1" (its own server's): the
@@ -705,5 +709,36 @@ check "PHQ-9 item 9 as an Observation alone, 'nearly every day': SAFETY first, t
 sed 's/LA6571-9/LA6568-5/; s/Nearly every day/Not at all/' "$tmp/obs-only.json" >"$tmp/obs-only-no.json"
 import "$tmp/obs-only-no.json"
 check "...'not at all': no SAFETY line" sh -c "! printf '%s' \"\$1\" | grep -q SAFETY" _ "$err"
+
+# thirteenth outside integrator: (1) eight screens at risk in one refused file, five named and nothing said of the
+# rest; (2) a negative PHQ-9 beside an Observation of item 9 "nearly every day" that belongs to no response was saved
+# green; (3) an AUDIT-C with no canonical, item1-4, read as an ASQ (green, or a false red)
+fresh int13
+phq9_pos() { # n: a collection entry pair (Patient, PHQ-9 item 9 = 3) for patient n
+    printf '{"fullUrl":"urn:uuid:0b1e2c3d-0000-4000-8000-0000000001%02d","resource":{"resourceType":"Patient","name":[{"family":"Many","given":["P%s"]}]}},' "$1" "$1"
+    printf '{"resource":{"resourceType":"QuestionnaireResponse","id":"q%s","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z","subject":{"reference":"urn:uuid:0b1e2c3d-0000-4000-8000-0000000001%02d"},"item":[%s%s]}},' "$1" "$1" "$phq8" "$item9"
+}
+entries=""; for k in $(seq 1 20); do entries="$entries$(phq9_pos $k)"; done
+printf '{"resourceType":"Bundle","type":"document","entry":[%s]}' "${entries%,}" >"$tmp/many.json"
+import "$tmp/many.json"
+named=$(printf '%s\n' "$err" | grep -c 'SAFETY: entry.*phq9.item9 is answered')
+check "twenty screens at risk in a refused file: those the message holds named, then how many more ($named named)" \
+    sh -c "[ $named -lt 20 ] && printf '%s' \"\$1\" | grep -q 'SAFETY: $((20 - named)) more screen(s) or Observation(s) of this file hold a suicide item'" _ "$err"
+zero9='{"linkId":"44260-8","answer":[{"valueCoding":{"system":"http://loinc.org","code":"LA6568-5"}}]}'
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s]}},{"resource":{"resourceType":"Observation","id":"o9","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44260-8"}]},%s,"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6571-9"}]}}}]}' \
+    "$pt" "$subj" "$phq8" "$zero9" "$subj" >"$tmp/orphan.json"
+import "$tmp/orphan.json"
+check "a negative PHQ-9 beside an item 9 Observation of no response, 'nearly every day': refused, SAFETY first" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[2\] Observation o9: phq9.item9 (44260-8) is answered .3.' && printf '%s' \"\$1\" | grep -q 'belongs to no response of this file'" _ "$err"
+check "...nothing imported (no green client)" sh -c "[ -z '$(levels)' ]"
+sed 's/"code":"LA6571-9"/"code":"LA6568-5"/' "$tmp/orphan.json" >"$tmp/orphan-no.json"
+import "$tmp/orphan-no.json"
+check "...the same Observation 'not at all': imported, no SAFETY line" has_out "imported 1 response"
+items=""; for n in 1 2 3 4; do items="$items{\"linkId\":\"item$n\",\"answer\":[{\"valueInteger\":1}]},"; done
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s]}}]}' \
+    "$pt" "$subj" "${items%,}" >"$tmp/nocanon.json"
+import "$tmp/nocanon.json"
+check "no canonical, linkIds item1-4 (an AUDIT-C's): no instrument of triage's, refused (not a false red ASQ)" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'is not a questionnaire triage scores'" _ "$err"
 
 finish
