@@ -245,7 +245,8 @@ int cmd_intake(const cli_args *a) {
     } else if (json_object_get(root, "record") && !json_is_object(json_object_get(root, "record"))) {
         fprintf(stderr, "triage intake: %s: record: must be an object such as {\"channel\":\"phone\",\"age\":34}\n", where);
         status = EXIT_BADINPUT;
-    } else if (!assess_parse_value(&c.e, root, extra, in, &err)) {
+    } else if (!assess_parse_value(&c.e, root, extra, in, &err) ||
+               !intake_record_check(&c.e, json_object_get(root, "record"), &err)) {
         fprintf(stderr, "triage intake: %s: %s\n", where, err.msg);
         status = EXIT_BADINPUT;
     } else {

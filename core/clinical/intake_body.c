@@ -49,6 +49,48 @@ static json_t *input_json(const engine *e, const assess_input *in) {
     return input;
 }
 
+bool intake_record_check(const engine *e, json_t *record, error *err) {
+    const char *key;
+    json_t *v;
+    json_object_foreach(record, key, v) {
+        /* the item of that id in any record form (the intake form's channel, the hotline caller form's): a value any
+         * of them takes is taken */
+        bool item = false, fits = false;
+        char codes[400] = "";
+        for (int f = 0; f < e->forms.n && !fits; f++) {
+            const form *fm = e->forms.v[f];
+            int i = fm->kind == FORM_RECORD ? form_item_index(fm, key) : -1;
+            const form_item *it = i >= 0 ? &fm->items[i] : NULL;
+            if (!it || (it->type != ITEM_CHOICE && it->type != ITEM_NUMBER)) continue;
+            item = true;
+            const scale *sc = form_item_scale(fm, i);
+            if (it->type == ITEM_NUMBER) {
+                fits = json_is_integer(v) && json_integer_value(v) >= it->min && json_integer_value(v) <= it->max;
+                if (!fits) snprintf(codes, sizeof codes, "a whole number from %ld to %ld", (long)it->min, (long)it->max);
+                continue;
+            }
+            const char *code = json_string_value(v);
+            fits = code && sc && scale_code_index(sc, code) >= 0;
+            for (int c = 0; !fits && sc && c < sc->n; c++) {
+                if (strstr(codes, sc->choices[c].code)) continue; /* listed by another record form already */
+                size_t n = strlen(codes);
+                snprintf(codes + n, sizeof codes - n, "%s%s", n ? ", " : "one of ", sc->choices[c].code);
+            }
+        }
+        if (!item) {
+            error_set(err, ERR_INPUT, "record.%s: not a choice or number item of a record form (the intake form's "
+                                      "channel, age, gender, consent...): nothing was saved", key);
+            return false;
+        }
+        if (!fits) {
+            error_set(err, ERR_INPUT, "record.%s: %s%s: nothing was saved", key, codes,
+                      !strncmp(codes, "one of", 6) ? " (a code, as a string)" : "");
+            return false;
+        }
+    }
+    return true;
+}
+
 json_t *intake_body_build(const engine *e, const assess_input *in, json_t *record, lang ui) {
     json_t *body = json_object();
     json_object_set_new(body, "input", input_json(e, in));

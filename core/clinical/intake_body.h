@@ -14,6 +14,12 @@
  * is what will be saved. */
 void intake_answers_final(const engine *e, assess_input *in);
 
+/* A record object as a file gives it (`intake new`'s "record"): every key a choice or number item of a record form
+ * (the intake form's channel, age...), a choice by one of its codes, a number a whole one in range; false with a
+ * message naming the field (twenty-ninth receptionist and thirteenth integrator: "Phone", 1 and "telephone"
+ * were stored as channels, worded a caller's reasons for the room, and broke the FHIR round trip). */
+bool intake_record_check(const engine *e, json_t *record, error *err);
+
 /* The stored body: {"input": the answers as `triage assess` reads them, "record": ..., "assessment": ...}.
  * The assessment is computed here from in (reasons in language ui). */
 json_t *intake_body_build(const engine *e, const assess_input *in, json_t *record, lang ui);
