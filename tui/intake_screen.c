@@ -547,8 +547,14 @@ static void find_draw(app *a, const layout *l) {
          * column and ran into the phone (twenty-first tryout) */
         text_fit(name, sizeof name, client_name_tr(a->find.found[i].name), 26);
         text_fit(phone, sizeof phone, a->find.found[i].phone, 16);
-        snprintf(line, sizeof line, "%d  %s  %s  %s", i + 1, name, phone, a->find.found[i].birth);
-        draw_text(y++, 4, l->body.w - 6, line, i == a->find.sel ? theme(C_HILITE) : A_NORMAL);
+        /* the level of an open queue item, the clients at risk listed first (twenty-ninth receptionist: a RED client
+         * 13th of 21 namesakes, past the nine shown, with nothing to say one was at risk) */
+        const client_plain *c = &a->find.found[i];
+        char queued[64];
+        text_fit(queued, sizeof queued, c->open_level >= 0 ? level_word((risk_level)c->open_level) : "", 6);
+        snprintf(line, sizeof line, "%d  %s  %s  %s  %s", i + 1, queued, name, phone, c->birth);
+        attr_t at = i == a->find.sel ? theme(C_HILITE) : c->open_level >= LEVEL_ORANGE ? A_BOLD : A_NORMAL;
+        draw_text(y++, 4, l->body.w - 6, line, at);
     }
     /* nine are picked by a digit: the rest were left out without a word, and a returning client not among the nine
      * looked new (a duplicate record in the making: twenty-second tryout) */

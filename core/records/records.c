@@ -387,10 +387,20 @@ static bool candidate_hit(session *s, const client_rec *r, const char *norm, con
     return true;
 }
 
+/* The level of a client's open queue item, or -1 when none (or not readable: the queue shows it as it is). */
+static int open_level_of(database *db, const char *client_id) {
+    queue_rec q;
+    risk_level l;
+    if (db->ops->queue_open_for_client(db->st, client_id, &q) != ST_OK) return -1;
+    return risk_level_parse(q.level, &l) ? (int)l : -1;
+}
+
 /* Found clients in one order whatever the index gave them in (its values follow random ids and keyed hashes; a query
  * of several words gathers candidates from several values): by name, then the oldest first. */
 static int by_name(const void *a, const void *b) {
     const client_plain *x = a, *y = b;
+    if (x->open_level != y->open_level) return y->open_level - x->open_level; /* at risk first: red, orange... */
+    if (x->whole != y->whole) return x->whole ? -1 : 1;                         /* then the whole name typed */
     int c = strcmp(x->name ? x->name : "", y->name ? y->name : "");
     if (c) return c;
     if (x->created_at != y->created_at) return x->created_at < y->created_at ? -1 : 1;
@@ -423,7 +433,6 @@ bool client_find(session *s, const char *typed, client_plain **out, int *n, erro
      * of Li Meiling). A search that stopped at the whole name hid a RED Li Meiling behind two Li Mei (twenty-eighth
      * tryout), so the words' values are always opened, a surname's thousands among a million clients: make bench's
      * full-name search misses its 5 ms there (README) */
-    bool *whole_of = NULL;
     for (int k = 0; k < nk && ok; k++) {
         char(*ids)[STORE_ID_LEN] = NULL;
         int nids = 0;
@@ -461,12 +470,9 @@ bool client_find(session *s, const char *typed, client_plain **out, int *n, erro
             if (!ok) error_set(err, ERR_INPUT, "%s", why.msg);
             if (!ok) break;
             if (!hit) continue;
-            if (*n == cap) {
-                cap = cap ? cap * 2 : 8;
-                *out = xrealloc(*out, sizeof **out * (size_t)cap);
-                whole_of = xrealloc(whole_of, sizeof *whole_of * (size_t)cap);
-            }
-            whole_of[*n] = whole || !has_letters;
+            if (*n == cap) *out = xrealloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 8));
+            c.whole = whole || !has_letters;
+            c.open_level = open_level_of(s->db, c.id);
             (*out)[(*n)++] = c;
         }
         free(ids);
@@ -484,26 +490,13 @@ bool client_find(session *s, const char *typed, client_plain **out, int *n, erro
         }
     }
     if (!ok) {
-        free(whole_of);
         client_list_free(*out, *n);
         *out = NULL;
         *n = 0;
         return false;
     }
-    /* the whole names first, then the names it is a part of, each by name */
-    int n_whole = 0;
-    for (int i = 0; i < *n; i++)
-        if (whole_of[i]) {
-            client_plain t = (*out)[i];
-            (*out)[i] = (*out)[n_whole];
-            (*out)[n_whole] = t;
-            bool w = whole_of[i];
-            whole_of[i] = whole_of[n_whole];
-            whole_of[n_whole++] = w;
-        }
-    free(whole_of);
-    if (n_whole > 1) qsort(*out, (size_t)n_whole, sizeof **out, by_name);
-    if (*n - n_whole > 1) qsort(*out + n_whole, (size_t)(*n - n_whole), sizeof **out, by_name);
+    /* the clients at risk first, then the whole names, then the names it is a part of, each by name */
+    if (*n > 1) qsort(*out, (size_t)*n, sizeof **out, by_name);
     char detail[32];
     snprintf(detail, sizeof detail, "%d found", *n);
     if (session_begin(s, err)) {

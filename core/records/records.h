@@ -12,6 +12,11 @@ typedef struct {
     char id[STORE_ID_LEN];
     int64_t created_at;
     char *name, *phone, *birth; /* phone and birth may be "" */
+    /* client_find: the level of the client's open queue item (a risk_level), -1 when none, and whether the whole name
+     * was typed; the clients at risk come first, so that namesakes never hide one (twenty-ninth receptionist: a RED
+     * Li Mei 13th of 21 Li Mei, past the nine a digit picks) */
+    int open_level;
+    bool whole;
 } client_plain;
 
 void client_plain_free(client_plain *c);

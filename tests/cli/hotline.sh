@@ -221,7 +221,7 @@ printf 'key f2\n' >"$tmp/zhname.script"
 login >>"$tmp/zhname.script"
 printf 'key f\ntype 匿名来电者 %s\nkey enter\ndump %s/zh_anon_name\n' "$id" "$D" >>"$tmp/zhname.script"
 tui "$tmp/zhname.script"
-expect "...and so does the name its screen shows, 匿名来电者 and the id" "$D/zh_anon_name" "1  匿名来电者 $id"
+expect "...and so does the name its screen shows, 匿名来电者 and the id" "$D/zh_anon_name" "1  [^ ]* *匿名来电者 $id"
 
 # ---- a call interrupted keeps its caller id when the draft resumes ----
 new_user

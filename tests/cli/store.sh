@@ -81,6 +81,13 @@ tri alice "$ALICE\n" intake new "$tmp/part.json"
 tri alice "$ALICE\n" client find "li  MEI"
 check "...'Li Mei' lists Li Mei first, then Li Meiling" \
     sh -c "printf '%s\n' '$out' | head -n 1 | grep -q 'Li Mei *\$' && printf '%s\n' '$out' | sed -n 2p | grep -q 'Li Meiling'"
+# ...and a client with an open RED item before every namesake (twenty-ninth receptionist: a RED Li Mei 13th of 21,
+# past the nine a digit picks, and a RED Li Meiling after them all)
+printf '{"client":{"name":"Li Meiling","phone":"13800000779"},"answers":{"asq":["yes","yes","yes","yes","yes"]}}' >"$tmp/part.json"
+tri alice "$ALICE\n" intake new "$tmp/part.json"
+tri alice "$ALICE\n" client find "Li Mei"
+check "...'Li Mei': the RED Li Meiling first, before the whole-name Li Mei" \
+    sh -c "printf '%s\n' '$out' | head -n 1 | grep -q '13800000779'"
 # a record's fields are the record forms' items with their codes (twenty-ninth receptionist, thirteenth integrator:
 # "Phone", 1 and "telephone" were stored as channels, a caller's reasons worded for the room, the FHIR round trip
 # broken; a misspelt key was kept silently)
