@@ -51,6 +51,7 @@ static const struct {
     {"found_pick", "{digit}: this client   {new}: a new client   other letters: search again",
      "{digit}：选择此来访者   {new}：新建来访者   其他字母：重新搜索"},
     {"found_more", "... and ", "……还有 "},
+    {"filter_more", "({next}: more)", "（{next}：更多）"},
     {"found_more_n", " more not shown: add to the search (the whole name, or the phone) before making a new client.",
      " 位未显示：请补充搜索内容（完整姓名或电话）后再新建来访者。"},
     {"found_none", "No client found: {new} or {choose} creates a new one, with what you typed.",

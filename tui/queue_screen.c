@@ -77,6 +77,13 @@ static void load_history(app *a) {
     q->hist_updated = it->updated_at;
 }
 
+static int more_urgent_first(const void *x, const void *y) {
+    const queue_item *a = x, *b = y;
+    if (a->overdue != b->overdue) return a->overdue ? -1 : 1;
+    if (a->level != b->level) return (int)b->level - (int)a->level;
+    return a->created_at < b->created_at ? -1 : a->created_at > b->created_at;
+}
+
 static void filter_forget(queue_screen *q) {
     free(q->filter_clients);
     q->filter_clients = NULL;
@@ -124,6 +131,8 @@ static void load_by_client(app *a) {
     }
     for (int i = 0; i < q->n_filter_clients && q->n < QUEUE_PAGE_MAX; i++)
         if (queues_open_for_client(a->db, q->filter_clients[i], &q->items[q->n])) q->n++;
+    /* the most urgent first, as the tabs order them (the filter listed 12 GREEN above a RED: twenty-ninth receptionist) */
+    if (q->n > 1) qsort(q->items, (size_t)q->n, sizeof q->items[0], more_urgent_first);
     q->total = q->n;
     q->offset = 0;
 }
@@ -406,8 +415,16 @@ static void queue_draw(app *a, const layout *l) {
     int rows = page_rows(l);
     draw_tabs(a, top, width);
     char line[256];
+    /* a client filter's list is one page however long: it scrolls with the selection, and says which rows show
+     * (twenty-ninth receptionist: 24 found, 16 drawn, a RED Li Meiling among the 8 never shown, Down moving the
+     * selection off the screen) */
+    int first = q->filter_by_client && q->sel >= rows && q->sel < q->n ? q->sel - rows + 1 : 0;
     if (q->filter[0] && q->prompt != QP_FILTER) {
-        snprintf(line, sizeof line, "%s \"%s\": %d   (%s)", tr("filtered"), q->filter, q->n, keyed("filter_clear"));
+        char shown[64] = "";
+        if (q->n > rows)
+            snprintf(shown, sizeof shown, "   %d-%d / %d  %s", first + 1, first + rows < q->n ? first + rows : q->n, q->n,
+                     keyed("filter_more"));
+        snprintf(line, sizeof line, "%s \"%s\": %d%s   (%s)", tr("filtered"), q->filter, q->n, shown, keyed("filter_clear"));
         draw_text(top + 1, 2, width - 4, line, theme(C_TITLE));
     } else if (q->total > q->page) {
         snprintf(line, sizeof line, "%d-%d / %d   %s", q->total ? q->offset + 1 : 0, q->offset + q->n, q->total, keyed("queue_pages"));
@@ -418,7 +435,7 @@ static void queue_draw(app *a, const layout *l) {
         draw_counselors(a, top + 3, bottom - 1, width);
     } else {
         if (q->n == 0) draw_text(top + 3, 3, width - 6, tr("queue_empty"), theme(C_DIM));
-        for (int i = 0; i < q->n && i < rows; i++) draw_row(a, top + 3 + i, width, i);
+        for (int i = first; i < q->n && i < first + rows; i++) draw_row(a, top + 3 + i - first, width, i);
         draw_detail(a, top + 3 + rows, bottom - 1, width);
     }
     draw_prompt(a, bottom - 1, width);

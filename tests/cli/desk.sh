@@ -1171,4 +1171,28 @@ pia_review '' pia_cleared >"$tmp/pia2.script"
 tui "$tmp/pia2.script" 100 40
 expect "returning: a phone cleared on the review: the summary says the record keeps its number" "$D/pia_cleared" "the record keeps its phone.*13700000078"
 
+# ---- twenty-ninth tryout: a name filter of 24 namesakes drew 16 rows, a RED Li Meiling among the 8 never shown and
+# Down moved the selection off the screen; the search list put a RED Li Mei 13th: the most urgent first, the rows
+# say which show, and the list scrolls with the selection
+DB="$tmp/names.db"
+cli "$P\n" --user admin init >/dev/null
+cli "$P\n$R\n" --user admin user add desk --role reception >/dev/null
+for k in $(seq 10 29); do
+    printf '{"client":{"name":"Li Mei","phone":"137000010%s"},"answers":{"asq":["no","no","no","no"]}}' "$k" >"$tmp/lm.json"
+    cli "$R\n" --user desk intake new "$tmp/lm.json" >/dev/null 2>&1
+done
+printf '{"client":{"name":"Li Meiling","phone":"13700001099"},"answers":{"asq":["yes","yes","yes","yes","yes"]}}' >"$tmp/lm.json"
+cli "$R\n" --user desk intake new "$tmp/lm.json" >/dev/null 2>&1
+{
+    login
+    printf 'key e\nkey /\ntype Li Mei\nkey enter\ndump %s/names_filter\n' "$D"
+    printf 'key down\n%.0s' $(seq 1 20)
+    printf 'dump %s/names_bottom\nkey esc\nkey esc\nkey n\ntype Li Mei\nkey enter\ndump %s/names_find\nkey esc\nkey esc\n' "$D" "$D"
+} >"$tmp/names.script"
+tui "$tmp/names.script" 100 30
+expect "21 namesakes filtered: the RED one first" "$D/names_filter" "^ *L\.M\. *[0-9a-f]* *RED"
+expect "...the rows shown said, and that Down shows more" "$D/names_filter" "Filter \"Li Mei\": 21   1-[0-9]* / 21  (.*: more)"
+expect "...Down to the last: the list scrolls to it" "$D/names_bottom" "Filter \"Li Mei\": 21   [0-9]*-21 / 21"
+expect "the search: the RED Li Meiling first, its level before the name" "$D/names_find" "1  RED *Li Meiling"
+
 finish
