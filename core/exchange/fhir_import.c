@@ -56,6 +56,13 @@ typedef struct {
                                     * NULL when the file says none */
     bool own;                      /* of this database, and not recognised as imported before: its intake is here
                                     * already (origins) */
+    /* a response of no form triage knows that answers a safety item by its LOINC code (44260-8): that item and its
+     * answer, for its SAFETY line (fourteenth outside integrator: the nine PHQ-9 items and one more, item 9 "nearly
+     * every day", no canonical: refused with nothing said of the risk); safety_form NULL when none */
+    const form *safety_form;
+    int safety_item;
+    answer safety_answer;
+    bool safety_unread;
 } response;
 
 /* How far an authored time may be ahead of this computer's clock (the sender's clock may run fast). */
@@ -770,16 +777,20 @@ static bool observed_answer(const form *f, int item, json_t *o, answer *out) {
         json_object_set(a, "valueInteger", json_object_get(o, "valueInteger"));
         json_array_append_new(tries, a);
     }
-    bool found = false;
+    /* every Coding it reads must say the same: two that differ ("not at all" and "nearly every day") are no answer
+     * triage can read (fourteenth outside integrator: the first was taken, and the order decided the level) */
+    bool found = false, differ = false;
     json_array_foreach(tries, k, c) {
         bool refused;
         int ci = fhir_answer_choice(f, item, c, &refused);
-        if (refused) *out = (answer){ANS_REFUSED, 0};
-        else if (ci >= 0) *out = (answer){ANS_VALUE, form_item_scale(f, item)->choices[ci].value};
-        if ((found = refused || ci >= 0)) break;
+        if (!refused && ci < 0) continue;
+        answer a = refused ? (answer){ANS_REFUSED, 0} : (answer){ANS_VALUE, form_item_scale(f, item)->choices[ci].value};
+        if (found && (a.state != out->state || a.value != out->value)) differ = true;
+        *out = a;
+        found = true;
     }
     json_decref(tries);
-    return found;
+    return found && !differ;
 }
 
 /* An Observation of the file derived from the response that states the answer to one of its scored or safety
@@ -869,6 +880,37 @@ static void read_status(json_t *o, const char *w, response *r, problems *p) {
 static bool is_partial(const response *r) { return r->status && !strcmp(r->status, "in-progress"); }
 
 /* Reads one response into r; problems are listed, naming the resource and the linkId. */
+/* A response of no form triage knows: a safety item it answers under its LOINC code, read as that item's answer. */
+static void unknown_form_safety(const engine *e, json_t *flat, const char *w, response *r) {
+    size_t k;
+    json_t *it;
+    json_array_foreach(flat, k, it) {
+        const char *link = json_string_value(json_object_get(it, "linkId"));
+        for (int fi = 0; link && fi < e->forms.n && !r->safety_form; fi++) {
+            const form *f = e->forms.v[fi];
+            int idx = fhir_item_of(f, link);
+            const char *bare = link[0] == '/' ? strrchr(link, '/') + 1 : link;
+            if (idx < 0 || !f->items[idx].safety || !f->items[idx].loinc || strcmp(f->items[idx].loinc, bare) != 0) continue;
+            response scratch;
+            memset(&scratch, 0, sizeof scratch);
+            for (int i = 0; i < FORM_MAX_ITEMS; i++) scratch.answers[i] = (answer){ANS_UNANSWERED, 0};
+            error quiet = {0};
+            problems none = {&quiet, 0, 0};
+            char shown[80];
+            text_for_display(link, 40, shown, sizeof shown);
+            read_item(f, idx, it, w, shown, &scratch, &none);
+            answer a = scratch.answers[idx];
+            bool unread = none.problems > 0;
+            bool positive = a.state == ANS_VALUE && a.value >= f->items[idx].safety_min;
+            if (!unread && !positive && a.state != ANS_REFUSED && a.state != ANS_UNANSWERED) continue;
+            r->safety_form = f;
+            r->safety_item = idx;
+            r->safety_answer = a;
+            r->safety_unread = unread || a.state == ANS_UNANSWERED;
+        }
+    }
+}
+
 static void read_response(const engine *e, const res *all, int n, const res *qr, response *r, problems *p) {
     char w[160];
     where(qr, w, sizeof w);
@@ -883,6 +925,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     if (!r->f) r->f = fhir_form_by_items(&e->forms, json_object_get(o, "item"), true);
     r->subject = json_string_value(json_object_get(json_object_get(o, "subject"), "reference")) ?: "";
     if (!r->f) {
+        unknown_form_safety(e, flat, w, r);
         char shown[120];
         text_for_display(canon ? canon : "(none)", 80, shown, sizeof shown);
         problem(p, "%s: questionnaire `%s` is not a questionnaire triage scores, and its linkIds are not the items of "
@@ -1418,6 +1461,19 @@ static void safety_put_first(safety_block *b, error *err) {
 
 static void safety_first(const response *rs, int nr, safety_block *b) {
     for (int i = 0; i < nr; i++) {
+        if (!rs[i].f && rs[i].safety_form && !rs[i].already[0]) { /* a form triage does not know, a safety item by LOINC */
+            const form *sf = rs[i].safety_form;
+            char w[160], code[32] = "not readable";
+            where(rs[i].from, w, sizeof w);
+            if (!rs[i].safety_unread) answer_format(sf, rs[i].safety_item, rs[i].safety_answer, code, sizeof code);
+            safety_line(b, "SAFETY: %s: %s (%s.%s, in a questionnaire triage does not score) is answered `%s`, %s: this "
+                           "screen was NOT imported (the problems below); see to the client now",
+                        w, sf->items[rs[i].safety_item].loinc, sf->id, sf->items[rs[i].safety_item].id, code,
+                        rs[i].safety_unread || rs[i].safety_answer.state != ANS_VALUE
+                            ? "a safety item not known, which counts as positive"
+                            : "a positive safety item");
+            continue;
+        }
         /* never for a screen imported before with these very answers: that client is in the queue already ("NOT
          * imported ... see to the client now" for them: tenth outside integrator). This database's own are named,
          * with what to check: their answers are not known to be the ones held here (eleventh: an item 9 changed to
@@ -1470,8 +1526,11 @@ static void safety_first(const response *rs, int nr, safety_block *b) {
 /* Whether Observation all[j] belongs to a response the file's reading took (derived from it, or a member of a panel
  * derived from it): those are checked against their response (check_item_observations). */
 static bool observation_of_a_response(const res *all, int n, int j, const response *rs, int nr) {
+    /* ...and only a response whose form asks the item the Observation states (fourteenth outside integrator: an item 9
+     * Observation derived from a GAD-7, which has no item 9, was dropped, and the client saved green) */
     for (int i = 0; i < nr; i++)
-        if (rs[i].f && (derived_from(all[j].resource, rs[i].from) || member_of_derived(all, n, &all[j], rs[i].from)))
+        if (rs[i].f && observed_item(all[j].resource, rs[i].f) >= 0 &&
+            (derived_from(all[j].resource, rs[i].from) || member_of_derived(all, n, &all[j], rs[i].from)))
             return true;
     return false;
 }
@@ -1677,8 +1736,12 @@ static void note_already(import_result *out, const response *r) {
 
 /* Every QuestionnaireResponse of the file read and checked into rs (grouped by subject into subjects);
  * those imported before are counted in out and not saved again. Returns how many were read. */
+#define MAX_UNKNOWN_SAFETY 64
+
+/* unknown: the responses of no form triage knows that answer a safety item by its LOINC code (unknown_form_safety),
+ * *nu of them, for their SAFETY lines; they are not counted among the responses read. */
 static int gather_responses(session *s, const engine *e, const res *all, int n, const char *client_id, response *rs,
-                            subject *subjects, int *ns, import_result *out, problems *p) {
+                            subject *subjects, int *ns, import_result *out, problems *p, response *unknown, int *nu) {
     int nr = 0;
     for (int i = 0; i < n; i++) {
         if (strcmp(json_string_value(json_object_get(all[i].resource, "resourceType")) ?: "", "QuestionnaireResponse"))
@@ -1689,7 +1752,11 @@ static int gather_responses(session *s, const engine *e, const res *all, int n, 
         }
         read_response(e, all, n, &all[i], &rs[nr], p);
         rs[nr].from = &all[i];
-        if (!rs[nr].f) continue;
+        if (!rs[nr].f) {
+            if (rs[nr].safety_form && *nu < MAX_UNKNOWN_SAFETY) unknown[(*nu)++] = rs[nr];
+            memset(&rs[nr], 0, sizeof rs[nr]);
+            continue;
+        }
         response_key(s, &all[i], &rs[nr]);
         find_earlier(s, e, &rs[nr]);
         voided_after_import(&rs[nr], p);
@@ -2103,7 +2170,9 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     if (pseudonymised && client_id)
         problem(&p, "a de-identified (PSEUDED) file: its dates are shifted and its Patients are pseudonyms, so it "
                     "never goes into a client's record; import it without --client (as pseudonymous clients)");
-    int nr = gather_responses(s, e, all, n, client_id, rs, subjects, &ns, out, &p);
+    response *unknown = xcalloc(MAX_UNKNOWN_SAFETY, sizeof *unknown);
+    int nu = 0;
+    int nr = gather_responses(s, e, all, n, client_id, rs, subjects, &ns, out, &p, unknown, &nu);
     /* imported back where it came from (straight, after a rekey, or through another triage database), every
      * intake would be here twice: under its real client and as a pseudonymous one, counted twice by every
      * report, its red items queued twice (seventh and eighth outside integrators). Said alone: the SAFETY
@@ -2133,6 +2202,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         safety_block sb;
         memset(&sb, 0, sizeof sb);
         safety_first(rs, nr, &sb);
+        safety_first(unknown, nu, &sb); /* of no form triage knows: a safety item by its LOINC code */
         orphan_observations(e, all, n, rs, nr, NULL, &sb);
         safety_put_first(&sb, err);
     }
@@ -2165,6 +2235,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         import_result_free(out); /* nothing to name: the file was not taken */
     }
     free(rs);
+    free(unknown);
     free(subjects);
     free(groups);
     free(all);

@@ -741,4 +741,34 @@ import "$tmp/nocanon.json"
 check "no canonical, linkIds item1-4 (an AUDIT-C's): no instrument of triage's, refused (not a false red ASQ)" \
     sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'is not a questionnaire triage scores'" _ "$err"
 
+# fourteenth outside integrator: (1) an item 9 Observation derived from a GAD-7 (no item 9 there) was dropped and the
+# client saved green; (2) an Observation with two answer Codings was read by its first; (3) the nine PHQ-9 items and one
+# more, no canonical, item 9 "nearly every day": refused with nothing said of the risk
+fresh int14
+gad7=""; for l in 69725-0 68509-9 69733-4 69734-2 69735-9 69689-8 69736-7; do
+    gad7="$gad7{\"linkId\":\"$l\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}]},"; done
+obs() { # id derivedFrom-reference codings
+    printf '{"resource":{"resourceType":"Observation","id":"%s","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44260-8"}]},%s,"derivedFrom":[{"reference":"%s"}],"valueCodeableConcept":{"coding":[%s]}}}' "$1" "$subj" "$2" "$3"
+}
+la() { printf '{"system":"http://loinc.org","code":"%s"}' "$1"; }
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"fullUrl":"urn:uuid:0b1e2c3d-0000-4000-8000-000000000201","resource":{"resourceType":"QuestionnaireResponse","questionnaire":"http://loinc.org/q/69737-5","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s]}},%s]}' \
+    "$pt" "$subj" "${gad7%,}" "$(obs o9 urn:uuid:0b1e2c3d-0000-4000-8000-000000000201 "$(la LA6571-9)")" >"$tmp/gad7-obs9.json"
+import "$tmp/gad7-obs9.json"
+check "an item 9 Observation derived from a GAD-7 (which asks no item 9), 'nearly every day': refused, SAFETY first" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[2\] Observation o9: phq9.item9 (44260-8) is answered .3.'" _ "$err"
+check "...nothing imported (no green client)" sh -c "[ -z '$(levels)' ]"
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"fullUrl":"urn:uuid:0b1e2c3d-0000-4000-8000-000000000202","resource":{"resourceType":"QuestionnaireResponse","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s]}},%s]}' \
+    "$pt" "$subj" "$phq8" "$zero9" "$(obs o9 urn:uuid:0b1e2c3d-0000-4000-8000-000000000202 "$(la LA6568-5),$(la LA6571-9)")" >"$tmp/two-codings.json"
+import "$tmp/two-codings.json"
+check "an item 9 Observation with two Codings, 'not at all' then 'nearly every day': not known, SAFETY first" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: .*phq9.item9 is answered .not readable (below)., a safety item not known'" _ "$err"
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s,{"linkId":"extra","answer":[{"valueInteger":1}]}]}}]}' \
+    "$pt" "$subj" "$phq8" "$item9" >"$tmp/extra-item.json"
+import "$tmp/extra-item.json"
+check "no canonical, the PHQ-9 items and one more, item 9 'nearly every day': refused, its SAFETY line first" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[1\] QuestionnaireResponse r1: 44260-8 (phq9.item9, in a questionnaire triage does not score) is answered .3.'" _ "$err"
+sed 's/"LA6571-9"/"LA6568-5"/' "$tmp/extra-item.json" >"$tmp/extra-item-no.json"
+import "$tmp/extra-item-no.json"
+check "...item 9 'not at all': refused, no SAFETY line" sh -c "[ $rc -eq 2 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$err"
+
 finish
