@@ -206,6 +206,24 @@ static const char *json_str(json_t *o, const char *key) {
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* A key of "client" other than name, phone and birth_date (receptionist round 30: "Phone" was dropped without a word,
+ * and a RED caller's call-back number with it). */
+static bool unknown_client_key(json_t *client, error *err) {
+    const char *key;
+    json_t *v;
+    json_object_foreach(client, key, v) {
+        if (!strcmp(key, "name") || !strcmp(key, "phone") || !strcmp(key, "birth_date")) {
+            if (json_is_string(v) || json_is_null(v)) continue;
+            error_set(err, ERR_INPUT, "client.%s: a string: nothing was saved", key);
+            return true;
+        }
+        error_set(err, ERR_INPUT, "client.%s: not a field of a client (name, phone, birth_date; the names are lower-case): "
+                                  "nothing was saved", key);
+        return true;
+    }
+    return false;
+}
+
 int cmd_intake(const cli_args *a) {
     if (a->argc != 2 || strcmp(a->argv[0], "new") != 0) {
         fprintf(stderr, "usage: triage --user ME intake new FILE|-\n");
@@ -241,6 +259,9 @@ int cmd_intake(const cli_args *a) {
     } else if (!json_is_object(client) || !name) {
         fprintf(stderr, "triage intake: %s: client.name: required (\"client\":{\"name\":..,\"phone\":..,\"birth_date\":..})\n",
                 where);
+        status = EXIT_BADINPUT;
+    } else if (unknown_client_key(client, &err)) {
+        fprintf(stderr, "triage intake: %s: %s\n", where, err.msg);
         status = EXIT_BADINPUT;
     } else if (json_object_get(root, "record") && !json_is_object(json_object_get(root, "record"))) {
         fprintf(stderr, "triage intake: %s: record: must be an object such as {\"channel\":\"phone\",\"age\":34}\n", where);

@@ -49,6 +49,14 @@ static json_t *input_json(const engine *e, const assess_input *in) {
     return input;
 }
 
+/* Whether code is one of the codes listed in "one of a, b, c" (whole words: "male" is not in "female"). */
+static bool code_listed(const char *list, const char *code) {
+    size_t n = strlen(code);
+    for (const char *p = strstr(list, code); p; p = strstr(p + 1, code))
+        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0')) return true;
+    return false;
+}
+
 bool intake_record_check(const engine *e, json_t *record, error *err) {
     const char *key;
     json_t *v;
@@ -72,7 +80,7 @@ bool intake_record_check(const engine *e, json_t *record, error *err) {
             const char *code = json_string_value(v);
             fits = code && sc && scale_code_index(sc, code) >= 0;
             for (int c = 0; !fits && sc && c < sc->n; c++) {
-                if (strstr(codes, sc->choices[c].code)) continue; /* listed by another record form already */
+                if (code_listed(codes, sc->choices[c].code)) continue; /* listed by another record form already */
                 size_t n = strlen(codes);
                 snprintf(codes + n, sizeof codes - n, "%s%s", n ? ", " : "one of ", sc->choices[c].code);
             }

@@ -96,6 +96,13 @@ for r in '{"channel":"Phone"}' '{"channel":1}' '{"chanel":"phone"}' '{"age":300}
     tri alice "$ALICE\n" intake new "$tmp/rec.json"
     check "intake new, record $r: refused naming the field, nothing saved" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'record\.[a-z]*: .*nothing was saved'" _ "$err"
 done
+printf '{"client":{"name":"Rec Check","Phone":"13800000778"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
+tri alice "$ALICE\n" intake new "$tmp/rec.json"
+check "intake new, client.Phone (a capital): refused naming it (a RED caller's call-back number was dropped silently)" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | grep -q 'client.Phone: not a field of a client'" _ "$err"
+printf '{"client":{"name":"Rec Check"},"record":{"gender":"woman"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
+tri alice "$ALICE\n" intake new "$tmp/rec.json"
+check "...a gender code it does not take: refused listing every code, male too" has_err "record.gender: one of female, male, nonbinary"
 tri alice "$ALICE\n" client find "Rec Check"
 check "...no client made by any of them" has_out "no client found"
 printf '{"client":{"name":"Rec Check","phone":"13800000778"},"record":{"channel":"phone","age":30},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
