@@ -81,6 +81,9 @@ static int more_urgent_first(const void *x, const void *y) {
     const queue_item *a = x, *b = y;
     if (a->overdue != b->overdue) return a->overdue ? -1 : 1;
     if (a->level != b->level) return (int)b->level - (int)a->level;
+    /* then the nearest deadline, as the tabs order them (none last) */
+    if ((a->deadline == 0) != (b->deadline == 0)) return a->deadline == 0 ? 1 : -1;
+    if (a->deadline != b->deadline) return a->deadline < b->deadline ? -1 : 1;
     return a->created_at < b->created_at ? -1 : a->created_at > b->created_at;
 }
 
