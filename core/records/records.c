@@ -308,6 +308,7 @@ static bool open_client(session *s, const client_rec *r, client_plain *out, erro
     memset(out, 0, sizeof *out);
     memcpy(out->id, r->id, STORE_ID_LEN);
     out->created_at = r->created_at;
+    out->open_level = -1; /* not read here (client_find reads it) */
     const blob *fields[3] = {&r->name_ct, &r->phone_ct, &r->birth_ct};
     char **dest[3] = {&out->name, &out->phone, &out->birth};
     static const char *const cols[3] = {"name", "phone", "birth"};
@@ -396,7 +397,8 @@ static int open_level_of(database *db, const char *client_id) {
 }
 
 /* Found clients in one order whatever the index gave them in (its values follow random ids and keyed hashes; a query
- * of several words gathers candidates from several values): by name, then the oldest first. */
+ * of several words gathers candidates from several values): those with an open queue item first, the highest level
+ * first; then the whole names typed; then by name, the oldest first. */
 static int by_name(const void *a, const void *b) {
     const client_plain *x = a, *y = b;
     if (x->open_level != y->open_level) return y->open_level - x->open_level; /* at risk first: red, orange... */
