@@ -54,9 +54,9 @@ static void grow(sqlite3 *c, int rows) {
     exec_ok(c, "COMMIT");
 }
 
-/* cp OTHER PATH: the same inode, truncated and written */
-static void copy_over(void) {
-    int in = open(other, O_RDONLY), out = open(path, O_WRONLY | O_TRUNC);
+/* OTHER's bytes written into the file `to` opened with flags */
+static void copy_into(const char *to, int flags) {
+    int in = open(other, O_RDONLY), out = open(to, flags, 0600);
     assert_true(in >= 0 && out >= 0);
     char buf[8192];
     ssize_t n;
@@ -64,6 +64,9 @@ static void copy_over(void) {
     close(in);
     close(out);
 }
+
+/* cp OTHER PATH: the same inode, truncated and written */
+static void copy_over(void) { copy_into(path, O_WRONLY | O_TRUNC); }
 
 static int setup(void **state) {
     (void)state;
@@ -189,13 +192,7 @@ static void copy_without_a_checkpoint_is_found(void **state) {
 static void move_over(void) {
     char copy[128];
     snprintf(copy, sizeof copy, "%s/moved-in.db", dir);
-    int in = open(other, O_RDONLY), out = open(copy, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(in >= 0 && out >= 0);
-    char buf[8192];
-    ssize_t n;
-    while ((n = read(in, buf, sizeof buf)) > 0) assert_int_equal(write(out, buf, (size_t)n), n);
-    close(in);
-    close(out);
+    copy_into(copy, O_WRONLY | O_CREAT | O_TRUNC);
     assert_int_equal(rename(copy, path), 0);
 }
 
