@@ -364,25 +364,38 @@ static void t_same_new_client_one_client(void **state) {
 
 /* ---- a record given whole (`intake new`, import) ---- */
 
-/* Nobody is interviewed: no step to acknowledge at a desk, and a safety question the record lacks counts as
- * positive (ASQ positive with question 5 unknown: acute, red). */
-static void t_record_missing_q5_is_red(void **state) {
-    (void)state;
+/* One finish of a record given whole: answers (assess JSON) for who, the client saved into client_id; its level. */
+static risk_level finish_answers(intake_subject *who, const char *answers, char client_id[STORE_ID_LEN]) {
     error err = {0};
     json_error_t je;
-    json_t *root = json_loads("{\"answers\":{\"asq\":[\"yes\",\"no\",\"no\",\"no\"]}}", 0, &je);
+    json_t *root = json_loads(answers, 0, &je);
     assert_non_null(root);
     assess_input *in = malloc(sizeof *in);
     assert_non_null(in);
     if (!assess_parse_value(&W.e, root, NULL, in, &err)) fail_msg("parse: %s", err.msg);
-    intake_subject who = {NULL, "Record Client", NULL, NULL, NULL, NULL, LANG_EN, false, false};
     intake_saved saved;
-    bool ok = intake_finish(W.desk, &W.e, in, &who, &saved, &err);
+    bool ok = intake_finish(W.desk, &W.e, in, who, &saved, &err);
     free(in);
     json_decref(root);
     if (!ok) fail_msg("finish: %s", err.msg);
     json_decref(saved.assessment);
-    assert_int_equal(saved.level, LEVEL_RED);
+    memcpy(client_id, saved.client_id, STORE_ID_LEN);
+    return saved.level;
+}
+
+/* One finish of an ASQ all "no" for who; the client saved into client_id. */
+static void finish_for(intake_subject *who, char client_id[STORE_ID_LEN]) {
+    (void)finish_answers(who, "{\"answers\":{\"asq\":[\"no\",\"no\",\"no\",\"no\"]}}", client_id);
+}
+
+
+/* Nobody is interviewed: no step to acknowledge at a desk, and a safety question the record lacks counts as
+ * positive (ASQ positive with question 5 unknown: acute, red). */
+static void t_record_missing_q5_is_red(void **state) {
+    (void)state;
+    intake_subject who = {NULL, "Record Client", NULL, NULL, NULL, NULL, LANG_EN, false, false};
+    char client_id[STORE_ID_LEN];
+    assert_int_equal(finish_answers(&who, "{\"answers\":{\"asq\":[\"yes\",\"no\",\"no\",\"no\"]}}", client_id), LEVEL_RED);
 }
 
 /* `intake new` and import share the one-client rule with the interview: it lived in the interview alone, so the
@@ -423,24 +436,6 @@ static void t_record_same_person_one_client(void **state) {
         if (k == 0) memcpy(first, saved.client_id, sizeof first);
         if (k == 1) assert_string_equal(saved.client_id, first);
     }
-}
-
-/* One finish of an ASQ all "no" for who; the client saved into client_id. */
-static void finish_for(intake_subject *who, char client_id[STORE_ID_LEN]) {
-    error err = {0};
-    json_error_t je;
-    json_t *root = json_loads("{\"answers\":{\"asq\":[\"no\",\"no\",\"no\",\"no\"]}}", 0, &je);
-    assert_non_null(root);
-    assess_input *in = malloc(sizeof *in);
-    assert_non_null(in);
-    if (!assess_parse_value(&W.e, root, NULL, in, &err)) fail_msg("parse: %s", err.msg);
-    intake_saved saved;
-    bool ok = intake_finish(W.desk, &W.e, in, who, &saved, &err);
-    free(in);
-    json_decref(root);
-    if (!ok) fail_msg("finish: %s", err.msg);
-    json_decref(saved.assessment);
-    memcpy(client_id, saved.client_id, STORE_ID_LEN);
 }
 
 static void assert_phone(const char *client_id, const char *want) {
