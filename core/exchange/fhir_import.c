@@ -745,20 +745,25 @@ static bool derived_from(json_t *o, const res *qr) {
     return false;
 }
 
-/* The scored or safety item of f an Observation is coded with (its LOINC item code), or -1. */
+/* The scored or safety item of f an Observation is coded with (its LOINC item code; a Coding without a system read as
+ * LOINC's), or -1; a safety item before a scored one, whichever Coding names it (fifteenth outside integrator: code
+ * [44250-9, 44260-8] with 3 was read as item 1, and item 9 "nearly every day" went unsaid; {code: 44260-8} with no
+ * system was not read at all). */
 static int observed_item(json_t *o, const form *f) {
     size_t k;
     json_t *c;
+    int scored = -1;
     json_array_foreach(json_object_get(json_object_get(o, "code"), "coding"), k, c) {
         const char *sys = json_string_value(json_object_get(c, "system"));
         const char *code = json_string_value(json_object_get(c, "code"));
-        if (!sys || !code || strcmp(sys, FHIR_LOINC) != 0) continue;
-        for (int i = 0; i < f->n_items; i++)
-            if (f->items[i].loinc && !strcmp(f->items[i].loinc, code) && form_item_scale(f, i) &&
-                (f->items[i].score || f->items[i].safety))
-                return i;
+        if (!code || (sys && strcmp(sys, FHIR_LOINC) != 0)) continue;
+        for (int i = 0; i < f->n_items; i++) {
+            if (!f->items[i].loinc || strcmp(f->items[i].loinc, code) != 0 || !form_item_scale(f, i)) continue;
+            if (f->items[i].safety) return i;
+            if (f->items[i].score && scored < 0) scored = i;
+        }
     }
-    return -1;
+    return scored;
 }
 
 /* The answer an item Observation states: its valueCodeableConcept's Codings (read as an answer's
@@ -1576,7 +1581,7 @@ static void orphan_observations(const engine *e, const res *all, int n, const re
         text_for_display(json_string_value(json_object_get(all[j].resource, "id")) ?: "(no id)", 40, id, sizeof id);
         if (p && nr > 0)
             problem(p, "entry[%d] Observation %s states %s.%s (%s) `%s` and belongs to no response of this file (not "
-                       "derived from one): triage cannot take it as a screen; nothing was imported (import the response "
+                       "derived from one that asks that item): triage cannot take it as a screen; nothing was imported (import the response "
                        "it belongs to with it)",
                     all[j].entry, id, f->id, f->items[k].id, f->items[k].loinc, code);
         if (b)

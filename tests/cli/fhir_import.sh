@@ -771,4 +771,18 @@ sed 's/"LA6571-9"/"LA6568-5"/' "$tmp/extra-item.json" >"$tmp/extra-item-no.json"
 import "$tmp/extra-item-no.json"
 check "...item 9 'not at all': refused, no SAFETY line" sh -c "[ $rc -eq 2 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$err"
 
+# fifteenth outside integrator: an item 9 Observation coded [44250-9, 44260-8] was read as item 1, and one coded
+# 44260-8 with no system was not read: item 9 "nearly every day" beside a negative PHQ-9, saved green
+fresh int15
+obs_code() { # coding-array
+    printf '{"resource":{"resourceType":"Observation","id":"o9","status":"final","code":{"coding":[%s]},%s,"valueInteger":3}}' "$1" "$subj"
+}
+for codes in '{"system":"http://loinc.org","code":"44250-9"},{"system":"http://loinc.org","code":"44260-8"}' '{"code":"44260-8"}'; do
+    printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s]}},%s]}' \
+        "$pt" "$subj" "$phq8" "$zero9" "$(obs_code "$codes")" >"$tmp/obs-code.json"
+    import "$tmp/obs-code.json"
+    check "an item 9 Observation coded [$codes], 3, beside a negative PHQ-9: refused, SAFETY first" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[2\] Observation o9: phq9.item9 (44260-8) is answered .3.'" _ "$err"
+done
+
 finish
