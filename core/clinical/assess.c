@@ -187,9 +187,17 @@ bool assess_parse_value(const engine *e, json_t *root, const char *const *extra_
         for (const char *const *x = extra_fields; x && *x && !extra; x++) extra = strcmp(key, *x) == 0;
         if (!extra && strcmp(key, "language") && strcmp(key, "concerns") && strcmp(key, "preferences") &&
             strcmp(key, "answers")) {
-            char field[80];
+            /* every field this way in takes, the caller's own too (`intake new`: client, notes, record): integrator
+             * 15 was told only the four of `assess` */
+            char field[80], expected[200] = "unknown field (expected language, concerns, preferences, answers";
+            for (const char *const *x = extra_fields; x && *x; x++) {
+                size_t used = strlen(expected);
+                snprintf(expected + used, sizeof expected - used, ", %s", *x);
+            }
+            size_t used = strlen(expected);
+            snprintf(expected + used, sizeof expected - used, "; the names are lower-case)");
             snprintf(field, sizeof field, "%.60s", key);
-            fail(err, field, "unknown field (expected language, concerns, preferences, answers)");
+            fail(err, field, expected);
             goto done;
         }
     }

@@ -86,8 +86,30 @@ bool intake_record_check(const engine *e, json_t *record, error *err) {
             }
         }
         if (!item) {
-            error_set(err, ERR_INPUT, "record.%s: not a choice or number item of a record form (the intake form's "
-                                      "channel, age, gender, consent...): nothing was saved", key);
+            /* a text or date item (a name, a phone, a call-back number, a birth date) is the client's, sealed with the
+             * client record, never in the intake's record (fifteenth outside integrator: record.callback was refused
+             * as no item at all) */
+            const form_item *text = NULL;
+            for (int f = 0; f < e->forms.n && !text; f++) {
+                const form *fm = e->forms.v[f];
+                int i = fm->kind == FORM_RECORD ? form_item_index(fm, key) : -1;
+                if (i >= 0 && (fm->items[i].type == ITEM_TEXT || fm->items[i].type == ITEM_DATE)) text = &fm->items[i];
+            }
+            const char *client_field = !text                        ? NULL
+                                       : text->type == ITEM_DATE       ? "birth_date"
+                                       : text->phone                   ? "phone"
+                                       : !strcmp(key, "preferred_name") ? "name"
+                                                                       : NULL;
+            if (client_field)
+                error_set(err, ERR_INPUT, "record.%s: the client's, which the record does not keep: give it as "
+                                          "client.%s (sealed with the client): nothing was saved",
+                          key, client_field);
+            else if (text)
+                error_set(err, ERR_INPUT, "record.%s: a text answer, which the record does not keep: give it in "
+                                          "notes (sealed): nothing was saved", key);
+            else
+                error_set(err, ERR_INPUT, "record.%s: not a choice or number item of a record form (the intake form's "
+                                          "channel, age, gender, consent...): nothing was saved", key);
             return false;
         }
         if (!fits) {

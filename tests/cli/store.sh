@@ -103,6 +103,14 @@ check "intake new, client.Phone (a capital): refused naming it (a RED caller's c
 printf '{"client":{"name":"Rec Check"},"record":{"gender":"woman"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
 tri alice "$ALICE\n" intake new "$tmp/rec.json"
 check "...a gender code it does not take: refused listing every code, male too" has_err "record.gender: one of female, male, nonbinary"
+# fifteenth integrator: record.callback was refused as "not a choice or number item" (it is the client's phone), and a
+# misspelt top-level field was told only assess's four fields, not client, notes and record
+printf '{"client":{"name":"Rec Check"},"record":{"callback":"13800000778"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
+tri alice "$ALICE\n" intake new "$tmp/rec.json"
+check "...record.callback: refused, saying it goes as client.phone" has_err "record.callback: the client's, which the record does not keep: give it as client.phone"
+printf '{"client":{"name":"Rec Check"},"recrod":{"channel":"phone"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
+tri alice "$ALICE\n" intake new "$tmp/rec.json"
+check "...a misspelt field: refused listing every field intake new takes" has_err "recrod: unknown field (expected language, concerns, preferences, answers, client, notes, record"
 tri alice "$ALICE\n" client find "Rec Check"
 check "...no client made by any of them" has_out "no client found"
 printf '{"client":{"name":"Rec Check","phone":"13800000778"},"record":{"channel":"phone","age":30},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
