@@ -59,6 +59,41 @@ const form *fhir_form_of(const formset *fs, const char *url) {
     return NULL;
 }
 
+bool fhir_loinc_system(const char *system) {
+    static const char *const loinc[] = {FHIR_LOINC, FHIR_LOINC "/", "https://loinc.org", "https://loinc.org/",
+                                        "urn:oid:2.16.840.1.113883.6.1"};
+    for (size_t i = 0; system && i < sizeof loinc / sizeof *loinc; i++)
+        if (!strcmp(system, loinc[i])) return true;
+    return false;
+}
+
+static bool blank_around(const char *v) {
+    size_t n = strlen(v);
+    return n && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]));
+}
+
+void fhir_trim_codes(json_t *root) {
+    if (json_is_array(root)) {
+        size_t k;
+        json_t *v;
+        json_array_foreach(root, k, v) fhir_trim_codes(v);
+        return;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(root, key, v) {
+        const char *t = json_string_value(v);
+        if (t && (!strcmp(key, "code") || !strcmp(key, "system") || !strcmp(key, "linkId")) && blank_around(t)) {
+            while (isspace((unsigned char)*t)) t++;
+            size_t n = strlen(t);
+            while (n && isspace((unsigned char)t[n - 1])) n--;
+            json_string_setn(v, t, n); /* jansson copies before it frees the old value */
+        } else if (json_is_object(v) || json_is_array(v)) {
+            fhir_trim_codes(v);
+        }
+    }
+}
+
 const char *fhir_link_id(const form *f, int item) {
     const form_item *it = &f->items[item];
     return it->loinc && *it->loinc ? it->loinc : it->id;
@@ -184,7 +219,7 @@ static int choice_of_coding(const form *f, int item, json_t *coding, bool *refus
     const scale *s = form_item_scale(f, item);
     const char *system = json_string_value(json_object_get(coding, "system"));
     const char *code = json_string_value(json_object_get(coding, "code"));
-    bool loinc_system = !system || !strcmp(system, FHIR_LOINC);
+    bool loinc_system = !system || fhir_loinc_system(system);
     for (int c = 0; code && loinc_system && c < s->n; c++) {
         const char *la = form_answer_loinc(f, item, c), *also = form_answer_loinc_also(f, item, c);
         if ((la && !strcmp(la, code)) || (also && !strcmp(also, code))) return c;

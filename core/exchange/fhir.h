@@ -76,6 +76,13 @@ const form *fhir_form_of(const formset *fs, const char *url);
  * PHQ-2 is also inside a PHQ-9). NULL when none. */
 const form *fhir_form_by_items(const formset *fs, json_t *items, bool loinc_only);
 const char *fhir_link_id(const form *f, int item);
+/* Whether a Coding's system is LOINC's: http://loinc.org as R4 names it, and the spellings real systems send for it
+ * (a trailing "/", https, LOINC's OID urn:oid:2.16.840.1.113883.6.1). NULL is no system (false). */
+bool fhir_loinc_system(const char *system);
+/* A file's codes, systems and linkIds with the blanks around them taken off, in place (any depth): R4's code type has
+ * none, and " 44260-8" read as no item would leave an item 9 "nearly every day" unseen (fifteenth outside
+ * integrator). */
+void fhir_trim_codes(json_t *root);
 /* The item a linkId names (LOINC code, item id or one of its fhir_links, with or without a leading '/'), or -1. */
 int fhir_item_of(const form *f, const char *link_id);
 /* Whether a linkId names the form's stated total ("total", the total's LOINC code or a fhir_total_links). */

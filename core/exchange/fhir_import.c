@@ -92,15 +92,16 @@ typedef struct {
 __attribute__((format(printf, 2, 3))) static void problem(problems *p, const char *fmt, ...) {
     p->problems++;
     p->err->kind = ERR_INPUT;
-    char *text = p->err->msg;
-    size_t size = sizeof p->err->msg;
-    if (p->used + 2 >= size) return;
-    if (p->used) text[p->used++] = '\n';
+    char line[ERROR_MSG_SIZE];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(text + p->used, size - p->used, fmt, ap);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    if (n > 0) p->used += (size_t)n < size - p->used ? (size_t)n : size - p->used - 1;
+    /* whole lines only: the refusal counts those that did not fit (refusal_message) */
+    if (n <= 0 || p->used + (p->used ? 1 : 0) + (size_t)n >= sizeof p->err->msg) return;
+    if (p->used) p->err->msg[p->used++] = '\n';
+    memcpy(p->err->msg + p->used, line, (size_t)n + 1);
+    p->used += (size_t)n;
 }
 
 static void where(const res *r, char *out, size_t size) {
@@ -186,7 +187,8 @@ static bool total_observation_of(json_t *o, const res *qr, const form *f) {
         if (names(qr, "QuestionnaireResponse", json_string_value(json_object_get(d, "reference")))) from_it = true;
     json_array_foreach(json_object_get(json_object_get(o, "code"), "coding"), k, d) {
         const char *s = json_string_value(json_object_get(d, "system")), *c = json_string_value(json_object_get(d, "code"));
-        if (s && c && !strcmp(s, sys) && !strcmp(c, code)) coded = true;
+        bool system_fits = s && (!strcmp(s, sys) || (!strcmp(sys, FHIR_LOINC) && fhir_loinc_system(s)));
+        if (system_fits && c && !strcmp(c, code)) coded = true;
     }
     return from_it && coded;
 }
@@ -230,7 +232,7 @@ static void answer_shown(const form *f, json_t *a, char *out, size_t size) {
     if (code) {
         text_for_display(code, 40, t, sizeof t);
         text_for_display(system ? system : "no system", 60, u, sizeof u);
-        bool foreign = system && strcmp(system, FHIR_LOINC) != 0 && strcmp(system, local) != 0;
+        bool foreign = system && !fhir_loinc_system(system) && strcmp(system, local) != 0;
         snprintf(out, size, "code `%s` (%s%s)", t, u, foreign ? ": not LOINC's or triage's own system" : "");
     } else if (json_is_object(c)) {
         text_for_display(display ? display : "", 40, t, sizeof t);
@@ -756,7 +758,7 @@ static int observed_item(json_t *o, const form *f) {
     json_array_foreach(json_object_get(json_object_get(o, "code"), "coding"), k, c) {
         const char *sys = json_string_value(json_object_get(c, "system"));
         const char *code = json_string_value(json_object_get(c, "code"));
-        if (!code || (sys && strcmp(sys, FHIR_LOINC) != 0)) continue;
+        if (!code || (sys && !fhir_loinc_system(sys))) continue;
         for (int i = 0; i < f->n_items; i++) {
             if (!f->items[i].loinc || strcmp(f->items[i].loinc, code) != 0 || !form_item_scale(f, i)) continue;
             if (f->items[i].safety) return i;
@@ -790,6 +792,12 @@ static bool observed_answer(const form *f, int item, json_t *o, answer *out) {
         int ci = fhir_answer_choice(f, item, c, &refused);
         if (!refused && ci < 0) continue;
         answer a = refused ? (answer){ANS_REFUSED, 0} : (answer){ANS_VALUE, form_item_scale(f, item)->choices[ci].value};
+        /* a code whose ordinalValue says another value (LA6570-1 "not at all" with an ordinal of 3) says two things,
+         * as in a response's answer (answer_contradicts) */
+        double ord;
+        if (!refused && json_is_object(json_object_get(c, "valueCoding")) && fhir_answer_ordinal(c, &ord) &&
+            ord != (double)a.value)
+            differ = true;
         if (found && (a.state != out->state || a.value != out->value)) differ = true;
         *out = a;
         found = true;
@@ -819,35 +827,58 @@ static bool member_of_derived(const res *all, int n, const res *at, const res *q
     return false;
 }
 
+/* The parts of an Observation that may state an item's answer: the Observation itself (part -1) and each of its
+ * components (a panel Observation may give its items as components, each with its code and value: item 9 "nearly
+ * every day" given so beside a negative PHQ-9 was not read, and the client saved green: fifteenth outside
+ * integrator). */
+static int observation_parts(json_t *o) { return (int)json_array_size(json_object_get(o, "component")); }
+static json_t *observation_part(json_t *o, int part) {
+    return part < 0 ? o : json_array_get(json_object_get(o, "component"), (size_t)part);
+}
+
+/* Where an Observation (or one of its components) is, for a message. */
+static void observation_where(const res *at, int part, char *out, size_t size) {
+    char id[60];
+    text_for_display(json_string_value(json_object_get(at->resource, "id")) ?: "(no id)", 40, id, sizeof id);
+    char in[32] = "";
+    if (at->entry >= 0) snprintf(in, sizeof in, "entry[%d] ", at->entry);
+    if (part < 0) snprintf(out, size, "%sObservation %s", in, id);
+    else snprintf(out, size, "%sObservation %s component[%d]", in, id, part);
+}
+
 static void check_item_observations(const res *all, int n, const res *qr, const form *f, const answer *answers,
                                     uint64_t *unread, const char *w, problems *p) {
     for (int i = 0; i < n; i++) {
         json_t *o = all[i].resource;
         if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) continue;
-        int item = derived_from(o, qr) || member_of_derived(all, n, &all[i], qr) ? observed_item(o, f) : -1;
-        if (item < 0) continue;
-        const char *oid = json_string_value(json_object_get(o, "id"));
-        char ow[120], given[64], stated_text[64];
-        snprintf(ow, sizeof ow, "entry[%d] Observation %.40s", all[i].entry, oid ? oid : "(no id)");
-        answer stated;
-        if (!observed_answer(f, item, o, &stated)) {
-            problem(p, "%s states the answer to %s.%s (LOINC %s) for %s in a value triage does not read (a LOINC or "
-                       "triage answer Coding, or valueInteger): it cannot be checked; nothing was imported",
-                    ow, f->id, f->items[item].id, f->items[item].loinc, w);
-            if (item < 64) *unread |= 1ull << item; /* the answer is not known: a safety item's SAFETY line says so */
-            continue;
+        if (!derived_from(o, qr) && !member_of_derived(all, n, &all[i], qr)) continue;
+        for (int part = -1; part < observation_parts(o); part++) {
+            json_t *said = observation_part(o, part);
+            int item = observed_item(said, f);
+            if (item < 0) continue;
+            char ow[160], given[64], stated_text[64];
+            observation_where(&all[i], part, ow, sizeof ow);
+            answer stated;
+            if (!observed_answer(f, item, said, &stated)) {
+                problem(p, "%s states the answer to %s.%s (LOINC %s) for %s in a value triage does not read (a LOINC "
+                           "or triage answer Coding whose ordinalValue, if any, agrees, or valueInteger): it cannot be "
+                           "checked; nothing was imported",
+                        ow, f->id, f->items[item].id, f->items[item].loinc, w);
+                if (item < 64) *unread |= 1ull << item; /* not known: a safety item's SAFETY line says so */
+                continue;
+            }
+            const answer *a = &answers[item];
+            if (a->state == stated.state && (a->state != ANS_VALUE || a->value == stated.value)) continue;
+            if (a->state == ANS_VALUE || a->state == ANS_REFUSED) answer_format(f, item, *a, given, sizeof given);
+            else snprintf(given, sizeof given, "unanswered");
+            answer_format(f, item, stated, stated_text, sizeof stated_text);
+            problem(p, "%s (%s.%s = %s) and %s (%s) answer the same question, LOINC %s, differently: which answer the "
+                       "client gave is not known; nothing was imported (correct one of them)",
+                    w, f->id, f->items[item].id, given, ow, stated_text, f->items[item].loinc);
+            /* not known: a safety item's SAFETY line names it (thirteenth outside integrator: US Core's item 9
+             * Observation "nearly every day" against the response's "not at all" said nothing of the risk) */
+            if (item < 64) *unread |= 1ull << item;
         }
-        const answer *a = &answers[item];
-        if (a->state == stated.state && (a->state != ANS_VALUE || a->value == stated.value)) continue;
-        if (a->state == ANS_VALUE || a->state == ANS_REFUSED) answer_format(f, item, *a, given, sizeof given);
-        else snprintf(given, sizeof given, "unanswered");
-        answer_format(f, item, stated, stated_text, sizeof stated_text);
-        problem(p, "%s (%s.%s = %s) and %s (%s) answer the same question, LOINC %s, differently: which answer the "
-                   "client gave is not known; nothing was imported (correct one of them)",
-                w, f->id, f->items[item].id, given, ow, stated_text, f->items[item].loinc);
-        /* not known: a safety item's SAFETY line names it (thirteenth outside integrator: US Core's item 9 Observation
-         * "nearly every day" against the response's "not at all" said nothing of the risk) */
-        if (item < 64) *unread |= 1ull << item;
     }
 }
 
@@ -1446,22 +1477,45 @@ __attribute__((format(printf, 2, 3))) static void safety_line(safety_block *b, c
     b->named++;
 }
 
-static void safety_put_first(safety_block *b, error *err) {
-    if (!b->named) return;
-    if (b->more) {
-        int m = snprintf(b->text + b->used, sizeof b->text - b->used,
-                         "\nSAFETY: %d more screen(s) or Observation(s) of this file hold a suicide item positive or not "
-                         "known (not listed: the message is full): NOT imported; see to those clients now (import the "
-                         "file in parts to have each named)",
-                         b->more);
-        if (m > 0) b->used += (size_t)m < sizeof b->text - b->used ? (size_t)m : sizeof b->text - b->used - 1;
+static void safety_more_line(safety_block *b) {
+    if (!b->more) return;
+    int m = snprintf(b->text + b->used, sizeof b->text - b->used,
+                     "\nSAFETY: %d more screen(s) or Observation(s) of this file hold a suicide item positive or not "
+                     "known (not listed: the message is full): NOT imported; see to those clients now (import the "
+                     "file in parts to have each named)",
+                     b->more);
+    if (m > 0) b->used += (size_t)m < sizeof b->text - b->used ? (size_t)m : sizeof b->text - b->used - 1;
+}
+
+/* The refusal's message: the SAFETY lines first, then the problems (err's message) as many whole lines as fit, then
+ * how many there were and how many are not listed: a long list was cut at the message's end, mid-line, without a word
+ * of the rest (fifteenth outside integrator). */
+static void refusal_message(safety_block *b, int n_problems, error *err) {
+    safety_more_line(b);
+    char *listed = xstrdup(err->msg);
+    char tail[200] = "";
+    size_t room = sizeof err->msg - 1 - (b->named ? b->used + 1 : 0) - sizeof tail;
+    int shown = 0;
+    size_t keep = 0;
+    for (const char *line = listed; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t end = nl ? (size_t)(nl - listed) : strlen(listed);
+        if (end > room) break;
+        keep = end;
+        shown++;
+        if (!nl) break;
+        line = nl + 1;
     }
-    size_t have = strlen(err->msg);
-    if (b->used + 1 + have >= sizeof err->msg) have = sizeof err->msg - b->used - 2;
-    memmove(err->msg + b->used + 1, err->msg, have);
-    memcpy(err->msg, b->text, b->used);
-    err->msg[b->used] = '\n';
-    err->msg[b->used + 1 + have] = '\0';
+    listed[keep] = '\0';
+    if (shown < n_problems)
+        snprintf(tail, sizeof tail, "\n%d problems: nothing was imported (%d not listed: the message is full; correct "
+                                   "those above and import again to see the rest)",
+                 n_problems, n_problems - shown);
+    else if (n_problems > 1)
+        snprintf(tail, sizeof tail, "\n%d problems: nothing was imported", n_problems);
+    snprintf(err->msg, sizeof err->msg, "%.*s%s%s%s", b->named ? (int)b->used : 0, b->text, b->named ? "\n" : "",
+             listed, tail);
+    secret_free(listed); /* the problems quote the file's answers */
 }
 
 static void safety_first(const response *rs, int nr, safety_block *b) {
@@ -1528,32 +1582,32 @@ static void safety_first(const response *rs, int nr, safety_block *b) {
     }
 }
 
-/* Whether Observation all[j] belongs to a response the file's reading took (derived from it, or a member of a panel
- * derived from it): those are checked against their response (check_item_observations). */
-static bool observation_of_a_response(const res *all, int n, int j, const response *rs, int nr) {
+/* Whether part `part` of Observation all[j] belongs to a response the file's reading took (the Observation derived
+ * from it, or a member of a panel derived from it): those are checked against their response (check_item_observations). */
+static bool observation_of_a_response(const res *all, int n, int j, int part, const response *rs, int nr) {
     /* ...and only a response whose form asks the item the Observation states (fourteenth outside integrator: an item 9
      * Observation derived from a GAD-7, which has no item 9, was dropped, and the client saved green) */
+    json_t *said = observation_part(all[j].resource, part);
     for (int i = 0; i < nr; i++)
-        if (rs[i].f && observed_item(all[j].resource, rs[i].f) >= 0 &&
+        if (rs[i].f && observed_item(said, rs[i].f) >= 0 &&
             (derived_from(all[j].resource, rs[i].from) || member_of_derived(all, n, &all[j], rs[i].from)))
             return true;
     return false;
 }
 
-/* An Observation of a safety item (PHQ-9 item 9, 44260-8) that belongs to no response the file's reading took, and
- * states a positive answer, a refusal, or one triage cannot read: *kind says which ("" for none), for its problem
- * and SAFETY line. */
-static bool orphan_safety_observation(const engine *e, const res *all, int n, int j, const response *rs, int nr,
-                                      const form **f_out, int *item, answer *a, bool *read) {
-    json_t *o = all[j].resource;
-    if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) return false;
-    if (observation_of_a_response(all, n, j, rs, nr)) return false;
+/* A safety item (PHQ-9 item 9, 44260-8) stated by part `part` of Observation all[j] that belongs to no response the
+ * file's reading took, answered positive, refused, or in a way triage cannot read: its form, item and answer (*read
+ * false when not readable), for its problem and SAFETY line. */
+static bool orphan_safety_observation(const engine *e, const res *all, int n, int j, int part, const response *rs,
+                                      int nr, const form **f_out, int *item, answer *a, bool *read) {
+    json_t *said = observation_part(all[j].resource, part);
+    if (observation_of_a_response(all, n, j, part, rs, nr)) return false;
     for (int fi = 0; fi < e->forms.n; fi++) {
         const form *f = e->forms.v[fi];
-        int k = observed_item(o, f);
+        int k = observed_item(said, f);
         if (k < 0 || !f->items[k].safety) continue;
         *a = (answer){ANS_UNANSWERED, 0};
-        *read = observed_answer(f, k, o, a);
+        *read = observed_answer(f, k, said, a);
         bool positive = *read && a->state == ANS_VALUE && a->value >= f->items[k].safety_min;
         if (*read && !positive && a->state != ANS_REFUSED) return false;
         *f_out = f;
@@ -1563,32 +1617,37 @@ static bool orphan_safety_observation(const engine *e, const res *all, int n, in
     return false;
 }
 
-/* Observations of a safety item that no response of the file holds, stating a positive, refused or unreadable answer:
- * the file is refused (such an answer cannot be taken as a screen, and taking the rest would leave it unseen:
- * thirteenth outside integrator, a negative PHQ-9 beside an unlinked item 9 "nearly every day" was saved green), each
- * named first with its SAFETY line (twelfth: US Core's PHQ-9 Observations alone were refused without a word). */
+/* Observations (or their components) of a safety item that no response of the file holds, stating a positive, refused
+ * or unreadable answer: the file is refused (such an answer cannot be taken as a screen, and taking the rest would
+ * leave it unseen: thirteenth outside integrator, a negative PHQ-9 beside an unlinked item 9 "nearly every day" was
+ * saved green), each named first with its SAFETY line (twelfth: US Core's PHQ-9 Observations alone were refused
+ * without a word). */
 static void orphan_observations(const engine *e, const res *all, int n, const response *rs, int nr, problems *p,
                                 safety_block *b) {
     for (int j = 0; j < n; j++) {
-        const form *f = NULL;
-        int k = -1;
-        answer a;
-        bool read = false;
-        if (!orphan_safety_observation(e, all, n, j, rs, nr, &f, &k, &a, &read)) continue;
-        char code[32] = "not readable", id[60];
-        if (read) answer_format(f, k, a, code, sizeof code);
-        bool positive = read && a.state == ANS_VALUE;
-        text_for_display(json_string_value(json_object_get(all[j].resource, "id")) ?: "(no id)", 40, id, sizeof id);
-        if (p && nr > 0)
-            problem(p, "entry[%d] Observation %s states %s.%s (%s) `%s` and belongs to no response of this file (not "
-                       "derived from one that asks that item): triage cannot take it as a screen; nothing was imported (import the response "
-                       "it belongs to with it)",
-                    all[j].entry, id, f->id, f->items[k].id, f->items[k].loinc, code);
-        if (b)
-            safety_line(b, "SAFETY: entry[%d] Observation %s: %s.%s (%s) is answered `%s`, %s: nothing was imported "
-                           "(the problems below); see to the client now",
-                        all[j].entry, id, f->id, f->items[k].id, f->items[k].loinc, code,
-                        positive ? "a positive safety item" : "a safety item not known, which counts as positive");
+        json_t *o = all[j].resource;
+        if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) continue;
+        for (int part = -1; part < observation_parts(o); part++) {
+            const form *f = NULL;
+            int k = -1;
+            answer a;
+            bool read = false;
+            if (!orphan_safety_observation(e, all, n, j, part, rs, nr, &f, &k, &a, &read)) continue;
+            char code[32] = "not readable", ow[160];
+            if (read) answer_format(f, k, a, code, sizeof code);
+            bool positive = read && a.state == ANS_VALUE;
+            observation_where(&all[j], part, ow, sizeof ow);
+            if (p && nr > 0)
+                problem(p, "%s states %s.%s (%s) `%s` and belongs to no response of this file (not derived from one "
+                           "that asks that item): triage cannot take it as a screen; nothing was imported (import the "
+                           "response it belongs to with it)",
+                        ow, f->id, f->items[k].id, f->items[k].loinc, code);
+            if (b)
+                safety_line(b, "SAFETY: %s: %s.%s (%s) is answered `%s`, %s: nothing was imported (the problems "
+                               "below); see to the client now",
+                            ow, f->id, f->items[k].id, f->items[k].loinc, code,
+                            positive ? "a positive safety item" : "a safety item not known, which counts as positive");
+        }
     }
 }
 
@@ -1597,20 +1656,78 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
     return fhir_import_for(s, e, text, len, client_id, 0, out, err);
 }
 
+/* The resources inside `holder` (a Bundle's entry[].resource, a Parameters' parameter[].resource and part[]), and
+ * inside any Bundle or Parameters among them, into all[]: each under the top entry it came in (`entry`, -1 for the
+ * file's own). A Bundle inside a Bundle, or a Parameters wrapper, is not a set of screens triage takes: *nested names
+ * the first, and the file is refused; its resources are read all the same, so that a positive screen in it gets its
+ * SAFETY line (fifteenth outside integrator: an item 9 Observation inside a nested Bundle went unseen). */
+static void gather_nested(json_t *holder, int entry, int depth, res **all, int *n, size_t *cap, char *nested,
+                          size_t size);
+
+static void take_resource(json_t *r, const char *url, int entry, int depth, res **all, int *n, size_t *cap,
+                          char *nested, size_t size) {
+    const char *type = json_string_value(json_object_get(r, "resourceType"));
+    if (type && (!strcmp(type, "Bundle") || !strcmp(type, "Parameters"))) {
+        if (!nested[0])
+            snprintf(nested, size, "entry[%d] is a %s inside the file's Bundle: its resources were read for their safety "
+                                   "items but are not imported (send them as entries of one Bundle)",
+                     entry, type);
+        if (depth < 8) gather_nested(r, entry, depth + 1, all, n, cap, nested, size);
+        return;
+    }
+    if (*n + 1 >= (int)*cap) {
+        *cap = *cap * 2 + 8;
+        *all = xrealloc(*all, *cap * sizeof **all);
+    }
+    (*all)[(*n)++] = (res){r, url, entry};
+}
+
+static void gather_nested(json_t *holder, int entry, int depth, res **all, int *n, size_t *cap, char *nested,
+                          size_t size) {
+    size_t k;
+    json_t *en;
+    json_array_foreach(json_object_get(holder, "entry"), k, en) {
+        json_t *r = json_object_get(en, "resource");
+        if (json_is_object(r))
+            take_resource(r, json_string_value(json_object_get(en, "fullUrl")) ?: "", entry, depth, all, n, cap, nested,
+                          size);
+    }
+    json_array_foreach(json_object_get(holder, "parameter"), k, en) {
+        json_t *r = json_object_get(en, "resource");
+        if (json_is_object(r)) take_resource(r, "", entry, depth, all, n, cap, nested, size);
+        if (json_is_array(json_object_get(en, "part"))) {
+            json_t *wrap = json_pack("{s:O}", "parameter", json_object_get(en, "part"));
+            if (wrap && depth < 8) gather_nested(wrap, entry, depth + 1, all, n, cap, nested, size);
+            json_decref(wrap);
+        }
+    }
+}
+
 /* The resources of the file: a Bundle's entries (of the kinds that are a set of screens) or one
- * QuestionnaireResponse. NULL (err set) for anything else; *n the count. */
+ * QuestionnaireResponse. Anything else (one Observation, a Parameters wrapper, a Bundle inside the Bundle) is read
+ * for its safety items and refused (*bad_type says why); NULL (err set) for what is no FHIR resource; *n the count. */
 static res *file_resources(json_t *root, int *n, char *bad_type, size_t size, error *err) {
     const char *type = json_string_value(json_object_get(root, "resourceType"));
     *n = 0;
     bad_type[0] = '\0';
-    if (type && !strcmp(type, "QuestionnaireResponse")) {
-        res *all = xcalloc(1, sizeof *all);
+    if (!type || !*type) {
+        error_set(err, ERR_INPUT, "resourceType: expected a Bundle or a QuestionnaireResponse");
+        return NULL;
+    }
+    size_t cap = 8;
+    res *all = xcalloc(cap, sizeof *all);
+    char nested[200] = "";
+    if (!strcmp(type, "QuestionnaireResponse")) {
         all[(*n)++] = (res){root, "", -1};
         return all;
     }
-    if (!type || strcmp(type, "Bundle") != 0) {
-        error_set(err, ERR_INPUT, "resourceType: expected a Bundle or a QuestionnaireResponse");
-        return NULL;
+    if (strcmp(type, "Bundle") != 0) {
+        char shown[60];
+        text_for_display(type, 40, shown, sizeof shown);
+        snprintf(bad_type, size, "resourceType `%s`: expected a Bundle or a QuestionnaireResponse", shown);
+        if (!strcmp(type, "Parameters")) gather_nested(root, -1, 0, &all, n, &cap, nested, sizeof nested);
+        else all[(*n)++] = (res){root, "", -1}; /* one Observation of item 9: its SAFETY line */
+        return all;
     }
     /* what a server or a form filler sends: a collection, a transaction or batch to post, a search result
      * (a Bundle without a type is read as a collection; a history or a message is not a set of screens) */
@@ -1626,15 +1743,15 @@ static res *file_resources(json_t *root, int *n, char *bad_type, size_t size, er
         text_for_display(btype ? btype : "(none)", 40, shown, sizeof shown);
         snprintf(bad_type, size, "Bundle.type `%s`: expected collection, transaction, batch or searchset", shown);
     }
-    json_t *entries = json_object_get(root, "entry");
     size_t k;
     json_t *en;
-    res *all = xcalloc(json_array_size(entries) + 1, sizeof *all);
-    json_array_foreach(entries, k, en) {
+    json_array_foreach(json_object_get(root, "entry"), k, en) {
         json_t *r = json_object_get(en, "resource");
         if (!json_is_object(r)) continue;
-        all[(*n)++] = (res){r, json_string_value(json_object_get(en, "fullUrl")) ?: "", (int)k};
+        take_resource(r, json_string_value(json_object_get(en, "fullUrl")) ?: "", (int)k, 0, &all, n, &cap, nested,
+                      sizeof nested);
     }
+    if (!bad_type[0] && nested[0]) snprintf(bad_type, size, "%s", nested);
     return all;
 }
 
@@ -2155,8 +2272,9 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         error_set(err, ERR_INPUT, "not valid JSON: line %d, column %d: %s", je.line, je.column, je.text);
         return false;
     }
+    fhir_trim_codes(root);
     int n = 0;
-    char bad_type[160];
+    char bad_type[240];
     res *all = file_resources(root, &n, bad_type, sizeof bad_type, err);
     if (!all) {
         json_decref(root);
@@ -2209,12 +2327,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         safety_first(rs, nr, &sb);
         safety_first(unknown, nu, &sb); /* of no form triage knows: a safety item by its LOINC code */
         orphan_observations(e, all, n, rs, nr, NULL, &sb);
-        safety_put_first(&sb, err);
-    }
-    if (!ok && p.problems > 1) {
-        char more[64];
-        snprintf(more, sizeof more, "\n%d problems: nothing was imported", p.problems);
-        if (strlen(err->msg) + strlen(more) < sizeof err->msg) strcat(err->msg, more);
+        refusal_message(&sb, p.problems, err);
     }
     out->responses = nr;
     /* every intake of the file in one transaction: a failure at the last one leaves none saved */

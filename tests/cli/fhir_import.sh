@@ -785,4 +785,69 @@ for codes in '{"system":"http://loinc.org","code":"44250-9"},{"system":"http://l
         sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[2\] Observation o9: phq9.item9 (44260-8) is answered .3.'" _ "$err"
 done
 
+# the rest of the fifteenth outside integrator's shapes, each beside a negative PHQ-9 (saved green before): item 9 given
+# only as a panel Observation's component; an Observation code with blanks around it, or LOINC's system spelt with a
+# trailing "/", https or LOINC's OID; an Observation code whose ordinalValue says another value
+fresh int15b
+for codes in '{"system":"http://loinc.org/","code":"44260-8"}' '{"system":"urn:oid:2.16.840.1.113883.6.1","code":"44260-8"}' '{"system":"http://loinc.org","code":" 44260-8 "}'; do
+    printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s]}},%s]}' \
+        "$pt" "$subj" "$phq8" "$zero9" "$(obs_code "$codes")" >"$tmp/obs-code.json"
+    import "$tmp/obs-code.json"
+    check "an item 9 Observation coded [$codes], 3, beside a negative PHQ-9: refused, SAFETY first" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[2\] Observation o9: phq9.item9 (44260-8) is answered .3.'" _ "$err"
+done
+panel() { # derivedFrom-or-empty item9-value: a PHQ-9 panel Observation with its items as components
+    comps=""; for l in 44250-9 44255-8 44259-0 44254-1 44251-7 44258-2 44252-5 44253-3; do
+        comps="$comps{\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"$l\"}]},\"valueInteger\":0},"; done
+    printf '{"resource":{"resourceType":"Observation","id":"panel","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44249-1"}]},%s%s"component":[%s{"code":{"coding":[{"system":"http://loinc.org","code":"44260-8"}]},"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"%s"}]}}]}}' \
+        "$subj" "$1" "$comps" "$2"
+}
+for derived in ',"derivedFrom":[{"reference":"urn:uuid:0b1e2c3d-0000-4000-8000-000000000301"}],' ','; do
+    printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"fullUrl":"urn:uuid:0b1e2c3d-0000-4000-8000-000000000301","resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s]}},%s]}' \
+        "$pt" "$subj" "$phq8" "$zero9" "$(panel "$derived" LA6571-9)" >"$tmp/panel.json"
+    import "$tmp/panel.json"
+    check "a PHQ-9 panel Observation ($derived) whose component item 9 is 'nearly every day', beside a negative PHQ-9: refused, SAFETY first naming the component" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: .*phq9.item9.*\(not readable\|.3.\)' && printf '%s' \"\$1\" | grep -q 'entry\[2\] Observation panel component\[8\]'" _ "$err"
+    check "...nothing imported (no green client)" sh -c "[ -z '$(levels)' ]"
+done
+sed 's/"code":"LA6571-9"/"code":"LA6568-5"/' "$tmp/panel.json" >"$tmp/panel-no.json"
+import "$tmp/panel-no.json"
+check "...its component item 9 'not at all': no SAFETY line" sh -c "! printf '%s' \"\$1\" | grep -q SAFETY" _ "$err"
+ordinal='{"system":"http://loinc.org","code":"LA6568-5","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/ordinalValue","valueDecimal":3}]}'
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"fullUrl":"urn:uuid:0b1e2c3d-0000-4000-8000-000000000302","resource":{"resourceType":"QuestionnaireResponse","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s]}},%s]}' \
+    "$pt" "$subj" "$phq8" "$zero9" "$(obs o9 urn:uuid:0b1e2c3d-0000-4000-8000-000000000302 "$ordinal")" >"$tmp/obs-ordinal.json"
+import "$tmp/obs-ordinal.json"
+check "an item 9 Observation coded 'not at all' whose ordinalValue says 3: not known, SAFETY first" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: .*phq9.item9 is answered .not readable (below)., a safety item not known'" _ "$err"
+
+# ...and files that are no Bundle of screens: one Observation, a Bundle inside the Bundle, a Parameters wrapper. Each
+# is refused, and a positive item 9 in it is said first
+fresh int15c
+printf '{"resourceType":"Observation","id":"lone","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44260-8"}]},"valueInteger":3}' >"$tmp/lone.json"
+import "$tmp/lone.json"
+check "one Observation of item 9, 3, as the whole file: refused, SAFETY first" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: Observation lone: phq9.item9 (44260-8) is answered .3.' && printf '%s' \"\$1\" | grep -q 'resourceType .Observation.: expected a Bundle or a QuestionnaireResponse'" _ "$err"
+inner=$(printf '{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s]}}' "$subj" "$phq8" "$item9")
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"Bundle","type":"collection","entry":[%s]}}]}' "$pt" "$inner" >"$tmp/nested.json"
+import "$tmp/nested.json"
+check "a PHQ-9 with item 9 'nearly every day' inside a Bundle inside the Bundle: refused, SAFETY first, the nesting named" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[1\] QuestionnaireResponse r1: phq9.item9 is answered .3.' && printf '%s' \"\$1\" | grep -q 'entry\[1\] is a Bundle inside the file.s Bundle'" _ "$err"
+check "...nothing imported" sh -c "[ -z '$(levels)' ]"
+printf '{"resourceType":"Parameters","parameter":[{"name":"response","resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z","item":[%s%s]}}]}' "$phq8" "$item9" >"$tmp/params.json"
+import "$tmp/params.json"
+check "the same PHQ-9 in a Parameters wrapper: refused, SAFETY first" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: QuestionnaireResponse r1: phq9.item9 is answered .3.' && printf '%s' \"\$1\" | grep -q 'resourceType .Parameters.'" _ "$err"
+
+# a refusal with more problems than its message holds lists whole lines and says how many are not listed (it was cut
+# mid-line at 4 KB, without a count)
+entries=""; for k in $(seq 1 60); do
+    entries="$entries{\"resource\":{\"resourceType\":\"QuestionnaireResponse\",\"id\":\"bad$k\",\"questionnaire\":\"http://loinc.org/q/44249-1\",\"status\":\"completed\",$subj,\"item\":[{\"linkId\":\"44250-9\",\"answer\":[{\"valueInteger\":7}]}]}},"; done
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,%s]}' "$pt" "${entries%,}" >"$tmp/many-bad.json"
+import "$tmp/many-bad.json"
+last=$(printf '%s\n' "$err" | tail -n 1)
+check "sixty bad responses: the last line counts the problems and those not listed ($last)" \
+    sh -c "printf '%s' \"\$1\" | grep -q '^[0-9][0-9]* problems: nothing was imported ([0-9][0-9]* not listed: the message is full'" _ "$last"
+check "...every problem line listed is whole (each ends as this one does, 'refused)')" \
+    sh -c "printf '%s\n' \"\$1\" | grep -q '^entry' && ! printf '%s\n' \"\$1\" | grep '^entry' | grep -vq 'refused)$'" _ "$err"
+
 finish
