@@ -12,7 +12,7 @@ CC       ?= cc
 # Debian packages the project needs (libraries, test tools, the sanitizer/fuzz compiler).
 DEB_PACKAGES := libncurses-dev libsqlite3-dev libiniparser-dev uuid-dev libsodium-dev libjansson-dev \
                 libcmocka-dev tmux pkg-config clang make gcc sqlite3 tzdata procps \
-                libclang-rt-14-dev valgrind binutils nodejs
+                libclang-rt-14-dev valgrind binutils nodejs libunistring-dev
 
 # Libraries with a pkg-config file; iniparser ships none.
 PKGS          := jansson sqlite3 libsodium uuid ncursesw
@@ -27,7 +27,8 @@ LDHARDEN := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 CFLAGS   ?=
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g $(WARN) $(PKG_CFLAGS) $(INIPARSER_CFLAGS) $(addprefix -I,$(CORE_DIRS)) -Itui -MMD -MP \
               -DTRIAGE_VERSION='"$(VERSION)"' -DTRIAGE_DATADIR='"$(DATADIR)"'
-LIBS      = $(PKG_LIBS) $(INIPARSER_LIBS) -lm
+# libunistring (a search's name folding: case, accents, compatibility forms) ships no pkg-config file either
+LIBS      = $(PKG_LIBS) $(INIPARSER_LIBS) -lunistring -lm
 
 # core/ is in sub-folders by layer (core/LAYERS says the order; tests/structure/layers.sh holds the code to
 # it); each goes on the include path, so a header is named by its file name alone.

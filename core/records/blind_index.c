@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "client_keys.h"
+#include "name_fold.h"
 #include "records.h"
 #include "util.h"
 
@@ -28,11 +29,15 @@ int blind_width_stored(database *db, const vault *v, int *formula) {
     blob b = {0};
     char *plain = NULL;
     size_t len = 0;
-    int w = -1, f = -1;
+    int w = -1, f = -1, fold = 1;
     if (db->ops->meta_get(db->st, WIDTH_KEY, &b) == ST_OK &&
-        vault_open(v, "meta", WIDTH_KEY, "database", b.p, b.n, &plain, &len) &&
-        (sscanf(plain, "%d %d", &w, &f) != 2 || w < 0 || w > BLIND_WIDTH_MAX || f < 0 || f > BLIND_WIDTH_MAX))
-        w = f = -1;
+        vault_open(v, "meta", WIDTH_KEY, "database", b.p, b.n, &plain, &len)) {
+        int got = sscanf(plain, "%d %d %d", &w, &f, &fold);
+        if (got < 2 || w < 0 || w > BLIND_WIDTH_MAX || f < 0 || f > BLIND_WIDTH_MAX) w = f = -1;
+        /* values of names folded by older rules (no fold version: version 1, ASCII case only): searchable at their
+         * width as they are, and rebuilt at the next login (no formula width recorded) */
+        else if (fold != NAME_FOLD_VERSION) f = -1;
+    }
     secret_free(plain);
     blob_free(&b);
     if (formula) *formula = f;
@@ -40,8 +45,8 @@ int blind_width_stored(database *db, const vault *v, int *formula) {
 }
 
 static bool width_write(database *db, const vault *v, int width, int formula, error *err) {
-    char text[24];
-    int n = snprintf(text, sizeof text, "%d %d", width, formula);
+    char text[32];
+    int n = snprintf(text, sizeof text, "%d %d %d", width, formula, NAME_FOLD_VERSION);
     unsigned char *ct = NULL;
     size_t ctn = 0;
     if (!vault_seal(v, "meta", WIDTH_KEY, "database", text, (size_t)n, &ct, &ctn)) {

@@ -10,7 +10,9 @@
  *
  * The index is rebuilt when the formula's width for the current number of clients is no longer the one it was
  * built for (checked at every login, blind_index_maintain), when none is recorded (a database upgraded from
- * schema 7, whose values carried their kind in clear and were dropped by the upgrade), and at rekey. Between
+ * schema 7, whose values carried their kind in clear and were dropped by the upgrade), when its names were folded
+ * by other rules than name_fold's (the meta says "<width> <formula width> <NAME_FOLD_VERSION>"; none: version 1),
+ * and at rekey. Between
  * two logins the count may cross a threshold: values then hold more clients than needed (never fewer, unless
  * clients are erased), until the next login rebuilds. */
 #ifndef TRIAGE_BLIND_INDEX_H
@@ -32,7 +34,7 @@ int blind_width_for(int64_t clients, int k);
 
 /* The width the stored index was built with; 0 when none is recorded or it does not open (a search then
  * finds nothing until the next login rebuilds). formula (may be NULL): the formula width it was built for, -1
- * when none. */
+ * when none or when its names were folded by other rules (a rebuild is due). */
 int blind_width_stored(database *db, const vault *v, int *formula);
 
 /* Rebuilds every client's entries, sealed under v (the key the clients' fields are sealed with), at the width

@@ -15,6 +15,7 @@
 #include "queue_items.h"
 #include "clock.h"
 #include "ids.h"
+#include "name_fold.h"
 #include "secret.h"
 #include "rowmac.h"
 #include "util.h"
@@ -38,22 +39,7 @@ void client_list_free(client_plain *list, int n) {
     free(list);
 }
 
-void normalise_name(const char *in, char *out, size_t size) {
-    size_t o = 0;
-    bool space = false;
-    for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p && o + 1 < size; p++) {
-        bool is_space = isspace(*p) || (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80); /* U+3000 */
-        if (is_space) {
-            if (p[0] == 0xe3) p += 2;
-            space = o > 0;
-            continue;
-        }
-        if (space && o + 2 < size) out[o++] = ' ';
-        space = false;
-        out[o++] = (char)tolower(*p);
-    }
-    out[o] = '\0';
-}
+void normalise_name(const char *in, char *out, size_t size) { name_fold(in, out, size); }
 
 void normalise_phone(const char *in, char *out, size_t size) {
     size_t o = 0;

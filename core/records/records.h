@@ -22,8 +22,8 @@ typedef struct {
 void client_plain_free(client_plain *c);
 void client_list_free(client_plain *list, int n);
 
-/* The forms of a name and a phone number that blind indexes are computed from: case folded (ASCII),
- * spaces (including the ideographic space) collapsed and trimmed; phone: digits only. */
+/* The forms of a name and a phone number that blind indexes are computed from: a name folded (name_fold.h: case in
+ * every script, accents, full-width forms, apostrophes and hyphens, spaces); phone: digits only. */
 void normalise_name(const char *in, char *out, size_t size);
 void normalise_phone(const char *in, char *out, size_t size);
 

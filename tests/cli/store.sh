@@ -116,6 +116,16 @@ check "...no client made by any of them" has_out "no client found"
 printf '{"client":{"name":"Rec Check","phone":"13800000778"},"record":{"channel":"phone","age":30},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
 tri alice "$ALICE\n" intake new "$tmp/rec.json"
 check "...a record of codes the forms take: saved" sh -c "[ $rc -eq 0 ]"
+# thirtieth receptionist: Zoë Brontë was not found by "Zoe Bronte" or "ZOË" (the fold was ASCII case only), nor
+# Anna-Lena by "Anna Lena", nor O'Brien by "OBrien"
+for nm in "Zoë Brontë:13800000771" "Anna-Lena Weiß:13800000772" "Seán O’Brien:13800000773"; do
+    printf '{"client":{"name":"%s","phone":"%s"},"answers":{"asq":["no","no","no","no"]}}' "${nm%%:*}" "${nm##*:}" >"$tmp/fold.json"
+    tri alice "$ALICE\n" intake new "$tmp/fold.json"
+done
+for q in "Zoe Bronte:0771" "ZOË:0771" "bronte:0771" "Anna Lena Weiss:0772" "lena:0772" "Sean OBrien:0773" "O'Brien:0773"; do
+    tri alice "$ALICE\n" client find "${q%%:*}"
+    check "find '${q%%:*}': the client, however the accents, case, hyphen or apostrophe were typed" has_out "1380000${q##*:}"
+done
 tri alice "$ALICE\n" client find "138-0013-8000"
 check "find by phone, any punctuation" has_out "Zorblax Quuxington"
 tri alice "$ALICE\n" client find "李小龙"
