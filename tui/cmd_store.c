@@ -1,6 +1,7 @@
 /* Subcommands over the encrypted record store: init, user, roster, intake, client, verify, audit,
  * backup, restore, rekey. Each opens the database, logs the --user in with a passphrase from the terminal or
  * --passphrase-fd, and leaves every rule (roles, audit) to the core. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -224,6 +225,39 @@ static bool unknown_client_key(json_t *client, error *err) {
     return false;
 }
 
+/* The client and the record of an intake file, checked: false when they are sound. */
+static bool record_refused(const engine *e, json_t *root, json_t *client, const char *name, error *err) {
+    if (!json_is_object(client) || !name)
+        error_set(err, ERR_INPUT, "client.name: required (\"client\":{\"name\":..,\"phone\":..,\"birth_date\":..})");
+    else if (unknown_client_key(client, err))
+        ;
+    else if (json_object_get(root, "record") && !json_is_object(json_object_get(root, "record")))
+        error_set(err, ERR_INPUT, "record: must be an object such as {\"channel\":\"phone\",\"age\":34}");
+    else if (!intake_record_check(e, json_object_get(root, "record"), err))
+        ;
+    else
+        return false;
+    return true;
+}
+
+/* Before a refusal of an intake whose answers were read: the level they would give, when it is orange or red, and
+ * why (the core's assessment, as every way in computes it), so that a script's operator sees the risk first. */
+static void safety_first_line(const engine *e, const assess_input *in) {
+    json_t *r = assess_run(e, in, e->cfg.ui_lang);
+    const char *level = json_str(r, "level");
+    risk_level l;
+    if (level && risk_level_parse(level, &l) && l >= LEVEL_ORANGE) {
+        const char *why = json_str(json_array_get(json_object_get(r, "reasons"), 0), "text");
+        char upper[16];
+        size_t i = 0;
+        for (; level[i] && i + 1 < sizeof upper; i++) upper[i] = (char)toupper((unsigned char)level[i]);
+        upper[i] = '\0';
+        fprintf(stderr, "SAFETY: these answers put the client at %s%s%s Nothing was saved (below): see to the client "
+                        "now, then correct the file.\n", upper, why ? ": " : ".", why ? why : "");
+    }
+    json_decref(r);
+}
+
 int cmd_intake(const cli_args *a) {
     if (a->argc != 2 || strcmp(a->argv[0], "new") != 0) {
         fprintf(stderr, "usage: triage --user ME intake new FILE|-\n");
@@ -256,18 +290,13 @@ int cmd_intake(const cli_args *a) {
     } else if (!in) {
         fprintf(stderr, "triage intake: out of memory\n");
         status = EXIT_RUNTIME;
-    } else if (!json_is_object(client) || !name) {
-        fprintf(stderr, "triage intake: %s: client.name: required (\"client\":{\"name\":..,\"phone\":..,\"birth_date\":..})\n",
-                where);
-        status = EXIT_BADINPUT;
-    } else if (unknown_client_key(client, &err)) {
+    } else if (!assess_parse_value(&c.e, root, extra, in, &err)) { /* a misspelt field named first ("cleint") */
         fprintf(stderr, "triage intake: %s: %s\n", where, err.msg);
         status = EXIT_BADINPUT;
-    } else if (json_object_get(root, "record") && !json_is_object(json_object_get(root, "record"))) {
-        fprintf(stderr, "triage intake: %s: record: must be an object such as {\"channel\":\"phone\",\"age\":34}\n", where);
-        status = EXIT_BADINPUT;
-    } else if (!assess_parse_value(&c.e, root, extra, in, &err) ||
-               !intake_record_check(&c.e, json_object_get(root, "record"), &err)) {
+    } else if (record_refused(&c.e, root, client, name, &err)) {
+        /* the answers were read: a refusal for the client or the record says first what they hold (sixteenth outside
+         * integrator: item 9 "nearly every day" refused for record.callback said nothing of the risk) */
+        safety_first_line(&c.e, in);
         fprintf(stderr, "triage intake: %s: %s\n", where, err.msg);
         status = EXIT_BADINPUT;
     } else {
