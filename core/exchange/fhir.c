@@ -60,16 +60,33 @@ const form *fhir_form_of(const formset *fs, const char *url) {
 }
 
 bool fhir_loinc_system(const char *system) {
-    static const char *const loinc[] = {FHIR_LOINC, FHIR_LOINC "/", "https://loinc.org", "https://loinc.org/",
-                                        "urn:oid:2.16.840.1.113883.6.1"};
-    for (size_t i = 0; system && i < sizeof loinc / sizeof *loinc; i++)
-        if (!strcmp(system, loinc[i])) return true;
-    return false;
+    if (!system) return false;
+    const char *t = system;
+    if (!strncasecmp(t, "urn:oid:", 8)) t += 8;
+    if (!strcmp(t, "2.16.840.1.113883.6.1")) return true;
+    if (!strncasecmp(t, "http://", 7)) t += 7;
+    else if (!strncasecmp(t, "https://", 8)) t += 8;
+    if (!strncasecmp(t, "www.", 4)) t += 4;
+    return !strcasecmp(t, "loinc.org") || !strcasecmp(t, "loinc.org/");
 }
 
-static bool blank_around(const char *v) {
-    size_t n = strlen(v);
-    return n && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]));
+/* The length of the blank at p (an ASCII space, a no-break space, a zero-width space or joiner, a byte-order mark,
+ * the Unicode spaces U+2000-U+200A and U+3000), or 0. */
+static size_t blank_at(const unsigned char *p, size_t n) {
+    if (n >= 1 && p[0] < 0x80 && isspace(p[0])) return 1;
+    if (n >= 2 && p[0] == 0xc2 && p[1] == 0xa0) return 2;                                  /* U+00A0 */
+    if (n >= 3 && p[0] == 0xe2 && p[1] == 0x80 && (p[2] <= 0x8d || p[2] == 0xaf)) return 3; /* U+2000-200D, 202F */
+    if (n >= 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0xa0) return 3;                   /* U+2060 */
+    if (n >= 3 && p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80) return 3;                   /* U+3000 */
+    if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) return 3;                   /* U+FEFF */
+    return 0;
+}
+
+/* The blank that ends the n bytes at p (its length), or 0. */
+static size_t blank_before(const unsigned char *p, size_t n) {
+    for (size_t len = 1; len <= 3 && len <= n; len++)
+        if (blank_at(p + n - len, len) == len) return len;
+    return 0;
 }
 
 void fhir_trim_codes(json_t *root) {
@@ -83,11 +100,13 @@ void fhir_trim_codes(json_t *root) {
     json_t *v;
     json_object_foreach(root, key, v) {
         const char *t = json_string_value(v);
-        if (t && (!strcmp(key, "code") || !strcmp(key, "system") || !strcmp(key, "linkId")) && blank_around(t)) {
-            while (isspace((unsigned char)*t)) t++;
-            size_t n = strlen(t);
-            while (n && isspace((unsigned char)t[n - 1])) n--;
-            json_string_setn(v, t, n); /* jansson copies before it frees the old value */
+        if (t && (!strcmp(key, "code") || !strcmp(key, "system") || !strcmp(key, "linkId") || !strcmp(key, "url"))) {
+            const unsigned char *b = (const unsigned char *)t;
+            size_t n = json_string_length(v), cut;
+            while (n && (cut = blank_at(b, n)) > 0) b += cut, n -= cut;
+            while (n && (cut = blank_before(b, n)) > 0) n -= cut;
+            if (b != (const unsigned char *)t || n != json_string_length(v))
+                json_string_setn(v, (const char *)b, n); /* jansson copies before it frees the old value */
         } else if (json_is_object(v) || json_is_array(v)) {
             fhir_trim_codes(v);
         }
@@ -195,19 +214,22 @@ void fhir_answer_coding(const form *f, int item, int c, char *system, size_t siz
     *code = form_item_scale(f, item)->choices[c].code;
 }
 
-/* An ordinalValue (or R5's itemWeight) extension of an element: the scale value it states. */
-static bool ordinal_of(json_t *element, double *out) {
+fhir_ordinal fhir_ordinal_of(json_t *element, double *out) {
     size_t k;
     json_t *x;
+    fhir_ordinal got = FHIR_ORD_NONE;
     json_array_foreach(json_object_get(element, "extension"), k, x) {
         const char *url = json_string_value(json_object_get(x, "url"));
+        if (!url || (strcmp(url, FHIR_ORDINAL) != 0 && strcmp(url, FHIR_ITEM_WEIGHT) != 0)) continue;
         json_t *v = json_object_get(x, "valueDecimal");
-        if (url && (!strcmp(url, FHIR_ORDINAL) || !strcmp(url, FHIR_ITEM_WEIGHT)) && json_is_number(v)) {
-            *out = json_number_value(v);
-            return true;
-        }
+        if (!v) v = json_object_get(x, "valueInteger");
+        if (!json_is_number(v)) return FHIR_ORD_UNREADABLE; /* "3" as a string, a Coding...: stated, not readable */
+        double d = json_number_value(v);
+        if (got == FHIR_ORD_VALUE && d != *out) return FHIR_ORD_UNREADABLE;
+        *out = d;
+        got = FHIR_ORD_VALUE;
     }
-    return false;
+    return got;
 }
 
 static int choice_of_value(const scale *s, double v) {
@@ -240,13 +262,19 @@ static int choice_of_coding(const form *f, int item, json_t *coding, bool *refus
      * system: "Several days" of some other code system may mean something else, and a Coding with only a
      * display was already refused, so a foreign one by its display would be the one exception */
     double ord;
-    if (ordinal_of(coding, &ord)) return choice_of_value(s, ord);
+    if (fhir_ordinal_of(coding, &ord) == FHIR_ORD_VALUE) return choice_of_value(s, ord);
     return -1;
 }
 
-bool fhir_answer_ordinal(json_t *answer, double *out) {
+fhir_ordinal fhir_answer_ordinal(json_t *answer, double *out) {
     json_t *coding = json_object_get(answer, "valueCoding");
-    return (json_is_object(coding) && ordinal_of(coding, out)) || ordinal_of(answer, out);
+    double on_coding = 0, on_answer = 0;
+    fhir_ordinal c = json_is_object(coding) ? fhir_ordinal_of(coding, &on_coding) : FHIR_ORD_NONE;
+    fhir_ordinal a = fhir_ordinal_of(answer, &on_answer);
+    if (c == FHIR_ORD_UNREADABLE || a == FHIR_ORD_UNREADABLE) return FHIR_ORD_UNREADABLE;
+    if (c == FHIR_ORD_VALUE && a == FHIR_ORD_VALUE && on_coding != on_answer) return FHIR_ORD_UNREADABLE;
+    *out = c == FHIR_ORD_VALUE ? on_coding : on_answer;
+    return c == FHIR_ORD_VALUE || a == FHIR_ORD_VALUE ? FHIR_ORD_VALUE : FHIR_ORD_NONE;
 }
 
 /* a display compared as wording: case and surrounding blanks aside */
@@ -280,12 +308,17 @@ int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused) {
     double ord;
     if ((v = json_object_get(answer, "valueCoding")) && json_is_object(v)) {
         int c = choice_of_coding(f, item, v, refused);
-        if (c < 0 && !*refused && ordinal_of(answer, &ord)) c = choice_of_value(s, ord);
+        if (c < 0 && !*refused && fhir_ordinal_of(answer, &ord) == FHIR_ORD_VALUE) c = choice_of_value(s, ord);
         return c;
     }
     if ((v = json_object_get(answer, "valueInteger")) && json_is_integer(v))
         return choice_of_value(s, (double)json_integer_value(v));
     if ((v = json_object_get(answer, "valueDecimal")) && json_is_number(v)) return choice_of_value(s, json_number_value(v));
+    /* a Quantity with no unit, or the unit {score} (UCUM's annotation: a number of points), is the number it holds */
+    if ((v = json_object_get(answer, "valueQuantity")) && json_is_object(v) && json_is_number(json_object_get(v, "value"))) {
+        const char *unit = json_string_value(json_object_get(v, "code")) ?: json_string_value(json_object_get(v, "unit"));
+        if (!unit || !strcmp(unit, "{score}") || !strcmp(unit, "1")) return choice_of_value(s, json_number_value(json_object_get(v, "value")));
+    }
     /* no valueString: a string is text, not a score ("2", "Several days" or "several" would each be a guess),
      * and README names the accepted forms; the import refuses it naming the field */
     if ((v = json_object_get(answer, "valueBoolean")) && json_is_boolean(v))

@@ -77,11 +77,12 @@ const form *fhir_form_of(const formset *fs, const char *url);
 const form *fhir_form_by_items(const formset *fs, json_t *items, bool loinc_only);
 const char *fhir_link_id(const form *f, int item);
 /* Whether a Coding's system is LOINC's: http://loinc.org as R4 names it, and the spellings real systems send for it
- * (a trailing "/", https, LOINC's OID urn:oid:2.16.840.1.113883.6.1). NULL is no system (false). */
+ * (any case, https, www., a trailing "/", no scheme; LOINC's OID 2.16.840.1.113883.6.1 with or without urn:oid:).
+ * NULL is no system (false). */
 bool fhir_loinc_system(const char *system);
-/* A file's codes, systems and linkIds with the blanks around them taken off, in place (any depth): R4's code type has
- * none, and " 44260-8" read as no item would leave an item 9 "nearly every day" unseen (fifteenth outside
- * integrator). */
+/* A file's codes, systems, linkIds and urls with the blanks around them taken off, in place (any depth): spaces,
+ * no-break spaces, zero-width spaces and byte-order marks. R4's code type has none, and " 44260-8" read as no item
+ * would leave an item 9 "nearly every day" unseen (fifteenth and sixteenth outside integrators). */
 void fhir_trim_codes(json_t *root);
 /* The item a linkId names (LOINC code, item id or one of its fhir_links, with or without a leading '/'), or -1. */
 int fhir_item_of(const form *f, const char *link_id);
@@ -99,9 +100,14 @@ void fhir_answer_coding(const form *f, int item, int c, char *system, size_t siz
  * is set for the local code "refused". */
 int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused);
 
-/* The scale value an answer's ordinalValue (or itemWeight) extension states, on its Coding or on the answer;
- * false when it states none. The import refuses an answer whose code and stated value disagree. */
-bool fhir_answer_ordinal(json_t *answer, double *out);
+/* What the ordinalValue (or itemWeight) extensions of an element state: none, one value (every such extension the
+ * same number, valueDecimal or valueInteger), or nothing readable (one whose value is no number, or two that
+ * disagree: 0 and 3 on one Coding is no answer, and reading the first would hide a positive item 9). */
+typedef enum { FHIR_ORD_NONE, FHIR_ORD_VALUE, FHIR_ORD_UNREADABLE } fhir_ordinal;
+fhir_ordinal fhir_ordinal_of(json_t *element, double *out);
+/* The same for an answer, on its Coding and on the answer itself together. The import refuses an answer whose
+ * code and stated value disagree, or whose stated value is not readable. */
+fhir_ordinal fhir_answer_ordinal(json_t *answer, double *out);
 /* Whether the display of an answer's Coding (when it has one) words choice c of item i: its coded display, its
  * code or a label in any language, case and blanks aside. A Coding without a system is known only by its code;
  * on a safety item a display naming something else makes the answer ambiguous (the import refuses it). */

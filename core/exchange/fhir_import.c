@@ -273,10 +273,19 @@ static bool answer_contradicts(const form *f, int idx, int ci, json_t *a, const 
     const char *code = json_string_value(json_object_get(coding, "code"));
     char t[64], d[100];
     text_for_display(code ? code : "?", 40, t, sizeof t);
-    double ord;
-    if (json_is_object(coding) && fhir_answer_ordinal(a, &ord) && ord != (double)chosen->value) {
+    double ord = 0;
+    fhir_ordinal stated = json_is_object(coding) ? fhir_answer_ordinal(a, &ord) : FHIR_ORD_NONE;
+    if (stated == FHIR_ORD_VALUE && ord != (double)chosen->value) {
         problem(p, "%s: linkId `%s` (%s.%s): code `%s` means %d but its ordinalValue (or itemWeight) says %g: refused (which one the "
                    "client gave is not known)", w, shown, f->id, fi->id, t, chosen->value, ord);
+        return true;
+    }
+    /* two ordinalValues that disagree, or one that is no number (sixteenth outside integrator: 0 then 3, or
+     * valueInteger 3, and the code "not at all" was taken) */
+    if (stated == FHIR_ORD_UNREADABLE) {
+        problem(p, "%s: linkId `%s` (%s.%s): code `%s` means %d but its ordinalValue (or itemWeight) extensions disagree "
+                   "or state no number: refused (which answer the client gave is not known)",
+                w, shown, f->id, fi->id, t, chosen->value);
         return true;
     }
     if (fi->safety && json_is_object(coding) && !json_object_get(coding, "system") && !fhir_display_fits(f, idx, ci, a)) {
@@ -771,19 +780,34 @@ static int observed_item(json_t *o, const form *f) {
 /* The answer an item Observation states: its valueCodeableConcept's Codings (read as an answer's
  * valueCoding), else valueInteger; false when it states none triage reads. */
 static bool observed_answer(const form *f, int item, json_t *o, answer *out) {
+    /* one value[x], and no dataAbsentReason beside it (R4's obs-6): an Observation coded "not at all" beside a
+     * valueQuantity 3 or a valueString "Nearly every day", or valueInteger 0 beside dataAbsentReason asked-declined,
+     * was read by the value triage knows, and saved green (sixteenth outside integrator) */
+    int values = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v) if (!strncmp(key, "value", 5)) values++;
+    if (values > 1 || (values == 1 && json_object_get(o, "dataAbsentReason"))) return false;
+    /* an ordinalValue on the CodeableConcept itself says the value of every Coding in it */
+    json_t *cc = json_object_get(o, "valueCodeableConcept");
+    double cc_ord = 0;
+    fhir_ordinal cc_stated = fhir_ordinal_of(cc, &cc_ord);
+    if (cc_stated == FHIR_ORD_UNREADABLE) return false;
     json_t *tries = json_array();
     size_t k;
     json_t *c;
-    json_array_foreach(json_object_get(json_object_get(o, "valueCodeableConcept"), "coding"), k, c) {
+    json_array_foreach(json_object_get(cc, "coding"), k, c) {
         json_t *a = json_object();
         json_object_set(a, "valueCoding", c);
         json_array_append_new(tries, a);
     }
-    if (json_is_integer(json_object_get(o, "valueInteger"))) {
-        json_t *a = json_object();
-        json_object_set(a, "valueInteger", json_object_get(o, "valueInteger"));
-        json_array_append_new(tries, a);
-    }
+    static const char *const numbers[] = {"valueInteger", "valueQuantity"};
+    for (int i = 0; i < 2; i++)
+        if ((v = json_object_get(o, numbers[i]))) {
+            json_t *a = json_object();
+            json_object_set(a, numbers[i], v);
+            json_array_append_new(tries, a);
+        }
     /* every Coding it reads must say the same: two that differ ("not at all" and "nearly every day") are no answer
      * triage can read (fourteenth outside integrator: the first was taken, and the order decided the level) */
     bool found = false, differ = false;
@@ -794,10 +818,11 @@ static bool observed_answer(const form *f, int item, json_t *o, answer *out) {
         answer a = refused ? (answer){ANS_REFUSED, 0} : (answer){ANS_VALUE, form_item_scale(f, item)->choices[ci].value};
         /* a code whose ordinalValue says another value (LA6570-1 "not at all" with an ordinal of 3) says two things,
          * as in a response's answer (answer_contradicts) */
-        double ord;
-        if (!refused && json_is_object(json_object_get(c, "valueCoding")) && fhir_answer_ordinal(c, &ord) &&
-            ord != (double)a.value)
+        double ord = 0;
+        fhir_ordinal stated = json_is_object(json_object_get(c, "valueCoding")) ? fhir_answer_ordinal(c, &ord) : FHIR_ORD_NONE;
+        if (!refused && (stated == FHIR_ORD_UNREADABLE || (stated == FHIR_ORD_VALUE && ord != (double)a.value)))
             differ = true;
+        if (!refused && cc_stated == FHIR_ORD_VALUE && cc_ord != (double)a.value) differ = true;
         if (found && (a.state != out->state || a.value != out->value)) differ = true;
         *out = a;
         found = true;
@@ -1633,10 +1658,18 @@ static void orphan_observations(const engine *e, const res *all, int n, const re
             answer a;
             bool read = false;
             if (!orphan_safety_observation(e, all, n, j, part, rs, nr, &f, &k, &a, &read)) continue;
-            char code[32] = "not readable", ow[160];
+            char code[32] = "not readable", ow[220];
             if (read) answer_format(f, k, a, code, sizeof code);
             bool positive = read && a.state == ANS_VALUE;
             observation_where(&all[j], part, ow, sizeof ow);
+            /* a voided Observation still refuses the file (whether it was voided rightly is for a person to say), and
+             * the message says it is voided (sixteenth outside integrator: it read as any positive) */
+            const char *status = json_string_value(json_object_get(o, "status"));
+            if (status && (!strcmp(status, "entered-in-error") || !strcmp(status, "cancelled"))) {
+                size_t used = strlen(ow);
+                snprintf(ow + used, sizeof ow - used, " (status %s: if it was voided rightly, take it out of the file and "
+                                                      "import again)", status);
+            }
             if (p && nr > 0)
                 problem(p, "%s states %s.%s (%s) `%s` and belongs to no response of this file (not derived from one "
                            "that asks that item): triage cannot take it as a screen; nothing was imported (import the "
@@ -1647,6 +1680,65 @@ static void orphan_observations(const engine *e, const res *all, int n, const re
                                "below); see to the client now",
                             ow, f->id, f->items[k].id, f->items[k].loinc, code,
                             positive ? "a positive safety item" : "a safety item not known, which counts as positive");
+        }
+    }
+}
+
+/* Whether a string under a "code" or "linkId" key anywhere in v holds code (not inside `contained`: those are read as
+ * resources of their own). */
+static bool mentions_code(json_t *v, const char *code) {
+    size_t k;
+    json_t *x;
+    if (json_is_array(v)) {
+        json_array_foreach(v, k, x) if (mentions_code(x, code)) return true;
+        return false;
+    }
+    const char *key;
+    json_object_foreach(v, key, x) {
+        if (!strcmp(key, "contained")) continue;
+        const char *t = json_string_value(x);
+        if (t && (!strcmp(key, "code") || !strcmp(key, "linkId")) && strstr(t, code)) return true;
+        if ((json_is_object(x) || json_is_array(x)) && mentions_code(x, code)) return true;
+    }
+    return false;
+}
+
+/* A resource of the file (not a response, read by the response reader, nor a Questionnaire, a definition) that names a
+ * safety item's LOINC code (PHQ-9 item 9, 44260-8) in a code or linkId, and that was not read as stating that item:
+ * an Observation in a shape triage does not read (a coding written as an object, a system it does not know, a
+ * resourceType misspelt), or another resource. Its answer is not known, which counts as positive: the file is refused,
+ * the resource named first with its SAFETY line (sixteenth outside integrator: each of these was passed over, and the
+ * negative PHQ-9 beside it saved green). */
+static void unread_safety_mentions(const engine *e, const res *all, int n, problems *p, safety_block *b) {
+    for (int j = 0; j < n; j++) {
+        json_t *r = all[j].resource;
+        const char *type = json_string_value(json_object_get(r, "resourceType"));
+        if (type && (!strcmp(type, "QuestionnaireResponse") || !strcmp(type, "Questionnaire"))) continue;
+        bool said = false;
+        for (int fi = 0; fi < e->forms.n && !said; fi++) {
+            const form *f = e->forms.v[fi];
+            for (int k = 0; k < f->n_items && !said; k++) {
+                if (!f->items[k].safety || !f->items[k].loinc || !mentions_code(r, f->items[k].loinc)) continue;
+                bool read = false;
+                if (type && !strcmp(type, "Observation"))
+                    for (int part = -1; part < observation_parts(r) && !read; part++)
+                        read = observed_item(observation_part(r, part), f) == k;
+                if (read) continue;
+                char id[60], shown[60], in[32] = "";
+                text_for_display(json_string_value(json_object_get(r, "id")) ?: "(no id)", 40, id, sizeof id);
+                text_for_display(type ? type : "(no resourceType)", 40, shown, sizeof shown);
+                if (all[j].entry >= 0) snprintf(in, sizeof in, "entry[%d] ", all[j].entry);
+                if (p)
+                    problem(p, "%s%s %s names %s (%s.%s) in a shape triage does not read as its answer (an Observation "
+                               "with its code as a LOINC Coding in code.coding, and one value): nothing was imported",
+                            in, shown, id, f->items[k].loinc, f->id, f->items[k].id);
+                if (b)
+                    safety_line(b, "SAFETY: %s%s %s: %s.%s (%s) is answered `not readable`, a safety item not known, "
+                                   "which counts as positive: nothing was imported (the problems below); see to the "
+                                   "client now",
+                                in, shown, id, f->id, f->items[k].id, f->items[k].loinc);
+                said = true;
+            }
         }
     }
 }
@@ -1664,6 +1756,9 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
 static void gather_nested(json_t *holder, int entry, int depth, res **all, int *n, size_t *cap, char *nested,
                           size_t size);
 
+static void take_contained_only(json_t *r, int entry, int depth, res **all, int *n, size_t *cap, char *nested,
+                                size_t size);
+
 static void take_resource(json_t *r, const char *url, int entry, int depth, res **all, int *n, size_t *cap,
                           char *nested, size_t size) {
     const char *type = json_string_value(json_object_get(r, "resourceType"));
@@ -1680,6 +1775,43 @@ static void take_resource(json_t *r, const char *url, int entry, int depth, res 
         *all = xrealloc(*all, *cap * sizeof **all);
     }
     (*all)[(*n)++] = (res){r, url, entry};
+    /* resources contained in it: an Observation is read as any (checked against the response it is derived from, or
+     * refused with its SAFETY line when it states a positive item 9 of no response), a QuestionnaireResponse is a
+     * screen inside another resource, not imported, read for its SAFETY line; the rest are looked into (sixteenth
+     * outside integrator: an item 9 Observation contained in the response, or a positive PHQ-9 contained in a
+     * GAD-7, was never read, and the negative PHQ-9 beside it saved green) */
+    size_t k;
+    json_t *c;
+    json_array_foreach(json_object_get(r, "contained"), k, c) {
+        if (!json_is_object(c) || depth >= 8) continue;
+        const char *ct = json_string_value(json_object_get(c, "resourceType")) ?: "";
+        if (!strcmp(ct, "QuestionnaireResponse") && !nested[0])
+            snprintf(nested, size, "entry[%d] %s contains a QuestionnaireResponse: a screen inside another resource is "
+                                   "read for its safety items but not imported (send it as an entry of the Bundle)",
+                     entry, type ? type : "resource");
+        if (!strcmp(ct, "QuestionnaireResponse") || !strcmp(ct, "Observation") || !strcmp(ct, "Bundle") ||
+            !strcmp(ct, "Parameters"))
+            take_resource(c, "", entry, depth + 1, all, n, cap, nested, size);
+        else /* a Patient or another resource: only what it contains */
+            take_contained_only(c, entry, depth + 1, all, n, cap, nested, size);
+    }
+}
+
+static void take_contained_only(json_t *r, int entry, int depth, res **all, int *n, size_t *cap, char *nested,
+                                size_t size) {
+    size_t k;
+    json_t *c;
+    json_array_foreach(json_object_get(r, "contained"), k, c) {
+        const char *ct = json_string_value(json_object_get(c, "resourceType")) ?: "";
+        if (!json_is_object(c) || depth >= 8) continue;
+        if (!strcmp(ct, "QuestionnaireResponse") && !nested[0])
+            snprintf(nested, size, "entry[%d] holds a QuestionnaireResponse contained in a contained resource: read for "
+                                   "its safety items but not imported (send it as an entry of the Bundle)", entry);
+        if (!strcmp(ct, "QuestionnaireResponse") || !strcmp(ct, "Observation"))
+            take_resource(c, "", entry, depth + 1, all, n, cap, nested, size);
+        else
+            take_contained_only(c, entry, depth + 1, all, n, cap, nested, size);
+    }
 }
 
 static void gather_nested(json_t *holder, int entry, int depth, res **all, int *n, size_t *cap, char *nested,
@@ -1716,9 +1848,10 @@ static res *file_resources(json_t *root, int *n, char *bad_type, size_t size, er
     }
     size_t cap = 8;
     res *all = xcalloc(cap, sizeof *all);
-    char nested[200] = "";
+    char nested[220] = "", bare[120] = "";
     if (!strcmp(type, "QuestionnaireResponse")) {
-        all[(*n)++] = (res){root, "", -1};
+        take_resource(root, "", -1, 0, &all, n, &cap, nested, sizeof nested);
+        if (nested[0]) snprintf(bad_type, size, "%s", nested);
         return all;
     }
     if (strcmp(type, "Bundle") != 0) {
@@ -1726,7 +1859,7 @@ static res *file_resources(json_t *root, int *n, char *bad_type, size_t size, er
         text_for_display(type, 40, shown, sizeof shown);
         snprintf(bad_type, size, "resourceType `%s`: expected a Bundle or a QuestionnaireResponse", shown);
         if (!strcmp(type, "Parameters")) gather_nested(root, -1, 0, &all, n, &cap, nested, sizeof nested);
-        else all[(*n)++] = (res){root, "", -1}; /* one Observation of item 9: its SAFETY line */
+        else take_resource(root, "", -1, 0, &all, n, &cap, nested, sizeof nested); /* an Observation of item 9: its SAFETY line */
         return all;
     }
     /* what a server or a form filler sends: a collection, a transaction or batch to post, a search result
@@ -1747,10 +1880,20 @@ static res *file_resources(json_t *root, int *n, char *bad_type, size_t size, er
     json_t *en;
     json_array_foreach(json_object_get(root, "entry"), k, en) {
         json_t *r = json_object_get(en, "resource");
+        /* an entry with no resource: refused, naming it; its own fields are read as a resource all the same, so that
+         * an Observation of item 9 written into the entry itself gets its SAFETY line (sixteenth outside integrator:
+         * skipped, and the negative PHQ-9 beside it saved green) */
+        if (!json_is_object(r) && json_is_object(en)) {
+            if (!bare[0])
+                snprintf(bare, sizeof bare, "entry[%zu]: no resource (a Bundle entry holds its resource under "
+                                            "`resource`)", k);
+            r = en;
+        }
         if (!json_is_object(r)) continue;
         take_resource(r, json_string_value(json_object_get(en, "fullUrl")) ?: "", (int)k, 0, &all, n, &cap, nested,
                       sizeof nested);
     }
+    if (!bad_type[0] && bare[0]) snprintf(bad_type, size, "%s", bare);
     if (!bad_type[0] && nested[0]) snprintf(bad_type, size, "%s", nested);
     return all;
 }
@@ -2320,6 +2463,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
                     "import the file into another database, or give --accept-own-export to add them all the same",
                 rs[first_own].from->entry, own, nr);
     orphan_observations(e, all, n, rs, nr, &p, NULL); /* a safety answer in no response: the file is refused */
+    unread_safety_mentions(e, all, n, &p, NULL);       /* a safety item named where triage cannot read its answer */
     bool ok = p.problems == 0;
     if (!ok) { /* never for this database's own: those clients are in its queue */
         safety_block sb;
@@ -2327,6 +2471,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         safety_first(rs, nr, &sb);
         safety_first(unknown, nu, &sb); /* of no form triage knows: a safety item by its LOINC code */
         orphan_observations(e, all, n, rs, nr, NULL, &sb);
+        unread_safety_mentions(e, all, n, NULL, &sb);
         refusal_message(&sb, p.problems, err);
     }
     out->responses = nr;

@@ -850,4 +850,69 @@ check "sixty bad responses: the last line counts the problems and those not list
 check "...every problem line listed is whole (each ends as this one does, 'refused)')" \
     sh -c "printf '%s\n' \"\$1\" | grep -q '^entry' && ! printf '%s\n' \"\$1\" | grep '^entry' | grep -vq 'refused)$'" _ "$err"
 
+# sixteenth outside integrator, each beside a negative PHQ-9 (item 9 "not at all"), each saved green before: resources
+# under `contained`; an ordinalValue as valueInteger, or two that disagree; an Observation with two values, or a value
+# and a dataAbsentReason; LOINC's system spelt another way; a code with a no-break or zero-width space; a coding
+# written as an object, an entry without `resource`, a resourceType misspelt
+fresh int16
+q_neg() { # [extra fields of the response]
+    printf '{"fullUrl":"urn:uuid:0b1e2c3d-0000-4000-8000-000000000401","resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,%s"item":[%s%s]}}' "$subj" "${1:-}" "$phq8" "$zero9"
+}
+bundle() { printf '{"resourceType":"Bundle","type":"collection","entry":[%s,%s]}' "$pt" "$1"; }
+refused_safety() { # name file
+    import "$2"
+    check "$1: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: .*\(44260-8\|item9\)'" _ "$err"
+}
+code9='{"coding":[{"system":"http://loinc.org","code":"44260-8"}]}'
+o9() { # value-fields [code-fields]
+    printf '{"resource":{"resourceType":"Observation","id":"o9","status":"final","code":%s,%s,"derivedFrom":[{"reference":"urn:uuid:0b1e2c3d-0000-4000-8000-000000000401"}],%s}}' \
+        "${2:-$code9}" "$subj" "$1"
+}
+c9='{"resourceType":"Observation","id":"c9","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44260-8"}]},"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6571-9"}]}}'
+bundle "$(q_neg "\"contained\":[$c9],")" >"$tmp/i16-contained.json"
+refused_safety "an item 9 Observation 'nearly every day' contained in the negative PHQ-9" "$tmp/i16-contained.json"
+check "...nothing imported" sh -c "[ -z '$(levels)' ]"
+gad7c=""; for l in 69725-0 68509-9 69733-4 69734-2 69735-9 69689-8 69736-7; do
+    gad7c="$gad7c{\"linkId\":\"$l\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}]},"; done
+posq=$(printf '{"resourceType":"QuestionnaireResponse","id":"inner","questionnaire":"http://loinc.org/q/44249-1","status":"completed","item":[%s%s]}' "$phq8" "$item9")
+bundle "$(printf '{"resource":{"resourceType":"QuestionnaireResponse","id":"g7","questionnaire":"http://loinc.org/q/69737-5","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"contained":[%s],"item":[%s]}}' "$subj" "$posq" "${gad7c%,}")" >"$tmp/i16-contained-qr.json"
+refused_safety "a positive PHQ-9 contained in a GAD-7" "$tmp/i16-contained-qr.json"
+check "...the screen inside another resource named" has_err "contains a QuestionnaireResponse"
+ordint='{"linkId":"44260-8","answer":[{"valueCoding":{"system":"http://loinc.org","code":"LA6568-5","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/ordinalValue","valueInteger":3}]}}]}'
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s]}}]}' \
+    "$pt" "$subj" "$phq8" "$ordint" >"$tmp/i16-ordint.json"
+refused_safety "item 9 'not at all' with an ordinalValue given as valueInteger 3" "$tmp/i16-ordint.json"
+two_ords='"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6568-5","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/ordinalValue","valueDecimal":0},{"url":"http://hl7.org/fhir/StructureDefinition/ordinalValue","valueDecimal":3}]}]}'
+la0='"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6568-5"}]}'
+for v in "$two_ords" "$la0,\"valueQuantity\":{\"value\":3}" "$la0,\"valueString\":\"Nearly every day\"" \
+    '"valueInteger":0,"dataAbsentReason":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/data-absent-reason","code":"asked-declined"}]}'; do
+    bundle "$(q_neg),$(o9 "$v")" >"$tmp/i16-obs.json"
+    refused_safety "an item 9 Observation derived from it saying two things ($(printf '%s' "$v" | cut -c1-60)...)" "$tmp/i16-obs.json"
+done
+for sys in http://www.loinc.org HTTP://LOINC.ORG 2.16.840.1.113883.6.1 loinc.org; do
+    bundle "$(q_neg),$(o9 '"valueInteger":3' "{\"coding\":[{\"system\":\"$sys\",\"code\":\"44260-8\"}]}")" >"$tmp/i16-sys.json"
+    refused_safety "an item 9 Observation, 3, system $sys" "$tmp/i16-sys.json"
+done
+for code in '\u00a044260-8' '\u200b44260-8' '44260-8\ufeff'; do
+    bundle "$(q_neg),$(o9 '"valueInteger":3' "{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"$code\"}]}")" >"$tmp/i16-blank.json"
+    refused_safety "an item 9 Observation, 3, code $code" "$tmp/i16-blank.json"
+done
+bundle "$(q_neg),$(o9 '"valueInteger":3' '{"coding":{"system":"http://loinc.org","code":"44260-8"}}')" >"$tmp/i16-object.json"
+refused_safety "an item 9 Observation, 3, its coding an object, not an array" "$tmp/i16-object.json"
+check "...named as a shape triage does not read" has_err "names 44260-8 (phq9.item9) in a shape triage does not read"
+bundle "$(q_neg),$(o9 '"valueInteger":3' | sed 's/^{"resource":\(.*\)}$/\1/')" >"$tmp/i16-flat.json"
+refused_safety "an item 9 Observation, 3, written into the entry without 'resource'" "$tmp/i16-flat.json"
+check "...the entry without a resource named" has_err "entry\[2\]: no resource"
+bundle "$(q_neg),$(o9 '"valueInteger":3' | sed 's/"resourceType":"Observation"/"resourceType":"observation"/')" >"$tmp/i16-rt.json"
+refused_safety "an item 9 Observation, 3, resourceType 'observation'" "$tmp/i16-rt.json"
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+bundle "$(q_neg),$(o9 '"valueQuantity":{"value":0}')" >"$tmp/i16-q0.json"
+import "$tmp/i16-q0.json"
+check "an item 9 Observation valueQuantity 0 agreeing with the response: imported, no SAFETY line (it was 'not readable')" \
+    sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$err"
+fresh int16b
+bundle "$(q_neg),{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"v9\",\"status\":\"entered-in-error\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"44260-8\"}]},$subj,\"valueInteger\":3}}" >"$tmp/i16-voided.json"
+refused_safety "a voided (entered-in-error) item 9 Observation of no response, 3" "$tmp/i16-voided.json"
+check "...the message says it is voided, and what to do" has_err "status entered-in-error: if it was voided rightly, take it out of the file"
+
 finish
