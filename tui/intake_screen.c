@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <wctype.h>
 
 #include "answer_keys.h"
 #include "clock.h"
@@ -1588,7 +1589,11 @@ static bool find_refine(app *a, const event *ev, ui_action act) {
     find_screen *f = &a->find;
     /* Backspace mends the search as letters add to it (after "no client found" it did nothing: seventeenth tryout) */
     bool backspace = ev->kind == EV_KEY && (ev->key == KEY_BACKSPACE || ev->key == 8);
-    if (!backspace && (ev->kind != EV_CHAR || (act != UA_NONE && !(act == UA_NEW && f->for_record)))) return false;
+    /* a capital is a name's first letter, never a key: N on an intake's results started a new client while the
+     * worker went on typing "Nguyen" (thirtieth receptionist); n still does, as the list's keys say */
+    bool capital = ev->kind == EV_CHAR && iswupper((wint_t)ev->ch);
+    if (!backspace && (ev->kind != EV_CHAR || (act != UA_NONE && !(act == UA_NEW && (f->for_record || capital)))))
+        return false;
     find_to_text(f);
     edit_field(f->query, sizeof f->query, ev);
     return true;

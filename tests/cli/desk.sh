@@ -603,6 +603,15 @@ fi
 tui "$tmp/findkeys.script" 100 30
 absent "search results: a letter goes on with the search text" "$D/find_letter" "> Kayx" "Name: Kay Kept"
 expect "search results: Enter opens the highlighted record" "$D/find_enter" "Name: Kay Kept"
+# thirtieth receptionist: a capital N typed on an intake's results (the worker going on with "Nguyen") started a new
+# client; a capital goes on with the search, n still starts a new client
+{
+    login
+    printf 'key n\ntype Kay\nkey enter\ndump %s/intake_results\ntype N\ndump %s/intake_capital\n' "$D" "$D"
+} >"$tmp/findcap.script"
+tui "$tmp/findcap.script" 100 30
+expect "set up: an intake's search lists Kay Kept" "$D/intake_results" "Kay Kept"
+expect "an intake's results: a capital N goes on with the search text" "$D/intake_capital" "> KayN"
 # seventeenth tryout: after "No client found." Backspace did nothing (letters still added to the search)
 {
     login
