@@ -302,6 +302,8 @@ static const struct {
     {"intake_kept", "Kept as a draft, where it stopped:", "已保存为草稿（停在原处）："},
     {"login_type_pass", "Type the passphrase, then {choose}.", "请输入口令，然后按 {choose}。"},
     {"login_wrong", "wrong user name or passphrase", "用户名或口令错误"},
+    {"login_short", "too short for a passphrase: it was not tried, and does not count as a failed login",
+     "太短，不是口令：未尝试，不计为登录失败"},
     {"two_desks_refused", "Nothing saved: this intake was saved, changed or discarded at another desk of yours. Finish it at "
                           "one desk: {leave} here keeps this desk's answers as a new draft or leaves them.",
      "未保存：此接案已在您的另一台终端上保存、更改或舍弃。请只在一台终端上完成：在此按 {leave} 可将本终端的回答另存为新草稿或不保留。"},

@@ -89,6 +89,7 @@ static reaction login_handle(app *a, const event *ev, ui_action act) {
         /* the plain refusal in the staff language (it stayed English on the Chinese login: eleventh tryout); the
          * others name what to do in the core's words */
         if (st == LOGIN_FAILED && !strstr(err.msg, "locked")) app_message(a, true, "%s", tr("login_wrong"));
+        else if (st == LOGIN_SHORT) app_message(a, true, "%s", tr("login_short"));
         else app_message(a, true, "%s", err.msg);
         return react(RE_REDRAW);
     }

@@ -237,6 +237,13 @@ login_status session_login(database *db, const char *name, const char *pass, siz
                            int *wait, error *err) {
     *out = NULL;
     *wait = 0;
+    /* no passphrase is shorter (every one is set through vault_passphrase_check): nothing to try, and nothing said of
+     * the name (the same answer for every name) */
+    if (passlen < VAULT_PASSPHRASE_MIN) {
+        error_set(err, ERR_AUTH, "a passphrase has at least %d characters: this one was not tried (not counted as a "
+                                 "failed login)", VAULT_PASSPHRASE_MIN);
+        return LOGIN_SHORT;
+    }
     staff_rec r;
     store_status st = staff_name_valid(name) ? db->ops->staff_by_name(db->st, name, &r) : ST_NOTFOUND;
     if (st == ST_NOTFOUND) {

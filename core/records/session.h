@@ -28,7 +28,9 @@ typedef enum {
     LOGIN_FAILED, /* unknown name or wrong passphrase: the message does not say which */
     LOGIN_LOCKED, /* too many failures: a supervisor must unlock */
     LOGIN_WAIT,   /* too soon after a failure: try again in *wait seconds */
-    LOGIN_ERROR   /* the database failed */
+    LOGIN_ERROR,  /* the database failed */
+    LOGIN_SHORT   /* shorter than any passphrase can be (VAULT_PASSPHRASE_MIN): not tried, never counted as a failed
+                   * login (keys typed in a hurry at the idle lock, meant for the screen, locked the account) */
 } login_status;
 
 

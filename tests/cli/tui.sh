@@ -221,12 +221,22 @@ advance 301
 dump $D/idle_locked
 key enter
 dump $D/idle_empty_enter
+type q
+key enter
+type 2
+key enter
+type 1
+key enter
+type x
+key enter
+dump $D/idle_hurried
 key tab
 type $R
 dump $D/idle_tab
 key enter
 dump $D/idle_after
 SCRIPT
+failed_before=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'login_failed'")
 tui "$tmp/idle.script" 100 30
 expect "after 5 idle minutes the screen locks" "$D/idle_locked" "Locked after inactivity"
 if grep -q "Ada Lovelace\|Question" "$D/idle_locked"; then bad "the locked screen shows nothing of the intake" "$D/idle_locked"; else ok "the locked screen shows nothing of the intake"; fi
@@ -237,6 +247,11 @@ expect "locked: Enter with nothing typed asks for the passphrase" "$D/idle_empty
 absent_in() { if grep -q -- "$2" "$1"; then bad "$3" "$1"; else ok "$3"; fi; }
 absent_in "$D/idle_empty_enter" "wrong user name or passphrase" "...and is no failed login"
 absent_in "$D/idle_tab" "$R" "locked: after a Tab the passphrase typed is never shown in clear"
+# thirtieth receptionist: keys typed in a hurry at the lock (q Enter, 2 Enter...) each counted as a failed login, and
+# the account locked after three: too short for a passphrase, not tried, and the right passphrase still logs in after
+expect "locked: keys typed in a hurry are too short for a passphrase, not tried" "$D/idle_hurried" "too short for a passphrase: it was not tried"
+n_failed=$(($(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'login_failed'") - failed_before))
+if [ "$n_failed" = 0 ]; then ok "...and no failed login recorded"; else bad "...and no failed login recorded ($n_failed)"; fi
 
 # twenty-third tryout: a hotline desk locked while idle hid the RED ALERT of clients waiting: it shows, counts only
 sed 's/^{/{"client":{"name":"Rita Locked","phone":"13700000777"},/' assets/examples/red.json >"$tmp/red_locked.json"
