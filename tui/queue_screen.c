@@ -355,8 +355,12 @@ void queue_history_line(const app *a, const queue_history_entry *h, char *out, s
     }
     if (strcmp(h->level_before, h->level_after) != 0)
         snprintf(level, sizeof level, "  %s->%s", hist_level(h->level_before), hist_level(h->level_after));
-    snprintf(out, size, "%s  %-10s %-10s %s->%s%s%s%s", when, h->who, hist_action(h->action), hist_state(h->from_state),
-             hist_state(h->to_state), level, h->reason ? ": " : "", h->reason ? h->reason : "");
+    /* whom an assignment gave the client, by name (thirtieth receptionist: the row said "assign" and not whom) */
+    char whom[200] = "";
+    if (strcmp(h->action, "assign") == 0 && h->counselor[0])
+        snprintf(whom, sizeof whom, "  %s (%s)", counselor_name(a, h->counselor), h->counselor);
+    snprintf(out, size, "%s  %-10s %-10s %s->%s%s%s%s%s", when, h->who, hist_action(h->action), hist_state(h->from_state),
+             hist_state(h->to_state), level, whom, h->reason ? ": " : "", h->reason ? h->reason : "");
 }
 
 static void draw_prompt(app *a, int y, int width) {

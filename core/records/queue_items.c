@@ -129,6 +129,7 @@ static bool save_with_event(database *db, const vault *v, const vault *mac_key, 
     snprintf(e.to_state, sizeof e.to_state, "%s", queue_state_name(after->state));
     snprintf(e.level_before, sizeof e.level_before, "%s", before ? risk_level_name(before->level) : "none");
     snprintf(e.level_after, sizeof e.level_after, "%s", risk_level_name(after->level));
+    if (!strcmp(what, queue_action_name(QA_ASSIGN))) snprintf(e.counselor, sizeof e.counselor, "%s", after->counselor);
     if (reason && *reason && v && !seal_reason(db, v, after->client_id, &e, reason, err)) return false;
     st = db->ops->queue_event_add(db->st, &e);
     queue_event_rec_free(&e);
@@ -544,6 +545,7 @@ bool queues_history(session *s, const char *item_id, queue_history_entry **out, 
         snprintf(e->to_state, sizeof e->to_state, "%s", ev[i].to_state);
         snprintf(e->level_before, sizeof e->level_before, "%s", ev[i].level_before);
         snprintf(e->level_after, sizeof e->level_after, "%s", ev[i].level_after);
+        snprintf(e->counselor, sizeof e->counselor, "%s", ev[i].counselor); /* an assignment's (a decline's below) */
         staff_rec who;
         if (!ev[i].staff_id[0]) snprintf(e->who, sizeof e->who, "system");
         else if (s->db->ops->staff_by_id(s->db->st, ev[i].staff_id, &who) == ST_OK)

@@ -65,7 +65,8 @@ typedef struct {
     char from_state[16], to_state[16];
     char level_before[8], level_after[8];
     char *reason; /* opened from its seal (secure memory: free with queue_history_free), or NULL */
-    char counselor[65]; /* a decline: the counselor the client declined (its code, from the signed trail), or "" */
+    char counselor[65]; /* a decline: the counselor the client declined (its code, from the signed trail); an
+                         * assignment: the counselor assigned (its code, from the step; "" before schema 13); or "" */
 } queue_history_entry;
 
 /* An item's history, oldest first. A reason that does not open is reported as tampering with its id. Each decline

@@ -156,6 +156,8 @@ typedef struct {
     char from_state[16], to_state[16];
     char level_before[8], level_after[8];
     blob reason_ct; /* sealed, may be empty */
+    char counselor[65]; /* an assignment: the counselor assigned (its code); "" for the other steps, and for those
+                         * written before schema 13 */
 } queue_event_rec;
 
 void queue_event_rec_free(queue_event_rec *r);

@@ -587,6 +587,8 @@ expect "help: a long line wraps (its end on the next line), not cut" "$D/help" "
 expect "queue: the column counts the waiting, not the client's age" "$D/queue" "Waiting"
 absent "queue: ...no column named Age" "$D/queue" "Waiting" " Age "
 expect "queue: the assigned counselor by name, not code" "$D/assigned" "counselor 王伟 Wang Wei"
+# thirtieth receptionist: the history's row said "assign" and not whom (a column of schema 13)
+expect "queue: the history's assign row names the counselor" "$D/assigned" "assign .*王伟 Wang Wei (c[0-9]*)"
 widths=$(grep '^  [1-9]  ' "$D/assign" | sed 's/ \(zh\|en\) .*//' | while IFS= read -r l; do printf '%s' "$l" | wc -L; done | sort -u)
 if [ -n "$widths" ] && [ "$(echo "$widths" | wc -l)" -eq 1 ]; then
     ok "assign: the languages column starts at one screen column for Chinese and Latin names"

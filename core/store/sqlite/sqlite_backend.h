@@ -58,7 +58,7 @@
 #define QUEUE_COLS                                                                                        \
     "id, client_id, intake_id, level, state, outcome, pending_level, counselor, created_at, level_since, " \
     "deadline, updated_at, overdue, match_by_hand, escalations, declines_in_row, contact_attempts, mac, mac_state"
-#define EVENT_COLS "id, item_id, at, staff_id, action, from_state, to_state, level_before, level_after, reason_ct"
+#define EVENT_COLS "id, item_id, at, staff_id, action, from_state, to_state, level_before, level_after, reason_ct, counselor"
 #define FACTS_COLS                                                                                          \
     "id, client_key, created_at, level, channel, concerns, age_band, counselor, deadline, confirmed_at, "   \
     "confirmed_level, first_contact_at, suggestions, declines, overdue, first_session_day, "                \
@@ -93,6 +93,9 @@ _Static_assert(STORE_ID_LEN == 37, "a UUID as text and its NUL");
 typedef struct {
     const char *sql;         /* the script taking the schema from version index to index + 1 */
     const char *set_version; /* PRAGMA user_version = index + 1 (pragmas take no bound values) */
+    const char *done;        /* NULL, or a query that gives 1 when the script's work is there already: a statement
+                              * SQLite cannot make idempotent (ALTER TABLE ... ADD COLUMN) is then passed over, so
+                              * that a version set back in the file runs the migrations again without harm */
 } migration;
 
 enum sid {

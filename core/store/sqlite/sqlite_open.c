@@ -182,7 +182,9 @@ static store_status migrate(store *s, int64_t ver) {
                     s->path, ver, SCHEMA_VERSION);
     }
     for (int v = (int)ver; v < SCHEMA_VERSION && rc == SQLITE_OK; v++) {
-        rc = sq_exec_script(s->db, sq_migrations[v].sql);
+        int64_t done = 0;
+        if (sq_migrations[v].done) rc = sq_query_int(s->db, sq_migrations[v].done, &done);
+        if (rc == SQLITE_OK && done != 1) rc = sq_exec_script(s->db, sq_migrations[v].sql);
         if (rc == SQLITE_OK) rc = sq_exec_script(s->db, sq_migrations[v].set_version);
         if (rc != SQLITE_OK) {
             store_status x = sq_fail_rc(s, rc, "upgrade the schema to version %d", v + 1);

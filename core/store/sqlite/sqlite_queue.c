@@ -47,6 +47,7 @@ static store_status read_event(store *s, sqlite3_stmt *st, queue_event_rec *o) {
     sq_rd_text(&r, 7, "level_before", o->level_before, sizeof o->level_before, false);
     sq_rd_text(&r, 8, "level_after", o->level_after, sizeof o->level_after, false);
     sq_rd_blob(&r, 9, "reason_ct", &o->reason_ct, true);
+    sq_rd_text(&r, 10, "counselor", o->counselor, sizeof o->counselor, true);
     store_status x = sq_rd_end(s, &r);
     if (x != ST_OK) queue_event_rec_free(o);
     return x;
@@ -205,6 +206,7 @@ store_status sq_queue_event_add(store *s, const queue_event_rec *r) {
     rc = sq_b_text(st, 8, r->level_before, rc);
     rc = sq_b_text(st, 9, r->level_after, rc);
     rc = sq_b_blob_or_null(st, 10, r->reason_ct.p, r->reason_ct.n, rc);
+    rc = sq_b_text_or_null(st, 11, r->counselor, rc);
     rc = sq_run_write(s, st, rc, NULL);
     return rc == SQLITE_OK ? ST_OK : sq_fail_rc(s, rc, "add the queue event %s", r->id);
 }

@@ -83,7 +83,7 @@ const char *const sq_sql_text[S_COUNT] = {
                       "WHEN 'red' THEN 3 WHEN 'orange' THEN 2 WHEN 'yellow' THEN 1 ELSE 0 END) DESC, deadline = 0, "
                       "deadline, created_at, id LIMIT ?1",
     [S_QUEUE_DUE] = "SELECT " QUEUE_COLS " FROM queue_items WHERE state <> 'closed' AND deadline > 0 AND deadline <= ?1",
-    [S_EVENT_ADD] = "INSERT INTO queue_events(" EVENT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [S_EVENT_ADD] = "INSERT INTO queue_events(" EVENT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [S_EVENT_LIST] = "SELECT " EVENT_COLS " FROM queue_events WHERE item_id = ?1 ORDER BY at, rowid",
     [S_SEALED_EVENTS] = "SELECT rowid, id, reason_ct FROM queue_events WHERE rowid > ?1 ORDER BY rowid LIMIT ?2",
     [S_SET_EVENT_REASON] = "UPDATE queue_events SET reason_ct = ?2 WHERE id = ?1",
