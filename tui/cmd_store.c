@@ -291,6 +291,17 @@ int cmd_intake(const cli_args *a) {
         fprintf(stderr, "triage intake: out of memory\n");
         status = EXIT_RUNTIME;
     } else if (!assess_parse_value(&c.e, root, extra, in, &err)) { /* a misspelt field named first ("cleint") */
+        /* its answers alone may still be read: what they hold is said first (seventeenth outside integrator: a
+         * misspelt "cleint" beside item 9 "nearly every day" said nothing of the risk) */
+        json_t *with_concerns = json_pack("{s:O?, s:O?}", "answers", json_object_get(root, "answers"), "concerns",
+                                          json_object_get(root, "concerns"));
+        json_t *answers_only = json_pack("{s:O?}", "answers", json_object_get(root, "answers"));
+        error quiet = {0};
+        if ((with_concerns && assess_parse_value(&c.e, with_concerns, NULL, in, &quiet)) ||
+            (answers_only && assess_parse_value(&c.e, answers_only, NULL, in, &quiet)))
+            safety_first_line(&c.e, in);
+        json_decref(with_concerns);
+        json_decref(answers_only);
         fprintf(stderr, "triage intake: %s: %s\n", where, err.msg);
         status = EXIT_BADINPUT;
     } else if (record_refused(&c.e, root, client, name, &err)) {

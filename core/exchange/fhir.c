@@ -89,6 +89,25 @@ static size_t blank_before(const unsigned char *p, size_t n) {
     return 0;
 }
 
+/* A code or linkId's look-alikes as the ASCII they stand for, in place into out (at most the input's length): the
+ * Unicode dashes and minus signs (U+2010-2015, U+2212, U+FE63, U+FF0D) as "-", full-width digits and letters as ASCII,
+ * and zero-width characters inside it dropped. "44260\u20138" (an en dash from a word processor) named no item, and
+ * item 9 "nearly every day" went unseen (seventeenth outside integrator). */
+static size_t code_ascii(const unsigned char *in, size_t n, char *out) {
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned c0 = in[i], c1 = i + 1 < n ? in[i + 1] : 0, c2 = i + 2 < n ? in[i + 2] : 0;
+        if (c0 == 0xe2 && c1 == 0x80 && c2 >= 0x90 && c2 <= 0x95) out[o++] = '-', i += 3;           /* U+2010-2015 */
+        else if (c0 == 0xe2 && c1 == 0x88 && c2 == 0x92) out[o++] = '-', i += 3;                   /* U+2212 */
+        else if (c0 == 0xef && c1 == 0xb9 && c2 == 0xa3) out[o++] = '-', i += 3;                   /* U+FE63 */
+        else if (c0 == 0xef && c1 == 0xbc && c2 >= 0x81 && c2 <= 0xbf) out[o++] = (char)(c2 - 0x60), i += 3; /* U+FF01-FF3F */
+        else if (c0 == 0xef && c1 == 0xbd && c2 >= 0x80 && c2 <= 0x9e) out[o++] = (char)(c2 - 0x20), i += 3; /* U+FF40-FF5E */
+        else if (blank_at(in + i, n - i) > 1 && c0 != 0xc2) i += blank_at(in + i, n - i); /* zero-width and wide blanks */
+        else out[o++] = (char)in[i++];
+    }
+    return o;
+}
+
 void fhir_trim_codes(json_t *root) {
     if (json_is_array(root)) {
         size_t k;
@@ -105,7 +124,10 @@ void fhir_trim_codes(json_t *root) {
             size_t n = json_string_length(v), cut;
             while (n && (cut = blank_at(b, n)) > 0) b += cut, n -= cut;
             while (n && (cut = blank_before(b, n)) > 0) n -= cut;
-            if (b != (const unsigned char *)t || n != json_string_length(v))
+            char ascii[256];
+            size_t an = (!strcmp(key, "code") || !strcmp(key, "linkId")) && n < sizeof ascii ? code_ascii(b, n, ascii) : 0;
+            if (an && (an != n || memcmp(ascii, b, n) != 0)) json_string_setn(v, ascii, an);
+            else if (b != (const unsigned char *)t || n != json_string_length(v))
                 json_string_setn(v, (const char *)b, n); /* jansson copies before it frees the old value */
         } else if (json_is_object(v) || json_is_array(v)) {
             fhir_trim_codes(v);
@@ -214,13 +236,44 @@ void fhir_answer_coding(const form *f, int item, int c, char *system, size_t siz
     *code = form_item_scale(f, item)->choices[c].code;
 }
 
+/* Whether an extension's url names one of HL7's StructureDefinitions, `name`: as R4 spells it, or with https, in
+ * another case (a url is compared as written elsewhere; here a sender's spelling must not hide what it says). */
+static bool hl7_extension(const char *url, const char *name) {
+    if (!url) return false;
+    const char *t = url;
+    if (!strncasecmp(t, "http://", 7)) t += 7;
+    else if (!strncasecmp(t, "https://", 8)) t += 8;
+    static const char base[] = "hl7.org/fhir/StructureDefinition/";
+    return !strncasecmp(t, base, sizeof base - 1) && !strcasecmp(t + sizeof base - 1, name);
+}
+
+bool fhir_says_absent(json_t *v) {
+    size_t k;
+    json_t *x;
+    const char *key;
+    if (json_is_array(v)) {
+        json_array_foreach(v, k, x) if (fhir_says_absent(x)) return true;
+        return false;
+    }
+    json_array_foreach(json_object_get(v, "extension"), k, x)
+        if (hl7_extension(json_string_value(json_object_get(x, "url")), "data-absent-reason")) return true;
+    json_object_foreach(v, key, x)
+        if ((json_is_object(x) || json_is_array(x)) && strcmp(key, "item") != 0 && fhir_says_absent(x)) return true;
+    return false;
+}
+
 fhir_ordinal fhir_ordinal_of(json_t *element, double *out) {
     size_t k;
     json_t *x;
     fhir_ordinal got = FHIR_ORD_NONE;
     json_array_foreach(json_object_get(element, "extension"), k, x) {
         const char *url = json_string_value(json_object_get(x, "url"));
-        if (!url || (strcmp(url, FHIR_ORDINAL) != 0 && strcmp(url, FHIR_ITEM_WEIGHT) != 0)) continue;
+        /* R4's ordinalValue, R5's itemWeight, and DSTU2's iso21090-CO-value that older senders still write, in any
+         * case and with https (seventeenth outside integrator: "https://.../ordinalValue" 3 beside "not at all" was
+         * passed over) */
+        if (!hl7_extension(url, "ordinalValue") && !hl7_extension(url, "itemWeight") &&
+            !hl7_extension(url, "iso21090-CO-value"))
+            continue;
         json_t *v = json_object_get(x, "valueDecimal");
         if (!v) v = json_object_get(x, "valueInteger");
         if (!json_is_number(v)) return FHIR_ORD_UNREADABLE; /* "3" as a string, a Coding...: stated, not readable */
@@ -314,8 +367,10 @@ int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused) {
     if ((v = json_object_get(answer, "valueInteger")) && json_is_integer(v))
         return choice_of_value(s, (double)json_integer_value(v));
     if ((v = json_object_get(answer, "valueDecimal")) && json_is_number(v)) return choice_of_value(s, json_number_value(v));
-    /* a Quantity with no unit, or the unit {score} (UCUM's annotation: a number of points), is the number it holds */
-    if ((v = json_object_get(answer, "valueQuantity")) && json_is_object(v) && json_is_number(json_object_get(v, "value"))) {
+    /* a Quantity with no unit, or the unit {score} (UCUM's annotation: a number of points), is the number it holds; one
+     * with a comparator (">0", "<=3") states a bound, no answer (seventeenth outside integrator: ">0" was read as 0) */
+    if ((v = json_object_get(answer, "valueQuantity")) && json_is_object(v) && json_is_number(json_object_get(v, "value")) &&
+        !json_object_get(v, "comparator")) {
         const char *unit = json_string_value(json_object_get(v, "code")) ?: json_string_value(json_object_get(v, "unit"));
         if (!unit || !strcmp(unit, "{score}") || !strcmp(unit, "1")) return choice_of_value(s, json_number_value(json_object_get(v, "value")));
     }

@@ -104,6 +104,9 @@ int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused);
  * same number, valueDecimal or valueInteger), or nothing readable (one whose value is no number, or two that
  * disagree: 0 and 3 on one Coding is no answer, and reading the first would hide a positive item 9). */
 typedef enum { FHIR_ORD_NONE, FHIR_ORD_VALUE, FHIR_ORD_UNREADABLE } fhir_ordinal;
+/* Whether v (an answer, a value, at any depth but its nested items) carries HL7's data-absent-reason extension: a
+ * value beside it is not the client's answer ("asked-declined" beside "not at all"), so it is not readable. */
+bool fhir_says_absent(json_t *v);
 fhir_ordinal fhir_ordinal_of(json_t *element, double *out);
 /* The same for an answer, on its Coding and on the answer itself together. The import refuses an answer whose
  * code and stated value disagree, or whose stated value is not readable. */

@@ -17,6 +17,7 @@
 #include "intake_body.h"
 #include "intake_finish.h"
 #include "levels.h"
+#include "name_fold.h"
 #include "provenance.h"
 #include "records.h"
 #include "score.h"
@@ -141,7 +142,10 @@ static stated_kind stated_number(json_t *holder, double *out, const char **field
             return STATED_NUMBER;
         }
     }
-    json_t *q = json_object_get(json_object_get(holder, "valueQuantity"), "value");
+    /* a Quantity with a comparator (">12") states a bound, not the total: not readable (seventeenth outside
+     * integrator: ">0" was read as 0) */
+    json_t *vq = json_object_get(holder, "valueQuantity");
+    json_t *q = json_object_get(vq, "comparator") ? NULL : json_object_get(vq, "value");
     if (json_is_number(q)) {
         *out = json_number_value(q);
         *field = "valueQuantity";
@@ -307,6 +311,14 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
     /* the record form (the intake): identity comes from the Patient, so its text and date items are not
      * read here; a multi item (the presenting concerns) takes every answer given */
     if (f->kind == FORM_RECORD && (fi->type == ITEM_TEXT || fi->type == ITEM_DATE)) return;
+    /* HL7's data-absent-reason on the item or its answer (the answer, its Coding, a primitive's _value): whatever
+     * value stands beside it is not the client's answer (seventeenth outside integrator: "asked-declined" beside "not
+     * at all" was read as not at all, and the screen saved green) */
+    if (fhir_says_absent(it)) {
+        problem(p, "%s: linkId `%s` (%s.%s): a data-absent-reason extension beside the answer: which answer the client "
+                   "gave is not known; refused", w, shown, f->id, fi->id);
+        return;
+    }
     if (fi->type == ITEM_MULTI) {
         uint32_t mask = 0;
         size_t ai;
@@ -788,6 +800,13 @@ static bool observed_answer(const form *f, int item, json_t *o, answer *out) {
     json_t *v;
     json_object_foreach(o, key, v) if (!strncmp(key, "value", 5)) values++;
     if (values > 1 || (values == 1 && json_object_get(o, "dataAbsentReason"))) return false;
+    /* ...nor HL7's data-absent-reason extension on the value, or on a primitive value's "_value..." */
+    json_object_foreach(o, key, v)
+        if ((!strncmp(key, "value", 5) || !strncmp(key, "_value", 6)) && fhir_says_absent(v)) return false;
+    /* an ordinalValue on the Observation itself says the value too */
+    double o_ord = 0;
+    fhir_ordinal o_stated = fhir_ordinal_of(o, &o_ord);
+    if (o_stated == FHIR_ORD_UNREADABLE) return false;
     /* an ordinalValue on the CodeableConcept itself says the value of every Coding in it */
     json_t *cc = json_object_get(o, "valueCodeableConcept");
     double cc_ord = 0;
@@ -823,6 +842,7 @@ static bool observed_answer(const form *f, int item, json_t *o, answer *out) {
         if (!refused && (stated == FHIR_ORD_UNREADABLE || (stated == FHIR_ORD_VALUE && ord != (double)a.value)))
             differ = true;
         if (!refused && cc_stated == FHIR_ORD_VALUE && cc_ord != (double)a.value) differ = true;
+        if (!refused && o_stated == FHIR_ORD_VALUE && o_ord != (double)a.value) differ = true;
         if (found && (a.state != out->state || a.value != out->value)) differ = true;
         *out = a;
         found = true;
@@ -1006,6 +1026,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     int problems_before = p->problems;
     bool seen[FORM_MAX_ITEMS] = {false};
     json_t *total_item = NULL;
+    json_t *foreign = json_array(); /* items that are not this form's: another form's safety item among them? */
     if (!json_is_array(json_object_get(o, "item"))) problem(p, "%s: no item array", w);
     size_t k;
     json_t *it;
@@ -1024,6 +1045,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
         if (idx < 0 && (!given || (json_is_array(given) && json_array_size(given) == 0))) continue;
         if (idx < 0) {
             problem(p, "%s: linkId `%s` is not an item of %s", w, shown, f->id);
+            json_array_append(foreign, it);
             continue;
         }
         if (seen[idx]) {
@@ -1037,6 +1059,10 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
         if (p->problems > before_item && idx < 64) r->unread |= 1ull << idx;
     }
     json_decref(flat);
+    /* another form's safety item in this one (item 9, 44260-8, in a GAD-7): refused as not this form's item, and named
+     * first with its SAFETY line when positive or not known (seventeenth outside integrator: said nothing of it) */
+    unknown_form_safety(e, foreign, w, r);
+    json_decref(foreign);
     check_hidden_answers(f, r->answers, w, p);
     int unread = p->problems - problems_before;
     check_stated_total(all, n, qr, f, total_item, r->answers, unread, w, p);
@@ -1313,7 +1339,7 @@ static void record_answers(const engine *e, const response *r, json_t *input, js
 static int by_word(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static void sorted_words(const char *name, char *buf, size_t size, char **words, int *n) {
-    normalise_name(name, buf, size);
+    name_fold_strict(name, buf, size); /* the same person's name: accents count (records.c, client_is_person) */
     *n = 0;
     for (char *w = strtok(buf, " "); w && *n < 16; w = strtok(NULL, " ")) words[(*n)++] = w;
     qsort(words, (size_t)*n, sizeof *words, by_word);
@@ -1545,18 +1571,21 @@ static void refusal_message(safety_block *b, int n_problems, error *err) {
 
 static void safety_first(const response *rs, int nr, safety_block *b) {
     for (int i = 0; i < nr; i++) {
-        if (!rs[i].f && rs[i].safety_form && !rs[i].already[0]) { /* a form triage does not know, a safety item by LOINC */
+        if (rs[i].safety_form && !rs[i].already[0]) { /* a safety item by LOINC in a form triage does not know, or
+                                                        * in one that has no such item */
             const form *sf = rs[i].safety_form;
-            char w[160], code[32] = "not readable";
+            char w[160], code[32] = "not readable", in[80];
             where(rs[i].from, w, sizeof w);
             if (!rs[i].safety_unread) answer_format(sf, rs[i].safety_item, rs[i].safety_answer, code, sizeof code);
-            safety_line(b, "SAFETY: %s: %s (%s.%s, in a questionnaire triage does not score) is answered `%s`, %s: this "
-                           "screen was NOT imported (the problems below); see to the client now",
-                        w, sf->items[rs[i].safety_item].loinc, sf->id, sf->items[rs[i].safety_item].id, code,
+            if (rs[i].f) snprintf(in, sizeof in, "not an item of %s", rs[i].f->id);
+            else snprintf(in, sizeof in, "in a questionnaire triage does not score");
+            safety_line(b, "SAFETY: %s: %s (%s.%s, %s) is answered `%s`, %s: this screen was NOT imported (the problems "
+                           "below); see to the client now",
+                        w, sf->items[rs[i].safety_item].loinc, sf->id, sf->items[rs[i].safety_item].id, in, code,
                         rs[i].safety_unread || rs[i].safety_answer.state != ANS_VALUE
                             ? "a safety item not known, which counts as positive"
                             : "a positive safety item");
-            continue;
+            if (!rs[i].f) continue;
         }
         /* never for a screen imported before with these very answers: that client is in the queue already ("NOT
          * imported ... see to the client now" for them: tenth outside integrator). This database's own are named,
@@ -1684,21 +1713,24 @@ static void orphan_observations(const engine *e, const res *all, int n, const re
     }
 }
 
-/* Whether a string under a "code" or "linkId" key anywhere in v holds code (not inside `contained`: those are read as
- * resources of their own). */
+/* Whether a string anywhere in v holds code: under any key but a reference, an id or a url, and not inside `contained`
+ * (those are read as resources of their own); v itself a string (an entry written as a string) too. */
 static bool mentions_code(json_t *v, const char *code) {
     size_t k;
     json_t *x;
+    if (json_is_string(v)) return strstr(json_string_value(v), code) != NULL;
     if (json_is_array(v)) {
         json_array_foreach(v, k, x) if (mentions_code(x, code)) return true;
         return false;
     }
     const char *key;
     json_object_foreach(v, key, x) {
-        if (!strcmp(key, "contained")) continue;
-        const char *t = json_string_value(x);
-        if (t && (!strcmp(key, "code") || !strcmp(key, "linkId")) && strstr(t, code)) return true;
-        if ((json_is_object(x) || json_is_array(x)) && mentions_code(x, code)) return true;
+        /* contained resources are resources of their own; a reference, an id or a url names, it says no answer (US
+         * Core's panel lists "Observation/PHQ9-item-example-44260-8" in hasMember) */
+        if (!strcmp(key, "contained") || !strcmp(key, "reference") || !strcmp(key, "id") || !strcmp(key, "fullUrl") ||
+            !strcmp(key, "url"))
+            continue;
+        if (mentions_code(x, code)) return true;
     }
     return false;
 }
@@ -1756,8 +1788,15 @@ bool fhir_import(session *s, const engine *e, const char *text, size_t len, cons
 static void gather_nested(json_t *holder, int entry, int depth, res **all, int *n, size_t *cap, char *nested,
                           size_t size);
 
-static void take_contained_only(json_t *r, int entry, int depth, res **all, int *n, size_t *cap, char *nested,
-                                size_t size);
+static void take_contained(json_t *r, int entry, int depth, res **all, int *n, size_t *cap, char *nested, size_t size);
+
+static void add_resource(json_t *r, const char *url, int entry, res **all, int *n, size_t *cap) {
+    if (*n + 1 >= (int)*cap) {
+        *cap = *cap * 2 + 8;
+        *all = xrealloc(*all, *cap * sizeof **all);
+    }
+    (*all)[(*n)++] = (res){r, url, entry};
+}
 
 static void take_resource(json_t *r, const char *url, int entry, int depth, res **all, int *n, size_t *cap,
                           char *nested, size_t size) {
@@ -1770,48 +1809,49 @@ static void take_resource(json_t *r, const char *url, int entry, int depth, res 
         if (depth < 8) gather_nested(r, entry, depth + 1, all, n, cap, nested, size);
         return;
     }
-    if (*n + 1 >= (int)*cap) {
-        *cap = *cap * 2 + 8;
-        *all = xrealloc(*all, *cap * sizeof **all);
+    add_resource(r, url, entry, all, n, cap);
+    take_contained(r, entry, depth, all, n, cap, nested, size);
+}
+
+/* The resources contained in r: an Observation is read as any (checked against the response it is derived from, or
+ * refused with its SAFETY line when it states a positive item 9 of no response), a QuestionnaireResponse is a screen
+ * inside another resource, not imported, read for its SAFETY line; a Patient is looked into; any other (a misspelt
+ * resourceType too) is kept for the check of resources naming a safety item (unread_safety_mentions). Sixteenth outside
+ * integrator: an item 9 Observation contained in the response, or a positive PHQ-9 contained in a GAD-7, was never read,
+ * and the negative PHQ-9 beside it saved green; seventeenth: `contained` written as an object, or a contained
+ * "Obervation", the same. */
+static void take_contained(json_t *r, int entry, int depth, res **all, int *n, size_t *cap, char *nested, size_t size) {
+    json_t *list = json_object_get(r, "contained");
+    if (!list || depth >= 8) return;
+    const char *type = json_string_value(json_object_get(r, "resourceType"));
+    json_t *one = NULL;
+    if (!json_is_array(list)) { /* read as the one resource it holds, and refused */
+        if (!nested[0])
+            snprintf(nested, size, "entry[%d] %s: `contained` is not an array of resources: read for its safety items "
+                                   "but not imported", entry, type ? type : "resource");
+        one = json_array();
+        json_array_append(one, list);
+        list = one;
     }
-    (*all)[(*n)++] = (res){r, url, entry};
-    /* resources contained in it: an Observation is read as any (checked against the response it is derived from, or
-     * refused with its SAFETY line when it states a positive item 9 of no response), a QuestionnaireResponse is a
-     * screen inside another resource, not imported, read for its SAFETY line; the rest are looked into (sixteenth
-     * outside integrator: an item 9 Observation contained in the response, or a positive PHQ-9 contained in a
-     * GAD-7, was never read, and the negative PHQ-9 beside it saved green) */
     size_t k;
     json_t *c;
-    json_array_foreach(json_object_get(r, "contained"), k, c) {
-        if (!json_is_object(c) || depth >= 8) continue;
+    json_array_foreach(list, k, c) {
         const char *ct = json_string_value(json_object_get(c, "resourceType")) ?: "";
+        if (!json_is_object(c)) {
+            if (!nested[0])
+                snprintf(nested, size, "entry[%d] %s: contained[%zu] is not a resource (an object)", entry,
+                         type ? type : "resource", k);
+            add_resource(c, "", entry, all, n, cap); /* a string holding a resource's JSON: looked into */
+            continue;
+        }
         if (!strcmp(ct, "QuestionnaireResponse") && !nested[0])
             snprintf(nested, size, "entry[%d] %s contains a QuestionnaireResponse: a screen inside another resource is "
                                    "read for its safety items but not imported (send it as an entry of the Bundle)",
                      entry, type ? type : "resource");
-        if (!strcmp(ct, "QuestionnaireResponse") || !strcmp(ct, "Observation") || !strcmp(ct, "Bundle") ||
-            !strcmp(ct, "Parameters"))
-            take_resource(c, "", entry, depth + 1, all, n, cap, nested, size);
-        else /* a Patient or another resource: only what it contains */
-            take_contained_only(c, entry, depth + 1, all, n, cap, nested, size);
+        if (!strcmp(ct, "Patient")) take_contained(c, entry, depth + 1, all, n, cap, nested, size);
+        else take_resource(c, "", entry, depth + 1, all, n, cap, nested, size);
     }
-}
-
-static void take_contained_only(json_t *r, int entry, int depth, res **all, int *n, size_t *cap, char *nested,
-                                size_t size) {
-    size_t k;
-    json_t *c;
-    json_array_foreach(json_object_get(r, "contained"), k, c) {
-        const char *ct = json_string_value(json_object_get(c, "resourceType")) ?: "";
-        if (!json_is_object(c) || depth >= 8) continue;
-        if (!strcmp(ct, "QuestionnaireResponse") && !nested[0])
-            snprintf(nested, size, "entry[%d] holds a QuestionnaireResponse contained in a contained resource: read for "
-                                   "its safety items but not imported (send it as an entry of the Bundle)", entry);
-        if (!strcmp(ct, "QuestionnaireResponse") || !strcmp(ct, "Observation"))
-            take_resource(c, "", entry, depth + 1, all, n, cap, nested, size);
-        else
-            take_contained_only(c, entry, depth + 1, all, n, cap, nested, size);
-    }
+    json_decref(one);
 }
 
 static void gather_nested(json_t *holder, int entry, int depth, res **all, int *n, size_t *cap, char *nested,
@@ -1883,13 +1923,20 @@ static res *file_resources(json_t *root, int *n, char *bad_type, size_t size, er
         /* an entry with no resource: refused, naming it; its own fields are read as a resource all the same, so that
          * an Observation of item 9 written into the entry itself gets its SAFETY line (sixteenth outside integrator:
          * skipped, and the negative PHQ-9 beside it saved green) */
-        if (!json_is_object(r) && json_is_object(en)) {
+        if (!r && json_is_object(en)) {
             if (!bare[0])
                 snprintf(bare, sizeof bare, "entry[%zu]: no resource (a Bundle entry holds its resource under "
                                             "`resource`)", k);
             r = en;
         }
-        if (!json_is_object(r)) continue;
+        /* an entry, or its resource, that is no object (a string holding a resource's JSON): refused, and looked into
+         * for a safety item (seventeenth outside integrator: passed over, and the negative PHQ-9 beside it saved green) */
+        if (!json_is_object(r)) {
+            if (!bare[0])
+                snprintf(bare, sizeof bare, "entry[%zu]: %s is not an object", k, json_is_object(en) ? "its resource" : "it");
+            add_resource(r ? r : en, "", (int)k, &all, n, &cap);
+            continue;
+        }
         take_resource(r, json_string_value(json_object_get(en, "fullUrl")) ?: "", (int)k, 0, &all, n, &cap, nested,
                       sizeof nested);
     }

@@ -915,4 +915,46 @@ bundle "$(q_neg),{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"v9\",\
 refused_safety "a voided (entered-in-error) item 9 Observation of no response, 3" "$tmp/i16-voided.json"
 check "...the message says it is voided, and what to do" has_err "status entered-in-error: if it was voided rightly, take it out of the file"
 
+# seventeenth outside integrator, each beside the negative PHQ-9, each saved green (or refused without a word) before:
+# a Quantity with a comparator; a data-absent-reason extension beside a value; `contained` written as an object, a
+# contained resourceType misspelt, a coding as a string, an entry as a string; a code with an en dash, a minus sign or
+# full-width digits; an ordinalValue under https or DSTU2's url; a GAD-7 carrying item 9
+fresh int17
+for v in '"valueQuantity":{"value":0,"comparator":">"}' '"valueInteger":0,"_valueInteger":{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/data-absent-reason","valueCode":"asked-declined"}]}' \
+    '"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6568-5"}],"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/data-absent-reason","valueCode":"asked-declined"}]}' \
+    '"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6568-5","extension":[{"url":"https://hl7.org/fhir/StructureDefinition/ordinalValue","valueDecimal":3}]}]}' \
+    '"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6568-5","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/iso21090-CO-value","valueDecimal":3}]}]}'; do
+    bundle "$(q_neg),$(o9 "$v")" >"$tmp/i17-obs.json"
+    refused_safety "an item 9 Observation derived from it: $(printf '%s' "$v" | cut -c1-70)..." "$tmp/i17-obs.json"
+done
+dar9='{"linkId":"44260-8","answer":[{"valueCoding":{"system":"http://loinc.org","code":"LA6568-5"},"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/data-absent-reason","valueCode":"asked-declined"}]}]}'
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s]}}]}' \
+    "$pt" "$subj" "$phq8" "$dar9" >"$tmp/i17-dar.json"
+refused_safety "item 9 'not at all' with a data-absent-reason extension beside it (asked-declined)" "$tmp/i17-dar.json"
+q9='{"linkId":"44260-8","answer":[{"valueQuantity":{"value":0,"comparator":">"}}]}'
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s]}}]}' \
+    "$pt" "$subj" "$phq8" "$q9" >"$tmp/i17-gt.json"
+refused_safety "item 9 answered valueQuantity '>0'" "$tmp/i17-gt.json"
+c9int='{"resourceType":"Observation","id":"c9","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44260-8"}]},"valueInteger":3}'
+bundle "$(q_neg "\"contained\":$c9int,")" >"$tmp/i17-cobj.json"
+refused_safety "an item 9 Observation, 3, under a 'contained' written as an object" "$tmp/i17-cobj.json"
+bundle "$(q_neg "\"contained\":[$(printf '%s' "$c9int" | sed 's/"Observation"/"Obervation"/')],")" >"$tmp/i17-cmis.json"
+refused_safety "a contained 'Obervation' of item 9, 3" "$tmp/i17-cmis.json"
+bundle "$(q_neg),$(o9 '"valueInteger":3' '{"coding":"44260-8"}')" >"$tmp/i17-cstr.json"
+refused_safety "an item 9 Observation, 3, its coding a string" "$tmp/i17-cstr.json"
+bundle "$(q_neg),$(printf '%s' "$c9int" | sed 's/"/\\"/g; s/^/"/; s/$/"/')" >"$tmp/i17-estr.json"
+refused_safety "an entry that is a string holding an item 9 Observation, 3" "$tmp/i17-estr.json"
+for code in '44260\u20138' '44260\u22128' '\uff14\uff14\uff12\uff16\uff10-\uff18'; do
+    bundle "$(q_neg),$(o9 '"valueInteger":3' "{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"$code\"}]}")" >"$tmp/i17-dash.json"
+    refused_safety "an item 9 Observation, 3, code $code" "$tmp/i17-dash.json"
+done
+gad7p=""; for l in 69725-0 68509-9 69733-4 69734-2 69735-9 69689-8 69736-7; do
+    gad7p="$gad7p{\"linkId\":\"$l\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"LA6568-5\"}}]},"; done
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"g7","questionnaire":"http://loinc.org/q/69737-5","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s]}}]}' \
+    "$pt" "$subj" "$gad7p" "$item9" >"$tmp/i17-gad9.json"
+import "$tmp/i17-gad9.json"
+check "a GAD-7 carrying item 9 (44260-8) 'nearly every day': refused, SAFETY first naming it not an item of gad7" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[1\] QuestionnaireResponse g7: 44260-8 (phq9.item9, not an item of gad7) is answered .3.'" _ "$err"
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+
 finish
