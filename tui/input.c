@@ -133,6 +133,15 @@ static int next_byte(int wait_ms) {
     return wgetch(stdscr);
 }
 
+bool input_more_soon(int ms) {
+    if (script) return script_burst && at_pending < n_pending;
+    int left = ms - (int)(monotonic_ms() - key_ms);
+    int b = next_byte(left > 0 ? left : 0);
+    if (b == ERR) return false;
+    ungetch(b);
+    return true;
+}
+
 /* The rest of a character whose first byte is b0; false (and nothing consumed that belongs to the next
  * character) when the bytes are not UTF-8: overlong forms, surrogates and code points past U+10FFFF too. */
 static bool utf8_rest(int b0, wchar_t *wc) {

@@ -1625,6 +1625,15 @@ static reaction find_handle(app *a, const event *ev, ui_action act) {
         return react(RE_REDRAW);
     }
     if (find_refine(a, ev, act)) return react(RE_REDRAW);
+    /* a key with more right behind it is typing, not a pick or a new client (thirty-first receptionist: a phone typed
+     * onto the list, as its hint invites, picked row 5 with its first digit and put the rest in that client's age;
+     * "nguyen" started a new client with its n): a number so typed is a new search, by phone; letters go on with it */
+    if ((act == UA_DIGIT || (act == UA_NEW && ev->kind == EV_CHAR)) && input_more_soon(a->e->cfg.intake_burst_ms)) {
+        if (act == UA_DIGIT) secret_wipe(f->query, sizeof f->query);
+        find_to_text(f);
+        edit_field(f->query, sizeof f->query, ev);
+        return react(RE_REDRAW);
+    }
     int picked = act == UA_DIGIT ? (int)(ev->ch - L'1') : -1;
     if (find_move(a, act, &picked) && picked < 0) return react(RE_REDRAW); /* moved, nothing opened */
     if (picked >= 0 && picked < f->n_found && f->for_record) {

@@ -590,8 +590,11 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
             return react(RE_REDRAW);
         }
         q->prompt = QP_NONE;
-        /* "abc1" may be an item id's start or a caller id's: a caller's is looked for too */
-        q->filter_by_client = q->filter[0] && (!id_like(q->filter) || caller_id_prefix_like(q->filter));
+        /* "abc1" may be an item id's start or a caller id's, "555-0204" a phone, "abed" a name: every filter looks for
+         * clients (by name, phone and caller id) and for items whose id starts so (load_by_client); a filter made of
+         * hex digits and hyphens was read as an id only, and "Nothing in this queue" hid a RED client with that phone
+         * (thirty-first receptionist) */
+        q->filter_by_client = q->filter[0] != '\0';
         q->filter_search = q->filter_by_client;
         q->offset = q->sel = 0;
         return react(RE_RELOAD);

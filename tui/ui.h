@@ -41,6 +41,9 @@ bool input_open_script(const char *path, error *err);
 event input_next(void);
 /* When the last key arrived, in milliseconds on a monotonic clock (a script's own clock in a script). */
 int64_t input_key_ms(void);
+/* Whether another key arrives within ms of the last one (waits at most ms; the key stays to be read): a number typed
+ * in one go is not a key that picks. In a script: the next character of a `burst` line. */
+bool input_more_soon(int ms);
 /* Writes the screen as plain text (for scripted tests). */
 bool screen_dump(const char *path);
 

@@ -88,13 +88,15 @@ bool client_phones_same(const char *a, const char *b) {
 
 bool client_is_person(const client_plain *c, const char *name, const char *phone, const char *birth, bool name_only) {
     char a[NAME_MAX_BYTES + 1], b[NAME_MAX_BYTES + 1];
-    normalise_name(c->name, a, sizeof a);
-    normalise_name(name, b, sizeof b);
+    /* strictly: accents, apostrophes and hyphens count (Nguyễn Thị Anh is not Nguyễn Thị Ánh), case and blanks do
+     * not; the search's looser fold only finds candidates */
+    name_fold_strict(c->name, a, sizeof a);
+    name_fold_strict(name, b, sizeof b);
     bool same = a[0] && strcmp(a, b) == 0;
     if (same && !name_only) {
         same = client_phones_same(c->phone, phone);
-        normalise_name(c->birth, a, sizeof a); /* a date typed with a stray space is the same date */
-        normalise_name(birth, b, sizeof b);
+        name_fold_strict(c->birth, a, sizeof a); /* a date typed with a stray space is the same date */
+        name_fold_strict(birth, b, sizeof b);
         /* a birth date given on one side only contradicts nothing: the same name and number are the person (a
          * returning client registered without the date made a second client, its queue item apart from the
          * first's ORANGE one: fourteenth tryout); two dates that differ are two people */

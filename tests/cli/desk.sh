@@ -614,6 +614,17 @@ expect "search results: Enter opens the highlighted record" "$D/find_enter" "Nam
 tui "$tmp/findcap.script" 100 30
 expect "set up: an intake's search lists Kay Kept" "$D/intake_results" "Kay Kept"
 expect "an intake's results: a capital N goes on with the search text" "$D/intake_capital" "> KayN"
+# thirty-first receptionist: a phone typed onto the results in one go picked the row of its first digit and put the
+# rest into that client's age; "nguyen" typed so started a new client with its n
+{
+    login
+    printf 'key n\ntype Kay\nkey enter\nburst 13700000001\ndump %s/results_phone\nkey enter\ndump %s/results_phone_found\n' "$D" "$D"
+    printf 'key esc\nkey esc\nkey esc\nkey n\ntype Kay\nkey enter\nburst nguyen\ndump %s/results_word\n' "$D"
+} >"$tmp/findburst.script"
+tui "$tmp/findburst.script" 100 30
+absent "an intake's results: a phone typed in one go is a new search by it, no row picked" "$D/results_phone" "> 13700000001" "Intake:"
+expect "...Enter finds the client by it" "$D/results_phone_found" "Kay Kept"
+absent "an intake's results: 'nguyen' typed in one go goes on with the search, no new client" "$D/results_word" "> Kaynguyen" "The client's language"
 # seventeenth tryout: after "No client found." Backspace did nothing (letters still added to the search)
 {
     login
@@ -1205,5 +1216,17 @@ expect "21 namesakes filtered: the RED one first" "$D/names_filter" "^ *L\.M\. *
 expect "...the rows shown said, and that Down shows more" "$D/names_filter" "Filter \"Li Mei\": 21   1-[0-9]* / 21  (.*: more)"
 expect "...Down to the last: the list scrolls to it" "$D/names_bottom" "Filter \"Li Mei\": 21   [0-9]*-21 / 21"
 expect "the search: the RED Li Meiling first, its level before the name" "$D/names_find" "1  RED *Li Meiling"
+# thirty-first receptionist: a filter of hex digits and hyphens (a phone, "abed") was read as an item id only: "Nothing
+# in this queue" over the RED client with that phone
+printf '{"client":{"name":"Abed Fadel","phone":"555-0204"},"answers":{"asq":["yes","no","no","no","no"]}}' >"$tmp/ab.json"
+cli "$R\n" --user desk intake new "$tmp/ab.json" >/dev/null 2>&1
+{
+    login
+    printf 'key e\nkey /\ntype 555-0204\nkey enter\ndump %s/filter_phone\nkey esc\n' "$D"
+    printf 'key /\ntype abed\nkey enter\ndump %s/filter_abed\nkey esc\n' "$D"
+} >"$tmp/hexfilter.script"
+tui "$tmp/hexfilter.script" 100 30
+expect "the queue filtered by a phone of digits and a hyphen: the client's item" "$D/filter_phone" "Filter \"555-0204\": 1"
+expect "...by a name of hex letters, 'abed': the client's item" "$D/filter_abed" "Filter \"abed\": 1"
 
 finish

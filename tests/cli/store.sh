@@ -117,6 +117,11 @@ check "...with item 9 'nearly every day': SAFETY first, the level and its reason
 printf '{"cleint":{"name":"Rec Check"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
 tri alice "$ALICE\n" intake new "$tmp/rec.json"
 check "...a misspelt 'cleint' alone: named" has_err "cleint: unknown field"
+# seventeenth integrator: the same with item 9 "nearly every day" said nothing of the risk
+printf '{"cleint":{"name":"Rec Check"},"answers":{"phq9":[0,0,0,0,0,0,0,0,3]}}' >"$tmp/rec.json"
+tri alice "$ALICE\n" intake new "$tmp/rec.json"
+check "...and with item 9 'nearly every day': SAFETY first, then the misspelt field" \
+    sh -c "printf '%s' \"\$1\" | head -n 1 | grep -q '^SAFETY: these answers put the client at ORANGE' && printf '%s' \"\$1\" | grep -q 'cleint: unknown field'" _ "$err"
 printf '{"client":{"name":"Rec Check"},"recrod":{"channel":"phone"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
 tri alice "$ALICE\n" intake new "$tmp/rec.json"
 check "...a misspelt field: refused listing every field intake new takes" has_err "recrod: unknown field (expected language, concerns, preferences, answers, client, notes, record"
@@ -127,14 +132,27 @@ tri alice "$ALICE\n" intake new "$tmp/rec.json"
 check "...a record of codes the forms take: saved" sh -c "[ $rc -eq 0 ]"
 # thirtieth receptionist: Zoë Brontë was not found by "Zoe Bronte" or "ZOË" (the fold was ASCII case only), nor
 # Anna-Lena by "Anna Lena", nor O'Brien by "OBrien"
-for nm in "Zoë Brontë:13800000771" "Anna-Lena Weiß:13800000772" "Seán O’Brien:13800000773"; do
+for nm in "Zoë Brontë:13800000771" "Anna-Lena Weiß:13800000772" "Seán O’Brien:13800000773" "Đặng Văn Đức:13800000774" "Søren Ødegård:13800000775" "Nguyễn Thị Ánh:13800000776"; do
     printf '{"client":{"name":"%s","phone":"%s"},"answers":{"asq":["no","no","no","no"]}}' "${nm%%:*}" "${nm##*:}" >"$tmp/fold.json"
     tri alice "$ALICE\n" intake new "$tmp/fold.json"
 done
-for q in "Zoe Bronte:0771" "ZOË:0771" "bronte:0771" "Anna Lena Weiss:0772" "lena:0772" "Sean OBrien:0773" "O'Brien:0773"; do
+for q in "Zoe Bronte:0771" "ZOË:0771" "bronte:0771" "Anna Lena Weiss:0772" "lena:0772" "Sean OBrien:0773" "O'Brien:0773" "dang van duc:0774" "duc:0774" "soren odegard:0775" "nguyen thi anh:0776"; do
     tri alice "$ALICE\n" client find "${q%%:*}"
     check "find '${q%%:*}': the client, however the accents, case, hyphen or apostrophe were typed" has_out "1380000${q##*:}"
 done
+# thirty-first receptionist: the search's fold made Nguyễn Thị Anh, with Nguyễn Thị Ánh's phone, her (another name in
+# Vietnamese): one person's records must spell the name alike, accents and all
+printf '{"client":{"name":"Nguyễn Thị Anh","phone":"13800000776"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/fold.json"
+tri alice "$ALICE\n" intake new "$tmp/fold.json"
+anh=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')
+tri alice "$ALICE\n" client find "13800000776"
+check "...Nguyễn Thị Anh with Nguyễn Thị Ánh's phone is a client of her own (two found by the phone)" \
+    sh -c "[ \$(printf '%s\n' \"\$1\" | grep -c '13800000776') -eq 2 ] && printf '%s' \"\$1\" | grep -q '$anh'" _ "$out"
+printf '{"client":{"name":"NGUYỄN THỊ ÁNH","phone":"13800000776"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/fold.json"
+tri alice "$ALICE\n" intake new "$tmp/fold.json"
+tri alice "$ALICE\n" client find "13800000776"
+check "...and NGUYỄN THỊ ÁNH with it joins Nguyễn Thị Ánh (case aside): still two" \
+    sh -c "[ \$(printf '%s\n' \"\$1\" | grep -c '13800000776') -eq 2 ]" _ "$out"
 tri alice "$ALICE\n" client find "138-0013-8000"
 check "find by phone, any punctuation" has_out "Zorblax Quuxington"
 tri alice "$ALICE\n" client find "李小龙"

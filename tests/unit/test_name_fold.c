@@ -23,7 +23,10 @@ static void case_and_accents_of_latin_greek_cyrillic(void **state) {
     folded_is("ZOË", "zoe");
     folded_is("ÉLODIE Durand", "elodie durand");
     folded_is("Müller", "muller");
-    folded_is("Łukasz Żółć", "łukasz zołc"); /* ł is a letter of its own, not an l with a mark */
+    folded_is("Łukasz Żółć", "lukasz zolc");
+    folded_is("Đặng Văn Đức", "dang van duc"); /* letters with a stroke: Unicode does not decompose them */
+    folded_is("Søren Ødegård", "soren odegard");
+    folded_is("Æsa Þórsdóttir", "aesa thorsdottir");
     folded_is("Straße", "strasse");
     folded_is("ΆΝΝΑ", "αννα");
     folded_is("Йосиф", "иосиф");
@@ -45,6 +48,24 @@ static void full_width_forms_and_other_scripts(void **state) {
     folded_is("\uff2c\uff49 \uff2d\uff45\uff49", "li mei"); /* Ｌｉ Ｍｅｉ */
     folded_is("\u738b\u82b3", "\u738b\u82b3");             /* 王芳, as it is */
     folded_is("\u0939\u093f\u0902\u0926\u0940", "\u0939\u093f\u0902\u0926\u0940"); /* हिंदी: its signs are letters' */
+}
+
+/* one person's name as two records must spell it: accents, apostrophes and hyphens count, case and blanks do not */
+static void strict_fold_keeps_what_tells_names_apart(void **state) {
+    (void)state;
+    char a[64], b[64];
+    name_fold_strict("Nguyễn Thị Ánh", a, sizeof a);
+    name_fold_strict("Nguyễn Thị Anh", b, sizeof b);
+    assert_string_not_equal(a, b);
+    name_fold_strict("NGUYỄN  thị ÁNH", b, sizeof b);
+    assert_string_equal(a, b);
+    name_fold_strict("O'Brien", a, sizeof a);
+    name_fold_strict("OBrien", b, sizeof b);
+    assert_string_not_equal(a, b);
+    name_fold_strict("Anna-Lena", a, sizeof a);
+    assert_string_equal(a, "anna-lena");
+    name_fold_strict("\uff2c\uff49\u3000Mei", a, sizeof a); /* full-width and the ideographic space: the same */
+    assert_string_equal(a, "li mei");
 }
 
 static void invalid_utf8_is_folded_as_ascii(void **state) {
@@ -71,6 +92,7 @@ int main(void) {
         cmocka_unit_test(case_and_accents_of_latin_greek_cyrillic),
         cmocka_unit_test(apostrophes_hyphens_and_spaces),
         cmocka_unit_test(full_width_forms_and_other_scripts),
+        cmocka_unit_test(strict_fold_keeps_what_tells_names_apart),
         cmocka_unit_test(invalid_utf8_is_folded_as_ascii),
         cmocka_unit_test(never_cut_inside_a_character),
     };
