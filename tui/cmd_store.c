@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "assess.h"
+#include "clock.h"
 #include "audit.h"
 #include "engine.h"
 #include "intake_finish.h"
@@ -231,6 +232,10 @@ static bool record_refused(const engine *e, json_t *root, json_t *client, const 
         error_set(err, ERR_INPUT, "client.name: required (\"client\":{\"name\":..,\"phone\":..,\"birth_date\":..})");
     else if (unknown_client_key(client, err))
         ;
+    /* a birth date the wizard would refuse (seventeenth outside integrator: 1990-13-45 was saved) */
+    else if (json_str(client, "birth_date") && *json_str(client, "birth_date") &&
+             (!clock_date_valid(json_str(client, "birth_date")) || age_at(json_str(client, "birth_date"), clock_now()) < 0))
+        error_set(err, ERR_INPUT, "client.birth_date: a date YYYY-MM-DD, not in the future: nothing was saved");
     else if (json_object_get(root, "record") && !json_is_object(json_object_get(root, "record")))
         error_set(err, ERR_INPUT, "record: must be an object such as {\"channel\":\"phone\",\"age\":34}");
     else if (!intake_record_check(e, json_object_get(root, "record"), err))

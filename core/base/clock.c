@@ -105,6 +105,16 @@ void test_fault_point(const char *name) {
 
 /* Read field by field, not by clock_parse, which takes no year before 1970: everyone born before then had no age
  * (no age band in the reports) until the sixteenth receptionist tryout's age check showed it. */
+bool clock_date_valid(const char *t) {
+    /* exactly YYYY-MM-DD: digits where digits belong (sscanf alone would take signs and spaces) */
+    for (int i = 0; i < 10; i++)
+        if (!t[i] || ((i == 4 || i == 7) ? t[i] != '-' : !(t[i] >= '0' && t[i] <= '9'))) return false;
+    int y, m, d, n = 0;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return strlen(t) == 10 && sscanf(t, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 && y >= 1900 && y <= 2200 &&
+           m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] && !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
+}
+
 int age_at(const char *birth, int64_t at) {
     int by, bm, bd, n = 0;
     if (!birth || strlen(birth) != 10 || sscanf(birth, "%4d-%2d-%2d%n", &by, &bm, &bd, &n) != 3 || n != 10) return -1;

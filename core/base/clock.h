@@ -14,6 +14,8 @@
 int64_t clock_now(void);
 /* Parses ISO-8601 UTC (YYYY-MM-DDTHH:MM:SSZ, or YYYY-MM-DD for midnight) or epoch seconds. */
 bool clock_parse(const char *text, int64_t *out);
+/* Whether t is exactly a calendar date YYYY-MM-DD (1900 to 2200; February 29 only in a leap year). */
+bool clock_date_valid(const char *t);
 /* Whole years at `at` (UTC seconds) of someone born on YYYY-MM-DD; -1 when the date is unreadable or after at. */
 int age_at(const char *birth, int64_t at);
 /* Checks TRIAGE_NOW once; false (with the bad value in *bad) when it is set but unreadable. */

@@ -741,15 +741,6 @@ bool wizard_refuse(wizard *w) {
     return wizard_next(w);
 }
 
-static bool valid_date(const char *t) {
-    /* exactly YYYY-MM-DD: digits where digits belong (sscanf alone would take signs and spaces) */
-    for (int i = 0; i < 10; i++)
-        if (!t[i] || ((i == 4 || i == 7) ? t[i] != '-' : !(t[i] >= '0' && t[i] <= '9'))) return false;
-    int y, m, d, n = 0;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return strlen(t) == 10 && sscanf(t, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 && y >= 1900 && y <= 2200 &&
-           m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] && !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
-}
 
 /* A valid YYYY-MM-DD after today's date at the desk (its local date: the UTC date and a day's margin took a birth
  * of tomorrow, which then had no age to check against: tryout 19). */
@@ -780,7 +771,7 @@ bool wizard_age_disagrees(const wizard *w, const char *typed_text, int *given, i
     char text[WIZARD_TEXT_MAX + 8]; /* an age or a date: read as wizard_type reads it */
     fullwidth_to_ascii(typed_text, text, sizeof text);
     /* only a date that is itself valid: a bad one is refused as such (1997-02-30 was told of the age) */
-    if (it->type == ITEM_DATE && it->age_item >= 0 && row[it->age_item].state == ANS_VALUE && valid_date(text)) {
+    if (it->type == ITEM_DATE && it->age_item >= 0 && row[it->age_item].state == ANS_VALUE && clock_date_valid(text)) {
         *given = row[it->age_item].value;
         *by_date = age_at(text, clock_now());
     } else if (it->type == ITEM_NUMBER && parse_int(text, it->min, it->max, &typed)) {
@@ -825,7 +816,7 @@ static bool type_answer(wizard *w, const char *text, error *err) {
         error_set(err, ERR_INPUT, "%s.%s: a whole number from %ld to %ld", f->id, it->id, it->min, it->max);
         return false;
     }
-    if (it->type == ITEM_DATE && !valid_date(text)) {
+    if (it->type == ITEM_DATE && !clock_date_valid(text)) {
         error_set(err, ERR_INPUT, "%s.%s: a date that exists, as YYYY-MM-DD", f->id, it->id);
         return false;
     }

@@ -117,6 +117,12 @@ check "...with item 9 'nearly every day': SAFETY first, the level and its reason
 printf '{"cleint":{"name":"Rec Check"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
 tri alice "$ALICE\n" intake new "$tmp/rec.json"
 check "...a misspelt 'cleint' alone: named" has_err "cleint: unknown field"
+# seventeenth integrator: a birth date the wizard refuses was saved by intake new
+for bd in 1990-13-45 2099-01-01 1990-2-3; do
+    printf '{"client":{"name":"Rec Check","birth_date":"%s"},"answers":{"asq":["no","no","no","no"]}}' "$bd" >"$tmp/bd.json"
+    tri alice "$ALICE\n" intake new "$tmp/bd.json"
+    check "...client.birth_date $bd (not a date, or in the future): refused naming it" has_err "client.birth_date: a date YYYY-MM-DD"
+done
 # seventeenth integrator: the same with item 9 "nearly every day" said nothing of the risk
 printf '{"cleint":{"name":"Rec Check"},"answers":{"phq9":[0,0,0,0,0,0,0,0,3]}}' >"$tmp/rec.json"
 tri alice "$ALICE\n" intake new "$tmp/rec.json"
