@@ -263,6 +263,68 @@ static void safety_first_line(const engine *e, const assess_input *in) {
     json_decref(r);
 }
 
+static bool form_answers_parse(const engine *e, const char *form_id, json_t *answers, assess_input *in) {
+    json_t *one = json_pack("{s:{s:O}}", "answers", form_id, answers);
+    error quiet = {0};
+    bool ok = one && assess_parse_value(e, one, NULL, in, &quiet);
+    json_decref(one);
+    return ok;
+}
+
+/* A form's answers with each one that is not an answer of its item as unanswered (null), and answers past the form's
+ * items left out; NULL when even so they do not parse. */
+static json_t *form_answers_mended(const engine *e, const char *form_id, json_t *answers, assess_input *in) {
+    if (form_answers_parse(e, form_id, answers, in)) return json_incref(answers);
+    if (!json_is_array(answers)) return NULL;
+    json_t *mended = json_array();
+    size_t i;
+    json_t *a;
+    json_array_foreach(answers, i, a) {
+        json_t *alone = json_array(); /* this answer at its place, the others unanswered */
+        for (size_t k = 0; k < i; k++) json_array_append_new(alone, json_null());
+        json_array_append(alone, a);
+        json_array_append_new(mended, form_answers_parse(e, form_id, alone, in) ? json_incref(a) : json_null());
+        json_decref(alone);
+    }
+    while (json_array_size(mended) > 0 && !form_answers_parse(e, form_id, mended, in))
+        json_array_remove(mended, json_array_size(mended) - 1);
+    if (json_array_size(mended) > 0) return mended;
+    json_decref(mended);
+    return NULL;
+}
+
+/* The answers of a refused intake file that can still be read, into in, for its SAFETY line: each form's answers
+ * that parse on their own, an answer that is not one unanswered (a GAD-7 of eight answers, or a PHQ-9 item 1 of 7,
+ * beside a PHQ-9 whose item 9 is "nearly every day" hid it: unanswered counts as positive where it is a safety item), the
+ * concerns if they parse, under `answers` or a key misspelt for it ("anwsers"). Seventeenth and eighteenth outside
+ * integrators: each such refusal said nothing of the risk. */
+static bool answers_readable(const engine *e, json_t *root, const char *const *known, assess_input *in) {
+    json_t *good = json_object();
+    const char *key;
+    json_t *v;
+    json_object_foreach(root, key, v) {
+        bool other = false; /* a field of its own, not the answers misspelt */
+        for (const char *const *x = known; *x && !other; x++) other = !strcmp(key, *x);
+        other = other || !strcmp(key, "language") || !strcmp(key, "concerns") || !strcmp(key, "preferences");
+        if (other || !json_is_object(v)) continue;
+        const char *form_id;
+        json_t *answers;
+        json_object_foreach(v, form_id, answers) {
+            json_t *mended = json_object_get(good, form_id) ? NULL : form_answers_mended(e, form_id, answers, in);
+            if (mended) json_object_set_new(good, form_id, mended);
+        }
+    }
+    error quiet = {0};
+    json_t *all = json_pack("{s:O, s:O?}", "answers", good, "concerns", json_object_get(root, "concerns"));
+    json_t *answers_only = json_pack("{s:O}", "answers", good);
+    bool ok = json_object_size(good) > 0 && ((all && assess_parse_value(e, all, NULL, in, &quiet)) ||
+                                             (answers_only && assess_parse_value(e, answers_only, NULL, in, &quiet)));
+    json_decref(all);
+    json_decref(answers_only);
+    json_decref(good);
+    return ok;
+}
+
 int cmd_intake(const cli_args *a) {
     if (a->argc != 2 || strcmp(a->argv[0], "new") != 0) {
         fprintf(stderr, "usage: triage --user ME intake new FILE|-\n");
@@ -296,17 +358,7 @@ int cmd_intake(const cli_args *a) {
         fprintf(stderr, "triage intake: out of memory\n");
         status = EXIT_RUNTIME;
     } else if (!assess_parse_value(&c.e, root, extra, in, &err)) { /* a misspelt field named first ("cleint") */
-        /* its answers alone may still be read: what they hold is said first (seventeenth outside integrator: a
-         * misspelt "cleint" beside item 9 "nearly every day" said nothing of the risk) */
-        json_t *with_concerns = json_pack("{s:O?, s:O?}", "answers", json_object_get(root, "answers"), "concerns",
-                                          json_object_get(root, "concerns"));
-        json_t *answers_only = json_pack("{s:O?}", "answers", json_object_get(root, "answers"));
-        error quiet = {0};
-        if ((with_concerns && assess_parse_value(&c.e, with_concerns, NULL, in, &quiet)) ||
-            (answers_only && assess_parse_value(&c.e, answers_only, NULL, in, &quiet)))
-            safety_first_line(&c.e, in);
-        json_decref(with_concerns);
-        json_decref(answers_only);
+        if (answers_readable(&c.e, root, extra, in)) safety_first_line(&c.e, in);
         fprintf(stderr, "triage intake: %s: %s\n", where, err.msg);
         status = EXIT_BADINPUT;
     } else if (record_refused(&c.e, root, client, name, &err)) {

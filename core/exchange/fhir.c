@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unictype.h>
+#include <unistr.h>
 
 #include "clock.h"
 
@@ -89,21 +91,29 @@ static size_t blank_before(const unsigned char *p, size_t n) {
     return 0;
 }
 
-/* A code or linkId's look-alikes as the ASCII they stand for, in place into out (at most the input's length): the
- * Unicode dashes and minus signs (U+2010-2015, U+2212, U+FE63, U+FF0D) as "-", full-width digits and letters as ASCII,
- * and zero-width characters inside it dropped. "44260\u20138" (an en dash from a word processor) named no item, and
- * item 9 "nearly every day" went unseen (seventeenth outside integrator). */
+/* A code or linkId's look-alikes as the ASCII they stand for, into out (at most the input's length): a digit of any
+ * script (Arabic-Indic, Devanagari, full-width, mathematical) as its ASCII digit, a dash or minus sign as "-",
+ * full-width letters as ASCII, and format characters and spaces inside it (a soft hyphen, a zero-width space, a bidi
+ * mark) dropped. "44260\u20138" (an en dash from a word processor) named no item, and item 9 "nearly every day" went
+ * unseen (seventeenth and eighteenth outside integrators). Not UTF-8: as it is. */
 static size_t code_ascii(const unsigned char *in, size_t n, char *out) {
     size_t o = 0;
     for (size_t i = 0; i < n;) {
-        unsigned c0 = in[i], c1 = i + 1 < n ? in[i + 1] : 0, c2 = i + 2 < n ? in[i + 2] : 0;
-        if (c0 == 0xe2 && c1 == 0x80 && c2 >= 0x90 && c2 <= 0x95) out[o++] = '-', i += 3;           /* U+2010-2015 */
-        else if (c0 == 0xe2 && c1 == 0x88 && c2 == 0x92) out[o++] = '-', i += 3;                   /* U+2212 */
-        else if (c0 == 0xef && c1 == 0xb9 && c2 == 0xa3) out[o++] = '-', i += 3;                   /* U+FE63 */
-        else if (c0 == 0xef && c1 == 0xbc && c2 >= 0x81 && c2 <= 0xbf) out[o++] = (char)(c2 - 0x60), i += 3; /* U+FF01-FF3F */
-        else if (c0 == 0xef && c1 == 0xbd && c2 >= 0x80 && c2 <= 0x9e) out[o++] = (char)(c2 - 0x20), i += 3; /* U+FF40-FF5E */
-        else if (blank_at(in + i, n - i) > 1 && c0 != 0xc2) i += blank_at(in + i, n - i); /* zero-width and wide blanks */
-        else out[o++] = (char)in[i++];
+        ucs4_t uc;
+        int step = u8_mbtouc(&uc, in + i, n - i);
+        if (step <= 0 || uc < 0x80) {
+            out[o++] = (char)in[i];
+            i += step > 0 ? (size_t)step : 1;
+            continue;
+        }
+        if (uc_is_general_category(uc, UC_CATEGORY_Nd) && uc_digit_value(uc) >= 0) out[o++] = (char)('0' + uc_digit_value(uc));
+        else if (uc_is_general_category(uc, UC_CATEGORY_Pd) || uc == 0x2212) out[o++] = '-';
+        else if (uc >= 0xFF01 && uc <= 0xFF5E) out[o++] = (char)(uc - 0xFEE0);
+        else if (!uc_is_general_category(uc, UC_CATEGORY_Cf) && !uc_is_general_category(uc, UC_CATEGORY_Zs)) {
+            memcpy(out + o, in + i, (size_t)step); /* any other character as it is */
+            o += (size_t)step;
+        }
+        i += (size_t)step;
     }
     return o;
 }
@@ -243,8 +253,28 @@ static bool hl7_extension(const char *url, const char *name) {
     const char *t = url;
     if (!strncasecmp(t, "http://", 7)) t += 7;
     else if (!strncasecmp(t, "https://", 8)) t += 8;
+    if (!strncasecmp(t, "www.", 4)) t += 4;
     static const char base[] = "hl7.org/fhir/StructureDefinition/";
-    return !strncasecmp(t, base, sizeof base - 1) && !strcasecmp(t + sizeof base - 1, name);
+    if (strncasecmp(t, base, sizeof base - 1) != 0) return false;
+    t += sizeof base - 1;
+    size_t n = strlen(name);
+    /* a version (|4.0.1) or a trailing "/" after the name is the same definition */
+    return !strncasecmp(t, name, n) && (!t[n] || t[n] == '|' || (t[n] == '/' && !t[n + 1]));
+}
+
+bool fhir_has_modifier(json_t *v) {
+    size_t k;
+    json_t *x;
+    const char *key;
+    if (json_is_array(v)) {
+        json_array_foreach(v, k, x) if (fhir_has_modifier(x)) return true;
+        return false;
+    }
+    json_object_foreach(v, key, x) {
+        if (!strcmp(key, "modifierExtension") && json_array_size(x) > 0) return true;
+        if ((json_is_object(x) || json_is_array(x)) && strcmp(key, "item") != 0 && fhir_has_modifier(x)) return true;
+    }
+    return false;
 }
 
 bool fhir_says_absent(json_t *v) {
@@ -256,6 +286,8 @@ bool fhir_says_absent(json_t *v) {
         return false;
     }
     json_array_foreach(json_object_get(v, "extension"), k, x)
+        if (hl7_extension(json_string_value(json_object_get(x, "url")), "data-absent-reason")) return true;
+    json_array_foreach(json_object_get(v, "modifierExtension"), k, x)
         if (hl7_extension(json_string_value(json_object_get(x, "url")), "data-absent-reason")) return true;
     json_object_foreach(v, key, x)
         if ((json_is_object(x) || json_is_array(x)) && strcmp(key, "item") != 0 && fhir_says_absent(x)) return true;
@@ -272,7 +304,7 @@ fhir_ordinal fhir_ordinal_of(json_t *element, double *out) {
          * case and with https (seventeenth outside integrator: "https://.../ordinalValue" 3 beside "not at all" was
          * passed over) */
         if (!hl7_extension(url, "ordinalValue") && !hl7_extension(url, "itemWeight") &&
-            !hl7_extension(url, "iso21090-CO-value"))
+            !hl7_extension(url, "iso21090-CO-value") && !hl7_extension(url, "questionnaire-ordinalValue"))
             continue;
         json_t *v = json_object_get(x, "valueDecimal");
         if (!v) v = json_object_get(x, "valueInteger");

@@ -107,6 +107,10 @@ typedef enum { FHIR_ORD_NONE, FHIR_ORD_VALUE, FHIR_ORD_UNREADABLE } fhir_ordinal
 /* Whether v (an answer, a value, at any depth but its nested items) carries HL7's data-absent-reason extension: a
  * value beside it is not the client's answer ("asked-declined" beside "not at all"), so it is not readable. */
 bool fhir_says_absent(json_t *v);
+/* Whether v (at any depth but its nested items) carries a modifierExtension: R4 says an element with a modifier
+ * extension the reader does not know must not be read as if it had none (one that says "entered in error" or "not
+ * asked" beside "not at all"); triage knows none, so such an answer is not readable. */
+bool fhir_has_modifier(json_t *v);
 fhir_ordinal fhir_ordinal_of(json_t *element, double *out);
 /* The same for an answer, on its Coding and on the answer itself together. The import refuses an answer whose
  * code and stated value disagree, or whose stated value is not readable. */

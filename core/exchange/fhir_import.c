@@ -1,5 +1,6 @@
 #include "fhir_import.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -319,6 +320,16 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
                    "gave is not known; refused", w, shown, f->id, fi->id);
         return;
     }
+    /* a modifierExtension on the item or its answer may change what the answer means, and triage knows none (R4: it
+     * must not be ignored; eighteenth outside integrator: one beside "not at all" was read as not at all) */
+    if (fhir_has_modifier(it)) {
+        problem(p, "%s: linkId `%s` (%s.%s): a modifierExtension triage does not know changes what the answer means: "
+                   "refused", w, shown, f->id, fi->id);
+        return;
+    }
+    /* an ordinalValue on the item itself (not its answer) says the answer's value too */
+    double item_ord = 0;
+    fhir_ordinal item_stated = fhir_ordinal_of(it, &item_ord);
     if (fi->type == ITEM_MULTI) {
         uint32_t mask = 0;
         size_t ai;
@@ -374,7 +385,14 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
         if (refused) r->answers[idx] = (answer){ANS_REFUSED, 0};
         else if (ci >= 0) {
             if (answer_contradicts(f, idx, ci, a, w, shown, p)) return;
-            r->answers[idx] = (answer){ANS_VALUE, form_item_scale(f, idx)->choices[ci].value};
+            int value = form_item_scale(f, idx)->choices[ci].value;
+            if (item_stated == FHIR_ORD_UNREADABLE || (item_stated == FHIR_ORD_VALUE && item_ord != (double)value)) {
+                problem(p, "%s: linkId `%s` (%s.%s): the answer means %d but the item's ordinalValue says another value, "
+                           "or none readable: refused (which one the client gave is not known)", w, shown, f->id, fi->id,
+                        value);
+                return;
+            }
+            r->answers[idx] = (answer){ANS_VALUE, value};
         } else {
             answer_shown(f, a, seen_as, sizeof seen_as);
             choices_shown(f, idx, why.msg, sizeof why.msg);
@@ -800,9 +818,10 @@ static bool observed_answer(const form *f, int item, json_t *o, answer *out) {
     json_t *v;
     json_object_foreach(o, key, v) if (!strncmp(key, "value", 5)) values++;
     if (values > 1 || (values == 1 && json_object_get(o, "dataAbsentReason"))) return false;
-    /* ...nor HL7's data-absent-reason extension on the value, or on a primitive value's "_value..." */
-    json_object_foreach(o, key, v)
-        if ((!strncmp(key, "value", 5) || !strncmp(key, "_value", 6)) && fhir_says_absent(v)) return false;
+    /* ...nor HL7's data-absent-reason extension anywhere in it (the value, a primitive's "_value...", the Observation or
+     * component itself), nor a modifierExtension (eighteenth outside integrator: on a component, on the Observation,
+     * or under a versioned url, each beside "not at all", saved green) */
+    if (fhir_says_absent(o) || fhir_has_modifier(o)) return false;
     /* an ordinalValue on the Observation itself says the value too */
     double o_ord = 0;
     fhir_ordinal o_stated = fhir_ordinal_of(o, &o_ord);
@@ -1028,6 +1047,12 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     json_t *total_item = NULL;
     json_t *foreign = json_array(); /* items that are not this form's: another form's safety item among them? */
     if (!json_is_array(json_object_get(o, "item"))) problem(p, "%s: no item array", w);
+    /* a modifierExtension on the response may change what all of it means, and triage knows none: refused, and every
+     * answer in it taken as not known (a safety item's SAFETY line says so) */
+    if (json_array_size(json_object_get(o, "modifierExtension")) > 0) {
+        problem(p, "%s: a modifierExtension triage does not know changes what the response means: refused", w);
+        r->unread = ~0ull;
+    }
     size_t k;
     json_t *it;
     json_array_foreach(flat, k, it) {
@@ -1713,24 +1738,47 @@ static void orphan_observations(const engine *e, const res *all, int n, const re
     }
 }
 
-/* Whether a string anywhere in v holds code: under any key but a reference, an id or a url, and not inside `contained`
- * (those are read as resources of their own); v itself a string (an entry written as a string) too. */
+/* Whether v states code where a code is written (a `code`, `linkId` or `coding` string, at any depth, not inside
+ * `contained`: those are read as resources of their own); v itself a string (an entry written as one): any of it. */
+static bool mentions_code_in(json_t *v, const char *code, bool code_key);
+
+/* v a node of the file that is no resource (an entry or a resource written as a string): any text of it counts */
 static bool mentions_code(json_t *v, const char *code) {
+    if (json_is_string(v)) return strstr(json_string_value(v), code) != NULL;
+    return mentions_code_in(v, code, false);
+}
+
+/* Whether text holds code, both read without their punctuation and blanks: "442608", "44260\u00ad8" (a soft hyphen
+ * for the hyphen, dropped) and "LOINC:44260-8" all state 44260-8 (eighteenth outside integrator). */
+static bool holds_code(const char *text, const char *code) {
+    char a[256], b[64];
+    size_t na = 0, nb = 0;
+    for (const char *t = text; *t && na + 1 < sizeof a; t++)
+        if (isalnum((unsigned char)*t)) a[na++] = *t;
+    for (const char *t = code; *t && nb + 1 < sizeof b; t++)
+        if (isalnum((unsigned char)*t)) b[nb++] = *t;
+    a[na] = b[nb] = '\0';
+    return nb > 0 && strstr(a, b) != NULL;
+}
+
+/* code_key: v is the value of a `code`, `linkId` or `coding` key, where a string states a code */
+static bool mentions_code_in(json_t *v, const char *code, bool code_key) {
     size_t k;
     json_t *x;
-    if (json_is_string(v)) return strstr(json_string_value(v), code) != NULL;
+    const char *key;
+    if (json_is_string(v)) return code_key && holds_code(json_string_value(v), code);
     if (json_is_array(v)) {
-        json_array_foreach(v, k, x) if (mentions_code(x, code)) return true;
+        json_array_foreach(v, k, x) if (mentions_code_in(x, code, code_key)) return true;
         return false;
     }
-    const char *key;
     json_object_foreach(v, key, x) {
-        /* contained resources are resources of their own; a reference, an id or a url names, it says no answer (US
-         * Core's panel lists "Observation/PHQ9-item-example-44260-8" in hasMember) */
-        if (!strcmp(key, "contained") || !strcmp(key, "reference") || !strcmp(key, "id") || !strcmp(key, "fullUrl") ||
-            !strcmp(key, "url"))
-            continue;
-        if (mentions_code(x, code)) return true;
+        /* contained resources are resources of their own. A code is stated under `code`, `linkId` or `coding` (the
+         * last written as a string); text elsewhere (a narrative, a display, a note, a reference) names the item, it
+         * states no answer (eighteenth outside integrator: US Core's panel with the IG's narrative linking
+         * "Observation-PHQ9-item-example-44260-8.html" was refused as an item 9 not known) */
+        if (!strcmp(key, "contained")) continue;
+        if (mentions_code_in(x, code, !strcmp(key, "code") || !strcmp(key, "linkId") || !strcmp(key, "coding")))
+            return true;
     }
     return false;
 }

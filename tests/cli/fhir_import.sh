@@ -957,4 +957,43 @@ check "a GAD-7 carrying item 9 (44260-8) 'nearly every day': refused, SAFETY fir
     sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[1\] QuestionnaireResponse g7: 44260-8 (phq9.item9, not an item of gad7) is answered .3.'" _ "$err"
 check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
 
+# eighteenth outside integrator: (false alarm) the US Core Bundle with the IG's narrative naming its item 9 Observation
+# was refused as an item 9 not known; and, beside the negative PHQ-9, saved green: a modifierExtension; the
+# data-absent-reason on the component, on the Observation, or under a versioned url; an ordinalValue under STU3's url,
+# www., a version, or on the response's item; a soft hyphen or Arabic-Indic digits in the code
+fresh int18
+python3 - "$FX/uscore-phq9-bundle.json" "$tmp/i18-narr.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+for e in b["entry"]:
+    r = e["resource"]
+    if r["resourceType"] == "Observation":
+        r["text"] = {"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\"><a href=\"Observation-PHQ9-item-example-44260-8.html\">Observation PHQ9-item-example-44260-8</a> (44260-8)</div>"}
+        for m in r.get("hasMember", []): m["display"] = "PHQ-9 item 9 (LOINC 44260-8)"
+json.dump(b, open(sys.argv[2], "w"))
+PY
+import "$tmp/i18-narr.json"
+check "US Core's PHQ-9 Bundle with narratives and displays naming 44260-8: imported, no SAFETY line (a false alarm)" \
+    sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$err"
+fresh int18b
+for v in '"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6568-5"}]},"modifierExtension":[{"url":"http://example.org/not-asked","valueBoolean":true}]' \
+    '"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6568-5"}]},"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/data-absent-reason","valueCode":"asked-declined"}]' \
+    '"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6568-5"}],"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/data-absent-reason|4.0.1","valueCode":"asked-declined"}]}' \
+    '"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6568-5","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/questionnaire-ordinalValue","valueDecimal":3}]}]}' \
+    '"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6568-5","extension":[{"url":"http://www.hl7.org/fhir/StructureDefinition/ordinalValue/","valueDecimal":3}]}]}'; do
+    bundle "$(q_neg),$(o9 "$v")" >"$tmp/i18-obs.json"
+    refused_safety "an item 9 Observation derived from it: $(printf '%s' "$v" | cut -c60-140)..." "$tmp/i18-obs.json"
+done
+for answer9 in '{"linkId":"44260-8","answer":[{"valueCoding":{"system":"http://loinc.org","code":"LA6568-5"},"modifierExtension":[{"url":"http://example.org/x","valueBoolean":true}]}]}' \
+    '{"linkId":"44260-8","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/ordinalValue","valueDecimal":3}],"answer":[{"valueCoding":{"system":"http://loinc.org","code":"LA6568-5"}}]}'; do
+    printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s%s]}}]}' \
+        "$pt" "$subj" "$phq8" "$answer9" >"$tmp/i18-qr.json"
+    refused_safety "item 9 'not at all' beside $(printf '%s' "$answer9" | cut -c20-80)..." "$tmp/i18-qr.json"
+done
+for code in '44260\u00ad8' '\u0664\u0664\u0662\u0666\u0660-\u0668'; do
+    bundle "$(q_neg),$(o9 '"valueInteger":3' "{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"$code\"}]}")" >"$tmp/i18-code.json"
+    refused_safety "an item 9 Observation, 3, code $code" "$tmp/i18-code.json"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+
 finish

@@ -117,6 +117,14 @@ check "...with item 9 'nearly every day': SAFETY first, the level and its reason
 printf '{"cleint":{"name":"Rec Check"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
 tri alice "$ALICE\n" intake new "$tmp/rec.json"
 check "...a misspelt 'cleint' alone: named" has_err "cleint: unknown field"
+# eighteenth integrator: a file refused for another form's answers (a GAD-7 of eight), a PHQ-9 item out of range, or a
+# misspelt "anwsers", said nothing of item 9 "nearly every day" beside them
+for bad in '"answers":{"phq9":[0,0,0,0,0,0,0,0,3],"gad7":[0,0,0,0,0,0,0,0]}' '"answers":{"phq9":[7,0,0,0,0,0,0,0,3]}' '"anwsers":{"phq9":[0,0,0,0,0,0,0,0,3]}'; do
+    printf '{"client":{"name":"Rec Check"},%s}' "$bad" >"$tmp/bad.json"
+    tri alice "$ALICE\n" intake new "$tmp/bad.json"
+    check "...refused ($bad): SAFETY first, what the readable answers hold" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q '^SAFETY: these answers put the client at ORANGE: PHQ-9 item 9'" _ "$err"
+done
 # seventeenth integrator: a birth date the wizard refuses was saved by intake new
 for bd in 1990-13-45 2099-01-01 1990-2-3; do
     printf '{"client":{"name":"Rec Check","birth_date":"%s"},"answers":{"asq":["no","no","no","no"]}}' "$bd" >"$tmp/bd.json"
