@@ -237,6 +237,10 @@ static void logout(app *a, const char *why) {
     }
     intake_drop(a);
     leave_screens(a); /* nothing opened stays on the screen of a locked desk */
+    /* nor what this worker filtered the queues by: the next login (another worker, or this one after the lock) saw
+     * "Filter "obrien": 0" over five RED items, and the name searched for (thirty-second receptionist) */
+    secret_wipe(a->q.filter, sizeof a->q.filter);
+    a->q.filter_by_client = a->q.filter_search = false;
     live_logout(a);
     session_end(a->s);
     a->s = NULL;

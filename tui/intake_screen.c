@@ -1638,7 +1638,9 @@ static reaction find_handle(app *a, const event *ev, ui_action act) {
     if (find_move(a, act, &picked) && picked < 0) return react(RE_REDRAW); /* moved, nothing opened */
     if (picked >= 0 && picked < f->n_found && f->for_record) {
         snprintf(a->rec.want, sizeof a->rec.want, "%s", f->found[picked].id);
-        a->rec.back = SCR_HOME;
+        /* Esc goes back one step, to an empty search: the front desk's one-letter keys took the next name typed,
+         * "ethan", as keys (e opened the queues, a acknowledged a RED item: thirty-second receptionist) */
+        a->rec.back = SCR_FIND;
         return switch_to(SCR_RECORD);
     }
     if (picked >= 0 && picked < f->n_found) return start_new(a, &f->found[picked]);

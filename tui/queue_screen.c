@@ -200,6 +200,7 @@ static void queue_load(app *a, const layout *l) {
 static bool queue_enter(app *a) {
     queue_screen *q = &a->q;
     q->prompt = QP_NONE;
+    q->last_key_ms = input_key_ms(); /* the key that opened the queues: a step key right behind it is typing */
     q->sel = q->offset = 0;
     /* open on the most urgent tab that has something in it */
     q->tab = QT_RED;
@@ -218,6 +219,9 @@ static void queue_leave(app *a) {
     queue_screen *q = &a->q;
     history_drop(q);
     filter_forget(q);
+    /* a filter kept for the way back (a record opened from it) is searched again then: its clients were forgotten,
+     * and the filter showed "0" over the RED tab (thirty-second receptionist) */
+    q->filter_search = q->filter_by_client;
     free(q->counselors);
     q->counselors = NULL;
     q->n_counselors = 0;
@@ -547,6 +551,7 @@ static void start_assign(app *a) {
     q->declined_row[0] = '\0';
     if (q->sel < q->n) (void)queues_declined_row(a->s, &q->items[q->sel], q->declined_row);
     q->prompt = QP_COUNSELOR;
+    q->choice = -1; /* nothing chosen by default: Enter on the list's first row assigned it (thirty-second receptionist) */
 }
 
 /* Moves the selection; past the page's end, to the next page (which is read again). */
@@ -632,9 +637,13 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
         return react(RE_REDRAW);
     case QP_COUNSELOR:
         if (act == UA_NEXT) q->choice = (q->choice + 1) % q->n_counselors;
-        else if (act == UA_PREV) q->choice = (q->choice + q->n_counselors - 1) % q->n_counselors;
+        else if (act == UA_PREV) q->choice = (q->choice + q->n_counselors - 1 + (q->choice < 0)) % q->n_counselors;
         else if (act == UA_DIGIT && ev->ch - L'1' < q->n_counselors) q->choice = ev->ch - L'1';
-        if (act == UA_CHOOSE || act == UA_DIGIT) {
+        if (act == UA_CHOOSE && q->choice < 0) {
+            app_message(a, true, "%s", keyed("pick_counselor"));
+            return react(RE_REDRAW);
+        }
+        if (act == UA_CHOOSE || (act == UA_DIGIT && q->choice >= 0 && ev->ch - L'1' < q->n_counselors)) {
             q->rq.counselor = q->counselors[q->choice].code;
             submit(a);
         }
@@ -697,8 +706,29 @@ static reaction request(app *a, ui_action act) {
     return react(RE_REDRAW);
 }
 
+/* Whether act, in the prompt or list at hand, takes a step on a client's item with one key: acknowledge, confirm,
+ * raise, assign, contact, decline, close, and the digit that picks a level, an outcome or a counselor. */
+static bool step_key(const queue_screen *q, ui_action act) {
+    if (q->prompt == QP_LEVEL || q->prompt == QP_OUTCOME || q->prompt == QP_COUNSELOR) return act == UA_DIGIT;
+    if (q->prompt != QP_NONE) return false;
+    return act == UA_ACK || act == UA_CONFIRM || act == UA_RAISE || act == UA_ASSIGN || act == UA_CONTACT ||
+           act == UA_DECLINE || act == UA_CLOSE;
+}
+
 static reaction queue_handle(app *a, const event *ev, ui_action act) {
     queue_screen *q = &a->q;
+    /* a step key less than [intake] burst_ms after the key before it (or after the queues opened) is typing, not a
+     * decision: held, and said (thirty-second receptionist: a name typed at the front desk after a record closed,
+     * "ethan", opened the queues with e and acknowledged the top overdue RED item with a, which nobody had seen;
+     * "orange" typed into no field opened the assign list with g) */
+    if (ev->kind == EV_CHAR || ev->kind == EV_KEY) {
+        int64_t gap = input_key_ms() - q->last_key_ms;
+        q->last_key_ms = input_key_ms();
+        if (step_key(q, act) && gap < a->e->cfg.intake_burst_ms) {
+            app_message(a, true, "%s", keyed("queue_burst_held"));
+            return react(RE_REDRAW);
+        }
+    }
     if (q->prompt != QP_NONE) return handle_prompt(a, ev, act);
     switch (act) {
     case UA_BACK:

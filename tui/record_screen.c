@@ -167,6 +167,9 @@ static reaction record_handle(app *a, const event *ev, ui_action act) {
     else if (act == UA_PREV && r->top > 0) r->top--;
     else if (act == UA_PAGE_DOWN) r->top += 10;
     else if (act == UA_PAGE_UP) r->top = r->top > 10 ? r->top - 10 : 0;
+    /* back to the search it was found by, empty, where the next name is typed (a name typed at the front desk ran its
+     * one-letter keys: thirty-second receptionist) */
+    else if ((act == UA_BACK || act == UA_QUIT) && r->back == SCR_FIND) return switch_to(SCR_FIND);
     else if (act == UA_BACK || act == UA_QUIT) return (reaction){RE_RETURN, r->back == SCR_QUEUE ? SCR_QUEUE : SCR_HOME};
     return react(RE_REDRAW);
 }

@@ -165,6 +165,8 @@ typedef struct {
     /* the item a step was just taken on: the selection stays on it, or on none when it left the list (it went
      * to the next client, and a key typed at once acted on them: seventeenth tryout) */
     char stepped[STORE_ID_LEN];
+    int64_t last_key_ms; /* when the key before this one arrived (or the screen opened): a step key faster than a
+                          * person decides is held (queue_handle) */
 } queue_screen;
 
 /* A screen of text lines that scrolls (the client record). */

@@ -579,7 +579,7 @@ cli "$R\n" --user desk intake new "$tmp/green.json" >/dev/null 2>&1 # a green it
 {
     login
     printf 'key ?\ndump %s/help\nkey esc\n' "$D"
-    printf 'key e\nkey 4\ndump %s/queue\nkey g\ndump %s/assign\ntype 2\ndump %s/assigned\nkey esc\n' "$D" "$D" "$D"
+    printf 'key e\nkey 4\ndump %s/queue\nkey g\ndump %s/assign\nkey enter\ndump %s/assign_enter\ntype 2\ndump %s/assigned\nkey esc\n' "$D" "$D" "$D" "$D"
     printf 'key f\ntype Kay Kept\nkey enter\ntype 1\ndump %s/record\nkey esc\n' "$D"
 } >"$tmp/lists.script"
 tui "$tmp/lists.script" 100 40
@@ -587,6 +587,9 @@ expect "help: a long line wraps (its end on the next line), not cut" "$D/help" "
 expect "queue: the column counts the waiting, not the client's age" "$D/queue" "Waiting"
 absent "queue: ...no column named Age" "$D/queue" "Waiting" " Age "
 expect "queue: the assigned counselor by name, not code" "$D/assigned" "counselor 王伟 Wang Wei"
+# thirty-second receptionist: the list opened with its first row chosen, and an Enter assigned the counselor the client
+# had just declined: nothing is chosen until a digit or Up/Down
+expect "assign: Enter before any counselor is chosen assigns nobody, and says how to pick" "$D/assign_enter" "Pick a counselor: the digit of the row"
 # thirtieth receptionist: the history's row said "assign" and not whom (a column of schema 13)
 expect "queue: the history's assign row names the counselor" "$D/assigned" "assign .*王伟 Wang Wei (c[0-9]*)"
 widths=$(grep '^  [1-9]  ' "$D/assign" | sed 's/ \(zh\|en\) .*//' | while IFS= read -r l; do printf '%s' "$l" | wc -L; done | sort -u)
@@ -605,6 +608,14 @@ fi
 tui "$tmp/findkeys.script" 100 30
 absent "search results: a letter goes on with the search text" "$D/find_letter" "> Kayx" "Name: Kay Kept"
 expect "search results: Enter opens the highlighted record" "$D/find_enter" "Name: Kay Kept"
+# thirty-second receptionist: Esc from a record went to the front desk, and the next name typed ran its keys (e the
+# queues, a acknowledge): back one step, to an empty search, where the name is typed
+{
+    login
+    printf 'key f\ntype Kay\nkey enter\nkey enter\nkey esc\ntype ethan\ndump %s/record_back\n' "$D"
+} >"$tmp/recback.script"
+tui "$tmp/recback.script" 100 30
+absent "Esc from a record found by f: back to the search, the next name typed into it" "$D/record_back" "> ethan" "Client Id"
 # thirtieth receptionist: a capital N typed on an intake's results (the worker going on with "Nguyen") started a new
 # client; a capital goes on with the search, n still starts a new client
 {
@@ -1228,5 +1239,25 @@ cli "$R\n" --user desk intake new "$tmp/ab.json" >/dev/null 2>&1
 tui "$tmp/hexfilter.script" 100 30
 expect "the queue filtered by a phone of digits and a hyphen: the client's item" "$D/filter_phone" "Filter \"555-0204\": 1"
 expect "...by a name of hex letters, 'abed': the client's item" "$D/filter_abed" "Filter \"abed\": 1"
+# thirty-second receptionist: a filter left on the queues at a logout was there at the next login, "0" over the RED
+# tab, naming the client searched for
+{
+    login
+    printf 'key e\nkey /\ntype Li Mei\nkey enter\nkey f4\n' "$D"
+    login
+    printf 'key e\ndump %s/filter_after_logout\n' "$D"
+} >"$tmp/filterlogout.script"
+tui "$tmp/filterlogout.script" 100 30
+absent "after a logout and a login the queues show no filter left by the last worker" "$D/filter_after_logout" "RED" "Filter"
+# thirty-second receptionist: a name typed onto the front desk, "ethan", opened the queues with e and acknowledged the
+# top overdue RED item with a, unseen: a step key right behind another key is held, and said; a deliberate one acts
+{
+    login
+    printf 'burst ea\ndump %s/queue_burst\nkey a\ndump %s/queue_deliberate\n' "$D" "$D"
+} >"$tmp/queueburst.script"
+tui "$tmp/queueburst.script" 100 30
+expect "the queues: a typed 'ea' acknowledges nothing, and says why" "$D/queue_burst" "Keys arrived too fast: nothing was done to this item"
+absent "...no step taken" "$D/queue_burst" "Keys arrived too fast" "Done: acknowledged"
+expect "...the same key a moment later acknowledges" "$D/queue_deliberate" "Done: acknowledged"
 
 finish

@@ -80,6 +80,8 @@ login() { printf 'type %s\nkey enter\n' "$1"; }
     echo "key 1"
     echo "dump $D/record_found"
     echo "key esc"
+    echo "dump $D/record_back"
+    echo "key esc"
     echo "key c"
     echo "dump $D/roster_denied"
     echo "key q"
@@ -115,6 +117,7 @@ expect "record: the queue history" "$D/record" "enqueue"
 expect "record: the intake with its reasons" "$D/record" "Intakes (1)"
 expect "Esc: back to the queue" "$D/back" "Main reason"
 expect "f: find a record by name" "$D/record_found" "Name: Grace Green"
+expect "Esc from a record found with f: back to the search" "$D/record_back" "Open a client's record"
 expect "c on home: the roster is for supervisors" "$D/roster_denied" "denied\|not allowed\|supervisor"
 # opening records is audited
 sqlite3 "$DB" "SELECT action FROM audit" >"$tmp/audit" 2>&1 # actions are in clear; details never hold personal data

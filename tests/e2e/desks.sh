@@ -58,7 +58,7 @@ step "desk B: the row (initials only)" B "T.D. "
 if [ "$(tmux display-message -p -t B '#{window_bell_flag}')" = 1 ]; then ok "desk B: the terminal bell rang"; else bad "desk B: the bell" B; fi
 tmux send-keys -t A Enter e
 step "desk A: its own queue with the red item" A "RED *open"
-tmux send-keys -t B c Enter
+paced B c Enter
 step "desk B: confirming red asks for the evaluation's outcome" B "Evaluation outcome"
 tmux send-keys -t B -l "evaluated in person: safety plan made"
 tmux send-keys -t B Enter

@@ -135,7 +135,7 @@ tmux send-keys -t B e
 if wait_in A "\[1 Red 2\]" 5; then ok "desk A: the restored state (two red)"; else bad "desk A: the restored state" A; fi
 if wait_in B "\[1 Red 2\]" 5; then ok "desk B: the restored state (two red)"; else bad "desk B: the restored state" B; fi
 # a restore is not a replaced file: logged in again, the desks go on writing
-tmux send-keys -t B c Enter
+paced B c Enter
 step "desk B: confirming a restored red item asks for the evaluation's outcome" B "Evaluation outcome"
 tmux send-keys -t B -l "evaluated in person: safety plan made"
 tmux send-keys -t B Enter

@@ -213,7 +213,7 @@ part_queue() {
     keys Escape
     keys 2
     need "the orange tab with the intake" "\[2 Orange 1\]" || return
-    keys c 4
+    paced "$S" c 4
     need "c 4: lowering asks for a reason" "Reason (needed to lower" || return
     garble "" "Z"
     LOW_EXP=$EXP
@@ -223,7 +223,7 @@ part_queue() {
     need "lowered" "Done: level confirmed (clin" || return
     keys 4
     shows "the history holds the reason as typed, bad bytes dropped" "orange->green: $LOW_EXP" "clin *confirm .*"
-    keys d
+    paced "$S" d # a step key at a person's pace: one right behind another key is held (the queues' burst guard)
     need "d: the decline prompt" "Why did the client decline" || return
     garble "" "Z"
     clean "queue decline reason: $n_inputs inputs"
