@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unictype.h>
+#include <uninorm.h>
 #include <unistr.h>
 
 #include "clock.h"
@@ -135,7 +136,17 @@ void fhir_trim_codes(json_t *root) {
             while (n && (cut = blank_at(b, n)) > 0) b += cut, n -= cut;
             while (n && (cut = blank_before(b, n)) > 0) n -= cut;
             char ascii[256];
-            size_t an = (!strcmp(key, "code") || !strcmp(key, "linkId")) && n < sizeof ascii ? code_ascii(b, n, ascii) : 0;
+            /* compatibility forms first (superscript, subscript and circled digits: nineteenth outside integrator) */
+            uint8_t nfkc_buf[256];
+            size_t nfkc_n = sizeof nfkc_buf;
+            const unsigned char *cb = b;
+            size_t cn = n;
+            uint8_t *nfkc = (!strcmp(key, "code") || !strcmp(key, "linkId")) && !u8_check(b, n)
+                                ? u8_normalize(UNINORM_NFKC, b, n, nfkc_buf, &nfkc_n)
+                                : NULL;
+            if (nfkc && nfkc_n < sizeof ascii) cb = nfkc, cn = nfkc_n;
+            size_t an = (!strcmp(key, "code") || !strcmp(key, "linkId")) && cn < sizeof ascii ? code_ascii(cb, cn, ascii) : 0;
+            if (nfkc && nfkc != nfkc_buf) free(nfkc);
             if (an && (an != n || memcmp(ascii, b, n) != 0)) json_string_setn(v, ascii, an);
             else if (b != (const unsigned char *)t || n != json_string_length(v))
                 json_string_setn(v, (const char *)b, n); /* jansson copies before it frees the old value */
@@ -272,6 +283,7 @@ bool fhir_has_modifier(json_t *v) {
     }
     json_object_foreach(v, key, x) {
         if (!strcmp(key, "modifierExtension") && json_array_size(x) > 0) return true;
+        if (!strcmp(key, "implicitRules") && json_is_string(x)) return true; /* rules that may change the meaning */
         if ((json_is_object(x) || json_is_array(x)) && strcmp(key, "item") != 0 && fhir_has_modifier(x)) return true;
     }
     return false;
@@ -303,7 +315,11 @@ fhir_ordinal fhir_ordinal_of(json_t *element, double *out) {
         /* R4's ordinalValue, R5's itemWeight, and DSTU2's iso21090-CO-value that older senders still write, in any
          * case and with https (seventeenth outside integrator: "https://.../ordinalValue" 3 beside "not at all" was
          * passed over) */
-        if (!hl7_extension(url, "ordinalValue") && !hl7_extension(url, "itemWeight") &&
+        /* ...and R5's itemWeight as a cross-version extension in R4 (http://hl7.org/fhir/5.0/StructureDefinition/
+         * extension-Coding.itemWeight: nineteenth outside integrator) */
+        bool cross = url && strcasestr(url, "hl7.org/fhir/5.0/StructureDefinition/extension-") &&
+                     strcasestr(url, ".itemWeight");
+        if (!cross && !hl7_extension(url, "ordinalValue") && !hl7_extension(url, "itemWeight") &&
             !hl7_extension(url, "iso21090-CO-value") && !hl7_extension(url, "questionnaire-ordinalValue"))
             continue;
         json_t *v = json_object_get(x, "valueDecimal");

@@ -910,6 +910,14 @@ static void observation_where(const res *at, int part, char *out, size_t size) {
     else snprintf(out, size, "%sObservation %s component[%d]", in, id, part);
 }
 
+/* The answer part `part` of Observation o states: a component of an Observation whose own modifierExtension or
+ * implicitRules may change what every part means is not readable (nineteenth outside integrator: a panel's). */
+static bool observed_answer_of(const form *f, int item, json_t *o, int part, answer *out) {
+    if (part >= 0 && (json_array_size(json_object_get(o, "modifierExtension")) > 0 || json_object_get(o, "implicitRules")))
+        return false;
+    return observed_answer(f, item, observation_part(o, part), out);
+}
+
 static void check_item_observations(const res *all, int n, const res *qr, const form *f, const answer *answers,
                                     uint64_t *unread, const char *w, problems *p) {
     for (int i = 0; i < n; i++) {
@@ -923,7 +931,7 @@ static void check_item_observations(const res *all, int n, const res *qr, const 
             char ow[160], given[64], stated_text[64];
             observation_where(&all[i], part, ow, sizeof ow);
             answer stated;
-            if (!observed_answer(f, item, said, &stated)) {
+            if (!observed_answer_of(f, item, o, part, &stated)) {
                 problem(p, "%s states the answer to %s.%s (LOINC %s) for %s in a value triage does not read (a LOINC "
                            "or triage answer Coding whose ordinalValue, if any, agrees, or valueInteger): it cannot be "
                            "checked; nothing was imported",
@@ -1686,7 +1694,7 @@ static bool orphan_safety_observation(const engine *e, const res *all, int n, in
         int k = observed_item(said, f);
         if (k < 0 || !f->items[k].safety) continue;
         *a = (answer){ANS_UNANSWERED, 0};
-        *read = observed_answer(f, k, said, a);
+        *read = observed_answer_of(f, k, all[j].resource, part, a);
         bool positive = *read && a->state == ANS_VALUE && a->value >= f->items[k].safety_min;
         if (*read && !positive && a->state != ANS_REFUSED) return false;
         *f_out = f;
@@ -1977,6 +1985,10 @@ static res *file_resources(json_t *root, int *n, char *bad_type, size_t size, er
                                             "`resource`)", k);
             r = en;
         }
+        /* an entry with a modifierExtension (R4's Bundle.entry may have one): what it changes is not known; refused,
+         * its resource read for its SAFETY lines (nineteenth outside integrator) */
+        if (json_array_size(json_object_get(en, "modifierExtension")) > 0 && !bare[0])
+            snprintf(bare, sizeof bare, "entry[%zu]: a modifierExtension triage does not know: refused", k);
         /* an entry, or its resource, that is no object (a string holding a resource's JSON): refused, and looked into
          * for a safety item (seventeenth outside integrator: passed over, and the negative PHQ-9 beside it saved green) */
         if (!json_is_object(r)) {

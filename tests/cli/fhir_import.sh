@@ -996,4 +996,22 @@ for code in '44260\u00ad8' '\u0664\u0664\u0662\u0666\u0660-\u0668'; do
 done
 check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
 
+# nineteenth outside integrator, beside the negative PHQ-9, saved green: a modifierExtension on the panel whose
+# component states item 9, or on the response's Bundle entry; implicitRules on the item 9 Observation; superscript
+# digits in its code; R5's cross-version itemWeight 3 on "not at all"
+fresh int19
+comp_la0='{"code":{"coding":[{"system":"http://loinc.org","code":"44260-8"}]},"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6568-5"}]}}'
+bundle "$(q_neg),{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"panel\",\"status\":\"final\",\"modifierExtension\":[{\"url\":\"http://example.org/x\",\"valueBoolean\":true}],\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"44249-1\"}]},$subj,\"derivedFrom\":[{\"reference\":\"urn:uuid:0b1e2c3d-0000-4000-8000-000000000401\"}],\"component\":[$comp_la0]}}" >"$tmp/i19-panel.json"
+refused_safety "a panel with a modifierExtension, its component item 9 'not at all'" "$tmp/i19-panel.json"
+bundle "$(q_neg | sed 's/^{/{"modifierExtension":[{"url":"http:\/\/example.org\/x","valueBoolean":true}],/'),$(o9 '"valueInteger":0')" >"$tmp/i19-entry.json"
+import "$tmp/i19-entry.json"
+check "a response's entry with a modifierExtension: refused naming it" has_err "a modifierExtension triage does not know"
+bundle "$(q_neg),$(o9 '"implicitRules":"http://example.org/rules","valueInteger":0')" >"$tmp/i19-rules.json"
+refused_safety "an item 9 Observation 0 with implicitRules" "$tmp/i19-rules.json"
+bundle "$(q_neg),$(o9 '"valueInteger":3' '{"coding":[{"system":"http://loinc.org","code":"\u2074\u2074\u00b2\u2076\u2070-\u2078"}]}')" >"$tmp/i19-sup.json"
+refused_safety "an item 9 Observation, 3, its code in superscript digits" "$tmp/i19-sup.json"
+bundle "$(q_neg),$(o9 '"valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA6568-5","extension":[{"url":"http://hl7.org/fhir/5.0/StructureDefinition/extension-Coding.itemWeight","valueDecimal":3}]}]}')" >"$tmp/i19-xver.json"
+refused_safety "an item 9 Observation 'not at all' with R5's cross-version itemWeight 3" "$tmp/i19-xver.json"
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+
 finish
