@@ -724,7 +724,9 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
     if (ev->kind == EV_CHAR || ev->kind == EV_KEY) {
         int64_t gap = input_key_ms() - q->last_key_ms;
         q->last_key_ms = input_key_ms();
-        if (step_key(q, act) && gap < a->e->cfg.intake_burst_ms) {
+        /* ...or one with more keys right behind it: the first letter of a word ("alice": a acknowledged, and the rest
+         * was held; "david": d opened the decline and the rest was recorded as its reason: thirty-third receptionist) */
+        if (step_key(q, act) && (gap < a->e->cfg.intake_burst_ms || input_more_soon(a->e->cfg.intake_burst_ms))) {
             app_message(a, true, "%s", keyed("queue_burst_held"));
             return react(RE_REDRAW);
         }

@@ -1259,5 +1259,20 @@ tui "$tmp/queueburst.script" 100 30
 expect "the queues: a typed 'ea' acknowledges nothing, and says why" "$D/queue_burst" "Keys arrived too fast: nothing was done to this item"
 absent "...no step taken" "$D/queue_burst" "Keys arrived too fast" "Done: acknowledged"
 expect "...the same key a moment later acknowledges" "$D/queue_deliberate" "Done: acknowledged"
+# thirty-third receptionist: after a pause, "alice" acknowledged with its a, and "david" opened the decline with its d
+# and recorded "avid" as the reason: a step key with more keys right behind it is the start of a word, held
+{
+    login
+    printf 'key e\nkey /\ntype Rita Burst\nkey enter\nburst alice\ndump %s/queue_word_a\nburst david\ndump %s/queue_word_d\n' "$D" "$D"
+} >"$tmp/queueword.script"
+printf '{"client":{"name":"Rita Burst","phone":"13700002222"},"answers":{"asq":["yes","yes","yes","yes","yes"]}}' >"$tmp/rb.json"
+cli "$R\n" --user desk intake new "$tmp/rb.json" >/dev/null 2>&1
+steps_before=$(sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action IN ('ack', 'decline')")
+tui "$tmp/queueword.script" 100 30
+steps_after=$(sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action IN ('ack', 'decline')")
+if [ "$steps_before" = "$steps_after" ]; then ok "the queues: 'alice' and 'david' typed after a pause take no step"
+else bad "the queues: 'alice' and 'david' typed after a pause take no step ($steps_before, then $steps_after)"; fi
+absent "the queues: 'alice' typed after a pause acknowledges nothing" "$D/queue_word_a" "Keys arrived too fast" "Done: acknowledged"
+absent "...'david' opens no decline prompt" "$D/queue_word_d" "Keys arrived too fast" "Why did the client decline"
 
 finish
