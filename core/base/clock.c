@@ -103,8 +103,6 @@ void test_fault_point(const char *name) {
 }
 #endif
 
-/* Read field by field, not by clock_parse, which takes no year before 1970: everyone born before then had no age
- * (no age band in the reports) until the sixteenth receptionist tryout's age check showed it. */
 bool clock_date_valid(const char *t) {
     /* exactly YYYY-MM-DD: digits where digits belong (sscanf alone would take signs and spaces) */
     for (int i = 0; i < 10; i++)
@@ -115,6 +113,8 @@ bool clock_date_valid(const char *t) {
            m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] && !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
 }
 
+/* Read field by field, not by clock_parse, which takes no year before 1970: everyone born before then had no age
+ * (no age band in the reports) until the sixteenth receptionist tryout's age check showed it. */
 int age_at(const char *birth, int64_t at) {
     int by, bm, bd, n = 0;
     if (!birth || strlen(birth) != 10 || sscanf(birth, "%4d-%2d-%2d%n", &by, &bm, &bd, &n) != 3 || n != 10) return -1;

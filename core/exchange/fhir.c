@@ -273,38 +273,40 @@ static bool hl7_extension(const char *url, const char *name) {
     return !strncasecmp(t, name, n) && (!t[n] || t[n] == '|' || (t[n] == '/' && !t[n + 1]));
 }
 
-bool fhir_has_modifier(json_t *v) {
+/* Whether here() holds for v or any object inside it, its nested items aside (they are read as items of their own). */
+static bool any_object(json_t *v, bool (*here)(json_t *object)) {
     size_t k;
     json_t *x;
     const char *key;
     if (json_is_array(v)) {
-        json_array_foreach(v, k, x) if (fhir_has_modifier(x)) return true;
+        json_array_foreach(v, k, x) if (any_object(x, here)) return true;
         return false;
     }
-    json_object_foreach(v, key, x) {
-        if (!strcmp(key, "modifierExtension") && json_array_size(x) > 0) return true;
-        if (!strcmp(key, "implicitRules") && json_is_string(x)) return true; /* rules that may change the meaning */
-        if ((json_is_object(x) || json_is_array(x)) && strcmp(key, "item") != 0 && fhir_has_modifier(x)) return true;
-    }
+    if (!json_is_object(v)) return false;
+    if (here(v)) return true;
+    json_object_foreach(v, key, x)
+        if ((json_is_object(x) || json_is_array(x)) && strcmp(key, "item") != 0 && any_object(x, here)) return true;
     return false;
 }
 
-bool fhir_says_absent(json_t *v) {
+/* a modifierExtension, or implicitRules (rules that may change the meaning) */
+static bool modifies(json_t *o) {
+    return json_array_size(json_object_get(o, "modifierExtension")) > 0 || json_is_string(json_object_get(o, "implicitRules"));
+}
+
+static bool absent_here(json_t *o) {
     size_t k;
     json_t *x;
-    const char *key;
-    if (json_is_array(v)) {
-        json_array_foreach(v, k, x) if (fhir_says_absent(x)) return true;
-        return false;
-    }
-    json_array_foreach(json_object_get(v, "extension"), k, x)
+    json_array_foreach(json_object_get(o, "extension"), k, x)
         if (hl7_extension(json_string_value(json_object_get(x, "url")), "data-absent-reason")) return true;
-    json_array_foreach(json_object_get(v, "modifierExtension"), k, x)
+    json_array_foreach(json_object_get(o, "modifierExtension"), k, x)
         if (hl7_extension(json_string_value(json_object_get(x, "url")), "data-absent-reason")) return true;
-    json_object_foreach(v, key, x)
-        if ((json_is_object(x) || json_is_array(x)) && strcmp(key, "item") != 0 && fhir_says_absent(x)) return true;
     return false;
 }
+
+bool fhir_has_modifier(json_t *v) { return any_object(v, modifies); }
+
+bool fhir_says_absent(json_t *v) { return any_object(v, absent_here); }
 
 fhir_ordinal fhir_ordinal_of(json_t *element, double *out) {
     size_t k;
