@@ -107,7 +107,7 @@ static size_t code_ascii(const unsigned char *in, size_t n, char *out) {
             i += step > 0 ? (size_t)step : 1;
             continue;
         }
-        if (uc_is_general_category(uc, UC_CATEGORY_Nd) && uc_digit_value(uc) >= 0) out[o++] = (char)('0' + uc_digit_value(uc));
+        if (uc_digit_value(uc) >= 0) out[o++] = (char)('0' + uc_digit_value(uc)); /* circled and dingbat digits too */
         else if (uc_is_general_category(uc, UC_CATEGORY_Pd) || uc == 0x2212) out[o++] = '-';
         else if (uc >= 0xFF01 && uc <= 0xFF5E) out[o++] = (char)(uc - 0xFEE0);
         else if (!uc_is_general_category(uc, UC_CATEGORY_Cf) && !uc_is_general_category(uc, UC_CATEGORY_Zs)) {

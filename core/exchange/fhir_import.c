@@ -1057,7 +1057,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     if (!json_is_array(json_object_get(o, "item"))) problem(p, "%s: no item array", w);
     /* a modifierExtension on the response may change what all of it means, and triage knows none: refused, and every
      * answer in it taken as not known (a safety item's SAFETY line says so) */
-    if (json_array_size(json_object_get(o, "modifierExtension")) > 0) {
+    if (json_array_size(json_object_get(o, "modifierExtension")) > 0 || json_object_get(o, "implicitRules")) {
         problem(p, "%s: a modifierExtension triage does not know changes what the response means: refused", w);
         r->unread = ~0ull;
     }
@@ -1987,8 +1987,14 @@ static res *file_resources(json_t *root, int *n, char *bad_type, size_t size, er
         }
         /* an entry with a modifierExtension (R4's Bundle.entry may have one): what it changes is not known; refused,
          * its resource read for its SAFETY lines (nineteenth outside integrator) */
-        if (json_array_size(json_object_get(en, "modifierExtension")) > 0 && !bare[0])
-            snprintf(bare, sizeof bare, "entry[%zu]: a modifierExtension triage does not know: refused", k);
+        if (json_array_size(json_object_get(en, "modifierExtension")) > 0) {
+            if (!bare[0]) snprintf(bare, sizeof bare, "entry[%zu]: a modifierExtension triage does not know: refused", k);
+            /* ...and what it holds is not read as it stands: the entry's modifier put on its resource (this parsed
+             * copy only), so that a response's answers and an Observation's are not known and a safety item in them
+             * is named first (twentieth outside integrator: refused without its SAFETY line) */
+            if (json_is_object(r) && !json_object_get(r, "modifierExtension"))
+                json_object_set(r, "modifierExtension", json_object_get(en, "modifierExtension"));
+        }
         /* an entry, or its resource, that is no object (a string holding a resource's JSON): refused, and looked into
          * for a safety item (seventeenth outside integrator: passed over, and the negative PHQ-9 beside it saved green) */
         if (!json_is_object(r)) {

@@ -1014,4 +1014,15 @@ bundle "$(q_neg),$(o9 '"valueCodeableConcept":{"coding":[{"system":"http://loinc
 refused_safety "an item 9 Observation 'not at all' with R5's cross-version itemWeight 3" "$tmp/i19-xver.json"
 check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
 
+# twentieth outside integrator: a modifierExtension on the response's Bundle entry refused the file without a SAFETY
+# line; implicitRules on the response was ignored (green); dingbat and double-circled digits in the code (green)
+fresh int20
+bundle "$(q_neg | sed 's/^{/{"modifierExtension":[{"url":"http:\/\/example.org\/x","valueBoolean":true}],/')" >"$tmp/i20-entry.json"
+refused_safety "a response's entry with a modifierExtension" "$tmp/i20-entry.json"
+bundle "$(q_neg '"implicitRules":"http://example.org/rules",')" >"$tmp/i20-rules.json"
+refused_safety "a response with implicitRules" "$tmp/i20-rules.json"
+bundle "$(q_neg),$(o9 '"valueInteger":3' '{"coding":[{"system":"http://loinc.org","code":"\u2783\u2783\u2781\u2785\u24ff-\u2787"}]}')" >"$tmp/i20-dingbat.json"
+refused_safety "an item 9 Observation, 3, its code in dingbat circled digits" "$tmp/i20-dingbat.json"
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+
 finish
