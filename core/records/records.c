@@ -386,10 +386,11 @@ static int open_level_of(database *db, const char *client_id) {
 
 /* Found clients in one order whatever the index gave them in (its values follow random ids and keyed hashes; a query
  * of several words gathers candidates from several values): those with an open queue item first, the highest level
- * first; then the whole names typed; then by name, the oldest first. */
+ * first; then the name exactly as typed (accents and all); then the whole names typed; then by name, the oldest first. */
 static int by_name(const void *a, const void *b) {
     const client_plain *x = a, *y = b;
     if (x->open_level != y->open_level) return y->open_level - x->open_level; /* at risk first: red, orange... */
+    if (x->exact != y->exact) return x->exact ? -1 : 1;                         /* then the name as typed */
     if (x->whole != y->whole) return x->whole ? -1 : 1;                         /* then the whole name typed */
     int c = strcmp(x->name ? x->name : "", y->name ? y->name : "");
     if (c) return c;
@@ -402,9 +403,10 @@ bool client_find(session *s, const char *typed, client_plain **out, int *n, erro
     *n = 0;
     if (!session_allowed(s, ACT_CLIENT_SEARCH, err)) return false;
     if (!check_text("query", typed, NAME_MAX_BYTES, true, err)) return false;
-    char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1], query[NAME_MAX_BYTES + 1];
+    char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1], query[NAME_MAX_BYTES + 1], strict[NAME_MAX_BYTES + 1];
     search_text(typed, query, sizeof query);
     normalise_name(query, norm, sizeof norm);
+    name_fold_strict(query, strict, sizeof strict);
     normalise_phone(query, digits, sizeof digits);
     uint32_t keys[CLIENT_QUERY_KEYS_MAX];
     int nk = client_query_keys(s->v, blind_width_stored(s->db, s->v, NULL), query, keys, CLIENT_QUERY_KEYS_MAX);
@@ -462,6 +464,13 @@ bool client_find(session *s, const char *typed, client_plain **out, int *n, erro
             if (!hit) continue;
             if (*n == cap) *out = xrealloc(*out, sizeof **out * (size_t)(cap = cap ? cap * 2 : 8));
             c.whole = whole || !has_letters;
+            c.exact = false;
+            if (has_letters && c.name) {
+                char theirs[NAME_MAX_BYTES + 1];
+                name_fold_strict(c.name, theirs, sizeof theirs);
+                c.exact = strcmp(theirs, strict) == 0;
+                secret_wipe(theirs, sizeof theirs);
+            }
             c.open_level = open_level_of(s->db, c.id);
             (*out)[(*n)++] = c;
         }
@@ -470,6 +479,7 @@ bool client_find(session *s, const char *typed, client_plain **out, int *n, erro
     secret_wipe(norm, sizeof norm);
     secret_wipe(digits, sizeof digits);
     secret_wipe(query, sizeof query);
+    secret_wipe(strict, sizeof strict);
     vault_buf_free(&field);
     ckeys_forget(s->ck);
     if (ok && tampered[0]) {

@@ -17,6 +17,8 @@ typedef struct {
      * Li Mei 13th of 21 Li Mei, past the nine a digit picks) */
     int open_level;
     bool whole;
+    bool exact; /* the name as typed, accents and all (a namesake that folds alike comes after: Nguyễn Thị Anh typed
+                 * listed Nguyễn Thị Ánh first, and the digit 1 took her: thirty-second receptionist) */
 } client_plain;
 
 void client_plain_free(client_plain *c);

@@ -167,6 +167,13 @@ tri alice "$ALICE\n" intake new "$tmp/fold.json"
 tri alice "$ALICE\n" client find "13800000776"
 check "...and NGUYỄN THỊ ÁNH with it joins Nguyễn Thị Ánh (case aside): still two" \
     sh -c "[ \$(printf '%s\n' \"\$1\" | grep -c '13800000776') -eq 2 ]" _ "$out"
+# thirty-second receptionist: typed exactly, "Nguyễn Thị Ánh" listed the namesake Nguyễn Thị Anh first (the digit 1
+# took her): the name as typed, accents and all, comes first among clients of one level
+for nm in "Nguyễn Thị Ánh" "Nguyễn Thị Anh"; do
+    tri alice "$ALICE\n" client find "$nm"
+    first=$(printf '%s\n' "$out" | head -n 1)
+    check "find '$nm': that spelling first ($first)" sh -c "printf '%s' \"\$1\" | grep -q \"\$2\"" _ "$first" "$nm"
+done
 tri alice "$ALICE\n" client find "138-0013-8000"
 check "find by phone, any punctuation" has_out "Zorblax Quuxington"
 tri alice "$ALICE\n" client find "李小龙"
