@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "assess.h"
+#include "assess_salvage.h"
 #include "clock.h"
 #include "audit.h"
 #include "engine.h"
@@ -245,84 +246,12 @@ static bool record_refused(const engine *e, json_t *root, json_t *client, const 
     return true;
 }
 
-/* Before a refusal of an intake whose answers were read: the level they would give, when it is orange or red, and
- * why (the core's assessment, as every way in computes it), so that a script's operator sees the risk first. */
+/* Before a refusal of an intake whose answers were read: the level they would give when it is orange or red, and
+ * why, from core, so that a script's operator sees the risk first. */
 static void safety_first_line(const engine *e, const assess_input *in) {
-    json_t *r = assess_run(e, in, e->cfg.ui_lang);
-    const char *level = json_str(r, "level");
-    risk_level l;
-    if (level && risk_level_parse(level, &l) && l >= LEVEL_ORANGE) {
-        const char *why = json_str(json_array_get(json_object_get(r, "reasons"), 0), "text");
-        char upper[16];
-        size_t i = 0;
-        for (; level[i] && i + 1 < sizeof upper; i++) upper[i] = (char)toupper((unsigned char)level[i]);
-        upper[i] = '\0';
-        fprintf(stderr, "SAFETY: these answers put the client at %s%s%s Nothing was saved (below): see to the client "
-                        "now, then correct the file.\n", upper, why ? ": " : ".", why ? why : "");
-    }
-    json_decref(r);
-}
-
-static bool form_answers_parse(const engine *e, const char *form_id, json_t *answers, assess_input *in) {
-    json_t *one = json_pack("{s:{s:O}}", "answers", form_id, answers);
-    error quiet = {0};
-    bool ok = one && assess_parse_value(e, one, NULL, in, &quiet);
-    json_decref(one);
-    return ok;
-}
-
-/* A form's answers with each one that is not an answer of its item as unanswered (null), and answers past the form's
- * items left out; NULL when even so they do not parse. */
-static json_t *form_answers_mended(const engine *e, const char *form_id, json_t *answers, assess_input *in) {
-    if (form_answers_parse(e, form_id, answers, in)) return json_incref(answers);
-    if (!json_is_array(answers)) return NULL;
-    json_t *mended = json_array();
-    size_t i;
-    json_t *a;
-    json_array_foreach(answers, i, a) {
-        json_t *alone = json_array(); /* this answer at its place, the others unanswered */
-        for (size_t k = 0; k < i; k++) json_array_append_new(alone, json_null());
-        json_array_append(alone, a);
-        json_array_append_new(mended, form_answers_parse(e, form_id, alone, in) ? json_incref(a) : json_null());
-        json_decref(alone);
-    }
-    while (json_array_size(mended) > 0 && !form_answers_parse(e, form_id, mended, in))
-        json_array_remove(mended, json_array_size(mended) - 1);
-    if (json_array_size(mended) > 0) return mended;
-    json_decref(mended);
-    return NULL;
-}
-
-/* The answers of a refused intake file that can still be read, into in, for its SAFETY line: each form's answers
- * that parse on their own, an answer that is not one unanswered (a GAD-7 of eight answers, or a PHQ-9 item 1 of 7,
- * beside a PHQ-9 whose item 9 is "nearly every day" hid it: unanswered counts as positive where it is a safety item), the
- * concerns if they parse, under `answers` or a key misspelt for it ("anwsers"). Seventeenth and eighteenth outside
- * integrators: each such refusal said nothing of the risk. */
-static bool answers_readable(const engine *e, json_t *root, const char *const *known, assess_input *in) {
-    json_t *good = json_object();
-    const char *key;
-    json_t *v;
-    json_object_foreach(root, key, v) {
-        bool other = false; /* a field of its own, not the answers misspelt */
-        for (const char *const *x = known; *x && !other; x++) other = !strcmp(key, *x);
-        other = other || !strcmp(key, "language") || !strcmp(key, "concerns") || !strcmp(key, "preferences");
-        if (other || !json_is_object(v)) continue;
-        const char *form_id;
-        json_t *answers;
-        json_object_foreach(v, form_id, answers) {
-            json_t *mended = json_object_get(good, form_id) ? NULL : form_answers_mended(e, form_id, answers, in);
-            if (mended) json_object_set_new(good, form_id, mended);
-        }
-    }
-    error quiet = {0};
-    json_t *all = json_pack("{s:O, s:O?}", "answers", good, "concerns", json_object_get(root, "concerns"));
-    json_t *answers_only = json_pack("{s:O}", "answers", good);
-    bool ok = json_object_size(good) > 0 && ((all && assess_parse_value(e, all, NULL, in, &quiet)) ||
-                                             (answers_only && assess_parse_value(e, answers_only, NULL, in, &quiet)));
-    json_decref(all);
-    json_decref(answers_only);
-    json_decref(good);
-    return ok;
+    char *line = assess_safety_warning(e, in);
+    if (line) fprintf(stderr, "%s\n", line);
+    free(line);
 }
 
 int cmd_intake(const cli_args *a) {
@@ -358,7 +287,7 @@ int cmd_intake(const cli_args *a) {
         fprintf(stderr, "triage intake: out of memory\n");
         status = EXIT_RUNTIME;
     } else if (!assess_parse_value(&c.e, root, extra, in, &err)) { /* a misspelt field named first ("cleint") */
-        if (answers_readable(&c.e, root, extra, in)) safety_first_line(&c.e, in);
+        if (assess_salvage(&c.e, root, extra, in)) safety_first_line(&c.e, in);
         fprintf(stderr, "triage intake: %s: %s\n", where, err.msg);
         status = EXIT_BADINPUT;
     } else if (record_refused(&c.e, root, client, name, &err)) {

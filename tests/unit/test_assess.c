@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "assess.h"
+#include "assess_salvage.h"
 #include "config.h"
 #include "engine.h"
 
@@ -376,6 +377,44 @@ static void test_err_too_large(void **state) {
     if (!ok) fail_msg("input of exactly ASSESS_MAX_INPUT bytes refused: %s", err.msg);
 }
 
+/* ---- a refused file's answers, read for its SAFETY line (assess_salvage) ---- */
+
+static char *salvage_warning(const char *json) {
+    json_error_t je;
+    json_t *root = json_loads(json, 0, &je);
+    assert_non_null(root);
+    static const char *const known[] = {"client", "notes", "record", NULL};
+    char *line = assess_salvage(&e, root, known, &in) ? assess_safety_warning(&e, &in) : NULL;
+    json_decref(root);
+    return line;
+}
+
+/* An item 1 out of range beside item 9 "nearly every day": item 1 is read as unanswered, item 9 still counts. */
+static void test_salvage_bad_item_keeps_item9(void **state) {
+    (void)state;
+    char *line = salvage_warning("{\"answers\":{\"phq9\":[7,0,0,0,0,0,0,0,3]}}");
+    assert_non_null(line);
+    if (!strstr(line, "SAFETY: these answers put the client at ORANGE")) fail_msg("%s", line);
+    free(line);
+}
+
+/* A GAD-7 of eight answers beside that PHQ-9, under a misspelt "anwsers": still read. */
+static void test_salvage_misspelt_and_long_form(void **state) {
+    (void)state;
+    char *line = salvage_warning("{\"anwsers\":{\"gad7\":[0,0,0,0,0,0,0,0],\"phq9\":[0,0,0,0,0,0,0,0,3]},"
+                                 "\"client\":{\"name\":\"A\"}}");
+    assert_non_null(line);
+    if (!strstr(line, "at ORANGE")) fail_msg("%s", line);
+    free(line);
+}
+
+/* Answers that put no one at orange or red give no warning; a field of the caller's own is not read as answers. */
+static void test_salvage_quiet_when_low(void **state) {
+    (void)state;
+    assert_null(salvage_warning("{\"answers\":{\"phq9\":[0,0,0,0,0,0,0,0,0],\"asq\":[\"no\",\"no\",\"no\",\"no\"]}}"));
+    assert_null(salvage_warning("{\"record\":{\"phq9\":[0,0,0,0,0,0,0,0,3]}}"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_example_orange),
@@ -399,6 +438,9 @@ int main(void) {
         cmocka_unit_test(test_err_preferences),
         cmocka_unit_test(test_err_language),
         cmocka_unit_test(test_err_too_large),
+        cmocka_unit_test(test_salvage_bad_item_keeps_item9),
+        cmocka_unit_test(test_salvage_misspelt_and_long_form),
+        cmocka_unit_test(test_salvage_quiet_when_low),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
