@@ -46,6 +46,18 @@ static void add_trajectory(record_screen *r, const char *form_id, const char *ti
 
 /* A long text over as many lines as it takes at the width the record was built for (a reason was cut mid-word
  * at 80 columns), its later lines under its first word. */
+/* A kept text answer's name in the staff language: its item's label in the form ("Occupation"), else its question. */
+static const char *kept_text_label(const app *a, const char *item_id) {
+    for (int f = 0; f < a->e->forms.n; f++) {
+        const form *fm = a->e->forms.v[f];
+        int i = fm->kind == FORM_RECORD ? form_item_index(fm, item_id) : -1;
+        if (i < 0) continue;
+        const form_item *it = &fm->items[i];
+        return it->label[ui_lang()] ? it->label[ui_lang()] : it->text[ui_lang()];
+    }
+    return item_id;
+}
+
 static void add_wrapped(record_screen *r, const char *lead, const char *text) {
     int indent = text_width(lead), room = r->built_w - indent;
     const char *rest = text;
@@ -104,6 +116,8 @@ static void build(app *a) {
         add(r, level_attr(s->level), "  %s  %s  %s  (%s)", day, level, scores, s->by[0] ? s->by : "?");
         if (s->tampered) add(r, level_attr("red"), "      %s", tr("record_tampered"));
         for (int k = 0; k < s->n_reasons; k++) add_wrapped(r, "      - ", stored_reason(a, s->reason_rules[k], s->reasons[k], s->remote));
+        for (int k = 0; k < s->n_texts; k++)
+            add(r, C_NORMAL, "      %s: %s", kept_text_label(a, s->texts[k].item), s->texts[k].value);
         if (s->notes && *s->notes) add(r, C_DIM, "      %s: %s", tr("record_notes"), s->notes);
     }
 }

@@ -193,7 +193,7 @@ static const char *const form_keys[] = {"id", "version", "kind", "title.en", "ti
     "instructions.zh", "source", "source.zh", "translation.zh", "licence", "loinc", "total_loinc", "loinc_display", "total_loinc_display", "items", "total",
     "bands", "missing_items", "missing_source", "fhir_aliases", "fhir_total_links", NULL};
 static const char *const scale_keys[] = {"values", "codes", "refusable", "label.*", "loinc", NULL};
-static const char *const item_keys[] = {"type", "text.en", "text.zh", "scale", "score", "required", "show_if",
+static const char *const item_keys[] = {"type", "text.en", "text.zh", "label.en", "label.zh", "scale", "score", "required", "show_if",
     "safety", "safety_min", "safety_codes", "flag", "loinc", "loinc_display", "answer_loinc", "answer_loinc_also", "answer_display.*", "fhir_links", "min",
     "max", "maxlen", "format", "digits_min", "digits_max", "past", "age_item", NULL};
 static const char *const band_keys[] = {"min", "max", "when", "label.en", "label.zh", "positive", "min_level", NULL};
@@ -462,6 +462,7 @@ static void load_item(loader *ld, int index) {
     if (type && !parse_type(type, &it->type))
         err(ld, section, "type", "`%s` is not one of scale, text, number, date, choice, multi", type);
     texts(ld, section, "text", it->text);
+    if (get(ld, section, "label.en") || get(ld, section, "label.zh")) texts(ld, section, "label", it->label);
     bool wants_scale = it->type == ITEM_SCALE || it->type == ITEM_CHOICE || it->type == ITEM_MULTI;
     const char *sc = get(ld, section, "scale");
     if (wants_scale) {
@@ -793,7 +794,7 @@ void form_free(form *f) {
     for (int i = 0; i < f->n_items; i++) {
         form_item *it = &f->items[i];
         free(it->id);
-        for (int l = 0; l < LANG_COUNT; l++) free(it->text[l]);
+        for (int l = 0; l < LANG_COUNT; l++) free(it->text[l]), free(it->label[l]);
         free(it->flag);
         free(it->loinc);
         free(it->loinc_display);

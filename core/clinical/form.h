@@ -37,6 +37,8 @@ typedef struct {
     char *id;
     item_type type;
     char *text[LANG_COUNT];
+    char *label[LANG_COUNT]; /* a short name for the answer where it is shown apart from its question (the record:
+                              * "Occupation"), `label.en`/`label.zh`; NULL when the form gives none */
     int scale; /* index into form.scales, or -1 */
     bool score, required, safety;
     int safety_min;

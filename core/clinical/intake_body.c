@@ -57,10 +57,39 @@ static bool code_listed(const char *list, const char *code) {
     return false;
 }
 
+const form_item *intake_kept_text_item(const engine *e, const char *key) {
+    for (int f = 0; f < e->forms.n; f++) {
+        const form *fm = e->forms.v[f];
+        int i = fm->kind == FORM_RECORD ? form_item_index(fm, key) : -1;
+        const form_item *it = i >= 0 ? &fm->items[i] : NULL;
+        if (it && it->type == ITEM_TEXT && !it->phone && strcmp(key, "preferred_name") != 0) return it;
+    }
+    return NULL;
+}
+
+/* A kept text as a file gives it: a string of one line, within the item's length in characters (as the wizard). */
+static bool kept_text_fits(const form_item *it, json_t *v, error *err, const char *key) {
+    const char *s = json_string_value(v);
+    size_t chars = 0;
+    bool one_line = true;
+    for (const unsigned char *p = (const unsigned char *)s; s && *p; p++) {
+        chars += (*p & 0xC0) != 0x80;
+        one_line = one_line && *p >= 0x20 && *p != 0x7F;
+    }
+    if (s && one_line && chars <= (size_t)it->maxlen) return true;
+    error_set(err, ERR_INPUT, "record.%s: a line of text of at most %d characters: nothing was saved", key, it->maxlen);
+    return false;
+}
+
 bool intake_record_check(const engine *e, json_t *record, error *err) {
     const char *key;
     json_t *v;
     json_object_foreach(record, key, v) {
+        const form_item *kept = intake_kept_text_item(e, key);
+        if (kept) {
+            if (!kept_text_fits(kept, v, err, key)) return false;
+            continue;
+        }
         /* the item of that id in any record form (the intake form's channel, the hotline caller form's): a value any
          * of them takes is taken */
         bool item = false, fits = false;
@@ -104,9 +133,6 @@ bool intake_record_check(const engine *e, json_t *record, error *err) {
                 error_set(err, ERR_INPUT, "record.%s: the client's, which the record does not keep: give it as "
                                           "client.%s (sealed with the client): nothing was saved",
                           key, client_field);
-            else if (text)
-                error_set(err, ERR_INPUT, "record.%s: a text answer, which the record does not keep: give it in "
-                                          "notes (sealed): nothing was saved", key);
             else
                 error_set(err, ERR_INPUT, "record.%s: not a choice or number item of a record form (the intake form's "
                                           "channel, age, gender, consent...): nothing was saved", key);
@@ -124,7 +150,17 @@ bool intake_record_check(const engine *e, json_t *record, error *err) {
 json_t *intake_body_build(const engine *e, const assess_input *in, json_t *record, lang ui) {
     json_t *body = json_object();
     json_object_set_new(body, "input", input_json(e, in));
-    json_object_set_new(body, "record", record ? json_deep_copy(record) : json_object());
+    /* the kept texts apart from the choices and numbers, which the report facts and the exports read by item */
+    json_t *choices = json_object(), *texts = json_object();
+    const char *key;
+    json_t *v;
+    json_object_foreach(record, key, v) {
+        bool text = intake_kept_text_item(e, key) != NULL;
+        if (!text || (json_is_string(v) && *json_string_value(v))) json_object_set(text ? texts : choices, key, v);
+    }
+    json_object_set_new(body, "record", choices);
+    if (json_object_size(texts)) json_object_set(body, "texts", texts);
+    json_decref(texts);
     json_object_set_new(body, "assessment", assess_run_for(e, in, record, ui)); /* the record's channel too */
     return body;
 }
@@ -133,6 +169,7 @@ json_t *intake_body_build(const engine *e, const assess_input *in, json_t *recor
 
 json_t *intake_body_input(const json_t *body) { return json_object_get(body, "input"); }
 json_t *intake_body_record(const json_t *body) { return json_object_get(body, "record"); }
+json_t *intake_body_texts(const json_t *body) { return json_object_get(body, "texts"); }
 json_t *intake_body_assessment(const json_t *body) { return json_object_get(body, "assessment"); }
 
 json_t *intake_body_answers(const json_t *body, const char *form_id) {

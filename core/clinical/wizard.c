@@ -1296,7 +1296,8 @@ bool wizard_from_json(wizard *w, const engine *e, const char *text, error *err) 
 
 json_t *wizard_record_json(const wizard *w) {
     /* the record forms' choice and number answers (channel, age, ...): the report facts read channel and age
-     * from here (core/records/facts.h); text and dates (name, phone, birth date) stay in the client record */
+     * from here (core/records/facts.h); a text that is not identity (the occupation) is kept apart in the body
+     * (intake_body_build); identity (name, phone, birth date) stays in the client record */
     json_t *record = json_object();
     for (int p = 0; p < w->n_forms; p++) {
         const form *fm = w->e->forms.v[w->forms[p]];
@@ -1309,6 +1310,8 @@ json_t *wizard_record_json(const wizard *w) {
                 json_object_set_new(record, fm->items[i].id, json_string(sc->choices[c].code));
             else if (fm->items[i].type == ITEM_NUMBER && a->state == ANS_VALUE)
                 json_object_set_new(record, fm->items[i].id, json_integer(a->value));
+            else if (a->state == ANS_VALUE && w->text[p][i] && intake_kept_text_item(w->e, fm->items[i].id))
+                json_object_set_new(record, fm->items[i].id, json_string(w->text[p][i]));
         }
     }
     return record;

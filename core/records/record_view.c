@@ -8,6 +8,7 @@
 #include "ids.h"
 #include "intake_body.h"
 #include "rowmac.h"
+#include "secret.h"
 #include "util.h"
 #include "vault.h"
 
@@ -113,6 +114,7 @@ bool queue_row_view_load(session *s, const queue_item *it, queue_row_view *out, 
         snprintf(out->reason_rule, sizeof out->reason_rule, "%s", sum.reason_rules[0]);
         out->remote = sum.remote;
     }
+    secret_wipe(&sum, sizeof sum); /* the reasons and kept texts of a sealed body */
     secret_free(body);
     return true;
 }
@@ -149,6 +151,13 @@ bool intake_summary_parse(const char *body, intake_summary *out) {
         if (!text || out->n_reasons >= VIEW_MAX_REASONS) continue;
         snprintf(out->reason_rules[out->n_reasons], sizeof out->reason_rules[0], "%s", rule ? rule : "");
         snprintf(out->reasons[out->n_reasons++], sizeof out->reasons[0], "%s", text);
+    }
+    const char *item;
+    json_t *t;
+    json_object_foreach(intake_body_texts(root), item, t) {
+        if (!json_is_string(t) || out->n_texts >= VIEW_MAX_TEXTS) continue;
+        snprintf(out->texts[out->n_texts].item, sizeof out->texts[0].item, "%s", item);
+        snprintf(out->texts[out->n_texts++].value, sizeof out->texts[0].value, "%s", json_string_value(t));
     }
     json_decref(root);
     return true;

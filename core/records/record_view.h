@@ -11,6 +11,7 @@
 
 #define VIEW_MAX_SCORES 8
 #define VIEW_MAX_REASONS 6
+#define VIEW_MAX_TEXTS 4
 
 typedef struct {
     char initials[16]; /* "G.H." or "王": the first letter of up to three words of the name */
@@ -54,6 +55,11 @@ typedef struct {
     char reason_rules[VIEW_MAX_REASONS][64]; /* each reason's rule name, or "" */
     int n_reasons;
     bool remote; /* the assessment says "remote" (a phone or online intake): reasons in a caller's wording */
+    struct {
+        char item[33];   /* the record form's item id ("occupation") */
+        char value[400]; /* as given (a text item's maxlen characters of UTF-8 fit) */
+    } texts[VIEW_MAX_TEXTS]; /* the kept text answers (intake_body.h) */
+    int n_texts;
     char *notes; /* secure memory, or NULL (none, or not the reader's to read) */
     bool tampered; /* the clear row was edited in the file (core/records/rowmac.h); level is the sealed one */
 } intake_summary;

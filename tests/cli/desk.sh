@@ -572,6 +572,20 @@ expect "summary: the deadline as a clock time and the time left" "$D/kept_summar
 expect "summary: the step due and who takes it" "$D/kept_summary" "Due by then: .*by a clinician or supervisor\\|Due by then: .*by anyone at the desk"
 expect "summary: a lower visit says the queue keeps the higher level" "$D/kept_summary" "This intake's answers give GREEN; the queue keeps ORANGE"
 
+# ---- the occupation is kept: asked at the intake, it is on the client's record under its label (it was asked and
+# kept nowhere: found reading the code, sixteenth session)
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Olga Occupa\nkey enter\ntype 41\nkey enter\nkey enter\ntype 1\nkey enter\n'
+    printf 'type 13800138055\nkey enter\ntype 1\ntype night-shift nurse\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\n'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\nkey ctrl-s\ndump %s/occupation_saved\nkey enter\n' "$D"
+    printf 'key f\ntype Olga Occupa\nkey enter\nkey enter\ndump %s/occupation_record\n' "$D"
+} >"$tmp/occupation.script"
+tui "$tmp/occupation.script" 100 30
+expect "occupation: the intake is saved" "$D/occupation_saved" "Saved"
+expect "occupation: the record shows it under its label" "$D/occupation_record" "Occupation: night-shift nurse"
+
 # ---- help wrapped, never cut; the queue's column says what it counts; counselors by name; the assign list
 # aligned in screen columns with Chinese names; the trajectory tells two visits on one day apart
 sed 's/^{/{"client":{"name":"Gina Green","phone":"13700000002"},/' assets/examples/green.json >"$tmp/green.json"

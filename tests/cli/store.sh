@@ -103,6 +103,17 @@ check "intake new, client.Phone (a capital): refused naming it (a RED caller's c
 printf '{"client":{"name":"Rec Check"},"record":{"gender":"woman"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
 tri alice "$ALICE\n" intake new "$tmp/rec.json"
 check "...a gender code it does not take: refused listing every code, male too" has_err "record.gender: one of female, male, nonbinary"
+# the occupation, a text of the intake form that is not identity, is kept with the intake (it was asked and kept
+# nowhere; `intake new` refused it as "give it in notes"): within its length, one line
+printf '{"client":{"name":"Occu Kept","phone":"13800000766"},"record":{"occupation":"教师 teacher"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
+tri alice "$ALICE\n" intake new "$tmp/rec.json"
+check "...record.occupation: taken" [ "$rc" -eq 0 ]
+long=$(printf 'x%.0s' $(seq 81))
+for r in "{\"occupation\":\"$long\"}" '{"occupation":"two\u000alines"}' '{"occupation":7}'; do
+    printf '{"client":{"name":"Rec Check","phone":"13800000778"},"record":%s,"answers":{"asq":["no","no","no","no"]}}' "$r" >"$tmp/rec.json"
+    tri alice "$ALICE\n" intake new "$tmp/rec.json"
+    check "...record.occupation $(printf '%.28s' "$r" | tr -c '[:alnum:]{}":\\' .): refused naming the field and its length" has_err "record.occupation: a line of text of at most 80 characters: nothing was saved"
+done
 # fifteenth integrator: record.callback was refused as "not a choice or number item" (it is the client's phone), and a
 # misspelt top-level field was told only assess's four fields, not client, notes and record
 printf '{"client":{"name":"Rec Check"},"record":{"callback":"13800000778"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
