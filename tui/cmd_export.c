@@ -110,6 +110,15 @@ int cmd_import(const cli_args *a) {
     size_t len = text ? fread(text, 1, cap + 1, fp) : 0;
     if (fp != stdin) fclose(fp);
     if (!text || len > cap) {
+        /* not read, but a safety item named in it is said first (its answer is not known) */
+        engine e;
+        diag d = {0};
+        char safety[400];
+        if (text && engine_load(&e, a->config_path, NULL, false, &d)) {
+            if (fhir_unreadable_safety(&e, text, cap, safety, sizeof safety)) fprintf(stderr, "%s\n", safety);
+            engine_free(&e);
+        }
+        diag_free(&d);
         fprintf(stderr, "triage import: %s: larger than %zu bytes: split it\n", path, cap);
         secret_free(text);
         return EXIT_BADINPUT;

@@ -41,6 +41,14 @@ static bool in_words(const char *list, const char *word) {
     return false;
 }
 
+/* url without its scheme (http, https) and a leading www.: a sender's https://triage.example/... is the canonical */
+static const char *url_rest(const char *u) {
+    if (!strncasecmp(u, "http://", 7)) u += 7;
+    else if (!strncasecmp(u, "https://", 8)) u += 8;
+    if (!strncasecmp(u, "www.", 4)) u += 4;
+    return u;
+}
+
 const form *fhir_form_of(const formset *fs, const char *url) {
     if (!url) return NULL;
     char u[512];
@@ -50,7 +58,7 @@ const form *fhir_form_of(const formset *fs, const char *url) {
     for (int i = 0; i < fs->n; i++) {
         char mine[256];
         fhir_questionnaire_url(fs->v[i], mine, sizeof mine);
-        if (strcmp(mine, u) == 0 || in_words(fs->v[i]->fhir_aliases, u)) return fs->v[i];
+        if (strcmp(url_rest(mine), url_rest(u)) == 0 || in_words(fs->v[i]->fhir_aliases, u)) return fs->v[i];
     }
     for (int i = 0; i < fs->n; i++) /* the local name of earlier exports, also for a form with a LOINC code */
         if (!strncmp(u, "urn:triage:questionnaire:", 25) && !strcmp(u + 25, fs->v[i]->id)) return fs->v[i];

@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "wipe_alloc.h"
 #include "expr.h"
+#include "fhir_definitions.h"
 #include "fhir.h"
 #include "intake_body.h"
 #include "intake_finish.h"
@@ -81,7 +82,7 @@ typedef struct {
     bool pseudonymous;           /* the file is de-identified (meta.security PSEUDED): a pseudonymous client */
     char namesake[STORE_ID_LEN]; /* a client with this name and phone but another birth date ("" when none):
                                   * another person (a father and his son), named in the output */
-    char built_name[256]; /* a HumanName without text, put together from given and family */
+    char built_name[CLIENT_NAME_MAX_BYTES + 2]; /* a HumanName without text, put together from given and family */
 } subject;
 
 /* The file's problems, one line each, in err's message (bad input: the kind is ERR_INPUT). */
@@ -1230,17 +1231,20 @@ static json_t *current_name(json_t *p) {
 /* The name of a Patient: its current HumanName's text (current_name), else (R4 makes text optional; US Core asks only for a
  * family or a given name) its given names and family put together, "given family", or family first without
  * a space for a Chinese name. */
+static const char name_too_long[] = "";
+
 static const char *patient_name(json_t *p, char *buf, size_t size) {
     json_t *n = current_name(p);
     const char *text = json_string_value(json_object_get(n, "text"));
-    if (text && *text) return text;
+    if (text && *text) return strlen(text) > CLIENT_NAME_MAX_BYTES ? name_too_long : text;
     const char *family = json_string_value(json_object_get(n, "family"));
-    char given[200] = "";
+    char given[CLIENT_NAME_MAX_BYTES + 1] = "";
     size_t used = 0, k;
     json_t *g;
     json_array_foreach(json_object_get(n, "given"), k, g) {
         const char *s = json_string_value(g);
-        if (!s || !*s || used + 2 >= sizeof given) continue;
+        if (!s || !*s) continue;
+        if (used + 1 + strlen(s) >= sizeof given) return name_too_long; /* never cut: a cut name is another name */
         int w = snprintf(given + used, sizeof given - used, "%s%s", used ? " " : "", s);
         if (w > 0) used += (size_t)w < sizeof given - used ? (size_t)w : sizeof given - used - 1;
     }
@@ -1251,7 +1255,7 @@ static const char *patient_name(json_t *p, char *buf, size_t size) {
         bool cjk = (unsigned char)family[0] >= 0xE3 && (unsigned char)given[0] >= 0xE3;
         snprintf(buf, size, "%s%s%s", family, cjk ? "" : " ", given);
     } else snprintf(buf, size, "%s %s", given, family);
-    return buf;
+    return strlen(buf) > CLIENT_NAME_MAX_BYTES || strlen(buf) + 1 >= size ? name_too_long : buf;
 }
 
 static const char *patient_phone(json_t *p) {
@@ -1395,11 +1399,13 @@ static bool same_name(const char *a, const char *b) {
 static void check_patient_is_client(const res *all, int n, const response *r, const client_plain *c, problems *p) {
     json_t *pt = patient_of(all, n, r->from, r->subject);
     if (!pt) return; /* no Patient in the file: --client is how the person is named */
-    char built[256], why[512] = "";
+    char built[CLIENT_NAME_MAX_BYTES + 2], why[512] = "";
     const char *name = patient_name(pt, built, sizeof built);
     const char *birth = json_string_value(json_object_get(pt, "birthDate"));
     size_t used = 0;
-    if (name && *name && !same_name(name, c->name))
+    if (name == name_too_long) /* no client's name is so long */
+        used += (size_t)snprintf(why, sizeof why, "a name longer than %d bytes", CLIENT_NAME_MAX_BYTES);
+    else if (name && *name && !same_name(name, c->name))
         used += (size_t)snprintf(why + used, sizeof why - used, "name `%s`, the client's `%s`", name, c->name);
     if (used < sizeof why && birth && *birth && c->birth && *c->birth && strcmp(birth, c->birth))
         used += (size_t)snprintf(why + used, sizeof why - used, "%sbirthDate %s, the client's %s", used ? "; " : "",
@@ -2077,7 +2083,13 @@ static void subject_from_file(const res *all, int n, const res *at, subject *sj,
     sj->name = patient_name(pt, sj->built_name, sizeof sj->built_name);
     sj->phone = patient_phone(pt);
     sj->birth = json_string_value(json_object_get(pt, "birthDate"));
-    if (!sj->name || !*sj->name) {
+    if (sj->name == name_too_long) { /* twenty-first outside integrator: "query: longer than 400 bytes", named nothing */
+        char w[160];
+        where(at, w, sizeof w);
+        problem(p, "%s: its Patient's name is longer than %d bytes, the longest a client's name may be: shorten it "
+                   "(name.text, or given and family)", w, CLIENT_NAME_MAX_BYTES);
+        sj->name = "";
+    } else if (!sj->name || !*sj->name) {
         char w[160], ref[100];
         where(at, w, sizeof w);
         text_for_display(*sj->ref ? sj->ref : "none", 60, ref, sizeof ref);
@@ -2517,15 +2529,41 @@ static bool is_pseudonymised(json_t *root) {
     return false;
 }
 
+bool fhir_unreadable_safety(const engine *e, const char *text, size_t len, char *out, size_t size) {
+    for (int fi = 0; fi < e->forms.n; fi++) {
+        const form *f = e->forms.v[fi];
+        for (int k = 0; k < f->n_items; k++) {
+            const char *code = f->items[k].loinc;
+            if (!f->items[k].safety || !code || !*code) continue;
+            /* as UTF-8, and as UTF-16 either way round (a file saved as "Unicode" by a Windows tool) */
+            char le[64], be[64];
+            size_t n = strlen(code) < 32 ? strlen(code) : 31;
+            for (size_t c = 0; c < n; c++) le[2 * c] = be[2 * c + 1] = code[c], le[2 * c + 1] = be[2 * c] = '\0';
+            if (!memmem(text, len, code, strlen(code)) && !memmem(text, len, le, 2 * n) && !memmem(text, len, be, 2 * n))
+                continue;
+            snprintf(out, size, "SAFETY: the file names %s (%s.%s), a safety item, and cannot be read (below): its "
+                                "answer is not known, which counts as positive: nothing was imported; see to the client "
+                                "now", code, f->id, f->items[k].id);
+            return true;
+        }
+    }
+    return false;
+}
+
 bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
                      unsigned accept, import_result *out, error *err) {
     bool accept_other_patient = accept & IMPORT_ACCEPT_OTHER_PATIENT;
     memset(out, 0, sizeof *out);
     if (!session_allowed(s, ACT_INTAKE_CREATE, err)) return false;
     json_error_t je;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    /* a byte-order mark before the JSON, as Windows tools write one (RFC 8259 lets a reader ignore it) */
+    size_t bom = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    json_t *root = json_loadb(text + bom, len - bom, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
-        error_set(err, ERR_INPUT, "not valid JSON: line %d, column %d: %s", je.line, je.column, je.text);
+        char safety[400];
+        bool said = fhir_unreadable_safety(e, text, len, safety, sizeof safety);
+        error_set(err, ERR_INPUT, "%s%snot valid JSON: line %d, column %d: %s", said ? safety : "", said ? "\n" : "",
+                  je.line, je.column, je.text);
         return false;
     }
     fhir_trim_codes(root);
@@ -2536,6 +2574,10 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         json_decref(root);
         return false;
     }
+    json_t **resources = xcalloc((size_t)n + 1, sizeof *resources);
+    for (int i = 0; i < n; i++) resources[i] = all[i].resource;
+    fhir_definitions_apply(&e->forms, resources, n); /* the file's own Questionnaire, or items' definitions */
+    free(resources);
     problems p = {err, 0, 0};
     error_clear(err);
     if (bad_type[0]) problem(&p, "%s", bad_type);

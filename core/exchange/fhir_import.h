@@ -60,6 +60,12 @@ enum {
     IMPORT_ACCEPT_OWN_EXPORT = 1u << 1,
 };
 
+/* For a file that cannot be read as FHIR at all (not JSON, nested past the parser's depth, a key twice, larger than
+ * the import takes): a SAFETY line when its text names a safety item's LOINC code (PHQ-9 item 9, 44260-8), whose
+ * answer is then not known, which counts as positive; false (out untouched) when it names none. Twenty-first outside
+ * integrator: item 9 "nearly every day" nested 3,000 deep was refused as "maximum parsing depth reached" alone. */
+bool fhir_unreadable_safety(const engine *e, const char *text, size_t len, char *out, size_t size);
+
 /* The same, taking what accept says (IMPORT_ACCEPT_*). */
 bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,
                      unsigned accept, import_result *out, error *err);

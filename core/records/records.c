@@ -20,7 +20,7 @@
 #include "rowmac.h"
 #include "util.h"
 
-#define NAME_MAX_BYTES 400
+#define NAME_MAX_BYTES CLIENT_NAME_MAX_BYTES
 #define PHONE_MAX_BYTES 64
 #define BIRTH_MAX_BYTES 16
 #define NOTES_MAX_BYTES (64 * 1024)

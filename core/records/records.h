@@ -44,6 +44,8 @@ int client_index_values(const vault *v, int bits, const char *name, const char *
 
 /* The blind-index values a search looks up (at most max): a name query, its full-name value and the word value of
  * each of its words; a number, its phone value. */
+/* The longest a client's name may be, in bytes (a search, a save and an import refuse longer). */
+#define CLIENT_NAME_MAX_BYTES 400
 #define CLIENT_QUERY_KEYS_MAX 16
 int client_query_keys(const vault *v, int bits, const char *query, uint32_t *keys, int max);
 

@@ -1025,4 +1025,91 @@ bundle "$(q_neg),$(o9 '"valueInteger":3' '{"coding":[{"system":"http://loinc.org
 refused_safety "an item 9 Observation, 3, its code in dingbat circled digits" "$tmp/i20-dingbat.json"
 check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
 
+# twenty-first outside integrator: a PHQ-9 answered under an EHR's own linkIds (q1..q9) that a Questionnaire of the
+# file codes with LOINC (an entry named by its url, contained as "#id", or contained with no canonical), or whose
+# items' definition names LOINC's item; an ASQ under a contained copy of triage's own Questionnaire, its https
+# canonical, or no canonical with triage's answer codes: each was refused as "not a questionnaire triage scores",
+# item 9 "nearly every day" or a positive ASQ with no SAFETY line. Now read as the form they are.
+fresh int21
+qitems=""; ritems=""; k=0
+for l in 44250-9 44255-8 44259-0 44254-1 44251-7 44258-2 44252-5 44253-3 44260-8; do
+    k=$((k + 1)); a=LA6568-5; [ $k -eq 9 ] && a=LA6571-9
+    qitems="$qitems{\"linkId\":\"q$k\",\"type\":\"choice\",\"code\":[{\"system\":\"http://loinc.org\",\"code\":\"$l\"}]},"
+    ritems="$ritems{\"linkId\":\"q$k\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"$a\"}}]},"
+    ditems="${ditems:-}{\"linkId\":\"q$k\",\"definition\":\"http://loinc.org/q/44249-1#$l\",\"answer\":[{\"valueCoding\":{\"system\":\"http://loinc.org\",\"code\":\"$a\"}}]},"
+done
+ehrq="{\"resourceType\":\"Questionnaire\",\"id\":\"phqdef\",\"url\":\"http://ehr.example.org/fhir/Questionnaire/phq9\",\"status\":\"active\",\"item\":[${qitems%,}]}"
+ehr_qr() { # canonical-field contained-field items
+    printf '{"fullUrl":"urn:uuid:0b1e2c3d-0000-4000-8000-000000000421","resource":{"resourceType":"QuestionnaireResponse","id":"r21",%s"status":"completed","authored":"2026-03-10T14:00:00Z",%s,%s"item":[%s]}}' "$1" "$subj" "$2" "$3"
+}
+ehr_orange() { # name file
+    import "$2"
+    check "$1: imported at orange" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'orange ' ]"
+    n21=$((n21 + 1)); fresh "int21-$n21"
+}
+n21=0
+bundle "{\"resource\":$ehrq},$(ehr_qr '"questionnaire":"http://ehr.example.org/fhir/Questionnaire/phq9",' '' "${ritems%,}")" >"$tmp/i21-entry.json"
+ehr_orange "an EHR's PHQ-9 (q1..q9) under its Questionnaire, an entry of the file" "$tmp/i21-entry.json"
+bundle "$(ehr_qr '"questionnaire":"#phqdef",' "\"contained\":[$ehrq]," "${ritems%,}")" >"$tmp/i21-contained.json"
+ehr_orange "...its Questionnaire contained, named #phqdef" "$tmp/i21-contained.json"
+bundle "$(ehr_qr '' "\"contained\":[$ehrq]," "${ritems%,}")" >"$tmp/i21-noref.json"
+ehr_orange "...its Questionnaire contained, no canonical" "$tmp/i21-noref.json"
+bundle "$(ehr_qr '"questionnaire":"http://ehr.example.org/fhir/Questionnaire/phq9",' '' "${ditems%,}")" >"$tmp/i21-def.json"
+ehr_orange "...each item's definition naming LOINC's item, another canonical" "$tmp/i21-def.json"
+# the controls: the same EHR response with no Questionnaire and no definition is still refused, SAFETY first (its
+# linkIds say nothing), and item 9 "not at all" under its Questionnaire is green
+bundle "$(ehr_qr '"questionnaire":"http://ehr.example.org/fhir/Questionnaire/phq9",' '' "${ritems%,}")" >"$tmp/i21-none.json"
+import "$tmp/i21-none.json"
+check "...with no Questionnaire nor definition: still refused (q1..q9 name nothing)" sh -c "[ $rc -eq 2 ] && [ -z '$(levels)' ]"
+bundle "{\"resource\":$ehrq},$(ehr_qr '"questionnaire":"http://ehr.example.org/fhir/Questionnaire/phq9",' '' "$(printf '%s' "${ritems%,}" | sed 's/LA6571-9/LA6568-5/')")" >"$tmp/i21-neg.json"
+import "$tmp/i21-neg.json"
+check "...item 9 'not at all' under its Questionnaire: green" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'green ' ]"
+fresh int21-asq
+tri admin "$P\n" forms export --fhir "$tmp/qs" >/dev/null 2>&1
+asqq=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['id']='asqdef'; print(json.dumps(d))" "$tmp/qs/asq.json")
+asq_items=""; k=0
+for a in yes no no no no; do k=$((k + 1))
+    asq_items="$asq_items{\"linkId\":\"item$k\",\"answer\":[{\"valueCoding\":{\"system\":\"urn:triage:answers:asq\",\"code\":\"$a\"}}]},"
+done
+bundle "$(ehr_qr '"questionnaire":"#asqdef",' "\"contained\":[$asqq]," "${asq_items%,}")" >"$tmp/i21-asq-contained.json"
+ehr_orange "an ASQ (item 1 yes) under a contained copy of triage's own Questionnaire" "$tmp/i21-asq-contained.json"
+canon=$(grep -o '"url": *"[^"]*"' "$tmp/qs/asq.json" | head -n 1 | sed 's/.*"\(http[^"]*\)"/\1/')
+bundle "$(ehr_qr "\"questionnaire\":\"$(printf '%s' "$canon" | sed 's/^http:/https:/')|1.0\"," '' "${asq_items%,}")" >"$tmp/i21-asq-https.json"
+ehr_orange "...under its canonical spelt https, with a version" "$tmp/i21-asq-https.json"
+bundle "$(ehr_qr '' '' "${asq_items%,}")" >"$tmp/i21-asq-local.json"
+ehr_orange "...with no canonical, every answer in triage's own ASQ codes" "$tmp/i21-asq-local.json"
+# a byte-order mark before the JSON (a Windows tool's): read, not "not valid JSON"; item 9 "nearly every day"
+# nested past the parser's depth, a trailing comma, or the file in UTF-16: refused, SAFETY first; a file larger than
+# the import takes that names 44260-8: the same
+bundle "$(q_neg)" | sed 's/LA6568-5"}}]}]}}/LA6571-9"}}]}]}}/' >"$tmp/i21-pos.json"
+printf '\357\273\277' | cat - "$tmp/i21-pos.json" >"$tmp/i21-bom.json"
+ehr_orange "a file with a byte-order mark, item 9 'nearly every day'" "$tmp/i21-bom.json"
+python3 -c "
+import json,sys
+sys.setrecursionlimit(100000)
+d=json.load(open(sys.argv[1])); qr=d['entry'][1]['resource']; it=qr['item']
+inner={'linkId':'44260-8','answer':[{'valueCoding':{'system':'http://loinc.org','code':'LA6571-9'}}]}
+for k in range(3000): inner={'linkId':'g%d'%k,'item':[inner]}
+qr['item']=it[:8]+[inner]
+open(sys.argv[2],'w').write(json.dumps(d))
+open(sys.argv[3],'w',encoding='utf-16').write(open(sys.argv[1]).read())
+" "$tmp/i21-pos.json" "$tmp/i21-deep.json" "$tmp/i21-utf16.json"
+sed 's/\]}}\]}$/]}},]}/' "$tmp/i21-pos.json" >"$tmp/i21-comma.json"
+for f in deep comma utf16; do
+    import "$tmp/i21-$f.json"
+    check "item 9 'nearly every day' in a file that cannot be read ($f): SAFETY first, then why" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: the file names 44260-8 (phq9.item9)' && printf '%s' \"\$1\" | grep -q 'not valid JSON'" _ "$err"
+done
+{ cat "$tmp/i21-pos.json"; head -c 4200000 /dev/zero | tr '\0' ' '; } >"$tmp/i21-big.json"
+import "$tmp/i21-big.json"
+check "...in a file larger than the import takes: SAFETY first, then 'larger than'" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q '^SAFETY: the file names 44260-8' && printf '%s' \"\$1\" | grep -q 'larger than'" _ "$err"
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+# a Patient's name longer than a client's may be was refused as "query: longer than 400 bytes", naming nothing; given
+# names past 200 bytes were cut silently
+long=$(printf 'x%.0s' $(seq 401))
+printf '%s' "$(bundle "$(q_neg)")" | sed "s/\"family\":\"Alpha\"/\"family\":\"$long\"/" >"$tmp/i21-long.json"
+import "$tmp/i21-long.json"
+check "a Patient's name of 401 bytes: refused naming the Patient's name and the limit" has_err "its Patient's name is longer than 400 bytes"
+
 finish

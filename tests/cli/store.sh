@@ -114,6 +114,10 @@ for r in "{\"occupation\":\"$long\"}" '{"occupation":"two\u000alines"}' '{"occup
     tri alice "$ALICE\n" intake new "$tmp/rec.json"
     check "...record.occupation $(printf '%.28s' "$r" | tr -c '[:alnum:]{}":\\' .): refused naming the field and its length" has_err "record.occupation: a line of text of at most 80 characters: nothing was saved"
 done
+# twenty-first integrator: a file with a byte-order mark (a Windows tool's) was "not valid JSON" at line 1, column 1
+printf '\357\273\277{"client":{"name":"Bom Mark","phone":"13800000767"},"answers":{"phq9":[0,0,0,0,0,0,0,0,3]}}' >"$tmp/bom.json"
+tri alice "$ALICE\n" intake new "$tmp/bom.json"
+check "intake new, a file with a byte-order mark: read (item 9 'nearly every day': orange)" sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q '\"level\":\"orange\"'"
 # fifteenth integrator: record.callback was refused as "not a choice or number item" (it is the client's phone), and a
 # misspelt top-level field was told only assess's four fields, not client, notes and record
 printf '{"client":{"name":"Rec Check"},"record":{"callback":"13800000778"},"answers":{"asq":["no","no","no","no"]}}' >"$tmp/rec.json"
