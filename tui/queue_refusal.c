@@ -57,6 +57,7 @@ bool queue_refusal_said(const app *a, const queue_refused *r, char *out, size_t 
     case QR_DECLINED_ALREADY: fill(out, size, "qr_declined_already", counselor_name(a, r->counselor), ""); break;
     case QR_TOO_FEW_CONTACTS: fill(out, size, "qr_too_few_contacts", n, of); break;
     case QR_CLOSE_CONFIRM_FIRST: fill(out, size, "qr_close_confirm_first", outcome_tr(r->outcome), state); break;
+    case QR_CLOSE_NOTE: fill(out, size, "qr_close_note", "", ""); break;
     default: return false;
     }
     return true;

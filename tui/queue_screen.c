@@ -291,6 +291,11 @@ static void draw_row(app *a, int y, int width, int i) {
 /* Confirming red is the clinician's evaluation: its outcome is written down (core/queue/queue_policy.c refuses it without). */
 static bool evaluation(const queue_request *rq) { return rq->action == QA_CONFIRM && rq->level == LEVEL_RED; }
 
+/* Closing an orange or red item: its written note is asked after the outcome (the core refuses it without). */
+static bool close_note(const queue_request *rq, const queue_item *it) {
+    return rq->action == QA_CLOSE && it && it->level >= LEVEL_ORANGE;
+}
+
 /* What the selected item owes next, in words; red says both of its steps. */
 static const char *next_step_key(const app *a, const queue_item *it) {
     const queue_policy *p = &a->e->queue;
@@ -381,6 +386,7 @@ static void draw_prompt(app *a, int y, int width) {
                  q->rq.action == QA_DECLINE ? tr("p_stop") : "",
                  keyed(q->rq.action == QA_DECLINE ? "prompt_decline"
                        : evaluation(&q->rq)           ? "prompt_evaluation"
+                       : q->rq.action == QA_CLOSE     ? "prompt_close_note"
                        : q->rq.action == QA_RAISE     ? "prompt_reason_raise"
                                                       : "prompt_reason"),
                  q->reason);
@@ -619,11 +625,13 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
         return react(RE_REDRAW);
     case QP_REASON:
         if (act == UA_CHOOSE) {
-            bool needed = q->rq.action == QA_DECLINE || evaluation(&q->rq) ||
+            bool needed = q->rq.action == QA_DECLINE || evaluation(&q->rq) || close_note(&q->rq, it) ||
                           (it && q->rq.level < it->level && q->rq.action == QA_CONFIRM);
             /* spaces are no reason: the prompt stays, as for an empty one (it closed on the core's refusal: tryout 20) */
             if (needed && !text_has_words(q->reason)) /* the evaluation asks for its outcome, and is told so (tryout 19) */
-                app_message(a, true, "%s", tr(evaluation(&q->rq) ? "evaluation_needed" : "reason_needed"));
+                app_message(a, true, "%s", tr(evaluation(&q->rq)      ? "evaluation_needed"
+                                              : close_note(&q->rq, it) ? "close_note_needed"
+                                                                       : "reason_needed"));
             else submit(a);
         } else {
             edit_field(q->reason, sizeof q->reason, ev);
@@ -632,7 +640,15 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
     case QP_OUTCOME:
         if (act == UA_DIGIT && ev->ch >= L'1' && ev->ch <= L'5') {
             q->rq.outcome = (queue_outcome)(QO_FIRST_SESSION + (ev->ch - L'1'));
-            submit(a);
+            if (!close_note(&q->rq, it)) {
+                submit(a);
+                return react(RE_REDRAW);
+            }
+            /* an outcome the rules refuse as the item stands (too few contacts...) is said before the note is typed */
+            q->rq.reason = "(asked next)";
+            bool refused = refused_now(a, it);
+            q->rq.reason = NULL;
+            if (!refused) q->prompt = QP_REASON;
         }
         return react(RE_REDRAW);
     case QP_COUNSELOR:

@@ -545,6 +545,10 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
             break;
         default: REFUSE(ERR_INPUT, QR_BAD_REQUEST, "closing needs an outcome");
         }
+        /* an orange or red client leaves the queue only with a written note of what became of them (a RED item closed
+         * as "duplicate" took two keys and said nothing: sixteenth session's read of the rules) */
+        if (n->level >= LEVEL_ORANGE && !text_has_words(rq->reason))
+            REFUSE(ERR_INPUT, QR_CLOSE_NOTE, "closing an orange or red item needs a written note: what became of the client");
         n->state = QS_CLOSED;
         n->outcome = rq->outcome;
         break;

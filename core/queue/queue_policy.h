@@ -70,7 +70,7 @@ typedef struct {
     queue_action action;
     staff_role role;
     risk_level level;      /* QA_CONFIRM and QA_RAISE: the level after */
-    const char *reason;    /* required to lower a level and for QA_DECLINE */
+    const char *reason;    /* required to lower a level, for QA_DECLINE, and to close an orange or red item */
     /* QA_ASSIGN: the counselor assigned. QA_DECLINE: the counselor the client declined (the one assigned, or the
      * one suggested), required: a decline that named nobody counted toward "match by hand" all the same (tryout 19) */
     const char *counselor;
@@ -135,7 +135,8 @@ typedef enum {
     QR_DECLINE_NOT_ASSIGNED, /* a decline names another counselor than the one assigned (counselor) */
     QR_DECLINED_ALREADY,   /* a decline of this row named the same counselor (counselor) */
     QR_TOO_FEW_CONTACTS,   /* closing as unreachable before enough attempts (n of of) */
-    QR_CLOSE_CONFIRM_FIRST /* closing as declined or referred before a clinician confirmed it (outcome, state) */
+    QR_CLOSE_CONFIRM_FIRST, /* closing as declined or referred before a clinician confirmed it (outcome, state) */
+    QR_CLOSE_NOTE          /* closing an orange or red item needs a written note (level) */
 } queue_refusal;
 
 typedef struct {

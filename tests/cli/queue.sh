@@ -110,6 +110,16 @@ check "a clinician closes with an outcome" has_out "closed"
 nol queue
 check "closed items leave the open list" has_out "no open items"
 
+# an orange or red item closes only with a written note (a RED item closed as duplicate said nothing)
+intake "Nora Noted" '{"phq2":[1,1],"phq9":[1,1,0,0,0,0,0,0,2],"asq":["no","no","no","no"]}'
+nol queue --json
+qid=$(printf '%s' "$out" | tr '{' '\n' | grep '"level":"orange"' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -n 1)
+check "set up: the orange item ($qid)" [ -n "$qid" ]
+tri clin "$C\n" queue close "$qid" duplicate
+check "an orange item closed with no note: refused, saying a note is needed" has_err "closing an orange or red item needs a written note"
+check "...bad input: exit 2" [ "$rc" -eq 2 ]
+tri clin "$C\n" queue close "$qid" duplicate --reason "a second record of Nora Noted"
+check "...with --reason: closed" has_out "closed"
 # a red intake goes to the top; a newer, higher intake for a queued client takes over at once
 intake "Green Person" '{"phq2":[0,1],"asq":["no","no","no","no"]}'
 gid_client=$(printf '%s' "$out" | sed -n 's/.*"client_id":"\([^"]*\)".*/\1/p')

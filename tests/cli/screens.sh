@@ -405,4 +405,22 @@ tui desk "$tmp/zhref.script"
 expect "a queue refusal on a Chinese screen is in Chinese" "$D/zh_refused" "无法确认收到：此项已是“已确认收到”"
 absent "...never the core's English" "$D/zh_refused" "cannot acknowledge"
 
+# ---- an orange or red item closes only with a written note of what became of the client (a RED item closed as
+# duplicate took two keys and said nothing: sixteenth session's read of the rules); the note is in its history
+DB="$tmp/close-note.db"
+cli "$P\n" --user admin init >/dev/null
+cli "$P\n$C\n" --user admin user add clin --role clinician >/dev/null
+sed 's/^{/{"client":{"name":"Nell Note","phone":"555 0177"},/' assets/examples/red.json >"$tmp/n.json"
+cli "$C\n" --user clin intake new "$tmp/n.json" >/dev/null || echo "setup: intake Nell Note failed"
+{
+    login "$C"
+    printf 'key e\nkey x\nkey 5\ndump %s/note_prompt\nkey enter\ndump %s/note_needed\n' "$D" "$D"
+    printf 'type a second record of Nell Note, merged\nkey enter\ndump %s/note_closed\nkey q\nkey q\n' "$D"
+} >"$tmp/closenote.script"
+tui clin "$tmp/closenote.script"
+expect "x 5 on a RED item: the note is asked" "$D/note_prompt" "Note on closing (what became of the client"
+expect "...Enter with none: refused, saying a note is needed" "$D/note_needed" "A note is needed to close an orange or red item"
+absent "...and the item is not closed" "$D/note_needed" "Done: closed"
+expect "...with a note: closed" "$D/note_closed" "Done: closed (clin"
+
 finish

@@ -113,6 +113,7 @@ static queue_item item_in(risk_level level, queue_state s) {
     if (s == QS_CLOSED) {
         queue_request rq = rq_of(QA_CLOSE, ROLE_SUPERVISOR);
         rq.outcome = QO_DUPLICATE;
+        rq.reason = "a second record of client 1"; /* the note an orange or red item is closed with */
         must_apply(&it, rq, t += MIN);
         return it;
     }
@@ -411,6 +412,7 @@ static void test_close_outcomes(void **state) {
                 queue_item it = item_in(LEVEL_ORANGE, (queue_state)s);
                 queue_request rq = rq_of(QA_CLOSE, (staff_role)r);
                 rq.outcome = (queue_outcome)o;
+                rq.reason = "seen and closed"; /* orange: a note, which test_close_note_orange_red asks for */
                 if ((ok_states[o] >> s) & 1) {
                     must_apply(&it, rq, T0 + DAY);
                     assert_int_equal(it.state, QS_CLOSED);
@@ -1341,10 +1343,31 @@ static void test_red_confirmed_in_time(void **state) {
     expect_not_overdue(&it, T0 + 365 * DAY);
 }
 
+/* An orange or red client leaves the queue only with a written note of what became of them, whatever the outcome
+ * (a RED item closed as duplicate took two keys and said nothing); yellow and green close with the outcome alone. */
+static void test_close_note_orange_red(void **state) {
+    (void)state;
+    for (int level = LEVEL_GREEN; level <= LEVEL_RED; level++) {
+        queue_item it = item_in((risk_level)level, QS_ACKNOWLEDGED);
+        queue_request close = rq_of(QA_CLOSE, ROLE_SUPERVISOR);
+        close.outcome = QO_DUPLICATE;
+        if (level >= LEVEL_ORANGE) {
+            must_refuse_as(&it, close, T0 + HOUR, ERR_INPUT,
+                           "closing an orange or red item needs a written note: what became of the client");
+            close.reason = " \t ";
+            must_refuse_as(&it, close, T0 + HOUR, ERR_INPUT, NULL);
+            close.reason = "a second record of client 1 (merged)";
+        }
+        must_apply(&it, close, T0 + HOUR);
+        assert_int_equal(it.state, QS_CLOSED);
+    }
+}
+
 static void test_red_closed_as_referred_in_time(void **state) {
     (void)state;
     queue_request close = rq_of(QA_CLOSE, ROLE_CLINICIAN);
     close.outcome = QO_REFERRED;
+    close.reason = "ambulance called, taken to the emergency department";
     /* acknowledged, then referred to emergency services */
     queue_item it = red_at(T0);
     must_apply(&it, ack_rq, T0 + MIN);
@@ -1507,6 +1530,7 @@ int main(void) {
         cmocka_unit_test_setup(test_red_not_acknowledged_in_15m, reset),
         cmocka_unit_test_setup(test_red_acknowledged_not_evaluated_in_4h, reset),
         cmocka_unit_test_setup(test_red_confirmed_in_time, reset),
+        cmocka_unit_test_setup(test_close_note_orange_red, reset),
         cmocka_unit_test_setup(test_red_closed_as_referred_in_time, reset),
         cmocka_unit_test_setup(test_red_reception_cannot_evaluate, reset),
         cmocka_unit_test_setup(test_red_evaluate_setting, reset),
