@@ -12,7 +12,7 @@ CC       ?= cc
 # Debian packages the project needs (libraries, test tools, the sanitizer/fuzz compiler).
 DEB_PACKAGES := libncurses-dev libsqlite3-dev libiniparser-dev uuid-dev libsodium-dev libjansson-dev \
                 libcmocka-dev tmux pkg-config clang make gcc sqlite3 tzdata procps \
-                libclang-rt-14-dev valgrind binutils nodejs libunistring-dev
+                libclang-rt-14-dev valgrind binutils nodejs libunistring-dev python3
 
 # Libraries with a pkg-config file; iniparser ships none.
 PKGS          := jansson sqlite3 libsodium uuid ncursesw

@@ -17,4 +17,10 @@
  * defines nothing is left as it is. */
 void fhir_definitions_apply(const formset *fs, json_t *const *resources, int n);
 
+/* Keys put on a response's item for its reader: the meanings the file gives it when they disagree (the item is
+ * refused, read as the safety item when one of them is one), and a safety item's code some Questionnaire of the
+ * file gives its linkId when nothing else says what it is (for the SAFETY line of a response that is refused). */
+#define FHIR_CONFLICT_KEY "_triage_definitions_disagree"
+#define FHIR_SAFETY_HINT_KEY "_triage_safety_item_named"
+
 #endif

@@ -313,6 +313,16 @@ static void read_item(const form *f, int idx, json_t *it, const char *w, const c
     /* the record form (the intake): identity comes from the Patient, so its text and date items are not
      * read here; a multi item (the presenting concerns) takes every answer given */
     if (f->kind == FORM_RECORD && (fi->type == ITEM_TEXT || fi->type == ITEM_DATE)) return;
+    /* the file's own Questionnaires and definitions say two things of this item (fhir_definitions.c): which item
+     * was answered is not known (read as the safety item when one of them is one, so its SAFETY line is said) */
+    const char *disagree = json_string_value(json_object_get(it, FHIR_CONFLICT_KEY));
+    if (disagree) {
+        char said[200];
+        text_for_display(disagree, 160, said, sizeof said);
+        problem(p, "%s: linkId `%s` (%s.%s): the file's own Questionnaires and definitions disagree (%s): which item was "
+                   "answered is not known; refused", w, shown, f->id, fi->id, said);
+        return;
+    }
     /* HL7's data-absent-reason on the item or its answer (the answer, its Coding, a primitive's _value): whatever
      * value stands beside it is not the client's answer (seventeenth outside integrator: "asked-declined" beside "not
      * at all" was read as not at all, and the screen saved green) */
@@ -995,9 +1005,12 @@ static void unknown_form_safety(const engine *e, json_t *flat, const char *w, re
     json_t *it;
     json_array_foreach(flat, k, it) {
         const char *link = json_string_value(json_object_get(it, "linkId"));
+        /* a linkId some Questionnaire of the file codes as a safety item, when nothing else says what it is */
+        const char *hint = json_string_value(json_object_get(it, FHIR_SAFETY_HINT_KEY));
         for (int fi = 0; link && fi < e->forms.n && !r->safety_form; fi++) {
             const form *f = e->forms.v[fi];
             int idx = fhir_item_of(f, link);
+            if (idx < 0 && hint) link = hint, idx = fhir_item_of(f, hint);
             const char *bare = link[0] == '/' ? strrchr(link, '/') + 1 : link;
             if (idx < 0 || !f->items[idx].safety || !f->items[idx].loinc || strcmp(f->items[idx].loinc, bare) != 0) continue;
             response scratch;
@@ -1020,6 +1033,39 @@ static void unknown_form_safety(const engine *e, json_t *flat, const char *w, re
     }
 }
 
+/* A response of no form triage can read whose answered items are, by their LOINC codes, most of one form's, without
+ * that form's safety item: the screen is that form's with its safety item not known, which counts as positive (said
+ * first; twenty-second outside integrator: a PHQ-9 whose q9 its Questionnaire left uncoded, or defined as a GAD-7
+ * item, was refused with nothing said of item 9). */
+static void missing_safety_item(const engine *e, json_t *flat, response *r) {
+    for (int fi = 0; fi < e->forms.n && !r->safety_form; fi++) {
+        const form *f = e->forms.v[fi];
+        bool named[FORM_MAX_ITEMS] = {false};
+        int count = 0, others = 0;
+        size_t k;
+        json_t *it;
+        json_array_foreach(flat, k, it) {
+            const char *link = json_string_value(json_object_get(it, "linkId"));
+            others += json_array_size(json_object_get(it, "answer")) > 0;
+            int idx = link ? fhir_item_of(f, link) : -1;
+            const char *bare = link && strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+            if (idx < 0 || !f->items[idx].loinc || strcmp(f->items[idx].loinc, bare) != 0 || named[idx]) continue;
+            named[idx] = true;
+            count++;
+        }
+        /* most of the form's items, and an answer besides them that may be its safety item (a PHQ-8, item 9 never
+         * asked, has none) */
+        if (count * 2 < f->n_items || others <= count) continue;
+        for (int i = 0; i < f->n_items && !r->safety_form; i++) {
+            if (!f->items[i].safety || named[i]) continue;
+            r->safety_form = f;
+            r->safety_item = i;
+            r->safety_answer = (answer){ANS_UNANSWERED, 0};
+            r->safety_unread = true;
+        }
+    }
+}
+
 static void read_response(const engine *e, const res *all, int n, const res *qr, response *r, problems *p) {
     char w[160];
     where(qr, w, sizeof w);
@@ -1035,6 +1081,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     r->subject = json_string_value(json_object_get(json_object_get(o, "subject"), "reference")) ?: "";
     if (!r->f) {
         unknown_form_safety(e, flat, w, r);
+        if (!r->safety_form) missing_safety_item(e, flat, r);
         char shown[120];
         text_for_display(canon ? canon : "(none)", 80, shown, sizeof shown);
         problem(p, "%s: questionnaire `%s` is not a questionnaire triage scores, and its linkIds are not the items of "
@@ -1797,6 +1844,32 @@ static bool mentions_code_in(json_t *v, const char *code, bool code_key) {
     return false;
 }
 
+/* Whether a base64 `data` of v (an Attachment's, a Binary's: a document, a form filled elsewhere, at any depth but in
+ * contained resources, which are read as their own) names code once decoded. Eighteenth outside integrator: a
+ * DocumentReference whose attachment was a positive PHQ-9 beside a negative one was saved green. */
+static bool attachment_names(json_t *v, const char *code) {
+    size_t k;
+    json_t *x;
+    const char *key;
+    if (json_is_array(v)) {
+        json_array_foreach(v, k, x) if (attachment_names(x, code)) return true;
+        return false;
+    }
+    json_object_foreach(v, key, x) {
+        if (!strcmp(key, "contained")) continue;
+        if (!strcmp(key, "data") && json_is_string(x)) {
+            size_t n = 0;
+            char *text = secret_base64_open(json_string_value(x), json_string_length(x), &n);
+            bool named = text && memmem(text, n, code, strlen(code)) != NULL;
+            secret_free(text);
+            if (named) return true;
+        } else if (attachment_names(x, code)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* A resource of the file (not a response, read by the response reader, nor a Questionnaire, a definition) that names a
  * safety item's LOINC code (PHQ-9 item 9, 44260-8) in a code or linkId, and that was not read as stating that item:
  * an Observation in a shape triage does not read (a coding written as an object, a system it does not know, a
@@ -1812,7 +1885,9 @@ static void unread_safety_mentions(const engine *e, const res *all, int n, probl
         for (int fi = 0; fi < e->forms.n && !said; fi++) {
             const form *f = e->forms.v[fi];
             for (int k = 0; k < f->n_items && !said; k++) {
-                if (!f->items[k].safety || !f->items[k].loinc || !mentions_code(r, f->items[k].loinc)) continue;
+                if (!f->items[k].safety || !f->items[k].loinc) continue;
+                bool attached = !mentions_code(r, f->items[k].loinc) && attachment_names(r, f->items[k].loinc);
+                if (!attached && !mentions_code(r, f->items[k].loinc)) continue;
                 bool read = false;
                 if (type && !strcmp(type, "Observation"))
                     for (int part = -1; part < observation_parts(r) && !read; part++)
@@ -1822,7 +1897,11 @@ static void unread_safety_mentions(const engine *e, const res *all, int n, probl
                 text_for_display(json_string_value(json_object_get(r, "id")) ?: "(no id)", 40, id, sizeof id);
                 text_for_display(type ? type : "(no resourceType)", 40, shown, sizeof shown);
                 if (all[j].entry >= 0) snprintf(in, sizeof in, "entry[%d] ", all[j].entry);
-                if (p)
+                if (p && attached)
+                    problem(p, "%s%s %s: an attachment (base64 data) names %s (%s.%s), and triage does not read "
+                               "attachments: nothing was imported (send the screen as a QuestionnaireResponse)",
+                            in, shown, id, f->items[k].loinc, f->id, f->items[k].id);
+                else if (p)
                     problem(p, "%s%s %s names %s (%s.%s) in a shape triage does not read as its answer (an Observation "
                                "with its code as a LOINC Coding in code.coding, and one value): nothing was imported",
                             in, shown, id, f->items[k].loinc, f->id, f->items[k].id);
@@ -2530,24 +2609,34 @@ static bool is_pseudonymised(json_t *root) {
 }
 
 bool fhir_unreadable_safety(const engine *e, const char *text, size_t len, char *out, size_t size) {
-    for (int fi = 0; fi < e->forms.n; fi++) {
+    /* read without its NUL bytes: a file saved as UTF-16 or UTF-32 ("Unicode" in a Windows tool) is then ASCII */
+    char *plain = malloc(len + 1);
+    size_t n = 0;
+    for (size_t i = 0; plain && i < len; i++)
+        if (text[i]) plain[n++] = text[i];
+    if (!plain) return false;
+    bool said = false;
+    for (int fi = 0; fi < e->forms.n && !said; fi++) {
         const form *f = e->forms.v[fi];
-        for (int k = 0; k < f->n_items; k++) {
+        for (int k = 0; k < f->n_items && !said; k++) {
             const char *code = f->items[k].loinc;
-            if (!f->items[k].safety || !code || !*code) continue;
-            /* as UTF-8, and as UTF-16 either way round (a file saved as "Unicode" by a Windows tool) */
-            char le[64], be[64];
-            size_t n = strlen(code) < 32 ? strlen(code) : 31;
-            for (size_t c = 0; c < n; c++) le[2 * c] = be[2 * c + 1] = code[c], le[2 * c + 1] = be[2 * c] = '\0';
-            if (!memmem(text, len, code, strlen(code)) && !memmem(text, len, le, 2 * n) && !memmem(text, len, be, 2 * n))
-                continue;
+            if (!f->items[k].safety || !code || !*code || !memmem(plain, n, code, strlen(code))) continue;
             snprintf(out, size, "SAFETY: the file names %s (%s.%s), a safety item, and cannot be read (below): its "
                                 "answer is not known, which counts as positive: nothing was imported; see to the client "
                                 "now", code, f->id, f->items[k].id);
-            return true;
+            said = true;
         }
     }
-    return false;
+    /* a screen that cannot be read states nothing, a safety item among its answers included (twenty-second outside
+     * integrator: a positive ASQ, or a PHQ-9 by triage's item ids, cut off before its end) */
+    if (!said && memmem(plain, n, "QuestionnaireResponse", strlen("QuestionnaireResponse"))) {
+        snprintf(out, size, "SAFETY: the file holds a QuestionnaireResponse and cannot be read (below): whether it states "
+                            "a positive safety item (PHQ-9 item 9, the ASQ) is not known, which counts as positive: "
+                            "nothing was imported; see to the client now");
+        said = true;
+    }
+    free(plain);
+    return said;
 }
 
 bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, const char *client_id,

@@ -88,6 +88,25 @@ void secret_wipe(void *p, size_t len) {
     if (p && len) sodium_memzero(p, len);
 }
 
+char *secret_base64_open(const char *b64, size_t b64_len, size_t *len) {
+    size_t cap = b64_len / 4 * 3 + 4;
+    char *out = secret_alloc(cap + 1);
+    const char *end = NULL;
+    if (out && sodium_base642bin((unsigned char *)out, cap, b64, b64_len, " \t\r\n", len, &end,
+                                 sodium_base64_VARIANT_ORIGINAL) == 0 && end == b64 + b64_len) {
+        out[*len] = '\0';
+        return out;
+    }
+    /* without its padding ('=' left off, as some writers do) */
+    if (out && sodium_base642bin((unsigned char *)out, cap, b64, b64_len, " \t\r\n", len, &end,
+                                 sodium_base64_VARIANT_ORIGINAL_NO_PADDING) == 0 && end == b64 + b64_len) {
+        out[*len] = '\0';
+        return out;
+    }
+    secret_free(out);
+    return NULL;
+}
+
 void secret_harden_process(void) {
     wipe_alloc_install();
     vault_harden_process();

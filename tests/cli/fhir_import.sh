@@ -1112,4 +1112,86 @@ printf '%s' "$(bundle "$(q_neg)")" | sed "s/\"family\":\"Alpha\"/\"family\":\"$l
 import "$tmp/i21-long.json"
 check "a Patient's name of 401 bytes: refused naming the Patient's name and the limit" has_err "its Patient's name is longer than 400 bytes"
 
+# twenty-second outside integrator: the file's own definitions turned against it. Two Questionnaires of one url that
+# disagree (the first in the file was taken), a linkId "44260-8" its Questionnaire codes 44250-9, an item whose code
+# and definition disagree, codes swapped between q1 and q9 (out of the instrument's order): each imported item 9
+# "nearly every day" green; a group coded 44260-8 around an uncoded question, q9 left uncoded beside eight coded
+# items, a file cut off before its end: refused with no SAFETY line. Now each is refused, SAFETY first; a pinned
+# version takes its Questionnaire, and two that agree read as one.
+fresh int22
+python3 - "$tmp" <<'PY'
+import json, sys, copy
+out = sys.argv[1]
+codes = ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"]
+pt = {"fullUrl": "urn:uuid:0b1e2c3d-0000-4000-8000-000000000001",
+      "resource": {"resourceType": "Patient", "id": "p1", "name": [{"family": "Alpha", "given": ["Ann"]}]}}
+def q(qid, url, code_of, version=None, extra=None):
+    r = {"resourceType": "Questionnaire", "id": qid, "status": "active", "url": url,
+         "item": [{"linkId": "q%d" % (k + 1), "type": "choice",
+                   "code": [{"system": "http://loinc.org", "code": code_of[k]}]} for k in range(9) if code_of[k]]}
+    if version: r["version"] = version
+    if extra: extra(r)
+    return r
+def qr(canon, nine="LA6571-9", contained=None, link9="q9"):
+    items = [{"linkId": "q%d" % (k + 1), "answer": [{"valueCoding": {"system": "http://loinc.org", "code": "LA6568-5"}}]}
+             for k in range(8)]
+    items.append({"linkId": link9, "answer": [{"valueCoding": {"system": "http://loinc.org", "code": nine}}]})
+    r = {"resourceType": "QuestionnaireResponse", "id": "r22", "status": "completed", "authored": "2026-03-10T14:00:00Z",
+         "subject": {"reference": pt["fullUrl"]}, "item": items}
+    if canon: r["questionnaire"] = canon
+    if contained: r["contained"] = contained
+    return r
+def bundle(name, *res):
+    b = {"resourceType": "Bundle", "type": "collection",
+         "entry": [pt] + [{"fullUrl": "urn:uuid:0b1e2c3d-0000-4000-8000-%012d" % (100 + k), "resource": r}
+                          for k, r in enumerate(res)]}
+    open("%s/i22-%s.json" % (out, name), "w").write(json.dumps(b))
+url = "http://ehr.example.org/fhir/Questionnaire/phq"
+swapped = [codes[8]] + codes[1:8] + [codes[0]]
+bundle("two-urls", q("a", url, swapped), q("b", url, codes), qr(url))
+bundle("two-urls-pinned", q("a", url, swapped, "1"), q("b", url, codes, "2"), qr(url + "|2"))
+bundle("two-agree", q("a", url, codes), q("b", url, codes), qr(url))
+bundle("collide", q("a", url, codes, extra=lambda r: r["item"].append(
+    {"linkId": "44260-8", "type": "choice", "code": [{"system": "http://loinc.org", "code": "44250-9"}]})),
+    qr(url, link9="44260-8"))
+bundle("code-vs-def", q("a", url, codes, extra=lambda r: r["item"][8].update(
+    {"code": [{"system": "http://loinc.org", "code": "44250-9"}], "definition": "http://loinc.org/q/44249-1#44260-8"})),
+    qr(url))
+bundle("swapped", q("a", url, swapped), qr(url))
+bundle("group", q("a", url, codes[:8] + [None], extra=lambda r: r["item"].append(
+    {"linkId": "g9", "type": "group", "code": [{"system": "http://loinc.org", "code": "44260-8"}],
+     "item": [{"linkId": "q9", "type": "choice"}]})), qr(url))
+bundle("uncoded", q("a", url, codes[:8] + [None]), qr(url))
+neg = qr(url, nine="LA6568-5")
+bundle("two-urls-neg", q("a", url, codes[:8] + [None]), q("b", url, codes), neg)
+PY
+for f in two-urls collide code-vs-def swapped group uncoded; do
+    refused_safety "item 9 'nearly every day' under the file's own definitions ($f)" "$tmp/i22-$f.json"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+for f in two-urls-pinned two-agree; do
+    import "$tmp/i22-$f.json"
+    check "...the same under two Questionnaires of one url ($f): read, orange" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'orange ' ]"
+    fresh "int22-$f"
+done
+import "$tmp/i22-two-urls-neg.json"
+check "...item 9 'not at all' under two of one url, one without q9: green" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'green ' ]"
+fresh int22-cut
+head -c $(($(wc -c <"$tmp/i22-uncoded.json") - 40)) "$tmp/i22-uncoded.json" >"$tmp/i22-cut.json"
+import "$tmp/i22-cut.json"
+check "a screen cut off before its end: SAFETY first (its answers not known)" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: the file holds a QuestionnaireResponse and cannot be read'" _ "$err"
+
+# eighteenth outside integrator (open until now): a DocumentReference whose base64 attachment is a positive PHQ-9,
+# beside a negative one, was saved green: an attachment naming 44260-8 is not read, so the file is refused SAFETY first
+fresh int18doc
+b64=$(printf '{"resourceType":"QuestionnaireResponse","item":[{"linkId":"44260-8","answer":[{"valueCoding":{"code":"LA6571-9"}}]}]}' | base64 -w 0)
+bundle "$(q_neg),{\"resource\":{\"resourceType\":\"DocumentReference\",\"id\":\"doc1\",\"status\":\"current\",$subj,\"content\":[{\"attachment\":{\"contentType\":\"application/fhir+json\",\"data\":\"$b64\"}}]}}" >"$tmp/i18-doc.json"
+refused_safety "a DocumentReference whose attachment is a positive PHQ-9, beside a negative one" "$tmp/i18-doc.json"
+check "...the attachment named as not read" has_err "an attachment (base64 data) names 44260-8"
+b64n=$(printf 'a referral letter, no screen in it' | base64 -w 0)
+bundle "$(q_neg),{\"resource\":{\"resourceType\":\"DocumentReference\",\"id\":\"doc2\",\"status\":\"current\",$subj,\"content\":[{\"attachment\":{\"contentType\":\"text/plain\",\"data\":\"$b64n\"}}]}}" >"$tmp/i18-doc-neg.json"
+import "$tmp/i18-doc-neg.json"
+check "...a letter attached that names no safety item: the negative PHQ-9 imported, green" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'green ' ]"
+
 finish
