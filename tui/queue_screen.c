@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wctype.h>
 
 #include "clock.h"
 #include "counselors.h"
@@ -420,7 +421,10 @@ static void draw_counselors(app *a, int y, int bottom, int width) {
             snprintf(name, sizeof name, "%.119s %.30s", cut, mark);
         }
         text_fit(langs, sizeof langs, c->languages, 10);
-        snprintf(line, sizeof line, "%d  %s %s %s", i + 1, name, langs, c->orientations);
+        /* the intake's suggestion (the best match not declined in this row), marked: the list is the roster's order */
+        bool suggested = q->suggested[0] && !strcmp(q->suggested, c->code);
+        snprintf(line, sizeof line, "%d  %s %s %s%s%s", i + 1, name, langs, c->orientations, suggested ? "  " : "",
+                 suggested ? tr("suggested_mark") : "");
         draw_text(y++, 2, width - 4, line, i == q->choice ? theme(C_HILITE) : A_NORMAL);
     }
     strlist_free(&declined);
@@ -556,6 +560,10 @@ static void start_assign(app *a) {
     /* whom this client declined in the current row, marked in the list (the core's read of the signed trail) */
     q->declined_row[0] = '\0';
     if (q->sel < q->n) (void)queues_declined_row(a->s, &q->items[q->sel], q->declined_row);
+    q->suggested[0] = '\0';
+    error quiet = {0};
+    if (q->sel < q->n && q->items[q->sel].counselor[0] == '\0')
+        (void)queues_decline_counselor(a->s, &q->items[q->sel], NULL, q->suggested, sizeof q->suggested, &quiet);
     q->prompt = QP_COUNSELOR;
     q->choice = -1; /* nothing chosen by default: Enter on the list's first row assigned it (thirty-second receptionist) */
 }
@@ -659,7 +667,10 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
             app_message(a, true, "%s", keyed("pick_counselor"));
             return react(RE_REDRAW);
         }
-        if (act == UA_CHOOSE || (act == UA_DIGIT && q->choice >= 0 && ev->ch - L'1' < q->n_counselors)) {
+        /* a digit picks a row, Enter assigns it: one wrong digit assigned a counselor who speaks none of the client's
+         * languages, and reception cannot undo an assignment (thirty-fifth receptionist) */
+        if (act == UA_DIGIT && q->choice >= 0) app_message(a, false, "%s", keyed("counselor_picked"));
+        if (act == UA_CHOOSE) {
             q->rq.counselor = q->counselors[q->choice].code;
             submit(a);
         }
@@ -738,12 +749,25 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
      * "ethan", opened the queues with e and acknowledged the top overdue RED item with a, which nobody had seen;
      * "orange" typed into no field opened the assign list with g) */
     if (ev->kind == EV_CHAR || ev->kind == EV_KEY) {
-        int64_t gap = input_key_ms() - q->last_key_ms;
-        q->last_key_ms = input_key_ms();
+        int64_t now = input_key_ms(), gap = now - q->last_key_ms;
+        int settle = a->e->cfg.queue_settle_ms > a->e->cfg.intake_burst_ms ? a->e->cfg.queue_settle_ms
+                                                                           : a->e->cfg.intake_burst_ms;
+        q->last_key_ms = now;
+        /* a letter the list has no use for is typing (a name typed by someone who thinks a search box has the keys:
+         * "Zhao Dan" at 0.4 s a key acknowledged a RED client with its a and recorded a decline with "Dan":
+         * thirty-fifth receptionist): said, and step keys wait until the typing has stopped for a while */
+        if (q->prompt == QP_NONE && ev->kind == EV_CHAR && act == UA_NONE && iswprint((wint_t)ev->ch) &&
+            a->e->cfg.queue_settle_ms > 0) {
+            q->typing_until = now + 3 * (int64_t)a->e->cfg.queue_settle_ms;
+            app_message(a, true, "%s", keyed("queue_typing"));
+            return react(RE_REDRAW);
+        }
+        /* moving the selection is looking at the list: the typing is over */
+        if (act == UA_NEXT || act == UA_PREV || act == UA_PAGE_DOWN || act == UA_PAGE_UP) q->typing_until = 0;
         /* ...or one with more keys right behind it: the first letter of a word ("alice": a acknowledged, and the rest
          * was held; "david": d opened the decline and the rest was recorded as its reason: thirty-third receptionist) */
-        if (step_key(q, act) && (gap < a->e->cfg.intake_burst_ms || input_more_soon(a->e->cfg.intake_burst_ms))) {
-            app_message(a, true, "%s", keyed("queue_burst_held"));
+        if (step_key(q, act) && (now < q->typing_until || gap < a->e->cfg.intake_burst_ms || input_more_soon(settle))) {
+            app_message(a, true, "%s", keyed("queue_burst_held")); /* pressed again after a look, it acts */
             return react(RE_REDRAW);
         }
     }

@@ -162,11 +162,13 @@ typedef struct {
     counselor_rec *counselors;
     int n_counselors;
     char declined_row[QUEUE_DECLINED_MAX]; /* the assign list: whom this client declined in the row (core's read) */
+    char suggested[65];                    /* the assign list: the intake's suggestion not yet declined, or "" */
     /* the item a step was just taken on: the selection stays on it, or on none when it left the list (it went
      * to the next client, and a key typed at once acted on them: seventeenth tryout) */
     char stepped[STORE_ID_LEN];
     int64_t last_key_ms; /* when the key before this one arrived (or the screen opened): a step key faster than a
                           * person decides is held (queue_handle) */
+    int64_t typing_until; /* a letter the list has no use for was typed: step keys are held until then */
 } queue_screen;
 
 /* A screen of text lines that scrolls (the client record). */

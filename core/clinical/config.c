@@ -60,7 +60,7 @@ static const char *const known_sections[] = {"triage", "risk", "matching", "stor
                                              "safety", "reports", "retention", NULL};
 static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_file", "demo", NULL};
 static const char *const intake_keys[] = {"forms", "hotline_forms", "ask.*", "kept_level.reason.en", "kept_level.reason.zh",
-                                          "unscreened.reason.en", "unscreened.reason.zh", "burst_ms",
+                                          "unscreened.reason.en", "unscreened.reason.zh", "burst_ms", "queue_settle_ms",
                                           "phone_watch_ms" /* before s6: accepted, no longer used */,
                                           "callback_owed_at", "callback_owed.en", "callback_owed.zh", "no_callback.en",
                                           "no_callback.zh", NULL};
@@ -128,6 +128,7 @@ static bool read_settings(config *c, diag *d) {
     const char *hotline = ini_get(&c->ini, "intake", "hotline_forms");
     c->intake_hotline_forms = xstrdup(hotline ? hotline : "");
     c->intake_burst_ms = int_setting(c, "intake", "burst_ms", 0, 5000, 300, d);
+    c->queue_settle_ms = int_setting(c, "intake", "queue_settle_ms", 0, 5000, 700, d);
     const char *owed = ini_get(&c->ini, "intake", "callback_owed_at");
     c->intake_callback_owed_at = LEVEL_ORANGE;
     if (owed && *owed && !risk_level_parse(owed, &c->intake_callback_owed_at))

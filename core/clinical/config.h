@@ -29,6 +29,7 @@ typedef struct {
     char *intake_hotline_forms;         /* [intake] hotline_forms: phone and online quick path ("": none) */
     int intake_burst_ms;                /* [intake] burst_ms: a key this soon after an answer moved on is not a
                                          * choice (the wizard's burst guard); 0 turns the guard off */
+    int queue_settle_ms;                /* [intake] queue_settle_ms: the queues' guard against typing (config.ini) */
     risk_level intake_callback_owed_at; /* [intake] callback_owed_at: an anonymous caller at this level or above is
                                          * asked for a call-back number before saving (wizard_callback_owed) */
     safety_config safety;               /* [safety] step sets: red, and those a risk rule names (bssa) */

@@ -593,7 +593,7 @@ cli "$R\n" --user desk intake new "$tmp/green.json" >/dev/null 2>&1 # a green it
 {
     login
     printf 'key ?\ndump %s/help\nkey esc\n' "$D"
-    printf 'key e\nkey 4\ndump %s/queue\nkey g\ndump %s/assign\nkey enter\ndump %s/assign_enter\ntype 2\ndump %s/assigned\nkey esc\n' "$D" "$D" "$D" "$D"
+    printf 'key e\nkey 4\ndump %s/queue\nkey g\ndump %s/assign\nkey enter\ndump %s/assign_enter\ntype 2\ndump %s/assign_digit\nkey enter\ndump %s/assigned\nkey esc\n' "$D" "$D" "$D" "$D" "$D"
     printf 'key f\ntype Kay Kept\nkey enter\ntype 1\ndump %s/record\nkey esc\n' "$D"
 } >"$tmp/lists.script"
 tui "$tmp/lists.script" 100 40
@@ -601,6 +601,10 @@ expect "help: a long line wraps (its end on the next line), not cut" "$D/help" "
 expect "queue: the column counts the waiting, not the client's age" "$D/queue" "Waiting"
 absent "queue: ...no column named Age" "$D/queue" "Waiting" " Age "
 expect "queue: the assigned counselor by name, not code" "$D/assigned" "counselor 王伟 Wang Wei"
+# thirty-fifth receptionist: one wrong digit assigned at once a counselor who speaks none of the client's languages,
+# which reception cannot undo: a digit picks the row, Enter assigns it; the intake's suggestion is marked
+absent "assign: a digit picks the row and assigns nobody yet" "$D/assign_digit" "Enter assigns the counselor highlighted" "Done: counselor assigned"
+expect "assign: the intake's suggestion is marked in the list" "$D/assign" "<- suggested for this client"
 # thirty-second receptionist: the list opened with its first row chosen, and an Enter assigned the counselor the client
 # had just declined: nothing is chosen until a digit or Up/Down
 expect "assign: Enter before any counselor is chosen assigns nobody, and says how to pick" "$D/assign_enter" "Pick a counselor: the digit of the row"
@@ -1286,7 +1290,28 @@ tui "$tmp/queueword.script" 100 30
 steps_after=$(sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action IN ('ack', 'decline')")
 if [ "$steps_before" = "$steps_after" ]; then ok "the queues: 'alice' and 'david' typed after a pause take no step"
 else bad "the queues: 'alice' and 'david' typed after a pause take no step ($steps_before, then $steps_after)"; fi
-absent "the queues: 'alice' typed after a pause acknowledges nothing" "$D/queue_word_a" "Keys arrived too fast" "Done: acknowledged"
-absent "...'david' opens no decline prompt" "$D/queue_word_d" "Keys arrived too fast" "Why did the client decline"
+absent "the queues: 'alice' typed after a pause acknowledges nothing" "$D/queue_word_a" "Keys arrived too fast\|Typing here does nothing" "Done: acknowledged"
+absent "...'david' opens no decline prompt" "$D/queue_word_d" "Keys arrived too fast\|Typing here does nothing" "Why did the client decline"
+
+# thirty-fifth receptionist: "Zhao Dan" typed onto the queue list at 0.4 s a key (a search box thought to have the keys)
+# acknowledged a RED client with its a and recorded a decline with "Dan": a letter the list has no use for is typing,
+# said so, and step keys take no step until the typing stops (here at a person's pace, 1 s a key); moving the selection
+# is looking, after which a step key acts
+{
+    login
+    printf 'key e\ntype Zhao Dan\ndump %s/queue_typed\nkey enter\nkey esc\nkey q\nkey q\n' "$D"
+} >"$tmp/queuetyped.script"
+steps_before=$(sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action IN ('ack', 'decline')")
+tui "$tmp/queuetyped.script" 100 30
+steps_after=$(sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action IN ('ack', 'decline')")
+if [ "$steps_before" = "$steps_after" ]; then ok "the queues: 'Zhao Dan' typed at a person's pace, then Enter, takes no step"
+else bad "the queues: 'Zhao Dan' typed at a person's pace, then Enter, takes no step ($steps_before, then $steps_after)"; fi
+absent "...and says typing does nothing there" "$D/queue_typed" "Typing here does nothing" "Why did the client decline"
+{
+    login
+    printf 'key e\ntype Zhao\nkey down\nkey up\nkey a\ndump %s/queue_after_typed\n' "$D"
+} >"$tmp/queuelook.script"
+tui "$tmp/queuelook.script" 100 30
+expect "...after a look (the selection moved), a acknowledges" "$D/queue_after_typed" "Done: acknowledged"
 
 finish

@@ -174,6 +174,7 @@ else bad "/: one search audited (found $((after - before)))"; fi
     echo "key g"
     echo "dump $D/assign_prompt"
     echo "key 1"
+    echo "key enter"
     echo "dump $D/assigned"
     echo "key t"
     echo "dump $D/contacted"
