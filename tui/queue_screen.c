@@ -723,7 +723,15 @@ static reaction request(app *a, ui_action act) {
         if (begin_request(a, QA_DECLINE) && decline_whom(a)) q->prompt = QP_REASON;
         break;
     case UA_CLOSE:
-        if (begin_request(a, QA_CLOSE)) q->prompt = QP_OUTCOME;
+        if (!begin_request(a, QA_CLOSE)) break;
+        /* a role that may not close, or an item closed already, is said before the outcome is asked (reception saw
+         * the whole outcome menu, then "denied" after a choice: thirty-fifth receptionist) */
+        q->rq.outcome = QO_DUPLICATE;
+        q->rq.reason = "(asked next)";
+        bool refused = refused_now(a, &q->items[q->sel]);
+        q->rq.outcome = QO_NONE;
+        q->rq.reason = NULL;
+        if (!refused) q->prompt = QP_OUTCOME;
         break;
     case UA_ASSIGN:
         if (begin_request(a, QA_ASSIGN)) start_assign(a);

@@ -1314,4 +1314,12 @@ absent "...and says typing does nothing there" "$D/queue_typed" "Typing here doe
 tui "$tmp/queuelook.script" 100 30
 expect "...after a look (the selection moved), a acknowledges" "$D/queue_after_typed" "Done: acknowledged"
 
+# thirty-fifth receptionist: x on a RED item showed reception the whole outcome menu, and "denied" only after a choice
+{
+    login
+    printf 'key e\nkey x\ndump %s/queue_x_reception\nkey q\nkey q\n' "$D"
+} >"$tmp/queuex.script"
+tui "$tmp/queuex.script" 100 30
+absent "x as reception: refused at once, saying a receptionist may not close" "$D/queue_x_reception" "may not close" "Close with the outcome"
+
 finish
