@@ -1870,6 +1870,46 @@ static bool attachment_names(json_t *v, const char *code) {
     return false;
 }
 
+/* A resourceType that means a QuestionnaireResponse however it is spelt ("QuestionnaireResponce", lower case) */
+static bool screen_type(const char *t) {
+    char letters[32];
+    size_t n = 0;
+    for (; t && *t && n + 1 < sizeof letters; t++)
+        if (isalpha((unsigned char)*t)) letters[n++] = (char)tolower((unsigned char)*t);
+    letters[n] = '\0';
+    return !strncmp(letters, "questionnaireres", 16);
+}
+
+/* Whether v holds a screen triage does not read: a response under a misspelt resourceType, or written as a string
+ * (top: the resource itself, an entry that is no object), or kept in an attachment (base64 data). A screen's
+ * answers, an ASQ's too, are then not known (twenty-third outside integrator: an acute ASQ attached, or under
+ * "QuestionnaireResponce", beside a negative PHQ-9, was saved green: the ASQ has no LOINC code to find it by). */
+static bool holds_screen(json_t *v, bool top) {
+    size_t k;
+    json_t *x;
+    const char *key;
+    if (json_is_string(v)) return top && strcasestr(json_string_value(v), "questionnaireresponse") != NULL;
+    if (json_is_array(v)) {
+        json_array_foreach(v, k, x) if (holds_screen(x, false)) return true;
+        return false;
+    }
+    const char *type = json_string_value(json_object_get(v, "resourceType"));
+    if (type && screen_type(type) && (!top || strcmp(type, "QuestionnaireResponse") != 0)) return true;
+    json_object_foreach(v, key, x) {
+        if (!strcmp(key, "contained")) continue; /* read as resources of their own */
+        if (!strcmp(key, "data") && json_is_string(x)) {
+            size_t n = 0;
+            char *text = secret_base64_open(json_string_value(x), json_string_length(x), &n);
+            bool screen = text && strcasestr(text, "questionnaireresponse") != NULL;
+            secret_free(text);
+            if (screen) return true;
+        } else if (holds_screen(x, false)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* A resource of the file (not a response, read by the response reader, nor a Questionnaire, a definition) that names a
  * safety item's LOINC code (PHQ-9 item 9, 44260-8) in a code or linkId, and that was not read as stating that item:
  * an Observation in a shape triage does not read (a coding written as an object, a system it does not know, a
@@ -1913,6 +1953,20 @@ static void unread_safety_mentions(const engine *e, const res *all, int n, probl
                 said = true;
             }
         }
+        if (said || !holds_screen(r, true)) continue;
+        char id[60], shown[60], in[32] = "";
+        text_for_display(json_is_object(r) ? json_string_value(json_object_get(r, "id")) ?: "(no id)" : "(a string)", 40, id,
+                         sizeof id);
+        text_for_display(type ? type : "(no resourceType)", 40, shown, sizeof shown);
+        if (all[j].entry >= 0) snprintf(in, sizeof in, "entry[%d] ", all[j].entry);
+        if (p)
+            problem(p, "%s%s %s holds a QuestionnaireResponse triage does not read (in an attachment, written as a string, "
+                       "or its resourceType misspelt): nothing was imported (send it as an entry of the Bundle)",
+                    in, shown, id);
+        if (b)
+            safety_line(b, "SAFETY: %s%s %s holds a screen triage cannot read: whether it states a positive safety item "
+                           "(PHQ-9 item 9, the ASQ) is not known, which counts as positive: nothing was imported (the "
+                           "problems below); see to the client now", in, shown, id);
     }
 }
 

@@ -1194,4 +1194,22 @@ bundle "$(q_neg),{\"resource\":{\"resourceType\":\"DocumentReference\",\"id\":\"
 import "$tmp/i18-doc-neg.json"
 check "...a letter attached that names no safety item: the negative PHQ-9 imported, green" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'green ' ]"
 
+# twenty-third outside integrator: an acute ASQ (no LOINC code to find it by) attached as base64 to a DocumentReference
+# or a Binary, under "QuestionnaireResponce" or a lower-case resourceType, or written as a string, beside a negative
+# PHQ-9, was saved green: a screen triage cannot read is refused, SAFETY first
+fresh int23
+asq_acute='{"resourceType":"QuestionnaireResponse","questionnaire":"http://triage.example/fhir/Questionnaire/asq","status":"completed","item":[{"linkId":"item1","answer":[{"valueCoding":{"system":"urn:triage:answers:asq","code":"yes"}}]},{"linkId":"item5","answer":[{"valueCoding":{"system":"urn:triage:answers:asq","code":"yes"}}]}]}'
+b64a=$(printf '%s' "$asq_acute" | base64 -w 0)
+bundle "$(q_neg),{\"resource\":{\"resourceType\":\"DocumentReference\",\"id\":\"doc3\",\"status\":\"current\",$subj,\"content\":[{\"attachment\":{\"contentType\":\"application/fhir+json\",\"data\":\"$b64a\"}}]}}" >"$tmp/i23-doc.json"
+bundle "$(q_neg),{\"resource\":{\"resourceType\":\"Binary\",\"id\":\"bin1\",\"contentType\":\"application/fhir+json\",\"data\":\"$b64a\"}}" >"$tmp/i23-bin.json"
+bundle "$(q_neg),{\"resource\":$(printf '%s' "$asq_acute" | sed 's/"QuestionnaireResponse"/"QuestionnaireResponce"/')}" >"$tmp/i23-misspelt.json"
+bundle "$(q_neg),{\"resource\":$(printf '%s' "$asq_acute" | sed 's/"QuestionnaireResponse"/"questionnaireresponse"/')}" >"$tmp/i23-lower.json"
+bundle "$(q_neg),{\"resource\":$(printf '%s' "$asq_acute" | sed 's/"/\\"/g; s/^/"/; s/$/"/')}" >"$tmp/i23-string.json"
+for f in doc bin misspelt lower string; do
+    import "$tmp/i23-$f.json"
+    check "an acute ASQ beside a negative PHQ-9 ($f): refused, SAFETY first" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: .*\(holds a screen triage cannot read\|asq\)'" _ "$err"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+
 finish
