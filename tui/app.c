@@ -117,6 +117,10 @@ static void draw_question_box(app *a, const layout *l) {
         risk_level lv = draft_level_now(a->in.w);
         snprintf(text, sizeof text, "%s %s %s%s%s", keyed("gone_ask"), tr("gone_level"), level_tr(lv), tr("p_stop"),
                  keyed(draft_level_guarded(lv) ? "gone_ask_guarded" : "gone_ask_rest"));
+    } else if (!a->in.active) { /* no intake: a RED client waits for a person */
+        char n[16];
+        snprintf(n, sizeof n, "%d", a->live.red_unacknowledged);
+        snprintf(text, sizeof text, "%s%s%s%s", tr("quit_red"), n, tr("quit_red_n"), tr("quit_yes_no"));
     } else {
         char who[256], risk[160] = "";
         intake_whose(a, who, sizeof who);

@@ -382,7 +382,9 @@ static reaction home_handle(app *a, const event *ev, ui_action act) {
         }
         if (!a->in.active && h->n_mine == 1) return ask_discard_id(a, h->mine[0].id);
         return react(a->in.active ? RE_ASK_DISCARD : RE_REDRAW);
-    case UA_QUIT: return react(a->in.active ? RE_ASK_QUIT : RE_QUIT);
+    /* asked first with an intake open, or with a RED client waiting for a person: quitting takes the alert off this
+     * desk (q pressed after one Esc too many closed the program over two RED alerts: thirty-fifth receptionist) */
+    case UA_QUIT: return react(a->in.active || a->live.red_unacknowledged > 0 ? RE_ASK_QUIT : RE_QUIT);
     case UA_BACK: /* nothing behind the front desk: say how to leave it rather than do nothing */
         app_message(a, false, "%s", keyed("home_back"));
         return react(RE_REDRAW);

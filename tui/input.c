@@ -133,13 +133,15 @@ static int next_byte(int wait_ms) {
     return wgetch(stdscr);
 }
 
-bool input_more_soon(int ms) {
-    if (script) return script_burst && at_pending < n_pending;
+bool input_more_soon(int ms) { return input_next_soon(ms) != INPUT_NONE_SOON; }
+
+int input_next_soon(int ms) {
+    if (script) return script_burst && at_pending < n_pending ? (int)pending[at_pending] : INPUT_NONE_SOON;
     int left = ms - (int)(monotonic_ms() - key_ms);
     int b = next_byte(left > 0 ? left : 0);
-    if (b == ERR) return false;
+    if (b == ERR) return INPUT_NONE_SOON;
     ungetch(b);
-    return true;
+    return b;
 }
 
 /* The rest of a character whose first byte is b0; false (and nothing consumed that belongs to the next

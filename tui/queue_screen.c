@@ -398,6 +398,18 @@ static void draw_prompt(app *a, int y, int width) {
         break;
     case QP_FILTER: snprintf(line, sizeof line, "%s %s_", keyed("prompt_filter"), q->filter); break;
     case QP_COUNSELOR: snprintf(line, sizeof line, "%s", keyed("prompt_counselor")); break;
+    case QP_STEP: {
+        const queue_item *it = q->sel < q->n ? &q->items[q->sel] : NULL;
+        const queue_row_view *v = q->sel < q->n ? &q->views[q->sel] : NULL;
+        char who[96] = "";
+        if (it && v) snprintf(who, sizeof who, "%s %s (%s)", v->initials, v->short_id, level_tr(it->level));
+        snprintf(line, sizeof line, "%s %s%s%s%s %s", tr(q->rq.action == QA_ACK       ? "step_ack"
+                                                        : q->rq.action == QA_CONTACT ? "step_contact"
+                                                                                     : "step_decline"),
+                 who, q->rq.action == QA_DECLINE ? tr("step_decline_whom") : "",
+                 q->rq.action == QA_DECLINE ? counselor_name(a, q->declining_whom) : "", tr("step_q"), keyed("step_yes_no"));
+        break;
+    }
     default: snprintf(line, sizeof line, "%s", keyed("queue_hint")); break;
     }
     /* the keys' line, and a prompt's, wrap onto the row below rather than lose their last choices at 80 columns (the
@@ -510,6 +522,7 @@ static bool begin_request(app *a, queue_action what) {
     }
     memset(&q->rq, 0, sizeof q->rq);
     q->rq.action = what;
+    a->message[0] = '\0'; /* a message about the key before stayed under the prompt ("nothing was done": tryout 36) */
     memcpy(q->item_id, q->items[q->sel].id, sizeof q->item_id);
     secret_wipe(q->reason, sizeof q->reason);
     q->choice = 0;
@@ -602,7 +615,22 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
         return react(was_filter ? RE_RELOAD : RE_REDRAW);
     }
     const queue_item *it = q->sel < q->n ? &q->items[q->sel] : NULL;
+    /* a prompt that takes Enter or a digit is answered by neither a letter nor a space: those are a word typed on
+     * ("cai" then Enter confirmed an ORANGE level; "xu" then 1 opened a RED raise: thirty-sixth receptionist), so the
+     * prompt is put away, said, and the typing held */
+    bool choosing = q->prompt == QP_STEP || q->prompt == QP_LEVEL || q->prompt == QP_OUTCOME || q->prompt == QP_COUNSELOR;
+    if (choosing && ((ev->kind == EV_CHAR && !(ev->ch >= L'0' && ev->ch <= L'9') && iswprint((wint_t)ev->ch)) ||
+                     (q->prompt == QP_STEP && act != UA_CHOOSE))) {
+        q->prompt = QP_NONE;
+        q->typing_until = ev->kind == EV_CHAR ? input_key_ms() + 3 * (int64_t)a->e->cfg.queue_settle_ms : 0;
+        app_message(a, true, "%s", keyed("queue_prompt_put_away"));
+        return react(RE_REDRAW);
+    }
     switch (q->prompt) {
+    case QP_STEP: /* Enter: the step is taken; a decline asks its reason next */
+        if (q->rq.action == QA_DECLINE) q->prompt = QP_REASON;
+        else submit(a);
+        return react(RE_REDRAW);
     case QP_FILTER:
         if (act != UA_CHOOSE) {
             edit_field(q->filter, sizeof q->filter, ev);
@@ -704,11 +732,12 @@ static reaction show_tab(app *a, int t) {
 static reaction request(app *a, ui_action act) {
     queue_screen *q = &a->q;
     switch (act) {
+    /* no step is taken by one key: each is asked again naming the client, and only Enter takes it (a name typed onto
+     * the list, "eada" or "dai xu", acknowledged RED clients and recorded a decline, whatever the pace: thirty-fifth
+     * and thirty-sixth receptionists). A rule that refuses it as the item stands is said at once. */
     case UA_ACK:
-        if (begin_request(a, QA_ACK)) submit(a);
-        break;
     case UA_CONTACT:
-        if (begin_request(a, QA_CONTACT)) submit(a);
+        if (begin_request(a, act == UA_ACK ? QA_ACK : QA_CONTACT) && !refused_now(a, &q->items[q->sel])) q->prompt = QP_STEP;
         break;
     case UA_CONFIRM: {
         error why = {0}; /* asked before the prompt, so no one types a level they may not set */
@@ -720,7 +749,7 @@ static reaction request(app *a, ui_action act) {
         if (begin_request(a, QA_RAISE)) q->prompt = QP_LEVEL;
         break;
     case UA_DECLINE:
-        if (begin_request(a, QA_DECLINE) && decline_whom(a)) q->prompt = QP_REASON;
+        if (begin_request(a, QA_DECLINE) && decline_whom(a)) q->prompt = QP_STEP; /* then its reason */
         break;
     case UA_CLOSE:
         if (!begin_request(a, QA_CLOSE)) break;
@@ -745,6 +774,7 @@ static reaction request(app *a, ui_action act) {
  * raise, assign, contact, decline, close, and the digit that picks a level, an outcome or a counselor. */
 static bool step_key(const queue_screen *q, ui_action act) {
     if (q->prompt == QP_LEVEL || q->prompt == QP_OUTCOME || q->prompt == QP_COUNSELOR) return act == UA_DIGIT;
+    if (q->prompt == QP_STEP) return act == UA_CHOOSE;
     if (q->prompt != QP_NONE) return false;
     return act == UA_ACK || act == UA_CONFIRM || act == UA_RAISE || act == UA_ASSIGN || act == UA_CONTACT ||
            act == UA_DECLINE || act == UA_CLOSE;
@@ -758,8 +788,6 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
      * "orange" typed into no field opened the assign list with g) */
     if (ev->kind == EV_CHAR || ev->kind == EV_KEY) {
         int64_t now = input_key_ms(), gap = now - q->last_key_ms;
-        int settle = a->e->cfg.queue_settle_ms > a->e->cfg.intake_burst_ms ? a->e->cfg.queue_settle_ms
-                                                                           : a->e->cfg.intake_burst_ms;
         q->last_key_ms = now;
         /* a letter the list has no use for is typing (a name typed by someone who thinks a search box has the keys:
          * "Zhao Dan" at 0.4 s a key acknowledged a RED client with its a and recorded a decline with "Dan":
@@ -774,7 +802,11 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
         if (act == UA_NEXT || act == UA_PREV || act == UA_PAGE_DOWN || act == UA_PAGE_UP) q->typing_until = 0;
         /* ...or one with more keys right behind it: the first letter of a word ("alice": a acknowledged, and the rest
          * was held; "david": d opened the decline and the rest was recorded as its reason: thirty-third receptionist) */
-        if (step_key(q, act) && (now < q->typing_until || gap < a->e->cfg.intake_burst_ms || input_more_soon(settle))) {
+        if (step_key(q, act) && now < q->typing_until) { /* the typing goes on: said as typing, not as speed */
+            app_message(a, true, "%s", keyed("queue_typing"));
+            return react(RE_REDRAW);
+        }
+        if (step_key(q, act) && (gap < a->e->cfg.intake_burst_ms || input_more_soon(a->e->cfg.intake_burst_ms))) {
             app_message(a, true, "%s", keyed("queue_burst_held")); /* pressed again after a look, it acts */
             return react(RE_REDRAW);
         }

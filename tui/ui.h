@@ -44,6 +44,10 @@ int64_t input_key_ms(void);
 /* Whether another key arrives within ms of the last one (waits at most ms; the key stays to be read): a number typed
  * in one go is not a key that picks. In a script: the next character of a `burst` line. */
 bool input_more_soon(int ms);
+/* The same, giving the key that comes (its first byte, a curses KEY_* code, or in a script its character), or
+ * INPUT_NONE_SOON: a letter right behind a step key is a word typed, an Enter its deliberate answer. */
+#define INPUT_NONE_SOON (-1)
+int input_next_soon(int ms);
 /* Writes the screen as plain text (for scripted tests). */
 bool screen_dump(const char *path);
 
@@ -132,7 +136,8 @@ typedef enum {
 typedef enum { QT_RED, QT_ORANGE, QT_YELLOW, QT_GREEN, QT_OVERDUE, QT_BY_HAND, QT_COUNT } queue_tab;
 
 /* What a key on the queue screen is waiting for before it becomes a request. */
-typedef enum { QP_NONE, QP_LEVEL, QP_REASON, QP_COUNSELOR, QP_OUTCOME, QP_FILTER } queue_prompt;
+/* QP_STEP: a one-key step (acknowledge, a contact, a decline) asked again, naming the client: Enter takes it */
+typedef enum { QP_NONE, QP_LEVEL, QP_REASON, QP_COUNSELOR, QP_OUTCOME, QP_FILTER, QP_STEP } queue_prompt;
 
 #define QUEUE_PAGE_MAX 64
 

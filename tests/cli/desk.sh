@@ -1271,7 +1271,7 @@ absent "after a logout and a login the queues show no filter left by the last wo
 # top overdue RED item with a, unseen: a step key right behind another key is held, and said; a deliberate one acts
 {
     login
-    printf 'burst ea\ndump %s/queue_burst\nkey a\ndump %s/queue_deliberate\n' "$D" "$D"
+    printf 'burst ea\ndump %s/queue_burst\nkey a\nkey enter\ndump %s/queue_deliberate\n' "$D" "$D"
 } >"$tmp/queueburst.script"
 tui "$tmp/queueburst.script" 100 30
 expect "the queues: a typed 'ea' acknowledges nothing, and says why" "$D/queue_burst" "Keys arrived too fast: nothing was done to this item"
@@ -1309,7 +1309,7 @@ else bad "the queues: 'Zhao Dan' typed at a person's pace, then Enter, takes no 
 absent "...and says typing does nothing there" "$D/queue_typed" "Typing here does nothing" "Why did the client decline"
 {
     login
-    printf 'key e\ntype Zhao\nkey down\nkey up\nkey a\ndump %s/queue_after_typed\n' "$D"
+    printf 'key e\ntype Zhao\nkey down\nkey up\nkey a\nkey enter\ndump %s/queue_after_typed\n' "$D"
 } >"$tmp/queuelook.script"
 tui "$tmp/queuelook.script" 100 30
 expect "...after a look (the selection moved), a acknowledges" "$D/queue_after_typed" "Done: acknowledged"
@@ -1321,5 +1321,39 @@ expect "...after a look (the selection moved), a acknowledges" "$D/queue_after_t
 } >"$tmp/queuex.script"
 tui "$tmp/queuex.script" 100 30
 absent "x as reception: refused at once, saying a receptionist may not close" "$D/queue_x_reception" "may not close" "Close with the outcome"
+
+# thirty-sixth receptionist: words made of the queue's step letters, typed at any pace, took steps: "eada" from the
+# front desk acknowledged a RED client, "dai xu" then Enter recorded a decline, "cat" logged a contact, and a
+# supervisor's "cai" then Enter confirmed an ORANGE level. No step is taken by one key now: each is asked again,
+# naming the client, and a letter puts the question away
+steps() { sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action IN ('ack', 'decline', 'contact', 'confirm', 'raise', 'close', 'assign')"; }
+for who in "Wendy Words" "Wes Words"; do # two RED clients nobody has acknowledged, and an ORANGE one
+    sed "s/^{/{\"client\":{\"name\":\"$who\",\"phone\":\"13700003333\"},/" assets/examples/red.json >"$tmp/ww.json"
+    cli "$R\n" --user desk intake new "$tmp/ww.json" >/dev/null 2>&1
+done
+sed 's/^{/{"client":{"name":"Olga Words","phone":"13700003334"},/' assets/examples/orange.json >"$tmp/ow.json"
+cli "$R\n" --user desk intake new "$tmp/ow.json" >/dev/null 2>&1
+{
+    login
+    printf 'type eada\ndump %s/words_eada\nkey esc\nkey esc\n' "$D"
+    printf 'key e\ntype dai xu\nkey enter\nkey esc\nkey esc\nkey esc\n'
+    printf 'key e\ntype cat\nkey esc\nkey esc\n'
+    printf 'key e\ntype xu1\nkey enter\ndump %s/words_xu1\nkey esc\nkey esc\nkey esc\nkey f4\n' "$D"
+    printf 'type admin\nkey enter\ntype %s\nkey enter\nkey e\ntype cai\nkey enter\nkey esc\nkey esc\nkey esc\nkey f4\n' "$P"
+} >"$tmp/words.script"
+steps_before=$(steps)
+tui "$tmp/words.script" 100 30
+steps_after=$(steps)
+if [ "$steps_before" = "$steps_after" ]; then ok "the queues: 'eada', 'dai xu' Enter, 'cat', 'xu1' Enter and a supervisor's 'cai' Enter take no step"
+else bad "the queues: 'eada', 'dai xu' Enter, 'cat', 'xu1' Enter and 'cai' Enter take no step ($steps_before, then $steps_after)"; fi
+expect "...'eada': the question put away, said so" "$D/words_eada" "Put away: letters are no answer there\\|Typing here does nothing"
+absent "...'xu1' Enter: no raise prompt left open" "$D/words_xu1" "triage" "Why raise it"
+{
+    login
+    printf 'key e\nkey a\ndump %s/step_asked\nkey enter\ndump %s/step_taken\nkey q\nkey q\n' "$D" "$D"
+} >"$tmp/stepask.script"
+tui "$tmp/stepask.script" 100 30
+expect "a: asked again, naming the client and the level" "$D/step_asked" "Acknowledge [A-Z.]* [0-9a-f]* (RED)? Enter: yes"
+expect "...Enter: acknowledged" "$D/step_taken" "Done: acknowledged"
 
 finish

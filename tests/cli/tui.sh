@@ -295,6 +295,7 @@ key enter
 key e
 dump $D/red_open
 key a
+key enter
 dump $D/red_acked
 advance 14401
 tick

@@ -76,7 +76,7 @@ step "F3 leaves the intake" "Front desk"
 keys x
 step "x asks to discard" "Discard the unfinished"
 keys y
-keys q
+keys q y
 step "quit" "EXITED 0"
 tmux kill-session -t "$S"
 
@@ -101,7 +101,7 @@ paced "$S" Enter 0
 step "Enter goes on, and the first answer is taken at once" "PHQ-2   Question 2 of 2"
 keys F3
 step "F3 leaves the call" "Front desk"
-paced "$S" x y q
+paced "$S" x y q y
 step "quit again" "EXITED 0"
 tmux kill-session -t "$S"
 
@@ -139,7 +139,7 @@ paced "$S" x
 step "x asks to discard the orange draft" "Type discard"
 keys discard Enter
 step "discarded" "Front desk"
-paced "$S" q
+paced "$S" q y
 step "quit after the ASQ walk" "EXITED 0"
 tmux kill-session -t "$S"
 

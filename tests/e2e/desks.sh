@@ -65,8 +65,8 @@ tmux send-keys -t B Enter
 step "desk B: confirmed" B "Done: level confirmed (clin"
 if wait_in A "RED *confirmed" 2; then ok "desk A: B's confirmation within 2 seconds"; else bad "desk A: B's confirmation within 2 seconds" A; fi
 if wait_in A "clin *confirm" 2; then ok "desk A: the history says who"; else bad "desk A: the history" A; fi
-tmux send-keys -t A q q
-tmux send-keys -t B q q
+tmux send-keys -t A q q y
+tmux send-keys -t B q q y
 step "desk A quits cleanly" A "EXITED 0"
 step "desk B quits cleanly" B "EXITED 0"
 finish

@@ -141,8 +141,8 @@ tmux send-keys -t B -l "evaluated in person: safety plan made"
 tmux send-keys -t B Enter
 step "desk B: writes after the restore (confirmed)" B "Done: level confirmed (clin"
 if wait_in A "RED *confirmed" 5; then ok "desk A: B's confirmation after the restore"; else bad "desk A: B's confirmation after the restore" A; fi
-tmux send-keys -t A q q
-tmux send-keys -t B q q
+tmux send-keys -t A q q y
+tmux send-keys -t B q q y
 step "desk A quits cleanly" A "EXITED 0"
 step "desk B quits cleanly" B "EXITED 0"
 

@@ -185,7 +185,7 @@ part_desk() {
     shows "summary decline reason: the text" "> $EXP"
     keys Enter
     need "the decline is recorded" "Recorded: the client declined" || return
-    keys Enter q
+    keys Enter q y
     need "desk: quit exits 0" "EXITED 0" || return
     need "...and the terminal is back in cooked mode (icanon, echo)" "^icanon echo" || return
     cli "$A\n" --user admin client find 13912345678 --json >"$tmp/found.json" 2>&1
@@ -223,7 +223,7 @@ part_queue() {
     need "lowered" "Done: level confirmed (clin" || return
     keys 4
     shows "the history holds the reason as typed, bad bytes dropped" "orange->green: $LOW_EXP" "clin *confirm .*"
-    paced "$S" d # a step key at a person's pace: one right behind another key is held (the queues' burst guard)
+    paced "$S" d Enter # a step key at a person's pace, then Enter takes it (the queues ask each step again)
     need "d: the decline prompt" "Why did the client decline" || return
     garble "" "Z"
     clean "queue decline reason: $n_inputs inputs"
@@ -232,7 +232,7 @@ part_queue() {
     need "declined" "Done: decline recorded (clin" || return
     shows "the history holds the queue's decline reason" ": $EXP" "clin *declined* .*"
     shows "...and the summary's decline reason, stored as typed" ": $DECL_EXP" "desk *declined* .*"
-    keys q q
+    keys q q y
     need "clin: quit exits 0" "EXITED 0" || return
 }
 
@@ -270,7 +270,7 @@ part_admin() {
     clean "staff passphrase again: $n_inputs inputs"
     keys C-s
     need "the member is added" "ndsk: added" || return
-    keys q q
+    keys q q y
     need "admin: quit exits 0" "EXITED 0" || return
     need "...and the terminal is back in cooked mode" "^icanon echo" || return
     cli "$A\n" --user admin roster list >"$tmp/roster" 2>&1

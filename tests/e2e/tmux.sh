@@ -77,6 +77,8 @@ step "saved: the summary with the queue deadline" "m left"
 keys Enter
 step "the front desk shows the red item" "RED ALERT"
 keys q
+step "q with a RED client waiting asks first" "RED clients waiting for a person: 1"
+keys y
 step "quit: the process exits cleanly" "EXITED 0"
 tmux kill-session -t "$S"
 # the terminal closed under it (SIGHUP) in the middle of an intake: nothing entered is lost
