@@ -1277,6 +1277,14 @@ tui "$tmp/queueburst.script" 100 30
 expect "the queues: a typed 'ea' acknowledges nothing, and says why" "$D/queue_burst" "Keys arrived too fast: nothing was done to this item"
 absent "...no step taken" "$D/queue_burst" "Keys arrived too fast" "Done: acknowledged"
 expect "...the same key a moment later acknowledges" "$D/queue_deliberate" "Done: acknowledged"
+# every queue step taken so far, and a walk that must take none of them
+steps() { sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action IN ('ack', 'decline', 'contact', 'confirm', 'raise', 'close', 'assign')"; }
+took_no_step() { # name script
+    steps_before=$(steps)
+    tui "$2" 100 30
+    steps_after=$(steps)
+    if [ "$steps_before" = "$steps_after" ]; then ok "$1"; else bad "$1 ($steps_before, then $steps_after)"; fi
+}
 # thirty-third receptionist: after a pause, "alice" acknowledged with its a, and "david" opened the decline with its d
 # and recorded "avid" as the reason: a step key with more keys right behind it is the start of a word, held
 {
@@ -1285,11 +1293,7 @@ expect "...the same key a moment later acknowledges" "$D/queue_deliberate" "Done
 } >"$tmp/queueword.script"
 printf '{"client":{"name":"Rita Burst","phone":"13700002222"},"answers":{"asq":["yes","yes","yes","yes","yes"]}}' >"$tmp/rb.json"
 cli "$R\n" --user desk intake new "$tmp/rb.json" >/dev/null 2>&1
-steps_before=$(sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action IN ('ack', 'decline')")
-tui "$tmp/queueword.script" 100 30
-steps_after=$(sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action IN ('ack', 'decline')")
-if [ "$steps_before" = "$steps_after" ]; then ok "the queues: 'alice' and 'david' typed after a pause take no step"
-else bad "the queues: 'alice' and 'david' typed after a pause take no step ($steps_before, then $steps_after)"; fi
+took_no_step "the queues: 'alice' and 'david' typed after a pause take no step" "$tmp/queueword.script"
 absent "the queues: 'alice' typed after a pause acknowledges nothing" "$D/queue_word_a" "Keys arrived too fast\|Typing here does nothing" "Done: acknowledged"
 absent "...'david' opens no decline prompt" "$D/queue_word_d" "Keys arrived too fast\|Typing here does nothing" "Why did the client decline"
 
@@ -1301,11 +1305,7 @@ absent "...'david' opens no decline prompt" "$D/queue_word_d" "Keys arrived too 
     login
     printf 'key e\ntype Zhao Dan\ndump %s/queue_typed\nkey enter\nkey esc\nkey q\nkey q\n' "$D"
 } >"$tmp/queuetyped.script"
-steps_before=$(sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action IN ('ack', 'decline')")
-tui "$tmp/queuetyped.script" 100 30
-steps_after=$(sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action IN ('ack', 'decline')")
-if [ "$steps_before" = "$steps_after" ]; then ok "the queues: 'Zhao Dan' typed at a person's pace, then Enter, takes no step"
-else bad "the queues: 'Zhao Dan' typed at a person's pace, then Enter, takes no step ($steps_before, then $steps_after)"; fi
+took_no_step "the queues: 'Zhao Dan' typed at a person's pace, then Enter, takes no step" "$tmp/queuetyped.script"
 absent "...and says typing does nothing there" "$D/queue_typed" "Typing here does nothing" "Why did the client decline"
 {
     login
@@ -1326,7 +1326,6 @@ absent "x as reception: refused at once, saying a receptionist may not close" "$
 # front desk acknowledged a RED client, "dai xu" then Enter recorded a decline, "cat" logged a contact, and a
 # supervisor's "cai" then Enter confirmed an ORANGE level. No step is taken by one key now: each is asked again,
 # naming the client, and a letter puts the question away
-steps() { sqlite3 "$DB" "SELECT count(*) FROM queue_events WHERE action IN ('ack', 'decline', 'contact', 'confirm', 'raise', 'close', 'assign')"; }
 for who in "Wendy Words" "Wes Words"; do # two RED clients nobody has acknowledged, and an ORANGE one
     sed "s/^{/{\"client\":{\"name\":\"$who\",\"phone\":\"13700003333\"},/" assets/examples/red.json >"$tmp/ww.json"
     cli "$R\n" --user desk intake new "$tmp/ww.json" >/dev/null 2>&1
@@ -1341,11 +1340,7 @@ cli "$R\n" --user desk intake new "$tmp/ow.json" >/dev/null 2>&1
     printf 'key e\ntype xu1\nkey enter\ndump %s/words_xu1\nkey esc\nkey esc\nkey esc\nkey f4\n' "$D"
     printf 'type admin\nkey enter\ntype %s\nkey enter\nkey e\ntype cai\nkey enter\nkey esc\nkey esc\nkey esc\nkey f4\n' "$P"
 } >"$tmp/words.script"
-steps_before=$(steps)
-tui "$tmp/words.script" 100 30
-steps_after=$(steps)
-if [ "$steps_before" = "$steps_after" ]; then ok "the queues: 'eada', 'dai xu' Enter, 'cat', 'xu1' Enter and a supervisor's 'cai' Enter take no step"
-else bad "the queues: 'eada', 'dai xu' Enter, 'cat', 'xu1' Enter and 'cai' Enter take no step ($steps_before, then $steps_after)"; fi
+took_no_step "the queues: 'eada', 'dai xu' Enter, 'cat', 'xu1' Enter and a supervisor's 'cai' Enter take no step" "$tmp/words.script"
 expect "...'eada': the question put away, said so" "$D/words_eada" "Put away: letters are no answer there\\|Typing here does nothing"
 absent "...'xu1' Enter: no raise prompt left open" "$D/words_xu1" "triage" "Why raise it"
 {
