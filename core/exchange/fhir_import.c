@@ -1861,6 +1861,11 @@ static bool attachment_names(json_t *v, const char *code) {
             size_t n = 0;
             char *text = secret_base64_open(json_string_value(x), json_string_length(x), &n);
             bool named = text && memmem(text, n, code, strlen(code)) != NULL;
+            /* a Questionnaire attached (a form's definition, blank) states no answer (twenty-fourth outside integrator) */
+            json_t *doc = named ? json_loadb(text, n, 0, NULL) : NULL;
+            const char *doc_type = json_string_value(json_object_get(doc, "resourceType"));
+            if (doc_type && !strcmp(doc_type, "Questionnaire")) named = false;
+            json_decref(doc);
             secret_free(text);
             if (named) return true;
         } else if (attachment_names(x, code)) {
@@ -1888,19 +1893,28 @@ static bool holds_screen(json_t *v, bool top) {
     size_t k;
     json_t *x;
     const char *key;
-    if (json_is_string(v)) return top && strcasestr(json_string_value(v), "questionnaireresponse") != NULL;
+    if (json_is_string(v)) { /* the resource written as a string, or a resource's JSON in a string (a valueString) */
+        const char *t = json_string_value(v);
+        while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n') t++;
+        return (top || *t == '{') && strcasestr(t, "questionnaireresponse") != NULL;
+    }
     if (json_is_array(v)) {
         json_array_foreach(v, k, x) if (holds_screen(x, false)) return true;
         return false;
     }
     const char *type = json_string_value(json_object_get(v, "resourceType"));
     if (type && screen_type(type) && (!top || strcmp(type, "QuestionnaireResponse") != 0)) return true;
+    /* a resource with no resourceType (or one that is no string) that has a response's questionnaire and items */
+    if (top && !type && json_object_get(v, "questionnaire") && json_is_array(json_object_get(v, "item"))) return true;
     json_object_foreach(v, key, x) {
         if (!strcmp(key, "contained")) continue; /* read as resources of their own */
-        if (!strcmp(key, "data") && json_is_string(x)) {
+        if ((!strcmp(key, "data") || !strcmp(key, "valueBase64Binary")) && json_is_string(x)) {
             size_t n = 0;
             char *text = secret_base64_open(json_string_value(x), json_string_length(x), &n);
-            bool screen = text && strcasestr(text, "questionnaireresponse") != NULL;
+            /* a response as JSON or XML, not the word in a letter or a PDF's metadata (twenty-fourth outside
+             * integrator: those refused valid negative files) */
+            bool screen = text && ((strcasestr(text, "questionnaireresponse") && strstr(text, "\"resourceType\"")) ||
+                                   strstr(text, "<QuestionnaireResponse"));
             secret_free(text);
             if (screen) return true;
         } else if (holds_screen(x, false)) {
@@ -1908,6 +1922,40 @@ static bool holds_screen(json_t *v, bool top) {
         }
     }
     return false;
+}
+
+/* Whether a string of v (at any depth, contained resources aside) holds needle */
+static bool any_string_holds(json_t *v, const char *needle) {
+    size_t k;
+    json_t *x;
+    const char *key;
+    if (json_is_string(v)) return strstr(json_string_value(v), needle) != NULL;
+    if (json_is_array(v)) {
+        json_array_foreach(v, k, x) if (any_string_holds(x, needle)) return true;
+        return false;
+    }
+    json_object_foreach(v, key, x) if (strcmp(key, "contained") != 0 && any_string_holds(x, needle)) return true;
+    return false;
+}
+
+/* A form with a safety item and no LOINC code for it (the ASQ) that resource r names by triage's own identifiers (its
+ * canonical, urn:triage:questionnaire:ID, its answer system): its answers are in a shape triage does not read (twenty-
+ * fourth outside integrator: an acute ASQ sent as five Observations coded item1..item5 beside a negative PHQ-9 was
+ * saved green). NULL when none. */
+static const form *names_unread_safety_form(const engine *e, json_t *r) {
+    for (int fi = 0; fi < e->forms.n; fi++) {
+        const form *f = e->forms.v[fi];
+        bool safety = false;
+        for (int k = 0; k < f->n_items && !safety; k++) safety = f->items[k].safety && !(f->items[k].loinc && *f->items[k].loinc);
+        if (!safety) continue;
+        char url[256], urn[128], answers[128];
+        fhir_questionnaire_url(f, url, sizeof url);
+        snprintf(urn, sizeof urn, "urn:triage:questionnaire:%s", f->id);
+        snprintf(answers, sizeof answers, "%s%s", FHIR_ANSWERS, f->id);
+        const char *shown = strstr(url, "://") ? strstr(url, "://") + 3 : url; /* http or https */
+        if (any_string_holds(r, shown) || any_string_holds(r, urn) || any_string_holds(r, answers)) return f;
+    }
+    return NULL;
 }
 
 /* A resource of the file (not a response, read by the response reader, nor a Questionnaire, a definition) that names a
@@ -1952,6 +2000,22 @@ static void unread_safety_mentions(const engine *e, const res *all, int n, probl
                                 in, shown, id, f->id, f->items[k].id, f->items[k].loinc);
                 said = true;
             }
+        }
+        const form *unread = said ? NULL : names_unread_safety_form(e, r);
+        if (!said && unread) {
+            char id[60], shown[60], in[32] = "";
+            text_for_display(json_is_object(r) ? json_string_value(json_object_get(r, "id")) ?: "(no id)" : "(a string)", 40,
+                             id, sizeof id);
+            text_for_display(type ? type : "(no resourceType)", 40, shown, sizeof shown);
+            if (all[j].entry >= 0) snprintf(in, sizeof in, "entry[%d] ", all[j].entry);
+            if (p)
+                problem(p, "%s%s %s names %s, whose answers triage reads only in a QuestionnaireResponse: nothing was "
+                           "imported", in, shown, id, unread->id);
+            if (b)
+                safety_line(b, "SAFETY: %s%s %s names %s, a screen with safety items, in a shape triage does not read: "
+                               "its answers are not known, which counts as positive: nothing was imported (the problems "
+                               "below); see to the client now", in, shown, id, unread->id);
+            continue;
         }
         if (said || !holds_screen(r, true)) continue;
         char id[60], shown[60], in[32] = "";
@@ -2002,6 +2066,7 @@ static void take_resource(json_t *r, const char *url, int entry, int depth, res 
                                    "items but are not imported (send them as entries of one Bundle)",
                      entry, type);
         if (depth < 8) gather_nested(r, entry, depth + 1, all, n, cap, nested, size);
+        if (!strcmp(type, "Parameters")) add_resource(r, url, entry, all, n, cap); /* its valueAttachment, valueString */
         return;
     }
     add_resource(r, url, entry, all, n, cap);
@@ -2093,7 +2158,10 @@ static res *file_resources(json_t *root, int *n, char *bad_type, size_t size, er
         char shown[60];
         text_for_display(type, 40, shown, sizeof shown);
         snprintf(bad_type, size, "resourceType `%s`: expected a Bundle or a QuestionnaireResponse", shown);
-        if (!strcmp(type, "Parameters")) gather_nested(root, -1, 0, &all, n, &cap, nested, sizeof nested);
+        if (!strcmp(type, "Parameters")) { /* its resources, and the wrapper itself (a valueAttachment, a valueString) */
+            gather_nested(root, -1, 0, &all, n, &cap, nested, sizeof nested);
+            add_resource(root, "", -1, &all, n, &cap);
+        }
         else take_resource(root, "", -1, 0, &all, n, &cap, nested, sizeof nested); /* an Observation of item 9: its SAFETY line */
         return all;
     }

@@ -1212,4 +1212,32 @@ for f in doc bin misspelt lower string; do
 done
 check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
 
+# twenty-fourth outside integrator: an acute ASQ sent as Observations coded by triage's ASQ ids, inside a Parameters'
+# valueString or valueAttachment, or as an entry with no resourceType, beside a negative PHQ-9, was saved green; and
+# a letter or a PDF's metadata with the word QuestionnaireResponse, or a blank Questionnaire attached, refused a
+# valid negative file. Now the first are refused SAFETY first, the second imported
+fresh int24
+obs_asq() { # item value
+    printf '{"resource":{"resourceType":"Observation","id":"a%s","status":"final",%s,"code":{"coding":[{"system":"urn:triage:questionnaire:asq","code":"%s"}]},"valueCodeableConcept":{"coding":[{"system":"urn:triage:answers:asq","code":"%s"}]}}}' "$1" "$subj" "$1" "$2"
+}
+bundle "$(q_neg),$(obs_asq item1 yes),$(obs_asq item5 yes)" >"$tmp/i24-obs.json"
+esc=$(printf '%s' "$asq_acute" | sed 's/"/\\"/g')
+printf '{"resourceType":"Parameters","parameter":[{"name":"screen","valueString":"%s"}]}' "$esc" >"$tmp/i24-params.json"
+bundle "$(q_neg),{\"resource\":$(printf '%s' "$asq_acute" | sed 's/"resourceType":"QuestionnaireResponse",//')}" >"$tmp/i24-nort.json"
+for f in obs params nort; do
+    import "$tmp/i24-$f.json"
+    check "an acute ASQ beside a negative PHQ-9 ($f): refused, SAFETY first" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+doc() { # content-type text
+    printf '{"resource":{"resourceType":"DocumentReference","id":"d%s","status":"current",%s,"content":[{"attachment":{"contentType":"%s","data":"%s"}}]}}' \
+        "$(printf '%s' "$1" | tr -dc a-z)" "$subj" "$1" "$(printf '%s' "$2" | base64 -w 0)"
+}
+qblank=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(d))" "$FX/../lforms-phq9-questionnaire.json")
+bundle "$(q_neg),$(doc text/plain 'Referral: the EHR QuestionnaireResponse renderer printed this letter.'),$(doc application/pdf '%PDF-1.4 /Producer (EHR QuestionnaireResponse renderer)'),$(doc application/fhir+json "$qblank")" >"$tmp/i24-docs-neg.json"
+import "$tmp/i24-docs-neg.json"
+check "a negative PHQ-9 with a letter and a PDF naming QuestionnaireResponse and a blank PHQ-9 Questionnaire attached: imported, green" \
+    sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'green ' ]"
+
 finish
