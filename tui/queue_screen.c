@@ -619,15 +619,18 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
      * ("cai" then Enter confirmed an ORANGE level; "xu" then 1 opened a RED raise: thirty-sixth receptionist), so the
      * prompt is put away, said, and the typing held */
     bool choosing = q->prompt == QP_STEP || q->prompt == QP_LEVEL || q->prompt == QP_OUTCOME || q->prompt == QP_COUNSELOR;
+    bool key = ev->kind == EV_CHAR || ev->kind == EV_KEY; /* the clock's tick is no answer (it put a question away) */
     if (choosing && ((ev->kind == EV_CHAR && !(ev->ch >= L'0' && ev->ch <= L'9') && iswprint((wint_t)ev->ch)) ||
-                     (q->prompt == QP_STEP && act != UA_CHOOSE))) {
+                     (q->prompt == QP_STEP && key && act != UA_CHOOSE))) {
         q->prompt = QP_NONE;
         q->typing_until = ev->kind == EV_CHAR ? input_key_ms() + 3 * (int64_t)a->e->cfg.queue_settle_ms : 0;
         app_message(a, true, "%s", keyed("queue_prompt_put_away"));
         return react(RE_REDRAW);
     }
     switch (q->prompt) {
-    case QP_STEP: /* Enter: the step is taken; a decline asks its reason next */
+    case QP_STEP: /* Enter, and nothing else (a tick of the clock is no answer): the step is taken; a decline asks its
+                   * reason next */
+        if (act != UA_CHOOSE || !key) return react(RE_REDRAW);
         if (q->rq.action == QA_DECLINE) q->prompt = QP_REASON;
         else submit(a);
         return react(RE_REDRAW);
@@ -831,7 +834,15 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
         return react(RE_REDRAW);
     case UA_CHOOSE: return open_record(a);
     case UA_QUIT: return switch_to(SCR_HOME);
-    default: return request(a, act);
+    default: {
+        reaction r = request(a, act);
+        /* a step key refused at once (a role that may not, an item past that step) asked nothing: it may be the first
+         * letter of a word ("ca", "ta", "Tad" then Enter acknowledged and declined: thirty-seventh receptionist), so
+         * what follows is held as typing */
+        if (step_key(q, act) && q->prompt == QP_NONE && ev->kind == EV_CHAR)
+            q->typing_until = input_key_ms() + 3 * (int64_t)a->e->cfg.queue_settle_ms;
+        return r;
+    }
     }
 }
 

@@ -1351,4 +1351,25 @@ tui "$tmp/stepask.script" 100 30
 expect "a: asked again, naming the client and the level" "$D/step_asked" "Acknowledge [A-Z.]* [0-9a-f]* (RED)? Enter: yes"
 expect "...Enter: acknowledged" "$D/step_taken" "Done: acknowledged"
 
+# thirty-seventh receptionist: a step key refused at once (reception's c and x, t with no counselor, a on an item
+# acknowledged) asked nothing and held nothing, so "ca", "xa", "ta" then Enter acknowledged, and "Tad" Enter "Smith"
+# Enter recorded a decline with "Smith" as its reason; and the clock's tick put every question away after a second
+for who in "Cara Words" "Tad Words"; do
+    sed "s/^{/{\"client\":{\"name\":\"$who\",\"phone\":\"13700003335\"},/" assets/examples/red.json >"$tmp/cw.json"
+    cli "$R\n" --user desk intake new "$tmp/cw.json" >/dev/null 2>&1
+done
+{
+    login
+    printf 'key e\ntype ca\nkey enter\nkey esc\nkey esc\nkey e\ntype xa\nkey enter\nkey esc\nkey esc\n'
+    printf 'key e\ntype ta\nkey enter\nkey esc\nkey esc\nkey e\ntype Tad\nkey enter\ntype Smith\nkey enter\nkey esc\nkey esc\nkey f4\n'
+} >"$tmp/refusedwords.script"
+took_no_step "the queues: 'ca', 'xa', 'ta' then Enter, and 'Tad' Enter 'Smith' Enter, take no step" "$tmp/refusedwords.script"
+{
+    login
+    printf 'key e\nkey a\ntick\ntick\ntick\ndump %s/step_ticked\nkey enter\ndump %s/step_after_ticks\nkey f4\n' "$D" "$D"
+} >"$tmp/ticks.script"
+tui "$tmp/ticks.script" 100 30
+expect "a: the question stays while the clock ticks" "$D/step_ticked" "Acknowledge .*Enter: yes"
+expect "...and Enter three seconds later takes it" "$D/step_after_ticks" "Done: acknowledged"
+
 finish
