@@ -398,9 +398,11 @@ static void draw_prompt(app *a, int y, int width) {
         break;
     case QP_FILTER: snprintf(line, sizeof line, "%s %s_", keyed("prompt_filter"), q->filter); break;
     case QP_COUNSELOR: snprintf(line, sizeof line, "%s", keyed("prompt_counselor")); break;
-    case QP_STEP: {
-        const queue_item *it = q->sel < q->n ? &q->items[q->sel] : NULL;
-        const queue_row_view *v = q->sel < q->n ? &q->views[q->sel] : NULL;
+    case QP_STEP: { /* the item the step is for (its id, kept when the question opened), wherever the list moved it */
+        const queue_item *it = NULL;
+        const queue_row_view *v = NULL;
+        for (int i = 0; i < q->n && !it; i++)
+            if (!strcmp(q->items[i].id, q->item_id)) it = &q->items[i], v = &q->views[i];
         char who[96] = "";
         if (it && v) snprintf(who, sizeof who, "%s %s (%s)", v->initials, v->short_id, level_tr(it->level));
         snprintf(line, sizeof line, "%s %s%s%s%s %s", tr(q->rq.action == QA_ACK       ? "step_ack"
