@@ -1942,7 +1942,11 @@ static bool any_string_holds(json_t *v, const char *needle) {
  * canonical, urn:triage:questionnaire:ID, its answer system): its answers are in a shape triage does not read (twenty-
  * fourth outside integrator: an acute ASQ sent as five Observations coded item1..item5 beside a negative PHQ-9 was
  * saved green). NULL when none. */
-static const form *names_unread_safety_form(const engine *e, json_t *r) {
+static const form *names_unread_safety_form(const engine *e, json_t *r, const res *all, int n) {
+    /* an Observation (or a resource of no type): one that carries answers; a Provenance, a Task, a CarePlan or a
+     * CodeSystem naming the ASQ holds none (twenty-fifth outside integrator: each refused a valid negative file) */
+    const char *type = json_string_value(json_object_get(r, "resourceType"));
+    if (type && strcmp(type, "Observation") != 0) return NULL;
     for (int fi = 0; fi < e->forms.n; fi++) {
         const form *f = e->forms.v[fi];
         bool safety = false;
@@ -1953,7 +1957,22 @@ static const form *names_unread_safety_form(const engine *e, json_t *r) {
         snprintf(urn, sizeof urn, "urn:triage:questionnaire:%s", f->id);
         snprintf(answers, sizeof answers, "%s%s", FHIR_ANSWERS, f->id);
         const char *shown = strstr(url, "://") ? strstr(url, "://") + 3 : url; /* http or https */
-        if (any_string_holds(r, shown) || any_string_holds(r, urn) || any_string_holds(r, answers)) return f;
+        char bands[128], item_code[64];
+        snprintf(bands, sizeof bands, "urn:triage:bands:%s", f->id);
+        snprintf(item_code, sizeof item_code, "%s/", f->id); /* triage's export codes an item "asq/item1" */
+        bool named = any_string_holds(r, shown) || any_string_holds(r, urn) || any_string_holds(r, answers) ||
+                     any_string_holds(r, bands) ||
+                     (any_string_holds(r, "urn:triage:questionnaire") && any_string_holds(r, item_code));
+        if (!named) continue;
+        /* an Observation derived from a response of this form in the file: the response is read, with its SAFETY line
+         * when it states a positive (extracted observations that agree refused a valid file: twenty-fifth) */
+        bool of_a_response = false;
+        for (int j = 0; j < n && !of_a_response; j++) {
+            const char *t = json_string_value(json_object_get(all[j].resource, "resourceType"));
+            of_a_response = t && !strcmp(t, "QuestionnaireResponse") && derived_from(r, &all[j]) &&
+                            fhir_form_of(&e->forms, json_string_value(json_object_get(all[j].resource, "questionnaire"))) == f;
+        }
+        if (!of_a_response) return f;
     }
     return NULL;
 }
@@ -2001,7 +2020,7 @@ static void unread_safety_mentions(const engine *e, const res *all, int n, probl
                 said = true;
             }
         }
-        const form *unread = said ? NULL : names_unread_safety_form(e, r);
+        const form *unread = said ? NULL : names_unread_safety_form(e, r, all, n);
         if (!said && unread) {
             char id[60], shown[60], in[32] = "";
             text_for_display(json_is_object(r) ? json_string_value(json_object_get(r, "id")) ?: "(no id)" : "(a string)", 40,

@@ -1240,4 +1240,23 @@ import "$tmp/i24-docs-neg.json"
 check "a negative PHQ-9 with a letter and a PDF naming QuestionnaireResponse and a blank PHQ-9 Questionnaire attached: imported, green" \
     sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'green ' ]"
 
+# twenty-fifth outside integrator: ASQ Observations coded as triage's own export codes them (urn:triage:questionnaire,
+# asq/item1), or an ASQ band (urn:triage:bands:asq), beside a negative PHQ-9, saved green; a Provenance, a Task or a
+# CodeSystem naming the ASQ beside negative screens refused a valid file (they hold no answers)
+fresh int25
+obs_exp() { # item value
+    printf '{"resource":{"resourceType":"Observation","id":"e%s","status":"final",%s,"code":{"coding":[{"system":"urn:triage:questionnaire","code":"asq/%s"}]},"valueBoolean":%s}}' "$1" "$subj" "$1" "$2"
+}
+bundle "$(q_neg),$(obs_exp item1 true),$(obs_exp item5 true)" >"$tmp/i25-obs.json"
+bundle "$(q_neg),{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"band\",\"status\":\"final\",$subj,\"code\":{\"text\":\"ASQ screening result\"},\"valueCodeableConcept\":{\"coding\":[{\"system\":\"urn:triage:bands:asq\",\"code\":\"acute_positive\"}]}}}" >"$tmp/i25-band.json"
+for f in obs band; do
+    import "$tmp/i25-$f.json"
+    check "an acute ASQ as triage's export codes it, beside a negative PHQ-9 ($f): refused, SAFETY first" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: .*names asq'" _ "$err"
+done
+check "...nothing imported" sh -c "[ -z '$(levels)' ]"
+bundle "$(q_neg),{\"resource\":{\"resourceType\":\"Provenance\",\"id\":\"pv\",\"recorded\":\"2026-03-10T14:00:00Z\",\"target\":[{\"reference\":\"urn:uuid:0b1e2c3d-0000-4000-8000-000000000401\"}],\"entity\":[{\"role\":\"source\",\"what\":{\"display\":\"http://triage.example/fhir/Questionnaire/asq\"}}],\"agent\":[{\"who\":{\"display\":\"EHR\"}}]}},{\"resource\":{\"resourceType\":\"CodeSystem\",\"id\":\"cs\",\"url\":\"urn:triage:answers:asq\",\"status\":\"active\",\"content\":\"complete\"}}" >"$tmp/i25-names.json"
+import "$tmp/i25-names.json"
+check "a Provenance and a CodeSystem naming the ASQ beside a negative PHQ-9: imported, green" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'green ' ]"
+
 finish
