@@ -808,6 +808,9 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
         /* ...or one with more keys right behind it: the first letter of a word ("alice": a acknowledged, and the rest
          * was held; "david": d opened the decline and the rest was recorded as its reason: thirty-third receptionist) */
         if (step_key(q, act) && now < q->typing_until) { /* the typing goes on: said as typing, not as speed */
+            /* ...and held from this key on: a word whose last letters are step letters ("eada" at 0.9 s a key) let
+             * the hold run out under them, and its Enter took the step (thirty-eighth receptionist) */
+            q->typing_until = now + 3 * (int64_t)a->e->cfg.queue_settle_ms;
             app_message(a, true, "%s", keyed("queue_typing"));
             return react(RE_REDRAW);
         }

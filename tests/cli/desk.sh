@@ -1372,4 +1372,18 @@ tui "$tmp/ticks.script" 100 30
 expect "a: the question stays while the clock ticks" "$D/step_ticked" "Acknowledge .*Enter: yes"
 expect "...and Enter three seconds later takes it" "$D/step_after_ticks" "Done: acknowledged"
 
+# thirty-eighth receptionist: a held step key did not restart the hold, so a word whose last letters were step letters
+# ("eada", "Zhao Ada", "Zhao Tac" at 0.9 s a key) let it run out under them and the Enter took the step. Here each key
+# comes 0.9 s after the one before (the hold is 2.1 s): a script's `soon` key comes 0.15 s after the last, so a
+# `type` key (1 s) stands in, and the hold must outlast it from every held key
+for who in "Eva Words" "Ed Words"; do
+    sed "s/^{/{\"client\":{\"name\":\"$who\",\"phone\":\"13700003336\"},/" assets/examples/red.json >"$tmp/ew.json"
+    cli "$R\n" --user desk intake new "$tmp/ew.json" >/dev/null 2>&1
+done
+{
+    login
+    printf 'key e\ntype Zhao Ada\nkey enter\nkey esc\nkey esc\nkey e\ntype eadada\nkey enter\nkey esc\nkey esc\nkey f4\n'
+} >"$tmp/rearm.script"
+took_no_step "the queues: 'Zhao Ada' and 'eadada' then Enter (each held key holding what follows) take no step" "$tmp/rearm.script"
+
 finish
