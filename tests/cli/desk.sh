@@ -1285,6 +1285,14 @@ took_no_step() { # name script
     steps_after=$(steps)
     if [ "$steps_before" = "$steps_after" ]; then ok "$1"; else bad "$1 ($steps_before, then $steps_after)"; fi
 }
+new_clients() { # example phone name...: a client of assets/examples/EXAMPLE.json each, saved by reception, unseen
+    ex=$1 ph=$2
+    shift 2
+    for who in "$@"; do
+        sed "s/^{/{\"client\":{\"name\":\"$who\",\"phone\":\"$ph\"},/" "assets/examples/$ex.json" >"$tmp/nc.json"
+        cli "$R\n" --user desk intake new "$tmp/nc.json" >/dev/null 2>&1
+    done
+}
 # thirty-third receptionist: after a pause, "alice" acknowledged with its a, and "david" opened the decline with its d
 # and recorded "avid" as the reason: a step key with more keys right behind it is the start of a word, held
 {
@@ -1326,12 +1334,8 @@ absent "x as reception: refused at once, saying a receptionist may not close" "$
 # front desk acknowledged a RED client, "dai xu" then Enter recorded a decline, "cat" logged a contact, and a
 # supervisor's "cai" then Enter confirmed an ORANGE level. No step is taken by one key now: each is asked again,
 # naming the client, and a letter puts the question away
-for who in "Wendy Words" "Wes Words"; do # two RED clients nobody has acknowledged, and an ORANGE one
-    sed "s/^{/{\"client\":{\"name\":\"$who\",\"phone\":\"13700003333\"},/" assets/examples/red.json >"$tmp/ww.json"
-    cli "$R\n" --user desk intake new "$tmp/ww.json" >/dev/null 2>&1
-done
-sed 's/^{/{"client":{"name":"Olga Words","phone":"13700003334"},/' assets/examples/orange.json >"$tmp/ow.json"
-cli "$R\n" --user desk intake new "$tmp/ow.json" >/dev/null 2>&1
+new_clients red 13700003333 "Wendy Words" "Wes Words" # two RED clients nobody has acknowledged, and an ORANGE one
+new_clients orange 13700003334 "Olga Words"
 {
     login
     printf 'type eada\ndump %s/words_eada\nkey esc\nkey esc\n' "$D"
@@ -1354,10 +1358,7 @@ expect "...Enter: acknowledged" "$D/step_taken" "Done: acknowledged"
 # thirty-seventh receptionist: a step key refused at once (reception's c and x, t with no counselor, a on an item
 # acknowledged) asked nothing and held nothing, so "ca", "xa", "ta" then Enter acknowledged, and "Tad" Enter "Smith"
 # Enter recorded a decline with "Smith" as its reason; and the clock's tick put every question away after a second
-for who in "Cara Words" "Tad Words"; do
-    sed "s/^{/{\"client\":{\"name\":\"$who\",\"phone\":\"13700003335\"},/" assets/examples/red.json >"$tmp/cw.json"
-    cli "$R\n" --user desk intake new "$tmp/cw.json" >/dev/null 2>&1
-done
+new_clients red 13700003335 "Cara Words" "Tad Words"
 {
     login
     printf 'key e\ntype ca\nkey enter\nkey esc\nkey esc\nkey e\ntype xa\nkey enter\nkey esc\nkey esc\n'
@@ -1376,10 +1377,7 @@ expect "...and Enter three seconds later takes it" "$D/step_after_ticks" "Done: 
 # ("eada", "Zhao Ada", "Zhao Tac" at 0.9 s a key) let it run out under them and the Enter took the step. Here each key
 # comes 0.9 s after the one before (the hold is 2.1 s): a script's `soon` key comes 0.15 s after the last, so a
 # `type` key (1 s) stands in, and the hold must outlast it from every held key
-for who in "Eva Words" "Ed Words"; do
-    sed "s/^{/{\"client\":{\"name\":\"$who\",\"phone\":\"13700003336\"},/" assets/examples/red.json >"$tmp/ew.json"
-    cli "$R\n" --user desk intake new "$tmp/ew.json" >/dev/null 2>&1
-done
+new_clients red 13700003336 "Eva Words" "Ed Words"
 {
     login
     printf 'key e\ntype Zhao Ada\nkey enter\nkey esc\nkey esc\nkey e\ntype eadada\nkey enter\nkey esc\nkey esc\nkey f4\n'
