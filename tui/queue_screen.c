@@ -373,12 +373,25 @@ void queue_history_line(const app *a, const queue_history_entry *h, char *out, s
              hist_state(h->to_state), level, whom, h->reason ? ": " : "", h->reason ? h->reason : "");
 }
 
+/* The item a question acts on, as its row shows it ("D.C.R. 9980b0b2 (RED)"): found by the id kept when the question
+ * opened, wherever the list has moved it since. */
+static void step_whom(const queue_screen *q, char *out, size_t size) {
+    out[0] = '\0';
+    for (int i = 0; i < q->n; i++)
+        if (!strcmp(q->items[i].id, q->item_id)) {
+            snprintf(out, size, "%s %s (%s)", q->views[i].initials, q->views[i].short_id, level_tr(q->items[i].level));
+            return;
+        }
+}
+
 static void draw_prompt(app *a, int y, int width) {
     queue_screen *q = &a->q;
-    char line[1024];
+    char line[1024], who[96];
     switch (q->prompt) {
-    case QP_LEVEL:
-        snprintf(line, sizeof line, "%s  1 %s  2 %s  3 %s  4 %s   %s", keyed(q->rq.action == QA_RAISE ? "prompt_raise" : "prompt_confirm"),
+    case QP_LEVEL: /* named as a, t and d name it (its level confirmed with Enter alone: thirty-ninth receptionist) */
+        step_whom(q, who, sizeof who);
+        snprintf(line, sizeof line, "%s: %s  1 %s  2 %s  3 %s  4 %s   %s", who,
+                 keyed(q->rq.action == QA_RAISE ? "prompt_raise" : "prompt_confirm"),
                  level_word(LEVEL_RED), level_word(LEVEL_ORANGE), level_word(LEVEL_YELLOW), level_word(LEVEL_GREEN), key_of(UA_BACK, 1));
         break;
     case QP_REASON:
@@ -393,18 +406,14 @@ static void draw_prompt(app *a, int y, int width) {
                  q->reason);
         break;
     case QP_OUTCOME:
-        snprintf(line, sizeof line, "%s  1 %s  2 %s  3 %s  4 %s  5 %s   %s", tr("prompt_outcome"), tr("out_first_session"),
+        step_whom(q, who, sizeof who);
+        snprintf(line, sizeof line, "%s: %s  1 %s  2 %s  3 %s  4 %s  5 %s   %s", who, tr("prompt_outcome"), tr("out_first_session"),
                  tr("out_declined"), tr("out_referred"), tr("out_unreachable"), tr("out_duplicate"), key_of(UA_BACK, 1));
         break;
     case QP_FILTER: snprintf(line, sizeof line, "%s %s_", keyed("prompt_filter"), q->filter); break;
     case QP_COUNSELOR: snprintf(line, sizeof line, "%s", keyed("prompt_counselor")); break;
-    case QP_STEP: { /* the item the step is for (its id, kept when the question opened), wherever the list moved it */
-        const queue_item *it = NULL;
-        const queue_row_view *v = NULL;
-        for (int i = 0; i < q->n && !it; i++)
-            if (!strcmp(q->items[i].id, q->item_id)) it = &q->items[i], v = &q->views[i];
-        char who[96] = "";
-        if (it && v) snprintf(who, sizeof who, "%s %s (%s)", v->initials, v->short_id, level_tr(it->level));
+    case QP_STEP: {
+        step_whom(q, who, sizeof who);
         snprintf(line, sizeof line, "%s %s%s%s%s %s", tr(q->rq.action == QA_ACK       ? "step_ack"
                                                         : q->rq.action == QA_CONTACT ? "step_contact"
                                                                                      : "step_decline"),

@@ -208,6 +208,9 @@ else bad "/: one search audited (found $((after - before)))"; fi
 } >"$tmp/clin.script"
 tui clin "$tmp/clin.script"
 expect "c: the level prompt" "$D/level_prompt" "Confirm the level"
+# thirty-ninth receptionist: the confirm question did not name the client (a, t and d did), and Enter alone confirms
+expect "c: ...naming the client and its level" "$D/level_prompt" "O.O. [0-9a-f]* (ORANGE): Confirm the level"
+expect "x: the outcome question names the client too" "$D/outcome_prompt" "[A-Z.]* [0-9a-f]* ([A-Z]*): Close with the outcome"
 expect "c 4: lowering asks for a reason" "$D/reason_prompt" "Reason (needed to lower"
 expect "c: an empty reason is refused" "$D/reason_needed" "A reason is needed"
 expect "c: lowered to green" "$D/lowered" "Done: level confirmed (clin"
