@@ -147,6 +147,16 @@ desk_writing() { # DB N
         n=$((n + 1))
     done
 }
+# The writing desk stopped between two of its writes (no checkpoint running), for a change made there; `go` on fd 8
+# lets it go on.
+desk_paused() {
+    kill -USR1 $wpid 2>/dev/null
+    n=0
+    until grep -q '^paused' "$tmp/acks" || grep -q '^error' "$tmp/acks" || [ $n -ge 600 ]; do
+        sleep 0.05
+        n=$((n + 1))
+    done
+}
 # The writing desk, given 20 seconds to notice and stop by itself (a desk that does not notice writes on for
 # ever: then it is stopped, and the check on $wrc fails): its status in $wrc and $rc, its last words in $err.
 desk_stopped() {
@@ -178,7 +188,17 @@ replaced_under_desk() { # DIR OP(mv|cp) WHERE
     tri "$db" "$A\n" --user admin backup "$dir/other-$op.db"
     # past the first automatic checkpoint (1000 frames), so that the WAL's frames no longer match the copy
     desk_writing "$db" 40
-    if [ "$op" = mv ]; then mv "$dir/other-$op.db" "$db"; else cp "$dir/other-$op.db" "$db"; fi
+    # mv while it writes; cp between two writes: a copy made while a checkpoint writes the file cannot be told
+    # from that checkpoint (README, "Not covered"; CI saw it once: the desk took the copy for its own and damaged it)
+    if [ "$op" = mv ]; then
+        mv "$dir/other-$op.db" "$db"
+    else
+        desk_paused
+        check "cp over the path under a writing desk, $where: the desk stopped between two writes for it" \
+            grep -q '^paused' "$tmp/acks"
+        cp "$dir/other-$op.db" "$db"
+        printf 'go\n' >&8
+    fi
     desk_stopped
     check "$op over the path under a writing desk, $where: the desk's next write is refused" [ "$wrc" -eq 1 ]
     check "...with a message naming the file" has_err "Database $db: the file .*$([ "$op" = mv ] && echo replaced || echo overwritten)"

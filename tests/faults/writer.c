@@ -18,7 +18,9 @@
  *                                  it is killed; `reap` waits for the last child and prints `dead PID
  *                                  STATUS`; `quit` ends. The login (the slow key derivation) is paid once,
  *                                  so a thousand kill rounds take seconds.
- *   writer once CONFIG DB USER     logs in in this process and writes until killed (killed mid-login too)
+ *   writer once CONFIG DB USER     logs in in this process and writes until killed (killed mid-login too);
+ *                                  SIGUSR1 makes it stop between two cycles (no write, no checkpoint
+ *                                  running), print `paused`, and wait for a line on stdin before it goes on
  *   writer load CONFIG DB USER SECONDS
  *                                  logs in, prints `ready`, waits for `go` on stdin, then writes for
  *                                  SECONDS at the highest rate it can; prints each acknowledged intake and
@@ -154,11 +156,29 @@ static bool one_cycle(long k, tally *t) {
     return true;
 }
 
+/* Set by SIGUSR1: the next pause point stops (a test's copy over the path made there, not in the middle of a
+ * checkpoint, where no program can tell it from the checkpoint's own writes: README, "Not covered"). */
+static volatile sig_atomic_t pause_asked;
+static void ask_pause(int sig) {
+    (void)sig;
+    pause_asked = 1;
+}
+
+static void pause_if_asked(void) {
+    if (!pause_asked) return;
+    pause_asked = 0;
+    say("paused");
+    char line[64];
+    while (!fgets(line, sizeof line, stdin) && errno == EINTR) clearerr(stdin);
+}
+
 /* Writes until killed (crash and once modes). */
 static int write_forever(void) {
     tally t = {NULL, NULL, 0, 0, 0, false};
-    for (long k = 0;; k++)
+    for (long k = 0;; k++) {
         if (!one_cycle(k, &t)) return 1;
+        pause_if_asked();
+    }
 }
 
 static int crash_mode(const char *path) {
@@ -241,6 +261,9 @@ int main(int argc, char **argv) {
     secret_wipe(pass, sizeof pass);
     if (strcmp(mode, "crash") == 0) return crash_mode(path);
     if (strcmp(mode, "once") == 0) { /* a failed write ends it the way a person quits: logged out, closed */
+        struct sigaction sa = {.sa_handler = ask_pause, .sa_flags = SA_RESTART};
+        sigemptyset(&sa.sa_mask);
+        (void)sigaction(SIGUSR1, &sa, NULL);
         int rc = write_forever();
         session_end(me);
         db_close(&db);
