@@ -9,7 +9,11 @@
  *  - a file moved over the path between this connection's checkpoint and the mark it takes after it is still
  *    found moved, and the mark keeps the identity of the file opened (store_faults' "mv over the path" lost the
  *    old file's last commits about one run in three: the mark took the moved-in file's inode, and the old file,
- *    looked for by that inode among the open files, was never saved).
+ *    looked for by that inode among the open files, was never saved);
+ *  - the guard (sqlite_guard.h): a copy over the path made in the middle of a checkpoint, between two of its
+ *    writes, stops the checkpoint, and the copy is left byte for byte as it was put there (CI saw the checkpoint
+ *    go on writing into such a copy and damage it); without the guard it is damaged; a guarded checkpoint with
+ *    no copy is never stopped.
  * Everything happens in a directory made with mkdtemp and removed afterwards. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +32,7 @@
 #include <sqlite3.h>
 
 #include "sqlite_file.h"
+#include "sqlite_guard.h"
 
 static char dir[64], path[96], other[96];
 
@@ -213,6 +218,140 @@ static void a_move_before_the_take_is_still_found(void **state) {
     sqlite3_close(a);
 }
 
+/* A VFS over the guard's that copies OTHER over the path just before the main file's write number `copy_at`
+ * (counted from 0 while it is set; -1: never): a copy landing between two writes of a checkpoint. */
+static sqlite3_vfs mid_vfs, *guard_vfs_p;
+static sqlite3_io_methods mid_io;
+static int (*guarded_write)(sqlite3_file *, const void *, int, sqlite3_int64);
+static int copy_at = -1, writes_seen;
+
+static int mid_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 at) {
+    if (copy_at >= 0 && writes_seen++ == copy_at) copy_over();
+    return guarded_write(f, buf, n, at);
+}
+
+static int mid_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out) {
+    (void)vfs;
+    int rc = guard_vfs_p->xOpen(guard_vfs_p, name, f, flags, out);
+    if (f->pMethods && (flags & SQLITE_OPEN_MAIN_DB)) {
+        mid_io = *f->pMethods;
+        guarded_write = mid_io.xWrite;
+        mid_io.xWrite = mid_write;
+        f->pMethods = &mid_io;
+    }
+    return rc;
+}
+
+static sqlite3 *fresh_guarded(void) {
+    sqlite3_close(fresh());
+    if (!guard_vfs_p) {
+        guard_vfs_p = sqlite3_vfs_find(dbguard_vfs());
+        assert_non_null(guard_vfs_p);
+        mid_vfs = *guard_vfs_p;
+        mid_vfs.zName = "test-mid-copy";
+        mid_vfs.xOpen = mid_open;
+        assert_int_equal(sqlite3_vfs_register(&mid_vfs, 0), SQLITE_OK);
+    }
+    sqlite3 *c = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &c, SQLITE_OPEN_READWRITE, "test-mid-copy"), SQLITE_OK);
+    exec_ok(c, "PRAGMA journal_mode = WAL");
+    (void)sqlite3_wal_autocheckpoint(c, 0);
+    exec_ok(c, "SELECT count(*) FROM t"); /* the file read, its -shm open: as the store takes its mark */
+    return c;
+}
+
+/* Whether the file at the path holds OTHER's bytes exactly. */
+static bool path_is_other(void) {
+    FILE *a = fopen(path, "rb"), *b = fopen(other, "rb");
+    bool same = a && b;
+    int x = 0, y = 0;
+    while (same && (x = fgetc(a)) == (y = fgetc(b)) && x != EOF) {}
+    same = same && x == EOF && y == EOF;
+    if (a) fclose(a);
+    if (b) fclose(b);
+    return same;
+}
+
+/* The checkpoint of 60 pages, copied over after its second write: guarded or not. */
+static void copy_in_the_middle(bool guarded) {
+    sqlite3 *a = fresh_guarded();
+    dbfile_mark m = {0};
+    assert_true(dbfile_mark_take(a, path, &m));
+    grow(a, 60);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    if (guarded) assert_int_equal(dbguard_arm(a, (sqlite3_int64)m.size, m.header), DBGUARD_ARMED);
+    copy_at = 2;
+    writes_seen = 0;
+    int rc = sqlite3_wal_checkpoint_v2(a, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    copy_at = -1;
+    assert_true(writes_seen > 2); /* the copy was made */
+    if (guarded) {
+        assert_int_not_equal(rc, SQLITE_OK); /* stopped */
+        assert_true(dbguard_disarm(a));
+        assert_true(dbguard_take_trip());
+        assert_true(path_is_other()); /* the copy as it was put there */
+    } else {
+        assert_int_equal(rc, SQLITE_OK);
+        assert_false(path_is_other()); /* the old file's pages written into it */
+    }
+    (void)sqlite3_db_config(a, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+    sqlite3_close(a);
+}
+
+static void a_copy_inside_a_checkpoint_stops_it(void **state) {
+    (void)state;
+    copy_in_the_middle(true);
+}
+
+static void unguarded_the_copy_is_damaged(void **state) {
+    (void)state;
+    copy_in_the_middle(false);
+}
+
+/* Armed, with no copy: checkpoints passive, restarting and truncating, its own and between them another
+ * connection's commits, are never refused, and the file stays sound. */
+static void a_guarded_checkpoint_alone_is_never_stopped(void **state) {
+    (void)state;
+    sqlite3 *a = fresh_guarded();
+    dbfile_mark m = {0};
+    assert_true(dbfile_mark_take(a, path, &m));
+    sqlite3 *b = open_wal(path);
+    static const int modes[] = {SQLITE_CHECKPOINT_PASSIVE, SQLITE_CHECKPOINT_RESTART, SQLITE_CHECKPOINT_TRUNCATE};
+    for (int round = 0; round < 9; round++) {
+        grow(round % 2 ? b : a, 5 + round);
+        exec_ok(a, round % 3 ? "DELETE FROM t WHERE rowid % 3 = 0" : "UPDATE t SET x = randomblob(2000)");
+        assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+        assert_int_equal(dbguard_arm(a, (sqlite3_int64)m.size, m.header), DBGUARD_ARMED);
+        assert_int_equal(sqlite3_wal_checkpoint_v2(a, NULL, modes[round % 3], NULL, NULL), SQLITE_OK);
+        assert_false(dbguard_disarm(a));
+        assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    }
+    assert_false(dbguard_take_trip());
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(a, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+    sqlite3_finalize(st);
+    sqlite3_close(b);
+    sqlite3_close(a);
+}
+
+/* A file already copied over when the guard is armed: not armed, said (the caller's check decides). */
+static void a_copy_before_the_arm_is_said(void **state) {
+    (void)state;
+    sqlite3 *a = fresh_guarded();
+    dbfile_mark m = {0};
+    assert_true(dbfile_mark_take(a, path, &m));
+    grow(a, 3);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME); /* past the log's restart, as after each commit */
+    copy_over();
+    assert_int_equal(dbguard_arm(a, (sqlite3_int64)m.size, m.header), DBGUARD_DIFFERS);
+    assert_false(dbguard_disarm(a));
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_OVERWRITTEN);
+    (void)sqlite3_db_config(a, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+    sqlite3_close(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(checkpoints_are_not_copies),
@@ -220,6 +359,10 @@ int main(void) {
         cmocka_unit_test(a_touch_is_not_a_copy),
         cmocka_unit_test(copy_without_a_checkpoint_is_found),
         cmocka_unit_test(a_move_before_the_take_is_still_found),
+        cmocka_unit_test(a_copy_inside_a_checkpoint_stops_it),
+        cmocka_unit_test(unguarded_the_copy_is_damaged),
+        cmocka_unit_test(a_guarded_checkpoint_alone_is_never_stopped),
+        cmocka_unit_test(a_copy_before_the_arm_is_said),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -421,6 +421,12 @@ int sq_read_ids(sqlite3 *db, bool own_txn, int64_t *app, int64_t *ver, int64_t *
 bool sq_file_still_ours(store *s);
 store_status sq_fail_replaced(store *s, const char *what);
 int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames);
+/* Around each checkpoint of this connection, under the lock of DB-mark (sqlite_guard.h): the file checked, then
+ * the guard armed with what the check found; false: do not checkpoint (the file is not this connection's, or not
+ * as the check found it a moment ago: the next check decides). The end disarms it; false when the guard refused a
+ * write (the file was overwritten in place under the checkpoint: so recorded and handled, the log emptied). */
+bool sq_guard_begin(store *s);
+bool sq_guard_end(store *s);
 /* the file as triage last wrote it, kept beside it in DB-mark (sqlite_filemark.c): every checkpoint of a
  * triage connection runs between sq_mark_lock and sq_mark_unlock, sq_mark_unsettle before it and
  * sq_mark_record after it; the open checks it (sq_mark_check) before SQLite reads a -wal. A descriptor
@@ -439,6 +445,10 @@ void sq_mark_record(int fd, const char *db, sqlite3 *conn); /* conn: whose audit
  * put over the path: refused, naming both heads (issue 16, tryout 4). */
 store_status sq_mark_check_trail(int fd, const char *db, sqlite3 *conn, error *err);
 store_status sq_mark_check(int fd, const char *db, error *err);
+/* Whether the file at db is, by identity, size and header, the one the last triage checkpoint recorded (taken
+ * under the lock, so that no checkpoint is half-way); true when there is no settled record to judge by. The
+ * connection's check asks it before it takes a changed file for a checkpoint's write (dbfile_mark.explained). */
+bool sq_mark_explains(void *ctx, const char *db);
 /* this account's record of the trail it last saw at a path, kept outside the data directory (sqlite_seen.c):
  * recorded with DB-mark (only forward, unless force), checked at open; a copy of the file with its DB-mark
  * (cp -a of the data directory) does not bring it back */

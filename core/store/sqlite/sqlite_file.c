@@ -4,6 +4,7 @@
 #include "sqlite_file.h"
 
 #include "sqlite_backend.h"
+#include "sqlite_guard.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -180,6 +181,7 @@ dbfile_verdict dbfile_check(sqlite3 *db, const char *path, dbfile_mark *m) {
      * and header (one made since the last checkpoint that wrote page 1) is taken for it too (sqlite_file.h). */
     bool content_same = fs.st.st_size == m->size && memcmp(fs.header, m->header, sizeof m->header) == 0;
     if (!content_same && !checkpoint_between(&m->ckpt, &fs.ckpt)) return DBFILE_OVERWRITTEN;
+    if (!content_same && m->explained && !m->explained(m->explained_ctx, path)) return DBFILE_OVERWRITTEN;
     mark_from(m, &fs); /* unchanged, or written by a checkpoint */
     return DBFILE_SAME;
 }
@@ -387,6 +389,18 @@ bool sq_file_still_ours(store *s) {
     return false;
 }
 
+bool sq_guard_begin(store *s) {
+    if (!sq_file_still_ours(s)) return false;
+    return dbguard_arm(s->db, (sqlite3_int64)s->mark.size, s->mark.header) != DBGUARD_DIFFERS;
+}
+
+bool sq_guard_end(store *s) {
+    if (!dbguard_disarm(s->db)) return true;
+    s->file = DBFILE_OVERWRITTEN;
+    (void)sq_file_still_ours(s); /* its log's commits counted as lost, the log emptied, no checkpoint at close */
+    return false;
+}
+
 /* The message for a connection whose file was replaced (kept as the store's error). */
 store_status sq_fail_replaced(store *s, const char *what) {
     /* what became of this desk's log, said as it is (it was "set aside" while it was zeroed: tryout); short, the
@@ -451,10 +465,16 @@ int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames) 
     }
     if (frames < 1000) return SQLITE_OK;
     int fd = sq_mark_lock(s->path, true);
+    if (!sq_guard_begin(s)) {
+        sq_mark_unlock(fd);
+        return SQLITE_OK;
+    }
     sq_mark_unsettle(fd);
     (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL); /* busy: next commit */
-    (void)dbfile_mark_take(db, s->path, &s->mark); /* this connection's own write of the file */
-    sq_mark_record(fd, s->path, db);
+    if (sq_guard_end(s)) {
+        (void)dbfile_mark_take(db, s->path, &s->mark); /* this connection's own write of the file */
+        sq_mark_record(fd, s->path, db);
+    }
     sq_mark_unlock(fd);
     return SQLITE_OK;
 }

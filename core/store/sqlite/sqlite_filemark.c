@@ -209,6 +209,20 @@ store_status sq_mark_check_trail(int fd, const char *db, sqlite3 *conn, error *e
                       has_head ? hex8(now_last, a) : "none", was.head_seq, hex8(was.head_hash, b), db, also);
 }
 
+bool sq_mark_explains(void *ctx, const char *db) {
+    (void)ctx;
+    int fd = sq_mark_lock(db, false);
+    if (fd < 0) return true; /* no record: nothing to judge by */
+    mark_record was, now;
+    bool same = true;
+    if (pread(fd, &was, sizeof was, 0) == (ssize_t)sizeof was && !memcmp(was.magic, MARK_MAGIC, sizeof MARK_MAGIC) &&
+        was.settled && mark_now(db, &now))
+        same = was.dev == now.dev && was.ino == now.ino && was.size == now.size &&
+               memcmp(was.header, now.header, sizeof was.header) == 0;
+    sq_mark_unlock(fd);
+    return same;
+}
+
 void sq_mark_unsettle(int fd) {
     mark_record m;
     if (fd < 0 || pread(fd, &m, sizeof m, 0) != (ssize_t)sizeof m || memcmp(m.magic, MARK_MAGIC, sizeof MARK_MAGIC))

@@ -1,6 +1,7 @@
 /* Opening a database (see sqlite_backend.h): header first, then a read-only check, then read-write with
  * WAL, synchronous=FULL, foreign keys, secure_delete and the forward migrations. */
 #include "sqlite_backend.h"
+#include "sqlite_guard.h"
 
 /* The name of the network filesystem of type f_type, or NULL for a local one. WAL keeps its index in
  * shared memory, which processes on different hosts do not share: SQLite over these corrupts databases.
@@ -250,7 +251,8 @@ static int busy_wait(void *ctx, int count) {
 /* The read-write connection on a file that passed check_existing (or is new and empty). */
 static store_status connect_rw(store *s) {
     /* a store is used by one thread only: no mutex around every call (a report makes millions of them) */
-    int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    /* through the guard's VFS: a checkpoint's writes stop if the file is overwritten under them (sqlite_guard.h) */
+    int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, dbguard_vfs());
     if (rc != SQLITE_OK) return sq_fail_rc(s, rc, "open the database for writing");
     if (sqlite3_db_readonly(s->db, "main") == 1)
         return sq_fail(s, ST_READONLY, "Database %s is read-only; triage needs to write to it.", s->path);
@@ -327,6 +329,7 @@ static store_status connect_rw(store *s) {
     if (fk != 1) return sq_fail(s, ST_IO, "Database %s: this SQLite cannot enforce foreign keys.", s->path);
     /* the file as opened (its -wal and -shm are open now; while another desk checkpoints, the first check
      * takes the mark); checkpoints only while it stays this file */
+    s->mark.explained = sq_mark_explains;
     (void)dbfile_mark_take(s->db, s->path, &s->mark);
     if (!sq_file_still_ours(s)) return sq_fail_replaced(s, "it was not opened");
     (void)sqlite3_wal_hook(s->db, sq_checkpoint_if_ours, s);
@@ -473,13 +476,27 @@ void sq_close(store *s) {
         /* every statement is finalized, so this closes now (v2 would only defer it otherwise); the last
          * connection checkpoints as it closes: the file's mark is taken again after it */
         int fd = sq_mark_lock(s->path, false);
-        sq_mark_unsettle(fd);
+        /* the log written into the file under the guard first (sqlite_guard.h): the close's own checkpoint, if
+         * this is the last connection, then finds nothing left to write */
+        bool ours = s->file == DBFILE_SAME;
+        if (ours && s->mark.taken && sq_guard_begin(s)) {
+            sq_mark_unsettle(fd);
+            (void)sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+            ours = sq_guard_end(s);
+        } else if (ours && s->mark.taken) {
+            /* not as the check found it a moment ago (a copy over the path now?): no checkpoint, and the record
+             * left as it was, so that the next open with this log beside another file refuses it */
+            (void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+            ours = false;
+        } else {
+            sq_mark_unsettle(fd);
+        }
         /* the trail's head read before the close (the record describes the file as the close leaves it) */
         mark_head head;
         bool known = sq_mark_head_take(s->db, &head);
-        if (s->file == DBFILE_SAME && fd >= 0) sq_seen_record(s->path, s->db, false);
+        if (ours && fd >= 0) sq_seen_record(s->path, s->db, false);
         (void)sqlite3_close_v2(s->db);
-        if (s->file == DBFILE_SAME) sq_mark_record_head(fd, s->path, known ? &head : NULL);
+        if (ours) sq_mark_record_head(fd, s->path, known ? &head : NULL);
         sq_mark_unlock(fd);
     }
     free(s->path);

@@ -280,11 +280,19 @@ store_status sq_checkpoint(store *s, bool *complete) {
     int log = 0, done = 0;
     int rc = SQLITE_BUSY;
     int fd = sq_mark_lock(s->path, true); /* the file's mark, taken again after this write of the file */
+    if (!sq_guard_begin(s)) {
+        sq_mark_unlock(fd);
+        return sq_file_still_ours(s) ? ST_OK : sq_fail_replaced(s, "the WAL was not checkpointed");
+    }
     sq_mark_unsettle(fd);
     /* the checkpointer's lock is also held for an instant by each desk's poll (sq_file_still_ours) */
     for (int attempt = 0; attempt <= LOCK_RETRIES && sq_is_busy(rc); attempt++) {
         if (attempt) (void)sqlite3_sleep(RETRY_SLEEP_MS);
         rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    }
+    if (!sq_guard_end(s)) {
+        sq_mark_unlock(fd);
+        return sq_fail_replaced(s, "the WAL was not checkpointed");
     }
     (void)dbfile_mark_take(s->db, s->path, &s->mark); /* this connection's own write of the file */
     sq_mark_record(fd, s->path, s->db);
