@@ -10,6 +10,9 @@
  *    found moved, and the mark keeps the identity of the file opened (store_faults' "mv over the path" lost the
  *    old file's last commits about one run in three: the mark took the moved-in file's inode, and the old file,
  *    looked for by that inode among the open files, was never saved);
+ *  - a copy made between this connection's checkpoint and its next commit, which restarts the log, was taken for a
+ *    checkpoint's write (the log's generation moved): it is found when the file is asked against what the last
+ *    checkpoint left (the store's DB-mark; here the test's own record), and was not without;
  *  - the guard (sqlite_guard.h): a copy over the path made in the middle of a checkpoint, between two of its
  *    writes, stops the checkpoint, and the copy is left byte for byte as it was put there (CI saw the checkpoint
  *    go on writing into such a copy and damage it); without the guard it is damaged; a guarded checkpoint with
@@ -218,6 +221,79 @@ static void a_move_before_the_take_is_still_found(void **state) {
     sqlite3_close(a);
 }
 
+/* The file as the last checkpoint left it, as the store's DB-mark keeps it: size and header. */
+static struct {
+    off_t size;
+    unsigned char header[100];
+} last_ckpt;
+
+static void record_last_ckpt(void) {
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    last_ckpt.size = st.st_size;
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0 && pread(fd, last_ckpt.header, 100, 0) == 100);
+    close(fd);
+}
+
+static bool as_last_ckpt(void *ctx, const char *p) {
+    (void)ctx;
+    struct stat st;
+    unsigned char h[100];
+    int fd = open(p, O_RDONLY);
+    bool same = fd >= 0 && fstat(fd, &st) == 0 && st.st_size == last_ckpt.size && pread(fd, h, 100, 0) == 100 &&
+                memcmp(h, last_ckpt.header, 100) == 0;
+    if (fd >= 0) close(fd);
+    return same;
+}
+
+static void copy_before_a_restart(bool asked) {
+    sqlite3 *a = fresh();
+    dbfile_mark m = {0};
+    if (asked) m.explained = as_last_ckpt;
+    assert_true(dbfile_mark_take(a, path, &m));
+    grow(a, 3);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    assert_int_equal(sqlite3_wal_checkpoint_v2(a, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL), SQLITE_OK);
+    assert_true(dbfile_mark_take(a, path, &m)); /* its own checkpoint */
+    record_last_ckpt();
+    copy_over();
+    grow(a, 1); /* the log complete: this commit restarts it */
+    assert_int_equal(dbfile_check(a, path, &m), asked ? DBFILE_OVERWRITTEN : DBFILE_SAME);
+    (void)sqlite3_db_config(a, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+    sqlite3_close(a);
+}
+
+static void a_copy_before_a_restart_is_found_when_asked(void **state) {
+    (void)state;
+    copy_before_a_restart(true);
+}
+
+static void a_copy_before_a_restart_passes_unasked(void **state) {
+    (void)state;
+    copy_before_a_restart(false);
+}
+
+/* Asked, a checkpoint by another connection that the record explains is still no copy. */
+static void another_checkpoint_explained_is_not_a_copy(void **state) {
+    (void)state;
+    sqlite3 *a = fresh();
+    dbfile_mark m = {.explained = as_last_ckpt};
+    assert_true(dbfile_mark_take(a, path, &m));
+    sqlite3 *b = open_wal(path);
+    for (int round = 0; round < 4; round++) {
+        grow(b, 4);
+        assert_int_equal(sqlite3_wal_checkpoint_v2(b, NULL, round % 2 ? SQLITE_CHECKPOINT_TRUNCATE
+                                                                       : SQLITE_CHECKPOINT_PASSIVE, NULL, NULL),
+                         SQLITE_OK);
+        record_last_ckpt(); /* as every triage checkpoint records it */
+        grow(a, 1);
+        assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    }
+    sqlite3_close(b);
+    sqlite3_close(a);
+}
+
 /* A VFS over the guard's that copies OTHER over the path just before the main file's write number `copy_at`
  * (counted from 0 while it is set; -1: never): a copy landing between two writes of a checkpoint. */
 static sqlite3_vfs mid_vfs, *guard_vfs_p;
@@ -359,6 +435,9 @@ int main(void) {
         cmocka_unit_test(a_touch_is_not_a_copy),
         cmocka_unit_test(copy_without_a_checkpoint_is_found),
         cmocka_unit_test(a_move_before_the_take_is_still_found),
+        cmocka_unit_test(a_copy_before_a_restart_is_found_when_asked),
+        cmocka_unit_test(a_copy_before_a_restart_passes_unasked),
+        cmocka_unit_test(another_checkpoint_explained_is_not_a_copy),
         cmocka_unit_test(a_copy_inside_a_checkpoint_stops_it),
         cmocka_unit_test(unguarded_the_copy_is_damaged),
         cmocka_unit_test(a_guarded_checkpoint_alone_is_never_stopped),
