@@ -574,6 +574,8 @@ static const struct {
     {"k_tab_prev", "previous queue tab", "上一个队列标签"},
     {"k_page_down", "next page (on a question: the rest of the live panel)", "下一页（问题页：实时评估的其余部分）"},
     {"k_page_up", "previous page (on a question: the live panel back)", "上一页（问题页：实时评估向回）"},
+    {"k_first", "the first row of the list", "列表第一行"},
+    {"k_last", "the last row of the list", "列表最后一行"},
     {"k_filter", "filter the queue by name, phone or id", "按姓名、电话或编号筛选队列"},
     {"qa_ack", "acknowledged", "已确认收到"},
     {"qa_confirm", "level confirmed", "已确认等级"},

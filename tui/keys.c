@@ -34,6 +34,10 @@ const key_action key_actions[] = {
     /* home too: its list of drafts to resume or discard turns its pages by them (PgDn closed it: tryout 16) */
     {UA_PAGE_DOWN, "PgDn", "k_page_down", LISTS | QUESTIONS | ON(SCR_HOME), true, {KEY_NPAGE}, {0}},
     {UA_PAGE_UP, "PgUp", "k_page_up", LISTS | QUESTIONS | ON(SCR_HOME), true, {KEY_PPAGE}, {0}},
+    /* the queue list's first and last rows (Home left the selection where it was, and a deliberate step went to that
+     * row: thirty-ninth receptionist); in a text field they move the cursor */
+    {UA_FIRST, "Home", "k_first", ON(SCR_QUEUE), false, {KEY_HOME}, {0}},
+    {UA_LAST, "End", "k_last", ON(SCR_QUEUE), false, {KEY_END}, {0}},
     {UA_FILTER, "/", "k_filter", ON(SCR_QUEUE), false, {0}, {L'/'}},
     {UA_ACK, "a", "k_ack", ON(SCR_QUEUE), false, {0}, {L'a', L'A'}},
     {UA_CONFIRM, "c", "k_confirm", ON(SCR_QUEUE), false, {0}, {L'c', L'C'}},
@@ -93,7 +97,7 @@ static const struct {
     {"new", UA_NEW},           {"resume", UA_RESUME},       {"lang", UA_LANG},         {"help", UA_HELP},
     {"quit", UA_QUIT},         {"redraw", UA_REDRAW},       {"queues", UA_QUEUES},     {"records", UA_RECORDS},
     {"roster", UA_ROSTER},     {"staff", UA_STAFF},         {"tab_next", UA_TAB_NEXT}, {"tab_prev", UA_TAB_PREV},
-    {"page_down", UA_PAGE_DOWN}, {"page_up", UA_PAGE_UP},   {"filter", UA_FILTER},     {"ack", UA_ACK},
+    {"page_down", UA_PAGE_DOWN}, {"page_up", UA_PAGE_UP},   {"first", UA_FIRST},       {"last", UA_LAST},   {"filter", UA_FILTER},     {"ack", UA_ACK},
     {"confirm", UA_CONFIRM},   {"raise", UA_RAISE},         {"assign", UA_ASSIGN},     {"contact", UA_CONTACT},
     {"close", UA_CLOSE},       {"available", UA_AVAILABLE}, {"lock", UA_LOCK},         {"reset", UA_RESET},
     {"role", UA_ROLE},         {"reports", UA_REPORTS},     {"tick", UA_TICK},         {"leave", UA_LEAVE},

@@ -616,6 +616,21 @@ static reaction move_sel(app *a, int by) {
     return react(RE_REDRAW);
 }
 
+/* Home: the list's first row (its first page); End: its last row (its last page). */
+static reaction jump_to_end(app *a, bool last) {
+    queue_screen *q = &a->q;
+    int pages_from = q->filter_by_client || q->page <= 0 ? 0 : last ? (q->total - 1) / q->page * q->page : 0;
+    if (pages_from < 0) pages_from = 0;
+    if (!q->filter_by_client && pages_from != q->offset) {
+        q->offset = pages_from;
+        q->sel = last ? q->total - 1 - pages_from : 0;
+        return react(RE_RELOAD);
+    }
+    if (q->n > 0) q->sel = last ? q->n - 1 : 0;
+    load_history(a);
+    return react(RE_REDRAW);
+}
+
 static reaction handle_prompt(app *a, const event *ev, ui_action act) {
     queue_screen *q = &a->q;
     if (act == UA_BACK) {
@@ -813,7 +828,12 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
             return react(RE_REDRAW);
         }
         /* moving the selection is looking at the list: the typing is over */
-        if (act == UA_NEXT || act == UA_PREV || act == UA_PAGE_DOWN || act == UA_PAGE_UP) q->typing_until = 0;
+        if (act == UA_NEXT || act == UA_PREV || act == UA_PAGE_DOWN || act == UA_PAGE_UP || act == UA_FIRST ||
+            act == UA_LAST)
+            q->typing_until = 0;
+        /* a capital is typing, never a step: a name ("Ada", "Tan", "Xu") typed onto the list began with a step key
+         * in its capital (thirty-eighth receptionist) */
+        if (q->prompt == QP_NONE && ev->kind == EV_CHAR && iswupper((wint_t)ev->ch) && step_key(q, act)) act = UA_NONE;
         /* ...or one with more keys right behind it: the first letter of a word ("alice": a acknowledged, and the rest
          * was held; "david": d opened the decline and the rest was recorded as its reason: thirty-third receptionist) */
         if (step_key(q, act) && now < q->typing_until) { /* the typing goes on: said as typing, not as speed */
@@ -839,6 +859,9 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
     case UA_PREV: return move_sel(a, -1);
     case UA_PAGE_DOWN: return move_sel(a, q->page - q->sel);
     case UA_PAGE_UP: return move_sel(a, -q->sel - 1);
+    case UA_FIRST:
+    case UA_LAST:
+        return jump_to_end(a, act == UA_LAST);
     case UA_TAB_NEXT:
     case UA_TAB_PREV: return show_tab(a, ((int)q->tab + (act == UA_TAB_NEXT ? 1 : QT_COUNT - 1)) % QT_COUNT);
     case UA_DIGIT: return show_tab(a, ev->ch - L'1');

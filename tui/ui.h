@@ -276,6 +276,8 @@ typedef enum {
     UA_TAB_PREV,
     UA_PAGE_DOWN,
     UA_PAGE_UP,
+    UA_FIRST, /* Home: the first row of a list */
+    UA_LAST,  /* End: the last row */
     UA_FILTER,
     UA_ACK,
     UA_CONFIRM,

@@ -617,11 +617,23 @@ static bool earlier_was_partial(session *s, const char *intake_id, const char *f
     return partial;
 }
 
-/* A response seen before: with the same answers as ANY intake it was saved as (each version of an amended
+/* A response seen before: with the same answers and authored time as ANY intake it was saved as (each version of an amended
  * response is one), it was already imported (r->already): replaying the original after its amendment, or an
  * export holding both versions, makes no new intake. With answers no earlier intake holds (status amended, or
  * the same status with other answers: the identifier is the business id of the response, whatever became of
  * its content) it amends the newest of them (r->amends) and is imported again. Erased intakes are skipped. */
+/* Whether intake id was given when the response says it was authored (a response that states no time: yes). The
+ * same identifier and answers authored months later is a new screen, not a replay: it was dropped as "already
+ * imported", and a client screening positive again went into no queue (twenty-sixth integrator). */
+static bool given_when_authored(session *s, const response *r, const char *id) {
+    intake_rec rec;
+    if (!r->authored) return true;
+    if (s->db->ops->intake_get(s->db->st, id, &rec) != ST_OK) return false;
+    bool same = rec.created_at == r->authored;
+    intake_rec_free(&rec);
+    return same;
+}
+
 static void find_earlier(session *s, const engine *e, response *r) {
     r->already[0] = r->amends[0] = '\0';
     char *list = remembered_intakes(s, r);
@@ -630,12 +642,12 @@ static void find_earlier(session *s, const engine *e, response *r) {
     char *save = NULL;
     for (char *id = list ? strtok_r(list, " ", &save) : NULL; id && !r->already[0]; id = strtok_r(NULL, " ", &save)) {
         if (strlen(id) >= STORE_ID_LEN || !intake_exists(s, id)) continue;
-        if (intake_holds(s, e, r, id)) snprintf(r->already, STORE_ID_LEN, "%s", id);
+        if (intake_holds(s, e, r, id) && given_when_authored(s, r, id)) snprintf(r->already, STORE_ID_LEN, "%s", id);
         else snprintf(r->amends, STORE_ID_LEN, "%s", id);
     }
     free(list);
     if (!r->already[0] && own[0] && intake_exists(s, own)) {
-        if (intake_holds(s, e, r, own)) snprintf(r->already, STORE_ID_LEN, "%s", own);
+        if (intake_holds(s, e, r, own) && given_when_authored(s, r, own)) snprintf(r->already, STORE_ID_LEN, "%s", own);
         else if (!r->amends[0]) snprintf(r->amends, STORE_ID_LEN, "%s", own);
     }
     if (r->already[0]) r->amends[0] = '\0';

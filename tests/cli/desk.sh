@@ -1384,4 +1384,27 @@ new_clients red 13700003336 "Eva Words" "Ed Words"
 } >"$tmp/rearm.script"
 took_no_step "the queues: 'Zhao Ada' and 'eadada' then Enter (each held key holding what follows) take no step" "$tmp/rearm.script"
 
+# thirty-eighth and thirty-ninth receptionists: a capital letter was a step key ("Ada" typed onto the list opened the
+# acknowledgement with its A, "Dai" the decline with its D), and Home left the selection where it was (a deliberate
+# step then went to the row left selected). A capital is typing; Home selects the first row, End the last
+new_clients red 13700003337 "Ada Capital" "Dai Capital"
+{
+    login
+    printf 'key e\ntype A\nkey enter\nkey esc\nkey esc\nkey e\ntype D\nkey enter\ntype Smith\nkey enter\nkey esc\nkey esc\nkey f4\n'
+} >"$tmp/capitals.script"
+took_no_step "the queues: a capital A or D, then Enter, takes no step" "$tmp/capitals.script"
+{
+    login
+    printf 'key e\nkey a\ndump %s/step_top\nkey esc\nkey down\nkey down\nkey a\ndump %s/step_down\nkey esc\n' "$D" "$D"
+    printf 'key end\nkey home\nkey a\ndump %s/step_home\nkey esc\nkey end\nkey a\ndump %s/step_end\nkey esc\nkey f4\n' "$D" "$D"
+} >"$tmp/homekey.script"
+took_no_step "the queues: Home, End and the questions they lead to, put away, take no step" "$tmp/homekey.script"
+asked() { grep -o 'Acknowledge [^?]*?' "$1" 2>/dev/null | head -n 1; }
+top=$(asked "$D/step_top") down=$(asked "$D/step_down") home=$(asked "$D/step_home") end=$(asked "$D/step_end")
+rc=0 out="top=[$top] down=[$down] home=[$home] end=[$end]" err=""
+home_is_top() { [ -n "$top" ] && [ "$home" = "$top" ] && [ -n "$down" ] && [ "$down" != "$top" ]; }
+end_is_other() { [ "$end" != "$top" ]; } # the last row may be past acknowledging: then no question
+check "the queues: Home selects the first row again (its question names the top row's client)" home_is_top
+check "...and End another, the last" end_is_other
+
 finish

@@ -51,6 +51,14 @@ check "...the original replayed after its amendment: already imported (not a dup
     sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q '1 response was already imported' && ! printf '%s' '$out' | grep -q amends"
 lv=$(levels)
 check "...and the queue stays orange: never lowered by an import ($lv)" [ "$lv" = "orange " ]
+# twenty-sixth integrator: the same response (identifier and answers) authored three months later is a new screen,
+# not a replay (the tryout: three months later): it was dropped as "already imported", and a client screening positive again went into no queue
+sed 's/"authored":"2026-03-01T10:00:00Z"/"authored":"2026-03-02T08:00:00Z"/' "$FX/phq9-amended.json" >"$tmp/rescreen.json"
+import "$tmp/rescreen.json"
+check "the same identifier and answers authored a day later: imported as a new intake, not dropped" \
+    sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'imported 1 response as 1 intake' && ! printf '%s' '$out' | grep -q 'already imported'"
+import "$tmp/rescreen.json"
+check "...and that file again: already imported" sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q '1 response was already imported'"
 
 # 2. Contradictory answers to one LOINC question in one file (PHQ-2 and PHQ-9 both with 44250-9; GAD-2 and
 # GAD-7 both with 68509-9): refused naming both entries and the code, nothing imported.
