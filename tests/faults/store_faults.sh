@@ -273,6 +273,25 @@ if [ -x "$BIN/writer" ]; then
     fi
     [ "$disk" != "$tmp" ] && rm -rf "$disk"
     [ -n "$mnt" ] && umount "$mnt" && mnt=""
+    # rm DB-wal under a writing desk (restore tryout 18: the desk went on writing, silently, into a log nobody else
+    # could see; killed, its commits were lost and the file was refused as an older copy): it stops, saying so, and
+    # writes the commits of its log into the file first, which then verifies sound holding every intake it
+    # acknowledged
+    db="$disk/walrm.db"
+    setup "$db"
+    desk_writing "$db" 5
+    rm -f "$db-wal"
+    desk_stopped
+    check "rm of the log under a writing desk: the desk's next write is refused" [ "$wrc" -eq 1 ]
+    check "...saying its write-ahead log was deleted, and that none of its commits is lost" \
+        has_err "Database $db: the file had its write-ahead log (the -wal file beside it) deleted.*none is lost"
+    tri "$db" "$A\n" --user admin verify
+    check "...and the file verifies sound" has_out "^sound"
+    acked_missing_from "$db"
+    rc=0 out="" err="acknowledged $(grep -c '^ack intake' "$tmp/acks"), missing:${lost:- none}"
+    check "...holding every intake the desk acknowledged" [ -z "$lost" ]
+    rm -f "$db" "$db-wal" "$db-shm" "$db-mark"
+
     # `touch` on the file under a writing desk (no byte changed: a backup tool setting times does the same): the
     # desk goes on. Taken for a copy over the path, the desk emptied its log, its acknowledged commits were lost and
     # every desk refused the file (attacker round 14). Then the desk killed, touched again: the next open accepts it.

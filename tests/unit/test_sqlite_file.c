@@ -221,6 +221,23 @@ static void a_move_before_the_take_is_still_found(void **state) {
     sqlite3_close(a);
 }
 
+/* rm DB-wal under an open connection: it went on writing into a log nobody else could see (restore tryout 18) */
+static void a_log_removed_is_found(void **state) {
+    (void)state;
+    sqlite3 *a = fresh();
+    dbfile_mark m = {0};
+    assert_true(dbfile_mark_take(a, path, &m));
+    grow(a, 2);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_SAME);
+    char wal[128];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    assert_int_equal(unlink(wal), 0);
+    assert_int_equal(dbfile_check(a, path, &m), DBFILE_LOG_GONE);
+    assert_true(dbfile_log_current(a)); /* nobody began another log: its commits may still go into the file */
+    (void)sqlite3_db_config(a, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+    sqlite3_close(a);
+}
+
 /* The file as the last checkpoint left it, as the store's DB-mark keeps it: size and header. */
 static struct {
     off_t size;
@@ -435,6 +452,7 @@ int main(void) {
         cmocka_unit_test(a_touch_is_not_a_copy),
         cmocka_unit_test(copy_without_a_checkpoint_is_found),
         cmocka_unit_test(a_move_before_the_take_is_still_found),
+        cmocka_unit_test(a_log_removed_is_found),
         cmocka_unit_test(a_copy_before_a_restart_is_found_when_asked),
         cmocka_unit_test(a_copy_before_a_restart_passes_unasked),
         cmocka_unit_test(another_checkpoint_explained_is_not_a_copy),

@@ -449,6 +449,10 @@ store_status sq_mark_check(int fd, const char *db, error *err);
  * under the lock, so that no checkpoint is half-way); true when there is no settled record to judge by. The
  * connection's check asks it before it takes a changed file for a checkpoint's write (dbfile_mark.explained). */
 bool sq_mark_explains(void *ctx, const char *db);
+/* The record settled again as it was before sq_mark_unsettle: a checkpoint the guard stopped (the file overwritten
+ * under it) wrote nothing of its own, and the record must go on describing the file as triage left it, so that the
+ * other desks' checks and the next open find the copy (left unsettled, it explained any file: restore tryout 18). */
+void sq_mark_resettle(int fd);
 /* this account's record of the trail it last saw at a path, kept outside the data directory (sqlite_seen.c):
  * recorded with DB-mark (only forward, unless force), checked at open; a copy of the file with its DB-mark
  * (cp -a of the data directory) does not bring it back */

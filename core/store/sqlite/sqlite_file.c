@@ -169,6 +169,19 @@ dbfile_verdict dbfile_check(sqlite3 *db, const char *path, dbfile_mark *m) {
     if (!read_state(db, path, &fs)) return DBFILE_SAME; /* a checkpoint runs: the next check decides */
     if (fs.stat_errno == ENOENT || fs.stat_errno == ENOTDIR) return DBFILE_GONE;
     if (fs.stat_errno) return DBFILE_SAME; /* cannot look (e.g. a directory made unreadable): not a verdict */
+    /* the log at the path: while this connection is open nothing but a person removes or replaces it (SQLite
+     * deletes it only at the last connection's close) */
+    char wp[PATH_MAX + 8];
+    struct stat ws;
+    if (snprintf(wp, sizeof wp, "%s-wal", path) < (int)sizeof wp && fs.ckpt.salt1 | fs.ckpt.salt2) {
+        if (stat(wp, &ws) != 0) {
+            if (errno == ENOENT && m->wal_known) return DBFILE_LOG_GONE;
+        } else if (!m->wal_known) {
+            m->wal_dev = ws.st_dev, m->wal_ino = ws.st_ino, m->wal_known = true;
+        } else if (ws.st_dev != m->wal_dev || ws.st_ino != m->wal_ino) {
+            return DBFILE_LOG_GONE;
+        }
+    }
     dbfile_verdict discarded = fs.discarded_overwritten ? DBFILE_DISCARDED_OVERWRITTEN : DBFILE_DISCARDED;
     if (!m->taken) {
         mark_from(m, &fs);
@@ -191,6 +204,15 @@ int dbfile_wal_unwritten(sqlite3 *db) {
     if (!shm) return -1;
     uint32_t frames = shm_u32(shm, SHM_MXFRAME), backfill = shm_u32(shm, SHM_BACKFILL);
     return frames > backfill ? (int)(frames - backfill) : 0;
+}
+
+bool dbfile_log_current(sqlite3 *db) {
+    const volatile unsigned char *shm = shm_of(file_of(db, SQLITE_FCNTL_FILE_POINTER));
+    unsigned char h[WAL_HDR], salt[8];
+    if (!shm) return false;
+    wal_header(db, h);
+    shm_copy(shm, SHM_SALT, salt, sizeof salt);
+    return wal_magic_ok(h) && memcmp(h + WAL_SALT, salt, sizeof salt) == 0;
 }
 
 void dbfile_discard_wal(sqlite3 *db, bool overwritten) {
@@ -227,6 +249,9 @@ const char *dbfile_verdict_text(dbfile_verdict v) {
         return "was replaced while a desk had it open (that desk found it and stopped; it wrote the old file's log "
                "into the old file when that was moved away, and emptied the log so that it cannot damage the file "
                "now at the path)";
+    case DBFILE_LOG_GONE:
+        return "had its write-ahead log (the -wal file beside it) deleted or replaced by another program while triage "
+               "had it open";
     case DBFILE_DISCARDED_OVERWRITTEN:
         return "was overwritten in place by another program (copied over the path) while a desk had it open (that "
                "desk found it and stopped; the commits still in the log, not yet written into the file, belonged to "
@@ -381,6 +406,19 @@ bool sq_file_still_ours(store *s) {
             s->wal_kept = -1;
             s->wal_lost = dbfile_wal_unwritten(s->db);
         }
+        /* its log deleted under it: the file is still the one at the path, and while no other program has begun
+         * a log of its own the commits in this one are written into it (the file then holds every commit, and is
+         * recorded as triage left it); else they are lost (written now, they would damage the others' work) */
+        if (s->file == DBFILE_LOG_GONE) {
+            s->wal_kept = -1;
+            s->wal_lost = dbfile_wal_unwritten(s->db);
+            if (dbfile_log_current(s->db)) {
+                keep_log_in_old_file(s);
+                int fd = sq_mark_lock(s->path, false);
+                if (s->wal_lost == 0) sq_mark_record(fd, s->path, s->db);
+                sq_mark_unlock(fd);
+            }
+        }
         if (s->file == DBFILE_MOVED || s->file == DBFILE_GONE) keep_log_in_old_file(s);
         else if (s->file == DBFILE_OVERWRITTEN) dbfile_discard_wal(s->db, true); /* else another desk did */
         (void)sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
@@ -407,7 +445,14 @@ store_status sq_fail_replaced(store *s, const char *what) {
      * whole message must fit a desk's message lines. A file overwritten in place took its log's commits with it,
      * as the verdict says. */
     char log[320] = "";
-    if (s->wal_kept >= 0 && (s->file == DBFILE_MOVED || s->file == DBFILE_GONE)) {
+    if (s->file == DBFILE_LOG_GONE && s->wal_kept >= 0 && s->wal_lost == 0)
+        snprintf(log, sizeof log, " The commits in its log were first written into the file (%d page(s)): none is "
+                 "lost.", s->wal_kept);
+    else if (s->file == DBFILE_LOG_GONE && s->wal_lost != 0)
+        snprintf(log, sizeof log, " The commits in its log not yet in the file (%d page(s); the last intakes and "
+                 "changes saved at this desk) could not be written into it and are lost: check them and make them again.",
+                 s->wal_lost);
+    else if (s->wal_kept >= 0 && (s->file == DBFILE_MOVED || s->file == DBFILE_GONE)) {
         if (s->wal_lost < 0)
             snprintf(log, sizeof log, " Its log could not be written into the old file; it was emptied, its last "
                      "commits lost.");
@@ -474,6 +519,8 @@ int sq_checkpoint_if_ours(void *ctx, sqlite3 *db, const char *name, int frames) 
     if (sq_guard_end(s)) {
         (void)dbfile_mark_take(db, s->path, &s->mark); /* this connection's own write of the file */
         sq_mark_record(fd, s->path, db);
+    } else {
+        sq_mark_resettle(fd);
     }
     sq_mark_unlock(fd);
     return SQLITE_OK;

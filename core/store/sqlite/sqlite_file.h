@@ -38,7 +38,9 @@ typedef enum {
     DBFILE_MOVED,       /* another file at the path (moved or copied there as a new file) */
     DBFILE_OVERWRITTEN, /* the same inode, written by another program (cp over the path) */
     DBFILE_DISCARDED,   /* the WAL was discarded by another desk that found the file replaced */
-    DBFILE_DISCARDED_OVERWRITTEN /* ...that found it overwritten in place (cp): its log's commits are lost */
+    DBFILE_DISCARDED_OVERWRITTEN, /* ...that found it overwritten in place (cp): its log's commits are lost */
+    DBFILE_LOG_GONE /* its -wal deleted or replaced under the connection (rm DB-wal): the connection went on writing
+                     * into a log no other program could see (restore tryout 18) */
 } dbfile_verdict;
 
 /* What the -shm says about checkpoints: the WAL's generation (salt-1 counts restarts up by one; salt-2 is
@@ -55,6 +57,9 @@ typedef struct {
     unsigned char header[100]; /* the database header: a backup's differs (its change counter at least) */
     dbfile_ckpt ckpt;
     bool taken;
+    dev_t wal_dev; /* the -wal at the path when the connection first found it open (wal_known) */
+    ino_t wal_ino;
+    bool wal_known;
     /* Asked, when set, before a changed file is taken for a checkpoint's write: whether the file at path, as it
      * is now, is the one the last checkpoint left (the store keeps that in DB-mark, written under the lock
      * every checkpoint holds). A checkpoint somewhere in between does not prove the change was its write: a
@@ -74,6 +79,10 @@ bool dbfile_mark_take(sqlite3 *db, const char *path, dbfile_mark *m);
  * cannot decide (a checkpoint is running, the -shm is being written) says DBFILE_SAME and leaves the mark, so
  * that the next check decides. */
 dbfile_verdict dbfile_check(sqlite3 *db, const char *path, dbfile_mark *m);
+
+/* Whether the log db has open is still the one the wal-index (-shm) describes: no other program has started a
+ * log of its own since (its salts are the -shm's). */
+bool dbfile_log_current(sqlite3 *db);
 
 /* Makes the -wal that db has open unusable (its header zeroed), if it still is the -wal its -shm describes:
  * SQLite then finds no valid WAL and applies none of its frames to the file now at the path; other desks

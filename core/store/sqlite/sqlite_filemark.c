@@ -231,6 +231,14 @@ void sq_mark_unsettle(int fd) {
     mark_write(fd, &m);
 }
 
+void sq_mark_resettle(int fd) {
+    mark_record m;
+    if (fd < 0 || pread(fd, &m, sizeof m, 0) != (ssize_t)sizeof m || memcmp(m.magic, MARK_MAGIC, sizeof MARK_MAGIC))
+        return;
+    m.settled = 1;
+    mark_write(fd, &m);
+}
+
 static uint32_t be32(const unsigned char *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }

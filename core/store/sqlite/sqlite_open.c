@@ -483,6 +483,7 @@ void sq_close(store *s) {
             sq_mark_unsettle(fd);
             (void)sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
             ours = sq_guard_end(s);
+            if (!ours) sq_mark_resettle(fd);
         } else if (ours && s->mark.taken) {
             /* not as the check found it a moment ago (a copy over the path now?): no checkpoint, and the record
              * left as it was, so that the next open with this log beside another file refuses it */

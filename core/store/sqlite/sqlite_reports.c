@@ -291,6 +291,7 @@ store_status sq_checkpoint(store *s, bool *complete) {
         rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
     }
     if (!sq_guard_end(s)) {
+        sq_mark_resettle(fd);
         sq_mark_unlock(fd);
         return sq_fail_replaced(s, "the WAL was not checkpointed");
     }
