@@ -223,21 +223,18 @@ bool sq_mark_explains(void *ctx, const char *db) {
     return same;
 }
 
-void sq_mark_unsettle(int fd) {
+/* The record's settled flag alone changed (a checkpoint begins, or one the guard stopped wrote nothing). */
+static void mark_settled(int fd, uint32_t settled) {
     mark_record m;
     if (fd < 0 || pread(fd, &m, sizeof m, 0) != (ssize_t)sizeof m || memcmp(m.magic, MARK_MAGIC, sizeof MARK_MAGIC))
         return;
-    m.settled = 0;
+    m.settled = settled;
     mark_write(fd, &m);
 }
 
-void sq_mark_resettle(int fd) {
-    mark_record m;
-    if (fd < 0 || pread(fd, &m, sizeof m, 0) != (ssize_t)sizeof m || memcmp(m.magic, MARK_MAGIC, sizeof MARK_MAGIC))
-        return;
-    m.settled = 1;
-    mark_write(fd, &m);
-}
+void sq_mark_unsettle(int fd) { mark_settled(fd, 0); }
+
+void sq_mark_resettle(int fd) { mark_settled(fd, 1); }
 
 static uint32_t be32(const unsigned char *p) {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
