@@ -1455,30 +1455,40 @@ static bool same_name(const char *a, const char *b) {
 /* --client ID names who the screen is for; a Patient in the file that names someone else (another name,
  * another birth date, or triage's client identifier of another client) would file one person's screen in
  * another's record, silently: refused naming both, unless --accept-patient-mismatch says it is meant. */
-static void check_patient_is_client(const res *all, int n, const response *r, const client_plain *c, problems *p) {
+/* How the response's Patient in the file differs from client c, in why (false, why empty: it does not, or the file
+ * names no Patient). by_id: triage's own client identifier counts too (not for a file from another database, whose
+ * client ids are that database's). */
+static bool patient_differs(const res *all, int n, const response *r, const client_plain *c, bool by_id, char *why,
+                            size_t size) {
+    why[0] = '\0';
     json_t *pt = patient_of(all, n, r->from, r->subject);
-    if (!pt) return; /* no Patient in the file: --client is how the person is named */
-    char built[CLIENT_NAME_MAX_BYTES + 2], why[512] = "";
+    if (!pt) return false; /* no Patient in the file: --client is how the person is named */
+    char built[CLIENT_NAME_MAX_BYTES + 2];
     const char *name = patient_name(pt, built, sizeof built);
     const char *birth = json_string_value(json_object_get(pt, "birthDate"));
     size_t used = 0;
     if (name == name_too_long) /* no client's name is so long */
-        used += (size_t)snprintf(why, sizeof why, "a name longer than %d bytes", CLIENT_NAME_MAX_BYTES);
+        used += (size_t)snprintf(why, size, "a name longer than %d bytes", CLIENT_NAME_MAX_BYTES);
     else if (name && *name && !same_name(name, c->name))
-        used += (size_t)snprintf(why + used, sizeof why - used, "name `%s`, the client's `%s`", name, c->name);
-    if (used < sizeof why && birth && *birth && c->birth && *c->birth && strcmp(birth, c->birth))
-        used += (size_t)snprintf(why + used, sizeof why - used, "%sbirthDate %s, the client's %s", used ? "; " : "",
+        used += (size_t)snprintf(why + used, size - used, "name `%s`, the client's `%s`", name, c->name);
+    if (used < size && birth && *birth && c->birth && *c->birth && strcmp(birth, c->birth))
+        used += (size_t)snprintf(why + used, size - used, "%sbirthDate %s, the client's %s", used ? "; " : "",
                                  birth, c->birth);
     size_t k;
     json_t *id;
-    json_array_foreach(json_object_get(pt, "identifier"), k, id) {
+    json_array_foreach(by_id ? json_object_get(pt, "identifier") : NULL, k, id) {
         const char *sys = json_string_value(json_object_get(id, "system"));
         const char *val = json_string_value(json_object_get(id, "value"));
-        if (used < sizeof why && sys && val && !strcmp(sys, FHIR_CLIENT_IDS) && strcmp(val, c->id))
-            used += (size_t)snprintf(why + used, sizeof why - used, "%sidentifier %s|%s, the client's %s",
+        if (used < size && sys && val && !strcmp(sys, FHIR_CLIENT_IDS) && strcmp(val, c->id))
+            used += (size_t)snprintf(why + used, size - used, "%sidentifier %s|%s, the client's %s",
                                      used ? "; " : "", sys, val, c->id);
     }
-    if (!used) return;
+    return used > 0;
+}
+
+static void check_patient_is_client(const res *all, int n, const response *r, const client_plain *c, problems *p) {
+    char why[512];
+    if (!patient_differs(all, n, r, c, true, why, sizeof why)) return;
     char w[160], shown[600];
     where(r->from, w, sizeof w);
     text_for_display(why, 400, shown, sizeof shown);
@@ -2356,6 +2366,37 @@ static void note_already(import_result *out, const response *r) {
     memcpy(a->intake, r->already, STORE_ID_LEN);
 }
 
+/* A response imported before as an intake of one client, sent again for another person (its Patient in the file
+ * another, or --client naming another client): refused naming both (false), never dropped as "already imported"
+ * (twenty-sixth integrator: the same identifier and answers under another Patient, and that person's positive screen
+ * went into no queue). Not counted as imported before, so that its SAFETY line is said. */
+static bool same_person_as_before(session *s, const res *all, int n, response *r, const char *client_id,
+                                  problems *p) {
+    intake_rec rec;
+    if (s->db->ops->intake_get(s->db->st, r->already, &rec) != ST_OK) return true;
+    char owner[STORE_ID_LEN], why[512] = "", w[160], shown[600];
+    snprintf(owner, sizeof owner, "%s", rec.client_id);
+    intake_rec_free(&rec);
+    if (client_id && strcmp(client_id, owner) != 0) {
+        snprintf(why, sizeof why, "--client names client %s", client_id);
+    } else if (!client_id) {
+        client_plain c;
+        error unread = {0};
+        if (!client_open(s, owner, &c, &unread)) return true;
+        (void)patient_differs(all, n, r, &c, false, why, sizeof why);
+        client_plain_free(&c);
+    }
+    if (!why[0]) return true;
+    where(r->from, w, sizeof w);
+    text_for_display(why, 400, shown, sizeof shown);
+    problem(p, "%s has the identifier and answers of a response imported before as intake %s of client %s, but it is "
+               "another person's here (%s): a response's identifier names one response of one person; correct the "
+               "sender's identifier and import again",
+            w, r->already, owner, shown);
+    r->already[0] = r->amends[0] = '\0';
+    return false;
+}
+
 /* Every QuestionnaireResponse of the file read and checked into rs (grouped by subject into subjects);
  * those imported before are counted in out and not saved again. Returns how many were read. */
 #define MAX_UNKNOWN_SAFETY 64
@@ -2381,6 +2422,7 @@ static int gather_responses(session *s, const engine *e, const res *all, int n, 
         }
         response_key(s, &all[i], &rs[nr]);
         find_earlier(s, e, &rs[nr]);
+        if (rs[nr].already[0]) (void)same_person_as_before(s, all, n, &rs[nr], client_id, p);
         voided_after_import(&rs[nr], p);
         if (rs[nr].already[0]) {
             /* saved before: reported, not saved again (nor checked against the others of its client) */

@@ -59,6 +59,15 @@ check "the same identifier and answers authored a day later: imported as a new i
     sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'imported 1 response as 1 intake' && ! printf '%s' '$out' | grep -q 'already imported'"
 import "$tmp/rescreen.json"
 check "...and that file again: already imported" sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q '1 response was already imported'"
+# ...and the same identifier and answers for another Patient was dropped as "already imported" too: that person's
+# positive screen went into no queue. Refused naming both, with its SAFETY line
+sed -e 's/"given":\["Lan"\],"family":"Amend"/"given":["Other"],"family":"Human"/' -e 's/"given": *\[ *"Lan" *\], *"family": *"Amend"/"given":["Other"],"family":"Human"/' \
+    -e 's/1990-04-02/1975-09-09/' "$FX/phq9-amended.json" >"$tmp/other-person.json"
+import "$tmp/other-person.json"
+refused_not_dropped() { [ "$rc" -eq 2 ] && ! printf '%s%s' "$out" "$err" | grep -q 'already imported'; }
+check "the same identifier and answers for another Patient: refused, not dropped as already imported" refused_not_dropped
+check "...naming the earlier intake and the other person" has_err "identifier and answers of a response imported before as intake .* another person's here (name \`Other Human\`"
+check "...with its SAFETY line" has_err "SAFETY: .*item9 is answered .3., a positive safety item"
 
 # 2. Contradictory answers to one LOINC question in one file (PHQ-2 and PHQ-9 both with 44250-9; GAD-2 and
 # GAD-7 both with 68509-9): refused naming both entries and the code, nothing imported.
