@@ -818,6 +818,10 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
     if (ev->kind == EV_CHAR || ev->kind == EV_KEY) {
         int64_t now = input_key_ms(), gap = now - q->last_key_ms;
         q->last_key_ms = now;
+        /* a capital is typing, never a step: a name ("Ada", "Tan", "Xu") typed onto the list began with a step key
+         * in its capital (thirty-eighth receptionist); so it holds what follows as any typing does (turned into
+         * typing after that hold was decided, it held nothing, and "Ta" Enter acknowledged: fortieth receptionist) */
+        if (q->prompt == QP_NONE && ev->kind == EV_CHAR && iswupper((wint_t)ev->ch) && step_key(q, act)) act = UA_NONE;
         /* a letter the list has no use for is typing (a name typed by someone who thinks a search box has the keys:
          * "Zhao Dan" at 0.4 s a key acknowledged a RED client with its a and recorded a decline with "Dan":
          * thirty-fifth receptionist): said, and step keys wait until the typing has stopped for a while */
@@ -831,9 +835,6 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
         if (act == UA_NEXT || act == UA_PREV || act == UA_PAGE_DOWN || act == UA_PAGE_UP || act == UA_FIRST ||
             act == UA_LAST)
             q->typing_until = 0;
-        /* a capital is typing, never a step: a name ("Ada", "Tan", "Xu") typed onto the list began with a step key
-         * in its capital (thirty-eighth receptionist) */
-        if (q->prompt == QP_NONE && ev->kind == EV_CHAR && iswupper((wint_t)ev->ch) && step_key(q, act)) act = UA_NONE;
         /* ...or one with more keys right behind it: the first letter of a word ("alice": a acknowledged, and the rest
          * was held; "david": d opened the decline and the rest was recorded as its reason: thirty-third receptionist) */
         if (step_key(q, act) && now < q->typing_until) { /* the typing goes on: said as typing, not as speed */

@@ -2810,6 +2810,21 @@ bool fhir_unreadable_safety(const engine *e, const char *text, size_t len, char 
     for (size_t i = 0; plain && i < len; i++)
         if (text[i]) plain[n++] = text[i];
     if (!plain) return false;
+    /* ...and with JSON's escapes of ASCII letters decoded (`Questionnaire\u0052esponse`, `44260\u002d8` are the
+     * same names to a JSON reader: twenty-sixth integrator, refused with no SAFETY line) */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned v = 0;
+        if (i + 5 < n && plain[i] == '\\' && plain[i + 1] == 'u' && plain[i + 2] == '0' && plain[i + 3] == '0' &&
+            isxdigit((unsigned char)plain[i + 4]) && isxdigit((unsigned char)plain[i + 5]) &&
+            sscanf(plain + i + 4, "%2x", &v) == 1 && v >= 0x20 && v < 0x7f) {
+            plain[m++] = (char)v;
+            i += 5;
+        } else {
+            plain[m++] = plain[i];
+        }
+    }
+    n = m;
     bool said = false;
     for (int fi = 0; fi < e->forms.n && !said; fi++) {
         const form *f = e->forms.v[fi];

@@ -1390,9 +1390,12 @@ took_no_step "the queues: 'Zhao Ada' and 'eadada' then Enter (each held key hold
 new_clients red 13700003337 "Ada Capital" "Dai Capital"
 {
     login
-    printf 'key e\ntype A\nkey enter\nkey esc\nkey esc\nkey e\ntype D\nkey enter\ntype Smith\nkey enter\nkey esc\nkey esc\nkey f4\n'
+    printf 'key e\ntype A\nkey enter\nkey esc\nkey esc\nkey e\ntype D\nkey enter\ntype Smith\nkey enter\nkey esc\nkey esc\n'
+    # fortieth receptionist: a capital turned into typing held nothing, so "Ta" Enter acknowledged a RED client and
+    # "Ad" Enter "Ada" Enter recorded a decline with "Ada" as its reason
+    printf 'key e\ntype Ta\nkey enter\nkey esc\nkey esc\nkey e\ntype Ad\nkey enter\ntype Ada\nkey enter\nkey esc\nkey esc\nkey f4\n'
 } >"$tmp/capitals.script"
-took_no_step "the queues: a capital A or D, then Enter, takes no step" "$tmp/capitals.script"
+took_no_step "the queues: a capital A or D, then Enter, and 'Ta' Enter, 'Ad' Enter 'Ada' Enter, take no step" "$tmp/capitals.script"
 {
     login
     printf 'key e\nkey a\ndump %s/step_top\nkey esc\nkey down\nkey down\nkey a\ndump %s/step_down\nkey esc\n' "$D" "$D"

@@ -68,6 +68,13 @@ refused_not_dropped() { [ "$rc" -eq 2 ] && ! printf '%s%s' "$out" "$err" | grep 
 check "the same identifier and answers for another Patient: refused, not dropped as already imported" refused_not_dropped
 check "...naming the earlier intake and the other person" has_err "identifier and answers of a response imported before as intake .* another person's here (name \`Other Human\`"
 check "...with its SAFETY line" has_err "SAFETY: .*item9 is answered .3., a positive safety item"
+# twenty-sixth integrator: a file that cannot be read, whose names are JSON escapes (Questionnaire\u0052esponse,
+# 44260\u002d8), was refused with no SAFETY line
+sed -e 's/QuestionnaireResponse/Questionnaire\\u0052esponse/g' -e 's/44260-8/44260\\u002d8/g' "$FX/phq9-amended.json" >"$tmp/escaped.json"
+printf ' x' >>"$tmp/escaped.json"
+import "$tmp/escaped.json"
+check "an unreadable file naming item 9 in JSON escapes: refused with its SAFETY line" has_err "SAFETY: the file names 44260-8"
+
 
 # 2. Contradictory answers to one LOINC question in one file (PHQ-2 and PHQ-9 both with 44250-9; GAD-2 and
 # GAD-7 both with 68509-9): refused naming both entries and the code, nothing imported.
