@@ -277,7 +277,7 @@ if [ -x "$BIN/writer" ]; then
     # could see; killed, its commits were lost and the file was refused as an older copy): it stops, saying so, and
     # writes the commits of its log into the file first, which then verifies sound holding every intake it
     # acknowledged
-    db="$disk/walrm.db"
+    db="$tmp/walrm.db" # ($disk, a directory under build/ when TMPDIR is tmpfs, is gone by now: check-fresh)
     setup "$db"
     desk_writing "$db" 5
     rm -f "$db-wal"
