@@ -5,11 +5,47 @@
 #include <string.h>
 
 #include "record_view.h"
+#include "risk.h"
 #include "secret.h"
 
 bool draft_level_guarded(risk_level level) { return level >= LEVEL_ORANGE; }
 
-risk_level draft_level_now(const wizard *w) { return w->level > w->kept ? w->level : w->kept; }
+/* A screen already positive by its own answers (the ASQ after a "yes"), left now: the items it has not reached are
+ * unanswered, as a save would make them, and a positive ASQ with question 5 unknown is acute. The live level reads
+ * them as not asked yet, and a hotline caller who hung up after "yes" to the ASQ's first question was listed ORANGE
+ * (fortieth receptionist). A screen with nothing positive yet keeps its live level (a PHQ-9 left before item 9 is
+ * not listed at risk for that alone). */
+static bool positive_screen(const wizard *w, int f) {
+    int band = w->in.a.scores[f].band;
+    return w->in.a.given[f] && band >= 0 && w->e->forms.v[f]->bands[band].positive;
+}
+
+risk_level draft_level_now(const wizard *w) {
+    risk_level level = w->level > w->kept ? w->level : w->kept;
+    bool any = false;
+    for (int f = 0; f < w->e->forms.n && f < TRIAGE_MAX_FORMS && !any; f++) any = positive_screen(w, f);
+    if (!any) return level;
+    answer_set *a = malloc(sizeof *a);
+    risk_result *risk = malloc(sizeof *risk);
+    if (!a || !risk) {
+        free(a);
+        free(risk);
+        return LEVEL_RED; /* not known: treated as at risk, as a draft that does not open */
+    }
+    memcpy(a, &w->in.a, sizeof *a);
+    for (int f = 0; f < w->e->forms.n && f < TRIAGE_MAX_FORMS; f++) {
+        if (!positive_screen(w, f)) continue;
+        for (int i = 0; i < FORM_MAX_ITEMS; i++)
+            if (a->answers[f][i].state == ANS_NOT_ASKED) a->answers[f][i] = (answer){ANS_UNANSWERED, 0};
+        answer_set_rescore(a, f);
+    }
+    risk_evaluate(&w->e->rules, a, risk);
+    if (risk->level > level) level = risk->level;
+    secret_wipe(a, sizeof *a); /* a client's answers */
+    free(a);
+    free(risk);
+    return level;
+}
 
 bool draft_autosave(session *s, wizard *w, error *err) {
     char *body = wizard_to_json(w);

@@ -488,6 +488,19 @@ absent "...never in English" "$D/zh_home" "Anonymous caller"
 expect "...and its header takes the Chinese colon" "$D/zh_resumed" "接案：匿名来电者"
 absent "...never an ASCII one" "$D/zh_resumed" "接案:"
 
+# ---- fortieth receptionist: a caller who said "yes" to the ASQ's first question and hung up (the worker left the
+# intake with F3) was listed as an ORANGE unsaved intake: the live level reads the questions not reached as not asked
+# yet, but a positive ASQ with question 5 unknown is acute, and the draft is listed at the level a save would give it
+new_user
+{
+    login
+    printf 'key h\ntype 2\nkey enter\ntype 0\nkey enter\ntype 0\ntype 00\ntype 2\ndump %s/hungup_live\nkey f3\ndump %s/hungup_home\nkey f4\n' "$D" "$D"
+} >"$tmp/hungup.script"
+tui "$tmp/hungup.script"
+expect "a caller who said yes to ASQ question 1 and hung up: listed RED among the unsaved intakes" "$D/hungup_home" \
+    "^    RED      [A-Z]*[0-9]* by $U .*yours: r resumes it"
+expect "...and home's resume line says RED" "$D/hungup_home" "Resume the unfinished intake: RED Anonymous caller"
+
 # ---- fourteenth tryout, at 80x24: with eight (here eleven) drafts at risk the list ran in time order under the keys, painting the
 # RED one over; r's numbered list went onto the message line; past nine no digit reached the RED draft. Now the
 # highest level comes first, what does not fit is counted, and r's list has the screen to itself.
@@ -505,8 +518,10 @@ new_user
     printf 'key pgup\ndump %s/eight_pgup\nkey pgdn\ndump %s/eight_pgdn\ntype 2\ndump %s/eight_11\n' "$D" "$D" "$D"
 } >"$tmp/eight.script"
 TRIAGE_SCRIPT="$tmp/eight.script" LINES=24 COLUMNS=80 timeout 60 "$T" --config "$tmp/config.ini" --db "$DB" >"$tmp/tui.out" 2>&1
-expect "80x24, eight drafts at risk: the RED one is listed first, whole" "$D/eight_home" \
-    "^    RED · ASQ q5 not asked [A-Z]*[0-9]* by $U .*yours: r resumes it"
+# each of the ten left after a refused ASQ question 1 is RED now: refused counts as positive, and question 5 unknown
+# after a positive is acute (they were listed ORANGE: fortieth receptionist, below)
+expect "80x24, eleven drafts at risk: the newest listed first, whole, at RED" "$D/eight_home" \
+    "^    RED      [A-Z]*[0-9]* by $U .*yours: r resumes it"
 expect "...the rest that do not fit are counted" "$D/eight_home" "\.\.\. and [0-9]* more at risk"
 # seventeenth tryout: the quit question was drawn over the at-risk rows as the worker was about to leave
 # every row of the drafts at risk stays in sight while it asks, at 80x24 and at 100x30
@@ -525,7 +540,7 @@ for size in "" 30; do # "": 80x24
 done
 expect "...the keys stay in sight, on their own row" "$D/eight_home" "^    ?  Help      F4  Log out      q  Quit *$"
 expect "r: its numbered list, the RED draft first" "$D/eight_pick" "^      1  RED Anonymous caller"
-expect "...nine to a page" "$D/eight_pick" "^      9  ORANGE Anonymous caller"
+expect "...nine to a page" "$D/eight_pick" "^      9  RED Anonymous caller"
 expect "...saying how to see the rest (past nine no digit reached a draft: fifteenth tryout)" "$D/eight_pick" "1-9 / 11"
 expect "r again: the next page, numbered from 1 again" "$D/eight_page2" "10-11 / 11"
 expect "...the last page says the next turn goes round" "$D/eight_page2" "10-11 / 11  r or PgDn: the first ones again"
