@@ -2,13 +2,15 @@
 
 #include <string.h>
 
+void intake_form_answers_final(answer_set *a, int f) {
+    for (int i = 0; i < FORM_MAX_ITEMS; i++)
+        if (a->answers[f][i].state == ANS_NOT_ASKED) a->answers[f][i] = (answer){ANS_UNANSWERED, 0};
+    answer_set_rescore(a, f);
+}
+
 void intake_answers_final(const engine *e, assess_input *in) {
-    for (int f = 0; f < e->forms.n && f < TRIAGE_MAX_FORMS; f++) {
-        if (!in->a.given[f]) continue;
-        for (int i = 0; i < FORM_MAX_ITEMS; i++)
-            if (in->a.answers[f][i].state == ANS_NOT_ASKED) in->a.answers[f][i] = (answer){ANS_UNANSWERED, 0};
-        answer_set_rescore(&in->a, f);
-    }
+    for (int f = 0; f < e->forms.n && f < TRIAGE_MAX_FORMS; f++)
+        if (in->a.given[f]) intake_form_answers_final(&in->a, f);
 }
 
 static json_t *input_json(const engine *e, const assess_input *in) {

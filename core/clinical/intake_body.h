@@ -14,6 +14,8 @@
 /* Counts every item not reached as passed without an answer, then rescores: after this, what the rules see
  * is what will be saved. */
 void intake_answers_final(const engine *e, assess_input *in);
+/* The same for one form f of a: its items not reached yet counted as unanswered, and it rescored. */
+void intake_form_answers_final(answer_set *a, int f);
 
 /* A text item of a record form that the intake keeps (in the body's "texts"): not the client's identity, which is
  * sealed with the client (a name, a phone or call-back number, a birth date). NULL when key is no such item. The

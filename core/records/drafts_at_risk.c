@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intake_body.h"
 #include "record_view.h"
 #include "risk.h"
 #include "secret.h"
@@ -33,12 +34,8 @@ risk_level draft_level_now(const wizard *w) {
         return LEVEL_RED; /* not known: treated as at risk, as a draft that does not open */
     }
     memcpy(a, &w->in.a, sizeof *a);
-    for (int f = 0; f < w->e->forms.n && f < TRIAGE_MAX_FORMS; f++) {
-        if (!positive_screen(w, f)) continue;
-        for (int i = 0; i < FORM_MAX_ITEMS; i++)
-            if (a->answers[f][i].state == ANS_NOT_ASKED) a->answers[f][i] = (answer){ANS_UNANSWERED, 0};
-        answer_set_rescore(a, f);
-    }
+    for (int f = 0; f < w->e->forms.n && f < TRIAGE_MAX_FORMS; f++)
+        if (positive_screen(w, f)) intake_form_answers_final(a, f); /* as the save does (intake_answers_final) */
     risk_evaluate(&w->e->rules, a, risk);
     if (risk->level > level) level = risk->level;
     secret_wipe(a, sizeof *a); /* a client's answers */
