@@ -1,6 +1,7 @@
 /* `triage export` and `triage import fhir`: records out (CSV, JSON lines, FHIR R4) and screens done
  * elsewhere in. The formats, the de-identification and the checks live in the core (core/exchange/export.h,
  * core/exchange/fhir_import.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,20 @@ int cmd_import(const cli_args *a) {
             printf("imported %d response%s as %d intake%s (%d client%s new, %d found)\n", res.responses - res.already,
                    res.responses - res.already == 1 ? "" : "s", res.intakes, res.intakes == 1 ? "" : "s",
                    res.clients_created, res.clients_created == 1 ? "" : "s", res.clients_matched);
+            /* each intake above green with its level and why: an import is a save, and a receptionist who ran it needs
+             * to know a client now waits in a queue, and what put them there (twenty-sixth outside integrator: a
+             * PHQ-9 without item 9 went orange without a word) */
+            for (int i = 0; i < res.intakes && res.levels; i++) {
+                const import_level *lv = &res.levels[i];
+                if (lv->level == LEVEL_GREEN) continue;
+                char upper[16];
+                snprintf(upper, sizeof upper, "%s", risk_level_name(lv->level));
+                for (char *u = upper; *u; u++) *u = (char)toupper((unsigned char)*u);
+                if (lv->reasons > 1)
+                    printf("intake %s: %s: %s (and %d more reason%s: on the client's record)\n", lv->intake, upper, lv->reason,
+                           lv->reasons - 1, lv->reasons == 2 ? "" : "s");
+                else printf("intake %s: %s: %s\n", lv->intake, upper, lv->reason[0] ? lv->reason : "(no reason saved)");
+            }
             /* a response imported before (its identifier, or its id and source) is not saved again: each is
              * named, with the intake it was saved as (a file of many holds many) */
             if (res.already) {

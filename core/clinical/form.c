@@ -191,7 +191,7 @@ static void unknown_keys(loader *ld, const char *section, const char *const *all
 
 static const char *const form_keys[] = {"id", "version", "kind", "title.en", "title.zh", "instructions.en",
     "instructions.zh", "source", "source.zh", "translation.zh", "licence", "loinc", "total_loinc", "loinc_display", "total_loinc_display", "items", "total",
-    "bands", "missing_items", "missing_source", "fhir_aliases", "fhir_total_links", NULL};
+    "bands", "missing_items", "missing_source", "fhir_aliases", "fhir_total_links", "fhir_foreign_words", NULL};
 static const char *const scale_keys[] = {"values", "codes", "refusable", "label.*", "loinc", NULL};
 static const char *const item_keys[] = {"type", "text.en", "text.zh", "label.en", "label.zh", "scale", "score", "required", "show_if",
     "safety", "safety_min", "safety_codes", "flag", "loinc", "loinc_display", "answer_loinc", "answer_loinc_also", "answer_display.*", "fhir_links", "min",
@@ -702,6 +702,7 @@ static form *form_load_from(const char *path, const char *buf, size_t len, diag 
         err(&ld, "form", "total_loinc_display", "names no code: the form has no `total_loinc`");
     f->fhir_aliases = opt(&ld, "form", "fhir_aliases");
     f->fhir_total_links = opt(&ld, "form", "fhir_total_links");
+    f->fhir_foreign_words = opt(&ld, "form", "fhir_foreign_words");
     const char *total = get(&ld, "form", "total");
     if (f->kind == FORM_SCORED) {
         if (!total) err(&ld, "form", "total", "missing (sum or none)");
@@ -839,6 +840,7 @@ void form_free(form *f) {
     free(f->loinc_display);
     free(f->total_loinc_display);
     free(f->fhir_aliases);
+    free(f->fhir_foreign_words);
     free(f->fhir_total_links);
     free(f->missing_source);
     free(f);

@@ -83,6 +83,8 @@ typedef struct form {
     char *loinc_display, *total_loinc_display; /* LOINC's own names of the panel and the total code, or NULL */
     char *fhir_aliases;     /* other Questionnaire canonicals that are this instrument (space-separated) */
     char *fhir_total_links; /* other linkIds of a stated total item (space-separated) */
+    char *fhir_foreign_words; /* words ("|"-separated) that say another system's questionnaire is this screen or asks
+                               * its safety questions (its canonical, its items' texts), or NULL */
     form_item *items;
     int n_items;
     scale *scales;

@@ -15,6 +15,7 @@
 #include "wipe_alloc.h"
 #include "expr.h"
 #include "fhir_definitions.h"
+#include "fhir_hidden.h"
 #include "fhir.h"
 #include "intake_body.h"
 #include "intake_finish.h"
@@ -66,6 +67,8 @@ typedef struct {
     int safety_item;
     answer safety_answer;
     bool safety_unread;
+    char safety_word[48]; /* the word of the form's fhir_foreign_words that named a questionnaire triage does not score
+                           * as this screen (foreign_safety_screen), or "" */
 } response;
 
 /* How far an authored time may be ahead of this computer's clock (the sender's clock may run fast). */
@@ -1078,6 +1081,58 @@ static void missing_safety_item(const engine *e, json_t *flat, response *r) {
     }
 }
 
+/* Whether text holds one of words ("|"-separated, blanks around each ignored), without regard to case; the word
+ * found into out */
+static bool holds_word(const char *text, const char *words, char *out, size_t size) {
+    if (!text || !words) return false;
+    for (const char *w = words; *w;) {
+        while (*w == ' ' || *w == '|') w++;
+        const char *end = strchr(w, '|');
+        size_t n = end ? (size_t)(end - w) : strlen(w);
+        while (n && w[n - 1] == ' ') n--;
+        char word[48];
+        if (n && n < sizeof word && n < size) {
+            memcpy(word, w, n);
+            word[n] = '\0';
+            if (strcasestr(text, word)) {
+                memcpy(out, word, n + 1);
+                return true;
+            }
+        }
+        w += end ? (size_t)(end - w) : strlen(w);
+    }
+    return false;
+}
+
+/* A response of a questionnaire triage does not score whose canonical or items' texts or linkIds hold a word a form
+ * with safety items lists as its fhir_foreign_words (another system's ASQ: its own canonical, valueBoolean answers):
+ * a screen asking about suicide whose answers are not read, which counts as positive (twenty-sixth outside
+ * integrator: refused without a SAFETY line). */
+static void foreign_safety_screen(const engine *e, const char *canon, json_t *flat, response *r) {
+    for (int fi = 0; fi < e->forms.n && !r->safety_form; fi++) {
+        const form *f = e->forms.v[fi];
+        int first = -1;
+        for (int k = 0; k < f->n_items && first < 0; k++)
+            if (f->items[k].safety) first = k;
+        if (first < 0 || !f->fhir_foreign_words) continue;
+        char word[48] = "";
+        bool named = holds_word(canon, f->fhir_foreign_words, word, sizeof word);
+        size_t k;
+        json_t *it;
+        json_array_foreach(flat, k, it) {
+            if (named) break;
+            named = holds_word(json_string_value(json_object_get(it, "text")), f->fhir_foreign_words, word, sizeof word) ||
+                    holds_word(json_string_value(json_object_get(it, "linkId")), f->fhir_foreign_words, word, sizeof word);
+        }
+        if (!named) continue;
+        r->safety_form = f;
+        r->safety_item = first;
+        r->safety_answer = (answer){ANS_UNANSWERED, 0};
+        r->safety_unread = true;
+        snprintf(r->safety_word, sizeof r->safety_word, "%s", word);
+    }
+}
+
 static void read_response(const engine *e, const res *all, int n, const res *qr, response *r, problems *p) {
     char w[160];
     where(qr, w, sizeof w);
@@ -1094,6 +1149,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     if (!r->f) {
         unknown_form_safety(e, flat, w, r);
         if (!r->safety_form) missing_safety_item(e, flat, r);
+        if (!r->safety_form) foreign_safety_screen(e, canon, flat, r);
         char shown[120];
         text_for_display(canon ? canon : "(none)", 80, shown, sizeof shown);
         problem(p, "%s: questionnaire `%s` is not a questionnaire triage scores, and its linkIds are not the items of "
@@ -1584,6 +1640,18 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
              remember_group(s, rs, nr, g, saved.intake_id, err);
         if (ok) audit_amendments(s, rs, nr, g, saved.intake_id, out);
         if (ok) {
+            import_level *lv = realloc(out->levels, (size_t)(out->intakes + 1) * sizeof *lv);
+            if (lv) {
+                out->levels = lv;
+                lv += out->intakes;
+                memset(lv, 0, sizeof *lv);
+                memcpy(lv->intake, saved.intake_id, sizeof lv->intake);
+                lv->level = saved.level;
+                json_t *reasons = json_object_get(saved.assessment, "reasons");
+                lv->reasons = (int)json_array_size(reasons);
+                snprintf(lv->reason, sizeof lv->reason, "%s",
+                         json_string_value(json_object_get(json_array_get(reasons, 0), "text")) ?: "");
+            }
             json_decref(saved.assessment);
             if (!sj->counted) out->clients_created += sj->create, out->clients_matched += !sj->create;
             if (!sj->counted && sj->create && sj->namesake[0]) {
@@ -1609,6 +1677,8 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
 void import_result_free(import_result *r) {
     free(r->already_each);
     r->already_each = NULL;
+    free(r->levels);
+    r->levels = NULL;
 }
 
 /* A refused file is imported not at all, and a screen in it with a positive safety item (PHQ-9 item 9, an ASQ
@@ -1684,6 +1754,15 @@ static void safety_first(const response *rs, int nr, safety_block *b) {
             const form *sf = rs[i].safety_form;
             char w[160], code[32] = "not readable", in[80];
             where(rs[i].from, w, sizeof w);
+            if (rs[i].safety_word[0]) {
+                char word[60];
+                text_for_display(rs[i].safety_word, 40, word, sizeof word);
+                safety_line(b, "SAFETY: %s: a screen triage does not score asks about suicide or self-harm (its "
+                               "questionnaire or an item says `%s`, as %s does): its answers are not read, which counts "
+                               "as positive: this screen was NOT imported (the problems below); see to the client now",
+                            w, word, sf->id);
+                continue;
+            }
             if (!rs[i].safety_unread) answer_format(sf, rs[i].safety_item, rs[i].safety_answer, code, sizeof code);
             if (rs[i].f) snprintf(in, sizeof in, "not an item of %s", rs[i].f->id);
             else snprintf(in, sizeof in, "in a questionnaire triage does not score");
@@ -1879,10 +1958,15 @@ static bool attachment_names(json_t *v, const char *code) {
     }
     json_object_foreach(v, key, x) {
         if (!strcmp(key, "contained")) continue;
-        if (!strcmp(key, "data") && json_is_string(x)) {
+        if ((!strcmp(key, "data") || !strcmp(key, "valueBase64Binary")) && json_is_string(x)) {
+            attach_kind kind;
+            char *text = NULL, why[120];
             size_t n = 0;
-            char *text = secret_base64_open(json_string_value(x), json_string_length(x), &n);
-            bool named = text && memmem(text, n, code, strlen(code)) != NULL;
+            /* opened as the hidden-screen check opens it: base64 inside base64 too (fhir_hidden.h) */
+            bool opened = fhir_attachment_open(json_string_value(x), json_string_length(x),
+                                               json_string_value(json_object_get(v, "contentType")), &kind, &text, &n,
+                                               why, sizeof why);
+            bool named = opened && kind == ATTACH_TEXT && memmem(text, n, code, strlen(code)) != NULL;
             /* a Questionnaire attached (a form's definition, blank) states no answer (twenty-fourth outside integrator) */
             json_t *doc = named ? json_loadb(text, n, 0, NULL) : NULL;
             const char *doc_type = json_string_value(json_object_get(doc, "resourceType"));
@@ -1891,55 +1975,6 @@ static bool attachment_names(json_t *v, const char *code) {
             secret_free(text);
             if (named) return true;
         } else if (attachment_names(x, code)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* A resourceType that means a QuestionnaireResponse however it is spelt ("QuestionnaireResponce", lower case) */
-static bool screen_type(const char *t) {
-    char letters[32];
-    size_t n = 0;
-    for (; t && *t && n + 1 < sizeof letters; t++)
-        if (isalpha((unsigned char)*t)) letters[n++] = (char)tolower((unsigned char)*t);
-    letters[n] = '\0';
-    return !strncmp(letters, "questionnaireres", 16);
-}
-
-/* Whether v holds a screen triage does not read: a response under a misspelt resourceType, or written as a string
- * (top: the resource itself, an entry that is no object), or kept in an attachment (base64 data). A screen's
- * answers, an ASQ's too, are then not known (twenty-third outside integrator: an acute ASQ attached, or under
- * "QuestionnaireResponce", beside a negative PHQ-9, was saved green: the ASQ has no LOINC code to find it by). */
-static bool holds_screen(json_t *v, bool top) {
-    size_t k;
-    json_t *x;
-    const char *key;
-    if (json_is_string(v)) { /* the resource written as a string, or a resource's JSON in a string (a valueString) */
-        const char *t = json_string_value(v);
-        while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n') t++;
-        return (top || *t == '{') && strcasestr(t, "questionnaireresponse") != NULL;
-    }
-    if (json_is_array(v)) {
-        json_array_foreach(v, k, x) if (holds_screen(x, false)) return true;
-        return false;
-    }
-    const char *type = json_string_value(json_object_get(v, "resourceType"));
-    if (type && screen_type(type) && (!top || strcmp(type, "QuestionnaireResponse") != 0)) return true;
-    /* a resource with no resourceType (or one that is no string) that has a response's questionnaire and items */
-    if (top && !type && json_object_get(v, "questionnaire") && json_is_array(json_object_get(v, "item"))) return true;
-    json_object_foreach(v, key, x) {
-        if (!strcmp(key, "contained")) continue; /* read as resources of their own */
-        if ((!strcmp(key, "data") || !strcmp(key, "valueBase64Binary")) && json_is_string(x)) {
-            size_t n = 0;
-            char *text = secret_base64_open(json_string_value(x), json_string_length(x), &n);
-            /* a response as JSON or XML, not the word in a letter or a PDF's metadata (twenty-fourth outside
-             * integrator: those refused valid negative files) */
-            bool screen = text && ((strcasestr(text, "questionnaireresponse") && strstr(text, "\"resourceType\"")) ||
-                                   strstr(text, "<QuestionnaireResponse"));
-            secret_free(text);
-            if (screen) return true;
-        } else if (holds_screen(x, false)) {
             return true;
         }
     }
@@ -1999,6 +2034,43 @@ static const form *names_unread_safety_form(const engine *e, json_t *r, const re
     return NULL;
 }
 
+/* The safety items' LOINC codes of the forms (NULL-terminated, at most size - 1) */
+static void safety_codes(const engine *e, const char **codes, int size) {
+    int n = 0;
+    for (int fi = 0; fi < e->forms.n; fi++)
+        for (int k = 0; k < e->forms.v[fi]->n_items && n + 1 < size; k++)
+            if (e->forms.v[fi]->items[k].safety && e->forms.v[fi]->items[k].loinc) codes[n++] = e->forms.v[fi]->items[k].loinc;
+    codes[n] = NULL;
+}
+
+/* A screen hidden where triage reads no answers, or an attachment it cannot open (fhir_hidden.h), said: its problem,
+ * or its SAFETY line. r: the resource (NULL: the Bundle's entry itself, at->entry; at->entry -1: the file's own). */
+static void hidden_said(const res *at, json_t *r, const hidden_place *hp, problems *p, safety_block *b) {
+    char id[60], shown[60], in[32] = "", where_[320];
+    const char *type = r ? json_string_value(json_object_get(r, "resourceType")) : NULL;
+    text_for_display(json_is_object(r) ? json_string_value(json_object_get(r, "id")) ?: "(no id)" : "(a string)", 40, id,
+                     sizeof id);
+    text_for_display(type ? type : "(no resourceType)", 40, shown, sizeof shown);
+    if (!r) snprintf(where_, sizeof where_, "entry[%d].%s", at->entry, hp->path);
+    else {
+        if (at->entry >= 0) snprintf(in, sizeof in, "entry[%d] ", at->entry);
+        snprintf(where_, sizeof where_, "%s%s %s%s%s", in, shown, id, hp->path[0] ? ": " : "", hp->path);
+    }
+    if (p && hp->unopenable)
+        problem(p, "%s: %s: nothing was imported (send attachments as UTF-8 text, uncompressed, base64 once; a screen "
+                   "as a QuestionnaireResponse)", where_, hp->what);
+    else if (p)
+        problem(p, "%s holds %s: nothing was imported (send a screen as an entry of the Bundle)", where_, hp->what);
+    if (b && hp->unopenable)
+        safety_line(b, "SAFETY: %s: %s: whether it holds a positive safety item (PHQ-9 item 9, the ASQ) is not known, "
+                       "which counts as positive: nothing was imported (the problems below); see to the client now",
+                    where_, hp->what);
+    else if (b)
+        safety_line(b, "SAFETY: %s holds a screen triage cannot read: whether it states a positive safety item (PHQ-9 "
+                       "item 9, the ASQ) is not known, which counts as positive: nothing was imported (the problems "
+                       "below); see to the client now", where_);
+}
+
 /* A resource of the file (not a response, read by the response reader, nor a Questionnaire, a definition) that names a
  * safety item's LOINC code (PHQ-9 item 9, 44260-8) in a code or linkId, and that was not read as stating that item:
  * an Observation in a shape triage does not read (a coding written as an object, a system it does not know, a
@@ -2006,6 +2078,8 @@ static const form *names_unread_safety_form(const engine *e, json_t *r, const re
  * the resource named first with its SAFETY line (sixteenth outside integrator: each of these was passed over, and the
  * negative PHQ-9 beside it saved green). */
 static void unread_safety_mentions(const engine *e, const res *all, int n, problems *p, safety_block *b) {
+    const char *codes[FORM_MAX_ITEMS + 1];
+    safety_codes(e, codes, FORM_MAX_ITEMS + 1);
     for (int j = 0; j < n; j++) {
         json_t *r = all[j].resource;
         const char *type = json_string_value(json_object_get(r, "resourceType"));
@@ -2058,20 +2132,41 @@ static void unread_safety_mentions(const engine *e, const res *all, int n, probl
                                "below); see to the client now", in, shown, id, unread->id);
             continue;
         }
-        if (said || !holds_screen(r, true)) continue;
-        char id[60], shown[60], in[32] = "";
-        text_for_display(json_is_object(r) ? json_string_value(json_object_get(r, "id")) ?: "(no id)" : "(a string)", 40, id,
-                         sizeof id);
-        text_for_display(type ? type : "(no resourceType)", 40, shown, sizeof shown);
-        if (all[j].entry >= 0) snprintf(in, sizeof in, "entry[%d] ", all[j].entry);
-        if (p)
-            problem(p, "%s%s %s holds a QuestionnaireResponse triage does not read (in an attachment, written as a string, "
-                       "or its resourceType misspelt): nothing was imported (send it as an entry of the Bundle)",
-                    in, shown, id);
-        if (b)
-            safety_line(b, "SAFETY: %s%s %s holds a screen triage cannot read: whether it states a positive safety item "
-                           "(PHQ-9 item 9, the ASQ) is not known, which counts as positive: nothing was imported (the "
-                           "problems below); see to the client now", in, shown, id);
+        hidden_place hp;
+        if (said || !fhir_hidden_screen(r, true, codes, &hp)) continue;
+        hidden_said(&all[j], r, &hp, p, b);
+    }
+}
+
+/* The parts of the file the reader takes but reads no answers in: each response's extensions, its answers' strings and
+ * attachments; the Bundle's meta, signature and its entries' search, request and response (a resource set under
+ * entry.response.outcome). A screen hidden there, or an attachment triage cannot open, is a safety answer not known
+ * (twenty-sixth outside integrator: a positive screen in a response's extension, in Bundle.meta, signature.data,
+ * entry.search or entry.response.outcome, and attachments gzip-compressed, UTF-16, base64 twice or as a data: URL, each
+ * beside a negative PHQ-9, were saved green). */
+static void hidden_in_read_parts(const engine *e, json_t *root, const res *all, int n, problems *p, safety_block *b) {
+    const char *codes[FORM_MAX_ITEMS + 1];
+    safety_codes(e, codes, FORM_MAX_ITEMS + 1);
+    static const char *const resource_skip[] = {"resourceType", NULL};
+    hidden_place hp;
+    for (int j = 0; j < n; j++) {
+        const char *type = json_string_value(json_object_get(all[j].resource, "resourceType"));
+        if (type && !strcmp(type, "QuestionnaireResponse") &&
+            fhir_hidden_in_parts(all[j].resource, resource_skip, codes, &hp))
+            hidden_said(&all[j], all[j].resource, &hp, p, b);
+    }
+    const char *type = json_string_value(json_object_get(root, "resourceType"));
+    if (!type || strcmp(type, "Bundle") != 0) return;
+    static const char *const bundle_skip[] = {"resourceType", "entry", NULL};
+    static const char *const entry_skip[] = {"resource", "fullUrl", NULL};
+    res whole = {root, "", -1};
+    if (fhir_hidden_in_parts(root, bundle_skip, codes, &hp)) hidden_said(&whole, root, &hp, p, b);
+    size_t k;
+    json_t *en;
+    json_array_foreach(json_object_get(root, "entry"), k, en) {
+        res at = {en, "", (int)k};
+        if (json_is_object(json_object_get(en, "resource")) && fhir_hidden_in_parts(en, entry_skip, codes, &hp))
+            hidden_said(&at, NULL, &hp, p, b);
     }
 }
 
@@ -2918,6 +3013,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
                 rs[first_own].from->entry, own, nr);
     orphan_observations(e, all, n, rs, nr, &p, NULL); /* a safety answer in no response: the file is refused */
     unread_safety_mentions(e, all, n, &p, NULL);       /* a safety item named where triage cannot read its answer */
+    hidden_in_read_parts(e, root, all, n, &p, NULL);   /* ...or a screen hidden in what the reader takes */
     bool ok = p.problems == 0;
     if (!ok) { /* never for this database's own: those clients are in its queue */
         safety_block sb;
@@ -2926,6 +3022,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         safety_first(unknown, nu, &sb); /* of no form triage knows: a safety item by its LOINC code */
         orphan_observations(e, all, n, rs, nr, NULL, &sb);
         unread_safety_mentions(e, all, n, NULL, &sb);
+        hidden_in_read_parts(e, root, all, n, NULL, &sb);
         refusal_message(&sb, p.problems, err);
     }
     out->responses = nr;

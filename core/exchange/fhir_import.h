@@ -23,6 +23,15 @@ typedef struct {
     char intake[STORE_ID_LEN]; /* the intake it was saved as */
 } import_again;
 
+/* An intake the import saved, with its level and why (a PHQ-9 without item 9 saved orange said nothing of why:
+ * twenty-sixth outside integrator). */
+typedef struct {
+    char intake[STORE_ID_LEN];
+    risk_level level;
+    char reason[320]; /* its first reason as saved, "" when it has none */
+    int reasons;      /* how many reasons it has in all */
+} import_level;
+
 typedef struct {
     int responses;
     int intakes;
@@ -39,6 +48,7 @@ typedef struct {
     int namesakes; /* new clients made although a client with the same name and phone exists: another birth
                     * date says another person (never matched); the first of them named */
     char namesake_new[STORE_ID_LEN], namesake_of[STORE_ID_LEN];
+    import_level *levels; /* each intake saved, in order (intakes of them; import_result_free) */
     bool save_failed; /* the file was sound but saving it failed (disk, busy): nothing saved, a runtime error */
 } import_result;
 

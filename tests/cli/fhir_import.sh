@@ -1283,4 +1283,83 @@ bundle "$(q_neg),{\"resource\":{\"resourceType\":\"Provenance\",\"id\":\"pv\",\"
 import "$tmp/i25-names.json"
 check "a Provenance and a CodeSystem naming the ASQ beside a negative PHQ-9: imported, green" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'green ' ]"
 
+# twenty-sixth outside integrator: a positive screen hidden in a part the reader takes but reads no answers in, and
+# attachments triage could not open (gzip, UTF-16, base64 twice, a data: URL), each beside a negative PHQ-9, were saved
+# green. Each is refused now, SAFETY first, naming where
+fresh int26
+esc26=$(printf '%s' "$asq_acute" | sed 's/"/\\"/g')
+b64_26=$(printf '%s' "$asq_acute" | base64 -w 0)
+ext26="\"extension\":[{\"url\":\"http://example.org/note\",\"valueString\":\"$esc26\"}]"
+bundle26() { # bundle-fields entry-fields-of-the-response
+    printf '{"resourceType":"Bundle","type":"collection",%s"entry":[%s,{%s%s]}' "$1" "$pt" "$2" "$(q_neg | cut -c2-)"
+}
+bundle "$(q_neg "$ext26,")" >"$tmp/i26-qr-ext.json"
+bundle26 "\"meta\":{\"extension\":[{\"url\":\"http://example.org/x\",\"valueString\":\"$esc26\"}]}," "" >"$tmp/i26-meta.json"
+bundle26 "\"signature\":{\"type\":[{\"system\":\"urn:iso-astm:E1762-95:2013\",\"code\":\"1.2.840.10065.1.12.1.1\"}],\"when\":\"2026-03-10T14:00:00Z\",\"who\":{\"display\":\"EHR\"},\"data\":\"$b64_26\"}," "" >"$tmp/i26-sig.json"
+bundle26 "" "\"search\":{\"mode\":\"match\",\"extension\":[{\"url\":\"http://example.org/x\",\"valueString\":\"$esc26\"}]}," >"$tmp/i26-search.json"
+bundle26 "" "\"response\":{\"status\":\"201 Created\",\"outcome\":$asq_acute}," >"$tmp/i26-outcome.json"
+for f in qr-ext meta sig search outcome; do
+    import "$tmp/i26-$f.json"
+    check "an acute ASQ hidden in the file's $f, beside a negative PHQ-9: refused, SAFETY first" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: .*holds a screen triage cannot read'" _ "$err"
+done
+check "...the place named (signature.data)" \
+    sh -c "printf '%s' \"\$1\" | grep -q 'signature.data holds a QuestionnaireResponse'" _ "$(import "$tmp/i26-sig.json"; printf '%s' "$err")"
+import "$tmp/i26-qr-ext.json"
+check "...a response's extension named as such" has_err "QuestionnaireResponse r1: extension\[0\].valueString holds a QuestionnaireResponse, written as a string"
+obs9pos="{\"resourceType\":\"Observation\",\"id\":\"x9\",\"status\":\"final\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"44260-8\"}]},\"valueCodeableConcept\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"LA6571-9\"}]}}"
+bundle26 "" "\"response\":{\"status\":\"201 Created\",\"outcome\":$obs9pos}," >"$tmp/i26-outcome9.json"
+import "$tmp/i26-outcome9.json"
+check "an item 9 Observation set as an entry's response.outcome: refused, SAFETY first, naming it" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[1\].response.outcome holds a screen'" _ "$err"
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+att26() { # content-type base64-data
+    printf '{"resource":{"resourceType":"DocumentReference","id":"att","status":"current",%s,"content":[{"attachment":{"contentType":"%s","data":"%s"}}]}}' "$subj" "$1" "$2"
+}
+bundle "$(q_neg),$(att26 application/fhir+json "$(printf '%s' "$asq_acute" | gzip -c | base64 -w 0)")" >"$tmp/i26-gzip.json"
+bundle "$(q_neg),$(att26 application/fhir+json "$(printf '%s' "$asq_acute" | iconv -f UTF-8 -t UTF-16 | base64 -w 0)")" >"$tmp/i26-utf16.json"
+bundle "$(q_neg),$(att26 application/fhir+json "$(printf '%s' "$asq_acute" | base64 -w 0 | base64 -w 0)")" >"$tmp/i26-twice.json"
+bundle "$(q_neg),{\"resource\":{\"resourceType\":\"DocumentReference\",\"id\":\"url\",\"status\":\"current\",$subj,\"content\":[{\"attachment\":{\"contentType\":\"application/fhir+json\",\"url\":\"data:application/fhir+json;base64,$b64_26\"}}]}}" >"$tmp/i26-dataurl.json"
+for f in gzip utf16 twice dataurl; do
+    import "$tmp/i26-$f.json"
+    check "an acute ASQ attached ($f) beside a negative PHQ-9: refused, SAFETY first" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[2\] DocumentReference '" _ "$err"
+done
+import "$tmp/i26-gzip.json"
+check "...the gzip attachment named as one triage cannot open" has_err "content\[0\].attachment.data: an attachment triage cannot open (gzip-compressed)"
+import "$tmp/i26-twice.json"
+check "...base64 twice is opened: the screen in it named" has_err "attachment.data holds a QuestionnaireResponse, in an attachment"
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+fresh int26docs
+bundle "$(q_neg),$(att26 text/plain "$(printf 'Referral letter: no concerns.' | base64 -w 0)"),$(att26 image/png "$(printf '\211PNG\r\n\032\n\0\0\0\rIHDR' | base64 -w 0)"),$(att26 application/pdf "$(printf '%%PDF-1.4\n\0\0binary' | base64 -w 0)")" >"$tmp/i26-docs-neg.json"
+import "$tmp/i26-docs-neg.json"
+check "a negative PHQ-9 with a letter, an image and a PDF attached: imported, green (a document for a person is no screen)" \
+    sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'green ' ]"
+
+# twenty-sixth: another system's ASQ (its own canonical, valueBoolean answers) was refused without a SAFETY line; a
+# PHQ-9 without item 9 was saved orange without a word of why
+fasq() { # canonical item-text value
+    printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"f1","questionnaire":"%s","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[{"linkId":"1","text":"%s","answer":[{"valueBoolean":%s}]}]}}]}' "$pt" "$1" "$subj" "$2" "$3"
+}
+fasq http://example.org/fhir/Questionnaire/asq-screen "Question one" true >"$tmp/i26-fasq.json"
+fasq http://example.org/fhir/Questionnaire/intake-2 "In the past few weeks, have you wished you were dead?" false >"$tmp/i26-fasq-text.json"
+fasq http://example.org/fhir/Questionnaire/zh "您是否有过自杀的念头？" false >"$tmp/i26-fasq-zh.json"
+for f in fasq fasq-text fasq-zh; do
+    import "$tmp/i26-$f.json"
+    check "another system's suicide screen ($f): refused, SAFETY first (its answers not read count as positive)" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[1\] QuestionnaireResponse f1: a screen triage does not score asks about suicide'" _ "$err"
+done
+fasq http://example.org/fhir/Questionnaire/audit-c "How often do you have a drink containing alcohol?" false >"$tmp/i26-auditc.json"
+import "$tmp/i26-auditc.json"
+check "...another questionnaire (an AUDIT-C): refused as not scored, no SAFETY line" \
+    sh -c "[ $rc -eq 2 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$err"
+fresh int26b
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"r1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[%s]}}]}' \
+    "$pt" "$subj" "${phq8%,}" >"$tmp/i26-phq8.json"
+import "$tmp/i26-phq8.json"
+check "a PHQ-9 without item 9 imports orange, and the output says so and why" \
+    sh -c "[ $rc -eq 0 ] && printf '%s' \"\$1\" | grep -q '^intake .*: ORANGE: PHQ-9 item 9 .*unanswered or refused counts as positive'" _ "$out"
+import "$tmp/i24-docs-neg.json"
+check "...a green import names no level line" sh -c "[ $rc -eq 0 ] && printf '%s' \"\$1\" | grep -q '^imported 1 response' && ! printf '%s' \"\$1\" | grep -q '^intake '" _ "$out"
+
 finish
