@@ -303,7 +303,8 @@ int cmd_intake(const cli_args *a) {
         else c.e.roster = r;
         /* identity is sealed in the client record and notes apart; the intake-form answers such as channel
          * and age go with the body; the one core use case finishes and saves it as every way in does */
-        intake_subject who = {NULL, name, phone, birth, notes, json_object_get(root, "record"), c.e.cfg.ui_lang, false, false};
+        intake_subject who = {NULL, name, phone, birth, notes, json_object_get(root, "record"), c.e.cfg.ui_lang, false, false,
+                              LEVEL_GREEN, NULL};
         intake_saved saved;
         bool ok = intake_finish(c.s, &c.e, in, &who, &saved, &err);
         json_t *result = saved.assessment;

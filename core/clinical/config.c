@@ -57,9 +57,10 @@ static char *resolve(const config *c, const char *value, const char *subdir, con
 }
 
 static const char *const known_sections[] = {"triage", "risk", "matching", "store", "security", "queue", "intake",
-                                             "safety", "reports", "retention", NULL};
+                                             "safety", "reports", "retention", "import", NULL};
 static const char *const triage_keys[] = {"ui_language", "forms_dir", "roster_file", "demo", NULL};
 static const char *const intake_keys[] = {"forms", "hotline_forms", "ask.*", "kept_level.reason.en", "kept_level.reason.zh",
+                                          "stated_risk.reason.en", "stated_risk.reason.zh",
                                           "unscreened.reason.en", "unscreened.reason.zh", "burst_ms", "queue_settle_ms",
                                           "phone_watch_ms" /* before s6: accepted, no longer used */,
                                           "callback_owed_at", "callback_owed.en", "callback_owed.zh", "no_callback.en",
@@ -70,6 +71,29 @@ static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_ind
 static const char *const reports_keys[] = {"k_floor", "retention_sessions", "retention_days", "lapse_days", "age_bands",
                                            "concern_groups", "export_k", NULL};
 static const char *const retention_keys[] = {"draft_days", "closed_years", NULL};
+static const char *const import_keys[] = {"risk_assessment", "conditions", NULL};
+
+/* [import] risk_assessment and conditions: CODE:LEVEL tokens (conditions: SYSTEM|CODE:LEVEL), each level a level */
+static void check_stated_levels(config *c, const char *key, bool with_system, diag *d) {
+    const char *v = ini_get(&c->ini, "import", key);
+    if (!v || !*v) return;
+    strlist toks = strlist_split(v);
+    char k[64];
+    snprintf(k, sizeof k, "import.%s", key);
+    for (int i = 0; i < toks.n; i++) {
+        const char *colon = strrchr(toks.v[i], ':');
+        risk_level l;
+        bool ok = colon && colon > toks.v[i] && risk_level_parse(colon + 1, &l) &&
+                  (!with_system || (strchr(toks.v[i], '|') && strchr(toks.v[i], '|') < colon - 1 &&
+                                    strchr(toks.v[i], '|') > toks.v[i]));
+        if (!ok) {
+            diag_add(d, c->ini.name, ini_line(&c->ini, "import", key), k, false, "`%s` is not %s:LEVEL (a level: red, "
+                     "orange, yellow or green)", toks.v[i], with_system ? "SYSTEM|CODE" : "CODE");
+            break;
+        }
+    }
+    strlist_free(&toks);
+}
 
 /* An integer setting in [lo, hi]; a bad value is an error naming the line. */
 static int int_setting(config *c, const char *section, const char *key, int lo, int hi, int def, diag *d) {
@@ -137,6 +161,9 @@ static bool read_settings(config *c, diag *d) {
     safety_load(&c->safety, &c->ini, d); /* errors name their lines; a red level never goes without steps */
     ini_check_keys(&c->ini, "reports", reports_keys, false, d);
     ini_check_keys(&c->ini, "retention", retention_keys, false, d);
+    ini_check_keys(&c->ini, "import", import_keys, false, d);
+    check_stated_levels(c, "risk_assessment", false, d);
+    check_stated_levels(c, "conditions", true, d);
     c->report_k = int_setting(c, "reports", "k_floor", 1, 1000, 5, d);
     c->export_k = int_setting(c, "reports", "export_k", 1, 1000, 5, d);
     c->retention_sessions = int_setting(c, "reports", "retention_sessions", 1, 100, 3, d);

@@ -48,6 +48,31 @@ static bool wide_text(const unsigned char *b, size_t n) {
     return m >= 8 && (zero[0] * 4 >= m * 3 / 2 || zero[1] * 4 >= m * 3 / 2) && zero[0] + zero[1] < m;
 }
 
+/* Whether b is UTF-8 text: well-formed, and no control characters but blanks (raw deflate and random bytes hold
+ * no zero byte as often as not: twenty-seventh outside integrator) */
+static bool utf8_text(const unsigned char *b, size_t n) {
+    for (size_t i = 0; i < n;) {
+        unsigned c = b[i];
+        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (!len || i + len > n || (len == 2 && c < 0xC2)) return false;
+        for (size_t k = 1; k < len; k++)
+            if ((b[i + k] & 0xC0) != 0x80) return false;
+        if (len == 1 && c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') return false;
+        if (c == 0x7F) return false;
+        i += len;
+    }
+    return true;
+}
+
+/* A charset other than UTF-8 said in a contentType ("text/plain; charset=GBK"): 8-bit text, read as it is */
+static bool other_charset(const char *content_type) {
+    const char *cs = content_type ? strcasestr(content_type, "charset=") : NULL;
+    if (!cs) return false;
+    cs += 8;
+    while (*cs == '"' || *cs == ' ') cs++;
+    return strncasecmp(cs, "utf-8", 5) != 0 && strncasecmp(cs, "utf8", 4) != 0;
+}
+
 static bool says_text(const char *content_type) {
     if (!content_type) return false;
     return !strncasecmp(content_type, "text/", 5) || strcasestr(content_type, "json") || strcasestr(content_type, "xml");
@@ -83,12 +108,14 @@ static attach_kind classify(char *b, size_t n, const char *content_type, int dep
         secret_free(b);
         return ATTACH_UNOPENABLE;
     }
-    if (memchr(b, '\0', n)) { /* binary of no kind known: a document, unless it says it is text or names a response */
+    if (memchr(b, '\0', n) || (!utf8_text(u, n) && !other_charset(content_type))) {
+        /* binary of no kind known: what it holds is not known (only a document for a person, a PDF or an image, is
+         * passed over; README) */
         bool names = memmem(b, n, "QuestionnaireResponse", 21) != NULL;
         secret_free(b);
-        if (!names && !says_text(content_type)) return ATTACH_DOCUMENT;
-        snprintf(why, why_size, names ? "binary data that names a QuestionnaireResponse"
-                                      : "binary data, though its contentType says text");
+        snprintf(why, why_size, "%s", names ? "binary data that names a QuestionnaireResponse"
+                                  : says_text(content_type) ? "not UTF-8 text, though its contentType says text"
+                                                            : "binary data of a kind triage does not know");
         return ATTACH_UNOPENABLE;
     }
     size_t skip = starts(u, n, "\xef\xbb\xbf", 3) ? 3 : 0; /* a UTF-8 byte-order mark */
@@ -104,7 +131,7 @@ static attach_kind classify(char *b, size_t n, const char *content_type, int dep
         /* taken when what is inside is text or of a kind known; binary of no kind known under a word of base64's
          * letters ("Referral", a hash) is chance: the word itself is the text */
         const unsigned char *iu = (const unsigned char *)inner;
-        if (inner && (!memchr(inner, '\0', inner_n) || compressed_kind(iu, inner_n) || document(iu, inner_n) ||
+        if (inner && (utf8_text(iu, inner_n) || compressed_kind(iu, inner_n) || document(iu, inner_n) ||
                       wide_text(iu, inner_n))) {
             secret_free(b);
             return classify(inner, inner_n, NULL, depth + 1, text, len, why, why_size);
@@ -196,17 +223,23 @@ static bool text_hides(walk *w, const char *t, size_t n, bool json, const char *
     return false;
 }
 
-static bool open_attachment(walk *w, const char *b64, size_t len, const char *content_type, bool attachment,
-                            const char *as, int depth) {
+/* how a base64 value is taken: an attachment (what cannot be opened refuses), a signature (binary bytes are the
+ * signature: only compressed or UTF-16 content refuses), or a string that may be base64 (only text is read) */
+enum { ATTACH_ALL, ATTACH_SIGNATURE, ATTACH_STRING };
+
+static bool open_attachment(walk *w, const char *b64, size_t len, const char *content_type, int mode, const char *as,
+                            int depth) {
     attach_kind kind;
     char *text = NULL, why[120];
     size_t n = 0;
     if (!fhir_attachment_open(b64, len, content_type, &kind, &text, &n, why, sizeof why)) {
-        if (attachment) return found(w, true, "an attachment triage cannot open (its data is not base64)");
+        if (mode == ATTACH_ALL) return found(w, true, "an attachment triage cannot open (its data is not base64)");
         return false;
     }
+    bool signature_bytes = mode == ATTACH_SIGNATURE && (strstr(why, "binary data of a kind") == why || strstr(why, "not UTF-8") == why);
     bool hit = false;
-    if (kind == ATTACH_UNOPENABLE && attachment) hit = found(w, true, "an attachment triage cannot open (%s)", why);
+    if (kind == ATTACH_UNOPENABLE && mode != ATTACH_STRING && !signature_bytes)
+        hit = found(w, true, "an attachment triage cannot open (%s)", why);
     else if (kind == ATTACH_TEXT) hit = text_hides(w, text, n, true, as, depth);
     secret_free(text);
     return hit;
@@ -219,7 +252,7 @@ static bool open_data_url(walk *w, const char *url, int depth) {
     char type[120];
     snprintf(type, sizeof type, "%.*s", (int)(comma - url - 5 < 119 ? comma - url - 5 : 119), url + 5);
     bool b64 = strstr(type, ";base64") != NULL;
-    if (b64) return open_attachment(w, comma + 1, strlen(comma + 1), type, true, "in a data: URL", depth);
+    if (b64) return open_attachment(w, comma + 1, strlen(comma + 1), type, ATTACH_ALL, "in a data: URL", depth);
     /* percent-encoded text */
     size_t n = strlen(comma + 1), o = 0;
     char *t = secret_alloc(n + 1);
@@ -242,12 +275,22 @@ static bool open_data_url(walk *w, const char *url, int depth) {
 
 static bool walk_string(walk *w, const char *t, size_t n, bool top, json_t *parent, const char *key, int depth) {
     const char *content_type = json_string_value(json_object_get(parent, "contentType"));
-    /* an Attachment's or a Binary's data (R4 att-1: data comes with its contentType), a base64Binary value */
-    bool attachment = key && ((!strcmp(key, "data") && content_type) || !strcmp(key, "valueBase64Binary"));
-    if (attachment) return open_attachment(w, t, n, content_type, true, "in an attachment", depth);
-    if (key && !strcmp(key, "data")) /* a signature's, or data of no type said: read when it is text */
-        return open_attachment(w, t, n, NULL, false, "in base64 data", depth);
+    /* a signature's data (its sigFormat the type): a signature's bytes are binary, and that is no attachment to open;
+     * what is text in it, compressed or UTF-16 is looked into all the same (twenty-seventh outside integrator) */
+    bool signature = json_object_get(parent, "sigFormat") || json_object_get(parent, "targetFormat") ||
+                     (json_object_get(parent, "who") && json_object_get(parent, "when"));
+    if (signature && !content_type) content_type = json_string_value(json_object_get(parent, "sigFormat"));
+    /* SampledData's data is numbers, no base64 */
+    bool sampled = json_object_get(parent, "dimensions") || json_object_get(parent, "origin");
+    if (key && !strcmp(key, "valueBase64Binary")) return open_attachment(w, t, n, content_type, ATTACH_ALL, "in an attachment", depth);
+    if (key && !strcmp(key, "data") && !sampled)
+        return open_attachment(w, t, n, content_type, signature ? ATTACH_SIGNATURE : ATTACH_ALL,
+                               signature ? "in a signature" : "in an attachment", depth);
     if (key && !strcmp(key, "url") && !strncasecmp(t, "data:", 5)) return open_data_url(w, t, depth);
+    /* an attachment by URL whose type says a FHIR resource, JSON or XML: its content is not in the file */
+    if (key && !strcmp(key, "url") && content_type && json_object_get(parent, "data") == NULL &&
+        (strcasestr(content_type, "json") || strcasestr(content_type, "xml")))
+        return found(w, true, "an attachment triage cannot open (`%.30s` by URL: not in the file)", content_type);
     if (top) { /* the resource itself written as a string */
         if (text_hides(w, t, n, true, "written as a string", depth)) return true;
         return strcasestr(t, "questionnaireresponse") &&
@@ -255,7 +298,7 @@ static bool walk_string(walk *w, const char *t, size_t n, bool top, json_t *pare
     }
     if (text_hides(w, t, n, true, "written as a string", depth)) return true;
     if (n >= PLAIN_BASE64_MIN && base64_alphabet(t, n, PLAIN_BASE64_MIN))
-        return open_attachment(w, t, n, NULL, false, "in a string as base64", depth);
+        return open_attachment(w, t, n, NULL, ATTACH_STRING, "in a string as base64", depth);
     return false;
 }
 

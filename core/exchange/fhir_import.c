@@ -16,6 +16,8 @@
 #include "expr.h"
 #include "fhir_definitions.h"
 #include "fhir_hidden.h"
+#include "fhir_stated.h"
+#include "fhir_words.h"
 #include "fhir.h"
 #include "intake_body.h"
 #include "intake_finish.h"
@@ -86,6 +88,9 @@ typedef struct {
     char namesake[STORE_ID_LEN]; /* a client with this name and phone but another birth date ("" when none):
                                   * another person (a father and his son), named in the output */
     char built_name[CLIENT_NAME_MAX_BYTES + 2]; /* a HumanName without text, put together from given and family */
+    risk_level stated;                          /* the highest level a RiskAssessment or Condition of the file states
+                                                 * for this subject (stated_risks), LEVEL_GREEN: none */
+    char stated_because[400];                   /* which resource, and what it says */
 } subject;
 
 /* The file's problems, one line each, in err's message (bad input: the kind is ERR_INPUT). */
@@ -1081,25 +1086,54 @@ static void missing_safety_item(const engine *e, json_t *flat, response *r) {
     }
 }
 
-/* Whether text holds one of words ("|"-separated, blanks around each ignored), without regard to case; the word
- * found into out */
-static bool holds_word(const char *text, const char *words, char *out, size_t size) {
-    if (!text || !words) return false;
-    for (const char *w = words; *w;) {
-        while (*w == ' ' || *w == '|') w++;
-        const char *end = strchr(w, '|');
-        size_t n = end ? (size_t)(end - w) : strlen(w);
-        while (n && w[n - 1] == ' ') n--;
-        char word[48];
-        if (n && n < sizeof word && n < size) {
-            memcpy(word, w, n);
-            word[n] = '\0';
-            if (strcasestr(text, word)) {
-                memcpy(out, word, n + 1);
+/* Whether a text of v (an item's, a group's, a Questionnaire's: `text`, `title`, `name`, `url`, `linkId`, a Coding's
+ * `display`, at any depth, contained resources aside) holds one of words (fhir_words.h) */
+static bool texts_hold(json_t *v, const char *words, char *found, size_t size) {
+    size_t k;
+    json_t *x;
+    const char *key;
+    if (json_is_array(v)) {
+        json_array_foreach(v, k, x) if (texts_hold(x, words, found, size)) return true;
+        return false;
+    }
+    json_object_foreach(v, key, x) {
+        if (!strcmp(key, "contained")) continue;
+        if (json_is_string(x)) {
+            if ((!strcmp(key, "text") || !strcmp(key, "title") || !strcmp(key, "name") || !strcmp(key, "url") ||
+                 !strcmp(key, "linkId") || !strcmp(key, "display")) &&
+                fhir_words_match(json_string_value(x), words, found, size))
                 return true;
-            }
+        } else if (texts_hold(x, words, found, size)) {
+            return true;
         }
-        w += end ? (size_t)(end - w) : strlen(w);
+    }
+    return false;
+}
+
+/* The Questionnaires response qr names by canon: contained (#id), or in the file by its url (with or without a
+ * version) or Questionnaire/id; each is looked into by texts_hold */
+static bool questionnaire_texts_hold(const res *all, int n, json_t *qr, const char *canon, const char *words, char *found,
+                                     size_t size) {
+    if (!canon || !*canon) return false;
+    size_t k;
+    json_t *c;
+    if (canon[0] == '#') {
+        json_array_foreach(json_object_get(qr, "contained"), k, c) {
+            const char *id = json_string_value(json_object_get(c, "id"));
+            if (id && !strcmp(id, canon + 1) && texts_hold(c, words, found, size)) return true;
+        }
+        return false;
+    }
+    size_t base = strcspn(canon, "|");
+    for (int j = 0; j < n; j++) {
+        json_t *q = all[j].resource;
+        const char *type = json_string_value(json_object_get(q, "resourceType"));
+        const char *url = json_string_value(json_object_get(q, "url"));
+        const char *id = json_string_value(json_object_get(q, "id"));
+        if (!type || strcmp(type, "Questionnaire") != 0) continue;
+        bool named = (url && strlen(url) == base && !strncmp(url, canon, base)) ||
+                     (id && !strncmp(canon, "Questionnaire/", 14) && !strcmp(canon + 14, id));
+        if (named && texts_hold(q, words, found, size)) return true;
     }
     return false;
 }
@@ -1108,7 +1142,7 @@ static bool holds_word(const char *text, const char *words, char *out, size_t si
  * with safety items lists as its fhir_foreign_words (another system's ASQ: its own canonical, valueBoolean answers):
  * a screen asking about suicide whose answers are not read, which counts as positive (twenty-sixth outside
  * integrator: refused without a SAFETY line). */
-static void foreign_safety_screen(const engine *e, const char *canon, json_t *flat, response *r) {
+static void foreign_safety_screen(const engine *e, const res *all, int n, const char *canon, json_t *qr, response *r) {
     for (int fi = 0; fi < e->forms.n && !r->safety_form; fi++) {
         const form *f = e->forms.v[fi];
         int first = -1;
@@ -1116,14 +1150,11 @@ static void foreign_safety_screen(const engine *e, const char *canon, json_t *fl
             if (f->items[k].safety) first = k;
         if (first < 0 || !f->fhir_foreign_words) continue;
         char word[48] = "";
-        bool named = holds_word(canon, f->fhir_foreign_words, word, sizeof word);
-        size_t k;
-        json_t *it;
-        json_array_foreach(flat, k, it) {
-            if (named) break;
-            named = holds_word(json_string_value(json_object_get(it, "text")), f->fhir_foreign_words, word, sizeof word) ||
-                    holds_word(json_string_value(json_object_get(it, "linkId")), f->fhir_foreign_words, word, sizeof word);
-        }
+        /* its canonical, its items' and groups' texts at any depth, and the Questionnaire it names when the file
+         * holds it (the wording may be there alone: twenty-seventh outside integrator) */
+        bool named = fhir_words_match(canon, f->fhir_foreign_words, word, sizeof word) ||
+                     texts_hold(json_object_get(qr, "item"), f->fhir_foreign_words, word, sizeof word) ||
+                     questionnaire_texts_hold(all, n, qr, canon, f->fhir_foreign_words, word, sizeof word);
         if (!named) continue;
         r->safety_form = f;
         r->safety_item = first;
@@ -1149,7 +1180,7 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     if (!r->f) {
         unknown_form_safety(e, flat, w, r);
         if (!r->safety_form) missing_safety_item(e, flat, r);
-        if (!r->safety_form) foreign_safety_screen(e, canon, flat, r);
+        if (!r->safety_form) foreign_safety_screen(e, all, n, canon, o, r);
         char shown[120];
         text_for_display(canon ? canon : "(none)", 80, shown, sizeof shown);
         problem(p, "%s: questionnaire `%s` is not a questionnaire triage scores, and its linkIds are not the items of "
@@ -1634,7 +1665,7 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
     if (ok) {
         /* the one core use case: the client (when new) and the intake in one transaction */
         intake_subject who = {sj->create ? NULL : sj->client_id, sj->name, sj->phone, sj->birth, NULL, record,
-                              e->cfg.ui_lang, false, false};
+                              e->cfg.ui_lang, false, false, sj->stated, sj->stated_because};
         intake_saved saved;
         ok = intake_finish_given_at(s, e, in, &who, given_at, &saved, err) &&
              remember_group(s, rs, nr, g, saved.intake_id, err);
@@ -2071,6 +2102,54 @@ static void hidden_said(const res *at, json_t *r, const hidden_place *hp, proble
                        "below); see to the client now", where_);
 }
 
+/* A resource that codes a suicide screen or risk by words or by a code of [import] conditions, in a shape triage does
+ * not read as an answer: an Observation (not one derived from a response of the file: those are checked against it),
+ * a Flag, a DetectedIssue, a ClinicalImpression, or a RiskAssessment or Condition that states no level (an ended or
+ * refuted Condition states nothing and says nothing here). The word or code into found; NULL when none.
+ * Twenty-seventh outside integrator: an Observation coded "Ask Suicide-Screening Questions item 1" valueBoolean true,
+ * one coded SNOMED 6471006, a Flag "High suicide risk", beside a negative PHQ-9, were each saved green. */
+static const char *risk_in_code(const engine *e, json_t *r, const res *all, int n, char *found, size_t size) {
+    static const char *const types[] = {"Observation", "Flag", "DetectedIssue", "ClinicalImpression", "RiskAssessment",
+                                        "Condition", NULL};
+    const char *type = json_string_value(json_object_get(r, "resourceType"));
+    bool kind = false;
+    for (int i = 0; type && types[i] && !kind; i++) kind = !strcmp(type, types[i]);
+    if (!kind) return NULL;
+    char unused[200];
+    if (fhir_stated_level(e, r, unused, sizeof unused) > LEVEL_GREEN) return NULL; /* stated: raises the level (stated_risks) */
+    static const char *const ended[] = {"inactive", "resolved", "remission", "refuted", "entered-in-error", NULL};
+    if (!strcmp(type, "Condition") && (fhir_concept_says(json_object_get(r, "clinicalStatus"), ended) ||
+                                       fhir_concept_says(json_object_get(r, "verificationStatus"), ended)))
+        return NULL;
+    for (int j = 0; j < n && !strcmp(type, "Observation"); j++) {
+        const char *t = json_string_value(json_object_get(all[j].resource, "resourceType"));
+        if (t && !strcmp(t, "QuestionnaireResponse") && derived_from(r, &all[j])) return NULL;
+    }
+    json_t *code = json_object_get(r, "code");
+    size_t k;
+    json_t *c;
+    json_array_foreach(json_object_get(code, "coding"), k, c) {
+        const char *system = json_string_value(json_object_get(c, "system"));
+        const char *value = json_string_value(json_object_get(c, "code"));
+        if (fhir_listed_level(ini_get(&e->cfg.ini, "import", "conditions"), true, system, value) > LEVEL_GREEN) {
+            char shown[40];
+            text_for_display(value, 30, shown, sizeof shown);
+            snprintf(found, size, "%s", shown);
+            return "a code of [import] conditions";
+        }
+    }
+    json_t *parts = json_array();
+    json_array_append(parts, code);
+    json_t *x;
+    json_array_foreach(json_object_get(r, "prediction"), k, x) json_array_append(parts, json_object_get(x, "outcome"));
+    const char *why = NULL;
+    for (int fi = 0; fi < e->forms.n && !why; fi++)
+        if (e->forms.v[fi]->fhir_foreign_words && texts_hold(parts, e->forms.v[fi]->fhir_foreign_words, found, size))
+            why = "words of a suicide screen or risk";
+    json_decref(parts);
+    return why;
+}
+
 /* A resource of the file (not a response, read by the response reader, nor a Questionnaire, a definition) that names a
  * safety item's LOINC code (PHQ-9 item 9, 44260-8) in a code or linkId, and that was not read as stating that item:
  * an Observation in a shape triage does not read (a coding written as an object, a system it does not know, a
@@ -2116,7 +2195,24 @@ static void unread_safety_mentions(const engine *e, const res *all, int n, probl
                 said = true;
             }
         }
+        char word[48];
         const form *unread = said ? NULL : names_unread_safety_form(e, r, all, n);
+        const char *coded = said || unread || !json_is_object(r) ? NULL : risk_in_code(e, r, all, n, word, sizeof word);
+        if (coded) {
+            char id[60], shown[60], in[32] = "", w[60];
+            text_for_display(json_string_value(json_object_get(r, "id")) ?: "(no id)", 40, id, sizeof id);
+            text_for_display(type ? type : "(no resourceType)", 40, shown, sizeof shown);
+            text_for_display(word, 40, w, sizeof w);
+            if (all[j].entry >= 0) snprintf(in, sizeof in, "entry[%d] ", all[j].entry);
+            if (p)
+                problem(p, "%s%s %s: its code holds `%s` (%s), in a shape triage does not read as an answer: nothing "
+                           "was imported (send the screen as a QuestionnaireResponse)", in, shown, id, w, coded);
+            if (b)
+                safety_line(b, "SAFETY: %s%s %s: its code holds `%s`, a suicide screen or risk triage cannot read: not "
+                               "known, which counts as positive: nothing was imported (the problems below); see to the "
+                               "client now", in, shown, id, w);
+            continue;
+        }
         if (!said && unread) {
             char id[60], shown[60], in[32] = "";
             text_for_display(json_is_object(r) ? json_string_value(json_object_get(r, "id")) ?: "(no id)" : "(a string)", 40,
@@ -2167,6 +2263,60 @@ static void hidden_in_read_parts(const engine *e, json_t *root, const res *all, 
         res at = {en, "", (int)k};
         if (json_is_object(json_object_get(en, "resource")) && fhir_hidden_in_parts(en, entry_skip, codes, &hp))
             hidden_said(&at, NULL, &hp, p, b);
+    }
+}
+
+/* What the file's RiskAssessments and Conditions state of each subject's risk: kept on the subject, whose intake is
+ * saved at least at that level (twenty-sixth outside integrator: a RiskAssessment stating high risk beside negative
+ * screens was passed over, the client saved green). One for a Patient no screen of the file is for refuses the file,
+ * SAFETY first: that person is seen to by no intake. */
+static void stated_risks(const engine *e, const res *all, int n, const response *rs, int nr, subject *subjects,
+                         problems *p, safety_block *b) {
+    for (int j = 0; j < n; j++) {
+        char what[200] = "", id[60], shown[40], in[32] = "", because[400];
+        risk_level l = fhir_stated_level(e, all[j].resource, what, sizeof what);
+        if (l == LEVEL_GREEN) continue;
+        json_t *r = all[j].resource;
+        text_for_display(json_string_value(json_object_get(r, "id")) ?: "(no id)", 40, id, sizeof id);
+        text_for_display(json_string_value(json_object_get(r, "resourceType")), 30, shown, sizeof shown);
+        if (all[j].entry >= 0) snprintf(in, sizeof in, "entry[%d] ", all[j].entry);
+        snprintf(because, sizeof because, "%s%s %s: %s = %s", in, shown, id, what, risk_level_name(l));
+        const char *ref = json_string_value(json_object_get(json_object_get(r, "subject"), "reference"));
+        json_t *pt = patient_of(all, n, &all[j], ref);
+        /* the person of a response of the file: its Patient, else the same reference; a response imported before
+         * (already) was raised then, and is not saved again */
+        int who = -1;
+        bool before = false, own = false;
+        for (int i = 0; i < nr && who < 0 && !before; i++) {
+            if (!rs[i].from) continue;
+            json_t *their = patient_of(all, n, rs[i].from, rs[i].subject);
+            bool same = ref && *ref && (pt ? their == pt : !strcmp(rs[i].subject, ref));
+            if (!ref || !*ref) same = true; /* no subject said: read as the file's, when it has one person (below) */
+            if (!same) continue;
+            if (rs[i].already[0] || rs[i].subj < 0) before = true;
+            else who = rs[i].subj, own = rs[i].own;
+        }
+        if (before) continue;
+        if (who >= 0 && (!ref || !*ref))
+            for (int i = 0; i < nr; i++)
+                if (rs[i].subj >= 0 && rs[i].subj != who) who = -1, i = nr; /* several people: whose is not said */
+        if (who >= 0) {
+            if (b && l >= LEVEL_ORANGE && !own) /* this database's own: its intake is here, at that level */
+                safety_line(b, "SAFETY: %s: it states %s risk for this client: nothing was imported (the problems "
+                               "below); see to the client now", because, risk_level_name(l));
+            if (l > subjects[who].stated) {
+                subjects[who].stated = l;
+                snprintf(subjects[who].stated_because, sizeof subjects[who].stated_because, "%s", because);
+            }
+            continue;
+        }
+        if (p)
+            problem(p, "%s%s %s states %s risk for a Patient no QuestionnaireResponse of the file is for: nothing was "
+                       "imported (send the screens with it, or enter that client by hand)", in, shown, id,
+                    risk_level_name(l));
+        if (b && l >= LEVEL_ORANGE)
+            safety_line(b, "SAFETY: %s: it states %s risk for a person no screen of the file is for: nothing was "
+                           "imported (the problems below); see to that person now", because, risk_level_name(l));
     }
 }
 
@@ -3014,6 +3164,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     orphan_observations(e, all, n, rs, nr, &p, NULL); /* a safety answer in no response: the file is refused */
     unread_safety_mentions(e, all, n, &p, NULL);       /* a safety item named where triage cannot read its answer */
     hidden_in_read_parts(e, root, all, n, &p, NULL);   /* ...or a screen hidden in what the reader takes */
+    stated_risks(e, all, n, rs, nr, subjects, &p, NULL);     /* a level another system states, kept for the save */
     bool ok = p.problems == 0;
     if (!ok) { /* never for this database's own: those clients are in its queue */
         safety_block sb;
@@ -3023,6 +3174,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         orphan_observations(e, all, n, rs, nr, NULL, &sb);
         unread_safety_mentions(e, all, n, NULL, &sb);
         hidden_in_read_parts(e, root, all, n, NULL, &sb);
+        stated_risks(e, all, n, rs, nr, subjects, NULL, &sb);
         refusal_message(&sb, p.problems, err);
     }
     out->responses = nr;

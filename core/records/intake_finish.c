@@ -78,6 +78,11 @@ static bool finish(session *s, const engine *e, assess_input *in, const intake_s
     json_t *body = intake_body_build(e, in, who->record, who->reasons_lang);
     json_t *result = json_object_get(body, "assessment");
     keep_level(e, result, kept, who->reasons_lang);
+    /* another system's record of this client states a higher risk than the screens give: raised to it, with the
+     * reason ([intake] stated_risk.reason.LANG); a clinician may lower it in the queue, with a written reason */
+    if (who->stated > LEVEL_GREEN)
+        assess_raise(e, result, who->stated, "stated_risk", who->stated_because ? who->stated_because : "",
+                     who->reasons_lang);
     char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
     const char *level = json_string_value(json_object_get(result, "level"));
     const char *suggested = json_string_value(json_object_get(json_array_get(json_object_get(result, "matches"), 0), "id"));
@@ -142,7 +147,8 @@ bool intake_finish_interview(session *s, wizard *w, lang reasons_lang, intake_sa
     bool anonymous = w->caller_id[0] && w->anonymous_name[0] && !strcmp(name, w->anonymous_name);
     /* a returning client's phone the worker changed at the desk is the one to keep */
     intake_subject who = {w->client_id, name, wizard_client_phone(w), wizard_text(w, "intake", "birth_date"), NULL,
-                          record, reasons_lang, anonymous, wizard_phone_changed(w, client_phones_same)};
+                          record, reasons_lang, anonymous, wizard_phone_changed(w, client_phones_same), LEVEL_GREEN,
+                          NULL};
     bool ok = finish(s, w->e, &w->in, &who, w->kept, w->draft_id, 0, out, err);
     json_decref(record);
     wizard_recompute(w); /* the panel and the summary show what was saved */

@@ -34,6 +34,10 @@ typedef struct {
                                        * who it is */
     bool phone_replaces;              /* phone is the worker's for an existing client (the interview): it replaces
                                        * the record's (intake_input) */
+    risk_level stated;                /* a level another system's record sent with the screens states (an import's
+                                       * RiskAssessment or Condition): the saved level is raised to it, never
+                                       * lowered by it; LEVEL_GREEN: none */
+    const char *stated_because;       /* what states it ("entry[3] RiskAssessment ra1: high"), or NULL */
 } intake_subject;
 
 typedef struct {

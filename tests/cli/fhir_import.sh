@@ -1362,4 +1362,70 @@ check "a PHQ-9 without item 9 imports orange, and the output says so and why" \
 import "$tmp/i24-docs-neg.json"
 check "...a green import names no level line" sh -c "[ $rc -eq 0 ] && printf '%s' \"\$1\" | grep -q '^imported 1 response' && ! printf '%s' \"\$1\" | grep -q '^intake '" _ "$out"
 
+# twenty-seventh outside integrator: each beside a negative PHQ-9, saved green or refused without a SAFETY line
+fresh int27
+ent27() { printf '{"resource":%s}' "$1"; }
+for case in \
+    'obs-text|{"resourceType":"Observation","id":"x1","status":"final","code":{"text":"Ask Suicide-Screening Questions item 1: wished you were dead"},'"$subj"',"valueBoolean":true}' \
+    'obs-snomed|{"resourceType":"Observation","id":"x2","status":"final","code":{"coding":[{"system":"http://snomed.info/sct","code":"6471006"}]},'"$subj"',"valueBoolean":true}' \
+    'flag|{"resourceType":"Flag","id":"x3","status":"active","code":{"text":"High suicide risk - do not leave alone"},'"$subj"'}' \
+    'nocontenttype-gzip|{"resourceType":"DocumentReference","id":"x4","status":"current",'"$subj"',"content":[{"attachment":{"data":"'"$(printf '%s' "$asq_acute" | gzip -c | base64 -w 0)"'"}}]}' \
+    'textplain-binary|{"resourceType":"DocumentReference","id":"x5","status":"current",'"$subj"',"content":[{"attachment":{"contentType":"text/plain","data":"'"$(printf '\201\202\203\204\205\206\207\210\211\212' | base64 -w 0)"'"}}]}' \
+    'url-json|{"resourceType":"DocumentReference","id":"x6","status":"current",'"$subj"',"content":[{"attachment":{"contentType":"application/fhir+json","url":"https://prescreen.example.org/QuestionnaireResponse/77"}}]}'; do
+    name=${case%%|*}
+    bundle "$(q_neg),$(ent27 "${case#*|}")" >"$tmp/i27-$name.json"
+    import "$tmp/i27-$name.json"
+    check "$name beside a negative PHQ-9: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[2\] '" _ "$err"
+done
+printf '{"resourceType":"Bundle","type":"collection","signature":{"type":[{"system":"urn:iso-astm:E1762-95:2013","code":"1.2.840.10065.1.12.1.1"}],"when":"2026-03-10T14:00:00Z","who":{"display":"EHR"},"data":"%s"},"entry":[%s,%s]}' \
+    "$(printf '%s' "$asq_acute" | gzip -c | base64 -w 0)" "$pt" "$(q_neg)" >"$tmp/i27-sig-gzip.json"
+import "$tmp/i27-sig-gzip.json"
+check "a gzip signature.data beside a negative PHQ-9: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: .*signature.data: an attachment triage cannot open (gzip'" _ "$err"
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+# another system's suicide screen whose wording is in its Questionnaire, a group, Traditional Chinese, no-break or
+# full-width letters; and a word inside another ("tasq-sleep") is no ASQ
+fq() { # canonical group-text item-text [extra entry]
+    printf '{"resourceType":"Bundle","type":"collection","entry":[%s%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"f1","questionnaire":"%s","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[{"linkId":"g","text":"%s","item":[{"linkId":"q1","text":"%s","answer":[{"valueBoolean":true}]}]}]}}]}' "$pt" "${4:-}" "$1" "$subj" "$2" "$3"
+}
+fq http://hospital.example/Questionnaire/screen-7 "Part 1" "Question 1" ',{"resource":{"resourceType":"Questionnaire","url":"http://hospital.example/Questionnaire/screen-7","status":"active","item":[{"linkId":"q1","type":"boolean","text":"Have you ever tried to kill yourself?"}]}}' >"$tmp/i27-fq-q.json"
+fq http://hospital.example/Questionnaire/screen-7 "Suicide risk" "Question 1" >"$tmp/i27-fq-group.json"
+fq http://hospital.example/Questionnaire/screen-7 "Part 1" "您最近是否有自殺的想法？" >"$tmp/i27-fq-trad.json"
+fq http://hospital.example/Questionnaire/screen-7 "Part 1" "have you wished you were dead?" >"$tmp/i27-fq-nbsp.json"
+fq http://hospital.example/Questionnaire/screen-7 "Part 1" "ＳＵＩＣＩＤＡＬ thoughts" >"$tmp/i27-fq-wide.json"
+for f in q group trad nbsp wide; do
+    import "$tmp/i27-fq-$f.json"
+    check "another system's suicide screen ($f): refused, SAFETY first" \
+        sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: .*a screen triage does not score asks about suicide'" _ "$err"
+done
+for c in tasq-sleep basque-intake; do
+    fq "http://hospital.example/Questionnaire/$c" "Part 1" "Do you sleep well?" >"$tmp/i27-fp.json"
+    import "$tmp/i27-fp.json"
+    check "a questionnaire named $c is no ASQ: refused as not scored, without a SAFETY line" \
+        sh -c "[ $rc -eq 2 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$err"
+done
+# a RiskAssessment or an active Condition stating risk beside negative screens: the intake is saved at that level,
+# saying why; a resolved Condition states nothing
+fresh int27b
+ra() { printf '{"resource":{"resourceType":"RiskAssessment","id":"ra1","status":"final",%s,"prediction":[{"outcome":{"text":"Suicide"},"qualitativeRisk":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/risk-probability","code":"%s"}]}}]}}' "$subj" "$1"; }
+bundle "$(q_neg),$(ra high)" >"$tmp/i27-ra.json"
+import "$tmp/i27-ra.json"
+check "a RiskAssessment stating high risk beside a negative PHQ-9: imported RED, saying why" \
+    sh -c "[ $rc -eq 0 ] && printf '%s' \"\$1\" | grep -q '^intake .*: RED: Another system.s record sent with these screens states this risk'" _ "$out"
+check "...the queue holds red" [ "$(levels)" = "red " ]
+fresh int27c
+cond() { printf '{"resource":{"resourceType":"Condition","id":"c1","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"%s"}]},%s,"code":{"coding":[{"system":"http://snomed.info/sct","code":"6471006","display":"Suicidal thoughts"}]}}}' "$1" "$subj"; }
+bundle "$(q_neg),$(cond active)" >"$tmp/i27-cond.json"
+import "$tmp/i27-cond.json"
+check "an active Condition 'suicidal thoughts' beside a negative PHQ-9: imported ORANGE" \
+    sh -c "[ $rc -eq 0 ] && printf '%s' \"\$1\" | grep -q '^intake .*: ORANGE: Another system'" _ "$out"
+fresh int27d
+bundle "$(q_neg),$(cond resolved)" >"$tmp/i27-cond-old.json"
+import "$tmp/i27-cond-old.json"
+check "...a resolved one states nothing: imported green" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = 'green ' ]"
+printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"fullUrl":"urn:uuid:0b1e2c3d-0000-4000-8000-0000000009ff","resource":{"resourceType":"Patient","id":"p2","name":[{"family":"Beta","given":["Bo"]}]}},%s,{"resource":{"resourceType":"RiskAssessment","id":"ra2","status":"final","subject":{"reference":"urn:uuid:0b1e2c3d-0000-4000-8000-0000000009ff"},"prediction":[{"qualitativeRisk":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/risk-probability","code":"high"}]}}]}}]}' \
+    "$pt" "$(q_neg)" >"$tmp/i27-ra-other.json"
+import "$tmp/i27-ra-other.json"
+check "a RiskAssessment of high risk for a Patient no screen is for: refused, SAFETY first" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[3\] RiskAssessment ra2: .*red risk for a person no screen of the file is for'" _ "$err"
+
 finish

@@ -393,9 +393,23 @@ static void finish_for(intake_subject *who, char client_id[STORE_ID_LEN]) {
  * positive (ASQ positive with question 5 unknown: acute, red). */
 static void t_record_missing_q5_is_red(void **state) {
     (void)state;
-    intake_subject who = {NULL, "Record Client", NULL, NULL, NULL, NULL, LANG_EN, false, false};
+    intake_subject who = {NULL, "Record Client", NULL, NULL, NULL, NULL, LANG_EN, false, false, LEVEL_GREEN, NULL};
     char client_id[STORE_ID_LEN];
     assert_int_equal(finish_answers(&who, "{\"answers\":{\"asq\":[\"yes\",\"no\",\"no\",\"no\"]}}", client_id), LEVEL_RED);
+}
+
+/* A level another system states (an import's RiskAssessment) raises the saved level, never lowers it: an ASQ all "no"
+ * with a stated red is saved red; a stated yellow beside an acute ASQ leaves it red */
+static void t_stated_level_raises_never_lowers(void **state) {
+    (void)state;
+    char client_id[STORE_ID_LEN];
+    intake_subject raised = {NULL, "Stated Red", NULL, NULL, NULL, NULL, LANG_EN, false, false, LEVEL_RED,
+                             "entry[2] RiskAssessment ra1: high = red"};
+    assert_int_equal(finish_answers(&raised, "{\"answers\":{\"asq\":[\"no\",\"no\",\"no\",\"no\"]}}", client_id),
+                     LEVEL_RED);
+    intake_subject lower = {NULL, "Stated Yellow", NULL, NULL, NULL, NULL, LANG_EN, false, false, LEVEL_YELLOW, "low"};
+    assert_int_equal(finish_answers(&lower, "{\"answers\":{\"asq\":[\"yes\",\"no\",\"no\",\"no\"]}}", client_id),
+                     LEVEL_RED);
 }
 
 /* `intake new` and import share the one-client rule with the interview: it lived in the interview alone, so the
@@ -424,7 +438,7 @@ static void t_record_same_person_one_client(void **state) {
         assess_input *in = malloc(sizeof *in);
         assert_non_null(in);
         if (!assess_parse_value(&W.e, root, NULL, in, &err)) fail_msg("parse: %s", err.msg);
-        intake_subject who = {NULL, people[k][0], people[k][1], people[k][2], NULL, NULL, LANG_EN, false, false};
+        intake_subject who = {NULL, people[k][0], people[k][1], people[k][2], NULL, NULL, LANG_EN, false, false, LEVEL_GREEN, NULL};
         intake_saved saved;
         int64_t before = clients();
         bool ok = intake_finish(W.desk, &W.e, in, &who, &saved, &err);
@@ -452,10 +466,10 @@ static void assert_phone(const char *client_id, const char *want) {
 static void t_later_phone_fills_an_empty_record(void **state) {
     (void)state;
     char id[STORE_ID_LEN], again[STORE_ID_LEN];
-    intake_subject first = {NULL, "Later Phone", NULL, NULL, NULL, NULL, LANG_EN, false, false};
+    intake_subject first = {NULL, "Later Phone", NULL, NULL, NULL, NULL, LANG_EN, false, false, LEVEL_GREEN, NULL};
     finish_for(&first, id);
     assert_phone(id, "");
-    intake_subject later = {id, "Later Phone", "13900177001", NULL, NULL, NULL, LANG_EN, false, false};
+    intake_subject later = {id, "Later Phone", "13900177001", NULL, NULL, NULL, LANG_EN, false, false, LEVEL_GREEN, NULL};
     finish_for(&later, again);
     assert_string_equal(again, id);
     assert_phone(id, "13900177001");
@@ -467,7 +481,7 @@ static void t_later_phone_fills_an_empty_record(void **state) {
     assert_string_equal(found[0].id, id);
     client_list_free(found, n);
     /* a phone on record stays: another number on a later intake does not replace it */
-    intake_subject other = {id, "Later Phone", "13900177002", NULL, NULL, NULL, LANG_EN, false, false};
+    intake_subject other = {id, "Later Phone", "13900177002", NULL, NULL, NULL, LANG_EN, false, false, LEVEL_GREEN, NULL};
     finish_for(&other, again);
     assert_phone(id, "13900177001");
 }
@@ -500,7 +514,7 @@ static bool returning_interview(const char *id, const char *record_phone, const 
 static void t_desk_phone_change_replaces_the_record(void **state) {
     (void)state;
     char id[STORE_ID_LEN];
-    intake_subject first = {NULL, "Desk Phone", "13900177101", NULL, NULL, NULL, LANG_EN, false, false};
+    intake_subject first = {NULL, "Desk Phone", "13900177101", NULL, NULL, NULL, LANG_EN, false, false, LEVEL_GREEN, NULL};
     finish_for(&first, id);
     assert_phone(id, "13900177101");
     assert_false(returning_interview(id, "13900177101", "139 0017 7101")); /* as shown: no change */
@@ -534,6 +548,7 @@ int main(void) {
         T(t_anonymous_caller_id_one_client),
         T(t_same_new_client_one_client),
         T(t_record_missing_q5_is_red),
+        T(t_stated_level_raises_never_lowers),
         T(t_record_same_person_one_client),
         T(t_later_phone_fills_an_empty_record),
         T(t_desk_phone_change_replaces_the_record),

@@ -1,0 +1,23 @@
+/* What another system's record states of a client's risk beside the screens of an imported file: a RiskAssessment's
+ * prediction[].qualitativeRisk, an active Condition's code, read by config.ini's [import] lists (CODE:LEVEL,
+ * SYSTEM|CODE:LEVEL). The import saves that client's intake at least at the level stated (intake_subject.stated). */
+#ifndef TRIAGE_FHIR_STATED_H
+#define TRIAGE_FHIR_STATED_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "engine.h"
+#include "levels.h"
+
+/* The least level coding (system, code) calls for by an [import] list (with_system: SYSTEM|CODE:LEVEL tokens, else
+ * CODE:LEVEL); LEVEL_GREEN when it names none */
+risk_level fhir_listed_level(const char *list, bool with_system, const char *system, const char *code);
+/* Whether a CodeableConcept holds a Coding of one of the codes (NULL-terminated; any system) */
+bool fhir_concept_says(json_t *concept, const char *const *codes);
+/* The level resource r states of its subject (a RiskAssessment not entered-in-error or cancelled; a Condition not
+ * ended or refuted), and what says it into because; LEVEL_GREEN when none */
+risk_level fhir_stated_level(const engine *e, json_t *r, char *because, size_t size);
+
+#endif

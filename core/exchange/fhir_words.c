@@ -1,0 +1,99 @@
+#include "fhir_words.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* text as it is matched (see the header), into a new string */
+static char *normalised(const char *t) {
+    size_t n = strlen(t);
+    char *out = xcalloc(n + 1, 1), *o = out;
+    const unsigned char *u = (const unsigned char *)t;
+    bool space = true; /* at the start: a blank is dropped */
+    while (*u) {
+        unsigned c0 = u[0], c1 = c0 ? u[1] : 0, c2 = c1 ? u[2] : 0;
+        char ascii = 0;
+        size_t skip = 1;
+        bool blank = false, drop = false;
+        if (c0 < 0x80) {
+            if (c0 == ' ' || c0 == '\t' || c0 == '\n' || c0 == '\r' || c0 == '\f' || c0 == '\v') blank = true;
+            else ascii = (char)tolower((int)c0);
+        } else if (c0 == 0xC2 && c1 == 0xA0) blank = true, skip = 2;           /* no-break space */
+        else if (c0 == 0xC2 && c1 == 0xAD) drop = true, skip = 2;              /* soft hyphen */
+        else if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x80 && c2 <= 0x8A) blank = true, skip = 3; /* en/em... spaces */
+        else if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x8B && c2 <= 0x8F) drop = true, skip = 3;  /* zero-width, marks */
+        else if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x90 && c2 <= 0x95) ascii = '-', skip = 3;  /* hyphens, dashes */
+        else if (c0 == 0xE2 && c1 == 0x80 && (c2 == 0x98 || c2 == 0x99)) ascii = '\'', skip = 3;
+        else if (c0 == 0xE2 && c1 == 0x80 && c2 == 0xAF) blank = true, skip = 3;               /* narrow no-break */
+        else if (c0 == 0xE2 && c1 == 0x81 && c2 == 0xA0) drop = true, skip = 3;                /* word joiner */
+        else if (c0 == 0xE3 && c1 == 0x80 && c2 == 0x80) blank = true, skip = 3;               /* ideographic space */
+        else if (c0 == 0xEF && c1 == 0xBB && c2 == 0xBF) drop = true, skip = 3;                /* byte-order mark */
+        else if (c0 == 0xEF && (c1 == 0xBC || c1 == 0xBD) && c2 >= 0x80 && c2 <= 0xBF) {        /* full-width */
+            unsigned cp = ((c0 & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
+            if (cp >= 0xFF01 && cp <= 0xFF5E) ascii = (char)tolower((int)(cp - 0xFF01 + 0x21)), skip = 3;
+        }
+        if (drop) {
+            u += skip;
+            continue;
+        }
+        if (blank) {
+            if (!space) *o++ = ' ';
+            space = true;
+            u += skip;
+            continue;
+        }
+        space = false;
+        if (ascii) {
+            *o++ = ascii;
+            u += skip;
+        } else {
+            *o++ = (char)*u++; /* another character's bytes, as they are */
+        }
+    }
+    if (o > out && o[-1] == ' ') o--;
+    *o = '\0';
+    return out;
+}
+
+static bool word_char(char c) { return isalnum((unsigned char)c) != 0; }
+
+static bool holds(const char *text, const char *word, bool prefix) {
+    size_t n = strlen(word);
+    if (!n) return false;
+    for (const char *at = strstr(text, word); at; at = strstr(at + 1, word)) {
+        if (word_char(word[0]) && at > text && word_char(at[-1])) continue;
+        if (!prefix && word_char(word[n - 1]) && word_char(at[n])) continue;
+        return true;
+    }
+    return false;
+}
+
+bool fhir_words_match(const char *text, const char *words, char *found, size_t size) {
+    if (!text || !words || !*text) return false;
+    char *t = normalised(text);
+    bool hit = false;
+    for (const char *w = words; *w && !hit;) {
+        while (*w == ' ' || *w == '|') w++;
+        const char *end = strchr(w, '|');
+        size_t n = end ? (size_t)(end - w) : strlen(w);
+        while (n && w[n - 1] == ' ') n--;
+        if (n) {
+            char *listed = xcalloc(n + 1, 1);
+            memcpy(listed, w, n);
+            listed[n] = '\0';
+            bool prefix = listed[n - 1] == '*';
+            if (prefix) listed[n - 1] = '\0';
+            char *word = normalised(listed);
+            hit = holds(t, word, prefix);
+            if (hit && size) snprintf(found, size, "%.*s", (int)n, w);
+            free(word);
+            free(listed);
+        }
+        w += end ? (size_t)(end - w) : strlen(w);
+    }
+    free(t);
+    return hit;
+}
