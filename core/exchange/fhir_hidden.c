@@ -100,8 +100,14 @@ static attach_kind classify(char *b, size_t n, const char *content_type, int dep
         return ATTACH_UNOPENABLE;
     }
     if (document(u, n)) {
+        /* judged by its first bytes, but a response's JSON or XML after them is read all the same (twenty-eighth
+         * outside integrator: "%PDF-1.4" and then a positive PHQ-9's JSON was passed over) */
+        bool holds = (memmem(b, n, "QuestionnaireResponse", 21) && memmem(b, n, "\"resourceType\"", 14)) ||
+                     memmem(b, n, "<QuestionnaireResponse", 22);
         secret_free(b);
-        return ATTACH_DOCUMENT;
+        if (!holds) return ATTACH_DOCUMENT;
+        snprintf(why, why_size, "a document that holds a QuestionnaireResponse");
+        return ATTACH_UNOPENABLE;
     }
     if (wide_text(u, n)) {
         snprintf(why, why_size, "UTF-16 or UTF-32 text: triage reads attachments as UTF-8");
@@ -291,6 +297,17 @@ static bool walk_string(walk *w, const char *t, size_t n, bool top, json_t *pare
     if (key && !strcmp(key, "url") && content_type && json_object_get(parent, "data") == NULL &&
         (strcasestr(content_type, "json") || strcasestr(content_type, "xml")))
         return found(w, true, "an attachment triage cannot open (`%.30s` by URL: not in the file)", content_type);
+    /* ...and with no contentType, one whose URL names a FHIR resource or a JSON or XML file (twenty-eighth outside
+     * integrator: "https://ehr.example/fhir/QuestionnaireResponse/5", "Binary/5" were passed over) */
+    bool attachment = strcasestr(w->path, "attachment") || strstr(w->path, "content[");
+    if (key && !strcmp(key, "url") && !content_type && json_object_get(parent, "data") == NULL && attachment) {
+        static const char *const kinds[] = {"QuestionnaireResponse/", "Binary/", "Observation/", "Bundle/",
+                                            "DocumentReference/", "Parameters/", ".json", ".xml", NULL};
+        for (int i = 0; kinds[i]; i++)
+            if (strcasestr(t, kinds[i]))
+                return found(w, true, "an attachment triage cannot open (a FHIR resource or a file by URL, with no "
+                                      "contentType: not in the file)");
+    }
     if (top) { /* the resource itself written as a string */
         if (text_hides(w, t, n, true, "written as a string", depth)) return true;
         return strcasestr(t, "questionnaireresponse") &&

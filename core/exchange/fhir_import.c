@@ -69,6 +69,9 @@ typedef struct {
     int safety_item;
     answer safety_answer;
     bool safety_unread;
+    risk_level stated;        /* the highest level a RiskAssessment or Condition of the file states for it (its basis names
+                               * it, or its subject is this response's; stated_risks), LEVEL_GREEN: none */
+    char stated_because[400]; /* which resource, and what it says */
     char safety_word[48]; /* the word of the form's fhir_foreign_words that named a questionnaire triage does not score
                            * as this screen (foreign_safety_screen), or "" */
 } response;
@@ -88,9 +91,6 @@ typedef struct {
     char namesake[STORE_ID_LEN]; /* a client with this name and phone but another birth date ("" when none):
                                   * another person (a father and his son), named in the output */
     char built_name[CLIENT_NAME_MAX_BYTES + 2]; /* a HumanName without text, put together from given and family */
-    risk_level stated;                          /* the highest level a RiskAssessment or Condition of the file states
-                                                 * for this subject (stated_risks), LEVEL_GREEN: none */
-    char stated_because[400];                   /* which resource, and what it says */
 } subject;
 
 /* The file's problems, one line each, in err's message (bad input: the kind is ERR_INPUT). */
@@ -1100,7 +1100,8 @@ static bool texts_hold(json_t *v, const char *words, char *found, size_t size) {
         if (!strcmp(key, "contained")) continue;
         if (json_is_string(x)) {
             if ((!strcmp(key, "text") || !strcmp(key, "title") || !strcmp(key, "name") || !strcmp(key, "url") ||
-                 !strcmp(key, "linkId") || !strcmp(key, "display")) &&
+                 !strcmp(key, "linkId") || !strcmp(key, "display") || !strcmp(key, "description") ||
+                 !strcmp(key, "prefix")) &&
                 fhir_words_match(json_string_value(x), words, found, size))
                 return true;
         } else if (texts_hold(x, words, found, size)) {
@@ -1664,8 +1665,12 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
     bool ok = in && assess_parse_value(e, input, NULL, in, err);
     if (ok) {
         /* the one core use case: the client (when new) and the intake in one transaction */
+        risk_level stated = LEVEL_GREEN; /* the highest any response of this intake is stated at */
+        const char *stated_because = NULL;
+        for (int i = 0; i < nr; i++)
+            if (rs[i].group == g && rs[i].stated > stated) stated = rs[i].stated, stated_because = rs[i].stated_because;
         intake_subject who = {sj->create ? NULL : sj->client_id, sj->name, sj->phone, sj->birth, NULL, record,
-                              e->cfg.ui_lang, false, false, sj->stated, sj->stated_because};
+                              e->cfg.ui_lang, false, false, stated, stated_because};
         intake_saved saved;
         ok = intake_finish_given_at(s, e, in, &who, given_at, &saved, err) &&
              remember_group(s, rs, nr, g, saved.intake_id, err);
@@ -1894,11 +1899,51 @@ static bool orphan_safety_observation(const engine *e, const res *all, int n, in
  * leave it unseen: thirteenth outside integrator, a negative PHQ-9 beside an unlinked item 9 "nearly every day" was
  * saved green), each named first with its SAFETY line (twelfth: US Core's PHQ-9 Observations alone were refused
  * without a word). */
+/* The form of a screen with a safety item whose total Observation o is (coded with the form's total code, in any
+ * LOINC spelling) and that is derived from no response of the file; NULL when none. Its items, item 9 among them, are
+ * not known: a PHQ-9 total of 27 states item 9 "nearly every day", any other leaves it open (twenty-eighth outside
+ * integrator: a PHQ-9 total of 27 of no response, beside a negative PHQ-9, was passed over and the client saved green). */
+static const form *orphan_total(const engine *e, const res *all, int n, json_t *o) {
+    for (int fi = 0; fi < e->forms.n; fi++) {
+        const form *f = e->forms.v[fi];
+        bool safety = false;
+        for (int k = 0; k < f->n_items && !safety; k++) safety = f->items[k].safety;
+        if (!safety || !f->has_total) continue;
+        const char *sys, *code;
+        fhir_total_code(f, &sys, &code);
+        bool coded = false;
+        size_t k;
+        json_t *d;
+        json_array_foreach(json_object_get(json_object_get(o, "code"), "coding"), k, d) {
+            const char *s = json_string_value(json_object_get(d, "system")), *c = json_string_value(json_object_get(d, "code"));
+            bool system_fits = !s || !strcmp(s, sys) || (!strcmp(sys, FHIR_LOINC) && fhir_loinc_system(s));
+            if (system_fits && c && !strcmp(c, code)) coded = true;
+        }
+        if (!coded) continue;
+        for (int j = 0; j < n; j++)
+            if (total_observation_of(o, &all[j], f)) return NULL; /* checked against its response */
+        return f;
+    }
+    return NULL;
+}
+
 static void orphan_observations(const engine *e, const res *all, int n, const response *rs, int nr, problems *p,
                                 safety_block *b) {
     for (int j = 0; j < n; j++) {
         json_t *o = all[j].resource;
         if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) continue;
+        const form *tf = orphan_total(e, all, n, o);
+        if (tf) {
+            char ow[220];
+            observation_where(&all[j], -1, ow, sizeof ow);
+            if (p)
+                problem(p, "%s states the total of %s and belongs to no response of this file (not derived from one): "
+                           "triage scores a screen from its answers; nothing was imported (import the response with it)",
+                        ow, tf->id);
+            if (b)
+                safety_line(b, "SAFETY: %s: a total of %s with no answers: its safety item is not known, which counts "
+                               "as positive: nothing was imported (the problems below); see to the client now", ow, tf->id);
+        }
         for (int part = -1; part < observation_parts(o); part++) {
             const form *f = NULL;
             int k = -1;
@@ -2110,38 +2155,55 @@ static void hidden_said(const res *at, json_t *r, const hidden_place *hp, proble
  * one coded SNOMED 6471006, a Flag "High suicide risk", beside a negative PHQ-9, were each saved green. */
 static const char *risk_in_code(const engine *e, json_t *r, const res *all, int n, char *found, size_t size) {
     static const char *const types[] = {"Observation", "Flag", "DetectedIssue", "ClinicalImpression", "RiskAssessment",
-                                        "Condition", NULL};
+                                        "Condition", "Encounter", "ServiceRequest", "DiagnosticReport", NULL};
     const char *type = json_string_value(json_object_get(r, "resourceType"));
     bool kind = false;
     for (int i = 0; type && types[i] && !kind; i++) kind = !strcmp(type, types[i]);
     if (!kind) return NULL;
     char unused[200];
     if (fhir_stated_level(e, r, unused, sizeof unused) > LEVEL_GREEN) return NULL; /* stated: raises the level (stated_risks) */
-    static const char *const ended[] = {"inactive", "resolved", "remission", "refuted", "entered-in-error", NULL};
-    if (!strcmp(type, "Condition") && (fhir_concept_says(json_object_get(r, "clinicalStatus"), ended) ||
-                                       fhir_concept_says(json_object_get(r, "verificationStatus"), ended)))
-        return NULL;
+    if (!strcmp(type, "Condition") && fhir_condition_ended(r)) return NULL;
     for (int j = 0; j < n && !strcmp(type, "Observation"); j++) {
         const char *t = json_string_value(json_object_get(all[j].resource, "resourceType"));
         if (t && !strcmp(t, "QuestionnaireResponse") && derived_from(r, &all[j])) return NULL;
     }
-    json_t *code = json_object_get(r, "code");
+    /* its coded parts: what it is (code), why (reasonCode), what was found (finding, conclusionCode, an Observation's
+     * coded value and interpretation), what is predicted; free text (a summary, a note, a valueString) is not read:
+     * "denies suicidal ideation" would refuse every file that says so (README) */
+    json_t *parts = json_array();
+    static const char *const coded[] = {"code", "reasonCode", "conclusionCode", "valueCodeableConcept", "interpretation",
+                                        NULL};
+    for (int i = 0; coded[i]; i++)
+        if (json_object_get(r, coded[i])) json_array_append(parts, json_object_get(r, coded[i]));
     size_t k;
-    json_t *c;
-    json_array_foreach(json_object_get(code, "coding"), k, c) {
-        const char *system = json_string_value(json_object_get(c, "system"));
-        const char *value = json_string_value(json_object_get(c, "code"));
-        if (fhir_listed_level(ini_get(&e->cfg.ini, "import", "conditions"), true, system, value) > LEVEL_GREEN) {
-            char shown[40];
-            text_for_display(value, 30, shown, sizeof shown);
-            snprintf(found, size, "%s", shown);
-            return "a code of [import] conditions";
+    json_t *x;
+    json_array_foreach(json_object_get(r, "finding"), k, x) json_array_append(parts, json_object_get(x, "itemCodeableConcept"));
+    json_array_foreach(json_object_get(r, "prediction"), k, x) {
+        json_array_append(parts, json_object_get(x, "outcome"));
+        json_array_append(parts, json_object_get(x, "qualitativeRisk"));
+    }
+    /* a code of [import] conditions in any of them */
+    const char *conditions = ini_get(&e->cfg.ini, "import", "conditions");
+    size_t pi;
+    json_t *part;
+    json_array_foreach(parts, pi, part) {
+        size_t count = json_is_array(part) ? json_array_size(part) : 1;
+        for (size_t ci = 0; ci < count; ci++) {
+            json_t *one = json_is_array(part) ? json_array_get(part, ci) : part, *c;
+            size_t cc;
+            json_array_foreach(json_object_get(one, "coding"), cc, c) {
+                const char *system = json_string_value(json_object_get(c, "system"));
+                const char *value = json_string_value(json_object_get(c, "code"));
+                if (fhir_listed_level(conditions, true, system, value) > LEVEL_GREEN) {
+                    char shown[40];
+                    text_for_display(value, 30, shown, sizeof shown);
+                    snprintf(found, size, "%s", shown);
+                    json_decref(parts);
+                    return "a code of [import] conditions";
+                }
+            }
         }
     }
-    json_t *parts = json_array();
-    json_array_append(parts, code);
-    json_t *x;
-    json_array_foreach(json_object_get(r, "prediction"), k, x) json_array_append(parts, json_object_get(x, "outcome"));
     const char *why = NULL;
     for (int fi = 0; fi < e->forms.n && !why; fi++)
         if (e->forms.v[fi]->fhir_foreign_words && texts_hold(parts, e->forms.v[fi]->fhir_foreign_words, found, size))
@@ -2270,8 +2332,7 @@ static void hidden_in_read_parts(const engine *e, json_t *root, const res *all, 
  * saved at least at that level (twenty-sixth outside integrator: a RiskAssessment stating high risk beside negative
  * screens was passed over, the client saved green). One for a Patient no screen of the file is for refuses the file,
  * SAFETY first: that person is seen to by no intake. */
-static void stated_risks(const engine *e, const res *all, int n, const response *rs, int nr, subject *subjects,
-                         problems *p, safety_block *b) {
+static void stated_risks(const engine *e, const res *all, int n, response *rs, int nr, problems *p, safety_block *b) {
     for (int j = 0; j < n; j++) {
         char what[200] = "", id[60], shown[40], in[32] = "", because[400];
         risk_level l = fhir_stated_level(e, all[j].resource, what, sizeof what);
@@ -2281,33 +2342,51 @@ static void stated_risks(const engine *e, const res *all, int n, const response 
         text_for_display(json_string_value(json_object_get(r, "resourceType")), 30, shown, sizeof shown);
         if (all[j].entry >= 0) snprintf(in, sizeof in, "entry[%d] ", all[j].entry);
         snprintf(because, sizeof because, "%s%s %s: %s = %s", in, shown, id, what, risk_level_name(l));
+        /* the responses it is for: those its basis names (an assessment of one intake's screens, as triage's own
+         * export writes it: applied to every intake of the Patient, it raised the earlier and later ones too:
+         * twenty-eighth outside integrator), else every response of its subject */
+        bool target[MAX_RESPONSES] = {false};
+        int targets = 0;
+        bool before = false, own = false;
+        size_t k;
+        json_t *basis;
+        json_array_foreach(json_object_get(r, "basis"), k, basis) {
+            const char *bref = json_string_value(json_object_get(basis, "reference"));
+            for (int i = 0; bref && i < nr && i < MAX_RESPONSES; i++) {
+                if (!rs[i].from || !names(rs[i].from, "QuestionnaireResponse", bref)) continue;
+                if (rs[i].already[0] || rs[i].subj < 0) before = true;
+                else if (!target[i]) target[i] = true, targets++, own = own || rs[i].own;
+            }
+        }
         const char *ref = json_string_value(json_object_get(json_object_get(r, "subject"), "reference"));
         json_t *pt = patient_of(all, n, &all[j], ref);
-        /* the person of a response of the file: its Patient, else the same reference; a response imported before
-         * (already) was raised then, and is not saved again */
         int who = -1;
-        bool before = false, own = false;
-        for (int i = 0; i < nr && who < 0 && !before; i++) {
+        for (int i = 0; i < nr && who < 0 && !before && !targets; i++) {
             if (!rs[i].from) continue;
             json_t *their = patient_of(all, n, rs[i].from, rs[i].subject);
-            bool same = ref && *ref && (pt ? their == pt : !strcmp(rs[i].subject, ref));
+            /* a reference that resolves to no Patient of the file is the same person only as the same text of one
+             * that resolves to none either (another server's Patient/7 is another person: twenty-eighth) */
+            bool same = ref && *ref && (pt ? their == pt : !their && !strcmp(rs[i].subject, ref));
             if (!ref || !*ref) same = true; /* no subject said: read as the file's, when it has one person (below) */
             if (!same) continue;
             if (rs[i].already[0] || rs[i].subj < 0) before = true;
-            else who = rs[i].subj, own = rs[i].own;
+            else who = rs[i].subj;
         }
-        if (before) continue;
+        if (before && !targets) continue; /* raised when it was imported, and not saved again */
         if (who >= 0 && (!ref || !*ref))
             for (int i = 0; i < nr; i++)
                 if (rs[i].subj >= 0 && rs[i].subj != who) who = -1, i = nr; /* several people: whose is not said */
-        if (who >= 0) {
+        for (int i = 0; who >= 0 && i < nr && i < MAX_RESPONSES; i++)
+            if (rs[i].subj == who && !rs[i].already[0] && !target[i]) target[i] = true, targets++, own = own || rs[i].own;
+        if (targets) {
             if (b && l >= LEVEL_ORANGE && !own) /* this database's own: its intake is here, at that level */
                 safety_line(b, "SAFETY: %s: it states %s risk for this client: nothing was imported (the problems "
                                "below); see to the client now", because, risk_level_name(l));
-            if (l > subjects[who].stated) {
-                subjects[who].stated = l;
-                snprintf(subjects[who].stated_because, sizeof subjects[who].stated_because, "%s", because);
-            }
+            for (int i = 0; i < nr && i < MAX_RESPONSES; i++)
+                if (target[i] && l > rs[i].stated) {
+                    rs[i].stated = l;
+                    snprintf(rs[i].stated_because, sizeof rs[i].stated_because, "%s", because);
+                }
             continue;
         }
         if (p)
@@ -3164,7 +3243,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     orphan_observations(e, all, n, rs, nr, &p, NULL); /* a safety answer in no response: the file is refused */
     unread_safety_mentions(e, all, n, &p, NULL);       /* a safety item named where triage cannot read its answer */
     hidden_in_read_parts(e, root, all, n, &p, NULL);   /* ...or a screen hidden in what the reader takes */
-    stated_risks(e, all, n, rs, nr, subjects, &p, NULL);     /* a level another system states, kept for the save */
+    stated_risks(e, all, n, rs, nr, &p, NULL);     /* a level another system states, kept for the save */
     bool ok = p.problems == 0;
     if (!ok) { /* never for this database's own: those clients are in its queue */
         safety_block sb;
@@ -3174,7 +3253,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         orphan_observations(e, all, n, rs, nr, NULL, &sb);
         unread_safety_mentions(e, all, n, NULL, &sb);
         hidden_in_read_parts(e, root, all, n, NULL, &sb);
-        stated_risks(e, all, n, rs, nr, subjects, NULL, &sb);
+        stated_risks(e, all, n, rs, nr, NULL, &sb);
         refusal_message(&sb, p.problems, err);
     }
     out->responses = nr;

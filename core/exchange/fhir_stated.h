@@ -16,6 +16,9 @@
 risk_level fhir_listed_level(const char *list, bool with_system, const char *system, const char *code);
 /* Whether a CodeableConcept holds a Coding of one of the codes (NULL-terminated; any system) */
 bool fhir_concept_says(json_t *concept, const char *const *codes);
+/* Whether Condition r states nothing now: its clinicalStatus ended (inactive, resolved, remission, in HL7's codes,
+ * none saying it goes on) or its verificationStatus refuted or entered-in-error */
+bool fhir_condition_ended(json_t *r);
 /* The level resource r states of its subject (a RiskAssessment not entered-in-error or cancelled; a Condition not
  * ended or refuted), and what says it into because; LEVEL_GREEN when none */
 risk_level fhir_stated_level(const engine *e, json_t *r, char *because, size_t size);

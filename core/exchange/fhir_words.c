@@ -19,13 +19,16 @@ static char *normalised(const char *t) {
         size_t skip = 1;
         bool blank = false, drop = false;
         if (c0 < 0x80) {
-            if (c0 == ' ' || c0 == '\t' || c0 == '\n' || c0 == '\r' || c0 == '\f' || c0 == '\v') blank = true;
+            /* punctuation that joins words in names and ids ("nimh-asq", "self_harm", "Q/asq.v2") is a blank too */
+            if (c0 == ' ' || c0 == '\t' || c0 == '\n' || c0 == '\r' || c0 == '\f' || c0 == '\v' || c0 == '-' ||
+                c0 == '_' || c0 == '/' || c0 == '.' || c0 == ':')
+                blank = true;
             else ascii = (char)tolower((int)c0);
         } else if (c0 == 0xC2 && c1 == 0xA0) blank = true, skip = 2;           /* no-break space */
         else if (c0 == 0xC2 && c1 == 0xAD) drop = true, skip = 2;              /* soft hyphen */
         else if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x80 && c2 <= 0x8A) blank = true, skip = 3; /* en/em... spaces */
         else if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x8B && c2 <= 0x8F) drop = true, skip = 3;  /* zero-width, marks */
-        else if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x90 && c2 <= 0x95) ascii = '-', skip = 3;  /* hyphens, dashes */
+        else if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x90 && c2 <= 0x95) blank = true, skip = 3;  /* hyphens, dashes */
         else if (c0 == 0xE2 && c1 == 0x80 && (c2 == 0x98 || c2 == 0x99)) ascii = '\'', skip = 3;
         else if (c0 == 0xE2 && c1 == 0x80 && c2 == 0xAF) blank = true, skip = 3;               /* narrow no-break */
         else if (c0 == 0xE2 && c1 == 0x81 && c2 == 0xA0) drop = true, skip = 3;                /* word joiner */

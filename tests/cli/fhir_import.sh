@@ -1341,7 +1341,7 @@ check "a negative PHQ-9 with a letter, an image and a PDF attached: imported, gr
 fasq() { # canonical item-text value
     printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"resource":{"resourceType":"QuestionnaireResponse","id":"f1","questionnaire":"%s","status":"completed","authored":"2026-03-10T14:00:00Z",%s,"item":[{"linkId":"1","text":"%s","answer":[{"valueBoolean":%s}]}]}}]}' "$pt" "$1" "$subj" "$2" "$3"
 }
-fasq http://example.org/fhir/Questionnaire/asq-screen "Question one" true >"$tmp/i26-fasq.json"
+fasq http://example.org/fhir/Questionnaire/nimh-asq "Question one" true >"$tmp/i26-fasq.json"
 fasq http://example.org/fhir/Questionnaire/intake-2 "In the past few weeks, have you wished you were dead?" false >"$tmp/i26-fasq-text.json"
 fasq http://example.org/fhir/Questionnaire/zh "您是否有过自杀的念头？" false >"$tmp/i26-fasq-zh.json"
 for f in fasq fasq-text fasq-zh; do
@@ -1427,5 +1427,59 @@ printf '{"resourceType":"Bundle","type":"collection","entry":[%s,{"fullUrl":"urn
 import "$tmp/i27-ra-other.json"
 check "a RiskAssessment of high risk for a Patient no screen is for: refused, SAFETY first" \
     sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[3\] RiskAssessment ra2: .*red risk for a person no screen of the file is for'" _ "$err"
+
+# twenty-eighth outside integrator: each beside a negative PHQ-9
+fresh int28
+for case in \
+    'total27|{"resourceType":"Observation","id":"t27","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"44261-6"}]},'"$subj"',"valueInteger":27}' \
+    'pdf-then-json|{"resourceType":"DocumentReference","id":"pj","status":"current",'"$subj"',"content":[{"attachment":{"contentType":"application/pdf","data":"'"$(printf '%%PDF-1.4\n%s' "$asq_acute" | base64 -w 0)"'"}}]}' \
+    'url-no-type|{"resourceType":"DocumentReference","id":"ur","status":"current",'"$subj"',"content":[{"attachment":{"url":"https://ehr.example/fhir/QuestionnaireResponse/5"}}]}' \
+    'encounter|{"resourceType":"Encounter","id":"en","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"EMER"},'"$subj"',"reasonCode":[{"coding":[{"system":"urn:oid:2.16.840.1.113883.6.96","code":"82313006"}]}]}' \
+    'interpretation|{"resourceType":"Observation","id":"in","status":"final","code":{"text":"Screen"},'"$subj"',"valueBoolean":true,"interpretation":[{"text":"Positive suicide screen"}]}'; do
+    name=${case%%|*}
+    bundle "$(q_neg),$(ent27 "${case#*|}")" >"$tmp/i28-$name.json"
+    import "$tmp/i28-$name.json"
+    check "$name beside a negative PHQ-9: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[2\] '" _ "$err"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+fq http://h.example/Q/ASQ-3 "Ages and Stages" "Does your child walk?" >"$tmp/i28-asq3.json"
+import "$tmp/i28-asq3.json"
+check "the Ages and Stages Questionnaire (ASQ-3) is no suicide screen: refused as not scored, without a SAFETY line" \
+    sh -c "[ $rc -eq 2 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$err"
+fq http://h.example/Q/screen1 "Part 1" "Thoughts of self-harm in the past week?" >"$tmp/i28-selfharm.json"
+import "$tmp/i28-selfharm.json"
+check "...a screen asking about self-harm: SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'asks about suicide'" _ "$err"
+# stated levels, coded as real systems send them
+stated() { # name expected-level resource
+    fresh "i28s$1"
+    bundle "$(q_neg),$(ent27 "$3")" >"$tmp/i28-s$1.json"
+    import "$tmp/i28-s$1.json"
+    check "stated risk ($1): imported at $2" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = '$2 ' ]"
+}
+stated ra-caps red '{"resourceType":"RiskAssessment","id":"ra","status":"final",'"$subj"',"prediction":[{"qualitativeRisk":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/risk-probability","code":"HIGH"}]}}]}'
+stated own-caps red '{"resourceType":"RiskAssessment","id":"ra","status":"final",'"$subj"',"prediction":[{"qualitativeRisk":{"coding":[{"system":"urn:triage:levels","code":"RED"}]}}]}'
+stated snomed-oid red '{"resourceType":"Condition","id":"c","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},'"$subj"',"code":{"coding":[{"system":"urn:oid:2.16.840.1.113883.6.96","code":"82313006"}]}}'
+stated icd-nodot orange '{"resourceType":"Condition","id":"c",'"$subj"',"code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"r45851"}]}}'
+stated icd-x78 red '{"resourceType":"Condition","id":"c",'"$subj"',"code":{"coding":[{"system":"https://hl7.org/fhir/sid/icd-10-cm","code":"X78.0XXA"}]}}'
+stated both-statuses red '{"resourceType":"Condition","id":"c","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"resolved"},{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},'"$subj"',"code":{"coding":[{"system":"http://snomed.info/sct","code":"82313006"}]}}'
+fresh i28text
+bundle "$(q_neg),$(ent27 '{"resourceType":"RiskAssessment","id":"ra","status":"final",'"$subj"',"prediction":[{"qualitativeRisk":{"text":"High risk of suicide"}}]}')" >"$tmp/i28-ra-text.json"
+import "$tmp/i28-ra-text.json"
+check "a RiskAssessment stating its risk in words only: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: entry\[2\] RiskAssessment ra'" _ "$err"
+# a RiskAssessment whose basis names one response raises that intake only; another server's Patient/7 is another person
+fresh i28basis
+q_day() { # id day item9-code
+    printf '{"fullUrl":"urn:uuid:0b1e2c3d-0000-4000-8000-00000000050%s","resource":{"resourceType":"QuestionnaireResponse","id":"d%s","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-0%sT14:00:00Z",%s,"item":[%s{"linkId":"44260-8","answer":[{"valueCoding":{"system":"http://loinc.org","code":"LA6568-5"}}]}]}}' "$1" "$1" "$2" "$subj" "$phq8"
+}
+bundle "$(q_day 1 3),$(q_day 2 4),$(ent27 '{"resourceType":"RiskAssessment","id":"ra","status":"final",'"$subj"',"basis":[{"reference":"urn:uuid:0b1e2c3d-0000-4000-8000-000000000501"}],"prediction":[{"qualitativeRisk":{"coding":[{"system":"urn:triage:levels","code":"orange"}]}}]}')" >"$tmp/i28-basis.json"
+import "$tmp/i28-basis.json"
+check "a RiskAssessment whose basis names the first of two intakes: that one orange, the other green" \
+    sh -c "[ $rc -eq 0 ] && printf '%s' \"\$1\" | grep -q '^imported 2 responses as 2 intakes' && [ \$(printf '%s\n' \"\$1\" | grep -c '^intake .*: ORANGE') -eq 1 ]" _ "$out"
+fresh i28server
+printf '{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://ehr.example/fhir/Patient/7","resource":{"resourceType":"Patient","id":"7","name":[{"family":"Alpha","given":["Ann"]}]}},{"fullUrl":"http://ehr.example/fhir/QuestionnaireResponse/1","resource":{"resourceType":"QuestionnaireResponse","id":"1","questionnaire":"http://loinc.org/q/44249-1","status":"completed","authored":"2026-03-10T14:00:00Z","subject":{"reference":"Patient/7"},"item":[%s%s]}},{"fullUrl":"http://other.example/fhir/RiskAssessment/2","resource":{"resourceType":"RiskAssessment","id":"2","status":"final","subject":{"reference":"Patient/7"},"prediction":[{"qualitativeRisk":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/risk-probability","code":"high"}]}}]}}]}' \
+    "$phq8" "$zero9" >"$tmp/i28-server.json"
+import "$tmp/i28-server.json"
+check "another server's Patient/7 stated at high risk: not this client, refused, SAFETY first" \
+    sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'no screen of the file is for'" _ "$err"
 
 finish
