@@ -146,17 +146,19 @@ int cmd_import(const cli_args *a) {
             /* each intake above green with its level and why: an import is a save, and a receptionist who ran it needs
              * to know a client now waits in a queue, and what put them there (twenty-sixth outside integrator: a
              * PHQ-9 without item 9 went orange without a word) */
-            for (int i = 0; i < res.intakes && res.levels; i++) {
+            for (int i = 0; i < res.n_levels; i++) {
                 const import_level *lv = &res.levels[i];
-                if (lv->level == LEVEL_GREEN) continue;
                 char upper[16];
                 snprintf(upper, sizeof upper, "%s", risk_level_name(lv->level));
                 for (char *u = upper; *u; u++) *u = (char)toupper((unsigned char)*u);
                 if (lv->reasons > 1)
-                    printf("intake %s: %s: %s (and %d more reason%s: on the client's record)\n", lv->intake, upper, lv->reason,
-                           lv->reasons - 1, lv->reasons == 2 ? "" : "s");
+                    printf("intake %s: %s: %s (and %d more reason%s: on the client's record)\n", lv->intake, upper,
+                           lv->reason, lv->reasons - 1, lv->reasons == 2 ? "" : "s");
                 else printf("intake %s: %s: %s\n", lv->intake, upper, lv->reason[0] ? lv->reason : "(no reason saved)");
             }
+            if (res.levels_more)
+                printf("and %d more intake%s above green, not listed: see the queue\n", res.levels_more,
+                       res.levels_more == 1 ? "" : "s");
             /* a response imported before (its identifier, or its id and source) is not saved again: each is
              * named, with the intake it was saved as (a file of many holds many) */
             if (res.already) {

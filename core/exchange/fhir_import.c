@@ -1676,10 +1676,9 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
              remember_group(s, rs, nr, g, saved.intake_id, err);
         if (ok) audit_amendments(s, rs, nr, g, saved.intake_id, out);
         if (ok) {
-            import_level *lv = realloc(out->levels, (size_t)(out->intakes + 1) * sizeof *lv);
-            if (lv) {
-                out->levels = lv;
-                lv += out->intakes;
+            if (saved.level > LEVEL_GREEN && out->n_levels >= IMPORT_LEVELS_LISTED) out->levels_more++;
+            else if (saved.level > LEVEL_GREEN) {
+                import_level *lv = &out->levels[out->n_levels++];
                 memset(lv, 0, sizeof *lv);
                 memcpy(lv->intake, saved.intake_id, sizeof lv->intake);
                 lv->level = saved.level;
@@ -1713,8 +1712,6 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
 void import_result_free(import_result *r) {
     free(r->already_each);
     r->already_each = NULL;
-    free(r->levels);
-    r->levels = NULL;
 }
 
 /* A refused file is imported not at all, and a screen in it with a positive safety item (PHQ-9 item 9, an ASQ
@@ -3276,6 +3273,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         /* an answer the saving step refuses (assess's own checks) is the file's fault, not the disk's */
         out->save_failed = p.problems == 0 && err->kind != ERR_INPUT;
         out->intakes = out->clients_created = out->clients_matched = out->amended = out->in_progress = out->namesakes = 0;
+        out->n_levels = out->levels_more = 0;
         out->first_intake[0] = out->amended_intake[0] = out->amending_intake[0] = '\0';
         import_result_free(out); /* nothing to name: the file was not taken */
     }

@@ -48,7 +48,11 @@ typedef struct {
     int namesakes; /* new clients made although a client with the same name and phone exists: another birth
                     * date says another person (never matched); the first of them named */
     char namesake_new[STORE_ID_LEN], namesake_of[STORE_ID_LEN];
-    import_level *levels; /* each intake saved, in order (intakes of them; import_result_free) */
+    /* the first intakes saved above green, in order (n_levels of them; held here, no heap: every caller frees
+     * nothing more than before), and how many more above green are not listed */
+#define IMPORT_LEVELS_LISTED 16
+    import_level levels[IMPORT_LEVELS_LISTED];
+    int n_levels, levels_more;
     bool save_failed; /* the file was sound but saving it failed (disk, busy): nothing saved, a runtime error */
 } import_result;
 
