@@ -2355,10 +2355,12 @@ static void stated_risks(const engine *e, const res *all, int n, response *rs, i
                 else if (!target[i]) target[i] = true, targets++, own = own || rs[i].own;
             }
         }
+        if (before && !targets) continue; /* its basis is screens imported before (raised then, not saved again) */
         const char *ref = json_string_value(json_object_get(json_object_get(r, "subject"), "reference"));
         json_t *pt = patient_of(all, n, &all[j], ref);
         int who = -1;
-        for (int i = 0; i < nr && who < 0 && !before && !targets; i++) {
+        bool earlier = false; /* a response of its subject imported before: one new beside it is still raised */
+        for (int i = 0; i < nr && who < 0 && !targets; i++) {
             if (!rs[i].from) continue;
             json_t *their = patient_of(all, n, rs[i].from, rs[i].subject);
             /* a reference that resolves to no Patient of the file is the same person only as the same text of one
@@ -2366,10 +2368,11 @@ static void stated_risks(const engine *e, const res *all, int n, response *rs, i
             bool same = ref && *ref && (pt ? their == pt : !their && !strcmp(rs[i].subject, ref));
             if (!ref || !*ref) same = true; /* no subject said: read as the file's, when it has one person (below) */
             if (!same) continue;
-            if (rs[i].already[0] || rs[i].subj < 0) before = true;
+            if (rs[i].already[0] || rs[i].subj < 0) earlier = true;
             else who = rs[i].subj;
         }
-        if (before && !targets) continue; /* raised when it was imported, and not saved again */
+        /* only screens imported before (raised then, not saved again): nothing to raise now */
+        if (!targets && who < 0 && earlier) continue;
         if (who >= 0 && (!ref || !*ref))
             for (int i = 0; i < nr; i++)
                 if (rs[i].subj >= 0 && rs[i].subj != who) who = -1, i = nr; /* several people: whose is not said */

@@ -1482,4 +1482,15 @@ import "$tmp/i28-server.json"
 check "another server's Patient/7 stated at high risk: not this client, refused, SAFETY first" \
     sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'no screen of the file is for'" _ "$err"
 
+# ...a response imported before beside a new one of the same Patient: the RiskAssessment (no basis) still raises the new
+# one (the first response found being the earlier one, it was passed over: the last read before the stop)
+fresh i28earlier
+first_day=$(q_day 1 3 | sed 's/"resourceType":"QuestionnaireResponse",/"resourceType":"QuestionnaireResponse","identifier":{"system":"http:\/\/x.example\/ids","value":"r-d1"},/')
+bundle "$first_day" >"$tmp/i28-earlier-a.json"
+import "$tmp/i28-earlier-a.json"
+bundle "$first_day,$(q_day 2 4),$(ent27 '{"resourceType":"RiskAssessment","id":"ra","status":"final",'"$subj"',"prediction":[{"qualitativeRisk":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/risk-probability","code":"high"}]}}]}')" >"$tmp/i28-earlier-b.json"
+import "$tmp/i28-earlier-b.json"
+check "a RiskAssessment beside a response imported before and a new one: the new intake is raised RED" \
+    sh -c "[ $rc -eq 0 ] && printf '%s' \"\$1\" | grep -q '1 response was already imported' && printf '%s' \"\$1\" | grep -q '^intake .*: RED: Another system'" _ "$out"
+
 finish
