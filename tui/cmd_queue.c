@@ -88,6 +88,9 @@ static int queue_list(const list_options *opt, ctx *c) {
                                 it->pending_level >= 0 ? json_string(risk_level_name((risk_level)it->pending_level)) : json_null());
             json_object_set_new(o, "counselor", it->counselor[0] ? json_string(it->counselor) : json_null());
             json_object_set_new(o, "created_at", json_integer(it->created_at));
+            /* attempts made (reached or not) and declines in a row: what "unreachable" and "match by hand" count */
+            json_object_set_new(o, "contact_attempts", json_integer(it->contact_attempts));
+            json_object_set_new(o, "declines_in_row", json_integer(it->declines_in_row));
             json_array_append_new(arr, o);
         } else {
             /* stored in UTC, shown in local time */
@@ -187,6 +190,14 @@ static int queue_move(const cli_args *a, ctx *c) {
             secret_free(reason);
             return cli_exit_for(&err);
         }
+    } else if (rq.action == QA_CONTACT) {
+        /* whether the call got through is said, never assumed: an attempt that did not reach the client is no contact */
+        if (!bad && !queue_contact_parse(arg, &rq.contact)) {
+            fprintf(stderr, "triage: queue contact: say whether the client was reached: `reached` or `not-reached`%s%s%s\n",
+                    arg ? " (not `" : "", arg ? arg : "", arg ? "`)" : "");
+            secret_free(reason);
+            return EXIT_BADINPUT;
+        }
     } else if (arg) {
         bad = true;
     }
@@ -223,7 +234,7 @@ static const char queue_usage[] =
     "       triage --user ME queue confirm ID [LEVEL] [--reason TEXT|-]   (a lower level, and red, need a reason)\n"
     "       triage --user ME queue raise ID LEVEL [--reason TEXT|-]\n"
     "       triage --user ME queue assign ID COUNSELOR\n"
-    "       triage --user ME queue contact ID [--reason TEXT|-]\n"
+    "       triage --user ME queue contact ID reached|not-reached [--reason TEXT|-]   (not-reached: an attempt only)\n"
     "       triage --user ME queue decline ID [COUNSELOR] --reason TEXT|-   (default: the one assigned, or suggested)\n"
     "       triage --user ME queue close ID first_session|declined|referred|unreachable|duplicate [--reason TEXT|-]\n";
 

@@ -410,13 +410,16 @@ static void draw_prompt(app *a, int y, int width) {
         snprintf(line, sizeof line, "%s: %s  1 %s  2 %s  3 %s  4 %s  5 %s   %s", who, tr("prompt_outcome"), tr("out_first_session"),
                  tr("out_declined"), tr("out_referred"), tr("out_unreachable"), tr("out_duplicate"), key_of(UA_BACK, 1));
         break;
+    case QP_CONTACT: /* reached or not is said: an attempt that did not get through is no contact (fortieth receptionist) */
+        step_whom(q, who, sizeof who);
+        snprintf(line, sizeof line, "%s: %s  1 %s  2 %s   %s", who, tr("prompt_contact"), tr("contact_reached"),
+                 tr("contact_not_reached"), key_of(UA_BACK, 1));
+        break;
     case QP_FILTER: snprintf(line, sizeof line, "%s %s_", keyed("prompt_filter"), q->filter); break;
     case QP_COUNSELOR: snprintf(line, sizeof line, "%s", keyed("prompt_counselor")); break;
     case QP_STEP: {
         step_whom(q, who, sizeof who);
-        snprintf(line, sizeof line, "%s %s%s%s%s %s", tr(q->rq.action == QA_ACK       ? "step_ack"
-                                                        : q->rq.action == QA_CONTACT ? "step_contact"
-                                                                                     : "step_decline"),
+        snprintf(line, sizeof line, "%s %s%s%s%s %s", tr(q->rq.action == QA_ACK ? "step_ack" : "step_decline"),
                  who, q->rq.action == QA_DECLINE ? tr("step_decline_whom") : "",
                  q->rq.action == QA_DECLINE ? counselor_name(a, q->declining_whom) : "", tr("step_q"), keyed("step_yes_no"));
         break;
@@ -498,7 +501,7 @@ static void submit(app *a) {
         char now[32];
         format_time(clock_now(), now, sizeof now);
         char said[32]; /* the step in the screen's language ("完成: ack" on a Chinese screen: tryout 16) */
-        snprintf(said, sizeof said, "qa_%s", queue_action_name(rq.action));
+        snprintf(said, sizeof said, "qa_%s", queue_event_name(&rq));
         app_message(a, false, "%s%s%s (%s, %s)", tr("done"), tr("p_colon"), tr(said), a->s->me.name, now);
     } else {
         char said[512];
@@ -644,7 +647,8 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
     /* a prompt that takes Enter or a digit is answered by neither a letter nor a space: those are a word typed on
      * ("cai" then Enter confirmed an ORANGE level; "xu" then 1 opened a RED raise: thirty-sixth receptionist), so the
      * prompt is put away, said, and the typing held */
-    bool choosing = q->prompt == QP_STEP || q->prompt == QP_LEVEL || q->prompt == QP_OUTCOME || q->prompt == QP_COUNSELOR;
+    bool choosing = q->prompt == QP_STEP || q->prompt == QP_LEVEL || q->prompt == QP_OUTCOME || q->prompt == QP_COUNSELOR ||
+                    q->prompt == QP_CONTACT;
     bool key = ev->kind == EV_CHAR || ev->kind == EV_KEY; /* the clock's tick is no answer (it put a question away) */
     if (choosing && ((ev->kind == EV_CHAR && !(ev->ch >= L'0' && ev->ch <= L'9') && iswprint((wint_t)ev->ch)) ||
                      (q->prompt == QP_STEP && key && act != UA_CHOOSE))) {
@@ -700,6 +704,14 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
             else submit(a);
         } else {
             edit_field(q->reason, sizeof q->reason, ev);
+        }
+        return react(RE_REDRAW);
+    case QP_CONTACT: /* 1 reached, 2 not reached; Enter or another digit says neither, and nothing is logged */
+        if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) {
+            q->rq.contact = ev->ch == L'1' ? QC_REACHED : QC_NOT_REACHED;
+            submit(a);
+        } else if (key) {
+            app_message(a, true, "%s", tr("contact_say"));
         }
         return react(RE_REDRAW);
     case QP_OUTCOME:
@@ -765,9 +777,17 @@ static reaction request(app *a, ui_action act) {
      * the list, "eada" or "dai xu", acknowledged RED clients and recorded a decline, whatever the pace: thirty-fifth
      * and thirty-sixth receptionists). A rule that refuses it as the item stands is said at once. */
     case UA_ACK:
-    case UA_CONTACT:
-        if (begin_request(a, act == UA_ACK ? QA_ACK : QA_CONTACT) && !refused_now(a, &q->items[q->sel])) q->prompt = QP_STEP;
+        if (begin_request(a, QA_ACK) && !refused_now(a, &q->items[q->sel])) q->prompt = QP_STEP;
         break;
+    case UA_CONTACT: {
+        if (!begin_request(a, QA_CONTACT)) break;
+        /* a rule that refuses any contact as the item stands (not assigned yet) is said before the question */
+        q->rq.contact = QC_NOT_REACHED;
+        bool refused = refused_now(a, &q->items[q->sel]);
+        q->rq.contact = QC_UNSAID;
+        if (!refused) q->prompt = QP_CONTACT;
+        break;
+    }
     case UA_CONFIRM: {
         error why = {0}; /* asked before the prompt, so no one types a level they may not set */
         if (!session_allowed(a->s, ACT_LEVEL_CONFIRM, &why)) app_message(a, true, "%s", why.msg);
@@ -802,7 +822,8 @@ static reaction request(app *a, ui_action act) {
 /* Whether act, in the prompt or list at hand, takes a step on a client's item with one key: acknowledge, confirm,
  * raise, assign, contact, decline, close, and the digit that picks a level, an outcome or a counselor. */
 static bool step_key(const queue_screen *q, ui_action act) {
-    if (q->prompt == QP_LEVEL || q->prompt == QP_OUTCOME || q->prompt == QP_COUNSELOR) return act == UA_DIGIT;
+    if (q->prompt == QP_LEVEL || q->prompt == QP_OUTCOME || q->prompt == QP_COUNSELOR || q->prompt == QP_CONTACT)
+        return act == UA_DIGIT;
     if (q->prompt == QP_STEP) return act == UA_CHOOSE;
     if (q->prompt != QP_NONE) return false;
     return act == UA_ACK || act == UA_CONFIRM || act == UA_RAISE || act == UA_ASSIGN || act == UA_CONTACT ||

@@ -136,8 +136,9 @@ typedef enum {
 typedef enum { QT_RED, QT_ORANGE, QT_YELLOW, QT_GREEN, QT_OVERDUE, QT_BY_HAND, QT_COUNT } queue_tab;
 
 /* What a key on the queue screen is waiting for before it becomes a request. */
-/* QP_STEP: a one-key step (acknowledge, a contact, a decline) asked again, naming the client: Enter takes it */
-typedef enum { QP_NONE, QP_LEVEL, QP_REASON, QP_COUNSELOR, QP_OUTCOME, QP_FILTER, QP_STEP } queue_prompt;
+/* QP_STEP: a one-key step (acknowledge, a decline) asked again, naming the client: Enter takes it.
+ * QP_CONTACT: a contact attempt asks whether it reached the client, 1 or 2 (Enter is neither). */
+typedef enum { QP_NONE, QP_LEVEL, QP_REASON, QP_COUNSELOR, QP_OUTCOME, QP_FILTER, QP_STEP, QP_CONTACT } queue_prompt;
 
 #define QUEUE_PAGE_MAX 64
 

@@ -50,6 +50,18 @@ static const char *const outcome_names[QO_COUNT] = {"none", "first_session", "de
                                                     "duplicate"};
 static const char *const action_names[QA_COUNT] = {"ack", "confirm", "raise", "assign", "contact", "decline", "close"};
 
+const char *queue_event_name(const queue_request *rq) {
+    if (rq->action == QA_CONTACT && rq->contact == QC_NOT_REACHED) return "contact_missed";
+    return queue_action_name(rq->action);
+}
+
+bool queue_contact_parse(const char *s, queue_contact *out) {
+    if (s && !strcmp(s, "reached")) *out = QC_REACHED;
+    else if (s && (!strcmp(s, "not-reached") || !strcmp(s, "not_reached"))) *out = QC_NOT_REACHED;
+    else return false;
+    return true;
+}
+
 const char *queue_state_name(queue_state s) { return (unsigned)s < QS_COUNT ? state_names[s] : "?"; }
 
 bool queue_state_parse(const char *s, queue_state *out) {
@@ -482,7 +494,11 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
     case QA_CONTACT:
         if (n->state != QS_ASSIGNED && n->state != QS_CONTACTED)
             REFUSE(ERR_CONFLICT, QR_ASSIGN_FIRST, "cannot record a contact: the item is %s; assign a counselor first", sname);
-        n->state = QS_CONTACTED;
+        if (rq->contact != QC_REACHED && rq->contact != QC_NOT_REACHED)
+            REFUSE(ERR_INPUT, QR_CONTACT_UNSAID, "a contact attempt must say whether the client was reached (reached or not-reached)");
+        /* only a client reached is contacted: an attempt that did not get through is counted (toward "unreachable")
+         * and leaves the step, and green's clock, where they were */
+        if (rq->contact == QC_REACHED) n->state = QS_CONTACTED;
         n->contact_attempts++;
         break;
 

@@ -25,7 +25,7 @@ typedef enum {
     QA_CONFIRM, /* a clinician reviewed the level: same, raised, or lowered with a written reason */
     QA_RAISE,   /* anyone raises the level at any time */
     QA_ASSIGN,  /* a counselor accepted */
-    QA_CONTACT, /* a contact attempt was made (success or not) */
+    QA_CONTACT, /* a contact attempt was made: it says whether the client was reached (queue_contact) */
     QA_DECLINE, /* the client declined the suggested counselor (with a reason) */
     QA_CLOSE,   /* closed with an outcome */
     QA_COUNT
@@ -43,6 +43,14 @@ typedef struct {
     int32_t holidays[64];             /* local dates, as days since 1970-01-01 */
     int n_holidays;
 } queue_policy;
+
+/* What a contact attempt found. Unsaid is refused: a call that did not get through stopped green's clock and counted
+ * as the client contacted, because "t" logged an attempt and nothing asked (fortieth receptionist). */
+typedef enum {
+    QC_UNSAID = 0,   /* not said: refused, never read as either */
+    QC_REACHED,      /* the client was reached: the step "contacted" is done */
+    QC_NOT_REACHED   /* no answer, a message left, a wrong number: an attempt, counted toward "unreachable" */
+} queue_contact;
 
 typedef struct {
     char id[ID_TEXT_LEN];
@@ -83,6 +91,7 @@ typedef struct {
      * before any clinician looked at it read "confirmed" after a decline: receptionist 24); not known, "confirmed" */
     const char *assigned_from;
     queue_outcome outcome; /* QA_CLOSE */
+    queue_contact contact; /* QA_CONTACT: reached or not (unsaid is refused) */
 } queue_request;
 
 const char *queue_state_name(queue_state s);
@@ -90,6 +99,10 @@ bool queue_state_parse(const char *s, queue_state *out);
 const char *queue_outcome_name(queue_outcome o);
 bool queue_outcome_parse(const char *s, queue_outcome *out);
 const char *queue_action_name(queue_action a);
+/* The history event a request is kept as: its action's name, and "contact_missed" for an attempt that did not reach
+ * the client ("contact" is a client reached: the first one is the KPI's time to contact). */
+const char *queue_event_name(const queue_request *rq);
+bool queue_contact_parse(const char *s, queue_contact *out); /* "reached", "not-reached" (or "not_reached") */
 
 /* The defaults of config.ini [queue]: red acknowledged within 15 minutes, orange confirmed within 24 hours,
  * yellow confirmed within 72 hours, green contacted within 28 days (its first-appointment target). */
@@ -130,6 +143,7 @@ typedef enum {
     QR_ASSIGN_ALREADY,     /* assigned before (state) */
     QR_NO_COUNSELOR,       /* assigning names no counselor */
     QR_ASSIGN_FIRST,       /* a contact or a first session before a counselor is assigned (action, state) */
+    QR_CONTACT_UNSAID,     /* a contact attempt that does not say whether the client was reached */
     QR_DECLINE_REASON,     /* a decline needs the client's reason */
     QR_DECLINE_NOBODY,     /* a decline names no counselor */
     QR_DECLINE_NOT_ASSIGNED, /* a decline names another counselor than the one assigned (counselor) */

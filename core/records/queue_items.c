@@ -386,7 +386,7 @@ bool queues_act_why(session *s, const queue_policy *p, const char *item_id, queu
     }
     bool ok = (!tampered || audit_log(s->db, s->v, s->me.id, "tamper_resolved", item_id,
                                       "a supervisor acted on a tampered item, read as red", err)) &&
-              save_with_event(s->db, s->v, s->v, s->me.id, &r, &before, &it, queue_action_name(rq.action), rq.reason, err) &&
+              save_with_event(s->db, s->v, s->v, s->me.id, &r, &before, &it, queue_event_name(&rq), rq.reason, err) &&
               /* whom the client declined, on the signed trail: the next decline of the same one is refused */
               (rq.action != QA_DECLINE ||
                (row_with(rq.declined_row, rq.counselor, row_after),

@@ -29,7 +29,7 @@ check "set up: three intakes saved" [ "$n" -eq 3 ]
 for item in $(sql "SELECT id FROM queue_items"); do
     tri bob "$BOB\n" queue confirm "$item"
     tri alice "$ALICE\n" queue assign "$item" c01
-    tri alice "$ALICE\n" queue contact "$item"
+    tri alice "$ALICE\n" queue contact "$item" reached
 done
 check "set up: the items confirmed and contacted" [ "$(sql "SELECT count(*) FROM intake_facts WHERE confirmed_at > 0 AND first_contact_at > 0")" -eq 3 ]
 cid=$(sql "SELECT client_id FROM intakes LIMIT 1")

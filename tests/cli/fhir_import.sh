@@ -556,7 +556,7 @@ import "$FX/namesake-father.json"
 tri desk "$R\n" queue --json
 qid=$(printf '%s' "$out" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//; s/"//')
 tri desk "$R\n" queue assign "${qid:-none}" c01
-tri desk "$R\n" queue contact "${qid:-none}"
+tri desk "$R\n" queue contact "${qid:-none}" reached
 check "set up: a counselor assigned and the client reached (no step due: deadline 0), the item still queued" [ "$rc" -eq 0 ]
 tri admin "$P\n" export --format fhir --from 2026-12-01 --to 2026-12-06 --out "$tmp/owner.json"
 check "...the export still holds its Task, in-progress, owned by c01" \

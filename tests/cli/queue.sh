@@ -99,7 +99,17 @@ check "a decline needs a reason" [ "$rc" -eq 2 ]
 tri desk "$R\n" queue assign "$yid" c05
 check "assign a counselor" has_out "assigned"
 tri desk "$R\n" queue contact "$yid"
-check "log a contact" has_out "contacted"
+check "a contact that does not say whether the client was reached is refused" has_err "say whether the client was reached"
+check "...bad input: exit 2" [ "$rc" -eq 2 ]
+tri desk "$R\n" queue contact "$yid" maybe
+check "...and one that says neither, naming what it said" has_err "(not \`maybe\`)"
+# a call that did not get through is an attempt, not a contact: the step (and the deadline) stay (fortieth receptionist)
+tri desk "$R\n" queue contact "$yid" not-reached
+check "a missed call: logged, the item stays assigned" has_out "assigned"
+nol queue --json
+check "...one attempt counted, not contacted" sh -c "printf '%s' '$out' | grep -q '\"state\":\"assigned\"' && printf '%s' '$out' | grep -q '\"contact_attempts\":1'"
+tri desk "$R\n" queue contact "$yid" reached
+check "log a contact: the client reached" has_out "contacted"
 tri desk "$R\n" queue close "$yid" first_session
 check "reception may not close" [ "$rc" -eq 2 ]
 tri clin "$C\n" queue close "$yid" unreachable

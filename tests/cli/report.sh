@@ -51,9 +51,13 @@ tri desk "$R\n" queue assign "$i1" c01
 tri desk "$R\n" queue assign "$i2" c01
 tri clin "$C\n" queue confirm "$i3" green --reason "reviewed: lower"
 check "confirmations made" has_out "green"
-tri desk "$R\n" queue contact "$i1"
+tri desk "$R\n" queue contact "$i1" reached
+# a call to the second client that did not get through is no contact: its first contact stays at 15:00 (a missed call
+# counted as the client contacted, and stopped green's clock: fortieth receptionist)
+tri desk "$R\n" queue contact "$i2" not-reached
+check "a missed call is logged as an attempt, the item still assigned" has_out "assigned"
 export TRIAGE_NOW=2026-03-02T15:00:00Z
-tri desk "$R\n" queue contact "$i2"
+tri desk "$R\n" queue contact "$i2" reached
 tri desk "$R\n" queue decline "$i4" --reason "prefers a woman"
 export TRIAGE_NOW=2026-03-20T09:00:00Z
 tri desk "$R\n" outcome session "$c1" --date 2026-03-05 --attended yes

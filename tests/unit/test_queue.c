@@ -72,6 +72,13 @@ static queue_request rq_of(queue_action a, staff_role r) {
     return rq;
 }
 
+/* A contact attempt by reception, saying whether it reached the client. */
+static queue_request contact_rq(queue_contact c) {
+    queue_request rq = rq_of(QA_CONTACT, ROLE_RECEPTION);
+    rq.contact = c;
+    return rq;
+}
+
 static void must_apply(queue_item *it, queue_request rq, int64_t now) {
     error why = {0};
     bool ok = queue_apply(&P, it, &rq, now, &why);
@@ -129,7 +136,7 @@ static queue_item item_in(risk_level level, queue_state s) {
         rq.counselor = "c01";
         must_apply(&it, rq, t += MIN);
     }
-    if (s >= QS_CONTACTED) must_apply(&it, rq_of(QA_CONTACT, ROLE_RECEPTION), t += MIN);
+    if (s >= QS_CONTACTED) must_apply(&it, contact_rq(QC_REACHED), t += MIN);
     assert_int_equal(it.state, s);
     return it;
 }
@@ -146,6 +153,7 @@ static queue_request valid_request(queue_action a, staff_role r) {
         rq.counselor = "c01";
         break;
     case QA_CLOSE: rq.outcome = QO_REFERRED; break;
+    case QA_CONTACT: rq.contact = QC_REACHED; break;
     default: break;
     }
     return rq;
@@ -432,11 +440,12 @@ static void test_unreachable_after_attempts(void **state) {
     queue_request close = rq_of(QA_CLOSE, ROLE_CLINICIAN);
     close.outcome = QO_UNREACHABLE;
     must_refuse(&it, close, T0 + DAY, "cannot close as unreachable: 0 of 3 contact attempts made");
-    must_apply(&it, rq_of(QA_CONTACT, ROLE_RECEPTION), T0 + DAY);
-    must_apply(&it, rq_of(QA_CONTACT, ROLE_RECEPTION), T0 + 2 * DAY);
+    must_apply(&it, contact_rq(QC_NOT_REACHED), T0 + DAY);
+    must_apply(&it, contact_rq(QC_NOT_REACHED), T0 + 2 * DAY);
     assert_int_equal(it.contact_attempts, 2);
+    assert_int_equal(it.state, QS_ASSIGNED); /* nobody was reached: not contacted */
     must_refuse(&it, close, T0 + 2 * DAY, "cannot close as unreachable: 2 of 3 contact attempts made");
-    must_apply(&it, rq_of(QA_CONTACT, ROLE_RECEPTION), T0 + 3 * DAY);
+    must_apply(&it, contact_rq(QC_NOT_REACHED), T0 + 3 * DAY);
     assert_int_equal(it.contact_attempts, 3);
     must_apply(&it, close, T0 + 3 * DAY);
     assert_int_equal(it.state, QS_CLOSED);
@@ -520,6 +529,58 @@ static void test_custom_step(void **state) {
     it = item_in(LEVEL_YELLOW, QS_ASSIGNED);
     assert_int_equal(it.deadline, 0);
     assert_false(queue_tick(&P, &it, T0 + 100 * DAY));
+}
+
+/* A contact attempt says whether it reached the client; unsaid is refused and changes nothing (nothing is recorded by
+ * default: "t" logged an attempt as the client contacted, whatever the call found: fortieth receptionist). */
+static void test_contact_must_say_reached(void **state) {
+    (void)state;
+    queue_item it = item_in(LEVEL_GREEN, QS_ASSIGNED);
+    must_refuse(&it, contact_rq(QC_UNSAID), T0 + DAY,
+                "a contact attempt must say whether the client was reached (reached or not-reached)");
+    queue_request rq = contact_rq((queue_contact)7);
+    queue_refused why;
+    error err = {0};
+    assert_false(queue_apply_why(&P, &it, &rq, T0 + DAY, &why, &err));
+    assert_int_equal(why.why, QR_CONTACT_UNSAID);
+    assert_int_equal(err.kind, ERR_INPUT);
+    /* refused as not assigned first, whatever it says */
+    queue_item open = item_in(LEVEL_GREEN, QS_OPEN);
+    assert_false(queue_apply_why(&P, &open, &(queue_request){.action = QA_CONTACT, .role = ROLE_RECEPTION}, T0, &why, &err));
+    assert_int_equal(why.why, QR_ASSIGN_FIRST);
+}
+
+/* A call that does not get through is an attempt: counted, and green's step and clock stay where they were, so the
+ * item still goes overdue and is raised; a client reached is contacted, the step done. */
+static void test_contact_not_reached_keeps_the_step(void **state) {
+    (void)state;
+    queue_item it = item_in(LEVEL_GREEN, QS_ASSIGNED);
+    int64_t due = it.deadline;
+    assert_true(due > 0);
+    must_apply(&it, contact_rq(QC_NOT_REACHED), T0 + DAY);
+    assert_int_equal(it.state, QS_ASSIGNED);
+    assert_int_equal(it.contact_attempts, 1);
+    assert_int_equal(it.deadline, due);
+    assert_int_equal(queue_next_step(&P, &it), QS_CONTACTED);
+    assert_string_equal(queue_event_name(&(queue_request){.action = QA_CONTACT, .contact = QC_NOT_REACHED}), "contact_missed");
+    assert_string_equal(queue_event_name(&(queue_request){.action = QA_CONTACT, .contact = QC_REACHED}), "contact");
+    queue_item late = it;
+    assert_true(queue_tick(&P, &late, due));
+    assert_int_equal(late.level, LEVEL_YELLOW);
+    assert_true(late.overdue);
+    must_apply(&it, contact_rq(QC_REACHED), T0 + 2 * DAY);
+    assert_int_equal(it.state, QS_CONTACTED);
+    assert_int_equal(it.contact_attempts, 2);
+    assert_int_equal(it.deadline, 0);
+    /* a later attempt that misses keeps it contacted (the client was reached once) */
+    must_apply(&it, contact_rq(QC_NOT_REACHED), T0 + 3 * DAY);
+    assert_int_equal(it.state, QS_CONTACTED);
+    assert_int_equal(it.contact_attempts, 3);
+    queue_contact c = QC_UNSAID;
+    assert_true(queue_contact_parse("reached", &c) && c == QC_REACHED);
+    assert_true(queue_contact_parse("not-reached", &c) && c == QC_NOT_REACHED);
+    assert_false(queue_contact_parse("yes", &c));
+    assert_false(queue_contact_parse(NULL, &c));
 }
 
 /* A green item contacted (step done) whose counselor is then declined counts again from level_since. */
@@ -932,7 +993,7 @@ static void test_declines_across_assignments(void **state) {
     assert_true(it.match_by_hand);
     assert_false(queue_item_by_hand_now(&it)); /* matched: no longer to be matched (no "[by hand]" mark, no tab) */
     assert_int_equal(it.declines_in_row, 3);
-    must_apply(&it, rq_of(QA_CONTACT, ROLE_RECEPTION), T0 + 2 * DAY + 1);
+    must_apply(&it, contact_rq(QC_REACHED), T0 + 2 * DAY + 1);
     assert_true(it.match_by_hand);
     assert_false(queue_item_by_hand_now(&it));
     must_apply(&it, decline_of("c04", "c01 c02 c03"), T0 + 2 * DAY + 2);
@@ -1519,6 +1580,8 @@ int main(void) {
         cmocka_unit_test_setup(test_confirm_same_raise_lower, reset),
         cmocka_unit_test_setup(test_raise_goes_back_to_open, reset),
         cmocka_unit_test_setup(test_custom_step, reset),
+        cmocka_unit_test_setup(test_contact_must_say_reached, reset),
+        cmocka_unit_test_setup(test_contact_not_reached_keeps_the_step, reset),
         cmocka_unit_test_setup(test_decline_after_contact_restores_deadline, reset),
         cmocka_unit_test_setup(test_decline_goes_back_to_where_it_was_assigned_from, reset),
         cmocka_unit_test_setup(test_yellow_boundary, reset),
