@@ -156,9 +156,13 @@ int cmd_import(const cli_args *a) {
                            lv->reason, lv->reasons - 1, lv->reasons == 2 ? "" : "s");
                 else printf("intake %s: %s: %s\n", lv->intake, upper, lv->reason[0] ? lv->reason : "(no reason saved)");
             }
-            if (res.levels_more)
-                printf("and %d more intake%s above green, not listed: see the queue\n", res.levels_more,
-                       res.levels_more == 1 ? "" : "s");
+            if (res.levels_more) {
+                char top[16];
+                snprintf(top, sizeof top, "%s", risk_level_name(res.levels_more_top));
+                for (char *u = top; *u; u++) *u = (char)toupper((unsigned char)*u);
+                printf("and %d more intake%s above green, not listed (%s%s): see the queue\n", res.levels_more,
+                       res.levels_more == 1 ? "" : "s", res.levels_more == 1 ? "" : "the highest ", top);
+            }
             /* a response imported before (its identifier, or its id and source) is not saved again: each is
              * named, with the intake it was saved as (a file of many holds many) */
             if (res.already) {

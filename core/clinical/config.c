@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,20 @@ static void check_stated_levels(config *c, const char *key, bool with_system, di
         if (!ok) {
             diag_add(d, c->ini.name, ini_line(&c->ini, "import", key), k, false, "`%s` is not %s:LEVEL (a level: red, "
                      "orange, yellow or green)", toks.v[i], with_system ? "SYSTEM|CODE" : "CODE");
+            break;
+        }
+        /* the code's pattern: a range LOW-HIGH of as many characters each, a `*` last only (a range "X60-X8" matched
+         * nothing, and said nothing) */
+        const char *code = with_system ? strchr(toks.v[i], '|') + 1 : toks.v[i];
+        size_t n = (size_t)(colon - code);
+        const char *dash = memchr(code, '-', n), *star = memchr(code, '*', n);
+        size_t low = dash ? (size_t)(dash - code) : 0;
+        bool range_ok = !dash || (low && n - low - 1 >= low);
+        for (size_t r = 0; dash && range_ok && r < low; r++) /* both ends letters and digits, of one length */
+            range_ok = isalnum((unsigned char)code[r]) && isalnum((unsigned char)dash[1 + r]);
+        if (with_system && (!range_ok || (star && star != colon - 1))) {
+            diag_add(d, c->ini.name, ini_line(&c->ini, "import", key), k, false, "`%s`: a code's range is LOW-HIGH of as "
+                     "many characters each (X60-X84), `?` one character, and `*` only last", toks.v[i]);
             break;
         }
     }

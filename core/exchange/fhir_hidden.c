@@ -279,6 +279,43 @@ static bool open_data_url(walk *w, const char *url, int depth) {
     return hit;
 }
 
+/* Whether an attachment's URL names what FHIR serves, not a document: a response anywhere in it, a resource of the kinds
+ * that carry answers followed by its id, a search or an operation, or a FHIR operation ("/$everything"); percent-encoded
+ * slashes, dollars and question marks read as themselves; a urn: (an entry by its name, whose bytes are not here).
+ * Twenty-ninth outside integrator: "…/QuestionnaireResponse?subject=Patient/1", "Patient/1/$everything",
+ * "QuestionnaireResponse%2F1", "urn:uuid:…", and "…/QuestionnaireResponse/1" with contentType application/pdf, were
+ * passed over. */
+static bool url_names_fhir(const char *url) {
+    char u[1024];
+    size_t o = 0;
+    for (const char *c = url; *c && o + 1 < sizeof u; c++) {
+        if (c[0] == '%' && c[1] && c[2]) {
+            char hex[3] = {c[1], c[2], 0};
+            long v = strtol(hex, NULL, 16);
+            if (v == '/' || v == '$' || v == '?' || v == '#') {
+                u[o++] = (char)v;
+                c += 2;
+                continue;
+            }
+        }
+        u[o++] = (char)tolower((unsigned char)*c);
+    }
+    u[o] = '\0';
+    if (!strncmp(u, "urn:", 4) || strstr(u, "questionnaireresponse") || strstr(u, "/$")) return true;
+    static const char *const kinds[] = {"binary", "observation", "bundle", "documentreference", "parameters",
+                                        "riskassessment", "condition", "composition", "diagnosticreport", "flag",
+                                        "media", NULL};
+    for (int i = 0; kinds[i]; i++) {
+        size_t len = strlen(kinds[i]);
+        for (const char *at = strstr(u, kinds[i]); at; at = strstr(at + 1, kinds[i])) {
+            char before = at == u ? '/' : at[-1], after = at[len];
+            if (before == '/' && (after == '/' || after == '?' || after == '$' || after == '#' || after == '\0'))
+                return true;
+        }
+    }
+    return false;
+}
+
 static bool walk_string(walk *w, const char *t, size_t n, bool top, json_t *parent, const char *key, int depth) {
     const char *content_type = json_string_value(json_object_get(parent, "contentType"));
     /* a signature's data (its sigFormat the type): a signature's bytes are binary, and that is no attachment to open;
@@ -300,6 +337,9 @@ static bool walk_string(walk *w, const char *t, size_t n, bool top, json_t *pare
     /* ...and with no contentType, one whose URL names a FHIR resource or a JSON or XML file (twenty-eighth outside
      * integrator: "https://ehr.example/fhir/QuestionnaireResponse/5", "Binary/5" were passed over) */
     bool attachment = strcasestr(w->path, "attachment") || strstr(w->path, "content[");
+    if (key && !strcmp(key, "url") && json_object_get(parent, "data") == NULL && attachment && url_names_fhir(t))
+        return found(w, true, "an attachment triage cannot open (a FHIR resource, search or operation by URL: not in "
+                              "the file)");
     if (key && !strcmp(key, "url") && !content_type && json_object_get(parent, "data") == NULL && attachment) {
         static const char *const kinds[] = {"QuestionnaireResponse/", "Binary/", "Observation/", "Bundle/",
                                             "DocumentReference/", "Parameters/", ".json", ".xml", NULL};

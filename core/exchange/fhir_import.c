@@ -1331,6 +1331,15 @@ static json_t *patient_of(const res *all, int n, const res *from, const char *re
     return pt;
 }
 
+/* Whether two references (each read from its resource) name one person: both resolve to the same Patient of the file,
+ * or, resolving to none, are the same text; a reference not given says nobody else (read as the same). */
+static bool same_person(const res *all, int n, const res *a, const char *ref_a, const res *b, const char *ref_b) {
+    if (!ref_a || !*ref_a || !ref_b || !*ref_b) return true;
+    json_t *pa = patient_of(all, n, a, ref_a), *pb = patient_of(all, n, b, ref_b);
+    if (pa || pb) return pa == pb;
+    return !strcmp(ref_a, ref_b);
+}
+
 /* Whether a language tag (BCP 47) is Chinese: zh, zh-CN, zh-Hans... */
 static bool is_chinese(const char *tag) {
     return tag && !strncmp(tag, "zh", 2) && (tag[2] == '\0' || tag[2] == '-');
@@ -1676,9 +1685,21 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
              remember_group(s, rs, nr, g, saved.intake_id, err);
         if (ok) audit_amendments(s, rs, nr, g, saved.intake_id, out);
         if (ok) {
-            if (saved.level > LEVEL_GREEN && out->n_levels >= IMPORT_LEVELS_LISTED) out->levels_more++;
+            /* the most urgent are listed, red first (in file order, the unlisted one was ORANGE while four YELLOWs were
+             * listed: twenty-ninth outside integrator); the others are counted, with the highest of them */
+            int at = -1;
+            if (saved.level > LEVEL_GREEN && out->n_levels < IMPORT_LEVELS_LISTED) at = out->n_levels++;
             else if (saved.level > LEVEL_GREEN) {
-                import_level *lv = &out->levels[out->n_levels++];
+                risk_level dropped = saved.level;
+                if (out->levels[IMPORT_LEVELS_LISTED - 1].level < saved.level) {
+                    dropped = out->levels[IMPORT_LEVELS_LISTED - 1].level;
+                    at = IMPORT_LEVELS_LISTED - 1;
+                }
+                out->levels_more++;
+                if (out->levels_more == 1 || dropped > out->levels_more_top) out->levels_more_top = dropped;
+            }
+            if (at >= 0) {
+                import_level *lv = &out->levels[at];
                 memset(lv, 0, sizeof *lv);
                 memcpy(lv->intake, saved.intake_id, sizeof lv->intake);
                 lv->level = saved.level;
@@ -1686,6 +1707,11 @@ static bool save_group(session *s, const engine *e, response *rs, int nr, int g,
                 lv->reasons = (int)json_array_size(reasons);
                 snprintf(lv->reason, sizeof lv->reason, "%s",
                          json_string_value(json_object_get(json_array_get(reasons, 0), "text")) ?: "");
+                for (; at > 0 && out->levels[at - 1].level < out->levels[at].level; at--) { /* stable, highest first */
+                    import_level t = out->levels[at - 1];
+                    out->levels[at - 1] = out->levels[at];
+                    out->levels[at] = t;
+                }
             }
             json_decref(saved.assessment);
             if (!sj->counted) out->clients_created += sj->create, out->clients_matched += !sj->create;
@@ -1900,7 +1926,9 @@ static bool orphan_safety_observation(const engine *e, const res *all, int n, in
  * LOINC spelling) and that is derived from no response of the file; NULL when none. Its items, item 9 among them, are
  * not known: a PHQ-9 total of 27 states item 9 "nearly every day", any other leaves it open (twenty-eighth outside
  * integrator: a PHQ-9 total of 27 of no response, beside a negative PHQ-9, was passed over and the client saved green). */
-static const form *orphan_total(const engine *e, const res *all, int n, json_t *o) {
+static const form *orphan_total(const engine *e, const res *all, int n, int at, const response *rs, int nr) {
+    json_t *o = all[at].resource;
+    const char *whose = json_string_value(json_object_get(json_object_get(o, "subject"), "reference"));
     for (int fi = 0; fi < e->forms.n; fi++) {
         const form *f = e->forms.v[fi];
         bool safety = false;
@@ -1908,17 +1936,24 @@ static const form *orphan_total(const engine *e, const res *all, int n, json_t *
         if (!safety || !f->has_total) continue;
         const char *sys, *code;
         fhir_total_code(f, &sys, &code);
+        /* the Observation's own code or a component's (a PHQ-9 panel whose component is the total: twenty-ninth) */
         bool coded = false;
-        size_t k;
-        json_t *d;
-        json_array_foreach(json_object_get(json_object_get(o, "code"), "coding"), k, d) {
-            const char *s = json_string_value(json_object_get(d, "system")), *c = json_string_value(json_object_get(d, "code"));
-            bool system_fits = !s || !strcmp(s, sys) || (!strcmp(sys, FHIR_LOINC) && fhir_loinc_system(s));
-            if (system_fits && c && !strcmp(c, code)) coded = true;
+        for (int part = -1; part < observation_parts(o) && !coded; part++) {
+            size_t k;
+            json_t *d;
+            json_array_foreach(json_object_get(json_object_get(observation_part(o, part), "code"), "coding"), k, d) {
+                const char *s = json_string_value(json_object_get(d, "system")), *c = json_string_value(json_object_get(d, "code"));
+                bool system_fits = !s || !strcmp(s, sys) || (!strcmp(sys, FHIR_LOINC) && fhir_loinc_system(s));
+                if (system_fits && c && !strcmp(c, code)) coded = true;
+            }
         }
         if (!coded) continue;
-        for (int j = 0; j < n; j++)
-            if (total_observation_of(o, &all[j], f)) return NULL; /* checked against its response */
+        /* checked against its response: one of this form, of the same person (a PHQ-9 total derived from a GAD-7, or
+         * from another client's PHQ-9, left its own client's item 9 unsaid: twenty-ninth outside integrator) */
+        for (int i = 0; i < nr; i++)
+            if (rs[i].from && rs[i].f == f && derived_from(o, rs[i].from) &&
+                same_person(all, n, &all[at], whose, rs[i].from, rs[i].subject))
+                return NULL;
         return f;
     }
     return NULL;
@@ -1929,7 +1964,7 @@ static void orphan_observations(const engine *e, const res *all, int n, const re
     for (int j = 0; j < n; j++) {
         json_t *o = all[j].resource;
         if (strcmp(json_string_value(json_object_get(o, "resourceType")) ?: "", "Observation") != 0) continue;
-        const form *tf = orphan_total(e, all, n, o);
+        const form *tf = orphan_total(e, all, n, j, rs, nr);
         if (tf) {
             char ow[220];
             observation_where(&all[j], -1, ow, sizeof ow);
@@ -2144,6 +2179,61 @@ static void hidden_said(const res *at, json_t *r, const hidden_place *hp, proble
                        "below); see to the client now", where_);
 }
 
+/* Resources that define (a Questionnaire, a ValueSet, a CodeSystem...) or that are another person's (FamilyMemberHistory):
+ * their codes say nothing of the client's risk */
+static bool defines_or_others(const char *type) {
+    static const char *const kinds[] = {
+        "Questionnaire", "FamilyMemberHistory", "CodeSystem", "ValueSet", "ConceptMap", "StructureDefinition",
+        "StructureMap", "NamingSystem", "SearchParameter", "OperationDefinition", "CapabilityStatement",
+        "TerminologyCapabilities", "ImplementationGuide", "Library", "Measure", "PlanDefinition", "ActivityDefinition",
+        "GraphDefinition", "MessageDefinition", "CompartmentDefinition", "ObservationDefinition", "SpecimenDefinition",
+        NULL};
+    for (int i = 0; type && kinds[i]; i++)
+        if (!strcmp(type, kinds[i])) return true;
+    return false;
+}
+
+/* A Coding anywhere in v (any object with a string `code`: a CodeableConcept's coding, an extension's valueCoding, a
+ * component's value) that is a code of [import] conditions, or whose code or display holds words of a suicide screen
+ * (triage's own systems, urn:triage:, are passed over for words: its rules' names are its own). Twenty-ninth outside
+ * integrator: 6471006 as a component's value, an Encounter's type, a Procedure's or a MedicationRequest's reasonCode, a
+ * CarePlan's category, a Condition's evidence, an Observation's method, each beside a negative PHQ-9, were saved green. */
+static const char *coding_risk(const engine *e, json_t *v, const char *conditions, int depth, char *found, size_t size) {
+    if (depth > 32) return NULL;
+    size_t k;
+    json_t *x;
+    const char *key;
+    if (json_is_array(v)) {
+        json_array_foreach(v, k, x) {
+            const char *why = coding_risk(e, x, conditions, depth + 1, found, size);
+            if (why) return why;
+        }
+        return NULL;
+    }
+    if (!json_is_object(v)) return NULL;
+    const char *code = json_string_value(json_object_get(v, "code"));
+    const char *system = json_string_value(json_object_get(v, "system"));
+    const char *display = json_string_value(json_object_get(v, "display"));
+    if (code && fhir_listed_level(conditions, true, system, code) > LEVEL_GREEN) {
+        text_for_display(code, 30, found, size);
+        return "a code of [import] conditions";
+    }
+    bool own = system && !strncmp(system, "urn:triage:", 11);
+    for (int fi = 0; fi < e->forms.n && !own && (code || display); fi++) {
+        const char *words = e->forms.v[fi]->fhir_foreign_words;
+        if (words && ((code && fhir_words_match(code, words, found, size)) ||
+                      (display && fhir_words_match(display, words, found, size))))
+            return "words of a suicide screen or risk";
+    }
+    json_object_foreach(v, key, x) {
+        /* a contained resource is read as one of its own (a contained Condition stating a level raises it) */
+        if ((!json_is_object(x) && !json_is_array(x)) || !strcmp(key, "contained")) continue;
+        const char *why = coding_risk(e, x, conditions, depth + 1, found, size);
+        if (why) return why;
+    }
+    return NULL;
+}
+
 /* A resource that codes a suicide screen or risk by words or by a code of [import] conditions, in a shape triage does
  * not read as an answer: an Observation (not one derived from a response of the file: those are checked against it),
  * a Flag, a DetectedIssue, a ClinicalImpression, or a RiskAssessment or Condition that states no level (an ended or
@@ -2156,7 +2246,7 @@ static const char *risk_in_code(const engine *e, json_t *r, const res *all, int 
     const char *type = json_string_value(json_object_get(r, "resourceType"));
     bool kind = false;
     for (int i = 0; type && types[i] && !kind; i++) kind = !strcmp(type, types[i]);
-    if (!kind) return NULL;
+    if (!type || !strcmp(type, "QuestionnaireResponse") || defines_or_others(type)) return NULL;
     char unused[200];
     if (fhir_stated_level(e, r, unused, sizeof unused) > LEVEL_GREEN) return NULL; /* stated: raises the level (stated_risks) */
     if (!strcmp(type, "Condition") && fhir_condition_ended(r)) return NULL;
@@ -2167,6 +2257,10 @@ static const char *risk_in_code(const engine *e, json_t *r, const res *all, int 
     /* its coded parts: what it is (code), why (reasonCode), what was found (finding, conclusionCode, an Observation's
      * coded value and interpretation), what is predicted; free text (a summary, a note, a valueString) is not read:
      * "denies suicidal ideation" would refuse every file that says so (README) */
+    const char *conditions = ini_get(&e->cfg.ini, "import", "conditions");
+    /* every resource: its Codings, wherever they are */
+    const char *in_coding = coding_risk(e, r, conditions, 0, found, size);
+    if (in_coding || !kind) return in_coding;
     json_t *parts = json_array();
     static const char *const coded[] = {"code", "reasonCode", "conclusionCode", "valueCodeableConcept", "interpretation",
                                         NULL};
@@ -2180,7 +2274,6 @@ static const char *risk_in_code(const engine *e, json_t *r, const res *all, int 
         json_array_append(parts, json_object_get(x, "qualitativeRisk"));
     }
     /* a code of [import] conditions in any of them */
-    const char *conditions = ini_get(&e->cfg.ini, "import", "conditions");
     size_t pi;
     json_t *part;
     json_array_foreach(parts, pi, part) {
@@ -2253,6 +2346,24 @@ static void unread_safety_mentions(const engine *e, const res *all, int n, probl
                                 in, shown, id, f->id, f->items[k].id, f->items[k].loinc);
                 said = true;
             }
+        }
+        /* a RiskAssessment's prediction triage cannot read is a risk not known (one stated red is red whatever else) */
+        char stated_why[200];
+        int up = said || !json_is_object(r) ? -1 : fhir_unread_prediction(e, r);
+        if (up >= 0 && fhir_stated_level(e, r, stated_why, sizeof stated_why) < LEVEL_RED) {
+            char id[60], shown[60], in[32] = "";
+            text_for_display(json_string_value(json_object_get(r, "id")) ?: "(no id)", 40, id, sizeof id);
+            text_for_display(type, 40, shown, sizeof shown);
+            if (all[j].entry >= 0) snprintf(in, sizeof in, "entry[%d] ", all[j].entry);
+            if (p)
+                problem(p, "%s%s %s: prediction[%d] states a risk triage cannot read (its qualitativeRisk is not a code of "
+                           "[import] risk_assessment: a probability or words only): nothing was imported (send its "
+                           "qualitativeRisk as one of those codes)", in, shown, id, up);
+            if (b)
+                safety_line(b, "SAFETY: %s%s %s: prediction[%d] states a risk triage cannot read: not known, which counts "
+                               "as positive: nothing was imported (the problems below); see to the client now",
+                            in, shown, id, up);
+            continue;
         }
         char word[48];
         const form *unread = said ? NULL : names_unread_safety_form(e, r, all, n);
@@ -2355,8 +2466,24 @@ static void stated_risks(const engine *e, const res *all, int n, response *rs, i
                 else if (!target[i]) target[i] = true, targets++, own = own || rs[i].own;
             }
         }
-        if (before && !targets) continue; /* its basis is screens imported before (raised then, not saved again) */
         const char *ref = json_string_value(json_object_get(json_object_get(r, "subject"), "reference"));
+        /* its basis and its subject must be one person: a basis naming another client's screens raised that client
+         * and left the one it is about green (twenty-ninth outside integrator) */
+        int other = -1;
+        for (int i = 0; i < nr && i < MAX_RESPONSES && other < 0; i++)
+            if (target[i] && !same_person(all, n, &all[j], ref, rs[i].from, rs[i].subject)) other = i;
+        if (other >= 0) {
+            if (p)
+                problem(p, "%s%s %s: its subject (%s) is not the person of the screens its basis names: nothing was "
+                           "imported (a RiskAssessment is of one person: correct its subject or its basis)", in, shown,
+                        id, ref);
+            if (b && l >= LEVEL_ORANGE)
+                safety_line(b, "SAFETY: %s: it states %s risk, and its subject and its basis are different people: whose "
+                               "risk it is is not known: nothing was imported (the problems below); see to both now",
+                            because, risk_level_name(l));
+            continue;
+        }
+        if (before && !targets) continue; /* its basis is screens imported before (raised then, not saved again) */
         json_t *pt = patient_of(all, n, &all[j], ref);
         int who = -1;
         bool earlier = false; /* a response of its subject imported before: one new beside it is still raised */
@@ -3277,6 +3404,7 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
         out->save_failed = p.problems == 0 && err->kind != ERR_INPUT;
         out->intakes = out->clients_created = out->clients_matched = out->amended = out->in_progress = out->namesakes = 0;
         out->n_levels = out->levels_more = 0;
+        out->levels_more_top = LEVEL_GREEN;
         out->first_intake[0] = out->amended_intake[0] = out->amending_intake[0] = '\0';
         import_result_free(out); /* nothing to name: the file was not taken */
     }

@@ -48,11 +48,13 @@ typedef struct {
     int namesakes; /* new clients made although a client with the same name and phone exists: another birth
                     * date says another person (never matched); the first of them named */
     char namesake_new[STORE_ID_LEN], namesake_of[STORE_ID_LEN];
-    /* the first intakes saved above green, in order (n_levels of them; held here, no heap: every caller frees
-     * nothing more than before), and how many more above green are not listed */
+    /* the most urgent intakes saved above green, highest level first, in file order within a level (n_levels of
+     * them; held here, no heap: every caller frees nothing more than before), how many more above green are not
+     * listed, and the highest level among those */
 #define IMPORT_LEVELS_LISTED 16
     import_level levels[IMPORT_LEVELS_LISTED];
     int n_levels, levels_more;
+    risk_level levels_more_top;
     bool save_failed; /* the file was sound but saving it failed (disk, busy): nothing saved, a runtime error */
 } import_result;
 

@@ -37,6 +37,25 @@ static void code_key(const char *code, char *out, size_t size) {
     out[o] = '\0';
 }
 
+/* Whether a code (as code_key writes it) fits a listed one: an optional range of its first characters (X60-X84: X60 to
+ * X84), then characters where `?` is any one, and a last `*` any rest (T36-T65??2*: ICD-10-CM's poisonings whose sixth
+ * character 2 says intentional self-harm, T42.4X2A: twenty-ninth outside integrator) */
+static bool code_fits(const char *given, const char *want) {
+    const char *dash = strchr(want, '-');
+    if (dash) {
+        size_t len = (size_t)(dash - want);
+        if (!len || strlen(dash + 1) < len || strlen(given) < len) return false;
+        if (strncmp(given, want, len) < 0 || strncmp(given, dash + 1, len) > 0) return false;
+        given += len;
+        want = dash + 1 + len;
+    }
+    for (; *want; want++, given++) {
+        if (want[0] == '*' && want[1] == '\0') return true;
+        if (!*given || (*want != '?' && *want != *given)) return false;
+    }
+    return *given == '\0';
+}
+
 /* The least level coding (system, code) calls for by an [import] list of CODE:LEVEL (with_system: SYSTEM|CODE:LEVEL)
  * tokens, a code ending in "*" a prefix (T14.91*: every encounter of it); LEVEL_GREEN when it names none */
 risk_level fhir_listed_level(const char *list, bool with_system, const char *system, const char *code) {
@@ -56,9 +75,7 @@ risk_level fhir_listed_level(const char *list, bool with_system, const char *sys
         const char *listed = bar ? bar + 1 : toks.v[i];
         char want_code[64];
         code_key(listed, want_code, sizeof want_code);
-        size_t n = strlen(want_code);
-        bool prefix = n && want_code[n - 1] == '*';
-        bool code_same = prefix ? !strncmp(given_code, want_code, n - 1) : !strcmp(given_code, want_code);
+        bool code_same = code_fits(given_code, want_code);
         bool system_same = true;
         if (bar) {
             *bar = '\0';
@@ -84,23 +101,84 @@ bool fhir_concept_says(json_t *concept, const char *const *codes) {
     return false;
 }
 
+/* Whether a CodeableConcept holds one of HL7's codes (exact, as FHIR codes are) in HL7's code system `system` (its url
+ * as system_key reads it: https too) */
+static bool hl7_says(json_t *concept, const char *system, const char *const *codes) {
+    char want[128], given[256];
+    system_key(system, want, sizeof want);
+    size_t k;
+    json_t *c;
+    json_array_foreach(json_object_get(concept, "coding"), k, c) {
+        const char *code = json_string_value(json_object_get(c, "code"));
+        system_key(json_string_value(json_object_get(c, "system")), given, sizeof given);
+        if (!code || strcmp(given, want) != 0) continue;
+        for (int i = 0; codes[i]; i++)
+            if (!strcmp(code, codes[i])) return true;
+    }
+    return false;
+}
+
 bool fhir_condition_ended(json_t *r) {
-    /* HL7's own codes (or a Coding of no system) only, and none that says the condition goes on: a clinicalStatus
-     * coded "resolved" and "active" at once is active (twenty-eighth outside integrator) */
+    /* HL7's own codes in HL7's own systems only, and none that says the condition goes on: a clinicalStatus coded
+     * "resolved" and "active" at once is active (twenty-eighth outside integrator); "resolved" of no system or
+     * "RESOLVED", "refuted" of a local system, ended or refuted a suicide attempt's Condition (twenty-ninth) */
     static const char *const ended[] = {"inactive", "resolved", "remission", NULL};
     static const char *const goes_on[] = {"active", "recurrence", "relapse", NULL};
     static const char *const unsure[] = {"refuted", "entered-in-error", NULL};
-    bool over = false, on = false;
-    size_t k;
-    json_t *c;
-    json_array_foreach(json_object_get(json_object_get(r, "clinicalStatus"), "coding"), k, c) {
-        const char *system = json_string_value(json_object_get(c, "system"));
-        const char *code = json_string_value(json_object_get(c, "code"));
-        if (!code || (system && !strstr(system, "condition-clinical"))) continue;
-        for (int i = 0; ended[i]; i++) over = over || !strcasecmp(code, ended[i]);
-        for (int i = 0; goes_on[i]; i++) on = on || !strcasecmp(code, goes_on[i]);
+    json_t *clinical = json_object_get(r, "clinicalStatus");
+    static const char clinical_system[] = "http://terminology.hl7.org/CodeSystem/condition-clinical";
+    /* what says it goes on is read in any case and any system: a Condition is ended only when nothing says otherwise */
+    bool over = hl7_says(clinical, clinical_system, ended) && !fhir_concept_says(clinical, goes_on);
+    return over ||
+           hl7_says(json_object_get(r, "verificationStatus"), "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                    unsure);
+}
+
+/* The level a qualitativeRisk Coding states (triage's own levels, or [import] risk_assessment), or -1 when it states none
+ * triage reads */
+static int coding_level(const char *list, json_t *coding) {
+    const char *system = json_string_value(json_object_get(coding, "system"));
+    const char *code = json_string_value(json_object_get(coding, "code"));
+    if (!code) return -1;
+    if (system && !strcmp(system, FHIR_LEVELS)) { /* triage's own, in any case */
+        char lower[16];
+        size_t o = 0;
+        for (const char *c = code; *c && o + 1 < sizeof lower; c++) lower[o++] = (char)tolower((unsigned char)*c);
+        lower[o] = '\0';
+        risk_level l;
+        return risk_level_parse(lower, &l) ? (int)l : -1;
     }
-    return (over && !on) || fhir_concept_says(json_object_get(r, "verificationStatus"), unsure);
+    /* listed at green ("negligible") is read as green; not listed is not read */
+    strlist toks = strlist_split(list);
+    int found = -1;
+    char want[64];
+    for (int i = 0; i < toks.n && found < 0; i++) {
+        snprintf(want, sizeof want, "%s", toks.v[i]);
+        char *colon = strrchr(want, ':');
+        risk_level l;
+        if (!colon || !risk_level_parse(colon + 1, &l)) continue;
+        *colon = '\0';
+        if (!strcasecmp(want, code)) found = (int)l;
+    }
+    strlist_free(&toks);
+    return found;
+}
+
+int fhir_unread_prediction(const engine *e, json_t *r) {
+    const char *type = json_string_value(json_object_get(r, "resourceType"));
+    if (!type || strcmp(type, "RiskAssessment") != 0) return -1;
+    const char *status = json_string_value(json_object_get(r, "status"));
+    if (status && (!strcmp(status, "entered-in-error") || !strcmp(status, "cancelled"))) return -1;
+    const char *list = ini_get(&e->cfg.ini, "import", "risk_assessment");
+    size_t k, c;
+    json_t *x, *coding;
+    json_array_foreach(json_object_get(r, "prediction"), k, x) {
+        bool read = false;
+        json_array_foreach(json_object_get(json_object_get(x, "qualitativeRisk"), "coding"), c, coding)
+            read = read || coding_level(list, coding) >= 0;
+        if (!read) return (int)k;
+    }
+    return -1;
 }
 
 /* The level resource r states of its subject: a RiskAssessment's prediction[].qualitativeRisk, an active Condition's
@@ -116,17 +194,9 @@ risk_level fhir_stated_level(const engine *e, json_t *r, char *because, size_t s
         const char *list = ini_get(&e->cfg.ini, "import", "risk_assessment");
         json_array_foreach(json_object_get(r, "prediction"), k, x) {
             json_array_foreach(json_object_get(json_object_get(x, "qualitativeRisk"), "coding"), c, coding) {
-                const char *system = json_string_value(json_object_get(coding, "system"));
                 const char *code = json_string_value(json_object_get(coding, "code"));
-                risk_level l = LEVEL_GREEN;
-                if (system && !strcmp(system, FHIR_LEVELS) && code) { /* triage's own, in any case */
-                    char lower[16];
-                    size_t o = 0;
-                    for (const char *c2 = code; *c2 && o + 1 < sizeof lower; c2++) lower[o++] = (char)tolower((unsigned char)*c2);
-                    lower[o] = '\0';
-                    (void)risk_level_parse(lower, &l);
-                }
-                else l = fhir_listed_level(list, false, system, code);
+                int read = coding_level(list, coding);
+                risk_level l = read < 0 ? LEVEL_GREEN : (risk_level)read;
                 if (l > best) {
                     best = l;
                     char shown[60];

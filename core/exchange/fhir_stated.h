@@ -19,6 +19,11 @@ bool fhir_concept_says(json_t *concept, const char *const *codes);
 /* Whether Condition r states nothing now: its clinicalStatus ended (inactive, resolved, remission, in HL7's codes,
  * none saying it goes on) or its verificationStatus refuted or entered-in-error */
 bool fhir_condition_ended(json_t *r);
+/* The first prediction of RiskAssessment r (not entered-in-error or cancelled) whose qualitativeRisk triage does not
+ * read (no Coding of triage's levels or of [import] risk_assessment: a probability only, words only, a code of another
+ * list), or -1 when it reads them all (or r is no RiskAssessment). Such a prediction is a risk not known: the import
+ * refuses the file (twenty-ninth outside integrator: "High" in words, or 0.9 of suicide, were passed over: green). */
+int fhir_unread_prediction(const engine *e, json_t *r);
 /* The level resource r states of its subject (a RiskAssessment not entered-in-error or cancelled; a Condition not
  * ended or refuted), and what says it into because; LEVEL_GREEN when none */
 risk_level fhir_stated_level(const engine *e, json_t *r, char *because, size_t size);

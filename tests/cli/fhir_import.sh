@@ -1493,4 +1493,54 @@ import "$tmp/i28-earlier-b.json"
 check "a RiskAssessment beside a response imported before and a new one: the new intake is raised RED" \
     sh -c "[ $rc -eq 0 ] && printf '%s' \"\$1\" | grep -q '1 response was already imported' && printf '%s' \"\$1\" | grep -q '^intake .*: RED: Another system'" _ "$out"
 
+
+# twenty-ninth outside integrator (files kept in fixtures/fhir/round29, each beside a negative PHQ-9 of the same Patient):
+# each of these was saved green, or dropped a client, or refused without its SAFETY line
+R29="$(cd "$(dirname "$0")/../fixtures/fhir/round29" && pwd)"
+fresh r29
+for f in ra_basis_other ra_basis_named_subject_elsewhere obs_component_value procedure_reason medreq_reason enc_type \
+    enc_hospitalization_admitsource careplan_cat episodeofcare claim_dx goal obs_category obs_bodysite_method \
+    c_evidence_only c_stage obs_interp_H ra_prob_only_snomed ra_qual_text_only_high ra_method_text ra_condition_ref \
+    tot_with_other_patient_phq9 tot_component tot_with_gad7resp u2_0 u2_1 u2_2 u2_4 u2_5 u2_7 u2_9 u2_11 u2_12 url6 url8 \
+    w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15; do
+    import "$R29/$f.json"
+    check "round 29 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+import "$R29/ra_basis_other.json"
+check "a RiskAssessment whose subject is not the person of its basis: said so" has_err "its subject .* is not the person of the screens its basis names"
+import "$R29/ra_prob_only_snomed.json"
+check "a RiskAssessment of a probability only: its prediction not read, said so" has_err "prediction\[0\] states a risk triage cannot read"
+import "$R29/tot_with_other_patient_phq9.json"
+check "a PHQ-9 total of one client derived from another client's PHQ-9: a total with no answers" has_err "a total of phq9 with no answers"
+r29level() { # file expected-levels
+    fresh "r29$1"
+    import "$R29/$1.json"
+    check "round 29 $1: imported at $2" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = '$2 ' ]"
+}
+r29level c_cm_T39012A red           # ICD-10-CM T36-T65 with 6th character 2: poisoning, intentional self-harm
+r29level cond_T42_nodisplay red
+r29level c_cm_R45.88 orange         # nonsuicidal self-harm
+r29level c_cm_Z9151 yellow          # personal history of suicidal behaviour
+r29level c_snomed_225444004 orange  # at risk for suicide
+r29level c_snomed_44301001 red      # suicide
+r29level c_clin_resolved_nosys orange   # "resolved" of no system ends nothing
+r29level c_clin_RESOLVED_hl7 orange     # nor "RESOLVED" (FHIR codes are exact)
+r29level c_refuted_othersys red         # "refuted" of a local system refutes nothing
+r29level c_refuted_upper red
+r29level enc_diag_cond_contained orange # a contained Condition stating a level raises it, not refused for it
+fresh r29held
+for f in famhx u2_13 u2_14; do
+    import "$R29/$f.json"
+    check "round 29 $f: a family history, a document by URL: imported" sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$out$err"
+done
+import "$R29/asq3.json"
+check "round 29 asq3: the Ages and Stages Questionnaire: refused as not scored, no SAFETY line" \
+    sh -c "[ $rc -eq 2 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$err"
+fresh r29many
+import "$R29/many.json"
+check "twenty intakes, seventeen above green: the sixteen listed are the highest, orange first" \
+    sh -c "[ $rc -eq 0 ] && [ \$(printf '%s\n' \"\$1\" | grep -c '^intake .*: ORANGE') -eq 13 ] && [ \$(printf '%s\n' \"\$1\" | grep -c '^intake .*: YELLOW') -eq 3 ] && ! printf '%s\n' \"\$1\" | grep -A99 ': YELLOW' | grep -q ': ORANGE'" _ "$out"
+check "...and the one not listed is counted with its level" has_out "and 1 more intake above green, not listed (YELLOW): see the queue"
+
 finish

@@ -276,6 +276,22 @@ static void test_ui_language_fr_error(void **state) {
     diag_free(&d);
 }
 
+/* [import] conditions: a range whose ends are not of one length ("X60-X8") matched nothing and said nothing */
+static void test_import_bad_range(void **state) {
+    (void)state;
+    const char *path = FIX "import_bad_range.ini";
+    config c;
+    diag d = {0};
+    assert_false(config_load(&c, path, &d));
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.v[0].key, "import.conditions");
+    assert_int_equal(d.v[0].line, fixture_line(path, "conditions"));
+    assert_non_null(strstr(d.v[0].msg, "X60-X8*"));
+    assert_non_null(strstr(d.v[0].msg, "LOW-HIGH"));
+    config_free(&c);
+    diag_free(&d);
+}
+
 static void test_ui_language_zh(void **state) {
     (void)state;
     config c;
@@ -583,6 +599,7 @@ int main(void) {
         cmocka_unit_test(test_builtin_loads_clean),
         cmocka_unit_test(test_ui_language_fr_error),
         cmocka_unit_test(test_ui_language_zh),
+        cmocka_unit_test(test_import_bad_range),
         cmocka_unit_test(test_unknown_triage_key_warning),
         cmocka_unit_test(test_unknown_section_warning),
         cmocka_unit_test(test_relative_dirs_from_config_dir),
