@@ -114,6 +114,9 @@ static event script_event(void) {
         return (event){EV_RESIZE, 0, 0};
     case SL_TICK:
         return (event){EV_TICK, 0, 0};
+    case SL_PAUSE: /* the keys' own clock only: a person thinking inside a word (forty-first receptionist) */
+        script_ms += sl.secs * 1000;
+        return ev;
     case SL_ADVANCE:
         clock_fix(true, clock_now() + sl.secs); /* the script's own clock: idle lock and deadlines without waiting */
         return (event){EV_TICK, 0, 0};

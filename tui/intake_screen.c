@@ -618,6 +618,14 @@ static int panel_head(const app *a, int width) {
      * summary (eighth tryout: "RED" above "No rule fired (so far)") */
     const char *kept = wizard_kept_reason(w, ui_lang());
     if (kept) n = panel_add(n, width, 0, kept, theme(level_color(w->level)));
+    /* the level a save or a hang-up would give now, when higher: a screen positive by its own answers counts its
+     * questions not reached as unanswered (core's draft_level_now, as the lists and the save read it). The panel said
+     * ORANGE after ASQ question 1 "yes" while the list of unfinished intakes said RED (fortieth receptionist). */
+    risk_level if_stopped = draft_level_now(w);
+    if (if_stopped > w->level) {
+        snprintf(line, sizeof line, "%s %s %s", tr("level_if_stopped"), level_word(if_stopped), tr("level_if_stopped_why"));
+        n = panel_add(n, width, 0, line, theme(level_color(if_stopped)));
+    }
     if (w->risk.n_fired > 0) n = panel_reason(a, n, width, 0);
     return n;
 }

@@ -13,6 +13,10 @@
 #include "secret.h"
 #include "ui.h"
 
+/* How long a word typed onto the list lasts with no key that ends it: a person thinking inside a name takes seconds
+ * (ten, once), never a minute */
+#define QUEUE_WORD_MS 60000
+
 static const char *const tab_keys[QT_COUNT] = {"tab_red", "tab_orange", "tab_yellow", "tab_green", "tab_overdue", "tab_by_hand_short"};
 
 static const char *level_word(risk_level l) {
@@ -202,6 +206,7 @@ static bool queue_enter(app *a) {
     queue_screen *q = &a->q;
     q->prompt = QP_NONE;
     q->last_key_ms = input_key_ms(); /* the key that opened the queues: a step key right behind it is typing */
+    q->word_until = 0;
     q->sel = q->offset = 0;
     /* open on the most urgent tab that has something in it */
     q->tab = QT_RED;
@@ -338,7 +343,8 @@ static const char *hist_action(const char *code) {
     char key[48];
     snprintf(key, sizeof key, "qh_%s", code);
     const char *t = tr(key);
-    return ui_lang() == LANG_EN || t == key || strcmp(t, key) == 0 ? code : t;
+    /* English kept its codes, which were its words; "contact_missed" is none: "not reached" (forty-first receptionist) */
+    return t == key || strcmp(t, key) == 0 ? code : t;
 }
 
 static const char *hist_state(const char *code) {
@@ -388,12 +394,25 @@ static void draw_prompt(app *a, int y, int width) {
     queue_screen *q = &a->q;
     char line[1024], who[96];
     switch (q->prompt) {
-    case QP_LEVEL: /* named as a, t and d name it (its level confirmed with Enter alone: thirty-ninth receptionist) */
+    case QP_LEVEL: { /* named as a, t and d name it (its level confirmed with Enter alone: thirty-ninth receptionist) */
         step_whom(q, who, sizeof who);
-        snprintf(line, sizeof line, "%s: %s  1 %s  2 %s  3 %s  4 %s   %s", who,
-                 keyed(q->rq.action == QA_RAISE ? "prompt_raise" : "prompt_confirm"),
-                 level_word(LEVEL_RED), level_word(LEVEL_ORANGE), level_word(LEVEL_YELLOW), level_word(LEVEL_GREEN), key_of(UA_BACK, 1));
+        /* a raise offers the levels above the item's only (it offered all four, and refused a lower one after it was
+         * picked: fortieth and forty-first receptionists); the digits keep their meaning (1 is always RED) */
+        risk_level from = LEVEL_GREEN;
+        for (int i = 0; i < q->n; i++)
+            if (!strcmp(q->items[i].id, q->item_id)) from = q->items[i].level;
+        char choices[256] = "";
+        size_t used = 0;
+        for (int d = 1; d <= 4; d++) {
+            risk_level l = (risk_level)(LEVEL_RED - (d - 1));
+            if (q->rq.action == QA_RAISE && l <= from) continue;
+            int w = snprintf(choices + used, sizeof choices - used, "  %d %s", d, level_word(l));
+            if (w > 0 && (size_t)w < sizeof choices - used) used += (size_t)w;
+        }
+        snprintf(line, sizeof line, "%s: %s%s   %s", who, keyed(q->rq.action == QA_RAISE ? "prompt_raise" : "prompt_confirm"),
+                 choices, key_of(UA_BACK, 1));
         break;
+    }
     case QP_REASON:
         snprintf(line, sizeof line, "%s%s%s%s%s %s_", q->rq.action == QA_DECLINE ? tr("decline_whom") : "",
                  q->rq.action == QA_DECLINE ? " " : "", q->rq.action == QA_DECLINE ? counselor_name(a, q->declining_whom) : "",
@@ -433,7 +452,10 @@ static void draw_prompt(app *a, int y, int width) {
 
 static void draw_counselors(app *a, int y, int bottom, int width) {
     queue_screen *q = &a->q;
-    draw_text(y++, 2, width - 4, keyed("prompt_counselor"), theme(C_TITLE));
+    char who[96], title[640];
+    step_whom(q, who, sizeof who); /* whose counselor: the list covers the rows (forty-first receptionist) */
+    snprintf(title, sizeof title, "%s: %s", who, keyed("prompt_counselor"));
+    draw_text(y++, 2, width - 4, title, theme(C_TITLE));
     strlist declined = strlist_split(q->declined_row);
     for (int i = 0; i < q->n_counselors && y < bottom; i++) {
         const counselor_rec *c = &q->counselors[i];
@@ -654,7 +676,17 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
                      (q->prompt == QP_STEP && key && act != UA_CHOOSE))) {
         q->prompt = QP_NONE;
         q->typing_until = ev->kind == EV_CHAR ? input_key_ms() + 3 * (int64_t)a->e->cfg.queue_settle_ms : 0;
+        q->word_until = ev->kind == EV_CHAR ? input_key_ms() + QUEUE_WORD_MS : 0;
         app_message(a, true, "%s", keyed("queue_prompt_put_away"));
+        return react(RE_REDRAW);
+    }
+    /* a digit that is no answer of the question puts it away too: "5551" typed slowly into the contact question left it
+     * open after each 5, and its 1 logged the client as reached (forty-first receptionist) */
+    int top = q->prompt == QP_LEVEL ? 4 : q->prompt == QP_OUTCOME ? 5 : q->prompt == QP_CONTACT ? 2 : 0;
+    if (top && ev->kind == EV_CHAR && ev->ch >= L'0' && ev->ch <= L'9' && (ev->ch == L'0' || ev->ch - L'0' > top)) {
+        q->prompt = QP_NONE;
+        q->typing_until = input_key_ms() + 3 * (int64_t)a->e->cfg.queue_settle_ms;
+        app_message(a, true, "%s", keyed("queue_prompt_put_away_digit"));
         return react(RE_REDRAW);
     }
     switch (q->prompt) {
@@ -710,8 +742,9 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
         if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) {
             q->rq.contact = ev->ch == L'1' ? QC_REACHED : QC_NOT_REACHED;
             submit(a);
-        } else if (key) {
-            app_message(a, true, "%s", tr("contact_say"));
+        } else if (key) { /* any other key says neither: the question is put away, nothing logged */
+            q->prompt = QP_NONE;
+            app_message(a, true, "%s", keyed("contact_say"));
         }
         return react(RE_REDRAW);
     case QP_OUTCOME:
@@ -795,7 +828,9 @@ static reaction request(app *a, ui_action act) {
         break;
     }
     case UA_RAISE:
-        if (begin_request(a, QA_RAISE)) q->prompt = QP_LEVEL;
+        if (!begin_request(a, QA_RAISE)) break;
+        q->rq.level = LEVEL_RED; /* a RED item has no level above it: said at once */
+        if (!refused_now(a, &q->items[q->sel])) q->prompt = QP_LEVEL;
         break;
     case UA_DECLINE:
         if (begin_request(a, QA_DECLINE) && decline_whom(a)) q->prompt = QP_STEP; /* then its reason */
@@ -812,7 +847,13 @@ static reaction request(app *a, ui_action act) {
         if (!refused) q->prompt = QP_OUTCOME;
         break;
     case UA_ASSIGN:
-        if (begin_request(a, QA_ASSIGN)) start_assign(a);
+        if (!begin_request(a, QA_ASSIGN)) break;
+        /* a rule that refuses it as the item stands (not confirmed yet) is said before the list (reception picked a
+         * counselor, then read "confirm it first": fortieth and forty-first receptionists) */
+        q->rq.counselor = "(asked next)";
+        bool assign_refused = refused_now(a, &q->items[q->sel]);
+        q->rq.counselor = NULL;
+        if (!assign_refused) start_assign(a);
         break;
     default: break;
     }
@@ -849,19 +890,31 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
         if (q->prompt == QP_NONE && ev->kind == EV_CHAR && act == UA_NONE && iswprint((wint_t)ev->ch) &&
             a->e->cfg.queue_settle_ms > 0) {
             q->typing_until = now + 3 * (int64_t)a->e->cfg.queue_settle_ms;
+            q->word_until = now + QUEUE_WORD_MS;
             app_message(a, true, "%s", keyed("queue_typing"));
             return react(RE_REDRAW);
+        }
+        /* a key that is no character ends the word typed: Enter as its end, taking nothing (not even the record) */
+        if (ev->kind == EV_KEY && now < q->word_until) {
+            q->word_until = 0;
+            if (q->prompt == QP_NONE && act == UA_CHOOSE) {
+                q->typing_until = 0;
+                app_message(a, true, "%s", keyed("queue_typing_ended"));
+                return react(RE_REDRAW);
+            }
         }
         /* moving the selection is looking at the list: the typing is over */
         if (act == UA_NEXT || act == UA_PREV || act == UA_PAGE_DOWN || act == UA_PAGE_UP || act == UA_FIRST ||
             act == UA_LAST)
-            q->typing_until = 0;
+            q->typing_until = q->word_until = 0;
         /* ...or one with more keys right behind it: the first letter of a word ("alice": a acknowledged, and the rest
          * was held; "david": d opened the decline and the rest was recorded as its reason: thirty-third receptionist) */
-        if (step_key(q, act) && now < q->typing_until) { /* the typing goes on: said as typing, not as speed */
-            /* ...and held from this key on: a word whose last letters are step letters ("eada" at 0.9 s a key) let
-             * the hold run out under them, and its Enter took the step (thirty-eighth receptionist) */
+        if (step_key(q, act) && (now < q->typing_until || (q->prompt == QP_NONE && now < q->word_until))) {
+            /* the typing goes on: said as typing, not as speed; and held from this key on: a word whose last letters
+             * are step letters ("eada" at 0.9 s a key) let the hold run out under them, and its Enter took the step
+             * (thirty-eighth receptionist) */
             q->typing_until = now + 3 * (int64_t)a->e->cfg.queue_settle_ms;
+            q->word_until = now + QUEUE_WORD_MS;
             app_message(a, true, "%s", keyed("queue_typing"));
             return react(RE_REDRAW);
         }
@@ -887,7 +940,8 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
     case UA_TAB_NEXT:
     case UA_TAB_PREV: return show_tab(a, ((int)q->tab + (act == UA_TAB_NEXT ? 1 : QT_COUNT - 1)) % QT_COUNT);
     case UA_DIGIT: return show_tab(a, ev->ch - L'1');
-    case UA_FILTER:
+    case UA_FILTER: /* a search asked for: what is typed next is the search, and its Enter ends it */
+        q->typing_until = q->word_until = 0;
         q->prompt = QP_FILTER;
         q->filter[0] = '\0';
         return react(RE_REDRAW);
@@ -898,8 +952,10 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
         /* a step key refused at once (a role that may not, an item past that step) asked nothing: it may be the first
          * letter of a word ("ca", "ta", "Tad" then Enter acknowledged and declined: thirty-seventh receptionist), so
          * what follows is held as typing */
-        if (step_key(q, act) && q->prompt == QP_NONE && ev->kind == EV_CHAR)
+        if (step_key(q, act) && q->prompt == QP_NONE && ev->kind == EV_CHAR) {
             q->typing_until = input_key_ms() + 3 * (int64_t)a->e->cfg.queue_settle_ms;
+            q->word_until = input_key_ms() + QUEUE_WORD_MS;
+        }
         return r;
     }
     }

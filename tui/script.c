@@ -25,6 +25,8 @@ script_line script_parse_line(char *line) {
     long secs;
     if (strncmp(line, "advance ", 8) == 0 && parse_int(line + 8, 1, 100000000, &secs))
         return (script_line){SL_ADVANCE, NULL, 0, 0, secs};
+    if (strncmp(line, "pause ", 6) == 0 && parse_int(line + 6, 1, 3600, &secs))
+        return (script_line){SL_PAUSE, NULL, 0, 0, secs};
     return sl;
 }
 

@@ -19,14 +19,15 @@ typedef enum {
     SL_BURST,   /* burst TEXT: typed as type does, but after its first character the rest arrive 5 ms apart (a
                  * paste, a number typed fast); every other key of a script arrives a second after the one
                  * before, a person's pace */
-    SL_SOON     /* soon NAME: as key NAME, but 150 ms after the key before (a hurried person: Esc then a digit) */
+    SL_SOON,    /* soon NAME: as key NAME, but 150 ms after the key before (a hurried person: Esc then a digit) */
+    SL_PAUSE    /* pause SECONDS: the person stops to think; the next key comes that much later (no event) */
 } script_kind;
 
 typedef struct {
     script_kind kind;
     const char *arg; /* SL_TYPE and SL_BURST text, SL_KEY and SL_SOON name, SL_DUMP path, SL_MARK label: points into the parsed line */
     int cols, rows;  /* SL_RESIZE */
-    long secs;       /* SL_ADVANCE, 1..100000000 */
+    long secs;       /* SL_ADVANCE, 1..100000000; SL_PAUSE, 1..3600 */
 } script_line;
 
 /* Parses one line as read by fgets (its end of line is cut off in place). */

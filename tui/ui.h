@@ -175,6 +175,10 @@ typedef struct {
     int64_t last_key_ms; /* when the key before this one arrived (or the screen opened): a step key faster than a
                           * person decides is held (queue_handle) */
     int64_t typing_until; /* a letter the list has no use for was typed: step keys are held until then */
+    /* ...and the word it began goes on until a key that is no character ends it (Enter, taken as its end and doing
+     * nothing; an arrow) or a minute passes: "Mari", four seconds of thought, "a" and Enter acknowledged a RED client
+     * once the hold had run out (forty-first receptionist) */
+    int64_t word_until;
 } queue_screen;
 
 /* A screen of text lines that scrolls (the client record). */

@@ -673,7 +673,7 @@ expect "record: each visit of the trajectory with its date and time" "$D/record"
     for k in q esc; do
         printf 'key e\nkey %s\ndump %s/qe_queue_%s\n' "$k" "$D" "$k"
         printf 'key e\nkey 4\nkey enter\nkey %s\ndump %s/qe_record_%s\nkey esc\n' "$k" "$D" "$k"
-        printf 'key e\nkey 4\nkey g\nkey %s\ndump %s/qe_assign_%s\nkey esc\n' "$k" "$D" "$k"
+        printf 'key e\nkey 4\nkey down\nkey g\nkey %s\ndump %s/qe_assign_%s\nkey esc\n' "$k" "$D" "$k"
         printf 'key f\ntype Kay Kept\nkey enter\nkey %s\ndump %s/qe_search_%s\nkey esc\n' "$k" "$D" "$k"
         printf 'key ?\nkey %s\ndump %s/qe_help_%s\n' "$k" "$D" "$k"
     done
@@ -747,7 +747,7 @@ if [ -n "$cid" ] && [ -n "$row" ] && ! echo "$row" | grep -q '[0-9a-f]\{8\}'; th
 else
     bad "queue: an anonymous caller's row shows the caller id alone (caller id '$cid', row '$row')" "$D/anon_queue"
 fi
-absent "queue: ...and the detail line names no item id" "$D/anon_queue" "contacts 0" "Item [0-9a-f]"
+absent "queue: ...and the detail line names no item id" "$D/anon_queue" "contact attempts 0" "Item [0-9a-f]"
 # the queue's filter finds the caller by the start of the id, as read off the screen or typed in lower case
 # (the blind index knows whole words only: "KMT" of KMT4821 found nothing; tryout)
 start3=$(printf '%s' "$cid" | cut -c1-3)
@@ -1321,6 +1321,48 @@ absent "...and says typing does nothing there" "$D/queue_typed" "Typing here doe
 } >"$tmp/queuelook.script"
 tui "$tmp/queuelook.script" 100 30
 expect "...after a look (the selection moved), a acknowledges" "$D/queue_after_typed" "Done: acknowledged"
+
+# forty-first receptionist: "Mari", four seconds of thought, "a" and Enter acknowledged a RED client (the hold had run
+# out during the pause, and the Enter ending the name took the step); "Ada" with ten seconds before its last a, the
+# same. A word typed onto the list goes on until a key that is no character ends it: its Enter does nothing
+new_clients red 13700004444 "Mari Pause" # a RED client nobody has acknowledged, at the top of the list
+{
+    login
+    printf 'key e
+type Mari
+pause 4
+key a
+dump %s/queue_pause_a
+key enter
+dump %s/queue_pause_enter
+' "$D" "$D"
+    printf 'type Ad
+pause 10
+key a
+key enter
+key q
+key q
+'
+} >"$tmp/queuepause.script"
+took_no_step "the queues: 'Mari', a pause, 'a' Enter, and 'Ad', a pause, 'a' Enter take no step" "$tmp/queuepause.script"
+expect "...the a after the pause is typing" "$D/queue_pause_a" "Typing here does nothing"
+absent "...no acknowledgement asked" "$D/queue_pause_a" "Typing here does nothing" "Acknowledge .*Enter: yes"
+expect "...and the Enter that ends the name says the typing ended" "$D/queue_pause_enter" "The typing ended: nothing was done"
+{
+    login
+    printf 'key e
+type Mari
+key enter
+key a
+key enter
+dump %s/queue_word_then_ack
+key q
+key q
+' "$D"
+} >"$tmp/queueended.script"
+new_clients red 13700004445 "Ada Ended"
+tui "$tmp/queueended.script" 100 30
+expect "...after the word's Enter, a and Enter acknowledge (a step asked for on purpose)" "$D/queue_word_then_ack" "Done: acknowledged"
 
 # thirty-fifth receptionist: x on a RED item showed reception the whole outcome menu, and "denied" only after a choice
 {

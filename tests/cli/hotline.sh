@@ -500,6 +500,9 @@ tui "$tmp/hungup.script"
 expect "a caller who said yes to ASQ question 1 and hung up: listed RED among the unsaved intakes" "$D/hungup_home" \
     "^    RED      [A-Z]*[0-9]* by $U .*yours: r resumes it"
 expect "...and home's resume line says RED" "$D/hungup_home" "Resume the unfinished intake: RED Anonymous caller"
+# ...and during the call the live panel says so too, under the live level (it said ORANGE only until question 5)
+expect "ASQ question 1 yes, the call on: the panel says RED if it stops here" "$D/hungup_live" \
+    "If it stops here: RED (questions of a positive screen not yet asked count as yes)"
 
 # ---- fourteenth tryout, at 80x24: with eight (here eleven) drafts at risk the list ran in time order under the keys, painting the
 # RED one over; r's numbered list went onto the message line; past nine no digit reached the RED draft. Now the

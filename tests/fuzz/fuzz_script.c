@@ -37,6 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case SL_ADVANCE:
             if (sl.secs < 1 || sl.secs > 100000000) abort();
             break;
+        case SL_PAUSE:
+            if (sl.secs < 1 || sl.secs > 3600) abort();
+            break;
         case SL_TICK:
         case SL_NONE:
             break;
