@@ -1189,7 +1189,11 @@ static void summary_draw(app *a, const layout *l) {
         y++;
         y += draw_wrapped(y, x, width, 2, line, A_NORMAL) - 1;
     }
-    if (a->sum.declining) { /* whom, as the decline records it */
+    if (a->sum.decline_asked) { /* asked first, in sight where the keys' line is (at 80x24 the reason was below it) */
+        snprintf(line, sizeof line, "%s %s%s %s", tr("sum_decline_q"), counselor_name(a, a->sum.whom), tr("step_q"),
+                 keyed("step_yes_no"));
+        y += draw_wrapped(y + 2, x, width, 3, line, theme(C_HILITE));
+    } else if (a->sum.declining) { /* whom, as the decline records it */
         snprintf(line, sizeof line, "%s %s", tr("decline_whom"), counselor_name(a, a->sum.whom));
         draw_text(++y, x, width, line, A_BOLD);
         draw_text(y + 2, x, width, keyed("decline_why"), theme(C_TITLE));
@@ -1722,14 +1726,30 @@ static reaction summary_handle(app *a, const event *ev, ui_action act) {
         }
         return react(RE_REDRAW);
     }
+    if (m->decline_asked) { /* Enter, and nothing else, asks the reason next; any other key puts the question away */
+        bool key = ev->kind == EV_CHAR || ev->kind == EV_KEY;
+        if (!key) return react(RE_REDRAW); /* the clock's tick is no answer */
+        m->decline_asked = false;
+        if (act == UA_CHOOSE) {
+            m->reason[0] = '\0';
+            m->declining = true;
+        } else {
+            app_message(a, true, "%s", keyed("sum_decline_put_away"));
+        }
+        return react(RE_REDRAW);
+    }
+    /* a capital is typing (a name: "Dai"), never the step */
+    if (act == UA_DECLINE && ev->kind == EV_CHAR && iswupper((wint_t)ev->ch)) {
+        app_message(a, true, "%s", keyed("sum_typing"));
+        return react(RE_REDRAW);
+    }
     if (act == UA_DECLINE) {
         /* a decline names whom the client declined: with nobody suggested, nothing to record (tryout 19) */
         if (!m->whom[0]) {
             app_message(a, true, "%s", tr(m->n_declined ? "decline_none_left" : "decline_nobody"));
             return react(RE_REDRAW);
         }
-        m->reason[0] = '\0';
-        m->declining = true;
+        m->decline_asked = true;
         a->message[0] = '\0'; /* a "Recorded" of the last decline stood under the new prompt (tryout 24) */
     } else if (act == UA_CHOOSE || act == UA_BACK) { /* saved: Esc (and q) go back to the front desk too */
         intake_drop(a);
@@ -1740,7 +1760,7 @@ static reaction summary_handle(app *a, const event *ev, ui_action act) {
 
 static void summary_leave(app *a) {
     secret_wipe(a->sum.reason, sizeof a->sum.reason);
-    a->sum.declining = false;
+    a->sum.declining = a->sum.decline_asked = false;
 }
 
 /* "Press 0-3 to answer, r if the client refuses": what answers this question, from its keys. */

@@ -333,7 +333,11 @@ static void draw_detail(app *a, int y, int bottom, int width) {
     if (next && y < bottom) y += draw_wrapped(y, 3, width - 6, bottom - y < 3 ? bottom - y : 3, tr(next), it->overdue ? theme(C_RED) : A_BOLD);
     for (int k = q->n_hist > bottom - y ? q->n_hist - (bottom - y) : 0; k < q->n_hist && y < bottom; k++) {
         queue_history_line(a, &q->hist[k], line, sizeof line);
-        draw_text(y++, 3, width - 6, line, A_NORMAL);
+        /* a line longer than the pane says so with its mark (a note was cut at "speaks Polis" with nothing to say
+         * more was there: forty-first receptionist); the record (Enter) shows it whole */
+        char shown[700];
+        text_fit(shown, sizeof shown, line, width - 6);
+        draw_text(y++, 3, width - 6, shown, A_NORMAL);
     }
 }
 
@@ -414,6 +418,17 @@ static void draw_prompt(app *a, int y, int width) {
         break;
     }
     case QP_REASON:
+        /* a level changed: whose, and from what to what (lowering ORANGE to GREEN named nobody: forty-second) */
+        if (q->rq.action == QA_CONFIRM || q->rq.action == QA_RAISE) {
+            step_whom(q, who, sizeof who);
+            risk_level from = q->rq.level;
+            for (int i = 0; i < q->n; i++)
+                if (!strcmp(q->items[i].id, q->item_id)) from = q->items[i].level;
+            snprintf(line, sizeof line, "%s %s->%s: %s %s_", who, level_word(from), level_word(q->rq.level),
+                     keyed(evaluation(&q->rq) ? "prompt_evaluation" : q->rq.action == QA_RAISE ? "prompt_reason_raise" : "prompt_reason"),
+                     q->reason);
+            break;
+        }
         snprintf(line, sizeof line, "%s%s%s%s%s %s_", q->rq.action == QA_DECLINE ? tr("decline_whom") : "",
                  q->rq.action == QA_DECLINE ? " " : "", q->rq.action == QA_DECLINE ? counselor_name(a, q->declining_whom) : "",
                  q->rq.action == QA_DECLINE ? tr("p_stop") : "",
@@ -431,8 +446,8 @@ static void draw_prompt(app *a, int y, int width) {
         break;
     case QP_CONTACT: /* reached or not is said: an attempt that did not get through is no contact (fortieth receptionist) */
         step_whom(q, who, sizeof who);
-        snprintf(line, sizeof line, "%s: %s  1 %s  2 %s   %s", who, tr("prompt_contact"), tr("contact_reached"),
-                 tr("contact_not_reached"), key_of(UA_BACK, 1));
+        snprintf(line, sizeof line, "%s: %s  1 %s  2 %s, %s   %s", who, tr("prompt_contact"), tr("contact_reached"),
+                 tr("contact_not_reached"), keyed("contact_then"), key_of(UA_BACK, 1));
         break;
     case QP_FILTER: snprintf(line, sizeof line, "%s %s_", keyed("prompt_filter"), q->filter); break;
     case QP_COUNSELOR: snprintf(line, sizeof line, "%s", keyed("prompt_counselor")); break;
@@ -682,8 +697,10 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
     }
     /* a digit that is no answer of the question puts it away too: "5551" typed slowly into the contact question left it
      * open after each 5, and its 1 logged the client as reached (forty-first receptionist) */
-    int top = q->prompt == QP_LEVEL ? 4 : q->prompt == QP_OUTCOME ? 5 : q->prompt == QP_CONTACT ? 2 : 0;
-    if (top && ev->kind == EV_CHAR && ev->ch >= L'0' && ev->ch <= L'9' && (ev->ch == L'0' || ev->ch - L'0' > top)) {
+    int top = q->prompt == QP_LEVEL ? 4 : q->prompt == QP_OUTCOME ? 5 : q->prompt == QP_CONTACT ? (q->rq.contact ? 0 : 2) : 0;
+    if (q->prompt == QP_CONTACT && q->rq.contact) top = -1; /* a digit after the answer: a number typed */
+    if (top && ev->kind == EV_CHAR && ev->ch >= L'0' && ev->ch <= L'9' &&
+        (top < 0 || ev->ch == L'0' || ev->ch - L'0' > top)) {
         q->prompt = QP_NONE;
         q->typing_until = input_key_ms() + 3 * (int64_t)a->e->cfg.queue_settle_ms;
         app_message(a, true, "%s", keyed("queue_prompt_put_away_digit"));
@@ -738,12 +755,16 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
             edit_field(q->reason, sizeof q->reason, ev);
         }
         return react(RE_REDRAW);
-    case QP_CONTACT: /* 1 reached, 2 not reached; Enter or another digit says neither, and nothing is logged */
-        if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2')) {
+    case QP_CONTACT: /* 1 reached or 2 not reached, then Enter: a phone number typed after t ("13812") logged its 1 as
+                      * the client reached (forty-second receptionist); a second digit is a number typed, put away */
+        if (act == UA_DIGIT && (ev->ch == L'1' || ev->ch == L'2') && q->rq.contact == QC_UNSAID) {
             q->rq.contact = ev->ch == L'1' ? QC_REACHED : QC_NOT_REACHED;
+            app_message(a, false, "%s", keyed(q->rq.contact == QC_REACHED ? "contact_picked_reached" : "contact_picked_not"));
+        } else if (act == UA_CHOOSE && key && q->rq.contact != QC_UNSAID) {
             submit(a);
         } else if (key) { /* any other key says neither: the question is put away, nothing logged */
             q->prompt = QP_NONE;
+            q->rq.contact = QC_UNSAID;
             app_message(a, true, "%s", keyed("contact_say"));
         }
         return react(RE_REDRAW);
@@ -919,6 +940,9 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
             return react(RE_REDRAW);
         }
         if (step_key(q, act) && (gap < a->e->cfg.intake_burst_ms || input_more_soon(a->e->cfg.intake_burst_ms))) {
+            /* ...and what follows it is the word it began ("ada" Enter in one burst opened the record with the Enter:
+             * forty-second receptionist) */
+            if (q->prompt == QP_NONE && ev->kind == EV_CHAR) q->word_until = now + QUEUE_WORD_MS;
             app_message(a, true, "%s", keyed("queue_burst_held")); /* pressed again after a look, it acts */
             return react(RE_REDRAW);
         }

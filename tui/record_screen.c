@@ -92,7 +92,7 @@ static void build(app *a) {
         for (int i = 0; i < c->n_history; i++) {
             char line[1024];
             queue_history_line(a, &c->history[i], line, sizeof line);
-            add(r, C_NORMAL, "  %s", line);
+            add_wrapped(r, "  ", line); /* a note of any length read whole at 80 columns (forty-first receptionist) */
         }
         add(r, C_NORMAL, "%s", "");
     }

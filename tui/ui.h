@@ -436,6 +436,9 @@ typedef struct {
     char intake_id[STORE_ID_LEN];
     queue_item item;
     bool declining; /* asking why the client declined the suggestion */
+    /* asking whether to record a decline at all (d, then Enter): a name typed on the summary, "dai" then Enter,
+     * recorded a decline of a RED client with "ai" as its reason (forty-second receptionist) */
+    bool decline_asked;
     char reason[WIZARD_TEXT_MAX];
     /* whom a decline names now (the core's: the counselor assigned, or the best suggestion this row of declines has
      * not named), "" for nobody; read on arriving and after each decline */

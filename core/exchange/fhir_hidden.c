@@ -279,33 +279,40 @@ static bool open_data_url(walk *w, const char *url, int depth) {
     return hit;
 }
 
-/* Whether an attachment's URL names what FHIR serves, not a document: a response anywhere in it, a resource of the kinds
- * that carry answers followed by its id, a search or an operation, or a FHIR operation ("/$everything"); percent-encoded
- * slashes, dollars and question marks read as themselves; a urn: (an entry by its name, whose bytes are not here).
- * Twenty-ninth outside integrator: "…/QuestionnaireResponse?subject=Patient/1", "Patient/1/$everything",
- * "QuestionnaireResponse%2F1", "urn:uuid:…", and "…/QuestionnaireResponse/1" with contentType application/pdf, were
- * passed over. */
-static bool url_names_fhir(const char *url) {
-    char u[1024];
+/* Whether an attachment's URL names what FHIR serves, not a document: a response anywhere in it (any case), a resource
+ * of the kinds that carry answers as FHIR names them (capitalised) followed by its id, a search or an operation, or a
+ * FHIR operation ("/$everything"); percent-encoding read first (every %XX: "%51uestionnaireResponse" is one); a urn:
+ * (an entry by its name, whose bytes are not here). A Binary or a Media whose contentType says a document for a person
+ * (a PDF, an image, HTML or plain text) is that document, as US Core serves DocumentReference content (thirtieth
+ * outside integrator: "Binary/eXyz123" as application/pdf was refused, and "/media/leaflets/..." of a website).
+ * Twenty-ninth: "…/QuestionnaireResponse?subject=Patient/1", "Patient/1/$everything", "QuestionnaireResponse%2F1",
+ * "urn:uuid:…", and "…/QuestionnaireResponse/1" with contentType application/pdf, were passed over. */
+static bool url_names_fhir(const char *url, const char *content_type) {
+    char u[1024], lower[1024];
     size_t o = 0;
     for (const char *c = url; *c && o + 1 < sizeof u; c++) {
-        if (c[0] == '%' && c[1] && c[2]) {
+        if (c[0] == '%' && isxdigit((unsigned char)c[1]) && isxdigit((unsigned char)c[2])) {
             char hex[3] = {c[1], c[2], 0};
             long v = strtol(hex, NULL, 16);
-            if (v == '/' || v == '$' || v == '?' || v == '#') {
+            if (v > 0) {
                 u[o++] = (char)v;
                 c += 2;
                 continue;
             }
         }
-        u[o++] = (char)tolower((unsigned char)*c);
+        u[o++] = *c;
     }
     u[o] = '\0';
-    if (!strncmp(u, "urn:", 4) || strstr(u, "questionnaireresponse") || strstr(u, "/$")) return true;
-    static const char *const kinds[] = {"binary", "observation", "bundle", "documentreference", "parameters",
-                                        "riskassessment", "condition", "composition", "diagnosticreport", "flag",
-                                        "media", NULL};
+    for (size_t i = 0; i <= o; i++) lower[i] = (char)tolower((unsigned char)u[i]);
+    if (!strncmp(lower, "urn:", 4) || strstr(lower, "questionnaireresponse") || strstr(u, "/$")) return true;
+    const char *ct = content_type ? content_type : "";
+    bool document = !strncasecmp(ct, "application/pdf", 15) || !strncasecmp(ct, "image/", 6) ||
+                    !strncasecmp(ct, "text/html", 9) || !strncasecmp(ct, "text/plain", 10);
+    static const char *const kinds[] = {"Binary", "Media", "Observation", "Bundle", "DocumentReference", "Parameters",
+                                        "RiskAssessment", "Condition", "Composition", "DiagnosticReport", "Flag", "Task",
+                                        "Communication", NULL};
     for (int i = 0; kinds[i]; i++) {
+        if (document && i < 2) continue; /* a document served as a Binary or a Media */
         size_t len = strlen(kinds[i]);
         for (const char *at = strstr(u, kinds[i]); at; at = strstr(at + 1, kinds[i])) {
             char before = at == u ? '/' : at[-1], after = at[len];
@@ -337,7 +344,7 @@ static bool walk_string(walk *w, const char *t, size_t n, bool top, json_t *pare
     /* ...and with no contentType, one whose URL names a FHIR resource or a JSON or XML file (twenty-eighth outside
      * integrator: "https://ehr.example/fhir/QuestionnaireResponse/5", "Binary/5" were passed over) */
     bool attachment = strcasestr(w->path, "attachment") || strstr(w->path, "content[");
-    if (key && !strcmp(key, "url") && json_object_get(parent, "data") == NULL && attachment && url_names_fhir(t))
+    if (key && !strcmp(key, "url") && json_object_get(parent, "data") == NULL && attachment && url_names_fhir(t, content_type))
         return found(w, true, "an attachment triage cannot open (a FHIR resource, search or operation by URL: not in "
                               "the file)");
     if (key && !strcmp(key, "url") && !content_type && json_object_get(parent, "data") == NULL && attachment) {

@@ -2151,6 +2151,23 @@ static void safety_codes(const engine *e, const char **codes, int size) {
     codes[n] = NULL;
 }
 
+/* A resource whose Codings hold a suicide code or words (risk_in_code) said: its problem, and its SAFETY line */
+static void coded_said(const res *at, json_t *r, const char *type, const char *word, const char *coded, problems *p,
+                       safety_block *b) {
+    char id[60], shown[60], in[32] = "", w[60];
+    text_for_display(json_string_value(json_object_get(r, "id")) ?: "(no id)", 40, id, sizeof id);
+    text_for_display(type ? type : "(no resourceType)", 40, shown, sizeof shown);
+    text_for_display(word, 40, w, sizeof w);
+    if (at->entry >= 0) snprintf(in, sizeof in, "entry[%d] ", at->entry);
+    if (p)
+        problem(p, "%s%s %s: its code holds `%s` (%s), in a shape triage does not read as an answer: nothing was imported "
+                   "(send the screen as a QuestionnaireResponse)", in, shown, id, w, coded);
+    if (b)
+        safety_line(b, "SAFETY: %s%s %s: its code holds `%s`, a suicide screen or risk triage cannot read: not known, which "
+                       "counts as positive: nothing was imported (the problems below); see to the client now",
+                    in, shown, id, w);
+}
+
 /* A screen hidden where triage reads no answers, or an attachment it cannot open (fhir_hidden.h), said: its problem,
  * or its SAFETY line. r: the resource (NULL: the Bundle's entry itself, at->entry; at->entry -1: the file's own). */
 static void hidden_said(const res *at, json_t *r, const hidden_place *hp, problems *p, safety_block *b) {
@@ -2198,14 +2215,43 @@ static bool defines_or_others(const char *type) {
  * (triage's own systems, urn:triage:, are passed over for words: its rules' names are its own). Twenty-ninth outside
  * integrator: 6471006 as a component's value, an Encounter's type, a Procedure's or a MedicationRequest's reasonCode, a
  * CarePlan's category, a Condition's evidence, an Observation's method, each beside a negative PHQ-9, were saved green. */
-static const char *coding_risk(const engine *e, json_t *v, const char *conditions, int depth, char *found, size_t size) {
+/* How coding_risk reads a resource: a response's answers, and the LOINC Codings of one or of an Observation derived
+ * from one, are its screen's own (read by the reader, their displays quoting item 9 by design); the rest is read */
+typedef struct {
+    bool skip_answers; /* a QuestionnaireResponse: its answers are read as answers */
+    bool skip_loinc;   /* a response, or an Observation derived from one: its LOINC codes are the screen's */
+} coding_scan;
+
+/* Whether a suicide screen's words are in text (every form's fhir_foreign_words) */
+static bool words_in(const engine *e, const char *text, char *found, size_t size) {
+    for (int fi = 0; text && fi < e->forms.n; fi++) {
+        const char *words = e->forms.v[fi]->fhir_foreign_words;
+        if (words && fhir_words_match(text, words, found, size)) return true;
+    }
+    return false;
+}
+
+/* The parts of a resource that are CodeableConcepts, whose text is a coded part's words, not a narrative (a reason
+ * typed in by hand, "suicidal ideation", where no code was picked: twenty-ninth and thirtieth outside integrators) */
+static bool concept_key(const char *key) {
+    static const char *const keys[] = {"code", "reasonCode", "type", "category", "valueCodeableConcept", "interpretation",
+                                       "conclusionCode", "outcome", "qualitativeRisk", "method", "itemCodeableConcept",
+                                       "medicationCodeableConcept", "diagnosisCodeableConcept", "admitSource",
+                                       "serviceType", "specialty", "priority", NULL};
+    for (int i = 0; key && keys[i]; i++)
+        if (!strcmp(key, keys[i])) return true;
+    return false;
+}
+
+static const char *coding_risk(const engine *e, json_t *v, const char *key_of_v, const coding_scan *how,
+                               const char *conditions, int depth, char *found, size_t size) {
     if (depth > 32) return NULL;
     size_t k;
     json_t *x;
     const char *key;
     if (json_is_array(v)) {
         json_array_foreach(v, k, x) {
-            const char *why = coding_risk(e, x, conditions, depth + 1, found, size);
+            const char *why = coding_risk(e, x, key_of_v, how, conditions, depth + 1, found, size);
             if (why) return why;
         }
         return NULL;
@@ -2214,21 +2260,37 @@ static const char *coding_risk(const engine *e, json_t *v, const char *condition
     const char *code = json_string_value(json_object_get(v, "code"));
     const char *system = json_string_value(json_object_get(v, "system"));
     const char *display = json_string_value(json_object_get(v, "display"));
-    if (code && fhir_listed_level(conditions, true, system, code) > LEVEL_GREEN) {
-        text_for_display(code, 30, found, size);
-        return "a code of [import] conditions";
-    }
+    const char *text = json_string_value(json_object_get(v, "text"));
+    /* a Coding: a code or a system, and no reference (a Reference's display names a person or a place: "Centre for
+     * Suicide Prevention" managing a Patient is no risk of theirs: thirtieth outside integrator) */
+    bool coding = (code || system) && !json_object_get(v, "reference");
+    bool loinc = system && fhir_loinc_system(system);
     bool own = system && !strncmp(system, "urn:triage:", 11);
-    for (int fi = 0; fi < e->forms.n && !own && (code || display); fi++) {
-        const char *words = e->forms.v[fi]->fhir_foreign_words;
-        if (words && ((code && fhir_words_match(code, words, found, size)) ||
-                      (display && fhir_words_match(display, words, found, size))))
+    if (coding && !(how->skip_loinc && loinc)) {
+        if (code && fhir_listed_level(conditions, true, system, code) > LEVEL_GREEN) {
+            text_for_display(code, 30, found, size);
+            return "a code of [import] conditions";
+        }
+        if (!own && (words_in(e, code, found, size) || words_in(e, display, found, size)))
             return "words of a suicide screen or risk";
     }
+    /* a CodeableConcept's own text, unless a Coding of it is the screen's (LOINC's item 9 is "thoughts that you would
+     * be better off dead") or triage's own (its rules' texts) */
+    if (text && (json_object_get(v, "coding") || concept_key(key_of_v))) {
+        bool screens = false;
+        json_t *c;
+        json_array_foreach(json_object_get(v, "coding"), k, c) {
+            const char *cs = json_string_value(json_object_get(c, "system"));
+            screens = screens || (cs && ((how->skip_loinc && fhir_loinc_system(cs)) || !strncmp(cs, "urn:triage:", 11)));
+        }
+        if (!screens && words_in(e, text, found, size)) return "words of a suicide screen or risk";
+    }
     json_object_foreach(v, key, x) {
-        /* a contained resource is read as one of its own (a contained Condition stating a level raises it) */
+        /* a contained resource is read as one of its own (a contained Condition stating a level raises it); a
+         * response's answers are read as answers */
         if ((!json_is_object(x) && !json_is_array(x)) || !strcmp(key, "contained")) continue;
-        const char *why = coding_risk(e, x, conditions, depth + 1, found, size);
+        if (how->skip_answers && !strcmp(key, "answer")) continue;
+        const char *why = coding_risk(e, x, key, how, conditions, depth + 1, found, size);
         if (why) return why;
     }
     return NULL;
@@ -2246,20 +2308,33 @@ static const char *risk_in_code(const engine *e, json_t *r, const res *all, int 
     const char *type = json_string_value(json_object_get(r, "resourceType"));
     bool kind = false;
     for (int i = 0; type && types[i] && !kind; i++) kind = !strcmp(type, types[i]);
-    if (!type || !strcmp(type, "QuestionnaireResponse") || defines_or_others(type)) return NULL;
+    if (!type || defines_or_others(type)) return NULL;
+    const char *conditions = ini_get(&e->cfg.ini, "import", "conditions");
+    /* a response: its Codings beyond its answers (an extension, a meta tag, an item's extension: thirtieth outside
+     * integrator, SNOMED 6471006 in a response's extension was saved green) */
+    if (!strcmp(type, "QuestionnaireResponse")) {
+        coding_scan how = {true, true};
+        return coding_risk(e, r, NULL, &how, conditions, 0, found, size);
+    }
     char unused[200];
     if (fhir_stated_level(e, r, unused, sizeof unused) > LEVEL_GREEN) return NULL; /* stated: raises the level (stated_risks) */
     if (!strcmp(type, "Condition") && fhir_condition_ended(r)) return NULL;
+    /* an Observation derived from a response of the file: its screen's LOINC codes are checked against the response;
+     * any other Coding it holds is read (6471006 as its code or value, derived from a negative PHQ-9, was saved
+     * green: thirtieth outside integrator) */
     for (int j = 0; j < n && !strcmp(type, "Observation"); j++) {
         const char *t = json_string_value(json_object_get(all[j].resource, "resourceType"));
-        if (t && !strcmp(t, "QuestionnaireResponse") && derived_from(r, &all[j])) return NULL;
+        if (t && !strcmp(t, "QuestionnaireResponse") && derived_from(r, &all[j])) {
+            coding_scan how = {false, true};
+            return coding_risk(e, r, NULL, &how, conditions, 0, found, size);
+        }
     }
     /* its coded parts: what it is (code), why (reasonCode), what was found (finding, conclusionCode, an Observation's
      * coded value and interpretation), what is predicted; free text (a summary, a note, a valueString) is not read:
      * "denies suicidal ideation" would refuse every file that says so (README) */
-    const char *conditions = ini_get(&e->cfg.ini, "import", "conditions");
     /* every resource: its Codings, wherever they are */
-    const char *in_coding = coding_risk(e, r, conditions, 0, found, size);
+    coding_scan how = {false, false};
+    const char *in_coding = coding_risk(e, r, NULL, &how, conditions, 0, found, size);
     if (in_coding || !kind) return in_coding;
     json_t *parts = json_array();
     static const char *const coded[] = {"code", "reasonCode", "conclusionCode", "valueCodeableConcept", "interpretation",
@@ -2314,7 +2389,13 @@ static void unread_safety_mentions(const engine *e, const res *all, int n, probl
     for (int j = 0; j < n; j++) {
         json_t *r = all[j].resource;
         const char *type = json_string_value(json_object_get(r, "resourceType"));
-        if (type && (!strcmp(type, "QuestionnaireResponse") || !strcmp(type, "Questionnaire"))) continue;
+        if (type && !strcmp(type, "QuestionnaireResponse")) { /* its Codings beyond its answers (risk_in_code) */
+            char word[48];
+            const char *coded = risk_in_code(e, r, all, n, word, sizeof word);
+            if (coded) coded_said(&all[j], r, type, word, coded, p, b);
+            continue;
+        }
+        if (type && !strcmp(type, "Questionnaire")) continue;
         bool said = false;
         for (int fi = 0; fi < e->forms.n && !said; fi++) {
             const form *f = e->forms.v[fi];
@@ -2350,37 +2431,28 @@ static void unread_safety_mentions(const engine *e, const res *all, int n, probl
         /* a RiskAssessment's prediction triage cannot read is a risk not known (one stated red is red whatever else) */
         char stated_why[200];
         int up = said || !json_is_object(r) ? -1 : fhir_unread_prediction(e, r);
-        if (up >= 0 && fhir_stated_level(e, r, stated_why, sizeof stated_why) < LEVEL_RED) {
+        if (up != -1 && fhir_stated_level(e, r, stated_why, sizeof stated_why) < LEVEL_RED) {
+            char which[40];
+            if (up == FHIR_NO_PREDICTION) snprintf(which, sizeof which, "no prediction");
+            else snprintf(which, sizeof which, "prediction[%d]", up);
             char id[60], shown[60], in[32] = "";
             text_for_display(json_string_value(json_object_get(r, "id")) ?: "(no id)", 40, id, sizeof id);
             text_for_display(type, 40, shown, sizeof shown);
             if (all[j].entry >= 0) snprintf(in, sizeof in, "entry[%d] ", all[j].entry);
             if (p)
-                problem(p, "%s%s %s: prediction[%d] states a risk triage cannot read (its qualitativeRisk is not a code of "
-                           "[import] risk_assessment: a probability or words only): nothing was imported (send its "
-                           "qualitativeRisk as one of those codes)", in, shown, id, up);
+                problem(p, "%s%s %s: %s states a risk triage cannot read (a qualitativeRisk that is a code of [import] "
+                           "risk_assessment is needed, not a probability or words only): nothing was imported (send its "
+                           "qualitativeRisk as one of those codes)", in, shown, id, which);
             if (b)
-                safety_line(b, "SAFETY: %s%s %s: prediction[%d] states a risk triage cannot read: not known, which counts "
-                               "as positive: nothing was imported (the problems below); see to the client now",
-                            in, shown, id, up);
+                safety_line(b, "SAFETY: %s%s %s: %s states a risk triage cannot read: not known, which counts as positive: "
+                               "nothing was imported (the problems below); see to the client now", in, shown, id, which);
             continue;
         }
         char word[48];
         const form *unread = said ? NULL : names_unread_safety_form(e, r, all, n);
         const char *coded = said || unread || !json_is_object(r) ? NULL : risk_in_code(e, r, all, n, word, sizeof word);
         if (coded) {
-            char id[60], shown[60], in[32] = "", w[60];
-            text_for_display(json_string_value(json_object_get(r, "id")) ?: "(no id)", 40, id, sizeof id);
-            text_for_display(type ? type : "(no resourceType)", 40, shown, sizeof shown);
-            text_for_display(word, 40, w, sizeof w);
-            if (all[j].entry >= 0) snprintf(in, sizeof in, "entry[%d] ", all[j].entry);
-            if (p)
-                problem(p, "%s%s %s: its code holds `%s` (%s), in a shape triage does not read as an answer: nothing "
-                           "was imported (send the screen as a QuestionnaireResponse)", in, shown, id, w, coded);
-            if (b)
-                safety_line(b, "SAFETY: %s%s %s: its code holds `%s`, a suicide screen or risk triage cannot read: not "
-                               "known, which counts as positive: nothing was imported (the problems below); see to the "
-                               "client now", in, shown, id, w);
+            coded_said(&all[j], r, type, word, coded, p, b);
             continue;
         }
         if (!said && unread) {

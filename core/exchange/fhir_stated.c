@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "fhir.h"
+#include "fhir_words.h"
 #include "util.h"
 
 /* A code system's url as the lists name it: any case, https or http, without a trailing "/", and the OIDs of SNOMED CT,
@@ -17,6 +18,14 @@ static void system_key(const char *system, char *out, size_t size) {
                                           {"2.16.840.1.113883.6.3", "http://hl7.org/fhir/sid/icd-10"}};
     const char *s = system ? system : "";
     if (!strncasecmp(s, "urn:oid:", 8)) s += 8;
+    /* a system written by its name, not its url (invalid FHIR, sent all the same: thirtieth outside integrator) */
+    static const char *const names[][2] = {{"SNOMED CT", "http://snomed.info/sct"}, {"SNOMED-CT", "http://snomed.info/sct"},
+                                           {"SNOMEDCT", "http://snomed.info/sct"},  {"SNOMED", "http://snomed.info/sct"},
+                                           {"ICD-10-CM", "http://hl7.org/fhir/sid/icd-10-cm"},
+                                           {"ICD10CM", "http://hl7.org/fhir/sid/icd-10-cm"},
+                                           {"ICD-10", "http://hl7.org/fhir/sid/icd-10"}, {"ICD10", "http://hl7.org/fhir/sid/icd-10"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcasecmp(s, names[i][0])) s = names[i][1];
     for (size_t i = 0; i < sizeof oids / sizeof oids[0]; i++)
         if (!strcmp(s, oids[i][0])) s = oids[i][1];
     size_t o = 0;
@@ -27,6 +36,10 @@ static void system_key(const char *system, char *out, size_t size) {
     for (; *s && o + 1 < size; s++) out[o++] = (char)tolower((unsigned char)*s);
     while (o && out[o - 1] == '/') o--;
     out[o] = '\0';
+    /* SNOMED CT named by an edition's URI (http://snomed.info/sct/731000124108, not valid as a system, seen in practice:
+     * thirtieth outside integrator) is SNOMED CT */
+    static const char snomed[] = "http://snomed.info/sct/";
+    if (!strncmp(out, snomed, sizeof snomed - 1)) out[sizeof snomed - 2] = '\0';
 }
 
 /* A code as the lists name it: upper case, without dots and blanks (ICD-10's "r45.851" and "R45851" are R45.851) */
@@ -164,6 +177,46 @@ static int coding_level(const char *list, json_t *coding) {
     return found;
 }
 
+/* Whether a CodeableConcept says suicide or self-harm: a code of [import] conditions, or a suicide screen's words in a
+ * Coding's code or display or in its text */
+static bool concept_of_suicide(const engine *e, json_t *concept) {
+    const char *conditions = ini_get(&e->cfg.ini, "import", "conditions");
+    char found[64];
+    size_t k;
+    json_t *c;
+    const char *texts[8];
+    int n = 0;
+    texts[n++] = json_string_value(json_object_get(concept, "text"));
+    json_array_foreach(json_object_get(concept, "coding"), k, c) {
+        const char *code = json_string_value(json_object_get(c, "code"));
+        if (code && fhir_listed_level(conditions, true, json_string_value(json_object_get(c, "system")), code) > LEVEL_GREEN)
+            return true;
+        if (n + 2 <= 8) {
+            texts[n++] = code;
+            texts[n++] = json_string_value(json_object_get(c, "display"));
+        }
+    }
+    for (int i = 0; i < n; i++)
+        for (int fi = 0; texts[i] && fi < e->forms.n; fi++)
+            if (e->forms.v[fi]->fhir_foreign_words && fhir_words_match(texts[i], e->forms.v[fi]->fhir_foreign_words, found, sizeof found))
+                return true;
+    return false;
+}
+
+/* Whether a concept says anything (a Coding or a text) */
+static bool concept_said(json_t *concept) {
+    return json_string_value(json_object_get(concept, "text")) || json_array_size(json_object_get(concept, "coding")) > 0;
+}
+
+/* Whether prediction pred of RiskAssessment r is of suicide or self-harm: its outcome says so; with no outcome, not
+ * known, read as one (whatever the assessment's code: SNOMED's suicide risk assessment has no words of its own). A fall
+ * risk "high" raised a counselling client to RED, and a heart attack's probability refused the file (thirtieth outside
+ * integrator). */
+static bool prediction_of_suicide(const engine *e, json_t *pred) {
+    json_t *outcome = json_object_get(pred, "outcome");
+    return concept_said(outcome) ? concept_of_suicide(e, outcome) : true;
+}
+
 int fhir_unread_prediction(const engine *e, json_t *r) {
     const char *type = json_string_value(json_object_get(r, "resourceType"));
     if (!type || strcmp(type, "RiskAssessment") != 0) return -1;
@@ -172,7 +225,10 @@ int fhir_unread_prediction(const engine *e, json_t *r) {
     const char *list = ini_get(&e->cfg.ini, "import", "risk_assessment");
     size_t k, c;
     json_t *x, *coding;
+    /* none at all: an assessment whose result is not given (a code, a mitigation in words): not known */
+    if (json_array_size(json_object_get(r, "prediction")) == 0) return FHIR_NO_PREDICTION;
     json_array_foreach(json_object_get(r, "prediction"), k, x) {
+        if (!prediction_of_suicide(e, x)) continue; /* a risk of another thing: not triage's to read */
         bool read = false;
         json_array_foreach(json_object_get(json_object_get(x, "qualitativeRisk"), "coding"), c, coding)
             read = read || coding_level(list, coding) >= 0;
@@ -193,6 +249,7 @@ risk_level fhir_stated_level(const engine *e, json_t *r, char *because, size_t s
         if (status && (!strcmp(status, "entered-in-error") || !strcmp(status, "cancelled"))) return best;
         const char *list = ini_get(&e->cfg.ini, "import", "risk_assessment");
         json_array_foreach(json_object_get(r, "prediction"), k, x) {
+            if (!prediction_of_suicide(e, x)) continue; /* a fall's "high" is no suicide risk */
             json_array_foreach(json_object_get(json_object_get(x, "qualitativeRisk"), "coding"), c, coding) {
                 const char *code = json_string_value(json_object_get(coding, "code"));
                 int read = coding_level(list, coding);

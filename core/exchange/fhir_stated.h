@@ -24,6 +24,9 @@ bool fhir_condition_ended(json_t *r);
  * list), or -1 when it reads them all (or r is no RiskAssessment). Such a prediction is a risk not known: the import
  * refuses the file (twenty-ninth outside integrator: "High" in words, or 0.9 of suicide, were passed over: green). */
 int fhir_unread_prediction(const engine *e, json_t *r);
+/* fhir_unread_prediction's answer for a RiskAssessment with no prediction at all (its result not given). Predictions of
+ * another thing (an outcome that is no suicide or self-harm: a fall, a heart attack) are passed over by both. */
+#define FHIR_NO_PREDICTION (-2)
 /* The level resource r states of its subject (a RiskAssessment not entered-in-error or cancelled; a Condition not
  * ended or refuted), and what says it into because; LEVEL_GREEN when none */
 risk_level fhir_stated_level(const engine *e, json_t *r, char *because, size_t size);

@@ -1117,13 +1117,20 @@ cli "$P\n$R\n" --user admin user add deskd --role reception >/dev/null 2>&1 # a 
     printf 'key enter\nkey enter\ntype 1\nkey enter\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\n'
     printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\n'
     printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\nkey ctrl-s\ndump %s/dec_summary\n' "$D"
-    printf 'key d\ndump %s/dec_ask1\ntype too far away\nkey enter\ndump %s/dec_after1\n' "$D" "$D"
-    printf 'key d\ndump %s/dec_ask2\ntype evening only\nkey enter\nkey d\ntype wants a man\nkey enter\ndump %s/dec_after3\nkey d\ndump %s/dec_none\nkey enter\n' "$D" "$D" "$D"
+    # forty-second receptionist: "dai" then Enter typed on the summary recorded a decline of a RED client with "ai" as
+    # its reason; "Dai" the same. A capital is typing; d asks first, and a letter puts the question away
+    printf 'type Dai\ndump %s/dec_typed_capital\n' "$D"
+    printf 'type dai\ndump %s/dec_typed_lower\n' "$D"
+    printf 'key d\ndump %s/dec_q1\nkey enter\ndump %s/dec_ask1\ntype too far away\nkey enter\ndump %s/dec_after1\n' "$D" "$D" "$D"
+    printf 'key d\nkey enter\ndump %s/dec_ask2\ntype evening only\nkey enter\nkey d\nkey enter\ntype wants a man\nkey enter\ndump %s/dec_after3\nkey d\ndump %s/dec_none\nkey enter\n' "$D" "$D" "$D"
 } >"$tmp/decline.script"
 tui "$tmp/decline.script" 100 30
 first=$(sed -n 's/.*Suggested counselor: \(.*[^ ]\) *$/\1/p' "$D/dec_summary" | head -1)
 second=$(sed -n 's/.*Suggested counselor: \(.*[^ ]\) *$/\1/p' "$D/dec_after1" | head -1)
 expect "summary decline: it names whom the client declines, the suggestion ($first)" "$D/dec_ask1" "The client declines: $first"
+expect "summary: a capital typed is typing, no decline asked" "$D/dec_typed_capital" "Typing here does nothing: this is the intake's summary"
+expect "summary: 'dai' puts the decline question away, nothing recorded" "$D/dec_typed_lower" "Put away: no decline was recorded"
+expect "summary: d asks first, naming the counselor" "$D/dec_q1" "Record that the client declined $first? Enter: yes"
 if [ -n "$first" ] && [ -n "$second" ] && [ "$first" != "$second" ]; then
     ok "...recorded, the next suggestion is another counselor ($second)"
 else

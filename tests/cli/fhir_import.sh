@@ -1501,7 +1501,7 @@ fresh r29
 for f in ra_basis_other ra_basis_named_subject_elsewhere obs_component_value procedure_reason medreq_reason enc_type \
     enc_hospitalization_admitsource careplan_cat episodeofcare claim_dx goal obs_category obs_bodysite_method \
     c_evidence_only c_stage obs_interp_H ra_prob_only_snomed ra_qual_text_only_high ra_method_text ra_condition_ref \
-    tot_with_other_patient_phq9 tot_component tot_with_gad7resp u2_0 u2_1 u2_2 u2_4 u2_5 u2_7 u2_9 u2_11 u2_12 url6 url8 \
+    tot_with_other_patient_phq9 tot_component tot_with_gad7resp u2_0 u2_2 u2_4 u2_5 u2_7 u2_9 u2_11 u2_12 url6 url8 \
     w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15; do
     import "$R29/$f.json"
     check "round 29 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
@@ -1530,7 +1530,7 @@ r29level c_refuted_othersys red         # "refuted" of a local system refutes no
 r29level c_refuted_upper red
 r29level enc_diag_cond_contained orange # a contained Condition stating a level raises it, not refused for it
 fresh r29held
-for f in famhx u2_13 u2_14; do
+for f in famhx u2_13 u2_14 u2_1; do # u2_1: a Binary served as image/png, as US Core serves documents (thirtieth)
     import "$R29/$f.json"
     check "round 29 $f: a family history, a document by URL: imported" sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$out$err"
 done
@@ -1542,5 +1542,38 @@ import "$R29/many.json"
 check "twenty intakes, seventeen above green: the sixteen listed are the highest, orange first" \
     sh -c "[ $rc -eq 0 ] && [ \$(printf '%s\n' \"\$1\" | grep -c '^intake .*: ORANGE') -eq 13 ] && [ \$(printf '%s\n' \"\$1\" | grep -c '^intake .*: YELLOW') -eq 3 ] && ! printf '%s\n' \"\$1\" | grep -A99 ': YELLOW' | grep -q ': ORANGE'" _ "$out"
 check "...and the one not listed is counted with its level" has_out "and 1 more intake above green, not listed (YELLOW): see the queue"
+
+
+# thirtieth outside integrator (files in fixtures/fhir/round30, each beside the same negative PHQ-9): saved green, or a
+# valid file refused
+R30="$(cd "$(dirname "$0")/../fixtures/fhir/round30" && pwd)"
+fresh r30
+for f in o_derived_6471006 o_derived_6471006_other_person o_derived_condition_code_value o_derived_value_code \
+    o_derived_words q_ext_coding q_ext_words q_item_ext_code q_meta_tag_words p_episode_type_text p_medreq_reason_text \
+    p_procedure_text_only ra_noprediction_codeonly ra_noprediction_method_text u_communication u_pct_letters \
+    u_pct_letters2 u_task; do
+    import "$R30/$f.json"
+    check "round 30 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+import "$R30/ra_noprediction_codeonly.json"
+check "a RiskAssessment with no prediction: said so" has_err "no prediction states a risk triage cannot read"
+r30level() { # file expected-levels
+    fresh "r30$1"
+    import "$R30/$1.json"
+    check "round 30 $1: imported at $2" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = '$2 ' ]"
+}
+for f in c_T5192XA c_T5802XA c_T6392XA c_T6592XA c_icd9_E9500 c_T402X2A; do r30level $f red; done # self-harm poisonings
+for f in c_icd11_MB26A c_icd9_V6284 c_snomed_edition_uri c_snomed_sysname; do r30level $f orange; done
+for f in c_Y870_cm c_Z915_cm; do r30level $f yellow; done # histories
+for f in c_T402X1A ra_fall_high; do r30level $f green; done # accidental poisoning; a fall's "high" is no suicide risk
+fresh r30held
+for f in doc_binary_pdf_abs doc_binary_pdf_rel doc_condition_path doc_html_binary doc_media_path pat_mgmt_org \
+    ra_cardiac_prob w_cn_budonghuo w_cn_nianqing w_cn_sixiang w_medication_overdose w_naloxone_overdose_edu \
+    w_org_overdose_site w_ref_display_location; do
+    import "$R30/$f.json"
+    check "round 30 $f: a valid file (a document, an organisation's name, a heart's risk, words that are no risk): imported" \
+        sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$out$err"
+done
 
 finish

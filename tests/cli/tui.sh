@@ -96,6 +96,7 @@ dump $D/review
 key ctrl-s
 dump $D/saved
 key d
+key enter
 type prefers a woman counselor
 key enter
 dump $D/declined
@@ -130,6 +131,9 @@ if grep -q '^sound' "$tmp/verify"; then ok "verify sound (safety acknowledgement
 # the assign list marks each counselor declined in the row, by name
 whom=$(sqlite3 "$DB" "SELECT detail FROM audit WHERE action = 'queue_declined' ORDER BY seq DESC LIMIT 1")
 whom_name=$(sed -n "/^\[counselor\.$whom\]/,/^name/s/^name = //p" assets/counselors.sample.ini)
+# the item evaluated first: an unconfirmed RED item opens no assign list (refused before it: forty-first receptionist)
+red_item=$(sed -n 's/.*"id":"\([^"]*\)","client_id".*"level":"red".*/\1/p' "$tmp/q.json" | head -n 1)
+cli "$P\n" --user admin queue confirm "$red_item" red --reason "evaluated: safety plan, seen today" >/dev/null 2>&1
 cat >"$tmp/declined_q.script" <<SCRIPT
 type desk
 key enter
@@ -146,6 +150,7 @@ expect "issue 14: the history names whom the client declined, and why" "$D/q_dec
     "declined $whom_name ($whom): prefers a woman counselor"
 if grep "$whom_name" "$D/q_assign_list" | grep -q "declined"; then ok "...the assign list marks $whom_name declined"
 else bad "...the assign list marks $whom_name declined" "$D/q_assign_list"; fi
+expect "...the assign list is open (the item confirmed)" "$D/q_assign_list" "Assign a counselor"
 if grep -v "$whom_name" "$D/q_assign_list" | grep -q " declined "; then bad "...and no other counselor" "$D/q_assign_list"
 else ok "...and no other counselor"; fi
 

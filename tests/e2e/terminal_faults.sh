@@ -178,6 +178,8 @@ part_desk() {
     keys C-s
     need "saved" "Saved" || return
     keys d
+    need "d: asked first" "Record that the client declined" || return
+    keys Enter
     need "d: why did the client decline" "Why did the client decline" || return
     garble "" "Z"
     DECL_EXP=$EXP
