@@ -231,7 +231,7 @@ static const char queue_usage[] =
     "       triage queue [--limit N]     (the N most urgent)\n"
     "       triage queue tick\n"
     "       triage --user ME queue ack ID\n"
-    "       triage --user ME queue confirm ID [LEVEL] [--reason TEXT|-]   (a lower level, and red, need a reason)\n"
+    "       triage --user ME queue confirm ID [LEVEL] [--reason TEXT|-]   (a lower level needs a reason of a few words, red its outcome)\n"
     "       triage --user ME queue raise ID LEVEL [--reason TEXT|-]\n"
     "       triage --user ME queue assign ID COUNSELOR\n"
     "       triage --user ME queue contact ID reached|not-reached [--reason TEXT|-]   (not-reached: an attempt only)\n"

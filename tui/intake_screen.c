@@ -1726,10 +1726,16 @@ static reaction summary_handle(app *a, const event *ev, ui_action act) {
         }
         return react(RE_REDRAW);
     }
+    int64_t now = input_key_ms();
     if (m->decline_asked) { /* Enter, and nothing else, asks the reason next; any other key puts the question away */
         bool key = ev->kind == EV_CHAR || ev->kind == EV_KEY;
         if (!key) return react(RE_REDRAW); /* the clock's tick is no answer */
         m->decline_asked = false;
+        if (act == UA_CHOOSE && now - m->asked_ms < a->e->cfg.intake_burst_ms) { /* the Enter of a word typed on */
+            m->word_until = 0;
+            app_message(a, true, "%s", keyed("sum_decline_too_fast"));
+            return react(RE_REDRAW);
+        }
         if (act == UA_CHOOSE) {
             m->reason[0] = '\0';
             m->declining = true;
@@ -1738,10 +1744,22 @@ static reaction summary_handle(app *a, const event *ev, ui_action act) {
         }
         return react(RE_REDRAW);
     }
-    /* a capital is typing (a name: "Dai"), never the step */
-    if (act == UA_DECLINE && ev->kind == EV_CHAR && iswupper((wint_t)ev->ch)) {
+    /* a capital is typing (a name: "Dai"), never the step; so is any letter the summary has no use for, and the word
+     * it begins goes on until a key that is no character ends it (its Enter then does nothing) */
+    bool typing_char = ev->kind == EV_CHAR && iswprint((wint_t)ev->ch) &&
+                       (act == UA_NONE || (act == UA_DECLINE && iswupper((wint_t)ev->ch)) ||
+                        (act == UA_DECLINE && now < m->word_until));
+    if (typing_char) {
+        m->word_until = now + 60000;
         app_message(a, true, "%s", keyed("sum_typing"));
         return react(RE_REDRAW);
+    }
+    if (ev->kind == EV_KEY && now < m->word_until) {
+        m->word_until = 0;
+        if (act == UA_CHOOSE) {
+            app_message(a, true, "%s", keyed("sum_typing_ended"));
+            return react(RE_REDRAW);
+        }
     }
     if (act == UA_DECLINE) {
         /* a decline names whom the client declined: with nobody suggested, nothing to record (tryout 19) */
@@ -1750,6 +1768,7 @@ static reaction summary_handle(app *a, const event *ev, ui_action act) {
             return react(RE_REDRAW);
         }
         m->decline_asked = true;
+        m->asked_ms = now;
         a->message[0] = '\0'; /* a "Recorded" of the last decline stood under the new prompt (tryout 24) */
     } else if (act == UA_CHOOSE || act == UA_BACK) { /* saved: Esc (and q) go back to the front desk too */
         intake_drop(a);
@@ -1761,6 +1780,7 @@ static reaction summary_handle(app *a, const event *ev, ui_action act) {
 static void summary_leave(app *a) {
     secret_wipe(a->sum.reason, sizeof a->sum.reason);
     a->sum.declining = a->sum.decline_asked = false;
+    a->sum.word_until = 0;
 }
 
 /* "Press 0-3 to answer, r if the client refuses": what answers this question, from its keys. */

@@ -533,13 +533,22 @@ static void submit(app *a) {
     queue_request rq = q->rq;
     rq.reason = q->reason[0] ? q->reason : NULL;
     queue_refused why;
+    risk_level before = rq.level;
+    for (int i = 0; i < q->n; i++)
+        if (!strcmp(q->items[i].id, q->item_id)) before = q->items[i].level;
     bool ok = queues_act_why(a->s, &a->e->queue, q->item_id, rq, &why, &err);
     if (ok) {
         char now[32];
         format_time(clock_now(), now, sizeof now);
         char said[32]; /* the step in the screen's language ("完成: ack" on a Chinese screen: tryout 16) */
         snprintf(said, sizeof said, "qa_%s", queue_event_name(&rq));
-        app_message(a, false, "%s%s%s (%s, %s)", tr("done"), tr("p_colon"), tr(said), a->s->me.name, now);
+        /* a level lowered says so, from what to what: "level confirmed" hid an ORANGE lowered to GREEN, its row gone
+         * from the tab (forty-third receptionist) */
+        if (rq.action == QA_CONFIRM && rq.level < before)
+            app_message(a, false, "%s%s%s %s->%s (%s, %s)", tr("done"), tr("p_colon"), tr("qa_lowered"), level_word(before),
+                        level_word(rq.level), a->s->me.name, now);
+        else
+            app_message(a, false, "%s%s%s (%s, %s)", tr("done"), tr("p_colon"), tr(said), a->s->me.name, now);
     } else {
         char said[512];
         app_message(a, true, "%s", queue_refusal_said(a, &why, said, sizeof said) ? said : err.msg);
@@ -746,7 +755,9 @@ static reaction handle_prompt(app *a, const event *ev, ui_action act) {
             bool needed = q->rq.action == QA_DECLINE || evaluation(&q->rq) || close_note(&q->rq, it) ||
                           (it && q->rq.level < it->level && q->rq.action == QA_CONFIRM);
             /* spaces are no reason: the prompt stays, as for an empty one (it closed on the core's refusal: tryout 20) */
-            if (needed && !text_has_words(q->reason)) /* the evaluation asks for its outcome, and is told so (tryout 19) */
+            bool lowering = it && q->rq.level < it->level && q->rq.action == QA_CONFIRM;
+            if (needed && (!text_has_words(q->reason) || (lowering && !queue_reason_written(q->reason))))
+                /* the evaluation asks for its outcome, and is told so (tryout 19); a lowering, a few words of it */
                 app_message(a, true, "%s", tr(evaluation(&q->rq)      ? "evaluation_needed"
                                               : close_note(&q->rq, it) ? "close_note_needed"
                                                                        : "reason_needed"));
@@ -940,9 +951,6 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
             return react(RE_REDRAW);
         }
         if (step_key(q, act) && (gap < a->e->cfg.intake_burst_ms || input_more_soon(a->e->cfg.intake_burst_ms))) {
-            /* ...and what follows it is the word it began ("ada" Enter in one burst opened the record with the Enter:
-             * forty-second receptionist) */
-            if (q->prompt == QP_NONE && ev->kind == EV_CHAR) q->word_until = now + QUEUE_WORD_MS;
             app_message(a, true, "%s", keyed("queue_burst_held")); /* pressed again after a look, it acts */
             return react(RE_REDRAW);
         }

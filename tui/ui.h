@@ -439,6 +439,10 @@ typedef struct {
     /* asking whether to record a decline at all (d, then Enter): a name typed on the summary, "dai" then Enter,
      * recorded a decline of a RED client with "ai" as its reason (forty-second receptionist) */
     bool decline_asked;
+    /* a word typed on the summary ("Ahmed", whose d asked the question and whose Enter, in the same burst, answered
+     * it: forty-third receptionist): its letters, d too, are typing until Enter or a minute ends it; and the question's
+     * Enter counts only after a person's pause */
+    int64_t word_until, asked_ms;
     char reason[WIZARD_TEXT_MAX];
     /* whom a decline names now (the core's: the counselor assigned, or the best suggestion this row of declines has
      * not named), "" for nobody; read on arriving and after each decline */

@@ -55,6 +55,12 @@ const char *queue_event_name(const queue_request *rq) {
     return queue_action_name(rq->action);
 }
 
+bool queue_reason_written(const char *reason) {
+    int n = 0;
+    for (const char *c = reason ? reason : ""; *c; c++) n += !isspace((unsigned char)*c);
+    return n >= QUEUE_REASON_MIN;
+}
+
 bool queue_contact_parse(const char *s, queue_contact *out) {
     if (s && !strcmp(s, "reached")) *out = QC_REACHED;
     else if (s && (!strcmp(s, "not-reached") || !strcmp(s, "not_reached"))) *out = QC_NOT_REACHED;
@@ -457,7 +463,8 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
             REFUSE(ERR_CONFLICT, QR_CONFIRM_ALREADY, "cannot confirm: the item is already %s and no lower level awaits review", sname);
         if (rq->level < n->level && !role_may(rq->role, ACT_LEVEL_LOWER))
             REFUSE(ERR_DENIED, QR_ROLE, "a %s may not lower a level", staff_role_person(rq->role));
-        if (rq->level < n->level && !text_has_words(rq->reason)) REFUSE(ERR_INPUT, QR_LOWER_REASON, "lowering a level needs a written reason");
+        if (rq->level < n->level && !queue_reason_written(rq->reason))
+            REFUSE(ERR_INPUT, QR_LOWER_REASON, "lowering a level needs a written reason: what was found, in a few words");
         /* red: the confirm is the clinician's evaluation, and says what it found (sealed in the history) */
         if (rq->level == LEVEL_RED && !text_has_words(rq->reason))
             REFUSE(ERR_INPUT, QR_RED_REASON, "confirming red needs the evaluation's outcome as the reason");

@@ -103,6 +103,10 @@ const char *queue_action_name(queue_action a);
  * the client ("contact" is a client reached: the first one is the KPI's time to contact). */
 const char *queue_event_name(const queue_request *rq);
 bool queue_contact_parse(const char *s, queue_contact *out); /* "reached", "not-reached" (or "not_reached") */
+/* Whether a reason to lower a level is written: words of at least QUEUE_REASON_MIN bytes that are not blanks (three
+ * Chinese characters, "improved"); "x" lowered a suicidal client to GREEN (forty-third receptionist) */
+#define QUEUE_REASON_MIN 8
+bool queue_reason_written(const char *reason);
 
 /* The defaults of config.ini [queue]: red acknowledged within 15 minutes, orange confirmed within 24 hours,
  * yellow confirmed within 72 hours, green contacted within 28 days (its first-appointment target). */

@@ -1119,8 +1119,12 @@ cli "$P\n$R\n" --user admin user add deskd --role reception >/dev/null 2>&1 # a 
     printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\nkey ctrl-s\ndump %s/dec_summary\n' "$D"
     # forty-second receptionist: "dai" then Enter typed on the summary recorded a decline of a RED client with "ai" as
     # its reason; "Dai" the same. A capital is typing; d asks first, and a letter puts the question away
-    printf 'type Dai\ndump %s/dec_typed_capital\n' "$D"
-    printf 'type dai\ndump %s/dec_typed_lower\n' "$D"
+    printf 'type Dai\ndump %s/dec_typed_capital\nkey enter\ndump %s/dec_typed_ended\n' "$D" "$D"
+    printf 'key d\ntype ai\ndump %s/dec_typed_lower\nkey enter\n' "$D"
+    # forty-third receptionist: "Ahmed" and Enter typed at once, twice, reached the reason with the first d and Enter
+    # and recorded "Ahmed" as the reason: the word's d is typing, and the question's Enter counts after a pause only
+    printf 'burst Ahmed\nsoon enter\nburst Ahmed\nsoon enter\ndump %s/dec_ahmed\n' "$D"
+    printf 'burst david\nsoon enter\ndump %s/dec_david\n' "$D"
     printf 'key d\ndump %s/dec_q1\nkey enter\ndump %s/dec_ask1\ntype too far away\nkey enter\ndump %s/dec_after1\n' "$D" "$D" "$D"
     printf 'key d\nkey enter\ndump %s/dec_ask2\ntype evening only\nkey enter\nkey d\nkey enter\ntype wants a man\nkey enter\ndump %s/dec_after3\nkey d\ndump %s/dec_none\nkey enter\n' "$D" "$D" "$D"
 } >"$tmp/decline.script"
@@ -1129,7 +1133,11 @@ first=$(sed -n 's/.*Suggested counselor: \(.*[^ ]\) *$/\1/p' "$D/dec_summary" | 
 second=$(sed -n 's/.*Suggested counselor: \(.*[^ ]\) *$/\1/p' "$D/dec_after1" | head -1)
 expect "summary decline: it names whom the client declines, the suggestion ($first)" "$D/dec_ask1" "The client declines: $first"
 expect "summary: a capital typed is typing, no decline asked" "$D/dec_typed_capital" "Typing here does nothing: this is the intake's summary"
-expect "summary: 'dai' puts the decline question away, nothing recorded" "$D/dec_typed_lower" "Put away: no decline was recorded"
+expect "summary: ...its Enter ends the typing, nothing done" "$D/dec_typed_ended" "The typing ended: nothing was done"
+absent "summary: 'd' then 'ai': the question put away, no reason asked" "$D/dec_typed_lower" "Suggested counselor" "Why did the client decline"
+absent "summary: 'Ahmed' Enter twice at once: no reason asked" "$D/dec_ahmed" "Suggested counselor" "Why did the client decline"
+absent "summary: 'david' Enter at once: no reason asked" "$D/dec_david" "Suggested counselor" "Why did the client decline"
+absent "...nothing recorded by any of them" "$D/dec_david" "Suggested counselor" "Recorded: the client declined"
 expect "summary: d asks first, naming the counselor" "$D/dec_q1" "Record that the client declined $first? Enter: yes"
 if [ -n "$first" ] && [ -n "$second" ] && [ "$first" != "$second" ]; then
     ok "...recorded, the next suggestion is another counselor ($second)"

@@ -161,6 +161,10 @@ else bad "/: one search audited (found $((after - before)))"; fi
     echo "dump $D/reason_prompt"
     echo "key enter"
     echo "dump $D/reason_needed"
+    echo "type x"
+    echo "key enter"
+    echo "dump $D/reason_short"
+    echo "key backspace"
     echo "type seen in person, calm, safety plan in place"
     echo "key enter"
     echo "dump $D/lowered"
@@ -238,7 +242,10 @@ expect "c 4: lowering asks for a reason" "$D/reason_prompt" "Reason (needed to l
 # ...naming whose level goes from what to what (forty-second receptionist: it named nobody)
 expect "c 4: ...naming the client and ORANGE->GREEN" "$D/reason_prompt" "O.O. [0-9a-f]* (ORANGE) ORANGE->GREEN: Reason (needed to lower"
 expect "c: an empty reason is refused" "$D/reason_needed" "A reason is needed"
-expect "c: lowered to green" "$D/lowered" "Done: level confirmed (clin"
+# "x" lowered a suicidal client to GREEN (forty-third receptionist): a few words are asked for
+expect "c: a one-letter reason to lower is refused, the prompt stays" "$D/reason_short" "A reason is needed: what was found, in a few words"
+expect "...the prompt still open with it" "$D/reason_short" "Reason (needed to lower.*x_"
+expect "c: lowered to green, said so" "$D/lowered" "Done: level lowered ORANGE->GREEN (clin"
 expect "c: the row is green now" "$D/lowered" "O.O. .*GREEN"
 expect "c: who, what and why in the history" "$D/lowered" "clin *confirm .*orange->green: seen in person"
 # the raise's reason is optional, and its prompt says so (it said "needed to lower a level": tryout 18)

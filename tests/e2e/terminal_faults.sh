@@ -222,7 +222,7 @@ part_queue() {
     clean "queue lowering reason: $n_inputs inputs"
     shows "queue lowering reason: the text" "$EXP"_
     keys Enter
-    need "lowered" "Done: level confirmed (clin" || return
+    need "lowered" "Done: level lowered ORANGE->GREEN (clin" || return
     keys 4
     shows "the history holds the reason as typed, bad bytes dropped" "orange->green: $LOW_EXP" "clin *confirm .*"
     paced "$S" d Enter # a step key at a person's pace, then Enter takes it (the queues ask each step again)

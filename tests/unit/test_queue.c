@@ -321,9 +321,9 @@ static void test_refusal_reasons(void **state) {
     must_refuse(&open, rq, T0 + HOUR, "a receptionist may not close an item");
     rq = valid_request(QA_CONFIRM, ROLE_CLINICIAN);
     rq.level = LEVEL_GREEN;
-    must_refuse(&open, rq, T0 + HOUR, "lowering a level needs a written reason");
+    must_refuse(&open, rq, T0 + HOUR, "lowering a level needs a written reason: what was found, in a few words");
     rq.reason = "   ";
-    must_refuse(&open, rq, T0 + HOUR, "lowering a level needs a written reason");
+    must_refuse(&open, rq, T0 + HOUR, "lowering a level needs a written reason: what was found, in a few words");
     rq = valid_request(QA_DECLINE, ROLE_RECEPTION);
     rq.reason = "";
     must_refuse(&open, rq, T0 + HOUR, "a decline needs the client's reason");
@@ -533,6 +533,25 @@ static void test_custom_step(void **state) {
 
 /* A contact attempt says whether it reached the client; unsaid is refused and changes nothing (nothing is recorded by
  * default: "t" logged an attempt as the client contacted, whatever the call found: fortieth receptionist). */
+/* A level is lowered with a reason written in words, not a letter ("x" lowered a suicidal client to GREEN: forty-third
+ * receptionist); three Chinese characters are one */
+static void test_lowering_needs_words(void **state) {
+    (void)state;
+    queue_item it = item_in(LEVEL_ORANGE, QS_ACKNOWLEDGED);
+    queue_request rq = rq_of(QA_CONFIRM, ROLE_CLINICIAN);
+    rq.level = LEVEL_GREEN;
+    rq.reason = "x";
+    must_refuse(&it, rq, T0 + HOUR, "lowering a level needs a written reason: what was found, in a few words");
+    rq.reason = "ok ok";
+    must_refuse(&it, rq, T0 + HOUR, NULL);
+    rq.reason = "\xe5\xb7\xb2\xe8\xaf\x84\xe4\xbc\xb0"; /* 已评估 */
+    must_apply(&it, rq, T0 + HOUR);
+    assert_int_equal(it.level, LEVEL_GREEN);
+    assert_true(queue_reason_written("improved"));
+    assert_false(queue_reason_written(" \t x y z "));
+    assert_false(queue_reason_written(NULL));
+}
+
 static void test_contact_must_say_reached(void **state) {
     (void)state;
     queue_item it = item_in(LEVEL_GREEN, QS_ASSIGNED);
@@ -1057,7 +1076,7 @@ static void test_new_intake_lower_then_confirm(void **state) {
     must_refuse(&it, (queue_request){.action = QA_CONFIRM, .role = ROLE_RECEPTION, .level = LEVEL_GREEN},
                 T0 + 2 * HOUR, "a receptionist may not confirm a level");
     queue_request rq = {.action = QA_CONFIRM, .role = ROLE_CLINICIAN, .level = LEVEL_GREEN};
-    must_refuse(&it, rq, T0 + 2 * HOUR, "lowering a level needs a written reason");
+    must_refuse(&it, rq, T0 + 2 * HOUR, "lowering a level needs a written reason: what was found, in a few words");
     rq.reason = "item 9 answered by mistake; clarified with the client";
     must_apply(&it, rq, T0 + 2 * HOUR);
     assert_int_equal(it.level, LEVEL_GREEN);
@@ -1580,6 +1599,7 @@ int main(void) {
         cmocka_unit_test_setup(test_confirm_same_raise_lower, reset),
         cmocka_unit_test_setup(test_raise_goes_back_to_open, reset),
         cmocka_unit_test_setup(test_custom_step, reset),
+        cmocka_unit_test_setup(test_lowering_needs_words, reset),
         cmocka_unit_test_setup(test_contact_must_say_reached, reset),
         cmocka_unit_test_setup(test_contact_not_reached_keeps_the_step, reset),
         cmocka_unit_test_setup(test_decline_after_contact_restores_deadline, reset),
