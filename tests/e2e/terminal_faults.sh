@@ -179,6 +179,7 @@ part_desk() {
     need "saved" "Saved" || return
     keys d
     need "d: asked first" "Record that the client declined" || return
+    sleep 1 # a person's pause: an Enter right behind the d is a word's (forty-third receptionist)
     keys Enter
     need "d: why did the client decline" "Why did the client decline" || return
     garble "" "Z"
