@@ -454,10 +454,25 @@ typedef struct {
     int nkeys;
 } member;
 
+/* One signature verify has still to check (gathered, then checked on every core: vault_sigs_ok). */
+#define SIG_BATCH 8192
+typedef struct {
+    int64_t seq;
+    unsigned char pk[VAULT_SIGN_PK_BYTES], m[64], sig[VAULT_SIG_BYTES];
+    size_t mlen;
+    char staff_id[STORE_ID_LEN];
+} sig_job;
+
 typedef struct {
     const vault *v;
     audit_report *r;
     bool every_sig; /* the second pass: check each signature at once */
+    /* verify: each signature gathered into jobs and checked a batch at a time on every core; a failure is named
+     * as at once, ahead of any problem the walk found after it */
+    bool defer;
+    sig_job *jobs;
+    vault_sig_item *items;
+    size_t njobs;
     bool tolerant;  /* audit_facts_of: an entry with a problem is passed over (its facts not taken), not the end */
     char first_problem[512];
     int64_t first_bad;
@@ -525,6 +540,45 @@ static bool flush_member(verify_ctx *c, member *m) {
     if (entry_sig_ok(m->pk, m->last_hash, m->last_sig)) return true;
     c->sig_failed = true;
     return false;
+}
+
+static void jobs_free(verify_ctx *c) {
+    free(c->jobs);
+    free(c->items);
+    c->jobs = NULL;
+    c->items = NULL;
+    c->njobs = 0;
+}
+
+/* The gathered signatures checked; false, with the first that fails named as the walk names it, when one does.
+ * Each was gathered before any problem the walk has found since (a later entry's), so it takes that one's place. */
+static bool flush_sigs(verify_ctx *c) {
+    size_t n = c->njobs;
+    c->njobs = 0;
+    if (!n) return true;
+    for (size_t i = 0; i < n; i++)
+        c->items[i] = (vault_sig_item){c->jobs[i].pk, c->jobs[i].m, c->jobs[i].sig, c->jobs[i].mlen};
+    size_t bad = vault_sigs_ok(c->items, n);
+    if (bad == n) return true;
+    const sig_job *j = &c->jobs[bad];
+    problem(c, j->seq, "audit entry %lld is not signed by %s, whose entry it claims to be: the trail was rewritten or "
+                       "re-signed from here", (long long)j->seq, who(c, j->staff_id));
+    return false;
+}
+
+/* Gathers e's signature under pk for verify; checks the batch when it is full (false: one failed). */
+static bool defer_sig(verify_ctx *c, const unsigned char pk[VAULT_SIGN_PK_BYTES], const audit_rec *e) {
+    if (!c->jobs) {
+        c->jobs = xcalloc(SIG_BATCH, sizeof *c->jobs);
+        c->items = xcalloc(SIG_BATCH, sizeof *c->items);
+    }
+    sig_job *j = &c->jobs[c->njobs++];
+    j->seq = e->seq;
+    memcpy(j->pk, pk, sizeof j->pk); /* a key the trail gives later must not change what this entry is checked by */
+    j->mlen = sig_message(e->hash, j->m);
+    memcpy(j->sig, e->sig, sizeof j->sig);
+    snprintf(j->staff_id, sizeof j->staff_id, "%s", e->staff_id);
+    return c->njobs < SIG_BATCH || flush_sigs(c);
 }
 
 static void note_run(verify_ctx *c, bool at_end) {
@@ -672,7 +726,9 @@ static int check_signed(verify_ctx *c, const audit_rec *e) {
     if (!m->has_pk)
         return problem(c, e->seq, "audit entry %lld is signed as %s, who has no signing key in the trail: forged",
                        (long long)e->seq, e->staff_id);
-    if (c->every_sig) {
+    if (c->defer) {
+        if (!defer_sig(c, m->pk, e)) return 1;
+    } else if (c->every_sig) {
         if (!entry_sig_ok(m->pk, e->hash, e->sig))
             return problem(c, e->seq, "audit entry %lld is not signed by %s, whose entry it claims to be: the trail was "
                                       "rewritten or re-signed from here", (long long)e->seq, who(c, e->staff_id));
@@ -1084,6 +1140,7 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
     c->v = v;
     c->r = r;
     c->every_sig = every_sig;
+    c->defer = every_sig && !tolerant;
     c->expect = 1;
     unsigned char hash[VAULT_MAC_BYTES], sig[VAULT_SIG_BYTES];
     char id[STORE_ID_LEN];
@@ -1103,6 +1160,8 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
         snprintf(r->problem, sizeof r->problem, "%.399s", err.msg); /* cut where the old 400-byte buffer cut it */
         c->failed = true;
     }
+    if (c->defer) (void)flush_sigs(c); /* a failure among them was before where the walk stopped */
+    jobs_free(c);
     return walk_end(c);
 }
 

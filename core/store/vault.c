@@ -6,6 +6,7 @@
 #include "vault.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -235,6 +237,54 @@ bool vault_sig_ok(const unsigned char pk[VAULT_SIGN_PK_BYTES], const void *msg, 
     if (crypto_sign_verify_detached(sig, msg, (unsigned long long)len, pk) != 0) return false;
     sig_memo_add(d);
     return true;
+}
+
+/* ---- many signatures at once ---- */
+
+#define SIGS_THREADS_MAX 8
+#define SIGS_PER_THREAD_MIN 64 /* below this a thread costs more than it saves */
+
+typedef struct {
+    const vault_sig_item *items;
+    size_t from, to, first_bad; /* first_bad: the first failing index in [from, to), else to */
+} sigs_part;
+
+static void *sigs_check_part(void *arg) {
+    sigs_part *p = arg;
+    p->first_bad = p->to;
+    for (size_t i = p->from; i < p->to; i++) {
+        const vault_sig_item *it = &p->items[i];
+        if (!it->pk || !it->sig || (!it->msg && it->len) ||
+            crypto_sign_verify_detached(it->sig, it->msg, (unsigned long long)it->len, it->pk) != 0) {
+            p->first_bad = i;
+            break;
+        }
+    }
+    return NULL;
+}
+
+size_t vault_sigs_ok(const vault_sig_item *items, size_t n) {
+    if (!items || !n) return 0;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t parts = cores < 1 ? 1 : (size_t)cores;
+    if (parts > SIGS_THREADS_MAX) parts = SIGS_THREADS_MAX;
+    if (parts > n / SIGS_PER_THREAD_MIN) parts = n / SIGS_PER_THREAD_MIN ? n / SIGS_PER_THREAD_MIN : 1;
+    sigs_part part[SIGS_THREADS_MAX];
+    pthread_t tid[SIGS_THREADS_MAX];
+    bool started[SIGS_THREADS_MAX] = {false};
+    for (size_t t = 0; t < parts; t++) {
+        part[t] = (sigs_part){items, n * t / parts, n * (t + 1) / parts, 0};
+        /* part 0 is this thread's own; a thread that cannot start is checked here too */
+        if (t > 0) started[t] = pthread_create(&tid[t], NULL, sigs_check_part, &part[t]) == 0;
+    }
+    sigs_check_part(&part[0]);
+    for (size_t t = 1; t < parts; t++) {
+        if (started[t]) pthread_join(tid[t], NULL);
+        else sigs_check_part(&part[t]);
+    }
+    for (size_t t = 0; t < parts; t++)
+        if (part[t].first_bad < part[t].to) return part[t].first_bad; /* parts are in order: the first failure */
+    return n;
 }
 
 vault *vault_create_signing_as(const vault *from) {

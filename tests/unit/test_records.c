@@ -2283,6 +2283,15 @@ static void t_audit_tamper(void **state) {
     assert_false(sound);
     assert_int_equal(r.bad_seq, last);
     HAS(r.problem, "is not signed by");
+    /* an old entry's signature replaced and a later entry deleted: verify checks the signatures a batch at a time
+     * on every core, after the walk has gone past them, and still names the first problem in the trail's order */
+    r = tampered_copy("audit-badsig-gap.db",
+                      "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; "
+                      "UPDATE audit SET sig = randomblob(64) WHERE seq = 3; DELETE FROM audit WHERE seq = 8;",
+                      NULL, &sound);
+    assert_false(sound);
+    assert_int_equal(r.bad_seq, 3);
+    HAS(r.problem, "audit entry 3 is not signed by");
 
     /* checkpoints */
     int64_t seq = 0;

@@ -798,6 +798,41 @@ static void test_sig_memo(void **state) {
     vault_free(b);
 }
 
+/* Many signatures checked at once on every core (verify's batches): all good gives n; otherwise the index of the
+ * first that fails in the list's order, whichever core's part it is in; a wrong key or message fails as a bad
+ * signature does. */
+static void test_sigs_batch(void **state) {
+    (void)state;
+    vault *a = unlock_ok(ALICE, ALICE_PASS, &alice_keys), *b = unlock_ok(BOB, BOB_PASS, &bob_keys);
+    enum { N = 300 };
+    static unsigned char pk[2][VAULT_SIGN_PK_BYTES], msg[N][24], sig[N][VAULT_SIG_BYTES];
+    static vault_sig_item it[N];
+    assert_true(vault_signer_pk(a, pk[0]));
+    assert_true(vault_signer_pk(b, pk[1]));
+    for (int i = 0; i < N; i++) {
+        snprintf((char *)msg[i], sizeof msg[i], "entry %d", i);
+        assert_true(vault_sign(i % 3 ? a : b, msg[i], sizeof msg[i], sig[i]));
+        it[i] = (vault_sig_item){pk[i % 3 ? 0 : 1], msg[i], sig[i], sizeof msg[i]};
+    }
+    assert_int_equal(vault_sigs_ok(it, N), N);
+    assert_int_equal(vault_sigs_ok(it, 0), 0);
+    assert_int_equal(vault_sigs_ok(it, 1), 1);
+    sig[250][5] ^= 0x01; /* in the second half: another core's part */
+    assert_int_equal(vault_sigs_ok(it, N), 250);
+    sig[120][60] ^= 0x80;
+    assert_int_equal(vault_sigs_ok(it, N), 120);
+    assert_int_equal(vault_sigs_ok(it + 121, N - 121), 250 - 121);
+    sig[250][5] ^= 0x01;
+    sig[120][60] ^= 0x80;
+    it[299].pk = pk[it[299].pk == pk[0] ? 1 : 0]; /* another member's key */
+    assert_int_equal(vault_sigs_ok(it, N), 299);
+    it[299].pk = pk[it[299].pk == pk[0] ? 1 : 0];
+    it[0].len--; /* the message cut */
+    assert_int_equal(vault_sigs_ok(it, N), 0);
+    vault_free(a);
+    vault_free(b);
+}
+
 /* One session's note key seals many notes (the envelope sealed once): each opens with the clinical key alone, in the
  * one-key-per-note format, with its own nonce, bound to its row; the sealer is for its clinical key only. */
 static void test_note_sealer(void **state) {
@@ -935,6 +970,7 @@ int main(void) {
         cmocka_unit_test(test_seal_open_64k_binary),
         cmocka_unit_test(test_ciphertext_hides_plaintext),
         cmocka_unit_test(test_every_byte_flip_fails),
+        cmocka_unit_test(test_sigs_batch),
         cmocka_unit_test(test_moved_ciphertext_fails),
         cmocka_unit_test(test_open_buf_and_pseudonym_key),
         cmocka_unit_test(test_truncated_and_short_fail),
