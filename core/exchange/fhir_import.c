@@ -2204,7 +2204,10 @@ static bool defines_or_others(const char *type) {
         "StructureMap", "NamingSystem", "SearchParameter", "OperationDefinition", "CapabilityStatement",
         "TerminologyCapabilities", "ImplementationGuide", "Library", "Measure", "PlanDefinition", "ActivityDefinition",
         "GraphDefinition", "MessageDefinition", "CompartmentDefinition", "ObservationDefinition", "SpecimenDefinition",
-        NULL};
+        /* who and where care is given, not what is found of a person: a crisis line's type "自杀干预热线" (suicide
+         * intervention hotline) as a referrer refused a negative screen (thirty-first outside integrator) */
+        "Organization", "OrganizationAffiliation", "Practitioner", "PractitionerRole", "Location", "HealthcareService",
+        "Endpoint", NULL};
     for (int i = 0; type && kinds[i]; i++)
         if (!strcmp(type, kinds[i])) return true;
     return false;
@@ -2219,8 +2222,34 @@ static bool defines_or_others(const char *type) {
  * from one, are its screen's own (read by the reader, their displays quoting item 9 by design); the rest is read */
 typedef struct {
     bool skip_answers; /* a QuestionnaireResponse: its answers are read as answers */
-    bool skip_loinc;   /* a response, or an Observation derived from one: its LOINC codes are the screen's */
+    bool skip_loinc;   /* a response, or an Observation derived from one: the LOINC codes of triage's forms are the
+                        * screen's (another LOINC code is read like any Coding) */
 } coding_scan;
+
+/* Whether code is a LOINC code of one of triage's forms: a panel, a total, an item or an answer. Only these are a
+ * screen's own in a response or an Observation derived from one: LOINC 93267-3 "Suicidal thoughts" with a text saying
+ * so, derived from a negative PHQ-9, was passed over as the screen's and saved green (thirty-first outside integrator) */
+static bool forms_loinc(const engine *e, const char *code) {
+    if (!code) return false;
+    for (int fi = 0; fi < e->forms.n; fi++) {
+        const form *f = e->forms.v[fi];
+        if ((f->loinc && !strcmp(f->loinc, code)) || (f->total_loinc && !strcmp(f->total_loinc, code))) return true;
+        for (int i = 0; i < f->n_items; i++) {
+            if (f->items[i].loinc && !strcmp(f->items[i].loinc, code)) return true;
+            const scale *sc = form_item_scale(f, i);
+            for (int c = 0; sc && c < sc->n; c++) {
+                const char *a = form_answer_loinc(f, i, c), *b = form_answer_loinc_also(f, i, c);
+                if ((a && !strcmp(a, code)) || (b && !strcmp(b, code))) return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* A Coding that is a screen's own in how's reading: a LOINC code of triage's forms, where LOINC Codings are passed over */
+static bool screens_coding(const engine *e, const coding_scan *how, const char *system, const char *code) {
+    return how->skip_loinc && system && fhir_loinc_system(system) && forms_loinc(e, code);
+}
 
 /* Whether a suicide screen's words are in text (every form's fhir_foreign_words) */
 static bool words_in(const engine *e, const char *text, char *found, size_t size) {
@@ -2264,9 +2293,8 @@ static const char *coding_risk(const engine *e, json_t *v, const char *key_of_v,
     /* a Coding: a code or a system, and no reference (a Reference's display names a person or a place: "Centre for
      * Suicide Prevention" managing a Patient is no risk of theirs: thirtieth outside integrator) */
     bool coding = (code || system) && !json_object_get(v, "reference");
-    bool loinc = system && fhir_loinc_system(system);
     bool own = system && !strncmp(system, "urn:triage:", 11);
-    if (coding && !(how->skip_loinc && loinc)) {
+    if (coding && !screens_coding(e, how, system, code)) {
         if (code && fhir_listed_level(conditions, true, system, code) > LEVEL_GREEN) {
             text_for_display(code, 30, found, size);
             return "a code of [import] conditions";
@@ -2281,7 +2309,8 @@ static const char *coding_risk(const engine *e, json_t *v, const char *key_of_v,
         json_t *c;
         json_array_foreach(json_object_get(v, "coding"), k, c) {
             const char *cs = json_string_value(json_object_get(c, "system"));
-            screens = screens || (cs && ((how->skip_loinc && fhir_loinc_system(cs)) || !strncmp(cs, "urn:triage:", 11)));
+            screens = screens || screens_coding(e, how, cs, json_string_value(json_object_get(c, "code"))) ||
+                      (cs && !strncmp(cs, "urn:triage:", 11));
         }
         if (!screens && words_in(e, text, found, size)) return "words of a suicide screen or risk";
     }
@@ -2313,7 +2342,12 @@ static const char *risk_in_code(const engine *e, json_t *r, const res *all, int 
     /* a response: its Codings beyond its answers (an extension, a meta tag, an item's extension: thirtieth outside
      * integrator, SNOMED 6471006 in a response's extension was saved green) */
     if (!strcmp(type, "QuestionnaireResponse")) {
-        coding_scan how = {true, true};
+        /* a response of no form triage knows: its answers are read too (an ICD-10-CM suicide attempt as the answer
+         * to "reason for today's visit" was refused as a questionnaire triage does not score, with no SAFETY line:
+         * thirty-first outside integrator) */
+        const char *canon = json_string_value(json_object_get(r, "questionnaire"));
+        bool known = fhir_form_of(&e->forms, canon) || fhir_form_by_items(&e->forms, json_object_get(r, "item"), true);
+        coding_scan how = {known, true};
         return coding_risk(e, r, NULL, &how, conditions, 0, found, size);
     }
     char unused[200];

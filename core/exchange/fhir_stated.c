@@ -15,7 +15,10 @@
 static void system_key(const char *system, char *out, size_t size) {
     static const char *const oids[][2] = {{"2.16.840.1.113883.6.96", "http://snomed.info/sct"},
                                           {"2.16.840.1.113883.6.90", "http://hl7.org/fhir/sid/icd-10-cm"},
-                                          {"2.16.840.1.113883.6.3", "http://hl7.org/fhir/sid/icd-10"}};
+                                          {"2.16.840.1.113883.6.3", "http://hl7.org/fhir/sid/icd-10"},
+                                          /* ICD-9-CM diagnoses, and ICD-9-CM as a whole (thirty-first integrator) */
+                                          {"2.16.840.1.113883.6.103", "http://hl7.org/fhir/sid/icd-9-cm"},
+                                          {"2.16.840.1.113883.6.2", "http://hl7.org/fhir/sid/icd-9-cm"}};
     const char *s = system ? system : "";
     if (!strncasecmp(s, "urn:oid:", 8)) s += 8;
     /* a system written by its name, not its url (invalid FHIR, sent all the same: thirtieth outside integrator) */
@@ -23,7 +26,11 @@ static void system_key(const char *system, char *out, size_t size) {
                                            {"SNOMEDCT", "http://snomed.info/sct"},  {"SNOMED", "http://snomed.info/sct"},
                                            {"ICD-10-CM", "http://hl7.org/fhir/sid/icd-10-cm"},
                                            {"ICD10CM", "http://hl7.org/fhir/sid/icd-10-cm"},
-                                           {"ICD-10", "http://hl7.org/fhir/sid/icd-10"}, {"ICD10", "http://hl7.org/fhir/sid/icd-10"}};
+                                           {"ICD-10", "http://hl7.org/fhir/sid/icd-10"}, {"ICD10", "http://hl7.org/fhir/sid/icd-10"},
+                                           {"ICD-9-CM", "http://hl7.org/fhir/sid/icd-9-cm"},
+                                           {"ICD9CM", "http://hl7.org/fhir/sid/icd-9-cm"},
+                                           {"ICD-11", "http://id.who.int/icd/release/11/mms"},
+                                           {"ICD11", "http://id.who.int/icd/release/11/mms"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcasecmp(s, names[i][0])) s = names[i][1];
     for (size_t i = 0; i < sizeof oids / sizeof oids[0]; i++)
@@ -40,6 +47,14 @@ static void system_key(const char *system, char *out, size_t size) {
      * thirtieth outside integrator) is SNOMED CT */
     static const char snomed[] = "http://snomed.info/sct/";
     if (!strncmp(out, snomed, sizeof snomed - 1)) out[sizeof snomed - 2] = '\0';
+    /* HL7's sid URLs written with "www." (http://www.hl7.org/fhir/sid/icd-10-cm), and ICD-11 MMS named by a release
+     * (http://id.who.int/icd/release/11/2024-01/mms): the same systems (thirty-first outside integrator) */
+    static const char www[] = "http://www.hl7.org/fhir/sid/";
+    if (!strncmp(out, www, sizeof www - 1)) memmove(out + 7, out + 11, strlen(out + 11) + 1);
+    static const char icd11[] = "http://id.who.int/icd/release/11/";
+    size_t ol = strlen(out);
+    if (!strncmp(out, icd11, sizeof icd11 - 1) && ol >= 4 && !strcmp(out + ol - 4, "/mms"))
+        snprintf(out, size, "%smms", icd11);
 }
 
 /* A code as the lists name it: upper case, without dots and blanks (ICD-10's "r45.851" and "R45851" are R45.851) */

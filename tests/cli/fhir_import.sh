@@ -1576,4 +1576,31 @@ for f in doc_binary_pdf_abs doc_binary_pdf_rel doc_condition_path doc_html_binar
         sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$out$err"
 done
 
+# thirty-first outside integrator (files in fixtures/fhir/round31, each beside the same negative PHQ-9): saved green, or
+# refused without its SAFETY line, or a valid file refused
+R31="$(cd "$(dirname "$0")/../fixtures/fhir/round31" && pwd)"
+fresh r31
+for f in cond_local_display_selfpoison cond_text_cn_qingsheng_qingxiang cond_text_cn_tiaolou cond_text_cn_xunduanjian \
+    cond_text_cn_zijin cond_text_cn_ziwoshanghai cond_text_harm_to_self cond_text_intentional_drug_od \
+    cond_text_parasuicide cond_text_risk_to_self cond_text_self_directed_violence cond_text_selfpoison \
+    o_loinc_display_suicidal_derived o_loinc_text_suicidal_derived q_unknown_answer_icd; do
+    import "$R31/$f.json"
+    check "round 31 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+r31level() { # file expected-levels
+    fresh "r31$1"
+    import "$R31/$1.json"
+    check "round 31 $1: imported at $2" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = '$2 ' ]"
+}
+for f in ra_text_cn_qingsheng_qingxiang ra_text_cn_tiaolou ra_text_cn_xunduanjian ra_text_cn_zijin \
+    ra_text_cn_ziwoshanghai ra_text_harm_to_self ra_text_intentional_drug_od ra_text_parasuicide ra_text_risk_to_self \
+    ra_text_self_directed_violence ra_text_selfpoison ra_snomed_248062006 ra_icd11_MB23S; do
+    r31level $f red # a RiskAssessment's "high" of self-harm in other words or codes
+done
+for f in c_icd11_MB23R c_icd11_MB23S c_icd11_PB80 c_icd9_oid_E9502 c_cm_wwwhl7; do r31level $f red; done
+for f in c_icd11_versioned c_icd11_MB23E c_sct_248062006; do r31level $f orange; done
+r31level c_who_Y870 yellow
+for f in c_icd9_E959 c_icd9_V628 c_cm_T402X1A org_type_cn; do r31level $f green; done # near misses; a crisis line's type
+
 finish
