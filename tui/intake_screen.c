@@ -139,6 +139,8 @@ void intake_drop(app *a) {
     a->in.open_elsewhere = a->in.gone = false;
     secret_wipe(a->in.typed, sizeof a->in.typed);
     secret_wipe(a->in.held, sizeof a->in.held);
+    secret_wipe(a->in.same_phone, sizeof a->in.same_phone);
+    secret_wipe(a->in.phone_looked_up, sizeof a->in.phone_looked_up);
 }
 
 screen_id intake_screen_now(const app *a) {
@@ -517,6 +519,42 @@ static void note_queue_level(app *a) {
         a->in.queue_level = (int)it.level;
 }
 
+/* A new client's phone on record for others: who, under the header, for as long as the number stands. */
+static int draw_same_phone(const app *a, int y, int x, int width) {
+    if (!a->in.same_phone[0]) return 0;
+    return draw_wrapped(y, x, width, 3, a->in.same_phone, theme(C_ERROR) | A_BOLD);
+}
+
+/* Looks the new client's phone up among the clients on record, once per number typed: a returning client registered
+ * again (another spelling of the name) had their history and open RED item under the other record, and nothing said
+ * so (issue 14). A returning client's own intake has nothing to look up. */
+static void phone_check(app *a) {
+    const char *phone = a->in.w->client_id[0] || a->in.w->caller_id[0] ? "" : wizard_text(a->in.w, "intake", "phone");
+    if (!strcmp(phone, a->in.phone_looked_up)) return;
+    snprintf(a->in.phone_looked_up, sizeof a->in.phone_looked_up, "%s", phone);
+    secret_wipe(a->in.same_phone, sizeof a->in.same_phone);
+    client_plain *c = NULL;
+    int n = 0;
+    error err = {0};
+    if (*phone && client_phone_holders(a->s, phone, &c, &n, &err) && n > 0) {
+        size_t used = (size_t)snprintf(a->in.same_phone, sizeof a->in.same_phone, "%s", tr("same_phone"));
+        for (int i = 0; i < n && i < 3 && used < sizeof a->in.same_phone; i++) {
+            char level[96] = "";
+            if (c[i].open_level >= 0)
+                snprintf(level, sizeof level, "%s%s%s", tr("same_phone_open"), level_tr((risk_level)c[i].open_level),
+                         tr("same_phone_close"));
+            used += (size_t)snprintf(a->in.same_phone + used, sizeof a->in.same_phone - used, "%s%s%s",
+                                     i ? tr("p_comma") : "", c[i].name ? c[i].name : "", level);
+        }
+        if (n > 3 && used < sizeof a->in.same_phone)
+            used += (size_t)snprintf(a->in.same_phone + used, sizeof a->in.same_phone - used, " +%d", n - 3);
+        if (used < sizeof a->in.same_phone)
+            snprintf(a->in.same_phone + used, sizeof a->in.same_phone - used, "%s%s", tr("p_stop"),
+                     keyed("same_phone_ask"));
+    }
+    client_list_free(c, n);
+}
+
 static int draw_whose(app *a, int y, int x, int width) {
     char who[256], line[400];
     intake_whose(a, who, sizeof who);
@@ -525,6 +563,7 @@ static int draw_whose(app *a, int y, int x, int width) {
              a->in.w->pos + 1, tr("of"), a->in.w->n_forms);
     draw_text(y, x, width, line, A_BOLD | A_UNDERLINE);
     int n = 1 + draw_two_desks(a, y + 1, x, width);
+    n += draw_same_phone(a, y + n, x, width);
     return n + draw_in_queue(a, y + n, x, width);
 }
 
@@ -1333,6 +1372,7 @@ static void after_change(app *a) {
     }
     settle(a);
     consent_check(a);
+    phone_check(a);
 }
 
 /* Esc: back one question, past what is known already; before the first question asked, home. */

@@ -418,6 +418,10 @@ typedef struct {
      * worker who goes back to correct the other one finds it there again (it was lost: twentieth tryout) */
     char held[WIZARD_TEXT_MAX];
     int held_pos, held_item;
+    /* a new client's phone that is on record for other clients: who they are (said under the header for as long as
+     * the number stands), and the number they were looked up for (looked up again only when it changes) */
+    char same_phone[400];
+    char phone_looked_up[WIZARD_TEXT_MAX];
     int64_t saved_at;           /* when this desk last saved the open intake's draft (the heartbeat counts from it) */
     bool save_failed;           /* the message on screen is a failed save's (a later save clears it, nothing else) */
     uint64_t saved_digest;      /* wizard_answers_digest at this desk's last save or read of the draft */

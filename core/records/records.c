@@ -506,6 +506,24 @@ bool client_find(session *s, const char *typed, client_plain **out, int *n, erro
     return true;
 }
 
+bool client_phone_holders(session *s, const char *phone, client_plain **out, int *n, error *err) {
+    *out = NULL;
+    *n = 0;
+    char digits[PHONE_MAX_BYTES + 1];
+    normalise_phone(phone ? phone : "", digits, sizeof digits);
+    bool short_number = strlen(digits) < 7;
+    secret_wipe(digits, sizeof digits);
+    if (short_number) return true;
+    if (!client_find(s, phone, out, n, err)) return false;
+    int kept = 0;
+    for (int i = 0; i < *n; i++) {
+        if ((*out)[i].phone && client_phones_same((*out)[i].phone, phone)) (*out)[kept++] = (*out)[i];
+        else client_plain_free(&(*out)[i]);
+    }
+    *n = kept;
+    return true;
+}
+
 bool client_open(session *s, const char *id, client_plain *out, error *err) {
     memset(out, 0, sizeof *out);
     if (!session_allowed(s, ACT_CLIENT_OPEN, err)) return false;

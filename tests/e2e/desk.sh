@@ -76,6 +76,32 @@ step "F3 leaves the intake" "Front desk"
 keys x
 step "x asks to discard" "Discard the unfinished"
 keys y
+
+# ---- a new client given a returning client's phone (issue 14): a returning client registered again under another
+# spelling had their history and open RED item under the other record, and nothing said so. Now the header says who
+# holds the number, with their queue level, for as long as the number stands
+sed 's/^{/{"client":{"name":"Wang Fang","phone":"139 1234 5678"},/' assets/examples/red.json |
+    cli "$R\n" --user desk intake new - >/dev/null
+step "back at the front desk" "Front desk"
+paced "$S" n Enter 1
+step "a new client's intake" "What name would you like us to call you"
+keys "Fang Wang" Enter
+step "the name in" "Question 2 of"
+paced "$S" $(($(date -u +%Y) - 1990)) Enter 1 9 9 0 - 0 5 - 1 2 Enter 1
+step "at the phone field" "What phone number can we reach you on"
+lacks "...nothing said of the phone before it is typed" "What phone number" "on record for"
+keys 13912345678
+paced "$S" Enter
+step "Wang Fang's number typed for a new client: said, with her queue level" \
+    "This phone is on record for Wang Fang (in the queue at RED)"
+step "...and what to do" "find them by this"
+paced "$S" 1
+step "...still said on the next question" "on record for Wang Fang"
+keys F3
+step "F3 leaves the intake" "Front desk"
+keys x
+step "x asks to discard" "Discard the unfinished"
+keys y
 keys q y
 step "quit" "EXITED 0"
 tmux kill-session -t "$S"
