@@ -135,6 +135,25 @@ static char *opt(loader *ld, const char *section, const char *key) {
     return v && *v ? xstrdup(v) : NULL;
 }
 
+/* fhir_foreign_words, with the lists of fhir_foreign_words.2, .3... after it in file order, as one list (one INI line
+ * holds at most 1023 bytes, and the words outgrew one); NULL when there are none. */
+static char *foreign_words(loader *ld) {
+    const char *first = get(ld, "form", "fhir_foreign_words");
+    char *all = first && *first ? xstrdup(first) : NULL;
+    strlist keys = ini_keys(&ld->ini, "form");
+    for (int i = 0; i < keys.n; i++) {
+        if (strncmp(keys.v[i], "fhir_foreign_words.", 19) != 0) continue;
+        const char *more = get(ld, "form", keys.v[i]);
+        if (!more || !*more) continue;
+        size_t had = all ? strlen(all) : 0, add = strlen(more);
+        all = xrealloc(all, had + add + 4);
+        if (had) memcpy(all + had, " | ", 3), had += 3;
+        memcpy(all + had, more, add + 1);
+    }
+    strlist_free(&keys);
+    return all;
+}
+
 /* Reads KEY.en and KEY.zh; a missing language is an error naming it. */
 static void texts(loader *ld, const char *section, const char *key, char *out[LANG_COUNT]) {
     for (int l = 0; l < LANG_COUNT; l++) {
@@ -191,7 +210,7 @@ static void unknown_keys(loader *ld, const char *section, const char *const *all
 
 static const char *const form_keys[] = {"id", "version", "kind", "title.en", "title.zh", "instructions.en",
     "instructions.zh", "source", "source.zh", "translation.zh", "licence", "loinc", "total_loinc", "loinc_display", "total_loinc_display", "items", "total",
-    "bands", "missing_items", "missing_source", "fhir_aliases", "fhir_total_links", "fhir_foreign_words", NULL};
+    "bands", "missing_items", "missing_source", "fhir_aliases", "fhir_total_links", "fhir_foreign_words", "fhir_foreign_words.*", NULL};
 static const char *const scale_keys[] = {"values", "codes", "refusable", "label.*", "loinc", NULL};
 static const char *const item_keys[] = {"type", "text.en", "text.zh", "label.en", "label.zh", "scale", "score", "required", "show_if",
     "safety", "safety_min", "safety_codes", "flag", "loinc", "loinc_display", "answer_loinc", "answer_loinc_also", "answer_display.*", "fhir_links", "min",
@@ -702,7 +721,7 @@ static form *form_load_from(const char *path, const char *buf, size_t len, diag 
         err(&ld, "form", "total_loinc_display", "names no code: the form has no `total_loinc`");
     f->fhir_aliases = opt(&ld, "form", "fhir_aliases");
     f->fhir_total_links = opt(&ld, "form", "fhir_total_links");
-    f->fhir_foreign_words = opt(&ld, "form", "fhir_foreign_words");
+    f->fhir_foreign_words = foreign_words(&ld);
     const char *total = get(&ld, "form", "total");
     if (f->kind == FORM_SCORED) {
         if (!total) err(&ld, "form", "total", "missing (sum or none)");

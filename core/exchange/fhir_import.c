@@ -2286,6 +2286,16 @@ static const char *coding_risk(const engine *e, json_t *v, const char *key_of_v,
         return NULL;
     }
     if (!json_is_object(v)) return NULL;
+    /* a CodeableConcept one of whose Codings is a LOINC code of triage's forms is that item or answer: its other
+     * Codings and its text say the same (an EHR's flowsheet Coding, or SNOMED 6471006, beside 44260-8 on a negative
+     * item 9 refused a US Core file as a risk not known: thirty-second outside integrator) */
+    json_t *codings = json_object_get(v, "coding");
+    for (size_t i = 0; how->skip_loinc && i < json_array_size(codings); i++) {
+        json_t *c = json_array_get(codings, i);
+        if (screens_coding(e, how, json_string_value(json_object_get(c, "system")),
+                           json_string_value(json_object_get(c, "code"))))
+            return NULL;
+    }
     const char *code = json_string_value(json_object_get(v, "code"));
     const char *system = json_string_value(json_object_get(v, "system"));
     const char *display = json_string_value(json_object_get(v, "display"));
@@ -2464,7 +2474,8 @@ static void unread_safety_mentions(const engine *e, const res *all, int n, probl
         }
         /* a RiskAssessment's prediction triage cannot read is a risk not known (one stated red is red whatever else) */
         char stated_why[200];
-        int up = said || !json_is_object(r) ? -1 : fhir_unread_prediction(e, r);
+        bool outcome_unknown = false;
+        int up = said || !json_is_object(r) ? -1 : fhir_unread_prediction(e, r, &outcome_unknown);
         if (up != -1 && fhir_stated_level(e, r, stated_why, sizeof stated_why) < LEVEL_RED) {
             char which[40];
             if (up == FHIR_NO_PREDICTION) snprintf(which, sizeof which, "no prediction");
@@ -2473,7 +2484,19 @@ static void unread_safety_mentions(const engine *e, const res *all, int n, probl
             text_for_display(json_string_value(json_object_get(r, "id")) ?: "(no id)", 40, id, sizeof id);
             text_for_display(type, 40, shown, sizeof shown);
             if (all[j].entry >= 0) snprintf(in, sizeof in, "entry[%d] ", all[j].entry);
-            if (p)
+            if (p && outcome_unknown) {
+                json_t *outcome = json_object_get(json_array_get(json_object_get(r, "prediction"), (size_t)up), "outcome");
+                const char *said_as = json_string_value(json_object_get(outcome, "text"));
+                json_t *first = json_array_get(json_object_get(outcome, "coding"), 0);
+                if (!said_as) said_as = json_string_value(json_object_get(first, "display"));
+                if (!said_as) said_as = json_string_value(json_object_get(first, "code"));
+                char out_shown[80];
+                text_for_display(said_as ? said_as : "", 60, out_shown, sizeof out_shown);
+                problem(p, "%s%s %s: %s states a risk of `%s`, which triage cannot tell from a risk of suicide or "
+                           "self-harm (no code of [import] conditions, no word of a suicide screen, no word of [import] "
+                           "other_outcomes): nothing was imported (a person reads it; a risk of another thing is named "
+                           "in other_outcomes)", in, shown, id, which, out_shown);
+            } else if (p)
                 problem(p, "%s%s %s: %s states a risk triage cannot read (a qualitativeRisk that is a code of [import] "
                            "risk_assessment is needed, not a probability or words only): nothing was imported (send its "
                            "qualitativeRisk as one of those codes)", in, shown, id, which);

@@ -51,6 +51,14 @@ static void system_key(const char *system, char *out, size_t size) {
      * (http://id.who.int/icd/release/11/2024-01/mms): the same systems (thirty-first outside integrator) */
     static const char www[] = "http://www.hl7.org/fhir/sid/";
     if (!strncmp(out, www, sizeof www - 1)) memmove(out + 7, out + 11, strlen(out + 11) + 1);
+    /* national editions of ICD-10 that keep WHO's chapter XX (X60-X84) and Z91.5 as they are: German ICD-10-GM (BfArM,
+     * formerly DIMDI), ICD-10-CA (thirty-second outside integrator: X84.9 under them was saved green) */
+    static const char *const editions[] = {"http://fhir.de/codesystem/bfarm/icd-10-gm",
+                                           "http://fhir.de/codesystem/dimdi/icd-10-gm",
+                                           "http://fhir.infoway-inforoute.ca/codesystem/icd10ca",
+                                           "http://hl7.org/fhir/sid/icd-10-ca", NULL};
+    for (int i = 0; editions[i]; i++)
+        if (!strcmp(out, editions[i])) snprintf(out, size, "http://hl7.org/fhir/sid/icd-10");
     static const char icd11[] = "http://id.who.int/icd/release/11/";
     size_t ol = strlen(out);
     if (!strncmp(out, icd11, sizeof icd11 - 1) && ol >= 4 && !strcmp(out + ol - 4, "/mms"))
@@ -232,7 +240,22 @@ static bool prediction_of_suicide(const engine *e, json_t *pred) {
     return concept_said(outcome) ? concept_of_suicide(e, outcome) : true;
 }
 
-int fhir_unread_prediction(const engine *e, json_t *r) {
+/* Whether a prediction's outcome is another thing by [import] other_outcomes: its text or a Coding's display */
+static bool prediction_of_other(const engine *e, json_t *pred) {
+    const char *words = ini_get(&e->cfg.ini, "import", "other_outcomes");
+    json_t *outcome = json_object_get(pred, "outcome");
+    char found[64];
+    if (!words || fhir_words_match(json_string_value(json_object_get(outcome, "text")), words, found, sizeof found))
+        return true; /* no list: every outcome that is no suicide is another thing, as before the list */
+    size_t k;
+    json_t *c;
+    json_array_foreach(json_object_get(outcome, "coding"), k, c)
+        if (fhir_words_match(json_string_value(json_object_get(c, "display")), words, found, sizeof found)) return true;
+    return false;
+}
+
+int fhir_unread_prediction(const engine *e, json_t *r, bool *outcome_unknown) {
+    if (outcome_unknown) *outcome_unknown = false;
     const char *type = json_string_value(json_object_get(r, "resourceType"));
     if (!type || strcmp(type, "RiskAssessment") != 0) return -1;
     const char *status = json_string_value(json_object_get(r, "status"));
@@ -243,11 +266,21 @@ int fhir_unread_prediction(const engine *e, json_t *r) {
     /* none at all: an assessment whose result is not given (a code, a mitigation in words): not known */
     if (json_array_size(json_object_get(r, "prediction")) == 0) return FHIR_NO_PREDICTION;
     json_array_foreach(json_object_get(r, "prediction"), k, x) {
-        if (!prediction_of_suicide(e, x)) continue; /* a risk of another thing: not triage's to read */
-        bool read = false;
-        json_array_foreach(json_object_get(json_object_get(x, "qualitativeRisk"), "coding"), c, coding)
-            read = read || coding_level(list, coding) >= 0;
-        if (!read) return (int)k;
+        bool suicide = prediction_of_suicide(e, x);
+        if (!suicide && prediction_of_other(e, x)) continue; /* a risk of another thing: not triage's to read */
+        int most = -1;
+        json_array_foreach(json_object_get(json_object_get(x, "qualitativeRisk"), "coding"), c, coding) {
+            int l = coding_level(list, coding);
+            if (l > most) most = l;
+        }
+        if (most < 0) { /* not read: a risk not known, of suicide or of something triage cannot tell from it */
+            if (outcome_unknown) *outcome_unknown = !suicide;
+            return (int)k;
+        }
+        if (!suicide && most > (int)LEVEL_GREEN) { /* a risk of something triage cannot tell from suicide */
+            if (outcome_unknown) *outcome_unknown = true;
+            return (int)k;
+        }
     }
     return -1;
 }

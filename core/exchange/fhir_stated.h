@@ -23,9 +23,12 @@ bool fhir_condition_ended(json_t *r);
  * read (no Coding of triage's levels or of [import] risk_assessment: a probability only, words only, a code of another
  * list), or -1 when it reads them all (or r is no RiskAssessment). Such a prediction is a risk not known: the import
  * refuses the file (twenty-ninth outside integrator: "High" in words, or 0.9 of suicide, were passed over: green). */
-int fhir_unread_prediction(const engine *e, json_t *r);
+int fhir_unread_prediction(const engine *e, json_t *r, bool *outcome_unknown);
 /* fhir_unread_prediction's answer for a RiskAssessment with no prediction at all (its result not given). Predictions of
- * another thing (an outcome that is no suicide or self-harm: a fall, a heart attack) are passed over by both. */
+ * another thing (an outcome [import] other_outcomes names: a fall, a heart attack) are passed over by both. A
+ * prediction whose outcome is neither that nor suicide or self-harm ("Plan to take her own life" in words no list
+ * holds) and that states a risk above negligible, or none triage reads, is returned too, with *outcome_unknown set
+ * (may be NULL): triage cannot tell it from a risk of suicide (thirty-second outside integrator: saved green). */
 #define FHIR_NO_PREDICTION (-2)
 /* The level resource r states of its subject (a RiskAssessment not entered-in-error or cancelled; a Condition not
  * ended or refuted), and what says it into because; LEVEL_GREEN when none */

@@ -10,9 +10,10 @@
 /* text as it is matched (see the header), into a new string */
 static char *normalised(const char *t) {
     size_t n = strlen(t);
-    char *out = xcalloc(n + 1, 1), *o = out;
+    char *out = xcalloc(2 * n + 1, 1), *o = out; /* a camelCase edge adds a blank after at least two characters */
     const unsigned char *u = (const unsigned char *)t;
     bool space = true; /* at the start: a blank is dropped */
+    bool lower_before = false; /* the last character an ASCII lower-case letter */
     while (*u) {
         unsigned c0 = u[0], c1 = c0 ? u[1] : 0, c2 = c1 ? u[2] : 0;
         char ascii = 0;
@@ -43,11 +44,21 @@ static char *normalised(const char *t) {
             continue;
         }
         if (blank) {
-            if (!space) *o++ = ' ';
-            space = true;
+            /* between two CJK characters (a lead byte of U+3000..U+9FFF on both sides) a blank is no word's edge */
+            const unsigned char *next = u + skip;
+            while (*next == ' ' || *next == '\t') next++;
+            bool cjk_gap = o > out && o - out >= 3 && (unsigned char)o[-3] >= 0xE3 && (unsigned char)o[-3] <= 0xE9 &&
+                           *next >= 0xE3 && *next <= 0xE9;
+            if (!space && !cjk_gap) *o++ = ' ';
+            space = !cjk_gap || space;
+            lower_before = false;
             u += skip;
             continue;
         }
+        /* camelCase: a capital after a lower-case letter begins a word */
+        bool capital = c0 >= 'A' && c0 <= 'Z';
+        if (capital && lower_before) *o++ = ' ';
+        lower_before = c0 >= 'a' && c0 <= 'z';
         space = false;
         if (ascii) {
             *o++ = ascii;
@@ -74,16 +85,37 @@ static bool holds(const char *text, const char *word, bool prefix) {
     return false;
 }
 
+/* Blanks out of t every occurrence of the phrases words lists with a leading "-" (see the header). */
+static void mask_not_words(char *t, const char *words) {
+    for (const char *w = words; *w;) {
+        while (*w == ' ' || *w == '|') w++;
+        const char *end = strchr(w, '|');
+        size_t n = end ? (size_t)(end - w) : strlen(w);
+        while (n && w[n - 1] == ' ') n--;
+        if (n > 1 && w[0] == '-') {
+            char *listed = xcalloc(n, 1);
+            memcpy(listed, w + 1, n - 1);
+            char *phrase = normalised(listed);
+            size_t pl = strlen(phrase);
+            for (char *at = pl ? strstr(t, phrase) : NULL; at; at = strstr(at + pl, phrase)) memset(at, ' ', pl);
+            free(phrase);
+            free(listed);
+        }
+        w += end ? (size_t)(end - w) : strlen(w);
+    }
+}
+
 bool fhir_words_match(const char *text, const char *words, char *found, size_t size) {
     if (!text || !words || !*text) return false;
     char *t = normalised(text);
+    mask_not_words(t, words);
     bool hit = false;
     for (const char *w = words; *w && !hit;) {
         while (*w == ' ' || *w == '|') w++;
         const char *end = strchr(w, '|');
         size_t n = end ? (size_t)(end - w) : strlen(w);
         while (n && w[n - 1] == ' ') n--;
-        if (n) {
+        if (n && w[0] != '-') {
             char *listed = xcalloc(n + 1, 1);
             memcpy(listed, w, n);
             listed[n] = '\0';

@@ -9,6 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Also: a lower-case letter followed by a capital begins a new word ("hasSuicidalThoughts", a linkId, is "has
+ * suicidal thoughts": thirty-second outside integrator), and a blank between two CJK characters is dropped (Chinese
+ * is written without spaces: "自 杀" is 自杀). Chinese has no word edges, so a listed phrase is found inside others;
+ * an entry that begins with "-" is a phrase that is not one (独自伤心, crying alone, holds 自伤; 各自尽责 holds 自尽): its
+ * every occurrence is blanked out of the text before the words are looked for. */
 /* Whether text holds one of words ("|"-separated, blanks around each ignored); the word found (as listed) into
  * found. NULL text or words: false. */
 bool fhir_words_match(const char *text, const char *words, char *found, size_t size);

@@ -1603,4 +1603,55 @@ for f in c_icd11_versioned c_icd11_MB23E c_sct_248062006; do r31level $f orange;
 r31level c_who_Y870 yellow
 for f in c_icd9_E959 c_icd9_V628 c_cm_T402X1A org_type_cn; do r31level $f green; done # near misses; a crisis line's type
 
+# thirty-second outside integrator (files in fixtures/fhir/round32, each beside the same negative PHQ-9, or the US Core
+# bundle): a stated risk of suicide in words no list held saved green, or a screen refused without its SAFETY line, or
+# a valid file refused
+R32="$(cd "$(dirname "$0")/../fixtures/fhir/round32" && pwd)"
+fresh r32
+for f in appt_reason_text_killherself cond_cn_buxianghuo cond_cn_fudu cond_cn_fuyaoguoliang cond_cn_gemai \
+    cond_cn_huobuxiaqu cond_cn_liaojieshengming cond_cn_qingsheng cond_cn_qingsheng_t cond_cn_shangdiao \
+    cond_cn_shangziji_t cond_cn_shaotan cond_cn_shaotan_t cond_cn_space cond_cn_tunyao cond_cn_xiangbukai_tiaohe \
+    cond_cn_yanshi cond_cn_zhiqiang cond_cn_zi_yi cond_cn_zi_yi_t cond_cn_zihai cond_cn_ziwoliaoduan \
+    cond_cn_ziwoliaoduan_t cond_en_cutting_herself cond_en_death_wish cond_en_hang_himself cond_en_harm_themselves \
+    cond_en_hurt_herself cond_en_kill_herself cond_en_killed_himself cond_en_life_not_worth cond_en_od_intent \
+    cond_en_self_destructive cond_en_self_immolation cond_en_take_her_own_life cond_en_wants_to_die \
+    cond_en_wishing_dead fq_camel_hasSuicidal fq_camel_thoughtsOfSelfHarm fq_camel_wantsToDie fq_cn_huozhe_meiyisi \
+    fq_cn_jieshu_shengming fq_cn_qingsheng_alone fq_cn_siliao_suanle fq_ghq_life_not_worth fq_ghq_make_away \
+    fq_ghq_wishing_dead fq_no_reason_to_live fq_sleep_not_wake fq_taking_your_life fq_tw_qingsheng ra_en_SI \
+    ra_en_hanging ra_en_jump ra_en_selfneglect; do
+    import "$R32/$f.json"
+    check "round 32 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+import "$R32/ra_en_jump.json"
+check "a high risk of an outcome triage cannot tell from suicide: said so, naming it" \
+    has_err "states a risk of \`Jumping from height\`, which triage cannot tell from a risk of suicide"
+r32level() { # file expected-levels
+    fresh "r32$1"
+    import "$R32/$1.json"
+    check "round 32 $1: imported at $2" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = '$2 ' ]"
+}
+for f in code_gm_R458_cm code_gm_X849 code_icd10_ca ra_cn_buxianghuo ra_cn_fudu ra_cn_fuyaoguoliang ra_cn_gemai \
+    ra_cn_huobuxiaqu ra_cn_liaojieshengming ra_cn_qingsheng ra_cn_qingsheng_fengxian ra_cn_qingsheng_fengxian_t \
+    ra_cn_qingsheng_t ra_cn_shangdiao ra_cn_shangziji_t ra_cn_shaotan ra_cn_shaotan_t ra_cn_space ra_cn_tunyao \
+    ra_cn_xiangbukai_tiaohe ra_cn_yanshi ra_cn_zhiqiang ra_cn_zi_yi ra_cn_zi_yi_t ra_cn_zihai ra_cn_ziwoliaoduan \
+    ra_cn_ziwoliaoduan_t ra_en_cutting_herself ra_en_death_wish ra_en_hang_himself ra_en_harm_themselves \
+    ra_en_harming_herself ra_en_hurt_herself ra_en_kill_herself ra_en_killed_himself ra_en_life_not_worth \
+    ra_en_od_intent ra_en_self_destructive ra_en_self_immolation ra_en_take_her_own_life ra_en_taking_own_life \
+    ra_en_wants_to_die ra_en_wishing_dead; do
+    r32level $f red # a stated risk in other words; ICD-10-GM and ICD-10-CA's chapter XX
+done
+for f in uscore_item9obs_epic_flowsheet_coding uscore_item9obs_snomed_6471006_negative; do
+    r32level $f yellow # the item 9 Observation's other Codings are item 9's: the response gives its answer
+done
+fresh r32held
+for f in condtext_cn_duzijinli_anxiety condtext_cn_duzishangxin condtext_cn_duzishangxin_t condtext_cn_gezijinli \
+    condtext_cn_henxiang_mother condtext_cn_zijin_li condtext_en_no_danger goal_cn_gezijinli goal_cn_gezijinli_t \
+    goal_cn_tiaoloujia goal_cn_zishang_ziai goal_en_no_danger goaldisp_cn_gezijinli goaldisp_cn_gezijinli_t \
+    goaldisp_cn_tiaoloujia goaldisp_cn_zishang_ziai goaldisp_en_no_danger obstext_cn_duzishangxin; do
+    import "$R32/$f.json"
+    check "round 32 $f: words that hold a listed phrase and are not it, or a negative finding: imported" \
+        sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$out$err"
+done
+
 finish
