@@ -62,9 +62,8 @@ static const struct {
     {"same_phone", "This phone is on record for ", "此电话号码已登记于："},
     {"same_phone_open", " (in the queue at ", "（队列中，等级为"},
     {"same_phone_close", ")", "）"},
-    {"same_phone_ask", "Ask whether they have come before: if so, {leave} and find them by this phone, so that their "
-                       "history and queue stay in one record.",
-     "请询问来访者以前是否来过：如果来过，按 {leave}，再按此电话号码查找其记录，使其历史与队列保留在同一份记录中。"},
+    {"same_phone_ask", "Ask whether they have come before: if so, {leave} and find them by this phone.",
+     "请询问来访者以前是否来过：如果来过，按 {leave}，再按此电话号码查找其记录。"},
     {"in_queue_kept", "This intake's answers are scored on their own; the queue keeps the higher level.",
      "本次接案的回答单独计分；队列保留较高的等级。"},
     {"unfinished_already", "has an unfinished intake already, saved", "已有一份未完成的登记，保存于"},

@@ -151,6 +151,7 @@ screen_id intake_screen_now(const app *a) {
 static void mark_known(app *a);
 
 static reaction resume_body(app *a, const char *id, char *body, const unsigned char tag[DRAFT_TAG_BYTES]);
+static void phone_check(app *a);
 static void field_shows_answer(app *a);
 
 reaction intake_resume(app *a) {
@@ -272,6 +273,8 @@ static reaction resume_body(app *a, const char *id, char *body, const unsigned c
     if (forget_if_empty(a)) return switch_to(SCR_HOME); /* an empty draft (left by an older version): not opened */
     a->in.matches_stale = true;
     note_queue_level(a);
+    phone_check(a); /* a new client's number on record for others: said again (it was lost with the resume: forty-fourth
+                     * receptionist, and the next shift would have saved the second record) */
     char who[256], where[160];
     intake_whose(a, who, sizeof who);
     intake_where(a, where, sizeof where);

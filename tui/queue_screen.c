@@ -983,11 +983,10 @@ static reaction queue_handle(app *a, const event *ev, ui_action act) {
         reaction r = request(a, act);
         /* a step key refused at once (a role that may not, an item past that step) asked nothing: it may be the first
          * letter of a word ("ca", "ta", "Tad" then Enter acknowledged and declined: thirty-seventh receptionist), so
-         * what follows is held as typing */
-        if (step_key(q, act) && q->prompt == QP_NONE && ev->kind == EV_CHAR) {
+         * what follows at a typist's pace is held as typing (and makes it a word); a step key after a pause acts: a
+         * refused t held a deliberate a on a RED client for a minute, said as typing (forty-fourth receptionist) */
+        if (step_key(q, act) && q->prompt == QP_NONE && ev->kind == EV_CHAR)
             q->typing_until = input_key_ms() + 3 * (int64_t)a->e->cfg.queue_settle_ms;
-            q->word_until = input_key_ms() + QUEUE_WORD_MS;
-        }
         return r;
     }
     }

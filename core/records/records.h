@@ -55,7 +55,8 @@ bool client_create(session *s, const char *name, const char *phone, const char *
  * whose name has each word typed as a word or the start of one, one of them whole ("Li Mei": Li Meiling). Candidates come from
  * the blind index and are opened and filtered in memory. Audited (no query text is recorded). */
 bool client_find(session *s, const char *query, client_plain **out, int *n, error *err);
-/* The clients on record whose phone is this one (as client_phones_same compares them), at risk first: a new
+/* The clients on record whose phone is this one as the search by phone finds them (a number of 7 or more digits that
+ * ends the other, the country code and trunk 0 aside), at risk first: a new
  * client given a returning client's number is said at the desk while the intake goes on, so that the worker asks
  * whether they came before (their history and open queue item are under the other record: issue 14). None for a
  * number too short to be one person's. A search by phone (audited as one). */

@@ -1422,6 +1422,21 @@ new_clients red 13700003335 "Cara Words" "Tad Words"
     printf 'key e\ntype ta\nkey enter\nkey esc\nkey esc\nkey e\ntype Tad\nkey enter\ntype Smith\nkey enter\nkey esc\nkey esc\nkey f4\n'
 } >"$tmp/refusedwords.script"
 took_no_step "the queues: 'ca', 'xa', 'ta' then Enter, and 'Tad' Enter 'Smith' Enter, take no step" "$tmp/refusedwords.script"
+# forty-fourth receptionist: after a refused t, a deliberate a five seconds later was held as typing for a minute, and
+# said "Typing here does nothing": the acknowledgement of a RED client waited for an Enter or an arrow nobody asked for
+{
+    login
+    printf 'key e
+key t
+pause 5
+key a
+dump %s/step_after_refused
+key esc
+key f4
+' "$D"
+} >"$tmp/afterrefused.script"
+tui "$tmp/afterrefused.script" 100 30
+expect "a refused t, then a after a pause: the acknowledgement is asked" "$D/step_after_refused" "Acknowledge .*Enter: yes"
 {
     login
     printf 'key e\nkey a\ntick\ntick\ntick\ndump %s/step_ticked\nkey enter\ndump %s/step_after_ticks\nkey f4\n' "$D" "$D"
