@@ -72,7 +72,7 @@ static const char *const security_keys[] = {"kdf_cost", "lock_after", "blind_ind
 static const char *const reports_keys[] = {"k_floor", "retention_sessions", "retention_days", "lapse_days", "age_bands",
                                            "concern_groups", "export_k", NULL};
 static const char *const retention_keys[] = {"draft_days", "closed_years", NULL};
-static const char *const import_keys[] = {"risk_assessment", "conditions", "other_outcomes", NULL};
+static const char *const import_keys[] = {"risk_assessment", "conditions", "other_outcomes", "intent_words", NULL};
 
 /* [import] risk_assessment and conditions: CODE:LEVEL tokens (conditions: SYSTEM|CODE:LEVEL), each level a level */
 static void check_stated_levels(config *c, const char *key, bool with_system, diag *d) {

@@ -2246,6 +2246,16 @@ static bool forms_loinc(const engine *e, const char *code) {
     return false;
 }
 
+/* Whether code is the LOINC code of a safety item of triage's forms (PHQ-9 item 9, 44260-8) */
+static bool forms_safety_loinc(const engine *e, const char *code) {
+    for (int fi = 0; code && fi < e->forms.n; fi++)
+        for (int i = 0; i < e->forms.v[fi]->n_items; i++)
+            if (e->forms.v[fi]->items[i].safety && e->forms.v[fi]->items[i].loinc &&
+                !strcmp(e->forms.v[fi]->items[i].loinc, code))
+                return true;
+    return false;
+}
+
 /* A Coding that is a screen's own in how's reading: a LOINC code of triage's forms, where LOINC Codings are passed over */
 static bool screens_coding(const engine *e, const coding_scan *how, const char *system, const char *code) {
     return how->skip_loinc && system && fhir_loinc_system(system) && forms_loinc(e, code);
@@ -2290,12 +2300,27 @@ static const char *coding_risk(const engine *e, json_t *v, const char *key_of_v,
      * Codings and its text say the same (an EHR's flowsheet Coding, or SNOMED 6471006, beside 44260-8 on a negative
      * item 9 refused a US Core file as a risk not known: thirty-second outside integrator) */
     json_t *codings = json_object_get(v, "coding");
+    bool item = false, safety_item = false;
     for (size_t i = 0; how->skip_loinc && i < json_array_size(codings); i++) {
         json_t *c = json_array_get(codings, i);
-        if (screens_coding(e, how, json_string_value(json_object_get(c, "system")),
-                           json_string_value(json_object_get(c, "code"))))
-            return NULL;
+        const char *cs = json_string_value(json_object_get(c, "system")), *cc = json_string_value(json_object_get(c, "code"));
+        item = item || screens_coding(e, how, cs, cc);
+        safety_item = safety_item || (screens_coding(e, how, cs, cc) && forms_safety_loinc(e, cc));
     }
+    /* ...but a code of [import] conditions is never the item's, unless it names the safety item itself as what is
+     * observed (SNOMED 6471006 "suicidal thoughts" beside 44260-8 in an item 9 Observation's code: thirty-second outside
+     * integrator): SNOMED 82313006 "Suicide attempt" beside an answer's LA6568-5, beside a total's code, or in an
+     * extension, was passed over with it (thirty-third outside integrator) */
+    bool what_is_observed = key_of_v && !strcmp(key_of_v, "code");
+    for (size_t i = 0; item && !(safety_item && what_is_observed) && i < json_array_size(codings); i++) {
+        json_t *c = json_array_get(codings, i);
+        const char *cc = json_string_value(json_object_get(c, "code"));
+        if (cc && fhir_listed_level(conditions, true, json_string_value(json_object_get(c, "system")), cc) > LEVEL_GREEN) {
+            text_for_display(cc, 30, found, size);
+            return "a code of [import] conditions";
+        }
+    }
+    if (item) return NULL;
     const char *code = json_string_value(json_object_get(v, "code"));
     const char *system = json_string_value(json_object_get(v, "system"));
     const char *display = json_string_value(json_object_get(v, "display"));

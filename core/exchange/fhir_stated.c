@@ -55,10 +55,16 @@ static void system_key(const char *system, char *out, size_t size) {
      * formerly DIMDI), ICD-10-CA (thirty-second outside integrator: X84.9 under them was saved green) */
     static const char *const editions[] = {"http://fhir.de/codesystem/bfarm/icd-10-gm",
                                            "http://fhir.de/codesystem/dimdi/icd-10-gm",
-                                           "http://fhir.infoway-inforoute.ca/codesystem/icd10ca",
-                                           "http://hl7.org/fhir/sid/icd-10-ca", NULL};
+                                           "http://fhir.infoway-inforoute.ca/codesystem/icd10ca", NULL};
     for (int i = 0; editions[i]; i++)
         if (!strcmp(out, editions[i])) snprintf(out, size, "http://hl7.org/fhir/sid/icd-10");
+    /* HL7's URLs of the national editions (icd-10-am, -ca, -nl, -de, -uk...: thirty-third outside integrator), all but
+     * ICD-10-CM (its own list: X71-X83, the T poisonings) and ICD-10-PCS (procedures) */
+    static const char sid10[] = "http://hl7.org/fhir/sid/icd-10-";
+    const char *ed = out + sizeof sid10 - 1;
+    if (!strncmp(out, sid10, sizeof sid10 - 1) && strlen(ed) >= 2 && strlen(ed) <= 3 && strcmp(ed, "cm") != 0 &&
+        strcmp(ed, "pcs") != 0)
+        snprintf(out, size, "http://hl7.org/fhir/sid/icd-10");
     static const char icd11[] = "http://id.who.int/icd/release/11/";
     size_t ol = strlen(out);
     if (!strncmp(out, icd11, sizeof icd11 - 1) && ol >= 4 && !strcmp(out + ol - 4, "/mms"))
@@ -243,8 +249,17 @@ static bool prediction_of_suicide(const engine *e, json_t *pred) {
 /* Whether a prediction's outcome is another thing by [import] other_outcomes: its text or a Coding's display */
 static bool prediction_of_other(const engine *e, json_t *pred) {
     const char *words = ini_get(&e->cfg.ini, "import", "other_outcomes");
+    const char *intent = ini_get(&e->cfg.ini, "import", "intent_words");
     json_t *outcome = json_object_get(pred, "outcome");
     char found[64];
+    size_t i;
+    json_t *ic;
+    /* done on purpose: never another thing, whatever it names ("Fall from height (intentional)") */
+    if (intent && fhir_words_match(json_string_value(json_object_get(outcome, "text")), intent, found, sizeof found))
+        return false;
+    json_array_foreach(json_object_get(outcome, "coding"), i, ic)
+        if (intent && fhir_words_match(json_string_value(json_object_get(ic, "display")), intent, found, sizeof found))
+            return false;
     if (!words || fhir_words_match(json_string_value(json_object_get(outcome, "text")), words, found, sizeof found))
         return true; /* no list: every outcome that is no suicide is another thing, as before the list */
     size_t k;

@@ -27,6 +27,9 @@ static char *normalised(const char *t) {
             else ascii = (char)tolower((int)c0);
         } else if (c0 == 0xC2 && c1 == 0xA0) blank = true, skip = 2;           /* no-break space */
         else if (c0 == 0xC2 && c1 == 0xAD) drop = true, skip = 2;              /* soft hyphen */
+        else if (c0 == 0xC2 && c1 == 0xB7) blank = true, skip = 2;             /* middle dot (自·杀) */
+        else if (c0 == 0xE2 && c1 == 0x80 && c2 == 0xA2) blank = true, skip = 3; /* bullet */
+        else if (c0 == 0xE3 && c1 == 0x83 && c2 == 0xBB) blank = true, skip = 3; /* katakana middle dot */
         else if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x80 && c2 <= 0x8A) blank = true, skip = 3; /* en/em... spaces */
         else if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x8B && c2 <= 0x8F) drop = true, skip = 3;  /* zero-width, marks */
         else if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x90 && c2 <= 0x95) blank = true, skip = 3;  /* hyphens, dashes */
@@ -85,6 +88,20 @@ static bool holds(const char *text, const char *word, bool prefix) {
     return false;
 }
 
+/* Whether a phrase that ends in a letter or digit ends a phrase of the text at after: the text's end, punctuation, or
+ * "or", "and", "nor" next ("not a danger to self or others"; "not a danger to self harm" is not that phrase) */
+static bool phrase_ends(const char *after) {
+    if (!*after) return true;
+    if (*after != ' ') return !isalnum((unsigned char)*after);
+    const char *w = after + 1;
+    static const char *const joins[] = {"or", "and", "nor", NULL};
+    for (int i = 0; joins[i]; i++) {
+        size_t n = strlen(joins[i]);
+        if (!strncmp(w, joins[i], n) && !isalnum((unsigned char)w[n])) return true;
+    }
+    return !isalnum((unsigned char)*w) && (unsigned char)*w < 0x80;
+}
+
 /* Blanks out of t every occurrence of the phrases words lists with a leading "-" (see the header). */
 static void mask_not_words(char *t, const char *words) {
     for (const char *w = words; *w;) {
@@ -97,7 +114,11 @@ static void mask_not_words(char *t, const char *words) {
             memcpy(listed, w + 1, n - 1);
             char *phrase = normalised(listed);
             size_t pl = strlen(phrase);
-            for (char *at = pl ? strstr(t, phrase) : NULL; at; at = strstr(at + pl, phrase)) memset(at, ' ', pl);
+            bool edged = pl && isalnum((unsigned char)phrase[pl - 1]); /* English: whole at both ends */
+            for (char *at = pl ? strstr(t, phrase) : NULL; at; at = strstr(at + 1, phrase)) {
+                if (edged && ((at > t && isalnum((unsigned char)at[-1])) || !phrase_ends(at + pl))) continue;
+                memset(at, ' ', pl);
+            }
             free(phrase);
             free(listed);
         }

@@ -1608,7 +1608,7 @@ for f in c_icd9_E959 c_icd9_V628 c_cm_T402X1A org_type_cn; do r31level $f green;
 # a valid file refused
 R32="$(cd "$(dirname "$0")/../fixtures/fhir/round32" && pwd)"
 fresh r32
-for f in appt_reason_text_killherself cond_cn_buxianghuo cond_cn_fudu cond_cn_fuyaoguoliang cond_cn_gemai \
+for f in appt_reason_text_killherself condtext_cn_henxiang_mother cond_cn_buxianghuo cond_cn_fudu cond_cn_fuyaoguoliang cond_cn_gemai \
     cond_cn_huobuxiaqu cond_cn_liaojieshengming cond_cn_qingsheng cond_cn_qingsheng_t cond_cn_shangdiao \
     cond_cn_shangziji_t cond_cn_shaotan cond_cn_shaotan_t cond_cn_space cond_cn_tunyao cond_cn_xiangbukai_tiaohe \
     cond_cn_yanshi cond_cn_zhiqiang cond_cn_zi_yi cond_cn_zi_yi_t cond_cn_zihai cond_cn_ziwoliaoduan \
@@ -1618,7 +1618,7 @@ for f in appt_reason_text_killherself cond_cn_buxianghuo cond_cn_fudu cond_cn_fu
     cond_en_wishing_dead fq_camel_hasSuicidal fq_camel_thoughtsOfSelfHarm fq_camel_wantsToDie fq_cn_huozhe_meiyisi \
     fq_cn_jieshu_shengming fq_cn_qingsheng_alone fq_cn_siliao_suanle fq_ghq_life_not_worth fq_ghq_make_away \
     fq_ghq_wishing_dead fq_no_reason_to_live fq_sleep_not_wake fq_taking_your_life fq_tw_qingsheng ra_en_SI \
-    ra_en_hanging ra_en_jump ra_en_selfneglect; do
+     ra_en_jump ra_en_selfneglect; do
     import "$R32/$f.json"
     check "round 32 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
 done
@@ -1631,7 +1631,7 @@ r32level() { # file expected-levels
     import "$R32/$1.json"
     check "round 32 $1: imported at $2" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = '$2 ' ]"
 }
-for f in code_gm_R458_cm code_gm_X849 code_icd10_ca ra_cn_buxianghuo ra_cn_fudu ra_cn_fuyaoguoliang ra_cn_gemai \
+for f in ra_en_hanging code_gm_R458_cm code_gm_X849 code_icd10_ca ra_cn_buxianghuo ra_cn_fudu ra_cn_fuyaoguoliang ra_cn_gemai \
     ra_cn_huobuxiaqu ra_cn_liaojieshengming ra_cn_qingsheng ra_cn_qingsheng_fengxian ra_cn_qingsheng_fengxian_t \
     ra_cn_qingsheng_t ra_cn_shangdiao ra_cn_shangziji_t ra_cn_shaotan ra_cn_shaotan_t ra_cn_space ra_cn_tunyao \
     ra_cn_xiangbukai_tiaohe ra_cn_yanshi ra_cn_zhiqiang ra_cn_zi_yi ra_cn_zi_yi_t ra_cn_zihai ra_cn_ziwoliaoduan \
@@ -1646,11 +1646,46 @@ for f in uscore_item9obs_epic_flowsheet_coding uscore_item9obs_snomed_6471006_ne
 done
 fresh r32held
 for f in condtext_cn_duzijinli_anxiety condtext_cn_duzishangxin condtext_cn_duzishangxin_t condtext_cn_gezijinli \
-    condtext_cn_henxiang_mother condtext_cn_zijin_li condtext_en_no_danger goal_cn_gezijinli goal_cn_gezijinli_t \
+     condtext_cn_zijin_li condtext_en_no_danger goal_cn_gezijinli goal_cn_gezijinli_t \
     goal_cn_tiaoloujia goal_cn_zishang_ziai goal_en_no_danger goaldisp_cn_gezijinli goaldisp_cn_gezijinli_t \
     goaldisp_cn_tiaoloujia goaldisp_cn_zishang_ziai goaldisp_en_no_danger obstext_cn_duzishangxin; do
     import "$R32/$f.json"
     check "round 32 $f: words that hold a listed phrase and are not it, or a negative finding: imported" \
+        sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$out$err"
+done
+
+# thirty-third outside integrator (files in fixtures/fhir/round33, each beside the same negative PHQ-9): a phrase
+# ignored that hid a risk (青少年轻生, "not a danger to self-harm"), a self-harm outcome read as a fall by a word of
+# other_outcomes, a suicide code beside a LOINC code of the forms, English methods, national ICD-10 editions: saved
+# green; ordinary text and other risks refused
+R33="$(cd "$(dirname "$0")/../fixtures/fhir/round33" && pwd)"
+fresh r33
+for f in cond_en_dsh cond_en_hanging cond_en_jumped cond_en_ligature cond_en_norisk_selfharm cond_en_notdanger_selfharm \
+    cond_en_od_intentional cond_en_wrist cond_henxiang_siqu cond_laonian_qingsheng cond_qingnian_qingsheng_xingwei \
+    cond_qingshaonian_qingsheng flag_en_dsh flag_en_hanging flag_en_jumped flag_en_ligature flag_en_norisk_selfharm \
+    flag_en_notdanger_selfharm flag_en_od_intentional flag_en_wrist flag_henxiang_siqu flag_laonian_qingsheng \
+    flag_qingnian_qingsheng_xingwei flag_qingshaonian_qingsheng obs_item9_value_plus_SA obs_total_cat_plus_SA \
+    obs_total_code_plus_SA obs_total_interp_plus_SA obs_total_note_component qr_ext_cc_plus_SA \
+    qr_item9_ext_cc_plus_SA ra_fall_height_intentional ra_intentional_fall ra_poisoning_kidney sep_cond_dot; do
+    import "$R33/$f.json"
+    check "round 33 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+r33level() { # file expected-levels
+    fresh "r33$1"
+    import "$R33/$1.json"
+    check "round 33 $1: imported at $2" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = '$2 ' ]"
+}
+for f in cond_icd_am cond_icd_de cond_icd_nl cond_icd_uk ra_cardiac_arrest_hanging ra_cn_qingshaonian_qingsheng \
+    ra_cn_qingshaonian_qingsheng_fall ra_cut_wrists ra_jump_fracture ra_renal_after_od; do
+    r33level $f red
+done
+fresh r33held
+for f in fr_cond_cn_laizi_haichong fr_cond_cn_laizi_shangkou fr_cond_cn_mashang_diaoxiao fr_cond_cn_qinzi_jinli \
+    fr_cond_cn_tunyao_kunnan ra_cn_shuairuo ra_cn_xinguan ra_cn_yalixingsunshang ra_cn_zairuyuan ra_cn_zhuanchuang \
+    ra_covid ra_hl7_prognosis_left_arm ra_violence_others ra_vte; do
+    import "$R33/$f.json"
+    check "round 33 $f: ordinary text, or a risk of another thing: imported" \
         sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$out$err"
 done
 
