@@ -1513,22 +1513,22 @@ import "$R29/ra_prob_only_snomed.json"
 check "a RiskAssessment of a probability only: its prediction not read, said so" has_err "prediction\[0\] states a risk triage cannot read"
 import "$R29/tot_with_other_patient_phq9.json"
 check "a PHQ-9 total of one client derived from another client's PHQ-9: a total with no answers" has_err "a total of phq9 with no answers"
-r29level() { # file expected-levels
-    fresh "r29$1"
-    import "$R29/$1.json"
-    check "round 29 $1: imported at $2" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = '$2 ' ]"
+imported_at() { # round folder file expected-levels: the file alone in a fresh store, imported at that level
+    fresh "r$1$3"
+    import "$2/$3.json"
+    check "round $1 $3: imported at $4" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = '$4 ' ]"
 }
-r29level c_cm_T39012A red           # ICD-10-CM T36-T65 with 6th character 2: poisoning, intentional self-harm
-r29level cond_T42_nodisplay red
-r29level c_cm_R45.88 orange         # nonsuicidal self-harm
-r29level c_cm_Z9151 yellow          # personal history of suicidal behaviour
-r29level c_snomed_225444004 orange  # at risk for suicide
-r29level c_snomed_44301001 red      # suicide
-r29level c_clin_resolved_nosys orange   # "resolved" of no system ends nothing
-r29level c_clin_RESOLVED_hl7 orange     # nor "RESOLVED" (FHIR codes are exact)
-r29level c_refuted_othersys red         # "refuted" of a local system refutes nothing
-r29level c_refuted_upper red
-r29level enc_diag_cond_contained orange # a contained Condition stating a level raises it, not refused for it
+imported_at 29 "$R29" c_cm_T39012A red           # ICD-10-CM T36-T65 with 6th character 2: poisoning, intentional self-harm
+imported_at 29 "$R29" cond_T42_nodisplay red
+imported_at 29 "$R29" c_cm_R45.88 orange         # nonsuicidal self-harm
+imported_at 29 "$R29" c_cm_Z9151 yellow          # personal history of suicidal behaviour
+imported_at 29 "$R29" c_snomed_225444004 orange  # at risk for suicide
+imported_at 29 "$R29" c_snomed_44301001 red      # suicide
+imported_at 29 "$R29" c_clin_resolved_nosys orange   # "resolved" of no system ends nothing
+imported_at 29 "$R29" c_clin_RESOLVED_hl7 orange     # nor "RESOLVED" (FHIR codes are exact)
+imported_at 29 "$R29" c_refuted_othersys red         # "refuted" of a local system refutes nothing
+imported_at 29 "$R29" c_refuted_upper red
+imported_at 29 "$R29" enc_diag_cond_contained orange # a contained Condition stating a level raises it, not refused for it
 fresh r29held
 for f in famhx u2_13 u2_14 u2_1; do # u2_1: a Binary served as image/png, as US Core serves documents (thirtieth)
     import "$R29/$f.json"
@@ -1558,15 +1558,10 @@ done
 check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
 import "$R30/ra_noprediction_codeonly.json"
 check "a RiskAssessment with no prediction: said so" has_err "no prediction states a risk triage cannot read"
-r30level() { # file expected-levels
-    fresh "r30$1"
-    import "$R30/$1.json"
-    check "round 30 $1: imported at $2" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = '$2 ' ]"
-}
-for f in c_T5192XA c_T5802XA c_T6392XA c_T6592XA c_icd9_E9500 c_T402X2A; do r30level $f red; done # self-harm poisonings
-for f in c_icd11_MB26A c_icd9_V6284 c_snomed_edition_uri c_snomed_sysname; do r30level $f orange; done
-for f in c_Y870_cm c_Z915_cm; do r30level $f yellow; done # histories
-for f in c_T402X1A ra_fall_high; do r30level $f green; done # accidental poisoning; a fall's "high" is no suicide risk
+for f in c_T5192XA c_T5802XA c_T6392XA c_T6592XA c_icd9_E9500 c_T402X2A; do imported_at 30 "$R30" $f red; done # self-harm poisonings
+for f in c_icd11_MB26A c_icd9_V6284 c_snomed_edition_uri c_snomed_sysname; do imported_at 30 "$R30" $f orange; done
+for f in c_Y870_cm c_Z915_cm; do imported_at 30 "$R30" $f yellow; done # histories
+for f in c_T402X1A ra_fall_high; do imported_at 30 "$R30" $f green; done # accidental poisoning; a fall's "high" is no suicide risk
 fresh r30held
 for f in doc_binary_pdf_abs doc_binary_pdf_rel doc_condition_path doc_html_binary doc_media_path pat_mgmt_org \
     ra_cardiac_prob w_cn_budonghuo w_cn_nianqing w_cn_sixiang w_medication_overdose w_naloxone_overdose_edu \
@@ -1588,20 +1583,15 @@ for f in cond_local_display_selfpoison cond_text_cn_qingsheng_qingxiang cond_tex
     check "round 31 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
 done
 check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
-r31level() { # file expected-levels
-    fresh "r31$1"
-    import "$R31/$1.json"
-    check "round 31 $1: imported at $2" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = '$2 ' ]"
-}
 for f in ra_text_cn_qingsheng_qingxiang ra_text_cn_tiaolou ra_text_cn_xunduanjian ra_text_cn_zijin \
     ra_text_cn_ziwoshanghai ra_text_harm_to_self ra_text_intentional_drug_od ra_text_parasuicide ra_text_risk_to_self \
     ra_text_self_directed_violence ra_text_selfpoison ra_snomed_248062006 ra_icd11_MB23S; do
-    r31level $f red # a RiskAssessment's "high" of self-harm in other words or codes
+    imported_at 31 "$R31" $f red # a RiskAssessment's "high" of self-harm in other words or codes
 done
-for f in c_icd11_MB23R c_icd11_MB23S c_icd11_PB80 c_icd9_oid_E9502 c_cm_wwwhl7; do r31level $f red; done
-for f in c_icd11_versioned c_icd11_MB23E c_sct_248062006; do r31level $f orange; done
-r31level c_who_Y870 yellow
-for f in c_icd9_E959 c_icd9_V628 c_cm_T402X1A org_type_cn; do r31level $f green; done # near misses; a crisis line's type
+for f in c_icd11_MB23R c_icd11_MB23S c_icd11_PB80 c_icd9_oid_E9502 c_cm_wwwhl7; do imported_at 31 "$R31" $f red; done
+for f in c_icd11_versioned c_icd11_MB23E c_sct_248062006; do imported_at 31 "$R31" $f orange; done
+imported_at 31 "$R31" c_who_Y870 yellow
+for f in c_icd9_E959 c_icd9_V628 c_cm_T402X1A org_type_cn; do imported_at 31 "$R31" $f green; done # near misses; a crisis line's type
 
 # thirty-second outside integrator (files in fixtures/fhir/round32, each beside the same negative PHQ-9, or the US Core
 # bundle): a stated risk of suicide in words no list held saved green, or a screen refused without its SAFETY line, or
@@ -1626,11 +1616,6 @@ check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
 import "$R32/ra_en_jump.json"
 check "a high risk of an outcome triage cannot tell from suicide: said so, naming it" \
     has_err "states a risk of \`Jumping from height\`, which triage cannot tell from a risk of suicide"
-r32level() { # file expected-levels
-    fresh "r32$1"
-    import "$R32/$1.json"
-    check "round 32 $1: imported at $2" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = '$2 ' ]"
-}
 for f in ra_en_hanging code_gm_R458_cm code_gm_X849 code_icd10_ca ra_cn_buxianghuo ra_cn_fudu ra_cn_fuyaoguoliang ra_cn_gemai \
     ra_cn_huobuxiaqu ra_cn_liaojieshengming ra_cn_qingsheng ra_cn_qingsheng_fengxian ra_cn_qingsheng_fengxian_t \
     ra_cn_qingsheng_t ra_cn_shangdiao ra_cn_shangziji_t ra_cn_shaotan ra_cn_shaotan_t ra_cn_space ra_cn_tunyao \
@@ -1639,10 +1624,10 @@ for f in ra_en_hanging code_gm_R458_cm code_gm_X849 code_icd10_ca ra_cn_buxiangh
     ra_en_harming_herself ra_en_hurt_herself ra_en_kill_herself ra_en_killed_himself ra_en_life_not_worth \
     ra_en_od_intent ra_en_self_destructive ra_en_self_immolation ra_en_take_her_own_life ra_en_taking_own_life \
     ra_en_wants_to_die ra_en_wishing_dead; do
-    r32level $f red # a stated risk in other words; ICD-10-GM and ICD-10-CA's chapter XX
+    imported_at 32 "$R32" $f red # a stated risk in other words; ICD-10-GM and ICD-10-CA's chapter XX
 done
 for f in uscore_item9obs_epic_flowsheet_coding uscore_item9obs_snomed_6471006_negative; do
-    r32level $f yellow # the item 9 Observation's other Codings are item 9's: the response gives its answer
+    imported_at 32 "$R32" $f yellow # the item 9 Observation's other Codings are item 9's: the response gives its answer
 done
 fresh r32held
 for f in condtext_cn_duzijinli_anxiety condtext_cn_duzishangxin condtext_cn_duzishangxin_t condtext_cn_gezijinli \
@@ -1671,14 +1656,9 @@ for f in cond_en_dsh cond_en_hanging cond_en_jumped cond_en_ligature cond_en_nor
     check "round 33 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
 done
 check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
-r33level() { # file expected-levels
-    fresh "r33$1"
-    import "$R33/$1.json"
-    check "round 33 $1: imported at $2" sh -c "[ $rc -eq 0 ] && [ '$(levels)' = '$2 ' ]"
-}
 for f in cond_icd_am cond_icd_de cond_icd_nl cond_icd_uk ra_cardiac_arrest_hanging ra_cn_qingshaonian_qingsheng \
     ra_cn_qingshaonian_qingsheng_fall ra_cut_wrists ra_jump_fracture ra_renal_after_od; do
-    r33level $f red
+    imported_at 33 "$R33" $f red
 done
 fresh r33held
 for f in fr_cond_cn_laizi_haichong fr_cond_cn_laizi_shangkou fr_cond_cn_mashang_diaoxiao fr_cond_cn_qinzi_jinli \
