@@ -574,7 +574,9 @@ static wizard_guard pending_to_field(wizard *w) {
     char held[WIZARD_PENDING_MAX];
     memcpy(held, w->phone.pending, sizeof held);
     error err = {0};
+    bool owed = w->phone.resume_owed; /* digits typed on a choice question are no look at a field: the hold stays */
     bool fits = wizard_goto(w, pos, w->phone.skipped_item) && wizard_type(w, held, &err);
+    w->phone.resume_owed = owed;
     if (!fits) {
         w->pos = was_pos;
         w->item = was_item;
@@ -841,6 +843,11 @@ static bool type_answer(wizard *w, const char *text, error *err) {
         error_set(err, ERR_INPUT, "%s.%s: at most %d characters", f->id, it->id, it->maxlen);
         return false;
     }
+    /* new text typed and taken is an answer the worker confirmed, looking at the field: a resume's hold ends here, as
+     * with a confirmed digit (forty-fourth receptionist: resumed, back to the phone to correct it, and the language
+     * after it still held its digit, so the next keys went a question late). Enter over the text already there
+     * confirms nothing: the hold goes on. */
+    if (a->state != ANS_VALUE || !*slot || strcmp(*slot, text) != 0) w->phone.resume_owed = false;
     if (!*slot) *slot = secret_alloc(WIZARD_TEXT_MAX);
     if (!*slot) {
         error_set(err, ERR_INTERNAL, "out of protected memory");

@@ -2443,6 +2443,57 @@ static void test_resume_holds_first_digit(void **state) {
     assert_false(m->phone.resume_owed); /* ... ends the hold */
 }
 
+/* Forty-fourth receptionist: resumed at the language question, back to the phone field to correct the number, Enter:
+ * the language question still held its first digit for Enter, and the next keys went one question late. New text
+ * typed into a field and taken is a confirmed answer: the hold ends there. Enter over the text already there is not:
+ * the hold goes on (eleventh tryout: an Enter that only moves on). */
+static wizard *resumed_at_language(void) {
+    wizard *w = new_wizard(LANG_EN);
+    type(w, "Lin");
+    next(w);
+    next(w);
+    next(w);
+    choose(w, "female");
+    type(w, "0101234567");
+    next(w);
+    expect_at(w, "intake", "language");
+    wizard_interrupt(w);
+    char *draft = hold_mem(wizard_to_json(w));
+    done(w);
+    wizard *r = blank_wizard();
+    if (!wizard_from_json(r, &e, draft, &err)) fail_msg("resume: %s", err.msg);
+    expect_at(r, "intake", "language");
+    assert_true(wizard_resume_held(r));
+    return r;
+}
+
+static void test_resume_hold_ends_with_typed_field(void **state) {
+    (void)state;
+    int64_t t = 500000;
+    wizard *same = resumed_at_language();
+    assert_true(wizard_back(same));
+    expect_at(same, "intake", "phone");
+    type(same, "0101234567"); /* the screen gives the field's text back on Enter: unchanged */
+    next(same);
+    expect_at(same, "intake", "language");
+    assert_true(wizard_resume_held(same)); /* nothing confirmed: still held */
+    assert_false(desk_key(same, t += 3000, '1'));
+    assert_int_not_equal(ans(same, "intake", "language")->state, ANS_VALUE);
+
+    wizard *r = resumed_at_language();
+    assert_true(wizard_back(r));
+    expect_at(r, "intake", "phone");
+    type(r, "0107654321"); /* corrected */
+    next(r);
+    expect_at(r, "intake", "language");
+    assert_false(wizard_resume_held(r));
+    assert_false(r->phone.resume_owed);
+    assert_true(desk_key(r, t += 3000, '1')); /* the digit answers the question on screen */
+    assert_int_equal(ans(r, "intake", "language")->state, ANS_VALUE);
+    expect_at(r, "intake", "occupation");
+    assert_string_equal(wizard_client_phone(r), "0107654321");
+}
+
 
 static bool red_steps_due(const wizard *w) { return wizard_safety_set(w) == e.cfg.safety.red; }
 
@@ -2693,6 +2744,7 @@ int main(void) {
         cmocka_unit_test_teardown(test_bssa_advice_follows_channel, release_all),
         cmocka_unit_test_teardown(test_left_at_asq_q5_is_red_both_ways, release_all),
         cmocka_unit_test_teardown(test_resume_holds_first_digit, release_all),
+        cmocka_unit_test_teardown(test_resume_hold_ends_with_typed_field, release_all),
         cmocka_unit_test_teardown(test_resumed_q5_answered_no_is_orange, release_all),
         cmocka_unit_test_teardown(test_resumed_q5_answered_yes_is_red_with_steps, release_all),
         cmocka_unit_test_teardown(test_resumed_q5_refused_is_red_with_steps, release_all),
