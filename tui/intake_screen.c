@@ -525,6 +525,12 @@ static void note_queue_level(app *a) {
 /* A new client's phone on record for others: who, under the header, for as long as the number stands. */
 static int draw_same_phone(const app *a, int y, int x, int width) {
     if (!a->in.same_phone[0]) return 0;
+    /* the number is being changed in its field: the old number's holders are not this one's (forty-fourth
+     * receptionist: the warning stayed while the number was corrected); looked up again at its Enter */
+    const wizard *w = a->in.w;
+    if (w->stage == WZ_QUESTIONS && wizard_item(w)->phone && !strcmp(wizard_form(w)->id, "intake") &&
+        strcmp(a->in.typed, a->in.phone_looked_up) != 0)
+        return 0;
     return draw_wrapped(y, x, width, 3, a->in.same_phone, theme(C_ERROR) | A_BOLD);
 }
 

@@ -863,8 +863,17 @@ static bool type_answer(wizard *w, const char *text, error *err) {
  * method was refused as "a whole number" with no word of why (twentieth tryout). Text answers stay as typed. */
 bool wizard_type(wizard *w, const char *text, error *err) {
     const form_item *it = w->stage == WZ_QUESTIONS ? wizard_item(w) : NULL;
+    /* the text a field was left with (kept in the draft), entered by an Enter over it, is nothing newly typed: a
+     * resume's hold goes on (type_answer) */
+    bool owed = w->phone.resume_owed;
+    bool as_left = text && wizard_unentered(w) && !strcmp(wizard_unentered(w), text);
     if (wizard_unentered(w)) wizard_keep_unentered(w, NULL); /* entered now: the field's text is the answer's */
-    if (!it || !text || !(it->type == ITEM_NUMBER || it->type == ITEM_DATE || it->phone)) return type_answer(w, text, err);
+    bool ok;
+    if (!it || !text || !(it->type == ITEM_NUMBER || it->type == ITEM_DATE || it->phone)) {
+        ok = type_answer(w, text, err);
+        if (as_left) w->phone.resume_owed = owed;
+        return ok;
+    }
     char ascii[WIZARD_TEXT_MAX + 8]; /* longer than any answer taken: a cut one is still refused as too long */
     fullwidth_to_ascii(text, ascii, sizeof ascii);
     /* a number or a date with a space after it (an input method's full-width one too) is the same answer: the space
@@ -875,7 +884,8 @@ bool wizard_type(wizard *w, const char *text, error *err) {
         while (n && ascii[n - 1] == ' ') ascii[--n] = '\0';
         from += strspn(ascii, " ");
     }
-    bool ok = type_answer(w, from, err);
+    ok = type_answer(w, from, err);
+    if (as_left) w->phone.resume_owed = owed;
     volatile char *v = ascii; /* a phone number: wiped as the held characters are */
     for (size_t i = 0; i < sizeof ascii; i++) v[i] = 0;
     return ok;

@@ -95,8 +95,28 @@ paced "$S" Enter
 step "Wang Fang's number typed for a new client: said, with her queue level" \
     "This phone is on record for Wang Fang (in the queue at RED)"
 step "...and what to do" "find them by this"
-paced "$S" 1
 step "...still said on the next question" "on record for Wang Fang"
+# forty-fourth receptionist: the intake left and resumed at the language question, back to the phone to correct it:
+# the warning stayed while the number was being changed, and the language still held its digit after the corrected
+# number's Enter (the next keys landed a question late)
+keys F3
+step "F3 leaves the intake" "Front desk"
+paced "$S" r
+step "resumed at the language question, held" "Resumed: check this question"
+paced "$S" Escape
+step "Esc back to the phone field, the number in it" "> 13912345678"
+step "...the warning still said for it" "on record for Wang Fang"
+paced "$S" BSpace
+lacks "a digit taken off the number: the old number's holder no longer said" "> 1391234567" "on record for Wang Fang"
+keys 8
+paced "$S" Enter
+step "the number as it was, entered: said again" "on record for Wang Fang"
+step "...and the language still held (nothing newly typed)" "Resumed: check this question"
+paced "$S" Escape BSpace BSpace BSpace BSpace 0 0 0 0 Enter
+lacks "a corrected number, entered: the old holder not said" "Which language would you like" "on record for Wang Fang"
+paced "$S" 1
+step "...and the language's digit answers at once (the corrected number's Enter confirmed an answer)" \
+    "What is your occupation"
 keys F3
 step "F3 leaves the intake" "Front desk"
 keys x

@@ -2492,6 +2492,30 @@ static void test_resume_hold_ends_with_typed_field(void **state) {
     assert_int_equal(ans(r, "intake", "language")->state, ANS_VALUE);
     expect_at(r, "intake", "occupation");
     assert_string_equal(wizard_client_phone(r), "0107654321");
+
+    /* a draft left in the phone field with a new number typed, not entered: Enter over it on the resume types nothing
+     * new, the hold goes on */
+    wizard *w = new_wizard(LANG_EN);
+    type(w, "Lin");
+    next(w);
+    next(w);
+    next(w);
+    choose(w, "female");
+    expect_at(w, "intake", "phone");
+    wizard_keep_unentered(w, "0107654321");
+    wizard_interrupt(w);
+    char *draft = hold_mem(wizard_to_json(w));
+    done(w);
+    wizard *u = blank_wizard();
+    if (!wizard_from_json(u, &e, draft, &err)) fail_msg("resume: %s", err.msg);
+    expect_at(u, "intake", "phone");
+    assert_string_equal(wizard_unentered(u), "0107654321");
+    type(u, "0107654321");
+    next(u);
+    expect_at(u, "intake", "language");
+    assert_true(wizard_resume_held(u));
+    assert_false(desk_key(u, t += 3000, '1'));
+    assert_int_not_equal(ans(u, "intake", "language")->state, ANS_VALUE);
 }
 
 
