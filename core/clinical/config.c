@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bands.h"
+#include "code_systems.h"
 #include "store.h"
 
 #ifndef TRIAGE_DATADIR
@@ -91,6 +92,17 @@ static void check_stated_levels(config *c, const char *key, bool with_system, di
             diag_add(d, c->ini.name, ini_line(&c->ini, "import", key), k, false, "`%s` is not %s:LEVEL (a level: red, "
                      "orange, yellow or green)", toks.v[i], with_system ? "SYSTEM|CODE" : "CODE");
             break;
+        }
+        /* the system: one the import can know (a misspelt "ICD10-CM" matched nothing, and said nothing: thirty-third
+         * outside integrator) */
+        if (with_system) {
+            char system[256];
+            snprintf(system, sizeof system, "%.*s", (int)(strchr(toks.v[i], '|') - toks.v[i]), toks.v[i]);
+            if (!code_system_nameable(system)) {
+                diag_add(d, c->ini.name, ini_line(&c->ini, "import", key), k, false, "`%s`: `%s` is no code system "
+                         "triage knows: a URL, an OID, or one of %s", toks.v[i], system, code_system_names());
+                break;
+            }
         }
         /* the code's pattern: a range LOW-HIGH of as many characters each, a `*` last only (a range "X60-X8" matched
          * nothing, and said nothing) */

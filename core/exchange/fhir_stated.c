@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "code_systems.h"
 #include "fhir.h"
 #include "fhir_words.h"
 #include "util.h"
@@ -21,18 +22,7 @@ static void system_key(const char *system, char *out, size_t size) {
                                           {"2.16.840.1.113883.6.2", "http://hl7.org/fhir/sid/icd-9-cm"}};
     const char *s = system ? system : "";
     if (!strncasecmp(s, "urn:oid:", 8)) s += 8;
-    /* a system written by its name, not its url (invalid FHIR, sent all the same: thirtieth outside integrator) */
-    static const char *const names[][2] = {{"SNOMED CT", "http://snomed.info/sct"}, {"SNOMED-CT", "http://snomed.info/sct"},
-                                           {"SNOMEDCT", "http://snomed.info/sct"},  {"SNOMED", "http://snomed.info/sct"},
-                                           {"ICD-10-CM", "http://hl7.org/fhir/sid/icd-10-cm"},
-                                           {"ICD10CM", "http://hl7.org/fhir/sid/icd-10-cm"},
-                                           {"ICD-10", "http://hl7.org/fhir/sid/icd-10"}, {"ICD10", "http://hl7.org/fhir/sid/icd-10"},
-                                           {"ICD-9-CM", "http://hl7.org/fhir/sid/icd-9-cm"},
-                                           {"ICD9CM", "http://hl7.org/fhir/sid/icd-9-cm"},
-                                           {"ICD-11", "http://id.who.int/icd/release/11/mms"},
-                                           {"ICD11", "http://id.who.int/icd/release/11/mms"}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcasecmp(s, names[i][0])) s = names[i][1];
+    if (code_system_url(s)) s = code_system_url(s); /* a short name (SNOMED, ICD-10-CM...) */
     for (size_t i = 0; i < sizeof oids / sizeof oids[0]; i++)
         if (!strcmp(s, oids[i][0])) s = oids[i][1];
     size_t o = 0;

@@ -20,9 +20,10 @@ static char *normalised(const char *t) {
         size_t skip = 1;
         bool blank = false, drop = false;
         if (c0 < 0x80) {
-            /* punctuation that joins words in names and ids ("nimh-asq", "self_harm", "Q/asq.v2") is a blank too */
+            /* punctuation that joins words in names and ids ("nimh-asq", "self_harm", "Q/asq.v2", a form-encoded
+             * "self+harm") is a blank too */
             if (c0 == ' ' || c0 == '\t' || c0 == '\n' || c0 == '\r' || c0 == '\f' || c0 == '\v' || c0 == '-' ||
-                c0 == '_' || c0 == '/' || c0 == '.' || c0 == ':')
+                c0 == '_' || c0 == '/' || c0 == '.' || c0 == ':' || c0 == '+')
                 blank = true;
             else ascii = (char)tolower((int)c0);
         } else if (c0 == 0xC2 && c1 == 0xA0) blank = true, skip = 2;           /* no-break space */

@@ -1669,4 +1669,15 @@ for f in fr_cond_cn_laizi_haichong fr_cond_cn_laizi_shangkou fr_cond_cn_mashang_
         sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$out$err"
 done
 
+
+# thirty-fourth round (files in fixtures/fhir/round34, each beside the same negative PHQ-9): the thirty-third
+# integrator's leftovers, then the thirty-fourth integrator's files
+R34="$(cd "$(dirname "$0")/../fixtures/fhir/round34" && pwd)"
+fresh r34
+for f in cond_en_self_plus_harm; do
+    import "$R34/$f.json"
+    check "round 34 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+
 finish

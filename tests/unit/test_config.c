@@ -292,6 +292,28 @@ static void test_import_bad_range(void **state) {
     diag_free(&d);
 }
 
+/* [import] conditions: a system name triage does not know ("ICD10-CM") matched nothing and said nothing (thirty-third
+ * outside integrator's leftover); the known names, URLs and OIDs are taken */
+static void test_import_bad_system(void **state) {
+    (void)state;
+    const char *path = FIX "import_bad_system.ini";
+    config c;
+    diag d = {0};
+    assert_false(config_load(&c, path, &d));
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.v[0].key, "import.conditions");
+    assert_int_equal(d.v[0].line, fixture_line(path, "conditions"));
+    assert_non_null(strstr(d.v[0].msg, "`ICD10-CM|R45.88:orange`"));
+    assert_non_null(strstr(d.v[0].msg, "ICD-10-CM, ICD-10"));
+    config_free(&c);
+    diag_free(&d);
+    diag ok = {0};
+    assert_true(config_load(&c, FIX "import_known_systems.ini", &ok));
+    assert_int_equal(ok.errors, 0);
+    config_free(&c);
+    diag_free(&ok);
+}
+
 static void test_ui_language_zh(void **state) {
     (void)state;
     config c;
@@ -600,6 +622,7 @@ int main(void) {
         cmocka_unit_test(test_ui_language_fr_error),
         cmocka_unit_test(test_ui_language_zh),
         cmocka_unit_test(test_import_bad_range),
+        cmocka_unit_test(test_import_bad_system),
         cmocka_unit_test(test_unknown_triage_key_warning),
         cmocka_unit_test(test_unknown_section_warning),
         cmocka_unit_test(test_relative_dirs_from_config_dir),
