@@ -404,6 +404,7 @@ bool wizard_key_arrived(wizard *w, int64_t now_ms, wizard_key kind) {
     int64_t gap = first ? INT64_MAX : now_ms - w->burst.key_ms;
     w->burst.timed = true;
     w->burst.key_ms = now_ms;
+    w->burst.gap_ms = gap;
     if (limit <= 0 || w->stage == WZ_SAVED) return true;
     if (w->burst.held) {
         /* Only a key that answers nothing, after a pause, ends the hold, and it does nothing else: a worker copying
@@ -524,6 +525,11 @@ static void resume_guard_arm(wizard *w) {
     w->phone.resume_owed = true; /* until an answer is confirmed, wherever the worker goes */
     /* also behind the safety steps due at once: it holds from when they are acknowledged */
     if (w->phone.armed || w->stage != WZ_QUESTIONS || !form_item_scale(wizard_form(w), w->item)) return;
+    /* new text was typed and entered: a question not answered yet takes its digit at once (the forty-fourth
+     * receptionist's next keys landed a question late), one with an answer still waits for Enter (the forty-fifth's
+     * corrected phone, Enter, then 3 replaced PHQ-2 question 1's 2 at once) */
+    answer_state st = cur_answer(w)->state;
+    if (w->phone.text_confirmed && st != ANS_VALUE && st != ANS_REFUSED) return;
     w->phone.armed = true;
     w->phone.resumed = true;
     w->phone.skipped_form = -1;
@@ -574,9 +580,9 @@ static wizard_guard pending_to_field(wizard *w) {
     char held[WIZARD_PENDING_MAX];
     memcpy(held, w->phone.pending, sizeof held);
     error err = {0};
-    bool owed = w->phone.resume_owed; /* digits typed on a choice question are no look at a field: the hold stays */
+    bool owed = w->phone.text_confirmed; /* digits typed on a choice question are no look at a field */
     bool fits = wizard_goto(w, pos, w->phone.skipped_item) && wizard_type(w, held, &err);
-    w->phone.resume_owed = owed;
+    w->phone.text_confirmed = owed;
     if (!fits) {
         w->pos = was_pos;
         w->item = was_item;
@@ -715,6 +721,8 @@ bool wizard_goto(wizard *w, int pos, int item) {
 
 bool wizard_choose(wizard *w, int c) {
     if (w->stage != WZ_QUESTIONS || w->burst.held || w->phone.pending[0]) return false;
+    /* a digit taken at once after new text was entered (resume_guard_arm) is the answer that ends a resume's hold */
+    if (w->phone.resume_owed && w->phone.text_confirmed && !w->phone.armed) w->phone.resume_owed = false;
     const form_item *it = wizard_item(w);
     const scale *s = form_item_scale(wizard_form(w), w->item);
     if (!s || c < 0 || c >= s->n) return false;
@@ -843,11 +851,11 @@ static bool type_answer(wizard *w, const char *text, error *err) {
         error_set(err, ERR_INPUT, "%s.%s: at most %d characters", f->id, it->id, it->maxlen);
         return false;
     }
-    /* new text typed and taken is an answer the worker confirmed, looking at the field: a resume's hold ends here, as
-     * with a confirmed digit (forty-fourth receptionist: resumed, back to the phone to correct it, and the language
-     * after it still held its digit, so the next keys went a question late). Enter over the text already there
-     * confirms nothing: the hold goes on. */
-    if (a->state != ANS_VALUE || !*slot || strcmp(*slot, text) != 0) w->phone.resume_owed = false;
+    /* new text typed and entered after a pause is an answer the worker confirmed, looking at the field: after a
+     * resume, the questions not yet answered take their digits at once (resume_guard_arm). Enter over the text
+     * already there, or a paste's Enter, confirms nothing. */
+    bool paused = !w->burst.timed || w->burst.gap_ms >= burst_ms(w); /* a paste's Enter is no look at the field */
+    if ((a->state != ANS_VALUE || !*slot || strcmp(*slot, text) != 0) && paused) w->phone.text_confirmed = true;
     if (!*slot) *slot = secret_alloc(WIZARD_TEXT_MAX);
     if (!*slot) {
         error_set(err, ERR_INTERNAL, "out of protected memory");
@@ -865,13 +873,13 @@ bool wizard_type(wizard *w, const char *text, error *err) {
     const form_item *it = w->stage == WZ_QUESTIONS ? wizard_item(w) : NULL;
     /* the text a field was left with (kept in the draft), entered by an Enter over it, is nothing newly typed: a
      * resume's hold goes on (type_answer) */
-    bool owed = w->phone.resume_owed;
+    bool owed = w->phone.text_confirmed;
     bool as_left = text && wizard_unentered(w) && !strcmp(wizard_unentered(w), text);
     if (wizard_unentered(w)) wizard_keep_unentered(w, NULL); /* entered now: the field's text is the answer's */
     bool ok;
     if (!it || !text || !(it->type == ITEM_NUMBER || it->type == ITEM_DATE || it->phone)) {
         ok = type_answer(w, text, err);
-        if (as_left) w->phone.resume_owed = owed;
+        if (as_left) w->phone.text_confirmed = owed;
         return ok;
     }
     char ascii[WIZARD_TEXT_MAX + 8]; /* longer than any answer taken: a cut one is still refused as too long */
@@ -885,7 +893,7 @@ bool wizard_type(wizard *w, const char *text, error *err) {
         from += strspn(ascii, " ");
     }
     ok = type_answer(w, from, err);
-    if (as_left) w->phone.resume_owed = owed;
+    if (as_left) w->phone.text_confirmed = owed;
     volatile char *v = ascii; /* a phone number: wiped as the held characters are */
     for (size_t i = 0; i < sizeof ascii; i++) v[i] = 0;
     return ok;
@@ -1181,6 +1189,7 @@ void wizard_resume(wizard *w) {
      * recorded nothing, and the next key, a second later, was "too fast" (twenty-third tryout). A draft read again
      * starts with no burst state either. */
     memset(&w->burst, 0, sizeof w->burst);
+    w->phone.text_confirmed = false; /* text typed before the intake was left says nothing of this return to it */
     owed_first(w);
     resume_guard_arm(w);
 }

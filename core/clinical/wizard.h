@@ -69,6 +69,7 @@ typedef struct {
     struct {
         bool timed;         /* a key has been timed (a wizard never told the time has no guard) */
         int64_t key_ms;     /* when the last key arrived */
+        int64_t gap_ms;     /* the time between the last key and the one before it (a paste's keys: none) */
         bool moved;         /* an answer or Enter has moved the interview on ... */
         bool moved_by_choice; /* ... by a choice key ... */
         int64_t moved_ms;   /* ... at this time */
@@ -85,6 +86,9 @@ typedef struct {
         bool resume_owed; /* a resume's hold not yet answered: it moves with the worker (Enter, Esc, a jump) to each
                            * choice question until an answer is confirmed there (Enter then 1 answered the next
                            * question at once: eleventh tryout) */
+        bool text_confirmed; /* new text typed into a field since, entered after a pause: the worker is looking, so a
+                              * question not yet answered takes its digit at once; one with an answer still holds it
+                              * (forty-fourth and forty-fifth receptionists) */
         int skipped_form; /* the skipped field (the form as an index of e->forms: positions may shift) */
         int skipped_item;
         char pending[WIZARD_PENDING_MAX]; /* the characters typed since, held: nothing recorded */

@@ -7,10 +7,72 @@
 
 #include "util.h"
 
-/* text as it is matched (see the header), into a new string */
-static char *normalised(const char *t) {
+/* An ASCII character read as a blank: white space, and the punctuation that joins words in names and ids
+ * ("nimh-asq", "self_harm", "Q/asq.v2", a form-encoded "self+harm") */
+static bool ascii_blank(unsigned c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '-' || c == '_' ||
+           c == '/' || c == '.' || c == ':' || c == '+' || c == ',' || c == ';';
+}
+
+/* Punctuation that ends a phrase when a blank or the end follows it ("Psychosis: no. Harm to self": the "no" is not
+ * the next phrase's): an ignored phrase never runs across it (thirty-fourth outside integrator: "-no harm to self"
+ * blanked a stated risk out of that sentence) */
+static bool phrase_mark(const unsigned char *u) {
+    if (!(*u == '.' || *u == ':' || *u == ',' || *u == ';' || *u == '!' || *u == '?')) return false;
+    return !u[1] || u[1] == ' ' || u[1] == '\t' || u[1] == '\n' || u[1] == '\r';
+}
+
+/* The bytes at u (s bytes long, u[0..2] readable as c0 c1 c2) read as nothing: marks of no width, joiners, variation
+ * selectors, combining marks (U+0300-U+036F: "Self-h\u034farm", "Sui\u2062cidal": thirty-fourth outside integrator) */
+static bool dropped(unsigned c0, unsigned c1, unsigned c2, size_t *skip) {
+    if (c0 == 0xC2 && c1 == 0xAD) return *skip = 2, true;                                   /* soft hyphen */
+    if ((c0 == 0xCC && c1 >= 0x80) || (c0 == 0xCD && c1 >= 0x80 && c1 <= 0xAF)) return *skip = 2, true; /* combining */
+    if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x8B && c2 <= 0x8F) return *skip = 3, true;      /* zero-width, marks */
+    if (c0 == 0xE2 && c1 == 0x81 && c2 >= 0xA0 && c2 <= 0xA4) return *skip = 3, true;      /* joiner, invisible ops */
+    if (c0 == 0xE1 && c1 == 0xA0 && c2 == 0x8E) return *skip = 3, true;                    /* Mongolian separator */
+    if (c0 == 0xEF && c1 == 0xB8 && c2 >= 0x80 && c2 <= 0x8F) return *skip = 3, true;      /* variation selectors */
+    if (c0 == 0xEF && c1 == 0xBB && c2 == 0xBF) return *skip = 3, true;                    /* byte-order mark */
+    return false;
+}
+
+/* The bytes at u read as a blank (*skip bytes) */
+static bool unicode_blank(unsigned c0, unsigned c1, unsigned c2, size_t *skip) {
+    if (c0 == 0xC2 && (c1 == 0xA0 || c1 == 0xB7)) return *skip = 2, true;                  /* no-break space, 自·杀 */
+    if (c0 == 0xE2 && c1 == 0x80 && ((c2 >= 0x80 && c2 <= 0x95) || c2 == 0xA2 || c2 == 0xA7 || c2 == 0xAF))
+        return *skip = 3, true; /* spaces, hyphens and dashes, bullet, hyphenation point (自‧殺), narrow no-break */
+    if (c0 == 0xE2 && c1 == 0x88 && c2 == 0x92) return *skip = 3, true;                    /* minus sign */
+    if (c0 == 0xE3 && c1 == 0x80 && c2 == 0x80) return *skip = 3, true;                    /* ideographic space */
+    if (c0 == 0xE3 && c1 == 0x83 && c2 == 0xBB) return *skip = 3, true;                    /* katakana middle dot */
+    if (c0 == 0xEF && c1 == 0xBD && c2 == 0xA5) return *skip = 3, true;                    /* half-width middle dot */
+    return false;
+}
+
+/* An apostrophe of another kind: ’ ‘ ′ ´ ʼ ` (thirty-fourth outside integrator: "isn´t worth living") */
+static bool apostrophe(unsigned c0, unsigned c1, unsigned c2, size_t *skip) {
+    if (c0 == '`') return *skip = 1, true;
+    if ((c0 == 0xC2 && c1 == 0xB4) || (c0 == 0xCA && c1 == 0xBC)) return *skip = 2, true;
+    if (c0 == 0xE2 && c1 == 0x80 && (c2 == 0x98 || c2 == 0x99 || c2 == 0xB2)) return *skip = 3, true;
+    return false;
+}
+
+/* Whether the bytes from u on, past blanks, begin a CJK character (a lead byte of U+3000..U+9FFF) */
+static bool cjk_next(const unsigned char *u) {
+    for (;;) {
+        unsigned c0 = u[0], c1 = c0 ? u[1] : 0, c2 = c1 ? u[2] : 0;
+        size_t skip = 1;
+        if (c0 && c0 < 0x80 && ascii_blank(c0)) u++;
+        else if (c0 == '%' && c1 == '2' && c2 == '0') u += 3;
+        else if (c0 >= 0x80 && (unicode_blank(c0, c1, c2, &skip) || dropped(c0, c1, c2, &skip))) u += skip;
+        else return c0 >= 0xE3 && c0 <= 0xE9;
+    }
+}
+
+/* text as it is matched (see the header), into a new string; *marks (when not NULL): a new array as long, 1 where a
+ * blank stands for punctuation that ends a phrase (phrase_mark) */
+static char *normalised_marked(const char *t, char **marks) {
     size_t n = strlen(t);
     char *out = xcalloc(2 * n + 1, 1), *o = out; /* a camelCase edge adds a blank after at least two characters */
+    char *mk = xcalloc(2 * n + 1, 1);
     const unsigned char *u = (const unsigned char *)t;
     bool space = true; /* at the start: a blank is dropped */
     bool lower_before = false; /* the last character an ASCII lower-case letter */
@@ -18,42 +80,39 @@ static char *normalised(const char *t) {
         unsigned c0 = u[0], c1 = c0 ? u[1] : 0, c2 = c1 ? u[2] : 0;
         char ascii = 0;
         size_t skip = 1;
-        bool blank = false, drop = false;
-        if (c0 < 0x80) {
-            /* punctuation that joins words in names and ids ("nimh-asq", "self_harm", "Q/asq.v2", a form-encoded
-             * "self+harm") is a blank too */
-            if (c0 == ' ' || c0 == '\t' || c0 == '\n' || c0 == '\r' || c0 == '\f' || c0 == '\v' || c0 == '-' ||
-                c0 == '_' || c0 == '/' || c0 == '.' || c0 == ':' || c0 == '+')
-                blank = true;
-            else ascii = (char)tolower((int)c0);
-        } else if (c0 == 0xC2 && c1 == 0xA0) blank = true, skip = 2;           /* no-break space */
-        else if (c0 == 0xC2 && c1 == 0xAD) drop = true, skip = 2;              /* soft hyphen */
-        else if (c0 == 0xC2 && c1 == 0xB7) blank = true, skip = 2;             /* middle dot (自·杀) */
-        else if (c0 == 0xE2 && c1 == 0x80 && c2 == 0xA2) blank = true, skip = 3; /* bullet */
-        else if (c0 == 0xE3 && c1 == 0x83 && c2 == 0xBB) blank = true, skip = 3; /* katakana middle dot */
-        else if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x80 && c2 <= 0x8A) blank = true, skip = 3; /* en/em... spaces */
-        else if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x8B && c2 <= 0x8F) drop = true, skip = 3;  /* zero-width, marks */
-        else if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x90 && c2 <= 0x95) blank = true, skip = 3;  /* hyphens, dashes */
-        else if (c0 == 0xE2 && c1 == 0x80 && (c2 == 0x98 || c2 == 0x99)) ascii = '\'', skip = 3;
-        else if (c0 == 0xE2 && c1 == 0x80 && c2 == 0xAF) blank = true, skip = 3;               /* narrow no-break */
-        else if (c0 == 0xE2 && c1 == 0x81 && c2 == 0xA0) drop = true, skip = 3;                /* word joiner */
-        else if (c0 == 0xE3 && c1 == 0x80 && c2 == 0x80) blank = true, skip = 3;               /* ideographic space */
-        else if (c0 == 0xEF && c1 == 0xBB && c2 == 0xBF) drop = true, skip = 3;                /* byte-order mark */
-        else if (c0 == 0xEF && (c1 == 0xBC || c1 == 0xBD) && c2 >= 0x80 && c2 <= 0xBF) {        /* full-width */
-            unsigned cp = ((c0 & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
-            if (cp >= 0xFF01 && cp <= 0xFF5E) ascii = (char)tolower((int)(cp - 0xFF01 + 0x21)), skip = 3;
-        }
-        if (drop) {
+        bool blank = false, mark = false;
+        if (c0 >= 0x80 && dropped(c0, c1, c2, &skip)) {
             u += skip;
             continue;
         }
-        if (blank) {
-            /* between two CJK characters (a lead byte of U+3000..U+9FFF on both sides) a blank is no word's edge */
-            const unsigned char *next = u + skip;
-            while (*next == ' ' || *next == '\t') next++;
+        if (apostrophe(c0, c1, c2, &skip)) ascii = '\'';
+        else if (c0 == '%' && c1 == '2' && c2 == '0') blank = true, skip = 3; /* "Self%20harm": a URL's blank */
+        else if (c0 < 0x80) {
+            mark = phrase_mark(u);
+            if (ascii_blank(c0)) blank = true;
+            else ascii = (char)tolower((int)c0);
+        } else if (unicode_blank(c0, c1, c2, &skip)) blank = true;
+        else if (c0 == 0xEF && (c1 == 0xBC || c1 == 0xBD) && c2 >= 0x80 && c2 <= 0xBF) {        /* full-width */
+            unsigned cp = ((c0 & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
+            if (cp >= 0xFF01 && cp <= 0xFF5E) {
+                unsigned a = cp - 0xFF01 + 0x21;
+                skip = 3;
+                /* a full-width hyphen or full stop is a blank as its ASCII one is (Self－harm, 自．杀) */
+                if (ascii_blank(a)) blank = true;
+                else ascii = (char)tolower((int)a);
+            }
+        }
+        if (blank || mark) {
+            /* between two CJK characters (a lead byte of U+3000..U+9FFF on both sides) a blank is no word's edge:
+             * past any blanks (自\r\n杀, 自 - 杀) */
             bool cjk_gap = o > out && o - out >= 3 && (unsigned char)o[-3] >= 0xE3 && (unsigned char)o[-3] <= 0xE9 &&
-                           *next >= 0xE3 && *next <= 0xE9;
-            if (!space && !cjk_gap) *o++ = ' ';
+                           cjk_next(u + skip);
+            if (!space && !cjk_gap) {
+                mk[o - out] = mark;
+                *o++ = ' ';
+            } else if (mark && o > out && o[-1] == ' ') {
+                mk[o - 1 - out] = 1;
+            }
             space = !cjk_gap || space;
             lower_before = false;
             u += skip;
@@ -73,8 +132,12 @@ static char *normalised(const char *t) {
     }
     if (o > out && o[-1] == ' ') o--;
     *o = '\0';
+    if (marks) *marks = mk;
+    else free(mk);
     return out;
 }
+
+static char *normalised(const char *t) { return normalised_marked(t, NULL); }
 
 static bool word_char(char c) { return isalnum((unsigned char)c) != 0; }
 
@@ -90,9 +153,10 @@ static bool holds(const char *text, const char *word, bool prefix) {
 }
 
 /* Whether a phrase that ends in a letter or digit ends a phrase of the text at after: the text's end, punctuation, or
- * "or", "and", "nor" next ("not a danger to self or others"; "not a danger to self harm" is not that phrase) */
-static bool phrase_ends(const char *after) {
-    if (!*after) return true;
+ * "or", "and", "nor" next ("not a danger to self or others"; "not a danger to self harm" is not that phrase); a blank
+ * that stands for punctuation ending a phrase (mark) ends it too ("not a danger to self, not a danger to others") */
+static bool phrase_ends(const char *after, bool mark) {
+    if (!*after || mark) return true;
     if (*after != ' ') return !isalnum((unsigned char)*after);
     const char *w = after + 1;
     static const char *const joins[] = {"or", "and", "nor", NULL};
@@ -103,8 +167,9 @@ static bool phrase_ends(const char *after) {
     return !isalnum((unsigned char)*w) && (unsigned char)*w < 0x80;
 }
 
-/* Blanks out of t every occurrence of the phrases words lists with a leading "-" (see the header). */
-static void mask_not_words(char *t, const char *words) {
+/* Blanks out of t every occurrence of the phrases words lists with a leading "-" (see the header); never one that runs
+ * across a blank marked as the end of a phrase (marks, as long as t) */
+static void mask_not_words(char *t, const char *marks, const char *words) {
     for (const char *w = words; *w;) {
         while (*w == ' ' || *w == '|') w++;
         const char *end = strchr(w, '|');
@@ -117,7 +182,9 @@ static void mask_not_words(char *t, const char *words) {
             size_t pl = strlen(phrase);
             bool edged = pl && isalnum((unsigned char)phrase[pl - 1]); /* English: whole at both ends */
             for (char *at = pl ? strstr(t, phrase) : NULL; at; at = strstr(at + 1, phrase)) {
-                if (edged && ((at > t && isalnum((unsigned char)at[-1])) || !phrase_ends(at + pl))) continue;
+                if (edged && ((at > t && isalnum((unsigned char)at[-1])) || !phrase_ends(at + pl, marks[at + pl - t])))
+                    continue;
+                if (memchr(marks + (at - t), 1, pl)) continue; /* "no. harm to self" is not "no harm to self" */
                 memset(at, ' ', pl);
             }
             free(phrase);
@@ -129,8 +196,10 @@ static void mask_not_words(char *t, const char *words) {
 
 bool fhir_words_match(const char *text, const char *words, char *found, size_t size) {
     if (!text || !words || !*text) return false;
-    char *t = normalised(text);
-    mask_not_words(t, words);
+    char *marks = NULL;
+    char *t = normalised_marked(text, &marks);
+    mask_not_words(t, marks, words);
+    free(marks);
     bool hit = false;
     for (const char *w = words; *w && !hit;) {
         while (*w == ' ' || *w == '|') w++;

@@ -2486,12 +2486,61 @@ static void test_resume_hold_ends_with_typed_field(void **state) {
     type(r, "0107654321"); /* corrected */
     next(r);
     expect_at(r, "intake", "language");
-    assert_false(wizard_resume_held(r));
-    assert_false(r->phone.resume_owed);
+    assert_false(wizard_resume_held(r)); /* not answered yet: its digit is taken at once */
     assert_true(desk_key(r, t += 3000, '1')); /* the digit answers the question on screen */
     assert_int_equal(ans(r, "intake", "language")->state, ANS_VALUE);
     expect_at(r, "intake", "occupation");
     assert_string_equal(wizard_client_phone(r), "0107654321");
+    assert_false(r->phone.resume_owed); /* that answer ends the hold */
+
+    /* forty-fifth receptionist: the question after the corrected field already has an answer: its first digit still
+     * waits for Enter (a corrected phone, Enter, then 3 replaced PHQ-2 question 1's 2 at once) */
+    wizard *c = resumed_at_language();
+    choose(c, "zh");
+    expect_at(c, "intake", "occupation");
+    next(c);
+    expect_at(c, "intake", "channel");
+    wizard_interrupt(c);
+    char *at_channel = hold_mem(wizard_to_json(c));
+    wizard *b = blank_wizard();
+    if (!wizard_from_json(b, &e, at_channel, &err)) fail_msg("resume: %s", err.msg);
+    assert_true(wizard_resume_held(b));
+    assert_true(wizard_back(b));
+    assert_true(wizard_back(b));
+    expect_at(b, "intake", "language");
+    assert_true(wizard_back(b));
+    expect_at(b, "intake", "phone");
+    type(b, "0107654321");
+    next(b);
+    expect_at(b, "intake", "language");
+    assert_true(wizard_resume_held(b));
+    int zh = ans(b, "intake", "language")->value;
+    assert_false(desk_key(b, t += 3000, '1'));
+    assert_int_equal(ans(b, "intake", "language")->value, zh);
+
+    /* text typed before the intake was left, then resumed from memory (home's r): the resume holds as ever */
+    wizard *m = new_wizard(LANG_EN);
+    type(m, "Lin");
+    next(m);
+    next(m);
+    next(m);
+    choose(m, "female");
+    type(m, "0101234567");
+    next(m);
+    expect_at(m, "intake", "language");
+    wizard_interrupt(m);
+    wizard_resume(m);
+    assert_true(wizard_resume_held(m));
+
+    /* a paste (the field's text and its Enter at once) is no look at the field: the next question holds */
+    wizard *p = resumed_at_language();
+    assert_true(wizard_back(p));
+    for (const char *k = "0107654321"; *k; k++) assert_true(wizard_key_arrived(p, t += 5, WK_TEXT));
+    (void)wizard_key_arrived(p, t += 5, WK_OTHER);
+    type(p, "0107654321");
+    next(p);
+    expect_at(p, "intake", "language");
+    assert_true(wizard_resume_held(p));
 
     /* a draft left in the phone field with a new number typed, not entered: Enter over it on the resume types nothing
      * new, the hold goes on */
