@@ -98,11 +98,17 @@ static void check_stated_levels(config *c, const char *key, bool with_system, di
         if (with_system) {
             char system[256];
             snprintf(system, sizeof system, "%.*s", (int)(strchr(toks.v[i], '|') - toks.v[i]), toks.v[i]);
-            if (!code_system_nameable(system)) {
+            code_system_kind kind = code_system_check(system);
+            if (kind == CS_BAD) {
                 diag_add(d, c->ini.name, ini_line(&c->ini, "import", key), k, false, "`%s`: `%s` is no code system "
-                         "triage knows: a URL, an OID, or one of %s", toks.v[i], system, code_system_names());
+                         "triage knows (misspelt?): one of %s, or another system's URL or OID", toks.v[i], system,
+                         code_system_names());
                 break;
             }
+            if (kind == CS_OTHER)
+                diag_add(d, c->ini.name, ini_line(&c->ini, "import", key), k, true, "`%s`: `%s` is not one of the "
+                         "systems triage knows (%s): its codes match only when a file names exactly this system",
+                         toks.v[i], system, code_system_names());
         }
         /* the code's pattern: a range LOW-HIGH of as many characters each, a `*` last only (a range "X60-X8" matched
          * nothing, and said nothing) */

@@ -2518,9 +2518,9 @@ static void unread_safety_mentions(const engine *e, const res *all, int n, probl
                 char out_shown[80];
                 text_for_display(said_as ? said_as : "", 60, out_shown, sizeof out_shown);
                 problem(p, "%s%s %s: %s states a risk of `%s`, which triage cannot tell from a risk of suicide or "
-                           "self-harm (no code of [import] conditions, no word of a suicide screen, no word of [import] "
-                           "other_outcomes): nothing was imported (a person reads it; a risk of another thing is named "
-                           "in other_outcomes)", in, shown, id, which, out_shown);
+                           "self-harm (no code of [import] conditions, no word of a suicide screen, and no word of [import] "
+                           "other_outcomes, or one beside a word of intent_words): nothing was imported (a person reads "
+                           "it; a risk of another thing is named in other_outcomes)", in, shown, id, which, out_shown);
             } else if (p)
                 problem(p, "%s%s %s: %s states a risk triage cannot read (a qualitativeRisk that is a code of [import] "
                            "risk_assessment is needed, not a probability or words only): nothing was imported (send its "

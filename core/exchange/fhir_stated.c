@@ -10,57 +10,6 @@
 #include "fhir_words.h"
 #include "util.h"
 
-/* A code system's url as the lists name it: any case, https or http, without a trailing "/", and the OIDs of SNOMED CT,
- * ICD-10-CM and ICD-10 (with or without urn:oid:) as their urls (twenty-eighth outside integrator: SNOMED named by its
- * OID, or with https, was not read) */
-static void system_key(const char *system, char *out, size_t size) {
-    static const char *const oids[][2] = {{"2.16.840.1.113883.6.96", "http://snomed.info/sct"},
-                                          {"2.16.840.1.113883.6.90", "http://hl7.org/fhir/sid/icd-10-cm"},
-                                          {"2.16.840.1.113883.6.3", "http://hl7.org/fhir/sid/icd-10"},
-                                          /* ICD-9-CM diagnoses, and ICD-9-CM as a whole (thirty-first integrator) */
-                                          {"2.16.840.1.113883.6.103", "http://hl7.org/fhir/sid/icd-9-cm"},
-                                          {"2.16.840.1.113883.6.2", "http://hl7.org/fhir/sid/icd-9-cm"}};
-    const char *s = system ? system : "";
-    if (!strncasecmp(s, "urn:oid:", 8)) s += 8;
-    if (code_system_url(s)) s = code_system_url(s); /* a short name (SNOMED, ICD-10-CM...) */
-    for (size_t i = 0; i < sizeof oids / sizeof oids[0]; i++)
-        if (!strcmp(s, oids[i][0])) s = oids[i][1];
-    size_t o = 0;
-    if (!strncasecmp(s, "https://", 8)) {
-        o = (size_t)snprintf(out, size, "http://");
-        s += 8;
-    }
-    for (; *s && o + 1 < size; s++) out[o++] = (char)tolower((unsigned char)*s);
-    while (o && out[o - 1] == '/') o--;
-    out[o] = '\0';
-    /* SNOMED CT named by an edition's URI (http://snomed.info/sct/731000124108, not valid as a system, seen in practice:
-     * thirtieth outside integrator) is SNOMED CT */
-    static const char snomed[] = "http://snomed.info/sct/";
-    if (!strncmp(out, snomed, sizeof snomed - 1)) out[sizeof snomed - 2] = '\0';
-    /* HL7's sid URLs written with "www." (http://www.hl7.org/fhir/sid/icd-10-cm), and ICD-11 MMS named by a release
-     * (http://id.who.int/icd/release/11/2024-01/mms): the same systems (thirty-first outside integrator) */
-    static const char www[] = "http://www.hl7.org/fhir/sid/";
-    if (!strncmp(out, www, sizeof www - 1)) memmove(out + 7, out + 11, strlen(out + 11) + 1);
-    /* national editions of ICD-10 that keep WHO's chapter XX (X60-X84) and Z91.5 as they are: German ICD-10-GM (BfArM,
-     * formerly DIMDI), ICD-10-CA (thirty-second outside integrator: X84.9 under them was saved green) */
-    static const char *const editions[] = {"http://fhir.de/codesystem/bfarm/icd-10-gm",
-                                           "http://fhir.de/codesystem/dimdi/icd-10-gm",
-                                           "http://fhir.infoway-inforoute.ca/codesystem/icd10ca", NULL};
-    for (int i = 0; editions[i]; i++)
-        if (!strcmp(out, editions[i])) snprintf(out, size, "http://hl7.org/fhir/sid/icd-10");
-    /* HL7's URLs of the national editions (icd-10-am, -ca, -nl, -de, -uk...: thirty-third outside integrator), all but
-     * ICD-10-CM (its own list: X71-X83, the T poisonings) and ICD-10-PCS (procedures) */
-    static const char sid10[] = "http://hl7.org/fhir/sid/icd-10-";
-    const char *ed = out + sizeof sid10 - 1;
-    if (!strncmp(out, sid10, sizeof sid10 - 1) && strlen(ed) >= 2 && strlen(ed) <= 3 && strcmp(ed, "cm") != 0 &&
-        strcmp(ed, "pcs") != 0)
-        snprintf(out, size, "http://hl7.org/fhir/sid/icd-10");
-    static const char icd11[] = "http://id.who.int/icd/release/11/";
-    size_t ol = strlen(out);
-    if (!strncmp(out, icd11, sizeof icd11 - 1) && ol >= 4 && !strcmp(out + ol - 4, "/mms"))
-        snprintf(out, size, "%smms", icd11);
-}
-
 /* A code as the lists name it: upper case, without dots and blanks (ICD-10's "r45.851" and "R45851" are R45.851) */
 static void code_key(const char *code, char *out, size_t size) {
     size_t o = 0;
@@ -94,7 +43,7 @@ risk_level fhir_listed_level(const char *list, bool with_system, const char *sys
     risk_level best = LEVEL_GREEN;
     if (!list || !code) return best;
     char given_sys[256], given_code[64];
-    system_key(system, given_sys, sizeof given_sys);
+    code_system_key(system, given_sys, sizeof given_sys);
     code_key(code, given_code, sizeof given_code);
     strlist toks = strlist_split(list);
     for (int i = 0; i < toks.n; i++) {
@@ -112,7 +61,7 @@ risk_level fhir_listed_level(const char *list, bool with_system, const char *sys
         if (bar) {
             *bar = '\0';
             char want_sys[256];
-            system_key(toks.v[i], want_sys, sizeof want_sys);
+            code_system_key(toks.v[i], want_sys, sizeof want_sys);
             system_same = !strcmp(want_sys, given_sys);
         }
         if (code_same && system_same && l > best) best = l;
@@ -137,12 +86,12 @@ bool fhir_concept_says(json_t *concept, const char *const *codes) {
  * as system_key reads it: https too) */
 static bool hl7_says(json_t *concept, const char *system, const char *const *codes) {
     char want[128], given[256];
-    system_key(system, want, sizeof want);
+    code_system_key(system, want, sizeof want);
     size_t k;
     json_t *c;
     json_array_foreach(json_object_get(concept, "coding"), k, c) {
         const char *code = json_string_value(json_object_get(c, "code"));
-        system_key(json_string_value(json_object_get(c, "system")), given, sizeof given);
+        code_system_key(json_string_value(json_object_get(c, "system")), given, sizeof given);
         if (!code || strcmp(given, want) != 0) continue;
         for (int i = 0; codes[i]; i++)
             if (!strcmp(code, codes[i])) return true;

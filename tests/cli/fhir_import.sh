@@ -1608,15 +1608,15 @@ for f in appt_reason_text_killherself condtext_cn_henxiang_mother cond_cn_buxian
     cond_en_wishing_dead fq_camel_hasSuicidal fq_camel_thoughtsOfSelfHarm fq_camel_wantsToDie fq_cn_huozhe_meiyisi \
     fq_cn_jieshu_shengming fq_cn_qingsheng_alone fq_cn_siliao_suanle fq_ghq_life_not_worth fq_ghq_make_away \
     fq_ghq_wishing_dead fq_no_reason_to_live fq_sleep_not_wake fq_taking_your_life fq_tw_qingsheng ra_en_SI \
-     ra_en_jump ra_en_selfneglect; do
+     ra_en_selfneglect; do
     import "$R32/$f.json"
     check "round 32 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
 done
 check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
-import "$R32/ra_en_jump.json"
-check "a high risk of an outcome triage cannot tell from suicide: said so, naming it" \
-    has_err "states a risk of \`Jumping from height\`, which triage cannot tell from a risk of suicide"
-for f in ra_en_hanging code_gm_R458_cm code_gm_X849 code_icd10_ca ra_cn_buxianghuo ra_cn_fudu ra_cn_fuyaoguoliang ra_cn_gemai \
+import "$R32/ra_en_selfneglect.json"
+check "a high risk of an outcome triage cannot tell from suicide: said so" \
+    has_err "which triage cannot tell from a risk of suicide"
+for f in ra_en_jump ra_en_hanging code_gm_R458_cm code_gm_X849 code_icd10_ca ra_cn_buxianghuo ra_cn_fudu ra_cn_fuyaoguoliang ra_cn_gemai \
     ra_cn_huobuxiaqu ra_cn_liaojieshengming ra_cn_qingsheng ra_cn_qingsheng_fengxian ra_cn_qingsheng_fengxian_t \
     ra_cn_qingsheng_t ra_cn_shangdiao ra_cn_shangziji_t ra_cn_shaotan ra_cn_shaotan_t ra_cn_space ra_cn_tunyao \
     ra_cn_xiangbukai_tiaohe ra_cn_yanshi ra_cn_zhiqiang ra_cn_zi_yi ra_cn_zi_yi_t ra_cn_zihai ra_cn_ziwoliaoduan \
@@ -1674,10 +1674,37 @@ done
 # integrator's leftovers, then the thirty-fourth integrator's files
 R34="$(cd "$(dirname "$0")/../fixtures/fhir/round34" && pwd)"
 fresh r34
-for f in cond_en_self_plus_harm; do
+for f in c_cn_buxiang_zaihuo c_cn_fuyao_guoliang c_cn_ge_shouwan c_cn_he_nongyao c_cn_jieshu_ziji_shengming c_cn_qiusi \
+    c_cn_shanghai_zishen c_cn_woqui c_cn_xiangsi_niantou c_cn_yisi_lezhi c_cn_ziwo_liaojie \
+    c_drug_od_intentional c_end_her_life c_front_train c_harm_self c_hurt_self c_jumping_from c_kill_oneself \
+    c_kill_self c_od_intentionally c_one_s_own_life c_selfcutting c_selfstrang c_tw_jieshu_ziji_shengming \
+    c_wish_be_dead cond_en_self_plus_harm n_acute_apos n_cgj n_cn_crlf n_cn_fw_period n_cn_space_dash \
+    n_fullwidth_hyphen n_invisible_times n_minus_sign n_negation_leak n_pct20 n_risk_no_leak n_tw_hyph_point \
+    ra_aggr_self ra_autoaggression \
+    ra_cn_youyi_diedao ra_cn_zhuilou_guzhe ra_fall_jumped ra_fall_purposeful ra_fall_undetermined \
+    ra_harm_others_self ra_infection_wristcutting ra_kidney_overdose \
+    ra_violence_others_self; do
     import "$R34/$f.json"
     check "round 34 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
 done
 check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+imported_at 34 "$R34" c_icd10cm_R45851_nodisp orange
+for f in ra_bleeding_selfcutting ra_cn_fuyaoguoliang_shen ra_cn_heinongyao_shen ra_fracture_jumping_from \
+    ra_stroke_selfstrang; do
+    imported_at 34 "$R34" $f red # a self-harm outcome beside a word of other things: read as self-harm now
+done
+import "$R34/ra_aggr_self.json"
+check "a high risk of an outcome triage cannot tell from suicide, holding a word of other things: said so, naming it" \
+    has_err "states a risk of \`Aggression towards self\`, which triage cannot tell from a risk of suicide"
+for f in c_sct_82313006_nodisp sys_icd10gm_oid sys_icd11_icd11mms sys_no_icd10_oid sys_who_icd10_release; do
+    imported_at 34 "$R34" $f red # the code alone; Norway's ICD-10 OID, ICD-10-GM's, ICD-11 without "release", WHO's
+done
+fresh r34held
+for f in f_cn_canji f_cn_diaoping f_cn_jianqing_shengzhang f_cn_jiaoqing_shenghuo f_cn_shanghan f_cn_shaotan_quniu \
+    f_cn_tiaolouji f_cn_tunyaopian f_hanging_cast f_hanging_pannus f_selfesteem f_trampoline; do
+    import "$R34/$f.json"
+    check "round 34 $f: ordinary clinical text that holds a listed phrase: imported" \
+        sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$out$err"
+done
 
 finish

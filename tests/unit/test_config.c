@@ -310,8 +310,25 @@ static void test_import_bad_system(void **state) {
     diag ok = {0};
     assert_true(config_load(&c, FIX "import_known_systems.ini", &ok));
     assert_int_equal(ok.errors, 0);
+    assert_int_equal(ok.n, 1); /* https://example.org/codes: a warning, matched exactly */
+    assert_true(ok.v[0].warning);
+    assert_non_null(strstr(ok.v[0].msg, "example.org"));
     config_free(&c);
     diag_free(&ok);
+    /* thirty-fourth outside integrator: a misspelt URL at a known publisher, a misspelt scheme */
+    const char *bad[] = {FIX "import_misspelt_url.ini", FIX "import_bad_scheme.ini"};
+    const char *named[] = {"http://hl7.org/fhir/sid/icd10-cm", "htp://snomed.info/sct"};
+    for (int i = 0; i < 2; i++) {
+        diag b = {0};
+        assert_false(config_load(&c, bad[i], &b));
+        assert_int_equal(b.errors, 1);
+        int at = b.n - 1;
+        assert_false(b.v[at].warning);
+        assert_int_equal(b.v[at].line, fixture_line(bad[i], "conditions"));
+        if (!strstr(b.v[at].msg, named[i])) fail_msg("`%s` does not name %s", b.v[at].msg, named[i]);
+        config_free(&c);
+        diag_free(&b);
+    }
 }
 
 static void test_ui_language_zh(void **state) {
