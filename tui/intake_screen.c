@@ -531,7 +531,10 @@ static int draw_same_phone(const app *a, int y, int x, int width) {
     if (w->stage == WZ_QUESTIONS && wizard_item(w)->phone && !strcmp(wizard_form(w)->id, "intake") &&
         strcmp(a->in.typed, a->in.phone_looked_up) != 0)
         return 0;
-    return draw_wrapped(y, x, width, 3, a->in.same_phone, theme(C_ERROR) | A_BOLD);
+    /* past the intake form on a short screen, one line: at 80x24 its three pushed PHQ-9 item 9's last option below the
+     * screen (forty-sixth receptionist) */
+    bool later = w->stage == WZ_QUESTIONS && strcmp(wizard_form(w)->id, "intake") != 0;
+    return draw_wrapped(y, x, width, later && LINES < 30 ? 1 : 3, a->in.same_phone, theme(C_ERROR) | A_BOLD);
 }
 
 /* Looks the new client's phone up among the clients on record, once per number typed: a returning client registered
@@ -1076,6 +1079,7 @@ static void draw_review(app *a, const layout *l) {
     snprintf(whose, sizeof whose, "%s%s%s", tr("intake_of"), tr("p_colon"), who);
     draw_text(y++, x, width, whose, A_BOLD | A_UNDERLINE);
     y += draw_two_desks(a, y, x, width);
+    y += draw_same_phone(a, y, x, width); /* at the save too (forty-sixth receptionist: it showed on questions only) */
     draw_text(y++, x, width, tr("review_title"), theme(C_TITLE));
     int hint_h = hints_lines(width, keyed("review_hint"));
     /* the highlighted answer's question, whole (the list cuts labels to a column) */

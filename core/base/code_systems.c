@@ -18,7 +18,10 @@ static const char *const names[][2] = {{"SNOMED CT", "http://snomed.info/sct"},
                                        {"ICD-9-CM", "http://hl7.org/fhir/sid/icd-9-cm"},
                                        {"ICD9CM", "http://hl7.org/fhir/sid/icd-9-cm"},
                                        {"ICD-11", "http://id.who.int/icd/release/11/mms"},
-                                       {"ICD11", "http://id.who.int/icd/release/11/mms"}};
+                                       {"ICD11", "http://id.who.int/icd/release/11/mms"},
+                                       /* observations coded by what they observe (93267-3, suicidal thoughts:
+                                        * thirty-fifth outside integrator) */
+                                       {"LOINC", "http://loinc.org"}};
 
 const char *code_system_url(const char *name) {
     for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
@@ -34,7 +37,7 @@ static bool oid(const char *s) {
     return true;
 }
 
-const char *code_system_names(void) { return "SNOMED, ICD-10-CM, ICD-10, ICD-9-CM, ICD-11"; }
+const char *code_system_names(void) { return "SNOMED, ICD-10-CM, ICD-10, ICD-9-CM, ICD-11, LOINC"; }
 
 /* A code system's url as the lists name it: any case, https or http, without a trailing "/", and the OIDs of SNOMED CT,
  * ICD-10-CM and ICD-10 (with or without urn:oid:) as their urls (twenty-eighth outside integrator: SNOMED named by its
@@ -69,6 +72,8 @@ void code_system_key(const char *system, char *out, size_t size) {
      * thirtieth outside integrator) is SNOMED CT */
     static const char snomed[] = "http://snomed.info/sct/";
     if (!strncmp(out, snomed, sizeof snomed - 1)) out[sizeof snomed - 2] = '\0';
+    /* SNOMED CT by its concept URIs' base (http://snomed.info/id/82313006's): thirty-fifth outside integrator */
+    if (!strcmp(out, "http://snomed.info/id")) snprintf(out, size, "http://snomed.info/sct");
     /* HL7's sid URLs written with "www." (http://www.hl7.org/fhir/sid/icd-10-cm), and ICD-11 MMS named by a release
      * (http://id.who.int/icd/release/11/2024-01/mms): the same systems (thirty-first outside integrator) */
     static const char www[] = "http://www.hl7.org/fhir/sid/";
@@ -77,7 +82,9 @@ void code_system_key(const char *system, char *out, size_t size) {
      * formerly DIMDI), ICD-10-CA (thirty-second outside integrator: X84.9 under them was saved green) */
     static const char *const editions[] = {"http://fhir.de/codesystem/bfarm/icd-10-gm",
                                            "http://fhir.de/codesystem/dimdi/icd-10-gm",
-                                           "http://fhir.infoway-inforoute.ca/codesystem/icd10ca", NULL};
+                                           "http://fhir.infoway-inforoute.ca/codesystem/icd10ca",
+                                           /* France's CIM-10 (ANS's terminology server): thirty-fifth */
+                                           "http://smt.esante.gouv.fr/terminologie-cim-10", NULL};
     for (int i = 0; editions[i]; i++)
         if (!strcmp(out, editions[i])) snprintf(out, size, "http://hl7.org/fhir/sid/icd-10");
     /* HL7's URLs of the national editions (icd-10-am, -ca, -nl, -de, -uk...: thirty-third outside integrator), all but
@@ -103,7 +110,7 @@ void code_system_key(const char *system, char *out, size_t size) {
 bool code_system_known(const char *system) {
     static const char *const known[] = {"http://snomed.info/sct", "http://hl7.org/fhir/sid/icd-10-cm",
                                         "http://hl7.org/fhir/sid/icd-10", "http://hl7.org/fhir/sid/icd-9-cm",
-                                        "http://id.who.int/icd/release/11/mms", NULL};
+                                        "http://id.who.int/icd/release/11/mms", "http://loinc.org", NULL};
     char key[256];
     code_system_key(system, key, sizeof key);
     for (int i = 0; known[i]; i++)
@@ -121,9 +128,24 @@ code_system_kind code_system_check(const char *system) {
     if (!strncasecmp(system, "urn:", 4)) return strlen(system) > 4 ? CS_OTHER : CS_BAD;
     const char *host = !strncasecmp(system, "http://", 7) ? system + 7 : !strncasecmp(system, "https://", 8) ? system + 8 : NULL;
     if (!host || !*host || *host == '/') return CS_BAD;
-    /* a publisher whose systems triage knows: another path there is a misspelling of one (icd10-cm for icd-10-cm) */
-    static const char *const publishers[] = {"hl7.org/", "www.hl7.org/", "snomed.info/", "id.who.int/", NULL};
-    for (int i = 0; publishers[i]; i++)
-        if (!strncasecmp(host, publishers[i], strlen(publishers[i]))) return CS_BAD;
+    /* the host alone: no user before "@", no port, no trailing dot, in lower case ("http://hl7.org:80/fhir/sid/icd10-cm"
+     * was let through: thirty-fifth outside integrator) */
+    size_t hl = strcspn(host, "/?#");
+    const char *at = memchr(host, '@', hl);
+    if (at) hl -= (size_t)(at + 1 - host), host = at + 1;
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int)hl, host);
+    char *colon = strchr(name, ':');
+    if (colon) *colon = '\0';
+    size_t nl = strlen(name);
+    while (nl && name[nl - 1] == '.') name[--nl] = '\0';
+    for (size_t i = 0; i < nl; i++) name[i] = (char)tolower((unsigned char)name[i]);
+    /* a publisher whose systems triage knows, or a host under it: another path there is a misspelling of one (icd10-cm
+     * for icd-10-cm) or none of the lists' */
+    static const char *const publishers[] = {"hl7.org", "snomed.info", "who.int", "loinc.org", NULL};
+    for (int i = 0; publishers[i]; i++) {
+        size_t pl = strlen(publishers[i]);
+        if (nl >= pl && !strcmp(name + nl - pl, publishers[i]) && (nl == pl || name[nl - pl - 1] == '.')) return CS_BAD;
+    }
     return CS_OTHER;
 }

@@ -119,6 +119,12 @@ static void check_stated_levels(config *c, const char *key, bool with_system, di
         bool range_ok = !dash || (low && n - low - 1 >= low);
         for (size_t r = 0; dash && range_ok && r < low; r++) /* both ends letters and digits, of one length */
             range_ok = isalnum((unsigned char)code[r]) && isalnum((unsigned char)dash[1 + r]);
+        if (with_system) { /* LOINC's codes hold a dash of their own (93267-3): no range there */
+            char system[256], sys_key[256];
+            snprintf(system, sizeof system, "%.*s", (int)(strchr(toks.v[i], '|') - toks.v[i]), toks.v[i]);
+            code_system_key(system, sys_key, sizeof sys_key);
+            if (!strcmp(sys_key, "http://loinc.org")) range_ok = true;
+        }
         if (with_system && (!range_ok || (star && star != colon - 1))) {
             diag_add(d, c->ini.name, ini_line(&c->ini, "import", key), k, false, "`%s`: a code's range is LOW-HIGH of as "
                      "many characters each (X60-X84), `?` one character, and `*` only last", toks.v[i]);

@@ -527,7 +527,8 @@ static void resume_guard_arm(wizard *w) {
     if (w->phone.armed || w->stage != WZ_QUESTIONS || !form_item_scale(wizard_form(w), w->item)) return;
     /* new text was typed and entered: a question not answered yet takes its digit at once (the forty-fourth
      * receptionist's next keys landed a question late), one with an answer still waits for Enter (the forty-fifth's
-     * corrected phone, Enter, then 3 replaced PHQ-2 question 1's 2 at once) */
+     * corrected phone, Enter, then 3 replaced PHQ-2 question 1's 2 at once), and the hold goes on past a digit taken
+     * so (the forty-sixth's 2 on an unanswered question, then 1 at 350 ms replaced GAD-7 question 1's answer) */
     answer_state st = cur_answer(w)->state;
     if (w->phone.text_confirmed && st != ANS_VALUE && st != ANS_REFUSED) return;
     w->phone.armed = true;
@@ -721,8 +722,6 @@ bool wizard_goto(wizard *w, int pos, int item) {
 
 bool wizard_choose(wizard *w, int c) {
     if (w->stage != WZ_QUESTIONS || w->burst.held || w->phone.pending[0]) return false;
-    /* a digit taken at once after new text was entered (resume_guard_arm) is the answer that ends a resume's hold */
-    if (w->phone.resume_owed && w->phone.text_confirmed && !w->phone.armed) w->phone.resume_owed = false;
     const form_item *it = wizard_item(w);
     const scale *s = form_item_scale(wizard_form(w), w->item);
     if (!s || c < 0 || c >= s->n) return false;

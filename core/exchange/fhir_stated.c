@@ -21,8 +21,8 @@ static void code_key(const char *code, char *out, size_t size) {
 /* Whether a code (as code_key writes it) fits a listed one: an optional range of its first characters (X60-X84: X60 to
  * X84), then characters where `?` is any one, and a last `*` any rest (T36-T65??2*: ICD-10-CM's poisonings whose sixth
  * character 2 says intentional self-harm, T42.4X2A: twenty-ninth outside integrator) */
-static bool code_fits(const char *given, const char *want) {
-    const char *dash = strchr(want, '-');
+static bool code_fits(const char *given, const char *want, bool ranges) {
+    const char *dash = ranges ? strchr(want, '-') : NULL; /* LOINC's codes hold a dash of their own (93267-3) */
     if (dash) {
         size_t len = (size_t)(dash - want);
         if (!len || strlen(dash + 1) < len || strlen(given) < len) return false;
@@ -54,16 +54,15 @@ risk_level fhir_listed_level(const char *list, bool with_system, const char *sys
         char *bar = with_system ? strchr(toks.v[i], '|') : NULL;
         if (with_system && !bar) continue;
         const char *listed = bar ? bar + 1 : toks.v[i];
-        char want_code[64];
+        char want_code[64], want_sys[256] = "";
         code_key(listed, want_code, sizeof want_code);
-        bool code_same = code_fits(given_code, want_code);
         bool system_same = true;
         if (bar) {
             *bar = '\0';
-            char want_sys[256];
             code_system_key(toks.v[i], want_sys, sizeof want_sys);
             system_same = !strcmp(want_sys, given_sys);
         }
+        bool code_same = code_fits(given_code, want_code, strcmp(want_sys, "http://loinc.org") != 0);
         if (code_same && system_same && l > best) best = l;
     }
     strlist_free(&toks);

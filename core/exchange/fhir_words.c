@@ -7,11 +7,12 @@
 
 #include "util.h"
 
-/* An ASCII character read as a blank: white space, and the punctuation that joins words in names and ids
- * ("nimh-asq", "self_harm", "Q/asq.v2", a form-encoded "self+harm") */
+/* An ASCII character read as a blank: white space, and every punctuation mark but the apostrophe: the marks that
+ * join words in names and ids ("nimh-asq", "self_harm", "Q/asq.v2", a form-encoded "self+harm") and any other put
+ * between words ("self~harm", "self(harm)", "self\\harm": thirty-fifth outside integrator) */
 static bool ascii_blank(unsigned c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '-' || c == '_' ||
-           c == '/' || c == '.' || c == ':' || c == '+' || c == ',' || c == ';';
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return true;
+    return c < 0x80 && ispunct((int)c) && c != '\'';
 }
 
 /* Punctuation that ends a phrase when a blank or the end follows it ("Psychosis: no. Harm to self": the "no" is not
@@ -32,6 +33,9 @@ static bool dropped(unsigned c0, unsigned c1, unsigned c2, size_t *skip) {
     if (c0 == 0xE1 && c1 == 0xA0 && c2 == 0x8E) return *skip = 3, true;                    /* Mongolian separator */
     if (c0 == 0xEF && c1 == 0xB8 && c2 >= 0x80 && c2 <= 0x8F) return *skip = 3, true;      /* variation selectors */
     if (c0 == 0xEF && c1 == 0xBB && c2 == 0xBF) return *skip = 3, true;                    /* byte-order mark */
+    if (c0 == 0xE3 && c1 == 0x85 && c2 == 0xA4) return *skip = 3, true;                    /* Hangul filler */
+    if (c0 == 0xEF && c1 == 0xBE && c2 == 0xA0) return *skip = 3, true;                    /* half-width filler */
+    if (c0 == 0xF3 && c1 == 0xA0 && (c2 == 0x80 || c2 == 0x81)) return *skip = 4, true;    /* tag characters */
     return false;
 }
 
@@ -44,7 +48,34 @@ static bool unicode_blank(unsigned c0, unsigned c1, unsigned c2, size_t *skip) {
     if (c0 == 0xE3 && c1 == 0x80 && c2 == 0x80) return *skip = 3, true;                    /* ideographic space */
     if (c0 == 0xE3 && c1 == 0x83 && c2 == 0xBB) return *skip = 3, true;                    /* katakana middle dot */
     if (c0 == 0xEF && c1 == 0xBD && c2 == 0xA5) return *skip = 3, true;                    /* half-width middle dot */
+    if (c0 == 0xE1 && c1 == 0x9A && c2 == 0x80) return *skip = 3, true;                    /* Ogham space */
+    if (c0 == 0xE2 && c1 == 0xA0 && c2 == 0x80) return *skip = 3, true;                    /* braille blank */
     return false;
+}
+
+/* A letter written another way read as its ASCII letter (*skip bytes): Latin-1's accented letters (Dutch "Suïcide",
+ * precomposed: thirty-fifth outside integrator), circled letters, and the mathematical alphanumerics (bold, italic,
+ * script...: "𝐬𝐮𝐢𝐜𝐢𝐝𝐞") */
+static char folded_letter(const unsigned char *u, size_t *skip) {
+    unsigned c0 = u[0], c1 = c0 ? u[1] : 0, c2 = c1 ? u[2] : 0, c3 = c2 ? u[3] : 0;
+    if (c0 == 0xC3 && c1 >= 0x80 && c1 <= 0xBF) {
+        /* U+00C0..U+00FF, by their last byte's low six bits, 0 where the letter has no one ASCII letter (ß, æ, þ) */
+        static const char latin1[] = "aaaaaaaceeeeiiii" "dnooooo\0ouuuuy\0\0" "aaaaaaaceeeeiiii" "dnooooo\0ouuuuy\0y";
+        char a = latin1[c1 - 0x80];
+        if (a) return *skip = 2, a;
+        return 0;
+    }
+    if (c0 == 0xE2 && c1 == 0x92 && c2 >= 0xB6) return *skip = 3, (char)('a' + (c2 - 0xB6));        /* Ⓐ..Ⓙ */
+    if (c0 == 0xE2 && c1 == 0x93 && c2 <= 0x8F) return *skip = 3, (char)('a' + (c2 - 0x80 + 10));   /* Ⓚ..Ⓩ */
+    if (c0 == 0xE2 && c1 == 0x93 && c2 >= 0x90 && c2 <= 0xA9) return *skip = 3, (char)('a' + (c2 - 0x90)); /* ⓐ..ⓩ */
+    if (c0 == 0xF0 && c1 == 0x9D && (c2 >= 0x90 && c2 <= 0x9A) && c3 >= 0x80 && c3 <= 0xBF) {
+        unsigned cp = ((c1 & 0x3F) << 12) | ((c2 & 0x3F) << 6) | (c3 & 0x3F); /* within U+1D400..U+1D6BF */
+        if (cp >= 0x1D400 && cp <= 0x1D6A3) { /* 13 alphabets of 52 letters, capitals then small */
+            unsigned k = (cp - 0x1D400) % 52;
+            return *skip = 4, (char)('a' + (k % 26));
+        }
+    }
+    return 0;
 }
 
 /* An apostrophe of another kind: ’ ‘ ′ ´ ʼ ` (thirty-fourth outside integrator: "isn´t worth living") */
@@ -85,7 +116,9 @@ static char *normalised_marked(const char *t, char **marks) {
             u += skip;
             continue;
         }
-        if (apostrophe(c0, c1, c2, &skip)) ascii = '\'';
+        char letter = c0 >= 0x80 ? folded_letter(u, &skip) : 0;
+        if (letter) ascii = letter;
+        else if (apostrophe(c0, c1, c2, &skip)) ascii = '\'';
         else if (c0 == '%' && c1 == '2' && c2 == '0') blank = true, skip = 3; /* "Self%20harm": a URL's blank */
         else if (c0 < 0x80) {
             mark = phrase_mark(u);
@@ -113,6 +146,9 @@ static char *normalised_marked(const char *t, char **marks) {
             } else if (mark && o > out && o[-1] == ' ') {
                 mk[o - 1 - out] = 1;
             }
+            /* the blank dropped between two Chinese characters is still an edge an ignored phrase does not cross:
+             * "跳楼\n机构" is not 跳楼机, a drop tower (thirty-fifth outside integrator) */
+            if (cjk_gap) mk[o - out] = 2;
             space = !cjk_gap || space;
             lower_before = false;
             u += skip;
@@ -167,6 +203,14 @@ static bool phrase_ends(const char *after, bool mark) {
     return !isalnum((unsigned char)*w) && (unsigned char)*w < 0x80;
 }
 
+/* Whether a phrase of pl bytes at these marks runs across the end of one (a marked blank in it, or a dropped blank
+ * between Chinese characters after its first byte) */
+static bool crosses_edge(const char *marks, size_t pl) {
+    for (size_t i = 0; i < pl; i++)
+        if (marks[i] == 1 || (marks[i] == 2 && i > 0)) return true;
+    return false;
+}
+
 /* Blanks out of t every occurrence of the phrases words lists with a leading "-" (see the header); never one that runs
  * across a blank marked as the end of a phrase (marks, as long as t) */
 static void mask_not_words(char *t, const char *marks, const char *words) {
@@ -178,13 +222,17 @@ static void mask_not_words(char *t, const char *marks, const char *words) {
         if (n > 1 && w[0] == '-') {
             char *listed = xcalloc(n, 1);
             memcpy(listed, w + 1, n - 1);
+            /* "-hanging onto*": the phrase whatever follows it ("hanging onto rails") */
+            bool open_end = n > 2 && listed[n - 2] == '*';
+            if (open_end) listed[n - 2] = '\0';
             char *phrase = normalised(listed);
             size_t pl = strlen(phrase);
-            bool edged = pl && isalnum((unsigned char)phrase[pl - 1]); /* English: whole at both ends */
+            bool english = pl && isalnum((unsigned char)phrase[pl - 1]); /* whole at its start, and at its end... */
+            bool edged = english && !open_end;                            /* ...unless it is open there */
             for (char *at = pl ? strstr(t, phrase) : NULL; at; at = strstr(at + 1, phrase)) {
-                if (edged && ((at > t && isalnum((unsigned char)at[-1])) || !phrase_ends(at + pl, marks[at + pl - t])))
-                    continue;
-                if (memchr(marks + (at - t), 1, pl)) continue; /* "no. harm to self" is not "no harm to self" */
+                if (english && at > t && isalnum((unsigned char)at[-1])) continue;
+                if (edged && !phrase_ends(at + pl, marks[at + pl - t])) continue;
+                if (crosses_edge(marks + (at - t), pl)) continue; /* "no. harm to self" is not "no harm to self" */
                 memset(at, ' ', pl);
             }
             free(phrase);
@@ -194,10 +242,68 @@ static void mask_not_words(char *t, const char *marks, const char *words) {
     }
 }
 
+/* Writes code point cp as UTF-8 at o; the bytes written (none for a code point that is none) */
+static size_t utf8_put(unsigned long cp, char *o) {
+    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return 0;
+    if (cp < 0x80) return o[0] = (char)cp, 1;
+    if (cp < 0x800) return o[0] = (char)(0xC0 | (cp >> 6)), o[1] = (char)(0x80 | (cp & 0x3F)), 2;
+    if (cp < 0x10000)
+        return o[0] = (char)(0xE0 | (cp >> 12)), o[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
+               o[2] = (char)(0x80 | (cp & 0x3F)), 3;
+    return o[0] = (char)(0xF0 | (cp >> 18)), o[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
+           o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), o[3] = (char)(0x80 | (cp & 0x3F)), 4;
+}
+
+/* text with HTML's character references read ("Self&#8209;harm", "Self&nbsp;harm", "自&#26432;": thirty-fifth outside
+ * integrator; narrative and notes carry XHTML), into a new string */
+static char *entities_read(const char *text) {
+    static const char *const named[][2] = {{"nbsp", " "}, {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""},
+                                           {"apos", "'"}, {"shy", ""}, {"ndash", "-"}, {"mdash", "-"}, {"hyphen", "-"},
+                                           {"minus", "-"}, {"rsquo", "'"}, {"lsquo", "'"}};
+    size_t n = strlen(text);
+    char *out = xcalloc(n + 1, 1), *o = out;
+    for (const char *p = text; *p;) {
+        if (*p == '&') {
+            const char *semi = strchr(p, ';');
+            if (semi && semi - p <= 10 && semi - p >= 2) {
+                size_t len = (size_t)(semi - p - 1);
+                char name[12];
+                memcpy(name, p + 1, len);
+                name[len] = '\0';
+                size_t put = 0;
+                bool read = false;
+                if (name[0] == '#') {
+                    char *end;
+                    bool hex = name[1] == 'x' || name[1] == 'X';
+                    unsigned long cp = strtoul(name + (hex ? 2 : 1), &end, hex ? 16 : 10);
+                    if (*end == '\0' && end != name + (hex ? 2 : 1) && (put = utf8_put(cp, o)) > 0) read = true;
+                } else {
+                    for (size_t i = 0; i < sizeof named / sizeof named[0] && !read; i++)
+                        if (!strcmp(name, named[i][0])) {
+                            put = strlen(named[i][1]);
+                            memcpy(o, named[i][1], put);
+                            read = true;
+                        }
+                }
+                if (read && put <= len + 2) { /* never longer than the reference: out holds n bytes */
+                    o += put;
+                    p = semi + 1;
+                    continue;
+                }
+            }
+        }
+        *o++ = *p++;
+    }
+    *o = '\0';
+    return out;
+}
+
 bool fhir_words_match(const char *text, const char *words, char *found, size_t size) {
     if (!text || !words || !*text) return false;
     char *marks = NULL;
-    char *t = normalised_marked(text, &marks);
+    char *read = entities_read(text);
+    char *t = normalised_marked(read, &marks);
+    free(read);
     mask_not_words(t, marks, words);
     free(marks);
     bool hit = false;

@@ -1482,4 +1482,22 @@ end_is_other() { [ "$end" != "$top" ]; } # the last row may be past acknowledgin
 check "the queues: Home selects the first row again (its question names the top row's client)" home_is_top
 check "...and End another, the last" end_is_other
 
+# ---- forty-sixth receptionist: the phone warning was not on the review, where the intake is saved; and at 80x24 its
+# three lines pushed PHQ-9 item 9's last option ("3 Nearly every day") below the screen
+sed 's/^{/{"client":{"name":"Qian Holder","phone":"139 0000 4646"},/' assets/examples/red.json |
+    cli "$R\n" --user desk intake new - >/dev/null
+{
+    login
+    printf 'key n\nkey enter\ntype 1\ntype Qian Newcomer\nkey enter\ntype 34\nkey enter\nkey enter\ntype 1\nkey enter\n'
+    printf 'type 13900004646\nkey enter\ntype 1\nkey enter\ntype 1\ntype 1\nkey enter\nkey enter\ntype 2\ntype 1\ntype 0\n'
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\n' # PHQ-9 3-7
+    printf 'type 0\ndump %s/dup_item9\ntype 0\nkey enter\n' "$D" # item 8, then item 9 shown
+    printf 'type 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 0\ntype 1\ntype 1\ntype 1\ntype 1\n' # GAD-7, ASQ no
+    printf 'dump %s/dup_review\nkey q\nkey x\nkey y\n' "$D"
+} >"$tmp/dup.script"
+tui "$tmp/dup.script" 80 24
+expect "phone warning: PHQ-9 item 9 at 80x24 shows its last option beside it" "$D/dup_item9" "3  Nearly every day"
+expect "...and the warning, on one line" "$D/dup_item9" "on record for Qian Holder"
+expect "phone warning: on the review too, where the intake is saved" "$D/dup_review" "on record for Qian Holder"
+
 finish

@@ -1591,7 +1591,8 @@ done
 for f in c_icd11_MB23R c_icd11_MB23S c_icd11_PB80 c_icd9_oid_E9502 c_cm_wwwhl7; do imported_at 31 "$R31" $f red; done
 for f in c_icd11_versioned c_icd11_MB23E c_sct_248062006; do imported_at 31 "$R31" $f orange; done
 imported_at 31 "$R31" c_who_Y870 yellow
-for f in c_icd9_E959 c_icd9_V628 c_cm_T402X1A org_type_cn; do imported_at 31 "$R31" $f green; done # near misses; a crisis line's type
+for f in c_icd9_V628 c_cm_T402X1A org_type_cn; do imported_at 31 "$R31" $f green; done # near misses; a crisis line's type
+imported_at 31 "$R31" c_icd9_E959 yellow # late effects of self-inflicted injury: a history, as Y87.0 (thirty-fifth)
 
 # thirty-second outside integrator (files in fixtures/fhir/round32, each beside the same negative PHQ-9, or the US Core
 # bundle): a stated risk of suicide in words no list held saved green, or a screen refused without its SAFETY line, or
@@ -1704,6 +1705,33 @@ for f in f_cn_canji f_cn_diaoping f_cn_jianqing_shengzhang f_cn_jiaoqing_shenghu
     f_cn_tiaolouji f_cn_tunyaopian f_hanging_cast f_hanging_pannus f_selfesteem f_trampoline; do
     import "$R34/$f.json"
     check "round 34 $f: ordinary clinical text that holds a listed phrase: imported" \
+        sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$out$err"
+done
+
+
+# thirty-fifth outside integrator (files in fixtures/fhir/round35, each beside the same negative PHQ-9): a blank or a
+# line break between Chinese characters that joined a risk word to an ignored phrase (跳楼\n机构 read as 跳楼机), words
+# and disguises no list or rule read (slit wrists, "OD on", unalive, Suïcide, Suizid, &#8209;, math letters, self~harm),
+# a self-harm outcome read as another thing, LOINC 93267-3 with no display, systems (snomed.info/id, France's CIM-10,
+# ICD-9-CM E959); ordinary RiskAssessments refused for self-care, intent-to-treat, "stage undetermined"
+R35="$(cd "$(dirname "$0")/../fixtures/fhir/round35" && pwd)"
+fresh r35
+for f in c_attempted_od c_cutarms c_drown c_gas c_html c_html2 c_ingest c_kms c_leap c_od c_sh c_shot c_slit c_slit2 \
+    c_unalive cn_shangdiao_crlf cn_tiaolou_newline cn_tiaolou_period_control cn_tiaolou_space cssrs_local_all_yes \
+    de_selbstverletzend de_suizidgedanken n_backslash n_braille n_circ n_entity_cn n_hangul n_math n_ogham n_paren \
+    n_star n_tag n_tilde nl_suicide_combining_control nl_suicide_precomposed no_selvmordstanker \
+    obs_93267_display_control obs_93267_nodisplay\
+    ra_aggr_inward ra_cardiac_tca ra_cn_tunfu ra_fall_leapt ra_heart_co ra_kidney_antifreeze ra_readmit_od; do
+    import "$R35/$f.json"
+    check "round 35 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+for f in sys_cim10_fr_X84 sys_snomed_info_id ra_bleeding_slit ra_fracture_leap; do imported_at 35 "$R35" $f red; done
+imported_at 35 "$R35" sys_icd9_E959 yellow # late effects of self-inflicted injury, as Y87.0
+fresh r35held
+for f in false_ra_cancer_undet false_ra_cardiac_intent false_ra_fall_stairs_hang false_ra_pressure_self false_ra_selfcare; do
+    import "$R35/$f.json"
+    check "round 35 $f: a risk of another thing (self-care, intent-to-treat, hanging onto rails): imported" \
         sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$out$err"
 done
 

@@ -316,9 +316,13 @@ static void test_import_bad_system(void **state) {
     config_free(&c);
     diag_free(&ok);
     /* thirty-fourth outside integrator: a misspelt URL at a known publisher, a misspelt scheme */
-    const char *bad[] = {FIX "import_misspelt_url.ini", FIX "import_bad_scheme.ini"};
-    const char *named[] = {"http://hl7.org/fhir/sid/icd10-cm", "htp://snomed.info/sct"};
-    for (int i = 0; i < 2; i++) {
+    const char *bad[] = {FIX "import_misspelt_url.ini", FIX "import_bad_scheme.ini",
+                         /* thirty-fifth: the host with a port, under a subdomain, with a user and a trailing dot */
+                         FIX "import_publisher_port.ini", FIX "import_publisher_terminology.ini",
+                         FIX "import_publisher_userinfo.ini"};
+    const char *named[] = {"http://hl7.org/fhir/sid/icd10-cm", "htp://snomed.info/sct", "http://hl7.org:80/fhir/sid/icd10-cm",
+                           "http://terminology.hl7.org/CodeSystem/icd10cm", "http://user@hl7.org./fhir/sid/icd10-cm"};
+    for (int i = 0; i < 5; i++) {
         diag b = {0};
         assert_false(config_load(&c, bad[i], &b));
         assert_int_equal(b.errors, 1);

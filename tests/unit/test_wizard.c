@@ -2491,7 +2491,15 @@ static void test_resume_hold_ends_with_typed_field(void **state) {
     assert_int_equal(ans(r, "intake", "language")->state, ANS_VALUE);
     expect_at(r, "intake", "occupation");
     assert_string_equal(wizard_client_phone(r), "0107654321");
-    assert_false(r->phone.resume_owed); /* that answer ends the hold */
+    /* forty-sixth receptionist: the hold goes on past that answer: the answered question before it, gone back to,
+     * holds its first digit (2 on an unanswered question, then 1 at 350 ms, replaced GAD-7 question 1's answer) */
+    assert_true(r->phone.resume_owed);
+    assert_true(wizard_back(r));
+    expect_at(r, "intake", "language");
+    assert_true(wizard_resume_held(r));
+    int en = ans(r, "intake", "language")->value;
+    assert_false(desk_key(r, t += 350, '2'));
+    assert_int_equal(ans(r, "intake", "language")->value, en);
 
     /* forty-fifth receptionist: the question after the corrected field already has an answer: its first digit still
      * waits for Enter (a corrected phone, Enter, then 3 replaced PHQ-2 question 1's 2 at once) */
