@@ -2443,17 +2443,24 @@ static void test_resume_holds_first_digit(void **state) {
     assert_false(m->phone.resume_owed); /* ... ends the hold */
 }
 
-/* Forty-fourth receptionist: resumed at the language question, back to the phone field to correct the number, Enter:
- * the language question still held its first digit for Enter, and the next keys went one question late. New text
- * typed into a field and taken is a confirmed answer: the hold ends there. Enter over the text already there is not:
- * the hold goes on (eleventh tryout: an Enter that only moves on). */
-static wizard *resumed_at_language(void) {
+/* A new intake at its phone field: the name typed, age and birth date passed over, gender answered */
+static wizard *at_phone(void) {
     wizard *w = new_wizard(LANG_EN);
     type(w, "Lin");
     next(w);
     next(w);
     next(w);
     choose(w, "female");
+    expect_at(w, "intake", "phone");
+    return w;
+}
+
+/* Forty-fourth receptionist: resumed at the language question, back to the phone field to correct the number, Enter:
+ * the language question still held its first digit for Enter, and the next keys went one question late. New text
+ * typed into a field and taken is a confirmed answer: the hold ends there. Enter over the text already there is not:
+ * the hold goes on (eleventh tryout: an Enter that only moves on). */
+static wizard *resumed_at_language(void) {
+    wizard *w = at_phone();
     type(w, "0101234567");
     next(w);
     expect_at(w, "intake", "language");
@@ -2527,12 +2534,7 @@ static void test_resume_hold_ends_with_typed_field(void **state) {
     assert_int_equal(ans(b, "intake", "language")->value, zh);
 
     /* text typed before the intake was left, then resumed from memory (home's r): the resume holds as ever */
-    wizard *m = new_wizard(LANG_EN);
-    type(m, "Lin");
-    next(m);
-    next(m);
-    next(m);
-    choose(m, "female");
+    wizard *m = at_phone();
     type(m, "0101234567");
     next(m);
     expect_at(m, "intake", "language");
@@ -2552,12 +2554,7 @@ static void test_resume_hold_ends_with_typed_field(void **state) {
 
     /* a draft left in the phone field with a new number typed, not entered: Enter over it on the resume types nothing
      * new, the hold goes on */
-    wizard *w = new_wizard(LANG_EN);
-    type(w, "Lin");
-    next(w);
-    next(w);
-    next(w);
-    choose(w, "female");
+    wizard *w = at_phone();
     expect_at(w, "intake", "phone");
     wizard_keep_unentered(w, "0107654321");
     wizard_interrupt(w);
