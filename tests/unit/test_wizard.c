@@ -2474,6 +2474,16 @@ static wizard *resumed_at_language(void) {
     return r;
 }
 
+/* On the language question, held after a resume: the digit key waits, the answer as it was */
+static void language_holds(wizard *w, int64_t t, char key) {
+    expect_at(w, "intake", "language");
+    assert_true(wizard_resume_held(w));
+    answer was = *ans(w, "intake", "language");
+    assert_false(desk_key(w, t, key));
+    assert_int_equal(ans(w, "intake", "language")->state, was.state);
+    assert_int_equal(ans(w, "intake", "language")->value, was.value);
+}
+
 static void test_resume_hold_ends_with_typed_field(void **state) {
     (void)state;
     int64_t t = 500000;
@@ -2502,11 +2512,7 @@ static void test_resume_hold_ends_with_typed_field(void **state) {
      * holds its first digit (2 on an unanswered question, then 1 at 350 ms, replaced GAD-7 question 1's answer) */
     assert_true(r->phone.resume_owed);
     assert_true(wizard_back(r));
-    expect_at(r, "intake", "language");
-    assert_true(wizard_resume_held(r));
-    int en = ans(r, "intake", "language")->value;
-    assert_false(desk_key(r, t += 350, '2'));
-    assert_int_equal(ans(r, "intake", "language")->value, en);
+    language_holds(r, t += 350, '2');
 
     /* forty-fifth receptionist: the question after the corrected field already has an answer: its first digit still
      * waits for Enter (a corrected phone, Enter, then 3 replaced PHQ-2 question 1's 2 at once) */
@@ -2527,11 +2533,7 @@ static void test_resume_hold_ends_with_typed_field(void **state) {
     expect_at(b, "intake", "phone");
     type(b, "0107654321");
     next(b);
-    expect_at(b, "intake", "language");
-    assert_true(wizard_resume_held(b));
-    int zh = ans(b, "intake", "language")->value;
-    assert_false(desk_key(b, t += 3000, '1'));
-    assert_int_equal(ans(b, "intake", "language")->value, zh);
+    language_holds(b, t += 3000, '1');
 
     /* text typed before the intake was left, then resumed from memory (home's r): the resume holds as ever */
     wizard *m = at_phone();
