@@ -45,7 +45,7 @@ static bool unicode_blank(unsigned c0, unsigned c1, unsigned c2, size_t *skip) {
     if (c0 == 0xE2 && c1 == 0x80 && ((c2 >= 0x80 && c2 <= 0x95) || c2 == 0xA2 || c2 == 0xA7 || c2 == 0xAF))
         return *skip = 3, true; /* spaces, hyphens and dashes, bullet, hyphenation point (自‧殺), narrow no-break */
     if (c0 == 0xE2 && c1 == 0x88 && c2 == 0x92) return *skip = 3, true;                    /* minus sign */
-    if (c0 == 0xE3 && c1 == 0x80 && c2 == 0x80) return *skip = 3, true;                    /* ideographic space */
+    if (c0 == 0xE3 && c1 == 0x80 && c2 >= 0x80 && c2 <= 0x82) return *skip = 3, true;     /* ideographic space, 、 。 */
     if (c0 == 0xE3 && c1 == 0x83 && c2 == 0xBB) return *skip = 3, true;                    /* katakana middle dot */
     if (c0 == 0xEF && c1 == 0xBD && c2 == 0xA5) return *skip = 3, true;                    /* half-width middle dot */
     if (c0 == 0xE1 && c1 == 0x9A && c2 == 0x80) return *skip = 3, true;                    /* Ogham space */
@@ -98,6 +98,14 @@ static bool cjk_next(const unsigned char *u) {
     }
 }
 
+static bool ascii_letter(unsigned c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+/* Whether the output so far ends in a token of one letter, or of letters joined so (o: the next byte to write) */
+static bool single_letter_before(const char *out, const char *o, bool joined) {
+    if (o == out || !ascii_letter((unsigned char)o[-1])) return false;
+    return joined || o - 1 == out || !isalnum((unsigned char)o[-2]);
+}
+
 /* text as it is matched (see the header), into a new string; *marks (when not NULL): a new array as long, 1 where a
  * blank stands for punctuation that ends a phrase (phrase_mark) */
 static char *normalised_marked(const char *t, char **marks) {
@@ -107,6 +115,7 @@ static char *normalised_marked(const char *t, char **marks) {
     const unsigned char *u = (const unsigned char *)t;
     bool space = true; /* at the start: a blank is dropped */
     bool lower_before = false; /* the last character an ASCII lower-case letter */
+    bool joined = false;       /* the token so far is single letters joined by dots or slashes (O.D., D.S.H.) */
     while (*u) {
         unsigned c0 = u[0], c1 = c0 ? u[1] : 0, c2 = c1 ? u[2] : 0;
         char ascii = 0;
@@ -116,8 +125,31 @@ static char *normalised_marked(const char *t, char **marks) {
             u += skip;
             continue;
         }
-        char letter = c0 >= 0x80 ? folded_letter(u, &skip) : 0;
-        if (letter) ascii = letter;
+        /* an abbreviation's dots or slashes between single letters join them ("O.D.", "D.S.H.", "o/d", "N.S.S.I.":
+         * thirty-sixth outside integrator; every punctuation mark is a blank, which split them) */
+        if ((c0 == '.' || c0 == '/') && ascii_letter(c1) && !ascii_letter(c2) && !isdigit((int)c2) &&
+            single_letter_before(out, o, joined)) {
+            joined = true;
+            u++;
+            continue;
+        }
+        /* a word broken at a line's end with a hyphen ("sui-\ncidal", from a PDF or OCR) is one word */
+        if (c0 == '-' && o > out && ascii_letter((unsigned char)o[-1]) &&
+            ((c1 == '\n' && ascii_letter(c2)) || (c1 == '\r' && c2 == '\n' && ascii_letter(u[3])))) {
+            u += c1 == '\n' ? 2 : 3;
+            continue;
+        }
+        /* an apostrophe inside a word (one's, isn't, OD'd) is the word's; elsewhere it is a quotation mark, a blank
+         * ("wants to end 'her life'") */
+        size_t ap = 1;
+        if ((c0 == '\'' || apostrophe(c0, c1, c2, &ap)) &&
+            !(o > out && isalnum((unsigned char)o[-1]) && ascii_letter(u[ap]))) {
+            skip = ap;
+            blank = true;
+        }
+        char letter = c0 >= 0x80 && !blank ? folded_letter(u, &skip) : 0;
+        if (blank) {
+        } else if (letter) ascii = letter;
         else if (apostrophe(c0, c1, c2, &skip)) ascii = '\'';
         else if (c0 == '%' && c1 == '2' && c2 == '0') blank = true, skip = 3; /* "Self%20harm": a URL's blank */
         else if (c0 < 0x80) {
@@ -149,6 +181,7 @@ static char *normalised_marked(const char *t, char **marks) {
             /* the blank dropped between two Chinese characters is still an edge an ignored phrase does not cross:
              * "跳楼\n机构" is not 跳楼机, a drop tower (thirty-fifth outside integrator) */
             if (cjk_gap) mk[o - out] = 2;
+            joined = false;
             space = !cjk_gap || space;
             lower_before = false;
             u += skip;

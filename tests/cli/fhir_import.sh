@@ -1735,4 +1735,26 @@ for f in false_ra_cancer_undet false_ra_cardiac_intent false_ra_fall_stairs_hang
         sh -c "[ $rc -eq 0 ] && ! printf '%s' \"\$1\" | grep -q SAFETY" _ "$out$err"
 done
 
+
+# thirty-sixth outside integrator (files in fixtures/fhir/round36, each beside the same negative PHQ-9): "intentional
+# ingestion", OD written O.D., o/d, ODs, OD'd, over-dose; D.S.H., N.S.S.I. (every punctuation mark a blank had split
+# an abbreviation's letters); a phrase with a quotation mark inside ("end 'her life'"); "sui-\ncidal"; "sucidal";
+# 自、杀: saved green, or refused without its SAFETY line
+R36="$(cd "$(dirname "$0")/../fixtures/fhir/round36" && pwd)"
+fresh r36
+for f in 01a_cond_intentional_ingestion 01b_cond_deliberate_ingestion_bleach 01c_flag_intentional_ingestion \
+    02a_cond_intentional_O_D 02b_cond_attempted_OD 02c_cond_ODd_on_pills 02d_cond_O_D__on_paracetamol \
+    02e_cond_hx_intentional_ODs 02f_cond_intentional_over_dose 02g_cond_took_an_over_dose 02h_cond_hx_of_O_slash_D \
+    03b_ra_high_readmission_after_O_D 03c_ra_high_readmission_after_ODs 03d_ra_high_readmission_after_o_slash_d \
+    04a_cond_end_quoted_her_life 04b_cond_took_an_quoted_overdose 05a_cond_D_S_H 05b_cond_N_S_S_I 05c_cond_K_M_S \
+    05d_cond_C_S_S_R_S__positive 06a_cond_sui_hyphen_newline_cidal 06b_cond_sucidal_misspelt \
+    07_foreign_qr_previous_O_D__yes_no_safety_line 10_cond_zi_enumcomma_sha ctl_cond_OD_on_paracetamol_refused \
+    ctl_cond_deliberate_overdose_refused ctl_cond_wants_to_quoted_end_her_life_refused \
+    ctl_ra_readmission_after_OD_refused; do
+    import "$R36/$f.json"
+    check "round 36 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+imported_at 36 "$R36" 03a_ra_high_fall_after_O_D red # "Fall after O.D. on sleeping tablets": OD on, read as self-harm
+
 finish
