@@ -25,7 +25,7 @@ static bool phrase_mark(const unsigned char *u) {
 
 /* The bytes at u (s bytes long, u[0..2] readable as c0 c1 c2) read as nothing: marks of no width, joiners, variation
  * selectors, combining marks (U+0300-U+036F: "Self-h\u034farm", "Sui\u2062cidal": thirty-fourth outside integrator) */
-static bool dropped(unsigned c0, unsigned c1, unsigned c2, size_t *skip) {
+static bool dropped(unsigned c0, unsigned c1, unsigned c2, unsigned c3, size_t *skip) {
     if (c0 == 0xC2 && c1 == 0xAD) return *skip = 2, true;                                   /* soft hyphen */
     if ((c0 == 0xCC && c1 >= 0x80) || (c0 == 0xCD && c1 >= 0x80 && c1 <= 0xAF)) return *skip = 2, true; /* combining */
     if (c0 == 0xE2 && c1 == 0x80 && c2 >= 0x8B && c2 <= 0x8F) return *skip = 3, true;      /* zero-width, marks */
@@ -35,7 +35,8 @@ static bool dropped(unsigned c0, unsigned c1, unsigned c2, size_t *skip) {
     if (c0 == 0xEF && c1 == 0xBB && c2 == 0xBF) return *skip = 3, true;                    /* byte-order mark */
     if (c0 == 0xE3 && c1 == 0x85 && c2 == 0xA4) return *skip = 3, true;                    /* Hangul filler */
     if (c0 == 0xEF && c1 == 0xBE && c2 == 0xA0) return *skip = 3, true;                    /* half-width filler */
-    if (c0 == 0xF3 && c1 == 0xA0 && (c2 == 0x80 || c2 == 0x81)) return *skip = 4, true;    /* tag characters */
+    if (c0 == 0xF3 && c1 == 0xA0 && (c2 == 0x80 || c2 == 0x81) && c3 >= 0x80 && c3 <= 0xBF)
+        return *skip = 4, true; /* tag characters (c3 read only past a non-zero c2: never past the text's end) */
     return false;
 }
 
@@ -93,7 +94,7 @@ static bool cjk_next(const unsigned char *u) {
         size_t skip = 1;
         if (c0 && c0 < 0x80 && ascii_blank(c0)) u++;
         else if (c0 == '%' && c1 == '2' && c2 == '0') u += 3;
-        else if (c0 >= 0x80 && (unicode_blank(c0, c1, c2, &skip) || dropped(c0, c1, c2, &skip))) u += skip;
+        else if (c0 >= 0x80 && (unicode_blank(c0, c1, c2, &skip) || dropped(c0, c1, c2, c2 ? u[3] : 0, &skip))) u += skip;
         else return c0 >= 0xE3 && c0 <= 0xE9;
     }
 }
@@ -121,7 +122,7 @@ static char *normalised_marked(const char *t, char **marks) {
         char ascii = 0;
         size_t skip = 1;
         bool blank = false, mark = false;
-        if (c0 >= 0x80 && dropped(c0, c1, c2, &skip)) {
+        if (c0 >= 0x80 && dropped(c0, c1, c2, c2 ? u[3] : 0, &skip)) {
             u += skip;
             continue;
         }
@@ -297,8 +298,10 @@ static char *entities_read(const char *text) {
     char *out = xcalloc(n + 1, 1), *o = out;
     for (const char *p = text; *p;) {
         if (*p == '&') {
-            const char *semi = strchr(p, ';');
-            if (semi && semi - p <= 10 && semi - p >= 2) {
+            const char *semi = NULL; /* within a reference's length: a text of many "&" is read once, not again each */
+            for (int k = 1; k <= 10 && p[k] && !semi; k++)
+                if (p[k] == ';') semi = p + k;
+            if (semi && semi - p >= 2) {
                 size_t len = (size_t)(semi - p - 1);
                 char name[12];
                 memcpy(name, p + 1, len);
