@@ -222,6 +222,14 @@ static int queue_move(const cli_args *a, ctx *c) {
         if (queue_in_evaluation(&c->e.queue, &now_it))
             printf("next: a clinician evaluates the client (queue confirm %.8s --reason OUTCOME) or closes it as "
                    "referred to emergency services (queue close %.8s referred)\n", now_it.id, now_it.id);
+        else if (queue_in_contact(&c->e.queue, &now_it)) {
+            char due[32] = "";
+            time_t t = (time_t)now_it.deadline;
+            struct tm tm;
+            if (localtime_r(&t, &tm)) strftime(due, sizeof due, "%a %m-%d %H:%M", &tm);
+            printf("next: %s the client by %s (queue contact %.8s reached); missed, the item is marked overdue\n",
+                   now_it.counselor[0] ? "the counselor reaches" : "assign a counselor who reaches", due, now_it.id);
+        }
     }
     return EXIT_OK;
 }

@@ -243,6 +243,7 @@ static const struct {
     {"qh_assign", "assign", "分配"},
     {"qh_contact", "contact", "联系"},
     {"qh_contact_missed", "not reached", "未联系上"},
+    {"qh_contact_due", "contact due", "须联系"}, /* a deadline given at the upgrade to an item confirmed before */
     {"qh_decline", "decline", "拒绝推荐"},
     {"qh_declined_whom", "declined", "拒绝了"},
     {"declined_mark", "declined", "已拒绝"},
@@ -446,6 +447,10 @@ static const struct {
      "下一步：在期限前确认已见（a）；随后由临床人员评估（c，填写结果）或以“已转介急救”结案（x）。"},
     {"next_red_evaluate", "Next: a clinician evaluates the client (c, with the outcome) or closes as referred to emergency services (x) by the deadline.",
      "下一步：临床人员须在期限前评估来访者（c，填写结果）或以“已转介急救”结案（x）。"},
+    {"next_contact", "Next: assign a counselor ({assign}) who reaches the client ({contact}) by the deadline; missed, the item is marked overdue for the supervisors.",
+     "下一步：在期限前分配咨询师（{assign}）并联系上来访者（{contact}）；逾期则标为逾期，提交主管。"},
+    {"next_contact_assigned", "Next: the counselor reaches the client ({contact}, reached) by the deadline; missed, the item is marked overdue for the supervisors.",
+     "下一步：咨询师须在期限前联系上来访者（{contact}，已联系上）；逾期则标为逾期，提交主管。"},
     {"no_counselor_available", "No counselor is available: mark one available in the roster first.",
      "没有可用的咨询师：请先在名册中设置为可用。"},
     {"out_none", "no outcome", "无结果"},

@@ -307,6 +307,7 @@ static const char *next_step_key(const app *a, const queue_item *it) {
     const queue_policy *p = &a->e->queue;
     if (queue_in_evaluation(p, it)) return "next_red_evaluate";
     if (it->level == LEVEL_RED && it->state < p->step[LEVEL_RED]) return "next_red_ack";
+    if (queue_in_contact(p, it)) return it->counselor[0] ? "next_contact_assigned" : "next_contact";
     return NULL;
 }
 
@@ -330,7 +331,7 @@ static void draw_detail(app *a, int y, int bottom, int width) {
     draw_text(y++, 3, width - 6, line, theme(C_TITLE));
     const char *next = next_step_key(a, it);
     /* wrapped, never cut ("Next: acknowledge (a) by the deadline; then a clinician evaluates (c, with" at 80x24) */
-    if (next && y < bottom) y += draw_wrapped(y, 3, width - 6, bottom - y < 3 ? bottom - y : 3, tr(next), it->overdue ? theme(C_RED) : A_BOLD);
+    if (next && y < bottom) y += draw_wrapped(y, 3, width - 6, bottom - y < 3 ? bottom - y : 3, keyed(next), it->overdue ? theme(C_RED) : A_BOLD);
     for (int k = q->n_hist > bottom - y ? q->n_hist - (bottom - y) : 0; k < q->n_hist && y < bottom; k++) {
         queue_history_line(a, &q->hist[k], line, sizeof line);
         /* a line longer than the pane says so with its mark (a note was cut at "speaks Polis" with nothing to say

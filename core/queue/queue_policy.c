@@ -2,9 +2,11 @@
  *
  * Decisions where queue.h leaves room (each also noted where it is implemented):
  * - The required step of a level is one of acknowledged, confirmed, assigned, contacted. Once an item's state
- *   reaches its level's step the deadline is 0 and the item is no longer overdue; if it falls back below the
- *   step (a declined counselor sends it back to confirmed) the deadline counts again from level_since, so an
- *   item can never sit without a deadline while its step is undone.
+ *   reaches its level's step (and red's evaluation) it owes the contact (queue_in_contact) by the time that step
+ *   was taken + contact_within, and the step's overdue mark clears; the deadline is 0 only once the client is
+ *   reached. If the item falls back below the step (a declined GREEN item goes back to open) the deadline counts
+ *   again from level_since; a decline after the step keeps the contact deadline (declining is no new time). So an
+ *   open item never sits without a deadline.
  * - Whenever the level goes up without a clinician confirming it (a person's RAISE, a higher new intake, or
  *   an overdue escalation by queue_tick) the item goes back to open: a person must acknowledge/confirm it at
  *   the new level. Without this an orange item already acknowledged and escalated to red would meet red's
@@ -108,6 +110,10 @@ void queue_policy_defaults(queue_policy *p) {
     p->within[LEVEL_GREEN] = 28LL * DAY;
     p->step[LEVEL_GREEN] = QS_CONTACTED;
     p->red_evaluate = 4 * 3600;
+    p->contact_within[LEVEL_RED] = 24 * 3600;
+    p->contact_within[LEVEL_ORANGE] = 72 * 3600;
+    p->contact_within[LEVEL_YELLOW] = 14LL * DAY;
+    p->contact_within[LEVEL_GREEN] = 28LL * DAY;
     p->escalate_by = 1;
     p->decline_limit = 3;
     p->unreachable_after = 3;
@@ -184,7 +190,8 @@ int64_t queue_deadline(const queue_policy *p, risk_level level, int64_t from) {
 
 static const char *const queue_keys[] = {"red",      "orange",      "yellow",        "green",
                                          "business_days", "holidays", "escalate_by", "decline_limit",
-                                         "unreachable_after", "red_evaluate", NULL};
+                                         "unreachable_after", "red_evaluate", "red_contact", "orange_contact",
+                                         "yellow_contact", "green_contact", NULL};
 
 typedef struct {
     const ini_file *ini;
@@ -257,6 +264,18 @@ static void load_red_evaluate(loader *L, queue_policy *p) {
         load_error(L, "red_evaluate", "`%s` must be longer than red's own time (the evaluation comes after the %s step)",
                    v, queue_state_name(p->step[LEVEL_RED]));
     else p->red_evaluate = within;
+}
+
+/* LEVEL_contact: the time after the level's step (and red's evaluation) within which the client is reached */
+static void load_contact(loader *L, queue_policy *p, risk_level level) {
+    char key[32];
+    snprintf(key, sizeof key, "%s_contact", risk_level_name(level));
+    const char *v = ini_get(L->ini, "queue", key);
+    int64_t within;
+    if (!v || !*v) return;
+    if (!parse_duration(v, &within))
+        load_error(L, key, "`%s` is not a time: a whole number with s, m, h or d (e.g. 72h, 14d), at most 365d", v);
+    else p->contact_within[level] = within;
 }
 
 static int digits(const char *s, int n) {
@@ -344,6 +363,7 @@ bool queue_policy_load(queue_policy *p, const ini_file *ini, diag *d) {
     }
 
     load_red_evaluate(&L, p);
+    for (int l = 0; l < LEVEL_COUNT; l++) load_contact(&L, p, (risk_level)l);
     p->escalate_by = int_key(&L, "escalate_by", 1, 3, p->escalate_by);
     p->decline_limit = int_key(&L, "decline_limit", 1, 100, p->decline_limit);
     p->unreachable_after = int_key(&L, "unreachable_after", 1, 100, p->unreachable_after);
@@ -359,24 +379,37 @@ bool queue_in_evaluation(const queue_policy *p, const queue_item *it) {
            it->state < QS_CONFIRMED;
 }
 
+bool queue_in_contact(const queue_policy *p, const queue_item *it) {
+    return it->state != QS_CLOSED && valid_level(it->level) && it->state >= p->step[it->level] &&
+           it->state < QS_CONTACTED && !queue_in_evaluation(p, it);
+}
+
 queue_state queue_next_step(const queue_policy *p, const queue_item *it) {
     if (it->state == QS_CLOSED || !valid_level(it->level)) return QS_CLOSED;
     if (it->state < p->step[it->level]) return p->step[it->level];
-    return queue_in_evaluation(p, it) ? QS_CONFIRMED : QS_CLOSED;
+    if (queue_in_evaluation(p, it)) return QS_CONFIRMED;
+    return queue_in_contact(p, it) ? QS_CONTACTED : QS_CLOSED;
 }
 
 /* The deadline follows the state: 0 once no step is owed (and no longer overdue); counting again from
  * level_since when the state fell back below the step. A red item whose first step is done owes the
  * clinician's evaluation by level_since + red_evaluate: reaching it clears the first step's overdue mark,
- * while an evaluation already overdue stays marked until a clinician confirms or closes the item. */
-static void settle(const queue_policy *p, const queue_item *before, queue_item *it) {
+ * while an evaluation already overdue stays marked until a clinician confirms or closes the item. An item whose
+ * step is done now owes the contact from now (the step's overdue mark clears); one that owed it already keeps its
+ * deadline and mark (assigned, declined, an attempt that did not reach the client), unless its level changed. */
+static void settle(const queue_policy *p, const queue_item *before, queue_item *it, int64_t now) {
     if (queue_next_step(p, it) == QS_CLOSED) {
         it->deadline = 0;
         it->overdue = false;
     } else if (queue_in_evaluation(p, it)) {
         if (!queue_in_evaluation(p, before)) it->overdue = false; /* the first step is done */
         it->deadline = it->level_since + p->red_evaluate;
-    } else if (it->deadline == 0 || queue_in_evaluation(p, before)) {
+    } else if (queue_in_contact(p, it)) {
+        if (!queue_in_contact(p, before) || before->level != it->level || it->deadline == 0) {
+            it->overdue = false; /* the step is done: the contact's time starts */
+            it->deadline = now + p->contact_within[it->level];
+        }
+    } else if (it->deadline == 0 || queue_in_evaluation(p, before) || queue_in_contact(p, before)) {
         it->deadline = queue_deadline(p, it->level, it->level_since);
     }
 }
@@ -578,7 +611,7 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
 
     default: REFUSE(ERR_INPUT, QR_BAD_REQUEST, "unknown action");
     }
-    settle(p, &before, n);
+    settle(p, &before, n, now);
     n->updated_at = now;
     return true;
 }
@@ -602,6 +635,15 @@ bool queue_tick(const queue_policy *p, queue_item *it, int64_t now) {
     if (queue_in_evaluation(p, it)) {
         /* red is already the highest level: marked once (the banner and the supervisors' Overdue tab) and
          * kept at its deadline, so the time shown says how late the evaluation is */
+        if (it->overdue) return false;
+        it->overdue = true;
+        it->escalations++;
+        it->updated_at = now;
+        return true;
+    }
+    if (queue_in_contact(p, it)) {
+        /* a clinician judged the level: the missed contact is marked once (banner, Overdue tab) and kept at its
+         * deadline, so the time shown says how late the contact is */
         if (it->overdue) return false;
         it->overdue = true;
         it->escalations++;

@@ -37,6 +37,9 @@ typedef struct {
     bool business_days[LEVEL_COUNT];  /* count `within` as whole business days in local time */
     int64_t red_evaluate;             /* red's second step: evaluated (confirmed) or closed as referred, within
                                          this many seconds of level_since (default 4 hours) */
+    int64_t contact_within[LEVEL_COUNT]; /* after a level's step (and red's evaluation): a counselor reaches the
+                                         client within this many seconds of that step (red 24h, orange 72h, yellow
+                                         14d, green 28d): a confirmed item never waits without a deadline */
     int escalate_by;                  /* levels raised when overdue (default 1) */
     int decline_limit;                /* declines in a row before "match by hand" (default 3) */
     int unreachable_after;            /* contact attempts before "unreachable" may close (default 3) */
@@ -60,7 +63,8 @@ typedef struct {
     queue_state state;
     int64_t created_at;
     int64_t level_since;           /* when the current level was set: the deadline counts from here */
-    int64_t deadline;              /* when the required step is due; 0 once it is done */
+    int64_t deadline;              /* when the step owed next is due (the level's step, red's evaluation, then the
+                                      contact); 0 once the client is reached */
     bool overdue;
     int escalations;               /* times raised for being overdue */
     int declines_in_row;
@@ -109,7 +113,8 @@ bool queue_contact_parse(const char *s, queue_contact *out); /* "reached", "not-
 bool queue_reason_written(const char *reason);
 
 /* The defaults of config.ini [queue]: red acknowledged within 15 minutes, orange confirmed within 24 hours,
- * yellow confirmed within 72 hours, green contacted within 28 days (its first-appointment target). */
+ * yellow confirmed within 72 hours, green contacted within 28 days (its first-appointment target); then the
+ * client reached within red 24 hours, orange 72 hours, yellow 14 days of that step. */
 void queue_policy_defaults(queue_policy *p);
 /* Reads [queue] from config (errors name the line). Missing keys keep the defaults. */
 bool queue_policy_load(queue_policy *p, const ini_file *ini, diag *d);
@@ -175,7 +180,9 @@ bool queue_apply_why(const queue_policy *p, queue_item *it, const queue_request 
 /* Overdue handling: an open item past its deadline without its required step is marked overdue, raised by
  * escalate_by (red stays red) and given the new level's deadline from now. A red item past its evaluation
  * deadline (queue_in_evaluation) is marked overdue once and keeps its state and deadline: it is already red,
- * and it stays marked until a clinician confirms it or closes it. Returns true when it changed.
+ * and it stays marked until a clinician confirms it or closes it. An item past its contact deadline
+ * (queue_in_contact) is marked once the same way, until the client is reached or it is closed. Returns true
+ * when it changed.
  * Exactly at the deadline counts as overdue (71:59:59 is not, 72:00:00 is). */
 bool queue_tick(const queue_policy *p, queue_item *it, int64_t now);
 
@@ -188,6 +195,12 @@ bool queue_item_by_hand_now(const queue_item *it);
  * confirm whose reason says the outcome) or a close as referred to emergency services, by level_since +
  * red_evaluate. True while a red item has done the first and owes the second. */
 bool queue_in_evaluation(const queue_policy *p, const queue_item *it);
+/* After its level's step (and red's evaluation) an item owes the contact: a counselor assigned who reaches the
+ * client, by the time the step was taken + contact_within of its level. True while it owes that (assigned or not,
+ * and after a decline: a confirmed ORANGE item with no counselor had no deadline at all: forty-fifth and forty-sixth receptionists).
+ * Missed, the item is marked overdue once and keeps its level and state: a clinician has judged the level, and the
+ * supervisors see it first (banner, Overdue tab) until the client is reached or the item is closed. */
+bool queue_in_contact(const queue_policy *p, const queue_item *it);
 /* The step the item owes next (the one its deadline is for), or QS_CLOSED when it owes none. */
 queue_state queue_next_step(const queue_policy *p, const queue_item *it);
 

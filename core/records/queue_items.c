@@ -446,6 +446,56 @@ bool queues_tick(database *db, const queue_policy *p, int *escalated, error *err
     return ok;
 }
 
+#define CONTACT_META "contact_deadlines"
+
+bool queues_contact_deadlines_login(session *s, error *err) {
+    database *db = s->db;
+    blob b = {0};
+    bool done = db->ops->meta_get(db->st, CONTACT_META, &b) == ST_OK && b.n == 4 && memcmp(b.p, "done", 4) == 0;
+    blob_free(&b);
+    if (done) return true;
+    queue_policy defaults;
+    const queue_policy *p = db->row_policy;
+    if (!p) {
+        queue_policy_defaults(&defaults);
+        p = &defaults;
+    }
+    if (!session_begin(s, err)) return false;
+    queue_rec *list = NULL;
+    int n = 0;
+    int64_t now = clock_now(), given = 0, left = 0;
+    store_status st = db->ops->queue_list_open(db->st, &list, &n);
+    bool ok = st == ST_OK;
+    if (!ok) db_error(db, st, "cannot read the queues", err);
+    bool required = rowmac_required(db);
+    for (int i = 0; ok && i < n; i++) {
+        queue_item before, it;
+        queue_item_from_rec(&list[i], &before);
+        if (before.deadline != 0 || !queue_in_contact(p, &before)) continue;
+        row_trust t = rowmac_check_queue(s->v, required, p, now, &list[i], NULL, 0);
+        if (t == ROW_TAMPERED) {
+            left++;
+            continue;
+        }
+        it = before;
+        it.deadline = now + p->contact_within[it.level];
+        it.updated_at = now;
+        ok = save_with_event(db, s->v, s->v, s->me.id, &list[i], &before, &it, "contact_due", NULL, err);
+        given++;
+    }
+    free(list);
+    st = ok ? db->ops->meta_set(db->st, CONTACT_META, "done", 4) : ST_OK;
+    if (st != ST_OK) db_error(db, st, "cannot record the contact deadlines", err);
+    char detail[128];
+    snprintf(detail, sizeof detail, "contact deadlines given to %lld confirmed items (%lld left: their MAC fails)",
+             (long long)given, (long long)left);
+    /* a database with none to give (a new one) says nothing in its trail */
+    ok = ok && st == ST_OK && (given + left == 0 || audit_log(db, s->v, s->me.id, "contact_deadlines", "", detail, err)) &&
+         db_commit(db, err);
+    if (!ok) db_rollback(db);
+    return ok;
+}
+
 static int by_urgency(const void *a, const void *b) { return queue_compare(a, b); }
 
 /* Turns store records into items, each checked against its row MAC (freeing the records); sorted when asked. */

@@ -42,6 +42,12 @@ const char *queues_declined_row(session *s, const queue_item *it, char out[QUEUE
 /* Applies overdue escalations to every open item; *escalated counts the items raised. */
 bool queues_tick(database *db, const queue_policy *p, int *escalated, error *err);
 
+/* Items confirmed before the contact had a deadline (queue_in_contact, deadline 0) are given one from this login:
+ * now + the level's contact time, each with a history event and one audit entry. Once per database (meta
+ * "contact_deadlines"); a row whose MAC fails is left as it is (it reads as tampered already). The policy is the
+ * database's (row_policy), or the defaults. */
+bool queues_contact_deadlines_login(session *s, error *err);
+
 /* Every open item, sorted by urgency then deadline (queue_compare); free() the array. */
 bool queues_list_open(database *db, queue_item **out, int *n, error *err);
 

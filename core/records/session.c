@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "facts.h"
 #include "ids.h"
+#include "queue_items.h"
 #include "rowmac.h"
 #include "util.h"
 
@@ -372,6 +373,11 @@ login_status session_login(database *db, const char *name, const char *pass, siz
         session_end(s);
         return LOGIN_ERROR;
     }
+    /* confirmed items from before the contact had a deadline, once */
+    if (!queues_contact_deadlines_login(s, err)) {
+        session_end(s);
+        return LOGIN_ERROR;
+    }
     /* a failure (a client value that does not open) does not stop the login: verify names it, and the next
      * login resumes where this one stopped */
     error upgrade_err = {0};
@@ -470,7 +476,8 @@ bool session_upgrade_other(session *s, database *other, error *err) {
     s->restore_generation = session_restore_generation(other);
     s->clinical = NULL;
     /* as session_login, in its order; a failure here refuses the restore (a login would go on: verify names it) */
-    bool ok = rowmac_first_login(s, err) && facts_hours_first_login(s, err) && client_keys_login(s, err) &&
+    bool ok = rowmac_first_login(s, err) && facts_hours_first_login(s, err) && queues_contact_deadlines_login(s, err) &&
+              client_keys_login(s, err) &&
               clinical_login(s, err);
     error rebuild_err = {0};
     if (ok) (void)blind_index_maintain(s, &rebuild_err);

@@ -168,9 +168,30 @@ check "reception may not evaluate" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | 
 tri clin "$C\n" queue confirm "$rid"
 check "confirming red without the evaluation's outcome is refused" has_err "evaluation's outcome"
 tri clin "$C\n" queue confirm "$rid" --reason "evaluated in person: safety plan made, stays red"
-check "a clinician's evaluation with its outcome confirms red" has_out "red  confirmed  no deadline"
+check "a clinician's evaluation with its outcome confirms red" has_out "red  confirmed  1d 00h left"
+check "...and says the contact comes next, by when" has_out "next: assign a counselor who reaches the client by .* (queue contact ${rid%"${rid#????????}"} reached)"
 nol queue --level red --json
-check "...no longer overdue, nothing owed" has_out '"overdue":false,"deadline":null,"seconds_left":null,"time":"no deadline","next_step":null'
+check "...no longer overdue; the contact is owed within 24 hours" has_out '"overdue":false,"deadline":[0-9]*,"seconds_left":86400,"time":"1d 00h left","next_step":"contacted"'
+# a confirmed item with no counselor never sits without a deadline (forty-fifth and forty-sixth receptionists):
+# missed, the contact marks the item overdue once, at its level and state
+EVAL=$TRIAGE_NOW
+export TRIAGE_NOW=$((EVAL + 24 * 3600 - 1))
+nol queue tick
+check "contact: not overdue a second before its 24 hours" has_out "0 items escalated"
+export TRIAGE_NOW=$((EVAL + 24 * 3600))
+nol queue tick
+check "contact missed: marked overdue" has_out "1 item escalated"
+nol queue --overdue --json
+check "...in the overdue list, still red and confirmed, owing the contact" has_out '"level":"red","state":"confirmed","overdue":true,.*"next_step":"contacted"'
+nol queue tick
+check "...marked once" has_out "0 items escalated"
+tri clin "$C
+" queue assign "$rid" c01
+tri clin "$C
+" queue contact "$rid" reached
+check "the client reached: nothing more owed" has_out "red  contacted  no deadline"
+nol queue --level red --json
+check "...and no longer overdue" has_out '"overdue":false,"deadline":null'
 # an assignment does not end the row (issue 14): assign c01, decline c01, assign c02, decline c02, assign c03, decline
 # c03 is three counselors declined, and sends the client to a person; a person's assignment keeps it so
 intake "Assign Walk" '{"phq9":[2,2,1,1,1,1,1,1,0]}'

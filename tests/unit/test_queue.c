@@ -458,13 +458,14 @@ static void test_unreachable_after_attempts(void **state) {
 
 static void test_confirm_same_raise_lower(void **state) {
     (void)state;
-    /* same level: level_since kept; the required step (confirmed) reached: no deadline */
+    /* same level: level_since kept; the required step (confirmed) reached: the contact is owed within 14 days */
     queue_item it = item_in(LEVEL_YELLOW, QS_ACKNOWLEDGED);
     queue_request rq = rq_of(QA_CONFIRM, ROLE_CLINICIAN);
     rq.level = LEVEL_YELLOW;
     must_apply(&it, rq, T0 + HOUR);
     assert_int_equal(it.level_since, T0);
-    assert_int_equal(it.deadline, 0);
+    assert_int_equal(it.deadline, T0 + HOUR + 14 * DAY);
+    assert_int_equal(queue_next_step(&P, &it), QS_CONTACTED);
     assert_false(it.overdue);
 
     /* raised by the clinician: level_since now; confirmed already meets orange's step */
@@ -474,7 +475,7 @@ static void test_confirm_same_raise_lower(void **state) {
     assert_int_equal(it.level, LEVEL_ORANGE);
     assert_int_equal(it.state, QS_CONFIRMED);
     assert_int_equal(it.level_since, T0 + 2 * HOUR);
-    assert_int_equal(it.deadline, 0);
+    assert_int_equal(it.deadline, T0 + 2 * HOUR + 72 * HOUR); /* orange's contact */
 
     /* lowered with a reason to green: counts toward green's contact target from now */
     it = item_in(LEVEL_YELLOW, QS_OPEN);
@@ -493,13 +494,13 @@ static void test_confirm_same_raise_lower(void **state) {
     must_refuse(&it, rq, T0 + MIN, "confirming red needs the evaluation's outcome as the reason");
     rq.reason = "evaluated: stays red, seen by the psychiatrist today";
     must_apply(&it, rq, T0 + MIN);
-    assert_int_equal(it.deadline, 0);
+    assert_int_equal(it.deadline, T0 + MIN + 24 * HOUR); /* red's contact */
 }
 
 static void test_raise_goes_back_to_open(void **state) {
     (void)state;
     queue_item it = item_in(LEVEL_YELLOW, QS_ASSIGNED);
-    assert_int_equal(it.deadline, 0);
+    assert_int_equal(it.deadline, T0 + 2 * MIN + 14 * DAY); /* the contact, from the confirmation */
     queue_request rq = rq_of(QA_RAISE, ROLE_RECEPTION);
     rq.level = LEVEL_RED;
     must_apply(&it, rq, T0 + DAY);
@@ -526,7 +527,13 @@ static void test_custom_step(void **state) {
     assert_true(queue_tick(&P, &it, T0 + 72 * HOUR));
     assert_int_equal(it.level, LEVEL_ORANGE);
 
+    /* assigned in time: then the contact is owed from the assignment, and missing it marks, never raises */
     it = item_in(LEVEL_YELLOW, QS_ASSIGNED);
+    assert_int_equal(it.deadline, T0 + 3 * MIN + 14 * DAY);
+    assert_true(queue_tick(&P, &it, T0 + 100 * DAY));
+    assert_int_equal(it.level, LEVEL_YELLOW);
+    assert_true(it.overdue);
+    it = item_in(LEVEL_YELLOW, QS_CONTACTED);
     assert_int_equal(it.deadline, 0);
     assert_false(queue_tick(&P, &it, T0 + 100 * DAY));
 }
@@ -688,8 +695,8 @@ static void test_acknowledged_yellow_still_escalates(void **state) {
     rq.level = LEVEL_ORANGE;
     must_apply(&it, rq, T0 + 74 * HOUR);
     assert_false(it.overdue);
-    assert_int_equal(it.deadline, 0);
-    expect_not_overdue(&it, T0 + 1000 * DAY);
+    assert_int_equal(it.deadline, T0 + 74 * HOUR + 72 * HOUR); /* the contact's time starts */
+    expect_not_overdue(&it, T0 + 146 * HOUR - 1);
 }
 
 static void test_red_boundary_and_stays_red(void **state) {
@@ -752,13 +759,62 @@ static void test_escalate_by(void **state) {
     assert_int_equal(it.level, LEVEL_RED);
 }
 
-static void test_confirmed_never_overdue(void **state) {
+/* A confirmed item owes the contact: a counselor who reaches the client by the confirmation + the level's contact
+ * time (a confirmed ORANGE item with no counselor sat with "no deadline" for ever: forty-fifth and forty-sixth
+ * receptionists). Missed, it is marked overdue once, keeping the level the clinician judged and its state; a
+ * decline keeps the deadline (it is no new time); only the client reached ends it. */
+static void test_confirmed_owes_the_contact(void **state) {
     (void)state;
+    const int64_t within[LEVEL_COUNT] = {[LEVEL_YELLOW] = 14 * DAY, [LEVEL_ORANGE] = 72 * HOUR, [LEVEL_RED] = 24 * HOUR};
     for (int l = LEVEL_YELLOW; l <= LEVEL_RED; l++) {
         queue_item it = item_in((risk_level)l, QS_CONFIRMED);
+        int64_t due = T0 + 2 * MIN + within[l];
+        assert_int_equal(it.deadline, due);
+        assert_int_equal(queue_next_step(&P, &it), QS_CONTACTED);
+        assert_true(queue_in_contact(&P, &it));
+        expect_not_overdue(&it, due - 1);
+        assert_true(queue_tick(&P, &it, due));
+        assert_true(it.overdue);
+        assert_int_equal(it.level, l);
+        assert_int_equal(it.state, QS_CONFIRMED);
+        assert_int_equal(it.deadline, due); /* "OVERDUE 5h" says how late the contact is */
+        assert_int_equal(it.escalations, 1);
+        expect_not_overdue(&it, due + DAY); /* marked once: no write every second */
+        /* assigned, then declined: still owed, still marked, the same deadline */
+        queue_request as = rq_of(QA_ASSIGN, ROLE_RECEPTION);
+        as.counselor = "c01";
+        must_apply(&it, as, due + HOUR);
+        queue_request dec = rq_of(QA_DECLINE, ROLE_RECEPTION);
+        dec.reason = "wants a counselor who speaks Cantonese";
+        dec.counselor = "c01";
+        must_apply(&it, dec, due + 2 * HOUR);
+        assert_int_equal(it.state, QS_CONFIRMED);
+        assert_int_equal(it.deadline, due);
+        assert_true(it.overdue);
+        /* an attempt that does not reach the client changes nothing; reached, nothing more is owed */
+        as.counselor = "c02";
+        must_apply(&it, as, due + 3 * HOUR);
+        must_apply(&it, contact_rq(QC_NOT_REACHED), due + 4 * HOUR);
+        assert_int_equal(it.deadline, due);
+        assert_true(it.overdue);
+        must_apply(&it, contact_rq(QC_REACHED), due + 5 * HOUR);
         assert_int_equal(it.deadline, 0);
+        assert_false(it.overdue);
+        assert_int_equal(queue_next_step(&P, &it), QS_CLOSED);
         expect_not_overdue(&it, T0 + 10 * 365 * DAY);
     }
+    /* declined before it was overdue: the deadline stays where the confirmation put it */
+    queue_item it = item_in(LEVEL_ORANGE, QS_ASSIGNED);
+    queue_request dec = rq_of(QA_DECLINE, ROLE_RECEPTION);
+    dec.reason = "prefers evenings";
+    dec.counselor = "c01";
+    must_apply(&it, dec, T0 + DAY);
+    assert_int_equal(it.deadline, T0 + 2 * MIN + 72 * HOUR);
+    assert_false(it.overdue);
+    /* the centre's own contact time */
+    P.contact_within[LEVEL_ORANGE] = 48 * HOUR;
+    it = item_in(LEVEL_ORANGE, QS_CONFIRMED);
+    assert_int_equal(it.deadline, T0 + 2 * MIN + 48 * HOUR);
     queue_item green = item_in(LEVEL_GREEN, QS_CONTACTED);
     expect_not_overdue(&green, T0 + 10 * 365 * DAY);
     queue_item closed = item_in(LEVEL_RED, QS_CLOSED);
@@ -1311,6 +1367,7 @@ static void expect_defaults(const queue_policy *p) {
         assert_int_equal(p->within[l], def.within[l]);
         assert_int_equal(p->step[l], def.step[l]);
         assert_int_equal(p->business_days[l], def.business_days[l]);
+        assert_int_equal(p->contact_within[l], def.contact_within[l]);
     }
     assert_int_equal(p->escalate_by, def.escalate_by);
     assert_int_equal(p->red_evaluate, def.red_evaluate);
@@ -1328,7 +1385,8 @@ static void test_repository_config_is_the_defaults(void **state) {
     assert_true(ini_has_section(&ini, "queue"));
     /* every key is spelled out in the file */
     static const char *const keys[] = {"red", "orange", "yellow", "green", "business_days", "holidays",
-                                       "escalate_by", "decline_limit", "unreachable_after", "red_evaluate"};
+                                       "escalate_by", "decline_limit", "unreachable_after", "red_evaluate",
+                                       "red_contact", "orange_contact", "yellow_contact", "green_contact"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) assert_true(ini_line(&ini, "queue", keys[i]) > 0);
     queue_policy p;
     memset(&p, 0x33, sizeof p);
@@ -1407,9 +1465,9 @@ static void test_red_acknowledged_not_evaluated_in_4h(void **state) {
     assert_int_equal(it.deadline, T0 + 4 * HOUR);
     must_apply(&it, red_confirm(ROLE_CLINICIAN, "evaluated late: safety plan made, stays red"), T0 + 6 * HOUR);
     assert_false(it.overdue);
-    assert_int_equal(it.deadline, 0);
+    assert_int_equal(it.deadline, T0 + 6 * HOUR + 24 * HOUR); /* then the contact, within 24 hours */
     assert_int_equal(it.state, QS_CONFIRMED);
-    assert_int_equal(queue_next_step(&P, &it), QS_CLOSED);
+    assert_int_equal(queue_next_step(&P, &it), QS_CONTACTED);
 }
 
 static void test_red_confirmed_in_time(void **state) {
@@ -1418,9 +1476,9 @@ static void test_red_confirmed_in_time(void **state) {
     must_apply(&it, ack_rq, T0 + MIN);
     must_apply(&it, red_confirm(ROLE_CLINICIAN, "evaluated: not acute after all details, stays red"), T0 + 4 * HOUR - 1);
     assert_int_equal(it.state, QS_CONFIRMED);
-    assert_int_equal(it.deadline, 0);
+    assert_int_equal(it.deadline, T0 + 4 * HOUR - 1 + 24 * HOUR);
     assert_false(it.overdue);
-    expect_not_overdue(&it, T0 + 365 * DAY);
+    expect_not_overdue(&it, T0 + 28 * HOUR - 2);
 }
 
 /* An orange or red client leaves the queue only with a written note of what became of them, whatever the outcome
@@ -1499,6 +1557,28 @@ static void test_red_evaluate_setting(void **state) {
     must_apply(&it, ack_rq, T0 + MIN);
     assert_false(queue_in_evaluation(&P, &it));
     assert_int_equal(it.deadline, T0 + 15 * MIN);
+}
+
+/* LEVEL_contact: the centre's own contact times; a bad one names its line and keeps the default */
+static void test_contact_setting(void **state) {
+    (void)state;
+    diag d = {0};
+    write_cfg("orange_contact = 48h\nyellow_contact = 7d\n");
+    assert_true(load_cfg(&P, &d));
+    assert_int_equal(P.contact_within[LEVEL_ORANGE], 48 * HOUR);
+    assert_int_equal(P.contact_within[LEVEL_YELLOW], 7 * DAY);
+    assert_int_equal(P.contact_within[LEVEL_RED], 24 * HOUR);
+    queue_item it = item_in(LEVEL_YELLOW, QS_CONFIRMED);
+    assert_int_equal(it.deadline, T0 + 2 * MIN + 7 * DAY);
+    write_cfg("red_contact = soon\n");
+    assert_false(load_cfg(&P, &d));
+    expect_diag(&d, "queue.red_contact", "red_contact", "is not a time");
+    assert_int_equal(P.contact_within[LEVEL_RED], 24 * HOUR);
+    diag_free(&d);
+    write_cfg("orange_contact = 0h\n");
+    assert_false(load_cfg(&P, &d));
+    expect_diag(&d, "queue.orange_contact", "orange_contact", "is not a time");
+    diag_free(&d);
 }
 
 /* ---- sort order and remaining time ---- */
@@ -1609,7 +1689,7 @@ int main(void) {
         cmocka_unit_test_setup(test_red_boundary_and_stays_red, reset),
         cmocka_unit_test_setup(test_orange_and_green_boundaries, reset),
         cmocka_unit_test_setup(test_escalate_by, reset),
-        cmocka_unit_test_setup(test_confirmed_never_overdue, reset),
+        cmocka_unit_test_setup(test_confirmed_owes_the_contact, reset),
         cmocka_unit_test_setup(test_red_not_acknowledged_in_15m, reset),
         cmocka_unit_test_setup(test_red_acknowledged_not_evaluated_in_4h, reset),
         cmocka_unit_test_setup(test_red_confirmed_in_time, reset),
@@ -1617,6 +1697,7 @@ int main(void) {
         cmocka_unit_test_setup(test_red_closed_as_referred_in_time, reset),
         cmocka_unit_test_setup(test_red_reception_cannot_evaluate, reset),
         cmocka_unit_test_setup(test_red_evaluate_setting, reset),
+        cmocka_unit_test_setup(test_contact_setting, reset),
         cmocka_unit_test_setup(test_business_weekend_shanghai, reset),
         cmocka_unit_test_setup(test_business_green_weeks, reset),
         cmocka_unit_test_setup(test_business_holidays, reset),

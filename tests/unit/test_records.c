@@ -44,6 +44,7 @@
 #include "maintenance.h"
 #include "queue_items.h"
 #include "records.h"
+#include "rowmac.h"
 #include "intake_store.h"
 #include "counselors.h"
 #include "drafts_at_risk.h"
@@ -1353,6 +1354,81 @@ static void t_queue_refusal_kinds(void **state) {
     assert_int_equal(msg.kind, ERR_INPUT);
     a = audit_tail(&W.db);
     assert_string_equal(a.action, "refused");
+}
+
+/* An item confirmed before the contact had a deadline (deadline 0: it sat with "no deadline" for ever) is given one at
+ * the next login, once: now + its level's contact time, with a history event and an audit entry. A row whose MAC
+ * fails is left as it is (it reads as tampered). */
+static void t_contact_deadline_for_items_confirmed_before(void **state) {
+    (void)state;
+    char cl[STORE_ID_LEN], cid[STORE_ID_LEN], iid[STORE_ID_LEN];
+    new_client(W.alice, "Confirmed Before", NULL, NULL, cl);
+    queue_policy p;
+    queue_policy_defaults(&p);
+    intake_input in = {cl, "orange", NULL, NULL, "{}", NULL, NULL, false, NULL};
+    OK(intake_save_given_at(W.alice, NULL, &in, &p, 0, NULL, cid, iid, &msg));
+    queue_item it;
+    assert_true(queues_open_for_client(&W.db, cl, &it));
+    queue_request confirm = {.action = QA_CONFIRM, .level = LEVEL_ORANGE};
+    int64_t t0 = clock_now();
+    OK(queues_act(W.bob, &p, it.id, confirm, &msg));
+    assert_true(queues_open_for_client(&W.db, cl, &it));
+    assert_in_range(it.deadline, t0 + 72 * 3600, clock_now() + 72 * 3600);
+    /* as the program before it left the row: confirmed, deadline 0 (its MAC made with the key, as then) */
+    queue_rec r;
+    assert_int_equal(W.db.ops->queue_get(W.db.st, it.id, &r), ST_OK);
+    r.deadline = 0;
+    rowmac_seal_queue(W.bob->v, &r);
+    OK(session_begin(W.bob, &msg));
+    assert_int_equal(W.db.ops->queue_put(W.db.st, &r), ST_OK);
+    OK(db_commit(&W.db, &msg));
+    raw_exec(W.path, "DELETE FROM meta WHERE key = 'contact_deadlines'");
+    int64_t audits = audit_count(&W.db);
+    t0 = clock_now();
+    OK(queues_contact_deadlines_login(W.bob, &msg));
+    assert_true(queues_open_for_client(&W.db, cl, &it));
+    assert_in_range(it.deadline, t0 + 72 * 3600, clock_now() + 72 * 3600);
+    assert_false(it.tampered);
+    assert_int_equal(it.state, QS_CONFIRMED);
+    assert_int_equal(audit_count(&W.db), audits + 2); /* the item's step, and the pass */
+    audit_rec a = audit_at(&W.db, audit_count(&W.db) - 1);
+    assert_non_null(strstr(a.detail, "contact_due"));
+    a = audit_tail(&W.db);
+    assert_string_equal(a.action, "contact_deadlines");
+    queue_history_entry *h = NULL;
+    int n = 0;
+    OK(queues_history(W.bob, it.id, &h, &n, &msg));
+    assert_true(n > 0);
+    assert_string_equal(h[n - 1].action, "contact_due");
+    queue_history_free(h, n);
+    queue_rec good; /* the row as the pass left it, put back at the end */
+    assert_int_equal(W.db.ops->queue_get(W.db.st, it.id, &good), ST_OK);
+    /* once: a row left without a deadline later is not given one again by a login (the flag is set) */
+    assert_int_equal(W.db.ops->queue_get(W.db.st, it.id, &r), ST_OK);
+    r.deadline = 0;
+    rowmac_seal_queue(W.bob->v, &r);
+    OK(session_begin(W.bob, &msg));
+    assert_int_equal(W.db.ops->queue_put(W.db.st, &r), ST_OK);
+    OK(db_commit(&W.db, &msg));
+    OK(queues_contact_deadlines_login(W.bob, &msg));
+    assert_true(queues_open_for_client(&W.db, cl, &it));
+    assert_int_equal(it.deadline, 0);
+    /* a row whose MAC fails is left as it is */
+    raw_exec(W.path, "DELETE FROM meta WHERE key = 'contact_deadlines'");
+    raw_exec(W.path, "UPDATE queue_items SET escalations = escalations + 5 WHERE deadline = 0 AND state = 'confirmed'");
+    audits = audit_count(&W.db);
+    OK(queues_contact_deadlines_login(W.bob, &msg));
+    assert_int_equal(W.db.ops->queue_get(W.db.st, it.id, &r), ST_OK);
+    assert_int_equal(r.deadline, 0);
+    a = audit_tail(&W.db);
+    assert_string_equal(a.action, "contact_deadlines");
+    assert_non_null(strstr(a.detail, "1 left"));
+    /* closed with a sound MAC, so the other tests' lists and verify are as they were */
+    OK(session_begin(W.bob, &msg));
+    assert_int_equal(W.db.ops->queue_put(W.db.st, &good), ST_OK);
+    OK(db_commit(&W.db, &msg));
+    queue_request close = {.action = QA_CLOSE, .outcome = QO_DUPLICATE, .reason = "a test client, not a person"};
+    OK(queues_act(W.bob, &p, it.id, close, &msg));
 }
 
 static void t_draft_not_taken_over(void **state) {
@@ -2842,6 +2918,7 @@ int main(void) {
         T(t_save_ends_its_draft),
         T(t_draft_saved_once),
         T(t_queue_refusal_kinds),
+        T(t_contact_deadline_for_items_confirmed_before),
         T(t_verify),
         T(t_restore_carries_forward),
         T(t_restore_twice_keeps_erasure),
