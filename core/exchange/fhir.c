@@ -411,6 +411,22 @@ bool fhir_display_fits(const form *f, int item, int c, json_t *answer) {
     return false;
 }
 
+int fhir_display_choice(const form *f, int item, json_t *answer) {
+    json_t *coding = json_object_get(answer, "valueCoding");
+    const char *display = json_string_value(json_object_get(coding, "display"));
+    const scale *s = form_item_scale(f, item);
+    if (!display || !*display || !s) return -1;
+    for (int c = 0; c < s->n; c++)
+        if (fhir_display_fits(f, item, c, answer)) return c;
+    return -1;
+}
+
+bool fhir_code_known(const form *f, int item, json_t *answer) {
+    json_t *coding = json_object_get(answer, "valueCoding");
+    bool refused = false;
+    return json_is_object(coding) && (choice_of_coding(f, item, coding, &refused) >= 0 || refused);
+}
+
 int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused) {
     *refused = false;
     const scale *s = form_item_scale(f, item);

@@ -119,6 +119,12 @@ fhir_ordinal fhir_answer_ordinal(json_t *answer, double *out);
  * code or a label in any language, case and blanks aside. A Coding without a system is known only by its code;
  * on a safety item a display naming something else makes the answer ambiguous (the import refuses it). */
 bool fhir_display_fits(const form *f, int item, int c, json_t *answer);
+/* The choice of the item's scale the answer Coding's display words (as fhir_display_fits reads it), or -1: none, or no
+ * display. */
+int fhir_display_choice(const form *f, int item, json_t *answer);
+/* Whether the answer Coding's code (with its system) is a code of the item's scale: its choice was read from the code,
+ * not from an ordinalValue beside a code triage does not know. */
+bool fhir_code_known(const form *f, int item, json_t *answer);
 
 /* A FHIR dateTime (YYYY, YYYY-MM, YYYY-MM-DD, or YYYY-MM-DDThh:mm:ss[.fraction] with Z or +hh:mm) as UTC
  * seconds (a partial date: its first day, midnight UTC). False when it is none. */

@@ -20,6 +20,7 @@
 #include "fhir_words.h"
 #include "fhir.h"
 #include "intake_body.h"
+#include "json_numbers.h"
 #include "intake_finish.h"
 #include "levels.h"
 #include "name_fold.h"
@@ -276,9 +277,9 @@ static void choices_shown(const form *f, int item, char *out, size_t size) {
 }
 
 /* An answer that says two things: its code one value and its ordinalValue another (item 9 coded "not at all"
- * with an ordinal of 3), or, on a safety item, a Coding without a system whose display words another answer
- * than its code. Which one the client gave is not known, and reading the milder one would hide a positive
- * screen: refused naming the entry and the linkId. */
+ * with an ordinal of 3), or, on a safety item, a Coding whose display words another answer than the one read (or,
+ * read by the ordinalValue of a code triage does not know, words none). Which one the client gave is not known,
+ * and reading the milder one would hide a positive screen: refused naming the entry and the linkId. */
 static bool answer_contradicts(const form *f, int idx, int ci, json_t *a, const char *w, const char *shown,
                                problems *p) {
     const form_item *fi = &f->items[idx];
@@ -307,6 +308,24 @@ static bool answer_contradicts(const form *f, int idx, int ci, json_t *a, const 
         problem(p, "%s: linkId `%s` (%s.%s), a safety item: a Coding with no system, code `%s` (%d) but display `%s`: "
                    "refused (give the system, or a display that words the code)", w, shown, f->id, fi->id, t,
                 chosen->value, d);
+        return true;
+    }
+    /* on a safety item, a display that words another answer than the one read (a local code "Several days" with an
+     * ordinalValue of 0, or LOINC's "not at all" code displayed "Several days"), or, where the value came from an
+     * ordinalValue beside a code triage does not know, a display that words none it knows: which one the client gave
+     * is not known, and the milder reading would hide a positive screen (thirty-sixth outside integrator) */
+    int worded = fi->safety && json_is_object(coding) ? fhir_display_choice(f, idx, a) : -1;
+    if (fi->safety && json_is_object(coding) && !fhir_display_fits(f, idx, ci, a) &&
+        (worded >= 0 || !fhir_code_known(f, idx, a))) {
+        text_for_display(json_string_value(json_object_get(coding, "display")), 60, d, sizeof d);
+        if (worded >= 0)
+            problem(p, "%s: linkId `%s` (%s.%s), a safety item: code `%s` is read as %d but its display `%s` words another "
+                       "answer (%d): refused (which one the client gave is not known)", w, shown, f->id, fi->id, t,
+                    chosen->value, d, form_item_scale(f, idx)->choices[worded].value);
+        else
+            problem(p, "%s: linkId `%s` (%s.%s), a safety item: code `%s` is not one triage knows and is read as %d by its "
+                       "ordinalValue, but its display `%s` words no answer triage knows: refused (give a LOINC answer "
+                       "code, or a display that words the value)", w, shown, f->id, fi->id, t, chosen->value, d);
         return true;
     }
     return false;
@@ -3462,7 +3481,18 @@ bool fhir_import_for(session *s, const engine *e, const char *text, size_t len, 
     json_error_t je;
     /* a byte-order mark before the JSON, as Windows tools write one (RFC 8259 lets a reader ignore it) */
     size_t bom = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
-    json_t *root = json_loadb(text + bom, len - bom, JSON_REJECT_DUPLICATES, &je);
+    json_t *root = NULL;
+    int nl, nc;
+    char token[48];
+    /* a number too small to hold reads as 0 ("not at all": json_numbers.h): refused as jansson refuses one too large */
+    if (json_number_underflows(text + bom, len - bom, &nl, &nc, token, sizeof token)) {
+        je.line = nl;
+        je.column = nc;
+        snprintf(je.text, sizeof je.text, "real number underflow near '%s' (too small to hold: read as 0 it would be "
+                                          "another answer)", token);
+    } else {
+        root = json_loadb(text + bom, len - bom, JSON_REJECT_DUPLICATES, &je);
+    }
     if (!root) {
         char safety[400];
         bool said = fhir_unreadable_safety(e, text, len, safety, sizeof safety);

@@ -1757,4 +1757,27 @@ done
 check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
 imported_at 36 "$R36" 03a_ra_high_fall_after_O_D red # "Fall after O.D. on sleeping tablets": OD on, read as self-harm
 
+# round 37, from the thirty-sixth outside integrator's open findings (fixtures/fhir/round37): LOINC's C-SSRS named by
+# its codes only; item 9's display saying another answer than its code or ordinalValue; a number too small for a
+# double read as 0; ICD-11's foundation URL
+R37="$(cd "$(dirname "$0")/../fixtures/fhir/round37" && pwd)"
+fresh r37
+for f in 01a_qr_cssrs_loinc_panel_all_yes 01b_qr_cssrs_loinc_panel_versioned 01c_qr_cssrs_items_only_local_canonical \
+    01d_qr_cssrs_items_only_no_canonical 01e_qr_uscore_bh_cssrs_example_shape 02a_phq9_item9_local_several_days_ordinal_0 \
+    02b_phq9_item9_local_nearly_every_day_ordinal_0 02c_phq9_item9_local_unknown_display_ordinal_0 \
+    02d_phq9_item9_loinc_code_0_display_several_days 03a_phq9_item9_decimal_underflow 03b_phq9_item9_decimal_tiny \
+    03c_phq9_item9_decimal_overflow 03d_phq9_item9_ordinal_underflow 04a_cond_icd11_entity_url; do
+    import "$R37/$f.json"
+    check "round 37 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+import "$R37/02a_phq9_item9_local_several_days_ordinal_0.json"
+check "round 37 02a: the refusal names the display and the answer it words" has_err "display \`Several days\` words another answer (1)"
+import "$R37/03a_phq9_item9_decimal_underflow.json"
+check "round 37 03a: the refusal names the number and where it is" has_err "line 1, column 1428: real number underflow near '1e-400'"
+imported_at 37 "$R37" ctl_phq9_item9_decimal_1_0 orange
+imported_at 37 "$R37" ctl_phq9_item9_local_several_days_ordinal_1 orange
+imported_at 37 "$R37" ctl_phq9_item9_local_not_at_all_ordinal_0 green
+imported_at 37 "$R37" ctl_phq9_item9_local_no_display_ordinal_0 green
+
 finish
