@@ -140,6 +140,7 @@ void intake_drop(app *a) {
     secret_wipe(a->in.typed, sizeof a->in.typed);
     secret_wipe(a->in.held, sizeof a->in.held);
     secret_wipe(a->in.same_phone, sizeof a->in.same_phone);
+    secret_wipe(a->in.same_phone_short, sizeof a->in.same_phone_short);
     secret_wipe(a->in.phone_looked_up, sizeof a->in.phone_looked_up);
 }
 
@@ -534,7 +535,10 @@ static int draw_same_phone(const app *a, int y, int x, int width) {
     /* past the intake form on a short screen, one line: at 80x24 its three pushed PHQ-9 item 9's last option below the
      * screen (forty-sixth receptionist) */
     bool later = w->stage == WZ_QUESTIONS && strcmp(wizard_form(w)->id, "intake") != 0;
-    return draw_wrapped(y, x, width, later && LINES < 30 ? 1 : 3, a->in.same_phone, theme(C_ERROR) | A_BOLD);
+    /* there, its short form: the long one was cut mid-sentence at 80 columns, its advice lost (forty-seventh
+     * receptionist) */
+    if (later && LINES < 30) return draw_wrapped(y, x, width, 1, a->in.same_phone_short, theme(C_ERROR) | A_BOLD);
+    return draw_wrapped(y, x, width, 3, a->in.same_phone, theme(C_ERROR) | A_BOLD);
 }
 
 /* Looks the new client's phone up among the clients on record, once per number typed: a returning client registered
@@ -545,6 +549,7 @@ static void phone_check(app *a) {
     if (!strcmp(phone, a->in.phone_looked_up)) return;
     snprintf(a->in.phone_looked_up, sizeof a->in.phone_looked_up, "%s", phone);
     secret_wipe(a->in.same_phone, sizeof a->in.same_phone);
+    secret_wipe(a->in.same_phone_short, sizeof a->in.same_phone_short);
     client_plain *c = NULL;
     int n = 0;
     error err = {0};
@@ -563,6 +568,13 @@ static void phone_check(app *a) {
         if (used < sizeof a->in.same_phone)
             snprintf(a->in.same_phone + used, sizeof a->in.same_phone - used, "%s%s", tr("p_stop"),
                      keyed("same_phone_ask"));
+        /* the short form: the first holder and its level, how many more, the question and the key */
+        char level[64] = "";
+        if (c[0].open_level >= 0) snprintf(level, sizeof level, " (%s)", level_tr((risk_level)c[0].open_level));
+        char more[32] = "";
+        if (n > 1) snprintf(more, sizeof more, " +%d", n - 1);
+        snprintf(a->in.same_phone_short, sizeof a->in.same_phone_short, "%s%s%s%s%s", tr("same_phone_short"),
+                 c[0].name ? c[0].name : "", level, more, keyed("same_phone_short_ask"));
     }
     client_list_free(c, n);
 }
@@ -784,7 +796,9 @@ static bool guard_hint(const app *a, const scale *s, char *buf, size_t size) {
     item_label(skipped, label, sizeof label);
     const char *held = wizard_phone_pending(w);
     int c = wizard_phone_pending_choice(w);
-    if (!held[0]) snprintf(buf, size, "%s%s%s", tr("guard_armed"), label, keyed("guard_armed_then"));
+    /* the call-back field skipped: its own key says the caller gives none from here too */
+    if (!held[0]) snprintf(buf, size, "%s%s%s%s", tr("guard_armed"), label, keyed("guard_armed_then"),
+                           !strcmp(skipped->id, "callback") ? keyed("guard_armed_callback") : "");
     else if (c >= 0) snprintf(buf, size, "%s = %s%s", held, s->choices[c].label[a->in.w->client_lang], keyed("guard_one"));
     else snprintf(buf, size, "%s%s%s%s", tr("guard_held"), held, keyed("guard_many"), label);
     return true;
@@ -1916,6 +1930,20 @@ static void field_error(app *a, const form_item *it, bool empty) {
     a->message[0] = '\0';
 }
 
+/* "None given" for the call-back number (core: wizard_callback_none), audited either way, so the trail shows the
+ * worker asked; before any risk it passes the question over */
+static reaction no_callback(app *a) {
+    wizard *w = a->in.w;
+    if (wizard_callback_none(w)) {
+        a->message[0] = '\0';
+        a->in.field_error[0] = '\0';
+        session_audit(a->s, "callback_none", w->draft_id,
+                      w->callback_none ? "no call-back number given" : "no call-back number given (before any risk)");
+        after_change(a);
+    }
+    return follow(a);
+}
+
 static reaction handle_question(app *a, const event *ev, ui_action act) {
     error err = {0};
     wizard *w = a->in.w;
@@ -1936,20 +1964,16 @@ static reaction handle_question(app *a, const event *ev, ui_action act) {
         app_message(a, false, "%s", keyed("review_hint"));
         return react(RE_REDRAW);
     }
+    /* the caller gives no call-back number: said only by its own key, never by Enter; on the question after the
+     * field too, while the field is held for (core: wizard_callback_none) */
+    if (act == UA_NO_CALLBACK && s && wizard_phone_skipped(w)) return no_callback(a);
     if (s) {
         handle_choice(a, ev, act, it, s);
         return follow(a);
     }
     /* a typed answer */
     if (act == UA_NO_CALLBACK) { /* the caller gives no call-back number: said only by its own key, never by Enter */
-        if (!a->in.typed[0] && wizard_callback_none(w)) {
-            a->message[0] = '\0';
-            a->in.field_error[0] = '\0';
-            /* audited either way, so the trail shows the worker asked; before any risk it passes the question over */
-            session_audit(a->s, "callback_none", w->draft_id,
-                          w->callback_none ? "no call-back number given" : "no call-back number given (before any risk)");
-            after_change(a);
-        }
+        if (!a->in.typed[0]) return no_callback(a);
         return follow(a);
     }
     if (act == UA_CHOOSE) {

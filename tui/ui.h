@@ -421,6 +421,7 @@ typedef struct {
     /* a new client's phone that is on record for other clients: who they are (said under the header for as long as
      * the number stands), and the number they were looked up for (looked up again only when it changes) */
     char same_phone[400];
+    char same_phone_short[400]; /* the same in one line past the intake form on a short screen: whole at 80 columns */
     char phone_looked_up[WIZARD_TEXT_MAX];
     int64_t saved_at;           /* when this desk last saved the open intake's draft (the heartbeat counts from it) */
     bool save_failed;           /* the message on screen is a failed save's (a later save clears it, nothing else) */

@@ -983,8 +983,25 @@ const char *wizard_client_phone(const wizard *w) {
     return *phone ? phone : wizard_text(w, "caller", "callback");
 }
 
+/* Enter passed over the call-back field and the guard holds for it on the next question (a number typed there goes
+ * into it): "none given" may be said there too (a number typed and erased there, F5 did nothing: forty-sixth
+ * receptionist) */
+static bool guarding_callback(const wizard *w) {
+    int pos = 0, item = callback_item(w, &pos);
+    return item >= 0 && w->phone.armed && !w->phone.resumed && w->phone.skipped_form == w->forms[pos] &&
+           w->phone.skipped_item == item;
+}
+
 bool wizard_callback_none(wizard *w) {
-    if (!on_callback(w) || w->burst.held || w->phone.pending[0]) return false;
+    if (w->burst.held || w->phone.pending[0]) return false;
+    if (!on_callback(w) && guarding_callback(w) && !wizard_text(w, "caller", "callback")[0]) {
+        /* said for the field behind: the question on screen stays, its digits no longer held for a number */
+        phone_guard_disarm(w);
+        if (wizard_callback_owed(w)) w->callback_none = true;
+        else w->callback_none_early = true;
+        return true;
+    }
+    if (!on_callback(w)) return false;
     if (!wizard_callback_owed(w)) { /* before any risk: passed over, owed again at risk; the guard not armed */
         if (cur_answer(w)->state == ANS_VALUE || !wizard_next(w)) return false;
         if (w->phone.armed && !w->phone.resumed) phone_guard_disarm(w);

@@ -276,7 +276,9 @@ void wizard_set_anonymous(wizard *w, const char *label);
  * answer), kept in the draft; it moves on as Enter would. Said before the number is owed (the call's first
  * question), it passes over the question as Enter does, still owed if the level reaches callback_owed_at, but
  * holds no digit after it: the worker said there is no number, so a digit that follows is no number's (Enter
- * holds it for Enter: the hotline's quick screen was one key over its budget of 12 for it). */
+ * holds it for Enter: the hotline's quick screen was one key over its budget of 12 for it). Said on the question
+ * after the field, while the phone guard holds for that field (Enter passed over it, nothing typed into it), it says
+ * the same for the field and stays on the question, its digits no longer held for a number. */
 bool wizard_callback_owed(const wizard *w);
 /* True on the call-back question while it is owed. */
 bool wizard_on_owed_callback(const wizard *w);

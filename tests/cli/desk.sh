@@ -1202,7 +1202,7 @@ cli "$P\n$R\n" --user admin user add deskrb --role reception >/dev/null 2>&1
 } >"$tmp/resumeburst.script"
 tui "$tmp/resumeburst.script" 120 36
 expect "resume burst: set up, PHQ-9 item 9 answered 2, ORANGE" "$D/rb_before" "Risk level: ORANGE"
-expect "...taken up, 0 and Enter right behind it: held, said so" "$D/rb_fast" "Keys arrived too fast: nothing recorded"
+expect "...taken up, 0 and Enter right behind it: held, said so" "$D/rb_fast" "Keys arrived too fast: no answer taken"
 expect "...still ORANGE, on question 9" "$D/rb_fast" "Risk level: ORANGE"
 expect "...Enter after a pause, then Enter: on to question 10, item 9 still 2 (ORANGE)" "$D/rb_after" "Risk level: ORANGE"
 absent "...never YELLOW or GREEN" "$D/rb_after" "Risk level" "Risk level: \(YELLOW\|GREEN\)"
@@ -1498,6 +1498,9 @@ sed 's/^{/{"client":{"name":"Qian Holder","phone":"139 0000 4646"},/' assets/exa
 tui "$tmp/dup.script" 80 24
 expect "phone warning: PHQ-9 item 9 at 80x24 shows its last option beside it" "$D/dup_item9" "3  Nearly every day"
 expect "...and the warning, on one line" "$D/dup_item9" "on record for Qian Holder"
+# forty-seventh receptionist: that one line was the long warning cut mid-sentence at 80 columns, its advice lost
+expect "...whole at 80 columns: the holder, the level, the question and the key" "$D/dup_item9" \
+    "Phone on record for Qian Holder (RED): same person? F3, find by phone\."
 expect "phone warning: on the review too, where the intake is saved" "$D/dup_review" "on record for Qian Holder"
 
 finish

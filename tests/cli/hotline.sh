@@ -395,7 +395,7 @@ new_user
     printf 'dump %s/q5_burst\nkey enter\ntype 2\ndump %s/q5_after\n' "$D" "$D"
 } >"$tmp/q5burst.script"
 tui "$tmp/q5burst.script"
-expect "ASQ question 5, 1 then 2 at once: nothing recorded, said so" "$D/q5_burst" "Keys arrived too fast: nothing recorded"
+expect "ASQ question 5, 1 then 2 at once: nothing recorded, said so" "$D/q5_burst" "Keys arrived too fast: no answer taken"
 expect "...the screen stays on question 5" "$D/q5_burst" "ASQ   Question 5 of 5"
 absent "...no steps box took the 2" "$D/q5_burst" "BRIEF SUICIDE SAFETY ASSESSMENT"
 expect "...then Enter and 2 (yes): RED, its steps" "$D/q5_after" "RED: SAFETY STEPS NOW"
@@ -414,7 +414,7 @@ new_user
     echo "key ctrl-s"                                                 # saved: no draft left for the next case
 } >"$tmp/jumpburst.script"
 tui "$tmp/jumpburst.script"
-expect "from the review, 1 then r at once at ASQ question 5: nothing recorded, said so" "$D/jump_burst" "Keys arrived too fast: nothing recorded"
+expect "from the review, 1 then r at once at ASQ question 5: nothing recorded, said so" "$D/jump_burst" "Keys arrived too fast: no answer taken"
 expect "...back on question 5" "$D/jump_burst" "ASQ   Question 5 of 5"
 expect "...its answer still yes" "$D/jump_review" "Are you having thoughts of kill[^ ]* Yes"
 absent "...never no" "$D/jump_review" "Are you having thoughts of kill[^ ]* No"
@@ -434,13 +434,13 @@ new_user
 } >"$tmp/escburst.script"
 tui "$tmp/escburst.script"
 expect "set up: PHQ-9 item 9 answered 2, ORANGE" "$D/esc_before" "Risk level: ORANGE"
-expect "Esc back to item 9, then 0 at once: held, said so" "$D/esc_burst" "Keys arrived too fast: nothing recorded"
+expect "Esc back to item 9, then 0 at once: held, said so" "$D/esc_burst" "Keys arrived too fast: no answer taken"
 expect "...still ORANGE" "$D/esc_burst" "Risk level: ORANGE"
 absent "...never YELLOW" "$D/esc_burst" "Risk level: YELLOW"
 # ...and the Enter that ends the hold says so (it changed nothing on screen: the worker thought it hung, tryout 16)
 expect "the Enter after the hold says answers are taken again" "$D/esc_released" "Answers are taken again: answer this question"
 # seventeenth tryout: the Enter that ended the hold was no move, and a 0 right behind it turned item 9's 2 into 0
-expect "...and a 0 right behind that Enter is held too" "$D/esc_rerelease" "Keys arrived too fast: nothing recorded"
+expect "...and a 0 right behind that Enter is held too" "$D/esc_rerelease" "Keys arrived too fast: no answer taken"
 expect "...still ORANGE" "$D/esc_rerelease" "Risk level: ORANGE"
 absent "...never YELLOW" "$D/esc_rerelease" "Risk level: YELLOW"
 
@@ -453,7 +453,7 @@ new_user
     printf 'key f3\nkey x\ntype y\n'
 } >"$tmp/guardburst.script"
 tui "$tmp/guardburst.script"
-expect "Enter records the held 1, a 3 right behind it is held" "$D/guard_burst" "Keys arrived too fast: nothing recorded"
+expect "Enter records the held 1, a 3 right behind it is held" "$D/guard_burst" "Keys arrived too fast: no answer taken"
 expect "...on PHQ-2 question 2, unanswered" "$D/guard_burst" "PHQ-2   Question 2 of 2"
 absent "...never positive" "$D/guard_burst" "Positive screen"
 
@@ -648,5 +648,29 @@ expect "...left and resumed, a digit waits for Enter" "$D/rb_held" "0 = Not at a
 expect "...and Enter records it" "$D/rb_recorded" "PHQ-2   Question 2 of 2"
 expect "...the next digit answers the next question" "$D/rb_next" "GAD-2   Question 1 of 2"
 absent "...never called too fast" "$D/rb_next" "Keys arrived too fast"
+
+
+# ---- forty-sixth receptionist: Enter passed over the call-back field, a number typed on the next question and erased,
+# then F5 ("the caller gives none") did nothing there. Now said there for the field: the question stays, its digit
+# answers it at once, and the review says none was given.
+new_user
+{
+    login
+    echo "key h"
+    echo "type 1"          # phone
+    echo "key enter"       # the call-back field passed over
+    echo "dump $D/cbg_armed"
+    echo "type 139"
+    echo "key backspace"; echo "key backspace"; echo "key backspace"
+    echo "key f5"
+    echo "dump $D/cbg_f5"
+    echo "type 0"          # PHQ-2 1: taken at once, no longer held for a number
+    echo "dump $D/cbg_next"
+} >"$tmp/cbg.script"
+tui "$tmp/cbg.script"
+expect "call-back passed over: the next question's hint names F5 for it" "$D/cbg_armed" "F5: the caller gives none"
+absent "...F5 there, after a number typed and erased: the field no longer held for" "$D/cbg_f5" "Skipped: A number"
+expect "...the question stays" "$D/cbg_f5" "PHQ-2   Question 1 of 2"
+expect "...and its digit answers it at once" "$D/cbg_next" "PHQ-2   Question 2 of 2"
 
 finish
