@@ -46,6 +46,36 @@ static json_t *next_step_json(const queue_policy *p, const queue_item *it) {
     return json_string(queue_in_evaluation(p, it) ? "evaluation" : queue_state_name(next));
 }
 
+/* What the item owes next, by when and by whom, said after every step (a step that said nothing more left the next
+ * one to be guessed: forty-eighth tryout). pending_before: the lower level a newer intake left awaiting review,
+ * said when the step let it go. */
+static void say_next(const queue_policy *p, const queue_item *it, int pending_before) {
+    char due[32] = "";
+    time_t t = (time_t)it->deadline;
+    struct tm tm;
+    if (it->deadline && localtime_r(&t, &tm)) strftime(due, sizeof due, "%a %m-%d %H:%M", &tm);
+    if (pending_before >= 0 && it->pending_level < 0 && it->state != QS_CLOSED)
+        printf("the lower level %s a newer intake gave was not taken: the level stays %s\n",
+               risk_level_name((risk_level)pending_before), risk_level_name(it->level));
+    queue_state next = queue_next_step(p, it);
+    if (queue_item_by_hand_now(it))
+        printf("next: a supervisor matches the client by hand (three declines): queue assign %.8s COUNSELOR\n", it->id);
+    if (queue_in_evaluation(p, it))
+        printf("next: a clinician evaluates the client by %s (queue confirm %.8s --reason OUTCOME) or closes it as "
+               "referred to emergency services (queue close %.8s referred)\n", due, it->id, it->id);
+    else if (queue_in_contact(p, it))
+        printf("next: %s the client by %s (queue contact %.8s reached); missed, the item is marked overdue\n",
+               it->counselor[0] ? "the counselor reaches" : "assign a counselor who reaches", due, it->id);
+    else if (next == QS_ACKNOWLEDGED)
+        printf("next: anyone acknowledges it by %s (queue ack %.8s)\n", due, it->id);
+    else if (next == QS_CONFIRMED)
+        printf("next: a clinician or supervisor confirms the level by %s (queue confirm %.8s)\n", due, it->id);
+    else if (next == QS_ASSIGNED)
+        printf("next: a counselor is assigned by %s (queue assign %.8s COUNSELOR)\n", due, it->id);
+    else if (next == QS_CONTACTED)
+        printf("next: the client is reached by %s (queue contact %.8s reached)\n", due, it->id);
+}
+
 static int queue_list(const list_options *opt, ctx *c) {
     const char *level_filter = opt->level_filter;
     bool overdue_only = opt->overdue_only, as_json = opt->as_json;
@@ -66,7 +96,10 @@ static int queue_list(const list_options *opt, ctx *c) {
     for (int i = 0; i < n && (!opt->limit || shown < opt->limit); i++) {
         const queue_item *it = &items[i];
         if (level_filter && strcmp(risk_level_name(it->level), level_filter) != 0) continue;
-        if (overdue_only && !it->overdue) continue;
+        /* overdue as of now, whether or not a tick has marked it yet (with no desk open and no cron, --overdue listed
+         * nothing past its deadline: forty-eighth tryout) */
+        bool late = it->overdue || (it->deadline && now >= it->deadline);
+        if (overdue_only && !late) continue;
         char left[64];
         queue_format_remaining(it, now, left, sizeof left);
         shown++;
@@ -77,7 +110,7 @@ static int queue_list(const list_options *opt, ctx *c) {
             json_object_set_new(o, "level", json_string(risk_level_name(it->level)));
             if (it->tampered) json_object_set_new(o, "tampered", json_true());
             json_object_set_new(o, "state", json_string(queue_state_name(it->state)));
-            json_object_set_new(o, "overdue", json_boolean(it->overdue));
+            json_object_set_new(o, "overdue", json_boolean(late));
             json_object_set_new(o, "deadline", it->deadline ? json_integer(it->deadline) : json_null());
             json_object_set_new(o, "seconds_left", it->deadline ? json_integer(it->deadline - now) : json_null());
             json_object_set_new(o, "time", json_string(left));
@@ -100,8 +133,10 @@ static int queue_list(const list_options *opt, ctx *c) {
                 struct tm tm;
                 if (localtime_r(&t, &tm)) strftime(due, sizeof due, "due %a %m-%d %H:%M", &tm);
             }
-            printf("%.8s  %-6s  %-12s  %-16s  %-20s  client %.8s%s%s%s%s\n", it->id, risk_level_name(it->level),
-                   queue_state_name(it->state), left, due, it->client_id, it->match_by_hand ? "  MATCH BY HAND" : "",
+            /* an item raised for being overdue has a new time left: still said overdue (only "!!" said it) */
+            printf("%.8s  %-6s  %-12s  %-16s  %-20s  client %.8s%s%s%s%s%s\n", it->id, risk_level_name(it->level),
+                   queue_state_name(it->state), left, due, it->client_id,
+                   it->overdue && it->deadline > now ? "  OVERDUE (escalated)" : "", it->match_by_hand ? "  MATCH BY HAND" : "",
                    it->pending_level >= 0 ? "  (lower level pending)" : "",
                    queue_in_evaluation(&c->e.queue, it) ? "  EVALUATION DUE (confirm with the outcome, or close referred)" : "",
                    it->tampered ? "  TAMPERED: row edited in the file, read as red" : "");
@@ -113,7 +148,7 @@ static int queue_list(const list_options *opt, ctx *c) {
         free(s);
         json_decref(arr);
     } else if (shown == 0) {
-        printf("no open items\n");
+        printf(overdue_only ? "no overdue items\n" : "no open items\n");
     }
     /* without a login there is no key to check the rows' MACs with: say so rather than vouch for them */
     if (!c->db.row_key) fprintf(stderr, "triage: note: rows not checked for tampering (give --user to check them)\n");
@@ -218,18 +253,7 @@ static int queue_move(const cli_args *a, ctx *c) {
         queue_format_remaining(&now_it, clock_now(), left, sizeof left);
         printf("%.8s  %s  %s  %s%s\n", now_it.id, risk_level_name(now_it.level), queue_state_name(now_it.state), left,
                now_it.match_by_hand ? "  MATCH BY HAND (three declines)" : "");
-        /* red's second step, said where the first was just taken */
-        if (queue_in_evaluation(&c->e.queue, &now_it))
-            printf("next: a clinician evaluates the client (queue confirm %.8s --reason OUTCOME) or closes it as "
-                   "referred to emergency services (queue close %.8s referred)\n", now_it.id, now_it.id);
-        else if (queue_in_contact(&c->e.queue, &now_it)) {
-            char due[32] = "";
-            time_t t = (time_t)now_it.deadline;
-            struct tm tm;
-            if (localtime_r(&t, &tm)) strftime(due, sizeof due, "%a %m-%d %H:%M", &tm);
-            printf("next: %s the client by %s (queue contact %.8s reached); missed, the item is marked overdue\n",
-                   now_it.counselor[0] ? "the counselor reaches" : "assign a counselor who reaches", due, now_it.id);
-        }
+        say_next(&c->e.queue, &now_it, it.pending_level);
     }
     return EXIT_OK;
 }

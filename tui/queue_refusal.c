@@ -50,6 +50,7 @@ bool queue_refusal_said(const app *a, const queue_refused *r, char *out, size_t 
     case QR_CONFIRM_FIRST: fill(out, size, "qr_confirm_first", state, ""); break;
     case QR_ASSIGN_ALREADY: fill(out, size, "qr_assign_already", state, ""); break;
     case QR_NO_COUNSELOR: fill(out, size, "qr_no_counselor", "", ""); break;
+    case QR_NOT_HIGH_RISK: fill(out, size, "qr_not_high_risk", counselor_name(a, r->counselor), level_tr(r->than)); break;
     case QR_ASSIGN_FIRST: fill(out, size, r->action == QA_CLOSE ? "qr_first_session_assign" : "qr_contact_assign", state, ""); break;
     case QR_DECLINE_REASON: fill(out, size, "qr_decline_reason", "", ""); break;
     case QR_DECLINE_NOBODY: fill(out, size, "qr_decline_nobody", "", ""); break;

@@ -302,13 +302,21 @@ static bool close_note(const queue_request *rq, const queue_item *it) {
     return rq->action == QA_CLOSE && it && it->level >= LEVEL_ORANGE;
 }
 
-/* What the selected item owes next, in words; red says both of its steps. */
+/* What the selected item owes next, in words; red says both of its steps. Every open item says one (open orange,
+ * yellow and green items said none: forty-eighth tryout). */
 static const char *next_step_key(const app *a, const queue_item *it) {
     const queue_policy *p = &a->e->queue;
+    if (queue_item_by_hand_now(it)) return "next_by_hand";
     if (queue_in_evaluation(p, it)) return "next_red_evaluate";
     if (it->level == LEVEL_RED && it->state < p->step[LEVEL_RED]) return "next_red_ack";
     if (queue_in_contact(p, it)) return it->counselor[0] ? "next_contact_assigned" : "next_contact";
-    return NULL;
+    switch (queue_next_step(p, it)) {
+    case QS_ACKNOWLEDGED: return "next_ack";
+    case QS_CONFIRMED: return "next_confirm";
+    case QS_ASSIGNED: return "next_assign";
+    case QS_CONTACTED: return it->counselor[0] ? "next_contact_assigned" : "next_contact";
+    default: return NULL;
+    }
 }
 
 /* A counselor by name (the roster's), the code only when the roster no longer has them. */
@@ -332,6 +340,15 @@ static void draw_detail(app *a, int y, int bottom, int width) {
     const char *next = next_step_key(a, it);
     /* wrapped, never cut ("Next: acknowledge (a) by the deadline; then a clinician evaluates (c, with" at 80x24) */
     if (next && y < bottom) y += draw_wrapped(y, 3, width - 6, bottom - y < 3 ? bottom - y : 3, keyed(next), it->overdue ? theme(C_RED) : A_BOLD);
+    if (next && it->deadline && y < bottom) { /* and the deadline's clock time, not only "by the deadline" (forty-eighth tryout) */
+        char due[32] = "", left[64];
+        time_t t = (time_t)it->deadline;
+        struct tm tm;
+        if (localtime_r(&t, &tm)) strftime(due, sizeof due, "%Y-%m-%d %H:%M", &tm);
+        remaining_tr(it, clock_now(), left, sizeof left);
+        snprintf(line, sizeof line, "%s%s%s (%s)", tr("deadline"), tr("p_colon"), due, left);
+        draw_text(y++, 3, width - 6, line, it->overdue ? theme(C_RED) : A_BOLD);
+    }
     for (int k = q->n_hist > bottom - y ? q->n_hist - (bottom - y) : 0; k < q->n_hist && y < bottom; k++) {
         queue_history_line(a, &q->hist[k], line, sizeof line);
         /* a line longer than the pane says so with its mark (a note was cut at "speaks Polis" with nothing to say

@@ -22,6 +22,8 @@
  * - A clinician may also CONFIRM an item that is already confirmed, assigned or contacted while a lower
  *   pending_level awaits review (otherwise a lower intake for an assigned client could never be confirmed);
  *   the state is then unchanged.
+ * - A RAISE (and a higher new intake) never gives more time than the deadline already running; a red item raised
+ *   for being overdue keeps level_since, so its evaluation's deadline does not move later with each tick.
  * - DECLINE from assigned or contacted returns the item to confirmed and clears the counselor. An assignment does
  *   not end the row of declines (nor "match by hand"): only closing the item does (a first session closes it).
  * - queue_new_intake and queue_tick also set updated_at. A higher intake clears overdue (fresh deadline) and
@@ -364,6 +366,19 @@ bool queue_policy_load(queue_policy *p, const ini_file *ini, diag *d) {
 
     load_red_evaluate(&L, p);
     for (int l = 0; l < LEVEL_COUNT; l++) load_contact(&L, p, (risk_level)l);
+    /* a higher level's client reached later than a lower one's is allowed, and said (red_contact = 60d beside
+     * yellow's 14 days passed in silence: forty-eighth tryout) */
+    for (int l = LEVEL_YELLOW; l < LEVEL_COUNT; l++)
+        if (p->contact_within[l] > p->contact_within[l - 1]) {
+            char key[32];
+            snprintf(key, sizeof key, "%s_contact", risk_level_name((risk_level)l));
+            char k[48];
+            snprintf(k, sizeof k, "queue.%s", key);
+            diag_add(d, ini->name, ini_line(ini, "queue", key), k, true,
+                     "%s clients are given longer to be reached than %s ones (%s_contact): is that meant?",
+                     risk_level_name((risk_level)l), risk_level_name((risk_level)(l - 1)),
+                     risk_level_name((risk_level)(l - 1)));
+        }
     p->escalate_by = int_key(&L, "escalate_by", 1, 3, p->escalate_by);
     p->decline_limit = int_key(&L, "decline_limit", 1, 100, p->decline_limit);
     p->unreachable_after = int_key(&L, "unreachable_after", 1, 100, p->unreachable_after);
@@ -431,11 +446,13 @@ void queue_item_new(const queue_policy *p, queue_item *it, const char *id, const
 bool queue_new_intake(const queue_policy *p, queue_item *it, const char *intake_id, risk_level level, int64_t now) {
     if (it->state == QS_CLOSED || !valid_level(level)) return false;
     if (level > it->level) {
+        int64_t running = it->deadline > now ? it->deadline : 0; /* never more time than it had (as a raise) */
         copy_id(it->intake_id, intake_id);
         it->level = level;
         it->level_since = now;
         it->state = QS_OPEN;
         it->deadline = queue_deadline(p, level, now);
+        if (running && running < it->deadline) it->deadline = running;
         it->overdue = false;
         it->pending_level = -1;
     } else if (level < it->level) {
@@ -476,6 +493,7 @@ static bool declined_in(const char *row, const char *c) {
 static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq, int64_t now, queue_refused *why,
                   error *err) {
     const queue_item before = *n;
+    int64_t cap = 0; /* a raise: the deadline already running, when it is sooner than the new level's */
     const char *sname = queue_state_name(n->state);
     *why = (queue_refused){QR_NONE, rq->action, rq->role, n->state, rq->level, n->level, rq->outcome,
                            n->contact_attempts, p->unreachable_after, ""};
@@ -511,6 +529,7 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
         if (!valid_level(rq->level)) REFUSE(ERR_INPUT, QR_BAD_REQUEST, "cannot raise: unknown level");
         if (rq->level <= n->level)
             REFUSE(ERR_CONFLICT, QR_RAISE_NOT_HIGHER, "cannot raise: %s is not higher than %s", risk_level_name(rq->level), risk_level_name(n->level));
+        cap = n->deadline > now ? n->deadline : 0;
         enter_level(p, n, rq->level, now);
         n->state = QS_OPEN; /* a person must acknowledge/confirm it at the new level */
         break;
@@ -522,6 +541,11 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
             REFUSE(ERR_CONFLICT, QR_ASSIGN_ALREADY, "cannot assign: the item is already %s", sname);
         }
         if (!text_has_words(rq->counselor)) REFUSE(ERR_INPUT, QR_NO_COUNSELOR, "cannot assign: no counselor given");
+        if (rq->counselor_not_high_risk && n->level >= LEVEL_ORANGE) {
+            snprintf(why->counselor, sizeof why->counselor, "%s", rq->counselor);
+            REFUSE(ERR_INPUT, QR_NOT_HIGH_RISK, "cannot assign: %s does not take orange or red clients (the roster's "
+                   "high_risk = no); choose a counselor who does", rq->counselor);
+        }
         if (strlen(rq->counselor) >= sizeof n->counselor)
             REFUSE(ERR_INPUT, QR_BAD_REQUEST, "cannot assign: the counselor code is longer than %zu characters", sizeof n->counselor - 1);
         snprintf(n->counselor, sizeof n->counselor, "%s", rq->counselor);
@@ -612,6 +636,9 @@ static bool apply(const queue_policy *p, queue_item *n, const queue_request *rq,
     default: REFUSE(ERR_INPUT, QR_BAD_REQUEST, "unknown action");
     }
     settle(p, &before, n, now);
+    /* raising a level never gives more time than the deadline already running (a yellow item 1 hour from its
+     * deadline, raised to orange, had 24 hours again: forty-eighth tryout) */
+    if (cap && n->deadline > cap) n->deadline = cap;
     n->updated_at = now;
     return true;
 }
@@ -652,11 +679,15 @@ bool queue_tick(const queue_policy *p, queue_item *it, int64_t now) {
     }
     if (it->state >= p->step[it->level]) return false;
     int raised = (int)it->level + (p->escalate_by > 0 ? p->escalate_by : 1);
+    risk_level to = raised > LEVEL_RED ? LEVEL_RED : (risk_level)raised;
     it->overdue = true;
     it->escalations++;
     /* back to open: a person must take the new level's step (see the note at the top) */
     it->state = QS_OPEN;
-    enter_level(p, it, raised > LEVEL_RED ? LEVEL_RED : (risk_level)raised, now);
+    /* red stays red: a new time for its step, while its evaluation still counts from when it became red (it moved
+     * later with each tick, and an acknowledgement 2 hours late owed the evaluation at 6 hours: forty-eighth tryout) */
+    if (to == it->level) it->deadline = queue_deadline(p, to, now);
+    else enter_level(p, it, to, now);
     it->updated_at = now;
     return true;
 }

@@ -94,6 +94,10 @@ typedef struct {
      * reads it from the item's history), or NULL when not known: the decline puts it back there (a GREEN item assigned
      * before any clinician looked at it read "confirmed" after a decline: receptionist 24); not known, "confirmed" */
     const char *assigned_from;
+    /* QA_ASSIGN: the roster says the counselor may not take red and orange clients (high_risk = no; core/records looks
+     * it up): such an assignment to an orange or red item is refused (forty-eighth tryout: only the suggestions left
+     * them out) */
+    bool counselor_not_high_risk;
     queue_outcome outcome; /* QA_CLOSE */
     queue_contact contact; /* QA_CONTACT: reached or not (unsaid is refused) */
 } queue_request;
@@ -126,8 +130,9 @@ int64_t queue_deadline(const queue_policy *p, risk_level level, int64_t from);
 /* A new item for a completed intake. */
 void queue_item_new(const queue_policy *p, queue_item *it, const char *id, const char *client_id,
                     const char *intake_id, risk_level level, int64_t now);
-/* A newer intake for a client already queued: a higher level takes over at once with its shorter deadline;
- * a lower one is kept as pending_level until a clinician confirms it. Returns true when the item changed. */
+/* A newer intake for a client already queued: a higher level takes over at once with its shorter deadline (the
+ * deadline already running, when that is sooner: a raise never gives more time); a lower one is kept as
+ * pending_level until a clinician confirms it. Returns true when the item changed. */
 bool queue_new_intake(const queue_policy *p, queue_item *it, const char *intake_id, risk_level level, int64_t now);
 
 /* Applies a person's request. False, with why (the rule or the role that forbids it), when not allowed;
@@ -151,6 +156,7 @@ typedef enum {
     QR_CONFIRM_FIRST,      /* assigning before a clinician confirmed a non-green level (state) */
     QR_ASSIGN_ALREADY,     /* assigned before (state) */
     QR_NO_COUNSELOR,       /* assigning names no counselor */
+    QR_NOT_HIGH_RISK,      /* assigning an orange or red client to a counselor who does not take them (counselor, level) */
     QR_ASSIGN_FIRST,       /* a contact or a first session before a counselor is assigned (action, state) */
     QR_CONTACT_UNSAID,     /* a contact attempt that does not say whether the client was reached */
     QR_DECLINE_REASON,     /* a decline needs the client's reason */

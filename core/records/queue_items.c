@@ -335,6 +335,19 @@ bool queues_act(session *s, const queue_policy *p, const char *item_id, queue_re
     return queues_act_why(s, p, item_id, rq, NULL, err);
 }
 
+/* Whether the roster has this counselor and says they do not take red and orange clients (a code not on the roster
+ * is no one the roster speaks for) */
+static bool counselor_not_high_risk(database *db, const char *code) {
+    counselor_rec *list = NULL;
+    int n = 0;
+    bool no = false;
+    if (code && db->ops->counselor_list(db->st, &list, &n) == ST_OK)
+        for (int i = 0; i < n; i++)
+            if (!strcmp(list[i].code, code)) no = !list[i].high_risk;
+    free(list);
+    return no;
+}
+
 bool queues_act_why(session *s, const queue_policy *p, const char *item_id, queue_request rq, queue_refused *why_out,
                     error *err) {
     queue_refused ignored;
@@ -375,6 +388,7 @@ bool queues_act_why(session *s, const queue_policy *p, const char *item_id, queu
         return false;
     }
     char row[QUEUE_DECLINED_MAX], row_after[QUEUE_DECLINED_MAX], assigned_from[16];
+    if (rq.action == QA_ASSIGN) rq.counselor_not_high_risk = counselor_not_high_risk(s->db, rq.counselor);
     if (rq.action == QA_DECLINE) {
         rq.declined_row = queues_declined_row(s, &before, row);
         rq.assigned_from = assigned_from_state(s->db, &before, assigned_from);

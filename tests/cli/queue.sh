@@ -185,10 +185,13 @@ nol queue --overdue --json
 check "...in the overdue list, still red and confirmed, owing the contact" has_out '"level":"red","state":"confirmed","overdue":true,.*"next_step":"contacted"'
 nol queue tick
 check "...marked once" has_out "0 items escalated"
-tri clin "$C
-" queue assign "$rid" c01
-tri clin "$C
-" queue contact "$rid" reached
+tri clin "$C\n" queue assign "$rid" c02
+check "a counselor the roster says does not take red and orange clients: refused (forty-eighth tryout)" \
+    has_err "c02 does not take orange or red clients"
+check "...bad input: exit 2" [ "$rc" -eq 2 ]
+tri clin "$C\n" queue assign "$rid" c01
+check "...one who does: assigned" has_out "red  assigned"
+tri clin "$C\n" queue contact "$rid" reached
 check "the client reached: nothing more owed" has_out "red  contacted  no deadline"
 nol queue --level red --json
 check "...and no longer overdue" has_out '"overdue":false,"deadline":null'
@@ -222,6 +225,27 @@ tri desk "$R\n" queue assign "$gid" c01
 check "issue 14: a green item assigned while open" has_out "green  assigned"
 tri desk "$R\n" queue decline "$gid" c01 --reason "would rather not"
 check "...declined: open again, not confirmed (nobody confirmed it)" sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'green  open'"
+# forty-eighth tryout: a red client acknowledged two hours late owed the evaluation 4 hours after the tick that found
+# it late (6 hours after it became red); and --overdue listed nothing past its deadline until a tick had run
+export TRIAGE_NOW=$((RED0 + 10 * 24 * 3600))
+LATE0=$TRIAGE_NOW
+intake "Late Red" '{"asq":["yes","no","no","no","yes"]}'
+nol queue --level red --json
+lid=$(printf '%s' "$out" | tr '{' '\n' | grep '"state":"open"' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -n 1)
+check "set up: a red item, open ($lid)" [ -n "$lid" ]
+export TRIAGE_NOW=$((LATE0 + 20 * 60))
+nol queue --overdue --json
+check "past its deadline, no tick yet: in the overdue list, said overdue" \
+    sh -c "printf '%s' \"\$1\" | tr '{' '\n' | grep '$lid' | grep -q '\"overdue\":true'" _ "$out"
+export TRIAGE_NOW=$((LATE0 + 2 * 3600))
+nol queue tick
+nol queue
+check "an item raised for being overdue says so in the plain list" \
+    sh -c "printf '%s' \"\$1\" | grep '^${lid%"${lid#????????}"}' | grep -q 'OVERDUE'" _ "$out"
+tri desk "$R\n" queue ack "$lid"
+nol queue --level red --json
+check "acknowledged 2 hours late: the evaluation still due 4 hours after it became red" \
+    sh -c "printf '%s' \"\$1\" | tr '{' '\n' | grep '$lid' | grep -q '\"seconds_left\":7200,'" _ "$out"
 export TRIAGE_NOW=$RED0
 nol queue bogus
 check "unknown queue command: usage, exit 2" [ "$rc" -eq 2 ]

@@ -513,9 +513,34 @@ static void test_raise_goes_back_to_open(void **state) {
     assert_true(queue_tick(&P, &it, T0 + DAY + 15 * MIN));
     assert_true(it.overdue);
     must_apply(&it, ack_rq, T0 + DAY + 16 * MIN);
-    /* acknowledged: the first step's overdue mark goes; the evaluation is due 4 h after it became red */
-    assert_int_equal(it.deadline, T0 + DAY + 15 * MIN + 4 * HOUR);
+    /* acknowledged: the first step's overdue mark goes; the evaluation is due 4 h after it became red (not after the
+     * tick that found it late: forty-eighth tryout) */
+    assert_int_equal(it.deadline, T0 + DAY + 4 * HOUR);
     assert_false(it.overdue);
+}
+
+/* A raise, or a newer higher intake, never gives more time than the deadline running (a yellow item an hour from its
+ * deadline, raised to orange, had 24 hours again: forty-eighth tryout); a deadline already passed is no cap. */
+static void test_raise_never_gives_more_time(void **state) {
+    (void)state;
+    queue_item it;
+    queue_item_new(&P, &it, "i", "c", "k", LEVEL_YELLOW, T0);
+    queue_request rq = rq_of(QA_RAISE, ROLE_RECEPTION);
+    rq.level = LEVEL_ORANGE;
+    must_apply(&it, rq, T0 + 71 * HOUR);
+    assert_int_equal(it.level, LEVEL_ORANGE);
+    assert_int_equal(it.deadline, T0 + 72 * HOUR);
+    rq.level = LEVEL_RED; /* red's own time is sooner: taken */
+    must_apply(&it, rq, T0 + 71 * HOUR + 30 * MIN);
+    assert_int_equal(it.deadline, T0 + 71 * HOUR + 45 * MIN);
+    /* a newer higher intake, the same */
+    queue_item_new(&P, &it, "i", "c", "k", LEVEL_YELLOW, T0);
+    assert_true(queue_new_intake(&P, &it, "k2", LEVEL_ORANGE, T0 + 70 * HOUR));
+    assert_int_equal(it.deadline, T0 + 72 * HOUR);
+    /* past its deadline (not yet ticked): the new level's time from now */
+    queue_item_new(&P, &it, "i", "c", "k", LEVEL_YELLOW, T0);
+    assert_true(queue_new_intake(&P, &it, "k3", LEVEL_ORANGE, T0 + 80 * HOUR));
+    assert_int_equal(it.deadline, T0 + 80 * HOUR + 24 * HOUR);
 }
 
 /* A custom step: yellow must be assigned (not merely confirmed) by its deadline. */
@@ -714,13 +739,15 @@ static void test_red_boundary_and_stays_red(void **state) {
     assert_true(queue_tick(&P, &it, T0 + 31 * MIN)); /* a late tick: the new deadline counts from the tick */
     assert_int_equal(it.level, LEVEL_RED);
     assert_int_equal(it.escalations, 2);
-    assert_int_equal(it.level_since, T0 + 31 * MIN);
+    assert_int_equal(it.level_since, T0); /* red since T0, whatever the ticks */
     assert_int_equal(it.deadline, T0 + 46 * MIN);
     must_apply(&it, ack_rq, T0 + 32 * MIN);
-    assert_int_equal(it.deadline, T0 + 31 * MIN + 4 * HOUR); /* the evaluation, from the last level_since */
+    /* the evaluation, 4 hours from when it became red: acknowledged late, it is not due later (it moved with each
+     * tick: forty-eighth tryout) */
+    assert_int_equal(it.deadline, T0 + 4 * HOUR);
     assert_false(it.overdue);
     assert_int_equal(it.escalations, 2);
-    expect_not_overdue(&it, T0 + 31 * MIN + 4 * HOUR - 1);
+    expect_not_overdue(&it, T0 + 4 * HOUR - 1);
 }
 
 static void test_orange_and_green_boundaries(void **state) {
@@ -1579,6 +1606,16 @@ static void test_contact_setting(void **state) {
     assert_false(load_cfg(&P, &d));
     expect_diag(&d, "queue.orange_contact", "orange_contact", "is not a time");
     diag_free(&d);
+    /* a higher level given longer than a lower one: read, and said (forty-eighth tryout: it passed in silence) */
+    write_cfg("red_contact = 60d\n");
+    assert_true(load_cfg(&P, &d));
+    assert_int_equal(P.contact_within[LEVEL_RED], 60 * DAY);
+    const diag_entry *w = find_diag(&d, "queue.red_contact");
+    assert_non_null(w);
+    assert_true(w->warning);
+    assert_int_equal(w->line, fixture_line(cfg_path, "red_contact"));
+    assert_non_null(strstr(w->msg, "red clients are given longer to be reached than orange ones"));
+    diag_free(&d);
 }
 
 /* ---- sort order and remaining time ---- */
@@ -1678,6 +1715,7 @@ int main(void) {
         cmocka_unit_test_setup(test_unreachable_after_attempts, reset),
         cmocka_unit_test_setup(test_confirm_same_raise_lower, reset),
         cmocka_unit_test_setup(test_raise_goes_back_to_open, reset),
+        cmocka_unit_test_setup(test_raise_never_gives_more_time, reset),
         cmocka_unit_test_setup(test_custom_step, reset),
         cmocka_unit_test_setup(test_lowering_needs_words, reset),
         cmocka_unit_test_setup(test_contact_must_say_reached, reset),
