@@ -1,6 +1,7 @@
 #include "fhir.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -348,7 +349,8 @@ static int choice_of_value(const scale *s, double v) {
     return scale_value_index(s, (int)v);
 }
 
-static int choice_of_coding(const form *f, int item, json_t *coding, bool *refused) {
+/* The choice a Coding's code names in LOINC's system or triage's own (not its ordinalValue), or -1 */
+static int choice_of_code(const form *f, int item, json_t *coding, bool *refused) {
     const scale *s = form_item_scale(f, item);
     const char *system = json_string_value(json_object_get(coding, "system"));
     const char *code = json_string_value(json_object_get(coding, "code"));
@@ -369,6 +371,13 @@ static int choice_of_coding(const form *f, int item, json_t *coding, bool *refus
         int c = scale_code_index(s, code);
         if (c >= 0) return c;
     }
+    return -1;
+}
+
+static int choice_of_coding(const form *f, int item, json_t *coding, bool *refused) {
+    const scale *s = form_item_scale(f, item);
+    int c = choice_of_code(f, item, coding, refused);
+    if (c >= 0 || *refused) return c;
     /* an ordinalValue states the scored value itself. A display is never matched, nor a code of another
      * system: "Several days" of some other code system may mean something else, and a Coding with only a
      * display was already refused, so a foreign one by its display would be the one exception */
@@ -388,15 +397,52 @@ fhir_ordinal fhir_answer_ordinal(json_t *answer, double *out) {
     return c == FHIR_ORD_VALUE || a == FHIR_ORD_VALUE ? FHIR_ORD_VALUE : FHIR_ORD_NONE;
 }
 
-/* a display compared as wording: case and surrounding blanks aside */
-static bool same_wording(const char *a, const char *b) {
-    if (!a || !b) return false;
-    while (isspace((unsigned char)*a)) a++;
-    while (isspace((unsigned char)*b)) b++;
-    size_t la = strlen(a), lb = strlen(b);
-    while (la && isspace((unsigned char)a[la - 1])) la--;
-    while (lb && isspace((unsigned char)b[lb - 1])) lb--;
-    return la == lb && !strncasecmp(a, b, la);
+/* A display as its words for comparing (thirty-seventh outside integrator: "Several days.", "1 - Several days", "Several
+ * days (1)", a no-break space or two spaces between the words were each read as wording no answer): letters without
+ * case, every blank and ASCII punctuation mark dropped, "of", "the" and "a" dropped ("More than half of the days"),
+ * and a number standing alone taken apart: *number is it (-1: none; -2: two that differ). Other scripts' letters
+ * (好几天) are kept as they are. */
+static void display_key(const char *in, char *out, size_t size, int *number) {
+    size_t o = 0;
+    *number = -1;
+    const unsigned char *u = (const unsigned char *)(in ? in : "");
+    while (*u) {
+        /* one word: up to a blank or a punctuation mark (a no-break space, U+00A0, is a blank) */
+        char word[64];
+        size_t n = 0;
+        while (*u && !(*u < 0x80 && (isspace(*u) || ispunct(*u))) && !(u[0] == 0xC2 && u[1] == 0xA0)) {
+            if (n + 1 < sizeof word) word[n++] = (char)(*u < 0x80 ? tolower(*u) : *u);
+            u++;
+        }
+        word[n] = '\0';
+        if (*u) u += u[0] == 0xC2 && u[1] == 0xA0 ? 2 : 1;
+        if (!n || !strcmp(word, "of") || !strcmp(word, "the") || !strcmp(word, "a")) continue;
+        bool digits = true;
+        for (size_t i = 0; i < n; i++) digits &= isdigit((unsigned char)word[i]) != 0;
+        if (digits && n < 5) {
+            int v = atoi(word);
+            *number = *number == -1 || *number == v ? v : -2;
+            continue;
+        }
+        for (size_t i = 0; i < n && o + 1 < size; i++) out[o++] = word[i];
+    }
+    out[o] = '\0';
+}
+
+/* Whether display words choice c of scale s, whose own wordings are given (any may be NULL): its words one of them
+ * (blanks, punctuation and case aside), and any number in it the choice's value; a number alone is the value. */
+static bool words_choice(const char *display, const scale *s, int c, const char *const wordings[], int n_wordings) {
+    char d[256], w[256];
+    int dn, wn;
+    display_key(display, d, sizeof d, &dn);
+    if (dn == -2 || (dn >= 0 && dn != s->choices[c].value)) return false;
+    if (!d[0]) return dn >= 0; /* "1" alone */
+    for (int i = 0; i < n_wordings; i++) {
+        if (!wordings[i]) continue;
+        display_key(wordings[i], w, sizeof w, &wn);
+        if (w[0] && !strcmp(d, w)) return true;
+    }
+    return false;
 }
 
 bool fhir_display_fits(const form *f, int item, int c, json_t *answer) {
@@ -405,10 +451,9 @@ bool fhir_display_fits(const form *f, int item, int c, json_t *answer) {
     if (!display || !*display) return true;
     const scale *s = form_item_scale(f, item);
     if (!s || c < 0 || c >= s->n) return true;
-    if (same_wording(display, form_answer_display(f, item, c)) || same_wording(display, s->choices[c].code)) return true;
-    for (int l = 0; l < LANG_COUNT; l++)
-        if (same_wording(display, s->choices[c].label[l])) return true;
-    return false;
+    const char *wordings[2 + LANG_COUNT] = {form_answer_display(f, item, c), s->choices[c].code};
+    for (int l = 0; l < LANG_COUNT; l++) wordings[2 + l] = s->choices[c].label[l];
+    return words_choice(display, s, c, wordings, 2 + LANG_COUNT);
 }
 
 int fhir_display_choice(const form *f, int item, json_t *answer) {
@@ -424,7 +469,9 @@ int fhir_display_choice(const form *f, int item, json_t *answer) {
 bool fhir_code_known(const form *f, int item, json_t *answer) {
     json_t *coding = json_object_get(answer, "valueCoding");
     bool refused = false;
-    return json_is_object(coding) && (choice_of_coding(f, item, coding, &refused) >= 0 || refused);
+    /* by the code alone: an ordinalValue on the Coding (where R4 puts it) is no knowledge of the code (it passed a local
+     * "Plusieurs jours" with an ordinal of 0 as known: thirty-seventh outside integrator) */
+    return json_is_object(coding) && (choice_of_code(f, item, coding, &refused) >= 0 || refused);
 }
 
 int fhir_answer_choice(const form *f, int item, json_t *answer, bool *refused) {

@@ -1120,7 +1120,7 @@ static bool texts_hold(json_t *v, const char *words, char *found, size_t size) {
         if (json_is_string(x)) {
             if ((!strcmp(key, "text") || !strcmp(key, "title") || !strcmp(key, "name") || !strcmp(key, "url") ||
                  !strcmp(key, "linkId") || !strcmp(key, "display") || !strcmp(key, "description") ||
-                 !strcmp(key, "prefix")) &&
+                 !strcmp(key, "prefix") || !strcmp(key, "code") || !strcmp(key, "definition")) &&
                 fhir_words_match(json_string_value(x), words, found, size))
                 return true;
         } else if (texts_hold(x, words, found, size)) {
@@ -1128,6 +1128,40 @@ static bool texts_hold(json_t *v, const char *words, char *found, size_t size) {
         }
     }
     return false;
+}
+
+/* Whether v (at any depth, contained resources too) holds a Coding that config.ini's [import] conditions list at a
+ * level above green (a questionnaire item coded SNOMED 6471006, suicidal thoughts, or ICD-10-CM R45.851: the item asks
+ * about suicide whatever its words; thirty-seventh outside integrator); its system and code into found */
+static bool codings_listed(json_t *v, const char *list, char *found, size_t size) {
+    size_t k;
+    json_t *x;
+    const char *key;
+    if (!list) return false;
+    if (json_is_array(v)) {
+        json_array_foreach(v, k, x) if (codings_listed(x, list, found, size)) return true;
+        return false;
+    }
+    if (!json_is_object(v)) return false;
+    const char *system = json_string_value(json_object_get(v, "system"));
+    const char *code = json_string_value(json_object_get(v, "code"));
+    if (system && code && fhir_listed_level(list, true, system, code) > LEVEL_GREEN) {
+        snprintf(found, size, "%s", code);
+        return true;
+    }
+    json_object_foreach(v, key, x) if (codings_listed(x, list, found, size)) return true;
+    return false;
+}
+
+/* Whether q is a Questionnaire canon names by its url (base: canon's length before any "|version") or as
+ * Questionnaire/id */
+static bool names_questionnaire(json_t *q, const char *canon, size_t base) {
+    const char *type = json_string_value(json_object_get(q, "resourceType"));
+    const char *url = json_string_value(json_object_get(q, "url"));
+    const char *id = json_string_value(json_object_get(q, "id"));
+    if (!type || strcmp(type, "Questionnaire") != 0) return false;
+    return (url && strlen(url) == base && !strncmp(url, canon, base)) ||
+           (id && !strncmp(canon, "Questionnaire/", 14) && !strcmp(canon + 14, id));
 }
 
 /* The Questionnaires response qr names by canon: contained (#id), or in the file by its url (with or without a
@@ -1147,12 +1181,7 @@ static bool questionnaire_texts_hold(const res *all, int n, json_t *qr, const ch
     size_t base = strcspn(canon, "|");
     for (int j = 0; j < n; j++) {
         json_t *q = all[j].resource;
-        const char *type = json_string_value(json_object_get(q, "resourceType"));
-        const char *url = json_string_value(json_object_get(q, "url"));
-        const char *id = json_string_value(json_object_get(q, "id"));
-        if (!type || strcmp(type, "Questionnaire") != 0) continue;
-        bool named = (url && strlen(url) == base && !strncmp(url, canon, base)) ||
-                     (id && !strncmp(canon, "Questionnaire/", 14) && !strcmp(canon + 14, id));
+        bool named = names_questionnaire(q, canon, base);
         if (named && texts_hold(q, words, found, size)) return true;
     }
     return false;
@@ -1162,6 +1191,20 @@ static bool questionnaire_texts_hold(const res *all, int n, json_t *qr, const ch
  * with safety items lists as its fhir_foreign_words (another system's ASQ: its own canonical, valueBoolean answers):
  * a screen asking about suicide whose answers are not read, which counts as positive (twenty-sixth outside
  * integrator: refused without a SAFETY line). */
+/* codings_listed over the Questionnaires in the file that canon names by url or Questionnaire/id (contained ones are in
+ * the response, which codings_listed reads whole) */
+static bool questionnaire_codings_listed(const res *all, int n, const char *canon, const char *list, char *found,
+                                         size_t size) {
+    if (!canon || !*canon || canon[0] == '#') return false;
+    size_t base = strcspn(canon, "|");
+    for (int j = 0; j < n; j++) {
+        json_t *q = all[j].resource;
+        bool named = names_questionnaire(q, canon, base);
+        if (named && codings_listed(q, list, found, size)) return true;
+    }
+    return false;
+}
+
 static void foreign_safety_screen(const engine *e, const res *all, int n, const char *canon, json_t *qr, response *r) {
     for (int fi = 0; fi < e->forms.n && !r->safety_form; fi++) {
         const form *f = e->forms.v[fi];
@@ -1175,6 +1218,10 @@ static void foreign_safety_screen(const engine *e, const res *all, int n, const 
         bool named = fhir_words_match(canon, f->fhir_foreign_words, word, sizeof word) ||
                      texts_hold(json_object_get(qr, "item"), f->fhir_foreign_words, word, sizeof word) ||
                      questionnaire_texts_hold(all, n, qr, canon, f->fhir_foreign_words, word, sizeof word);
+        /* or a Coding in it, or in its Questionnaire, that [import] conditions list (an item coded as suicidal
+         * thoughts) */
+        const char *list = ini_get(&e->cfg.ini, "import", "conditions");
+        if (!named) named = codings_listed(qr, list, word, sizeof word) || questionnaire_codings_listed(all, n, canon, list, word, sizeof word);
         if (!named) continue;
         r->safety_form = f;
         r->safety_item = first;
@@ -1262,6 +1309,14 @@ static void read_response(const engine *e, const res *all, int n, const res *qr,
     /* another form's safety item in this one (item 9, 44260-8, in a GAD-7): refused as not this form's item, and named
      * first with its SAFETY line when positive or not known (seventeenth outside integrator: said nothing of it) */
     unknown_form_safety(e, foreign, w, r);
+    /* an item that is not this form's whose linkId, text or code names a suicide screen (a C-SSRS item 93247-5
+     * answered beside a PHQ-9 was refused as "not an item of phq9", no SAFETY line: thirty-seventh outside
+     * integrator) */
+    if (!r->safety_form && json_array_size(foreign)) {
+        json_t *holder = json_pack("{sO}", "item", foreign);
+        foreign_safety_screen(e, NULL, 0, NULL, holder, r);
+        json_decref(holder);
+    }
     json_decref(foreign);
     check_hidden_answers(f, r->answers, w, p);
     int unread = p->problems - problems_before;

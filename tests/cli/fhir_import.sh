@@ -1780,4 +1780,25 @@ imported_at 37 "$R37" ctl_phq9_item9_local_several_days_ordinal_1 orange
 imported_at 37 "$R37" ctl_phq9_item9_local_not_at_all_ordinal_0 green
 imported_at 37 "$R37" ctl_phq9_item9_local_no_display_ordinal_0 green
 
+# round 38, the thirty-seventh outside integrator (fixtures/fhir/round38): an ordinalValue on the Coding made an unknown
+# code count as known; displays compared exactly; a suicide screen named by its Questionnaire's item codes, a listed
+# condition code or an extra item
+R38="$(cd "$(dirname "$0")/../fixtures/fhir/round38" && pwd)"
+fresh r38
+for f in a1_local_ordcoding_plusieurs a12_local_ordcoding_yes a2_local_ordcoding_several_dot \
+    a10_local_ordcoding_nearly_every_day_typo b1_asq_ehr_code_ja_ord0_coding b2_asq_ehr_code_yes_dot_ord0_coding \
+    b6_asq_ehr_code_yes_ord0_coding a4_loinc0_disp_several_dot a5_loinc0_disp_1_several a6_loinc0_disp_nbsp \
+    a7_loinc0_disp_2spaces a11_loinc0_disp_morethanhalf a3_local_ordanswer_several_dot d8_entry_q_code_cssrs \
+    d6_contained_q_definition_cssrs d5_contained_q_loinc_93267 d2_contained_q_snomed_suicidal_thoughts \
+    d3_contained_q_icd_R45851 e1_phq9_plus_extra_cssrs_item d1_columbia_canonical_bool c3_local_ordanswer_para_nada; do
+    import "$R38/$f.json"
+    check "round 38 $f: refused, SAFETY first" sh -c "[ $rc -eq 2 ] && printf '%s' \"\$1\" | head -n 1 | grep -q 'SAFETY: '" _ "$err"
+done
+check "...nothing imported by any of them" sh -c "[ -z '$(levels)' ]"
+imported_at 38 "$R38" b0_asq_all_no_control green
+imported_at 38 "$R38" c1_local_ordanswer_not_at_all_dot green      # "Not at all." (refused before)
+imported_at 38 "$R38" c2_local_ordanswer_0_dash_not_at_all green   # "0 - Not at all"
+imported_at 38 "$R38" c5_local_ordanswer_not_at_all_nbsp green     # a no-break space
+imported_at 38 "$R38" c4_local_ordanswer_several_days_1 orange     # "Several days (1)", ordinal 1
+
 finish
