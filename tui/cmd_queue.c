@@ -58,9 +58,10 @@ static void say_next(const queue_policy *p, const queue_item *it, int pending_be
         printf("the lower level %s a newer intake gave was not taken: the level stays %s\n",
                risk_level_name((risk_level)pending_before), risk_level_name(it->level));
     queue_state next = queue_next_step(p, it);
-    if (queue_item_by_hand_now(it))
-        printf("next: a supervisor matches the client by hand (three declines): queue assign %.8s COUNSELOR\n", it->id);
-    if (queue_in_evaluation(p, it))
+    if (queue_item_by_hand_now(it) && !queue_in_evaluation(p, it))
+        printf("next: a supervisor matches the client by hand (three declines) by %s: queue assign %.8s COUNSELOR\n",
+               due, it->id);
+    else if (queue_in_evaluation(p, it))
         printf("next: a clinician evaluates the client by %s (queue confirm %.8s --reason OUTCOME) or closes it as "
                "referred to emergency services (queue close %.8s referred)\n", due, it->id, it->id);
     else if (queue_in_contact(p, it))

@@ -1187,10 +1187,6 @@ static bool questionnaire_texts_hold(const res *all, int n, json_t *qr, const ch
     return false;
 }
 
-/* A response of a questionnaire triage does not score whose canonical or items' texts or linkIds hold a word a form
- * with safety items lists as its fhir_foreign_words (another system's ASQ: its own canonical, valueBoolean answers):
- * a screen asking about suicide whose answers are not read, which counts as positive (twenty-sixth outside
- * integrator: refused without a SAFETY line). */
 /* codings_listed over the Questionnaires in the file that canon names by url or Questionnaire/id (contained ones are in
  * the response, which codings_listed reads whole) */
 static bool questionnaire_codings_listed(const res *all, int n, const char *canon, const char *list, char *found,
@@ -1205,6 +1201,10 @@ static bool questionnaire_codings_listed(const res *all, int n, const char *cano
     return false;
 }
 
+/* A response of a questionnaire triage does not score whose canonical or items' texts or linkIds hold a word a form
+ * with safety items lists as its fhir_foreign_words (another system's ASQ: its own canonical, valueBoolean answers):
+ * a screen asking about suicide whose answers are not read, which counts as positive (twenty-sixth outside
+ * integrator: refused without a SAFETY line). */
 static void foreign_safety_screen(const engine *e, const res *all, int n, const char *canon, json_t *qr, response *r) {
     for (int fi = 0; fi < e->forms.n && !r->safety_form; fi++) {
         const form *f = e->forms.v[fi];

@@ -659,18 +659,10 @@ bool queue_apply_why(const queue_policy *p, queue_item *it, const queue_request 
 
 bool queue_tick(const queue_policy *p, queue_item *it, int64_t now) {
     if (it->state == QS_CLOSED || it->deadline == 0 || now < it->deadline) return false;
-    if (queue_in_evaluation(p, it)) {
-        /* red is already the highest level: marked once (the banner and the supervisors' Overdue tab) and
-         * kept at its deadline, so the time shown says how late the evaluation is */
-        if (it->overdue) return false;
-        it->overdue = true;
-        it->escalations++;
-        it->updated_at = now;
-        return true;
-    }
-    if (queue_in_contact(p, it)) {
-        /* a clinician judged the level: the missed contact is marked once (banner, Overdue tab) and kept at its
-         * deadline, so the time shown says how late the contact is */
+    if (queue_in_evaluation(p, it) || queue_in_contact(p, it)) {
+        /* red's evaluation (red is already the highest level), or the contact (a clinician judged the level): marked
+         * once (the banner and the supervisors' Overdue tab) and kept at its deadline, so the time shown says how
+         * late it is */
         if (it->overdue) return false;
         it->overdue = true;
         it->escalations++;

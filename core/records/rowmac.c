@@ -242,9 +242,16 @@ static void say(char *why, size_t size, const char *text) {
     if (why && size) snprintf(why, size, "%s", text);
 }
 
+static risk_level level_of(const queue_rec *r) {
+    risk_level l = LEVEL_RED;
+    (void)risk_level_parse(r->level, &l);
+    return l;
+}
+
 /* True when r is exactly what k ticks (k = the escalations added) give from base, the last at r's
  * updated_at: the earlier ones at their earliest (each deadline as it came), which only decides deadlines
- * that the last tick replaces. */
+ * that the last tick replaces, except the one that raised the item to the level it has now, at r's
+ * level_since (kept by the ticks after it). */
 static bool tick_explains(const queue_policy *p, const queue_rec *base, const queue_rec *r, int64_t now) {
     queue_policy defaults;
     if (!p) {
@@ -256,8 +263,19 @@ static bool tick_explains(const queue_policy *p, const queue_rec *base, const qu
     if (k < 1 || k > TICK_MAX || t > now + TICK_SKEW || t < base->updated_at) return false;
     queue_item it;
     queue_item_from_rec(base, &it);
-    for (int i = 1; i < k; i++)
-        if (it.deadline > t || !queue_tick(p, &it, it.deadline)) return false;
+    for (int i = 1; i < k; i++) {
+        if (it.deadline > t) return false;
+        queue_item next = it;
+        if (!queue_tick(p, &next, it.deadline)) return false;
+        /* the tick that raised the item to the level it has now left its time in level_since, which later ticks keep
+         * (red stays red, keeping when it became red): replayed then, not at the earliest (a first tick a minute late,
+         * then another, read as tampering: forty-ninth tryout) */
+        if (next.level != it.level && next.level == level_of(r) && r->level_since >= it.deadline && r->level_since <= t) {
+            next = it;
+            if (!queue_tick(p, &next, r->level_since)) return false;
+        }
+        it = next;
+    }
     if (!queue_tick(p, &it, t)) return false;
     queue_rec expect;
     queue_item_to_rec(&it, &expect);

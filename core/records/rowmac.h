@@ -9,7 +9,8 @@
  * the MAC of the row as last written with the key and stores that row's encoding (mac_state), and a reader
  * accepts the clear row only when it is exactly what ticks applied to that MACed row could give (same ids,
  * counselor, counts and outcome; overdue; escalations counted up; the level raised by escalate_by per tick;
- * level_since = updated_at = a tick time after the old deadline and not in the future; the deadline the
+ * level_since the time of the tick that raised it to its level (red staying red keeps it), updated_at a tick time after the
+ * old deadline and not in the future; the deadline the
  * policy gives the new level from then). Nothing without the key can make a row valid again: the next write
  * with the key re-MACs a row only after it checked.
  *

@@ -246,7 +246,26 @@ tri desk "$R\n" queue ack "$lid"
 nol queue --level red --json
 check "acknowledged 2 hours late: the evaluation still due 4 hours after it became red" \
     sh -c "printf '%s' \"\$1\" | tr '{' '\n' | grep '$lid' | grep -q '\"seconds_left\":7200,'" _ "$out"
-export TRIAGE_NOW=$RED0
+# forty-ninth tryout: cron's tick a minute late raising an orange item to red, then another tick at red's missed
+# acknowledgement: the row read as TAMPERED (the first raise's time is kept in level_since now), and the desk could not
+# acknowledge a red client
+export TRIAGE_NOW=$((RED0 + 20 * 24 * 3600))
+TICK0=$TRIAGE_NOW
+intake "Late Tick" '{"phq9":[1,1,0,0,0,0,0,0,2],"asq":["no","no","no","no"]}'
+nol queue --level orange --json
+tid=$(printf '%s' "$out" | tr '{' '\n' | grep '"state":"open"' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -n 1)
+check "set up: an orange item ($tid)" [ -n "$tid" ]
+export TRIAGE_NOW=$((TICK0 + 24 * 3600 + 60))
+nol queue tick
+check "a tick a minute late raises it (and marks others due then)" has_out "[1-9][0-9]* items\{0,1\} escalated"
+export TRIAGE_NOW=$((TICK0 + 24 * 3600 + 60 + 15 * 60 + 20))
+nol queue tick
+check "...another at red's missed acknowledgement" has_out "1 item escalated"
+tri desk "$R\n" queue --json
+check "...the row is not read as tampered" sh -c "printf '%s' \"\$1\" | tr '{' '\n' | grep '$tid' | grep -q '\"level\":\"red\"' && ! printf '%s' \"\$1\" | grep -q tampered" _ "$out"
+tri desk "$R\n" queue ack "$tid"
+check "...and the desk acknowledges the red client" has_out "red  acknowledged"
+export TRIAGE_NOW=$((TICK0 + 2 * 24 * 3600)) # the latest time: a clock set back reads a tick from the future as forged
 nol queue bogus
 check "unknown queue command: usage, exit 2" [ "$rc" -eq 2 ]
 tri admin "$P\n" verify

@@ -316,7 +316,7 @@ expect "...and its next step under it" "$D/red_open" "Next: acknowledge"
 if shows "$D/red_acked" "RED ALERT\|RED OVERDUE"; then bad "acknowledged: no banner while the evaluation is in time" "$D/red_acked"
 else ok "acknowledged: no banner while the evaluation is in time"; fi
 expect "...the clinician's evaluation is next" "$D/red_acked" "Next: a clinician evaluates"
-expect "...with the deadline's clock time, not only 'by the deadline' (forty-eighth tryout)" "$D/red_acked" "Deadline: 20[0-9-]* [0-9:]* (4h 00m left)"
+expect "...with the deadline's clock time, not only 'by the deadline' (forty-eighth tryout)" "$D/red_acked" "Deadline: 20[0-9-]* [0-9:]* ([34]h [0-9]*m left)"
 expect "not evaluated in 4 hours (the idle lock came and went): the banner on the desk" "$D/red_late" "RED OVERDUE"
 expect "...and the row marked overdue" "$D/red_late" "!!"
 
