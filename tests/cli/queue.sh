@@ -28,6 +28,27 @@ intake() { # name json-answers -> sets item id
     printf '{"client":{"name":"%s"},"language":"zh","answers":%s}' "$1" "$2" >"$tmp/in.json"
     tri desk "$R\n" intake new "$tmp/in.json"
 }
+queued_at() { # day name answers level: a new client's open item of that level, queued RED0 + day days: $item, $at
+    export TRIAGE_NOW=$((RED0 + $1 * 24 * 3600))
+    at=$TRIAGE_NOW
+    intake "$2" "$3"
+    nol queue --level "$4" --json
+    item=$(printf '%s' "$out" | tr '{' '\n' | grep '"state":"open"' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -n 1)
+    check "set up: $2, $4, open ($item)" [ -n "$item" ]
+}
+# a step missed at DUE: no tick a second before, marked overdue at DUE (STATE kept, NEXT still owed), marked once
+marked_once_at() { # label due state next
+    export TRIAGE_NOW=$(($2 - 1))
+    nol queue tick
+    check "$1: not overdue a second before" has_out "0 items escalated"
+    export TRIAGE_NOW=$2
+    nol queue tick
+    check "$1: marked overdue" has_out "1 item escalated"
+    nol queue --overdue --json
+    check "...in the overdue list, still red and $3, owing $4" has_out "\"level\":\"red\",\"state\":\"$3\",\"overdue\":true,.*\"next_step\":\"$4\""
+    nol queue tick
+    check "...marked once (no write every tick)" has_out "0 items escalated"
+}
 intake "Yellow Person" '{"phq9":[2,2,1,1,1,1,1,1,0]}'
 check "yellow intake saved" has_out '"level":"yellow"'
 nol queue --json
@@ -153,16 +174,7 @@ tri desk "$R\n" queue ack "$rid"
 check "acknowledged: the clinician's evaluation is said to come next" has_out "next: a clinician evaluates the client"
 nol queue --level red --json
 check "...due 4 hours after red began" has_out '"state":"acknowledged","overdue":false,"deadline":[0-9]*,"seconds_left":14100,.*"next_step":"evaluation"'
-export TRIAGE_NOW=$((RED0 + 4 * 3600 - 1))
-nol queue tick
-check "not overdue a second before the 4 hours" has_out "0 items escalated"
-export TRIAGE_NOW=$((RED0 + 4 * 3600))
-nol queue tick
-check "not evaluated in 4 hours: marked overdue" has_out "1 item escalated"
-nol queue --overdue --json
-check "...in the overdue list, still red and acknowledged" has_out '"level":"red","state":"acknowledged","overdue":true'
-nol queue tick
-check "...marked once (no write every tick)" has_out "0 items escalated"
+marked_once_at "not evaluated in 4 hours" $((RED0 + 4 * 3600)) acknowledged evaluation
 tri desk "$R\n" queue confirm "$rid" --reason "looked fine"
 check "reception may not evaluate" sh -c "[ $rc -eq 2 ] && printf '%s' '$err' | grep -q 'reception'"
 tri clin "$C\n" queue confirm "$rid"
@@ -174,17 +186,7 @@ nol queue --level red --json
 check "...no longer overdue; the contact is owed within 24 hours" has_out '"overdue":false,"deadline":[0-9]*,"seconds_left":86400,"time":"1d 00h left","next_step":"contacted"'
 # a confirmed item with no counselor never sits without a deadline (forty-fifth and forty-sixth receptionists):
 # missed, the contact marks the item overdue once, at its level and state
-EVAL=$TRIAGE_NOW
-export TRIAGE_NOW=$((EVAL + 24 * 3600 - 1))
-nol queue tick
-check "contact: not overdue a second before its 24 hours" has_out "0 items escalated"
-export TRIAGE_NOW=$((EVAL + 24 * 3600))
-nol queue tick
-check "contact missed: marked overdue" has_out "1 item escalated"
-nol queue --overdue --json
-check "...in the overdue list, still red and confirmed, owing the contact" has_out '"level":"red","state":"confirmed","overdue":true,.*"next_step":"contacted"'
-nol queue tick
-check "...marked once" has_out "0 items escalated"
+marked_once_at "contact missed in 24 hours" $((TRIAGE_NOW + 24 * 3600)) confirmed contacted
 tri clin "$C\n" queue assign "$rid" c02
 check "a counselor the roster says does not take red and orange clients: refused (forty-eighth tryout)" \
     has_err "c02 does not take orange or red clients"
@@ -227,12 +229,8 @@ tri desk "$R\n" queue decline "$gid" c01 --reason "would rather not"
 check "...declined: open again, not confirmed (nobody confirmed it)" sh -c "[ $rc -eq 0 ] && printf '%s' '$out' | grep -q 'green  open'"
 # forty-eighth tryout: a red client acknowledged two hours late owed the evaluation 4 hours after the tick that found
 # it late (6 hours after it became red); and --overdue listed nothing past its deadline until a tick had run
-export TRIAGE_NOW=$((RED0 + 10 * 24 * 3600))
-LATE0=$TRIAGE_NOW
-intake "Late Red" '{"asq":["yes","no","no","no","yes"]}'
-nol queue --level red --json
-lid=$(printf '%s' "$out" | tr '{' '\n' | grep '"state":"open"' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -n 1)
-check "set up: a red item, open ($lid)" [ -n "$lid" ]
+queued_at 10 "Late Red" '{"asq":["yes","no","no","no","yes"]}' red
+LATE0=$at lid=$item
 export TRIAGE_NOW=$((LATE0 + 20 * 60))
 nol queue --overdue --json
 check "past its deadline, no tick yet: in the overdue list, said overdue" \
@@ -249,12 +247,8 @@ check "acknowledged 2 hours late: the evaluation still due 4 hours after it beca
 # forty-ninth tryout: cron's tick a minute late raising an orange item to red, then another tick at red's missed
 # acknowledgement: the row read as TAMPERED (the first raise's time is kept in level_since now), and the desk could not
 # acknowledge a red client
-export TRIAGE_NOW=$((RED0 + 20 * 24 * 3600))
-TICK0=$TRIAGE_NOW
-intake "Late Tick" '{"phq9":[1,1,0,0,0,0,0,0,2],"asq":["no","no","no","no"]}'
-nol queue --level orange --json
-tid=$(printf '%s' "$out" | tr '{' '\n' | grep '"state":"open"' | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -n 1)
-check "set up: an orange item ($tid)" [ -n "$tid" ]
+queued_at 20 "Late Tick" '{"phq9":[1,1,0,0,0,0,0,0,2],"asq":["no","no","no","no"]}' orange
+TICK0=$at tid=$item
 export TRIAGE_NOW=$((TICK0 + 24 * 3600 + 60))
 nol queue tick
 check "a tick a minute late raises it (and marks others due then)" has_out "[1-9][0-9]* items\{0,1\} escalated"

@@ -1322,20 +1322,27 @@ static void t_draft_saved_once(void **state) {
     assert_int_equal(now, before + 1);
 }
 
+/* A new client (by alice) whose intake at level is queued under the default policy *p; its open item */
+static queue_item client_queued(const char *name, const char *level, queue_policy *p, char cl[STORE_ID_LEN]) {
+    char cid[STORE_ID_LEN], iid[STORE_ID_LEN];
+    new_client(W.alice, name, NULL, NULL, cl);
+    queue_policy_defaults(p);
+    intake_input in = {cl, level, NULL, NULL, "{}", NULL, NULL, false, NULL};
+    OK(intake_save_given_at(W.alice, NULL, &in, p, 0, NULL, cid, iid, &msg));
+    queue_item it;
+    assert_true(queues_open_for_client(&W.db, cl, &it));
+    return it;
+}
+
 /* A queue refusal is audited and reported under its kind: the second of two desks acknowledging the same item
  * lost a race (a conflict: exit 1, audited "conflict"); a receptionist confirming is a denial (exit 2, audited
  * "denied", its message "denied: ..."); a decline without its reason is bad input (audited "refused"). All of
  * them were audited "denied" with exit 2, so a race between desks read as someone overstepping their role. */
 static void t_queue_refusal_kinds(void **state) {
     (void)state;
-    char cl[STORE_ID_LEN], cid[STORE_ID_LEN], iid[STORE_ID_LEN];
-    new_client(W.alice, "Queue Racer", NULL, NULL, cl);
+    char cl[STORE_ID_LEN];
     queue_policy p;
-    queue_policy_defaults(&p);
-    intake_input in = {cl, "yellow", NULL, NULL, "{}", NULL, NULL, false, NULL};
-    OK(intake_save_given_at(W.alice, NULL, &in, &p, 0, NULL, cid, iid, &msg));
-    queue_item it;
-    assert_true(queues_open_for_client(&W.db, cl, &it));
+    queue_item it = client_queued("Queue Racer", "yellow", &p, cl);
     queue_request ack = {.action = QA_ACK};
     OK(queues_act(W.alice, &p, it.id, ack, &msg));
     error_clear(&msg);
@@ -1356,32 +1363,32 @@ static void t_queue_refusal_kinds(void **state) {
     assert_string_equal(a.action, "refused");
 }
 
+/* The item's row as the program before contact deadlines left a confirmed one: deadline 0, its MAC made with the key */
+static void without_deadline(const char *item_id) {
+    queue_rec r;
+    assert_int_equal(W.db.ops->queue_get(W.db.st, item_id, &r), ST_OK);
+    r.deadline = 0;
+    rowmac_seal_queue(W.bob->v, &r);
+    OK(session_begin(W.bob, &msg));
+    assert_int_equal(W.db.ops->queue_put(W.db.st, &r), ST_OK);
+    OK(db_commit(&W.db, &msg));
+}
+
 /* An item confirmed before the contact had a deadline (deadline 0: it sat with "no deadline" for ever) is given one at
  * the next login, once: now + its level's contact time, with a history event and an audit entry. A row whose MAC
  * fails is left as it is (it reads as tampered). */
 static void t_contact_deadline_for_items_confirmed_before(void **state) {
     (void)state;
-    char cl[STORE_ID_LEN], cid[STORE_ID_LEN], iid[STORE_ID_LEN];
-    new_client(W.alice, "Confirmed Before", NULL, NULL, cl);
+    char cl[STORE_ID_LEN];
     queue_policy p;
-    queue_policy_defaults(&p);
-    intake_input in = {cl, "orange", NULL, NULL, "{}", NULL, NULL, false, NULL};
-    OK(intake_save_given_at(W.alice, NULL, &in, &p, 0, NULL, cid, iid, &msg));
-    queue_item it;
-    assert_true(queues_open_for_client(&W.db, cl, &it));
+    queue_item it = client_queued("Confirmed Before", "orange", &p, cl);
     queue_request confirm = {.action = QA_CONFIRM, .level = LEVEL_ORANGE};
     int64_t t0 = clock_now();
     OK(queues_act(W.bob, &p, it.id, confirm, &msg));
     assert_true(queues_open_for_client(&W.db, cl, &it));
     assert_in_range(it.deadline, t0 + 72 * 3600, clock_now() + 72 * 3600);
     /* as the program before it left the row: confirmed, deadline 0 (its MAC made with the key, as then) */
-    queue_rec r;
-    assert_int_equal(W.db.ops->queue_get(W.db.st, it.id, &r), ST_OK);
-    r.deadline = 0;
-    rowmac_seal_queue(W.bob->v, &r);
-    OK(session_begin(W.bob, &msg));
-    assert_int_equal(W.db.ops->queue_put(W.db.st, &r), ST_OK);
-    OK(db_commit(&W.db, &msg));
+    without_deadline(it.id);
     raw_exec(W.path, "DELETE FROM meta WHERE key = 'contact_deadlines'");
     int64_t audits = audit_count(&W.db);
     t0 = clock_now();
@@ -1404,12 +1411,7 @@ static void t_contact_deadline_for_items_confirmed_before(void **state) {
     queue_rec good; /* the row as the pass left it, put back at the end */
     assert_int_equal(W.db.ops->queue_get(W.db.st, it.id, &good), ST_OK);
     /* once: a row left without a deadline later is not given one again by a login (the flag is set) */
-    assert_int_equal(W.db.ops->queue_get(W.db.st, it.id, &r), ST_OK);
-    r.deadline = 0;
-    rowmac_seal_queue(W.bob->v, &r);
-    OK(session_begin(W.bob, &msg));
-    assert_int_equal(W.db.ops->queue_put(W.db.st, &r), ST_OK);
-    OK(db_commit(&W.db, &msg));
+    without_deadline(it.id);
     OK(queues_contact_deadlines_login(W.bob, &msg));
     assert_true(queues_open_for_client(&W.db, cl, &it));
     assert_int_equal(it.deadline, 0);
@@ -1418,6 +1420,7 @@ static void t_contact_deadline_for_items_confirmed_before(void **state) {
     raw_exec(W.path, "UPDATE queue_items SET escalations = escalations + 5 WHERE deadline = 0 AND state = 'confirmed'");
     audits = audit_count(&W.db);
     OK(queues_contact_deadlines_login(W.bob, &msg));
+    queue_rec r;
     assert_int_equal(W.db.ops->queue_get(W.db.st, it.id, &r), ST_OK);
     assert_int_equal(r.deadline, 0);
     a = audit_tail(&W.db);

@@ -1791,13 +1791,7 @@ static void test_hotline_callback_none_early(void **state) {
     /* Enter passed over the field, then "none given" on the next question, where the guard holds for the field (a
      * number typed there and erased, F5 did nothing: forty-sixth receptionist): said for the field, the question
      * stays, a digit is its own again; with a digit held, refused (the digit is no one's yet) */
-    wizard *s2 = blank_wizard();
-    assert_true(wizard_start(s2, &e, ids, e.plan.n_hotline, LANG_EN, &err));
-    wizard_set_anonymous(s2, "Anonymous caller");
-    choose(s2, "phone");
-    expect_at(s2, "caller", "callback");
-    assert_true(wizard_next(s2));
-    expect_at(s2, "phq2", "item1");
+    wizard *s2 = hotline_call("phone"); /* Enter passed over the call-back field */
     assert_true(s2->phone.armed);
     assert_int_equal(wizard_phone_guard(s2, '1'), WG_HELD);
     assert_false(wizard_callback_none(s2));
