@@ -14,6 +14,7 @@
  * the point where signing started (the label has the same length: the head's layout in meta is unchanged) */
 #define HEAD_LABEL2 "triage-audit-head-v2"
 #define META_SIGNED_FROM "audit_signed_from" /* the first entry that must be signed (migration 7) */
+#define META_CHAINED_FROM "audit_chained_from" /* the first entry whose hash covers the signature before it (14) */
 #define META_HEAD "audit_head"
 #define META_RUN "audit_first_unsealed" /* the first entry of the current run written without a login */
 #define META_KEY_PREFIX "sign_pk:"
@@ -32,10 +33,28 @@ static size_t entry_bytes(const audit_rec *r, char *buf, size_t size) {
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
-static void entry_hash(const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *r, unsigned char out[VAULT_MAC_BYTES]) {
+/* An entry's hash: over the one before it (prev; NULL before the first) and its own bytes. In the chained format
+ * (from meta audit_chained_from on) the signature of the entry before it follows, marked present or absent: a
+ * signature changed, stripped or added anywhere then breaks the chain, so that each key's newest signature vouches
+ * for every entry before it and verify need not check a million signatures (issue 12). */
+static void entry_hash(const audit_link *prev, bool chained, const audit_rec *r, unsigned char out[VAULT_MAC_BYTES]) {
+    static const audit_link none;
     char buf[1024];
-    size_t n = entry_bytes(r, buf, sizeof buf);
-    vault_chain_hash(prev, buf, n, out);
+    if (!prev) prev = &none;
+    size_t n = entry_bytes(r, buf, sizeof buf - 2 - VAULT_SIG_BYTES);
+    if (chained) {
+        buf[n++] = '\x1f';
+        buf[n++] = prev->has_sig ? 1 : 0;
+        if (prev->has_sig) memcpy(buf + n, prev->sig, VAULT_SIG_BYTES);
+        n += prev->has_sig ? VAULT_SIG_BYTES : 0;
+    }
+    vault_chain_hash(prev->hash, buf, n, out);
+}
+
+static void link_of(const audit_rec *r, audit_link *l) {
+    memcpy(l->hash, r->hash, sizeof l->hash);
+    memcpy(l->sig, r->sig, sizeof l->sig);
+    l->has_sig = r->has_sig;
 }
 
 static size_t sig_message(const unsigned char hash[VAULT_MAC_BYTES], unsigned char *m) {
@@ -108,12 +127,18 @@ static bool meta_int(database *db, const char *key, int64_t *out) {
     return ok;
 }
 
+/* Is entry seq in the chained format? Missing, the value counts as 1: a database at schema 14 always has it, so
+ * its absence is tampering, which verify names; writers meanwhile write the format that checks more. */
+static bool chained_at(database *db, int64_t seq) {
+    int64_t from = 0;
+    return !meta_int(db, META_CHAINED_FROM, &from) || seq >= from;
+}
+
 /* ---- writing ---- */
 
 /* Appends one entry after prev (NULL: the first), signed by v's signer when v has one. */
 static bool append_entry(database *db, const vault *v, const audit_rec *prev, const char *staff_id, const char *action,
                          const char *object_id, const char *detail, audit_rec *r, error *err) {
-    static const unsigned char zero[VAULT_MAC_BYTES];
     memset(r, 0, sizeof *r);
     r->seq = prev ? prev->seq + 1 : 1;
     r->at = clock_now();
@@ -121,7 +146,9 @@ static bool append_entry(database *db, const vault *v, const audit_rec *prev, co
     copy_field(r->action, sizeof r->action, action);
     copy_field(r->object_id, sizeof r->object_id, object_id);
     copy_field(r->detail, sizeof r->detail, detail);
-    entry_hash(prev ? prev->hash : zero, r, r->hash);
+    audit_link link;
+    if (prev) link_of(prev, &link);
+    entry_hash(prev ? &link : NULL, chained_at(db, r->seq), r, r->hash);
     unsigned char m[64];
     if (v) {
         size_t n = sig_message(r->hash, m);
@@ -226,6 +253,28 @@ static bool head_consistent(database *db, const audit_rec *last, char *why, size
     return true;
 }
 
+/* Before a signed write: does the writer's own newest signed entry still carry their signature? The chain covers
+ * each signature (META_CHAINED_FROM), so verify checks only each key's newest; one rewritten behind a newer entry
+ * of its writer (another member's entries re-signed after it) is caught here, by that writer's next write, before
+ * it signs over the trail again. 1: it checks (or there is none, or it was signed under a key the writer has since
+ * replaced: that key's newest, which verify checks); 0: it does not (why written); -1: the trail cannot be read
+ * (*st says why). */
+static int own_previous_ok(database *db, const char *staff_id, const unsigned char pk[VAULT_SIGN_PK_BYTES],
+                           store_status *st, char *why, size_t whysize) {
+    audit_rec e, intro;
+    audit_link before;
+    *st = db->ops->audit_last_signed_by(db->st, staff_id, &e);
+    if (*st == ST_NOTFOUND) return 1;
+    if (*st != ST_OK) return -1;
+    if (entry_sig_ok(pk, e.hash, e.sig)) return 1;
+    *st = db->ops->audit_by_object(db->st, staff_id, ACT_SIGN_KEY, true, &intro, &before);
+    if (*st != ST_OK && *st != ST_NOTFOUND) return -1;
+    if (*st == ST_OK && intro.seq > e.seq) return 1;
+    snprintf(why, whysize, "audit entry %lld, the newest %s signed, no longer carries their signature: it was rewritten",
+             (long long)e.seq, staff_id);
+    return 0;
+}
+
 /* An entry that closes a run of entries written without a login: signed, or a legacy MAC. */
 static bool closes_run(const audit_rec *r) { return r->has_sig || r->has_mac; }
 
@@ -253,6 +302,15 @@ bool audit_log(database *db, const vault *v, const char *staff_id, const char *a
     char why[200];
     if (signer && have_last && !head_consistent(db, &last, why, sizeof why)) {
         /* found by this write: recorded, signed, before the write's new head covers it */
+        if (!append_entry(db, signer, &last, staff_id, "tamper_detected", ACT_TRAIL, why, &r, err)) return false;
+        last = r;
+    }
+    int own = signer && have_last && !self_intro ? own_previous_ok(db, staff_id, pk, &st, why, sizeof why) : 1;
+    if (own < 0) {
+        db_error(db, st, "cannot read the audit trail", err);
+        return false;
+    }
+    if (!own) {
         if (!append_entry(db, signer, &last, staff_id, "tamper_detected", ACT_TRAIL, why, &r, err)) return false;
         last = r;
     }
@@ -324,9 +382,9 @@ bool audit_record_kdf(database *db, const vault *v, const char *by_id, const cha
 
 typedef struct {
     const char *member;
-    unsigned char prev[VAULT_MAC_BYTES];
+    audit_link prev;
     audit_rec newest;
-    unsigned char newest_prev[VAULT_MAC_BYTES];
+    audit_link newest_prev;
     bool found;
 } kdf_scan_ctx;
 
@@ -334,10 +392,10 @@ static int kdf_scan(void *vctx, const audit_rec *e) {
     kdf_scan_ctx *c = vctx;
     if (!strcmp(e->action, "staff_kdf") && !strcmp(e->object_id, c->member)) {
         c->newest = *e;
-        memcpy(c->newest_prev, c->prev, sizeof c->prev);
+        c->newest_prev = c->prev;
         c->found = true;
     }
-    memcpy(c->prev, e->hash, sizeof c->prev);
+    link_of(e, &c->prev);
     return 0;
 }
 
@@ -352,7 +410,7 @@ int audit_kdf_matches(database *db, const char *member_id, const vault_kdf *k, c
      * login's entry for a clinician count: seventh outside attacker): the entry the facts walk took for the member */
     const audit_member_facts *m = audit_facts_member(audit_facts_of(db), member_id);
     bool by_ok = m && m->kdf_seq == c.newest.seq;
-    if (!audit_entry_ok(db, c.newest_prev, &c.newest) || !by_ok) { /* verify names a bad entry */
+    if (!audit_entry_ok(db, &c.newest_prev, &c.newest) || !by_ok) { /* verify names a bad entry */
         snprintf(why, size, "the signed audit entry %lld that recorded them does not check", (long long)c.newest.seq);
         return -2;
     }
@@ -374,10 +432,10 @@ bool audit_member_key(database *db, const char *member_id, unsigned char pk[VAUL
     return have;
 }
 
-bool audit_entry_ok(database *db, const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *e) {
+bool audit_entry_ok(database *db, const audit_link *prev, const audit_rec *e) {
     unsigned char h[VAULT_MAC_BYTES], pk[VAULT_SIGN_PK_BYTES];
     if (!e->has_sig) return false;
-    entry_hash(prev, e, h);
+    entry_hash(prev, chained_at(db, e->seq), e, h);
     if (!vault_equal(h, e->hash, sizeof h)) return false;
     return audit_member_key(db, e->staff_id, pk) && entry_sig_ok(pk, e->hash, e->sig);
 }
@@ -476,7 +534,12 @@ typedef struct {
     bool tolerant;  /* audit_facts_of: an entry with a problem is passed over (its facts not taken), not the end */
     char first_problem[512];
     int64_t first_bad;
-    unsigned char prev[VAULT_MAC_BYTES];
+    audit_link prev;
+    char prev_staff[STORE_ID_LEN]; /* the writer of the entry before (prev) */
+    /* meta audit_chained_from: from there on each hash covers the signature before it, and verify checks each key's
+     * newest signature only (chained_newest); before it, every signature (a flipped one left the chain whole) */
+    int64_t chained_from;
+    bool chained_newest;
     int64_t expect, last_at;
     int64_t signed_from;        /* meta audit_signed_from: every entry from here on is signed or keyless */
     bool signing;               /* a signed entry has been seen: legacy entries are over */
@@ -726,9 +789,12 @@ static int check_signed(verify_ctx *c, const audit_rec *e) {
     if (!m->has_pk)
         return problem(c, e->seq, "audit entry %lld is signed as %s, who has no signing key in the trail: forged",
                        (long long)e->seq, e->staff_id);
-    if (c->defer) {
+    /* from the chained point on, the chain covers this signature from the next entry on: the key's newest vouches
+     * for it (flush_member), as its writer's desk checked it before signing their next entry (audit_log) */
+    bool newest_only = c->chained_newest && e->seq >= c->chained_from;
+    if (!newest_only && c->defer) {
         if (!defer_sig(c, m->pk, e)) return 1;
-    } else if (c->every_sig) {
+    } else if (!newest_only && c->every_sig) {
         if (!entry_sig_ok(m->pk, e->hash, e->sig))
             return problem(c, e->seq, "audit entry %lld is not signed by %s, whose entry it claims to be: the trail was "
                                       "rewritten or re-signed from here", (long long)e->seq, who(c, e->staff_id));
@@ -929,10 +995,22 @@ static int check_entry(void *vctx, const audit_rec *e) {
     if (e->seq != c->expect)
         return problem(c, c->expect, "audit entry %lld is missing (found %lld next): entries were deleted",
                        (long long)c->expect, (long long)e->seq);
-    entry_hash(c->prev, e, h);
-    if (!vault_equal(h, e->hash, sizeof h))
+    bool chained = e->seq >= c->chained_from;
+    entry_hash(&c->prev, chained, e, h);
+    if (!vault_equal(h, e->hash, sizeof h)) {
+        /* the signature before it is in this hash: when it is not its writer's, that entry is the one named */
+        const member *pw = chained && c->prev.has_sig ? member_get(c, c->prev_staff) : NULL;
+        if (pw && pw->has_pk && !entry_sig_ok(pw->pk, c->prev.hash, c->prev.sig))
+            return problem(c, e->seq - 1, "audit entry %lld is not signed by %s, whose entry it claims to be: the trail "
+                                          "was rewritten or re-signed from here", (long long)e->seq - 1,
+                           who(c, c->prev_staff));
+        if (chained && e->seq > 1)
+            return problem(c, e->seq, "audit entry %lld does not follow from the one before: it, or entry %lld's "
+                                      "signature, was edited, or entries were reordered or inserted",
+                           (long long)e->seq, (long long)e->seq - 1);
         return problem(c, e->seq, "audit entry %lld does not follow from the one before: it was edited, reordered or inserted",
                        (long long)e->seq);
+    }
     if (e->seq > 1 && e->at < c->last_at) {
         if (!r->backwards) r->first_backwards = e->seq;
         r->backwards++;
@@ -964,7 +1042,8 @@ static int check_entry(void *vctx, const audit_rec *e) {
         r->restore_generation = generation;
     }
     follow_staff(c, e);
-    memcpy(c->prev, e->hash, sizeof c->prev);
+    link_of(e, &c->prev);
+    snprintf(c->prev_staff, sizeof c->prev_staff, "%s", e->staff_id);
     c->expect++;
     return 0;
 }
@@ -1118,7 +1197,8 @@ static int check_entry_tolerant(void *vctx, const audit_rec *e) {
     c->failed = c->sig_failed = false;
     c->run_first = c->run_last = 0;
     c->await_seq = 0;
-    memcpy(c->prev, e->hash, sizeof c->prev);
+    link_of(e, &c->prev);
+    snprintf(c->prev_staff, sizeof c->prev_staff, "%s", e->staff_id);
     c->expect = e->seq + 1;
     return 0;
 }
@@ -1133,10 +1213,14 @@ static bool walk_end(verify_ctx *c) {
     return !c->failed && !c->sig_failed;
 }
 
-static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, bool tolerant, verify_ctx *c) {
+/* every_sig: each signature checked (gathered in batches unless tolerant); chained_newest: except, from the chained
+ * point on, where each key's newest vouches for the rest (verify's first pass). */
+static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, bool tolerant, bool chained_newest,
+                 verify_ctx *c) {
     memset(r, 0, sizeof *r);
     memset(c, 0, sizeof *c);
     c->tolerant = tolerant;
+    c->chained_newest = chained_newest && every_sig && !tolerant;
     c->v = v;
     c->r = r;
     c->every_sig = every_sig;
@@ -1152,6 +1236,9 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
         return !problem(c, 0, "the point where this database started signing its audit trail (meta %s) is missing: "
                               "it was deleted to pass a rewritten trail off as one from before signatures",
                         META_SIGNED_FROM);
+    if (!meta_int(db, META_CHAINED_FROM, &c->chained_from))
+        return !problem(c, 0, "the point from which this database's audit chain covers signatures (meta %s) is missing: "
+                              "it was deleted", META_CHAINED_FROM);
     if (tolerant) c->every_sig = true;
     store_status st = db->ops->audit_each(db->st, tolerant ? check_entry_tolerant : check_entry, c);
     if (st != ST_OK && !c->failed && !c->sig_failed) {
@@ -1167,10 +1254,18 @@ static bool walk(database *db, const vault *v, audit_report *r, bool every_sig, 
 
 bool audit_verify(database *db, const vault *v, audit_report *r) {
     verify_ctx c;
-    /* EVERY signature checked, not only each key's newest (issue 12, the sixth outside attacker): a signature is
-     * not in its entry's chain hash, so a byte flipped in an old entry's signature (to make the facts walk pass
-     * the entry over) and put back later left the chain whole; verify names the first such entry */
-    bool ok = walk(db, v, r, true, false, &c);
+    /* Before the chained point EVERY signature is checked (issue 12, the sixth outside attacker): a signature was
+     * not in its entry's chain hash there, so a byte flipped in an old entry's signature (to make the facts walk
+     * pass the entry over) and put back later left the chain whole. From the chained point on, the chain covers
+     * each signature, so each key's newest vouches for the rest: a million entries verify in about a second. */
+    bool ok = walk(db, v, r, true, false, true, &c);
+    if (!ok && !c.failed && c.sig_failed) {
+        /* a key's newest signature fails: every signature is checked, to name the first that does */
+        members_free(&c);
+        free(c.staff);
+        ok = walk(db, v, r, true, false, false, &c);
+        if (ok) ok = !problem(&c, 0, "an audit signature does not verify");
+    }
     if (ok) note_run(&c, true);
     if (ok) ok = check_head(&c, db);
     if (ok && c.signing) {
@@ -1246,6 +1341,7 @@ static struct {
     bool valid;
     bool resumable;
     int64_t signed_from; /* meta audit_signed_from when c was walked: the checks depend on it */
+    int64_t chained_from; /* and meta audit_chained_from */
     verify_ctx c;
     audit_report r;
     audit_facts f;
@@ -1305,7 +1401,7 @@ static void facts_build(const verify_ctx *c, const audit_report *r, bool complet
 static void facts_walk_whole(database *db) {
     audit_report *r = &facts_cache.r;
     verify_ctx *c = &facts_cache.c;
-    bool complete = walk(db, NULL, r, false, false, c);
+    bool complete = walk(db, NULL, r, false, false, false, c);
     /* the signed head too, as verify checks it: entries cut from the end (a demotion and its rotation) with the
      * head left as it was once passed here, and a desk left open sealed a note to the kept key the cut brought
      * back (ninth outside attacker, attack_window_full) */
@@ -1318,7 +1414,7 @@ static void facts_walk_whole(database *db) {
         members_free(c);
         free(c->staff);
         c->staff = NULL;
-        (void)walk(db, NULL, r, true, true, c);
+        (void)walk(db, NULL, r, true, true, false, c);
         snprintf(r->problem, sizeof r->problem, "%s",
                  c->first_problem[0] ? c->first_problem : head_problem[0] ? head_problem : "an audit signature does not verify");
         r->bad_seq = c->first_bad;
@@ -1330,6 +1426,7 @@ static void facts_walk_whole(database *db) {
     c->staff = NULL;
     c->nstaff = 0;
     facts_cache.signed_from = c->signed_from;
+    facts_cache.chained_from = c->chained_from;
     if (complete) facts_cache.resumable = true;
     else facts_state_free();
 }
@@ -1361,6 +1458,7 @@ static bool facts_resume(database *db) {
     verify_ctx *c = &facts_cache.c;
     int64_t from = 0;
     if (!meta_int(db, META_SIGNED_FROM, &from) || from != facts_cache.signed_from) return false;
+    if (!meta_int(db, META_CHAINED_FROM, &from) || from != facts_cache.chained_from) return false;
     /* the signed head as it is now (check_head below): found by the entries read, or the one the state ends at */
     unsigned char head_hash[VAULT_MAC_BYTES], head_sig[VAULT_SIG_BYTES];
     char head_id[STORE_ID_LEN];
@@ -1419,7 +1517,7 @@ static const audit_facts *facts_of_snapshot(database *db) {
     if (facts_cache.resumable) {
         /* where the walk ended (another desk may have appended after audit_last): the next call resumes there */
         facts_cache.seq = facts_cache.c.expect - 1;
-        memcpy(facts_cache.hash, facts_cache.c.prev, sizeof facts_cache.hash);
+        memcpy(facts_cache.hash, facts_cache.c.prev.hash, sizeof facts_cache.hash);
     } else {
         facts_cache.seq = last.seq;
         memcpy(facts_cache.hash, last.hash, sizeof last.hash);
@@ -1443,10 +1541,9 @@ const audit_member_facts *audit_facts_member(const audit_facts *f, const char *m
     return NULL;
 }
 
-bool audit_entry_checks(database *db, const vault *v, const audit_facts *f, const unsigned char prev[VAULT_MAC_BYTES],
-                        const audit_rec *e) {
+bool audit_entry_checks(database *db, const vault *v, const audit_facts *f, const audit_link *prev, const audit_rec *e) {
     unsigned char h[VAULT_MAC_BYTES], m[64];
-    entry_hash(prev, e, h);
+    entry_hash(prev, chained_at(db, e->seq), e, h);
     if (!vault_equal(h, e->hash, sizeof h)) return false;
     if (!e->has_sig) { /* legacy only, and its MAC under the data key */
         int64_t signed_from = 0;

@@ -16,6 +16,15 @@
  * counts them and says where they are, as unauthenticated (anyone with the file could have written them).
  * Only those actions may lack a signature; any other unsigned entry had its signature stripped.
  *
+ * The chain covers the signatures (schema 14): from meta audit_chained_from on (entry 1 for a database created at
+ * 14, the entry after the last for one upgraded), an entry's hash covers the signature of the entry before it, so
+ * a signature changed anywhere breaks the chain and each key's newest signature vouches for every entry before it:
+ * verify checks the chain and each key's newest (every signature only to name the first bad one), and checks every
+ * signature before that point, where the old hash does not cover them. What the chain alone would pass (a
+ * member's newest entry rewritten behind the attacker's own re-signed entries, and that member writing again over
+ * it) is caught by that member's next write, which checks its writer's own previous signature first and records
+ * a signed tamper_detected entry when it fails.
+ *
  * The head of the chain (its sequence and hash) is signed again by each signed write and kept in meta
  * audit_head, so entries removed from the end are named. A whole file put back from an older copy is
  * consistent in itself: only a checkpoint kept elsewhere (audit_checkpoint) shows it.
@@ -34,7 +43,8 @@
 #include "roles.h"
 
 /* Appends an entry inside the caller's transaction, signed when v holds a signer (a logged-in staff member;
- * staff_id must be theirs), unsigned when v is NULL (no login). */
+ * staff_id must be theirs), unsigned when v is NULL (no login). A signed write first checks the signed head and
+ * its writer's own previous signature, recording a signed tamper_detected entry for what it finds. */
 bool audit_log(database *db, const vault *v, const char *staff_id, const char *action, const char *object_id,
                const char *detail, error *err);
 /* Introduces member_id's signing key (a `sign_key` entry signed by v's signer, inside the caller's
@@ -65,9 +75,9 @@ bool audit_record_kdf(database *db, const vault *v, const char *by_id, const cha
  * does not check (a signature byte flipped, or a writer who may not manage staff: why written). */
 int audit_kdf_matches(database *db, const char *member_id, const vault_kdf *k, char *why, size_t size);
 /* One signed entry checked on its own, cheaply (a login cannot walk the whole trail): its hash recomputed from
- * prev (the hash of the entry before it; zeros for entry 1) and its signature under the signing key meta
+ * prev (the entry before it: its hash and signature; zeros for entry 1) and its signature under the signing key meta
  * records for its writer. verify walks the trail and checks that key against the trail itself. */
-bool audit_entry_ok(database *db, const unsigned char prev[VAULT_MAC_BYTES], const audit_rec *e);
+bool audit_entry_ok(database *db, const audit_link *prev, const audit_rec *e);
 /* The signing key meta records for member_id (a hint the reader may use; verify checks it against the trail). */
 bool audit_member_key(database *db, const char *member_id, unsigned char pk[VAULT_SIGN_PK_BYTES]);
 /* True when meta records pk as member_id's key (it was introduced). */
@@ -140,8 +150,7 @@ const audit_member_facts *audit_facts_member(const audit_facts *f, const char *m
  * with its keyed MAC under v. A reader that takes who did something from the trail (an intake's author, a queue
  * item's close) checks the entry it takes: an entry edited in the file, trigger dropped and put back, was taken as
  * it read (attacker 16), and so was one stripped of its signature with any 32 bytes as its MAC (attacker 17). */
-bool audit_entry_checks(database *db, const vault *v, const audit_facts *f, const unsigned char prev[VAULT_MAC_BYTES],
-                        const audit_rec *e);
+bool audit_entry_checks(database *db, const vault *v, const audit_facts *f, const audit_link *prev, const audit_rec *e);
 /* True when the trail made member_id a role that may take a, and left them neither locked nor removed. */
 bool audit_facts_may(const audit_facts *f, const char *member_id, staff_action a);
 /* True when sig over m verifies under one of the signing keys the trail gave member_id. */

@@ -140,10 +140,10 @@ static int64_t pin_scan_start(database *db) {
 }
 
 typedef struct {
-    unsigned char prev[VAULT_MAC_BYTES]; /* the hash of the entry before the one being read */
+    audit_link prev; /* the entry before the one being read */
     bool have_prev;
     audit_rec newest;
-    unsigned char newest_prev[VAULT_MAC_BYTES];
+    audit_link newest_prev;
     bool found, prev_known;
 } pin_ctx;
 
@@ -153,10 +153,12 @@ static int pin_scan(void *vctx, const audit_rec *e) {
         c->newest = *e;
         c->found = true;
         c->prev_known = c->have_prev || e->seq == 1;
-        if (e->seq == 1) memset(c->newest_prev, 0, sizeof c->newest_prev);
-        else memcpy(c->newest_prev, c->prev, sizeof c->prev);
+        if (e->seq == 1) memset(&c->newest_prev, 0, sizeof c->newest_prev);
+        else c->newest_prev = c->prev;
     }
-    memcpy(c->prev, e->hash, sizeof c->prev);
+    memcpy(c->prev.hash, e->hash, sizeof c->prev.hash);
+    memcpy(c->prev.sig, e->sig, sizeof c->prev.sig);
+    c->prev.has_sig = e->has_sig;
     c->have_prev = true;
     return 0;
 }

@@ -79,10 +79,10 @@ bool draft_keep_wizard_copy(session *s, wizard *w, error *err) {
 
 static bool marked_red(database *db, const char *id) {
     audit_rec e;
-    unsigned char prev[VAULT_MAC_BYTES];
-    if (db->ops->audit_by_object(db->st, id, "draft_at_risk", true, &e, prev) == ST_OK && !strcmp(e.detail, "red"))
+    audit_link prev;
+    if (db->ops->audit_by_object(db->st, id, "draft_at_risk", true, &e, &prev) == ST_OK && !strcmp(e.detail, "red"))
         return true;
-    if (db->ops->audit_by_object(db->st, id, "draft_copy_kept", true, &e, prev) != ST_OK) return false;
+    if (db->ops->audit_by_object(db->st, id, "draft_copy_kept", true, &e, &prev) != ST_OK) return false;
     const char *at = strstr(e.detail, " at ");
     return at && !strcmp(at + 4, "red");
 }

@@ -38,10 +38,10 @@ static bool row_erased(session *s, const char *id, const char *what, error *err)
  * entries before it carry none) is this client's. The row MAC alone did not hold: reception recomputes it. */
 static bool intake_on_trail_of(session *s, const intake_rec *in, const char *client_id, char *why, size_t size) {
     audit_rec e;
-    unsigned char prev[VAULT_MAC_BYTES];
+    audit_link prev;
     const audit_facts *f = audit_facts_of(s->db);
-    if (s->db->ops->audit_by_object(s->db->st, in->id, "intake_create", false, &e, prev) != ST_OK || !f ||
-        !audit_entry_checks(s->db, s->v, f, prev, &e)) {
+    if (s->db->ops->audit_by_object(s->db->st, in->id, "intake_create", false, &e, &prev) != ST_OK || !f ||
+        !audit_entry_checks(s->db, s->v, f, &prev, &e)) {
         snprintf(why, size, "its signed audit entry is missing or does not check");
         return false;
     }
@@ -203,10 +203,10 @@ bool client_erase(session *s, const char *client_id, erase_result *out, error *e
  * updated_at set back a month in the file, retention took a RED draft: attacker 16). A person resolves it. */
 static bool draft_seen_at_risk(database *db, const char *id) {
     audit_rec e;
-    unsigned char prev[VAULT_MAC_BYTES];
-    if (db->ops->audit_by_object(db->st, id, "draft_at_risk", false, &e, prev) == ST_OK) return true;
-    if (db->ops->audit_by_object(db->st, id, "safety_steps_acknowledged", false, &e, prev) == ST_OK) return true;
-    return db->ops->audit_by_object(db->st, id, "draft_copy_kept", false, &e, prev) == ST_OK && strstr(e.detail, " at ");
+    audit_link prev;
+    if (db->ops->audit_by_object(db->st, id, "draft_at_risk", false, &e, &prev) == ST_OK) return true;
+    if (db->ops->audit_by_object(db->st, id, "safety_steps_acknowledged", false, &e, &prev) == ST_OK) return true;
+    return db->ops->audit_by_object(db->st, id, "draft_copy_kept", false, &e, &prev) == ST_OK && strstr(e.detail, " at ");
 }
 
 /* The old drafts retention erases (*kept: those it keeps, seen at risk); free each with draft_rec_free, then free(). */
@@ -245,9 +245,9 @@ bool retention_due(database *db, int draft_days, int closed_years, int64_t now, 
 /* The signed entry of an object (its first or newest of that action), checked alone, and written before cutoff. */
 static bool signed_before(session *s, const audit_facts *f, const char *id, const char *action, bool newest,
                           int64_t cutoff, audit_rec *e) {
-    unsigned char prev[VAULT_MAC_BYTES];
-    return s->db->ops->audit_by_object(s->db->st, id, action, newest, e, prev) == ST_OK &&
-           audit_entry_checks(s->db, s->v, f, prev, e) && e->at < cutoff;
+    audit_link prev;
+    return s->db->ops->audit_by_object(s->db->st, id, action, newest, e, &prev) == ST_OK &&
+           audit_entry_checks(s->db, s->v, f, &prev, e) && e->at < cutoff;
 }
 
 /* Retention takes a client only as the signed trail has it: every queue item's last step a close ("close ...

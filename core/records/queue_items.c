@@ -233,10 +233,10 @@ static void refusal_audited(session *s, const char *item_id, queue_action action
 const char *queues_declined_row(session *s, const queue_item *it, char out[QUEUE_DECLINED_MAX]) {
     out[0] = '\0';
     audit_rec e;
-    unsigned char prev[VAULT_MAC_BYTES];
+    audit_link prev;
     /* the newest decline's entry lists the row up to it (an assignment does not end the row; issue 14); none yet: none */
     if (it->declines_in_row <= 0 ||
-        s->db->ops->audit_by_object(s->db->st, it->id, "queue_declined", true, &e, prev) != ST_OK)
+        s->db->ops->audit_by_object(s->db->st, it->id, "queue_declined", true, &e, &prev) != ST_OK)
         return NULL;
     snprintf(out, QUEUE_DECLINED_MAX, "%s", e.detail);
     return out;
@@ -632,8 +632,8 @@ bool queues_history(session *s, const char *item_id, queue_history_entry **out, 
     /* whom each decline named: the row on the signed trail, one name per decline, newest last (issue 14: the
      * history said "decline" only) */
     audit_rec row;
-    unsigned char prev[VAULT_MAC_BYTES];
-    if (ok && count && s->db->ops->audit_by_object(s->db->st, item_id, "queue_declined", true, &row, prev) == ST_OK) {
+    audit_link prev;
+    if (ok && count && s->db->ops->audit_by_object(s->db->st, item_id, "queue_declined", true, &row, &prev) == ST_OK) {
         strlist names = strlist_split(row.detail);
         for (int i = count - 1, k = names.n - 1; i >= 0 && k >= 0; i--)
             if (strcmp(h[i].action, "decline") == 0) snprintf(h[i].counselor, sizeof h[i].counselor, "%s", names.v[k--]);

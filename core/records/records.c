@@ -810,8 +810,8 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
      * anyone with the file sets (attacker 13: reception set it to herself over a clinician's note she replaced,
      * and the record screen read the note as hers until verify ran) */
     audit_rec made;
-    unsigned char prev[VAULT_MAC_BYTES];
-    st = s->db->ops->audit_by_object(s->db->st, meta->id, "intake_create", false, &made, prev);
+    audit_link prev;
+    st = s->db->ops->audit_by_object(s->db->st, meta->id, "intake_create", false, &made, &prev);
     if (st != ST_OK && st != ST_NOTFOUND) {
         db_error(s->db, st, "cannot read the intake's audit entry", err);
         intake_rec_free(meta);
@@ -821,7 +821,7 @@ bool intake_open(session *s, const char *id, intake_rec *meta, char **body, char
      * read (attacker 16) */
     const audit_facts *facts = st == ST_OK ? audit_facts_of(s->db) : NULL;
     /* no entry at all is as bad: the action renamed in the file hid the author (attacker 17) */
-    bool entry_bad = st == ST_NOTFOUND || !facts || !audit_entry_checks(s->db, s->v, facts, prev, &made);
+    bool entry_bad = st == ST_NOTFOUND || !facts || !audit_entry_checks(s->db, s->v, facts, &prev, &made);
     bool author_moved = entry_bad || (st == ST_OK && made.staff_id[0] && strcmp(made.staff_id, meta->created_by) != 0);
     error why = {0};
     bool ok = !author_moved && open_owned(s, meta->client_id, "intakes", "body", meta->id, &meta->body_ct, body, &why);

@@ -124,6 +124,14 @@ typedef struct {
     bool has_sig; /* false for entries written without a login (and legacy ones) */
 } audit_rec;
 
+/* What an entry's hash follows from: the entry before it, its hash and (from schema 14 on the hash covers it too,
+ * core/records/audit.h) its signature; all zeros and no signature before the first entry. */
+typedef struct {
+    unsigned char hash[VAULT_MAC_BYTES];
+    unsigned char sig[VAULT_SIG_BYTES];
+    bool has_sig;
+} audit_link;
+
 /* An escalation-queue item (core/queue/queue_policy.h gives the meaning); all in clear: the queues need it. */
 typedef struct {
     char id[STORE_ID_LEN];
@@ -367,11 +375,14 @@ typedef struct store_ops {
     store_status (*audit_append)(store *s, audit_rec *r); /* sets r->seq */
     store_status (*audit_last)(store *s, audit_rec *out);
     /* the first (newest: the last) entry of that action naming the object (the intake_create entry of an intake,
-     * whose writer is its author; a queue item's last step), from an index by object (schema 12), and the hash
-     * of the entry before it (zeros before the first), so that the caller can check it alone: ST_NOTFOUND when
+     * whose writer is its author; a queue item's last step), from an index by object (schema 12), and the link
+     * from the entry before it (zeros before the first), so that the caller can check it alone: ST_NOTFOUND when
      * there is none */
     store_status (*audit_by_object)(store *s, const char *object_id, const char *action, bool newest, audit_rec *out,
-                                    unsigned char prev_hash[VAULT_MAC_BYTES]);
+                                    audit_link *prev);
+    /* the newest signed entry a staff member wrote (from an index by writer, schema 14): ST_NOTFOUND when none. A
+     * desk checks its writer's own previous signature before signing over the trail again (core/records/audit.c) */
+    store_status (*audit_last_signed_by)(store *s, const char *staff_id, audit_rec *out);
     store_status (*audit_each)(store *s, audit_cb cb, void *ctx); /* in seq order */
     store_status (*audit_each_from)(store *s, int64_t after_seq, audit_cb cb, void *ctx); /* entries after a seq */
     store_status (*audit_set_mac)(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]);

@@ -657,18 +657,29 @@ static store_status ck_audit_last(store *s, audit_rec *out) {
 }
 
 static store_status ck_audit_by_object(store *s, const char *object_id, const char *action, bool newest, audit_rec *out,
-                                       unsigned char prev_hash[VAULT_MAC_BYTES]) {
+                                       audit_link *prev) {
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) memset(out, 0, sizeof *out);
-    if (prev_hash) memset(prev_hash, 0, VAULT_MAC_BYTES);
-    if (!out || !prev_hash) return invalid(c, "read the audit log", "no result was given");
+    if (prev) memset(prev, 0, sizeof *prev);
+    if (!out || !prev) return invalid(c, "read the audit log", "no result was given");
     if (!store_field_ok(object_id, sizeof out->object_id) || !object_id[0] || !store_field_ok(action, sizeof out->action) ||
         !action[0])
         return invalid(c, "read the audit log", "the object or the action is missing or too long");
     c->own_error = false;
     COUNT(audit_by_object);
-    return c->b->audit_by_object(c->in, object_id, action, newest, out, prev_hash);
+    return c->b->audit_by_object(c->in, object_id, action, newest, out, prev);
+}
+
+static store_status ck_audit_last_signed_by(store *s, const char *staff_id, audit_rec *out) {
+    if (!s) return ST_INVALID;
+    checked *c = C(s);
+    if (out) memset(out, 0, sizeof *out);
+    if (!out) return invalid(c, "read the audit log", "no result was given");
+    if (!store_id_ok(staff_id)) return invalid(c, "read the audit log", "the staff member is missing or invalid");
+    c->own_error = false;
+    COUNT(audit_last_signed_by);
+    return c->b->audit_last_signed_by(c->in, staff_id, out);
 }
 
 static store_status ck_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx) {
@@ -1094,6 +1105,7 @@ const store_ops store_checked = {
     .audit_append = ck_audit_append,
     .audit_last = ck_audit_last,
     .audit_by_object = ck_audit_by_object,
+    .audit_last_signed_by = ck_audit_last_signed_by,
     .audit_each_from = ck_audit_each_from,
     .audit_set_mac = ck_audit_set_mac,
     .queue_put = ck_queue_put,
@@ -1177,6 +1189,7 @@ static const char *const op_names[N_SLOTS] = {
     [SLOT(audit_append)] = "audit_append",
     [SLOT(audit_last)] = "audit_last",
     [SLOT(audit_by_object)] = "audit_by_object",
+    [SLOT(audit_last_signed_by)] = "audit_last_signed_by",
     [SLOT(audit_each_from)] = "audit_each_from",
     [SLOT(audit_set_mac)] = "audit_set_mac",
     [SLOT(queue_put)] = "queue_put",

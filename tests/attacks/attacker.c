@@ -8,6 +8,11 @@
  *   attacker resign CONFIG DB USER SEQ      (USER's passphrase on the first line of stdin)
  *       the same removal, but every later entry and the head re-signed with USER's own signing key, as a
  *       staff member with the source would: the trail is consistent again, signed by the wrong person.
+ *   attacker edit-resign CONFIG DB USER SEQ DETAIL      (USER's passphrase on the first line of stdin)
+ *       entry SEQ's detail replaced and the chain hashed again from there; USER's own signed entries after it
+ *       re-signed with USER's key, everyone else's left as they were, the head re-signed when the last signed entry
+ *       is USER's: another member's newest entry rewritten behind USER's own (the chain covers signatures, so verify
+ *       checks each key's newest: the writer's next write must catch it).
  *   attacker legacy CONFIG DB USER [DELFROM]   (USER's passphrase on the first line of stdin)
  *       rewrites the WHOLE trail in the pre-signature (legacy) format: every signature removed, every entry
  *       MAC-sealed under the audit sub-key of the data key (which every role holds, reception too), the signed
@@ -106,9 +111,23 @@ static int keep_sql(void *ctx, int n, char **col, char **name) {
     return 0;
 }
 
+/* meta audit_chained_from (schema 14): from that entry on, each hash covers the signature before it, as the
+ * attacker with the source knows */
+static int64_t chained_from = 1;
+
+static int read_chained_from(void *ctx, int n, char **col, char **name) {
+    (void)ctx;
+    (void)name;
+    if (n == 1 && col[0]) chained_from = atoll(col[0]);
+    return 0;
+}
+
 static bool open_raw(const char *path) {
     if (sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) return false;
-    return run("PRAGMA wal_checkpoint(TRUNCATE)");
+    chained_from = INT64_MAX; /* none recorded: the old format throughout */
+    return run("PRAGMA wal_checkpoint(TRUNCATE)") &&
+           sqlite3_exec(raw, "SELECT CAST(value AS TEXT) FROM meta WHERE key = 'audit_chained_from'", read_chained_from,
+                        NULL, NULL) == SQLITE_OK;
 }
 
 typedef struct {
@@ -116,13 +135,44 @@ typedef struct {
     char staff[64], action[64], object[96], detail[300];
     unsigned char hash[VAULT_MAC_BYTES];
     bool was_signed; /* entries written without a login stay unsigned: they look as they did */
+    unsigned char sig[VAULT_SIG_BYTES]; /* the signature it has now (has_sig), which the next entry's hash covers */
+    bool has_sig;
 } entry;
 
-static void entry_hash(const unsigned char prev[VAULT_MAC_BYTES], entry *e) {
+/* e's hash after prev (NULL: the first), in the format the database records for e's seq. */
+static void entry_hash(const entry *prev, entry *e) {
+    static const entry none;
     char buf[1024];
+    if (!prev) prev = &none;
     int n = snprintf(buf, sizeof buf, "%lld\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s", (long long)e->seq, (long long)e->at,
                      e->staff, e->action, e->object, e->detail);
-    vault_chain_hash(prev, buf, (size_t)n, e->hash);
+    size_t len = (size_t)n;
+    if (e->seq >= chained_from) {
+        buf[len++] = '\x1f';
+        buf[len++] = prev->has_sig ? 1 : 0;
+        if (prev->has_sig) memcpy(buf + len, prev->sig, VAULT_SIG_BYTES);
+        len += prev->has_sig ? VAULT_SIG_BYTES : 0;
+    }
+    vault_chain_hash(prev->hash, buf, len, e->hash);
+}
+
+/* meta audit_head over last, signed by signer (as the old head message, which verify still accepts). */
+static bool sign_head(const entry *last, const vault *signer, const char *signer_id) {
+    unsigned char m[128], buf[8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + 64];
+    size_t l = strlen("triage-audit-head-v1");
+    memcpy(m, "triage-audit-head-v1", l);
+    for (int i = 0; i < 8; i++) m[l + (size_t)i] = (unsigned char)((uint64_t)last->seq >> (8 * i));
+    memcpy(m + l + 8, last->hash, VAULT_MAC_BYTES);
+    memcpy(buf, m + l, 8 + VAULT_MAC_BYTES);
+    bool ok = vault_sign(signer, m, l + 8 + VAULT_MAC_BYTES, buf + 8 + VAULT_MAC_BYTES);
+    size_t idlen = strlen(signer_id);
+    memcpy(buf + 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES, signer_id, idlen);
+    sqlite3_stmt *hs = NULL;
+    sqlite3_prepare_v2(raw, "INSERT OR REPLACE INTO meta VALUES ('audit_head', ?1)", -1, &hs, NULL);
+    sqlite3_bind_blob(hs, 1, buf, (int)(8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + idlen), SQLITE_TRANSIENT);
+    ok = ok && sqlite3_step(hs) == SQLITE_DONE;
+    sqlite3_finalize(hs);
+    return ok;
 }
 
 /* Removes entry seq and re-chains the rest; signer (NULL: strip) re-signs each later entry and the head. */
@@ -140,11 +190,10 @@ static bool rewrite(int64_t seq, const vault *signer, const char *signer_id) {
     if (!run(sql)) return false;
     sqlite3_stmt *rd = NULL, *up = NULL;
     sqlite3_prepare_v2(raw,
-                       "SELECT seq, at, coalesce(staff_id, ''), action, object_id, detail, hash, sig IS NOT NULL FROM audit "
-                       "ORDER BY seq",
+                       "SELECT seq, at, coalesce(staff_id, ''), action, object_id, detail, hash, sig IS NOT NULL, sig FROM "
+                       "audit ORDER BY seq",
                        -1, &rd, NULL);
     sqlite3_prepare_v2(raw, "UPDATE audit SET hash = ?2, sig = ?3, mac = NULL WHERE seq = ?1", -1, &up, NULL);
-    unsigned char prev[VAULT_MAC_BYTES] = {0};
     entry e, last;
     memset(&last, 0, sizeof last);
     bool ok = rd && up;
@@ -160,7 +209,8 @@ static bool rewrite(int64_t seq, const vault *signer, const char *signer_id) {
         snprintf(e.object, sizeof e.object, "%s", (const char *)sqlite3_column_text(rd, 4));
         snprintf(e.detail, sizeof e.detail, "%s", (const char *)sqlite3_column_text(rd, 5));
         memcpy(e.hash, sqlite3_column_blob(rd, 6), VAULT_MAC_BYTES);
-        e.was_signed = sqlite3_column_int(rd, 7) != 0;
+        e.was_signed = e.has_sig = sqlite3_column_int(rd, 7) != 0;
+        if (e.has_sig) memcpy(e.sig, sqlite3_column_blob(rd, 8), VAULT_SIG_BYTES);
         if (n == cap) all = realloc(all, sizeof *all * (cap = cap ? cap * 2 : 256));
         all[n++] = e;
     }
@@ -179,20 +229,22 @@ static bool rewrite(int64_t seq, const vault *signer, const char *signer_id) {
             sqlite3_finalize(dt);
         }
         if (all[i].seq >= seq) {
-            entry_hash(prev, &all[i]);
+            entry_hash(i ? &all[i - 1] : NULL, &all[i]);
             unsigned char m[64], sig[VAULT_SIG_BYTES];
             memcpy(m, "triage-audit-v2", 15);
             memcpy(m + 15, all[i].hash, VAULT_MAC_BYTES);
             sqlite3_reset(up);
             sqlite3_bind_int64(up, 1, all[i].seq);
             sqlite3_bind_blob(up, 2, all[i].hash, VAULT_MAC_BYTES, SQLITE_TRANSIENT);
-            if (signer && all[i].was_signed && vault_sign(signer, m, 15 + VAULT_MAC_BYTES, sig))
+            all[i].has_sig = signer && all[i].was_signed && vault_sign(signer, m, 15 + VAULT_MAC_BYTES, sig);
+            if (all[i].has_sig) {
+                memcpy(all[i].sig, sig, VAULT_SIG_BYTES);
                 sqlite3_bind_blob(up, 3, sig, VAULT_SIG_BYTES, SQLITE_TRANSIENT);
-            else
+            } else {
                 sqlite3_bind_null(up, 3);
+            }
             ok = sqlite3_step(up) == SQLITE_DONE;
         }
-        memcpy(prev, all[i].hash, VAULT_MAC_BYTES);
         if (all[i].was_signed) last = all[i]; /* the head names the last signed entry */
     }
     sqlite3_finalize(up);
@@ -204,21 +256,70 @@ static bool rewrite(int64_t seq, const vault *signer, const char *signer_id) {
                  (long long)seq);
         ok = run(sql);
     } else if (ok) { /* the head, re-signed too */
-        unsigned char m[128], buf[8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + 64];
-        size_t l = strlen("triage-audit-head-v1");
-        memcpy(m, "triage-audit-head-v1", l);
-        for (int i = 0; i < 8; i++) m[l + (size_t)i] = (unsigned char)((uint64_t)last.seq >> (8 * i));
-        memcpy(m + l + 8, last.hash, VAULT_MAC_BYTES);
-        memcpy(buf, m + l, 8 + VAULT_MAC_BYTES);
-        ok = vault_sign(signer, m, l + 8 + VAULT_MAC_BYTES, buf + 8 + VAULT_MAC_BYTES);
-        size_t idlen = strlen(signer_id);
-        memcpy(buf + 8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES, signer_id, idlen);
-        sqlite3_stmt *hs = NULL;
-        sqlite3_prepare_v2(raw, "INSERT OR REPLACE INTO meta VALUES ('audit_head', ?1)", -1, &hs, NULL);
-        sqlite3_bind_blob(hs, 1, buf, (int)(8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + idlen), SQLITE_TRANSIENT);
-        ok = ok && sqlite3_step(hs) == SQLITE_DONE;
-        sqlite3_finalize(hs);
+        ok = sign_head(&last, signer, signer_id);
     }
+    ok = ok && run(triggers) && run("COMMIT");
+    return ok;
+}
+
+/* Entry seq's detail replaced and the chain hashed again from there, as someone with the file and a login of their
+ * own would: their own signed entries after it signed again with their key (the one signature they can make),
+ * everyone else's left as they were, and the head signed again when the last signed entry is theirs. */
+static bool edit_resign(int64_t seq, const char *detail, const vault *signer, const char *signer_id) {
+    char triggers[8192] = "", drops[8192] = "";
+    if (sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) != SQLITE_OK ||
+        sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql, drops,
+                     NULL) != SQLITE_OK)
+        return false;
+    if (!run("BEGIN IMMEDIATE") || !run(drops)) return false;
+    sqlite3_stmt *rd = NULL, *up = NULL;
+    sqlite3_prepare_v2(raw,
+                       "SELECT seq, at, coalesce(staff_id, ''), action, object_id, detail, hash, sig IS NOT NULL, sig FROM "
+                       "audit ORDER BY seq",
+                       -1, &rd, NULL);
+    sqlite3_prepare_v2(raw, "UPDATE audit SET detail = ?2, hash = ?3, sig = ?4 WHERE seq = ?1", -1, &up, NULL);
+    bool ok = rd && up;
+    entry *all = NULL, last;
+    memset(&last, 0, sizeof last);
+    size_t n = 0, cap = 0;
+    while (ok && sqlite3_step(rd) == SQLITE_ROW) {
+        if (n == cap) all = realloc(all, sizeof *all * (cap = cap ? cap * 2 : 256));
+        entry *e = &all[n++];
+        memset(e, 0, sizeof *e);
+        e->seq = sqlite3_column_int64(rd, 0);
+        e->at = sqlite3_column_int64(rd, 1);
+        snprintf(e->staff, sizeof e->staff, "%s", (const char *)sqlite3_column_text(rd, 2));
+        snprintf(e->action, sizeof e->action, "%s", (const char *)sqlite3_column_text(rd, 3));
+        snprintf(e->object, sizeof e->object, "%s", (const char *)sqlite3_column_text(rd, 4));
+        snprintf(e->detail, sizeof e->detail, "%s", (const char *)sqlite3_column_text(rd, 5));
+        memcpy(e->hash, sqlite3_column_blob(rd, 6), VAULT_MAC_BYTES);
+        e->was_signed = e->has_sig = sqlite3_column_int(rd, 7) != 0;
+        if (e->has_sig) memcpy(e->sig, sqlite3_column_blob(rd, 8), VAULT_SIG_BYTES);
+    }
+    sqlite3_finalize(rd);
+    for (size_t i = 0; ok && i < n; i++) {
+        entry *e = &all[i];
+        if (e->seq >= seq) {
+            if (e->seq == seq) snprintf(e->detail, sizeof e->detail, "%s", detail);
+            entry_hash(i ? &all[i - 1] : NULL, e);
+            unsigned char m[64];
+            memcpy(m, "triage-audit-v2", 15);
+            memcpy(m + 15, e->hash, VAULT_MAC_BYTES);
+            if (e->seq > seq && e->has_sig && !strcmp(e->staff, signer_id))
+                ok = vault_sign(signer, m, 15 + VAULT_MAC_BYTES, e->sig);
+            sqlite3_reset(up);
+            sqlite3_bind_int64(up, 1, e->seq);
+            sqlite3_bind_text(up, 2, e->detail, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_blob(up, 3, e->hash, VAULT_MAC_BYTES, SQLITE_TRANSIENT);
+            if (e->has_sig) sqlite3_bind_blob(up, 4, e->sig, VAULT_SIG_BYTES, SQLITE_TRANSIENT);
+            else sqlite3_bind_null(up, 4);
+            ok = ok && sqlite3_step(up) == SQLITE_DONE;
+        }
+        if (e->has_sig) last = *e;
+    }
+    sqlite3_finalize(up);
+    free(all);
+    if (ok && !strcmp(last.staff, signer_id)) ok = sign_head(&last, signer, signer_id);
     ok = ok && run(triggers) && run("COMMIT");
     return ok;
 }
@@ -341,7 +442,9 @@ static int plant_key(const char *path, const char *name) {
     return ok ? 0 : 1;
 }
 
-static int resign(const char *cfg_path, const char *path, const char *user, int64_t seq) {
+/* detail NULL: entry seq removed, every later entry re-signed (rewrite); else its detail replaced, only USER's own
+ * later entries re-signed (edit_resign). */
+static int resign(const char *cfg_path, const char *path, const char *user, int64_t seq, const char *detail) {
     config cfg;
     diag d = {NULL, 0, 0};
     if (!config_load(&cfg, cfg_path, &d)) return 2;
@@ -370,7 +473,7 @@ static int resign(const char *cfg_path, const char *path, const char *user, int6
         return 1;
     }
     db_close(&db); /* the session keeps its keys; the file is edited raw */
-    bool ok = open_raw(path) && rewrite(seq, s->v, s->me.id);
+    bool ok = open_raw(path) && (detail ? edit_resign(seq, detail, s->v, s->me.id) : rewrite(seq, s->v, s->me.id));
     sqlite3_close(raw);
     s->db = NULL;
     session_end(s);
@@ -962,14 +1065,17 @@ static int append_signed(const char *cfg_path, const char *path, const char *use
               run("BEGIN IMMEDIATE") && run(drops);
     entry e;
     memset(&e, 0, sizeof e);
-    unsigned char prev[VAULT_MAC_BYTES];
+    entry prev;
+    memset(&prev, 0, sizeof prev);
     sqlite3_stmt *st = NULL;
-    ok = ok && sqlite3_prepare_v2(raw, "SELECT seq, hash, at FROM audit ORDER BY seq DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
+    ok = ok && sqlite3_prepare_v2(raw, "SELECT seq, hash, at, sig FROM audit ORDER BY seq DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
          sqlite3_step(st) == SQLITE_ROW;
     if (ok) {
         e.seq = sqlite3_column_int64(st, 0) + 1;
-        memcpy(prev, sqlite3_column_blob(st, 1), VAULT_MAC_BYTES);
+        memcpy(prev.hash, sqlite3_column_blob(st, 1), VAULT_MAC_BYTES);
         e.at = sqlite3_column_int64(st, 2);
+        prev.has_sig = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        if (prev.has_sig) memcpy(prev.sig, sqlite3_column_blob(st, 3), VAULT_SIG_BYTES);
     }
     sqlite3_finalize(st);
     if ((int64_t)time(NULL) > e.at) e.at = (int64_t)time(NULL);
@@ -977,7 +1083,7 @@ static int append_signed(const char *cfg_path, const char *path, const char *use
     snprintf(e.action, sizeof e.action, "%s", action);
     snprintf(e.object, sizeof e.object, "%s", object);
     snprintf(e.detail, sizeof e.detail, "%s", detail);
-    entry_hash(prev, &e);
+    entry_hash(&prev, &e);
     unsigned char m[128], sig[VAULT_SIG_BYTES];
     memcpy(m, "triage-audit-v2", 15);
     memcpy(m + 15, e.hash, VAULT_MAC_BYTES);
@@ -1163,7 +1269,8 @@ int main(int argc, char **argv) {
         sqlite3_close(raw);
         return ok ? 0 : 1;
     }
-    if (argc == 6 && !strcmp(argv[1], "resign")) return resign(argv[2], argv[3], argv[4], atoll(argv[5]));
+    if (argc == 6 && !strcmp(argv[1], "resign")) return resign(argv[2], argv[3], argv[4], atoll(argv[5]), NULL);
+    if (argc == 7 && !strcmp(argv[1], "edit-resign")) return resign(argv[2], argv[3], argv[4], atoll(argv[5]), argv[6]);
     if (argc == 4 && !strcmp(argv[1], "plant-key")) return plant_key(argv[2], argv[3]);
     if (argc == 5 && !strcmp(argv[1], "read-notes")) return vault_init() ? read_notes(argv[2], argv[3], argv[4]) : 1;
     if ((argc == 5 || argc == 6) && !strcmp(argv[1], "legacy"))

@@ -194,7 +194,12 @@ static void build_trail(session *s, long n) {
             char buf[512];
             int bl = snprintf(buf, sizeof buf, "%lld\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s", (long long)r.seq, (long long)r.at,
                               r.staff_id, r.action, r.object_id, r.detail);
-            vault_chain_hash(last.hash, buf, (size_t)bl, r.hash);
+            size_t n_bytes = (size_t)bl; /* the chained format (schema 14): the signature before, marked */
+            buf[n_bytes++] = '\x1f';
+            buf[n_bytes++] = last.has_sig ? 1 : 0;
+            if (last.has_sig) memcpy(buf + n_bytes, last.sig, VAULT_SIG_BYTES);
+            n_bytes += last.has_sig ? VAULT_SIG_BYTES : 0;
+            vault_chain_hash(last.hash, buf, n_bytes, r.hash);
             unsigned char m[64];
             memcpy(m, "triage-audit-v2", 15);
             memcpy(m + 15, r.hash, VAULT_MAC_BYTES);

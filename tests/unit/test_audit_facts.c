@@ -232,11 +232,18 @@ static void attacker_exec(sqlite3 *h, const char *sql) {
     if (sqlite3_exec(h, sql, NULL, NULL, &e) != SQLITE_OK) fail_msg("%s: %s", sql, e ? e : "?");
 }
 
-static void chain_hash(const unsigned char prev[VAULT_MAC_BYTES], audit_rec *e) {
+/* The chained format (schema 14: every entry of a database created now): the entry's bytes, then the signature of
+ * the entry before it, marked present or absent. */
+static void chain_hash(const audit_rec *prev, audit_rec *e) {
     char buf[1024];
     int bl = snprintf(buf, sizeof buf, "%lld\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s", (long long)e->seq, (long long)e->at,
                       e->staff_id, e->action, e->object_id, e->detail);
-    vault_chain_hash(prev, buf, (size_t)bl, e->hash);
+    size_t n = (size_t)bl;
+    buf[n++] = '\x1f';
+    buf[n++] = prev->has_sig ? 1 : 0;
+    if (prev->has_sig) memcpy(buf + n, prev->sig, VAULT_SIG_BYTES);
+    n += prev->has_sig ? VAULT_SIG_BYTES : 0;
+    vault_chain_hash(prev->hash, buf, n, e->hash);
 }
 
 /* The attacker's edit of the file between sessions: entry seq's detail changed and the chain's hashes recomputed
@@ -256,7 +263,7 @@ static void rewrite_from(int64_t seq, const char *detail) {
         audit_rec *e = &l.v[i];
         if (e->seq < seq) continue;
         if (e->seq == seq) snprintf(e->detail, sizeof e->detail, "%s", detail);
-        chain_hash(l.v[i - 1].hash, e);
+        chain_hash(&l.v[i - 1], e);
         assert_int_equal(sqlite3_prepare_v2(h, "UPDATE audit SET detail = ?, hash = ? WHERE seq = ?", -1, &st, NULL), SQLITE_OK);
         sqlite3_bind_text(st, 1, e->detail, -1, SQLITE_STATIC);
         sqlite3_bind_blob(st, 2, e->hash, VAULT_MAC_BYTES, SQLITE_STATIC);
@@ -283,7 +290,7 @@ static int64_t forge_role_entry(const char *member_id) {
     snprintf(e.action, sizeof e.action, "staff_role");
     snprintf(e.object_id, sizeof e.object_id, "%s", member_id);
     snprintf(e.detail, sizeof e.detail, "supervisor");
-    chain_hash(last.hash, &e);
+    chain_hash(&last, &e);
     unsigned char sig[VAULT_SIG_BYTES];
     memset(sig, 0x5a, sizeof sig);
     sqlite3 *h = attacker_open();

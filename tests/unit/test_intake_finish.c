@@ -522,8 +522,8 @@ static void t_desk_phone_change_replaces_the_record(void **state) {
     assert_true(returning_interview(id, "13900177101", "13900177102")); /* changed at the desk */
     assert_phone(id, "13900177102");
     audit_rec entry;
-    unsigned char prev[VAULT_MAC_BYTES];
-    assert_int_equal(W.db.ops->audit_by_object(W.db.st, id, "client_phone_changed", true, &entry, prev), ST_OK);
+    audit_link prev;
+    assert_int_equal(W.db.ops->audit_by_object(W.db.st, id, "client_phone_changed", true, &entry, &prev), ST_OK);
     error err = {0};
     client_plain *found = NULL;
     int n = 0;

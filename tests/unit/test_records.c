@@ -2346,6 +2346,86 @@ static void t_audit_time_backwards(void **state) {
     if (before == 0) assert_int_equal(r.first_backwards, seq);
 }
 
+/* meta audit_chained_from set to text, in its own transaction. */
+static void set_chained_from(database *db, const char *text) {
+    OK(db_begin(db, &msg));
+    assert_int_equal(db->ops->meta_set(db->st, "audit_chained_from", text, strlen(text)), ST_OK);
+    OK(db_commit(db, &msg));
+}
+
+/* verify of a copy of the database at path (a backup by s), with sql run on the file first. */
+static audit_report verify_copy(session *s, const char *name, const char *sql, bool *sound) {
+    char path[256];
+    path_in(path, sizeof path, name);
+    OK(db_backup(s, path, &msg));
+    raw_exec(path, sql);
+    database db;
+    open_db(&db, path, false);
+    audit_report r;
+    *sound = audit_verify(&db, NULL, &r);
+    db_close(&db);
+    return r;
+}
+
+/* A database upgraded to schema 14 (issue 12): its entries from before meta audit_chained_from keep the old hash,
+ * which does not cover signatures, so verify checks every one of their signatures (a flipped one leaves that chain
+ * whole); from there on the chain covers them, and each key's newest vouches for the rest. Made here as a database
+ * at 13 had it: a chained point far away before the first entry, then the point the upgrade records, the entry
+ * after the last. */
+static void t_audit_chained_from_upgrade(void **state) {
+    (void)state;
+    database db;
+    char path[256];
+    path_in(path, sizeof path, "upgraded.db");
+    open_db(&db, path, true);
+    set_chained_from(&db, "1000000");
+    OK(db_initialise(&db, "admin", ADMIN_PASS, strlen(ADMIN_PASS), &msg));
+    session *s = login(&db, "admin", ADMIN_PASS);
+    for (int i = 0; i < 5; i++) session_audit(s, "client_search", "", "before the upgrade");
+    int64_t upgrade = audit_tail(&db).seq + 1;
+    char num[24];
+    snprintf(num, sizeof num, "%lld", (long long)upgrade);
+    set_chained_from(&db, num);
+    for (int i = 0; i < 5; i++) session_audit(s, "client_search", "", "after the upgrade");
+    audit_report r;
+    bool sound = false;
+    assert_true(audit_verify(&db, s->v, &r));
+    assert_true(r.signed_entries >= 10);
+
+    /* an old entry's signature flipped (not its key's newest): the old chain does not cover it; every one checked */
+    char sql[256];
+    snprintf(sql, sizeof sql, "DROP TRIGGER audit_no_update; UPDATE audit SET sig = randomblob(64) WHERE seq = %lld;",
+             (long long)upgrade - 2);
+    r = verify_copy(s, "upgraded-old-sig.db", sql, &sound);
+    assert_false(sound);
+    assert_int_equal(r.bad_seq, upgrade - 2);
+    HAS(r.problem, "is not signed by");
+    /* a chained entry's signature flipped (not its key's newest either): the chain breaks after it, and the entry
+     * whose signature it was is named */
+    snprintf(sql, sizeof sql, "DROP TRIGGER audit_no_update; UPDATE audit SET sig = randomblob(64) WHERE seq = %lld;",
+             (long long)upgrade + 1);
+    r = verify_copy(s, "upgraded-new-sig.db", sql, &sound);
+    assert_false(sound);
+    assert_int_equal(r.bad_seq, upgrade + 1);
+    HAS(r.problem, "is not signed by");
+    /* the point moved, either way, or deleted: every hash from the lower of the two points stops checking */
+    snprintf(sql, sizeof sql, "UPDATE meta SET value = CAST('%lld' AS BLOB) WHERE key = 'audit_chained_from';",
+             (long long)upgrade + 2);
+    r = verify_copy(s, "upgraded-later.db", sql, &sound);
+    assert_false(sound);
+    assert_int_equal(r.bad_seq, upgrade);
+    snprintf(sql, sizeof sql, "UPDATE meta SET value = CAST('%lld' AS BLOB) WHERE key = 'audit_chained_from';",
+             (long long)upgrade - 2);
+    r = verify_copy(s, "upgraded-earlier.db", sql, &sound);
+    assert_false(sound);
+    assert_int_equal(r.bad_seq, upgrade - 2);
+    r = verify_copy(s, "upgraded-none.db", "DELETE FROM meta WHERE key = 'audit_chained_from';", &sound);
+    assert_false(sound);
+    HAS(r.problem, "audit_chained_from) is missing");
+    session_end(s);
+    db_close(&db);
+}
+
 static void t_audit_tamper(void **state) {
     (void)state;
     int64_t total = audit_count(&W.db);
@@ -2940,6 +3020,7 @@ int main(void) {
         T(t_restore_names_anonymous_draft),
         T(t_progress),
         T(t_audit_tamper),
+        T(t_audit_chained_from_upgrade),
         T(t_audit_time_backwards),
         T(t_rekey),
         T(t_clinical_key),

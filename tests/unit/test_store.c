@@ -43,7 +43,7 @@
 #include "store.h"
 
 #define TRIG 0x54524947
-#define NEWEST 13 /* the schema version this build writes */
+#define NEWEST 14 /* the schema version this build writes */
 
 #define STAFF1 "5a000000-0000-4000-8000-000000000001"
 #define STAFF2 "5a000000-0000-4000-8000-000000000002"
@@ -897,39 +897,76 @@ static void c_drafts(void **state) {
 }
 
 /* The first, or the newest, entry of an action naming an object (the intake_create entry of an intake; a queue
- * item's last step), with the hash of the entry before it: the reader takes an intake's author from it and checks
- * it alone (records.c intake_open). Other objects and actions are not it; an object never named is ST_NOTFOUND;
- * a missing object, action or result is refused. */
+ * item's last step), with the entry before it (its hash and signature, which the chain covers): the reader takes an
+ * intake's author from it and checks it alone (records.c intake_open). Other objects and actions are not it; an
+ * object never named is ST_NOTFOUND; a missing object, action or result is refused. */
 static void c_audit_by_object(void **state) {
     fx *f = *state;
     audit_rec got;
-    unsigned char prev[VAULT_MAC_BYTES], zeros[VAULT_MAC_BYTES] = {0};
-    EXPECT(f, ST_NOTFOUND, f->ops->audit_by_object(f->s, "obj-1", "intake_create", false, &got, prev));
+    audit_link prev;
+    unsigned char zeros[VAULT_SIG_BYTES] = {0};
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_by_object(f->s, "obj-1", "intake_create", false, &got, &prev));
     audit_rec e[4] = {mk_audit(STAFF1, "intake_open", 1, false), mk_audit(STAFF1, "intake_create", 2, false),
                       mk_audit(STAFF2, "intake_create", 3, false), mk_audit(STAFF2, "intake_create", 4, false)};
     snprintf(e[0].object_id, sizeof e[0].object_id, "intake-a");
     snprintf(e[1].object_id, sizeof e[1].object_id, "intake-a");
     snprintf(e[2].object_id, sizeof e[2].object_id, "intake-a"); /* a second one, later: the newest, not the first */
     snprintf(e[3].object_id, sizeof e[3].object_id, "intake-b");
+    fill(e[0].sig, sizeof e[0].sig, 90); /* the first signed, the second not */
+    e[0].has_sig = true;
     OK(f, f->ops->begin(f->s));
     for (int i = 0; i < 4; i++) OK(f, f->ops->audit_append(f->s, &e[i]));
     OK(f, f->ops->commit(f->s));
-    OK(f, f->ops->audit_by_object(f->s, "intake-a", "intake_create", false, &got, prev));
+    OK(f, f->ops->audit_by_object(f->s, "intake-a", "intake_create", false, &got, &prev));
     assert_audit_eq(&e[1], &got);
-    assert_memory_equal(prev, e[0].hash, sizeof prev);
-    OK(f, f->ops->audit_by_object(f->s, "intake-a", "intake_create", true, &got, prev));
+    assert_memory_equal(prev.hash, e[0].hash, sizeof prev.hash);
+    assert_true(prev.has_sig);
+    assert_memory_equal(prev.sig, e[0].sig, sizeof prev.sig);
+    OK(f, f->ops->audit_by_object(f->s, "intake-a", "intake_create", true, &got, &prev));
     assert_audit_eq(&e[2], &got);
-    assert_memory_equal(prev, e[1].hash, sizeof prev);
-    OK(f, f->ops->audit_by_object(f->s, "intake-b", "intake_create", true, &got, prev));
+    assert_memory_equal(prev.hash, e[1].hash, sizeof prev.hash);
+    assert_false(prev.has_sig); /* written without one */
+    assert_memory_equal(prev.sig, zeros, sizeof prev.sig);
+    OK(f, f->ops->audit_by_object(f->s, "intake-b", "intake_create", true, &got, &prev));
     assert_audit_eq(&e[3], &got);
-    OK(f, f->ops->audit_by_object(f->s, "intake-a", "intake_open", false, &got, prev));
+    OK(f, f->ops->audit_by_object(f->s, "intake-a", "intake_open", false, &got, &prev));
     assert_audit_eq(&e[0], &got);
-    assert_memory_equal(prev, zeros, sizeof prev); /* the first entry: nothing before it */
-    EXPECT(f, ST_NOTFOUND, f->ops->audit_by_object(f->s, "intake-c", "intake_create", false, &got, prev));
-    EXPECT(f, ST_NOTFOUND, f->ops->audit_by_object(f->s, "intake-b", "intake_open", true, &got, prev));
-    EXPECT(f, ST_INVALID, f->ops->audit_by_object(f->s, "", "intake_create", false, &got, prev));
-    EXPECT(f, ST_INVALID, f->ops->audit_by_object(f->s, "intake-a", "", false, &got, prev));
+    assert_memory_equal(prev.hash, zeros, sizeof prev.hash); /* the first entry: nothing before it */
+    assert_false(prev.has_sig);
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_by_object(f->s, "intake-c", "intake_create", false, &got, &prev));
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_by_object(f->s, "intake-b", "intake_open", true, &got, &prev));
+    EXPECT(f, ST_INVALID, f->ops->audit_by_object(f->s, "", "intake_create", false, &got, &prev));
+    EXPECT(f, ST_INVALID, f->ops->audit_by_object(f->s, "intake-a", "", false, &got, &prev));
     EXPECT(f, ST_INVALID, f->ops->audit_by_object(f->s, "intake-a", "intake_create", false, &got, NULL));
+}
+
+/* The newest SIGNED entry a staff member wrote (a desk checks its writer's own before signing again): not a newer
+ * unsigned one naming them (a failed login), not another member's; none is ST_NOTFOUND; a missing or invalid staff
+ * id or result is refused. */
+static void c_audit_last_signed_by(void **state) {
+    fx *f = *state;
+    audit_rec got;
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_last_signed_by(f->s, STAFF1, &got));
+    audit_rec e[5] = {mk_audit(STAFF1, "login", 1, false), mk_audit(STAFF1, "client_create", 2, false),
+                      mk_audit(STAFF2, "login", 3, false), mk_audit(STAFF1, "login_failed", 4, false),
+                      mk_audit(STAFF2, "logout", 5, false)};
+    for (int i = 0; i < 5; i++) {
+        e[i].has_sig = i != 3;
+        if (e[i].has_sig) fill(e[i].sig, sizeof e[i].sig, 60 + (unsigned)i);
+    }
+    OK(f, f->ops->begin(f->s));
+    for (int i = 0; i < 5; i++) OK(f, f->ops->audit_append(f->s, &e[i]));
+    OK(f, f->ops->commit(f->s));
+    OK(f, f->ops->audit_last_signed_by(f->s, STAFF1, &got));
+    assert_audit_eq(&e[1], &got);
+    assert_true(got.has_sig);
+    assert_memory_equal(got.sig, e[1].sig, sizeof got.sig);
+    OK(f, f->ops->audit_last_signed_by(f->s, STAFF2, &got));
+    assert_audit_eq(&e[4], &got);
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_last_signed_by(f->s, "staff-nobody", &got));
+    EXPECT(f, ST_INVALID, f->ops->audit_last_signed_by(f->s, "", &got));
+    EXPECT(f, ST_INVALID, f->ops->audit_last_signed_by(f->s, "bad id", &got));
+    EXPECT(f, ST_INVALID, f->ops->audit_last_signed_by(f->s, STAFF1, NULL));
 }
 
 static void c_audit(void **state) {
@@ -2021,7 +2058,7 @@ static void s_too_new(void **state) {
     assert_int_equal(try_open(f, false, &err), ST_TOO_NEW);
     assert_non_null(strstr(err.msg, f->path));
     assert_non_null(strstr(err.msg, "99"));
-    assert_non_null(strstr(err.msg, "up to 13"));
+    assert_non_null(strstr(err.msg, "up to 14"));
     assert_file_is(f->path, before, n);
     free(before);
 }
@@ -2124,7 +2161,7 @@ static void check_newest_schema(fx *f) {
              "SELECT group_concat(type || ':' || name, ' ') FROM (SELECT type, name FROM sqlite_schema WHERE name NOT "
              "LIKE 'sqlite_%' ORDER BY type, name)",
              names, sizeof names);
-    assert_string_equal(names, "index:audit_object index:blind_index_client index:drafts_staff index:intake_facts_client "
+    assert_string_equal(names, "index:audit_object index:audit_writer index:blind_index_client index:drafts_staff index:intake_facts_client "
                                "index:intakes_client index:intakes_time index:outcome_sessions_facts index:outcome_sessions_time "
                                "index:queue_by_hand index:queue_client "
                                "index:queue_due index:queue_events_item index:queue_items_client index:queue_open "
@@ -4748,7 +4785,7 @@ static void c_leftovers_hint(void **state) {
 #define CONFORMANCE(b)                                                                                        \
     CT(c_meta, b), CT(c_staff_roundtrip, b), CT(c_staff_update, b), CT(c_staff_unique, b), CT(c_counselors, b), \
         CT(c_client_roundtrip, b), CT(c_client_update, b), CT(c_references, b), CT(c_blind_index, b),         \
-        CT(c_intakes, b), CT(c_drafts, b), CT(c_audit, b), CT(c_audit_by_object, b), CT(c_audit_many, b), CT(c_each_sealed, b),         \
+        CT(c_intakes, b), CT(c_drafts, b), CT(c_audit, b), CT(c_audit_by_object, b), CT(c_audit_last_signed_by, b), CT(c_audit_many, b), CT(c_each_sealed, b),         \
         CT(c_each_sealed_reseal, b), CT(c_update_sealed, b), CT(c_not_found, b), CT(c_outside_transaction, b), \
         CT(c_rollback, b), CT(c_transaction_misuse, b), CT(c_degenerate_no_store, b),                         \
         CT(c_degenerate_args, b), CT(c_integrity_ok, b), CT(c_second_connection, b), CT(c_read_transaction, b), CT(c_busy, b), \

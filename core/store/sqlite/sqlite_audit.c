@@ -63,19 +63,22 @@ store_status sq_audit_append(store *s, audit_rec *r) {
 }
 
 /* One entry from a prepared (and bound) statement: ST_NOTFOUND, saying `none`, when it gives no row. With prev,
- * the statement's column 9 is the hash of the entry before it (NULL before the first: zeros). */
-static store_status one_entry(store *s, sqlite3_stmt *st, int rc, audit_rec *out, unsigned char *prev, const char *none) {
+ * the statement's columns 9 and 10 are the hash and signature of the entry before it (NULL before the first: zeros,
+ * and NULL for an unsigned one). */
+static store_status one_entry(store *s, sqlite3_stmt *st, int rc, audit_rec *out, audit_link *prev, const char *none) {
     if (rc == SQLITE_OK) rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         store_status x = sq_read_audit(s, st, out);
         if (x == ST_OK && prev) {
-            memset(prev, 0, VAULT_MAC_BYTES);
-            if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
-                if (sqlite3_column_bytes(st, 9) != VAULT_MAC_BYTES)
-                    x = sq_fail(s, ST_CORRUPT, "Database %s: audit entry %lld: the entry before it has no valid hash.",
-                                s->path, (long long)out->seq);
-                else memcpy(prev, sqlite3_column_blob(st, 9), VAULT_MAC_BYTES);
-            }
+            memset(prev, 0, sizeof *prev);
+            bool has_hash = sqlite3_column_type(st, 9) != SQLITE_NULL, has_sig = sqlite3_column_type(st, 10) != SQLITE_NULL;
+            if ((has_hash && sqlite3_column_bytes(st, 9) != VAULT_MAC_BYTES) ||
+                (has_sig && sqlite3_column_bytes(st, 10) != VAULT_SIG_BYTES))
+                x = sq_fail(s, ST_CORRUPT, "Database %s: audit entry %lld: the entry before it has no valid hash or "
+                            "signature.", s->path, (long long)out->seq);
+            if (x == ST_OK && has_hash) memcpy(prev->hash, sqlite3_column_blob(st, 9), VAULT_MAC_BYTES);
+            if (x == ST_OK && has_sig) memcpy(prev->sig, sqlite3_column_blob(st, 10), VAULT_SIG_BYTES);
+            prev->has_sig = x == ST_OK && has_sig;
         }
         sq_stmt_done(st);
         return x;
@@ -92,12 +95,19 @@ store_status sq_audit_last(store *s, audit_rec *out) {
 }
 
 store_status sq_audit_by_object(store *s, const char *object_id, const char *action, bool newest, audit_rec *out,
-                                unsigned char prev_hash[VAULT_MAC_BYTES]) {
+                                audit_link *prev) {
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, newest ? S_AUDIT_LAST_OF : S_AUDIT_FIRST_OF, &st);
     rc = sq_b_text(st, 1, object_id, rc);
     rc = sq_b_text(st, 2, action, rc);
-    return one_entry(s, st, rc, out, prev_hash, "no such entry for the object");
+    return one_entry(s, st, rc, out, prev, "no such entry for the object");
+}
+
+store_status sq_audit_last_signed_by(store *s, const char *staff_id, audit_rec *out) {
+    sqlite3_stmt *st = NULL;
+    int rc = sq_stmt(s, S_AUDIT_LAST_SIGNED_BY, &st);
+    rc = sq_b_text(st, 1, staff_id, rc);
+    return one_entry(s, st, rc, out, NULL, "no signed entry by that staff member");
 }
 
 store_status sq_audit_each(store *s, audit_cb cb, void *ctx) { return sq_audit_each_from(s, 0, cb, ctx); }

@@ -55,6 +55,9 @@
 #define INTAKE_COLS "id, client_id, created_at, created_by, level, suggested, chosen, body_ct, notes_ct, mac"
 #define DRAFT_COLS "id, staff_id, updated_at, body_ct"
 #define AUDIT_COLS "seq, at, staff_id, action, object_id, detail, hash, mac, sig"
+/* the entry before one of the audit's rows (its hash and signature: audit_link) */
+#define AUDIT_PREV_COLS                                                                                                \
+    "(SELECT p.hash FROM audit AS p WHERE p.seq = audit.seq - 1), (SELECT p.sig FROM audit AS p WHERE p.seq = audit.seq - 1)"
 #define QUEUE_COLS                                                                                        \
     "id, client_id, intake_id, level, state, outcome, pending_level, counselor, created_at, level_since, " \
     "deadline, updated_at, overdue, match_by_hand, escalations, declines_in_row, contact_attempts, mac, mac_state"
@@ -131,6 +134,7 @@ enum sid {
     S_AUDIT_LAST,
     S_AUDIT_FIRST_OF,
     S_AUDIT_LAST_OF,
+    S_AUDIT_LAST_SIGNED_BY,
     S_AUDIT_PAGE,
     S_AUDIT_SET_MAC,
     S_SEALED_CLIENTS,
@@ -398,7 +402,8 @@ store_status sq_draft_delete(store *s, const char *id);
 store_status sq_audit_append(store *s, audit_rec *r);
 store_status sq_audit_last(store *s, audit_rec *out);
 store_status sq_audit_by_object(store *s, const char *object_id, const char *action, bool newest, audit_rec *out,
-                                unsigned char prev_hash[VAULT_MAC_BYTES]);
+                                audit_link *prev);
+store_status sq_audit_last_signed_by(store *s, const char *staff_id, audit_rec *out);
 store_status sq_audit_each(store *s, audit_cb cb, void *ctx);
 store_status sq_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx);
 store_status sq_audit_set_mac(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]);

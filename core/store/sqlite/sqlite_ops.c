@@ -40,6 +40,7 @@ const store_ops store_sqlite = {
     .audit_append = sq_audit_append,
     .audit_last = sq_audit_last,
     .audit_by_object = sq_audit_by_object,
+    .audit_last_signed_by = sq_audit_last_signed_by,
     .audit_each = sq_audit_each,
     .audit_set_mac = sq_audit_set_mac,
     .each_sealed = sq_each_sealed,

@@ -51,11 +51,13 @@ const char *const sq_sql_text[S_COUNT] = {
     [S_AUDIT_APPEND] = "INSERT INTO audit(" AUDIT_COLS ") SELECT coalesce(max(seq), 0) + 1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
                        "FROM audit",
     [S_AUDIT_LAST] = "SELECT " AUDIT_COLS " FROM audit ORDER BY seq DESC LIMIT 1",
-    /* with the hash of the entry before it (column 9), so that the entry can be checked alone */
-    [S_AUDIT_FIRST_OF] = "SELECT " AUDIT_COLS ", (SELECT p.hash FROM audit AS p WHERE p.seq = audit.seq - 1) FROM audit "
-                         "INDEXED BY audit_object WHERE object_id = ?1 AND action = ?2 ORDER BY seq LIMIT 1",
-    [S_AUDIT_LAST_OF] = "SELECT " AUDIT_COLS ", (SELECT p.hash FROM audit AS p WHERE p.seq = audit.seq - 1) FROM audit "
-                        "INDEXED BY audit_object WHERE object_id = ?1 AND action = ?2 ORDER BY seq DESC LIMIT 1",
+    /* with the hash and signature of the entry before it (columns 9 and 10), so that the entry can be checked alone */
+    [S_AUDIT_FIRST_OF] = "SELECT " AUDIT_COLS ", " AUDIT_PREV_COLS " FROM audit INDEXED BY audit_object WHERE object_id = ?1 "
+                         "AND action = ?2 ORDER BY seq LIMIT 1",
+    [S_AUDIT_LAST_OF] = "SELECT " AUDIT_COLS ", " AUDIT_PREV_COLS " FROM audit INDEXED BY audit_object WHERE object_id = ?1 "
+                        "AND action = ?2 ORDER BY seq DESC LIMIT 1",
+    [S_AUDIT_LAST_SIGNED_BY] = "SELECT " AUDIT_COLS " FROM audit INDEXED BY audit_writer WHERE staff_id = ?1 AND sig IS "
+                               "NOT NULL ORDER BY seq DESC LIMIT 1",
     [S_AUDIT_PAGE] = "SELECT " AUDIT_COLS " FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     [S_AUDIT_SET_MAC] = "UPDATE audit SET mac = ?2 WHERE seq = ?1",
     [S_SEALED_CLIENTS] = "SELECT c.rowid, c.id, k.key_ct, c.name_ct, c.phone_ct, c.birth_ct FROM clients AS c LEFT JOIN "
