@@ -412,6 +412,11 @@ int cmd_verify(const cli_args *a) {
         printf("audit: %lld member(s) have no public key in the signed trail yet (%s): each pins theirs at their next "
                "login; until then a rotation seals to the staff table's key: have them log in\n",
                (long long)r.audit.unpinned, r.audit.unpinned_names);
+    if (r.audit.tamper_recorded) /* what desks found and recorded, signed: the trail itself is sound now */
+        printf("audit: %lld entr%s record tampering a desk found, the newest entry %lld (%s): look at what %s\n",
+               (long long)r.audit.tamper_recorded, r.audit.tamper_recorded == 1 ? "y" : "ies",
+               (long long)r.audit.tamper_newest_seq, r.audit.tamper_newest,
+               r.audit.tamper_recorded == 1 ? "it names" : "they name");
     if (r.audit.backwards)
         printf("audit: time goes backwards at %lld entr%s, first at entry %lld (a clock set back, or entries backdated)\n",
                (long long)r.audit.backwards, r.audit.backwards == 1 ? "y" : "ies", (long long)r.audit.first_backwards);

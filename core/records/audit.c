@@ -191,13 +191,20 @@ typedef struct {
     int64_t seq;
     unsigned char hash[VAULT_MAC_BYTES];
     bool found;
+    int64_t signed_after; /* a signed entry after it (0: none) */
 } hash_at_ctx;
 
+/* The head's entry, then every one after it (entries written without a login, as a rule: few), for a signed one. */
 static int hash_at(void *vctx, const audit_rec *e) {
     hash_at_ctx *c = vctx;
-    c->found = e->seq == c->seq;
-    memcpy(c->hash, e->hash, sizeof c->hash);
-    return 1; /* the first entry after seq - 1 is all that is needed */
+    if (e->seq == c->seq) {
+        c->found = true;
+        memcpy(c->hash, e->hash, sizeof c->hash);
+        return 0;
+    }
+    if (!c->found) return 1; /* not there */
+    if (e->has_sig) c->signed_after = e->seq;
+    return e->has_sig;
 }
 
 /* Before a signed write: does the signed head still name the trail's last signed entry, with a signature
@@ -229,12 +236,20 @@ static bool head_consistent(database *db, const audit_rec *last, char *why, size
                  (long long)seq, (long long)last->seq);
         return false;
     }
-    hash_at_ctx c = {seq, {0}, false};
+    hash_at_ctx c = {seq, {0}, false, 0};
     if (seq == last->seq) {
         memcpy(c.hash, last->hash, sizeof c.hash);
         c.found = true;
     } else {
         (void)db->ops->audit_each_from(db->st, seq - 1, hash_at, &c);
+    }
+    if (c.signed_after) {
+        /* each signed write signs the head over itself: an older head put back over a trail cut from the end (the
+         * cut entries a supervisor's lock) named an entry that was there, unchanged and signed (an outside attacker,
+         * session 24) */
+        snprintf(why, whysize, "the signed head names entry %lld, but the signed entry %lld follows it: an older head "
+                 "was put back", (long long)seq, (long long)c.signed_after);
+        return false;
     }
     blob b = {0};
     char name[64];
@@ -263,15 +278,23 @@ static int own_previous_ok(database *db, const char *staff_id, const unsigned ch
                            store_status *st, char *why, size_t whysize) {
     audit_rec e, intro;
     audit_link before;
-    *st = db->ops->audit_last_signed_by(db->st, staff_id, &e);
+    unsigned char h[VAULT_MAC_BYTES];
+    *st = db->ops->audit_last_signed_by(db->st, staff_id, &e, &before);
     if (*st == ST_NOTFOUND) return 1;
     if (*st != ST_OK) return -1;
-    if (entry_sig_ok(pk, e.hash, e.sig)) return 1;
+    /* its hash recomputed as well: the stored one set back to what the signature covers while the row's content
+     * stays edited passed a signature check alone (an outside attacker, session 24) */
+    entry_hash(&before, chained_at(db, e.seq), &e, h);
+    bool follows = vault_equal(h, e.hash, sizeof h);
+    if (follows && entry_sig_ok(pk, e.hash, e.sig)) return 1;
     *st = db->ops->audit_by_object(db->st, staff_id, ACT_SIGN_KEY, true, &intro, &before);
     if (*st != ST_OK && *st != ST_NOTFOUND) return -1;
-    if (*st == ST_OK && intro.seq > e.seq) return 1;
-    snprintf(why, whysize, "audit entry %lld, the newest %s signed, no longer carries their signature: it was rewritten",
-             (long long)e.seq, staff_id);
+    if (follows && *st == ST_OK && intro.seq > e.seq) return 1;
+    staff_rec who;
+    bool named = db->ops->staff_by_id(db->st, staff_id, &who) == ST_OK;
+    snprintf(why, whysize, "audit entry %lld, the newest that %s signed, %s: it was rewritten", (long long)e.seq,
+             named ? who.name : staff_id,
+             follows ? "no longer carries their signature" : "does not follow from the one before");
     return 0;
 }
 
@@ -774,6 +797,12 @@ static int check_signed(verify_ctx *c, const audit_rec *e) {
     if (!strcmp(e->action, "tamper_detected") && !strcmp(e->object_id, ACT_TRAIL))
         return problem(c, e->seq, "audit entry %lld records that the trail was tampered with before it: %s",
                        (long long)e->seq, e->detail);
+    if (!strcmp(e->action, "tamper_detected")) {
+        r->tamper_recorded++;
+        r->tamper_newest_seq = e->seq;
+        snprintf(r->tamper_newest, sizeof r->tamper_newest, "%.40s%s%.100s", e->object_id, e->object_id[0] ? ": " : "",
+                 e->detail);
+    }
     member *m = member_get(c, e->staff_id);
     if (!m->has_pk && !strcmp(e->action, ACT_WITNESS) && !c->await_seq) {
         /* checked when the next entry introduces the writer's own key */

@@ -22,8 +22,9 @@
  * verify checks the chain and each key's newest (every signature only to name the first bad one), and checks every
  * signature before that point, where the old hash does not cover them. What the chain alone would pass (a
  * member's newest entry rewritten behind the attacker's own re-signed entries, and that member writing again over
- * it) is caught by that member's next write, which checks its writer's own previous signature first and records
- * a signed tamper_detected entry when it fails.
+ * it) is caught by that member's next write, which checks its writer's own previous entry first (its hash from
+ * the entry before it, and its signature; read from the table, not an index) and records a signed tamper_detected
+ * entry when it fails.
  *
  * The head of the chain (its sequence and hash) is signed again by each signed write and kept in meta
  * audit_head, so entries removed from the end are named. A whole file put back from an older copy is
@@ -101,6 +102,10 @@ typedef struct {
      * restore generation it counted up to ("(restore N)"), 0 for none */
     int64_t restore_seq, restore_generation;
     char problem[512];
+    /* signed tamper_detected entries about anything but the trail itself (a record that did not open, a trail a
+     * desk's facts walk found unsound): counted and the newest kept, for verify to say (session 24) */
+    int64_t tamper_recorded, tamper_newest_seq;
+    char tamper_newest[160];
     int64_t unpinned;         /* members the trail gives no box public key yet (audit_pin_box_key) */
     char unpinned_names[200]; /* their names, as far as they fit */
 } audit_report;

@@ -380,9 +380,10 @@ typedef struct store_ops {
      * there is none */
     store_status (*audit_by_object)(store *s, const char *object_id, const char *action, bool newest, audit_rec *out,
                                     audit_link *prev);
-    /* the newest signed entry a staff member wrote (from an index by writer, schema 14): ST_NOTFOUND when none. A
-     * desk checks its writer's own previous signature before signing over the trail again (core/records/audit.c) */
-    store_status (*audit_last_signed_by)(store *s, const char *staff_id, audit_rec *out);
+    /* the newest signed entry a staff member wrote, and the link from the entry before it (as audit_by_object), read
+     * from the entries themselves and never from an index the file could make lie: ST_NOTFOUND when none. A desk
+     * checks its writer's own previous entry before signing over the trail again (core/records/audit.c) */
+    store_status (*audit_last_signed_by)(store *s, const char *staff_id, audit_rec *out, audit_link *prev);
     store_status (*audit_each)(store *s, audit_cb cb, void *ctx); /* in seq order */
     store_status (*audit_each_from)(store *s, int64_t after_seq, audit_cb cb, void *ctx); /* entries after a seq */
     store_status (*audit_set_mac)(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]);

@@ -671,15 +671,16 @@ static store_status ck_audit_by_object(store *s, const char *object_id, const ch
     return c->b->audit_by_object(c->in, object_id, action, newest, out, prev);
 }
 
-static store_status ck_audit_last_signed_by(store *s, const char *staff_id, audit_rec *out) {
+static store_status ck_audit_last_signed_by(store *s, const char *staff_id, audit_rec *out, audit_link *prev) {
     if (!s) return ST_INVALID;
     checked *c = C(s);
     if (out) memset(out, 0, sizeof *out);
-    if (!out) return invalid(c, "read the audit log", "no result was given");
+    if (prev) memset(prev, 0, sizeof *prev);
+    if (!out || !prev) return invalid(c, "read the audit log", "no result was given");
     if (!store_id_ok(staff_id)) return invalid(c, "read the audit log", "the staff member is missing or invalid");
     c->own_error = false;
     COUNT(audit_last_signed_by);
-    return c->b->audit_last_signed_by(c->in, staff_id, out);
+    return c->b->audit_last_signed_by(c->in, staff_id, out, prev);
 }
 
 static store_status ck_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx) {

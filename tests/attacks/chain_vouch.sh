@@ -9,7 +9,14 @@
 #   1. before bob writes again: verify names his edited entry (his newest: checked);
 #   2. after: his desk recorded the rewrite, and verify names it; the entry bob wrote still saves;
 #   3. a signature flipped in the middle of the chain: the chain breaks there, the entry is named;
-#   4. a database created now chains from entry 1.
+#   4. a database created now chains from entry 1;
+#   5. (outside attacker, session 24) the edited entry's stored hash set back, while bob writes, to the one his
+#      signature covers: his desk recomputes the hash from the entry before it too;
+#   6. (the same) an older signed head put back over a trail cut from its end (the supervisor's lock of alice):
+#      the next desk finds a signed entry after the head it names;
+#   7. (the same) the cut, and alice's own entry appended and the head signed again by her: nothing in the file
+#      shows it (each key's newest is sound, the head is hers); the marks beside the file and in each account
+#      do, and refuse the file at the next open; removed too, verify is sound (the README's limits).
 # Usage: tests/attacks/chain_vouch.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
@@ -72,5 +79,74 @@ check "...and names that entry" has_err "audit entry $mid is not signed by bob"
 sql "DROP TRIGGER audit_no_update; UPDATE audit SET sig = x'$sig' WHERE seq = $mid; $trig;"
 tri admin "$ADMIN\n" verify
 check "...put back: sound again" [ "$rc" -eq 0 ]
+check "...saying that a desk recorded what it found meanwhile" has_out "record tampering a desk found, the newest entry"
+
+# 5. the stored hash set back while bob's desk writes
+DB="$tmp/stale.db"
+centre
+intake bob "$BOB" "Client One" "bob wrote: NOTE-ONE"
+e=$(newest_of bob)
+tri alice "$ALICE\n" client find "Nobody"
+orig=$(sql "SELECT hex(hash) FROM audit WHERE seq = $e;")
+printf '%s\n' "$ALICE" | "$A" edit-resign "$tmp/config.ini" "$DB" alice "$e" "edited by alice" || bad "edit-resign"
+new=$(sql "SELECT hex(hash) FROM audit WHERE seq = $e;")
+trig=$(sql "SELECT sql FROM sqlite_master WHERE name = 'audit_no_update';")
+sethash() { sql "DROP TRIGGER audit_no_update; UPDATE audit SET hash = x'$1' WHERE seq = $e; $trig;"; }
+sethash "$orig"
+rm -f "$DB-mark"
+rm -rf "$tmp/state/triage/seen"
+tri bob "$BOB\n" client find "Client"
+sethash "$new"
+rm -f "$DB-mark"
+rm -rf "$tmp/state/triage/seen"
+check "stale hash under bob's write: his desk recorded it" \
+    [ "$(sql "SELECT count(*) FROM audit WHERE action = 'tamper_detected' AND detail LIKE 'audit entry $e, the newest that bob signed, does not follow%';")" -eq 1 ]
+tri admin "$ADMIN\n" verify
+check "...and verify, with the chain's hash put back, names it" has_err "records that the trail was tampered with before it: audit entry $e"
+
+# 6. an older signed head put back over a trail cut from its end
+DB="$tmp/oldhead.db"
+centre
+intake bob "$BOB" "Client One" "bob wrote: NOTE-ONE"
+old_head=$(sql "SELECT hex(value) FROM meta WHERE key = 'audit_head';")
+tri bob "$BOB\n" client find "Client"
+cut=$(sql "SELECT coalesce(max(seq), 0) + 1 FROM audit;")
+tri admin "$ADMIN\n" user lock alice
+trig=$(sql "SELECT group_concat(sql, '; ') || ';' FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit'")
+sql "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq >= $cut; $trig
+     UPDATE staff SET locked = 0, failed_logins = 0 WHERE name = 'alice';
+     UPDATE meta SET value = x'$old_head' WHERE key = 'audit_head';"
+rm -f "$DB-mark"
+rm -rf "$tmp/state/triage/seen"
+tri bob "$BOB\n" client find "Client"
+check "older head put back over a cut: bob's desk records it" \
+    [ "$(sql "SELECT count(*) FROM audit WHERE action = 'tamper_detected' AND detail LIKE 'the signed head names entry %, but the signed entry % follows it%';")" -eq 1 ]
+tri admin "$ADMIN\n" verify
+check "...and verify names it" has_err "an older head was put back"
+
+# 7. the cut, then alice's own entry appended and the head signed by her
+DB="$tmp/cut.db"
+centre
+intake bob "$BOB" "Client One" "bob wrote: NOTE-ONE"
+tri alice "$ALICE\n" client find "Client"
+cut=$(sql "SELECT coalesce(max(seq), 0) + 1 FROM audit;")
+tri admin "$ADMIN\n" user lock alice
+trig=$(sql "SELECT group_concat(sql, '; ') || ';' FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit'")
+sql "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq >= $cut; $trig
+     UPDATE staff SET locked = 0, failed_logins = 0 WHERE name = 'alice';"
+cp "$DB" "$tmp/cut-kept.db"
+tri bob "$BOB\n" client find "Client"
+check "cut from the end: the mark beside the file refuses it at the next open" \
+    has_err "is not the file triage last wrote there"
+cp "$tmp/cut-kept.db" "$DB"
+rm -f "$DB-mark"
+rm -rf "$tmp/state/triage/seen"
+printf '%s\n' "$ALICE" | "$A" append-signed "$tmp/config.ini" "$DB" alice client_search "" "1 found" >/dev/null 2>&1 \
+    || bad "append-signed"
+rm -f "$DB-mark"
+rm -rf "$tmp/state/triage/seen"
+tri bob "$BOB\n" client find "Client"
+tri admin "$ADMIN\n" verify
+check "...the marks removed and alice's own entry appended: verify is sound (a limit the README states)" [ "$rc" -eq 0 ]
 
 finish

@@ -940,13 +940,14 @@ static void c_audit_by_object(void **state) {
     EXPECT(f, ST_INVALID, f->ops->audit_by_object(f->s, "intake-a", "intake_create", false, &got, NULL));
 }
 
-/* The newest SIGNED entry a staff member wrote (a desk checks its writer's own before signing again): not a newer
- * unsigned one naming them (a failed login), not another member's; none is ST_NOTFOUND; a missing or invalid staff
- * id or result is refused. */
+/* The newest SIGNED entry a staff member wrote (a desk checks its writer's own before signing again), with the link
+ * from the entry before it: not a newer unsigned one naming them (a failed login), not another member's; none is
+ * ST_NOTFOUND; a missing or invalid staff id or result is refused. */
 static void c_audit_last_signed_by(void **state) {
     fx *f = *state;
     audit_rec got;
-    EXPECT(f, ST_NOTFOUND, f->ops->audit_last_signed_by(f->s, STAFF1, &got));
+    audit_link prev;
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_last_signed_by(f->s, STAFF1, &got, &prev));
     audit_rec e[5] = {mk_audit(STAFF1, "login", 1, false), mk_audit(STAFF1, "client_create", 2, false),
                       mk_audit(STAFF2, "login", 3, false), mk_audit(STAFF1, "login_failed", 4, false),
                       mk_audit(STAFF2, "logout", 5, false)};
@@ -957,16 +958,22 @@ static void c_audit_last_signed_by(void **state) {
     OK(f, f->ops->begin(f->s));
     for (int i = 0; i < 5; i++) OK(f, f->ops->audit_append(f->s, &e[i]));
     OK(f, f->ops->commit(f->s));
-    OK(f, f->ops->audit_last_signed_by(f->s, STAFF1, &got));
+    OK(f, f->ops->audit_last_signed_by(f->s, STAFF1, &got, &prev));
     assert_audit_eq(&e[1], &got);
     assert_true(got.has_sig);
     assert_memory_equal(got.sig, e[1].sig, sizeof got.sig);
-    OK(f, f->ops->audit_last_signed_by(f->s, STAFF2, &got));
+    assert_memory_equal(prev.hash, e[0].hash, sizeof prev.hash); /* the entry before it */
+    assert_true(prev.has_sig);
+    assert_memory_equal(prev.sig, e[0].sig, sizeof prev.sig);
+    OK(f, f->ops->audit_last_signed_by(f->s, STAFF2, &got, &prev));
     assert_audit_eq(&e[4], &got);
-    EXPECT(f, ST_NOTFOUND, f->ops->audit_last_signed_by(f->s, "staff-nobody", &got));
-    EXPECT(f, ST_INVALID, f->ops->audit_last_signed_by(f->s, "", &got));
-    EXPECT(f, ST_INVALID, f->ops->audit_last_signed_by(f->s, "bad id", &got));
-    EXPECT(f, ST_INVALID, f->ops->audit_last_signed_by(f->s, STAFF1, NULL));
+    assert_memory_equal(prev.hash, e[3].hash, sizeof prev.hash);
+    assert_false(prev.has_sig); /* the failed login before it */
+    EXPECT(f, ST_NOTFOUND, f->ops->audit_last_signed_by(f->s, "staff-nobody", &got, &prev));
+    EXPECT(f, ST_INVALID, f->ops->audit_last_signed_by(f->s, "", &got, &prev));
+    EXPECT(f, ST_INVALID, f->ops->audit_last_signed_by(f->s, "bad id", &got, &prev));
+    EXPECT(f, ST_INVALID, f->ops->audit_last_signed_by(f->s, STAFF1, NULL, &prev));
+    EXPECT(f, ST_INVALID, f->ops->audit_last_signed_by(f->s, STAFF1, &got, NULL));
 }
 
 static void c_audit(void **state) {
@@ -2161,7 +2168,7 @@ static void check_newest_schema(fx *f) {
              "SELECT group_concat(type || ':' || name, ' ') FROM (SELECT type, name FROM sqlite_schema WHERE name NOT "
              "LIKE 'sqlite_%' ORDER BY type, name)",
              names, sizeof names);
-    assert_string_equal(names, "index:audit_object index:audit_writer index:blind_index_client index:drafts_staff index:intake_facts_client "
+    assert_string_equal(names, "index:audit_object index:blind_index_client index:drafts_staff index:intake_facts_client "
                                "index:intakes_client index:intakes_time index:outcome_sessions_facts index:outcome_sessions_time "
                                "index:queue_by_hand index:queue_client "
                                "index:queue_due index:queue_events_item index:queue_items_client index:queue_open "

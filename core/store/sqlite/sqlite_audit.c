@@ -103,11 +103,11 @@ store_status sq_audit_by_object(store *s, const char *object_id, const char *act
     return one_entry(s, st, rc, out, prev, "no such entry for the object");
 }
 
-store_status sq_audit_last_signed_by(store *s, const char *staff_id, audit_rec *out) {
+store_status sq_audit_last_signed_by(store *s, const char *staff_id, audit_rec *out, audit_link *prev) {
     sqlite3_stmt *st = NULL;
     int rc = sq_stmt(s, S_AUDIT_LAST_SIGNED_BY, &st);
     rc = sq_b_text(st, 1, staff_id, rc);
-    return one_entry(s, st, rc, out, NULL, "no signed entry by that staff member");
+    return one_entry(s, st, rc, out, prev, "no signed entry by that staff member");
 }
 
 store_status sq_audit_each(store *s, audit_cb cb, void *ctx) { return sq_audit_each_from(s, 0, cb, ctx); }

@@ -403,7 +403,7 @@ store_status sq_audit_append(store *s, audit_rec *r);
 store_status sq_audit_last(store *s, audit_rec *out);
 store_status sq_audit_by_object(store *s, const char *object_id, const char *action, bool newest, audit_rec *out,
                                 audit_link *prev);
-store_status sq_audit_last_signed_by(store *s, const char *staff_id, audit_rec *out);
+store_status sq_audit_last_signed_by(store *s, const char *staff_id, audit_rec *out, audit_link *prev);
 store_status sq_audit_each(store *s, audit_cb cb, void *ctx);
 store_status sq_audit_each_from(store *s, int64_t after, audit_cb cb, void *ctx);
 store_status sq_audit_set_mac(store *s, int64_t seq, const unsigned char mac[VAULT_MAC_BYTES]);

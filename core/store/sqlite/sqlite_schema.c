@@ -279,12 +279,10 @@ const migration sq_migrations[] = {
      "SELECT count(*) FROM pragma_table_info('queue_events') WHERE name = 'counselor'"},
     /* 14: the chain covers signatures (core/records/audit.h, issue 12). From meta audit_chained_from on, an entry's
      * hash covers the signature of the entry before it, so that verify checks each key's newest signature and the
-     * chain, not a million signatures; the index by writer lets a desk check its writer's own previous signature
-     * before signing over the trail again. A database created now chains from entry 1, an upgraded one from the
-     * entry after its last. A value already there is kept (a version set back in the file must not move it; moved
+     * chain, not a million signatures. A database created now chains from entry 1, an upgraded one from the entry
+     * after its last. A value already there is kept (a version set back in the file must not move it; moved
      * anyway, every hash from the lower of the two points stops checking). */
-    {"CREATE INDEX IF NOT EXISTS audit_writer ON audit(staff_id, seq);\n"
-     "INSERT OR IGNORE INTO meta (key, value) SELECT 'audit_chained_from', CAST((SELECT coalesce(max(seq), 0) + 1 "
+    {"INSERT OR IGNORE INTO meta (key, value) SELECT 'audit_chained_from', CAST((SELECT coalesce(max(seq), 0) + 1 "
      "FROM audit) AS BLOB);\n",
      "PRAGMA user_version = 14", NULL},
 };
