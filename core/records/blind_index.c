@@ -11,7 +11,6 @@
 #include "util.h"
 
 #define WIDTH_KEY "blind_index_width"
-#define VALUES_MAX 8 /* per client: the whole name, up to 6 words, the phone */
 
 int blind_width_for(int64_t clients, int k) {
     if (k < 1) k = 1;
@@ -29,14 +28,15 @@ int blind_width_stored(database *db, const vault *v, int *formula) {
     blob b = {0};
     char *plain = NULL;
     size_t len = 0;
-    int w = -1, f = -1, fold = 1;
+    int w = -1, f = -1, fold = 1, layout = 1;
     if (db->ops->meta_get(db->st, WIDTH_KEY, &b) == ST_OK &&
         vault_open(v, "meta", WIDTH_KEY, "database", b.p, b.n, &plain, &len)) {
-        int got = sscanf(plain, "%d %d %d", &w, &f, &fold);
+        int got = sscanf(plain, "%d %d %d %d", &w, &f, &fold, &layout);
         if (got < 2 || w < 0 || w > BLIND_WIDTH_MAX || f < 0 || f > BLIND_WIDTH_MAX) w = f = -1;
-        /* values of names folded by older rules (no fold version: version 1, ASCII case only): searchable at their
-         * width as they are, and rebuilt at the next login (no formula width recorded) */
-        else if (fold != NAME_FOLD_VERSION) f = -1;
+        /* values of names folded by older rules (no fold version: version 1, ASCII case only), or an index without
+         * the pair values (no layout: 1): searchable at their width as they are, and rebuilt at the next login (no
+         * formula width recorded) */
+        else if (fold != NAME_FOLD_VERSION || layout != BLIND_LAYOUT) f = -1;
     }
     secret_free(plain);
     blob_free(&b);
@@ -46,7 +46,7 @@ int blind_width_stored(database *db, const vault *v, int *formula) {
 
 static bool width_write(database *db, const vault *v, int width, int formula, error *err) {
     char text[32];
-    int n = snprintf(text, sizeof text, "%d %d %d", width, formula, NAME_FOLD_VERSION);
+    int n = snprintf(text, sizeof text, "%d %d %d %d", width, formula, NAME_FOLD_VERSION, BLIND_LAYOUT);
     unsigned char *ct = NULL;
     size_t ctn = 0;
     if (!vault_seal(v, "meta", WIDTH_KEY, "database", text, (size_t)n, &ct, &ctn)) {
@@ -63,7 +63,7 @@ static bool width_write(database *db, const vault *v, int width, int formula, er
 
 typedef struct {
     char id[STORE_ID_LEN];
-    uint32_t v[VALUES_MAX]; /* 32-bit values, distinct, truncated when written */
+    uint32_t *v; /* 32-bit values (records.h client_index_values: all of them), truncated when written */
     int n;
 } client_values;
 
@@ -89,14 +89,15 @@ static void flush_client(rebuild_ctx *c) {
         c->skip = false;
         return;
     }
-    uint32_t vals[16];
+    uint32_t vals[CLIENT_INDEX_VALUES_MAX];
     int n = client_index_values(c->v, 32, c->name.len ? (const char *)c->name.p : "",
-                                c->phone.len ? (const char *)c->phone.p : "", vals, 16);
+                                c->phone.len ? (const char *)c->phone.p : "", vals, CLIENT_INDEX_VALUES_MAX);
     if (c->n == c->cap) c->list = xrealloc(c->list, sizeof *c->list * (c->cap = c->cap ? c->cap * 2 : 1024));
     client_values *e = &c->list[c->n++];
     memcpy(e->id, c->row, sizeof e->id);
-    e->n = 0;
-    for (int i = 0; i < n && e->n < VALUES_MAX; i++) e->v[e->n++] = vals[i];
+    e->v = xcalloc(n > 0 ? (size_t)n : 1, sizeof *e->v);
+    e->n = n;
+    if (n > 0) memcpy(e->v, vals, sizeof *vals * (size_t)n);
     vault_buf_wipe(&c->name);
     vault_buf_wipe(&c->phone);
     c->row[0] = '\0';
@@ -146,7 +147,7 @@ static bool every_value_shared(const client_values *list, size_t n, int w, int k
     uint32_t mask = w >= 32 ? UINT32_MAX : (UINT32_C(1) << w) - 1u;
     uint32_t *count = xcalloc((size_t)mask + 1u, sizeof *count);
     for (size_t i = 0; i < n; i++) {
-        uint32_t seen[VALUES_MAX];
+        uint32_t seen[CLIENT_INDEX_VALUES_MAX];
         int ns = 0;
         for (int j = 0; j < list[i].n; j++) {
             uint32_t x = list[i].v[j] & mask;
@@ -220,6 +221,7 @@ bool blind_index_rebuild(database *db, const vault *v, int k, int *width, error 
     int formula = blind_width_for(clients, k);
     int w = ok ? width_chosen(c.list, c.n, formula, k) : 0;
     ok = ok && write_all(db, c.list, c.n, w, err) && width_write(db, v, w, formula, err);
+    for (size_t i = 0; i < c.n; i++) free(c.list[i].v);
     free(c.list);
     if (ok && width) *width = w;
     return ok;

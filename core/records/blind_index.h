@@ -11,8 +11,8 @@
  * The index is rebuilt when the formula's width for the current number of clients is no longer the one it was
  * built for (checked at every login, blind_index_maintain), when none is recorded (a database upgraded from
  * schema 7, whose values carried their kind in clear and were dropped by the upgrade), when its names were folded
- * by other rules than name_fold's (the meta says "<width> <formula width> <NAME_FOLD_VERSION>"; none: version 1),
- * and at rekey. Between
+ * by other rules than name_fold's (the meta says "<width> <formula width> <NAME_FOLD_VERSION> <BLIND_LAYOUT>"; none:
+ * version 1) or laid out otherwise (layout 2 added the pair values, records.h; none: 1), and at rekey. Between
  * two logins the count may cross a threshold: values then hold more clients than needed (never fewer, unless
  * clients are erased), until the next login rebuilds. */
 #ifndef TRIAGE_BLIND_INDEX_H
@@ -27,6 +27,8 @@
 #include "vault.h"
 
 #define BLIND_WIDTH_MAX 24
+/* What values a client has (records.h client_index_values): 2, with the word pairs (issue 13) */
+#define BLIND_LAYOUT 2
 #define BLIND_K_DEFAULT 8
 
 /* floor(log2(max(1, clients / k))), clamped to 0..BLIND_WIDTH_MAX (k < 1 counts as 1). */

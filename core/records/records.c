@@ -110,11 +110,44 @@ bool client_is_person(const client_plain *c, const char *name, const char *phone
 /* Kinds of blind-index value. The kind goes into the keyed hash, not beside it: all kinds share one range of
  * values, so a stored value does not say whether it is a name, a word or a phone (issue 13). A search may
  * then land among the clients who share a common word: more candidates, opened and filtered as any. */
-enum { BIDX_FULL_NAME = 1, BIDX_NAME_WORD = 2, BIDX_PHONE = 3 };
+enum { BIDX_FULL_NAME = 1, BIDX_NAME_WORD = 2, BIDX_PHONE = 3, BIDX_WORD_PAIR = 4 };
 
 static uint32_t bidx(const vault *v, int kind, const char *text, int bits) {
-    static const char *const kinds[] = {"", "name", "word", "phone"};
+    static const char *const kinds[] = {"", "name", "word", "phone", "pair"};
     return vault_blind_index(v, kinds[kind], text, bits);
+}
+
+/* The words of a name that the index holds (a name of more is found by its whole and by these). */
+#define INDEXED_WORDS 15
+/* How many characters of a word a pair value keeps: a query word that long or longer starts every word it is the
+ * start of with these. */
+#define PAIR_PREFIX_CHARS 3
+
+/* The first PAIR_PREFIX_CHARS characters (UTF-8 sequences) of word, or the whole word when it is shorter; their
+ * count in *chars. */
+static void word_prefix(const char *word, char *out, size_t size, int *chars) {
+    size_t n = strlen(word), at = 0;
+    int c = 0;
+    while (at < n && c < PAIR_PREFIX_CHARS) {
+        size_t l = utf8_sequence_length((const unsigned char *)word + at, n - at);
+        at += l ? l : 1;
+        c++;
+    }
+    if (at >= size) at = size - 1;
+    memcpy(out, word, at);
+    out[at] = '\0';
+    *chars = c;
+}
+
+/* The pair value of a name's whole word `whole` and another of its words, by that word's start (issue 13): a query
+ * of several words names at least one whole word (name_has_words), and its other words start the name's others, so
+ * a query's candidates are the clients of a pair of its words, not every client of a common surname. */
+static uint32_t pair_value(const vault *v, const char *whole, const char *other_start, int bits) {
+    char text[2 * CLIENT_NAME_MAX_BYTES + 2];
+    snprintf(text, sizeof text, "%s\x1f%s", whole, other_start);
+    uint32_t k = bidx(v, BIDX_WORD_PAIR, text, bits);
+    secret_wipe(text, sizeof text);
+    return k;
 }
 
 /* True when a normalised query has anything but digits and phone punctuation: it is a name. */
@@ -134,7 +167,16 @@ static void search_text(const char *query, char *out, size_t size) {
     secret_wipe(norm, sizeof norm);
 }
 
-int client_query_keys(const vault *v, int bits, const char *typed, uint32_t *keys, int max) {
+/* Adds k to keys unless it is there (false when full). */
+static bool key_add(uint32_t *keys, int *nk, int max, uint32_t k) {
+    for (int j = 0; j < *nk; j++)
+        if (keys[j] == k) return true;
+    if (*nk >= max) return false;
+    keys[(*nk)++] = k;
+    return true;
+}
+
+int client_query_keys(const vault *v, int bits, const char *typed, bool pairs, uint32_t *keys, int max) {
     char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1], query[NAME_MAX_BYTES + 1];
     search_text(typed, query, sizeof query);
     normalise_name(query, norm, sizeof norm);
@@ -143,13 +185,30 @@ int client_query_keys(const vault *v, int bits, const char *typed, uint32_t *key
     /* a query of digits is a phone number; one word may be a whole name or one word of a name; several words, the
      * whole name, or words of it each (the candidates a part of a name finds: "Li Mei" of Li Meiling, issue 14) */
     if (query_has_letters(norm)) {
-        if (nk < max) keys[nk++] = bidx(v, BIDX_FULL_NAME, norm, bits);
         strlist words = strlist_split(norm);
-        for (int i = 0; i < words.n && nk < max; i++) {
-            uint32_t k = bidx(v, BIDX_NAME_WORD, words.v[i], bits);
-            bool dup = false;
-            for (int j = 0; j < nk && !dup; j++) dup = keys[j] == k;
-            if (!dup) keys[nk++] = k;
+        /* several words: each taken as the whole one, with the longest of the others by its start (a pair value);
+         * when the others are all shorter than a pair keeps, that word's own value (all its clients). Either holds
+         * the clients of the whole name too (its words are the query's), so its own value is not looked up */
+        bool by_pairs = pairs && words.n >= 2 && words.n <= INDEXED_WORDS;
+        if (!by_pairs && nk < max) keys[nk++] = bidx(v, BIDX_FULL_NAME, norm, bits);
+        for (int i = 0; i < words.n; i++) {
+            int best = -1, best_chars = 0;
+            char start[CLIENT_NAME_MAX_BYTES + 1];
+            for (int j = 0; by_pairs && j < words.n; j++) {
+                int chars;
+                word_prefix(words.v[j], start, sizeof start, &chars);
+                if (j != i && chars > best_chars) best = j, best_chars = chars;
+            }
+            uint32_t k;
+            if (best >= 0 && best_chars >= PAIR_PREFIX_CHARS) {
+                int chars;
+                word_prefix(words.v[best], start, sizeof start, &chars);
+                k = pair_value(v, words.v[i], start, bits);
+            } else {
+                k = bidx(v, BIDX_NAME_WORD, words.v[i], bits);
+            }
+            secret_wipe(start, sizeof start);
+            if (!key_add(keys, &nk, max, k)) break;
         }
         for (int i = 0; i < words.n; i++) secret_wipe(words.v[i], strlen(words.v[i]));
         strlist_free(&words);
@@ -167,15 +226,24 @@ int client_index_values(const vault *v, int bits, const char *name, const char *
     char norm[NAME_MAX_BYTES + 1], digits[PHONE_MAX_BYTES + 1];
     int n = 0;
     normalise_name(name, norm, sizeof norm);
-    if (*norm) out[n++] = bidx(v, BIDX_FULL_NAME, norm, bits);
-    if (strchr(norm, ' ')) {
-        strlist words = strlist_split(norm);
-        for (int i = 0; i < words.n && n < max - 1; i++) out[n++] = bidx(v, BIDX_NAME_WORD, words.v[i], bits);
-        for (int i = 0; i < words.n; i++) secret_wipe(words.v[i], strlen(words.v[i])); /* words of a name */
-        strlist_free(&words);
-    }
+    strlist words = {0};
+    if (*norm && n < max) out[n++] = bidx(v, BIDX_FULL_NAME, norm, bits);
+    if (strchr(norm, ' ')) words = strlist_split(norm);
+    int nw = words.n < INDEXED_WORDS ? words.n : INDEXED_WORDS;
+    for (int i = 0; i < nw && n < max - 1; i++) out[n++] = bidx(v, BIDX_NAME_WORD, words.v[i], bits);
     normalise_phone(phone, digits, sizeof digits);
     if (strlen(digits) >= 4 && n < max) out[n++] = bidx(v, BIDX_PHONE, phone_key(digits), bits);
+    /* each word whole with the start of each other (client_query_keys) */
+    for (int j = 0; j < nw; j++) {
+        char start[CLIENT_NAME_MAX_BYTES + 1];
+        int chars;
+        word_prefix(words.v[j], start, sizeof start, &chars);
+        for (int i = 0; i < nw && n < max; i++)
+            if (i != j) out[n++] = pair_value(v, words.v[i], start, bits);
+        secret_wipe(start, sizeof start);
+    }
+    for (int i = 0; i < words.n; i++) secret_wipe(words.v[i], strlen(words.v[i])); /* words of a name */
+    strlist_free(&words);
     secret_wipe(norm, sizeof norm);
     secret_wipe(digits, sizeof digits);
     return n;
@@ -236,9 +304,9 @@ static bool key_to_seal(session *s, const client_rec *c, const unsigned char **k
 }
 
 static bool replace_index(session *s, const char *id, const char *name, const char *phone, error *err) {
-    uint32_t vals[16];
+    uint32_t vals[CLIENT_INDEX_VALUES_MAX];
     /* the width is read in the write transaction: another desk's login may have rebuilt the index */
-    int n = client_index_values(s->v, blind_width_stored(s->db, s->v, NULL), name, phone, vals, 16);
+    int n = client_index_values(s->v, blind_width_stored(s->db, s->v, NULL), name, phone, vals, CLIENT_INDEX_VALUES_MAX);
     store_status st = s->db->ops->bidx_clear(s->db->st, id);
     for (int i = 0; st == ST_OK && i < n; i++) st = s->db->ops->bidx_add(s->db->st, vals[i], id);
     if (st != ST_OK) db_error(s->db, st, "cannot write the search index", err);
@@ -409,7 +477,9 @@ bool client_find(session *s, const char *typed, client_plain **out, int *n, erro
     name_fold_strict(query, strict, sizeof strict);
     normalise_phone(query, digits, sizeof digits);
     uint32_t keys[CLIENT_QUERY_KEYS_MAX];
-    int nk = client_query_keys(s->v, blind_width_stored(s->db, s->v, NULL), query, keys, CLIENT_QUERY_KEYS_MAX);
+    /* pair values once the index holds them (a stale index, before the login that rebuilds it: the words') */
+    int formula = -1, width = blind_width_stored(s->db, s->v, &formula);
+    int nk = client_query_keys(s->v, width, query, formula >= 0, keys, CLIENT_QUERY_KEYS_MAX);
     bool has_letters = query_has_letters(norm);
     bool ok = true;
     int cap = 0;
@@ -423,8 +493,12 @@ bool client_find(session *s, const char *typed, client_plain **out, int *n, erro
     vault_buf field = {0};
     /* a name of several words: the clients with the whole name first, then those whose name it is a part of ("Li Mei"
      * of Li Meiling). A search that stopped at the whole name hid a RED Li Meiling behind two Li Mei (twenty-eighth
-     * tryout), so the words' values are always opened, a surname's thousands among a million clients: make bench's
-     * full-name search misses its 5 ms there (README) */
+     * tryout), so the parts are always looked up: by pair values (each word whole with another's start), not every
+     * client of a common surname (client_query_keys) */
+    /* the candidates read in one snapshot: a statement each in a transaction of its own took a lock each, and
+     * the list of erased clients, empty as a rule, is then asked once, not once a candidate */
+    error no_read = {0};
+    bool own_read = !s->db->ops->in_transaction(s->db->st) && db_read_begin(s->db, &no_read);
     for (int k = 0; k < nk && ok; k++) {
         char(*ids)[STORE_ID_LEN] = NULL;
         int nids = 0;
@@ -476,6 +550,7 @@ bool client_find(session *s, const char *typed, client_plain **out, int *n, erro
         }
         free(ids);
     }
+    if (own_read) db_read_end(s->db);
     secret_wipe(norm, sizeof norm);
     secret_wipe(digits, sizeof digits);
     secret_wipe(query, sizeof query);

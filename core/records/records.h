@@ -38,16 +38,19 @@ bool client_is_person(const client_plain *c, const char *name, const char *phone
  * the country code 86 or a trunk 0, at least 7. */
 bool client_phones_same(const char *a, const char *b);
 
-/* The blind-index values of a client (at most max): the whole name, each word of a name of several
- * words, the phone digits. */
+/* The blind-index values of a client (at most max): the whole name, the phone digits and, of a name of several
+ * words (its first 15), each word, and each word with the start of each other (its first 3 characters: a pair
+ * value). CLIENT_INDEX_VALUES_MAX holds them all. */
+#define CLIENT_INDEX_VALUES_MAX 256
 int client_index_values(const vault *v, int bits, const char *name, const char *phone, uint32_t *out, int max);
 
-/* The blind-index values a search looks up (at most max): a name query, its full-name value and the word value of
- * each of its words; a number, its phone value. */
 /* The longest a client's name may be, in bytes (a search, a save and an import refuse longer). */
 #define CLIENT_NAME_MAX_BYTES 400
+/* The blind-index values a search looks up (at most max): a name query, its full-name value and, of several words,
+ * each word as the whole one with the start of its longest other (pairs; false: an index built before pairs, each
+ * word's own value); a number, its phone value. */
 #define CLIENT_QUERY_KEYS_MAX 16
-int client_query_keys(const vault *v, int bits, const char *query, uint32_t *keys, int max);
+int client_query_keys(const vault *v, int bits, const char *query, bool pairs, uint32_t *keys, int max);
 
 bool client_create(session *s, const char *name, const char *phone, const char *birth, char id[STORE_ID_LEN],
                    error *err);

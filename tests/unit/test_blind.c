@@ -29,6 +29,7 @@
 #include "blind_index.h"
 #include "db.h"
 #include "maintenance.h"
+#include "name_fold.h"
 #include "records.h"
 #include "session.h"
 #include "vault.h"
@@ -260,11 +261,12 @@ static void population_buckets_hold_k_and_mix_surnames(void **state) {
 
     /* rekey: the index rebuilt under the new key, still k-anonymous */
     int w = blind_width_stored(&db, s->v, NULL);
-    uint32_t before[16], after[16];
-    int nb = client_index_values(s->v, w, people[0].name, people[0].phone, before, 16);
+    uint32_t before[CLIENT_INDEX_VALUES_MAX], after[CLIENT_INDEX_VALUES_MAX];
+    int nb = client_index_values(s->v, w, people[0].name, people[0].phone, before, CLIENT_INDEX_VALUES_MAX);
     assert_true(db_rekey(s, &err));
     check_index(&db, s, "after rekey");
-    int na = client_index_values(s->v, blind_width_stored(&db, s->v, NULL), people[0].name, people[0].phone, after, 16);
+    int na = client_index_values(s->v, blind_width_stored(&db, s->v, NULL), people[0].name, people[0].phone, after,
+                                 CLIENT_INDEX_VALUES_MAX);
     assert_int_equal(na, nb);
     assert_memory_not_equal(before, after, sizeof before[0] * (size_t)na); /* new values under the new key */
     session_end(s);
@@ -326,6 +328,108 @@ static void population_buckets_hold_k_and_mix_surnames(void **state) {
     db_close(&db);
 }
 
+/* meta blind_index_width as it is, but for the layout: 1 (no layout recorded: an index from before the pairs) or
+ * the current one. client_find looks up the words' own values under the first, the pairs under the second. */
+static void set_layout(database *db, session *s, bool current) {
+    error err = {0};
+    int formula;
+    int w = blind_width_stored(db, s->v, &formula);
+    char text[48];
+    int n = current ? snprintf(text, sizeof text, "%d %d %d %d", w, blind_width_for(N_CLIENTS + N_LATER + 1, K),
+                               NAME_FOLD_VERSION, BLIND_LAYOUT)
+                    : snprintf(text, sizeof text, "%d %d %d", w, blind_width_for(N_CLIENTS + N_LATER + 1, K),
+                               NAME_FOLD_VERSION);
+    unsigned char *ct = NULL;
+    size_t ctn = 0;
+    assert_true(vault_seal(s->v, "meta", "blind_index_width", "database", text, (size_t)n, &ct, &ctn));
+    assert_true(db_batch_begin(db, &err));
+    assert_int_equal(db->ops->meta_set(db->st, "blind_index_width", ct, ctn), ST_OK);
+    assert_true(db_batch_end(db, true, &err));
+    free(ct);
+    (void)blind_width_stored(db, s->v, &formula);
+    assert_int_equal(formula >= 0, current);
+}
+
+/* The distinct clients the index gives a query's values (what client_find opens), with or without pairs. */
+static int candidates(database *db, session *s, const char *query, bool pairs) {
+    uint32_t keys[CLIENT_QUERY_KEYS_MAX];
+    int nk = client_query_keys(s->v, blind_width_stored(db, s->v, NULL), query, pairs, keys, CLIENT_QUERY_KEYS_MAX);
+    char(*all)[STORE_ID_LEN] = NULL;
+    int n = 0;
+    for (int k = 0; k < nk; k++) {
+        char(*ids)[STORE_ID_LEN] = NULL;
+        int m = 0;
+        assert_int_equal(db->ops->bidx_find(db->st, keys[k], &ids, &m), ST_OK);
+        for (int i = 0; i < m; i++) {
+            bool dup = false;
+            for (int j = 0; j < n && !dup; j++) dup = strcmp(all[j], ids[i]) == 0;
+            if (dup) continue;
+            all = realloc(all, sizeof *all * (size_t)(n + 1));
+            memcpy(all[n++], ids[i], STORE_ID_LEN);
+        }
+        free(ids);
+    }
+    free(all);
+    return n;
+}
+
+/* client_find's ids, sorted, as one string. */
+static char *found_ids(session *s, const char *query) {
+    error err = {0};
+    client_plain *list = NULL;
+    int n = 0;
+    if (!client_find(s, query, &list, &n, &err)) fail_msg("find %s: %s", query, err.msg);
+    char *out = calloc((size_t)n + 1, STORE_ID_LEN + 1);
+    memset(out, ' ', (size_t)n * (STORE_ID_LEN + 1)); /* each id in a slot of its own, blank-padded */
+    for (int i = 0; i < n; i++) {
+        int at = 0;
+        for (int j = 0; j < n; j++) at += strcmp(list[j].id, list[i].id) < 0;
+        memcpy(out + (size_t)at * (STORE_ID_LEN + 1), list[i].id, strlen(list[i].id));
+    }
+    client_list_free(list, n);
+    return out;
+}
+
+/* Pair values (issue 13): a search of several words looks up each word whole with the start of its longest other
+ * ("wang wei": wang with "wei", wei with "wan"), not every client of a common surname, and finds exactly the clients
+ * the words' own values find ("li mei" of "li meiling", a word shorter than the start a pair keeps, either order). */
+static void pair_values_narrow_a_search_and_find_the_same(void **state) {
+    (void)state;
+    database db;
+    session *s;
+    open_login(&db, &s);
+    long with_pairs = 0, without = 0;
+    int queries = 0;
+    for (int i = 0; i < 40; i++) {
+        const person *p = &people[(i * 293) % N_CLIENTS];
+        char sur[32], giv[32], q[6][80];
+        sscanf(p->name, "%31s %31s", sur, giv);
+        snprintf(q[0], sizeof q[0], "%s %s", sur, giv);      /* the whole name */
+        snprintf(q[1], sizeof q[1], "%s %s", giv, sur);      /* the other way round */
+        snprintf(q[2], sizeof q[2], "%s %.3s", sur, giv);    /* a given name's start */
+        snprintf(q[3], sizeof q[3], "%.1s %s", sur, giv);    /* an initial: shorter than a pair's start */
+        snprintf(q[4], sizeof q[4], "%s %.2s", giv, sur);    /* the surname's first two letters */
+        snprintf(q[5], sizeof q[5], "%s %s zhang", sur, giv); /* a word too many: nobody */
+        for (int k = 0; k < 6; k++, queries++) {
+            with_pairs += candidates(&db, s, q[k], true);
+            without += candidates(&db, s, q[k], false);
+            char *a = found_ids(s, q[k]);
+            set_layout(&db, s, false);
+            char *b = found_ids(s, q[k]);
+            set_layout(&db, s, true);
+            if (strcmp(a, b) != 0) fail_msg("\"%s\": the pairs found [%s], the words' own values [%s]", q[k], a, b);
+            if (k < 3 && !strstr(a, p->id)) fail_msg("\"%s\" did not find %s", q[k], p->name);
+            free(a);
+            free(b);
+        }
+    }
+    printf("pairs: %d queries opened %ld candidates, %ld with the words' own values (%.0f%%)\n", queries, with_pairs,
+           without, 100.0 * (double)with_pairs / (double)without);
+    assert_true(with_pairs * 2 < without);
+    session_end(s);
+    db_close(&db);
+}
+
 static int group_setup(void **state) {
     (void)state;
     if (!vault_init()) return -1;
@@ -355,6 +459,7 @@ static int group_teardown(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(population_buckets_hold_k_and_mix_surnames),
+        cmocka_unit_test(pair_values_narrow_a_search_and_find_the_same),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

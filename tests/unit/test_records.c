@@ -378,8 +378,8 @@ static int raw_bidx(const char *path, const char *client_id, uint32_t *out, int 
 
 /* The blind-index values a client should have under v, sorted, each once (as the table keeps them), at the
  * width recorded in the database (core/records/blind_index.h). */
-static int expected_bidx(const vault *v, const char *name, const char *phone, uint32_t out[16]) {
-    int n = client_index_values(v, blind_width_stored(&W.db, v, NULL), name, phone, out, 16);
+static int expected_bidx(const vault *v, const char *name, const char *phone, uint32_t out[CLIENT_INDEX_VALUES_MAX]) {
+    int n = client_index_values(v, blind_width_stored(&W.db, v, NULL), name, phone, out, CLIENT_INDEX_VALUES_MAX);
     qsort(out, (size_t)n, sizeof out[0], cmp_u32);
     int uniq = 0;
     for (int i = 0; i < n; i++)
@@ -2738,8 +2738,8 @@ static void t_rekey(void **state) {
     session_end(alice);
 
     /* before: the stored blind indexes of a client, every ciphertext, every staff member's sealed key */
-    uint32_t old_idx[16], new_idx[16], want_idx[16];
-    int n_old = raw_bidx(db.url_secret, cid[0], old_idx, 16);
+    uint32_t old_idx[CLIENT_INDEX_VALUES_MAX], new_idx[CLIENT_INDEX_VALUES_MAX], want_idx[CLIENT_INDEX_VALUES_MAX];
+    int n_old = raw_bidx(db.url_secret, cid[0], old_idx, CLIENT_INDEX_VALUES_MAX);
     int n_want = expected_bidx(admin->v, names[0], phones[0], want_idx);
     /* four clients: the index has width 0 (blind_index.h), one value for all; that the values change with the
      * key at a real width is shown over a population in tests/unit/test_blind.c */
@@ -2799,7 +2799,7 @@ static void t_rekey(void **state) {
     free(staff_after);
 
     /* the blind index was rebuilt under the new key */
-    int n_new = raw_bidx(db.url_secret, cid[0], new_idx, 16);
+    int n_new = raw_bidx(db.url_secret, cid[0], new_idx, CLIENT_INDEX_VALUES_MAX);
     assert_int_equal(n_new, n_old);
     n_want = expected_bidx(admin->v, names[0], phones[0], want_idx); /* admin's session holds the new key */
     assert_int_equal(n_new, n_want);
