@@ -37,24 +37,37 @@ static size_t entry_bytes(const audit_rec *r, char *buf, size_t size) {
  * (from meta audit_chained_from on) the signature of the entry before it follows, marked present or absent: a
  * signature changed, stripped or added anywhere then breaks the chain, so that each key's newest signature vouches
  * for every entry before it and verify need not check a million signatures (issue 12). */
-static void entry_hash(const audit_link *prev, bool chained, const audit_rec *r, unsigned char out[VAULT_MAC_BYTES]) {
+/* A signed entry in the chained format also covers the hash of the newest signed entry its writer wrote before it
+ * (prev->own_hash), as the writer's desk found it when it checked that entry (audit_log): verify recomputes it from
+ * the trail, so an entry hidden from the desk while it wrote (its signature stripped and put back, its stored hash
+ * set back) and an entry rewritten after the desk checked it both break the chain at the new entry. */
+static void entry_hash(const audit_link *prev, bool chained, bool signing, const audit_rec *r,
+                       unsigned char out[VAULT_MAC_BYTES]) {
     static const audit_link none;
     char buf[1024];
     if (!prev) prev = &none;
-    size_t n = entry_bytes(r, buf, sizeof buf - 2 - VAULT_SIG_BYTES);
+    size_t n = entry_bytes(r, buf, sizeof buf - 4 - VAULT_SIG_BYTES - VAULT_MAC_BYTES);
     if (chained) {
         buf[n++] = '\x1f';
         buf[n++] = prev->has_sig ? 1 : 0;
         if (prev->has_sig) memcpy(buf + n, prev->sig, VAULT_SIG_BYTES);
         n += prev->has_sig ? VAULT_SIG_BYTES : 0;
+        if (signing) {
+            buf[n++] = '\x1f';
+            buf[n++] = prev->has_own ? 1 : 0;
+            if (prev->has_own) memcpy(buf + n, prev->own_hash, VAULT_MAC_BYTES);
+            n += prev->has_own ? VAULT_MAC_BYTES : 0;
+        }
     }
     vault_chain_hash(prev->hash, buf, n, out);
 }
 
+/* l := the link from r to the entry after it (the writer's own previous is set apart: it is not r's) */
 static void link_of(const audit_rec *r, audit_link *l) {
     memcpy(l->hash, r->hash, sizeof l->hash);
     memcpy(l->sig, r->sig, sizeof l->sig);
     l->has_sig = r->has_sig;
+    l->has_own = false;
 }
 
 static size_t sig_message(const unsigned char hash[VAULT_MAC_BYTES], unsigned char *m) {
@@ -136,9 +149,11 @@ static bool chained_at(database *db, int64_t seq) {
 
 /* ---- writing ---- */
 
-/* Appends one entry after prev (NULL: the first), signed by v's signer when v has one. */
-static bool append_entry(database *db, const vault *v, const audit_rec *prev, const char *staff_id, const char *action,
-                         const char *object_id, const char *detail, audit_rec *r, error *err) {
+/* Appends one entry after prev (NULL: the first), signed by v's signer when v has one; own (NULL: none) is the
+ * hash of the newest signed entry the signer wrote before it, as their desk checked it. */
+static bool append_entry(database *db, const vault *v, const audit_rec *prev, const unsigned char *own,
+                         const char *staff_id, const char *action, const char *object_id, const char *detail,
+                         audit_rec *r, error *err) {
     memset(r, 0, sizeof *r);
     r->seq = prev ? prev->seq + 1 : 1;
     r->at = clock_now();
@@ -147,8 +162,11 @@ static bool append_entry(database *db, const vault *v, const audit_rec *prev, co
     copy_field(r->object_id, sizeof r->object_id, object_id);
     copy_field(r->detail, sizeof r->detail, detail);
     audit_link link;
+    memset(&link, 0, sizeof link);
     if (prev) link_of(prev, &link);
-    entry_hash(prev ? &link : NULL, chained_at(db, r->seq), r, r->hash);
+    link.has_own = v && own;
+    if (link.has_own) memcpy(link.own_hash, own, sizeof link.own_hash);
+    entry_hash(&link, chained_at(db, r->seq), v != NULL, r, r->hash);
     unsigned char m[64];
     if (v) {
         size_t n = sig_message(r->hash, m);
@@ -272,24 +290,31 @@ static bool head_consistent(database *db, const audit_rec *last, char *why, size
  * each signature (META_CHAINED_FROM), so verify checks only each key's newest; one rewritten behind a newer entry
  * of its writer (another member's entries re-signed after it) is caught here, by that writer's next write, before
  * it signs over the trail again. 1: it checks (or there is none, or it was signed under a key the writer has since
- * replaced: that key's newest, which verify checks); 0: it does not (why written); -1: the trail cannot be read
- * (*st says why). */
+ * replaced: verify checks that key's newest); 0: it does not (why written); -1: the trail cannot be read (*st says
+ * why). own (has_own): that entry's hash, which the new entry's hash covers (entry_hash). */
 static int own_previous_ok(database *db, const char *staff_id, const unsigned char pk[VAULT_SIGN_PK_BYTES],
-                           store_status *st, char *why, size_t whysize) {
-    audit_rec e, intro;
+                           store_status *st, unsigned char own[VAULT_MAC_BYTES], bool *has_own, char *why,
+                           size_t whysize) {
+    audit_rec e;
     audit_link before;
     unsigned char h[VAULT_MAC_BYTES];
+    *has_own = false;
     *st = db->ops->audit_last_signed_by(db->st, staff_id, &e, &before);
     if (*st == ST_NOTFOUND) return 1;
     if (*st != ST_OK) return -1;
+    memcpy(own, e.hash, VAULT_MAC_BYTES);
+    *has_own = true;
     /* its hash recomputed as well: the stored one set back to what the signature covers while the row's content
      * stays edited passed a signature check alone (an outside attacker, session 24) */
-    entry_hash(&before, chained_at(db, e.seq), &e, h);
+    entry_hash(&before, chained_at(db, e.seq), true, &e, h);
     bool follows = vault_equal(h, e.hash, sizeof h);
     if (follows && entry_sig_ok(pk, e.hash, e.sig)) return 1;
-    *st = db->ops->audit_by_object(db->st, staff_id, ACT_SIGN_KEY, true, &intro, &before);
-    if (*st != ST_OK && *st != ST_NOTFOUND) return -1;
-    if (follows && *st == ST_OK && intro.seq > e.seq) return 1;
+    /* signed under an older key of theirs (a passphrase reset since): any key the trail gave them, from the facts
+     * walk over the chain (an index that the file made lie answered "a key was given since": session 24) */
+    unsigned char m[64];
+    size_t mn = sig_message(e.hash, m);
+    const audit_facts *f = follows ? audit_facts_of(db) : NULL;
+    if (f && f->complete && audit_facts_signed_by(f, staff_id, m, mn, e.sig)) return 1;
     staff_rec who;
     bool named = db->ops->staff_by_id(db->st, staff_id, &who) == ST_OK;
     snprintf(why, whysize, "audit entry %lld, the newest that %s signed, %s: it was rewritten", (long long)e.seq,
@@ -323,19 +348,31 @@ bool audit_log(database *db, const vault *v, const char *staff_id, const char *a
     }
     bool have_last = st == ST_OK;
     char why[200];
-    if (signer && have_last && !head_consistent(db, &last, why, sizeof why)) {
-        /* found by this write: recorded, signed, before the write's new head covers it */
-        if (!append_entry(db, signer, &last, staff_id, "tamper_detected", ACT_TRAIL, why, &r, err)) return false;
-        last = r;
-    }
-    int own = signer && have_last && !self_intro ? own_previous_ok(db, staff_id, pk, &st, why, sizeof why) : 1;
+    /* the writer's own previous entry checked first: its hash goes into this entry's (entry_hash) */
+    unsigned char own_hash[VAULT_MAC_BYTES];
+    bool has_own = false;
+    char own_why[200];
+    int own = signer && have_last ? own_previous_ok(db, staff_id, pk, &st, own_hash, &has_own, own_why, sizeof own_why)
+                                  : 1;
     if (own < 0) {
         db_error(db, st, "cannot read the audit trail", err);
         return false;
     }
-    if (!own) {
-        if (!append_entry(db, signer, &last, staff_id, "tamper_detected", ACT_TRAIL, why, &r, err)) return false;
+    if (self_intro && !own) own = 1; /* a member's key introducing itself: nothing of theirs to check under it */
+    const unsigned char *mine = has_own ? own_hash : NULL;
+    if (signer && have_last && !head_consistent(db, &last, why, sizeof why)) {
+        /* found by this write: recorded, signed, before the write's new head covers it */
+        if (!append_entry(db, signer, &last, mine, staff_id, "tamper_detected", ACT_TRAIL, why, &r, err)) return false;
         last = r;
+        memcpy(own_hash, r.hash, sizeof own_hash); /* r is written over by the next append */
+        mine = own_hash;
+    }
+    if (!own) {
+        if (!append_entry(db, signer, &last, mine, staff_id, "tamper_detected", ACT_TRAIL, own_why, &r, err))
+            return false;
+        last = r;
+        memcpy(own_hash, r.hash, sizeof own_hash); /* r is written over by the next append */
+        mine = own_hash;
     }
     if (signer && have_last && !closes_run(&last)) {
         /* entries written without a login since the last signed one: witnessed, never signed in place */
@@ -343,10 +380,12 @@ bool audit_log(database *db, const vault *v, const char *staff_id, const char *a
         if (!meta_int(db, META_RUN, &first) || first > last.seq) first = last.seq;
         char what[96];
         snprintf(what, sizeof what, "entries %lld-%lld written without a login", (long long)first, (long long)last.seq);
-        if (!append_entry(db, signer, &last, staff_id, ACT_WITNESS, "", what, &r, err)) return false;
+        if (!append_entry(db, signer, &last, mine, staff_id, ACT_WITNESS, "", what, &r, err)) return false;
         last = r;
+        memcpy(own_hash, r.hash, sizeof own_hash); /* r is written over by the next append */
+        mine = own_hash;
     }
-    if (!append_entry(db, signer, have_last ? &last : NULL, staff_id, action, object_id, detail, &r, err))
+    if (!append_entry(db, signer, have_last ? &last : NULL, mine, staff_id, action, object_id, detail, &r, err))
         return false;
     if (signer) return write_head(db, signer, &r, err);
     if (!have_last || closes_run(&last)) {
@@ -404,20 +443,38 @@ bool audit_record_kdf(database *db, const vault *v, const char *by_id, const cha
 }
 
 typedef struct {
+    char id[STORE_ID_LEN];
+    unsigned char hash[VAULT_MAC_BYTES];
+} writer_hash;
+
+typedef struct {
     const char *member;
     audit_link prev;
     audit_rec newest;
     audit_link newest_prev;
     bool found;
+    writer_hash *own; /* each writer's newest signed entry so far (entry_hash covers it) */
+    int nown;
 } kdf_scan_ctx;
 
 static int kdf_scan(void *vctx, const audit_rec *e) {
     kdf_scan_ctx *c = vctx;
+    writer_hash *w = NULL;
+    for (int i = 0; e->has_sig && i < c->nown && !w; i++)
+        if (!strcmp(c->own[i].id, e->staff_id)) w = &c->own[i];
+    c->prev.has_own = w != NULL;
+    if (w) memcpy(c->prev.own_hash, w->hash, sizeof c->prev.own_hash);
     if (!strcmp(e->action, "staff_kdf") && !strcmp(e->object_id, c->member)) {
         c->newest = *e;
         c->newest_prev = c->prev;
         c->found = true;
     }
+    if (e->has_sig && !w) {
+        c->own = xrealloc(c->own, sizeof *c->own * (size_t)(c->nown + 1));
+        w = &c->own[c->nown++];
+        snprintf(w->id, sizeof w->id, "%s", e->staff_id);
+    }
+    if (w) memcpy(w->hash, e->hash, sizeof w->hash);
     link_of(e, &c->prev);
     return 0;
 }
@@ -428,7 +485,9 @@ int audit_kdf_matches(database *db, const char *member_id, const vault_kdf *k, c
     c.member = member_id;
     /* rare (a failed login, or a wrap dearer than the desk's own): the whole trail is read (no hint in the file
      * to trust) */
-    if (db->ops->audit_each(db->st, kdf_scan, &c) != ST_OK || !c.found) return -1;
+    store_status st = db->ops->audit_each(db->st, kdf_scan, &c);
+    free(c.own);
+    if (st != ST_OK || !c.found) return -1;
     /* its writer as the trail made them, not as the staff table says (a role raised in the file let a reception
      * login's entry for a clinician count: seventh outside attacker): the entry the facts walk took for the member */
     const audit_member_facts *m = audit_facts_member(audit_facts_of(db), member_id);
@@ -458,7 +517,7 @@ bool audit_member_key(database *db, const char *member_id, unsigned char pk[VAUL
 bool audit_entry_ok(database *db, const audit_link *prev, const audit_rec *e) {
     unsigned char h[VAULT_MAC_BYTES], pk[VAULT_SIGN_PK_BYTES];
     if (!e->has_sig) return false;
-    entry_hash(prev, chained_at(db, e->seq), e, h);
+    entry_hash(prev, chained_at(db, e->seq), e->has_sig, e, h);
     if (!vault_equal(h, e->hash, sizeof h)) return false;
     return audit_member_key(db, e->staff_id, pk) && entry_sig_ok(pk, e->hash, e->sig);
 }
@@ -528,6 +587,8 @@ typedef struct {
     int64_t clinical_seq; /* their newest signed clinical_key entry (a rotation they made), 0 for none */
     int64_t role_seq, lock_seq, remove_seq, added_seq, key_seq;
     unsigned char pk[VAULT_SIGN_PK_BYTES];
+    unsigned char own_hash[VAULT_MAC_BYTES]; /* their newest signed entry so far (entry_hash covers it) */
+    bool has_own;
     bool pending;
     int64_t last_seq;
     unsigned char last_hash[VAULT_MAC_BYTES], last_sig[VAULT_SIG_BYTES];
@@ -1025,7 +1086,31 @@ static int check_entry(void *vctx, const audit_rec *e) {
         return problem(c, c->expect, "audit entry %lld is missing (found %lld next): entries were deleted",
                        (long long)c->expect, (long long)e->seq);
     bool chained = e->seq >= c->chained_from;
-    entry_hash(&c->prev, chained, e, h);
+    member *own_of = e->has_sig && e->staff_id[0] ? member_get(c, e->staff_id) : NULL; /* used before any other get */
+    c->prev.has_own = own_of && own_of->has_own;
+    if (c->prev.has_own) memcpy(c->prev.own_hash, own_of->own_hash, sizeof c->prev.own_hash);
+    entry_hash(&c->prev, chained, e->has_sig, e, h);
+    if (own_of) { /* the next signed entry of theirs follows from this one, whatever else is wrong with it */
+        memcpy(own_of->own_hash, e->hash, sizeof own_of->own_hash);
+        own_of->has_own = true;
+    }
+    if (!vault_equal(h, e->hash, sizeof h) && chained && !e->has_sig && e->staff_id[0]) {
+        /* a signed entry's hash covers its writer's previous one: without its signature it no longer follows, and
+         * the hash says what it was */
+        const member *w = member_get(c, e->staff_id);
+        audit_link as_signed = c->prev;
+        as_signed.has_own = w->has_own;
+        if (w->has_own) memcpy(as_signed.own_hash, w->own_hash, sizeof as_signed.own_hash);
+        entry_hash(&as_signed, true, true, e, h);
+        if (vault_equal(h, e->hash, sizeof h) && e->has_mac && e->seq >= c->signed_from)
+            return problem(c, e->seq, "audit entry %lld is in the legacy format (a keyed seal, no signature), but this "
+                                      "database signs every entry from entry %lld: the trail was rewritten",
+                           (long long)e->seq, (long long)c->signed_from);
+        if (vault_equal(h, e->hash, sizeof h))
+            return problem(c, e->seq, "audit entry %lld (%s by %s) has no signature, but it was written signed: its "
+                                      "signature was stripped", (long long)e->seq, e->action, who(c, e->staff_id));
+        entry_hash(&c->prev, chained, e->has_sig, e, h);
+    }
     if (!vault_equal(h, e->hash, sizeof h)) {
         /* the signature before it is in this hash: when it is not its writer's, that entry is the one named */
         const member *pw = chained && c->prev.has_sig ? member_get(c, c->prev_staff) : NULL;
@@ -1034,8 +1119,9 @@ static int check_entry(void *vctx, const audit_rec *e) {
                                           "was rewritten or re-signed from here", (long long)e->seq - 1,
                            who(c, c->prev_staff));
         if (chained && e->seq > 1)
-            return problem(c, e->seq, "audit entry %lld does not follow from the one before: it, or entry %lld's "
-                                      "signature, was edited, or entries were reordered or inserted",
+            return problem(c, e->seq, "audit entry %lld does not follow from the one before: it, entry %lld's "
+                                      "signature or an earlier entry of its writer's was edited, or entries were "
+                                      "reordered, inserted or hidden while it was written",
                            (long long)e->seq, (long long)e->seq - 1);
         return problem(c, e->seq, "audit entry %lld does not follow from the one before: it was edited, reordered or inserted",
                        (long long)e->seq);
@@ -1572,7 +1658,7 @@ const audit_member_facts *audit_facts_member(const audit_facts *f, const char *m
 
 bool audit_entry_checks(database *db, const vault *v, const audit_facts *f, const audit_link *prev, const audit_rec *e) {
     unsigned char h[VAULT_MAC_BYTES], m[64];
-    entry_hash(prev, chained_at(db, e->seq), e, h);
+    entry_hash(prev, chained_at(db, e->seq), e->has_sig, e, h);
     if (!vault_equal(h, e->hash, sizeof h)) return false;
     if (!e->has_sig) { /* legacy only, and its MAC under the data key */
         int64_t signed_from = 0;

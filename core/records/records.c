@@ -382,21 +382,64 @@ static bool open_client(session *s, const client_rec *r, client_plain *out, erro
     return true;
 }
 
+/* Matching the query's words to distinct words of the name, each typed word the start of its own (bipartite: the
+ * first start that fits is not always the one to take: "wang me meil" of "wang meiling mei", a receptionist's search
+ * that missed its client, session 24). Small enough to try every whole word as the one that must be whole. */
+#define MATCH_QUERY_WORDS 16
+#define MATCH_NAME_WORDS 64
+typedef struct {
+    int nq, nh, forced_h;
+    bool edge[MATCH_QUERY_WORDS][MATCH_NAME_WORDS]; /* query word q starts name word h */
+    int match_h[MATCH_NAME_WORDS];                  /* the query word a name word is taken by, -1: none */
+    bool seen[MATCH_NAME_WORDS];
+} word_matching;
+
+static bool augment(word_matching *m, int q) {
+    for (int h = 0; h < m->nh; h++) {
+        if (!m->edge[q][h] || m->seen[h] || h == m->forced_h) continue;
+        m->seen[h] = true;
+        if (m->match_h[h] < 0 || augment(m, m->match_h[h])) {
+            m->match_h[h] = q;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* With query word w taken by name word h (equal to it), can every other query word start a name word of its own? */
+static bool rest_fits(word_matching *m, int w, int h) {
+    m->forced_h = h;
+    for (int i = 0; i < m->nh; i++) m->match_h[i] = -1;
+    for (int q = 0; q < m->nq; q++) {
+        if (q == w) continue;
+        memset(m->seen, 0, sizeof m->seen);
+        if (!augment(m, q)) return false;
+    }
+    return true;
+}
+
 /* True when every word of the query is a word of the name or the start of one, each a word of its own, and at least
  * one a whole word (the blind index finds clients by whole words: a name found only by starts would be found or not
  * as the truncated values happen to fall). "li mei" is a part of "li meiling"; so is "meiling li". */
 static bool name_has_words(const char *name, const char *query) {
     strlist have = strlist_split(name), want = strlist_split(query);
-    bool used[64] = {false}, done[64] = {false};
-    int whole = 0, matched = 0;
-    bool fits = have.n <= 64 && want.n <= 64 && want.n > 0;
-    for (int w = 0; fits && w < want.n; w++) /* whole words first: they must not be taken as starts of others */
-        for (int h = 0; h < have.n && !done[w]; h++)
-            if (!used[h] && strcmp(have.v[h], want.v[w]) == 0) used[h] = done[w] = true, whole++, matched++;
-    for (int w = 0; fits && w < want.n; w++)
-        for (int h = 0; h < have.n && !done[w]; h++)
-            if (!used[h] && strncmp(have.v[h], want.v[w], strlen(want.v[w])) == 0) used[h] = done[w] = true, matched++;
-    bool hit = fits && whole > 0 && matched == want.n;
+    bool hit = false;
+    if (want.n > 0 && want.n <= MATCH_QUERY_WORDS && have.n <= MATCH_NAME_WORDS) {
+        word_matching *m = xcalloc(1, sizeof *m);
+        m->nq = want.n;
+        m->nh = have.n;
+        for (int q = 0; q < want.n; q++)
+            for (int h = 0; h < have.n; h++) m->edge[q][h] = strncmp(have.v[h], want.v[q], strlen(want.v[q])) == 0;
+        /* equal words are alike to every other query word: the first equal one stands for them all */
+        for (int w = 0; w < want.n && !hit; w++)
+            for (int h = 0; h < have.n; h++)
+                if (strcmp(have.v[h], want.v[w]) == 0) {
+                    hit = rest_fits(m, w, h);
+                    break;
+                }
+        secret_wipe(m, sizeof *m);
+        free(m);
+    }
     for (int i = 0; i < have.n; i++) secret_wipe(have.v[i], strlen(have.v[i])); /* words of a name */
     for (int i = 0; i < want.n; i++) secret_wipe(want.v[i], strlen(want.v[i]));
     strlist_free(&have);

@@ -124,12 +124,15 @@ typedef struct {
     bool has_sig; /* false for entries written without a login (and legacy ones) */
 } audit_rec;
 
-/* What an entry's hash follows from: the entry before it, its hash and (from schema 14 on the hash covers it too,
- * core/records/audit.h) its signature; all zeros and no signature before the first entry. */
+/* What an entry's hash follows from: the entry before it, its hash and (from schema 14 on the hash covers them too,
+ * core/records/audit.h) its signature and the hash of the newest signed entry the same writer wrote before it; all
+ * zeros, no signature and no such entry before the first. */
 typedef struct {
     unsigned char hash[VAULT_MAC_BYTES];
     unsigned char sig[VAULT_SIG_BYTES];
     bool has_sig;
+    unsigned char own_hash[VAULT_MAC_BYTES];
+    bool has_own;
 } audit_link;
 
 /* An escalation-queue item (core/queue/queue_policy.h gives the meaning); all in clear: the queues need it. */

@@ -139,8 +139,10 @@ typedef struct {
     bool has_sig;
 } entry;
 
-/* e's hash after prev (NULL: the first), in the format the database records for e's seq. */
-static void entry_hash(const entry *prev, entry *e) {
+/* e's hash after prev (NULL: the first), in the format the database records for e's seq; own (NULL: none) is the
+ * hash of the newest signed entry e's writer wrote before it, which a signed entry's hash covers. signing: e will
+ * carry a signature. */
+static void entry_hash(const entry *prev, const unsigned char *own, bool signing, entry *e) {
     static const entry none;
     char buf[1024];
     if (!prev) prev = &none;
@@ -152,8 +154,21 @@ static void entry_hash(const entry *prev, entry *e) {
         buf[len++] = prev->has_sig ? 1 : 0;
         if (prev->has_sig) memcpy(buf + len, prev->sig, VAULT_SIG_BYTES);
         len += prev->has_sig ? VAULT_SIG_BYTES : 0;
+        if (signing) {
+            buf[len++] = '\x1f';
+            buf[len++] = own ? 1 : 0;
+            if (own) memcpy(buf + len, own, VAULT_MAC_BYTES);
+            len += own ? VAULT_MAC_BYTES : 0;
+        }
     }
     vault_chain_hash(prev->hash, buf, len, e->hash);
+}
+
+/* The hash of the newest signed entry by staff among the first n of all (NULL: none). */
+static const unsigned char *own_before(const entry *all, size_t n, const char *staff) {
+    for (size_t i = n; i-- > 0;)
+        if (all[i].has_sig && !strcmp(all[i].staff, staff)) return all[i].hash;
+    return NULL;
 }
 
 /* meta audit_head over last, signed by signer (as the old head message, which verify still accepts). */
@@ -229,14 +244,15 @@ static bool rewrite(int64_t seq, const vault *signer, const char *signer_id) {
             sqlite3_finalize(dt);
         }
         if (all[i].seq >= seq) {
-            entry_hash(i ? &all[i - 1] : NULL, &all[i]);
+            bool signing = signer && all[i].was_signed;
+            entry_hash(i ? &all[i - 1] : NULL, own_before(all, i, all[i].staff), signing, &all[i]);
             unsigned char m[64], sig[VAULT_SIG_BYTES];
             memcpy(m, "triage-audit-v2", 15);
             memcpy(m + 15, all[i].hash, VAULT_MAC_BYTES);
             sqlite3_reset(up);
             sqlite3_bind_int64(up, 1, all[i].seq);
             sqlite3_bind_blob(up, 2, all[i].hash, VAULT_MAC_BYTES, SQLITE_TRANSIENT);
-            all[i].has_sig = signer && all[i].was_signed && vault_sign(signer, m, 15 + VAULT_MAC_BYTES, sig);
+            all[i].has_sig = signing && vault_sign(signer, m, 15 + VAULT_MAC_BYTES, sig);
             if (all[i].has_sig) {
                 memcpy(all[i].sig, sig, VAULT_SIG_BYTES);
                 sqlite3_bind_blob(up, 3, sig, VAULT_SIG_BYTES, SQLITE_TRANSIENT);
@@ -301,7 +317,7 @@ static bool edit_resign(int64_t seq, const char *detail, const vault *signer, co
         entry *e = &all[i];
         if (e->seq >= seq) {
             if (e->seq == seq) snprintf(e->detail, sizeof e->detail, "%s", detail);
-            entry_hash(i ? &all[i - 1] : NULL, e);
+            entry_hash(i ? &all[i - 1] : NULL, own_before(all, i, e->staff), e->has_sig, e);
             unsigned char m[64];
             memcpy(m, "triage-audit-v2", 15);
             memcpy(m + 15, e->hash, VAULT_MAC_BYTES);
@@ -1083,7 +1099,19 @@ static int append_signed(const char *cfg_path, const char *path, const char *use
     snprintf(e.action, sizeof e.action, "%s", action);
     snprintf(e.object, sizeof e.object, "%s", object);
     snprintf(e.detail, sizeof e.detail, "%s", detail);
-    entry_hash(&prev, &e);
+    unsigned char own[VAULT_MAC_BYTES];
+    bool has_own = false;
+    sqlite3_stmt *ow = NULL;
+    if (sqlite3_prepare_v2(raw, "SELECT hash FROM audit WHERE staff_id = ?1 AND sig IS NOT NULL ORDER BY seq DESC LIMIT 1",
+                           -1, &ow, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(ow, 1, id, -1, SQLITE_STATIC);
+        if (sqlite3_step(ow) == SQLITE_ROW) {
+            memcpy(own, sqlite3_column_blob(ow, 0), VAULT_MAC_BYTES);
+            has_own = true;
+        }
+    }
+    sqlite3_finalize(ow);
+    entry_hash(&prev, has_own ? own : NULL, true, &e);
     unsigned char m[128], sig[VAULT_SIG_BYTES];
     memcpy(m, "triage-audit-v2", 15);
     memcpy(m + 15, e.hash, VAULT_MAC_BYTES);

@@ -16,7 +16,12 @@
 #      the next desk finds a signed entry after the head it names;
 #   7. (the same) the cut, and alice's own entry appended and the head signed again by her: nothing in the file
 #      shows it (each key's newest is sound, the head is hers); the marks beside the file and in each account
-#      do, and refuse the file at the next open; removed too, verify is sound (the README's limits).
+#      do, and refuse the file at the next open; removed too, verify is sound (the README's limits);
+#   8. (second outside attacker, session 24) the edited entry's signature stripped while its writer's desk writes
+#      and put back after: the desk checked an older entry of hers, and the new entry's hash covers the one it
+#      checked, so the chain breaks there once the signature is back;
+#   9. (the same) an index by object rebuilt to file the attacker's entry as a key given to bob, its text put back:
+#      the desk took "a key was given since" from it; it now asks the facts walked over the chain.
 # Usage: tests/attacks/chain_vouch.sh ./triage   Last line: `N passed, N failed`.
 T=${1:-./triage}
 . "$(dirname "$0")/lib.inc"
@@ -102,7 +107,10 @@ rm -rf "$tmp/state/triage/seen"
 check "stale hash under bob's write: his desk recorded it" \
     [ "$(sql "SELECT count(*) FROM audit WHERE action = 'tamper_detected' AND detail LIKE 'audit entry $e, the newest that bob signed, does not follow%';")" -eq 1 ]
 tri admin "$ADMIN\n" verify
-check "...and verify, with the chain's hash put back, names it" has_err "records that the trail was tampered with before it: audit entry $e"
+# the desk's entry covers the stale hash it checked, so the chain breaks at the first entry of bob's after it (the
+# record comes after that): either names it
+check "...and verify, with the chain's hash put back, names it" \
+    has_err "records that the trail was tampered with before it: audit entry $e\|an earlier entry of its writer's was edited"
 
 # 6. an older signed head put back over a trail cut from its end
 DB="$tmp/oldhead.db"
@@ -148,5 +156,48 @@ rm -rf "$tmp/state/triage/seen"
 tri bob "$BOB\n" client find "Client"
 tri admin "$ADMIN\n" verify
 check "...the marks removed and alice's own entry appended: verify is sound (a limit the README states)" [ "$rc" -eq 0 ]
+
+# 8. the signature stripped while carol's desk writes, put back after
+DB="$tmp/strip.db"
+CAROL=carol-passphrase-1
+centre
+tri admin "$ADMIN\n$CAROL\n" user add carol --role reception
+intake carol "$CAROL" "Client One" "carol wrote"
+x=$(newest_of carol)
+printf '%s\n' "$ALICE" | "$A" edit-resign "$tmp/config.ini" "$DB" alice "$x" "edited by alice" >/dev/null || bad "edit-resign"
+sig=$(sql "SELECT hex(sig) FROM audit WHERE seq = $x;")
+trig=$(sql "SELECT sql FROM sqlite_master WHERE name = 'audit_no_update';")
+setsig() { sql "DROP TRIGGER audit_no_update; UPDATE audit SET sig = $1 WHERE seq = $x; $trig;"; }
+setsig NULL
+rm -f "$DB-mark"
+rm -rf "$tmp/state/triage/seen"
+tri carol "$CAROL\n" client find "Client"
+setsig "x'$sig'"
+rm -f "$DB-mark"
+rm -rf "$tmp/state/triage/seen"
+tri admin "$ADMIN\n" verify
+check "signature hidden while carol's desk wrote: verify is not sound" [ "$rc" -ne 0 ]
+check "...and names her new entry, which covers the entry her desk checked" has_err "an earlier entry of its writer's was edited, or entries were reordered, inserted or hidden while it was written"
+
+# 9. a lying index by object: the attacker's entry filed as a key given to bob
+DB="$tmp/lie.db"
+centre
+intake bob "$BOB" "Client One" "bob wrote: NOTE-ONE"
+x=$(newest_of bob)
+printf '%s\n' "$ALICE" | "$A" edit-resign "$tmp/config.ini" "$DB" alice "$x" "edited by alice" >/dev/null || bad "edit-resign"
+n=$(sql "SELECT max(seq) FROM audit;")
+honest=$(sql "SELECT sql FROM sqlite_schema WHERE name = 'audit_object';")
+sql "DROP INDEX audit_object;
+     CREATE INDEX audit_object ON audit(CASE WHEN seq = $n THEN '$(id_of bob)' ELSE object_id END,
+                                        CASE WHEN seq = $n THEN 'sign_key' ELSE action END, seq);"
+sqlite3 "$DB" "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = '$honest' WHERE name = 'audit_object';"
+rm -f "$DB-mark"
+rm -rf "$tmp/state/triage/seen"
+tri bob "$BOB\n" client find "Client"
+check "a lying index by object: bob's desk records the rewrite of his entry" \
+    [ "$(sql "SELECT count(*) FROM audit WHERE action = 'tamper_detected' AND detail LIKE 'audit entry $x, the newest that bob signed%';")" -eq 1 ]
+sql "REINDEX audit_object;"
+tri admin "$ADMIN\n" verify
+check "...and verify names it" has_err "records that the trail was tampered with before it: audit entry $x"
 
 finish

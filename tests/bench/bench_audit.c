@@ -178,8 +178,12 @@ static void bench_save(session *s) {
 /* N entries appended straight through the store, each hashed and signed by s as audit_log would, with the
  * head written at the end: building them through audit_log would check the head N times. */
 static void build_trail(session *s, long n) {
-    audit_rec last;
+    audit_rec last, mine;
+    audit_link before;
+    unsigned char own[VAULT_MAC_BYTES];
     if (db.ops->audit_last(db.st, &last) != ST_OK) die("audit_last", "");
+    if (db.ops->audit_last_signed_by(db.st, s->me.id, &mine, &before) != ST_OK) die("audit_last_signed_by", "");
+    memcpy(own, mine.hash, sizeof own);
     double t0 = now_us();
     for (long done = 0; done < n;) {
         if (!db_begin(&db, &err)) die("begin", err.msg);
@@ -194,11 +198,15 @@ static void build_trail(session *s, long n) {
             char buf[512];
             int bl = snprintf(buf, sizeof buf, "%lld\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s", (long long)r.seq, (long long)r.at,
                               r.staff_id, r.action, r.object_id, r.detail);
-            size_t n_bytes = (size_t)bl; /* the chained format (schema 14): the signature before, marked */
-            buf[n_bytes++] = '\x1f';
+            size_t n_bytes = (size_t)bl; /* the chained format (schema 14): the signature before, marked, and the */
+            buf[n_bytes++] = '\x1f';       /* writer's own newest signed entry before it (all admin's here) */
             buf[n_bytes++] = last.has_sig ? 1 : 0;
             if (last.has_sig) memcpy(buf + n_bytes, last.sig, VAULT_SIG_BYTES);
             n_bytes += last.has_sig ? VAULT_SIG_BYTES : 0;
+            buf[n_bytes++] = '\x1f';
+            buf[n_bytes++] = 1;
+            memcpy(buf + n_bytes, own, VAULT_MAC_BYTES);
+            n_bytes += VAULT_MAC_BYTES;
             vault_chain_hash(last.hash, buf, n_bytes, r.hash);
             unsigned char m[64];
             memcpy(m, "triage-audit-v2", 15);
@@ -207,6 +215,7 @@ static void build_trail(session *s, long n) {
             r.has_sig = true;
             if (db.ops->audit_append(db.st, &r) != ST_OK) die("append", db.ops->errmsg(db.st));
             last = r;
+            memcpy(own, r.hash, sizeof own);
         }
         if (!db_commit(&db, &err)) die("commit", err.msg);
     }

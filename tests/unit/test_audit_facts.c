@@ -233,8 +233,15 @@ static void attacker_exec(sqlite3 *h, const char *sql) {
 }
 
 /* The chained format (schema 14: every entry of a database created now): the entry's bytes, then the signature of
- * the entry before it, marked present or absent. */
-static void chain_hash(const audit_rec *prev, audit_rec *e) {
+ * the entry before it, marked present or absent, and (a signed entry) the hash of its writer's newest signed entry
+ * among the first n of list (own_in). */
+static const unsigned char *own_in(const audit_rec *list, int n, const char *staff_id) {
+    for (int i = n - 1; i >= 0; i--)
+        if (list[i].has_sig && !strcmp(list[i].staff_id, staff_id)) return list[i].hash;
+    return NULL;
+}
+
+static void chain_hash(const audit_rec *prev, const unsigned char *own, audit_rec *e) {
     char buf[1024];
     int bl = snprintf(buf, sizeof buf, "%lld\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%s", (long long)e->seq, (long long)e->at,
                       e->staff_id, e->action, e->object_id, e->detail);
@@ -243,6 +250,12 @@ static void chain_hash(const audit_rec *prev, audit_rec *e) {
     buf[n++] = prev->has_sig ? 1 : 0;
     if (prev->has_sig) memcpy(buf + n, prev->sig, VAULT_SIG_BYTES);
     n += prev->has_sig ? VAULT_SIG_BYTES : 0;
+    if (e->has_sig) {
+        buf[n++] = '\x1f';
+        buf[n++] = own ? 1 : 0;
+        if (own) memcpy(buf + n, own, VAULT_MAC_BYTES);
+        n += own ? VAULT_MAC_BYTES : 0;
+    }
     vault_chain_hash(prev->hash, buf, n, e->hash);
 }
 
@@ -263,7 +276,7 @@ static void rewrite_from(int64_t seq, const char *detail) {
         audit_rec *e = &l.v[i];
         if (e->seq < seq) continue;
         if (e->seq == seq) snprintf(e->detail, sizeof e->detail, "%s", detail);
-        chain_hash(&l.v[i - 1], e);
+        chain_hash(&l.v[i - 1], own_in(l.v, i, e->staff_id), e);
         assert_int_equal(sqlite3_prepare_v2(h, "UPDATE audit SET detail = ?, hash = ? WHERE seq = ?", -1, &st, NULL), SQLITE_OK);
         sqlite3_bind_text(st, 1, e->detail, -1, SQLITE_STATIC);
         sqlite3_bind_blob(st, 2, e->hash, VAULT_MAC_BYTES, SQLITE_STATIC);
@@ -290,7 +303,11 @@ static int64_t forge_role_entry(const char *member_id) {
     snprintf(e.action, sizeof e.action, "staff_role");
     snprintf(e.object_id, sizeof e.object_id, "%s", member_id);
     snprintf(e.detail, sizeof e.detail, "supervisor");
-    chain_hash(&last, &e);
+    e.has_sig = true; /* with a signature that is not admin's */
+    audit_rec mine;
+    audit_link before;
+    assert_int_equal(db.ops->audit_last_signed_by(db.st, admin->me.id, &mine, &before), ST_OK);
+    chain_hash(&last, mine.hash, &e);
     unsigned char sig[VAULT_SIG_BYTES];
     memset(sig, 0x5a, sizeof sig);
     sqlite3 *h = attacker_open();

@@ -814,6 +814,32 @@ static void t_client_phone_holders(void **state) {
     assert_int_equal(n, 0);
 }
 
+/* The words typed are matched to the name's as a whole, not each to the first word it starts (a receptionist's
+ * search, session 24): "wang me meil" is a part of Wang Meiling Mei (meil: Meiling, me: Mei), "zhang me mei" of Zhang
+ * Meiling Mex; a word typed twice needs two words of the name; no whole word, nobody. */
+static void t_client_find_matches_words_whole(void **state) {
+    (void)state;
+    char a[STORE_ID_LEN], b[STORE_ID_LEN];
+    new_client(W.alice, "Wang Meiling Mei", "", "", a);
+    new_client(W.alice, "Zhang Meiling Mex", "", "", b);
+    const struct {
+        const char *query;
+        const char *id;
+        bool found;
+    } cases[] = {{"wang me meil", a, true},  {"Wang Meil Me", a, true}, {"zhang me mei", b, true},
+                 {"zhang mei me", b, true},  {"wang mei mei", a, true}, {"wang meil meil", a, false},
+                 {"me meil", a, false},      {"zhang mex mex", b, false}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        client_plain *list = NULL;
+        int n = find(W.alice, cases[i].query, &list);
+        bool found = false;
+        for (int j = 0; j < n; j++) found = found || strcmp(list[j].id, cases[i].id) == 0;
+        client_list_free(list, n);
+        if (found != cases[i].found)
+            fail_msg("\"%s\": %s", cases[i].query, cases[i].found ? "not found" : "found, with no whole word left");
+    }
+}
+
 static void t_client_find(void **state) {
     (void)state;
     char zorb[STORE_ID_LEN], li[STORE_ID_LEN], wang[STORE_ID_LEN], other[STORE_ID_LEN];
@@ -2991,6 +3017,7 @@ int main(void) {
         T(t_login_wait_audited),
         T(t_planted_data_key),
         T(t_client_find),
+        T(t_client_find_matches_words_whole),
         T(t_client_phone_holders),
         T(t_client_tamper),
         T(t_client_language),

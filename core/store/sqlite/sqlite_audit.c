@@ -64,21 +64,25 @@ store_status sq_audit_append(store *s, audit_rec *r) {
 
 /* One entry from a prepared (and bound) statement: ST_NOTFOUND, saying `none`, when it gives no row. With prev,
  * the statement's columns 9 and 10 are the hash and signature of the entry before it (NULL before the first: zeros,
- * and NULL for an unsigned one). */
+ * and NULL for an unsigned one), and 11 the hash of its writer's newest signed entry before it (NULL: none). */
 static store_status one_entry(store *s, sqlite3_stmt *st, int rc, audit_rec *out, audit_link *prev, const char *none) {
     if (rc == SQLITE_OK) rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         store_status x = sq_read_audit(s, st, out);
         if (x == ST_OK && prev) {
             memset(prev, 0, sizeof *prev);
-            bool has_hash = sqlite3_column_type(st, 9) != SQLITE_NULL, has_sig = sqlite3_column_type(st, 10) != SQLITE_NULL;
+            bool has_hash = sqlite3_column_type(st, 9) != SQLITE_NULL, has_sig = sqlite3_column_type(st, 10) != SQLITE_NULL,
+                 has_own = sqlite3_column_type(st, 11) != SQLITE_NULL;
             if ((has_hash && sqlite3_column_bytes(st, 9) != VAULT_MAC_BYTES) ||
-                (has_sig && sqlite3_column_bytes(st, 10) != VAULT_SIG_BYTES))
+                (has_sig && sqlite3_column_bytes(st, 10) != VAULT_SIG_BYTES) ||
+                (has_own && sqlite3_column_bytes(st, 11) != VAULT_MAC_BYTES))
                 x = sq_fail(s, ST_CORRUPT, "Database %s: audit entry %lld: the entry before it has no valid hash or "
                             "signature.", s->path, (long long)out->seq);
             if (x == ST_OK && has_hash) memcpy(prev->hash, sqlite3_column_blob(st, 9), VAULT_MAC_BYTES);
             if (x == ST_OK && has_sig) memcpy(prev->sig, sqlite3_column_blob(st, 10), VAULT_SIG_BYTES);
             prev->has_sig = x == ST_OK && has_sig;
+            if (x == ST_OK && has_own) memcpy(prev->own_hash, sqlite3_column_blob(st, 11), VAULT_MAC_BYTES);
+            prev->has_own = x == ST_OK && has_own;
         }
         sq_stmt_done(st);
         return x;
@@ -100,7 +104,14 @@ store_status sq_audit_by_object(store *s, const char *object_id, const char *act
     int rc = sq_stmt(s, newest ? S_AUDIT_LAST_OF : S_AUDIT_FIRST_OF, &st);
     rc = sq_b_text(st, 1, object_id, rc);
     rc = sq_b_text(st, 2, action, rc);
-    return one_entry(s, st, rc, out, prev, "no such entry for the object");
+    store_status x = one_entry(s, st, rc, out, prev, "no such entry for the object");
+    /* the index is a second copy of the rows, which the file can make lie (rebuilt over other columns, its text put
+     * back): the row it gave must be what was asked for */
+    if (x == ST_OK && (strcmp(out->object_id, object_id) != 0 || strcmp(out->action, action) != 0))
+        x = sq_fail(s, ST_CORRUPT, "Database %s: the index of the audit trail by object gave entry %lld, which is not "
+                    "a %s entry of %s: the file was changed (run `triage verify`).", s->path, (long long)out->seq,
+                    action, object_id);
+    return x;
 }
 
 store_status sq_audit_last_signed_by(store *s, const char *staff_id, audit_rec *out, audit_link *prev) {

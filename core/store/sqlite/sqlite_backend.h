@@ -55,9 +55,12 @@
 #define INTAKE_COLS "id, client_id, created_at, created_by, level, suggested, chosen, body_ct, notes_ct, mac"
 #define DRAFT_COLS "id, staff_id, updated_at, body_ct"
 #define AUDIT_COLS "seq, at, staff_id, action, object_id, detail, hash, mac, sig"
-/* the entry before one of the audit's rows (its hash and signature: audit_link) */
+/* the entry before one of the audit's rows (its hash and signature), and the newest signed one its writer wrote
+ * before it, read from the table's end back, never through an index (audit_link) */
 #define AUDIT_PREV_COLS                                                                                                \
-    "(SELECT p.hash FROM audit AS p WHERE p.seq = audit.seq - 1), (SELECT p.sig FROM audit AS p WHERE p.seq = audit.seq - 1)"
+    "(SELECT p.hash FROM audit AS p WHERE p.seq = audit.seq - 1), (SELECT p.sig FROM audit AS p WHERE p.seq = audit.seq - 1), " \
+    "(SELECT o.hash FROM audit AS o NOT INDEXED WHERE o.staff_id = audit.staff_id AND o.sig IS NOT NULL AND "          \
+    "o.seq < audit.seq ORDER BY o.seq DESC LIMIT 1)"
 #define QUEUE_COLS                                                                                        \
     "id, client_id, intake_id, level, state, outcome, pending_level, counselor, created_at, level_since, " \
     "deadline, updated_at, overdue, match_by_hand, escalations, declines_in_row, contact_attempts, mac, mac_state"
