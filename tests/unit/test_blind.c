@@ -425,7 +425,9 @@ static void pair_values_narrow_a_search_and_find_the_same(void **state) {
     }
     printf("pairs: %d queries opened %ld candidates, %ld with the words' own values (%.0f%%)\n", queries, with_pairs,
            without, 100.0 * (double)with_pairs / (double)without);
-    assert_true(with_pairs * 2 < without);
+    /* 36% of them at the release build's width (10 bits), 56% at the sanitizer build's 8 bits (4,000 clients: a
+     * value's other clients, there by the truncated hash, are most of a pair's); the words' own: all of them */
+    assert_true(with_pairs * 4 < without * 3);
     session_end(s);
     db_close(&db);
 }
