@@ -111,6 +111,17 @@ static int keep_sql(void *ctx, int n, char **col, char **name) {
     return 0;
 }
 
+/* A write transaction with every trigger dropped; triggers (8192 bytes) gets the statements that put them back. */
+static bool begin_untriggered(char *triggers) {
+    char drops[8192] = "";
+    triggers[0] = '\0';
+    if (sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) != SQLITE_OK ||
+        sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql, drops,
+                     NULL) != SQLITE_OK)
+        return false;
+    return run("BEGIN IMMEDIATE") && run(drops);
+}
+
 /* meta audit_chained_from (schema 14): from that entry on, each hash covers the signature before it, as the
  * attacker with the source knows */
 static int64_t chained_from = 1;
@@ -171,6 +182,35 @@ static const unsigned char *own_before(const entry *all, size_t n, const char *s
     return NULL;
 }
 
+/* Every entry of the trail in order, as the file has it (NULL when it cannot be read; free it). */
+static entry *read_all(size_t *n) {
+    sqlite3_stmt *rd = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(raw,
+                           "SELECT seq, at, coalesce(staff_id, ''), action, object_id, detail, hash, sig IS NOT NULL, sig "
+                           "FROM audit ORDER BY seq",
+                           -1, &rd, NULL) != SQLITE_OK)
+        return NULL;
+    entry *all = calloc(1, sizeof *all);
+    size_t cap = 1;
+    while (all && sqlite3_step(rd) == SQLITE_ROW) {
+        if (*n == cap) all = realloc(all, sizeof *all * (cap *= 2));
+        entry *e = &all[(*n)++];
+        memset(e, 0, sizeof *e);
+        e->seq = sqlite3_column_int64(rd, 0);
+        e->at = sqlite3_column_int64(rd, 1);
+        snprintf(e->staff, sizeof e->staff, "%s", (const char *)sqlite3_column_text(rd, 2));
+        snprintf(e->action, sizeof e->action, "%s", (const char *)sqlite3_column_text(rd, 3));
+        snprintf(e->object, sizeof e->object, "%s", (const char *)sqlite3_column_text(rd, 4));
+        snprintf(e->detail, sizeof e->detail, "%s", (const char *)sqlite3_column_text(rd, 5));
+        memcpy(e->hash, sqlite3_column_blob(rd, 6), VAULT_MAC_BYTES);
+        e->was_signed = e->has_sig = sqlite3_column_int(rd, 7) != 0;
+        if (e->has_sig) memcpy(e->sig, sqlite3_column_blob(rd, 8), VAULT_SIG_BYTES);
+    }
+    sqlite3_finalize(rd);
+    return all;
+}
+
 /* meta audit_head over last, signed by signer (as the old head message, which verify still accepts). */
 static bool sign_head(const entry *last, const vault *signer, const char *signer_id) {
     unsigned char m[128], buf[8 + VAULT_MAC_BYTES + VAULT_SIG_BYTES + 64];
@@ -192,44 +232,20 @@ static bool sign_head(const entry *last, const vault *signer, const char *signer
 
 /* Removes entry seq and re-chains the rest; signer (NULL: strip) re-signs each later entry and the head. */
 static bool rewrite(int64_t seq, const vault *signer, const char *signer_id) {
-    char triggers[8192] = "", drops[8192] = "";
-    if (sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) != SQLITE_OK ||
-        sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql, drops,
-                     NULL) != SQLITE_OK)
-        return false;
-    if (!run("BEGIN IMMEDIATE") || !run(drops)) return false;
+    char triggers[8192] = "";
+    if (!begin_untriggered(triggers)) return false;
     char sql[256];
     snprintf(sql, sizeof sql, "DELETE FROM audit WHERE seq = %lld", (long long)seq);
     if (!run(sql)) return false;
     snprintf(sql, sizeof sql, "UPDATE audit SET seq = seq - 1 WHERE seq > %lld", (long long)seq);
     if (!run(sql)) return false;
-    sqlite3_stmt *rd = NULL, *up = NULL;
-    sqlite3_prepare_v2(raw,
-                       "SELECT seq, at, coalesce(staff_id, ''), action, object_id, detail, hash, sig IS NOT NULL, sig FROM "
-                       "audit ORDER BY seq",
-                       -1, &rd, NULL);
+    sqlite3_stmt *up = NULL;
     sqlite3_prepare_v2(raw, "UPDATE audit SET hash = ?2, sig = ?3, mac = NULL WHERE seq = ?1", -1, &up, NULL);
-    entry e, last;
+    entry last;
     memset(&last, 0, sizeof last);
-    bool ok = rd && up;
-    /* entries are collected first: the read cursor must end before the updates */
-    entry *all = NULL;
-    size_t n = 0, cap = 0;
-    while (ok && sqlite3_step(rd) == SQLITE_ROW) {
-        memset(&e, 0, sizeof e);
-        e.seq = sqlite3_column_int64(rd, 0);
-        e.at = sqlite3_column_int64(rd, 1);
-        snprintf(e.staff, sizeof e.staff, "%s", (const char *)sqlite3_column_text(rd, 2));
-        snprintf(e.action, sizeof e.action, "%s", (const char *)sqlite3_column_text(rd, 3));
-        snprintf(e.object, sizeof e.object, "%s", (const char *)sqlite3_column_text(rd, 4));
-        snprintf(e.detail, sizeof e.detail, "%s", (const char *)sqlite3_column_text(rd, 5));
-        memcpy(e.hash, sqlite3_column_blob(rd, 6), VAULT_MAC_BYTES);
-        e.was_signed = e.has_sig = sqlite3_column_int(rd, 7) != 0;
-        if (e.has_sig) memcpy(e.sig, sqlite3_column_blob(rd, 8), VAULT_SIG_BYTES);
-        if (n == cap) all = realloc(all, sizeof *all * (cap = cap ? cap * 2 : 256));
-        all[n++] = e;
-    }
-    sqlite3_finalize(rd);
+    size_t n = 0;
+    entry *all = read_all(&n); /* the read cursor must end before the updates */
+    bool ok = all && up;
     for (size_t i = 0; ok && i < n; i++) {
         long long a, b;
         if (all[i].seq >= seq && !strcmp(all[i].action, "audit_witness") &&
@@ -282,37 +298,15 @@ static bool rewrite(int64_t seq, const vault *signer, const char *signer_id) {
  * own would: their own signed entries after it signed again with their key (the one signature they can make),
  * everyone else's left as they were, and the head signed again when the last signed entry is theirs. */
 static bool edit_resign(int64_t seq, const char *detail, const vault *signer, const char *signer_id) {
-    char triggers[8192] = "", drops[8192] = "";
-    if (sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) != SQLITE_OK ||
-        sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql, drops,
-                     NULL) != SQLITE_OK)
-        return false;
-    if (!run("BEGIN IMMEDIATE") || !run(drops)) return false;
-    sqlite3_stmt *rd = NULL, *up = NULL;
-    sqlite3_prepare_v2(raw,
-                       "SELECT seq, at, coalesce(staff_id, ''), action, object_id, detail, hash, sig IS NOT NULL, sig FROM "
-                       "audit ORDER BY seq",
-                       -1, &rd, NULL);
+    char triggers[8192] = "";
+    if (!begin_untriggered(triggers)) return false;
+    sqlite3_stmt *up = NULL;
     sqlite3_prepare_v2(raw, "UPDATE audit SET detail = ?2, hash = ?3, sig = ?4 WHERE seq = ?1", -1, &up, NULL);
-    bool ok = rd && up;
-    entry *all = NULL, last;
+    entry last;
     memset(&last, 0, sizeof last);
-    size_t n = 0, cap = 0;
-    while (ok && sqlite3_step(rd) == SQLITE_ROW) {
-        if (n == cap) all = realloc(all, sizeof *all * (cap = cap ? cap * 2 : 256));
-        entry *e = &all[n++];
-        memset(e, 0, sizeof *e);
-        e->seq = sqlite3_column_int64(rd, 0);
-        e->at = sqlite3_column_int64(rd, 1);
-        snprintf(e->staff, sizeof e->staff, "%s", (const char *)sqlite3_column_text(rd, 2));
-        snprintf(e->action, sizeof e->action, "%s", (const char *)sqlite3_column_text(rd, 3));
-        snprintf(e->object, sizeof e->object, "%s", (const char *)sqlite3_column_text(rd, 4));
-        snprintf(e->detail, sizeof e->detail, "%s", (const char *)sqlite3_column_text(rd, 5));
-        memcpy(e->hash, sqlite3_column_blob(rd, 6), VAULT_MAC_BYTES);
-        e->was_signed = e->has_sig = sqlite3_column_int(rd, 7) != 0;
-        if (e->has_sig) memcpy(e->sig, sqlite3_column_blob(rd, 8), VAULT_SIG_BYTES);
-    }
-    sqlite3_finalize(rd);
+    size_t n = 0;
+    entry *all = read_all(&n);
+    bool ok = all && up;
     for (size_t i = 0; ok && i < n; i++) {
         entry *e = &all[i];
         if (e->seq >= seq) {
@@ -342,12 +336,8 @@ static bool edit_resign(int64_t seq, const char *detail, const vault *signer, co
 
 /* The whole trail as legacy entries (MAC-sealed under v's data key), nothing signed left. */
 static bool to_legacy(const vault *v, bool delete_from) {
-    char triggers[8192] = "", drops[8192] = "";
-    if (sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) != SQLITE_OK ||
-        sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql, drops,
-                     NULL) != SQLITE_OK)
-        return false;
-    if (!run("BEGIN IMMEDIATE") || !run(drops)) return false;
+    char triggers[8192] = "";
+    if (!begin_untriggered(triggers)) return false;
     sqlite3_stmt *rd = NULL, *up = NULL;
     sqlite3_prepare_v2(raw, "SELECT seq, hash FROM audit ORDER BY seq", -1, &rd, NULL);
     sqlite3_prepare_v2(raw, "UPDATE audit SET sig = NULL, mac = ?2 WHERE seq = ?1", -1, &up, NULL);
@@ -1073,12 +1063,8 @@ static int append_signed(const char *cfg_path, const char *path, const char *use
                          const char *object, const char *detail) {
     vault *v = unlock_as(cfg_path, path, user);
     if (!v || !open_raw(path)) return 1;
-    char id[64] = "", triggers[8192] = "", drops[8192] = "", from_s[32] = "";
-    bool ok = raw_text("SELECT id FROM staff WHERE name = ?1", user, id, sizeof id) &&
-              sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) == SQLITE_OK &&
-              sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql, drops,
-                           NULL) == SQLITE_OK &&
-              run("BEGIN IMMEDIATE") && run(drops);
+    char id[64] = "", triggers[8192] = "", from_s[32] = "";
+    bool ok = raw_text("SELECT id FROM staff WHERE name = ?1", user, id, sizeof id) && begin_untriggered(triggers);
     entry e;
     memset(&e, 0, sizeof e);
     entry prev;
@@ -1175,13 +1161,10 @@ static bool desk_open(const char *cfg_path, const char *path, const char *user, 
 /* Through a connection of its own (raw), as someone with the file: every audit entry from head on deleted, under
  * the write lock, not yet committed (the append-only triggers dropped and put back). */
 static bool cut_staged(const char *path, const char *head) {
-    char triggers[8192] = "", drops[8192] = "", sql[128];
+    char triggers[8192] = "", sql[128];
     snprintf(sql, sizeof sql, "DELETE FROM audit WHERE seq >= %lld", atoll(head));
     return sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK && sqlite3_busy_timeout(raw, 5000) == SQLITE_OK &&
-           sqlite3_exec(raw, "SELECT sql FROM sqlite_schema WHERE type = 'trigger'", keep_sql, triggers, NULL) == SQLITE_OK &&
-           sqlite3_exec(raw, "SELECT 'DROP TRIGGER ' || name FROM sqlite_schema WHERE type = 'trigger'", keep_sql, drops,
-                        NULL) == SQLITE_OK &&
-           run("BEGIN IMMEDIATE") && run(drops) && run(sql) && run(triggers);
+           begin_untriggered(triggers) && run(sql) && run(triggers);
 }
 
 /* In a child, with the file: what stage() stages under the write lock on raw, committed 1.5 s later; the parent

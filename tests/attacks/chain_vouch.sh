@@ -29,6 +29,24 @@ need_attacker
 
 id_of() { sql "SELECT id FROM staff WHERE name = '$1';"; }
 newest_of() { sql "SELECT max(seq) FROM audit WHERE staff_id = '$(id_of "$1")' AND sig IS NOT NULL;"; }
+# the marks of the trail's head beside the file and in this account's state removed, as an attacker who can write
+# there too would (each would refuse the rewritten file at the next open: issue 16)
+unmark() {
+    rm -f "$DB-mark"
+    rm -rf "$tmp/state/triage/seen"
+}
+# edited NAME WRITER PASS: a centre of its own in $tmp/NAME.db (with carol, reception, when she is the writer), an
+# intake by WRITER, whose newest entry ($x) alice then edits behind her own login, signed again by her
+CAROL=carol-passphrase-1
+edited() {
+    DB="$tmp/$1.db"
+    centre
+    [ "$2" = carol ] && tri admin "$ADMIN\n$CAROL\n" user add carol --role reception
+    intake "$2" "$3" "Client One" "$2 wrote"
+    x=$(newest_of "$2")
+    printf '%s\n' "$ALICE" | "$A" edit-resign "$tmp/config.ini" "$DB" alice "$x" "edited by alice" >/dev/null \
+        || bad "edit-resign"
+}
 
 centre
 intake bob "$BOB" "Client One" "bob wrote: NOTE-ONE"
@@ -45,8 +63,7 @@ printf '%s\n' "$ALICE" | "$A" edit-resign "$tmp/config.ini" "$DB" alice "$bob_ne
 check "the edit is in the file" [ "$(sql "SELECT detail FROM audit WHERE seq = $bob_newest;")" = "edited by alice" ]
 # the file's marks of the trail's head (beside it, and this account's record) would refuse the rewritten file at
 # the next open (another defence: issue 16); an attacker who can write there too removes them, as tested here
-rm -f "$DB-mark"
-rm -rf "$tmp/state/triage/seen"
+unmark
 
 # 1. before bob writes again: his newest signature is checked, and fails
 cp "$DB" "$tmp/before.db"
@@ -98,12 +115,10 @@ new=$(sql "SELECT hex(hash) FROM audit WHERE seq = $e;")
 trig=$(sql "SELECT sql FROM sqlite_master WHERE name = 'audit_no_update';")
 sethash() { sql "DROP TRIGGER audit_no_update; UPDATE audit SET hash = x'$1' WHERE seq = $e; $trig;"; }
 sethash "$orig"
-rm -f "$DB-mark"
-rm -rf "$tmp/state/triage/seen"
+unmark
 tri bob "$BOB\n" client find "Client"
 sethash "$new"
-rm -f "$DB-mark"
-rm -rf "$tmp/state/triage/seen"
+unmark
 check "stale hash under bob's write: his desk recorded it" \
     [ "$(sql "SELECT count(*) FROM audit WHERE action = 'tamper_detected' AND detail LIKE 'audit entry $e, the newest that bob signed, does not follow%';")" -eq 1 ]
 tri admin "$ADMIN\n" verify
@@ -124,8 +139,7 @@ trig=$(sql "SELECT group_concat(sql, '; ') || ';' FROM sqlite_schema WHERE type 
 sql "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq >= $cut; $trig
      UPDATE staff SET locked = 0, failed_logins = 0 WHERE name = 'alice';
      UPDATE meta SET value = x'$old_head' WHERE key = 'audit_head';"
-rm -f "$DB-mark"
-rm -rf "$tmp/state/triage/seen"
+unmark
 tri bob "$BOB\n" client find "Client"
 check "older head put back over a cut: bob's desk records it" \
     [ "$(sql "SELECT count(*) FROM audit WHERE action = 'tamper_detected' AND detail LIKE 'the signed head names entry %, but the signed entry % follows it%';")" -eq 1 ]
@@ -147,52 +161,37 @@ tri bob "$BOB\n" client find "Client"
 check "cut from the end: the mark beside the file refuses it at the next open" \
     has_err "is not the file triage last wrote there"
 cp "$tmp/cut-kept.db" "$DB"
-rm -f "$DB-mark"
-rm -rf "$tmp/state/triage/seen"
+unmark
 printf '%s\n' "$ALICE" | "$A" append-signed "$tmp/config.ini" "$DB" alice client_search "" "1 found" >/dev/null 2>&1 \
     || bad "append-signed"
-rm -f "$DB-mark"
-rm -rf "$tmp/state/triage/seen"
+unmark
 tri bob "$BOB\n" client find "Client"
 tri admin "$ADMIN\n" verify
 check "...the marks removed and alice's own entry appended: verify is sound (a limit the README states)" [ "$rc" -eq 0 ]
 
 # 8. the signature stripped while carol's desk writes, put back after
-DB="$tmp/strip.db"
-CAROL=carol-passphrase-1
-centre
-tri admin "$ADMIN\n$CAROL\n" user add carol --role reception
-intake carol "$CAROL" "Client One" "carol wrote"
-x=$(newest_of carol)
-printf '%s\n' "$ALICE" | "$A" edit-resign "$tmp/config.ini" "$DB" alice "$x" "edited by alice" >/dev/null || bad "edit-resign"
+edited strip carol "$CAROL"
 sig=$(sql "SELECT hex(sig) FROM audit WHERE seq = $x;")
 trig=$(sql "SELECT sql FROM sqlite_master WHERE name = 'audit_no_update';")
 setsig() { sql "DROP TRIGGER audit_no_update; UPDATE audit SET sig = $1 WHERE seq = $x; $trig;"; }
 setsig NULL
-rm -f "$DB-mark"
-rm -rf "$tmp/state/triage/seen"
+unmark
 tri carol "$CAROL\n" client find "Client"
 setsig "x'$sig'"
-rm -f "$DB-mark"
-rm -rf "$tmp/state/triage/seen"
+unmark
 tri admin "$ADMIN\n" verify
 check "signature hidden while carol's desk wrote: verify is not sound" [ "$rc" -ne 0 ]
 check "...and names her new entry, which covers the entry her desk checked" has_err "an earlier entry of its writer's was edited, or entries were reordered, inserted or hidden while it was written"
 
 # 9. a lying index by object: the attacker's entry filed as a key given to bob
-DB="$tmp/lie.db"
-centre
-intake bob "$BOB" "Client One" "bob wrote: NOTE-ONE"
-x=$(newest_of bob)
-printf '%s\n' "$ALICE" | "$A" edit-resign "$tmp/config.ini" "$DB" alice "$x" "edited by alice" >/dev/null || bad "edit-resign"
+edited lie bob "$BOB"
 n=$(sql "SELECT max(seq) FROM audit;")
 honest=$(sql "SELECT sql FROM sqlite_schema WHERE name = 'audit_object';")
 sql "DROP INDEX audit_object;
      CREATE INDEX audit_object ON audit(CASE WHEN seq = $n THEN '$(id_of bob)' ELSE object_id END,
                                         CASE WHEN seq = $n THEN 'sign_key' ELSE action END, seq);"
 sqlite3 "$DB" "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = '$honest' WHERE name = 'audit_object';"
-rm -f "$DB-mark"
-rm -rf "$tmp/state/triage/seen"
+unmark
 tri bob "$BOB\n" client find "Client"
 check "a lying index by object: bob's desk records the rewrite of his entry" \
     [ "$(sql "SELECT count(*) FROM audit WHERE action = 'tamper_detected' AND detail LIKE 'audit entry $x, the newest that bob signed%';")" -eq 1 ]

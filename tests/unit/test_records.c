@@ -2341,10 +2341,11 @@ static void t_progress(void **state) {
 }
 
 /* Verifies a copy of the shared database after sql ran on the file; returns the report. */
-static audit_report tampered_copy(const char *name, const char *sql, const vault *v, bool *sound) {
+/* verify (under v: NULL, with no key) of a copy of s's database (a backup by s), with sql run on the file first. */
+static audit_report verify_copy(session *s, const vault *v, const char *name, const char *sql, bool *sound) {
     char path[256];
     path_in(path, sizeof path, name);
-    OK(db_backup(W.admin, path, &msg));
+    OK(db_backup(s, path, &msg));
     raw_exec(path, sql); /* the store is closed: someone with the file and the sqlite3 library */
     database db;
     open_db(&db, path, false);
@@ -2352,6 +2353,10 @@ static audit_report tampered_copy(const char *name, const char *sql, const vault
     *sound = audit_verify(&db, v, &r);
     db_close(&db);
     return r;
+}
+
+static audit_report tampered_copy(const char *name, const char *sql, const vault *v, bool *sound) {
+    return verify_copy(W.admin, v, name, sql, sound);
 }
 
 /* Time going backwards between entries (a clock set back, or a binary built to backdate) is reported by
@@ -2379,19 +2384,6 @@ static void set_chained_from(database *db, const char *text) {
     OK(db_commit(db, &msg));
 }
 
-/* verify of a copy of the database at path (a backup by s), with sql run on the file first. */
-static audit_report verify_copy(session *s, const char *name, const char *sql, bool *sound) {
-    char path[256];
-    path_in(path, sizeof path, name);
-    OK(db_backup(s, path, &msg));
-    raw_exec(path, sql);
-    database db;
-    open_db(&db, path, false);
-    audit_report r;
-    *sound = audit_verify(&db, NULL, &r);
-    db_close(&db);
-    return r;
-}
 
 /* A database upgraded to schema 14 (issue 12): its entries from before meta audit_chained_from keep the old hash,
  * which does not cover signatures, so verify checks every one of their signatures (a flipped one leaves that chain
@@ -2422,7 +2414,7 @@ static void t_audit_chained_from_upgrade(void **state) {
     char sql[256];
     snprintf(sql, sizeof sql, "DROP TRIGGER audit_no_update; UPDATE audit SET sig = randomblob(64) WHERE seq = %lld;",
              (long long)upgrade - 2);
-    r = verify_copy(s, "upgraded-old-sig.db", sql, &sound);
+    r = verify_copy(s, NULL, "upgraded-old-sig.db", sql, &sound);
     assert_false(sound);
     assert_int_equal(r.bad_seq, upgrade - 2);
     HAS(r.problem, "is not signed by");
@@ -2430,22 +2422,22 @@ static void t_audit_chained_from_upgrade(void **state) {
      * whose signature it was is named */
     snprintf(sql, sizeof sql, "DROP TRIGGER audit_no_update; UPDATE audit SET sig = randomblob(64) WHERE seq = %lld;",
              (long long)upgrade + 1);
-    r = verify_copy(s, "upgraded-new-sig.db", sql, &sound);
+    r = verify_copy(s, NULL, "upgraded-new-sig.db", sql, &sound);
     assert_false(sound);
     assert_int_equal(r.bad_seq, upgrade + 1);
     HAS(r.problem, "is not signed by");
     /* the point moved, either way, or deleted: every hash from the lower of the two points stops checking */
     snprintf(sql, sizeof sql, "UPDATE meta SET value = CAST('%lld' AS BLOB) WHERE key = 'audit_chained_from';",
              (long long)upgrade + 2);
-    r = verify_copy(s, "upgraded-later.db", sql, &sound);
+    r = verify_copy(s, NULL, "upgraded-later.db", sql, &sound);
     assert_false(sound);
     assert_int_equal(r.bad_seq, upgrade);
     snprintf(sql, sizeof sql, "UPDATE meta SET value = CAST('%lld' AS BLOB) WHERE key = 'audit_chained_from';",
              (long long)upgrade - 2);
-    r = verify_copy(s, "upgraded-earlier.db", sql, &sound);
+    r = verify_copy(s, NULL, "upgraded-earlier.db", sql, &sound);
     assert_false(sound);
     assert_int_equal(r.bad_seq, upgrade - 2);
-    r = verify_copy(s, "upgraded-none.db", "DELETE FROM meta WHERE key = 'audit_chained_from';", &sound);
+    r = verify_copy(s, NULL, "upgraded-none.db", "DELETE FROM meta WHERE key = 'audit_chained_from';", &sound);
     assert_false(sound);
     HAS(r.problem, "audit_chained_from) is missing");
     session_end(s);
